@@ -1,0 +1,56 @@
+/**
+ * Architecture rules: no import cycles, and layers point one way
+ * (spec ← errors ← backends/blocks ← strategies ← surfaces).
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+const core = "^packages/mull/src/";
+module.exports = {
+  forbidden: [
+    { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
+    {
+      name: "spec-imports-nothing",
+      comment: "spec/ holds types only and imports nothing from the rest of mull.",
+      severity: "error",
+      from: { path: `${core}spec/` },
+      to: { path: `${core}(?!spec/)` },
+    },
+    {
+      name: "errors-import-spec-only",
+      severity: "error",
+      from: { path: `${core}errors/` },
+      to: { path: `${core}(?!spec/|errors/)` },
+    },
+    {
+      name: "blocks-never-import-surfaces-or-strategies",
+      severity: "error",
+      from: { path: `${core}(spec|errors|backends|blocks)/` },
+      to: { path: `${core}(strategies|cli|server|bench|report)/` },
+    },
+    {
+      name: "strategies-never-import-surfaces",
+      severity: "error",
+      from: { path: `${core}strategies/` },
+      to: { path: `${core}(cli|server|bench|report)/` },
+    },
+    {
+      name: "core-has-no-native-code",
+      comment: "The core package stays free of native dependencies; the embedded backend is its own package.",
+      severity: "error",
+      from: { path: `${core}(?!cli/)` },
+      to: { path: "node-llama-cpp|packages/llama-cpp" },
+    },
+    {
+      name: "production-code-never-imports-tests",
+      severity: "error",
+      from: { pathNot: "\\.test\\.ts$" },
+      to: { path: "\\.test\\.ts$" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)(node_modules|dist)/" },
+    tsConfig: { fileName: "tsconfig.json" },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: [".ts", ".js"] },
+  },
+};

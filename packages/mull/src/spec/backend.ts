@@ -1,0 +1,72 @@
+import type { GenerationRequest, GenerationResult, ScoreRequest, ScoreResult } from "./generation.ts";
+
+/**
+ * What a backend can do. Strategies that need a capability check it first and fail with a
+ * `CapabilityError` naming it, instead of silently degrading.
+ */
+export interface BackendCapabilities {
+  /** Native `n > 1` in one call. Without it the backend fans out into parallel calls itself. */
+  readonly n: boolean;
+  /** Per-token log-probabilities of generated tokens. */
+  readonly logprobs: boolean;
+  /** Top-k alternatives per position. */
+  readonly topLogprobs: boolean;
+  /** Largest `topLogprobs` accepted; `undefined` when unknown. */
+  readonly maxTopLogprobs: number | undefined;
+  /** Log-probabilities of the prompt tokens (vLLM `prompt_logprobs`, or `echo` with logprobs). */
+  readonly promptLogprobs: boolean;
+  /** `score()` of a given continuation is available. */
+  readonly score: boolean;
+  /** Reproducible sampling by `seed`. */
+  readonly seed: boolean;
+  /** Chat prompts. */
+  readonly chat: boolean;
+  /** Plain text (completion) prompts. */
+  readonly completion: boolean;
+  /** Continue a partial assistant message (`continueFinalMessage`) or a text prefix. */
+  readonly continuePrefix: boolean;
+  /** Grammar-constrained generation. */
+  readonly grammar: boolean;
+  /** `topK` sampling parameter is honoured. */
+  readonly topK: boolean;
+}
+
+/** Per-call options shared by every backend method. */
+export interface CallOptions {
+  /** Aborts the call (and every retry or fan-out request behind it). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Identity of a backend for manifests and traces. Never contains secrets. */
+export interface BackendDescription {
+  /** Backend family, e.g. `openai-compatible`, `llama-cpp`, `scripted`. */
+  readonly kind: string;
+  /** Model name or file. */
+  readonly model: string;
+  /** Base URL without credentials or query, for HTTP backends. */
+  readonly baseUrl?: string | undefined;
+  /** Versions of the software behind the backend, when known (e.g. `{ "node-llama-cpp": "3.22.1" }`). */
+  readonly versions?: Readonly<Record<string, string>> | undefined;
+  /** Content hash of the model file, when known. */
+  readonly modelHash?: string | undefined;
+}
+
+/**
+ * A source of completions: an OpenAI-compatible server, the embedded llama.cpp engine, recorded samples
+ * or a scripted test double.
+ *
+ * @example
+ * const result = await backend.generate({ prompt: { kind: "text", text: "Q: 2+2=? A:" }, n: 4, temperature: 1 });
+ */
+export interface Backend {
+  /** Identity for manifests and traces. */
+  describe(): BackendDescription;
+  /** What this backend can do; may probe the server once and cache the answer. */
+  capabilities(options?: CallOptions): Promise<BackendCapabilities>;
+  /** Sample `request.n` completions. */
+  generate(request: GenerationRequest, options?: CallOptions): Promise<GenerationResult>;
+  /** Log-probabilities of a given continuation; present when `capabilities.score`. */
+  score?(request: ScoreRequest, options?: CallOptions): Promise<ScoreResult>;
+  /** Releases native or network resources; calls after disposal throw. */
+  dispose?(): Promise<void>;
+}

@@ -1,0 +1,78 @@
+import type { Usage } from "./usage.ts";
+
+/**
+ * Limits on what one strategy run may spend. Every field is optional; an absent field is no limit.
+ * Token limits count prompt and completion tokens as reported by the backend.
+ */
+export interface BudgetLimits {
+  /** Prompt plus completion tokens over all calls. */
+  readonly maxTotalTokens?: number | undefined;
+  /** Generated tokens over all calls. */
+  readonly maxCompletionTokens?: number | undefined;
+  /** Backend generation calls (each completion of a fanned-out `n` counts once per request made). */
+  readonly maxCalls?: number | undefined;
+  /** Calls to scorers and reward models. */
+  readonly maxScoreCalls?: number | undefined;
+  /** Wall time from the start of the run, in milliseconds. */
+  readonly maxMilliseconds?: number | undefined;
+  /** Money, in US dollars, when a price is known. */
+  readonly maxCostUsd?: number | undefined;
+}
+
+/**
+ * Why a run stopped.
+ * - `complete`: the strategy finished its plan;
+ * - `tokens`, `completion-tokens`, `calls`, `score-calls`, `time`, `cost`: a budget limit ran out;
+ * - `abort`: the caller's signal fired;
+ * - `condition:<name>`: a stop condition (e.g. `condition:consensus`) ended it early.
+ */
+export type StopReason =
+  | "complete"
+  | "tokens"
+  | "completion-tokens"
+  | "calls"
+  | "score-calls"
+  | "time"
+  | "cost"
+  | "abort"
+  | `condition:${string}`;
+
+/** A snapshot of what a run has spent so far. */
+export interface BudgetSpent {
+  readonly usage: Usage;
+  readonly scoreCalls: number;
+  readonly elapsedMilliseconds: number;
+  /** Money spent, when a price is known. */
+  readonly costUsd: number | undefined;
+}
+
+/**
+ * The budget of one run: limits plus what was spent. Strategies consult it before each action
+ * (`exhausted()`), charge it after each call, and stop with its reason when it runs out.
+ */
+export interface Budget {
+  readonly limits: BudgetLimits;
+  /** What was spent so far. */
+  spent(): BudgetSpent;
+  /** The first limit that has run out, or `undefined` while there is budget left. */
+  exhausted(): StopReason | undefined;
+  /**
+   * Whether `completions` more completions of about `tokensEach` tokens would still fit; strategies use
+   * it to size the next batch.
+   */
+  affords(completions: number, tokensEach?: number): boolean;
+  /** Records the usage of a generation call. */
+  charge(usage: Usage): void;
+  /** Records one or more scorer calls. */
+  chargeScore(calls?: number): void;
+  /** A signal that fires when the time limit passes or the caller aborts. */
+  readonly signal: AbortSignal;
+}
+
+/** A predicate over a run's progress that ends it early, e.g. when a consensus is reached. */
+export interface StopCondition<State = unknown> {
+  /** Short name; the run stops with `condition:<name>`. */
+  readonly name: string;
+  /** True when the run should stop now. */
+  shouldStop(state: State): boolean;
+}

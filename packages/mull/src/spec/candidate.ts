@@ -1,0 +1,25 @@
+import type { FinishReason } from "./generation.ts";
+import type { Score } from "./score.ts";
+
+/** One complete answer attempt produced by a strategy. Strategies keep every candidate for reports. */
+export interface Candidate {
+  /** Trace node id of the generation that produced it. */
+  readonly id: string;
+  /** The full solution text. */
+  readonly text: string;
+  /** Extracted final answer, or `undefined` when none could be extracted. */
+  readonly answer: string | undefined;
+  readonly finishReason: FinishReason;
+  /** Generated tokens; `undefined` when the backend did not report them. */
+  readonly completionTokens: number | undefined;
+  /** Sum of token log-probabilities, when known. */
+  readonly logprob?: number | undefined;
+  /** Mean token log-probability, when known. */
+  readonly meanLogprob?: number | undefined;
+  /** Scores given by scorers, in the order they were given. */
+  readonly scores: readonly Score[];
+  /** Reasoning steps, for step-level strategies. */
+  readonly steps?: readonly string[] | undefined;
+  /** The model that wrote it, when a strategy uses several. */
+  readonly model?: string | undefined;
+}

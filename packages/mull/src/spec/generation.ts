@@ -1,0 +1,122 @@
+import type { Usage } from "./usage.ts";
+
+/** One message of a chat prompt. */
+export interface ChatMessage {
+  readonly role: "system" | "user" | "assistant";
+  readonly content: string;
+}
+
+/**
+ * What the model is asked to continue.
+ *
+ * - `text`: a raw completion prompt (completions endpoint, or plain evaluation in the embedded backend).
+ * - `chat`: messages rendered by the model's own chat template. With `continueFinalMessage`, the last
+ *   message must be the assistant's and the model continues it instead of starting a new turn (needed to
+ *   extend a partial solution by one step; backends report support as `capabilities.continuePrefix`).
+ */
+export type Prompt =
+  | { readonly kind: "text"; readonly text: string }
+  | {
+      readonly kind: "chat";
+      readonly messages: readonly ChatMessage[];
+      readonly continueFinalMessage?: boolean | undefined;
+    };
+
+/** A request for one or more sampled completions of one prompt. */
+export interface GenerationRequest {
+  readonly prompt: Prompt;
+  /** Number of completions to sample; default 1. Backends without native `n` fan out. */
+  readonly n?: number | undefined;
+  /** Sampling temperature; 0 means greedy. */
+  readonly temperature?: number | undefined;
+  /** Nucleus sampling threshold in (0, 1]; 1 disables it. */
+  readonly topP?: number | undefined;
+  /** Top-k sampling; 0 disables it. Not every backend honours it (see capabilities). */
+  readonly topK?: number | undefined;
+  /** Min-p sampling; 0 disables it. */
+  readonly minP?: number | undefined;
+  /** Seed for reproducible sampling where the backend supports it. */
+  readonly seed?: number | undefined;
+  /** Generation stops before any of these strings; the stop string is not included in the text. */
+  readonly stop?: readonly string[] | undefined;
+  /** Maximum tokens to generate per completion. */
+  readonly maxTokens?: number | undefined;
+  /** Return per-token log-probabilities of the sampled tokens. */
+  readonly logprobs?: boolean | undefined;
+  /** Also return this many top alternatives per position (implies `logprobs`). */
+  readonly topLogprobs?: number | undefined;
+  /** GBNF grammar constraining the output, where the backend supports it. */
+  readonly grammar?: string | undefined;
+  /**
+   * Extra fields merged into the HTTP request body as they are (e.g. vLLM's `prompt_logprobs`,
+   * `top_k`, `min_p`). Ignored by backends that are not HTTP.
+   */
+  readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** An alternative token at one position, with its log-probability. */
+export interface TopLogprob {
+  readonly token: string;
+  readonly logprob: number;
+}
+
+/**
+ * One generated token with its log-probability.
+ *
+ * Log-probabilities are those the backend reports: OpenAI-compatible servers usually report the raw
+ * model distribution; the embedded backend documents which distribution it reports.
+ */
+export interface TokenLogprob {
+  readonly token: string;
+  readonly logprob: number;
+  /** Top alternatives at this position, most likely first, when requested. */
+  readonly topLogprobs?: readonly TopLogprob[] | undefined;
+}
+
+/**
+ * Why generation ended.
+ * - `stop`: a natural end (end-of-sequence token or a stop string);
+ * - `length`: `maxTokens` or the context was reached;
+ * - `abort`: the caller's signal fired;
+ * - `unknown`: the backend did not say.
+ */
+export type FinishReason = "stop" | "length" | "abort" | "unknown";
+
+/** One sampled completion. */
+export interface Completion {
+  /** Position of this completion among the request's `n`. */
+  readonly index: number;
+  /** Generated text, without the prompt and without a matched stop string. */
+  readonly text: string;
+  readonly finishReason: FinishReason;
+  /** Tokens generated for this completion; `undefined` when not reported. */
+  readonly completionTokens: number | undefined;
+  /** Per-token log-probabilities, present when the request asked for them. */
+  readonly tokens?: readonly TokenLogprob[] | undefined;
+}
+
+/** The result of one `generate` call. */
+export interface GenerationResult {
+  readonly completions: readonly Completion[];
+  /** Usage of this call (all completions together). */
+  readonly usage: Usage;
+  /** The model that answered, as the backend names it. */
+  readonly model: string;
+}
+
+/** A request to score a given continuation of a prompt (teacher forcing). */
+export interface ScoreRequest {
+  readonly prompt: Prompt;
+  readonly continuation: string;
+  /** Also return this many top alternatives per position. */
+  readonly topLogprobs?: number | undefined;
+}
+
+/** Log-probabilities of a given continuation under the model. */
+export interface ScoreResult {
+  /** Per-token log-probabilities of the continuation's tokens. */
+  readonly tokens: readonly TokenLogprob[];
+  /** Sum of the per-token log-probabilities. */
+  readonly logprob: number;
+  readonly usage: Usage;
+}

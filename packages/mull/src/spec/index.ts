@@ -1,0 +1,42 @@
+export type { AnswerFormat } from "./answer.ts";
+export type { Backend, BackendCapabilities, BackendDescription, CallOptions } from "./backend.ts";
+export type { Budget, BudgetLimits, BudgetSpent, StopCondition, StopReason } from "./budget.ts";
+export type { Candidate } from "./candidate.ts";
+export type {
+  ChatMessage,
+  Completion,
+  FinishReason,
+  GenerationRequest,
+  GenerationResult,
+  Prompt,
+  ScoreRequest,
+  ScoreResult,
+  TokenLogprob,
+  TopLogprob,
+} from "./generation.ts";
+export type { Problem, PromptTemplate } from "./problem.ts";
+export type { Clock, Rng } from "./randomness.ts";
+export type { Score, ScoreKind } from "./score.ts";
+export type {
+  OutcomeScorer,
+  ProcessRewardModel,
+  ProcessScore,
+  ScoreBatch,
+  ScoredSolution,
+} from "./scorer.ts";
+export type { SamplingSettings, SolveResult, Strategy, StrategyContext, StrategyResult } from "./strategy.ts";
+export type {
+  DistributiveOmit,
+  GenerationEvent,
+  NoteEvent,
+  RunEndEvent,
+  RunStartEvent,
+  ScoreEvent,
+  SelectionEvent,
+  TraceEvent,
+  TraceEventBase,
+  TraceEventInput,
+  Tracer,
+  VoteEvent,
+} from "./trace.ts";
+export type { Usage } from "./usage.ts";

@@ -1,0 +1,16 @@
+/**
+ * Token and call counts for one or more backend calls.
+ *
+ * A count that a backend did not report is `undefined`, never 0: a sum that includes an
+ * unknown part is unknown.
+ */
+export interface Usage {
+  /** Tokens of prompt sent to the model, summed over calls; `undefined` when not reported. */
+  readonly promptTokens: number | undefined;
+  /** Tokens generated, summed over every returned completion; `undefined` when not reported. */
+  readonly completionTokens: number | undefined;
+  /** Prompt tokens served from a prefix cache, when the backend reports it. */
+  readonly cachedPromptTokens?: number | undefined;
+  /** Backend calls made (HTTP requests or embedded evaluations); always known. */
+  readonly calls: number;
+}
