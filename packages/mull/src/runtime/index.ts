@@ -1,0 +1,2 @@
+export { manualClock, systemClock } from "./clock.ts";
+export { seededRng } from "./seeded-rng.ts";
