@@ -1,0 +1,78 @@
+import type { GenerationRequest } from "../../spec/index.ts";
+
+/** The two OpenAI APIs a request can go to. */
+export type EndpointKind = "chat" | "completions";
+
+/** How one HTTP request of a generation call is shaped. */
+export interface BodySettings {
+  readonly endpoint: EndpointKind;
+  readonly model: string;
+  /** Completions asked for in this HTTP request (1 when the call is fanned out). */
+  readonly n: number;
+  /** Seed of this HTTP request (shifted per request when a call is fanned out). */
+  readonly seed: number | undefined;
+  /** Whether to ask for log-probabilities (false once the server is known not to give them). */
+  readonly logprobs: boolean;
+  readonly stream: boolean;
+  /** Whether `top_k` and `min_p` may be sent (servers such as OpenAI's reject unknown fields). */
+  readonly samplingExtras: boolean;
+}
+
+/** The number of top alternatives asked for, or 0. */
+export function topLogprobCount(request: GenerationRequest): number {
+  return request.topLogprobs ?? 0;
+}
+
+/** Whether a request asks for log-probabilities at all (`topLogprobs` implies them). */
+export function wantsLogprobs(request: GenerationRequest): boolean {
+  return request.logprobs === true || topLogprobCount(request) > 0;
+}
+
+/**
+ * The JSON body of one request, in the shape of the endpoint: chat takes `messages`, `logprobs: true` and
+ * `top_logprobs: k`; completions take `prompt` and `logprobs: k`. A chat prompt that continues its final
+ * assistant message sends vLLM's `continue_final_message: true, add_generation_prompt: false`. `extraBody`
+ * is merged last, so it can override any field.
+ */
+export function requestBody(request: GenerationRequest, settings: BodySettings): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: settings.model };
+  const prompt = request.prompt;
+  if (settings.endpoint === "chat") {
+    if (prompt.kind === "chat") {
+      body.messages = prompt.messages.map((message) => ({ role: message.role, content: message.content }));
+      if (prompt.continueFinalMessage === true) {
+        body.continue_final_message = true;
+        body.add_generation_prompt = false;
+      }
+    } else {
+      body.messages = [{ role: "user", content: prompt.text }];
+    }
+  } else {
+    body.prompt =
+      prompt.kind === "text" ? prompt.text : prompt.messages.map((message) => message.content).join("\n");
+  }
+  if (settings.n !== 1) body.n = settings.n;
+  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (settings.samplingExtras && request.topK !== undefined) body.top_k = request.topK;
+  if (settings.samplingExtras && request.minP !== undefined) body.min_p = request.minP;
+  if (settings.seed !== undefined) body.seed = settings.seed;
+  if (request.stop !== undefined && request.stop.length > 0) body.stop = [...request.stop];
+  if (request.grammar !== undefined) body.grammar = request.grammar;
+  if (settings.logprobs && wantsLogprobs(request)) {
+    const top = topLogprobCount(request);
+    if (settings.endpoint === "chat") {
+      body.logprobs = true;
+      if (top > 0) body.top_logprobs = top;
+    } else {
+      // At least 1: llama.cpp reads `logprobs: 0` as "no probabilities"; unasked alternatives are dropped.
+      body.logprobs = Math.max(1, top);
+    }
+  }
+  if (settings.stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  return { ...body, ...(request.extraBody ?? {}) };
+}

@@ -1,0 +1,272 @@
+import type { FinishReason, TokenLogprob, TopLogprob } from "../../spec/index.ts";
+
+/** One choice of a response, parsed. */
+export interface ParsedChoice {
+  /** Index the server gave the choice. */
+  readonly index: number;
+  readonly text: string;
+  readonly finishReason: FinishReason;
+  /** Per-token log-probabilities, when the server sent them. */
+  readonly tokens: readonly TokenLogprob[] | undefined;
+}
+
+/** Token counts a server reported; each is `undefined` when it was not reported. */
+export interface ReportedUsage {
+  readonly promptTokens: number | undefined;
+  readonly completionTokens: number | undefined;
+  readonly cachedPromptTokens: number | undefined;
+}
+
+/** One response (whole, or assembled from a stream), parsed. */
+export interface ParsedResponse {
+  /** Choices in index order. */
+  readonly choices: readonly ParsedChoice[];
+  /** `undefined` when the server reported no usage at all. */
+  readonly usage: ReportedUsage | undefined;
+  readonly model: string | undefined;
+  /** Whether any choice carried log-probabilities. */
+  readonly sawLogprobs: boolean;
+  /** Whether any token carried top alternatives. */
+  readonly sawTopLogprobs: boolean;
+}
+
+/** The response did not have the shape of an OpenAI response. */
+export class MalformedResponseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MalformedResponseError";
+  }
+}
+
+/** The server reported an error inside a stream (vLLM and others send `data: {"error": …}`). */
+export class StreamErrorEvent extends Error {
+  /** The status the error names, when it names one. */
+  readonly status: number | undefined;
+
+  constructor(message: string, status: number | undefined) {
+    super(message);
+    this.name = "StreamErrorEvent";
+    this.status = status;
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** Maps the many spellings of a finish reason onto mull's four. */
+export function finishReasonOf(value: unknown): FinishReason {
+  switch (value) {
+    case "stop":
+    case "eos":
+    case "eos_token":
+    case "stop_sequence":
+    case "end_turn":
+      return "stop";
+    case "length":
+    case "max_tokens":
+    case "model_length":
+      return "length";
+    case "abort":
+    case "cancelled":
+      return "abort";
+    default:
+      return "unknown";
+  }
+}
+
+/** Usage from a response's `usage` object; `undefined` when absent. */
+export function usageOf(value: unknown): ReportedUsage | undefined {
+  if (!isObject(value)) return undefined;
+  const details = value.prompt_tokens_details;
+  return {
+    promptTokens: count(value.prompt_tokens),
+    completionTokens: count(value.completion_tokens),
+    cachedPromptTokens: isObject(details) ? count(details.cached_tokens) : undefined,
+  };
+}
+
+function topAlternatives(value: unknown): TopLogprob[] | undefined {
+  if (Array.isArray(value)) {
+    const list = value.flatMap((entry) =>
+      isObject(entry) && typeof entry.token === "string" && typeof entry.logprob === "number"
+        ? [{ token: entry.token, logprob: entry.logprob }]
+        : [],
+    );
+    return list.sort((a, b) => b.logprob - a.logprob);
+  }
+  if (isObject(value)) {
+    const list = Object.entries(value).flatMap(([token, logprob]) =>
+      typeof logprob === "number" ? [{ token, logprob }] : [],
+    );
+    return list.sort((a, b) => b.logprob - a.logprob);
+  }
+  return undefined;
+}
+
+/**
+ * Token log-probabilities from a choice's `logprobs`, in either shape: chat's `{ content: [{ token, logprob,
+ * top_logprobs }] }` (which llama.cpp also sends on completions) or completions' `{ tokens, token_logprobs,
+ * top_logprobs }`. `undefined` when absent. Top alternatives are kept only when `withTop`.
+ */
+export function tokenLogprobsOf(value: unknown, withTop: boolean): TokenLogprob[] | undefined {
+  if (!isObject(value)) return undefined;
+  if (Array.isArray(value.content)) {
+    return value.content.flatMap((entry): TokenLogprob[] => {
+      if (!isObject(entry) || typeof entry.token !== "string" || typeof entry.logprob !== "number") return [];
+      const top = withTop ? topAlternatives(entry.top_logprobs) : undefined;
+      const token = { token: entry.token, logprob: entry.logprob };
+      return [top === undefined ? token : { ...token, topLogprobs: top }];
+    });
+  }
+  if (Array.isArray(value.tokens) && Array.isArray(value.token_logprobs)) {
+    const tops: unknown[] = Array.isArray(value.top_logprobs) ? value.top_logprobs : [];
+    const logprobs: unknown[] = value.token_logprobs;
+    return value.tokens.flatMap((token: unknown, position): TokenLogprob[] => {
+      const logprob = logprobs[position];
+      if (typeof token !== "string" || typeof logprob !== "number") return [];
+      const top = withTop ? topAlternatives(tops[position]) : undefined;
+      return [top === undefined ? { token, logprob } : { token, logprob, topLogprobs: top }];
+    });
+  }
+  if (value.content === null) return [];
+  return undefined;
+}
+
+function errorOf(payload: Json): StreamErrorEvent | undefined {
+  const error = payload.error;
+  if (isObject(error)) {
+    const message = typeof error.message === "string" ? error.message : JSON.stringify(error);
+    const code = typeof error.code === "number" ? error.code : undefined;
+    return new StreamErrorEvent(message, code);
+  }
+  if (typeof error === "string") return new StreamErrorEvent(error, undefined);
+  if (payload.object === "error") {
+    const message = typeof payload.message === "string" ? payload.message : JSON.stringify(payload);
+    return new StreamErrorEvent(message, typeof payload.code === "number" ? payload.code : undefined);
+  }
+  return undefined;
+}
+
+/** Parses a whole (non-streamed) chat or completions response. */
+export function parseWholeResponse(payload: unknown, withTop: boolean): ParsedResponse {
+  if (!isObject(payload)) throw new MalformedResponseError("the response body is not a JSON object");
+  const error = errorOf(payload);
+  if (error !== undefined && !Array.isArray(payload.choices)) throw error;
+  if (!Array.isArray(payload.choices)) throw new MalformedResponseError("the response has no choices array");
+  let sawLogprobs = false;
+  let sawTopLogprobs = false;
+  const choices = payload.choices.map((choice, position): ParsedChoice => {
+    if (!isObject(choice)) throw new MalformedResponseError(`choices[${position}] is not an object`);
+    const message = choice.message;
+    const text = isObject(message) ? message.content : choice.text;
+    if (text !== undefined && text !== null && typeof text !== "string") {
+      throw new MalformedResponseError(`choices[${position}] has a text that is not a string`);
+    }
+    const tokens = tokenLogprobsOf(choice.logprobs, withTop);
+    if (tokens !== undefined) sawLogprobs = true;
+    if (tokens?.some((token) => token.topLogprobs !== undefined && token.topLogprobs.length > 0)) {
+      sawTopLogprobs = true;
+    }
+    return {
+      index: typeof choice.index === "number" ? choice.index : position,
+      text: text ?? "",
+      finishReason: finishReasonOf(choice.finish_reason),
+      tokens,
+    };
+  });
+  choices.sort((a, b) => a.index - b.index);
+  return {
+    choices,
+    usage: usageOf(payload.usage),
+    model: typeof payload.model === "string" ? payload.model : undefined,
+    sawLogprobs,
+    sawTopLogprobs,
+  };
+}
+
+interface ChoiceState {
+  readonly parts: string[];
+  finishReason: FinishReason;
+  tokens: TokenLogprob[] | undefined;
+}
+
+/**
+ * Assembles streamed chunks (`chat.completion.chunk` deltas or completions text pieces, for any number of
+ * choices) into a response. Feed every `data:` payload except `[DONE]`, then call `result()`.
+ */
+export class StreamAssembler {
+  private readonly choices = new Map<number, ChoiceState>();
+  private usage: ReportedUsage | undefined;
+  private model: string | undefined;
+  private sawTopLogprobs = false;
+  private readonly withTop: boolean;
+  /** Chunks fed so far. */
+  chunks = 0;
+
+  constructor(withTop: boolean) {
+    this.withTop = withTop;
+  }
+
+  /** Adds one parsed `data:` payload; throws a `StreamErrorEvent` for an error event. */
+  add(payload: unknown): void {
+    if (!isObject(payload)) throw new MalformedResponseError("a stream chunk is not a JSON object");
+    const error = errorOf(payload);
+    if (error !== undefined) throw error;
+    this.chunks += 1;
+    if (typeof payload.model === "string") this.model = payload.model;
+    const usage = usageOf(payload.usage);
+    if (usage !== undefined) this.usage = usage;
+    if (payload.choices === undefined || payload.choices === null) return;
+    if (!Array.isArray(payload.choices))
+      throw new MalformedResponseError("a stream chunk has no choices array");
+    for (const [position, choice] of payload.choices.entries()) {
+      if (!isObject(choice))
+        throw new MalformedResponseError(`a stream chunk's choices[${position}] is not an object`);
+      const index = typeof choice.index === "number" ? choice.index : position;
+      let state = this.choices.get(index);
+      if (state === undefined) {
+        state = { parts: [], finishReason: "unknown", tokens: undefined };
+        this.choices.set(index, state);
+      }
+      const delta = choice.delta;
+      const piece = isObject(delta) ? delta.content : choice.text;
+      if (typeof piece === "string") state.parts.push(piece);
+      const tokens = tokenLogprobsOf(choice.logprobs, this.withTop);
+      if (tokens !== undefined) {
+        state.tokens = [...(state.tokens ?? []), ...tokens];
+        if (tokens.some((token) => token.topLogprobs !== undefined && token.topLogprobs.length > 0)) {
+          this.sawTopLogprobs = true;
+        }
+      }
+      if (choice.finish_reason !== undefined && choice.finish_reason !== null) {
+        state.finishReason = finishReasonOf(choice.finish_reason);
+      }
+    }
+  }
+
+  /** The response assembled so far. */
+  result(): ParsedResponse {
+    const choices = [...this.choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, state]) => ({
+        index,
+        text: state.parts.join(""),
+        finishReason: state.finishReason,
+        tokens: state.tokens,
+      }));
+    return {
+      choices,
+      usage: this.usage,
+      model: this.model,
+      sawLogprobs: choices.some((choice) => choice.tokens !== undefined),
+      sawTopLogprobs: this.sawTopLogprobs,
+    };
+  }
+}

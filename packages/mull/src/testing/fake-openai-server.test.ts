@@ -1,0 +1,198 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  type FakeOpenAIServer,
+  type FakeOpenAIServerOptions,
+  startFakeOpenAIServer,
+} from "./fake-openai-server.ts";
+
+let server: FakeOpenAIServer | undefined;
+
+async function start(options: FakeOpenAIServerOptions = {}): Promise<FakeOpenAIServer> {
+  server = await startFakeOpenAIServer(options);
+  return server;
+}
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function post(url: string, body: object, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    ...init,
+  });
+}
+
+/** The JSON payloads of an SSE body, and whether it ended with [DONE]. */
+function events(text: string): { payloads: Record<string, unknown>[]; done: boolean } {
+  const data = text
+    .split("\n\n")
+    .filter((block) => block.startsWith("data: "))
+    .map((block) => block.slice("data: ".length));
+  const done = data.at(-1) === "[DONE]";
+  return { payloads: data.filter((item) => item !== "[DONE]").map((item) => JSON.parse(item)), done };
+}
+
+describe("startFakeOpenAIServer", () => {
+  it("answers both endpoints with n choices, usage and logprobs in each shape, and records requests", async () => {
+    const fake = await start({
+      handler: (request) => ({
+        choices: Array.from({ length: request.n }, (_, index) => ({ tokens: ["4", "2", `#${index}`] })),
+      }),
+    });
+    const chat = await post(`${fake.url}/chat/completions`, {
+      model: "m",
+      messages: [{ role: "user", content: "what is six times seven" }],
+      n: 2,
+      logprobs: true,
+      top_logprobs: 2,
+    });
+    const chatBody = await chat.json();
+    expect(chatBody.choices).toHaveLength(2);
+    expect(chatBody.choices[1].message.content).toBe("42#1");
+    expect(chatBody.choices[0].logprobs.content[2]).toMatchObject({
+      token: "#0",
+      logprob: -0.30000000000000004,
+    });
+    expect(chatBody.choices[0].logprobs.content[0].top_logprobs).toEqual([
+      { token: "4", logprob: -0.1 },
+      { token: "4~1", logprob: -1.1 },
+    ]);
+    expect(chatBody.usage).toEqual({ prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 });
+
+    const text = await post(`${fake.url}/completions`, { model: "m", prompt: "Q: 6*7? A:", logprobs: 1 });
+    const textBody = await text.json();
+    expect(textBody.choices[0].text).toBe("42#0");
+    expect(textBody.choices[0].logprobs.tokens).toEqual(["4", "2", "#0"]);
+    expect(textBody.choices[0].logprobs.token_logprobs[1]).toBeCloseTo(-0.2);
+    expect(textBody.choices[0].logprobs.top_logprobs[0]).toEqual({ "4": -0.1 });
+
+    expect(fake.requests.map((request) => [request.endpoint, request.n])).toEqual([
+      ["chat", 2],
+      ["completions", 1],
+    ]);
+    expect(fake.requests[1]?.prompt).toBe("Q: 6*7? A:");
+    expect(fake.requests[0]?.headers["content-type"]).toBe("application/json");
+  });
+
+  it("streams token chunks, the usage chunk when asked, and [DONE]", async () => {
+    const fake = await start({ replies: [{ choices: ["one two three", "four"] }] });
+    const response = await post(`${fake.url}/chat/completions`, {
+      messages: [{ role: "user", content: "count" }],
+      n: 2,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const { payloads, done } = events(await response.text());
+    expect(done).toBe(true);
+    const pieces = new Map<number, string>();
+    for (const payload of payloads) {
+      for (const choice of payload.choices as { index: number; delta: { content?: string } }[]) {
+        pieces.set(choice.index, (pieces.get(choice.index) ?? "") + (choice.delta.content ?? ""));
+      }
+    }
+    expect(pieces.get(0)).toBe("one two three");
+    expect(pieces.get(1)).toBe("four");
+    expect(payloads.at(-1)?.usage).toEqual({ prompt_tokens: 1, completion_tokens: 4, total_tokens: 5 });
+  });
+
+  it("scripts errors with retry-after, resets, refused n, missing usage and a required key", async () => {
+    const fake = await start({
+      apiKey: "sk-test",
+      refuseN: true,
+      replies: [
+        { status: 429, message: "slow down", retryAfter: "2", retryAfterMilliseconds: 1500 },
+        { fault: "reset" },
+      ],
+      handler: () => ({ choices: ["x"], usage: { promptTokens: null } }),
+    });
+    const headers = { "content-type": "application/json", authorization: "Bearer sk-test" };
+    const limited = await post(`${fake.url}/completions`, { prompt: "p" }, { headers });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("2");
+    expect(limited.headers.get("retry-after-ms")).toBe("1500");
+    expect((await limited.json()).error.message).toBe("slow down");
+    await expect(post(`${fake.url}/completions`, { prompt: "p" }, { headers })).rejects.toThrow(TypeError);
+    const refused = await post(`${fake.url}/completions`, { prompt: "p", n: 3 }, { headers });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toMatch(/n must be 1/);
+    const partial = await (await post(`${fake.url}/completions`, { prompt: "p" }, { headers })).json();
+    expect(partial.usage).toEqual({ completion_tokens: 1 });
+    const wrongKey = await post(
+      `${fake.url}/completions`,
+      { prompt: "p" },
+      { headers: { authorization: "Bearer nope" } },
+    );
+    expect(wrongKey.status).toBe(401);
+    expect(fake.requests).toHaveLength(5);
+  });
+
+  it("cuts a stream after K tokens, or ends it without [DONE]", async () => {
+    const tokens = Array.from({ length: 60 }, (_, index) => `t${index} `);
+    const fake = await start({
+      replies: [
+        { choices: [{ tokens }], delivery: { cutAfterTokens: 40 } },
+        { choices: [{ tokens: ["a", "b"] }], delivery: { omitDone: true } },
+      ],
+    });
+    const cut = await post(`${fake.url}/completions`, { prompt: "p", stream: true });
+    const reader = cut.body?.getReader();
+    const decoder = new TextDecoder();
+    let received = "";
+    await expect(
+      (async () => {
+        for (;;) {
+          const chunk = await reader?.read();
+          if (chunk === undefined || chunk.done) return;
+          received += decoder.decode(chunk.value, { stream: true });
+        }
+      })(),
+    ).rejects.toThrow();
+    const sent = events(received.slice(0, received.lastIndexOf("\n\n") + 2)).payloads;
+    expect(sent).toHaveLength(40);
+    expect(received).not.toContain("[DONE]");
+
+    const open = events(await (await post(`${fake.url}/completions`, { prompt: "p", stream: true })).text());
+    expect(open.done).toBe(false);
+    expect(open.payloads.length).toBeGreaterThanOrEqual(2);
+    expect(fake.abortedRequests).toBe(0);
+  });
+
+  it("counts a client that leaves a hung or stalled request as an abort", async () => {
+    const fake = await start({
+      replies: [{ fault: "hang" }, { choices: ["a b c d"], delivery: { stallAfterTokens: 2 } }],
+    });
+    const hung = new AbortController();
+    const pending = post(`${fake.url}/completions`, { prompt: "p" }, { signal: hung.signal });
+    await vi.waitFor(() => expect(fake.openRequests).toBe(1));
+    hung.abort();
+    await expect(pending).rejects.toThrow();
+    await vi.waitFor(() => expect(fake.abortedRequests).toBe(1));
+
+    const stalled = new AbortController();
+    const response = await post(
+      `${fake.url}/completions`,
+      { prompt: "p", stream: true },
+      { signal: stalled.signal },
+    );
+    const reader = response.body?.getReader();
+    const first = await reader?.read();
+    expect(first?.done).toBe(false);
+    stalled.abort();
+    await vi.waitFor(() => expect(fake.abortedRequests).toBe(2));
+    expect(fake.openRequests).toBe(0);
+  });
+
+  it("answers /v1/models and refuses unknown routes and bad bodies", async () => {
+    const fake = await start({ model: "tiny" });
+    const models = await (await fetch(`${fake.url}/models`)).json();
+    expect(models.data[0].id).toBe("tiny");
+    expect((await fetch(`${fake.url}/nowhere`, { method: "POST" })).status).toBe(404);
+    const bad = await fetch(`${fake.url}/completions`, { method: "POST", body: "{not json" });
+    expect(bad.status).toBe(400);
+  });
+});
