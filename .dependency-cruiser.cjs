@@ -21,10 +21,10 @@ module.exports = {
       to: { path: `${core}(?!spec/|errors/)` },
     },
     {
-      name: "blocks-never-import-surfaces-or-strategies",
+      name: "blocks-never-import-strategies-or-surfaces",
       severity: "error",
-      from: { path: `${core}(spec|errors|backends|blocks)/` },
-      to: { path: `${core}(strategies|cli|server|bench|report)/` },
+      from: { path: `${core}(spec|errors|runtime|backends|answers|budget|generation|scoring|selection|trace|metrics|lab)/` },
+      to: { path: `${core}(strategies|solve\\.ts|cli|server|bench|report)` },
     },
     {
       name: "strategies-never-import-surfaces",

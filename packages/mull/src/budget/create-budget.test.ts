@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import { manualClock, systemClock } from "../runtime/index.ts";
+import { createBudget } from "./create-budget.ts";
+
+describe("createBudget", () => {
+  it("counts what was spent and reports the first limit that ran out, in the order they ran out", () => {
+    const clock = manualClock();
+    const budget = createBudget({ maxCalls: 3, maxTotalTokens: 100, maxScoreCalls: 5 }, { clock });
+    expect(budget.exhausted()).toBeUndefined();
+    budget.charge({ promptTokens: 30, completionTokens: 20, calls: 1 });
+    budget.chargeScore(2);
+    clock.advance(7);
+    expect(budget.spent()).toEqual({
+      usage: { promptTokens: 30, completionTokens: 20, calls: 1 },
+      scoreCalls: 2,
+      elapsedMilliseconds: 7,
+      costUsd: undefined,
+    });
+    expect(budget.exhausted()).toBeUndefined();
+    budget.charge({ promptTokens: 30, completionTokens: 25, calls: 1 });
+    expect(budget.exhausted()).toBe("tokens");
+    budget.charge({ promptTokens: 0, completionTokens: 0, calls: 1 });
+    // Calls ran out second: the first reason stays.
+    expect(budget.exhausted()).toBe("tokens");
+    budget.close();
+  });
+
+  it("affords a batch only when calls and estimated tokens fit", () => {
+    const budget = createBudget({ maxCalls: 4, maxCompletionTokens: 1000 }, { clock: manualClock() });
+    expect(budget.affords(4)).toBe(true);
+    expect(budget.affords(5)).toBe(false);
+    expect(budget.affords(4, 250)).toBe(true);
+    expect(budget.affords(4, 251)).toBe(false);
+    budget.charge({ promptTokens: 10, completionTokens: 900, calls: 2 });
+    expect(budget.affords(2, 50)).toBe(true);
+    expect(budget.affords(2, 51)).toBe(false);
+    expect(budget.affords(3)).toBe(false);
+    budget.close();
+  });
+
+  it("fires its signal and says `time` once the clock passes the time limit", () => {
+    const clock = manualClock();
+    const budget = createBudget({ maxMilliseconds: 1000 }, { clock });
+    clock.advance(999);
+    expect(budget.exhausted()).toBeUndefined();
+    expect(budget.signal.aborted).toBe(false);
+    clock.advance(1);
+    expect(budget.exhausted()).toBe("time");
+    expect(budget.signal.aborted).toBe(true);
+    expect((budget.signal.reason as DOMException).name).toBe("TimeoutError");
+    budget.close();
+  });
+
+  it("fires its signal on its own, through its timer, when real time runs out", async () => {
+    const budget = createBudget({ maxMilliseconds: 20 }, { clock: systemClock() });
+    await new Promise<void>((resolve) => budget.signal.addEventListener("abort", () => resolve()));
+    expect(budget.exhausted()).toBe("time");
+    budget.close();
+  });
+
+  it("follows the caller's signal and says `abort`", () => {
+    const controller = new AbortController();
+    const budget = createBudget({}, { clock: manualClock(), signal: controller.signal });
+    expect(budget.signal.aborted).toBe(false);
+    controller.abort(new Error("user pressed stop"));
+    expect(budget.signal.aborted).toBe(true);
+    expect(budget.exhausted()).toBe("abort");
+    budget.close();
+
+    const early = createBudget({}, { clock: manualClock(), signal: AbortSignal.abort() });
+    expect(early.signal.aborted).toBe(true);
+    expect(early.exhausted()).toBe("abort");
+    early.close();
+  });
+
+  it("stops listening once closed", () => {
+    const controller = new AbortController();
+    const budget = createBudget({ maxMilliseconds: 10 }, { clock: manualClock(), signal: controller.signal });
+    budget.close();
+    controller.abort();
+    expect(budget.signal.aborted).toBe(false);
+  });
+
+  it("prices tokens when a price is known and stops on the money limit", () => {
+    const budget = createBudget(
+      { maxCostUsd: 0.01 },
+      { clock: manualClock(), price: { promptUsdPerMillion: 1, completionUsdPerMillion: 10 } },
+    );
+    budget.charge({ promptTokens: 1000, completionTokens: 500, calls: 1 });
+    expect(budget.spent().costUsd).toBeCloseTo(0.006, 12);
+    expect(budget.exhausted()).toBeUndefined();
+    budget.charge({ promptTokens: 0, completionTokens: 400, calls: 1 });
+    expect(budget.exhausted()).toBe("cost");
+    budget.close();
+  });
+
+  it("rejects bad limits with the field, the value and what was expected", () => {
+    expect(() => createBudget({ maxCalls: -1 }, { clock: manualClock() })).toThrow(ConfigError);
+    expect(() => createBudget({ maxCalls: -1 }, { clock: manualClock() })).toThrow(
+      /budget\.maxCalls: expected a number ≥ 0, got -1/,
+    );
+    expect(() => createBudget({ maxCostUsd: 1 }, { clock: manualClock() })).toThrow(/needs token prices/);
+  });
+});

@@ -1,0 +1,173 @@
+import { ConfigError } from "../errors/index.ts";
+import type { Budget, BudgetLimits, BudgetSpent, Clock, StopReason, Usage } from "../spec/index.ts";
+import { budgetShortfall } from "./budget-shortfall.ts";
+import { addUsage, emptyUsage } from "./usage.ts";
+
+/** Prices of a model's tokens, in US dollars per million tokens. */
+export interface TokenPrice {
+  readonly promptUsdPerMillion: number;
+  readonly completionUsdPerMillion: number;
+}
+
+/** Options of `createBudget`. */
+export interface CreateBudgetOptions {
+  /** The run's clock; the time limit counts from the budget's creation. */
+  readonly clock: Clock;
+  /** The caller's signal: when it fires, the budget's signal fires and `exhausted()` says `abort`. */
+  readonly signal?: AbortSignal | undefined;
+  /** Token prices; needed for `maxCostUsd`. */
+  readonly price?: TokenPrice | undefined;
+}
+
+/** A budget owned by one run: `close()` releases its timer and its listener on the caller's signal. */
+export interface RunBudget extends Budget {
+  close(): void;
+}
+
+const limitNames = [
+  "maxTotalTokens",
+  "maxCompletionTokens",
+  "maxCalls",
+  "maxScoreCalls",
+  "maxMilliseconds",
+  "maxCostUsd",
+] as const satisfies readonly (keyof BudgetLimits)[];
+
+function checkLimits(limits: BudgetLimits, price: TokenPrice | undefined): void {
+  for (const name of limitNames) {
+    const value: unknown = limits[name];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+      throw new ConfigError(`budget.${name}: expected a number ≥ 0, got ${JSON.stringify(value)}`, {
+        field: `budget.${name}`,
+      });
+    }
+  }
+  if (limits.maxCostUsd !== undefined && price === undefined) {
+    throw new ConfigError(
+      `budget.maxCostUsd: a money limit (${limits.maxCostUsd} USD) needs token prices; pass price: { promptUsdPerMillion, completionUsdPerMillion }`,
+      { field: "budget.maxCostUsd" },
+    );
+  }
+}
+
+function costOf(usage: Usage, price: TokenPrice | undefined): number | undefined {
+  if (price === undefined || usage.promptTokens === undefined || usage.completionTokens === undefined) {
+    return undefined;
+  }
+  return (
+    (usage.promptTokens * price.promptUsdPerMillion +
+      usage.completionTokens * price.completionUsdPerMillion) /
+    1_000_000
+  );
+}
+
+/**
+ * The budget of one run: limits, what was spent, and a signal that fires when the time limit passes or
+ * the caller aborts. `exhausted()` returns the first limit that ran out, in the order they ran out (a
+ * limit of 0 has run out from the start). Call `close()` when the run ends.
+ *
+ * @example
+ * const budget = createBudget({ maxTotalTokens: 20_000, maxMilliseconds: 30_000 }, { clock: systemClock() });
+ * try {
+ *   await backend.generate(request, { signal: budget.signal });
+ * } finally {
+ *   budget.close();
+ * }
+ */
+export function createBudget(limits: BudgetLimits, options: CreateBudgetOptions): RunBudget {
+  checkLimits(limits, options.price);
+  const { clock, price } = options;
+  const start = clock.now();
+  const controller = new AbortController();
+  const ranOut: StopReason[] = [];
+  let usage: Usage = emptyUsage;
+  let scoreCalls = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const note = (reason: StopReason): void => {
+    if (!ranOut.includes(reason)) ranOut.push(reason);
+  };
+  const elapsed = (): number => clock.now() - start;
+  const abortFor = (reason: "time" | "abort", cause: unknown): void => {
+    note(reason);
+    if (!controller.signal.aborted) controller.abort(cause);
+  };
+  const checkTime = (): void => {
+    if (limits.maxMilliseconds !== undefined && elapsed() >= limits.maxMilliseconds) {
+      abortFor(
+        "time",
+        new DOMException(`the time limit of ${limits.maxMilliseconds} ms passed`, "TimeoutError"),
+      );
+    }
+  };
+  const checkSpending = (): void => {
+    const promptTokens = usage.promptTokens ?? 0;
+    const completionTokens = usage.completionTokens ?? 0;
+    if (limits.maxCalls !== undefined && usage.calls >= limits.maxCalls) note("calls");
+    if (limits.maxTotalTokens !== undefined && promptTokens + completionTokens >= limits.maxTotalTokens) {
+      note("tokens");
+    }
+    if (limits.maxCompletionTokens !== undefined && completionTokens >= limits.maxCompletionTokens) {
+      note("completion-tokens");
+    }
+    if (limits.maxScoreCalls !== undefined && scoreCalls >= limits.maxScoreCalls) note("score-calls");
+    const cost = costOf(usage, price);
+    if (limits.maxCostUsd !== undefined && cost !== undefined && cost >= limits.maxCostUsd) note("cost");
+  };
+
+  const callerSignal = options.signal;
+  const onCallerAbort = (): void => abortFor("abort", callerSignal?.reason);
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+
+  // A real timer makes the signal fire on time; the run's clock stays the judge of whether the limit
+  // passed, so a test clock that has not moved re-arms the timer instead of aborting.
+  const arm = (): void => {
+    if (closed || limits.maxMilliseconds === undefined || controller.signal.aborted) return;
+    const remaining = Math.max(1, limits.maxMilliseconds - elapsed());
+    timer = setTimeout(() => {
+      checkTime();
+      arm();
+    }, remaining);
+    timer.unref?.();
+  };
+  checkTime();
+  checkSpending();
+  arm();
+
+  const budget: RunBudget = {
+    limits,
+    signal: controller.signal,
+    spent(): BudgetSpent {
+      return { usage, scoreCalls, elapsedMilliseconds: elapsed(), costUsd: costOf(usage, price) };
+    },
+    exhausted() {
+      if (callerSignal?.aborted) note("abort");
+      checkTime();
+      return ranOut[0];
+    },
+    affords(completions: number, tokensEach?: number) {
+      // Worst case: a backend without native `n` makes one call per completion.
+      return (
+        budgetShortfall(budget, { calls: completions, completions, completionTokensEach: tokensEach }) ===
+        undefined
+      );
+    },
+    charge(spent: Usage) {
+      usage = addUsage(usage, spent);
+      checkSpending();
+    },
+    chargeScore(calls = 1) {
+      scoreCalls += calls;
+      checkSpending();
+    },
+    close() {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+    },
+  };
+  return budget;
+}

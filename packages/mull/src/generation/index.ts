@@ -1,0 +1,2 @@
+export { defaultPromptTemplate } from "./default-prompt-template.ts";
+export { type SampleCandidatesOptions, type SampleResult, sampleCandidates } from "./sample-candidates.ts";

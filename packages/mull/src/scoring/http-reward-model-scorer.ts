@@ -1,0 +1,241 @@
+import { z } from "zod";
+import { BackendCallError, ConfigError } from "../errors/index.ts";
+import type { OutcomeScorer, Problem, Score, ScoredSolution } from "../spec/index.ts";
+
+/** Options of `httpRewardModelScorer`. */
+export interface HttpRewardModelScorerOptions {
+  /**
+   * Root of the server, e.g. `http://localhost:8000`. vLLM serves `/pooling` and `/classify` at the root,
+   * so a trailing `/v1` is dropped.
+   */
+  readonly baseUrl: string;
+  /** Model name sent in the body. */
+  readonly model: string;
+  /**
+   * The API shape:
+   * - `pooling`: `POST /pooling` `{ model, input: [texts] }` → `data[i].data`, a pooled vector or one
+   *   vector per token (vLLM reward models). The reward is read from the last token's vector.
+   * - `classify`: `POST /classify` `{ model, input: [texts] }` → `data[i].probs` (class probabilities).
+   */
+  readonly shape: "pooling" | "classify";
+  /** Environment variable holding the API key, sent as `Authorization: Bearer …`. */
+  readonly apiKeyEnv?: string | undefined;
+  /** Index of the "good" class in a vector of 2 or more values; default 1. */
+  readonly positiveIndex?: number | undefined;
+  /** The text sent for one solution; default the question, a blank line, and the solution. */
+  readonly render?: ((problem: Problem, solution: ScoredSolution) => string) | undefined;
+  /** Scorer name; default `reward-model:<model>`. */
+  readonly name?: string | undefined;
+  /** Deadline of one request; default 60 s. */
+  readonly timeoutMilliseconds?: number | undefined;
+  /** Extra fields merged into the request body (e.g. `{ truncate_prompt_tokens: 4096 }`). */
+  readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
+}
+
+const usageSchema = z.object({ prompt_tokens: z.number().optional() }).partial().optional();
+const vectorSchema = z.array(z.number());
+const poolingResponseSchema = z.object({
+  data: z.array(z.object({ index: z.number().int(), data: z.union([vectorSchema, z.array(vectorSchema)]) })),
+  usage: usageSchema,
+});
+const classifyResponseSchema = z.object({
+  data: z.array(
+    z
+      .object({
+        index: z.number().int(),
+        probs: vectorSchema.optional(),
+        probabilities: vectorSchema.optional(),
+        logits: vectorSchema.optional(),
+      })
+      .refine((item) => item.probs ?? item.probabilities ?? item.logits, {
+        message: "each result needs probs, probabilities or logits",
+      }),
+  ),
+  usage: usageSchema,
+});
+
+function softmax(values: readonly number[]): number[] {
+  const top = Math.max(...values);
+  const exponentials = values.map((value) => Math.exp(value - top));
+  const total = exponentials.reduce((sum, value) => sum + value, 0);
+  return exponentials.map((value) => value / total);
+}
+
+function isDistribution(values: readonly number[]): boolean {
+  const total = values.reduce((sum, value) => sum + value, 0);
+  return values.every((value) => value >= 0 && value <= 1) && Math.abs(total - 1) < 1e-3;
+}
+
+/** A single reward from one vector: its only value, or P(positive class) for 2 or more classes. */
+function rewardOf(vector: readonly number[], positiveIndex: number, where: string): number {
+  if (vector.length === 0) throw new BackendCallError(`reward model returned an empty vector (${where})`);
+  if (vector.length === 1) return vector[0]!;
+  if (positiveIndex >= vector.length) {
+    throw new ConfigError(
+      `httpRewardModelScorer: positiveIndex ${positiveIndex} is outside the ${vector.length} classes the model returns`,
+      { field: "positiveIndex" },
+    );
+  }
+  const probabilities = isDistribution(vector) ? vector : softmax(vector);
+  return probabilities[positiveIndex]!;
+}
+
+type PoolingItem = z.infer<typeof poolingResponseSchema>["data"][number];
+type ClassifyItem = z.infer<typeof classifyResponseSchema>["data"][number];
+
+/** The reward of one result item of either shape. */
+function rewardOfItem(item: PoolingItem | ClassifyItem, positiveIndex: number, where: string): number {
+  if ("data" in item) {
+    const { data } = item;
+    const last =
+      data.length > 0 && Array.isArray(data[0]) ? (data as number[][]).at(-1)! : (data as number[]);
+    return rewardOf(last, positiveIndex, where);
+  }
+  const probabilities =
+    item.probs ?? item.probabilities ?? (item.logits === undefined ? undefined : softmax(item.logits));
+  if (probabilities === undefined)
+    throw new BackendCallError(`reward model sent no probabilities for ${where}`);
+  return rewardOf(probabilities, positiveIndex, where);
+}
+
+function retryAfter(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function endpoint(baseUrl: string, shape: "pooling" | "classify"): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch (error) {
+    throw new ConfigError(`httpRewardModelScorer: baseUrl ${JSON.stringify(baseUrl)} is not a URL`, {
+      field: "baseUrl",
+      cause: error,
+    });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`httpRewardModelScorer: baseUrl must be http(s), got ${JSON.stringify(baseUrl)}`, {
+      field: "baseUrl",
+    });
+  }
+  const path = url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
+  return `${url.origin}${path}/${shape}`;
+}
+
+/**
+ * An outcome scorer backed by a reward model served over HTTP by vLLM (or any server with the same
+ * shapes): all solutions of a batch go in one request. For `pooling`, each result is a pooled vector or
+ * one vector per token; the reward is read from the last vector: its value when it has one, else the
+ * probability of class `positiveIndex` (softmax applied when the values are not already
+ * probabilities). For `classify`, the reward is `probs[positiveIndex]`.
+ *
+ * @example
+ * const rewardModel = httpRewardModelScorer({
+ *   baseUrl: "http://localhost:8000",
+ *   model: "Skywork/Skywork-Reward-V2-Llama-3.1-8B",
+ *   shape: "pooling",
+ * });
+ */
+export function httpRewardModelScorer(options: HttpRewardModelScorerOptions): OutcomeScorer {
+  const url = endpoint(options.baseUrl, options.shape);
+  const positiveIndex = options.positiveIndex ?? 1;
+  if (!Number.isInteger(positiveIndex) || positiveIndex < 0) {
+    throw new ConfigError(
+      `httpRewardModelScorer: positiveIndex must be an integer ≥ 0, got ${positiveIndex}`,
+      {
+        field: "positiveIndex",
+      },
+    );
+  }
+  const timeout = options.timeoutMilliseconds ?? 60_000;
+  const name = options.name ?? `reward-model:${options.model}`;
+  const render = options.render ?? ((problem, solution) => `${problem.question}\n\n${solution.text}`);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.apiKeyEnv !== undefined) {
+    const key = process.env[options.apiKeyEnv];
+    if (key === undefined || key === "") {
+      throw new ConfigError(
+        `httpRewardModelScorer: apiKeyEnv names ${options.apiKeyEnv}, which is not set in the environment`,
+        { field: "apiKeyEnv" },
+      );
+    }
+    headers.authorization = `Bearer ${key}`;
+  }
+
+  return {
+    name,
+    async score(problem, solutions, callOptions) {
+      if (solutions.length === 0) return { scores: [], calls: 0 };
+      const deadline = AbortSignal.timeout(timeout);
+      const signal =
+        callOptions?.signal === undefined ? deadline : AbortSignal.any([callOptions.signal, deadline]);
+      const body = {
+        ...options.extraBody,
+        model: options.model,
+        input: solutions.map((solution) => render(problem, solution)),
+      };
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal });
+        text = await response.text();
+      } catch (error) {
+        if (callOptions?.signal?.aborted) throw error;
+        const timedOut = deadline.aborted;
+        throw new BackendCallError(
+          timedOut
+            ? `reward model at ${url} did not answer within ${timeout} ms`
+            : `reward model at ${url} failed`,
+          { isRetryable: true, url, cause: error },
+        );
+      }
+      if (!response.ok) {
+        throw new BackendCallError(
+          `reward model at ${url} answered ${response.status}: ${text.slice(0, 300)}`,
+          {
+            status: response.status,
+            url,
+            retryAfterMilliseconds: retryAfter(response.headers.get("retry-after")),
+          },
+        );
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw new BackendCallError(
+          `reward model at ${url} sent a body that is not JSON: ${text.slice(0, 200)}`,
+          {
+            url,
+            cause: error,
+          },
+        );
+      }
+      const items = (options.shape === "pooling" ? poolingResponseSchema : classifyResponseSchema).safeParse(
+        json,
+      );
+      if (!items.success) {
+        throw new BackendCallError(
+          `reward model at ${url} sent an unexpected ${options.shape} response: ${z.prettifyError(items.error)}`,
+          { url },
+        );
+      }
+      const values = new Array<number | undefined>(solutions.length).fill(undefined);
+      for (const item of items.data.data) {
+        if (item.index < 0 || item.index >= solutions.length) continue;
+        values[item.index] = rewardOfItem(item, positiveIndex, `input ${item.index} from ${url}`);
+      }
+      const scores: Score[] = values.map((value, index) => {
+        if (value === undefined) {
+          throw new BackendCallError(`reward model at ${url} sent no result for input ${index}`, { url });
+        }
+        return { scorer: name, kind: "outcome", value };
+      });
+      const promptTokens = items.data.usage?.prompt_tokens;
+      return { scores, calls: 1, usage: { promptTokens, completionTokens: 0, calls: 1 } };
+    },
+  };
+}

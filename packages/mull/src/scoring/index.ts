@@ -1,0 +1,11 @@
+export { type HttpRewardModelScorerOptions, httpRewardModelScorer } from "./http-reward-model-scorer.ts";
+export { latestScore } from "./latest-score.ts";
+export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.ts";
+export { type JudgeVerdict, parseJudgeVerdict } from "./parse-judge-verdict.ts";
+export { type ProgrammaticScorerOptions, programmaticScorer } from "./programmatic-scorer.ts";
+export {
+  type ScoreCandidatesOptions,
+  type ScoreCandidatesResult,
+  scoreCandidates,
+} from "./score-candidates.ts";
+export { type SequenceProbabilityOptions, sequenceProbabilityScore } from "./sequence-probability-score.ts";

@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Backend, GenerationRequest } from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { llmJudgeScorer } from "./llm-judge-scorer.ts";
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+}
+
+/** A minimal chat-completions client: enough to put the judge on the other side of a real socket. */
+function chatBackend(baseUrl: string, model: string): Backend {
+  return {
+    describe: () => ({ kind: "test-http", model, baseUrl }),
+    capabilities: async () => ({
+      n: false,
+      logprobs: false,
+      topLogprobs: false,
+      maxTopLogprobs: undefined,
+      promptLogprobs: false,
+      score: false,
+      seed: false,
+      chat: true,
+      completion: false,
+      continuePrefix: false,
+      grammar: false,
+      topK: false,
+    }),
+    async generate(request: GenerationRequest, options) {
+      if (request.prompt.kind !== "chat") throw new Error("chat only");
+      const response = await fetch(`${baseUrl}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          model,
+          messages: request.prompt.messages,
+          temperature: request.temperature,
+          max_tokens: request.maxTokens,
+        }),
+        signal: options?.signal ?? null,
+      });
+      const body = (await response.json()) as {
+        choices: { message: { content: string } }[];
+        usage: { prompt_tokens: number; completion_tokens: number };
+      };
+      return {
+        model,
+        completions: body.choices.map((choice, index) => ({
+          index,
+          text: choice.message.content,
+          finishReason: "stop",
+          completionTokens: undefined,
+        })),
+        usage: {
+          promptTokens: body.usage.prompt_tokens,
+          completionTokens: body.usage.completion_tokens,
+          calls: 1,
+        },
+      };
+    },
+  };
+}
+
+describe("llmJudgeScorer over HTTP", () => {
+  const received: Record<string, unknown>[] = [];
+  let server: Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    server = createServer(async (request, response) => {
+      const body = await readJson(request);
+      received.push({ ...body, path: request.url });
+      const messages = body.messages as { role: string; content: string }[];
+      const user = messages.at(-1)!.content;
+      // The judge's verdict depends on the solution it was shown.
+      const reply = user.includes("#### 42")
+        ? "Each step checks out.\nScore: 9/10"
+        : user.includes("#### 41")
+          ? "The product is wrong.\nScore: 1/10"
+          : "I am not sure what to say.";
+      response.setHeader("content-type", "application/json");
+      response.end(
+        JSON.stringify({
+          choices: [{ index: 0, message: { role: "assistant", content: reply }, finish_reason: "stop" }],
+          usage: { prompt_tokens: 50, completion_tokens: 8 },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("prompts the judge with the problem and each solution, and parses its verdicts", async () => {
+    const judge = llmJudgeScorer({ backend: chatBackend(baseUrl, "judge-model"), concurrency: 2 });
+    expect(judge.name).toBe("judge:judge-model");
+    const problem = { question: "What is 6 × 7?" };
+    const batch = await judge.score(problem, [
+      { text: "6 × 7 = 42\n#### 42", answer: "42" },
+      { text: "6 × 7 = 41\n#### 41", answer: "41" },
+      { text: "blah", answer: undefined },
+    ]);
+    expect(batch.scores.map((score) => score.value)).toEqual([0.9, 0.1, 0]);
+    expect(
+      batch.scores.every((score) => score.kind === "judge" && score.scorer === "judge:judge-model"),
+    ).toBe(true);
+    expect(batch.scores[2]!.detail).toMatch(/no verdict/);
+    expect(batch.calls).toBe(3);
+    expect(batch.usage).toEqual({ promptTokens: 150, completionTokens: 24, calls: 3 });
+    expect(received).toHaveLength(3);
+    for (const body of received) {
+      expect(body).toMatchObject({
+        path: "/v1/chat/completions",
+        model: "judge-model",
+        temperature: 0,
+        max_tokens: 512,
+      });
+      const messages = body.messages as { role: string; content: string }[];
+      expect(messages.map((message) => message.role)).toEqual(["system", "user"]);
+      expect(messages[1]!.content).toContain("What is 6 × 7?");
+      expect(messages[1]!.content).toMatch(/Score: N\/10/);
+    }
+    const shown = received.map((body) => (body.messages as { content: string }[])[1]!.content);
+    expect(shown.filter((content) => content.includes("6 × 7 = 41\n#### 41"))).toHaveLength(1);
+  });
+
+  it("takes a custom template and parser", async () => {
+    const backend = createScriptedBackend({ responses: ["VERDICT=good", "VERDICT=bad"] });
+    const judge = llmJudgeScorer({
+      backend,
+      name: "custom",
+      concurrency: 1,
+      template: (problem, solution) => ({ kind: "text", text: `${problem.question} | ${solution.answer}` }),
+      parse: (reply) => (reply.endsWith("good") ? 1 : reply.endsWith("bad") ? 0.25 : undefined),
+    });
+    const batch = await judge.score({ question: "Q" }, [
+      { text: "x", answer: "A" },
+      { text: "y", answer: "B" },
+    ]);
+    expect(batch.scores.map((score) => score.value)).toEqual([1, 0.25]);
+    expect(backend.calls.map((call) => call.request.prompt)).toEqual([
+      { kind: "text", text: "Q | A" },
+      { kind: "text", text: "Q | B" },
+    ]);
+  });
+});

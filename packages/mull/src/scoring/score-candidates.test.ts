@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { createBudget } from "../budget/index.ts";
+import { defaultPromptTemplate } from "../generation/index.ts";
+import { manualClock, seededRng } from "../runtime/index.ts";
+import type { AnswerFormat, BudgetLimits, Candidate, StrategyContext } from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { createTracer } from "../trace/index.ts";
+import { llmJudgeScorer } from "./llm-judge-scorer.ts";
+import { programmaticScorer } from "./programmatic-scorer.ts";
+import { scoreCandidates } from "./score-candidates.ts";
+
+const format: AnswerFormat = {
+  name: "plain",
+  extract: (text) => text,
+  key: (a) => a,
+  equivalent: (a, b) => a === b,
+};
+
+function contextFor(limits: BudgetLimits = {}, signal?: AbortSignal): StrategyContext {
+  const clock = manualClock();
+  const budget = createBudget(limits, { clock, signal });
+  return {
+    backend: createScriptedBackend({ responses: ["unused"] }),
+    budget,
+    rng: seededRng(1),
+    clock,
+    tracer: createTracer(clock),
+    answerFormat: format,
+    promptTemplate: defaultPromptTemplate,
+    sampling: {},
+    signal: budget.signal,
+  };
+}
+
+const candidates: Candidate[] = ["1", "2", "3", "4", "5"].map((answer, index) => ({
+  id: `g${index}`,
+  text: `#### ${answer}`,
+  answer,
+  finishReason: "stop",
+  completionTokens: 2,
+  scores: [],
+}));
+
+describe("scoreCandidates", () => {
+  it("appends each score, records a score event under its candidate and counts nothing for code", async () => {
+    const context = contextFor();
+    const checker = programmaticScorer({
+      name: "even",
+      check: (_problem, solution) => Number(solution.answer) % 2 === 0,
+    });
+    const result = await scoreCandidates({
+      problem: { question: "q" },
+      candidates,
+      scorer: checker,
+      context,
+    });
+    expect(result).toMatchObject({ scored: 5, stoppedBy: "complete", calls: 0 });
+    expect(result.candidates.map((candidate) => candidate.scores[0]!.value)).toEqual([0, 1, 0, 1, 0]);
+    expect(candidates[0]!.scores).toEqual([]);
+    const events = context.tracer.events();
+    expect(events.map((event) => [event.type, event.parentId])).toEqual(
+      candidates.map((c) => ["score", c.id]),
+    );
+    expect(events[1]).toMatchObject({ scorer: "even", value: 1 });
+  });
+
+  it("stays within the scorer-call limit, charges calls and tokens, and says why it stopped", async () => {
+    const judgeBackend = createScriptedBackend({ responses: ["Score: 8/10"] });
+    const judge = llmJudgeScorer({ backend: judgeBackend });
+    const context = contextFor({ maxScoreCalls: 3 });
+    const result = await scoreCandidates({ problem: { question: "q" }, candidates, scorer: judge, context });
+    expect(result.scored).toBe(3);
+    expect(result.stoppedBy).toBe("score-calls");
+    expect(judgeBackend.calls).toHaveLength(3);
+    expect(result.candidates.map((candidate) => candidate.scores.length)).toEqual([1, 1, 1, 0, 0]);
+    const spent = context.budget.spent();
+    expect(spent.scoreCalls).toBe(3);
+    // Judge tokens count against the token account; its calls are scorer calls, not generation calls.
+    expect(spent.usage.calls).toBe(0);
+    expect(spent.usage.completionTokens).toBe(result.usage.completionTokens);
+    expect(result.usage.completionTokens).toBe(3 * 2);
+  });
+
+  it("returns what it scored when the run is aborted during scoring", async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    const scorer = {
+      name: "slow",
+      async score(_problem: unknown, solutions: readonly unknown[]) {
+        seen += solutions.length;
+        controller.abort();
+        throw new DOMException("aborted", "AbortError");
+      },
+    };
+    const context = contextFor({}, controller.signal);
+    const result = await scoreCandidates({ problem: { question: "q" }, candidates, scorer, context });
+    expect(seen).toBe(5);
+    expect(result).toMatchObject({ scored: 0, stoppedBy: "abort" });
+  });
+});

@@ -1,0 +1,10 @@
+export type { TieBreak } from "./answer-groups.ts";
+export { type ArgmaxByScoreOptions, argmaxByScore } from "./argmax-by-score.ts";
+export type { CandidateWeight } from "./candidate-weight.ts";
+export { type MajorityVoteOptions, majorityVote } from "./majority-vote.ts";
+export { probabilityWeight } from "./probability-weight.ts";
+export { scoreWeight } from "./score-weight.ts";
+export type { SelectionContext, Selector, VoteResult } from "./selector.ts";
+export { tallyAnswers } from "./tally-answers.ts";
+export { type TopKOptions, type TopKResult, topK } from "./top-k.ts";
+export { type WeightedVoteOptions, weightedVote } from "./weighted-vote.ts";

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "./errors/index.ts";
+import { manualClock } from "./runtime/index.ts";
+import { solve } from "./solve.ts";
+import type { Strategy } from "./spec/index.ts";
+import { createScriptedBackend } from "./testing/scripted-backend.ts";
+import { traceToTree } from "./trace/index.ts";
+
+describe("solve", () => {
+  it("runs a strategy named by a string and returns its result with a full trace", async () => {
+    const backend = createScriptedBackend({ responses: ["4+4=8\n#### 8", "4+4=9\n#### 9", "4+4=8\n#### 8"] });
+    const result = await solve({ problem: "What is 4+4?", strategy: "sc@3", backend, seed: 12 });
+    expect(result).toMatchObject({ strategy: "sc@3", answer: "8", stoppedBy: "complete", partial: false });
+    expect(result.usage.calls).toBe(1);
+    const [run, ...rest] = result.trace;
+    expect(run).toMatchObject({
+      type: "run-start",
+      parentId: undefined,
+      strategy: "sc@3",
+      parameters: { n: 3 },
+      question: "What is 4+4?",
+      seed: 12,
+    });
+    expect(rest.map((event) => event.type)).toEqual([
+      "generation",
+      "generation",
+      "generation",
+      "vote",
+      "run-end",
+    ]);
+    expect(rest.every((event) => event.parentId === run!.id)).toBe(true);
+    expect(result.trace.at(-1)).toMatchObject({
+      type: "run-end",
+      answer: "8",
+      stoppedBy: "complete",
+      usage: result.usage,
+    });
+    const [root] = traceToTree(result.trace);
+    expect(root!.children).toHaveLength(5);
+  });
+
+  it("uses the default chat prompt asking for `#### <answer>`, unless the problem brings its own", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 1"] });
+    await solve({ problem: "Count to one.", strategy: "greedy", backend });
+    const prompt = backend.calls[0]!.request.prompt;
+    expect(prompt.kind).toBe("chat");
+    const content = prompt.kind === "chat" ? prompt.messages.at(-1)!.content : "";
+    expect(content).toContain("Count to one.");
+    expect(content).toContain("#### <answer>");
+    const own = { kind: "text", text: "Q: 1? A:" } as const;
+    await solve({ problem: { question: "1?", prompt: own }, strategy: "greedy", backend });
+    expect(backend.calls[1]!.request.prompt).toEqual(own);
+    await solve({
+      problem: "2?",
+      strategy: "greedy",
+      backend,
+      promptTemplate: (problem) => ({ kind: "text", text: `Q: ${problem.question}` }),
+    });
+    expect(backend.calls[2]!.request.prompt).toEqual({ kind: "text", text: "Q: 2?" });
+  });
+
+  it("seeds the run: seed 0 by default, the same seed gives the same run", async () => {
+    const make = () => createScriptedBackend({ answers: { distribution: { "1": 0.5, "2": 0.5 } } });
+    const byDefault = await solve({ problem: "q", strategy: "sc@6", backend: make() });
+    expect(byDefault.trace[0]).toMatchObject({ seed: 0 });
+    const zero = await solve({ problem: "q", strategy: "sc@6", backend: make(), seed: 0 });
+    expect(zero.candidates.map((c) => c.text)).toEqual(byDefault.candidates.map((c) => c.text));
+  });
+
+  it("passes sampling settings, the answer format by name and the clock to the strategy", async () => {
+    const clock = manualClock(1000);
+    let seen: unknown;
+    const probe: Strategy = {
+      name: "probe",
+      parameters: {},
+      async run(_problem, context) {
+        clock.advance(25);
+        seen = {
+          sampling: context.sampling,
+          format: context.answerFormat.name,
+          now: context.clock.now(),
+          signal: context.signal === context.budget.signal,
+        };
+        return {
+          answer: undefined,
+          best: undefined,
+          candidates: [],
+          stoppedBy: "complete",
+          partial: false,
+          usage: { promptTokens: 0, completionTokens: 0, calls: 0 },
+          scoreCalls: 0,
+        };
+      },
+    };
+    const result = await solve({
+      problem: "q",
+      strategy: probe,
+      backend: createScriptedBackend({ responses: ["x"] }),
+      sampling: { temperature: 0.3, maxTokens: 64 },
+      answerFormat: "numeric",
+      clock,
+    });
+    expect(seen).toEqual({
+      sampling: { temperature: 0.3, maxTokens: 64 },
+      format: "numeric",
+      now: 1025,
+      signal: true,
+    });
+    expect(result.trace.at(-1)!.time).toBe(25);
+  });
+
+  it("rejects bad input, naming the field", async () => {
+    const backend = createScriptedBackend({ responses: ["x"] });
+    await expect(solve({ problem: "  ", strategy: "greedy", backend })).rejects.toThrow(ConfigError);
+    await expect(solve({ problem: "q", strategy: "greedy", backend, seed: 1.5 })).rejects.toThrow(
+      /seed: expected an integer, got 1.5/,
+    );
+    await expect(solve({ problem: "q", strategy: "best@3", backend })).rejects.toThrow(
+      /unknown spec "best@3"/,
+    );
+    await expect(solve({ problem: "q", strategy: "greedy", backend, answerFormat: "roman" })).rejects.toThrow(
+      ConfigError,
+    );
+    await expect(
+      solve({ problem: "q", strategy: "greedy", backend, budget: { maxCalls: -3 } }),
+    ).rejects.toThrow(/budget\.maxCalls/);
+    expect(backend.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import { programmaticScorer } from "../scoring/index.ts";
+import { parseStrategySpec } from "./parse-strategy-spec.ts";
+
+const scorer = programmaticScorer({ name: "checker", check: () => true });
+
+describe("parseStrategySpec", () => {
+  it.each([
+    ["greedy", "greedy", { temperature: 0 }],
+    ["single", "single", {}],
+    ["sc@8", "sc@8", { n: 8 }],
+    [" MAJ@16 ", "sc@16", { n: 16 }],
+    ["rs@100", "rs@100", { n: 100 }],
+    ["wv@4", "wv@4", { n: 4, weight: "score", scorer: "checker" }],
+    ["wv-prob@8", "wv-prob@8", { n: 8, weight: "probability" }],
+    ["wv-mean-prob@3", "wv-mean-prob@3", { n: 3, weight: "mean-probability" }],
+    ["bon@8", "bon@8", { n: 8, scorer: "checker" }],
+  ])("reads %j as %s", (spec, name, parameters) => {
+    const strategy = parseStrategySpec(spec, { scorer });
+    expect(strategy.name).toBe(name);
+    expect(strategy.parameters).toEqual(parameters);
+  });
+
+  it.each(["sc", "sc@0", "sc@-2", "sc@1.5", "beam@4", "", "sc@100001"])(
+    "rejects %j, naming it and listing the forms",
+    (spec) => {
+      expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
+      expect(() => parseStrategySpec(spec)).toThrow(
+        `unknown spec ${JSON.stringify(spec)}; expected one of greedy, single, sc@N`,
+      );
+    },
+  );
+
+  it("asks for a scorer where one is needed", () => {
+    expect(() => parseStrategySpec("bon@4")).toThrow(/"bon@4" needs an outcome scorer/);
+    expect(() => parseStrategySpec("wv@4")).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,42 @@
+import { sampleCandidates } from "../generation/index.ts";
+import type { Strategy } from "../spec/index.ts";
+import { requireSomething } from "./run-helpers.ts";
+
+/** Options of `singleSample`. */
+export interface SingleSampleOptions {
+  /** Sampling temperature; 0 is greedy decoding. Default: the run's sampling settings. */
+  readonly temperature?: number | undefined;
+}
+
+/**
+ * The baseline: one completion, its answer. Named `greedy` at temperature 0, else `single`.
+ *
+ * @example
+ * const result = await solve({ problem, strategy: singleSample({ temperature: 0 }), backend });
+ */
+export function singleSample(options: SingleSampleOptions = {}): Strategy {
+  const { temperature } = options;
+  return {
+    name: temperature === 0 ? "greedy" : "single",
+    parameters: temperature === undefined ? {} : { temperature },
+    async run(problem, context) {
+      const sample = await sampleCandidates({
+        problem,
+        n: 1,
+        context,
+        sampling: temperature === undefined ? undefined : { temperature },
+      });
+      requireSomething(sample.candidates.length, sample.stoppedBy);
+      const best = sample.candidates[0];
+      return {
+        answer: best?.answer,
+        best,
+        candidates: sample.candidates,
+        stoppedBy: "complete",
+        partial: false,
+        usage: sample.usage,
+        scoreCalls: 0,
+      };
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DisposedError } from "../errors/index.ts";
+import type { GenerationRequest } from "../spec/index.ts";
+import { createScriptedBackend } from "./scripted-backend.ts";
+
+const prompt = { kind: "text", text: "Q: 1+1=? A:" } as const;
+
+describe("createScriptedBackend", () => {
+  it("returns scripted responses in turn, with n natively in one call, and records the call", async () => {
+    const backend = createScriptedBackend({
+      responses: ["one two", { text: "three", finishReason: "length" }],
+    });
+    const result = await backend.generate({ prompt, n: 3 });
+    expect(result.completions.map((completion) => completion.text)).toEqual(["one two", "three", "one two"]);
+    expect(result.completions.map((completion) => completion.index)).toEqual([0, 1, 2]);
+    expect(result.completions[1]!.finishReason).toBe("length");
+    expect(result.completions.map((completion) => completion.completionTokens)).toEqual([2, 1, 2]);
+    expect(result.usage).toEqual({ promptTokens: 3, completionTokens: 5, calls: 1 });
+    expect(backend.calls).toHaveLength(1);
+    expect(backend.calls[0]!.request.n).toBe(3);
+    expect(result.completions[0]!.tokens).toBeUndefined();
+  });
+
+  it("fans out into n requests when it lacks native n", async () => {
+    const backend = createScriptedBackend({ responses: ["a", "b"], capabilities: { n: false } });
+    const result = await backend.generate({ prompt, n: 3, seed: 10 });
+    expect(result.completions).toHaveLength(3);
+    expect(result.usage.calls).toBe(3);
+    expect(backend.calls.map((call) => call.request.n)).toEqual([1, 1, 1]);
+    expect(backend.calls.map((call) => call.request.seed)).toEqual([10, 11, 12]);
+  });
+
+  it("synthesises log-probabilities: the given total spread over tokens, or −0.1 per token", async () => {
+    const backend = createScriptedBackend({
+      responses: [{ text: "x y z w", logprob: -2 }, "p q"],
+    });
+    const result = await backend.generate({ prompt, n: 2, logprobs: true, topLogprobs: 3 });
+    const [first, second] = result.completions;
+    expect(first!.tokens!.map((token) => token.logprob)).toEqual([-0.5, -0.5, -0.5, -0.5]);
+    expect(first!.tokens!.map((token) => token.token).join("")).toBe("x y z w");
+    expect(first!.tokens![0]!.topLogprobs).toHaveLength(3);
+    expect(second!.tokens!.map((token) => token.logprob)).toEqual([-0.1, -0.1]);
+    const without = createScriptedBackend({ responses: ["a b"], capabilities: { logprobs: false } });
+    expect((await without.generate({ prompt, logprobs: true })).completions[0]!.tokens).toBeUndefined();
+  });
+
+  it("draws answers from a distribution, reproducibly by seed, and picks the mode at temperature 0", async () => {
+    const distribution = { A: 0.5, B: 0.3, C: 0.2 };
+    const backend = createScriptedBackend({ answers: { distribution } });
+    const draw = async (seed: number) =>
+      (await backend.generate({ prompt, n: 20, seed, temperature: 1 })).completions.map((c) => c.text.at(-1));
+    expect(await draw(5)).toEqual(await draw(5));
+    expect(await draw(5)).not.toEqual(await draw(6));
+    const greedy = await backend.generate({ prompt, n: 5, temperature: 0, logprobs: true });
+    expect(greedy.completions.map((completion) => completion.text)).toEqual(
+      new Array(5).fill("The answer is A.\n#### A"),
+    );
+    const total = greedy.completions[0]!.tokens!.reduce((sum, token) => sum + token.logprob, 0);
+    expect(total).toBeCloseTo(Math.log(0.5), 12);
+    // Frequencies follow the distribution.
+    const many = (await backend.generate({ prompt, n: 3000, seed: 1, temperature: 1 })).completions;
+    const shareOfB = many.filter((completion) => completion.text.endsWith("B")).length / many.length;
+    expect(Math.abs(shareOfB - 0.3)).toBeLessThan(3 * Math.sqrt((0.3 * 0.7) / 3000));
+  });
+
+  it("passes each completion's running index and the request to respond", async () => {
+    const seen: [number, number | undefined][] = [];
+    const backend = createScriptedBackend({
+      respond: (request: GenerationRequest, index) => {
+        seen.push([index, request.temperature]);
+        return `#${index}`;
+      },
+    });
+    await backend.generate({ prompt, n: 2, temperature: 0.5 });
+    await backend.generate({ prompt, n: 1 });
+    expect(seen).toEqual([
+      [0, 0.5],
+      [1, 0.5],
+      [2, undefined],
+    ]);
+  });
+
+  it("leaves usage unreported when told to", async () => {
+    const backend = createScriptedBackend({ responses: ["a b c"], usage: "unreported" });
+    const result = await backend.generate({ prompt });
+    expect(result.usage).toEqual({ promptTokens: undefined, completionTokens: undefined, calls: 1 });
+    expect(result.completions[0]!.completionTokens).toBeUndefined();
+  });
+
+  it("honours an abort signal, before and during a call", async () => {
+    const backend = createScriptedBackend({ responses: ["a"], delayMilliseconds: 5_000 });
+    await expect(backend.generate({ prompt }, { signal: AbortSignal.abort() })).rejects.toThrow();
+    const controller = new AbortController();
+    const pending = backend.generate({ prompt }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("stop")), 10);
+    await expect(pending).rejects.toThrow("stop");
+    expect(backend.calls.every((call) => call.hadSignal)).toBe(true);
+  });
+
+  it("scores continuations when it has the capability, and not otherwise", async () => {
+    const backend = createScriptedBackend({ responses: ["a"] });
+    const scored = await backend.score!({ prompt, continuation: " 2 ." });
+    expect(scored.tokens).toHaveLength(2);
+    expect(scored.logprob).toBeCloseTo(-0.2, 12);
+    expect(backend.scoreCalls).toHaveLength(1);
+    expect(createScriptedBackend({ responses: ["a"], capabilities: { score: false } }).score).toBeUndefined();
+  });
+
+  it("refuses bad options and use after disposal", async () => {
+    expect(() => createScriptedBackend({})).toThrow(ConfigError);
+    expect(() => createScriptedBackend({ responses: [] })).toThrow(/responses is empty/);
+    expect(() => createScriptedBackend({ answers: { distribution: { A: -1 } } })).toThrow(
+      /probability ≥ 0, got -1/,
+    );
+    const backend = createScriptedBackend({ responses: ["a"] });
+    await backend.dispose!();
+    await expect(backend.generate({ prompt })).rejects.toThrow(DisposedError);
+  });
+});

@@ -1,0 +1,333 @@
+import { ConfigError, DisposedError } from "../errors/index.ts";
+import { seededRng } from "../runtime/index.ts";
+import type {
+  Backend,
+  BackendCapabilities,
+  CallOptions,
+  Completion,
+  FinishReason,
+  GenerationRequest,
+  GenerationResult,
+  Prompt,
+  Rng,
+  ScoreRequest,
+  ScoreResult,
+  TokenLogprob,
+} from "../spec/index.ts";
+
+/** A scripted completion: its text and, optionally, how it ended and its log-probability. */
+export interface ScriptedCompletion {
+  readonly text: string;
+  readonly finishReason?: FinishReason | undefined;
+  /**
+   * Total log-probability of the completion, spread evenly over its tokens when logprobs are asked for.
+   * Default: −0.1 per token.
+   */
+  readonly logprob?: number | undefined;
+  /** Exact per-token log-probabilities; they override `logprob`. */
+  readonly tokens?: readonly TokenLogprob[] | undefined;
+}
+
+/**
+ * Writes one completion. `index` counts completions over the backend's life (0, 1, 2, …); `rng` is the
+ * call's generator, seeded by the request's `seed` when it has one.
+ */
+export type ScriptedResponder = (
+  request: GenerationRequest,
+  index: number,
+  rng: Rng,
+) => string | ScriptedCompletion;
+
+/** Answers drawn from a fixed distribution, each written into a short solution. */
+export interface ScriptedAnswers {
+  /** Probability of each answer; normalised if it does not sum to 1. */
+  readonly distribution: Readonly<Record<string, number>>;
+  /** The solution text for an answer; default `The answer is <answer>.\n#### <answer>`. */
+  readonly render?: ((answer: string) => string) | undefined;
+}
+
+/** Options of `createScriptedBackend`: exactly one of `responses`, `respond` or `answers`. */
+export interface ScriptedBackendOptions {
+  /** Completions returned in turn, cycling when the list runs out. */
+  readonly responses?: readonly (string | ScriptedCompletion)[] | undefined;
+  /** A function that writes each completion. */
+  readonly respond?: ScriptedResponder | undefined;
+  /**
+   * Answers drawn from a distribution with the call's seeded generator (at temperature 0: the most
+   * likely answer). A drawn answer's log-probability is log p(answer), so sequence probabilities follow
+   * the distribution.
+   */
+  readonly answers?: ScriptedAnswers | undefined;
+  /** Overrides of the default capabilities (which are all on except `grammar` and `promptLogprobs`). */
+  readonly capabilities?: Partial<BackendCapabilities> | undefined;
+  /** Whether usage counts are reported; default `reported` (one token per whitespace-separated word). */
+  readonly usage?: "reported" | "unreported" | undefined;
+  /** Model name; default `scripted`. */
+  readonly model?: string | undefined;
+  /** Seed of the generator used for requests without a `seed`; default 0. */
+  readonly seed?: number | undefined;
+  /** Runs before each request is answered (e.g. to move a test clock or abort); may be async. */
+  readonly onCall?: ((request: GenerationRequest, callIndex: number) => void | Promise<void>) | undefined;
+  /** Real milliseconds each request takes; the wait ends early on abort. */
+  readonly delayMilliseconds?: number | undefined;
+}
+
+/** One request the scripted backend received. */
+export interface ScriptedCall {
+  /** The request as received (for a fan-out, each request has `n: 1`). */
+  readonly request: GenerationRequest;
+  /** Whether the caller passed a signal. */
+  readonly hadSignal: boolean;
+}
+
+/** The scripted backend: a `Backend` that also shows what it was asked. */
+export interface ScriptedBackend extends Backend {
+  /** Every request received, in order (a fanned-out `n` appears as `n` requests). */
+  readonly calls: readonly ScriptedCall[];
+  /** Every `score` request received, in order. */
+  readonly scoreCalls: readonly ScoreRequest[];
+}
+
+const defaultCapabilities: BackendCapabilities = {
+  n: true,
+  logprobs: true,
+  topLogprobs: true,
+  maxTopLogprobs: 20,
+  promptLogprobs: false,
+  score: true,
+  seed: true,
+  chat: true,
+  completion: true,
+  continuePrefix: true,
+  grammar: false,
+  topK: true,
+};
+
+const defaultTokenLogprob = -0.1;
+
+/** Splits text into word tokens, each keeping the whitespace before it. */
+function tokenize(text: string): string[] {
+  return text.match(/\s*\S+/g) ?? [];
+}
+
+function promptText(prompt: Prompt): string {
+  return prompt.kind === "text" ? prompt.text : prompt.messages.map((message) => message.content).join("\n");
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
+}
+
+function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, milliseconds);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function answerResponder(answers: ScriptedAnswers): ScriptedResponder {
+  const entries = Object.entries(answers.distribution);
+  for (const [answer, probability] of entries) {
+    if (!(probability >= 0) || !Number.isFinite(probability)) {
+      throw new ConfigError(
+        `answers.distribution[${JSON.stringify(answer)}]: expected a probability ≥ 0, got ${probability}`,
+        { field: `answers.distribution.${answer}` },
+      );
+    }
+  }
+  const total = entries.reduce((sum, [, probability]) => sum + probability, 0);
+  if (entries.length === 0 || total <= 0) {
+    throw new ConfigError("answers.distribution: expected at least one answer with a positive probability", {
+      field: "answers.distribution",
+    });
+  }
+  const render = answers.render ?? ((answer: string) => `The answer is ${answer}.\n#### ${answer}`);
+  let mode = entries[0]!;
+  for (const entry of entries) if (entry[1] > mode[1]) mode = entry;
+  return (request, _index, rng) => {
+    let chosen = mode;
+    if (request.temperature !== 0) {
+      let draw = rng.next() * total;
+      for (const entry of entries) {
+        chosen = entry;
+        draw -= entry[1];
+        if (draw < 0) break;
+      }
+    }
+    return { text: render(chosen[0]), logprob: Math.log(chosen[1] / total) };
+  };
+}
+
+/**
+ * A deterministic test double implementing `Backend`. It writes completions from a list, a function or a
+ * distribution of answers; supports `n` (natively, or by fanning out into `n` requests when
+ * `capabilities.n` is off), synthetic log-probabilities and `score()`; honours abort signals; and records
+ * every request in `calls`.
+ *
+ * @example
+ * const backend = createScriptedBackend({ answers: { distribution: { "12": 0.6, "13": 0.4 } } });
+ * const result = await solve({ problem: "7+5=?", strategy: "sc@8", backend, seed: 1 });
+ */
+export function createScriptedBackend(options: ScriptedBackendOptions): ScriptedBackend {
+  const sources = [options.responses, options.respond, options.answers].filter(
+    (source) => source !== undefined,
+  );
+  if (sources.length !== 1) {
+    throw new ConfigError(
+      `createScriptedBackend: expected exactly one of responses, respond or answers, got ${sources.length}`,
+      { field: "responses" },
+    );
+  }
+  if (options.responses?.length === 0) {
+    throw new ConfigError("createScriptedBackend: responses is empty; expected at least one response", {
+      field: "responses",
+    });
+  }
+  const responses = options.responses;
+  const respond: ScriptedResponder =
+    options.respond ??
+    (options.answers === undefined
+      ? (_request, index) => responses![index % responses!.length]!
+      : answerResponder(options.answers));
+  const capabilities: BackendCapabilities = { ...defaultCapabilities, ...options.capabilities };
+  const model = options.model ?? "scripted";
+  const reportUsage = (options.usage ?? "reported") === "reported";
+  const ownRng = seededRng(options.seed ?? 0);
+  const calls: ScriptedCall[] = [];
+  const scoreCalls: ScoreRequest[] = [];
+  let completionIndex = 0;
+  let disposed = false;
+
+  const ensureUsable = (): void => {
+    if (disposed) throw new DisposedError(`scripted backend "${model}"`);
+  };
+
+  const synthesizeTokens = (completion: ScriptedCompletion, request: GenerationRequest): TokenLogprob[] => {
+    if (completion.tokens !== undefined) return [...completion.tokens];
+    const words = tokenize(completion.text);
+    const each = completion.logprob === undefined ? defaultTokenLogprob : completion.logprob / words.length;
+    const alternatives = Math.min(request.topLogprobs ?? 0, capabilities.maxTopLogprobs ?? 0);
+    return words.map((token) => ({
+      token,
+      logprob: each,
+      ...(alternatives > 0
+        ? {
+            topLogprobs: [
+              { token, logprob: each },
+              ...Array.from({ length: alternatives - 1 }, (_, rank) => ({
+                token: `<alt${rank + 1}>`,
+                logprob: each - (rank + 1),
+              })),
+            ],
+          }
+        : {}),
+    }));
+  };
+
+  // One request: `count` completions, with the generator of this request.
+  const answer = async (request: GenerationRequest, count: number, signal: AbortSignal | undefined) => {
+    const callIndex = calls.length;
+    calls.push({ request, hadSignal: signal !== undefined });
+    if (signal?.aborted) throw abortError(signal);
+    await options.onCall?.(request, callIndex);
+    if (options.delayMilliseconds !== undefined) await sleep(options.delayMilliseconds, signal);
+    if (signal?.aborted) throw abortError(signal);
+    const rng = capabilities.seed && request.seed !== undefined ? seededRng(request.seed) : ownRng;
+    const wantLogprobs =
+      capabilities.logprobs && (request.logprobs === true || (request.topLogprobs ?? 0) > 0);
+    const written: Omit<Completion, "index">[] = [];
+    for (let position = 0; position < count; position += 1) {
+      const raw = respond(request, completionIndex, rng);
+      completionIndex += 1;
+      const completion: ScriptedCompletion = typeof raw === "string" ? { text: raw } : raw;
+      const tokens = synthesizeTokens(completion, request);
+      written.push({
+        text: completion.text,
+        finishReason: completion.finishReason ?? "stop",
+        completionTokens: reportUsage ? tokens.length : undefined,
+        ...(wantLogprobs ? { tokens } : {}),
+      });
+    }
+    return written;
+  };
+
+  const backend: ScriptedBackend = {
+    calls,
+    scoreCalls,
+    describe: () => ({ kind: "scripted", model }),
+    capabilities: async () => {
+      ensureUsable();
+      return capabilities;
+    },
+    async generate(request: GenerationRequest, callOptions?: CallOptions): Promise<GenerationResult> {
+      ensureUsable();
+      const n = request.n ?? 1;
+      if (!Number.isInteger(n) || n < 1) {
+        throw new ConfigError(`generate: n must be an integer ≥ 1, got ${n}`, { field: "n" });
+      }
+      const signal = callOptions?.signal;
+      const requests = capabilities.n ? 1 : n;
+      const written: Omit<Completion, "index">[] = [];
+      if (capabilities.n) {
+        written.push(...(await answer(request, n, signal)));
+      } else {
+        // Fan out like an HTTP backend without native `n`: one request per completion, in parallel.
+        const parts = await Promise.all(
+          Array.from({ length: n }, (_, part) =>
+            answer(
+              { ...request, n: 1, ...(request.seed === undefined ? {} : { seed: request.seed + part }) },
+              1,
+              signal,
+            ),
+          ),
+        );
+        for (const part of parts) written.push(...part);
+      }
+      const completions = written.map((completion, index) => ({ ...completion, index }));
+      const promptTokens = tokenize(promptText(request.prompt)).length;
+      return {
+        completions,
+        model,
+        usage: reportUsage
+          ? {
+              promptTokens: promptTokens * requests,
+              completionTokens: completions.reduce(
+                (sum, completion) => sum + (completion.completionTokens ?? 0),
+                0,
+              ),
+              calls: requests,
+            }
+          : { promptTokens: undefined, completionTokens: undefined, calls: requests },
+      };
+    },
+    async dispose() {
+      disposed = true;
+    },
+  };
+  if (capabilities.score) {
+    backend.score = async (request: ScoreRequest, callOptions?: CallOptions): Promise<ScoreResult> => {
+      ensureUsable();
+      scoreCalls.push(request);
+      if (callOptions?.signal?.aborted) throw abortError(callOptions.signal);
+      const tokens = tokenize(request.continuation).map((token) => ({ token, logprob: defaultTokenLogprob }));
+      return {
+        tokens,
+        logprob: tokens.reduce((sum, token) => sum + token.logprob, 0),
+        usage: {
+          promptTokens: reportUsage ? tokenize(promptText(request.prompt)).length + tokens.length : undefined,
+          completionTokens: reportUsage ? 0 : undefined,
+          calls: 1,
+        },
+      };
+    };
+  }
+  return backend;
+}

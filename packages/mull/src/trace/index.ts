@@ -1,0 +1,2 @@
+export { createTracer } from "./create-tracer.ts";
+export { type TraceNode, traceToTree } from "./trace-to-tree.ts";
