@@ -1,0 +1,81 @@
+import type { Rng } from "../../spec/index.ts";
+import { quantileOfSorted } from "./quantile-of-sorted.ts";
+
+/** Accuracy with a percentile bootstrap confidence interval. */
+export interface AccuracyEstimate {
+  /** Mean outcome, in [0, 1]. */
+  readonly accuracy: number;
+  /** Lower end of the interval, in [0, 1]. */
+  readonly lower: number;
+  /** Upper end of the interval, in [0, 1]. */
+  readonly upper: number;
+  /** Confidence level of the interval, e.g. 0.95. */
+  readonly confidence: number;
+  /** Bootstrap resamples drawn. */
+  readonly resamples: number;
+  /** Outcomes (problems) the accuracy is over. */
+  readonly count: number;
+}
+
+/** Settings of `bootstrapAccuracy`. */
+export interface BootstrapOptions {
+  /** Source of the resampling; the same seed gives the same interval. */
+  readonly rng: Rng;
+  /** Resamples B; default 1000. */
+  readonly resamples?: number | undefined;
+  /** Confidence level in (0, 1); default 0.95. */
+  readonly confidence?: number | undefined;
+}
+
+/**
+ * Accuracy over per-problem outcomes with a seeded percentile bootstrap interval: B resamples of the
+ * problems with replacement, the interval is the (1 − confidence)/2 and (1 + confidence)/2 quantiles of
+ * the resampled means. Outcomes are booleans (correct or not) or fractions in [0, 1] (a problem's accuracy
+ * averaged over shuffles).
+ *
+ * @throws RangeError when there are no outcomes, an outcome is outside [0, 1], or a setting is out of range.
+ * @example
+ * const estimate = bootstrapAccuracy([true, false, true, true], { rng: seededRng(1), resamples: 2000 });
+ * // estimate.accuracy === 0.75; estimate.lower <= 0.75 <= estimate.upper
+ */
+export function bootstrapAccuracy(
+  outcomes: readonly (boolean | number)[],
+  options: BootstrapOptions,
+): AccuracyEstimate {
+  const resamples = options.resamples ?? 1000;
+  const confidence = options.confidence ?? 0.95;
+  if (!Number.isInteger(resamples) || resamples < 1) {
+    throw new RangeError(`bootstrapAccuracy: resamples must be an integer >= 1, got ${resamples}`);
+  }
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new RangeError(`bootstrapAccuracy: confidence must be in (0, 1), got ${confidence}`);
+  }
+  if (outcomes.length === 0) throw new RangeError("bootstrapAccuracy: no outcomes to average");
+  const values = outcomes.map((outcome, index) => {
+    const value = typeof outcome === "boolean" ? (outcome ? 1 : 0) : outcome;
+    if (!(value >= 0 && value <= 1)) {
+      throw new RangeError(
+        `bootstrapAccuracy: outcome ${index} is ${outcome}, expected a boolean or a number in [0, 1]`,
+      );
+    }
+    return value;
+  });
+  const count = values.length;
+  const accuracy = values.reduce((sum, value) => sum + value, 0) / count;
+  const means = new Array<number>(resamples);
+  for (let resample = 0; resample < resamples; resample += 1) {
+    let sum = 0;
+    for (let draw = 0; draw < count; draw += 1) sum += values[Math.floor(options.rng.next() * count)]!;
+    means[resample] = sum / count;
+  }
+  means.sort((a, b) => a - b);
+  const tail = (1 - confidence) / 2;
+  return {
+    accuracy,
+    lower: quantileOfSorted(means, tail),
+    upper: quantileOfSorted(means, 1 - tail),
+    confidence,
+    resamples,
+    count,
+  };
+}

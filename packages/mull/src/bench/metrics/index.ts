@@ -1,0 +1,16 @@
+export { accuracyByDifficulty, type DifficultyAccuracy } from "./accuracy-by-difficulty.ts";
+export { type AccuracyEstimate, type BootstrapOptions, bootstrapAccuracy } from "./bootstrap-accuracy.ts";
+export { type CoveragePoint, coverageCurve, defaultCoverageKs, type SampleCounts } from "./coverage-curve.ts";
+export { type DistributionSummary, summarizeDistribution } from "./distribution-summary.ts";
+export { type CoverageFit, fitCoverage, fittedCoverage } from "./fit-coverage.ts";
+export { paretoFront } from "./pareto-front.ts";
+export { type StrategyCoverage, sampleCountsByStrategy, strategyCoverage } from "./strategy-coverage.ts";
+export { strategyOrder } from "./strategy-order.ts";
+export {
+  type StrategySummary,
+  type SummarizeStrategiesOptions,
+  summarizeStrategies,
+} from "./strategy-summary.ts";
+export { type SyntheticRunOptions, syntheticRun } from "./synthetic-run.ts";
+export { summarizeUsage, type UsageSummary } from "./usage-summary.ts";
+export { type VerifierErrorRates, verifierFalsePositiveRate } from "./verifier-false-positive-rate.ts";

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { chooseSample } from "./choose-sample.ts";
+import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import { parseReplayStrategy } from "./replay-strategy.ts";
+
+function sample(answer: string | undefined, extra: Partial<GradedSample> = {}): GradedSample {
+  return {
+    answer,
+    key: answer,
+    correct: false,
+    completionTokens: undefined,
+    characters: undefined,
+    logprob: undefined,
+    reward: undefined,
+    ...extra,
+  };
+}
+
+const problem: GradedProblem = { id: "p1", difficulty: undefined, samples: [], location: "test.jsonl:1" };
+
+function choose(
+  spec: string,
+  samples: readonly GradedSample[],
+  scale: "probability" | "logit" = "probability",
+) {
+  // biome-ignore lint/suspicious/noExplicitAny: every spec used here is a selecting kind.
+  return chooseSample(problem, samples, parseReplayStrategy(spec) as any, scale);
+}
+
+describe("chooseSample", () => {
+  it("maj: the most frequent key wins, ties go to the answer seen first, answerless samples do not vote", () => {
+    expect(choose("maj@5", [sample("a"), sample("b"), sample("b"), sample("a"), sample(undefined)])).toBe(0);
+    expect(choose("maj@5", [sample("b"), sample("a"), sample("a"), sample("b")])).toBe(0);
+    expect(choose("maj@5", [sample(undefined), sample("c"), sample("a"), sample("c")])).toBe(1);
+    expect(choose("maj@2", [sample(undefined), sample(undefined)])).toBeUndefined();
+  });
+
+  it("rm/bon: the highest reward, the first of equal ones, even without an answer", () => {
+    const samples = [
+      sample("a", { reward: 0.2 }),
+      sample("b", { reward: 0.9 }),
+      sample("c", { reward: 0.9 }),
+    ];
+    expect(choose("rm@3", samples)).toBe(1);
+    expect(choose("bon@3", samples)).toBe(1);
+    expect(choose("rm@2", [sample(undefined, { reward: 3 }), sample("a", { reward: 1 })])).toBe(0);
+  });
+
+  it("wv: sums rewards per answer, so two middling votes can beat one high reward", () => {
+    const samples = [
+      sample("a", { reward: 0.9 }),
+      sample("b", { reward: 0.5 }),
+      sample("b", { reward: 0.5 }),
+    ];
+    expect(choose("wv@3", samples)).toBe(1);
+    const favouring = [
+      sample("a", { reward: 0.95 }),
+      sample("b", { reward: 0.3 }),
+      sample("b", { reward: 0.3 }),
+    ];
+    expect(choose("wv@3", favouring)).toBe(0);
+  });
+
+  it("wv with logit rewards weighs by the logistic, and refuses raw scores on the probability scale", () => {
+    const samples = [sample("a", { reward: 4 }), sample("b", { reward: -1 }), sample("b", { reward: -1 })];
+    // logistic(4) = 0.982 > 2 × logistic(−1) = 0.538.
+    expect(choose("wv@3", samples, "logit")).toBe(0);
+    const close = [sample("a", { reward: 0.5 }), sample("b", { reward: 0 }), sample("b", { reward: 0 })];
+    // logistic(0.5) = 0.62 < 2 × 0.5.
+    expect(choose("wv@3", close, "logit")).toBe(1);
+    expect(() => choose("wv@3", samples)).toThrow(/reward 4 .* outside \[0, 1\].*--reward-scale logit/);
+  });
+
+  it("wv-prob: sums sequence probabilities per answer without underflow", () => {
+    const samples = [
+      sample("b", { logprob: -1001 }),
+      sample("a", { logprob: -1000 }),
+      sample("b", { logprob: -1001 }),
+    ];
+    // b has more votes, but log(2·e^-1001) = -1000.31 < -1000: a wins.
+    expect(choose("wv-prob@3", samples)).toBe(1);
+    const three = [
+      sample("a", { logprob: -1000 }),
+      ...Array.from({ length: 3 }, () => sample("b", { logprob: -1001 })),
+    ];
+    // log(3·e^-1001) = -999.90 > -1000: b wins.
+    expect(choose("wv-prob@4", three)).toBe(1);
+  });
+
+  it("names the strategy, the field and the problem when rewards or logprobs are missing", () => {
+    expect(() => choose("rm@2", [sample("a", { reward: 1 }), sample("b")])).toThrow(
+      /rm@2 needs a reward for every sample, but a sample of problem "p1" \(test.jsonl:1\) has none/,
+    );
+    expect(() => choose("wv-prob@1", [sample("a")])).toThrow(/wv-prob@1 needs a logprob/);
+  });
+});

@@ -1,0 +1,111 @@
+import { ConfigError } from "../../errors/index.ts";
+import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import type { RewardScale } from "./replay-dataset.ts";
+import type { ReplayStrategy } from "./replay-strategy.ts";
+
+/** The kinds that pick one sample's answer (the others, `mean` and `pass`, score the whole subset). */
+export type SelectingKind = "maj" | "rm" | "bon" | "wv" | "wv-prob";
+
+/** Sums weights per answer key; the winner has the largest total, ties going to the key seen first. */
+function weightedWinner(
+  samples: readonly GradedSample[],
+  weight: (sample: GradedSample) => number,
+): number | undefined {
+  const totals = new Map<string, number>();
+  const firstIndex = new Map<string, number>();
+  for (const [index, sample] of samples.entries()) {
+    if (sample.key === undefined) continue;
+    totals.set(sample.key, (totals.get(sample.key) ?? 0) + weight(sample));
+    if (!firstIndex.has(sample.key)) firstIndex.set(sample.key, index);
+  }
+  let winner: string | undefined;
+  // Map iteration follows first appearance, so a strict `>` keeps the earliest of tied keys.
+  for (const [key, total] of totals) if (winner === undefined || total > totals.get(winner)!) winner = key;
+  return winner === undefined ? undefined : firstIndex.get(winner);
+}
+
+/** log(Σ exp(values)) without underflow. */
+function logSumExp(values: readonly number[]): number {
+  const largest = Math.max(...values);
+  if (largest === Number.NEGATIVE_INFINITY) return largest;
+  return largest + Math.log(values.reduce((sum, value) => sum + Math.exp(value - largest), 0));
+}
+
+function requireField(
+  problem: GradedProblem,
+  strategy: ReplayStrategy,
+  samples: readonly GradedSample[],
+  field: "reward" | "logprob",
+): void {
+  const missing = samples.findIndex((sample) => sample[field] === undefined);
+  if (missing !== -1) {
+    throw new ConfigError(
+      `${strategy.name} needs a ${field} for every sample, but a sample of problem ${JSON.stringify(problem.id)} (${problem.location}) has none`,
+      { field },
+    );
+  }
+}
+
+/**
+ * The sample whose answer a selecting strategy returns, as an index into `samples`, or `undefined` when
+ * no sample has an answer to vote for.
+ * - `maj`: the most frequent answer key; ties go to the answer that appeared first (the rule of
+ *   `majorityVote` and of Python's `Counter.most_common`); the chosen sample is its first occurrence.
+ * - `rm` / `bon`: the highest reward, ties to the first (as Python's `list.index(max(...))`); the chosen
+ *   sample may have no answer, which then counts as wrong.
+ * - `wv`: reward-weighted vote, with weights `reward` (scale `probability`, rewards in [0, 1]) or
+ *   `1 / (1 + e^−reward)` (scale `logit`); ties as for `maj`.
+ * - `wv-prob`: vote weighted by sequence probability: each answer scores log Σ exp(logprob) over its
+ *   samples, computed without underflow; ties as for `maj`.
+ *
+ * @throws ConfigError when a strategy needs rewards or logprobs that a sample lacks, or when rewards
+ *   are outside [0, 1] on the `probability` scale.
+ */
+export function chooseSample(
+  problem: GradedProblem,
+  samples: readonly GradedSample[],
+  strategy: ReplayStrategy & { readonly kind: SelectingKind },
+  rewardScale: RewardScale,
+): number | undefined {
+  switch (strategy.kind) {
+    case "maj":
+      return weightedWinner(samples, () => 1);
+    case "rm":
+    case "bon": {
+      requireField(problem, strategy, samples, "reward");
+      let best = 0;
+      for (const [index, sample] of samples.entries())
+        if (sample.reward! > samples[best]!.reward!) best = index;
+      return samples.length === 0 ? undefined : best;
+    }
+    case "wv": {
+      requireField(problem, strategy, samples, "reward");
+      if (rewardScale === "probability") {
+        const outside = samples.find((sample) => sample.reward! < 0 || sample.reward! > 1);
+        if (outside !== undefined) {
+          throw new ConfigError(
+            `${strategy.name}: reward ${outside.reward} of a sample of problem ${JSON.stringify(problem.id)} is outside [0, 1]; pass --reward-scale logit to weight raw reward-model scores by their logistic`,
+            { field: "--reward-scale" },
+          );
+        }
+        return weightedWinner(samples, (sample) => sample.reward!);
+      }
+      return weightedWinner(samples, (sample) => 1 / (1 + Math.exp(-sample.reward!)));
+    }
+    case "wv-prob": {
+      requireField(problem, strategy, samples, "logprob");
+      const logprobsByKey = new Map<string, number[]>();
+      for (const sample of samples) {
+        if (sample.key === undefined) continue;
+        const list = logprobsByKey.get(sample.key) ?? [];
+        list.push(sample.logprob!);
+        logprobsByKey.set(sample.key, list);
+      }
+      const scores = new Map([...logprobsByKey].map(([key, values]) => [key, logSumExp(values)]));
+      let winner: string | undefined;
+      for (const [key, score] of scores)
+        if (winner === undefined || score > scores.get(winner)!) winner = key;
+      return winner === undefined ? undefined : samples.findIndex((sample) => sample.key === winner);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { passAtK } from "../../metrics/index.ts";
+import { seededRng } from "../../runtime/index.ts";
+import { evaluateReplay } from "./evaluate-replay.ts";
+import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import { parseReplayStrategies } from "./replay-strategy.ts";
+
+function graded(
+  id: string,
+  answers: readonly string[],
+  gold: string,
+  tokens?: readonly number[],
+): GradedProblem {
+  return {
+    id,
+    difficulty: undefined,
+    location: `test.jsonl:${id}`,
+    samples: answers.map(
+      (answer, index): GradedSample => ({
+        answer,
+        key: answer,
+        correct: answer === gold,
+        completionTokens: tokens?.[index],
+        characters: answer.length * 10,
+        logprob: undefined,
+        reward: answer === gold ? 0.8 : 0.4,
+      }),
+    ),
+  };
+}
+
+const problems = [
+  graded("1", ["1", "2", "1", "1"], "1", [10, 20, 30, 40]),
+  graded("2", ["3", "2", "2", "3"], "2", [5, 5, 5, 5]),
+  graded("3", ["9", "9", "8", "7"], "7", [1, 2, 3, 4]),
+];
+
+describe("evaluateReplay", () => {
+  it("uses the first k samples by default", () => {
+    const results = evaluateReplay(problems, parseReplayStrategies("maj@4,maj@1,mean@4,mean@1,pass@4,rm@4"), {
+      resamples: 100,
+    });
+    const byName = Object.fromEntries(results.map((result) => [result.strategy, result]));
+    // maj@4: "1" wins; "3" and "2" tie 2–2, "3" seen first (wrong); "9" wins (wrong).
+    expect(byName["maj@4"]?.correct).toBe(1);
+    expect(byName["maj@1"]?.correct).toBe(1);
+    expect(byName["mean@4"]?.accuracy.accuracy).toBeCloseTo((3 / 4 + 2 / 4 + 1 / 4) / 3, 12);
+    expect(byName["mean@1"]?.correct).toBe(1);
+    expect(byName["pass@4"]?.correct).toBe(3);
+    expect(byName["rm@4"]?.correct).toBe(3);
+    expect(byName["maj@4"]?.meanSamples).toBe(4);
+    expect(byName["maj@4"]?.meanCompletionTokens).toBeCloseTo((100 + 20 + 10) / 3, 12);
+    expect(byName["maj@1"]?.meanCompletionTokens).toBeCloseTo((10 + 5 + 1) / 3, 12);
+    expect(byName["mean@4"]?.meanSamples).toBe(1);
+    expect(byName["mean@4"]?.meanCompletionTokens).toBeCloseTo((25 + 5 + 2.5) / 3, 12);
+    expect(byName["maj@4"]?.budget).toBe("first");
+  });
+
+  it("with shuffles, mean@k and pass@k take their exact expectations", () => {
+    const results = evaluateReplay(problems, parseReplayStrategies("mean@2,pass@2"), {
+      shuffles: 3,
+      resamples: 50,
+    });
+    expect(results[0]?.accuracy.accuracy).toBeCloseTo((3 / 4 + 2 / 4 + 1 / 4) / 3, 12);
+    const expectedPass = (passAtK(4, 3, 2) + passAtK(4, 2, 2) + passAtK(4, 1, 2)) / 3;
+    expect(results[1]?.accuracy.accuracy).toBeCloseTo(expectedPass, 12);
+    expect(results[1]?.meanCompletionTokens).toBeCloseTo((50 + 10 + 5) / 3, 12);
+    expect(results[1]?.budget).toBe("random");
+  });
+
+  it("with shuffles, votes over random subsets converge to their expectation", () => {
+    const rng = seededRng(6);
+    const many = Array.from({ length: 20 }, (_, index) =>
+      graded(
+        String(index),
+        Array.from({ length: 6 }, () => (rng.next() < 0.5 ? "a" : "b")),
+        "a",
+      ),
+    );
+    // maj@1 over a random sample is a random sample: its expectation is mean@1.
+    const [majorityOfOne, meanOfOne] = evaluateReplay(many, parseReplayStrategies("maj@1,mean@1"), {
+      shuffles: 2000,
+      resamples: 20,
+      seed: 4,
+    });
+    expect(majorityOfOne!.accuracy.accuracy).toBeCloseTo(meanOfOne!.accuracy.accuracy, 2);
+    const again = evaluateReplay(many, parseReplayStrategies("maj@3"), {
+      shuffles: 10,
+      resamples: 20,
+      seed: 4,
+    });
+    const same = evaluateReplay(many, parseReplayStrategies("maj@3"), {
+      shuffles: 10,
+      resamples: 20,
+      seed: 4,
+    });
+    const other = evaluateReplay(many, parseReplayStrategies("maj@3"), {
+      shuffles: 10,
+      resamples: 20,
+      seed: 5,
+    });
+    expect(again).toEqual(same);
+    expect(other[0]?.accuracy.accuracy).not.toBe(again[0]?.accuracy.accuracy);
+  });
+
+  it("leaves tokens unknown when a used sample has no count, and caps k at each problem's samples", () => {
+    const short = graded("4", ["1", "1"], "1");
+    const [result] = evaluateReplay([problems[0]!, short], parseReplayStrategies("maj@4"), { resamples: 10 });
+    expect(result?.meanCompletionTokens).toBeUndefined();
+    expect(result?.meanSamples).toBe(3);
+    expect(result?.meanCharacters).toBe((40 + 20) / 2);
+  });
+
+  it("refuses a k beyond every problem's samples and a bad shuffle count", () => {
+    expect(() => evaluateReplay(problems, parseReplayStrategies("maj@5"))).toThrow(
+      /--strategies: maj@5 needs 5 samples per problem, but no problem has more than 4/,
+    );
+    expect(() => evaluateReplay(problems, parseReplayStrategies("maj@2"), { shuffles: 0 })).toThrow(
+      /--shuffles.*got 0/,
+    );
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { formatReplayReport } from "./format-replay-report.ts";
+import type { ReplayReport } from "./run-replay.ts";
+
+const report: ReplayReport = {
+  format: "generic",
+  problems: 3,
+  samplesPerProblem: { min: 4, max: 8 },
+  answerFormat: "numeric",
+  rewardScale: "probability",
+  seed: 0,
+  evaluations: [
+    {
+      strategy: "maj@4",
+      kind: "maj",
+      k: 4,
+      problems: 3,
+      accuracy: { accuracy: 2 / 3, lower: 1 / 3, upper: 1, confidence: 0.95, resamples: 10, count: 3 },
+      correct: 2,
+      meanSamples: 4,
+      meanCompletionTokens: 123.4,
+      meanCharacters: undefined,
+      budget: "first",
+      shuffles: undefined,
+    },
+  ],
+};
+
+describe("formatReplayReport", () => {
+  it("prints one aligned row per strategy with accuracy, interval, solved, samples and tokens", () => {
+    const text = formatReplayReport(report);
+    const lines = text.trimEnd().split("\n");
+    expect(lines[0]).toContain("generic: 3 problems, 4-8 samples each; answers graded as numeric");
+    expect(lines[0]).toContain("the first k samples");
+    expect(lines[2]).toMatch(
+      /^strategy\s+accuracy %\s+95% interval\s+solved\s+samples\s+tokens\s+characters$/,
+    );
+    expect(lines[3]).toMatch(/^maj@4\s+66\.7\s+33\.3-100\.0\s+2\/3\s+4\.0\s+123\s+unknown$/);
+    expect(lines[2]!.indexOf("solved") + "solved".length).toBe(lines[3]!.indexOf("2/3") + "2/3".length);
+  });
+});

@@ -1,0 +1,52 @@
+import type { ReplayReport } from "./run-replay.ts";
+
+function fixed(value: number | undefined, digits: number): string {
+  return value === undefined ? "unknown" : value.toFixed(digits);
+}
+
+function pad(cells: readonly string[][]): string {
+  const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
+  return cells
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+/**
+ * A replay report as a plain-text table: one row per strategy with accuracy (percent, one decimal), its
+ * bootstrap interval, problems solved, and the mean samples, completion tokens and characters it used
+ * per problem.
+ *
+ * @example
+ * process.stdout.write(formatReplayReport(runReplay(options)));
+ */
+export function formatReplayReport(report: ReplayReport): string {
+  const first = report.evaluations[0];
+  const budget =
+    first?.budget === "random"
+      ? `k samples drawn at random, averaged over ${first.shuffles} seeded shuffles (seed ${report.seed})`
+      : "the first k samples of each problem";
+  const samples =
+    report.samplesPerProblem.min === report.samplesPerProblem.max
+      ? `${report.samplesPerProblem.max} samples each`
+      : `${report.samplesPerProblem.min}-${report.samplesPerProblem.max} samples each`;
+  const level = first === undefined ? 95 : Math.round(first.accuracy.confidence * 100);
+  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}`;
+  const rows = [
+    ["strategy", "accuracy %", `${level}% interval`, "solved", "samples", "tokens", "characters"],
+    ...report.evaluations.map((evaluation) => [
+      evaluation.strategy,
+      (evaluation.accuracy.accuracy * 100).toFixed(1),
+      `${(evaluation.accuracy.lower * 100).toFixed(1)}-${(evaluation.accuracy.upper * 100).toFixed(1)}`,
+      `${Number.isInteger(evaluation.correct) ? evaluation.correct : evaluation.correct.toFixed(1)}/${evaluation.problems}`,
+      fixed(evaluation.meanSamples, 1),
+      fixed(evaluation.meanCompletionTokens, 0),
+      fixed(evaluation.meanCharacters, 0),
+    ]),
+  ];
+  return `${title}\n\n${pad(rows)}\n`;
+}

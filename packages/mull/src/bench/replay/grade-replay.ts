@@ -1,0 +1,67 @@
+import { ConfigError } from "../../errors/index.ts";
+import type { AnswerFormat } from "../../spec/index.ts";
+import type { ReplayProblem } from "./replay-dataset.ts";
+
+/** A sample with its answer extracted, its voting key and its correctness settled. */
+export interface GradedSample {
+  /** The final answer (recorded, or extracted from the text); `undefined` when there is none. */
+  readonly answer: string | undefined;
+  /** The answer format's key of the answer: samples with the same key vote together. */
+  readonly key: string | undefined;
+  readonly correct: boolean;
+  readonly completionTokens: number | undefined;
+  /** Length of the text, when recorded. */
+  readonly characters: number | undefined;
+  readonly logprob: number | undefined;
+  readonly reward: number | undefined;
+}
+
+/** A problem whose samples are graded. */
+export interface GradedProblem {
+  readonly id: string;
+  readonly difficulty: string | undefined;
+  readonly samples: readonly GradedSample[];
+  readonly location: string;
+}
+
+/**
+ * Settles every sample's answer, voting key and correctness with an answer format: a recorded answer is
+ * used as it is (`null` means none), otherwise the answer is extracted from the text; a recorded
+ * `correct` flag wins over grading, otherwise the answer is compared with gold by `equivalent`.
+ *
+ * @throws ConfigError when a sample has neither a recorded correctness nor a gold answer to grade against.
+ * @example
+ * const graded = gradeReplay(dataset.problems, answerFormatByName("date"));
+ */
+export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFormat): GradedProblem[] {
+  return problems.map((problem) => ({
+    id: problem.id,
+    difficulty: problem.difficulty,
+    location: problem.location,
+    samples: problem.samples.map((sample, index): GradedSample => {
+      const answer =
+        sample.answer === null
+          ? undefined
+          : (sample.answer ?? (sample.text === undefined ? undefined : format.extract(sample.text)));
+      let correct = sample.correct;
+      if (correct === undefined) {
+        if (problem.gold === undefined) {
+          throw new ConfigError(
+            `${problem.location}: sample ${index} has no recorded "correct" flag and problem ${JSON.stringify(problem.id)} has no gold answer to grade it against`,
+            { field: "gold" },
+          );
+        }
+        correct = answer !== undefined && format.equivalent(answer, problem.gold);
+      }
+      return {
+        answer,
+        key: answer === undefined ? undefined : format.key(answer),
+        correct,
+        completionTokens: sample.completionTokens,
+        characters: sample.text?.length,
+        logprob: sample.logprob,
+        reward: sample.reward,
+      };
+    }),
+  }));
+}

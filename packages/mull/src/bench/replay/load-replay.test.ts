@@ -1,0 +1,191 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { answerFormatByName } from "../../answers/index.ts";
+import { gradeReplay } from "./grade-replay.ts";
+import { loadReplay } from "./load-replay.ts";
+
+const folder = mkdtempSync(join(tmpdir(), "mull-replay-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function file(name: string, lines: readonly unknown[]): string {
+  const path = join(folder, name);
+  writeFileSync(
+    path,
+    `${lines.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n")}\n`,
+  );
+  return path;
+}
+
+describe("loadReplay: generic", () => {
+  it("reads problems and samples, turning numbers into strings and null into no answer", () => {
+    const path = file("generic.jsonl", [
+      {
+        id: 1,
+        gold: 42,
+        difficulty: 3,
+        question: "ignored",
+        samples: [{ answer: 42, tokens: 7, reward: 0.5 }],
+      },
+      "",
+      {
+        id: "b",
+        gold: "x",
+        samples: [
+          { text: "so the answer is x", logprob: -2 },
+          { answer: null, correct: false },
+        ],
+      },
+    ]);
+    const dataset = loadReplay({ samples: path });
+    expect(dataset.format).toBe("generic");
+    expect(dataset.problems.map((problem) => problem.id)).toEqual(["1", "b"]);
+    expect(dataset.problems[0]).toMatchObject({ gold: "42", difficulty: "3", location: `${path}:1` });
+    expect(dataset.problems[0]?.samples[0]).toMatchObject({ answer: "42", completionTokens: 7, reward: 0.5 });
+    expect(dataset.problems[1]?.location).toBe(`${path}:3`);
+    expect(dataset.problems[1]?.samples[1]?.answer).toBeNull();
+  });
+
+  it("names the file, line, field and value of an invalid row", () => {
+    const badReward = file("bad-reward.jsonl", [
+      { id: "a", gold: "1", samples: [{ answer: "1" }] },
+      { id: "b", gold: "1", samples: [{ answer: "1" }, { answer: "2", reward: "high" }] },
+    ]);
+    expect(() => loadReplay({ samples: badReward })).toThrow(
+      `${badReward}:2: field "samples[1].reward": expected a number, got "high"`,
+    );
+    const misspelt = file("misspelt.jsonl", [{ id: "a", samples: [{ answer: "1", rewards: 1 }] }]);
+    expect(() => loadReplay({ samples: misspelt })).toThrow(
+      `${misspelt}:1: field "samples[0].rewards": unknown field`,
+    );
+    const empty = file("empty-sample.jsonl", [{ id: "a", samples: [{ tokens: 3 }] }]);
+    expect(() => loadReplay({ samples: empty })).toThrow(
+      /:1: field "samples\[0\]": expected a sample with "text" or "answer"/,
+    );
+    const noSamples = file("no-samples.jsonl", [{ id: "a", samples: [] }]);
+    expect(() => loadReplay({ samples: noSamples })).toThrow(
+      /field "samples": expected at least one sample, got \[\]/,
+    );
+    const duplicate = file("duplicate.jsonl", [
+      { id: 1, samples: [{ answer: "1" }] },
+      { id: "1", samples: [{ answer: "1" }] },
+    ]);
+    expect(() => loadReplay({ samples: duplicate })).toThrow(
+      /:2: field "id": duplicate id "1" \(first at line 1\)/,
+    );
+    expect(() => loadReplay({ samples: join(folder, "absent.jsonl") })).toThrow(
+      /absent.jsonl: cannot read.*no such file/,
+    );
+  });
+
+  it("refuses an unknown format and a gold file the format does not read", () => {
+    const path = file("ok.jsonl", [{ id: "a", samples: [{ answer: "1" }] }]);
+    expect(() => loadReplay({ samples: path, format: "csv" })).toThrow(
+      /--format: unknown replay format "csv"/,
+    );
+    expect(() => loadReplay({ samples: path, gold: "gold.jsonl" })).toThrow(
+      /--gold "gold.jsonl": only --format faithful-cot/,
+    );
+  });
+});
+
+describe("loadReplay: faithful-cot", () => {
+  const gold = file("gold.jsonl", [
+    { id: 0, question: "q", answer: "#### 05/01/2021" },
+    { id: 1, question: "q", answer: "#### 04/30/2021" },
+  ]);
+
+  it("matches predictions to gold by id and keeps the texts for extraction", () => {
+    const predictions = file("predictions.jsonl", [
+      { id: 1, answer: "x", completions: ["So the answer is 4/30/2021.", "So the answer is 04/30/2021."] },
+      { id: 0, answer: "x", completions: ["So the answer is 05/01/2021."] },
+    ]);
+    const dataset = loadReplay({ samples: predictions, gold, format: "faithful-cot" });
+    expect(dataset.problems.map((problem) => [problem.id, problem.gold])).toEqual([
+      ["1", "04/30/2021"],
+      ["0", "05/01/2021"],
+    ]);
+    expect(dataset.answerFormat).toBe("exact");
+    const exact = gradeReplay(dataset.problems, answerFormatByName("exact"));
+    expect(exact[0]?.samples.map((sample) => [sample.answer, sample.correct])).toEqual([
+      ["4/30/2021", false],
+      ["04/30/2021", true],
+    ]);
+    const dates = gradeReplay(dataset.problems, answerFormatByName("date"));
+    expect(dates[0]?.samples.map((sample) => sample.correct)).toEqual([true, true]);
+  });
+
+  it("requires --gold and a gold answer for every prediction", () => {
+    const predictions = file("orphan.jsonl", [{ id: 7, completions: ["So the answer is 1/1/2000."] }]);
+    expect(() => loadReplay({ samples: predictions, format: "faithful-cot" })).toThrow(/--gold is required/);
+    expect(() => loadReplay({ samples: predictions, gold, format: "faithful-cot" })).toThrow(
+      `${predictions}:1: field "id": no gold answer with id "7" in ${gold}`,
+    );
+    const badGold = file("bad-gold.jsonl", [{ id: 0, answer: "05/01/2021" }]);
+    expect(() => loadReplay({ samples: predictions, gold: badGold, format: "faithful-cot" })).toThrow(
+      /bad-gold.jsonl:1: field "answer": expected a string "#### <answer>", got "05\/01\/2021"/,
+    );
+  });
+});
+
+describe("loadReplay: qwen-rm-maj", () => {
+  it("reads answers, recorded correctness and the last reward score of each sample", () => {
+    const path = file("qwen.jsonl", [
+      {
+        idx: 3,
+        gt: "\\frac{1}{2}",
+        level: "Level 2",
+        pred: ["0.5", "1"],
+        score: [true, false],
+        pred_score: [[0.1, 2.5], [-1]],
+        response: ["...", "..."],
+      },
+    ]);
+    const dataset = loadReplay({ samples: path, format: "qwen-rm-maj" });
+    expect(dataset).toMatchObject({ format: "qwen-rm-maj", answerFormat: "math", rewardScale: "logit" });
+    expect(dataset.problems[0]).toMatchObject({ id: "3", gold: "\\frac{1}{2}", difficulty: "Level 2" });
+    expect(
+      dataset.problems[0]?.samples.map((sample) => [sample.answer, sample.correct, sample.reward]),
+    ).toEqual([
+      ["0.5", true, 2.5],
+      ["1", false, -1],
+    ]);
+  });
+
+  it("refuses rows whose per-sample arrays disagree in length", () => {
+    const path = file("qwen-bad.jsonl", [
+      { idx: 0, gt: "1", pred: ["1", "2"], score: [true], pred_score: [[1], [2]] },
+    ]);
+    expect(() => loadReplay({ samples: path, format: "qwen-rm-maj" })).toThrow(
+      /qwen-bad.jsonl:1: field "score": expected as many correctness flags as answers, got \[true\]/,
+    );
+  });
+});
+
+describe("gradeReplay", () => {
+  it("prefers recorded correctness, extracts missing answers and needs gold otherwise", () => {
+    const problems = gradeReplay(
+      [
+        {
+          id: "a",
+          gold: "12",
+          location: "f:1",
+          samples: [{ text: "#### 12" }, { answer: "12", correct: false }, { answer: null, text: "#### 12" }],
+        },
+      ],
+      answerFormatByName("numeric"),
+    );
+    expect(problems[0]?.samples.map((sample) => [sample.answer, sample.correct])).toEqual([
+      ["12", true],
+      ["12", false],
+      [undefined, false],
+    ]);
+    expect(() =>
+      gradeReplay(
+        [{ id: "b", gold: undefined, location: "f:2", samples: [{ answer: "1" }] }],
+        answerFormatByName("exact"),
+      ),
+    ).toThrow(/f:2: sample 0 has no recorded "correct" flag and problem "b" has no gold answer/);
+  });
+});

@@ -1,0 +1,64 @@
+import { ConfigError } from "../../errors/index.ts";
+import { loadFaithfulCotReplay } from "./load-faithful-cot-replay.ts";
+import { loadGenericReplay } from "./load-generic-replay.ts";
+import { loadQwenRmMajReplay } from "./load-qwen-rm-maj-replay.ts";
+import type { ReplayDataset } from "./replay-dataset.ts";
+
+/** The replay file formats `loadReplay` reads. */
+export const replayFormats = ["generic", "faithful-cot", "qwen-rm-maj"] as const;
+
+/** A replay file format. */
+export type ReplayFormat = (typeof replayFormats)[number];
+
+/** Which files to read, and how. */
+export interface LoadReplayOptions {
+  /** The samples file. */
+  readonly samples: string;
+  /** Gold answers by id; required by `faithful-cot`, refused by the others (their gold is inline). */
+  readonly gold?: string | undefined;
+  /** Default `generic`. */
+  readonly format?: string | undefined;
+}
+
+/** Whether a string names a replay format. */
+export function isReplayFormat(name: string): name is ReplayFormat {
+  return (replayFormats as readonly string[]).includes(name);
+}
+
+/**
+ * Reads recorded samples in one of the replay formats (see `bench/replay/README.md`).
+ *
+ * @throws ConfigError naming the flag when the format is unknown or `--gold` is missing or not expected;
+ *   DatasetError (a ConfigError) naming the file, line and field of an invalid row.
+ * @example
+ * const dataset = loadReplay({ samples: "qwen25-math-rm-maj-example.jsonl", format: "qwen-rm-maj" });
+ */
+export function loadReplay(options: LoadReplayOptions): ReplayDataset {
+  const format = options.format ?? "generic";
+  if (!isReplayFormat(format)) {
+    throw new ConfigError(
+      `--format: unknown replay format ${JSON.stringify(format)}; expected one of ${replayFormats.join(", ")}`,
+      {
+        field: "--format",
+      },
+    );
+  }
+  if (format === "faithful-cot") {
+    if (options.gold === undefined) {
+      throw new ConfigError(
+        "--gold is required with --format faithful-cot (the gold answers, matched by id)",
+        {
+          field: "--gold",
+        },
+      );
+    }
+    return loadFaithfulCotReplay(options.samples, options.gold);
+  }
+  if (options.gold !== undefined) {
+    throw new ConfigError(
+      `--gold ${JSON.stringify(options.gold)}: only --format faithful-cot reads a separate gold file; ${format} files carry their gold answers inline`,
+      { field: "--gold" },
+    );
+  }
+  return format === "generic" ? loadGenericReplay(options.samples) : loadQwenRmMajReplay(options.samples);
+}

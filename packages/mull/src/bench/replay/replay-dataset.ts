@@ -1,0 +1,48 @@
+/** One recorded sample, as the replay importers hand it over. */
+export interface ReplaySample {
+  /** The full solution text, when recorded. */
+  readonly text?: string | undefined;
+  /**
+   * The recorded final answer: a string, `null` when the recording says there was none, or `undefined`
+   * when not recorded (then it is extracted from `text` with the answer format).
+   */
+  readonly answer?: string | null | undefined;
+  /** Generated tokens. */
+  readonly completionTokens?: number | undefined;
+  /** Sum of token log-probabilities (log of the sequence probability). */
+  readonly logprob?: number | undefined;
+  /** Outcome reward (higher is better), e.g. a reward model's score. */
+  readonly reward?: number | undefined;
+  /** Recorded correctness; when present it is used instead of grading the answer against gold. */
+  readonly correct?: boolean | undefined;
+  /** Answers read at intermediate points of the solution, when recorded. */
+  readonly intermediateAnswers?: readonly (string | null)[] | undefined;
+}
+
+/** One problem with its recorded samples. */
+export interface ReplayProblem {
+  readonly id: string;
+  /** Gold answer; may be absent only when every sample records `correct`. */
+  readonly gold: string | undefined;
+  readonly difficulty?: string | undefined;
+  readonly samples: readonly ReplaySample[];
+  /** Where the problem was read from (`file:line`), for error messages. */
+  readonly location: string;
+}
+
+/**
+ * How rewards are turned into voting weights by `wv@k`: `probability` uses them as they are (they must be
+ * in [0, 1]); `logit` maps them through the logistic function first (raw reward-model scores).
+ */
+export type RewardScale = "probability" | "logit";
+
+/** Recorded samples of many problems, ready to be graded and replayed. */
+export interface ReplayDataset {
+  /** Importer name: `generic`, `faithful-cot`, `qwen-rm-maj`. */
+  readonly format: string;
+  readonly problems: readonly ReplayProblem[];
+  /** The answer format that reproduces the source's own grading; used unless another is asked for. */
+  readonly answerFormat: string;
+  /** How this source's rewards should be read, unless told otherwise. */
+  readonly rewardScale: RewardScale;
+}

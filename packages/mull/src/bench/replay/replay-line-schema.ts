@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+const answerValue = z.union([z.string(), z.number(), z.null()], {
+  error: "a string, a number or null (no answer)",
+});
+
+/** One recorded sample of the generic replay format (see README.md). */
+export const replaySampleSchema = z
+  .strictObject(
+    {
+      text: z.string({ error: "a string" }).optional(),
+      answer: answerValue.optional(),
+      tokens: z
+        .number({ error: "a number" })
+        .int({ error: "an integer" })
+        .nonnegative({ error: "a count >= 0" })
+        .optional(),
+      logprob: z.number({ error: "a number" }).nonpositive({ error: "a log-probability <= 0" }).optional(),
+      reward: z.number({ error: "a number" }).optional(),
+      correct: z.boolean({ error: "true or false" }).optional(),
+      intermediateAnswers: z.array(answerValue, { error: "an array of answers" }).optional(),
+    },
+    { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : "an object") },
+  )
+  .refine((sample) => sample.text !== undefined || sample.answer !== undefined, {
+    error: 'a sample with "text" or "answer" (or both)',
+  });
+
+/**
+ * One line of the generic replay format: a problem, its gold answer and its recorded samples.
+ * Unknown top-level fields (a question, metadata) are allowed and ignored; unknown sample fields are
+ * refused, so a misspelt `reward` is not silently dropped.
+ *
+ * @example
+ * replayLineSchema.parse({ id: "q1", gold: "42", samples: [{ answer: "42", tokens: 120, reward: 0.9 }] });
+ */
+export const replayLineSchema = z.object({
+  id: z.union([z.string().min(1), z.number().int()], { error: "a non-empty string or an integer" }),
+  gold: z.union([z.string(), z.number()], { error: "a string or a number" }).optional(),
+  difficulty: z.union([z.string(), z.number()], { error: "a string or a number" }).optional(),
+  samples: z
+    .array(replaySampleSchema, { error: "an array of samples" })
+    .min(1, { error: "at least one sample" }),
+});
+
+/** A parsed line of the generic replay format. */
+export type ReplayLine = z.infer<typeof replayLineSchema>;
+
+/** A parsed sample of the generic replay format. */
+export type ReplaySampleLine = z.infer<typeof replaySampleSchema>;

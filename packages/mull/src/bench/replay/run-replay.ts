@@ -1,0 +1,70 @@
+import { answerFormatByName } from "../../answers/index.ts";
+import { type EvaluateReplayOptions, evaluateReplay, type ReplayEvaluation } from "./evaluate-replay.ts";
+import { gradeReplay } from "./grade-replay.ts";
+import { type LoadReplayOptions, loadReplay } from "./load-replay.ts";
+import type { RewardScale } from "./replay-dataset.ts";
+import { parseReplayStrategies, type ReplayStrategy } from "./replay-strategy.ts";
+
+/** What to replay: the files, the strategies and how to grade and draw samples. */
+export interface RunReplayOptions extends LoadReplayOptions, Omit<EvaluateReplayOptions, "rewardScale"> {
+  /** Strategies as a comma-separated list (`"maj@8,rm@8"`) or parsed; default `mean@1,maj@N,pass@N`. */
+  readonly strategies?: string | readonly ReplayStrategy[] | undefined;
+  /** Answer format for extraction, voting keys and grading; default the importer's own. */
+  readonly answerFormat?: string | undefined;
+  /** How rewards become voting weights; default the importer's own. */
+  readonly rewardScale?: RewardScale | undefined;
+}
+
+/** The result of `runReplay`: what was read and how each strategy did. */
+export interface ReplayReport {
+  readonly format: string;
+  readonly problems: number;
+  /** Smallest and largest sample count per problem. */
+  readonly samplesPerProblem: { readonly min: number; readonly max: number };
+  readonly answerFormat: string;
+  readonly rewardScale: RewardScale;
+  readonly seed: number;
+  readonly evaluations: readonly ReplayEvaluation[];
+}
+
+/**
+ * Reads recorded samples, grades them and evaluates strategies offline: what `mull replay` does.
+ *
+ * @example
+ * const report = runReplay({
+ *   samples: "faithful-cot-date-ltm-n40.predictions.jsonl",
+ *   gold: "faithful-cot-date.gold.jsonl",
+ *   format: "faithful-cot",
+ *   strategies: "maj@40,mean@1",
+ * });
+ * report.evaluations[0]?.correct; // 277 of 359 problems: 77.2%
+ */
+export function runReplay(options: RunReplayOptions): ReplayReport {
+  const dataset = loadReplay(options);
+  const answerFormat = options.answerFormat ?? dataset.answerFormat;
+  const format = answerFormatByName(answerFormat);
+  const rewardScale = options.rewardScale ?? dataset.rewardScale;
+  const counts = dataset.problems.map((problem) => problem.samples.length);
+  const largest = Math.max(...counts);
+  const strategies =
+    options.strategies === undefined
+      ? parseReplayStrategies(`mean@1,maj@${largest},pass@${largest}`)
+      : typeof options.strategies === "string"
+        ? parseReplayStrategies(options.strategies)
+        : options.strategies;
+  const seed = options.seed ?? 0;
+  const evaluations = evaluateReplay(gradeReplay(dataset.problems, format), strategies, {
+    ...options,
+    seed,
+    rewardScale,
+  });
+  return {
+    format: dataset.format,
+    problems: dataset.problems.length,
+    samplesPerProblem: { min: Math.min(...counts), max: largest },
+    answerFormat,
+    rewardScale,
+    seed,
+    evaluations,
+  };
+}

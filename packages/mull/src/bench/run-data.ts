@@ -1,0 +1,88 @@
+import type { BackendDescription, FinishReason, StopReason } from "../spec/index.ts";
+
+/** The machine a run was measured on. */
+export interface MachineDescription {
+  readonly platform: string;
+  readonly arch: string;
+  readonly cpuModel: string;
+  readonly cpus: number;
+  readonly totalMemoryBytes: number;
+}
+
+/** What a run was: enough to reproduce it and to refuse a resume with a different config. */
+export interface RunManifest {
+  readonly runId: string;
+  /** ISO 8601 time the run was created. */
+  readonly createdAt: string;
+  readonly dataset: string;
+  /** Strategy specs, e.g. `["greedy", "sc@8", "bon@8"]`. */
+  readonly strategies: readonly string[];
+  /** Backend identity, without secrets. */
+  readonly backend: BackendDescription;
+  readonly seed: number;
+  /** Sampling parameters (temperature, top_p, max tokens, ...). */
+  readonly sampling: Readonly<Record<string, unknown>>;
+  readonly limit: number | undefined;
+  readonly machine: MachineDescription;
+  /** Versions of mull, node and the backend's software. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** Hash of the configuration that determines results; a resume must match it. */
+  readonly configHash: string;
+}
+
+/** A problem of the run's dataset. */
+export interface RunProblem {
+  readonly id: string;
+  readonly gold: string;
+  /** The question as stored with the run. */
+  readonly question?: string | undefined;
+  /** Difficulty level or label, when the dataset has one (lab level, MATH level). */
+  readonly difficulty?: string | undefined;
+}
+
+/** One sample (one candidate) produced by a strategy on a problem. */
+export interface SampleRecord {
+  readonly problemId: string;
+  readonly strategy: string;
+  readonly sampleIndex: number;
+  readonly text: string;
+  readonly answer: string | undefined;
+  /** Whether the sample's own answer is correct (graded against gold). */
+  readonly correct: boolean;
+  readonly completionTokens: number | undefined;
+  /** Why the sample's generation ended, when recorded. */
+  readonly finishReason?: FinishReason | undefined;
+  readonly logprob?: number | undefined;
+  /** Scores given to this sample by scorer name. */
+  readonly scores?: Readonly<Record<string, number>> | undefined;
+}
+
+/** A strategy's final result on one problem. */
+export interface ProblemResult {
+  readonly problemId: string;
+  readonly strategy: string;
+  readonly answer: string | undefined;
+  readonly correct: boolean;
+  readonly samples: number;
+  readonly promptTokens: number | undefined;
+  readonly completionTokens: number | undefined;
+  readonly calls: number;
+  readonly scoreCalls: number;
+  readonly latencyMilliseconds: number;
+  readonly stoppedBy: StopReason;
+  /** The seed the strategy ran with, derived from the run seed, the problem id and the strategy. */
+  readonly seed?: number | undefined;
+  /**
+   * For verifier-based strategies: whether the verifier accepted the chosen candidate (its score passed
+   * the acceptance threshold); used for the verifier's false-positive rate.
+   */
+  readonly verifierAccepted?: boolean | undefined;
+}
+
+/** Everything stored for one run; reports and summaries are computed from it alone. */
+export interface RunData {
+  readonly manifest: RunManifest;
+  readonly problems: readonly RunProblem[];
+  readonly results: readonly ProblemResult[];
+  readonly samples: readonly SampleRecord[];
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { runCli } from "../main.ts";
+
+const folder = mkdtempSync(join(tmpdir(), "mull-replay-cli-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+const samples = join(folder, "samples.jsonl");
+writeFileSync(
+  samples,
+  [
+    {
+      id: "a",
+      gold: "1",
+      samples: [
+        { answer: "1", reward: 0.9, tokens: 10 },
+        { answer: "2", reward: 0.1, tokens: 30 },
+        { answer: "2", reward: 0.2, tokens: 20 },
+      ],
+    },
+    {
+      id: "b",
+      gold: "5",
+      samples: [
+        { answer: "5", reward: 0.4, tokens: 10 },
+        { answer: "5", reward: 0.3, tokens: 10 },
+        { answer: "6", reward: 0.8, tokens: 10 },
+      ],
+    },
+  ]
+    .map((line) => JSON.stringify(line))
+    .join("\n"),
+);
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const code = await runCli(["node", "mull", "replay", ...argv]);
+  vi.restoreAllMocks();
+  return { code, stdout, stderr };
+}
+
+describe("mull replay", () => {
+  it("prints accuracy, samples and tokens per strategy", async () => {
+    const { code, stdout } = await run(
+      "--samples",
+      samples,
+      "--strategies",
+      "maj@3,rm@3,mean@1",
+      "--answer-format",
+      "exact",
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("generic: 2 problems, 3 samples each; answers graded as exact");
+    // maj@3: "2" wins on a (wrong), "5" on b (right); rm@3: a right, b wrong ("6").
+    expect(stdout).toMatch(/^maj@3\s+50\.0\s+\S+\s+1\/2\s+3\.0\s+45\s+unknown$/m);
+    expect(stdout).toMatch(/^rm@3\s+50\.0\s+\S+\s+1\/2\s+3\.0\s+45\s+unknown$/m);
+    expect(stdout).toMatch(/^mean@1\s+100\.0\s+\S+\s+2\/2\s+1\.0\s+10\s+unknown$/m);
+  });
+
+  it("prints JSON with --json, and random draws with --shuffles", async () => {
+    const { code, stdout } = await run(
+      "--samples",
+      samples,
+      "--strategies",
+      "pass@2,wv@3",
+      "--shuffles",
+      "5",
+      "--seed",
+      "3",
+      "--json",
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.seed).toBe(3);
+    expect(report.evaluations.map((evaluation: { strategy: string }) => evaluation.strategy)).toEqual([
+      "pass@2",
+      "wv@3",
+    ]);
+    // pass@2 from (n, c) = (3, 1) and (3, 2): 2/3 and 1, exactly.
+    expect(report.evaluations[0].accuracy.accuracy).toBeCloseTo((2 / 3 + 1) / 2, 12);
+    expect(report.evaluations[0].budget).toBe("random");
+  });
+
+  it("exits with 2 and names the flag and value on bad usage", async () => {
+    const shuffles = await run("--samples", samples, "--shuffles", "zero");
+    expect(shuffles.code).toBe(2);
+    expect(shuffles.stderr).toMatch(/--shuffles <count>.*'zero'/);
+    const strategy = await run("--samples", samples, "--strategies", "maj@3,vote@2");
+    expect(strategy.code).toBe(2);
+    expect(strategy.stderr).toContain('--strategies: "vote@2" is not a replay strategy');
+    const format = await run("--samples", samples, "--format", "csv");
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/--format <name>.*'csv'.*generic, faithful-cot, qwen-rm-maj/);
+    const gold = await run("--samples", samples, "--format", "faithful-cot");
+    expect(gold.code).toBe(2);
+    expect(gold.stderr).toContain("--gold is required with --format faithful-cot");
+    const missing = await run("--samples", join(folder, "absent.jsonl"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("absent.jsonl: cannot read");
+    const tooMany = await run("--samples", samples, "--strategies", "maj@4");
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain("maj@4 needs 4 samples per problem, but no problem has more than 3");
+  });
+});

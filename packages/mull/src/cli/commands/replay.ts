@@ -1,0 +1,74 @@
+import { Command, Option } from "@commander-js/extra-typings";
+import { answerFormatNames } from "../../answers/index.ts";
+import { formatReplayReport, replayFormats, runReplay } from "../../bench/replay/index.ts";
+import { integerOption, numberOption } from "../option-parsers.ts";
+
+/**
+ * `mull replay`: evaluates aggregation strategies offline on recorded samples (see
+ * `bench/replay/README.md` for the formats) and prints, per strategy, accuracy with a bootstrap
+ * interval and the samples and tokens it used.
+ *
+ * @example
+ * program.addCommand(replayCommand());
+ * // mull replay --format qwen-rm-maj --samples qwen25-math-rm-maj-example.jsonl --strategies maj@8,rm@8
+ */
+export function replayCommand() {
+  return new Command("replay")
+    .description(
+      "Score strategies offline on recorded samples (majority vote, best-of-N by reward, weighted votes, " +
+        "mean and pass@k). E.g. mull replay --samples s.jsonl --strategies maj@8,rm@8,mean@1",
+    )
+    .requiredOption("--samples <file>", "recorded samples (JSONL)")
+    .option(
+      "--gold <file>",
+      'gold answers by id (JSONL of {id, answer: "#### X"}); --format faithful-cot only',
+    )
+    .addOption(
+      new Option("--format <name>", "layout of --samples").choices(replayFormats).default("generic" as const),
+    )
+    .option(
+      "--strategies <list>",
+      "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass (default mean@1,maj@N,pass@N)",
+    )
+    .option(
+      "--shuffles <count>",
+      "draw k samples at random, averaged over this many seeded shuffles (default: the first k)",
+      integerOption(1, 1_000_000),
+    )
+    .option("--seed <value>", "seed of the shuffles and the bootstrap", integerOption(0, 2 ** 31 - 1), 0)
+    .addOption(
+      new Option(
+        "--answer-format <name>",
+        "how answers are extracted, grouped and graded (default: the format's own)",
+      ).choices(answerFormatNames),
+    )
+    .addOption(
+      new Option(
+        "--reward-scale <scale>",
+        "wv@k weights: rewards as probabilities in [0, 1], or logits mapped through the logistic",
+      ).choices(["probability", "logit"] as const),
+    )
+    .option(
+      "--resamples <count>",
+      "bootstrap resamples for the accuracy interval",
+      integerOption(1, 1_000_000),
+      1000,
+    )
+    .option("--confidence <level>", "confidence level of the interval", numberOption(0.5, 0.999), 0.95)
+    .option("--json", "print the results as JSON")
+    .action((flags) => {
+      const report = runReplay({
+        samples: flags.samples,
+        gold: flags.gold,
+        format: flags.format,
+        strategies: flags.strategies,
+        shuffles: flags.shuffles,
+        seed: flags.seed,
+        answerFormat: flags.answerFormat,
+        rewardScale: flags.rewardScale,
+        resamples: flags.resamples,
+        confidence: flags.confidence,
+      });
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
+    });
+}

@@ -1,0 +1,95 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { syntheticRun } from "../../bench/metrics/index.ts";
+import { openRunStore } from "../../bench/store/index.ts";
+import { runCli } from "../main.ts";
+
+const folder = mkdtempSync(join(tmpdir(), "mull-report-cli-"));
+const runDirectory = join(folder, "run");
+const run = syntheticRun({ seed: 4, problems: 24 });
+
+beforeAll(() => {
+  const store = openRunStore(runDirectory);
+  store.createRun(
+    run.manifest,
+    { synthetic: true },
+    run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
+  );
+  for (const result of run.results) {
+    const samples = run.samples.filter(
+      (sample) => sample.problemId === result.problemId && sample.strategy === result.strategy,
+    );
+    store.recordResult({ ...result, seed: 1 }, samples);
+  }
+  store.close();
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+async function report(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const code = await runCli(["node", "mull", "report", ...argv]);
+  vi.restoreAllMocks();
+  return { code, stdout, stderr };
+}
+
+describe("mull report", () => {
+  it("writes the HTML report of a stored run, and its plots as SVG and PNG", async () => {
+    const out = join(folder, "out", "report.html");
+    const svg = join(folder, "svg");
+    const png = join(folder, "png");
+    const { code, stdout } = await report(runDirectory, "--out", out, "--svg", svg, "--png", png, "--json");
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout) as { run: string; files: string[] };
+    expect(printed.run).toBe(run.manifest.runId);
+    expect(printed.files[0]).toBe(out);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain("<title>mull report: synthetic (synthetic-4)</title>");
+    for (const plot of ["accuracy-tokens", "coverage", "difficulty"]) {
+      const image = readFileSync(join(svg, `${plot}.svg`), "utf8");
+      expect(image.startsWith("<svg")).toBe(true);
+      expect(image).toMatch(/class="mark-(symbol|rect)/);
+      expect(
+        readFileSync(join(png, `${plot}.png`))
+          .subarray(1, 4)
+          .toString("latin1"),
+      ).toBe("PNG");
+    }
+    const points = readFileSync(join(svg, "accuracy-tokens.svg"), "utf8").match(
+      /<g class="mark-symbol role-mark points_marks"[\s\S]*?<\/g>/,
+    )?.[0];
+    expect(points?.match(/<path/g)).toHaveLength(run.manifest.strategies.length);
+  });
+
+  it("writes <run-dir>/report.html by default", async () => {
+    const { code, stdout } = await report(runDirectory);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(`wrote ${join(runDirectory, "report.html")}`);
+    expect(existsSync(join(runDirectory, "report.html"))).toBe(true);
+  });
+
+  it("exits with 2 for a missing directory and with 1 for a directory without a run", async () => {
+    const missing = await report(join(folder, "nowhere"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("nowhere");
+    const empty = join(folder, "empty");
+    mkdirSync(empty);
+    const noRun = await report(empty);
+    expect(noRun.code).toBe(1);
+    expect(noRun.stderr).toContain(`no run in ${empty}`);
+    const bad = await report(runDirectory, "--resamples", "0");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--resamples <count>.*'0'/);
+  });
+});

@@ -1,0 +1,58 @@
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Command } from "@commander-js/extra-typings";
+import { loadRun } from "../../bench/store/index.ts";
+import { writeReport } from "../../report/index.ts";
+import { integerOption } from "../option-parsers.ts";
+import { UsageError } from "../usage-error.ts";
+
+/**
+ * `mull report RUN_DIR`: writes a self-contained HTML report of a stored run (accuracy against tokens
+ * with the Pareto front, coverage curves, accuracy by difficulty, costs, manifest), and optionally every
+ * plot as SVG and PNG.
+ *
+ * @example
+ * program.addCommand(reportCommand());
+ * // mull report runs/gsm8k --out report.html --svg plots --png plots
+ */
+export function reportCommand() {
+  return new Command("report")
+    .description(
+      "Write an HTML report of a bench run (Vega-Lite plots, inline and offline), and its plots as SVG/PNG. " +
+        "E.g. mull report runs/gsm8k --out report.html --svg plots",
+    )
+    .argument("<run-dir>", "a run directory written by mull bench")
+    .option("--out <file>", "the HTML file to write (default <run-dir>/report.html)")
+    .option("--svg <dir>", "also write each plot as <dir>/<plot>.svg")
+    .option("--png <dir>", "also write each plot as <dir>/<plot>.png (needs @resvg/resvg-js)")
+    .option(
+      "--seed <value>",
+      "seed of the accuracy intervals' bootstrap (default the run's seed)",
+      integerOption(0, 2 ** 31 - 1),
+    )
+    .option(
+      "--resamples <count>",
+      "bootstrap resamples for the accuracy intervals",
+      integerOption(1, 1_000_000),
+      1000,
+    )
+    .option("--json", "print the files written as JSON")
+    .action(async (runDirectory, flags) => {
+      if (!existsSync(runDirectory) || !statSync(runDirectory).isDirectory()) {
+        throw new UsageError(`<run-dir> ${JSON.stringify(runDirectory)}: no such directory`, "run-dir");
+      }
+      const run = loadRun(runDirectory);
+      const files = await writeReport(run, {
+        out: flags.out ?? join(runDirectory, "report.html"),
+        svgDirectory: flags.svg,
+        pngDirectory: flags.png,
+        seed: flags.seed,
+        resamples: flags.resamples,
+      });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ run: run.manifest.runId, files }, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${files.map((file) => `wrote ${file}`).join("\n")}\n`);
+      }
+    });
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import {
+  accuracyByDifficulty,
+  strategyCoverage,
+  summarizeStrategies,
+  syntheticRun,
+} from "../bench/metrics/index.ts";
+import type { RunData } from "../bench/run-data.ts";
+import { buildReport } from "./build-report.ts";
+
+function layerData(spec: unknown): unknown[] {
+  return ((spec as { data: { values: unknown[] } }).data.values ?? []) as unknown[];
+}
+
+describe("buildReport", () => {
+  const run = syntheticRun({ seed: 3, problems: 30 });
+  const report = buildReport(run, { resamples: 200 });
+
+  it("draws accuracy against tokens, coverage and difficulty from the run's summaries", () => {
+    expect(Object.keys(report.specs)).toEqual(["accuracy-tokens", "coverage", "difficulty"]);
+    const summaries = summarizeStrategies(run, { resamples: 200 });
+    const points = layerData(report.specs["accuracy-tokens"]) as {
+      strategy: string;
+      accuracy: number;
+      tokens: number;
+    }[];
+    expect(points.map((point) => point.strategy)).toEqual(summaries.map((summary) => summary.strategy));
+    for (const [index, summary] of summaries.entries()) {
+      expect(points[index]?.accuracy).toBe(summary.accuracy.accuracy);
+      expect(points[index]?.tokens).toBe(summary.usage.totalTokens?.mean);
+    }
+    const measured = (layerData(report.specs.coverage) as { series: string }[]).filter(
+      (value) => value.series === "measured",
+    );
+    const expectedMeasured = strategyCoverage(run)
+      .filter((curve) => curve.maxK >= 2)
+      .reduce((sum, curve) => sum + curve.points.length, 0);
+    expect(measured).toHaveLength(expectedMeasured);
+    expect(layerData(report.specs.difficulty)).toEqual(accuracyByDifficulty(run));
+  });
+
+  it("writes a cost table, the verifier's false-positive rate and the manifest into the page", () => {
+    const summaries = summarizeStrategies(run, { resamples: 200 });
+    const bestOfN = summaries.find((summary) => summary.strategy === "bon@8")!;
+    const rate = bestOfN.verifier!.falsePositiveRate!;
+    expect(report.html).toContain(
+      `${(rate * 100).toFixed(1)}% (${bestOfN.verifier!.falsePositives} of ${bestOfN.verifier!.accepted} accepted)`,
+    );
+    for (const summary of summaries)
+      expect(report.html).toContain(`<th scope="row">${summary.strategy}</th>`);
+    expect(report.html).toContain("<dt>machine</dt><dd>linux x64, synthetic CPU, 2 CPUs, 4.0 GiB</dd>");
+    expect(report.html).toContain("<dt>seed</dt><dd>3</dd>");
+  });
+
+  it("is self-contained: Vega inline, no external scripts, styles or links, and a policy forbidding fetches", () => {
+    expect(report.html).not.toMatch(/<script[^>]+src=/i);
+    expect(report.html).not.toMatch(/<link\b/i);
+    expect(report.html).toContain("default-src 'none'");
+    expect(report.html).toMatch(/<script>!function\(t,e\)\{"object"==typeof exports/);
+    expect(report.html.length).toBeGreaterThan(300_000);
+  });
+
+  it("escapes run text and data so nothing can break out of the page", () => {
+    const hostile: RunData = {
+      ...run,
+      manifest: {
+        ...run.manifest,
+        dataset: "<img src=x onerror=alert(1)>",
+        strategies: ["</script><b>x", ...run.manifest.strategies],
+      },
+      results: run.results.map((result) =>
+        result.strategy === "greedy" ? { ...result, strategy: "</script><b>x" } : result,
+      ),
+      samples: run.samples.map((sample) =>
+        sample.strategy === "greedy" ? { ...sample, strategy: "</script><b>x" } : sample,
+      ),
+    };
+    const { html } = buildReport(hostile, { resamples: 50 });
+    expect(html).not.toContain("<img src=x");
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(html).not.toContain("</script><b>");
+    expect(html).toContain("\\u003c/script>\\u003cb>x");
+  });
+
+  it("gives the same page for the same run and seed", () => {
+    expect(buildReport(run, { resamples: 200 }).html).toBe(report.html);
+    expect(buildReport(run, { resamples: 200, seed: 77 }).html).not.toBe(report.html);
+  });
+
+  it("says why a plot is missing instead of drawing an empty one", () => {
+    const bare: RunData = {
+      ...run,
+      problems: run.problems.map(({ id, gold }) => ({ id, gold })),
+      results: run.results.map((result) => ({
+        ...result,
+        promptTokens: undefined,
+        completionTokens: undefined,
+      })),
+      samples: [],
+    };
+    const { html, specs } = buildReport(bare, { resamples: 50 });
+    expect(Object.keys(specs)).toEqual([]);
+    expect(html).toContain("No strategy reported token counts");
+    expect(html).toContain("Left out for unknown token counts: greedy, sc@4, sc@8, bon@8.");
+    expect(html).toContain("no coverage curve");
+    expect(html).toContain("gives no difficulty");
+  });
+});

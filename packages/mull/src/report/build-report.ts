@@ -1,0 +1,309 @@
+import { compile, type TopLevelSpec } from "vega-lite";
+import {
+  accuracyByDifficulty,
+  type DistributionSummary,
+  type StrategyCoverage,
+  type StrategySummary,
+  strategyCoverage,
+  strategyOrder,
+  summarizeStrategies,
+} from "../bench/metrics/index.ts";
+import type { RunData, RunManifest } from "../bench/run-data.ts";
+import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
+import { coverageSpec } from "./coverage-spec.ts";
+import { difficultySpec } from "./difficulty-spec.ts";
+import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
+import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
+
+/** Names of the report's plots; each is drawn in the element with id `plot-<name>`. */
+export type ReportPlotName = "accuracy-tokens" | "coverage" | "difficulty";
+
+/** A built report: the HTML page and the Vega-Lite spec of every plot it draws. */
+export interface Report {
+  /** One self-contained HTML file: styles, data, the Vega runtime and the plots, no network needed. */
+  readonly html: string;
+  /** Vega-Lite specs by plot name, with their data inline; a plot without data is absent. */
+  readonly specs: Readonly<Partial<Record<ReportPlotName, TopLevelSpec>>>;
+}
+
+/** Settings of `buildReport`. */
+export interface BuildReportOptions {
+  /** Seed of the accuracy intervals' bootstrap; default the run's seed. */
+  readonly seed?: number | undefined;
+  /** Bootstrap resamples; default 1000. */
+  readonly resamples?: number | undefined;
+}
+
+const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const decimalFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+
+function whole(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? "unknown" : numberFormat.format(value);
+}
+
+function decimal(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? "unknown" : decimalFormat.format(value);
+}
+
+function percentText(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+function meanOf(summary: DistributionSummary | undefined): string {
+  return summary === undefined ? "unknown" : whole(summary.mean);
+}
+
+function costTable(summaries: readonly StrategySummary[]): string {
+  const header = [
+    "strategy",
+    "problems",
+    "accuracy",
+    "95% interval",
+    "prompt tokens / problem",
+    "completion tokens / problem",
+    "total tokens",
+    "samples / problem",
+    "calls / problem",
+    "score calls / problem",
+    "latency median (ms)",
+    "latency p90 (ms)",
+    "verifier false-positive rate",
+  ];
+  const rows = summaries.map((summary) => {
+    const verifier = summary.verifier;
+    const falsePositiveRate =
+      verifier === undefined
+        ? "—"
+        : verifier.falsePositiveRate === undefined
+          ? `none accepted (of ${verifier.judged})`
+          : `${percentText(verifier.falsePositiveRate)} (${verifier.falsePositives} of ${verifier.accepted} accepted)`;
+    const level = Math.round(summary.accuracy.confidence * 100);
+    return [
+      summary.strategy,
+      String(summary.usage.problems),
+      `${percentText(summary.accuracy.accuracy)} (${summary.correct})`,
+      `${percentText(summary.accuracy.lower)} – ${percentText(summary.accuracy.upper)}${level === 95 ? "" : ` (${level}%)`}`,
+      meanOf(summary.usage.promptTokens),
+      meanOf(summary.usage.completionTokens),
+      whole(summary.usage.totalTokens?.total),
+      decimal(summary.usage.samples.mean),
+      decimal(summary.usage.calls.mean),
+      decimal(summary.usage.scoreCalls.mean),
+      whole(summary.usage.latencyMilliseconds.median),
+      whole(summary.usage.latencyMilliseconds.p90),
+      falsePositiveRate,
+    ];
+  });
+  return table(header, rows, "cost");
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], className: string): string {
+  const head = header.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join("");
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join("")}</tr>`,
+    )
+    .join("\n");
+  return `<table class="${className}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function fitTable(curves: readonly StrategyCoverage[]): string {
+  const rows = curves
+    .filter((curve) => curve.maxK >= 2)
+    .map((curve) => {
+      const last = curve.points.at(-1);
+      return [
+        curve.strategy,
+        String(curve.problems),
+        String(curve.maxK),
+        last === undefined ? "—" : percentText(last.coverage),
+        curve.fit === undefined ? "no fit" : curve.fit.a.toFixed(4),
+        curve.fit === undefined ? "—" : curve.fit.b.toFixed(4),
+        curve.fit === undefined ? "fewer than 2 points strictly between 0 and 1" : curve.fit.method,
+        curve.fit === undefined ? "—" : curve.fit.rootMeanSquareError.toFixed(4),
+      ];
+    });
+  return table(["strategy", "problems", "k max", "pass@k max", "a", "b", "fit", "RMSE"], rows, "fits");
+}
+
+function manifestList(manifest: RunManifest): string {
+  const backend = manifest.backend;
+  const machine = manifest.machine;
+  const versions = (record: Readonly<Record<string, string>> | undefined) =>
+    record === undefined || Object.keys(record).length === 0
+      ? "—"
+      : Object.entries(record)
+          .map(([name, version]) => `${name} ${version}`)
+          .join(", ");
+  const entries: [string, string][] = [
+    ["run", manifest.runId],
+    ["created", manifest.createdAt],
+    ["dataset", `${manifest.dataset}${manifest.limit === undefined ? "" : ` (first ${manifest.limit})`}`],
+    ["strategies", manifest.strategies.join(", ")],
+    [
+      "backend",
+      `${backend.kind}: ${backend.model}${backend.baseUrl === undefined ? "" : ` at ${backend.baseUrl}`}`,
+    ],
+    ["backend versions", versions(backend.versions)],
+    ["model hash", backend.modelHash ?? "—"],
+    ["seed", String(manifest.seed)],
+    ["sampling", JSON.stringify(manifest.sampling)],
+    [
+      "machine",
+      `${machine.platform} ${machine.arch}, ${machine.cpuModel}, ${machine.cpus} CPUs, ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(1)} GiB`,
+    ],
+    ["versions", versions(manifest.versions)],
+    ["config hash", manifest.configHash],
+  ];
+  return `<dl class="manifest">\n${entries
+    .map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`)
+    .join("\n")}\n</dl>`;
+}
+
+function figure(name: ReportPlotName, caption: string): string {
+  return `<figure><div class="plot" id="plot-${name}" data-plot="${name}"></div><figcaption>${caption}</figcaption></figure>`;
+}
+
+function note(text: string): string {
+  return `<p class="note">${escapeHtml(text)}</p>`;
+}
+
+const styles = `
+:root { color-scheme: light; --ink: #1d1d1f; --muted: #5f6368; --rule: #d9dce1; --band: #f5f6f8; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 64px; }
+h1 { font-size: 1.6rem; margin: 0 0 4px; }
+h2 { font-size: 1.2rem; margin: 36px 0 8px; border-bottom: 1px solid var(--rule); padding-bottom: 4px; }
+.lead, figcaption, .note { color: var(--muted); }
+figure { margin: 12px 0; }
+.plot { overflow-x: auto; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 8px 0; font-size: 0.9rem; }
+th, td { border-bottom: 1px solid var(--rule); padding: 4px 10px; text-align: right; vertical-align: top; }
+th:first-child, thead th { text-align: left; }
+thead th { background: var(--band); font-weight: 600; }
+.table-wrap { overflow-x: auto; }
+dl.manifest { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 0.9rem; }
+dl.manifest dt { color: var(--muted); }
+dl.manifest dd { margin: 0; overflow-wrap: anywhere; }
+`;
+
+const renderScript = `
+(function () {
+  var specs = JSON.parse(document.getElementById("mull-vega-specs").textContent);
+  var views = {};
+  window.mullViews = views;
+  window.mullReportReady = Promise.all(Object.keys(specs).map(function (name) {
+    var container = document.getElementById("plot-" + name);
+    var view = new vega.View(vega.parse(specs[name]), { renderer: "svg", container: container, hover: true });
+    views[name] = view;
+    return view.runAsync();
+  })).then(function () { document.body.setAttribute("data-rendered", "true"); });
+})();
+`;
+
+/**
+ * Builds the HTML report of a run from its data alone: accuracy against tokens per strategy with the
+ * Pareto front, coverage (pass@k) curves with their exp(a·k^b) fits, accuracy by difficulty, a cost
+ * table (tokens, calls, latency, the verifier's false-positive rate) and the run's manifest.
+ *
+ * The page is one self-contained file: the Vega-Lite specs are compiled to Vega here, and the page
+ * inlines Vega's browser bundle and renders them with `vega.View` (to SVG), so it opens offline; a
+ * content security policy forbids every network fetch. The same run and seed give the same bytes.
+ * Rendered views are exposed as `window.mullViews` and `window.mullReportReady` resolves when all have
+ * rendered.
+ *
+ * @example
+ * const { html, specs } = buildReport(loadRun("runs/gsm8k-sc8"));
+ * writeFileSync("report.html", html);
+ */
+export function buildReport(run: RunData, options: BuildReportOptions = {}): Report {
+  const summaries = summarizeStrategies(run, { seed: options.seed, resamples: options.resamples });
+  const curves = strategyCoverage(run);
+  const difficultyRows = accuracyByDifficulty(run);
+  const strategies = strategyOrder(run);
+  const specs: Partial<Record<ReportPlotName, TopLevelSpec>> = {};
+  const sections: string[] = [];
+
+  const accuracy = accuracyTokensSpec(summaries, strategies);
+  sections.push("<h2>Accuracy against tokens</h2>");
+  if (accuracy.points.length > 0) {
+    specs["accuracy-tokens"] = accuracy.spec;
+    const front = accuracy.points.filter((point) => point.front).map((point) => point.strategy);
+    sections.push(
+      figure(
+        "accuracy-tokens",
+        `Each point is a strategy: accuracy with its 95% bootstrap interval against mean ${accuracy.measure === "total" ? "prompt + completion" : "completion"} tokens per problem; grey lines join the budgets of one strategy family. ` +
+          `Ringed points joined by the dashed line are the Pareto front (no other strategy is both cheaper and more accurate): ${escapeHtml(front.join(", "))}.`,
+      ),
+    );
+  } else {
+    sections.push(note("No strategy reported token counts, so accuracy cannot be drawn against tokens."));
+  }
+  if (accuracy.omitted.length > 0) {
+    sections.push(note(`Left out for unknown token counts: ${accuracy.omitted.join(", ")}.`));
+  }
+
+  const coverage = coverageSpec(curves, strategies);
+  sections.push("<h2>Coverage</h2>");
+  if (coverage.strategies.length > 0) {
+    specs.coverage = coverage.spec;
+    sections.push(
+      figure(
+        "coverage",
+        "Coverage: the fraction of problems solved by at least one of k samples (unbiased pass@k from each problem's samples, averaged over problems). " +
+          "Dashed: the fit coverage ≈ exp(a·k^b), from least squares of ln(−ln coverage) on ln k refined by nonlinear least squares.",
+      ),
+      `<div class="table-wrap">${fitTable(curves)}</div>`,
+    );
+  } else {
+    sections.push(
+      note("No strategy recorded two or more samples per problem, so there is no coverage curve."),
+    );
+  }
+
+  sections.push("<h2>Accuracy by difficulty</h2>");
+  if (difficultyRows.length > 0) {
+    specs.difficulty = difficultySpec(difficultyRows, strategies);
+    sections.push(figure("difficulty", "Accuracy of each strategy on the problems of each difficulty."));
+  } else {
+    sections.push(note("The dataset gives no difficulty for its problems."));
+  }
+
+  sections.push("<h2>Cost</h2>", `<div class="table-wrap">${costTable(summaries)}</div>`);
+  sections.push(
+    note(
+      "Token counts a backend did not report are unknown, never 0. The verifier's false-positive rate is the fraction of chosen answers the verifier accepted that are wrong.",
+    ),
+  );
+  sections.push("<h2>Manifest</h2>", manifestList(run.manifest));
+
+  const vegaSpecs = Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, compile(spec).spec]),
+  );
+  const manifest = run.manifest;
+  const title = `mull report: ${manifest.dataset} (${manifest.runId})`;
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${styles}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+<p class="lead">${escapeHtml(`${run.problems.length} problems, ${summaries.length} strategies, ${run.samples.length} samples; backend ${manifest.backend.kind} ${manifest.backend.model}; seed ${manifest.seed}.`)}</p>
+${sections.join("\n")}
+</main>
+<script type="application/json" id="mull-vega-specs">${scriptJson(vegaSpecs)}</script>
+<script>${inlineScript(vegaBrowserBundle())}</script>
+<script>${renderScript}</script>
+</body>
+</html>
+`;
+  return { html, specs };
+}

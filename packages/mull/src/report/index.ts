@@ -1,0 +1,12 @@
+export {
+  type AccuracyTokensPlot,
+  type AccuracyTokensPoint,
+  accuracyTokensSpec,
+  type TokenMeasure,
+} from "./accuracy-tokens-spec.ts";
+export { type BuildReportOptions, buildReport, type Report, type ReportPlotName } from "./build-report.ts";
+export { type CoveragePlot, type CoveragePlotValue, coverageSpec } from "./coverage-spec.ts";
+export { difficultySpec } from "./difficulty-spec.ts";
+export { type RenderPngOptions, renderPng } from "./render-png.ts";
+export { renderSvg } from "./render-svg.ts";
+export { type WriteReportOptions, writeReport } from "./write-report.ts";

@@ -1,0 +1,107 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { strategyCoverage, syntheticRun } from "../bench/metrics/index.ts";
+import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
+import { buildReport } from "./build-report.ts";
+
+const chromiumPath = "/usr/bin/chromium";
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium) console.warn(`skipping the report browser test: no Chromium at ${chromiumPath}`);
+
+describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
+  const folder = mkdtempSync(join(tmpdir(), "mull-report-"));
+  const run = syntheticRun({ seed: 11, problems: 36 });
+  const report = buildReport(run, { resamples: 200 });
+  const file = join(folder, "report.html");
+  writeFileSync(file, report.html);
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      timeout: 30_000,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  }, 45_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("renders every plot with its marks, offline, without console errors", async () => {
+    const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+    page.setDefaultTimeout(20_000);
+    const problems: string[] = [];
+    const blocked: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning")
+        problems.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    await page.route("**", (route) => {
+      const url = route.request().url();
+      if (url.startsWith("file:")) return route.continue();
+      blocked.push(url);
+      return route.abort();
+    });
+    try {
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      await page.evaluate(() => (window as unknown as { mullReportReady: Promise<void> }).mullReportReady);
+      await page.waitForSelector("body[data-rendered=true]");
+
+      const count = (selector: string) => page.locator(selector).count();
+      const accuracy = accuracyTokensSpec(
+        (await import("../bench/metrics/index.ts")).summarizeStrategies(run, { resamples: 200 }),
+      );
+      expect(await count("#plot-accuracy-tokens svg g.points_marks path")).toBe(accuracy.points.length);
+      expect(await count("#plot-accuracy-tokens svg g.frontPoints_marks path")).toBe(
+        accuracy.points.filter((point) => point.front).length,
+      );
+      expect(await count("#plot-accuracy-tokens svg g.labels_marks text")).toBe(accuracy.points.length);
+
+      const curves = strategyCoverage(run).filter((curve) => curve.maxK >= 2);
+      expect(await count("#plot-coverage svg g.measured_marks path")).toBe(
+        curves.reduce((sum, curve) => sum + curve.points.length, 0),
+      );
+      expect(await count("#plot-coverage svg g.fits_marks path")).toBe(
+        curves.filter((curve) => curve.fit).length,
+      );
+
+      const bars = (report.specs.difficulty as { data: { values: unknown[] } }).data.values.length;
+      expect(await count("#plot-difficulty svg g.bars_marks path")).toBe(bars);
+
+      // The Vega view holds the data it drew.
+      const viewPoints = await page.evaluate(
+        () =>
+          (window as unknown as { mullViews: Record<string, { data(name: string): unknown[] }> }).mullViews[
+            "accuracy-tokens"
+          ]!.data("source_0").length,
+      );
+      expect(viewPoints).toBe(accuracy.points.length);
+
+      const screenshot = join(folder, "report.png");
+      await page.screenshot({ path: screenshot, fullPage: true });
+      expect(statSync(screenshot).size).toBeGreaterThan(20_000);
+      expect(readFileSync(screenshot).subarray(1, 4).toString("latin1")).toBe("PNG");
+
+      expect(blocked).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
