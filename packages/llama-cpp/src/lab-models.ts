@@ -1,0 +1,127 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "mull/errors";
+
+/** The folder of the shipped lab models: their GGUF files and the `models.json` card. */
+export const labModelsDirectory: string = path.resolve(fileURLToPath(new URL("../models/", import.meta.url)));
+
+/** One lab model as `models/models.json` describes it, with its file resolved on disk. */
+export interface LabModel {
+  /** Short name used on the command line and in `createLlamaCppBackend({ model })`, e.g. `lab-small`. */
+  readonly name: string;
+  /** Absolute path of the GGUF file. */
+  readonly path: string;
+  /** Size of the GGUF file in bytes; `undefined` when the file is missing. */
+  readonly sizeBytes: number | undefined;
+  /** Number of trained parameters. */
+  readonly parameters: number | undefined;
+  /** Longest sequence (prompt and completion, in tokens) the model was trained on. */
+  readonly contextLength: number | undefined;
+  /** Hardest task level the model was trained on (levels above it were never seen). */
+  readonly hardestLevel: number | undefined;
+  /** One line on what the model is for. */
+  readonly summary: string | undefined;
+  /** Sampling temperature the model card recommends for voting and search. */
+  readonly recommendedTemperature: number | undefined;
+  /** Measured accuracy as the model card records it (by level, greedy and sampled). */
+  readonly accuracy: unknown;
+}
+
+/** Options of {@link labModels}. */
+export interface LabModelsOptions {
+  /** Folder holding `models.json` and the GGUF files; default {@link labModelsDirectory}. */
+  readonly directory?: string | undefined;
+}
+
+function optionalNumber(entry: Record<string, unknown>, field: string, where: string): number | undefined {
+  const value = entry[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new ConfigError(`${where}.${field} must be a finite number, got ${JSON.stringify(value)}`, {
+      field: `${where}.${field}`,
+    });
+  }
+  return value;
+}
+
+function requiredString(entry: Record<string, unknown>, field: string, where: string): string {
+  const value = entry[field];
+  if (typeof value !== "string" || value.length === 0) {
+    throw new ConfigError(`${where}.${field} must be a non-empty string, got ${JSON.stringify(value)}`, {
+      field: `${where}.${field}`,
+    });
+  }
+  return value;
+}
+
+async function fileSize(file: string): Promise<number | undefined> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The lab models listed in `models/models.json` (an array of entries, or `{ "models": [...] }`), with absolute
+ * paths and file sizes. A missing `models.json` gives an empty list; a malformed one is a `ConfigError` naming
+ * the entry and field at fault.
+ *
+ * @example
+ * for (const model of await labModels()) console.log(model.name, model.path, model.sizeBytes);
+ */
+export async function labModels(options: LabModelsOptions = {}): Promise<LabModel[]> {
+  const directory = path.resolve(options.directory ?? labModelsDirectory);
+  const cardPath = path.join(directory, "models.json");
+  let text: string;
+  try {
+    text = await readFile(cardPath, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${cardPath} is not valid JSON: ${(error as Error).message}`, {
+      field: cardPath,
+      cause: error,
+    });
+  }
+  const entries = Array.isArray(parsed)
+    ? parsed
+    : typeof parsed === "object" && parsed !== null && Array.isArray((parsed as { models?: unknown }).models)
+      ? (parsed as { models: unknown[] }).models
+      : undefined;
+  if (entries === undefined) {
+    throw new ConfigError(`${cardPath} must hold an array of models (or { "models": [...] })`, {
+      field: cardPath,
+    });
+  }
+  return Promise.all(
+    entries.map(async (entry: unknown, index): Promise<LabModel> => {
+      const where = `models.json[${index}]`;
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+        throw new ConfigError(`${where} must be an object, got ${JSON.stringify(entry)}`, { field: where });
+      }
+      const record = entry as Record<string, unknown>;
+      const name = requiredString(record, "name", where);
+      const file = path.resolve(directory, requiredString(record, "file", where));
+      const summary = record.summary;
+      return {
+        name,
+        path: file,
+        sizeBytes: await fileSize(file),
+        parameters: optionalNumber(record, "parameters", where),
+        contextLength: optionalNumber(record, "contextLength", where),
+        hardestLevel: optionalNumber(record, "hardestLevel", where),
+        summary: typeof summary === "string" ? summary : undefined,
+        recommendedTemperature: optionalNumber(record, "recommendedTemperature", where),
+        accuracy: record.accuracy,
+      };
+    }),
+  );
+}

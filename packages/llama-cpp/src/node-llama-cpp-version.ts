@@ -1,0 +1,26 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The installed node-llama-cpp version, for manifests; `undefined` when it cannot be found. */
+export async function nodeLlamaCppVersion(): Promise<string | undefined> {
+  try {
+    // The package's exports hide package.json: walk up from its entry point.
+    let directory = path.dirname(fileURLToPath(import.meta.resolve("node-llama-cpp")));
+    for (let depth = 0; depth < 4; depth += 1) {
+      try {
+        const manifest = JSON.parse(await readFile(path.join(directory, "package.json"), "utf8")) as {
+          name?: string;
+          version?: string;
+        };
+        if (manifest.name === "node-llama-cpp") return manifest.version;
+      } catch {
+        // not this folder
+      }
+      directory = path.dirname(directory);
+    }
+  } catch {
+    // unknown
+  }
+  return undefined;
+}
