@@ -1,0 +1,24 @@
+import type { OutcomeScorer, Problem, PromptTemplate } from "../../spec/index.ts";
+import type { GraderName } from "../graders/index.ts";
+
+/** A benchmark problem: a problem with a stable id and a gold answer. */
+export interface BenchProblem extends Problem {
+  readonly id: string;
+  readonly gold: string;
+}
+
+/** A loaded benchmark dataset. */
+export interface BenchDataset {
+  /** Name as given on the command line, e.g. `gsm8k`, `lab:3`, `data/mine.jsonl`. */
+  readonly name: string;
+  /** Where the problems came from: an absolute file path, or `lab`. */
+  readonly source: string;
+  /** Problems in dataset order, already cut to the requested limit. */
+  readonly problems: readonly BenchProblem[];
+  /** The grader this dataset is graded with unless another is asked for. */
+  readonly grader: GraderName;
+  /** An outcome verifier that knows this dataset (the lab's checker), for verifier-based strategies. */
+  readonly scorer?: OutcomeScorer | undefined;
+  /** A prompt template suited to the dataset, when it needs one. */
+  readonly promptTemplate?: PromptTemplate | undefined;
+}

@@ -1,0 +1,204 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../../errors/index.ts";
+import { DatasetError } from "./dataset-error.ts";
+import { defaultDataDir, loadDataset } from "./load-dataset.ts";
+
+let directory: string;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "mull-dataset-"));
+});
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+function write(name: string, lines: readonly unknown[]): string {
+  const file = join(directory, name);
+  writeFileSync(
+    file,
+    `${lines.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n")}\n`,
+  );
+  return file;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("loadDataset: built-in formats", () => {
+  it("reads GSM8K rows: gold after '#### ', ids by position", async () => {
+    write("gsm8k-test.jsonl", [
+      { question: "Q one?", answer: "work\n#### 18" },
+      { question: "Q two?", answer: "more #### work\n####  1,000 " },
+    ]);
+    const dataset = await loadDataset("gsm8k", { dataDir: directory });
+    expect(dataset.grader).toBe("numeric");
+    expect(dataset.problems).toEqual([
+      { id: "gsm8k-0", question: "Q one?", gold: "18" },
+      { id: "gsm8k-1", question: "Q two?", gold: "1,000" },
+    ]);
+  });
+
+  it("names file, line and field when a GSM8K solution has no '#### '", async () => {
+    const file = write("gsm8k-test.jsonl", [
+      { question: "a?", answer: "#### 1" },
+      { question: "b?", answer: "no gold" },
+    ]);
+    const error = await rejection(loadDataset("gsm8k", { dataDir: directory }));
+    expect(DatasetError.isInstance(error)).toBe(true);
+    expect(error.message).toBe(
+      `${file}:2: field "answer": expected a solution ending in "#### <answer>", got "no gold"`,
+    );
+  });
+
+  it("reads MATH-500 rows with level and subject, and AIME rows with numeric ids", async () => {
+    write("math500.jsonl", [
+      {
+        problem: "p",
+        solution: "s",
+        answer: "\\frac12",
+        level: 3,
+        subject: "Algebra",
+        unique_id: "test/a/1.json",
+      },
+    ]);
+    write("aime24.jsonl", [{ id: 60, problem: "p", solution: "s", answer: "025", url: "u" }]);
+    const math = await loadDataset("math500", { dataDir: directory });
+    expect(math.grader).toBe("math");
+    expect(math.problems[0]).toEqual({
+      id: "test/a/1.json",
+      question: "p",
+      gold: "\\frac12",
+      metadata: { level: 3, difficulty: "3", subject: "Algebra" },
+    });
+    const aime = await loadDataset("aime24", { dataDir: directory });
+    expect(aime.problems[0]).toEqual({ id: "60", question: "p", gold: "025" });
+  });
+
+  it("refuses field-mapping flags on fixed formats and unknown names", async () => {
+    write("gsm8k-test.jsonl", [{ question: "a?", answer: "#### 1" }]);
+    const misplaced = await rejection(loadDataset("gsm8k", { dataDir: directory, questionField: "q" }));
+    expect(misplaced.message).toContain("--question-field applies to custom JSONL datasets only");
+    const unknown = await rejection(loadDataset("gsm9k", { dataDir: directory }));
+    expect(ConfigError.isInstance(unknown)).toBe(true);
+    expect(unknown.message).toContain('unknown dataset "gsm9k"');
+  });
+
+  it("says where it looked when a built-in file is absent", async () => {
+    const error = await rejection(loadDataset("math500", { dataDir: directory }));
+    expect(error.message).toBe(
+      `dataset math500: no file math500.jsonl in ${directory} (point --data-dir at it)`,
+    );
+  });
+});
+
+describe("loadDataset: custom JSONL", () => {
+  it("maps fields, including dotted paths, and applies the limit after validating every row", async () => {
+    const file = write("quiz.jsonl", [
+      { meta: { key: "a" }, prompt: "2+2?", target: 4 },
+      { meta: { key: "b" }, prompt: "3+3?", target: "6" },
+      { meta: { key: "c" }, prompt: "4+4?", target: 8 },
+    ]);
+    const dataset = await loadDataset(file, {
+      idField: "meta.key",
+      questionField: "prompt",
+      answerField: "target",
+      limit: 2,
+    });
+    expect(dataset.source).toBe(file);
+    expect(dataset.problems).toEqual([
+      { id: "a", question: "2+2?", gold: "4" },
+      { id: "b", question: "3+3?", gold: "6" },
+    ]);
+  });
+
+  it("names the file, line and field of a missing answer", async () => {
+    const file = write("quiz.jsonl", [
+      { id: 1, question: "a", answer: "x" },
+      { id: 2, question: "b" },
+    ]);
+    const error = (await rejection(loadDataset(file))) as DatasetError;
+    expect(error.message).toBe(
+      `${file}:2: field "answer": expected an answer (a non-empty string or a number), got nothing (the field is missing)`,
+    );
+    expect([error.line, error.field]).toEqual([2, "answer"]);
+  });
+
+  it("names a missing id with the mapped field name", async () => {
+    const file = write("quiz.jsonl", [
+      { key: "k1", question: "a", answer: "x" },
+      { question: "b", answer: "y" },
+    ]);
+    const error = await rejection(loadDataset(file, { idField: "key" }));
+    expect(error.message).toBe(
+      `${file}:2: field "key": expected an id (a non-empty string or an integer), got nothing (the field is missing)`,
+    );
+  });
+
+  it("names both lines of a duplicate id", async () => {
+    const file = write("quiz.jsonl", [
+      { id: "x", question: "a", answer: "1" },
+      "",
+      { id: "y", question: "b", answer: "2" },
+      { id: "x", question: "c", answer: "3" },
+    ]);
+    const error = await rejection(loadDataset(file));
+    expect(error.message).toBe(`${file}:4: field "id": duplicate id "x" (first seen at line 1)`);
+  });
+
+  it("refuses an empty question and an empty file", async () => {
+    const file = write("quiz.jsonl", [{ id: "x", question: "  ", answer: "1" }]);
+    expect((await rejection(loadDataset(file))).message).toBe(
+      `${file}:1: field "question": expected a non-empty string, got "  "`,
+    );
+    const empty = join(directory, "empty.jsonl");
+    writeFileSync(empty, "\n\n");
+    expect((await rejection(loadDataset(empty))).message).toBe(`${empty}: the dataset has no rows`);
+  });
+});
+
+describe("loadDataset: the shared benchmark files", () => {
+  const present = existsSync(join(defaultDataDir, "gsm8k-test.jsonl"));
+  it.skipIf(!present)("loads gsm8k, math500 and aime24 in full from ../shared/data/benchmarks", async () => {
+    const gsm8k = await loadDataset("gsm8k");
+    const math = await loadDataset("math500");
+    const aime = await loadDataset("aime24");
+    expect([gsm8k.problems.length, math.problems.length, aime.problems.length]).toEqual([1319, 500, 30]);
+    expect(gsm8k.problems[0]!.gold).toBe("18");
+    expect(aime.problems.every((problem) => /^\d{3}$/.test(problem.gold) || /^\d+$/.test(problem.gold))).toBe(
+      true,
+    );
+  });
+  if (!present) it.skip(`shared benchmark data is absent from ${defaultDataDir}`, () => {});
+});
+
+describe("loadDataset: the lab", () => {
+  it("delegates lab:N to the lab generator with the limit and seed, graded numerically with the lab checker", async () => {
+    const dataset = await loadDataset("lab:2", { limit: 5, seed: 3 });
+    expect(dataset.problems).toHaveLength(5);
+    expect(dataset.grader).toBe("numeric");
+    expect(dataset.scorer?.name).toBe("lab-checker");
+    expect(new Set(dataset.problems.map((problem) => problem.id)).size).toBe(5);
+    const again = await loadDataset("lab:2", { limit: 5, seed: 3 });
+    expect(again.problems).toEqual(dataset.problems);
+    const other = await loadDataset("lab:2", { limit: 5, seed: 4 });
+    expect(other.problems.map((problem) => problem.question)).not.toEqual(
+      dataset.problems.map((problem) => problem.question),
+    );
+    for (const problem of dataset.problems) {
+      const numbers = problem.question.match(/\d+|[+-]/g)!;
+      let value = Number(numbers[0]);
+      for (let index = 1; index < numbers.length; index += 2) {
+        value =
+          numbers[index] === "+" ? value + Number(numbers[index + 1]) : value - Number(numbers[index + 1]);
+      }
+      expect(problem.gold).toBe(String(value));
+    }
+    await expect(loadDataset("lab:9")).rejects.toThrow(/lab:1/);
+  });
+});

@@ -1,0 +1,142 @@
+import { existsSync } from "node:fs";
+import { extname, isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "../../errors/index.ts";
+import { labDataset, labOutcomeChecker } from "../../lab/index.ts";
+import type { BenchDataset } from "./bench-dataset.ts";
+import { builtinDatasetFormats } from "./builtin-dataset-formats.ts";
+import { DatasetError } from "./dataset-error.ts";
+import { problemsFromRows, type RowFormat } from "./problems-from-rows.ts";
+import { readJsonRows } from "./read-json-rows.ts";
+import { answerField, idField, textField } from "./row-fields.ts";
+
+/** Where and how to load a dataset. */
+export interface LoadDatasetOptions {
+  /** Directory of the built-in benchmark files; default `../shared/data/benchmarks` beside the repository. */
+  readonly dataDir?: string | undefined;
+  /** Keep only the first `limit` problems. */
+  readonly limit?: number | undefined;
+  /** Seed for generated datasets (the lab). */
+  readonly seed?: number | undefined;
+  /** Custom JSONL: the field (a dotted path) holding the question; default `question`. */
+  readonly questionField?: string | undefined;
+  /** Custom JSONL: the field holding the gold answer; default `answer`. */
+  readonly answerField?: string | undefined;
+  /** Custom JSONL: the field holding the problem id; default `id`. */
+  readonly idField?: string | undefined;
+  /** Largest JSONL line in bytes; default 1 MiB. */
+  readonly maxLineBytes?: number | undefined;
+  /** Base for relative paths; default the working directory. */
+  readonly cwd?: string | undefined;
+}
+
+/** `../shared/data/benchmarks` relative to the repository root (five levels above this folder). */
+export const defaultDataDir = resolve(import.meta.dirname, "../../../../..", "../shared/data/benchmarks");
+
+function customFormat(
+  questionField: string,
+  answerFieldName: string,
+  idFieldName: string,
+): RowFormat<"id" | "question" | "answer", { id: string; question: string; answer: string }> {
+  return {
+    fields: { id: idFieldName, question: questionField, answer: answerFieldName },
+    schema: z.object({ id: idField, question: textField(), answer: answerField }),
+    toProblem: (parsed) => ({ id: parsed.id, question: parsed.question, gold: parsed.answer }),
+  };
+}
+
+function looksLikePath(spec: string): boolean {
+  const extension = extname(spec).toLowerCase();
+  return extension === ".jsonl" || extension === ".json" || spec.includes("/") || spec.includes("\\");
+}
+
+/**
+ * Loads a benchmark dataset by name or path:
+ * - `gsm8k`, `math500`, `aime24`: the files in the data directory, in their published formats;
+ * - `lab:1` … `lab:6`, `lab:mixed`, `lab:hard`: the embedded lab's generated arithmetic tasks;
+ * - a path to a `.jsonl` or `.json` file: custom rows with an id, a question and an answer field
+ *   (renamed with `questionField`, `answerField`, `idField`).
+ *
+ * @throws DatasetError naming the file, line and field for a malformed row, a duplicate or missing id or a
+ *   missing answer; ConfigError for an unknown name or misplaced option.
+ * @example
+ * const dataset = await loadDataset("gsm8k", { limit: 50 });
+ * const custom = await loadDataset("data/quiz.jsonl", { questionField: "prompt", answerField: "target" });
+ */
+export async function loadDataset(spec: string, options: LoadDatasetOptions = {}): Promise<BenchDataset> {
+  const cwd = options.cwd ?? process.cwd();
+  const fieldFlags = (
+    [
+      ["--question-field", options.questionField],
+      ["--answer-field", options.answerField],
+      ["--id-field", options.idField],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  const builtin = builtinDatasetFormats.find((entry) => entry.name === spec);
+  const limited = <T>(items: readonly T[]): readonly T[] =>
+    options.limit === undefined ? items : items.slice(0, options.limit);
+
+  if (spec.startsWith("lab:")) {
+    if (fieldFlags.length > 0) {
+      throw new ConfigError(
+        `${fieldFlags[0]![0]} applies to custom JSONL datasets only; ${spec} is generated`,
+        {
+          field: fieldFlags[0]![0],
+        },
+      );
+    }
+    return loadLabDataset(spec, options);
+  }
+  if (builtin !== undefined || !looksLikePath(spec)) {
+    if (builtin === undefined) {
+      throw new ConfigError(
+        `--dataset: unknown dataset ${JSON.stringify(spec)}; expected ${builtinDatasetFormats
+          .map((entry) => entry.name)
+          .join(", ")}, lab:<level>, or a path to a .jsonl or .json file`,
+        { field: "dataset" },
+      );
+    }
+    if (fieldFlags.length > 0) {
+      throw new ConfigError(
+        `${fieldFlags[0]![0]} applies to custom JSONL datasets only; ${spec} has a fixed format`,
+        { field: fieldFlags[0]![0] },
+      );
+    }
+    const dataDir = resolve(cwd, options.dataDir ?? defaultDataDir);
+    const file = resolve(dataDir, builtin.file);
+    if (!existsSync(file)) {
+      throw new DatasetError(
+        `dataset ${spec}: no file ${builtin.file} in ${dataDir} (point --data-dir at it)`,
+        {
+          file,
+        },
+      );
+    }
+    const rows = readJsonRows(file, { maxLineBytes: options.maxLineBytes });
+    return {
+      name: spec,
+      source: file,
+      problems: limited(problemsFromRows(rows, builtin.format)),
+      grader: builtin.grader,
+    };
+  }
+  const file = isAbsolute(spec) ? spec : resolve(cwd, spec);
+  const rows = readJsonRows(file, { maxLineBytes: options.maxLineBytes });
+  if (rows.length === 0) throw new DatasetError(`${file}: the dataset has no rows`, { file });
+  const format = customFormat(
+    options.questionField ?? "question",
+    options.answerField ?? "answer",
+    options.idField ?? "id",
+  );
+  return { name: spec, source: file, problems: limited(problemsFromRows(rows, format)), grader: "auto" };
+}
+
+function loadLabDataset(spec: string, options: LoadDatasetOptions): BenchDataset {
+  const problems = labDataset(spec, { limit: options.limit, seed: options.seed }).map((problem, index) => {
+    if (problem.id === undefined || problem.gold === undefined) {
+      throw new DatasetError(`${spec}: generated problem ${index} has no id or gold answer`, { file: "lab" });
+    }
+    return { ...problem, id: problem.id, gold: problem.gold };
+  });
+  return { name: spec, source: "lab", problems, grader: "numeric", scorer: labOutcomeChecker() };
+}

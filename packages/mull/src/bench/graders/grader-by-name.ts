@@ -1,0 +1,36 @@
+import { answerFormatByName } from "../../answers/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import { answerFormatGrader } from "./answer-format-grader.ts";
+import type { Grader } from "./grader.ts";
+
+/** The names `graderByName` accepts. */
+export const graderNames = ["numeric", "math", "date", "choice", "exact", "auto"] as const;
+
+/** A built-in grader name. */
+export type GraderName = (typeof graderNames)[number];
+
+/** Whether a string is a built-in grader name. */
+export function isGraderName(name: string): name is GraderName {
+  return (graderNames as readonly string[]).includes(name);
+}
+
+/**
+ * A built-in grader: `numeric` (GSM8K, the lab), `math` (MATH-500, AIME: LaTeX-aware), `date`, `choice`
+ * (multiple choice letters), `exact` (trimmed string equality), `auto` (guesses the kind of answer; the default
+ * for custom datasets).
+ *
+ * @throws ConfigError naming the value when the name is unknown.
+ * @example
+ * graderByName("math").grade("\\frac{1}{2}", "0.5");
+ */
+export function graderByName(name: string): Grader {
+  if (!isGraderName(name)) {
+    throw new ConfigError(
+      `--grader: unknown grader ${JSON.stringify(name)}; expected one of ${graderNames.join(", ")}`,
+      {
+        field: "grader",
+      },
+    );
+  }
+  return answerFormatGrader(answerFormatByName(name), name);
+}

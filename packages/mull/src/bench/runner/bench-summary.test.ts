@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import type { ProblemResult, RunData } from "../run-data.ts";
+import { summarizeBench } from "./bench-summary.ts";
+
+function result(
+  problemId: string,
+  strategy: string,
+  correct: boolean,
+  completionTokens: number | undefined,
+): ProblemResult {
+  return {
+    problemId,
+    strategy,
+    answer: "1",
+    correct,
+    samples: strategy === "greedy" ? 1 : 4,
+    promptTokens: 10,
+    completionTokens,
+    calls: 1,
+    scoreCalls: strategy === "bon@4" ? 4 : 0,
+    latencyMilliseconds: 1,
+    stoppedBy: "complete",
+  };
+}
+
+const run = {
+  manifest: { runId: "r", dataset: "d", strategies: ["greedy", "bon@4", "sc@4"] },
+  problems: [
+    { id: "a", gold: "1" },
+    { id: "b", gold: "1" },
+  ],
+  results: [
+    result("a", "greedy", true, 5),
+    result("b", "greedy", false, 7),
+    result("a", "bon@4", true, 20),
+    result("b", "bon@4", true, undefined),
+  ],
+  samples: [],
+} as unknown as RunData;
+
+describe("summarizeBench", () => {
+  it("gives accuracy, samples and tokens per strategy, in manifest order", () => {
+    const summary = summarizeBench(run);
+    expect(summary).toMatchObject({ runId: "r", dataset: "d", problems: 2 });
+    expect(summary.strategies).toEqual([
+      {
+        strategy: "greedy",
+        problems: 2,
+        correct: 1,
+        accuracy: 0.5,
+        samples: 2,
+        tokens: { prompt: 20, completion: 12, total: 32, perProblem: 16, completionPerProblem: 6 },
+        calls: 2,
+        scoreCalls: 0,
+      },
+      {
+        strategy: "bon@4",
+        problems: 2,
+        correct: 2,
+        accuracy: 1,
+        samples: 8,
+        // One result did not report completion tokens: the sums that include it are unknown.
+        tokens: {
+          prompt: 20,
+          completion: undefined,
+          total: undefined,
+          perProblem: undefined,
+          completionPerProblem: undefined,
+        },
+        calls: 2,
+        scoreCalls: 8,
+      },
+      {
+        strategy: "sc@4",
+        problems: 0,
+        correct: 0,
+        accuracy: undefined,
+        samples: 0,
+        tokens: {
+          prompt: 0,
+          completion: 0,
+          total: 0,
+          perProblem: undefined,
+          completionPerProblem: undefined,
+        },
+        calls: 0,
+        scoreCalls: 0,
+      },
+    ]);
+  });
+});

@@ -1,0 +1,85 @@
+import type { RunData } from "../run-data.ts";
+
+/** Tokens a strategy spent over a run; a count is `undefined` when any result did not report it. */
+export interface BenchTokenSummary {
+  readonly prompt: number | undefined;
+  readonly completion: number | undefined;
+  readonly total: number | undefined;
+  /** Mean prompt plus completion tokens per problem. */
+  readonly perProblem: number | undefined;
+  readonly completionPerProblem: number | undefined;
+}
+
+/** One strategy's line of a bench summary. */
+export interface BenchStrategySummary {
+  readonly strategy: string;
+  /** Problems with a result. */
+  readonly problems: number;
+  readonly correct: number;
+  /** `correct / problems`, or `undefined` when there are no results. */
+  readonly accuracy: number | undefined;
+  /** Samples (candidates) produced. */
+  readonly samples: number;
+  readonly tokens: BenchTokenSummary;
+  readonly calls: number;
+  readonly scoreCalls: number;
+}
+
+/** The `--json` summary of a bench run. */
+export interface BenchSummary {
+  readonly runId: string;
+  readonly dataset: string;
+  /** Problems in the run. */
+  readonly problems: number;
+  readonly strategies: readonly BenchStrategySummary[];
+}
+
+function sum(values: readonly (number | undefined)[]): number | undefined {
+  let total = 0;
+  for (const value of values) {
+    if (value === undefined) return undefined;
+    total += value;
+  }
+  return total;
+}
+
+/**
+ * Per-strategy accuracy, problems, samples and tokens (prompt, completion, total and per problem) of a
+ * run, in the manifest's strategy order.
+ *
+ * @example
+ * const summary = summarizeBench(loadRun("runs/gsm8k"));
+ */
+export function summarizeBench(run: RunData): BenchSummary {
+  const strategies = run.manifest.strategies.map((strategy): BenchStrategySummary => {
+    const results = run.results.filter((result) => result.strategy === strategy);
+    const correct = results.filter((result) => result.correct).length;
+    const prompt = sum(results.map((result) => result.promptTokens));
+    const completion = sum(results.map((result) => result.completionTokens));
+    const total = prompt === undefined || completion === undefined ? undefined : prompt + completion;
+    const perProblem = (value: number | undefined) =>
+      value === undefined || results.length === 0 ? undefined : value / results.length;
+    return {
+      strategy,
+      problems: results.length,
+      correct,
+      accuracy: results.length === 0 ? undefined : correct / results.length,
+      samples: results.reduce((count, result) => count + result.samples, 0),
+      tokens: {
+        prompt,
+        completion,
+        total,
+        perProblem: perProblem(total),
+        completionPerProblem: perProblem(completion),
+      },
+      calls: results.reduce((count, result) => count + result.calls, 0),
+      scoreCalls: results.reduce((count, result) => count + result.scoreCalls, 0),
+    };
+  });
+  return {
+    runId: run.manifest.runId,
+    dataset: run.manifest.dataset,
+    problems: run.problems.length,
+    strategies,
+  };
+}

@@ -1,0 +1,238 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { manualClock } from "../../runtime/index.ts";
+import type { AnswerFormat, GenerationRequest, Rng } from "../../spec/index.ts";
+import { createScriptedBackend } from "../../testing/scripted-backend.ts";
+import type { BenchDataset } from "../datasets/index.ts";
+import { answerFormatGrader } from "../graders/index.ts";
+import type { ProblemResult, RunData } from "../run-data.ts";
+import { acquireRunLock, loadRun, RunConfigChangedError, RunInProgressError } from "../store/index.ts";
+import type { BenchProgress } from "./bench-progress.ts";
+import { BenchRunError } from "./bench-run-error.ts";
+import { problemSeed } from "./problem-seed.ts";
+import { type RunBenchOptions, runBench } from "./run-bench.ts";
+
+let directory: string;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "mull-runbench-"));
+});
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+/** Reads `#### <integer>` so these tests do not depend on the answer formats' own rules. */
+const hashFormat: AnswerFormat = {
+  name: "hash-integer",
+  extract: (text) => /####\s*(-?\d+)/.exec(text)?.[1],
+  key: (answer) => String(Number(answer)),
+  equivalent: (a, b) => Number(a) === Number(b),
+};
+const grader = answerFormatGrader(hashFormat);
+
+const dataset: BenchDataset = {
+  name: "sums",
+  source: "memory",
+  grader: "numeric",
+  problems: Array.from({ length: 12 }, (_, index) => ({
+    id: `sum-${index}`,
+    question: `What is ${index}+${index * 3}?`,
+    gold: String(index * 4),
+  })),
+};
+
+function promptText(request: GenerationRequest): string {
+  const prompt = request.prompt;
+  return prompt.kind === "text" ? prompt.text : prompt.messages.map((message) => message.content).join("\n");
+}
+
+/** Right with probability 0.6 (0 at temperature 0 is always right), else one too many; from the call's seeded rng. */
+function respond(request: GenerationRequest, _index: number, rng: Rng): string {
+  const [, a, b] = /What is (\d+)\+(\d+)\?/.exec(promptText(request))!;
+  const truth = Number(a) + Number(b);
+  const answer = request.temperature === 0 || rng.next() < 0.6 ? truth : truth + 1;
+  return `${a}+${b}=${answer}\n#### ${answer}`;
+}
+
+function options(overrides: Partial<RunBenchOptions> = {}): RunBenchOptions {
+  return {
+    dataset,
+    strategies: ["greedy", "sc@4"],
+    backend: createScriptedBackend({ respond }),
+    out: join(directory, "run"),
+    grader,
+    seed: 7,
+    sampling: { temperature: 0.7, maxTokens: 64 },
+    clock: manualClock(),
+    ...overrides,
+  };
+}
+
+/** Results and samples without latencies (the only field that is not a function of the seed). */
+function comparable(run: RunData) {
+  return {
+    results: run.results.map(({ latencyMilliseconds: _latency, ...rest }: ProblemResult) => rest),
+    samples: run.samples,
+  };
+}
+
+describe("runBench", () => {
+  it("runs every (problem, strategy) pair, grades samples and results, and summarises per strategy", async () => {
+    const run = await runBench(options());
+    expect(run).toMatchObject({ created: true, total: 24, skipped: 0, recorded: 24, interrupted: false });
+    const data = loadRun(run.directory);
+    expect(data.results).toHaveLength(24);
+    expect(data.samples).toHaveLength(12 * (1 + 4));
+    for (const result of data.results) {
+      const gold = dataset.problems.find((problem) => problem.id === result.problemId)!.gold;
+      expect(result.correct).toBe(result.answer === gold);
+      expect(result.seed).toBe(problemSeed(7, result.problemId, result.strategy));
+    }
+    for (const sample of data.samples) {
+      const gold = dataset.problems.find((problem) => problem.id === sample.problemId)!.gold;
+      expect(sample.correct).toBe(sample.answer === gold);
+    }
+    // Greedy is always right here; sampled answers are sometimes wrong.
+    expect(
+      data.results.filter((result) => result.strategy === "greedy").every((result) => result.correct),
+    ).toBe(true);
+    expect(data.samples.some((sample) => !sample.correct)).toBe(true);
+    for (const summary of run.summary.strategies) {
+      const results = data.results.filter((result) => result.strategy === summary.strategy);
+      expect(summary.problems).toBe(12);
+      expect(summary.accuracy).toBe(results.filter((result) => result.correct).length / 12);
+      expect(summary.samples).toBe(summary.strategy === "greedy" ? 12 : 48);
+      const prompt = results.reduce((sum, result) => sum + result.promptTokens!, 0);
+      const completion = results.reduce((sum, result) => sum + result.completionTokens!, 0);
+      expect(summary.tokens).toEqual({
+        prompt,
+        completion,
+        total: prompt + completion,
+        perProblem: (prompt + completion) / 12,
+        completionPerProblem: completion / 12,
+      });
+    }
+    expect(data.manifest).toMatchObject({ dataset: "sums", strategies: ["greedy", "sc@4"], seed: 7 });
+    expect(data.manifest.backend.kind).toBeTypeOf("string");
+  });
+
+  it("gives the same results whatever the concurrency", async () => {
+    const serial = await runBench(options({ out: join(directory, "serial") }));
+    const parallel = await runBench(options({ out: join(directory, "parallel"), concurrency: 4 }));
+    expect(comparable(loadRun(parallel.directory))).toEqual(comparable(loadRun(serial.directory)));
+  });
+
+  it("resumes an interrupted run to the same results as an uninterrupted one, re-running only what is missing", async () => {
+    const reference = await runBench(options({ out: join(directory, "reference") }));
+    const controller = new AbortController();
+    let seen = 0;
+    const progress: BenchProgress = {
+      start: () => {},
+      advance: () => {
+        seen += 1;
+        if (seen === 9) controller.abort(new Error("interrupted"));
+      },
+      stop: () => {},
+    };
+    const first = await runBench(options({ signal: controller.signal, progress, concurrency: 3 }));
+    expect(first.interrupted).toBe(true);
+    const partial = loadRun(first.directory).results.length;
+    expect(partial).toBeGreaterThanOrEqual(9);
+    expect(partial).toBeLessThan(24);
+
+    const backend = createScriptedBackend({ respond });
+    const second = await runBench(options({ resume: true, backend }));
+    expect(second).toMatchObject({
+      created: false,
+      skipped: partial,
+      recorded: 24 - partial,
+      interrupted: false,
+    });
+    // Only the missing pairs called the backend: greedy pairs make one call, sc@4 pairs one call of n = 4.
+    expect(backend.calls.length).toBe(24 - partial);
+    expect(comparable(loadRun(second.directory))).toEqual(comparable(loadRun(reference.directory)));
+
+    const third = await runBench(options({ resume: true }));
+    expect(third).toMatchObject({ skipped: 24, recorded: 0 });
+  });
+
+  it("refuses to resume with a changed configuration and lists each change", async () => {
+    await runBench(options({ limit: 3 }));
+    let error: unknown;
+    try {
+      await runBench(
+        options({
+          limit: 3,
+          resume: true,
+          sampling: { temperature: 1, maxTokens: 64 },
+          strategies: ["sc@8"],
+        }),
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(RunConfigChangedError.isInstance(error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain("sampling.temperature: 0.7 → 1");
+    expect(message).toContain('strategies: ["greedy","sc@4"] → ["sc@8"]');
+    expect((error as RunConfigChangedError).changes.map((change) => change.field)).toEqual([
+      "sampling.temperature",
+      "strategies",
+    ]);
+    await expect(runBench(options({ limit: 3 }))).rejects.toThrow("pass --resume to continue it");
+    await expect(runBench(options({ limit: 3, resume: true, seed: 8 }))).rejects.toThrow("seed: 7 → 8");
+  });
+
+  it("refuses a run directory locked by another process, naming its pid", async () => {
+    const out = join(directory, "locked");
+    const lock = acquireRunLock(out);
+    try {
+      const error = await runBench(options({ out })).catch((caught: unknown) => caught);
+      expect(RunInProgressError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain(`run in progress (pid ${process.pid}`);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it("crosses strategies with a temperature sweep and sends each temperature to the backend", async () => {
+    const backend = createScriptedBackend({ respond });
+    const run = await runBench(
+      options({ backend, limit: 2, strategies: ["greedy", "sc@2"], temperatures: [0.5, 1] }),
+    );
+    expect(run.summary.strategies.map((summary) => summary.strategy)).toEqual([
+      "greedy",
+      "sc@2@t0.5",
+      "sc@2@t1.0",
+    ]);
+    const temperatures = backend.calls.map((call) => call.request.temperature).sort();
+    expect(temperatures).toEqual([0, 0, 0.5, 0.5, 1, 1]);
+  });
+
+  it("stops at the first failing pair, keeps what was recorded, and a resume finishes the run", async () => {
+    let failing = true;
+    const flaky = createScriptedBackend({
+      respond: (request, index, rng) => {
+        if (failing && promptText(request).includes("What is 5+15?")) throw new Error("upstream exploded");
+        return respond(request, index, rng);
+      },
+    });
+    const error = await runBench(options({ backend: flaky })).catch((caught: unknown) => caught);
+    expect(BenchRunError.isInstance(error)).toBe(true);
+    expect((error as BenchRunError).problemId).toBe("sum-5");
+    expect((error as Error).message).toContain("problem sum-5, strategy greedy failed: upstream exploded");
+    const recorded = loadRun(join(directory, "run")).results;
+    expect(recorded.map((result) => result.problemId)).not.toContain("sum-5");
+    expect(recorded.length).toBe(10);
+    failing = false;
+    const resumed = await runBench(options({ backend: flaky, resume: true }));
+    expect(resumed).toMatchObject({ skipped: 10, recorded: 14, interrupted: false });
+  });
+
+  it("checks its numbers", async () => {
+    await expect(runBench(options({ concurrency: 0 }))).rejects.toThrow(
+      "concurrency: expected an integer >= 1, got 0",
+    );
+    await expect(runBench(options({ strategies: ["sc@4", "sc@4"] }))).rejects.toThrow("sc@4 is given twice");
+    await expect(runBench(options({ strategies: ["nope"] }))).rejects.toThrow(/unknown spec "nope"/);
+  });
+});

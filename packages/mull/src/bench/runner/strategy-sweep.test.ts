@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { OutcomeScorer } from "../../spec/index.ts";
+import { expandStrategySweep, formatTemperature } from "./strategy-sweep.ts";
+
+const scorer: OutcomeScorer = { name: "checker", score: async () => ({ scores: [], calls: 0 }) };
+
+describe("expandStrategySweep", () => {
+  it("keeps plain names without a sweep", () => {
+    const entries = expandStrategySweep(["greedy", " SC@8 ", "bon@4"], { scorer });
+    expect(entries.map((entry) => [entry.name, entry.strategy.name, entry.sampling])).toEqual([
+      ["greedy", "greedy", {}],
+      ["sc@8", "sc@8", {}],
+      ["bon@4", "bon@4", {}],
+    ]);
+  });
+
+  it("crosses each strategy with each temperature, running temperature-fixed strategies once", () => {
+    const entries = expandStrategySweep(["greedy", "sc@4", "sc@8"], { temperatures: [0.5, 1] });
+    expect(entries.map((entry) => [entry.name, entry.sampling.temperature])).toEqual([
+      ["greedy", undefined],
+      ["sc@4@t0.5", 0.5],
+      ["sc@4@t1.0", 1],
+      ["sc@8@t0.5", 0.5],
+      ["sc@8@t1.0", 1],
+    ]);
+    expect(entries[1]!.strategy).not.toBe(entries[2]!.strategy);
+  });
+
+  it("refuses duplicates, empty lists, bad temperatures and specs that need a missing scorer", () => {
+    expect(() => expandStrategySweep(["sc@4", "sc@4"])).toThrow("sc@4 is given twice");
+    expect(() => expandStrategySweep(["sc@4"], { temperatures: [1, 1] })).toThrow("sc@4@t1.0 is given twice");
+    expect(() => expandStrategySweep([])).toThrow("at least one strategy");
+    expect(() => expandStrategySweep(["sc@4"], { temperatures: [] })).toThrow("at least one temperature");
+    expect(() => expandStrategySweep(["sc@4"], { temperatures: [-1] })).toThrow(
+      "expected numbers >= 0, got -1",
+    );
+    expect(() => expandStrategySweep(["bon@4"])).toThrow(/needs an outcome scorer/);
+  });
+
+  it("formats temperatures with a decimal point", () => {
+    expect([0, 1, 0.5, 0.75, 2].map(formatTemperature)).toEqual(["0.0", "1.0", "0.5", "0.75", "2.0"]);
+  });
+});

@@ -1,0 +1,88 @@
+import { ConfigError } from "../../errors/index.ts";
+import type { OutcomeScorer, SamplingSettings, Strategy } from "../../spec/index.ts";
+import { parseStrategySpec } from "../../strategies/index.ts";
+
+/** One strategy of a bench run, at one point of a sweep. */
+export interface BenchStrategy {
+  /** Name stored with results: the spec (`sc@8`), with `@t<temperature>` in a temperature sweep (`sc@8@t1.0`). */
+  readonly name: string;
+  /** The strategy spec it was parsed from. */
+  readonly spec: string;
+  readonly strategy: Strategy;
+  /** Sampling settings this entry overrides (the sweep's temperature). */
+  readonly sampling: SamplingSettings;
+}
+
+/** Options of `expandStrategySweep`. */
+export interface StrategySweepOptions {
+  /** Run every strategy at each of these temperatures. */
+  readonly temperatures?: readonly number[] | undefined;
+  /** The outcome scorer for `bon@N` and `wv@N`. */
+  readonly scorer?: OutcomeScorer | undefined;
+}
+
+/** `1` → `1.0`, `0.5` → `0.5`: temperatures in names always show a decimal point. */
+export function formatTemperature(temperature: number): string {
+  return Number.isInteger(temperature) ? temperature.toFixed(1) : String(temperature);
+}
+
+/**
+ * Parses strategy specs and crosses them with a temperature sweep: each strategy at each temperature,
+ * named `<spec>@t<temperature>`. Strategies that fix their own temperature (`greedy`) do not depend on
+ * the sweep and run once, under their plain name.
+ *
+ * @throws ConfigError for an unknown spec, a spec given twice, or a bad temperature.
+ * @example
+ * expandStrategySweep(["greedy", "sc@8"], { temperatures: [0.5, 1] }).map((entry) => entry.name);
+ * // ["greedy", "sc@8@t0.5", "sc@8@t1.0"]
+ */
+export function expandStrategySweep(
+  specs: readonly string[],
+  options: StrategySweepOptions = {},
+): BenchStrategy[] {
+  if (specs.length === 0) {
+    throw new ConfigError("--strategies: expected at least one strategy, e.g. greedy,sc@8", {
+      field: "strategies",
+    });
+  }
+  const temperatures = options.temperatures;
+  if (temperatures !== undefined) {
+    if (temperatures.length === 0) {
+      throw new ConfigError("--temperatures: expected at least one temperature", { field: "temperatures" });
+    }
+    for (const temperature of temperatures) {
+      if (!Number.isFinite(temperature) || temperature < 0) {
+        throw new ConfigError(`--temperatures: expected numbers >= 0, got ${temperature}`, {
+          field: "temperatures",
+        });
+      }
+    }
+  }
+  const entries: BenchStrategy[] = [];
+  const seen = new Set<string>();
+  const add = (entry: BenchStrategy): void => {
+    if (seen.has(entry.name)) {
+      throw new ConfigError(`--strategies: ${entry.name} is given twice`, { field: "strategies" });
+    }
+    seen.add(entry.name);
+    entries.push(entry);
+  };
+  for (const raw of specs) {
+    const spec = raw.trim().toLowerCase();
+    const strategy = parseStrategySpec(spec, { scorer: options.scorer });
+    const fixedTemperature = strategy.parameters.temperature !== undefined;
+    if (temperatures === undefined || fixedTemperature) {
+      add({ name: spec, spec, strategy, sampling: {} });
+      continue;
+    }
+    for (const temperature of temperatures) {
+      add({
+        name: `${spec}@t${formatTemperature(temperature)}`,
+        spec,
+        strategy: parseStrategySpec(spec, { scorer: options.scorer }),
+        sampling: { temperature },
+      });
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,25 @@
+import { ConfigError } from "../../errors/index.ts";
+import { type ConfigChange, formatConfigChanges } from "./config-diff.ts";
+
+const marker = Symbol.for("mull.error.run-config-changed");
+
+/** A resume asked for a configuration that differs from the stored run's; the message lists each change. */
+export class RunConfigChangedError extends ConfigError {
+  protected readonly [marker] = true;
+  readonly changes: readonly ConfigChange[];
+
+  constructor(directory: string, changes: readonly ConfigChange[]) {
+    super(
+      `cannot resume the run in ${directory}: its configuration changed (stored → requested):\n` +
+        `${formatConfigChanges(changes)}\n` +
+        "Resume with the original settings, or start a new run in another --out directory.",
+      { field: changes[0]?.field },
+    );
+    this.name = "RunConfigChangedError";
+    this.changes = changes;
+  }
+
+  static override isInstance(error: unknown): error is RunConfigChangedError {
+    return typeof error === "object" && error !== null && marker in error;
+  }
+}

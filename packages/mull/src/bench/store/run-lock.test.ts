@@ -1,0 +1,88 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RunInProgressError } from "./run-in-progress-error.ts";
+import { acquireRunLock, lockFileName } from "./run-lock.ts";
+
+let directory: string;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "mull-lock-"));
+});
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+function lockHolder(
+  file: string,
+  pid: number,
+  host = hostname(),
+  startedAt = "2025-01-01T00:00:00.000Z",
+): void {
+  writeFileSync(file, JSON.stringify({ pid, hostname: host, startedAt }));
+}
+
+/** A pid that belonged to a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+  await new Promise((resolve) => child.on("exit", resolve));
+  return child.pid!;
+}
+
+describe("acquireRunLock", () => {
+  it("creates a lock file with our pid and removes it on release", () => {
+    const lock = acquireRunLock(directory);
+    expect(lock.file).toBe(join(directory, lockFileName));
+    expect(JSON.parse(readFileSync(lock.file, "utf8")).pid).toBe(process.pid);
+    lock.release();
+    expect(existsSync(lock.file)).toBe(false);
+    lock.release();
+  });
+
+  it("refuses a second holder and names the pid that holds the lock", () => {
+    const lock = acquireRunLock(directory);
+    try {
+      expect(() => acquireRunLock(directory)).toThrowError(`run in progress (pid ${process.pid}`);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it("refuses a lock held by another live process", async () => {
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 20000)"], { stdio: "ignore" });
+    try {
+      lockHolder(join(directory, lockFileName), child.pid!);
+      let error: unknown;
+      try {
+        acquireRunLock(directory);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(RunInProgressError.isInstance(error)).toBe(true);
+      expect((error as RunInProgressError).pid).toBe(child.pid);
+      expect((error as Error).message).toContain(`run in progress (pid ${child.pid}`);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("takes over a stale lock whose process is dead", async () => {
+    const file = join(directory, lockFileName);
+    lockHolder(file, await deadPid());
+    const lock = acquireRunLock(directory);
+    expect(JSON.parse(readFileSync(file, "utf8")).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it("takes over a lock left by an earlier process that had our pid, and an unreadable lock", () => {
+    const file = join(directory, lockFileName);
+    lockHolder(file, process.pid, hostname(), "2000-01-01T00:00:00.000Z");
+    acquireRunLock(directory).release();
+    writeFileSync(file, "garbage");
+    acquireRunLock(directory).release();
+  });
+
+  it("never treats a lock from another host as stale", async () => {
+    lockHolder(join(directory, lockFileName), await deadPid(), "some-other-host");
+    expect(() => acquireRunLock(directory)).toThrowError(/pid \d+ on some-other-host/);
+  });
+});

@@ -1,0 +1,69 @@
+/** Version of the store's tables; bumped when they change. */
+export const storeSchemaVersion = 1;
+
+/**
+ * The tables of a run directory's database. One run per directory today; `run_id` is in every key so
+ * that databases can be merged later. Samples are keyed by (run, problem, strategy, sample index): the
+ * sample's seed is a function of that key, so repeated samples of one problem are never collapsed.
+ */
+export const storeSchema = `
+CREATE TABLE IF NOT EXISTS store_info (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  config_hash TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  manifest_json TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS problems (
+  run_id TEXT NOT NULL REFERENCES runs (run_id),
+  problem_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  question TEXT NOT NULL,
+  gold TEXT NOT NULL,
+  difficulty TEXT,
+  metadata_json TEXT,
+  PRIMARY KEY (run_id, problem_id)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS results (
+  run_id TEXT NOT NULL,
+  problem_id TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  answer TEXT,
+  correct INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  prompt_tokens INTEGER,
+  completion_tokens INTEGER,
+  calls INTEGER NOT NULL,
+  score_calls INTEGER NOT NULL,
+  latency_ms REAL NOT NULL,
+  stopped_by TEXT NOT NULL,
+  verifier_accepted INTEGER,
+  PRIMARY KEY (run_id, problem_id, strategy),
+  FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS samples (
+  run_id TEXT NOT NULL,
+  problem_id TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  sample_index INTEGER NOT NULL,
+  seed INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  answer TEXT,
+  correct INTEGER NOT NULL,
+  completion_tokens INTEGER,
+  finish_reason TEXT,
+  logprob REAL,
+  scores_json TEXT,
+  PRIMARY KEY (run_id, problem_id, strategy, sample_index),
+  FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
+) STRICT;
+`;

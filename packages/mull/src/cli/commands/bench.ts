@@ -1,0 +1,276 @@
+import { writeSync } from "node:fs";
+import { resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { loadDataset } from "../../bench/datasets/index.ts";
+import { graderByName, graderNames } from "../../bench/graders/index.ts";
+import { type BenchSummary, createBenchProgress, runBench } from "../../bench/runner/index.ts";
+import type { ResultRecord } from "../../bench/store/index.ts";
+import { MullError } from "../../errors/index.ts";
+import { labPromptTemplate } from "../../lab/index.ts";
+import { llmJudgeScorer } from "../../scoring/index.ts";
+import type { OutcomeScorer, SamplingSettings } from "../../spec/index.ts";
+import { createBackendFromFlags } from "../create-backend.ts";
+import { integerOption, numberOption } from "../option-parsers.ts";
+import { UsageError } from "../usage-error.ts";
+
+/**
+ * Environment variable for crash tests: pause (for up to a minute) inside the write transaction of the
+ * N-th result this process records, after printing a line to standard error, so a test can kill the
+ * process mid-write.
+ */
+export const pauseBeforeCommitVariable = "MULL_BENCH_PAUSE_BEFORE_COMMIT";
+
+function listOption(value: string): string[] {
+  const items = value.split(",").map((item) => item.trim());
+  if (items.some((item) => item === "")) {
+    throw new InvalidArgumentError(`expected a comma-separated list without empty items, got "${value}"`);
+  }
+  return items;
+}
+
+function temperatureList(value: string): number[] {
+  const parse = numberOption(0, 5);
+  return listOption(value).map((item) => {
+    try {
+      return parse(item);
+    } catch {
+      throw new InvalidArgumentError(`expected comma-separated numbers from 0 to 5, got "${value}"`);
+    }
+  });
+}
+
+function pauseHook(environment: NodeJS.ProcessEnv): ((result: ResultRecord) => void) | undefined {
+  const raw = environment[pauseBeforeCommitVariable];
+  if (raw === undefined || raw === "") return undefined;
+  const target = Number(raw);
+  if (!Number.isSafeInteger(target) || target < 1) {
+    throw new UsageError(`${pauseBeforeCommitVariable}: expected an integer >= 1, got "${raw}"`);
+  }
+  let commits = 0;
+  return (result) => {
+    commits += 1;
+    if (commits !== target) return;
+    // A synchronous write: the process blocks right after, and a test reading the pipe must see the line.
+    writeSync(
+      2,
+      `bench: paused before commit ${commits} (${JSON.stringify([result.problemId, result.strategy])})\n`,
+    );
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+  };
+}
+
+function percent(value: number | undefined): string {
+  return value === undefined ? "-" : `${(value * 100).toFixed(1)}%`;
+}
+
+function count(value: number | undefined): string {
+  return value === undefined ? "unknown" : String(Math.round(value));
+}
+
+/** The plain-text table printed after a run. */
+export function formatBenchSummary(summary: BenchSummary): string {
+  const header = ["strategy", "accuracy", "problems", "samples", "tokens", "tokens/problem"];
+  const rows = summary.strategies.map((strategy) => [
+    strategy.strategy,
+    percent(strategy.accuracy),
+    String(strategy.problems),
+    String(strategy.samples),
+    count(strategy.tokens.total),
+    count(strategy.tokens.perProblem),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const render = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join("  ");
+  return [
+    `${summary.dataset}: ${summary.problems} problems (run ${summary.runId})`,
+    render(header),
+    ...rows.map(render),
+  ].join("\n");
+}
+
+/**
+ * `mull bench`: sweeps strategies (× temperatures) over a dataset against a backend, storing every sample
+ * in SQLite under `--out`, resumable after a crash with `--resume`.
+ */
+export function benchCommand() {
+  return new Command("bench")
+    .description(
+      "Run strategies over a benchmark dataset, store every sample in SQLite (resumable), and summarise " +
+        "accuracy against tokens. E.g. mull bench --dataset gsm8k --strategies greedy,sc@8 --base-url URL --out runs/g",
+    )
+    .requiredOption(
+      "--dataset <name>",
+      "gsm8k | math500 | aime24 | lab:1…lab:6 | lab:mixed | lab:hard | PATH.jsonl",
+    )
+    .option(
+      "--data-dir <dir>",
+      "directory of the built-in benchmark files (default ../shared/data/benchmarks)",
+    )
+    .option(
+      "--strategies <list>",
+      "comma-separated strategy specs, e.g. greedy,sc@4,sc@8,bon@8",
+      listOption,
+      ["greedy"],
+    )
+    .requiredOption("--out <dir>", "run directory (bench.sqlite, manifest.json, run.lock)")
+    .addOption(
+      new Option("--backend <kind>", "embedded (lab models) or openai (an OpenAI-compatible server)").choices(
+        ["embedded", "openai"] as const,
+      ),
+    )
+    .option("--base-url <url>", "the OpenAI-compatible server (implies --backend openai)")
+    .option(
+      "-m, --model <name>",
+      "model name; embedded: lab-small | lab-large | PATH.gguf (default lab-large)",
+    )
+    .option("--api-key-env <variable>", "environment variable that holds the API key")
+    .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 1024), 1)
+    .option("--limit <count>", "run only the first N problems", integerOption(1))
+    .option("--seed <value>", "run seed; each pair's seed derives from it", integerOption(0, 2 ** 31 - 1), 0)
+    .option("--resume", "continue the run stored in --out (refused if its configuration changed)")
+    .option("-t, --temperature <value>", "sampling temperature for every strategy", numberOption(0, 5))
+    .option(
+      "--temperatures <list>",
+      "temperature sweep: every strategy at each, named e.g. sc@8@t1.0",
+      temperatureList,
+    )
+    .option("--top-p <value>", "nucleus sampling threshold", numberOption(0, 1))
+    .option("--max-tokens <count>", "maximum tokens per sample", integerOption(1, 1_000_000))
+    .addOption(
+      new Option("--grader <name>", "how answers are graded (default: the dataset's)").choices(graderNames),
+    )
+    .addOption(
+      new Option(
+        "--scorer <name>",
+        "outcome scorer for bon@N / wv@N: the lab checker or an LLM judge",
+      ).choices(["lab", "judge"] as const),
+    )
+    .option("--question-field <field>", "custom JSONL: field holding the question (default question)")
+    .option("--answer-field <field>", "custom JSONL: field holding the gold answer (default answer)")
+    .option("--id-field <field>", "custom JSONL: field holding the problem id (default id)")
+    .option("--max-line-bytes <count>", "largest dataset line accepted", integerOption(16, 1 << 30))
+    .addOption(
+      new Option("--synchronous <level>", "SQLite durability: normal survives crashes, full also power loss")
+        .choices(["normal", "full"] as const)
+        .default("normal" as const),
+    )
+    .option("--json", "print the final summary as JSON")
+    .action(async (flags) => {
+      if (flags.temperature !== undefined && flags.temperatures !== undefined) {
+        throw new UsageError("give either --temperature or --temperatures, not both", "--temperatures");
+      }
+      const backendKind = flags.backend ?? (flags.baseUrl === undefined ? "embedded" : "openai");
+      if (backendKind === "openai" && flags.baseUrl === undefined) {
+        throw new UsageError("--backend openai needs --base-url", "--base-url");
+      }
+      if (backendKind === "embedded" && flags.baseUrl !== undefined) {
+        throw new UsageError(
+          `--base-url ${flags.baseUrl} does not apply to --backend embedded`,
+          "--base-url",
+        );
+      }
+      const beforeCommit = pauseHook(process.env);
+      const dataset = await loadDataset(flags.dataset, {
+        dataDir: flags.dataDir,
+        limit: flags.limit,
+        seed: flags.seed,
+        questionField: flags.questionField,
+        answerField: flags.answerField,
+        idField: flags.idField,
+        maxLineBytes: flags.maxLineBytes,
+      });
+      const grader = flags.grader === undefined ? undefined : graderByName(flags.grader);
+      const sampling: SamplingSettings = {
+        ...(flags.temperature === undefined ? {} : { temperature: flags.temperature }),
+        ...(flags.topP === undefined ? {} : { topP: flags.topP }),
+        ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
+      };
+      const resolved = await createBackendFromFlags({
+        baseUrl: flags.baseUrl,
+        model: flags.model,
+        apiKeyEnv: flags.apiKeyEnv,
+        threads: flags.threads,
+      });
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onInterrupt = () => {
+        interrupts += 1;
+        if (interrupts > 1) process.exit(130);
+        process.stderr.write("bench: interrupted; finishing the current write (Ctrl-C again to quit now)\n");
+        controller.abort(new Error("interrupted"));
+      };
+      process.on("SIGINT", onInterrupt);
+      try {
+        let scorer: OutcomeScorer | undefined = dataset.scorer;
+        if (flags.scorer === "lab" && dataset.scorer === undefined) {
+          throw new UsageError(
+            `--scorer lab checks lab datasets only, not ${flags.dataset}; use --scorer judge`,
+            "--scorer",
+          );
+        }
+        if (flags.scorer === "judge" || scorer === undefined)
+          scorer = llmJudgeScorer({ backend: resolved.backend });
+        const labPrompts = resolved.lab && !flags.dataset.startsWith("lab:");
+        if (labPrompts) {
+          const first = dataset.problems[0];
+          try {
+            if (first !== undefined) labPromptTemplate(first);
+          } catch {
+            throw new UsageError(
+              `the embedded lab models answer arithmetic chains like "37+48-19=?" only; ${flags.dataset} is not one ` +
+                "(use --base-url for an OpenAI-compatible server, or a lab:N dataset)",
+              "--dataset",
+            );
+          }
+        }
+        const run = await runBench({
+          dataset,
+          strategies: flags.strategies,
+          temperatures: flags.temperatures,
+          backend: resolved.backend,
+          out: resolve(flags.out),
+          concurrency: flags.concurrency,
+          limit: flags.limit,
+          seed: flags.seed,
+          resume: flags.resume === true,
+          sampling,
+          grader,
+          scorer,
+          ...(labPrompts ? { promptTemplate: labPromptTemplate, promptTemplateName: "lab" } : {}),
+          signal: controller.signal,
+          progress: createBenchProgress({ stream: process.stderr }),
+          synchronous: flags.synchronous,
+          beforeCommit,
+        });
+        if (run.interrupted) {
+          throw new MullError(
+            `interrupted: ${run.skipped + run.recorded} of ${run.total} pairs recorded in ${run.directory}; ` +
+              "continue with the same flags and --resume",
+          );
+        }
+        if (flags.json) {
+          process.stdout.write(
+            `${JSON.stringify(
+              {
+                directory: run.directory,
+                pairs: { total: run.total, skipped: run.skipped, recorded: run.recorded },
+                ...run.summary,
+              },
+              null,
+              2,
+            )}\n`,
+          );
+        } else {
+          process.stdout.write(`${formatBenchSummary(run.summary)}\n`);
+        }
+      } finally {
+        process.off("SIGINT", onInterrupt);
+        await resolved.dispose();
+      }
+    });
+}

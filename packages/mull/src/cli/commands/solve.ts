@@ -1,0 +1,164 @@
+import { writeFile } from "node:fs/promises";
+import { Command, Option } from "@commander-js/extra-typings";
+import { answerFormatByName } from "../../answers/index.ts";
+import { totalTokens } from "../../budget/usage.ts";
+import { labOutcomeChecker, labPromptTemplate } from "../../lab/index.ts";
+import { llmJudgeScorer } from "../../scoring/index.ts";
+import { solve } from "../../solve.ts";
+import type { OutcomeScorer, SolveResult } from "../../spec/index.ts";
+import { parseStrategySpec } from "../../strategies/index.ts";
+import { createBackendFromFlags } from "../create-backend.ts";
+import { integerOption, numberOption } from "../option-parsers.ts";
+import { UsageError } from "../usage-error.ts";
+
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Applies `--n` to a strategy spec written without a count (`sc` → `sc@8`). */
+export function strategyWithCount(spec: string, count: number | undefined): string {
+  const [name, given] = spec.split("@", 2);
+  if (name === "greedy" || name === "single") {
+    if (count !== undefined && count !== 1) {
+      throw new UsageError(`--n ${count} does not apply to --strategy ${spec} (it draws one sample)`, "--n");
+    }
+    return spec;
+  }
+  if (given === undefined) return `${spec}@${count ?? 8}`;
+  if (count !== undefined && String(count) !== given.split(/[x@]/)[0]) {
+    throw new UsageError(`--n ${count} contradicts --strategy ${spec}; give the count once`, "--n");
+  }
+  return spec;
+}
+
+/** The `--json` shape of a solve result. */
+export function solveSummary(result: SolveResult, extra: Readonly<Record<string, unknown>>) {
+  return {
+    answer: result.answer ?? null,
+    strategy: result.strategy,
+    stoppedBy: result.stoppedBy,
+    partial: result.partial,
+    votes: result.votes ?? null,
+    candidates: result.candidates.map((candidate) => ({
+      id: candidate.id,
+      answer: candidate.answer ?? null,
+      text: candidate.text,
+      finishReason: candidate.finishReason,
+      completionTokens: candidate.completionTokens ?? null,
+      logprob: candidate.logprob ?? null,
+      scores: candidate.scores,
+    })),
+    usage: {
+      promptTokens: result.usage.promptTokens ?? null,
+      completionTokens: result.usage.completionTokens ?? null,
+      totalTokens: totalTokens(result.usage) ?? null,
+      calls: result.usage.calls,
+      scoreCalls: result.scoreCalls,
+    },
+    ...extra,
+  };
+}
+
+/** `mull solve [question]`: answer one question with a strategy. */
+export function solveCommand() {
+  return new Command("solve")
+    .description(
+      "Answer one question with an inference-time strategy. With no backend flags it runs the embedded lab model " +
+        '(e.g. mull solve "37+48-19=?").',
+    )
+    .argument("[question]", "the question; read from standard input when absent")
+    .option("-s, --strategy <spec>", "greedy | single | sc@N | maj@N | wv@N | wv-prob@N | bon@N", "sc")
+    .option(
+      "-n, --n <count>",
+      "samples for strategies written without @N (default 8)",
+      integerOption(1, 1024),
+    )
+    .option("--base-url <url>", "an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama, OpenAI)")
+    .option(
+      "-m, --model <name>",
+      "model name; embedded: lab-small | lab-large | PATH.gguf (default lab-large)",
+    )
+    .option("--api-key-env <variable>", "environment variable that holds the API key")
+    .option("--retries <count>", "HTTP retries after a failed attempt (default 4)", integerOption(0, 100))
+    .option(
+      "--timeout <seconds>",
+      "HTTP deadline per request, retries included (default 600)",
+      numberOption(0.001, 86_400),
+    )
+    .option("-t, --temperature <value>", "sampling temperature", numberOption(0, 5))
+    .option("--top-p <value>", "nucleus sampling threshold", numberOption(0, 1))
+    .option("--seed <value>", "seed for every random choice", integerOption(0, 2 ** 31 - 1), 0)
+    .option("--max-tokens <count>", "maximum tokens per sample", integerOption(1, 1_000_000))
+    .addOption(
+      new Option("--scorer <name>", "outcome scorer for bon@N / wv@N: lab checker or an LLM judge").choices([
+        "lab",
+        "judge",
+      ]),
+    )
+    .option("--answer-format <name>", "auto | numeric | math | date | choice | exact", "auto")
+    .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .option("--json", "print one JSON object with the answer, candidates, usage and stoppedBy")
+    .option("--trace <file>", "write the full trace (every generation, score and vote) as JSON")
+    .action(async (questionArgument, flags) => {
+      const question = (questionArgument ?? (process.stdin.isTTY ? "" : await readStandardInput())).trim();
+      if (question === "")
+        throw new UsageError("a question is required (as an argument or on standard input)");
+      const answerFormat = answerFormatByName(flags.answerFormat);
+      const strategySpec = strategyWithCount(flags.strategy, flags.n);
+      const resolved = await createBackendFromFlags(flags);
+      try {
+        let scorer: OutcomeScorer | undefined;
+        const scorerName = flags.scorer ?? (resolved.lab ? "lab" : "judge");
+        if (scorerName === "lab") {
+          if (!resolved.lab)
+            throw new UsageError("--scorer lab checks lab problems only; use --scorer judge", "--scorer");
+          scorer = labOutcomeChecker();
+        } else {
+          scorer = llmJudgeScorer({ backend: resolved.backend });
+        }
+        const strategy = parseStrategySpec(strategySpec, { scorer });
+        const controller = new AbortController();
+        const onSignal = () => controller.abort(new Error("interrupted"));
+        process.once("SIGINT", onSignal);
+        const result = await solve({
+          problem: question,
+          strategy,
+          backend: resolved.backend,
+          seed: flags.seed,
+          answerFormat,
+          signal: controller.signal,
+          sampling: {
+            ...resolved.samplingDefaults,
+            ...(flags.temperature === undefined ? {} : { temperature: flags.temperature }),
+            ...(flags.topP === undefined ? {} : { topP: flags.topP }),
+            ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
+          },
+          ...(resolved.lab ? { promptTemplate: labPromptTemplate } : {}),
+        }).finally(() => process.off("SIGINT", onSignal));
+        if (flags.trace !== undefined) {
+          await writeFile(
+            flags.trace,
+            `${JSON.stringify({ strategy: result.strategy, events: result.trace }, null, 2)}\n`,
+          );
+        }
+        const backend = resolved.backend.describe();
+        if (flags.json) {
+          process.stdout.write(
+            `${JSON.stringify(solveSummary(result, { seed: flags.seed, backend }), null, 2)}\n`,
+          );
+        } else {
+          const tokens = totalTokens(result.usage);
+          process.stdout.write(`${result.answer ?? "(no answer)"}\n`);
+          process.stderr.write(
+            `${result.strategy} on ${backend.model}: ${result.candidates.length} candidates, ` +
+              `${tokens ?? "unknown"} tokens, ${result.usage.calls} calls, stopped by ${result.stoppedBy}` +
+              `${result.partial ? " (best so far)" : ""}\n`,
+          );
+        }
+      } finally {
+        await resolved.dispose();
+      }
+    });
+}

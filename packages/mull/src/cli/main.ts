@@ -1,0 +1,60 @@
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { ConfigError, MullError } from "../errors/index.ts";
+import { benchCommand } from "./commands/bench.ts";
+import { modelsCommand } from "./commands/models.ts";
+import { replayCommand } from "./commands/replay.ts";
+import { reportCommand } from "./commands/report.ts";
+import { solveCommand } from "./commands/solve.ts";
+import { packageVersion } from "./package-version.ts";
+
+/** Exit codes: 0 success, 1 failure, 2 bad usage. */
+export const exitCodes = { success: 0, failure: 1, usage: 2 } as const;
+
+/** The `mull` program with every command registered. */
+export function createProgram(): Command {
+  const program = new Command("mull")
+    .description(
+      "Inference-time compute for LLM reasoning: spend samples, scores and search for better answers.",
+    )
+    .version(packageVersion(), "-v, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureHelp({ sortOptions: false });
+  for (const command of [solveCommand(), benchCommand(), replayCommand(), reportCommand(), modelsCommand()]) {
+    program.addCommand(command as unknown as Command);
+  }
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code instead of exiting, so it can be tested in-process.
+ * Errors are printed to stderr: usage errors name the flag and value (code 2), failures say what failed (code 1).
+ */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return exitCodes.success;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed the message (or the help/version text).
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version")
+        return exitCodes.success;
+      if (error.code === "commander.help") return exitCodes.success;
+      return exitCodes.usage;
+    }
+    if (ConfigError.isInstance(error)) {
+      process.stderr.write(`mull: ${error.message}\n`);
+      return exitCodes.usage;
+    }
+    if (MullError.isInstance(error)) {
+      process.stderr.write(`mull: ${error.message}\n`);
+      return exitCodes.failure;
+    }
+    process.stderr.write(
+      `mull: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return exitCodes.failure;
+  }
+}

@@ -1,0 +1,9 @@
+import { ConfigError } from "../errors/index.ts";
+
+/** Bad command-line usage: exits with code 2. */
+export class UsageError extends ConfigError {
+  constructor(message: string, field?: string) {
+    super(message, { field });
+    this.name = "UsageError";
+  }
+}

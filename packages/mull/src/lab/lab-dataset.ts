@@ -1,0 +1,57 @@
+import { ConfigError } from "../errors/index.ts";
+import type { Problem } from "../spec/index.ts";
+import { drawLabChain, generateLabProblems, labLevelRng, labProblem } from "./generate-lab-problems.ts";
+import { labHardestLevel, labLevels } from "./lab-chain.ts";
+
+/** Options of `labDataset`. */
+export interface LabDatasetOptions {
+  /** Number of problems; default 200 (about ±3.5 points on an accuracy). */
+  readonly limit?: number | undefined;
+  /** Seed of the generator; default 0. */
+  readonly seed?: number | undefined;
+}
+
+/** The names `labDataset` accepts. */
+export const labDatasetNames: readonly string[] = [
+  ...labLevels.map((level) => `lab:${level}`),
+  "lab:mixed",
+  "lab:hard",
+];
+
+/**
+ * A named lab dataset: `lab:1` … `lab:6` (one level each), `lab:mixed` (levels 1–6 in turn, problem `i`
+ * has level `i mod 6 + 1`) and `lab:hard` (the hardest trained level, 6; the same problems as `lab:6`).
+ *
+ * @throws ConfigError for an unknown name (listing the valid ones) or a bad limit or seed.
+ * @example
+ * const problems = labDataset("lab:hard", { limit: 50, seed: 1 });
+ */
+export function labDataset(name: string, options: LabDatasetOptions = {}): Problem[] {
+  const limit = options.limit ?? 200;
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new ConfigError(`limit must be a non-negative integer, got ${limit}`, { field: "limit" });
+  }
+  if (!Number.isInteger(seed)) {
+    throw new ConfigError(`seed must be an integer, got ${seed}`, { field: "seed" });
+  }
+  if (name === "lab:hard") return generateLabProblems({ level: labHardestLevel, count: limit, seed });
+  if (name === "lab:mixed") {
+    const streams = new Map(labLevels.map((level) => [level, labLevelRng(level, seed)]));
+    return Array.from({ length: limit }, (_, index) => {
+      const level = labLevels[index % labLevels.length] ?? 1;
+      const rng = streams.get(level);
+      if (rng === undefined) throw new Error(`no stream for level ${level}`);
+      return labProblem(drawLabChain(level, rng), `lab-mixed-s${seed}-${index}`);
+    });
+  }
+  const match = /^lab:(\d+)$/.exec(name);
+  const level = match === null ? undefined : Number(match[1]);
+  if (level === undefined || !labLevels.includes(level)) {
+    throw new ConfigError(
+      `dataset ${JSON.stringify(name)} is not a lab dataset; expected one of ${labDatasetNames.join(", ")}`,
+      { field: "dataset" },
+    );
+  }
+  return generateLabProblems({ level, count: limit, seed });
+}

@@ -1,0 +1,1 @@
+export { passAtK } from "./pass-at-k.ts";
