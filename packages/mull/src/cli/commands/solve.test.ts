@@ -61,7 +61,9 @@ describe("mull solve against an OpenAI-compatible server", () => {
       ["40", "41", "41", "42", "42", "42", "42", "42"].sort(),
     );
     // The backend's one-token capability probe is not part of the run's usage.
-    const calls = server.requests.filter((request) => request.endpoint === "chat" && request.body?.max_tokens !== 1);
+    const calls = server.requests.filter(
+      (request) => request.endpoint === "chat" && request.body?.max_tokens !== 1,
+    );
     expect(output.usage.calls).toBe(calls.length);
     expect(output.usage.promptTokens).toBe(17 * calls.length);
     expect(output.usage.completionTokens).toBe(24);
