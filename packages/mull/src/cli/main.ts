@@ -1,9 +1,11 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ConfigError, MullError } from "../errors/index.ts";
 import { benchCommand } from "./commands/bench.ts";
+import { labCommand } from "./commands/lab.ts";
 import { modelsCommand } from "./commands/models.ts";
 import { replayCommand } from "./commands/replay.ts";
 import { reportCommand } from "./commands/report.ts";
+import { serveCommand } from "./commands/serve.ts";
 import { solveCommand } from "./commands/solve.ts";
 import { packageVersion } from "./package-version.ts";
 
@@ -19,7 +21,15 @@ export function createProgram(): Command {
     .version(packageVersion(), "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ sortOptions: false });
-  for (const command of [solveCommand(), benchCommand(), replayCommand(), reportCommand(), modelsCommand()]) {
+  for (const command of [
+    solveCommand(),
+    benchCommand(),
+    replayCommand(),
+    reportCommand(),
+    serveCommand(),
+    labCommand(),
+    modelsCommand(),
+  ]) {
     program.addCommand(command as unknown as Command);
   }
   program.exitOverride();

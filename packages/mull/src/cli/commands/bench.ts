@@ -185,17 +185,18 @@ export function benchCommand() {
         maxLineBytes: flags.maxLineBytes,
       });
       const grader = flags.grader === undefined ? undefined : graderByName(flags.grader);
-      const sampling: SamplingSettings = {
-        ...(flags.temperature === undefined ? {} : { temperature: flags.temperature }),
-        ...(flags.topP === undefined ? {} : { topP: flags.topP }),
-        ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
-      };
       const resolved = await createBackendFromFlags({
         baseUrl: flags.baseUrl,
         model: flags.model,
         apiKeyEnv: flags.apiKeyEnv,
         threads: flags.threads,
       });
+      const sampling: SamplingSettings = {
+        ...resolved.samplingDefaults,
+        ...(flags.temperature === undefined ? {} : { temperature: flags.temperature }),
+        ...(flags.topP === undefined ? {} : { topP: flags.topP }),
+        ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
+      };
       const controller = new AbortController();
       let interrupts = 0;
       const onInterrupt = () => {

@@ -1,0 +1,89 @@
+import { resolve } from "node:path";
+import { Command } from "@commander-js/extra-typings";
+import { loadDataset } from "../../bench/datasets/index.ts";
+import { createBenchProgress, runBench, summarizeBench } from "../../bench/runner/index.ts";
+import { loadRun } from "../../bench/store/index.ts";
+import { MullError } from "../../errors/index.ts";
+import { writeReport } from "../../report/index.ts";
+import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
+import { integerOption } from "../option-parsers.ts";
+import { UsageError } from "../usage-error.ts";
+import { formatBenchSummary } from "./bench.ts";
+
+/** The strategies `mull lab` compares by default: one sample, majority votes of growing size, best-of-N. */
+export const defaultLabStrategies = ["greedy", "sc@4", "sc@8", "sc@16", "bon@16"] as const;
+
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+}
+
+/**
+ * `mull lab`: the offline lab benchmark behind `npm start` — strategies over lab problems of mixed
+ * difficulty on the embedded lab model, stored as a bench run, summarised and drawn as an HTML report.
+ */
+export function labCommand() {
+  return new Command("lab")
+    .description(
+      "Compare strategies on the embedded arithmetic lab (offline): accuracy against tokens, stored as a " +
+        "bench run and drawn as an HTML report.",
+    )
+    .option("--problems <count>", "lab problems of mixed difficulty", integerOption(1, 100_000), 120)
+    .option("--dataset <name>", "lab:1 … lab:6 | lab:mixed | lab:hard", "lab:mixed")
+    .option("--strategies <list>", "comma-separated strategy specs", defaultLabStrategies.join(","))
+    .option("-m, --model <name>", "lab-small | lab-large | PATH.gguf", defaultLabModel)
+    .option("--out <dir>", "run directory (default runs/lab-<time>)")
+    .option("--seed <value>", "run seed", integerOption(0, 2 ** 31 - 1), 0)
+    .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 64), 4)
+    .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .option("--json", "print the summary as JSON")
+    .action(async (flags) => {
+      if (!flags.dataset.startsWith("lab:")) {
+        throw new UsageError(
+          `--dataset ${flags.dataset}: mull lab runs lab datasets; use mull bench for others`,
+          "--dataset",
+        );
+      }
+      const out = resolve(flags.out ?? `runs/lab-${timestamp(new Date())}`);
+      const dataset = await loadDataset(flags.dataset, { limit: flags.problems, seed: flags.seed });
+      const resolved = await createBackendFromFlags({ model: flags.model, threads: flags.threads });
+      const controller = new AbortController();
+      const onInterrupt = () => controller.abort(new Error("interrupted"));
+      process.once("SIGINT", onInterrupt);
+      const started = performance.now();
+      try {
+        const run = await runBench({
+          dataset,
+          strategies: flags.strategies.split(",").map((spec) => spec.trim()),
+          backend: resolved.backend,
+          out,
+          concurrency: flags.concurrency,
+          limit: flags.problems,
+          seed: flags.seed,
+          sampling: resolved.samplingDefaults,
+          scorer: dataset.scorer,
+          signal: controller.signal,
+          progress: createBenchProgress({ stream: process.stderr }),
+        });
+        if (run.interrupted)
+          throw new MullError(`interrupted; resume with: mull bench --resume --out ${out} …`);
+        const data = loadRun(run.directory);
+        const reportPath = resolve(out, "report.html");
+        await writeReport(data, { out: reportPath });
+        const seconds = (performance.now() - started) / 1000;
+        const summary = summarizeBench(data);
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ ...summary, report: reportPath, seconds }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `\nmull lab: ${dataset.problems.length} problems of ${flags.dataset} on ${flags.model}, ` +
+            `seed ${flags.seed}, ${seconds.toFixed(0)} s\n\n`,
+        );
+        process.stdout.write(`${formatBenchSummary(summary)}\n`);
+        process.stdout.write(`\nreport: ${reportPath}\nrun:    ${run.directory}\n`);
+      } finally {
+        process.off("SIGINT", onInterrupt);
+        await resolved.dispose();
+      }
+    });
+}

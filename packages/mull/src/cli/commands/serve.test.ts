@@ -1,0 +1,182 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../../errors/index.ts";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
+import { serveCommand } from "./serve.ts";
+
+// `mull serve` as its users start it: flag checks in-process, serving in a child process.
+
+const serveModule = fileURLToPath(new URL("./serve.ts", import.meta.url));
+const labModel = fileURLToPath(new URL("../../../../llama-cpp/models/lab-large.gguf", import.meta.url));
+
+interface Served {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly stderr: () => string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * A script that runs `mull serve` with its arguments. A file, not `node -e`: node-llama-cpp tests its
+ * binary in a child process started with the parent's exec arguments, which `-e` would hijack.
+ */
+async function runnerScript(): Promise<string> {
+  const directory = await mkdtemp(path.join(tmpdir(), "mull-serve-runner-"));
+  const file = path.join(directory, "serve.mjs");
+  await writeFile(
+    file,
+    `const { serveCommand } = await import(${JSON.stringify(pathToFileURL(serveModule).href)});\n` +
+      `await serveCommand().parseAsync(process.argv.slice(2), { from: "user" });\n`,
+  );
+  return file;
+}
+
+async function startServe(
+  args: readonly string[],
+  environment: Record<string, string> = {},
+): Promise<Served> {
+  const runner = await runnerScript();
+  const child = spawn(process.execPath, [runner, "--port", "0", "--log-level", "warn", ...args], {
+    env: { ...process.env, ...environment },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (part) => {
+    stderr += String(part);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // Generous: starting Node and loading the sources can take many seconds on a loaded machine.
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const match = /listening on (http:\/\/\S+)/.exec(stderr);
+    if (match !== null) {
+      return {
+        child,
+        url: match[1] as string,
+        stderr: () => stderr,
+        stop: () => {
+          child.kill("SIGTERM");
+          return exited;
+        },
+      };
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`mull serve did not start: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function refusal(args: string[]): Promise<ConfigError> {
+  try {
+    await serveCommand().parseAsync(args, { from: "user" });
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("mull serve accepted the flags");
+}
+
+describe("mull serve flags", () => {
+  it("refuses to listen beyond loopback without API keys", async () => {
+    const error = await refusal(["--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--host", "0.0.0.0"]);
+    expect(error.message).toMatch(/loopback only/);
+  });
+
+  it("refuses --config together with --base-url", async () => {
+    expect((await refusal(["--config", "x.json", "--base-url", "http://127.0.0.1:9/v1"])).message).toMatch(
+      /not both/,
+    );
+  });
+
+  it("refuses an API-keys variable that holds no keys", async () => {
+    delete process.env.MULL_SERVE_TEST_EMPTY_KEYS;
+    const error = await refusal([
+      "--base-url",
+      "http://127.0.0.1:9/v1",
+      "--model",
+      "m",
+      "--api-keys-env",
+      "MULL_SERVE_TEST_EMPTY_KEYS",
+    ]);
+    expect(error.message).toMatch(/holds no keys/);
+  });
+
+  it("refuses an upstream on a metadata address", async () => {
+    const error = await refusal(["--base-url", "http://user:pw@169.254.169.254/v1", "--model", "m"]);
+    expect(error.message).toMatch(/credentials in the URL are refused/);
+  });
+});
+
+describe("mull serve --base-url", () => {
+  let fake: FakeOpenAIServer;
+  beforeAll(async () => {
+    fake = await startFakeOpenAIServer({
+      model: "listed-model",
+      handler: (request) => ({ choices: Array.from({ length: request.n }, () => "It is 9.\n#### 9") }),
+    });
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it("serves the model the upstream lists, requires the keys, and stops on SIGTERM", async () => {
+    const served = await startServe(["--base-url", fake.url, "--api-keys-env", "MULL_SERVE_TEST_KEYS"], {
+      MULL_SERVE_TEST_KEYS: "sk-one, sk-two",
+    });
+    try {
+      const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: "sk-two", maxRetries: 0 });
+      const completion = await client.chat.completions.create({
+        model: "sc@3:listed-model",
+        messages: [{ role: "user", content: "3 squared?" }],
+      });
+      expect(completion.choices[0]?.message.content).toBe("It is 9.\n#### 9");
+      const rejected = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: "sk-three", maxRetries: 0 });
+      await expect(rejected.models.list()).rejects.toMatchObject({ status: 401 });
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+    expect(served.stderr()).toMatch(/SIGTERM: draining/);
+  }, 150_000);
+});
+
+describe.skipIf(!existsSync(labModel))("mull serve with the embedded lab", () => {
+  it("answers lab questions with a strategy through the openai client", async () => {
+    const served = await startServe(["--threads", "1"]);
+    try {
+      const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: "unused", maxRetries: 0 });
+      const ids: string[] = [];
+      for await (const model of client.models.list()) ids.push(model.id);
+      expect(ids).toContain("lab-large");
+      const completion = await client.chat.completions.create({
+        model: "sc@8:lab-large",
+        messages: [{ role: "user", content: "37+48-19=?" }],
+        temperature: 0.8,
+      });
+      const mull = (
+        completion as unknown as {
+          mull: { answer: string | null; candidates: number; votes: Record<string, number> };
+        }
+      ).mull;
+      expect(mull.candidates).toBe(8);
+      expect(Object.values(mull.votes).reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(8);
+      const text = completion.choices[0]?.message.content ?? "";
+      if (mull.answer !== null) expect(text.trim().endsWith(`#### ${mull.answer}`)).toBe(true);
+      expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
+      const refused = client.chat.completions.create({
+        model: "lab-large",
+        messages: [{ role: "user", content: "Write a poem." }],
+      });
+      await expect(refused).rejects.toMatchObject({ status: 400 });
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  }, 300_000);
+});

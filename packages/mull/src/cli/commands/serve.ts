@@ -1,0 +1,274 @@
+import { isIP } from "node:net";
+import { Command, Option } from "@commander-js/extra-typings";
+import { ConfigError, MullError } from "../../errors/index.ts";
+import {
+  assembleServer,
+  createAddressPolicy,
+  createGuardedFetch,
+  createServerLogger,
+  listenServer,
+  loadServerConfig,
+  parseApiKeys,
+  parseServerConfig,
+  type ServerConfig,
+  type ServerConfigInput,
+} from "../../server/index.ts";
+import type { Backend } from "../../spec/index.ts";
+import { defaultLabModel } from "../create-backend.ts";
+import { integerOption } from "../option-parsers.ts";
+import { UsageError } from "../usage-error.ts";
+
+/** Flags of `mull serve`. */
+interface ServeFlags {
+  readonly config?: string | undefined;
+  readonly baseUrl?: string | undefined;
+  readonly model?: string | undefined;
+  readonly upstreamKeyEnv?: string | undefined;
+  readonly allowNetwork?: string[] | undefined;
+  readonly port?: number | undefined;
+  readonly host?: string | undefined;
+  readonly apiKeysEnv?: string | undefined;
+  readonly grace?: number | undefined;
+  readonly logLevel?: string | undefined;
+  readonly threads?: number | undefined;
+}
+
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (bare === "localhost") return true;
+  if (isIP(bare) === 0) return false;
+  return createAddressPolicy().refusal(bare) === "loopback";
+}
+
+/** Networks an upstream named on the command line may reach: the operator chose its address. */
+function networksOf(baseUrl: string): string[] {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  } catch {
+    return [];
+  }
+  if (host === "localhost" || host.endsWith(".localhost")) return ["127.0.0.0/8", "::1/128"];
+  const version = isIP(host);
+  return version === 4 ? [`${host}/32`] : version === 6 ? [`${host}/128`] : [];
+}
+
+async function firstListedModel(
+  baseUrl: string,
+  keyEnv: string | undefined,
+  networks: string[],
+): Promise<string> {
+  const guarded = createGuardedFetch({ policy: createAddressPolicy(networks) });
+  const key = keyEnv === undefined ? undefined : process.env[keyEnv];
+  const url = `${baseUrl.replace(/\/+$/, "")}/models`;
+  try {
+    const response = await guarded.fetch(url, {
+      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = (await response.json().catch(() => undefined)) as { data?: { id?: unknown }[] } | undefined;
+    const id = body?.data?.[0]?.id;
+    if (!response.ok || typeof id !== "string") {
+      throw new UsageError(
+        `--model is required: ${url} did not name a model (status ${response.status})`,
+        "--model",
+      );
+    }
+    return id;
+  } catch (error) {
+    if (ConfigError.isInstance(error)) throw error;
+    throw new MullError(`could not list the models of ${baseUrl} to choose one (pass --model)`, {
+      cause: error,
+    });
+  } finally {
+    guarded.close();
+  }
+}
+
+/** The configuration the flags describe (a file, one upstream, or the embedded lab), flags applied on top. */
+async function configFromFlags(flags: ServeFlags): Promise<ServerConfig> {
+  if (flags.config !== undefined && flags.baseUrl !== undefined) {
+    throw new UsageError("give --config or --base-url, not both", "--base-url");
+  }
+  let input: ServerConfigInput;
+  if (flags.config !== undefined) {
+    const loaded = await loadServerConfig(flags.config);
+    input = loaded as ServerConfigInput;
+  } else if (flags.baseUrl !== undefined) {
+    const networks = [...networksOf(flags.baseUrl), ...(flags.allowNetwork ?? [])];
+    const model = flags.model ?? (await firstListedModel(flags.baseUrl, flags.upstreamKeyEnv, networks));
+    input = {
+      upstreams: [
+        {
+          name: "upstream",
+          baseUrl: flags.baseUrl,
+          models: [model],
+          allowedNetworks: networks,
+          ...(flags.upstreamKeyEnv === undefined ? {} : { apiKeyEnv: flags.upstreamKeyEnv }),
+        },
+      ],
+    };
+  } else {
+    input = {
+      server: { advertisedStrategies: ["sc@8", "bon@8"] },
+      upstreams: [
+        {
+          name: "lab",
+          kind: "embedded",
+          models: [flags.model ?? defaultLabModel],
+          ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+        },
+      ],
+    };
+  }
+  const server = {
+    ...(input.server ?? {}),
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.port === undefined ? {} : { port: flags.port }),
+    ...(flags.apiKeysEnv === undefined ? {} : { apiKeysEnv: flags.apiKeysEnv }),
+    ...(flags.grace === undefined ? {} : { shutdownGraceMilliseconds: flags.grace }),
+    ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
+  };
+  return parseServerConfig({ ...input, server } as ServerConfigInput, flags.config ?? "flags");
+}
+
+async function loadEmbedded(model: string, options: { threads?: number | undefined }): Promise<Backend> {
+  let embedded: typeof import("@mull/llama-cpp");
+  try {
+    embedded = await import("@mull/llama-cpp");
+  } catch (error) {
+    throw new MullError(
+      "serving the embedded lab needs the package @mull/llama-cpp (npm install @mull/llama-cpp), or pass --base-url",
+      { cause: error },
+    );
+  }
+  return embedded.createLlamaCppBackend({
+    model,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  });
+}
+
+/**
+ * `mull serve`: an OpenAI-compatible proxy that applies inference-time strategies. A request picks one with
+ * a model prefix (`sc@8:qwen2.5-7b`) or a `mull` object in its body. SIGTERM or SIGINT drains requests in
+ * flight for the grace period, then stops.
+ */
+export function serveCommand() {
+  return new Command("serve")
+    .description(
+      "Serve an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/models, /health, /metrics) that " +
+        "applies a strategy per request: a model prefix such as sc@8:MODEL or bon@4:MODEL, or a mull object in the body. " +
+        "With no upstream flags it serves the embedded lab.",
+    )
+    .option(
+      "--config <file>",
+      "JSON configuration: upstreams (URL, key variable, models, concurrency, timeouts), limits, server",
+    )
+    .option("--base-url <url>", "one OpenAI-compatible upstream (vLLM, SGLang, llama.cpp, Ollama, OpenAI)")
+    .option(
+      "-m, --model <name>",
+      `model of --base-url (default: the first it lists); embedded: lab-small | lab-large (default ${defaultLabModel})`,
+    )
+    .option("--upstream-key-env <variable>", "environment variable holding the API key of --base-url")
+    .option(
+      "--allow-network <cidr...>",
+      "private ranges the upstream may reach besides the --base-url host itself",
+    )
+    .option(
+      "--port <number>",
+      "port to listen on (default 8080; 0 picks a free one)",
+      integerOption(0, 65_535),
+    )
+    .option("--host <address>", "address to listen on (default 127.0.0.1)")
+    .option("--api-keys-env <variable>", "environment variable holding the client API keys, comma-separated")
+    .option(
+      "--grace <milliseconds>",
+      "how long SIGTERM waits for requests in flight (default 30000)",
+      integerOption(1),
+    )
+    .addOption(
+      new Option("--log-level <level>", "log level").choices([
+        "fatal",
+        "error",
+        "warn",
+        "info",
+        "debug",
+        "trace",
+        "silent",
+      ]),
+    )
+    .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .action(async (flags) => {
+      const config = await configFromFlags(flags);
+      const keysVariable = config.server.apiKeysEnv;
+      const apiKeys = keysVariable === undefined ? [] : parseApiKeys(process.env[keysVariable]);
+      if (keysVariable !== undefined && apiKeys.length === 0) {
+        throw new UsageError(
+          `${keysVariable} (named by --api-keys-env or server.apiKeysEnv) holds no keys; set it to comma-separated keys`,
+          "--api-keys-env",
+        );
+      }
+      if (apiKeys.length === 0 && !isLoopbackHost(config.server.host)) {
+        throw new UsageError(
+          `without API keys the server listens on loopback only, not on ${config.server.host}; set --api-keys-env`,
+          "--host",
+        );
+      }
+      const logger = createServerLogger({ level: config.server.logLevel });
+      const assembled = await assembleServer(config, { apiKeys, logger, loadEmbedded });
+      let running: Awaited<ReturnType<typeof listenServer>>;
+      try {
+        running = await listenServer(assembled.server, {
+          host: config.server.host,
+          port: config.server.port,
+        });
+      } catch (error) {
+        await assembled.dispose();
+        throw new MullError(
+          `cannot listen on ${config.server.host}:${config.server.port}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      const models = config.upstreams.flatMap((upstream) =>
+        upstream.models.map((entry) => (typeof entry === "string" ? entry : entry.name)),
+      );
+      // Signal handlers go in before the "listening" line: whoever waits for it may signal at once.
+      const stopped = new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          process.stderr.write(
+            `mull serve: ${signal}: draining ${assembled.server.inFlight()} requests (grace ${config.server.shutdownGraceMilliseconds} ms)\n`,
+          );
+          running
+            .shutdown(config.server.shutdownGraceMilliseconds)
+            .then((report) => {
+              process.stderr.write(
+                `mull serve: stopped (${report.drained ? "all requests finished" : `${report.cut} requests cut`})\n`,
+              );
+            })
+            .finally(() => {
+              process.off("SIGTERM", onTerm);
+              process.off("SIGINT", onInterrupt);
+              assembled.dispose().finally(resolve);
+            });
+        };
+        const onTerm = () => stop("SIGTERM");
+        const onInterrupt = () => stop("SIGINT");
+        process.on("SIGTERM", onTerm);
+        process.on("SIGINT", onInterrupt);
+      });
+      process.stderr.write(
+        `mull serve: listening on ${running.url} (models: ${models.join(", ")}; strategies by prefix, e.g. ${config.server.advertisedStrategies[0] ?? "sc@8"}:${models[0] ?? "MODEL"})\n`,
+      );
+      if (apiKeys.length === 0) {
+        process.stderr.write(
+          "mull serve: no API keys configured: listening on loopback only (set --api-keys-env to require keys)\n",
+        );
+      }
+      await stopped;
+    });
+}

@@ -1,0 +1,62 @@
+/** The error object of OpenAI's error shape: `{ "error": { message, type, param, code } }`. */
+export interface ApiErrorBody {
+  readonly message: string;
+  readonly type: string;
+  readonly param: string | null;
+  readonly code: string | null;
+}
+
+/** Options of an `ApiError`. */
+export interface ApiErrorOptions {
+  /** OpenAI's error type; default from the status (`invalid_request_error`, `authentication_error`, …). */
+  readonly type?: string | undefined;
+  /** The request field at fault, e.g. `messages[2].role`. */
+  readonly param?: string | undefined;
+  /** A machine-readable code, e.g. `model_not_found`. */
+  readonly code?: string | undefined;
+  /** Extra response headers, e.g. `retry-after`. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly cause?: unknown;
+}
+
+function typeOfStatus(status: number): string {
+  if (status === 401) return "authentication_error";
+  if (status === 403) return "permission_error";
+  if (status === 404) return "not_found_error";
+  if (status === 429) return "rate_limit_error";
+  if (status >= 500) return "server_error";
+  return "invalid_request_error";
+}
+
+/**
+ * An error the server answers with: an HTTP status and a body in OpenAI's error shape. Its message is
+ * written for the client: it names the field and the limit, and never holds a key, a header or an
+ * upstream's address.
+ *
+ * @example
+ * throw new ApiError(400, "n must be at most 64 (the server's cap limits.maxSamples)", { param: "n", code: "invalid_value" });
+ */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly param: string | undefined;
+  readonly code: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(status: number, message: string, options: ApiErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = "ApiError";
+    this.status = status;
+    this.type = options.type ?? typeOfStatus(status);
+    this.param = options.param;
+    this.code = options.code;
+    this.headers = options.headers ?? {};
+  }
+
+  /** The `{ error: … }` body. */
+  body(): { error: ApiErrorBody } {
+    return {
+      error: { message: this.message, type: this.type, param: this.param ?? null, code: this.code ?? null },
+    };
+  }
+}

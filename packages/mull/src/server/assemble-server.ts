@@ -1,0 +1,66 @@
+import type { Logger } from "pino";
+import type { Backend } from "../spec/index.ts";
+import { createServer, type MullServer } from "./create-server.ts";
+import { buildServedModels } from "./served-model.ts";
+import type { ServerConfig } from "./server-config.ts";
+import { createServerMetrics } from "./server-metrics.ts";
+
+/** Options of `assembleServer`. */
+export interface AssembleServerOptions {
+  /** Client API keys; none means no authentication (loopback only). */
+  readonly apiKeys?: readonly string[] | undefined;
+  readonly logger?: Logger | undefined;
+  /** Where upstream `apiKeyEnv` variables are read (default `process.env`). */
+  readonly environment?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Loads an embedded model, for `embedded` upstreams. */
+  readonly loadEmbedded?:
+    | ((model: string, options: { threads?: number | undefined }) => Promise<Backend>)
+    | undefined;
+}
+
+/** A server with its backends, and what releases them. */
+export interface AssembledServer {
+  readonly server: MullServer;
+  /** Disposes the backends and closes pooled upstream connections. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Builds everything a configuration describes: metrics (with the event-loop delay), the upstream backends
+ * (whose HTTP calls are counted in the metrics) and the server.
+ *
+ * @example
+ * const { server, dispose } = await assembleServer(await loadServerConfig("serve.json"), { apiKeys });
+ * const running = await listenServer(server, { host: "127.0.0.1", port: 8080 });
+ */
+export async function assembleServer(
+  config: ServerConfig,
+  options: AssembleServerOptions = {},
+): Promise<AssembledServer> {
+  const metrics = createServerMetrics({ eventLoop: true });
+  let served: Awaited<ReturnType<typeof buildServedModels>>;
+  try {
+    served = await buildServedModels(config, {
+      environment: options.environment,
+      loadEmbedded: options.loadEmbedded,
+      observeUpstreamCall: metrics.observeUpstreamCall,
+    });
+  } catch (error) {
+    metrics.close();
+    throw error;
+  }
+  const server = createServer({
+    config,
+    models: served.models,
+    apiKeys: options.apiKeys,
+    logger: options.logger,
+    metrics,
+  });
+  return {
+    server,
+    async dispose() {
+      metrics.close();
+      await served.dispose();
+    },
+  };
+}

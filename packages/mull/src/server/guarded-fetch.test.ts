@@ -1,0 +1,121 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createAddressPolicy } from "./address-policy.ts";
+import { createGuardedFetch, type GuardedFetch, RefusedAddressError } from "./guarded-fetch.ts";
+
+let server: Server;
+let port: number;
+let received: string[];
+let closedEarly: number;
+let guarded: GuardedFetch | undefined;
+
+beforeEach(async () => {
+  received = [];
+  closedEarly = 0;
+  server = createServer((request, response) => {
+    received.push(request.url ?? "");
+    response.on("close", () => {
+      if (!response.writableFinished) closedEarly += 1;
+    });
+    if (request.url === "/redirect") {
+      response.writeHead(302, { location: "http://169.254.169.254/latest/meta-data" });
+      response.end();
+      return;
+    }
+    if (request.url === "/hang") return;
+    let body = "";
+    request.on("data", (part) => {
+      body += String(part);
+    });
+    request.on("end", () => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ method: request.method, body }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterEach(async () => {
+  guarded?.close();
+  guarded = undefined;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const names: Record<string, string[]> = {
+  "upstream.test": ["127.0.0.1"],
+  "rebind.test": ["10.0.0.5"],
+  "mixed.test": ["127.0.0.1", "169.254.169.254"],
+};
+
+function make(allowed: string[]): GuardedFetch {
+  guarded = createGuardedFetch({
+    policy: createAddressPolicy(allowed),
+    resolve: async (hostname) => (names[hostname] ?? []).map((address) => ({ address, family: 4 })),
+  });
+  return guarded;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<RefusedAddressError> {
+  try {
+    await promise;
+  } catch (error) {
+    const cause = (error as Error).cause;
+    if (cause instanceof RefusedAddressError) return cause;
+    throw error;
+  }
+  throw new Error("the request was not refused");
+}
+
+describe("createGuardedFetch", () => {
+  it("connects to an allowlisted address and sends the body", async () => {
+    const { fetch } = make(["127.0.0.1/32"]);
+    const response = await fetch(`http://upstream.test:${port}/v1/x`, { method: "POST", body: '{"a":1}' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ method: "POST", body: '{"a":1}' });
+  });
+
+  it("refuses a name that resolves to a private address, before connecting", async () => {
+    const { fetch } = make(["127.0.0.1/32"]);
+    const error = await refusal(fetch(`http://rebind.test:${port}/v1/x`, { method: "POST", body: "{}" }));
+    expect(error.message).toMatch(/10\.0\.0\.5/);
+    expect(error.message).toMatch(/private/);
+  });
+
+  it("refuses a name when any of its addresses is refused", async () => {
+    const { fetch } = make(["127.0.0.1/32"]);
+    const error = await refusal(fetch(`http://mixed.test:${port}/`));
+    expect(error.message).toMatch(/169\.254\.169\.254/);
+    expect(received).toEqual([]);
+  });
+
+  it("refuses a literal loopback address that is not allowlisted", async () => {
+    const { fetch } = make([]);
+    const error = await refusal(fetch(`http://127.0.0.1:${port}/v1/x`));
+    expect(error.message).toMatch(/loopback/);
+    expect(received).toEqual([]);
+  });
+
+  it("does not follow redirects", async () => {
+    const { fetch } = make(["127.0.0.1/32"]);
+    const response = await fetch(`http://upstream.test:${port}/redirect`);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("http://169.254.169.254/latest/meta-data");
+    expect(received).toEqual(["/redirect"]);
+  });
+
+  it("aborts a request in flight and closes its connection", async () => {
+    const { fetch } = make(["127.0.0.1/32"]);
+    const controller = new AbortController();
+    const pending = fetch(`http://upstream.test:${port}/hang`, { signal: controller.signal });
+    while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error("stop"));
+    await expect(pending).rejects.toThrow("stop");
+    for (let attempt = 0; attempt < 100 && closedEarly === 0; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(closedEarly).toBe(1);
+  });
+});

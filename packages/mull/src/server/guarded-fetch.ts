@@ -1,0 +1,277 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { isIP, type LookupFunction } from "node:net";
+import { type AddressPolicy, bareHost } from "./address-policy.ts";
+
+/** Resolves a host name to all its addresses (the shape of `dns.lookup` with `all: true`). */
+export type ResolveAll = (hostname: string) => Promise<readonly LookupAddress[]>;
+
+/** Options of `createGuardedFetch`. */
+export interface GuardedFetchOptions {
+  /** Which resolved addresses may be connected to. */
+  readonly policy: AddressPolicy;
+  /** Name resolution; default `dns.lookup(hostname, { all: true })`. */
+  readonly resolve?: ResolveAll | undefined;
+  /** Sockets kept open per host for reuse (default 256). */
+  readonly maxFreeSockets?: number | undefined;
+}
+
+/** A `fetch` for upstream calls, and `close()` to drop its pooled connections. */
+export interface GuardedFetch {
+  readonly fetch: typeof fetch;
+  /** Open sockets, for tests and metrics. */
+  sockets(): number;
+  close(): void;
+}
+
+/** A refusal to connect: the host resolved to an address the policy forbids. */
+export class RefusedAddressError extends Error {
+  readonly code = "ERR_REFUSED_ADDRESS";
+  constructor(message: string) {
+    super(message);
+    this.name = "RefusedAddressError";
+  }
+}
+
+const defaultResolve: ResolveAll = (hostname) =>
+  new Promise((resolve, reject) => {
+    dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+  });
+
+function headersOf(message: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = message.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    try {
+      headers.append(raw[index] as string, raw[index + 1] as string);
+    } catch {
+      // A header value fetch cannot represent is dropped, as fetch itself would refuse it.
+    }
+  }
+  return headers;
+}
+
+function bodyText(body: RequestInit["body"]): string | Uint8Array | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === "string" || body instanceof Uint8Array) return body;
+  throw new TypeError("guarded fetch sends string or byte bodies only");
+}
+
+function plainHeaders(init: HeadersInit | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (init === undefined) return result;
+  new Headers(init).forEach((value, name) => {
+    result[name] = value;
+  });
+  return result;
+}
+
+/** Longest a cancelled body is drained (to keep its connection for reuse) before the socket is dropped. */
+const drainMilliseconds = 1_000;
+
+/**
+ * The body of a response as a web stream. Cancelling it (a reader that stops after `[DONE]`) drains the
+ * few bytes left instead of destroying the socket, so the connection goes back to the pool; a body that
+ * does not end within `drainMilliseconds` is destroyed.
+ */
+function webBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+  let ended = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        incoming.on("data", (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 1) <= 0) incoming.pause();
+        });
+        incoming.once("end", () => {
+          ended = true;
+          controller.close();
+        });
+        incoming.once("error", (error) => controller.error(error));
+        incoming.once("close", () => {
+          if (!ended && !incoming.complete)
+            controller.error(new Error("the connection closed before the body ended"));
+        });
+      },
+      pull() {
+        incoming.resume();
+      },
+      cancel() {
+        if (ended) return;
+        incoming.removeAllListeners("data");
+        const timer = setTimeout(() => incoming.destroy(), drainMilliseconds);
+        timer.unref();
+        incoming.once("end", () => clearTimeout(timer));
+        incoming.once("close", () => clearTimeout(timer));
+        incoming.resume();
+      },
+    },
+    { highWaterMark: 16 },
+  );
+}
+
+/**
+ * A `fetch` over `node:http`/`node:https` that checks, at connect time, the address each connection
+ * really goes to: a host name is resolved, and if any of its addresses is refused by the policy (say a
+ * name that resolves to 10.0.0.5 or 169.254.169.254) the request fails before a byte is sent. Redirects
+ * are never followed: a 3xx comes back as it is. Connections are pooled (keep-alive) per instance.
+ * Aborting `init.signal` destroys the request and its socket.
+ *
+ * @example
+ * const guarded = createGuardedFetch({ policy: createAddressPolicy() });
+ * const backend = createOpenAICompatibleBackend({ baseUrl, model, fetch: guarded.fetch });
+ */
+export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
+  const { policy } = options;
+  const resolveAll = options.resolve ?? defaultResolve;
+
+  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
+    const done = callback as (
+      error: Error | null,
+      address: string | LookupAddress[],
+      family?: number,
+    ) => void;
+    const host = bareHost(hostname);
+    const check = (addresses: readonly LookupAddress[]) => {
+      if (addresses.length === 0) {
+        done(new RefusedAddressError(`${host} resolved to no address`), "", 4);
+        return;
+      }
+      for (const entry of addresses) {
+        const refusal = policy.refusal(entry.address);
+        if (refusal !== undefined) {
+          done(
+            new RefusedAddressError(
+              `refused to connect to ${host}: it resolves to a ${refusal} address (${entry.address}) that is not in allowedNetworks`,
+            ),
+            "",
+            4,
+          );
+          return;
+        }
+      }
+      const wanted = (lookupOptions as { family?: number }).family;
+      const usable = addresses.filter(
+        (entry) => wanted === undefined || wanted === 0 || entry.family === wanted,
+      );
+      if ((lookupOptions as { all?: boolean }).all === true) {
+        done(
+          null,
+          usable.map((entry) => ({ address: entry.address, family: entry.family })),
+        );
+        return;
+      }
+      const first = usable[0] ?? addresses[0];
+      done(null, first?.address ?? "", first?.family ?? 4);
+    };
+    if (isIP(host) !== 0) {
+      check([{ address: host, family: isIP(host) }]);
+      return;
+    }
+    resolveAll(host).then(check, (error: unknown) =>
+      done(error instanceof Error ? error : new Error(String(error)), "", 4),
+    );
+  };
+
+  const agentOptions = {
+    keepAlive: true,
+    maxFreeSockets: options.maxFreeSockets ?? 256,
+    lookup,
+  };
+  const httpAgent = new HttpAgent(agentOptions);
+  const httpsAgent = new HttpsAgent(agentOptions);
+
+  const guardedFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      return Promise.reject(new TypeError(`guarded fetch: unsupported protocol ${url.protocol}`));
+    }
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const body = bodyText(init.body);
+    const headers = plainHeaders(init.headers);
+    if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
+    const isHttps = url.protocol === "https:";
+    const send = isHttps ? httpsRequest : httpRequest;
+    const literal = bareHost(url.hostname);
+    const literalRefusal = isIP(literal) === 0 ? undefined : policy.refusal(literal);
+    if (literalRefusal !== undefined) {
+      return Promise.reject(
+        new TypeError("fetch failed", {
+          cause: new RefusedAddressError(
+            `refused to connect to ${literal}: a ${literalRefusal} address that is not in allowedNetworks`,
+          ),
+        }),
+      );
+    }
+    return new Promise<Response>((resolve, reject) => {
+      const outgoing = send(url, {
+        method: init.method ?? "GET",
+        headers,
+        agent: isHttps ? httpsAgent : httpAgent,
+      });
+      let settled = false;
+      const onAbort = () => {
+        outgoing.destroy(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+        if (!settled) {
+          settled = true;
+          reject(signal?.reason);
+        }
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      outgoing.on("error", (error) => {
+        signal?.removeEventListener("abort", onAbort);
+        if (settled) return;
+        settled = true;
+        reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error }));
+      });
+      outgoing.on("response", (incoming) => {
+        if (settled) {
+          incoming.destroy();
+          return;
+        }
+        settled = true;
+        const status = incoming.statusCode ?? 502;
+        const nullBody = status === 204 || status === 304 || init.method === "HEAD";
+        incoming.on("close", () => signal?.removeEventListener("abort", onAbort));
+        if (signal !== undefined) {
+          signal.addEventListener(
+            "abort",
+            () => incoming.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted")),
+            { once: true },
+          );
+        }
+        const stream = nullBody ? null : webBody(incoming);
+        if (nullBody) incoming.resume();
+        try {
+          resolve(
+            new Response(stream, {
+              status: status < 200 || status > 599 ? 502 : status,
+              statusText: incoming.statusMessage ?? "",
+              headers: headersOf(incoming),
+            }),
+          );
+        } catch (error) {
+          incoming.destroy();
+          reject(new TypeError("fetch failed", { cause: error }));
+        }
+      });
+      outgoing.end(body);
+    });
+  };
+
+  return {
+    fetch: guardedFetch as typeof fetch,
+    sockets() {
+      const count = (agent: HttpAgent) =>
+        Object.values(agent.sockets).reduce((sum, list) => sum + (list?.length ?? 0), 0) +
+        Object.values(agent.freeSockets).reduce((sum, list) => sum + (list?.length ?? 0), 0);
+      return count(httpAgent) + count(httpsAgent);
+    },
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}

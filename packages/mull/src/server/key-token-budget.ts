@@ -1,0 +1,65 @@
+/** A reservation against a key's token budget. */
+export interface TokenReservation {
+  /** Gives back what the request did not use (`used` unknown: nothing is given back). */
+  settle(used: number | undefined): void;
+}
+
+/** Per-key token budgets over fixed one-minute windows. */
+export interface KeyTokenBudget {
+  /**
+   * Reserves `tokens` for `key` (an opaque key id, never the key) in the current window. Returns the
+   * reservation, or the seconds until the window resets when the budget cannot cover it.
+   */
+  reserve(key: string, tokens: number): TokenReservation | { readonly retryAfterSeconds: number };
+}
+
+/**
+ * Token budgets per API key: each request reserves its worst case (samples × (prompt + max_tokens)) up
+ * front, in one synchronous step, so concurrent requests can never together pass the budget; what a
+ * request did not use is given back when it ends. Windows are fixed minutes counted from a key's first
+ * request in them.
+ *
+ * @example
+ * const budget = createKeyTokenBudget(100_000, () => Date.now());
+ * const reservation = budget.reserve(keyId, 8 * (200 + 512));
+ * if ("retryAfterSeconds" in reservation) return tooMany(reservation.retryAfterSeconds);
+ * reservation.settle(usedTokens);
+ */
+export function createKeyTokenBudget(tokensPerMinute: number, now: () => number): KeyTokenBudget {
+  const windowMilliseconds = 60_000;
+  const windows = new Map<string, { start: number; reserved: number }>();
+  let sweptAt = now();
+  return {
+    reserve(key, tokens) {
+      const time = now();
+      if (time - sweptAt > windowMilliseconds) {
+        // Forget keys idle for a whole window, so the map does not grow with every key ever seen.
+        for (const [id, window] of windows) if (time - window.start >= windowMilliseconds) windows.delete(id);
+        sweptAt = time;
+      }
+      let window = windows.get(key);
+      if (window === undefined || time - window.start >= windowMilliseconds) {
+        window = { start: time, reserved: 0 };
+        windows.set(key, window);
+      }
+      if (window.reserved + tokens > tokensPerMinute) {
+        return {
+          retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMilliseconds - time) / 1000)),
+        };
+      }
+      window.reserved += tokens;
+      const reservedIn = window;
+      let settled = false;
+      return {
+        settle(used) {
+          if (settled || used === undefined) return;
+          settled = true;
+          const unused = Math.max(0, tokens - used);
+          // Only a reservation in the window still running is given back.
+          if (windows.get(key) === reservedIn)
+            reservedIn.reserved = Math.max(0, reservedIn.reserved - unused);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import type { TokenLogprob, Usage } from "../spec/index.ts";
+import type { RequestPlan } from "./plan-request.ts";
+import type { OutcomeChoice, RequestOutcome } from "./run-request.ts";
+
+/** Identity of one response: its id and creation time (seconds). */
+export interface ResponseIdentity {
+  readonly id: string;
+  readonly created: number;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** OpenAI's usage object, or `undefined` when the upstream did not report the counts. */
+export function usageBody(usage: Usage): JsonObject | undefined {
+  if (usage.promptTokens === undefined || usage.completionTokens === undefined) return undefined;
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.promptTokens + usage.completionTokens,
+    ...(usage.cachedPromptTokens === undefined
+      ? {}
+      : { prompt_tokens_details: { cached_tokens: usage.cachedPromptTokens } }),
+  };
+}
+
+/** The `mull` object: what the strategy did and what every sample cost. */
+export function mullBody(outcome: RequestOutcome): JsonObject | undefined {
+  const report = outcome.report;
+  if (report === undefined) return undefined;
+  const usage = outcome.usage;
+  return {
+    strategy: report.strategy,
+    answer: report.answer ?? null,
+    candidates: report.candidates,
+    votes: report.votes ?? null,
+    stopped_by: report.stoppedBy,
+    partial: report.partial,
+    seed: report.seed,
+    ...(report.samples === undefined
+      ? {}
+      : {
+          samples: {
+            requested: report.samples.requested,
+            ok: report.samples.succeeded,
+            failed: report.samples.failed,
+          },
+        }),
+    usage: {
+      prompt_tokens: usage.promptTokens ?? null,
+      completion_tokens: usage.completionTokens ?? null,
+      total_tokens:
+        usage.promptTokens === undefined || usage.completionTokens === undefined
+          ? null
+          : usage.promptTokens + usage.completionTokens,
+      calls: usage.calls,
+      score_calls: report.scoreCalls,
+    },
+  };
+}
+
+function chatLogprobs(tokens: readonly TokenLogprob[] | undefined): JsonObject | null {
+  if (tokens === undefined) return null;
+  return {
+    content: tokens.map((token) => ({
+      token: token.token,
+      logprob: token.logprob,
+      bytes: [...Buffer.from(token.token, "utf8")],
+      top_logprobs: (token.topLogprobs ?? []).map((top) => ({
+        token: top.token,
+        logprob: top.logprob,
+        bytes: [...Buffer.from(top.token, "utf8")],
+      })),
+    })),
+  };
+}
+
+function completionLogprobs(tokens: readonly TokenLogprob[] | undefined): JsonObject | null {
+  if (tokens === undefined) return null;
+  let offset = 0;
+  const offsets = tokens.map((token) => {
+    const start = offset;
+    offset += token.token.length;
+    return start;
+  });
+  return {
+    tokens: tokens.map((token) => token.token),
+    token_logprobs: tokens.map((token) => token.logprob),
+    top_logprobs: tokens.map((token) =>
+      token.topLogprobs === undefined
+        ? null
+        : Object.fromEntries(token.topLogprobs.map((top) => [top.token, top.logprob])),
+    ),
+    text_offset: offsets,
+  };
+}
+
+function choiceBody(plan: RequestPlan, choice: OutcomeChoice, index: number): JsonObject {
+  if (plan.endpoint === "chat") {
+    return {
+      index,
+      message: { role: "assistant", content: choice.text },
+      logprobs: plan.logprobs ? chatLogprobs(choice.tokens) : null,
+      finish_reason: choice.finishReason,
+    };
+  }
+  return {
+    index,
+    text: choice.text,
+    logprobs: plan.logprobs ? completionLogprobs(choice.tokens) : null,
+    finish_reason: choice.finishReason,
+  };
+}
+
+/** A whole (non-streamed) `chat.completion` or `text_completion` with the `mull` object. */
+export function completionBody(
+  plan: RequestPlan,
+  outcome: RequestOutcome,
+  identity: ResponseIdentity,
+): JsonObject {
+  const usage = usageBody(outcome.usage);
+  const mull = mullBody(outcome);
+  return {
+    id: identity.id,
+    object: plan.endpoint === "chat" ? "chat.completion" : "text_completion",
+    created: identity.created,
+    model: plan.requestedModel,
+    choices: outcome.choices.map((choice, index) => choiceBody(plan, choice, index)),
+    ...(usage === undefined ? {} : { usage }),
+    ...(mull === undefined ? {} : { mull }),
+  };
+}
+
+/**
+ * The `data:` payloads of a streamed response, in order: per choice a role chunk (chat), a content chunk
+ * with its whole text (and log-probabilities), and a finish chunk; then, when `include_usage` was asked,
+ * a chunk with no choices and the usage. The `mull` object rides on the last chunk.
+ */
+export function streamChunks(
+  plan: RequestPlan,
+  outcome: RequestOutcome,
+  identity: ResponseIdentity,
+): JsonObject[] {
+  const chat = plan.endpoint === "chat";
+  const base = {
+    id: identity.id,
+    object: chat ? "chat.completion.chunk" : "text_completion",
+    created: identity.created,
+    model: plan.requestedModel,
+  };
+  const extra = plan.includeUsage ? { usage: null } : {};
+  const chunks: JsonObject[] = [];
+  outcome.choices.forEach((choice, index) => {
+    if (chat) {
+      chunks.push({
+        ...base,
+        choices: [{ index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
+        ...extra,
+      });
+      chunks.push({
+        ...base,
+        choices: [
+          {
+            index,
+            delta: { content: choice.text },
+            logprobs: plan.logprobs ? chatLogprobs(choice.tokens) : null,
+            finish_reason: null,
+          },
+        ],
+        ...extra,
+      });
+      chunks.push({
+        ...base,
+        choices: [{ index, delta: {}, logprobs: null, finish_reason: choice.finishReason }],
+        ...extra,
+      });
+    } else {
+      chunks.push({
+        ...base,
+        choices: [
+          {
+            index,
+            text: choice.text,
+            logprobs: plan.logprobs ? completionLogprobs(choice.tokens) : null,
+            finish_reason: null,
+          },
+        ],
+        ...extra,
+      });
+      chunks.push({
+        ...base,
+        choices: [{ index, text: "", logprobs: null, finish_reason: choice.finishReason }],
+        ...extra,
+      });
+    }
+  });
+  const usage = usageBody(outcome.usage);
+  if (plan.includeUsage) {
+    chunks.push({
+      ...base,
+      choices: [],
+      // Counts the upstream did not report stay unknown (null), never 0.
+      usage: usage ?? null,
+    });
+  }
+  const mull = mullBody(outcome);
+  const last = chunks.at(-1);
+  if (mull !== undefined && last !== undefined) last.mull = mull;
+  return chunks;
+}

@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+
+// SIGTERM on a real `mull serve` process: stop accepting, drain requests in flight up to the grace
+// period, cut the rest (aborting their upstream calls), exit 0.
+
+const serveModule = fileURLToPath(new URL("../cli/commands/serve.ts", import.meta.url));
+const key = "sk-shutdown";
+let fake: FakeOpenAIServer;
+let configFile: string;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAIServer({
+    handler: (request) => ({
+      choices: Array.from({ length: request.n }, () => "one two three four five #### 5"),
+      // "slow" requests take about 1.2 s: 6 tokens 200 ms apart (the probe, with max_tokens 1, is quick).
+      delivery:
+        request.prompt.includes("slow") && request.body?.max_tokens !== 1
+          ? { tokenDelayMilliseconds: 200 }
+          : {},
+    }),
+  });
+  const directory = await mkdtemp(path.join(tmpdir(), "mull-serve-"));
+  configFile = path.join(directory, "serve.json");
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      server: { port: 0, logLevel: "warn", apiKeysEnv: "MULL_TEST_KEYS" },
+      upstreams: [
+        { name: "fake", baseUrl: fake.url, models: ["fake-model"], allowedNetworks: ["127.0.0.1/32"] },
+      ],
+    }),
+  );
+});
+
+afterAll(async () => {
+  await fake?.close();
+});
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly url: string;
+  readonly stderr: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+async function startServe(extra: string[]): Promise<Child> {
+  const program = `import { serveCommand } from ${JSON.stringify(serveModule)};\nawait serveCommand().parseAsync(${JSON.stringify(["--config", configFile, ...extra])}, { from: "user" });`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", program], {
+    env: { ...process.env, MULL_TEST_KEYS: key },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (part) => {
+    stderr += String(part);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // Generous: starting Node and loading the sources can take many seconds on a loaded machine.
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const match = /listening on (http:\/\/\S+)/.exec(stderr);
+    if (match !== null) return { process: child, url: match[1] as string, stderr: () => stderr, exited };
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`mull serve did not start: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function ask(url: string, content: string): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model: "fake-model", messages: [{ role: "user", content }] }),
+  });
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+// Each test starts a `mull serve` process, which can take many seconds on a loaded machine.
+const childTimeout = 150_000;
+
+describe("SIGTERM", () => {
+  it(
+    "drains requests in flight, refuses new ones, and exits 0",
+    async () => {
+      const child = await startServe(["--grace", "10000"]);
+      const before = fake.requests.length;
+      const inFlight = ask(child.url, "slow drain");
+      await until(() => fake.requests.length > before);
+      child.process.kill("SIGTERM");
+      await until(() => child.stderr().includes("draining"));
+      const refused = await ask(child.url, "late").then(
+        (response) => response.status,
+        () => "refused",
+      );
+      expect(refused === "refused" || refused === 503).toBe(true);
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect((await response.json()).choices[0].message.content).toBe("one two three four five #### 5");
+      expect(await child.exited).toBe(0);
+      expect(child.stderr()).toMatch(/all requests finished/);
+    },
+    childTimeout,
+  );
+
+  it(
+    "cuts what is still running after the grace period, aborting its upstream calls",
+    async () => {
+      const child = await startServe(["--grace", "200"]);
+      const before = fake.requests.length;
+      const abortedBefore = fake.abortedRequests;
+      const inFlight = ask(child.url, "slow cut").then(
+        (response) => response.status,
+        () => "closed",
+      );
+      await until(() => fake.requests.length > before);
+      const signalled = Date.now();
+      child.process.kill("SIGTERM");
+      expect(await child.exited).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(5_000);
+      const outcome = await inFlight;
+      expect(outcome === "closed" || outcome === 503).toBe(true);
+      await until(() => fake.abortedRequests > abortedBefore);
+      expect(child.stderr()).toMatch(/1 requests cut/);
+    },
+    childTimeout,
+  );
+});
