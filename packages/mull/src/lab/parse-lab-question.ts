@@ -19,13 +19,11 @@ export function parseLabQuestion(text: string): LabChain {
       { field: "question" },
     );
   };
-  let body = text.replaceAll("\u2212", "-").trim();
-  if (body.startsWith("Q:")) body = body.slice(2).trim();
-  if (body.endsWith("A:")) body = body.slice(0, -2).trim();
+  let body = text.replaceAll("\u2212", "-").replaceAll(/\s+/g, "");
+  if (body.startsWith("Q:")) body = body.slice(2);
+  if (body.endsWith("A:")) body = body.slice(0, -2);
   if (body.endsWith("=?")) body = body.slice(0, -2);
-  else if (body.endsWith("= ?")) body = body.slice(0, -3);
   else if (body.endsWith("=")) body = body.slice(0, -1);
-  body = body.replaceAll(/\s+/g, "");
   if (body.length === 0) fail("it is empty");
   const parts = body.split(/([+-])/);
   const operands: number[] = [];

@@ -1,0 +1,177 @@
+/**
+ * Measures a lab GGUF through node-llama-cpp (llama.cpp), the way mull's embedded backend runs it.
+ *
+ *   NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npx node evaluate.ts ../models/lab-large.gguf \
+ *     --levels 1-6 --count 200 --temperature 1.0 --samples 16 --sampled-levels 6 --out large.json
+ *
+ * For each level: greedy accuracy on `count` problems of `labDataset("lab:<level>", { seed })`. For each
+ * sampled level and temperature: `samples` completions per problem with pure temperature sampling
+ * (topK 0, topP 1, minP 0), giving single-sample accuracy (mean over samples), maj@k (majority vote over the
+ * extracted answers; a tie counts as the share of tied answers that are right, the expected accuracy of a
+ * random tie-break) and pass@k (any sample right). Also the share of samples whose every step passes the
+ * exact step checker, and whose format is valid (ends with `#### N`).
+ */
+import { parseArgs } from "node:util";
+import { getLlama, LlamaCompletion } from "node-llama-cpp";
+import { checkLabSteps, extractLabAnswer, labDataset } from "../../mull/src/lab/index.ts";
+import type { Problem } from "../../mull/src/spec/index.ts";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    levels: { type: "string", default: "1-6" },
+    count: { type: "string", default: "200" },
+    "sampled-levels": { type: "string", default: "6" },
+    "sampled-count": { type: "string" },
+    temperature: { type: "string", default: "1.0" },
+    samples: { type: "string", default: "16" },
+    seed: { type: "string", default: "0" },
+    out: { type: "string" },
+  },
+});
+const modelPath = positionals[0];
+if (modelPath === undefined) {
+  console.error("usage: evaluate.ts <model.gguf> [--levels 1-6] [--count 200] [--temperature 1.0,1.5] ...");
+  process.exit(2);
+}
+
+function levelRange(text: string): number[] {
+  if (text === "" || text === "none") return [];
+  const [low, high] = text.split("-").map(Number);
+  if (low === undefined || !Number.isInteger(low)) throw new Error(`bad level range ${text}`);
+  const last = high ?? low;
+  return Array.from({ length: last - low + 1 }, (_, index) => low + index);
+}
+
+const count = Number(values.count);
+const sampledCount = Number(values["sampled-count"] ?? values.count);
+const samples = Number(values.samples);
+const seed = Number(values.seed);
+const temperatures = values.temperature.split(",").map(Number);
+const sequences = 16;
+const maxTokens = 160;
+
+const llama = await getLlama({ gpu: false, build: "never" });
+const model = await llama.loadModel({ modelPath });
+const context = await model.createContext({ contextSize: 256, sequences, threads: 1 });
+const completions = Array.from(
+  { length: sequences },
+  () => new LlamaCompletion({ contextSequence: context.getSequence() }),
+);
+
+/** Runs `jobs` on the parallel sequences, each job on the next free completion object. */
+async function runParallel<T>(jobs: readonly ((completion: LlamaCompletion) => Promise<T>)[]): Promise<T[]> {
+  const results = new Array<T>(jobs.length);
+  let next = 0;
+  await Promise.all(
+    completions.map(async (completion) => {
+      while (next < jobs.length) {
+        const index = next;
+        next += 1;
+        const job = jobs[index];
+        if (job !== undefined) results[index] = await job(completion);
+      }
+    }),
+  );
+  return results;
+}
+
+function promptOf(problem: Problem): string {
+  if (problem.prompt?.kind !== "text") throw new Error(`problem ${problem.id} has no text prompt`);
+  return problem.prompt.text;
+}
+
+const report: Record<string, unknown> = { model: modelPath, count, sampledCount, samples, seed };
+const started = performance.now();
+
+const greedyByLevel: Record<string, number> = {};
+for (const level of levelRange(values.levels)) {
+  const problems = labDataset(`lab:${level}`, { limit: count, seed });
+  const levelStarted = performance.now();
+  const texts = await runParallel(
+    problems.map(
+      (problem) => (completion: LlamaCompletion) =>
+        completion.generateCompletion(promptOf(problem), { temperature: 0, maxTokens }),
+    ),
+  );
+  const correct = problems.filter(
+    (problem, index) => extractLabAnswer(texts[index] ?? "") === problem.gold,
+  ).length;
+  greedyByLevel[level] = Math.round((1000 * correct) / problems.length) / 10;
+  const seconds = ((performance.now() - levelStarted) / 1000).toFixed(1);
+  console.log(`level ${level} greedy ${greedyByLevel[level]}% (${problems.length} problems, ${seconds} s)`);
+}
+report.greedyByLevel = greedyByLevel;
+
+const sampled: Record<string, unknown>[] = [];
+for (const level of levelRange(values["sampled-levels"])) {
+  const problems = labDataset(`lab:${level}`, { limit: sampledCount, seed });
+  for (const temperature of temperatures) {
+    const levelStarted = performance.now();
+    let single = 0;
+    let majority = 0;
+    let covered = 0;
+    let stepsAllCorrect = 0;
+    let formatValid = 0;
+    for (const [problemIndex, problem] of problems.entries()) {
+      const texts = await runParallel(
+        Array.from(
+          { length: samples },
+          (_, sample) => (completion: LlamaCompletion) =>
+            completion.generateCompletion(promptOf(problem), {
+              temperature,
+              topK: 0,
+              topP: 1,
+              minP: 0,
+              seed: seed * 1_000_003 + problemIndex * samples + sample,
+              maxTokens,
+            }),
+        ),
+      );
+      const answers = texts.map((text) => extractLabAnswer(text));
+      const hits = answers.filter((answer) => answer === problem.gold).length;
+      single += hits / samples;
+      covered += hits > 0 ? 1 : 0;
+      const votes = new Map<string, number>();
+      for (const answer of answers) if (answer !== undefined) votes.set(answer, (votes.get(answer) ?? 0) + 1);
+      const top = Math.max(0, ...votes.values());
+      const leaders = [...votes.entries()]
+        .filter(([, votesFor]) => votesFor === top)
+        .map(([answer]) => answer);
+      if (leaders.length > 0 && problem.gold !== undefined && leaders.includes(problem.gold)) {
+        majority += 1 / leaders.length;
+      }
+      for (const text of texts) {
+        if (/\n#### \d+$/.test(text)) formatValid += 1;
+        if (checkLabSteps(problem, text).every(Boolean) && extractLabAnswer(text) === problem.gold)
+          stepsAllCorrect += 1;
+      }
+    }
+    const percent = (value: number, total: number) => Math.round((1000 * value) / total) / 10;
+    const row = {
+      level,
+      temperature,
+      problems: problems.length,
+      single: percent(single, problems.length),
+      [`maj${samples}`]: percent(majority, problems.length),
+      [`pass${samples}`]: percent(covered, problems.length),
+      stepsAllCorrect: percent(stepsAllCorrect, problems.length * samples),
+      formatValid: percent(formatValid, problems.length * samples),
+      seconds: Math.round((performance.now() - levelStarted) / 100) / 10,
+    };
+    sampled.push(row);
+    console.log(JSON.stringify(row));
+  }
+}
+report.sampled = sampled;
+report.seconds = Math.round((performance.now() - started) / 100) / 10;
+
+for (const completion of completions) completion.dispose();
+await context.dispose();
+await model.dispose();
+await llama.dispose();
+if (values.out !== undefined) {
+  const { writeFile } = await import("node:fs/promises");
+  await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+}
+console.log(`total ${report.seconds} s`);

@@ -1,0 +1,103 @@
+"""Reads a lab GGUF back into a torch `LabModel`, to check or evaluate a shipped file in torch.
+
+    /usr/bin/python3 gguf_reader.py ../models/lab-large.gguf runs/lab-large-from-gguf.pt
+
+Supports what gguf_writer.py writes: GGUF v3, scalar/string/array metadata, F32 and F16 tensors.
+"""
+
+import struct
+import sys
+
+import numpy as np
+import torch
+
+from lab_model import LabModel
+
+SCALAR_FORMATS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+TYPE_STRING = 8
+TYPE_ARRAY = 9
+
+
+class _Cursor:
+    def __init__(self, data):
+        self.data = data
+        self.position = 0
+
+    def take(self, fmt):
+        value = struct.unpack_from(fmt, self.data, self.position)[0]
+        self.position += struct.calcsize(fmt)
+        return value
+
+    def string(self):
+        length = self.take("<Q")
+        value = self.data[self.position : self.position + length].decode("utf-8")
+        self.position += length
+        return value
+
+    def value(self, value_type):
+        if value_type == TYPE_STRING:
+            return self.string()
+        if value_type == TYPE_ARRAY:
+            element_type = self.take("<I")
+            return [self.value(element_type) for _ in range(self.take("<Q"))]
+        return self.take(SCALAR_FORMATS[value_type])
+
+
+def read_gguf(path):
+    """Returns (metadata dict, {tensor name: float32 numpy array in numpy layout})."""
+    with open(path, "rb") as file:
+        data = file.read()
+    cursor = _Cursor(data)
+    if data[:4] != b"GGUF":
+        raise ValueError(f"{path} is not a GGUF file")
+    cursor.position = 4
+    version, tensor_count, metadata_count = cursor.take("<I"), cursor.take("<Q"), cursor.take("<Q")
+    if version != 3:
+        raise ValueError(f"{path}: GGUF version {version}, expected 3")
+    metadata = {}
+    for _ in range(metadata_count):
+        key = cursor.string()
+        metadata[key] = cursor.value(cursor.take("<I"))
+    infos = []
+    for _ in range(tensor_count):
+        name = cursor.string()
+        dims = [cursor.take("<Q") for _ in range(cursor.take("<I"))]
+        infos.append((name, dims, cursor.take("<I"), cursor.take("<Q")))
+    alignment = metadata.get("general.alignment", 32)
+    start = cursor.position + (-cursor.position) % alignment
+    tensors = {}
+    for name, dims, tensor_type, offset in infos:
+        dtype = {0: np.float32, 1: np.float16}[tensor_type]
+        count = int(np.prod(dims))
+        array = np.frombuffer(data, dtype=dtype, count=count, offset=start + offset)
+        tensors[name] = array.reshape(list(reversed(dims))).astype(np.float32)
+    return metadata, tensors
+
+
+def read_lab_model(path):
+    metadata, tensors = read_gguf(path)
+    config = {
+        "dim": metadata["llama.embedding_length"],
+        "layers": metadata["llama.block_count"],
+        "heads": metadata["llama.attention.head_count"],
+        "ff": metadata["llama.feed_forward_length"],
+        "context": metadata["llama.context_length"],
+        "vocab": len(metadata["tokenizer.ggml.tokens"]),
+        "eps": metadata["llama.attention.layer_norm_rms_epsilon"],
+        "rope_base": metadata["llama.rope.freq_base"],
+    }
+    model = LabModel(config)
+    names = dict(model.gguf_tensor_parameters())
+    for name, array in tensors.items():
+        names[name].data.copy_(torch.from_numpy(array.copy()))
+    model.eval()
+    return model
+
+
+def main():
+    model = read_lab_model(sys.argv[1])
+    torch.save({"config": model.config, "state": model.state_dict(), "steps": None}, sys.argv[2])
+
+
+if __name__ == "__main__":
+    main()

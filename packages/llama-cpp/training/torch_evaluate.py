@@ -1,0 +1,121 @@
+"""Accuracy of a lab model evaluated in torch (fast checks during training and for picking seeds).
+
+The reported figures come from evaluate.ts, which runs the exported GGUF through node-llama-cpp.
+
+    OMP_NUM_THREADS=1 /usr/bin/python3 torch_evaluate.py runs/large-s1/model.pt --levels 1-6 --count 200 \
+        --temperature 1.0 --samples 16
+"""
+
+import argparse
+import json
+from collections import Counter
+
+import torch
+
+from lab_model import BOS_ID, EOS_ID, LabModel, Vocabulary
+from lab_task import answer_of, evaluation_set, extract_answer, prompt_text
+
+MAX_NEW_TOKENS = 120
+
+
+@torch.no_grad()
+def complete(model, vocabulary, prompts, temperature, generator):
+    """Completions of prompts that all have the same token length (full recompute; tiny models)."""
+    ids = torch.tensor([[BOS_ID] + vocabulary.encode(p) for p in prompts])
+    start = ids.shape[1]
+    finished = torch.zeros(len(prompts), dtype=torch.bool)
+    for _ in range(MAX_NEW_TOKENS):
+        logits = model(ids)[:, -1, :].float()
+        if temperature == 0:
+            token = logits.argmax(-1)
+        else:
+            token = torch.multinomial((logits / temperature).softmax(-1), 1, generator=generator).squeeze(-1)
+        token = torch.where(finished, torch.full_like(token, EOS_ID), token)
+        ids = torch.cat([ids, token[:, None]], dim=1)
+        finished |= token == EOS_ID
+        if bool(finished.all()):
+            break
+    texts = []
+    for row in ids[:, start:].tolist():
+        if EOS_ID in row:
+            row = row[: row.index(EOS_ID)]
+        texts.append(vocabulary.decode(row))
+    return texts
+
+
+def answers_for(model, vocabulary, problems, temperature, samples, generator):
+    """For each problem, the list of extracted answers of `samples` completions."""
+    prompts = [prompt_text(o, p) for o, p in problems]
+    groups = {}
+    for index, prompt in enumerate(prompts):
+        groups.setdefault(len(vocabulary.encode(prompt)), []).append(index)
+    results = [None] * len(problems)
+    for indices in groups.values():
+        batch = [prompts[i] for i in indices for _ in range(samples)]
+        texts = complete(model, vocabulary, batch, temperature, generator)
+        for position, index in enumerate(indices):
+            results[index] = [extract_answer(t) for t in texts[position * samples : (position + 1) * samples]]
+    return results
+
+
+def greedy_accuracy(model, vocabulary, level, count, seed=0):
+    problems = evaluation_set(level, count, seed)
+    answers = answers_for(model, vocabulary, problems, 0.0, 1, None)
+    correct = sum(1 for problem, got in zip(problems, answers) if got[0] == answer_of(*problem))
+    return round(100.0 * correct / count, 1)
+
+
+def sampled_accuracy(model, vocabulary, level, count, temperature, samples, seed=0):
+    problems = evaluation_set(level, count, seed)
+    generator = torch.Generator().manual_seed(seed)
+    answers = answers_for(model, vocabulary, problems, temperature, samples, generator)
+    single = majority = covered = 0.0
+    for problem, got in zip(problems, answers):
+        gold = answer_of(*problem)
+        hits = sum(1 for a in got if a == gold)
+        single += hits / samples
+        covered += 1 if hits > 0 else 0
+        votes = Counter(a for a in got if a is not None)
+        if votes:
+            top = max(votes.values())
+            leaders = [a for a, c in votes.items() if c == top]
+            # Ties count as the share of tied leaders that are right (expected accuracy of a random tie-break).
+            majority += (1 if gold in leaders else 0) / len(leaders)
+    return {
+        "single": round(100 * single / count, 1),
+        "majority": round(100 * majority / count, 1),
+        "pass": round(100 * covered / count, 1),
+    }
+
+
+def load(path):
+    checkpoint = torch.load(path)
+    model = LabModel(checkpoint["config"])
+    model.load_state_dict(checkpoint["state"])
+    model.eval()
+    return model
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("checkpoint")
+    parser.add_argument("--levels", default="1-6")
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--temperature", type=float, default=0.0)
+    parser.add_argument("--samples", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0)
+    arguments = parser.parse_args()
+    torch.set_num_threads(1)
+    low, _, high = arguments.levels.partition("-")
+    levels = range(int(low), int(high or low) + 1)
+    model = load(arguments.checkpoint)
+    vocabulary = Vocabulary()
+    for level in levels:
+        row = {"level": level, "greedy": greedy_accuracy(model, vocabulary, level, arguments.count, arguments.seed)}
+        if arguments.temperature > 0:
+            row.update(sampled_accuracy(model, vocabulary, level, arguments.count, arguments.temperature, arguments.samples, arguments.seed))
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
