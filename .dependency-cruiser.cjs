@@ -23,7 +23,9 @@ module.exports = {
     {
       name: "blocks-never-import-strategies-or-surfaces",
       severity: "error",
-      from: { path: `${core}(spec|errors|runtime|backends|answers|budget|generation|scoring|selection|trace|metrics|lab)/` },
+      from: {
+        path: `${core}(spec|errors|runtime|backends|answers|budget|generation|scoring|selection|trace|metrics|lab)/`,
+      },
       to: { path: `${core}(strategies|solve\\.ts|cli|server|bench|report)` },
     },
     {
