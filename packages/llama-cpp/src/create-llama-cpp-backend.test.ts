@@ -184,47 +184,44 @@ describe("createLlamaCppBackend: log-probabilities", () => {
   it.each([
     ["read while generating", { temperature: 1 }],
     ["teacher-forced", { temperature: 0.7, topK: 3 }],
-  ] as const)(
-    "reports raw-distribution logprobs (%s): sorted alternatives, equal to score()",
-    async (_, sampler) => {
-      const result = await backend.generate({
-        prompt: question,
-        n: 3,
-        seed: 9,
-        maxTokens: 30,
-        topLogprobs: 5,
-        ...sampler,
-      });
-      for (const completion of result.completions) {
-        const tokens = completion.tokens ?? [];
-        expect(tokens.length).toBe(completion.completionTokens);
-        expect(tokens.map((token) => token.token).join("")).toBe(completion.text);
-        for (const token of tokens) {
-          const alternatives = token.topLogprobs ?? [];
-          expect(alternatives).toHaveLength(5);
-          const logprobs = alternatives.map((alternative) => alternative.logprob);
-          expect(logprobs).toEqual([...logprobs].sort((a, b) => b - a));
-          expect(logprobs.every(Number.isFinite)).toBe(true);
-          expect(logprobs.reduce((sum, logprob) => sum + Math.exp(logprob), 0)).toBeLessThanOrEqual(1 + 1e-6);
-          expect(token.logprob).toBeLessThanOrEqual(0);
-          const listed = alternatives.find((alternative) => alternative.token === token.token);
-          if (listed !== undefined) expect(listed.logprob).toBeCloseTo(token.logprob, 6);
-        }
-        const scored = await backend.score({
-          prompt: question,
-          continuation: completion.text,
-          topLogprobs: 5,
-        });
-        expect(scored.tokens).toHaveLength(tokens.length);
-        scored.tokens.forEach((token, index) => {
-          expect(token.token).toBe(tokens[index]?.token);
-          expect(Math.abs(token.logprob - (tokens[index]?.logprob ?? Number.NaN))).toBeLessThan(1e-3);
-        });
-        const sum = tokens.reduce((total, token) => total + token.logprob, 0);
-        expect(Math.abs(scored.logprob - sum)).toBeLessThan(1e-3);
+  ] as const)("reports raw-distribution logprobs (%s): sorted alternatives, equal to score()", async (_, sampler) => {
+    const result = await backend.generate({
+      prompt: question,
+      n: 3,
+      seed: 9,
+      maxTokens: 30,
+      topLogprobs: 5,
+      ...sampler,
+    });
+    for (const completion of result.completions) {
+      const tokens = completion.tokens ?? [];
+      expect(tokens.length).toBe(completion.completionTokens);
+      expect(tokens.map((token) => token.token).join("")).toBe(completion.text);
+      for (const token of tokens) {
+        const alternatives = token.topLogprobs ?? [];
+        expect(alternatives).toHaveLength(5);
+        const logprobs = alternatives.map((alternative) => alternative.logprob);
+        expect(logprobs).toEqual([...logprobs].sort((a, b) => b - a));
+        expect(logprobs.every(Number.isFinite)).toBe(true);
+        expect(logprobs.reduce((sum, logprob) => sum + Math.exp(logprob), 0)).toBeLessThanOrEqual(1 + 1e-6);
+        expect(token.logprob).toBeLessThanOrEqual(0);
+        const listed = alternatives.find((alternative) => alternative.token === token.token);
+        if (listed !== undefined) expect(listed.logprob).toBeCloseTo(token.logprob, 6);
       }
-    },
-  );
+      const scored = await backend.score({
+        prompt: question,
+        continuation: completion.text,
+        topLogprobs: 5,
+      });
+      expect(scored.tokens).toHaveLength(tokens.length);
+      scored.tokens.forEach((token, index) => {
+        expect(token.token).toBe(tokens[index]?.token);
+        expect(Math.abs(token.logprob - (tokens[index]?.logprob ?? Number.NaN))).toBeLessThan(1e-3);
+      });
+      const sum = tokens.reduce((total, token) => total + token.logprob, 0);
+      expect(Math.abs(scored.logprob - sum)).toBeLessThan(1e-3);
+    }
+  });
 
   it("scores a continuation: the sum of per-token logprobs, and a likelier text scores higher", async () => {
     const likely = await greedy({ maxTokens: 12 });

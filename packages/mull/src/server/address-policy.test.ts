@@ -23,12 +23,14 @@ describe("createAddressPolicy", () => {
     expect(policy.refusal(address)).toBe(label);
   });
 
-  it.each(["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "172.32.0.1"])(
-    "allows the public address %s",
-    (address) => {
-      expect(policy.refusal(address)).toBeUndefined();
-    },
-  );
+  it.each([
+    "8.8.8.8",
+    "1.1.1.1",
+    "2606:4700:4700::1111",
+    "172.32.0.1",
+  ])("allows the public address %s", (address) => {
+    expect(policy.refusal(address)).toBeUndefined();
+  });
 
   it("allows blocked ranges only inside the allowlist", () => {
     const allowing = createAddressPolicy(["127.0.0.1/32", "10.0.0.0/8"]);

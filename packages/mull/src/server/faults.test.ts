@@ -211,21 +211,21 @@ describe("upstream faults through the proxy", () => {
     await healthy();
   });
 
-  it.each([false, true])(
-    "a client that disconnects mid-fan-out closes every upstream call within 1 s (stream: %s)",
-    async (stream) => {
-      const marker = `fault:slow k-${stream}`;
-      const abortedBefore = fake.abortedRequests;
-      const controller = new AbortController();
-      const pending = ask(marker, { model: "sc@8:fake-model", temperature: 0.7, stream }, controller.signal);
-      expect(await waitFor(() => attempts(marker).length === 8, 5_000)).toBe(true);
-      controller.abort();
-      await pending.then((response) => response.text()).catch(() => undefined);
-      const closed = await waitFor(() => fake.abortedRequests - abortedBefore === 8, 1_000);
-      expect(fake.abortedRequests - abortedBefore).toBe(8);
-      expect(closed).toBe(true);
-      expect(await waitFor(() => assembled.server.inFlight() === 0, 1_000)).toBe(true);
-      await healthy();
-    },
-  );
+  it.each([
+    false,
+    true,
+  ])("a client that disconnects mid-fan-out closes every upstream call within 1 s (stream: %s)", async (stream) => {
+    const marker = `fault:slow k-${stream}`;
+    const abortedBefore = fake.abortedRequests;
+    const controller = new AbortController();
+    const pending = ask(marker, { model: "sc@8:fake-model", temperature: 0.7, stream }, controller.signal);
+    expect(await waitFor(() => attempts(marker).length === 8, 5_000)).toBe(true);
+    controller.abort();
+    await pending.then((response) => response.text()).catch(() => undefined);
+    const closed = await waitFor(() => fake.abortedRequests - abortedBefore === 8, 1_000);
+    expect(fake.abortedRequests - abortedBefore).toBe(8);
+    expect(closed).toBe(true);
+    expect(await waitFor(() => assembled.server.inFlight() === 0, 1_000)).toBe(true);
+    await healthy();
+  });
 });

@@ -22,15 +22,20 @@ describe("parseStrategySpec", () => {
     expect(strategy.parameters).toEqual(parameters);
   });
 
-  it.each(["sc", "sc@0", "sc@-2", "sc@1.5", "beam@4", "", "sc@100001"])(
-    "rejects %j, naming it and listing the forms",
-    (spec) => {
-      expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
-      expect(() => parseStrategySpec(spec)).toThrow(
-        `unknown spec ${JSON.stringify(spec)}; expected one of greedy, single, sc@N`,
-      );
-    },
-  );
+  it.each([
+    "sc",
+    "sc@0",
+    "sc@-2",
+    "sc@1.5",
+    "beam@4",
+    "",
+    "sc@100001",
+  ])("rejects %j, naming it and listing the forms", (spec) => {
+    expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
+    expect(() => parseStrategySpec(spec)).toThrow(
+      `unknown spec ${JSON.stringify(spec)}; expected one of greedy, single, sc@N`,
+    );
+  });
 
   it("asks for a scorer where one is needed", () => {
     expect(() => parseStrategySpec("bon@4")).toThrow(/"bon@4" needs an outcome scorer/);
