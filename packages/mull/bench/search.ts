@@ -1,0 +1,323 @@
+/**
+ * Step-level search on the lab's hardest level: accuracy against generated tokens, at equal budgets.
+ *
+ * For each N, every strategy gets the same cap on generated tokens — N times the mean length of one
+ * sampled solution, measured in the same run, times `--slack` — and is scored on the same problems:
+ * - `pass@N` (best-of-N with the exact outcome checker: the ceiling of any selection among N samples; with
+ *   the exact step checker best-of-N is the same thing, so it is not run again), `maj@N` (majority vote),
+ *   and best-of-N at N and 4N ranked by the reward model under test;
+ * - beam search `beam@Nx4`, DVTS `dvts@Nx4` and particle filtering `pf@N`, each guided by the reward model
+ *   under test: the exact step checker, a noisy checker (false-positive and false-negative rates set by
+ *   `--noise`; `calibrated`: the same verdicts reported as the probability they are right), and the
+ *   policy's own step log-probability;
+ * - A*-decoding `astar@K` for the K of `--astar`, under the largest N's cap: it stops at its first
+ *   complete solution, so its tokens are what it needed.
+ * It prints one table (accuracy, generated tokens and PRM passes per problem, tokens per correct answer)
+ * and checks the targets: particle filtering at N against best-of-N at 4N with the same reward model;
+ * A*'s tokens to reach particle filtering's accuracy; guided search against majority vote at equal tokens.
+ *
+ *   npm run bench:search                                  (lab-large, 60 problems, N = 4, 8, 16)
+ *   node packages/mull/bench/search.ts --problems 10 --n 4,8 --prms noisy   (a quick run: a few minutes)
+ *   node packages/mull/bench/search.ts --model /path/to/model.gguf --temperature 1 --json results.json
+ *
+ * Sampling is pure temperature sampling (topK 0, topP 1) at the model card's recommended temperature.
+ *
+ * Accuracies on 60 problems are ±6 points (one standard error); compare rows of the same run.
+ */
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { createLlamaCppBackend, labModels, labModelsDirectory } from "@mull/llama-cpp";
+import { labDataset, labOutcomeChecker, labProcessReward } from "../src/lab/index.ts";
+import { noisyProcessReward, processRewardScorer, selfLogprobReward } from "../src/process-rewards/index.ts";
+import { aStarDecoding, beamSearch, diverseVerifierTreeSearch, particleFilter } from "../src/search/index.ts";
+import { solve } from "../src/solve.ts";
+import type { Backend, Problem, ProcessRewardModel, SamplingSettings, Strategy } from "../src/spec/index.ts";
+import { bestOfN, selfConsistency, singleSample } from "../src/strategies/index.ts";
+
+const { values } = parseArgs({
+  options: {
+    model: { type: "string" },
+    problems: { type: "string", default: "60" },
+    n: { type: "string", default: "4,8,16" },
+    astar: { type: "string", default: "2,4,8" },
+    slack: { type: "string", default: "1.25" },
+    prms: { type: "string", default: "exact,noisy,self" },
+    strategies: { type: "string", default: "maj,bon,beam,dvts,pf,astar" },
+    noise: { type: "string", default: "0.2,0.2" },
+    width: { type: "string", default: "4" },
+    seed: { type: "string", default: "0" },
+    temperature: { type: "string" },
+    threads: { type: "string", default: "1" },
+    parallel: { type: "string", default: "4" },
+    json: { type: "string" },
+  },
+});
+
+function integers(text: string, flag: string): number[] {
+  const list = text.split(",").map((part) => Number(part.trim()));
+  if (list.some((value) => !Number.isInteger(value) || value < 1)) {
+    throw new Error(`--${flag}: expected positive integers separated by commas, got ${JSON.stringify(text)}`);
+  }
+  return list;
+}
+
+function defaultModel(): string {
+  for (const name of ["lab-large", "lab-small"]) {
+    if (existsSync(`${labModelsDirectory}/${name}.gguf`)) return name;
+  }
+  throw new Error(`no lab model in ${labModelsDirectory}: pass --model <name or .gguf path>`);
+}
+
+const model = values.model ?? defaultModel();
+const problemCount = integers(values.problems, "problems")[0]!;
+const sizes = integers(values.n, "n");
+const astarSizes = integers(values.astar, "astar");
+const slack = Number(values.slack);
+const width = integers(values.width, "width")[0]!;
+const parallel = integers(values.parallel, "parallel")[0]!;
+const seed = Number(values.seed);
+// The model card's sampling temperature for voting and search, unless told otherwise.
+const card = (await labModels()).find((entry) => entry.name === model);
+const temperature = Number(values.temperature ?? card?.recommendedTemperature ?? 1);
+const [falsePositiveRate = 0.2, falseNegativeRate = 0.2] = values.noise.split(",").map(Number);
+const prmNames = values.prms.split(",").map((name) => name.trim());
+const families = new Set(values.strategies.split(",").map((name) => name.trim()));
+
+const backend = await createLlamaCppBackend({ model, threads: Number(values.threads), sequences: 16 });
+const problems = labDataset("lab:hard", { limit: problemCount, seed });
+const sampling: SamplingSettings = { temperature, topK: 0, topP: 1 };
+
+/** The reward models under test, built afresh per problem (the self-logprob one remembers steps). */
+function rewardModel(name: string, policy: Backend): ProcessRewardModel {
+  if (name === "exact") return labProcessReward();
+  if (name === "noisy" || name === "calibrated") {
+    const calibrated = name === "calibrated";
+    return noisyProcessReward({
+      base: labProcessReward(),
+      falsePositiveRate,
+      falseNegativeRate,
+      seed,
+      calibrated,
+    });
+  }
+  if (name === "self") return selfLogprobReward({ backend: policy });
+  throw new Error(
+    `--prms: unknown reward model ${JSON.stringify(name)}; expected exact, noisy, calibrated or self`,
+  );
+}
+
+interface Outcome {
+  readonly correct: boolean;
+  readonly completionTokens: number;
+  readonly scoreEvents: number;
+  readonly scoreCalls: number;
+  readonly partial: boolean;
+}
+
+interface Row {
+  readonly strategy: string;
+  readonly family: string;
+  readonly n: number;
+  readonly prm: string;
+  readonly accuracy: number;
+  readonly tokensPerProblem: number;
+  readonly prmPassesPerProblem: number;
+  readonly prmCallsPerProblem: number;
+  readonly tokensPerCorrect: number | undefined;
+  readonly partialShare: number;
+}
+
+async function runOne(make: () => Strategy, problem: Problem, index: number, budget: number | undefined) {
+  const result = await solve({
+    problem,
+    strategy: make(),
+    backend,
+    seed: seed * 100_000 + index,
+    sampling,
+    ...(budget === undefined ? {} : { budget: { maxCompletionTokens: budget } }),
+  });
+  return {
+    correct: result.answer !== undefined && String(Number(result.answer)) === problem.gold,
+    completionTokens: result.usage.completionTokens ?? 0,
+    scoreEvents: result.trace.filter((event) => event.type === "score").length,
+    scoreCalls: result.scoreCalls,
+    partial: result.partial,
+  } satisfies Outcome;
+}
+
+/** Runs a strategy on every problem, `parallel` problems at a time (the backend batches their calls). */
+async function evaluate(
+  family: string,
+  n: number,
+  prm: string,
+  make: () => Strategy,
+  budget: number | undefined,
+): Promise<Row> {
+  const outcomes = new Array<Outcome>(problems.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < problems.length) {
+      const index = next;
+      next += 1;
+      outcomes[index] = await runOne(make, problems[index]!, index, budget);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Math.min(parallel, problems.length) }, worker));
+  const correct = outcomes.filter((outcome) => outcome.correct).length;
+  const tokens = outcomes.reduce((sum, outcome) => sum + outcome.completionTokens, 0);
+  const row: Row = {
+    strategy: make().name,
+    family,
+    n,
+    prm,
+    accuracy: correct / problems.length,
+    tokensPerProblem: tokens / problems.length,
+    prmPassesPerProblem: outcomes.reduce((sum, outcome) => sum + outcome.scoreEvents, 0) / problems.length,
+    prmCallsPerProblem: outcomes.reduce((sum, outcome) => sum + outcome.scoreCalls, 0) / problems.length,
+    tokensPerCorrect: correct === 0 ? undefined : tokens / correct,
+    partialShare: outcomes.filter((outcome) => outcome.partial).length / problems.length,
+  };
+  process.stderr.write(
+    `${row.strategy.padEnd(16)} ${prm.padEnd(6)} acc ${(100 * row.accuracy).toFixed(1).padStart(5)}%  ` +
+      `tokens ${row.tokensPerProblem.toFixed(0).padStart(5)}  ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
+  return row;
+}
+
+const rows: Row[] = [];
+process.stderr.write(
+  `model ${backend.describe().model}, ${problems.length} lab:hard problems, T=${temperature}, N = ${sizes.join(", ")}\n`,
+);
+
+// The length of one sampled solution sets every budget: N samples' worth of generated tokens.
+const greedy = await evaluate("greedy", 1, "-", () => singleSample({ temperature: 0 }), undefined);
+rows.push(greedy);
+const single = await evaluate("single", 1, "-", () => singleSample(), undefined);
+rows.push(single);
+const chainTokens = single.tokensPerProblem;
+process.stderr.write(`one sampled solution: ${chainTokens.toFixed(1)} generated tokens\n`);
+
+const capFor = (n: number) => Math.ceil(n * chainTokens * slack);
+const checker = labOutcomeChecker();
+for (const n of sizes) {
+  rows.push(await evaluate("pass", n, "outcome", () => bestOfN({ n, scorer: checker }), capFor(n)));
+  if (families.has("maj")) rows.push(await evaluate("maj", n, "-", () => selfConsistency({ n }), capFor(n)));
+}
+
+for (const prmName of prmNames) {
+  const prm = () => rewardModel(prmName, backend);
+  // Best-of-N with the exact checker is pass@N, already measured.
+  const bestOfNSizes =
+    prmName === "exact" ? [] : [...new Set([...sizes, ...sizes.map((n) => 4 * n)])].sort((a, b) => a - b);
+  for (const n of families.has("bon") ? bestOfNSizes : []) {
+    rows.push(
+      await evaluate(
+        "bon",
+        n,
+        prmName,
+        () => bestOfN({ n, scorer: processRewardScorer({ prm: prm(), aggregation: "mean" }) }),
+        capFor(n),
+      ),
+    );
+  }
+  for (const n of sizes) {
+    const beamWidth = Math.min(width, n);
+    if (families.has("beam")) {
+      rows.push(
+        await evaluate("beam", n, prmName, () => beamSearch({ n, width: beamWidth, prm: prm() }), capFor(n)),
+      );
+    }
+    if (families.has("dvts")) {
+      rows.push(
+        await evaluate(
+          "dvts",
+          n,
+          prmName,
+          () => diverseVerifierTreeSearch({ n, width: beamWidth, prm: prm() }),
+          capFor(n),
+        ),
+      );
+    }
+    if (families.has("pf"))
+      rows.push(await evaluate("pf", n, prmName, () => particleFilter({ n, prm: prm() }), capFor(n)));
+  }
+  for (const k of families.has("astar") ? astarSizes : []) {
+    rows.push(
+      await evaluate("astar", k, prmName, () => aStarDecoding({ k, prm: prm() }), capFor(Math.max(...sizes))),
+    );
+  }
+}
+await backend.dispose();
+
+const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
+const lines = [
+  `lab:hard, ${problems.length} problems, ${backend.describe().model}, T=${temperature} (topK 0, topP 1); ` +
+    `cap at N: N × ${chainTokens.toFixed(1)} generated tokens × ${slack} (A*: the largest N's cap); ` +
+    `noisy PRM: FP ${falsePositiveRate}, FN ${falseNegativeRate}; bon with the exact PRM = pass@N`,
+  "",
+  "| strategy | reward model | N | accuracy | tokens / problem | PRM passes / problem | PRM calls / problem | tokens / correct | cut by budget |",
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map(
+    (row) =>
+      `| ${row.strategy} | ${row.prm} | ${row.n} | ${percent(row.accuracy)} | ${row.tokensPerProblem.toFixed(0)} | ` +
+      `${row.prmPassesPerProblem.toFixed(1)} | ${row.prmCallsPerProblem.toFixed(1)} | ` +
+      `${row.tokensPerCorrect === undefined ? "-" : row.tokensPerCorrect.toFixed(0)} | ${percent(row.partialShare)} |`,
+  ),
+  "",
+  "Targets (same reward model):",
+];
+
+const find = (family: string, n: number, prm: string) =>
+  rows.find((row) => row.family === family && row.n === n && row.prm === prm);
+for (const prmName of prmNames) {
+  for (const n of sizes) {
+    const filter = find("pf", n, prmName);
+    const bon = prmName === "exact" ? find("pass", 4 * n, "outcome") : find("bon", 4 * n, prmName);
+    if (filter !== undefined && bon !== undefined) {
+      lines.push(
+        `- pf@${n} ${percent(filter.accuracy)} vs ${bon.strategy} ${percent(bon.accuracy)} (${prmName}): ` +
+          `${filter.accuracy >= bon.accuracy ? "met" : "missed"}`,
+      );
+    }
+    const majority = rows.find((row) => row.family === "maj" && row.n === n);
+    // At equal tokens: the searches run at N, and any A* that spent no more than maj@N.
+    const guided = [
+      ...["pf", "beam", "dvts"].map((family) => find(family, n, prmName)),
+      ...rows.filter(
+        (row) =>
+          row.family === "astar" &&
+          row.prm === prmName &&
+          row.tokensPerProblem <= (majority?.tokensPerProblem ?? 0),
+      ),
+    ].filter((row) => row !== undefined);
+    if (majority !== undefined && guided.length > 0) {
+      const best = guided.reduce((top, row) => (row.accuracy > top.accuracy ? row : top));
+      lines.push(
+        `- best guided search within maj@${n}'s tokens (${prmName}): ${best.strategy} ${percent(best.accuracy)} vs maj@${n} ` +
+          `${percent(majority.accuracy)}: ${best.accuracy > majority.accuracy ? "met" : "missed"}`,
+      );
+    }
+    if (filter !== undefined) {
+      const reaching = rows
+        .filter((row) => row.family === "astar" && row.prm === prmName && row.accuracy >= filter.accuracy)
+        .sort((a, b) => a.tokensPerProblem - b.tokensPerProblem)[0];
+      lines.push(
+        reaching === undefined
+          ? `- A* never reached pf@${n}'s ${percent(filter.accuracy)} (${prmName}): missed`
+          : `- ${reaching.strategy} reaches pf@${n}'s ${percent(filter.accuracy)} with ` +
+              `${(filter.tokensPerProblem / reaching.tokensPerProblem).toFixed(2)}x fewer tokens (${prmName}): ` +
+              `${filter.tokensPerProblem >= 2 * reaching.tokensPerProblem ? "met" : "missed"}`,
+      );
+    }
+  }
+}
+
+process.stdout.write(`${lines.join("\n")}\n`);
+if (values.json !== undefined) {
+  await writeFile(
+    values.json,
+    `${JSON.stringify({ model, problems: problems.length, chainTokens, rows }, null, 2)}\n`,
+  );
+}

@@ -1,0 +1,193 @@
+import { z } from "zod";
+import { BackendCallError, ConfigError } from "../errors/index.ts";
+import type { Problem, ProcessRewardModel, ProcessScore } from "../spec/index.ts";
+import { qwenMathPrmInput } from "./qwen-math-prm-input.ts";
+
+/** Options of `httpProcessReward`. */
+export interface HttpProcessRewardOptions {
+  /** Root of the server, e.g. `http://localhost:8000` (vLLM serves `/pooling` at the root; a trailing `/v1` is dropped). */
+  readonly baseUrl: string;
+  /** Model name sent in the body; left out when absent (vLLM then uses the model it serves). */
+  readonly model?: string | undefined;
+  /** The token the PRM reads a step's reward at; default Qwen2.5-Math-PRM's `<extra_0>`. */
+  readonly stepTag?: string | undefined;
+  /**
+   * The text sent for one solution: the steps, each followed by the step tag. Default: Qwen2.5-Math-PRM's
+   * chat layout (system prompt, question, then the steps joined by the tag as the assistant's reply).
+   */
+  readonly render?: ((problem: Problem, steps: readonly string[], stepTag: string) => string) | undefined;
+  /** Index of the "good step" class in each per-step vector; default 1. */
+  readonly positiveIndex?: number | undefined;
+  /** Environment variable holding the API key, sent as `Authorization: Bearer …`. */
+  readonly apiKeyEnv?: string | undefined;
+  /** Name; default `prm:<model or host>`. */
+  readonly name?: string | undefined;
+  /** Deadline of one request; default 60 s. */
+  readonly timeoutMilliseconds?: number | undefined;
+  /** Extra fields merged into the request body. */
+  readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
+}
+
+const vectorSchema = z.array(z.number());
+const poolingSchema = z.object({
+  data: z.array(z.object({ index: z.number().int(), data: z.union([vectorSchema, z.array(vectorSchema)]) })),
+  usage: z.object({ prompt_tokens: z.number().optional() }).partial().optional(),
+});
+
+function softmax(values: readonly number[]): number[] {
+  const top = Math.max(...values);
+  const exponentials = values.map((value) => Math.exp(value - top));
+  const total = exponentials.reduce((sum, value) => sum + value, 0);
+  return exponentials.map((value) => value / total);
+}
+
+/** A reward in [0, 1] from one step's output: a probability vector (softmax applied to logits) or a scalar. */
+function stepReward(output: number | readonly number[], positiveIndex: number, where: string): number {
+  if (typeof output === "number") return output >= 0 && output <= 1 ? output : 1 / (1 + Math.exp(-output));
+  if (output.length === 1) return stepReward(output[0]!, positiveIndex, where);
+  if (positiveIndex >= output.length) {
+    throw new ConfigError(
+      `httpProcessReward: positiveIndex ${positiveIndex} is outside the ${output.length} classes the PRM returns (${where})`,
+      { field: "positiveIndex" },
+    );
+  }
+  const total = output.reduce((sum, value) => sum + value, 0);
+  const isDistribution = output.every((value) => value >= 0 && value <= 1) && Math.abs(total - 1) < 1e-3;
+  return (isDistribution ? output : softmax(output))[positiveIndex]!;
+}
+
+function endpoint(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch (error) {
+    throw new ConfigError(`httpProcessReward: baseUrl ${JSON.stringify(baseUrl)} is not a URL`, {
+      field: "baseUrl",
+      cause: error,
+    });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`httpProcessReward: baseUrl must be http(s), got ${JSON.stringify(baseUrl)}`, {
+      field: "baseUrl",
+    });
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "")}/pooling`;
+}
+
+/**
+ * A process reward model served over HTTP in vLLM's `/pooling` shape (e.g. Qwen2.5-Math-PRM served with
+ * step pooling): each solution is sent as one text with the step tag after every step, all solutions of
+ * a call in one request (`{ model, input: [texts] }`); the answer holds, per solution, one vector per
+ * step tag (`data[i].data`), and a step's reward is P(positive) there (`positiveIndex`; softmax applied
+ * to logits; a scalar in [0, 1] is taken as it is, other scalars through a sigmoid). One request is one
+ * call.
+ *
+ * @throws BackendCallError when the server fails, answers with an error, or returns a number of vectors
+ * other than the number of steps (the server must pool at the step tag, not per token).
+ * @example
+ * const prm = httpProcessReward({ baseUrl: "http://localhost:8000", model: "Qwen/Qwen2.5-Math-PRM-7B" });
+ * const { results } = await prm.score(problem, [["Step 1 …", "Step 2 …"]]);
+ */
+export function httpProcessReward(options: HttpProcessRewardOptions): ProcessRewardModel {
+  const url = endpoint(options.baseUrl);
+  const stepTag = options.stepTag ?? "<extra_0>";
+  const positiveIndex = options.positiveIndex ?? 1;
+  if (!Number.isInteger(positiveIndex) || positiveIndex < 0) {
+    throw new ConfigError(`httpProcessReward: positiveIndex must be an integer ≥ 0, got ${positiveIndex}`, {
+      field: "positiveIndex",
+    });
+  }
+  const render = options.render ?? qwenMathPrmInput;
+  const timeout = options.timeoutMilliseconds ?? 60_000;
+  const name = options.name ?? `prm:${options.model ?? new URL(url).host}`;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.apiKeyEnv !== undefined) {
+    const key = process.env[options.apiKeyEnv];
+    if (key === undefined || key === "") {
+      throw new ConfigError(
+        `httpProcessReward: apiKeyEnv names ${options.apiKeyEnv}, which is not set in the environment`,
+        { field: "apiKeyEnv" },
+      );
+    }
+    headers.authorization = `Bearer ${key}`;
+  }
+  return {
+    name,
+    async score(problem, solutions, callOptions) {
+      const asked = solutions.flatMap((steps, index) => (steps.length > 0 ? [index] : []));
+      const results: ProcessScore[] = solutions.map(() => ({ rewards: [] }));
+      if (asked.length === 0) return { results, calls: 0 };
+      const deadline = AbortSignal.timeout(timeout);
+      const signal =
+        callOptions?.signal === undefined ? deadline : AbortSignal.any([callOptions.signal, deadline]);
+      const body = {
+        ...options.extraBody,
+        ...(options.model === undefined ? {} : { model: options.model }),
+        input: asked.map((index) => render(problem, solutions[index]!, stepTag)),
+      };
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal });
+        text = await response.text();
+      } catch (error) {
+        if (callOptions?.signal?.aborted) throw error;
+        throw new BackendCallError(
+          deadline.aborted ? `PRM at ${url} did not answer within ${timeout} ms` : `PRM at ${url} failed`,
+          { isRetryable: true, url, cause: error },
+        );
+      }
+      if (!response.ok) {
+        throw new BackendCallError(`PRM at ${url} answered ${response.status}: ${text.slice(0, 300)}`, {
+          status: response.status,
+          url,
+        });
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw new BackendCallError(`PRM at ${url} sent a body that is not JSON: ${text.slice(0, 200)}`, {
+          url,
+          cause: error,
+        });
+      }
+      const parsed = poolingSchema.safeParse(json);
+      if (!parsed.success) {
+        throw new BackendCallError(
+          `PRM at ${url} sent an unexpected /pooling response: ${z.prettifyError(parsed.error)}`,
+          { url },
+        );
+      }
+      const seen = new Set<number>();
+      for (const item of parsed.data.data) {
+        const solution = asked[item.index];
+        if (solution === undefined) continue;
+        const steps = solutions[solution]!;
+        // A one-step solution's vector may come back flattened.
+        const flatVector = steps.length === 1 && item.data.length > 1 && typeof item.data[0] === "number";
+        const outputs: readonly (number | readonly number[])[] = flatVector
+          ? [item.data as number[]]
+          : item.data;
+        if (outputs.length !== steps.length) {
+          throw new BackendCallError(
+            `PRM at ${url} returned ${outputs.length} outputs for a solution of ${steps.length} steps; ` +
+              `it must pool one vector per step tag ${JSON.stringify(stepTag)} (vLLM step pooling), not one per token`,
+            { url },
+          );
+        }
+        results[solution] = {
+          rewards: outputs.map((output, step) =>
+            stepReward(output, positiveIndex, `input ${item.index}, step ${step}`),
+          ),
+        };
+        seen.add(item.index);
+      }
+      const missing = asked.findIndex((_, index) => !seen.has(index));
+      if (missing >= 0)
+        throw new BackendCallError(`PRM at ${url} sent no result for input ${missing}`, { url });
+      const promptTokens = parsed.data.usage?.prompt_tokens;
+      return { results, calls: 1, usage: { promptTokens, completionTokens: 0, calls: 1 } };
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { addUsage, emptyUsage } from "../budget/index.ts";
+import { ConfigError } from "../errors/index.ts";
+import { parseJudgeVerdict } from "../scoring/index.ts";
+import type { Backend, Problem, ProcessRewardModel, Prompt, Usage } from "../spec/index.ts";
+import { problemKey } from "./problem-key.ts";
+import { runLimited } from "./run-limited.ts";
+import { createStepRewardCache } from "./step-reward-cache.ts";
+
+/** Options of `judgeProcessReward`. */
+export interface JudgeProcessRewardOptions {
+  /** The judge: any backend (it may be the policy model itself). */
+  readonly backend: Backend;
+  /** Name; default `step-judge:<model>`. */
+  readonly name?: string | undefined;
+  /**
+   * The judge's prompt for step `index` of `steps` (the steps before it are its context). Default: a chat
+   * prompt (a text prompt for a backend without chat) asking whether the new step is correct, YES or NO.
+   */
+  readonly template?: ((problem: Problem, steps: readonly string[], index: number) => Prompt) | undefined;
+  /** Reads a verdict in [0, 1] from the reply; default `parseJudgeVerdict`. No verdict scores 0. */
+  readonly parse?: ((reply: string) => number | undefined) | undefined;
+  /** Judge temperature; default 0. */
+  readonly temperature?: number | undefined;
+  /** Longest judge reply, in tokens; default 256. */
+  readonly maxTokens?: number | undefined;
+  /** Judge calls in flight at once; default 4. */
+  readonly concurrency?: number | undefined;
+}
+
+function question(problem: Problem, steps: readonly string[], index: number): string {
+  const before = steps
+    .slice(0, index)
+    .map((step, position) => `${position + 1}. ${step}`)
+    .join("\n");
+  return (
+    `Problem:\n${problem.question}\n\n` +
+    `Steps so far:\n${before === "" ? "(none)" : before}\n\n` +
+    `New step:\n${steps[index]}\n\n` +
+    "Is the new step correct, given the problem and the steps before it? Answer YES or NO."
+  );
+}
+
+/**
+ * A process reward model that asks a model to judge each step (an LLM judge per step): one call per step
+ * at temperature 0, the verdict read from the reply (`YES` → 1, `NO` → 0, `Score: 7/10` → 0.7). A step
+ * is judged once: its reward is remembered for the same problem and the same steps up to it, since a
+ * search asks again for every prefix at each step. Calls and usage are counted.
+ *
+ * @example
+ * const prm = judgeProcessReward({ backend: judgeBackend });
+ * const strategy = particleFilter({ n: 8, prm });
+ */
+export function judgeProcessReward(options: JudgeProcessRewardOptions): ProcessRewardModel {
+  const { backend } = options;
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError(`judgeProcessReward: concurrency must be an integer ≥ 1, got ${concurrency}`, {
+      field: "concurrency",
+    });
+  }
+  const parse = options.parse ?? ((reply: string) => parseJudgeVerdict(reply)?.value);
+  const cache = createStepRewardCache();
+  const name = options.name ?? `step-judge:${backend.describe().model}`;
+  return {
+    name,
+    async score(problem, solutions, callOptions) {
+      const capabilities = await backend.capabilities(callOptions);
+      const template =
+        options.template ??
+        ((problem: Problem, steps: readonly string[], index: number): Prompt =>
+          capabilities.chat
+            ? {
+                kind: "chat",
+                messages: [
+                  { role: "system", content: "You check solutions one step at a time, strictly." },
+                  { role: "user", content: question(problem, steps, index) },
+                ],
+              }
+            : { kind: "text", text: `${question(problem, steps, index)}\nAnswer:` });
+      const key = problemKey(problem);
+      // Every step not judged before, once even when several solutions share it.
+      const wanted = new Map<string, { steps: readonly string[]; index: number }>();
+      const fresh = new Map<string, number>();
+      for (const steps of solutions) {
+        steps.forEach((_, index) => {
+          const prefix = steps.slice(0, index + 1);
+          if (cache.get(key, prefix) === undefined) wanted.set(prefix.join("\u0004"), { steps, index });
+        });
+      }
+      const judged = await runLimited([...wanted.values()], concurrency, async ({ steps, index }) => {
+        const result = await backend.generate(
+          {
+            prompt: template(problem, steps, index),
+            n: 1,
+            temperature: options.temperature ?? 0,
+            maxTokens: options.maxTokens ?? 256,
+          },
+          callOptions,
+        );
+        const verdict = parse(result.completions[0]?.text ?? "");
+        const reward = verdict === undefined || Number.isNaN(verdict) ? 0 : Math.min(1, Math.max(0, verdict));
+        cache.set(key, steps.slice(0, index + 1), reward);
+        fresh.set(steps.slice(0, index + 1).join("\u0004"), reward);
+        return result.usage;
+      });
+      const usage: Usage = judged.length === 0 ? emptyUsage : addUsage(...judged);
+      const results = solutions.map((steps) => ({
+        rewards: steps.map((_, index) => {
+          const prefix = steps.slice(0, index + 1);
+          return fresh.get(prefix.join("\u0004")) ?? cache.get(key, prefix) ?? 0;
+        }),
+      }));
+      return { results, calls: usage.calls, usage };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { Strategy } from "../spec/index.ts";
+import { runGroupedBeams } from "./grouped-beams.ts";
+import type { SearchOptions } from "./search-options.ts";
+import { checkCount, createSearchRun, searchParameters } from "./search-run.ts";
+
+/** Options of `beamSearch`. */
+export interface BeamSearchOptions extends SearchOptions {
+  /** Beams: candidate steps sampled at each step (N). */
+  readonly n: number;
+  /** Beam width: next steps sampled per kept beam (M); N/M beams are kept. */
+  readonly width: number;
+  /** Greedy steps rolled out to value each candidate before choosing (0 or 1 in Snell et al.); default 0. */
+  readonly lookahead?: number | undefined;
+}
+
+/**
+ * Step-level beam search with a process reward model (Snell et al. 2024): sample N first steps; then, at
+ * every step, score the candidates, keep the N/M best incomplete ones (by their PRM value, `last` by
+ * default, or by the value `lookahead` greedy steps ahead) and sample M next steps for each. Complete
+ * solutions are set aside; the answer is the best of them (`select`, default `best`). The kept and
+ * dropped beams of each step are `selection` events; when the budget runs out it returns the best so far.
+ *
+ * @example
+ * const strategy = beamSearch({ n: 16, width: 4, prm: labProcessReward() }); // beam@16x4
+ */
+export function beamSearch(options: BeamSearchOptions): Strategy {
+  const { n } = options;
+  const lookahead = options.lookahead ?? 0;
+  checkCount("beamSearch", "n", n);
+  checkCount("beamSearch", "width", options.width);
+  // More children per beam than beams would overshoot N.
+  const width = Math.min(options.width, n);
+  checkCount("beamSearch", "lookahead", lookahead, 0);
+  const keep = Math.max(1, Math.floor(n / width));
+  return {
+    name: lookahead > 0 ? `beam-la${lookahead}@${n}x${width}` : `beam@${n}x${width}`,
+    parameters: { n, width, keep, lookahead, ...searchParameters(options) },
+    async run(problem, context) {
+      const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
+      await runGroupedBeams(run, { groups: 1, keep, width, lookahead, method: `beam:top-${keep}` });
+      return run.finish();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { Strategy } from "../spec/index.ts";
+import { runGroupedBeams } from "./grouped-beams.ts";
+import type { SearchOptions } from "./search-options.ts";
+import { checkCount, createSearchRun, searchParameters } from "./search-run.ts";
+
+/** Options of `diverseVerifierTreeSearch`. */
+export interface DiverseVerifierTreeSearchOptions extends SearchOptions {
+  /** Candidate steps sampled at each step over all subtrees (N). */
+  readonly n: number;
+  /** Next steps sampled per subtree at each step (M); there are N/M subtrees. */
+  readonly width: number;
+  /** Greedy steps rolled out to value each candidate; default 0. */
+  readonly lookahead?: number | undefined;
+}
+
+/**
+ * Diverse verifier tree search, DVTS (Snell et al. 2024; Beeching et al.): the N beams are split into N/M
+ * independent subtrees, each searched greedily with respect to the PRM — keep the single best incomplete
+ * candidate, sample M next steps from it — so that no one early favourite takes over every beam. The
+ * answer is the best complete solution over all subtrees (`select`, default `best`).
+ *
+ * @example
+ * const strategy = diverseVerifierTreeSearch({ n: 16, width: 4, prm }); // dvts@16x4
+ */
+export function diverseVerifierTreeSearch(options: DiverseVerifierTreeSearchOptions): Strategy {
+  const { n } = options;
+  const lookahead = options.lookahead ?? 0;
+  checkCount("diverseVerifierTreeSearch", "n", n);
+  checkCount("diverseVerifierTreeSearch", "width", options.width);
+  const width = Math.min(options.width, n);
+  checkCount("diverseVerifierTreeSearch", "lookahead", lookahead, 0);
+  const groups = Math.max(1, Math.floor(n / width));
+  return {
+    name: lookahead > 0 ? `dvts-la${lookahead}@${n}x${width}` : `dvts@${n}x${width}`,
+    parameters: { n, width, subtrees: groups, lookahead, ...searchParameters(options) },
+    async run(problem, context) {
+      const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
+      await runGroupedBeams(run, { groups, keep: 1, width, lookahead, method: "dvts:best-per-subtree" });
+      return run.finish();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+export { type AStarDecodingOptions, aStarDecoding } from "./a-star-decoding.ts";
+export { type BeamSearchOptions, beamSearch } from "./beam-search.ts";
+export {
+  type DiverseVerifierTreeSearchOptions,
+  diverseVerifierTreeSearch,
+} from "./diverse-verifier-tree-search.ts";
+export { type MonteCarloTreeSearchOptions, monteCarloTreeSearch } from "./monte-carlo-tree-search.ts";
+export { type ParseSearchSpecOptions, parseSearchSpec, searchSpecForms } from "./parse-search-spec.ts";
+export { type ParticleFilterOptions, particleFilter } from "./particle-filter.ts";
+export { type ParticleGibbsOptions, particleGibbs } from "./particle-gibbs.ts";
+export type { FinalSelection, SearchOptions } from "./search-options.ts";
+export { type TreeOfThoughtsBfsOptions, treeOfThoughtsBfs } from "./tree-of-thoughts-bfs.ts";
+export { type TreeOfThoughtsDfsOptions, treeOfThoughtsDfs } from "./tree-of-thoughts-dfs.ts";

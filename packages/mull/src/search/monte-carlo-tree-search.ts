@@ -1,0 +1,113 @@
+import { ConfigError } from "../errors/index.ts";
+import type { Strategy } from "../spec/index.ts";
+import type { SearchOptions } from "./search-options.ts";
+import { checkCount, createSearchRun, type SearchNode, searchParameters } from "./search-run.ts";
+
+/** Options of `monteCarloTreeSearch`. */
+export interface MonteCarloTreeSearchOptions extends SearchOptions {
+  /** Simulations: each adds one node to the tree. */
+  readonly simulations: number;
+  /**
+   * Most children of a node; default 3. Progressive widening: a node visited v times may have up to
+   * 1 + ⌊√v⌋ children, so the search first goes deep and widens where visits pile up.
+   */
+  readonly width?: number | undefined;
+  /** Exploration constant of UCT; default 1 (rewards lie in [0, 1]). */
+  readonly exploration?: number | undefined;
+  /**
+   * How a new node is valued: `prm` (its PRM value, default) or `rollout` (complete it in one generation
+   * and value the complete solution; each rollout is also a candidate answer).
+   */
+  readonly value?: "prm" | "rollout" | undefined;
+}
+
+interface Statistics {
+  visits: number;
+  total: number;
+  readonly children: SearchNode[];
+}
+
+/**
+ * Monte Carlo tree search over steps with UCT: each simulation descends from the root by the upper
+ * confidence bound Q + c·√(ln N_parent / N_child) through nodes that have all the children their visits
+ * allow (progressive widening, at most `width`), adds one sampled next step where there is room, values
+ * it (its PRM value, or the PRM value of a rollout to the end) and backs the value up the path. Complete
+ * nodes are valued as they are, at no cost. Answers with the best complete solution found (`select`,
+ * default `best`); when none was found, the best partial one.
+ *
+ * @example
+ * const strategy = monteCarloTreeSearch({ simulations: 32, prm }); // mcts@32
+ */
+export function monteCarloTreeSearch(options: MonteCarloTreeSearchOptions): Strategy {
+  const { simulations } = options;
+  checkCount("monteCarloTreeSearch", "simulations", simulations);
+  const width = options.width ?? 3;
+  checkCount("monteCarloTreeSearch", "width", width);
+  const exploration = options.exploration ?? 1;
+  if (!(exploration >= 0) || !Number.isFinite(exploration)) {
+    throw new ConfigError(`monteCarloTreeSearch: exploration must be a number ≥ 0, got ${exploration}`, {
+      field: "exploration",
+    });
+  }
+  const valueMode = options.value ?? "prm";
+  if (valueMode !== "prm" && valueMode !== "rollout") {
+    throw new ConfigError(`monteCarloTreeSearch: value must be prm or rollout, got ${valueMode}`, {
+      field: "value",
+    });
+  }
+  return {
+    name: valueMode === "rollout" ? `mcts-rollout@${simulations}` : `mcts@${simulations}`,
+    parameters: { simulations, width, exploration, value: valueMode, ...searchParameters(options) },
+    async run(problem, context) {
+      const run = createSearchRun(problem, context, options, { aggregation: "min", select: "best" });
+      const statistics = new Map<SearchNode, Statistics>();
+      const of = (node: SearchNode): Statistics => {
+        let entry = statistics.get(node);
+        if (entry === undefined) {
+          entry = { visits: 0, total: 0, children: [] };
+          statistics.set(node, entry);
+        }
+        return entry;
+      };
+      const uct = (parent: SearchNode, child: SearchNode): number => {
+        const own = of(child);
+        if (own.visits === 0) return Number.POSITIVE_INFINITY;
+        return own.total / own.visits + exploration * Math.sqrt(Math.log(of(parent).visits) / own.visits);
+      };
+      for (let simulation = 0; simulation < simulations && !run.cut; simulation += 1) {
+        let node = run.root;
+        const path = [node];
+        const room = (parent: SearchNode) =>
+          of(parent).children.length < Math.min(width, 1 + Math.floor(Math.sqrt(of(parent).visits)));
+        while (!node.final && !room(node)) {
+          const parent: SearchNode = node;
+          let best = of(parent).children[0]!;
+          for (const child of of(parent).children) if (uct(parent, child) > uct(parent, best)) best = child;
+          node = best;
+          path.push(node);
+        }
+        if (!node.final) {
+          const [children = []] = await run.expand([{ node, n: 1 }]);
+          const child = children[0];
+          if (child === undefined || !(await run.score([child]))) break;
+          of(node).children.push(child);
+          node = child;
+          path.push(node);
+        }
+        let value = node.value;
+        if (valueMode === "rollout" && !node.final) {
+          const finished = await run.rollout(node);
+          if (finished === undefined || !(await run.score([finished]))) break;
+          value = finished.value;
+        }
+        if (value === undefined) break;
+        for (const visited of path) {
+          const entry = of(visited);
+          entry.visits += 1;
+          entry.total += value;
+        }
+      }
+      return run.finish();
+    },
+  };
+}

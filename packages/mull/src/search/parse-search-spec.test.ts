@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import { labProcessReward } from "../lab/index.ts";
+import { parseSearchSpec } from "./parse-search-spec.ts";
+
+const prm = labProcessReward();
+
+describe("parseSearchSpec", () => {
+  it("builds each search from its short name, with its parameters", () => {
+    const cases: [string, string, Record<string, unknown>][] = [
+      ["beam@16x4", "beam@16x4", { n: 16, width: 4, keep: 4, lookahead: 0 }],
+      ["BEAM-LA1@16x4 ", "beam-la1@16x4", { lookahead: 1 }],
+      ["dvts@16x4", "dvts@16x4", { subtrees: 4, width: 4 }],
+      ["pf@16", "pf@16", { n: 16, resampling: "multinomial", softmaxTemperature: 1 }],
+      ["pf-sys@8", "pf-sys@8", { resampling: "systematic" }],
+      ["pg@16x3", "pg@16x3", { n: 16, iterations: 3 }],
+      ["astar@8", "astar@8", { k: 8 }],
+      ["tot-bfs@4x3", "tot-bfs@4x3", { breadth: 4, k: 3 }],
+      ["tot-dfs@4", "tot-dfs@4", { k: 4, threshold: 0.5 }],
+      ["mcts@32", "mcts@32", { simulations: 32, value: "prm" }],
+      ["mcts-rollout@32", "mcts-rollout@32", { value: "rollout" }],
+    ];
+    for (const [text, name, parameters] of cases) {
+      const strategy = parseSearchSpec(text, { prm });
+      expect(strategy?.name).toBe(name);
+      expect(strategy?.parameters).toMatchObject({ ...parameters, prm: "lab-step-checker" });
+    }
+  });
+
+  it("leaves other strategies to the caller", () => {
+    for (const text of ["sc@8", "bon@4", "greedy", "beamish@4", ""])
+      expect(parseSearchSpec(text, { prm })).toBeUndefined();
+  });
+
+  it("rejects malformed searches and searches without a PRM, naming the field", () => {
+    for (const text of ["beam@16", "pf@16x2", "astar@0", "dvts@x4", "tot-dfs@4x4", "pg@16"]) {
+      const error = (() => {
+        try {
+          parseSearchSpec(text, { prm });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(ConfigError.isInstance(error), text).toBe(true);
+      expect((error as ConfigError).field).toBe("strategy");
+    }
+    expect(() => parseSearchSpec("pf@16")).toThrow(/process reward model/);
+  });
+});

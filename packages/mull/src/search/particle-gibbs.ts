@@ -1,0 +1,85 @@
+import { ConfigError } from "../errors/index.ts";
+import { type ResamplingMethod, resample } from "../selection/resample.ts";
+import type { Strategy } from "../spec/index.ts";
+import { checkSoftmaxTemperature } from "./particle-filter.ts";
+import { particleWeights, runParticles } from "./run-particles.ts";
+import type { SearchOptions } from "./search-options.ts";
+import { checkCount, createSearchRun, type SearchNode, searchParameters } from "./search-run.ts";
+
+/** Options of `particleGibbs`. */
+export interface ParticleGibbsOptions extends SearchOptions {
+  /** Particles per sweep (N). */
+  readonly n: number;
+  /** Sweeps (the first is plain particle filtering). */
+  readonly iterations: number;
+  /** Temperature of the softmax over the logits of the PRM values that gives the weights; default 1. */
+  readonly softmaxTemperature?: number | undefined;
+  /** `multinomial` (default) or `systematic` resampling. */
+  readonly resampling?: ResamplingMethod | undefined;
+}
+
+/** The path of a node from its first step (the root left out). */
+function pathOf(node: SearchNode): SearchNode[] {
+  const path: SearchNode[] = [];
+  for (let current: SearchNode | undefined = node; current?.parent !== undefined; current = current.parent) {
+    path.unshift(current);
+  }
+  return path;
+}
+
+/**
+ * Particle Gibbs (Puri et al. 2025): `iterations` sweeps of particle filtering with N particles, where
+ * every sweep after the first is conditional on a reference trajectory — particle 0 retraces it step by
+ * step and survives every resampling, while the others are resampled from all N (so they may branch off
+ * the reference). After each sweep the next reference is drawn from the final particles by their weights.
+ * The answer is chosen among the final particles of every sweep (`select`, default `best`).
+ *
+ * @example
+ * const strategy = particleGibbs({ n: 16, iterations: 3, prm }); // pg@16x3
+ */
+export function particleGibbs(options: ParticleGibbsOptions): Strategy {
+  const { n, iterations } = options;
+  checkCount("particleGibbs", "n", n);
+  checkCount("particleGibbs", "iterations", iterations);
+  const softmaxTemperature = options.softmaxTemperature ?? 1;
+  checkSoftmaxTemperature("particleGibbs", softmaxTemperature);
+  const resampling = options.resampling ?? "multinomial";
+  if (resampling !== "multinomial" && resampling !== "systematic") {
+    throw new ConfigError(`particleGibbs: resampling must be multinomial or systematic, got ${resampling}`, {
+      field: "resampling",
+    });
+  }
+  return {
+    name: `pg@${n}x${iterations}`,
+    parameters: { n, iterations, softmaxTemperature, resampling, ...searchParameters(options) },
+    async run(problem, context) {
+      const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
+      const population: SearchNode[] = [];
+      let reference: SearchNode[] | undefined;
+      for (let iteration = 0; iteration < iterations && !run.cut; iteration += 1) {
+        const particles = await runParticles(run, {
+          particles: n,
+          softmaxTemperature,
+          resampling,
+          rng: context.rng,
+          reference,
+          method: `pg:${resampling}:sweep-${iteration + 1}`,
+        });
+        const complete = particles.filter((particle) => particle.final && particle.value !== undefined);
+        population.push(...complete);
+        if (complete.length === 0 || run.cut) break;
+        const weights = particleWeights(complete, softmaxTemperature);
+        const [pick] = resample(weights, 1, context.rng, "multinomial");
+        const chosen = complete[pick ?? 0]!;
+        run.recordSelection(
+          "pg:reference",
+          [chosen],
+          [...new Set(complete)].filter((particle) => particle !== chosen),
+          weights,
+        );
+        reference = pathOf(chosen);
+      }
+      return run.finish(population.length > 0 ? { population } : {});
+    },
+  };
+}

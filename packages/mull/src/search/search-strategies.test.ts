@@ -1,0 +1,176 @@
+import { describe, expect, it } from "vitest";
+import { generateLabProblems, labProcessReward } from "../lab/index.ts";
+import { manualClock } from "../runtime/index.ts";
+import { solve } from "../solve.ts";
+import type {
+  BudgetLimits,
+  Problem,
+  ProcessRewardModel,
+  SolveResult,
+  Strategy,
+  TraceEvent,
+} from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/index.ts";
+import { aStarDecoding } from "./a-star-decoding.ts";
+import { beamSearch } from "./beam-search.ts";
+import { diverseVerifierTreeSearch } from "./diverse-verifier-tree-search.ts";
+import { monteCarloTreeSearch } from "./monte-carlo-tree-search.ts";
+import { particleFilter } from "./particle-filter.ts";
+import { particleGibbs } from "./particle-gibbs.ts";
+import { slipResponder } from "./slip-responder.test-support.ts";
+import { treeOfThoughtsBfs } from "./tree-of-thoughts-bfs.ts";
+import { treeOfThoughtsDfs } from "./tree-of-thoughts-dfs.ts";
+
+const exact = labProcessReward();
+const problems = generateLabProblems({ level: 4, count: 5, seed: 11 });
+
+function strategies(prm: ProcessRewardModel): Strategy[] {
+  return [
+    beamSearch({ n: 8, width: 2, prm }),
+    beamSearch({ n: 8, width: 2, lookahead: 1, prm }),
+    diverseVerifierTreeSearch({ n: 16, width: 4, prm }),
+    particleFilter({ n: 16, prm }),
+    particleFilter({ n: 16, prm, resampling: "systematic" }),
+    particleGibbs({ n: 8, iterations: 2, prm }),
+    aStarDecoding({ k: 4, prm }),
+    treeOfThoughtsBfs({ breadth: 3, k: 5, prm }),
+    treeOfThoughtsDfs({ k: 3, prm }),
+    monteCarloTreeSearch({ simulations: 96, prm }),
+    monteCarloTreeSearch({ simulations: 32, prm, value: "rollout" }),
+  ];
+}
+
+async function run(
+  strategy: Strategy | string,
+  problem: Problem,
+  options: { seed?: number; slip?: number; budget?: BudgetLimits; prm?: ProcessRewardModel } = {},
+): Promise<SolveResult> {
+  const backend = createScriptedBackend({ respond: slipResponder({ slip: options.slip ?? 0.4 }) });
+  return solve({
+    problem,
+    strategy,
+    backend,
+    seed: options.seed ?? 1,
+    sampling: { temperature: 1 },
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
+  });
+}
+
+/** Checks that the generations form a tree under the run, with step indices following depth. */
+function expectSearchTree(trace: readonly TraceEvent[]): void {
+  const byId = new Map(trace.map((event) => [event.id, event]));
+  const runId = trace[0]!.id;
+  const depth = new Map<string, number>();
+  let generations = 0;
+  for (const event of trace) {
+    if (event.type === "generation") {
+      generations += 1;
+      const parent = event.parentId === undefined ? undefined : byId.get(event.parentId);
+      expect(parent).toBeDefined();
+      if (event.step !== undefined) {
+        const expected = parent!.type === "run-start" ? 0 : (depth.get(parent!.id) ?? -1) + 1;
+        expect(parent!.type === "run-start" || parent!.type === "generation").toBe(true);
+        expect(event.step).toBe(expected);
+        depth.set(event.id, event.step);
+      }
+    }
+    if (event.type === "score") expect(byId.get(event.parentId!)?.type).toBe("generation");
+    if (event.type === "selection") {
+      for (const id of [...event.chosen, ...event.dropped]) expect(byId.get(id)?.type).toBe("generation");
+      expect(event.parentId).toBe(runId);
+    }
+  }
+  expect(generations).toBeGreaterThan(0);
+}
+
+describe("step-level searches with the exact PRM on a toy problem", () => {
+  it("sampling alone mostly fails: a single sample at this slip rate is rarely right", async () => {
+    let right = 0;
+    for (const [index, problem] of problems.entries()) {
+      for (let seed = 0; seed < 8; seed += 1) {
+        const result = await run("single", problem, { seed: seed * 10 + index });
+        if (result.answer === problem.gold) right += 1;
+      }
+    }
+    // 0.6⁴ ≈ 13% expected.
+    expect(right / 40).toBeLessThan(0.35);
+  });
+
+  for (const strategy of strategies(exact)) {
+    it(`${strategy.name} finds the right answer on every problem, with its search tree in the trace`, async () => {
+      for (const problem of problems) {
+        const result = await run(strategy, problem);
+        expect(result.answer, `${strategy.name} on ${problem.question}`).toBe(problem.gold);
+        expect(result.partial).toBe(false);
+        expect(result.best?.steps).toHaveLength(5);
+        expect(result.best?.scores[0]).toMatchObject({ scorer: "lab-step-checker", kind: "process" });
+        expect(result.candidates.length).toBeGreaterThan(0);
+        expectSearchTree(result.trace);
+      }
+    });
+  }
+});
+
+describe("step-level searches under a budget", () => {
+  for (const strategy of strategies(exact)) {
+    it(`${strategy.name} stops at a generated-token limit and returns its best so far`, async () => {
+      const problem = problems[0]!;
+      const full = await run(strategy, problem);
+      const limit = Math.max(2, Math.floor((full.usage.completionTokens ?? 0) / 3));
+      const result = await run(strategy, problem, { budget: { maxCompletionTokens: limit } });
+      expect(result.stoppedBy).toBe("completion-tokens");
+      expect(result.partial).toBe(true);
+      expect(result.best).toBeDefined();
+      // A wave is sized to the budget from the mean step cost: it may overrun by the final lines only.
+      expect(result.usage.completionTokens!).toBeLessThan(limit + 16);
+      expect(result.usage.completionTokens!).toBeLessThan(full.usage.completionTokens!);
+    });
+  }
+
+  it("stops at a PRM call limit, charged through chargeScore", async () => {
+    const paid: ProcessRewardModel = {
+      name: "paid",
+      score: async (problem, solutions, options) => ({
+        ...(await exact.score(problem, solutions, options)),
+        calls: 1,
+      }),
+    };
+    const result = await run(particleFilter({ n: 4, prm: paid }), problems[0]!, {
+      budget: { maxScoreCalls: 2 },
+    });
+    expect(result.stoppedBy).toBe("score-calls");
+    expect(result.scoreCalls).toBe(2);
+    expect(result.partial).toBe(true);
+  });
+
+  it("stops at the time limit", async () => {
+    const clock = manualClock();
+    const backend = createScriptedBackend({
+      respond: slipResponder({ slip: 0.4 }),
+      onCall: () => clock.advance(10),
+    });
+    const result = await solve({
+      problem: problems[0]!,
+      strategy: beamSearch({ n: 4, width: 2, prm: exact }),
+      backend,
+      clock,
+      budget: { maxMilliseconds: 25 },
+    });
+    expect(result.stoppedBy).toBe("time");
+    expect(result.partial).toBe(true);
+  });
+
+  it("is reproducible under a seed, and another seed searches differently", async () => {
+    for (const strategy of strategies(exact)) {
+      const first = await run(strategy, problems[1]!, { seed: 5 });
+      const again = await run(strategy, problems[1]!, { seed: 5 });
+      const timeless = (result: SolveResult) => result.trace.map(({ time: _time, ...event }) => event);
+      expect(timeless(again)).toEqual(timeless(first));
+    }
+    const texts = async (seed: number) =>
+      (await run(particleFilter({ n: 8, prm: exact }), problems[1]!, { seed })).trace.flatMap((event) =>
+        event.type === "generation" ? [event.text] : [],
+      );
+    expect(await texts(6)).not.toEqual(await texts(7));
+  });
+});

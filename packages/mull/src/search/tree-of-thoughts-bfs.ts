@@ -1,0 +1,60 @@
+import type { Strategy } from "../spec/index.ts";
+import { distinctSteps } from "./distinct-steps.ts";
+import type { SearchOptions } from "./search-options.ts";
+import { checkCount, createSearchRun, type SearchNode, searchParameters } from "./search-run.ts";
+
+/** Options of `treeOfThoughtsBfs`. */
+export interface TreeOfThoughtsBfsOptions extends SearchOptions {
+  /** States kept at each depth (b). */
+  readonly breadth: number;
+  /** Next steps proposed per kept state (k). */
+  readonly k: number;
+  /** States valued below this are pruned even when there is room; default 0 (keep the top b). */
+  readonly threshold?: number | undefined;
+}
+
+/**
+ * Tree of Thoughts, breadth-first (Yao et al. 2023): at each depth every kept state proposes k next steps
+ * (repeated proposals dropped), the PRM values the new states, those below `threshold` are pruned and the b
+ * best are kept. Complete solutions are set aside as they appear; the search ends when no state is left or
+ * the budget runs out, and answers with the best complete solution (`select`, default `best`).
+ *
+ * @example
+ * const strategy = treeOfThoughtsBfs({ breadth: 4, k: 3, prm }); // tot-bfs@4x3
+ */
+export function treeOfThoughtsBfs(options: TreeOfThoughtsBfsOptions): Strategy {
+  const { breadth, k } = options;
+  checkCount("treeOfThoughtsBfs", "breadth", breadth);
+  checkCount("treeOfThoughtsBfs", "k", k);
+  const threshold = options.threshold ?? 0;
+  return {
+    name: `tot-bfs@${breadth}x${k}`,
+    parameters: { breadth, k, threshold, ...searchParameters(options) },
+    async run(problem, context) {
+      const run = createSearchRun(problem, context, options, { aggregation: "min", select: "best" });
+      let frontier: SearchNode[] = [run.root];
+      while (!run.cut && frontier.length > 0) {
+        const expansions = await run.expand(frontier.map((node) => ({ node, n: k })));
+        const children: SearchNode[] = [];
+        const repeated: SearchNode[] = [];
+        for (const siblings of expansions) {
+          const split = distinctSteps(siblings);
+          children.push(...split.kept);
+          repeated.push(...split.repeated);
+        }
+        if (children.length === 0 || !(await run.score(children))) break;
+        const ranked = run.rank(children.filter((child) => !child.final));
+        const kept = ranked.filter((child) => (child.value ?? 0) >= threshold).slice(0, breadth);
+        const keptSet = new Set(kept);
+        run.recordSelection(
+          `tot-bfs:top-${breadth}`,
+          kept,
+          [...ranked.filter((child) => !keptSet.has(child)), ...repeated],
+          kept.map((child) => child.value ?? 0),
+        );
+        frontier = kept;
+      }
+      return run.finish();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Strategy } from "../spec/index.ts";
+import { distinctSteps } from "./distinct-steps.ts";
+import type { SearchOptions } from "./search-options.ts";
+import { checkCount, createSearchRun, type SearchNode, searchParameters } from "./search-run.ts";
+
+/** Options of `treeOfThoughtsDfs`. */
+export interface TreeOfThoughtsDfsOptions extends SearchOptions {
+  /** Next steps proposed at each visited state (k). */
+  readonly k: number;
+  /** States valued below this are pruned (not visited); default 0.5. */
+  readonly threshold?: number | undefined;
+  /** Times a state proposes k fresh steps when every subtree below it ran dry; default 3. */
+  readonly attempts?: number | undefined;
+  /** Most expansions before giving up (`condition:max-expansions`); default 64. */
+  readonly maxExpansions?: number | undefined;
+}
+
+/**
+ * Tree of Thoughts, depth-first with pruning (Yao et al. 2023): a state proposes k next steps (repeated
+ * proposals dropped), the PRM values them, those below `threshold` are pruned and the rest are visited
+ * best first, recursively. When every subtree below a state ran dry, the state proposes k fresh steps, up
+ * to `attempts` times, before the search backtracks. The search stops at the first complete solution that
+ * passes the threshold, or when the budget or `maxExpansions` runs out (then it answers with the best
+ * complete solution it saw, if any).
+ *
+ * @example
+ * const strategy = treeOfThoughtsDfs({ k: 4, prm }); // tot-dfs@4
+ */
+export function treeOfThoughtsDfs(options: TreeOfThoughtsDfsOptions): Strategy {
+  const { k } = options;
+  checkCount("treeOfThoughtsDfs", "k", k);
+  const threshold = options.threshold ?? 0.5;
+  const attempts = options.attempts ?? 3;
+  checkCount("treeOfThoughtsDfs", "attempts", attempts);
+  const maxExpansions = options.maxExpansions ?? 64;
+  checkCount("treeOfThoughtsDfs", "maxExpansions", maxExpansions);
+  return {
+    name: `tot-dfs@${k}`,
+    parameters: { k, threshold, attempts, maxExpansions, ...searchParameters(options) },
+    async run(problem, context) {
+      const run = createSearchRun(problem, context, options, { aggregation: "min", select: "best" });
+      let expansions = 0;
+      let found: SearchNode | undefined;
+      const visit = async (node: SearchNode): Promise<void> => {
+        for (let attempt = 0; attempt < attempts; attempt += 1) {
+          if (run.cut || found !== undefined) return;
+          if (expansions >= maxExpansions) {
+            run.stop("condition:max-expansions");
+            return;
+          }
+          expansions += 1;
+          const [children = []] = await run.expand([{ node, n: k }]);
+          const { kept: distinct, repeated } = distinctSteps(children);
+          if (distinct.length === 0 || !(await run.score(distinct))) return;
+          const ranked = run.rank(distinct);
+          const kept = ranked.filter((child) => (child.value ?? 0) >= threshold);
+          run.recordSelection(
+            `tot-dfs:threshold-${threshold}`,
+            kept,
+            [...ranked.filter((child) => (child.value ?? 0) < threshold), ...repeated],
+            kept.map((child) => child.value ?? 0),
+          );
+          for (const child of kept) {
+            if (child.final) {
+              found = child;
+              return;
+            }
+            await visit(child);
+            if (run.cut || found !== undefined) return;
+          }
+        }
+      };
+      await visit(run.root);
+      return found === undefined ? run.finish() : run.finish({ chosen: found });
+    },
+  };
+}

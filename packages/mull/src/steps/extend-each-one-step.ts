@@ -1,0 +1,136 @@
+import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
+import type { Problem, Prompt, SamplingSettings, StopReason, StrategyContext, Usage } from "../spec/index.ts";
+import { type ExtendOneStepResult, extendOneStep, type StepExtension } from "./extend-one-step.ts";
+import type { StepCostMeter } from "./step-cost-meter.ts";
+import { defaultStepFormat, type StepFormat } from "./step-format.ts";
+import { stepPrompt } from "./step-prompt.ts";
+
+/** One partial solution to extend, and how many next steps to sample for it. */
+export interface PartialToExtend {
+  readonly steps: readonly string[];
+  readonly n: number;
+  /** Its trace node (the last step's generation). */
+  readonly parentId?: string | undefined;
+  /** Overrides of the run's sampling for this partial (e.g. `{ temperature: 0 }` for a greedy look-ahead). */
+  readonly sampling?: SamplingSettings | undefined;
+}
+
+/** Options of `extendEachOneStep`. */
+export interface ExtendEachOneStepOptions {
+  readonly problem: Problem;
+  readonly partials: readonly PartialToExtend[];
+  readonly context: StrategyContext;
+  readonly format?: StepFormat | undefined;
+  /** Overrides of `context.sampling` for every partial. */
+  readonly sampling?: SamplingSettings | undefined;
+  readonly logprobs?: boolean | undefined;
+  /** The run's cost meter; it sizes the wave against the budget. */
+  readonly meter: StepCostMeter;
+  readonly prompt?: Prompt | undefined;
+}
+
+/** What `extendEachOneStep` produced. */
+export interface ExtendEachOneStepResult {
+  /** One list per partial, in order: its next steps (empty for a partial the budget did not reach). */
+  readonly extensions: readonly (readonly StepExtension[])[];
+  /** `complete` when every partial was extended; otherwise the limit that cut the wave. */
+  readonly stoppedBy: StopReason;
+  readonly usage: Usage;
+}
+
+function characters(prompt: Prompt): number {
+  return prompt.kind === "text"
+    ? prompt.text.length
+    : prompt.messages.reduce((sum, message) => sum + message.content.length, 0);
+}
+
+/**
+ * Extends several partial solutions by one step each, concurrently (a batching backend evaluates them
+ * together), as one wave sized to the budget: only as many partials as the budget affords are started,
+ * by the meter's estimate of a step's cost; when nothing has been measured yet under a token limit, the
+ * first partial goes alone to measure. Partials left out get no extensions and `stoppedBy` names the
+ * limit. Seeds are drawn from `context.rng` in the order of the partials, so a run is reproducible.
+ *
+ * @example
+ * const meter = createStepCostMeter();
+ * const wave = await extendEachOneStep({
+ *   problem,
+ *   partials: particles.map((particle) => ({ steps: particle.steps, parentId: particle.id, n: 1 })),
+ *   context,
+ *   meter,
+ * });
+ */
+export async function extendEachOneStep(options: ExtendEachOneStepOptions): Promise<ExtendEachOneStepResult> {
+  const { problem, partials, context, meter } = options;
+  const format = options.format ?? defaultStepFormat;
+  const base = options.prompt ?? problem.prompt ?? context.promptTemplate(problem);
+  const capabilities = await context.backend.capabilities({ signal: context.signal });
+  const results: ExtendOneStepResult[] = [];
+  let stoppedBy: StopReason = "complete";
+  const extend = (partial: PartialToExtend, seed: number) =>
+    extendOneStep({
+      problem,
+      steps: partial.steps,
+      n: partial.n,
+      context,
+      parentId: partial.parentId,
+      format,
+      sampling: { ...options.sampling, ...partial.sampling },
+      logprobs: options.logprobs,
+      meter,
+      prompt: base,
+      seed,
+    });
+  const limits = context.budget.limits;
+  const tokenLimited = limits.maxTotalTokens !== undefined || limits.maxCompletionTokens !== undefined;
+  let next = 0;
+  while (next < partials.length && stoppedBy === "complete") {
+    const remaining = partials.slice(next);
+    const sizes = remaining.map((partial) => characters(stepPrompt(base, partial.steps, format)));
+    let count = remaining.length;
+    if (tokenLimited && meter.stepTokens === undefined) count = 1;
+    const planFor = (size: number) =>
+      remaining.slice(0, size).reduce(
+        (plan, partial, index) => {
+          const one = meter.plan([sizes[index]!], partial.n, capabilities.n);
+          return {
+            calls: plan.calls + (one.calls ?? 0),
+            completions: plan.completions + (one.completions ?? 0),
+            promptTokens: plan.promptTokens + (one.promptTokens ?? 0),
+            completionTokens:
+              plan.completionTokens + (one.completions ?? 0) * (one.completionTokensEach ?? 0),
+          };
+        },
+        { calls: 0, completions: 0, promptTokens: 0, completionTokens: 0 },
+      );
+    const shortfallOf = (size: number) => {
+      const plan = planFor(size);
+      return budgetShortfall(context.budget, {
+        calls: plan.calls,
+        completions: plan.completions,
+        promptTokens: plan.promptTokens,
+        completionTokensEach: plan.completions > 0 ? plan.completionTokens / plan.completions : 0,
+      });
+    };
+    let shortfall = shortfallOf(count);
+    while (shortfall !== undefined && count > 1) {
+      count -= 1;
+      shortfall = shortfallOf(count);
+    }
+    if (shortfall !== undefined) {
+      stoppedBy = shortfall;
+      break;
+    }
+    const seeds = remaining.slice(0, count).map(() => context.rng.nextSeed());
+    const wave = await Promise.all(
+      remaining.slice(0, count).map((partial, index) => extend(partial, seeds[index]!)),
+    );
+    results.push(...wave);
+    next += count;
+    const cut = wave.find((result) => result.stoppedBy !== "complete");
+    if (cut !== undefined) stoppedBy = cut.stoppedBy;
+  }
+  const extensions = partials.map((_, index) => results[index]?.extensions ?? []);
+  const usage = results.length === 0 ? emptyUsage : addUsage(...results.map((result) => result.usage));
+  return { extensions, stoppedBy, usage };
+}

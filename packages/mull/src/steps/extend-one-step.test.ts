@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import { autoAnswerFormat } from "../answers/index.ts";
+import { createBudget } from "../budget/index.ts";
+import { CapabilityError } from "../errors/index.ts";
+import { defaultPromptTemplate } from "../generation/index.ts";
+import { labProblem } from "../lab/index.ts";
+import { manualClock, seededRng } from "../runtime/index.ts";
+import type { Backend, BudgetLimits, StrategyContext } from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/index.ts";
+import { createTracer } from "../trace/index.ts";
+import { extendOneStep } from "./extend-one-step.ts";
+import { createStepCostMeter } from "./step-cost-meter.ts";
+import { stepPrompt } from "./step-prompt.ts";
+
+function contextFor(backend: Backend, limits: BudgetLimits = {}, signal?: AbortSignal): StrategyContext {
+  const clock = manualClock();
+  const budget = createBudget(limits, { clock, signal });
+  return {
+    backend,
+    budget,
+    rng: seededRng(1),
+    clock,
+    tracer: createTracer(clock),
+    parentId: "run",
+    answerFormat: autoAnswerFormat,
+    promptTemplate: defaultPromptTemplate,
+    sampling: { temperature: 1 },
+    signal: budget.signal,
+  };
+}
+
+const problem = labProblem({ operands: [30, 444, 273], operators: ["+", "+"] });
+
+describe("stepPrompt", () => {
+  it("continues a text prompt after the steps so far, and a chat prompt in a continued assistant message", () => {
+    const text = { kind: "text", text: "Q: 30+444+273=? A:" } as const;
+    expect(stepPrompt(text, [])).toEqual({ kind: "text", text: "Q: 30+444+273=? A:\n" });
+    expect(stepPrompt(text, ["30+444=474", "474+273=747"])).toEqual({
+      kind: "text",
+      text: "Q: 30+444+273=? A:\n30+444=474\n474+273=747\n",
+    });
+    const chat = { kind: "chat", messages: [{ role: "user", content: "2+2?" }] } as const;
+    expect(stepPrompt(chat, ["2+2=4"])).toEqual({
+      kind: "chat",
+      messages: [
+        { role: "user", content: "2+2?" },
+        { role: "assistant", content: "2+2=4\n" },
+      ],
+      continueFinalMessage: true,
+    });
+    const prefilled = {
+      kind: "chat",
+      messages: [
+        { role: "user", content: "2+2?" },
+        { role: "assistant", content: "Let me see.\n" },
+      ],
+    } as const;
+    expect(stepPrompt(prefilled, ["2+2=4"])).toMatchObject({
+      messages: [{}, { role: "assistant", content: "Let me see.\n2+2=4\n" }],
+    });
+  });
+});
+
+describe("extendOneStep", () => {
+  it("samples n next steps of a text prefix, stopping at the delimiter, and records them under the parent", async () => {
+    const backend = createScriptedBackend({ responses: ["474+273=747", "474+273=737 ", "#### 747"] });
+    const context = contextFor(backend);
+    const result = await extendOneStep({
+      problem,
+      steps: ["30+444=474"],
+      parentId: "n-parent",
+      n: 3,
+      context,
+    });
+    expect(result.stoppedBy).toBe("complete");
+    const request = backend.calls[0]!.request;
+    expect(request.prompt).toEqual({ kind: "text", text: "Q: 30+444+273=? A:\n30+444=474\n" });
+    expect(request.n).toBe(3);
+    expect(request.stop).toEqual(["\n"]);
+    expect(request.temperature).toBe(1);
+    expect(result.extensions.map((extension) => extension.steps)).toEqual([
+      ["30+444=474", "474+273=747"],
+      ["30+444=474", "474+273=737"],
+      ["30+444=474", "#### 747"],
+    ]);
+    expect(result.extensions.map((extension) => extension.final)).toEqual([false, false, true]);
+    const events = context.tracer.events();
+    expect(events.map((event) => event.type)).toEqual(["generation", "generation", "generation"]);
+    for (const [index, event] of events.entries()) {
+      expect(event).toMatchObject({ parentId: "n-parent", step: 1, id: result.extensions[index]!.id });
+    }
+    expect(context.budget.spent().usage).toEqual(result.usage);
+    expect(result.usage.calls).toBe(1);
+  });
+
+  it("extends a chat prompt in a continued assistant message on a backend that can continue it", async () => {
+    const backend = createScriptedBackend({ responses: ["2+2=4"] });
+    const context = contextFor(backend);
+    const chatProblem = { question: "What is 2+2?" };
+    await extendOneStep({ problem: chatProblem, steps: ["We add."], n: 1, context, logprobs: true });
+    const request = backend.calls[0]!.request;
+    const base = defaultPromptTemplate(chatProblem);
+    expect(request.prompt).toEqual({
+      kind: "chat",
+      messages: [...(base.kind === "chat" ? base.messages : []), { role: "assistant", content: "We add.\n" }],
+      continueFinalMessage: true,
+    });
+    expect(request.logprobs).toBe(true);
+  });
+
+  it("refuses clearly on a backend that cannot continue a prefix", async () => {
+    const chatOnly = createScriptedBackend({ responses: ["x"], capabilities: { continuePrefix: false } });
+    const error = await extendOneStep({
+      problem: { question: "What is 2+2?" },
+      steps: [],
+      n: 1,
+      context: contextFor(chatOnly),
+    }).catch((caught: unknown) => caught);
+    expect(CapabilityError.isInstance(error)).toBe(true);
+    expect((error as CapabilityError).capability).toBe("continuePrefix");
+    expect((error as Error).message).toMatch(/continuing a partial assistant message/);
+    const noCompletions = createScriptedBackend({ responses: ["x"], capabilities: { completion: false } });
+    await expect(
+      extendOneStep({ problem, steps: [], n: 1, context: contextFor(noCompletions) }),
+    ).rejects.toThrow(/"completion"/);
+    expect(chatOnly.calls).toHaveLength(0);
+  });
+
+  it("does not call when the budget cannot afford it, and says which limit", async () => {
+    const backend = createScriptedBackend({ responses: ["474+273=747"], capabilities: { n: false } });
+    const context = contextFor(backend, { maxCalls: 2 });
+    const meter = createStepCostMeter();
+    const first = await extendOneStep({ problem, steps: [], n: 2, context, meter });
+    expect(first.extensions).toHaveLength(2);
+    const second = await extendOneStep({ problem, steps: [], n: 1, context, meter });
+    expect(second).toMatchObject({ extensions: [], stoppedBy: "calls" });
+    expect(backend.calls).toHaveLength(2);
+  });
+
+  it("returns nothing, with stoppedBy abort, when the caller aborts during the call", async () => {
+    const controller = new AbortController();
+    const backend = createScriptedBackend({
+      responses: ["474+273=747"],
+      onCall: () => controller.abort(),
+    });
+    const result = await extendOneStep({
+      problem,
+      steps: [],
+      n: 2,
+      context: contextFor(backend, {}, controller.signal),
+    });
+    expect(result).toMatchObject({ extensions: [], stoppedBy: "abort" });
+  });
+
+  it("draws its seed from the run's rng, so the same seed repeats the same steps", async () => {
+    const backend = createScriptedBackend({
+      respond: (_request, _index, rng) => `30+444=${470 + Math.floor(rng.next() * 10)}`,
+    });
+    const once = await extendOneStep({ problem, steps: [], n: 4, context: contextFor(backend) });
+    const again = await extendOneStep({ problem, steps: [], n: 4, context: contextFor(backend) });
+    expect(again.extensions.map((extension) => extension.step)).toEqual(
+      once.extensions.map((extension) => extension.step),
+    );
+    expect(backend.calls[0]!.request.seed).toBe(seededRng(1).nextSeed());
+  });
+});
