@@ -86,7 +86,9 @@ const families = new Set(values.strategies.split(",").map((name) => name.trim())
 
 const backend = await createLlamaCppBackend({ model, threads: Number(values.threads), sequences: 16 });
 const problems = labDataset("lab:hard", { limit: problemCount, seed });
-const sampling: SamplingSettings = { temperature, topK: 0, topP: 1 };
+// A lab:hard solution is about 80 tokens; the cap keeps a rambling sample (and the prompts built on it)
+// inside the models' 256-token context.
+const sampling: SamplingSettings = { temperature, topK: 0, topP: 1, maxTokens: 160 };
 
 /** The reward models under test, built afresh per problem (the self-logprob one remembers steps). */
 function rewardModel(name: string, policy: Backend): ProcessRewardModel {
@@ -109,11 +111,15 @@ function rewardModel(name: string, policy: Backend): ProcessRewardModel {
 
 interface Outcome {
   readonly correct: boolean;
+  /** The run failed with an error (counted as wrong). */
+  readonly failed?: string | undefined;
   readonly completionTokens: number;
   readonly scoreEvents: number;
   readonly scoreCalls: number;
   readonly partial: boolean;
 }
+
+const rows: Row[] = [];
 
 interface Row {
   readonly strategy: string;
@@ -126,6 +132,7 @@ interface Row {
   readonly prmCallsPerProblem: number;
   readonly tokensPerCorrect: number | undefined;
   readonly partialShare: number;
+  readonly failures: number;
 }
 
 async function runOne(make: () => Strategy, problem: Problem, index: number, budget: number | undefined) {
@@ -160,7 +167,20 @@ async function evaluate(
     while (next < problems.length) {
       const index = next;
       next += 1;
-      outcomes[index] = await runOne(make, problems[index]!, index, budget);
+      try {
+        outcomes[index] = await runOne(make, problems[index]!, index, budget);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`  problem ${index} failed: ${message}\n`);
+        outcomes[index] = {
+          correct: false,
+          failed: message,
+          completionTokens: 0,
+          scoreEvents: 0,
+          scoreCalls: 0,
+          partial: false,
+        };
+      }
     }
   };
   const started = performance.now();
@@ -178,32 +198,39 @@ async function evaluate(
     prmCallsPerProblem: outcomes.reduce((sum, outcome) => sum + outcome.scoreCalls, 0) / problems.length,
     tokensPerCorrect: correct === 0 ? undefined : tokens / correct,
     partialShare: outcomes.filter((outcome) => outcome.partial).length / problems.length,
+    failures: outcomes.filter((outcome) => outcome.failed !== undefined).length,
   };
   process.stderr.write(
     `${row.strategy.padEnd(16)} ${prm.padEnd(6)} acc ${(100 * row.accuracy).toFixed(1).padStart(5)}%  ` +
-      `tokens ${row.tokensPerProblem.toFixed(0).padStart(5)}  ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      `tokens ${row.tokensPerProblem.toFixed(0).padStart(5)}  ${((performance.now() - started) / 1000).toFixed(1)} s` +
+      `${row.failures > 0 ? `  (${row.failures} failed)` : ""}\n`,
   );
+  rows.push(row);
+  if (values.json !== undefined) {
+    // Saved after every row, so a long run that stops early keeps what it measured.
+    await writeFile(
+      values.json,
+      `${JSON.stringify({ model, temperature, problems: problems.length, rows }, null, 2)}\n`,
+    );
+  }
   return row;
 }
 
-const rows: Row[] = [];
 process.stderr.write(
   `model ${backend.describe().model}, ${problems.length} lab:hard problems, T=${temperature}, N = ${sizes.join(", ")}\n`,
 );
 
 // The length of one sampled solution sets every budget: N samples' worth of generated tokens.
-const greedy = await evaluate("greedy", 1, "-", () => singleSample({ temperature: 0 }), undefined);
-rows.push(greedy);
+await evaluate("greedy", 1, "-", () => singleSample({ temperature: 0 }), undefined);
 const single = await evaluate("single", 1, "-", () => singleSample(), undefined);
-rows.push(single);
 const chainTokens = single.tokensPerProblem;
 process.stderr.write(`one sampled solution: ${chainTokens.toFixed(1)} generated tokens\n`);
 
 const capFor = (n: number) => Math.ceil(n * chainTokens * slack);
 const checker = labOutcomeChecker();
 for (const n of sizes) {
-  rows.push(await evaluate("pass", n, "outcome", () => bestOfN({ n, scorer: checker }), capFor(n)));
-  if (families.has("maj")) rows.push(await evaluate("maj", n, "-", () => selfConsistency({ n }), capFor(n)));
+  await evaluate("pass", n, "outcome", () => bestOfN({ n, scorer: checker }), capFor(n));
+  if (families.has("maj")) await evaluate("maj", n, "-", () => selfConsistency({ n }), capFor(n));
 }
 
 for (const prmName of prmNames) {
@@ -212,41 +239,33 @@ for (const prmName of prmNames) {
   const bestOfNSizes =
     prmName === "exact" ? [] : [...new Set([...sizes, ...sizes.map((n) => 4 * n)])].sort((a, b) => a - b);
   for (const n of families.has("bon") ? bestOfNSizes : []) {
-    rows.push(
-      await evaluate(
-        "bon",
-        n,
-        prmName,
-        () => bestOfN({ n, scorer: processRewardScorer({ prm: prm(), aggregation: "mean" }) }),
-        capFor(n),
-      ),
+    await evaluate(
+      "bon",
+      n,
+      prmName,
+      () => bestOfN({ n, scorer: processRewardScorer({ prm: prm(), aggregation: "mean" }) }),
+      capFor(n),
     );
   }
   for (const n of sizes) {
     const beamWidth = Math.min(width, n);
     if (families.has("beam")) {
-      rows.push(
-        await evaluate("beam", n, prmName, () => beamSearch({ n, width: beamWidth, prm: prm() }), capFor(n)),
-      );
+      await evaluate("beam", n, prmName, () => beamSearch({ n, width: beamWidth, prm: prm() }), capFor(n));
     }
     if (families.has("dvts")) {
-      rows.push(
-        await evaluate(
-          "dvts",
-          n,
-          prmName,
-          () => diverseVerifierTreeSearch({ n, width: beamWidth, prm: prm() }),
-          capFor(n),
-        ),
+      await evaluate(
+        "dvts",
+        n,
+        prmName,
+        () => diverseVerifierTreeSearch({ n, width: beamWidth, prm: prm() }),
+        capFor(n),
       );
     }
     if (families.has("pf"))
-      rows.push(await evaluate("pf", n, prmName, () => particleFilter({ n, prm: prm() }), capFor(n)));
+      await evaluate("pf", n, prmName, () => particleFilter({ n, prm: prm() }), capFor(n));
   }
   for (const k of families.has("astar") ? astarSizes : []) {
-    rows.push(
-      await evaluate("astar", k, prmName, () => aStarDecoding({ k, prm: prm() }), capFor(Math.max(...sizes))),
-    );
+    await evaluate("astar", k, prmName, () => aStarDecoding({ k, prm: prm() }), capFor(Math.max(...sizes)));
   }
 }
 await backend.dispose();
@@ -257,13 +276,14 @@ const lines = [
     `cap at N: N × ${chainTokens.toFixed(1)} generated tokens × ${slack} (A*: the largest N's cap); ` +
     `noisy PRM: FP ${falsePositiveRate}, FN ${falseNegativeRate}; bon with the exact PRM = pass@N`,
   "",
-  "| strategy | reward model | N | accuracy | tokens / problem | PRM passes / problem | PRM calls / problem | tokens / correct | cut by budget |",
-  "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+  "| strategy | reward model | N | accuracy | tokens / problem | PRM passes / problem | PRM calls / problem | tokens / correct | cut by budget | failed |",
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...rows.map(
     (row) =>
       `| ${row.strategy} | ${row.prm} | ${row.n} | ${percent(row.accuracy)} | ${row.tokensPerProblem.toFixed(0)} | ` +
       `${row.prmPassesPerProblem.toFixed(1)} | ${row.prmCallsPerProblem.toFixed(1)} | ` +
-      `${row.tokensPerCorrect === undefined ? "-" : row.tokensPerCorrect.toFixed(0)} | ${percent(row.partialShare)} |`,
+      `${row.tokensPerCorrect === undefined ? "-" : row.tokensPerCorrect.toFixed(0)} | ${percent(row.partialShare)} | ` +
+      `${row.failures} |`,
   ),
   "",
   "Targets (same reward model):",

@@ -24,6 +24,12 @@ export interface SearchOptions {
   readonly format?: StepFormat | undefined;
   /** Longest solution, in steps: a partial that reaches it counts as complete. Default 40. */
   readonly maxSteps?: number | undefined;
-  /** Most tokens of one step; default the run's `maxTokens`, else 256. */
+  /** Most tokens of one step; default 256 (never more than what `maxSolutionTokens` leaves). */
   readonly maxStepTokens?: number | undefined;
+  /**
+   * Most generated tokens of one whole solution, as `maxTokens` bounds a sampled one; default the run's
+   * `maxTokens` (none when unset). A step gets at most what is left, and a partial solution that used it all
+   * counts as complete (finish reason `length`).
+   */
+  readonly maxSolutionTokens?: number | undefined;
 }

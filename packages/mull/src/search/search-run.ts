@@ -68,7 +68,8 @@ interface Settings {
   readonly temperature: number;
   readonly format: StepFormat;
   readonly maxSteps: number;
-  readonly maxStepTokens: number | undefined;
+  readonly maxStepTokens: number;
+  readonly maxSolutionTokens: number | undefined;
 }
 
 /** Checks a strategy's integer parameter. */
@@ -119,9 +120,19 @@ export function createSearchRun(
     temperature: options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature,
     format: options.format ?? defaultStepFormat,
     maxSteps: options.maxSteps ?? 40,
-    maxStepTokens: options.maxStepTokens ?? context.sampling.maxTokens,
+    maxStepTokens: options.maxStepTokens ?? 256,
+    maxSolutionTokens: options.maxSolutionTokens ?? context.sampling.maxTokens,
   };
   checkCount("search", "maxSteps", settings.maxSteps);
+  checkCount("search", "maxStepTokens", settings.maxStepTokens);
+  if (settings.maxSolutionTokens !== undefined) {
+    checkCount("search", "maxSolutionTokens", settings.maxSolutionTokens);
+  }
+  /** Tokens a node may still generate: the step limit, within what the solution limit leaves. */
+  const stepTokensFor = (node: SearchNode): number =>
+    settings.maxSolutionTokens === undefined || node.tokens === undefined
+      ? settings.maxStepTokens
+      : Math.min(settings.maxStepTokens, settings.maxSolutionTokens - node.tokens);
   const { prm } = options;
   const { tracer } = context;
   const basePrompt: Prompt = problem.prompt ?? context.promptTemplate(problem);
@@ -212,7 +223,9 @@ export function createSearchRun(
      * that are complete join `finished` unless `track` is false (a look-ahead's).
      */
     async expand(requests: readonly ExpandRequest[], track = true): Promise<SearchNode[][]> {
-      const open = requests.filter((request) => !request.node.final && request.n > 0);
+      const open = requests.filter(
+        (request) => !request.node.final && request.n > 0 && stepTokensFor(request.node) > 0,
+      );
       if (open.length === 0 || run.cut) return requests.map(() => []);
       const wave = await extendEachOneStep({
         problem,
@@ -220,14 +233,14 @@ export function createSearchRun(
           steps: request.node.steps,
           n: request.n,
           parentId: request.node.id,
-          ...(request.temperature === undefined ? {} : { sampling: { temperature: request.temperature } }),
+          sampling: {
+            maxTokens: stepTokensFor(request.node),
+            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+          },
         })),
         context,
         format: settings.format,
-        sampling: {
-          temperature: settings.temperature,
-          ...(settings.maxStepTokens === undefined ? {} : { maxTokens: settings.maxStepTokens }),
-        },
+        sampling: { temperature: settings.temperature },
         logprobs: observer !== undefined,
         meter,
         prompt: basePrompt,
@@ -242,17 +255,22 @@ export function createSearchRun(
           if (observer !== undefined && extension.meanLogprob !== undefined) {
             observer.observeStepLogprob(problem, extension.steps, extension.meanLogprob);
           }
-          const forced = !extension.final && extension.steps.length >= settings.maxSteps;
+          const tokens =
+            parent.tokens === undefined || extension.completionTokens === undefined
+              ? undefined
+              : parent.tokens + extension.completionTokens;
+          const spent =
+            settings.maxSolutionTokens !== undefined &&
+            tokens !== undefined &&
+            tokens >= settings.maxSolutionTokens;
+          const forced = !extension.final && (extension.steps.length >= settings.maxSteps || spent);
           const child: SearchNode = {
             id: extension.id,
             parent,
             steps: extension.steps,
             final: extension.final || forced,
             finishReason: forced ? "length" : extension.final ? "stop" : extension.finishReason,
-            tokens:
-              parent.tokens === undefined || extension.completionTokens === undefined
-                ? undefined
-                : parent.tokens + extension.completionTokens,
+            tokens,
             logprob:
               parent.logprob === undefined || extension.logprob === undefined
                 ? undefined
@@ -282,6 +300,9 @@ export function createSearchRun(
         sampling: {
           temperature: settings.temperature,
           stop: context.sampling.stop?.filter((stop) => stop !== settings.format.delimiter),
+          ...(settings.maxSolutionTokens === undefined || node.tokens === undefined
+            ? {}
+            : { maxTokens: Math.max(1, settings.maxSolutionTokens - node.tokens) }),
         },
         prompt: stepPrompt(basePrompt, node.steps, settings.format),
         parentId: node.id,

@@ -160,6 +160,31 @@ describe("step-level searches under a budget", () => {
     expect(result.partial).toBe(true);
   });
 
+  it("bounds a whole solution by the run's maxTokens: steps get what is left, then the partial is complete", async () => {
+    const backend = createScriptedBackend({ respond: slipResponder({ slip: 0.4 }) });
+    const result = await solve({
+      problem: problems[0]!,
+      strategy: particleFilter({ n: 4, prm: exact }),
+      backend,
+      seed: 1,
+      sampling: { temperature: 1, maxTokens: 3 },
+    });
+    // Each arithmetic line is one token: three lines use up the solution, before its answer line.
+    expect(result.candidates.length).toBeGreaterThan(0);
+    for (const candidate of result.candidates) {
+      expect(candidate.steps).toHaveLength(3);
+      expect(candidate.finishReason).toBe("length");
+    }
+    expect(backend.calls.map((call) => call.request.maxTokens)).toEqual(
+      backend.calls.map((call) => {
+        const prompt = call.request.prompt;
+        const written =
+          prompt.kind === "text" ? prompt.text.split("A:")[1]!.split("\n").filter(Boolean).length : 0;
+        return 3 - written;
+      }),
+    );
+  });
+
   it("is reproducible under a seed, and another seed searches differently", async () => {
     for (const strategy of strategies(exact)) {
       const first = await run(strategy, problems[1]!, { seed: 5 });
