@@ -24,14 +24,14 @@ module.exports = {
       name: "blocks-never-import-strategies-or-surfaces",
       severity: "error",
       from: {
-        path: `${core}(spec|errors|runtime|backends|answers|budget|generation|scoring|selection|trace|metrics|lab)/`,
+        path: `${core}(spec|errors|runtime|backends|answers|budget|generation|scoring|selection|trace|metrics|lab|steps|process-rewards)/`,
       },
-      to: { path: `${core}(strategies|solve\\.ts|cli|server|bench|report)` },
+      to: { path: `${core}(strategies|search|solve\\.ts|cli|server|bench|report)` },
     },
     {
       name: "strategies-never-import-surfaces",
       severity: "error",
-      from: { path: `${core}strategies/` },
+      from: { path: `${core}(strategies|search)/` },
       to: { path: `${core}(cli|server|bench|report)/` },
     },
     {
