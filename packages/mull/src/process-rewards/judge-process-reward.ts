@@ -1,9 +1,9 @@
 import { addUsage, emptyUsage } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
+import { mapInParallel } from "../runtime/index.ts";
 import { parseJudgeVerdict } from "../scoring/index.ts";
 import type { Backend, Problem, ProcessRewardModel, Prompt, Usage } from "../spec/index.ts";
 import { problemKey } from "./problem-key.ts";
-import { runLimited } from "./run-limited.ts";
 import { createStepRewardCache } from "./step-reward-cache.ts";
 
 /** Options of `judgeProcessReward`. */
@@ -87,7 +87,7 @@ export function judgeProcessReward(options: JudgeProcessRewardOptions): ProcessR
           if (cache.get(key, prefix) === undefined) wanted.set(prefix.join("\u0004"), { steps, index });
         });
       }
-      const judged = await runLimited([...wanted.values()], concurrency, async ({ steps, index }) => {
+      const judged = await mapInParallel([...wanted.values()], concurrency, async ({ steps, index }) => {
         const result = await backend.generate(
           {
             prompt: template(problem, steps, index),

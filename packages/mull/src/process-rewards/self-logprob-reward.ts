@@ -1,10 +1,10 @@
 import { addUsage, emptyUsage } from "../budget/index.ts";
 import { CapabilityError, ConfigError } from "../errors/index.ts";
 import { defaultPromptTemplate } from "../generation/index.ts";
+import { mapInParallel } from "../runtime/index.ts";
 import type { Backend, Problem, ProcessRewardModel, PromptTemplate, Usage } from "../spec/index.ts";
 import { defaultStepFormat, type StepFormat, stepPrompt } from "../steps/index.ts";
 import { problemKey } from "./problem-key.ts";
-import { runLimited } from "./run-limited.ts";
 import type { StepLogprobObserver } from "./step-logprob-observer.ts";
 import { createStepRewardCache } from "./step-reward-cache.ts";
 
@@ -79,7 +79,7 @@ export function selfLogprobReward(
         }
         const score = backend.score.bind(backend);
         const base = problem.prompt ?? template(problem);
-        const usages = await runLimited([...wanted.entries()], concurrency, async ([joined, prefix]) => {
+        const usages = await mapInParallel([...wanted.entries()], concurrency, async ([joined, prefix]) => {
           const result = await score(
             { prompt: stepPrompt(base, prefix.slice(0, -1), format), continuation: prefix.at(-1)! },
             callOptions,

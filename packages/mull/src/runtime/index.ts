@@ -1,2 +1,3 @@
 export { manualClock, systemClock } from "./clock.ts";
+export { mapInParallel } from "./map-in-parallel.ts";
 export { seededRng } from "./seeded-rng.ts";

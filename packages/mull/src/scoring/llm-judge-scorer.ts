@@ -1,7 +1,7 @@
 import { addUsage, emptyUsage } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
+import { mapInParallel } from "../runtime/index.ts";
 import type { Backend, OutcomeScorer, Problem, Prompt, Score, ScoredSolution, Usage } from "../spec/index.ts";
-import { mapInParallel } from "./map-in-parallel.ts";
 import { parseJudgeVerdict } from "./parse-judge-verdict.ts";
 
 /** Options of `llmJudgeScorer`. */
