@@ -10,6 +10,7 @@ import type {
   Clock,
   OutcomeScorer,
   Problem,
+  ProcessRewardModel,
   PromptTemplate,
   SamplingSettings,
   SolveResult,
@@ -23,7 +24,7 @@ import { createTracer } from "./trace/index.ts";
 export interface SolveOptions {
   /** The problem, or just its question. */
   readonly problem: Problem | string;
-  /** A strategy, or its short name (`greedy`, `sc@8`, `bon@4`, … — see `parseStrategySpec`). */
+  /** A strategy, or its short name (`greedy`, `sc@8`, `bon@4`, `pf@16`, … — see `parseStrategySpec`). */
   readonly strategy: Strategy | string;
   readonly backend: Backend;
   /** Limits on what the run may spend; default none. */
@@ -38,6 +39,8 @@ export interface SolveOptions {
   readonly promptTemplate?: PromptTemplate | undefined;
   /** The outcome scorer for strategies named by a string that need one (`wv@N`, `bon@N`). */
   readonly scorer?: OutcomeScorer | undefined;
+  /** The process reward model for step-level searches named by a string (`pf@N`, `beam@NxM`, `astar@K`, …). */
+  readonly prm?: ProcessRewardModel | undefined;
   /** Aborts the run; the strategy returns its best so far with `stoppedBy: "abort"`. */
   readonly signal?: AbortSignal | undefined;
   /** The run's clock; default the system's monotonic clock. */
@@ -83,7 +86,7 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
   }
   const strategy =
     typeof options.strategy === "string"
-      ? parseStrategySpec(options.strategy, { scorer: options.scorer })
+      ? parseStrategySpec(options.strategy, { scorer: options.scorer, prm: options.prm })
       : options.strategy;
   const answerFormat =
     options.answerFormat === undefined

@@ -5,7 +5,12 @@ export {
   diverseVerifierTreeSearch,
 } from "./diverse-verifier-tree-search.ts";
 export { type MonteCarloTreeSearchOptions, monteCarloTreeSearch } from "./monte-carlo-tree-search.ts";
-export { type ParseSearchSpecOptions, parseSearchSpec, searchSpecForms } from "./parse-search-spec.ts";
+export {
+  isSearchSpec,
+  type ParseSearchSpecOptions,
+  parseSearchSpec,
+  searchSpecForms,
+} from "./parse-search-spec.ts";
 export { type ParticleFilterOptions, particleFilter } from "./particle-filter.ts";
 export { type ParticleGibbsOptions, particleGibbs } from "./particle-gibbs.ts";
 export type { FinalSelection, SearchOptions } from "./search-options.ts";

@@ -33,7 +33,8 @@ interface Statistics {
  * allow (progressive widening, at most `width`), adds one sampled next step where there is room, values
  * it (its PRM value, or the PRM value of a rollout to the end) and backs the value up the path. Complete
  * nodes are valued as they are, at no cost. Answers with the best complete solution found (`select`,
- * default `best`); when none was found, the best partial one.
+ * default `best`); when the simulations found none, the most visited path is completed in one rollout
+ * (budget allowing; otherwise the best partial solution stands, without an answer).
  *
  * @example
  * const strategy = monteCarloTreeSearch({ simulations: 32, prm }); // mcts@32
@@ -74,6 +75,7 @@ export function monteCarloTreeSearch(options: MonteCarloTreeSearchOptions): Stra
         if (own.visits === 0) return Number.POSITIVE_INFINITY;
         return own.total / own.visits + exploration * Math.sqrt(Math.log(of(parent).visits) / own.visits);
       };
+      let sawComplete = false;
       for (let simulation = 0; simulation < simulations && !run.cut; simulation += 1) {
         let node = run.root;
         const path = [node];
@@ -101,11 +103,26 @@ export function monteCarloTreeSearch(options: MonteCarloTreeSearchOptions): Stra
           value = finished.value;
         }
         if (value === undefined) break;
+        if (node.final || valueMode === "rollout") sawComplete = true;
         for (const visited of path) {
           const entry = of(visited);
           entry.visits += 1;
           entry.total += value;
         }
+      }
+      if (!run.cut && !sawComplete) {
+        // No simulation reached an answer: follow the most visited path and complete it in one rollout,
+        // so the search still answers.
+        let node = run.root;
+        for (;;) {
+          const children = of(node).children;
+          if (children.length === 0) break;
+          let most = children[0]!;
+          for (const child of children) if (of(child).visits > of(most).visits) most = child;
+          node = most;
+        }
+        const finished = node.final ? node : await run.rollout(node);
+        if (finished !== undefined) await run.score([finished]);
       }
       return run.finish();
     },

@@ -32,6 +32,20 @@ export const searchSpecForms: readonly string[] = [
 
 const largest = 100_000;
 
+const searchFamily = /^(beam(?:-la\d+)?|dvts|pf|pf-sys|pg|astar|tot-bfs|tot-dfs|mcts|mcts-rollout)@/;
+
+/**
+ * Whether a strategy name belongs to a step-level search (well formed or not), i.e. needs a process
+ * reward model.
+ *
+ * @example
+ * isSearchSpec("pf@16"); // true
+ * isSearchSpec("sc@16"); // false
+ */
+export function isSearchSpec(text: string): boolean {
+  return searchFamily.test(text.trim().toLowerCase());
+}
+
 /**
  * A step-level search from its short name, or `undefined` when the name is not a search (so a caller can
  * try other forms): `beam@16x4` (N beams, width M), `beam-la1@16x4` (with a one-step greedy look-ahead),
@@ -50,7 +64,7 @@ export function parseSearchSpec(text: string, options: ParseSearchSpecOptions = 
     /^(beam(?:-la(\d+))?|dvts|pf|pf-sys|pg|astar|tot-bfs|tot-dfs|mcts|mcts-rollout)@(\d+)(?:x(\d+))?$/.exec(
       spec,
     );
-  const family = /^(beam(?:-la\d+)?|dvts|pf|pf-sys|pg|astar|tot-bfs|tot-dfs|mcts|mcts-rollout)@/.exec(spec);
+  const family = searchFamily.exec(spec);
   if (family === null) return undefined;
   const pair = new Set(["dvts", "pg", "tot-bfs"]);
   const name = family[1]!;

@@ -202,6 +202,11 @@ describe("bad inputs", () => {
     await expectError(await send(withBody({ mull: { strategy: "beam-me-up" } })), 400, {
       code: "invalid_strategy",
     });
+    await expectError(await send(withBody({ model: "pf@4:m" })), 400, {
+      code: "invalid_strategy",
+      param: "model",
+      message: /"pf@4" is a step-level search and needs a process reward model, and model "m" has none/,
+    });
     await expectError(await send(withBody({ model: "sc@2:m", n: 4 })), 400, {
       param: "n",
       message: /2 samples/,

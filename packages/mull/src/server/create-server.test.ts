@@ -1,6 +1,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { BackendCallError } from "../errors/index.ts";
+import { labProcessReward } from "../lab/index.ts";
 import { programmaticScorer } from "../scoring/index.ts";
 import type { Backend, GenerationRequest } from "../spec/index.ts";
 import { createScriptedBackend, type ScriptedBackendOptions } from "../testing/scripted-backend.ts";
@@ -122,6 +123,18 @@ describe("createServer routes", () => {
     });
     const body = await (await get("/v1/models")).json();
     expect(body.data.map((model: { id: string }) => model.id)).toEqual(["m", "sc@8:m"]);
+  });
+
+  it("advertises step-level searches only for models with a process reward model", async () => {
+    const without = setup({ server: { advertisedStrategies: ["sc@8", "pf@8"] } });
+    const listed = await (await without.get("/v1/models")).json();
+    expect(listed.data.map((model: { id: string }) => model.id)).toEqual(["m", "sc@8:m"]);
+    const withPrm = setup({
+      server: { advertisedStrategies: ["sc@8", "pf@8"] },
+      model: { prm: labProcessReward() },
+    });
+    const all = await (await withPrm.get("/v1/models")).json();
+    expect(all.data.map((model: { id: string }) => model.id)).toEqual(["m", "sc@8:m", "pf@8:m"]);
   });
 
   it("passes a request without a strategy through, with its sampling settings and usage", async () => {

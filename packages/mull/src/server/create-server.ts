@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import type { Logger } from "pino";
+import { isSearchSpec } from "../search/index.ts";
 import { ApiError } from "./api-error.ts";
 import { createApiKeyCheck } from "./api-key-check.ts";
 import { createInFlightLimiter } from "./in-flight-limiter.ts";
@@ -168,6 +169,7 @@ export function createServer(options: CreateServerOptions): MullServer {
       for (const strategy of config.server.advertisedStrategies) {
         const needsScorer = /^(bon|wv)@/i.test(strategy);
         if (needsScorer && model.scorer === undefined) continue;
+        if (isSearchSpec(strategy) && model.prm === undefined) continue;
         data.push({
           id: `${strategy}:${model.name}`,
           object: "model",

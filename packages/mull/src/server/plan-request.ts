@@ -67,9 +67,25 @@ function textOf(content: string | readonly { readonly text: string }[]): string 
   return text.replace(loneSurrogate, "\uFFFD");
 }
 
+function positive(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 ? value : undefined;
+}
+
+/**
+ * Samples a strategy draws at once: N for sampling strategies, particles and beams; for A* and ToT DFS
+ * the proposals per expansion; for ToT BFS breadth × proposals; for MCTS its simulations.
+ */
 function samplesOf(strategy: Strategy): number {
-  const n = strategy.parameters.n;
-  return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : 1;
+  const parameters = strategy.parameters;
+  const breadth = positive(parameters.breadth);
+  const k = positive(parameters.k);
+  return (
+    positive(parameters.n) ??
+    (breadth !== undefined && k !== undefined ? breadth * k : undefined) ??
+    k ??
+    positive(parameters.simulations) ??
+    1
+  );
 }
 
 function resolveModel(
@@ -160,13 +176,15 @@ export function planRequest(
   let strategy: Strategy | undefined;
   if (named !== undefined) {
     try {
-      strategy = parseStrategySpec(named.spec, { scorer: served.scorer });
+      strategy = parseStrategySpec(named.spec, { scorer: served.scorer, prm: served.prm });
     } catch (error) {
       if (!ConfigError.isInstance(error)) throw error;
       const message =
         error.field === "scorer"
           ? `strategy "${named.spec}" needs an outcome scorer, and model "${served.name}" has none configured`
-          : error.message.replace(/^strategy: /, "");
+          : error.field === "prm"
+            ? `strategy "${named.spec}" is a step-level search and needs a process reward model, and model "${served.name}" has none configured (upstreams[].prm)`
+            : error.message.replace(/^strategy: /, "");
       throw new ApiError(400, message, { param: named.param, code: "invalid_strategy" });
     }
   }
@@ -317,9 +335,12 @@ export function planRequest(
       clientBudget?.max_milliseconds ?? limits.maxRequestMilliseconds,
       limits.maxRequestMilliseconds,
     ),
-    ...(clientBudget?.max_total_tokens === undefined
-      ? {}
-      : { maxTotalTokens: clientBudget.max_total_tokens }),
+    // The cap also binds at run time: a step-level search re-reads its growing prefix at every step, so
+    // its tokens are not bounded by samples × (prompt + max_tokens) alone.
+    maxTotalTokens: Math.min(
+      clientBudget?.max_total_tokens ?? limits.maxRequestTokens,
+      limits.maxRequestTokens,
+    ),
     ...(clientBudget?.max_completion_tokens === undefined
       ? {}
       : { maxCompletionTokens: clientBudget.max_completion_tokens }),

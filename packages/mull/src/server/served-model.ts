@@ -1,8 +1,9 @@
 import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
 import { ConfigError } from "../errors/index.ts";
-import { labOutcomeChecker } from "../lab/index.ts";
+import { labOutcomeChecker, labProcessReward } from "../lab/index.ts";
+import { judgeProcessReward, selfLogprobReward } from "../process-rewards/index.ts";
 import { llmJudgeScorer } from "../scoring/index.ts";
-import type { Backend, OutcomeScorer } from "../spec/index.ts";
+import type { Backend, OutcomeScorer, ProcessRewardModel } from "../spec/index.ts";
 import { createAddressPolicy } from "./address-policy.ts";
 import { createGuardedFetch, type GuardedFetch } from "./guarded-fetch.ts";
 import { modelEntries, type ServerConfig } from "./server-config.ts";
@@ -22,6 +23,8 @@ export interface ServedModel {
   readonly contextWindow: number | undefined;
   /** Outcome scorer for `bon@N` and `wv@N`, when there is one. */
   readonly scorer: OutcomeScorer | undefined;
+  /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …), when there is one. */
+  readonly prm?: ProcessRewardModel | undefined;
 }
 
 /** Observes each HTTP request to an upstream: its outcome (status, `network-error`, `aborted`) and time to headers. */
@@ -111,6 +114,7 @@ export async function buildServedModels(
             lab,
             contextWindow: entry.contextWindow,
             scorer: lab ? labOutcomeChecker() : undefined,
+            prm: lab ? labProcessReward() : undefined,
           });
         }
         continue;
@@ -142,6 +146,12 @@ export async function buildServedModels(
           lab: false,
           contextWindow: entry.contextWindow,
           scorer: upstream.scorer === "judge" ? llmJudgeScorer({ backend }) : undefined,
+          prm:
+            upstream.prm === "judge"
+              ? judgeProcessReward({ backend })
+              : upstream.prm === "self"
+                ? selfLogprobReward({ backend })
+                : undefined,
         });
       }
     }

@@ -37,6 +37,11 @@ const openAICompatibleUpstream = z.strictObject({
   allowedNetworks: z.array(z.string()).default([]),
   /** Outcome scorer for `bon@N` and `wv@N`: an LLM judge on the same model, or none. */
   scorer: z.enum(["judge", "none"]).default("judge"),
+  /**
+   * Process reward model for step-level searches: the same model judging each step, its own step
+   * log-probability, or none (searches refused). Default none: a judged search costs a call per step.
+   */
+  prm: z.enum(["judge", "self", "none"]).default("none"),
 });
 
 const embeddedUpstream = z.strictObject({

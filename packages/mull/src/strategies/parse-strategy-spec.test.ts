@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
+import { labProcessReward } from "../lab/index.ts";
 import { programmaticScorer } from "../scoring/index.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
 
@@ -27,7 +28,7 @@ describe("parseStrategySpec", () => {
     "sc@0",
     "sc@-2",
     "sc@1.5",
-    "beam@4",
+    "wander@4",
     "",
     "sc@100001",
   ])("rejects %j, naming it and listing the forms", (spec) => {
@@ -40,5 +41,22 @@ describe("parseStrategySpec", () => {
   it("asks for a scorer where one is needed", () => {
     expect(() => parseStrategySpec("bon@4")).toThrow(/"bon@4" needs an outcome scorer/);
     expect(() => parseStrategySpec("wv@4")).toThrow(ConfigError);
+  });
+
+  it("reads step-level searches, which need a process reward model", () => {
+    const prm = labProcessReward();
+    expect(parseStrategySpec("PF@16", { prm }).parameters).toMatchObject({ n: 16, prm: prm.name });
+    expect(parseStrategySpec("beam@8x2", { prm }).parameters).toMatchObject({ n: 8, width: 2 });
+    expect(parseStrategySpec("astar@4", { prm }).parameters).toMatchObject({ k: 4 });
+    expect(() => parseStrategySpec("pf@16")).toThrow(
+      /"pf@16" is a step-level search and needs a process reward model/,
+    );
+    expect(() => parseStrategySpec("beam@4", { prm })).toThrow(
+      /malformed search spec "beam@4"; expected beam@NxM/,
+    );
+  });
+
+  it("lists the search forms among the forms it accepts", () => {
+    expect(() => parseStrategySpec("wander@4")).toThrow(/bon@N, beam@NxM, .*astar@K/);
   });
 });

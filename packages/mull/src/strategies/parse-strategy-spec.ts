@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors/index.ts";
-import type { OutcomeScorer, Strategy } from "../spec/index.ts";
+import { parseSearchSpec, searchSpecForms } from "../search/index.ts";
+import type { OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
 import { bestOfN } from "./best-of-n.ts";
 import { repeatedSampling } from "./repeated-sampling.ts";
 import { selfConsistency } from "./self-consistency.ts";
@@ -10,6 +11,8 @@ import { weightedVoting } from "./weighted-voting.ts";
 export interface ParseStrategySpecOptions {
   /** The outcome scorer for `wv@N` and `bon@N`. */
   readonly scorer?: OutcomeScorer | undefined;
+  /** The process reward model of step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …). */
+  readonly prm?: ProcessRewardModel | undefined;
 }
 
 /** The forms `parseStrategySpec` accepts, as shown in its errors. */
@@ -23,6 +26,7 @@ export const strategySpecForms: readonly string[] = [
   "wv-prob@N",
   "wv-mean-prob@N",
   "bon@N",
+  ...searchSpecForms,
 ];
 
 const largestN = 100_000;
@@ -31,16 +35,20 @@ const largestN = 100_000;
  * A strategy from its short name: `greedy` (temperature 0), `single` (one sample at the run's
  * temperature), `sc@N` / `maj@N` (self-consistency over N), `rs@N` (repeated sampling), `wv@N` (voting
  * weighted by the scorer), `wv-prob@N` / `wv-mean-prob@N` (weighted by sequence / mean token
- * probability), `bon@N` (best-of-N by the scorer). Case and surrounding spaces are ignored.
+ * probability), `bon@N` (best-of-N by the scorer), and the step-level searches guided by `prm`
+ * (`pf@16`, `beam@16x4`, `dvts@16x4`, `astar@8`, `mcts@32`, … — see `parseSearchSpec`). Case and
+ * surrounding spaces are ignored.
  *
- * @throws ConfigError naming the spec and listing the forms when it is not one of them, or when `wv@N`
- * or `bon@N` is given without a scorer.
+ * @throws ConfigError naming the spec and listing the forms when it is not one of them, when `wv@N`
+ * or `bon@N` is given without a scorer, or a search without a process reward model.
  * @example
  * const strategy = parseStrategySpec("bon@8", { scorer: checker });
  */
 export function parseStrategySpec(text: string, options: ParseStrategySpecOptions = {}): Strategy {
+  const search = parseSearchSpec(text, { prm: options.prm });
+  if (search !== undefined) return search;
   const spec = text.trim().toLowerCase();
-  const expected = `expected one of ${strategySpecForms.join(", ")} (N an integer from 1 to ${largestN})`;
+  const expected = `expected one of ${strategySpecForms.join(", ")} (numbers from 1 to ${largestN})`;
   if (spec === "greedy") return singleSample({ temperature: 0 });
   if (spec === "single") return singleSample();
   const match = /^([a-z-]+)@(\d+)$/.exec(spec);

@@ -10,6 +10,7 @@ import type {
   BudgetLimits,
   Clock,
   OutcomeScorer,
+  ProcessRewardModel,
   PromptTemplate,
   SamplingSettings,
   SolveResult,
@@ -68,6 +69,8 @@ export interface RunBenchOptions {
   readonly promptTemplateName?: string | undefined;
   /** Outcome scorer for `bon@N` / `wv@N`; default the dataset's. */
   readonly scorer?: OutcomeScorer | undefined;
+  /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …). */
+  readonly prm?: ProcessRewardModel | undefined;
   /** Limits per (problem, strategy) run. */
   readonly budget?: BudgetLimits | undefined;
   /** Stops the run: pairs in flight are dropped (not recorded) and the run can be resumed. */
@@ -164,6 +167,8 @@ function benchConfig(
     scorer: entries.some((entry) => entry.strategy.parameters.scorer !== undefined)
       ? scorer?.name
       : undefined,
+    // Likewise the process reward model, for step-level searches only.
+    prm: entries.some((entry) => entry.strategy.parameters.prm !== undefined) ? options.prm?.name : undefined,
     budget: options.budget,
     promptTemplate:
       options.promptTemplateName ??
@@ -298,7 +303,11 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
   const answerFormat = options.answerFormat ?? grader.format;
   const scorer = options.scorer ?? options.dataset.scorer;
   const promptTemplate = options.promptTemplate ?? options.dataset.promptTemplate;
-  const entries = expandStrategySweep(options.strategies, { temperatures: options.temperatures, scorer });
+  const entries = expandStrategySweep(options.strategies, {
+    temperatures: options.temperatures,
+    scorer,
+    prm: options.prm,
+  });
   const problems =
     options.limit === undefined ? options.dataset.problems : options.dataset.problems.slice(0, options.limit);
   if (problems.length === 0) {

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../errors/index.ts";
-import type { OutcomeScorer, SamplingSettings, Strategy } from "../../spec/index.ts";
+import type { OutcomeScorer, ProcessRewardModel, SamplingSettings, Strategy } from "../../spec/index.ts";
 import { parseStrategySpec } from "../../strategies/index.ts";
 
 /** One strategy of a bench run, at one point of a sweep. */
@@ -19,6 +19,8 @@ export interface StrategySweepOptions {
   readonly temperatures?: readonly number[] | undefined;
   /** The outcome scorer for `bon@N` and `wv@N`. */
   readonly scorer?: OutcomeScorer | undefined;
+  /** The process reward model for step-level searches. */
+  readonly prm?: ProcessRewardModel | undefined;
 }
 
 /** `1` → `1.0`, `0.5` → `0.5`: temperatures in names always show a decimal point. */
@@ -69,7 +71,8 @@ export function expandStrategySweep(
   };
   for (const raw of specs) {
     const spec = raw.trim().toLowerCase();
-    const strategy = parseStrategySpec(spec, { scorer: options.scorer });
+    const parse = () => parseStrategySpec(spec, { scorer: options.scorer, prm: options.prm });
+    const strategy = parse();
     const fixedTemperature = strategy.parameters.temperature !== undefined;
     if (temperatures === undefined || fixedTemperature) {
       add({ name: spec, spec, strategy, sampling: {} });
@@ -79,7 +82,7 @@ export function expandStrategySweep(
       add({
         name: `${spec}@t${formatTemperature(temperature)}`,
         spec,
-        strategy: parseStrategySpec(spec, { scorer: options.scorer }),
+        strategy: parse(),
         sampling: { temperature },
       });
     }

@@ -11,6 +11,7 @@ import { llmJudgeScorer } from "../../scoring/index.ts";
 import type { OutcomeScorer, SamplingSettings } from "../../spec/index.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
 import { UsageError } from "../usage-error.ts";
 
 /**
@@ -112,7 +113,7 @@ export function benchCommand() {
     )
     .option(
       "--strategies <list>",
-      "comma-separated strategy specs, e.g. greedy,sc@4,sc@8,bon@8",
+      "comma-separated strategy specs, e.g. greedy,sc@4,sc@8,bon@8,pf@8,beam@8x2,astar@4 (see mull solve --help)",
       listOption,
       ["greedy"],
     )
@@ -150,6 +151,9 @@ export function benchCommand() {
         "outcome scorer for bon@N / wv@N: the lab checker or an LLM judge",
       ).choices(["lab", "judge"] as const),
     )
+    .option("--prm <model>", processRewardOptionHelp)
+    .option("--prm-model <name>", "model name sent to an HTTP PRM (--prm URL)")
+    .option("--prm-api-key-env <variable>", "environment variable that holds the HTTP PRM's API key")
     .option("--question-field <field>", "custom JSONL: field holding the question (default question)")
     .option("--answer-field <field>", "custom JSONL: field holding the gold answer (default answer)")
     .option("--id-field <field>", "custom JSONL: field holding the problem id (default id)")
@@ -229,6 +233,14 @@ export function benchCommand() {
             );
           }
         }
+        const prm = processRewardFromOption(flags.prm, {
+          labProblems: flags.dataset.startsWith("lab:"),
+          backend: resolved.backend,
+          seed: flags.seed,
+          promptTemplate: resolved.lab ? labPromptTemplate : dataset.promptTemplate,
+          model: flags.prmModel,
+          apiKeyEnv: flags.prmApiKeyEnv,
+        });
         const run = await runBench({
           dataset,
           strategies: flags.strategies,
@@ -242,6 +254,7 @@ export function benchCommand() {
           sampling,
           grader,
           scorer,
+          prm,
           ...(labPrompts ? { promptTemplate: labPromptTemplate, promptTemplateName: "lab" } : {}),
           signal: controller.signal,
           progress: createBenchProgress({ stream: process.stderr }),

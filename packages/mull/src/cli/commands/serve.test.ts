@@ -170,6 +170,19 @@ describe.skipIf(!existsSync(labModel))("mull serve with the embedded lab", () =>
       const text = completion.choices[0]?.message.content ?? "";
       if (mull.answer !== null) expect(text.trim().endsWith(`#### ${mull.answer}`)).toBe(true);
       expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
+      // A step-level search, guided by the lab's exact step checker (the served lab models' PRM).
+      const searched = await client.chat.completions.create({
+        model: "pf@4:lab-large",
+        messages: [{ role: "user", content: "539-467+192+679-89-336+144=?" }],
+      });
+      const report = (
+        searched as unknown as { mull: { strategy: string; answer: string | null; candidates: number } }
+      ).mull;
+      expect(report.strategy).toBe("pf@4");
+      expect(report.candidates).toBe(4);
+      const searchedText = searched.choices[0]?.message.content ?? "";
+      expect(searchedText.trim().endsWith(`#### ${report.answer}`)).toBe(true);
+      expect(searched.usage?.completion_tokens).toBeGreaterThan(0);
       const refused = client.chat.completions.create({
         model: "lab-large",
         messages: [{ role: "user", content: "Write a poem." }],

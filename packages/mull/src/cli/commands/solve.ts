@@ -9,6 +9,7 @@ import type { OutcomeScorer, SolveResult } from "../../spec/index.ts";
 import { parseStrategySpec } from "../../strategies/index.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
 import { UsageError } from "../usage-error.ts";
 
 async function readStandardInput(): Promise<string> {
@@ -69,7 +70,13 @@ export function solveCommand() {
         '(e.g. mull solve "37+48-19=?").',
     )
     .argument("[question]", "the question; read from standard input when absent")
-    .option("-s, --strategy <spec>", "greedy | single | sc@N | maj@N | wv@N | wv-prob@N | bon@N", "sc")
+    .option(
+      "-s, --strategy <spec>",
+      "greedy | single | sc@N | maj@N | rs@N | wv@N | wv-prob@N | wv-mean-prob@N | bon@N, or a step-level " +
+        "search: pf@N | pf-sys@N | pg@NxI | beam@NxM | beam-la1@NxM | dvts@NxM | astar@K | tot-bfs@BxK | " +
+        "tot-dfs@K | mcts@S | mcts-rollout@S (needs --prm)",
+      "sc",
+    )
     .option(
       "-n, --n <count>",
       "samples for strategies written without @N (default 8)",
@@ -97,6 +104,9 @@ export function solveCommand() {
         "judge",
       ]),
     )
+    .option("--prm <model>", processRewardOptionHelp)
+    .option("--prm-model <name>", "model name sent to an HTTP PRM (--prm URL)")
+    .option("--prm-api-key-env <variable>", "environment variable that holds the HTTP PRM's API key")
     .option("--answer-format <name>", "auto | numeric | math | date | choice | exact", "auto")
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
     .option("--json", "print one JSON object with the answer, candidates, usage and stoppedBy")
@@ -118,7 +128,15 @@ export function solveCommand() {
         } else {
           scorer = llmJudgeScorer({ backend: resolved.backend });
         }
-        const strategy = parseStrategySpec(strategySpec, { scorer });
+        const prm = processRewardFromOption(flags.prm, {
+          labProblems: resolved.lab,
+          backend: resolved.backend,
+          seed: flags.seed,
+          promptTemplate: resolved.lab ? labPromptTemplate : undefined,
+          model: flags.prmModel,
+          apiKeyEnv: flags.prmApiKeyEnv,
+        });
+        const strategy = parseStrategySpec(strategySpec, { scorer, prm });
         const controller = new AbortController();
         const onSignal = () => controller.abort(new Error("interrupted"));
         process.once("SIGINT", onSignal);
