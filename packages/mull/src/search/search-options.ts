@@ -16,6 +16,12 @@ export interface SearchOptions {
   readonly prm: ProcessRewardModel;
   /** How a partial solution's step rewards become its value; each strategy documents its default. */
   readonly aggregation?: StepAggregation | undefined;
+  /**
+   * How a complete solution's step rewards are combined for the final pick among complete solutions
+   * (`select`); default `mean`, which a single wrong verdict of a noisy PRM moves least. The search itself
+   * ranks partial solutions by `aggregation`.
+   */
+  readonly finalAggregation?: StepAggregation | undefined;
   /** How the answer is picked among complete solutions; each strategy documents its default. */
   readonly select?: FinalSelection | undefined;
   /** Sampling temperature of the steps; default the run's, else 0.7. */

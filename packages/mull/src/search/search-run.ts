@@ -2,6 +2,7 @@ import { addUsage, emptyUsage } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
 import {
+  aggregateStepRewards,
   isStepLogprobObserver,
   type StepAggregation,
   scorePartialSolutions,
@@ -64,6 +65,7 @@ export interface ExpandRequest {
 /** The resolved settings of one search run. */
 interface Settings {
   readonly aggregation: StepAggregation;
+  readonly finalAggregation: StepAggregation;
   readonly select: FinalSelection;
   readonly temperature: number;
   readonly format: StepFormat;
@@ -89,6 +91,7 @@ export function searchParameters(options: SearchOptions): Record<string, unknown
   return {
     prm: options.prm.name,
     ...(options.aggregation === undefined ? {} : { aggregation: options.aggregation }),
+    ...(options.finalAggregation === undefined ? {} : { finalAggregation: options.finalAggregation }),
     ...(options.select === undefined ? {} : { select: options.select }),
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
@@ -116,6 +119,7 @@ export function createSearchRun(
 ) {
   const settings: Settings = {
     aggregation: options.aggregation ?? defaults.aggregation,
+    finalAggregation: options.finalAggregation ?? "mean",
     select: options.select ?? defaults.select,
     temperature: options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature,
     format: options.format ?? defaultStepFormat,
@@ -183,6 +187,8 @@ export function createSearchRun(
     }
   };
 
+  // Complete solutions are ranked for the final pick by all their step rewards, under this name.
+  const solutionScorer = `${prm.name}:${settings.finalAggregation}`;
   const candidateOf = (node: SearchNode): Candidate => {
     const known = candidates.get(node);
     if (known !== undefined) return known;
@@ -198,7 +204,18 @@ export function createSearchRun(
       scores:
         node.value === undefined
           ? []
-          : [{ scorer: prm.name, kind: "process", value: node.value, steps: node.rewards }],
+          : [
+              { scorer: prm.name, kind: "process", value: node.value, steps: node.rewards },
+              ...(node.final && node.rewards !== undefined && node.rewards.length > 0
+                ? [
+                    {
+                      scorer: solutionScorer,
+                      kind: "outcome" as const,
+                      value: aggregateStepRewards(node.rewards, settings.finalAggregation),
+                    },
+                  ]
+                : []),
+            ],
       steps: node.steps,
     };
     candidates.set(node, candidate);
@@ -408,9 +425,11 @@ export function createSearchRun(
         if (pool.length > 0) {
           const selector =
             settings.select === "best"
-              ? argmaxByScore({ scorer: prm.name })
+              ? argmaxByScore({ scorer: complete.length > 0 ? solutionScorer : prm.name })
               : settings.select === "weighted-vote"
-                ? weightedVote({ weight: scoreWeight({ scorer: prm.name }) })
+                ? weightedVote({
+                    weight: scoreWeight({ scorer: complete.length > 0 ? solutionScorer : prm.name }),
+                  })
                 : majorityVote();
           vote = selector(pool, context);
           best = vote.best;

@@ -111,6 +111,44 @@ describe("step-level searches with the exact PRM on a toy problem", () => {
   }
 });
 
+describe("the final pick among complete solutions", () => {
+  // The exact checker, except that it rejects every answer line: "last" then sees nothing but zeros.
+  const distrustsAnswers: ProcessRewardModel = {
+    name: "distrusts-answers",
+    score: async (problem, solutions, options) => {
+      const { results } = await exact.score(problem, solutions, options);
+      return {
+        results: results.map((result, index) => ({
+          rewards: result.rewards.map((reward, step) =>
+            solutions[index]![step]!.startsWith("####") ? 0 : reward,
+          ),
+        })),
+        calls: 0,
+      };
+    },
+  };
+
+  it("ranks complete solutions by their mean step reward by default, or by the aggregation asked for", async () => {
+    const problem = problems[1]!;
+    for (const [finalAggregation, scorer] of [
+      [undefined, "distrusts-answers:mean"],
+      ["last", "distrusts-answers:last"],
+    ] as const) {
+      const result = await run(
+        beamSearch({ n: 8, width: 2, prm: distrustsAnswers, finalAggregation }),
+        problem,
+      );
+      const complete = result.candidates.filter((candidate) => candidate.answer !== undefined);
+      const value = (candidate: (typeof complete)[number]) =>
+        candidate.scores.find((score) => score.scorer === scorer)?.value ?? Number.NaN;
+      expect(complete.length).toBeGreaterThan(1);
+      expect(result.best?.scores.map((score) => score.scorer)).toContain(scorer);
+      expect(value(result.best!)).toBe(Math.max(...complete.map(value)));
+      if (finalAggregation === undefined) expect(result.answer).toBe(problem.gold);
+    }
+  });
+});
+
 describe("step-level searches under a budget", () => {
   for (const strategy of strategies(exact)) {
     it(`${strategy.name} stops at a generated-token limit and returns its best so far`, async () => {

@@ -62,7 +62,11 @@ describe.skipIf(!existsSync(labModel))("mull solve: step-level search on the emb
     const output = JSON.parse(noisy.stdout) as SolveOutput;
     expect(output.strategy).toBe("astar@2");
     const scorers = new Set(output.candidates.flatMap((candidate) => candidate.scores.map((s) => s.scorer)));
-    expect([...scorers]).toEqual(["noisy(lab-step-checker,fp=0.2,fn=0.1)"]);
+    // Each step scored by the noisy PRM; complete solutions also ranked by their mean step reward.
+    expect([...scorers].sort()).toEqual([
+      "noisy(lab-step-checker,fp=0.2,fn=0.1)",
+      "noisy(lab-step-checker,fp=0.2,fn=0.1):mean",
+    ]);
 
     const bad = await mull(["solve", question, "--strategy", "pf@4", "--prm", "noisy:2,0"]);
     expect(bad.code).toBe(2);
