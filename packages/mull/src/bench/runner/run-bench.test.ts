@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../runtime/index.ts";
-import type { AnswerFormat, GenerationRequest, Rng } from "../../spec/index.ts";
+import type { AnswerFormat, GenerationRequest, ProcessRewardModel, Rng } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import type { BenchDataset } from "../datasets/index.ts";
 import { answerFormatGrader } from "../graders/index.ts";
@@ -192,6 +192,36 @@ describe("runBench", () => {
     } finally {
       lock.release();
     }
+  });
+
+  it("refuses a run directory that is a symbolic link, writing nothing through it (RELIABILITY 25)", async () => {
+    const elsewhere = join(directory, "elsewhere");
+    mkdirSync(elsewhere);
+    const out = join(directory, "linked");
+    symlinkSync(elsewhere, out);
+    const error = await runBench(options({ out })).catch((caught: unknown) => caught);
+    expect((error as Error).message).toContain(`out ${JSON.stringify(out)}: ${out} is a symbolic link`);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it("makes the process reward model part of the configuration only when a search uses it", async () => {
+    const steadyPrm = (name: string): ProcessRewardModel => ({
+      name,
+      score: async (_problem, solutions) => ({
+        results: solutions.map((steps) => ({ rewards: steps.map(() => 1) })),
+        calls: 0,
+      }),
+    });
+    await runBench(options({ strategies: ["greedy", "pf@2"], prm: steadyPrm("a"), limit: 2 }));
+    await expect(
+      runBench(options({ strategies: ["greedy", "pf@2"], prm: steadyPrm("b"), limit: 2, resume: true })),
+    ).rejects.toThrow('prm: "a" → "b"');
+    const plain = join(directory, "plain");
+    await runBench(options({ out: plain, strategies: ["greedy"], prm: steadyPrm("a"), limit: 2 }));
+    // Without a search the PRM does not matter: a resume with another one is the same run.
+    await runBench(
+      options({ out: plain, strategies: ["greedy"], prm: steadyPrm("b"), limit: 2, resume: true }),
+    );
   });
 
   it("crosses strategies with a temperature sweep and sends each temperature to the backend", async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import PQueue from "p-queue";
 import { BudgetExhaustedError, ConfigError } from "../../errors/index.ts";
-import { systemClock } from "../../runtime/index.ts";
+import { refuseSymlinkedOutput, systemClock } from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
 import type {
   AnswerFormat,
@@ -316,6 +316,8 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
   const config = benchConfig(options, problems, entries, grader, answerFormat, scorer);
   const hash = configHash(config);
 
+  // Before anything is created: a linked run directory would put the store wherever the link points.
+  refuseSymlinkedOutput(options.out, "out", "directory");
   const lock = acquireRunLock(options.out);
   const store = (() => {
     try {

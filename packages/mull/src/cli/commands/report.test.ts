@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -91,5 +101,42 @@ describe("mull report", () => {
     const bad = await report(runDirectory, "--resamples", "0");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--resamples <count>.*'0'/);
+  });
+
+  it("writes --name into the run directory and refuses names that leave it (RELIABILITY 25)", async () => {
+    const named = await report(runDirectory, "--name", "sc-vs-pf");
+    expect(named.code).toBe(0);
+    expect(existsSync(join(runDirectory, "sc-vs-pf.html"))).toBe(true);
+    for (const name of ["../../x", "/tmp/x", "..", ".hidden", "a/b", "a\\b"]) {
+      const refused = await report(runDirectory, "--name", name);
+      expect(refused.code, name).toBe(2);
+      expect(refused.stderr).toContain(`--name ${JSON.stringify(name)}: expected a plain file name`);
+    }
+    expect(existsSync(join(folder, "x.html"))).toBe(false);
+    expect(existsSync("/tmp/x.html")).toBe(false);
+  });
+
+  it("refuses to write through a symbolic link: the output folder, the file, or a plot folder", async () => {
+    const elsewhere = join(folder, "elsewhere");
+    mkdirSync(elsewhere);
+    const linkedFolder = join(folder, "linked-out");
+    symlinkSync(elsewhere, linkedFolder);
+    const throughFolder = await report(runDirectory, "--out", join(linkedFolder, "report.html"));
+    expect(throughFolder.code).toBe(2);
+    expect(throughFolder.stderr).toContain("is a symbolic link");
+    const victim = join(folder, "victim.txt");
+    writeFileSync(victim, "keep me");
+    const linkedFile = join(folder, "linked.html");
+    symlinkSync(victim, linkedFile);
+    const throughFile = await report(runDirectory, "--out", linkedFile);
+    expect(throughFile.code).toBe(2);
+    const throughPlots = await report(runDirectory, "--out", join(folder, "ok.html"), "--svg", linkedFolder);
+    expect(throughPlots.code).toBe(2);
+    expect(throughPlots.stderr).toContain("--svg");
+    // Nothing was written anywhere: not through the links, not the report refused for its plot folder.
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(readFileSync(victim, "utf8")).toBe("keep me");
+    expect(lstatSync(linkedFile).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(folder, "ok.html"))).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { loadRun } from "../../bench/store/index.ts";
 import { writeReport } from "../../report/index.ts";
+import { checkPlainFileName, refuseSymlinkedOutput } from "../../runtime/index.ts";
 import { integerOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -23,6 +24,10 @@ export function reportCommand() {
     )
     .argument("<run-dir>", "a run directory written by mull bench")
     .option("--out <file>", "the HTML file to write (default <run-dir>/report.html)")
+    .option(
+      "--name <name>",
+      "write <run-dir>/<name>.html instead: a plain file name (letters, digits, . _ -), no path",
+    )
     .option("--svg <dir>", "also write each plot as <dir>/<plot>.svg")
     .option("--png <dir>", "also write each plot as <dir>/<plot>.png (needs @resvg/resvg-js)")
     .option(
@@ -41,9 +46,19 @@ export function reportCommand() {
       if (!existsSync(runDirectory) || !statSync(runDirectory).isDirectory()) {
         throw new UsageError(`<run-dir> ${JSON.stringify(runDirectory)}: no such directory`, "run-dir");
       }
+      if (flags.name !== undefined && flags.out !== undefined) {
+        throw new UsageError("give either --out or --name, not both", "--name");
+      }
+      if (flags.name !== undefined) checkPlainFileName(flags.name, "--name");
+      const name = flags.name === undefined ? "report.html" : `${flags.name.replace(/\.html$/, "")}.html`;
+      const out = flags.out ?? join(runDirectory, name);
+      // Checked here too, to name the flags: writeReport refuses links before writing anything.
+      refuseSymlinkedOutput(out, flags.out === undefined ? "<run-dir>" : "--out", "file");
+      if (flags.svg !== undefined) refuseSymlinkedOutput(flags.svg, "--svg", "directory");
+      if (flags.png !== undefined) refuseSymlinkedOutput(flags.png, "--png", "directory");
       const run = loadRun(runDirectory);
       const files = await writeReport(run, {
-        out: flags.out ?? join(runDirectory, "report.html"),
+        out,
         svgDirectory: flags.svg,
         pngDirectory: flags.png,
         seed: flags.seed,
