@@ -30,8 +30,10 @@ export interface WriteReportOptions extends BuildReportOptions {
 export async function writeReport(run: RunData, options: WriteReportOptions): Promise<string[]> {
   const out = resolve(options.out);
   refuseSymlinkedOutput(out, "out", "file");
-  if (options.svgDirectory !== undefined) refuseSymlinkedOutput(options.svgDirectory, "svgDirectory", "directory");
-  if (options.pngDirectory !== undefined) refuseSymlinkedOutput(options.pngDirectory, "pngDirectory", "directory");
+  if (options.svgDirectory !== undefined)
+    refuseSymlinkedOutput(options.svgDirectory, "svgDirectory", "directory");
+  if (options.pngDirectory !== undefined)
+    refuseSymlinkedOutput(options.pngDirectory, "pngDirectory", "directory");
   const report = buildReport(run, options);
   const written: string[] = [];
   mkdirSync(dirname(out), { recursive: true });
