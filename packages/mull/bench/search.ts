@@ -10,6 +10,7 @@
  *   under test: the exact step checker, a noisy checker (false-positive and false-negative rates set by
  *   `--noise`; `calibrated`: the same verdicts reported as the probability they are right), and the
  *   policy's own step log-probability;
+ *   (`--pf-temperatures 1,2,4` adds particle filtering at other softmax temperatures beside the default 1);
  * - A*-decoding `astar@K` for the K of `--astar`, under the largest N's cap: it stops at its first
  *   complete solution, so its tokens are what it needed.
  * It prints one table (accuracy, generated tokens and PRM passes per problem, tokens per correct answer)
@@ -45,6 +46,7 @@ const { values } = parseArgs({
     prms: { type: "string", default: "exact,noisy,self" },
     strategies: { type: "string", default: "maj,bon,beam,dvts,pf,astar" },
     noise: { type: "string", default: "0.2,0.2" },
+    "pf-temperatures": { type: "string", default: "1" },
     width: { type: "string", default: "4" },
     seed: { type: "string", default: "0" },
     temperature: { type: "string" },
@@ -83,6 +85,15 @@ const temperature = Number(values.temperature ?? card?.recommendedTemperature ??
 const [falsePositiveRate = 0.2, falseNegativeRate = 0.2] = values.noise.split(",").map(Number);
 const prmNames = values.prms.split(",").map((name) => name.trim());
 const families = new Set(values.strategies.split(",").map((name) => name.trim()));
+const pfTemperatures = values["pf-temperatures"].split(",").map((text) => {
+  const value = Number(text.trim());
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new Error(
+      `--pf-temperatures: expected positive numbers separated by commas, got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+});
 
 const backend = await createLlamaCppBackend({ model, threads: Number(values.threads), sequences: 16 });
 const problems = labDataset("lab:hard", { limit: problemCount, seed });
@@ -160,6 +171,7 @@ async function evaluate(
   prm: string,
   make: () => Strategy,
   budget: number | undefined,
+  label?: string,
 ): Promise<Row> {
   const outcomes = new Array<Outcome>(problems.length);
   let next = 0;
@@ -188,7 +200,7 @@ async function evaluate(
   const correct = outcomes.filter((outcome) => outcome.correct).length;
   const tokens = outcomes.reduce((sum, outcome) => sum + outcome.completionTokens, 0);
   const row: Row = {
-    strategy: make().name,
+    strategy: label ?? make().name,
     family,
     n,
     prm,
@@ -261,8 +273,18 @@ for (const prmName of prmNames) {
         capFor(n),
       );
     }
-    if (families.has("pf"))
-      await evaluate("pf", n, prmName, () => particleFilter({ n, prm: prm() }), capFor(n));
+    for (const softmaxTemperature of families.has("pf") ? pfTemperatures : []) {
+      // The default temperature is the `pf` row the targets use; others are a sweep beside it.
+      const family = softmaxTemperature === 1 ? "pf" : `pf/T${softmaxTemperature}`;
+      await evaluate(
+        family,
+        n,
+        prmName,
+        () => particleFilter({ n, prm: prm(), softmaxTemperature }),
+        capFor(n),
+        softmaxTemperature === 1 ? undefined : `pf@${n} T${softmaxTemperature}`,
+      );
+    }
   }
   for (const k of families.has("astar") ? astarSizes : []) {
     await evaluate("astar", k, prmName, () => aStarDecoding({ k, prm: prm() }), capFor(Math.max(...sizes)));
