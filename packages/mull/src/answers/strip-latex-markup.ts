@@ -21,7 +21,7 @@ function removeTextCommands(answer: string): string {
 
 /**
  * Removes the LaTeX that does not change a final answer's value: a whole-answer `\boxed{}`, `$` and `\$`, `\%`, `\left`/`\right`,
- * spacing (`\!`, `\,`, `\;`, `~`), `\displaystyle`, degrees (`^\circ`), `\text{...}` units after a value,
+ * spacing (`\!`, `\,`, `\;`, `~`), braced thousands separators (`10{,}000`), `\displaystyle`, degrees (`^\circ`), `\text{...}` units after a value,
  * `\dfrac`/`\tfrac` (as `\frac`) and a trailing period. Whitespace is kept; callers compact it.
  *
  * @example
@@ -37,6 +37,8 @@ export function stripLatexMarkup(answer: string): string {
     .replace(/(?<!\\)\\(?:!|,|;|:|quad|qquad)\s*/g, "")
     .replace(/(?<!\\)\\ /g, " ")
     .replace(/~/g, " ");
+  // A thousands separator braced so LaTeX does not space it: `10{,}000`.
+  result = result.replace(/(?<=\d)\{,\}(?=\d{3}(?!\d))/g, ",");
   result = result.replace(/\\(?:displaystyle|textstyle)/g, "");
   result = result.replace(
     /\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![a-zA-Z])\s*(\\?[()[\]{}|.])?/g,
