@@ -57,7 +57,7 @@ export interface RequestPlan {
   readonly worstCaseTokens: number;
 }
 
-const strategyPrefix = /^((?:[a-z][a-z-]*@\d+)|greedy|single):(.+)$/i;
+const strategyPrefix = /^((?:[a-z][a-z0-9-]*@\d+(?:x\d+)?)|greedy|single):(.+)$/i;
 const bareStrategy = /^[a-z][a-z-]*$/i;
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
