@@ -70,7 +70,15 @@ function count(value: number | undefined): string {
 
 /** The plain-text table printed after a run. */
 export function formatBenchSummary(summary: BenchSummary): string {
-  const header = ["strategy", "accuracy", "problems", "samples", "tokens", "tokens/problem"];
+  const header = [
+    "strategy",
+    "accuracy",
+    "problems",
+    "samples",
+    "tokens",
+    "tokens/problem",
+    "generated/problem",
+  ];
   const rows = summary.strategies.map((strategy) => [
     strategy.strategy,
     percent(strategy.accuracy),
@@ -78,6 +86,7 @@ export function formatBenchSummary(summary: BenchSummary): string {
     String(strategy.samples),
     count(strategy.tokens.total),
     count(strategy.tokens.perProblem),
+    count(strategy.tokens.completionPerProblem),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),

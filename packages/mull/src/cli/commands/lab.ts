@@ -7,11 +7,15 @@ import { MullError } from "../../errors/index.ts";
 import { writeReport } from "../../report/index.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { integerOption } from "../option-parsers.ts";
+import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
 import { UsageError } from "../usage-error.ts";
 import { formatBenchSummary } from "./bench.ts";
 
-/** The strategies `mull lab` compares by default: one sample, majority votes of growing size, best-of-N. */
-export const defaultLabStrategies = ["greedy", "sc@4", "sc@8", "sc@16", "bon@16"] as const;
+/**
+ * The strategies `mull lab` compares by default: one sample, majority votes of growing size, best-of-N,
+ * and particle filtering guided by the lab's exact step checker.
+ */
+export const defaultLabStrategies = ["greedy", "sc@4", "sc@8", "sc@16", "bon@16", "pf@8"] as const;
 
 function timestamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
@@ -35,6 +39,7 @@ export function labCommand() {
     .option("--seed <value>", "run seed", integerOption(0, 2 ** 31 - 1), 0)
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 64), 4)
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .option("--prm <model>", processRewardOptionHelp)
     .option("--json", "print the summary as JSON")
     .action(async (flags) => {
       if (!flags.dataset.startsWith("lab:")) {
@@ -61,6 +66,12 @@ export function labCommand() {
           seed: flags.seed,
           sampling: resolved.samplingDefaults,
           scorer: dataset.scorer,
+          prm: processRewardFromOption(flags.prm, {
+            labProblems: true,
+            backend: resolved.backend,
+            seed: flags.seed,
+            promptTemplate: dataset.promptTemplate,
+          }),
           signal: controller.signal,
           progress: createBenchProgress({ stream: process.stderr }),
         });
