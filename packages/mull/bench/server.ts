@@ -16,7 +16,11 @@
  *    refused with 429 and how fast;
  * 6. the proxy's resident memory before and after.
  *
+ * Phase 2 also runs with streamed requests (`stream: true`, SSE back to the client). `--phases` picks the
+ * phases to run (default all): sequential, concurrent, autocannon, fanout, streams, overload.
+ *
  *   npm run bench:server [-- --duration 10 --rounds 7 --round-size 25 --fanout-clients 50 --json]
+ *   npm run bench:server -- --duration 5 --phases sequential,concurrent
  *
  * Every figure is relative to a baseline measured in the same run; other processes may share the cores.
  */
@@ -44,9 +48,18 @@ const { values } = parseArgs({
     streams: { type: "string", default: "500" },
     "stream-seconds": { type: "string", default: "10" },
     "overload-limit": { type: "string", default: "64" },
+    phases: { type: "string", default: "sequential,concurrent,autocannon,fanout,streams,overload" },
     json: { type: "boolean", default: false },
   },
 });
+
+const allPhases = ["sequential", "concurrent", "autocannon", "fanout", "streams", "overload"] as const;
+const phases = new Set((values.phases ?? "").split(",").map((phase) => phase.trim()));
+for (const phase of phases) {
+  if (!(allPhases as readonly string[]).includes(phase)) {
+    throw new Error(`unknown phase "${phase}"; expected some of ${allPhases.join(", ")}`);
+  }
+}
 
 const answer = "The answer is 42.\n#### 42";
 
@@ -386,53 +399,61 @@ async function main(): Promise<void> {
     await closedLoop({ url: proxyChat, body: plain, prompt: () => "ping", concurrency: 4, count: 500 });
 
     // 1. Sequential, interleaved rounds.
-    const directRounds: number[] = [];
-    const proxyRounds: number[] = [];
-    const directAll: number[] = [];
-    const proxyAll: number[] = [];
-    const sequentialCpuBefore = cpuSeconds(proxy.process.pid);
-    for (let round = 0; round < rounds; round += 1) {
-      const direct = await closedLoop({
-        url: directChat,
-        body: plain,
-        prompt: () => "ping",
-        concurrency: 1,
-        count: roundSize,
-      });
-      const through = await closedLoop({
-        url: proxyChat,
-        body: plain,
-        prompt: () => "ping",
-        concurrency: 1,
-        count: roundSize,
-      });
-      directRounds.push(median(direct.latencies));
-      proxyRounds.push(median(through.latencies));
-      directAll.push(...direct.latencies);
-      proxyAll.push(...through.latencies);
+    const sequential = phases.has("sequential") ? await runSequential() : undefined;
+    async function runSequential() {
+      const directRounds: number[] = [];
+      const proxyRounds: number[] = [];
+      const directAll: number[] = [];
+      const proxyAll: number[] = [];
+      const sequentialCpuBefore = cpuSeconds(pids.proxy);
+      for (let round = 0; round < rounds; round += 1) {
+        const direct = await closedLoop({
+          url: directChat,
+          body: plain,
+          prompt: () => "ping",
+          concurrency: 1,
+          count: roundSize,
+        });
+        const through = await closedLoop({
+          url: proxyChat,
+          body: plain,
+          prompt: () => "ping",
+          concurrency: 1,
+          count: roundSize,
+        });
+        directRounds.push(median(direct.latencies));
+        proxyRounds.push(median(through.latencies));
+        directAll.push(...direct.latencies);
+        proxyAll.push(...through.latencies);
+      }
+      const result = {
+        rounds,
+        roundSize,
+        directMedianOfMediansMs: round3(median(directRounds)),
+        proxyMedianOfMediansMs: round3(median(proxyRounds)),
+        addedMedianOfMediansMs: round3(median(proxyRounds) - median(directRounds)),
+        addedP99Ms: round3(percentile(proxyAll, 0.99) - percentile(directAll, 0.99)),
+        proxyCpuMsPerRequest: round3(
+          ((cpuSeconds(pids.proxy) - sequentialCpuBefore) * 1000) / proxyAll.length,
+        ),
+      };
+      log(
+        `sequential n=1: added ${result.addedMedianOfMediansMs} ms (median of ${rounds} round medians; direct ${result.directMedianOfMediansMs} ms); p99 added ${result.addedP99Ms} ms; proxy CPU ${result.proxyCpuMsPerRequest} ms/request`,
+      );
+      return result;
     }
-    const sequential = {
-      rounds,
-      roundSize,
-      directMedianOfMediansMs: round3(median(directRounds)),
-      proxyMedianOfMediansMs: round3(median(proxyRounds)),
-      addedMedianOfMediansMs: round3(median(proxyRounds) - median(directRounds)),
-      addedP99Ms: round3(percentile(proxyAll, 0.99) - percentile(directAll, 0.99)),
-      proxyCpuMsPerRequest: round3(
-        ((cpuSeconds(proxy.process.pid) - sequentialCpuBefore) * 1000) / proxyAll.length,
-      ),
-    };
-    log(
-      `sequential n=1: added ${sequential.addedMedianOfMediansMs} ms (median of ${rounds} round medians; direct ${sequential.directMedianOfMediansMs} ms); p99 added ${sequential.addedP99Ms} ms; proxy CPU ${sequential.proxyCpuMsPerRequest} ms/request`,
-    );
 
-    // 2. n = 1 at 1 and 100 connections.
+    // 2. n = 1 at 1 and 100 connections, plain and streamed (SSE from the fake directly, too).
     const concurrent: Record<string, unknown>[] = [];
-    for (const connections of [1, 100]) {
+    const streamed = body("fake-model", { stream: true });
+    const concurrentRuns = phases.has("concurrent")
+      ? [false, true].flatMap((stream) => [1, 100].map((connections) => ({ stream, connections })))
+      : [];
+    for (const { stream, connections } of concurrentRuns) {
       const direct = await withCpu(pids, () =>
         closedLoop({
           url: directChat,
-          body: plain,
+          body: stream ? streamed : plain,
           prompt: () => "ping",
           concurrency: connections,
           seconds: duration,
@@ -441,13 +462,14 @@ async function main(): Promise<void> {
       const through = await withCpu(pids, () =>
         closedLoop({
           url: proxyChat,
-          body: plain,
+          body: stream ? streamed : plain,
           prompt: () => "ping",
           concurrency: connections,
           seconds: duration,
         }),
       );
       const row = {
+        stream,
         connections,
         directP50Ms: round3(percentile(direct.latencies, 0.5)),
         directP99Ms: round3(percentile(direct.latencies, 0.99)),
@@ -464,7 +486,7 @@ async function main(): Promise<void> {
       };
       concurrent.push(row);
       log(
-        `n=1, ${connections} connections: added p50 ${row.addedP50Ms} ms, p99 ${row.addedP99Ms} ms (direct ${row.directP50Ms}/${row.directP99Ms}, proxy ${row.proxyP50Ms}/${row.proxyP99Ms}); ${row.directRps} vs ${row.proxyRps} req/s; ${row.failures} failures; proxy CPU ${row.proxyCpuMsPerRequest} ms/request (fake ${row.fakeCpuMsPerRequestDirect} direct, ${row.fakeCpuMsPerRequestThroughProxy} through the proxy)`,
+        `n=1${stream ? " streamed" : ""}, ${connections} connections: added p50 ${row.addedP50Ms} ms, p99 ${row.addedP99Ms} ms (direct ${row.directP50Ms}/${row.directP99Ms}, proxy ${row.proxyP50Ms}/${row.proxyP99Ms}); ${row.directRps} vs ${row.proxyRps} req/s; ${row.failures} failures; proxy CPU ${row.proxyCpuMsPerRequest} ms/request (fake ${row.fakeCpuMsPerRequestDirect} direct, ${row.fakeCpuMsPerRequestThroughProxy} through the proxy)`,
       );
     }
 
@@ -485,16 +507,25 @@ async function main(): Promise<void> {
         errors: result.errors,
       };
     };
-    const autocannonDirect = await cannon(directChat);
-    const autocannonProxy = await cannon(proxyChat);
-    log(
-      `autocannon, 100 connections: direct ${autocannonDirect.rps} req/s (p99 ${autocannonDirect.p99Ms} ms), proxy ${autocannonProxy.rps} req/s (p99 ${autocannonProxy.p99Ms} ms, ${autocannonProxy.non2xx} non-2xx, ${autocannonProxy.errors} errors)`,
-    );
+    let autocannonResult: Record<string, unknown> | undefined;
+    if (phases.has("autocannon")) {
+      const autocannonDirect = await cannon(directChat);
+      const autocannonProxy = await cannon(proxyChat);
+      autocannonResult = {
+        connections: 100,
+        seconds: duration,
+        direct: autocannonDirect,
+        proxy: autocannonProxy,
+      };
+      log(
+        `autocannon, 100 connections: direct ${autocannonDirect.rps} req/s (p99 ${autocannonDirect.p99Ms} ms), proxy ${autocannonProxy.rps} req/s (p99 ${autocannonProxy.p99Ms} ms, ${autocannonProxy.non2xx} non-2xx, ${autocannonProxy.errors} errors)`,
+      );
+    }
 
     // 3. Fan-out: sc@N, the fake answering each sample in 50 ± 10 ms.
     const fanout: Record<string, unknown>[] = [];
     const strategyBody = body(`sc@${fanoutN}:fake-model`, { temperature: 0.7 });
-    for (const clients of [1, fanoutClients]) {
+    for (const clients of phases.has("fanout") ? [1, fanoutClients] : []) {
       await fetch(endpoints.stats, { method: "POST" });
       let counter = 0;
       const result = await withCpu(pids, () =>
@@ -532,60 +563,65 @@ async function main(): Promise<void> {
     }
 
     // 4. Open streams: many SSE streams held open while the upstream takes its time.
-    const streamCount = Number(values.streams);
-    const streamSeconds = Number(values["stream-seconds"]);
-    await eventLoopDelay(proxyUrl);
-    const held = await openStreams(
-      proxyChat,
-      streamCount,
-      JSON.stringify({
-        model: "fake-model",
-        stream: true,
-        messages: [{ role: "user", content: `hold ${streamSeconds * 1000} x` }],
-      }),
-    );
-    const streamLoop = await eventLoopDelay(proxyUrl);
-    const streams = { count: streamCount, heldSeconds: streamSeconds, ...held, eventLoopDelay: streamLoop };
-    log(
-      `open streams: ${held.completed} of ${streamCount} completed after ${streamSeconds} s, ${held.dropped} dropped, ${held.keepAlives} keep-alive comments; proxy event-loop delay p99 ${streamLoop.p99Ms} ms, max ${streamLoop.maxMs} ms`,
-    );
+    let streams: Record<string, unknown> | undefined;
+    if (phases.has("streams")) {
+      const streamCount = Number(values.streams);
+      const streamSeconds = Number(values["stream-seconds"]);
+      await eventLoopDelay(proxyUrl);
+      const held = await openStreams(
+        proxyChat,
+        streamCount,
+        JSON.stringify({
+          model: "fake-model",
+          stream: true,
+          messages: [{ role: "user", content: `hold ${streamSeconds * 1000} x` }],
+        }),
+      );
+      const streamLoop = await eventLoopDelay(proxyUrl);
+      streams = { count: streamCount, heldSeconds: streamSeconds, ...held, eventLoopDelay: streamLoop };
+      log(
+        `open streams: ${held.completed} of ${streamCount} completed after ${streamSeconds} s, ${held.dropped} dropped, ${held.keepAlives} keep-alive comments; proxy event-loop delay p99 ${streamLoop.p99Ms} ms, max ${streamLoop.maxMs} ms`,
+      );
+    }
 
     const rssAfter = await rssBytes(proxyUrl);
     log(
       `proxy RSS: ${(rssBefore / 1_048_576).toFixed(1)} MB before, ${(rssAfter / 1_048_576).toFixed(1)} MB after`,
     );
     // 5. Overload: twice as many connections as a second proxy's in-flight limit, upstream at 100 ms.
-    const limit = Number(values["overload-limit"]);
-    const small = await startProxy(directory, "overload", endpoints.url, limit);
-    let overload: Record<string, unknown>;
-    try {
-      const overloadRss = await rssBytes(small.url);
-      const result = await closedLoop({
-        url: `${small.url}/v1/chat/completions`,
-        body: plain,
-        prompt: () => "slow",
-        concurrency: 2 * limit,
-        seconds: duration,
-      });
-      const refused = result.others.get(429) ?? [];
-      overload = {
-        inFlightLimit: limit,
-        connections: 2 * limit,
-        ok: result.latencies.length,
-        refused429: refused.length,
-        otherFailures: result.failures - refused.length,
-        refusedP50Ms: round3(percentile(refused, 0.5)),
-        refusedP99Ms: round3(percentile(refused, 0.99)),
-        okP99Ms: round3(percentile(result.latencies, 0.99)),
-        rssBeforeBytes: overloadRss,
-        rssAfterBytes: await rssBytes(small.url),
-      };
-      log(
-        `overload (${2 * limit} connections, limit ${limit}): ${result.latencies.length} ok, ${refused.length} refused with 429 in p50 ${overload.refusedP50Ms} ms / p99 ${overload.refusedP99Ms} ms, ${overload.otherFailures} other failures`,
-      );
-    } finally {
-      small.child.process.kill("SIGTERM");
-      await new Promise((resolve) => small.child.process.once("exit", resolve));
+    let overload: Record<string, unknown> | undefined;
+    if (phases.has("overload")) {
+      const limit = Number(values["overload-limit"]);
+      const small = await startProxy(directory, "overload", endpoints.url, limit);
+      try {
+        const overloadRss = await rssBytes(small.url);
+        const result = await closedLoop({
+          url: `${small.url}/v1/chat/completions`,
+          body: plain,
+          prompt: () => "slow",
+          concurrency: 2 * limit,
+          seconds: duration,
+        });
+        const refused = result.others.get(429) ?? [];
+        overload = {
+          inFlightLimit: limit,
+          connections: 2 * limit,
+          ok: result.latencies.length,
+          refused429: refused.length,
+          otherFailures: result.failures - refused.length,
+          refusedP50Ms: round3(percentile(refused, 0.5)),
+          refusedP99Ms: round3(percentile(refused, 0.99)),
+          okP99Ms: round3(percentile(result.latencies, 0.99)),
+          rssBeforeBytes: overloadRss,
+          rssAfterBytes: await rssBytes(small.url),
+        };
+        log(
+          `overload (${2 * limit} connections, limit ${limit}): ${result.latencies.length} ok, ${refused.length} refused with 429 in p50 ${overload.refusedP50Ms} ms / p99 ${overload.refusedP99Ms} ms, ${overload.otherFailures} other failures`,
+        );
+      } finally {
+        small.child.process.kill("SIGTERM");
+        await new Promise((resolve) => small.child.process.once("exit", resolve));
+      }
     }
 
     const report = {
@@ -597,7 +633,7 @@ async function main(): Promise<void> {
       },
       sequential,
       concurrent,
-      autocannon: { connections: 100, seconds: duration, direct: autocannonDirect, proxy: autocannonProxy },
+      autocannon: autocannonResult,
       fanout,
       streams,
       overload,

@@ -170,18 +170,39 @@ describe("upstream faults through the proxy", () => {
     expect(attempts("fault:context f")).toHaveLength(1);
   });
 
+  // A plain request the client does not stream asks the upstream for a whole body, a streamed one for a
+  // stream: both are broken here (a body that ends part-way or goes silent; a stream without [DONE]).
   it.each([
-    ["fault:cut-always g", "cut"],
-    ["fault:stall-always h", "stall"],
-    ["fault:no-done i", "no [DONE]"],
-  ])("%s: a broken stream is never a truncated success", async (marker) => {
+    ["fault:cut-always g", false],
+    ["fault:stall-always h", false],
+    ["fault:no-done i-stream", true],
+  ])("%s (client stream: %s): a broken upstream reply is never a truncated success", async (marker, stream) => {
     const started = performance.now();
-    const response = await ask(marker);
-    expect(response.status).toBeGreaterThanOrEqual(500);
-    expect((await response.json()).error).toBeDefined();
+    const response = await ask(marker, stream ? { stream: true } : {});
+    const text = await response.text();
+    if (response.headers.get("content-type")?.includes("text/event-stream")) {
+      // The stream had started with keep-alive comments: the error comes as its last event, never [DONE].
+      expect(text).toMatch(/^data: \{"error":/m);
+      expect(text).not.toContain("data: [DONE]");
+    } else {
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      expect(JSON.parse(text).error).toBeDefined();
+    }
     expect(performance.now() - started).toBeLessThan(8_000);
-    expect(attempts(marker)).toHaveLength(3);
+    const sent = attempts(marker);
+    expect(sent).toHaveLength(3);
+    expect(sent.every((request) => request.stream === stream)).toBe(true);
     await healthy();
+  });
+
+  it("a plain request asks the upstream for a whole body; a streamed one for a stream", async () => {
+    const whole = await ask("fault:none whole");
+    expect(whole.status).toBe(200);
+    expect((await whole.json()).choices[0].message.content).toBe(solution);
+    const streamed = await ask("fault:none streamed", { stream: true });
+    expect(await streamed.text()).toContain("data: [DONE]");
+    expect(attempts("fault:none whole").map((request) => request.body?.stream)).toEqual([undefined]);
+    expect(attempts("fault:none streamed").map((request) => request.body?.stream)).toEqual([true]);
   });
 
   it("a cut sample is left out of the vote and the survivors answer", async () => {

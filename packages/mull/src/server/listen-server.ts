@@ -50,7 +50,10 @@ export async function listenServer(server: MullServer, options: ListenOptions): 
       fetch: server.app.fetch,
       port: options.port,
       hostname: options.host,
-      overrideGlobalObjects: false,
+      // Lightweight Request and Response: a JSON answer is written from its string, and a body of declared
+      // length read from the socket, without building web objects and streams in between (it replaces
+      // the globals of the process that serves, which is fine for `mull serve`).
+      overrideGlobalObjects: true,
     }) as Server;
     created.once("error", reject);
     created.once("listening", () => {

@@ -74,6 +74,20 @@ describe("readJsonBody", () => {
     expect(pulled).toBeLessThan(6);
   });
 
+  it("reads a body of declared length, and still answers 413 when the body is longer than declared", async () => {
+    const small = '{"a":1}';
+    expect(
+      await readJsonBody(
+        request(small, "application/json", { "content-length": String(small.length) }),
+        limits,
+      ),
+    ).toEqual({ a: 1 });
+    const large = JSON.stringify({ text: "x".repeat(2_000) });
+    expect(
+      await status(readJsonBody(request(large, "application/json", { "content-length": "10" }), limits)),
+    ).toBe(413);
+  });
+
   it("answers 400 for empty, invalid or too deep JSON", async () => {
     expect(await status(readJsonBody(request(""), limits))).toBe(400);
     expect(await status(readJsonBody(request("{nope"), limits))).toBe(400);

@@ -69,7 +69,9 @@ function rankedCandidates(result: SolveResult, plan: RequestPlan): Candidate[] {
 }
 
 async function passThrough(plan: RequestPlan, signal: AbortSignal): Promise<RequestOutcome> {
-  const result = await plan.served.backend.generate(
+  // A client that does not stream waits for the whole answer: ask the upstream for it whole, cheaper to read.
+  const backend = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
+  const result = await backend.generate(
     {
       prompt: plan.prompt,
       n: plan.samples,

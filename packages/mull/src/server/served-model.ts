@@ -15,6 +15,12 @@ export interface ServedModel {
   /** Name of the upstream in the configuration (a metrics label). */
   readonly upstream: string;
   readonly backend: Backend;
+  /**
+   * The same upstream asked for whole (unstreamed) responses, when it can be: a plain request the client
+   * does not stream waits for the whole answer anyway, and one JSON body costs less to relay than a
+   * stream of events.
+   */
+  readonly unstreamed?: Backend | undefined;
   /** `openai-compatible` upstreams are sampled one request per sample, so a lost sample costs only itself. */
   readonly kind: "openai-compatible" | "embedded" | "other";
   /** True for the embedded lab models, which read `Q: … A:` prompts made from the last user message. */
@@ -142,6 +148,7 @@ export async function buildServedModels(
           name: entry.name,
           upstream: upstream.name,
           backend,
+          unstreamed: backend.unstreamed(),
           kind: "openai-compatible",
           lab: false,
           contextWindow: entry.contextWindow,

@@ -18,10 +18,11 @@ beforeAll(async () => {
   fake = await startFakeOpenAIServer({
     handler: (request) => ({
       choices: Array.from({ length: request.n }, () => "one two three four five #### 5"),
-      // "slow" requests take about 1.2 s: 6 tokens 200 ms apart (the probe, with max_tokens 1, is quick).
+      // "slow" requests take about 1.2 s before their answer, whole or streamed (the probe, with
+      // max_tokens 1, is quick).
       delivery:
         request.prompt.includes("slow") && request.body?.max_tokens !== 1
-          ? { tokenDelayMilliseconds: 200 }
+          ? { headerDelayMilliseconds: 1_200 }
           : {},
     }),
   });

@@ -26,7 +26,7 @@ export interface HttpCallerSettings {
   readonly random: () => number;
   /** One deadline for a request and all its retries. */
   readonly timeoutMilliseconds: number;
-  /** Longest silence allowed in a streamed response once its headers arrived. */
+  /** Longest silence allowed in a streamed response once its headers arrived, or in a whole body once it began. */
   readonly stallTimeoutMilliseconds: number;
   /** Longest wait from sending a streamed request to its first event, if limited. */
   readonly firstTokenTimeoutMilliseconds: number | undefined;
@@ -70,6 +70,26 @@ function describeCause(error: unknown): string {
   }
   const code = (error as Error & { code?: unknown }).code;
   return typeof code === "string" ? `${error.message} (${code})` : error.message;
+}
+
+/**
+ * Reads a whole (unstreamed) body as text. Once its first bytes arrived, `onBytes` runs on every chunk,
+ * so a body that goes silent part-way fails by the stall timeout; the silence before it begins is
+ * bounded by the deadline only (a server may send its headers long before its answer).
+ */
+async function readWhole(response: Response, onBytes: () => void): Promise<string> {
+  const body = response.body;
+  if (body === null) return "";
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    onBytes();
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 /** Creates the retrying caller behind the OpenAI-compatible backend. */
@@ -123,8 +143,9 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
         return error;
       }
       if (kind === "stall") {
+        const what = stream ? "the stream stalled" : "the response body stalled";
         return failure(
-          `POST ${publicUrl}: the stream stalled: no data for ${settings.stallTimeoutMilliseconds} ms after ${chunks} chunks`,
+          `POST ${publicUrl}: ${what}: no data for ${settings.stallTimeoutMilliseconds} ms${stream ? ` after ${chunks} chunks` : ""}`,
           { isRetryable: true, url: publicUrl },
         );
       }
@@ -206,9 +227,11 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       if (!contentType.includes("text/event-stream")) {
         let text: string;
         try {
-          text = await response.text();
+          text = await readWhole(response, armStall);
         } catch (thrown) {
           throw networkFailure(thrown, "while reading the response", 0);
+        } finally {
+          clearTimeout(stallTimer);
         }
         let payload: unknown;
         try {

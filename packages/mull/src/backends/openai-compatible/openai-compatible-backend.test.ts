@@ -357,6 +357,44 @@ describe("createOpenAICompatibleBackend: retries inside one deadline", () => {
     expect(server.requests[1]?.body).not.toHaveProperty("stream");
     expect(result.usage).toEqual({ promptTokens: 1, completionTokens: 1, calls: 1 });
   });
+
+  it("unstreamed() asks the same upstream for whole bodies, while the backend itself still streams", async () => {
+    const server = await fakeServer({ replies: ["whole one", "streamed", "whole two"] });
+    const backend = backendFor(server);
+    const whole = backend.unstreamed();
+    expect(whole.describe()).toEqual(backend.describe());
+    expect((await whole.generate({ prompt: chat("a"), logprobs: true })).completions[0]).toMatchObject({
+      text: "whole one",
+      tokens: [{ token: "whole" }, { token: " one" }],
+    });
+    expect((await backend.generate({ prompt: chat("b") })).completions[0]?.text).toBe("streamed");
+    expect((await whole.generate({ prompt: text("c") })).completions[0]?.text).toBe("whole two");
+    expect(server.requests.map((request) => request.stream)).toEqual([false, true, false]);
+    expect(server.requests[0]?.body).not.toHaveProperty("stream_options");
+  });
+
+  it("fails a whole body that goes silent part-way by the stall timeout, and retries it", async () => {
+    const server = await fakeServer({
+      replies: [{ choices: ["one two three"], delivery: { stallAfterTokens: 1 } }, "one two three"],
+    });
+    const backend = backendFor(server, { stallTimeoutMilliseconds: 300, timeoutMilliseconds: 60_000 });
+    const started = performance.now();
+    const result = await backend.unstreamed().generate({ prompt: chat("go") });
+    expect(result.completions[0]?.text).toBe("one two three");
+    expect(server.requests).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(30_000);
+    await vi.waitFor(() => expect(server.abortedRequests).toBe(1));
+
+    const stalled = await fakeServer({
+      handler: () => ({ choices: ["one two three"], delivery: { stallAfterTokens: 1 } }),
+    });
+    const error = await rejection(
+      backendFor(stalled, { stallTimeoutMilliseconds: 300, maxRetries: 0 })
+        .unstreamed()
+        .generate({ prompt: chat("go") }),
+    );
+    expect((error as Error).message).toMatch(/response body stalled: no data for 300 ms/);
+  });
 });
 
 describe("createOpenAICompatibleBackend: n, capabilities and log-probabilities", () => {

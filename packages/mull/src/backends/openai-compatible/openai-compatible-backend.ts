@@ -47,7 +47,10 @@ export interface OpenAICompatibleBackendOptions {
    * queue (default 600 000 ms). Bound a whole run with the call's `signal`.
    */
   readonly timeoutMilliseconds?: number | undefined;
-  /** Longest silence allowed in a stream once its headers arrived (default 60 000 ms). */
+  /**
+   * Longest silence allowed in a stream once its headers arrived, or in a whole (unstreamed) body once
+   * its first bytes arrived (default 60 000 ms).
+   */
   readonly stallTimeoutMilliseconds?: number | undefined;
   /** Longest wait from sending a streamed request to its first event (default: no limit but the deadline). */
   readonly firstTokenTimeoutMilliseconds?: number | undefined;
@@ -73,6 +76,13 @@ export interface OpenAICompatibleBackendOptions {
 
 /** An OpenAI-compatible backend; `dispose()` aborts its requests in flight. */
 export interface OpenAICompatibleBackend extends Backend {
+  /**
+   * This backend asking for whole (unstreamed) responses: one JSON body to read instead of a stream of
+   * events, for a caller that waits for the whole answer anyway (a plain request the proxy does not
+   * stream). It shares the backend's queue, capabilities, retries, deadline and lifetime; a generation
+   * that stalls before its body begins is caught by the deadline only.
+   */
+  unstreamed(): Backend;
   dispose(): Promise<void>;
 }
 
@@ -367,6 +377,7 @@ export function createOpenAICompatibleBackend(
     seed: number | undefined,
     logprobs: boolean,
     signal: AbortSignal,
+    streamed: boolean = stream,
   ): Promise<ParsedResponse> =>
     queue.add(
       () =>
@@ -378,7 +389,7 @@ export function createOpenAICompatibleBackend(
             n,
             seed,
             logprobs,
-            stream,
+            stream: streamed,
             samplingExtras: setting("topK"),
           }),
           withTopLogprobs: logprobs && topLogprobCount(request) > 0,
@@ -413,16 +424,17 @@ export function createOpenAICompatibleBackend(
     n: number,
     seed: number | undefined,
     signal: AbortSignal,
+    streamed: boolean,
   ): Promise<ParsedResponse> => {
     const askLogprobs = wantsLogprobs(request) && learned.logprobs !== false && overrides.logprobs !== false;
     try {
-      const response = await send(kind, request, n, seed, askLogprobs, signal);
+      const response = await send(kind, request, n, seed, askLogprobs, signal, streamed);
       observe(response, request, askLogprobs);
       return response;
     } catch (error) {
       if (!askLogprobs || !refuses(error, namesLogprobs)) throw error;
       learned.logprobs = false;
-      return send(kind, request, n, seed, false, signal);
+      return send(kind, request, n, seed, false, signal, streamed);
     }
   };
 
@@ -481,32 +493,10 @@ export function createOpenAICompatibleBackend(
   const needsProbe = () =>
     overrides.n === undefined || overrides.logprobs === undefined || overrides.topLogprobs === undefined;
 
-  return {
-    describe: () => description,
-
-    async capabilities(callOptions?: CallOptions) {
-      assertUsable();
-      callOptions?.signal?.throwIfAborted();
-      if (probed !== undefined || !needsProbe()) return assemble();
-      if (probing === undefined) {
-        // Shared by concurrent callers; it stops only with the backend, and a failure is not cached.
-        const current = probe(lifetime.signal).then(
-          (result) => {
-            probed = result;
-            return result;
-          },
-          (error: unknown) => {
-            probing = undefined;
-            throw error;
-          },
-        );
-        probing = current;
-      }
-      await untilAborted(probing, callOptions?.signal);
-      return assemble();
-    },
-
-    async generate(request: GenerationRequest, callOptions?: CallOptions): Promise<GenerationResult> {
+  /** `generate`, streaming responses or not. */
+  const generateWith =
+    (streamed: boolean) =>
+    async (request: GenerationRequest, callOptions?: CallOptions): Promise<GenerationResult> => {
       assertUsable();
       validateRequest(request);
       const signal = callSignal(callOptions?.signal);
@@ -523,7 +513,7 @@ export function createOpenAICompatibleBackend(
 
       if (n === 1 || nativeN) {
         try {
-          const response = await sendObserving(kind, request, n, seed, signal);
+          const response = await sendObserving(kind, request, n, seed, signal, streamed);
           if (response.choices.length === 0) {
             throw new BackendCallError(`POST ${endpoint.publicBase}${pathOf(kind)} returned no choices`, {
               isRetryable: true,
@@ -553,6 +543,7 @@ export function createOpenAICompatibleBackend(
               1,
               seed === undefined ? undefined : seed + start + offset,
               fanSignal,
+              streamed,
             ).catch((error: unknown) => {
               siblings.abort(error);
               throw error;
@@ -593,7 +584,40 @@ export function createOpenAICompatibleBackend(
         usage: usageOf(responses),
         model: responses.find((response) => response.model !== undefined)?.model ?? options.model,
       };
-    },
+    };
+
+  const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
+    assertUsable();
+    callOptions?.signal?.throwIfAborted();
+    if (probed !== undefined || !needsProbe()) return assemble();
+    if (probing === undefined) {
+      // Shared by concurrent callers; it stops only with the backend, and a failure is not cached.
+      const current = probe(lifetime.signal).then(
+        (result) => {
+          probed = result;
+          return result;
+        },
+        (error: unknown) => {
+          probing = undefined;
+          throw error;
+        },
+      );
+      probing = current;
+    }
+    await untilAborted(probing, callOptions?.signal);
+    return assemble();
+  };
+  const whole: Backend = {
+    describe: () => description,
+    capabilities,
+    generate: generateWith(false),
+  };
+
+  return {
+    describe: () => description,
+    capabilities,
+    generate: generateWith(stream),
+    unstreamed: () => whole,
 
     async dispose() {
       if (disposed) return;
