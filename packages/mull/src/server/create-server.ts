@@ -6,10 +6,17 @@ import { ApiError } from "./api-error.ts";
 import { createApiKeyCheck } from "./api-key-check.ts";
 import { createInFlightLimiter } from "./in-flight-limiter.ts";
 import { createKeyTokenBudget, type TokenReservation } from "./key-token-budget.ts";
+import { createLiveText, type LiveText } from "./live-text.ts";
 import { type EndpointKind, planRequest, type RequestPlan } from "./plan-request.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { chatRequestSchema, completionRequestSchema, parseRequestBody } from "./request-schema.ts";
-import { completionBody, type ResponseIdentity, streamChunks } from "./response-body.ts";
+import {
+  completionBody,
+  liveTailChunks,
+  liveTextChunks,
+  type ResponseIdentity,
+  streamChunks,
+} from "./response-body.ts";
 import { type RequestOutcome, runRequest } from "./run-request.ts";
 import type { ServedModel } from "./served-model.ts";
 import type { ServerConfig } from "./server-config.ts";
@@ -294,21 +301,28 @@ export function createServer(options: CreateServerOptions): MullServer {
       };
       const upstream = plan.served.upstream;
       const held = reservation;
-      const work = runRequest(plan, controller.signal, limits.minSampleFraction).then((outcome) => {
-        const { promptTokens, completionTokens } = outcome.usage;
-        held?.settle(
-          promptTokens === undefined || completionTokens === undefined
-            ? undefined
-            : promptTokens + completionTokens,
-        );
-        metrics.countUsage(upstream, outcome.usage);
-        const samples = outcome.report?.samples;
-        if (samples !== undefined) {
-          metrics.samples.inc({ upstream, outcome: "ok" }, samples.succeeded);
-          if (samples.failed > 0) metrics.samples.inc({ upstream, outcome: "failed" }, samples.failed);
-        }
-        return outcome;
-      });
+      // A streamed pass-through of one completion relays the upstream's text as it arrives.
+      const live =
+        plan.stream && plan.strategy === undefined && plan.samples === 1 && !plan.logprobs
+          ? createLiveText()
+          : undefined;
+      const work = runRequest(plan, controller.signal, limits.minSampleFraction, live?.push).then(
+        (outcome) => {
+          const { promptTokens, completionTokens } = outcome.usage;
+          held?.settle(
+            promptTokens === undefined || completionTokens === undefined
+              ? undefined
+              : promptTokens + completionTokens,
+          );
+          metrics.countUsage(upstream, outcome.usage);
+          const samples = outcome.report?.samples;
+          if (samples !== undefined) {
+            metrics.samples.inc({ upstream, outcome: "ok" }, samples.succeeded);
+            if (samples.failed > 0) metrics.samples.inc({ upstream, outcome: "failed" }, samples.failed);
+          }
+          return outcome;
+        },
+      );
       if (!plan.stream) {
         const outcome = await work;
         logLine(200);
@@ -324,7 +338,7 @@ export function createServer(options: CreateServerOptions): MullServer {
         resolveWait = resolve;
       });
       const timer = setTimeout(() => resolveWait(undefined), config.server.keepAliveMilliseconds);
-      const early = await Promise.race([settled, waited]);
+      const early = await Promise.race([settled, waited, ...(live === undefined ? [] : [live.started])]);
       clearTimeout(timer);
       if (early !== undefined && !early.ok) throw early.error;
       controller.signal.throwIfAborted();
@@ -337,7 +351,8 @@ export function createServer(options: CreateServerOptions): MullServer {
           identity,
           settled,
           keepAliveMilliseconds: config.server.keepAliveMilliseconds,
-          firstKeepAlive: early === undefined,
+          firstKeepAlive: early === undefined && (live === undefined || live.text() === ""),
+          live,
           signal: controller.signal,
           onCancel: () => onClientGone(),
           onEnd: (status, error) => {
@@ -431,6 +446,8 @@ interface SseStreamOptions {
   readonly keepAliveMilliseconds: number;
   /** Send a keep-alive comment at once (the outcome is not there yet). */
   readonly firstKeepAlive: boolean;
+  /** A pass-through's text as the upstream streams it, relayed piece by piece. */
+  readonly live: LiveText | undefined;
   readonly signal: AbortSignal;
   /** The client cancelled the stream. */
   onCancel(): void;
@@ -462,6 +479,10 @@ function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array> {
       };
       if (options.firstKeepAlive) send(": keep-alive\n\n");
       timer = setInterval(() => send(": keep-alive\n\n"), options.keepAliveMilliseconds);
+      const line = (chunk: unknown) => `data: ${JSON.stringify(chunk)}\n\n`;
+      options.live?.listen((text, first) =>
+        send(liveTextChunks(options.plan, options.identity, text, first).map(line).join("")),
+      );
       options.settled.then((result) => {
         if (ended) return;
         if (options.signal.aborted) {
@@ -472,9 +493,12 @@ function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array> {
           return;
         }
         if (result.ok) {
-          const lines = streamChunks(options.plan, result.value, options.identity)
-            .map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`)
-            .join("");
+          const delivered = options.live?.text() ?? "";
+          const chunks =
+            delivered === ""
+              ? streamChunks(options.plan, result.value, options.identity)
+              : liveTailChunks(options.plan, result.value, options.identity, delivered);
+          const lines = chunks.map(line).join("");
           send(`${lines}data: [DONE]\n\n`);
           end(200);
         } else {

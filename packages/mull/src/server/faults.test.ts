@@ -190,9 +190,34 @@ describe("upstream faults through the proxy", () => {
     }
     expect(performance.now() - started).toBeLessThan(8_000);
     const sent = attempts(marker);
-    expect(sent).toHaveLength(3);
+    // A streamed pass-through relays text as it comes: once some went out, the call is not retried.
+    expect(sent).toHaveLength(stream ? 1 : 3);
     expect(sent.every((request) => request.stream === stream)).toBe(true);
     await healthy();
+  });
+
+  it("relays a streamed pass-through's text piece by piece, then the finish and usage chunks", async () => {
+    const response = await ask("fault:none relayed", {
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const events = (await response.text())
+      .split("\n\n")
+      .filter((event) => event.startsWith("data: ") && event !== "data: [DONE]")
+      .map((event) => JSON.parse(event.slice(6)));
+    const contents = events.flatMap((event) =>
+      event.choices.length > 0 && typeof event.choices[0].delta.content === "string"
+        ? [event.choices[0].delta.content as string]
+        : [],
+    );
+    expect(events[0].choices[0].delta).toEqual({ role: "assistant", content: "" });
+    // One chunk per upstream piece, not the whole text at once.
+    expect(contents.filter((content) => content !== "").length).toBeGreaterThan(1);
+    expect(contents.join("")).toBe(solution);
+    expect(events.at(-2).choices[0].finish_reason).toBe("stop");
+    expect(events.at(-1).choices).toEqual([]);
+    expect(events.at(-1).usage.completion_tokens).toBeGreaterThan(0);
+    expect(attempts("fault:none relayed")).toHaveLength(1);
   });
 
   it("a plain request asks the upstream for a whole body; a streamed one for a stream", async () => {

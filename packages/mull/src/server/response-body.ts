@@ -207,3 +207,72 @@ export function streamChunks(
   if (mull !== undefined && last !== undefined) last.mull = mull;
   return chunks;
 }
+
+function chunkBase(plan: RequestPlan, identity: ResponseIdentity) {
+  return {
+    id: identity.id,
+    object: plan.endpoint === "chat" ? "chat.completion.chunk" : "text_completion",
+    created: identity.created,
+    model: plan.requestedModel,
+  };
+}
+
+/**
+ * The `data:` payloads that relay one piece of a pass-through's text as the upstream streams it: a
+ * content chunk (chat: a delta; completions: a text piece), preceded on the first piece of a chat by the
+ * role chunk.
+ */
+export function liveTextChunks(
+  plan: RequestPlan,
+  identity: ResponseIdentity,
+  text: string,
+  first: boolean,
+): JsonObject[] {
+  const base = chunkBase(plan, identity);
+  const extra = plan.includeUsage ? { usage: null } : {};
+  if (plan.endpoint !== "chat") {
+    return [{ ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: null }], ...extra }];
+  }
+  const content = {
+    ...base,
+    choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }],
+    ...extra,
+  };
+  if (!first) return [content];
+  return [
+    {
+      ...base,
+      choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
+      ...extra,
+    },
+    content,
+  ];
+}
+
+/**
+ * The `data:` payloads that end a relayed stream whose text went out piece by piece (`delivered`): any
+ * text the pieces missed, the finish chunk and, when asked, the usage chunk.
+ */
+export function liveTailChunks(
+  plan: RequestPlan,
+  outcome: RequestOutcome,
+  identity: ResponseIdentity,
+  delivered: string,
+): JsonObject[] {
+  const base = chunkBase(plan, identity);
+  const choice = outcome.choices[0];
+  const extra = plan.includeUsage ? { usage: null } : {};
+  const chunks: JsonObject[] = [];
+  const text = choice?.text ?? "";
+  if (text.startsWith(delivered) && text.length > delivered.length) {
+    chunks.push(...liveTextChunks(plan, identity, text.slice(delivered.length), false));
+  }
+  const finishReason = choice?.finishReason ?? "stop";
+  chunks.push(
+    plan.endpoint === "chat"
+      ? { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }], ...extra }
+      : { ...base, choices: [{ index: 0, text: "", logprobs: null, finish_reason: finishReason }], ...extra },
+  );
+  if (plan.includeUsage) chunks.push({ ...base, choices: [], usage: usageBody(outcome.usage) ?? null });
+  return chunks;
+}

@@ -68,7 +68,11 @@ function rankedCandidates(result: SolveResult, plan: RequestPlan): Candidate[] {
   return ordered.slice(0, plan.choices);
 }
 
-async function passThrough(plan: RequestPlan, signal: AbortSignal): Promise<RequestOutcome> {
+async function passThrough(
+  plan: RequestPlan,
+  signal: AbortSignal,
+  onText: ((text: string) => void) | undefined,
+): Promise<RequestOutcome> {
   // A client that does not stream waits for the whole answer: ask the upstream for it whole, cheaper to read.
   const backend = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
   const result = await backend.generate(
@@ -84,7 +88,7 @@ async function passThrough(plan: RequestPlan, signal: AbortSignal): Promise<Requ
       ...(plan.topLogprobs === undefined ? {} : { topLogprobs: plan.topLogprobs }),
       ...(plan.extraBody === undefined ? {} : { extraBody: plan.extraBody }),
     },
-    { signal },
+    { signal, onText },
   );
   signal.throwIfAborted();
   const complete = result.completions.filter((completion) => completion.finishReason !== "abort");
@@ -185,14 +189,16 @@ async function withStrategy(
  * when asked), or runs its strategy with `solve` and returns the best candidate of the winning answer
  * (a real completion, never a synthesised text), with the votes and the usage of every sample. Samples
  * lost to upstream failures are left out of the vote; below the quorum (`minSampleFraction` of the
- * samples) the request fails with 502. Everything stops when `signal` fires.
+ * samples) the request fails with 502. Everything stops when `signal` fires. `onText` receives a
+ * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends).
  */
 export function runRequest(
   plan: RequestPlan,
   signal: AbortSignal,
   minSampleFraction: number,
+  onText?: (text: string) => void,
 ): Promise<RequestOutcome> {
   return plan.strategy === undefined
-    ? passThrough(plan, signal)
+    ? passThrough(plan, signal, onText)
     : withStrategy(plan, signal, minSampleFraction);
 }

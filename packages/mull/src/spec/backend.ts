@@ -35,6 +35,12 @@ export interface BackendCapabilities {
 export interface CallOptions {
   /** Aborts the call (and every retry or fan-out request behind it). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Receives a one-completion generation's text piece by piece as it arrives, for backends that stream
+   * it (others never call it; the result holds the whole text either way). Once a piece was delivered
+   * the call is not retried: a failure after it is final, since the text cannot be taken back.
+   */
+  readonly onText?: ((text: string) => void) | undefined;
 }
 
 /** Identity of a backend for manifests and traces. Never contains secrets. */

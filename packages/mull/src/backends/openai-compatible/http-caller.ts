@@ -44,6 +44,8 @@ export interface HttpCall {
   /** Whether top alternatives are wanted in the parsed tokens. */
   readonly withTopLogprobs: boolean;
   readonly signal: AbortSignal | undefined;
+  /** Receives the first choice's text pieces of a streamed response as they arrive; no retry after one. */
+  readonly onText?: ((text: string) => void) | undefined;
 }
 
 type TimeoutKind = "deadline" | "stall" | "first-token";
@@ -118,7 +120,12 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       cause: options.cause,
     });
 
-  async function attempt(call: HttpCall, deadline: number, attemptNumber: number): Promise<ParsedResponse> {
+  async function attempt(
+    call: HttpCall,
+    deadline: number,
+    attemptNumber: number,
+    onText: ((text: string) => void) | undefined,
+  ): Promise<ParsedResponse> {
     const url = `${endpoint.requestBase}${call.path}${endpoint.query}`;
     const publicUrl = `${endpoint.publicBase}${call.path}`;
     const stream = call.body.stream === true;
@@ -253,7 +260,7 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       if (body === null) {
         throw failure(`POST ${publicUrl}: the stream has no body`, { isRetryable: true, url: publicUrl });
       }
-      const assembler = new StreamAssembler(call.withTopLogprobs);
+      const assembler = new StreamAssembler(call.withTopLogprobs, onText);
       let sawDone = false;
       let streamFailure: unknown;
       const parser = createParser({
@@ -364,10 +371,19 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       call.signal?.throwIfAborted();
       const deadline = clock.now() + settings.timeoutMilliseconds;
       let previous: BackendCallError | undefined;
+      let delivered = false;
+      const onText =
+        call.onText === undefined
+          ? undefined
+          : (text: string) => {
+              if (text === "") return;
+              delivered = true;
+              call.onText?.(text);
+            };
       for (let attemptNumber = 1; ; attemptNumber += 1) {
         let error: BackendCallError;
         try {
-          return await attempt(call, deadline, attemptNumber);
+          return await attempt(call, deadline, attemptNumber, onText);
         } catch (thrown) {
           if (call.signal?.aborted) throw call.signal.reason;
           if (!BackendCallError.isInstance(thrown)) throw thrown;
@@ -377,6 +393,7 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
           throw givenUp(error, `the attempt before failed: ${previous.message}`);
         }
         if (!error.isRetryable || deadlineErrors.has(error)) throw error;
+        if (delivered) throw givenUp(error, "not retried: part of its text was already delivered");
         previous = error;
         if (attemptNumber > settings.maxRetries) {
           throw givenUp(error, `gave up after ${attemptNumber} attempts`);

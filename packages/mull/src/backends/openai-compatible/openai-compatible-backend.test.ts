@@ -221,6 +221,35 @@ describe("createOpenAICompatibleBackend: retries inside one deadline", () => {
     expect((error as Error).message).toContain(`${server.url}/completions`);
   });
 
+  it("relays one completion's text through onText as it streams, and does not retry once text went out", async () => {
+    const tokens = Array.from({ length: 12 }, (_, index) => ` w${index}`);
+    const server = await fakeServer({
+      replies: [
+        { choices: [{ tokens }] },
+        { choices: [{ tokens }], delivery: { cutAfterTokens: 5 } },
+        "spare",
+      ],
+    });
+    const backend = backendFor(server);
+    const pieces: string[] = [];
+    const result = await backend.generate(
+      { prompt: chat("count") },
+      { onText: (piece) => pieces.push(piece) },
+    );
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join("")).toBe(tokens.join(""));
+    expect(result.completions[0]?.text).toBe(tokens.join(""));
+
+    const cutPieces: string[] = [];
+    const error = await rejection(
+      backend.generate({ prompt: chat("count") }, { onText: (piece) => cutPieces.push(piece) }),
+    );
+    expect((error as Error).message).toContain("not retried: part of its text was already delivered");
+    expect(cutPieces.join("")).toBe(tokens.slice(0, 5).join(""));
+    // The cut request was not sent again ("spare" is still unsent).
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("fails a stream that stalls or ends without [DONE], and retries it", async () => {
     const server = await fakeServer({
       replies: [

@@ -378,6 +378,7 @@ export function createOpenAICompatibleBackend(
     logprobs: boolean,
     signal: AbortSignal,
     streamed: boolean = stream,
+    onText?: (text: string) => void,
   ): Promise<ParsedResponse> =>
     queue.add(
       () =>
@@ -394,6 +395,7 @@ export function createOpenAICompatibleBackend(
           }),
           withTopLogprobs: logprobs && topLogprobCount(request) > 0,
           signal,
+          onText,
         }),
       { signal },
     );
@@ -425,16 +427,17 @@ export function createOpenAICompatibleBackend(
     seed: number | undefined,
     signal: AbortSignal,
     streamed: boolean,
+    onText?: (text: string) => void,
   ): Promise<ParsedResponse> => {
     const askLogprobs = wantsLogprobs(request) && learned.logprobs !== false && overrides.logprobs !== false;
     try {
-      const response = await send(kind, request, n, seed, askLogprobs, signal, streamed);
+      const response = await send(kind, request, n, seed, askLogprobs, signal, streamed, onText);
       observe(response, request, askLogprobs);
       return response;
     } catch (error) {
       if (!askLogprobs || !refuses(error, namesLogprobs)) throw error;
       learned.logprobs = false;
-      return send(kind, request, n, seed, false, signal, streamed);
+      return send(kind, request, n, seed, false, signal, streamed, onText);
     }
   };
 
@@ -513,7 +516,9 @@ export function createOpenAICompatibleBackend(
 
       if (n === 1 || nativeN) {
         try {
-          const response = await sendObserving(kind, request, n, seed, signal, streamed);
+          // Pieces are relayed for one completion only: a single stream, with nothing to interleave.
+          const onText = n === 1 && streamed ? callOptions?.onText : undefined;
+          const response = await sendObserving(kind, request, n, seed, signal, streamed, onText);
           if (response.choices.length === 0) {
             throw new BackendCallError(`POST ${endpoint.publicBase}${pathOf(kind)} returned no choices`, {
               isRetryable: true,

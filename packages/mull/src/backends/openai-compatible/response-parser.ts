@@ -207,11 +207,14 @@ export class StreamAssembler {
   private model: string | undefined;
   private sawTopLogprobs = false;
   private readonly withTop: boolean;
+  private readonly onText: ((text: string) => void) | undefined;
   /** Chunks fed so far. */
   chunks = 0;
 
-  constructor(withTop: boolean) {
+  /** `onText` receives the text pieces of choice 0 as they are added. */
+  constructor(withTop: boolean, onText?: (text: string) => void) {
     this.withTop = withTop;
+    this.onText = onText;
   }
 
   /** Adds one parsed `data:` payload; throws a `StreamErrorEvent` for an error event. */
@@ -237,7 +240,10 @@ export class StreamAssembler {
       }
       const delta = choice.delta;
       const piece = isObject(delta) ? delta.content : choice.text;
-      if (typeof piece === "string") state.parts.push(piece);
+      if (typeof piece === "string") {
+        state.parts.push(piece);
+        if (index === 0) this.onText?.(piece);
+      }
       const tokens = tokenLogprobsOf(choice.logprobs, this.withTop);
       if (tokens !== undefined) {
         state.tokens = [...(state.tokens ?? []), ...tokens];
