@@ -38,7 +38,7 @@ export function createLiveText(): LiveText {
     text: () => pieces.join(""),
     listen(next) {
       listener = next;
-      pieces.forEach((piece, index) => next(piece, index === 0));
+      for (const [index, piece] of pieces.entries()) next(piece, index === 0);
     },
   };
 }
