@@ -11,6 +11,8 @@
  *   `--noise`; `calibrated`: the same verdicts reported as the probability they are right), and the
  *   policy's own step log-probability;
  *   (`--pf-temperatures 1,2,4` adds particle filtering at other softmax temperatures beside the default 1);
+ * - with `--strategies …,mcts,tot`: MCTS with 8N simulations (`mcts@8N`, about N solutions' worth of
+ *   steps) and ToT breadth-first search `tot-bfs@(N/4)x4`, under the same cap;
  * - A*-decoding `astar@K` for the K of `--astar`, under the largest N's cap: it stops at its first
  *   complete solution, so its tokens are what it needed.
  * It prints one table (accuracy, generated tokens and PRM passes per problem, tokens per correct answer)
@@ -31,7 +33,14 @@ import { parseArgs } from "node:util";
 import { createLlamaCppBackend, labModels, labModelsDirectory } from "@mull/llama-cpp";
 import { labDataset, labOutcomeChecker, labProcessReward } from "../src/lab/index.ts";
 import { noisyProcessReward, processRewardScorer, selfLogprobReward } from "../src/process-rewards/index.ts";
-import { aStarDecoding, beamSearch, diverseVerifierTreeSearch, particleFilter } from "../src/search/index.ts";
+import {
+  aStarDecoding,
+  beamSearch,
+  diverseVerifierTreeSearch,
+  monteCarloTreeSearch,
+  particleFilter,
+  treeOfThoughtsBfs,
+} from "../src/search/index.ts";
 import { solve } from "../src/solve.ts";
 import type { Backend, Problem, ProcessRewardModel, SamplingSettings, Strategy } from "../src/spec/index.ts";
 import { bestOfN, selfConsistency, singleSample } from "../src/strategies/index.ts";
@@ -284,6 +293,23 @@ for (const prmName of prmNames) {
         capFor(n),
         softmaxTemperature === 1 ? undefined : `pf@${n} T${softmaxTemperature}`,
       );
+    }
+  }
+  for (const n of sizes) {
+    // About N solutions' worth of steps: a lab:hard solution is 7 steps, so 8N simulations of one step each.
+    if (families.has("mcts")) {
+      await evaluate(
+        "mcts",
+        n,
+        prmName,
+        () => monteCarloTreeSearch({ simulations: 8 * n, prm: prm() }),
+        capFor(n),
+      );
+    }
+    // N/4 partial solutions kept, 4 proposals each: N steps per level, like beam@Nx4.
+    if (families.has("tot")) {
+      const breadth = Math.max(1, Math.floor(n / 4));
+      await evaluate("tot", n, prmName, () => treeOfThoughtsBfs({ breadth, k: 4, prm: prm() }), capFor(n));
     }
   }
   for (const k of families.has("astar") ? astarSizes : []) {
