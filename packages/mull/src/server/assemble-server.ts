@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Backend } from "../spec/index.ts";
+import type { Backend, Clock } from "../spec/index.ts";
 import { createServer, type MullServer } from "./create-server.ts";
 import { buildServedModels } from "./served-model.ts";
 import type { ServerConfig } from "./server-config.ts";
@@ -16,6 +16,8 @@ export interface AssembleServerOptions {
   readonly loadEmbedded?:
     | ((model: string, options: { threads?: number | undefined }) => Promise<Backend>)
     | undefined;
+  /** Clock of the upstreams' circuit breakers (default the process's monotonic clock). */
+  readonly clock?: Clock | undefined;
 }
 
 /** A server with its backends, and what releases them. */
@@ -44,6 +46,7 @@ export async function assembleServer(
       environment: options.environment,
       loadEmbedded: options.loadEmbedded,
       observeUpstreamCall: metrics.observeUpstreamCall,
+      clock: options.clock,
     });
   } catch (error) {
     metrics.close();

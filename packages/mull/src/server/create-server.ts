@@ -18,6 +18,7 @@ import {
   streamChunks,
 } from "./response-body.ts";
 import { type RequestOutcome, runRequest } from "./run-request.ts";
+import { runWithFallback } from "./run-with-fallback.ts";
 import type { ServedModel } from "./served-model.ts";
 import type { ServerConfig } from "./server-config.ts";
 import { createServerLogger } from "./server-logger.ts";
@@ -91,7 +92,11 @@ type Settled = { ok: true; value: RequestOutcome } | { ok: false; error: unknown
  * upstream call (content type, size, nesting depth, schema, caps on `n`, `max_tokens` and the per-request
  * token budget) and refused in OpenAI's error shape. Beyond `maxInFlight` requests the server answers 429
  * with Retry-After instead of queueing. A client that disconnects aborts every upstream call of its
- * request. Streams send `: keep-alive` comments while a strategy works; an error after the stream started
+ * request. Each upstream has a circuit breaker (`upstreams[].circuitBreaker`): while it is open, requests
+ * go to the model's `fallback` without calling the upstream (the response keeps the model asked for and
+ * names the one that answered in `mull.served_by`), or get 503 `upstream_unavailable` with Retry-After
+ * until the trial request; `/health` lists each circuit's state and `/metrics` has
+ * `mull_upstream_circuit_state`. Streams send `: keep-alive` comments while a strategy works; an error after the stream started
  * is sent as a `data: {"error": …}` line.
  *
  * The server holds no module-level state: everything lives in what this factory returns.
@@ -114,6 +119,15 @@ export function createServer(options: CreateServerOptions): MullServer {
       : createKeyTokenBudget(limits.keyTokensPerMinute, Date.now);
   const lifetime = new AbortController();
   const models = new Map(options.models.map((model) => [model.name, model]));
+  // One breaker per upstream, shared by its models.
+  const circuits = new Map<string, NonNullable<ServedModel["circuit"]>>();
+  for (const model of options.models) {
+    if (model.circuit !== undefined && !circuits.has(model.upstream))
+      circuits.set(model.upstream, model.circuit);
+  }
+  for (const [upstream, circuit] of circuits) metrics.watchCircuit(upstream, () => circuit.state());
+  const circuitStates = () =>
+    Object.fromEntries([...circuits].map(([upstream, circuit]) => [upstream, circuit.state()]));
   const startedAt = Math.floor(Date.now() / 1000);
   let isDraining = false;
 
@@ -146,8 +160,8 @@ export function createServer(options: CreateServerOptions): MullServer {
 
   app.get(routes.health, (context) =>
     isDraining
-      ? context.json({ status: "draining", in_flight: limiter.count() }, 503)
-      : context.json({ status: "ok", in_flight: limiter.count() }),
+      ? context.json({ status: "draining", in_flight: limiter.count(), circuits: circuitStates() }, 503)
+      : context.json({ status: "ok", in_flight: limiter.count(), circuits: circuitStates() }),
   );
 
   app.use("*", async (context, next) => {
@@ -241,6 +255,8 @@ export function createServer(options: CreateServerOptions): MullServer {
       lifetime.signal.removeEventListener("abort", onShutdown);
     };
     let plan: RequestPlan | undefined;
+    /** The plan being served: the request's own, or a fallback's. */
+    let attempted: RequestPlan | undefined;
     let streaming = false;
     let reservation: TokenReservation | undefined;
     const logLine = (status: number, extra: Record<string, unknown> = {}) => {
@@ -256,6 +272,9 @@ export function createServer(options: CreateServerOptions): MullServer {
               upstream: plan.served.upstream,
               strategy: plan.strategy?.name ?? "none",
               samples: plan.samples,
+              ...(attempted === undefined || attempted.served === plan.served
+                ? {}
+                : { servedBy: attempted.served.name, servedByUpstream: attempted.served.upstream }),
             }),
         ...extra,
       };
@@ -263,7 +282,7 @@ export function createServer(options: CreateServerOptions): MullServer {
       else logger.info(line, "request");
     };
     const fail = (error: unknown): ApiError => {
-      const apiError = toApiError(error, { upstream: plan?.served.upstream, requestId });
+      const apiError = toApiError(error, { upstream: (attempted ?? plan)?.served.upstream, requestId });
       if (apiError.status >= 500) {
         const cause = apiError.cause ?? error;
         logger.warn(
@@ -299,30 +318,52 @@ export function createServer(options: CreateServerOptions): MullServer {
         id: `${endpoint === "chat" ? "chatcmpl" : "cmpl"}-${requestId.replaceAll("-", "")}`,
         created: Math.floor(Date.now() / 1000),
       };
-      const upstream = plan.served.upstream;
       const held = reservation;
+      const requested = plan;
       // A streamed pass-through of one completion relays the upstream's text as it arrives.
       const live =
         plan.stream && plan.strategy === undefined && plan.samples === 1 && !plan.logprobs
           ? createLiveText()
           : undefined;
-      const work = runRequest(plan, controller.signal, limits.minSampleFraction, live?.push).then(
-        (outcome) => {
-          const { promptTokens, completionTokens } = outcome.usage;
-          held?.settle(
-            promptTokens === undefined || completionTokens === undefined
-              ? undefined
-              : promptTokens + completionTokens,
-          );
-          metrics.countUsage(upstream, outcome.usage);
-          const samples = outcome.report?.samples;
-          if (samples !== undefined) {
-            metrics.samples.inc({ upstream, outcome: "ok" }, samples.succeeded);
-            if (samples.failed > 0) metrics.samples.inc({ upstream, outcome: "failed" }, samples.failed);
-          }
-          return outcome;
+      // A fallback serves the same request under the same strategy prefix; the response keeps the name asked.
+      const prefix = body.model.slice(0, body.model.length - plan.served.name.length);
+      const replan = (model: ServedModel): RequestPlan | undefined => {
+        try {
+          const other = planRequest(endpoint, { ...body, model: `${prefix}${model.name}` }, models, limits);
+          return { ...other, requestedModel: requested.requestedModel };
+        } catch (error) {
+          // A fallback that cannot take this request (context window, scorer) is no fallback for it.
+          if (error instanceof ApiError) return undefined;
+          throw error;
+        }
+      };
+      const work = runWithFallback({
+        plan,
+        models,
+        replan,
+        run: (next) => {
+          attempted = next;
+          return runRequest(next, controller.signal, limits.minSampleFraction, live?.push);
         },
-      );
+        canRestart: () => (live === undefined || live.text() === "") && !controller.signal.aborted,
+      }).then(({ outcome: served, plan: answered }) => {
+        const upstream = answered.served.upstream;
+        const outcome: RequestOutcome =
+          answered.served === requested.served ? served : { ...served, servedBy: answered.served.name };
+        const { promptTokens, completionTokens } = outcome.usage;
+        held?.settle(
+          promptTokens === undefined || completionTokens === undefined
+            ? undefined
+            : promptTokens + completionTokens,
+        );
+        metrics.countUsage(upstream, outcome.usage);
+        const samples = outcome.report?.samples;
+        if (samples !== undefined) {
+          metrics.samples.inc({ upstream, outcome: "ok" }, samples.succeeded);
+          if (samples.failed > 0) metrics.samples.inc({ upstream, outcome: "failed" }, samples.failed);
+        }
+        return outcome;
+      });
       if (!plan.stream) {
         const outcome = await work;
         logLine(200);

@@ -4,6 +4,17 @@ export { type ApiKeyCheck, createApiKeyCheck, parseApiKeys } from "./api-key-che
 export { type AssembledServer, type AssembleServerOptions, assembleServer } from "./assemble-server.ts";
 export { checkUpstreamUrl } from "./check-upstream-url.ts";
 export {
+  type CircuitAdmission,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitPermit,
+  type CircuitState,
+  type CircuitVerdict,
+  circuitVerdict,
+  createCircuitBreaker,
+} from "./circuit-breaker.ts";
+export { CircuitOpenError } from "./circuit-open-error.ts";
+export {
   type CreateServerOptions,
   createServer,
   type MullServer,

@@ -23,12 +23,17 @@ export function usageBody(usage: Usage): JsonObject | undefined {
   };
 }
 
-/** The `mull` object: what the strategy did and what every sample cost. */
+/**
+ * The `mull` object: what the strategy did and what every sample cost, and `served_by`, the served model
+ * that answered, when a fallback answered instead of the model requested.
+ */
 export function mullBody(outcome: RequestOutcome): JsonObject | undefined {
   const report = outcome.report;
-  if (report === undefined) return undefined;
+  const servedBy = outcome.servedBy === undefined ? {} : { served_by: outcome.servedBy };
+  if (report === undefined) return outcome.servedBy === undefined ? undefined : servedBy;
   const usage = outcome.usage;
   return {
+    ...servedBy,
     strategy: report.strategy,
     answer: report.answer ?? null,
     candidates: report.candidates,
@@ -251,7 +256,8 @@ export function liveTextChunks(
 
 /**
  * The `data:` payloads that end a relayed stream whose text went out piece by piece (`delivered`): any
- * text the pieces missed, the finish chunk and, when asked, the usage chunk.
+ * text the pieces missed, the finish chunk and, when asked, the usage chunk. The `mull` object (when a
+ * fallback answered) rides on the last chunk.
  */
 export function liveTailChunks(
   plan: RequestPlan,
@@ -274,5 +280,8 @@ export function liveTailChunks(
       : { ...base, choices: [{ index: 0, text: "", logprobs: null, finish_reason: finishReason }], ...extra },
   );
   if (plan.includeUsage) chunks.push({ ...base, choices: [], usage: usageBody(outcome.usage) ?? null });
+  const mull = mullBody(outcome);
+  const last = chunks.at(-1);
+  if (mull !== undefined && last !== undefined) last.mull = mull;
   return chunks;
 }

@@ -35,6 +35,8 @@ export interface RequestOutcome {
   readonly usage: Usage;
   /** Present when a strategy ran. */
   readonly report: StrategyReport | undefined;
+  /** The served model that answered, when it is not the one requested (a fallback). */
+  readonly servedBy?: string | undefined;
 }
 
 function finishOf(reason: FinishReason): "stop" | "length" {
@@ -153,7 +155,7 @@ async function withStrategy(
       throw new ApiError(
         502,
         `only ${counts.succeeded} of ${plan.samples} samples succeeded, below the quorum of ${quorum}; first failure: ${detail.slice(0, 300)}`,
-        { code: "samples_below_quorum" },
+        { code: "samples_below_quorum", cause: counts.firstError },
       );
     }
   }

@@ -1,10 +1,12 @@
 import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
-import { ConfigError } from "../errors/index.ts";
+import { BackendCallError, ConfigError } from "../errors/index.ts";
 import { labOutcomeChecker, labProcessReward } from "../lab/index.ts";
 import { judgeProcessReward, selfLogprobReward } from "../process-rewards/index.ts";
 import { llmJudgeScorer } from "../scoring/index.ts";
-import type { Backend, OutcomeScorer, ProcessRewardModel } from "../spec/index.ts";
+import type { Backend, Clock, OutcomeScorer, ProcessRewardModel } from "../spec/index.ts";
 import { createAddressPolicy } from "./address-policy.ts";
+import { type CircuitBreaker, circuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
+import { CircuitOpenError } from "./circuit-open-error.ts";
 import { createGuardedFetch, type GuardedFetch } from "./guarded-fetch.ts";
 import { modelEntries, type ServerConfig } from "./server-config.ts";
 
@@ -31,6 +33,10 @@ export interface ServedModel {
   readonly scorer: OutcomeScorer | undefined;
   /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …), when there is one. */
   readonly prm?: ProcessRewardModel | undefined;
+  /** The circuit breaker of the model's upstream (shared by its models), for `openai-compatible` upstreams. */
+  readonly circuit?: CircuitBreaker | undefined;
+  /** Name of the served model that answers while this one's upstream is unavailable. */
+  readonly fallback?: string | undefined;
 }
 
 /** Observes each HTTP request to an upstream: its outcome (status, `network-error`, `aborted`) and time to headers. */
@@ -45,6 +51,8 @@ export interface BuildServedModelsOptions {
     | ((model: string, options: { threads?: number | undefined }) => Promise<Backend>)
     | undefined;
   readonly observeUpstreamCall?: UpstreamCallObserver | undefined;
+  /** Clock of the upstreams' circuit breakers (default the process's monotonic clock); tests pass a manual one. */
+  readonly clock?: Clock | undefined;
 }
 
 /** The served models and what releases them. */
@@ -54,24 +62,49 @@ export interface ServedModels {
   dispose(): Promise<void>;
 }
 
+/** Why an upstream call failed before a response: `aborted` when the caller cancelled, else `timeout` or `network-error`. */
+function failureOutcome(signal: AbortSignal | null | undefined): string {
+  if (signal?.aborted !== true) return "network-error";
+  const reason: unknown = signal.reason;
+  // The HTTP caller aborts its own attempts with "<kind> timeout" errors; a client's abort is an AbortError.
+  if (reason instanceof Error && (reason.name === "TimeoutError" || /\btimeout$/.test(reason.message))) {
+    return "timeout";
+  }
+  return "aborted";
+}
+
+/**
+ * The upstream's fetch, observed: each HTTP request's outcome goes to the metrics and to the upstream's
+ * circuit breaker (so retries inside one request count as separate calls). While the circuit is open no
+ * call goes out: the fetch fails at once with a non-retryable error whose cause is a `CircuitOpenError`.
+ */
 function observedFetch(
   guarded: GuardedFetch,
   upstream: string,
   observe: UpstreamCallObserver | undefined,
+  circuit: CircuitBreaker,
 ): typeof fetch {
-  if (observe === undefined) return guarded.fetch;
   return (async (input: string | URL | Request, init?: RequestInit) => {
+    if (!circuit.allowsCall()) {
+      const refusal = new CircuitOpenError(upstream, circuit.retryAfterMilliseconds());
+      throw new BackendCallError(refusal.message, {
+        isRetryable: false,
+        retryAfterMilliseconds: refusal.retryAfterMilliseconds,
+        cause: refusal,
+      });
+    }
     const start = performance.now();
     try {
       const response = await guarded.fetch(input, init);
-      observe(upstream, String(response.status), (performance.now() - start) / 1000);
+      const outcome = String(response.status);
+      circuit.record(circuitVerdict(outcome));
+      observe?.(upstream, outcome, (performance.now() - start) / 1000);
       return response;
     } catch (error) {
-      observe(
-        upstream,
-        init?.signal?.aborted ? "aborted" : "network-error",
-        (performance.now() - start) / 1000,
-      );
+      const outcome = failureOutcome(init?.signal);
+      circuit.record(circuitVerdict(outcome));
+      // The metrics keep their labels: a timed-out attempt is counted as `aborted`, as before.
+      observe?.(upstream, outcome === "timeout" ? "aborted" : outcome, (performance.now() - start) / 1000);
       throw error;
     }
   }) as typeof fetch;
@@ -80,7 +113,8 @@ function observedFetch(
 /**
  * Creates the backends a configuration names: one OpenAI-compatible backend per upstream model, over a
  * guarded `fetch` (addresses checked at connect time, no redirects) with the upstream's concurrency,
- * timeouts and retries; and the embedded models through `loadEmbedded`.
+ * timeouts and retries, behind one circuit breaker per upstream; and the embedded models through
+ * `loadEmbedded`.
  *
  * @example
  * const served = await buildServedModels(config, { loadEmbedded: (model) => createLlamaCppBackend({ model }) });
@@ -121,13 +155,15 @@ export async function buildServedModels(
             contextWindow: entry.contextWindow,
             scorer: lab ? labOutcomeChecker() : undefined,
             prm: lab ? labProcessReward() : undefined,
+            fallback: entry.fallback,
           });
         }
         continue;
       }
       const guarded = createGuardedFetch({ policy: createAddressPolicy(upstream.allowedNetworks) });
       closers.push(() => guarded.close());
-      const fetchFunction = observedFetch(guarded, upstream.name, options.observeUpstreamCall);
+      const circuit = createCircuitBreaker({ ...upstream.circuitBreaker, clock: options.clock });
+      const fetchFunction = observedFetch(guarded, upstream.name, options.observeUpstreamCall, circuit);
       for (const entry of modelEntries(upstream)) {
         const backend = createOpenAICompatibleBackend({
           baseUrl: upstream.baseUrl,
@@ -159,6 +195,8 @@ export async function buildServedModels(
               : upstream.prm === "self"
                 ? selfLogprobReward({ backend })
                 : undefined,
+          circuit,
+          fallback: entry.fallback,
         });
       }
     }

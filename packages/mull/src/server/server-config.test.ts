@@ -85,9 +85,84 @@ describe("parseServerConfig", () => {
     const first = config.upstreams[0];
     if (first === undefined) throw new Error("no upstream");
     expect(modelEntries(first)).toEqual([
-      { name: "a", upstreamModel: "a", contextWindow: undefined },
-      { name: "b", upstreamModel: "org/B", contextWindow: 4096 },
+      { name: "a", upstreamModel: "a", contextWindow: undefined, fallback: undefined },
+      { name: "b", upstreamModel: "org/B", contextWindow: 4096, fallback: undefined },
     ]);
+  });
+});
+
+describe("circuit breakers and fallbacks", () => {
+  const second = { name: "backup", baseUrl: "https://backup.example.com/v1", models: ["small"] };
+
+  it("gives every OpenAI-compatible upstream a circuit breaker with defaults", () => {
+    const config = parseServerConfig({
+      upstreams: [upstream, { ...second, circuitBreaker: { failureThreshold: 2 } }],
+    });
+    const [first, other] = config.upstreams;
+    if (first?.kind !== "openai-compatible" || other?.kind !== "openai-compatible") throw new Error("kind");
+    expect(first.circuitBreaker).toEqual({ failureThreshold: 5, cooldownMilliseconds: 10_000 });
+    expect(other.circuitBreaker).toEqual({ failureThreshold: 2, cooldownMilliseconds: 10_000 });
+  });
+
+  it("refuses a threshold or cooldown of 0 and unknown keys, naming the path", () => {
+    expect(failure({ upstreams: [{ ...upstream, circuitBreaker: { failureThreshold: 0 } }] }).field).toBe(
+      "upstreams[0].circuitBreaker.failureThreshold",
+    );
+    expect(failure({ upstreams: [{ ...upstream, circuitBreaker: { cooldownMilliseconds: 0 } }] }).field).toBe(
+      "upstreams[0].circuitBreaker.cooldownMilliseconds",
+    );
+    expect(failure({ upstreams: [{ ...upstream, circuitBreaker: { threshold: 3 } }] }).message).toMatch(
+      /threshold/,
+    );
+  });
+
+  it("accepts a fallback that names another served model, and resolves it", () => {
+    const config = parseServerConfig({
+      upstreams: [{ ...upstream, models: ["a", { name: "qwen", fallback: "small" }] }, second],
+    });
+    const first = config.upstreams[0];
+    if (first === undefined) throw new Error("no upstream");
+    expect(modelEntries(first).map((model) => model.fallback)).toEqual([undefined, "small"]);
+  });
+
+  it("refuses a fallback to an unknown model, naming the field", () => {
+    const error = failure({
+      upstreams: [{ ...upstream, models: ["a", { name: "qwen", fallback: "nope" }] }, second],
+    });
+    expect(error.field).toBe("upstreams[0].models[1].fallback");
+    expect(error.message).toMatch(/upstreams\[0\]\.models\[1\]\.fallback "nope" is not a served model/);
+  });
+
+  it("refuses a fallback to the model itself", () => {
+    const error = failure({ upstreams: [{ ...upstream, models: [{ name: "qwen", fallback: "qwen" }] }] });
+    expect(error.field).toBe("upstreams[0].models[0].fallback");
+    expect(error.message).toMatch(/the model itself/);
+  });
+
+  it("refuses fallbacks that form a cycle, naming the first model on it", () => {
+    const error = failure({
+      upstreams: [
+        { ...upstream, models: ["x", { name: "qwen", fallback: "small" }] },
+        {
+          ...second,
+          models: [
+            { name: "small", fallback: "tiny" },
+            { name: "tiny", fallback: "qwen" },
+          ],
+        },
+      ],
+    });
+    expect(error.field).toBe("upstreams[0].models[1].fallback");
+    expect(error.message).toMatch(/cycle of fallbacks: qwen → small → tiny → qwen/);
+    // A chain that ends is fine.
+    expect(() =>
+      parseServerConfig({
+        upstreams: [
+          { ...upstream, models: [{ name: "qwen", fallback: "small" }] },
+          { ...second, models: [{ name: "small", fallback: "tiny" }, "tiny"] },
+        ],
+      }),
+    ).not.toThrow();
   });
 });
 

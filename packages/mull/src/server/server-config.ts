@@ -17,8 +17,23 @@ const modelEntry = z.union([
     upstreamModel: modelName.optional(),
     /** Prompt plus completion tokens the model accepts, for the context check before any call. */
     contextWindow: positiveInteger.optional(),
+    /**
+     * Another served model (by `name`) that answers this model's requests while its upstream is
+     * unavailable: its circuit is open, or a call failed with 408, 409, 429 or 5xx after its retries. The
+     * response still names the requested model; `mull.served_by` names the one that answered.
+     */
+    fallback: modelName.optional(),
   }),
 ]);
+
+const circuitBreaker = z
+  .strictObject({
+    /** Consecutive failed HTTP calls (5xx, 408, 409, 429, network errors, timeouts) that open the circuit. */
+    failureThreshold: positiveInteger.max(1000).default(5),
+    /** How long an open circuit refuses requests before one trial request is let through. */
+    cooldownMilliseconds: milliseconds.max(3_600_000).default(10_000),
+  })
+  .prefault({});
 
 const openAICompatibleUpstream = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "expected 1-64 letters, digits, '.', '_' or '-'"),
@@ -33,6 +48,12 @@ const openAICompatibleUpstream = z.strictObject({
   stallTimeoutMilliseconds: milliseconds.default(30_000),
   firstTokenTimeoutMilliseconds: milliseconds.optional(),
   maxRetries: z.number().int().min(0).max(10).default(2),
+  /**
+   * When to stop calling this upstream: after `failureThreshold` consecutive failed calls its requests go
+   * to their models' `fallback` (or get 503 with Retry-After) for `cooldownMilliseconds`, then one trial
+   * request decides whether traffic returns.
+   */
+  circuitBreaker,
   /** CIDR ranges this upstream may reach although they are private, loopback or link-local. */
   allowedNetworks: z.array(z.string()).default([]),
   /** Outcome scorer for `bon@N` and `wv@N`: an LLM judge on the same model, or none. */
@@ -118,17 +139,20 @@ export interface ModelEntry {
   readonly name: string;
   readonly upstreamModel: string;
   readonly contextWindow: number | undefined;
+  /** The served model that answers while this one's upstream is unavailable. */
+  readonly fallback: string | undefined;
 }
 
 /** The models of an upstream, each as an object. */
 export function modelEntries(upstream: UpstreamConfig): ModelEntry[] {
   return upstream.models.map((entry) =>
     typeof entry === "string"
-      ? { name: entry, upstreamModel: entry, contextWindow: undefined }
+      ? { name: entry, upstreamModel: entry, contextWindow: undefined, fallback: undefined }
       : {
           name: entry.name,
           upstreamModel: entry.upstreamModel ?? entry.name,
           contextWindow: entry.contextWindow,
+          fallback: entry.fallback,
         },
   );
 }
@@ -143,7 +167,8 @@ function pathText(path: readonly PropertyKey[]): string {
 /**
  * Validates a server configuration (the parsed JSON of a config file): types, ranges (a concurrency or
  * timeout of 0 is an error), unique upstream and model names, and every upstream URL against the SSRF
- * policy (`checkUpstreamUrl`), with each upstream's `allowedNetworks` as its allowlist.
+ * policy (`checkUpstreamUrl`), with each upstream's `allowedNetworks` as its allowlist; and every model's
+ * `fallback`: it names another served model, and following fallbacks never comes back to a model.
  *
  * @throws ConfigError listing every problem with its path, e.g. `upstreams[0].concurrency: …`.
  * @example
@@ -190,5 +215,48 @@ export function parseServerConfig(value: unknown, source = "config"): ServerConf
       checkUpstreamUrl(upstream.baseUrl, policy, `${source}: ${field}.baseUrl`);
     }
   });
+  checkFallbacks(config, source);
   return config;
+}
+
+/** Refuses a fallback that names no served model, the model itself, or leads back to where it started. */
+function checkFallbacks(config: ServerConfig, source: string): void {
+  const fallbacks = new Map<string, { fallback: string; field: string }>();
+  config.upstreams.forEach((upstream, upstreamIndex) => {
+    modelEntries(upstream).forEach((model, modelIndex) => {
+      if (model.fallback === undefined) return;
+      fallbacks.set(model.name, {
+        fallback: model.fallback,
+        field: `upstreams[${upstreamIndex}].models[${modelIndex}].fallback`,
+      });
+    });
+  });
+  const served = new Set(
+    config.upstreams.flatMap((upstream) => modelEntries(upstream).map((model) => model.name)),
+  );
+  for (const [name, { fallback, field }] of fallbacks) {
+    if (fallback === name) {
+      throw new ConfigError(`${source}: ${field} "${fallback}" is the model itself; name another model`, {
+        field,
+      });
+    }
+    if (!served.has(fallback)) {
+      throw new ConfigError(`${source}: ${field} "${fallback}" is not a served model`, { field });
+    }
+  }
+  for (const [name, { field }] of fallbacks) {
+    const chain = [name];
+    let next = fallbacks.get(name)?.fallback;
+    while (next !== undefined) {
+      chain.push(next);
+      if (next === name) {
+        throw new ConfigError(`${source}: ${field} makes a cycle of fallbacks: ${chain.join(" → ")}`, {
+          field,
+        });
+      }
+      // A cycle that does not pass through `name` is reported from one of its own models.
+      if (chain.indexOf(next) < chain.length - 1) break;
+      next = fallbacks.get(next)?.fallback;
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Usage } from "../spec/index.ts";
+import type { CircuitState } from "./circuit-breaker.ts";
 
 /** The Prometheus metrics of one server, in their own registry (no global state). */
 export interface ServerMetrics {
@@ -27,6 +28,11 @@ export interface ServerMetrics {
   countUsage(upstream: string, usage: Usage): void;
   /** Records one upstream HTTP request (give it to `buildServedModels` as `observeUpstreamCall`). */
   observeUpstreamCall(upstream: string, outcome: string, seconds: number): void;
+  /**
+   * Reports an upstream's circuit breaker as `mull_upstream_circuit_state{upstream}` (0 closed, 1 half-open,
+   * 2 open), read at each scrape; a later call for the same upstream replaces the earlier one.
+   */
+  watchCircuit(upstream: string, state: () => CircuitState): void;
   /** Stops the event-loop delay monitor, if one runs. */
   close(): void;
 }
@@ -42,7 +48,8 @@ export interface ServerMetricsOptions {
 
 /**
  * Creates a server's metrics in a fresh registry: requests, latency histograms, requests in flight,
- * rejections, upstream calls, samples and tokens by kind, plus the process's resident memory. Labels
+ * rejections, upstream calls and circuit states, samples and tokens by kind, plus the process's resident
+ * memory. Labels
  * hold only route patterns, configured upstream names, statuses and fixed words: never keys or models
  * named by clients.
  *
@@ -103,6 +110,17 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     buckets: latencyBuckets,
     registers,
   });
+  const circuits = new Map<string, () => CircuitState>();
+  const circuitValues: Record<CircuitState, number> = { closed: 0, "half-open": 1, open: 2 };
+  new Gauge({
+    name: "mull_upstream_circuit_state",
+    help: "Circuit breaker of each upstream: 0 closed, 1 half-open, 2 open.",
+    labelNames: ["upstream"] as const,
+    registers,
+    collect() {
+      for (const [upstream, state] of circuits) this.set({ upstream }, circuitValues[state()]);
+    },
+  });
   return {
     registry,
     requests: new Counter({
@@ -147,6 +165,9 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     observeUpstreamCall(upstream, outcome, seconds) {
       upstreamRequests.inc({ upstream, outcome });
       upstreamSeconds.observe({ upstream }, seconds);
+    },
+    watchCircuit(upstream, state) {
+      circuits.set(upstream, state);
     },
     close() {
       loop?.disable();

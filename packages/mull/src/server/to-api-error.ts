@@ -6,6 +6,7 @@ import {
   DisposedError,
 } from "../errors/index.ts";
 import { ApiError } from "./api-error.ts";
+import { CircuitOpenError } from "./circuit-open-error.ts";
 
 /** What the server knows about the request that failed, for the message. */
 export interface ErrorContext {
@@ -34,7 +35,8 @@ function failureDetail(error: BackendCallError): string {
  * Maps any error to what the client receives. Validation errors keep their field; upstream failures are
  * described without the upstream's address or keys: a 429 stays a 429 (with Retry-After), a refusal of
  * the request (400/404/413/422, e.g. `context_length_exceeded`) becomes a 400 with the upstream's message,
- * a refusal of the server's own credentials a 502, a timeout a 504, anything else from upstream a 502.
+ * a refusal of the server's own credentials a 502, a timeout a 504, a call refused by an open circuit a 503
+ * `upstream_unavailable` (with Retry-After), anything else from upstream a 502.
  * Unknown errors are a 500 that says only the request id.
  */
 export function toApiError(error: unknown, context: ErrorContext = {}): ApiError {
@@ -62,6 +64,14 @@ export function toApiError(error: unknown, context: ErrorContext = {}): ApiError
   }
   if (DisposedError.isInstance(error)) {
     return new ApiError(503, "the server is shutting down", { code: "server_shutting_down" });
+  }
+  const circuitOpen = CircuitOpenError.inChain(error);
+  if (circuitOpen !== undefined) {
+    const seconds = Math.max(1, Math.ceil(circuitOpen.retryAfterMilliseconds / 1000));
+    return new ApiError(503, `${upstream} is unavailable: its circuit is open; retry after ${seconds} s`, {
+      code: "upstream_unavailable",
+      headers: { "retry-after": String(seconds) },
+    });
   }
   if (BackendCallError.isInstance(error)) {
     const status = error.status;
