@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { paretoFront, type StrategySummary } from "../bench/metrics/index.ts";
-import { strategyColorScale } from "./strategy-color-scale.ts";
+import { shareEncoding, strategyColorEncoding } from "./strategy-color-scale.ts";
 
 /** Which token count the x axis of the accuracy plot shows. */
 export type TokenMeasure = "total" | "completion";
@@ -98,18 +98,9 @@ export function accuracyTokensSpec(
         title: axisTitle,
         scale: logarithmic ? { type: "log", nice: true } : { zero: false, nice: true },
       },
-      y: {
-        field: "accuracy",
-        type: "quantitative",
-        title: "accuracy",
-        scale: { domain: [0, 1] },
-        axis: { format: ".0%" },
-      },
+      y: shareEncoding("accuracy", "accuracy"),
       color: {
-        field: "strategy",
-        type: "nominal",
-        title: "strategy",
-        scale: strategyColorScale(
+        ...strategyColorEncoding(
           strategies,
           points.map((point) => point.strategy),
         ),

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { fittedCoverage, type StrategyCoverage } from "../bench/metrics/index.ts";
-import { strategyColorScale } from "./strategy-color-scale.ts";
+import { shareEncoding, strategyColorEncoding } from "./strategy-color-scale.ts";
 
 /** One value of the coverage plot: a measured pass@k or a point of the fitted curve. */
 export interface CoveragePlotValue {
@@ -63,22 +63,11 @@ export function coverageSpec(
         scale: { type: "log", base: 2 },
         axis: { tickMinStep: 1, format: "d" },
       },
-      y: {
-        field: "coverage",
-        type: "quantitative",
-        title: "coverage (pass@k)",
-        scale: { domain: [0, 1] },
-        axis: { format: ".0%" },
-      },
-      color: {
-        field: "strategy",
-        type: "nominal",
-        title: "strategy",
-        scale: strategyColorScale(
-          strategies,
-          drawn.map((curve) => curve.strategy),
-        ),
-      },
+      y: shareEncoding("coverage", "coverage (pass@k)"),
+      color: strategyColorEncoding(
+        strategies,
+        drawn.map((curve) => curve.strategy),
+      ),
     },
     layer: [
       {

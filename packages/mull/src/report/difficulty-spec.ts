@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { DifficultyAccuracy } from "../bench/metrics/index.ts";
-import { strategyColorScale } from "./strategy-color-scale.ts";
+import { shareEncoding, strategyColorEncoding } from "./strategy-color-scale.ts";
 
 /**
  * A Vega-Lite grouped bar chart of accuracy by difficulty: one group per difficulty (in the given
@@ -31,19 +31,8 @@ export function difficultySpec(
         axis: { labelAngle: 0 },
       },
       xOffset: { field: "strategy", type: "nominal", sort: drawn },
-      y: {
-        field: "accuracy",
-        type: "quantitative",
-        title: "accuracy",
-        scale: { domain: [0, 1] },
-        axis: { format: ".0%" },
-      },
-      color: {
-        field: "strategy",
-        type: "nominal",
-        title: "strategy",
-        scale: strategyColorScale(strategies, drawn),
-      },
+      y: shareEncoding("accuracy", "accuracy"),
+      color: strategyColorEncoding(strategies, drawn),
       tooltip: [
         { field: "strategy", type: "nominal" },
         { field: "difficulty", type: "nominal" },

@@ -32,3 +32,24 @@ export function strategyColorScale(
     }),
   };
 }
+
+/** The colour channel of a plot's encoding: by strategy, with the report-wide colours (`strategyColorScale`). */
+export function strategyColorEncoding(strategies: readonly string[], drawn: readonly string[] = strategies) {
+  return {
+    field: "strategy",
+    type: "nominal" as const,
+    title: "strategy",
+    scale: strategyColorScale(strategies, drawn),
+  };
+}
+
+/** A quantitative share in [0, 1] shown as a percentage axis, e.g. accuracy or coverage. */
+export function shareEncoding(field: string, title: string) {
+  return {
+    field,
+    type: "quantitative" as const,
+    title,
+    scale: { domain: [0, 1] },
+    axis: { format: ".0%" },
+  };
+}
