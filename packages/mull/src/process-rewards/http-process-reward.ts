@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BackendCallError, ConfigError } from "../errors/index.ts";
+import { postRewardModel, rewardModelHeaders } from "../scoring/index.ts";
 import type { Problem, ProcessRewardModel, ProcessScore } from "../spec/index.ts";
 import { qwenMathPrmInput } from "./qwen-math-prm-input.ts";
 
@@ -100,67 +101,29 @@ export function httpProcessReward(options: HttpProcessRewardOptions): ProcessRew
   const render = options.render ?? qwenMathPrmInput;
   const timeout = options.timeoutMilliseconds ?? 60_000;
   const name = options.name ?? `prm:${options.model ?? new URL(url).host}`;
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (options.apiKeyEnv !== undefined) {
-    const key = process.env[options.apiKeyEnv];
-    if (key === undefined || key === "") {
-      throw new ConfigError(
-        `httpProcessReward: apiKeyEnv names ${options.apiKeyEnv}, which is not set in the environment`,
-        { field: "apiKeyEnv" },
-      );
-    }
-    headers.authorization = `Bearer ${key}`;
-  }
+  const headers = rewardModelHeaders(options.apiKeyEnv, "httpProcessReward");
   return {
     name,
     async score(problem, solutions, callOptions) {
       const asked = solutions.flatMap((steps, index) => (steps.length > 0 ? [index] : []));
       const results: ProcessScore[] = solutions.map(() => ({ rewards: [] }));
       if (asked.length === 0) return { results, calls: 0 };
-      const deadline = AbortSignal.timeout(timeout);
-      const signal =
-        callOptions?.signal === undefined ? deadline : AbortSignal.any([callOptions.signal, deadline]);
-      const body = {
-        ...options.extraBody,
-        ...(options.model === undefined ? {} : { model: options.model }),
-        input: asked.map((index) => render(problem, solutions[index]!, stepTag)),
-      };
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal });
-        text = await response.text();
-      } catch (error) {
-        if (callOptions?.signal?.aborted) throw error;
-        throw new BackendCallError(
-          deadline.aborted ? `PRM at ${url} did not answer within ${timeout} ms` : `PRM at ${url} failed`,
-          { isRetryable: true, url, cause: error },
-        );
-      }
-      if (!response.ok) {
-        throw new BackendCallError(`PRM at ${url} answered ${response.status}: ${text.slice(0, 300)}`, {
-          status: response.status,
-          url,
-        });
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new BackendCallError(`PRM at ${url} sent a body that is not JSON: ${text.slice(0, 200)}`, {
-          url,
-          cause: error,
-        });
-      }
-      const parsed = poolingSchema.safeParse(json);
-      if (!parsed.success) {
-        throw new BackendCallError(
-          `PRM at ${url} sent an unexpected /pooling response: ${z.prettifyError(parsed.error)}`,
-          { url },
-        );
-      }
+      const response = await postRewardModel({
+        url,
+        headers,
+        body: {
+          ...options.extraBody,
+          ...(options.model === undefined ? {} : { model: options.model }),
+          input: asked.map((index) => render(problem, solutions[index]!, stepTag)),
+        },
+        timeoutMilliseconds: timeout,
+        signal: callOptions?.signal,
+        label: "PRM",
+        shape: "/pooling",
+        schema: poolingSchema,
+      });
       const seen = new Set<number>();
-      for (const item of parsed.data.data) {
+      for (const item of response.data) {
         const solution = asked[item.index];
         if (solution === undefined) continue;
         const steps = solutions[solution]!;
@@ -186,7 +149,7 @@ export function httpProcessReward(options: HttpProcessRewardOptions): ProcessRew
       const missing = asked.findIndex((_, index) => !seen.has(index));
       if (missing >= 0)
         throw new BackendCallError(`PRM at ${url} sent no result for input ${missing}`, { url });
-      const promptTokens = parsed.data.usage?.prompt_tokens;
+      const promptTokens = response.usage?.prompt_tokens;
       return { results, calls: 1, usage: { promptTokens, completionTokens: 0, calls: 1 } };
     },
   };

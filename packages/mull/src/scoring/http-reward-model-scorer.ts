@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BackendCallError, ConfigError } from "../errors/index.ts";
 import type { OutcomeScorer, Problem, Score, ScoredSolution } from "../spec/index.ts";
+import { postRewardModel, rewardModelHeaders } from "./post-reward-model.ts";
 
 /** Options of `httpRewardModelScorer`. */
 export interface HttpRewardModelScorerOptions {
@@ -98,14 +99,6 @@ function rewardOfItem(item: PoolingItem | ClassifyItem, positiveIndex: number, w
   return rewardOf(probabilities, positiveIndex, where);
 }
 
-function retryAfter(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
 function endpoint(baseUrl: string, shape: "pooling" | "classify"): string {
   let url: URL;
   try {
@@ -153,78 +146,28 @@ export function httpRewardModelScorer(options: HttpRewardModelScorerOptions): Ou
   const timeout = options.timeoutMilliseconds ?? 60_000;
   const name = options.name ?? `reward-model:${options.model}`;
   const render = options.render ?? ((problem, solution) => `${problem.question}\n\n${solution.text}`);
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (options.apiKeyEnv !== undefined) {
-    const key = process.env[options.apiKeyEnv];
-    if (key === undefined || key === "") {
-      throw new ConfigError(
-        `httpRewardModelScorer: apiKeyEnv names ${options.apiKeyEnv}, which is not set in the environment`,
-        { field: "apiKeyEnv" },
-      );
-    }
-    headers.authorization = `Bearer ${key}`;
-  }
+  const headers = rewardModelHeaders(options.apiKeyEnv, "httpRewardModelScorer");
 
   return {
     name,
     async score(problem, solutions, callOptions) {
       if (solutions.length === 0) return { scores: [], calls: 0 };
-      const deadline = AbortSignal.timeout(timeout);
-      const signal =
-        callOptions?.signal === undefined ? deadline : AbortSignal.any([callOptions.signal, deadline]);
-      const body = {
-        ...options.extraBody,
-        model: options.model,
-        input: solutions.map((solution) => render(problem, solution)),
-      };
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal });
-        text = await response.text();
-      } catch (error) {
-        if (callOptions?.signal?.aborted) throw error;
-        const timedOut = deadline.aborted;
-        throw new BackendCallError(
-          timedOut
-            ? `reward model at ${url} did not answer within ${timeout} ms`
-            : `reward model at ${url} failed`,
-          { isRetryable: true, url, cause: error },
-        );
-      }
-      if (!response.ok) {
-        throw new BackendCallError(
-          `reward model at ${url} answered ${response.status}: ${text.slice(0, 300)}`,
-          {
-            status: response.status,
-            url,
-            retryAfterMilliseconds: retryAfter(response.headers.get("retry-after")),
-          },
-        );
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new BackendCallError(
-          `reward model at ${url} sent a body that is not JSON: ${text.slice(0, 200)}`,
-          {
-            url,
-            cause: error,
-          },
-        );
-      }
-      const items = (options.shape === "pooling" ? poolingResponseSchema : classifyResponseSchema).safeParse(
-        json,
-      );
-      if (!items.success) {
-        throw new BackendCallError(
-          `reward model at ${url} sent an unexpected ${options.shape} response: ${z.prettifyError(items.error)}`,
-          { url },
-        );
-      }
+      const data = await postRewardModel({
+        url,
+        headers,
+        body: {
+          ...options.extraBody,
+          model: options.model,
+          input: solutions.map((solution) => render(problem, solution)),
+        },
+        timeoutMilliseconds: timeout,
+        signal: callOptions?.signal,
+        label: "reward model",
+        shape: options.shape,
+        schema: options.shape === "pooling" ? poolingResponseSchema : classifyResponseSchema,
+      });
       const values = new Array<number | undefined>(solutions.length).fill(undefined);
-      for (const item of items.data.data) {
+      for (const item of data.data) {
         if (item.index < 0 || item.index >= solutions.length) continue;
         values[item.index] = rewardOfItem(item, positiveIndex, `input ${item.index} from ${url}`);
       }
@@ -234,7 +177,7 @@ export function httpRewardModelScorer(options: HttpRewardModelScorerOptions): Ou
         }
         return { scorer: name, kind: "outcome", value };
       });
-      const promptTokens = items.data.usage?.prompt_tokens;
+      const promptTokens = data.usage?.prompt_tokens;
       return { scores, calls: 1, usage: { promptTokens, completionTokens: 0, calls: 1 } };
     },
   };

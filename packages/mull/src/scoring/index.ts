@@ -2,6 +2,7 @@ export { type HttpRewardModelScorerOptions, httpRewardModelScorer } from "./http
 export { latestScore } from "./latest-score.ts";
 export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.ts";
 export { type JudgeVerdict, parseJudgeVerdict } from "./parse-judge-verdict.ts";
+export { postRewardModel, type RewardModelRequest, rewardModelHeaders } from "./post-reward-model.ts";
 export { type ProgrammaticScorerOptions, programmaticScorer } from "./programmatic-scorer.ts";
 export {
   type ScoreCandidatesOptions,

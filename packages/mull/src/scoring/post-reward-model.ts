@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { BackendCallError, ConfigError } from "../errors/index.ts";
+
+/** One POST to a reward model served over HTTP (vLLM `/pooling` or `/classify`). */
+export interface RewardModelRequest<Schema extends z.ZodType> {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly timeoutMilliseconds: number;
+  /** The caller's signal; the call also ends at `timeoutMilliseconds`. */
+  readonly signal?: AbortSignal | undefined;
+  /** How errors name the server, e.g. `PRM` or `reward model`. */
+  readonly label: string;
+  /** The response shape, e.g. `/pooling`. */
+  readonly shape: string;
+  readonly schema: Schema;
+}
+
+function retryAfter(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * The request headers of a reward model: JSON, and a bearer key read from the environment variable
+ * `apiKeyEnv` when one is named.
+ *
+ * @throws ConfigError (field `apiKeyEnv`) when the variable is named but not set; `owner` says by whom.
+ */
+export function rewardModelHeaders(apiKeyEnv: string | undefined, owner: string): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (apiKeyEnv === undefined) return headers;
+  const key = process.env[apiKeyEnv];
+  if (key === undefined || key === "") {
+    throw new ConfigError(`${owner}: apiKeyEnv names ${apiKeyEnv}, which is not set in the environment`, {
+      field: "apiKeyEnv",
+    });
+  }
+  headers.authorization = `Bearer ${key}`;
+  return headers;
+}
+
+/**
+ * Posts a body to a reward model and returns its response, checked against `schema`.
+ *
+ * @throws BackendCallError (retryable for network failures and timeouts; with the status and
+ * Retry-After of an HTTP error) naming the server and what was wrong: no answer in time, an error
+ * status with the start of its body, a body that is not JSON, or one of another shape. The caller's
+ * abort is rethrown as it is.
+ * @example
+ * const data = await postRewardModel({ url, headers, body, timeoutMilliseconds: 60_000, label: "PRM", shape: "/pooling", schema });
+ */
+export async function postRewardModel<Schema extends z.ZodType>(
+  request: RewardModelRequest<Schema>,
+): Promise<z.infer<Schema>> {
+  const { url, label, timeoutMilliseconds } = request;
+  const deadline = AbortSignal.timeout(timeoutMilliseconds);
+  const signal = request.signal === undefined ? deadline : AbortSignal.any([request.signal, deadline]);
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: request.headers,
+      body: JSON.stringify(request.body),
+      signal,
+    });
+    text = await response.text();
+  } catch (error) {
+    if (request.signal?.aborted) throw error;
+    throw new BackendCallError(
+      deadline.aborted
+        ? `${label} at ${url} did not answer within ${timeoutMilliseconds} ms`
+        : `${label} at ${url} failed`,
+      { isRetryable: true, url, cause: error },
+    );
+  }
+  if (!response.ok) {
+    throw new BackendCallError(`${label} at ${url} answered ${response.status}: ${text.slice(0, 300)}`, {
+      status: response.status,
+      url,
+      retryAfterMilliseconds: retryAfter(response.headers.get("retry-after")),
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new BackendCallError(`${label} at ${url} sent a body that is not JSON: ${text.slice(0, 200)}`, {
+      url,
+      cause: error,
+    });
+  }
+  const parsed = request.schema.safeParse(json);
+  if (!parsed.success) {
+    throw new BackendCallError(
+      `${label} at ${url} sent an unexpected ${request.shape} response: ${z.prettifyError(parsed.error)}`,
+      { url },
+    );
+  }
+  return parsed.data;
+}
