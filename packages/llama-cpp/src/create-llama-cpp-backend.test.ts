@@ -139,6 +139,34 @@ describe("createLlamaCppBackend: sampling", () => {
     expect(stopped.tokens?.map((token) => token.token).join("")).toBe(stopped.text);
   });
 
+  it("relays one completion's text piece by piece through onText, never past a stop string", async () => {
+    const full = await greedy({ maxTokens: 60 });
+    const pieces: string[] = [];
+    const relayed = await backend.generate(
+      { prompt: question, temperature: 0, maxTokens: 60 },
+      { onText: (piece) => pieces.push(piece) },
+    );
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join("")).toBe(full.text);
+    expect(relayed.completions[0]?.text).toBe(full.text);
+
+    const stop = full.text.slice(3, 5);
+    const stoppedPieces: string[] = [];
+    const stopped = await backend.generate(
+      { prompt: question, temperature: 0, maxTokens: 60, stop: [stop] },
+      { onText: (piece) => stoppedPieces.push(piece) },
+    );
+    expect(stoppedPieces.join("")).toBe(stopped.completions[0]?.text);
+    expect(stoppedPieces.join("")).not.toContain(stop);
+
+    const several: string[] = [];
+    await backend.generate(
+      { prompt: question, temperature: 1, n: 2, seed: 3, maxTokens: 20 },
+      { onText: (piece) => several.push(piece) },
+    );
+    expect(several).toEqual([]);
+  });
+
   it("ends with length at maxTokens", async () => {
     const full = await greedy({ maxTokens: 60 });
     const limited = await greedy({ maxTokens: 3 });

@@ -411,6 +411,7 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
     grammar: LlamaGrammar | undefined,
     seed: number,
     signal: AbortSignal,
+    onText: ((text: string) => void) | undefined,
   ): Promise<CompletionOutcome> => {
     const sequence = lease.item;
     const promptTokens = rendered.tokens;
@@ -425,8 +426,21 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
       };
     }
     const before = promptTokens.slice(-8);
-    const matcher = createStopMatcher([...plan.stop, ...rendered.stopStrings]);
-    const watchText = plan.stop.length + rendered.stopStrings.length > 0;
+    const stops = [...plan.stop, ...rendered.stopStrings];
+    const matcher = createStopMatcher(stops);
+    const watchText = stops.length > 0;
+    // Relayed text holds back what could still become a stop string, and an unfinished UTF-8 character.
+    const holdBack = stops.reduce((longest, stop) => Math.max(longest, stop.length - 1), 0);
+    let relayed = 0;
+    const relay = (text: string, final: boolean) => {
+      if (onText === undefined) return;
+      let end = final ? text.length : text.length - holdBack;
+      if (!final) while (end > relayed && text[end - 1] === "\uFFFD") end -= 1;
+      if (end > relayed) {
+        onText(text.slice(relayed, end));
+        relayed = end;
+      }
+    };
     const generated: Token[] = [];
     let finishReason: FinishReason = "unknown";
     let cut: number | undefined;
@@ -463,14 +477,15 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
       }
       if (readWhileGenerating) read.push(readDistribution(output, plan.topLogprobs));
       generated.push(token);
-      if (watchText) {
+      if (watchText || onText !== undefined) {
         const text = model.detokenize(generated, false, before);
-        cut = matcher.find(text, checkedLength);
+        cut = watchText ? matcher.find(text, checkedLength) : undefined;
         checkedLength = text.length;
         if (cut !== undefined) {
           finishReason = "stop";
           break;
         }
+        relay(text, false);
       }
       if (plan.maxTokens !== undefined && generated.length >= plan.maxTokens) {
         finishReason = "length";
@@ -499,6 +514,7 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
       }
       kept = generated.slice(0, count);
     }
+    if (finishReason !== "abort") relay(text, true);
     let tokens: TokenLogprob[] | undefined;
     if (plan.logprobs && finishReason !== "abort" && !signal.aborted) {
       const forced = readWhileGenerating
@@ -624,6 +640,8 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
           grammar,
           seed,
           signal,
+          // One completion's text is relayed as it is generated; several would interleave.
+          plan.n === 1 ? callOptions.onText : undefined,
         );
       } catch (error) {
         failure.abort(error);
