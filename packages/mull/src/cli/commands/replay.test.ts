@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { runCli } from "../main.ts";
+import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "mull-replay-cli-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -35,20 +35,8 @@ writeFileSync(
     .join("\n"),
 );
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const code = await runCli(["node", "mull", "replay", ...argv]);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
+function run(...argv: string[]) {
+  return runCliCaptured("replay", ...argv);
 }
 
 describe("mull replay", () => {

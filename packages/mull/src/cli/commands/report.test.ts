@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { syntheticRun } from "../../bench/metrics/index.ts";
 import { openRunStore } from "../../bench/store/index.ts";
-import { runCli } from "../main.ts";
+import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "mull-report-cli-"));
 const runDirectory = join(folder, "run");
@@ -38,20 +38,8 @@ beforeAll(() => {
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-async function report(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const code = await runCli(["node", "mull", "report", ...argv]);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
+function report(...argv: string[]) {
+  return runCliCaptured("report", ...argv);
 }
 
 describe("mull report", () => {
