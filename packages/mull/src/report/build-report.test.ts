@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  accuracyByDifficulty,
-  strategyCoverage,
-  summarizeStrategies,
-  syntheticRun,
-} from "../bench/metrics/index.ts";
+import { accuracyByDifficulty, strategyCoverage, summarizeStrategies } from "../bench/metrics/index.ts";
 import type { RunData } from "../bench/run-data.ts";
+import { syntheticRun } from "../testing/index.ts";
 import { buildReport } from "./build-report.ts";
 
 function layerData(spec: unknown): unknown[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { strategyCoverage, syntheticRun } from "../bench/metrics/index.ts";
+import { strategyCoverage } from "../bench/metrics/index.ts";
+import { syntheticRun } from "../testing/index.ts";
 import { coverageSpec } from "./coverage-spec.ts";
 import { renderPng } from "./render-png.ts";
 import { renderSvg } from "./render-svg.ts";

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { strategyCoverage, syntheticRun } from "../bench/metrics/index.ts";
+import { strategyCoverage } from "../bench/metrics/index.ts";
+import { syntheticRun } from "../testing/index.ts";
 import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
 import { buildReport } from "./build-report.ts";
 

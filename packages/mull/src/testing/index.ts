@@ -1,6 +1,8 @@
 /**
  * Test doubles, public so users can test code built on mull: a scripted backend that records its calls,
- * and a fake OpenAI-compatible server on loopback with scriptable faults.
+ * a fake OpenAI-compatible server on loopback with scriptable faults, and a synthetic bench run for
+ * reports and metrics.
  */
 export * from "./fake-openai-server.ts";
 export * from "./scripted-backend.ts";
+export * from "./synthetic-run.ts";

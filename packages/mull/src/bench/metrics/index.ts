@@ -11,6 +11,5 @@ export {
   type SummarizeStrategiesOptions,
   summarizeStrategies,
 } from "./strategy-summary.ts";
-export { type SyntheticRunOptions, syntheticRun } from "./synthetic-run.ts";
 export { summarizeUsage, type UsageSummary } from "./usage-summary.ts";
 export { type VerifierErrorRates, verifierFalsePositiveRate } from "./verifier-false-positive-rate.ts";

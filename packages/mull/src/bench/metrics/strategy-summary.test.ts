@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { syntheticRun } from "../../testing/index.ts";
 import { accuracyByDifficulty } from "./accuracy-by-difficulty.ts";
 import { strategyCoverage } from "./strategy-coverage.ts";
 import { strategyOrder } from "./strategy-order.ts";
 import { summarizeStrategies } from "./strategy-summary.ts";
-import { syntheticRun } from "./synthetic-run.ts";
 
 describe("run summaries", () => {
   const run = syntheticRun({ seed: 5, problems: 45 });

@@ -12,8 +12,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { syntheticRun } from "../../bench/metrics/index.ts";
 import { openRunStore } from "../../bench/store/index.ts";
+import { syntheticRun } from "../../testing/index.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "mull-report-cli-"));

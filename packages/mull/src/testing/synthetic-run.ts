@@ -1,5 +1,5 @@
-import { seededRng } from "../../runtime/index.ts";
-import type { ProblemResult, RunData, RunProblem, SampleRecord } from "../run-data.ts";
+import type { ProblemResult, RunData, RunProblem, SampleRecord } from "../bench/run-data.ts";
+import { seededRng } from "../runtime/index.ts";
 
 /** Settings of `syntheticRun`. */
 export interface SyntheticRunOptions {
