@@ -260,6 +260,8 @@ export function createServer(options: CreateServerOptions): MullServer {
     let streaming = false;
     let reservation: TokenReservation | undefined;
     const logLine = (status: number, extra: Record<string, unknown> = {}) => {
+      // Below the logger's level no line is built (a benchmark or a quiet server logs only failures).
+      if (!logger.isLevelEnabled(status >= 500 ? "warn" : "info")) return;
       const line = {
         requestId,
         route,

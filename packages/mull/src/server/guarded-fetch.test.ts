@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAddressPolicy } from "./address-policy.ts";
@@ -7,14 +7,17 @@ import { createGuardedFetch, type GuardedFetch, RefusedAddressError } from "./gu
 let server: Server;
 let port: number;
 let received: string[];
+let receivedHeaders: IncomingHttpHeaders[];
 let closedEarly: number;
 let guarded: GuardedFetch | undefined;
 
 beforeEach(async () => {
   received = [];
+  receivedHeaders = [];
   closedEarly = 0;
   server = createServer((request, response) => {
     received.push(request.url ?? "");
+    receivedHeaders.push(request.headers);
     response.on("close", () => {
       if (!response.writableFinished) closedEarly += 1;
     });
@@ -117,5 +120,20 @@ describe("createGuardedFetch", () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(closedEarly).toBe(1);
+  });
+
+  it("sends the headers of a plain record as Headers would: names lower-cased, values trimmed, repeats joined", async () => {
+    const { fetch } = make(["127.0.0.1/32"]);
+    const init = { "X-Trace": " a ", "x-trace": "b", Accept: "application/json" };
+    for (const headers of [init, new Headers(Object.entries(init))]) {
+      const response = await fetch(`http://127.0.0.1:${port}/echo`, { method: "POST", headers, body: "{}" });
+      await response.text();
+    }
+    expect(receivedHeaders).toHaveLength(2);
+    for (const headers of receivedHeaders) {
+      expect(headers["x-trace"]).toBe("a, b");
+      expect(headers.accept).toBe("application/json");
+      expect(headers["content-length"]).toBe("2");
+    }
   });
 });

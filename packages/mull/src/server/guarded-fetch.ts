@@ -61,11 +61,35 @@ function bodyText(body: RequestInit["body"]): string | Uint8Array | undefined {
 function plainHeaders(init: HeadersInit | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   if (init === undefined) return result;
+  if (Object.getPrototypeOf(init) === Object.prototype) {
+    // A plain record (what the HTTP caller sends): no `Headers` to build. As `Headers` would, names are
+    // lower-cased, values trimmed and repeated names joined; `node:http` checks names and values.
+    for (const [name, value] of Object.entries(init as Record<string, string>)) {
+      const key = name.toLowerCase();
+      const text = String(value).trim();
+      const previous = result[key];
+      result[key] = previous === undefined ? text : `${previous}, ${text}`;
+    }
+    return result;
+  }
   new Headers(init).forEach((value, name) => {
     result[name] = value;
   });
   return result;
 }
+
+/** A request URL, parsed once, with what the address policy says of a literal IP host. */
+interface Target {
+  /** Never modified: shared by every request to the same URL. */
+  readonly url: URL;
+  /** The host without IPv6 brackets. */
+  readonly literal: string;
+  /** Why the policy refuses the host, when it is an IP address the policy refuses. */
+  readonly literalRefusal: string | undefined;
+}
+
+/** URLs remembered per guarded fetch before the memory starts over. */
+const maxKnownTargets = 256;
 
 /** Longest a cancelled body is drained (to keep its connection for reuse) before the socket is dropped. */
 const drainMilliseconds = 1_000;
@@ -182,8 +206,27 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
 
+  /** Parsed URLs by their text: an upstream is called at the same few URLs again and again. */
+  const targets = new Map<string, Target>();
+  const targetOf = (text: string): Target => {
+    const known = targets.get(text);
+    if (known !== undefined) return known;
+    const url = new URL(text);
+    const literal = bareHost(url.hostname);
+    const target: Target = {
+      url,
+      literal,
+      literalRefusal: isIP(literal) === 0 ? undefined : policy.refusal(literal),
+    };
+    if (targets.size >= maxKnownTargets) targets.clear();
+    targets.set(text, target);
+    return target;
+  };
+
   const guardedFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    const { url, literal, literalRefusal } = targetOf(
+      typeof input === "string" ? input : input instanceof Request ? input.url : String(input),
+    );
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       return Promise.reject(new TypeError(`guarded fetch: unsupported protocol ${url.protocol}`));
     }
@@ -194,8 +237,6 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
     if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
     const isHttps = url.protocol === "https:";
     const send = isHttps ? httpsRequest : httpRequest;
-    const literal = bareHost(url.hostname);
-    const literalRefusal = isIP(literal) === 0 ? undefined : policy.refusal(literal);
     if (literalRefusal !== undefined) {
       return Promise.reject(
         new TypeError("fetch failed", {

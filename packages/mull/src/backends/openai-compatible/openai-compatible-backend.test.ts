@@ -656,6 +656,41 @@ describe("createOpenAICompatibleBackend: cancellation and secrets", () => {
     expect(DisposedError.isInstance(await rejection(backend.generate({ prompt: chat("x") })))).toBe(true);
   });
 
+  it("drops a call whose signal aborts while it waits for a concurrency slot, and serves the next in order", async () => {
+    const server = await fakeServer({
+      handler: (request) =>
+        request.prompt === "first"
+          ? { choices: ["first"], delivery: { headerDelayMilliseconds: 100 } }
+          : { choices: [request.prompt] },
+    });
+    const backend = backendFor(server, { concurrency: 1 });
+    const first = backend.generate({ prompt: text("first") });
+    const controller = new AbortController();
+    const dropped = backend.generate({ prompt: text("dropped") }, { signal: controller.signal });
+    const third = backend.generate({ prompt: text("third") });
+    await vi.waitFor(() => expect(server.openRequests).toBe(1));
+    controller.abort(new Error("gave up waiting"));
+    expect((await rejection(dropped)) as Error).toHaveProperty("message", "gave up waiting");
+    expect((await first).completions[0]?.text).toBe("first");
+    await third;
+    expect(server.requests.map((request) => request.prompt)).toEqual(["first", "third"]);
+  });
+
+  it("aborts calls that have their own signal when disposed, running or waiting", async () => {
+    const server = await fakeServer({ handler: () => ({ fault: "hang" }) });
+    const backend = backendFor(server, { concurrency: 1 });
+    const controller = new AbortController();
+    const running = backend.generate({ prompt: chat("x") }, { signal: controller.signal });
+    const waiting = backend.generate({ prompt: chat("y") }, { signal: controller.signal });
+    await vi.waitFor(() => expect(server.openRequests).toBe(1));
+    await backend.dispose();
+    expect(DisposedError.isInstance(await rejection(running))).toBe(true);
+    expect(DisposedError.isInstance(await rejection(waiting))).toBe(true);
+    await vi.waitFor(() => expect(server.abortedRequests).toBe(1));
+    expect(server.requests).toHaveLength(1);
+    expect(controller.signal.aborted).toBe(false);
+  });
+
   it("sends the key as a bearer header and shows it nowhere else", async () => {
     const key = "sk-CANARY-7f3a9c";
     const server = await fakeServer({ apiKey: key });

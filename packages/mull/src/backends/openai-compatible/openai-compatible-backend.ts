@@ -1,4 +1,3 @@
-import PQueue from "p-queue";
 import { BackendCallError, CapabilityError, ConfigError, DisposedError } from "../../errors/index.ts";
 import type {
   Backend,
@@ -13,6 +12,7 @@ import type {
   Rng,
   Usage,
 } from "../../spec/index.ts";
+import { createConcurrencyLimit } from "./concurrency-limit.ts";
 import { parseEndpointUrl } from "./endpoint-url.ts";
 import { createHttpCaller } from "./http-caller.ts";
 import { type EndpointKind, requestBody, topLogprobCount, wantsLogprobs } from "./request-body.ts";
@@ -321,7 +321,7 @@ export function createOpenAICompatibleBackend(
     retryDelayMilliseconds,
     maxRetryDelayMilliseconds,
   });
-  const queue = new PQueue({ concurrency });
+  const limit = createConcurrencyLimit(concurrency);
   const lifetime = new AbortController();
   const description: BackendDescription = {
     kind: "openai-compatible",
@@ -351,6 +351,8 @@ export function createOpenAICompatibleBackend(
   let probed: ProbedCapabilities | undefined;
   let probing: Promise<ProbedCapabilities> | undefined;
   let disposed = false;
+  /** Signals of the calls with a signal of their own, aborted with the backend. */
+  const running = new Set<AbortController>();
 
   const setting = <K extends keyof BackendCapabilities>(key: K): BackendCapabilities[K] =>
     overrides[key] === undefined ? derived[key] : (overrides[key] as BackendCapabilities[K]);
@@ -359,9 +361,6 @@ export function createOpenAICompatibleBackend(
     const result: BackendCapabilities = { ...derived, ...(probed ?? {}), ...overrides, ...learned };
     return result.logprobs ? result : { ...result, topLogprobs: false };
   };
-
-  const callSignal = (signal: AbortSignal | undefined): AbortSignal =>
-    signal === undefined ? lifetime.signal : AbortSignal.any([signal, lifetime.signal]);
 
   const assertUsable = () => {
     if (disposed) throw new DisposedError(name);
@@ -380,7 +379,7 @@ export function createOpenAICompatibleBackend(
     streamed: boolean = stream,
     onText?: (text: string) => void,
   ): Promise<ParsedResponse> =>
-    queue.add(
+    limit.run(
       () =>
         caller.post({
           path: pathOf(kind),
@@ -397,7 +396,7 @@ export function createOpenAICompatibleBackend(
           signal,
           onText,
         }),
-      { signal },
+      signal,
     );
 
   const refuses = (error: unknown, pattern: RegExp): boolean => {
@@ -496,100 +495,123 @@ export function createOpenAICompatibleBackend(
   const needsProbe = () =>
     overrides.n === undefined || overrides.logprobs === undefined || overrides.topLogprobs === undefined;
 
-  /** `generate`, streaming responses or not. */
+  /** `generate`, streaming responses or not: the call's signal joined to the backend's lifetime. */
   const generateWith =
     (streamed: boolean) =>
     async (request: GenerationRequest, callOptions?: CallOptions): Promise<GenerationResult> => {
       assertUsable();
       validateRequest(request);
-      const signal = callSignal(callOptions?.signal);
-      signal.throwIfAborted();
-      const kind = routeOf(request.prompt);
-      if (request.grammar !== undefined && !setting("grammar")) {
-        throw new CapabilityError("grammar", "a request with a grammar", name);
+      const callSignal = callOptions?.signal;
+      if (callSignal === undefined) return generateJoined(streamed, request, callOptions, lifetime.signal);
+      callSignal.throwIfAborted();
+      // Cheaper than `AbortSignal.any([callSignal, lifetime.signal])`: one listener on the call's signal,
+      // and `dispose()` aborts the calls in `running` instead of a listener per call on the lifetime.
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(callSignal.reason);
+      callSignal.addEventListener("abort", onAbort, { once: true });
+      running.add(controller);
+      try {
+        return await generateJoined(streamed, request, callOptions, controller.signal);
+      } finally {
+        running.delete(controller);
+        callSignal.removeEventListener("abort", onAbort);
       }
-      const n = request.n ?? 1;
-      const seed = request.seed;
-      const responses: ParsedResponse[] = [];
-      const picked: { choice: ParsedChoice; response: ParsedResponse }[] = [];
-      const nativeN = learned.n !== false && (overrides.n ?? probed?.n ?? true);
-
-      if (n === 1 || nativeN) {
-        try {
-          // Pieces are relayed for one completion only: a single stream, with nothing to interleave.
-          const onText = n === 1 && streamed ? callOptions?.onText : undefined;
-          const response = await sendObserving(kind, request, n, seed, signal, streamed, onText);
-          if (response.choices.length === 0) {
-            throw new BackendCallError(`POST ${endpoint.publicBase}${pathOf(kind)} returned no choices`, {
-              isRetryable: true,
-              url: `${endpoint.publicBase}${pathOf(kind)}`,
-            });
-          }
-          responses.push(response);
-          for (const choice of response.choices.slice(0, n)) picked.push({ choice, response });
-          if (response.choices.length < n) learned.n = false;
-        } catch (error) {
-          if (!(n > 1 && refuses(error, namesN))) throw error;
-          learned.n = false;
-        }
-      }
-
-      const missing = n - picked.length;
-      if (missing > 0) {
-        // Siblings stop as soon as one fails: no request keeps running for a call that has failed.
-        const siblings = new AbortController();
-        const fanSignal = AbortSignal.any([signal, siblings.signal]);
-        const start = picked.length;
-        const results = await Promise.all(
-          Array.from({ length: missing }, (_, offset) =>
-            sendObserving(
-              kind,
-              request,
-              1,
-              seed === undefined ? undefined : seed + start + offset,
-              fanSignal,
-              streamed,
-            ).catch((error: unknown) => {
-              siblings.abort(error);
-              throw error;
-            }),
-          ),
-        );
-        for (const response of results) {
-          const choice = response.choices[0];
-          if (choice === undefined) {
-            throw new BackendCallError(`POST ${endpoint.publicBase}${pathOf(kind)} returned no choices`, {
-              isRetryable: true,
-              url: `${endpoint.publicBase}${pathOf(kind)}`,
-            });
-          }
-          responses.push(response);
-          picked.push({ choice, response });
-        }
-      }
-
-      const withTokens = wantsLogprobs(request);
-      const completions: Completion[] = picked.map(({ choice, response }, index) => {
-        const reported = response.choices.length === 1 ? response.usage?.completionTokens : undefined;
-        const completion: Completion = {
-          index,
-          text: choice.text,
-          finishReason: choice.finishReason,
-          completionTokens:
-            choice.tokens !== undefined && (choice.tokens.length > 0 || choice.text === "")
-              ? choice.tokens.length
-              : reported,
-        };
-        return withTokens && choice.tokens !== undefined
-          ? { ...completion, tokens: choice.tokens }
-          : completion;
-      });
-      return {
-        completions,
-        usage: usageOf(responses),
-        model: responses.find((response) => response.model !== undefined)?.model ?? options.model,
-      };
     };
+
+  /** `generate` under `signal`, which aborts with the call or with the backend. */
+  const generateJoined = async (
+    streamed: boolean,
+    request: GenerationRequest,
+    callOptions: CallOptions | undefined,
+    signal: AbortSignal,
+  ): Promise<GenerationResult> => {
+    signal.throwIfAborted();
+    const kind = routeOf(request.prompt);
+    if (request.grammar !== undefined && !setting("grammar")) {
+      throw new CapabilityError("grammar", "a request with a grammar", name);
+    }
+    const n = request.n ?? 1;
+    const seed = request.seed;
+    const responses: ParsedResponse[] = [];
+    const picked: { choice: ParsedChoice; response: ParsedResponse }[] = [];
+    const nativeN = learned.n !== false && (overrides.n ?? probed?.n ?? true);
+
+    if (n === 1 || nativeN) {
+      try {
+        // Pieces are relayed for one completion only: a single stream, with nothing to interleave.
+        const onText = n === 1 && streamed ? callOptions?.onText : undefined;
+        const response = await sendObserving(kind, request, n, seed, signal, streamed, onText);
+        if (response.choices.length === 0) {
+          throw new BackendCallError(`POST ${endpoint.publicBase}${pathOf(kind)} returned no choices`, {
+            isRetryable: true,
+            url: `${endpoint.publicBase}${pathOf(kind)}`,
+          });
+        }
+        responses.push(response);
+        for (const choice of response.choices.slice(0, n)) picked.push({ choice, response });
+        if (response.choices.length < n) learned.n = false;
+      } catch (error) {
+        if (!(n > 1 && refuses(error, namesN))) throw error;
+        learned.n = false;
+      }
+    }
+
+    const missing = n - picked.length;
+    if (missing > 0) {
+      // Siblings stop as soon as one fails: no request keeps running for a call that has failed.
+      const siblings = new AbortController();
+      const fanSignal = AbortSignal.any([signal, siblings.signal]);
+      const start = picked.length;
+      const results = await Promise.all(
+        Array.from({ length: missing }, (_, offset) =>
+          sendObserving(
+            kind,
+            request,
+            1,
+            seed === undefined ? undefined : seed + start + offset,
+            fanSignal,
+            streamed,
+          ).catch((error: unknown) => {
+            siblings.abort(error);
+            throw error;
+          }),
+        ),
+      );
+      for (const response of results) {
+        const choice = response.choices[0];
+        if (choice === undefined) {
+          throw new BackendCallError(`POST ${endpoint.publicBase}${pathOf(kind)} returned no choices`, {
+            isRetryable: true,
+            url: `${endpoint.publicBase}${pathOf(kind)}`,
+          });
+        }
+        responses.push(response);
+        picked.push({ choice, response });
+      }
+    }
+
+    const withTokens = wantsLogprobs(request);
+    const completions: Completion[] = picked.map(({ choice, response }, index) => {
+      const reported = response.choices.length === 1 ? response.usage?.completionTokens : undefined;
+      const completion: Completion = {
+        index,
+        text: choice.text,
+        finishReason: choice.finishReason,
+        completionTokens:
+          choice.tokens !== undefined && (choice.tokens.length > 0 || choice.text === "")
+            ? choice.tokens.length
+            : reported,
+      };
+      return withTokens && choice.tokens !== undefined
+        ? { ...completion, tokens: choice.tokens }
+        : completion;
+    });
+    return {
+      completions,
+      usage: usageOf(responses),
+      model: responses.find((response) => response.model !== undefined)?.model ?? options.model,
+    };
+  };
 
   const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
     assertUsable();
@@ -627,8 +649,10 @@ export function createOpenAICompatibleBackend(
     async dispose() {
       if (disposed) return;
       disposed = true;
-      queue.clear();
-      lifetime.abort(new DisposedError(name));
+      // Every call's signal follows the lifetime: waiting calls are dropped, running ones aborted.
+      const reason = new DisposedError(name);
+      lifetime.abort(reason);
+      for (const controller of running) controller.abort(reason);
     },
   };
 }
