@@ -1,15 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServeProcess } from "../cli/commands/serve-process.test-support.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 
 // SIGTERM on a real `mull serve` process: stop accepting, drain requests in flight up to the grace
 // period, cut the rest (aborting their upstream calls), exit 0.
 
-const serveModule = fileURLToPath(new URL("../cli/commands/serve.ts", import.meta.url));
 const key = "sk-shutdown";
 let fake: FakeOpenAIServer;
 let configFile: string;
@@ -43,35 +41,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly stderr: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-async function startServe(extra: string[]): Promise<Child> {
-  const program = `import { serveCommand } from ${JSON.stringify(serveModule)};\nawait serveCommand().parseAsync(${JSON.stringify(["--config", configFile, ...extra])}, { from: "user" });`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", program], {
-    env: { ...process.env, MULL_TEST_KEYS: key },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (part) => {
-    stderr += String(part);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  // Generous: starting Node and loading the sources can take many seconds on a loaded machine.
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const match = /listening on (http:\/\/\S+)/.exec(stderr);
-    if (match !== null) return { process: child, url: match[1] as string, stderr: () => stderr, exited };
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`mull serve did not start: ${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function startServe(extra: string[]) {
+  return startServeProcess(["--config", configFile, ...extra], { MULL_TEST_KEYS: key });
 }
 
 function ask(url: string, content: string): Promise<Response> {

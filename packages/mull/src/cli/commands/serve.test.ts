@@ -1,77 +1,18 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { serveCommand } from "./serve.ts";
+import { startServeProcess } from "./serve-process.test-support.ts";
 
 // `mull serve` as its users start it: flag checks in-process, serving in a child process.
 
-const serveModule = fileURLToPath(new URL("./serve.ts", import.meta.url));
 const labModel = fileURLToPath(new URL("../../../../llama-cpp/models/lab-large.gguf", import.meta.url));
 
-interface Served {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly stderr: () => string;
-  stop(): Promise<number | null>;
-}
-
-/**
- * A script that runs `mull serve` with its arguments. A file, not `node -e`: node-llama-cpp tests its
- * binary in a child process started with the parent's exec arguments, which `-e` would hijack.
- */
-async function runnerScript(): Promise<string> {
-  const directory = await mkdtemp(path.join(tmpdir(), "mull-serve-runner-"));
-  const file = path.join(directory, "serve.mjs");
-  await writeFile(
-    file,
-    `const { serveCommand } = await import(${JSON.stringify(pathToFileURL(serveModule).href)});\n` +
-      `await serveCommand().parseAsync(process.argv.slice(2), { from: "user" });\n`,
-  );
-  return file;
-}
-
-async function startServe(
-  args: readonly string[],
-  environment: Record<string, string> = {},
-): Promise<Served> {
-  const runner = await runnerScript();
-  const child = spawn(process.execPath, [runner, "--port", "0", "--log-level", "warn", ...args], {
-    env: { ...process.env, ...environment },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (part) => {
-    stderr += String(part);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  // Generous: starting Node and loading the sources can take many seconds on a loaded machine.
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const match = /listening on (http:\/\/\S+)/.exec(stderr);
-    if (match !== null) {
-      return {
-        child,
-        url: match[1] as string,
-        stderr: () => stderr,
-        stop: () => {
-          child.kill("SIGTERM");
-          return exited;
-        },
-      };
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`mull serve did not start: ${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function startServe(args: readonly string[], environment: Record<string, string> = {}) {
+  return startServeProcess(args, environment);
 }
 
 async function refusal(args: string[]): Promise<ConfigError> {
