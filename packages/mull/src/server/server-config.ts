@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
+import { issuePath } from "../runtime/index.ts";
 import { createAddressPolicy } from "./address-policy.ts";
 import { checkUpstreamUrl } from "./check-upstream-url.ts";
 
@@ -157,13 +158,6 @@ export function modelEntries(upstream: UpstreamConfig): ModelEntry[] {
   );
 }
 
-function pathText(path: readonly PropertyKey[]): string {
-  let text = "";
-  for (const part of path)
-    text += typeof part === "number" ? `[${part}]` : `${text === "" ? "" : "."}${String(part)}`;
-  return text === "" ? "(root)" : text;
-}
-
 /**
  * Validates a server configuration (the parsed JSON of a config file): types, ranges (a concurrency or
  * timeout of 0 is an error), unique upstream and model names, and every upstream URL against the SSRF
@@ -177,10 +171,10 @@ function pathText(path: readonly PropertyKey[]): string {
 export function parseServerConfig(value: unknown, source = "config"): ServerConfig {
   const result = serverConfigSchema.safeParse(value);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${pathText(issue.path)}: ${issue.message}`);
+    const problems = result.error.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`);
     const first = result.error.issues[0];
     throw new ConfigError(`${source} is invalid:\n  ${problems.join("\n  ")}`, {
-      field: first === undefined ? undefined : pathText(first.path),
+      field: first === undefined ? undefined : issuePath(first.path),
     });
   }
   const config = result.data;
