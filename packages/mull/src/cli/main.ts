@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ConfigError, MullError } from "../errors/index.ts";
+import { packageVersion } from "../runtime/index.ts";
 import { benchCommand } from "./commands/bench.ts";
 import { labCommand } from "./commands/lab.ts";
 import { modelsCommand } from "./commands/models.ts";
@@ -7,7 +8,6 @@ import { replayCommand } from "./commands/replay.ts";
 import { reportCommand } from "./commands/report.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { solveCommand } from "./commands/solve.ts";
-import { packageVersion } from "./package-version.ts";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage. */
 export const exitCodes = { success: 0, failure: 1, usage: 2 } as const;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { sleep } from "../runtime/index.ts";
 
 /** One request the fake server received, as it arrived. */
 export interface FakeOpenAIRequest {
@@ -135,10 +136,6 @@ const wordTokens = /\s*\S+|\s+/g;
 
 function splitTokens(text: string): string[] {
   return text.match(wordTokens) ?? [];
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
 /** Writes and resolves once the data was handed to the socket (or the response was destroyed). */

@@ -1,5 +1,5 @@
 import { ConfigError, DisposedError } from "../errors/index.ts";
-import { seededRng } from "../runtime/index.ts";
+import { seededRng, sleep } from "../runtime/index.ts";
 import type {
   Backend,
   BackendCapabilities,
@@ -116,21 +116,6 @@ function promptText(prompt: Prompt): string {
 
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
-}
-
-function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal!));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function answerResponder(answers: ScriptedAnswers): ScriptedResponder {

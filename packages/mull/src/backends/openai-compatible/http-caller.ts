@@ -1,5 +1,6 @@
 import { createParser } from "eventsource-parser";
 import { BackendCallError, isRetryableStatus } from "../../errors/index.ts";
+import { sleep } from "../../runtime/index.ts";
 import type { Clock } from "../../spec/index.ts";
 import type { EndpointUrl } from "./endpoint-url.ts";
 import {
@@ -11,7 +12,6 @@ import {
 } from "./response-parser.ts";
 import { retryAfterMilliseconds } from "./retry-after.ts";
 import { redactSecrets, serverMessage } from "./server-message.ts";
-import { sleep } from "./sleep.ts";
 
 /** Settings of the retrying HTTP caller. */
 export interface HttpCallerSettings {

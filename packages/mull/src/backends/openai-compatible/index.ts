@@ -3,4 +3,3 @@ export {
   type OpenAICompatibleBackend,
   type OpenAICompatibleBackendOptions,
 } from "./openai-compatible-backend.ts";
-export { type RequirableCapability, requireCapability } from "./require-capability.ts";

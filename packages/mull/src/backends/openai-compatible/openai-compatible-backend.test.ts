@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BackendCallError, CapabilityError, ConfigError, DisposedError } from "../../errors/index.ts";
-import { seededRng } from "../../runtime/index.ts";
+import { requireCapability, seededRng } from "../../runtime/index.ts";
 import type { GenerationRequest } from "../../spec/index.ts";
 import {
   type FakeOpenAIServer,
@@ -12,7 +12,6 @@ import {
   type OpenAICompatibleBackend,
   type OpenAICompatibleBackendOptions,
 } from "./openai-compatible-backend.ts";
-import { requireCapability } from "./require-capability.ts";
 
 const servers: FakeOpenAIServer[] = [];
 const backends: OpenAICompatibleBackend[] = [];

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import PQueue from "p-queue";
 import { BudgetExhaustedError, ConfigError } from "../../errors/index.ts";
-import { refuseSymlinkedOutput, systemClock } from "../../runtime/index.ts";
+import { packageVersion, refuseSymlinkedOutput, systemClock } from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
 import type {
   AnswerFormat,
@@ -100,17 +99,6 @@ export interface BenchRunResult {
   readonly interrupted: boolean;
   readonly summary: BenchSummary;
 }
-
-const mullVersion = (() => {
-  try {
-    const manifest = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-      version?: unknown;
-    };
-    return typeof manifest.version === "string" ? manifest.version : "unknown";
-  } catch {
-    return "unknown";
-  }
-})();
 
 function checkInteger(field: string, value: number, minimum: number): void {
   if (!Number.isSafeInteger(value) || value < minimum) {
@@ -246,7 +234,7 @@ function startOrResume(
     },
     limit: options.limit,
     machine: describeMachine(),
-    versions: { mull: mullVersion, node: process.versions.node, ...(backend.versions ?? {}) },
+    versions: { mull: packageVersion(), node: process.versions.node, ...(backend.versions ?? {}) },
     configHash: hash,
   };
   store.createRun(

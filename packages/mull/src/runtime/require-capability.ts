@@ -1,5 +1,5 @@
-import { CapabilityError } from "../../errors/index.ts";
-import type { Backend, BackendCapabilities, CallOptions } from "../../spec/index.ts";
+import { CapabilityError } from "../errors/index.ts";
+import type { Backend, BackendCapabilities, CallOptions } from "../spec/index.ts";
 
 /** The yes-or-no capabilities a strategy can require. */
 export type RequirableCapability = {
