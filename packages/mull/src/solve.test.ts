@@ -73,6 +73,7 @@ describe("solve", () => {
     const probe: Strategy = {
       name: "probe",
       parameters: {},
+      samples: 1,
       async run(_problem, context) {
         clock.advance(25);
         seen = {
@@ -86,9 +87,6 @@ describe("solve", () => {
           best: undefined,
           candidates: [],
           stoppedBy: "complete",
-          partial: false,
-          usage: { promptTokens: 0, completionTokens: 0, calls: 0 },
-          scoreCalls: 0,
         };
       },
     };

@@ -17,7 +17,7 @@ import type {
   Strategy,
   StrategyContext,
 } from "./spec/index.ts";
-import { parseStrategySpec } from "./strategies/index.ts";
+import { parseStrategySpec, runStrategy } from "./strategies/index.ts";
 import { createTracer } from "./trace/index.ts";
 
 /** Options of `solve`. */
@@ -61,8 +61,8 @@ function toProblem(problem: Problem | string): Problem {
 
 /**
  * Solves one problem with a strategy on a backend: builds the run's context (a seeded rng, a tracer, a
- * budget over the limits and the caller's signal), records `run-start` and `run-end`, and returns the
- * strategy's result with the full trace. When the budget, the deadline or the signal cuts the run, the
+ * budget over the limits and the caller's signal), then runs the strategy with `runStrategy` (which
+ * records `run-start` and `run-end` and measures the cost), and returns its result with the full trace. When the budget, the deadline or the signal cuts the run, the
  * result is the best so far with `partial: true` and the reason in `stoppedBy`; if nothing at all was
  * produced, it throws `BudgetExhaustedError`.
  *
@@ -98,34 +98,19 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
   const tracer = createTracer(clock);
   const budget = createBudget(options.budget ?? {}, { clock, signal: options.signal, price: options.price });
   try {
-    const runId = tracer.record({
-      type: "run-start",
-      parentId: undefined,
-      strategy: strategy.name,
-      parameters: strategy.parameters,
-      question: problem.question,
-      seed,
-    });
     const context: StrategyContext = {
       backend: options.backend,
       budget,
       rng: seededRng(seed),
       clock,
       tracer,
-      parentId: runId,
+      parentId: undefined,
       answerFormat,
       promptTemplate: options.promptTemplate ?? defaultPromptTemplate,
       sampling: options.sampling ?? {},
       signal: budget.signal,
     };
-    const result = await strategy.run(problem, context);
-    tracer.record({
-      type: "run-end",
-      parentId: runId,
-      answer: result.answer,
-      stoppedBy: result.stoppedBy,
-      usage: result.usage,
-    });
+    const result = await runStrategy(strategy, problem, context, { seed });
     return { ...result, strategy: strategy.name, trace: tracer.events() };
   } finally {
     budget.close();

@@ -1,6 +1,10 @@
+import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import type { StrategyEntry } from "../strategies/strategy-entry.ts";
+import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
-import { checkCount, createSearchRun, type SearchNode, searchParameters } from "./search-run.ts";
+import { createSearchRun } from "./search-run.ts";
+import { searchParameters } from "./search-settings.ts";
 
 /** Options of `aStarDecoding`. */
 export interface AStarDecodingOptions extends SearchOptions {
@@ -36,15 +40,16 @@ export interface AStarDecodingOptions extends SearchOptions {
  */
 export function aStarDecoding(options: AStarDecodingOptions): Strategy {
   const { k } = options;
-  checkCount("aStarDecoding", "k", k);
+  checkInteger("aStarDecoding", "k", k, { minimum: 1 });
   const expansionsPerNode = options.expansionsPerNode ?? 3;
-  checkCount("aStarDecoding", "expansionsPerNode", expansionsPerNode);
+  checkInteger("aStarDecoding", "expansionsPerNode", expansionsPerNode, { minimum: 1 });
   const maxExpansions = options.maxExpansions ?? 64;
-  checkCount("aStarDecoding", "maxExpansions", maxExpansions);
+  checkInteger("aStarDecoding", "maxExpansions", maxExpansions, { minimum: 1 });
   const floor = options.floor ?? 1e-3;
   return {
     name: `astar@${k}`,
     parameters: { k, expansionsPerNode, maxExpansions, floor, ...searchParameters(options) },
+    samples: k,
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "product", select: "best" });
       const cost = (node: SearchNode): number => {
@@ -111,3 +116,12 @@ export function aStarDecoding(options: AStarDecodingOptions): Strategy {
     },
   };
 }
+
+/** `astar@K` in the strategy catalog. */
+export const aStarDecodingEntry: StrategyEntry = {
+  forms: ["astar@K"],
+  kind: "search",
+  summary: "A*-decoding: expand the best partial solution (PRM cost + heuristic) with K sampled steps",
+  needs: ["prm", "steps"],
+  create: ({ K }, { prm }) => aStarDecoding({ k: K!, prm }),
+};

@@ -1,7 +1,10 @@
+import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { runGroupedBeams } from "./grouped-beams.ts";
 import type { SearchOptions } from "./search-options.ts";
-import { checkCount, createSearchRun, searchParameters } from "./search-run.ts";
+import { createSearchRun } from "./search-run.ts";
+import { searchParameters } from "./search-settings.ts";
 
 /** Options of `beamSearch`. */
 export interface BeamSearchOptions extends SearchOptions {
@@ -26,15 +29,16 @@ export interface BeamSearchOptions extends SearchOptions {
 export function beamSearch(options: BeamSearchOptions): Strategy {
   const { n } = options;
   const lookahead = options.lookahead ?? 0;
-  checkCount("beamSearch", "n", n);
-  checkCount("beamSearch", "width", options.width);
+  checkInteger("beamSearch", "n", n, { minimum: 1 });
+  checkInteger("beamSearch", "width", options.width, { minimum: 1 });
   // More children per beam than beams would overshoot N.
   const width = Math.min(options.width, n);
-  checkCount("beamSearch", "lookahead", lookahead, 0);
+  checkInteger("beamSearch", "lookahead", lookahead, { minimum: 0 });
   const keep = Math.max(1, Math.floor(n / width));
   return {
     name: lookahead > 0 ? `beam-la${lookahead}@${n}x${width}` : `beam@${n}x${width}`,
     parameters: { n, width, keep, lookahead, ...searchParameters(options) },
+    samples: n,
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
       await runGroupedBeams(run, { groups: 1, keep, width, lookahead, method: `beam:top-${keep}` });
@@ -42,3 +46,21 @@ export function beamSearch(options: BeamSearchOptions): Strategy {
     },
   };
 }
+
+/** `beam@NxM` in the strategy catalog. */
+export const beamSearchEntry: StrategyEntry = {
+  forms: ["beam@NxM"],
+  kind: "search",
+  summary: "beam search: N partial solutions per step, the best N/M kept and each extended M ways",
+  needs: ["prm", "steps"],
+  create: ({ N, M }, { prm }) => beamSearch({ n: N!, width: M!, prm }),
+};
+
+/** `beam-laL@NxM` in the strategy catalog. */
+export const lookaheadBeamSearchEntry: StrategyEntry = {
+  forms: ["beam-laL@NxM"],
+  kind: "search",
+  summary: "beam search that scores each step after an L-step greedy look-ahead",
+  needs: ["prm", "steps"],
+  create: ({ L, N, M }, { prm }) => beamSearch({ n: N!, width: M!, lookahead: L!, prm }),
+};

@@ -1,4 +1,4 @@
-import type { SearchNode } from "./search-run.ts";
+import type { SearchNode } from "./search-node.ts";
 
 /** Splits siblings into those with a new last step and those repeating an earlier sibling's step. */
 export function distinctSteps(children: readonly SearchNode[]): {

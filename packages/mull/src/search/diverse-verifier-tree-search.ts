@@ -1,7 +1,10 @@
+import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { runGroupedBeams } from "./grouped-beams.ts";
 import type { SearchOptions } from "./search-options.ts";
-import { checkCount, createSearchRun, searchParameters } from "./search-run.ts";
+import { createSearchRun } from "./search-run.ts";
+import { searchParameters } from "./search-settings.ts";
 
 /** Options of `diverseVerifierTreeSearch`. */
 export interface DiverseVerifierTreeSearchOptions extends SearchOptions {
@@ -25,14 +28,15 @@ export interface DiverseVerifierTreeSearchOptions extends SearchOptions {
 export function diverseVerifierTreeSearch(options: DiverseVerifierTreeSearchOptions): Strategy {
   const { n } = options;
   const lookahead = options.lookahead ?? 0;
-  checkCount("diverseVerifierTreeSearch", "n", n);
-  checkCount("diverseVerifierTreeSearch", "width", options.width);
+  checkInteger("diverseVerifierTreeSearch", "n", n, { minimum: 1 });
+  checkInteger("diverseVerifierTreeSearch", "width", options.width, { minimum: 1 });
   const width = Math.min(options.width, n);
-  checkCount("diverseVerifierTreeSearch", "lookahead", lookahead, 0);
+  checkInteger("diverseVerifierTreeSearch", "lookahead", lookahead, { minimum: 0 });
   const groups = Math.max(1, Math.floor(n / width));
   return {
     name: lookahead > 0 ? `dvts-la${lookahead}@${n}x${width}` : `dvts@${n}x${width}`,
     parameters: { n, width, subtrees: groups, lookahead, ...searchParameters(options) },
+    samples: n,
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
       await runGroupedBeams(run, { groups, keep: 1, width, lookahead, method: "dvts:best-per-subtree" });
@@ -40,3 +44,12 @@ export function diverseVerifierTreeSearch(options: DiverseVerifierTreeSearchOpti
     },
   };
 }
+
+/** `dvts@NxM` in the strategy catalog. */
+export const diverseVerifierTreeSearchEntry: StrategyEntry = {
+  forms: ["dvts@NxM"],
+  kind: "search",
+  summary: "diverse verifier tree search: N/M independent subtrees of width M",
+  needs: ["prm", "steps"],
+  create: ({ N, M }, { prm }) => diverseVerifierTreeSearch({ n: N!, width: M!, prm }),
+};

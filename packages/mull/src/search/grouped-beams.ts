@@ -1,4 +1,5 @@
-import type { SearchNode, SearchRun } from "./search-run.ts";
+import type { SearchNode } from "./search-node.ts";
+import type { SearchRun } from "./search-run.ts";
 
 /** The shape of a beam search: `groups` independent subtrees, each keeping `keep` beams expanded `width` times. */
 export interface BeamShape {

@@ -1,7 +1,10 @@
-import { ConfigError } from "../errors/index.ts";
+import { checkInteger, checkNumber, checkOneOf } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import type { StrategyEntry } from "../strategies/strategy-entry.ts";
+import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
-import { checkCount, createSearchRun, type SearchNode, searchParameters } from "./search-run.ts";
+import { createSearchRun } from "./search-run.ts";
+import { searchParameters } from "./search-settings.ts";
 
 /** Options of `monteCarloTreeSearch`. */
 export interface MonteCarloTreeSearchOptions extends SearchOptions {
@@ -41,24 +44,17 @@ interface Statistics {
  */
 export function monteCarloTreeSearch(options: MonteCarloTreeSearchOptions): Strategy {
   const { simulations } = options;
-  checkCount("monteCarloTreeSearch", "simulations", simulations);
+  checkInteger("monteCarloTreeSearch", "simulations", simulations, { minimum: 1 });
   const width = options.width ?? 3;
-  checkCount("monteCarloTreeSearch", "width", width);
-  const exploration = options.exploration ?? 1;
-  if (!(exploration >= 0) || !Number.isFinite(exploration)) {
-    throw new ConfigError(`monteCarloTreeSearch: exploration must be a number ≥ 0, got ${exploration}`, {
-      field: "exploration",
-    });
-  }
-  const valueMode = options.value ?? "prm";
-  if (valueMode !== "prm" && valueMode !== "rollout") {
-    throw new ConfigError(`monteCarloTreeSearch: value must be prm or rollout, got ${valueMode}`, {
-      field: "value",
-    });
-  }
+  checkInteger("monteCarloTreeSearch", "width", width, { minimum: 1 });
+  const exploration = checkNumber("monteCarloTreeSearch", "exploration", options.exploration ?? 1, {
+    minimum: 0,
+  });
+  const valueMode = checkOneOf("monteCarloTreeSearch", "value", options.value ?? "prm", ["prm", "rollout"]);
   return {
     name: valueMode === "rollout" ? `mcts-rollout@${simulations}` : `mcts@${simulations}`,
     parameters: { simulations, width, exploration, value: valueMode, ...searchParameters(options) },
+    samples: simulations,
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "min", select: "best" });
       const statistics = new Map<SearchNode, Statistics>();
@@ -128,3 +124,21 @@ export function monteCarloTreeSearch(options: MonteCarloTreeSearchOptions): Stra
     },
   };
 }
+
+/** `mcts@S` in the strategy catalog. */
+export const monteCarloTreeSearchEntry: StrategyEntry = {
+  forms: ["mcts@S"],
+  kind: "search",
+  summary: "Monte Carlo tree search (UCT) with S simulations, valued by the PRM",
+  needs: ["prm", "steps"],
+  create: ({ S }, { prm }) => monteCarloTreeSearch({ simulations: S!, prm }),
+};
+
+/** `mcts-rollout@S` in the strategy catalog. */
+export const rolloutTreeSearchEntry: StrategyEntry = {
+  forms: ["mcts-rollout@S"],
+  kind: "search",
+  summary: "Monte Carlo tree search (UCT) with S simulations, valued by rollouts to an answer",
+  needs: ["prm", "steps"],
+  create: ({ S }, { prm }) => monteCarloTreeSearch({ simulations: S!, prm, value: "rollout" }),
+};

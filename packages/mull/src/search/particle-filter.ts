@@ -1,9 +1,11 @@
-import { ConfigError } from "../errors/index.ts";
+import { checkInteger, checkOneOf, checkPositive } from "../runtime/index.ts";
 import type { ResamplingMethod } from "../selection/resample.ts";
 import type { Strategy } from "../spec/index.ts";
+import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { runParticles } from "./run-particles.ts";
 import type { SearchOptions } from "./search-options.ts";
-import { checkCount, createSearchRun, searchParameters } from "./search-run.ts";
+import { createSearchRun } from "./search-run.ts";
+import { searchParameters } from "./search-settings.ts";
 
 /** Options of `particleFilter`. */
 export interface ParticleFilterOptions extends SearchOptions {
@@ -16,15 +18,6 @@ export interface ParticleFilterOptions extends SearchOptions {
   readonly softmaxTemperature?: number | undefined;
   /** `multinomial` (default) or `systematic` resampling. */
   readonly resampling?: ResamplingMethod | undefined;
-}
-
-/** Checks a softmax temperature. */
-export function checkSoftmaxTemperature(strategy: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new ConfigError(`${strategy}: softmaxTemperature must be a positive number, got ${value}`, {
-      field: "softmaxTemperature",
-    });
-  }
 }
 
 /**
@@ -42,18 +35,17 @@ export function checkSoftmaxTemperature(strategy: string, value: number): void {
  */
 export function particleFilter(options: ParticleFilterOptions): Strategy {
   const { n } = options;
-  checkCount("particleFilter", "n", n);
+  checkInteger("particleFilter", "n", n, { minimum: 1 });
   const softmaxTemperature = options.softmaxTemperature ?? 1;
-  checkSoftmaxTemperature("particleFilter", softmaxTemperature);
-  const resampling = options.resampling ?? "multinomial";
-  if (resampling !== "multinomial" && resampling !== "systematic") {
-    throw new ConfigError(`particleFilter: resampling must be multinomial or systematic, got ${resampling}`, {
-      field: "resampling",
-    });
-  }
+  checkPositive("particleFilter", "softmaxTemperature", softmaxTemperature);
+  const resampling = checkOneOf("particleFilter", "resampling", options.resampling ?? "multinomial", [
+    "multinomial",
+    "systematic",
+  ]);
   return {
     name: resampling === "systematic" ? `pf-sys@${n}` : `pf@${n}`,
     parameters: { n, softmaxTemperature, resampling, ...searchParameters(options) },
+    samples: n,
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
       const population = await runParticles(run, {
@@ -67,3 +59,21 @@ export function particleFilter(options: ParticleFilterOptions): Strategy {
     },
   };
 }
+
+/** `pf@N` in the strategy catalog. */
+export const particleFilterEntry: StrategyEntry = {
+  forms: ["pf@N"],
+  kind: "search",
+  summary: "particle filtering: N particles weighted by a softmax of their rewards, resampled multinomially",
+  needs: ["prm", "steps"],
+  create: ({ N }, { prm }) => particleFilter({ n: N!, prm }),
+};
+
+/** `pf-sys@N` in the strategy catalog. */
+export const systematicParticleFilterEntry: StrategyEntry = {
+  forms: ["pf-sys@N"],
+  kind: "search",
+  summary: "particle filtering with systematic resampling",
+  needs: ["prm", "steps"],
+  create: ({ N }, { prm }) => particleFilter({ n: N!, prm, resampling: "systematic" }),
+};

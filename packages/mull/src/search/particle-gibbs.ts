@@ -1,10 +1,12 @@
-import { ConfigError } from "../errors/index.ts";
+import { checkInteger, checkOneOf, checkPositive } from "../runtime/index.ts";
 import { type ResamplingMethod, resample } from "../selection/resample.ts";
 import type { Strategy } from "../spec/index.ts";
-import { checkSoftmaxTemperature } from "./particle-filter.ts";
+import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { particleWeights, runParticles } from "./run-particles.ts";
+import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
-import { checkCount, createSearchRun, type SearchNode, searchParameters } from "./search-run.ts";
+import { createSearchRun } from "./search-run.ts";
+import { searchParameters } from "./search-settings.ts";
 
 /** Options of `particleGibbs`. */
 export interface ParticleGibbsOptions extends SearchOptions {
@@ -39,19 +41,18 @@ function pathOf(node: SearchNode): SearchNode[] {
  */
 export function particleGibbs(options: ParticleGibbsOptions): Strategy {
   const { n, iterations } = options;
-  checkCount("particleGibbs", "n", n);
-  checkCount("particleGibbs", "iterations", iterations);
+  checkInteger("particleGibbs", "n", n, { minimum: 1 });
+  checkInteger("particleGibbs", "iterations", iterations, { minimum: 1 });
   const softmaxTemperature = options.softmaxTemperature ?? 1;
-  checkSoftmaxTemperature("particleGibbs", softmaxTemperature);
-  const resampling = options.resampling ?? "multinomial";
-  if (resampling !== "multinomial" && resampling !== "systematic") {
-    throw new ConfigError(`particleGibbs: resampling must be multinomial or systematic, got ${resampling}`, {
-      field: "resampling",
-    });
-  }
+  checkPositive("particleGibbs", "softmaxTemperature", softmaxTemperature);
+  const resampling = checkOneOf("particleGibbs", "resampling", options.resampling ?? "multinomial", [
+    "multinomial",
+    "systematic",
+  ]);
   return {
     name: `pg@${n}x${iterations}`,
     parameters: { n, iterations, softmaxTemperature, resampling, ...searchParameters(options) },
+    samples: n,
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
       const population: SearchNode[] = [];
@@ -83,3 +84,12 @@ export function particleGibbs(options: ParticleGibbsOptions): Strategy {
     },
   };
 }
+
+/** `pg@NxI` in the strategy catalog. */
+export const particleGibbsEntry: StrategyEntry = {
+  forms: ["pg@NxI"],
+  kind: "search",
+  summary: "particle Gibbs: I iterations of N particles, keeping a reference particle",
+  needs: ["prm", "steps"],
+  create: ({ N, I }, { prm }) => particleGibbs({ n: N!, iterations: I!, prm }),
+};

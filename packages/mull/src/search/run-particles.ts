@@ -1,7 +1,8 @@
 import { type ResamplingMethod, resample } from "../selection/resample.ts";
 import { softmaxWeights } from "../selection/softmax-weights.ts";
 import type { Rng } from "../spec/index.ts";
-import type { SearchNode, SearchRun } from "./search-run.ts";
+import type { SearchNode } from "./search-node.ts";
+import type { SearchRun } from "./search-run.ts";
 
 /** Settings of one particle-filtering sweep. */
 export interface ParticleSweep {

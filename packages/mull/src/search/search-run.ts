@@ -1,12 +1,5 @@
-import { addUsage, emptyUsage } from "../budget/index.ts";
-import { ConfigError } from "../errors/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
-import {
-  aggregateStepRewards,
-  isStepLogprobObserver,
-  type StepAggregation,
-  scorePartialSolutions,
-} from "../process-rewards/index.ts";
+import { isStepLogprobObserver, scorePartialSolutions } from "../process-rewards/index.ts";
 import {
   argmaxByScore,
   majorityVote,
@@ -16,86 +9,71 @@ import {
 } from "../selection/index.ts";
 import type {
   Candidate,
-  FinishReason,
   Problem,
   Prompt,
   StopReason,
   StrategyContext,
-  StrategyResult,
-  Usage,
+  StrategyOutcome,
 } from "../spec/index.ts";
-import {
-  createStepCostMeter,
-  defaultStepFormat,
-  extendEachOneStep,
-  joinSteps,
-  type StepFormat,
-  splitSteps,
-  stepPrompt,
-} from "../steps/index.ts";
-import { defaultSamplingTemperature, isCut, requireSomething } from "../strategies/run-helpers.ts";
-import type { FinalSelection, SearchOptions } from "./search-options.ts";
+import { createStepCostMeter, extendEachOneStep, splitSteps, stepPrompt } from "../steps/index.ts";
+import { requireSomething } from "../strategies/run-helpers.ts";
+import { createSearchCandidates } from "./search-candidates.ts";
+import type { ExpandRequest, SearchNode } from "./search-node.ts";
+import type { SearchOptions } from "./search-options.ts";
+import { resolveSearchSettings, type SearchDefaults, type SearchSettings } from "./search-settings.ts";
 
-/** A partial or complete solution in a search tree. */
-export interface SearchNode {
-  /** Trace id of the generation that wrote its last step (the run's node for the root). */
-  readonly id: string | undefined;
-  readonly parent: SearchNode | undefined;
-  readonly steps: readonly string[];
-  /** Complete: its last step is final, or it reached the step limit. */
-  readonly final: boolean;
-  readonly finishReason: FinishReason;
-  /** Generated tokens of the whole path, when every step's count is known. */
-  readonly tokens: number | undefined;
-  /** Sum of token log-probabilities of the path, when known for every step. */
-  readonly logprob: number | undefined;
-  /** Per-step process rewards, once scored. */
-  rewards: readonly number[] | undefined;
-  /** The aggregated reward, once scored. */
-  value: number | undefined;
+/** How a search ends: the population to pick from, or the one solution it settled on. */
+export interface SearchChoice {
+  /** Pick the answer among these nodes' complete solutions (default: every complete solution found). */
+  readonly population?: readonly SearchNode[] | undefined;
+  /** The search settled on this node (e.g. the first complete solution of a depth-first search). */
+  readonly chosen?: SearchNode | undefined;
 }
 
-/** One node to extend, `n` times, optionally with other sampling (a greedy look-ahead). */
-export interface ExpandRequest {
-  readonly node: SearchNode;
-  readonly n: number;
-  readonly temperature?: number | undefined;
-}
-
-/** The resolved settings of one search run. */
-interface Settings {
-  readonly aggregation: StepAggregation;
-  readonly finalAggregation: StepAggregation;
-  readonly select: FinalSelection;
-  readonly temperature: number;
-  readonly format: StepFormat;
-  readonly maxSteps: number;
-  readonly maxStepTokens: number;
-  readonly maxSolutionTokens: number | undefined;
-}
-
-/** Checks a strategy's integer parameter. */
-export function checkCount(strategy: string, field: string, value: number, minimum = 1): void {
-  if (!Number.isInteger(value) || value < minimum) {
-    throw new ConfigError(
-      `${strategy}: ${field} must be an integer ≥ ${minimum}, got ${JSON.stringify(value)}`,
-      {
-        field,
-      },
-    );
-  }
-}
-
-/** The parameters a search reports in its trace, besides its own. */
-export function searchParameters(options: SearchOptions): Record<string, unknown> {
-  return {
-    prm: options.prm.name,
-    ...(options.aggregation === undefined ? {} : { aggregation: options.aggregation }),
-    ...(options.finalAggregation === undefined ? {} : { finalAggregation: options.finalAggregation }),
-    ...(options.select === undefined ? {} : { select: options.select }),
-    ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-    ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
-  };
+/**
+ * The kit every step-level search is written with: one run over one problem. A search strategy makes
+ * one with `createSearchRun`, grows its tree with `expand`, `rollout` and `score`, records its choices
+ * with `recordSelection`, and ends with `finish`. The run sizes every wave to the budget, scores each node
+ * once, remembers every complete solution, and stops (`cut`) when the budget, the deadline or an abort
+ * stops it; the strategy runner measures what it spent.
+ */
+export interface SearchRun {
+  /** The empty solution every path starts from. */
+  readonly root: SearchNode;
+  readonly settings: SearchSettings;
+  /** Complete solutions found so far, each once, in the order they were found. */
+  readonly finished: readonly SearchNode[];
+  /** Why the search stopped, or `complete` while it may go on. */
+  readonly stoppedBy: StopReason;
+  /** True once the budget, the deadline or an abort has stopped the search. */
+  readonly cut: boolean;
+  /** Stops the search with a reason (the first reason given stays). */
+  stop(reason: StopReason): void;
+  /**
+   * Extends each node `n` times by one step, in one wave, and returns each request's children in order.
+   * Complete nodes are not extended. Children that are complete join `finished` unless `track` is false
+   * (a look-ahead's).
+   */
+  expand(requests: readonly ExpandRequest[], track?: boolean): Promise<SearchNode[][]>;
+  /** Completes a node in one generation (a rollout); the result is a complete solution. */
+  rollout(node: SearchNode): Promise<SearchNode | undefined>;
+  /** Scores the nodes not scored yet with the PRM; false when the budget stopped scoring. */
+  score(nodes: readonly SearchNode[]): Promise<boolean>;
+  /** Records which nodes a selection kept (with repetition for resampling) and which it dropped. */
+  recordSelection(
+    method: string,
+    chosen: readonly SearchNode[],
+    dropped: readonly SearchNode[],
+    weights?: readonly number[],
+  ): void;
+  /** Nodes sorted by value, best first (unscored last); ties keep their order. */
+  rank(nodes: readonly SearchNode[]): SearchNode[];
+  /**
+   * The search's outcome: the answer chosen among the population's complete solutions by the run's
+   * `select`, or the `chosen` node; when nothing is complete, the best-valued (then deepest) partial
+   * solution stands for the search, without an answer.
+   */
+  finish(choice?: SearchChoice): StrategyOutcome;
 }
 
 function stableSortDescending<Item>(items: readonly Item[], value: (item: Item) => number): Item[] {
@@ -106,32 +84,27 @@ function stableSortDescending<Item>(items: readonly Item[], value: (item: Item) 
 }
 
 /**
- * The machinery every step-level search shares: extending nodes by one step (one wave, sized to the
- * budget), scoring them with the PRM (once per node), recording selections, remembering every complete
- * solution, and building the strategy result from the nodes (with the best partial when the budget cut
- * the search before anything was complete).
+ * Starts a search run over `problem` (see `SearchRun`), with the search's options and its own defaults.
+ *
+ * @example
+ * async run(problem, context) {
+ *   const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
+ *   let frontier = [run.root];
+ *   while (!run.cut && frontier.length > 0) {
+ *     const children = (await run.expand(frontier.map((node) => ({ node, n: 4 })))).flat();
+ *     if (!(await run.score(children))) break;
+ *     frontier = run.rank(children).filter((node) => !node.final).slice(0, 2);
+ *   }
+ *   return run.finish();
+ * }
  */
 export function createSearchRun(
   problem: Problem,
   context: StrategyContext,
   options: SearchOptions,
-  defaults: { readonly aggregation: StepAggregation; readonly select: FinalSelection },
-) {
-  const settings: Settings = {
-    aggregation: options.aggregation ?? defaults.aggregation,
-    finalAggregation: options.finalAggregation ?? "mean",
-    select: options.select ?? defaults.select,
-    temperature: options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature,
-    format: options.format ?? defaultStepFormat,
-    maxSteps: options.maxSteps ?? 40,
-    maxStepTokens: options.maxStepTokens ?? 256,
-    maxSolutionTokens: options.maxSolutionTokens ?? context.sampling.maxTokens,
-  };
-  checkCount("search", "maxSteps", settings.maxSteps);
-  checkCount("search", "maxStepTokens", settings.maxStepTokens);
-  if (settings.maxSolutionTokens !== undefined) {
-    checkCount("search", "maxSolutionTokens", settings.maxSolutionTokens);
-  }
+  defaults: SearchDefaults,
+): SearchRun {
+  const settings = resolveSearchSettings(options, context, defaults);
   /** Tokens a node may still generate: the step limit, within what the solution limit leaves. */
   const stepTokensFor = (node: SearchNode): number =>
     settings.maxSolutionTokens === undefined || node.tokens === undefined
@@ -142,6 +115,7 @@ export function createSearchRun(
   const basePrompt: Prompt = problem.prompt ?? context.promptTemplate(problem);
   const meter = createStepCostMeter();
   const observer = isStepLogprobObserver(prm) ? prm : undefined;
+  const candidates = createSearchCandidates(prm.name, settings, context, basePrompt);
   const root: SearchNode = {
     id: context.parentId,
     parent: undefined,
@@ -155,10 +129,7 @@ export function createSearchRun(
   };
   const finished: SearchNode[] = [];
   const finishedSet = new Set<SearchNode>();
-  const candidates = new Map<SearchNode, Candidate>();
   let generated = 0;
-  // Nodes of the search not scored yet.
-  const unscored = new Set<SearchNode>();
   // The best-valued (then deepest) partial so far: what the search stands for if nothing completes.
   let bestPartial: SearchNode | undefined;
   const consider = (node: SearchNode): void => {
@@ -174,9 +145,6 @@ export function createSearchRun(
     }
   };
   let stoppedBy: StopReason = "complete";
-  let usage: Usage = emptyUsage;
-  let scoreCalls = 0;
-
   const stop = (reason: StopReason): void => {
     if (stoppedBy === "complete") stoppedBy = reason;
   };
@@ -187,59 +155,62 @@ export function createSearchRun(
     }
   };
 
-  // Complete solutions are ranked for the final pick by all their step rewards, under this name.
-  const solutionScorer = `${prm.name}:${settings.finalAggregation}`;
-  const candidateOf = (node: SearchNode): Candidate => {
-    const known = candidates.get(node);
-    if (known !== undefined) return known;
-    const text = joinSteps(node.steps, basePrompt.kind, settings.format);
-    const candidate: Candidate = {
-      id: node.id ?? "root",
-      text,
-      answer: node.final ? context.answerFormat.extract(text) : undefined,
-      finishReason: node.finishReason,
-      completionTokens: node.tokens,
-      logprob: node.logprob,
-      meanLogprob: node.logprob !== undefined && node.tokens ? node.logprob / node.tokens : undefined,
-      scores:
-        node.value === undefined
-          ? []
-          : [
-              { scorer: prm.name, kind: "process", value: node.value, steps: node.rewards },
-              ...(node.final && node.rewards !== undefined && node.rewards.length > 0
-                ? [
-                    {
-                      scorer: solutionScorer,
-                      kind: "outcome" as const,
-                      value: aggregateStepRewards(node.rewards, settings.finalAggregation),
-                    },
-                  ]
-                : []),
-            ],
-      steps: node.steps,
+  const childOf = (
+    parent: SearchNode,
+    extension: Awaited<ReturnType<typeof extendEachOneStep>>["extensions"][number][number],
+    track: boolean,
+  ): SearchNode => {
+    generated += 1;
+    if (observer !== undefined && extension.meanLogprob !== undefined) {
+      observer.observeStepLogprob(problem, extension.steps, extension.meanLogprob);
+    }
+    const tokens =
+      parent.tokens === undefined || extension.completionTokens === undefined
+        ? undefined
+        : parent.tokens + extension.completionTokens;
+    const spent =
+      settings.maxSolutionTokens !== undefined &&
+      tokens !== undefined &&
+      tokens >= settings.maxSolutionTokens;
+    const forced = !extension.final && (extension.steps.length >= settings.maxSteps || spent);
+    const child: SearchNode = {
+      id: extension.id,
+      parent,
+      steps: extension.steps,
+      final: extension.final || forced,
+      finishReason: forced ? "length" : extension.final ? "stop" : extension.finishReason,
+      tokens,
+      logprob:
+        parent.logprob === undefined || extension.logprob === undefined
+          ? undefined
+          : parent.logprob + extension.logprob,
+      rewards: undefined,
+      value: undefined,
     };
-    candidates.set(node, candidate);
-    return candidate;
+    if (child.final && track) remember(child);
+    if (track) consider(child);
+    return child;
   };
 
-  const run = {
+  const selectorFor = (complete: boolean) => {
+    const scorer = complete ? candidates.solutionScorer : prm.name;
+    if (settings.select === "best") return argmaxByScore({ scorer });
+    if (settings.select === "weighted-vote") return weightedVote({ weight: scoreWeight({ scorer }) });
+    return majorityVote();
+  };
+
+  const run: SearchRun = {
     root,
     settings,
-    /** Complete solutions found so far, each once, in the order they were found. */
-    finished: finished as readonly SearchNode[],
+    finished,
     get stoppedBy(): StopReason {
       return stoppedBy;
     },
-    /** True once the budget, the deadline or an abort has stopped the search. */
     get cut(): boolean {
       return stoppedBy !== "complete";
     },
     stop,
-    /**
-     * Extends each node `n` times by one step, in one wave. Complete nodes are not extended. Children
-     * that are complete join `finished` unless `track` is false (a look-ahead's).
-     */
-    async expand(requests: readonly ExpandRequest[], track = true): Promise<SearchNode[][]> {
+    async expand(requests, track = true) {
       const open = requests.filter(
         (request) => !request.node.final && request.n > 0 && stepTokensFor(request.node) > 0,
       );
@@ -262,52 +233,18 @@ export function createSearchRun(
         meter,
         prompt: basePrompt,
       });
-      usage = addUsage(usage, wave.usage);
       if (wave.stoppedBy !== "complete") stop(wave.stoppedBy);
       const byRequest = new Map<ExpandRequest, SearchNode[]>();
       open.forEach((request, index) => {
-        const parent = request.node;
-        const children = (wave.extensions[index] ?? []).map((extension): SearchNode => {
-          generated += 1;
-          if (observer !== undefined && extension.meanLogprob !== undefined) {
-            observer.observeStepLogprob(problem, extension.steps, extension.meanLogprob);
-          }
-          const tokens =
-            parent.tokens === undefined || extension.completionTokens === undefined
-              ? undefined
-              : parent.tokens + extension.completionTokens;
-          const spent =
-            settings.maxSolutionTokens !== undefined &&
-            tokens !== undefined &&
-            tokens >= settings.maxSolutionTokens;
-          const forced = !extension.final && (extension.steps.length >= settings.maxSteps || spent);
-          const child: SearchNode = {
-            id: extension.id,
-            parent,
-            steps: extension.steps,
-            final: extension.final || forced,
-            finishReason: forced ? "length" : extension.final ? "stop" : extension.finishReason,
-            tokens,
-            logprob:
-              parent.logprob === undefined || extension.logprob === undefined
-                ? undefined
-                : parent.logprob + extension.logprob,
-            rewards: undefined,
-            value: undefined,
-          };
-          if (child.final && track) remember(child);
-          if (track) {
-            unscored.add(child);
-            consider(child);
-          }
-          return child;
-        });
-        byRequest.set(request, children);
+        const extensions = wave.extensions[index] ?? [];
+        byRequest.set(
+          request,
+          extensions.map((extension) => childOf(request.node, extension, track)),
+        );
       });
       return requests.map((request) => byRequest.get(request) ?? []);
     },
-    /** Completes a node in one generation (a rollout); the result is a complete solution. */
-    async rollout(node: SearchNode): Promise<SearchNode | undefined> {
+    async rollout(node) {
       if (node.final) return node;
       if (run.cut) return undefined;
       const sample = await sampleCandidates({
@@ -324,16 +261,14 @@ export function createSearchRun(
         prompt: stepPrompt(basePrompt, node.steps, settings.format),
         parentId: node.id,
       });
-      usage = addUsage(usage, sample.usage);
       if (sample.stoppedBy !== "complete") stop(sample.stoppedBy);
       const written = sample.candidates[0];
       if (written === undefined) return undefined;
       generated += 1;
-      const steps = [...node.steps, ...splitSteps(written.text, settings.format)];
       const child: SearchNode = {
         id: written.id,
         parent: node,
-        steps,
+        steps: [...node.steps, ...splitSteps(written.text, settings.format)],
         final: true,
         finishReason: written.finishReason,
         tokens:
@@ -345,11 +280,9 @@ export function createSearchRun(
         value: undefined,
       };
       remember(child);
-      unscored.add(child);
       return child;
     },
-    /** Scores the nodes not scored yet; false when the budget stopped scoring. */
-    async score(nodes: readonly SearchNode[]): Promise<boolean> {
+    async score(nodes) {
       const pending = [...new Set(nodes)].filter((node) => node.value === undefined && node !== root);
       if (pending.length === 0) return true;
       // After a generation limit, what was generated may still be scored: the PRM budget decides.
@@ -360,8 +293,6 @@ export function createSearchRun(
         context,
         aggregation: settings.aggregation,
       });
-      scoreCalls += scored.calls;
-      usage = addUsage(usage, { ...scored.usage, calls: 0 });
       if (scored.rewards === undefined || scored.values === undefined) {
         stop(scored.stoppedBy);
         return false;
@@ -369,18 +300,11 @@ export function createSearchRun(
       pending.forEach((node, index) => {
         node.rewards = scored.rewards![index];
         node.value = scored.values![index];
-        unscored.delete(node);
         consider(node);
       });
       return true;
     },
-    /** Records which nodes a selection kept (with repetition for resampling) and which it dropped. */
-    recordSelection(
-      method: string,
-      chosen: readonly SearchNode[],
-      dropped: readonly SearchNode[],
-      weights?: readonly number[],
-    ) {
+    recordSelection(method, chosen, dropped, weights) {
       tracer.record({
         type: "selection",
         parentId: context.parentId,
@@ -390,25 +314,17 @@ export function createSearchRun(
         ...(weights === undefined ? {} : { weights }),
       });
     },
-    /** Nodes sorted by value, best first (unscored last); ties keep their order. */
-    rank(nodes: readonly SearchNode[]): SearchNode[] {
+    rank(nodes) {
       return stableSortDescending(nodes, (node) => node.value ?? Number.NEGATIVE_INFINITY);
     },
-    /**
-     * The strategy result (nodes not scored yet are scored first, when the PRM budget allows): the answer chosen among `population` (default every complete solution) by the
-     * run's selection, or `chosen` when the search settled on one; when nothing is complete, the best
-     * partial solution, without an answer.
-     */
-    finish(
-      choice: { readonly population?: readonly SearchNode[]; readonly chosen?: SearchNode } = {},
-    ): StrategyResult {
+    finish(choice = {}) {
       requireSomething(generated, stoppedBy);
-      const all = finished.map(candidateOf);
+      const all = finished.map(candidates.of);
       let vote: VoteResult | undefined;
       let best: Candidate | undefined;
       let answer: string | undefined;
       if (choice.chosen !== undefined) {
-        best = candidateOf(choice.chosen);
+        best = candidates.of(choice.chosen);
         answer = best.answer;
         const key = answer === undefined ? undefined : context.answerFormat.key(answer);
         tracer.record({
@@ -418,44 +334,29 @@ export function createSearchRun(
           tally: key === undefined ? {} : { [key]: choice.chosen.value ?? 0 },
           winner: key,
         });
-        vote = undefined;
       } else {
         const complete = (choice.population ?? finished).filter((node) => node.final);
-        const pool = (complete.length > 0 ? complete : finished).map(candidateOf);
+        const pool = (complete.length > 0 ? complete : finished).map(candidates.of);
         if (pool.length > 0) {
-          const selector =
-            settings.select === "best"
-              ? argmaxByScore({ scorer: complete.length > 0 ? solutionScorer : prm.name })
-              : settings.select === "weighted-vote"
-                ? weightedVote({
-                    weight: scoreWeight({ scorer: complete.length > 0 ? solutionScorer : prm.name }),
-                  })
-                : majorityVote();
-          vote = selector(pool, context);
+          vote = selectorFor(complete.length > 0)(pool, context);
           best = vote.best;
           answer = vote.answer;
         }
       }
-      const candidateList = [...all];
+      const list = [...all];
       if (all.length === 0 && best === undefined && bestPartial !== undefined) {
         // Nothing complete: the best-valued, deepest partial solution stands for the search, without an answer.
-        best = candidateOf(bestPartial);
-        candidateList.push(best);
+        best = candidates.of(bestPartial);
+        list.push(best);
       }
       return {
         answer,
         best,
-        candidates: candidateList,
+        candidates: list,
         ...(vote === undefined ? {} : { votes: vote.tally }),
         stoppedBy,
-        partial: isCut(stoppedBy),
-        usage,
-        scoreCalls,
       };
     },
   };
   return run;
 }
-
-/** The run object `createSearchRun` returns. */
-export type SearchRun = ReturnType<typeof createSearchRun>;

@@ -1,7 +1,11 @@
+import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { distinctSteps } from "./distinct-steps.ts";
+import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
-import { checkCount, createSearchRun, type SearchNode, searchParameters } from "./search-run.ts";
+import { createSearchRun } from "./search-run.ts";
+import { searchParameters } from "./search-settings.ts";
 
 /** Options of `treeOfThoughtsBfs`. */
 export interface TreeOfThoughtsBfsOptions extends SearchOptions {
@@ -24,12 +28,13 @@ export interface TreeOfThoughtsBfsOptions extends SearchOptions {
  */
 export function treeOfThoughtsBfs(options: TreeOfThoughtsBfsOptions): Strategy {
   const { breadth, k } = options;
-  checkCount("treeOfThoughtsBfs", "breadth", breadth);
-  checkCount("treeOfThoughtsBfs", "k", k);
+  checkInteger("treeOfThoughtsBfs", "breadth", breadth, { minimum: 1 });
+  checkInteger("treeOfThoughtsBfs", "k", k, { minimum: 1 });
   const threshold = options.threshold ?? 0;
   return {
     name: `tot-bfs@${breadth}x${k}`,
     parameters: { breadth, k, threshold, ...searchParameters(options) },
+    samples: breadth * k,
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "min", select: "best" });
       let frontier: SearchNode[] = [run.root];
@@ -58,3 +63,12 @@ export function treeOfThoughtsBfs(options: TreeOfThoughtsBfsOptions): Strategy {
     },
   };
 }
+
+/** `tot-bfs@BxK` in the strategy catalog. */
+export const treeOfThoughtsBfsEntry: StrategyEntry = {
+  forms: ["tot-bfs@BxK"],
+  kind: "search",
+  summary: "tree of thoughts, breadth-first: keep B states, propose K steps from each",
+  needs: ["prm", "steps"],
+  create: ({ B, K }, { prm }) => treeOfThoughtsBfs({ breadth: B!, k: K!, prm }),
+};

@@ -1,7 +1,11 @@
+import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { distinctSteps } from "./distinct-steps.ts";
+import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
-import { checkCount, createSearchRun, type SearchNode, searchParameters } from "./search-run.ts";
+import { createSearchRun } from "./search-run.ts";
+import { searchParameters } from "./search-settings.ts";
 
 /** Options of `treeOfThoughtsDfs`. */
 export interface TreeOfThoughtsDfsOptions extends SearchOptions {
@@ -28,15 +32,16 @@ export interface TreeOfThoughtsDfsOptions extends SearchOptions {
  */
 export function treeOfThoughtsDfs(options: TreeOfThoughtsDfsOptions): Strategy {
   const { k } = options;
-  checkCount("treeOfThoughtsDfs", "k", k);
+  checkInteger("treeOfThoughtsDfs", "k", k, { minimum: 1 });
   const threshold = options.threshold ?? 0.5;
   const attempts = options.attempts ?? 3;
-  checkCount("treeOfThoughtsDfs", "attempts", attempts);
+  checkInteger("treeOfThoughtsDfs", "attempts", attempts, { minimum: 1 });
   const maxExpansions = options.maxExpansions ?? 64;
-  checkCount("treeOfThoughtsDfs", "maxExpansions", maxExpansions);
+  checkInteger("treeOfThoughtsDfs", "maxExpansions", maxExpansions, { minimum: 1 });
   return {
     name: `tot-dfs@${k}`,
     parameters: { k, threshold, attempts, maxExpansions, ...searchParameters(options) },
+    samples: k,
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "min", select: "best" });
       let expansions = 0;
@@ -75,3 +80,12 @@ export function treeOfThoughtsDfs(options: TreeOfThoughtsDfsOptions): Strategy {
     },
   };
 }
+
+/** `tot-dfs@K` in the strategy catalog. */
+export const treeOfThoughtsDfsEntry: StrategyEntry = {
+  forms: ["tot-dfs@K"],
+  kind: "search",
+  summary: "tree of thoughts, depth-first with pruning: K proposals per state",
+  needs: ["prm", "steps"],
+  create: ({ K }, { prm }) => treeOfThoughtsDfs({ k: K!, prm }),
+};

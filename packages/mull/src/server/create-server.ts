@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import type { Logger } from "pino";
-import { isSearchSpec } from "../search/index.ts";
+import { isSearchSpec } from "../strategies/index.ts";
 import { ApiError } from "./api-error.ts";
 import { createApiKeyCheck } from "./api-key-check.ts";
 import { createInFlightLimiter } from "./in-flight-limiter.ts";

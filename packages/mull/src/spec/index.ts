@@ -24,7 +24,16 @@ export type {
   ScoreBatch,
   ScoredSolution,
 } from "./scorer.ts";
-export type { SamplingSettings, SolveResult, Strategy, StrategyContext, StrategyResult } from "./strategy.ts";
+export type { SelectionContext, Selector, VoteResult } from "./selection.ts";
+export type {
+  SamplingSettings,
+  SamplingStrategy,
+  SolveResult,
+  Strategy,
+  StrategyContext,
+  StrategyOutcome,
+  StrategyResult,
+} from "./strategy.ts";
 export type {
   DistributiveOmit,
   GenerationEvent,

@@ -4,6 +4,7 @@ import type { Budget, StopReason } from "./budget.ts";
 import type { Candidate } from "./candidate.ts";
 import type { Problem, PromptTemplate } from "./problem.ts";
 import type { Clock, Rng } from "./randomness.ts";
+import type { Selector } from "./selection.ts";
 import type { TraceEvent, Tracer } from "./trace.ts";
 import type { Usage } from "./usage.ts";
 
@@ -20,11 +21,15 @@ export interface SamplingSettings {
 /** Everything a strategy may use. Randomness, time and cancellation come in here, never from globals. */
 export interface StrategyContext {
   readonly backend: Backend;
+  /**
+   * The budget of this run. Under `runStrategy` it is the run's own child budget: its charges go through to
+   * the parent's, and its limits, signal and stopping are the parent's.
+   */
   readonly budget: Budget;
   readonly rng: Rng;
   readonly clock: Clock;
   readonly tracer: Tracer;
-  /** The trace node this run hangs under (a wrapper's run node, or `undefined` at the root). */
+  /** The trace node this run hangs under (its `run-start` event under `runStrategy`). */
   readonly parentId?: string | undefined;
   readonly answerFormat: AnswerFormat;
   readonly promptTemplate: PromptTemplate;
@@ -33,8 +38,11 @@ export interface StrategyContext {
   readonly signal: AbortSignal;
 }
 
-/** What a strategy returns. */
-export interface StrategyResult {
+/**
+ * What a strategy decided: its answer, how it got there, and why it stopped. It says nothing of what it
+ * spent: `runStrategy` measures that on the run's budget.
+ */
+export interface StrategyOutcome {
   /** The chosen final answer; `undefined` when no candidate had one. */
   readonly answer: string | undefined;
   /** The candidate the answer came from (for voting, the best-scored member of the winning group). */
@@ -43,24 +51,47 @@ export interface StrategyResult {
   readonly candidates: readonly Candidate[];
   /** Vote tally by answer key, for voting strategies. */
   readonly votes?: Readonly<Record<string, number>> | undefined;
+  /** `complete`, a budget limit or abort that cut the plan, or `condition:<name>` for a planned early stop. */
   readonly stoppedBy: StopReason;
+}
+
+/** What running a strategy returns: its outcome and its cost account. */
+export interface StrategyResult extends StrategyOutcome {
   /** True when the budget, a deadline or an abort cut the plan short: the answer is the best so far. */
   readonly partial: boolean;
-  /** Usage over every call of the run. */
+  /** Usage over every call of the run (generations, and the token usage of scorers that call a model). */
   readonly usage: Usage;
   /** Scorer calls made. */
   readonly scoreCalls: number;
 }
 
 /**
- * An inference-time strategy: a small function over building blocks. Wrappers (early stopping, routing)
- * take a strategy and return a strategy.
+ * An inference-time strategy: a small function over building blocks that returns what it chose.
+ * Wrappers (early stopping, routing) take a strategy and return a strategy. Run one with `runStrategy`
+ * (or `solve`), which adds the trace node and the cost account.
  */
 export interface Strategy {
   /** Short name with its main parameter, e.g. `sc@8`, `bon@4`. */
   readonly name: string;
   readonly parameters: Readonly<Record<string, unknown>>;
-  run(problem: Problem, context: StrategyContext): Promise<StrategyResult>;
+  /**
+   * Solutions' worth of generation it plans at once: N for sampling strategies, particles and beams; the
+   * proposals per expansion for A* and ToT DFS, breadth × proposals for ToT BFS, simulations for MCTS; 1 for a
+   * single sample. Servers size reservations and cost caps by it.
+   */
+  readonly samples: number;
+  run(problem: Problem, context: StrategyContext): Promise<StrategyOutcome>;
+}
+
+/**
+ * A strategy that draws independent samples and chooses among them (`sc@N`, `bon@N`, `wv@N`, …): wrappers
+ * such as `withEarlyStop` run it in rounds of fewer samples and choose over every round with `select`.
+ */
+export interface SamplingStrategy extends Strategy {
+  /** The same strategy drawing `samples` solutions. */
+  withSamples(samples: number): SamplingStrategy;
+  /** How it chooses its answer among scored candidates; used over the candidates of several rounds. */
+  readonly select: Selector;
 }
 
 /** The result of `solve()`: a strategy result plus its full trace. */

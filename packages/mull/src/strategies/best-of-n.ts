@@ -1,15 +1,15 @@
-import { addUsage } from "../budget/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
-import { scoreCandidates } from "../scoring/index.ts";
-import { argmaxByScore, majorityVote, type VoteResult } from "../selection/index.ts";
-import type { OutcomeScorer, Strategy } from "../spec/index.ts";
+import { checkInteger } from "../runtime/index.ts";
+import { latestScore, scoreCandidates } from "../scoring/index.ts";
+import { argmaxByScore } from "../selection/index.ts";
+import type { OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
 import {
-  checkSampleCount,
   defaultSamplingTemperature,
   firstStop,
-  isCut,
   requireSomething,
+  withMajorityFallback,
 } from "./run-helpers.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `bestOfN`. */
 export interface BestOfNOptions {
@@ -29,12 +29,15 @@ export interface BestOfNOptions {
  * @example
  * const result = await solve({ problem, strategy: bestOfN({ n: 8, scorer: checker }), backend });
  */
-export function bestOfN(options: BestOfNOptions): Strategy {
-  const { n, scorer } = options;
-  checkSampleCount("bestOfN", n);
-  const select = argmaxByScore({ scorer: scorer.name });
-  const fallback = majorityVote();
+export function bestOfN(options: BestOfNOptions): SamplingStrategy {
+  const { scorer } = options;
+  const n = checkInteger("bestOfN", "n", options.n, { minimum: 1 });
   const name = `bon@${n}`;
+  const select = withMajorityFallback(
+    argmaxByScore({ scorer: scorer.name }),
+    (candidates) => candidates.some((candidate) => latestScore(candidate, scorer.name) !== undefined),
+    `${name}: no candidate was scored; falling back to a majority vote`,
+  );
   return {
     name,
     parameters: {
@@ -42,33 +45,32 @@ export function bestOfN(options: BestOfNOptions): Strategy {
       scorer: scorer.name,
       ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     },
+    samples: n,
+    select,
+    withSamples: (samples) => bestOfN({ ...options, n: samples }),
     async run(problem, context) {
       const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
       const sample = await sampleCandidates({ problem, n, context, sampling: { temperature } });
       requireSomething(sample.candidates.length, sample.stoppedBy);
       const scoring = await scoreCandidates({ problem, candidates: sample.candidates, scorer, context });
-      let result: VoteResult;
-      if (scoring.scored === 0) {
-        context.tracer.record({
-          type: "note",
-          parentId: context.parentId,
-          message: `${name}: no candidate was scored (${scoring.stoppedBy}); falling back to a majority vote`,
-        });
-        result = fallback(scoring.candidates, context);
-      } else {
-        result = select(scoring.candidates, context);
-      }
-      const stoppedBy = firstStop(sample.stoppedBy, scoring.stoppedBy);
+      const result = select(scoring.candidates, context);
       return {
         answer: result.answer,
         best: result.best,
         candidates: scoring.candidates,
         votes: result.tally,
-        stoppedBy,
-        partial: isCut(stoppedBy),
-        usage: addUsage(sample.usage, { ...scoring.usage, calls: 0 }),
-        scoreCalls: scoring.calls,
+        stoppedBy: firstStop(sample.stoppedBy, scoring.stoppedBy),
       };
     },
   };
 }
+
+/** `bon@N` in the strategy catalog. */
+export const bestOfNEntry: StrategyEntry = {
+  forms: ["bon@N"],
+  kind: "sampling",
+  summary:
+    "best-of-N by an outcome scorer: the lab checker, an LLM judge, an HTTP reward model (vLLM `/pooling`, `/classify`)",
+  needs: ["scorer"],
+  create: ({ N }, { scorer }) => bestOfN({ n: N!, scorer }),
+};

@@ -1,10 +1,23 @@
 export { type BestOfNOptions, bestOfN } from "./best-of-n.ts";
+export { strategyCatalog } from "./catalog.ts";
+export { strategyCatalogHelp, strategyCatalogMarkdown } from "./describe-catalog.ts";
 export {
-  type ParseStrategySpecOptions,
-  parseStrategySpec,
+  findStrategyEntry,
+  isSearchSpec,
+  largestSpecValue,
+  type SpecMatch,
   strategySpecForms,
-} from "./parse-strategy-spec.ts";
+} from "./find-strategy-entry.ts";
+export { type ParseStrategySpecOptions, parseStrategySpec } from "./parse-strategy-spec.ts";
 export { type RepeatedSamplingOptions, repeatedSampling } from "./repeated-sampling.ts";
+export { type RunStrategyOptions, runStrategy } from "./run-strategy.ts";
 export { type SelfConsistencyOptions, selfConsistency } from "./self-consistency.ts";
 export { type SingleSampleOptions, singleSample } from "./single-sample.ts";
+export type {
+  SpecValues,
+  StrategyDependencies,
+  StrategyEntry,
+  StrategyNeed,
+} from "./strategy-entry.ts";
 export { type WeightedVotingOptions, weightedVoting } from "./weighted-voting.ts";
+export { type WithEarlyStopOptions, withEarlyStop } from "./with-early-stop.ts";

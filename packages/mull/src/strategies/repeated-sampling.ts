@@ -1,7 +1,9 @@
 import { sampleCandidates } from "../generation/index.ts";
+import { checkInteger } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
-import type { Strategy } from "../spec/index.ts";
-import { checkSampleCount, defaultSamplingTemperature, isCut, requireSomething } from "./run-helpers.ts";
+import type { SamplingStrategy } from "../spec/index.ts";
+import { defaultSamplingTemperature, requireSomething } from "./run-helpers.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `repeatedSampling`. */
 export interface RepeatedSamplingOptions {
@@ -21,28 +23,36 @@ export interface RepeatedSamplingOptions {
  * const correct = result.candidates.filter((candidate) => grade(candidate.answer)).length;
  * const coverage = passAtK(result.candidates.length, correct, 10);
  */
-export function repeatedSampling(options: RepeatedSamplingOptions): Strategy {
-  const { n } = options;
-  checkSampleCount("repeatedSampling", n);
-  const vote = majorityVote();
+export function repeatedSampling(options: RepeatedSamplingOptions): SamplingStrategy {
+  const n = checkInteger("repeatedSampling", "n", options.n, { minimum: 1 });
+  const select = majorityVote();
   return {
     name: `rs@${n}`,
     parameters: { n, ...(options.temperature === undefined ? {} : { temperature: options.temperature }) },
+    samples: n,
+    select,
+    withSamples: (samples) => repeatedSampling({ ...options, n: samples }),
     async run(problem, context) {
       const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
       const sample = await sampleCandidates({ problem, n, context, sampling: { temperature } });
       requireSomething(sample.candidates.length, sample.stoppedBy);
-      const result = vote(sample.candidates, context);
+      const result = select(sample.candidates, context);
       return {
         answer: result.answer,
         best: result.best,
         candidates: sample.candidates,
         votes: result.tally,
         stoppedBy: sample.stoppedBy,
-        partial: isCut(sample.stoppedBy),
-        usage: sample.usage,
-        scoreCalls: 0,
       };
     },
   };
 }
+
+/** `rs@N` in the strategy catalog. */
+export const repeatedSamplingEntry: StrategyEntry = {
+  forms: ["rs@N"],
+  kind: "sampling",
+  summary: "repeated sampling: all N candidates kept (coverage / pass@k studies), answered by majority",
+  needs: [],
+  create: ({ N }) => repeatedSampling({ n: N! }),
+};

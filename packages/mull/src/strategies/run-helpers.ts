@@ -1,5 +1,6 @@
-import { BudgetExhaustedError, CapabilityError, ConfigError } from "../errors/index.ts";
-import type { StopReason, StrategyContext } from "../spec/index.ts";
+import { BudgetExhaustedError } from "../errors/index.ts";
+import { majorityVote } from "../selection/index.ts";
+import type { Candidate, Selector, StopReason } from "../spec/index.ts";
 
 /** Temperature of sampling strategies when neither the strategy nor the run sets one. */
 export const defaultSamplingTemperature = 0.7;
@@ -19,22 +20,19 @@ export function requireSomething(count: number, reason: StopReason): void {
   if (count === 0) throw new BudgetExhaustedError(reason === "complete" ? "calls" : reason);
 }
 
-/** Throws a `CapabilityError` when the run's backend lacks per-token log-probabilities. */
-export async function requireLogprobs(context: StrategyContext, requiredBy: string): Promise<void> {
-  const capabilities = await context.backend.capabilities({ signal: context.signal });
-  if (!capabilities.logprobs) {
-    const description = context.backend.describe();
-    throw new CapabilityError(
-      "logprobs",
-      requiredBy,
-      `the ${description.kind} backend (${description.model})`,
-    );
-  }
-}
-
-/** Checks a strategy's sample count. */
-export function checkSampleCount(strategy: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) {
-    throw new ConfigError(`${strategy}: n must be an integer ≥ 1, got ${JSON.stringify(n)}`, { field: "n" });
-  }
+/**
+ * A selector that falls back to a majority vote, with a `note` in the trace, when `usable` says the
+ * primary selector has nothing to go on (no candidate scored, no candidate could be weighed).
+ */
+export function withMajorityFallback(
+  primary: Selector,
+  usable: (candidates: readonly Candidate[]) => boolean,
+  note: string,
+): Selector {
+  const fallback = majorityVote();
+  return (candidates, context) => {
+    if (usable(candidates)) return primary(candidates, context);
+    context.tracer.record({ type: "note", parentId: context.parentId, message: note });
+    return fallback(candidates, context);
+  };
 }

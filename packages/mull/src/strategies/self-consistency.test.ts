@@ -6,6 +6,7 @@ import { solve } from "../solve.ts";
 import type { AnswerFormat } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { selfConsistency } from "./self-consistency.ts";
+import { withEarlyStop } from "./with-early-stop.ts";
 
 const hashFormat: AnswerFormat = {
   name: "hash",
@@ -128,7 +129,7 @@ describe("selfConsistency", () => {
     });
     const result = await solve({
       problem: "q",
-      strategy: selfConsistency({ n: 8, batchSize: 1 }),
+      strategy: withEarlyStop(selfConsistency({ n: 8 }), { rounds: 8 }),
       backend,
       clock,
       budget: { maxMilliseconds: 1000 },
@@ -149,7 +150,7 @@ describe("selfConsistency", () => {
     });
     const result = await solve({
       problem: "q",
-      strategy: selfConsistency({ n: 8, batchSize: 2 }),
+      strategy: withEarlyStop(selfConsistency({ n: 8 }), { rounds: 4 }),
       backend,
       signal: controller.signal,
       answerFormat: hashFormat,
@@ -163,7 +164,10 @@ describe("selfConsistency", () => {
     const backend = createScriptedBackend({ responses: ["#### 3"] });
     const result = await solve({
       problem: "q",
-      strategy: selfConsistency({ n: 40, batchSize: 4, stopWhen: [consensusReached(0.9, 8)] }),
+      strategy: withEarlyStop(selfConsistency({ n: 40 }), {
+        rounds: 10,
+        stopWhen: [consensusReached(0.9, 8)],
+      }),
       backend,
       answerFormat: hashFormat,
     });

@@ -1,15 +1,9 @@
-import { addUsage, checkStopConditions, emptyUsage, type RunProgress } from "../budget/index.ts";
-import { ConfigError } from "../errors/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
-import { majorityVote, type TieBreak, tallyAnswers } from "../selection/index.ts";
-import type { Candidate, StopCondition, StopReason, Strategy, Usage } from "../spec/index.ts";
-import {
-  checkSampleCount,
-  defaultSamplingTemperature,
-  firstStop,
-  isCut,
-  requireSomething,
-} from "./run-helpers.ts";
+import { checkInteger } from "../runtime/index.ts";
+import { majorityVote, type TieBreak } from "../selection/index.ts";
+import type { SamplingStrategy } from "../spec/index.ts";
+import { defaultSamplingTemperature, requireSomething } from "./run-helpers.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `selfConsistency`. */
 export interface SelfConsistencyOptions {
@@ -17,78 +11,49 @@ export interface SelfConsistencyOptions {
   readonly n: number;
   /** Sampling temperature; default the run's, else 0.7. */
   readonly temperature?: number | undefined;
-  /** Sample in batches of this size and check `stopWhen` after each; default `n` (one batch). */
-  readonly batchSize?: number | undefined;
-  /** Stop conditions checked after each batch, e.g. `consensusReached(0.8, 5)`. */
-  readonly stopWhen?: readonly StopCondition<RunProgress>[] | undefined;
   /** How ties are broken; default `first` (see `majorityVote`). */
   readonly tieBreak?: TieBreak | undefined;
 }
 
 /**
  * Self-consistency (Wang et al. 2023): sample `n` reasoning paths and return the most frequent answer.
- * With `batchSize` and `stopWhen` it samples in batches and may stop early (`stoppedBy:
- * "condition:<name>"`). When the budget, deadline or an abort cuts it, it votes over what it has and
- * says so (`partial: true`).
+ * When the budget, deadline or an abort cuts it, it votes over what it has (the run is `partial`). To stop
+ * early once the answer is settled, wrap it: `withEarlyStop(selfConsistency({ n: 40 }), { rounds: 10,
+ * stopWhen: [consensusReached(0.9, 8)] })`.
  *
  * @example
  * const result = await solve({ problem, strategy: selfConsistency({ n: 16 }), backend });
  */
-export function selfConsistency(options: SelfConsistencyOptions): Strategy {
-  const { n } = options;
-  checkSampleCount("selfConsistency", n);
-  const batchSize = options.batchSize ?? n;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new ConfigError(`selfConsistency: batchSize must be an integer ≥ 1, got ${batchSize}`, {
-      field: "batchSize",
-    });
-  }
-  const stopWhen = options.stopWhen ?? [];
-  const vote = majorityVote({ tieBreak: options.tieBreak });
+export function selfConsistency(options: SelfConsistencyOptions): SamplingStrategy {
+  const n = checkInteger("selfConsistency", "n", options.n, { minimum: 1 });
+  const select = majorityVote({ tieBreak: options.tieBreak });
   return {
     name: `sc@${n}`,
-    parameters: {
-      n,
-      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-      ...(options.batchSize === undefined ? {} : { batchSize }),
-      ...(stopWhen.length === 0 ? {} : { stopWhen: stopWhen.map((condition) => condition.name) }),
-    },
+    parameters: { n, ...(options.temperature === undefined ? {} : { temperature: options.temperature }) },
+    samples: n,
+    select,
+    withSamples: (samples) => selfConsistency({ ...options, n: samples }),
     async run(problem, context) {
       const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
-      const candidates: Candidate[] = [];
-      let usage: Usage = emptyUsage;
-      let stoppedBy: StopReason = "complete";
-      while (candidates.length < n) {
-        const sample = await sampleCandidates({
-          problem,
-          n: Math.min(batchSize, n - candidates.length),
-          context,
-          sampling: { temperature },
-        });
-        candidates.push(...sample.candidates);
-        usage = addUsage(usage, sample.usage);
-        stoppedBy = firstStop(sample.stoppedBy);
-        if (stoppedBy !== "complete" || candidates.length >= n) break;
-        const progress: RunProgress = {
-          spent: context.budget.spent(),
-          candidates,
-          votes: tallyAnswers(candidates, context.answerFormat),
-        };
-        stoppedBy = checkStopConditions(stopWhen, progress) ?? "complete";
-        if (stoppedBy !== "complete") break;
-      }
-      requireSomething(candidates.length, stoppedBy);
-      const result = vote(candidates, context);
+      const sample = await sampleCandidates({ problem, n, context, sampling: { temperature } });
+      requireSomething(sample.candidates.length, sample.stoppedBy);
+      const result = select(sample.candidates, context);
       return {
         answer: result.answer,
         best: result.best,
-        candidates,
+        candidates: sample.candidates,
         votes: result.tally,
-        stoppedBy,
-        partial: isCut(stoppedBy),
-        usage,
-        scoreCalls: 0,
+        stoppedBy: sample.stoppedBy,
       };
     },
   };
 }
+
+/** `sc@N` (alias `maj@N`) in the strategy catalog. */
+export const selfConsistencyEntry: StrategyEntry = {
+  forms: ["sc@N", "maj@N"],
+  kind: "sampling",
+  summary: "self-consistency: majority vote over N samples; ties go to the answer that appeared first",
+  needs: [],
+  create: ({ N }) => selfConsistency({ n: N! }),
+};

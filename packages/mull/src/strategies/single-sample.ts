@@ -1,6 +1,7 @@
 import { sampleCandidates } from "../generation/index.ts";
 import type { Strategy } from "../spec/index.ts";
 import { requireSomething } from "./run-helpers.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `singleSample`. */
 export interface SingleSampleOptions {
@@ -19,6 +20,7 @@ export function singleSample(options: SingleSampleOptions = {}): Strategy {
   return {
     name: temperature === 0 ? "greedy" : "single",
     parameters: temperature === undefined ? {} : { temperature },
+    samples: 1,
     async run(problem, context) {
       const sample = await sampleCandidates({
         problem,
@@ -28,15 +30,25 @@ export function singleSample(options: SingleSampleOptions = {}): Strategy {
       });
       requireSomething(sample.candidates.length, sample.stoppedBy);
       const best = sample.candidates[0];
-      return {
-        answer: best?.answer,
-        best,
-        candidates: sample.candidates,
-        stoppedBy: "complete",
-        partial: false,
-        usage: sample.usage,
-        scoreCalls: 0,
-      };
+      return { answer: best?.answer, best, candidates: sample.candidates, stoppedBy: "complete" };
     },
   };
 }
+
+/** `greedy` in the strategy catalog. */
+export const greedyEntry: StrategyEntry = {
+  forms: ["greedy"],
+  kind: "sampling",
+  summary: "one sample at temperature 0",
+  needs: [],
+  create: () => singleSample({ temperature: 0 }),
+};
+
+/** `single` in the strategy catalog. */
+export const singleEntry: StrategyEntry = {
+  forms: ["single"],
+  kind: "sampling",
+  summary: "one sample at the run's temperature",
+  needs: [],
+  create: () => singleSample(),
+};

@@ -1,24 +1,16 @@
-import { addUsage } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
+import { checkInteger, checkOneOf, requireCapability } from "../runtime/index.ts";
 import { scoreCandidates } from "../scoring/index.ts";
+import { type CandidateWeight, probabilityWeight, scoreWeight, weightedVote } from "../selection/index.ts";
+import type { Candidate, OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
 import {
-  type CandidateWeight,
-  majorityVote,
-  probabilityWeight,
-  scoreWeight,
-  type VoteResult,
-  weightedVote,
-} from "../selection/index.ts";
-import type { OutcomeScorer, StopReason, Strategy } from "../spec/index.ts";
-import {
-  checkSampleCount,
   defaultSamplingTemperature,
   firstStop,
-  isCut,
-  requireLogprobs,
   requireSomething,
+  withMajorityFallback,
 } from "./run-helpers.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `weightedVoting`. */
 export interface WeightedVotingOptions {
@@ -46,38 +38,49 @@ const names = { score: "wv", probability: "wv-prob", "mean-probability": "wv-mea
  * @example
  * const result = await solve({ problem, strategy: weightedVoting({ n: 8, weight: "score", scorer: rewardModel }), backend });
  */
-export function weightedVoting(options: WeightedVotingOptions): Strategy {
-  const { n, scorer } = options;
-  checkSampleCount("weightedVoting", n);
-  if (!(options.weight in names)) {
-    throw new ConfigError(
-      `weightedVoting: weight must be "score", "probability" or "mean-probability", got ${JSON.stringify(options.weight)}`,
-      { field: "weight" },
-    );
-  }
-  if (options.weight === "score" && scorer === undefined) {
+export function weightedVoting(options: WeightedVotingOptions): SamplingStrategy {
+  const { scorer } = options;
+  const n = checkInteger("weightedVoting", "n", options.n, { minimum: 1 });
+  const weighBy = checkOneOf("weightedVoting", "weight", options.weight, [
+    "score",
+    "probability",
+    "mean-probability",
+  ]);
+  if (weighBy === "score" && scorer === undefined) {
     throw new ConfigError('weightedVoting: weight "score" needs a scorer (pass scorer: an OutcomeScorer)', {
       field: "scorer",
     });
   }
-  const name = `${names[options.weight]}@${n}`;
-  const weight: CandidateWeight =
-    options.weight === "score"
-      ? scoreWeight({ scorer: scorer!.name })
-      : probabilityWeight({ normalize: options.weight === "probability" ? "sum" : "mean" });
-  const vote = weightedVote({ weight });
-  const fallback = majorityVote();
+  const name = `${names[weighBy]}@${n}`;
+  const byProbability = weighBy !== "score";
+  const weight: CandidateWeight = byProbability
+    ? probabilityWeight({ normalize: weighBy === "probability" ? "sum" : "mean" })
+    : scoreWeight({ scorer: scorer!.name });
+  const weighable = (candidate: Candidate): boolean => {
+    const value = weight.of(candidate);
+    return candidate.answer !== undefined && value !== undefined && !Number.isNaN(value);
+  };
+  const select = withMajorityFallback(
+    weightedVote({ weight }),
+    (candidates) =>
+      candidates.some(weighable) || candidates.every((candidate) => candidate.answer === undefined),
+    `${name}: no candidate could be weighed; falling back to a majority vote`,
+  );
   return {
     name,
     parameters: {
       n,
-      weight: options.weight,
-      ...(scorer === undefined || options.weight !== "score" ? {} : { scorer: scorer.name }),
+      weight: weighBy,
+      ...(scorer === undefined || byProbability ? {} : { scorer: scorer.name }),
       ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     },
+    samples: n,
+    select,
+    withSamples: (samples) => weightedVoting({ ...options, n: samples }),
     async run(problem, context) {
-      const byProbability = options.weight !== "score";
-      if (byProbability) await requireLogprobs(context, name);
+      if (byProbability) {
+        await requireCapability(context.backend, "logprobs", name, { signal: context.signal });
+      }
       const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
       const sample = await sampleCandidates({
         problem,
@@ -87,37 +90,45 @@ export function weightedVoting(options: WeightedVotingOptions): Strategy {
         logprobs: byProbability,
       });
       requireSomething(sample.candidates.length, sample.stoppedBy);
-      let candidates = sample.candidates;
-      let usage = sample.usage;
-      let scoreCalls = 0;
-      let scoringStop: StopReason = "complete";
-      if (!byProbability) {
-        const scoring = await scoreCandidates({ problem, candidates, scorer: scorer!, context });
-        candidates = scoring.candidates;
-        usage = addUsage(usage, { ...scoring.usage, calls: 0 });
-        scoreCalls = scoring.calls;
-        scoringStop = scoring.stoppedBy;
-      }
-      let result: VoteResult = vote(candidates, context);
-      if (result.best === undefined && candidates.some((candidate) => candidate.answer !== undefined)) {
-        context.tracer.record({
-          type: "note",
-          parentId: context.parentId,
-          message: `${name}: no candidate could be weighed; falling back to a majority vote`,
-        });
-        result = fallback(candidates, context);
-      }
-      const stoppedBy = firstStop(sample.stoppedBy, scoringStop);
+      const scoring = byProbability
+        ? undefined
+        : await scoreCandidates({ problem, candidates: sample.candidates, scorer: scorer!, context });
+      const candidates = scoring?.candidates ?? sample.candidates;
+      const result = select(candidates, context);
       return {
         answer: result.answer,
         best: result.best,
         candidates,
         votes: result.tally,
-        stoppedBy,
-        partial: isCut(stoppedBy),
-        usage,
-        scoreCalls,
+        stoppedBy: firstStop(sample.stoppedBy, scoring?.stoppedBy ?? "complete"),
       };
     },
   };
 }
+
+/** `wv@N` in the strategy catalog. */
+export const weightedVotingEntry: StrategyEntry = {
+  forms: ["wv@N"],
+  kind: "sampling",
+  summary: "weighted vote over N samples by outcome score",
+  needs: ["scorer"],
+  create: ({ N }, { scorer }) => weightedVoting({ n: N!, weight: "score", scorer }),
+};
+
+/** `wv-prob@N` in the strategy catalog. */
+export const probabilityVotingEntry: StrategyEntry = {
+  forms: ["wv-prob@N"],
+  kind: "sampling",
+  summary: "weighted vote over N samples by sequence probability",
+  needs: ["logprobs"],
+  create: ({ N }) => weightedVoting({ n: N!, weight: "probability" }),
+};
+
+/** `wv-mean-prob@N` in the strategy catalog. */
+export const meanProbabilityVotingEntry: StrategyEntry = {
+  forms: ["wv-mean-prob@N"],
+  kind: "sampling",
+  summary: "weighted vote over N samples by mean token probability",
+  needs: ["logprobs"],
+  create: ({ N }) => weightedVoting({ n: N!, weight: "mean-probability" }),
+};

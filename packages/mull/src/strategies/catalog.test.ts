@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { labProcessReward } from "../lab/index.ts";
-import { parseSearchSpec } from "./parse-search-spec.ts";
+import { isSearchSpec } from "./find-strategy-entry.ts";
+import { parseStrategySpec } from "./parse-strategy-spec.ts";
 
 const prm = labProcessReward();
 
-describe("parseSearchSpec", () => {
+describe("the strategy catalog's step-level searches", () => {
   it("builds each search from its short name, with its parameters", () => {
     const cases: [string, string, Record<string, unknown>][] = [
       ["beam@16x4", "beam@16x4", { n: 16, width: 4, keep: 4, lookahead: 0 }],
@@ -21,22 +22,22 @@ describe("parseSearchSpec", () => {
       ["mcts-rollout@32", "mcts-rollout@32", { value: "rollout" }],
     ];
     for (const [text, name, parameters] of cases) {
-      const strategy = parseSearchSpec(text, { prm });
-      expect(strategy?.name).toBe(name);
-      expect(strategy?.parameters).toMatchObject({ ...parameters, prm: "lab-step-checker" });
+      const strategy = parseStrategySpec(text, { prm });
+      expect(strategy.name).toBe(name);
+      expect(strategy.parameters).toMatchObject({ ...parameters, prm: "lab-step-checker" });
     }
   });
 
-  it("leaves other strategies to the caller", () => {
-    for (const text of ["sc@8", "bon@4", "greedy", "beamish@4", ""])
-      expect(parseSearchSpec(text, { prm })).toBeUndefined();
+  it("tells searches from other strategies", () => {
+    for (const text of ["sc@8", "bon@4", "greedy", "beamish@4", ""]) expect(isSearchSpec(text)).toBe(false);
+    for (const text of ["pf@16", "beam@16", "BEAM-LA2@4x2"]) expect(isSearchSpec(text)).toBe(true);
   });
 
   it("rejects malformed searches and searches without a PRM, naming the field", () => {
     for (const text of ["beam@16", "pf@16x2", "astar@0", "dvts@x4", "tot-dfs@4x4", "pg@16"]) {
       const error = (() => {
         try {
-          parseSearchSpec(text, { prm });
+          parseStrategySpec(text, { prm });
         } catch (caught) {
           return caught;
         }
@@ -44,6 +45,6 @@ describe("parseSearchSpec", () => {
       expect(ConfigError.isInstance(error), text).toBe(true);
       expect((error as ConfigError).field).toBe("strategy");
     }
-    expect(() => parseSearchSpec("pf@16")).toThrow(/process reward model/);
+    expect(() => parseStrategySpec("pf@16")).toThrow(/process reward model/);
   });
 });

@@ -1,0 +1,65 @@
+import type { StepAggregation } from "../process-rewards/index.ts";
+import { checkInteger } from "../runtime/index.ts";
+import type { StrategyContext } from "../spec/index.ts";
+import { defaultStepFormat, type StepFormat } from "../steps/index.ts";
+import { defaultSamplingTemperature } from "../strategies/run-helpers.ts";
+import type { FinalSelection, SearchOptions } from "./search-options.ts";
+
+/** The resolved settings of one search run: its options with every default applied. */
+export interface SearchSettings {
+  readonly aggregation: StepAggregation;
+  readonly finalAggregation: StepAggregation;
+  readonly select: FinalSelection;
+  readonly temperature: number;
+  readonly format: StepFormat;
+  readonly maxSteps: number;
+  readonly maxStepTokens: number;
+  readonly maxSolutionTokens: number | undefined;
+}
+
+/** The defaults a search strategy chooses for itself. */
+export interface SearchDefaults {
+  readonly aggregation: StepAggregation;
+  readonly select: FinalSelection;
+}
+
+/**
+ * A search's settings: its options, else the strategy's defaults, else the run's sampling settings, else
+ * the kit's defaults (40 steps of at most 256 tokens, mean final aggregation).
+ *
+ * @throws ConfigError when `maxSteps`, `maxStepTokens` or `maxSolutionTokens` is not an integer ≥ 1.
+ */
+export function resolveSearchSettings(
+  options: SearchOptions,
+  context: StrategyContext,
+  defaults: SearchDefaults,
+): SearchSettings {
+  const settings: SearchSettings = {
+    aggregation: options.aggregation ?? defaults.aggregation,
+    finalAggregation: options.finalAggregation ?? "mean",
+    select: options.select ?? defaults.select,
+    temperature: options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature,
+    format: options.format ?? defaultStepFormat,
+    maxSteps: options.maxSteps ?? 40,
+    maxStepTokens: options.maxStepTokens ?? 256,
+    maxSolutionTokens: options.maxSolutionTokens ?? context.sampling.maxTokens,
+  };
+  checkInteger("search", "maxSteps", settings.maxSteps, { minimum: 1 });
+  checkInteger("search", "maxStepTokens", settings.maxStepTokens, { minimum: 1 });
+  if (settings.maxSolutionTokens !== undefined) {
+    checkInteger("search", "maxSolutionTokens", settings.maxSolutionTokens, { minimum: 1 });
+  }
+  return settings;
+}
+
+/** The parameters a search reports in its trace, besides its own. */
+export function searchParameters(options: SearchOptions): Record<string, unknown> {
+  return {
+    prm: options.prm.name,
+    ...(options.aggregation === undefined ? {} : { aggregation: options.aggregation }),
+    ...(options.finalAggregation === undefined ? {} : { finalAggregation: options.finalAggregation }),
+    ...(options.select === undefined ? {} : { select: options.select }),
+    ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
+  };
+}

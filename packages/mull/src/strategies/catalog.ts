@@ -1,0 +1,44 @@
+import { aStarDecodingEntry } from "../search/a-star-decoding.ts";
+import { beamSearchEntry, lookaheadBeamSearchEntry } from "../search/beam-search.ts";
+import { diverseVerifierTreeSearchEntry } from "../search/diverse-verifier-tree-search.ts";
+import { monteCarloTreeSearchEntry, rolloutTreeSearchEntry } from "../search/monte-carlo-tree-search.ts";
+import { particleFilterEntry, systematicParticleFilterEntry } from "../search/particle-filter.ts";
+import { particleGibbsEntry } from "../search/particle-gibbs.ts";
+import { treeOfThoughtsBfsEntry } from "../search/tree-of-thoughts-bfs.ts";
+import { treeOfThoughtsDfsEntry } from "../search/tree-of-thoughts-dfs.ts";
+import { bestOfNEntry } from "./best-of-n.ts";
+import { repeatedSamplingEntry } from "./repeated-sampling.ts";
+import { selfConsistencyEntry } from "./self-consistency.ts";
+import { greedyEntry, singleEntry } from "./single-sample.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
+import {
+  meanProbabilityVotingEntry,
+  probabilityVotingEntry,
+  weightedVotingEntry,
+} from "./weighted-voting.ts";
+
+/**
+ * Every strategy a spec can name, in the order help, errors and the README list them. Each entry is
+ * declared beside its factory; adding a strategy is its file plus one line here.
+ */
+export const strategyCatalog: readonly StrategyEntry[] = [
+  greedyEntry,
+  singleEntry,
+  selfConsistencyEntry,
+  repeatedSamplingEntry,
+  weightedVotingEntry,
+  probabilityVotingEntry,
+  meanProbabilityVotingEntry,
+  bestOfNEntry,
+  beamSearchEntry,
+  lookaheadBeamSearchEntry,
+  diverseVerifierTreeSearchEntry,
+  particleFilterEntry,
+  systematicParticleFilterEntry,
+  particleGibbsEntry,
+  aStarDecodingEntry,
+  treeOfThoughtsBfsEntry,
+  treeOfThoughtsDfsEntry,
+  monteCarloTreeSearchEntry,
+  rolloutTreeSearchEntry,
+];

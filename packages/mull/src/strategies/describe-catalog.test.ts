@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { labOutcomeChecker, labProcessReward } from "../lab/index.ts";
+import { strategyCatalog } from "./catalog.ts";
+import { strategyCatalogHelp, strategyCatalogMarkdown } from "./describe-catalog.ts";
+import { findStrategyEntry, strategySpecForms } from "./find-strategy-entry.ts";
+import { parseStrategySpec } from "./parse-strategy-spec.ts";
+
+const readme = readFileSync(new URL("../../../../README.md", import.meta.url), "utf8");
+const dependencies = { scorer: labOutcomeChecker(), prm: labProcessReward() };
+
+const values: Readonly<Record<string, number>> = { N: 24, M: 3, L: 2, I: 2, K: 5, B: 4, S: 9 };
+
+/** A spec of a form with every capital letter replaced by an integer. */
+function specOf(form: string): string {
+  return form.replace(/[A-Z]/g, (letter) => String(values[letter]));
+}
+
+describe("the strategy catalog", () => {
+  it("is what the README's strategy tables say, word for word", () => {
+    expect(readme).toContain(`${strategyCatalogMarkdown("sampling")}\n`);
+    expect(readme).toContain(`${strategyCatalogMarkdown("search")}\n`);
+  });
+
+  it("lists every form once and names each in help", () => {
+    expect(new Set(strategySpecForms).size).toBe(strategySpecForms.length);
+    const help = strategyCatalogHelp();
+    for (const entry of strategyCatalog) {
+      expect(help).toContain(entry.forms.join(", "));
+      expect(help).toContain(entry.summary);
+    }
+    expect(help).toMatch(/bon@N +best-of-N .*\(needs scorer\)/);
+  });
+
+  it("parses every form into a strategy of that family with a typed sample count", () => {
+    for (const entry of strategyCatalog) {
+      for (const form of entry.forms) {
+        const spec = specOf(form);
+        const match = findStrategyEntry(spec);
+        expect(match?.entry, spec).toBe(entry);
+        const strategy = parseStrategySpec(spec, dependencies);
+        expect(Number.isInteger(strategy.samples) && strategy.samples >= 1, spec).toBe(true);
+        // The canonical name keeps the spec's integers (aliases such as maj@N are named by their family).
+        const integers = spec.match(/\d+/g) ?? [];
+        for (const integer of integers) expect(strategy.name, spec).toContain(integer);
+      }
+    }
+  });
+
+  it("sizes strategies by the solutions they generate at once", () => {
+    const samples = (spec: string) => parseStrategySpec(spec, dependencies).samples;
+    expect(samples("greedy")).toBe(1);
+    expect(samples("sc@12")).toBe(12);
+    expect(samples("bon@5")).toBe(5);
+    expect(samples("beam@16x4")).toBe(16);
+    expect(samples("tot-bfs@4x3")).toBe(12);
+    expect(samples("tot-dfs@4")).toBe(4);
+    expect(samples("astar@6")).toBe(6);
+    expect(samples("mcts@32")).toBe(32);
+  });
+
+  it("reads the integers of a form by letter", () => {
+    expect(findStrategyEntry(" BEAM-LA2@16x4 ")).toMatchObject({
+      form: "beam-laL@NxM",
+      values: { L: 2, N: 16, M: 4 },
+    });
+    expect(findStrategyEntry("beam@16")).toMatchObject({ form: undefined, values: undefined });
+    expect(findStrategyEntry("sc@0")).toMatchObject({ form: undefined });
+    expect(findStrategyEntry("wander@4")).toBeUndefined();
+  });
+});

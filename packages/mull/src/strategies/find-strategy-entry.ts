@@ -1,0 +1,57 @@
+import { strategyCatalog } from "./catalog.ts";
+import { compileSpecForm, type SpecForm } from "./spec-form.ts";
+import type { SpecValues, StrategyEntry } from "./strategy-entry.ts";
+
+/** The largest integer a spec may carry. */
+export const largestSpecValue = 100_000;
+
+/** How a spec text relates to the catalog. */
+export type SpecMatch =
+  /** One of the entry's forms, with its integers (each from 1 to `largestSpecValue`). */
+  | { readonly entry: StrategyEntry; readonly form: string; readonly values: SpecValues }
+  /** The entry's family (the words before `@`), but not one of its forms or with an integer out of range. */
+  | { readonly entry: StrategyEntry; readonly form: undefined; readonly values: undefined };
+
+const compiled: readonly { readonly entry: StrategyEntry; readonly forms: readonly SpecForm[] }[] =
+  strategyCatalog.map((entry) => ({ entry, forms: entry.forms.map(compileSpecForm) }));
+
+/** The forms of every catalog entry, in catalog order. */
+export const strategySpecForms: readonly string[] = strategyCatalog.flatMap((entry) => entry.forms);
+
+/**
+ * Finds the catalog entry a spec names (case and surrounding spaces ignored): with its integers when the
+ * spec is well formed, without when only its family matches; `undefined` when no family matches.
+ *
+ * @example
+ * findStrategyEntry("beam-la1@16x4")?.values; // { L: 1, N: 16, M: 4 }
+ */
+export function findStrategyEntry(text: string): SpecMatch | undefined {
+  const spec = text.trim().toLowerCase();
+  const family = spec.split("@", 1)[0] ?? spec;
+  let named: StrategyEntry | undefined;
+  for (const { entry, forms } of compiled) {
+    for (const form of forms) {
+      const values = form.read(spec);
+      if (values !== undefined) {
+        const inRange = Object.values(values).every(
+          (value) => Number.isSafeInteger(value) && value >= 1 && value <= largestSpecValue,
+        );
+        if (inRange) return { entry, form: form.form, values };
+      }
+      if (named === undefined && form.family.test(family)) named = entry;
+    }
+  }
+  return named === undefined ? undefined : { entry: named, form: undefined, values: undefined };
+}
+
+/**
+ * Whether a spec names a step-level search (well formed or not), i.e. one that needs a process reward
+ * model.
+ *
+ * @example
+ * isSearchSpec("pf@16"); // true
+ * isSearchSpec("sc@16"); // false
+ */
+export function isSearchSpec(text: string): boolean {
+  return findStrategyEntry(text)?.entry.kind === "search";
+}

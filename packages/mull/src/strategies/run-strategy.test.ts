@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { addUsage } from "../budget/index.ts";
+import { llmJudgeScorer, programmaticScorer } from "../scoring/index.ts";
+import { solve } from "../solve.ts";
+import type { Strategy } from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { bestOfN } from "./best-of-n.ts";
+import { runStrategy } from "./run-strategy.ts";
+import { selfConsistency } from "./self-consistency.ts";
+
+const checker = programmaticScorer({
+  name: "checker",
+  check: (_problem, solution) => solution.answer === "4",
+});
+
+/** Runs two nested strategies and keeps the second's answer: a wrapper in miniature. */
+function twoStages(first: Strategy, second: Strategy, seen: unknown[]): Strategy {
+  return {
+    name: "two-stages",
+    parameters: {},
+    samples: first.samples + second.samples,
+    async run(problem, context) {
+      const one = await runStrategy(first, problem, context);
+      const two = await runStrategy(second, problem, context);
+      seen.push(one, two);
+      return { ...two, candidates: [...one.candidates, ...two.candidates] };
+    },
+  };
+}
+
+describe("runStrategy", () => {
+  it("measures a strategy's usage and score calls on its child budget, and charges them to the parent", async () => {
+    const backend = createScriptedBackend({
+      responses: ["#### 4", "#### 5", "#### 4"],
+      capabilities: { n: false },
+    });
+    const seen: { usage: unknown; scoreCalls: number }[] = [];
+    const result = await solve({
+      problem: "2+2?",
+      strategy: twoStages(selfConsistency({ n: 3 }), bestOfN({ n: 2, scorer: checker }), seen as never[]),
+      backend,
+    });
+    const [first, second] = seen as unknown as Awaited<ReturnType<typeof runStrategy>>[];
+    expect(first!.usage.calls).toBe(3);
+    expect(first!.scoreCalls).toBe(0);
+    expect(second!.usage.calls).toBe(2);
+    expect(second!.scoreCalls).toBe(0);
+    // The whole run is the sum of its parts, and of what the backend reported.
+    expect(result.usage).toEqual(addUsage(first!.usage, second!.usage));
+    expect(result.usage.calls).toBe(backend.calls.length);
+    expect(result.scoreCalls).toBe(0);
+    const generations = result.trace.filter((event) => event.type === "generation");
+    const reported = addUsage(
+      ...generations.flatMap((event) => (event.usage === undefined ? [] : [event.usage])),
+    );
+    expect(result.usage).toEqual(reported);
+  });
+
+  it("counts a judge's calls as score calls of the nested run and of the whole run", async () => {
+    const judgeBackend = createScriptedBackend({ responses: ["Score: 9/10", "Score: 2/10"] });
+    const judge = llmJudgeScorer({ backend: judgeBackend, concurrency: 1 });
+    const seen: { scoreCalls: number }[] = [];
+    const result = await solve({
+      problem: "2+2?",
+      strategy: twoStages(selfConsistency({ n: 1 }), bestOfN({ n: 2, scorer: judge }), seen as never[]),
+      backend: createScriptedBackend({ responses: ["#### 4", "#### 5"] }),
+    });
+    expect(seen.map((run) => run.scoreCalls)).toEqual([0, 2]);
+    expect(result.scoreCalls).toBe(2);
+    expect(judgeBackend.calls).toHaveLength(2);
+  });
+
+  it("records each run as a trace node under its parent, with its own usage at its end", async () => {
+    const seen: unknown[] = [];
+    const result = await solve({
+      problem: "2+2?",
+      strategy: twoStages(selfConsistency({ n: 2 }), selfConsistency({ n: 1 }), seen),
+      backend: createScriptedBackend({ responses: ["#### 4"] }),
+      seed: 7,
+    });
+    const starts = result.trace.filter((event) => event.type === "run-start");
+    expect(starts.map((event) => event.strategy)).toEqual(["two-stages", "sc@2", "sc@1"]);
+    const [root, inner1, inner2] = starts;
+    expect(root).toMatchObject({ parentId: undefined, seed: 7 });
+    expect(inner1).toMatchObject({ parentId: root!.id });
+    expect(inner1).not.toHaveProperty("seed");
+    expect(inner2!.parentId).toBe(root!.id);
+    for (const inner of [inner1!, inner2!]) {
+      const generations = result.trace.filter(
+        (event) => event.type === "generation" && event.parentId === inner.id,
+      );
+      expect(generations.length).toBeGreaterThan(0);
+      const end = result.trace.find((event) => event.type === "run-end" && event.parentId === inner.id);
+      expect(end).toMatchObject({ answer: "4", stoppedBy: "complete" });
+    }
+    expect(result.trace.at(-1)).toMatchObject({ type: "run-end", parentId: root!.id });
+  });
+
+  it("marks a run cut by the budget as partial, and a planned stop as not", async () => {
+    const cut = await solve({
+      problem: "q",
+      strategy: "sc@6",
+      backend: createScriptedBackend({ responses: ["#### 1"], capabilities: { n: false } }),
+      budget: { maxCalls: 2 },
+    });
+    expect(cut).toMatchObject({ stoppedBy: "calls", partial: true });
+    expect(cut.usage.calls).toBe(2);
+    const planned: Strategy = {
+      name: "planned",
+      parameters: {},
+      samples: 1,
+      run: async () => ({ answer: "1", best: undefined, candidates: [], stoppedBy: "condition:enough" }),
+    };
+    const stopped = await solve({
+      problem: "q",
+      strategy: planned,
+      backend: createScriptedBackend({ responses: ["x"] }),
+    });
+    expect(stopped).toMatchObject({ stoppedBy: "condition:enough", partial: false, scoreCalls: 0 });
+    expect(stopped.usage).toEqual({ promptTokens: 0, completionTokens: 0, calls: 0 });
+  });
+});

@@ -1,0 +1,53 @@
+import { createChildBudget } from "../budget/index.ts";
+import type { Problem, Strategy, StrategyContext, StrategyResult } from "../spec/index.ts";
+import { isCut } from "./run-helpers.ts";
+
+/** Options of `runStrategy`. */
+export interface RunStrategyOptions {
+  /** The run's seed, recorded on its `run-start` event (the root run's; nested runs leave it out). */
+  readonly seed?: number | undefined;
+}
+
+/**
+ * Runs a strategy as one node of the trace, on a child of the context's budget, and returns its outcome
+ * with the cost account: the run records `run-start` (under `context.parentId`) and `run-end`; what the
+ * strategy spent (usage and score calls) is measured on the child budget, whose charges go through to the
+ * parent; `partial` says whether a limit, the deadline or an abort cut the plan. Strategies never add up
+ * their own usage: wrappers (early stopping, routing) run their inner strategies through this.
+ *
+ * @example
+ * const result = await runStrategy(selfConsistency({ n: 4 }), problem, context);
+ * console.log(result.answer, result.usage, result.partial);
+ */
+export async function runStrategy(
+  strategy: Strategy,
+  problem: Problem,
+  context: StrategyContext,
+  options: RunStrategyOptions = {},
+): Promise<StrategyResult> {
+  const { tracer } = context;
+  const runId = tracer.record({
+    type: "run-start",
+    parentId: context.parentId,
+    strategy: strategy.name,
+    parameters: strategy.parameters,
+    question: problem.question,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  const budget = createChildBudget(context.budget, context.clock);
+  const outcome = await strategy.run(problem, { ...context, budget, parentId: runId });
+  const spent = budget.ownSpent();
+  tracer.record({
+    type: "run-end",
+    parentId: runId,
+    answer: outcome.answer,
+    stoppedBy: outcome.stoppedBy,
+    usage: spent.usage,
+  });
+  return {
+    ...outcome,
+    partial: isCut(outcome.stoppedBy),
+    usage: spent.usage,
+    scoreCalls: spent.scoreCalls,
+  };
+}

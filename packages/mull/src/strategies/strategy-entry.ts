@@ -1,0 +1,42 @@
+import type { OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
+
+/**
+ * What a strategy needs besides a backend that samples:
+ * - `scorer`: an outcome scorer (a checker, a judge, a reward model);
+ * - `prm`: a process reward model (step-level searches);
+ * - `logprobs`: per-token log-probabilities from the backend;
+ * - `steps`: continuing a partial solution step by step.
+ */
+export type StrategyNeed = "scorer" | "prm" | "logprobs" | "steps";
+
+/** The integers a spec carries, by the capital letter of its form: `beam-laL@NxM` read from `beam-la1@16x4` is `{ L: 1, N: 16, M: 4 }`. */
+export type SpecValues = Readonly<Record<string, number>>;
+
+/** What a strategy named by a spec is built with; the catalog checks `needs` before `create` runs. */
+export interface StrategyDependencies {
+  /** The outcome scorer; present whenever the entry needs `scorer`. */
+  readonly scorer: OutcomeScorer;
+  /** The process reward model; present whenever the entry needs `prm`. */
+  readonly prm: ProcessRewardModel;
+}
+
+/**
+ * One strategy family as the catalog lists it, declared beside its factory. Specs, help, the server's
+ * model prefixes and `/v1/models`, cost reservations, the bench configuration and the README tables all
+ * read these entries.
+ */
+export interface StrategyEntry {
+  /**
+   * The spec forms, lower-case words with capital letters standing for integers from 1 to 100,000:
+   * `greedy`, `sc@N`, `beam@NxM`, `beam-laL@NxM`. The first is the canonical form; others are aliases.
+   */
+  readonly forms: readonly string[];
+  /** `sampling` (whole solutions) or `search` (step-level, guided by a PRM). */
+  readonly kind: "sampling" | "search";
+  /** One line for help and the README: what it does and with which letters. */
+  readonly summary: string;
+  /** What it needs besides sampling. */
+  readonly needs: readonly StrategyNeed[];
+  /** Builds the strategy from a spec's integers. */
+  create(values: SpecValues, dependencies: StrategyDependencies): Strategy;
+}

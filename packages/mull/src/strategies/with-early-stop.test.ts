@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import type { RunProgress } from "../budget/index.ts";
+import { consensusReached, tokensExceed } from "../budget/index.ts";
+import { ConfigError } from "../errors/index.ts";
+import { programmaticScorer } from "../scoring/index.ts";
+import { solve } from "../solve.ts";
+import type { RunStartEvent, StopCondition } from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { bestOfN } from "./best-of-n.ts";
+import { selfConsistency } from "./self-consistency.ts";
+import { weightedVoting } from "./weighted-voting.ts";
+import { withEarlyStop } from "./with-early-stop.ts";
+
+const problem = { question: "What is 6 × 7?", gold: "42" };
+const checker = programmaticScorer({
+  name: "checker",
+  check: (task, solution) => solution.answer === task.gold,
+});
+/** Stops once a candidate scored 1 by the checker: best-of-N cannot do better. */
+const verified: StopCondition<RunProgress> = {
+  name: "verified",
+  shouldStop: (progress) =>
+    progress.candidates.some((candidate) => candidate.scores.some((score) => score.value === 1)),
+};
+// The correct answer is the least likely one.
+const distribution = { "41": 0.5, "43": 0.35, "42": 0.15 };
+
+describe("withEarlyStop", () => {
+  it("around bon@16 stops at the first round with a verified answer, spending less for the same answer", async () => {
+    let stoppedEarly = 0;
+    for (let seed = 0; seed < 12; seed += 1) {
+      const full = await solve({
+        problem,
+        strategy: bestOfN({ n: 16, scorer: checker }),
+        backend: createScriptedBackend({ answers: { distribution } }),
+        seed,
+      });
+      const backend = createScriptedBackend({ answers: { distribution } });
+      const early = await solve({
+        problem,
+        strategy: withEarlyStop(bestOfN({ n: 16, scorer: checker }), { rounds: 4, stopWhen: [verified] }),
+        backend,
+        seed,
+      });
+      expect(early.strategy).toBe("bon@16+es4");
+      expect(early.candidates.length % 4).toBe(0);
+      expect(early.candidates.length).toBeLessThanOrEqual(16);
+      // A programmatic checker is not a scorer call.
+      expect(early.scoreCalls).toBe(0);
+      expect(early.candidates.every((candidate) => candidate.scores.length === 1)).toBe(true);
+      expect(early.usage.calls).toBe(backend.calls.length);
+      const found = early.candidates.some((candidate) => candidate.answer === "42");
+      expect(early.answer === "42").toBe(found);
+      if (early.stoppedBy === "condition:verified") {
+        stoppedEarly += early.candidates.length < 16 ? 1 : 0;
+        expect(early.partial).toBe(false);
+        // It stopped after the first round that held a verified answer.
+        const previousRounds = early.candidates.slice(0, -4);
+        expect(previousRounds.some((candidate) => candidate.answer === "42")).toBe(false);
+      } else {
+        expect(early.stoppedBy).toBe("complete");
+        expect(early.candidates).toHaveLength(16);
+      }
+      if (full.answer === "42") expect(early.answer).toBe("42");
+    }
+    expect(stoppedEarly).toBeGreaterThan(0);
+  });
+
+  it("runs each round as a nested run of the inner strategy with fewer samples", async () => {
+    const result = await solve({
+      problem,
+      strategy: withEarlyStop(bestOfN({ n: 10, scorer: checker }), { rounds: 3 }),
+      backend: createScriptedBackend({ answers: { distribution } }),
+    });
+    const runs = result.trace.filter((event): event is RunStartEvent => event.type === "run-start");
+    expect(runs.map((event) => event.strategy)).toEqual(["bon@10+es3", "bon@4", "bon@3", "bon@3"]);
+    expect(runs.slice(1).every((event) => event.parentId === runs[0]!.id)).toBe(true);
+    expect(result.candidates).toHaveLength(10);
+    expect(result.stoppedBy).toBe("complete");
+  });
+
+  it("chooses over every round with the inner strategy's selection (weighted voting by score)", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 3", "#### 4", "#### 3", "#### 3"] });
+    const trust = programmaticScorer({
+      name: "trust",
+      check: (_task, solution) => (solution.answer === "4" ? 0.9 : 0.2),
+    });
+    const result = await solve({
+      problem: "q",
+      strategy: withEarlyStop(weightedVoting({ n: 4, weight: "score", scorer: trust }), { rounds: 2 }),
+      backend,
+    });
+    // Over both rounds: 4 weighs 0.9, 3 weighs 0.6.
+    expect(result.answer).toBe("4");
+    expect(result.votes!["3"]).toBeCloseTo(0.6, 12);
+  });
+
+  it("keeps what it has when the budget runs out between rounds", async () => {
+    const result = await solve({
+      problem: "q",
+      strategy: withEarlyStop(selfConsistency({ n: 8 }), { rounds: 4, stopWhen: [consensusReached(1, 100)] }),
+      backend: createScriptedBackend({ responses: ["#### 5"], capabilities: { n: false } }),
+      budget: { maxCalls: 5 },
+    });
+    expect(result).toMatchObject({ answer: "5", stoppedBy: "calls", partial: true });
+    expect(result.candidates).toHaveLength(5);
+  });
+
+  it("checks conditions on spending too", async () => {
+    const result = await solve({
+      problem: "q",
+      strategy: withEarlyStop(selfConsistency({ n: 8 }), { rounds: 8, stopWhen: [tokensExceed(0)] }),
+      backend: createScriptedBackend({ responses: ["#### 5"] }),
+    });
+    expect(result).toMatchObject({ stoppedBy: "condition:tokens-exceed", partial: false });
+    expect(result.candidates).toHaveLength(1);
+  });
+
+  it("refuses more rounds than samples, naming the field", () => {
+    expect(() => withEarlyStop(selfConsistency({ n: 4 }), { rounds: 5 })).toThrow(ConfigError);
+    expect(() => withEarlyStop(selfConsistency({ n: 4 }), { rounds: 0 })).toThrow(
+      "withEarlyStop: rounds must be an integer from 1 to 4, got 0",
+    );
+  });
+});

@@ -1,0 +1,93 @@
+import { checkStopConditions, type RunProgress } from "../budget/index.ts";
+import { BudgetExhaustedError } from "../errors/index.ts";
+import { checkInteger } from "../runtime/index.ts";
+import { tallyAnswers } from "../selection/index.ts";
+import type {
+  Candidate,
+  SamplingStrategy,
+  Selector,
+  StopCondition,
+  StopReason,
+  Strategy,
+} from "../spec/index.ts";
+import { isCut, requireSomething } from "./run-helpers.ts";
+import { runStrategy } from "./run-strategy.ts";
+
+/** Options of `withEarlyStop`. */
+export interface WithEarlyStopOptions {
+  /** Rounds to split the inner strategy's samples into (as even as possible); at most its sample count. */
+  readonly rounds: number;
+  /** Checked after each round, in order, e.g. `consensusReached(0.8, 5)`; the first that holds stops the run. */
+  readonly stopWhen?: readonly StopCondition<RunProgress>[] | undefined;
+  /** How the answer is chosen among the candidates of every round; default the inner strategy's own. */
+  readonly select?: Selector | undefined;
+}
+
+/** Sizes of `rounds` rounds that add up to `samples`, largest first. */
+function roundSizes(samples: number, rounds: number): number[] {
+  const base = Math.floor(samples / rounds);
+  const larger = samples % rounds;
+  return Array.from({ length: rounds }, (_, index) => base + (index < larger ? 1 : 0));
+}
+
+/**
+ * Early stopping around any sampling strategy (`sc`, `bon`, `wv`, `rs`): runs the inner strategy in
+ * `rounds` rounds that together draw its samples, each round a nested run (`runStrategy`) of the same
+ * strategy with fewer samples, checks `stopWhen` after each round over the candidates so far, and chooses
+ * the answer among all of them with `select` (default: the inner strategy's). A stop condition ends the
+ * run with `condition:<name>`, a planned stop (not `partial`); a budget limit, the deadline or an abort
+ * ends it with what it has.
+ *
+ * @example
+ * const strategy = withEarlyStop(selfConsistency({ n: 40 }), { rounds: 10, stopWhen: [consensusReached(0.9, 8)] });
+ */
+export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOptions): Strategy {
+  const rounds = checkInteger("withEarlyStop", "rounds", options.rounds, {
+    minimum: 1,
+    maximum: inner.samples,
+  });
+  const stopWhen = options.stopWhen ?? [];
+  const select = options.select ?? inner.select;
+  const sizes = roundSizes(inner.samples, rounds);
+  return {
+    name: `${inner.name}+es${rounds}`,
+    parameters: {
+      inner: inner.name,
+      ...inner.parameters,
+      rounds,
+      ...(stopWhen.length === 0 ? {} : { stopWhen: stopWhen.map((condition) => condition.name) }),
+    },
+    samples: inner.samples,
+    async run(problem, context) {
+      const candidates: Candidate[] = [];
+      let stoppedBy: StopReason = "complete";
+      for (const size of sizes) {
+        const exhausted = candidates.length === 0 ? undefined : context.budget.exhausted();
+        if (exhausted !== undefined) {
+          stoppedBy = exhausted;
+          break;
+        }
+        try {
+          const round = await runStrategy(inner.withSamples(size), problem, context);
+          candidates.push(...round.candidates);
+          stoppedBy = round.stoppedBy;
+        } catch (error) {
+          // A round that could not start after earlier rounds ran: the run keeps what it has.
+          if (!BudgetExhaustedError.isInstance(error) || candidates.length === 0) throw error;
+          stoppedBy = error.reason;
+        }
+        if (isCut(stoppedBy)) break;
+        const progress: RunProgress = {
+          spent: context.budget.spent(),
+          candidates,
+          votes: tallyAnswers(candidates, context.answerFormat),
+        };
+        stoppedBy = checkStopConditions(stopWhen, progress) ?? "complete";
+        if (stoppedBy !== "complete") break;
+      }
+      requireSomething(candidates.length, stoppedBy);
+      const result = select(candidates, context);
+      return { answer: result.answer, best: result.best, candidates, votes: result.tally, stoppedBy };
+    },
+  };
+}
