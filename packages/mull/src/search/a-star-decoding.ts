@@ -1,6 +1,7 @@
 import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
+import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
@@ -118,10 +119,8 @@ export function aStarDecoding(options: AStarDecodingOptions): Strategy {
 }
 
 /** `astar@K` in the strategy catalog. */
-export const aStarDecodingEntry: StrategyEntry = {
-  forms: ["astar@K"],
-  kind: "search",
-  summary: "A*-decoding: expand the best partial solution (PRM cost + heuristic) with K sampled steps",
-  needs: ["prm", "steps"],
-  create: ({ K }, { prm }) => aStarDecoding({ k: K!, prm }),
-};
+export const aStarDecodingEntry: StrategyEntry = searchEntry(
+  "astar@K",
+  "A*-decoding: expand the best partial solution (PRM cost + heuristic) with K sampled steps",
+  ({ K }, prm) => aStarDecoding({ k: K!, prm }),
+);

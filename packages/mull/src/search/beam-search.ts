@@ -2,6 +2,7 @@ import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { runGroupedBeams } from "./grouped-beams.ts";
+import { searchEntry } from "./search-entry.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -48,19 +49,15 @@ export function beamSearch(options: BeamSearchOptions): Strategy {
 }
 
 /** `beam@NxM` in the strategy catalog. */
-export const beamSearchEntry: StrategyEntry = {
-  forms: ["beam@NxM"],
-  kind: "search",
-  summary: "beam search: N partial solutions per step, the best N/M kept and each extended M ways",
-  needs: ["prm", "steps"],
-  create: ({ N, M }, { prm }) => beamSearch({ n: N!, width: M!, prm }),
-};
+export const beamSearchEntry: StrategyEntry = searchEntry(
+  "beam@NxM",
+  "beam search: N partial solutions per step, the best N/M kept and each extended M ways",
+  ({ N, M }, prm) => beamSearch({ n: N!, width: M!, prm }),
+);
 
 /** `beam-laL@NxM` in the strategy catalog. */
-export const lookaheadBeamSearchEntry: StrategyEntry = {
-  forms: ["beam-laL@NxM"],
-  kind: "search",
-  summary: "beam search that scores each step after an L-step greedy look-ahead",
-  needs: ["prm", "steps"],
-  create: ({ L, N, M }, { prm }) => beamSearch({ n: N!, width: M!, lookahead: L!, prm }),
-};
+export const lookaheadBeamSearchEntry: StrategyEntry = searchEntry(
+  "beam-laL@NxM",
+  "beam search that scores each step after an L-step greedy look-ahead",
+  ({ L, N, M }, prm) => beamSearch({ n: N!, width: M!, lookahead: L!, prm }),
+);

@@ -2,6 +2,7 @@ import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { runGroupedBeams } from "./grouped-beams.ts";
+import { searchEntry } from "./search-entry.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -46,10 +47,8 @@ export function diverseVerifierTreeSearch(options: DiverseVerifierTreeSearchOpti
 }
 
 /** `dvts@NxM` in the strategy catalog. */
-export const diverseVerifierTreeSearchEntry: StrategyEntry = {
-  forms: ["dvts@NxM"],
-  kind: "search",
-  summary: "diverse verifier tree search: N/M independent subtrees of width M",
-  needs: ["prm", "steps"],
-  create: ({ N, M }, { prm }) => diverseVerifierTreeSearch({ n: N!, width: M!, prm }),
-};
+export const diverseVerifierTreeSearchEntry: StrategyEntry = searchEntry(
+  "dvts@NxM",
+  "diverse verifier tree search: N/M independent subtrees of width M",
+  ({ N, M }, prm) => diverseVerifierTreeSearch({ n: N!, width: M!, prm }),
+);

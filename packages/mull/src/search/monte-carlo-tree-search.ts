@@ -1,6 +1,7 @@
 import { checkInteger, checkNumber, checkOneOf } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
+import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
@@ -126,19 +127,15 @@ export function monteCarloTreeSearch(options: MonteCarloTreeSearchOptions): Stra
 }
 
 /** `mcts@S` in the strategy catalog. */
-export const monteCarloTreeSearchEntry: StrategyEntry = {
-  forms: ["mcts@S"],
-  kind: "search",
-  summary: "Monte Carlo tree search (UCT) with S simulations, valued by the PRM",
-  needs: ["prm", "steps"],
-  create: ({ S }, { prm }) => monteCarloTreeSearch({ simulations: S!, prm }),
-};
+export const monteCarloTreeSearchEntry: StrategyEntry = searchEntry(
+  "mcts@S",
+  "Monte Carlo tree search (UCT) with S simulations, valued by the PRM",
+  ({ S }, prm) => monteCarloTreeSearch({ simulations: S!, prm }),
+);
 
 /** `mcts-rollout@S` in the strategy catalog. */
-export const rolloutTreeSearchEntry: StrategyEntry = {
-  forms: ["mcts-rollout@S"],
-  kind: "search",
-  summary: "Monte Carlo tree search (UCT) with S simulations, valued by rollouts to an answer",
-  needs: ["prm", "steps"],
-  create: ({ S }, { prm }) => monteCarloTreeSearch({ simulations: S!, prm, value: "rollout" }),
-};
+export const rolloutTreeSearchEntry: StrategyEntry = searchEntry(
+  "mcts-rollout@S",
+  "Monte Carlo tree search (UCT) with S simulations, valued by rollouts to an answer",
+  ({ S }, prm) => monteCarloTreeSearch({ simulations: S!, prm, value: "rollout" }),
+);

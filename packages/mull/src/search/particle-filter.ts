@@ -3,6 +3,7 @@ import type { ResamplingMethod } from "../selection/resample.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { runParticles } from "./run-particles.ts";
+import { searchEntry } from "./search-entry.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -61,19 +62,15 @@ export function particleFilter(options: ParticleFilterOptions): Strategy {
 }
 
 /** `pf@N` in the strategy catalog. */
-export const particleFilterEntry: StrategyEntry = {
-  forms: ["pf@N"],
-  kind: "search",
-  summary: "particle filtering: N particles weighted by a softmax of their rewards, resampled multinomially",
-  needs: ["prm", "steps"],
-  create: ({ N }, { prm }) => particleFilter({ n: N!, prm }),
-};
+export const particleFilterEntry: StrategyEntry = searchEntry(
+  "pf@N",
+  "particle filtering: N particles weighted by a softmax of their rewards, resampled multinomially",
+  ({ N }, prm) => particleFilter({ n: N!, prm }),
+);
 
 /** `pf-sys@N` in the strategy catalog. */
-export const systematicParticleFilterEntry: StrategyEntry = {
-  forms: ["pf-sys@N"],
-  kind: "search",
-  summary: "particle filtering with systematic resampling",
-  needs: ["prm", "steps"],
-  create: ({ N }, { prm }) => particleFilter({ n: N!, prm, resampling: "systematic" }),
-};
+export const systematicParticleFilterEntry: StrategyEntry = searchEntry(
+  "pf-sys@N",
+  "particle filtering with systematic resampling",
+  ({ N }, prm) => particleFilter({ n: N!, prm, resampling: "systematic" }),
+);

@@ -3,6 +3,7 @@ import { type ResamplingMethod, resample } from "../selection/resample.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { particleWeights, runParticles } from "./run-particles.ts";
+import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
@@ -86,10 +87,8 @@ export function particleGibbs(options: ParticleGibbsOptions): Strategy {
 }
 
 /** `pg@NxI` in the strategy catalog. */
-export const particleGibbsEntry: StrategyEntry = {
-  forms: ["pg@NxI"],
-  kind: "search",
-  summary: "particle Gibbs: I iterations of N particles, keeping a reference particle",
-  needs: ["prm", "steps"],
-  create: ({ N, I }, { prm }) => particleGibbs({ n: N!, iterations: I!, prm }),
-};
+export const particleGibbsEntry: StrategyEntry = searchEntry(
+  "pg@NxI",
+  "particle Gibbs: I iterations of N particles, keeping a reference particle",
+  ({ N, I }, prm) => particleGibbs({ n: N!, iterations: I!, prm }),
+);

@@ -2,6 +2,7 @@ import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { distinctSteps } from "./distinct-steps.ts";
+import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
@@ -65,10 +66,8 @@ export function treeOfThoughtsBfs(options: TreeOfThoughtsBfsOptions): Strategy {
 }
 
 /** `tot-bfs@BxK` in the strategy catalog. */
-export const treeOfThoughtsBfsEntry: StrategyEntry = {
-  forms: ["tot-bfs@BxK"],
-  kind: "search",
-  summary: "tree of thoughts, breadth-first: keep B states, propose K steps from each",
-  needs: ["prm", "steps"],
-  create: ({ B, K }, { prm }) => treeOfThoughtsBfs({ breadth: B!, k: K!, prm }),
-};
+export const treeOfThoughtsBfsEntry: StrategyEntry = searchEntry(
+  "tot-bfs@BxK",
+  "tree of thoughts, breadth-first: keep B states, propose K steps from each",
+  ({ B, K }, prm) => treeOfThoughtsBfs({ breadth: B!, k: K!, prm }),
+);

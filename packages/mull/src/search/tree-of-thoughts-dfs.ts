@@ -2,6 +2,7 @@ import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { distinctSteps } from "./distinct-steps.ts";
+import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
@@ -82,10 +83,8 @@ export function treeOfThoughtsDfs(options: TreeOfThoughtsDfsOptions): Strategy {
 }
 
 /** `tot-dfs@K` in the strategy catalog. */
-export const treeOfThoughtsDfsEntry: StrategyEntry = {
-  forms: ["tot-dfs@K"],
-  kind: "search",
-  summary: "tree of thoughts, depth-first with pruning: K proposals per state",
-  needs: ["prm", "steps"],
-  create: ({ K }, { prm }) => treeOfThoughtsDfs({ k: K!, prm }),
-};
+export const treeOfThoughtsDfsEntry: StrategyEntry = searchEntry(
+  "tot-dfs@K",
+  "tree of thoughts, depth-first with pruning: K proposals per state",
+  ({ K }, prm) => treeOfThoughtsDfs({ k: K!, prm }),
+);
