@@ -1,9 +1,5 @@
-export {
-  createLlamaCppBackend,
-  type LlamaCppBackend,
-  type LlamaCppBackendOptions,
-  type LlamaCppBackendSettings,
-} from "./create-llama-cpp-backend.ts";
+export { createLlamaCppBackend, type LlamaCppBackend } from "./create-llama-cpp-backend.ts";
 export { type LabModel, type LabModelsOptions, labModels, labModelsDirectory } from "./lab-models.ts";
+export type { LlamaCppBackendOptions, LlamaCppBackendSettings } from "./llama-cpp-backend-options.ts";
 export { resolveModelPath } from "./resolve-model-path.ts";
 export { canSharePrefix, type PrefixSharingSequence, sharePrefix } from "./share-prefix.ts";

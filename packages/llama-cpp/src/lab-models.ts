@@ -1,7 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseOptions } from "mull";
 import { ConfigError } from "mull/errors";
+import { z } from "zod";
+import { expecting } from "./expecting.ts";
 
 /** The folder of the shipped lab models: their GGUF files and the `models.json` card. */
 export const labModelsDirectory: string = path.resolve(fileURLToPath(new URL("../models/", import.meta.url)));
@@ -34,26 +37,28 @@ export interface LabModelsOptions {
   readonly directory?: string | undefined;
 }
 
-function optionalNumber(entry: Record<string, unknown>, field: string, where: string): number | undefined {
-  const value = entry[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ConfigError(`${where}.${field} must be a finite number, got ${JSON.stringify(value)}`, {
-      field: `${where}.${field}`,
-    });
-  }
-  return value;
-}
+const optionalNumber = z
+  .number({ error: expecting("a finite number") })
+  .nullish()
+  .transform((value) => value ?? undefined);
+const requiredString = z.string({ error: expecting("a non-empty string") }).min(1, {
+  error: expecting("a non-empty string"),
+});
 
-function requiredString(entry: Record<string, unknown>, field: string, where: string): string {
-  const value = entry[field];
-  if (typeof value !== "string" || value.length === 0) {
-    throw new ConfigError(`${where}.${field} must be a non-empty string, got ${JSON.stringify(value)}`, {
-      field: `${where}.${field}`,
-    });
-  }
-  return value;
-}
+/** One entry of `models.json`; other fields are ignored, a summary that is not text too. */
+const cardEntrySchema = z.object(
+  {
+    name: requiredString,
+    file: requiredString,
+    parameters: optionalNumber,
+    contextLength: optionalNumber,
+    hardestLevel: optionalNumber,
+    summary: z.string().optional().catch(undefined),
+    recommendedTemperature: optionalNumber,
+    accuracy: z.unknown().optional(),
+  },
+  { error: expecting("an object") },
+);
 
 async function fileSize(file: string): Promise<number | undefined> {
   try {
@@ -103,24 +108,18 @@ export async function labModels(options: LabModelsOptions = {}): Promise<LabMode
   }
   return Promise.all(
     entries.map(async (entry: unknown, index): Promise<LabModel> => {
-      const where = `models.json[${index}]`;
-      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-        throw new ConfigError(`${where} must be an object, got ${JSON.stringify(entry)}`, { field: where });
-      }
-      const record = entry as Record<string, unknown>;
-      const name = requiredString(record, "name", where);
-      const file = path.resolve(directory, requiredString(record, "file", where));
-      const summary = record.summary;
+      const card = parseOptions(cardEntrySchema, entry, cardPath, `models.json[${index}]`);
+      const file = path.resolve(directory, card.file);
       return {
-        name,
+        name: card.name,
         path: file,
         sizeBytes: await fileSize(file),
-        parameters: optionalNumber(record, "parameters", where),
-        contextLength: optionalNumber(record, "contextLength", where),
-        hardestLevel: optionalNumber(record, "hardestLevel", where),
-        summary: typeof summary === "string" ? summary : undefined,
-        recommendedTemperature: optionalNumber(record, "recommendedTemperature", where),
-        accuracy: record.accuracy,
+        parameters: card.parameters,
+        contextLength: card.contextLength,
+        hardestLevel: card.hardestLevel,
+        summary: card.summary,
+        recommendedTemperature: card.recommendedTemperature,
+        accuracy: card.accuracy,
       };
     }),
   );

@@ -1,3 +1,4 @@
+import { checkOneOf } from "mull";
 import { CapabilityError, ConfigError } from "mull/errors";
 import type { Prompt } from "mull/spec";
 import {
@@ -35,14 +36,26 @@ function startsWith(tokens: readonly Token[], prefix: readonly Token[]): boolean
   return prefix.every((token, index) => tokens[index] === token);
 }
 
+const promptKinds = ["text", "chat"] as const;
+const chatRoles = ["system", "user", "assistant"] as const;
+
+/** How a renderer names its model and backend in errors. */
+export interface PromptRendererNames {
+  /** The model, for the missing chat template: `lab-small`. */
+  readonly modelName: string;
+  /** The backend, starting messages about bad prompts: `the llama-cpp backend (lab-small)`. */
+  readonly owner: string;
+}
+
 /**
- * Renders prompts for `model`; `modelName` names the model in errors.
+ * Renders prompts for `model`.
  *
  * @example
- * const renderer = createPromptRenderer(model, "lab-small");
+ * const renderer = createPromptRenderer(model, { modelName: "lab-small", owner: "the llama-cpp backend (lab-small)" });
  * const { tokens } = renderer.render({ kind: "text", text: "Q: 2+2=? A:" });
  */
-export function createPromptRenderer(model: LlamaModel, modelName: string): PromptRenderer {
+export function createPromptRenderer(model: LlamaModel, names: PromptRendererNames): PromptRenderer {
+  const { modelName, owner } = names;
   const template = model.fileInfo.metadata?.tokenizer?.chat_template;
   const hasChatTemplate = typeof template === "string" && template.length > 0;
   let chatWrapper: ChatWrapper | undefined;
@@ -73,19 +86,9 @@ export function createPromptRenderer(model: LlamaModel, modelName: string): Prom
           field: `prompt.messages[${index}].content`,
         });
       }
-      switch (message.role) {
-        case "system":
-          return { type: "system", text: message.content };
-        case "user":
-          return { type: "user", text: message.content };
-        case "assistant":
-          return { type: "model", response: [message.content] };
-        default:
-          throw new ConfigError(
-            `prompt.messages[${index}].role must be "system", "user" or "assistant", got ${JSON.stringify(message.role)}`,
-            { field: `prompt.messages[${index}].role` },
-          );
-      }
+      const role = checkOneOf(owner, `prompt.messages[${index}].role`, message.role, chatRoles);
+      if (role === "assistant") return { type: "model", response: [message.content] };
+      return { type: role, text: message.content };
     });
     if (prompt.continueFinalMessage === true) {
       if (messages.at(-1)?.role !== "assistant") {
@@ -120,28 +123,29 @@ export function createPromptRenderer(model: LlamaModel, modelName: string): Prom
   return {
     hasChatTemplate,
     render(prompt) {
-      if (prompt?.kind === "text") {
-        if (typeof prompt.text !== "string") {
-          throw new ConfigError(`prompt.text must be a string, got ${JSON.stringify(prompt.text)}`, {
-            field: "prompt.text",
-          });
-        }
-        const tokens = textTokens(prompt.text);
-        if (tokens.length === 0) {
-          throw new ConfigError(
-            "prompt.text must not be empty for a model without a beginning-of-sequence token",
-            {
-              field: "prompt.text",
-            },
-          );
-        }
-        return { tokens, stopStrings: [], stopTokens: new Set() };
-      }
-      if (prompt?.kind === "chat") return renderChat(prompt);
-      throw new ConfigError(
-        `prompt.kind must be "text" or "chat", got ${JSON.stringify((prompt as { kind?: unknown } | undefined)?.kind)}`,
-        { field: "prompt.kind" },
+      const kind = checkOneOf(
+        owner,
+        "prompt.kind",
+        (prompt as { kind?: unknown } | undefined)?.kind,
+        promptKinds,
       );
+      if (kind === "chat") return renderChat(prompt as Extract<Prompt, { kind: "chat" }>);
+      const text = (prompt as Extract<Prompt, { kind: "text" }>).text;
+      if (typeof text !== "string") {
+        throw new ConfigError(`prompt.text must be a string, got ${JSON.stringify(text)}`, {
+          field: "prompt.text",
+        });
+      }
+      const tokens = textTokens(text);
+      if (tokens.length === 0) {
+        throw new ConfigError(
+          "prompt.text must not be empty for a model without a beginning-of-sequence token",
+          {
+            field: "prompt.text",
+          },
+        );
+      }
+      return { tokens, stopStrings: [], stopTokens: new Set() };
     },
     continuationTokens(prompt, rendered, continuation) {
       if (continuation.length === 0) return [];

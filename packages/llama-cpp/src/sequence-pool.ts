@@ -1,4 +1,5 @@
 import { DisposedError } from "mull/errors";
+import { commonPrefixLength } from "./common-prefix-length.ts";
 
 /** A sequence taken from a {@link SequencePool}; give it back with `release()` exactly once. */
 export interface SequenceLease<Item> {
@@ -22,13 +23,6 @@ interface Waiter<Item> {
   readonly resolve: (lease: SequenceLease<Item>) => void;
   readonly reject: (reason: unknown) => void;
   readonly cleanup: () => void;
-}
-
-function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
-  const limit = Math.min(a.length, b.length);
-  let index = 0;
-  while (index < limit && a[index] === b[index]) index += 1;
-  return index;
 }
 
 /**

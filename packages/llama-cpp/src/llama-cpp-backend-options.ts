@@ -1,0 +1,85 @@
+import { parseOptions } from "mull";
+import { z } from "zod";
+import { expecting } from "./expecting.ts";
+
+/** Options of `createLlamaCppBackend`. */
+export interface LlamaCppBackendOptions {
+  /** A lab model name (`lab-small`, `lab-large`, or any name in `models/models.json`) or a path to a `.gguf` file. */
+  readonly model: string;
+  /**
+   * CPU threads for evaluation; default 1. Always explicit: node-llama-cpp's default (every core) made a tiny
+   * model about 40 times slower on a 2-core machine, where threads fight over cores for microsecond-sized work.
+   */
+  readonly threads?: number | undefined;
+  /** Sequences evaluated in parallel in one context (batched together); default 16. More completions queue. */
+  readonly sequences?: number | undefined;
+  /** Context size of each sequence, in tokens (prompt plus completion); default the model's training context, at most 4096. */
+  readonly contextSize?: number | undefined;
+  /** Only CPU is supported: `false` or absent. */
+  readonly gpu?: false | undefined;
+  /**
+   * Seed for requests that carry none: a number (every such request reuses it, for fully reproducible runs) or a
+   * function called once per request. Default: a fresh random seed per request.
+   */
+  readonly seedFallback?: number | (() => number) | undefined;
+  /**
+   * Evaluate a prompt shared by several parallel completions once and copy its KV cache to the other sequences
+   * (default true). Falls back to evaluating per sequence when node-llama-cpp cannot copy.
+   */
+  readonly prefixSharing?: boolean | undefined;
+  /** Aborts loading. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The settings a backend runs with, defaults resolved. */
+export interface LlamaCppBackendSettings {
+  readonly modelPath: string;
+  readonly threads: number;
+  readonly sequences: number;
+  readonly contextSize: number;
+  readonly prefixSharing: boolean;
+}
+
+/** The factory's name, which starts every message about its options. */
+const llamaCppBackendOwner = "createLlamaCppBackend";
+
+/** One message for every way a value can miss: wrong type, not whole, out of range. */
+function integerFrom(low: number, high: number) {
+  const error = expecting(`an integer from ${low} to ${high}`);
+  return z
+    .number({ error })
+    .refine((value) => Number.isInteger(value) && value >= low && value <= high, { error });
+}
+
+const seedFallbackSchema = z.custom<number | (() => number)>(
+  (value) => typeof value === "function" || Number.isSafeInteger(value),
+  { error: expecting("a safe integer or a function") },
+);
+
+/** The factory's options with their defaults; `contextSize` has none here because it depends on the model. */
+const llamaCppBackendOptionsSchema = z.object(
+  {
+    // Checked by resolveModelPath, whose message lists the lab model names.
+    model: z.custom<string>(),
+    threads: integerFrom(1, 256).default(1),
+    sequences: integerFrom(1, 1024).default(16),
+    contextSize: integerFrom(16, 1 << 20).optional(),
+    gpu: z.literal(false, { error: expecting("false (the embedded backend runs on CPU)") }).optional(),
+    seedFallback: seedFallbackSchema.optional(),
+    prefixSharing: z.boolean({ error: expecting("a boolean") }).default(true),
+    signal: z.instanceof(AbortSignal).optional(),
+  },
+  { error: expecting("an options object") },
+);
+
+/** {@link LlamaCppBackendOptions} checked, with `threads`, `sequences` and `prefixSharing` defaulted. */
+export type ParsedLlamaCppBackendOptions = z.output<typeof llamaCppBackendOptionsSchema>;
+
+/**
+ * Checks the factory's options and fills in their defaults.
+ *
+ * @throws ConfigError `createLlamaCppBackend: threads: must be an integer from 1 to 256, got 0`, with `field`.
+ */
+export function parseLlamaCppBackendOptions(options: LlamaCppBackendOptions): ParsedLlamaCppBackendOptions {
+  return parseOptions(llamaCppBackendOptionsSchema, options, llamaCppBackendOwner);
+}

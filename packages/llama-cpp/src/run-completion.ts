@@ -1,0 +1,179 @@
+import type { Completion, FinishReason, TokenLogprob } from "mull/spec";
+import {
+  type LlamaContextSequence,
+  type LlamaGrammar,
+  LlamaGrammarEvaluationState,
+  type LlamaModel,
+  type Token,
+} from "node-llama-cpp";
+import { alignSequence } from "./align-sequence.ts";
+import { completionSeed } from "./completion-seed.ts";
+import { fullDistributionLimit, type GeneratedToken, readDistribution } from "./read-distribution.ts";
+import type { RenderedPrompt } from "./render-prompt.ts";
+import { createStopMatcher } from "./stop-matcher.ts";
+import { type ForcedToken, teacherForce } from "./teacher-force.ts";
+import { createTextRelay } from "./text-relay.ts";
+import type { TokenText } from "./token-text.ts";
+import type { GenerationPlan } from "./validate-generation-request.ts";
+
+/** What {@link runCompletion} needs to generate one completion on one sequence. */
+export interface CompletionRun {
+  /** The completion's index in the request; it picks the sampler seed with `seed`. */
+  readonly index: number;
+  readonly sequence: LlamaContextSequence;
+  /** Prompt tokens the sequence already holds (shared with its wave); `undefined` aligns it here. */
+  readonly cachedPromptTokens: number | undefined;
+  readonly plan: GenerationPlan;
+  readonly rendered: RenderedPrompt;
+  readonly grammar: LlamaGrammar | undefined;
+  /** The request's seed. */
+  readonly seed: number;
+  /** Ends generation early, with finishReason `abort`. */
+  readonly signal: AbortSignal;
+  /** Receives the text as it is generated. */
+  readonly onText: ((text: string) => void) | undefined;
+  readonly model: LlamaModel;
+  readonly vocabularySize: number;
+  readonly tokenText: TokenText;
+}
+
+/** One completion with the token counts it adds to the request's usage. */
+export interface CompletionOutcome {
+  readonly completion: Completion;
+  /** Prompt tokens this completion counted (0 when it never started). */
+  readonly promptTokens: number;
+  /** Of those, tokens served from a cache or copied rather than evaluated. */
+  readonly cachedPromptTokens: number;
+  /** Tokens sampled (a matched stop string's included, the end-of-generation token not). */
+  readonly sampledTokens: number;
+}
+
+/** The outcome of a completion aborted before it started. */
+export function abortedOutcome(index: number): CompletionOutcome {
+  return {
+    completion: { index, text: "", finishReason: "abort", completionTokens: 0 },
+    promptTokens: 0,
+    cachedPromptTokens: 0,
+    sampledTokens: 0,
+  };
+}
+
+/** How many tokens, given their pieces, make up the text up to `cut`; the last may reach past it. */
+function tokensBefore(pieces: readonly string[], cut: number): number {
+  let offset = 0;
+  let count = 0;
+  while (count < pieces.length && offset < cut) {
+    offset += pieces[count]?.length ?? 0;
+    count += 1;
+  }
+  return count;
+}
+
+/**
+ * Generates one completion on its sequence: evaluates what the sequence does not hold of the prompt, samples
+ * until an end-of-generation or stop token, a stop string, `maxTokens`, the context's end or an abort, relays
+ * the text to `onText` as it grows, and reads raw-distribution logprobs of the kept tokens when asked.
+ */
+export async function runCompletion(run: CompletionRun): Promise<CompletionOutcome> {
+  const { index, sequence, plan, rendered, grammar, signal, onText, model, tokenText } = run;
+  const promptTokens = rendered.tokens;
+  const cached = run.cachedPromptTokens ?? (await alignSequence(sequence, promptTokens.slice(0, -1)));
+  if (signal.aborted) return abortedOutcome(index);
+  const before = promptTokens.slice(-8);
+  const stops = [...plan.stop, ...rendered.stopStrings];
+  const matcher = createStopMatcher(stops);
+  const watchText = stops.length > 0;
+  const relay = createTextRelay(onText, stops);
+  const generated: Token[] = [];
+  let finishReason: FinishReason = "unknown";
+  let cut: number | undefined;
+  let checkedLength = 0;
+  // Under greedy decoding, or pure temperature-1 sampling without a grammar, the sampler's distribution is
+  // the raw one: read logprobs while generating instead of teacher forcing afterwards.
+  const readWhileGenerating =
+    plan.logprobs &&
+    grammar === undefined &&
+    (plan.temperature === 0 ||
+      (plan.temperature === 1 && plan.topK === 0 && plan.topP === 1 && plan.minP === 0)) &&
+    (plan.topLogprobs === 0 || run.vocabularySize <= fullDistributionLimit);
+  const read: ForcedToken[] = [];
+  const iterator = sequence.evaluateWithMetadata(
+    promptTokens.slice(sequence.nextTokenIndex) as Token[],
+    { confidence: readWhileGenerating, probabilities: readWhileGenerating && plan.topLogprobs > 0 },
+    {
+      temperature: plan.temperature,
+      topK: plan.topK,
+      topP: plan.topP,
+      minP: plan.minP,
+      seed: completionSeed(run.seed, index),
+      yieldEogToken: true,
+      ...(grammar === undefined
+        ? {}
+        : { grammarEvaluationState: new LlamaGrammarEvaluationState({ model, grammar }) }),
+    },
+  );
+  for await (const output of iterator as AsyncIterable<GeneratedToken>) {
+    const token = output.token;
+    if (model.isEogToken(token) || rendered.stopTokens.has(token)) {
+      finishReason = "stop";
+      break;
+    }
+    if (readWhileGenerating) read.push(readDistribution(output, plan.topLogprobs));
+    generated.push(token);
+    if (watchText || onText !== undefined) {
+      const text = model.detokenize(generated, false, before);
+      cut = watchText ? matcher.find(text, checkedLength) : undefined;
+      checkedLength = text.length;
+      if (cut !== undefined) {
+        finishReason = "stop";
+        break;
+      }
+      relay.relay(text, false);
+    }
+    if (plan.maxTokens !== undefined && generated.length >= plan.maxTokens) {
+      finishReason = "length";
+      break;
+    }
+    // The last sampled token is not evaluated yet: stop before node-llama-cpp would shift the context.
+    if (sequence.nextTokenIndex >= sequence.contextSize - 1) {
+      finishReason = "length";
+      break;
+    }
+    if (signal.aborted) {
+      finishReason = "abort";
+      break;
+    }
+  }
+  let kept: Token[] = generated;
+  let text = model.detokenize(generated, false, before);
+  if (cut !== undefined) {
+    text = text.slice(0, cut);
+    kept = generated.slice(0, tokensBefore(tokenText.pieces(generated, before), cut));
+  }
+  if (finishReason !== "abort") relay.relay(text, true);
+  let tokens: TokenLogprob[] | undefined;
+  if (plan.logprobs && finishReason !== "abort" && !signal.aborted) {
+    const forced = readWhileGenerating
+      ? read.slice(0, kept.length)
+      : (await teacherForce(sequence, promptTokens, kept, plan.topLogprobs)).tokens;
+    const texts = tokenText.pieces(kept, before);
+    if (cut !== undefined && texts.length > 0) {
+      // The last kept token may reach into the stop string; its text is cut like the completion's.
+      const keptLength = texts.slice(0, -1).reduce((sum, piece) => sum + piece.length, 0);
+      texts[texts.length - 1] = text.slice(keptLength);
+    }
+    tokens = tokenText.logprobs(forced, texts, plan.topLogprobs);
+  }
+  return {
+    completion: {
+      index,
+      text,
+      finishReason,
+      completionTokens: generated.length,
+      ...(tokens === undefined ? {} : { tokens }),
+    },
+    promptTokens: promptTokens.length,
+    cachedPromptTokens: cached,
+    sampledTokens: generated.length,
+  };
+}
