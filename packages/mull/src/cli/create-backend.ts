@@ -1,6 +1,8 @@
 import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
-import { ConfigError, MullError } from "../errors/index.ts";
+import { MullError } from "../errors/index.ts";
+import { readApiKey } from "../runtime/index.ts";
 import type { Backend, SamplingSettings } from "../spec/index.ts";
+import { firstServedModel } from "./first-served-model.ts";
 
 /** Backend flags shared by `solve`, `bench` and `serve`. */
 export interface BackendFlags {
@@ -36,40 +38,17 @@ const labModelNames = new Set(["lab-small", "lab-large"]);
 /** The default embedded model. */
 export const defaultLabModel = "lab-large";
 
-async function firstServedModel(baseUrl: string, apiKeyEnv: string | undefined): Promise<string> {
-  const key = apiKeyEnv === undefined ? undefined : process.env[apiKeyEnv];
-  const url = `${baseUrl.replace(/\/+$/, "")}/models`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (error) {
-    throw new MullError(`could not list the models of ${baseUrl} to choose one (pass --model)`, {
-      cause: error,
-    });
-  }
-  const body = (await response.json().catch(() => undefined)) as { data?: { id?: unknown }[] } | undefined;
-  const id = body?.data?.[0]?.id;
-  if (!response.ok || typeof id !== "string") {
-    throw new ConfigError(
-      `--model is required: ${baseUrl}/models did not name a model (status ${response.status})`,
-      {
-        field: "--model",
-      },
-    );
-  }
-  return id;
-}
-
 /**
  * Creates the backend that flags describe: an OpenAI-compatible server when `baseUrl` is set, otherwise
  * the embedded llama.cpp engine (loaded on demand from `@mull/llama-cpp`, so the core has no native code).
  */
 export async function createBackendFromFlags(flags: BackendFlags): Promise<ResolvedBackend> {
   if (flags.baseUrl !== undefined) {
-    const model = flags.model ?? (await firstServedModel(flags.baseUrl, flags.apiKeyEnv));
+    const model =
+      flags.model ??
+      (await firstServedModel(flags.baseUrl, {
+        apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }),
+      }));
     const backend = createOpenAICompatibleBackend({
       baseUrl: flags.baseUrl,
       model,
