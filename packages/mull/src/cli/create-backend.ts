@@ -1,6 +1,10 @@
 import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
-import { ConfigError, MullError } from "../errors/index.ts";
-import type { Backend, SamplingSettings } from "../spec/index.ts";
+import { MullError } from "../errors/index.ts";
+import { defaultModelProfile } from "../generation/index.ts";
+import { labProfile } from "../lab/index.ts";
+import { readApiKey } from "../runtime/index.ts";
+import type { Backend, ModelProfile } from "../spec/index.ts";
+import { firstServedModel } from "./first-served-model.ts";
 
 /** Backend flags shared by `solve`, `bench` and `serve`. */
 export interface BackendFlags {
@@ -18,16 +22,11 @@ export interface BackendFlags {
   readonly timeout?: number | undefined;
 }
 
-/** A backend chosen from flags, and whether it runs a lab model (which has its own prompt format). */
+/** A backend chosen from flags, and the profile of its model (prompt format, checkers, sampling). */
 export interface ResolvedBackend {
   readonly backend: Backend;
-  /** True for the embedded lab models, which read `Q: ... A:` prompts and are checked exactly. */
-  readonly lab: boolean;
-  /**
-   * Sampling that suits the model, applied under the user's flags. The lab models are sampled at their
-   * card's temperature with top-k and top-p off (pure temperature sampling leaves votes room to help).
-   */
-  readonly samplingDefaults: SamplingSettings;
+  /** The lab's profile for the embedded lab models; the default profile for any other model. */
+  readonly profile: ModelProfile;
   dispose(): Promise<void>;
 }
 
@@ -36,40 +35,21 @@ const labModelNames = new Set(["lab-small", "lab-large"]);
 /** The default embedded model. */
 export const defaultLabModel = "lab-large";
 
-async function firstServedModel(baseUrl: string, apiKeyEnv: string | undefined): Promise<string> {
-  const key = apiKeyEnv === undefined ? undefined : process.env[apiKeyEnv];
-  const url = `${baseUrl.replace(/\/+$/, "")}/models`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (error) {
-    throw new MullError(`could not list the models of ${baseUrl} to choose one (pass --model)`, {
-      cause: error,
-    });
-  }
-  const body = (await response.json().catch(() => undefined)) as { data?: { id?: unknown }[] } | undefined;
-  const id = body?.data?.[0]?.id;
-  if (!response.ok || typeof id !== "string") {
-    throw new ConfigError(
-      `--model is required: ${baseUrl}/models did not name a model (status ${response.status})`,
-      {
-        field: "--model",
-      },
-    );
-  }
-  return id;
-}
-
 /**
  * Creates the backend that flags describe: an OpenAI-compatible server when `baseUrl` is set, otherwise
  * the embedded llama.cpp engine (loaded on demand from `@mull/llama-cpp`, so the core has no native code).
+ * Its profile is the lab's for `lab-small` and `lab-large` (at the temperature their card recommends),
+ * the default profile for any other model.
+ *
+ * @throws ConfigError when `apiKeyEnv` names an unset variable while the model must be listed.
  */
 export async function createBackendFromFlags(flags: BackendFlags): Promise<ResolvedBackend> {
   if (flags.baseUrl !== undefined) {
-    const model = flags.model ?? (await firstServedModel(flags.baseUrl, flags.apiKeyEnv));
+    const model =
+      flags.model ??
+      (await firstServedModel(flags.baseUrl, {
+        apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }),
+      }));
     const backend = createOpenAICompatibleBackend({
       baseUrl: flags.baseUrl,
       model,
@@ -77,7 +57,7 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
       ...(flags.retries === undefined ? {} : { maxRetries: flags.retries }),
       ...(flags.timeout === undefined ? {} : { timeoutMilliseconds: flags.timeout * 1000 }),
     });
-    return { backend, lab: false, samplingDefaults: {}, dispose: async () => backend.dispose?.() };
+    return { backend, profile: defaultModelProfile, dispose: async () => backend.dispose?.() };
   }
   const model = flags.model ?? defaultLabModel;
   let embedded: typeof import("@mull/llama-cpp");
@@ -93,10 +73,11 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
     model,
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),
   });
-  const lab = labModelNames.has(model);
-  const card = lab ? (await embedded.labModels()).find((entry) => entry.name === model) : undefined;
-  const samplingDefaults: SamplingSettings = lab
-    ? { temperature: card?.recommendedTemperature ?? 1, topK: 0, topP: 1, maxTokens: 256 }
-    : {};
-  return { backend, lab, samplingDefaults, dispose: () => backend.dispose() };
+  const profile = labModelNames.has(model)
+    ? labProfile({
+        recommendedTemperature: (await embedded.labModels()).find((card) => card.name === model)
+          ?.recommendedTemperature,
+      })
+    : defaultModelProfile;
+  return { backend, profile, dispose: () => backend.dispose() };
 }

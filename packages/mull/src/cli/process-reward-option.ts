@@ -1,7 +1,6 @@
 import { labProcessReward } from "../lab/index.ts";
 import { processRewardFlagForms, processRewardFromFlag } from "../process-rewards/index.ts";
 import type { Backend, ProcessRewardModel, PromptTemplate } from "../spec/index.ts";
-import { UsageError } from "./usage-error.ts";
 
 /** Help text of `--prm`, shared by `mull solve` and `mull bench`. */
 export const processRewardOptionHelp =
@@ -13,6 +12,11 @@ export const processRewardOptionHelp =
 export interface ProcessRewardOptionContext {
   /** Whether the problems are lab arithmetic chains (the only ones `exact` and `noisy` can check). */
   readonly labProblems: boolean;
+  /**
+   * The process reward model when the flag is absent (the model profile's); default the exact step
+   * checker on lab problems, else none.
+   */
+  readonly fallback?: ProcessRewardModel | undefined;
   readonly backend: Backend;
   /** The run's prompt template, for `self`. */
   readonly promptTemplate?: PromptTemplate | undefined;
@@ -25,26 +29,20 @@ export interface ProcessRewardOptionContext {
 }
 
 /**
- * The process reward model of `--prm`: on lab problems the exact step checker when the flag is absent;
- * elsewhere none unless named (a search then says it needs one).
+ * The process reward model of `--prm`: when the flag is absent, the fallback given, else on lab problems
+ * the exact step checker; elsewhere none unless named (a search then says it needs one).
  *
- * @throws UsageError when `exact` or `noisy` is asked for problems that are not lab problems.
+ * @throws ConfigError (field `--prm`) when `exact` or `noisy` is asked for problems that are not lab problems.
  */
 export function processRewardFromOption(
   flag: string | undefined,
   context: ProcessRewardOptionContext,
 ): ProcessRewardModel | undefined {
-  if (flag === undefined) return context.labProblems ? labProcessReward() : undefined;
-  const checksLabSteps = /^(exact|noisy:|calibrated-noisy:)/.test(flag.trim());
-  if (checksLabSteps && !context.labProblems) {
-    throw new UsageError(
-      `--prm ${flag} checks the steps of lab arithmetic problems only; use --prm self, judge or a PRM URL`,
-      "--prm",
-    );
-  }
+  if (flag === undefined) return context.fallback ?? (context.labProblems ? labProcessReward() : undefined);
   return processRewardFromFlag(flag, {
     backend: context.backend,
     seed: context.seed,
+    labProblems: context.labProblems,
     ...(context.promptTemplate === undefined ? {} : { promptTemplate: context.promptTemplate }),
     ...(context.model === undefined ? {} : { model: context.model }),
     ...(context.apiKeyEnv === undefined ? {} : { apiKeyEnv: context.apiKeyEnv }),

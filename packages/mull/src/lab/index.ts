@@ -26,5 +26,6 @@ export {
 export { type LabDatasetOptions, labDataset, labDatasetNames } from "./lab-dataset.ts";
 export { labOutcomeChecker } from "./lab-outcome-checker.ts";
 export { labProcessReward } from "./lab-process-reward.ts";
+export { type LabProfileOptions, labProfile } from "./lab-profile.ts";
 export { labPromptTemplate } from "./lab-prompt-template.ts";
 export { parseLabQuestion } from "./parse-lab-question.ts";

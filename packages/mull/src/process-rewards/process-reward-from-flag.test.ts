@@ -38,6 +38,17 @@ describe("processRewardFromFlag", () => {
     }
     expect(() => processRewardFromFlag("self")).toThrow(/backend/);
   });
+
+  it("refuses the lab's step checkers when the problems are not lab problems", () => {
+    for (const flag of ["exact", "noisy:0.1,0.1", "calibrated-noisy:0.1,0.1"]) {
+      expect(() => processRewardFromFlag(flag, { labProblems: false })).toThrow(
+        `--prm ${flag} checks the steps of lab arithmetic problems only; use --prm self, judge or a PRM URL`,
+      );
+    }
+    expect(processRewardFromFlag("http://127.0.0.1:8000/v1", { labProblems: false }).name).toBe(
+      "prm:127.0.0.1:8000",
+    );
+  });
 });
 
 describe("processRewardScorer", () => {

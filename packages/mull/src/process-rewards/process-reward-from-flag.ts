@@ -21,6 +21,11 @@ export interface ProcessRewardFromFlagOptions {
   readonly model?: string | undefined;
   /** Environment variable holding an HTTP PRM's API key. */
   readonly apiKeyEnv?: string | undefined;
+  /**
+   * Whether the problems are the lab's arithmetic chains, the only ones `exact` and `noisy` can check;
+   * default true (false refuses those forms).
+   */
+  readonly labProblems?: boolean | undefined;
 }
 
 /** The forms of `--prm`, as shown in errors and help. */
@@ -54,7 +59,8 @@ function rate(text: string, field: string, flag: string): number {
  * - an `http://` or `https://` URL: a PRM served in vLLM's `/pooling` shape (e.g. Qwen2.5-Math-PRM),
  *   with `model` sent when given.
  *
- * @throws ConfigError (field `--prm`) for any other value, a bad rate, or `self`/`judge` without a backend.
+ * @throws ConfigError (field `--prm`) for any other value, a bad rate, `self`/`judge` without a backend, or
+ * `exact`/`noisy` when `labProblems` is false.
  * @example
  * const prm = processRewardFromFlag("noisy:0.1,0.1", { seed: 1 });
  */
@@ -69,6 +75,12 @@ export function processRewardFromFlag(
     }
     return options.backend;
   };
+  if (options.labProblems === false && /^(exact|noisy:|calibrated-noisy:)/.test(flag)) {
+    throw new ConfigError(
+      `--prm ${value} checks the steps of lab arithmetic problems only; use --prm self, judge or a PRM URL`,
+      { field: "--prm" },
+    );
+  }
   if (flag === "exact") return labProcessReward();
   if (flag === "self") {
     return selfLogprobReward({

@@ -10,6 +10,7 @@ export { mapInParallel } from "./map-in-parallel.ts";
 export { checkPlainFileName, refuseSymlinkedOutput, writeFileAtomically } from "./output-paths.ts";
 export { packageVersion } from "./package-version.ts";
 export { issuePath, parseOptions } from "./parse-options.ts";
+export { type ReadApiKeyOptions, readApiKey } from "./read-api-key.ts";
 export { type RequirableCapability, requireCapability } from "./require-capability.ts";
 export { seededRng } from "./seeded-rng.ts";
 export { sleep } from "./sleep.ts";

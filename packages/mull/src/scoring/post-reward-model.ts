@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { BackendCallError, ConfigError } from "../errors/index.ts";
+import { BackendCallError } from "../errors/index.ts";
+import { readApiKey } from "../runtime/index.ts";
 
 /** One POST to a reward model served over HTTP (vLLM `/pooling` or `/classify`). */
 export interface RewardModelRequest<Schema extends z.ZodType> {
@@ -32,14 +33,8 @@ function retryAfter(header: string | null): number | undefined {
  */
 export function rewardModelHeaders(apiKeyEnv: string | undefined, owner: string): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (apiKeyEnv === undefined) return headers;
-  const key = process.env[apiKeyEnv];
-  if (key === undefined || key === "") {
-    throw new ConfigError(`${owner}: apiKeyEnv names ${apiKeyEnv}, which is not set in the environment`, {
-      field: "apiKeyEnv",
-    });
-  }
-  headers.authorization = `Bearer ${key}`;
+  const key = readApiKey(apiKeyEnv, { owner });
+  if (key !== undefined) headers.authorization = `Bearer ${key}`;
   return headers;
 }
 

@@ -14,6 +14,7 @@ export type {
   TokenLogprob,
   TopLogprob,
 } from "./generation.ts";
+export type { ModelProfile } from "./model-profile.ts";
 export type { Problem, PromptTemplate } from "./problem.ts";
 export type { Clock, Rng } from "./randomness.ts";
 export type { Score, ScoreKind } from "./score.ts";

@@ -1,3 +1,4 @@
+export { type ListServedModelsOptions, listServedModels, type ServedModelList } from "./list-models.ts";
 export {
   createOpenAICompatibleBackend,
   type OpenAICompatibleBackend,

@@ -6,12 +6,12 @@ import { graderByName, graderNames } from "../../bench/graders/index.ts";
 import { type BenchSummary, createBenchProgress, runBench } from "../../bench/runner/index.ts";
 import type { ResultRecord } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
-import { labPromptTemplate } from "../../lab/index.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
-import type { OutcomeScorer, SamplingSettings } from "../../spec/index.ts";
+import type { OutcomeScorer } from "../../spec/index.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
+import { samplingFromFlags } from "../sampling-from-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
 /**
@@ -204,12 +204,8 @@ export function benchCommand() {
         apiKeyEnv: flags.apiKeyEnv,
         threads: flags.threads,
       });
-      const sampling: SamplingSettings = {
-        ...resolved.samplingDefaults,
-        ...(flags.temperature === undefined ? {} : { temperature: flags.temperature }),
-        ...(flags.topP === undefined ? {} : { topP: flags.topP }),
-        ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
-      };
+      const { profile } = resolved;
+      const sampling = samplingFromFlags(profile.samplingDefaults, flags);
       const controller = new AbortController();
       let interrupts = 0;
       const onInterrupt = () => {
@@ -229,24 +225,27 @@ export function benchCommand() {
         }
         if (flags.scorer === "judge" || scorer === undefined)
           scorer = llmJudgeScorer({ backend: resolved.backend });
-        const labPrompts = resolved.lab && !flags.dataset.startsWith("lab:");
-        if (labPrompts) {
+        const labDataset = flags.dataset.startsWith("lab:");
+        // Lab datasets come with ready prompts in the lab's format; other datasets are rendered with the
+        // model's own prompt template when it has one, provided the template takes their questions.
+        const modelPrompts = labDataset ? undefined : profile.promptTemplate;
+        if (modelPrompts !== undefined) {
           const first = dataset.problems[0];
           try {
-            if (first !== undefined) labPromptTemplate(first);
+            if (first !== undefined) modelPrompts(first);
           } catch {
             throw new UsageError(
-              `the embedded lab models answer arithmetic chains like "37+48-19=?" only; ${flags.dataset} is not one ` +
-                "(use --base-url for an OpenAI-compatible server, or a lab:N dataset)",
+              `the ${profile.name} models answer ${profile.answers ?? "the questions of their prompt format"} only; ` +
+                `${flags.dataset} is not one (use --base-url for an OpenAI-compatible server, or a lab:N dataset)`,
               "--dataset",
             );
           }
         }
         const prm = processRewardFromOption(flags.prm, {
-          labProblems: flags.dataset.startsWith("lab:"),
+          labProblems: labDataset,
           backend: resolved.backend,
           seed: flags.seed,
-          promptTemplate: resolved.lab ? labPromptTemplate : dataset.promptTemplate,
+          promptTemplate: profile.promptTemplate ?? dataset.promptTemplate,
           model: flags.prmModel,
           apiKeyEnv: flags.prmApiKeyEnv,
         });
@@ -264,7 +263,9 @@ export function benchCommand() {
           grader,
           scorer,
           prm,
-          ...(labPrompts ? { promptTemplate: labPromptTemplate, promptTemplateName: "lab" } : {}),
+          ...(modelPrompts === undefined
+            ? {}
+            : { promptTemplate: modelPrompts, promptTemplateName: profile.name }),
           signal: controller.signal,
           progress: createBenchProgress({ stream: process.stderr }),
           synchronous: flags.synchronous,

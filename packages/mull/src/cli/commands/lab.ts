@@ -64,7 +64,7 @@ export function labCommand() {
           concurrency: flags.concurrency,
           limit: flags.problems,
           seed: flags.seed,
-          sampling: resolved.samplingDefaults,
+          sampling: resolved.profile.samplingDefaults,
           scorer: dataset.scorer,
           prm: processRewardFromOption(flags.prm, {
             labProblems: true,

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { Command, Option } from "@commander-js/extra-typings";
-import { ConfigError, MullError } from "../../errors/index.ts";
+import { MullError } from "../../errors/index.ts";
+import { readApiKey } from "../../runtime/index.ts";
 import {
   assembleServer,
   createAddressPolicy,
@@ -15,6 +16,7 @@ import {
 } from "../../server/index.ts";
 import type { Backend } from "../../spec/index.ts";
 import { defaultLabModel } from "../create-backend.ts";
+import { firstServedModel } from "../first-served-model.ts";
 import { integerOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -53,33 +55,16 @@ function networksOf(baseUrl: string): string[] {
   return version === 4 ? [`${host}/32`] : version === 6 ? [`${host}/128`] : [];
 }
 
+/** The first model the upstream lists, asked through the guarded fetch the upstream will be called with. */
 async function firstListedModel(
   baseUrl: string,
   keyEnv: string | undefined,
   networks: string[],
 ): Promise<string> {
+  const apiKey = readApiKey(keyEnv, { field: "--upstream-key-env" });
   const guarded = createGuardedFetch({ policy: createAddressPolicy(networks) });
-  const key = keyEnv === undefined ? undefined : process.env[keyEnv];
-  const url = `${baseUrl.replace(/\/+$/, "")}/models`;
   try {
-    const response = await guarded.fetch(url, {
-      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = (await response.json().catch(() => undefined)) as { data?: { id?: unknown }[] } | undefined;
-    const id = body?.data?.[0]?.id;
-    if (!response.ok || typeof id !== "string") {
-      throw new UsageError(
-        `--model is required: ${url} did not name a model (status ${response.status})`,
-        "--model",
-      );
-    }
-    return id;
-  } catch (error) {
-    if (ConfigError.isInstance(error)) throw error;
-    throw new MullError(`could not list the models of ${baseUrl} to choose one (pass --model)`, {
-      cause: error,
-    });
+    return await firstServedModel(baseUrl, { apiKey, fetch: guarded.fetch });
   } finally {
     guarded.close();
   }

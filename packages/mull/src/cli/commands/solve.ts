@@ -2,14 +2,14 @@ import { writeFile } from "node:fs/promises";
 import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatByName } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
-import { labOutcomeChecker, labPromptTemplate } from "../../lab/index.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
 import { solve } from "../../solve.ts";
-import type { OutcomeScorer, SolveResult } from "../../spec/index.ts";
+import type { Backend, ModelProfile, OutcomeScorer, SolveResult } from "../../spec/index.ts";
 import { parseStrategySpec } from "../../strategies/index.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
+import { samplingFromFlags } from "../sampling-from-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
 async function readStandardInput(): Promise<string> {
@@ -32,6 +32,19 @@ export function strategyWithCount(spec: string, count: number | undefined): stri
     throw new UsageError(`--n ${count} contradicts --strategy ${spec}; give the count once`, "--n");
   }
   return spec;
+}
+
+/**
+ * The outcome scorer of `--scorer`: `judge` the run's model asked as a judge, `lab` the checker the
+ * model's profile comes with (refused when it comes with none); absent, the profile's checker if any,
+ * else the judge.
+ */
+function outcomeScorerOf(choice: string | undefined, profile: ModelProfile, backend: Backend): OutcomeScorer {
+  if (choice !== "judge" && profile.outcomeScorer !== undefined) return profile.outcomeScorer;
+  if (choice === "lab") {
+    throw new UsageError("--scorer lab checks lab problems only; use --scorer judge", "--scorer");
+  }
+  return llmJudgeScorer({ backend });
 }
 
 /** The `--json` shape of a solve result. */
@@ -119,20 +132,14 @@ export function solveCommand() {
       const strategySpec = strategyWithCount(flags.strategy, flags.n);
       const resolved = await createBackendFromFlags(flags);
       try {
-        let scorer: OutcomeScorer | undefined;
-        const scorerName = flags.scorer ?? (resolved.lab ? "lab" : "judge");
-        if (scorerName === "lab") {
-          if (!resolved.lab)
-            throw new UsageError("--scorer lab checks lab problems only; use --scorer judge", "--scorer");
-          scorer = labOutcomeChecker();
-        } else {
-          scorer = llmJudgeScorer({ backend: resolved.backend });
-        }
+        const { profile } = resolved;
+        const scorer = outcomeScorerOf(flags.scorer, profile, resolved.backend);
         const prm = processRewardFromOption(flags.prm, {
-          labProblems: resolved.lab,
+          labProblems: profile.labProblemsOnly,
+          fallback: profile.processReward,
           backend: resolved.backend,
           seed: flags.seed,
-          promptTemplate: resolved.lab ? labPromptTemplate : undefined,
+          promptTemplate: profile.promptTemplate,
           model: flags.prmModel,
           apiKeyEnv: flags.prmApiKeyEnv,
         });
@@ -147,13 +154,8 @@ export function solveCommand() {
           seed: flags.seed,
           answerFormat,
           signal: controller.signal,
-          sampling: {
-            ...resolved.samplingDefaults,
-            ...(flags.temperature === undefined ? {} : { temperature: flags.temperature }),
-            ...(flags.topP === undefined ? {} : { topP: flags.topP }),
-            ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
-          },
-          ...(resolved.lab ? { promptTemplate: labPromptTemplate } : {}),
+          sampling: samplingFromFlags(profile.samplingDefaults, flags),
+          promptTemplate: profile.promptTemplate,
         }).finally(() => process.off("SIGINT", onSignal));
         if (flags.trace !== undefined) {
           await writeFile(

@@ -1,0 +1,47 @@
+import { listServedModels, type ServedModelList } from "../backends/openai-compatible/index.ts";
+import { MullError } from "../errors/index.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** How long a server may take to list its models before the command gives up. */
+const listTimeoutMilliseconds = 10_000;
+
+/** Options of `firstServedModel`. */
+export interface FirstServedModelOptions {
+  /** The server's API key, when it needs one. */
+  readonly apiKey?: string | undefined;
+  /** The `fetch` to call (`mull serve` passes its guarded one); default the global one. */
+  readonly fetch?: typeof fetch | undefined;
+}
+
+/**
+ * The model a command uses when `--model` is not given: the first one the server at `baseUrl` lists.
+ *
+ * @throws MullError when the server cannot be reached within 10 s; UsageError (field `--model`) when it
+ * answers without naming a model.
+ */
+export async function firstServedModel(
+  baseUrl: string,
+  options: FirstServedModelOptions = {},
+): Promise<string> {
+  let list: ServedModelList;
+  try {
+    list = await listServedModels({
+      baseUrl,
+      apiKey: options.apiKey,
+      fetch: options.fetch,
+      signal: AbortSignal.timeout(listTimeoutMilliseconds),
+    });
+  } catch (error) {
+    throw new MullError(`could not list the models of ${baseUrl} to choose one (pass --model)`, {
+      cause: error,
+    });
+  }
+  const model = list.models[0];
+  if (model === undefined) {
+    throw new UsageError(
+      `--model is required: ${list.url} did not name a model (status ${list.status})`,
+      "--model",
+    );
+  }
+  return model;
+}

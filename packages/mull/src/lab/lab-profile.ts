@@ -1,0 +1,32 @@
+import type { ModelProfile } from "../spec/index.ts";
+import { labOutcomeChecker } from "./lab-outcome-checker.ts";
+import { labProcessReward } from "./lab-process-reward.ts";
+import { labPromptTemplate } from "./lab-prompt-template.ts";
+
+/** What `labProfile` takes from a lab model's card. */
+export interface LabProfileOptions {
+  /** The card's sampling temperature; default 1. */
+  readonly recommendedTemperature?: number | undefined;
+}
+
+/**
+ * The profile of the lab models: `Q: … A:` prompts made from arithmetic chains only, checked exactly by
+ * the lab's outcome and step checkers, and sampled at the card's temperature with top-k and top-p off
+ * (pure temperature sampling leaves votes room to help) and 256 tokens, enough for the longest chain.
+ *
+ * @example
+ * const card = (await labModels()).find((model) => model.name === "lab-large");
+ * const profile = labProfile({ recommendedTemperature: card?.recommendedTemperature });
+ * // profile.samplingDefaults → { temperature: 0.8, topK: 0, topP: 1, maxTokens: 256 } for a card saying 0.8
+ */
+export function labProfile(options: LabProfileOptions = {}): ModelProfile {
+  return {
+    name: "lab",
+    promptTemplate: labPromptTemplate,
+    answers: 'arithmetic chains such as "37+48-19=?"',
+    outcomeScorer: labOutcomeChecker(),
+    processReward: labProcessReward(),
+    samplingDefaults: { temperature: options.recommendedTemperature ?? 1, topK: 0, topP: 1, maxTokens: 256 },
+    labProblemsOnly: true,
+  };
+}

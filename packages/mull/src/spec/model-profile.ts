@@ -1,0 +1,41 @@
+import type { PromptTemplate } from "./problem.ts";
+import type { OutcomeScorer, ProcessRewardModel } from "./scorer.ts";
+import type { SamplingSettings } from "./strategy.ts";
+
+/**
+ * What a model comes with: the prompt format it was trained on, the checkers that suit its problems and
+ * the sampling that suits it. Surfaces (CLI, server, bench) read these fields instead of asking which
+ * model they run. A model nothing is known about has a profile with none of the optional parts.
+ */
+export interface ModelProfile {
+  /**
+   * Names the profile, e.g. `lab` or `default`. A bench run that renders prompts with the profile's
+   * template stores this name as the template's, so a resumed run can tell whether it changed.
+   */
+  readonly name: string;
+  /**
+   * The prompt format the model was trained on, rendered from a problem's question alone (the lab's
+   * `Q: 37+48-19=? A:`). It throws a `ConfigError` for a question the model cannot answer. Absent when
+   * the model reads the run's usual prompts (chat messages).
+   */
+  readonly promptTemplate?: PromptTemplate | undefined;
+  /**
+   * What the model answers, for messages that refuse other questions, e.g.
+   * `arithmetic chains such as "37+48-19=?"`. Set when `promptTemplate` accepts only some questions.
+   */
+  readonly answers?: string | undefined;
+  /** The outcome scorer that checks the model's solutions (for `bon@N`, `wv@N`); absent: none comes with it. */
+  readonly outcomeScorer?: OutcomeScorer | undefined;
+  /**
+   * The process reward model for step-level searches (`pf@N`, `beam@NxM`, …) when none is named;
+   * absent: a search must be given one.
+   */
+  readonly processReward?: ProcessRewardModel | undefined;
+  /** Sampling that suits the model, applied under the user's settings (which win field by field). */
+  readonly samplingDefaults: SamplingSettings;
+  /**
+   * True when the model answers the lab's arithmetic chains only, so every problem it is given is a lab
+   * problem: the lab's exact step checkers (`--prm exact`, `noisy:FP,FN`) can check them.
+   */
+  readonly labProblemsOnly: boolean;
+}
