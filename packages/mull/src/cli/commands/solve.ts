@@ -5,7 +5,7 @@ import { totalTokens } from "../../budget/usage.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
 import { solve } from "../../solve.ts";
 import type { Backend, ModelProfile, OutcomeScorer, SolveResult } from "../../spec/index.ts";
-import { parseStrategySpec } from "../../strategies/index.ts";
+import { findStrategyEntry, parseStrategySpec, strategyCatalogHelp } from "../../strategies/index.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
@@ -20,8 +20,10 @@ async function readStandardInput(): Promise<string> {
 
 /** Applies `--n` to a strategy spec written without a count (`sc` → `sc@8`). */
 export function strategyWithCount(spec: string, count: number | undefined): string {
-  const [name, given] = spec.split("@", 2);
-  if (name === "greedy" || name === "single") {
+  const [, given] = spec.split("@", 2);
+  const form = findStrategyEntry(spec)?.form;
+  // A catalog form without integers (`greedy`, `single`) draws one sample.
+  if (form !== undefined && !form.includes("@")) {
     if (count !== undefined && count !== 1) {
       throw new UsageError(`--n ${count} does not apply to --strategy ${spec} (it draws one sample)`, "--n");
     }
@@ -83,13 +85,7 @@ export function solveCommand() {
         '(e.g. mull solve "37+48-19=?").',
     )
     .argument("[question]", "the question; read from standard input when absent")
-    .option(
-      "-s, --strategy <spec>",
-      "greedy | single | sc@N | maj@N | rs@N | wv@N | wv-prob@N | wv-mean-prob@N | bon@N, or a step-level " +
-        "search: pf@N | pf-sys@N | pg@NxI | beam@NxM | beam-la1@NxM | dvts@NxM | astar@K | tot-bfs@BxK | " +
-        "tot-dfs@K | mcts@S | mcts-rollout@S (needs --prm)",
-      "sc",
-    )
+    .option("-s, --strategy <spec>", "a strategy spec (listed below); written without @N it takes --n", "sc")
     .option(
       "-n, --n <count>",
       "samples for strategies written without @N (default 8)",
@@ -124,6 +120,10 @@ export function solveCommand() {
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
     .option("--json", "print one JSON object with the answer, candidates, usage and stoppedBy")
     .option("--trace <file>", "write the full trace (every generation, score and vote) as JSON")
+    .addHelpText(
+      "after",
+      `\nStrategies (capital letters are integers; what a strategy needs comes from --scorer or --prm):\n${strategyCatalogHelp()}\n`,
+    )
     .action(async (questionArgument, flags) => {
       const question = (questionArgument ?? (process.stdin.isTTY ? "" : await readStandardInput())).trim();
       if (question === "")
