@@ -9,4 +9,11 @@ export {
   type ScoreCandidatesResult,
   scoreCandidates,
 } from "./score-candidates.ts";
+export {
+  type ScoredBatch,
+  type ScoreEventFields,
+  type ScoreRecordedOptions,
+  type ScoreRecordedResult,
+  scoreRecorded,
+} from "./score-recorded.ts";
 export { type SequenceProbabilityOptions, sequenceProbabilityScore } from "./sequence-probability-score.ts";
