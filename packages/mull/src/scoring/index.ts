@@ -4,6 +4,7 @@ export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.t
 export { type JudgeVerdict, parseJudgeVerdict } from "./parse-judge-verdict.ts";
 export { postRewardModel, type RewardModelRequest, rewardModelHeaders } from "./post-reward-model.ts";
 export { type ProgrammaticScorerOptions, programmaticScorer } from "./programmatic-scorer.ts";
+export { rewardModelUrl } from "./reward-model-url.ts";
 export {
   type ScoreCandidatesOptions,
   type ScoreCandidatesResult,
