@@ -123,8 +123,11 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   });
 
   let capabilities: BackendCapabilities | undefined;
-  for (const name of options.requires?.capabilities ?? []) {
-    capabilities = await requireCapability(backend, name, options.requires!.requiredBy, { signal });
+  const { requires } = options;
+  for (const name of requires?.capabilities ?? []) {
+    capabilities = await requireCapability(backend, name, requires?.requiredBy ?? "generateRecorded", {
+      signal,
+    });
   }
   const plan =
     typeof options.plan === "function"
