@@ -1,55 +1,25 @@
 import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
-import { BackendCallError } from "../errors/index.ts";
-import type {
-  Candidate,
-  GenerationRequest,
-  Problem,
-  Prompt,
-  SamplingSettings,
-  StopReason,
-  StrategyContext,
-  Usage,
-} from "../spec/index.ts";
+import type { Candidate, Problem, Prompt, Usage } from "../spec/index.ts";
+import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
+import { mergeSampling } from "./merge-sampling.ts";
+import { promptCharacters } from "./prompt-characters.ts";
+import type { RecordedCallOptions } from "./recorded-call-options.ts";
 
 /** Options of `sampleCandidates`. */
-export interface SampleCandidatesOptions {
+export interface SampleCandidatesOptions extends RecordedCallOptions {
   readonly problem: Problem;
   /** Completions wanted. */
   readonly n: number;
-  readonly context: StrategyContext;
-  /** Overrides of `context.sampling` (e.g. `{ temperature: 0 }`). */
-  readonly sampling?: SamplingSettings | undefined;
-  /** Ask for per-token log-probabilities. */
-  readonly logprobs?: boolean | undefined;
   /** Ask for this many top alternatives per position. */
   readonly topLogprobs?: number | undefined;
-  /** Trace node the generations hang under; default `context.parentId`. */
-  readonly parentId?: string | undefined;
   /** The prompt; default `problem.prompt`, else `context.promptTemplate(problem)`. */
   readonly prompt?: Prompt | undefined;
 }
 
-/** What `sampleCandidates` produced and why it stopped. */
-export interface SampleResult {
+/** What `sampleCandidates` produced and why it stopped: `complete` when all `n` were produced. */
+export interface SampleResult extends RecordedOutcome {
   /** The candidates, in the order the backend returned them. */
   readonly candidates: readonly Candidate[];
-  /** `complete` when all `n` were produced; otherwise the limit that stopped it (`tokens`, `abort`, …). */
-  readonly stoppedBy: StopReason;
-  /** Usage of the calls made. */
-  readonly usage: Usage;
-}
-
-function mergeSampling(base: SamplingSettings, overrides: SamplingSettings | undefined): SamplingSettings {
-  if (overrides === undefined) return base;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
-  return merged as SamplingSettings;
-}
-
-function promptCharacters(prompt: Prompt): number {
-  return prompt.kind === "text"
-    ? prompt.text.length
-    : prompt.messages.reduce((sum, message) => sum + message.content.length, 0);
 }
 
 /**
@@ -68,8 +38,7 @@ function promptCharacters(prompt: Prompt): number {
  */
 export async function sampleCandidates(options: SampleCandidatesOptions): Promise<SampleResult> {
   const { problem, n, context } = options;
-  const { backend, budget, tracer, answerFormat } = context;
-  const parentId = options.parentId ?? context.parentId;
+  const { backend, budget } = context;
   const prompt = options.prompt ?? problem.prompt ?? context.promptTemplate(problem);
   const sampling = mergeSampling(context.sampling, options.sampling);
   const capabilities = await backend.capabilities({ signal: context.signal });
@@ -110,78 +79,39 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
     }
     if (shortfall !== undefined) return { candidates, stoppedBy: shortfall, usage };
 
-    const request: GenerationRequest = {
+    const call = await generateRecorded({
+      context,
       prompt,
       n: batch,
-      temperature: sampling.temperature,
-      topP: sampling.topP,
-      topK: sampling.topK,
-      minP: sampling.minP,
-      maxTokens: sampling.maxTokens,
-      stop: sampling.stop,
-      seed: context.rng.nextSeed(),
-      ...(options.logprobs === true || options.topLogprobs !== undefined ? { logprobs: true } : {}),
-      ...(options.topLogprobs === undefined ? {} : { topLogprobs: options.topLogprobs }),
-    };
-    let result: Awaited<ReturnType<typeof backend.generate>>;
-    try {
-      result = await backend.generate(request, { signal: context.signal });
-    } catch (error) {
-      if (!context.signal.aborted) throw error;
-      // An aborted call's usage is unknown to us and is not charged.
-      return { candidates, stoppedBy: budgetShortfall(budget, {}) ?? "abort", usage };
-    }
-    callsMade += 1;
-    if (tokenLimited && callsMade === 1 && result.usage.completionTokens === undefined) {
-      tracer.record({
-        type: "note",
-        parentId,
-        message: `${backend.describe().kind} backend does not report token counts: token limits cannot be enforced`,
-      });
-    }
-    budget.charge(result.usage);
-    usage = addUsage(usage, result.usage);
-    observedCalls += result.usage.calls;
-    observedPromptTokens += result.usage.promptTokens ?? 0;
-    result.completions.forEach((completion, position) => {
-      const tokens = completion.tokens;
-      const logprob =
-        tokens !== undefined && tokens.length > 0
-          ? tokens.reduce((sum, token) => sum + token.logprob, 0)
-          : undefined;
-      const meanLogprob = logprob === undefined || tokens === undefined ? undefined : logprob / tokens.length;
-      const answer = answerFormat.extract(completion.text);
-      const completionTokens = completion.completionTokens ?? tokens?.length;
-      if (completionTokens !== undefined) {
-        observedCompletions += 1;
-        observedCompletionTokens += completionTokens;
-      }
-      const id = tracer.record({
-        type: "generation",
-        parentId,
-        text: completion.text,
-        finishReason: completion.finishReason,
-        completionTokens: completion.completionTokens,
-        logprob,
-        meanLogprob,
-        answer,
-        model: result.model,
-        ...(position === 0 ? { usage: result.usage } : {}),
-      });
-      candidates.push({
-        id,
-        text: completion.text,
-        answer,
-        finishReason: completion.finishReason,
-        completionTokens: completion.completionTokens,
-        logprob,
-        meanLogprob,
-        scores: [],
-        model: result.model,
-      });
+      sampling: options.sampling,
+      logprobs: options.logprobs,
+      topLogprobs: options.topLogprobs,
+      parentId: options.parentId,
+      plan: plan(batch, estimate),
+      extractAnswers: true,
+      noteUnreportedTokens: callsMade === 0,
     });
-    if (result.completions.length === 0) {
-      throw new BackendCallError(`${backend.describe().kind} backend returned no completions for n=${batch}`);
+    if (call.stoppedBy !== "complete") return { candidates, stoppedBy: call.stoppedBy, usage };
+    callsMade += 1;
+    usage = addUsage(usage, call.usage);
+    observedCalls += call.usage.calls;
+    observedPromptTokens += call.usage.promptTokens ?? 0;
+    for (const completion of call.completions) {
+      if (completion.tokenCount !== undefined) {
+        observedCompletions += 1;
+        observedCompletionTokens += completion.tokenCount;
+      }
+      candidates.push({
+        id: completion.id,
+        text: completion.text,
+        answer: completion.answer,
+        finishReason: completion.finishReason,
+        completionTokens: completion.completionTokens,
+        logprob: completion.logprob,
+        meanLogprob: completion.meanLogprob,
+        scores: [],
+        model: completion.model,
+      });
     }
   }
   return { candidates, stoppedBy: "complete", usage };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BackendCallError, ConfigError } from "../errors/index.ts";
-import { postRewardModel, rewardModelHeaders } from "../scoring/index.ts";
+import { checkInteger } from "../runtime/index.ts";
+import { postRewardModel, rewardModelHeaders, rewardModelUrl } from "../scoring/index.ts";
 import type { Problem, ProcessRewardModel, ProcessScore } from "../spec/index.ts";
 import { qwenMathPrmInput } from "./qwen-math-prm-input.ts";
 
@@ -57,24 +58,6 @@ function stepReward(output: number | readonly number[], positiveIndex: number, w
   return (isDistribution ? output : softmax(output))[positiveIndex]!;
 }
 
-function endpoint(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch (error) {
-    throw new ConfigError(`httpProcessReward: baseUrl ${JSON.stringify(baseUrl)} is not a URL`, {
-      field: "baseUrl",
-      cause: error,
-    });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(`httpProcessReward: baseUrl must be http(s), got ${JSON.stringify(baseUrl)}`, {
-      field: "baseUrl",
-    });
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "")}/pooling`;
-}
-
 /**
  * A process reward model served over HTTP in vLLM's `/pooling` shape (e.g. Qwen2.5-Math-PRM served with
  * step pooling): each solution is sent as one text with the step tag after every step, all solutions of
@@ -90,18 +73,14 @@ function endpoint(baseUrl: string): string {
  * const { results } = await prm.score(problem, [["Step 1 …", "Step 2 …"]]);
  */
 export function httpProcessReward(options: HttpProcessRewardOptions): ProcessRewardModel {
-  const url = endpoint(options.baseUrl);
+  const owner = "httpProcessReward";
+  const url = rewardModelUrl(options.baseUrl, "pooling", owner);
   const stepTag = options.stepTag ?? "<extra_0>";
-  const positiveIndex = options.positiveIndex ?? 1;
-  if (!Number.isInteger(positiveIndex) || positiveIndex < 0) {
-    throw new ConfigError(`httpProcessReward: positiveIndex must be an integer ≥ 0, got ${positiveIndex}`, {
-      field: "positiveIndex",
-    });
-  }
+  const positiveIndex = checkInteger(owner, "positiveIndex", options.positiveIndex ?? 1, { minimum: 0 });
   const render = options.render ?? qwenMathPrmInput;
   const timeout = options.timeoutMilliseconds ?? 60_000;
   const name = options.name ?? `prm:${options.model ?? new URL(url).host}`;
-  const headers = rewardModelHeaders(options.apiKeyEnv, "httpProcessReward");
+  const headers = rewardModelHeaders(options.apiKeyEnv, owner);
   return {
     name,
     async score(problem, solutions, callOptions) {

@@ -1,6 +1,5 @@
 import { addUsage, emptyUsage } from "../budget/index.ts";
-import { ConfigError } from "../errors/index.ts";
-import { mapInParallel } from "../runtime/index.ts";
+import { checkInteger, mapInParallel } from "../runtime/index.ts";
 import { parseJudgeVerdict } from "../scoring/index.ts";
 import type { Backend, Problem, ProcessRewardModel, Prompt, Usage } from "../spec/index.ts";
 import { problemKey } from "./problem-key.ts";
@@ -52,12 +51,9 @@ function question(problem: Problem, steps: readonly string[], index: number): st
  */
 export function judgeProcessReward(options: JudgeProcessRewardOptions): ProcessRewardModel {
   const { backend } = options;
-  const concurrency = options.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigError(`judgeProcessReward: concurrency must be an integer ≥ 1, got ${concurrency}`, {
-      field: "concurrency",
-    });
-  }
+  const concurrency = checkInteger("judgeProcessReward", "concurrency", options.concurrency ?? 4, {
+    minimum: 1,
+  });
   const parse = options.parse ?? ((reply: string) => parseJudgeVerdict(reply)?.value);
   const cache = createStepRewardCache();
   const name = options.name ?? `step-judge:${backend.describe().model}`;

@@ -1,5 +1,4 @@
-import { ConfigError } from "../errors/index.ts";
-import { seededRng } from "../runtime/index.ts";
+import { checkInteger, checkNumber, seededRng } from "../runtime/index.ts";
 import type { ProcessRewardModel } from "../spec/index.ts";
 import { problemKey } from "./problem-key.ts";
 
@@ -34,14 +33,6 @@ function hash(text: string): number {
   return value;
 }
 
-function checkRate(field: string, value: number): void {
-  if (!(value >= 0 && value <= 1)) {
-    throw new ConfigError(`noisyProcessReward: ${field} must be a number from 0 to 1, got ${value}`, {
-      field,
-    });
-  }
-}
-
 /**
  * An imperfect verifier made from a good one, to study how search copes with reward errors: each step's
  * verdict is flipped (reward `r` becomes `1 − r`) with probability `falsePositiveRate` when the base calls
@@ -55,13 +46,12 @@ function checkRate(field: string, value: number): void {
  * const prm = noisyProcessReward({ base: labProcessReward(), falsePositiveRate: 0.1, falseNegativeRate: 0.1, seed: 7 });
  */
 export function noisyProcessReward(options: NoisyProcessRewardOptions): ProcessRewardModel {
-  const { base, falsePositiveRate, falseNegativeRate } = options;
-  checkRate("falsePositiveRate", falsePositiveRate);
-  checkRate("falseNegativeRate", falseNegativeRate);
-  const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed)) {
-    throw new ConfigError(`noisyProcessReward: seed must be an integer, got ${seed}`, { field: "seed" });
-  }
+  const { base } = options;
+  const owner = "noisyProcessReward";
+  const rate = { minimum: 0, maximum: 1 };
+  const falsePositiveRate = checkNumber(owner, "falsePositiveRate", options.falsePositiveRate, rate);
+  const falseNegativeRate = checkNumber(owner, "falseNegativeRate", options.falseNegativeRate, rate);
+  const seed = checkInteger(owner, "seed", options.seed ?? 0);
   const calibrated = options.calibrated ?? false;
   const name =
     options.name ??

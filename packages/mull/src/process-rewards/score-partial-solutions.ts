@@ -1,6 +1,8 @@
-import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
+import { emptyUsage } from "../budget/index.ts";
 import { MullError } from "../errors/index.ts";
-import type { Problem, ProcessRewardModel, StopReason, StrategyContext, Usage } from "../spec/index.ts";
+import type { RecordedOutcome } from "../generation/index.ts";
+import { scoreRecorded } from "../scoring/index.ts";
+import type { Problem, ProcessRewardModel, StrategyContext } from "../spec/index.ts";
 import { aggregateStepRewards, type StepAggregation } from "./aggregate-step-rewards.ts";
 
 /** A partial (or complete) solution to score: its trace node and its steps. */
@@ -20,18 +22,17 @@ export interface ScorePartialSolutionsOptions {
   readonly aggregation?: StepAggregation | undefined;
 }
 
-/** The rewards of a scored batch. */
-export interface ScorePartialSolutionsResult {
+/**
+ * The rewards of a scored batch: `stoppedBy` names the limit that prevented scoring (`score-calls`,
+ * `time`, `abort`), `usage` the PRM's model usage.
+ */
+export interface ScorePartialSolutionsResult extends RecordedOutcome {
   /** Per-step rewards of each partial, in order; `undefined` for all when the budget stopped scoring. */
   readonly rewards: readonly (readonly number[])[] | undefined;
   /** The aggregated value of each partial, in order (when scored). */
   readonly values: readonly number[] | undefined;
-  /** `complete`, or the limit that prevented scoring (`score-calls`, `time`, `abort`). */
-  readonly stoppedBy: StopReason;
   /** PRM calls made. */
   readonly calls: number;
-  /** Model usage of the PRM, when it calls a model. */
-  readonly usage: Usage;
 }
 
 /**
@@ -49,65 +50,45 @@ export async function scorePartialSolutions(
 ): Promise<ScorePartialSolutionsResult> {
   const { problem, partials, prm, context } = options;
   const aggregation = options.aggregation ?? "last";
-  const { budget, tracer } = context;
-  const none = (stoppedBy: StopReason): ScorePartialSolutionsResult => ({
-    rewards: undefined,
-    values: undefined,
-    stoppedBy,
-    calls: 0,
-    usage: emptyUsage,
-  });
-  if (partials.length === 0) return { ...none("complete"), rewards: [], values: [] };
-  const shortfall = budgetShortfall(budget, { scoreCalls: 1 });
-  if (shortfall !== undefined) return none(shortfall);
-  let batch: Awaited<ReturnType<ProcessRewardModel["score"]>>;
-  try {
-    batch = await prm.score(
-      problem,
-      partials.map((partial) => partial.steps),
-      { signal: context.signal },
-    );
-  } catch (error) {
-    if (!context.signal.aborted) throw error;
-    return none(budgetShortfall(budget, {}) ?? "abort");
+  if (partials.length === 0) {
+    return { rewards: [], values: [], stoppedBy: "complete", calls: 0, usage: emptyUsage };
   }
-  if (batch.results.length !== partials.length) {
-    throw new MullError(
-      `PRM "${prm.name}" returned ${batch.results.length} results for ${partials.length} solutions`,
-    );
-  }
-  budget.chargeScore(batch.calls);
-  if (batch.usage !== undefined) budget.charge({ ...batch.usage, calls: 0 });
-  const rewards = batch.results.map((result, index) => {
-    const steps = partials[index]!.steps;
-    if (result.rewards.length !== steps.length) {
-      throw new MullError(
-        `PRM "${prm.name}" returned ${result.rewards.length} rewards for a solution of ${steps.length} steps`,
-      );
-    }
-    for (const reward of result.rewards) {
-      if (!(reward >= 0 && reward <= 1)) {
-        throw new MullError(`PRM "${prm.name}" returned the reward ${reward}; rewards must lie in [0, 1]`);
+  const scored = await scoreRecorded({
+    context,
+    parentIds: partials.map((partial) => partial.id),
+    scorer: `PRM "${prm.name}"`,
+    resultName: "results",
+    score: (callOptions) =>
+      prm.score(
+        problem,
+        partials.map((partial) => partial.steps),
+        callOptions,
+      ),
+    event: ({ rewards }, index) => {
+      const steps = partials[index]!.steps;
+      if (rewards.length !== steps.length) {
+        throw new MullError(
+          `PRM "${prm.name}" returned ${rewards.length} rewards for a solution of ${steps.length} steps`,
+        );
       }
-    }
-    return result.rewards;
-  });
-  const values = rewards.map((stepRewards) => aggregateStepRewards(stepRewards, aggregation));
-  partials.forEach((partial, index) => {
-    tracer.record({
-      type: "score",
-      parentId: partial.id,
-      scorer: prm.name,
-      value: values[index]!,
-      steps: rewards[index],
-      detail: `process reward, ${aggregation} of ${rewards[index]!.length} steps`,
-    });
+      for (const reward of rewards) {
+        if (!(reward >= 0 && reward <= 1)) {
+          throw new MullError(`PRM "${prm.name}" returned the reward ${reward}; rewards must lie in [0, 1]`);
+        }
+      }
+      return {
+        scorer: prm.name,
+        value: aggregateStepRewards(rewards, aggregation),
+        steps: rewards,
+        detail: `process reward, ${aggregation} of ${rewards.length} steps`,
+      };
+    },
   });
   return {
-    rewards,
-    values,
-    stoppedBy: "complete",
-    calls: batch.calls,
-    usage: batch.usage === undefined ? emptyUsage : addUsage(batch.usage),
+    rewards: scored.results?.map((result) => result.rewards),
+    values: scored.values,
+    stoppedBy: scored.stoppedBy,
+    calls: scored.calls,
+    usage: scored.usage,
   };
 }

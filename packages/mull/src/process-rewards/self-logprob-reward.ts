@@ -1,7 +1,7 @@
 import { addUsage, emptyUsage } from "../budget/index.ts";
-import { CapabilityError, ConfigError } from "../errors/index.ts";
+import { CapabilityError } from "../errors/index.ts";
 import { defaultPromptTemplate } from "../generation/index.ts";
-import { mapInParallel } from "../runtime/index.ts";
+import { checkInteger, mapInParallel, requireCapability } from "../runtime/index.ts";
 import type { Backend, Problem, ProcessRewardModel, PromptTemplate, Usage } from "../spec/index.ts";
 import { defaultStepFormat, type StepFormat, stepPrompt } from "../steps/index.ts";
 import { problemKey } from "./problem-key.ts";
@@ -40,12 +40,9 @@ export function selfLogprobReward(
   const { backend } = options;
   const format = options.format ?? defaultStepFormat;
   const template = options.promptTemplate ?? defaultPromptTemplate;
-  const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigError(`selfLogprobReward: concurrency must be an integer ≥ 1, got ${concurrency}`, {
-      field: "concurrency",
-    });
-  }
+  const concurrency = checkInteger("selfLogprobReward", "concurrency", options.concurrency ?? 8, {
+    minimum: 1,
+  });
   const cache = createStepRewardCache();
   const name = options.name ?? `self-logprob:${backend.describe().model}`;
   const rewardOf = (meanLogprob: number) => Math.min(1, Math.exp(meanLogprob));
@@ -68,14 +65,12 @@ export function selfLogprobReward(
       const fresh = new Map<string, number>();
       let usage: Usage = emptyUsage;
       if (wanted.size > 0) {
-        const capabilities = await backend.capabilities(callOptions);
-        if (!capabilities.score || backend.score === undefined) {
-          const description = backend.describe();
-          throw new CapabilityError(
-            "score",
-            `${name} (a step's log-probability, when the search did not observe it while generating)`,
-            `the ${description.kind} backend (${description.model})`,
-          );
+        const requiredBy = `${name} (a step's log-probability, when the search did not observe it while generating)`;
+        await requireCapability(backend, "score", requiredBy, callOptions);
+        if (backend.score === undefined) {
+          // Capabilities that claim `score` without the method: as missing as a capability can be.
+          const { kind, model } = backend.describe();
+          throw new CapabilityError("score", requiredBy, `the ${kind} backend (model ${model})`);
         }
         const score = backend.score.bind(backend);
         const base = problem.prompt ?? template(problem);

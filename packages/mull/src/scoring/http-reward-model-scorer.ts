@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { BackendCallError, ConfigError } from "../errors/index.ts";
+import { checkInteger, checkOneOf } from "../runtime/index.ts";
 import type { OutcomeScorer, Problem, Score, ScoredSolution } from "../spec/index.ts";
 import { postRewardModel, rewardModelHeaders } from "./post-reward-model.ts";
+import { rewardModelUrl } from "./reward-model-url.ts";
 
 /** Options of `httpRewardModelScorer`. */
 export interface HttpRewardModelScorerOptions {
@@ -99,25 +101,6 @@ function rewardOfItem(item: PoolingItem | ClassifyItem, positiveIndex: number, w
   return rewardOf(probabilities, positiveIndex, where);
 }
 
-function endpoint(baseUrl: string, shape: "pooling" | "classify"): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch (error) {
-    throw new ConfigError(`httpRewardModelScorer: baseUrl ${JSON.stringify(baseUrl)} is not a URL`, {
-      field: "baseUrl",
-      cause: error,
-    });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(`httpRewardModelScorer: baseUrl must be http(s), got ${JSON.stringify(baseUrl)}`, {
-      field: "baseUrl",
-    });
-  }
-  const path = url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
-  return `${url.origin}${path}/${shape}`;
-}
-
 /**
  * An outcome scorer backed by a reward model served over HTTP by vLLM (or any server with the same
  * shapes): all solutions of a batch go in one request. For `pooling`, each result is a pooled vector or
@@ -133,20 +116,14 @@ function endpoint(baseUrl: string, shape: "pooling" | "classify"): string {
  * });
  */
 export function httpRewardModelScorer(options: HttpRewardModelScorerOptions): OutcomeScorer {
-  const url = endpoint(options.baseUrl, options.shape);
-  const positiveIndex = options.positiveIndex ?? 1;
-  if (!Number.isInteger(positiveIndex) || positiveIndex < 0) {
-    throw new ConfigError(
-      `httpRewardModelScorer: positiveIndex must be an integer ≥ 0, got ${positiveIndex}`,
-      {
-        field: "positiveIndex",
-      },
-    );
-  }
+  const owner = "httpRewardModelScorer";
+  const shape = checkOneOf(owner, "shape", options.shape, ["pooling", "classify"]);
+  const url = rewardModelUrl(options.baseUrl, shape, owner);
+  const positiveIndex = checkInteger(owner, "positiveIndex", options.positiveIndex ?? 1, { minimum: 0 });
   const timeout = options.timeoutMilliseconds ?? 60_000;
   const name = options.name ?? `reward-model:${options.model}`;
   const render = options.render ?? ((problem, solution) => `${problem.question}\n\n${solution.text}`);
-  const headers = rewardModelHeaders(options.apiKeyEnv, "httpRewardModelScorer");
+  const headers = rewardModelHeaders(options.apiKeyEnv, owner);
 
   return {
     name,
@@ -163,8 +140,8 @@ export function httpRewardModelScorer(options: HttpRewardModelScorerOptions): Ou
         timeoutMilliseconds: timeout,
         signal: callOptions?.signal,
         label: "reward model",
-        shape: options.shape,
-        schema: options.shape === "pooling" ? poolingResponseSchema : classifyResponseSchema,
+        shape,
+        schema: shape === "pooling" ? poolingResponseSchema : classifyResponseSchema,
       });
       const values = new Array<number | undefined>(solutions.length).fill(undefined);
       for (const item of data.data) {

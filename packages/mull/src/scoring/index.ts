@@ -4,9 +4,17 @@ export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.t
 export { type JudgeVerdict, parseJudgeVerdict } from "./parse-judge-verdict.ts";
 export { postRewardModel, type RewardModelRequest, rewardModelHeaders } from "./post-reward-model.ts";
 export { type ProgrammaticScorerOptions, programmaticScorer } from "./programmatic-scorer.ts";
+export { rewardModelUrl } from "./reward-model-url.ts";
 export {
   type ScoreCandidatesOptions,
   type ScoreCandidatesResult,
   scoreCandidates,
 } from "./score-candidates.ts";
+export {
+  type ScoredBatch,
+  type ScoreEventFields,
+  type ScoreRecordedOptions,
+  type ScoreRecordedResult,
+  scoreRecorded,
+} from "./score-recorded.ts";
 export { type SequenceProbabilityOptions, sequenceProbabilityScore } from "./sequence-probability-score.ts";

@@ -1,6 +1,5 @@
 import { addUsage, emptyUsage } from "../budget/index.ts";
-import { ConfigError } from "../errors/index.ts";
-import { mapInParallel } from "../runtime/index.ts";
+import { checkInteger, mapInParallel } from "../runtime/index.ts";
 import type { Backend, OutcomeScorer, Problem, Prompt, Score, ScoredSolution, Usage } from "../spec/index.ts";
 import { parseJudgeVerdict } from "./parse-judge-verdict.ts";
 
@@ -56,12 +55,7 @@ export function llmJudgeScorer(options: LlmJudgeScorerOptions): OutcomeScorer {
   const name = options.name ?? `judge:${backend.describe().model}`;
   const template = options.template ?? defaultJudgeTemplate;
   const parse = options.parse ?? ((reply: string) => parseJudgeVerdict(reply)?.value);
-  const concurrency = options.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigError(`llmJudgeScorer: concurrency must be an integer ≥ 1, got ${concurrency}`, {
-      field: "concurrency",
-    });
-  }
+  const concurrency = checkInteger("llmJudgeScorer", "concurrency", options.concurrency ?? 4, { minimum: 1 });
   return {
     name,
     async score(problem, solutions, callOptions) {

@@ -1,6 +1,7 @@
-import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
-import { MullError } from "../errors/index.ts";
-import type { Candidate, OutcomeScorer, Problem, StopReason, StrategyContext, Usage } from "../spec/index.ts";
+import { addUsage, emptyUsage } from "../budget/index.ts";
+import type { RecordedOutcome } from "../generation/index.ts";
+import type { Candidate, OutcomeScorer, Problem, StrategyContext, Usage } from "../spec/index.ts";
+import { scoreRecorded } from "./score-recorded.ts";
 
 /** Options of `scoreCandidates`. */
 export interface ScoreCandidatesOptions {
@@ -10,18 +11,17 @@ export interface ScoreCandidatesOptions {
   readonly context: StrategyContext;
 }
 
-/** Candidates with their new scores, and what scoring cost. */
-export interface ScoreCandidatesResult {
+/**
+ * Candidates with their new scores, and what scoring cost: `stoppedBy` names the limit that stopped
+ * scoring (`score-calls`, `time`, `abort`), `usage` the scorer's model usage.
+ */
+export interface ScoreCandidatesResult extends RecordedOutcome {
   /** Every candidate, in order; those scored carry the new score last in `scores`. */
   readonly candidates: readonly Candidate[];
   /** How many were scored (the first ones, in order). */
   readonly scored: number;
-  /** `complete`, or the limit that stopped scoring (`score-calls`, `time`, `abort`). */
-  readonly stoppedBy: StopReason;
   /** Scorer calls made. */
   readonly calls: number;
-  /** Model usage of the scorer, when it calls a model. */
-  readonly usage: Usage;
 }
 
 /**
@@ -36,62 +36,42 @@ export interface ScoreCandidatesResult {
  */
 export async function scoreCandidates(options: ScoreCandidatesOptions): Promise<ScoreCandidatesResult> {
   const { problem, scorer, context } = options;
-  const { budget, tracer } = context;
+  const { budget } = context;
   const candidates = [...options.candidates];
   let scored = 0;
   let calls = 0;
   let usage: Usage = emptyUsage;
-  const done = (stoppedBy: StopReason): ScoreCandidatesResult => ({
-    candidates,
-    scored,
-    stoppedBy,
-    calls,
-    usage,
-  });
-
   while (scored < candidates.length) {
-    const shortfall = budgetShortfall(budget, { scoreCalls: 1 });
-    if (shortfall !== undefined) return done(shortfall);
     const left =
       budget.limits.maxScoreCalls === undefined
         ? Number.POSITIVE_INFINITY
         : budget.limits.maxScoreCalls - budget.spent().scoreCalls;
     const chunk = candidates.slice(scored, scored + Math.max(1, left));
-    let batch: Awaited<ReturnType<OutcomeScorer["score"]>>;
-    try {
-      batch = await scorer.score(
-        problem,
-        chunk.map((candidate) => ({ text: candidate.text, answer: candidate.answer })),
-        { signal: context.signal },
-      );
-    } catch (error) {
-      if (!context.signal.aborted) throw error;
-      return done(budgetShortfall(budget, {}) ?? "abort");
-    }
-    if (batch.scores.length !== chunk.length) {
-      throw new MullError(
-        `scorer "${scorer.name}" returned ${batch.scores.length} scores for ${chunk.length} solutions`,
-      );
-    }
-    budget.chargeScore(batch.calls);
-    calls += batch.calls;
-    if (batch.usage !== undefined) {
-      budget.charge({ ...batch.usage, calls: 0 });
-      usage = addUsage(usage, batch.usage);
-    }
-    chunk.forEach((candidate, offset) => {
-      const score = batch.scores[offset]!;
-      tracer.record({
-        type: "score",
-        parentId: candidate.id,
+    const batch = await scoreRecorded({
+      context,
+      parentIds: chunk.map((candidate) => candidate.id),
+      scorer: `scorer "${scorer.name}"`,
+      resultName: "scores",
+      score: async (callOptions) => {
+        const solutions = chunk.map((candidate) => ({ text: candidate.text, answer: candidate.answer }));
+        const answer = await scorer.score(problem, solutions, callOptions);
+        return { results: answer.scores, calls: answer.calls, usage: answer.usage };
+      },
+      event: (score) => ({
         scorer: score.scorer,
         value: score.value,
         steps: score.steps,
         detail: score.detail,
-      });
+      }),
+    });
+    calls += batch.calls;
+    usage = addUsage(usage, batch.usage);
+    if (batch.results === undefined) return { candidates, scored, stoppedBy: batch.stoppedBy, calls, usage };
+    batch.results.forEach((score, offset) => {
+      const candidate = chunk[offset]!;
       candidates[scored + offset] = { ...candidate, scores: [...candidate.scores, score] };
     });
     scored += chunk.length;
   }
-  return done("complete");
+  return { candidates, scored, stoppedBy: "complete", calls, usage };
 }

@@ -1,5 +1,6 @@
 import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
-import type { Problem, Prompt, SamplingSettings, StopReason, StrategyContext, Usage } from "../spec/index.ts";
+import { promptCharacters, type RecordedCallOptions, type RecordedOutcome } from "../generation/index.ts";
+import type { Problem, Prompt, SamplingSettings, StopReason } from "../spec/index.ts";
 import { type ExtendOneStepResult, extendOneStep, type StepExtension } from "./extend-one-step.ts";
 import type { StepCostMeter } from "./step-cost-meter.ts";
 import { defaultStepFormat, type StepFormat } from "./step-format.ts";
@@ -16,32 +17,23 @@ export interface PartialToExtend {
 }
 
 /** Options of `extendEachOneStep`. */
-export interface ExtendEachOneStepOptions {
+export interface ExtendEachOneStepOptions extends Omit<RecordedCallOptions, "parentId"> {
   readonly problem: Problem;
+  /** Each extended under its own trace node: `parentId` is per partial. */
   readonly partials: readonly PartialToExtend[];
-  readonly context: StrategyContext;
   readonly format?: StepFormat | undefined;
-  /** Overrides of `context.sampling` for every partial. */
-  readonly sampling?: SamplingSettings | undefined;
-  readonly logprobs?: boolean | undefined;
   /** The run's cost meter; it sizes the wave against the budget. */
   readonly meter: StepCostMeter;
   readonly prompt?: Prompt | undefined;
 }
 
-/** What `extendEachOneStep` produced. */
-export interface ExtendEachOneStepResult {
+/**
+ * What `extendEachOneStep` produced: `complete` when every partial was extended, else the limit that cut
+ * the wave.
+ */
+export interface ExtendEachOneStepResult extends RecordedOutcome {
   /** One list per partial, in order: its next steps (empty for a partial the budget did not reach). */
   readonly extensions: readonly (readonly StepExtension[])[];
-  /** `complete` when every partial was extended; otherwise the limit that cut the wave. */
-  readonly stoppedBy: StopReason;
-  readonly usage: Usage;
-}
-
-function characters(prompt: Prompt): number {
-  return prompt.kind === "text"
-    ? prompt.text.length
-    : prompt.messages.reduce((sum, message) => sum + message.content.length, 0);
 }
 
 /**
@@ -86,7 +78,7 @@ export async function extendEachOneStep(options: ExtendEachOneStepOptions): Prom
   let next = 0;
   while (next < partials.length && stoppedBy === "complete") {
     const remaining = partials.slice(next);
-    const sizes = remaining.map((partial) => characters(stepPrompt(base, partial.steps, format)));
+    const sizes = remaining.map((partial) => promptCharacters(stepPrompt(base, partial.steps, format)));
     let count = remaining.length;
     if (tokenLimited && meter.stepTokens === undefined) count = 1;
     const planFor = (size: number) =>

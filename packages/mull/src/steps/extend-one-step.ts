@@ -1,37 +1,29 @@
-import { budgetShortfall, emptyUsage } from "../budget/index.ts";
-import { BackendCallError, CapabilityError } from "../errors/index.ts";
-import type {
-  BackendCapabilities,
-  FinishReason,
-  GenerationRequest,
-  GenerationResult,
-  Problem,
-  Prompt,
-  SamplingSettings,
-  StopReason,
-  StrategyContext,
-  Usage,
-} from "../spec/index.ts";
+import {
+  generateRecorded,
+  mergeSampling,
+  promptCharacters,
+  type RecordedCallOptions,
+  type RecordedOutcome,
+  type RequiredCapabilities,
+} from "../generation/index.ts";
+import type { FinishReason, Problem, Prompt, SamplingSettings } from "../spec/index.ts";
 import type { StepCostMeter } from "./step-cost-meter.ts";
 import { defaultStepFormat, type StepFormat } from "./step-format.ts";
 import { stepPrompt } from "./step-prompt.ts";
 
 /** Options of `extendOneStep`. */
-export interface ExtendOneStepOptions {
+export interface ExtendOneStepOptions extends RecordedCallOptions {
   readonly problem: Problem;
   /** The partial solution's steps so far (empty to write the first step). */
   readonly steps: readonly string[];
   /** How many next steps to sample. */
   readonly n: number;
-  readonly context: StrategyContext;
   /** Trace node of the partial solution (its last step's generation); default `context.parentId`. */
   readonly parentId?: string | undefined;
   /** How steps are delimited and written into the prompt; default one per line, `####` final. */
   readonly format?: StepFormat | undefined;
   /** Overrides of `context.sampling`; `maxTokens` bounds one step (default 256). */
   readonly sampling?: SamplingSettings | undefined;
-  /** Ask for per-token log-probabilities of each step. */
-  readonly logprobs?: boolean | undefined;
   /** The run's cost meter, to size the call against the budget and to learn from it. */
   readonly meter?: StepCostMeter | undefined;
   /** The problem's prompt; default `problem.prompt`, else `context.promptTemplate(problem)`. */
@@ -61,43 +53,25 @@ export interface StepExtension {
 }
 
 /** What `extendOneStep` produced and why it stopped. */
-export interface ExtendOneStepResult {
+export interface ExtendOneStepResult extends RecordedOutcome {
   /** The sampled next steps (fewer than `n`, or none, when the budget or an abort cut the call). */
   readonly extensions: readonly StepExtension[];
-  /** `complete`, or the limit that prevented or cut the call. */
-  readonly stoppedBy: StopReason;
-  readonly usage: Usage;
 }
 
 const defaultStepTokens = 256;
 
-function promptCharacters(prompt: Prompt): number {
+/** What continuing this kind of prompt's prefix needs of the backend. */
+function stepCapabilities(prompt: Prompt): RequiredCapabilities {
   return prompt.kind === "text"
-    ? prompt.text.length
-    : prompt.messages.reduce((sum, message) => sum + message.content.length, 0);
-}
-
-/** Throws a `CapabilityError` when the backend cannot continue this kind of prompt's prefix. */
-function checkStepCapabilities(
-  capabilities: BackendCapabilities,
-  prompt: Prompt,
-  backend: { readonly kind: string; readonly model: string },
-): void {
-  const who = `the ${backend.kind} backend (${backend.model})`;
-  if (prompt.kind === "text" && !capabilities.completion) {
-    throw new CapabilityError(
-      "completion",
-      "step-level search (continuing a text prompt plus the steps so far by one step)",
-      who,
-    );
-  }
-  if (prompt.kind === "chat" && !(capabilities.chat && capabilities.continuePrefix)) {
-    throw new CapabilityError(
-      capabilities.chat ? "continuePrefix" : "chat",
-      "step-level search (continuing a partial assistant message by one step, continueFinalMessage)",
-      who,
-    );
-  }
+    ? {
+        capabilities: ["completion"],
+        requiredBy: "step-level search (continuing a text prompt plus the steps so far by one step)",
+      }
+    : {
+        capabilities: ["chat", "continuePrefix"],
+        requiredBy:
+          "step-level search (continuing a partial assistant message by one step, continueFinalMessage)",
+      };
 }
 
 /**
@@ -126,92 +100,47 @@ function checkStepCapabilities(
  */
 export async function extendOneStep(options: ExtendOneStepOptions): Promise<ExtendOneStepResult> {
   const { problem, steps, n, context } = options;
-  const { backend, budget, tracer } = context;
-  // Drawn first, before any wait, so that concurrent extensions draw seeds in the order they were started.
-  const seed = options.seed ?? context.rng.nextSeed();
   const format = options.format ?? defaultStepFormat;
   const parentId = options.parentId ?? context.parentId;
   const base = options.prompt ?? problem.prompt ?? context.promptTemplate(problem);
   const prompt = stepPrompt(base, steps, format);
-  const sampling: SamplingSettings = { ...context.sampling, ...definedOnly(options.sampling) };
-  const capabilities = await backend.capabilities({ signal: context.signal });
-  checkStepCapabilities(capabilities, prompt, backend.describe());
+  const sampling = mergeSampling(context.sampling, options.sampling);
   const characters = promptCharacters(prompt);
-  const plan = options.meter?.plan([characters], n, capabilities.n) ?? {
-    calls: capabilities.n ? 1 : n,
-    completions: n,
-  };
-  const shortfall = budgetShortfall(budget, plan);
-  if (shortfall !== undefined) return { extensions: [], stoppedBy: shortfall, usage: emptyUsage };
-  const request: GenerationRequest = {
+  const call = await generateRecorded({
+    context,
     prompt,
     n,
-    temperature: sampling.temperature,
-    topP: sampling.topP,
-    topK: sampling.topK,
-    minP: sampling.minP,
-    maxTokens: sampling.maxTokens ?? defaultStepTokens,
-    stop: [format.delimiter, ...(sampling.stop ?? []).filter((stop) => stop !== format.delimiter)],
-    seed,
-    ...(options.logprobs === true ? { logprobs: true } : {}),
-  };
-  let result: GenerationResult;
-  try {
-    result = await backend.generate(request, { signal: context.signal });
-  } catch (error) {
-    if (!context.signal.aborted) throw error;
-    return { extensions: [], stoppedBy: budgetShortfall(budget, {}) ?? "abort", usage: emptyUsage };
-  }
-  if (result.completions.length === 0) {
-    throw new BackendCallError(`${backend.describe().kind} backend returned no completions for n=${n}`);
-  }
-  budget.charge(result.usage);
-  options.meter?.observe(characters, result.usage, result.completions.length);
-  // A completion cut by an abort is not a step.
-  const kept = result.completions.filter((completion) => completion.finishReason !== "abort");
-  const extensions = kept.map((completion, position): StepExtension => {
+    parentId,
+    seed: options.seed,
+    logprobs: options.logprobs,
+    sampling: {
+      ...sampling,
+      maxTokens: sampling.maxTokens ?? defaultStepTokens,
+      stop: [format.delimiter, ...(sampling.stop ?? []).filter((stop) => stop !== format.delimiter)],
+    },
+    requires: stepCapabilities(prompt),
+    plan: (capabilities) =>
+      options.meter?.plan([characters], n, capabilities.n) ?? {
+        calls: capabilities.n ? 1 : n,
+        completions: n,
+      },
+    step: steps.length,
+    dropAborted: true,
+  });
+  if (call.returned > 0) options.meter?.observe(characters, call.usage, call.returned);
+  const extensions = call.completions.map((completion): StepExtension => {
     const step = completion.text.trim();
-    const tokens = completion.tokens;
-    const logprob =
-      tokens !== undefined && tokens.length > 0
-        ? tokens.reduce((sum, token) => sum + token.logprob, 0)
-        : undefined;
-    const meanLogprob = logprob === undefined || tokens === undefined ? undefined : logprob / tokens.length;
-    const id = tracer.record({
-      type: "generation",
-      parentId,
-      text: completion.text,
-      finishReason: completion.finishReason,
-      completionTokens: completion.completionTokens,
-      logprob,
-      meanLogprob,
-      model: result.model,
-      step: steps.length,
-      ...(position === 0 ? { usage: result.usage } : {}),
-    });
     return {
-      id,
+      id: completion.id,
       parentId,
       step,
       steps: [...steps, step],
       final: step.length === 0 || format.isFinal(step),
       finishReason: completion.finishReason,
-      completionTokens: completion.completionTokens ?? tokens?.length,
-      logprob,
-      meanLogprob,
+      completionTokens: completion.tokenCount,
+      logprob: completion.logprob,
+      meanLogprob: completion.meanLogprob,
     };
   });
-  const cut = kept.length < result.completions.length;
-  return {
-    extensions,
-    stoppedBy: cut ? (budgetShortfall(budget, {}) ?? "abort") : "complete",
-    usage: result.usage,
-  };
-}
-
-function definedOnly(settings: SamplingSettings | undefined): SamplingSettings {
-  if (settings === undefined) return {};
-  return Object.fromEntries(
-    Object.entries(settings).filter(([, value]) => value !== undefined),
-  ) as SamplingSettings;
+  return { extensions, stoppedBy: call.stoppedBy, usage: call.usage };
 }

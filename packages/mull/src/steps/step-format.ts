@@ -1,4 +1,5 @@
-import { ConfigError } from "../errors/index.ts";
+import { z } from "zod";
+import { parseOptions } from "../runtime/index.ts";
 
 /**
  * How a reasoning trace is cut into steps, and how steps are written back into a prompt. The lab writes
@@ -25,28 +26,32 @@ export interface StepFormatOptions {
   readonly leading?: string | undefined;
 }
 
+const stepFormatSchema = z.object({
+  delimiter: z.string().min(1, "must not be empty").default("\n"),
+  // A marker of spaces alone would make every step containing a space final.
+  finalMarker: z
+    .string()
+    .refine((marker) => marker.trim().length > 0, "must not be empty")
+    .default("####"),
+  leading: z.string().optional(),
+});
+
 /**
  * A step format: steps separated by `delimiter` (default a newline; `"\n\n"` suits chat models that write
  * paragraphs), the step holding `finalMarker` (default `####`) being the last.
  *
- * @throws ConfigError when the delimiter or the final marker is empty.
+ * @throws ConfigError (`stepFormat: delimiter: must not be empty`) when the delimiter or the final marker
+ * is empty, or an option is not a string.
  * @example
  * const paragraphs = stepFormat({ delimiter: "\n\n" });
  * paragraphs.isFinal("So the total is 12.\n#### 12"); // true
  */
 export function stepFormat(options: StepFormatOptions = {}): StepFormat {
-  const delimiter = options.delimiter ?? "\n";
-  const finalMarker = options.finalMarker ?? "####";
-  if (delimiter.length === 0) {
-    throw new ConfigError("stepFormat: the delimiter must not be empty", { field: "delimiter" });
-  }
-  if (finalMarker.trim().length === 0) {
-    throw new ConfigError("stepFormat: the final marker must not be empty", { field: "finalMarker" });
-  }
+  const { delimiter, finalMarker, leading } = parseOptions(stepFormatSchema, options, "stepFormat");
   return {
     delimiter,
     finalMarker,
-    leading: options.leading ?? delimiter,
+    leading: leading ?? delimiter,
     isFinal: (step) => step.includes(finalMarker),
   };
 }

@@ -1,0 +1,205 @@
+import { type BudgetPlan, budgetShortfall, emptyUsage } from "../budget/index.ts";
+import { BackendCallError } from "../errors/index.ts";
+import { type RequirableCapability, requireCapability } from "../runtime/index.ts";
+import type { BackendCapabilities, Budget, Completion, Prompt, StopReason, Usage } from "../spec/index.ts";
+import { mergeSampling } from "./merge-sampling.ts";
+import type { RecordedCallOptions } from "./recorded-call-options.ts";
+
+/** What a block that calls a model on a run's behalf reports besides what it made. */
+export interface RecordedOutcome {
+  /** `complete`, or the limit that prevented or cut the work (`calls`, `tokens`, `time`, `abort`, …). */
+  readonly stoppedBy: StopReason;
+  /** Usage of the calls made, as charged to the budget. */
+  readonly usage: Usage;
+}
+
+/** Capabilities a call needs, and on whose behalf: both are named in the `CapabilityError`. */
+export interface RequiredCapabilities {
+  readonly capabilities: readonly RequirableCapability[];
+  readonly requiredBy: string;
+}
+
+/** Options of `generateRecorded`. */
+export interface GenerateRecordedOptions extends RecordedCallOptions {
+  readonly prompt: Prompt;
+  /** Completions wanted from this call. */
+  readonly n: number;
+  /** Ask for this many top alternatives per position (implies `logprobs`). */
+  readonly topLogprobs?: number | undefined;
+  /** Seed of the call; default one drawn from `context.rng` as the call starts, before any wait. */
+  readonly seed?: number | undefined;
+  /** Checked with `requireCapability`, in order, before anything is spent. */
+  readonly requires?: RequiredCapabilities | undefined;
+  /**
+   * What the call will spend, or how to tell it from the backend's capabilities (a backend without
+   * native `n` makes `n` calls); no call is made when the budget cannot afford it. Default: not checked.
+   */
+  readonly plan?: BudgetPlan | ((capabilities: BackendCapabilities) => BudgetPlan) | undefined;
+  /** Extract each completion's answer with `context.answerFormat` (for full solutions, not steps). */
+  readonly extractAnswers?: boolean | undefined;
+  /** Step index recorded on each `generation` event, for step-level search. */
+  readonly step?: number | undefined;
+  /** Leave out completions cut by an abort (a cut step is no step); the cut then names the stop reason. */
+  readonly dropAborted?: boolean | undefined;
+  /**
+   * Record a note when the budget limits tokens and the backend reported none for this call (a caller
+   * making several calls asks on the first only, so it is said once).
+   */
+  readonly noteUnreportedTokens?: boolean | undefined;
+}
+
+/** One completion of a recorded call, with its trace id and what was derived from it. */
+export interface RecordedCompletion extends Completion {
+  /** Trace id of its `generation` event. */
+  readonly id: string;
+  /** Sum of its token log-probabilities, when tokens came back. */
+  readonly logprob: number | undefined;
+  /** Mean of its token log-probabilities, when tokens came back. */
+  readonly meanLogprob: number | undefined;
+  /** Generated tokens: as reported, else how many came back with log-probabilities. */
+  readonly tokenCount: number | undefined;
+  /** Its extracted answer, with `extractAnswers`; otherwise `undefined`. */
+  readonly answer: string | undefined;
+  /** The model that wrote it, as the backend names it. */
+  readonly model: string;
+}
+
+/**
+ * What `generateRecorded` produced and why it stopped; `usage` is empty when no call was made or it was
+ * aborted.
+ */
+export interface GenerateRecordedResult extends RecordedOutcome {
+  /** The completions, in the backend's order, each recorded as a `generation` event. */
+  readonly completions: readonly RecordedCompletion[];
+  /** Completions the backend returned, counting those left out as cut by an abort. */
+  readonly returned: number;
+}
+
+/** Why a call that was cut short stopped: the limit that ran out, else the caller's abort. */
+function cutReason(budget: Budget): StopReason {
+  return budgetShortfall(budget, {}) ?? "abort";
+}
+
+function logprobsOf(completion: Completion): {
+  logprob: number | undefined;
+  meanLogprob: number | undefined;
+} {
+  const tokens = completion.tokens;
+  if (tokens === undefined || tokens.length === 0) return { logprob: undefined, meanLogprob: undefined };
+  const logprob = tokens.reduce((sum, token) => sum + token.logprob, 0);
+  return { logprob, meanLogprob: logprob / tokens.length };
+}
+
+/**
+ * Makes one backend call on behalf of a run, the way every block that generates must: the request is
+ * built from `context.sampling` with the caller's overrides and a seed from `context.rng`; the required
+ * capabilities are checked; no call is started that the budget cannot afford; the call's usage is charged
+ * to the budget; each completion is recorded as a `generation` event under `parentId` (the call's usage
+ * on the first); log-probability sums and means are computed. An abort or a passed deadline during the
+ * call is not an error: it comes back as the budget's stop reason, with nothing charged.
+ *
+ * @throws CapabilityError when the backend lacks a capability in `requires`.
+ * @throws BackendCallError when the backend returns no completions.
+ * @example
+ * const { completions, stoppedBy } = await generateRecorded({
+ *   context,
+ *   prompt: { kind: "text", text: "Q: 2+2=? A:" },
+ *   n: 4,
+ *   plan: (capabilities) => ({ calls: capabilities.n ? 1 : 4, completions: 4 }),
+ *   extractAnswers: true,
+ * });
+ */
+export async function generateRecorded(options: GenerateRecordedOptions): Promise<GenerateRecordedResult> {
+  const { context, prompt, n } = options;
+  const { backend, budget, tracer, signal } = context;
+  // Drawn first, before any wait, so that concurrent calls draw seeds in the order they were started.
+  const seed = options.seed ?? context.rng.nextSeed();
+  const parentId = options.parentId ?? context.parentId;
+  const notMade = (stoppedBy: StopReason): GenerateRecordedResult => ({
+    completions: [],
+    stoppedBy,
+    usage: emptyUsage,
+    returned: 0,
+  });
+
+  let capabilities: BackendCapabilities | undefined;
+  const { requires } = options;
+  for (const name of requires?.capabilities ?? []) {
+    capabilities = await requireCapability(backend, name, requires?.requiredBy ?? "generateRecorded", {
+      signal,
+    });
+  }
+  const plan =
+    typeof options.plan === "function"
+      ? options.plan(capabilities ?? (await backend.capabilities({ signal })))
+      : options.plan;
+  const shortfall = plan === undefined ? undefined : budgetShortfall(budget, plan);
+  if (shortfall !== undefined) return notMade(shortfall);
+
+  const sampling = mergeSampling(context.sampling, options.sampling);
+  const request = {
+    prompt,
+    n,
+    temperature: sampling.temperature,
+    topP: sampling.topP,
+    topK: sampling.topK,
+    minP: sampling.minP,
+    maxTokens: sampling.maxTokens,
+    stop: sampling.stop,
+    seed,
+    ...(options.logprobs === true || options.topLogprobs !== undefined ? { logprobs: true } : {}),
+    ...(options.topLogprobs === undefined ? {} : { topLogprobs: options.topLogprobs }),
+  };
+  let result: Awaited<ReturnType<typeof backend.generate>>;
+  try {
+    result = await backend.generate(request, { signal });
+  } catch (error) {
+    if (!signal.aborted) throw error;
+    // An aborted call's usage is unknown to us and is not charged.
+    return notMade(cutReason(budget));
+  }
+  const limits = budget.limits;
+  const tokenLimited = limits.maxTotalTokens !== undefined || limits.maxCompletionTokens !== undefined;
+  if (options.noteUnreportedTokens === true && tokenLimited && result.usage.completionTokens === undefined) {
+    tracer.record({
+      type: "note",
+      parentId,
+      message: `${backend.describe().kind} backend does not report token counts: token limits cannot be enforced`,
+    });
+  }
+  budget.charge(result.usage);
+  if (result.completions.length === 0) {
+    throw new BackendCallError(`${backend.describe().kind} backend returned no completions for n=${n}`);
+  }
+
+  const kept =
+    options.dropAborted === true
+      ? result.completions.filter((completion) => completion.finishReason !== "abort")
+      : result.completions;
+  const completions = kept.map((completion, position): RecordedCompletion => {
+    const { logprob, meanLogprob } = logprobsOf(completion);
+    const answer =
+      options.extractAnswers === true ? context.answerFormat.extract(completion.text) : undefined;
+    const id = tracer.record({
+      type: "generation",
+      parentId,
+      text: completion.text,
+      finishReason: completion.finishReason,
+      completionTokens: completion.completionTokens,
+      logprob,
+      meanLogprob,
+      ...(options.extractAnswers === true ? { answer } : {}),
+      model: result.model,
+      ...(options.step === undefined ? {} : { step: options.step }),
+      ...(position === 0 ? { usage: result.usage } : {}),
+    });
+    const tokenCount = completion.completionTokens ?? completion.tokens?.length;
+    return { ...completion, id, logprob, meanLogprob, tokenCount, answer, model: result.model };
+  });
+  return {
+    completions,
+    stoppedBy: kept.length < result.completions.length ? cutReason(budget) : "complete",
+    usage: result.usage,
+    returned: result.completions.length,
+  };
+}

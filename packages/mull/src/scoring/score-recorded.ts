@@ -1,0 +1,106 @@
+import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
+import { MullError } from "../errors/index.ts";
+import type { RecordedOutcome } from "../generation/index.ts";
+import type { CallOptions, ScoreEvent, StrategyContext, Usage } from "../spec/index.ts";
+
+/** The fields of a `score` event that come from a scorer's result (it hangs under the scored solution). */
+export type ScoreEventFields = Pick<ScoreEvent, "scorer" | "value" | "steps" | "detail">;
+
+/** A scorer's answer for a batch: one result per solution, and what producing them cost. */
+export interface ScoredBatch<Result> {
+  readonly results: readonly Result[];
+  /** Scorer calls made; 0 for programmatic checks. */
+  readonly calls: number;
+  /** Model usage, when the scorer calls a model. */
+  readonly usage?: Usage | undefined;
+}
+
+/** Options of `scoreRecorded`. */
+export interface ScoreRecordedOptions<Result> {
+  readonly context: StrategyContext;
+  /** Trace ids of the solutions scored, in order: one `score` event hangs under each. */
+  readonly parentIds: readonly string[];
+  /** The scorer as errors name it, e.g. `scorer "judge"` or `PRM "shepherd"`. */
+  readonly scorer: string;
+  /** What one result is called in errors: `scores`, `results`. */
+  readonly resultName: string;
+  /** Makes the scorer call, with the run's signal. */
+  readonly score: (callOptions: CallOptions) => Promise<ScoredBatch<Result>>;
+  /**
+   * The `score` event of one result. It may throw on a result that does not fit (a reward outside
+   * [0, 1]); every event is built before any is recorded, so a throw records none.
+   */
+  readonly event: (result: Result, index: number) => ScoreEventFields;
+}
+
+/** What `scoreRecorded` produced and why it stopped; `usage` is the scorer's model usage. */
+export interface ScoreRecordedResult<Result> extends RecordedOutcome {
+  /** The results, in order; `undefined` when the budget or an abort prevented or cut the call. */
+  readonly results: readonly Result[] | undefined;
+  /** The values recorded in the `score` events, in order (when scored). */
+  readonly values: readonly number[] | undefined;
+  /** Scorer calls made. */
+  readonly calls: number;
+}
+
+/**
+ * Makes one scorer call on behalf of a run, the way every scoring block must: it does not start when the
+ * budget cannot afford a scorer call; an abort or a passed deadline during the call comes back as the
+ * budget's stop reason; a batch with the wrong number of results is an error; the scorer's calls are
+ * charged with `budget.chargeScore` and its token usage to the budget's token account (not its call
+ * count: those are scorer calls); one `score` event is recorded under each solution.
+ *
+ * @throws MullError `<scorer> returned <k> <resultName> for <n> solutions` on a batch of the wrong size.
+ * @example
+ * const { results, stoppedBy } = await scoreRecorded({
+ *   context,
+ *   parentIds: candidates.map((candidate) => candidate.id),
+ *   scorer: `scorer "${scorer.name}"`,
+ *   resultName: "scores",
+ *   score: async (callOptions) => {
+ *     const batch = await scorer.score(problem, candidates, callOptions);
+ *     return { results: batch.scores, calls: batch.calls, usage: batch.usage };
+ *   },
+ *   event: (score) => ({ scorer: score.scorer, value: score.value, steps: score.steps, detail: score.detail }),
+ * });
+ */
+export async function scoreRecorded<Result>(
+  options: ScoreRecordedOptions<Result>,
+): Promise<ScoreRecordedResult<Result>> {
+  const { context, parentIds } = options;
+  const { budget, tracer } = context;
+  const notScored = (stoppedBy: ScoreRecordedResult<Result>["stoppedBy"]): ScoreRecordedResult<Result> => ({
+    results: undefined,
+    values: undefined,
+    stoppedBy,
+    calls: 0,
+    usage: emptyUsage,
+  });
+  const shortfall = budgetShortfall(budget, { scoreCalls: 1 });
+  if (shortfall !== undefined) return notScored(shortfall);
+  let batch: ScoredBatch<Result>;
+  try {
+    batch = await options.score({ signal: context.signal });
+  } catch (error) {
+    if (!context.signal.aborted) throw error;
+    return notScored(budgetShortfall(budget, {}) ?? "abort");
+  }
+  if (batch.results.length !== parentIds.length) {
+    throw new MullError(
+      `${options.scorer} returned ${batch.results.length} ${options.resultName} for ${parentIds.length} solutions`,
+    );
+  }
+  budget.chargeScore(batch.calls);
+  if (batch.usage !== undefined) budget.charge({ ...batch.usage, calls: 0 });
+  const events = batch.results.map((result, index) => options.event(result, index));
+  events.forEach((event, index) => {
+    tracer.record({ type: "score", parentId: parentIds[index]!, ...event });
+  });
+  return {
+    results: batch.results,
+    values: events.map((event) => event.value),
+    stoppedBy: "complete",
+    calls: batch.calls,
+    usage: batch.usage === undefined ? emptyUsage : addUsage(batch.usage),
+  };
+}
