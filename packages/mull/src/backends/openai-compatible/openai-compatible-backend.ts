@@ -1,4 +1,5 @@
 import { BackendCallError, CapabilityError, ConfigError, DisposedError } from "../../errors/index.ts";
+import { createConcurrencyLimit } from "../../runtime/index.ts";
 import type {
   Backend,
   BackendCapabilities,
@@ -12,7 +13,6 @@ import type {
   Rng,
   Usage,
 } from "../../spec/index.ts";
-import { createConcurrencyLimit } from "./concurrency-limit.ts";
 import { parseEndpointUrl } from "./endpoint-url.ts";
 import { createHttpCaller } from "./http-caller.ts";
 import { type EndpointKind, requestBody, topLogprobCount, wantsLogprobs } from "./request-body.ts";
