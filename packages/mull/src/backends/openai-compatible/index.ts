@@ -1,5 +1,2 @@
-export {
-  createOpenAICompatibleBackend,
-  type OpenAICompatibleBackend,
-  type OpenAICompatibleBackendOptions,
-} from "./openai-compatible-backend.ts";
+export { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
+export type { OpenAICompatibleBackendOptions } from "./openai-compatible-backend-options.ts";
