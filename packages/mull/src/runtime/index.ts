@@ -6,6 +6,7 @@ export {
   type NumberBounds,
 } from "./check-number.ts";
 export { manualClock, systemClock } from "./clock.ts";
+export { type ConcurrencyLimit, createConcurrencyLimit } from "./concurrency-limit.ts";
 export { mapInParallel } from "./map-in-parallel.ts";
 export { checkPlainFileName, refuseSymlinkedOutput, writeFileAtomically } from "./output-paths.ts";
 export { packageVersion } from "./package-version.ts";

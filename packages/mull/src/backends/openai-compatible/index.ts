@@ -1,6 +1,3 @@
 export { type ListServedModelsOptions, listServedModels, type ServedModelList } from "./list-models.ts";
-export {
-  createOpenAICompatibleBackend,
-  type OpenAICompatibleBackend,
-  type OpenAICompatibleBackendOptions,
-} from "./openai-compatible-backend.ts";
+export { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
+export type { OpenAICompatibleBackendOptions } from "./openai-compatible-backend-options.ts";

@@ -7,11 +7,8 @@ import {
   type FakeOpenAIServerOptions,
   startFakeOpenAIServer,
 } from "../../testing/fake-openai-server.ts";
-import {
-  createOpenAICompatibleBackend,
-  type OpenAICompatibleBackend,
-  type OpenAICompatibleBackendOptions,
-} from "./openai-compatible-backend.ts";
+import { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
+import type { OpenAICompatibleBackendOptions } from "./openai-compatible-backend-options.ts";
 
 const servers: FakeOpenAIServer[] = [];
 const backends: OpenAICompatibleBackend[] = [];

@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
-import PQueue from "p-queue";
 import { BudgetExhaustedError, ConfigError } from "../../errors/index.ts";
-import { packageVersion, refuseSymlinkedOutput, systemClock } from "../../runtime/index.ts";
+import {
+  createConcurrencyLimit,
+  packageVersion,
+  refuseSymlinkedOutput,
+  systemClock,
+} from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
 import type {
   AnswerFormat,
@@ -335,7 +339,9 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     const onAbort = () => controller.abort(options.signal?.reason);
     if (options.signal?.aborted) controller.abort(options.signal.reason);
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    const queue = new PQueue({ concurrency });
+    const limit = createConcurrencyLimit(concurrency);
+    // Aborted after a failure: the pairs still waiting for a slot are dropped, the running ones finish.
+    const dropWaiting = new AbortController();
     let recorded = 0;
     let failure: BenchRunError | undefined;
 
@@ -401,7 +407,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
               "pairs recorded so far are kept, continue with --resume",
             { problemId: problem.id, strategy: entry.name, cause: error },
           );
-          queue.clear();
+          dropWaiting.abort();
           return;
         }
       }
@@ -418,15 +424,22 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
             "what was recorded before is intact, continue with --resume",
           { problemId: problem.id, strategy: entry.name, cause: error },
         );
-        queue.clear();
+        dropWaiting.abort();
         return;
       }
       options.progress?.advance({ problemId: problem.id, strategy: entry.name, correct: record.correct });
     };
 
     try {
-      for (const { problem, entry } of pending) void queue.add(() => runPair(problem, entry));
-      await queue.onIdle();
+      await Promise.all(
+        pending.map(({ problem, entry }) =>
+          limit
+            .run(() => runPair(problem, entry), dropWaiting.signal)
+            .catch((error: unknown) => {
+              if (error !== dropWaiting.signal.reason) throw error;
+            }),
+        ),
+      );
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
       options.progress?.stop();

@@ -24,8 +24,9 @@ interface Waiter {
  * A first-in, first-out concurrency limit with a fast path: below the limit, with nobody waiting, a task
  * starts synchronously with no queue entry, promise wrapper or abort listener. Waiters sharing a signal
  * share one abort listener on it (a listener per waiter makes adding and removing them quadratic).
- * Written here rather than taken from p-queue (still used by the bench runner) because this is the
- * proxy's hot path: p-queue's promise, event and listener work per task showed in the proxy's CPU profile.
+ * Written here rather than taken from p-queue because this is the proxy's hot path: p-queue's promise,
+ * event and listener work per task showed in the proxy's CPU profile. The bench runner uses it too: to
+ * drop the pairs not yet started after a failure, it passes one signal to every `run` and aborts it.
  *
  * @example
  * const limit = createConcurrencyLimit(8);

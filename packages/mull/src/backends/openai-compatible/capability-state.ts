@@ -1,0 +1,154 @@
+import type { BackendCapabilities, GenerationRequest } from "../../spec/index.ts";
+import type { EndpointUrl } from "./endpoint-url.ts";
+import type { ParsedBackendOptions } from "./openai-compatible-backend-options.ts";
+import { type ProbedCapabilities, probeCapabilities } from "./probe-capabilities.ts";
+import { type EndpointKind, topLogprobCount, wantsLogprobs } from "./request-body.ts";
+import type { RequestSender, RequestShape } from "./request-sender.ts";
+import type { ParsedResponse } from "./response-parser.ts";
+
+/** What a backend knows of its server's capabilities, and learns from its answers. */
+export interface CapabilityState {
+  /** A capability as the options give it, else as derived from the endpoint (for those never probed). */
+  setting<K extends keyof BackendCapabilities>(key: K): BackendCapabilities[K];
+  /** Whether to ask for `n > 1` in one request. */
+  nativeN(): boolean;
+  /** The server refused `n > 1`, or answered fewer choices than asked: fan out from now on. */
+  refusedN(): void;
+  /**
+   * Sends with log-probabilities when the request wants them and the server gives them, and learns from
+   * the answer whether it does; a server that refuses them is asked again without.
+   */
+  send(shape: Omit<RequestShape, "logprobs">): Promise<ParsedResponse>;
+  /**
+   * The capabilities: derived from the endpoint, then probed, then given in the options, then learned
+   * from answers. Probes once when the options leave something open; concurrent callers share the probe.
+   */
+  capabilities(signal?: AbortSignal): Promise<BackendCapabilities>;
+}
+
+/** What can be said of a server without asking it: OpenAI's own API is known, others are assumed capable. */
+export function derivedCapabilities(
+  endpoint: EndpointUrl,
+  mode: ParsedBackendOptions["endpoint"],
+): BackendCapabilities {
+  const isOpenAI = endpoint.hostname === "api.openai.com";
+  return {
+    n: true,
+    logprobs: true,
+    topLogprobs: true,
+    maxTopLogprobs: isOpenAI ? 20 : undefined,
+    promptLogprobs: false,
+    score: false,
+    seed: true,
+    chat: mode !== "completions",
+    completion: mode !== "chat",
+    continuePrefix: !(isOpenAI && mode === "chat"),
+    grammar: false,
+    topK: !isOpenAI,
+  };
+}
+
+/** Races a promise against a signal, without cancelling the promise's work. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Creates the capability state of one backend. */
+export function createCapabilityState(settings: {
+  readonly derived: BackendCapabilities;
+  readonly overrides: ParsedBackendOptions["capabilities"];
+  readonly sender: RequestSender;
+  /** Where the probe goes, and whether it streams. */
+  readonly probeKind: EndpointKind;
+  readonly stream: boolean;
+  /** The backend's lifetime: a probe stops with it only. */
+  readonly lifetime: AbortSignal;
+}): CapabilityState {
+  const { derived, overrides, sender } = settings;
+  /** Facts seen in responses; they overrule the probe and the overrides. */
+  const learned: { n?: false; logprobs?: false; topLogprobs?: false } = {};
+  let probed: ProbedCapabilities | undefined;
+  let probing: Promise<ProbedCapabilities> | undefined;
+
+  const assemble = (): BackendCapabilities => {
+    const result: BackendCapabilities = { ...derived, ...(probed ?? {}), ...overrides, ...learned };
+    return result.logprobs ? result : { ...result, topLogprobs: false };
+  };
+
+  /** Learns from a response whether log-probabilities and their alternatives really come back. */
+  const observe = (response: ParsedResponse, request: GenerationRequest, askedLogprobs: boolean) => {
+    if (!askedLogprobs) return;
+    const texts = response.choices.filter((choice) => choice.text.length > 0);
+    if (texts.length > 0 && texts.every((choice) => choice.tokens === undefined)) learned.logprobs = false;
+    const withTokens = response.choices.filter((choice) => (choice.tokens?.length ?? 0) > 0);
+    if (topLogprobCount(request) > 0 && withTokens.length > 0 && !response.sawTopLogprobs) {
+      learned.topLogprobs = false;
+    }
+  };
+
+  const needsProbe = () =>
+    overrides.n === undefined || overrides.logprobs === undefined || overrides.topLogprobs === undefined;
+
+  return {
+    setting: (key) =>
+      overrides[key] === undefined ? derived[key] : (overrides[key] as BackendCapabilities[typeof key]),
+    nativeN: () => learned.n !== false && (overrides.n ?? probed?.n ?? true),
+    refusedN: () => {
+      learned.n = false;
+    },
+    async send(shape) {
+      const logprobs =
+        wantsLogprobs(shape.request) && learned.logprobs !== false && overrides.logprobs !== false;
+      try {
+        const response = await sender.send({ ...shape, logprobs });
+        observe(response, shape.request, logprobs);
+        return response;
+      } catch (error) {
+        if (!logprobs || !sender.refuses(error, "logprobs")) throw error;
+        learned.logprobs = false;
+        return sender.send({ ...shape, logprobs: false });
+      }
+    },
+    async capabilities(signal) {
+      signal?.throwIfAborted();
+      if (probed !== undefined || !needsProbe()) return assemble();
+      if (probing === undefined) {
+        // Shared by concurrent callers; it stops only with the backend, and a failure is not cached.
+        const current = probeCapabilities(sender, {
+          n: overrides.n === undefined && learned.n === undefined,
+          logprobs: overrides.logprobs === undefined || overrides.topLogprobs === undefined,
+          kind: settings.probeKind,
+          streamed: settings.stream,
+          signal: settings.lifetime,
+        }).then(
+          (result) => {
+            probed = result;
+            return result;
+          },
+          (error: unknown) => {
+            probing = undefined;
+            throw error;
+          },
+        );
+        probing = current;
+      }
+      await untilAborted(probing, signal);
+      return assemble();
+    },
+  };
+}

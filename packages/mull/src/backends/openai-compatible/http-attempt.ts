@@ -1,0 +1,177 @@
+import { BackendCallError } from "../../errors/index.ts";
+import type { BodyReading } from "./body-reading.ts";
+import { type CallFailure, shapeFailure } from "./call-failure.ts";
+import type { HttpCall } from "./http-call.ts";
+import type { HttpCallerSettings } from "./http-caller-settings.ts";
+import { readEventStream } from "./read-event-stream.ts";
+import { readWholeResponse } from "./read-whole-response.ts";
+import type { ParsedResponse } from "./response-parser.ts";
+import { retryAfterMilliseconds } from "./retry-after.ts";
+import { redactSecrets, serverMessage } from "./server-message.ts";
+
+/** What an attempt shares with the caller that retries it. */
+export interface AttemptContext {
+  readonly settings: HttpCallerSettings;
+  readonly failure: CallFailure;
+  /** Where an attempt marks the errors that mean the deadline passed: they are never retried. */
+  readonly deadlineErrors: WeakSet<BackendCallError>;
+  /** Where an attempt keeps the server's own message of each error status it met. */
+  readonly serverMessages: WeakMap<BackendCallError, string>;
+}
+
+type TimeoutKind = "deadline" | "stall" | "first-token";
+
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return typeof code === "string" ? `${cause.message} (${code})` : cause.message;
+  }
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === "string" ? `${error.message} (${code})` : error.message;
+}
+
+/** The error for a response with an error status, carrying the server's own message and `retry-after`. */
+async function statusFailure(
+  response: Response,
+  publicUrl: string,
+  signal: AbortSignal | undefined,
+  context: AttemptContext,
+): Promise<BackendCallError> {
+  let text = "";
+  try {
+    text = await response.text();
+  } catch {
+    // The status says enough; the body was lost with the connection.
+    if (signal?.aborted) throw signal.reason;
+    text = "";
+  }
+  const statusText = response.statusText === "" ? "" : ` ${response.statusText}`;
+  const message = redactSecrets(serverMessage(text), context.settings.secrets);
+  const error = context.failure(
+    `POST ${publicUrl} failed with status ${response.status}${statusText}: ${message}`,
+    { status: response.status, retryAfter: retryAfterMilliseconds(response.headers), url: publicUrl },
+  );
+  context.serverMessages.set(error, message);
+  return error;
+}
+
+/**
+ * One attempt of an HTTP call, within what is left of the call's `deadline`: sends the body, and reads
+ * the streamed or whole response under the stall and first-token timeouts. Rejects with a
+ * `BackendCallError` (retryable or not, as its cause says), or with the call signal's reason.
+ */
+export async function attemptCall(
+  call: HttpCall,
+  context: AttemptContext,
+  deadline: number,
+  attemptNumber: number,
+  onText: ((text: string) => void) | undefined,
+): Promise<ParsedResponse> {
+  const { settings, failure } = context;
+  const { endpoint } = settings;
+  const url = `${endpoint.requestBase}${call.path}${endpoint.query}`;
+  const publicUrl = `${endpoint.publicBase}${call.path}`;
+  const stream = call.body.stream === true;
+  const signal = call.signal;
+  const controller = new AbortController();
+  let timeoutKind: TimeoutKind | undefined;
+  const expire = (kind: TimeoutKind) => {
+    if (controller.signal.aborted) return;
+    timeoutKind = kind;
+    controller.abort(new Error(`${kind} timeout`));
+  };
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  const timeoutError = (kind: TimeoutKind, chunks: number) => {
+    if (kind === "deadline") {
+      const error = failure(
+        `POST ${publicUrl} did not finish within its deadline of ${settings.timeoutMilliseconds} ms (attempt ${attemptNumber})`,
+        { isRetryable: true, url: publicUrl },
+      );
+      context.deadlineErrors.add(error);
+      return error;
+    }
+    if (kind === "stall") {
+      const what = stream ? "the stream stalled" : "the response body stalled";
+      return failure(
+        `POST ${publicUrl}: ${what}: no data for ${settings.stallTimeoutMilliseconds} ms${stream ? ` after ${chunks} chunks` : ""}`,
+        { isRetryable: true, url: publicUrl },
+      );
+    }
+    return failure(`POST ${publicUrl}: no first token within ${settings.firstTokenTimeoutMilliseconds} ms`, {
+      isRetryable: true,
+      url: publicUrl,
+    });
+  };
+
+  /** What to throw for an error raised by the network layer (fetch or a body read). */
+  const networkFailure = (thrown: unknown, phase: string, chunks: number): unknown => {
+    if (signal?.aborted) return signal.reason;
+    if (timeoutKind !== undefined) return timeoutError(timeoutKind, chunks);
+    if (BackendCallError.isInstance(thrown)) return thrown;
+    return failure(`POST ${publicUrl} failed ${phase}: ${describeCause(thrown)}`, {
+      isRetryable: true,
+      url: publicUrl,
+      cause: thrown,
+    });
+  };
+
+  const remaining = deadline - settings.clock.now();
+  if (remaining <= 0) {
+    signal?.removeEventListener("abort", onAbort);
+    throw timeoutError("deadline", 0);
+  }
+  const deadlineTimer = setTimeout(() => expire("deadline"), remaining);
+  let stallTimer: ReturnType<typeof setTimeout> | undefined;
+  let firstTokenTimer: ReturnType<typeof setTimeout> | undefined =
+    stream && settings.firstTokenTimeoutMilliseconds !== undefined
+      ? setTimeout(() => expire("first-token"), settings.firstTokenTimeoutMilliseconds)
+      : undefined;
+  const reading: BodyReading = {
+    publicUrl,
+    retryable: (message) => failure(message, { isRetryable: true, url: publicUrl }),
+    malformed: (thrown) => shapeFailure(thrown, publicUrl, failure),
+    networkFailure,
+    armStall: () => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => expire("stall"), settings.stallTimeoutMilliseconds);
+    },
+    stopStall: () => clearTimeout(stallTimer),
+    firstEvent: () => {
+      if (firstTokenTimer === undefined) return;
+      clearTimeout(firstTokenTimer);
+      firstTokenTimer = undefined;
+    },
+  };
+
+  try {
+    let response: Response;
+    try {
+      response = await settings.fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: stream ? "text/event-stream" : "application/json",
+          ...settings.headers,
+        },
+        body: JSON.stringify(call.body),
+        signal: controller.signal,
+      });
+    } catch (thrown) {
+      throw networkFailure(thrown, "before a response arrived", 0);
+    }
+    if (!response.ok) throw await statusFailure(response, publicUrl, signal, context);
+    const contentType = response.headers.get("content-type") ?? "";
+    return contentType.includes("text/event-stream")
+      ? await readEventStream(response, reading, call.withTopLogprobs, onText)
+      : await readWholeResponse(response, reading, call.withTopLogprobs);
+  } finally {
+    clearTimeout(deadlineTimer);
+    clearTimeout(stallTimer);
+    clearTimeout(firstTokenTimer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}

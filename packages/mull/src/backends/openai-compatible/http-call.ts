@@ -1,0 +1,11 @@
+/** One POST of a generation body. */
+export interface HttpCall {
+  /** Path under the base URL, e.g. `/chat/completions`. */
+  readonly path: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  /** Whether top alternatives are wanted in the parsed tokens. */
+  readonly withTopLogprobs: boolean;
+  readonly signal: AbortSignal | undefined;
+  /** Receives the first choice's text pieces of a streamed response as they arrive; no retry after one. */
+  readonly onText?: ((text: string) => void) | undefined;
+}

@@ -1,0 +1,187 @@
+import { z } from "zod";
+import { parseOptions, systemClock } from "../../runtime/index.ts";
+import type { BackendCapabilities, Clock, Rng } from "../../spec/index.ts";
+
+/** Settings of an OpenAI-compatible backend. */
+export interface OpenAICompatibleBackendOptions {
+  /** Base URL as the OpenAI SDKs take it, e.g. `http://localhost:8000/v1` (a bare origin gets `/v1`). */
+  readonly baseUrl: string;
+  /** Model name sent in every request. */
+  readonly model: string;
+  /** API key, sent as `Authorization: Bearer …`. Never logged, never shown in errors or `describe()`. */
+  readonly apiKey?: string | undefined;
+  /** Name of the environment variable that holds the API key (instead of `apiKey`). */
+  readonly apiKeyEnv?: string | undefined;
+  /**
+   * Which API to call: `chat` (`/chat/completions`) or `completions` (`/completions`) only, or `auto`
+   * (default): text prompts go to completions, chat prompts to chat.
+   */
+  readonly endpoint?: "chat" | "completions" | "auto" | undefined;
+  /**
+   * Stream responses (default `true`). Streaming is the only way to tell a slow generation from a dead
+   * one before the total deadline: a stream silent for `stallTimeoutMilliseconds` fails the attempt. With
+   * or without streaming, a cut, stalled or unterminated response is a failed (retryable) attempt, never
+   * a result. Turn it off only for servers whose streaming is broken.
+   */
+  readonly stream?: boolean | undefined;
+  /** HTTP requests in flight at once, over all calls of this backend (default 8). */
+  readonly concurrency?: number | undefined;
+  /**
+   * One deadline for an HTTP request and all its retries, counted from when it leaves the concurrency
+   * queue (default 600 000 ms). Bound a whole run with the call's `signal`.
+   */
+  readonly timeoutMilliseconds?: number | undefined;
+  /**
+   * Longest silence allowed in a stream once its headers arrived, or in a whole (unstreamed) body once
+   * its first bytes arrived (default 60 000 ms).
+   */
+  readonly stallTimeoutMilliseconds?: number | undefined;
+  /** Longest wait from sending a streamed request to its first event (default: no limit but the deadline). */
+  readonly firstTokenTimeoutMilliseconds?: number | undefined;
+  /** Retries after the first attempt, for 408/409/429/5xx, network errors and broken streams (default 4). */
+  readonly maxRetries?: number | undefined;
+  /** Backoff before the first retry, doubled per retry with jitter, unless the server says (default 500). */
+  readonly retryDelayMilliseconds?: number | undefined;
+  /** Largest backoff between retries (default 10 000). A server's `retry-after` is honoured beyond it. */
+  readonly maxRetryDelayMilliseconds?: number | undefined;
+  /** Capabilities to report as given instead of probing (observed failures still turn `n` and logprobs off). */
+  readonly capabilities?: Partial<BackendCapabilities> | undefined;
+  /** Extra headers sent with every request; values of headers named like keys or tokens are redacted in errors. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** The `fetch` to use (default: the global one). */
+  readonly fetch?: typeof fetch | undefined;
+  /** Monotonic time for deadlines (default `performance.now()`). */
+  readonly clock?: Clock | undefined;
+  /** Randomness for backoff jitter (default `Math.random`; retry timing never changes results). */
+  readonly rng?: Rng | undefined;
+  /** Where `apiKeyEnv` is looked up (default `process.env`). */
+  readonly environment?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/**
+ * The message of every problem with an option, in the words the backend always used (tests and users
+ * match on them): `<field> must be <expected>, got <value>`; the value is left out where it may be secret.
+ */
+function mustBe(field: string, expected: string, show?: (value: unknown) => string) {
+  return (issue: { readonly input?: unknown }) =>
+    `${field} must be ${expected}${show === undefined ? "" : `, got ${show(issue.input)}`}`;
+}
+
+function numberOption(field: string, expected: string, valid: (value: number) => boolean) {
+  const error = mustBe(field, expected, String);
+  return z.number({ error }).refine(valid, { error });
+}
+
+/** A string option; a `secret` one is never shown in the message. */
+function stringOption(field: string, expected: string, valid: (value: string) => boolean, secret = false) {
+  const error = mustBe(field, expected, secret ? undefined : JSON.stringify);
+  return z.string({ error }).refine(valid, { error });
+}
+
+const positiveInteger = (field: string) =>
+  numberOption(field, "a positive integer", (value) => Number.isInteger(value) && value >= 1);
+
+const milliseconds = (field: string) =>
+  numberOption(field, "a positive number of milliseconds", (value) => Number.isFinite(value) && value > 0);
+
+const withMethod = <Value>(field: string, method: string) =>
+  z.custom<Value>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as Record<string, unknown>)[method] === "function",
+    { error: `${field} must be an object with a ${method}() method` },
+  );
+
+const capabilityOverrides = z
+  .object({
+    n: z.boolean(),
+    logprobs: z.boolean(),
+    topLogprobs: z.boolean(),
+    maxTopLogprobs: z.int().min(0).optional(),
+    promptLogprobs: z.boolean(),
+    score: z.boolean(),
+    seed: z.boolean(),
+    chat: z.boolean(),
+    completion: z.boolean(),
+    continuePrefix: z.boolean(),
+    grammar: z.boolean(),
+    topK: z.boolean(),
+  })
+  .partial()
+  // A capability given as `undefined` is not given: it must not hide the derived or probed value.
+  .transform(
+    (given) =>
+      Object.fromEntries(
+        Object.entries(given).filter(([, value]) => value !== undefined),
+      ) as Partial<BackendCapabilities>,
+  );
+
+const backendOptionsSchema = z
+  .object({
+    // Not shown: a URL may hold credentials; `parseEndpointUrl` shows a string without them.
+    baseUrl: z.string({
+      error: mustBe("baseUrl", "an absolute http(s) URL such as http://localhost:8000/v1"),
+    }),
+    model: stringOption("model", "a non-empty string", (model) => model.trim() !== ""),
+    apiKey: stringOption("apiKey", "a non-empty string", (key) => key.trim() !== "", true).optional(),
+    apiKeyEnv: stringOption("apiKeyEnv", "the name of an environment variable", (name) =>
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(name),
+    ).optional(),
+    endpoint: z
+      .enum(["chat", "completions", "auto"], {
+        error: mustBe("endpoint", '"chat", "completions" or "auto"', JSON.stringify),
+      })
+      .default("auto"),
+    stream: z.boolean().default(true),
+    concurrency: positiveInteger("concurrency").default(8),
+    timeoutMilliseconds: milliseconds("timeoutMilliseconds").default(600_000),
+    stallTimeoutMilliseconds: milliseconds("stallTimeoutMilliseconds").default(60_000),
+    firstTokenTimeoutMilliseconds: milliseconds("firstTokenTimeoutMilliseconds").optional(),
+    maxRetries: numberOption(
+      "maxRetries",
+      "an integer of at least 0",
+      (value) => Number.isInteger(value) && value >= 0,
+    ).default(4),
+    retryDelayMilliseconds: milliseconds("retryDelayMilliseconds").default(500),
+    maxRetryDelayMilliseconds: milliseconds("maxRetryDelayMilliseconds").default(10_000),
+    capabilities: capabilityOverrides.default({}),
+    headers: z.record(z.string(), z.string()).default({}),
+    // `prefault` checks the default too: a runtime without a global fetch fails here, not at the first call.
+    fetch: z
+      .custom<typeof fetch>((value) => typeof value === "function", {
+        error: "fetch must be a function (no global fetch is available)",
+      })
+      .prefault(() => globalThis.fetch),
+    clock: withMethod<Clock>("clock", "now").default(systemClock),
+    rng: withMethod<Rng>("rng", "next").optional(),
+    environment: z
+      .custom<Readonly<Record<string, string | undefined>>>(
+        (value) => typeof value === "object" && value !== null,
+        { error: "environment must be an object of environment variables" },
+      )
+      .default(() => process.env),
+  })
+  .check((context) => {
+    if (context.value.apiKey !== undefined && context.value.apiKeyEnv !== undefined) {
+      context.issues.push({
+        code: "custom",
+        message: "give apiKey or apiKeyEnv, not both",
+        input: undefined,
+        path: ["apiKey"],
+      });
+    }
+  });
+
+/** The options of an OpenAI-compatible backend, checked and with every default filled in. */
+export type ParsedBackendOptions = z.output<typeof backendOptionsSchema>;
+
+/**
+ * Checks the options of `createOpenAICompatibleBackend` and fills in their defaults.
+ *
+ * @throws ConfigError naming each bad option by its path, e.g.
+ * `createOpenAICompatibleBackend: concurrency: concurrency must be a positive integer, got 0`.
+ */
+export function parseBackendOptions(options: OpenAICompatibleBackendOptions): ParsedBackendOptions {
+  return parseOptions(backendOptionsSchema, options, "createOpenAICompatibleBackend");
+}

@@ -1,0 +1,82 @@
+import { BackendCallError } from "../../errors/index.ts";
+import type { ConcurrencyLimit } from "../../runtime/index.ts";
+import type { GenerationRequest } from "../../spec/index.ts";
+import type { HttpCaller } from "./http-caller.ts";
+import { type EndpointKind, requestBody, topLogprobCount } from "./request-body.ts";
+import type { ParsedResponse } from "./response-parser.ts";
+
+/** One HTTP request of a generation call. */
+export interface RequestShape {
+  readonly kind: EndpointKind;
+  readonly request: GenerationRequest;
+  /** Completions asked for in this HTTP request (1 when the call is fanned out). */
+  readonly n: number;
+  /** Seed of this HTTP request (shifted per request when a call is fanned out). */
+  readonly seed: number | undefined;
+  /** Whether to ask for log-probabilities (false once the server is known not to give them). */
+  readonly logprobs: boolean;
+  readonly signal: AbortSignal;
+  readonly streamed: boolean;
+  /** Receives the text pieces of a streamed single completion. */
+  readonly onText?: ((text: string) => void) | undefined;
+}
+
+/** A request parameter a server may refuse, which the backend then stops sending. */
+export type RefusableParameter = "n" | "logprobs";
+
+/** Sends the HTTP requests of one backend, and tells its servers' refusals apart. */
+export interface RequestSender {
+  /** Sends one HTTP request (with its retries) once a concurrency slot is free. */
+  send(shape: RequestShape): Promise<ParsedResponse>;
+  /** Whether `error` is the server refusing `parameter`: a 400 or 422 whose own message names it. */
+  refuses(error: unknown, parameter: RefusableParameter): boolean;
+}
+
+/** What servers' messages say when they refuse a parameter. */
+const namesOf: Readonly<Record<RefusableParameter, RegExp>> = {
+  n: /(^|[^a-z0-9_])n([^a-z0-9_]|$)|number of (choices|completions)/i,
+  logprobs: /logprob/i,
+};
+
+/** The path of an endpoint under the base URL. */
+export function endpointPath(kind: EndpointKind): string {
+  return kind === "chat" ? "/chat/completions" : "/completions";
+}
+
+/** Creates the sender of a backend: every request waits for a slot of `limit`, then `caller` posts it. */
+export function createRequestSender(settings: {
+  readonly caller: HttpCaller;
+  readonly limit: ConcurrencyLimit;
+  readonly model: string;
+  /** Whether `top_k` and `min_p` may be sent. */
+  readonly samplingExtras: boolean;
+}): RequestSender {
+  const { caller, limit } = settings;
+  return {
+    send: (shape) =>
+      limit.run(
+        () =>
+          caller.post({
+            path: endpointPath(shape.kind),
+            body: requestBody(shape.request, {
+              endpoint: shape.kind,
+              model: settings.model,
+              n: shape.n,
+              seed: shape.seed,
+              logprobs: shape.logprobs,
+              stream: shape.streamed,
+              samplingExtras: settings.samplingExtras,
+            }),
+            withTopLogprobs: shape.logprobs && topLogprobCount(shape.request) > 0,
+            signal: shape.signal,
+            onText: shape.onText,
+          }),
+        shape.signal,
+      ),
+    refuses(error, parameter) {
+      if (!BackendCallError.isInstance(error) || (error.status !== 400 && error.status !== 422)) return false;
+      const message = caller.serverMessageOf(error);
+      return message !== undefined && namesOf[parameter].test(message);
+    },
+  };
+}
