@@ -9,7 +9,7 @@ export interface NumberBounds {
   readonly exclusiveMaximum?: number | undefined;
   /**
    * What the value must be, in words, where the bounds alone do not say it well (`an integer between 0
-   * and n = 5`) or a message that callers rely on words it another way; default built from the bounds
+   * and n = 5`) or where callers already rely on other words; default built from the bounds
    * (`an integer ≥ 1`, `a number from 0 to 1`, `a number > 0 and ≤ 1`).
    */
   readonly expected?: string | undefined;
