@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors/index.ts";
+import { checkOneOf } from "../runtime/index.ts";
 import type { AnswerFormat } from "../spec/index.ts";
 import { autoAnswerFormat } from "./auto-answer-format.ts";
 import { choiceAnswerFormat } from "./choice-answer-format.ts";
@@ -31,9 +31,5 @@ export const answerFormatNames: readonly AnswerFormatName[] = Object.keys(format
  * format.equivalent("\\frac{1}{2}", "0.5"); // true
  */
 export function answerFormatByName(name: string): AnswerFormat {
-  if (Object.hasOwn(formats, name)) return formats[name as AnswerFormatName];
-  throw new ConfigError(
-    `answer format: unknown name ${JSON.stringify(name)}; expected one of ${answerFormatNames.join(", ")}`,
-    { field: "answerFormat" },
-  );
+  return formats[checkOneOf("answer format", "answerFormat", name, answerFormatNames, { noun: "name" })];
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors/index.ts";
+import { checkInteger, checkNumber } from "../runtime/index.ts";
 import type { StopCondition } from "../spec/index.ts";
 import type { RunProgress } from "./run-progress.ts";
 
@@ -11,16 +11,8 @@ import type { RunProgress } from "./run-progress.ts";
  * selfConsistency({ n: 40, batchSize: 5, stopWhen: [consensusReached(0.8, 5)] });
  */
 export function consensusReached(fraction: number, minimumVotes = 1): StopCondition<RunProgress> {
-  if (!(fraction > 0 && fraction <= 1)) {
-    throw new ConfigError(`consensusReached: fraction must be in (0, 1], got ${fraction}`, {
-      field: "fraction",
-    });
-  }
-  if (!Number.isInteger(minimumVotes) || minimumVotes < 1) {
-    throw new ConfigError(`consensusReached: minimumVotes must be an integer ≥ 1, got ${minimumVotes}`, {
-      field: "minimumVotes",
-    });
-  }
+  checkNumber("consensusReached", "fraction", fraction, { exclusiveMinimum: 0, maximum: 1 });
+  checkInteger("consensusReached", "minimumVotes", minimumVotes, { minimum: 1 });
   return {
     name: "consensus",
     shouldStop: (progress) => {

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
+import { numberSchema, parseOptions } from "../runtime/index.ts";
 import type { Budget, BudgetLimits, BudgetSpent, Clock, StopReason, Usage } from "../spec/index.ts";
 import { budgetShortfall } from "./budget-shortfall.ts";
 import { addUsage, emptyUsage } from "./usage.ts";
@@ -24,28 +26,23 @@ export interface RunBudget extends Budget {
   close(): void;
 }
 
-const limitNames = [
-  "maxTotalTokens",
-  "maxCompletionTokens",
-  "maxCalls",
-  "maxScoreCalls",
-  "maxMilliseconds",
-  "maxCostUsd",
-] as const satisfies readonly (keyof BudgetLimits)[];
+const limit = numberSchema({ minimum: 0 }).optional();
+
+/** Every limit of `BudgetLimits`, each absent or a number ≥ 0. */
+const budgetLimits = z.object({
+  maxTotalTokens: limit,
+  maxCompletionTokens: limit,
+  maxCalls: limit,
+  maxScoreCalls: limit,
+  maxMilliseconds: limit,
+  maxCostUsd: limit,
+} satisfies Record<keyof BudgetLimits, unknown>);
 
 function checkLimits(limits: BudgetLimits, price: TokenPrice | undefined): void {
-  for (const name of limitNames) {
-    const value: unknown = limits[name];
-    if (value === undefined) continue;
-    if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-      throw new ConfigError(`budget.${name}: expected a number ≥ 0, got ${JSON.stringify(value)}`, {
-        field: `budget.${name}`,
-      });
-    }
-  }
+  parseOptions(budgetLimits, limits, "createBudget", "budget");
   if (limits.maxCostUsd !== undefined && price === undefined) {
     throw new ConfigError(
-      `budget.maxCostUsd: a money limit (${limits.maxCostUsd} USD) needs token prices; pass price: { promptUsdPerMillion, completionUsdPerMillion }`,
+      `createBudget: budget.maxCostUsd: a money limit (${limits.maxCostUsd} USD) needs token prices; pass price: { promptUsdPerMillion, completionUsdPerMillion }`,
       { field: "budget.maxCostUsd" },
     );
   }

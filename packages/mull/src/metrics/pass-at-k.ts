@@ -1,10 +1,4 @@
-import { ConfigError } from "../errors/index.ts";
-
-function requireCount(name: string, value: number, minimum: number, maximum: number, expected: string): void {
-  if (!Number.isInteger(value) || value < minimum || value > maximum) {
-    throw new ConfigError(`passAtK: ${name} must be ${expected}, got ${value}`, { field: name });
-  }
-}
+import { checkInteger } from "../runtime/index.ts";
 
 /**
  * The unbiased estimator of pass@k (Chen et al. 2021) from `n` samples of which `correct` are correct:
@@ -18,9 +12,13 @@ function requireCount(name: string, value: number, minimum: number, maximum: num
  * passAtK(10, 3, 5); // 1 − C(7,5)/C(10,5) = 0.9166…
  */
 export function passAtK(n: number, correct: number, k: number): number {
-  requireCount("n", n, 1, Number.MAX_SAFE_INTEGER, "an integer ≥ 1");
-  requireCount("correct", correct, 0, n, `an integer between 0 and n = ${n}`);
-  requireCount("k", k, 1, n, `an integer between 1 and n = ${n}`);
+  checkInteger("passAtK", "n", n, { minimum: 1 });
+  checkInteger("passAtK", "correct", correct, {
+    minimum: 0,
+    maximum: n,
+    expected: `an integer between 0 and n = ${n}`,
+  });
+  checkInteger("passAtK", "k", k, { minimum: 1, maximum: n, expected: `an integer between 1 and n = ${n}` });
   if (n - correct < k) return 1;
   let allWrong = 1;
   for (let i = n - correct + 1; i <= n; i += 1) allWrong *= 1 - k / i;

@@ -32,4 +32,28 @@ describe("scalar option checks", () => {
       expect((error as ConfigError).field).toBe("width");
     }
   });
+
+  it("take exclusive bounds, and other words for what is expected where a caller needs them", () => {
+    expect(checkNumber("consensus", "fraction", 1, { exclusiveMinimum: 0, maximum: 1 })).toBe(1);
+    expect(() => checkNumber("consensus", "fraction", 0, { exclusiveMinimum: 0, maximum: 1 })).toThrow(
+      "consensus: fraction must be a number > 0 and ≤ 1, got 0",
+    );
+    expect(() =>
+      checkNumber("bootstrap", "confidence", 1, { exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+    ).toThrow("bootstrap: confidence must be a number > 0 and < 1, got 1");
+    expect(() =>
+      checkInteger("passAtK", "k", 6, { minimum: 1, maximum: 5, expected: "at most n = 5" }),
+    ).toThrow("passAtK: k must be at most n = 5, got 6");
+  });
+
+  it("word a lookup by name with a noun", () => {
+    expect(checkOneOf("--grader", "grader", "math", ["math", "exact"], { noun: "grader" })).toBe("math");
+    try {
+      checkOneOf("--grader", "grader", "fuzzy", ["math", "exact"], { noun: "grader" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toBe('--grader: unknown grader "fuzzy"; expected one of math, exact');
+      expect((error as ConfigError).field).toBe("grader");
+    }
+  });
 });

@@ -1,24 +1,15 @@
 import { ConfigError } from "../errors/index.ts";
+import { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
 
-/** Bounds of `checkInteger` and `checkNumber`; both inclusive. */
-export interface NumberBounds {
-  readonly minimum?: number | undefined;
-  readonly maximum?: number | undefined;
-}
+export type { NumberBounds } from "./number-rule.ts";
 
-function expectation(kind: string, bounds: NumberBounds): string {
-  const { minimum, maximum } = bounds;
-  if (minimum !== undefined && maximum !== undefined) return `${kind} from ${minimum} to ${maximum}`;
-  if (minimum !== undefined) return `${kind} ≥ ${minimum}`;
-  if (maximum !== undefined) return `${kind} ≤ ${maximum}`;
-  return kind;
-}
-
-function outside(value: number, bounds: NumberBounds): boolean {
-  return (
-    (bounds.minimum !== undefined && value < bounds.minimum) ||
-    (bounds.maximum !== undefined && value > bounds.maximum)
-  );
+function check(rule: NumberRule, owner: string, field: string, value: unknown): number {
+  if (!rule.accepts(value)) {
+    throw new ConfigError(`${owner}: ${field} must be ${rule.expected}, got ${JSON.stringify(value)}`, {
+      field,
+    });
+  }
+  return value;
 }
 
 /**
@@ -34,13 +25,7 @@ export function checkInteger(
   value: unknown,
   bounds: NumberBounds = {},
 ): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || outside(value, bounds)) {
-    throw new ConfigError(
-      `${owner}: ${field} must be ${expectation("an integer", bounds)}, got ${JSON.stringify(value)}`,
-      { field },
-    );
-  }
-  return value;
+  return check(integerRule(bounds), owner, field, value);
 }
 
 /**
@@ -51,14 +36,10 @@ export function checkInteger(
  * checkNumber("noisyProcessReward", "falsePositive", rate, { minimum: 0, maximum: 1 });
  */
 export function checkNumber(owner: string, field: string, value: unknown, bounds: NumberBounds = {}): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || outside(value, bounds)) {
-    throw new ConfigError(
-      `${owner}: ${field} must be ${expectation("a number", bounds)}, got ${JSON.stringify(value)}`,
-      { field },
-    );
-  }
-  return value;
+  return check(numberRule(bounds), owner, field, value);
 }
+
+const positive = numberRule({ exclusiveMinimum: 0, expected: "a positive number" });
 
 /**
  * Checks a positive (> 0) finite number option, such as a temperature that divides.
@@ -66,30 +47,46 @@ export function checkNumber(owner: string, field: string, value: unknown, bounds
  * @throws ConfigError `<owner>: <field> must be a positive number, got 0`, with `field` set.
  */
 export function checkPositive(owner: string, field: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || !(value > 0)) {
-    throw new ConfigError(`${owner}: ${field} must be a positive number, got ${JSON.stringify(value)}`, {
-      field,
-    });
-  }
-  return value;
+  return check(positive, owner, field, value);
+}
+
+/** How `checkOneOf` words its message. */
+export interface OneOfWording {
+  /**
+   * Word it as a lookup by name, `<owner>: unknown <noun> "c"; expected one of a, b`, for long lists
+   * of names (graders, answer formats) and for the messages callers already rely on.
+   */
+  readonly noun?: string | undefined;
 }
 
 /**
  * Checks that an option is one of a fixed set of strings.
  *
- * @throws ConfigError `<owner>: <field> must be "a" or "b", got "c"`, with `field` set.
+ * @throws ConfigError `<owner>: <field> must be "a" or "b", got "c"` (or, with a `noun`,
+ * `<owner>: unknown <noun> "c"; expected one of a, b`), with `field` set.
+ * @example
+ * checkOneOf("particleFilter", "resampling", method, ["multinomial", "systematic"]);
+ * checkOneOf("--grader", "grader", name, graderNames, { noun: "grader" });
  */
 export function checkOneOf<Value extends string>(
   owner: string,
   field: string,
   value: unknown,
   allowed: readonly Value[],
+  wording: OneOfWording = {},
 ): Value {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    const given = JSON.stringify(value);
+    if (wording.noun !== undefined) {
+      throw new ConfigError(
+        `${owner}: unknown ${wording.noun} ${given}; expected one of ${allowed.join(", ")}`,
+        { field },
+      );
+    }
     const quoted = allowed.map((item) => JSON.stringify(item));
     const listed =
       quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
-    throw new ConfigError(`${owner}: ${field} must be ${listed}, got ${JSON.stringify(value)}`, { field });
+    throw new ConfigError(`${owner}: ${field} must be ${listed}, got ${given}`, { field });
   }
   return value as Value;
 }

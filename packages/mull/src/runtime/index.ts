@@ -3,11 +3,13 @@ export {
   checkNumber,
   checkOneOf,
   checkPositive,
-  type NumberBounds,
+  type OneOfWording,
 } from "./check-number.ts";
 export { manualClock, systemClock } from "./clock.ts";
 export { type ConcurrencyLimit, createConcurrencyLimit } from "./concurrency-limit.ts";
 export { mapInParallel } from "./map-in-parallel.ts";
+export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
+export { integerSchema, numberSchema } from "./number-schema.ts";
 export { checkPlainFileName, refuseSymlinkedOutput, writeFileAtomically } from "./output-paths.ts";
 export { packageVersion } from "./package-version.ts";
 export { issuePath, parseOptions } from "./parse-options.ts";

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
+import { checkInteger, checkOneOf } from "../runtime/index.ts";
 import type { Rng } from "../spec/index.ts";
 
 /**
@@ -9,10 +10,10 @@ import type { Rng } from "../spec/index.ts";
  */
 export type ResamplingMethod = "multinomial" | "systematic";
 
-function checkWeights(weights: readonly number[], count: number): number {
-  if (!Number.isInteger(count) || count < 0) {
-    throw new ConfigError(`resample: count must be an integer ≥ 0, got ${count}`, { field: "count" });
-  }
+const methods: readonly ResamplingMethod[] = ["multinomial", "systematic"];
+
+/** The weights' sum; the weights are data rather than an option, so they keep a check of their own. */
+function sumOfWeights(weights: readonly number[], count: number): number {
   let total = 0;
   for (const weight of weights) {
     if (!(weight >= 0) || !Number.isFinite(weight)) {
@@ -43,7 +44,7 @@ function indexAt(cumulative: readonly number[], point: number): number {
  * that index `i` is expected `count · w_i / Σw` times. Randomness comes only from `rng`. Returns the indices
  * in ascending order, so the same draw gives the same particle order.
  *
- * @throws ConfigError for a negative, NaN or infinite weight, all-zero weights, or a bad count.
+ * @throws ConfigError for a negative, NaN or infinite weight, all-zero weights, a bad count or method.
  * @example
  * const indices = resample([0.5, 0.25, 0.25], 4, rng, "systematic"); // e.g. [0, 0, 1, 2]
  */
@@ -53,7 +54,9 @@ export function resample(
   rng: Rng,
   method: ResamplingMethod = "multinomial",
 ): number[] {
-  const total = checkWeights(weights, count);
+  checkInteger("resample", "count", count, { minimum: 0 });
+  const total = sumOfWeights(weights, count);
+  checkOneOf("resample", "method", method, methods);
   if (count === 0) return [];
   const cumulative: number[] = [];
   let running = 0;
@@ -71,14 +74,6 @@ export function resample(
       indices.push(indexAt(cumulative, (position + offset) / count));
     }
     return indices;
-  }
-  if (method !== "multinomial") {
-    throw new ConfigError(
-      `resample: unknown method ${JSON.stringify(method)}; expected multinomial or systematic`,
-      {
-        field: "method",
-      },
-    );
   }
   for (let position = 0; position < count; position += 1) indices.push(indexAt(cumulative, rng.next()));
   return indices.sort((a, b) => a - b);

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
+import { checkPositive } from "../runtime/index.ts";
 
 /**
  * Normalised weights from scores through a softmax with a temperature: `w_i ∝ exp(s_i / temperature)`,
@@ -11,15 +12,11 @@ import { ConfigError } from "../errors/index.ts";
  * softmaxWeights([1, 0, 0], 1); // ≈ [0.576, 0.212, 0.212]
  */
 export function softmaxWeights(scores: readonly number[], temperature = 1): number[] {
-  if (!(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new ConfigError(`softmax temperature must be a positive number, got ${temperature}`, {
-      field: "temperature",
-    });
-  }
+  checkPositive("softmaxWeights", "temperature", temperature);
   if (scores.length === 0) return [];
   for (const score of scores) {
     if (Number.isNaN(score) || score === Number.POSITIVE_INFINITY) {
-      throw new ConfigError(`softmax scores must be numbers below +Infinity, got ${score}`, {
+      throw new ConfigError(`softmaxWeights: scores must be numbers below +Infinity, got ${score}`, {
         field: "scores",
       });
     }

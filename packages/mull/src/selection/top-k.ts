@@ -1,15 +1,18 @@
-import { ConfigError } from "../errors/index.ts";
+import { z } from "zod";
+import { integerSchema, parseOptions } from "../runtime/index.ts";
 import { latestScore } from "../scoring/index.ts";
 import type { Candidate } from "../spec/index.ts";
 import type { SelectionContext } from "./selector.ts";
 
-/** Options of `topK`. */
-export interface TopKOptions {
+const topKOptions = z.object({
   /** How many to keep. */
-  readonly k: number;
+  k: integerSchema({ minimum: 1 }),
   /** Rank by this scorer's latest score; default the latest score of any scorer. */
-  readonly scorer?: string | undefined;
-}
+  scorer: z.string().optional(),
+});
+
+/** Options of `topK`. */
+export type TopKOptions = z.input<typeof topKOptions>;
 
 /** The candidates kept and dropped by `topK`. */
 export interface TopKResult {
@@ -27,10 +30,7 @@ export interface TopKResult {
 export function topK(
   options: TopKOptions,
 ): (candidates: readonly Candidate[], context: SelectionContext) => TopKResult {
-  const { k, scorer } = options;
-  if (!Number.isInteger(k) || k < 1) {
-    throw new ConfigError(`topK: k must be an integer ≥ 1, got ${k}`, { field: "k" });
-  }
+  const { k, scorer } = parseOptions(topKOptions, options, "topK");
   return (candidates, context) => {
     const ranked = candidates
       .map((candidate, position) => ({ candidate, position, score: latestScore(candidate, scorer) }))

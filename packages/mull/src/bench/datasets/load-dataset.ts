@@ -65,26 +65,26 @@ function looksLikePath(spec: string): boolean {
  */
 export async function loadDataset(spec: string, options: LoadDatasetOptions = {}): Promise<BenchDataset> {
   const cwd = options.cwd ?? process.cwd();
-  const fieldFlags = (
-    [
-      ["--question-field", options.questionField],
-      ["--answer-field", options.answerField],
-      ["--id-field", options.idField],
-    ] as const
-  ).filter(([, value]) => value !== undefined);
+  const fieldFlags = [
+    ["--question-field", options.questionField],
+    ["--answer-field", options.answerField],
+    ["--id-field", options.idField],
+  ] as const;
+  // Field mappings mean something for custom files only; a generated or fixed format refuses them.
+  const refuseFieldFlags = (reason: string): void => {
+    const flag = fieldFlags.find(([, value]) => value !== undefined)?.[0];
+    if (flag !== undefined) {
+      throw new ConfigError(`${flag} applies to custom JSONL datasets only; ${spec} ${reason}`, {
+        field: flag,
+      });
+    }
+  };
   const builtin = builtinDatasetFormats.find((entry) => entry.name === spec);
   const limited = <T>(items: readonly T[]): readonly T[] =>
     options.limit === undefined ? items : items.slice(0, options.limit);
 
   if (spec.startsWith("lab:")) {
-    if (fieldFlags.length > 0) {
-      throw new ConfigError(
-        `${fieldFlags[0]![0]} applies to custom JSONL datasets only; ${spec} is generated`,
-        {
-          field: fieldFlags[0]![0],
-        },
-      );
-    }
+    refuseFieldFlags("is generated");
     return loadLabDataset(spec, options);
   }
   if (builtin !== undefined || !looksLikePath(spec)) {
@@ -96,12 +96,7 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
         { field: "dataset" },
       );
     }
-    if (fieldFlags.length > 0) {
-      throw new ConfigError(
-        `${fieldFlags[0]![0]} applies to custom JSONL datasets only; ${spec} has a fixed format`,
-        { field: fieldFlags[0]![0] },
-      );
-    }
+    refuseFieldFlags("has a fixed format");
     const dataDir = resolve(cwd, options.dataDir ?? defaultDataDir);
     const file = resolve(dataDir, builtin.file);
     if (!existsSync(file)) {

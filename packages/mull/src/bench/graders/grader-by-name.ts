@@ -1,5 +1,5 @@
 import { answerFormatByName } from "../../answers/index.ts";
-import { ConfigError } from "../../errors/index.ts";
+import { checkOneOf } from "../../runtime/index.ts";
 import { answerFormatGrader } from "./answer-format-grader.ts";
 import type { Grader } from "./grader.ts";
 
@@ -24,13 +24,6 @@ export function isGraderName(name: string): name is GraderName {
  * graderByName("math").grade("\\frac{1}{2}", "0.5");
  */
 export function graderByName(name: string): Grader {
-  if (!isGraderName(name)) {
-    throw new ConfigError(
-      `--grader: unknown grader ${JSON.stringify(name)}; expected one of ${graderNames.join(", ")}`,
-      {
-        field: "grader",
-      },
-    );
-  }
-  return answerFormatGrader(answerFormatByName(name), name);
+  const known = checkOneOf("--grader", "grader", name, graderNames, { noun: "grader" });
+  return answerFormatGrader(answerFormatByName(known), known);
 }

@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { ConfigError } from "../../errors/index.ts";
+import { integerSchema, numberSchema, parseOptions } from "../../runtime/index.ts";
 import type { Rng } from "../../spec/index.ts";
 import { quantileOfSorted } from "./quantile-of-sorted.ts";
 
@@ -17,15 +20,19 @@ export interface AccuracyEstimate {
   readonly count: number;
 }
 
-/** Settings of `bootstrapAccuracy`. */
-export interface BootstrapOptions {
+const bootstrapOptions = z.object({
   /** Source of the resampling; the same seed gives the same interval. */
-  readonly rng: Rng;
+  rng: z.custom<Rng>((value) => typeof (value as Partial<Rng> | undefined)?.next === "function", {
+    error: "expected an rng with next()",
+  }),
   /** Resamples B; default 1000. */
-  readonly resamples?: number | undefined;
+  resamples: integerSchema({ minimum: 1 }).default(1000),
   /** Confidence level in (0, 1); default 0.95. */
-  readonly confidence?: number | undefined;
-}
+  confidence: numberSchema({ exclusiveMinimum: 0, exclusiveMaximum: 1 }).default(0.95),
+});
+
+/** Settings of `bootstrapAccuracy`. */
+export type BootstrapOptions = z.input<typeof bootstrapOptions>;
 
 /**
  * Accuracy over per-problem outcomes with a seeded percentile bootstrap interval: B resamples of the
@@ -33,7 +40,7 @@ export interface BootstrapOptions {
  * the resampled means. Outcomes are booleans (correct or not) or fractions in [0, 1] (a problem's accuracy
  * averaged over shuffles).
  *
- * @throws RangeError when there are no outcomes, an outcome is outside [0, 1], or a setting is out of range.
+ * @throws ConfigError when there are no outcomes, an outcome is outside [0, 1], or a setting is out of range.
  * @example
  * const estimate = bootstrapAccuracy([true, false, true, true], { rng: seededRng(1), resamples: 2000 });
  * // estimate.accuracy === 0.75; estimate.lower <= 0.75 <= estimate.upper
@@ -42,20 +49,16 @@ export function bootstrapAccuracy(
   outcomes: readonly (boolean | number)[],
   options: BootstrapOptions,
 ): AccuracyEstimate {
-  const resamples = options.resamples ?? 1000;
-  const confidence = options.confidence ?? 0.95;
-  if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new RangeError(`bootstrapAccuracy: resamples must be an integer >= 1, got ${resamples}`);
+  const { rng, resamples, confidence } = parseOptions(bootstrapOptions, options, "bootstrapAccuracy");
+  if (outcomes.length === 0) {
+    throw new ConfigError("bootstrapAccuracy: no outcomes to average", { field: "outcomes" });
   }
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new RangeError(`bootstrapAccuracy: confidence must be in (0, 1), got ${confidence}`);
-  }
-  if (outcomes.length === 0) throw new RangeError("bootstrapAccuracy: no outcomes to average");
   const values = outcomes.map((outcome, index) => {
     const value = typeof outcome === "boolean" ? (outcome ? 1 : 0) : outcome;
     if (!(value >= 0 && value <= 1)) {
-      throw new RangeError(
+      throw new ConfigError(
         `bootstrapAccuracy: outcome ${index} is ${outcome}, expected a boolean or a number in [0, 1]`,
+        { field: `outcomes[${index}]` },
       );
     }
     return value;
@@ -65,7 +68,7 @@ export function bootstrapAccuracy(
   const means = new Array<number>(resamples);
   for (let resample = 0; resample < resamples; resample += 1) {
     let sum = 0;
-    for (let draw = 0; draw < count; draw += 1) sum += values[Math.floor(options.rng.next() * count)]!;
+    for (let draw = 0; draw < count; draw += 1) sum += values[Math.floor(rng.next() * count)]!;
     means[resample] = sum / count;
   }
   means.sort((a, b) => a - b);

@@ -1,3 +1,4 @@
+import { ConfigError } from "../../errors/index.ts";
 import { passAtK } from "../../metrics/index.ts";
 
 /** Samples drawn for one problem and how many of them were correct. */
@@ -34,7 +35,7 @@ export function defaultCoverageKs(maxK: number): number[] {
  * 1 − C(n−c, k)/C(n, k) and averaged over problems. k runs up to the smallest n, since the estimator
  * needs k ≤ n for every problem.
  *
- * @throws RangeError when a count is not a valid (n, c) pair or a k is out of range.
+ * @throws ConfigError when a count is not a valid (n, c) pair or a k is out of range.
  * @example
  * coverageCurve([{ n: 4, c: 1 }, { n: 4, c: 0 }], [1, 2, 4]);
  * // [{ k: 1, coverage: 0.125 }, { k: 2, coverage: 0.25 }, { k: 4, coverage: 0.5 }]
@@ -43,8 +44,9 @@ export function coverageCurve(counts: readonly SampleCounts[], ks?: readonly num
   if (counts.length === 0) return [];
   for (const [index, { n, c }] of counts.entries()) {
     if (!Number.isInteger(n) || !Number.isInteger(c) || n < 1 || c < 0 || c > n) {
-      throw new RangeError(
+      throw new ConfigError(
         `coverageCurve: problem ${index} has n=${n}, c=${c}; expected integers with 0 <= c <= n, n >= 1`,
+        { field: `counts[${index}]` },
       );
     }
   }
@@ -52,8 +54,9 @@ export function coverageCurve(counts: readonly SampleCounts[], ks?: readonly num
   const chosen = ks ?? defaultCoverageKs(smallestN);
   return chosen.map((k) => {
     if (!Number.isInteger(k) || k < 1 || k > smallestN) {
-      throw new RangeError(
+      throw new ConfigError(
         `coverageCurve: k=${k} is out of range; expected an integer from 1 to ${smallestN}`,
+        { field: "ks" },
       );
     }
     const total = counts.reduce((sum, { n, c }) => sum + passAtK(n, c, k), 0);

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
 import { passAtK } from "../../metrics/index.ts";
-import { seededRng } from "../../runtime/index.ts";
+import { checkInteger, seededRng } from "../../runtime/index.ts";
 import type { Rng } from "../../spec/index.ts";
 import { type AccuracyEstimate, bootstrapAccuracy } from "../metrics/index.ts";
 import { chooseSample, type SelectingKind } from "./choose-sample.ts";
@@ -160,9 +160,8 @@ export function evaluateReplay(
 ): ReplayEvaluation[] {
   if (problems.length === 0) throw new ConfigError("replay: no problems to evaluate");
   const shuffles = options.shuffles;
-  if (shuffles !== undefined && (!Number.isInteger(shuffles) || shuffles < 1)) {
-    throw new ConfigError(`--shuffles: expected an integer >= 1, got ${shuffles}`, { field: "--shuffles" });
-  }
+  // Named by its flag, like the other replay errors: they reach the command line as they are.
+  if (shuffles !== undefined) checkInteger("replay", "--shuffles", shuffles, { minimum: 1 });
   const rewardScale = options.rewardScale ?? "probability";
   const root = seededRng(options.seed ?? 0);
   const shuffleRng = root.fork();

@@ -1,4 +1,5 @@
 import { ConfigError } from "../../errors/index.ts";
+import { checkOneOf } from "../../runtime/index.ts";
 import { loadFaithfulCotReplay } from "./load-faithful-cot-replay.ts";
 import { loadGenericReplay } from "./load-generic-replay.ts";
 import { loadQwenRmMajReplay } from "./load-qwen-rm-maj-replay.ts";
@@ -34,15 +35,9 @@ export function isReplayFormat(name: string): name is ReplayFormat {
  * const dataset = loadReplay({ samples: "qwen25-math-rm-maj-example.jsonl", format: "qwen-rm-maj" });
  */
 export function loadReplay(options: LoadReplayOptions): ReplayDataset {
-  const format = options.format ?? "generic";
-  if (!isReplayFormat(format)) {
-    throw new ConfigError(
-      `--format: unknown replay format ${JSON.stringify(format)}; expected one of ${replayFormats.join(", ")}`,
-      {
-        field: "--format",
-      },
-    );
-  }
+  const format = checkOneOf("--format", "--format", options.format ?? "generic", replayFormats, {
+    noun: "replay format",
+  });
   if (format === "faithful-cot") {
     if (options.gold === undefined) {
       throw new ConfigError(

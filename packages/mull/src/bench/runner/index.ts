@@ -12,7 +12,8 @@ export {
   summarizeBench,
 } from "./bench-summary.ts";
 export { problemSeed } from "./problem-seed.ts";
-export { type BenchRunResult, type RunBenchOptions, runBench } from "./run-bench.ts";
+export { type BenchRunResult, runBench } from "./run-bench.ts";
+export type { RunBenchOptions } from "./run-bench-options.ts";
 export {
   type BenchStrategy,
   expandStrategySweep,

@@ -12,7 +12,8 @@ import { acquireRunLock, loadRun, RunConfigChangedError, RunInProgressError } fr
 import type { BenchProgress } from "./bench-progress.ts";
 import { BenchRunError } from "./bench-run-error.ts";
 import { problemSeed } from "./problem-seed.ts";
-import { type RunBenchOptions, runBench } from "./run-bench.ts";
+import { runBench } from "./run-bench.ts";
+import type { RunBenchOptions } from "./run-bench-options.ts";
 
 let directory: string;
 beforeEach(() => {

@@ -7,19 +7,8 @@ import {
   systemClock,
 } from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
-import type {
-  AnswerFormat,
-  Backend,
-  BudgetLimits,
-  Clock,
-  OutcomeScorer,
-  ProcessRewardModel,
-  PromptTemplate,
-  SamplingSettings,
-  SolveResult,
-  StopReason,
-} from "../../spec/index.ts";
-import type { BenchDataset, BenchProblem } from "../datasets/index.ts";
+import type { AnswerFormat, OutcomeScorer, SolveResult, StopReason } from "../../spec/index.ts";
+import type { BenchProblem } from "../datasets/index.ts";
 import { type Grader, graderByName } from "../graders/index.ts";
 import type { RunManifest, SampleRecord } from "../run-data.ts";
 import {
@@ -34,58 +23,12 @@ import {
   RunConfigChangedError,
   type RunStore,
   type StoredProblem,
-  type SynchronousMode,
 } from "../store/index.ts";
-import type { BenchProgress } from "./bench-progress.ts";
 import { BenchRunError } from "./bench-run-error.ts";
 import { type BenchSummary, summarizeBench } from "./bench-summary.ts";
 import { problemSeed } from "./problem-seed.ts";
+import { parseBenchNumbers, type RunBenchOptions } from "./run-bench-options.ts";
 import { type BenchStrategy, expandStrategySweep } from "./strategy-sweep.ts";
-
-/** Options of `runBench`. */
-export interface RunBenchOptions {
-  readonly dataset: BenchDataset;
-  /** Strategy specs, e.g. `["greedy", "sc@4", "sc@8", "sc@16"]`. */
-  readonly strategies: readonly string[];
-  /** Run every strategy at each temperature (a sweep); names get `@t<temperature>`. */
-  readonly temperatures?: readonly number[] | undefined;
-  readonly backend: Backend;
-  /** The run directory: `bench.sqlite`, `manifest.json` and the lock live there. */
-  readonly out: string;
-  /** (problem, strategy) pairs solved at once; default 1. */
-  readonly concurrency?: number | undefined;
-  /** Keep only the first `limit` problems. */
-  readonly limit?: number | undefined;
-  /** Run seed; every pair's seed derives from it, the problem id and the strategy. Default 0. */
-  readonly seed?: number | undefined;
-  /** Continue the run stored in `out` (refused if its configuration changed). */
-  readonly resume?: boolean | undefined;
-  /** Sampling settings for every strategy (a sweep overrides the temperature). */
-  readonly sampling?: SamplingSettings | undefined;
-  /** Grader; default the dataset's. */
-  readonly grader?: Grader | undefined;
-  /** How answers are extracted and voted on; default the grader's format. */
-  readonly answerFormat?: AnswerFormat | undefined;
-  /** Prompt template for problems without a ready prompt; default `solve`'s. */
-  readonly promptTemplate?: PromptTemplate | undefined;
-  /** A name for a custom prompt template, stored in the configuration. */
-  readonly promptTemplateName?: string | undefined;
-  /** Outcome scorer for `bon@N` / `wv@N`; default the dataset's. */
-  readonly scorer?: OutcomeScorer | undefined;
-  /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …). */
-  readonly prm?: ProcessRewardModel | undefined;
-  /** Limits per (problem, strategy) run. */
-  readonly budget?: BudgetLimits | undefined;
-  /** Stops the run: pairs in flight are dropped (not recorded) and the run can be resumed. */
-  readonly signal?: AbortSignal | undefined;
-  readonly progress?: BenchProgress | undefined;
-  /** SQLite `synchronous` level; default `normal` (see `SynchronousMode`). */
-  readonly synchronous?: SynchronousMode | undefined;
-  /** Called inside each result's write transaction, before it commits (crash tests). */
-  readonly beforeCommit?: ((result: ResultRecord) => void) | undefined;
-  /** Clock for latencies; default the system's. */
-  readonly clock?: Clock | undefined;
-}
 
 /** What `runBench` did. */
 export interface BenchRunResult {
@@ -102,12 +45,6 @@ export interface BenchRunResult {
   /** True when the signal stopped the run before every pair was recorded. */
   readonly interrupted: boolean;
   readonly summary: BenchSummary;
-}
-
-function checkInteger(field: string, value: number, minimum: number): void {
-  if (!Number.isSafeInteger(value) || value < minimum) {
-    throw new ConfigError(`${field}: expected an integer >= ${minimum}, got ${value}`, { field });
-  }
 }
 
 function newRunId(): string {
@@ -285,11 +222,7 @@ function startOrResume(
  * console.log(run.summary.strategies);
  */
 export async function runBench(options: RunBenchOptions): Promise<BenchRunResult> {
-  const concurrency = options.concurrency ?? 1;
-  const seed = options.seed ?? 0;
-  checkInteger("concurrency", concurrency, 1);
-  checkInteger("seed", seed, 0);
-  if (options.limit !== undefined) checkInteger("limit", options.limit, 1);
+  const { concurrency, seed } = parseBenchNumbers(options);
   const clock = options.clock ?? systemClock();
   const grader = options.grader ?? graderByName(options.dataset.grader);
   const answerFormat = options.answerFormat ?? grader.format;

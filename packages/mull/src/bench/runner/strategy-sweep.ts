@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
+import { numberSchema, parseOptions } from "../../runtime/index.ts";
 import type { OutcomeScorer, ProcessRewardModel, SamplingSettings, Strategy } from "../../spec/index.ts";
 import { parseStrategySpec } from "../../strategies/index.ts";
 
@@ -13,15 +15,25 @@ export interface BenchStrategy {
   readonly sampling: SamplingSettings;
 }
 
-/** Options of `expandStrategySweep`. */
-export interface StrategySweepOptions {
+const sweepOptions = z.object({
   /** Run every strategy at each of these temperatures. */
-  readonly temperatures?: readonly number[] | undefined;
+  temperatures: z
+    .array(numberSchema({ minimum: 0, expected: "numbers >= 0" }))
+    .min(1, "expected at least one temperature")
+    .readonly()
+    .optional(),
   /** The outcome scorer for `bon@N` and `wv@N`. */
-  readonly scorer?: OutcomeScorer | undefined;
+  scorer: z.custom<OutcomeScorer>().optional(),
   /** The process reward model for step-level searches. */
-  readonly prm?: ProcessRewardModel | undefined;
-}
+  prm: z.custom<ProcessRewardModel>().optional(),
+});
+
+const sweep = sweepOptions.extend({
+  strategies: z.array(z.string()).min(1, "expected at least one strategy, e.g. greedy,sc@8"),
+});
+
+/** Options of `expandStrategySweep`. */
+export type StrategySweepOptions = z.input<typeof sweepOptions>;
 
 /** `1` → `1.0`, `0.5` → `0.5`: temperatures in names always show a decimal point. */
 export function formatTemperature(temperature: number): string {
@@ -42,24 +54,7 @@ export function expandStrategySweep(
   specs: readonly string[],
   options: StrategySweepOptions = {},
 ): BenchStrategy[] {
-  if (specs.length === 0) {
-    throw new ConfigError("--strategies: expected at least one strategy, e.g. greedy,sc@8", {
-      field: "strategies",
-    });
-  }
-  const temperatures = options.temperatures;
-  if (temperatures !== undefined) {
-    if (temperatures.length === 0) {
-      throw new ConfigError("--temperatures: expected at least one temperature", { field: "temperatures" });
-    }
-    for (const temperature of temperatures) {
-      if (!Number.isFinite(temperature) || temperature < 0) {
-        throw new ConfigError(`--temperatures: expected numbers >= 0, got ${temperature}`, {
-          field: "temperatures",
-        });
-      }
-    }
-  }
+  const { temperatures, scorer, prm } = parseOptions(sweep, { ...options, strategies: specs }, "bench");
   const entries: BenchStrategy[] = [];
   const seen = new Set<string>();
   const add = (entry: BenchStrategy): void => {
@@ -71,7 +66,7 @@ export function expandStrategySweep(
   };
   for (const raw of specs) {
     const spec = raw.trim().toLowerCase();
-    const parse = () => parseStrategySpec(spec, { scorer: options.scorer, prm: options.prm });
+    const parse = () => parseStrategySpec(spec, { scorer, prm });
     const strategy = parse();
     const fixedTemperature = strategy.parameters.temperature !== undefined;
     if (temperatures === undefined || fixedTemperature) {
