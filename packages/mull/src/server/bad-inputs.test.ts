@@ -2,8 +2,8 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { parseServerConfig } from "./config/index.ts";
 import { createServer } from "./create-server.ts";
-import { parseServerConfig } from "./server-config.ts";
 
 // The bad inputs of RELIABILITY.md that reach the server (numbers as in its table). Each must get a
 // clear error in OpenAI's shape, make no upstream call, and leave the server answering.

@@ -5,9 +5,9 @@ import { labProcessReward } from "../lab/index.ts";
 import { programmaticScorer } from "../scoring/index.ts";
 import type { Backend, GenerationRequest } from "../spec/index.ts";
 import { createScriptedBackend, type ScriptedBackendOptions } from "../testing/scripted-backend.ts";
+import { parseServerConfig, type ServerConfigInput } from "./config/index.ts";
 import { createServer } from "./create-server.ts";
-import type { ServedModel } from "./served-model.ts";
-import { parseServerConfig, type ServerConfigInput } from "./server-config.ts";
+import type { ServedModel } from "./upstreams/index.ts";
 
 const key = "sk-test-key";
 const answers = { distribution: { "42": 0.7, "41": 0.3 } };

@@ -2,28 +2,35 @@ import { randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import type { Logger } from "pino";
 import { isSearchSpec } from "../search/index.ts";
-import { ApiError } from "./api-error.ts";
-import { createApiKeyCheck } from "./api-key-check.ts";
-import { createInFlightLimiter } from "./in-flight-limiter.ts";
-import { createKeyTokenBudget, type TokenReservation } from "./key-token-budget.ts";
-import { createLiveText, type LiveText } from "./live-text.ts";
-import { type EndpointKind, planRequest, type RequestPlan } from "./plan-request.ts";
-import { readJsonBody } from "./read-json-body.ts";
-import { chatRequestSchema, completionRequestSchema, parseRequestBody } from "./request-schema.ts";
+import type { ServerConfig } from "./config/index.ts";
+import { ApiError, toApiError } from "./http/index.ts";
 import {
+  createApiKeyCheck,
+  createInFlightLimiter,
+  createKeyTokenBudget,
+  type TokenReservation,
+} from "./middleware/index.ts";
+import {
+  chatRequestSchema,
   completionBody,
+  completionRequestSchema,
+  createLiveText,
+  type EndpointKind,
+  type LiveText,
   liveTailChunks,
   liveTextChunks,
+  parseRequestBody,
+  planRequest,
+  type RequestOutcome,
+  type RequestPlan,
   type ResponseIdentity,
+  readJsonBody,
+  runRequest,
+  runWithFallback,
   streamChunks,
-} from "./response-body.ts";
-import { type RequestOutcome, runRequest } from "./run-request.ts";
-import { runWithFallback } from "./run-with-fallback.ts";
-import type { ServedModel } from "./served-model.ts";
-import type { ServerConfig } from "./server-config.ts";
-import { createServerLogger } from "./server-logger.ts";
-import { createServerMetrics, type ServerMetrics } from "./server-metrics.ts";
-import { toApiError } from "./to-api-error.ts";
+} from "./requests/index.ts";
+import { createServerLogger, createServerMetrics, type ServerMetrics } from "./telemetry/index.ts";
+import type { ServedModel } from "./upstreams/index.ts";
 
 /** Options of `createServer`. */
 export interface CreateServerOptions {

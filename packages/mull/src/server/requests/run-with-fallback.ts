@@ -1,10 +1,8 @@
-import { BackendCallError } from "../errors/index.ts";
-import { ApiError } from "./api-error.ts";
-import type { CircuitPermit } from "./circuit-breaker.ts";
-import { CircuitOpenError } from "./circuit-open-error.ts";
+import { BackendCallError } from "../../errors/index.ts";
+import { ApiError } from "../http/index.ts";
+import { CircuitOpenError, type CircuitPermit, type ServedModel } from "../upstreams/index.ts";
 import type { RequestPlan } from "./plan-request.ts";
 import type { RequestOutcome } from "./run-request.ts";
-import type { ServedModel } from "./served-model.ts";
 
 /** Options of `runWithFallback`. */
 export interface RunWithFallbackOptions {

@@ -1,5 +1,11 @@
-import { addUsage, emptyUsage } from "../budget/index.ts";
-import type { Backend, CallOptions, Completion, GenerationRequest, GenerationResult } from "../spec/index.ts";
+import { addUsage, emptyUsage } from "../../budget/index.ts";
+import type {
+  Backend,
+  CallOptions,
+  Completion,
+  GenerationRequest,
+  GenerationResult,
+} from "../../spec/index.ts";
 
 /** What happened to the samples of one request. */
 export interface SampleCounts {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.ts";
+import { ConfigError } from "../../errors/index.ts";
 import { createAddressPolicy } from "./address-policy.ts";
 import { checkUpstreamUrl } from "./check-upstream-url.ts";
 

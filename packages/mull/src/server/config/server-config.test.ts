@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.ts";
+import { ConfigError } from "../../errors/index.ts";
 import { loadServerConfig } from "./load-server-config.ts";
 import { modelEntries, parseServerConfig } from "./server-config.ts";
 

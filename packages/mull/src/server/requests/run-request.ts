@@ -1,10 +1,10 @@
 import { randomInt } from "node:crypto";
-import { latestScore } from "../scoring/index.ts";
-import { solve } from "../solve.ts";
-import type { Candidate, FinishReason, SolveResult, TokenLogprob, Usage } from "../spec/index.ts";
-import { ApiError } from "./api-error.ts";
+import { latestScore } from "../../scoring/index.ts";
+import { solve } from "../../solve.ts";
+import type { Candidate, FinishReason, SolveResult, TokenLogprob, Usage } from "../../spec/index.ts";
+import { ApiError } from "../http/index.ts";
+import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
 import type { RequestPlan } from "./plan-request.ts";
-import { createSampleFanOut, type SampleCounts } from "./sample-fan-out.ts";
 
 /** One choice of a response. */
 export interface OutcomeChoice {

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { ConfigError } from "../errors/index.ts";
+import { ConfigError } from "../../errors/index.ts";
 import { parseServerConfig, type ServerConfig } from "./server-config.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Usage } from "../spec/index.ts";
-import type { CircuitState } from "./circuit-breaker.ts";
+import type { Usage } from "../../spec/index.ts";
+import type { CircuitState } from "../upstreams/index.ts";
 
 /** The Prometheus metrics of one server, in their own registry (no global state). */
 export interface ServerMetrics {

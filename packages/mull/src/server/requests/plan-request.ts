@@ -1,6 +1,6 @@
-import { answerFormatByName, autoAnswerFormat } from "../answers/index.ts";
-import { ConfigError } from "../errors/index.ts";
-import { labPromptTemplate } from "../lab/index.ts";
+import { answerFormatByName, autoAnswerFormat } from "../../answers/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import { labPromptTemplate } from "../../lab/index.ts";
 import type {
   AnswerFormat,
   BudgetLimits,
@@ -9,12 +9,12 @@ import type {
   Prompt,
   PromptTemplate,
   Strategy,
-} from "../spec/index.ts";
-import { parseStrategySpec } from "../strategies/index.ts";
-import { ApiError } from "./api-error.ts";
+} from "../../spec/index.ts";
+import { parseStrategySpec } from "../../strategies/index.ts";
+import type { ServerConfig } from "../config/index.ts";
+import { ApiError } from "../http/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
-import type { ServedModel } from "./served-model.ts";
-import type { ServerConfig } from "./server-config.ts";
 
 /** The two generation endpoints. */
 export type EndpointKind = "chat" | "completions";

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { ConfigError } from "../errors/index.ts";
+import { ConfigError } from "../../errors/index.ts";
 import { type AddressPolicy, bareHost } from "./address-policy.ts";
 
 const secretQueryNames = /^(key|api[-_]?key|access[-_]?token|token|secret|password)$/i;

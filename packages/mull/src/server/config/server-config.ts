@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { ConfigError } from "../errors/index.ts";
-import { issuePath } from "../runtime/index.ts";
-import { createAddressPolicy } from "./address-policy.ts";
-import { checkUpstreamUrl } from "./check-upstream-url.ts";
+import { ConfigError } from "../../errors/index.ts";
+import { issuePath } from "../../runtime/index.ts";
+import { checkUpstreamUrl, createAddressPolicy } from "../network/index.ts";
 
 const positiveInteger = z.number().int().min(1);
 const milliseconds = z.number().int().min(1);

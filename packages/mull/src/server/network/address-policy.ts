@@ -1,5 +1,5 @@
 import { BlockList, isIP } from "node:net";
-import { ConfigError } from "../errors/index.ts";
+import { ConfigError } from "../../errors/index.ts";
 
 /** Decides which IP addresses an upstream may connect to. */
 export interface AddressPolicy {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "./api-error.ts";
+import { ApiError } from "../http/index.ts";
 import { exceedsJsonDepth, readJsonBody } from "./read-json-body.ts";
 
 const limits = { maxBodyBytes: 1024, maxJsonDepth: 8 };

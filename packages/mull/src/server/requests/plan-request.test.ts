@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { labProcessReward } from "../lab/index.ts";
-import { createScriptedBackend } from "../testing/index.ts";
+import { labProcessReward } from "../../lab/index.ts";
+import { createScriptedBackend } from "../../testing/index.ts";
+import { parseServerConfig } from "../config/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
 import { planRequest } from "./plan-request.ts";
-import type { ServedModel } from "./served-model.ts";
-import { parseServerConfig } from "./server-config.ts";
 
 const config = parseServerConfig({
   limits: { maxSamples: 64, maxTokens: 200, defaultMaxTokens: 100, maxRequestTokens: 30_000 },

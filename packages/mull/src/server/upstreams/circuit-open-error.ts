@@ -1,4 +1,4 @@
-import { MullError } from "../errors/index.ts";
+import { MullError } from "../../errors/index.ts";
 
 const marker = Symbol.for("mull.error.circuit-open");
 

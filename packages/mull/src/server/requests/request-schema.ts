@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError } from "./api-error.ts";
+import { ApiError } from "../http/index.ts";
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
 

@@ -1,14 +1,13 @@
-import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
-import { BackendCallError, ConfigError } from "../errors/index.ts";
-import { labOutcomeChecker, labProcessReward } from "../lab/index.ts";
-import { judgeProcessReward, selfLogprobReward } from "../process-rewards/index.ts";
-import { llmJudgeScorer } from "../scoring/index.ts";
-import type { Backend, Clock, OutcomeScorer, ProcessRewardModel } from "../spec/index.ts";
-import { createAddressPolicy } from "./address-policy.ts";
+import { createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
+import { BackendCallError, ConfigError } from "../../errors/index.ts";
+import { labOutcomeChecker, labProcessReward } from "../../lab/index.ts";
+import { judgeProcessReward, selfLogprobReward } from "../../process-rewards/index.ts";
+import { llmJudgeScorer } from "../../scoring/index.ts";
+import type { Backend, Clock, OutcomeScorer, ProcessRewardModel } from "../../spec/index.ts";
+import { modelEntries, type ServerConfig } from "../config/index.ts";
+import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
 import { type CircuitBreaker, circuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
 import { CircuitOpenError } from "./circuit-open-error.ts";
-import { createGuardedFetch, type GuardedFetch } from "./guarded-fetch.ts";
-import { modelEntries, type ServerConfig } from "./server-config.ts";
 
 /** A model the server serves: the name clients use and the backend behind it. */
 export interface ServedModel {

@@ -1,5 +1,5 @@
-import { systemClock } from "../runtime/index.ts";
-import type { Clock } from "../spec/index.ts";
+import { systemClock } from "../../runtime/index.ts";
+import type { Clock } from "../../spec/index.ts";
 
 /** Where a circuit stands: `closed` lets everything through, `open` nothing, `half-open` one trial request. */
 export type CircuitState = "closed" | "open" | "half-open";

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { BackendCallError } from "../errors/index.ts";
-import { manualClock } from "../runtime/index.ts";
-import { ApiError } from "./api-error.ts";
-import { createCircuitBreaker } from "./circuit-breaker.ts";
-import { CircuitOpenError } from "./circuit-open-error.ts";
+import { BackendCallError } from "../../errors/index.ts";
+import { manualClock } from "../../runtime/index.ts";
+import { ApiError } from "../http/index.ts";
+import { CircuitOpenError, createCircuitBreaker, type ServedModel } from "../upstreams/index.ts";
 import type { RequestPlan } from "./plan-request.ts";
 import type { RequestOutcome } from "./run-request.ts";
 import { runWithFallback, upstreamUnavailable } from "./run-with-fallback.ts";
-import type { ServedModel } from "./served-model.ts";
 
 const clock = manualClock();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { manualClock } from "../runtime/index.ts";
+import { manualClock } from "../../runtime/index.ts";
 import { circuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
 
 function setup(failureThreshold = 3, cooldownMilliseconds = 10_000) {

@@ -4,9 +4,9 @@ import {
   CapabilityError,
   ConfigError,
   DisposedError,
-} from "../errors/index.ts";
+} from "../../errors/index.ts";
+import { CircuitOpenError } from "../upstreams/index.ts";
 import { ApiError } from "./api-error.ts";
-import { CircuitOpenError } from "./circuit-open-error.ts";
 
 /** What the server knows about the request that failed, for the message. */
 export interface ErrorContext {

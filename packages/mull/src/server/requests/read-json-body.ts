@@ -1,4 +1,4 @@
-import { ApiError } from "./api-error.ts";
+import { ApiError } from "../http/index.ts";
 
 /** Limits on a JSON request body. */
 export interface JsonBodyLimits {

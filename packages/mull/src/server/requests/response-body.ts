@@ -1,4 +1,4 @@
-import type { TokenLogprob, Usage } from "../spec/index.ts";
+import type { TokenLogprob, Usage } from "../../spec/index.ts";
 import type { RequestPlan } from "./plan-request.ts";
 import type { OutcomeChoice, RequestOutcome } from "./run-request.ts";
 
