@@ -1,6 +1,7 @@
 export { createLiveText, type LiveText } from "./live-text.ts";
-export { type EndpointKind, planRequest, type RequestPlan } from "./plan-request.ts";
+export { planRequest } from "./plan-request.ts";
 export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";
+export type { EndpointKind, RequestPlan } from "./request-plan.ts";
 export {
   type ChatRequestBody,
   type CompletionRequestBody,

@@ -1,92 +1,16 @@
 import { answerFormatByName, autoAnswerFormat } from "../../answers/index.ts";
 import { ConfigError } from "../../errors/index.ts";
-import { labPromptTemplate } from "../../lab/index.ts";
-import type {
-  AnswerFormat,
-  BudgetLimits,
-  ChatMessage,
-  Problem,
-  Prompt,
-  PromptTemplate,
-  Strategy,
-} from "../../spec/index.ts";
+import type { BudgetLimits, Strategy } from "../../spec/index.ts";
 import { parseStrategySpec } from "../../strategies/index.ts";
 import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
+import type { EndpointKind, RequestPlan } from "./request-plan.ts";
+import { requestPrompt } from "./request-prompt.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
+import { samplesOf, splitStrategyPrefix } from "./strategy-prefix.ts";
 
-/** The two generation endpoints. */
-export type EndpointKind = "chat" | "completions";
-
-/** Everything decided about a request before any upstream call. */
-export interface RequestPlan {
-  readonly endpoint: EndpointKind;
-  /** The model as the client named it (echoed in responses). */
-  readonly requestedModel: string;
-  readonly served: ServedModel;
-  /** The problem a strategy solves (its prompt set unless a template renders it). */
-  readonly problem: Problem;
-  /** The prompt of a pass-through request. */
-  readonly prompt: Prompt;
-  /** Renders `problem` when it has no prompt (the lab's `Q: … A:` format). */
-  readonly promptTemplate: PromptTemplate | undefined;
-  /** The strategy, or `undefined` to pass the request through. */
-  readonly strategy: Strategy | undefined;
-  /** Upstream completions the request asks for: `n` when passed through, the strategy's N otherwise. */
-  readonly samples: number;
-  /** Choices returned to the client. */
-  readonly choices: number;
-  readonly temperature: number | undefined;
-  readonly topP: number | undefined;
-  readonly maxTokens: number;
-  readonly stop: readonly string[] | undefined;
-  readonly seed: number | undefined;
-  /** Per-token log-probabilities to return (pass-through only). */
-  readonly logprobs: boolean;
-  readonly topLogprobs: number | undefined;
-  /** Sampling fields forwarded as they are (penalties). */
-  readonly extraBody: Readonly<Record<string, unknown>> | undefined;
-  readonly stream: boolean;
-  readonly includeUsage: boolean;
-  readonly budget: BudgetLimits;
-  readonly answerFormat: AnswerFormat;
-  /** Prompt tokens estimated before any call. */
-  readonly estimatedPromptTokens: number;
-  /** The most tokens the request may use: samples × (prompt + `max_tokens`), or the client's budget if lower. */
-  readonly worstCaseTokens: number;
-}
-
-const strategyPrefix = /^((?:[a-z][a-z0-9-]*@\d+(?:x\d+)?)|greedy|single):(.+)$/i;
 const bareStrategy = /^[a-z][a-z-]*$/i;
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function textOf(content: string | readonly { readonly text: string }[]): string {
-  const text = typeof content === "string" ? content : content.map((part) => part.text).join("");
-  // Lone surrogates cannot be encoded for an upstream; they become U+FFFD.
-  return text.replace(loneSurrogate, "\uFFFD");
-}
-
-function positive(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isInteger(value) && value >= 1 ? value : undefined;
-}
-
-/**
- * Samples a strategy draws at once: N for sampling strategies, particles and beams; for A* and ToT DFS
- * the proposals per expansion; for ToT BFS breadth × proposals; for MCTS its simulations.
- */
-function samplesOf(strategy: Strategy): number {
-  const parameters = strategy.parameters;
-  const breadth = positive(parameters.breadth);
-  const k = positive(parameters.k);
-  return (
-    positive(parameters.n) ??
-    (breadth !== undefined && k !== undefined ? breadth * k : undefined) ??
-    k ??
-    positive(parameters.simulations) ??
-    1
-  );
-}
 
 function resolveModel(
   name: string,
@@ -94,9 +18,9 @@ function resolveModel(
 ): { served: ServedModel; prefix: string | undefined } {
   const exact = models.get(name);
   if (exact !== undefined) return { served: exact, prefix: undefined };
-  const match = strategyPrefix.exec(name);
-  const served = match === null ? undefined : models.get(match[2] as string);
-  if (match === null || served === undefined) {
+  const split = splitStrategyPrefix(name);
+  const served = split === undefined ? undefined : models.get(split.model);
+  if (split === undefined || served === undefined) {
     // The name is not echoed: clients have been known to paste a key into `model`.
     const names = [...models.keys()];
     const listed = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
@@ -109,7 +33,7 @@ function resolveModel(
       },
     );
   }
-  return { served, prefix: match[1] };
+  return { served, prefix: split.strategy };
 }
 
 function strategySpec(
@@ -275,43 +199,9 @@ export function planRequest(
     }
   }
 
-  // The prompt, and the problem a strategy solves.
-  let prompt: Prompt;
-  let problem: Problem;
-  let promptTemplate: PromptTemplate | undefined;
-  let promptCharacters: number;
-  if (endpoint === "chat") {
-    const messages: ChatMessage[] = (body as ChatRequestBody).messages.map((message) => ({
-      role: message.role === "developer" ? "system" : message.role,
-      content: textOf(message.content),
-    }));
-    const question = [...messages].reverse().find((message) => message.role === "user")?.content ?? "";
-    promptCharacters = messages.reduce((sum, message) => sum + message.content.length, 0);
-    if (served.lab) {
-      try {
-        prompt = labPromptTemplate({ question });
-      } catch (error) {
-        throw new ApiError(
-          400,
-          `model ${served.name} answers arithmetic chains such as "37+48-19=?" in the last user message: ${(error as Error).message}`,
-          { param: "messages", code: "invalid_value" },
-        );
-      }
-      problem = { question };
-      promptTemplate = labPromptTemplate;
-    } else {
-      prompt = { kind: "chat", messages };
-      problem = { question, prompt };
-    }
-  } else {
-    const given = (body as CompletionRequestBody).prompt;
-    const text = textOf(typeof given === "string" ? given : (given[0] ?? ""));
-    promptCharacters = text.length;
-    prompt = { kind: "text", text };
-    problem = { question: text, prompt };
-  }
+  const { prompt, problem, promptTemplate, characters } = requestPrompt(endpoint, body, served);
 
-  const estimatedPromptTokens = Math.ceil(promptCharacters / limits.charactersPerToken);
+  const estimatedPromptTokens = Math.ceil(characters / limits.charactersPerToken);
   if (served.contextWindow !== undefined && estimatedPromptTokens + maxTokens > served.contextWindow) {
     throw new ApiError(
       400,

@@ -1,5 +1,5 @@
 import type { TokenLogprob, Usage } from "../../spec/index.ts";
-import type { RequestPlan } from "./plan-request.ts";
+import type { RequestPlan } from "./request-plan.ts";
 import type { OutcomeChoice, RequestOutcome } from "./run-request.ts";
 
 /** Identity of one response: its id and creation time (seconds). */

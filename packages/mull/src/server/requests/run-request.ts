@@ -4,7 +4,7 @@ import { solve } from "../../solve.ts";
 import type { Candidate, FinishReason, SolveResult, TokenLogprob, Usage } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
-import type { RequestPlan } from "./plan-request.ts";
+import type { RequestPlan } from "./request-plan.ts";
 
 /** One choice of a response. */
 export interface OutcomeChoice {

@@ -3,7 +3,7 @@ import { BackendCallError } from "../../errors/index.ts";
 import { manualClock } from "../../runtime/index.ts";
 import { ApiError } from "../http/index.ts";
 import { CircuitOpenError, createCircuitBreaker, type ServedModel } from "../upstreams/index.ts";
-import type { RequestPlan } from "./plan-request.ts";
+import type { RequestPlan } from "./request-plan.ts";
 import type { RequestOutcome } from "./run-request.ts";
 import { runWithFallback, upstreamUnavailable } from "./run-with-fallback.ts";
 

@@ -1,7 +1,7 @@
 import { BackendCallError } from "../../errors/index.ts";
 import { ApiError } from "../http/index.ts";
 import { CircuitOpenError, type CircuitPermit, type ServedModel } from "../upstreams/index.ts";
-import type { RequestPlan } from "./plan-request.ts";
+import type { RequestPlan } from "./request-plan.ts";
 import type { RequestOutcome } from "./run-request.ts";
 
 /** Options of `runWithFallback`. */
