@@ -261,6 +261,23 @@ describe("createServer routes", () => {
     expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === "stop")).toBe(true);
   });
 
+  it.each([
+    ["settles before the first keep-alive", 0],
+    ["outlasts keep-alives", 80],
+  ])("counts a stream that %s once it ends, and holds its slot until then", async (_case, delay) => {
+    const { post, server } = setup({ scripted: { answers, delayMilliseconds: delay } });
+    const response = await post("/v1/chat/completions", chat({ model: "sc@2:m", stream: true }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.text()).toMatch(/data: \[DONE\]\n\n$/);
+    await server.idle();
+    const text = await server.metrics.registry.metrics();
+    expect(text).toMatch(
+      /mull_http_requests_total\{route="\/v1\/chat\/completions",method="POST",status="200"\} 1/,
+    );
+    expect(text).toMatch(/mull_in_flight_requests 0/);
+  });
+
   it("sends keep-alive comments while a strategy works", async () => {
     const { post } = setup({ scripted: { answers, delayMilliseconds: 200 } });
     const response = await post("/v1/chat/completions", chat({ model: "sc@2:m", stream: true }));

@@ -9,12 +9,7 @@ export {
   serverConfigSchema,
   type UpstreamConfig,
 } from "./config/index.ts";
-export {
-  type CreateServerOptions,
-  createServer,
-  type MullServer,
-  type ServerEnvironment,
-} from "./create-server.ts";
+export { type CreateServerOptions, createServer, type MullServer } from "./create-server.ts";
 export { ApiError, type ApiErrorBody, type ApiErrorOptions } from "./http/index.ts";
 export {
   type ListenOptions,
@@ -28,6 +23,7 @@ export {
   createKeyTokenBudget,
   type KeyTokenBudget,
   parseApiKeys,
+  type ServerEnvironment,
   type TokenReservation,
 } from "./middleware/index.ts";
 export {

@@ -18,3 +18,4 @@ export {
 } from "./response-body.ts";
 export { type OutcomeChoice, type RequestOutcome, runRequest, type StrategyReport } from "./run-request.ts";
 export { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
+export { type ServeRequestOptions, serveRequest } from "./serve-request.ts";

@@ -17,3 +17,4 @@ export {
   type ServedModels,
   type UpstreamCallObserver,
 } from "./served-model.ts";
+export { upstreamCircuits } from "./upstream-circuits.ts";
