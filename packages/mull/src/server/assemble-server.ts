@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import type { Backend, Clock } from "../spec/index.ts";
+import type { ServerConfig } from "./config/index.ts";
 import { createServer, type MullServer } from "./create-server.ts";
-import { buildServedModels } from "./served-model.ts";
-import type { ServerConfig } from "./server-config.ts";
-import { createServerMetrics } from "./server-metrics.ts";
+import { createServerMetrics } from "./telemetry/index.ts";
+import { buildServedModels } from "./upstreams/index.ts";
 
 /** Options of `assembleServer`. */
 export interface AssembleServerOptions {

@@ -1,9 +1,10 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { defaultModelProfile } from "../generation/index.ts";
 import type { ChatMessage } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { parseServerConfig } from "./config/index.ts";
 import { createServer } from "./create-server.ts";
-import { parseServerConfig } from "./server-config.ts";
 
 // The bad inputs of RELIABILITY.md that reach the server (numbers as in its table). Each must get a
 // clear error in OpenAI's shape, make no upstream call, and leave the server answering.
@@ -31,7 +32,7 @@ const server = createServer({
       upstream: "up",
       backend: scripted,
       kind: "other",
-      lab: false,
+      profile: defaultModelProfile,
       contextWindow: 2048,
       scorer: undefined,
     },

@@ -8,7 +8,7 @@ import {
   startFakeOpenAIServer,
 } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./server-config.ts";
+import { parseServerConfig } from "./config/index.ts";
 
 // RELIABILITY.md, "Faults survived": a flapping primary opens its circuit, requests go to the fallback (or
 // get a clean 503) without calling it, a probe runs after the cooldown and traffic returns once it

@@ -1,13 +1,14 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { BackendCallError } from "../errors/index.ts";
+import { defaultModelProfile } from "../generation/index.ts";
 import { labProcessReward } from "../lab/index.ts";
 import { programmaticScorer } from "../scoring/index.ts";
 import type { Backend, GenerationRequest } from "../spec/index.ts";
 import { createScriptedBackend, type ScriptedBackendOptions } from "../testing/scripted-backend.ts";
+import { parseServerConfig, type ServerConfigInput } from "./config/index.ts";
 import { createServer } from "./create-server.ts";
-import type { ServedModel } from "./served-model.ts";
-import { parseServerConfig, type ServerConfigInput } from "./server-config.ts";
+import type { ServedModel } from "./upstreams/index.ts";
 
 const key = "sk-test-key";
 const answers = { distribution: { "42": 0.7, "41": 0.3 } };
@@ -18,7 +19,7 @@ function served(backend: Backend, extra: Partial<ServedModel> = {}): ServedModel
     upstream: "up",
     backend,
     kind: "other",
-    lab: false,
+    profile: defaultModelProfile,
     contextWindow: undefined,
     scorer: programmaticScorer({ name: "checker", check: (_problem, solution) => solution.answer === "42" }),
     ...extra,
@@ -259,6 +260,23 @@ describe("createServer routes", () => {
     expect(last.mull.candidates).toBe(4);
     expect(text).toBe(`The answer is ${last.mull.answer}.\n#### ${last.mull.answer}`);
     expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === "stop")).toBe(true);
+  });
+
+  it.each([
+    ["settles before the first keep-alive", 0],
+    ["outlasts keep-alives", 80],
+  ])("counts a stream that %s once it ends, and holds its slot until then", async (_case, delay) => {
+    const { post, server } = setup({ scripted: { answers, delayMilliseconds: delay } });
+    const response = await post("/v1/chat/completions", chat({ model: "sc@2:m", stream: true }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.text()).toMatch(/data: \[DONE\]\n\n$/);
+    await server.idle();
+    const text = await server.metrics.registry.metrics();
+    expect(text).toMatch(
+      /mull_http_requests_total\{route="\/v1\/chat\/completions",method="POST",status="200"\} 1/,
+    );
+    expect(text).toMatch(/mull_in_flight_requests 0/);
   });
 
   it("sends keep-alive comments while a strategy works", async () => {

@@ -9,8 +9,8 @@ import {
   startFakeOpenAIServer,
 } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
+import { parseServerConfig } from "./config/index.ts";
 import { listenServer, type RunningServer } from "./listen-server.ts";
-import { parseServerConfig } from "./server-config.ts";
 
 // Upstream faults (RELIABILITY.md, "Faults survived"), through the proxy over loopback. The fake upstream
 // picks its fault from a marker in the prompt; a raw server sends what the fake cannot (a malformed chunk).

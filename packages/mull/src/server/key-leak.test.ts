@@ -3,8 +3,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
+import { parseServerConfig } from "./config/index.ts";
 import { listenServer, type RunningServer } from "./listen-server.ts";
-import { parseServerConfig } from "./server-config.ts";
 
 // Canary keys must never appear in logs, error bodies, headers or /metrics, whatever goes wrong.
 

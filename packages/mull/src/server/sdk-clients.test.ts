@@ -6,8 +6,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
+import { parseServerConfig } from "./config/index.ts";
 import { listenServer, type RunningServer } from "./listen-server.ts";
-import { parseServerConfig } from "./server-config.ts";
 
 // The official clients people point at the proxy, over loopback, against the fake upstream.
 

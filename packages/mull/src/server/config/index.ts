@@ -1,0 +1,10 @@
+export { loadServerConfig } from "./load-server-config.ts";
+export {
+  type ModelEntry,
+  modelEntries,
+  parseServerConfig,
+  type ServerConfig,
+  type ServerConfigInput,
+  serverConfigSchema,
+  type UpstreamConfig,
+} from "./server-config.ts";

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { createSseStream, type SseWriter } from "./sse-stream.ts";
+
+describe("createSseStream", () => {
+  it("writes comments, data events and [DONE], and nothing once closed", async () => {
+    const body = createSseStream({
+      start(writer) {
+        writer.comment("keep-alive");
+        writer.data([{ a: 1 }, "two"]);
+        writer.data([{ b: 2 }], { done: true });
+        writer.close();
+        writer.data([{ c: 3 }]);
+        writer.comment("late");
+      },
+      cancel() {},
+    });
+    expect(await new Response(body).text()).toBe(
+      ': keep-alive\n\ndata: {"a":1}\n\ndata: "two"\n\ndata: {"b":2}\n\ndata: [DONE]\n\n',
+    );
+  });
+
+  it("tells of a cancel and drops what is written after it", async () => {
+    let cancelled = 0;
+    let writer: SseWriter | undefined;
+    const body = createSseStream({
+      start(given) {
+        writer = given;
+      },
+      cancel() {
+        cancelled += 1;
+      },
+    });
+    await body.cancel();
+    expect(cancelled).toBe(1);
+    expect(() => writer?.data([{ after: true }])).not.toThrow();
+    expect(() => writer?.close()).not.toThrow();
+  });
+});

@@ -1,0 +1,64 @@
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../http/index.ts";
+import type { ServerMetrics } from "../telemetry/index.ts";
+import type { ApiKeyCheck } from "./api-key-check.ts";
+import { createKeyTokenBudget, type TokenReservation } from "./key-token-budget.ts";
+
+/** The token budget of the key a request came with. */
+export interface KeyBudget {
+  /**
+   * Reserves a request's worst case against its key's budget.
+   *
+   * @throws ApiError 429 `key_budget_exceeded` with Retry-After when the budget cannot cover it.
+   */
+  reserve(tokens: number): TokenReservation;
+}
+
+/** What `keyBudgetLimit` gives a request; absent when no per-key budget is configured. */
+export interface KeyBudgetVariables {
+  keyBudget: KeyBudget | undefined;
+}
+
+/** Options of `keyBudgetLimit`. */
+export interface KeyBudgetLimitOptions {
+  /** Tokens each key may use per minute (`limits.keyTokensPerMinute`); absent means no limit. */
+  readonly tokensPerMinute: number | undefined;
+  /** Clock of the budget's one-minute windows, in milliseconds; default `Date.now`. */
+  readonly now?: (() => number) | undefined;
+  /** Names the key of a request (by an opaque id, never the key). */
+  readonly keys: ApiKeyCheck;
+  readonly metrics: ServerMetrics;
+}
+
+/**
+ * Per-key token budgets (`createKeyTokenBudget`): gives each request `keyBudget`, which its handler calls
+ * with the request's worst case once the body is planned (the cost is not known before), before any
+ * upstream call. Without a budget configured, requests pass untouched and `keyBudget` stays undefined.
+ *
+ * @example
+ * app.post(path, keyBudgetLimit({ tokensPerMinute: 100_000, keys, metrics }), handler);
+ * // in the handler:
+ * const reservation = context.var.keyBudget?.reserve(plan.worstCaseTokens);
+ */
+export function keyBudgetLimit(
+  options: KeyBudgetLimitOptions,
+): MiddlewareHandler<{ Variables: KeyBudgetVariables }> {
+  const { tokensPerMinute, keys, metrics } = options;
+  if (tokensPerMinute === undefined) return (_context, next) => next();
+  const budget = createKeyTokenBudget(tokensPerMinute, options.now ?? Date.now);
+  return async (context, next) => {
+    context.set("keyBudget", {
+      reserve(tokens) {
+        const reserved = budget.reserve(keys.keyId(context.req.header("authorization")), tokens);
+        if (!("retryAfterSeconds" in reserved)) return reserved;
+        metrics.rejected.inc({ reason: "key-budget" });
+        throw new ApiError(
+          429,
+          `this key's token budget of ${tokensPerMinute} tokens per minute cannot cover this request (up to ${tokens} tokens); retry after ${reserved.retryAfterSeconds} s`,
+          { code: "key_budget_exceeded", headers: { "retry-after": String(reserved.retryAfterSeconds) } },
+        );
+      },
+    });
+    await next();
+  };
+}

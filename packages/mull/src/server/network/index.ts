@@ -1,0 +1,8 @@
+export { type AddressPolicy, createAddressPolicy } from "./address-policy.ts";
+export { checkUpstreamUrl } from "./check-upstream-url.ts";
+export {
+  createGuardedFetch,
+  type GuardedFetch,
+  type GuardedFetchOptions,
+  RefusedAddressError,
+} from "./guarded-fetch.ts";

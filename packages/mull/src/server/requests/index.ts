@@ -1,0 +1,21 @@
+export { createLiveText, type LiveText } from "./live-text.ts";
+export { planRequest } from "./plan-request.ts";
+export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";
+export type { EndpointKind, RequestPlan } from "./request-plan.ts";
+export {
+  type ChatRequestBody,
+  type CompletionRequestBody,
+  chatRequestSchema,
+  completionRequestSchema,
+  parseRequestBody,
+} from "./request-schema.ts";
+export {
+  completionBody,
+  liveTailChunks,
+  liveTextChunks,
+  type ResponseIdentity,
+  streamChunks,
+} from "./response-body.ts";
+export { type OutcomeChoice, type RequestOutcome, runRequest, type StrategyReport } from "./run-request.ts";
+export { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
+export { type ServeRequestOptions, serveRequest } from "./serve-request.ts";

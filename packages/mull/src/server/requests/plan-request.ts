@@ -1,0 +1,275 @@
+import { answerFormatByName, autoAnswerFormat } from "../../answers/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import type { BudgetLimits, Strategy } from "../../spec/index.ts";
+import { parseStrategySpec } from "../../strategies/index.ts";
+import type { ServerConfig } from "../config/index.ts";
+import { ApiError } from "../http/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
+import type { EndpointKind, RequestPlan } from "./request-plan.ts";
+import { requestPrompt } from "./request-prompt.ts";
+import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
+import { splitStrategyPrefix } from "./strategy-prefix.ts";
+
+const bareStrategy = /^[a-z][a-z-]*$/i;
+
+function resolveModel(
+  name: string,
+  models: ReadonlyMap<string, ServedModel>,
+): { served: ServedModel; prefix: string | undefined } {
+  const exact = models.get(name);
+  if (exact !== undefined) return { served: exact, prefix: undefined };
+  const split = splitStrategyPrefix(name);
+  const served = split === undefined ? undefined : models.get(split.model);
+  if (split === undefined || served === undefined) {
+    // The name is not echoed: clients have been known to paste a key into `model`.
+    const names = [...models.keys()];
+    const listed = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
+    throw new ApiError(
+      404,
+      `The model in the request does not exist; this server serves ${listed} (see GET /v1/models)`,
+      {
+        param: "model",
+        code: "model_not_found",
+      },
+    );
+  }
+  return { served, prefix: split.strategy };
+}
+
+function strategySpec(
+  prefix: string | undefined,
+  mull: ChatRequestBody["mull"],
+): { spec: string; param: string } | undefined {
+  const given = mull?.strategy?.trim();
+  if (prefix !== undefined && given !== undefined && given.toLowerCase() !== prefix.toLowerCase()) {
+    throw new ApiError(
+      400,
+      `mull.strategy "${given}" contradicts the model prefix "${prefix}"; give the strategy once`,
+      { param: "mull.strategy", code: "invalid_value" },
+    );
+  }
+  if (prefix !== undefined) return { spec: prefix, param: "model" };
+  if (given === undefined || given.toLowerCase() === "none") {
+    if (mull?.n !== undefined) {
+      throw new ApiError(400, "mull.n needs mull.strategy (e.g. sc)", {
+        param: "mull.n",
+        code: "invalid_value",
+      });
+    }
+    return undefined;
+  }
+  if (bareStrategy.test(given) && given !== "greedy" && given !== "single") {
+    return { spec: `${given}@${mull?.n ?? 8}`, param: "mull.strategy" };
+  }
+  if (mull?.n !== undefined && !given.toLowerCase().endsWith(`@${mull.n}`)) {
+    throw new ApiError(400, `mull.n ${mull.n} contradicts mull.strategy "${given}"; give the count once`, {
+      param: "mull.n",
+      code: "invalid_value",
+    });
+  }
+  return { spec: given, param: "mull.strategy" };
+}
+
+/**
+ * Decides how a validated request is served, and refuses it before any upstream call when it cannot be:
+ * unknown model (404), unknown strategy or one the model cannot run, `n` or the strategy's N above the
+ * server's cap, `n` above the strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above
+ * the model's context window, samples × (prompt + `max_tokens`) above the per-request token cap, a voting
+ * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`.
+ *
+ * @throws ApiError naming the field and the limit.
+ */
+export function planRequest(
+  endpoint: EndpointKind,
+  body: ChatRequestBody | CompletionRequestBody,
+  models: ReadonlyMap<string, ServedModel>,
+  limits: ServerConfig["limits"],
+): RequestPlan {
+  const { served, prefix } = resolveModel(body.model, models);
+  const mull = body.mull ?? undefined;
+
+  const stream = body.stream === true;
+  if (!stream && body.stream_options !== undefined && body.stream_options !== null) {
+    throw new ApiError(400, "stream_options is only allowed when stream is true", {
+      param: "stream_options",
+      code: "invalid_value",
+    });
+  }
+
+  const named = strategySpec(prefix, mull);
+  let strategy: Strategy | undefined;
+  if (named !== undefined) {
+    try {
+      strategy = parseStrategySpec(named.spec, { scorer: served.scorer, prm: served.prm });
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      const message =
+        error.field === "scorer"
+          ? `strategy "${named.spec}" needs an outcome scorer, and model "${served.name}" has none configured`
+          : error.field === "prm"
+            ? `strategy "${named.spec}" is a step-level search and needs a process reward model, and model "${served.name}" has none configured (upstreams[].prm)`
+            : error.message.replace(/^strategy: /, "");
+      throw new ApiError(400, message, { param: named.param, code: "invalid_strategy" });
+    }
+  }
+
+  const n = body.n ?? 1;
+  const strategySamples = strategy?.samples;
+  const samples = strategySamples ?? n;
+  if (strategySamples === undefined && n > limits.maxSamples) {
+    throw new ApiError(
+      400,
+      `n must be at most ${limits.maxSamples} (the server's cap limits.maxSamples), got ${n}`,
+      {
+        param: "n",
+        code: "invalid_value",
+      },
+    );
+  }
+  if (strategySamples !== undefined && strategySamples > limits.maxSamples) {
+    throw new ApiError(
+      400,
+      `strategy ${strategy?.name} draws ${strategySamples} samples; the server's cap (limits.maxSamples) is ${limits.maxSamples}`,
+      { param: named?.param, code: "invalid_value" },
+    );
+  }
+  if (strategySamples !== undefined && n > strategySamples) {
+    throw new ApiError(
+      400,
+      `n (${n} choices) must not exceed the ${strategySamples} samples of strategy ${strategy?.name}`,
+      { param: "n", code: "invalid_value" },
+    );
+  }
+
+  const askedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+  if (askedMaxTokens !== undefined && askedMaxTokens > limits.maxTokens) {
+    const param = body.max_completion_tokens == null ? "max_tokens" : "max_completion_tokens";
+    throw new ApiError(
+      400,
+      `${param} must be at most ${limits.maxTokens} (the server's cap limits.maxTokens), got ${askedMaxTokens}`,
+      { param, code: "invalid_value" },
+    );
+  }
+  const maxTokens = askedMaxTokens ?? limits.defaultMaxTokens;
+
+  const temperature = body.temperature ?? undefined;
+  if (strategySamples !== undefined && strategySamples > 1 && temperature === 0) {
+    throw new ApiError(
+      400,
+      `strategy ${strategy?.name} votes over ${strategySamples} samples; at temperature 0 they would all be the same. Use a temperature above 0, or the greedy strategy`,
+      { param: "temperature", code: "invalid_value" },
+    );
+  }
+
+  let logprobs = false;
+  let topLogprobs: number | undefined;
+  if (endpoint === "chat") {
+    const chat = body as ChatRequestBody;
+    logprobs = chat.logprobs === true;
+    topLogprobs = chat.top_logprobs ?? undefined;
+    if (topLogprobs !== undefined && !logprobs) {
+      throw new ApiError(400, "top_logprobs needs logprobs: true", {
+        param: "top_logprobs",
+        code: "invalid_value",
+      });
+    }
+  } else {
+    const given = (body as CompletionRequestBody).logprobs ?? undefined;
+    if (given !== undefined) {
+      logprobs = true;
+      topLogprobs = given > 0 ? given : undefined;
+    }
+  }
+  if (logprobs && strategy !== undefined) {
+    throw new ApiError(400, "logprobs are returned only for requests without a strategy", {
+      param: "logprobs",
+      code: "invalid_value",
+    });
+  }
+
+  let answerFormat = autoAnswerFormat;
+  if (mull?.answer_format !== undefined) {
+    try {
+      answerFormat = answerFormatByName(mull.answer_format);
+    } catch (error) {
+      throw new ApiError(400, (error as Error).message, {
+        param: "mull.answer_format",
+        code: "invalid_value",
+      });
+    }
+  }
+
+  const { prompt, problem, promptTemplate, characters } = requestPrompt(endpoint, body, served);
+
+  const estimatedPromptTokens = Math.ceil(characters / limits.charactersPerToken);
+  if (served.contextWindow !== undefined && estimatedPromptTokens + maxTokens > served.contextWindow) {
+    throw new ApiError(
+      400,
+      `the prompt (about ${estimatedPromptTokens} tokens) plus max_tokens (${maxTokens}) is ${estimatedPromptTokens + maxTokens} tokens, over the context window of ${served.contextWindow} tokens of model ${served.name}`,
+      { param: "messages", code: "context_length_exceeded" },
+    );
+  }
+
+  const clientBudget = mull?.budget;
+  const worstCase = samples * (estimatedPromptTokens + maxTokens);
+  const bounded = Math.min(worstCase, clientBudget?.max_total_tokens ?? worstCase);
+  if (bounded > limits.maxRequestTokens) {
+    throw new ApiError(
+      400,
+      `this request may use up to ${worstCase} tokens (${samples} samples × (about ${estimatedPromptTokens} prompt + ${maxTokens} max_tokens)), over the server's per-request cap of ${limits.maxRequestTokens} tokens (limits.maxRequestTokens); lower n, the strategy's N or max_tokens, or set mull.budget.max_total_tokens`,
+      { param: strategy === undefined ? "n" : (named?.param ?? "n"), code: "budget_exceeded" },
+    );
+  }
+  const budget: BudgetLimits = {
+    maxMilliseconds: Math.min(
+      clientBudget?.max_milliseconds ?? limits.maxRequestMilliseconds,
+      limits.maxRequestMilliseconds,
+    ),
+    // The cap also binds at run time: a step-level search re-reads its growing prefix at every step, so
+    // its tokens are not bounded by samples × (prompt + max_tokens) alone.
+    maxTotalTokens: Math.min(
+      clientBudget?.max_total_tokens ?? limits.maxRequestTokens,
+      limits.maxRequestTokens,
+    ),
+    ...(clientBudget?.max_completion_tokens === undefined
+      ? {}
+      : { maxCompletionTokens: clientBudget.max_completion_tokens }),
+    ...(clientBudget?.max_calls === undefined ? {} : { maxCalls: clientBudget.max_calls }),
+  };
+
+  const stop =
+    body.stop === undefined || body.stop === null
+      ? undefined
+      : typeof body.stop === "string"
+        ? [body.stop]
+        : body.stop;
+  const extraBody: Record<string, unknown> = {};
+  if (body.presence_penalty != null) extraBody.presence_penalty = body.presence_penalty;
+  if (body.frequency_penalty != null) extraBody.frequency_penalty = body.frequency_penalty;
+
+  return {
+    endpoint,
+    requestedModel: body.model,
+    served,
+    problem,
+    prompt,
+    promptTemplate,
+    strategy,
+    samples,
+    choices: n,
+    temperature,
+    topP: body.top_p ?? undefined,
+    maxTokens,
+    stop,
+    seed: mull?.seed ?? body.seed ?? undefined,
+    logprobs,
+    topLogprobs,
+    extraBody: Object.keys(extraBody).length === 0 ? undefined : extraBody,
+    stream,
+    includeUsage: stream && body.stream_options?.include_usage === true,
+    budget,
+    answerFormat,
+    estimatedPromptTokens,
+    worstCaseTokens: bounded,
+  };
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../http/index.ts";
+import { exceedsJsonDepth, readJsonBody } from "./read-json-body.ts";
+
+const limits = { maxBodyBytes: 1024, maxJsonDepth: 8 };
+
+function request(
+  body: BodyInit,
+  contentType = "application/json",
+  headers: Record<string, string> = {},
+): Request {
+  return new Request("http://local/v1/chat/completions", {
+    method: "POST",
+    headers: { "content-type": contentType, ...headers },
+    body,
+    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+async function status(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error.status;
+    throw error;
+  }
+  return 200;
+}
+
+describe("exceedsJsonDepth", () => {
+  it("counts nesting outside strings only", () => {
+    expect(exceedsJsonDepth("[[[1]]]", 3)).toBe(false);
+    expect(exceedsJsonDepth("[[[[1]]]]", 3)).toBe(true);
+    expect(exceedsJsonDepth('{"a":"[[[[[[[["}', 2)).toBe(false);
+    expect(exceedsJsonDepth('{"a":"\\"[[[[[["}', 2)).toBe(false);
+  });
+});
+
+describe("readJsonBody", () => {
+  it("parses a JSON object", async () => {
+    await expect(readJsonBody(request('{"a":1}'), limits)).resolves.toEqual({ a: 1 });
+    await expect(
+      readJsonBody(request('{"a":1}', "application/json; charset=utf-8"), limits),
+    ).resolves.toEqual({ a: 1 });
+  });
+
+  it("answers 415 for a body that is not declared as JSON", async () => {
+    expect(await status(readJsonBody(request('{"a":1}', "text/plain"), limits))).toBe(415);
+  });
+
+  it("answers 413 from the declared length, before reading", async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(512));
+      },
+    });
+    expect(
+      await status(readJsonBody(request(body, "application/json", { "content-length": "999999" }), limits)),
+    ).toBe(413);
+    expect(pulled).toBeLessThanOrEqual(1);
+  });
+
+  it("answers 413 for an undeclared body once the limit is passed, without reading the rest", async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(512));
+      },
+    });
+    expect(await status(readJsonBody(request(body), limits))).toBe(413);
+    expect(pulled).toBeLessThan(6);
+  });
+
+  it("reads a body of declared length, and still answers 413 when the body is longer than declared", async () => {
+    const small = '{"a":1}';
+    expect(
+      await readJsonBody(
+        request(small, "application/json", { "content-length": String(small.length) }),
+        limits,
+      ),
+    ).toEqual({ a: 1 });
+    const large = JSON.stringify({ text: "x".repeat(2_000) });
+    expect(
+      await status(readJsonBody(request(large, "application/json", { "content-length": "10" }), limits)),
+    ).toBe(413);
+  });
+
+  it("answers 400 for empty, invalid or too deep JSON", async () => {
+    expect(await status(readJsonBody(request(""), limits))).toBe(400);
+    expect(await status(readJsonBody(request("{nope"), limits))).toBe(400);
+    expect(await status(readJsonBody(request(`${"[".repeat(9)}${"]".repeat(9)}`), limits))).toBe(400);
+  });
+});

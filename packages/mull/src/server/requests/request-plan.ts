@@ -1,0 +1,50 @@
+import type {
+  AnswerFormat,
+  BudgetLimits,
+  Problem,
+  Prompt,
+  PromptTemplate,
+  Strategy,
+} from "../../spec/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
+
+/** The two generation endpoints. */
+export type EndpointKind = "chat" | "completions";
+
+/** Everything decided about a request before any upstream call. */
+export interface RequestPlan {
+  readonly endpoint: EndpointKind;
+  /** The model as the client named it (echoed in responses). */
+  readonly requestedModel: string;
+  readonly served: ServedModel;
+  /** The problem a strategy solves (its prompt set unless a template renders it). */
+  readonly problem: Problem;
+  /** The prompt of a pass-through request. */
+  readonly prompt: Prompt;
+  /** Renders `problem` when it has no prompt (the lab's `Q: … A:` format). */
+  readonly promptTemplate: PromptTemplate | undefined;
+  /** The strategy, or `undefined` to pass the request through. */
+  readonly strategy: Strategy | undefined;
+  /** Upstream completions the request asks for: `n` when passed through, the strategy's N otherwise. */
+  readonly samples: number;
+  /** Choices returned to the client. */
+  readonly choices: number;
+  readonly temperature: number | undefined;
+  readonly topP: number | undefined;
+  readonly maxTokens: number;
+  readonly stop: readonly string[] | undefined;
+  readonly seed: number | undefined;
+  /** Per-token log-probabilities to return (pass-through only). */
+  readonly logprobs: boolean;
+  readonly topLogprobs: number | undefined;
+  /** Sampling fields forwarded as they are (penalties). */
+  readonly extraBody: Readonly<Record<string, unknown>> | undefined;
+  readonly stream: boolean;
+  readonly includeUsage: boolean;
+  readonly budget: BudgetLimits;
+  readonly answerFormat: AnswerFormat;
+  /** Prompt tokens estimated before any call. */
+  readonly estimatedPromptTokens: number;
+  /** The most tokens the request may use: samples × (prompt + `max_tokens`), or the client's budget if lower. */
+  readonly worstCaseTokens: number;
+}

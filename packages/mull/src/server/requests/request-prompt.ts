@@ -1,0 +1,74 @@
+import type { ChatMessage, Problem, Prompt, PromptTemplate } from "../../spec/index.ts";
+import { ApiError } from "../http/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
+import type { EndpointKind } from "./request-plan.ts";
+import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
+
+/** The prompt of a request and the problem a strategy solves. */
+export interface RequestPrompt {
+  /** The prompt of a pass-through request. */
+  readonly prompt: Prompt;
+  /** The problem a strategy solves (its prompt set unless a template renders it). */
+  readonly problem: Problem;
+  /** Renders `problem` when it has no prompt (the lab's `Q: … A:` format). */
+  readonly promptTemplate: PromptTemplate | undefined;
+  /** Characters of the prompt, to estimate its tokens. */
+  readonly characters: number;
+}
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function textOf(content: string | readonly { readonly text: string }[]): string {
+  const text = typeof content === "string" ? content : content.map((part) => part.text).join("");
+  // Lone surrogates cannot be encoded for an upstream; they become U+FFFD.
+  return text.replace(loneSurrogate, "\uFFFD");
+}
+
+/**
+ * The prompt of a validated request: a chat's messages (`developer` read as `system`), whose last user
+ * message is the question, or a completion's first prompt. A lab model gets the `Q: … A:` prompt of the
+ * question instead.
+ *
+ * @throws ApiError when a lab model cannot read the question.
+ * @example
+ * const { prompt, problem } = requestPrompt("chat", body, served);
+ */
+export function requestPrompt(
+  endpoint: EndpointKind,
+  body: ChatRequestBody | CompletionRequestBody,
+  served: ServedModel,
+): RequestPrompt {
+  if (endpoint !== "chat") {
+    const given = (body as CompletionRequestBody).prompt;
+    const text = textOf(typeof given === "string" ? given : (given[0] ?? ""));
+    const prompt: Prompt = { kind: "text", text };
+    return {
+      prompt,
+      problem: { question: text, prompt },
+      promptTemplate: undefined,
+      characters: text.length,
+    };
+  }
+  const messages: ChatMessage[] = (body as ChatRequestBody).messages.map((message) => ({
+    role: message.role === "developer" ? "system" : message.role,
+    content: textOf(message.content),
+  }));
+  const question = [...messages].reverse().find((message) => message.role === "user")?.content ?? "";
+  const characters = messages.reduce((sum, message) => sum + message.content.length, 0);
+  const template = served.profile.promptTemplate;
+  if (template === undefined) {
+    const prompt: Prompt = { kind: "chat", messages };
+    return { prompt, problem: { question, prompt }, promptTemplate: undefined, characters };
+  }
+  let prompt: Prompt;
+  try {
+    prompt = template({ question });
+  } catch (error) {
+    throw new ApiError(
+      400,
+      `model ${served.name} answers ${served.profile.answers ?? "questions of its own format"} in the last user message: ${(error as Error).message}`,
+      { param: "messages", code: "invalid_value" },
+    );
+  }
+  return { prompt, problem: { question }, promptTemplate: template, characters };
+}

@@ -1,0 +1,287 @@
+import type { TokenLogprob, Usage } from "../../spec/index.ts";
+import type { RequestPlan } from "./request-plan.ts";
+import type { OutcomeChoice, RequestOutcome } from "./run-request.ts";
+
+/** Identity of one response: its id and creation time (seconds). */
+export interface ResponseIdentity {
+  readonly id: string;
+  readonly created: number;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** OpenAI's usage object, or `undefined` when the upstream did not report the counts. */
+export function usageBody(usage: Usage): JsonObject | undefined {
+  if (usage.promptTokens === undefined || usage.completionTokens === undefined) return undefined;
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.promptTokens + usage.completionTokens,
+    ...(usage.cachedPromptTokens === undefined
+      ? {}
+      : { prompt_tokens_details: { cached_tokens: usage.cachedPromptTokens } }),
+  };
+}
+
+/**
+ * The `mull` object: what the strategy did and what every sample cost, and `served_by`, the served model
+ * that answered, when a fallback answered instead of the model requested.
+ */
+export function mullBody(outcome: RequestOutcome): JsonObject | undefined {
+  const report = outcome.report;
+  const servedBy = outcome.servedBy === undefined ? {} : { served_by: outcome.servedBy };
+  if (report === undefined) return outcome.servedBy === undefined ? undefined : servedBy;
+  const usage = outcome.usage;
+  return {
+    ...servedBy,
+    strategy: report.strategy,
+    answer: report.answer ?? null,
+    candidates: report.candidates,
+    votes: report.votes ?? null,
+    stopped_by: report.stoppedBy,
+    partial: report.partial,
+    seed: report.seed,
+    ...(report.samples === undefined
+      ? {}
+      : {
+          samples: {
+            requested: report.samples.requested,
+            ok: report.samples.succeeded,
+            failed: report.samples.failed,
+          },
+        }),
+    usage: {
+      prompt_tokens: usage.promptTokens ?? null,
+      completion_tokens: usage.completionTokens ?? null,
+      total_tokens:
+        usage.promptTokens === undefined || usage.completionTokens === undefined
+          ? null
+          : usage.promptTokens + usage.completionTokens,
+      calls: usage.calls,
+      score_calls: report.scoreCalls,
+    },
+  };
+}
+
+function chatLogprobs(tokens: readonly TokenLogprob[] | undefined): JsonObject | null {
+  if (tokens === undefined) return null;
+  return {
+    content: tokens.map((token) => ({
+      token: token.token,
+      logprob: token.logprob,
+      bytes: [...Buffer.from(token.token, "utf8")],
+      top_logprobs: (token.topLogprobs ?? []).map((top) => ({
+        token: top.token,
+        logprob: top.logprob,
+        bytes: [...Buffer.from(top.token, "utf8")],
+      })),
+    })),
+  };
+}
+
+function completionLogprobs(tokens: readonly TokenLogprob[] | undefined): JsonObject | null {
+  if (tokens === undefined) return null;
+  let offset = 0;
+  const offsets = tokens.map((token) => {
+    const start = offset;
+    offset += token.token.length;
+    return start;
+  });
+  return {
+    tokens: tokens.map((token) => token.token),
+    token_logprobs: tokens.map((token) => token.logprob),
+    top_logprobs: tokens.map((token) =>
+      token.topLogprobs === undefined
+        ? null
+        : Object.fromEntries(token.topLogprobs.map((top) => [top.token, top.logprob])),
+    ),
+    text_offset: offsets,
+  };
+}
+
+function choiceBody(plan: RequestPlan, choice: OutcomeChoice, index: number): JsonObject {
+  if (plan.endpoint === "chat") {
+    return {
+      index,
+      message: { role: "assistant", content: choice.text },
+      logprobs: plan.logprobs ? chatLogprobs(choice.tokens) : null,
+      finish_reason: choice.finishReason,
+    };
+  }
+  return {
+    index,
+    text: choice.text,
+    logprobs: plan.logprobs ? completionLogprobs(choice.tokens) : null,
+    finish_reason: choice.finishReason,
+  };
+}
+
+/** A whole (non-streamed) `chat.completion` or `text_completion` with the `mull` object. */
+export function completionBody(
+  plan: RequestPlan,
+  outcome: RequestOutcome,
+  identity: ResponseIdentity,
+): JsonObject {
+  const usage = usageBody(outcome.usage);
+  const mull = mullBody(outcome);
+  return {
+    id: identity.id,
+    object: plan.endpoint === "chat" ? "chat.completion" : "text_completion",
+    created: identity.created,
+    model: plan.requestedModel,
+    choices: outcome.choices.map((choice, index) => choiceBody(plan, choice, index)),
+    ...(usage === undefined ? {} : { usage }),
+    ...(mull === undefined ? {} : { mull }),
+  };
+}
+
+/**
+ * The `data:` payloads of a streamed response, in order: per choice a role chunk (chat), a content chunk
+ * with its whole text (and log-probabilities), and a finish chunk; then, when `include_usage` was asked,
+ * a chunk with no choices and the usage. The `mull` object rides on the last chunk.
+ */
+export function streamChunks(
+  plan: RequestPlan,
+  outcome: RequestOutcome,
+  identity: ResponseIdentity,
+): JsonObject[] {
+  const chat = plan.endpoint === "chat";
+  const base = {
+    id: identity.id,
+    object: chat ? "chat.completion.chunk" : "text_completion",
+    created: identity.created,
+    model: plan.requestedModel,
+  };
+  const extra = plan.includeUsage ? { usage: null } : {};
+  const chunks: JsonObject[] = [];
+  outcome.choices.forEach((choice, index) => {
+    if (chat) {
+      chunks.push({
+        ...base,
+        choices: [{ index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
+        ...extra,
+      });
+      chunks.push({
+        ...base,
+        choices: [
+          {
+            index,
+            delta: { content: choice.text },
+            logprobs: plan.logprobs ? chatLogprobs(choice.tokens) : null,
+            finish_reason: null,
+          },
+        ],
+        ...extra,
+      });
+      chunks.push({
+        ...base,
+        choices: [{ index, delta: {}, logprobs: null, finish_reason: choice.finishReason }],
+        ...extra,
+      });
+    } else {
+      chunks.push({
+        ...base,
+        choices: [
+          {
+            index,
+            text: choice.text,
+            logprobs: plan.logprobs ? completionLogprobs(choice.tokens) : null,
+            finish_reason: null,
+          },
+        ],
+        ...extra,
+      });
+      chunks.push({
+        ...base,
+        choices: [{ index, text: "", logprobs: null, finish_reason: choice.finishReason }],
+        ...extra,
+      });
+    }
+  });
+  const usage = usageBody(outcome.usage);
+  if (plan.includeUsage) {
+    chunks.push({
+      ...base,
+      choices: [],
+      // Counts the upstream did not report stay unknown (null), never 0.
+      usage: usage ?? null,
+    });
+  }
+  const mull = mullBody(outcome);
+  const last = chunks.at(-1);
+  if (mull !== undefined && last !== undefined) last.mull = mull;
+  return chunks;
+}
+
+function chunkBase(plan: RequestPlan, identity: ResponseIdentity) {
+  return {
+    id: identity.id,
+    object: plan.endpoint === "chat" ? "chat.completion.chunk" : "text_completion",
+    created: identity.created,
+    model: plan.requestedModel,
+  };
+}
+
+/**
+ * The `data:` payloads that relay one piece of a pass-through's text as the upstream streams it: a
+ * content chunk (chat: a delta; completions: a text piece), preceded on the first piece of a chat by the
+ * role chunk.
+ */
+export function liveTextChunks(
+  plan: RequestPlan,
+  identity: ResponseIdentity,
+  text: string,
+  first: boolean,
+): JsonObject[] {
+  const base = chunkBase(plan, identity);
+  const extra = plan.includeUsage ? { usage: null } : {};
+  if (plan.endpoint !== "chat") {
+    return [{ ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: null }], ...extra }];
+  }
+  const content = {
+    ...base,
+    choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }],
+    ...extra,
+  };
+  if (!first) return [content];
+  return [
+    {
+      ...base,
+      choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
+      ...extra,
+    },
+    content,
+  ];
+}
+
+/**
+ * The `data:` payloads that end a relayed stream whose text went out piece by piece (`delivered`): any
+ * text the pieces missed, the finish chunk and, when asked, the usage chunk. The `mull` object (when a
+ * fallback answered) rides on the last chunk.
+ */
+export function liveTailChunks(
+  plan: RequestPlan,
+  outcome: RequestOutcome,
+  identity: ResponseIdentity,
+  delivered: string,
+): JsonObject[] {
+  const base = chunkBase(plan, identity);
+  const choice = outcome.choices[0];
+  const extra = plan.includeUsage ? { usage: null } : {};
+  const chunks: JsonObject[] = [];
+  const text = choice?.text ?? "";
+  if (text.startsWith(delivered) && text.length > delivered.length) {
+    chunks.push(...liveTextChunks(plan, identity, text.slice(delivered.length), false));
+  }
+  const finishReason = choice?.finishReason ?? "stop";
+  chunks.push(
+    plan.endpoint === "chat"
+      ? { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }], ...extra }
+      : { ...base, choices: [{ index: 0, text: "", logprobs: null, finish_reason: finishReason }], ...extra },
+  );
+  if (plan.includeUsage) chunks.push({ ...base, choices: [], usage: usageBody(outcome.usage) ?? null });
+  const mull = mullBody(outcome);
+  const last = chunks.at(-1);
+  if (mull !== undefined && last !== undefined) last.mull = mull;
+  return chunks;
+}

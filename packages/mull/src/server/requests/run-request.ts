@@ -1,0 +1,206 @@
+import { randomInt } from "node:crypto";
+import { latestScore } from "../../scoring/index.ts";
+import { solve } from "../../solve.ts";
+import type { Candidate, FinishReason, SolveResult, TokenLogprob, Usage } from "../../spec/index.ts";
+import { ApiError } from "../http/index.ts";
+import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
+import type { RequestPlan } from "./request-plan.ts";
+
+/** One choice of a response. */
+export interface OutcomeChoice {
+  readonly text: string;
+  readonly finishReason: "stop" | "length";
+  /** Per-token log-probabilities, when asked for (pass-through only). */
+  readonly tokens?: readonly TokenLogprob[] | undefined;
+}
+
+/** What a strategy did, for the `mull` object of a response. */
+export interface StrategyReport {
+  readonly strategy: string;
+  readonly answer: string | undefined;
+  readonly candidates: number;
+  readonly votes: Readonly<Record<string, number>> | undefined;
+  readonly stoppedBy: string;
+  readonly partial: boolean;
+  readonly samples: SampleCounts | undefined;
+  readonly scoreCalls: number;
+  /** The run's seed: the client's, or a fresh one (send it back as `mull.seed` to repeat the run). */
+  readonly seed: number;
+}
+
+/** The result of serving a request. */
+export interface RequestOutcome {
+  readonly choices: readonly OutcomeChoice[];
+  /** Usage over every upstream call of the request. */
+  readonly usage: Usage;
+  /** Present when a strategy ran. */
+  readonly report: StrategyReport | undefined;
+  /** The served model that answered, when it is not the one requested (a fallback). */
+  readonly servedBy?: string | undefined;
+}
+
+function finishOf(reason: FinishReason): "stop" | "length" {
+  return reason === "length" ? "length" : "stop";
+}
+
+/** The candidates to return: the chosen one first, then the best of each other answer by votes, then the rest. */
+function rankedCandidates(result: SolveResult, plan: RequestPlan): Candidate[] {
+  const usable = result.candidates.filter((candidate) => candidate.finishReason !== "abort");
+  const ordered: Candidate[] = [];
+  const best = result.best !== undefined && result.best.finishReason !== "abort" ? result.best : usable[0];
+  if (best !== undefined) ordered.push(best);
+  if (plan.choices > 1) {
+    const groups = new Map<string, Candidate[]>();
+    for (const candidate of usable) {
+      if (candidate.answer === undefined) continue;
+      const key = plan.answerFormat.key(candidate.answer);
+      groups.set(key, [...(groups.get(key) ?? []), candidate]);
+    }
+    const votes = result.votes ?? {};
+    const keys = [...groups.keys()].sort((a, b) => (votes[b] ?? 0) - (votes[a] ?? 0));
+    for (const key of keys) {
+      const members = groups.get(key) ?? [];
+      const top = [...members].sort(
+        (a, b) => (latestScore(b) ?? -Infinity) - (latestScore(a) ?? -Infinity),
+      )[0];
+      if (top !== undefined && !ordered.includes(top)) ordered.push(top);
+    }
+    for (const candidate of usable) if (!ordered.includes(candidate)) ordered.push(candidate);
+  }
+  return ordered.slice(0, plan.choices);
+}
+
+async function passThrough(
+  plan: RequestPlan,
+  signal: AbortSignal,
+  onText: ((text: string) => void) | undefined,
+): Promise<RequestOutcome> {
+  // A client that does not stream waits for the whole answer: ask the upstream for it whole, cheaper to read.
+  const backend = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
+  const result = await backend.generate(
+    {
+      prompt: plan.prompt,
+      n: plan.samples,
+      temperature: plan.temperature,
+      topP: plan.topP,
+      maxTokens: plan.maxTokens,
+      stop: plan.stop,
+      seed: plan.seed,
+      ...(plan.logprobs ? { logprobs: true } : {}),
+      ...(plan.topLogprobs === undefined ? {} : { topLogprobs: plan.topLogprobs }),
+      ...(plan.extraBody === undefined ? {} : { extraBody: plan.extraBody }),
+    },
+    { signal, onText },
+  );
+  signal.throwIfAborted();
+  const complete = result.completions.filter((completion) => completion.finishReason !== "abort");
+  if (complete.length < plan.samples) {
+    throw new ApiError(
+      502,
+      `upstream "${plan.served.upstream}" returned ${complete.length} of ${plan.samples} completions`,
+      {
+        code: "upstream_error",
+      },
+    );
+  }
+  return {
+    choices: complete.map((completion) => ({
+      text: completion.text,
+      finishReason: finishOf(completion.finishReason),
+      ...(plan.logprobs && completion.tokens !== undefined ? { tokens: completion.tokens } : {}),
+    })),
+    usage: result.usage,
+    report: undefined,
+  };
+}
+
+async function withStrategy(
+  plan: RequestPlan,
+  signal: AbortSignal,
+  minSampleFraction: number,
+): Promise<RequestOutcome> {
+  const strategy = plan.strategy;
+  if (strategy === undefined) throw new Error("withStrategy needs a strategy");
+  // HTTP upstreams draw one request per sample: a lost sample costs only itself, and the vote goes on.
+  const fanOut =
+    plan.served.kind === "openai-compatible" ? createSampleFanOut(plan.served.backend) : undefined;
+  // Without a seed from the client every request samples afresh, as it would without the proxy.
+  const seed = plan.seed ?? randomInt(0, 2 ** 31 - 1);
+  const result = await solve({
+    problem: plan.problem,
+    strategy,
+    backend: fanOut?.backend ?? plan.served.backend,
+    budget: plan.budget,
+    seed,
+    sampling: {
+      ...(plan.temperature === undefined ? {} : { temperature: plan.temperature }),
+      ...(plan.topP === undefined ? {} : { topP: plan.topP }),
+      maxTokens: plan.maxTokens,
+      ...(plan.stop === undefined ? {} : { stop: plan.stop }),
+    },
+    answerFormat: plan.answerFormat,
+    ...(plan.promptTemplate === undefined ? {} : { promptTemplate: plan.promptTemplate }),
+    ...(plan.served.scorer === undefined ? {} : { scorer: plan.served.scorer }),
+    signal: fanOut === undefined ? signal : AbortSignal.any([signal, fanOut.samplesLost]),
+  });
+  signal.throwIfAborted();
+  const counts = fanOut?.counts();
+  if (counts !== undefined && counts.failed > 0) {
+    const quorum = Math.max(1, Math.ceil(plan.samples * minSampleFraction));
+    if (counts.succeeded < quorum) {
+      const detail =
+        counts.firstError instanceof Error
+          ? counts.firstError.message.replace(/https?:\/\/\S+/g, "(upstream)")
+          : "";
+      throw new ApiError(
+        502,
+        `only ${counts.succeeded} of ${plan.samples} samples succeeded, below the quorum of ${quorum}; first failure: ${detail.slice(0, 300)}`,
+        { code: "samples_below_quorum", cause: counts.firstError },
+      );
+    }
+  }
+  const chosen = rankedCandidates(result, plan);
+  if (chosen.length === 0) {
+    throw new ApiError(502, `strategy ${result.strategy} produced no complete sample (${result.stoppedBy})`, {
+      code: "no_complete_sample",
+    });
+  }
+  const lost = counts !== undefined && counts.failed > 0;
+  return {
+    choices: chosen.map((candidate) => ({
+      text: candidate.text,
+      finishReason: finishOf(candidate.finishReason),
+    })),
+    usage: result.usage,
+    report: {
+      strategy: result.strategy,
+      answer: result.answer,
+      candidates: result.candidates.length,
+      votes: result.votes,
+      stoppedBy: lost && result.stoppedBy === "abort" ? "samples-lost" : result.stoppedBy,
+      partial: result.partial || lost,
+      samples: counts,
+      scoreCalls: result.scoreCalls,
+      seed,
+    },
+  };
+}
+
+/**
+ * Serves a planned request: passes it through to the model's backend (`n` completions, log-probabilities
+ * when asked), or runs its strategy with `solve` and returns the best candidate of the winning answer
+ * (a real completion, never a synthesised text), with the votes and the usage of every sample. Samples
+ * lost to upstream failures are left out of the vote; below the quorum (`minSampleFraction` of the
+ * samples) the request fails with 502. Everything stops when `signal` fires. `onText` receives a
+ * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends).
+ */
+export function runRequest(
+  plan: RequestPlan,
+  signal: AbortSignal,
+  minSampleFraction: number,
+  onText?: (text: string) => void,
+): Promise<RequestOutcome> {
+  return plan.strategy === undefined
+    ? passThrough(plan, signal, onText)
+    : withStrategy(plan, signal, minSampleFraction);
+}

@@ -1,0 +1,63 @@
+import type { ServerConfig } from "../config/index.ts";
+import { ApiError } from "../http/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
+import type { LiveText } from "./live-text.ts";
+import { planRequest } from "./plan-request.ts";
+import type { EndpointKind, RequestPlan } from "./request-plan.ts";
+import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
+import { runRequest } from "./run-request.ts";
+import { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
+
+/** Options of `serveRequest`. */
+export interface ServeRequestOptions {
+  readonly endpoint: EndpointKind;
+  /** The validated body, planned again for a fallback. */
+  readonly body: ChatRequestBody | CompletionRequestBody;
+  /** The request as planned for the model the client named. */
+  readonly plan: RequestPlan;
+  readonly models: ReadonlyMap<string, ServedModel>;
+  readonly limits: ServerConfig["limits"];
+  /** Stops every upstream call of the request. */
+  readonly signal: AbortSignal;
+  /** Receives a pass-through's text as the upstream streams it; once some went out, no fallback starts over. */
+  readonly live: LiveText | undefined;
+  /** Told of each plan as it is tried: the request's own, then its fallbacks'. */
+  readonly onAttempt?: ((plan: RequestPlan) => void) | undefined;
+}
+
+/**
+ * Serves a planned request on its model or, while that model's upstream is unavailable, on its fallbacks
+ * (`runWithFallback`). The outcome names the model that answered in `servedBy` when it is a fallback.
+ *
+ * @example
+ * const { outcome, plan: answered } = await serveRequest({ endpoint: "chat", body, plan, models, limits, signal, live: undefined });
+ */
+export async function serveRequest(options: ServeRequestOptions): Promise<FallbackResult> {
+  const { endpoint, body, plan, models, limits, signal, live } = options;
+  // A fallback serves the same request under the same strategy prefix; the response keeps the name asked.
+  const prefix = body.model.slice(0, body.model.length - plan.served.name.length);
+  const replan = (model: ServedModel): RequestPlan | undefined => {
+    try {
+      const other = planRequest(endpoint, { ...body, model: `${prefix}${model.name}` }, models, limits);
+      return { ...other, requestedModel: plan.requestedModel };
+    } catch (error) {
+      // A fallback that cannot take this request (context window, scorer) is no fallback for it.
+      if (error instanceof ApiError) return undefined;
+      throw error;
+    }
+  };
+  const { outcome, plan: answered } = await runWithFallback({
+    plan,
+    models,
+    replan,
+    run: (next) => {
+      options.onAttempt?.(next);
+      return runRequest(next, signal, limits.minSampleFraction, live?.push);
+    },
+    canRestart: () => (live === undefined || live.text() === "") && !signal.aborted,
+  });
+  return {
+    outcome: answered.served === plan.served ? outcome : { ...outcome, servedBy: answered.served.name },
+    plan: answered,
+  };
+}

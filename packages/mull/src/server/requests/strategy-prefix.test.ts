@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { parseStrategySpec } from "../../strategies/index.ts";
+import { splitStrategyPrefix } from "./strategy-prefix.ts";
+
+describe("splitStrategyPrefix", () => {
+  it("splits a strategy prefix off a model name", () => {
+    expect(splitStrategyPrefix("sc@8:qwen2.5-7b")).toEqual({ strategy: "sc@8", model: "qwen2.5-7b" });
+    expect(splitStrategyPrefix("beam-la1@8x2:m")).toEqual({ strategy: "beam-la1@8x2", model: "m" });
+    expect(splitStrategyPrefix("greedy:org/model:tag")).toEqual({
+      strategy: "greedy",
+      model: "org/model:tag",
+    });
+  });
+
+  it("finds no prefix in a plain name", () => {
+    expect(splitStrategyPrefix("qwen2.5-7b")).toBeUndefined();
+    expect(splitStrategyPrefix("sc:m")).toBeUndefined();
+    expect(splitStrategyPrefix("sc@8:")).toBeUndefined();
+  });
+});
+
+describe("the samples a strategy draws at once, as the server sizes requests", () => {
+  it("come from the strategy's typed count", () => {
+    expect(parseStrategySpec("sc@8").samples).toBe(8);
+    expect(parseStrategySpec("greedy").samples).toBe(1);
+  });
+});

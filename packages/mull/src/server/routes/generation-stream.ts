@@ -1,0 +1,130 @@
+import { type ApiError, createSseStream, sseHeaders } from "../http/index.ts";
+import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
+import {
+  type LiveText,
+  liveTailChunks,
+  liveTextChunks,
+  type RequestOutcome,
+  type RequestPlan,
+  type ResponseIdentity,
+  streamChunks,
+} from "../requests/index.ts";
+import type { RequestLog } from "./request-log.ts";
+
+type Settled = { ok: true; value: RequestOutcome } | { ok: false; error: unknown };
+
+/** Options of `streamGeneration`. */
+export interface GenerationStreamOptions {
+  readonly plan: RequestPlan;
+  readonly identity: ResponseIdentity;
+  /** The request's work: its outcome, once served. */
+  readonly work: Promise<RequestOutcome>;
+  /** A pass-through's text as the upstream streams it, relayed piece by piece. */
+  readonly live: LiveText | undefined;
+  /** Interval of `: keep-alive` comments while the work runs. */
+  readonly keepAliveMilliseconds: number;
+  readonly abort: RequestAbort;
+  readonly log: RequestLog;
+  /** Deferred while the stream runs: the response ends when it closes. */
+  readonly responseEnd: ResponseEnd;
+  readonly requestId: string;
+}
+
+interface EventsOptions {
+  readonly plan: RequestPlan;
+  readonly identity: ResponseIdentity;
+  readonly settled: Promise<Settled>;
+  readonly keepAliveMilliseconds: number;
+  /** Send a keep-alive comment at once (the outcome is not there yet). */
+  readonly firstKeepAlive: boolean;
+  readonly live: LiveText | undefined;
+  readonly abort: RequestAbort;
+  readonly log: RequestLog;
+  /** Called once when the stream ends, with the status to record and the error sent, if any. */
+  onEnd(status: number, error?: ApiError): void;
+}
+
+/** The events of a streamed response: keep-alive comments until the outcome, then its chunks and `[DONE]`. */
+function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
+  const { plan, identity, live } = options;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let ended = false;
+  const end = (status: number, error?: ApiError) => {
+    if (ended) return;
+    ended = true;
+    clearInterval(timer);
+    options.onEnd(status, error);
+  };
+  return createSseStream({
+    start(writer) {
+      if (options.firstKeepAlive) writer.comment("keep-alive");
+      timer = setInterval(() => writer.comment("keep-alive"), options.keepAliveMilliseconds);
+      live?.listen((text, first) => writer.data(liveTextChunks(plan, identity, text, first)));
+      options.settled.then((result) => {
+        if (ended) return;
+        if (options.abort.signal.aborted) {
+          end(499);
+        } else if (result.ok) {
+          const delivered = live?.text() ?? "";
+          const chunks =
+            delivered === ""
+              ? streamChunks(plan, result.value, identity)
+              : liveTailChunks(plan, result.value, identity, delivered);
+          writer.data(chunks, { done: true });
+          end(200);
+        } else {
+          // The status is sent already: the error goes out as the last event, never followed by [DONE].
+          const error = options.log.failure(result.error);
+          writer.data([error.body()]);
+          end(error.status, error);
+        }
+        writer.close();
+      });
+    },
+    cancel() {
+      options.abort.clientGone();
+      end(499);
+    },
+  });
+}
+
+/**
+ * Answers a streamed generation request with server-sent events. A request whose work fails before the
+ * first keep-alive is due (and, for a relay, before its first piece) gets a proper error status instead:
+ * the failure is thrown. Once streaming, keep-alive comments go out while a strategy works, and an error
+ * is sent as a `data: {"error": …}` event. The request's line is logged when the stream ends.
+ *
+ * @throws the work's error when it fails early, or the abort reason when the request was aborted.
+ */
+export async function streamGeneration(options: GenerationStreamOptions): Promise<Response> {
+  const { live, abort, log } = options;
+  const settled: Promise<Settled> = options.work.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+  let resolveWait: (value: undefined) => void = () => undefined;
+  const waited = new Promise<undefined>((resolve) => {
+    resolveWait = resolve;
+  });
+  const timer = setTimeout(() => resolveWait(undefined), options.keepAliveMilliseconds);
+  const early = await Promise.race([settled, waited, ...(live === undefined ? [] : [live.started])]);
+  clearTimeout(timer);
+  if (early !== undefined && !early.ok) throw early.error;
+  abort.signal.throwIfAborted();
+  const finish = options.responseEnd.defer();
+  const body = generationEvents({
+    plan: options.plan,
+    identity: options.identity,
+    settled,
+    keepAliveMilliseconds: options.keepAliveMilliseconds,
+    firstKeepAlive: early === undefined && (live === undefined || live.text() === ""),
+    live,
+    abort,
+    log,
+    onEnd(status, error) {
+      log.line(status, error === undefined ? {} : { streamError: error.message });
+      finish(status);
+    },
+  });
+  return new Response(body, { status: 200, headers: { ...sseHeaders, "x-request-id": options.requestId } });
+}

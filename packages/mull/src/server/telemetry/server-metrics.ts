@@ -1,0 +1,176 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Usage } from "../../spec/index.ts";
+import type { CircuitState } from "../upstreams/index.ts";
+
+/** The Prometheus metrics of one server, in their own registry (no global state). */
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** HTTP requests answered, by route pattern, method and status. */
+  readonly requests: Counter<"route" | "method" | "status">;
+  /** Seconds from a request's arrival to the end of its response (streams included), by route. */
+  readonly requestSeconds: Histogram<"route">;
+  /** Requests being served. */
+  readonly inFlight: Gauge;
+  /** Requests refused before any work, by reason (`overload`, `unauthorized`, `draining`, `invalid`). */
+  readonly rejected: Counter<"reason">;
+  /** Clients that went away before their response was complete. */
+  readonly clientDisconnects: Counter;
+  /** HTTP requests made to upstreams, by upstream and outcome (status code, `network-error`, `aborted`). */
+  readonly upstreamRequests: Counter<"upstream" | "outcome">;
+  /** Seconds from sending an upstream request to its response headers. */
+  readonly upstreamSeconds: Histogram<"upstream">;
+  /** Samples drawn for strategies, by upstream and outcome (`ok`, `failed`). */
+  readonly samples: Counter<"upstream" | "outcome">;
+  /** Tokens reported by upstreams, by upstream and kind (`prompt`, `completion`). */
+  readonly tokens: Counter<"upstream" | "kind">;
+  /** Adds a request's usage to the token counters. */
+  countUsage(upstream: string, usage: Usage): void;
+  /** Records one upstream HTTP request (give it to `buildServedModels` as `observeUpstreamCall`). */
+  observeUpstreamCall(upstream: string, outcome: string, seconds: number): void;
+  /**
+   * Reports an upstream's circuit breaker as `mull_upstream_circuit_state{upstream}` (0 closed, 1 half-open,
+   * 2 open), read at each scrape; a later call for the same upstream replaces the earlier one.
+   */
+  watchCircuit(upstream: string, state: () => CircuitState): void;
+  /** Stops the event-loop delay monitor, if one runs. */
+  close(): void;
+}
+
+/** Options of `createServerMetrics`. */
+export interface ServerMetricsOptions {
+  /**
+   * Monitor the event loop's delay (`mull_event_loop_delay_seconds{quantile}`, since the last scrape);
+   * default false. Call `close()` to stop it.
+   */
+  readonly eventLoop?: boolean | undefined;
+}
+
+/**
+ * Creates a server's metrics in a fresh registry: requests, latency histograms, requests in flight,
+ * rejections, upstream calls and circuit states, samples and tokens by kind, plus the process's resident
+ * memory. Labels
+ * hold only route patterns, configured upstream names, statuses and fixed words: never keys or models
+ * named by clients.
+ *
+ * @example
+ * const metrics = createServerMetrics();
+ * const text = await metrics.registry.metrics();
+ */
+export function createServerMetrics(options: ServerMetricsOptions = {}): ServerMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const latencyBuckets = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+  ];
+  const tokens = new Counter({
+    name: "mull_tokens_total",
+    help: "Tokens reported by upstreams, by kind.",
+    labelNames: ["upstream", "kind"] as const,
+    registers,
+  });
+  new Gauge({
+    name: "mull_process_resident_memory_bytes",
+    help: "Resident set size of the server process.",
+    registers,
+    collect() {
+      this.set(process.memoryUsage.rss());
+    },
+  });
+  const loop = options.eventLoop === true ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
+  if (loop !== undefined) {
+    loop.enable();
+    new Gauge({
+      name: "mull_event_loop_delay_seconds",
+      help: "Event-loop delay since the last scrape, by quantile.",
+      labelNames: ["quantile"] as const,
+      registers,
+      collect() {
+        for (const [quantile, value] of [
+          ["0.5", loop.percentile(50)],
+          ["0.99", loop.percentile(99)],
+          ["1", loop.max],
+        ] as const) {
+          this.set({ quantile }, Number.isFinite(value) ? value / 1e9 : 0);
+        }
+        loop.reset();
+      },
+    });
+  }
+  const upstreamRequests = new Counter({
+    name: "mull_upstream_requests_total",
+    help: "HTTP requests made to upstreams, by outcome.",
+    labelNames: ["upstream", "outcome"] as const,
+    registers,
+  });
+  const upstreamSeconds = new Histogram({
+    name: "mull_upstream_request_duration_seconds",
+    help: "Seconds from sending an upstream request to its response headers.",
+    labelNames: ["upstream"] as const,
+    buckets: latencyBuckets,
+    registers,
+  });
+  const circuits = new Map<string, () => CircuitState>();
+  const circuitValues: Record<CircuitState, number> = { closed: 0, "half-open": 1, open: 2 };
+  new Gauge({
+    name: "mull_upstream_circuit_state",
+    help: "Circuit breaker of each upstream: 0 closed, 1 half-open, 2 open.",
+    labelNames: ["upstream"] as const,
+    registers,
+    collect() {
+      for (const [upstream, state] of circuits) this.set({ upstream }, circuitValues[state()]);
+    },
+  });
+  return {
+    registry,
+    requests: new Counter({
+      name: "mull_http_requests_total",
+      help: "HTTP requests answered, by route, method and status.",
+      labelNames: ["route", "method", "status"] as const,
+      registers,
+    }),
+    requestSeconds: new Histogram({
+      name: "mull_http_request_duration_seconds",
+      help: "Seconds from a request's arrival to the end of its response.",
+      labelNames: ["route"] as const,
+      buckets: latencyBuckets,
+      registers,
+    }),
+    inFlight: new Gauge({ name: "mull_in_flight_requests", help: "Requests being served.", registers }),
+    rejected: new Counter({
+      name: "mull_rejected_requests_total",
+      help: "Requests refused before any work, by reason.",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    clientDisconnects: new Counter({
+      name: "mull_client_disconnects_total",
+      help: "Clients that went away before their response was complete.",
+      registers,
+    }),
+    upstreamRequests,
+    upstreamSeconds,
+    samples: new Counter({
+      name: "mull_samples_total",
+      help: "Samples drawn for strategies, by outcome.",
+      labelNames: ["upstream", "outcome"] as const,
+      registers,
+    }),
+    tokens,
+    countUsage(upstream, usage) {
+      if (usage.promptTokens !== undefined) tokens.inc({ upstream, kind: "prompt" }, usage.promptTokens);
+      if (usage.completionTokens !== undefined)
+        tokens.inc({ upstream, kind: "completion" }, usage.completionTokens);
+    },
+    observeUpstreamCall(upstream, outcome, seconds) {
+      upstreamRequests.inc({ upstream, outcome });
+      upstreamSeconds.observe({ upstream }, seconds);
+    },
+    watchCircuit(upstream, state) {
+      circuits.set(upstream, state);
+    },
+    close() {
+      loop?.disable();
+    },
+  };
+}

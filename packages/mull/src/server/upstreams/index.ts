@@ -1,0 +1,20 @@
+export {
+  type CircuitAdmission,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitPermit,
+  type CircuitState,
+  type CircuitVerdict,
+  circuitVerdict,
+  createCircuitBreaker,
+} from "./circuit-breaker.ts";
+export { CircuitOpenError } from "./circuit-open-error.ts";
+export { createSampleFanOut, type SampleCounts, type SampleFanOut } from "./sample-fan-out.ts";
+export {
+  type BuildServedModelsOptions,
+  buildServedModels,
+  type ServedModel,
+  type ServedModels,
+  type UpstreamCallObserver,
+} from "./served-model.ts";
+export { upstreamCircuits } from "./upstream-circuits.ts";

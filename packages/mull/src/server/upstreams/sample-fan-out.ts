@@ -1,0 +1,92 @@
+import { addUsage, emptyUsage } from "../../budget/index.ts";
+import type {
+  Backend,
+  CallOptions,
+  Completion,
+  GenerationRequest,
+  GenerationResult,
+} from "../../spec/index.ts";
+
+/** What happened to the samples of one request. */
+export interface SampleCounts {
+  /** Completions asked of the upstream. */
+  readonly requested: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** The first failure, when a sample was lost. */
+  readonly firstError: unknown;
+}
+
+/** A per-request view of a backend that draws each sample as its own call and survives losing some. */
+export interface SampleFanOut {
+  /** The backend to run the strategy on. */
+  readonly backend: Backend;
+  /** Fires once a sample was lost, so the strategy stops drawing and votes over the survivors. */
+  readonly samplesLost: AbortSignal;
+  counts(): SampleCounts;
+}
+
+/**
+ * Wraps a backend for one request: `generate({ n })` becomes `n` single-sample calls (seeds `seed + i`)
+ * running in parallel, each with the backend's own retries and deadline. When some fail, the survivors are
+ * returned and `samplesLost` fires (the strategy then votes over what it has instead of drawing again);
+ * when all fail, the first error is thrown. A cut or stalled upstream stream is a failed sample, never a
+ * short one.
+ *
+ * @example
+ * const fanOut = createSampleFanOut(backend);
+ * const result = await solve({ ..., backend: fanOut.backend, signal: AbortSignal.any([signal, fanOut.samplesLost]) });
+ * const { succeeded, failed } = fanOut.counts();
+ */
+export function createSampleFanOut(backend: Backend): SampleFanOut {
+  const lost = new AbortController();
+  let requested = 0;
+  let succeeded = 0;
+  let failed = 0;
+  let firstError: unknown;
+
+  const generate = async (request: GenerationRequest, options?: CallOptions): Promise<GenerationResult> => {
+    const n = request.n ?? 1;
+    requested += n;
+    const settled = await Promise.allSettled(
+      Array.from({ length: n }, (_, index) =>
+        backend.generate(
+          { ...request, n: 1, seed: request.seed === undefined ? undefined : request.seed + index },
+          options,
+        ),
+      ),
+    );
+    options?.signal?.throwIfAborted();
+    const results: GenerationResult[] = [];
+    const errors: unknown[] = [];
+    for (const outcome of settled) {
+      if (outcome.status === "fulfilled") results.push(outcome.value);
+      else errors.push(outcome.reason);
+    }
+    const completions: Completion[] = results.flatMap((result) => result.completions);
+    succeeded += completions.length;
+    failed += n - completions.length;
+    if (errors.length > 0 && firstError === undefined) firstError = errors[0];
+    if (completions.length === 0) throw errors[0] ?? new Error("no completions");
+    if (completions.length < n && !lost.signal.aborted) {
+      lost.abort(new Error(`${n - completions.length} of ${n} samples failed`));
+    }
+    return {
+      completions: completions.map((completion, index) => ({ ...completion, index })),
+      usage: addUsage(emptyUsage, ...results.map((result) => result.usage)),
+      model: results[0]?.model ?? backend.describe().model,
+    };
+  };
+
+  const wrapped: Backend = {
+    describe: () => backend.describe(),
+    capabilities: async (options) => ({ ...(await backend.capabilities(options)), n: true }),
+    generate,
+    ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
+  };
+  return {
+    backend: wrapped,
+    samplesLost: lost.signal,
+    counts: () => ({ requested, succeeded, failed, firstError }),
+  };
+}

@@ -1,0 +1,212 @@
+import { createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
+import { BackendCallError, ConfigError } from "../../errors/index.ts";
+import { defaultModelProfile } from "../../generation/index.ts";
+import { labProfile } from "../../lab/index.ts";
+import { judgeProcessReward, selfLogprobReward } from "../../process-rewards/index.ts";
+import { llmJudgeScorer } from "../../scoring/index.ts";
+import type { Backend, Clock, ModelProfile, OutcomeScorer, ProcessRewardModel } from "../../spec/index.ts";
+import { modelEntries, type ServerConfig } from "../config/index.ts";
+import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
+import { type CircuitBreaker, circuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
+import { CircuitOpenError } from "./circuit-open-error.ts";
+
+/** A model the server serves: the name clients use and the backend behind it. */
+export interface ServedModel {
+  /** Name clients put in `model` (without a strategy prefix). */
+  readonly name: string;
+  /** Name of the upstream in the configuration (a metrics label). */
+  readonly upstream: string;
+  readonly backend: Backend;
+  /**
+   * The same upstream asked for whole (unstreamed) responses, when it can be: a plain request the client
+   * does not stream waits for the whole answer anyway, and one JSON body costs less to relay than a
+   * stream of events.
+   */
+  readonly unstreamed?: Backend | undefined;
+  /** `openai-compatible` upstreams are sampled one request per sample, so a lost sample costs only itself. */
+  readonly kind: "openai-compatible" | "embedded" | "other";
+  /**
+   * What the model comes with: the lab models' profile has their `Q: … A:` prompt format (made from the last
+   * user message), their exact checkers and their sampling; other models have the default profile.
+   */
+  readonly profile: ModelProfile;
+  /** Prompt plus completion tokens the model accepts, when configured. */
+  readonly contextWindow: number | undefined;
+  /** Outcome scorer for `bon@N` and `wv@N`, when there is one. */
+  readonly scorer: OutcomeScorer | undefined;
+  /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …), when there is one. */
+  readonly prm?: ProcessRewardModel | undefined;
+  /** The circuit breaker of the model's upstream (shared by its models), for `openai-compatible` upstreams. */
+  readonly circuit?: CircuitBreaker | undefined;
+  /** Name of the served model that answers while this one's upstream is unavailable. */
+  readonly fallback?: string | undefined;
+}
+
+/** Observes each HTTP request to an upstream: its outcome (status, `network-error`, `aborted`) and time to headers. */
+export type UpstreamCallObserver = (upstream: string, outcome: string, seconds: number) => void;
+
+/** Options of `buildServedModels`. */
+export interface BuildServedModelsOptions {
+  /** Where `apiKeyEnv` variables are read (default `process.env`). */
+  readonly environment?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Loads an embedded model; required when the configuration has an `embedded` upstream. */
+  readonly loadEmbedded?:
+    | ((model: string, options: { threads?: number | undefined }) => Promise<Backend>)
+    | undefined;
+  readonly observeUpstreamCall?: UpstreamCallObserver | undefined;
+  /** Clock of the upstreams' circuit breakers (default the process's monotonic clock); tests pass a manual one. */
+  readonly clock?: Clock | undefined;
+}
+
+/** The served models and what releases them. */
+export interface ServedModels {
+  readonly models: readonly ServedModel[];
+  /** Disposes every backend and closes pooled upstream connections. */
+  dispose(): Promise<void>;
+}
+
+/** Why an upstream call failed before a response: `aborted` when the caller cancelled, else `timeout` or `network-error`. */
+function failureOutcome(signal: AbortSignal | null | undefined): string {
+  if (signal?.aborted !== true) return "network-error";
+  const reason: unknown = signal.reason;
+  // The HTTP caller aborts its own attempts with "<kind> timeout" errors; a client's abort is an AbortError.
+  if (reason instanceof Error && (reason.name === "TimeoutError" || /\btimeout$/.test(reason.message))) {
+    return "timeout";
+  }
+  return "aborted";
+}
+
+/**
+ * The upstream's fetch, observed: each HTTP request's outcome goes to the metrics and to the upstream's
+ * circuit breaker (so retries inside one request count as separate calls). While the circuit is open no
+ * call goes out: the fetch fails at once with a non-retryable error whose cause is a `CircuitOpenError`.
+ */
+function observedFetch(
+  guarded: GuardedFetch,
+  upstream: string,
+  observe: UpstreamCallObserver | undefined,
+  circuit: CircuitBreaker,
+): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    if (!circuit.allowsCall()) {
+      const refusal = new CircuitOpenError(upstream, circuit.retryAfterMilliseconds());
+      throw new BackendCallError(refusal.message, {
+        isRetryable: false,
+        retryAfterMilliseconds: refusal.retryAfterMilliseconds,
+        cause: refusal,
+      });
+    }
+    const start = performance.now();
+    try {
+      const response = await guarded.fetch(input, init);
+      const outcome = String(response.status);
+      circuit.record(circuitVerdict(outcome));
+      observe?.(upstream, outcome, (performance.now() - start) / 1000);
+      return response;
+    } catch (error) {
+      const outcome = failureOutcome(init?.signal);
+      circuit.record(circuitVerdict(outcome));
+      // The metrics keep their labels: a timed-out attempt is counted as `aborted`, as before.
+      observe?.(upstream, outcome === "timeout" ? "aborted" : outcome, (performance.now() - start) / 1000);
+      throw error;
+    }
+  }) as typeof fetch;
+}
+
+/**
+ * Creates the backends a configuration names: one OpenAI-compatible backend per upstream model, over a
+ * guarded `fetch` (addresses checked at connect time, no redirects) with the upstream's concurrency,
+ * timeouts and retries, behind one circuit breaker per upstream; and the embedded models through
+ * `loadEmbedded`.
+ *
+ * @example
+ * const served = await buildServedModels(config, { loadEmbedded: (model) => createLlamaCppBackend({ model }) });
+ * const server = createServer({ config, models: served.models });
+ */
+export async function buildServedModels(
+  config: ServerConfig,
+  options: BuildServedModelsOptions = {},
+): Promise<ServedModels> {
+  const models: ServedModel[] = [];
+  const closers: (() => Promise<void> | void)[] = [];
+  const dispose = async () => {
+    await Promise.allSettled(closers.map((close) => close()));
+  };
+  try {
+    for (const [index, upstream] of config.upstreams.entries()) {
+      if (upstream.kind === "embedded") {
+        const load = options.loadEmbedded;
+        if (load === undefined) {
+          throw new ConfigError(
+            `upstreams[${index}] is embedded, but the embedded backend is not available here`,
+            {
+              field: `upstreams[${index}].kind`,
+            },
+          );
+        }
+        for (const entry of modelEntries(upstream)) {
+          const backend = await load(entry.upstreamModel, { threads: upstream.threads });
+          closers.push(() => backend.dispose?.());
+          // Lab models (named lab-…, or a GGUF file served under such a name) come with the lab's profile.
+          const lab = /^lab-/.test(entry.upstreamModel) || /^lab-/.test(entry.name);
+          const profile = lab ? labProfile() : defaultModelProfile;
+          models.push({
+            name: entry.name,
+            upstream: upstream.name,
+            backend,
+            kind: "embedded",
+            profile,
+            contextWindow: entry.contextWindow,
+            scorer: profile.outcomeScorer,
+            prm: profile.processReward,
+            fallback: entry.fallback,
+          });
+        }
+        continue;
+      }
+      const guarded = createGuardedFetch({ policy: createAddressPolicy(upstream.allowedNetworks) });
+      closers.push(() => guarded.close());
+      const circuit = createCircuitBreaker({ ...upstream.circuitBreaker, clock: options.clock });
+      const fetchFunction = observedFetch(guarded, upstream.name, options.observeUpstreamCall, circuit);
+      for (const entry of modelEntries(upstream)) {
+        const backend = createOpenAICompatibleBackend({
+          baseUrl: upstream.baseUrl,
+          model: entry.upstreamModel,
+          ...(upstream.apiKeyEnv === undefined ? {} : { apiKeyEnv: upstream.apiKeyEnv }),
+          concurrency: upstream.concurrency,
+          timeoutMilliseconds: upstream.timeoutMilliseconds,
+          stallTimeoutMilliseconds: upstream.stallTimeoutMilliseconds,
+          ...(upstream.firstTokenTimeoutMilliseconds === undefined
+            ? {}
+            : { firstTokenTimeoutMilliseconds: upstream.firstTokenTimeoutMilliseconds }),
+          maxRetries: upstream.maxRetries,
+          fetch: fetchFunction,
+          ...(options.environment === undefined ? {} : { environment: options.environment }),
+        });
+        closers.push(() => backend.dispose());
+        models.push({
+          name: entry.name,
+          upstream: upstream.name,
+          backend,
+          unstreamed: backend.unstreamed(),
+          kind: "openai-compatible",
+          profile: defaultModelProfile,
+          contextWindow: entry.contextWindow,
+          scorer: upstream.scorer === "judge" ? llmJudgeScorer({ backend }) : undefined,
+          prm:
+            upstream.prm === "judge"
+              ? judgeProcessReward({ backend })
+              : upstream.prm === "self"
+                ? selfLogprobReward({ backend })
+                : undefined,
+          circuit,
+          fallback: entry.fallback,
+        });
+      }
+    }
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { models, dispose };
+}
