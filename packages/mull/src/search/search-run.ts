@@ -15,8 +15,15 @@ import type {
   StrategyContext,
   StrategyOutcome,
 } from "../spec/index.ts";
-import { createStepCostMeter, extendEachOneStep, splitSteps, stepPrompt } from "../steps/index.ts";
+import {
+  createStepCostMeter,
+  extendEachOneStep,
+  type StepExtension,
+  splitSteps,
+  stepPrompt,
+} from "../steps/index.ts";
 import { requireSomething } from "../strategies/run-helpers.ts";
+import { childNode } from "./child-node.ts";
 import { createSearchCandidates } from "./search-candidates.ts";
 import type { ExpandRequest, SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
@@ -155,38 +162,12 @@ export function createSearchRun(
     }
   };
 
-  const childOf = (
-    parent: SearchNode,
-    extension: Awaited<ReturnType<typeof extendEachOneStep>>["extensions"][number][number],
-    track: boolean,
-  ): SearchNode => {
+  const childOf = (parent: SearchNode, extension: StepExtension, track: boolean): SearchNode => {
     generated += 1;
     if (observer !== undefined && extension.meanLogprob !== undefined) {
       observer.observeStepLogprob(problem, extension.steps, extension.meanLogprob);
     }
-    const tokens =
-      parent.tokens === undefined || extension.completionTokens === undefined
-        ? undefined
-        : parent.tokens + extension.completionTokens;
-    const spent =
-      settings.maxSolutionTokens !== undefined &&
-      tokens !== undefined &&
-      tokens >= settings.maxSolutionTokens;
-    const forced = !extension.final && (extension.steps.length >= settings.maxSteps || spent);
-    const child: SearchNode = {
-      id: extension.id,
-      parent,
-      steps: extension.steps,
-      final: extension.final || forced,
-      finishReason: forced ? "length" : extension.final ? "stop" : extension.finishReason,
-      tokens,
-      logprob:
-        parent.logprob === undefined || extension.logprob === undefined
-          ? undefined
-          : parent.logprob + extension.logprob,
-      rewards: undefined,
-      value: undefined,
-    };
+    const child = childNode(parent, extension, settings);
     if (child.final && track) remember(child);
     if (track) consider(child);
     return child;

@@ -10,7 +10,7 @@ import type {
   StopReason,
   Strategy,
 } from "../spec/index.ts";
-import { isCut, requireSomething } from "./run-helpers.ts";
+import { requireSomething } from "./run-helpers.ts";
 import { runStrategy } from "./run-strategy.ts";
 
 /** Options of `withEarlyStop`. */
@@ -71,12 +71,13 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
           const round = await runStrategy(inner.withSamples(size), problem, context);
           candidates.push(...round.candidates);
           stoppedBy = round.stoppedBy;
+          if (round.partial) break;
         } catch (error) {
           // A round that could not start after earlier rounds ran: the run keeps what it has.
           if (!BudgetExhaustedError.isInstance(error) || candidates.length === 0) throw error;
           stoppedBy = error.reason;
+          break;
         }
-        if (isCut(stoppedBy)) break;
         const progress: RunProgress = {
           spent: context.budget.spent(),
           candidates,
