@@ -36,6 +36,13 @@ describe("parseOptions", () => {
     }
   });
 
+  it("lets a message that names its field stand after the whole path", () => {
+    const named = z.object({ pool: z.object({ size: z.int().min(1, "size must be ≥ 1") }) });
+    expect(() => parseOptions(named, { pool: { size: 0 } }, "thing")).toThrow(
+      /^thing: pool\.size must be ≥ 1$/,
+    );
+  });
+
   it("writes paths with indices", () => {
     expect(issuePath([])).toBe("(root)");
     expect(issuePath(["a", 0, "b", 1])).toBe("a[0].b[1]");

@@ -35,7 +35,14 @@ export function parseOptions<Schema extends z.ZodType>(
   if (result.success) return result.data;
   const field = (path: readonly PropertyKey[]) =>
     prefix === "" ? issuePath(path) : path.length === 0 ? prefix : `${prefix}.${issuePath(path)}`;
-  const problems = result.error.issues.map((issue) => `${field(issue.path)}: ${issue.message}`);
+  // A schema's own message may already name the field ("concurrency must be …"): then the path takes its place.
+  const describe = (issue: z.core.$ZodIssue): string => {
+    const last = issue.path.at(-1);
+    return typeof last === "string" && issue.message.startsWith(`${last} `)
+      ? `${field(issue.path)}${issue.message.slice(last.length)}`
+      : `${field(issue.path)}: ${issue.message}`;
+  };
+  const problems = result.error.issues.map(describe);
   const first = result.error.issues[0];
   const message =
     problems.length === 1 ? `${owner}: ${problems[0]}` : `${owner} is invalid:\n  ${problems.join("\n  ")}`;
