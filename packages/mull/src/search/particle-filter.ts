@@ -1,8 +1,8 @@
-import { checkInteger, checkOneOf, checkPositive } from "../runtime/index.ts";
+import { checkInteger } from "../runtime/index.ts";
 import type { ResamplingMethod } from "../selection/resample.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
-import { runParticles } from "./run-particles.ts";
+import { particleSettings, runParticles } from "./run-particles.ts";
 import { searchEntry } from "./search-entry.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
@@ -37,12 +37,7 @@ export interface ParticleFilterOptions extends SearchOptions {
 export function particleFilter(options: ParticleFilterOptions): Strategy {
   const { n } = options;
   checkInteger("particleFilter", "n", n, { minimum: 1 });
-  const softmaxTemperature = options.softmaxTemperature ?? 1;
-  checkPositive("particleFilter", "softmaxTemperature", softmaxTemperature);
-  const resampling = checkOneOf("particleFilter", "resampling", options.resampling ?? "multinomial", [
-    "multinomial",
-    "systematic",
-  ]);
+  const { softmaxTemperature, resampling } = particleSettings("particleFilter", options);
   return {
     name: resampling === "systematic" ? `pf-sys@${n}` : `pf@${n}`,
     parameters: { n, softmaxTemperature, resampling, ...searchParameters(options) },

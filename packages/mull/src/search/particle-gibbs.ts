@@ -1,8 +1,8 @@
-import { checkInteger, checkOneOf, checkPositive } from "../runtime/index.ts";
+import { checkInteger } from "../runtime/index.ts";
 import { type ResamplingMethod, resample } from "../selection/resample.ts";
 import type { Strategy } from "../spec/index.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
-import { particleWeights, runParticles } from "./run-particles.ts";
+import { particleSettings, particleWeights, runParticles } from "./run-particles.ts";
 import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
@@ -44,12 +44,7 @@ export function particleGibbs(options: ParticleGibbsOptions): Strategy {
   const { n, iterations } = options;
   checkInteger("particleGibbs", "n", n, { minimum: 1 });
   checkInteger("particleGibbs", "iterations", iterations, { minimum: 1 });
-  const softmaxTemperature = options.softmaxTemperature ?? 1;
-  checkPositive("particleGibbs", "softmaxTemperature", softmaxTemperature);
-  const resampling = checkOneOf("particleGibbs", "resampling", options.resampling ?? "multinomial", [
-    "multinomial",
-    "systematic",
-  ]);
+  const { softmaxTemperature, resampling } = particleSettings("particleGibbs", options);
   return {
     name: `pg@${n}x${iterations}`,
     parameters: { n, iterations, softmaxTemperature, resampling, ...searchParameters(options) },

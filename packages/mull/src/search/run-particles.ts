@@ -1,3 +1,4 @@
+import { checkOneOf, checkPositive } from "../runtime/index.ts";
 import { type ResamplingMethod, resample } from "../selection/resample.ts";
 import { softmaxWeights } from "../selection/softmax-weights.ts";
 import type { Rng } from "../spec/index.ts";
@@ -18,6 +19,29 @@ export interface ParticleSweep {
   readonly reference?: readonly SearchNode[] | undefined;
   /** Name of the resampling selection in the trace. */
   readonly method: string;
+}
+
+/** The options particle filtering and particle Gibbs share. */
+export interface ParticleOptions {
+  readonly softmaxTemperature?: number | undefined;
+  readonly resampling?: ResamplingMethod | undefined;
+}
+
+/**
+ * The softmax temperature (default 1) and resampling method (default `multinomial`) of a particle
+ * search, checked for `owner`.
+ */
+export function particleSettings(
+  owner: string,
+  options: ParticleOptions,
+): { readonly softmaxTemperature: number; readonly resampling: ResamplingMethod } {
+  return {
+    softmaxTemperature: checkPositive(owner, "softmaxTemperature", options.softmaxTemperature ?? 1),
+    resampling: checkOneOf(owner, "resampling", options.resampling ?? "multinomial", [
+      "multinomial",
+      "systematic",
+    ]),
+  };
 }
 
 /** Rewards are clipped this far from 0 and 1 before their logit is taken. */

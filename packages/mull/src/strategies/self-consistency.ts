@@ -1,8 +1,7 @@
-import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger } from "../runtime/index.ts";
 import { majorityVote, type TieBreak } from "../selection/index.ts";
 import type { SamplingStrategy } from "../spec/index.ts";
-import { defaultSamplingTemperature, requireSomething } from "./run-helpers.ts";
+import { sampleAndSelect } from "./sample-and-select.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `selfConsistency`. */
@@ -33,19 +32,8 @@ export function selfConsistency(options: SelfConsistencyOptions): SamplingStrate
     samples: n,
     select,
     withSamples: (samples) => selfConsistency({ ...options, n: samples }),
-    async run(problem, context) {
-      const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
-      const sample = await sampleCandidates({ problem, n, context, sampling: { temperature } });
-      requireSomething(sample.candidates.length, sample.stoppedBy);
-      const result = select(sample.candidates, context);
-      return {
-        answer: result.answer,
-        best: result.best,
-        candidates: sample.candidates,
-        votes: result.tally,
-        stoppedBy: sample.stoppedBy,
-      };
-    },
+    run: (problem, context) =>
+      sampleAndSelect(problem, context, { n, temperature: options.temperature, select }),
   };
 }
 

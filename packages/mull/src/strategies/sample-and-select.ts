@@ -1,0 +1,25 @@
+import { sampleCandidates } from "../generation/index.ts";
+import type { Problem, Selector, StrategyContext, StrategyOutcome } from "../spec/index.ts";
+import { defaultSamplingTemperature, requireSomething } from "./run-helpers.ts";
+
+/**
+ * The plan of the simplest sampling strategies: `n` samples at `temperature` (else the run's, else 0.7),
+ * then `select` over them. When the budget cuts sampling short it selects over what it has.
+ */
+export async function sampleAndSelect(
+  problem: Problem,
+  context: StrategyContext,
+  plan: { readonly n: number; readonly temperature: number | undefined; readonly select: Selector },
+): Promise<StrategyOutcome> {
+  const temperature = plan.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
+  const sample = await sampleCandidates({ problem, n: plan.n, context, sampling: { temperature } });
+  requireSomething(sample.candidates.length, sample.stoppedBy);
+  const result = plan.select(sample.candidates, context);
+  return {
+    answer: result.answer,
+    best: result.best,
+    candidates: sample.candidates,
+    votes: result.tally,
+    stoppedBy: sample.stoppedBy,
+  };
+}
