@@ -92,12 +92,10 @@ function benchConfig(
     sampling: options.sampling === undefined ? undefined : JSON.parse(canonicalJson(options.sampling)),
     grader: grader.name,
     answerFormat: answerFormat.name,
-    // Only strategies that use a scorer (bon@N, wv@N) make it part of what determines results.
-    scorer: entries.some((entry) => entry.strategy.parameters.scorer !== undefined)
-      ? scorer?.name
-      : undefined,
+    // Only strategies whose catalog entry needs a scorer (bon@N, wv@N) make it part of what determines results.
+    scorer: entries.some((entry) => entry.needs.includes("scorer")) ? scorer?.name : undefined,
     // Likewise the process reward model, for step-level searches only.
-    prm: entries.some((entry) => entry.strategy.parameters.prm !== undefined) ? options.prm?.name : undefined,
+    prm: entries.some((entry) => entry.needs.includes("prm")) ? options.prm?.name : undefined,
     budget: options.budget,
     promptTemplate:
       options.promptTemplateName ??
@@ -130,11 +128,14 @@ function sampleRecords(
   });
 }
 
-/** For verifier-based strategies: did the verifier accept the chosen candidate (score >= 0.5)? */
-function verifierAccepted(entry: BenchStrategy, result: SolveResult): boolean | undefined {
-  const scorer = entry.strategy.parameters.scorer;
-  if (typeof scorer !== "string" || result.best === undefined) return undefined;
-  const score = result.best.scores.find((candidate) => candidate.scorer === scorer);
+/** For strategies that use a scorer: did it accept the chosen candidate (score >= 0.5)? */
+function verifierAccepted(
+  entry: BenchStrategy,
+  scorer: OutcomeScorer | undefined,
+  result: SolveResult,
+): boolean | undefined {
+  if (!entry.needs.includes("scorer") || scorer === undefined || result.best === undefined) return undefined;
+  const score = result.best.scores.find((candidate) => candidate.scorer === scorer.name);
   return score === undefined ? undefined : score.value >= 0.5;
 }
 
@@ -300,7 +301,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
         // A run cut by the interrupt is not this pair's result: leave it for the resume.
         if (controller.signal.aborted || result.stoppedBy === "abort") return;
         samples = sampleRecords(problem, entry.name, result, grader);
-        const accepted = verifierAccepted(entry, result);
+        const accepted = verifierAccepted(entry, scorer, result);
         record = {
           problemId: problem.id,
           strategy: entry.name,
