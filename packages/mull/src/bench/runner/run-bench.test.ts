@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../runtime/index.ts";
-import type { AnswerFormat, GenerationRequest, ProcessRewardModel, Rng } from "../../spec/index.ts";
+import type {
+  AnswerFormat,
+  GenerationRequest,
+  OutcomeScorer,
+  ProcessRewardModel,
+  Rng,
+} from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import type { BenchDataset } from "../datasets/index.ts";
 import { answerFormatGrader } from "../graders/index.ts";
@@ -222,6 +228,44 @@ describe("runBench", () => {
     // Without a search the PRM does not matter: a resume with another one is the same run.
     await runBench(
       options({ out: plain, strategies: ["greedy"], prm: steadyPrm("b"), limit: 2, resume: true }),
+    );
+  });
+
+  it("makes the scorer part of the configuration, and records its verdict, only for strategies that need it", async () => {
+    const checker = (name: string): OutcomeScorer => ({
+      name,
+      score: async (problem, solutions) => ({
+        scores: solutions.map((solution) => ({
+          scorer: name,
+          kind: "outcome" as const,
+          value: solution.answer !== undefined && Number(solution.answer) === Number(problem.gold) ? 1 : 0,
+        })),
+        calls: 0,
+      }),
+    });
+    const run = await runBench(options({ strategies: ["sc@2", "bon@2"], scorer: checker("a"), limit: 3 }));
+    const results = loadRun(run.directory).results;
+    expect(results.filter((result) => result.strategy === "bon@2")).toHaveLength(3);
+    for (const result of results) {
+      if (result.strategy === "bon@2") expect(result.verifierAccepted).toBe(result.correct);
+      else expect(result.verifierAccepted).toBeUndefined();
+    }
+    await expect(
+      runBench(options({ strategies: ["sc@2", "bon@2"], scorer: checker("b"), limit: 3, resume: true })),
+    ).rejects.toThrow('scorer: "a" → "b"');
+    const plain = join(directory, "plain");
+    await runBench(
+      options({ out: plain, strategies: ["sc@2", "wv-prob@2"], scorer: checker("a"), limit: 2 }),
+    );
+    // Probability voting weighs by log-probabilities, not by the scorer: another scorer is the same run.
+    await runBench(
+      options({
+        out: plain,
+        strategies: ["sc@2", "wv-prob@2"],
+        scorer: checker("b"),
+        limit: 2,
+        resume: true,
+      }),
     );
   });
 

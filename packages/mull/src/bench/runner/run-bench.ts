@@ -1,33 +1,14 @@
-import { randomBytes } from "node:crypto";
-import { BudgetExhaustedError, ConfigError } from "../../errors/index.ts";
-import {
-  createConcurrencyLimit,
-  packageVersion,
-  refuseSymlinkedOutput,
-  systemClock,
-} from "../../runtime/index.ts";
-import { solve } from "../../solve.ts";
-import type { AnswerFormat, OutcomeScorer, SolveResult, StopReason } from "../../spec/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import { createConcurrencyLimit, refuseSymlinkedOutput, systemClock } from "../../runtime/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
-import { type Grader, graderByName } from "../graders/index.ts";
-import type { RunManifest, SampleRecord } from "../run-data.ts";
-import {
-  acquireRunLock,
-  canonicalJson,
-  configDiff,
-  configHash,
-  describeMachine,
-  openRunStore,
-  pairKey,
-  type ResultRecord,
-  RunConfigChangedError,
-  type RunStore,
-  type StoredProblem,
-} from "../store/index.ts";
-import { BenchRunError } from "./bench-run-error.ts";
+import { graderByName } from "../graders/index.ts";
+import { acquireRunLock, configHash, openRunStore, pairKey } from "../store/index.ts";
+import { benchConfig } from "./bench-config.ts";
+import type { BenchRunError } from "./bench-run-error.ts";
 import { type BenchSummary, summarizeBench } from "./bench-summary.ts";
-import { problemSeed } from "./problem-seed.ts";
 import { parseBenchNumbers, type RunBenchOptions } from "./run-bench-options.ts";
+import { type PairContext, runPair } from "./run-pair.ts";
+import { startOrResumeRun } from "./start-or-resume-run.ts";
 import { type BenchStrategy, expandStrategySweep } from "./strategy-sweep.ts";
 
 /** What `runBench` did. */
@@ -45,154 +26,6 @@ export interface BenchRunResult {
   /** True when the signal stopped the run before every pair was recorded. */
   readonly interrupted: boolean;
   readonly summary: BenchSummary;
-}
-
-function newRunId(): string {
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
-  return `run-${stamp}-${randomBytes(3).toString("hex")}`;
-}
-
-function difficultyOf(problem: BenchProblem): string | undefined {
-  const metadata = problem.metadata;
-  const value = metadata?.difficulty ?? metadata?.level;
-  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
-}
-
-/** Only what determines results goes in the configuration: not concurrency, progress or the directory. */
-function benchConfig(
-  options: RunBenchOptions,
-  problems: readonly BenchProblem[],
-  entries: readonly BenchStrategy[],
-  grader: Grader,
-  answerFormat: AnswerFormat,
-  scorer: OutcomeScorer | undefined,
-) {
-  const backend = options.backend.describe();
-  return {
-    dataset: {
-      name: options.dataset.name,
-      problems: problems.length,
-      contentHash: configHash(
-        problems.map((problem) => [problem.id, problem.question, problem.gold, problem.prompt ?? null]),
-      ),
-    },
-    strategies: entries.map((entry) => entry.name),
-    temperatures: options.temperatures,
-    backend: {
-      kind: backend.kind,
-      model: backend.model,
-      baseUrl: backend.baseUrl,
-      modelHash: backend.modelHash,
-    },
-    seed: options.seed ?? 0,
-    limit: options.limit,
-    sampling: options.sampling === undefined ? undefined : JSON.parse(canonicalJson(options.sampling)),
-    grader: grader.name,
-    answerFormat: answerFormat.name,
-    // Only strategies that use a scorer (bon@N, wv@N) make it part of what determines results.
-    scorer: entries.some((entry) => entry.strategy.parameters.scorer !== undefined)
-      ? scorer?.name
-      : undefined,
-    // Likewise the process reward model, for step-level searches only.
-    prm: entries.some((entry) => entry.strategy.parameters.prm !== undefined) ? options.prm?.name : undefined,
-    budget: options.budget,
-    promptTemplate:
-      options.promptTemplateName ??
-      (options.promptTemplate === undefined && options.dataset.promptTemplate === undefined
-        ? "default"
-        : "custom"),
-  };
-}
-
-function sampleRecords(
-  problem: BenchProblem,
-  strategy: string,
-  result: SolveResult,
-  grader: Grader,
-): SampleRecord[] {
-  return result.candidates.map((candidate, sampleIndex): SampleRecord => {
-    const scores = Object.fromEntries(candidate.scores.map((score) => [score.scorer, score.value]));
-    return {
-      problemId: problem.id,
-      strategy,
-      sampleIndex,
-      text: candidate.text,
-      answer: candidate.answer,
-      correct: grader.grade(candidate.answer, problem.gold),
-      completionTokens: candidate.completionTokens,
-      finishReason: candidate.finishReason,
-      ...(candidate.logprob === undefined ? {} : { logprob: candidate.logprob }),
-      ...(candidate.scores.length === 0 ? {} : { scores }),
-    };
-  });
-}
-
-/** For verifier-based strategies: did the verifier accept the chosen candidate (score >= 0.5)? */
-function verifierAccepted(entry: BenchStrategy, result: SolveResult): boolean | undefined {
-  const scorer = entry.strategy.parameters.scorer;
-  if (typeof scorer !== "string" || result.best === undefined) return undefined;
-  const score = result.best.scores.find((candidate) => candidate.scorer === scorer);
-  return score === undefined ? undefined : score.value >= 0.5;
-}
-
-/** Creates the run in a fresh store, or checks that a stored run may be resumed with this configuration. */
-function startOrResume(
-  store: RunStore,
-  options: RunBenchOptions,
-  config: unknown,
-  hash: string,
-  entries: readonly BenchStrategy[],
-  problems: readonly BenchProblem[],
-): { runId: string; created: boolean } {
-  const stored = store.storedRun();
-  if (stored !== undefined) {
-    if (options.resume !== true) {
-      throw new ConfigError(
-        `${options.out} already holds run ${stored.manifest.runId}; pass --resume to continue it, or choose another --out`,
-        { field: "--resume" },
-      );
-    }
-    const changes = configDiff(stored.config, JSON.parse(JSON.stringify(config)));
-    if (changes.length > 0 || stored.manifest.configHash !== hash) {
-      throw new RunConfigChangedError(options.out, changes);
-    }
-    return { runId: stored.manifest.runId, created: false };
-  }
-  const backend = options.backend.describe();
-  const manifest: RunManifest = {
-    runId: newRunId(),
-    createdAt: new Date().toISOString(),
-    dataset: options.dataset.name,
-    strategies: entries.map((entry) => entry.name),
-    backend,
-    seed: options.seed ?? 0,
-    sampling: {
-      ...(options.sampling ?? {}),
-      ...(options.temperatures === undefined ? {} : { temperatures: options.temperatures }),
-    },
-    limit: options.limit,
-    machine: describeMachine(),
-    versions: { mull: packageVersion(), node: process.versions.node, ...(backend.versions ?? {}) },
-    configHash: hash,
-  };
-  store.createRun(
-    JSON.parse(JSON.stringify(manifest)) as RunManifest,
-    config,
-    problems.map((problem): StoredProblem => {
-      const difficulty = difficultyOf(problem);
-      return {
-        id: problem.id,
-        question: problem.question,
-        gold: problem.gold,
-        ...(difficulty === undefined ? {} : { difficulty }),
-        ...(problem.metadata === undefined ? {} : { metadata: problem.metadata }),
-      };
-    }),
-  );
-  return { runId: manifest.runId, created: true };
 }
 
 /**
@@ -228,7 +61,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
   const answerFormat = options.answerFormat ?? grader.format;
   const scorer = options.scorer ?? options.dataset.scorer;
   const promptTemplate = options.promptTemplate ?? options.dataset.promptTemplate;
-  const entries = expandStrategySweep(options.strategies, {
+  const strategies = expandStrategySweep(options.strategies, {
     temperatures: options.temperatures,
     scorer,
     prm: options.prm,
@@ -238,7 +71,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
   if (problems.length === 0) {
     throw new ConfigError(`dataset ${options.dataset.name} has no problems to run`, { field: "dataset" });
   }
-  const config = benchConfig(options, problems, entries, grader, answerFormat, scorer);
+  const config = benchConfig({ options, problems, strategies, grader, answerFormat, scorer });
   const hash = configHash(config);
 
   // Before anything is created: a linked run directory would put the store wherever the link points.
@@ -256,15 +89,15 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     }
   })();
   try {
-    const { runId, created } = startOrResume(store, options, config, hash, entries, problems);
+    const { runId, created } = startOrResumeRun(store, options, { config, hash, strategies, problems });
     const done = store.completedPairs();
-    const pending: { problem: BenchProblem; entry: BenchStrategy }[] = [];
+    const pending: { problem: BenchProblem; strategy: BenchStrategy }[] = [];
     for (const problem of problems) {
-      for (const entry of entries) {
-        if (!done.has(pairKey(problem.id, entry.name))) pending.push({ problem, entry });
+      for (const strategy of strategies) {
+        if (!done.has(pairKey(problem.id, strategy.name))) pending.push({ problem, strategy });
       }
     }
-    const total = problems.length * entries.length;
+    const total = problems.length * strategies.length;
     const skipped = total - pending.length;
     options.progress?.start(total, skipped);
 
@@ -275,99 +108,41 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     const limit = createConcurrencyLimit(concurrency);
     // Aborted after a failure: the pairs still waiting for a slot are dropped, the running ones finish.
     const dropWaiting = new AbortController();
+    const context: PairContext = {
+      options,
+      seed,
+      grader,
+      answerFormat,
+      promptTemplate,
+      scorer,
+      clock,
+      store,
+      signal: controller.signal,
+    };
     let recorded = 0;
     let failure: BenchRunError | undefined;
 
-    const runPair = async (problem: BenchProblem, entry: BenchStrategy): Promise<void> => {
+    const runScheduledPair = async (problem: BenchProblem, strategy: BenchStrategy): Promise<void> => {
       if (failure !== undefined || controller.signal.aborted) return;
-      const pairSeed = problemSeed(seed, problem.id, entry.name);
-      const started = clock.now();
-      let record: ResultRecord;
-      let samples: SampleRecord[] = [];
-      try {
-        const result = await solve({
-          problem,
-          strategy: entry.strategy,
-          backend: options.backend,
-          seed: pairSeed,
-          sampling: { ...(options.sampling ?? {}), ...entry.sampling },
-          answerFormat,
-          ...(promptTemplate === undefined ? {} : { promptTemplate }),
-          ...(options.budget === undefined ? {} : { budget: options.budget }),
-          signal: controller.signal,
-          clock,
-        });
-        // A run cut by the interrupt is not this pair's result: leave it for the resume.
-        if (controller.signal.aborted || result.stoppedBy === "abort") return;
-        samples = sampleRecords(problem, entry.name, result, grader);
-        const accepted = verifierAccepted(entry, result);
-        record = {
-          problemId: problem.id,
-          strategy: entry.name,
-          seed: pairSeed,
-          answer: result.answer,
-          correct: grader.grade(result.answer, problem.gold),
-          samples: result.candidates.length,
-          promptTokens: result.usage.promptTokens,
-          completionTokens: result.usage.completionTokens,
-          calls: result.usage.calls,
-          scoreCalls: result.scoreCalls,
-          latencyMilliseconds: clock.now() - started,
-          stoppedBy: result.stoppedBy,
-          ...(accepted === undefined ? {} : { verifierAccepted: accepted }),
-        };
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        if (BudgetExhaustedError.isInstance(error)) {
-          // The per-pair budget ran out before any candidate: a legitimate (empty) result under this budget.
-          record = {
-            problemId: problem.id,
-            strategy: entry.name,
-            seed: pairSeed,
-            answer: undefined,
-            correct: false,
-            samples: 0,
-            promptTokens: undefined,
-            completionTokens: undefined,
-            calls: 0,
-            scoreCalls: 0,
-            latencyMilliseconds: clock.now() - started,
-            stoppedBy: error.reason as StopReason,
-          };
-        } else {
-          failure ??= new BenchRunError(
-            `problem ${problem.id}, strategy ${entry.name} failed: ${error instanceof Error ? error.message : String(error)}; ` +
-              "pairs recorded so far are kept, continue with --resume",
-            { problemId: problem.id, strategy: entry.name, cause: error },
-          );
-          dropWaiting.abort();
-          return;
-        }
-      }
-      try {
-        if (store.recordResult(record, samples)) recorded += 1;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        // SQLite reports a full disk or a file-size limit (EFBIG) as an I/O error.
-        const hint = /disk I\/O error|database or disk is full/.test(message)
-          ? " (disk full or file size limited?)"
-          : "";
-        failure ??= new BenchRunError(
-          `recording problem ${problem.id}, strategy ${entry.name} failed: ${message}${hint}; ` +
-            "what was recorded before is intact, continue with --resume",
-          { problemId: problem.id, strategy: entry.name, cause: error },
-        );
+      const outcome = await runPair(problem, strategy, context);
+      if (outcome.kind === "failed") {
+        failure ??= outcome.error;
         dropWaiting.abort();
-        return;
+      } else if (outcome.kind === "recorded") {
+        if (outcome.fresh) recorded += 1;
+        options.progress?.advance({
+          problemId: problem.id,
+          strategy: strategy.name,
+          correct: outcome.record.correct,
+        });
       }
-      options.progress?.advance({ problemId: problem.id, strategy: entry.name, correct: record.correct });
     };
 
     try {
       await Promise.all(
-        pending.map(({ problem, entry }) =>
+        pending.map(({ problem, strategy }) =>
           limit
-            .run(() => runPair(problem, entry), dropWaiting.signal)
+            .run(() => runScheduledPair(problem, strategy), dropWaiting.signal)
             .catch((error: unknown) => {
               if (error !== dropWaiting.signal.reason) throw error;
             }),

@@ -14,6 +14,17 @@ describe("expandStrategySweep", () => {
     ]);
   });
 
+  it("carries what each strategy's catalog entry needs, at every temperature", () => {
+    const entries = expandStrategySweep(["greedy", "bon@4", "wv-prob@4"], { scorer, temperatures: [0.5, 1] });
+    expect(entries.map((entry) => [entry.name, entry.needs])).toEqual([
+      ["greedy", []],
+      ["bon@4@t0.5", ["scorer"]],
+      ["bon@4@t1.0", ["scorer"]],
+      ["wv-prob@4@t0.5", ["logprobs"]],
+      ["wv-prob@4@t1.0", ["logprobs"]],
+    ]);
+  });
+
   it("crosses each strategy with each temperature, running temperature-fixed strategies once", () => {
     const entries = expandStrategySweep(["greedy", "sc@4", "sc@8"], { temperatures: [0.5, 1] });
     expect(entries.map((entry) => [entry.name, entry.sampling.temperature])).toEqual([

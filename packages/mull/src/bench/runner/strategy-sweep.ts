@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { numberSchema, parseOptions } from "../../runtime/index.ts";
 import type { OutcomeScorer, ProcessRewardModel, SamplingSettings, Strategy } from "../../spec/index.ts";
-import { parseStrategySpec } from "../../strategies/index.ts";
+import { findStrategyEntry, parseStrategySpec, type StrategyNeed } from "../../strategies/index.ts";
 
 /** One strategy of a bench run, at one point of a sweep. */
 export interface BenchStrategy {
@@ -11,6 +11,8 @@ export interface BenchStrategy {
   /** The strategy spec it was parsed from. */
   readonly spec: string;
   readonly strategy: Strategy;
+  /** What its catalog entry needs besides sampling: whether the run's scorer or PRM determines its results. */
+  readonly needs: readonly StrategyNeed[];
   /** Sampling settings this entry overrides (the sweep's temperature). */
   readonly sampling: SamplingSettings;
 }
@@ -68,9 +70,11 @@ export function expandStrategySweep(
     const spec = raw.trim().toLowerCase();
     const parse = () => parseStrategySpec(spec, { scorer, prm });
     const strategy = parse();
+    // The spec parsed, so the catalog holds its entry.
+    const needs = findStrategyEntry(spec)!.entry.needs;
     const fixedTemperature = strategy.parameters.temperature !== undefined;
     if (temperatures === undefined || fixedTemperature) {
-      add({ name: spec, spec, strategy, sampling: {} });
+      add({ name: spec, spec, strategy, needs, sampling: {} });
       continue;
     }
     for (const temperature of temperatures) {
@@ -78,6 +82,7 @@ export function expandStrategySweep(
         name: `${spec}@t${formatTemperature(temperature)}`,
         spec,
         strategy: parse(),
+        needs,
         sampling: { temperature },
       });
     }

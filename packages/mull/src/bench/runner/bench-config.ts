@@ -1,0 +1,70 @@
+import type { AnswerFormat, OutcomeScorer } from "../../spec/index.ts";
+import type { StrategyNeed } from "../../strategies/index.ts";
+import type { BenchProblem } from "../datasets/index.ts";
+import type { Grader } from "../graders/index.ts";
+import { canonicalJson, configHash } from "../store/index.ts";
+import type { RunBenchOptions } from "./run-bench-options.ts";
+import type { BenchStrategy } from "./strategy-sweep.ts";
+
+/** What a bench run's configuration is computed from: the options, and what `runBench` resolved from them. */
+export interface BenchConfigSources {
+  readonly options: RunBenchOptions;
+  /** The problems that run (after `limit`). */
+  readonly problems: readonly BenchProblem[];
+  readonly strategies: readonly BenchStrategy[];
+  readonly grader: Grader;
+  readonly answerFormat: AnswerFormat;
+  /** The outcome scorer the strategies were built with (the options' or the dataset's). */
+  readonly scorer: OutcomeScorer | undefined;
+}
+
+function anyNeeds(strategies: readonly BenchStrategy[], need: StrategyNeed): boolean {
+  return strategies.some((strategy) => strategy.needs.includes(need));
+}
+
+/**
+ * The configuration of a bench run, stored with it and hashed, so that a `--resume` with other settings
+ * is refused. Only what determines results goes in: not concurrency, progress or the directory. The
+ * scorer and the process reward model count only when a strategy's catalog entry needs them, so adding a
+ * scorer to a run of `sc@N` does not change its configuration.
+ *
+ * @example
+ * const hash = configHash(benchConfig({ options, problems, strategies, grader, answerFormat, scorer }));
+ */
+export function benchConfig(sources: BenchConfigSources) {
+  const { options, problems, strategies, grader, answerFormat, scorer } = sources;
+  const backend = options.backend.describe();
+  return {
+    dataset: {
+      name: options.dataset.name,
+      problems: problems.length,
+      contentHash: configHash(
+        problems.map((problem) => [problem.id, problem.question, problem.gold, problem.prompt ?? null]),
+      ),
+    },
+    strategies: strategies.map((strategy) => strategy.name),
+    temperatures: options.temperatures,
+    backend: {
+      kind: backend.kind,
+      model: backend.model,
+      baseUrl: backend.baseUrl,
+      modelHash: backend.modelHash,
+    },
+    seed: options.seed ?? 0,
+    limit: options.limit,
+    sampling: options.sampling === undefined ? undefined : JSON.parse(canonicalJson(options.sampling)),
+    grader: grader.name,
+    answerFormat: answerFormat.name,
+    scorer: anyNeeds(strategies, "scorer") ? scorer?.name : undefined,
+    prm: anyNeeds(strategies, "prm") ? options.prm?.name : undefined,
+    budget: options.budget,
+    promptTemplate:
+      options.promptTemplateName ??
+      (options.promptTemplate === undefined && options.dataset.promptTemplate === undefined
+        ? "default"
+        : "custom"),
+  };
+}
+
+/** A bench run's configuration, as `benchConfig` computes it. */
+export type BenchConfig = ReturnType<typeof benchConfig>;

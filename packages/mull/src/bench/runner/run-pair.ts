@@ -1,0 +1,154 @@
+import { BudgetExhaustedError } from "../../errors/index.ts";
+import { solve } from "../../solve.ts";
+import type {
+  AnswerFormat,
+  Clock,
+  OutcomeScorer,
+  PromptTemplate,
+  SolveResult,
+  StopReason,
+} from "../../spec/index.ts";
+import type { BenchProblem } from "../datasets/index.ts";
+import type { Grader } from "../graders/index.ts";
+import type { SampleRecord } from "../run-data.ts";
+import type { ResultRecord, RunStore } from "../store/index.ts";
+import { BenchRunError } from "./bench-run-error.ts";
+import { problemSeed } from "./problem-seed.ts";
+import type { RunBenchOptions } from "./run-bench-options.ts";
+import { sampleRecords } from "./sample-records.ts";
+import type { BenchStrategy } from "./strategy-sweep.ts";
+
+/** What every pair of a run is solved, graded and recorded with. */
+export interface PairContext {
+  /** The options of `runBench`: backend, sampling settings and budget. */
+  readonly options: RunBenchOptions;
+  /** The run seed, checked; each pair's seed derives from it. */
+  readonly seed: number;
+  readonly grader: Grader;
+  readonly answerFormat: AnswerFormat;
+  readonly promptTemplate: PromptTemplate | undefined;
+  /** The outcome scorer the strategies were built with; its scores say whether a verifier accepted. */
+  readonly scorer: OutcomeScorer | undefined;
+  readonly clock: Clock;
+  readonly store: RunStore;
+  /** Fires on an interrupt: the pair is dropped, not recorded. */
+  readonly signal: AbortSignal;
+}
+
+/** What became of one pair. */
+export type PairOutcome =
+  /** Its result is in the store; `fresh` is false when the store already held it. */
+  | { readonly kind: "recorded"; readonly record: ResultRecord; readonly fresh: boolean }
+  /** Interrupted: left for the resume. */
+  | { readonly kind: "dropped" }
+  /** Solving or recording failed; what was recorded before is intact. */
+  | { readonly kind: "failed"; readonly error: BenchRunError };
+
+/** For strategies that use a scorer: did it accept the chosen candidate (score >= 0.5)? */
+function verifierAccepted(
+  strategy: BenchStrategy,
+  scorer: OutcomeScorer | undefined,
+  result: SolveResult,
+): boolean | undefined {
+  if (!strategy.needs.includes("scorer") || scorer === undefined || result.best === undefined)
+    return undefined;
+  const score = result.best.scores.find((candidate) => candidate.scorer === scorer.name);
+  return score === undefined ? undefined : score.value >= 0.5;
+}
+
+function failureMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Solves one (problem, strategy) pair with its own seed (from the run seed, the problem id and the
+ * strategy name), grades it and records its result and samples in one transaction. A per-pair budget
+ * that runs out before any candidate is a legitimate empty result; any other error, from solving or from
+ * the store, is the pair's failure and is returned, not thrown.
+ *
+ * @example
+ * const outcome = await runPair(problem, strategy, context);
+ * if (outcome.kind === "failed") throw outcome.error;
+ */
+export async function runPair(
+  problem: BenchProblem,
+  strategy: BenchStrategy,
+  context: PairContext,
+): Promise<PairOutcome> {
+  const { options, grader, clock, signal } = context;
+  const seed = problemSeed(context.seed, problem.id, strategy.name);
+  const started = clock.now();
+  let record: ResultRecord;
+  let samples: SampleRecord[] = [];
+  try {
+    const result = await solve({
+      problem,
+      strategy: strategy.strategy,
+      backend: options.backend,
+      seed,
+      sampling: { ...(options.sampling ?? {}), ...strategy.sampling },
+      answerFormat: context.answerFormat,
+      ...(context.promptTemplate === undefined ? {} : { promptTemplate: context.promptTemplate }),
+      ...(options.budget === undefined ? {} : { budget: options.budget }),
+      signal,
+      clock,
+    });
+    // A run cut by the interrupt is not this pair's result: leave it for the resume.
+    if (signal.aborted || result.stoppedBy === "abort") return { kind: "dropped" };
+    samples = sampleRecords(problem, strategy.name, result, grader);
+    const accepted = verifierAccepted(strategy, context.scorer, result);
+    record = {
+      problemId: problem.id,
+      strategy: strategy.name,
+      seed,
+      answer: result.answer,
+      correct: grader.grade(result.answer, problem.gold),
+      samples: result.candidates.length,
+      promptTokens: result.usage.promptTokens,
+      completionTokens: result.usage.completionTokens,
+      calls: result.usage.calls,
+      scoreCalls: result.scoreCalls,
+      latencyMilliseconds: clock.now() - started,
+      stoppedBy: result.stoppedBy,
+      ...(accepted === undefined ? {} : { verifierAccepted: accepted }),
+    };
+  } catch (error) {
+    if (signal.aborted) return { kind: "dropped" };
+    if (!BudgetExhaustedError.isInstance(error)) {
+      const message =
+        `problem ${problem.id}, strategy ${strategy.name} failed: ${failureMessage(error)}; ` +
+        "pairs recorded so far are kept, continue with --resume";
+      const details = { problemId: problem.id, strategy: strategy.name, cause: error };
+      return { kind: "failed", error: new BenchRunError(message, details) };
+    }
+    // The per-pair budget ran out before any candidate: a legitimate (empty) result under this budget.
+    record = {
+      problemId: problem.id,
+      strategy: strategy.name,
+      seed,
+      answer: undefined,
+      correct: false,
+      samples: 0,
+      promptTokens: undefined,
+      completionTokens: undefined,
+      calls: 0,
+      scoreCalls: 0,
+      latencyMilliseconds: clock.now() - started,
+      stoppedBy: error.reason as StopReason,
+    };
+  }
+  try {
+    return { kind: "recorded", record, fresh: context.store.recordResult(record, samples) };
+  } catch (error) {
+    const message = failureMessage(error);
+    // SQLite reports a full disk or a file-size limit (EFBIG) as an I/O error.
+    const hint = /disk I\/O error|database or disk is full/.test(message)
+      ? " (disk full or file size limited?)"
+      : "";
+    const text =
+      `recording problem ${problem.id}, strategy ${strategy.name} failed: ${message}${hint}; ` +
+      "what was recorded before is intact, continue with --resume";
+    const details = { problemId: problem.id, strategy: strategy.name, cause: error };
+    return { kind: "failed", error: new BenchRunError(text, details) };
+  }
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from "node:crypto";
+import { ConfigError } from "../../errors/index.ts";
+import { packageVersion } from "../../runtime/index.ts";
+import type { BenchProblem } from "../datasets/index.ts";
+import type { RunManifest } from "../run-data.ts";
+import {
+  configDiff,
+  describeMachine,
+  RunConfigChangedError,
+  type RunStore,
+  type StoredProblem,
+} from "../store/index.ts";
+import type { BenchConfig } from "./bench-config.ts";
+import type { RunBenchOptions } from "./run-bench-options.ts";
+import type { BenchStrategy } from "./strategy-sweep.ts";
+
+/** The run a bench call works on. */
+export interface StartedRun {
+  readonly runId: string;
+  /** Whether this call created the run (false when it resumed one). */
+  readonly created: boolean;
+}
+
+/** What a run is started from: its configuration and hash, its strategies and problems. */
+export interface RunStart {
+  readonly config: BenchConfig;
+  /** `configHash(config)`. */
+  readonly hash: string;
+  readonly strategies: readonly BenchStrategy[];
+  readonly problems: readonly BenchProblem[];
+}
+
+function newRunId(): string {
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  return `run-${stamp}-${randomBytes(3).toString("hex")}`;
+}
+
+function difficultyOf(problem: BenchProblem): string | undefined {
+  const metadata = problem.metadata;
+  const value = metadata?.difficulty ?? metadata?.level;
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}
+
+function storedProblem(problem: BenchProblem): StoredProblem {
+  const difficulty = difficultyOf(problem);
+  return {
+    id: problem.id,
+    question: problem.question,
+    gold: problem.gold,
+    ...(difficulty === undefined ? {} : { difficulty }),
+    ...(problem.metadata === undefined ? {} : { metadata: problem.metadata }),
+  };
+}
+
+function runManifest(options: RunBenchOptions, start: RunStart): RunManifest {
+  const backend = options.backend.describe();
+  const manifest: RunManifest = {
+    runId: newRunId(),
+    createdAt: new Date().toISOString(),
+    dataset: options.dataset.name,
+    strategies: start.strategies.map((strategy) => strategy.name),
+    backend,
+    seed: options.seed ?? 0,
+    sampling: {
+      ...(options.sampling ?? {}),
+      ...(options.temperatures === undefined ? {} : { temperatures: options.temperatures }),
+    },
+    limit: options.limit,
+    machine: describeMachine(),
+    versions: { mull: packageVersion(), node: process.versions.node, ...(backend.versions ?? {}) },
+    configHash: start.hash,
+  };
+  // Through JSON, as it is stored: fields left undefined are dropped.
+  return JSON.parse(JSON.stringify(manifest)) as RunManifest;
+}
+
+/**
+ * Creates the run in a fresh store, with its manifest, configuration and problems; or checks that the
+ * stored run may be resumed: only with `resume`, and only with the configuration it was created with.
+ *
+ * @throws ConfigError (`--resume`) when the store holds a run and `resume` is not set.
+ * @throws RunConfigChangedError listing each changed field when the configuration differs.
+ * @example
+ * const { runId, created } = startOrResumeRun(store, options, { config, hash, strategies, problems });
+ */
+export function startOrResumeRun(store: RunStore, options: RunBenchOptions, start: RunStart): StartedRun {
+  const stored = store.storedRun();
+  if (stored !== undefined) {
+    if (options.resume !== true) {
+      throw new ConfigError(
+        `${options.out} already holds run ${stored.manifest.runId}; pass --resume to continue it, or choose another --out`,
+        { field: "--resume" },
+      );
+    }
+    const changes = configDiff(stored.config, JSON.parse(JSON.stringify(start.config)));
+    if (changes.length > 0 || stored.manifest.configHash !== start.hash) {
+      throw new RunConfigChangedError(options.out, changes);
+    }
+    return { runId: stored.manifest.runId, created: false };
+  }
+  const manifest = runManifest(options, start);
+  store.createRun(manifest, start.config, start.problems.map(storedProblem));
+  return { runId: manifest.runId, created: true };
+}
