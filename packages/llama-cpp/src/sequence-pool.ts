@@ -1,3 +1,4 @@
+import { checkInteger } from "mull";
 import { DisposedError } from "mull/errors";
 import { commonPrefixLength } from "./common-prefix-length.ts";
 
@@ -37,10 +38,9 @@ export class SequencePool<Item> {
   #created = 0;
   #closed = false;
 
+  /** @throws ConfigError `<owner>: capacity must be an integer ≥ 1, got 0`. */
   constructor(options: SequencePoolOptions<Item>) {
-    if (!Number.isInteger(options.capacity) || options.capacity < 1) {
-      throw new RangeError(`capacity must be a positive integer, got ${options.capacity}`);
-    }
+    checkInteger(options.owner, "capacity", options.capacity, { minimum: 1 });
     this.#options = options;
   }
 

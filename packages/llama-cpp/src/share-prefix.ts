@@ -39,6 +39,8 @@ function samePrefix(a: readonly number[], b: readonly number[], length: number):
  *
  * Call it only while `source` is idle (not evaluating), so its cache is exactly its `contextTokens`.
  *
+ * @throws RangeError for a negative or fractional `prefixLength`: a programming error (callers pass a
+ * prompt's own token count), not bad input, so it is not a ConfigError.
  * @example
  * if (!(await sharePrefix(leader, sibling, promptTokens.length - 1))) await sibling.clearHistory();
  */

@@ -1,8 +1,8 @@
+import { z } from "zod";
 import { answerFormatByName, autoAnswerFormat } from "./answers/index.ts";
 import { createBudget, type TokenPrice } from "./budget/index.ts";
-import { ConfigError } from "./errors/index.ts";
 import { defaultPromptTemplate } from "./generation/index.ts";
-import { seededRng, systemClock } from "./runtime/index.ts";
+import { integerSchema, parseOptions, seededRng, systemClock } from "./runtime/index.ts";
 import type {
   AnswerFormat,
   Backend,
@@ -49,15 +49,24 @@ export interface SolveOptions {
   readonly price?: TokenPrice | undefined;
 }
 
-function toProblem(problem: Problem | string): Problem {
-  const value = typeof problem === "string" ? { question: problem } : problem;
-  if (typeof value.question !== "string" || (value.question.trim() === "" && value.prompt === undefined)) {
-    throw new ConfigError(`problem: expected a non-empty question, got ${JSON.stringify(value.question)}`, {
-      field: "problem",
-    });
-  }
-  return value;
+/** A problem with something to ask: a question that is not blank, or a ready prompt. */
+function asksSomething(problem: Partial<Problem> | null): boolean {
+  return (
+    typeof problem?.question === "string" && (problem.question.trim() !== "" || problem.prompt !== undefined)
+  );
 }
+
+/** The options of `solve` that are plain data, checked before anything is built. */
+const solveSettings = z.object({
+  problem: z
+    .custom<Problem | string>()
+    .transform((problem): Problem => (typeof problem === "string" ? { question: problem } : problem))
+    .refine(asksSomething, {
+      error: (issue) =>
+        `expected a non-empty question, got ${JSON.stringify((issue.input as Partial<Problem> | null)?.question)}`,
+    }),
+  seed: integerSchema().default(0),
+});
 
 /**
  * Solves one problem with a strategy on a backend: builds the run's context (a seeded rng, a tracer, a
@@ -66,6 +75,8 @@ function toProblem(problem: Problem | string): Problem {
  * result is the best so far with `partial: true` and the reason in `stoppedBy`; if nothing at all was
  * produced, it throws `BudgetExhaustedError`.
  *
+ * @throws ConfigError for a blank problem, a seed that is not an integer (`solve: seed: expected an
+ * integer, got 1.5`), an unknown strategy or answer format, or a bad budget limit, before anything runs.
  * @example
  * const result = await solve({
  *   problem: "A farmer has 17 sheep and buys 5 more. How many sheep?",
@@ -77,13 +88,11 @@ function toProblem(problem: Problem | string): Problem {
  * console.log(result.answer, result.votes, result.usage);
  */
 export async function solve(options: SolveOptions): Promise<SolveResult> {
-  const problem = toProblem(options.problem);
-  const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed)) {
-    throw new ConfigError(`seed: expected an integer, got ${JSON.stringify(options.seed)}`, {
-      field: "seed",
-    });
-  }
+  const { problem, seed } = parseOptions(
+    solveSettings,
+    { problem: options.problem, seed: options.seed },
+    "solve",
+  );
   const strategy =
     typeof options.strategy === "string"
       ? parseStrategySpec(options.strategy, { scorer: options.scorer, prm: options.prm })

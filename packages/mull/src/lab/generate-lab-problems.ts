@@ -1,8 +1,14 @@
-import { ConfigError } from "../errors/index.ts";
-import { seededRng } from "../runtime/index.ts";
+import { checkInteger, seededRng } from "../runtime/index.ts";
 import type { Problem, Rng } from "../spec/index.ts";
 import { formatLabPrompt, formatLabQuestion } from "./format-lab-solution.ts";
-import { type LabChain, type LabOperator, labChainValues, labMaxValue, labMinOperand } from "./lab-chain.ts";
+import {
+  type LabChain,
+  type LabOperator,
+  labChainValues,
+  labHardestLevel,
+  labMaxValue,
+  labMinOperand,
+} from "./lab-chain.ts";
 
 /** Options of `generateLabProblems`. */
 export interface LabProblemOptions {
@@ -22,7 +28,7 @@ export type LabProblemMetadata = {
   readonly operators: readonly LabOperator[];
 };
 
-const maxLevel = 6;
+const owner = "generateLabProblems";
 
 /**
  * Draws one chain: the first operand uniform in 1–999, then for each operation an operator (+ or -, even
@@ -66,12 +72,6 @@ export function labProblem(chain: LabChain, id?: string): Problem {
   };
 }
 
-function checkInteger(field: string, value: number, low: number, high: number): void {
-  if (!Number.isInteger(value) || value < low || value > high) {
-    throw new ConfigError(`${field} must be an integer from ${low} to ${high}, got ${value}`, { field });
-  }
-}
-
 /** The generator of one level for one seed, so that levels sharing a seed draw unrelated problems. */
 export function labLevelRng(level: number, seed: number): Rng {
   return seededRng((Math.imul(seed, 0x2c1b3c6d) + Math.imul(level, 0x9e3779b1)) | 0);
@@ -88,9 +88,9 @@ export function labLevelRng(level: number, seed: number): Rng {
  * // problem.gold "747", problem.metadata { level: 2, operands: [30, 444, 273], operators: ["+", "+"] }
  */
 export function generateLabProblems(options: LabProblemOptions): Problem[] {
-  checkInteger("level", options.level, 1, maxLevel);
-  checkInteger("count", options.count, 0, Number.MAX_SAFE_INTEGER);
-  checkInteger("seed", options.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  checkInteger(owner, "level", options.level, { minimum: 1, maximum: labHardestLevel });
+  checkInteger(owner, "count", options.count, { minimum: 0 });
+  checkInteger(owner, "seed", options.seed);
   const rng = labLevelRng(options.level, options.seed);
   return Array.from({ length: options.count }, (_, index) =>
     labProblem(drawLabChain(options.level, rng), `lab-L${options.level}-s${options.seed}-${index}`),

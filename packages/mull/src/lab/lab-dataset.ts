@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
+import { checkInteger } from "../runtime/index.ts";
 import type { Problem } from "../spec/index.ts";
 import { drawLabChain, generateLabProblems, labLevelRng, labProblem } from "./generate-lab-problems.ts";
 import { labHardestLevel, labLevels } from "./lab-chain.ts";
@@ -27,14 +28,11 @@ export const labDatasetNames: readonly string[] = [
  * const problems = labDataset("lab:hard", { limit: 50, seed: 1 });
  */
 export function labDataset(name: string, options: LabDatasetOptions = {}): Problem[] {
-  const limit = options.limit ?? 200;
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw new ConfigError(`limit must be a non-negative integer, got ${limit}`, { field: "limit" });
-  }
-  if (!Number.isInteger(seed)) {
-    throw new ConfigError(`seed must be an integer, got ${seed}`, { field: "seed" });
-  }
+  const limit = checkInteger("labDataset", "limit", options.limit ?? 200, {
+    minimum: 0,
+    expected: "a non-negative integer",
+  });
+  const seed = checkInteger("labDataset", "seed", options.seed ?? 0);
   if (name === "lab:hard") return generateLabProblems({ level: labHardestLevel, count: limit, seed });
   if (name === "lab:mixed") {
     const streams = new Map(labLevels.map((level) => [level, labLevelRng(level, seed)]));

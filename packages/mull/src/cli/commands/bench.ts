@@ -29,23 +29,35 @@ function listOption(value: string): string[] {
   return items;
 }
 
-function temperatureList(value: string): number[] {
-  const parse = numberOption(0, 5);
-  return listOption(value).map((item) => {
-    try {
-      return parse(item);
-    } catch {
-      throw new InvalidArgumentError(`expected comma-separated numbers from 0 to 5, got "${value}"`);
-    }
-  });
+/** Temperatures the flags take: `--temperature`, and each item of `--temperatures`. */
+const temperatureOption = numberOption(0, 5);
+
+/** A commander parser for a comma-separated list whose items each go through `parse`, a flag parser. */
+function listOf<Item>(parse: (item: string) => Item): (value: string) => Item[] {
+  return (value) =>
+    listOption(value).map((item) => {
+      try {
+        return parse(item);
+      } catch (error) {
+        throw new InvalidArgumentError(`${(error as Error).message} in "${value}"`);
+      }
+    });
 }
+
+/** The variable is read with a flag parser, so it takes the integers a count flag takes (`2`, not `2.0`). */
+const pauseTargetOption = integerOption(1);
 
 function pauseHook(environment: NodeJS.ProcessEnv): ((result: ResultRecord) => void) | undefined {
   const raw = environment[pauseBeforeCommitVariable];
   if (raw === undefined || raw === "") return undefined;
-  const target = Number(raw);
-  if (!Number.isSafeInteger(target) || target < 1) {
-    throw new UsageError(`${pauseBeforeCommitVariable}: expected an integer >= 1, got "${raw}"`);
+  let target: number;
+  try {
+    target = pauseTargetOption(raw);
+  } catch (error) {
+    throw new UsageError(
+      `${pauseBeforeCommitVariable}: ${(error as Error).message}`,
+      pauseBeforeCommitVariable,
+    );
   }
   let commits = 0;
   return (result) => {
@@ -143,11 +155,11 @@ export function benchCommand() {
     .option("--limit <count>", "run only the first N problems", integerOption(1))
     .option("--seed <value>", "run seed; each pair's seed derives from it", integerOption(0, 2 ** 31 - 1), 0)
     .option("--resume", "continue the run stored in --out (refused if its configuration changed)")
-    .option("-t, --temperature <value>", "sampling temperature for every strategy", numberOption(0, 5))
+    .option("-t, --temperature <value>", "sampling temperature for every strategy", temperatureOption)
     .option(
       "--temperatures <list>",
       "temperature sweep: every strategy at each, named e.g. sc@8@t1.0",
-      temperatureList,
+      listOf(temperatureOption),
     )
     .option("--top-p <value>", "nucleus sampling threshold", numberOption(0, 1))
     .option("--max-tokens <count>", "maximum tokens per sample", integerOption(1, 1_000_000))

@@ -1,4 +1,5 @@
-import { systemClock } from "../../runtime/index.ts";
+import { z } from "zod";
+import { integerSchema, numberSchema, parseOptions, systemClock } from "../../runtime/index.ts";
 import type { Clock } from "../../spec/index.ts";
 
 /** Where a circuit stands: `closed` lets everything through, `open` nothing, `half-open` one trial request. */
@@ -7,15 +8,17 @@ export type CircuitState = "closed" | "open" | "half-open";
 /** How one upstream HTTP call went, for a circuit: `neutral` calls (the client's fault, cancelled) count neither way. */
 export type CircuitVerdict = "success" | "failure" | "neutral";
 
-/** Settings of `createCircuitBreaker`. */
-export interface CircuitBreakerOptions {
+const circuitBreakerOptions = z.object({
   /** Consecutive failed calls that open the circuit. */
-  readonly failureThreshold: number;
+  failureThreshold: integerSchema({ minimum: 1 }),
   /** How long the circuit stays open before it lets one trial request through. */
-  readonly cooldownMilliseconds: number;
+  cooldownMilliseconds: numberSchema({ exclusiveMinimum: 0 }),
   /** Default: the process's monotonic clock. */
-  readonly clock?: Clock | undefined;
-}
+  clock: z.custom<Clock>().optional(),
+});
+
+/** Settings of `createCircuitBreaker`. */
+export type CircuitBreakerOptions = z.input<typeof circuitBreakerOptions>;
 
 /** A request's leave to use the upstream; release it when the request ends. */
 export interface CircuitPermit {
@@ -73,6 +76,8 @@ export function circuitVerdict(outcome: string): CircuitVerdict {
  * failure opens it for another cooldown. Outcomes recorded while the circuit is open (calls that started
  * before it opened) are ignored.
  *
+ * @throws ConfigError `createCircuitBreaker: failureThreshold: expected an integer ≥ 1, got 0`, for
+ * settings that would never open or never close the circuit.
  * @example
  * const breaker = createCircuitBreaker({ failureThreshold: 5, cooldownMilliseconds: 10_000 });
  * const admission = breaker.tryAcquire();
@@ -80,13 +85,11 @@ export function circuitVerdict(outcome: string): CircuitVerdict {
  * try { breaker.record(circuitVerdict(String((await fetch(url)).status))); } finally { admission.permit.release(); }
  */
 export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBreaker {
-  if (!Number.isInteger(options.failureThreshold) || options.failureThreshold < 1) {
-    throw new RangeError(`failureThreshold must be a positive integer, got ${options.failureThreshold}`);
-  }
-  if (!(options.cooldownMilliseconds > 0)) {
-    throw new RangeError(`cooldownMilliseconds must be positive, got ${options.cooldownMilliseconds}`);
-  }
-  const clock = options.clock ?? systemClock();
+  const {
+    failureThreshold,
+    cooldownMilliseconds,
+    clock = systemClock(),
+  } = parseOptions(circuitBreakerOptions, options, "createCircuitBreaker");
   let current: CircuitState = "closed";
   let failures = 0;
   let openedAt = 0;
@@ -105,7 +108,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
     trialHeld = false;
   };
   const state = (): CircuitState => {
-    if (current === "open" && clock.now() - openedAt >= options.cooldownMilliseconds) {
+    if (current === "open" && clock.now() - openedAt >= cooldownMilliseconds) {
       current = "half-open";
       trialHeld = false;
     }
@@ -113,7 +116,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
   };
   const retryAfterMilliseconds = (): number => {
     const now = state();
-    if (now === "open") return Math.max(0, openedAt + options.cooldownMilliseconds - clock.now());
+    if (now === "open") return Math.max(0, openedAt + cooldownMilliseconds - clock.now());
     if (now === "half-open" && trialHeld) return trialWaitMilliseconds;
     return 0;
   };
@@ -155,7 +158,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
         return;
       }
       failures += 1;
-      if (failures >= options.failureThreshold) open();
+      if (failures >= failureThreshold) open();
     },
   };
 }
