@@ -1,4 +1,4 @@
-import { checkInteger, checkNumber, checkPositive } from "mull";
+import { checkGenerationRequest, checkInteger, checkNumber } from "mull";
 import { ConfigError } from "mull/errors";
 import type { GenerationRequest } from "mull/spec";
 import { checkTopLogprobs } from "./check-top-logprobs.ts";
@@ -31,9 +31,11 @@ function fail(owner: string, field: string, value: unknown, expected: string): n
 }
 
 /**
- * Checks a request's sampling fields and fills in this backend's defaults: temperature 1 with top-k, top-p and
- * min-p off (pure temperature sampling, unlike node-llama-cpp's own defaults of top-k 40 and top-p 0.95), no
- * repetition penalty, no token limit but the context. Messages start with `owner`, the backend's name.
+ * Checks a request's sampling fields (first the checks every backend shares, then this backend's own: top-k,
+ * min-p, seed, stop strings, a grammar and the vocabulary bound of `topLogprobs`) and fills in this backend's
+ * defaults: temperature 1 with top-k, top-p and min-p off (pure temperature sampling, unlike node-llama-cpp's
+ * own defaults of top-k 40 and top-p 0.95), no repetition penalty, no token limit but the context. Messages
+ * start with `owner`, the backend's name.
  */
 export function validateGenerationRequest(
   request: GenerationRequest,
@@ -41,15 +43,11 @@ export function validateGenerationRequest(
 ): GenerationPlan {
   const { owner } = limits;
   if (typeof request !== "object" || request === null) fail(owner, "request", request, "an object");
+  checkGenerationRequest(request, owner);
   const { n = 1, temperature = 1, topP = 1, topK = 0, minP = 0, seed, maxTokens } = request;
-  checkInteger(owner, "n", n, { minimum: 1 });
-  checkNumber(owner, "temperature", temperature, { minimum: 0 });
-  // topP is the share of probability mass kept, in (0, 1]: 0 would keep nothing.
-  checkNumber(owner, "topP", checkPositive(owner, "topP", topP), { maximum: 1 });
   checkInteger(owner, "topK", topK, { minimum: 0 });
   checkNumber(owner, "minP", minP, { minimum: 0, maximum: 1 });
   if (seed !== undefined) checkInteger(owner, "seed", seed);
-  if (maxTokens !== undefined) checkInteger(owner, "maxTokens", maxTokens, { minimum: 1 });
   const stop = request.stop ?? [];
   if (!Array.isArray(stop) || stop.some((item) => typeof item !== "string" || item.length === 0)) {
     fail(owner, "stop", stop, "an array of non-empty strings");

@@ -1,3 +1,4 @@
+export { checkGenerationRequest } from "./check-generation-request.ts";
 export { defaultModelProfile } from "./default-model-profile.ts";
 export { defaultPromptTemplate } from "./default-prompt-template.ts";
 export {

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createBudget } from "../budget/index.ts";
 import { manualClock, seededRng } from "../runtime/index.ts";
 import type { AnswerFormat, Backend, BudgetLimits, StrategyContext } from "../spec/index.ts";
-import { createScriptedBackend } from "../testing/scripted-backend.ts";
-import { createTracer } from "../trace/index.ts";
+import { createScriptedBackend, testStrategyContext } from "../testing/index.ts";
 import { defaultPromptTemplate } from "./default-prompt-template.ts";
 import { sampleCandidates } from "./sample-candidates.ts";
 
@@ -19,20 +17,15 @@ function contextFor(
   limits: BudgetLimits = {},
   extra: { signal?: AbortSignal; clock?: ReturnType<typeof manualClock>; maxTokens?: number } = {},
 ): StrategyContext {
-  const clock = extra.clock ?? manualClock();
-  const budget = createBudget(limits, { clock, signal: extra.signal });
-  return {
+  return testStrategyContext({
     backend,
-    budget,
-    rng: seededRng(3),
-    clock,
-    tracer: createTracer(clock),
-    parentId: undefined,
+    limits,
+    signal: extra.signal,
+    clock: extra.clock,
+    seed: 3,
     answerFormat: hashFormat,
-    promptTemplate: defaultPromptTemplate,
     sampling: { temperature: 0.8, maxTokens: extra.maxTokens },
-    signal: budget.signal,
-  };
+  });
 }
 
 const problem = { question: "What is 6 × 7?" };

@@ -1,29 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { autoAnswerFormat } from "../answers/index.ts";
-import { createBudget } from "../budget/index.ts";
-import { defaultPromptTemplate } from "../generation/index.ts";
 import { labProblem, labProcessReward } from "../lab/index.ts";
-import { manualClock, seededRng } from "../runtime/index.ts";
 import type { BudgetLimits, ProcessRewardModel, StrategyContext } from "../spec/index.ts";
-import { createScriptedBackend } from "../testing/index.ts";
-import { createTracer } from "../trace/index.ts";
+import { testStrategyContext } from "../testing/index.ts";
 import { scorePartialSolutions } from "./score-partial-solutions.ts";
 
 function contextFor(limits: BudgetLimits = {}): StrategyContext {
-  const clock = manualClock();
-  const budget = createBudget(limits, { clock });
-  return {
-    backend: createScriptedBackend({ responses: ["x"] }),
-    budget,
-    rng: seededRng(1),
-    clock,
-    tracer: createTracer(clock),
-    parentId: "run",
-    answerFormat: autoAnswerFormat,
-    promptTemplate: defaultPromptTemplate,
-    sampling: {},
-    signal: budget.signal,
-  };
+  return testStrategyContext({ limits, parentId: "run" });
 }
 
 const problem = labProblem({ operands: [30, 444, 273], operators: ["+", "+"] });

@@ -15,5 +15,6 @@ export { packageVersion } from "./package-version.ts";
 export { issuePath, parseOptions } from "./parse-options.ts";
 export { type ReadApiKeyOptions, readApiKey } from "./read-api-key.ts";
 export { type RequirableCapability, requireCapability } from "./require-capability.ts";
+export { retryAfterMilliseconds } from "./retry-after.ts";
 export { seededRng } from "./seeded-rng.ts";
 export { sleep } from "./sleep.ts";

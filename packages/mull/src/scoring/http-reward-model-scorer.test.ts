@@ -123,6 +123,24 @@ describe("httpRewardModelScorer over HTTP", () => {
     expect((await negative.score(problem, solutions)).scores.map((score) => score.value)).toEqual([0.3, 0.6]);
   });
 
+  it("reads the wait of an HTTP error from retry-after-ms before retry-after, and none from an empty header", async () => {
+    const scorer = httpRewardModelScorer({ baseUrl, model: "m", shape: "classify" });
+    reply = () => ({
+      status: 429,
+      headers: { "retry-after": "2", "retry-after-ms": "150" },
+      json: { error: "slow down" },
+    });
+    await expect(scorer.score(problem, solutions)).rejects.toMatchObject({
+      status: 429,
+      retryAfterMilliseconds: 150,
+    });
+    reply = () => ({ status: 503, headers: { "retry-after": "" }, json: { error: "overloaded" } });
+    await expect(scorer.score(problem, solutions)).rejects.toMatchObject({
+      status: 503,
+      retryAfterMilliseconds: undefined,
+    });
+  });
+
   it("turns HTTP errors and malformed bodies into BackendCallErrors", async () => {
     const scorer = httpRewardModelScorer({ baseUrl, model: "m", shape: "classify" });
     reply = () => ({ status: 503, headers: { "retry-after": "2" }, json: { error: "overloaded" } });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BackendCallError } from "../errors/index.ts";
-import { readApiKey } from "../runtime/index.ts";
+import { readApiKey, retryAfterMilliseconds } from "../runtime/index.ts";
 
 /** One POST to a reward model served over HTTP (vLLM `/pooling` or `/classify`). */
 export interface RewardModelRequest<Schema extends z.ZodType> {
@@ -15,14 +15,6 @@ export interface RewardModelRequest<Schema extends z.ZodType> {
   /** The response shape, e.g. `/pooling`. */
   readonly shape: string;
   readonly schema: Schema;
-}
-
-function retryAfter(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /**
@@ -41,8 +33,8 @@ export function rewardModelHeaders(apiKeyEnv: string | undefined, owner: string)
 /**
  * Posts a body to a reward model and returns its response, checked against `schema`.
  *
- * @throws BackendCallError (retryable for network failures and timeouts; with the status and
- * Retry-After of an HTTP error) naming the server and what was wrong: no answer in time, an error
+ * @throws BackendCallError (retryable for network failures and timeouts; with the status and the wait
+ * that `retry-after-ms`/`retry-after` ask for on an HTTP error) naming the server and what was wrong: no answer in time, an error
  * status with the start of its body, a body that is not JSON, or one of another shape. The caller's
  * abort is rethrown as it is.
  * @example
@@ -77,7 +69,7 @@ export async function postRewardModel<Schema extends z.ZodType>(
     throw new BackendCallError(`${label} at ${url} answered ${response.status}: ${text.slice(0, 300)}`, {
       status: response.status,
       url,
-      retryAfterMilliseconds: retryAfter(response.headers.get("retry-after")),
+      retryAfterMilliseconds: retryAfterMilliseconds(response.headers),
     });
   }
   let json: unknown;

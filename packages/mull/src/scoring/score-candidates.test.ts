@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createBudget } from "../budget/index.ts";
-import { defaultPromptTemplate } from "../generation/index.ts";
-import { manualClock, seededRng } from "../runtime/index.ts";
 import type { AnswerFormat, BudgetLimits, Candidate, StrategyContext } from "../spec/index.ts";
-import { createScriptedBackend } from "../testing/scripted-backend.ts";
-import { createTracer } from "../trace/index.ts";
+import { createScriptedBackend, testStrategyContext } from "../testing/index.ts";
 import { llmJudgeScorer } from "./llm-judge-scorer.ts";
 import { programmaticScorer } from "./programmatic-scorer.ts";
 import { scoreCandidates } from "./score-candidates.ts";
@@ -17,19 +13,7 @@ const format: AnswerFormat = {
 };
 
 function contextFor(limits: BudgetLimits = {}, signal?: AbortSignal): StrategyContext {
-  const clock = manualClock();
-  const budget = createBudget(limits, { clock, signal });
-  return {
-    backend: createScriptedBackend({ responses: ["unused"] }),
-    budget,
-    rng: seededRng(1),
-    clock,
-    tracer: createTracer(clock),
-    answerFormat: format,
-    promptTemplate: defaultPromptTemplate,
-    sampling: {},
-    signal: budget.signal,
-  };
+  return testStrategyContext({ limits, signal, answerFormat: format });
 }
 
 const candidates: Candidate[] = ["1", "2", "3", "4", "5"].map((answer, index) => ({

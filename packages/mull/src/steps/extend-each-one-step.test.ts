@@ -1,30 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { autoAnswerFormat } from "../answers/index.ts";
-import { createBudget } from "../budget/index.ts";
-import { defaultPromptTemplate } from "../generation/index.ts";
 import { labProblem } from "../lab/index.ts";
-import { manualClock, seededRng } from "../runtime/index.ts";
+import { seededRng } from "../runtime/index.ts";
 import type { Backend, BudgetLimits, StrategyContext } from "../spec/index.ts";
-import { createScriptedBackend } from "../testing/index.ts";
-import { createTracer } from "../trace/index.ts";
+import { createScriptedBackend, testStrategyContext } from "../testing/index.ts";
 import { extendEachOneStep } from "./extend-each-one-step.ts";
 import { createStepCostMeter } from "./step-cost-meter.ts";
 
 function contextFor(backend: Backend, limits: BudgetLimits = {}): StrategyContext {
-  const clock = manualClock();
-  const budget = createBudget(limits, { clock });
-  return {
-    backend,
-    budget,
-    rng: seededRng(2),
-    clock,
-    tracer: createTracer(clock),
-    parentId: "run",
-    answerFormat: autoAnswerFormat,
-    promptTemplate: defaultPromptTemplate,
-    sampling: { temperature: 1 },
-    signal: budget.signal,
-  };
+  return testStrategyContext({ backend, limits, seed: 2, parentId: "run", sampling: { temperature: 1 } });
 }
 
 const problem = labProblem({ operands: [30, 444, 273], operators: ["+", "+"] });

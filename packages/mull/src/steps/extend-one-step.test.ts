@@ -1,32 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { autoAnswerFormat } from "../answers/index.ts";
-import { createBudget } from "../budget/index.ts";
 import { CapabilityError } from "../errors/index.ts";
 import { defaultPromptTemplate } from "../generation/index.ts";
 import { labProblem } from "../lab/index.ts";
-import { manualClock, seededRng } from "../runtime/index.ts";
+import { seededRng } from "../runtime/index.ts";
 import type { Backend, BudgetLimits, StrategyContext } from "../spec/index.ts";
-import { createScriptedBackend } from "../testing/index.ts";
-import { createTracer } from "../trace/index.ts";
+import { createScriptedBackend, testStrategyContext } from "../testing/index.ts";
 import { extendOneStep } from "./extend-one-step.ts";
 import { createStepCostMeter } from "./step-cost-meter.ts";
 import { stepPrompt } from "./step-prompt.ts";
 
 function contextFor(backend: Backend, limits: BudgetLimits = {}, signal?: AbortSignal): StrategyContext {
-  const clock = manualClock();
-  const budget = createBudget(limits, { clock, signal });
-  return {
-    backend,
-    budget,
-    rng: seededRng(1),
-    clock,
-    tracer: createTracer(clock),
-    parentId: "run",
-    answerFormat: autoAnswerFormat,
-    promptTemplate: defaultPromptTemplate,
-    sampling: { temperature: 1 },
-    signal: budget.signal,
-  };
+  return testStrategyContext({ backend, limits, signal, parentId: "run", sampling: { temperature: 1 } });
 }
 
 const problem = labProblem({ operands: [30, 444, 273], operators: ["+", "+"] });

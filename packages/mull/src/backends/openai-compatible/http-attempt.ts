@@ -1,4 +1,5 @@
 import { BackendCallError } from "../../errors/index.ts";
+import { retryAfterMilliseconds } from "../../runtime/index.ts";
 import type { BodyReading } from "./body-reading.ts";
 import { type CallFailure, shapeFailure } from "./call-failure.ts";
 import type { HttpCall } from "./http-call.ts";
@@ -6,7 +7,6 @@ import type { HttpCallerSettings } from "./http-caller-settings.ts";
 import { readEventStream } from "./read-event-stream.ts";
 import { readWholeResponse } from "./read-whole-response.ts";
 import type { ParsedResponse } from "./response-parser.ts";
-import { retryAfterMilliseconds } from "./retry-after.ts";
 import { redactSecrets, serverMessage } from "./server-message.ts";
 
 /** What an attempt shares with the caller that retries it. */

@@ -1,4 +1,4 @@
-import { ConfigError } from "../../errors/index.ts";
+import { readApiKey } from "../../runtime/index.ts";
 import type { EndpointUrl } from "./endpoint-url.ts";
 import type { ParsedBackendOptions } from "./openai-compatible-backend-options.ts";
 
@@ -11,15 +11,11 @@ export interface RequestHeaders {
 const secretHeaderName = /auth|key|token|secret|cookie/i;
 
 function apiKeyOf(options: ParsedBackendOptions): string | undefined {
-  if (options.apiKey !== undefined || options.apiKeyEnv === undefined) return options.apiKey;
-  const value = options.environment[options.apiKeyEnv];
-  if (value === undefined || value.trim() === "") {
-    throw new ConfigError(
-      `apiKeyEnv names the environment variable ${options.apiKeyEnv}, which is not set (expected the API key in it)`,
-      { field: "apiKeyEnv" },
-    );
-  }
-  return value;
+  if (options.apiKey !== undefined) return options.apiKey;
+  return readApiKey(options.apiKeyEnv, {
+    owner: "createOpenAICompatibleBackend",
+    environment: options.environment,
+  });
 }
 
 /**

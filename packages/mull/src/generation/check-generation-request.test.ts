@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import type { GenerationRequest } from "../spec/index.ts";
+import { checkGenerationRequest } from "./check-generation-request.ts";
+
+const prompt = { kind: "text", text: "2+2=" } as const;
+
+function failure(change: Partial<GenerationRequest>, prefix?: string): ConfigError | undefined {
+  try {
+    checkGenerationRequest({ prompt, ...change }, "generate", prefix);
+    return undefined;
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+}
+
+describe("checkGenerationRequest", () => {
+  it("accepts absent fields and the edges of each range", () => {
+    expect(failure({})).toBeUndefined();
+    expect(failure({ n: 1, maxTokens: 1, topLogprobs: 0, temperature: 0, topP: 1 })).toBeUndefined();
+  });
+
+  it("names the field, under the prefix when one is given", () => {
+    expect(failure({ n: 0 })?.message).toBe("generate: n must be an integer ≥ 1, got 0");
+    expect(failure({ n: 0 }, "request")?.field).toBe("request.n");
+    expect(failure({ maxTokens: 2.5 }, "request")?.field).toBe("request.maxTokens");
+    expect(failure({ topLogprobs: -1 })?.field).toBe("topLogprobs");
+    expect(failure({ temperature: -0.1 })?.field).toBe("temperature");
+    expect(failure({ topP: 0 })?.message).toBe("generate: topP must be a positive number, got 0");
+    expect(failure({ topP: 1.5 })?.field).toBe("topP");
+  });
+});

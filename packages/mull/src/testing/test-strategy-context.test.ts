@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { autoAnswerFormat } from "../answers/index.ts";
+import { defaultPromptTemplate } from "../generation/index.ts";
+import { manualClock, seededRng } from "../runtime/index.ts";
+import { createScriptedBackend } from "./scripted-backend.ts";
+import { testStrategyContext } from "./test-strategy-context.ts";
+
+describe("testStrategyContext", () => {
+  it("fills every field with a fixed default", () => {
+    const context = testStrategyContext();
+    expect(context.backend.describe().kind).toBe("scripted");
+    expect(context.rng.next()).toBe(seededRng(1).next());
+    expect(context.clock.now()).toBe(0);
+    expect(context.parentId).toBeUndefined();
+    expect(context.answerFormat).toBe(autoAnswerFormat);
+    expect(context.promptTemplate).toBe(defaultPromptTemplate);
+    expect(context.sampling).toEqual({});
+    expect(context.budget.limits).toEqual({});
+    expect(context.signal).toBe(context.budget.signal);
+  });
+
+  it("takes the backend, limits, seed, clock and caller's signal it is given", () => {
+    const backend = createScriptedBackend({ responses: ["#### 1"] });
+    const clock = manualClock(500);
+    const caller = new AbortController();
+    const context = testStrategyContext({
+      backend,
+      limits: { maxMilliseconds: 100 },
+      seed: 7,
+      clock,
+      signal: caller.signal,
+      parentId: "run",
+      sampling: { temperature: 1 },
+    });
+    expect(context.backend).toBe(backend);
+    expect(context.rng.next()).toBe(seededRng(7).next());
+    expect(context.parentId).toBe("run");
+    expect(context.sampling).toEqual({ temperature: 1 });
+    expect(context.clock).toBe(clock);
+    expect(context.budget.exhausted()).toBeUndefined();
+    clock.advance(100);
+    expect(context.budget.exhausted()).toBe("time");
+    context.budget.close();
+    const aborted = testStrategyContext({ signal: caller.signal });
+    caller.abort();
+    expect(aborted.signal.aborted).toBe(true);
+    aborted.budget.close();
+  });
+});
