@@ -5,7 +5,7 @@ import type { RunProgress } from "./run-progress.ts";
  * Stops a run once it has made more than `limit` backend generation calls.
  *
  * @example
- * selfConsistency({ n: 40, batchSize: 1, stopWhen: [callsExceed(10)] });
+ * withEarlyStop(selfConsistency({ n: 40 }), { rounds: 40, stopWhen: [callsExceed(10)] });
  */
 export function callsExceed(limit: number): StopCondition<RunProgress> {
   return {

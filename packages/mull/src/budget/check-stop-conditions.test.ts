@@ -1,12 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
+import { adaptiveConsistencyReached } from "./adaptive-consistency-reached.ts";
 import { callsExceed } from "./calls-exceed.ts";
 import { checkStopConditions } from "./check-stop-conditions.ts";
 import { consensusReached } from "./consensus-reached.ts";
+import { leaderProbability } from "./leader-probability.ts";
 import type { RunProgress } from "./run-progress.ts";
 import { tokensExceed } from "./tokens-exceed.ts";
+import { windowUnanimous } from "./window-unanimous.ts";
 
-function progress(votes: Record<string, number>, tokens = 0, calls = 0): RunProgress {
+function progress(
+  votes: Record<string, number>,
+  tokens = 0,
+  calls = 0,
+  keys: (string | undefined)[] = [],
+): RunProgress {
   return {
     spent: {
       usage: { promptTokens: tokens, completionTokens: 0, calls },
@@ -16,6 +24,7 @@ function progress(votes: Record<string, number>, tokens = 0, calls = 0): RunProg
     },
     candidates: [],
     votes,
+    keys,
   };
 }
 
@@ -44,5 +53,46 @@ describe("stop conditions", () => {
     expect(checkStopConditions(conditions, progress({ a: 2 }, 0, 1))).toBe("condition:consensus");
     expect(checkStopConditions(conditions, progress({ a: 1, b: 1 }, 0, 1))).toBe("condition:calls-exceed");
     expect(checkStopConditions([], progress({ a: 2 }))).toBeUndefined();
+  });
+
+  it("leaderProbability is the Beta posterior that the leader beats the runner-up", () => {
+    // ∫½¹ x^a (1−x)^b dx / B(a+1, b+1), in closed form for small counts.
+    expect(leaderProbability(1, 0)).toBeCloseTo(0.75, 12);
+    expect(leaderProbability(4, 0)).toBeCloseTo(1 - 1 / 32, 12);
+    expect(leaderProbability(5, 5)).toBeCloseTo(0.5, 12);
+    expect(leaderProbability(2, 1)).toBeCloseTo(11 / 16, 12);
+    // More votes for the leader never lower it; more for the rival never raise it.
+    for (let runnerUp = 0; runnerUp < 20; runnerUp += 1) {
+      for (let leader = runnerUp; leader < 40; leader += 1) {
+        expect(leaderProbability(leader + 1, runnerUp)).toBeGreaterThanOrEqual(
+          leaderProbability(leader, runnerUp),
+        );
+        expect(leaderProbability(leader, runnerUp + 1)).toBeLessThanOrEqual(
+          leaderProbability(leader, runnerUp),
+        );
+      }
+    }
+    expect(leaderProbability(120, 3)).toBeLessThanOrEqual(1);
+  });
+
+  it("adaptiveConsistencyReached stops at the threshold on the two leading answers", () => {
+    const rule = adaptiveConsistencyReached(0.95);
+    expect(rule.shouldStop(progress({ "7": 3 }))).toBe(false);
+    expect(rule.shouldStop(progress({ "7": 4 }))).toBe(true);
+    expect(rule.shouldStop(progress({ "7": 6, "8": 2, "9": 1 }))).toBe(leaderProbability(6, 2) >= 0.95);
+    expect(rule.shouldStop(progress({}))).toBe(false);
+    expect(adaptiveConsistencyReached(1).shouldStop(progress({ "7": 60 }))).toBe(false);
+    expect(checkStopConditions([rule], progress({ "7": 5 }))).toBe("condition:adaptive-consistency");
+    expect(() => adaptiveConsistencyReached(1.5)).toThrow(ConfigError);
+  });
+
+  it("windowUnanimous stops after a window whose answers all agree", () => {
+    const rule = windowUnanimous(3);
+    expect(rule.shouldStop(progress({}, 0, 0, ["1", "2", "2"]))).toBe(false);
+    expect(rule.shouldStop(progress({}, 0, 0, ["1", "2", "2", "2"]))).toBe(false);
+    expect(rule.shouldStop(progress({}, 0, 0, ["1", "2", "2", "2", "2", "2"]))).toBe(true);
+    expect(rule.shouldStop(progress({}, 0, 0, [undefined, undefined, undefined]))).toBe(false);
+    expect(rule.shouldStop(progress({}, 0, 0, ["4", undefined, "4"]))).toBe(false);
+    expect(() => windowUnanimous(0)).toThrow(/window must be an integer ≥ 1/);
   });
 });

@@ -8,7 +8,7 @@ import type { RunProgress } from "./run-progress.ts";
  *
  * @example
  * // Stop self-consistency early when 4 of the first 5 (or more) agree.
- * selfConsistency({ n: 40, batchSize: 5, stopWhen: [consensusReached(0.8, 5)] });
+ * withEarlyStop(selfConsistency({ n: 40 }), { rounds: 8, stopWhen: [consensusReached(0.8, 5)] });
  */
 export function consensusReached(fraction: number, minimumVotes = 1): StopCondition<RunProgress> {
   checkNumber("consensusReached", "fraction", fraction, { exclusiveMinimum: 0, maximum: 1 });

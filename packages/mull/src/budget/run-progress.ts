@@ -8,4 +8,6 @@ export interface RunProgress {
   readonly candidates: readonly Candidate[];
   /** Votes per answer key so far (candidates without an answer do not vote). */
   readonly votes: Readonly<Record<string, number>>;
+  /** The answer key of each candidate, in the same order (`undefined` for a candidate without an answer). */
+  readonly keys: readonly (string | undefined)[];
 }

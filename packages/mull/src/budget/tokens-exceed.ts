@@ -6,7 +6,7 @@ import { totalTokens } from "./usage.ts";
  * Stops a run once it has spent more than `limit` prompt plus completion tokens (as reported).
  *
  * @example
- * selfConsistency({ n: 40, batchSize: 4, stopWhen: [tokensExceed(50_000)] });
+ * withEarlyStop(selfConsistency({ n: 40 }), { rounds: 10, stopWhen: [tokensExceed(50_000)] });
  */
 export function tokensExceed(limit: number): StopCondition<RunProgress> {
   return {

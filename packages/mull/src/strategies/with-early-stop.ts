@@ -82,6 +82,9 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
           spent: context.budget.spent(),
           candidates,
           votes: tallyAnswers(candidates, context.answerFormat),
+          keys: candidates.map((candidate) =>
+            candidate.answer === undefined ? undefined : context.answerFormat.key(candidate.answer),
+          ),
         };
         stoppedBy = checkStopConditions(stopWhen, progress) ?? "complete";
         if (stoppedBy !== "complete") break;
