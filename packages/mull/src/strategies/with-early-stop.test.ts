@@ -122,4 +122,50 @@ describe("withEarlyStop", () => {
       "withEarlyStop: rounds must be an integer from 1 to 4, got 0",
     );
   });
+
+  it("runs rounds of exactly roundSize samples, the last one smaller", async () => {
+    const result = await solve({
+      problem,
+      strategy: withEarlyStop(bestOfN({ n: 10, scorer: checker }), { roundSize: 4 }),
+      backend: createScriptedBackend({ answers: { distribution } }),
+    });
+    const runs = result.trace.filter((event): event is RunStartEvent => event.type === "run-start");
+    expect(runs.map((event) => event.strategy)).toEqual(["bon@10+es3x4", "bon@4", "bon@4", "bon@2"]);
+    expect(runs[0]!.parameters).toMatchObject({ inner: "bon@10", n: 10, roundSize: 4 });
+    expect(result.candidates).toHaveLength(10);
+    expect(result.stoppedBy).toBe("complete");
+  });
+
+  it("checks conditions after every round of roundSize", async () => {
+    const result = await solve({
+      problem: "q",
+      strategy: withEarlyStop(selfConsistency({ n: 9 }), {
+        roundSize: 3,
+        stopWhen: [consensusReached(1, 5)],
+      }),
+      backend: createScriptedBackend({ responses: ["#### 5"] }),
+    });
+    expect(result).toMatchObject({ stoppedBy: "condition:consensus", partial: false });
+    expect(result.candidates).toHaveLength(6);
+  });
+
+  it("takes exactly one of rounds and roundSize, naming both", () => {
+    const inner = selfConsistency({ n: 4 });
+    for (const options of [{ rounds: 2, roundSize: 2 }, {}]) {
+      const error = (() => {
+        try {
+          withEarlyStop(inner, options);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as ConfigError).message).toMatch(
+        /^withEarlyStop: expected exactly one of rounds or roundSize/,
+      );
+    }
+    expect(() => withEarlyStop(inner, { roundSize: 5 })).toThrow(
+      "withEarlyStop: roundSize must be an integer from 1 to 4, got 5",
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { checkStopConditions, type RunProgress } from "../budget/index.ts";
-import { BudgetExhaustedError } from "../errors/index.ts";
+import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
 import { checkInteger } from "../runtime/index.ts";
 import { tallyAnswers } from "../selection/index.ts";
 import type {
@@ -13,10 +13,15 @@ import type {
 import { requireSomething } from "./run-helpers.ts";
 import { runStrategy } from "./run-strategy.ts";
 
-/** Options of `withEarlyStop`. */
+/** Options of `withEarlyStop`: exactly one of `rounds` and `roundSize`. */
 export interface WithEarlyStopOptions {
   /** Rounds to split the inner strategy's samples into (as even as possible); at most its sample count. */
-  readonly rounds: number;
+  readonly rounds?: number | undefined;
+  /**
+   * Samples per round, at most the inner strategy's sample count; the last round is smaller when it does
+   * not divide that count (ESC's windows, or 1 to check after every sample).
+   */
+  readonly roundSize?: number | undefined;
   /** Checked after each round, in order, e.g. `consensusReached(0.8, 5)`; the first that holds stops the run. */
   readonly stopWhen?: readonly StopCondition<RunProgress>[] | undefined;
   /** How the answer is chosen among the candidates of every round; default the inner strategy's own. */
@@ -24,37 +29,63 @@ export interface WithEarlyStopOptions {
 }
 
 /** Sizes of `rounds` rounds that add up to `samples`, largest first. */
-function roundSizes(samples: number, rounds: number): number[] {
+function evenRounds(samples: number, rounds: number): number[] {
   const base = Math.floor(samples / rounds);
   const larger = samples % rounds;
   return Array.from({ length: rounds }, (_, index) => base + (index < larger ? 1 : 0));
 }
 
+/** Rounds of `size` samples that add up to `samples`, the last one smaller when `size` does not divide it. */
+function fixedRounds(samples: number, size: number): number[] {
+  return Array.from({ length: Math.ceil(samples / size) }, (_, index) =>
+    Math.min(size, samples - index * size),
+  );
+}
+
+/** The round sizes, the name's suffix and the parameters that `rounds` or `roundSize` ask for. */
+function planRounds(
+  samples: number,
+  options: WithEarlyStopOptions,
+): { sizes: number[]; suffix: string; parameters: Record<string, number> } {
+  if ((options.rounds === undefined) === (options.roundSize === undefined)) {
+    const got = options.rounds === undefined ? "neither" : "both";
+    throw new ConfigError(`withEarlyStop: expected exactly one of rounds or roundSize, got ${got}`, {
+      field: "rounds",
+    });
+  }
+  const bounds = { minimum: 1, maximum: samples };
+  if (options.rounds !== undefined) {
+    const rounds = checkInteger("withEarlyStop", "rounds", options.rounds, bounds);
+    return { sizes: evenRounds(samples, rounds), suffix: `${rounds}`, parameters: { rounds } };
+  }
+  const roundSize = checkInteger("withEarlyStop", "roundSize", options.roundSize, bounds);
+  const sizes = fixedRounds(samples, roundSize);
+  // `sc@10+es3x4`: three rounds of four (the last of two), told apart from `sc@10+es3` (4, 3, 3).
+  return { sizes, suffix: `${sizes.length}x${roundSize}`, parameters: { roundSize } };
+}
+
 /**
  * Early stopping around any sampling strategy (`sc`, `bon`, `wv`, `rs`): runs the inner strategy in
- * `rounds` rounds that together draw its samples, each round a nested run (`runStrategy`) of the same
- * strategy with fewer samples, checks `stopWhen` after each round over the candidates so far, and chooses
+ * `rounds` rounds (as even as possible) or in rounds of `roundSize` samples that together draw its
+ * samples, each round a nested run (`runStrategy`) of the same strategy with fewer samples, checks `stopWhen` after each round over the candidates so far, and chooses
  * the answer among all of them with `select` (default: the inner strategy's). A stop condition ends the
  * run with `condition:<name>`, a planned stop (not `partial`); a budget limit, the deadline or an abort
  * ends it with what it has.
  *
  * @example
  * const strategy = withEarlyStop(selfConsistency({ n: 40 }), { rounds: 10, stopWhen: [consensusReached(0.9, 8)] });
+ * const inWindows = withEarlyStop(selfConsistency({ n: 64 }), { roundSize: 8, stopWhen: [windowUnanimous(8)] });
  */
 export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOptions): Strategy {
-  const rounds = checkInteger("withEarlyStop", "rounds", options.rounds, {
-    minimum: 1,
-    maximum: inner.samples,
-  });
+  const { sizes, suffix, parameters } = planRounds(inner.samples, options);
   const stopWhen = options.stopWhen ?? [];
   const select = options.select ?? inner.select;
-  const sizes = roundSizes(inner.samples, rounds);
   return {
-    name: `${inner.name}+es${rounds}`,
+    name: `${inner.name}+es${suffix}`,
     parameters: {
       inner: inner.name,
       ...inner.parameters,
-      rounds,
+      ...parameters,
       ...(stopWhen.length === 0 ? {} : { stopWhen: stopWhen.map((condition) => condition.name) }),
     },
     samples: inner.samples,
