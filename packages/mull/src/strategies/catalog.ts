@@ -6,7 +6,9 @@ import { particleFilterEntry, systematicParticleFilterEntry } from "../search/pa
 import { particleGibbsEntry } from "../search/particle-gibbs.ts";
 import { treeOfThoughtsBfsEntry } from "../search/tree-of-thoughts-bfs.ts";
 import { treeOfThoughtsDfsEntry } from "../search/tree-of-thoughts-dfs.ts";
+import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
 import { bestOfNEntry } from "./best-of-n.ts";
+import { earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
 import { repeatedSamplingEntry } from "./repeated-sampling.ts";
 import { selfConsistencyEntry } from "./self-consistency.ts";
 import { greedyEntry, singleEntry } from "./single-sample.ts";
@@ -26,6 +28,8 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   singleEntry,
   selfConsistencyEntry,
   repeatedSamplingEntry,
+  adaptiveConsistencyEntry,
+  earlyStoppingConsistencyEntry,
   weightedVotingEntry,
   probabilityVotingEntry,
   meanProbabilityVotingEntry,

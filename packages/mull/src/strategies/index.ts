@@ -1,6 +1,11 @@
+export { type AdaptiveConsistencyOptions, adaptiveConsistency } from "./adaptive-consistency.ts";
 export { type BestOfNOptions, bestOfN } from "./best-of-n.ts";
 export { strategyCatalog } from "./catalog.ts";
 export { strategyCatalogHelp, strategyCatalogMarkdown } from "./describe-catalog.ts";
+export {
+  type EarlyStoppingConsistencyOptions,
+  earlyStoppingConsistency,
+} from "./early-stopping-consistency.ts";
 export {
   findStrategyEntry,
   isSearchSpec,

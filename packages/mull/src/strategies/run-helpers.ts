@@ -1,6 +1,6 @@
 import { BudgetExhaustedError } from "../errors/index.ts";
 import { majorityVote } from "../selection/index.ts";
-import type { Candidate, Selector, StopReason } from "../spec/index.ts";
+import type { Candidate, SamplingStrategy, Selector, StopReason } from "../spec/index.ts";
 
 /** Temperature of sampling strategies when neither the strategy nor the run sets one. */
 export const defaultSamplingTemperature = 0.7;
@@ -30,4 +30,12 @@ export function withMajorityFallback(
     context.tracer.record({ type: "note", parentId: context.parentId, message: note });
     return fallback(candidates, context);
   };
+}
+
+/**
+ * The name of an adaptive wrapper around a sampling strategy: `family@N` around self-consistency's `sc@N`
+ * (the catalog's spec), `family(inner)` around anything else, e.g. `asc(bon@8)`.
+ */
+export function wrapperName(family: string, inner: SamplingStrategy): string {
+  return inner.name === `sc@${inner.samples}` ? `${family}@${inner.samples}` : `${family}(${inner.name})`;
 }

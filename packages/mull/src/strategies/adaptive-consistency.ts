@@ -1,0 +1,62 @@
+import { adaptiveConsistencyReached } from "../budget/index.ts";
+import { checkNumber } from "../runtime/index.ts";
+import type { SamplingStrategy, Strategy } from "../spec/index.ts";
+import { wrapperName } from "./run-helpers.ts";
+import { selfConsistency } from "./self-consistency.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
+import { withEarlyStop } from "./with-early-stop.ts";
+
+/** Options of `adaptiveConsistency`. */
+export interface AdaptiveConsistencyOptions {
+  /**
+   * Posterior probability that the leading answer beats the runner-up at which sampling stops, from 0
+   * to 1; default 0.95. At 1 it never stops early and equals the inner strategy.
+   */
+  readonly threshold?: number | undefined;
+}
+
+const defaultThreshold = 0.95;
+
+/**
+ * Adaptive-Consistency (Aggarwal et al. 2023) around any sampling strategy: draws the inner strategy's
+ * samples one at a time and stops once the Beta posterior probability that the leading answer beats the
+ * runner-up reaches `threshold` (`adaptiveConsistencyReached`), at most the inner strategy's sample
+ * count; the answer is the inner strategy's selection over what was drawn. A unanimous run stops after
+ * four samples at the default 0.95. Named `asc@N` around `sc@N` at the default threshold, else
+ * `asc(<inner>)` (e.g. `asc(bon@8)`), with `t<threshold>` appended when the threshold is not 0.95
+ * (`asc@16t0.99`).
+ *
+ * @example
+ * const strategy = adaptiveConsistency(selfConsistency({ n: 40 }), { threshold: 0.95 });
+ * const result = await solve({ problem, strategy, backend });
+ * console.log(result.candidates.length, result.stoppedBy); // e.g. 5 "condition:adaptive-consistency"
+ */
+export function adaptiveConsistency(
+  inner: SamplingStrategy,
+  options: AdaptiveConsistencyOptions = {},
+): Strategy {
+  const threshold = checkNumber("adaptiveConsistency", "threshold", options.threshold ?? defaultThreshold, {
+    minimum: 0,
+    maximum: 1,
+  });
+  const strategy = withEarlyStop(inner, {
+    roundSize: 1,
+    stopWhen: [adaptiveConsistencyReached(threshold)],
+  });
+  const suffix = threshold === defaultThreshold ? "" : `t${threshold}`;
+  return {
+    ...strategy,
+    name: `${wrapperName("asc", inner)}${suffix}`,
+    parameters: { inner: inner.name, ...inner.parameters, threshold },
+  };
+}
+
+/** `asc@N` in the strategy catalog. */
+export const adaptiveConsistencyEntry: StrategyEntry = {
+  forms: ["asc@N"],
+  kind: "sampling",
+  summary:
+    "self-consistency with Adaptive-Consistency: a sample at a time until P(leader wins) ≥ 0.95 (Beta), at most N",
+  needs: [],
+  create: ({ N }) => adaptiveConsistency(selfConsistency({ n: N! })),
+};
