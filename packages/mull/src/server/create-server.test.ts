@@ -182,6 +182,25 @@ describe("createServer routes", () => {
     expect(body.mull.usage.calls).toBe(scripted.calls.length);
   });
 
+  it("stops an adaptive strategy named by a model prefix early, reserving its whole sample count", async () => {
+    const { post, scripted } = setup({ scripted: { responses: ["The answer is 7.\n#### 7"] } });
+    const response = await post("/v1/chat/completions", chat({ model: "asc@16:m", temperature: 0.8 }));
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.mull).toMatchObject({
+      strategy: "asc@16",
+      answer: "7",
+      candidates: 4,
+      stopped_by: "condition:adaptive-consistency",
+      partial: false,
+    });
+    expect(scripted.calls).toHaveLength(4);
+    // Sized by its typed sample count: 17 > maxSamples (16) is refused before any call.
+    const refused = await post("/v1/chat/completions", chat({ model: "asc@17:m", temperature: 0.8 }));
+    expect(refused.status).toBe(400);
+    expect(scripted.calls).toHaveLength(4);
+  });
+
   it("samples afresh without a seed, and repeats a run given its seed back", async () => {
     const { post } = setup();
     const run = async (mull: Record<string, unknown>) =>
