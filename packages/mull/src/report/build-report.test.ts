@@ -83,6 +83,37 @@ describe("buildReport", () => {
     expect(buildReport(run, { resamples: 200, seed: 77 }).html).not.toBe(report.html);
   });
 
+  it("draws samples spent per problem for strategies that stop early, after accuracy against tokens", () => {
+    // An early-stopping strategy made from sc@8: half the problems stop after 4 samples.
+    const adaptive = run.results
+      .filter((result) => result.strategy === "sc@8")
+      .map((result, index) => ({ ...result, strategy: "asc@8", samples: index % 2 === 0 ? 4 : 8 }));
+    const withAdaptive: RunData = {
+      ...run,
+      manifest: { ...run.manifest, strategies: [...run.manifest.strategies, "asc@8"] },
+      results: [...run.results, ...adaptive],
+    };
+    const { html, specs } = buildReport(withAdaptive, { resamples: 50 });
+    expect(Object.keys(specs)).toEqual(["accuracy-tokens", "samples-spent", "coverage", "difficulty"]);
+    expect(
+      layerData(specs["samples-spent"]).filter((value) => (value as { kind: string }).kind === "bin"),
+    ).toEqual([
+      { strategy: "asc@8", samples: 4, problems: 15, kind: "bin", from: 3.5, to: 4.5 },
+      { strategy: "asc@8", samples: 8, problems: 15, kind: "bin", from: 7.5, to: 8.5 },
+    ]);
+    expect(html).toContain('<div class="plot" id="plot-samples-spent" data-plot="samples-spent"></div>');
+    expect(html).toContain("Samples spent per problem by each strategy whose count varies");
+    expect(html).toContain(
+      "Left out, as every problem used the same number: greedy (1), sc@4 (4), sc@8 (8), bon@8 (8).",
+    );
+  });
+
+  it("has no samples-spent plot for a run whose strategies all spend a fixed number of samples", () => {
+    expect(report.specs["samples-spent"]).toBeUndefined();
+    expect(report.html).not.toContain("plot-samples-spent");
+    expect(report.html).not.toContain("Samples spent");
+  });
+
   it("says why a plot is missing instead of drawing an empty one", () => {
     const bare: RunData = {
       ...run,

@@ -13,10 +13,11 @@ import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
 import { coverageSpec } from "./coverage-spec.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
 import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
+import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
 
 /** Names of the report's plots; each is drawn in the element with id `plot-<name>`. */
-export type ReportPlotName = "accuracy-tokens" | "coverage" | "difficulty";
+export type ReportPlotName = "accuracy-tokens" | "samples-spent" | "coverage" | "difficulty";
 
 /** A built report: the HTML page and the Vega-Lite spec of every plot it draws. */
 export interface Report {
@@ -205,8 +206,10 @@ const renderScript = `
 
 /**
  * Builds the HTML report of a run from its data alone: accuracy against tokens per strategy with the
- * Pareto front, coverage (pass@k) curves with their exp(a·k^b) fits, accuracy by difficulty, a cost
- * table (tokens, calls, latency, the verifier's false-positive rate) and the run's manifest.
+ * Pareto front, histograms of samples spent per problem for strategies whose count varies (those that
+ * stop early; absent when every strategy spends the same number on every problem), coverage (pass@k)
+ * curves with their exp(a·k^b) fits, accuracy by difficulty, a cost table (tokens, calls, latency, the
+ * verifier's false-positive rate) and the run's manifest.
  *
  * The page is one self-contained file: the Vega-Lite specs are compiled to Vega here, and the page
  * inlines Vega's browser bundle and renders them with `vega.View` (to SVG), so it opens offline; a
@@ -243,6 +246,21 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
   }
   if (accuracy.omitted.length > 0) {
     sections.push(note(`Left out for unknown token counts: ${accuracy.omitted.join(", ")}.`));
+  }
+
+  // Only adaptive strategies vary their samples per problem; a run without one keeps its report as it was.
+  const spent = samplesSpentSpec(run.results, strategies);
+  if (spent.strategies.length > 0) {
+    specs["samples-spent"] = spent.spec;
+    const fixed = spent.fixed.map((strategy) => `${strategy.strategy} (${strategy.samples})`);
+    sections.push(
+      "<h2>Samples spent</h2>",
+      figure(
+        "samples-spent",
+        "Samples spent per problem by each strategy whose count varies (those that stop early): bars count the problems that used each number of samples; the dashed line is the mean. " +
+          `Stopping early on easy problems is where their token savings on the plot above come from.${fixed.length === 0 ? "" : ` Left out, as every problem used the same number: ${escapeHtml(fixed.join(", "))}.`}`,
+      ),
+    );
   }
 
   const coverage = coverageSpec(curves, strategies);

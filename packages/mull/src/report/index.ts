@@ -9,4 +9,10 @@ export { type CoveragePlot, type CoveragePlotValue, coverageSpec } from "./cover
 export { difficultySpec } from "./difficulty-spec.ts";
 export { type RenderPngOptions, renderPng } from "./render-png.ts";
 export { renderSvg } from "./render-svg.ts";
+export {
+  type FixedSamplesStrategy,
+  type SamplesSpentBin,
+  type SamplesSpentPlot,
+  samplesSpentSpec,
+} from "./samples-spent-spec.ts";
 export { type WriteReportOptions, writeReport } from "./write-report.ts";

@@ -9,8 +9,8 @@ import { UsageError } from "../usage-error.ts";
 
 /**
  * `mull report RUN_DIR`: writes a self-contained HTML report of a stored run (accuracy against tokens
- * with the Pareto front, coverage curves, accuracy by difficulty, costs, manifest), and optionally every
- * plot as SVG and PNG.
+ * with the Pareto front, samples spent per problem by strategies that stop early, coverage curves,
+ * accuracy by difficulty, costs, manifest), and optionally every plot as SVG and PNG.
  *
  * @example
  * program.addCommand(reportCommand());
