@@ -5,6 +5,7 @@ export { formatReplayReport } from "./format-replay-report.ts";
 export { type GradedProblem, type GradedSample, gradeReplay } from "./grade-replay.ts";
 export { loadFaithfulCotReplay } from "./load-faithful-cot-replay.ts";
 export { type LoadGenericReplayOptions, loadGenericReplay } from "./load-generic-replay.ts";
+export { loadQwen3ProbesReplay } from "./load-qwen3-probes-replay.ts";
 export { loadQwenRmMajReplay } from "./load-qwen-rm-maj-replay.ts";
 export {
   isReplayFormat,
