@@ -1,10 +1,15 @@
 import { ConfigError } from "../../errors/index.ts";
-import { passAtK } from "../../metrics/index.ts";
 import { checkInteger, seededRng } from "../../runtime/index.ts";
 import type { Rng } from "../../spec/index.ts";
 import { type AccuracyEstimate, bootstrapAccuracy } from "../metrics/index.ts";
-import { chooseSample, type SelectingKind } from "./choose-sample.ts";
-import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import type { GradedProblem } from "./grade-replay.ts";
+import {
+  averageOutcomes,
+  expectedOutcome,
+  meanKnown,
+  type ProblemOutcome,
+  subsetOutcome,
+} from "./problem-outcome.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 
@@ -15,6 +20,12 @@ export interface EvaluateReplayOptions {
    * at random (the first k of a seeded shuffle) and results are averaged over this many shuffles.
    */
   readonly shuffles?: number | undefined;
+  /**
+   * Draws to use instead of seeded shuffles, to reproduce figures computed on someone else's shuffles:
+   * `orders[s][p]` lists problem p's sample indices in the order draw s takes them (a permutation of
+   * its samples). Results average over the draws, as with `shuffles`; not together with `shuffles`.
+   */
+  readonly orders?: readonly (readonly (readonly number[])[])[] | undefined;
   /** Seed of the shuffles and of the bootstrap; default 0. */
   readonly seed?: number | undefined;
   /** Bootstrap resamples for the accuracy interval; default 1000. */
@@ -44,77 +55,8 @@ export interface ReplayEvaluation {
   /** `first`: the first k samples; `random`: k at random, averaged over `shuffles`. */
   readonly budget: "first" | "random";
   readonly shuffles: number | undefined;
-}
-
-interface ProblemOutcome {
-  readonly score: number;
-  readonly samples: number;
-  readonly tokens: number | undefined;
-  readonly characters: number | undefined;
-}
-
-function sumKnown(values: readonly (number | undefined)[]): number | undefined {
-  let total = 0;
-  for (const value of values) {
-    if (value === undefined) return undefined;
-    total += value;
-  }
-  return total;
-}
-
-function meanKnown(values: readonly (number | undefined)[]): number | undefined {
-  const total = sumKnown(values);
-  return total === undefined || values.length === 0 ? undefined : total / values.length;
-}
-
-function scale(value: number | undefined, factor: number): number | undefined {
-  return value === undefined ? undefined : value * factor;
-}
-
-/** The outcome of one strategy on one subset of a problem's samples. */
-function subsetOutcome(
-  problem: GradedProblem,
-  subset: readonly GradedSample[],
-  strategy: ReplayStrategy,
-  rewardScale: RewardScale,
-): ProblemOutcome {
-  const tokens = subset.map((sample) => sample.completionTokens);
-  const characters = subset.map((sample) => sample.characters);
-  if (strategy.kind === "mean") {
-    return {
-      score: subset.filter((sample) => sample.correct).length / subset.length,
-      samples: 1,
-      tokens: meanKnown(tokens),
-      characters: meanKnown(characters),
-    };
-  }
-  const cost = { samples: subset.length, tokens: sumKnown(tokens), characters: sumKnown(characters) };
-  if (strategy.kind === "pass") return { score: subset.some((sample) => sample.correct) ? 1 : 0, ...cost };
-  const chosen = chooseSample(
-    problem,
-    subset,
-    strategy as ReplayStrategy & { kind: SelectingKind },
-    rewardScale,
-  );
-  return { score: chosen !== undefined && subset[chosen]!.correct ? 1 : 0, ...cost };
-}
-
-/** mean@k and pass@k have closed forms over uniformly random k-subsets; no shuffles are needed. */
-function expectedOutcome(problem: GradedProblem, strategy: ReplayStrategy): ProblemOutcome {
-  const n = problem.samples.length;
-  const drawn = Math.min(strategy.k, n);
-  const correct = problem.samples.filter((sample) => sample.correct).length;
-  const meanTokens = meanKnown(problem.samples.map((sample) => sample.completionTokens));
-  const meanCharacters = meanKnown(problem.samples.map((sample) => sample.characters));
-  if (strategy.kind === "mean") {
-    return { score: correct / n, samples: 1, tokens: meanTokens, characters: meanCharacters };
-  }
-  return {
-    score: passAtK(n, correct, drawn),
-    samples: drawn,
-    tokens: scale(meanTokens, drawn),
-    characters: scale(meanCharacters, drawn),
-  };
+  /** How it did on each problem, in the order of the problems. */
+  readonly outcomes: readonly ProblemOutcome[];
 }
 
 function shuffledIndices(length: number, rng: Rng): number[] {
@@ -126,16 +68,29 @@ function shuffledIndices(length: number, rng: Rng): number[] {
   return indices;
 }
 
-function averageOutcomes(outcomes: readonly ProblemOutcome[]): ProblemOutcome {
-  const count = outcomes.length;
-  const tokens = sumKnown(outcomes.map((outcome) => outcome.tokens));
-  const characters = sumKnown(outcomes.map((outcome) => outcome.characters));
-  return {
-    score: outcomes.reduce((sum, outcome) => sum + outcome.score, 0) / count,
-    samples: outcomes.reduce((sum, outcome) => sum + outcome.samples, 0) / count,
-    tokens: scale(tokens, 1 / count),
-    characters: scale(characters, 1 / count),
-  };
+function checkOrders(
+  orders: readonly (readonly (readonly number[])[])[],
+  problems: readonly GradedProblem[],
+): void {
+  for (const [draw, order] of orders.entries()) {
+    if (order.length !== problems.length) {
+      throw new ConfigError(
+        `replay: orders[${draw}] orders ${order.length} problems, but there are ${problems.length}`,
+        { field: "orders" },
+      );
+    }
+    for (const [problemIndex, indices] of order.entries()) {
+      const problem = problems[problemIndex]!;
+      const count = problem.samples.length;
+      const inRange = indices.every((index) => Number.isInteger(index) && index >= 0 && index < count);
+      if (indices.length !== count || new Set(indices).size !== count || !inRange) {
+        throw new ConfigError(
+          `replay: orders[${draw}][${problemIndex}] is not a permutation of the ${count} samples of problem ${JSON.stringify(problem.id)}`,
+          { field: "orders" },
+        );
+      }
+    }
+  }
 }
 
 /**
@@ -143,10 +98,12 @@ function averageOutcomes(outcomes: readonly ProblemOutcome[]): ProblemOutcome {
  * each problem, or k samples at random averaged over seeded shuffles; every strategy sees the same
  * shuffles, so their differences are not shuffle noise. Under random draws `mean@k` and `pass@k` use
  * their exact expectations (c/n and the unbiased pass@k estimator) rather than a Monte Carlo average.
- * Problems with fewer than k samples use all they have.
+ * Problems with fewer than k samples use all they have. Adaptive strategies (`asc@k`, `esc@kwW`) read
+ * the k samples in order and stop where their stop rule holds. Every strategy is charged the tokens of
+ * exactly the samples it used.
  *
- * @throws ConfigError when k exceeds every problem's sample count, or a strategy needs rewards or
- *   logprobs that were not recorded.
+ * @throws ConfigError when k exceeds every problem's sample count, a strategy needs rewards or logprobs
+ *   that were not recorded, or `orders` are not permutations of each problem's samples.
  * @example
  * const results = evaluateReplay(gradeReplay(dataset.problems, answerFormatByName("exact")), [
  *   parseReplayStrategy("maj@40"),
@@ -167,12 +124,19 @@ export function evaluateReplay(
   const shuffleRng = root.fork();
   const bootstrapRng = root.fork();
   const largestN = Math.max(...problems.map((problem) => problem.samples.length));
+  if (options.orders !== undefined) {
+    if (shuffles !== undefined) {
+      throw new ConfigError("replay: give either shuffles or orders, not both", { field: "orders" });
+    }
+    checkOrders(options.orders, problems);
+  }
   const orders =
-    shuffles === undefined
+    options.orders ??
+    (shuffles === undefined
       ? undefined
       : Array.from({ length: shuffles }, () =>
           problems.map((problem) => shuffledIndices(problem.samples.length, shuffleRng)),
-        );
+        ));
   return strategies.map((strategy) => {
     if (strategy.k > largestN) {
       throw new ConfigError(
@@ -212,7 +176,8 @@ export function evaluateReplay(
       meanCompletionTokens: meanKnown(outcomes.map((outcome) => outcome.tokens)),
       meanCharacters: meanKnown(outcomes.map((outcome) => outcome.characters)),
       budget: orders === undefined ? "first" : "random",
-      shuffles,
+      shuffles: orders?.length,
+      outcomes,
     };
   });
 }

@@ -24,6 +24,7 @@ const report: ReplayReport = {
       shuffles: undefined,
     },
   ],
+  problemResults: [],
 };
 
 describe("formatReplayReport", () => {

@@ -19,6 +19,8 @@ export interface GradedSample {
 /** A problem whose samples are graded. */
 export interface GradedProblem {
   readonly id: string;
+  /** The gold answer as recorded, when there is one. */
+  readonly gold?: string | undefined;
   readonly difficulty: string | undefined;
   readonly samples: readonly GradedSample[];
   readonly location: string;
@@ -36,6 +38,7 @@ export interface GradedProblem {
 export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFormat): GradedProblem[] {
   return problems.map((problem) => ({
     id: problem.id,
+    gold: problem.gold,
     difficulty: problem.difficulty,
     location: problem.location,
     samples: problem.samples.map((sample, index): GradedSample => {

@@ -1,4 +1,5 @@
 export { percent } from "./accuracy-percent.ts";
+export { type AdaptiveKind, adaptiveStopPoint, isAdaptive } from "./adaptive-stop-point.ts";
 export { chooseSample, type SelectingKind } from "./choose-sample.ts";
 export { type EvaluateReplayOptions, evaluateReplay, type ReplayEvaluation } from "./evaluate-replay.ts";
 export { formatReplayReport } from "./format-replay-report.ts";
@@ -6,6 +7,7 @@ export { type GradedProblem, type GradedSample, gradeReplay } from "./grade-repl
 export { loadFaithfulCotReplay } from "./load-faithful-cot-replay.ts";
 export { type LoadGenericReplayOptions, loadGenericReplay } from "./load-generic-replay.ts";
 export { loadQwenRmMajReplay } from "./load-qwen-rm-maj-replay.ts";
+export { loadQwen3ProbesReplay } from "./load-qwen3-probes-replay.ts";
 export {
   isReplayFormat,
   type LoadReplayOptions,
@@ -13,6 +15,7 @@ export {
   type ReplayFormat,
   replayFormats,
 } from "./load-replay.ts";
+export type { ProblemOutcome } from "./problem-outcome.ts";
 export type { ReplayDataset, ReplayProblem, ReplaySample, RewardScale } from "./replay-dataset.ts";
 export {
   type ReplayLine,
@@ -21,10 +24,20 @@ export {
   replaySampleSchema,
 } from "./replay-line-schema.ts";
 export {
+  type ReplayProblemResult,
+  type ReplayStrategyOnProblem,
+  replayProblemResults,
+} from "./replay-problem-result.ts";
+export {
   parseReplayStrategies,
   parseReplayStrategy,
   type ReplayStrategy,
   type ReplayStrategyKind,
   replayStrategyKinds,
 } from "./replay-strategy.ts";
-export { type ReplayReport, type RunReplayOptions, runReplay } from "./run-replay.ts";
+export {
+  type ReplayEvaluationSummary,
+  type ReplayReport,
+  type RunReplayOptions,
+  runReplay,
+} from "./run-replay.ts";

@@ -163,6 +163,60 @@ describe("loadReplay: qwen-rm-maj", () => {
   });
 });
 
+describe("loadReplay: probes", () => {
+  it("generic lines may say how many tokens apart their intermediate answers are", () => {
+    const path = file("probed.jsonl", [
+      {
+        id: "a",
+        gold: "2",
+        probeInterval: 250,
+        samples: [{ answer: 2, intermediateAnswers: [1, null, "2"] }],
+      },
+    ]);
+    const [problem] = loadReplay({ samples: path }).problems;
+    expect(problem?.probeInterval).toBe(250);
+    expect(problem?.samples[0]?.intermediateAnswers).toEqual(["1", null, "2"]);
+    const bad = file("probed-bad.jsonl", [{ id: "a", probeInterval: 0, samples: [{ answer: "1" }] }]);
+    expect(() => loadReplay({ samples: bad })).toThrow(
+      /probed-bad.jsonl:1: field "probeInterval": expected a count of tokens >= 1, got 0/,
+    );
+  });
+
+  it("qwen3-probes reads answers, tokens and probes 500 tokens apart, and names its own fields", () => {
+    const path = file("qwen3.jsonl", [
+      {
+        id: "0",
+        question: "q",
+        gold: "204",
+        samples: [
+          { answer: "204", tokens: 1200, probes: ["3.5", null] },
+          { answer: null, tokens: 900, probes: ["7"] },
+        ],
+      },
+    ]);
+    const dataset = loadReplay({ samples: path, format: "qwen3-probes" });
+    expect(dataset).toMatchObject({ format: "qwen3-probes", answerFormat: "exact" });
+    expect(dataset.problems[0]).toMatchObject({ id: "0", gold: "204", probeInterval: 500 });
+    expect(dataset.problems[0]?.samples).toEqual([
+      expect.objectContaining({ answer: "204", completionTokens: 1200, intermediateAnswers: ["3.5", null] }),
+      expect.objectContaining({ answer: null, completionTokens: 900, intermediateAnswers: ["7"] }),
+    ]);
+    const bad = file("qwen3-bad.jsonl", [
+      { id: "0", gold: "1", samples: [{ answer: "1", tokens: 5, probes: 3 }] },
+    ]);
+    expect(() => loadReplay({ samples: bad, format: "qwen3-probes" })).toThrow(
+      /qwen3-bad.jsonl:1: field "samples\[0\].probes": expected an array of answers, got 3/,
+    );
+    const duplicate = file("qwen3-duplicate.jsonl", [
+      { id: "0", gold: "1", samples: [{ answer: "1", tokens: 5, probes: [] }] },
+      { id: "0", gold: "1", samples: [{ answer: "1", tokens: 5, probes: [] }] },
+    ]);
+    expect(() => loadReplay({ samples: duplicate, format: "qwen3-probes" })).toThrow(
+      /:2: field "id": duplicate id "0" \(first at line 1\)/,
+    );
+  });
+});
+
 describe("gradeReplay", () => {
   it("prefers recorded correctness, extracts missing answers and needs gold otherwise", () => {
     const problems = gradeReplay(

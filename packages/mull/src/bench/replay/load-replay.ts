@@ -3,10 +3,11 @@ import { checkOneOf } from "../../runtime/index.ts";
 import { loadFaithfulCotReplay } from "./load-faithful-cot-replay.ts";
 import { loadGenericReplay } from "./load-generic-replay.ts";
 import { loadQwenRmMajReplay } from "./load-qwen-rm-maj-replay.ts";
+import { loadQwen3ProbesReplay } from "./load-qwen3-probes-replay.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
 
 /** The replay file formats `loadReplay` reads. */
-export const replayFormats = ["generic", "faithful-cot", "qwen-rm-maj"] as const;
+export const replayFormats = ["generic", "faithful-cot", "qwen-rm-maj", "qwen3-probes"] as const;
 
 /** A replay file format. */
 export type ReplayFormat = (typeof replayFormats)[number];
@@ -55,5 +56,6 @@ export function loadReplay(options: LoadReplayOptions): ReplayDataset {
       { field: "--gold" },
     );
   }
+  if (format === "qwen3-probes") return loadQwen3ProbesReplay(options.samples);
   return format === "generic" ? loadGenericReplay(options.samples) : loadQwenRmMajReplay(options.samples);
 }

@@ -15,7 +15,11 @@ export interface ReplaySample {
   readonly reward?: number | undefined;
   /** Recorded correctness; when present it is used instead of grading the answer against gold. */
   readonly correct?: boolean | undefined;
-  /** Answers read at intermediate points of the solution, when recorded. */
+  /**
+   * Answers read at intermediate points of the solution, when recorded (`null` where none could be
+   * read); with the problem's `probeInterval`, `intermediateAnswers[i]` is the answer after
+   * (i + 1) × `probeInterval` tokens.
+   */
   readonly intermediateAnswers?: readonly (string | null)[] | undefined;
 }
 
@@ -26,6 +30,8 @@ export interface ReplayProblem {
   readonly gold: string | undefined;
   readonly difficulty?: string | undefined;
   readonly samples: readonly ReplaySample[];
+  /** Tokens between two intermediate answers of its samples, when they sit at a fixed interval. */
+  readonly probeInterval?: number | undefined;
   /** Where the problem was read from (`file:line`), for error messages. */
   readonly location: string;
 }
@@ -38,7 +44,7 @@ export type RewardScale = "probability" | "logit";
 
 /** Recorded samples of many problems, ready to be graded and replayed. */
 export interface ReplayDataset {
-  /** Importer name: `generic`, `faithful-cot`, `qwen-rm-maj`. */
+  /** Importer name: `generic`, `faithful-cot`, `qwen-rm-maj`, `qwen3-probes`. */
   readonly format: string;
   readonly problems: readonly ReplayProblem[];
   /** The answer format that reproduces the source's own grading; used unless another is asked for. */

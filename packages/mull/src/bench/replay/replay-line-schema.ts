@@ -38,6 +38,11 @@ export const replayLineSchema = z.object({
   id: z.union([z.string().min(1), z.number().int()], { error: "a non-empty string or an integer" }),
   gold: z.union([z.string(), z.number()], { error: "a string or a number" }).optional(),
   difficulty: z.union([z.string(), z.number()], { error: "a string or a number" }).optional(),
+  probeInterval: z
+    .number({ error: "a number" })
+    .int({ error: "an integer" })
+    .positive({ error: "a count of tokens >= 1" })
+    .optional(),
   samples: z
     .array(replaySampleSchema, { error: "an array of samples" })
     .min(1, { error: "at least one sample" }),

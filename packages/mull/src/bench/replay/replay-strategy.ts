@@ -1,7 +1,18 @@
 import { ConfigError } from "../../errors/index.ts";
+import { checkInteger, checkNumber } from "../../runtime/index.ts";
 
 /** The strategies replay can evaluate from recorded samples. */
-export const replayStrategyKinds = ["maj", "rm", "bon", "wv", "wv-prob", "mean", "pass"] as const;
+export const replayStrategyKinds = [
+  "maj",
+  "rm",
+  "bon",
+  "wv",
+  "wv-prob",
+  "mean",
+  "pass",
+  "asc",
+  "esc",
+] as const;
 
 /** A replay strategy kind. */
 export type ReplayStrategyKind = (typeof replayStrategyKinds)[number];
@@ -11,29 +22,49 @@ export interface ReplayStrategy {
   /** As written, e.g. `maj@40`. */
   readonly name: string;
   readonly kind: ReplayStrategyKind;
-  /** Samples per problem. */
+  /** Samples per problem; for `asc` and `esc`, the most they may use. */
   readonly k: number;
+  /** `asc` only: the posterior probability that the leader beats the runner-up at which it stops. */
+  readonly threshold?: number | undefined;
+  /** `esc` only: the window whose unanimity stops it. */
+  readonly window?: number | undefined;
 }
 
-const pattern = /^(maj|rm|bon|wv-prob|wv|mean|pass)@([1-9]\d*)$/;
+/** Adaptive-Consistency's threshold when `asc@k` names none (the paper's default). */
+const defaultThreshold = 0.95;
+
+const pattern = /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc)@([1-9]\d*)(?:w([1-9]\d*))?(?::t(\d*\.?\d+))?$/;
 
 /**
  * Parses a replay strategy spec `<kind>@<k>`:
  * - `maj@k` majority vote over answer keys (ties: the answer that appeared first);
  * - `rm@k` / `bon@k` the sample with the highest reward (ties: the first);
  * - `wv@k` vote weighted by reward; `wv-prob@k` vote weighted by sequence probability;
- * - `mean@k` mean single-sample accuracy; `pass@k` whether any of the k is correct (an oracle).
+ * - `mean@k` mean single-sample accuracy; `pass@k` whether any of the k is correct (an oracle);
+ * - `asc@k` Adaptive-Consistency: a majority vote that draws samples one by one and stops once the
+ *   leader beats the runner-up with posterior probability 0.95 (`asc@k:t0.9` for another threshold),
+ *   at most k samples;
+ * - `esc@kwW` early-stopping self-consistency: a majority vote that stops after a unanimous window of W
+ *   samples, at most k samples.
  *
  * @throws ConfigError naming the flag and the value when the spec is malformed.
  * @example
  * parseReplayStrategy("maj@40"); // { name: "maj@40", kind: "maj", k: 40 }
+ * parseReplayStrategy("esc@64w8"); // { name: "esc@64w8", kind: "esc", k: 64, window: 8 }
  */
 export function parseReplayStrategy(spec: string, flag = "--strategies"): ReplayStrategy {
   const trimmed = spec.trim();
   const match = pattern.exec(trimmed);
-  if (match === null) {
+  const kind = match?.[1] as ReplayStrategyKind | undefined;
+  // A window belongs to esc alone and a threshold to asc alone; esc cannot do without its window.
+  if (
+    match === null ||
+    kind === undefined ||
+    (match[3] !== undefined) !== (kind === "esc") ||
+    (match[4] !== undefined && kind !== "asc")
+  ) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>] or esc@<k>w<window> (e.g. asc@64, esc@64w8)`,
       { field: flag },
     );
   }
@@ -41,7 +72,21 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   if (!Number.isSafeInteger(k)) {
     throw new ConfigError(`${flag}: k in ${JSON.stringify(spec)} is too large`, { field: flag });
   }
-  return { name: trimmed, kind: match[1] as ReplayStrategyKind, k };
+  const owner = `${flag}: ${trimmed}`;
+  if (kind === "esc") {
+    return {
+      name: trimmed,
+      kind,
+      k,
+      window: checkInteger(owner, "window", Number(match[3]), { maximum: k }),
+    };
+  }
+  if (kind === "asc") {
+    const threshold = match[4] === undefined ? defaultThreshold : Number(match[4]);
+    checkNumber(owner, "threshold", threshold, { exclusiveMinimum: 0, maximum: 1 });
+    return { name: trimmed, kind, k, threshold };
+  }
+  return { name: trimmed, kind, k };
 }
 
 /**

@@ -3,6 +3,7 @@ import { type EvaluateReplayOptions, evaluateReplay, type ReplayEvaluation } fro
 import { gradeReplay } from "./grade-replay.ts";
 import { type LoadReplayOptions, loadReplay } from "./load-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
+import { type ReplayProblemResult, replayProblemResults } from "./replay-problem-result.ts";
 import { parseReplayStrategies, type ReplayStrategy } from "./replay-strategy.ts";
 
 /** What to replay: the files, the strategies and how to grade and draw samples. */
@@ -15,7 +16,10 @@ export interface RunReplayOptions extends LoadReplayOptions, Omit<EvaluateReplay
   readonly rewardScale?: RewardScale | undefined;
 }
 
-/** The result of `runReplay`: what was read and how each strategy did. */
+/** One strategy's result over all problems, without its per-problem outcomes (they are in `problemResults`). */
+export type ReplayEvaluationSummary = Omit<ReplayEvaluation, "outcomes">;
+
+/** The result of `runReplay`: what was read and how each strategy did, overall and on each problem. */
 export interface ReplayReport {
   readonly format: string;
   readonly problems: number;
@@ -24,7 +28,9 @@ export interface ReplayReport {
   readonly answerFormat: string;
   readonly rewardScale: RewardScale;
   readonly seed: number;
-  readonly evaluations: readonly ReplayEvaluation[];
+  readonly evaluations: readonly ReplayEvaluationSummary[];
+  /** Each problem with each strategy's answer, correctness, samples and tokens on it. */
+  readonly problemResults: readonly ReplayProblemResult[];
 }
 
 /**
@@ -53,11 +59,8 @@ export function runReplay(options: RunReplayOptions): ReplayReport {
         ? parseReplayStrategies(options.strategies)
         : options.strategies;
   const seed = options.seed ?? 0;
-  const evaluations = evaluateReplay(gradeReplay(dataset.problems, format), strategies, {
-    ...options,
-    seed,
-    rewardScale,
-  });
+  const graded = gradeReplay(dataset.problems, format);
+  const evaluations = evaluateReplay(graded, strategies, { ...options, seed, rewardScale });
   return {
     format: dataset.format,
     problems: dataset.problems.length,
@@ -65,6 +68,7 @@ export function runReplay(options: RunReplayOptions): ReplayReport {
     answerFormat,
     rewardScale,
     seed,
-    evaluations,
+    evaluations: evaluations.map(({ outcomes: _, ...summary }) => summary),
+    problemResults: replayProblemResults(graded, evaluations),
   };
 }

@@ -81,6 +81,35 @@ describe("mull replay", () => {
     expect(report.evaluations[0].budget).toBe("random");
   });
 
+  it("breaks --json results down by problem: each strategy's answer, correctness, samples and tokens", async () => {
+    const { code, stdout } = await run(
+      "--samples",
+      samples,
+      "--strategies",
+      "maj@3,esc@3w2,mean@1",
+      "--json",
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.problemResults[0]).toEqual({
+      id: "a",
+      gold: "1",
+      strategies: {
+        "maj@3": { answer: "2", correct: 0, samples: 3, tokens: 60 },
+        // No unanimous window of two: esc uses all three.
+        "esc@3w2": { answer: "2", correct: 0, samples: 3, tokens: 60 },
+        "mean@1": { answer: null, correct: 1, samples: 1, tokens: 10 },
+      },
+    });
+    const second = report.problemResults[1];
+    expect([second.id, second.gold]).toEqual(["b", "5"]);
+    // "5", "5": the first window is unanimous, so esc stops after two samples (10 + 10 tokens).
+    expect(second.strategies["esc@3w2"]).toEqual({ answer: "5", correct: 1, samples: 2, tokens: 20 });
+    expect(second.strategies["maj@3"].tokens).toBe(30);
+    expect(report.evaluations[1].meanCompletionTokens).toBe(40);
+    expect(report.evaluations[1].outcomes).toBeUndefined();
+  });
+
   it("exits with 2 and names the flag and value on bad usage", async () => {
     const shuffles = await run("--samples", samples, "--shuffles", "zero");
     expect(shuffles.code).toBe(2);

@@ -6,7 +6,8 @@ import { integerOption, numberOption } from "../option-parsers.ts";
 /**
  * `mull replay`: evaluates aggregation strategies offline on recorded samples (see
  * `bench/replay/README.md` for the formats) and prints, per strategy, accuracy with a bootstrap
- * interval and the samples and tokens it used.
+ * interval and the samples and tokens it used; `--json` adds each problem's answer, correctness, samples
+ * and tokens per strategy.
  *
  * @example
  * program.addCommand(replayCommand());
@@ -16,7 +17,8 @@ export function replayCommand() {
   return new Command("replay")
     .description(
       "Score strategies offline on recorded samples (majority vote, best-of-N by reward, weighted votes, " +
-        "mean and pass@k). E.g. mull replay --samples s.jsonl --strategies maj@8,rm@8,mean@1",
+        "mean and pass@k, Adaptive-Consistency and early-stopping self-consistency). " +
+        "E.g. mull replay --samples s.jsonl --strategies maj@8,rm@8,mean@1",
     )
     .requiredOption("--samples <file>", "recorded samples (JSONL)")
     .option(
@@ -28,7 +30,8 @@ export function replayCommand() {
     )
     .option(
       "--strategies <list>",
-      "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass (default mean@1,maj@N,pass@N)",
+      "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass; asc@<k>[:t<threshold>] " +
+        "(Adaptive-Consistency, threshold 0.95) and esc@<k>w<window> stop early (default mean@1,maj@N,pass@N)",
     )
     .option(
       "--shuffles <count>",
@@ -55,7 +58,7 @@ export function replayCommand() {
       1000,
     )
     .option("--confidence <level>", "confidence level of the interval", numberOption(0.5, 0.999), 0.95)
-    .option("--json", "print the results as JSON")
+    .option("--json", "print the results as JSON, with a per-problem breakdown (problemResults)")
     .action((flags) => {
       const report = runReplay({
         samples: flags.samples,

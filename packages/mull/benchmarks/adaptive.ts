@@ -1,0 +1,93 @@
+/**
+ * Adaptive stopping on recorded reasoning traces: accuracy against tokens, offline, on the Qwen3-1.7B
+ * traces of `../shared/data/replay` (AIME 2024, AIME 2025, HMMT 2025: 30 problems × 128 traces each).
+ *
+ * For each file, on the same seeded shuffles (the first k samples of each), it prints accuracy, mean
+ * tokens and mean samples per problem of:
+ * - `maj@64`: self-consistency over 64 samples (SC@64), the baseline;
+ * - `asc@64`: Adaptive-Consistency (Beta criterion, threshold 0.95), at most 64 samples;
+ * - `esc@64w8`: early-stopping self-consistency, windows of 8, at most 64 samples;
+ * - `maj@M`: self-consistency at M = the mean samples Adaptive-Consistency used, rounded: a same-cost
+ *   baseline, to tell early stopping from merely voting over fewer samples;
+ * and each one's tokens as a fraction of SC@64's. The stop rules are the budget blocks a live run uses,
+ * and every method is charged the tokens of exactly the traces it read.
+ *
+ *   npm run bench:adaptive
+ *   node packages/mull/benchmarks/adaptive.ts --shuffles 100 --k 32 --window 4 --threshold 0.9
+ *
+ * Accuracies on 30 problems are ±8 points (one standard error); compare rows of the same file.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { type ReplayEvaluationSummary, runReplay } from "../src/bench/replay/index.ts";
+
+const { values } = parseArgs({
+  options: {
+    data: { type: "string", default: path.resolve(import.meta.dirname, "../../../../shared/data/replay") },
+    shuffles: { type: "string", default: "20" },
+    seed: { type: "string", default: "0" },
+    k: { type: "string", default: "64" },
+    window: { type: "string", default: "8" },
+    threshold: { type: "string", default: "0.95" },
+  },
+});
+
+function integer(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`--${flag}: expected a whole number, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+const shuffles = integer(values.shuffles, "shuffles");
+const seed = integer(values.seed, "seed");
+const k = integer(values.k, "k");
+const window = integer(values.window, "window");
+const threshold = values.threshold === "0.95" ? "" : `:t${values.threshold}`;
+const files = ["aime24", "aime25", "hmmt25"].map((name) => ({
+  name,
+  file: path.join(values.data, `qwen3-1.7b-${name}-128.jsonl`),
+}));
+const missing = files.filter(({ file }) => !existsSync(file));
+if (missing.length > 0) {
+  throw new Error(
+    `missing replay files (pass --data <folder>): ${missing.map(({ file }) => file).join(", ")}`,
+  );
+}
+
+function replay(file: string, strategies: string): ReplayEvaluationSummary[] {
+  return [...runReplay({ samples: file, format: "qwen3-probes", strategies, shuffles, seed }).evaluations];
+}
+
+const rows: string[][] = [["file", "strategy", "accuracy %", "tokens/problem", "samples", "tokens vs SC"]];
+for (const { name, file } of files) {
+  const [full, adaptive, early] = replay(file, `maj@${k},asc@${k}${threshold},esc@${k}w${window}`);
+  // The same seed draws the same shuffles, so the same-cost baseline sees the very same samples.
+  const [sameCost] = replay(file, `maj@${Math.max(1, Math.round(adaptive!.meanSamples))}`);
+  const fullTokens = full!.meanCompletionTokens!;
+  for (const evaluation of [full!, adaptive!, early!, sameCost!]) {
+    const tokens = evaluation.meanCompletionTokens!;
+    rows.push([
+      name,
+      evaluation.strategy,
+      (evaluation.accuracy.accuracy * 100).toFixed(2),
+      `${(tokens / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}k`,
+      evaluation.meanSamples.toFixed(1),
+      (tokens / fullTokens).toFixed(3),
+    ]);
+  }
+}
+
+const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+console.log(
+  `Qwen3-1.7B traces, ${shuffles} seeded shuffles (seed ${seed}), at most ${k} of 128 samples per problem; maj = self-consistency\n`,
+);
+for (const row of rows) {
+  console.log(
+    row
+      .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join("  "),
+  );
+}

@@ -1,0 +1,78 @@
+import {
+  adaptiveConsistencyReached,
+  checkStopConditions,
+  type RunProgress,
+  windowUnanimous,
+} from "../../budget/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import type { Candidate, StopCondition } from "../../spec/index.ts";
+import type { GradedSample } from "./grade-replay.ts";
+import type { ReplayStrategy } from "./replay-strategy.ts";
+
+/** The replay kinds that stop early: Adaptive-Consistency and early-stopping self-consistency. */
+export type AdaptiveKind = "asc" | "esc";
+
+/** Whether a replay strategy draws its samples one by one until a stop rule holds. */
+export function isAdaptive(strategy: ReplayStrategy): strategy is ReplayStrategy & { kind: AdaptiveKind } {
+  return strategy.kind === "asc" || strategy.kind === "esc";
+}
+
+function stopRule(strategy: ReplayStrategy & { kind: AdaptiveKind }): StopCondition<RunProgress> {
+  if (strategy.kind === "asc") return adaptiveConsistencyReached(strategy.threshold);
+  if (strategy.window === undefined) {
+    throw new ConfigError(`${strategy.name}: esc needs a window (esc@<k>w<window>)`, { field: "window" });
+  }
+  return windowUnanimous(strategy.window);
+}
+
+/**
+ * How many of `samples`, drawn in order, an adaptive strategy uses: it checks its stop rule after every
+ * sample, on the same `RunProgress` a live run builds (votes and keys of the samples so far, candidates
+ * without an answer not voting, `spent.usage.completionTokens` the tokens of those samples), so a
+ * replay stops exactly where the live strategy would on the same samples. `asc` uses
+ * `adaptiveConsistencyReached(threshold)`, `esc` `windowUnanimous(window)`; without a stop, all of them.
+ *
+ * @example
+ * adaptiveStopPoint(parseReplayStrategy("esc@16w4"), samples); // 4 when the first four agree
+ */
+export function adaptiveStopPoint(
+  strategy: ReplayStrategy & { kind: AdaptiveKind },
+  samples: readonly GradedSample[],
+): number {
+  const conditions = [stopRule(strategy)];
+  const candidates: Candidate[] = [];
+  const keys: (string | undefined)[] = [];
+  // No prototype, so that an answer such as "constructor" counts from zero like any other.
+  const votes: Record<string, number> = Object.create(null);
+  let completionTokens: number | undefined = 0;
+  for (const [index, sample] of samples.entries()) {
+    // Recorded samples keep no text; the stop rules read answers, keys and usage only.
+    candidates.push({
+      id: String(index),
+      text: "",
+      answer: sample.answer,
+      finishReason: "stop",
+      completionTokens: sample.completionTokens,
+      scores: [],
+    });
+    keys.push(sample.key);
+    if (sample.key !== undefined) votes[sample.key] = (votes[sample.key] ?? 0) + 1;
+    completionTokens =
+      completionTokens === undefined || sample.completionTokens === undefined
+        ? undefined
+        : completionTokens + sample.completionTokens;
+    const progress: RunProgress = {
+      spent: {
+        usage: { promptTokens: undefined, completionTokens, calls: index + 1 },
+        scoreCalls: 0,
+        elapsedMilliseconds: 0,
+        costUsd: undefined,
+      },
+      candidates,
+      votes,
+      keys,
+    };
+    if (checkStopConditions(conditions, progress) !== undefined) return index + 1;
+  }
+  return samples.length;
+}

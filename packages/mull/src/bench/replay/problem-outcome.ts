@@ -1,0 +1,133 @@
+import { passAtK } from "../../metrics/index.ts";
+import { adaptiveStopPoint, isAdaptive } from "./adaptive-stop-point.ts";
+import { chooseSample, type SelectingKind } from "./choose-sample.ts";
+import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import type { RewardScale } from "./replay-dataset.ts";
+import type { ReplayStrategy } from "./replay-strategy.ts";
+
+/** How one strategy did on one problem (averaged over shuffles, under random draws). */
+export interface ProblemOutcome {
+  /** 1 when its answer is right, 0 when not; the fraction of shuffles it was right under random draws. */
+  readonly score: number;
+  /** The answer it returned (the one returned most often, over shuffles); none for `mean` and `pass`. */
+  readonly answer: string | undefined;
+  /** Samples it used. */
+  readonly samples: number;
+  /** Completion tokens of exactly the samples it used; `undefined` when any count is unknown. */
+  readonly tokens: number | undefined;
+  /** Characters of those samples' texts; `undefined` when a text is missing. */
+  readonly characters: number | undefined;
+}
+
+function sumKnown(values: readonly (number | undefined)[]): number | undefined {
+  let total = 0;
+  for (const value of values) {
+    if (value === undefined) return undefined;
+    total += value;
+  }
+  return total;
+}
+
+/** The mean of counts, `undefined` when any is unknown (or there are none). */
+export function meanKnown(values: readonly (number | undefined)[]): number | undefined {
+  const total = sumKnown(values);
+  return total === undefined || values.length === 0 ? undefined : total / values.length;
+}
+
+function scale(value: number | undefined, factor: number): number | undefined {
+  return value === undefined ? undefined : value * factor;
+}
+
+/**
+ * The outcome of one strategy on one ordered subset of a problem's samples. An adaptive strategy
+ * (`asc`, `esc`) reads the subset in order, stops where its stop rule holds, and is a majority vote over
+ * (and is charged for) the samples up to there.
+ */
+export function subsetOutcome(
+  problem: GradedProblem,
+  subset: readonly GradedSample[],
+  strategy: ReplayStrategy,
+  rewardScale: RewardScale,
+): ProblemOutcome {
+  if (strategy.kind === "mean") {
+    return {
+      score: subset.filter((sample) => sample.correct).length / subset.length,
+      answer: undefined,
+      samples: 1,
+      tokens: meanKnown(subset.map((sample) => sample.completionTokens)),
+      characters: meanKnown(subset.map((sample) => sample.characters)),
+    };
+  }
+  const used = isAdaptive(strategy) ? subset.slice(0, adaptiveStopPoint(strategy, subset)) : subset;
+  const cost = {
+    samples: used.length,
+    tokens: sumKnown(used.map((sample) => sample.completionTokens)),
+    characters: sumKnown(used.map((sample) => sample.characters)),
+  };
+  if (strategy.kind === "pass") {
+    return { score: used.some((sample) => sample.correct) ? 1 : 0, answer: undefined, ...cost };
+  }
+  const selecting = isAdaptive(strategy) ? { ...strategy, kind: "maj" as const } : strategy;
+  const chosen = chooseSample(
+    problem,
+    used,
+    selecting as ReplayStrategy & { kind: SelectingKind },
+    rewardScale,
+  );
+  const sample = chosen === undefined ? undefined : used[chosen];
+  return { score: sample?.correct ? 1 : 0, answer: sample?.answer, ...cost };
+}
+
+/** mean@k and pass@k have closed forms over uniformly random k-subsets; no shuffles are needed. */
+export function expectedOutcome(problem: GradedProblem, strategy: ReplayStrategy): ProblemOutcome {
+  const n = problem.samples.length;
+  const drawn = Math.min(strategy.k, n);
+  const correct = problem.samples.filter((sample) => sample.correct).length;
+  const meanTokens = meanKnown(problem.samples.map((sample) => sample.completionTokens));
+  const meanCharacters = meanKnown(problem.samples.map((sample) => sample.characters));
+  if (strategy.kind === "mean") {
+    return {
+      score: correct / n,
+      answer: undefined,
+      samples: 1,
+      tokens: meanTokens,
+      characters: meanCharacters,
+    };
+  }
+  return {
+    score: passAtK(n, correct, drawn),
+    answer: undefined,
+    samples: drawn,
+    tokens: scale(meanTokens, drawn),
+    characters: scale(meanCharacters, drawn),
+  };
+}
+
+/** The answer returned most often, ties to the one returned first. */
+function modalAnswer(outcomes: readonly ProblemOutcome[]): string | undefined {
+  const counts = new Map<string | undefined, number>();
+  for (const outcome of outcomes) counts.set(outcome.answer, (counts.get(outcome.answer) ?? 0) + 1);
+  let modal: string | undefined;
+  let largest = 0;
+  for (const [answer, count] of counts) {
+    if (count > largest) {
+      modal = answer;
+      largest = count;
+    }
+  }
+  return modal;
+}
+
+/** The mean outcome over shuffles. */
+export function averageOutcomes(outcomes: readonly ProblemOutcome[]): ProblemOutcome {
+  const count = outcomes.length;
+  const tokens = sumKnown(outcomes.map((outcome) => outcome.tokens));
+  const characters = sumKnown(outcomes.map((outcome) => outcome.characters));
+  return {
+    score: outcomes.reduce((sum, outcome) => sum + outcome.score, 0) / count,
+    answer: modalAnswer(outcomes),
+    samples: outcomes.reduce((sum, outcome) => sum + outcome.samples, 0) / count,
+    tokens: scale(tokens, 1 / count),
+    characters: scale(characters, 1 / count),
+  };
+}
