@@ -2,7 +2,12 @@ export type { TieBreak } from "./answer-groups.ts";
 export { type ArgmaxByScoreOptions, argmaxByScore } from "./argmax-by-score.ts";
 export type { CandidateWeight } from "./candidate-weight.ts";
 export { type MajorityVoteOptions, majorityVote } from "./majority-vote.ts";
+export {
+  type PerplexityConsistencyVoteOptions,
+  perplexityConsistencyVote,
+} from "./perplexity-consistency-vote.ts";
 export { probabilityWeight } from "./probability-weight.ts";
+export { pruneReasoningPaths } from "./prune-reasoning-paths.ts";
 export { type ResamplingMethod, resample } from "./resample.ts";
 export { scoreWeight } from "./score-weight.ts";
 export type { SelectionContext, Selector, VoteResult } from "./selector.ts";

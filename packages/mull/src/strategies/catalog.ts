@@ -9,6 +9,7 @@ import { treeOfThoughtsDfsEntry } from "../search/tree-of-thoughts-dfs.ts";
 import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
 import { bestOfNEntry } from "./best-of-n.ts";
 import { earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
+import { perplexityConsistencyEntry } from "./perplexity-consistency.ts";
 import { repeatedSamplingEntry } from "./repeated-sampling.ts";
 import { selfConsistencyEntry } from "./self-consistency.ts";
 import { greedyEntry, singleEntry } from "./single-sample.ts";
@@ -33,6 +34,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   weightedVotingEntry,
   probabilityVotingEntry,
   meanProbabilityVotingEntry,
+  perplexityConsistencyEntry,
   bestOfNEntry,
   beamSearchEntry,
   lookaheadBeamSearchEntry,

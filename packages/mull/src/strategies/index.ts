@@ -14,6 +14,7 @@ export {
   strategySpecForms,
 } from "./find-strategy-entry.ts";
 export { type ParseStrategySpecOptions, parseStrategySpec } from "./parse-strategy-spec.ts";
+export { type PerplexityConsistencyOptions, perplexityConsistency } from "./perplexity-consistency.ts";
 export { type RepeatedSamplingOptions, repeatedSampling } from "./repeated-sampling.ts";
 export { type RunStrategyOptions, runStrategy } from "./run-strategy.ts";
 export { type SelfConsistencyOptions, selfConsistency } from "./self-consistency.ts";

@@ -4,15 +4,27 @@ import { defaultSamplingTemperature, requireSomething } from "./run-helpers.ts";
 
 /**
  * The plan of the simplest sampling strategies: `n` samples at `temperature` (else the run's, else 0.7),
- * then `select` over them. When the budget cuts sampling short it selects over what it has.
+ * then `select` over them, with per-token log-probabilities when `logprobs` is set (the caller checks the
+ * capability first). When the budget cuts sampling short it selects over what it has.
  */
 export async function sampleAndSelect(
   problem: Problem,
   context: StrategyContext,
-  plan: { readonly n: number; readonly temperature: number | undefined; readonly select: Selector },
+  plan: {
+    readonly n: number;
+    readonly temperature: number | undefined;
+    readonly select: Selector;
+    readonly logprobs?: boolean | undefined;
+  },
 ): Promise<StrategyOutcome> {
   const temperature = plan.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
-  const sample = await sampleCandidates({ problem, n: plan.n, context, sampling: { temperature } });
+  const sample = await sampleCandidates({
+    problem,
+    n: plan.n,
+    context,
+    sampling: { temperature },
+    logprobs: plan.logprobs,
+  });
   requireSomething(sample.candidates.length, sample.stoppedBy);
   const result = plan.select(sample.candidates, context);
   return {

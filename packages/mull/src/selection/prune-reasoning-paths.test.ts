@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { pruneReasoningPaths } from "./prune-reasoning-paths.ts";
+
+describe("pruneReasoningPaths", () => {
+  it("drops a path far less likely than the rest", () => {
+    expect(pruneReasoningPaths([-0.3, -0.4, -0.35, -2.5])).toEqual([true, true, true, false]);
+  });
+
+  it("keeps every path when all are equally likely, and a single path", () => {
+    expect(pruneReasoningPaths([-0.7, -0.7, -0.7])).toEqual([true, true, true]);
+    expect(pruneReasoningPaths([-9])).toEqual([true]);
+    expect(pruneReasoningPaths([])).toEqual([]);
+  });
+
+  it("keeps the whole low cluster's members that are above the mean", () => {
+    // Two clusters, {1, 0.9} and {0.5, 0.45, 0.4}: the mean (0.65) is above the low cluster, so it all goes.
+    const logprobs = [1, 0.9, 0.5, 0.45, 0.4].map(Math.log);
+    expect(pruneReasoningPaths(logprobs)).toEqual([true, true, false, false, false]);
+  });
+
+  it("compares log-probabilities far below the float range by their ratios", () => {
+    expect(pruneReasoningPaths([-2000.3, -2000.4, -2000.35, -2002.5])).toEqual([true, true, true, false]);
+  });
+});

@@ -1,0 +1,66 @@
+import { checkInteger, requireCapability } from "../runtime/index.ts";
+import { perplexityConsistencyVote } from "../selection/index.ts";
+import type { Candidate, SamplingStrategy } from "../spec/index.ts";
+import { withMajorityFallback } from "./run-helpers.ts";
+import { sampleAndSelect } from "./sample-and-select.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
+
+/** Options of `perplexityConsistency`. */
+export interface PerplexityConsistencyOptions {
+  /** Samples to vote over. */
+  readonly n: number;
+  /** Sampling temperature; default the run's, else 0.7. */
+  readonly temperature?: number | undefined;
+}
+
+const weighable = (candidate: Candidate): boolean =>
+  candidate.answer !== undefined &&
+  candidate.meanLogprob !== undefined &&
+  !Number.isNaN(candidate.meanLogprob);
+
+/**
+ * RPC (Zhou et al., "A Theoretical Study on Bridging Internal Probability and Self-Consistency for LLM
+ * Reasoning"): sample `n` paths with log-probabilities, prune the paths far less likely than the rest,
+ * and weigh each answer by the summed probability (exp mean log p) of its distinct paths — see
+ * `perplexityConsistencyVote`. Needs a backend with log-probabilities (`CapabilityError` otherwise); if
+ * no sampled path could be weighed it falls back to a majority vote. Wrap it with `withEarlyStop` (or
+ * `asc`/`esc`) to stop early.
+ *
+ * @example
+ * const result = await solve({ problem, strategy: perplexityConsistency({ n: 16 }), backend });
+ */
+export function perplexityConsistency(options: PerplexityConsistencyOptions): SamplingStrategy {
+  const n = checkInteger("perplexityConsistency", "n", options.n, { minimum: 1 });
+  const name = `rpc@${n}`;
+  const select = withMajorityFallback(
+    perplexityConsistencyVote(),
+    (candidates) =>
+      candidates.some(weighable) || candidates.every((candidate) => candidate.answer === undefined),
+    `${name}: no candidate could be weighed; falling back to a majority vote`,
+  );
+  return {
+    name,
+    parameters: { n, ...(options.temperature === undefined ? {} : { temperature: options.temperature }) },
+    samples: n,
+    select,
+    withSamples: (samples) => perplexityConsistency({ ...options, n: samples }),
+    async run(problem, context) {
+      await requireCapability(context.backend, "logprobs", name, { signal: context.signal });
+      return sampleAndSelect(problem, context, {
+        n,
+        temperature: options.temperature,
+        select,
+        logprobs: true,
+      });
+    },
+  };
+}
+
+/** `rpc@N` in the strategy catalog. */
+export const perplexityConsistencyEntry: StrategyEntry = {
+  forms: ["rpc@N"],
+  kind: "sampling",
+  summary: "RPC: prune low-probability paths, then weigh each answer by its distinct paths' probability",
+  needs: ["logprobs"],
+  create: ({ N }) => perplexityConsistency({ n: N! }),
+};
