@@ -2,8 +2,8 @@
  * Adaptive stopping on recorded reasoning traces: accuracy against tokens, offline, on the Qwen3-1.7B
  * traces of `../shared/data/replay` (AIME 2024, AIME 2025, HMMT 2025: 30 problems × 128 traces each).
  *
- * For each file, on the same seeded shuffles (the first k samples of each), it prints accuracy, mean
- * tokens and mean samples per problem of:
+ * For each file, on the same shuffles (the first k samples of each), it prints accuracy, mean tokens and
+ * mean samples per problem of:
  * - `maj@64`: self-consistency over 64 samples (SC@64), the baseline;
  * - `asc@64`: Adaptive-Consistency (Beta criterion, threshold 0.95), at most 64 samples;
  * - `esc@64w8`: early-stopping self-consistency, windows of 8, at most 64 samples;
@@ -12,20 +12,32 @@
  * and each one's tokens as a fraction of SC@64's. The stop rules are the budget blocks a live run uses,
  * and every method is charged the tokens of exactly the traces it read.
  *
+ * The shuffles are by default the reference protocol's (`--shuffle python`): shuffle s shuffles each
+ * problem's samples in file order with Python's `random.Random(seed + s)`, s = 0…19 at the default seed 0,
+ * so the maj@64, asc@64 and esc@64w8 rows are the figures of `../shared/data/README.md`, to the digit.
+ * `--shuffle mull` draws the replay's own seeded shuffles instead: the same figures within shuffle noise.
+ *
  *   npm run bench:adaptive
  *   node packages/mull/benchmarks/adaptive.ts --shuffles 100 --k 32 --window 4 --threshold 0.9
+ *   node packages/mull/benchmarks/adaptive.ts --shuffle mull --seed 7
  *
  * Accuracies on 30 problems are ±8 points (one standard error); compare rows of the same file.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type ReplayEvaluationSummary, runReplay } from "../src/bench/replay/index.ts";
+import {
+  type ReplayEvaluationSummary,
+  type ReplayShuffle,
+  replayShuffles,
+  runReplay,
+} from "../src/bench/replay/index.ts";
 
 const { values } = parseArgs({
   options: {
     data: { type: "string", default: path.resolve(import.meta.dirname, "../../../../shared/data/replay") },
     shuffles: { type: "string", default: "20" },
+    shuffle: { type: "string", default: "python" },
     seed: { type: "string", default: "0" },
     k: { type: "string", default: "64" },
     window: { type: "string", default: "8" },
@@ -41,7 +53,16 @@ function integer(text: string, flag: string): number {
   return value;
 }
 
+function shuffleKind(text: string): ReplayShuffle {
+  const kind = replayShuffles.find((name) => name === text);
+  if (kind === undefined) {
+    throw new Error(`--shuffle: expected ${replayShuffles.join(" or ")}, got ${JSON.stringify(text)}`);
+  }
+  return kind;
+}
+
 const shuffles = integer(values.shuffles, "shuffles");
+const shuffle = shuffleKind(values.shuffle);
 const seed = integer(values.seed, "seed");
 const k = integer(values.k, "k");
 const window = integer(values.window, "window");
@@ -58,7 +79,9 @@ if (missing.length > 0) {
 }
 
 function replay(file: string, strategies: string): ReplayEvaluationSummary[] {
-  return [...runReplay({ samples: file, format: "qwen3-probes", strategies, shuffles, seed }).evaluations];
+  return [
+    ...runReplay({ samples: file, format: "qwen3-probes", strategies, shuffles, shuffle, seed }).evaluations,
+  ];
 }
 
 const rows: string[][] = [["file", "strategy", "accuracy %", "tokens/problem", "samples", "tokens vs SC"]];
@@ -81,8 +104,17 @@ for (const { name, file } of files) {
 }
 
 const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+const drawn =
+  shuffle === "python"
+    ? `${shuffles} shuffles by Python's random.Random(s), s = ${seed}…${seed + shuffles - 1}`
+    : `${shuffles} seeded shuffles (seed ${seed})`;
+// Only these draws are the reference's: other seeds or counts are other draws of the same protocol.
+const reference =
+  shuffle === "python" && seed === 0 && shuffles === 20
+    ? "The reference protocol's draws (../shared/data/README.md): on them maj@64, asc@64 and esc@64w8 give its figures.\n"
+    : "";
 console.log(
-  `Qwen3-1.7B traces, ${shuffles} seeded shuffles (seed ${seed}), at most ${k} of 128 samples per problem; maj = self-consistency\n`,
+  `Qwen3-1.7B traces, ${drawn}, at most ${k} of 128 samples per problem; maj = self-consistency\n${reference}`,
 );
 for (const row of rows) {
   console.log(

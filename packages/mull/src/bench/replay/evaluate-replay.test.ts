@@ -3,6 +3,7 @@ import { passAtK } from "../../metrics/index.ts";
 import { seededRng } from "../../runtime/index.ts";
 import { evaluateReplay } from "./evaluate-replay.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import { pythonRandom } from "./python-random.ts";
 import { parseReplayStrategies } from "./replay-strategy.ts";
 
 function graded(
@@ -117,6 +118,48 @@ describe("evaluateReplay", () => {
     );
     expect(() => evaluateReplay(problems, parseReplayStrategies("maj@2"), { shuffles: 0 })).toThrow(
       /--shuffles.*got 0/,
+    );
+  });
+
+  it("draws Python's shuffles with shuffle python: random.Random(seed + s), each problem in file order", () => {
+    const strategies = parseReplayStrategies("maj@2,rm@1");
+    const orders = Array.from({ length: 4 }, (_, draw) => {
+      const rng = pythonRandom(7 + draw);
+      return problems.map((problem) => {
+        const order = problem.samples.map((_, index) => index);
+        rng.shuffle(order);
+        return order;
+      });
+    });
+    const python = evaluateReplay(problems, strategies, {
+      shuffle: "python",
+      shuffles: 4,
+      seed: 7,
+      resamples: 20,
+    });
+    expect(python).toEqual(evaluateReplay(problems, strategies, { orders, seed: 7, resamples: 20 }));
+    // "mull" is the default: the same draws as without the option.
+    const mull = evaluateReplay(problems, strategies, {
+      shuffle: "mull",
+      shuffles: 4,
+      seed: 7,
+      resamples: 20,
+    });
+    expect(mull).toEqual(evaluateReplay(problems, strategies, { shuffles: 4, seed: 7, resamples: 20 }));
+    expect(mull).not.toEqual(python);
+  });
+
+  it("refuses an unknown shuffle, and shuffle python without shuffles or with orders", () => {
+    const strategies = parseReplayStrategies("maj@2");
+    expect(() => evaluateReplay(problems, strategies, { shuffle: "numpy" as "python", shuffles: 2 })).toThrow(
+      'replay: --shuffle must be "mull" or "python", got "numpy"',
+    );
+    expect(() => evaluateReplay(problems, strategies, { shuffle: "python" })).toThrow(
+      "replay: --shuffle python draws at random: give the number of --shuffles too",
+    );
+    const orders = [problems.map((problem) => problem.samples.map((_, index) => index))];
+    expect(() => evaluateReplay(problems, strategies, { shuffle: "python", orders })).toThrow(
+      'replay: give either shuffle "python" or orders, not both',
     );
   });
 });

@@ -1,6 +1,5 @@
 import { ConfigError } from "../../errors/index.ts";
-import { checkInteger, seededRng } from "../../runtime/index.ts";
-import type { Rng } from "../../spec/index.ts";
+import { checkInteger, checkOneOf, seededRng } from "../../runtime/index.ts";
 import { type AccuracyEstimate, bootstrapAccuracy } from "../metrics/index.ts";
 import type { GradedProblem } from "./grade-replay.ts";
 import {
@@ -11,6 +10,7 @@ import {
   subsetOutcome,
 } from "./problem-outcome.ts";
 import type { RewardScale } from "./replay-dataset.ts";
+import { type ReplayShuffle, replayShuffleOrders, replayShuffles } from "./replay-shuffle.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 
 /** Settings of `evaluateReplay`. */
@@ -21,12 +21,19 @@ export interface EvaluateReplayOptions {
    */
   readonly shuffles?: number | undefined;
   /**
+   * How those shuffles are drawn: `mull` (the default) with the replay's seeded generator; `python` as
+   * Python evaluations draw them, draw s shuffling each problem's samples in file order with
+   * `random.Random(seed + s).shuffle`, to reproduce figures published on those draws. Needs `shuffles`.
+   */
+  readonly shuffle?: ReplayShuffle | undefined;
+  /**
    * Draws to use instead of seeded shuffles, to reproduce figures computed on someone else's shuffles:
    * `orders[s][p]` lists problem p's sample indices in the order draw s takes them (a permutation of
    * its samples). Results average over the draws, as with `shuffles`; not together with `shuffles`.
+   * For Python's `random.shuffle` draws, `shuffle: "python"` draws them itself.
    */
   readonly orders?: readonly (readonly (readonly number[])[])[] | undefined;
-  /** Seed of the shuffles and of the bootstrap; default 0. */
+  /** Seed of the shuffles (of the first one, with `shuffle: "python"`) and of the bootstrap; default 0. */
   readonly seed?: number | undefined;
   /** Bootstrap resamples for the accuracy interval; default 1000. */
   readonly resamples?: number | undefined;
@@ -59,15 +66,6 @@ export interface ReplayEvaluation {
   readonly outcomes: readonly ProblemOutcome[];
 }
 
-function shuffledIndices(length: number, rng: Rng): number[] {
-  const indices = Array.from({ length }, (_, index) => index);
-  for (let index = length - 1; index > 0; index -= 1) {
-    const other = Math.floor(rng.next() * (index + 1));
-    [indices[index], indices[other]] = [indices[other]!, indices[index]!];
-  }
-  return indices;
-}
-
 function checkOrders(
   orders: readonly (readonly (readonly number[])[])[],
   problems: readonly GradedProblem[],
@@ -96,7 +94,8 @@ function checkOrders(
 /**
  * Evaluates strategies offline over graded recorded samples. Budgets are either the first k samples of
  * each problem, or k samples at random averaged over seeded shuffles; every strategy sees the same
- * shuffles, so their differences are not shuffle noise. Under random draws `mean@k` and `pass@k` use
+ * shuffles, so their differences are not shuffle noise; `shuffle: "python"` draws the shuffles a Python
+ * evaluation draws, and `orders` takes anyone's. Under random draws `mean@k` and `pass@k` use
  * their exact expectations (c/n and the unbiased pass@k estimator) rather than a Monte Carlo average.
  * Problems with fewer than k samples use all they have. Adaptive strategies (`asc@k`, `esc@kwW`) read
  * the k samples in order and stop where their stop rule holds. Every strategy is charged the tokens of
@@ -119,23 +118,34 @@ export function evaluateReplay(
   const shuffles = options.shuffles;
   // Named by its flag, like the other replay errors: they reach the command line as they are.
   if (shuffles !== undefined) checkInteger("replay", "--shuffles", shuffles, { minimum: 1 });
-  const rewardScale = options.rewardScale ?? "probability";
-  const root = seededRng(options.seed ?? 0);
-  const shuffleRng = root.fork();
-  const bootstrapRng = root.fork();
-  const largestN = Math.max(...problems.map((problem) => problem.samples.length));
+  const shuffle = checkOneOf("replay", "--shuffle", options.shuffle ?? "mull", replayShuffles);
   if (options.orders !== undefined) {
     if (shuffles !== undefined) {
       throw new ConfigError("replay: give either shuffles or orders, not both", { field: "orders" });
     }
+    if (shuffle === "python") {
+      throw new ConfigError('replay: give either shuffle "python" or orders, not both', { field: "orders" });
+    }
     checkOrders(options.orders, problems);
+  } else if (shuffle === "python" && shuffles === undefined) {
+    throw new ConfigError("replay: --shuffle python draws at random: give the number of --shuffles too", {
+      field: "--shuffle",
+    });
   }
+  const rewardScale = options.rewardScale ?? "probability";
+  const seed = options.seed ?? 0;
+  const root = seededRng(seed);
+  const shuffleRng = root.fork();
+  const bootstrapRng = root.fork();
+  const largestN = Math.max(...problems.map((problem) => problem.samples.length));
   const orders =
     options.orders ??
     (shuffles === undefined
       ? undefined
-      : Array.from({ length: shuffles }, () =>
-          problems.map((problem) => shuffledIndices(problem.samples.length, shuffleRng)),
+      : replayShuffleOrders(
+          problems.map((problem) => problem.samples.length),
+          shuffles,
+          { shuffle, rng: shuffleRng, seed },
         ));
   return strategies.map((strategy) => {
     if (strategy.k > largestN) {

@@ -9,6 +9,7 @@ const report: ReplayReport = {
   answerFormat: "numeric",
   rewardScale: "probability",
   seed: 0,
+  shuffle: "mull",
   evaluations: [
     {
       strategy: "maj@4",

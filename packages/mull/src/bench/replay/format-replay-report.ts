@@ -16,6 +16,17 @@ function pad(cells: readonly string[][]): string {
     .join("\n");
 }
 
+function budgetText(report: ReplayReport): string {
+  const first = report.evaluations[0];
+  if (first?.budget !== "random") return "the first k samples of each problem";
+  const count = first.shuffles ?? 0;
+  const drawn =
+    report.shuffle === "python"
+      ? `${count} shuffles by Python's random.Random(s), s = ${report.seed}…${report.seed + count - 1}`
+      : `${count} seeded shuffles (seed ${report.seed})`;
+  return `k samples drawn at random, averaged over ${drawn}`;
+}
+
 /**
  * A replay report as a plain-text table: one row per strategy with accuracy (percent, one decimal), its
  * bootstrap interval, problems solved, and the mean samples, completion tokens and characters it used
@@ -26,10 +37,7 @@ function pad(cells: readonly string[][]): string {
  */
 export function formatReplayReport(report: ReplayReport): string {
   const first = report.evaluations[0];
-  const budget =
-    first?.budget === "random"
-      ? `k samples drawn at random, averaged over ${first.shuffles} seeded shuffles (seed ${report.seed})`
-      : "the first k samples of each problem";
+  const budget = budgetText(report);
   const samples =
     report.samplesPerProblem.min === report.samplesPerProblem.max
       ? `${report.samplesPerProblem.max} samples each`

@@ -16,6 +16,7 @@ export {
   replayFormats,
 } from "./load-replay.ts";
 export type { ProblemOutcome } from "./problem-outcome.ts";
+export { type PythonRandom, pythonRandom } from "./python-random.ts";
 export type { ReplayDataset, ReplayProblem, ReplaySample, RewardScale } from "./replay-dataset.ts";
 export {
   type ReplayLine,
@@ -28,6 +29,12 @@ export {
   type ReplayStrategyOnProblem,
   replayProblemResults,
 } from "./replay-problem-result.ts";
+export {
+  type ReplayShuffle,
+  type ReplayShuffleSource,
+  replayShuffleOrders,
+  replayShuffles,
+} from "./replay-shuffle.ts";
 export {
   parseReplayStrategies,
   parseReplayStrategy,

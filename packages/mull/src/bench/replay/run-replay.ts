@@ -4,6 +4,7 @@ import { gradeReplay } from "./grade-replay.ts";
 import { type LoadReplayOptions, loadReplay } from "./load-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import { type ReplayProblemResult, replayProblemResults } from "./replay-problem-result.ts";
+import type { ReplayShuffle } from "./replay-shuffle.ts";
 import { parseReplayStrategies, type ReplayStrategy } from "./replay-strategy.ts";
 
 /** What to replay: the files, the strategies and how to grade and draw samples. */
@@ -28,6 +29,8 @@ export interface ReplayReport {
   readonly answerFormat: string;
   readonly rewardScale: RewardScale;
   readonly seed: number;
+  /** How `shuffles` were drawn (see `EvaluateReplayOptions.shuffle`). */
+  readonly shuffle: ReplayShuffle;
   readonly evaluations: readonly ReplayEvaluationSummary[];
   /** Each problem with each strategy's answer, correctness, samples and tokens on it. */
   readonly problemResults: readonly ReplayProblemResult[];
@@ -59,8 +62,9 @@ export function runReplay(options: RunReplayOptions): ReplayReport {
         ? parseReplayStrategies(options.strategies)
         : options.strategies;
   const seed = options.seed ?? 0;
+  const shuffle = options.shuffle ?? "mull";
   const graded = gradeReplay(dataset.problems, format);
-  const evaluations = evaluateReplay(graded, strategies, { ...options, seed, rewardScale });
+  const evaluations = evaluateReplay(graded, strategies, { ...options, seed, shuffle, rewardScale });
   return {
     format: dataset.format,
     problems: dataset.problems.length,
@@ -68,6 +72,7 @@ export function runReplay(options: RunReplayOptions): ReplayReport {
     answerFormat,
     rewardScale,
     seed,
+    shuffle,
     evaluations: evaluations.map(({ outcomes: _, ...summary }) => summary),
     problemResults: replayProblemResults(graded, evaluations),
   };

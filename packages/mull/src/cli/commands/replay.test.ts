@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
@@ -131,3 +131,62 @@ describe("mull replay", () => {
     expect(tooMany.stderr).toContain("maj@4 needs 4 samples per problem, but no problem has more than 3");
   });
 });
+
+const aime24 = resolve(
+  import.meta.dirname,
+  "../../../../../../shared/data/replay/qwen3-1.7b-aime24-128.jsonl",
+);
+if (!existsSync(aime24)) console.warn(`skipping the mull replay --shuffle python check: ${aime24} is absent`);
+
+describe.skipIf(!existsSync(aime24))(
+  "mull replay --shuffle python (../shared/data/replay, skipped when absent)",
+  () => {
+    const argv = [
+      "--format",
+      "qwen3-probes",
+      "--samples",
+      aime24,
+      "--strategies",
+      "maj@64,asc@64,esc@64w8",
+      "--shuffle",
+      "python",
+      "--shuffles",
+      "20",
+    ];
+
+    it("prints the reference figures of ../shared/data/README.md on random.Random(0…19)'s draws", async () => {
+      const { code, stdout } = await run(...argv);
+      expect(code).toBe(0);
+      expect(stdout).toContain("averaged over 20 shuffles by Python's random.Random(s), s = 0…19");
+      // Accuracy % and mean tokens per problem: 72.50 / 1,026.6k, 72.33 / 469.6k, 72.50 / 908.1k.
+      const reference = {
+        "maj@64": ["72.5", "1026.6"],
+        "asc@64": ["72.3", "469.6"],
+        "esc@64w8": ["72.5", "908.1"],
+      };
+      for (const [strategy, [accuracy, thousands]] of Object.entries(reference)) {
+        const row = new RegExp(`^${strategy}\\s+(\\S+)\\s+\\S+\\s+\\S+\\s+\\S+\\s+(\\d+)\\s`, "m").exec(
+          stdout,
+        );
+        expect(row?.[1], `${strategy} accuracy`).toBe(accuracy);
+        expect((Number(row?.[2]) / 1000).toFixed(1), `${strategy} tokens (k)`).toBe(thousands);
+      }
+      const json = JSON.parse((await run(...argv, "--json")).stdout);
+      expect(json.shuffle).toBe("python");
+      expect(
+        json.evaluations.map((evaluation: { accuracy: { accuracy: number } }) =>
+          (evaluation.accuracy.accuracy * 100).toFixed(2),
+        ),
+      ).toEqual(["72.50", "72.33", "72.50"]);
+    });
+
+    it("refuses --shuffle python without --shuffles, and an unknown shuffle", async () => {
+      const alone = await run(...argv.slice(0, -2));
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toContain("--shuffle python draws at random: give the number of --shuffles too");
+      const numpy = await run("--samples", samples, "--shuffle", "numpy", "--shuffles", "2");
+      expect(numpy.code).toBe(2);
+      expect(numpy.stderr).toMatch(/--shuffle <kind>.*'numpy'.*mull, python/);
+    });
+  },
+);

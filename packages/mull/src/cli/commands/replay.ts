@@ -1,6 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatNames } from "../../answers/index.ts";
-import { formatReplayReport, replayFormats, runReplay } from "../../bench/replay/index.ts";
+import { formatReplayReport, replayFormats, replayShuffles, runReplay } from "../../bench/replay/index.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 
 /**
@@ -38,6 +38,15 @@ export function replayCommand() {
       "draw k samples at random, averaged over this many seeded shuffles (default: the first k)",
       integerOption(1, 1_000_000),
     )
+    .addOption(
+      new Option(
+        "--shuffle <kind>",
+        "how --shuffles draws: mull (its seeded shuffle) or python (draw s shuffles each problem's samples " +
+          "in file order with Python's random.Random(seed + s).shuffle, to reproduce Python evaluations)",
+      )
+        .choices(replayShuffles)
+        .default("mull" as const),
+    )
     .option("--seed <value>", "seed of the shuffles and the bootstrap", integerOption(0, 2 ** 31 - 1), 0)
     .addOption(
       new Option(
@@ -66,6 +75,7 @@ export function replayCommand() {
         format: flags.format,
         strategies: flags.strategies,
         shuffles: flags.shuffles,
+        shuffle: flags.shuffle,
         seed: flags.seed,
         answerFormat: flags.answerFormat,
         rewardScale: flags.rewardScale,

@@ -1,25 +1,41 @@
+import { checkInteger } from "../../runtime/index.ts";
+
 /**
- * Python's `random.Random(seed)` (Mersenne Twister MT19937, seeded from an integer as CPython does) and
- * its `shuffle`, so that a test can draw exactly the samples that a Python evaluation drew and compare
- * figures without shuffle noise.
+ * The draws of CPython's `random.Random` (the Mersenne Twister MT19937) that a replay needs, bit for bit,
+ * so that a replay can take exactly the samples a Python evaluation took.
  */
 export interface PythonRandom {
-  /** `random.Random.shuffle`: shuffles in place, as CPython does (Fisher–Yates from the end). */
+  /** `random.Random.random()`: a float in [0, 1) from 53 random bits, as CPython builds it. */
+  random(): number;
+  /**
+   * `random.Random.shuffle(items)`: shuffles in place as CPython 3 does, Fisher–Yates from the last item
+   * down, each swap index drawn by `_randbelow_with_getrandbits` (rejection sampling on bit_length bits).
+   */
   shuffle<Item>(items: Item[]): void;
 }
 
 const size = 624;
 const shift = 397;
 
-function initialState(seed: number): Uint32Array {
+/** The 32-bit words of |seed|, least significant first: the key CPython's `random_seed` passes on. */
+function seedKey(seed: number): number[] {
+  const key: number[] = [];
+  let rest = Math.abs(seed);
+  do {
+    key.push(rest % 2 ** 32);
+    rest = Math.floor(rest / 2 ** 32);
+  } while (rest > 0);
+  return key;
+}
+
+/** MT19937's `init_by_array`, the seeding CPython uses for every integer seed. */
+function initialState(key: readonly number[]): Uint32Array {
   const state = new Uint32Array(size);
   state[0] = 19650218;
   for (let index = 1; index < size; index += 1) {
     const previous = state[index - 1]!;
     state[index] = Math.imul(1812433253, previous ^ (previous >>> 30)) + index;
   }
-  // CPython seeds from the integer's 32-bit words (`init_by_array`); a seed below 2^32 is one word.
-  const key = [seed >>> 0];
   let index = 1;
   let keyIndex = 0;
   for (let count = Math.max(size, key.length); count > 0; count -= 1) {
@@ -48,17 +64,23 @@ function initialState(seed: number): Uint32Array {
 }
 
 /**
- * `random.Random(seed)` for an integer seed from 0 to 2^32 − 1.
+ * Python's `random.Random(seed)` for an integer seed: the generator CPython 3 builds from an `int`
+ * (its absolute value split into 32-bit words for `init_by_array`), with its `random()` and `shuffle()`.
+ * Other seeds (strings, floats, `None`) and the other methods are not reproduced.
  *
+ * @throws ConfigError when the seed is not a safe integer.
  * @example
  * const rng = pythonRandom(0);
- * rng.shuffle(samples); // the order `random.Random(0).shuffle(samples)` gives in Python
+ * rng.random(); // 0.8444218515250481, as `random.Random(0).random()`
+ * const order = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+ * pythonRandom(0).shuffle(order); // [7, 8, 1, 5, 3, 4, 2, 0, 9, 6], as `random.Random(0).shuffle(order)`
  */
 export function pythonRandom(seed: number): PythonRandom {
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
-    throw new RangeError(`pythonRandom: seed must be an integer from 0 to 2^32 - 1, got ${seed}`);
-  }
-  const state = initialState(seed);
+  checkInteger("pythonRandom", "seed", seed, {
+    minimum: -Number.MAX_SAFE_INTEGER,
+    maximum: Number.MAX_SAFE_INTEGER,
+  });
+  const state = initialState(seedKey(seed));
   let position = size;
   const twist = (): void => {
     for (let index = 0; index < size; index += 1) {
@@ -86,6 +108,12 @@ export function pythonRandom(seed: number): PythonRandom {
     }
   };
   return {
+    random() {
+      // `random_random`: 27 and 26 high bits of two draws make the 53-bit mantissa.
+      const high = nextUint32() >>> 5;
+      const low = nextUint32() >>> 6;
+      return (high * 67108864 + low) / 9007199254740992;
+    },
     shuffle(items) {
       for (let index = items.length - 1; index > 0; index -= 1) {
         const other = below(index + 1);
