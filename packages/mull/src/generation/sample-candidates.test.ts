@@ -57,6 +57,26 @@ describe("sampleCandidates", () => {
     expect(context.budget.spent().usage).toEqual(result.usage);
   });
 
+  it("asks for top alternatives and scores each candidate from its tokens as it is sampled", async () => {
+    const backend = createScriptedBackend({ responses: ["a #### 1", "b c #### 2"] });
+    const result = await sampleCandidates({
+      problem,
+      n: 2,
+      context: contextFor(backend),
+      topLogprobs: 3,
+      scoreTokens: (tokens) => ({
+        scorer: "alternatives",
+        kind: "confidence",
+        value: tokens.reduce((sum, token) => sum + (token.topLogprobs?.length ?? 0), 0),
+      }),
+    });
+    expect(backend.calls[0]!.request).toMatchObject({ logprobs: true, topLogprobs: 3 });
+    expect(result.candidates.map((candidate) => candidate.scores)).toEqual([
+      [{ scorer: "alternatives", kind: "confidence", value: 9 }],
+      [{ scorer: "alternatives", kind: "confidence", value: 12 }],
+    ]);
+  });
+
   it("prefers the problem's own prompt and lets the caller override sampling", async () => {
     const backend = createScriptedBackend({ responses: ["#### 1"] });
     const own = { kind: "text", text: "6*7=" } as const;

@@ -1,5 +1,5 @@
 import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
-import type { Candidate, Problem, Prompt, Usage } from "../spec/index.ts";
+import type { Candidate, Problem, Prompt, Score, TokenLogprob, Usage } from "../spec/index.ts";
 import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import { promptCharacters } from "./prompt-characters.ts";
@@ -14,6 +14,11 @@ export interface SampleCandidatesOptions extends RecordedCallOptions {
   readonly topLogprobs?: number | undefined;
   /** The prompt; default `problem.prompt`, else `context.promptTemplate(problem)`. */
   readonly prompt?: Prompt | undefined;
+  /**
+   * Scores a completion from its tokens as it is sampled, for a score that needs per-token data a
+   * candidate does not keep (top log-probabilities); the score, if any, is the candidate's first.
+   */
+  readonly scoreTokens?: ((tokens: readonly TokenLogprob[]) => Score | undefined) | undefined;
 }
 
 /** What `sampleCandidates` produced and why it stopped: `complete` when all `n` were produced. */
@@ -101,6 +106,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
         observedCompletions += 1;
         observedCompletionTokens += completion.tokenCount;
       }
+      const score = completion.tokens === undefined ? undefined : options.scoreTokens?.(completion.tokens);
       candidates.push({
         id: completion.id,
         text: completion.text,
@@ -109,7 +115,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
         completionTokens: completion.completionTokens,
         logprob: completion.logprob,
         meanLogprob: completion.meanLogprob,
-        scores: [],
+        scores: score === undefined ? [] : [score],
         model: completion.model,
       });
     }

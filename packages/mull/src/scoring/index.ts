@@ -1,3 +1,4 @@
+export { groupConfidences } from "./group-confidences.ts";
 export { type HttpRewardModelScorerOptions, httpRewardModelScorer } from "./http-reward-model-scorer.ts";
 export { latestScore } from "./latest-score.ts";
 export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.ts";
@@ -18,3 +19,5 @@ export {
   scoreRecorded,
 } from "./score-recorded.ts";
 export { type SequenceProbabilityOptions, sequenceProbabilityScore } from "./sequence-probability-score.ts";
+export { tokenConfidence } from "./token-confidence.ts";
+export { type ConfidenceMeasure, type TraceConfidenceOptions, traceConfidence } from "./trace-confidence.ts";

@@ -8,6 +8,7 @@ import { treeOfThoughtsBfsEntry } from "../search/tree-of-thoughts-bfs.ts";
 import { treeOfThoughtsDfsEntry } from "../search/tree-of-thoughts-dfs.ts";
 import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
 import { bestOfNEntry } from "./best-of-n.ts";
+import { deepConfEntry } from "./deep-conf.ts";
 import { earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
 import { perplexityConsistencyEntry } from "./perplexity-consistency.ts";
 import { repeatedSamplingEntry } from "./repeated-sampling.ts";
@@ -35,6 +36,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   probabilityVotingEntry,
   meanProbabilityVotingEntry,
   perplexityConsistencyEntry,
+  deepConfEntry,
   bestOfNEntry,
   beamSearchEntry,
   lookaheadBeamSearchEntry,

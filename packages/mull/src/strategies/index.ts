@@ -1,6 +1,7 @@
 export { type AdaptiveConsistencyOptions, adaptiveConsistency } from "./adaptive-consistency.ts";
 export { type BestOfNOptions, bestOfN } from "./best-of-n.ts";
 export { strategyCatalog } from "./catalog.ts";
+export { type DeepConfOptions, deepConf } from "./deep-conf.ts";
 export { strategyCatalogHelp, strategyCatalogMarkdown } from "./describe-catalog.ts";
 export {
   type EarlyStoppingConsistencyOptions,

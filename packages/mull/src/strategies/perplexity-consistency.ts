@@ -1,7 +1,7 @@
 import { checkInteger, requireCapability } from "../runtime/index.ts";
 import { perplexityConsistencyVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy } from "../spec/index.ts";
-import { withMajorityFallback } from "./run-helpers.ts";
+import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -34,8 +34,7 @@ export function perplexityConsistency(options: PerplexityConsistencyOptions): Sa
   const name = `rpc@${n}`;
   const select = withMajorityFallback(
     perplexityConsistencyVote(),
-    (candidates) =>
-      candidates.some(weighable) || candidates.every((candidate) => candidate.answer === undefined),
+    someWeighable(weighable),
     `${name}: no candidate could be weighed; falling back to a majority vote`,
   );
   return {

@@ -33,6 +33,17 @@ export function withMajorityFallback(
 }
 
 /**
+ * The `usable` test of `withMajorityFallback` for a weighted vote: some candidate with an answer can be
+ * weighed, or no candidate has an answer (a majority vote would find nothing either).
+ */
+export function someWeighable(
+  weighable: (candidate: Candidate) => boolean,
+): (candidates: readonly Candidate[]) => boolean {
+  return (candidates) =>
+    candidates.some(weighable) || candidates.every((candidate) => candidate.answer === undefined);
+}
+
+/**
  * The name of an adaptive wrapper around a sampling strategy: `family@N` around self-consistency's `sc@N`
  * (the catalog's spec), `family(inner)` around anything else, e.g. `asc(bon@8)`.
  */

@@ -8,6 +8,7 @@ import {
   defaultSamplingTemperature,
   firstStop,
   requireSomething,
+  someWeighable,
   withMajorityFallback,
 } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -62,8 +63,7 @@ export function weightedVoting(options: WeightedVotingOptions): SamplingStrategy
   };
   const select = withMajorityFallback(
     weightedVote({ weight }),
-    (candidates) =>
-      candidates.some(weighable) || candidates.every((candidate) => candidate.answer === undefined),
+    someWeighable(weighable),
     `${name}: no candidate could be weighed; falling back to a majority vote`,
   );
   return {

@@ -1,0 +1,114 @@
+import { checkInteger, checkNumber, checkOneOf, requireCapability } from "../runtime/index.ts";
+import { type ConfidenceMeasure, traceConfidence } from "../scoring/index.ts";
+import { confidenceFilteredVote } from "../selection/index.ts";
+import type { Candidate, SamplingStrategy, Score, TokenLogprob } from "../spec/index.ts";
+import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
+import { sampleAndSelect } from "./sample-and-select.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
+
+/** Options of `deepConf`. */
+export interface DeepConfOptions {
+  /** Traces to sample. */
+  readonly n: number;
+  /**
+   * η: the percent of traces, the most confident, that vote. Default 90, the paper's DeepConf-high: safe
+   * at small N, where its DeepConf-low (10) keeps a single trace and there is nothing left to vote over.
+   */
+  readonly keepPercent?: number | undefined;
+  /** How a trace's confidence is summed up (see `traceConfidence`); default `lowest-group`. */
+  readonly measure?: ConfidenceMeasure | undefined;
+  /**
+   * k: top alternatives per token that count toward its confidence; default 20, as the paper's runs
+   * (fewer when the backend's `maxTopLogprobs` is lower).
+   */
+  readonly topLogprobs?: number | undefined;
+  /** Tokens per group; default 2048 (the paper's), but at most an eighth of each trace. */
+  readonly window?: number | undefined;
+  /** Sampling temperature; default the run's, else 0.7. */
+  readonly temperature?: number | undefined;
+}
+
+const defaultKeepPercent = 90;
+const defaultTopLogprobs = 20;
+
+/**
+ * Offline DeepConf (Fu et al., "Deep Think with Confidence"): sample `n` traces with their top-k
+ * log-probabilities, score each by its confidence (`traceConfidence`: by default its least confident
+ * window), keep the `keepPercent`% most confident and take a confidence-weighted vote among them
+ * (`confidenceFilteredVote`). Needs a backend with log-probabilities and top alternatives
+ * (`CapabilityError` otherwise); if no trace could be scored it falls back to a majority vote. Wrap it with
+ * `withEarlyStop` (or `asc`/`esc`) to stop early; the paper's online variant, which stops single traces
+ * mid-generation, is not this.
+ *
+ * @example
+ * const result = await solve({ problem, strategy: deepConf({ n: 16, keepPercent: 10 }), backend });
+ */
+export function deepConf(options: DeepConfOptions): SamplingStrategy {
+  const owner = "deepConf";
+  const n = checkInteger(owner, "n", options.n, { minimum: 1 });
+  const keepPercent = checkNumber(owner, "keepPercent", options.keepPercent ?? defaultKeepPercent, {
+    exclusiveMinimum: 0,
+    maximum: 100,
+  });
+  const measure = checkOneOf(owner, "measure", options.measure ?? "lowest-group", [
+    "lowest-group",
+    "bottom-10%",
+    "tail",
+  ]);
+  // One alternative would turn the measure upside down (see `tokenConfidence`).
+  const k = checkInteger(owner, "topLogprobs", options.topLogprobs ?? defaultTopLogprobs, { minimum: 2 });
+  const window =
+    options.window === undefined ? undefined : checkInteger(owner, "window", options.window, { minimum: 1 });
+  const name = `deepconf@${n}`;
+  const scorer = `deepconf:${measure}`;
+  const scored = (candidate: Candidate): boolean =>
+    candidate.answer !== undefined && candidate.scores.some((score) => score.scorer === scorer);
+  const select = withMajorityFallback(
+    confidenceFilteredVote({ scorer, keepPercent }),
+    someWeighable(scored),
+    `${name}: no trace had a confidence; falling back to a majority vote`,
+  );
+  return {
+    name,
+    parameters: {
+      n,
+      keepPercent,
+      measure,
+      topLogprobs: k,
+      ...(window === undefined ? {} : { window }),
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    },
+    samples: n,
+    select,
+    withSamples: (samples) => deepConf({ ...options, n: samples }),
+    async run(problem, context) {
+      await requireCapability(context.backend, "logprobs", name, { signal: context.signal });
+      const capabilities = await requireCapability(context.backend, "topLogprobs", name, {
+        signal: context.signal,
+      });
+      const topLogprobs = Math.min(k, capabilities.maxTopLogprobs ?? k);
+      const scoreTokens = (tokens: readonly TokenLogprob[]): Score | undefined => {
+        const value = traceConfidence(tokens, { k: topLogprobs, window, measure });
+        return value === undefined ? undefined : { scorer, kind: "confidence", value };
+      };
+      return sampleAndSelect(problem, context, {
+        n,
+        temperature: options.temperature,
+        select,
+        logprobs: true,
+        topLogprobs,
+        scoreTokens,
+      });
+    },
+  };
+}
+
+/** `deepconf@N` in the strategy catalog. */
+export const deepConfEntry: StrategyEntry = {
+  forms: ["deepconf@N"],
+  kind: "sampling",
+  summary:
+    "DeepConf: confidence-weighted vote among the 90% of N traces most confident in their weakest stretch",
+  needs: ["logprobs"],
+  create: ({ N }) => deepConf({ n: N! }),
+};
