@@ -107,6 +107,21 @@ describe("solve", () => {
     expect(result.trace.at(-1)!.time).toBe(25);
   });
 
+  it("groups free-text answers by the text format named in answerFormat", async () => {
+    const responses = ["#### xy", 'Last letters: b, d. So the answer is "Ab Cd."', "#### ab  cd"];
+    const run = (answerFormat: string) =>
+      solve({ problem: "q", strategy: "sc@3", backend: createScriptedBackend({ responses }), answerFormat });
+    const text = await run("text");
+    expect(text.candidates.map((candidate) => candidate.answer)).toEqual(["xy", '"Ab Cd."', "ab  cd"]);
+    expect(text.answer).toBe('"Ab Cd."');
+    expect(text.trace.find((event) => event.type === "vote")).toMatchObject({
+      tally: { xy: 1, "ab cd": 2 },
+      winner: "ab cd",
+    });
+    // Compared as exact strings the three answers tie, and the first one wins.
+    expect((await run("exact")).answer).toBe("xy");
+  });
+
   it("rejects bad input, naming the field", async () => {
     const backend = createScriptedBackend({ responses: ["x"] });
     await expect(solve({ problem: "  ", strategy: "greedy", backend })).rejects.toThrow(ConfigError);

@@ -62,7 +62,7 @@ function answerPool(): string[] {
 describe("answerFormatByName", () => {
   it("returns each named format", () => {
     for (const name of answerFormatNames) expect(answerFormatByName(name).name).toBe(name);
-    expect(answerFormatNames).toEqual(["auto", "numeric", "math", "date", "choice", "exact"]);
+    expect(answerFormatNames).toEqual(["auto", "numeric", "math", "date", "choice", "exact", "text"]);
   });
 
   it("rejects an unknown name with a ConfigError naming the value and the valid names", () => {

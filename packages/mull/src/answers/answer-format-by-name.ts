@@ -6,6 +6,7 @@ import { dateAnswerFormat } from "./date-answer-format.ts";
 import { exactAnswerFormat } from "./exact-answer-format.ts";
 import { mathAnswerFormat } from "./math-answer-format.ts";
 import { numericAnswerFormat } from "./numeric-answer-format.ts";
+import { textAnswerFormat } from "./text-answer-format.ts";
 
 const formats = {
   auto: autoAnswerFormat,
@@ -14,6 +15,7 @@ const formats = {
   date: dateAnswerFormat,
   choice: choiceAnswerFormat,
   exact: exactAnswerFormat,
+  text: textAnswerFormat,
 } as const satisfies Record<string, AnswerFormat>;
 
 /** The names `answerFormatByName` accepts. */
@@ -25,7 +27,7 @@ export const answerFormatNames: readonly AnswerFormatName[] = Object.keys(format
 /**
  * The answer format with a given name.
  *
- * @throws ConfigError when the name is not one of `auto`, `numeric`, `math`, `date`, `choice`, `exact`.
+ * @throws ConfigError when the name is not one of `auto`, `numeric`, `math`, `date`, `choice`, `exact`, `text`.
  * @example
  * const format = answerFormatByName("math");
  * format.equivalent("\\frac{1}{2}", "0.5"); // true

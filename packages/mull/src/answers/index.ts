@@ -6,3 +6,4 @@ export { exactAnswerFormat } from "./exact-answer-format.ts";
 export { lastBoxed } from "./last-boxed.ts";
 export { mathAnswerFormat } from "./math-answer-format.ts";
 export { numericAnswerFormat } from "./numeric-answer-format.ts";
+export { textAnswerFormat } from "./text-answer-format.ts";
