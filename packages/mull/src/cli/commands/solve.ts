@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { Command, Option } from "@commander-js/extra-typings";
-import { answerFormatByName } from "../../answers/index.ts";
+import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
 import { solve } from "../../solve.ts";
@@ -116,7 +116,7 @@ export function solveCommand() {
     .option("--prm <model>", processRewardOptionHelp)
     .option("--prm-model <name>", "model name sent to an HTTP PRM (--prm URL)")
     .option("--prm-api-key-env <variable>", "environment variable that holds the HTTP PRM's API key")
-    .option("--answer-format <name>", "auto | numeric | math | date | choice | exact", "auto")
+    .option("--answer-format <name>", answerFormatNames.join(" | "), "auto")
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
     .option("--json", "print one JSON object with the answer, candidates, usage and stoppedBy")
     .option("--trace <file>", "write the full trace (every generation, score and vote) as JSON")
