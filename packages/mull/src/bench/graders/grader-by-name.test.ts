@@ -36,6 +36,7 @@ describe("graders", () => {
       date: "01/02/2024",
       choice: "B",
       exact: "yes",
+      text: "ab cd",
       auto: "42",
     };
     for (const name of graderNames) {
@@ -56,7 +57,7 @@ describe("graders", () => {
     }
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
-      '--grader: unknown grader "fuzzy"; expected one of numeric, math, date, choice, exact, auto',
+      '--grader: unknown grader "fuzzy"; expected one of numeric, math, date, choice, exact, text, auto',
     );
   });
 });

@@ -4,7 +4,7 @@ import { answerFormatGrader } from "./answer-format-grader.ts";
 import type { Grader } from "./grader.ts";
 
 /** The names `graderByName` accepts. */
-export const graderNames = ["numeric", "math", "date", "choice", "exact", "auto"] as const;
+export const graderNames = ["numeric", "math", "date", "choice", "exact", "text", "auto"] as const;
 
 /** A built-in grader name. */
 export type GraderName = (typeof graderNames)[number];
@@ -16,7 +16,8 @@ export function isGraderName(name: string): name is GraderName {
 
 /**
  * A built-in grader: `numeric` (GSM8K, the lab), `math` (MATH-500, AIME: LaTeX-aware), `date`, `choice`
- * (multiple choice letters), `exact` (trimmed string equality), `auto` (guesses the kind of answer; the default
+ * (multiple choice letters), `exact` (trimmed string equality), `text` (short free text: case, quotes,
+ * punctuation and spacing ignored), `auto` (guesses the kind of answer; the default
  * for custom datasets).
  *
  * @throws ConfigError naming the value when the name is unknown.
