@@ -9,7 +9,10 @@
  * - `esc@64w8`: early-stopping self-consistency, windows of 8, at most 64 samples;
  * - `maj@M`: self-consistency at M = the mean samples Adaptive-Consistency used, rounded: a same-cost
  *   baseline, to tell early stopping from merely voting over fewer samples;
- * and each one's tokens as a fraction of SC@64's. The stop rules are the budget blocks a live run uses,
+ * - `probe@64mA` and `probe-asc@64mA` for each A of `--agreements` (default 2, 3, 4): every trace cut
+ *   once A of its probe answers in a row agree, then a vote over 64 cut traces, or Adaptive-Consistency
+ *   over them;
+ * and each one's tokens as a fraction of SC@64's and of Adaptive-Consistency's. The stop rules are the budget blocks a live run uses,
  * and every method is charged the tokens of exactly the traces it read.
  *
  * The shuffles are by default the reference protocol's (`--shuffle python`): shuffle s shuffles each
@@ -20,6 +23,7 @@
  *   npm run bench:adaptive
  *   node packages/mull/benchmarks/adaptive.ts --shuffles 100 --k 32 --window 4 --threshold 0.9
  *   node packages/mull/benchmarks/adaptive.ts --shuffle mull --seed 7
+ *   node packages/mull/benchmarks/adaptive.ts --agreements 4,8,12
  *
  * Accuracies on 30 problems are ±8 points (one standard error); compare rows of the same file.
  */
@@ -42,6 +46,7 @@ const { values } = parseArgs({
     k: { type: "string", default: "64" },
     window: { type: "string", default: "8" },
     threshold: { type: "string", default: "0.95" },
+    agreements: { type: "string", default: "2,3,4" },
   },
 });
 
@@ -67,6 +72,11 @@ const seed = integer(values.seed, "seed");
 const k = integer(values.k, "k");
 const window = integer(values.window, "window");
 const threshold = values.threshold === "0.95" ? "" : `:t${values.threshold}`;
+const agreements = values.agreements.split(",").map((text) => integer(text.trim(), "agreements"));
+const probeStrategies = agreements.flatMap((agreement) => [
+  `probe@${k}m${agreement}`,
+  `probe-asc@${k}m${agreement}${threshold}`,
+]);
 const files = ["aime24", "aime25", "hmmt25"].map((name) => ({
   name,
   file: path.join(values.data, `qwen3-1.7b-${name}-128.jsonl`),
@@ -84,13 +94,17 @@ function replay(file: string, strategies: string): ReplayEvaluationSummary[] {
   ];
 }
 
-const rows: string[][] = [["file", "strategy", "accuracy %", "tokens/problem", "samples", "tokens vs SC"]];
+const rows: string[][] = [
+  ["file", "strategy", "accuracy %", "tokens/problem", "samples", "tokens vs SC", "vs ASC"],
+];
 for (const { name, file } of files) {
   const [full, adaptive, early] = replay(file, `maj@${k},asc@${k}${threshold},esc@${k}w${window}`);
   // The same seed draws the same shuffles, so the same-cost baseline sees the very same samples.
   const [sameCost] = replay(file, `maj@${Math.max(1, Math.round(adaptive!.meanSamples))}`);
+  const probes = probeStrategies.length === 0 ? [] : replay(file, probeStrategies.join(","));
   const fullTokens = full!.meanCompletionTokens!;
-  for (const evaluation of [full!, adaptive!, early!, sameCost!]) {
+  const adaptiveTokens = adaptive!.meanCompletionTokens!;
+  for (const evaluation of [full!, adaptive!, early!, sameCost!, ...probes]) {
     const tokens = evaluation.meanCompletionTokens!;
     rows.push([
       name,
@@ -99,6 +113,7 @@ for (const { name, file } of files) {
       `${(tokens / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}k`,
       evaluation.meanSamples.toFixed(1),
       (tokens / fullTokens).toFixed(3),
+      (tokens / adaptiveTokens).toFixed(3),
     ]);
   }
 }

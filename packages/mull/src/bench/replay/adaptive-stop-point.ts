@@ -9,16 +9,19 @@ import type { Candidate, StopCondition } from "../../spec/index.ts";
 import type { GradedSample } from "./grade-replay.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 
-/** The replay kinds that stop early: Adaptive-Consistency and early-stopping self-consistency. */
-export type AdaptiveKind = "asc" | "esc";
+/**
+ * The replay kinds that stop drawing early: Adaptive-Consistency (also over traces stopped at their
+ * probes) and early-stopping self-consistency.
+ */
+export type AdaptiveKind = "asc" | "esc" | "probe-asc";
 
 /** Whether a replay strategy draws its samples one by one until a stop rule holds. */
 export function isAdaptive(strategy: ReplayStrategy): strategy is ReplayStrategy & { kind: AdaptiveKind } {
-  return strategy.kind === "asc" || strategy.kind === "esc";
+  return strategy.kind === "asc" || strategy.kind === "esc" || strategy.kind === "probe-asc";
 }
 
 function stopRule(strategy: ReplayStrategy & { kind: AdaptiveKind }): StopCondition<RunProgress> {
-  if (strategy.kind === "asc") return adaptiveConsistencyReached(strategy.threshold);
+  if (strategy.kind !== "esc") return adaptiveConsistencyReached(strategy.threshold);
   if (strategy.window === undefined) {
     throw new ConfigError(`${strategy.name}: esc needs a window (esc@<k>w<window>)`, { field: "window" });
   }
@@ -29,7 +32,7 @@ function stopRule(strategy: ReplayStrategy & { kind: AdaptiveKind }): StopCondit
  * How many of `samples`, drawn in order, an adaptive strategy uses: it checks its stop rule after every
  * sample, on the same `RunProgress` a live run builds (votes and keys of the samples so far, candidates
  * without an answer not voting, `spent.usage.completionTokens` the tokens of those samples), so a
- * replay stops exactly where the live strategy would on the same samples. `asc` uses
+ * replay stops exactly where the live strategy would on the same samples. `asc` and `probe-asc` use
  * `adaptiveConsistencyReached(threshold)`, `esc` `windowUnanimous(window)`; without a stop, all of them.
  *
  * @example

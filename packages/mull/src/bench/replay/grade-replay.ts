@@ -2,6 +2,14 @@ import { ConfigError } from "../../errors/index.ts";
 import type { AnswerFormat } from "../../spec/index.ts";
 import type { ReplayProblem } from "./replay-dataset.ts";
 
+/** An answer read part-way through a sample, graded like a final answer. */
+export interface GradedProbe {
+  /** `undefined` when none could be read at that point. */
+  readonly answer: string | undefined;
+  readonly key: string | undefined;
+  readonly correct: boolean;
+}
+
 /** A sample with its answer extracted, its voting key and its correctness settled. */
 export interface GradedSample {
   /** The final answer (recorded, or extracted from the text); `undefined` when there is none. */
@@ -14,6 +22,8 @@ export interface GradedSample {
   readonly characters: number | undefined;
   readonly logprob: number | undefined;
   readonly reward: number | undefined;
+  /** Its intermediate answers, when recorded: `probes[i]` after (i + 1) × the problem's `probeInterval` tokens. */
+  readonly probes?: readonly GradedProbe[] | undefined;
 }
 
 /** A problem whose samples are graded. */
@@ -24,6 +34,14 @@ export interface GradedProblem {
   readonly difficulty: string | undefined;
   readonly samples: readonly GradedSample[];
   readonly location: string;
+  /** Tokens between two probes of its samples, when recorded. */
+  readonly probeInterval?: number | undefined;
+}
+
+function gradeProbe(answer: string | null, gold: string | undefined, format: AnswerFormat): GradedProbe {
+  if (answer === null) return { answer: undefined, key: undefined, correct: false };
+  // Without gold a probe cannot be graded; only a stopped trace's answer needs it, and its vote still counts.
+  return { answer, key: format.key(answer), correct: gold !== undefined && format.equivalent(answer, gold) };
 }
 
 /**
@@ -41,6 +59,8 @@ export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFo
     gold: problem.gold,
     difficulty: problem.difficulty,
     location: problem.location,
+    // Spread only when recorded, so that problems without probes keep the shape they had.
+    ...(problem.probeInterval === undefined ? {} : { probeInterval: problem.probeInterval }),
     samples: problem.samples.map((sample, index): GradedSample => {
       const answer =
         sample.answer === null
@@ -64,6 +84,9 @@ export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFo
         characters: sample.text?.length,
         logprob: sample.logprob,
         reward: sample.reward,
+        ...(sample.intermediateAnswers === undefined
+          ? {}
+          : { probes: sample.intermediateAnswers.map((probe) => gradeProbe(probe, problem.gold, format)) }),
       };
     }),
   }));

@@ -4,6 +4,7 @@ import { chooseSample, type SelectingKind } from "./choose-sample.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
+import { stoppedTrace } from "./stopped-trace.ts";
 
 /** How one strategy did on one problem (averaged over shuffles, under random draws). */
 export interface ProblemOutcome {
@@ -41,14 +42,18 @@ function scale(value: number | undefined, factor: number): number | undefined {
 /**
  * The outcome of one strategy on one ordered subset of a problem's samples. An adaptive strategy
  * (`asc`, `esc`) reads the subset in order, stops where its stop rule holds, and is a majority vote over
- * (and is charged for) the samples up to there.
+ * (and is charged for) the samples up to there. The probe kinds (`probe`, `probe-asc`) first stop each
+ * trace at its probes and then vote (or stop adaptively) over the stopped traces.
  */
 export function subsetOutcome(
   problem: GradedProblem,
-  subset: readonly GradedSample[],
+  drawn: readonly GradedSample[],
   strategy: ReplayStrategy,
   rewardScale: RewardScale,
 ): ProblemOutcome {
+  const agreement = strategy.agreement;
+  const subset =
+    agreement === undefined ? drawn : drawn.map((sample) => stoppedTrace(problem, sample, agreement));
   if (strategy.kind === "mean") {
     return {
       score: subset.filter((sample) => sample.correct).length / subset.length,
@@ -67,7 +72,8 @@ export function subsetOutcome(
   if (strategy.kind === "pass") {
     return { score: used.some((sample) => sample.correct) ? 1 : 0, answer: undefined, ...cost };
   }
-  const selecting = isAdaptive(strategy) ? { ...strategy, kind: "maj" as const } : strategy;
+  const selecting =
+    isAdaptive(strategy) || strategy.kind === "probe" ? { ...strategy, kind: "maj" as const } : strategy;
   const chosen = chooseSample(
     problem,
     used,
