@@ -31,7 +31,8 @@ export function replayCommand() {
     .option(
       "--strategies <list>",
       "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass; asc@<k>[:t<threshold>] " +
-        "(Adaptive-Consistency, threshold 0.95) and esc@<k>w<window> stop early (default mean@1,maj@N,pass@N)",
+        "(Adaptive-Consistency, threshold 0.95) and esc@<k>w<window> stop early; probe@<k>m<agreeing> and " +
+        "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree (default mean@1,maj@N,pass@N)",
     )
     .option(
       "--shuffles <count>",
