@@ -12,6 +12,11 @@
  * - `probe@64mA` and `probe-asc@64mA` for each A of `--agreements` (default 2, 3, 4): every trace cut
  *   once A of its probe answers in a row agree, then a vote over 64 cut traces, or Adaptive-Consistency
  *   over them;
+ * - the methods of `--parallel` over traces run in parallel, each followed by self-consistency over the
+ *   same number of traces (`maj@W`): by default `pasc@24f12`, Adaptive-Consistency over 24 parallel
+ *   traces voting in the order they finish and stopping at 12 finished at the latest, and
+ *   `pprobe@16s8:q0.9`, Parallel-Probe's consensus over the probe answers of 16 parallel traces (the
+ *   most accurate pprobe on aime24 at no more than Adaptive-Consistency's tokens there);
  * and each one's tokens as a fraction of SC@64's and of Adaptive-Consistency's. The stop rules are the budget blocks a live run uses,
  * and every method is charged the tokens of exactly the traces it read.
  *
@@ -24,6 +29,7 @@
  *   node packages/mull/benchmarks/adaptive.ts --shuffles 100 --k 32 --window 4 --threshold 0.9
  *   node packages/mull/benchmarks/adaptive.ts --shuffle mull --seed 7
  *   node packages/mull/benchmarks/adaptive.ts --agreements 4,8,12
+ *   node packages/mull/benchmarks/adaptive.ts --parallel pasc@32f16,pprobe@32s6:q0.8
  *
  * Accuracies on 30 problems are ±8 points (one standard error); compare rows of the same file.
  */
@@ -31,6 +37,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
+  parseReplayStrategies,
   type ReplayEvaluationSummary,
   type ReplayShuffle,
   replayShuffles,
@@ -47,6 +54,7 @@ const { values } = parseArgs({
     window: { type: "string", default: "8" },
     threshold: { type: "string", default: "0.95" },
     agreements: { type: "string", default: "2,3,4" },
+    parallel: { type: "string", default: "pasc@24f12,pprobe@16s8:q0.9" },
   },
 });
 
@@ -77,6 +85,11 @@ const probeStrategies = agreements.flatMap((agreement) => [
   `probe@${k}m${agreement}`,
   `probe-asc@${k}m${agreement}${threshold}`,
 ]);
+// Each parallel method, then self-consistency over as many traces, the same width without stopping.
+const parallelStrategies = parseReplayStrategies(values.parallel).flatMap((strategy) => [
+  strategy.name,
+  `maj@${strategy.k}`,
+]);
 const files = ["aime24", "aime25", "hmmt25"].map((name) => ({
   name,
   file: path.join(values.data, `qwen3-1.7b-${name}-128.jsonl`),
@@ -102,9 +115,10 @@ for (const { name, file } of files) {
   // The same seed draws the same shuffles, so the same-cost baseline sees the very same samples.
   const [sameCost] = replay(file, `maj@${Math.max(1, Math.round(adaptive!.meanSamples))}`);
   const probes = probeStrategies.length === 0 ? [] : replay(file, probeStrategies.join(","));
+  const parallel = replay(file, parallelStrategies.join(","));
   const fullTokens = full!.meanCompletionTokens!;
   const adaptiveTokens = adaptive!.meanCompletionTokens!;
-  for (const evaluation of [full!, adaptive!, early!, sameCost!, ...probes]) {
+  for (const evaluation of [full!, adaptive!, early!, sameCost!, ...probes, ...parallel]) {
     const tokens = evaluation.meanCompletionTokens!;
     rows.push([
       name,

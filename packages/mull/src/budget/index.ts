@@ -1,11 +1,15 @@
 export { adaptiveConsistencyReached } from "./adaptive-consistency-reached.ts";
 export { type BudgetPlan, budgetShortfall } from "./budget-shortfall.ts";
 export { callsExceed } from "./calls-exceed.ts";
+export { candidatesReached } from "./candidates-reached.ts";
 export { checkStopConditions } from "./check-stop-conditions.ts";
 export { type ChildBudget, createChildBudget } from "./child-budget.ts";
 export { consensusReached } from "./consensus-reached.ts";
 export { type CreateBudgetOptions, createBudget, type RunBudget, type TokenPrice } from "./create-budget.ts";
+export { leaderHeld } from "./leader-held.ts";
 export { leaderProbability, leaderRisk } from "./leader-probability.ts";
+export { type LeadingAnswer, leadingAnswer } from "./leading-answer.ts";
+export type { ProbeProgress } from "./probe-progress.ts";
 export type { RunProgress } from "./run-progress.ts";
 export { tokensExceed } from "./tokens-exceed.ts";
 export { addUsage, emptyUsage, totalTokens } from "./usage.ts";

@@ -1,7 +1,9 @@
 import { passAtK } from "../../metrics/index.ts";
 import { adaptiveStopPoint, isAdaptive } from "./adaptive-stop-point.ts";
 import { chooseSample, type SelectingKind } from "./choose-sample.ts";
+import { completionOrderStop } from "./completion-order-stop.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import { parallelProbeStop } from "./parallel-probe-stop.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 import { stoppedTrace } from "./stopped-trace.ts";
@@ -43,7 +45,9 @@ function scale(value: number | undefined, factor: number): number | undefined {
  * The outcome of one strategy on one ordered subset of a problem's samples. An adaptive strategy
  * (`asc`, `esc`) reads the subset in order, stops where its stop rule holds, and is a majority vote over
  * (and is charged for) the samples up to there. The probe kinds (`probe`, `probe-asc`) first stop each
- * trace at its probes and then vote (or stop adaptively) over the stopped traces.
+ * trace at its probes and then vote (or stop adaptively) over the stopped traces. The parallel kinds
+ * (`pprobe`, `pasc`) run all the subset's traces together, stop them all at once, and are charged
+ * every trace up to that point.
  */
 export function subsetOutcome(
   problem: GradedProblem,
@@ -51,6 +55,20 @@ export function subsetOutcome(
   strategy: ReplayStrategy,
   rewardScale: RewardScale,
 ): ProblemOutcome {
+  if (strategy.kind === "pprobe" || strategy.kind === "pasc") {
+    const stop = (strategy.kind === "pprobe" ? parallelProbeStop : completionOrderStop)(
+      problem,
+      drawn,
+      strategy,
+    );
+    return {
+      score: stop.correct ? 1 : 0,
+      answer: stop.answer,
+      samples: drawn.length,
+      tokens: stop.tokens,
+      characters: stop.characters,
+    };
+  }
   const agreement = strategy.agreement;
   const subset =
     agreement === undefined ? drawn : drawn.map((sample) => stoppedTrace(problem, sample, agreement));

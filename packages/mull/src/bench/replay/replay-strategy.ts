@@ -14,6 +14,8 @@ export const replayStrategyKinds = [
   "esc",
   "probe",
   "probe-asc",
+  "pprobe",
+  "pasc",
 ] as const;
 
 /** A replay strategy kind. */
@@ -24,25 +26,58 @@ export interface ReplayStrategy {
   /** As written, e.g. `maj@40`. */
   readonly name: string;
   readonly kind: ReplayStrategyKind;
-  /** Samples per problem; for `asc` and `esc`, the most they may use. */
+  /**
+   * Samples per problem; for `asc` and `esc`, the most they may use; for `pprobe` and `pasc`, the
+   * traces that run in parallel.
+   */
   readonly k: number;
-  /** `asc` only: the posterior probability that the leader beats the runner-up at which it stops. */
+  /**
+   * `asc`, `probe-asc` and `pasc`: the posterior probability that the leader beats the runner-up at
+   * which it stops.
+   */
   readonly threshold?: number | undefined;
   /** `esc` only: the window whose unanimity stops it. */
   readonly window?: number | undefined;
   /** `probe` and `probe-asc` only: how many agreeing probe answers in a row stop a trace. */
   readonly agreement?: number | undefined;
+  /** `pprobe` only: for how many probe rounds in a row one answer must lead the tally to stop. */
+  readonly rounds?: number | undefined;
+  /** `pprobe` only: the share of the traces the leader must hold in each of those rounds (default 0). */
+  readonly share?: number | undefined;
+  /** `pprobe` only: a running trace that disagrees with the leader this many rounds in a row is pruned. */
+  readonly pruneAfter?: number | undefined;
+  /** `pasc` only: stop once this many traces have finished, even without consensus (short-m@k's m). */
+  readonly quorum?: number | undefined;
 }
 
 /** Adaptive-Consistency's threshold when `asc@k` names none (the paper's default). */
 const defaultThreshold = 0.95;
 
 const pattern =
-  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|probe-asc|probe)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?::t(\d*\.?\d+))?$/;
+  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|probe-asc|probe|pprobe|pasc)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?$/;
 
 /** Whether a kind stops each trace at its probes. */
 function stopsTraces(kind: ReplayStrategyKind): boolean {
   return kind === "probe" || kind === "probe-asc";
+}
+
+/** Whether a kind stops by Adaptive-Consistency's posterior, and so takes a `:t` threshold. */
+function takesThreshold(kind: ReplayStrategyKind): boolean {
+  return kind === "asc" || kind === "probe-asc" || kind === "pasc";
+}
+
+/** Whether each part of a matched spec belongs to its kind, and the kind's required parts are there. */
+function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
+  const [, , , window, agreement, rounds, prune, quorum, threshold, share] = match;
+  return (
+    (window !== undefined) === (kind === "esc") &&
+    (agreement !== undefined) === stopsTraces(kind) &&
+    (rounds !== undefined) === (kind === "pprobe") &&
+    (prune === undefined || kind === "pprobe") &&
+    (share === undefined || kind === "pprobe") &&
+    (quorum === undefined || kind === "pasc") &&
+    (threshold === undefined || takesThreshold(kind))
+  );
 }
 
 /**
@@ -59,29 +94,29 @@ function stopsTraces(kind: ReplayStrategyKind): boolean {
  * - `probe@kmM` self-consistency over k traces each stopped by its probes: a trace stops once M probe
  *   answers in a row agree, answering that answer for the tokens read up to there;
  * - `probe-asc@kmM` the same stopped traces drawn one by one until Adaptive-Consistency stops
- *   (`:t<threshold>` as for `asc`).
+ *   (`:t<threshold>` as for `asc`);
+ * - `pprobe@WsS[dD][:q<share>]` Parallel-Probe: W traces advance together, one probe interval per
+ *   round; after each round every trace's current answer (latest probe, or final answer once finished)
+ *   is tallied, and all stop once one answer has led for S rounds in a row (each time held by at least
+ *   `share` of the W traces), answering it; with `dD` a running trace that disagrees with the leader D
+ *   rounds in a row is pruned;
+ * - `pasc@W[fF][:t<threshold>]` Adaptive-Consistency over W traces run in parallel, voting in the order
+ *   they finish; all stop once its posterior clears the threshold, or (with `fF`) once F have finished.
  *
  * @throws ConfigError naming the flag and the value when the spec is malformed.
  * @example
  * parseReplayStrategy("maj@40"); // { name: "maj@40", kind: "maj", k: 40 }
  * parseReplayStrategy("esc@64w8"); // { name: "esc@64w8", kind: "esc", k: 64, window: 8 }
  * parseReplayStrategy("probe@64m3"); // { name: "probe@64m3", kind: "probe", k: 64, agreement: 3 }
+ * parseReplayStrategy("pasc@24f12"); // { …, kind: "pasc", k: 24, quorum: 12, threshold: 0.95 }
  */
 export function parseReplayStrategy(spec: string, flag = "--strategies"): ReplayStrategy {
   const trimmed = spec.trim();
   const match = pattern.exec(trimmed);
   const kind = match?.[1] as ReplayStrategyKind | undefined;
-  // A window belongs to esc alone, an agreement to the probe kinds alone, and a threshold to the
-  // kinds that stop like Adaptive-Consistency; esc and the probe kinds cannot do without theirs.
-  if (
-    match === null ||
-    kind === undefined ||
-    (match[3] !== undefined) !== (kind === "esc") ||
-    (match[4] !== undefined) !== stopsTraces(kind) ||
-    (match[5] !== undefined && kind !== "asc" && kind !== "probe-asc")
-  ) {
+  if (match === null || kind === undefined || !wellFormed(kind, match)) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement> or probe-asc@<k>m<agreement>[:t<threshold>] (e.g. asc@64, esc@64w8, probe@64m3)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] or pasc@<k>[f<finished>][:t<threshold>] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12)`,
       { field: flag },
     );
   }
@@ -90,24 +125,45 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
     throw new ConfigError(`${flag}: k in ${JSON.stringify(spec)} is too large`, { field: flag });
   }
   const owner = `${flag}: ${trimmed}`;
+  const [, , , window, agreement, rounds, prune, quorum, threshold, share] = match;
   if (kind === "esc") {
+    return { name: trimmed, kind, k, window: checkInteger(owner, "window", Number(window), { maximum: k }) };
+  }
+  if (kind === "pprobe") {
     return {
       name: trimmed,
       kind,
       k,
-      window: checkInteger(owner, "window", Number(match[3]), { maximum: k }),
+      rounds: checkInteger(owner, "rounds", Number(rounds)),
+      share: share === undefined ? 0 : checkNumber(owner, "share", Number(share), { minimum: 0, maximum: 1 }),
+      ...(prune === undefined ? {} : { pruneAfter: checkInteger(owner, "pruneAfter", Number(prune)) }),
     };
   }
-  const agreement = stopsTraces(kind)
-    ? { agreement: checkInteger(owner, "agreement", Number(match[4])) }
+  const stopping = takesThreshold(kind)
+    ? {
+        threshold: checkNumber(
+          owner,
+          "threshold",
+          threshold === undefined ? defaultThreshold : Number(threshold),
+          { exclusiveMinimum: 0, maximum: 1 },
+        ),
+      }
     : {};
-  if (kind === "asc" || kind === "probe-asc") {
-    const threshold = match[5] === undefined ? defaultThreshold : Number(match[5]);
-    checkNumber(owner, "threshold", threshold, { exclusiveMinimum: 0, maximum: 1 });
-    return { name: trimmed, kind, k, threshold, ...agreement };
+  if (kind === "pasc") {
+    const finished =
+      quorum === undefined ? {} : { quorum: checkInteger(owner, "quorum", Number(quorum), { maximum: k }) };
+    return { name: trimmed, kind, k, ...finished, ...stopping };
   }
-  if (kind === "probe") return { name: trimmed, kind, k, ...agreement };
-  return { name: trimmed, kind, k };
+  if (stopsTraces(kind)) {
+    return {
+      name: trimmed,
+      kind,
+      k,
+      agreement: checkInteger(owner, "agreement", Number(agreement)),
+      ...stopping,
+    };
+  }
+  return { name: trimmed, kind, k, ...stopping };
 }
 
 /**
