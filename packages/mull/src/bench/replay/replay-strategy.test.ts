@@ -17,4 +17,48 @@ describe("parseReplayStrategy", () => {
     expect(() => parseReplayStrategy("maj8")).toThrow(/"maj8"/);
     expect(() => parseReplayStrategies(" , ")).toThrow(/--strategies: no strategies/);
   });
+
+  it("reads the parallel kinds: pprobe@WsS[dD][:q<share>] and pasc@W[fF][:t<threshold>]", () => {
+    expect(parseReplayStrategy("pprobe@32s6")).toEqual({
+      name: "pprobe@32s6",
+      kind: "pprobe",
+      k: 32,
+      rounds: 6,
+      share: 0,
+    });
+    expect(parseReplayStrategy("pprobe@64s8d4:q0.8")).toEqual({
+      name: "pprobe@64s8d4:q0.8",
+      kind: "pprobe",
+      k: 64,
+      rounds: 8,
+      share: 0.8,
+      pruneAfter: 4,
+    });
+    expect(parseReplayStrategy("pasc@24f12")).toEqual({
+      name: "pasc@24f12",
+      kind: "pasc",
+      k: 24,
+      quorum: 12,
+      threshold: 0.95,
+    });
+    expect(parseReplayStrategy("pasc@24:t0.9")).toEqual({
+      name: "pasc@24:t0.9",
+      kind: "pasc",
+      k: 24,
+      threshold: 0.9,
+    });
+    // pprobe needs its rounds; rounds, pruning and shares belong to pprobe, quorums to pasc.
+    expect(() => parseReplayStrategy("pprobe@32")).toThrow(/"pprobe@32" is not a replay strategy/);
+    expect(() => parseReplayStrategy("pprobe@32s6:t0.9")).toThrow(/is not a replay strategy/);
+    expect(() => parseReplayStrategy("pprobe@32s6f4")).toThrow(/is not a replay strategy/);
+    expect(() => parseReplayStrategy("pasc@24s6")).toThrow(/is not a replay strategy/);
+    expect(() => parseReplayStrategy("asc@24f12")).toThrow(/is not a replay strategy/);
+    expect(() => parseReplayStrategy("maj@8:q0.5")).toThrow(/pprobe@<k>s<rounds>\[d<rounds>\]\[:q<share>\]/);
+    expect(() => parseReplayStrategy("pasc@8f12")).toThrow(
+      /--strategies: pasc@8f12: quorum must be an integer ≤ 8, got 12/,
+    );
+    expect(() => parseReplayStrategy("pprobe@8s2:q1.5")).toThrow(
+      /--strategies: pprobe@8s2:q1.5: share must be/,
+    );
+  });
 });

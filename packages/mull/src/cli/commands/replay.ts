@@ -17,7 +17,8 @@ export function replayCommand() {
   return new Command("replay")
     .description(
       "Score strategies offline on recorded samples (majority vote, best-of-N by reward, weighted votes, " +
-        "mean and pass@k, Adaptive-Consistency and early-stopping self-consistency). " +
+        "mean and pass@k, Adaptive-Consistency and early-stopping self-consistency, probe-based stopping of " +
+        "single and parallel traces). " +
         "E.g. mull replay --samples s.jsonl --strategies maj@8,rm@8,mean@1",
     )
     .requiredOption("--samples <file>", "recorded samples (JSONL)")
@@ -32,7 +33,10 @@ export function replayCommand() {
       "--strategies <list>",
       "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass; asc@<k>[:t<threshold>] " +
         "(Adaptive-Consistency, threshold 0.95) and esc@<k>w<window> stop early; probe@<k>m<agreeing> and " +
-        "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree (default mean@1,maj@N,pass@N)",
+        "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree; pprobe@<k>s<rounds>[d<rounds>][:q<share>] " +
+        "(Parallel-Probe: k traces in lockstep stop once one probe answer has led <rounds> rounds in a row) and " +
+        "pasc@<k>[f<finished>][:t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +
+        "stopping at <finished> finished at the latest) stop all traces at once (default mean@1,maj@N,pass@N)",
     )
     .option(
       "--shuffles <count>",
