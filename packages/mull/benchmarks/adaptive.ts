@@ -1,8 +1,14 @@
 /**
- * Adaptive stopping on recorded reasoning traces: accuracy against tokens, offline, on the Qwen3-1.7B
- * traces of `../shared/data/replay` (AIME 2024, AIME 2025, HMMT 2025: 30 problems × 128 traces each).
+ * Adaptive stopping and selection, accuracy against tokens, in two parts:
+ * - the replay: offline, on the Qwen3-1.7B traces of `../shared/data/replay` (AIME 2024, AIME 2025,
+ *   HMMT 2025: 30 problems × 128 traces each), below;
+ * - the lab: live runs on the embedded lab model of every adaptive or selecting method against sc@N at the
+ *   same N (`adaptive-lab.ts`: `lab:mixed` and `lab:hard`, `--lab-problems` each, default 60; about 5
+ *   minutes on 2 cores).
+ * `--no-replay` or `--no-lab` leaves a part out; a part whose data (the replay files, the lab model files)
+ * is absent is skipped with a message.
  *
- * For each file, on the same shuffles (the first k samples of each), it prints accuracy, mean tokens and
+ * Replay: for each file, on the same shuffles (the first k samples of each), it prints accuracy, mean tokens and
  * mean samples per problem of:
  * - `maj@64`: self-consistency over 64 samples (SC@64), the baseline;
  * - `asc@64`: Adaptive-Consistency (Beta criterion, threshold 0.95), at most 64 samples;
@@ -26,6 +32,8 @@
  * `--shuffle mull` draws the replay's own seeded shuffles instead: the same figures within shuffle noise.
  *
  *   npm run bench:adaptive
+ *   npm run bench:adaptive -- --no-replay --lab-problems 120
+ *   node packages/mull/benchmarks/adaptive.ts --no-lab
  *   node packages/mull/benchmarks/adaptive.ts --shuffles 100 --k 32 --window 4 --threshold 0.9
  *   node packages/mull/benchmarks/adaptive.ts --shuffle mull --seed 7
  *   node packages/mull/benchmarks/adaptive.ts --agreements 4,8,12
@@ -43,10 +51,18 @@ import {
   replayShuffles,
   runReplay,
 } from "../src/bench/replay/index.ts";
+import { runAdaptiveLab } from "./adaptive-lab.ts";
 
+const defaultData = path.resolve(import.meta.dirname, "../../../../shared/data/replay");
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
-    data: { type: "string", default: path.resolve(import.meta.dirname, "../../../../shared/data/replay") },
+    replay: { type: "boolean", default: true },
+    lab: { type: "boolean", default: true },
+    "lab-problems": { type: "string", default: "60" },
+    "lab-model": { type: "string", default: "lab-large" },
+    "lab-out": { type: "string" },
+    data: { type: "string", default: defaultData },
     shuffles: { type: "string", default: "20" },
     shuffle: { type: "string", default: "python" },
     seed: { type: "string", default: "0" },
@@ -90,15 +106,18 @@ const parallelStrategies = parseReplayStrategies(values.parallel).flatMap((strat
   strategy.name,
   `maj@${strategy.k}`,
 ]);
-const files = ["aime24", "aime25", "hmmt25"].map((name) => ({
-  name,
-  file: path.join(values.data, `qwen3-1.7b-${name}-128.jsonl`),
-}));
-const missing = files.filter(({ file }) => !existsSync(file));
-if (missing.length > 0) {
-  throw new Error(
-    `missing replay files (pass --data <folder>): ${missing.map(({ file }) => file).join(", ")}`,
-  );
+const labProblems = integer(values["lab-problems"], "lab-problems");
+if (labProblems < 1) throw new Error(`--lab-problems: expected at least 1, got ${labProblems}`);
+
+function printTable(rows: readonly (readonly string[])[]): void {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows) {
+    console.log(
+      row
+        .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join("  "),
+    );
+  }
 }
 
 function replay(file: string, strategies: string): ReplayEvaluationSummary[] {
@@ -107,48 +126,73 @@ function replay(file: string, strategies: string): ReplayEvaluationSummary[] {
   ];
 }
 
-const rows: string[][] = [
-  ["file", "strategy", "accuracy %", "tokens/problem", "samples", "tokens vs SC", "vs ASC"],
-];
-for (const { name, file } of files) {
-  const [full, adaptive, early] = replay(file, `maj@${k},asc@${k}${threshold},esc@${k}w${window}`);
-  // The same seed draws the same shuffles, so the same-cost baseline sees the very same samples.
-  const [sameCost] = replay(file, `maj@${Math.max(1, Math.round(adaptive!.meanSamples))}`);
-  const probes = probeStrategies.length === 0 ? [] : replay(file, probeStrategies.join(","));
-  const parallel = replay(file, parallelStrategies.join(","));
-  const fullTokens = full!.meanCompletionTokens!;
-  const adaptiveTokens = adaptive!.meanCompletionTokens!;
-  for (const evaluation of [full!, adaptive!, early!, sameCost!, ...probes, ...parallel]) {
-    const tokens = evaluation.meanCompletionTokens!;
-    rows.push([
-      name,
-      evaluation.strategy,
-      (evaluation.accuracy.accuracy * 100).toFixed(2),
-      `${(tokens / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}k`,
-      evaluation.meanSamples.toFixed(1),
-      (tokens / fullTokens).toFixed(3),
-      (tokens / adaptiveTokens).toFixed(3),
-    ]);
+/** The replay part: prints its table, or why it was skipped (an explicit `--data` that is missing throws). */
+function replayPart(): void {
+  const files = ["aime24", "aime25", "hmmt25"].map((name) => ({
+    name,
+    file: path.join(values.data, `qwen3-1.7b-${name}-128.jsonl`),
+  }));
+  const missing = files.filter(({ file }) => !existsSync(file));
+  if (missing.length > 0) {
+    const message = `missing replay files (pass --data <folder>): ${missing.map(({ file }) => file).join(", ")}`;
+    if (values.data !== defaultData) throw new Error(message);
+    console.log(`skipping the replay part: ${message}`);
+    return;
   }
+  const rows: string[][] = [
+    ["file", "strategy", "accuracy %", "tokens/problem", "samples", "tokens vs SC", "vs ASC"],
+  ];
+  for (const { name, file } of files) {
+    const [full, adaptive, early] = replay(file, `maj@${k},asc@${k}${threshold},esc@${k}w${window}`);
+    // The same seed draws the same shuffles, so the same-cost baseline sees the very same samples.
+    const [sameCost] = replay(file, `maj@${Math.max(1, Math.round(adaptive!.meanSamples))}`);
+    const probes = probeStrategies.length === 0 ? [] : replay(file, probeStrategies.join(","));
+    const parallel = replay(file, parallelStrategies.join(","));
+    const fullTokens = full!.meanCompletionTokens!;
+    const adaptiveTokens = adaptive!.meanCompletionTokens!;
+    for (const evaluation of [full!, adaptive!, early!, sameCost!, ...probes, ...parallel]) {
+      const tokens = evaluation.meanCompletionTokens!;
+      rows.push([
+        name,
+        evaluation.strategy,
+        (evaluation.accuracy.accuracy * 100).toFixed(2),
+        `${(tokens / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}k`,
+        evaluation.meanSamples.toFixed(1),
+        (tokens / fullTokens).toFixed(3),
+        (tokens / adaptiveTokens).toFixed(3),
+      ]);
+    }
+  }
+  const drawn =
+    shuffle === "python"
+      ? `${shuffles} shuffles by Python's random.Random(s), s = ${seed}…${seed + shuffles - 1}`
+      : `${shuffles} seeded shuffles (seed ${seed})`;
+  // Only these draws are the reference's: other seeds or counts are other draws of the same protocol.
+  const reference =
+    shuffle === "python" && seed === 0 && shuffles === 20
+      ? "The reference protocol's draws (../shared/data/README.md): on them maj@64, asc@64 and esc@64w8 give its figures.\n"
+      : "";
+  console.log(
+    `Qwen3-1.7B traces, ${drawn}, at most ${k} of 128 samples per problem; maj = self-consistency\n${reference}`,
+  );
+  printTable(rows);
 }
 
-const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-const drawn =
-  shuffle === "python"
-    ? `${shuffles} shuffles by Python's random.Random(s), s = ${seed}…${seed + shuffles - 1}`
-    : `${shuffles} seeded shuffles (seed ${seed})`;
-// Only these draws are the reference's: other seeds or counts are other draws of the same protocol.
-const reference =
-  shuffle === "python" && seed === 0 && shuffles === 20
-    ? "The reference protocol's draws (../shared/data/README.md): on them maj@64, asc@64 and esc@64w8 give its figures.\n"
-    : "";
-console.log(
-  `Qwen3-1.7B traces, ${drawn}, at most ${k} of 128 samples per problem; maj = self-consistency\n${reference}`,
-);
-for (const row of rows) {
+/** The lab part: prints its table, or why it was skipped. */
+async function labPart(): Promise<void> {
+  const model = values["lab-model"];
+  const result = await runAdaptiveLab({ problems: labProblems, seed, model, out: values["lab-out"] });
+  if (typeof result === "string") {
+    console.log(result);
+    return;
+  }
   console.log(
-    row
-      .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
-      .join("  "),
+    `Lab model ${model}, ${labProblems} problems per dataset, seed ${seed}, the model card's sampling; ` +
+      "generated tokens per problem; accuracy vs sc@N in points against self-consistency at the same N\n",
   );
+  printTable(result);
 }
+
+if (values.replay) replayPart();
+if (values.replay && values.lab) console.log("");
+if (values.lab) await labPart();

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { paretoFront, type StrategySummary } from "../bench/metrics/index.ts";
+import { paretoFront, type StrategySummary, strategySeries } from "../bench/metrics/index.ts";
 import { shareEncoding, strategyColorEncoding } from "./strategy-color-scale.ts";
 
 /** Which token count the x axis of the accuracy plot shows. */
@@ -8,7 +8,8 @@ export type TokenMeasure = "total" | "completion";
 /** One strategy's point on the accuracy-against-tokens plot. */
 export interface AccuracyTokensPoint {
   readonly strategy: string;
-  readonly family: string;
+  /** Its series over budgets (`sc@N`); the points of one series are joined by a line. */
+  readonly series: string;
   /** Mean tokens per problem, of the plot's measure. */
   readonly tokens: number;
   readonly accuracy: number;
@@ -18,10 +19,28 @@ export interface AccuracyTokensPoint {
   readonly front: boolean;
 }
 
+/** An adaptive strategy beside its fixed-budget counterpart on the plot, e.g. `asc@16` and `sc@16`. */
+export interface CounterpartLink {
+  /** The adaptive strategy. */
+  readonly strategy: string;
+  /** Its fixed-budget counterpart, as the run names it. */
+  readonly counterpart: string;
+  readonly tokens: number;
+  readonly accuracy: number;
+  readonly counterpartTokens: number;
+  readonly counterpartAccuracy: number;
+  /** The adaptive strategy's tokens as a fraction of its counterpart's. */
+  readonly tokenShare: number;
+  /** Its accuracy minus its counterpart's. */
+  readonly accuracyChange: number;
+}
+
 /** The accuracy-against-tokens plot and what went into it. */
 export interface AccuracyTokensPlot {
   readonly spec: TopLevelSpec;
   readonly points: readonly AccuracyTokensPoint[];
+  /** Each adaptive strategy whose counterpart is drawn too, joined to it by a dotted line. */
+  readonly links: readonly CounterpartLink[];
   readonly measure: TokenMeasure;
   /** Strategies left out because their token counts are unknown. */
   readonly omitted: readonly string[];
@@ -36,13 +55,44 @@ function chooseMeasure(summaries: readonly StrategySummary[]): TokenMeasure {
 }
 
 /**
+ * The adaptive strategies whose counterpart is on the plot, each with both points. The counterpart is
+ * matched by canonical spec, so `maj@16` stands for `sc@16`.
+ */
+function counterpartLinks(
+  summaries: readonly StrategySummary[],
+  points: readonly AccuracyTokensPoint[],
+): CounterpartLink[] {
+  const bySpec = new Map(points.map((point) => [strategySeries(point.strategy).spec, point]));
+  const byStrategy = new Map(points.map((point) => [point.strategy, point]));
+  return summaries.flatMap((summary) => {
+    const point = byStrategy.get(summary.strategy);
+    const other = summary.counterpart === undefined ? undefined : bySpec.get(summary.counterpart);
+    if (point === undefined || other === undefined || other === point) return [];
+    return [
+      {
+        strategy: point.strategy,
+        counterpart: other.strategy,
+        tokens: point.tokens,
+        accuracy: point.accuracy,
+        counterpartTokens: other.tokens,
+        counterpartAccuracy: other.accuracy,
+        tokenShare: point.tokens / other.tokens,
+        accuracyChange: point.accuracy - other.accuracy,
+      },
+    ];
+  });
+}
+
+/**
  * A Vega-Lite plot of accuracy (with its bootstrap interval) against mean tokens per problem, one point
- * per strategy (coloured as in `strategies`), grey lines joining the budgets of one strategy family
- * (`sc@4`, `sc@8`, ...), and the Pareto
- * front of fewer tokens and higher accuracy drawn as a dashed line through ringed points. The x scale is
- * logarithmic when tokens span a factor of 10 or more.
+ * per strategy (coloured as in `strategies`), grey lines joining the budgets of one series (`sc@4`,
+ * `sc@8`, `sc@16` on `sc@N`; an adaptive method such as `asc@N` is a series of its own), a dotted line
+ * in its colour from each adaptive strategy to its fixed-budget counterpart when both are drawn (`asc@16`
+ * to `sc@16`; see `strategySeries`), and the Pareto front of fewer tokens and higher accuracy drawn as a
+ * dashed line through ringed points. The x scale is logarithmic when tokens span a factor of 10 or more.
  *
- * Marks are named for inspection: `points`, `frontPoints`, `front`, `families`, `intervals`, `labels`.
+ * Marks are named for inspection: `points`, `frontPoints`, `front`, `families`, `counterparts`,
+ * `intervals`, `labels`.
  *
  * @example
  * const { spec, points } = accuracyTokensSpec(summarizeStrategies(run));
@@ -62,7 +112,7 @@ export function accuracyTokensSpec(
     }
     measured.push({
       strategy: summary.strategy,
-      family: summary.family,
+      series: summary.series,
       tokens: tokens.mean,
       accuracy: summary.accuracy.accuracy,
       lower: summary.accuracy.lower,
@@ -77,6 +127,7 @@ export function accuracyTokensSpec(
     ),
   );
   const points = measured.map((point) => ({ ...point, front: front.has(point) }));
+  const links = counterpartLinks(summaries, points);
   const tokenValues = points.map((point) => point.tokens).filter((tokens) => tokens > 0);
   const logarithmic =
     tokenValues.length === points.length &&
@@ -118,10 +169,39 @@ export function accuracyTokensSpec(
         mark: { type: "line", color: "#9aa0a6", strokeWidth: 1.5 },
         encoding: {
           color: { value: "#9aa0a6" },
-          detail: { field: "family", type: "nominal" },
+          detail: { field: "series", type: "nominal" },
           order: { field: "tokens", type: "quantitative" },
         },
       },
+      ...(links.length === 0
+        ? []
+        : [
+            {
+              name: "counterparts",
+              data: { values: links },
+              mark: { type: "rule" as const, strokeDash: [2, 3], strokeWidth: 1.5, opacity: 0.8 },
+              encoding: {
+                x2: { field: "counterpartTokens" },
+                y2: { field: "counterpartAccuracy" },
+                tooltip: [
+                  { field: "strategy", type: "nominal" as const },
+                  { field: "counterpart", type: "nominal" as const, title: "fixed-budget counterpart" },
+                  {
+                    field: "tokenShare",
+                    type: "quantitative" as const,
+                    format: ".0%",
+                    title: "tokens vs counterpart",
+                  },
+                  {
+                    field: "accuracyChange",
+                    type: "quantitative" as const,
+                    format: "+.1%",
+                    title: "accuracy vs counterpart",
+                  },
+                ],
+              },
+            },
+          ]),
       {
         name: "front",
         transform: [{ filter: "datum.front" }],
@@ -155,5 +235,5 @@ export function accuracyTokensSpec(
       },
     ],
   };
-  return { spec, points, measure, omitted };
+  return { spec, points, links, measure, omitted };
 }

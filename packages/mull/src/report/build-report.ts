@@ -9,7 +9,7 @@ import {
   summarizeStrategies,
 } from "../bench/metrics/index.ts";
 import type { RunData, RunManifest } from "../bench/run-data.ts";
-import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
+import { accuracyTokensSpec, type CounterpartLink } from "./accuracy-tokens-spec.ts";
 import { coverageSpec } from "./coverage-spec.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
 import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
@@ -204,6 +204,19 @@ const renderScript = `
 })();
 `;
 
+/** The caption's account of each adaptive strategy against its fixed-budget counterpart, if any is drawn. */
+function counterpartSentence(links: readonly CounterpartLink[]): string {
+  if (links.length === 0) return "";
+  const pairs = links.map((link) => {
+    const points = (link.accuracyChange * 100).toFixed(1);
+    const change = Number(points) > 0 ? `+${points}` : Number(points) < 0 ? points.replace("-", "−") : "±0.0";
+    return `${link.strategy} spent ${(link.tokenShare * 100).toFixed(0)}% of ${link.counterpart}'s tokens at ${change} points`;
+  });
+  return escapeHtml(
+    `Dotted lines join each adaptive strategy to the fixed-budget strategy it stops early: ${pairs.join("; ")}. `,
+  );
+}
+
 /**
  * Builds the HTML report of a run from its data alone: accuracy against tokens per strategy with the
  * Pareto front, histograms of samples spent per problem for strategies whose count varies (those that
@@ -237,7 +250,8 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
     sections.push(
       figure(
         "accuracy-tokens",
-        `Each point is a strategy: accuracy with its 95% bootstrap interval against mean ${accuracy.measure === "total" ? "prompt + completion" : "completion"} tokens per problem; grey lines join the budgets of one strategy family. ` +
+        `Each point is a strategy: accuracy with its 95% bootstrap interval against mean ${accuracy.measure === "total" ? "prompt + completion" : "completion"} tokens per problem; grey lines join the budgets of one method (sc@4, sc@8, sc@16). ` +
+          counterpartSentence(accuracy.links) +
           `Ringed points joined by the dashed line are the Pareto front (no other strategy is both cheaper and more accurate): ${escapeHtml(front.join(", "))}.`,
       ),
     );

@@ -2,6 +2,7 @@ export {
   type AccuracyTokensPlot,
   type AccuracyTokensPoint,
   accuracyTokensSpec,
+  type CounterpartLink,
   type TokenMeasure,
 } from "./accuracy-tokens-spec.ts";
 export { type BuildReportOptions, buildReport, type Report, type ReportPlotName } from "./build-report.ts";

@@ -105,4 +105,39 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
       await page.close();
     }
   });
+
+  it("joins an adaptive strategy to its fixed-budget counterpart, without console errors", async () => {
+    // The synthetic run's best-of-8 stands in for an adaptive strategy around sc@8.
+    const rename = (strategy: string) => (strategy === "bon@8" ? "asc@8" : strategy);
+    const adaptive = buildReport(
+      {
+        ...run,
+        manifest: { ...run.manifest, strategies: run.manifest.strategies.map(rename) },
+        results: run.results.map((result) => ({ ...result, strategy: rename(result.strategy) })),
+        samples: run.samples.map((sample) => ({ ...sample, strategy: rename(sample.strategy) })),
+      },
+      { resamples: 200 },
+    );
+    const adaptiveFile = join(folder, "adaptive.html");
+    writeFileSync(adaptiveFile, adaptive.html);
+    const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+    page.setDefaultTimeout(20_000);
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning")
+        problems.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    try {
+      await page.goto(pathToFileURL(adaptiveFile).href, { waitUntil: "load" });
+      await page.waitForSelector("body[data-rendered=true]");
+      expect(await page.locator("#plot-accuracy-tokens svg g.counterparts_marks line").count()).toBe(1);
+      expect(await page.locator("figcaption").first().textContent()).toMatch(
+        /asc@8 spent \d+% of sc@8's tokens at [+−±]\d+\.\d points/,
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });

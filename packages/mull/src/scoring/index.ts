@@ -18,6 +18,8 @@ export {
   type ScoreRecordedResult,
   scoreRecorded,
 } from "./score-recorded.ts";
+export { tokenSelfCertainty, traceSelfCertainty } from "./self-certainty.ts";
+export { type SelfCertaintyScoreOptions, selfCertaintyScore } from "./self-certainty-score.ts";
 export { type SequenceProbabilityOptions, sequenceProbabilityScore } from "./sequence-probability-score.ts";
 export { tokenConfidence } from "./token-confidence.ts";
 export { type ConfidenceMeasure, type TraceConfidenceOptions, traceConfidence } from "./trace-confidence.ts";

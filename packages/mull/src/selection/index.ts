@@ -1,5 +1,6 @@
 export type { TieBreak } from "./answer-groups.ts";
 export { type ArgmaxByScoreOptions, argmaxByScore } from "./argmax-by-score.ts";
+export { type BordaVoteOptions, bordaVote } from "./borda-vote.ts";
 export type { CandidateWeight } from "./candidate-weight.ts";
 export { type ConfidenceFilteredVoteOptions, confidenceFilteredVote } from "./confidence-filtered-vote.ts";
 export { type MajorityVoteOptions, majorityVote } from "./majority-vote.ts";

@@ -58,5 +58,6 @@ export const adaptiveConsistencyEntry: StrategyEntry = {
   summary:
     "self-consistency with Adaptive-Consistency: a sample at a time until P(leader wins) ≥ 0.95 (Beta), at most N",
   needs: [],
+  counterpart: ({ N }) => `sc@${N}`,
   create: ({ N }) => adaptiveConsistency(selfConsistency({ n: N! })),
 };

@@ -12,6 +12,7 @@ import { deepConfEntry } from "./deep-conf.ts";
 import { earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
 import { perplexityConsistencyEntry } from "./perplexity-consistency.ts";
 import { repeatedSamplingEntry } from "./repeated-sampling.ts";
+import { selfCertaintyEntry } from "./self-certainty.ts";
 import { selfConsistencyEntry } from "./self-consistency.ts";
 import { greedyEntry, singleEntry } from "./single-sample.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -37,6 +38,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   meanProbabilityVotingEntry,
   perplexityConsistencyEntry,
   deepConfEntry,
+  selfCertaintyEntry,
   bestOfNEntry,
   beamSearchEntry,
   lookaheadBeamSearchEntry,

@@ -47,6 +47,19 @@ describe("the strategy catalog", () => {
     }
   });
 
+  it("names, for each adaptive entry, the fixed-budget strategy it wraps", () => {
+    const adaptive = strategyCatalog.filter((entry) => entry.counterpart !== undefined);
+    expect(adaptive.map((entry) => entry.forms[0])).toEqual(["asc@N", "esc@NwW"]);
+    for (const entry of adaptive) {
+      const spec = specOf(entry.forms[0]!);
+      const { values } = findStrategyEntry(spec)!;
+      const counterpart = entry.counterpart!(values!);
+      expect(parseStrategySpec(spec, dependencies).parameters.inner, spec).toBe(counterpart);
+      expect(findStrategyEntry(counterpart)?.values, counterpart).toBeDefined();
+    }
+    expect(findStrategyEntry("esc@16w4")!.entry.counterpart!({ N: 16, W: 4 })).toBe("sc@16");
+  });
+
   it("sizes strategies by the solutions they generate at once", () => {
     const samples = (spec: string) => parseStrategySpec(spec, dependencies).samples;
     expect(samples("greedy")).toBe(1);

@@ -18,6 +18,7 @@ export { type ParseStrategySpecOptions, parseStrategySpec } from "./parse-strate
 export { type PerplexityConsistencyOptions, perplexityConsistency } from "./perplexity-consistency.ts";
 export { type RepeatedSamplingOptions, repeatedSampling } from "./repeated-sampling.ts";
 export { type RunStrategyOptions, runStrategy } from "./run-strategy.ts";
+export { type SelfCertaintyOptions, selfCertainty } from "./self-certainty.ts";
 export { type SelfConsistencyOptions, selfConsistency } from "./self-consistency.ts";
 export { type SingleSampleOptions, singleSample } from "./single-sample.ts";
 export type {

@@ -39,4 +39,10 @@ export interface StrategyEntry {
   readonly needs: readonly StrategyNeed[];
   /** Builds the strategy from a spec's integers. */
   create(values: SpecValues, dependencies: StrategyDependencies): Strategy;
+  /**
+   * For an adaptive strategy that stops a fixed-budget one early: that strategy's spec at the same
+   * integers (`asc@16` → `sc@16`, `esc@16w4` → `sc@16`), so reports can set the two side by side. It is
+   * the spec of the strategy `create` wraps (its `parameters.inner`).
+   */
+  readonly counterpart?: ((values: SpecValues) => string) | undefined;
 }

@@ -6,6 +6,7 @@ export { type CoverageFit, fitCoverage, fittedCoverage } from "./fit-coverage.ts
 export { paretoFront } from "./pareto-front.ts";
 export { type StrategyCoverage, sampleCountsByStrategy, strategyCoverage } from "./strategy-coverage.ts";
 export { strategyOrder } from "./strategy-order.ts";
+export { type StrategySeries, strategySeries } from "./strategy-series.ts";
 export {
   type StrategySummary,
   type SummarizeStrategiesOptions,

@@ -21,7 +21,10 @@ describe("run summaries", () => {
         results.reduce((sum, result) => sum + (result.promptTokens ?? 0) + (result.completionTokens ?? 0), 0),
       );
     }
-    expect(summaries.find((summary) => summary.strategy === "sc@8")?.family).toBe("sc");
+    expect(summaries.find((summary) => summary.strategy === "sc@8")).toMatchObject({
+      series: "sc@N",
+      counterpart: undefined,
+    });
     expect(summaries.find((summary) => summary.strategy === "bon@8")?.verifier?.judged).toBe(45);
     expect(summaries.find((summary) => summary.strategy === "sc@8")?.verifier).toBeUndefined();
     expect(summarizeStrategies(run, { resamples: 200 })).toEqual(summaries);

@@ -2,6 +2,7 @@ import { seededRng } from "../../runtime/index.ts";
 import type { RunData } from "../run-data.ts";
 import { type AccuracyEstimate, bootstrapAccuracy } from "./bootstrap-accuracy.ts";
 import { strategyOrder } from "./strategy-order.ts";
+import { strategySeries } from "./strategy-series.ts";
 import { summarizeUsage, type UsageSummary } from "./usage-summary.ts";
 import { type VerifierErrorRates, verifierFalsePositiveRate } from "./verifier-false-positive-rate.ts";
 
@@ -9,8 +10,10 @@ import { type VerifierErrorRates, verifierFalsePositiveRate } from "./verifier-f
 export interface StrategySummary {
   /** Strategy spec, e.g. `sc@8`. */
   readonly strategy: string;
-  /** The spec before `@` (e.g. `sc`), for drawing one curve per family over budgets. */
-  readonly family: string;
+  /** Its series over budgets, e.g. `sc@N` for `sc@8`: one curve per series (see `strategySeries`). */
+  readonly series: string;
+  /** For an adaptive strategy, the fixed-budget one it stops early (`sc@16` for `asc@16`); see `strategySeries`. */
+  readonly counterpart: string | undefined;
   readonly accuracy: AccuracyEstimate;
   /** Problems answered correctly. */
   readonly correct: number;
@@ -29,10 +32,15 @@ export interface SummarizeStrategiesOptions {
   readonly confidence?: number | undefined;
 }
 
+function seriesOf(strategy: string): Pick<StrategySummary, "series" | "counterpart"> {
+  const { series, counterpart } = strategySeries(strategy);
+  return { series, counterpart };
+}
+
 /**
  * One summary per strategy of a run (in `strategyOrder`): accuracy with a seeded bootstrap interval,
- * tokens, calls and latency, and the verifier's error rates. Strategies with samples but no results yet
- * are skipped. The same run and seed always give the same intervals.
+ * tokens, calls and latency, the verifier's error rates, and where it sits among the others (its series
+ * and fixed-budget counterpart, `strategySeries`). Strategies with samples but no results yet are skipped. The same run and seed always give the same intervals.
  *
  * @example
  * for (const summary of summarizeStrategies(run)) {
@@ -56,7 +64,7 @@ export function summarizeStrategies(
     );
     summaries.push({
       strategy,
-      family: strategy.split("@")[0] ?? strategy,
+      ...seriesOf(strategy),
       accuracy,
       correct: results.filter((result) => result.correct).length,
       usage: summarizeUsage(results),

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { strategySeries } from "./strategy-series.ts";
+
+describe("strategySeries", () => {
+  it("puts the budgets of one method on one series, and aliases on their canonical form", () => {
+    for (const name of ["sc@4", "sc@16", "maj@8", " SC@2 "])
+      expect(strategySeries(name).series, name).toBe("sc@N");
+    expect(strategySeries("maj@8")).toEqual({ spec: "sc@8", series: "sc@N", counterpart: undefined });
+    expect(strategySeries("certainty@16").series).toBe("certainty@N");
+    expect(strategySeries("deepconf@8").series).toBe("deepconf@N");
+    expect(strategySeries("greedy")).toEqual({ spec: "greedy", series: "greedy", counterpart: undefined });
+  });
+
+  it("keeps an adaptive method off its fixed-budget counterpart's series, and names the counterpart", () => {
+    expect(strategySeries("asc@16")).toEqual({ spec: "asc@16", series: "asc@N", counterpart: "sc@16" });
+    expect(strategySeries("esc@16w4")).toEqual({ spec: "esc@16w4", series: "esc@Nw4", counterpart: "sc@16" });
+    // Another window is another method.
+    expect(strategySeries("esc@16w8").series).toBe("esc@Nw8");
+  });
+
+  it("fills in every integer but the budget", () => {
+    expect(strategySeries("beam@16x4").series).toBe("beam@Nx4");
+    expect(strategySeries("beam-la1@16x4").series).toBe("beam-la1@Nx4");
+    expect(strategySeries("beam-la2@16x4").series).toBe("beam-la2@Nx4");
+    expect(strategySeries("pg@16x3").series).toBe("pg@Nx3");
+    // Forms without N: their first integer is the budget.
+    expect(strategySeries("astar@8").series).toBe("astar@K");
+    expect(strategySeries("mcts@32").series).toBe("mcts@S");
+  });
+
+  it("reads wrapper names around strategies the catalog has no form for", () => {
+    expect(strategySeries("esc(bon@16)w4")).toEqual({
+      spec: "esc(bon@16)w4",
+      series: "esc(bon@N)w4",
+      counterpart: "bon@16",
+    });
+    expect(strategySeries("asc(wv@8)")).toEqual({
+      spec: "asc(wv@8)",
+      series: "asc(wv@N)",
+      counterpart: "wv@8",
+    });
+    expect(strategySeries("asc(maj@8)").counterpart).toBe("sc@8");
+  });
+
+  it("keeps each temperature of a sweep its own series", () => {
+    expect(strategySeries("sc@8@t0.5")).toEqual({
+      spec: "sc@8@t0.5",
+      series: "sc@N@t0.5",
+      counterpart: undefined,
+    });
+    expect(strategySeries("asc@16@t1.0")).toEqual({
+      spec: "asc@16@t1.0",
+      series: "asc@N@t1.0",
+      counterpart: "sc@16@t1.0",
+    });
+  });
+
+  it("falls back to the first integer after @ for names the catalog does not know", () => {
+    expect(strategySeries("probe@64m2")).toEqual({
+      spec: "probe@64m2",
+      series: "probe@Nm2",
+      counterpart: undefined,
+    });
+    expect(strategySeries("asc@16t0.99").series).toBe("asc@Nt0.99");
+    expect(strategySeries("custom").series).toBe("custom");
+  });
+});

@@ -1,0 +1,68 @@
+import { findStrategyEntry } from "../../strategies/index.ts";
+
+/** Where a strategy of a run sits among the others: its series over budgets and its fixed-budget counterpart. */
+export interface StrategySeries {
+  /** The canonical spec (`sc@8` for `maj@8`); the name itself when the catalog does not know it. */
+  readonly spec: string;
+  /**
+   * The method with its budget left open, one curve per series: `sc@N` for `sc@4`, `sc@8` and `maj@16`;
+   * `asc@N` for `asc@16`; `esc@Nw4` for `esc@16w4`; `beam@Nx4` for `beam@16x4`; `esc(bon@N)w4` for
+   * `esc(bon@16)w4`; `sc@N@t0.5` for `sc@8@t0.5` in a temperature sweep.
+   */
+  readonly series: string;
+  /**
+   * For an adaptive strategy, the canonical spec of the fixed-budget one it stops early, at the same
+   * budget: `sc@16` for `asc@16` and `esc@16w4`, `bon@16` for `esc(bon@16)w4`; `undefined` otherwise.
+   */
+  readonly counterpart: string | undefined;
+}
+
+/** A bench sweep's temperature suffix, `@t0.5` in `sc@8@t0.5`. */
+const temperatureSuffix = /@t\d+(?:\.\d+)?$/;
+/** An adaptive wrapper's name around a strategy the catalog has no form for: `esc(bon@16)w4`, `asc(wv@8)`. */
+const wrapper = /^([a-z][a-z0-9-]*)\((.+)\)([^()]*)$/;
+
+function withoutTemperature(name: string): StrategySeries {
+  const match = findStrategyEntry(name);
+  if (match?.values !== undefined) {
+    const { entry, values } = match;
+    const canonical = entry.forms[0]!;
+    const afterAt = canonical.split("@")[1] ?? "";
+    // The budget is N where a form has it (sc@N, beam@NxM), else its first integer (astar@K, mcts@S).
+    const budget = /N/.test(afterAt) ? "N" : afterAt.match(/[A-Z]/)?.[0];
+    const fill = (keep: string | undefined) =>
+      canonical.replace(/[A-Z]/g, (letter) => (letter === keep ? letter : String(values[letter])));
+    return { spec: fill(undefined), series: fill(budget), counterpart: entry.counterpart?.(values) };
+  }
+  const wrapped = wrapper.exec(name);
+  if (wrapped !== null) {
+    const [, family, innerName, suffix] = wrapped;
+    const inner = withoutTemperature(innerName!);
+    return { spec: name, series: `${family}(${inner.series})${suffix}`, counterpart: inner.spec };
+  }
+  return { spec: name, series: name.replace(/@\d+/, "@N"), counterpart: undefined };
+}
+
+/**
+ * A strategy's series and counterpart from its name in a run, read with the strategy catalog: the
+ * catalog's canonical form with every integer but the budget filled in (the budget is N, or the form's
+ * first integer where it has no N), and an adaptive entry's `counterpart`. Names the catalog does not
+ * know fall back to their shape: a wrapper `family(inner)suffix` is a series of its own whose
+ * counterpart is `inner`; otherwise the first integer after `@` is the budget. A bench temperature
+ * sweep's `@t<temperature>` suffix stays on both, so each temperature is its own series.
+ *
+ * @example
+ * strategySeries("asc@16"); // { spec: "asc@16", series: "asc@N", counterpart: "sc@16" }
+ * strategySeries("esc(bon@16)w4"); // { spec: "esc(bon@16)w4", series: "esc(bon@N)w4", counterpart: "bon@16" }
+ */
+export function strategySeries(name: string): StrategySeries {
+  const spec = name.trim();
+  const temperature = temperatureSuffix.exec(spec)?.[0];
+  if (temperature === undefined) return withoutTemperature(spec);
+  const base = withoutTemperature(spec.slice(0, -temperature.length));
+  return {
+    spec: `${base.spec}${temperature}`,
+    series: `${base.series}${temperature}`,
+    counterpart: base.counterpart === undefined ? undefined : `${base.counterpart}${temperature}`,
+  };
+}

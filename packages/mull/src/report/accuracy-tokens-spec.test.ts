@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { summarizeStrategies } from "../bench/metrics/index.ts";
+import type { RunData } from "../bench/run-data.ts";
+import { syntheticRun } from "../testing/index.ts";
+import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
+import { renderSvg } from "./render-svg.ts";
+
+/** The synthetic run with its strategies renamed: a stand-in for a run of other strategies. */
+function renamed(run: RunData, names: Readonly<Record<string, string>>): RunData {
+  const rename = (strategy: string) => names[strategy] ?? strategy;
+  return {
+    ...run,
+    manifest: { ...run.manifest, strategies: run.manifest.strategies.map(rename) },
+    results: run.results.map((result) => ({ ...result, strategy: rename(result.strategy) })),
+    samples: run.samples.map((sample) => ({ ...sample, strategy: rename(sample.strategy) })),
+  };
+}
+
+type Layer = { name?: string; encoding?: Record<string, { field?: string }>; data?: { values: unknown[] } };
+
+function layers(plot: ReturnType<typeof accuracyTokensSpec>): Layer[] {
+  return (plot.spec as { layer: Layer[] }).layer;
+}
+
+describe("accuracyTokensSpec", () => {
+  const run = syntheticRun({ seed: 4, problems: 30 });
+
+  it("joins the budgets of one method, and keeps an adaptive method on a series of its own", () => {
+    const plot = accuracyTokensSpec(
+      summarizeStrategies(renamed(run, { "bon@8": "asc@8" }), { resamples: 50 }),
+    );
+    expect(plot.points.map((point) => [point.strategy, point.series])).toEqual([
+      ["greedy", "greedy"],
+      ["sc@4", "sc@N"],
+      ["sc@8", "sc@N"],
+      ["asc@8", "asc@N"],
+    ]);
+    expect(layers(plot).find((layer) => layer.name === "families")?.encoding?.detail?.field).toBe("series");
+  });
+
+  it("joins each adaptive strategy to its fixed-budget counterpart, with the token share and accuracy change", () => {
+    const plot = accuracyTokensSpec(
+      summarizeStrategies(renamed(run, { "bon@8": "asc@8" }), { resamples: 50 }),
+    );
+    const adaptive = plot.points.find((point) => point.strategy === "asc@8")!;
+    const fixed = plot.points.find((point) => point.strategy === "sc@8")!;
+    expect(plot.links).toEqual([
+      {
+        strategy: "asc@8",
+        counterpart: "sc@8",
+        tokens: adaptive.tokens,
+        accuracy: adaptive.accuracy,
+        counterpartTokens: fixed.tokens,
+        counterpartAccuracy: fixed.accuracy,
+        tokenShare: adaptive.tokens / fixed.tokens,
+        accuracyChange: adaptive.accuracy - fixed.accuracy,
+      },
+    ]);
+    expect(layers(plot).find((layer) => layer.name === "counterparts")?.data?.values).toEqual(plot.links);
+  });
+
+  it("finds a counterpart under an alias or around a strategy the catalog has no adaptive form for", () => {
+    const alias = accuracyTokensSpec(
+      summarizeStrategies(renamed(run, { "sc@8": "maj@8", "bon@8": "asc@8" }), { resamples: 50 }),
+    );
+    expect(alias.links.map((link) => [link.strategy, link.counterpart])).toEqual([["asc@8", "maj@8"]]);
+    const wrapped = accuracyTokensSpec(
+      summarizeStrategies(renamed(run, { "sc@4": "esc(bon@8)w4" }), { resamples: 50 }),
+    );
+    expect(wrapped.points.find((point) => point.strategy === "esc(bon@8)w4")?.series).toBe("esc(bon@N)w4");
+    expect(wrapped.links.map((link) => [link.strategy, link.counterpart])).toEqual([
+      ["esc(bon@8)w4", "bon@8"],
+    ]);
+  });
+
+  it("draws no counterpart lines when no adaptive strategy has its counterpart in the run", () => {
+    const plain = accuracyTokensSpec(summarizeStrategies(run, { resamples: 50 }));
+    expect(plain.links).toEqual([]);
+    expect(layers(plain).map((layer) => layer.name)).not.toContain("counterparts");
+    // asc@16 without sc@16: nothing to join it to.
+    const alone = accuracyTokensSpec(
+      summarizeStrategies(renamed(run, { "bon@8": "asc@16" }), { resamples: 50 }),
+    );
+    expect(alone.links).toEqual([]);
+  });
+
+  it("renders one dotted line per adaptive strategy and counterpart", async () => {
+    const plot = accuracyTokensSpec(
+      summarizeStrategies(renamed(run, { "bon@8": "asc@8", "sc@4": "esc@8w4" }), { resamples: 50 }),
+    );
+    expect(plot.links.map((link) => link.strategy)).toEqual(["esc@8w4", "asc@8"]);
+    const svg = await renderSvg(plot.spec);
+    const group = svg.match(/<g class="mark-rule role-mark counterparts_marks"[\s\S]*?<\/g>/)?.[0] ?? "";
+    expect(group.match(/<line/g)).toHaveLength(2);
+  });
+});
