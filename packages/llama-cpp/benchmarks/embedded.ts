@@ -7,7 +7,7 @@
  * 3. a prompt prefix shared by 16 completions, evaluated once and copied versus evaluated per sequence.
  *
  *   npm run bench:embedded [-- <model>]        (a lab model name or a .gguf path; or MULL_BENCH_MODEL)
- *   node benchmarks/embedded.ts --model lab-large --rounds 7 --threads 1 --max-tokens 96
+ *   npm run bench:embedded -- --model lab-large --rounds 7 --threads 1 --max-tokens 96
  *
  * Other processes may share the cores: compare the ratios, and run it more than once.
  */

@@ -1,5 +1,5 @@
-import { checkInteger } from "mull";
 import { ConfigError } from "mull/errors";
+import { checkInteger } from "mull/runtime";
 
 /**
  * Checks a request's `topLogprobs`: an integer from 0 to the vocabulary size, the bound named as such since

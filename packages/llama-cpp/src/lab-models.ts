@@ -1,8 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseOptions } from "mull";
 import { ConfigError } from "mull/errors";
+import { parseOptions } from "mull/runtime";
 import { z } from "zod";
 import { expecting } from "./expecting.ts";
 

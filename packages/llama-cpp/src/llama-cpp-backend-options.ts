@@ -1,4 +1,4 @@
-import { parseOptions } from "mull";
+import { parseOptions } from "mull/runtime";
 import { z } from "zod";
 import { expecting } from "./expecting.ts";
 

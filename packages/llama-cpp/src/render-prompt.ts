@@ -1,5 +1,5 @@
-import { checkOneOf } from "mull";
 import { CapabilityError, ConfigError } from "mull/errors";
+import { checkOneOf } from "mull/runtime";
 import type { Prompt } from "mull/spec";
 import {
   type ChatHistoryItem,

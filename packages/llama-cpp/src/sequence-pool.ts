@@ -1,5 +1,5 @@
-import { checkInteger } from "mull";
 import { DisposedError } from "mull/errors";
+import { checkInteger } from "mull/runtime";
 import { commonPrefixLength } from "./common-prefix-length.ts";
 
 /** A sequence taken from a {@link SequencePool}; give it back with `release()` exactly once. */

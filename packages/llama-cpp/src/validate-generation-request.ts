@@ -1,5 +1,6 @@
-import { checkGenerationRequest, checkInteger, checkNumber } from "mull";
+import { checkGenerationRequest } from "mull";
 import { ConfigError } from "mull/errors";
+import { checkInteger, checkNumber } from "mull/runtime";
 import type { GenerationRequest } from "mull/spec";
 import { checkTopLogprobs } from "./check-top-logprobs.ts";
 

@@ -20,8 +20,8 @@
  * A*'s tokens to reach particle filtering's accuracy; guided search against majority vote at equal tokens.
  *
  *   npm run bench:search                                  (lab-large, 60 problems, N = 4, 8, 16)
- *   node packages/mull/benchmarks/search.ts --problems 10 --n 4,8 --prms noisy   (a quick run: a few minutes)
- *   node packages/mull/benchmarks/search.ts --model /path/to/model.gguf --temperature 1 --json results.json
+ *   npm run bench:search -- --problems 10 --n 4,8 --prms noisy   (a quick run: a few minutes)
+ *   npm run bench:search -- --model /path/to/model.gguf --temperature 1 --json results.json
  *
  * Sampling is pure temperature sampling (topK 0, topP 1) at the model card's recommended temperature.
  *

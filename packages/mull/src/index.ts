@@ -1,26 +1,321 @@
 /**
  * mull: inference-time compute for LLM reasoning.
  *
+ * This entry is the library's public contract: `solve`, the strategies and their catalog, the backends, the
+ * budget, the spec types, the errors, and the building blocks a user composes strategies from (generation,
+ * scoring, selection, steps, search, process rewards, trace). Everything else is internal and may change.
+ * More entries: `mull/spec` (types), `mull/errors`, `mull/runtime` (option checks, seeded rng, clock, the
+ * helpers packages built on mull use), `mull/testing` (test doubles), `mull/server`, `mull/lab`.
+ *
+ * To export a new name: export it from its folder's `index.ts`, then add one line to that folder's block
+ * below (blocks follow the folders; `npx biome check --write` sorts the names). A name that only the other
+ * workspace package needs belongs in a subpath entry (`exports` in package.json), not here. The packaging
+ * test installs the packed package and checks that a consumer can import and type-check against it.
+ *
  * @example
  * import { createOpenAICompatibleBackend, solve } from "mull";
  * const backend = createOpenAICompatibleBackend({ baseUrl: "http://localhost:8000/v1", model: "qwen2.5-7b" });
  * const result = await solve({ problem: "What is 17 * 23?", strategy: "sc@8", backend, budget: { maxTotalTokens: 20_000 } });
  * console.log(result.answer, result.usage, result.stoppedBy);
  */
-export * from "./answers/index.ts";
-export * from "./backends/openai-compatible/index.ts";
-export * from "./budget/index.ts";
-export * from "./errors/index.ts";
-export * from "./generation/index.ts";
-export * from "./lab/index.ts";
-export * from "./metrics/index.ts";
-export * from "./process-rewards/index.ts";
-export * from "./runtime/index.ts";
-export * from "./scoring/index.ts";
-export * from "./search/index.ts";
-export * from "./selection/index.ts";
+
+// answers/: reading and comparing final answers.
+export {
+  type AnswerFormatName,
+  answerFormatByName,
+  answerFormatNames,
+  autoAnswerFormat,
+  choiceAnswerFormat,
+  dateAnswerFormat,
+  exactAnswerFormat,
+  lastBoxed,
+  mathAnswerFormat,
+  numericAnswerFormat,
+  textAnswerFormat,
+} from "./answers/index.ts";
+
+// backends/: OpenAI-compatible servers (the embedded engine is the package @mull/llama-cpp).
+export {
+  createOpenAICompatibleBackend,
+  type ListServedModelsOptions,
+  listServedModels,
+  type OpenAICompatibleBackend,
+  type OpenAICompatibleBackendOptions,
+  type ServedModelList,
+} from "./backends/openai-compatible/index.ts";
+
+// budget/: the run's account and the stop conditions.
+export {
+  adaptiveConsistencyReached,
+  addUsage,
+  type CreateBudgetOptions,
+  callsExceed,
+  consensusReached,
+  createBudget,
+  emptyUsage,
+  type RunBudget,
+  type RunProgress,
+  type TokenPrice,
+  tokensExceed,
+  totalTokens,
+  windowUnanimous,
+} from "./budget/index.ts";
+
+// errors/: one hierarchy, each with a cross-realm `isInstance`.
+export {
+  BackendCallError,
+  BudgetExhaustedError,
+  CapabilityError,
+  ConfigError,
+  DisposedError,
+  MullError,
+} from "./errors/index.ts";
+
+// generation/: sampling candidates on a budget, and what a backend checks of a request.
+export {
+  checkGenerationRequest,
+  defaultModelProfile,
+  defaultPromptTemplate,
+  type GenerateRecordedOptions,
+  type GenerateRecordedResult,
+  generateRecorded,
+  type RecordedCallOptions,
+  type RecordedCompletion,
+  type RecordedOutcome,
+  type RequiredCapabilities,
+  type SampleCandidatesOptions,
+  type SampleResult,
+  sampleCandidates,
+} from "./generation/index.ts";
+
+// metrics/
+export { passAtK } from "./metrics/index.ts";
+
+// process-rewards/: process reward models, which score partial solutions step by step.
+export {
+  aggregateStepRewards,
+  type HttpProcessRewardOptions,
+  httpProcessReward,
+  type JudgeProcessRewardOptions,
+  judgeProcessReward,
+  type NoisyProcessRewardOptions,
+  noisyProcessReward,
+  type PartialSolution,
+  type ProcessRewardScorerOptions,
+  processRewardScorer,
+  qwenMathPrmInput,
+  type ScorePartialSolutionsOptions,
+  type ScorePartialSolutionsResult,
+  type SelfLogprobRewardOptions,
+  type StepAggregation,
+  scorePartialSolutions,
+  selfLogprobReward,
+  stepAggregations,
+} from "./process-rewards/index.ts";
+
+// runtime/: what a strategy context is made of (the rest of runtime/ is the entry `mull/runtime`).
+export { manualClock, seededRng, systemClock } from "./runtime/index.ts";
+
+// scoring/: outcome scorers and confidence measures.
+export {
+  type ConfidenceMeasure,
+  groupConfidences,
+  type HttpRewardModelScorerOptions,
+  httpRewardModelScorer,
+  type JudgeVerdict,
+  type LlmJudgeScorerOptions,
+  latestScore,
+  llmJudgeScorer,
+  type ProgrammaticScorerOptions,
+  parseJudgeVerdict,
+  programmaticScorer,
+  type ScoreCandidatesOptions,
+  type ScoreCandidatesResult,
+  type ScoredBatch,
+  type ScoreEventFields,
+  type ScoreRecordedOptions,
+  type ScoreRecordedResult,
+  type SequenceProbabilityOptions,
+  scoreCandidates,
+  scoreRecorded,
+  sequenceProbabilityScore,
+  type TraceConfidenceOptions,
+  tokenConfidence,
+  traceConfidence,
+} from "./scoring/index.ts";
+
+// search/: step-level search strategies and the kit they are written with.
+export {
+  type AStarDecodingOptions,
+  aStarDecoding,
+  type BeamSearchOptions,
+  beamSearch,
+  createSearchRun,
+  type DiverseVerifierTreeSearchOptions,
+  diverseVerifierTreeSearch,
+  type ExpandRequest,
+  type FinalSelection,
+  type MonteCarloTreeSearchOptions,
+  monteCarloTreeSearch,
+  type ParticleFilterOptions,
+  type ParticleGibbsOptions,
+  particleFilter,
+  particleGibbs,
+  type SearchChoice,
+  type SearchNode,
+  type SearchOptions,
+  type SearchRun,
+  type TreeOfThoughtsBfsOptions,
+  type TreeOfThoughtsDfsOptions,
+  treeOfThoughtsBfs,
+  treeOfThoughtsDfs,
+} from "./search/index.ts";
+
+// selection/: votes, weights and picks over candidates.
+export {
+  type ArgmaxByScoreOptions,
+  argmaxByScore,
+  type CandidateWeight,
+  type ConfidenceFilteredVoteOptions,
+  confidenceFilteredVote,
+  type MajorityVoteOptions,
+  majorityVote,
+  type PerplexityConsistencyVoteOptions,
+  perplexityConsistencyVote,
+  probabilityWeight,
+  pruneReasoningPaths,
+  type ResamplingMethod,
+  resample,
+  scoreWeight,
+  softmaxWeights,
+  type TieBreak,
+  type TopKOptions,
+  type TopKResult,
+  tallyAnswers,
+  topK,
+  type WeightedVoteOptions,
+  weightedVote,
+} from "./selection/index.ts";
+
+// solve
 export { type SolveOptions, solve } from "./solve.ts";
-export type * from "./spec/index.ts";
-export * from "./steps/index.ts";
-export * from "./strategies/index.ts";
-export * from "./trace/index.ts";
+
+// spec/: the contracts (types only; also the entry `mull/spec`).
+export type {
+  AnswerFormat,
+  Backend,
+  BackendCapabilities,
+  BackendDescription,
+  Budget,
+  BudgetLimits,
+  BudgetSpent,
+  CallOptions,
+  Candidate,
+  ChatMessage,
+  Clock,
+  Completion,
+  DistributiveOmit,
+  FinishReason,
+  GenerationEvent,
+  GenerationRequest,
+  GenerationResult,
+  ModelProfile,
+  NoteEvent,
+  OutcomeScorer,
+  Problem,
+  ProcessRewardModel,
+  ProcessScore,
+  Prompt,
+  PromptTemplate,
+  Rng,
+  RunEndEvent,
+  RunStartEvent,
+  SamplingSettings,
+  SamplingStrategy,
+  Score,
+  ScoreBatch,
+  ScoredSolution,
+  ScoreEvent,
+  ScoreKind,
+  ScoreRequest,
+  ScoreResult,
+  SelectionContext,
+  SelectionEvent,
+  Selector,
+  SolveResult,
+  StopCondition,
+  StopReason,
+  Strategy,
+  StrategyContext,
+  StrategyOutcome,
+  StrategyResult,
+  TokenLogprob,
+  TopLogprob,
+  TraceEvent,
+  TraceEventBase,
+  TraceEventInput,
+  Tracer,
+  Usage,
+  VoteEvent,
+  VoteResult,
+} from "./spec/index.ts";
+
+// steps/: one reasoning step at a time, for step-level strategies.
+export {
+  createStepCostMeter,
+  defaultStepFormat,
+  type ExtendEachOneStepOptions,
+  type ExtendEachOneStepResult,
+  type ExtendOneStepOptions,
+  type ExtendOneStepResult,
+  extendEachOneStep,
+  extendOneStep,
+  joinSteps,
+  type PartialToExtend,
+  type StepCostMeter,
+  type StepExtension,
+  type StepFormat,
+  type StepFormatOptions,
+  splitSteps,
+  stepFormat,
+  stepPrompt,
+} from "./steps/index.ts";
+
+// strategies/: the strategies, their catalog and runner, and wrappers over them.
+export {
+  type AdaptiveConsistencyOptions,
+  adaptiveConsistency,
+  type BestOfNOptions,
+  bestOfN,
+  type DeepConfOptions,
+  deepConf,
+  type EarlyStoppingConsistencyOptions,
+  earlyStoppingConsistency,
+  findStrategyEntry,
+  type ParseStrategySpecOptions,
+  type PerplexityConsistencyOptions,
+  parseStrategySpec,
+  perplexityConsistency,
+  type RepeatedSamplingOptions,
+  type RunStrategyOptions,
+  repeatedSampling,
+  runStrategy,
+  type SelfConsistencyOptions,
+  type SingleSampleOptions,
+  type SpecMatch,
+  type SpecValues,
+  type StrategyDependencies,
+  type StrategyEntry,
+  type StrategyNeed,
+  selfConsistency,
+  singleSample,
+  strategyCatalog,
+  strategySpecForms,
+  type WeightedVotingOptions,
+  type WithEarlyStopOptions,
+  weightedVoting,
+  withEarlyStop,
+} from "./strategies/index.ts";
+
+// trace/
+export { createTracer, type TraceNode, traceToTree } from "./trace/index.ts";

@@ -47,7 +47,9 @@ export async function startServeProcess(
   environment: Readonly<Record<string, string>> = {},
 ): Promise<ServeProcess> {
   const runner = await runnerScript();
-  const child = spawn(process.execPath, [runner, "--port", "0", "--log-level", "warn", ...args], {
+  // `mull-source`: `@mull/llama-cpp` (and the `mull` it imports) resolve to their sources, as in the tests.
+  const nodeArgs = ["--conditions=mull-source", runner, "--port", "0", "--log-level", "warn", ...args];
+  const child = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, ...environment },
     stdio: ["ignore", "ignore", "pipe"],
   });

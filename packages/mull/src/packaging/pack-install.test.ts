@@ -1,0 +1,240 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type PackedPackage, scratchProject, type Workspace } from "./scratch-project.test-support.ts";
+
+// The packages as a user outside this repository gets them: `npm pack` (whose `prepack` builds `dist/`),
+// installed offline into a project in the OS temp folder, then used from plain Node, from TypeScript and
+// through `npx mull`. Slow (two builds and two installs): about a minute on a quiet machine.
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "../../../..");
+const workspacePackages = [
+  { name: "mull", directory: "packages/mull" },
+  { name: "@mull/llama-cpp", directory: "packages/llama-cpp" },
+] as const;
+const lockPath = path.join(root, "package-lock.json");
+if (!existsSync(lockPath)) console.warn(`skipping the packaging test: ${lockPath} is absent`);
+
+/** The environment of every command: the tests' own Node first, no settings inherited from a parent npm. */
+function environment(): NodeJS.ProcessEnv {
+  const kept = Object.entries(process.env).filter(
+    ([name]) => !/^npm_/i.test(name) || /^npm_config_(cache|userconfig|registry)$/i.test(name),
+  );
+  const result: NodeJS.ProcessEnv = Object.fromEntries(kept);
+  delete result.NODE_OPTIONS;
+  result.PATH = [path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter);
+  result.NODE_LLAMA_CPP_SKIP_DOWNLOAD = "true";
+  result.npm_config_update_notifier = "false";
+  result.npm_config_offline = "true";
+  return result;
+}
+
+interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to its end, never throwing on a non-zero exit. */
+async function command(file: string, args: readonly string[], cwd: string): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(file, args, {
+      cwd,
+      env: environment(),
+      timeout: 300_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number | string; stdout?: string; stderr?: string; message?: string };
+    const code = typeof failure.code === "number" ? failure.code : -1;
+    return { code, stdout: failure.stdout ?? "", stderr: failure.stderr ?? failure.message ?? "" };
+  }
+}
+
+function describeOutcome(what: string, outcome: Outcome): string {
+  return `${what} exited with ${outcome.code}\n--- stdout\n${outcome.stdout}\n--- stderr\n${outcome.stderr}`;
+}
+
+/** Writes the scratch project for `packed` and installs it from the npm cache; a reason to skip if it cannot. */
+async function install(workspace: Workspace, packed: readonly PackedPackage[], project: string) {
+  const { manifest, lock } = scratchProject(workspace, packed);
+  await writeFile(path.join(project, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(path.join(project, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
+  const outcome = await command("npm", ["install", "--offline", "--no-audit", "--no-fund"], project);
+  if (outcome.code === 0) return undefined;
+  if (/ENOTCACHED/.test(outcome.stderr)) {
+    return `the npm cache lacks a package the install needs (run npm ci first):\n${outcome.stderr}`;
+  }
+  throw new Error(describeOutcome("npm install --offline", outcome));
+}
+
+const consumerScript = `import { solve } from "mull";
+import { createScriptedBackend } from "mull/testing";
+
+const backend = createScriptedBackend({ responses: ["6 * 7 = 42\\n#### 42", "6 * 7 = 41\\n#### 41", "#### 42"] });
+const result = await solve({ problem: "What is 6 * 7?", strategy: "sc@6", backend, seed: 1 });
+console.log(JSON.stringify({ answer: result.answer, candidates: result.candidates.length }));
+`;
+
+const consumerTypes = `import { createLlamaCppBackend, type LlamaCppBackendOptions } from "@mull/llama-cpp";
+import { type Backend, MullError, type SolveResult, selfConsistency, solve, strategyCatalog } from "mull";
+import { ConfigError } from "mull/errors";
+import { labPromptTemplate } from "mull/lab";
+import { parseOptions } from "mull/runtime";
+import type { GenerationRequest, PromptTemplate } from "mull/spec";
+import { createScriptedBackend, type ScriptedBackend } from "mull/testing";
+// @ts-expect-error internals stay out of the root entry
+import { writeFileAtomically } from "mull";
+
+const scripted: ScriptedBackend = createScriptedBackend({ responses: ["#### 42"] });
+const backend: Backend = scripted;
+const result: SolveResult = await solve({ problem: "What is 6 * 7?", strategy: selfConsistency({ n: 4 }), backend });
+const answer: string | undefined = result.answer;
+const forms: string[] = strategyCatalog.flatMap((entry) => [...entry.forms]);
+const template: PromptTemplate = labPromptTemplate;
+const request: GenerationRequest = { prompt: { kind: "text", text: "Q: 1+1=? A:" }, n: 1 };
+const embedded: (options: LlamaCppBackendOptions) => Promise<Backend> = createLlamaCppBackend;
+const failure: boolean = MullError.isInstance(new ConfigError("--n must be a number", { field: "--n" }));
+// @ts-expect-error a problem is a string or a Problem
+await solve({ problem: 42, strategy: "sc@4", backend });
+console.log(answer, forms, template, request, embedded, failure, parseOptions, writeFileAtomically);
+`;
+
+describe.skipIf(!existsSync(lockPath))(
+  "mull and @mull/llama-cpp packed and installed outside the workspace",
+  () => {
+    let scratch = "";
+    let project = "";
+    let workspace: Workspace;
+    const packed: PackedPackage[] = [];
+    let skipReason: string | undefined;
+
+    beforeAll(async () => {
+      const npm = await command("npm", ["--version"], root);
+      if (npm.code !== 0) {
+        skipReason = `npm is not runnable here: ${npm.stderr}`;
+        return;
+      }
+      const [lock, manifest] = await Promise.all([
+        readFile(lockPath, "utf8"),
+        readFile(path.join(root, "package.json"), "utf8"),
+      ]);
+      workspace = {
+        root,
+        lock: JSON.parse(lock) as Workspace["lock"],
+        overrides: (JSON.parse(manifest) as { overrides?: Record<string, string> }).overrides ?? {},
+      };
+      scratch = await mkdtemp(path.join(tmpdir(), "mull-pack-"));
+      project = path.join(scratch, "project");
+      await mkdir(project);
+      for (const { name, directory } of workspacePackages) {
+        const outcome = await command(
+          "npm",
+          ["pack", "--json", "--pack-destination", scratch],
+          path.join(root, directory),
+        );
+        if (outcome.code !== 0) throw new Error(describeOutcome(`npm pack in ${directory}`, outcome));
+        const [{ filename }] = JSON.parse(outcome.stdout) as [{ filename: string }];
+        packed.push({ name, directory, tarball: path.join(scratch, filename) });
+      }
+      // The library alone first: @mull/llama-cpp is an optional peer.
+      skipReason = await install(workspace, packed.slice(0, 1), project);
+    }, 600_000);
+
+    afterAll(async () => {
+      if (scratch !== "") await rm(scratch, { recursive: true, force: true });
+    }, 180_000);
+
+    it("ships the build, the lab models and no tests", async ({ skip }) => {
+      skip(skipReason !== undefined, skipReason);
+      const listing = await command("tar", ["-tzf", packed[1]!.tarball], scratch);
+      expect(listing.code).toBe(0);
+      expect(listing.stdout).toContain("package/models/lab-large.gguf");
+      expect(listing.stdout).toContain("package/models/lab-small.gguf");
+      expect(listing.stdout).toContain("package/dist/index.js");
+      expect(listing.stdout).not.toMatch(/\.test\.ts$/m);
+      const mull = await command("tar", ["-tzf", packed[0]!.tarball], scratch);
+      expect(mull.stdout).toContain("package/dist/cli/main.js");
+      expect(mull.stdout).toContain("package/dist/index.d.ts");
+      expect(mull.stdout).not.toMatch(/\.test(-support)?\.(ts|js)$/m);
+    }, 180_000);
+
+    it("imports solve from plain Node and answers with a scripted backend", async ({ skip }) => {
+      skip(skipReason !== undefined, skipReason);
+      await writeFile(path.join(project, "solve.mjs"), consumerScript);
+      const outcome = await command(process.execPath, ["solve.mjs"], project);
+      expect(outcome.code, describeOutcome("node solve.mjs", outcome)).toBe(0);
+      // Six samples cycle through 42, 41, 42: the vote is 4 to 2.
+      expect(JSON.parse(outcome.stdout)).toEqual({ answer: "42", candidates: 6 });
+    }, 180_000);
+
+    it("runs npx mull --help from the build", async ({ skip }) => {
+      skip(skipReason !== undefined, skipReason);
+      const outcome = await command("npx", ["mull", "--help"], project);
+      expect(outcome.code, describeOutcome("npx mull --help", outcome)).toBe(0);
+      for (const name of ["solve", "bench", "replay", "report", "serve", "lab", "models"]) {
+        expect(outcome.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+      }
+    }, 180_000);
+
+    it("says that the embedded lab needs @mull/llama-cpp when it is not installed", async ({ skip }) => {
+      skip(skipReason !== undefined, skipReason);
+      const outcome = await command("npx", ["mull", "solve", "1+2=?"], project);
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toContain("the embedded backend needs the package @mull/llama-cpp");
+    }, 180_000);
+
+    it("type-checks a consumer against the shipped declarations of both packages", async ({ skip }) => {
+      skip(skipReason !== undefined, skipReason);
+      skipReason = await install(workspace, packed, project);
+      skip(skipReason !== undefined, skipReason);
+      await writeFile(path.join(project, "consumer.ts"), consumerTypes);
+      const tsconfig = {
+        compilerOptions: {
+          target: "ES2023",
+          lib: ["ES2023"],
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ["node"],
+          typeRoots: [path.join(root, "node_modules/@types")],
+        },
+        files: ["consumer.ts"],
+      };
+      await writeFile(path.join(project, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+      const tsc = path.join(root, "node_modules/typescript/bin/tsc");
+      const outcome = await command(process.execPath, [tsc, "-p", "tsconfig.json"], project);
+      expect(outcome.code, describeOutcome("tsc", outcome)).toBe(0);
+    }, 180_000);
+
+    it("solves on the embedded lab with @mull/llama-cpp installed beside it", async ({ skip }) => {
+      skip(skipReason !== undefined, skipReason);
+      const outcome = await command("npx", ["mull", "solve", "412+307-95=?", "--threads", "1"], project);
+      if (outcome.code !== 0) {
+        // Tell a platform without a usable node-llama-cpp binary apart from a broken package.
+        const probe = path.join(project, "probe-llama.mjs");
+        await writeFile(
+          probe,
+          'import { getLlama } from "node-llama-cpp";\nawait (await getLlama({ gpu: false, build: "never" })).dispose();\n',
+        );
+        const probed = await command(process.execPath, [probe], project);
+        skip(
+          probed.code !== 0,
+          `node-llama-cpp's binary is not usable in the scratch install: ${probed.stderr}`,
+        );
+      }
+      expect(outcome.code, describeOutcome("npx mull solve", outcome)).toBe(0);
+      // The answer on stdout (412 + 307 - 95 = 624 when the vote is right), what it cost on stderr.
+      expect(outcome.stdout).toMatch(/^-?\d+\n$/);
+      expect(outcome.stderr).toMatch(/^sc@8 on lab-large: 8 candidates, \d+ tokens/m);
+    }, 180_000);
+  },
+);

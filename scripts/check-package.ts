@@ -1,0 +1,60 @@
+/**
+ * Lints what would be published: packs both packages as `npm pack` does (their `prepack` builds `dist/`),
+ * then runs publint (package.json fields, `exports` targets, files left out) and Are the Types Wrong (the
+ * types each entry resolves to under Node's ESM resolution and bundlers) on the tarballs. The packages are
+ * ESM only: attw's `esm-only` profile leaves out `require()` from old CommonJS resolution.
+ *
+ * @example
+ * npm run check:package
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const packages = ["packages/mull", "packages/llama-cpp"];
+
+/** The file a package's `bin` entry names, in this workspace's node_modules. */
+function binary(packageName: string, command: string): string {
+  const directory = path.join(root, "node_modules", packageName);
+  const manifest = JSON.parse(readFileSync(path.join(directory, "package.json"), "utf8")) as {
+    bin: Record<string, string>;
+  };
+  return path.join(directory, manifest.bin[command] as string);
+}
+
+const destination = mkdtempSync(path.join(tmpdir(), "mull-check-package-"));
+let failed = false;
+try {
+  for (const directory of packages) {
+    // `tsc --noEmit` has just checked these sources: the build only emits.
+    const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", destination], {
+      cwd: path.join(root, directory),
+      encoding: "utf8",
+      env: { ...process.env, MULL_BUILD_NO_CHECK: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
+    const tarball = path.join(destination, filename);
+    for (const [tool, args] of [
+      [binary("publint", "publint"), ["run", tarball, "--strict"]],
+      [binary("@arethetypeswrong/cli", "attw"), [tarball, "--profile", "esm-only", "--format", "ascii"]],
+    ] as const) {
+      try {
+        execFileSync(process.execPath, [tool, ...args], { encoding: "utf8", stdio: "pipe" });
+      } catch (error) {
+        const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+        process.stderr.write(`${stdout}${stderr}`);
+        failed = true;
+      }
+    }
+    console.log(`check:package: ${filename} packed and linted (publint, attw)`);
+  }
+} finally {
+  rmSync(destination, { recursive: true, force: true });
+}
+if (failed) {
+  console.error("check:package: publint or attw found problems in the packed packages (above).");
+  process.exitCode = 1;
+}
