@@ -95,8 +95,8 @@ export async function budgetForcedSolution(
   let forced = false;
   let stoppedBy: StopReason = "complete";
 
+  const limit = cap ?? options.sampling?.maxTokens ?? context.sampling.maxTokens;
   for (;;) {
-    const limit = cap ?? options.sampling?.maxTokens ?? context.sampling.maxTokens;
     const asked = limit === undefined ? undefined : Math.max(1, limit - (thinkingTokens ?? 0));
     const call = await continueSolution({
       context,

@@ -136,6 +136,29 @@ describe("liveProbing", () => {
     expect(once.usage.calls).toBe(6);
   });
 
+  it("caps a trace at maxThinkingTokens, answering its latest probe, with or without token counts", async () => {
+    for (const usage of ["reported", "unreported"] as const) {
+      let probes = 0;
+      const backend = createScriptedBackend({
+        usage,
+        respond: scriptedThinking({
+          prompt: promptText,
+          traces: long,
+          answerCue: thinkingCues.answerCue,
+          answer: () => {
+            probes += 1;
+            return String(probes);
+          },
+        }),
+      });
+      const strategy = liveProbing({ n: 1, chunkTokens: 2, maxThinkingTokens: 4 });
+      const result = await solve({ ...settings, strategy, backend });
+      expect(backend.calls, usage).toHaveLength(4);
+      expect(result.answer, usage).toBe("2");
+      expect(result.candidates[0]?.text, usage).toBe("\na 1 2 3\n#### 2");
+    }
+  });
+
   it("takes any cross-trace condition, such as Adaptive-Consistency's", async () => {
     const backend = backendFor(long, (trace) => (trace.startsWith("\nc") ? "46" : "47"));
     const strategy = liveProbing({

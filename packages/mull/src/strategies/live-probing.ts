@@ -130,7 +130,7 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
       let streak = 0;
       let streakLeader: string | undefined;
 
-      for (;;) {
+      for (let round = 1; ; round += 1) {
         const live = traces.filter((trace) => trace.status === "thinking");
         if (live.length === 0) break;
         const shortfall = budgetShortfall(context.budget, {
@@ -169,6 +169,8 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
           break;
         }
 
+        // A backend that reports no token counts still gets traces capped: none wrote more than K a round.
+        const lastRound = round * chunkTokens >= maxThinkingTokens;
         const probed = live.filter((trace) => trace.status === "thinking");
         const probes = await Promise.all(
           probed.map((trace) =>
@@ -188,6 +190,7 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
           if (probe.forced === undefined) cut ??= probe.stoppedBy;
           else addProbe(probed[index]!, probe.forced, context.answerFormat, limits);
         });
+        if (lastRound) for (const trace of probed) if (trace.status === "thinking") trace.status = "capped";
         if (cut !== undefined) {
           stoppedBy = cut;
           break;
