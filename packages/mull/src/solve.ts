@@ -16,6 +16,7 @@ import type {
   SolveResult,
   Strategy,
   StrategyContext,
+  ThinkingCues,
 } from "./spec/index.ts";
 import { parseStrategySpec, runStrategy } from "./strategies/index.ts";
 import { createTracer } from "./trace/index.ts";
@@ -37,6 +38,11 @@ export interface SolveOptions {
   readonly answerFormat?: AnswerFormat | string | undefined;
   /** Turns a problem into a prompt; default a chat prompt asking for `#### <answer>` at the end. */
   readonly promptTemplate?: PromptTemplate | undefined;
+  /**
+   * What budget forcing and live probing append to make the model answer or think on: the model
+   * profile's `thinkingCues`; default `defaultThinkingCues`.
+   */
+  readonly thinkingCues?: ThinkingCues | undefined;
   /** The outcome scorer for strategies named by a string that need one (`wv@N`, `bon@N`). */
   readonly scorer?: OutcomeScorer | undefined;
   /** The process reward model for step-level searches named by a string (`pf@N`, `beam@NxM`, `astar@K`, …). */
@@ -117,6 +123,7 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
       answerFormat,
       promptTemplate: options.promptTemplate ?? defaultPromptTemplate,
       sampling: options.sampling ?? {},
+      ...(options.thinkingCues === undefined ? {} : { thinkingCues: options.thinkingCues }),
       signal: budget.signal,
     };
     const result = await runStrategy(strategy, problem, context, { seed });

@@ -37,6 +37,11 @@ export interface GenerateRecordedOptions extends RecordedCallOptions {
   readonly plan?: BudgetPlan | ((capabilities: BackendCapabilities) => BudgetPlan) | undefined;
   /** Extract each completion's answer with `context.answerFormat` (for full solutions, not steps). */
   readonly extractAnswers?: boolean | undefined;
+  /**
+   * With `extractAnswers`: text the answer is read after, `answerFormat.extract(answerPrefix + text)`: the
+   * part of a solution written by earlier calls, or an answer cue in the prompt. Default none.
+   */
+  readonly answerPrefix?: string | undefined;
   /** Step index recorded on each `generation` event, for step-level search. */
   readonly step?: number | undefined;
   /** Leave out completions cut by an abort (a cut step is no step); the cut then names the stop reason. */
@@ -179,7 +184,9 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   const completions = kept.map((completion, position): RecordedCompletion => {
     const { logprob, meanLogprob } = logprobsOf(completion);
     const answer =
-      options.extractAnswers === true ? context.answerFormat.extract(completion.text) : undefined;
+      options.extractAnswers === true
+        ? context.answerFormat.extract((options.answerPrefix ?? "") + completion.text)
+        : undefined;
     const id = tracer.record({
       type: "generation",
       parentId,

@@ -1,6 +1,25 @@
+export {
+  type BudgetForcedSolution,
+  type BudgetForcedSolutionOptions,
+  budgetForcedSolution,
+} from "./budget-forced-solution.ts";
 export { checkGenerationRequest } from "./check-generation-request.ts";
+export { continuationCapabilities, continuationPrompt } from "./continuation-prompt.ts";
+export {
+  type ContinueSolutionOptions,
+  type ContinueSolutionResult,
+  continueSolution,
+  type SolutionPiece,
+} from "./continue-solution.ts";
 export { defaultModelProfile } from "./default-model-profile.ts";
 export { defaultPromptTemplate } from "./default-prompt-template.ts";
+export { defaultThinkingCues } from "./default-thinking-cues.ts";
+export {
+  type ForceAnswerOptions,
+  type ForceAnswerResult,
+  type ForcedAnswer,
+  forceAnswer,
+} from "./force-answer.ts";
 export {
   type GenerateRecordedOptions,
   type GenerateRecordedResult,
@@ -12,4 +31,6 @@ export {
 export { mergeSampling } from "./merge-sampling.ts";
 export { promptCharacters } from "./prompt-characters.ts";
 export type { RecordedCallOptions } from "./recorded-call-options.ts";
+export { resolveThinkingCues } from "./resolve-thinking-cues.ts";
 export { type SampleCandidatesOptions, type SampleResult, sampleCandidates } from "./sample-candidates.ts";
+export { withCue } from "./with-cue.ts";

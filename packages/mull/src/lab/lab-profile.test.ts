@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { withCue } from "../generation/index.ts";
+import { extractLabAnswer } from "./extract-lab-answer.ts";
 import { labProfile } from "./lab-profile.ts";
 
 describe("labProfile", () => {
@@ -15,5 +17,14 @@ describe("labProfile", () => {
     expect(profile.processReward?.name).toBe("lab-step-checker");
     expect(profile.samplingDefaults).toEqual({ temperature: 0.7, topK: 0, topP: 1, maxTokens: 256 });
     expect(labProfile().samplingDefaults.temperature).toBe(1);
+  });
+
+  it("cues an answer with the final-answer line the models were trained on", () => {
+    const { answerCue, continueCue } = labProfile().thinkingCues;
+    expect(answerCue).toBe("\n#### ");
+    expect(continueCue).toBe("\n");
+    // Cut mid-step or after a step, the cue starts the answer line; the lab reads the answer after it.
+    expect(withCue("\n61+84=145\n145+4", answerCue)).toBe("\n61+84=145\n145+4\n#### ");
+    expect(extractLabAnswer(`${withCue("\n61+84=145\n", answerCue)}145`)).toBe("145");
   });
 });

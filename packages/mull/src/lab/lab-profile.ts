@@ -13,6 +13,10 @@ export interface LabProfileOptions {
  * The profile of the lab models: `Q: … A:` prompts made from arithmetic chains only, checked exactly by
  * the lab's outcome and step checkers, and sampled at the card's temperature with top-k and top-p off
  * (pure temperature sampling leaves votes room to help) and 256 tokens, enough for the longest chain.
+ * Its answer cue is the final-answer line the models were trained to end with (`\n#### `, after the
+ * partial step they were writing); its continue cue is a newline, the step delimiter, since the models
+ * know no words such as "Wait" (after a finished solution it changes nothing: they end again, and the
+ * lab's answer is the first `####`).
  *
  * @example
  * const card = (await labModels()).find((model) => model.name === "lab-large");
@@ -26,6 +30,7 @@ export function labProfile(options: LabProfileOptions = {}): ModelProfile {
     answers: 'arithmetic chains such as "37+48-19=?"',
     outcomeScorer: labOutcomeChecker(),
     processReward: labProcessReward(),
+    thinkingCues: { answerCue: "\n#### ", continueCue: "\n" },
     samplingDefaults: { temperature: options.recommendedTemperature ?? 1, topK: 0, topP: 1, maxTokens: 256 },
     labProblemsOnly: true,
   };

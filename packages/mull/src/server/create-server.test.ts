@@ -6,6 +6,7 @@ import { labProcessReward } from "../lab/index.ts";
 import { programmaticScorer } from "../scoring/index.ts";
 import type { Backend, GenerationRequest } from "../spec/index.ts";
 import { createScriptedBackend, type ScriptedBackendOptions } from "../testing/scripted-backend.ts";
+import { scriptedThinking } from "../testing/scripted-thinking.ts";
 import { parseServerConfig, type ServerConfigInput } from "./config/index.ts";
 import { createServer } from "./create-server.ts";
 import type { ServedModel } from "./upstreams/index.ts";
@@ -180,6 +181,39 @@ describe("createServer routes", () => {
     expect(completions).toBe(8);
     expect(body.usage.completion_tokens).toBe(body.mull.usage.completion_tokens);
     expect(body.mull.usage.calls).toBe(scripted.calls.length);
+  });
+
+  it("runs live probing named by a model prefix, with the cues of the model's profile", async () => {
+    const thinkingCues = { answerCue: "\n=> ", continueCue: "\n" };
+    const { post, scripted } = setup({
+      model: { profile: { ...defaultModelProfile, thinkingCues } },
+      scripted: {
+        respond: scriptedThinking({
+          traces: ["\na 6*7 is 42 #### 42", "\nb 6*7 is 42 #### 42"],
+          answerCue: thinkingCues.answerCue,
+          answer: () => "42",
+        }),
+      },
+    });
+    const response = await post(
+      "/v1/chat/completions",
+      chat({ model: "probe@2k2:m", temperature: 0.8, seed: 1 }),
+    );
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.mull).toMatchObject({
+      strategy: "probe@2k2",
+      answer: "42",
+      candidates: 2,
+      stopped_by: "condition:consensus",
+      partial: false,
+    });
+    // Two rounds of a chunk and a probe per trace; a probe continues the assistant message after the
+    // profile's cue.
+    expect(scripted.calls).toHaveLength(8);
+    const probe = scripted.calls[2]?.request.prompt;
+    expect(probe?.kind === "chat" ? probe.messages.at(-1)?.content : undefined).toBe("\na 6*7\n=> ");
+    expect(body.choices[0].message.content).toBe("\na 6*7 is 42\n=> 42");
   });
 
   it("stops an adaptive strategy named by a model prefix early, reserving its whole sample count", async () => {

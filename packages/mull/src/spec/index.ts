@@ -35,6 +35,7 @@ export type {
   StrategyOutcome,
   StrategyResult,
 } from "./strategy.ts";
+export type { ThinkingCues } from "./thinking-cues.ts";
 export type {
   DistributiveOmit,
   GenerationEvent,

@@ -1,6 +1,7 @@
 import type { PromptTemplate } from "./problem.ts";
 import type { OutcomeScorer, ProcessRewardModel } from "./scorer.ts";
 import type { SamplingSettings } from "./strategy.ts";
+import type { ThinkingCues } from "./thinking-cues.ts";
 
 /**
  * What a model comes with: the prompt format it was trained on, the checkers that suit its problems and
@@ -31,6 +32,11 @@ export interface ModelProfile {
    * absent: a search must be given one.
    */
   readonly processReward?: ProcessRewardModel | undefined;
+  /**
+   * What budget forcing and live probing append to the model's partial solutions: the cue that makes it
+   * answer now and the cue that makes it think on.
+   */
+  readonly thinkingCues: ThinkingCues;
   /** Sampling that suits the model, applied under the user's settings (which win field by field). */
   readonly samplingDefaults: SamplingSettings;
   /**

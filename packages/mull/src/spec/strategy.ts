@@ -5,6 +5,7 @@ import type { Candidate } from "./candidate.ts";
 import type { Problem, PromptTemplate } from "./problem.ts";
 import type { Clock, Rng } from "./randomness.ts";
 import type { Selector } from "./selection.ts";
+import type { ThinkingCues } from "./thinking-cues.ts";
 import type { TraceEvent, Tracer } from "./trace.ts";
 import type { Usage } from "./usage.ts";
 
@@ -34,6 +35,11 @@ export interface StrategyContext {
   readonly answerFormat: AnswerFormat;
   readonly promptTemplate: PromptTemplate;
   readonly sampling: SamplingSettings;
+  /**
+   * The model's cues for budget forcing and live probing (its profile's `thinkingCues`); absent: the
+   * generic `defaultThinkingCues`. Strategies that take cues as options let those win.
+   */
+  readonly thinkingCues?: ThinkingCues | undefined;
   /** Fires when the caller aborts or the budget's deadline passes. */
   readonly signal: AbortSignal;
 }

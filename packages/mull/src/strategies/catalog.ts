@@ -8,8 +8,10 @@ import { treeOfThoughtsBfsEntry } from "../search/tree-of-thoughts-bfs.ts";
 import { treeOfThoughtsDfsEntry } from "../search/tree-of-thoughts-dfs.ts";
 import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
 import { bestOfNEntry } from "./best-of-n.ts";
+import { budgetForcingEntry, extendThinkingEntry } from "./budget-forcing.ts";
 import { deepConfEntry } from "./deep-conf.ts";
 import { earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
+import { liveProbingEntry } from "./live-probing.ts";
 import { perplexityConsistencyEntry } from "./perplexity-consistency.ts";
 import { repeatedSamplingEntry } from "./repeated-sampling.ts";
 import { selfCertaintyEntry } from "./self-certainty.ts";
@@ -39,6 +41,9 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   perplexityConsistencyEntry,
   deepConfEntry,
   selfCertaintyEntry,
+  budgetForcingEntry,
+  extendThinkingEntry,
+  liveProbingEntry,
   bestOfNEntry,
   beamSearchEntry,
   lookaheadBeamSearchEntry,

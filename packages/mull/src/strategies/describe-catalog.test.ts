@@ -9,7 +9,18 @@ import { parseStrategySpec } from "./parse-strategy-spec.ts";
 const readme = readFileSync(new URL("../../../../README.md", import.meta.url), "utf8");
 const dependencies = { scorer: labOutcomeChecker(), prm: labProcessReward() };
 
-const values: Readonly<Record<string, number>> = { N: 24, M: 3, L: 2, I: 2, K: 5, B: 4, S: 9, W: 6 };
+const values: Readonly<Record<string, number>> = {
+  N: 24,
+  M: 3,
+  L: 2,
+  I: 2,
+  K: 5,
+  B: 4,
+  S: 9,
+  W: 6,
+  T: 40,
+  E: 2,
+};
 
 /** A spec of a form with every capital letter replaced by an integer. */
 function specOf(form: string): string {

@@ -1,5 +1,6 @@
 export { type AdaptiveConsistencyOptions, adaptiveConsistency } from "./adaptive-consistency.ts";
 export { type BestOfNOptions, bestOfN } from "./best-of-n.ts";
+export { type BudgetForcingOptions, budgetForcing } from "./budget-forcing.ts";
 export { strategyCatalog } from "./catalog.ts";
 export { type DeepConfOptions, deepConf } from "./deep-conf.ts";
 export { strategyCatalogHelp, strategyCatalogMarkdown } from "./describe-catalog.ts";
@@ -14,6 +15,7 @@ export {
   type SpecMatch,
   strategySpecForms,
 } from "./find-strategy-entry.ts";
+export { type LiveProbingOptions, liveProbing } from "./live-probing.ts";
 export { type ParseStrategySpecOptions, parseStrategySpec } from "./parse-strategy-spec.ts";
 export { type PerplexityConsistencyOptions, perplexityConsistency } from "./perplexity-consistency.ts";
 export { type RepeatedSamplingOptions, repeatedSampling } from "./repeated-sampling.ts";

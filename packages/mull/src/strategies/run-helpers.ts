@@ -10,6 +10,11 @@ export function firstStop(...reasons: readonly StopReason[]): StopReason {
   return reasons.find((reason) => reason !== "complete") ?? "complete";
 }
 
+/** Whether a stop reason cut the plan short (a budget limit, the deadline, an abort), not a planned stop. */
+export function isCut(reason: StopReason): boolean {
+  return reason !== "complete" && !reason.startsWith("condition:");
+}
+
 /** Throws when a run produced nothing to return. */
 export function requireSomething(count: number, reason: StopReason): void {
   if (count === 0) throw new BudgetExhaustedError(reason === "complete" ? "calls" : reason);

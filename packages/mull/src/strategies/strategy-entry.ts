@@ -5,9 +5,11 @@ import type { OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.
  * - `scorer`: an outcome scorer (a checker, a judge, a reward model);
  * - `prm`: a process reward model (step-level searches);
  * - `logprobs`: per-token log-probabilities from the backend;
- * - `steps`: continuing a partial solution step by step.
+ * - `steps`: continuing a partial solution step by step;
+ * - `prefix`: continuing a partial solution where it stops, with cues appended (a text prompt's
+ *   completion, or a chat backend that continues a final assistant message, `continuePrefix`).
  */
-export type StrategyNeed = "scorer" | "prm" | "logprobs" | "steps";
+export type StrategyNeed = "scorer" | "prm" | "logprobs" | "steps" | "prefix";
 
 /** The integers a spec carries, by the capital letter of its form: `beam-laL@NxM` read from `beam-la1@16x4` is `{ L: 1, N: 16, M: 4 }`. */
 export type SpecValues = Readonly<Record<string, number>>;

@@ -5,5 +5,6 @@
  */
 export * from "./fake-openai-server.ts";
 export * from "./scripted-backend.ts";
+export * from "./scripted-thinking.ts";
 export * from "./synthetic-run.ts";
 export * from "./test-strategy-context.ts";

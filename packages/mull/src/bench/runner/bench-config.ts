@@ -1,3 +1,4 @@
+import { defaultThinkingCues } from "../../generation/index.ts";
 import type { AnswerFormat, OutcomeScorer } from "../../spec/index.ts";
 import type { StrategyNeed } from "../../strategies/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
@@ -25,8 +26,8 @@ function anyNeeds(strategies: readonly BenchStrategy[], need: StrategyNeed): boo
 /**
  * The configuration of a bench run, stored with it and hashed, so that a `--resume` with other settings
  * is refused. Only what determines results goes in: not concurrency, progress or the directory. The
- * scorer and the process reward model count only when a strategy's catalog entry needs them, so adding a
- * scorer to a run of `sc@N` does not change its configuration.
+ * scorer, the process reward model and the thinking cues count only when a strategy's catalog entry needs
+ * them, so adding a scorer to a run of `sc@N` does not change its configuration.
  *
  * @example
  * const hash = configHash(benchConfig({ options, problems, strategies, grader, answerFormat, scorer }));
@@ -57,6 +58,7 @@ export function benchConfig(sources: BenchConfigSources) {
     answerFormat: answerFormat.name,
     scorer: anyNeeds(strategies, "scorer") ? scorer?.name : undefined,
     prm: anyNeeds(strategies, "prm") ? options.prm?.name : undefined,
+    thinkingCues: anyNeeds(strategies, "prefix") ? (options.thinkingCues ?? defaultThinkingCues) : undefined,
     budget: options.budget,
     promptTemplate:
       options.promptTemplateName ??

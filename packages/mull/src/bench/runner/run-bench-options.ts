@@ -9,6 +9,7 @@ import type {
   ProcessRewardModel,
   PromptTemplate,
   SamplingSettings,
+  ThinkingCues,
 } from "../../spec/index.ts";
 import type { BenchDataset } from "../datasets/index.ts";
 import type { Grader } from "../graders/index.ts";
@@ -43,6 +44,11 @@ export interface RunBenchOptions {
   readonly promptTemplate?: PromptTemplate | undefined;
   /** A name for a custom prompt template, stored in the configuration. */
   readonly promptTemplateName?: string | undefined;
+  /**
+   * What budget forcing and live probing append (`force@T`, `probe@NkK`): the model profile's cues;
+   * default `defaultThinkingCues`. Stored in the configuration when a strategy uses them.
+   */
+  readonly thinkingCues?: ThinkingCues | undefined;
   /** Outcome scorer for `bon@N` / `wv@N`; default the dataset's. */
   readonly scorer?: OutcomeScorer | undefined;
   /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …). */

@@ -90,6 +90,7 @@ export async function runPair(
       answerFormat: context.answerFormat,
       ...(context.promptTemplate === undefined ? {} : { promptTemplate: context.promptTemplate }),
       ...(options.budget === undefined ? {} : { budget: options.budget }),
+      ...(options.thinkingCues === undefined ? {} : { thinkingCues: options.thinkingCues }),
       signal,
       clock,
     });

@@ -272,6 +272,7 @@ export function benchCommand() {
           seed: flags.seed,
           resume: flags.resume === true,
           sampling,
+          thinkingCues: profile.thinkingCues,
           grader,
           scorer,
           prm,

@@ -65,6 +65,7 @@ export function labCommand() {
           limit: flags.problems,
           seed: flags.seed,
           sampling: resolved.profile.samplingDefaults,
+          thinkingCues: resolved.profile.thinkingCues,
           scorer: dataset.scorer,
           prm: processRewardFromOption(flags.prm, {
             labProblems: true,

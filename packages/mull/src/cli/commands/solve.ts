@@ -156,6 +156,7 @@ export function solveCommand() {
           signal: controller.signal,
           sampling: samplingFromFlags(profile.samplingDefaults, flags),
           promptTemplate: profile.promptTemplate,
+          thinkingCues: profile.thinkingCues,
         }).finally(() => process.off("SIGINT", onSignal));
         if (flags.trace !== undefined) {
           await writeFile(

@@ -139,6 +139,7 @@ async function withStrategy(
       ...(plan.stop === undefined ? {} : { stop: plan.stop }),
     },
     answerFormat: plan.answerFormat,
+    thinkingCues: plan.served.profile.thinkingCues,
     ...(plan.promptTemplate === undefined ? {} : { promptTemplate: plan.promptTemplate }),
     ...(plan.served.scorer === undefined ? {} : { scorer: plan.served.scorer }),
     signal: fanOut === undefined ? signal : AbortSignal.any([signal, fanOut.samplesLost]),

@@ -6,6 +6,12 @@ describe("splitStrategyPrefix", () => {
   it("splits a strategy prefix off a model name", () => {
     expect(splitStrategyPrefix("sc@8:qwen2.5-7b")).toEqual({ strategy: "sc@8", model: "qwen2.5-7b" });
     expect(splitStrategyPrefix("beam-la1@8x2:m")).toEqual({ strategy: "beam-la1@8x2", model: "m" });
+    expect(splitStrategyPrefix("probe@4k8m2:lab-large")).toEqual({
+      strategy: "probe@4k8m2",
+      model: "lab-large",
+    });
+    expect(splitStrategyPrefix("force@4x32:m")).toEqual({ strategy: "force@4x32", model: "m" });
+    expect(splitStrategyPrefix("extend@200w2:m")).toEqual({ strategy: "extend@200w2", model: "m" });
     expect(splitStrategyPrefix("greedy:org/model:tag")).toEqual({
       strategy: "greedy",
       model: "org/model:tag",
@@ -23,5 +29,7 @@ describe("the samples a strategy draws at once, as the server sizes requests", (
   it("come from the strategy's typed count", () => {
     expect(parseStrategySpec("sc@8").samples).toBe(8);
     expect(parseStrategySpec("greedy").samples).toBe(1);
+    expect(parseStrategySpec("probe@4k8").samples).toBe(4);
+    expect(parseStrategySpec("force@64").samples).toBe(1);
   });
 });

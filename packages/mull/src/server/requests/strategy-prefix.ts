@@ -1,9 +1,13 @@
 import { strategySpecForms } from "../../strategies/index.ts";
 
-// A model name carries a strategy as a prefix: any `family@N` or `family@NxM` (an unknown family is then
-// refused by the spec parser, naming the forms) or a catalog form without integers (`greedy`, `single`).
+// A model name carries a strategy as a prefix: any `family@N` followed by letter-led integers
+// (`beam@NxM`, `probe@NkKmM`, `extend@MwE`; an unknown family is then refused by the spec parser, naming
+// the forms) or a catalog form without integers (`greedy`, `single`).
 const bareForms = strategySpecForms.filter((form) => !form.includes("@"));
-const strategyPrefix = new RegExp(`^((?:[a-z][a-z0-9-]*@\\d+(?:x\\d+)?)|${bareForms.join("|")}):(.+)$`, "i");
+const strategyPrefix = new RegExp(
+  `^((?:[a-z][a-z0-9-]*@\\d+(?:[a-z]\\d+)*)|${bareForms.join("|")}):(.+)$`,
+  "i",
+);
 
 /** A model name split at its strategy prefix. */
 export interface PrefixedModel {

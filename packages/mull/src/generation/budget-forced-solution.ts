@@ -1,0 +1,180 @@
+import { addUsage, emptyUsage } from "../budget/index.ts";
+import { seededRng } from "../runtime/index.ts";
+import type { Candidate, FinishReason, Prompt, StopReason, ThinkingCues, Usage } from "../spec/index.ts";
+import { continueSolution } from "./continue-solution.ts";
+import { forceAnswer } from "./force-answer.ts";
+import type { RecordedOutcome } from "./generate-recorded.ts";
+import type { RecordedCallOptions } from "./recorded-call-options.ts";
+import { withCue } from "./with-cue.ts";
+
+/** Options of `budgetForcedSolution`. */
+export interface BudgetForcedSolutionOptions extends RecordedCallOptions {
+  /** The problem's prompt. */
+  readonly prompt: Prompt;
+  /**
+   * T: the most thinking tokens. A solution still going after T tokens gets the answer cue and is made to
+   * answer. Absent: the run's `maxTokens` bounds its thinking, continue cues and all, as any sample's
+   * (cut, not forced).
+   */
+  readonly maxThinkingTokens?: number | undefined;
+  /**
+   * The fewest thinking tokens: a solution that ends before them gets the continue cue and goes on, at
+   * most `maxWaits` times. Default 0 (never).
+   */
+  readonly minThinkingTokens?: number | undefined;
+  /** How many times the continue cue may be appended; default 0. */
+  readonly maxWaits?: number | undefined;
+  /** Most tokens of a forced answer. */
+  readonly answerTokens: number;
+  /** The answer and continue cues. */
+  readonly cues: ThinkingCues;
+  /** Seed of the first call (default one drawn from `context.rng`); later calls draw theirs from it. */
+  readonly seed?: number | undefined;
+  /** Names the strategy in a `CapabilityError`. */
+  readonly requiredBy: string;
+}
+
+/** One budget-forced solution and how it was made. */
+export interface BudgetForcedSolution extends RecordedOutcome {
+  /** The solution (cues included); `undefined` when no call could be made. */
+  readonly candidate: Candidate | undefined;
+  /** Tokens the model thought before it answered or was made to (continue cues not counted). */
+  readonly thinkingTokens: number | undefined;
+  /** Whether the answer was forced after `maxThinkingTokens`. */
+  readonly forced: boolean;
+  /** How many times the continue cue was appended. */
+  readonly waits: number;
+}
+
+function addCount(total: number | undefined, count: number | undefined): number | undefined {
+  return total === undefined || count === undefined ? undefined : total + count;
+}
+
+/**
+ * One solution under budget forcing (s1, Muennighoff et al. 2025): the model thinks for at most
+ * `maxThinkingTokens` tokens; a solution not finished by then gets the answer cue and is made to answer
+ * in at most `answerTokens` tokens (`forceAnswer`, at temperature 0). A solution that ends before
+ * `minThinkingTokens` gets the continue cue and thinks on (up to `maxWaits` times, within T). Its tokens
+ * are the thinking tokens plus the answer's, exactly; each call is recorded under the previous one, so
+ * the trace is a chain. A solution cut by the model's context (fewer tokens than asked, finish `length`)
+ * is not forced: its answer, if any, is what its text says.
+ *
+ * It never starts a thinking call the budget cannot afford together with a forced answer; when the
+ * budget, the deadline or an abort stops it, it returns what it has, with the reason in `stoppedBy`.
+ *
+ * @throws CapabilityError when the backend cannot continue this kind of prompt.
+ * @example
+ * const { candidate, forced } = await budgetForcedSolution({
+ *   context, prompt, maxThinkingTokens: 16, answerTokens: 8, cues: labProfile().thinkingCues, requiredBy: "force@16",
+ * });
+ */
+export async function budgetForcedSolution(
+  options: BudgetForcedSolutionOptions,
+): Promise<BudgetForcedSolution> {
+  const { context, prompt, cues, answerTokens, requiredBy } = options;
+  const cap = options.maxThinkingTokens;
+  const minimum = options.minThinkingTokens ?? 0;
+  const maxWaits = options.maxWaits ?? 0;
+  const firstSeed = options.seed ?? context.rng.nextSeed();
+  const seeds = seededRng(firstSeed);
+  let seed = firstSeed;
+  const nextSeed = () => {
+    const current = seed;
+    seed = seeds.nextSeed();
+    return current;
+  };
+  let usage: Usage = emptyUsage;
+  let written = "";
+  let thinkingTokens: number | undefined = 0;
+  let tokens: number | undefined = 0;
+  let parentId = options.parentId;
+  let answer: string | undefined;
+  let finishReason: FinishReason = "unknown";
+  let model: string | undefined;
+  let waits = 0;
+  let forced = false;
+  let stoppedBy: StopReason = "complete";
+
+  const limit = cap ?? options.sampling?.maxTokens ?? context.sampling.maxTokens;
+  for (;;) {
+    const asked = limit === undefined ? undefined : Math.max(1, limit - (thinkingTokens ?? 0));
+    const call = await continueSolution({
+      context,
+      prompt,
+      written,
+      // Without a cap the run's maxTokens (or the backend's default) bounds the call, as for any sample.
+      maxTokens: asked,
+      reserveTokens: cap === undefined ? 0 : answerTokens,
+      seed: nextSeed(),
+      parentId,
+      sampling: options.sampling,
+      requiredBy,
+    });
+    usage = addUsage(usage, call.usage);
+    const piece = call.piece;
+    if (piece === undefined) {
+      stoppedBy = call.stoppedBy;
+      break;
+    }
+    written = piece.written;
+    answer = piece.answer;
+    finishReason = piece.finishReason;
+    model = piece.model;
+    parentId = piece.id;
+    thinkingTokens = addCount(thinkingTokens, piece.tokenCount);
+    tokens = addCount(tokens, piece.tokenCount);
+    if (piece.finishReason === "length") {
+      // Cut at T (or with no count reported, presumably there): force the answer. Fewer tokens than asked
+      // means the context ended, where a cue and an answer would not fit.
+      const atCap =
+        cap !== undefined &&
+        asked !== undefined &&
+        (piece.tokenCount === undefined || piece.tokenCount >= asked);
+      forced = atCap;
+      break;
+    }
+    const short = thinkingTokens !== undefined && thinkingTokens < minimum;
+    const room = limit === undefined || thinkingTokens === undefined || thinkingTokens < limit;
+    if (!short || waits >= maxWaits || !room) break;
+    written = withCue(written, cues.continueCue);
+    waits += 1;
+  }
+
+  if (forced) {
+    const call = await forceAnswer({
+      context,
+      prompt,
+      written,
+      cue: cues.answerCue,
+      maxTokens: answerTokens,
+      seed: nextSeed(),
+      parentId,
+      requiredBy,
+    });
+    usage = addUsage(usage, call.usage);
+    const answered = call.forced;
+    if (answered === undefined) {
+      stoppedBy = call.stoppedBy;
+    } else {
+      written = answered.solution;
+      answer = answered.answer;
+      finishReason = answered.finishReason;
+      parentId = answered.id;
+      tokens = addCount(tokens, answered.tokenCount);
+    }
+  }
+
+  const candidate: Candidate | undefined =
+    parentId === options.parentId || parentId === undefined
+      ? undefined
+      : {
+          id: parentId,
+          text: written,
+          answer,
+          finishReason,
+          completionTokens: tokens,
+          scores: [],
+          ...(model === undefined ? {} : { model }),
+        };
+  return { candidate, thinkingTokens, forced, waits, stoppedBy, usage };
+}

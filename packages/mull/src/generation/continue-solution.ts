@@ -1,0 +1,101 @@
+import type { FinishReason, Prompt } from "../spec/index.ts";
+import { continuationCapabilities, continuationPrompt } from "./continuation-prompt.ts";
+import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
+import { promptCharacters } from "./prompt-characters.ts";
+import type { RecordedCallOptions } from "./recorded-call-options.ts";
+
+/** Options of `continueSolution`. */
+export interface ContinueSolutionOptions extends RecordedCallOptions {
+  /** The problem's prompt. */
+  readonly prompt: Prompt;
+  /** The solution written so far, by earlier calls and cues (`""` to start it). */
+  readonly written: string;
+  /** Most tokens this call generates; default the run's `maxTokens` (as for any sample). */
+  readonly maxTokens?: number | undefined;
+  /**
+   * Generated tokens the budget must leave room for after this call (the answer a forced solution still
+   * needs); default 0. No call is made when the budget cannot afford `maxTokens` plus these.
+   */
+  readonly reserveTokens?: number | undefined;
+  /** Seed of the call; default one drawn from `context.rng`. */
+  readonly seed?: number | undefined;
+  /** Names the strategy in the `CapabilityError` when the backend cannot continue the prompt. */
+  readonly requiredBy: string;
+}
+
+/** The piece a call added to a solution. */
+export interface SolutionPiece {
+  /** Trace id of its `generation` event. */
+  readonly id: string;
+  /** What this call wrote. */
+  readonly text: string;
+  /** The solution with this piece: `written + text`. */
+  readonly written: string;
+  /** Why the call ended: `length` when it wrote `maxTokens` (or reached the context's end). */
+  readonly finishReason: FinishReason;
+  /** Tokens this call generated, when reported. */
+  readonly tokenCount: number | undefined;
+  /** The answer of the solution so far, read from `written + text` with the run's answer format. */
+  readonly answer: string | undefined;
+  /** The model that wrote it. */
+  readonly model: string;
+}
+
+/** What `continueSolution` produced and why it stopped. */
+export interface ContinueSolutionResult extends RecordedOutcome {
+  /** The new piece; `undefined` when the budget, the deadline or an abort prevented or cut the call. */
+  readonly piece: SolutionPiece | undefined;
+}
+
+/**
+ * Writes up to `maxTokens` more tokens of a solution, where it stops (a text prompt with the solution
+ * appended, or a final assistant message continued; see `continuationPrompt`), through `generateRecorded`,
+ * so the call is sized against the budget, charged, and recorded as a `generation` event under
+ * `parentId` with the answer of the whole solution so far. On the embedded backend the call reuses the
+ * key/value cache of the sequence that wrote the solution so far: only the new tokens are evaluated.
+ *
+ * @throws CapabilityError when the backend cannot continue this kind of prompt.
+ * @example
+ * const first = await continueSolution({ context, prompt, written: "", maxTokens: 8, requiredBy: "probe@4k8" });
+ * const next = await continueSolution({
+ *   context, prompt, written: first.piece.written, maxTokens: 8, parentId: first.piece.id, requiredBy: "probe@4k8",
+ * });
+ */
+export async function continueSolution(options: ContinueSolutionOptions): Promise<ContinueSolutionResult> {
+  const { context, written } = options;
+  const maxTokens = options.maxTokens ?? options.sampling?.maxTokens ?? context.sampling.maxTokens;
+  const prompt = continuationPrompt(options.prompt, written);
+  const call = await generateRecorded({
+    context,
+    prompt,
+    n: 1,
+    seed: options.seed,
+    parentId: options.parentId,
+    logprobs: options.logprobs,
+    sampling: { ...options.sampling, maxTokens },
+    requires: continuationCapabilities(options.prompt, options.requiredBy),
+    plan: {
+      calls: 1,
+      completions: 1,
+      promptTokens: Math.ceil(promptCharacters(prompt) / 4),
+      completionTokensEach: maxTokens === undefined ? undefined : maxTokens + (options.reserveTokens ?? 0),
+    },
+    extractAnswers: true,
+    answerPrefix: written,
+    dropAborted: true,
+  });
+  const completion = call.completions[0];
+  const piece =
+    completion === undefined
+      ? undefined
+      : {
+          id: completion.id,
+          text: completion.text,
+          written: written + completion.text,
+          finishReason: completion.finishReason,
+          tokenCount: completion.tokenCount,
+          answer: completion.answer,
+          model: completion.model,
+        };
+  return { piece, stoppedBy: call.stoppedBy, usage: call.usage };
+}

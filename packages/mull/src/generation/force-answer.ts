@@ -1,0 +1,97 @@
+import type { FinishReason, Prompt } from "../spec/index.ts";
+import { continuationCapabilities, continuationPrompt } from "./continuation-prompt.ts";
+import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
+import { promptCharacters } from "./prompt-characters.ts";
+import type { RecordedCallOptions } from "./recorded-call-options.ts";
+import { withCue } from "./with-cue.ts";
+
+/** Options of `forceAnswer`. */
+export interface ForceAnswerOptions extends RecordedCallOptions {
+  /** The problem's prompt. */
+  readonly prompt: Prompt;
+  /** The partial solution to answer from. */
+  readonly written: string;
+  /** The answer cue appended to it (see `ThinkingCues.answerCue`). */
+  readonly cue: string;
+  /** Most tokens of the answer. */
+  readonly maxTokens: number;
+  /** Seed of the call; default one drawn from `context.rng`. */
+  readonly seed?: number | undefined;
+  /** Names the strategy in the `CapabilityError` when the backend cannot continue the prompt. */
+  readonly requiredBy: string;
+}
+
+/** The answer a model gave when made to answer a partial solution. */
+export interface ForcedAnswer {
+  /** Trace id of its `generation` event. */
+  readonly id: string;
+  /** What the model wrote after the cue. */
+  readonly text: string;
+  /** The answer read from the cue plus `text` with the run's answer format; `undefined` when none. */
+  readonly answer: string | undefined;
+  /** The partial solution, the cue and the answer text: `withCue(written, cue) + text`. */
+  readonly solution: string;
+  readonly finishReason: FinishReason;
+  /** Tokens the answer took, when reported. */
+  readonly tokenCount: number | undefined;
+  readonly model: string;
+}
+
+/** What `forceAnswer` produced and why it stopped. */
+export interface ForceAnswerResult extends RecordedOutcome {
+  /** The answer; `undefined` when the budget, the deadline or an abort prevented or cut the call. */
+  readonly forced: ForcedAnswer | undefined;
+}
+
+/**
+ * Makes the model answer now: appends the answer cue to the partial solution (`withCue`), continues it
+ * for at most `maxTokens` tokens at temperature 0 (unless `sampling` says otherwise) and reads the answer
+ * from the cue plus what the model wrote, with the run's answer format. Budget forcing uses it once a
+ * trace has used its thinking tokens; live probing after every chunk. The call goes through
+ * `generateRecorded` (sized against the budget, charged, recorded under `parentId` with its answer).
+ *
+ * @throws CapabilityError when the backend cannot continue this kind of prompt.
+ * @example
+ * const { forced } = await forceAnswer({
+ *   context, prompt, written: "\n61+84=145\n145+4", cue: "\n#### ", maxTokens: 8, requiredBy: "force@16",
+ * });
+ * forced?.answer; // e.g. "194"
+ */
+export async function forceAnswer(options: ForceAnswerOptions): Promise<ForceAnswerResult> {
+  const { context, maxTokens } = options;
+  const cued = withCue(options.written, options.cue);
+  const prompt = continuationPrompt(options.prompt, cued);
+  const call = await generateRecorded({
+    context,
+    prompt,
+    n: 1,
+    seed: options.seed,
+    parentId: options.parentId,
+    logprobs: options.logprobs,
+    sampling: { ...options.sampling, temperature: options.sampling?.temperature ?? 0, maxTokens },
+    requires: continuationCapabilities(options.prompt, options.requiredBy),
+    plan: {
+      calls: 1,
+      completions: 1,
+      promptTokens: Math.ceil(promptCharacters(prompt) / 4),
+      completionTokensEach: maxTokens,
+    },
+    extractAnswers: true,
+    answerPrefix: options.cue,
+    dropAborted: true,
+  });
+  const completion = call.completions[0];
+  const forced =
+    completion === undefined
+      ? undefined
+      : {
+          id: completion.id,
+          text: completion.text,
+          answer: completion.answer,
+          solution: cued + completion.text,
+          finishReason: completion.finishReason,
+          tokenCount: completion.tokenCount,
+          model: completion.model,
+        };
+  return { forced, stoppedBy: call.stoppedBy, usage: call.usage };
+}

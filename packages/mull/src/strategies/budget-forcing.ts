@@ -1,0 +1,150 @@
+import { ConfigError } from "../errors/index.ts";
+import { budgetForcedSolution, resolveThinkingCues } from "../generation/index.ts";
+import { checkInteger } from "../runtime/index.ts";
+import { majorityVote } from "../selection/index.ts";
+import type { Candidate, SamplingStrategy } from "../spec/index.ts";
+import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
+
+/** Options of `budgetForcing`: at least one of `maxThinkingTokens` and `minThinkingTokens`. */
+export interface BudgetForcingOptions {
+  /** Traces, each forced on its own; their answers vote. Default 1. */
+  readonly n?: number | undefined;
+  /** T: the most thinking tokens of a trace; a trace still going after them is made to answer. */
+  readonly maxThinkingTokens?: number | undefined;
+  /** The fewest thinking tokens: a trace that ends before them gets the continue cue and thinks on. */
+  readonly minThinkingTokens?: number | undefined;
+  /** E: how many times a trace may get the continue cue; default 1 (0 without `minThinkingTokens`). */
+  readonly maxWaits?: number | undefined;
+  /** Most tokens of a forced answer; default 32. */
+  readonly answerTokens?: number | undefined;
+  /** Appended to make the model answer; default the run's cue (its model profile's), else `\n\nFinal answer: `. */
+  readonly answerCue?: string | undefined;
+  /** Appended to make the model think on; default the run's cue, else `\nWait`. */
+  readonly continueCue?: string | undefined;
+  /** Sampling temperature of the thinking; default the run's, else 0.7. Forced answers are greedy. */
+  readonly temperature?: number | undefined;
+}
+
+const defaultAnswerTokens = 32;
+
+function strategyName(
+  n: number,
+  cap: number | undefined,
+  minimum: number | undefined,
+  waits: number,
+): string {
+  const traces = n === 1 ? "" : `${n}x`;
+  const extend = minimum === undefined ? "" : `${minimum}w${waits}`;
+  if (cap === undefined) return `extend@${traces}${extend}`;
+  return `force@${traces}${cap}${extend === "" ? "" : `+extend${extend}`}`;
+}
+
+/**
+ * Budget forcing (s1, Muennighoff et al. 2025) on live traces: each of `n` traces thinks for at most
+ * `maxThinkingTokens` tokens; one that has not finished by then gets the answer cue appended and answers
+ * in at most `answerTokens` tokens, greedily (`budgetForcedSolution`). With `minThinkingTokens`, a trace
+ * that ends before them gets the continue cue ("Wait") and thinks on, at most `maxWaits` times. A trace
+ * costs its thinking tokens plus its answer's, exactly. The answers vote (majority; with `n` = 1 the one
+ * trace's answer). The cues come from the options, else the run's context (the model's profile), else
+ * `defaultThinkingCues`. Needs a backend that continues a prefix: `completion` for text prompts,
+ * `continuePrefix` for chat prompts (`CapabilityError` otherwise). When the budget, the deadline or an
+ * abort stops it, the traces that answered vote (the run is `partial`). Named `force@T`, `force@NxT`,
+ * `extend@MwE`.
+ *
+ * @throws ConfigError when neither `maxThinkingTokens` nor `minThinkingTokens` is given, or a count is
+ * not a positive integer.
+ * @example
+ * const result = await solve({ problem, strategy: budgetForcing({ n: 4, maxThinkingTokens: 24 }), backend });
+ */
+export function budgetForcing(options: BudgetForcingOptions): SamplingStrategy {
+  const owner = "budgetForcing";
+  const n = checkInteger(owner, "n", options.n ?? 1, { minimum: 1 });
+  if (options.maxThinkingTokens === undefined && options.minThinkingTokens === undefined) {
+    throw new ConfigError(`${owner}: expected maxThinkingTokens, minThinkingTokens or both, got neither`, {
+      field: "maxThinkingTokens",
+    });
+  }
+  const cap =
+    options.maxThinkingTokens === undefined
+      ? undefined
+      : checkInteger(owner, "maxThinkingTokens", options.maxThinkingTokens, { minimum: 1 });
+  const minimum =
+    options.minThinkingTokens === undefined
+      ? undefined
+      : checkInteger(owner, "minThinkingTokens", options.minThinkingTokens, { minimum: 1 });
+  const maxWaits = checkInteger(owner, "maxWaits", options.maxWaits ?? (minimum === undefined ? 0 : 1), {
+    minimum: 0,
+  });
+  const answerTokens = checkInteger(owner, "answerTokens", options.answerTokens ?? defaultAnswerTokens, {
+    minimum: 1,
+  });
+  const name = strategyName(n, cap, minimum, maxWaits);
+  const select = majorityVote();
+  return {
+    name,
+    parameters: {
+      n,
+      ...(cap === undefined ? {} : { maxThinkingTokens: cap }),
+      ...(minimum === undefined ? {} : { minThinkingTokens: minimum, maxWaits }),
+      answerTokens,
+      ...(options.answerCue === undefined ? {} : { answerCue: options.answerCue }),
+      ...(options.continueCue === undefined ? {} : { continueCue: options.continueCue }),
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    },
+    samples: n,
+    select,
+    withSamples: (samples) => budgetForcing({ ...options, n: samples }),
+    async run(problem, context) {
+      const prompt = problem.prompt ?? context.promptTemplate(problem);
+      const cues = resolveThinkingCues(context, options);
+      const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
+      // Each trace's seeds come from one drawn here, in order, so the run does not depend on which call
+      // of which trace returns first.
+      const seeds = Array.from({ length: n }, () => context.rng.nextSeed());
+      const traces = await Promise.all(
+        seeds.map((seed) =>
+          budgetForcedSolution({
+            context,
+            prompt,
+            maxThinkingTokens: cap,
+            minThinkingTokens: minimum,
+            maxWaits,
+            answerTokens,
+            cues,
+            seed,
+            sampling: { temperature },
+            requiredBy: name,
+          }),
+        ),
+      );
+      const candidates = traces
+        .map((trace) => trace.candidate)
+        .filter((candidate): candidate is Candidate => candidate !== undefined);
+      const stoppedBy = firstStop(...traces.map((trace) => trace.stoppedBy));
+      requireSomething(candidates.length, stoppedBy);
+      const result = select(candidates, context);
+      return { answer: result.answer, best: result.best, candidates, votes: result.tally, stoppedBy };
+    },
+  };
+}
+
+/** `force@T` and `force@NxT` in the strategy catalog. */
+export const budgetForcingEntry: StrategyEntry = {
+  forms: ["force@T", "force@NxT"],
+  kind: "sampling",
+  summary:
+    "budget forcing (s1): at most T thinking tokens, then the answer cue and a greedy answer; N traces vote",
+  needs: ["prefix"],
+  create: ({ N, T }) => budgetForcing({ n: N ?? 1, maxThinkingTokens: T! }),
+};
+
+/** `extend@MwE` in the strategy catalog. */
+export const extendThinkingEntry: StrategyEntry = {
+  forms: ["extend@MwE"],
+  kind: "sampling",
+  summary:
+    'budget forcing\'s other half: a trace that ends before M tokens gets the continue cue ("Wait") and thinks on, at most E times',
+  needs: ["prefix"],
+  create: ({ M, E }) => budgetForcing({ minThinkingTokens: M!, maxWaits: E! }),
+};

@@ -1,0 +1,251 @@
+import { describe, expect, it } from "vitest";
+import { adaptiveConsistencyReached } from "../budget/index.ts";
+import { solve } from "../solve.ts";
+import type { Problem, ThinkingCues } from "../spec/index.ts";
+import { createScriptedBackend, type ScriptedBackendOptions, scriptedThinking } from "../testing/index.ts";
+import { liveProbing } from "./live-probing.ts";
+import { parseStrategySpec } from "./parse-strategy-spec.ts";
+
+const promptText = "Q: 12+30+5=? A:";
+const problem: Problem = { question: "12+30+5=?", prompt: { kind: "text", text: promptText } };
+const thinkingCues: ThinkingCues = { answerCue: "\n#### ", continueCue: "\n" };
+const settings = { problem, thinkingCues, sampling: { temperature: 1 }, seed: 5 };
+
+/** Five-token traces that differ in their first word and their answers. */
+const short = [
+  "\na 12+30=42 42+5=47 #### 47",
+  "\nb 12+30=42 42+5=46 #### 46",
+  "\nc 12+30=42 42+5=47 #### 47",
+];
+/** Ten-token traces. */
+const long = ["\na 1 2 3 4 5 6 7 #### 47", "\nb 1 2 3 4 5 6 7 #### 47", "\nc 1 2 3 4 5 6 7 #### 46"];
+
+/** A backend whose probes answer `probe(trace)`, a one-token answer. */
+function backendFor(
+  traces: readonly string[],
+  probe: (trace: string) => string,
+  extra: Partial<ScriptedBackendOptions> = {},
+) {
+  return createScriptedBackend({
+    ...extra,
+    respond: scriptedThinking({
+      prompt: promptText,
+      traces,
+      answerCue: thinkingCues.answerCue,
+      answer: (_written, trace) => probe(trace),
+    }),
+  });
+}
+
+/** Distinct probe answers per trace, so they never all agree. */
+const byTrace = (trace: string) => String(trace.charCodeAt(1));
+
+function generatedTokens(result: Awaited<ReturnType<typeof solve>>): number {
+  return result.trace.reduce(
+    (sum, event) => sum + (event.type === "generation" ? (event.completionTokens ?? 0) : 0),
+    0,
+  );
+}
+
+describe("liveProbing", () => {
+  it("charges exactly the chunk and probe tokens it generated", async () => {
+    const backend = backendFor(short.slice(0, 2), byTrace);
+    const strategy = liveProbing({ n: 2, chunkTokens: 2, agreement: 100 });
+    const result = await solve({ ...settings, strategy, backend });
+    // Each trace: chunks of 2, 2 and 1 tokens (it ends), a one-token probe after each of the first two.
+    expect(backend.calls).toHaveLength(2 * (3 + 2));
+    expect(result.usage.completionTokens).toBe(2 * (5 + 2));
+    expect(generatedTokens(result)).toBe(result.usage.completionTokens);
+    expect(result.candidates.map((candidate) => candidate.completionTokens)).toEqual([7, 7]);
+    expect(result.candidates.map((candidate) => candidate.text)).toEqual(short.slice(0, 2));
+    const chunkSizes = backend.calls
+      .filter((call) => call.request.temperature === 1)
+      .map((call) => call.request.maxTokens);
+    expect(chunkSizes).toEqual([2, 2, 2, 2, 2, 2]);
+    const probePrompts = backend.calls
+      .filter((call) => call.request.temperature === 0)
+      .map((call) => (call.request.prompt.kind === "text" ? call.request.prompt.text : ""));
+    expect(probePrompts[0]).toBe(`${promptText}\na 12+30=42\n#### `);
+    expect(result.stoppedBy).toBe("complete");
+  });
+
+  it("with M above any trace's probes answers as self-consistency over the N full traces", async () => {
+    const sc = await solve({ ...settings, strategy: "sc@3", backend: backendFor(short, byTrace) });
+    const probed = await solve({
+      ...settings,
+      strategy: "probe@3k2m100",
+      backend: backendFor(short, byTrace),
+    });
+    expect(probed.answer).toBe("47");
+    expect(probed.answer).toBe(sc.answer);
+    expect(probed.votes).toEqual(sc.votes);
+    expect(probed.candidates.map((candidate) => candidate.answer)).toEqual(
+      sc.candidates.map((candidate) => candidate.answer),
+    );
+    expect(probed.candidates.map((candidate) => candidate.text)).toEqual(
+      sc.candidates.map((candidate) => candidate.text),
+    );
+  });
+
+  it("stops a trace once its last M probes agree, answering their answer", async () => {
+    const backend = backendFor(long.slice(0, 1), () => "45");
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 1, chunkTokens: 2, stopWhen: [] }),
+      backend,
+    });
+    expect(result.answer).toBe("45");
+    expect(backend.calls).toHaveLength(4);
+    expect(result.usage.completionTokens).toBe(2 * 2 + 2 * 1);
+    expect(result.candidates[0]?.text).toBe("\na 1 2 3\n#### 45");
+    expect(result.stoppedBy).toBe("complete");
+  });
+
+  it("stops every trace once the probes of all of them agree two rounds running, before any finishes", async () => {
+    const backend = backendFor(long, () => "47");
+    const result = await solve({ ...settings, strategy: "probe@3k2m3", backend });
+    expect(result.stoppedBy).toBe("condition:consensus");
+    expect(result.partial).toBe(false);
+    expect(result.answer).toBe("47");
+    // Two rounds: a chunk and a probe per trace each; no trace reached its end or its third probe.
+    expect(backend.calls).toHaveLength(12);
+    expect(result.candidates.every((candidate) => candidate.finishReason === "length")).toBe(true);
+    expect(result.usage.completionTokens).toBe(3 * (4 + 2));
+  });
+
+  it("waits for the same leader to hold the consensus stableRounds rounds in a row", async () => {
+    // Every probe answers 1 after the first chunk and 2 after later ones: all agree in every round.
+    const leaderChanges = createScriptedBackend({
+      respond: scriptedThinking({
+        prompt: promptText,
+        traces: long,
+        answerCue: thinkingCues.answerCue,
+        answer: (written) => (written.split(" ").length <= 2 ? "1" : "2"),
+      }),
+    });
+    const twice = await solve({ ...settings, strategy: "probe@3k2m100", backend: leaderChanges });
+    expect(twice.stoppedBy).toBe("condition:consensus");
+    expect(twice.answer).toBe("2");
+    expect(leaderChanges.calls).toHaveLength(3 * 6);
+    const once = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 3, chunkTokens: 2, agreement: 100, stableRounds: 1 }),
+      backend: backendFor(long, () => "1"),
+    });
+    expect(once.stoppedBy).toBe("condition:consensus");
+    expect(once.usage.calls).toBe(6);
+  });
+
+  it("caps a trace at maxThinkingTokens, answering its latest probe, with or without token counts", async () => {
+    for (const usage of ["reported", "unreported"] as const) {
+      let probes = 0;
+      const backend = createScriptedBackend({
+        usage,
+        respond: scriptedThinking({
+          prompt: promptText,
+          traces: long,
+          answerCue: thinkingCues.answerCue,
+          answer: () => {
+            probes += 1;
+            return String(probes);
+          },
+        }),
+      });
+      const strategy = liveProbing({ n: 1, chunkTokens: 2, maxThinkingTokens: 4 });
+      const result = await solve({ ...settings, strategy, backend });
+      expect(backend.calls, usage).toHaveLength(4);
+      expect(result.answer, usage).toBe("2");
+      expect(result.candidates[0]?.text, usage).toBe("\na 1 2 3\n#### 2");
+    }
+  });
+
+  it("takes any cross-trace condition, such as Adaptive-Consistency's", async () => {
+    const backend = backendFor(long, (trace) => (trace.startsWith("\nc") ? "46" : "47"));
+    const strategy = liveProbing({
+      n: 3,
+      chunkTokens: 2,
+      stopWhen: [adaptiveConsistencyReached(0.5)],
+      stableRounds: 1,
+    });
+    const result = await solve({ ...settings, strategy, backend });
+    expect(result.stoppedBy).toBe("condition:adaptive-consistency");
+    expect(result.votes).toEqual({ "47": 2, "46": 1 });
+    expect(backend.calls).toHaveLength(6);
+  });
+
+  it("cut by the budget mid-run, answers with the latest probes, marked partial", async () => {
+    const backend = backendFor(long, (trace) => (trace.startsWith("\nc") ? "46" : "47"));
+    // Round one: 3 × (2 + 1) tokens; round two would plan 3 × (2 + 2) more, past the limit.
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 3, chunkTokens: 2, answerTokens: 2 }),
+      backend,
+      budget: { maxCompletionTokens: 15 },
+    });
+    expect(result.partial).toBe(true);
+    expect(result.stoppedBy).toBe("completion-tokens");
+    expect(result.answer).toBe("47");
+    expect(result.votes).toEqual({ "47": 2, "46": 1 });
+    expect(result.usage.completionTokens).toBe(9);
+    expect(backend.calls).toHaveLength(6);
+  });
+
+  it("cut short, lets finished traces outvote the probes of unfinished ones", async () => {
+    const traces = ["\nd #### 40", ...long.slice(0, 2)];
+    const backend = backendFor(traces, () => "47");
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 3, chunkTokens: 3, answerTokens: 1 }),
+      backend,
+      budget: { maxCompletionTokens: 15 },
+    });
+    expect(result.stoppedBy).toBe("completion-tokens");
+    expect(result.answer).toBe("40");
+    expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["40", "47", "47"]);
+  });
+
+  it("aborted mid-run, answers with the probes it has", async () => {
+    const controller = new AbortController();
+    const backend = backendFor(long, (trace) => (trace.startsWith("\nc") ? "46" : "47"), {
+      onCall: (_request, index) => {
+        if (index === 6) controller.abort();
+      },
+    });
+    const result = await solve({ ...settings, strategy: "probe@3k2", backend, signal: controller.signal });
+    expect(result.partial).toBe(true);
+    expect(result.stoppedBy).toBe("abort");
+    expect(result.answer).toBe("47");
+    expect(result.usage.completionTokens).toBe(9);
+  });
+
+  it("continues a chat prompt's trace as a final assistant message", async () => {
+    const backend = createScriptedBackend({
+      respond: scriptedThinking({ traces: long.slice(0, 1), answerCue: "\n#### ", answer: () => "45" }),
+    });
+    const result = await solve({
+      problem: "12+30+5=?",
+      strategy: liveProbing({ n: 1, chunkTokens: 2 }),
+      backend,
+      thinkingCues,
+    });
+    expect(result.answer).toBe("45");
+    const second = backend.calls[2]?.request.prompt;
+    expect(second?.kind).toBe("chat");
+    if (second?.kind === "chat") {
+      expect(second.continueFinalMessage).toBe(true);
+      expect(second.messages.at(-1)).toEqual({ role: "assistant", content: "\na 1" });
+    }
+  });
+
+  it("is named by its spec", () => {
+    expect(parseStrategySpec("probe@4k8").name).toBe("probe@4k8");
+    expect(parseStrategySpec("PROBE@4k8m2").name).toBe("probe@4k8");
+    expect(parseStrategySpec("probe@4k8m3").parameters).toMatchObject({
+      n: 4,
+      chunkTokens: 8,
+      agreement: 3,
+      stopWhen: ["consensus"],
+    });
+    expect(parseStrategySpec("probe@4k8m3").samples).toBe(4);
+  });
+});

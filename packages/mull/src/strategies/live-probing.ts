@@ -1,0 +1,243 @@
+import { budgetShortfall, checkStopConditions, consensusReached, type RunProgress } from "../budget/index.ts";
+import { continueSolution, forceAnswer, resolveThinkingCues } from "../generation/index.ts";
+import { checkInteger, seededRng } from "../runtime/index.ts";
+import { majorityVote, tallyAnswers } from "../selection/index.ts";
+import type { Candidate, StopCondition, StopReason, Strategy } from "../spec/index.ts";
+import { addChunk, addProbe, type LiveTrace, newLiveTrace, traceCandidate } from "./live-trace.ts";
+import { defaultSamplingTemperature, isCut, requireSomething } from "./run-helpers.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
+
+/** Options of `liveProbing`. */
+export interface LiveProbingOptions {
+  /** Traces written side by side. */
+  readonly n: number;
+  /** K: tokens each trace writes between two probes. */
+  readonly chunkTokens: number;
+  /** M: a trace stops once its last M probes give the same answer; default 2. */
+  readonly agreement?: number | undefined;
+  /**
+   * Checked after every round over the traces' current answers (finished traces' own, the others' latest
+   * probes), as one candidate each; the first that holds stops the problem. Default: all `n` traces
+   * answer alike (`consensusReached(1, n)`), none for a single trace. `[]` never stops early.
+   */
+  readonly stopWhen?: readonly StopCondition<RunProgress>[] | undefined;
+  /**
+   * Rounds in a row that a `stopWhen` condition must hold, with the same leading answer, before the
+   * problem stops (Parallel-Probe's stable consensus); default 2. Early probes of traces that all start
+   * alike agree on whatever the cut leaves them (the lab models answer the number they were writing), so
+   * one round of agreement is not enough.
+   */
+  readonly stableRounds?: number | undefined;
+  /**
+   * The most tokens a trace thinks; default the run's `maxTokens` less `answerTokens` (so a probe still
+   * fits where a whole trace would), else 8192.
+   */
+  readonly maxThinkingTokens?: number | undefined;
+  /** Most tokens of a probe's answer; default 32. */
+  readonly answerTokens?: number | undefined;
+  /** Appended to make the model answer; default the run's cue (its model profile's), else `\n\nFinal answer: `. */
+  readonly answerCue?: string | undefined;
+  /** Sampling temperature of the traces; default the run's, else 0.7. Probes are greedy. */
+  readonly temperature?: number | undefined;
+}
+
+const defaultAgreement = 2;
+const defaultStableRounds = 2;
+const defaultAnswerTokens = 32;
+const defaultMaxThinkingTokens = 8192;
+
+/** The answer key with the most votes (the first listed among equals); `undefined` when none voted. */
+function leadingKey(votes: Readonly<Record<string, number>>): string | undefined {
+  let leader: string | undefined;
+  for (const [key, count] of Object.entries(votes))
+    if (leader === undefined || count > votes[leader]!) leader = key;
+  return leader;
+}
+
+/**
+ * Live probing (Parallel-Probe's 2D probing, Zheng et al. 2026): `n` traces are written side by side,
+ * `chunkTokens` tokens at a time; after each chunk every trace still thinking is probed: the answer cue is
+ * appended and the model answers greedily in at most `answerTokens` tokens (`forceAnswer`). A trace stops
+ * once its last `agreement` probes agree, answering their answer; it also stops when it ends on its own
+ * (its own answer) or reaches `maxThinkingTokens` (its latest probe's). After every round `stopWhen` is
+ * checked over the traces' current answers; once a condition has held for `stableRounds` rounds in a row
+ * with the same leading answer the problem stops: by default once all `n` agree twice running. The answer is
+ * the majority vote over the traces' answers (those still thinking at a planned stop vote with their
+ * latest probe). Every chunk and probe is charged. Calls of a round start in trace order with seeds drawn
+ * per trace, so a run is reproducible from its seed. On the embedded backend each call reuses the cache
+ * of the sequence that wrote the trace so far, so only new tokens are evaluated.
+ *
+ * Anytime: when the budget, the deadline or an abort stops it, it returns the vote of the traces that are
+ * done, or, when none has an answer, of the latest probes of the others (the run is `partial`). No round
+ * starts that the budget cannot afford in full (a chunk and a probe per thinking trace).
+ *
+ * @throws ConfigError for counts that are not positive integers.
+ * @throws CapabilityError when the backend cannot continue a prefix of the prompt.
+ * @example
+ * const result = await solve({ problem, strategy: liveProbing({ n: 4, chunkTokens: 8 }), backend });
+ */
+export function liveProbing(options: LiveProbingOptions): Strategy {
+  const owner = "liveProbing";
+  const n = checkInteger(owner, "n", options.n, { minimum: 1 });
+  const chunkTokens = checkInteger(owner, "chunkTokens", options.chunkTokens, { minimum: 1 });
+  const agreement = checkInteger(owner, "agreement", options.agreement ?? defaultAgreement, { minimum: 1 });
+  const answerTokens = checkInteger(owner, "answerTokens", options.answerTokens ?? defaultAnswerTokens, {
+    minimum: 1,
+  });
+  const givenLimit =
+    options.maxThinkingTokens === undefined
+      ? undefined
+      : checkInteger(owner, "maxThinkingTokens", options.maxThinkingTokens, { minimum: 1 });
+  // One trace agrees with itself: the problem stops with it.
+  const stopWhen = options.stopWhen ?? (n > 1 ? [consensusReached(1, n)] : []);
+  const stableRounds = checkInteger(owner, "stableRounds", options.stableRounds ?? defaultStableRounds, {
+    minimum: 1,
+  });
+  const name = `probe@${n}k${chunkTokens}${agreement === defaultAgreement ? "" : `m${agreement}`}`;
+  const select = majorityVote();
+  return {
+    name,
+    parameters: {
+      n,
+      chunkTokens,
+      agreement,
+      answerTokens,
+      stopWhen: stopWhen.map((condition) => condition.name),
+      stableRounds,
+      ...(givenLimit === undefined ? {} : { maxThinkingTokens: givenLimit }),
+      ...(options.answerCue === undefined ? {} : { answerCue: options.answerCue }),
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    },
+    samples: n,
+    async run(problem, context) {
+      const prompt = problem.prompt ?? context.promptTemplate(problem);
+      const { answerCue } = resolveThinkingCues(context, { answerCue: options.answerCue });
+      const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
+      const runMaxTokens = context.sampling.maxTokens;
+      const maxThinkingTokens =
+        givenLimit ??
+        (runMaxTokens === undefined
+          ? defaultMaxThinkingTokens
+          : Math.max(chunkTokens, runMaxTokens - answerTokens));
+      const limits = { agreement, maxThinkingTokens };
+      const traces: LiveTrace[] = Array.from({ length: n }, () =>
+        newLiveTrace(seededRng(context.rng.nextSeed())),
+      );
+      const candidates = () =>
+        traces.map(traceCandidate).filter((candidate): candidate is Candidate => candidate !== undefined);
+      let stoppedBy: StopReason = "complete";
+      // Rounds in a row that a stop condition held, and the leading answer over them.
+      let streak = 0;
+      let streakLeader: string | undefined;
+
+      for (let round = 1; ; round += 1) {
+        const live = traces.filter((trace) => trace.status === "thinking");
+        if (live.length === 0) break;
+        const shortfall = budgetShortfall(context.budget, {
+          calls: 2 * live.length,
+          completions: live.length,
+          completionTokensEach: chunkTokens + answerTokens,
+        });
+        if (shortfall !== undefined) {
+          stoppedBy = shortfall;
+          break;
+        }
+        const asked = live.map((trace) =>
+          Math.min(chunkTokens, maxThinkingTokens - (trace.thinkingTokens ?? 0)),
+        );
+        const chunks = await Promise.all(
+          live.map((trace, index) =>
+            continueSolution({
+              context,
+              prompt,
+              written: trace.written,
+              maxTokens: asked[index],
+              seed: trace.seeds.nextSeed(),
+              parentId: trace.lastChunkId,
+              sampling: { temperature },
+              requiredBy: name,
+            }),
+          ),
+        );
+        let cut: StopReason | undefined;
+        chunks.forEach((chunk, index) => {
+          if (chunk.piece === undefined) cut ??= chunk.stoppedBy;
+          else addChunk(live[index]!, chunk.piece, asked[index]!);
+        });
+        if (cut !== undefined) {
+          stoppedBy = cut;
+          break;
+        }
+
+        // A backend that reports no token counts still gets traces capped: none wrote more than K a round.
+        const lastRound = round * chunkTokens >= maxThinkingTokens;
+        const probed = live.filter((trace) => trace.status === "thinking");
+        const probes = await Promise.all(
+          probed.map((trace) =>
+            forceAnswer({
+              context,
+              prompt,
+              written: trace.written,
+              cue: answerCue,
+              maxTokens: answerTokens,
+              seed: trace.seeds.nextSeed(),
+              parentId: trace.lastChunkId,
+              requiredBy: name,
+            }),
+          ),
+        );
+        probes.forEach((probe, index) => {
+          if (probe.forced === undefined) cut ??= probe.stoppedBy;
+          else addProbe(probed[index]!, probe.forced, context.answerFormat, limits);
+        });
+        if (lastRound) for (const trace of probed) if (trace.status === "thinking") trace.status = "capped";
+        if (cut !== undefined) {
+          stoppedBy = cut;
+          break;
+        }
+
+        const current = candidates();
+        const progress: RunProgress = {
+          spent: context.budget.spent(),
+          candidates: current,
+          votes: tallyAnswers(current, context.answerFormat),
+          keys: current.map((candidate) =>
+            candidate.answer === undefined ? undefined : context.answerFormat.key(candidate.answer),
+          ),
+        };
+        const reason = checkStopConditions(stopWhen, progress);
+        const leader = leadingKey(progress.votes);
+        if (reason === undefined) streak = 0;
+        else streak = streak > 0 && leader === streakLeader ? streak + 1 : 1;
+        streakLeader = leader;
+        if (reason !== undefined && streak >= stableRounds) {
+          stoppedBy = reason;
+          break;
+        }
+      }
+
+      const made = traces.map(traceCandidate);
+      const all = made.filter((candidate): candidate is Candidate => candidate !== undefined);
+      requireSomething(all.length, stoppedBy);
+      // Cut short, traces that are done outvote the probes of those still thinking; those probes count
+      // only when no done trace has an answer.
+      const done = made.filter(
+        (candidate, index): candidate is Candidate =>
+          candidate?.answer !== undefined && traces[index]!.status !== "thinking",
+      );
+      const voters = isCut(stoppedBy) && done.length > 0 ? done : all;
+      const result = select(voters, context);
+      return { answer: result.answer, best: result.best, candidates: all, votes: result.tally, stoppedBy };
+    },
+  };
+}
+
+/** `probe@NkK` and `probe@NkKmM` in the strategy catalog. */
+export const liveProbingEntry: StrategyEntry = {
+  forms: ["probe@NkK", "probe@NkKmM"],
+  kind: "sampling",
+  summary:
+    "live probing: N traces probed for an answer every K tokens; a trace stops once M probes in a row agree (default 2), all once all N agree twice running; majority vote",
+  needs: ["prefix"],
+  create: ({ N, K, M }) => liveProbing({ n: N!, chunkTokens: K!, agreement: M }),
+};
