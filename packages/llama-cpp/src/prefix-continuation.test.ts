@@ -1,4 +1,5 @@
-import { budgetForcing, labProfile, liveProbing, solve } from "mull";
+import { budgetForcing, liveProbing, solve } from "mull";
+import { labProfile } from "mull/lab";
 import type { GenerationEvent, SolveResult } from "mull/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLlamaCppBackend, type LlamaCppBackend } from "./create-llama-cpp-backend.ts";
