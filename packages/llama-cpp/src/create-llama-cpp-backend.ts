@@ -110,6 +110,7 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
         continuePrefix: true,
         grammar: true,
         topK: true,
+        watchTokens: true,
       };
     },
     generate: async (

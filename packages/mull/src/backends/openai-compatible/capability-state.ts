@@ -45,6 +45,7 @@ export function derivedCapabilities(
     continuePrefix: !(isOpenAI && mode === "chat"),
     grammar: false,
     topK: !isOpenAI,
+    watchTokens: false,
   };
 }
 
