@@ -9,6 +9,7 @@ import { treeOfThoughtsDfsEntry } from "../search/tree-of-thoughts-dfs.ts";
 import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
 import { bestOfNEntry } from "./best-of-n.ts";
 import { deepConfEntry } from "./deep-conf.ts";
+import { deepConfOnlineEntry } from "./deep-conf-online.ts";
 import { earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
 import { perplexityConsistencyEntry } from "./perplexity-consistency.ts";
 import { repeatedSamplingEntry } from "./repeated-sampling.ts";
@@ -37,6 +38,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   meanProbabilityVotingEntry,
   perplexityConsistencyEntry,
   deepConfEntry,
+  deepConfOnlineEntry,
   bestOfNEntry,
   beamSearchEntry,
   lookaheadBeamSearchEntry,
