@@ -30,14 +30,24 @@ import { scoreContinuation } from "./score-continuation.ts";
  * Log-probabilities (`generate` with `logprobs`/`topLogprobs`, and `score`) are those of the **raw model
  * distribution** — temperature 1, no top-k, top-p or min-p, no grammar mask — not of the sampler, whatever the
  * request's sampling settings. They are read while generating when the sampler's distribution is the raw one
- * (greedy, or temperature 1 without truncation or grammar) and otherwise computed by teacher forcing the kept
- * tokens after sampling; either way a generated token's logprob equals what `score` gives for the same
- * continuation (to float precision). `tokens` covers the returned text: no end-of-sequence token, and a matched
+ * (greedy, or temperature 1 without truncation or grammar) or can be turned back into it (any other pure
+ * temperature T, without truncation or grammar, on a vocabulary of at most 4,096 tokens: log p = T·log p_T −
+ * logsumexp T·log p_T over the whole tempered distribution), and otherwise computed by teacher forcing the
+ * kept tokens after sampling; either way a generated token's logprob equals what `score` gives for the same
+ * continuation (to float precision, and to about 1e-2 in the far tails of the top alternatives, where a
+ * batched forward pass rounds differently). `tokens` covers the returned text: no end-of-sequence token, and a matched
  * stop string's tokens only as far as they reach into the text.
  *
  * Usage: `promptTokens` counts the prompt once per completion that ran; `cachedPromptTokens` those of them not
  * evaluated (kept from an earlier call on the same sequence or copied from a sibling); `completionTokens`
  * counts every sampled token, a matched stop string's included, the end-of-sequence token not; `calls` is 1.
+ *
+ * Token watchers (`CallOptions.watch`, capability `watchTokens`): each kept token is handed to the watcher with
+ * its raw logprob (and top alternatives when asked) as it is generated, never teacher forced afterwards; at
+ * `stop` that completion ends there with finish reason `cut`, `completionTokens` counting the tokens generated
+ * up to and including it. A request whose sampler keeps logprobs from being read live (top-k, top-p, min-p,
+ * a grammar, or a vocabulary too large for the whole distribution) is refused with a `ConfigError` naming
+ * the setting.
  *
  * Abort: a signal already aborted makes `generate` reject with the signal's reason; an abort during `generate`
  * resolves it with what was generated so far, completions cut short having finishReason `abort` (and no
@@ -110,6 +120,7 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
         continuePrefix: true,
         grammar: true,
         topK: true,
+        watchTokens: true,
       };
     },
     generate: async (

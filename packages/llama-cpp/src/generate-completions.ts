@@ -1,6 +1,7 @@
 import type { CallOptions, GenerationRequest, GenerationResult } from "mull/spec";
 import type { LlamaContextSequence } from "node-llama-cpp";
 import { isAbortReason } from "./is-abort-reason.ts";
+import { requireLiveReading } from "./live-reading.ts";
 import type { LlamaCppEngine } from "./llama-cpp-engine.ts";
 import { abortedOutcome, type CompletionOutcome, runCompletion } from "./run-completion.ts";
 import type { SequenceLease } from "./sequence-pool.ts";
@@ -38,8 +39,11 @@ function sumUsage(outcomes: readonly CompletionOutcome[]): GenerationResult["usa
 
 /**
  * The backend's `generate`: `n` completions as parallel sequences, the first wave sharing the prompt's prefix
- * (when `prefixSharing` is on), the rest queued for sequences as they come free. One completion failing aborts
- * the others and rejects; an abort by the caller resolves with what was generated.
+ * (when `prefixSharing` is on), the rest queued for sequences as they come free, each watched by
+ * `callOptions.watch` when given. One completion failing aborts the others and rejects; an abort by the caller
+ * resolves with what was generated.
+ *
+ * @throws ConfigError when a watcher is given but the sampler keeps logprobs from being read live.
  */
 export async function generateCompletions(
   engine: LlamaCppEngine,
@@ -51,6 +55,8 @@ export async function generateCompletions(
   const userSignal = callOptions.signal;
   userSignal?.throwIfAborted();
   const plan = validateGenerationRequest(request, { owner, vocabularySize: loaded.vocabularySize });
+  const watch = callOptions.watch;
+  if (watch !== undefined) requireLiveReading(owner, plan, loaded.vocabularySize);
   const rendered = engine.renderer.render(request.prompt);
   engine.checkFits(rendered.tokens.length, "prompt");
   const grammar = plan.grammar === undefined ? undefined : await engine.grammars.get(plan.grammar);
@@ -103,6 +109,7 @@ export async function generateCompletions(
         signal,
         // One completion's text is relayed as it is generated; several would interleave.
         onText: plan.n === 1 ? callOptions.onText : undefined,
+        watch: watch === undefined ? undefined : (token) => watch(index, token),
         model: loaded.model,
         vocabularySize: loaded.vocabularySize,
         tokenText: engine.tokenText,

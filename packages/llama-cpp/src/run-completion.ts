@@ -1,4 +1,4 @@
-import type { Completion, FinishReason, TokenLogprob } from "mull/spec";
+import type { Completion, FinishReason, TokenLogprob, TokenVerdict } from "mull/spec";
 import {
   type LlamaContextSequence,
   type LlamaGrammar,
@@ -8,7 +8,8 @@ import {
 } from "node-llama-cpp";
 import { alignSequence } from "./align-sequence.ts";
 import { completionSeed } from "./completion-seed.ts";
-import { fullDistributionLimit, type GeneratedToken, readDistribution } from "./read-distribution.ts";
+import { isLiveReading, type LiveReading, liveReading } from "./live-reading.ts";
+import { type GeneratedToken, readDistribution } from "./read-distribution.ts";
 import type { RenderedPrompt } from "./render-prompt.ts";
 import { createStopMatcher } from "./stop-matcher.ts";
 import { type ForcedToken, teacherForce } from "./teacher-force.ts";
@@ -32,6 +33,11 @@ export interface CompletionRun {
   readonly signal: AbortSignal;
   /** Receives the text as it is generated. */
   readonly onText: ((text: string) => void) | undefined;
+  /**
+   * Hears each kept token with its raw-distribution logprob as it is generated; `stop` ends the completion
+   * there (finish reason `cut`). The caller has checked that logprobs can be read live (`requireLiveReading`).
+   */
+  readonly watch: ((token: TokenLogprob) => TokenVerdict) | undefined;
   readonly model: LlamaModel;
   readonly vocabularySize: number;
   readonly tokenText: TokenText;
@@ -69,13 +75,29 @@ function tokensBefore(pieces: readonly string[], cut: number): number {
   return count;
 }
 
+/** The last generated token as a watcher hears it: its text piece, raw logprob and top alternatives. */
+function watchedToken(
+  run: CompletionRun,
+  generated: readonly Token[],
+  read: readonly ForcedToken[],
+  before: readonly Token[],
+): TokenLogprob {
+  const last = generated.length - 1;
+  // The piece needs a few tokens of context only: those before it in the completion, then the prompt's.
+  const context = [...before, ...generated.slice(0, last)].slice(-16);
+  const pieces = run.tokenText.pieces(generated.slice(last), context);
+  return run.tokenText.logprobs(read.slice(last), pieces, run.plan.topLogprobs)[0]!;
+}
+
 /**
  * Generates one completion on its sequence: evaluates what the sequence does not hold of the prompt, samples
- * until an end-of-generation or stop token, a stop string, `maxTokens`, the context's end or an abort, relays
- * the text to `onText` as it grows, and reads raw-distribution logprobs of the kept tokens when asked.
+ * until an end-of-generation or stop token, a stop string, `maxTokens`, the context's end, an abort or the
+ * watcher's `stop`, relays the text to `onText` as it grows, hands each token to `watch`, and reads
+ * raw-distribution logprobs of the kept tokens when asked (while generating where the sampler allows,
+ * else by teacher forcing afterwards).
  */
 export async function runCompletion(run: CompletionRun): Promise<CompletionOutcome> {
-  const { index, sequence, plan, rendered, grammar, signal, onText, model, tokenText } = run;
+  const { index, sequence, plan, rendered, grammar, signal, onText, watch, model, tokenText } = run;
   const promptTokens = rendered.tokens;
   const cached = run.cachedPromptTokens ?? (await alignSequence(sequence, promptTokens.slice(0, -1)));
   if (signal.aborted) return abortedOutcome(index);
@@ -88,18 +110,15 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
   let finishReason: FinishReason = "unknown";
   let cut: number | undefined;
   let checkedLength = 0;
-  // Under greedy decoding, or pure temperature-1 sampling without a grammar, the sampler's distribution is
-  // the raw one: read logprobs while generating instead of teacher forcing afterwards.
-  const readWhileGenerating =
-    plan.logprobs &&
-    grammar === undefined &&
-    (plan.temperature === 0 ||
-      (plan.temperature === 1 && plan.topK === 0 && plan.topP === 1 && plan.minP === 0)) &&
-    (plan.topLogprobs === 0 || run.vocabularySize <= fullDistributionLimit);
+  // Whenever the sampler's distribution is the raw one or can be turned back into it (pure temperature), read
+  // logprobs while generating instead of teacher forcing afterwards; a watcher always needs them so.
+  const reading = plan.logprobs || watch !== undefined ? liveReading(plan, run.vocabularySize) : undefined;
+  const live: LiveReading | undefined = reading !== undefined && isLiveReading(reading) ? reading : undefined;
+  const readWhileGenerating = live !== undefined;
   const read: ForcedToken[] = [];
   const iterator = sequence.evaluateWithMetadata(
     promptTokens.slice(sequence.nextTokenIndex) as Token[],
-    { confidence: readWhileGenerating, probabilities: readWhileGenerating && plan.topLogprobs > 0 },
+    { confidence: readWhileGenerating, probabilities: live?.probabilities === true },
     {
       temperature: plan.temperature,
       topK: plan.topK,
@@ -118,7 +137,7 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
       finishReason = "stop";
       break;
     }
-    if (readWhileGenerating) read.push(readDistribution(output, plan.topLogprobs));
+    if (live !== undefined) read.push(readDistribution(output, plan.topLogprobs, live.temperature));
     generated.push(token);
     if (watchText || onText !== undefined) {
       const text = model.detokenize(generated, false, before);
@@ -129,6 +148,10 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
         break;
       }
       relay.relay(text, false);
+    }
+    if (watch !== undefined && watch(watchedToken(run, generated, read, before)) === "stop") {
+      finishReason = "cut";
+      break;
     }
     if (plan.maxTokens !== undefined && generated.length >= plan.maxTokens) {
       finishReason = "length";

@@ -1,7 +1,15 @@
 import { type BudgetPlan, budgetShortfall, emptyUsage } from "../budget/index.ts";
 import { BackendCallError } from "../errors/index.ts";
 import { type RequirableCapability, requireCapability } from "../runtime/index.ts";
-import type { BackendCapabilities, Budget, Completion, Prompt, StopReason, Usage } from "../spec/index.ts";
+import type {
+  BackendCapabilities,
+  Budget,
+  Completion,
+  Prompt,
+  StopReason,
+  TokenWatcher,
+  Usage,
+} from "../spec/index.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 
@@ -51,6 +59,12 @@ export interface GenerateRecordedOptions extends RecordedCallOptions {
    * making several calls asks on the first only, so it is said once).
    */
   readonly noteUnreportedTokens?: boolean | undefined;
+  /**
+   * Watches each completion's tokens as they are generated and may cut it (`CallOptions.watch`); the
+   * backend's `watchTokens` capability is then required, after those in `requires`. Cut completions are
+   * recorded like the others, with finish reason `cut` and the tokens generated up to the cut.
+   */
+  readonly watch?: TokenWatcher | undefined;
 }
 
 /** One completion of a recorded call, with its trace id and what was derived from it. */
@@ -129,7 +143,11 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
 
   let capabilities: BackendCapabilities | undefined;
   const { requires } = options;
-  for (const name of requires?.capabilities ?? []) {
+  const required = [
+    ...(requires?.capabilities ?? []),
+    ...(options.watch === undefined ? [] : ["watchTokens" as const]),
+  ];
+  for (const name of required) {
     capabilities = await requireCapability(backend, name, requires?.requiredBy ?? "generateRecorded", {
       signal,
     });
@@ -157,7 +175,10 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   };
   let result: Awaited<ReturnType<typeof backend.generate>>;
   try {
-    result = await backend.generate(request, { signal });
+    result = await backend.generate(request, {
+      signal,
+      ...(options.watch === undefined ? {} : { watch: options.watch }),
+    });
   } catch (error) {
     if (!signal.aborted) throw error;
     // An aborted call's usage is unknown to us and is not charged.

@@ -77,6 +77,54 @@ describe("sampleCandidates", () => {
     ]);
   });
 
+  it("watches each completion with a fresh watcher and keeps cut ones, charged their tokens up to the cut", async () => {
+    const backend = createScriptedBackend({ responses: ["one two three #### 3", "#### 4", "x y z #### 5"] });
+    const context = contextFor(backend);
+    let made = 0;
+    const result = await sampleCandidates({
+      problem,
+      n: 3,
+      context,
+      topLogprobs: 2,
+      // Each watcher stops its completion at its third token: a shared one would count across them.
+      watchCompletion: () => {
+        made += 1;
+        let seen = 0;
+        return () => {
+          seen += 1;
+          return seen === 3 ? "stop" : "continue";
+        };
+      },
+      scoreTokens: (tokens) => ({ scorer: "length", kind: "confidence", value: tokens.length }),
+    });
+    expect(made).toBe(3);
+    expect(result.candidates.map((candidate) => candidate.finishReason)).toEqual(["cut", "stop", "cut"]);
+    expect(result.candidates.map((candidate) => candidate.text)).toEqual([
+      "one two three",
+      "#### 4",
+      "x y z",
+    ]);
+    expect(result.candidates.map((candidate) => candidate.answer)).toEqual([undefined, "4", undefined]);
+    expect(result.candidates.map((candidate) => candidate.completionTokens)).toEqual([3, 2, 3]);
+    expect(result.candidates.map((candidate) => candidate.scores[0]?.value)).toEqual([3, 2, 3]);
+    expect(context.budget.spent().usage.completionTokens).toBe(8);
+    const events = context.tracer.events();
+    expect(events.map((event) => (event.type === "generation" ? event.finishReason : event.type))).toEqual([
+      "cut",
+      "stop",
+      "cut",
+    ]);
+  });
+
+  it("refuses to watch on a backend without watchTokens, before spending anything", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 1"], capabilities: { watchTokens: false } });
+    const context = contextFor(backend);
+    await expect(
+      sampleCandidates({ problem, n: 2, context, watchCompletion: () => () => "continue" }),
+    ).rejects.toMatchObject({ capability: "watchTokens" });
+    expect(backend.calls).toHaveLength(0);
+  });
+
   it("prefers the problem's own prompt and lets the caller override sampling", async () => {
     const backend = createScriptedBackend({ responses: ["#### 1"] });
     const own = { kind: "text", text: "6*7=" } as const;

@@ -1,5 +1,14 @@
 import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
-import type { Candidate, Problem, Prompt, Score, TokenLogprob, Usage } from "../spec/index.ts";
+import type {
+  Candidate,
+  Problem,
+  Prompt,
+  Score,
+  TokenLogprob,
+  TokenVerdict,
+  TokenWatcher,
+  Usage,
+} from "../spec/index.ts";
 import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import { promptCharacters } from "./prompt-characters.ts";
@@ -19,6 +28,25 @@ export interface SampleCandidatesOptions extends RecordedCallOptions {
    * candidate does not keep (top log-probabilities); the score, if any, is the candidate's first.
    */
   readonly scoreTokens?: ((tokens: readonly TokenLogprob[]) => Score | undefined) | undefined;
+  /**
+   * Makes a fresh watcher for each completion, called with its tokens as they are generated: `stop` cuts
+   * that completion there (finish reason `cut`; the backend needs `watchTokens`). A cut candidate counts the
+   * tokens generated up to the cut, and is scored by `scoreTokens` from those tokens like the others.
+   */
+  readonly watchCompletion?: (() => (token: TokenLogprob) => TokenVerdict) | undefined;
+}
+
+/** One call's watcher: a fresh completion watcher for each completion index, made on its first token. */
+function callWatcher(make: () => (token: TokenLogprob) => TokenVerdict): TokenWatcher {
+  const watchers = new Map<number, (token: TokenLogprob) => TokenVerdict>();
+  return (index, token) => {
+    let watcher = watchers.get(index);
+    if (watcher === undefined) {
+      watcher = make();
+      watchers.set(index, watcher);
+    }
+    return watcher(token);
+  };
 }
 
 /** What `sampleCandidates` produced and why it stopped: `complete` when all `n` were produced. */
@@ -95,6 +123,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
       plan: plan(batch, estimate),
       extractAnswers: true,
       noteUnreportedTokens: callsMade === 0,
+      ...(options.watchCompletion === undefined ? {} : { watch: callWatcher(options.watchCompletion) }),
     });
     if (call.stoppedBy !== "complete") return { candidates, stoppedBy: call.stoppedBy, usage };
     callsMade += 1;

@@ -1,7 +1,9 @@
+export { confidenceThreshold } from "./confidence-threshold.ts";
 export { groupConfidences } from "./group-confidences.ts";
 export { type HttpRewardModelScorerOptions, httpRewardModelScorer } from "./http-reward-model-scorer.ts";
 export { latestScore } from "./latest-score.ts";
 export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.ts";
+export { type LowConfidenceCutOptions, lowConfidenceCut } from "./low-confidence-cut.ts";
 export { type JudgeVerdict, parseJudgeVerdict } from "./parse-judge-verdict.ts";
 export { postRewardModel, type RewardModelRequest, rewardModelHeaders } from "./post-reward-model.ts";
 export { type ProgrammaticScorerOptions, programmaticScorer } from "./programmatic-scorer.ts";
@@ -21,5 +23,6 @@ export {
 export { tokenSelfCertainty, traceSelfCertainty } from "./self-certainty.ts";
 export { type SelfCertaintyScoreOptions, selfCertaintyScore } from "./self-certainty-score.ts";
 export { type SequenceProbabilityOptions, sequenceProbabilityScore } from "./sequence-probability-score.ts";
+export { type SlidingGroupConfidence, slidingGroupConfidence } from "./sliding-group-confidence.ts";
 export { tokenConfidence } from "./token-confidence.ts";
 export { type ConfidenceMeasure, type TraceConfidenceOptions, traceConfidence } from "./trace-confidence.ts";

@@ -28,6 +28,7 @@ function chatBackend(baseUrl: string, model: string): Backend {
       continuePrefix: false,
       grammar: false,
       topK: false,
+      watchTokens: false,
     }),
     async generate(request: GenerationRequest, options) {
       if (request.prompt.kind !== "chat") throw new Error("chat only");

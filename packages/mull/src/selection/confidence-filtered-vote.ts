@@ -1,3 +1,4 @@
+import { confidenceThreshold } from "../scoring/index.ts";
 import type { TieBreak } from "./answer-groups.ts";
 import type { CandidateWeight } from "./candidate-weight.ts";
 import { scoreWeight } from "./score-weight.ts";
@@ -28,16 +29,17 @@ export function confidenceFilteredVote(options: ConfidenceFilteredVoteOptions): 
   const confidence = scoreWeight({ scorer: options.scorer });
   const { keepPercent } = options;
   return (candidates, context) => {
-    const ranked = candidates
-      .flatMap((candidate) => {
-        const value = confidence.of(candidate);
-        return candidate.answer === undefined || value === undefined || Number.isNaN(value)
-          ? []
-          : [{ candidate, value }];
-      })
-      .sort((left, right) => right.value - left.value);
-    const keep = Math.max(1, Math.round((ranked.length * keepPercent) / 100));
-    const threshold = ranked[keep - 1]?.value ?? Number.POSITIVE_INFINITY;
+    const ranked = candidates.flatMap((candidate) => {
+      const value = confidence.of(candidate);
+      return candidate.answer === undefined || value === undefined || Number.isNaN(value)
+        ? []
+        : [{ candidate, value }];
+    });
+    const threshold =
+      confidenceThreshold(
+        ranked.map(({ value }) => value),
+        keepPercent,
+      ) ?? Number.POSITIVE_INFINITY;
     const kept = new Map(
       ranked.filter(({ value }) => value >= threshold).map(({ candidate, value }) => [candidate, value]),
     );

@@ -235,6 +235,24 @@ describe("createServer routes", () => {
     expect(scripted.calls).toHaveLength(4);
   });
 
+  it("runs online DeepConf named by a model prefix: a warm-up that agrees ends it", async () => {
+    const { post, scripted } = setup({ scripted: { responses: ["The answer is 7.\n#### 7"] } });
+    const response = await post(
+      "/v1/chat/completions",
+      chat({ model: "deepconf-online@16:m", temperature: 0.8 }),
+    );
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.choices[0].finish_reason).toBe("stop");
+    expect(body.mull).toMatchObject({
+      strategy: "deepconf-online@16",
+      answer: "7",
+      candidates: 4,
+      stopped_by: "condition:consensus",
+    });
+    expect(scripted.calls.map((call) => call.request.topLogprobs)).toEqual([20]);
+  });
+
   it("samples afresh without a seed, and repeats a run given its seed back", async () => {
     const { post } = setup();
     const run = async (mull: Record<string, unknown>) =>

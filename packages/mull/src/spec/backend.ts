@@ -1,4 +1,10 @@
-import type { GenerationRequest, GenerationResult, ScoreRequest, ScoreResult } from "./generation.ts";
+import type {
+  GenerationRequest,
+  GenerationResult,
+  ScoreRequest,
+  ScoreResult,
+  TokenLogprob,
+} from "./generation.ts";
 
 /**
  * What a backend can do. Strategies that need a capability check it first and fail with a
@@ -29,7 +35,28 @@ export interface BackendCapabilities {
   readonly grammar: boolean;
   /** `topK` sampling parameter is honoured. */
   readonly topK: boolean;
+  /**
+   * `generate` calls a token watcher (`CallOptions.watch`) with each token as it is generated, and ends a
+   * completion where the watcher says `stop`. A backend may still refuse a request whose sampling
+   * settings keep it from reading log-probabilities live (a `ConfigError` naming the setting).
+   */
+  readonly watchTokens: boolean;
 }
+
+/** What a token watcher decides after a token: go on generating, or end that completion there. */
+export type TokenVerdict = "continue" | "stop";
+
+/**
+ * Watches completions' tokens as they are generated: called once per generated token, in order, with the
+ * completion's `index` among the request's `n` and the token with its log-probability (and its top
+ * alternatives when the request asked for `topLogprobs`). `stop` ends that completion after this token,
+ * with finish reason `cut`; the others go on. Log-probabilities are those the backend reports in
+ * `Completion.tokens`.
+ *
+ * @example
+ * const watch: TokenWatcher = (index, token) => (token.logprob < -5 ? "stop" : "continue");
+ */
+export type TokenWatcher = (index: number, token: TokenLogprob) => TokenVerdict;
 
 /** Per-call options shared by every backend method. */
 export interface CallOptions {
@@ -41,6 +68,13 @@ export interface CallOptions {
    * the call is not retried: a failure after it is final, since the text cannot be taken back.
    */
   readonly onText?: ((text: string) => void) | undefined;
+  /**
+   * Watches each completion's tokens as they are generated and may end one early (finish reason `cut`);
+   * needs `capabilities.watchTokens` (a backend without it throws a `CapabilityError`). A cut completion
+   * counts, in `completionTokens` and usage, exactly the tokens generated up to and including the one the
+   * watcher stopped at, and its `tokens` (when asked for) hold those tokens.
+   */
+  readonly watch?: TokenWatcher | undefined;
 }
 
 /** Identity of a backend for manifests and traces. Never contains secrets. */

@@ -78,9 +78,10 @@ export interface TokenLogprob {
  * - `stop`: a natural end (end-of-sequence token or a stop string);
  * - `length`: `maxTokens` or the context was reached;
  * - `abort`: the caller's signal fired;
+ * - `cut`: the call's token watcher (`CallOptions.watch`) ended it;
  * - `unknown`: the backend did not say.
  */
-export type FinishReason = "stop" | "length" | "abort" | "unknown";
+export type FinishReason = "stop" | "length" | "abort" | "cut" | "unknown";
 
 /** One sampled completion. */
 export interface Completion {

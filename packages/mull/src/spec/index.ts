@@ -1,5 +1,12 @@
 export type { AnswerFormat } from "./answer.ts";
-export type { Backend, BackendCapabilities, BackendDescription, CallOptions } from "./backend.ts";
+export type {
+  Backend,
+  BackendCapabilities,
+  BackendDescription,
+  CallOptions,
+  TokenVerdict,
+  TokenWatcher,
+} from "./backend.ts";
 export type { Budget, BudgetLimits, BudgetSpent, StopCondition, StopReason } from "./budget.ts";
 export type { Candidate } from "./candidate.ts";
 export type {

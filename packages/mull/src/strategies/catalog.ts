@@ -10,6 +10,7 @@ import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
 import { bestOfNEntry } from "./best-of-n.ts";
 import { budgetForcingEntry, extendThinkingEntry } from "./budget-forcing.ts";
 import { deepConfEntry } from "./deep-conf.ts";
+import { deepConfOnlineEntry } from "./deep-conf-online.ts";
 import { earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
 import { liveProbingEntry } from "./live-probing.ts";
 import { perplexityConsistencyEntry } from "./perplexity-consistency.ts";
@@ -40,6 +41,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   meanProbabilityVotingEntry,
   perplexityConsistencyEntry,
   deepConfEntry,
+  deepConfOnlineEntry,
   selfCertaintyEntry,
   budgetForcingEntry,
   extendThinkingEntry,

@@ -37,8 +37,8 @@ const defaultTopLogprobs = 20;
  * window), keep the `keepPercent`% most confident and take a confidence-weighted vote among them
  * (`confidenceFilteredVote`). Needs a backend with log-probabilities and top alternatives
  * (`CapabilityError` otherwise); if no trace could be scored it falls back to a majority vote. Wrap it with
- * `withEarlyStop` (or `asc`/`esc`) to stop early; the paper's online variant, which stops single traces
- * mid-generation, is not this.
+ * `withEarlyStop` (or `asc`/`esc`) to stop early; the paper's online variant, which cuts single traces
+ * mid-generation, is `deepConfOnline`.
  *
  * @example
  * const result = await solve({ problem, strategy: deepConf({ n: 16, keepPercent: 10 }), backend });

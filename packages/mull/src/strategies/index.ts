@@ -3,6 +3,7 @@ export { type BestOfNOptions, bestOfN } from "./best-of-n.ts";
 export { type BudgetForcingOptions, budgetForcing } from "./budget-forcing.ts";
 export { strategyCatalog } from "./catalog.ts";
 export { type DeepConfOptions, deepConf } from "./deep-conf.ts";
+export { type DeepConfOnlineOptions, deepConfOnline } from "./deep-conf-online.ts";
 export { strategyCatalogHelp, strategyCatalogMarkdown } from "./describe-catalog.ts";
 export {
   type EarlyStoppingConsistencyOptions,

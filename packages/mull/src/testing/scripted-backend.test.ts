@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DisposedError } from "../errors/index.ts";
+import { CapabilityError, ConfigError, DisposedError } from "../errors/index.ts";
 import type { GenerationRequest } from "../spec/index.ts";
 import { createScriptedBackend } from "./scripted-backend.ts";
 
@@ -78,6 +78,36 @@ describe("createScriptedBackend", () => {
       [1, 0.5],
       [2, undefined],
     ]);
+  });
+
+  it("cuts a completion where its token watcher says stop, natively and fanned out", async () => {
+    for (const n of [true, false]) {
+      const backend = createScriptedBackend({
+        responses: ["a b c d", "e f", "g h i"],
+        capabilities: { n },
+      });
+      const heard: string[] = [];
+      const result = await backend.generate(
+        { prompt, n: 3, topLogprobs: 2 },
+        {
+          watch: (index, token) => {
+            heard.push(`${index}:${token.token.trim()}`);
+            expect(token.topLogprobs).toHaveLength(2);
+            return token.token.trim() === "b" || token.token.trim() === "h" ? "stop" : "continue";
+          },
+        },
+      );
+      expect(result.completions.map((completion) => completion.text)).toEqual(["a b", "e f", "g h"]);
+      expect(result.completions.map((completion) => completion.finishReason)).toEqual(["cut", "stop", "cut"]);
+      expect(result.completions.map((completion) => completion.completionTokens)).toEqual([2, 2, 2]);
+      expect(result.completions.map((completion) => completion.tokens?.length)).toEqual([2, 2, 2]);
+      expect(result.usage.completionTokens).toBe(6);
+      expect([...heard].sort()).toEqual(["0:a", "0:b", "1:e", "1:f", "2:g", "2:h"]);
+    }
+    const blind = createScriptedBackend({ responses: ["a"], capabilities: { watchTokens: false } });
+    await expect(blind.generate({ prompt }, { watch: () => "continue" })).rejects.toSatisfy(
+      (error) => CapabilityError.isInstance(error) && error.capability === "watchTokens",
+    );
   });
 
   it("leaves usage unreported when told to", async () => {

@@ -1,4 +1,4 @@
-import { ConfigError, DisposedError } from "../errors/index.ts";
+import { CapabilityError, ConfigError, DisposedError } from "../errors/index.ts";
 import { seededRng, sleep } from "../runtime/index.ts";
 import type {
   Backend,
@@ -13,6 +13,7 @@ import type {
   ScoreRequest,
   ScoreResult,
   TokenLogprob,
+  TokenWatcher,
 } from "../spec/index.ts";
 
 /** A scripted completion: its text and, optionally, how it ended and its log-probability. */
@@ -101,6 +102,7 @@ const defaultCapabilities: BackendCapabilities = {
   continuePrefix: true,
   grammar: false,
   topK: true,
+  watchTokens: true,
 };
 
 const defaultTokenLogprob = -0.1;
@@ -154,8 +156,10 @@ function answerResponder(answers: ScriptedAnswers): ScriptedResponder {
 /**
  * A deterministic test double implementing `Backend`. It writes completions from a list, a function or a
  * distribution of answers; supports `n` (natively, or by fanning out into `n` requests when
- * `capabilities.n` is off), synthetic log-probabilities and `score()`; honours abort signals; and records
- * every request in `calls`.
+ * `capabilities.n` is off), synthetic log-probabilities and `score()`; honours abort signals and token
+ * watchers (a watcher's `stop` cuts the completion after that token: its text becomes the kept tokens'
+ * texts joined, its finish reason `cut`, and usage counts the kept tokens); and records every request in
+ * `calls`.
  *
  * @example
  * const backend = createScriptedBackend({ answers: { distribution: { "12": 0.6, "13": 0.4 } } });
@@ -217,8 +221,30 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
     }));
   };
 
+  /**
+   * Hands a completion's tokens to the watcher in order; at a `stop` it ends there: finish reason `cut`,
+   * the text those tokens spell, and only those tokens.
+   */
+  const watched = (
+    completion: ScriptedCompletion,
+    tokens: TokenLogprob[],
+    watch: ((token: TokenLogprob) => "continue" | "stop") | undefined,
+  ): { completion: ScriptedCompletion; tokens: TokenLogprob[] } => {
+    if (watch === undefined) return { completion, tokens };
+    const cut = tokens.findIndex((token) => watch(token) === "stop");
+    if (cut < 0) return { completion, tokens };
+    const kept = tokens.slice(0, cut + 1);
+    const text = kept.map((token) => token.token).join("");
+    return { completion: { ...completion, text, finishReason: "cut" }, tokens: kept };
+  };
+
   // One request: `count` completions, with the generator of this request.
-  const answer = async (request: GenerationRequest, count: number, signal: AbortSignal | undefined) => {
+  const answer = async (
+    request: GenerationRequest,
+    count: number,
+    signal: AbortSignal | undefined,
+    watch: TokenWatcher | undefined,
+  ) => {
     const callIndex = calls.length;
     calls.push({ request, hadSignal: signal !== undefined });
     if (signal?.aborted) throw abortError(signal);
@@ -232,8 +258,12 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
     for (let position = 0; position < count; position += 1) {
       const raw = respond(request, completionIndex, rng);
       completionIndex += 1;
-      const completion: ScriptedCompletion = typeof raw === "string" ? { text: raw } : raw;
-      const tokens = synthesizeTokens(completion, request);
+      const scripted: ScriptedCompletion = typeof raw === "string" ? { text: raw } : raw;
+      const { completion, tokens } = watched(
+        scripted,
+        synthesizeTokens(scripted, request),
+        watch === undefined ? undefined : (token) => watch(position, token),
+      );
       written.push({
         text: completion.text,
         finishReason: completion.finishReason ?? "stop",
@@ -259,10 +289,14 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
         throw new ConfigError(`generate: n must be an integer ≥ 1, got ${n}`, { field: "n" });
       }
       const signal = callOptions?.signal;
+      const watch = callOptions?.watch;
+      if (watch !== undefined && !capabilities.watchTokens) {
+        throw new CapabilityError("watchTokens", "a token watcher", `the scripted backend (model ${model})`);
+      }
       const requests = capabilities.n ? 1 : n;
       const written: Omit<Completion, "index">[] = [];
       if (capabilities.n) {
-        written.push(...(await answer(request, n, signal)));
+        written.push(...(await answer(request, n, signal, watch)));
       } else {
         // Fan out like an HTTP backend without native `n`: one request per completion, in parallel.
         const parts = await Promise.all(
@@ -271,6 +305,7 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
               { ...request, n: 1, ...(request.seed === undefined ? {} : { seed: request.seed + part }) },
               1,
               signal,
+              watch === undefined ? undefined : (_, token) => watch(part, token),
             ),
           ),
         );

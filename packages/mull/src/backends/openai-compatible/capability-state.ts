@@ -1,3 +1,4 @@
+import { BackendCallError } from "../../errors/index.ts";
 import type { BackendCapabilities, GenerationRequest } from "../../spec/index.ts";
 import type { EndpointUrl } from "./endpoint-url.ts";
 import type { ParsedBackendOptions } from "./openai-compatible-backend-options.ts";
@@ -30,6 +31,7 @@ export interface CapabilityState {
 export function derivedCapabilities(
   endpoint: EndpointUrl,
   mode: ParsedBackendOptions["endpoint"],
+  stream: boolean,
 ): BackendCapabilities {
   const isOpenAI = endpoint.hostname === "api.openai.com";
   return {
@@ -45,7 +47,16 @@ export function derivedCapabilities(
     continuePrefix: !(isOpenAI && mode === "chat"),
     grammar: false,
     topK: !isOpenAI,
+    // Watching needs the tokens as they stream in, with their log-probabilities.
+    watchTokens: stream,
   };
+}
+
+/** The error of a watched request the server cannot serve: a watcher needs every token's log-probability. */
+function unwatchable(why: string): BackendCallError {
+  return new BackendCallError(`the server ${why}: a token watcher needs each token's log-probability`, {
+    isRetryable: false,
+  });
 }
 
 /** Races a promise against a signal, without cancelling the promise's work. */
@@ -87,7 +98,7 @@ export function createCapabilityState(settings: {
 
   const assemble = (): BackendCapabilities => {
     const result: BackendCapabilities = { ...derived, ...(probed ?? {}), ...overrides, ...learned };
-    return result.logprobs ? result : { ...result, topLogprobs: false };
+    return result.logprobs ? result : { ...result, topLogprobs: false, watchTokens: false };
   };
 
   /** Learns from a response whether log-probabilities and their alternatives really come back. */
@@ -114,13 +125,23 @@ export function createCapabilityState(settings: {
     async send(shape) {
       const logprobs =
         wantsLogprobs(shape.request) && learned.logprobs !== false && overrides.logprobs !== false;
+      const watched = shape.watchChoice !== undefined;
+      if (watched && !logprobs) throw unwatchable("does not send log-probabilities");
       try {
         const response = await sender.send({ ...shape, logprobs });
         observe(response, shape.request, logprobs);
+        // A watcher that never heard a token did not watch: never pass that off as a watched result.
+        if (
+          watched &&
+          response.choices.some((choice) => choice.text.length > 0 && choice.tokens === undefined)
+        ) {
+          throw unwatchable("sent no log-probabilities in its stream");
+        }
         return response;
       } catch (error) {
         if (!logprobs || !sender.refuses(error, "logprobs")) throw error;
         learned.logprobs = false;
+        if (watched) throw unwatchable("refused log-probabilities");
         return sender.send({ ...shape, logprobs: false });
       }
     },

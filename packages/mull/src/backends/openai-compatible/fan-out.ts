@@ -1,4 +1,5 @@
 import { BackendCallError } from "../../errors/index.ts";
+import type { TokenWatcher } from "../../spec/index.ts";
 import type { CapabilityState } from "./capability-state.ts";
 import type { RequestSender, RequestShape } from "./request-sender.ts";
 import type { ParsedChoice, ParsedResponse } from "./response-parser.ts";
@@ -22,24 +23,28 @@ function noChoices(url: string): BackendCallError {
 /**
  * Gets the `shape.n` choices of a call: in one request while the server honours `n`, and the rest by
  * parallel single-choice requests (seeds `seed + index`, so samples differ but stay reproducible). A
- * server that refuses `n > 1` or returns fewer choices than asked is fanned out for from then on.
- * `url` (without secrets) names the endpoint in errors.
+ * server that refuses `n > 1` or returns fewer choices than asked is fanned out for from then on. With a
+ * token watcher every choice is its own streamed request, watched as completion `index` (a stream of
+ * several choices cannot be closed for one of them). `url` (without secrets) names the endpoint in errors.
  */
 export async function fanOut(
-  shape: Omit<RequestShape, "logprobs">,
+  shape: Omit<RequestShape, "logprobs" | "watchChoice"> & { readonly watch?: TokenWatcher | undefined },
   capabilities: CapabilityState,
   sender: RequestSender,
   url: string,
 ): Promise<FannedOut> {
-  const { n, seed } = shape;
+  const { watch, ...request } = shape;
+  const { n, seed } = request;
   const responses: ParsedResponse[] = [];
   const picked: PickedChoice[] = [];
+  const watchChoice = (index: number) =>
+    watch === undefined ? undefined : (token: Parameters<TokenWatcher>[1]) => watch(index, token);
 
-  if (n === 1 || capabilities.nativeN()) {
+  if (n === 1 || (watch === undefined && capabilities.nativeN())) {
     try {
       // Pieces are relayed for one completion only: a single stream, with nothing to interleave.
       const onText = n === 1 && shape.streamed ? shape.onText : undefined;
-      const response = await capabilities.send({ ...shape, onText });
+      const response = await capabilities.send({ ...request, onText, watchChoice: watchChoice(0) });
       if (response.choices.length === 0) throw noChoices(url);
       responses.push(response);
       for (const choice of response.choices.slice(0, n)) picked.push({ choice, response });
@@ -54,17 +59,18 @@ export async function fanOut(
   if (missing > 0) {
     // Siblings stop as soon as one fails: no request keeps running for a call that has failed.
     const siblings = new AbortController();
-    const signal = AbortSignal.any([shape.signal, siblings.signal]);
+    const signal = AbortSignal.any([request.signal, siblings.signal]);
     const start = picked.length;
     const results = await Promise.all(
       Array.from({ length: missing }, (_, offset) =>
         capabilities
           .send({
-            ...shape,
+            ...request,
             n: 1,
             seed: seed === undefined ? undefined : seed + start + offset,
             signal,
             onText: undefined,
+            watchChoice: watchChoice(start + offset),
           })
           .catch((error: unknown) => {
             siblings.abort(error);

@@ -68,6 +68,7 @@ export async function attemptCall(
   deadline: number,
   attemptNumber: number,
   onText: ((text: string) => void) | undefined,
+  watch?: HttpCall["watch"],
 ): Promise<ParsedResponse> {
   const { settings, failure } = context;
   const { endpoint } = settings;
@@ -165,9 +166,19 @@ export async function attemptCall(
     }
     if (!response.ok) throw await statusFailure(response, publicUrl, signal, context);
     const contentType = response.headers.get("content-type") ?? "";
-    return contentType.includes("text/event-stream")
-      ? await readEventStream(response, reading, call.withTopLogprobs, onText)
-      : await readWholeResponse(response, reading, call.withTopLogprobs);
+    if (contentType.includes("text/event-stream")) {
+      const parsed = await readEventStream(response, reading, call.withTopLogprobs, onText, watch);
+      // A watcher's cut: the body is cancelled already; aborting makes sure the connection is closed too.
+      if (parsed.choices[0]?.finishReason === "cut") controller.abort(new Error("cut by a token watcher"));
+      return parsed;
+    }
+    if (watch !== undefined) {
+      throw failure(
+        `POST ${publicUrl} answered with a whole response, not a stream: a token watcher needs the tokens as they are generated`,
+        { isRetryable: false, url: publicUrl },
+      );
+    }
+    return await readWholeResponse(response, reading, call.withTopLogprobs);
   } finally {
     clearTimeout(deadlineTimer);
     clearTimeout(stallTimer);

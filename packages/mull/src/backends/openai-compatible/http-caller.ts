@@ -56,6 +56,7 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       const deadline = clock.now() + settings.timeoutMilliseconds;
       let previous: BackendCallError | undefined;
       let delivered = false;
+      let watched = false;
       const onText =
         call.onText === undefined
           ? undefined
@@ -64,10 +65,18 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
               delivered = true;
               call.onText?.(text);
             };
+      const watch =
+        call.watch === undefined
+          ? undefined
+          : (token: Parameters<NonNullable<typeof call.watch>>[0]) => {
+              // The watcher keeps the trace's state: a retry would show it the tokens of another trace.
+              watched = true;
+              return call.watch!(token);
+            };
       for (let attemptNumber = 1; ; attemptNumber += 1) {
         let error: BackendCallError;
         try {
-          return await attemptCall(call, context, deadline, attemptNumber, onText);
+          return await attemptCall(call, context, deadline, attemptNumber, onText, watch);
         } catch (thrown) {
           if (call.signal?.aborted) throw call.signal.reason;
           if (!BackendCallError.isInstance(thrown)) throw thrown;
@@ -79,6 +88,7 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
         }
         if (!error.isRetryable || pastDeadline) throw error;
         if (delivered) throw givenUp(error, "not retried: part of its text was already delivered");
+        if (watched) throw givenUp(error, "not retried: a token watcher already saw part of it");
         previous = error;
         if (attemptNumber > settings.maxRetries) {
           throw givenUp(error, `gave up after ${attemptNumber} attempts`);

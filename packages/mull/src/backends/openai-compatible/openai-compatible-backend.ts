@@ -17,7 +17,7 @@ import {
   type OpenAICompatibleBackendOptions,
   parseBackendOptions,
 } from "./openai-compatible-backend-options.ts";
-import type { EndpointKind } from "./request-body.ts";
+import { type EndpointKind, wantsLogprobs } from "./request-body.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { createRequestSender, endpointPath } from "./request-sender.ts";
 import { validateRequest } from "./validate-request.ts";
@@ -50,6 +50,13 @@ export interface OpenAICompatibleBackend extends Backend {
  * 422 naming `n`) or returns fewer choices than asked is answered by parallel single requests from then
  * on, and reported as `n: false`; one that sends no log-probabilities is reported as `logprobs: false`.
  * Per-request seeds of a fanned-out call are `seed + index`, so samples differ but stay reproducible.
+ *
+ * Token watchers (`CallOptions.watch`; `watchTokens` is on while responses stream and the server sends
+ * log-probabilities): every completion is its own streamed request, asking for log-probabilities; each
+ * token is handed to the watcher as its chunk arrives, and at `stop` the stream is closed (so the server
+ * stops generating) and the completion returned with finish reason `cut`, its usage counting the tokens
+ * received (prompt tokens unknown). A watched request is not retried once a token was watched; a server
+ * that streams no log-probabilities fails the call rather than leave the watcher unheard.
  *
  * @example
  * const backend = createOpenAICompatibleBackend({
@@ -86,7 +93,7 @@ export function createOpenAICompatibleBackend(
     maxRetryDelayMilliseconds: parsed.maxRetryDelayMilliseconds,
   });
   const lifetime = new AbortController();
-  const derived = derivedCapabilities(endpoint, mode);
+  const derived = derivedCapabilities(endpoint, mode, stream);
   const overrides = parsed.capabilities;
   const sender = createRequestSender({
     caller,
@@ -134,15 +141,21 @@ export function createOpenAICompatibleBackend(
     if (request.grammar !== undefined && !state.setting("grammar")) {
       throw new CapabilityError("grammar", "a request with a grammar", name);
     }
+    const watch = callOptions?.watch;
+    if (watch !== undefined && !(streamed && (await state.capabilities(signal)).watchTokens)) {
+      throw new CapabilityError("watchTokens", "a token watcher", name);
+    }
     const { picked, responses } = await fanOut(
       {
         kind,
-        request,
+        // A watcher hears every token's log-probability, whether or not the result returns them.
+        request: watch === undefined || wantsLogprobs(request) ? request : { ...request, logprobs: true },
         n: request.n ?? 1,
         seed: request.seed,
         signal,
         streamed,
         onText: callOptions?.onText,
+        watch,
       },
       state,
       sender,
@@ -178,7 +191,12 @@ export function createOpenAICompatibleBackend(
     assertUsable();
     return state.capabilities(callOptions?.signal);
   };
-  const whole: Backend = { describe: () => description, capabilities, generate: generateWith(false) };
+  const whole: Backend = {
+    describe: () => description,
+    // Whole responses come at once: nothing to watch as it is generated.
+    capabilities: async (callOptions) => ({ ...(await capabilities(callOptions)), watchTokens: false }),
+    generate: generateWith(false),
+  };
 
   return {
     describe: () => description,

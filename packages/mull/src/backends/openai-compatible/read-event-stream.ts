@@ -1,26 +1,31 @@
 import { createParser } from "eventsource-parser";
+import type { TokenLogprob, TokenVerdict } from "../../spec/index.ts";
 import type { BodyReading } from "./body-reading.ts";
-import { type ParsedResponse, StreamAssembler } from "./response-parser.ts";
+import type { ParsedResponse } from "./response-parser.ts";
+import { StreamAssembler } from "./stream-assembler.ts";
 
 /**
  * Reads a server-sent event stream of chunks into one response. Only a stream that ends with `[DONE]`
  * is a result: one cut, stalled or carrying an error event fails the attempt. `onText` receives the
- * first choice's text pieces as they arrive.
+ * first choice's text pieces as they arrive, `watch` its tokens: when the watcher stops it, reading stops
+ * there and the stream is cancelled (which closes the connection, so the server stops generating), and
+ * the response holds what came before, that choice's finish reason `cut`.
  */
 export async function readEventStream(
   response: Response,
   reading: BodyReading,
   withTopLogprobs: boolean,
   onText: ((text: string) => void) | undefined,
+  watch?: ((token: TokenLogprob) => TokenVerdict) | undefined,
 ): Promise<ParsedResponse> {
   const body = response.body;
   if (body === null) throw reading.retryable(`POST ${reading.publicUrl}: the stream has no body`);
-  const assembler = new StreamAssembler(withTopLogprobs, onText);
+  const assembler = new StreamAssembler(withTopLogprobs, onText, watch);
   let sawDone = false;
   let streamFailure: unknown;
   const parser = createParser({
     onEvent: (event) => {
-      if (sawDone || streamFailure !== undefined) return;
+      if (sawDone || streamFailure !== undefined || assembler.cut) return;
       reading.firstEvent();
       if (event.data.trim() === "[DONE]") {
         sawDone = true;
@@ -52,14 +57,14 @@ export async function readEventStream(
       reading.armStall();
       parser.feed(decoder.decode(chunk.value, { stream: true }));
       if (streamFailure !== undefined) throw reading.malformed(streamFailure);
-      if (sawDone) break;
+      if (sawDone || assembler.cut) break;
     }
   } finally {
     reading.stopStall();
     // Also after [DONE]: whatever follows it is not needed, and a cancelled body frees the connection.
     await reader.cancel().catch(() => undefined);
   }
-  if (!sawDone) {
+  if (!sawDone && !assembler.cut) {
     throw reading.retryable(
       `POST ${reading.publicUrl}: the stream ended without [DONE] after ${assembler.chunks} chunks (a cut stream is a failed sample)`,
     );

@@ -1,6 +1,6 @@
 import { BackendCallError } from "../../errors/index.ts";
 import type { ConcurrencyLimit } from "../../runtime/index.ts";
-import type { GenerationRequest } from "../../spec/index.ts";
+import type { GenerationRequest, TokenLogprob, TokenVerdict } from "../../spec/index.ts";
 import type { HttpCaller } from "./http-caller.ts";
 import { type EndpointKind, requestBody, topLogprobCount } from "./request-body.ts";
 import type { ParsedResponse } from "./response-parser.ts";
@@ -19,6 +19,8 @@ export interface RequestShape {
   readonly streamed: boolean;
   /** Receives the text pieces of a streamed single completion. */
   readonly onText?: ((text: string) => void) | undefined;
+  /** Watches the tokens of a streamed single completion, and may cut it (see `HttpCall.watch`). */
+  readonly watchChoice?: ((token: TokenLogprob) => TokenVerdict) | undefined;
 }
 
 /** A request parameter a server may refuse, which the backend then stops sending. */
@@ -70,6 +72,7 @@ export function createRequestSender(settings: {
             withTopLogprobs: shape.logprobs && topLogprobCount(shape.request) > 0,
             signal: shape.signal,
             onText: shape.onText,
+            watch: shape.watchChoice,
           }),
         shape.signal,
       ),

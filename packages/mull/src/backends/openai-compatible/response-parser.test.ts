@@ -3,10 +3,10 @@ import {
   finishReasonOf,
   MalformedResponseError,
   parseWholeResponse,
-  StreamAssembler,
   StreamErrorEvent,
   tokenLogprobsOf,
 } from "./response-parser.ts";
+import { StreamAssembler } from "./stream-assembler.ts";
 
 describe("response parsing", () => {
   it("reads llama.cpp's chat-shaped logprobs on completions, sorting alternatives", () => {

@@ -52,7 +52,8 @@ export class StreamErrorEvent extends Error {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+/** Whether a parsed JSON value is an object (not an array). */
+export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -139,7 +140,8 @@ export function tokenLogprobsOf(value: unknown, withTop: boolean): TokenLogprob[
   return undefined;
 }
 
-function errorOf(payload: Json): StreamErrorEvent | undefined {
+/** The error a payload carries (`{"error": …}` or `object: "error"`), if any. */
+export function errorOf(payload: Json): StreamErrorEvent | undefined {
   const error = payload.error;
   if (isObject(error)) {
     const message = typeof error.message === "string" ? error.message : JSON.stringify(error);
@@ -189,90 +191,4 @@ export function parseWholeResponse(payload: unknown, withTop: boolean): ParsedRe
     sawLogprobs,
     sawTopLogprobs,
   };
-}
-
-interface ChoiceState {
-  readonly parts: string[];
-  finishReason: FinishReason;
-  tokens: TokenLogprob[] | undefined;
-}
-
-/**
- * Assembles streamed chunks (`chat.completion.chunk` deltas or completions text pieces, for any number of
- * choices) into a response. Feed every `data:` payload except `[DONE]`, then call `result()`.
- */
-export class StreamAssembler {
-  private readonly choices = new Map<number, ChoiceState>();
-  private usage: ReportedUsage | undefined;
-  private model: string | undefined;
-  private sawTopLogprobs = false;
-  private readonly withTop: boolean;
-  private readonly onText: ((text: string) => void) | undefined;
-  /** Chunks fed so far. */
-  chunks = 0;
-
-  /** `onText` receives the text pieces of choice 0 as they are added. */
-  constructor(withTop: boolean, onText?: (text: string) => void) {
-    this.withTop = withTop;
-    this.onText = onText;
-  }
-
-  /** Adds one parsed `data:` payload; throws a `StreamErrorEvent` for an error event. */
-  add(payload: unknown): void {
-    if (!isObject(payload)) throw new MalformedResponseError("a stream chunk is not a JSON object");
-    const error = errorOf(payload);
-    if (error !== undefined) throw error;
-    this.chunks += 1;
-    if (typeof payload.model === "string") this.model = payload.model;
-    const usage = usageOf(payload.usage);
-    if (usage !== undefined) this.usage = usage;
-    if (payload.choices === undefined || payload.choices === null) return;
-    if (!Array.isArray(payload.choices))
-      throw new MalformedResponseError("a stream chunk has no choices array");
-    for (const [position, choice] of payload.choices.entries()) {
-      if (!isObject(choice))
-        throw new MalformedResponseError(`a stream chunk's choices[${position}] is not an object`);
-      const index = typeof choice.index === "number" ? choice.index : position;
-      let state = this.choices.get(index);
-      if (state === undefined) {
-        state = { parts: [], finishReason: "unknown", tokens: undefined };
-        this.choices.set(index, state);
-      }
-      const delta = choice.delta;
-      const piece = isObject(delta) ? delta.content : choice.text;
-      if (typeof piece === "string") {
-        state.parts.push(piece);
-        if (index === 0) this.onText?.(piece);
-      }
-      const tokens = tokenLogprobsOf(choice.logprobs, this.withTop);
-      if (tokens !== undefined) {
-        state.tokens = [...(state.tokens ?? []), ...tokens];
-        if (tokens.some((token) => token.topLogprobs !== undefined && token.topLogprobs.length > 0)) {
-          this.sawTopLogprobs = true;
-        }
-      }
-      if (choice.finish_reason !== undefined && choice.finish_reason !== null) {
-        state.finishReason = finishReasonOf(choice.finish_reason);
-      }
-    }
-  }
-
-  /** The response assembled so far. */
-  result(): ParsedResponse {
-    const choices = [...this.choices.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([index, state]) => ({
-        index,
-        text: state.parts.join(""),
-        finishReason: state.finishReason,
-        tokens: state.tokens,
-      }));
-    return {
-      choices,
-      usage: this.usage,
-      model: this.model,
-      sawLogprobs: choices.some((choice) => choice.tokens !== undefined),
-      sawTopLogprobs: this.sawTopLogprobs,
-    };
-  }
 }

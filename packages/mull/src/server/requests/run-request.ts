@@ -39,15 +39,21 @@ export interface RequestOutcome {
   readonly servedBy?: string | undefined;
 }
 
+/** OpenAI's finish reason: `length` stays, everything else (a watcher's `cut` too, as OpenAI has none) is `stop`. */
 function finishOf(reason: FinishReason): "stop" | "length" {
   return reason === "length" ? "length" : "stop";
 }
 
+/** Whether a candidate ran to its end: not aborted, and not cut by a token watcher (a trace given up on). */
+function finished(candidate: Candidate): boolean {
+  return candidate.finishReason !== "abort" && candidate.finishReason !== "cut";
+}
+
 /** The candidates to return: the chosen one first, then the best of each other answer by votes, then the rest. */
 function rankedCandidates(result: SolveResult, plan: RequestPlan): Candidate[] {
-  const usable = result.candidates.filter((candidate) => candidate.finishReason !== "abort");
+  const usable = result.candidates.filter(finished);
   const ordered: Candidate[] = [];
-  const best = result.best !== undefined && result.best.finishReason !== "abort" ? result.best : usable[0];
+  const best = result.best !== undefined && finished(result.best) ? result.best : usable[0];
   if (best !== undefined) ordered.push(best);
   if (plan.choices > 1) {
     const groups = new Map<string, Candidate[]>();

@@ -26,6 +26,13 @@ export interface SampleFanOut {
   counts(): SampleCounts;
 }
 
+/** The options of sample `index`'s single call: its token watcher, if any, still hears it as `index`. */
+function singleOptions(options: CallOptions | undefined, index: number): CallOptions | undefined {
+  const watch = options?.watch;
+  if (watch === undefined) return options;
+  return { ...options, watch: (_, token) => watch(index, token) };
+}
+
 /**
  * Wraps a backend for one request: `generate({ n })` becomes `n` single-sample calls (seeds `seed + i`)
  * running in parallel, each with the backend's own retries and deadline. When some fail, the survivors are
@@ -52,7 +59,7 @@ export function createSampleFanOut(backend: Backend): SampleFanOut {
       Array.from({ length: n }, (_, index) =>
         backend.generate(
           { ...request, n: 1, seed: request.seed === undefined ? undefined : request.seed + index },
-          options,
+          singleOptions(options, index),
         ),
       ),
     );

@@ -1,0 +1,133 @@
+import type { FinishReason, TokenLogprob, TokenVerdict } from "../../spec/index.ts";
+import {
+  errorOf,
+  finishReasonOf,
+  isObject,
+  MalformedResponseError,
+  type ParsedResponse,
+  type ReportedUsage,
+  tokenLogprobsOf,
+  usageOf,
+} from "./response-parser.ts";
+
+interface ChoiceState {
+  readonly parts: string[];
+  finishReason: FinishReason;
+  tokens: TokenLogprob[] | undefined;
+}
+
+/**
+ * Assembles streamed chunks (`chat.completion.chunk` deltas or completions text pieces, for any number of
+ * choices) into a response. Feed every `data:` payload except `[DONE]`, then call `result()`.
+ *
+ * With a watcher, choice 0's tokens are handed to it as they arrive; at its `stop` the choice ends after
+ * that token (finish reason `cut`, its text and tokens up to there), `cut` turns true, later chunks are
+ * ignored, and the result's usage counts the tokens received up to the cut (the reader should then stop
+ * reading and close the stream, so that the server stops generating).
+ */
+export class StreamAssembler {
+  private readonly choices = new Map<number, ChoiceState>();
+  private usage: ReportedUsage | undefined;
+  private model: string | undefined;
+  private sawTopLogprobs = false;
+  private readonly withTop: boolean;
+  private readonly onText: ((text: string) => void) | undefined;
+  private readonly watch: ((token: TokenLogprob) => TokenVerdict) | undefined;
+  /** Chunks fed so far. */
+  chunks = 0;
+  /** Whether the watcher has cut choice 0: nothing more is needed from the stream. */
+  cut = false;
+
+  /** `onText` receives the text pieces of choice 0 as they are added; `watch` its tokens. */
+  constructor(
+    withTop: boolean,
+    onText?: (text: string) => void,
+    watch?: (token: TokenLogprob) => TokenVerdict,
+  ) {
+    this.withTop = withTop;
+    this.onText = onText;
+    this.watch = watch;
+  }
+
+  /** Adds one parsed `data:` payload; throws a `StreamErrorEvent` for an error event. */
+  add(payload: unknown): void {
+    if (this.cut) return;
+    if (!isObject(payload)) throw new MalformedResponseError("a stream chunk is not a JSON object");
+    const error = errorOf(payload);
+    if (error !== undefined) throw error;
+    this.chunks += 1;
+    if (typeof payload.model === "string") this.model = payload.model;
+    const usage = usageOf(payload.usage);
+    if (usage !== undefined) this.usage = usage;
+    if (payload.choices === undefined || payload.choices === null) return;
+    if (!Array.isArray(payload.choices))
+      throw new MalformedResponseError("a stream chunk has no choices array");
+    for (const [position, choice] of payload.choices.entries()) {
+      if (!isObject(choice))
+        throw new MalformedResponseError(`a stream chunk's choices[${position}] is not an object`);
+      const index = typeof choice.index === "number" ? choice.index : position;
+      let state = this.choices.get(index);
+      if (state === undefined) {
+        state = { parts: [], finishReason: "unknown", tokens: undefined };
+        this.choices.set(index, state);
+      }
+      const delta = choice.delta;
+      let piece = isObject(delta) ? delta.content : choice.text;
+      let tokens = tokenLogprobsOf(choice.logprobs, this.withTop);
+      if (index === 0 && this.watch !== undefined && tokens !== undefined) {
+        const watch = this.watch;
+        const stop = tokens.findIndex((token) => watch(token) === "stop");
+        if (stop >= 0) {
+          this.cut = true;
+          state.finishReason = "cut";
+          // A chunk of several tokens cut before its last keeps the text of the tokens it keeps.
+          if (stop < tokens.length - 1) {
+            tokens = tokens.slice(0, stop + 1);
+            piece = tokens.map((token) => token.token).join("");
+          }
+        }
+      }
+      if (typeof piece === "string") {
+        state.parts.push(piece);
+        if (index === 0) this.onText?.(piece);
+      }
+      if (tokens !== undefined) {
+        state.tokens = [...(state.tokens ?? []), ...tokens];
+        if (tokens.some((token) => token.topLogprobs !== undefined && token.topLogprobs.length > 0)) {
+          this.sawTopLogprobs = true;
+        }
+      }
+      if (choice.finish_reason !== undefined && choice.finish_reason !== null && !this.cut) {
+        state.finishReason = finishReasonOf(choice.finish_reason);
+      }
+      if (this.cut) return;
+    }
+  }
+
+  /** The response assembled so far. */
+  result(): ParsedResponse {
+    const choices = [...this.choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, state]) => ({
+        index,
+        text: state.parts.join(""),
+        finishReason: state.finishReason,
+        tokens: state.tokens,
+      }));
+    const received = this.choices.get(0)?.tokens?.length ?? 0;
+    return {
+      choices,
+      // A cut stream ends before the server's usage: what it generated is at least what was received.
+      usage: this.cut
+        ? {
+            promptTokens: this.usage?.promptTokens,
+            completionTokens: received,
+            cachedPromptTokens: this.usage?.cachedPromptTokens,
+          }
+        : this.usage,
+      model: this.model,
+      sawLogprobs: choices.some((choice) => choice.tokens !== undefined),
+      sawTopLogprobs: this.sawTopLogprobs,
+    };
+  }
+}

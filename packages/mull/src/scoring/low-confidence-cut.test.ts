@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import type { TokenLogprob } from "../spec/index.ts";
+import { lowConfidenceCut } from "./low-confidence-cut.ts";
+
+/** A token of confidence `confidence` over two alternatives: −(−c/2 − 3c/2)/2 = c. */
+function token(confidence: number): TokenLogprob {
+  return {
+    token: "t",
+    logprob: -confidence / 2,
+    topLogprobs: [
+      { token: "t", logprob: -confidence / 2 },
+      { token: "u", logprob: (-3 * confidence) / 2 },
+    ],
+  };
+}
+
+describe("lowConfidenceCut", () => {
+  it("stops at the first full window whose mean confidence is below the threshold", () => {
+    const watch = lowConfidenceCut({ k: 2, window: 2, threshold: 2 });
+    // Windows: (3,3)=3, (3,1.5)=2.25, (1.5,2)=1.75 < 2 → stop at the fourth token.
+    expect([3, 3, 1.5, 2].map((confidence) => watch(token(confidence)))).toEqual([
+      "continue",
+      "continue",
+      "continue",
+      "stop",
+    ]);
+  });
+
+  it("never stops before a window is full, and skips positions without alternatives", () => {
+    const watch = lowConfidenceCut({ k: 2, window: 3, threshold: 2 });
+    expect(watch(token(0.1))).toBe("continue");
+    expect(watch({ token: "x", logprob: -1 })).toBe("continue");
+    expect(watch(token(0.1))).toBe("continue");
+    expect(watch(token(0.1))).toBe("stop");
+  });
+
+  it("keeps one trace's window: a fresh watcher starts empty", () => {
+    const options = { k: 2, window: 2, threshold: 2 };
+    const first = lowConfidenceCut(options);
+    first(token(1));
+    expect(lowConfidenceCut(options)(token(1))).toBe("continue");
+    expect(first(token(1))).toBe("stop");
+  });
+});

@@ -1,0 +1,309 @@
+import { describe, expect, it, vi } from "vitest";
+import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
+import { CapabilityError } from "../errors/index.ts";
+import { seededRng } from "../runtime/index.ts";
+import { solve } from "../solve.ts";
+import type { SolveResult, TokenLogprob } from "../spec/index.ts";
+import { createScriptedBackend, type ScriptedCompletion, startFakeOpenAIServer } from "../testing/index.ts";
+import { deepConf } from "./deep-conf.ts";
+import { deepConfOnline } from "./deep-conf-online.ts";
+
+/**
+ * A trace answering `answer` whose token `i` has confidence `confidences[i]` over its two top alternatives
+ * (−(−c/2 − 3c/2)/2 = c); its last two tokens are `####` and the answer, so a trace cut before them has no
+ * answer.
+ */
+function trace(answer: string, confidences: readonly number[]): ScriptedCompletion {
+  const words = confidences.map((_, index) =>
+    index === confidences.length - 2 ? "####" : index === confidences.length - 1 ? answer : `w${index}`,
+  );
+  const tokens: TokenLogprob[] = words.map((word, index) => {
+    const confidence = confidences[index]!;
+    const token = index === 0 ? word : ` ${word}`;
+    return {
+      token,
+      logprob: -confidence / 2,
+      topLogprobs: [
+        { token, logprob: -confidence / 2 },
+        { token: "?", logprob: (-3 * confidence) / 2 },
+      ],
+    };
+  });
+  return { text: tokens.map((token) => token.token).join(""), tokens };
+}
+
+/** What a run chose and kept, for comparing two strategies' runs. */
+function summary(result: SolveResult) {
+  return {
+    answer: result.answer,
+    votes: result.votes,
+    best: result.best?.text,
+    candidates: result.candidates.map((candidate) => ({
+      text: candidate.text,
+      answer: candidate.answer,
+      finishReason: candidate.finishReason,
+      completionTokens: candidate.completionTokens,
+      scores: candidate.scores.map((score) => [score.scorer, score.value]),
+    })),
+    completionTokens: result.usage.completionTokens,
+  };
+}
+
+describe("deepConfOnline", () => {
+  it("equals offline DeepConf when the threshold cuts nothing and it never stops early", async () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const rng = seededRng(seed);
+      // The first trace is the least confident of all, so that at keepPercent 100 (s = the least confident
+      // warm-up trace) no later trace falls below s.
+      const traces = Array.from({ length: 10 }, (_, index) => {
+        const length = 3 + Math.floor(rng.next() * 6);
+        const answer = String(1 + Math.floor(rng.next() * 3));
+        const confidences = Array.from({ length }, () => (index === 0 ? 1 : 1 + rng.next() * 4));
+        return trace(answer, confidences);
+      });
+      const online = await solve({
+        problem: "q",
+        strategy: deepConfOnline({
+          n: 10,
+          warmup: 4,
+          waveSize: 3,
+          keepPercent: 100,
+          consensus: 1,
+          window: 2,
+        }),
+        backend: createScriptedBackend({ responses: traces }),
+        seed,
+      });
+      const offline = await solve({
+        problem: "q",
+        strategy: deepConf({ n: 10, keepPercent: 100, window: 2 }),
+        backend: createScriptedBackend({ responses: traces }),
+        seed,
+      });
+      expect(online.candidates).toHaveLength(10);
+      expect(online.stoppedBy).toBe("complete");
+      expect(summary(online)).toEqual(summary(offline));
+    }
+  });
+
+  it("cuts a trace at the first window below the threshold, charging its tokens up to the cut", async () => {
+    const warm = [trace("5", [3, 3, 3, 3]), trace("5", [3, 4, 4, 3, 3])];
+    const later = [
+      // Windows of two: (3, 1) = 2 < 3 at the third token.
+      trace("6", [3, 3, 1, 1, 3, 3]),
+      // Never below 3: kept whole.
+      trace("5", [3, 3, 3, 3, 3, 3]),
+      // (1, 4) = 2.5 < 3 at the second token.
+      trace("6", [1, 4, 4, 4]),
+    ];
+    const backend = createScriptedBackend({ responses: [...warm, ...later] });
+    const result = await solve({
+      problem: "q",
+      strategy: deepConfOnline({ n: 5, warmup: 2, waveSize: 3, consensus: 1, window: 2 }),
+      backend,
+    });
+    expect(result.candidates.map((candidate) => candidate.finishReason)).toEqual([
+      "stop",
+      "stop",
+      "cut",
+      "stop",
+      "cut",
+    ]);
+    expect(result.candidates.map((candidate) => candidate.completionTokens)).toEqual([4, 5, 3, 6, 2]);
+    expect(result.usage.completionTokens).toBe(4 + 5 + 3 + 6 + 2);
+    // The cut traces never wrote their answer, and do not vote.
+    expect(result.candidates[2]?.answer).toBeUndefined();
+    expect(result.answer).toBe("5");
+    expect(result.votes).toEqual({ "5": 9 });
+    expect(backend.calls.map((call) => call.request.n)).toEqual([2, 3]);
+  });
+
+  it("sets the threshold from the warm-up's most confident keepPercent%, and those below it do not vote", async () => {
+    const responses = [
+      trace("1", [1, 1, 1]),
+      trace("2", [2, 2, 2]),
+      trace("3", [3, 3, 3]),
+      trace("3", [4, 4, 4]),
+      // At keepPercent 50 the threshold is 3: this one falls below it at its first full window.
+      trace("2", [2.5, 2.5, 2.5]),
+    ];
+    const result = await solve({
+      problem: "q",
+      strategy: deepConfOnline({ n: 5, warmup: 4, keepPercent: 50, consensus: 1, window: 2 }),
+      backend: createScriptedBackend({ responses }),
+    });
+    expect(result.candidates.map((candidate) => candidate.finishReason)).toEqual([
+      "stop",
+      "stop",
+      "stop",
+      "stop",
+      "cut",
+    ]);
+    expect(result.votes).toEqual({ "3": 7 });
+    const note = result.trace.find((event) => event.type === "note" && event.message.includes("threshold"));
+    expect(note).toMatchObject({ message: expect.stringContaining("stop threshold 3.0000 from 4 warm-up") });
+  });
+
+  it("stops once the weighted vote has settled: after the warm-up when all agree, else a wave later", async () => {
+    const unanimous = createScriptedBackend({ responses: [trace("7", [2, 2, 2])] });
+    const agreed = await solve({
+      problem: "q",
+      strategy: deepConfOnline({ n: 16, warmup: 4, waveSize: 4 }),
+      backend: unanimous,
+    });
+    expect(agreed.candidates).toHaveLength(4);
+    expect(agreed.stoppedBy).toBe("condition:consensus");
+    expect(agreed.partial).toBe(false);
+    expect(agreed.answer).toBe("7");
+    expect(unanimous.calls).toHaveLength(1);
+
+    // 3 of 4 after the warm-up (0.75), then 7 of 8 (0.875 ≥ 0.8) after one wave.
+    const split = createScriptedBackend({
+      responses: [
+        trace("7", [2, 2, 2]),
+        trace("8", [2, 2, 2]),
+        trace("7", [2, 2, 2]),
+        trace("7", [2, 2, 2]),
+        ...Array.from({ length: 12 }, () => trace("7", [2, 2, 2])),
+      ],
+    });
+    const later = await solve({
+      problem: "q",
+      strategy: deepConfOnline({ n: 16, warmup: 4, waveSize: 4, consensus: 0.8 }),
+      backend: split,
+    });
+    expect(later.candidates).toHaveLength(8);
+    expect(later.stoppedBy).toBe("condition:consensus");
+    expect(split.calls.map((call) => call.request.n)).toEqual([4, 4]);
+  });
+
+  it("weighs every finished trace in the consensus, so that a strict bar's vote of one does not stop it", async () => {
+    // At keepPercent 25 only the first warm-up trace is at the bar (3) and votes; the consensus weighs all
+    // four, 7 holding (3 + 2 + 2) / 9 of it.
+    const responses = [
+      trace("7", [3, 3, 3]),
+      trace("8", [2, 2, 2]),
+      trace("7", [2, 2, 2]),
+      trace("7", [2, 2, 2]),
+      trace("7", [3, 3, 3]),
+      trace("7", [3, 3, 3]),
+    ];
+    const result = await solve({
+      problem: "q",
+      strategy: deepConfOnline({ n: 6, warmup: 4, waveSize: 2, keepPercent: 25 }),
+      backend: createScriptedBackend({ responses }),
+    });
+    expect(result.candidates).toHaveLength(6);
+    expect(result.stoppedBy).toBe("complete");
+    expect(result.votes).toEqual({ "7": 9 });
+  });
+
+  it("derives the window from the warm-up's mean length and names its parameters", async () => {
+    const responses = [
+      trace(
+        "4",
+        Array.from({ length: 16 }, () => 2),
+      ),
+      trace("5", [1, 1, 1, 1]),
+    ];
+    const result = await solve({
+      problem: "q",
+      strategy: "deepconf-online@2",
+      backend: createScriptedBackend({ responses }),
+    });
+    expect(result.strategy).toBe("deepconf-online@2");
+    // A warm-up of both traces, mean length 10: window ⌈10 / 8⌉ = 2.
+    expect(
+      result.trace.some((event) => event.type === "note" && event.message.includes("window 2 tokens")),
+    ).toBe(true);
+    // Warm-up: a quarter of n, at least 2, at most the paper's 16 (and at most n).
+    expect([1, 2, 8, 16, 64, 512].map((n) => deepConfOnline({ n }).parameters.warmup)).toEqual([
+      1, 2, 2, 4, 16, 16,
+    ]);
+    expect(deepConfOnline({ n: 32 }).parameters).toEqual({
+      n: 32,
+      warmup: 8,
+      keepPercent: 90,
+      consensus: 0.95,
+      waveSize: 4,
+      topLogprobs: 20,
+    });
+  });
+
+  it("refuses a backend that cannot watch tokens, naming watchTokens, before sampling", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 1"], capabilities: { watchTokens: false } });
+    const attempt = solve({ problem: "q", strategy: "deepconf-online@8", backend });
+    await expect(attempt).rejects.toThrow(CapabilityError);
+    await expect(attempt).rejects.toMatchObject({
+      capability: "watchTokens",
+      requiredBy: "deepconf-online@8",
+    });
+    expect(backend.calls).toHaveLength(0);
+  });
+
+  it("falls back to a majority vote, with a note, when no trace has a confidence", async () => {
+    const responses = ["#### 1", "#### 2", "#### 2"].map((text) => ({
+      text,
+      tokens: [{ token: text, logprob: -1 }],
+    }));
+    const result = await solve({
+      problem: "q",
+      strategy: deepConfOnline({ n: 3, warmup: 2, consensus: 1 }),
+      backend: createScriptedBackend({ responses }),
+    });
+    expect(result.answer).toBe("2");
+    expect(result.candidates.every((candidate) => candidate.finishReason === "stop")).toBe(true);
+    expect(
+      result.trace.some((event) => event.type === "note" && event.message.includes("no trace is cut")),
+    ).toBe(true);
+    expect(
+      result.trace.some((event) => event.type === "note" && event.message.includes("majority vote")),
+    ).toBe(true);
+  });
+
+  it("cuts traces on an OpenAI-compatible server by streaming them and closing the stream", async () => {
+    // The fake server's alternatives sit 1, 2, … below the sampled token: at k = 2 a token of logprob l has
+    // confidence 0.5 − l, so −2 gives 2.5 and −0.01 gives 0.51.
+    const steady = { tokens: ["a", " b", " c", " ####", " 4"], logprobs: [-2, -2, -2, -2, -2] };
+    const wavering = {
+      tokens: ["x", " y", " z", " w", " ####", " 5"],
+      logprobs: [-2, -0.01, -0.01, -2, -2, -2],
+    };
+    let served = 0;
+    const server = await startFakeOpenAIServer({
+      handler: (request) => ({
+        choices: Array.from({ length: request.n }, () => {
+          served += 1;
+          return served === 3 ? wavering : steady;
+        }),
+        delivery: { tokenDelayMilliseconds: 5 },
+      }),
+    });
+    const backend = createOpenAICompatibleBackend({
+      baseUrl: server.url,
+      model: "fake-model",
+      capabilities: { n: true, logprobs: true, topLogprobs: true },
+    });
+    try {
+      const result = await solve({
+        problem: "q",
+        strategy: deepConfOnline({ n: 4, warmup: 2, waveSize: 2, consensus: 1, window: 2, topLogprobs: 2 }),
+        backend,
+      });
+      expect(result.candidates.map((candidate) => candidate.finishReason)).toEqual([
+        "stop",
+        "stop",
+        "cut",
+        "stop",
+      ]);
+      expect(result.candidates.map((candidate) => candidate.completionTokens)).toEqual([5, 5, 2, 5]);
+      expect(result.answer).toBe("4");
+      // The warm-up in one request of n = 2, then one streamed request per watched trace.
+      expect(server.requests.map((request) => request.n)).toEqual([2, 1, 1]);
+      await vi.waitFor(() => expect(server.abortedRequests).toBe(1));
+    } finally {
+      await backend.dispose();
+      await server.close();
+    }
+  });
+});
