@@ -13,6 +13,7 @@ import { deepConfEntry } from "./deep-conf.ts";
 import { deepConfOnlineEntry } from "./deep-conf-online.ts";
 import { earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
 import { liveProbingEntry } from "./live-probing.ts";
+import { parallelAdaptiveConsistencyEntry } from "./parallel-adaptive-consistency.ts";
 import { perplexityConsistencyEntry } from "./perplexity-consistency.ts";
 import { repeatedSamplingEntry } from "./repeated-sampling.ts";
 import { selfCertaintyEntry } from "./self-certainty.ts";
@@ -36,6 +37,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   repeatedSamplingEntry,
   adaptiveConsistencyEntry,
   earlyStoppingConsistencyEntry,
+  parallelAdaptiveConsistencyEntry,
   weightedVotingEntry,
   probabilityVotingEntry,
   meanProbabilityVotingEntry,

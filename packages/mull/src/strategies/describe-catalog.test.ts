@@ -20,6 +20,7 @@ const values: Readonly<Record<string, number>> = {
   W: 6,
   T: 40,
   E: 2,
+  F: 12,
 };
 
 /** A spec of a form with every capital letter replaced by an integer. */
@@ -60,7 +61,7 @@ describe("the strategy catalog", () => {
 
   it("names, for each adaptive entry, the fixed-budget strategy it wraps", () => {
     const adaptive = strategyCatalog.filter((entry) => entry.counterpart !== undefined);
-    expect(adaptive.map((entry) => entry.forms[0])).toEqual(["asc@N", "esc@NwW"]);
+    expect(adaptive.map((entry) => entry.forms[0])).toEqual(["asc@N", "esc@NwW", "pasc@N"]);
     for (const entry of adaptive) {
       const spec = specOf(entry.forms[0]!);
       const { values } = findStrategyEntry(spec)!;

@@ -17,6 +17,10 @@ export {
   strategySpecForms,
 } from "./find-strategy-entry.ts";
 export { type LiveProbingOptions, liveProbing } from "./live-probing.ts";
+export {
+  type ParallelAdaptiveConsistencyOptions,
+  parallelAdaptiveConsistency,
+} from "./parallel-adaptive-consistency.ts";
 export { type ParseStrategySpecOptions, parseStrategySpec } from "./parse-strategy-spec.ts";
 export { type PerplexityConsistencyOptions, perplexityConsistency } from "./perplexity-consistency.ts";
 export { type RepeatedSamplingOptions, repeatedSampling } from "./repeated-sampling.ts";

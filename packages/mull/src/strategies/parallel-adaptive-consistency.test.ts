@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { CapabilityError, ConfigError } from "../errors/index.ts";
+import { seededRng } from "../runtime/index.ts";
+import { solve } from "../solve.ts";
+import { createLockstepBackend } from "../testing/lockstep-backend.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { parallelAdaptiveConsistency } from "./parallel-adaptive-consistency.ts";
+import { parseStrategySpec } from "./parse-strategy-spec.ts";
+
+/** A trace of `length` word-tokens whose last two are `#### <answer>`. */
+function trace(length: number, answer: string): string {
+  return `${"step ".repeat(length - 2)}#### ${answer}`;
+}
+
+const dependencies = {
+  scorer: { name: "unused", score: async () => [] },
+  prm: { name: "unused", scoreSteps: async () => [] },
+} as never;
+
+describe("parallelAdaptiveConsistency", () => {
+  it("votes in the order traces finish and cuts the rest once four agree (0.969 ≥ 0.95)", async () => {
+    const traces = [
+      trace(30, "9"),
+      trace(4, "7"),
+      trace(5, "7"),
+      trace(40, "9"),
+      trace(6, "7"),
+      trace(7, "7"),
+    ];
+    const backend = createLockstepBackend({ traces: [...traces, trace(50, "9"), trace(60, "9")] });
+    const result = await solve({
+      problem: "q",
+      strategy: parallelAdaptiveConsistency({ n: 8 }),
+      backend,
+      seed: 3,
+    });
+    expect(result).toMatchObject({
+      strategy: "pasc@8",
+      answer: "7",
+      votes: { "7": 4 },
+      stoppedBy: "condition:adaptive-consistency",
+      partial: false,
+    });
+    const cut = result.candidates.filter((candidate) => candidate.finishReason === "cut");
+    expect(cut).toHaveLength(4);
+    // Each running trace stops within a token of the last voter's end (7 tokens).
+    for (const candidate of cut) expect(candidate.completionTokens).toBeGreaterThanOrEqual(7);
+    for (const candidate of cut) expect(candidate.completionTokens).toBeLessThanOrEqual(8);
+    // The run is charged exactly what the backend generated.
+    const generated = backend.generated.reduce((sum, count) => sum + count, 0);
+    expect(result.usage.completionTokens).toBe(generated);
+    expect(generated).toBeLessThan(4 + 5 + 6 + 7 + 4 * 8 + 1);
+  });
+
+  it("with a threshold of 1 and no quorum is self-consistency over all W traces, ties to the first to finish", async () => {
+    const draw = seededRng(11);
+    for (let round = 0; round < 25; round += 1) {
+      const width = 1 + Math.floor(draw.next() * 8);
+      const traces = Array.from({ length: width }, () =>
+        trace(2 + Math.floor(draw.next() * 12), String(1 + Math.floor(draw.next() * 3))),
+      );
+      const backend = createLockstepBackend({ traces });
+      const strategy = parallelAdaptiveConsistency({ n: width, threshold: 1 });
+      const result = await solve({ problem: "q", strategy, backend, seed: round });
+      const lengths = traces.map((text) => text.split(" ").length);
+      const finishOrder = traces
+        .map((text, index) => ({ answer: text.split(" ").at(-1)!, length: lengths[index]!, index }))
+        .sort((a, b) => a.length - b.length || a.index - b.index);
+      const counts = new Map<string, number>();
+      for (const { answer } of finishOrder) counts.set(answer, (counts.get(answer) ?? 0) + 1);
+      const top = Math.max(...counts.values());
+      const expected = finishOrder.find(({ answer }) => counts.get(answer) === top)!.answer;
+      expect(result.answer, traces.join(" | ")).toBe(expected);
+      expect(result.stoppedBy).toBe("complete");
+      expect(result.candidates.every((candidate) => candidate.finishReason === "stop")).toBe(true);
+      expect(result.usage.completionTokens).toBe(lengths.reduce((sum, length) => sum + length, 0));
+    }
+  });
+
+  it("stops at a quorum of F finished traces even when the vote is split", async () => {
+    const traces = [trace(3, "1"), trace(4, "2"), trace(5, "3"), trace(20, "1"), trace(30, "2")];
+    const backend = createLockstepBackend({ traces });
+    const result = await solve({
+      problem: "q",
+      strategy: parseStrategySpec("pasc@5f3", dependencies),
+      backend,
+    });
+    expect(result).toMatchObject({ answer: "1", stoppedBy: "condition:candidates-reached" });
+    expect(result.candidates.filter((candidate) => candidate.finishReason === "stop")).toHaveLength(3);
+    expect(result.usage.completionTokens).toBe(backend.generated.reduce((sum, count) => sum + count, 0));
+    expect(result.usage.completionTokens).toBeLessThanOrEqual(3 + 4 + 5 + 2 * 6);
+  });
+
+  it("refuses a backend that cannot watch tokens, naming the capability", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 1"], capabilities: { watchTokens: false } });
+    await expect(
+      solve({ problem: "q", strategy: parallelAdaptiveConsistency({ n: 4 }), backend }),
+    ).rejects.toSatisfy((error) => CapabilityError.isInstance(error) && /watchTokens/.test(String(error)));
+  });
+
+  it("names its options' bounds", () => {
+    expect(() => parallelAdaptiveConsistency({ n: 4, quorum: 5 })).toThrow(ConfigError);
+    expect(() => parallelAdaptiveConsistency({ n: 4, quorum: 5 })).toThrow(/quorum/);
+    expect(() => parallelAdaptiveConsistency({ n: 0 })).toThrow(/n/);
+    expect(parallelAdaptiveConsistency({ n: 24, quorum: 12, threshold: 0.9 }).name).toBe("pasc@24f12t0.9");
+  });
+});
