@@ -19,17 +19,21 @@ import { findStrategyEntry } from "../src/strategies/index.ts";
 
 /**
  * The strategies compared, in the order printed: the baseline sc@16, each method at N = 16, then N = 8.
- * A new method (deepconf-online, force, probe) is one line here once the catalog has its spec.
+ * A new method is one line here once the catalog has its spec.
  */
 export const adaptiveLabStrategies: readonly string[] = [
   "sc@16",
   "asc@16",
   "esc@16w4",
+  "pasc@16f8",
   "rpc@16",
   "deepconf@16",
+  "deepconf-online@16",
   "certainty@16",
+  "probe@16k16",
   "sc@8",
   "deepconf@8",
+  "deepconf-online@8",
   "certainty@8",
 ];
 
