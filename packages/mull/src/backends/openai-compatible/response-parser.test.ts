@@ -92,4 +92,64 @@ describe("response parsing", () => {
     expect(() => assembler.add({ error: { message: "overloaded", code: 503 } })).toThrow(/overloaded/);
     expect(() => assembler.add([1, 2])).toThrow(MalformedResponseError);
   });
+  it("adds up the usages llama.cpp's server streams per choice for n > 1, the prompt counted once", () => {
+    const assembler = new StreamAssembler(false);
+    const usage = (completion: number) => ({
+      prompt_tokens: 25,
+      completion_tokens: completion,
+      prompt_tokens_details: { cached_tokens: 24 },
+    });
+    assembler.add({ choices: [{ index: 1, text: "B", finish_reason: null }] });
+    assembler.add({ choices: [{ index: 0, text: "A", finish_reason: null }] });
+    assembler.add({ choices: [{ index: 1, text: "", finish_reason: "length" }], usage: usage(6) });
+    assembler.add({ choices: [{ index: 0, text: "", finish_reason: "stop" }], usage: usage(4) });
+    expect(assembler.result().usage).toEqual({
+      promptTokens: 25,
+      completionTokens: 10,
+      cachedPromptTokens: 24,
+    });
+
+    // A usage chunk without choices is the request's own, and wins.
+    assembler.add({ choices: [], usage: { prompt_tokens: 25, completion_tokens: 12 } });
+    expect(assembler.result().usage).toMatchObject({ promptTokens: 25, completionTokens: 12 });
+
+    // One choice: its usage is the request's.
+    const single = new StreamAssembler(false);
+    single.add({ choices: [{ index: 0, text: "A", finish_reason: "stop" }], usage: usage(4) });
+    expect(single.result().usage?.completionTokens).toBe(4);
+  });
+
+  it("raises a whole response's completion count to the tokens of its choices (llama.cpp counts one)", () => {
+    const logprobs = (count: number) => ({
+      content: Array.from({ length: count }, () => ({ token: "x", logprob: -0.1 })),
+    });
+    const parsed = parseWholeResponse(
+      {
+        choices: [
+          { index: 0, text: "xxx", logprobs: logprobs(3) },
+          { index: 1, text: "xxxxx", logprobs: logprobs(5) },
+        ],
+        usage: { prompt_tokens: 7, completion_tokens: 3 },
+      },
+      false,
+    );
+    expect(parsed.usage).toEqual({ promptTokens: 7, completionTokens: 8, cachedPromptTokens: undefined });
+    // Without tokens to count, the reported count stands; a larger reported count is kept.
+    const unknown = parseWholeResponse(
+      { choices: [{ text: "a" }, { text: "b" }], usage: { completion_tokens: 1 } },
+      false,
+    );
+    expect(unknown.usage?.completionTokens).toBe(1);
+    const larger = parseWholeResponse(
+      {
+        choices: [
+          { text: "x", logprobs: logprobs(1) },
+          { text: "x", logprobs: logprobs(1) },
+        ],
+        usage: { completion_tokens: 4 },
+      },
+      false,
+    );
+    expect(larger.usage?.completionTokens).toBe(4);
+  });
 });

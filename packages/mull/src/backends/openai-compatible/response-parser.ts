@@ -156,6 +156,24 @@ export function errorOf(payload: Json): StreamErrorEvent | undefined {
   return undefined;
 }
 
+/**
+ * A response's usage with its completion count raised to the tokens its choices hold, when every choice
+ * holds its tokens: llama.cpp's server answers `n > 1` with the usage of its first choice alone.
+ */
+function atLeastChoiceTokens(
+  usage: ReportedUsage | undefined,
+  choices: readonly ParsedChoice[],
+): ReportedUsage | undefined {
+  if (usage === undefined || choices.length < 2) return usage;
+  let counted = 0;
+  for (const choice of choices) {
+    if (choice.tokens === undefined) return usage;
+    counted += choice.tokens.length;
+  }
+  const reported = usage.completionTokens;
+  return reported !== undefined && reported >= counted ? usage : { ...usage, completionTokens: counted };
+}
+
 /** Parses a whole (non-streamed) chat or completions response. */
 export function parseWholeResponse(payload: unknown, withTop: boolean): ParsedResponse {
   if (!isObject(payload)) throw new MalformedResponseError("the response body is not a JSON object");
@@ -186,7 +204,7 @@ export function parseWholeResponse(payload: unknown, withTop: boolean): ParsedRe
   choices.sort((a, b) => a.index - b.index);
   return {
     choices,
-    usage: usageOf(payload.usage),
+    usage: atLeastChoiceTokens(usageOf(payload.usage), choices),
     model: typeof payload.model === "string" ? payload.model : undefined,
     sawLogprobs,
     sawTopLogprobs,

@@ -10,6 +10,25 @@ import {
   usageOf,
 } from "./response-parser.ts";
 
+/**
+ * The usage of a request from the usages its choices reported one by one (llama.cpp's server streams
+ * `n > 1` as one stream per choice, each ending with its own usage): completion tokens summed, the prompt
+ * counted once, as it was evaluated once.
+ */
+function sumChoiceUsages(usages: readonly ReportedUsage[]): ReportedUsage {
+  const sum = (values: readonly (number | undefined)[]) =>
+    values.some((value) => value === undefined)
+      ? undefined
+      : values.reduce<number>((total, value) => total + (value ?? 0), 0);
+  const largest = (values: readonly (number | undefined)[]) =>
+    values.some((value) => value === undefined) ? undefined : Math.max(...(values as number[]));
+  return {
+    promptTokens: largest(usages.map((usage) => usage.promptTokens)),
+    completionTokens: sum(usages.map((usage) => usage.completionTokens)),
+    cachedPromptTokens: largest(usages.map((usage) => usage.cachedPromptTokens)),
+  };
+}
+
 interface ChoiceState {
   readonly parts: string[];
   finishReason: FinishReason;
@@ -24,10 +43,16 @@ interface ChoiceState {
  * that token (finish reason `cut`, its text and tokens up to there), `cut` turns true, later chunks are
  * ignored, and the result's usage counts the tokens received up to the cut (the reader should then stop
  * reading and close the stream, so that the server stops generating).
+ *
+ * Usage: a chunk without choices holds the request's usage (OpenAI, vLLM) and wins. Without one, the
+ * usages that single choices' final chunks carried (llama.cpp's server, one per choice) are added up when
+ * more than one choice reported; otherwise the last usage seen counts.
  */
 export class StreamAssembler {
   private readonly choices = new Map<number, ChoiceState>();
   private usage: ReportedUsage | undefined;
+  private requestUsage: ReportedUsage | undefined;
+  private readonly choiceUsages = new Map<number, ReportedUsage>();
   private model: string | undefined;
   private sawTopLogprobs = false;
   private readonly withTop: boolean;
@@ -59,10 +84,22 @@ export class StreamAssembler {
     if (typeof payload.model === "string") this.model = payload.model;
     const usage = usageOf(payload.usage);
     if (usage !== undefined) this.usage = usage;
-    if (payload.choices === undefined || payload.choices === null) return;
-    if (!Array.isArray(payload.choices))
-      throw new MalformedResponseError("a stream chunk has no choices array");
-    for (const [position, choice] of payload.choices.entries()) {
+    const choices = payload.choices;
+    if (choices === undefined || choices === null || (Array.isArray(choices) && choices.length === 0)) {
+      if (usage !== undefined) this.requestUsage = usage;
+      return;
+    }
+    if (!Array.isArray(choices)) throw new MalformedResponseError("a stream chunk has no choices array");
+    const only = choices.length === 1 && isObject(choices[0]) ? choices[0] : undefined;
+    if (
+      usage !== undefined &&
+      only !== undefined &&
+      only.finish_reason !== undefined &&
+      only.finish_reason !== null
+    ) {
+      this.choiceUsages.set(typeof only.index === "number" ? only.index : 0, usage);
+    }
+    for (const [position, choice] of choices.entries()) {
       if (!isObject(choice))
         throw new MalformedResponseError(`a stream chunk's choices[${position}] is not an object`);
       const index = typeof choice.index === "number" ? choice.index : position;
@@ -115,16 +152,19 @@ export class StreamAssembler {
         tokens: state.tokens,
       }));
     const received = this.choices.get(0)?.tokens?.length ?? 0;
+    const usage =
+      this.requestUsage ??
+      (this.choiceUsages.size > 1 ? sumChoiceUsages([...this.choiceUsages.values()]) : this.usage);
     return {
       choices,
       // A cut stream ends before the server's usage: what it generated is at least what was received.
       usage: this.cut
         ? {
-            promptTokens: this.usage?.promptTokens,
+            promptTokens: usage?.promptTokens,
             completionTokens: received,
-            cachedPromptTokens: this.usage?.cachedPromptTokens,
+            cachedPromptTokens: usage?.cachedPromptTokens,
           }
-        : this.usage,
+        : usage,
       model: this.model,
       sawLogprobs: choices.some((choice) => choice.tokens !== undefined),
       sawTopLogprobs: this.sawTopLogprobs,
