@@ -11,10 +11,16 @@ import type { ParsedResponse } from "./response-parser.ts";
 export interface CapabilityState {
   /** A capability as the options give it, else as derived from the endpoint (for those never probed). */
   setting<K extends keyof BackendCapabilities>(key: K): BackendCapabilities[K];
-  /** Whether to ask for `n > 1` in one request. */
-  nativeN(): boolean;
-  /** The server refused `n > 1`, or answered fewer choices than asked: fan out from now on. */
-  refusedN(): void;
+  /** Whether to ask for these `n` completions in one request. */
+  nativeN(n: number): boolean;
+  /**
+   * The server refused `n` completions in one request, or answered fewer: `n` is reported off, and calls
+   * of `n` or more are fanned out from now on (smaller ones too, unless the server answered some `n > 1`
+   * in full: llama.cpp's server takes `n` up to its number of slots only).
+   */
+  refusedN(n: number): void;
+  /** The server answered `n` completions in one request. */
+  acceptedN(n: number): void;
   /**
    * Sends with log-probabilities when the request wants them and the server gives them, and learns from
    * the answer whether it does; a server that refuses them is asked again without.
@@ -93,6 +99,9 @@ export function createCapabilityState(settings: {
   const { derived, overrides, sender } = settings;
   /** Facts seen in responses; they overrule the probe and the overrides. */
   const learned: { n?: false; logprobs?: false; topLogprobs?: false } = {};
+  /** The smallest `n` refused in one request, and the largest answered in full. */
+  let smallestRefusedN = Number.POSITIVE_INFINITY;
+  let largestAcceptedN = 1;
   let probed: ProbedCapabilities | undefined;
   let probing: Promise<ProbedCapabilities> | undefined;
 
@@ -118,9 +127,16 @@ export function createCapabilityState(settings: {
   return {
     setting: (key) =>
       overrides[key] === undefined ? derived[key] : (overrides[key] as BackendCapabilities[typeof key]),
-    nativeN: () => learned.n !== false && (overrides.n ?? probed?.n ?? true),
-    refusedN: () => {
+    nativeN: (n) => {
+      if (learned.n === false) return largestAcceptedN > 1 && n < smallestRefusedN;
+      return overrides.n ?? probed?.n ?? true;
+    },
+    refusedN: (n) => {
       learned.n = false;
+      smallestRefusedN = Math.min(smallestRefusedN, n);
+    },
+    acceptedN: (n) => {
+      largestAcceptedN = Math.max(largestAcceptedN, n);
     },
     async send(shape) {
       const logprobs =
@@ -159,6 +175,8 @@ export function createCapabilityState(settings: {
         }).then(
           (result) => {
             probed = result;
+            // The probe asks for two completions.
+            if (result.n === true) largestAcceptedN = Math.max(largestAcceptedN, 2);
             return result;
           },
           (error: unknown) => {

@@ -23,9 +23,10 @@ function noChoices(url: string): BackendCallError {
 /**
  * Gets the `shape.n` choices of a call: in one request while the server honours `n`, and the rest by
  * parallel single-choice requests (seeds `seed + index`, so samples differ but stay reproducible). A
- * server that refuses `n > 1` or returns fewer choices than asked is fanned out for from then on. With a
- * token watcher every choice is its own streamed request, watched as completion `index` (a stream of
- * several choices cannot be closed for one of them). `url` (without secrets) names the endpoint in errors.
+ * server that refuses `n` or returns fewer choices than asked is fanned out for from then on (for smaller
+ * `n` too, unless it answered some `n > 1` in full). With a token watcher every choice is its own
+ * streamed request, watched as completion `index` (a stream of several choices cannot be closed for one
+ * of them). `url` (without secrets) names the endpoint in errors.
  */
 export async function fanOut(
   shape: Omit<RequestShape, "logprobs" | "watchChoice"> & { readonly watch?: TokenWatcher | undefined },
@@ -40,7 +41,7 @@ export async function fanOut(
   const watchChoice = (index: number) =>
     watch === undefined ? undefined : (token: Parameters<TokenWatcher>[1]) => watch(index, token);
 
-  if (n === 1 || (watch === undefined && capabilities.nativeN())) {
+  if (n === 1 || (watch === undefined && capabilities.nativeN(n))) {
     try {
       // Pieces are relayed for one completion only: a single stream, with nothing to interleave.
       const onText = n === 1 && shape.streamed ? shape.onText : undefined;
@@ -48,10 +49,11 @@ export async function fanOut(
       if (response.choices.length === 0) throw noChoices(url);
       responses.push(response);
       for (const choice of response.choices.slice(0, n)) picked.push({ choice, response });
-      if (response.choices.length < n) capabilities.refusedN();
+      if (response.choices.length < n) capabilities.refusedN(n);
+      else capabilities.acceptedN(n);
     } catch (error) {
       if (!(n > 1 && sender.refuses(error, "n"))) throw error;
-      capabilities.refusedN();
+      capabilities.refusedN(n);
     }
   }
 

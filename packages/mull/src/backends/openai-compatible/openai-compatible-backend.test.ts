@@ -450,6 +450,32 @@ describe("createOpenAICompatibleBackend: n, capabilities and log-probabilities",
     expect(capabilities.logprobs).toBe(true);
   });
 
+  it("keeps asking smaller n in one request when the server refused only a larger one (llama.cpp's slots)", async () => {
+    // llama.cpp's server takes n up to its number of slots and names the field when it refuses more.
+    const server = await fakeServer({
+      handler: (request) =>
+        request.n > 4
+          ? { status: 400, message: `Field 'n': Value must be between 1 <= value <= 4, but got ${request.n}` }
+          : bySeed(request),
+    });
+    const backend = backendFor(server);
+    expect((await backend.capabilities()).n).toBe(true);
+    const eight = await backend.generate({ prompt: chat("vote"), n: 8, seed: 1, temperature: 1 });
+    expect(eight.completions).toHaveLength(8);
+    expect((await backend.capabilities()).n).toBe(false);
+    const four = await backend.generate({ prompt: chat("vote"), n: 4, seed: 1, temperature: 1 });
+    expect(four.completions.map((completion) => completion.text)).toEqual([
+      "seed 1 #0",
+      "seed 1 #1",
+      "seed 1 #2",
+      "seed 1 #3",
+    ]);
+    // The probe (n 2), the refused 8, its eight single requests, then the 4 in one request.
+    expect(server.requests.map((request) => request.n)).toEqual([2, 8, 1, 1, 1, 1, 1, 1, 1, 1, 4]);
+    await backend.generate({ prompt: chat("vote"), n: 9 });
+    expect(server.requests.slice(11).map((request) => request.n)).toEqual(Array.from({ length: 9 }, () => 1));
+  });
+
   it("tops up with single requests when the server returns fewer choices than asked", async () => {
     const server = await fakeServer({ handler: (request) => ({ choices: [`only one of ${request.n}`] }) });
     const backend = backendFor(server);

@@ -48,8 +48,11 @@ export interface OpenAICompatibleBackend extends Backend {
  * Capabilities: `capabilities()` sends one tiny probe (`n: 2`, one token, logprobs) and caches the
  * answer, unless `options.capabilities` already says everything. A server that refuses `n > 1` (a 400 or
  * 422 naming `n`) or returns fewer choices than asked is answered by parallel single requests from then
- * on, and reported as `n: false`; one that sends no log-probabilities is reported as `logprobs: false`.
- * Per-request seeds of a fanned-out call are `seed + index`, so samples differ but stay reproducible.
+ * on, and reported as `n: false` (one that answered a smaller `n` in full, such as llama.cpp's server
+ * beyond its number of slots, keeps answering smaller `n` in one request); one that sends no
+ * log-probabilities is reported as `logprobs: false`. Per-request seeds of a fanned-out call are
+ * `seed + index`, so samples differ but stay reproducible (llama.cpp's server seeds the choices of one
+ * request the same way, so there a call gets the same samples whether it was fanned out or not).
  *
  * Token watchers (`CallOptions.watch`; `watchTokens` is on while responses stream and the server sends
  * log-probabilities): every completion is its own streamed request, asking for log-probabilities; each
