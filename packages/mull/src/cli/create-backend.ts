@@ -25,12 +25,38 @@ export interface BackendFlags {
 /** A backend chosen from flags, and the profile of its model (prompt format, checkers, sampling). */
 export interface ResolvedBackend {
   readonly backend: Backend;
-  /** The lab's profile for the embedded lab models; the default profile for any other model. */
+  /**
+   * The lab's profile for the embedded lab models and for models a server names `lab-…` (e.g. llama.cpp's
+   * `llama-server --alias lab-large`); the default profile for any other model.
+   */
   readonly profile: ModelProfile;
   dispose(): Promise<void>;
 }
 
 const labModelNames = new Set(["lab-small", "lab-large"]);
+
+/** Served models named like this are lab models, as `mull serve` reads its upstreams' names too. */
+const servedLabModel = /^lab-/;
+
+/** The embedded package, when it is installed. */
+async function importEmbedded(): Promise<typeof import("@mull/llama-cpp") | undefined> {
+  try {
+    return await import("@mull/llama-cpp");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lab's profile at the temperature the card of `model` recommends (1 without a card at hand). */
+async function labProfileOf(
+  model: string,
+  embedded: typeof import("@mull/llama-cpp") | undefined,
+): Promise<ModelProfile> {
+  const cards = embedded === undefined ? [] : await embedded.labModels();
+  return labProfile({
+    recommendedTemperature: cards.find((card) => card.name === model)?.recommendedTemperature,
+  });
+}
 
 /** The default embedded model. */
 export const defaultLabModel = "lab-large";
@@ -38,8 +64,10 @@ export const defaultLabModel = "lab-large";
 /**
  * Creates the backend that flags describe: an OpenAI-compatible server when `baseUrl` is set, otherwise
  * the embedded llama.cpp engine (loaded on demand from `@mull/llama-cpp`, so the core has no native code).
- * Its profile is the lab's for `lab-small` and `lab-large` (at the temperature their card recommends),
- * the default profile for any other model.
+ * Its profile is the lab's for `lab-small` and `lab-large` (at the temperature their card recommends), and
+ * for a served model named `lab-…` (at its card's temperature when `@mull/llama-cpp` is installed to read
+ * it), so that a lab model behind a server is prompted and sampled as the embedded one is; the default
+ * profile for any other model.
  *
  * @throws ConfigError when `apiKeyEnv` names an unset variable while the model must be listed.
  */
@@ -57,7 +85,10 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
       ...(flags.retries === undefined ? {} : { maxRetries: flags.retries }),
       ...(flags.timeout === undefined ? {} : { timeoutMilliseconds: flags.timeout * 1000 }),
     });
-    return { backend, profile: defaultModelProfile, dispose: async () => backend.dispose?.() };
+    const profile = servedLabModel.test(model)
+      ? await labProfileOf(model, await importEmbedded())
+      : defaultModelProfile;
+    return { backend, profile, dispose: async () => backend.dispose?.() };
   }
   const model = flags.model ?? defaultLabModel;
   let embedded: typeof import("@mull/llama-cpp");
@@ -73,11 +104,6 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
     model,
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),
   });
-  const profile = labModelNames.has(model)
-    ? labProfile({
-        recommendedTemperature: (await embedded.labModels()).find((card) => card.name === model)
-          ?.recommendedTemperature,
-      })
-    : defaultModelProfile;
+  const profile = labModelNames.has(model) ? await labProfileOf(model, embedded) : defaultModelProfile;
   return { backend, profile, dispose: () => backend.dispose() };
 }

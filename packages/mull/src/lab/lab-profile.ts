@@ -11,8 +11,10 @@ export interface LabProfileOptions {
 
 /**
  * The profile of the lab models: `Q: … A:` prompts made from arithmetic chains only, checked exactly by
- * the lab's outcome and step checkers, and sampled at the card's temperature with top-k and top-p off
- * (pure temperature sampling leaves votes room to help) and 256 tokens, enough for the longest chain.
+ * the lab's outcome and step checkers, and sampled at the card's temperature with top-k, top-p and min-p
+ * off (pure temperature sampling leaves votes room to help; said explicitly, so that a server with other
+ * defaults, such as llama.cpp's top-k 40 and min-p 0.05, samples as the embedded backend does) and 256
+ * tokens, enough for the longest chain.
  * Its answer cue is the final-answer line the models were trained to end with (`\n#### `, after the
  * partial step they were writing); its continue cue is a newline, the step delimiter, since the models
  * know no words such as "Wait" (after a finished solution it changes nothing: they end again, and the
@@ -21,7 +23,7 @@ export interface LabProfileOptions {
  * @example
  * const card = (await labModels()).find((model) => model.name === "lab-large");
  * const profile = labProfile({ recommendedTemperature: card?.recommendedTemperature });
- * // profile.samplingDefaults → { temperature: 0.8, topK: 0, topP: 1, maxTokens: 256 } for a card saying 0.8
+ * // profile.samplingDefaults → { temperature: 0.8, topK: 0, topP: 1, minP: 0, maxTokens: 256 } for a card saying 0.8
  */
 export function labProfile(options: LabProfileOptions = {}): ModelProfile {
   return {
@@ -31,7 +33,13 @@ export function labProfile(options: LabProfileOptions = {}): ModelProfile {
     outcomeScorer: labOutcomeChecker(),
     processReward: labProcessReward(),
     thinkingCues: { answerCue: "\n#### ", continueCue: "\n" },
-    samplingDefaults: { temperature: options.recommendedTemperature ?? 1, topK: 0, topP: 1, maxTokens: 256 },
+    samplingDefaults: {
+      temperature: options.recommendedTemperature ?? 1,
+      topK: 0,
+      topP: 1,
+      minP: 0,
+      maxTokens: 256,
+    },
     labProblemsOnly: true,
   };
 }

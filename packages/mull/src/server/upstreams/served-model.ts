@@ -42,6 +42,15 @@ export interface ServedModel {
   readonly fallback?: string | undefined;
 }
 
+/**
+ * Lab models (named `lab-…`, or a GGUF file or an upstream's model served under such a name, e.g. by
+ * llama.cpp's `llama-server --alias lab-large`) come with the lab's profile; other models with the default.
+ */
+function profileOf(entry: { readonly name: string; readonly upstreamModel: string }): ModelProfile {
+  const lab = /^lab-/.test(entry.upstreamModel) || /^lab-/.test(entry.name);
+  return lab ? labProfile() : defaultModelProfile;
+}
+
 /** Observes each HTTP request to an upstream: its outcome (status, `network-error`, `aborted`) and time to headers. */
 export type UpstreamCallObserver = (upstream: string, outcome: string, seconds: number) => void;
 
@@ -147,9 +156,7 @@ export async function buildServedModels(
         for (const entry of modelEntries(upstream)) {
           const backend = await load(entry.upstreamModel, { threads: upstream.threads });
           closers.push(() => backend.dispose?.());
-          // Lab models (named lab-…, or a GGUF file served under such a name) come with the lab's profile.
-          const lab = /^lab-/.test(entry.upstreamModel) || /^lab-/.test(entry.name);
-          const profile = lab ? labProfile() : defaultModelProfile;
+          const profile = profileOf(entry);
           models.push({
             name: entry.name,
             upstream: upstream.name,
@@ -184,21 +191,24 @@ export async function buildServedModels(
           ...(options.environment === undefined ? {} : { environment: options.environment }),
         });
         closers.push(() => backend.dispose());
+        const profile = profileOf(entry);
         models.push({
           name: entry.name,
           upstream: upstream.name,
           backend,
           unstreamed: backend.unstreamed(),
           kind: "openai-compatible",
-          profile: defaultModelProfile,
+          profile,
           contextWindow: entry.contextWindow,
-          scorer: upstream.scorer === "judge" ? llmJudgeScorer({ backend }) : undefined,
+          // A lab model cannot judge: its exact checkers take the place of the judge and of no PRM.
+          scorer:
+            profile.outcomeScorer ?? (upstream.scorer === "judge" ? llmJudgeScorer({ backend }) : undefined),
           prm:
             upstream.prm === "judge"
               ? judgeProcessReward({ backend })
               : upstream.prm === "self"
                 ? selfLogprobReward({ backend })
-                : undefined,
+                : profile.processReward,
           circuit,
           fallback: entry.fallback,
         });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { createBackendFromFlags } from "./create-backend.ts";
+
+// Nothing listens there: creating an HTTP backend with --model sends no request.
+const baseUrl = "http://127.0.0.1:9/v1";
+
+describe("createBackendFromFlags over HTTP", () => {
+  it("gives a served model named lab-… the lab's profile, at its card's temperature", async () => {
+    const resolved = await createBackendFromFlags({ baseUrl, model: "lab-large" });
+    try {
+      expect(resolved.backend.describe()).toMatchObject({ kind: "openai-compatible", model: "lab-large" });
+      expect(resolved.profile.name).toBe("lab");
+      expect(resolved.profile.promptTemplate?.({ question: "12+7-3" })).toEqual({
+        kind: "text",
+        text: "Q: 12+7-3=? A:",
+      });
+      // The card of lab-large (packages/llama-cpp/models/models.json) recommends 1.25.
+      expect(resolved.profile.samplingDefaults).toEqual({
+        temperature: 1.25,
+        topK: 0,
+        topP: 1,
+        minP: 0,
+        maxTokens: 256,
+      });
+    } finally {
+      await resolved.dispose();
+    }
+  });
+
+  it("gives any other served model the default profile", async () => {
+    const resolved = await createBackendFromFlags({ baseUrl, model: "qwen2.5-7b" });
+    try {
+      expect(resolved.profile.name).toBe("default");
+      expect(resolved.profile.samplingDefaults).toEqual({});
+    } finally {
+      await resolved.dispose();
+    }
+  });
+});
