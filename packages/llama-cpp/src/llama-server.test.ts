@@ -97,6 +97,7 @@ describe.skipIf(lookup.binary === undefined)(
         seed: true,
         chat: true,
         completion: true,
+        watchTokens: true,
       });
       expect(bodies).toHaveLength(1);
       expect(bodies[0]).toMatchObject({ n: 2, max_tokens: 1, logprobs: true, top_logprobs: 1 });
@@ -245,6 +246,37 @@ describe.skipIf(lookup.binary === undefined)(
           .tokens?.map((token) => token.token)
           .join(""),
       ).toBe("\n30+444=474\n");
+    });
+
+    it("lets a token watcher cut a streamed completion, and counts the tokens up to the cut", async () => {
+      const heard: string[] = [];
+      // Stop at the end of the first step: the second "\n" of the solution.
+      const watch = (_index: number, token: TokenLogprob) => {
+        heard.push(token.token);
+        return token.token === "\n" && heard.length > 1 ? "stop" : "continue";
+      };
+      const result = await backend.generate({ prompt: question, temperature: 0, logprobs: true }, { watch });
+      const cut = only(result.completions);
+      expect(cut.text).toBe("\n30+444=474\n");
+      expect(cut.finishReason).toBe("cut");
+      expect(heard.join("")).toBe(cut.text);
+      expect(cut.completionTokens).toBe(12);
+      expect(result.usage.completionTokens).toBe(12);
+      // Each choice of n streams on its own: one is cut, the others run to their end.
+      const several = await backend.generate(
+        { prompt: spread, n: 3, seed: 11, ...labSampling },
+        { watch: (index, token) => (index === 1 && token.token === "=" ? "stop" : "continue") },
+      );
+      expect(several.completions.map((completion) => completion.finishReason)).toEqual([
+        "stop",
+        "cut",
+        "stop",
+      ]);
+      expect(several.completions[1]?.text).toBe("\n37+48=");
+      // The server is free again: a plain request still answers.
+      expect(only((await backend.generate({ prompt: question, temperature: 0 })).completions).text).toBe(
+        "\n30+444=474\n474+273=747\n#### 747",
+      );
     });
 
     it("serves one request through mull serve, which gives the lab model the lab's prompt", async () => {
