@@ -1,6 +1,6 @@
 /**
  * Architecture rules: no import cycles, and layers point one way
- * (spec ← errors ← backends/blocks ← strategies ← surfaces).
+ * (spec ← errors ← backends/blocks ← strategies ← surfaces, integrations/ among the surfaces).
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const core = "^packages/mull/src/";
@@ -26,13 +26,13 @@ module.exports = {
       from: {
         path: `${core}(spec|errors|runtime|backends|answers|budget|generation|scoring|selection|trace|metrics|lab|steps|process-rewards)/`,
       },
-      to: { path: `${core}(strategies|search|solve\\.ts|cli|server|bench|report)` },
+      to: { path: `${core}(strategies|search|solve\\.ts|cli|server|bench|report|integrations)` },
     },
     {
       name: "strategies-never-import-surfaces",
       severity: "error",
       from: { path: `${core}(strategies|search)/` },
-      to: { path: `${core}(cli|server|bench|report)/` },
+      to: { path: `${core}(cli|server|bench|report|integrations)/` },
     },
     {
       name: "core-has-no-native-code",

@@ -5,7 +5,8 @@
  * budget, the spec types, the errors, and the building blocks a user composes strategies from (generation,
  * scoring, selection, steps, search, process rewards, trace). Everything else is internal and may change.
  * More entries: `mull/spec` (types), `mull/errors`, `mull/runtime` (option checks, seeded rng, clock, the
- * helpers packages built on mull use), `mull/testing` (test doubles), `mull/server`, `mull/lab`.
+ * helpers packages built on mull use), `mull/testing` (test doubles), `mull/server`, `mull/lab`, `mull/ai-sdk`
+ * (a Vercel AI SDK middleware and provider; needs the optional peer `@ai-sdk/provider`).
  *
  * To export a new name: export it from its folder's `index.ts`, then add one line to that folder's block
  * below (blocks follow the folders; `npx biome check --write` sorts the names). A name that only the other

@@ -1,0 +1,167 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4FinishReason,
+  LanguageModelV4GenerateResult,
+} from "@ai-sdk/provider";
+import { addUsage } from "../../budget/index.ts";
+import { CapabilityError, ConfigError } from "../../errors/index.ts";
+import type {
+  Backend,
+  BackendCapabilities,
+  CallOptions,
+  Completion,
+  FinishReason,
+  GenerationRequest,
+  GenerationResult,
+  Usage,
+} from "../../spec/index.ts";
+
+/** Options of `createAISDKBackend`. */
+export interface AISDKBackendOptions {
+  /**
+   * Call options passed along to every `doGenerate` (headers, provider options, response format, …);
+   * the prompt, sampling settings, seed and abort signal are the request's.
+   */
+  readonly callOptions?: Omit<LanguageModelV4CallOptions, "prompt"> | undefined;
+}
+
+/** What an AI SDK model can do for mull: chat text, one completion a call, no log-probabilities. */
+const capabilities: BackendCapabilities = {
+  n: false,
+  logprobs: false,
+  topLogprobs: false,
+  maxTopLogprobs: undefined,
+  promptLogprobs: false,
+  score: false,
+  seed: false,
+  chat: true,
+  completion: false,
+  continuePrefix: false,
+  grammar: false,
+  topK: true,
+  watchTokens: false,
+};
+
+function finishReason(reason: LanguageModelV4FinishReason): FinishReason {
+  if (reason.unified === "stop" || reason.unified === "length") return reason.unified;
+  return "unknown";
+}
+
+function usageOf(result: LanguageModelV4GenerateResult): Usage {
+  const cached = result.usage.inputTokens.cacheRead;
+  return {
+    promptTokens: result.usage.inputTokens.total,
+    completionTokens: result.usage.outputTokens.total,
+    ...(cached === undefined ? {} : { cachedPromptTokens: cached }),
+    calls: 1,
+  };
+}
+
+function textOf(result: LanguageModelV4GenerateResult): string {
+  return result.content.map((part) => (part.type === "text" ? part.text : "")).join("");
+}
+
+/** Refuses what an AI SDK model cannot do, naming it, before any call. */
+function checkRequest(request: GenerationRequest, options: CallOptions | undefined, who: string): void {
+  const missing =
+    request.prompt.kind === "text"
+      ? "completion"
+      : request.prompt.continueFinalMessage === true
+        ? "continuePrefix"
+        : request.logprobs === true || request.topLogprobs !== undefined
+          ? "logprobs"
+          : request.grammar !== undefined
+            ? "grammar"
+            : options?.watch !== undefined
+              ? "watchTokens"
+              : undefined;
+  if (missing !== undefined) throw new CapabilityError(missing, "this request", who);
+  if (request.minP !== undefined && request.minP !== 0) {
+    throw new ConfigError(
+      `mull ai-sdk: minP: expected none (AI SDK models take no min-p), got ${request.minP}`,
+      { field: "minP" },
+    );
+  }
+  if (request.extraBody !== undefined) {
+    throw new ConfigError(
+      "mull ai-sdk: extraBody: expected none (pass providerOptions in the AI SDK call instead)",
+      { field: "extraBody" },
+    );
+  }
+}
+
+/**
+ * Adapts an AI SDK language model (specification v4) into a mull `Backend`, so that mull's strategies
+ * can sample it: each of a request's `n` completions is one `doGenerate` call, in parallel, with seed
+ * `seed + index` when the request has a seed; temperature, topP, topK, maxTokens and stop map to the
+ * AI SDK's call options, and usage is summed over the calls. AI SDK models report no log-probabilities,
+ * so the capabilities say so (`logprobs`, `score`: false) and strategies that need them fail with a
+ * `CapabilityError` instead of degrading.
+ *
+ * @throws CapabilityError (from `generate`) for a text prompt, a prefix continuation, log-probabilities,
+ * a grammar or a token watcher; ConfigError for a min-p or an extra body.
+ * @example
+ * const backend = createAISDKBackend(openai("gpt-4o-mini"));
+ * const result = await solve({ problem: "What is 17 * 23?", strategy: "sc@8", backend });
+ */
+export function createAISDKBackend(model: LanguageModelV4, options: AISDKBackendOptions = {}): Backend {
+  const who = `the ai-sdk backend (model ${model.provider}:${model.modelId})`;
+  const callOne = async (
+    request: GenerationRequest,
+    index: number,
+    signal: AbortSignal | undefined,
+  ): Promise<LanguageModelV4GenerateResult> => {
+    if (request.prompt.kind !== "chat") throw new CapabilityError("completion", "this request", who);
+    const { abortSignal, ...base } = options.callOptions ?? {};
+    const signals = [abortSignal, signal].filter((item) => item !== undefined);
+    return await model.doGenerate({
+      ...base,
+      prompt: request.prompt.messages.map((message) =>
+        message.role === "system"
+          ? { role: "system", content: message.content }
+          : { role: message.role, content: [{ type: "text", text: message.content }] },
+      ),
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      ...(request.topP === undefined ? {} : { topP: request.topP }),
+      ...(request.topK === undefined ? {} : { topK: request.topK }),
+      ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
+      ...(request.stop === undefined ? {} : { stopSequences: [...request.stop] }),
+      ...(request.seed === undefined ? {} : { seed: request.seed + index }),
+      ...(signals.length === 0 ? {} : { abortSignal: AbortSignal.any(signals) }),
+    });
+  };
+  return {
+    describe: () => ({ kind: "ai-sdk", model: `${model.provider}:${model.modelId}` }),
+    capabilities: async () => capabilities,
+    async generate(request, callOptions): Promise<GenerationResult> {
+      checkRequest(request, callOptions, who);
+      const n = request.n ?? 1;
+      // Siblings stop as soon as one fails: no call keeps running for a request that has failed.
+      const siblings = new AbortController();
+      const signal = AbortSignal.any(
+        [callOptions?.signal, siblings.signal].filter((item) => item !== undefined),
+      );
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, index) =>
+          callOne(request, index, signal).catch((error: unknown) => {
+            siblings.abort(error);
+            throw error;
+          }),
+        ),
+      );
+      return {
+        completions: results.map(
+          (result, index): Completion => ({
+            index,
+            text: textOf(result),
+            finishReason: finishReason(result.finishReason),
+            completionTokens: result.usage.outputTokens.total,
+          }),
+        ),
+        usage: addUsage(...results.map(usageOf)),
+        model: results[0]?.response?.modelId ?? model.modelId,
+      };
+    },
+  };
+}

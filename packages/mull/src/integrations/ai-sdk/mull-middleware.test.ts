@@ -1,0 +1,119 @@
+import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from "@ai-sdk/provider";
+import { generateText, streamText, wrapLanguageModel } from "ai";
+import { MockLanguageModelV4 } from "ai/test";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../errors/index.ts";
+import { mullMiddleware } from "./mull-middleware.ts";
+
+/** A model whose calls answer 42 five times in eight and 41 otherwise, 10 prompt and 7 output tokens each. */
+function votingModel(): MockLanguageModelV4 {
+  let calls = 0;
+  return new MockLanguageModelV4({
+    modelId: "mock-voter",
+    doGenerate: async (): Promise<LanguageModelV4GenerateResult> => {
+      const answer = calls % 8 < 5 ? "42" : "41";
+      calls += 1;
+      return {
+        content: [{ type: "text", text: `Six times seven is ${answer}.\n#### ${answer}` }],
+        finishReason: { unified: "stop", raw: "stop" },
+        usage: {
+          inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined },
+          outputTokens: { total: 7, text: 7, reasoning: undefined },
+        },
+        warnings: [],
+      };
+    },
+  });
+}
+
+const prompt = "What is 6 * 7? End with #### <answer>.";
+
+describe("mullMiddleware", () => {
+  it("answers generateText with the majority of sc@8, usage summed over the eight samples", async () => {
+    const base = votingModel();
+    const model = wrapLanguageModel({
+      model: base,
+      middleware: mullMiddleware({ strategy: "sc@8", seed: 3 }),
+    });
+    const result = await generateText({ model, prompt, temperature: 0.7, maxOutputTokens: 64 });
+
+    expect(result.text).toBe("Six times seven is 42.\n#### 42");
+    expect(result.usage.inputTokens).toBe(80);
+    expect(result.usage.outputTokens).toBe(56);
+    expect(result.providerMetadata?.mull).toEqual({
+      strategy: "sc@8",
+      answer: "42",
+      votes: { "42": 5, "41": 3 },
+      samples: 8,
+      stoppedBy: "complete",
+      partial: false,
+    });
+    // Every sample is one call of the base model, with the call's settings and its own seed.
+    expect(base.doGenerateCalls).toHaveLength(8);
+    const first = base.doGenerateCalls[0] as LanguageModelV4CallOptions;
+    expect(first.temperature).toBe(0.7);
+    expect(first.maxOutputTokens).toBe(64);
+    expect(first.prompt).toEqual([{ role: "user", content: [{ type: "text", text: prompt }] }]);
+    expect(new Set(base.doGenerateCalls.map((call) => call.seed)).size).toBe(8);
+  });
+
+  it("streams the chosen text with streamText once the strategy has chosen", async () => {
+    const model = wrapLanguageModel({
+      model: votingModel(),
+      middleware: mullMiddleware({ strategy: "sc@8" }),
+    });
+    const result = streamText({ model, prompt });
+    let streamed = "";
+    for await (const piece of result.textStream) streamed += piece;
+
+    expect(streamed).toBe("Six times seven is 42.\n#### 42");
+    expect((await result.usage).outputTokens).toBe(56);
+    expect((await result.providerMetadata)?.mull?.votes).toEqual({ "42": 5, "41": 3 });
+  });
+
+  it("sends system and earlier messages as they are", async () => {
+    const base = votingModel();
+    const model = wrapLanguageModel({ model: base, middleware: mullMiddleware({ strategy: "sc@2" }) });
+    await generateText({
+      model,
+      system: "Be brief.",
+      messages: [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: "Hello." },
+        { role: "user", content: prompt },
+      ],
+    });
+
+    expect(base.doGenerateCalls[0]?.prompt).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: [{ type: "text", text: "Hi" }] },
+      { role: "assistant", content: [{ type: "text", text: "Hello." }] },
+      { role: "user", content: [{ type: "text", text: prompt }] },
+    ]);
+  });
+
+  it("refuses a prompt part that is not text, naming it", async () => {
+    const model = wrapLanguageModel({
+      model: votingModel(),
+      middleware: mullMiddleware({ strategy: "sc@2" }),
+    });
+    const call = generateText({
+      model,
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: prompt },
+            { type: "file", data: new Uint8Array([1]), mediaType: "image/png" },
+          ],
+        },
+      ],
+    });
+
+    await expect(call).rejects.toThrow(/prompt\[0\]\.content\[1\]: expected a text part, got a file part/);
+  });
+
+  it("refuses a bad strategy name when the model is wrapped", () => {
+    expect(() => mullMiddleware({ strategy: "nonsense@3" })).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,46 @@
+import type { LanguageModelV4, LanguageModelV4Middleware } from "@ai-sdk/provider";
+import type { Backend } from "../../spec/index.ts";
+import { parseStrategySpec } from "../../strategies/index.ts";
+import { createAISDKBackend } from "./ai-sdk-backend.ts";
+import {
+  type MullCallSettings,
+  type PassedCallOptions,
+  solveCall,
+  toGenerateResult,
+  toStreamResult,
+} from "./solve-call.ts";
+
+/** The wrapped model as the backend of a call, passing the call's other options along. */
+function backendOf(model: LanguageModelV4): (passed: PassedCallOptions) => Backend {
+  return (passed) => createAISDKBackend(model, { callOptions: passed });
+}
+
+/**
+ * An AI SDK middleware that answers every call with a mull strategy: the wrapped model becomes the
+ * backend (one `doGenerate` per sample), the call's messages the prompt, and the result is the chosen
+ * candidate's text, with usage summed over every sample and score call and `providerMetadata.mull`
+ * holding `{ strategy, answer, votes, samples, stoppedBy, partial }`. Streaming starts only after the
+ * strategy has chosen: `streamText` gets the chosen text at once, not token by token. Text prompts only:
+ * a file, tool or reasoning part, or tools in the call, fail with a `ConfigError`.
+ *
+ * @throws ConfigError at once for a bad strategy name; per call, for a prompt mull cannot take.
+ * @example
+ * import { generateText, wrapLanguageModel } from "ai";
+ * import { mullMiddleware } from "mull/ai-sdk";
+ * const model = wrapLanguageModel({ model: openai("gpt-4o-mini"), middleware: mullMiddleware({ strategy: "sc@8" }) });
+ * const { text, providerMetadata } = await generateText({ model, prompt: "What is 17 * 23? End with #### <answer>." });
+ * console.log(text, providerMetadata?.mull?.votes);
+ */
+export function mullMiddleware(settings: MullCallSettings): LanguageModelV4Middleware {
+  // A bad strategy name fails here, where the model is wrapped, not at its first call.
+  if (typeof settings.strategy === "string") {
+    parseStrategySpec(settings.strategy, { scorer: settings.scorer, prm: settings.prm });
+  }
+  return {
+    specificationVersion: "v4",
+    wrapGenerate: async ({ model, params }) =>
+      toGenerateResult(await solveCall(params, settings, backendOf(model)), model.modelId),
+    wrapStream: async ({ model, params }) =>
+      toStreamResult(await solveCall(params, settings, backendOf(model)), model.modelId),
+  };
+}

@@ -1,0 +1,182 @@
+import type {
+  LanguageModelV4CallOptions,
+  LanguageModelV4FinishReason,
+  LanguageModelV4GenerateResult,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
+  LanguageModelV4Usage,
+  SharedV4ProviderMetadata,
+} from "@ai-sdk/provider";
+import { ConfigError } from "../../errors/index.ts";
+import { type SolveOptions, solve } from "../../solve.ts";
+import type { Backend, SamplingSettings, SolveResult, Usage } from "../../spec/index.ts";
+import { problemFromPrompt } from "./prompt-messages.ts";
+
+/**
+ * How mull answers an AI SDK call: the strategy (`sc@8`, `bon@4`, a `Strategy`, …) and the other
+ * options of `solve` but the problem, the backend and the signal, which come from the call. The call's
+ * own temperature, topP, topK, maxOutputTokens and stopSequences win over `sampling`; `seed` defaults
+ * to the call's seed, then 0.
+ */
+export type MullCallSettings = Omit<SolveOptions, "problem" | "backend" | "signal" | "promptTemplate">;
+
+function callSampling(params: LanguageModelV4CallOptions, defaults: SamplingSettings): SamplingSettings {
+  return {
+    ...defaults,
+    ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+    ...(params.topP === undefined ? {} : { topP: params.topP }),
+    ...(params.topK === undefined ? {} : { topK: params.topK }),
+    ...(params.maxOutputTokens === undefined ? {} : { maxTokens: params.maxOutputTokens }),
+    ...(params.stopSequences === undefined ? {} : { stop: params.stopSequences }),
+  };
+}
+
+/** The options of an AI SDK call that are neither the prompt, sampling, seed, signal nor tools. */
+export type PassedCallOptions = Omit<
+  LanguageModelV4CallOptions,
+  | "prompt"
+  | "temperature"
+  | "topP"
+  | "topK"
+  | "maxOutputTokens"
+  | "stopSequences"
+  | "seed"
+  | "abortSignal"
+  | "tools"
+  | "toolChoice"
+  | "includeRawChunks"
+>;
+
+/**
+ * Runs `solve` for one AI SDK call: the call's messages are the problem's prompt (text only), the
+ * backend is `backendFor` the call's other options (headers, provider options, …, which an AI SDK
+ * model's backend passes along), and the call's abort signal aborts the run (which then returns its best
+ * so far).
+ *
+ * @throws ConfigError for tools in the call or a prompt part that is not text; whatever `solve` throws.
+ * @example
+ * const result = await solveCall(params, { strategy: "sc@8" }, (passed) => createAISDKBackend(model, { callOptions: passed }));
+ */
+export async function solveCall(
+  params: LanguageModelV4CallOptions,
+  settings: MullCallSettings,
+  backendFor: (passed: PassedCallOptions) => Backend,
+): Promise<SolveResult> {
+  const {
+    prompt,
+    temperature: _temperature,
+    topP: _topP,
+    topK: _topK,
+    maxOutputTokens: _maxOutputTokens,
+    stopSequences: _stopSequences,
+    seed,
+    abortSignal,
+    tools,
+    toolChoice: _toolChoice,
+    includeRawChunks: _includeRawChunks,
+    ...passed
+  } = params;
+  if (tools !== undefined && tools.length > 0) {
+    throw new ConfigError(
+      `mull ai-sdk: tools: expected none (mull strategies answer in text), got ${tools.length}`,
+      { field: "tools" },
+    );
+  }
+  const problem = problemFromPrompt(prompt);
+  return await solve({
+    ...settings,
+    problem,
+    backend: backendFor(passed),
+    seed: settings.seed ?? seed ?? 0,
+    sampling: callSampling(params, settings.sampling ?? {}),
+    signal: abortSignal,
+  });
+}
+
+/** mull's usage as the AI SDK's: input and output totals, cached input where known. */
+export function toLanguageModelUsage(usage: Usage): LanguageModelV4Usage {
+  const cached = usage.cachedPromptTokens;
+  const prompt = usage.promptTokens;
+  return {
+    inputTokens: {
+      total: prompt,
+      noCache: prompt === undefined ? undefined : prompt - (cached ?? 0),
+      cacheRead: cached,
+      cacheWrite: undefined,
+    },
+    outputTokens: { total: usage.completionTokens, text: undefined, reasoning: undefined },
+    raw: { calls: usage.calls },
+  };
+}
+
+/** The chosen text: the best candidate's, else (no candidate had an answer) the first candidate's. */
+export function chosenText(result: SolveResult): string {
+  return (result.best ?? result.candidates[0])?.text ?? "";
+}
+
+function finishReasonOf(result: SolveResult): LanguageModelV4FinishReason {
+  const reason = (result.best ?? result.candidates[0])?.finishReason ?? "unknown";
+  return {
+    unified: reason === "stop" || reason === "length" ? reason : "other",
+    raw: reason,
+  };
+}
+
+/**
+ * What mull adds to the call's `providerMetadata.mull`: the strategy, the chosen answer (`null` when
+ * none), the vote tally (`null` for strategies that do not vote), the number of samples, why the run
+ * stopped and whether the budget or an abort cut it.
+ */
+export function mullMetadata(result: SolveResult): SharedV4ProviderMetadata {
+  return {
+    mull: {
+      strategy: result.strategy,
+      answer: result.answer ?? null,
+      votes: result.votes === undefined ? null : { ...result.votes },
+      samples: result.candidates.length,
+      stoppedBy: result.stoppedBy,
+      partial: result.partial,
+    },
+  };
+}
+
+/** A run as the AI SDK's generate result: the chosen text, the run's whole usage, mull's metadata. */
+export function toGenerateResult(result: SolveResult, modelId: string): LanguageModelV4GenerateResult {
+  return {
+    content: [{ type: "text", text: chosenText(result) }],
+    finishReason: finishReasonOf(result),
+    usage: toLanguageModelUsage(result.usage),
+    providerMetadata: mullMetadata(result),
+    response: { modelId },
+    warnings: [],
+  };
+}
+
+/**
+ * A run as the AI SDK's stream result: the chosen text in one text block (start, one delta, end), then
+ * `finish` with the run's usage and mull's metadata. The run is over before the stream starts.
+ */
+export function toStreamResult(result: SolveResult, modelId: string): LanguageModelV4StreamResult {
+  const text = chosenText(result);
+  const parts: LanguageModelV4StreamPart[] = [
+    { type: "stream-start", warnings: [] },
+    { type: "response-metadata", modelId },
+    { type: "text-start", id: "0" },
+    ...(text === "" ? [] : [{ type: "text-delta" as const, id: "0", delta: text }]),
+    { type: "text-end", id: "0" },
+    {
+      type: "finish",
+      finishReason: finishReasonOf(result),
+      usage: toLanguageModelUsage(result.usage),
+      providerMetadata: mullMetadata(result),
+    },
+  ];
+  return {
+    stream: new ReadableStream<LanguageModelV4StreamPart>({
+      start(controller) {
+        for (const part of parts) controller.enqueue(part);
+        controller.close();
+      },
+    }),
+  };
+}
