@@ -74,7 +74,7 @@ export function withPromptFlags(template: NamedPromptTemplate, flags: PromptFlag
   if (endpoint === "text" && flags.system !== undefined) {
     throw new ConfigError(
       `--system: the ${template.name} template renders a text prompt for /v1/completions, which has no system ` +
-        `message, got ${JSON.stringify(flags.system)}; use a chat template or --endpoint chat`,
+        `message, got ${JSON.stringify(flags.system)}; ${template.spec === undefined ? "name a chat template with --prompt-template" : "use a chat template or --endpoint chat"}`,
       { field: "--system" },
     );
   }
