@@ -111,7 +111,6 @@ export {
 
 // metrics/
 export { passAtK } from "./metrics/index.ts";
-
 // process-rewards/: process reward models, which score partial solutions step by step.
 export {
   aggregateStepRewards,
@@ -133,6 +132,22 @@ export {
   selfLogprobReward,
   stepAggregations,
 } from "./process-rewards/index.ts";
+// prompts/: prompt templates from a JSON file or a built-in name (few-shot, system message, endpoint).
+export {
+  builtinPromptTemplate,
+  builtinPromptTemplateNames,
+  describePromptTemplate,
+  type EndpointChoice,
+  loadPromptTemplate,
+  type NamedPromptTemplate,
+  type PromptExample,
+  type PromptFlags,
+  type PromptTemplateSpec,
+  parsePromptTemplateSpec,
+  promptTemplateFromSpec,
+  questionPlaceholder,
+  withPromptFlags,
+} from "./prompts/index.ts";
 
 // runtime/: what a strategy context is made of (the rest of runtime/ is the entry `mull/runtime`).
 export { manualClock, seededRng, systemClock } from "./runtime/index.ts";

@@ -20,6 +20,8 @@ export interface BackendFlags {
   readonly retries?: number | undefined;
   /** HTTP: one deadline in seconds for a request and all its retries. */
   readonly timeout?: number | undefined;
+  /** HTTP: the API to call (`--endpoint`); `auto` or absent sends text prompts to completions, chat to chat. */
+  readonly endpoint?: "chat" | "completions" | "auto" | undefined;
 }
 
 /** A backend chosen from flags, and the profile of its model (prompt format, checkers, sampling). */
@@ -84,6 +86,7 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
       ...(flags.apiKeyEnv === undefined ? {} : { apiKeyEnv: flags.apiKeyEnv }),
       ...(flags.retries === undefined ? {} : { maxRetries: flags.retries }),
       ...(flags.timeout === undefined ? {} : { timeoutMilliseconds: flags.timeout * 1000 }),
+      ...(flags.endpoint === undefined || flags.endpoint === "auto" ? {} : { endpoint: flags.endpoint }),
     });
     const profile = servedLabModel.test(model)
       ? await labProfileOf(model, await importEmbedded())

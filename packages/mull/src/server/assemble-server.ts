@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Backend, Clock } from "../spec/index.ts";
+import type { Backend, Clock, PromptTemplate } from "../spec/index.ts";
 import type { ServerConfig } from "./config/index.ts";
 import { createServer, type MullServer } from "./create-server.ts";
 import { createServerMetrics } from "./telemetry/index.ts";
@@ -18,6 +18,8 @@ export interface AssembleServerOptions {
     | undefined;
   /** Clock of the upstreams' circuit breakers (default the process's monotonic clock). */
   readonly clock?: Clock | undefined;
+  /** Renders every served model's chat requests from their last user message (`mull serve --prompt-template`). */
+  readonly promptTemplate?: PromptTemplate | undefined;
 }
 
 /** A server with its backends, and what releases them. */
@@ -47,6 +49,7 @@ export async function assembleServer(
       loadEmbedded: options.loadEmbedded,
       observeUpstreamCall: metrics.observeUpstreamCall,
       clock: options.clock,
+      promptTemplate: options.promptTemplate,
     });
   } catch (error) {
     metrics.close();

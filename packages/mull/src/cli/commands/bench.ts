@@ -11,6 +11,12 @@ import type { OutcomeScorer } from "../../spec/index.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
+import {
+  endpointOption,
+  promptTemplateFromFlags,
+  promptTemplateOptionHelp,
+  systemOptionHelp,
+} from "../prompt-options.ts";
 import { samplingFromFlags } from "../sampling-from-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -150,6 +156,9 @@ export function benchCommand() {
       "model name; embedded: lab-small | lab-large | PATH.gguf (default lab-large)",
     )
     .option("--api-key-env <variable>", "environment variable that holds the API key")
+    .option("--prompt-template <name-or-file>", promptTemplateOptionHelp)
+    .option("--system <text>", systemOptionHelp)
+    .addOption(endpointOption())
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 1024), 1)
     .option("--limit <count>", "run only the first N problems", integerOption(1))
@@ -215,6 +224,7 @@ export function benchCommand() {
         model: flags.model,
         apiKeyEnv: flags.apiKeyEnv,
         threads: flags.threads,
+        endpoint: flags.endpoint,
       });
       const { profile } = resolved;
       const sampling = samplingFromFlags(profile.samplingDefaults, flags);
@@ -238,14 +248,22 @@ export function benchCommand() {
         if (flags.scorer === "judge" || scorer === undefined)
           scorer = llmJudgeScorer({ backend: resolved.backend });
         const labDataset = flags.dataset.startsWith("lab:");
+        const chosen = await promptTemplateFromFlags(flags, profile);
         // Lab datasets come with ready prompts in the lab's format; other datasets are rendered with the
-        // model's own prompt template when it has one, provided the template takes their questions.
-        const modelPrompts = labDataset ? undefined : profile.promptTemplate;
+        // model's own prompt template when it has one, provided the template takes their questions. A
+        // template the flags choose renders every dataset.
+        const modelPrompts = chosen?.template.render ?? (labDataset ? undefined : profile.promptTemplate);
         if (modelPrompts !== undefined) {
           const first = dataset.problems[0];
           try {
             if (first !== undefined) modelPrompts(first);
-          } catch {
+          } catch (error) {
+            if (chosen !== undefined) {
+              throw new UsageError(
+                `--prompt-template ${chosen.template.name} cannot render ${flags.dataset}'s questions: ${(error as Error).message}`,
+                "--prompt-template",
+              );
+            }
             throw new UsageError(
               `the ${profile.name} models answer ${profile.answers ?? "the questions of their prompt format"} only; ` +
                 `${flags.dataset} is not one (use --base-url for an OpenAI-compatible server, or a lab:N dataset)`,
@@ -257,7 +275,7 @@ export function benchCommand() {
           labProblems: labDataset,
           backend: resolved.backend,
           seed: flags.seed,
-          promptTemplate: profile.promptTemplate ?? dataset.promptTemplate,
+          promptTemplate: chosen?.template.render ?? profile.promptTemplate ?? dataset.promptTemplate,
           model: flags.prmModel,
           apiKeyEnv: flags.prmApiKeyEnv,
         });
@@ -278,7 +296,7 @@ export function benchCommand() {
           prm,
           ...(modelPrompts === undefined
             ? {}
-            : { promptTemplate: modelPrompts, promptTemplateName: profile.name }),
+            : { promptTemplate: modelPrompts, promptTemplateName: chosen?.description ?? profile.name }),
           signal: controller.signal,
           progress: createBenchProgress({ stream: process.stderr }),
           synchronous: flags.synchronous,

@@ -1,6 +1,8 @@
 import { isIP } from "node:net";
 import { Command, Option } from "@commander-js/extra-typings";
 import { MullError } from "../../errors/index.ts";
+import { defaultModelProfile } from "../../generation/index.ts";
+import { labProfile } from "../../lab/index.ts";
 import { readApiKey } from "../../runtime/index.ts";
 import {
   assembleServer,
@@ -18,6 +20,12 @@ import type { Backend } from "../../spec/index.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { firstServedModel } from "../first-served-model.ts";
 import { integerOption } from "../option-parsers.ts";
+import {
+  endpointOption,
+  promptTemplateFromFlags,
+  promptTemplateOptionHelp,
+  systemOptionHelp,
+} from "../prompt-options.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** Flags of `mull serve`. */
@@ -33,6 +41,9 @@ interface ServeFlags {
   readonly grace?: number | undefined;
   readonly logLevel?: string | undefined;
   readonly threads?: number | undefined;
+  readonly promptTemplate?: string | undefined;
+  readonly system?: string | undefined;
+  readonly endpoint?: "chat" | "completions" | "auto" | undefined;
 }
 
 function isLoopbackHost(host: string): boolean {
@@ -183,8 +194,21 @@ export function serveCommand() {
       ]),
     )
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .option(
+      "--prompt-template <name-or-file>",
+      `${promptTemplateOptionHelp}; renders chat requests' last user message`,
+    )
+    .option("--system <text>", systemOptionHelp)
+    .addOption(endpointOption())
     .action(async (flags) => {
       const config = await configFromFlags(flags);
+      // Without --prompt-template, --system and --endpoint change the template of the model served by the
+      // flags: the lab's for the embedded lab or a model named lab-…, the default one otherwise.
+      const servedModels = config.upstreams.flatMap((upstream) =>
+        upstream.models.map((entry) => (typeof entry === "string" ? entry : entry.name)),
+      );
+      const labServed = servedModels.length > 0 && servedModels.every((name) => /^lab-/.test(name));
+      const chosen = await promptTemplateFromFlags(flags, labServed ? labProfile() : defaultModelProfile);
       const keysVariable = config.server.apiKeysEnv;
       const apiKeys = keysVariable === undefined ? [] : parseApiKeys(process.env[keysVariable]);
       if (keysVariable !== undefined && apiKeys.length === 0) {
@@ -200,7 +224,12 @@ export function serveCommand() {
         );
       }
       const logger = createServerLogger({ level: config.server.logLevel });
-      const assembled = await assembleServer(config, { apiKeys, logger, loadEmbedded });
+      const assembled = await assembleServer(config, {
+        apiKeys,
+        logger,
+        loadEmbedded,
+        ...(chosen === undefined ? {} : { promptTemplate: chosen.template.render }),
+      });
       let running: Awaited<ReturnType<typeof listenServer>>;
       try {
         running = await listenServer(assembled.server, {
@@ -216,9 +245,7 @@ export function serveCommand() {
           },
         );
       }
-      const models = config.upstreams.flatMap((upstream) =>
-        upstream.models.map((entry) => (typeof entry === "string" ? entry : entry.name)),
-      );
+      const models = servedModels;
       // Signal handlers go in before the "listening" line: whoever waits for it may signal at once.
       const stopped = new Promise<void>((resolve) => {
         let stopping = false;

@@ -9,6 +9,12 @@ import { findStrategyEntry, parseStrategySpec, strategyCatalogHelp } from "../..
 import { createBackendFromFlags } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
+import {
+  endpointOption,
+  promptTemplateFromFlags,
+  promptTemplateOptionHelp,
+  systemOptionHelp,
+} from "../prompt-options.ts";
 import { samplingFromFlags } from "../sampling-from-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -117,6 +123,9 @@ export function solveCommand() {
     .option("--prm-model <name>", "model name sent to an HTTP PRM (--prm URL)")
     .option("--prm-api-key-env <variable>", "environment variable that holds the HTTP PRM's API key")
     .option("--answer-format <name>", answerFormatNames.join(" | "), "auto")
+    .option("--prompt-template <name-or-file>", promptTemplateOptionHelp)
+    .option("--system <text>", systemOptionHelp)
+    .addOption(endpointOption())
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
     .option("--json", "print one JSON object with the answer, candidates, usage and stoppedBy")
     .option("--trace <file>", "write the full trace (every generation, score and vote) as JSON")
@@ -133,13 +142,15 @@ export function solveCommand() {
       const resolved = await createBackendFromFlags(flags);
       try {
         const { profile } = resolved;
+        const chosen = await promptTemplateFromFlags(flags, profile);
+        const promptTemplate = chosen?.template.render ?? profile.promptTemplate;
         const scorer = outcomeScorerOf(flags.scorer, profile, resolved.backend);
         const prm = processRewardFromOption(flags.prm, {
           labProblems: profile.labProblemsOnly,
           fallback: profile.processReward,
           backend: resolved.backend,
           seed: flags.seed,
-          promptTemplate: profile.promptTemplate,
+          promptTemplate,
           model: flags.prmModel,
           apiKeyEnv: flags.prmApiKeyEnv,
         });
@@ -155,7 +166,7 @@ export function solveCommand() {
           answerFormat,
           signal: controller.signal,
           sampling: samplingFromFlags(profile.samplingDefaults, flags),
-          promptTemplate: profile.promptTemplate,
+          promptTemplate,
           thinkingCues: profile.thinkingCues,
         }).finally(() => process.off("SIGINT", onSignal));
         if (flags.trace !== undefined) {

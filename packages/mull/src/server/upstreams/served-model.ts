@@ -4,7 +4,14 @@ import { defaultModelProfile } from "../../generation/index.ts";
 import { labProfile } from "../../lab/index.ts";
 import { judgeProcessReward, selfLogprobReward } from "../../process-rewards/index.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
-import type { Backend, Clock, ModelProfile, OutcomeScorer, ProcessRewardModel } from "../../spec/index.ts";
+import type {
+  Backend,
+  Clock,
+  ModelProfile,
+  OutcomeScorer,
+  ProcessRewardModel,
+  PromptTemplate,
+} from "../../spec/index.ts";
 import { modelEntries, type ServerConfig } from "../config/index.ts";
 import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
 import { type CircuitBreaker, circuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
@@ -46,7 +53,7 @@ export interface ServedModel {
  * Lab models (named `lab-…`, or a GGUF file or an upstream's model served under such a name, e.g. by
  * llama.cpp's `llama-server --alias lab-large`) come with the lab's profile; other models with the default.
  */
-function profileOf(entry: { readonly name: string; readonly upstreamModel: string }): ModelProfile {
+function modelProfileOf(entry: { readonly name: string; readonly upstreamModel: string }): ModelProfile {
   const lab = /^lab-/.test(entry.upstreamModel) || /^lab-/.test(entry.name);
   return lab ? labProfile() : defaultModelProfile;
 }
@@ -65,6 +72,11 @@ export interface BuildServedModelsOptions {
   readonly observeUpstreamCall?: UpstreamCallObserver | undefined;
   /** Clock of the upstreams' circuit breakers (default the process's monotonic clock); tests pass a manual one. */
   readonly clock?: Clock | undefined;
+  /**
+   * Takes the place of every model's own prompt template: chat requests are rendered from their last user
+   * message (`mull serve --prompt-template`); completion requests still pass through as they are.
+   */
+  readonly promptTemplate?: PromptTemplate | undefined;
 }
 
 /** The served models and what releases them. */
@@ -136,6 +148,12 @@ export async function buildServedModels(
   config: ServerConfig,
   options: BuildServedModelsOptions = {},
 ): Promise<ServedModels> {
+  const profileOf = (entry: { readonly name: string; readonly upstreamModel: string }): ModelProfile => {
+    const own = modelProfileOf(entry);
+    return options.promptTemplate === undefined
+      ? own
+      : { ...own, promptTemplate: options.promptTemplate, answers: undefined };
+  };
   const models: ServedModel[] = [];
   const closers: (() => Promise<void> | void)[] = [];
   const dispose = async () => {

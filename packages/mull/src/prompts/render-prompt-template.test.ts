@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { defaultPromptTemplate } from "../generation/index.ts";
+import { builtinPromptTemplate } from "./builtin-prompt-templates.ts";
+import { promptTemplateFromSpec } from "./render-prompt-template.ts";
+
+const examples = [
+  { question: "2+2", answer: "4" },
+  { question: "3+5", answer: "8" },
+];
+
+describe("promptTemplateFromSpec", () => {
+  it("renders a chat template: system, examples as user/assistant turns, then the question", () => {
+    const template = promptTemplateFromSpec({
+      endpoint: "chat",
+      system: "Answer with a number.",
+      prompt: "Compute {question}.",
+      examples,
+    });
+    expect(template({ question: "7+1" })).toEqual({
+      kind: "chat",
+      messages: [
+        { role: "system", content: "Answer with a number." },
+        { role: "user", content: "Compute 2+2." },
+        { role: "assistant", content: "4" },
+        { role: "user", content: "Compute 3+5." },
+        { role: "assistant", content: "8" },
+        { role: "user", content: "Compute 7+1." },
+      ],
+    });
+  });
+
+  it("renders a text template: answered examples and the question, separated by blank lines", () => {
+    const template = promptTemplateFromSpec({ endpoint: "text", prompt: "Q: {question}\nA:", examples });
+    expect(template({ question: "7+1" })).toEqual({
+      kind: "text",
+      text: "Q: 2+2\nA: 4\n\nQ: 3+5\nA: 8\n\nQ: 7+1\nA:",
+    });
+    const trailingSpace = promptTemplateFromSpec({
+      endpoint: "text",
+      prompt: "Q: {question}\nA: ",
+      examples,
+    });
+    expect(trailingSpace({ question: "1" })).toEqual({
+      kind: "text",
+      text: "Q: 2+2\nA: 4\n\nQ: 3+5\nA: 8\n\nQ: 1\nA: ",
+    });
+  });
+
+  it("takes the question literally, replacement patterns and repeated placeholders included", () => {
+    const template = promptTemplateFromSpec({ endpoint: "text", prompt: "{question} / {question}" });
+    expect(template({ question: "$& costs $1" })).toEqual({
+      kind: "text",
+      text: "$& costs $1 / $& costs $1",
+    });
+  });
+});
+
+describe("built-in templates", () => {
+  it("default renders exactly as defaultPromptTemplate", () => {
+    const problem = { question: "What is 17 × 3?" };
+    expect(builtinPromptTemplate("default")?.render(problem)).toEqual(defaultPromptTemplate(problem));
+  });
+
+  it("lab renders the lab's Q: … A: text prompt", () => {
+    const lab = builtinPromptTemplate("lab");
+    expect(lab?.endpoint).toBe("text");
+    expect(lab?.render({ question: "12 + 7 - 3" })).toEqual({ kind: "text", text: "Q: 12+7-3=? A:" });
+  });
+
+  it("gsm8k asks for a final #### <number> line in one user message", () => {
+    const prompt = builtinPromptTemplate("gsm8k")?.render({ question: "Tom has 3 apples." });
+    expect(prompt?.kind).toBe("chat");
+    const messages = prompt?.kind === "chat" ? prompt.messages : [];
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.role).toBe("user");
+    expect(messages[0]?.content.startsWith("Tom has 3 apples.\n\n")).toBe(true);
+    expect(messages[0]?.content).toContain("#### <number>");
+  });
+
+  it("qwen-math sends Qwen2.5-Math's system message and the bare question", () => {
+    expect(builtinPromptTemplate("qwen-math")?.render({ question: "1+1?" })).toEqual({
+      kind: "chat",
+      messages: [
+        {
+          role: "system",
+          content: "Please reason step by step, and put your final answer within \\boxed{}.",
+        },
+        { role: "user", content: "1+1?" },
+      ],
+    });
+  });
+
+  it("knows no other name", () => {
+    expect(builtinPromptTemplate("gsm9k")).toBeUndefined();
+    expect(builtinPromptTemplate("toString")).toBeUndefined();
+  });
+});
