@@ -3,7 +3,7 @@
  *
  * This entry is the library's public contract: `solve`, the strategies and their catalog, the backends, the
  * budget, the spec types, the errors, and the building blocks a user composes strategies from (generation,
- * scoring, selection, steps, search, process rewards, trace). Everything else is internal and may change.
+ * scoring, selection, steps, search, process rewards, trace, telemetry). Everything else is internal and may change.
  * More entries: `mull/spec` (types), `mull/errors`, `mull/runtime` (option checks, seeded rng, clock, the
  * helpers packages built on mull use), `mull/testing` (test doubles), `mull/server`, `mull/lab`, `mull/ai-sdk`
  * (a Vercel AI SDK middleware and provider; needs the optional peer `@ai-sdk/provider`).
@@ -376,6 +376,9 @@ export {
   weightedVoting,
   withEarlyStop,
 } from "./strategies/index.ts";
+
+// telemetry/: OpenTelemetry spans (no-ops without a registered tracer provider).
+export { mullTracer, tracerName, type WithSpanOptions, withSpan } from "./telemetry/index.ts";
 
 // trace/
 export { createTracer, type TraceNode, traceToTree } from "./trace/index.ts";

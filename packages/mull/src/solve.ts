@@ -19,6 +19,7 @@ import type {
   ThinkingCues,
 } from "./spec/index.ts";
 import { parseStrategySpec, runStrategy } from "./strategies/index.ts";
+import { usageAttributes, withSpan } from "./telemetry/index.ts";
 import { createTracer } from "./trace/index.ts";
 
 /** Options of `solve`. */
@@ -79,7 +80,8 @@ const solveSettings = z.object({
  * budget over the limits and the caller's signal), then runs the strategy with `runStrategy` (which
  * records `run-start` and `run-end` and measures the cost), and returns its result with the full trace. When the budget, the deadline or the signal cuts the run, the
  * result is the best so far with `partial: true` and the reason in `stoppedBy`; if nothing at all was
- * produced, it throws `BudgetExhaustedError`.
+ * produced, it throws `BudgetExhaustedError`. The run is an OpenTelemetry span `mull.solve <strategy>` (a
+ * no-op without a registered tracer provider), with one child span per generation and score call.
  *
  * @throws ConfigError for a blank problem, a seed that is not an integer (`solve: seed: expected an
  * integer, got 1.5`), an unknown strategy or answer format, or a bad budget limit, before anything runs.
@@ -126,7 +128,23 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
       ...(options.thinkingCues === undefined ? {} : { thinkingCues: options.thinkingCues }),
       signal: budget.signal,
     };
-    const result = await runStrategy(strategy, problem, context, { seed });
+    // The strategy runs inside the span, so each generation's span is its child.
+    const result = await withSpan(
+      `mull.solve ${strategy.name}`,
+      { attributes: { "mull.strategy": strategy.name, "mull.samples": strategy.samples, "mull.seed": seed } },
+      async (span) => {
+        const result = await runStrategy(strategy, problem, context, { seed });
+        span.setAttributes({
+          "mull.stopped_by": result.stoppedBy,
+          "mull.partial": result.partial,
+          "mull.candidates": result.candidates.length,
+          "mull.calls": result.usage.calls,
+          "mull.score_calls": result.scoreCalls,
+          ...usageAttributes(result.usage),
+        });
+        return result;
+      },
+    );
     return { ...result, strategy: strategy.name, trace: tracer.events() };
   } finally {
     budget.close();

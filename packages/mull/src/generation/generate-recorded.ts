@@ -10,6 +10,7 @@ import type {
   TokenWatcher,
   Usage,
 } from "../spec/index.ts";
+import { withGenerationSpan } from "../telemetry/index.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 
@@ -115,7 +116,8 @@ function logprobsOf(completion: Completion): {
  * capabilities are checked; no call is started that the budget cannot afford; the call's usage is charged
  * to the budget; each completion is recorded as a `generation` event under `parentId` (the call's usage
  * on the first); log-probability sums and means are computed. An abort or a passed deadline during the
- * call is not an error: it comes back as the budget's stop reason, with nothing charged.
+ * call is not an error: it comes back as the budget's stop reason, with nothing charged. The call is an
+ * OpenTelemetry client span (`withGenerationSpan`), child of the active span.
  *
  * @throws CapabilityError when the backend lacks a capability in `requires`.
  * @throws BackendCallError when the backend returns no completions.
@@ -175,10 +177,24 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   };
   let result: Awaited<ReturnType<typeof backend.generate>>;
   try {
-    result = await backend.generate(request, {
+    const described = backend.describe();
+    const spanRequest = {
+      prompt,
+      model: described.model,
+      backend: described.kind,
+      n,
+      temperature: sampling.temperature,
+      topP: sampling.topP,
+      maxTokens: sampling.maxTokens,
+      seed,
       signal,
-      ...(options.watch === undefined ? {} : { watch: options.watch }),
-    });
+    };
+    result = await withGenerationSpan(spanRequest, () =>
+      backend.generate(request, {
+        signal,
+        ...(options.watch === undefined ? {} : { watch: options.watch }),
+      }),
+    );
   } catch (error) {
     if (!signal.aborted) throw error;
     // An aborted call's usage is unknown to us and is not charged.

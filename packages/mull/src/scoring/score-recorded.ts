@@ -2,6 +2,7 @@ import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
 import { MullError } from "../errors/index.ts";
 import type { RecordedOutcome } from "../generation/index.ts";
 import type { CallOptions, ScoreEvent, StrategyContext, Usage } from "../spec/index.ts";
+import { withScoreSpan } from "../telemetry/index.ts";
 
 /** The fields of a `score` event that come from a scorer's result (it hangs under the scored solution). */
 export type ScoreEventFields = Pick<ScoreEvent, "scorer" | "value" | "steps" | "detail">;
@@ -48,7 +49,8 @@ export interface ScoreRecordedResult<Result> extends RecordedOutcome {
  * budget cannot afford a scorer call; an abort or a passed deadline during the call comes back as the
  * budget's stop reason; a batch with the wrong number of results is an error; the scorer's calls are
  * charged with `budget.chargeScore` and its token usage to the budget's token account (not its call
- * count: those are scorer calls); one `score` event is recorded under each solution.
+ * count: those are scorer calls); one `score` event is recorded under each solution. The call is an
+ * OpenTelemetry span (`withScoreSpan`), child of the active span.
  *
  * @throws MullError `<scorer> returned <k> <resultName> for <n> solutions` on a batch of the wrong size.
  * @example
@@ -80,7 +82,10 @@ export async function scoreRecorded<Result>(
   if (shortfall !== undefined) return notScored(shortfall);
   let batch: ScoredBatch<Result>;
   try {
-    batch = await options.score({ signal: context.signal });
+    batch = await withScoreSpan(
+      { scorer: options.scorer, solutions: parentIds.length, signal: context.signal },
+      () => options.score({ signal: context.signal }),
+    );
   } catch (error) {
     if (!context.signal.aborted) throw error;
     return notScored(budgetShortfall(budget, {}) ?? "abort");

@@ -10,6 +10,7 @@ import {
   keyBudgetLimit,
   requestAbort,
   requestContext,
+  requestSpan,
   type ServerEnvironment,
 } from "./middleware/index.ts";
 import {
@@ -123,6 +124,7 @@ export function createServer(options: CreateServerOptions): MullServer {
 
   const app = new Hono<ServerEnvironment>();
   app.use("*", requestContext({ logger, metrics, draining }));
+  app.use("*", requestSpan());
   app.get(paths.health, healthRoute({ draining, inFlight: () => limiter.count(), circuits }));
   app.use("*", apiKeyAuth({ keys, metrics, exempt: [paths.health] }));
   app.get(paths.metrics, metricsRoute(metrics));

@@ -23,6 +23,7 @@ export {
   createKeyTokenBudget,
   type KeyTokenBudget,
   parseApiKeys,
+  requestSpan,
   type ServerEnvironment,
   type TokenReservation,
 } from "./middleware/index.ts";

@@ -22,4 +22,5 @@ export {
   type ResponseEnd,
   requestContext,
 } from "./request-context.ts";
+export { requestSpan } from "./request-span.ts";
 export type { ServerEnvironment } from "./server-environment.ts";

@@ -1,0 +1,157 @@
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { manualClock } from "./runtime/index.ts";
+import { programmaticScorer } from "./scoring/index.ts";
+import { solve } from "./solve.ts";
+import type { Backend } from "./spec/index.ts";
+import {
+  type InMemorySpans,
+  parentIdOf,
+  registerInMemorySpans,
+} from "./telemetry/in-memory-spans.test-support.ts";
+import { createScriptedBackend } from "./testing/scripted-backend.ts";
+
+const responses = ["4+4=8\n#### 8", "4+4=9\n#### 9", "4+4=8\n#### 8", "4 plus 4 is 8\n#### 8"];
+
+function sumOf(values: readonly unknown[]): number {
+  return values.reduce<number>((sum, value) => sum + (value as number), 0);
+}
+
+describe("OpenTelemetry spans of solve", () => {
+  let registered: InMemorySpans;
+  beforeEach(() => {
+    registered = registerInMemorySpans();
+  });
+  afterEach(() => {
+    registered.restore();
+  });
+
+  it("records one solve span, and a child span per generation whose token counts sum to the run's usage", async () => {
+    const backend = createScriptedBackend({ responses, model: "lab-tiny" });
+    const result = await solve({
+      problem: "What is 4+4?",
+      strategy: "sc@4",
+      backend,
+      seed: 3,
+      sampling: { temperature: 0.7, topP: 0.9, maxTokens: 64 },
+    });
+    expect(result.answer).toBe("8");
+    const spans = registered.spans();
+    const solveSpans = spans.filter((span) => span.name.startsWith("mull.solve"));
+    expect(solveSpans).toHaveLength(1);
+    const solveSpan = solveSpans[0]!;
+    expect(solveSpan.name).toBe("mull.solve sc@4");
+    expect(solveSpan.instrumentationScope.name).toBe("mull");
+    expect(solveSpan.attributes).toMatchObject({
+      "mull.strategy": "sc@4",
+      "mull.stopped_by": "complete",
+      "mull.partial": false,
+      "mull.samples": 4,
+      "mull.candidates": 4,
+      "mull.calls": result.usage.calls,
+      "gen_ai.usage.input_tokens": result.usage.promptTokens,
+      "gen_ai.usage.output_tokens": result.usage.completionTokens,
+    });
+    expect(solveSpan.status.code).toBe(SpanStatusCode.UNSET);
+
+    const generations = spans.filter((span) => span.name.startsWith("chat "));
+    expect(generations.length).toBeGreaterThan(0);
+    expect(sumOf(generations.map((span) => span.attributes["mull.n"]))).toBe(4);
+    expect(
+      generations.flatMap((span) => span.attributes["gen_ai.response.finish_reasons"] as string[]),
+    ).toEqual(["stop", "stop", "stop", "stop"]);
+    for (const span of generations) {
+      expect(span.name).toBe("chat lab-tiny");
+      expect(span.kind).toBe(SpanKind.CLIENT);
+      expect(parentIdOf(span)).toBe(solveSpan.spanContext().spanId);
+      expect(span.spanContext().traceId).toBe(solveSpan.spanContext().traceId);
+      expect(span.attributes).toMatchObject({
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "lab-tiny",
+        "gen_ai.response.model": "lab-tiny",
+        "gen_ai.request.temperature": 0.7,
+        "gen_ai.request.top_p": 0.9,
+        "gen_ai.request.max_tokens": 64,
+      });
+    }
+    const input = generations.map((span) => span.attributes["gen_ai.usage.input_tokens"]);
+    const output = generations.map((span) => span.attributes["gen_ai.usage.output_tokens"]);
+    expect(result.usage.completionTokens).toBeGreaterThan(0);
+    expect(sumOf(input)).toBe(result.usage.promptTokens);
+    expect(sumOf(output)).toBe(result.usage.completionTokens);
+  });
+
+  it("never records prompt or completion text", async () => {
+    const backend = createScriptedBackend({ responses });
+    await solve({ problem: "What is 4+4?", strategy: "sc@4", backend });
+    const recorded = JSON.stringify(
+      registered.spans().map((span) => [span.name, span.attributes, span.events]),
+    );
+    expect(recorded).not.toContain("4+4");
+    expect(recorded).not.toContain("####");
+  });
+
+  it("records a score call as a child span of the solve span", async () => {
+    const backend = createScriptedBackend({ responses });
+    const scorer = programmaticScorer({
+      name: "checker",
+      check: (_problem, solution) => solution.answer === "8",
+    });
+    await solve({ problem: "What is 4+4?", strategy: "bon@4", backend, scorer });
+    const spans = registered.spans();
+    const solveSpan = spans.find((span) => span.name === "mull.solve bon@4")!;
+    const scores = spans.filter((span) => span.name.startsWith("mull.score"));
+    expect(scores.length).toBeGreaterThan(0);
+    expect(scores[0]!.attributes).toMatchObject({ "mull.solutions": 4, "mull.score_calls": 0 });
+    expect(scores.every((span) => parentIdOf(span) === solveSpan.spanContext().spanId)).toBe(true);
+  });
+
+  it("marks the solve span and the generation span as errors when the backend fails", async () => {
+    const scripted = createScriptedBackend({ responses });
+    const backend: Backend = {
+      describe: () => scripted.describe(),
+      capabilities: () => scripted.capabilities(),
+      generate: () => Promise.reject(new Error("upstream exploded")),
+    };
+    await expect(solve({ problem: "What is 4+4?", strategy: "sc@4", backend })).rejects.toThrow(
+      "upstream exploded",
+    );
+    const spans = registered.spans();
+    const solveSpan = spans.find((span) => span.name === "mull.solve sc@4")!;
+    expect(solveSpan.status).toEqual({ code: SpanStatusCode.ERROR, message: "upstream exploded" });
+    expect(solveSpan.events.map((event) => event.name)).toContain("exception");
+    const generation = spans.find(
+      (span) => span.name.startsWith("text_completion ") || span.name.startsWith("chat "),
+    )!;
+    expect(generation.status.code).toBe(SpanStatusCode.ERROR);
+    expect(parentIdOf(generation)).toBe(solveSpan.spanContext().spanId);
+  });
+});
+
+describe("OpenTelemetry without a registered provider", () => {
+  it("records nothing and returns the same result", async () => {
+    const run = () =>
+      solve({
+        problem: "What is 4+4?",
+        strategy: "sc@4",
+        backend: createScriptedBackend({ responses }),
+        seed: 5,
+        clock: manualClock(),
+      });
+    const without = await run();
+    const registered = registerInMemorySpans();
+    let traced: Awaited<ReturnType<typeof run>>;
+    try {
+      traced = await run();
+    } finally {
+      registered.restore();
+    }
+    expect(registered.spans().length).toBeGreaterThan(0);
+    const after = registerInMemorySpans();
+    after.restore();
+    const untraced = await run();
+    expect(after.spans()).toHaveLength(0);
+    expect(untraced).toEqual(without);
+    expect(traced).toEqual(without);
+  });
+});
