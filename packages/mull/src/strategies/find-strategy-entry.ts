@@ -13,28 +13,62 @@ export type SpecMatch =
   | { readonly entry: StrategyEntry; readonly form: undefined; readonly values: undefined };
 
 const compiled: readonly { readonly entry: StrategyEntry; readonly forms: readonly SpecForm[] }[] =
-  strategyCatalog.map((entry) => ({ entry, forms: entry.forms.map(compileSpecForm) }));
+  strategyCatalog.map((entry) => ({
+    entry,
+    forms: entry.forms.map((form) => compileSpecForm(form, entry.decimals)),
+  }));
+
+/** A spec split from the model route after its first `:` (`cascade@8:lab-small>lab-large`). */
+export interface RoutedSpec {
+  /** The strategy spec before the route. */
+  readonly spec: string;
+  /** The models named after `:`, separated by `>`, in the order written; `undefined` without a route. */
+  readonly route: readonly string[] | undefined;
+}
+
+/**
+ * Splits a spec from its model route: `cascade@8:lab-small>lab-large` names the models `lab-small` and
+ * `lab-large`. Model names keep their case (the strategy spec is read case-insensitively).
+ *
+ * @example
+ * splitModelRoute("cascade@8:lab-small>lab-large"); // { spec: "cascade@8", route: ["lab-small", "lab-large"] }
+ */
+export function splitModelRoute(text: string): RoutedSpec {
+  const trimmed = text.trim();
+  const colon = trimmed.indexOf(":");
+  if (colon < 0) return { spec: trimmed, route: undefined };
+  return {
+    spec: trimmed.slice(0, colon).trim(),
+    route: trimmed
+      .slice(colon + 1)
+      .split(">")
+      .map((name) => name.trim()),
+  };
+}
 
 /** The forms of every catalog entry, in catalog order. */
 export const strategySpecForms: readonly string[] = strategyCatalog.flatMap((entry) => entry.forms);
 
 /**
- * Finds the catalog entry a spec names (case and surrounding spaces ignored): with its integers when the
- * spec is well formed, without when only its family matches; `undefined` when no family matches.
+ * Finds the catalog entry a spec names (case and surrounding spaces ignored, and a model route after `:`):
+ * with its numbers when the spec is well formed, without when only its family matches; `undefined` when no
+ * family matches.
  *
  * @example
  * findStrategyEntry("beam-la1@16x4")?.values; // { L: 1, N: 16, M: 4 }
  */
 export function findStrategyEntry(text: string): SpecMatch | undefined {
-  const spec = text.trim().toLowerCase();
+  const spec = splitModelRoute(text).spec.toLowerCase();
   const family = spec.split("@", 1)[0] ?? spec;
   let named: StrategyEntry | undefined;
   for (const { entry, forms } of compiled) {
     for (const form of forms) {
       const values = form.read(spec);
       if (values !== undefined) {
-        const inRange = Object.values(values).every(
-          (value) => Number.isSafeInteger(value) && value >= 1 && value <= largestSpecValue,
+        const inRange = Object.entries(values).every(([letter, value]) =>
+          entry.decimals?.includes(letter) === true
+            ? Number.isFinite(value) && value > 0 && value <= largestSpecValue
+            : Number.isSafeInteger(value) && value >= 1 && value <= largestSpecValue,
         );
         if (inRange) return { entry, form: form.form, values };
       }

@@ -59,4 +59,10 @@ describe("parseStrategySpec", () => {
   it("lists the search forms among the forms it accepts", () => {
     expect(() => parseStrategySpec("wander@4")).toThrow(/bon@N, beam@NxM, .*astar@K/);
   });
+
+  it("refuses a model route on a strategy that runs on one model", () => {
+    expect(() => parseStrategySpec("sc@8:lab-small>lab-large")).toThrow(
+      /"sc@8:lab-small>lab-large" names models after ":", but "sc@8" runs on one model/,
+    );
+  });
 });

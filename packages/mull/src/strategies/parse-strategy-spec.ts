@@ -1,8 +1,13 @@
 import { ConfigError } from "../errors/index.ts";
-import type { OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
+import type { Backend, OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
 import { strategyCatalog } from "./catalog.ts";
-import { findStrategyEntry, largestSpecValue, strategySpecForms } from "./find-strategy-entry.ts";
-import type { StrategyDependencies } from "./strategy-entry.ts";
+import {
+  findStrategyEntry,
+  largestSpecValue,
+  splitModelRoute,
+  strategySpecForms,
+} from "./find-strategy-entry.ts";
+import type { NamedBackend, StrategyDependencies } from "./strategy-entry.ts";
 
 /** Options of `parseStrategySpec`. */
 export interface ParseStrategySpecOptions {
@@ -10,6 +15,43 @@ export interface ParseStrategySpecOptions {
   readonly scorer?: OutcomeScorer | undefined;
   /** The process reward model of step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …). */
   readonly prm?: ProcessRewardModel | undefined;
+  /**
+   * The backend of a model a route names, for routing strategies (`cascade@8:lab-small>lab-large`); may
+   * throw a `ConfigError` for a name it cannot serve.
+   */
+  readonly resolveModel?: ((name: string) => Backend) | undefined;
+  /** The route of a routing spec that names none (`cascade@8`), cheapest model first; e.g. from `--small-model`. */
+  readonly defaultRoute?: readonly string[] | undefined;
+}
+
+function routeModels(
+  text: string,
+  named: readonly string[] | undefined,
+  options: ParseStrategySpecOptions,
+): readonly NamedBackend[] {
+  const route = named ?? options.defaultRoute;
+  if (route === undefined) {
+    throw new ConfigError(
+      `strategy: ${JSON.stringify(text)} routes between models; name them after the spec, smallest first ` +
+        `(${JSON.stringify(`${text}:lab-small>lab-large`)}), or give a small model (--small-model NAME)`,
+      { field: "strategy" },
+    );
+  }
+  if (route.length < 2 || route.some((name) => name === "")) {
+    throw new ConfigError(
+      `strategy: the model route of ${JSON.stringify(text)} is ${JSON.stringify(route.join(">"))}; ` +
+        `expected two or more model names separated by ">", smallest first (lab-small>lab-large)`,
+      { field: "strategy" },
+    );
+  }
+  const { resolveModel } = options;
+  if (resolveModel === undefined) {
+    throw new ConfigError(
+      `strategy: ${JSON.stringify(text)} routes between models, and nothing here can load a model by name; pass resolveModel`,
+      { field: "strategy" },
+    );
+  }
+  return route.map((name) => ({ name, backend: resolveModel(name) }));
 }
 
 const searchForms = strategyCatalog
@@ -20,14 +62,17 @@ const searchForms = strategyCatalog
  * A strategy from its spec, as the strategy catalog (`strategyCatalog`) declares them: `greedy`,
  * `single`, `sc@N` / `maj@N`, `rs@N`, `wv@N`, `wv-prob@N`, `wv-mean-prob@N`, `bon@N`, and the step-level
  * searches guided by `prm` (`pf@16`, `beam@16x4`, `beam-la1@16x4`, `dvts@16x4`, `astar@8`, `mcts@32`, …).
- * Case and surrounding spaces are ignored.
+ * Case and surrounding spaces are ignored. A routing strategy names its models after a colon, smallest first
+ * (`cascade@8:lab-small>lab-large`, resolved by `resolveModel`), or takes `defaultRoute`.
  *
  * @throws ConfigError naming the spec and listing the forms when it is not one of them, when a strategy
- * that needs a scorer is given without one, or a search without a process reward model.
+ * that needs a scorer is given without one, a search without a process reward model, a router without
+ * two models it can resolve, or another strategy with a model route.
  * @example
  * const strategy = parseStrategySpec("bon@8", { scorer: checker });
  */
 export function parseStrategySpec(text: string, options: ParseStrategySpecOptions = {}): Strategy {
+  const { route } = splitModelRoute(text);
   const match = findStrategyEntry(text);
   if (match?.values === undefined) {
     if (match?.entry.kind === "search") {
@@ -56,6 +101,15 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
       { field: "scorer" },
     );
   }
+  const routes = entry.needs.includes("models");
+  if (!routes && route !== undefined) {
+    throw new ConfigError(
+      `strategy: ${JSON.stringify(text)} names models after ":", but ${JSON.stringify(splitModelRoute(text).spec)} ` +
+        "runs on one model; only routing strategies take a route",
+      { field: "strategy" },
+    );
+  }
+  const models = routes ? routeModels(splitModelRoute(text).spec, route, options) : [];
   // Entries receive only what their `needs` declare, which was checked just above.
-  return entry.create(values, options as StrategyDependencies);
+  return entry.create(values, { ...options, models } as StrategyDependencies);
 }

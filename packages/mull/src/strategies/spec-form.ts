@@ -13,27 +13,30 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function pattern(text: string): { source: string; letters: string[] } {
+function pattern(text: string, decimals: readonly string[] = []): { source: string; letters: string[] } {
   const letters: string[] = [];
+  for (const letter of text.match(placeholder) ?? []) letters.push(letter);
   const source = text
     .split(placeholder)
     .map(escapeRegExp)
     .reduce((joined, part, index) => {
       if (index === 0) return part;
-      return `${joined}(\\d+)${part}`;
+      const number = decimals.includes(letters[index - 1] ?? "") ? "(\\d+(?:\\.\\d+)?)" : "(\\d+)";
+      return `${joined}${number}${part}`;
     }, "");
-  for (const letter of text.match(placeholder) ?? []) letters.push(letter);
   return { source, letters };
 }
 
 /**
- * Compiles a spec form such as `beam-laL@NxM` (lower-case words, a capital letter per integer).
+ * Compiles a spec form such as `beam-laL@NxM` (lower-case words, a capital letter per integer; the letters
+ * named in `decimals` take a decimal number instead, e.g. a threshold).
  *
  * @example
  * compileSpecForm("beam-laL@NxM").read("beam-la1@16x4"); // { L: 1, N: 16, M: 4 }
+ * compileSpecForm("glimp@T", ["T"]).read("glimp@0.6"); // { T: 0.6 }
  */
-export function compileSpecForm(form: string): SpecForm {
-  const whole = pattern(form);
+export function compileSpecForm(form: string, decimals: readonly string[] = []): SpecForm {
+  const whole = pattern(form, decimals);
   const matcher = new RegExp(`^${whole.source}$`);
   const family = new RegExp(`^${pattern(form.split("@")[0] ?? form).source}$`);
   return {

@@ -1,4 +1,4 @@
-import type { OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
+import type { Backend, OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
 
 /**
  * What a strategy needs besides a backend that samples:
@@ -7,11 +7,23 @@ import type { OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.
  * - `logprobs`: per-token log-probabilities from the backend;
  * - `steps`: continuing a partial solution step by step;
  * - `prefix`: continuing a partial solution where it stops, with cues appended (a text prompt's
- *   completion, or a chat backend that continues a final assistant message, `continuePrefix`).
+ *   completion, or a chat backend that continues a final assistant message, `continuePrefix`);
+ * - `models`: two or more models to route between, named after the spec (`cascade@8:lab-small>lab-large`)
+ *   or by the surface's defaults (`--small-model`).
  */
-export type StrategyNeed = "scorer" | "prm" | "logprobs" | "steps" | "prefix";
+export type StrategyNeed = "scorer" | "prm" | "logprobs" | "steps" | "prefix" | "models";
 
-/** The integers a spec carries, by the capital letter of its form: `beam-laL@NxM` read from `beam-la1@16x4` is `{ L: 1, N: 16, M: 4 }`. */
+/** A backend with the name a spec's route or a surface gave it. */
+export interface NamedBackend {
+  /** The name as written in the route (`lab-small`), reported in traces and per-model usage. */
+  readonly name: string;
+  readonly backend: Backend;
+}
+
+/**
+ * The numbers a spec carries, by the capital letter of its form: `beam-laL@NxM` read from `beam-la1@16x4`
+ * is `{ L: 1, N: 16, M: 4 }`. They are integers except for the letters an entry lists in `decimals`.
+ */
 export type SpecValues = Readonly<Record<string, number>>;
 
 /** What a strategy named by a spec is built with; the catalog checks `needs` before `create` runs. */
@@ -20,6 +32,11 @@ export interface StrategyDependencies {
   readonly scorer: OutcomeScorer;
   /** The process reward model; present whenever the entry needs `prm`. */
   readonly prm: ProcessRewardModel;
+  /**
+   * The models to route between, cheapest first (`small>large`); present, two or more, whenever the entry
+   * needs `models`.
+   */
+  readonly models: readonly NamedBackend[];
 }
 
 /**
@@ -33,8 +50,16 @@ export interface StrategyEntry {
    * `greedy`, `sc@N`, `beam@NxM`, `beam-laL@NxM`. The first is the canonical form; others are aliases.
    */
   readonly forms: readonly string[];
-  /** `sampling` (whole solutions) or `search` (step-level, guided by a PRM). */
-  readonly kind: "sampling" | "search";
+  /**
+   * Letters of the forms that take a decimal number (a threshold such as `glimp@T` read from `glimp@0.6`)
+   * rather than an integer; a decimal is any positive number up to the largest integer.
+   */
+  readonly decimals?: readonly string[] | undefined;
+  /**
+   * `sampling` (whole solutions), `search` (step-level, guided by a PRM) or `routing` (between a small and
+   * a large model).
+   */
+  readonly kind: "sampling" | "search" | "routing";
   /** One line for help and the README: what it does and with which letters. */
   readonly summary: string;
   /** What it needs besides sampling. */
