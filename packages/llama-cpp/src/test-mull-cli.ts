@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 /** The `mull` command of this checkout (it runs the sources, `@mull/llama-cpp` included). */
-const bin = fileURLToPath(new URL("../../mull/bin/mull.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../cli/bin/mull.js", import.meta.url));
 
 /** One strategy's row of `mull bench --json`. */
 export interface BenchRow {

@@ -9,14 +9,18 @@ import { type PackedPackage, scratchProject, type Workspace } from "./scratch-pr
 
 // The packages as a user outside this repository gets them: `npm pack` (whose `prepack` builds `dist/`),
 // installed offline into a project in the OS temp folder, then used from plain Node, from TypeScript and
-// through `npx mull`. Slow (two builds and two installs): about a minute on a quiet machine.
+// through `npx mull`: the library alone first, then with the command (`@mull/cli`), then with the embedded
+// backend. Slow (two builds and three installs): about two minutes on a quiet machine.
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../../../..");
 const workspacePackages = [
   { name: "mull", directory: "packages/mull" },
   { name: "@mull/llama-cpp", directory: "packages/llama-cpp" },
+  { name: "@mull/cli", directory: "packages/cli" },
 ] as const;
+/** The most packages (mull included) a library-only install may bring. */
+const libraryPackageLimit = 10;
 const lockPath = path.join(root, "package-lock.json");
 if (!existsSync(lockPath)) console.warn(`skipping the packaging test: ${lockPath} is absent`);
 
@@ -107,7 +111,7 @@ console.log(answer, forms, template, request, embedded, failure, parseOptions, w
 `;
 
 describe.skipIf(!existsSync(lockPath))(
-  "mull and @mull/llama-cpp packed and installed outside the workspace",
+  "mull, @mull/cli and @mull/llama-cpp packed and installed outside the workspace",
   () => {
     let scratch = "";
     let project = "";
@@ -143,7 +147,7 @@ describe.skipIf(!existsSync(lockPath))(
         const [{ filename }] = JSON.parse(outcome.stdout) as [{ filename: string }];
         packed.push({ name, directory, tarball: path.join(scratch, filename) });
       }
-      // The library alone first: @mull/llama-cpp is an optional peer.
+      // The library alone first: the command's and the embedded backend's packages are optional peers.
       skipReason = await install(workspace, packed.slice(0, 1), project);
     }, 600_000);
 
@@ -163,6 +167,31 @@ describe.skipIf(!existsSync(lockPath))(
       expect(mull.stdout).toContain("package/dist/cli/main.js");
       expect(mull.stdout).toContain("package/dist/index.d.ts");
       expect(mull.stdout).not.toMatch(/\.test(-support)?\.(ts|js)$/m);
+      const cli = await command("tar", ["-tzf", packed[2]!.tarball], scratch);
+      expect(cli.stdout.trim().split("\n").sort()).toEqual([
+        "package/LICENSE",
+        "package/README.md",
+        "package/bin/mull.js",
+        "package/package.json",
+      ]);
+    }, 180_000);
+
+    it(`installs the library alone as fewer than ${libraryPackageLimit} packages, none of the command's`, async ({
+      skip,
+    }) => {
+      skip(skipReason !== undefined, skipReason);
+      const outcome = await command("npm", ["ls", "--omit=dev", "--all", "--parseable"], project);
+      expect(outcome.code, describeOutcome("npm ls", outcome)).toBe(0);
+      const installed = outcome.stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((line) => path.relative(path.join(project, "node_modules"), line));
+      expect(installed).toContain("mull");
+      expect(installed.length, installed.join(", ")).toBeLessThan(libraryPackageLimit);
+      for (const name of ["commander", "hono", "pino", "vega", "vega-lite", "node-llama-cpp"]) {
+        expect(installed).not.toContain(name);
+      }
     }, 180_000);
 
     it("imports solve from plain Node and answers with a scripted backend", async ({ skip }) => {
@@ -174,7 +203,9 @@ describe.skipIf(!existsSync(lockPath))(
       expect(JSON.parse(outcome.stdout)).toEqual({ answer: "42", candidates: 6 });
     }, 180_000);
 
-    it("runs npx mull --help from the build", async ({ skip }) => {
+    it("runs npx mull --help from the build once @mull/cli is installed", async ({ skip }) => {
+      skip(skipReason !== undefined, skipReason);
+      skipReason = await install(workspace, [packed[0]!, packed[2]!], project);
       skip(skipReason !== undefined, skipReason);
       const outcome = await command("npx", ["mull", "--help"], project);
       expect(outcome.code, describeOutcome("npx mull --help", outcome)).toBe(0);

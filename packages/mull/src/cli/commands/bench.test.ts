@@ -19,7 +19,7 @@ import { formatBenchSummary } from "./bench.ts";
 // The bench runs as a child process through the real `mull` entry point, on the Node running these tests
 // (24: type stripping, node:sqlite).
 const nodeBinary = process.execPath;
-const mullBin = resolve(import.meta.dirname, "../../../bin/mull.js");
+const mullBin = resolve(import.meta.dirname, "../../../../cli/bin/mull.js");
 
 interface BenchProcess {
   readonly child: ChildProcess;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { checkLabSteps } from "../../lab/index.ts";
 
 const run = promisify(execFile);
-const bin = fileURLToPath(new URL("../../../bin/mull.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../../../cli/bin/mull.js", import.meta.url));
 const labModel = fileURLToPath(new URL("../../../../llama-cpp/models/lab-large.gguf", import.meta.url));
 const question = "539-467+192+679-89-336+144=?";
 

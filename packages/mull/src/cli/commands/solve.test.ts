@@ -6,7 +6,7 @@ import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake
 import { strategyWithCount } from "./solve.ts";
 
 const run = promisify(execFile);
-const bin = fileURLToPath(new URL("../../../bin/mull.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../../../cli/bin/mull.js", import.meta.url));
 
 async function mull(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
