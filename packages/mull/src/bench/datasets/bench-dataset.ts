@@ -19,6 +19,11 @@ export interface BenchDataset {
   readonly grader: GraderName;
   /** An outcome verifier that knows this dataset (the lab's checker), for verifier-based strategies. */
   readonly scorer?: OutcomeScorer | undefined;
-  /** A prompt template suited to the dataset, when it needs one. */
+  /**
+   * A prompt template suited to the dataset, when it names one: used unless the run or the model's profile
+   * chooses another (built-in datasets: `gsm8k` for GSM8K, `qwen-math` for MATH-500 and AIME).
+   */
   readonly promptTemplate?: PromptTemplate | undefined;
+  /** The name of `promptTemplate` (a built-in template's), recorded in a bench run's configuration. */
+  readonly promptTemplateName?: string | undefined;
 }

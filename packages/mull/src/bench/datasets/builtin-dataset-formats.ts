@@ -9,6 +9,8 @@ export interface BuiltinDatasetFormat {
   /** File name inside the data directory. */
   readonly file: string;
   readonly grader: GraderName;
+  /** The built-in prompt template (`builtinPromptTemplate`) its questions are asked with by default. */
+  readonly promptTemplate: string;
   // biome-ignore lint/suspicious/noExplicitAny: each format has its own parsed shape.
   readonly format: RowFormat<string, any>;
 }
@@ -62,7 +64,25 @@ const aimeFormat: RowFormat<"id" | "question" | "answer", { id: string; question
 
 /** The built-in benchmark datasets, as they are in `../shared/data/benchmarks`. */
 export const builtinDatasetFormats: readonly BuiltinDatasetFormat[] = [
-  { name: "gsm8k", file: "gsm8k-test.jsonl", grader: "numeric", format: gsm8kFormat },
-  { name: "math500", file: "math500.jsonl", grader: "math", format: math500Format },
-  { name: "aime24", file: "aime24.jsonl", grader: "math", format: aimeFormat },
+  {
+    name: "gsm8k",
+    file: "gsm8k-test.jsonl",
+    grader: "numeric",
+    promptTemplate: "gsm8k",
+    format: gsm8kFormat,
+  },
+  {
+    name: "math500",
+    file: "math500.jsonl",
+    grader: "math",
+    promptTemplate: "qwen-math",
+    format: math500Format,
+  },
+  {
+    name: "aime24",
+    file: "aime24.jsonl",
+    grader: "math",
+    promptTemplate: "qwen-math",
+    format: aimeFormat,
+  },
 ];

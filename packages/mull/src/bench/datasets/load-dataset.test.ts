@@ -80,6 +80,24 @@ describe("loadDataset: built-in formats", () => {
     expect(aime.problems[0]).toEqual({ id: "60", question: "p", gold: "025" });
   });
 
+  it("names each built-in dataset's prompt template: gsm8k's #### prompt, Qwen-Math's \\boxed{} for MATH and AIME", async () => {
+    write("gsm8k-test.jsonl", [{ question: "Q one?", answer: "#### 18" }]);
+    write("math500.jsonl", [{ problem: "p", answer: "1", unique_id: "a" }]);
+    write("aime24.jsonl", [{ id: 1, problem: "p", answer: "2" }]);
+    const gsm8k = await loadDataset("gsm8k", { dataDir: directory });
+    expect(gsm8k.promptTemplateName).toBe("gsm8k");
+    const asked = gsm8k.promptTemplate?.(gsm8k.problems[0]!);
+    expect(asked?.kind).toBe("chat");
+    expect(JSON.stringify(asked)).toContain("Q one?\\n\\nSolve the problem step by step.");
+    for (const name of ["math500", "aime24"]) {
+      const dataset = await loadDataset(name, { dataDir: directory });
+      expect(dataset.promptTemplateName).toBe("qwen-math");
+      expect(JSON.stringify(dataset.promptTemplate?.(dataset.problems[0]!))).toContain("\\\\boxed{}");
+    }
+    const custom = write("mine.jsonl", [{ id: "a", question: "q", answer: "1" }]);
+    expect((await loadDataset(custom)).promptTemplate).toBeUndefined();
+  });
+
   it("refuses field-mapping flags on fixed formats and unknown names", async () => {
     write("gsm8k-test.jsonl", [{ question: "a?", answer: "#### 1" }]);
     const misplaced = await rejection(loadDataset("gsm8k", { dataDir: directory, questionField: "q" }));

@@ -3,6 +3,7 @@ import { extname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { labDataset, labOutcomeChecker } from "../../lab/index.ts";
+import { builtinPromptTemplate } from "../../prompts/index.ts";
 import type { BenchDataset } from "./bench-dataset.ts";
 import { builtinDatasetFormats } from "./builtin-dataset-formats.ts";
 import { DatasetError } from "./dataset-error.ts";
@@ -108,11 +109,15 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
       );
     }
     const rows = readJsonRows(file, { maxLineBytes: options.maxLineBytes });
+    const template = builtinPromptTemplate(builtin.promptTemplate);
     return {
       name: spec,
       source: file,
       problems: limited(problemsFromRows(rows, builtin.format)),
       grader: builtin.grader,
+      ...(template === undefined
+        ? {}
+        : { promptTemplate: template.render, promptTemplateName: template.name }),
     };
   }
   const file = isAbsolute(spec) ? spec : resolve(cwd, spec);

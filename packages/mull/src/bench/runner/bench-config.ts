@@ -62,9 +62,11 @@ export function benchConfig(sources: BenchConfigSources) {
     budget: options.budget,
     promptTemplate:
       options.promptTemplateName ??
-      (options.promptTemplate === undefined && options.dataset.promptTemplate === undefined
-        ? "default"
-        : "custom"),
+      (options.promptTemplate !== undefined
+        ? "custom"
+        : options.dataset.promptTemplate === undefined
+          ? "default"
+          : (options.dataset.promptTemplateName ?? "custom")),
   };
 }
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { answerFormatByName } from "../../answers/index.ts";
+import { createScriptedBackend } from "../../testing/index.ts";
+import type { BenchDataset } from "../datasets/index.ts";
+import { graderByName } from "../graders/index.ts";
+import { benchConfig } from "./bench-config.ts";
+import type { RunBenchOptions } from "./run-bench-options.ts";
+
+const problems = [{ id: "1", question: "q", gold: "1" }];
+const dataset: BenchDataset = { name: "gsm8k", source: "/data/gsm8k.jsonl", problems, grader: "numeric" };
+const render = () => ({ kind: "text" as const, text: "q" });
+
+function promptTemplateOf(options: Partial<RunBenchOptions>, used: BenchDataset = dataset): unknown {
+  const full = {
+    dataset: used,
+    strategies: ["sc@4"],
+    backend: createScriptedBackend({ responses: ["#### 1"] }),
+    out: "/tmp/unused",
+    ...options,
+  } as RunBenchOptions;
+  return benchConfig({
+    options: full,
+    problems,
+    strategies: [],
+    grader: graderByName("numeric"),
+    answerFormat: answerFormatByName("numeric"),
+    scorer: undefined,
+  }).promptTemplate;
+}
+
+describe("benchConfig's prompt template", () => {
+  it("records the template a dataset names, so runs with another prompt never resume each other", () => {
+    expect(promptTemplateOf({}, { ...dataset, promptTemplate: render, promptTemplateName: "gsm8k" })).toBe(
+      "gsm8k",
+    );
+    expect(promptTemplateOf({}, { ...dataset, promptTemplate: render })).toBe("custom");
+    expect(promptTemplateOf({})).toBe("default");
+  });
+
+  it("lets the run's own template win over the dataset's", () => {
+    const named = { ...dataset, promptTemplate: render, promptTemplateName: "gsm8k" };
+    expect(promptTemplateOf({ promptTemplate: render }, named)).toBe("custom");
+    expect(promptTemplateOf({ promptTemplate: render, promptTemplateName: "qwen-math" }, named)).toBe(
+      "qwen-math",
+    );
+  });
+});
