@@ -110,7 +110,13 @@ export {
 } from "./generation/index.ts";
 
 // metrics/
-export { passAtK } from "./metrics/index.ts";
+export {
+  areaUnderRoc,
+  type Calibration,
+  calibration,
+  passAtK,
+  type ReliabilityBin,
+} from "./metrics/index.ts";
 // process-rewards/: process reward models, which score partial solutions step by step.
 export {
   aggregateStepRewards,
@@ -159,7 +165,9 @@ export {
   groupConfidences,
   type HttpRewardModelScorerOptions,
   httpRewardModelScorer,
+  type InstabilityStep,
   type JudgeVerdict,
+  jensenShannonDivergence,
   type LlmJudgeScorerOptions,
   type LowConfidenceCutOptions,
   latestScore,
@@ -182,8 +190,11 @@ export {
   selfCertaintyScore,
   sequenceProbabilityScore,
   slidingGroupConfidence,
+  type TokenInstability,
+  type TokenInstabilityOptions,
   type TraceConfidenceOptions,
   tokenConfidence,
+  tokenInstability,
   tokenSelfCertainty,
   traceConfidence,
   traceSelfCertainty,
@@ -381,4 +392,4 @@ export {
 export { mullTracer, tracerName, type WithSpanOptions, withSpan } from "./telemetry/index.ts";
 
 // trace/
-export { createTracer, type TraceNode, traceToTree } from "./trace/index.ts";
+export { createTracer, type TraceNode, traceToTree, usageByModel } from "./trace/index.ts";

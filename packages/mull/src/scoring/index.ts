@@ -25,4 +25,11 @@ export { type SelfCertaintyScoreOptions, selfCertaintyScore } from "./self-certa
 export { type SequenceProbabilityOptions, sequenceProbabilityScore } from "./sequence-probability-score.ts";
 export { type SlidingGroupConfidence, slidingGroupConfidence } from "./sliding-group-confidence.ts";
 export { tokenConfidence } from "./token-confidence.ts";
+export {
+  type InstabilityStep,
+  jensenShannonDivergence,
+  type TokenInstability,
+  type TokenInstabilityOptions,
+  tokenInstability,
+} from "./token-instability.ts";
 export { type ConfidenceMeasure, type TraceConfidenceOptions, traceConfidence } from "./trace-confidence.ts";

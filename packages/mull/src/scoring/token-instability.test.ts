@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { TokenLogprob } from "../spec/index.ts";
+import { jensenShannonDivergence, tokenInstability } from "./token-instability.ts";
+
+/** A position whose top alternatives have the given probabilities (the first is the token written). */
+function position(probabilities: Readonly<Record<string, number>>): TokenLogprob {
+  const entries = Object.entries(probabilities);
+  return {
+    token: entries[0]![0],
+    logprob: Math.log(entries[0]![1]),
+    topLogprobs: entries.map(([token, probability]) => ({ token, logprob: Math.log(probability) })),
+  };
+}
+
+describe("jensenShannonDivergence", () => {
+  it("is 0 for equal distributions, ln 2 for disjoint ones, and symmetric", () => {
+    const p = new Map([
+      ["a", 0.5],
+      ["b", 0.5],
+    ]);
+    const q = new Map([["a", 1]]);
+    expect(jensenShannonDivergence(p, p)).toBe(0);
+    expect(jensenShannonDivergence(new Map([["a", 1]]), new Map([["b", 1]]))).toBeCloseTo(Math.LN2, 12);
+    // By hand: m = (0.75, 0.25); KL(p‖m) = 0.5 ln(0.5/0.75) + 0.5 ln(0.5/0.25); KL(q‖m) = ln(1/0.75).
+    const expected = 0.5 * (0.5 * Math.log(0.5 / 0.75) + 0.5 * Math.log(2)) + 0.5 * Math.log(1 / 0.75);
+    expect(jensenShannonDivergence(p, q)).toBeCloseTo(expected, 12);
+    expect(jensenShannonDivergence(q, p)).toBeCloseTo(expected, 12);
+  });
+});
+
+describe("tokenInstability", () => {
+  it("computes entropy, divergence from the previous position and their sum, position by position", () => {
+    const result = tokenInstability([
+      position({ a: 0.9, b: 0.1 }),
+      position({ a: 0.9, b: 0.1 }),
+      position({ c: 0.5, d: 0.5 }),
+    ]);
+    const sure = -(0.9 * Math.log(0.9) + 0.1 * Math.log(0.1));
+    expect(result?.steps[0]?.entropy).toBeCloseTo(sure, 12);
+    expect(result?.steps[0]?.divergence).toBe(0);
+    expect(result?.steps[1]?.divergence).toBeCloseTo(0, 12);
+    expect(result?.steps[2]?.entropy).toBeCloseTo(Math.LN2, 12);
+    expect(result?.steps[2]?.divergence).toBeCloseTo(Math.LN2, 12);
+    expect(result?.peak).toBeCloseTo(2 * Math.LN2, 12);
+    expect(result?.peakIndex).toBe(2);
+    expect(result?.peakPosition).toBe(1);
+    expect(result?.phase).toBe("late");
+  });
+
+  it("renormalises the top k, weighs the entropy, and calls an early peak early", () => {
+    const tokens = [
+      position({ a: 0.3, b: 0.3, c: 0.2 }),
+      position({ a: 0.98, b: 0.01 }),
+      position({ a: 0.98, b: 0.01 }),
+    ];
+    const result = tokenInstability(tokens, { k: 2, entropyWeight: 2 });
+    // Top 2 of the first position renormalised: (0.5, 0.5), entropy ln 2, weighted twice.
+    expect(result?.steps[0]?.instability).toBeCloseTo(2 * Math.LN2, 12);
+    expect(result?.peakIndex).toBe(0);
+    expect(result?.phase).toBe("early");
+    expect(tokenInstability(tokens, { earlyBefore: 0 })?.phase).toBe("late");
+  });
+
+  it("skips positions without alternatives, and is undefined when none has them", () => {
+    expect(tokenInstability([{ token: "a", logprob: -0.1 }])).toBeUndefined();
+    const result = tokenInstability([{ token: "a", logprob: -0.1 }, position({ a: 0.5, b: 0.5 })]);
+    expect(result?.steps).toHaveLength(1);
+    expect(result?.peakPosition).toBe(0);
+  });
+});
