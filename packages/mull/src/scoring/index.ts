@@ -24,6 +24,7 @@ export { tokenSelfCertainty, traceSelfCertainty } from "./self-certainty.ts";
 export { type SelfCertaintyScoreOptions, selfCertaintyScore } from "./self-certainty-score.ts";
 export { type SequenceProbabilityOptions, sequenceProbabilityScore } from "./sequence-probability-score.ts";
 export { type SlidingGroupConfidence, slidingGroupConfidence } from "./sliding-group-confidence.ts";
+export { type StabilityScoreOptions, stabilityScore } from "./stability-score.ts";
 export { tokenConfidence } from "./token-confidence.ts";
 export {
   type InstabilityStep,
