@@ -152,6 +152,21 @@ export {
 // runtime/: what a strategy context is made of (the rest of runtime/ is the entry `mull/runtime`).
 export { manualClock, seededRng, systemClock } from "./runtime/index.ts";
 
+// routing/: choosing among models: bandit routing over a pool.
+export {
+  type BanditArmState,
+  type BanditOutcome,
+  type BanditPolicy,
+  type BanditPolicyName,
+  type BanditRouter,
+  type BanditRouterOptions,
+  banditPolicyNames,
+  createBanditRouter,
+  sampleBeta,
+  thompsonPolicy,
+  ucbPolicy,
+} from "./routing/index.ts";
+
 // scoring/: outcome scorers and confidence measures.
 export {
   type ConfidenceMeasure,
