@@ -149,9 +149,6 @@ export {
   withPromptFlags,
 } from "./prompts/index.ts";
 
-// runtime/: what a strategy context is made of (the rest of runtime/ is the entry `mull/runtime`).
-export { manualClock, seededRng, systemClock } from "./runtime/index.ts";
-
 // routing/: choosing among models: bandit routing over a pool.
 export {
   type BanditArmState,
@@ -166,6 +163,9 @@ export {
   thompsonPolicy,
   ucbPolicy,
 } from "./routing/index.ts";
+
+// runtime/: what a strategy context is made of (the rest of runtime/ is the entry `mull/runtime`).
+export { manualClock, seededRng, systemClock } from "./runtime/index.ts";
 
 // scoring/: outcome scorers and confidence measures.
 export {
