@@ -25,7 +25,9 @@ describe("routes in the server config", () => {
       upstreams: [upstream],
       routes: [{ name: "auto", models: ["small", "large"], policy: "thompson", lambda: 0.5, seed: 3 }],
     });
-    expect(modelEntries(config.upstreams[0] ?? upstream).map((model) => model.pricePerToken)).toEqual([1, 4]);
+    const [first] = config.upstreams;
+    if (first === undefined) throw new Error("no upstream");
+    expect(modelEntries(first).map((model) => model.pricePerToken)).toEqual([1, 4]);
     const routes = buildModelRoutes(config);
     const auto = routes.bandits.get("auto");
     expect(auto?.router.policy).toBe("thompson");
