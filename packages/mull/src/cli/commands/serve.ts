@@ -228,7 +228,7 @@ export function serveCommand() {
     .addOption(endpointOption())
     .option(
       "--route <name=policy:models>",
-      "a model name routed by a bandit over a pool of served models, e.g. auto=ucb:lab-small>lab-large " +
+      "a model name routed by a bandit over a pool of served models, e.g. 'auto=ucb:lab-small>lab-large' (quoted: > redirects) " +
         "(policy ucb or thompson; repeatable; without --config the pool's models are served)",
       routeOption,
     )
