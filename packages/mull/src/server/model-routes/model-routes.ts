@@ -33,7 +33,8 @@ export function buildModelRoutes(config: ServerConfig): ModelRoutes {
   }
   const bandits = new Map<string, BanditRoute>();
   const strategies = new Map<string, string>();
-  for (const route of config.routes) {
+  // A hand-made configuration (tests) may have no routes at all.
+  for (const route of config.routes ?? []) {
     if (route.strategy !== undefined) {
       strategies.set(route.name, route.strategy);
       continue;
