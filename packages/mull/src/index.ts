@@ -155,6 +155,21 @@ export {
   withPromptFlags,
 } from "./prompts/index.ts";
 
+// routing/: choosing among models: bandit routing over a pool.
+export {
+  type BanditArmState,
+  type BanditOutcome,
+  type BanditPolicy,
+  type BanditPolicyName,
+  type BanditRouter,
+  type BanditRouterOptions,
+  banditPolicyNames,
+  createBanditRouter,
+  sampleBeta,
+  thompsonPolicy,
+  ucbPolicy,
+} from "./routing/index.ts";
+
 // runtime/: what a strategy context is made of (the rest of runtime/ is the entry `mull/runtime`).
 export { manualClock, seededRng, systemClock } from "./runtime/index.ts";
 

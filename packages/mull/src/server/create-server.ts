@@ -13,6 +13,7 @@ import {
   requestSpan,
   type ServerEnvironment,
 } from "./middleware/index.ts";
+import { buildModelRoutes } from "./model-routes/index.ts";
 import {
   chatCompletionsRoute,
   completionsRoute,
@@ -80,7 +81,10 @@ const paths = {
  * go to the model's `fallback` without calling the upstream (the response keeps the model asked for and
  * names the one that answered in `mull.served_by`), or get 503 `upstream_unavailable` with Retry-After
  * until the trial request; `/health` lists each circuit's state and `/metrics` has
- * `mull_upstream_circuit_state`. Streams send `: keep-alive` comments while a strategy works; an error
+ * `mull_upstream_circuit_state`. A configured route (`routes`) is a model name too: a bandit route sends
+ * each request to the model of its pool its policy chooses (`mull.served_by` names it) and learns from
+ * the answer's reward and cost; `/metrics` (`mull_route_*`) and `/health` show each model's pulls, mean
+ * reward and mean cost. Streams send `: keep-alive` comments while a strategy works; an error
  * after the stream started is sent as a `data: {"error": …}` line.
  *
  * The server holds no module-level state: everything lives in what this factory returns.
@@ -100,6 +104,8 @@ export function createServer(options: CreateServerOptions): MullServer {
   const models = new Map(options.models.map((model) => [model.name, model]));
   const circuits = upstreamCircuits(options.models);
   for (const [upstream, circuit] of circuits) metrics.watchCircuit(upstream, () => circuit.state());
+  const routes = buildModelRoutes(config);
+  for (const [name, route] of routes.bandits) metrics.watchRoute(name, () => route.router.arms());
   let isDraining = false;
   const draining = () => isDraining;
 
@@ -116,7 +122,7 @@ export function createServer(options: CreateServerOptions): MullServer {
     requestAbort({ lifetime: lifetime.signal, metrics }),
     keyBudgetLimit({ tokensPerMinute: config.limits.keyTokensPerMinute, keys, metrics }),
   ] as const;
-  const generationOptions = { models, config, metrics };
+  const generationOptions = { models, config, metrics, routes };
   const generationRoutes = [
     [paths.chat, chatCompletionsRoute(generationOptions)],
     [paths.completions, completionsRoute(generationOptions)],
@@ -125,10 +131,13 @@ export function createServer(options: CreateServerOptions): MullServer {
   const app = new Hono<ServerEnvironment>();
   app.use("*", requestContext({ logger, metrics, draining }));
   app.use("*", requestSpan());
-  app.get(paths.health, healthRoute({ draining, inFlight: () => limiter.count(), circuits }));
+  app.get(paths.health, healthRoute({ draining, inFlight: () => limiter.count(), circuits, routes }));
   app.use("*", apiKeyAuth({ keys, metrics, exempt: [paths.health] }));
   app.get(paths.metrics, metricsRoute(metrics));
-  app.get(paths.models, modelsRoute({ models, advertisedStrategies: config.server.advertisedStrategies }));
+  app.get(
+    paths.models,
+    modelsRoute({ models, advertisedStrategies: config.server.advertisedStrategies, routes }),
+  );
   for (const [path, route] of generationRoutes) {
     app.post(path, ...generationGuards, route);
     app.all(path, methodNotAllowed(path, "POST"));

@@ -13,7 +13,9 @@ export {
   findStrategyEntry,
   isSearchSpec,
   largestSpecValue,
+  type RoutedSpec,
   type SpecMatch,
+  splitModelRoute,
   strategySpecForms,
 } from "./find-strategy-entry.ts";
 export { type LiveProbingOptions, liveProbing } from "./live-probing.ts";

@@ -50,6 +50,11 @@ describe("mull serve flags", () => {
     expect(error.message).toMatch(/holds no keys/);
   });
 
+  it("refuses --route-lambda without --route", async () => {
+    const error = await refusal(["--base-url", "http://127.0.0.1:9/v1", "--route-lambda", "0.1"]);
+    expect(error.field).toBe("--route-lambda");
+  });
+
   it("refuses an upstream on a metadata address", async () => {
     const error = await refusal(["--base-url", "http://user:pw@169.254.169.254/v1", "--model", "m"]);
     expect(error.message).toMatch(/credentials in the URL are refused/);
@@ -85,6 +90,36 @@ describe("mull serve --base-url", () => {
       expect(await served.stop()).toBe(0);
     }
     expect(served.stderr()).toMatch(/SIGTERM: draining/);
+  }, 150_000);
+
+  it("serves a bandit route over two of the upstream's models (--route, --route-lambda)", async () => {
+    const served = await startServe([
+      "--base-url",
+      fake.url,
+      "--route",
+      "auto=thompson:model-a>model-b",
+      "--route-lambda",
+      "0.5",
+    ]);
+    try {
+      const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: "none", maxRetries: 0 });
+      const completion = await client.chat.completions.create({
+        model: "auto",
+        messages: [{ role: "user", content: "3 squared?" }],
+      });
+      expect(completion.model).toBe("auto");
+      const asked = fake.requests.at(-1)?.body?.model;
+      expect(["model-a", "model-b"]).toContain(asked);
+      const health = (await (await fetch(`${served.url}/health`)).json()) as {
+        routes: { auto: { policy: string; lambda: number; models: { model: string; pulls: number }[] } };
+      };
+      expect(health.routes.auto.policy).toBe("thompson");
+      expect(health.routes.auto.lambda).toBe(0.5);
+      expect(health.routes.auto.models.find((model) => model.model === asked)?.pulls).toBe(1);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+    expect(served.stderr()).toMatch(/routes: auto/);
   }, 150_000);
 });
 

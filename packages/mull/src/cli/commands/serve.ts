@@ -19,13 +19,14 @@ import {
 import type { Backend } from "../../spec/index.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { firstServedModel } from "../first-served-model.ts";
-import { integerOption } from "../option-parsers.ts";
+import { integerOption, numberOption } from "../option-parsers.ts";
 import {
   endpointOption,
   promptTemplateFromFlags,
   promptTemplateOptionHelp,
   systemOptionHelp,
 } from "../prompt-options.ts";
+import { type RouteFlag, routeOption } from "../route-option.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** Flags of `mull serve`. */
@@ -44,6 +45,8 @@ interface ServeFlags {
   readonly promptTemplate?: string | undefined;
   readonly system?: string | undefined;
   readonly endpoint?: "chat" | "completions" | "auto" | undefined;
+  readonly route?: RouteFlag[] | undefined;
+  readonly routeLambda?: number | undefined;
 }
 
 function isLoopbackHost(host: string): boolean {
@@ -86,19 +89,30 @@ async function configFromFlags(flags: ServeFlags): Promise<ServerConfig> {
   if (flags.config !== undefined && flags.baseUrl !== undefined) {
     throw new UsageError("give --config or --base-url, not both", "--base-url");
   }
+  const routes = flags.route ?? [];
+  if (flags.routeLambda !== undefined && routes.length === 0) {
+    throw new UsageError("--route-lambda applies to the routes of --route; give one", "--route-lambda");
+  }
+  // Flags that name no config serve the models of their routes too (with --model, if given).
+  const routeModels = routes.flatMap((route) => route.models);
+  const servedWith = (model: string | undefined) => [
+    ...new Set([...(model === undefined ? [] : [model]), ...routeModels]),
+  ];
   let input: ServerConfigInput;
   if (flags.config !== undefined) {
     const loaded = await loadServerConfig(flags.config);
     input = loaded as ServerConfigInput;
   } else if (flags.baseUrl !== undefined) {
     const networks = [...networksOf(flags.baseUrl), ...(flags.allowNetwork ?? [])];
-    const model = flags.model ?? (await firstListedModel(flags.baseUrl, flags.upstreamKeyEnv, networks));
+    const model =
+      flags.model ??
+      (routes.length > 0 ? undefined : await firstListedModel(flags.baseUrl, flags.upstreamKeyEnv, networks));
     input = {
       upstreams: [
         {
           name: "upstream",
           baseUrl: flags.baseUrl,
-          models: [model],
+          models: servedWith(model),
           allowedNetworks: networks,
           ...(flags.upstreamKeyEnv === undefined ? {} : { apiKeyEnv: flags.upstreamKeyEnv }),
         },
@@ -111,7 +125,7 @@ async function configFromFlags(flags: ServeFlags): Promise<ServerConfig> {
         {
           name: "lab",
           kind: "embedded",
-          models: [flags.model ?? defaultLabModel],
+          models: servedWith(flags.model ?? (routes.length > 0 ? undefined : defaultLabModel)),
           ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         },
       ],
@@ -125,7 +139,19 @@ async function configFromFlags(flags: ServeFlags): Promise<ServerConfig> {
     ...(flags.grace === undefined ? {} : { shutdownGraceMilliseconds: flags.grace }),
     ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
   };
-  return parseServerConfig({ ...input, server } as ServerConfigInput, flags.config ?? "flags");
+  const allRoutes = [
+    ...(input.routes ?? []),
+    ...routes.map((route) => ({
+      name: route.name,
+      models: [...route.models],
+      policy: route.policy,
+      ...(flags.routeLambda === undefined ? {} : { lambda: flags.routeLambda }),
+    })),
+  ];
+  return parseServerConfig(
+    { ...input, server, routes: allRoutes } as ServerConfigInput,
+    flags.config ?? "flags",
+  );
 }
 
 async function loadEmbedded(model: string, options: { threads?: number | undefined }): Promise<Backend> {
@@ -200,6 +226,17 @@ export function serveCommand() {
     )
     .option("--system <text>", systemOptionHelp)
     .addOption(endpointOption())
+    .option(
+      "--route <name=policy:models>",
+      "a model name routed by a bandit over a pool of served models, e.g. 'auto=ucb:lab-small>lab-large' (quoted: > redirects) " +
+        "(policy ucb or thompson; repeatable; without --config the pool's models are served)",
+      routeOption,
+    )
+    .option(
+      "--route-lambda <lambda>",
+      "price of one token in reward for the --route bandits: they maximise reward − λ·tokens·price (default 0)",
+      numberOption(0, Number.MAX_SAFE_INTEGER),
+    )
     .action(async (flags) => {
       const config = await configFromFlags(flags);
       // Without --prompt-template, --system and --endpoint change the template of the model served by the
@@ -274,7 +311,7 @@ export function serveCommand() {
         process.on("SIGINT", onInterrupt);
       });
       process.stderr.write(
-        `mull serve: listening on ${running.url} (models: ${models.join(", ")}; strategies by prefix, e.g. ${config.server.advertisedStrategies[0] ?? "sc@8"}:${models[0] ?? "MODEL"})\n`,
+        `mull serve: listening on ${running.url} (models: ${models.join(", ")}${config.routes.length === 0 ? "" : `; routes: ${config.routes.map((route) => route.name).join(", ")}`}; strategies by prefix, e.g. ${config.server.advertisedStrategies[0] ?? "sc@8"}:${models[0] ?? "MODEL"})\n`,
       );
       if (apiKeys.length === 0) {
         process.stderr.write(

@@ -1,4 +1,5 @@
 export { loadServerConfig } from "./load-server-config.ts";
+export { checkRoutes, type RouteEntry, routeEntrySchema } from "./route-config.ts";
 export {
   type ModelEntry,
   modelEntries,

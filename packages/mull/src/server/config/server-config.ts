@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { issuePath } from "../../runtime/index.ts";
 import { checkUpstreamUrl, createAddressPolicy } from "../network/index.ts";
+import { checkRoutes, routeEntrySchema } from "./route-config.ts";
 
 const positiveInteger = z.number().int().min(1);
 const milliseconds = z.number().int().min(1);
@@ -23,6 +24,8 @@ const modelEntry = z.union([
      * response still names the requested model; `mull.served_by` names the one that answered.
      */
     fallback: modelName.optional(),
+    /** Price of one token (prompt or completion) of this model, the cost a bandit route weighs; default 1. */
+    pricePerToken: z.number().min(0, "expected a price ≥ 0").optional(),
   }),
 ]);
 
@@ -125,6 +128,11 @@ export const serverConfigSchema = z.strictObject({
   upstreams: z
     .array(z.union([embeddedUpstream, openAICompatibleUpstream]))
     .min(1, "at least one upstream is required"),
+  /**
+   * Model names that route over served models: a bandit over a pool (`{ name: "auto", models: [...],
+   * policy: "ucb" | "thompson", lambda, seed }`) or a routing strategy's spec (`{ name, strategy }`).
+   */
+  routes: z.array(routeEntrySchema).default([]),
 });
 
 /** A validated server configuration, defaults filled in. */
@@ -141,18 +149,21 @@ export interface ModelEntry {
   readonly contextWindow: number | undefined;
   /** The served model that answers while this one's upstream is unavailable. */
   readonly fallback: string | undefined;
+  /** Price of one token, the cost a bandit route weighs (default 1). */
+  readonly pricePerToken: number;
 }
 
 /** The models of an upstream, each as an object. */
 export function modelEntries(upstream: UpstreamConfig): ModelEntry[] {
   return upstream.models.map((entry) =>
     typeof entry === "string"
-      ? { name: entry, upstreamModel: entry, contextWindow: undefined, fallback: undefined }
+      ? { name: entry, upstreamModel: entry, contextWindow: undefined, fallback: undefined, pricePerToken: 1 }
       : {
           name: entry.name,
           upstreamModel: entry.upstreamModel ?? entry.name,
           contextWindow: entry.contextWindow,
           fallback: entry.fallback,
+          pricePerToken: entry.pricePerToken ?? 1,
         },
   );
 }
@@ -161,7 +172,8 @@ export function modelEntries(upstream: UpstreamConfig): ModelEntry[] {
  * Validates a server configuration (the parsed JSON of a config file): types, ranges (a concurrency or
  * timeout of 0 is an error), unique upstream and model names, and every upstream URL against the SSRF
  * policy (`checkUpstreamUrl`), with each upstream's `allowedNetworks` as its allowlist; and every model's
- * `fallback`: it names another served model, and following fallbacks never comes back to a model.
+ * `fallback`: it names another served model, and following fallbacks never comes back to a model; and
+ * every route (`checkRoutes`): its pool or spec names served models.
  *
  * @throws ConfigError listing every problem with its path, e.g. `upstreams[0].concurrency: …`.
  * @example
@@ -209,6 +221,7 @@ export function parseServerConfig(value: unknown, source = "config"): ServerConf
     }
   });
   checkFallbacks(config, source);
+  checkRoutes(config.routes, [...modelNames.keys()], source);
   return config;
 }
 

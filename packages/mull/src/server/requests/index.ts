@@ -19,3 +19,5 @@ export {
 export { type OutcomeChoice, type RequestOutcome, runRequest, type StrategyReport } from "./run-request.ts";
 export { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
 export { type ServeRequestOptions, serveRequest } from "./serve-request.ts";
+export { servedModelResolver } from "./served-model-resolver.ts";
+export { type PrefixedModel, splitStrategyPrefix } from "./strategy-prefix.ts";

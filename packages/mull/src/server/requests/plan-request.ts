@@ -8,32 +8,39 @@ import type { ServedModel } from "../upstreams/index.ts";
 import type { EndpointKind, RequestPlan } from "./request-plan.ts";
 import { requestPrompt } from "./request-prompt.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
+import { servedModelResolver } from "./served-model-resolver.ts";
 import { splitStrategyPrefix } from "./strategy-prefix.ts";
 
 const bareStrategy = /^[a-z][a-z-]*$/i;
 
+function notFound(models: ReadonlyMap<string, ServedModel>): ApiError {
+  // The name is not echoed: clients have been known to paste a key into `model`.
+  const names = [...models.keys()];
+  const listed = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
+  return new ApiError(
+    404,
+    `The model in the request does not exist; this server serves ${listed} (see GET /v1/models)`,
+    { param: "model", code: "model_not_found" },
+  );
+}
+
+/**
+ * The served model a request names, and its strategy prefix; a routing strategy's route of served models
+ * (`cascade@8:lab-small>lab-large`) is served, for its prompt and limits, as its first (smallest) model.
+ */
 function resolveModel(
   name: string,
   models: ReadonlyMap<string, ServedModel>,
-): { served: ServedModel; prefix: string | undefined } {
+): { served: ServedModel; prefix: string | undefined; route: string | undefined } {
   const exact = models.get(name);
-  if (exact !== undefined) return { served: exact, prefix: undefined };
+  if (exact !== undefined) return { served: exact, prefix: undefined, route: undefined };
   const split = splitStrategyPrefix(name);
-  const served = split === undefined ? undefined : models.get(split.model);
-  if (split === undefined || served === undefined) {
-    // The name is not echoed: clients have been known to paste a key into `model`.
-    const names = [...models.keys()];
-    const listed = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
-    throw new ApiError(
-      404,
-      `The model in the request does not exist; this server serves ${listed} (see GET /v1/models)`,
-      {
-        param: "model",
-        code: "model_not_found",
-      },
-    );
-  }
-  return { served, prefix: split.strategy };
+  if (split === undefined) throw notFound(models);
+  const route = split.model.includes(">") ? split.model.split(">").map((part) => part.trim()) : undefined;
+  if (route?.every((part) => models.has(part)) === false) throw notFound(models);
+  const served = models.get(route?.[0] ?? split.model);
+  if (served === undefined) throw notFound(models);
+  return { served, prefix: split.strategy, route: route === undefined ? undefined : split.model };
 }
 
 function strategySpec(
@@ -72,7 +79,8 @@ function strategySpec(
 
 /**
  * Decides how a validated request is served, and refuses it before any upstream call when it cannot be:
- * unknown model (404), unknown strategy or one the model cannot run, `n` or the strategy's N above the
+ * unknown model (404; a routing strategy's route, `cascade@8:lab-small>lab-large`, must name served models,
+ * whose backends its spec is parsed with), unknown strategy or one the model cannot run, `n` or the strategy's N above the
  * server's cap, `n` above the strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above
  * the model's context window, samples × (prompt + `max_tokens`) above the per-request token cap, a voting
  * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`.
@@ -85,7 +93,7 @@ export function planRequest(
   models: ReadonlyMap<string, ServedModel>,
   limits: ServerConfig["limits"],
 ): RequestPlan {
-  const { served, prefix } = resolveModel(body.model, models);
+  const { served, prefix, route } = resolveModel(body.model, models);
   const mull = body.mull ?? undefined;
 
   const stream = body.stream === true;
@@ -100,7 +108,11 @@ export function planRequest(
   let strategy: Strategy | undefined;
   if (named !== undefined) {
     try {
-      strategy = parseStrategySpec(named.spec, { scorer: served.scorer, prm: served.prm });
+      strategy = parseStrategySpec(route === undefined ? named.spec : `${named.spec}:${route}`, {
+        scorer: served.scorer,
+        prm: served.prm,
+        resolveModel: servedModelResolver(models),
+      });
     } catch (error) {
       if (!ConfigError.isInstance(error)) throw error;
       const message =

@@ -35,8 +35,12 @@ export interface ServeRequestOptions {
 export async function serveRequest(options: ServeRequestOptions): Promise<FallbackResult> {
   const { endpoint, body, plan, models, limits, signal, live } = options;
   // A fallback serves the same request under the same strategy prefix; the response keeps the name asked.
-  const prefix = body.model.slice(0, body.model.length - plan.served.name.length);
+  // A routing strategy's route (`cascade@8:a>b`) names several models: it has no fallback.
+  const prefix = body.model.endsWith(plan.served.name)
+    ? body.model.slice(0, body.model.length - plan.served.name.length)
+    : undefined;
   const replan = (model: ServedModel): RequestPlan | undefined => {
+    if (prefix === undefined) return undefined;
     try {
       const other = planRequest(endpoint, { ...body, model: `${prefix}${model.name}` }, models, limits);
       return { ...other, requestedModel: plan.requestedModel };

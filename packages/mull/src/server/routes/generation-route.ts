@@ -2,6 +2,7 @@ import type { Handler } from "hono";
 import type { ServerConfig } from "../config/index.ts";
 import { ApiError, errorResponse } from "../http/index.ts";
 import type { ServerEnvironment, TokenReservation } from "../middleware/index.ts";
+import { type ModelRoutes, type RoutePull, routeModel } from "../model-routes/index.ts";
 import {
   chatRequestSchema,
   completionBody,
@@ -27,6 +28,8 @@ export interface GenerationRouteOptions {
   /** Its `limits` and the keep-alive interval of streams apply. */
   readonly config: ServerConfig;
   readonly metrics: ServerMetrics;
+  /** The configured routes (`routes`): bandits over pools and strategy routes. */
+  readonly routes?: ModelRoutes | undefined;
 }
 
 /** Settles the key's reservation with what the request used, and counts its tokens and samples. */
@@ -50,9 +53,34 @@ function account(
   }
 }
 
+/** Teaches the bandit that chose the model what the request earned, and counts where the reward came from. */
+async function settlePull(
+  metrics: ServerMetrics,
+  pull: RoutePull | undefined,
+  plan: Parameters<RoutePull["settle"]>[0],
+  outcome: RequestOutcome,
+): Promise<void> {
+  if (pull === undefined) return;
+  const { source } = await pull.settle(plan, outcome);
+  metrics.routeOutcomes.inc({ route: pull.route.name, model: pull.model, source });
+}
+
+/** A request that failed after a bandit chose its model: an upstream failure earns 0, anything else is no outcome. */
+function failPull(metrics: ServerMetrics, pull: RoutePull | undefined, error: unknown, signal: AbortSignal) {
+  if (pull === undefined) return;
+  const status = error instanceof ApiError ? error.status : 500;
+  if (signal.aborted || status < 500) {
+    pull.release();
+    return;
+  }
+  pull.fail();
+  metrics.routeOutcomes.inc({ route: pull.route.name, model: pull.model, source: "failure" });
+}
+
 /**
  * The handler of a generation endpoint, after the drain guard, the in-flight limit, the request's abort
- * signal and the key budget: reads and checks the body, plans the request (refusing it before any
+ * signal and the key budget: reads and checks the body, resolves a configured route (a bandit chooses the
+ * model of a pool, and learns from the answer's reward and cost), plans the request (refusing it before any
  * upstream call when it cannot be served), reserves its worst case against the key's budget, serves it
  * (along the fallback chain), and answers whole or streamed. A request whose client went away gets 499,
  * one cut by a shutdown 503.
@@ -65,6 +93,7 @@ export function generationRoute(
   options: GenerationRouteOptions,
 ): Handler<ServerEnvironment> {
   const { models, metrics } = options;
+  const routes: ModelRoutes = options.routes ?? { bandits: new Map(), strategies: new Map() };
   const { limits, server } = options.config;
   const schema = endpoint === "chat" ? chatRequestSchema : completionRequestSchema;
   return async (context) => {
@@ -75,10 +104,14 @@ export function generationRoute(
       route: context.req.routePath,
       startedAt: context.var.startedAt,
     });
+    let pull: RoutePull | undefined;
     try {
       const raw = await readJsonBody(context.req.raw, limits);
-      const body = parseRequestBody(schema, raw);
-      const plan = planRequest(endpoint, body, models, limits);
+      const asked = parseRequestBody(schema, raw);
+      const routed = routeModel(asked.model, routes);
+      pull = routed.pull;
+      const body = routed.model === asked.model ? asked : { ...asked, model: routed.model };
+      const plan = { ...planRequest(endpoint, body, models, limits), requestedModel: asked.model };
       log.plan = plan;
       const reservation = context.var.keyBudget?.reserve(plan.worstCaseTokens);
       const identity: ResponseIdentity = {
@@ -101,10 +134,20 @@ export function generationRoute(
         onAttempt: (next) => {
           log.attempted = next;
         },
-      }).then(({ outcome, plan: answered }) => {
-        account(metrics, answered.served.upstream, outcome, reservation);
-        return outcome;
-      });
+      }).then(
+        async ({ outcome, plan: answered }) => {
+          account(metrics, answered.served.upstream, outcome, reservation);
+          await settlePull(metrics, pull, answered, outcome);
+          // A routed request names the model that answered, as a fallback does.
+          return pull === undefined || outcome.servedBy !== undefined
+            ? outcome
+            : { ...outcome, servedBy: answered.served.name };
+        },
+        (error: unknown) => {
+          failPull(metrics, pull, error, abort.signal);
+          throw error;
+        },
+      );
       if (!plan.stream) {
         const outcome = await work;
         log.line(200);
@@ -122,6 +165,8 @@ export function generationRoute(
         requestId,
       });
     } catch (error) {
+      // A request refused before it was served teaches the bandit nothing (a no-op once settled).
+      pull?.release();
       if (abort.byClient()) {
         log.line(499, { clientDisconnected: true });
         return new Response(null, { status: 499 });

@@ -1,4 +1,5 @@
 import type { Handler } from "hono";
+import type { ModelRoutes } from "../model-routes/index.ts";
 import type { CircuitBreaker } from "../upstreams/index.ts";
 
 /** Options of `healthRoute`. */
@@ -9,11 +10,14 @@ export interface HealthRouteOptions {
   readonly inFlight: () => number;
   /** The circuit breaker of each upstream, by upstream name. */
   readonly circuits: ReadonlyMap<string, CircuitBreaker>;
+  /** The configured routes; each bandit route's state is listed under `routes`. */
+  readonly routes?: ModelRoutes | undefined;
 }
 
 /**
  * `GET /health`, open without a key: 200 `ok`, or 503 `draining` once the server shuts down (load
- * balancers stop sending), with the requests in flight and each upstream's circuit state.
+ * balancers stop sending), with the requests in flight, each upstream's circuit state and each bandit
+ * route's state: its policy, λ, and per model its pulls, outcomes, mean reward and mean cost.
  *
  * @example
  * app.get("/health", healthRoute({ draining: () => false, inFlight: () => 0, circuits: new Map() }));
@@ -21,8 +25,30 @@ export interface HealthRouteOptions {
 export function healthRoute(options: HealthRouteOptions): Handler {
   const circuitStates = () =>
     Object.fromEntries([...options.circuits].map(([upstream, circuit]) => [upstream, circuit.state()]));
-  return (context) =>
-    options.draining()
-      ? context.json({ status: "draining", in_flight: options.inFlight(), circuits: circuitStates() }, 503)
-      : context.json({ status: "ok", in_flight: options.inFlight(), circuits: circuitStates() });
+  const routeStates = () =>
+    Object.fromEntries(
+      [...(options.routes?.bandits ?? [])].map(([name, { router }]) => [
+        name,
+        {
+          policy: router.policy,
+          lambda: router.lambda,
+          models: router.arms().map((arm) => ({
+            model: arm.name,
+            pulls: arm.pulls,
+            observations: arm.observations,
+            mean_reward: arm.meanReward,
+            mean_cost: arm.meanCost,
+          })),
+        },
+      ]),
+    );
+  return (context) => {
+    const body = {
+      status: options.draining() ? "draining" : "ok",
+      in_flight: options.inFlight(),
+      circuits: circuitStates(),
+      routes: routeStates(),
+    };
+    return options.draining() ? context.json(body, 503) : context.json(body);
+  };
 }

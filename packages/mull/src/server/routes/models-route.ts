@@ -1,5 +1,6 @@
 import type { Handler } from "hono";
 import { findStrategyEntry } from "../../strategies/index.ts";
+import type { ModelRoutes } from "../model-routes/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 
 /** Options of `modelsRoute`. */
@@ -8,12 +9,15 @@ export interface ModelsRouteOptions {
   readonly models: ReadonlyMap<string, ServedModel>;
   /** Strategy prefixes listed for each model (`server.advertisedStrategies`). */
   readonly advertisedStrategies: readonly string[];
+  /** The configured routes, listed after the models (owned by `mull`). */
+  readonly routes?: ModelRoutes | undefined;
 }
 
 /**
  * `GET /v1/models`, as OpenAI's: each served model, then each advertised strategy on it
  * (`sc@8:qwen2.5-7b`), except those the model cannot run: what the strategy catalog says needs an outcome
- * scorer (`bon@N`, `wv@N`) without one, step-level searches without a process reward model.
+ * scorer (`bon@N`, `wv@N`) without one, step-level searches without a process reward model; then each
+ * configured route (`auto`).
  *
  * @example
  * app.get("/v1/models", modelsRoute({ models, advertisedStrategies: ["sc@8"] }));
@@ -37,6 +41,12 @@ export function modelsRoute(options: ModelsRouteOptions): Handler {
           parent: model.name,
         });
       }
+    }
+    for (const name of [
+      ...(options.routes?.bandits.keys() ?? []),
+      ...(options.routes?.strategies.keys() ?? []),
+    ]) {
+      data.push({ id: name, object: "model", created: startedAt, owned_by: "mull" });
     }
     return context.json({ object: "list", data });
   };

@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { BanditArmState } from "../../routing/index.ts";
 import type { Usage } from "../../spec/index.ts";
 import type { CircuitState } from "../upstreams/index.ts";
 
@@ -33,6 +34,13 @@ export interface ServerMetrics {
    * 2 open), read at each scrape; a later call for the same upstream replaces the earlier one.
    */
   watchCircuit(upstream: string, state: () => CircuitState): void;
+  /**
+   * Reports a bandit route's arms, read at each scrape, as gauges labelled by route and model:
+   * `mull_route_pulls`, `mull_route_observations`, `mull_route_mean_reward`, `mull_route_mean_cost`.
+   */
+  watchRoute(route: string, arms: () => readonly BanditArmState[]): void;
+  /** Outcomes a bandit route learned from, by route, model and reward source (`checker`, `votes`, `finish`, `failure`). */
+  readonly routeOutcomes: Counter<"route" | "model" | "source">;
   /** Stops the event-loop delay monitor, if one runs. */
   close(): void;
 }
@@ -121,6 +129,35 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
       for (const [upstream, state] of circuits) this.set({ upstream }, circuitValues[state()]);
     },
   });
+  const routes = new Map<string, () => readonly BanditArmState[]>();
+  const routeGauge = (name: string, help: string, value: (arm: BanditArmState) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["route", "model"] as const,
+      registers,
+      collect() {
+        for (const [route, arms] of routes) {
+          for (const arm of arms()) this.set({ route, model: arm.name }, value(arm));
+        }
+      },
+    });
+  routeGauge("mull_route_pulls", "Requests a bandit route sent to each model.", (arm) => arm.pulls);
+  routeGauge(
+    "mull_route_observations",
+    "Outcomes a bandit route recorded for each model.",
+    (arm) => arm.observations,
+  );
+  routeGauge(
+    "mull_route_mean_reward",
+    "Mean reward (0 to 1) of each model of a bandit route.",
+    (arm) => arm.meanReward,
+  );
+  routeGauge(
+    "mull_route_mean_cost",
+    "Mean cost (tokens × price per token) of each model of a bandit route.",
+    (arm) => arm.meanCost,
+  );
   return {
     registry,
     requests: new Counter({
@@ -169,6 +206,15 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     watchCircuit(upstream, state) {
       circuits.set(upstream, state);
     },
+    watchRoute(route, arms) {
+      routes.set(route, arms);
+    },
+    routeOutcomes: new Counter({
+      name: "mull_route_outcomes_total",
+      help: "Outcomes a bandit route learned from, by model and reward source.",
+      labelNames: ["route", "model", "source"] as const,
+      registers,
+    }),
     close() {
       loop?.disable();
     },
