@@ -148,10 +148,16 @@ export {
   questionPlaceholder,
   withPromptFlags,
 } from "./prompts/index.ts";
-
+// routing/: routers between a small and a large model.
+export {
+  type BigLittleDecoderOptions,
+  bigLittleDecoder,
+  type GlimpseRouterOptions,
+  glimpseRouter,
+  tokenEntropy,
+} from "./routing/index.ts";
 // runtime/: what a strategy context is made of (the rest of runtime/ is the entry `mull/runtime`).
 export { manualClock, seededRng, systemClock } from "./runtime/index.ts";
-
 // scoring/: outcome scorers and confidence measures.
 export {
   type ConfidenceMeasure,
@@ -348,6 +354,7 @@ export {
   findStrategyEntry,
   type LiveProbingOptions,
   liveProbing,
+  type NamedBackend,
   type ParallelAdaptiveConsistencyOptions,
   type ParseStrategySpecOptions,
   type PerplexityConsistencyOptions,
@@ -381,4 +388,4 @@ export {
 export { mullTracer, tracerName, type WithSpanOptions, withSpan } from "./telemetry/index.ts";
 
 // trace/
-export { createTracer, type TraceNode, traceToTree } from "./trace/index.ts";
+export { createTracer, type TraceNode, traceToTree, usageByModel } from "./trace/index.ts";

@@ -1,0 +1,3 @@
+export { type BigLittleDecoderOptions, bigLittleDecoder } from "./big-little-decoder.ts";
+export { type GlimpseRouterOptions, glimpseRouter } from "./glimpse-router.ts";
+export { tokenEntropy } from "./token-entropy.ts";
