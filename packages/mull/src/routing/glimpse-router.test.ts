@@ -23,26 +23,27 @@ function stepIndex(request: GenerationRequest): number {
   return text.split("\n").length - 2;
 }
 
-/** A step as two tokens; the first token's top alternatives are flat (ln 4 nats) or peaked (≈0.17 nats). */
-function stepTokens(step: string, flat: boolean): TokenLogprob[] {
-  const [head, tail] = [step.slice(0, 1), step.slice(1)];
+/** A token whose top alternatives are flat (ln 4 nats) or peaked (≈0.17 nats). */
+function token(text: string, flat: boolean): TokenLogprob {
   const top = flat ? [-1.386, -1.386, -1.386, -1.386] : [-0.03, -4, -5, -6];
-  return [
-    {
-      token: head,
-      logprob: top[0]!,
-      topLogprobs: top.map((logprob, rank) => ({ token: rank === 0 ? head : `<${rank}>`, logprob })),
-    },
-    { token: tail, logprob: -0.01, topLogprobs: [{ token: tail, logprob: -0.01 }] },
-  ];
+  return {
+    token: text,
+    logprob: top[0]!,
+    topLogprobs: top.map((logprob, rank) => ({ token: rank === 0 ? text : `<${rank}>`, logprob })),
+  };
 }
 
-function models(uncertain: readonly number[]) {
+/** A step as two tokens, the first or the second uncertain when `flat` says so. */
+function stepTokens(step: string, flat: boolean | "second"): TokenLogprob[] {
+  return [token(step.slice(0, 1), flat === true), token(step.slice(1), flat === "second")];
+}
+
+function models(uncertain: readonly number[], where: true | "second" = true) {
   const small = createScriptedBackend({
     model: "small",
     respond: (request): ScriptedCompletion => {
       const step = smallStep(request);
-      return { text: step, tokens: stepTokens(step, uncertain.includes(stepIndex(request))) };
+      return { text: step, tokens: stepTokens(step, uncertain.includes(stepIndex(request)) && where) };
     },
   });
   const large = createScriptedBackend({
@@ -119,6 +120,27 @@ describe("glimpseRouter", () => {
     expect(usageByModel(routed.trace).small?.completionTokens).toBe(4);
   });
 
+  it("reads the first `glimpse` tokens of each step, handing over a step whose second token is uncertain", async () => {
+    const first = models([1], "second");
+    const blind = await solve({
+      problem,
+      strategy: glimpseRouter({ models: first.named, threshold: 0.6 }),
+      backend: first.large,
+    });
+    expect(blind.answer).toBe("11");
+    const second = models([1], "second");
+    const result = await solve({
+      problem,
+      strategy: glimpseRouter({ models: second.named, threshold: 0.6, glimpse: 2 }),
+      backend: second.large,
+    });
+    expect(result.answer).toBe("10");
+    expect(result.strategy).toBe("glimp@0.6k2");
+    expect(writers(result.trace)).toEqual(["0:small", "1:large", "2:small", "3:small"]);
+    // Both tokens of the small model's draft of step 1 were spent before the cut.
+    expect(usageByModel(result.trace).small?.completionTokens).toBe(2 + 2 + 2 + 2);
+  });
+
   it("stops at maxSteps without a final step", async () => {
     const { named, large } = models([]);
     const result = await solve({
@@ -137,6 +159,12 @@ describe("glimpseRouter", () => {
       resolveModel: (name) => named.find((model) => model.name === name)!.backend,
     });
     expect(strategy.name).toBe("glimp@0.6");
+    expect(
+      parseStrategySpec("glimp@0.25k12:small>large", { resolveModel: () => large }).parameters,
+    ).toMatchObject({
+      threshold: 0.25,
+      glimpse: 12,
+    });
     expect(strategy.parameters).toMatchObject({ threshold: 0.6, small: "small", large: "large" });
 
     const blind = createScriptedBackend({ responses: ["x"], capabilities: { watchTokens: false } });

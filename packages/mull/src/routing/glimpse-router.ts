@@ -16,6 +16,12 @@ export interface GlimpseRouterOptions {
    * is written by the large model. 0 sends every step to the large model; a large τ keeps all with the small.
    */
   readonly threshold: number;
+  /**
+   * Tokens at the start of each step whose entropy is read (default 1, the paper's first token): the step
+   * goes to the large model as soon as one of them reaches τ. More suits steps whose first tokens are
+   * copied (a lab step opens with the previous result; its uncertainty comes after the `=`).
+   */
+  readonly glimpse?: number | undefined;
   /** Most steps of a solution; default 32. */
   readonly maxSteps?: number | undefined;
   /** Sampling temperature of both models; default 0 (greedy, as in the paper). */
@@ -35,8 +41,8 @@ const defaultTopLogprobs = 20;
 
 /**
  * GlimpRouter (step-level routing by the first token's entropy): for each reasoning step the small model
- * starts writing; a token watcher reads the entropy of the step's first token distribution and, when it is
- * at or above τ (`threshold`), cuts the small model right there (finish reason `cut`; its token is spent and
+ * starts writing; a token watcher reads the entropy of the step's first token distribution (of each of the
+ * first `glimpse` tokens) and, when it is at or above τ (`threshold`), cuts the small model right there (finish reason `cut`; its token is spent and
  * counted) and the large model writes that step instead; otherwise the small model finishes the step. Steps
  * go on until the final one (`####` in the lab) or `maxSteps`. Both models decode greedily unless a
  * `temperature` is given; other sampling settings come from the run.
@@ -56,16 +62,17 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
   const owner = "glimpseRouter";
   const { small, large } = routeEnds(owner, options.models);
   const threshold = checkNumber(owner, "threshold", options.threshold, { minimum: 0 });
+  const glimpse = checkInteger(owner, "glimpse", options.glimpse ?? 1, { minimum: 1 });
   const maxSteps = checkInteger(owner, "maxSteps", options.maxSteps ?? defaultMaxSteps, { minimum: 1 });
   const temperature = checkNumber(owner, "temperature", options.temperature ?? 0, { minimum: 0 });
   const wantedTop = checkInteger(owner, "topLogprobs", options.topLogprobs ?? defaultTopLogprobs, {
     minimum: 1,
   });
   const format = options.format ?? defaultStepFormat;
-  const name = `glimp@${threshold}`;
+  const name = glimpse === 1 ? `glimp@${threshold}` : `glimp@${threshold}k${glimpse}`;
   return {
     name,
-    parameters: { threshold, small: small.name, large: large.name, maxSteps, temperature },
+    parameters: { threshold, glimpse, small: small.name, large: large.name, maxSteps, temperature },
     samples: 1,
     async run(problem, context) {
       const requiredBy = `${name} (reading the entropy of each step's first token as ${small.name} writes it)`;
@@ -85,12 +92,15 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
       let stoppedBy: StopReason = "complete";
       let unread = false;
       for (let index = 0; index < maxSteps; index += 1) {
-        let heard = false;
+        let heard = 0;
         let entropy: number | undefined;
+        let unknown = false;
         const watch: TokenWatcher = (_completion, token) => {
-          if (heard) return "continue";
-          heard = true;
-          entropy = tokenEntropy(token);
+          if (heard >= glimpse) return "continue";
+          heard += 1;
+          const read = tokenEntropy(token);
+          if (read === undefined) unknown = true;
+          else entropy = Math.max(entropy ?? 0, read);
           return entropy !== undefined && entropy >= threshold ? "stop" : "continue";
         };
         const common = { problem, steps, n: 1, parentId, prompt, format, sampling };
@@ -101,7 +111,7 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
           break;
         }
         tokens += draft.completionTokens ?? 0;
-        if (heard && entropy === undefined && !unread) {
+        if (unknown && !unread) {
           unread = true;
           context.tracer.record({
             type: "note",
@@ -114,7 +124,7 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
           context.tracer.record({
             type: "note",
             parentId: draft.id,
-            message: `step ${index}: first-token entropy ${entropy?.toFixed(3)} ≥ τ ${threshold}; ${large.name} writes it`,
+            message: `step ${index}: entropy ${entropy?.toFixed(3)} at token ${heard} ≥ τ ${threshold}; ${large.name} writes it`,
           });
           const written = await extendOneStep({ ...common, context: largeContext });
           const step = written.extensions[0];
@@ -148,13 +158,13 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
   };
 }
 
-/** `glimp@T` in the strategy catalog. */
+/** `glimp@T` (and `glimp@TkK`, reading the first K tokens) in the strategy catalog. */
 export const glimpseRouterEntry: StrategyEntry = {
-  forms: ["glimp@T"],
+  forms: ["glimp@T", "glimp@TkK"],
   decimals: ["T"],
   kind: "routing",
   summary:
-    "GlimpRouter: the small model starts each step; one whose first token has entropy ≥ T nats is written by the large model",
+    "GlimpRouter: the small model starts each step; one whose first token (of the first K) has entropy ≥ T nats is written by the large model",
   needs: ["models"],
-  create: ({ T }, { models }) => glimpseRouter({ models, threshold: T! }),
+  create: ({ T, K }, { models }) => glimpseRouter({ models, threshold: T!, glimpse: K }),
 };
