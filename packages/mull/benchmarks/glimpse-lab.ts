@@ -76,6 +76,28 @@ interface Row {
   readonly small: number;
   readonly large: number;
   readonly seconds: number;
+  /** Process CPU seconds (user + system, every thread): steadier than wall time on a shared machine. */
+  readonly cpu: number;
+  /** Tokens the large model scored (teacher forcing, Big Little Decoder's checks). */
+  readonly scored: number;
+}
+
+/** The large model, counting the tokens it scores. */
+function countingScores(backend: LlamaCppBackend): { backend: Backend; scored: () => number } {
+  let scored = 0;
+  return {
+    backend: {
+      describe: () => backend.describe(),
+      capabilities: (options) => backend.capabilities(options),
+      generate: (request, options) => backend.generate(request, options),
+      score: async (request, options) => {
+        const result = await backend.score(request, options);
+        scored += result.tokens.length;
+        return result;
+      },
+    },
+    scored: () => scored,
+  };
 }
 
 async function measure(
@@ -83,10 +105,13 @@ async function measure(
   strategy: Strategy,
   backend: Backend,
   problems: readonly Problem[],
+  scored: () => number,
 ): Promise<Row> {
   let correct = 0;
   let small = 0;
   let large = 0;
+  const scoredBefore = scored();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (const problem of problems) {
     const result = await solve({ problem, strategy, backend });
@@ -96,7 +121,18 @@ async function measure(
     large += usage["lab-large"]?.completionTokens ?? 0;
   }
   const seconds = (performance.now() - started) / 1000;
-  return { strategy: label, correct, problems: problems.length, small, large, seconds };
+  const cpuUsed = process.cpuUsage(cpuBefore);
+  const cpu = (cpuUsed.user + cpuUsed.system) / 1e6;
+  return {
+    strategy: label,
+    correct,
+    problems: problems.length,
+    small,
+    large,
+    seconds,
+    cpu,
+    scored: scored() - scoredBefore,
+  };
 }
 
 function format(rows: readonly Row[]): string {
@@ -107,7 +143,9 @@ function format(rows: readonly Row[]): string {
     "tokens/problem",
     "large share %",
     "large vs greedy large",
+    "large scored/problem",
     "wall s",
+    "cpu s",
   ];
   const lines = rows.map((row) => {
     const total = row.small + row.large;
@@ -117,7 +155,9 @@ function format(rows: readonly Row[]): string {
       (total / row.problems).toFixed(1),
       total === 0 ? "" : ((100 * row.large) / total).toFixed(1),
       largeGreedy === undefined || largeGreedy.large === 0 ? "" : (row.large / largeGreedy.large).toFixed(3),
+      (row.scored / row.problems).toFixed(1),
       row.seconds.toFixed(1),
+      row.cpu.toFixed(1),
     ];
   });
   return [header, ...lines].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
@@ -145,15 +185,17 @@ async function main(): Promise<void> {
   const dev = labDataset("lab:hard", { limit: Number(values.dev), seed: Number(values.seed) + 1000 });
   const small: LlamaCppBackend = await createLlamaCppBackend({ model: "lab-small", threads: 1 });
   const large: LlamaCppBackend = await createLlamaCppBackend({ model: "lab-large", threads: 1 });
+  const counted = countingScores(large);
+  const scored = counted.scored;
   const models = [
     { name: "lab-small", backend: small as Backend },
-    { name: "lab-large", backend: large as Backend },
+    { name: "lab-large", backend: counted.backend },
   ];
   try {
     const rows: Row[] = [];
     const greedy = singleSample({ temperature: 0 });
-    rows.push(await measure("greedy lab-large", greedy, large, problems));
-    rows.push(await measure("greedy lab-small", greedy, small, problems));
+    rows.push(await measure("greedy lab-large", greedy, large, problems, scored));
+    rows.push(await measure("greedy lab-small", greedy, small, problems, scored));
     let steps = 0;
     for (const glimpse of values.glimpse.split(",").map(Number)) {
       const entropies = await stepEntropies(small, dev, glimpse);
@@ -162,13 +204,13 @@ async function main(): Promise<void> {
         const threshold = Number(calibrateGlimpThreshold(entropies, target).toFixed(4));
         const strategy = glimpseRouter({ models, threshold, glimpse });
         const label = `${strategy.name} (target ${target})`;
-        rows.push(await measure(label, strategy, large, problems));
+        rows.push(await measure(label, strategy, large, problems, scored));
         process.stderr.write(`${label} done\n`);
       }
     }
     for (const fallback of values.bild.split(",").map(Number)) {
       const strategy = bigLittleDecoder({ models, fallback });
-      rows.push(await measure(strategy.name, strategy, large, problems));
+      rows.push(await measure(strategy.name, strategy, large, problems, scored));
       process.stderr.write(`${strategy.name} done\n`);
     }
     process.stdout.write(
