@@ -1,7 +1,12 @@
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import type { Candidate, StopReason, Strategy, TokenWatcher } from "../spec/index.ts";
-import { extendOneStep, joinSteps, type StepExtension } from "../steps/index.ts";
-import { defaultStepFormat, type StepFormat } from "../steps/step-format.ts";
+import {
+  defaultStepFormat,
+  extendOneStep,
+  joinSteps,
+  type StepExtension,
+  type StepFormat,
+} from "../steps/index.ts";
 import { requireSomething } from "../strategies/run-helpers.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
 import { routeEnds } from "./route-ends.ts";
