@@ -35,6 +35,22 @@ describe("readDistribution", () => {
     for (const entry of read.top) expect(entry.logprob).toBeCloseTo(Math.log(raw[entry.token]!), 12);
   });
 
+  it("gives the raw distribution's entropy in nats, undoing a temperature as well", () => {
+    const entropy = -raw.reduce((sum, probability) => sum + probability * Math.log(probability), 0);
+    expect(readDistribution({ token: 0 as Token, probabilities: distribution(raw) }, 0).entropy).toBeCloseTo(
+      entropy,
+      12,
+    );
+    const weights = raw.map((probability) => probability ** 2);
+    const total = weights.reduce((sum, weight) => sum + weight, 0);
+    const tempered = distribution(weights.map((weight) => weight / total));
+    expect(readDistribution({ token: 0 as Token, probabilities: tempered }, 0, 0.5).entropy).toBeCloseTo(
+      entropy,
+      12,
+    );
+    expect(readDistribution({ token: 0 as Token, confidence: 0.6 }, 0).entropy).toBeUndefined();
+  });
+
   it("gives −∞ to a token whose tempered probability underflowed", () => {
     const read = readDistribution({ token: 1 as Token, probabilities: distribution([1, 0]) }, 2, 0.5);
     expect(read.logprob).toBe(Number.NEGATIVE_INFINITY);

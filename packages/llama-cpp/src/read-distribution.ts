@@ -16,7 +16,8 @@ export interface GeneratedToken {
  * as it is when `temperature` is 1 (greedy decoding, or temperature-1 sampling without truncation), else
  * undone from the whole tempered distribution, which then must be in `output.probabilities`. Under pure
  * temperature T the sampler's p_T(j) ∝ p(j)^(1/T), so log p(j) = T·log p_T(j) − logsumexp_i T·log p_T(i),
- * exactly (to float precision). A token whose tempered probability underflowed to 0 gets −∞.
+ * exactly (to float precision). A token whose tempered probability underflowed to 0 gets −∞. With the whole
+ * distribution at hand, its entropy in nats (−Σ p log p of the raw distribution) comes along.
  */
 export function readDistribution(output: GeneratedToken, topLogprobs: number, temperature = 1): ForcedToken {
   const probabilities = output.probabilities;
@@ -43,5 +44,11 @@ export function readDistribution(output: GeneratedToken, topLogprobs: number, te
     }
   }
   const probability = probabilities?.get(output.token) ?? output.confidence ?? 0;
-  return { token: output.token, logprob: raw(probability), top };
+  if (probabilities === undefined) return { token: output.token, logprob: raw(probability), top };
+  let entropy = 0;
+  for (const value of probabilities.values()) {
+    const logprob = raw(value);
+    if (Number.isFinite(logprob)) entropy -= Math.exp(logprob) * logprob;
+  }
+  return { token: output.token, logprob: raw(probability), top, entropy: Math.max(0, entropy) };
 }

@@ -12,6 +12,8 @@ export interface ForcedToken {
   readonly logprob: number;
   /** Most likely tokens at this position, most likely first (empty unless asked for). */
   readonly top: readonly { readonly token: Token; readonly logprob: number }[];
+  /** Entropy in nats of the whole raw distribution at this position, when it was read. */
+  readonly entropy?: number | undefined;
 }
 
 /** The result of {@link teacherForce}. */

@@ -53,6 +53,7 @@ export function createTokenText(model: LlamaModel): TokenText {
               })),
             }
           : {}),
+        ...(entry.entropy === undefined ? {} : { entropy: entry.entropy }),
       }));
     },
   };

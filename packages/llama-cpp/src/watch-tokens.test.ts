@@ -94,6 +94,30 @@ describe("createLlamaCppBackend: token watchers", () => {
     expect(compared).toBeGreaterThan(30);
   });
 
+  it("hands the watcher the whole distribution's entropy under greedy decoding, as teacher forcing gives it", async () => {
+    const heard: TokenLogprob[] = [];
+    const result = await backend.generate(
+      { prompt: question, temperature: 0, topLogprobs: 1, maxTokens: 12 },
+      {
+        watch: (_index, token) => {
+          heard.push(token);
+          return "continue";
+        },
+      },
+    );
+    expect(heard.length).toBe(result.completions[0]?.completionTokens);
+    const vocabulary = (await backend.capabilities()).maxTopLogprobs ?? 0;
+    const text = result.completions[0]?.text ?? "";
+    const scored = await backend.score({ prompt: question, continuation: text, topLogprobs: vocabulary });
+    scored.tokens.forEach((forced, position) => {
+      const alternatives = forced.topLogprobs ?? [];
+      expect(alternatives).toHaveLength(vocabulary);
+      const entropy = -alternatives.reduce((sum, top) => sum + Math.exp(top.logprob) * top.logprob, 0);
+      expect(heard[position]?.entropy).toBeGreaterThanOrEqual(0);
+      expect(Math.abs((heard[position]?.entropy ?? -1) - entropy)).toBeLessThan(1e-3);
+    });
+  });
+
   it("refuses a watcher when the sampler keeps logprobs from being read live, naming the setting", async () => {
     for (const [change, field] of [
       [{ topP: 0.9 }, "topP"],

@@ -155,7 +155,7 @@ export {
   withPromptFlags,
 } from "./prompts/index.ts";
 
-// routing/: choosing among models: bandit routing over a pool.
+// routing/: choosing among models: routers between a small and a large model, bandit routing over a pool.
 export {
   type BanditArmState,
   type BanditOutcome,
@@ -163,16 +163,20 @@ export {
   type BanditPolicyName,
   type BanditRouter,
   type BanditRouterOptions,
+  type BigLittleDecoderOptions,
   banditPolicyNames,
+  bigLittleDecoder,
   createBanditRouter,
+  type GlimpseRouterOptions,
+  glimpseRouter,
   sampleBeta,
   thompsonPolicy,
+  tokenEntropy,
   ucbPolicy,
 } from "./routing/index.ts";
 
 // runtime/: what a strategy context is made of (the rest of runtime/ is the entry `mull/runtime`).
 export { manualClock, seededRng, systemClock } from "./runtime/index.ts";
-
 // scoring/: outcome scorers and confidence measures.
 export {
   type ConfidenceMeasure,
@@ -376,6 +380,7 @@ export {
   findStrategyEntry,
   type LiveProbingOptions,
   liveProbing,
+  type NamedBackend,
   type ParallelAdaptiveConsistencyOptions,
   type ParseStrategySpecOptions,
   type PerplexityConsistencyOptions,

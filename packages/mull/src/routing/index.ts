@@ -10,6 +10,9 @@ export {
   type BanditRouterOptions,
   createBanditRouter,
 } from "./bandit-router.ts";
+export { type BigLittleDecoderOptions, bigLittleDecoder } from "./big-little-decoder.ts";
+export { type GlimpseRouterOptions, glimpseRouter } from "./glimpse-router.ts";
 export { sampleBeta } from "./sample-beta.ts";
 export { thompsonPolicy } from "./thompson-policy.ts";
+export { tokenEntropy } from "./token-entropy.ts";
 export { ucbPolicy } from "./ucb-policy.ts";

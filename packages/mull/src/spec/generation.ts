@@ -71,6 +71,12 @@ export interface TokenLogprob {
   readonly logprob: number;
   /** Top alternatives at this position, most likely first, when requested. */
   readonly topLogprobs?: readonly TopLogprob[] | undefined;
+  /**
+   * Entropy in nats of the model's whole next-token distribution at this position, −Σ p log p, when the
+   * backend read that distribution (the embedded backend does while generating with `topLogprobs` on a small
+   * vocabulary); `undefined` otherwise. Routers read it to tell uncertain positions.
+   */
+  readonly entropy?: number | undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type RecordedOutcome,
   type RequiredCapabilities,
 } from "../generation/index.ts";
-import type { FinishReason, Problem, Prompt, SamplingSettings } from "../spec/index.ts";
+import type { FinishReason, Problem, Prompt, SamplingSettings, TokenWatcher } from "../spec/index.ts";
 import type { StepCostMeter } from "./step-cost-meter.ts";
 import { defaultStepFormat, type StepFormat } from "./step-format.ts";
 import { stepPrompt } from "./step-prompt.ts";
@@ -30,6 +30,13 @@ export interface ExtendOneStepOptions extends RecordedCallOptions {
   readonly prompt?: Prompt | undefined;
   /** Seed of the call; default one drawn from `context.rng` (drawn before any wait, so order is fixed). */
   readonly seed?: number | undefined;
+  /** Ask for this many top alternatives per token (implies `logprobs`). */
+  readonly topLogprobs?: number | undefined;
+  /**
+   * Watches each sampled step's tokens and may cut it (`CallOptions.watch`; needs `watchTokens`): a cut
+   * step comes back with finish reason `cut` and the tokens generated up to the cut counted.
+   */
+  readonly watch?: TokenWatcher | undefined;
 }
 
 /** One sampled next step of a partial solution. */
@@ -113,6 +120,8 @@ export async function extendOneStep(options: ExtendOneStepOptions): Promise<Exte
     parentId,
     seed: options.seed,
     logprobs: options.logprobs,
+    topLogprobs: options.topLogprobs,
+    watch: options.watch,
     sampling: {
       ...sampling,
       maxTokens: sampling.maxTokens ?? defaultStepTokens,

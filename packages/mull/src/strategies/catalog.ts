@@ -1,3 +1,5 @@
+import { bigLittleDecoderEntry } from "../routing/big-little-decoder.ts";
+import { glimpseRouterEntry } from "../routing/glimpse-router.ts";
 import { aStarDecodingEntry } from "../search/a-star-decoding.ts";
 import { beamSearchEntry, lookaheadBeamSearchEntry } from "../search/beam-search.ts";
 import { diverseVerifierTreeSearchEntry } from "../search/diverse-verifier-tree-search.ts";
@@ -60,4 +62,6 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   treeOfThoughtsDfsEntry,
   monteCarloTreeSearchEntry,
   rolloutTreeSearchEntry,
+  glimpseRouterEntry,
+  bigLittleDecoderEntry,
 ];

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { labOutcomeChecker, labProcessReward } from "../lab/index.ts";
+import { createScriptedBackend } from "../testing/index.ts";
 import { strategyCatalog } from "./catalog.ts";
 import { strategyCatalogHelp, strategyCatalogMarkdown } from "./describe-catalog.ts";
 import { findStrategyEntry, strategySpecForms } from "./find-strategy-entry.ts";
@@ -23,15 +24,20 @@ const values: Readonly<Record<string, number>> = {
   F: 12,
 };
 
-/** A spec of a form with every capital letter replaced by an integer. */
-function specOf(form: string): string {
-  return form.replace(/[A-Z]/g, (letter) => String(values[letter]));
+/** A spec of a form with every capital letter replaced by an integer (0.5 for the entry's decimal letters). */
+function specOf(form: string, decimals: readonly string[] = []): string {
+  return form.replace(/[A-Z]/g, (letter) => (decimals.includes(letter) ? "0.5" : String(values[letter])));
 }
+
+/** Routers get a route of two scripted models. */
+const route = ":lab-small>lab-large";
+const resolveModel = (name: string) => createScriptedBackend({ responses: ["#### 1"], model: name });
 
 describe("the strategy catalog", () => {
   it("is what the README's strategy tables say, word for word", () => {
     expect(readme).toContain(`${strategyCatalogMarkdown("sampling")}\n`);
     expect(readme).toContain(`${strategyCatalogMarkdown("search")}\n`);
+    expect(readme).toContain(`${strategyCatalogMarkdown("routing")}\n`);
   });
 
   it("lists every form once and names each in help", () => {
@@ -47,10 +53,11 @@ describe("the strategy catalog", () => {
   it("parses every form into a strategy of that family with a typed sample count", () => {
     for (const entry of strategyCatalog) {
       for (const form of entry.forms) {
-        const spec = specOf(form);
+        const spec = specOf(form, entry.decimals);
         const match = findStrategyEntry(spec);
         expect(match?.entry, spec).toBe(entry);
-        const strategy = parseStrategySpec(spec, dependencies);
+        const routed = entry.needs.includes("models") ? route : "";
+        const strategy = parseStrategySpec(spec + routed, { ...dependencies, resolveModel });
         expect(Number.isInteger(strategy.samples) && strategy.samples >= 1, spec).toBe(true);
         // The canonical name keeps the spec's integers (aliases such as maj@N are named by their family).
         const integers = spec.match(/\d+/g) ?? [];

@@ -31,6 +31,7 @@ export { type SelfCertaintyOptions, selfCertainty } from "./self-certainty.ts";
 export { type SelfConsistencyOptions, selfConsistency } from "./self-consistency.ts";
 export { type SingleSampleOptions, singleSample } from "./single-sample.ts";
 export type {
+  NamedBackend,
   SpecValues,
   StrategyDependencies,
   StrategyEntry,

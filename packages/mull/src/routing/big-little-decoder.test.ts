@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { CapabilityError } from "../errors/index.ts";
+import { solve } from "../solve.ts";
+import type { Backend, GenerationEvent, GenerationRequest, Problem, ScoreRequest } from "../spec/index.ts";
+import { parseStrategySpec } from "../strategies/index.ts";
+import { createScriptedBackend, type ScriptedCompletion } from "../testing/index.ts";
+import { usageByModel } from "../trace/index.ts";
+import { bigLittleDecoder } from "./big-little-decoder.ts";
+
+const base = "Q: 1+2=? A:";
+const problem: Problem = { question: "1+2=?", prompt: { kind: "text", text: base } };
+const solution = "\n1+2=3\n#### 3";
+/** Where the small model is unsure: it would write 4 with probability 0.3 after `1+2=`. */
+const unsure = 5;
+/** Where the large model disagrees with what was written: the `2` of `1+2`. */
+const disputed = 3;
+
+function written(prompt: GenerationRequest["prompt"]): string {
+  return prompt.kind === "text" ? prompt.text.slice(base.length) : "";
+}
+
+/** The rest of the solution from where the prompt stops, one token per character. */
+function characters(from: number, logprob: (position: number) => number, slip?: number): ScriptedCompletion {
+  const tokens = [...solution.slice(from)].map((character, offset) => {
+    const position = from + offset;
+    return position === slip
+      ? { token: "4", logprob: Math.log(0.3) }
+      : { token: character, logprob: logprob(position) };
+  });
+  return { text: tokens.map((token) => token.token).join(""), tokens };
+}
+
+function models() {
+  const small = createScriptedBackend({
+    model: "small",
+    respond: (request) => characters(written(request.prompt).length, () => Math.log(0.9), unsure),
+  });
+  const scripted = createScriptedBackend({
+    model: "large",
+    respond: (request) => {
+      const whole = characters(written(request.prompt).length, () => Math.log(0.9));
+      const tokens = (whole.tokens ?? []).slice(0, request.maxTokens);
+      const finishReason = tokens.length < (whole.tokens ?? []).length ? "length" : "stop";
+      return { text: tokens.map((token) => token.token).join(""), tokens, finishReason };
+    },
+  });
+  const scoreCalls: ScoreRequest[] = [];
+  const large: Backend = {
+    ...scripted,
+    score: async (request) => {
+      scoreCalls.push(request);
+      const from = written(request.prompt).length;
+      const tokens = [...request.continuation].map((token, offset) => ({
+        token,
+        logprob: from + offset === disputed ? Math.log(0.05) : Math.log(0.9),
+      }));
+      return {
+        tokens,
+        logprob: tokens.reduce((sum, token) => sum + token.logprob, 0),
+        usage: { promptTokens: 10, completionTokens: 0, calls: 1 },
+      };
+    },
+  };
+  return {
+    small,
+    large,
+    scripted,
+    scoreCalls,
+    named: [
+      { name: "small", backend: small },
+      { name: "large", backend: large },
+    ],
+  };
+}
+
+describe("bigLittleDecoder", () => {
+  it("falls back where the small model is unsure, rolls back what the large model doubts, and resumes", async () => {
+    const { named, large, scripted, scoreCalls } = models();
+    const result = await solve({
+      problem,
+      strategy: bigLittleDecoder({ models: named, fallback: 0.5, rollback: 0.1 }),
+      backend: large,
+    });
+    expect(result.best?.text).toBe(solution);
+    expect(result.answer).toBe("3");
+    const generations = (result.trace as GenerationEvent[]).filter((event) => event.type === "generation");
+    expect(generations.map((event) => [event.step, event.model, event.text, event.finishReason])).toEqual([
+      [0, "small", "\n1+2=4", "cut"],
+      [0, "large", "2", "length"],
+      [1, "small", "=4", "cut"],
+      [1, "large", "3", "length"],
+      [2, "small", "\n#### 3", "stop"],
+    ]);
+    // The large model checked the small model's kept tokens before each of its turns: `\n1+2=` then `=`.
+    expect(scoreCalls.map((call) => call.continuation)).toEqual(["\n1+2=", "="]);
+    expect(scripted.calls.map((call) => call.request.maxTokens)).toEqual([1, 1]);
+    const usage = usageByModel(result.trace);
+    expect(usage.small?.completionTokens).toBe(6 + 2 + 7);
+    expect(usage.large?.completionTokens).toBe(2);
+    expect(result.usage.calls).toBe(5 + 2);
+    expect(
+      result.trace.some((event) => event.type === "note" && event.message.includes("rolls back 2 of 5")),
+    ).toBe(true);
+  });
+
+  it("leaves a confident small model alone", async () => {
+    const { named, large, scoreCalls } = models();
+    const result = await solve({
+      problem,
+      strategy: bigLittleDecoder({ models: named, fallback: 0.2 }),
+      backend: large,
+    });
+    expect(result.best?.text).toBe("\n1+2=4\n#### 3");
+    expect(scoreCalls).toHaveLength(0);
+    expect(Object.keys(usageByModel(result.trace))).toEqual(["small"]);
+  });
+
+  it("is named by bild@AxB or bild@A, and refuses a large model that cannot score", async () => {
+    const { named, small } = models();
+    const resolveModel = (name: string) => named.find((model) => model.name === name)!.backend;
+    expect(parseStrategySpec("bild@0.5x0.2:small>large", { resolveModel }).parameters).toMatchObject({
+      fallback: 0.5,
+      rollback: 0.2,
+    });
+    expect(parseStrategySpec("bild@0.4:small>large", { resolveModel }).name).toBe("bild@0.4x0.1");
+    const unscored = createScriptedBackend({ responses: ["x"], capabilities: { score: false } });
+    await expect(
+      solve({
+        problem,
+        strategy: bigLittleDecoder({
+          models: [
+            { name: "small", backend: small },
+            { name: "unscored", backend: unscored },
+          ],
+          fallback: 0.5,
+        }),
+        backend: unscored,
+      }),
+    ).rejects.toSatisfy((error) => CapabilityError.isInstance(error) && error.capability === "score");
+  });
+});

@@ -1,0 +1,200 @@
+import { continuationCapabilities, continuationPrompt, generateRecorded } from "../generation/index.ts";
+import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
+import type { Candidate, FinishReason, StopReason, Strategy, TokenWatcher } from "../spec/index.ts";
+import { requireSomething } from "../strategies/run-helpers.ts";
+import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
+import { routeEnds } from "./route-ends.ts";
+
+/** Options of `bigLittleDecoder`. */
+export interface BigLittleDecoderOptions {
+  /** The models, smallest first; the first decodes, the last takes over where it is unsure. */
+  readonly models: readonly NamedBackend[];
+  /** α, from 0 to 1: the small model falls back as soon as its most likely next token's probability is below it. */
+  readonly fallback: number;
+  /**
+   * β, from 0 to 1: at a fallback, the small model's tokens since the large model last wrote are rolled back
+   * from the first one the large model gives a probability below β. Default 0.1.
+   */
+  readonly rollback?: number | undefined;
+  /** Tokens the large model writes at each fallback; default 1. */
+  readonly largeTokens?: number | undefined;
+  /** Most tokens of the solution; default the run's `maxTokens`, else 512. */
+  readonly maxTokens?: number | undefined;
+}
+
+const defaultRollback = 0.1;
+const defaultMaxTokens = 512;
+
+/** The summed length of the first `count` token pieces. */
+function piecesLength(pieces: readonly { readonly token: string }[], count: number): number {
+  return pieces.slice(0, count).reduce((sum, piece) => sum + piece.token.length, 0);
+}
+
+/**
+ * Big Little Decoder (Kim et al., BiLD), token-level routing at temperature 0: the small model decodes
+ * greedily while a token watcher reads its confidence; at the first token whose probability (the most
+ * likely token's, under greedy decoding) is below α (`fallback`) it is cut there, and that token is dropped.
+ * The large model then scores the small model's tokens since it last wrote (`score()`, teacher forcing),
+ * rolls back to the first one it gives a probability below β (`rollback`), and writes the next
+ * `largeTokens` tokens itself; then the small model resumes after them. It ends when either model ends the
+ * solution, or at `maxTokens`.
+ *
+ * Each call is a `generation` event with its `model` and, as `step`, the round it belongs to; the small
+ * model's cut tokens count in its usage; a `note` records each rollback. The large model's scoring is
+ * charged to the budget but is no generation, so `usageByModel` does not show it.
+ *
+ * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`), the large model cannot
+ * score a continuation (`score`), or a model cannot continue the prompt's prefix.
+ * @throws ConfigError when `fallback`, `rollback`, `largeTokens` or `maxTokens` is out of range, or fewer
+ * than two models are given.
+ * @example
+ * const router = bigLittleDecoder({ models, fallback: 0.5, rollback: 0.1 });
+ */
+export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
+  const owner = "bigLittleDecoder";
+  const { small, large } = routeEnds(owner, options.models);
+  const fallback = checkNumber(owner, "fallback", options.fallback, { minimum: 0, maximum: 1 });
+  const rollback = checkNumber(owner, "rollback", options.rollback ?? defaultRollback, {
+    minimum: 0,
+    maximum: 1,
+  });
+  const largeTokens = checkInteger(owner, "largeTokens", options.largeTokens ?? 1, { minimum: 1 });
+  const maxTokensOption =
+    options.maxTokens === undefined
+      ? undefined
+      : checkInteger(owner, "maxTokens", options.maxTokens, { minimum: 1 });
+  const name = `bild@${fallback}x${rollback}`;
+  return {
+    name,
+    parameters: { fallback, rollback, largeTokens, small: small.name, large: large.name },
+    samples: 1,
+    async run(problem, context) {
+      const { signal, tracer } = context;
+      await requireCapability(small.backend, "watchTokens", `${name} (watching ${small.name}'s confidence)`, {
+        signal,
+      });
+      await requireCapability(
+        large.backend,
+        "score",
+        `${name} (${large.name} checking ${small.name}'s tokens)`,
+        {
+          signal,
+        },
+      );
+      const score = large.backend.score?.bind(large.backend);
+      if (score === undefined) throw new Error(`${name}: ${large.name} lacks score() though it claims it`);
+      const base = problem.prompt ?? context.promptTemplate(problem);
+      const requires = continuationCapabilities(base, name);
+      const maxTokens = maxTokensOption ?? context.sampling.maxTokens ?? defaultMaxTokens;
+      const smallContext = { ...context, backend: small.backend };
+      const largeContext = { ...context, backend: large.backend };
+      const threshold = Math.log(rollback);
+      const watch: TokenWatcher = (_completion, token) => {
+        const top = Math.max(token.logprob, token.topLogprobs?.[0]?.logprob ?? Number.NEGATIVE_INFINITY);
+        return Math.exp(top) < fallback ? "stop" : "continue";
+      };
+      const plan = { calls: 1, completions: 1 };
+      let written = "";
+      let length = 0;
+      let spent = 0;
+      let lastId: string | undefined;
+      let finishReason: FinishReason = "length";
+      let stoppedBy: StopReason = "complete";
+      for (let round = 0; length < maxTokens; round += 1) {
+        const drafted = await generateRecorded({
+          context: smallContext,
+          prompt: continuationPrompt(base, written),
+          n: 1,
+          sampling: { temperature: 0, maxTokens: maxTokens - length },
+          logprobs: true,
+          watch,
+          requires,
+          plan,
+          step: round,
+          dropAborted: true,
+        });
+        const draft = drafted.completions[0];
+        if (draft === undefined) {
+          stoppedBy = drafted.stoppedBy;
+          break;
+        }
+        lastId = draft.id;
+        spent += draft.tokenCount ?? 0;
+        if (draft.finishReason !== "cut") {
+          written += draft.text;
+          length += draft.tokenCount ?? 0;
+          finishReason = draft.finishReason;
+          break;
+        }
+        // The cut token is the one the small model was unsure of: the large model writes that position.
+        const tokens = draft.tokens ?? [];
+        const kept = draft.text.slice(0, draft.text.length - (tokens.at(-1)?.token.length ?? 0));
+        let accepted = kept;
+        let acceptedTokens = Math.max(0, tokens.length - 1);
+        if (kept !== "") {
+          const scored = await score(
+            { prompt: continuationPrompt(base, written), continuation: kept },
+            { signal },
+          );
+          context.budget.charge(scored.usage);
+          const first = scored.tokens.findIndex((token) => token.logprob < threshold);
+          if (first >= 0) {
+            accepted = kept.slice(0, piecesLength(scored.tokens, first));
+            acceptedTokens = first;
+            tracer.record({
+              type: "note",
+              parentId: draft.id,
+              message: `round ${round}: ${large.name} rolls back ${scored.tokens.length - first} of ${scored.tokens.length} tokens of ${small.name} (p < β ${rollback})`,
+            });
+          }
+        }
+        written += accepted;
+        length += acceptedTokens;
+        const taken = await generateRecorded({
+          context: largeContext,
+          prompt: continuationPrompt(base, written),
+          n: 1,
+          sampling: { temperature: 0, maxTokens: Math.min(largeTokens, Math.max(1, maxTokens - length)) },
+          requires,
+          plan,
+          step: round,
+          dropAborted: true,
+        });
+        const step = taken.completions[0];
+        if (step === undefined) {
+          stoppedBy = taken.stoppedBy;
+          break;
+        }
+        lastId = step.id;
+        spent += step.tokenCount ?? 0;
+        written += step.text;
+        length += step.tokenCount ?? 0;
+        finishReason = step.finishReason;
+        if (step.finishReason === "stop") break;
+      }
+      requireSomething(lastId === undefined ? 0 : 1, stoppedBy);
+      const answer = context.answerFormat.extract(written);
+      const best: Candidate = {
+        id: lastId!,
+        text: written,
+        answer,
+        finishReason,
+        completionTokens: spent,
+        scores: [],
+        model: `${small.name}>${large.name}`,
+      };
+      return { answer, best, candidates: [best], stoppedBy };
+    },
+  };
+}
+
+/** `bild@AxB` (and `bild@A`, β = 0.1) in the strategy catalog. */
+export const bigLittleDecoderEntry: StrategyEntry = {
+  forms: ["bild@AxB", "bild@A"],
+  decimals: ["A", "B"],
+  kind: "routing",
+  summary:
+    "Big Little Decoder: the small model decodes; below probability A it falls back, the large model rolls back its tokens below B (default 0.1) and writes the next",
+  needs: ["models"],
+  create: ({ A, B }, { models }) => bigLittleDecoder({ models, fallback: A!, rollback: B }),
+};

@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import { CapabilityError } from "../errors/index.ts";
+import { solve } from "../solve.ts";
+import type { GenerationEvent, GenerationRequest, Problem, TokenLogprob } from "../spec/index.ts";
+import { parseStrategySpec } from "../strategies/index.ts";
+import { createScriptedBackend, type ScriptedCompletion } from "../testing/index.ts";
+import { usageByModel } from "../trace/index.ts";
+import { glimpseRouter } from "./glimpse-router.ts";
+
+const problem: Problem = { question: "1+2+3+4=?", prompt: { kind: "text", text: "Q: 1+2+3+4=? A:" } };
+const largeSteps = ["1+2=3", "3+3=6", "6+4=10", "#### 10"];
+
+/** The small model slips at step 1 (3+3=7) and goes on from whatever the last step's result is. */
+function smallStep(request: GenerationRequest): string {
+  const text = request.prompt.kind === "text" ? request.prompt.text : "";
+  const result = Number(text.trimEnd().split("=").at(-1));
+  return ["1+2=3", "3+3=7", `${result}+4=${result + 4}`, `#### ${result}`][stepIndex(request)] ?? "";
+}
+
+/** The index of the step a request asks for: the lines written after the prompt's `A:`. */
+function stepIndex(request: GenerationRequest): number {
+  const text = request.prompt.kind === "text" ? request.prompt.text : "";
+  return text.split("\n").length - 2;
+}
+
+/** A token whose top alternatives are flat (ln 4 nats) or peaked (≈0.17 nats). */
+function token(text: string, flat: boolean): TokenLogprob {
+  const top = flat ? [-1.386, -1.386, -1.386, -1.386] : [-0.03, -4, -5, -6];
+  return {
+    token: text,
+    logprob: top[0]!,
+    topLogprobs: top.map((logprob, rank) => ({ token: rank === 0 ? text : `<${rank}>`, logprob })),
+  };
+}
+
+/** A step as two tokens, the first or the second uncertain when `flat` says so. */
+function stepTokens(step: string, flat: boolean | "second"): TokenLogprob[] {
+  return [token(step.slice(0, 1), flat === true), token(step.slice(1), flat === "second")];
+}
+
+function models(uncertain: readonly number[], where: true | "second" = true) {
+  const small = createScriptedBackend({
+    model: "small",
+    respond: (request): ScriptedCompletion => {
+      const step = smallStep(request);
+      return { text: step, tokens: stepTokens(step, uncertain.includes(stepIndex(request)) && where) };
+    },
+  });
+  const large = createScriptedBackend({
+    model: "large",
+    respond: (request) => {
+      const step = largeSteps[stepIndex(request)] ?? "";
+      return { text: step, tokens: stepTokens(step, false) };
+    },
+  });
+  return {
+    small,
+    large,
+    named: [
+      { name: "small", backend: small },
+      { name: "large", backend: large },
+    ],
+  };
+}
+
+function writers(trace: readonly { type: string }[]): string[] {
+  const steps = (trace as GenerationEvent[]).filter(
+    (event) => event.type === "generation" && event.finishReason !== "cut",
+  );
+  return steps.map((event) => `${event.step}:${event.model}`);
+}
+
+describe("glimpseRouter", () => {
+  it("hands the large model the steps whose first token is uncertain, keeping the rest with the small one", async () => {
+    const { small, large, named } = models([1]);
+    const result = await solve({
+      problem,
+      strategy: glimpseRouter({ models: named, threshold: 0.6 }),
+      backend: large,
+    });
+    expect(result.answer).toBe("10");
+    expect(result.best?.steps).toEqual(["1+2=3", "3+3=6", "6+4=10", "#### 10"]);
+    expect(result.best?.text).toBe("\n1+2=3\n3+3=6\n6+4=10\n#### 10");
+    expect(writers(result.trace)).toEqual(["0:small", "1:large", "2:small", "3:small"]);
+    // The small model's draft of step 1 was cut after its first token, which still counts.
+    const cut = (result.trace as GenerationEvent[]).filter((event) => event.finishReason === "cut");
+    expect(cut.map((event) => [event.step, event.model, event.text, event.completionTokens])).toEqual([
+      [1, "small", "3", 1],
+    ]);
+    const usage = usageByModel(result.trace);
+    expect(usage.small?.completionTokens).toBe(2 + 1 + 2 + 2);
+    expect(usage.large?.completionTokens).toBe(2);
+    expect(small.calls.map((call) => call.request.temperature)).toEqual([0, 0, 0, 0]);
+    expect(small.calls[0]?.request.topLogprobs).toBe(20);
+    expect(large.calls).toHaveLength(1);
+    expect(result.trace.some((event) => event.type === "note" && event.message.includes("step 1"))).toBe(
+      true,
+    );
+  });
+
+  it("sends every step to the large model at τ = 0, and none at a τ above every entropy", async () => {
+    const all = models([1]);
+    const none = await solve({
+      problem,
+      strategy: glimpseRouter({ models: all.named, threshold: 5 }),
+      backend: all.large,
+    });
+    expect(none.answer).toBe("11");
+    expect(writers(none.trace)).toEqual(["0:small", "1:small", "2:small", "3:small"]);
+    expect(all.large.calls).toHaveLength(0);
+
+    const every = models([1]);
+    const routed = await solve({
+      problem,
+      strategy: glimpseRouter({ models: every.named, threshold: 0 }),
+      backend: every.large,
+    });
+    expect(routed.answer).toBe("10");
+    expect(writers(routed.trace)).toEqual(["0:large", "1:large", "2:large", "3:large"]);
+    expect(usageByModel(routed.trace).small?.completionTokens).toBe(4);
+  });
+
+  it("reads the first `glimpse` tokens of each step, handing over a step whose second token is uncertain", async () => {
+    const first = models([1], "second");
+    const blind = await solve({
+      problem,
+      strategy: glimpseRouter({ models: first.named, threshold: 0.6 }),
+      backend: first.large,
+    });
+    expect(blind.answer).toBe("11");
+    const second = models([1], "second");
+    const result = await solve({
+      problem,
+      strategy: glimpseRouter({ models: second.named, threshold: 0.6, glimpse: 2 }),
+      backend: second.large,
+    });
+    expect(result.answer).toBe("10");
+    expect(result.strategy).toBe("glimp@0.6k2");
+    expect(writers(result.trace)).toEqual(["0:small", "1:large", "2:small", "3:small"]);
+    // Both tokens of the small model's draft of step 1 were spent before the cut.
+    expect(usageByModel(result.trace).small?.completionTokens).toBe(2 + 2 + 2 + 2);
+  });
+
+  it("stops at maxSteps without a final step", async () => {
+    const { named, large } = models([]);
+    const result = await solve({
+      problem,
+      strategy: glimpseRouter({ models: named, threshold: 1, maxSteps: 2 }),
+      backend: large,
+    });
+    expect(result.best?.steps).toEqual(["1+2=3", "3+3=7"]);
+    expect(result.best?.finishReason).toBe("stop");
+    expect(usageByModel(result.trace).small?.completionTokens).toBe(4);
+  });
+
+  it("is named by glimp@T with a route, and refuses a small model that cannot watch tokens", async () => {
+    const { named, large } = models([]);
+    const strategy = parseStrategySpec("glimp@0.6:small>large", {
+      resolveModel: (name) => named.find((model) => model.name === name)!.backend,
+    });
+    expect(strategy.name).toBe("glimp@0.6");
+    expect(
+      parseStrategySpec("glimp@0.25k12:small>large", { resolveModel: () => large }).parameters,
+    ).toMatchObject({
+      threshold: 0.25,
+      glimpse: 12,
+    });
+    expect(strategy.parameters).toMatchObject({ threshold: 0.6, small: "small", large: "large" });
+
+    const blind = createScriptedBackend({ responses: ["x"], capabilities: { watchTokens: false } });
+    await expect(
+      solve({
+        problem,
+        strategy: glimpseRouter({ models: [{ name: "blind", backend: blind }, named[1]!], threshold: 1 }),
+        backend: large,
+      }),
+    ).rejects.toSatisfy((error) => CapabilityError.isInstance(error) && error.capability === "watchTokens");
+  });
+});

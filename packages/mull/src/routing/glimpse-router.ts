@@ -1,0 +1,175 @@
+import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
+import type { Candidate, StopReason, Strategy, TokenWatcher } from "../spec/index.ts";
+import {
+  defaultStepFormat,
+  extendOneStep,
+  joinSteps,
+  type StepExtension,
+  type StepFormat,
+} from "../steps/index.ts";
+import { requireSomething } from "../strategies/run-helpers.ts";
+import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
+import { routeEnds } from "./route-ends.ts";
+import { tokenEntropy } from "./token-entropy.ts";
+
+/** Options of `glimpseRouter`. */
+export interface GlimpseRouterOptions {
+  /** The models, smallest first; the first drafts every step, the last writes the uncertain ones. */
+  readonly models: readonly NamedBackend[];
+  /**
+   * τ in nats: a step whose first token's distribution (under the small model) has entropy at or above it
+   * is written by the large model. 0 sends every step to the large model; a large τ keeps all with the small.
+   */
+  readonly threshold: number;
+  /**
+   * Tokens at the start of each step whose entropy is read (default 1, the paper's first token): the step
+   * goes to the large model as soon as one of them reaches τ. More suits steps whose first tokens are
+   * copied (a lab step opens with the previous result; its uncertainty comes after the `=`).
+   */
+  readonly glimpse?: number | undefined;
+  /** Most steps of a solution; default 32. */
+  readonly maxSteps?: number | undefined;
+  /** Sampling temperature of both models; default 0 (greedy, as in the paper). */
+  readonly temperature?: number | undefined;
+  /**
+   * Top alternatives asked for per token (default 20, at most the small model's `maxTopLogprobs`): where the
+   * backend reads the whole distribution (the embedded one) they make it report its entropy; elsewhere the
+   * entropy is that of these alternatives renormalised (`tokenEntropy`).
+   */
+  readonly topLogprobs?: number | undefined;
+  /** How steps are delimited; default one per line, `####` final (the lab's). */
+  readonly format?: StepFormat | undefined;
+}
+
+const defaultMaxSteps = 32;
+const defaultTopLogprobs = 20;
+
+/**
+ * GlimpRouter (step-level routing by the first token's entropy): for each reasoning step the small model
+ * starts writing; a token watcher reads the entropy of the step's first token distribution (of each of the
+ * first `glimpse` tokens) and, when it is at or above τ (`threshold`), cuts the small model right there (finish reason `cut`; its token is spent and
+ * counted) and the large model writes that step instead; otherwise the small model finishes the step. Steps
+ * go on until the final one (`####` in the lab) or `maxSteps`. Both models decode greedily unless a
+ * `temperature` is given; other sampling settings come from the run.
+ *
+ * Every step is a `generation` event with its `step` index and `model`, so the trace (and `usageByModel`)
+ * says which model wrote what; each handed-over step also gets a `note` with the entropy that sent it.
+ *
+ * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`) or give top
+ * alternatives (`topLogprobs`), or a model cannot continue the prompt's prefix.
+ * @throws ConfigError when `threshold`, `maxSteps`, `temperature` or `topLogprobs` is out of range, or
+ * fewer than two models are given.
+ * @example
+ * const router = glimpseRouter({ models: [{ name: "lab-small", backend: small }, { name: "lab-large", backend: large }], threshold: 0.6 });
+ * const result = await solve({ problem: "Q: 30+444+273=? A:", strategy: router, backend: large });
+ */
+export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
+  const owner = "glimpseRouter";
+  const { small, large } = routeEnds(owner, options.models);
+  const threshold = checkNumber(owner, "threshold", options.threshold, { minimum: 0 });
+  const glimpse = checkInteger(owner, "glimpse", options.glimpse ?? 1, { minimum: 1 });
+  const maxSteps = checkInteger(owner, "maxSteps", options.maxSteps ?? defaultMaxSteps, { minimum: 1 });
+  const temperature = checkNumber(owner, "temperature", options.temperature ?? 0, { minimum: 0 });
+  const wantedTop = checkInteger(owner, "topLogprobs", options.topLogprobs ?? defaultTopLogprobs, {
+    minimum: 1,
+  });
+  const format = options.format ?? defaultStepFormat;
+  const name = glimpse === 1 ? `glimp@${threshold}` : `glimp@${threshold}k${glimpse}`;
+  return {
+    name,
+    parameters: { threshold, glimpse, small: small.name, large: large.name, maxSteps, temperature },
+    samples: 1,
+    async run(problem, context) {
+      const requiredBy = `${name} (reading the entropy of each step's first token as ${small.name} writes it)`;
+      await requireCapability(small.backend, "watchTokens", requiredBy, { signal: context.signal });
+      const capabilities = await requireCapability(small.backend, "topLogprobs", requiredBy, {
+        signal: context.signal,
+      });
+      const topLogprobs = Math.min(wantedTop, capabilities.maxTopLogprobs ?? wantedTop);
+      const prompt = problem.prompt ?? context.promptTemplate(problem);
+      const sampling = { temperature };
+      const smallContext = { ...context, backend: small.backend };
+      const largeContext = { ...context, backend: large.backend };
+      let steps: readonly string[] = [];
+      let parentId = context.parentId;
+      let last: StepExtension | undefined;
+      let tokens = 0;
+      let stoppedBy: StopReason = "complete";
+      let unread = false;
+      for (let index = 0; index < maxSteps; index += 1) {
+        let heard = 0;
+        let entropy: number | undefined;
+        let unknown = false;
+        const watch: TokenWatcher = (_completion, token) => {
+          if (heard >= glimpse) return "continue";
+          heard += 1;
+          const read = tokenEntropy(token);
+          if (read === undefined) unknown = true;
+          else entropy = Math.max(entropy ?? 0, read);
+          return entropy !== undefined && entropy >= threshold ? "stop" : "continue";
+        };
+        const common = { problem, steps, n: 1, parentId, prompt, format, sampling };
+        const drafted = await extendOneStep({ ...common, context: smallContext, topLogprobs, watch });
+        const draft = drafted.extensions[0];
+        if (draft === undefined) {
+          stoppedBy = drafted.stoppedBy;
+          break;
+        }
+        tokens += draft.completionTokens ?? 0;
+        if (unknown && !unread) {
+          unread = true;
+          context.tracer.record({
+            type: "note",
+            parentId,
+            message: `${name}: ${small.name} gave no entropy or top alternatives for a step's first token; such steps stay with it`,
+          });
+        }
+        let chosen = draft;
+        if (draft.finishReason === "cut") {
+          context.tracer.record({
+            type: "note",
+            parentId: draft.id,
+            message: `step ${index}: entropy ${entropy?.toFixed(3)} at token ${heard} ≥ τ ${threshold}; ${large.name} writes it`,
+          });
+          const written = await extendOneStep({ ...common, context: largeContext });
+          const step = written.extensions[0];
+          if (step === undefined) {
+            stoppedBy = written.stoppedBy;
+            break;
+          }
+          tokens += step.completionTokens ?? 0;
+          chosen = step;
+        }
+        steps = chosen.steps;
+        parentId = chosen.id;
+        last = chosen;
+        if (chosen.final) break;
+      }
+      requireSomething(last === undefined ? 0 : 1, stoppedBy);
+      const text = joinSteps(steps, prompt.kind, format);
+      const answer = context.answerFormat.extract(text);
+      const best: Candidate = {
+        id: last!.id,
+        text,
+        answer,
+        finishReason: last!.finishReason,
+        completionTokens: tokens,
+        scores: [],
+        steps,
+        model: `${small.name}>${large.name}`,
+      };
+      return { answer, best, candidates: [best], stoppedBy };
+    },
+  };
+}
+
+/** `glimp@T` (and `glimp@TkK`, reading the first K tokens) in the strategy catalog. */
+export const glimpseRouterEntry: StrategyEntry = {
+  forms: ["glimp@T", "glimp@TkK"],
+  decimals: ["T"],
+  kind: "routing",
+  summary:
+    "GlimpRouter: the small model starts each step; one whose first token (of the first K) has entropy ≥ T nats is written by the large model",
+  needs: ["models"],
+  create: ({ T, K }, { models }) => glimpseRouter({ models, threshold: T!, glimpse: K }),
+};

@@ -1,0 +1,26 @@
+import type { TokenLogprob } from "../spec/index.ts";
+
+/**
+ * The entropy in nats of the next-token distribution a token was drawn from: the backend's own reading of
+ * the whole distribution (`TokenLogprob.entropy`) where it gives one; otherwise the entropy of its top
+ * alternatives renormalised to sum to 1, which understates a flat tail (k alternatives give at most
+ * log k) but orders positions alike; `undefined` when the token has neither.
+ *
+ * @example
+ * tokenEntropy({ token: "7", logprob: Math.log(0.5), topLogprobs: [
+ *   { token: "7", logprob: Math.log(0.5) }, { token: "8", logprob: Math.log(0.5) },
+ * ] }); // Math.log(2) ≈ 0.693
+ */
+export function tokenEntropy(token: TokenLogprob): number | undefined {
+  if (token.entropy !== undefined) return token.entropy;
+  const alternatives = (token.topLogprobs ?? []).filter((top) => Number.isFinite(top.logprob));
+  if (alternatives.length === 0) return undefined;
+  const largest = Math.max(...alternatives.map((top) => top.logprob));
+  const total = alternatives.reduce((sum, top) => sum + Math.exp(top.logprob - largest), 0);
+  let entropy = 0;
+  for (const top of alternatives) {
+    const logprob = top.logprob - largest - Math.log(total);
+    entropy -= Math.exp(logprob) * logprob;
+  }
+  return Math.max(0, entropy);
+}
