@@ -148,10 +148,20 @@ export {
   questionPlaceholder,
   withPromptFlags,
 } from "./prompts/index.ts";
-
+// routing/: routers between a small and a large model, and compute allocation over a batch.
+export {
+  type AllocateComputeOptions,
+  type AllocatedProblem,
+  type AnswerAgreement,
+  allocateCompute,
+  answerAgreement,
+  type CascadeOptions,
+  type ComputeAllocation,
+  cascade,
+  defaultCascadeThreshold,
+} from "./routing/index.ts";
 // runtime/: what a strategy context is made of (the rest of runtime/ is the entry `mull/runtime`).
 export { manualClock, seededRng, systemClock } from "./runtime/index.ts";
-
 // scoring/: outcome scorers and confidence measures.
 export {
   type ConfidenceMeasure,
@@ -348,6 +358,7 @@ export {
   findStrategyEntry,
   type LiveProbingOptions,
   liveProbing,
+  type NamedBackend,
   type ParallelAdaptiveConsistencyOptions,
   type ParseStrategySpecOptions,
   type PerplexityConsistencyOptions,
@@ -381,4 +392,4 @@ export {
 export { mullTracer, tracerName, type WithSpanOptions, withSpan } from "./telemetry/index.ts";
 
 // trace/
-export { createTracer, type TraceNode, traceToTree } from "./trace/index.ts";
+export { createTracer, type TraceNode, traceToTree, usageByModel } from "./trace/index.ts";

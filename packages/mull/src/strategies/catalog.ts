@@ -1,3 +1,4 @@
+import { cascadeEntry } from "../routing/cascade.ts";
 import { aStarDecodingEntry } from "../search/a-star-decoding.ts";
 import { beamSearchEntry, lookaheadBeamSearchEntry } from "../search/beam-search.ts";
 import { diverseVerifierTreeSearchEntry } from "../search/diverse-verifier-tree-search.ts";
@@ -60,4 +61,5 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   treeOfThoughtsDfsEntry,
   monteCarloTreeSearchEntry,
   rolloutTreeSearchEntry,
+  cascadeEntry,
 ];

@@ -1,13 +1,19 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { labOutcomeChecker, labProcessReward } from "../lab/index.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { strategyCatalog } from "./catalog.ts";
 import { strategyCatalogHelp, strategyCatalogMarkdown } from "./describe-catalog.ts";
 import { findStrategyEntry, strategySpecForms } from "./find-strategy-entry.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
 
 const readme = readFileSync(new URL("../../../../README.md", import.meta.url), "utf8");
-const dependencies = { scorer: labOutcomeChecker(), prm: labProcessReward() };
+const dependencies = {
+  scorer: labOutcomeChecker(),
+  prm: labProcessReward(),
+  resolveModel: (name: string) => createScriptedBackend({ responses: ["#### 1"], model: name }),
+  defaultRoute: ["small", "large"],
+};
 
 const values: Readonly<Record<string, number>> = {
   N: 24,
@@ -23,15 +29,16 @@ const values: Readonly<Record<string, number>> = {
   F: 12,
 };
 
-/** A spec of a form with every capital letter replaced by an integer. */
-function specOf(form: string): string {
-  return form.replace(/[A-Z]/g, (letter) => String(values[letter]));
+/** A spec of a form with every capital letter replaced by an integer, or by 0.5 for the entry's decimals. */
+function specOf(form: string, decimals: readonly string[] = []): string {
+  return form.replace(/[A-Z]/g, (letter) => (decimals.includes(letter) ? "0.5" : String(values[letter])));
 }
 
 describe("the strategy catalog", () => {
   it("is what the README's strategy tables say, word for word", () => {
     expect(readme).toContain(`${strategyCatalogMarkdown("sampling")}\n`);
     expect(readme).toContain(`${strategyCatalogMarkdown("search")}\n`);
+    expect(readme).toContain(`${strategyCatalogMarkdown("routing")}\n`);
   });
 
   it("lists every form once and names each in help", () => {
@@ -47,7 +54,7 @@ describe("the strategy catalog", () => {
   it("parses every form into a strategy of that family with a typed sample count", () => {
     for (const entry of strategyCatalog) {
       for (const form of entry.forms) {
-        const spec = specOf(form);
+        const spec = specOf(form, entry.decimals);
         const match = findStrategyEntry(spec);
         expect(match?.entry, spec).toBe(entry);
         const strategy = parseStrategySpec(spec, dependencies);

@@ -29,6 +29,7 @@ export { type SelfCertaintyOptions, selfCertainty } from "./self-certainty.ts";
 export { type SelfConsistencyOptions, selfConsistency } from "./self-consistency.ts";
 export { type SingleSampleOptions, singleSample } from "./single-sample.ts";
 export type {
+  NamedBackend,
   SpecValues,
   StrategyDependencies,
   StrategyEntry,
