@@ -14,7 +14,7 @@
  *   npm run bench:routing -- --problems 60 --dataset lab:hard
  *
  * Both models at one thread, at the lab profile's sampling (temperature 1.25, top-k 0, top-p 1, min-p 0).
- * Accuracies on 180 problems are ±3.5 points (one standard error); compare rows of the same run.
+ * Accuracies on 120 problems are ±4.5 points (one standard error); compare rows of the same run.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -36,7 +36,7 @@ import {
 
 const { values } = parseArgs({
   options: {
-    problems: { type: "string", default: "180" },
+    problems: { type: "string", default: "120" },
     dataset: { type: "string", default: "lab:mixed" },
     seed: { type: "string", default: "0" },
     threads: { type: "string", default: "1" },
