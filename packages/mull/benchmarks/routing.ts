@@ -12,6 +12,7 @@
  *
  *   npm run bench:routing
  *   npm run bench:routing -- --problems 60 --dataset lab:hard
+ *   npm run bench:routing -- --problems 600 --only uniform,compute-optimal   (labels containing either)
  *
  * Both models at one thread, at the lab profile's sampling (temperature 1.25, top-k 0, top-p 1, min-p 0).
  * Accuracies on 120 problems are ±4.5 points (one standard error); compare rows of the same run.
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     threads: { type: "string", default: "1" },
     "speed-problems": { type: "string", default: "30" },
     json: { type: "string", default: "runs/bench-routing.json" },
+    only: { type: "string" },
   },
 });
 
@@ -127,7 +129,11 @@ try {
       `a small token costs ${smallShare.toFixed(2)} large tokens (large/small time per token ${(1 / smallShare).toFixed(2)}x)\n\n`,
   );
   const measures: RoutingMeasure[] = [];
-  for (const method of routingMethods) {
+  const only = values.only?.split(",").map((part) => part.trim());
+  const methods = routingMethods.filter(
+    (method) => only === undefined || only.some((part) => method.label.includes(part)),
+  );
+  for (const method of methods) {
     const measure = await runRoutingMethod(method, settings);
     measures.push(measure);
     process.stderr.write(`routing: ${measure.label} ${measure.seconds.toFixed(1)} s\n`);
