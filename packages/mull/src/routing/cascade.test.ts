@@ -66,6 +66,29 @@ describe("cascade", () => {
     expect(result.strategy).toBe("cascade@4x2t0.8");
   });
 
+  it("keeps the small model's answer when the budget cannot pay for the large model", async () => {
+    const backends = models();
+    const strategy = cascade({
+      models: [
+        { name: "small", backend: backends.small },
+        { name: "large", backend: backends.large },
+      ],
+      small: 4,
+      threshold: 1,
+    });
+    const result = await solve({
+      problem: "q",
+      strategy,
+      backend: backends.small,
+      answerFormat: hashFormat,
+      budget: { maxCalls: 1 },
+    });
+    expect(result.answer).toBe("7");
+    expect(backends.large.calls).toHaveLength(0);
+    expect(result.partial).toBe(true);
+    expect(result.stoppedBy).toBe("calls");
+  });
+
   it("escalates along a chain of three until one agrees", async () => {
     const split = createScriptedBackend({ responses: ["#### 1", "#### 2"], model: "tiny" });
     const agreed = createScriptedBackend({ responses: ["#### 5"], model: "middle" });
