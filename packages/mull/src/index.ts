@@ -155,8 +155,14 @@ export {
   withPromptFlags,
 } from "./prompts/index.ts";
 
-// routing/: choosing among models: routers between a small and a large model, bandit routing over a pool.
+// routing/: choosing among models: routers between a small and a large model, compute allocation over a
+// batch, bandit routing over a pool.
 export {
+  type AllocateComputeOptions,
+  type AllocatedProblem,
+  type AnswerAgreement,
+  allocateCompute,
+  answerAgreement,
   type BanditArmState,
   type BanditOutcome,
   type BanditPolicy,
@@ -166,7 +172,11 @@ export {
   type BigLittleDecoderOptions,
   banditPolicyNames,
   bigLittleDecoder,
+  type CascadeOptions,
+  type ComputeAllocation,
+  cascade,
   createBanditRouter,
+  defaultCascadeThreshold,
   type GlimpseRouterOptions,
   glimpseRouter,
   sampleBeta,

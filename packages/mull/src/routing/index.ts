@@ -1,4 +1,11 @@
 export {
+  type AllocateComputeOptions,
+  type AllocatedProblem,
+  allocateCompute,
+  type ComputeAllocation,
+} from "./allocate-compute.ts";
+export { type AnswerAgreement, answerAgreement } from "./answer-agreement.ts";
+export {
   type BanditArmState,
   type BanditPolicy,
   type BanditPolicyName,
@@ -11,7 +18,14 @@ export {
   createBanditRouter,
 } from "./bandit-router.ts";
 export { type BigLittleDecoderOptions, bigLittleDecoder } from "./big-little-decoder.ts";
+export { type CascadeOptions, cascade, defaultCascadeThreshold } from "./cascade.ts";
 export { type GlimpseRouterOptions, glimpseRouter } from "./glimpse-router.ts";
+export {
+  type ExtraSamplesPlan,
+  extraSampleWeight,
+  planExtraSamples,
+  splitSamples,
+} from "./plan-extra-samples.ts";
 export { sampleBeta } from "./sample-beta.ts";
 export { thompsonPolicy } from "./thompson-policy.ts";
 export { tokenEntropy } from "./token-entropy.ts";

@@ -1,4 +1,5 @@
 import { bigLittleDecoderEntry } from "../routing/big-little-decoder.ts";
+import { cascadeEntry } from "../routing/cascade.ts";
 import { glimpseRouterEntry } from "../routing/glimpse-router.ts";
 import { aStarDecodingEntry } from "../search/a-star-decoding.ts";
 import { beamSearchEntry, lookaheadBeamSearchEntry } from "../search/beam-search.ts";
@@ -62,6 +63,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   treeOfThoughtsDfsEntry,
   monteCarloTreeSearchEntry,
   rolloutTreeSearchEntry,
+  cascadeEntry,
   glimpseRouterEntry,
   bigLittleDecoderEntry,
 ];

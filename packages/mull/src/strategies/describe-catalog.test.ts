@@ -8,7 +8,12 @@ import { findStrategyEntry, strategySpecForms } from "./find-strategy-entry.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
 
 const readme = readFileSync(new URL("../../../../README.md", import.meta.url), "utf8");
-const dependencies = { scorer: labOutcomeChecker(), prm: labProcessReward() };
+const dependencies = {
+  scorer: labOutcomeChecker(),
+  prm: labProcessReward(),
+  resolveModel: (name: string) => createScriptedBackend({ responses: ["#### 1"], model: name }),
+  defaultRoute: ["small", "large"],
+};
 
 const values: Readonly<Record<string, number>> = {
   N: 24,

@@ -1,0 +1,196 @@
+/**
+ * Routing between the embedded lab models (`npm run bench:routing`): small and large baselines, model
+ * cascades and compute-optimal allocation against uniform allocation at the same total samples, all on
+ * the same problems and seeds (the methods are listed in `routing-lab.ts`).
+ *
+ * First it measures each model's generation speed in this process (sc@8 over the first problems, the two
+ * models taking turns) and prints tokens/s and their ratio; a method's cost is then its generated tokens in
+ * large-model-token equivalents: large tokens + small tokens × (large tokens/s ÷ small tokens/s). Then it
+ * prints one Markdown row per method: accuracy, generated tokens by model, that cost, the cost as a share
+ * of `large sc@8`'s, samples per problem, problems a cascade escalated and wall time; and writes the
+ * table as JSON (`--json`, default `runs/bench-routing.json`; `runs/` is not committed).
+ *
+ *   npm run bench:routing
+ *   npm run bench:routing -- --problems 60 --dataset lab:hard
+ *   npm run bench:routing -- --problems 600 --only uniform,compute-optimal   (labels containing either)
+ *
+ * Both models at one thread, at the lab profile's sampling (temperature 1.25, top-k 0, top-p 1, min-p 0).
+ * Accuracies on 120 problems are ±4.5 points (one standard error); compare rows of the same run.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { loadDataset } from "../src/bench/datasets/index.ts";
+import { graderByName } from "../src/bench/graders/index.ts";
+import { createBackendFromFlags, type ResolvedBackend } from "../src/cli/create-backend.ts";
+import { labPromptTemplate } from "../src/lab/index.ts";
+import { solve } from "../src/solve.ts";
+import type { Backend } from "../src/spec/index.ts";
+import {
+  type RoutingMeasure,
+  type RoutingModel,
+  type RoutingRunSettings,
+  routingMethods,
+  routingModels,
+  runRoutingMethod,
+} from "./routing-lab.ts";
+
+const { values } = parseArgs({
+  options: {
+    problems: { type: "string", default: "120" },
+    dataset: { type: "string", default: "lab:mixed" },
+    seed: { type: "string", default: "0" },
+    threads: { type: "string", default: "1" },
+    "speed-problems": { type: "string", default: "30" },
+    json: { type: "string", default: "runs/bench-routing.json" },
+    only: { type: "string" },
+  },
+});
+
+function integer(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${flag}: expected a whole number ≥ 1, got ${text}`);
+  return value;
+}
+
+const problemCount = integer(values.problems, "problems");
+const seed = Number(values.seed);
+const threads = integer(values.threads, "threads");
+
+/** Generated tokens per second of each model: sc@8 over the same problems, the models taking turns. */
+async function measureSpeed(
+  settings: RoutingRunSettings,
+  count: number,
+): Promise<Record<RoutingModel, number>> {
+  const tokens: Record<RoutingModel, number> = { "lab-small": 0, "lab-large": 0 };
+  const seconds: Record<RoutingModel, number> = { "lab-small": 0, "lab-large": 0 };
+  const problems = settings.problems.slice(0, count);
+  for (const round of [0, 1, 2]) {
+    for (const model of round === 1 ? [...routingModels].reverse() : routingModels) {
+      for (const [index, problem] of problems.entries()) {
+        const started = performance.now();
+        const result = await solve({
+          problem,
+          strategy: "sc@8",
+          backend: settings.backends[model],
+          seed: 7_919 * round + index,
+          sampling: settings.sampling,
+          answerFormat: settings.answerFormat,
+          promptTemplate: settings.promptTemplate,
+        });
+        // Round 0 warms both models up and is not counted.
+        if (round === 0) continue;
+        seconds[model] += (performance.now() - started) / 1000;
+        tokens[model] += result.usage.completionTokens ?? 0;
+      }
+    }
+  }
+  return {
+    "lab-small": tokens["lab-small"] / seconds["lab-small"],
+    "lab-large": tokens["lab-large"] / seconds["lab-large"],
+  };
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: readonly string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  return [
+    line(rows[0]!),
+    `| ${widths.map((width) => "-".repeat(width)).join(" | ")} |`,
+    ...rows.slice(1).map(line),
+  ].join("\n");
+}
+
+const loaded: ResolvedBackend[] = [];
+try {
+  for (const model of routingModels) loaded.push(await createBackendFromFlags({ model, threads }));
+  const [small, large] = loaded;
+  if (small === undefined || large === undefined) throw new Error("the lab models did not load");
+  const dataset = await loadDataset(values.dataset, { limit: problemCount, seed });
+  const grader = graderByName(dataset.grader);
+  const backends: Record<RoutingModel, Backend> = { "lab-small": small.backend, "lab-large": large.backend };
+  const settings: RoutingRunSettings = {
+    backends,
+    problems: dataset.problems,
+    grader,
+    answerFormat: grader.format,
+    promptTemplate: large.profile.promptTemplate ?? labPromptTemplate,
+    sampling: large.profile.samplingDefaults,
+    seed,
+  };
+  const speed = await measureSpeed(settings, integer(values["speed-problems"], "speed-problems"));
+  const smallShare = speed["lab-large"] / speed["lab-small"];
+  process.stdout.write(
+    `${values.dataset}, ${dataset.problems.length} problems, seed ${seed}, ${threads} thread(s), ` +
+      `temperature ${settings.sampling.temperature}\n` +
+      `speed: lab-small ${speed["lab-small"].toFixed(0)} tokens/s, lab-large ${speed["lab-large"].toFixed(0)} tokens/s: ` +
+      `a small token costs ${smallShare.toFixed(2)} large tokens (large/small time per token ${(1 / smallShare).toFixed(2)}x)\n\n`,
+  );
+  const measures: RoutingMeasure[] = [];
+  const only = values.only?.split(",").map((part) => part.trim());
+  const methods = routingMethods.filter(
+    (method) => only === undefined || only.some((part) => method.label.includes(part)),
+  );
+  for (const method of methods) {
+    const measure = await runRoutingMethod(method, settings);
+    measures.push(measure);
+    process.stderr.write(`routing: ${measure.label} ${measure.seconds.toFixed(1)} s\n`);
+  }
+  const cost = (measure: RoutingMeasure) =>
+    measure.tokens["lab-large"] + measure.tokens["lab-small"] * smallShare;
+  const reference = measures.find((measure) => measure.label === "large sc@8");
+  const rows = measures.map((measure) => ({
+    method: measure.label,
+    accuracy: (100 * measure.correct) / measure.problems,
+    smallTokens: measure.tokens["lab-small"],
+    largeTokens: measure.tokens["lab-large"],
+    cost: cost(measure),
+    costShare: reference === undefined ? undefined : cost(measure) / cost(reference),
+    samplesPerProblem: measure.samples / measure.problems,
+    escalated: measure.escalated,
+    seconds: measure.seconds,
+  }));
+  process.stdout.write(
+    `${table([
+      [
+        "method",
+        "accuracy %",
+        "small tokens",
+        "large tokens",
+        "cost (large tokens)",
+        "vs large sc@8",
+        "samples",
+        "escalated",
+        "wall s",
+      ],
+      ...rows.map((row) => [
+        row.method,
+        row.accuracy.toFixed(1),
+        String(row.smallTokens),
+        String(row.largeTokens),
+        row.cost.toFixed(0),
+        row.costShare === undefined ? "" : row.costShare.toFixed(2),
+        row.samplesPerProblem.toFixed(1),
+        row.escalated === undefined ? "" : String(row.escalated),
+        row.seconds.toFixed(1),
+      ]),
+    ])}\n`,
+  );
+  const file = path.resolve(values.json);
+  await mkdir(path.dirname(file), { recursive: true });
+  const run = {
+    dataset: values.dataset,
+    problems: dataset.problems.length,
+    seed,
+    threads,
+    speed,
+    smallShare,
+    rows,
+  };
+  await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);
+  process.stderr.write(`routing: wrote ${file}\n`);
+} finally {
+  for (const resolved of loaded) await resolved.dispose();
+}

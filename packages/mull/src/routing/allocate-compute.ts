@@ -1,0 +1,152 @@
+import { addUsage } from "../budget/index.ts";
+import { ConfigError } from "../errors/index.ts";
+import { checkInteger, checkOneOf, mapInParallel } from "../runtime/index.ts";
+import { majorityVote } from "../selection/index.ts";
+import type { Candidate, Problem, StrategyContext, Usage } from "../spec/index.ts";
+import { runStrategy } from "../strategies/run-strategy.ts";
+import { selfConsistency } from "../strategies/self-consistency.ts";
+import { type AnswerAgreement, answerAgreement } from "./answer-agreement.ts";
+import { planExtraSamples } from "./plan-extra-samples.ts";
+
+/** How `allocateCompute` spends a batch's samples. */
+export type ComputeAllocation = "uniform" | "adaptive";
+
+/** Options of `allocateCompute`. */
+export interface AllocateComputeOptions<P extends Problem = Problem> {
+  /** Samples over the whole batch, probes included; at least one per problem. */
+  readonly totalSamples: number;
+  /**
+   * `adaptive` (default): probe every problem, then spend the rest where the probes disagree; `uniform`:
+   * the same self-consistency for every problem (the total split as evenly as possible), the baseline.
+   */
+  readonly allocation?: ComputeAllocation | undefined;
+  /** Samples of each problem's probe (adaptive); default 4. They vote in the final answer too. */
+  readonly probe?: number | undefined;
+  /** Most samples one problem may get, probe included (adaptive); default four times the even share. */
+  readonly maxSamples?: number | undefined;
+  /**
+   * The context each problem runs in: its backend (the model that samples), a budget, a seeded rng, a
+   * tracer, the answer format. Called once per problem; seed it by the problem for a deterministic batch.
+   */
+  readonly context: (problem: P, index: number) => StrategyContext;
+  /** Problems in flight at once; default 1. Results do not depend on it when each context has its own rng. */
+  readonly concurrency?: number | undefined;
+}
+
+/** What `allocateCompute` did for one problem. */
+export interface AllocatedProblem<P extends Problem = Problem> {
+  readonly problem: P;
+  /** The majority answer over every sample the problem got; `undefined` when none had an answer. */
+  readonly answer: string | undefined;
+  /** Samples drawn for it, probe included. */
+  readonly samples: number;
+  /** The probe's agreement (adaptive), else `undefined`. */
+  readonly probe: AnswerAgreement | undefined;
+  /** Its claim on the extra samples (adaptive), else `undefined`. */
+  readonly weight: number | undefined;
+  readonly candidates: readonly Candidate[];
+  readonly votes: Readonly<Record<string, number>> | undefined;
+  /** Usage of every run for this problem. */
+  readonly usage: Usage;
+  /** Whether a budget, the deadline or an abort cut one of its runs. */
+  readonly partial: boolean;
+}
+
+interface ProblemRun {
+  readonly candidates: Candidate[];
+  usage: Usage | undefined;
+  partial: boolean;
+}
+
+async function sample(run: ProblemRun, problem: Problem, context: StrategyContext, n: number) {
+  if (n === 0) return;
+  const result = await runStrategy(selfConsistency({ n }), problem, context);
+  run.candidates.push(...result.candidates);
+  run.usage = run.usage === undefined ? result.usage : addUsage(run.usage, result.usage);
+  run.partial ||= result.partial;
+}
+
+/**
+ * Compute-optimal allocation over a batch (after Snell et al. 2024, "Scaling LLM test-time compute
+ * optimally…"): rather than the same sc@N for every problem, spend a fixed total of samples where it
+ * buys most. Each problem first gets a probe of `probe` samples, whose agreement estimates its difficulty;
+ * a unanimous probe gets nothing more, a split one gets a share of the rest in proportion to its
+ * disagreement, a hopeless one (every answer different) half that, and none more than `maxSamples`
+ * (`planExtraSamples`). Each problem's answer is the majority over its probe and its extra samples. With
+ * `allocation: "uniform"` it is the baseline at the same total: sc@⌊total/problems⌋ (the remainder one
+ * more each to the first problems). Every run is a `runStrategy` run in the problem's context, so the
+ * usage is exact and the trace shows the probe and the extra run. Samples no problem wants stay unspent.
+ *
+ * @throws ConfigError for fewer total samples than problems (uniform) or than the probes need (adaptive),
+ * or a bad `probe`, `maxSamples`, `allocation` or `concurrency`.
+ * @example
+ * const results = await allocateCompute(problems, {
+ *   totalSamples: 4 * problems.length,
+ *   probe: 2,
+ *   context: (problem, index) => makeContext(backend, index),
+ * });
+ * const accuracy = results.filter((result, index) => result.answer === problems[index]?.gold).length / problems.length;
+ */
+export async function allocateCompute<P extends Problem>(
+  problems: readonly P[],
+  options: AllocateComputeOptions<P>,
+): Promise<AllocatedProblem<P>[]> {
+  const count = problems.length;
+  const allocation = checkOneOf("allocateCompute", "allocation", options.allocation ?? "adaptive", [
+    "uniform",
+    "adaptive",
+  ] as const);
+  const total = checkInteger("allocateCompute", "totalSamples", options.totalSamples, { minimum: count });
+  const concurrency = checkInteger("allocateCompute", "concurrency", options.concurrency ?? 1, {
+    minimum: 1,
+  });
+  const contexts = problems.map((problem, index) => options.context(problem, index));
+  const runs: ProblemRun[] = problems.map(() => ({ candidates: [], usage: undefined, partial: false }));
+  const each = (n: (index: number) => number) =>
+    mapInParallel(problems, concurrency, (problem, index) =>
+      sample(runs[index]!, problem, contexts[index]!, n(index)),
+    );
+  let probes: AnswerAgreement[] | undefined;
+  let weights: readonly number[] | undefined;
+  let planned: readonly number[];
+  if (allocation === "uniform") {
+    const share = Math.floor(total / Math.max(count, 1));
+    planned = problems.map((_, index) => share + (index < total - share * count ? 1 : 0));
+    await each((index) => planned[index] ?? 0);
+  } else {
+    const probe = checkInteger("allocateCompute", "probe", options.probe ?? 4, { minimum: 1 });
+    if (probe * count > total) {
+      throw new ConfigError(
+        `allocateCompute: totalSamples ${total} cannot pay for probes of ${probe} samples on ${count} problems (${probe * count})`,
+        { field: "totalSamples" },
+      );
+    }
+    const even = Math.floor(total / Math.max(count, 1));
+    const maxSamples = checkInteger("allocateCompute", "maxSamples", options.maxSamples ?? 4 * even, {
+      minimum: probe,
+    });
+    await each(() => probe);
+    probes = runs.map((run, index) => answerAgreement(run.candidates, contexts[index]!.answerFormat));
+    const plan = planExtraSamples(probes, probe, total - probe * count, maxSamples - probe);
+    weights = plan.weights;
+    await each((index) => plan.extra[index] ?? 0);
+    planned = plan.extra.map((extra) => probe + extra);
+  }
+  const select = majorityVote();
+  return problems.map((problem, index) => {
+    const run = runs[index]!;
+    const context = contexts[index]!;
+    const chosen = select(run.candidates, context);
+    return {
+      problem,
+      answer: chosen.answer,
+      samples: planned[index] ?? 0,
+      probe: probes?.[index],
+      weight: weights?.[index],
+      candidates: run.candidates,
+      votes: chosen.tally,
+      usage: run.usage ?? { promptTokens: 0, completionTokens: 0, calls: 0 },
+      partial: run.partial,
+    };
+  });
+}

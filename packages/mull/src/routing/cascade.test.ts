@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import { solve } from "../solve.ts";
+import type { AnswerFormat, Backend, TraceEvent } from "../spec/index.ts";
+import { parseStrategySpec } from "../strategies/parse-strategy-spec.ts";
+import { createScriptedBackend, type ScriptedBackend } from "../testing/scripted-backend.ts";
+import { usageByModel } from "../trace/index.ts";
+import { cascade } from "./cascade.ts";
+
+const hashFormat: AnswerFormat = {
+  name: "hash",
+  extract: (text) => /####\s*(.+?)\s*$/.exec(text)?.[1],
+  key: (answer) => answer,
+  equivalent: (a, b) => a === b,
+};
+
+/** A small model whose four samples answer 7, 7, 8, 7 (agreement 0.75), and a large one that answers 9. */
+function models(): { small: ScriptedBackend; large: ScriptedBackend } {
+  const small = createScriptedBackend({
+    responses: ["so #### 7", "so #### 7", "so #### 8", "so #### 7"],
+    model: "small",
+  });
+  const large = createScriptedBackend({ responses: ["then #### 9"], model: "large" });
+  return { small, large };
+}
+
+function notes(trace: readonly TraceEvent[]): string[] {
+  return trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+}
+
+async function run(threshold: number, backends = models()) {
+  const strategy = cascade({
+    models: [
+      { name: "small", backend: backends.small },
+      { name: "large", backend: backends.large },
+    ],
+    small: 4,
+    large: 2,
+    threshold,
+  });
+  const result = await solve({ problem: "q", strategy, backend: backends.small, answerFormat: hashFormat });
+  return { result, ...backends };
+}
+
+describe("cascade", () => {
+  it("keeps the small model's answer when its agreement reaches the threshold", async () => {
+    const { result, large } = await run(0.75);
+    expect(result.answer).toBe("7");
+    expect(large.calls).toHaveLength(0);
+    expect(notes(result.trace)).toEqual(["cascade: small agreement 0.75 (3/4) ≥ 0.75: answering with small"]);
+    expect(Object.keys(usageByModel(result.trace))).toEqual(["small"]);
+    expect(result.strategy).toBe("cascade@4x2");
+  });
+
+  it("escalates below the threshold: the large model answers, every candidate kept, usage by model", async () => {
+    const { result, large } = await run(0.8);
+    expect(result.answer).toBe("9");
+    expect(result.votes).toEqual({ "9": 2 });
+    expect(large.calls.length).toBeGreaterThan(0);
+    expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["7", "7", "8", "7", "9", "9"]);
+    expect(notes(result.trace)).toEqual(["cascade: small agreement 0.75 (3/4) < 0.8: escalating to large"]);
+    const byModel = usageByModel(result.trace);
+    expect(byModel.small?.completionTokens).toBe(12);
+    expect(byModel.large?.completionTokens).toBe(6);
+    expect(result.usage.completionTokens).toBe(18);
+    expect(result.strategy).toBe("cascade@4x2t0.8");
+  });
+
+  it("keeps the small model's answer when the budget cannot pay for the large model", async () => {
+    const backends = models();
+    const strategy = cascade({
+      models: [
+        { name: "small", backend: backends.small },
+        { name: "large", backend: backends.large },
+      ],
+      small: 4,
+      threshold: 1,
+    });
+    const result = await solve({
+      problem: "q",
+      strategy,
+      backend: backends.small,
+      answerFormat: hashFormat,
+      budget: { maxCalls: 1 },
+    });
+    expect(result.answer).toBe("7");
+    expect(backends.large.calls).toHaveLength(0);
+    expect(result.partial).toBe(true);
+    expect(result.stoppedBy).toBe("calls");
+  });
+
+  it("escalates along a chain of three until one agrees", async () => {
+    const split = createScriptedBackend({ responses: ["#### 1", "#### 2"], model: "tiny" });
+    const agreed = createScriptedBackend({ responses: ["#### 5"], model: "middle" });
+    const unused = createScriptedBackend({ responses: ["#### 6"], model: "big" });
+    const strategy = cascade({
+      models: [
+        { name: "tiny", backend: split },
+        { name: "middle", backend: agreed },
+        { name: "big", backend: unused },
+      ],
+      small: 2,
+    });
+    const result = await solve({ problem: "q", strategy, backend: split, answerFormat: hashFormat });
+    expect(result.answer).toBe("5");
+    expect(unused.calls).toHaveLength(0);
+    expect(notes(result.trace)).toEqual([
+      "cascade: tiny agreement 0.50 (1/2) < 0.75: escalating to middle",
+      "cascade: middle agreement 1.00 (2/2) ≥ 0.75: answering with middle",
+    ]);
+  });
+
+  it("is the same run under the same seed on sampled backends", async () => {
+    const sampled = () => ({
+      small: createScriptedBackend({ answers: { distribution: { "1": 0.5, "2": 0.5 } }, model: "small" }),
+      large: createScriptedBackend({ answers: { distribution: { "1": 0.2, "2": 0.8 } }, model: "large" }),
+    });
+    const texts = async () => {
+      const { result } = await run(0.9, sampled());
+      return result.candidates.map((candidate) => candidate.text);
+    };
+    const first = await texts();
+    expect(first).toHaveLength(6);
+    expect(await texts()).toEqual(first);
+  });
+
+  it("refuses fewer than two models and a threshold above 1", () => {
+    const backend: Backend = createScriptedBackend({ responses: ["#### 1"] });
+    expect(() => cascade({ models: [{ name: "only", backend }], small: 4 })).toThrow(ConfigError);
+    expect(() =>
+      cascade({
+        models: [
+          { name: "a", backend },
+          { name: "b", backend },
+        ],
+        small: 4,
+        threshold: 1.5,
+      }),
+    ).toThrow(/cascade: threshold must be a number from 0 to 1, got 1.5/);
+  });
+});
+
+describe("cascade specs", () => {
+  const backends = new Map<string, Backend>();
+  const resolveModel = (name: string): Backend => {
+    const backend = backends.get(name) ?? createScriptedBackend({ responses: ["#### 1"], model: name });
+    backends.set(name, backend);
+    return backend;
+  };
+
+  it.each([
+    ["cascade@8:lab-small>lab-large", "cascade@8", ["sc@8", "sc@8"], 0.75],
+    ["cascade@4x16:lab-small>lab-large", "cascade@4x16", ["sc@4", "sc@16"], 0.75],
+    ["cascade@8t0.5:lab-small>lab-large", "cascade@8t0.5", ["sc@8", "sc@8"], 0.5],
+    ["CASCADE@4x8t0.6:a>b>c", "cascade@4x8t0.6", ["sc@4", "sc@8", "sc@8"], 0.6],
+  ])("reads %j", (spec, name, strategies, threshold) => {
+    const strategy = parseStrategySpec(spec, { resolveModel });
+    expect(strategy.name).toBe(name);
+    expect(strategy.parameters.strategies).toEqual(strategies);
+    expect(strategy.parameters.threshold).toBe(threshold);
+    expect(strategy.parameters.models).toEqual(spec.split(":")[1]?.split(">"));
+  });
+
+  it("takes the default route, and refuses a threshold above 1", () => {
+    const strategy = parseStrategySpec("cascade@8", { resolveModel, defaultRoute: ["s", "l"] });
+    expect(strategy.parameters.models).toEqual(["s", "l"]);
+    expect(() => parseStrategySpec("cascade@8t2:s>l", { resolveModel })).toThrow(/threshold must be/);
+  });
+});

@@ -1,0 +1,155 @@
+import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
+import { checkInteger, checkNumber } from "../runtime/index.ts";
+import type { Candidate, StopReason, Strategy, StrategyOutcome, StrategyResult } from "../spec/index.ts";
+import { runStrategy } from "../strategies/run-strategy.ts";
+import { selfConsistency } from "../strategies/self-consistency.ts";
+import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
+import { answerAgreement } from "./answer-agreement.ts";
+
+/** The agreement below which a cascade escalates, unless told otherwise (measured on the lab: see README). */
+export const defaultCascadeThreshold = 0.75;
+
+/** Options of `cascade`. */
+export interface CascadeOptions {
+  /** The models, cheapest first (`[small, large]`, or a longer chain); two or more. */
+  readonly models: readonly NamedBackend[];
+  /** Samples of the first model's self-consistency (`sc@K`). */
+  readonly small: number;
+  /** Samples of each later model's self-consistency (`sc@M`); default `small`. */
+  readonly large?: number | undefined;
+  /**
+   * Escalate when the leader's share of a model's answered samples is below this (0 to 1); default
+   * `defaultCascadeThreshold` (0.75).
+   */
+  readonly threshold?: number | undefined;
+  /**
+   * One strategy per model, replacing `sc@K` on the first and `sc@M` on the others (e.g. `bon@4` on the
+   * large model); the agreement is read from each one's candidates all the same.
+   */
+  readonly strategies?: readonly Strategy[] | undefined;
+}
+
+function cascadeName(small: number, large: number, threshold: number): string {
+  const sizes = large === small ? `${small}` : `${small}x${large}`;
+  return threshold === defaultCascadeThreshold ? `cascade@${sizes}` : `cascade@${sizes}t${threshold}`;
+}
+
+function checkModels(options: CascadeOptions): readonly NamedBackend[] {
+  const { models } = options;
+  if (!Array.isArray(models) || models.length < 2) {
+    throw new ConfigError(
+      `cascade: models must be two or more named backends, cheapest first, got ${Array.isArray(models) ? models.length : JSON.stringify(models)}`,
+      { field: "models" },
+    );
+  }
+  if (options.strategies !== undefined && options.strategies.length !== models.length) {
+    throw new ConfigError(
+      `cascade: strategies must be one per model (${models.length}), got ${options.strategies.length}`,
+      { field: "strategies" },
+    );
+  }
+  return models;
+}
+
+/** The answering model's decision over the candidates of every model run. */
+function outcome(
+  answering: StrategyResult,
+  candidates: readonly Candidate[],
+  stoppedBy: StopReason,
+): StrategyOutcome {
+  const { answer, best, votes } = answering;
+  return { answer, best, candidates, votes, stoppedBy };
+}
+
+/**
+ * A model cascade (FrugalGPT, Chen et al. 2023; self-consistency as the deferral signal, as in Yue et al.
+ * 2024): the cheapest model runs self-consistency over `small` samples; when its leader holds at least
+ * `threshold` of the answered samples, its answer stands; otherwise the next model runs self-consistency
+ * over `large` samples, and so on along the chain. The last model run answers alone: a pool the cascade
+ * escalated from was split by definition, so its votes are left out rather than mixed in. Each inner run
+ * is a nested run (`runStrategy`) with the model's backend, so the trace and `usageByModel` say which
+ * model wrote what; a `note` after each model but the last gives its agreement and whether the cascade
+ * escalated. Every candidate of every model is kept. When the budget runs out before a later model can
+ * answer, the last answer found stands (the run is `partial`).
+ *
+ * @throws ConfigError for fewer than two models, a sample count below 1, a threshold outside 0 to 1, or
+ * `strategies` not one per model.
+ * @example
+ * const strategy = cascade({ models: [{ name: "lab-small", backend: small }, { name: "lab-large", backend: large }], small: 8, threshold: 0.75 });
+ * const result = await solve({ problem, strategy, backend: small });
+ * usageByModel(result.trace); // tokens by model
+ */
+export function cascade(options: CascadeOptions): Strategy {
+  const models = checkModels(options);
+  const small = checkInteger("cascade", "small", options.small, { minimum: 1 });
+  const large = checkInteger("cascade", "large", options.large ?? small, { minimum: 1 });
+  const threshold = checkNumber("cascade", "threshold", options.threshold ?? defaultCascadeThreshold, {
+    minimum: 0,
+    maximum: 1,
+  });
+  const strategies =
+    options.strategies ?? models.map((_, index) => selfConsistency({ n: index === 0 ? small : large }));
+  const name =
+    options.strategies === undefined
+      ? cascadeName(small, large, threshold)
+      : `cascade(${strategies.map((strategy) => strategy.name).join(">")})`;
+  return {
+    name,
+    parameters: {
+      models: models.map((model) => model.name),
+      strategies: strategies.map((strategy) => strategy.name),
+      threshold,
+    },
+    samples: Math.max(...strategies.map((strategy) => strategy.samples)),
+    async run(problem, context) {
+      const candidates: Candidate[] = [];
+      let answered: StrategyResult | undefined;
+      for (const [index, model] of models.entries()) {
+        const strategy = strategies[index];
+        if (strategy === undefined) break;
+        let result: StrategyResult;
+        try {
+          result = await runStrategy(strategy, problem, { ...context, backend: model.backend });
+        } catch (error) {
+          // A later model that could not start: the earlier answer stands.
+          if (answered === undefined || !BudgetExhaustedError.isInstance(error)) throw error;
+          return outcome(answered, candidates, error.reason);
+        }
+        candidates.push(...result.candidates);
+        answered = result;
+        const last = index === models.length - 1;
+        if (last || result.partial) break;
+        const {
+          agreement,
+          leaderVotes,
+          answered: voters,
+        } = answerAgreement(result.candidates, context.answerFormat);
+        const escalate = agreement < threshold;
+        const share = `${agreement.toFixed(2)} (${leaderVotes}/${voters})`;
+        context.tracer.record({
+          type: "note",
+          parentId: context.parentId,
+          message: escalate
+            ? `cascade: ${model.name} agreement ${share} < ${threshold}: escalating to ${models[index + 1]?.name}`
+            : `cascade: ${model.name} agreement ${share} ≥ ${threshold}: answering with ${model.name}`,
+        });
+        if (!escalate) break;
+        const exhausted = context.budget.exhausted();
+        if (exhausted !== undefined) return outcome(result, candidates, exhausted);
+      }
+      if (answered === undefined) throw new BudgetExhaustedError("calls");
+      return outcome(answered, candidates, answered.stoppedBy);
+    },
+  };
+}
+
+/** `cascade@N`, `cascade@NxM`, `cascade@NtT`, `cascade@NxMtT` in the strategy catalog. */
+export const cascadeEntry: StrategyEntry = {
+  forms: ["cascade@N", "cascade@NxM", "cascade@NtT", "cascade@NxMtT"],
+  decimals: ["T"],
+  kind: "routing",
+  summary:
+    "model cascade: sc@N on the first model of the route; below T agreement (default 0.75) the next model runs sc@M (default N) and answers",
+  needs: ["models"],
+  create: ({ N, M, T }, { models }) => cascade({ models, small: N!, large: M, threshold: T }),
+};
