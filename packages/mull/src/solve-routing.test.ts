@@ -38,9 +38,9 @@ describe("solve with a routing strategy", () => {
     expect(byModel["small-model"]!.completionTokens).toBe(4);
     expect(byModel["large-model"]!.completionTokens).toBe(8);
     expect(byModel["small-model"]!.calls + byModel["large-model"]!.calls).toBe(result.usage.calls);
-    expect(
-      byModel["small-model"]!.completionTokens! + byModel["large-model"]!.completionTokens!,
-    ).toBe(result.usage.completionTokens);
+    expect(byModel["small-model"]!.completionTokens! + byModel["large-model"]!.completionTokens!).toBe(
+      result.usage.completionTokens,
+    );
   });
 
   it("leaves usageByModel out when one model generated", async () => {
@@ -77,9 +77,9 @@ describe("solve with a routing strategy", () => {
     await expect(
       solve({ problem: "7+1?", strategy: "each-greedy:s>x", backend: large, resolveModel }),
     ).rejects.toThrow("no model x");
-    await expect(solve({ problem: "7+1?", strategy: "each-greedy", backend: large, resolveModel })).rejects.toThrow(
-      /routes between models; name them after the spec/,
-    );
+    await expect(
+      solve({ problem: "7+1?", strategy: "each-greedy", backend: large, resolveModel }),
+    ).rejects.toThrow(/routes between models; name them after the spec/);
     await expect(solve({ problem: "7+1?", strategy: "each-greedy:s>l", backend: large })).rejects.toThrow(
       /pass resolveModel/,
     );

@@ -13,7 +13,9 @@ export {
   findStrategyEntry,
   isSearchSpec,
   largestSpecValue,
+  type RoutedSpec,
   type SpecMatch,
+  splitModelRoute,
   strategySpecForms,
 } from "./find-strategy-entry.ts";
 export { type LiveProbingOptions, liveProbing } from "./live-probing.ts";
@@ -29,6 +31,7 @@ export { type SelfCertaintyOptions, selfCertainty } from "./self-certainty.ts";
 export { type SelfConsistencyOptions, selfConsistency } from "./self-consistency.ts";
 export { type SingleSampleOptions, singleSample } from "./single-sample.ts";
 export type {
+  NamedBackend,
   SpecValues,
   StrategyDependencies,
   StrategyEntry,
