@@ -35,7 +35,7 @@ export function strategyCatalogMarkdown(kind: StrategyEntry["kind"]): string {
 
 /** The heading of routing entries in help: how their models are named. */
 const routingHeading =
-  "Routing (between models named after the spec, smallest first: cascade@8:lab-small>lab-large; " +
+  "Routing (between models named after the spec, smallest first, quoted in a shell: 'cascade@8:lab-small>lab-large'; " +
   "or --small-model NAME, which routes NAME>--model):";
 
 /**
