@@ -20,7 +20,7 @@ import type {
 } from "./spec/index.ts";
 import { parseStrategySpec, runStrategy } from "./strategies/index.ts";
 import { usageAttributes, withSpan } from "./telemetry/index.ts";
-import { createTracer } from "./trace/index.ts";
+import { createTracer, usageByModel } from "./trace/index.ts";
 
 /** Options of `solve`. */
 export interface SolveOptions {
@@ -48,6 +48,17 @@ export interface SolveOptions {
   readonly scorer?: OutcomeScorer | undefined;
   /** The process reward model for step-level searches named by a string (`pf@N`, `beam@NxM`, `astar@K`, …). */
   readonly prm?: ProcessRewardModel | undefined;
+  /**
+   * The backend of a model that a routing strategy's route names (`cascade@8:lab-small>lab-large`), for
+   * strategies named by a string; may throw a `ConfigError` for a name it cannot serve. Without it, a route
+   * is refused.
+   */
+  readonly resolveModel?: ((name: string) => Backend) | undefined;
+  /**
+   * The route of a routing strategy named without one (`cascade@8`), cheapest model first
+   * (`["lab-small", "lab-large"]`); each name goes through `resolveModel`.
+   */
+  readonly route?: readonly string[] | undefined;
   /** Aborts the run; the strategy returns its best so far with `stoppedBy: "abort"`. */
   readonly signal?: AbortSignal | undefined;
   /** The run's clock; default the system's monotonic clock. */
@@ -81,7 +92,8 @@ const solveSettings = z.object({
  * records `run-start` and `run-end` and measures the cost), and returns its result with the full trace. When the budget, the deadline or the signal cuts the run, the
  * result is the best so far with `partial: true` and the reason in `stoppedBy`; if nothing at all was
  * produced, it throws `BudgetExhaustedError`. The run is an OpenTelemetry span `mull.solve <strategy>` (a
- * no-op without a registered tracer provider), with one child span per generation and score call.
+ * no-op without a registered tracer provider), with one child span per generation and score call. When
+ * more than one model generated (a routing strategy), the result carries `usageByModel`.
  *
  * @throws ConfigError for a blank problem, a seed that is not an integer (`solve: seed: expected an
  * integer, got 1.5`), an unknown strategy or answer format, or a bad budget limit, before anything runs.
@@ -103,7 +115,12 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
   );
   const strategy =
     typeof options.strategy === "string"
-      ? parseStrategySpec(options.strategy, { scorer: options.scorer, prm: options.prm })
+      ? parseStrategySpec(options.strategy, {
+          scorer: options.scorer,
+          prm: options.prm,
+          resolveModel: options.resolveModel,
+          defaultRoute: options.route,
+        })
       : options.strategy;
   const answerFormat =
     options.answerFormat === undefined
@@ -145,7 +162,15 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
         return result;
       },
     );
-    return { ...result, strategy: strategy.name, trace: tracer.events() };
+    const trace = tracer.events();
+    const root = trace.find((event) => event.type === "run-start" && event.parentId === undefined);
+    const byModel = usageByModel(trace, root?.id);
+    return {
+      ...result,
+      strategy: strategy.name,
+      trace,
+      ...(Object.keys(byModel).length > 1 ? { usageByModel: byModel } : {}),
+    };
   } finally {
     budget.close();
   }

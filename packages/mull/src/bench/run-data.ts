@@ -1,4 +1,4 @@
-import type { BackendDescription, FinishReason, StopReason } from "../spec/index.ts";
+import type { BackendDescription, FinishReason, StopReason, Usage } from "../spec/index.ts";
 
 /** The machine a run was measured on. */
 export interface MachineDescription {
@@ -77,6 +77,11 @@ export interface ProblemResult {
    * the acceptance threshold); used for the verifier's false-positive rate.
    */
   readonly verifierAccepted?: boolean | undefined;
+  /**
+   * For a run in which more than one model generated (routing strategies): prompt and completion tokens
+   * and calls per model, by the model name each generation reports.
+   */
+  readonly usageByModel?: Readonly<Record<string, Usage>> | undefined;
 }
 
 /** Everything stored for one run; reports and summaries are computed from it alone. */

@@ -28,6 +28,11 @@ export interface BackendFlags {
 export interface ResolvedBackend {
   readonly backend: Backend;
   /**
+   * The model it was created for: `--model`, the first model the server lists, or the default lab model.
+   * A routing strategy's default route ends with it (`--small-model lab-small` routes `lab-small>lab-large`).
+   */
+  readonly model: string;
+  /**
    * The lab's profile for the embedded lab models and for models a server names `lab-…` (e.g. llama.cpp's
    * `llama-server --alias lab-large`); the default profile for any other model.
    */
@@ -80,33 +85,49 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
       (await firstServedModel(flags.baseUrl, {
         apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }),
       }));
-    const backend = createOpenAICompatibleBackend({
-      baseUrl: flags.baseUrl,
-      model,
-      ...(flags.apiKeyEnv === undefined ? {} : { apiKeyEnv: flags.apiKeyEnv }),
-      ...(flags.retries === undefined ? {} : { maxRetries: flags.retries }),
-      ...(flags.timeout === undefined ? {} : { timeoutMilliseconds: flags.timeout * 1000 }),
-      ...(flags.endpoint === undefined || flags.endpoint === "auto" ? {} : { endpoint: flags.endpoint }),
-    });
+    const backend = createHttpBackend(flags.baseUrl, model, flags);
     const profile = servedLabModel.test(model)
       ? await labProfileOf(model, await importEmbedded())
       : defaultModelProfile;
-    return { backend, profile, dispose: async () => backend.dispose?.() };
+    return { backend, model, profile, dispose: async () => backend.dispose?.() };
   }
   const model = flags.model ?? defaultLabModel;
-  let embedded: typeof import("@mull/llama-cpp");
+  const embedded = await requireEmbedded();
+  const backend = await embedded.createLlamaCppBackend({
+    model,
+    ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+  });
+  const profile = labModelNames.has(model) ? await labProfileOf(model, embedded) : defaultModelProfile;
+  return { backend, model, profile, dispose: () => backend.dispose() };
+}
+
+/**
+ * A backend for `model` on the server at `baseUrl`, with the key, retries, deadline and endpoint the
+ * flags give: the main model's, or another model a routing strategy names on the same server.
+ */
+export function createHttpBackend(baseUrl: string, model: string, flags: BackendFlags): Backend {
+  return createOpenAICompatibleBackend({
+    baseUrl,
+    model,
+    ...(flags.apiKeyEnv === undefined ? {} : { apiKeyEnv: flags.apiKeyEnv }),
+    ...(flags.retries === undefined ? {} : { maxRetries: flags.retries }),
+    ...(flags.timeout === undefined ? {} : { timeoutMilliseconds: flags.timeout * 1000 }),
+    ...(flags.endpoint === undefined || flags.endpoint === "auto" ? {} : { endpoint: flags.endpoint }),
+  });
+}
+
+/**
+ * The embedded package, `@mull/llama-cpp`.
+ *
+ * @throws MullError saying how to install it, or to pass --base-url, when it is not installed.
+ */
+export async function requireEmbedded(): Promise<typeof import("@mull/llama-cpp")> {
   try {
-    embedded = await import("@mull/llama-cpp");
+    return await import("@mull/llama-cpp");
   } catch (error) {
     throw new MullError(
       "the embedded backend needs the package @mull/llama-cpp (npm install @mull/llama-cpp), or pass --base-url",
       { cause: error },
     );
   }
-  const backend = await embedded.createLlamaCppBackend({
-    model,
-    ...(flags.threads === undefined ? {} : { threads: flags.threads }),
-  });
-  const profile = labModelNames.has(model) ? await labProfileOf(model, embedded) : defaultModelProfile;
-  return { backend, profile, dispose: () => backend.dispose() };
 }

@@ -104,4 +104,10 @@ export interface SamplingStrategy extends Strategy {
 export interface SolveResult extends StrategyResult {
   readonly strategy: string;
   readonly trace: readonly TraceEvent[];
+  /**
+   * Usage per model, by the model name each generation reports (`{ "lab-small": …, "lab-large": … }`),
+   * summed over the run's generations: present only when more than one model generated, as a routing
+   * strategy (`cascade@8:lab-small>lab-large`) does. Generations that report no usage are not counted.
+   */
+  readonly usageByModel?: Readonly<Record<string, Usage>> | undefined;
 }

@@ -6,6 +6,7 @@ import { strategyCatalog } from "./catalog.ts";
 import { strategyCatalogHelp, strategyCatalogMarkdown } from "./describe-catalog.ts";
 import { findStrategyEntry, strategySpecForms } from "./find-strategy-entry.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 const readme = readFileSync(new URL("../../../../README.md", import.meta.url), "utf8");
 const dependencies = {
@@ -104,5 +105,25 @@ describe("the strategy catalog", () => {
     expect(findStrategyEntry("beam@16")).toMatchObject({ form: undefined, values: undefined });
     expect(findStrategyEntry("sc@0")).toMatchObject({ form: undefined });
     expect(findStrategyEntry("wander@4")).toBeUndefined();
+  });
+});
+
+describe("strategyCatalogHelp", () => {
+  it("lists routing entries last, under a Routing heading that says how to name their models", () => {
+    const routing: StrategyEntry = {
+      forms: ["route-test@N"],
+      kind: "routing",
+      summary: "a test router",
+      needs: ["models", "scorer"],
+      create: () => parseStrategySpec("greedy"),
+    };
+    const single = strategyCatalog.filter((entry) => entry.kind !== "routing");
+    const help = strategyCatalogHelp([routing, ...single]).split("\n");
+    const heading = help.findIndex((line) => line.startsWith("Routing ("));
+    expect(heading).toBe(help.length - 2);
+    expect(help[heading]).toContain("cascade@8:lab-small>lab-large");
+    expect(help[heading]).toContain("--small-model NAME");
+    expect(help.at(-1)).toMatch(/^ {2}route-test@N +a test router \(needs scorer\)$/);
+    expect(strategyCatalogHelp(single)).not.toContain("Routing (");
   });
 });

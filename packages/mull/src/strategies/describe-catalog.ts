@@ -1,8 +1,8 @@
 import { strategyCatalog } from "./catalog.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
-function needsText(entry: StrategyEntry): string {
-  const shown = entry.needs.filter((need) => need !== "steps");
+function needsText(entry: StrategyEntry, hidden: readonly string[] = ["steps"]): string {
+  const shown = entry.needs.filter((need) => !hidden.includes(need));
   return shown.length === 0 ? "" : shown.join(", ");
 }
 
@@ -33,17 +33,28 @@ export function strategyCatalogMarkdown(kind: StrategyEntry["kind"]): string {
   ]);
 }
 
+/** The heading of routing entries in help: how their models are named. */
+const routingHeading =
+  "Routing (between models named after the spec, smallest first, quoted in a shell: 'cascade@8:lab-small>lab-large'; " +
+  "or --small-model NAME, which routes NAME>--model):";
+
 /**
- * The catalog as help text: one line per entry with its forms, what it needs and its summary.
+ * The catalog as help text: one line per entry with its forms, what it needs and its summary; routing
+ * entries come last, under a "Routing" heading that says how to name their models.
  *
  * @example
  * program.addHelpText("after", `\nStrategies:\n${strategyCatalogHelp()}`);
  */
-export function strategyCatalogHelp(): string {
-  const rows = strategyCatalog.map((entry) => {
-    const needs = needsText(entry);
+export function strategyCatalogHelp(entries: readonly StrategyEntry[] = strategyCatalog): string {
+  const row = (entry: StrategyEntry) => {
+    // The heading of routing entries says how models are named.
+    const needs = needsText(entry, ["steps", "models"]);
     return [entry.forms.join(", "), `${entry.summary}${needs === "" ? "" : ` (needs ${needs})`}`] as const;
-  });
-  const width = Math.max(...rows.map(([forms]) => forms.length));
-  return rows.map(([forms, summary]) => `  ${forms.padEnd(width)}  ${summary}`).join("\n");
+  };
+  const single = entries.filter((entry) => entry.kind !== "routing").map(row);
+  const routing = entries.filter((entry) => entry.kind === "routing").map(row);
+  const width = Math.max(...[...single, ...routing].map(([forms]) => forms.length));
+  const lines = (rows: readonly (readonly [string, string])[]) =>
+    rows.map(([forms, summary]) => `  ${forms.padEnd(width)}  ${summary}`);
+  return [...lines(single), ...(routing.length === 0 ? [] : [routingHeading, ...lines(routing)])].join("\n");
 }

@@ -24,10 +24,33 @@ function anyNeeds(strategies: readonly BenchStrategy[], need: StrategyNeed): boo
 }
 
 /**
+ * Each routing strategy's route, and each routed model's identity (as its backend describes it), or
+ * `undefined` when no strategy routes.
+ */
+function routesOf(options: RunBenchOptions, strategies: readonly BenchStrategy[]) {
+  const routing = strategies.filter((strategy) => strategy.route !== undefined);
+  if (routing.length === 0) return undefined;
+  const names = [...new Set(routing.flatMap((strategy) => strategy.route ?? []))];
+  return {
+    byStrategy: Object.fromEntries(routing.map((strategy) => [strategy.name, strategy.route!.join(">")])),
+    models: Object.fromEntries(
+      names.map((name) => {
+        const described = options.resolveModel?.(name).describe();
+        return [
+          name,
+          { model: described?.model, baseUrl: described?.baseUrl, modelHash: described?.modelHash },
+        ];
+      }),
+    ),
+  };
+}
+
+/**
  * The configuration of a bench run, stored with it and hashed, so that a `--resume` with other settings
  * is refused. Only what determines results goes in: not concurrency, progress or the directory. The
  * scorer, the process reward model and the thinking cues count only when a strategy's catalog entry needs
- * them, so adding a scorer to a run of `sc@N` does not change its configuration.
+ * them, so adding a scorer to a run of `sc@N` does not change its configuration; likewise the routes of
+ * routing strategies (`cascade@8:lab-small>lab-large`, or `--small-model`) and the routed models.
  *
  * @example
  * const hash = configHash(benchConfig({ options, problems, strategies, grader, answerFormat, scorer }));
@@ -59,6 +82,7 @@ export function benchConfig(sources: BenchConfigSources) {
     scorer: anyNeeds(strategies, "scorer") ? scorer?.name : undefined,
     prm: anyNeeds(strategies, "prm") ? options.prm?.name : undefined,
     thinkingCues: anyNeeds(strategies, "prefix") ? (options.thinkingCues ?? defaultThinkingCues) : undefined,
+    routes: routesOf(options, strategies),
     budget: options.budget,
     promptTemplate:
       options.promptTemplateName ??

@@ -1,4 +1,4 @@
-import type { RunData } from "../run-data.ts";
+import type { ProblemResult, RunData } from "../run-data.ts";
 
 /** Tokens a strategy spent over a run; a count is `undefined` when any result did not report it. */
 export interface BenchTokenSummary {
@@ -8,6 +8,16 @@ export interface BenchTokenSummary {
   /** Mean prompt plus completion tokens per problem. */
   readonly perProblem: number | undefined;
   readonly completionPerProblem: number | undefined;
+}
+
+/** Tokens one model spent for a routing strategy over a run; `undefined` where a result did not report them. */
+export interface BenchModelTokens {
+  readonly prompt: number | undefined;
+  readonly completion: number | undefined;
+  readonly total: number | undefined;
+  /** Mean prompt plus completion tokens per problem (over every problem of the strategy). */
+  readonly perProblem: number | undefined;
+  readonly calls: number;
 }
 
 /** One strategy's line of a bench summary. */
@@ -23,6 +33,11 @@ export interface BenchStrategySummary {
   readonly tokens: BenchTokenSummary;
   readonly calls: number;
   readonly scoreCalls: number;
+  /**
+   * For strategies that ran more than one model (routing): the tokens of each model, by the name its
+   * generations report; absent otherwise.
+   */
+  readonly tokensByModel?: Readonly<Record<string, BenchModelTokens>> | undefined;
 }
 
 /** The `--json` summary of a bench run. */
@@ -43,9 +58,38 @@ function sum(values: readonly (number | undefined)[]): number | undefined {
   return total;
 }
 
+function tokensByModel(
+  results: readonly ProblemResult[],
+): Readonly<Record<string, BenchModelTokens>> | undefined {
+  const split = results.filter((result) => result.usageByModel !== undefined);
+  if (split.length === 0) return undefined;
+  const models = [...new Set(split.flatMap((result) => Object.keys(result.usageByModel!)))].sort();
+  return Object.fromEntries(
+    models.map((model): [string, BenchModelTokens] => {
+      // A result without this model spent nothing on it.
+      const usages = results.map(
+        (result) => result.usageByModel?.[model] ?? { promptTokens: 0, completionTokens: 0, calls: 0 },
+      );
+      const prompt = sum(usages.map((usage) => usage.promptTokens));
+      const completion = sum(usages.map((usage) => usage.completionTokens));
+      const total = prompt === undefined || completion === undefined ? undefined : prompt + completion;
+      return [
+        model,
+        {
+          prompt,
+          completion,
+          total,
+          perProblem: total === undefined ? undefined : total / results.length,
+          calls: usages.reduce((count, usage) => count + usage.calls, 0),
+        },
+      ];
+    }),
+  );
+}
+
 /**
  * Per-strategy accuracy, problems, samples and tokens (prompt, completion, total and per problem) of a
- * run, in the manifest's strategy order.
+ * run, in the manifest's strategy order; for routing strategies, the tokens of each model as well.
  *
  * @example
  * const summary = summarizeBench(loadRun("runs/gsm8k"));
@@ -54,6 +98,7 @@ export function summarizeBench(run: RunData): BenchSummary {
   const strategies = run.manifest.strategies.map((strategy): BenchStrategySummary => {
     const results = run.results.filter((result) => result.strategy === strategy);
     const correct = results.filter((result) => result.correct).length;
+    const byModel = tokensByModel(results);
     const prompt = sum(results.map((result) => result.promptTokens));
     const completion = sum(results.map((result) => result.completionTokens));
     const total = prompt === undefined || completion === undefined ? undefined : prompt + completion;
@@ -74,6 +119,7 @@ export function summarizeBench(run: RunData): BenchSummary {
       },
       calls: results.reduce((count, result) => count + result.calls, 0),
       scoreCalls: results.reduce((count, result) => count + result.scoreCalls, 0),
+      ...(byModel === undefined ? {} : { tokensByModel: byModel }),
     };
   });
   return {

@@ -53,6 +53,13 @@ export interface RunBenchOptions {
   readonly scorer?: OutcomeScorer | undefined;
   /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …). */
   readonly prm?: ProcessRewardModel | undefined;
+  /**
+   * The backend of a model a routing strategy's route names (`cascade@8:lab-small>lab-large`). The models'
+   * names and identities go into the configuration, so runs over other models are not resumed.
+   */
+  readonly resolveModel?: ((name: string) => Backend) | undefined;
+  /** The route of routing specs that name none (`cascade@8`), cheapest model first; e.g. from `--small-model`. */
+  readonly route?: readonly string[] | undefined;
   /** Limits per (problem, strategy) run. */
   readonly budget?: BudgetLimits | undefined;
   /** Stops the run: pairs in flight are dropped (not recorded) and the run can be resumed. */

@@ -65,6 +65,8 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     temperatures: options.temperatures,
     scorer,
     prm: options.prm,
+    resolveModel: options.resolveModel,
+    defaultRoute: options.route,
   });
   const problems =
     options.limit === undefined ? options.dataset.problems : options.dataset.problems.slice(0, options.limit);

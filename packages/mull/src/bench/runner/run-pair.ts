@@ -112,6 +112,7 @@ export async function runPair(
       latencyMilliseconds: clock.now() - started,
       stoppedBy: result.stoppedBy,
       ...(accepted === undefined ? {} : { verifierAccepted: accepted }),
+      ...(result.usageByModel === undefined ? {} : { usageByModel: result.usageByModel }),
     };
   } catch (error) {
     if (signal.aborted) return { kind: "dropped" };

@@ -1,8 +1,19 @@
 import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { numberSchema, parseOptions } from "../../runtime/index.ts";
-import type { OutcomeScorer, ProcessRewardModel, SamplingSettings, Strategy } from "../../spec/index.ts";
-import { findStrategyEntry, parseStrategySpec, type StrategyNeed } from "../../strategies/index.ts";
+import type {
+  Backend,
+  OutcomeScorer,
+  ProcessRewardModel,
+  SamplingSettings,
+  Strategy,
+} from "../../spec/index.ts";
+import {
+  findStrategyEntry,
+  parseStrategySpec,
+  type StrategyNeed,
+  splitModelRoute,
+} from "../../strategies/index.ts";
 
 /** One strategy of a bench run, at one point of a sweep. */
 export interface BenchStrategy {
@@ -15,6 +26,11 @@ export interface BenchStrategy {
   readonly needs: readonly StrategyNeed[];
   /** Sampling settings this entry overrides (the sweep's temperature). */
   readonly sampling: SamplingSettings;
+  /**
+   * For a routing strategy, the models it routes between, cheapest first: the spec's route
+   * (`cascade@8:lab-small>lab-large`) or the default route; `undefined` for other strategies.
+   */
+  readonly route?: readonly string[] | undefined;
 }
 
 const sweepOptions = z.object({
@@ -28,6 +44,10 @@ const sweepOptions = z.object({
   scorer: z.custom<OutcomeScorer>().optional(),
   /** The process reward model for step-level searches. */
   prm: z.custom<ProcessRewardModel>().optional(),
+  /** The backend of a model a routing strategy's route names. */
+  resolveModel: z.custom<(name: string) => Backend>().optional(),
+  /** The route of routing specs that name none, cheapest model first. */
+  defaultRoute: z.array(z.string()).readonly().optional(),
 });
 
 const sweep = sweepOptions.extend({
@@ -56,7 +76,11 @@ export function expandStrategySweep(
   specs: readonly string[],
   options: StrategySweepOptions = {},
 ): BenchStrategy[] {
-  const { temperatures, scorer, prm } = parseOptions(sweep, { ...options, strategies: specs }, "bench");
+  const { temperatures, scorer, prm, resolveModel, defaultRoute } = parseOptions(
+    sweep,
+    { ...options, strategies: specs },
+    "bench",
+  );
   const entries: BenchStrategy[] = [];
   const seen = new Set<string>();
   const add = (entry: BenchStrategy): void => {
@@ -67,14 +91,20 @@ export function expandStrategySweep(
     entries.push(entry);
   };
   for (const raw of specs) {
-    const spec = raw.trim().toLowerCase();
-    const parse = () => parseStrategySpec(spec, { scorer, prm });
+    // Specs are read case-insensitively; the model names of a route keep their case.
+    const routed = splitModelRoute(raw);
+    const spec =
+      routed.route === undefined
+        ? routed.spec.toLowerCase()
+        : `${routed.spec.toLowerCase()}:${routed.route.join(">")}`;
+    const parse = () => parseStrategySpec(spec, { scorer, prm, resolveModel, defaultRoute });
     const strategy = parse();
     // The spec parsed, so the catalog holds its entry.
     const needs = findStrategyEntry(spec)!.entry.needs;
+    const route = needs.includes("models") ? (routed.route ?? defaultRoute) : undefined;
     const fixedTemperature = strategy.parameters.temperature !== undefined;
     if (temperatures === undefined || fixedTemperature) {
-      add({ name: spec, spec, strategy, needs, sampling: {} });
+      add({ name: spec, spec, strategy, needs, sampling: {}, route });
       continue;
     }
     for (const temperature of temperatures) {
@@ -84,6 +114,7 @@ export function expandStrategySweep(
         strategy: parse(),
         needs,
         sampling: { temperature },
+        route,
       });
     }
   }

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { MullError } from "../../errors/index.ts";
-import type { FinishReason, StopReason } from "../../spec/index.ts";
+import type { FinishReason, StopReason, Usage } from "../../spec/index.ts";
 import type { ProblemResult, RunData, RunManifest, RunProblem, SampleRecord } from "../run-data.ts";
 
 /** A row as node:sqlite returns it. */
@@ -39,6 +39,24 @@ export function readRunDataFrom(database: DatabaseSync, file: string): RunData {
       ...(difficulty === undefined ? {} : { difficulty }),
     };
   });
+  const usageByModel = new Map<string, Record<string, Usage>>();
+  // Files written before the table existed, opened read-only, do not have it.
+  const hasModels =
+    database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'result_models'").get() !==
+    undefined;
+  const modelRows = hasModels
+    ? (database.prepare("SELECT * FROM result_models WHERE run_id = ? ORDER BY model").all(runId) as Row[])
+    : [];
+  for (const row of modelRows) {
+    const key = JSON.stringify([text(row, "problem_id"), text(row, "strategy")]);
+    const models = usageByModel.get(key) ?? {};
+    models[text(row, "model")!] = {
+      promptTokens: integer(row, "prompt_tokens"),
+      completionTokens: integer(row, "completion_tokens"),
+      calls: integer(row, "calls")!,
+    };
+    usageByModel.set(key, models);
+  }
   const results = (
     database
       .prepare(
@@ -48,6 +66,7 @@ export function readRunDataFrom(database: DatabaseSync, file: string): RunData {
       .all(runId) as Row[]
   ).map((row): ProblemResult & { readonly seed: number } => {
     const accepted = integer(row, "verifier_accepted");
+    const byModel = usageByModel.get(JSON.stringify([text(row, "problem_id"), text(row, "strategy")]));
     return {
       problemId: text(row, "problem_id")!,
       strategy: text(row, "strategy")!,
@@ -62,6 +81,7 @@ export function readRunDataFrom(database: DatabaseSync, file: string): RunData {
       latencyMilliseconds: row.latency_ms as number,
       stoppedBy: text(row, "stopped_by") as StopReason,
       ...(accepted === undefined ? {} : { verifierAccepted: accepted === 1 }),
+      ...(byModel === undefined ? {} : { usageByModel: byModel }),
     };
   });
   const samples = (

@@ -1,4 +1,7 @@
-/** Version of the store's tables; bumped when they change. */
+/**
+ * Version of the store's tables; bumped when they change. Adding a table is not a change: `result_models`
+ * came later, is created in older files on open, and is read as empty where a result has no rows there.
+ */
 export const storeSchemaVersion = 1;
 
 /**
@@ -47,6 +50,18 @@ CREATE TABLE IF NOT EXISTS results (
   stopped_by TEXT NOT NULL,
   verifier_accepted INTEGER,
   PRIMARY KEY (run_id, problem_id, strategy),
+  FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS result_models (
+  run_id TEXT NOT NULL,
+  problem_id TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  model TEXT NOT NULL,
+  prompt_tokens INTEGER,
+  completion_tokens INTEGER,
+  calls INTEGER NOT NULL,
+  PRIMARY KEY (run_id, problem_id, strategy, model),
   FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
 ) STRICT;
 

@@ -256,8 +256,26 @@ export function openRunStore(directory: string, options: RunStoreOptions = {}): 
           result.stoppedBy,
           flag(result.verifierAccepted),
         );
+        const fresh = Number(inserted.changes) === 1;
+        if (fresh) {
+          const insertModel = statement(
+            `INSERT INTO result_models (run_id, problem_id, strategy, model, prompt_tokens, completion_tokens, calls)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          );
+          for (const [model, usage] of Object.entries(result.usageByModel ?? {})) {
+            insertModel.run(
+              id,
+              result.problemId,
+              result.strategy,
+              model,
+              orNull(usage.promptTokens),
+              orNull(usage.completionTokens),
+              usage.calls,
+            );
+          }
+        }
         options.beforeCommit?.(result);
-        return Number(inserted.changes) === 1;
+        return fresh;
       });
     },
     readRunData() {

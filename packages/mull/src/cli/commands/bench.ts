@@ -17,6 +17,7 @@ import {
   promptTemplateOptionHelp,
   systemOptionHelp,
 } from "../prompt-options.ts";
+import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
 import { samplingFromFlags } from "../sampling-from-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -113,10 +114,21 @@ export function formatBenchSummary(summary: BenchSummary): string {
     cells
       .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
       .join("  ");
+  const byModel = summary.strategies.flatMap((strategy) =>
+    strategy.tokensByModel === undefined
+      ? []
+      : [
+          `${strategy.strategy} tokens/problem by model: ` +
+            Object.entries(strategy.tokensByModel)
+              .map(([model, tokens]) => `${model} ${count(tokens.perProblem)}`)
+              .join(", "),
+        ],
+  );
   return [
     `${summary.dataset}: ${summary.problems} problems (run ${summary.runId})`,
     render(header),
     ...rows.map(render),
+    ...byModel,
   ].join("\n");
 }
 
@@ -155,6 +167,7 @@ export function benchCommand() {
       "-m, --model <name>",
       "model name; embedded: lab-small | lab-large | PATH.gguf (default lab-large)",
     )
+    .option("--small-model <name>", smallModelOptionHelp)
     .option("--api-key-env <variable>", "environment variable that holds the API key")
     .option("--prompt-template <name-or-file>", promptTemplateOptionHelp)
     .option("--system <text>", systemOptionHelp)
@@ -219,13 +232,15 @@ export function benchCommand() {
         maxLineBytes: flags.maxLineBytes,
       });
       const grader = flags.grader === undefined ? undefined : graderByName(flags.grader);
-      const resolved = await createBackendFromFlags({
+      const backendFlags = {
         baseUrl: flags.baseUrl,
         model: flags.model,
         apiKeyEnv: flags.apiKeyEnv,
         threads: flags.threads,
         endpoint: flags.endpoint,
-      });
+      };
+      const resolved = await createBackendFromFlags(backendFlags);
+      let routes: RouteModels | undefined;
       const { profile } = resolved;
       const sampling = samplingFromFlags(profile.samplingDefaults, flags);
       const controller = new AbortController();
@@ -238,6 +253,13 @@ export function benchCommand() {
       };
       process.on("SIGINT", onInterrupt);
       try {
+        routes = await loadRouteModels({
+          flags: backendFlags,
+          main: resolved,
+          specs: flags.strategies,
+          smallModel: flags.smallModel,
+          specFlag: "--strategies",
+        });
         let scorer: OutcomeScorer | undefined = dataset.scorer;
         if (flags.scorer === "lab" && dataset.scorer === undefined) {
           throw new UsageError(
@@ -294,6 +316,8 @@ export function benchCommand() {
           grader,
           scorer,
           prm,
+          resolveModel: routes.resolveModel,
+          route: routes.defaultRoute,
           ...(modelPrompts === undefined
             ? {}
             : { promptTemplate: modelPrompts, promptTemplateName: chosen?.description ?? profile.name }),
@@ -325,6 +349,7 @@ export function benchCommand() {
         }
       } finally {
         process.off("SIGINT", onInterrupt);
+        await routes?.dispose();
         await resolved.dispose();
       }
     });

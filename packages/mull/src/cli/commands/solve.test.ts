@@ -114,4 +114,10 @@ describe("strategyWithCount", () => {
     expect(() => strategyWithCount("sc@16", 4)).toThrow(/--n 4 contradicts/);
     expect(() => strategyWithCount("greedy", 4)).toThrow(/does not apply/);
   });
+
+  it("keeps a model route after the count", () => {
+    expect(strategyWithCount("cascade:lab-small>lab-large", 4)).toBe("cascade@4:lab-small>lab-large");
+    expect(strategyWithCount("cascade@8:a>b", 8)).toBe("cascade@8:a>b");
+    expect(() => strategyWithCount("cascade@8:a>b", 4)).toThrow(/--n 4 contradicts/);
+  });
 });

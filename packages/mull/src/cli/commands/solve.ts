@@ -4,7 +4,7 @@ import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
 import { solve } from "../../solve.ts";
-import type { Backend, ModelProfile, OutcomeScorer, SolveResult } from "../../spec/index.ts";
+import type { Backend, ModelProfile, OutcomeScorer, SolveResult, Usage } from "../../spec/index.ts";
 import { findStrategyEntry, parseStrategySpec, strategyCatalogHelp } from "../../strategies/index.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
@@ -15,6 +15,7 @@ import {
   promptTemplateOptionHelp,
   systemOptionHelp,
 } from "../prompt-options.ts";
+import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
 import { samplingFromFlags } from "../sampling-from-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -24,9 +25,15 @@ async function readStandardInput(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Applies `--n` to a strategy spec written without a count (`sc` → `sc@8`). */
+/**
+ * Applies `--n` to a strategy spec written without a count (`sc` → `sc@8`); a routing spec keeps its
+ * model route (`cascade:lab-small>lab-large` → `cascade@8:lab-small>lab-large`).
+ */
 export function strategyWithCount(spec: string, count: number | undefined): string {
-  const [, given] = spec.split("@", 2);
+  const colon = spec.indexOf(":");
+  const head = colon < 0 ? spec : spec.slice(0, colon);
+  const route = colon < 0 ? "" : spec.slice(colon);
+  const [, given] = head.split("@", 2);
   const form = findStrategyEntry(spec)?.form;
   // A catalog form without integers (`greedy`, `single`) draws one sample.
   if (form !== undefined && !form.includes("@")) {
@@ -35,11 +42,21 @@ export function strategyWithCount(spec: string, count: number | undefined): stri
     }
     return spec;
   }
-  if (given === undefined) return `${spec}@${count ?? 8}`;
+  if (given === undefined) return `${head}@${count ?? 8}${route}`;
   if (count !== undefined && String(count) !== given.split(/[x@]/)[0]) {
     throw new UsageError(`--n ${count} contradicts --strategy ${spec}; give the count once`, "--n");
   }
   return spec;
+}
+
+/** Usage as `--json` prints it: counts a backend did not report are `null`. */
+function usageSummary(usage: Usage) {
+  return {
+    promptTokens: usage.promptTokens ?? null,
+    completionTokens: usage.completionTokens ?? null,
+    totalTokens: totalTokens(usage) ?? null,
+    calls: usage.calls,
+  };
 }
 
 /**
@@ -72,13 +89,14 @@ export function solveSummary(result: SolveResult, extra: Readonly<Record<string,
       logprob: candidate.logprob ?? null,
       scores: candidate.scores,
     })),
-    usage: {
-      promptTokens: result.usage.promptTokens ?? null,
-      completionTokens: result.usage.completionTokens ?? null,
-      totalTokens: totalTokens(result.usage) ?? null,
-      calls: result.usage.calls,
-      scoreCalls: result.scoreCalls,
-    },
+    usage: { ...usageSummary(result.usage), scoreCalls: result.scoreCalls },
+    ...(result.usageByModel === undefined
+      ? {}
+      : {
+          usageByModel: Object.fromEntries(
+            Object.entries(result.usageByModel).map(([model, usage]) => [model, usageSummary(usage)]),
+          ),
+        }),
     ...extra,
   };
 }
@@ -102,6 +120,7 @@ export function solveCommand() {
       "-m, --model <name>",
       "model name; embedded: lab-small | lab-large | PATH.gguf (default lab-large)",
     )
+    .option("--small-model <name>", smallModelOptionHelp)
     .option("--api-key-env <variable>", "environment variable that holds the API key")
     .option("--retries <count>", "HTTP retries after a failed attempt (default 4)", integerOption(0, 100))
     .option(
@@ -131,7 +150,7 @@ export function solveCommand() {
     .option("--trace <file>", "write the full trace (every generation, score and vote) as JSON")
     .addHelpText(
       "after",
-      `\nStrategies (capital letters are integers; what a strategy needs comes from --scorer or --prm):\n${strategyCatalogHelp()}\n`,
+      `\nStrategies (capital letters are integers; what a strategy needs comes from --scorer, --prm or --small-model):\n${strategyCatalogHelp()}\n`,
     )
     .action(async (questionArgument, flags) => {
       const question = (questionArgument ?? (process.stdin.isTTY ? "" : await readStandardInput())).trim();
@@ -140,7 +159,15 @@ export function solveCommand() {
       const answerFormat = answerFormatByName(flags.answerFormat);
       const strategySpec = strategyWithCount(flags.strategy, flags.n);
       const resolved = await createBackendFromFlags(flags);
+      let routes: RouteModels | undefined;
       try {
+        routes = await loadRouteModels({
+          flags,
+          main: resolved,
+          specs: [strategySpec],
+          smallModel: flags.smallModel,
+          specFlag: "--strategy",
+        });
         const { profile } = resolved;
         const chosen = await promptTemplateFromFlags(flags, profile);
         const promptTemplate = chosen?.template.render ?? profile.promptTemplate;
@@ -154,7 +181,12 @@ export function solveCommand() {
           model: flags.prmModel,
           apiKeyEnv: flags.prmApiKeyEnv,
         });
-        const strategy = parseStrategySpec(strategySpec, { scorer, prm });
+        const strategy = parseStrategySpec(strategySpec, {
+          scorer,
+          prm,
+          resolveModel: routes.resolveModel,
+          defaultRoute: routes.defaultRoute,
+        });
         const controller = new AbortController();
         const onSignal = () => controller.abort(new Error("interrupted"));
         process.once("SIGINT", onSignal);
@@ -188,8 +220,14 @@ export function solveCommand() {
               `${tokens ?? "unknown"} tokens, ${result.usage.calls} calls, stopped by ${result.stoppedBy}` +
               `${result.partial ? " (best so far)" : ""}\n`,
           );
+          for (const [model, usage] of Object.entries(result.usageByModel ?? {})) {
+            process.stderr.write(
+              `  ${model}: ${totalTokens(usage) ?? "unknown"} tokens, ${usage.calls} calls\n`,
+            );
+          }
         }
       } finally {
+        await routes?.dispose();
         await resolved.dispose();
       }
     });

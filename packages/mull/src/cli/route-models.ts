@@ -1,0 +1,140 @@
+import type { Backend } from "../spec/index.ts";
+import { findStrategyEntry, splitModelRoute } from "../strategies/index.ts";
+import {
+  type BackendFlags,
+  createHttpBackend,
+  type ResolvedBackend,
+  requireEmbedded,
+} from "./create-backend.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** Help of `--small-model` in `solve` and `bench`. */
+export const smallModelOptionHelp =
+  "the small model of routing strategies written without a route (cascade@8 routes NAME>--model); " +
+  "embedded: lab-small | PATH.gguf, HTTP: a model of the same server";
+
+/** The models that a command's routing strategies name, each loaded once. */
+export interface RouteModels {
+  /**
+   * The backend of a model a route names, for `parseStrategySpec`'s `resolveModel`; the main model's name
+   * gives the main backend.
+   *
+   * @throws UsageError for a name that was not among the routes given to `loadRouteModels`.
+   */
+  resolveModel(name: string): Backend;
+  /** The route of routing specs that name none: `[--small-model, main model]`; absent without `--small-model`. */
+  readonly defaultRoute: readonly string[] | undefined;
+  /** Every model name loaded, besides the main model, in the order first named. */
+  readonly loaded: readonly string[];
+  /** Frees the models it loaded (not the main backend). */
+  dispose(): Promise<void>;
+}
+
+/** Options of `loadRouteModels`. */
+export interface LoadRouteModelsOptions {
+  /** The command's backend flags: HTTP models share the server, key and endpoint; embedded ones the threads. */
+  readonly flags: BackendFlags;
+  /** The command's main backend, which a route may name by its model name. */
+  readonly main: ResolvedBackend;
+  /** The strategy specs of the command; only routing ones (catalog entries that need `models`) name models. */
+  readonly specs: readonly string[];
+  /** `--small-model`: the first model of routing specs that name no route. */
+  readonly smallModel?: string | undefined;
+  /** The flag the specs came from, named in errors (`--strategy`, `--strategies`). */
+  readonly specFlag: string;
+}
+
+async function labModelNames(embedded: typeof import("@mull/llama-cpp")): Promise<string> {
+  try {
+    const names = new Set([
+      "lab-small",
+      "lab-large",
+      ...(await embedded.labModels()).map((model) => model.name),
+    ]);
+    return [...names].join(", ");
+  } catch {
+    return "lab-small, lab-large";
+  }
+}
+
+/**
+ * Loads the models that a command's routing strategies name, once each, on the command's backend: over
+ * HTTP (`--base-url`) another `model` on the same server, with the same key, retries, deadline and
+ * endpoint; embedded, another lab model or GGUF file loaded through `@mull/llama-cpp` as the main one is.
+ * A route's name equal to the main model's gives the main backend. Routes come after a spec's colon
+ * (`cascade@8:lab-small>lab-large`) or, for routing specs without one, from `--small-model` followed by
+ * the main model.
+ *
+ * @throws UsageError naming `--small-model` or the spec flag, with the lab models, for a model the
+ * embedded engine cannot load; UsageError for `--small-model` when no strategy routes.
+ * @example
+ * const routes = await loadRouteModels({ flags, main, specs: ["cascade@8"], smallModel: "lab-small", specFlag: "--strategy" });
+ * parseStrategySpec("cascade@8", { resolveModel: routes.resolveModel, defaultRoute: routes.defaultRoute });
+ */
+export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<RouteModels> {
+  const { flags, main, smallModel, specFlag } = options;
+  const routing = options.specs.filter((spec) => findStrategyEntry(spec)?.entry.needs.includes("models"));
+  if (smallModel !== undefined && routing.length === 0) {
+    throw new UsageError(
+      `--small-model ${smallModel} applies to routing strategies only, and ${specFlag} names none`,
+      "--small-model",
+    );
+  }
+  const defaultRoute = smallModel === undefined ? undefined : [smallModel, main.model];
+  // Each name with the flag that named it first, for errors.
+  const wanted = new Map<string, string>();
+  for (const spec of routing) {
+    const named = splitModelRoute(spec).route;
+    for (const name of named ?? defaultRoute ?? []) {
+      if (name !== "" && name !== main.model && !wanted.has(name)) {
+        wanted.set(name, named === undefined ? "--small-model" : `${specFlag} ${spec}`);
+      }
+    }
+  }
+  const backends = new Map<string, Backend & { dispose?: () => Promise<void> | void }>();
+  const dispose = async () => {
+    await Promise.all([...backends.values()].map((backend) => backend.dispose?.()));
+  };
+  try {
+    for (const [name, field] of wanted) {
+      if (flags.baseUrl !== undefined) {
+        backends.set(name, createHttpBackend(flags.baseUrl, name, flags));
+        continue;
+      }
+      const embedded = await requireEmbedded();
+      try {
+        backends.set(
+          name,
+          await embedded.createLlamaCppBackend({
+            model: name,
+            ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+          }),
+        );
+      } catch (error) {
+        const flag = field.split(" ", 1)[0]!;
+        throw new UsageError(
+          `${field}: cannot load model ${JSON.stringify(name)} (${(error as Error).message}); ` +
+            `lab models: ${await labModelNames(embedded)}, or a path to a .gguf file`,
+          flag,
+          { cause: error },
+        );
+      }
+    }
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return {
+    defaultRoute,
+    loaded: [...backends.keys()],
+    resolveModel(name) {
+      if (name === main.model) return main.backend;
+      const backend = backends.get(name);
+      if (backend === undefined) {
+        throw new UsageError(`model ${JSON.stringify(name)} was not loaded for ${specFlag}`, specFlag);
+      }
+      return backend;
+    },
+    dispose,
+  };
+}
