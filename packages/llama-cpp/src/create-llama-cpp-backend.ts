@@ -18,6 +18,7 @@ import {
 import { createLlamaCppEngine } from "./llama-cpp-engine.ts";
 import { loadLlamaModel } from "./load-llama-model.ts";
 import { scoreContinuation } from "./score-continuation.ts";
+import { loadSpeculation, type Speculation, type SpeculationStats } from "./speculation.ts";
 
 /**
  * The embedded llama.cpp backend (node-llama-cpp). Besides the `Backend` contract it always has `score` and
@@ -56,6 +57,11 @@ import { scoreContinuation } from "./score-continuation.ts";
 export interface LlamaCppBackend extends Backend {
   /** Resolved settings (model path, threads, sequences, context size, prefix sharing). */
   readonly settings: LlamaCppBackendSettings;
+  /**
+   * What speculative decoding has checked and accepted so far (tokens, acceptance rate), or `undefined` when
+   * the backend was made without `speculative`.
+   */
+  speculation(): SpeculationStats | undefined;
   score(request: ScoreRequest, options?: CallOptions): Promise<ScoreResult>;
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -80,7 +86,15 @@ export interface LlamaCppBackend extends Backend {
 export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Promise<LlamaCppBackend> {
   const parsed = parseLlamaCppBackendOptions(options);
   const loaded = await loadLlamaModel(parsed);
-  const engine = createLlamaCppEngine(loaded, parsed.seedFallback);
+  let speculation: Speculation | undefined;
+  try {
+    speculation =
+      parsed.speculative === undefined ? undefined : await loadSpeculation(loaded, parsed.speculative);
+  } catch (error) {
+    await loaded.dispose();
+    throw error;
+  }
+  const engine = createLlamaCppEngine(loaded, parsed.seedFallback, speculation);
   let disposed = false;
 
   const ensureUsable = (): void => {
@@ -91,11 +105,15 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
     if (disposed) return;
     disposed = true;
     engine.pool.close();
+    // The draft model belongs to the same llama.cpp binding, which loaded.dispose() frees last.
+    await loaded.context.dispose();
+    await speculation?.dispose();
     await loaded.dispose();
   };
 
   return {
     settings: loaded.settings,
+    speculation: () => speculation?.stats(),
     describe: (): BackendDescription => {
       const modelHash = loaded.modelHash();
       return {
