@@ -1,12 +1,11 @@
 import { ConfigError } from "mull/errors";
-import { labDataset, labProfile } from "mull/lab";
+import { labDataset, labPromptTemplate } from "mull/lab";
 import type { Prompt } from "mull/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLlamaCppBackend, type LlamaCppBackend } from "./create-llama-cpp-backend.ts";
 
-const profile = labProfile();
 const prompts: Prompt[] = labDataset("lab:hard", { limit: 20, seed: 3 }).map((problem) =>
-  profile.promptTemplate(problem),
+  labPromptTemplate(problem),
 );
 
 let plain: LlamaCppBackend;
