@@ -18,6 +18,7 @@ import {
   systemOptionHelp,
 } from "../prompt-options.ts";
 import { samplingFromFlags } from "../sampling-from-flags.ts";
+import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
 /**
@@ -160,6 +161,8 @@ export function benchCommand() {
     .option("--system <text>", systemOptionHelp)
     .addOption(endpointOption())
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .addOption(draftModelOption())
+    .addOption(promptLookupOption())
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 1024), 1)
     .option("--limit <count>", "run only the first N problems", integerOption(1))
     .option("--seed <value>", "run seed; each pair's seed derives from it", integerOption(0, 2 ** 31 - 1), 0)
@@ -225,6 +228,8 @@ export function benchCommand() {
         apiKeyEnv: flags.apiKeyEnv,
         threads: flags.threads,
         endpoint: flags.endpoint,
+        draftModel: flags.draftModel,
+        promptLookup: flags.promptLookup,
       });
       const { profile } = resolved;
       const sampling = samplingFromFlags(profile.samplingDefaults, flags);

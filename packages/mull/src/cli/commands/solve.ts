@@ -16,6 +16,7 @@ import {
   systemOptionHelp,
 } from "../prompt-options.ts";
 import { samplingFromFlags } from "../sampling-from-flags.ts";
+import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
 async function readStandardInput(): Promise<string> {
@@ -127,6 +128,8 @@ export function solveCommand() {
     .option("--system <text>", systemOptionHelp)
     .addOption(endpointOption())
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .addOption(draftModelOption())
+    .addOption(promptLookupOption())
     .option("--json", "print one JSON object with the answer, candidates, usage and stoppedBy")
     .option("--trace <file>", "write the full trace (every generation, score and vote) as JSON")
     .addHelpText(
