@@ -50,12 +50,16 @@ import { loadSpeculation, type Speculation, type SpeculationStats } from "./spec
  * a grammar, or a vocabulary too large for the whole distribution) is refused with a `ConfigError` naming
  * the setting.
  *
+ * Speculative decoding (`speculative` option): greedy completions are decoded with a draft model or prompt
+ * lookup predicting tokens ahead, their texts and logprobs unchanged; `speculation()` counts the predicted
+ * tokens checked and accepted. Sampled completions decode without it.
+ *
  * Abort: a signal already aborted makes `generate` reject with the signal's reason; an abort during `generate`
  * resolves it with what was generated so far, completions cut short having finishReason `abort` (and no
  * `tokens`); `score` rejects with the signal's reason. Sequences go back to the pool either way.
  */
 export interface LlamaCppBackend extends Backend {
-  /** Resolved settings (model path, threads, sequences, context size, prefix sharing). */
+  /** Resolved settings (model path, threads, sequences, context size, prefix sharing, speculative decoding). */
   readonly settings: LlamaCppBackendSettings;
   /**
    * What speculative decoding has checked and accepted so far (tokens, acceptance rate), or `undefined` when

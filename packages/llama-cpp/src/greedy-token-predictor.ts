@@ -5,6 +5,9 @@ import {
   TokenPredictor,
 } from "node-llama-cpp";
 
+/** How often a wait for predictions asks the inner predictor again. */
+const retryMilliseconds = 5;
+
 /**
  * A token predictor that predicts for greedy evaluations only (temperature 0) and stays idle otherwise.
  *
@@ -40,7 +43,36 @@ export class GreedyTokenPredictor extends TokenPredictor {
   }
 
   override predictTokens(): Token[] | Promise<Token[]> {
-    return this.#active ? this.#inner.predictTokens() : [];
+    if (!this.#active) return [];
+    const predicted = this.#inner.predictTokens();
+    if (!(predicted instanceof Promise)) return predicted;
+    // node-llama-cpp 3.22.1's draft predictor can leave a waiting caller unwoken (its background run ends between
+    // the caller's check and its wait), which hung parallel sequences: ask again until it answers.
+    return new Promise<Token[]>((resolve, reject) => {
+      let settled = false;
+      const settle = (tokens: Token[]) => {
+        if (settled) return;
+        settled = true;
+        clearInterval(retry);
+        resolve(tokens);
+      };
+      const retry = setInterval(() => {
+        try {
+          const again = this.#inner.predictTokens();
+          if (again instanceof Promise) again.then(settle, () => undefined);
+          else settle(again);
+        } catch (error) {
+          clearInterval(retry);
+          if (!settled) reject(error);
+          settled = true;
+        }
+      }, retryMilliseconds);
+      predicted.then(settle, (error: unknown) => {
+        clearInterval(retry);
+        if (!settled) reject(error);
+        settled = true;
+      });
+    });
   }
 
   override stop(untilPredictionsExhausted?: boolean): void | Promise<void> {

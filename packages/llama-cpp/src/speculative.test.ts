@@ -84,6 +84,22 @@ describe("createLlamaCppBackend: speculative decoding", () => {
     }
   });
 
+  it("keeps parallel greedy completions (prefix shared) and scores after them equal to the plain backend's", async () => {
+    const request = { prompt: prompts[3]!, n: 4, temperature: 0, maxTokens: 160 };
+    const expected = (await plain.generate(request)).completions.map((completion) => completion.text);
+    const continuation = expected[0]!;
+    const expectedScore = await plain.score({ prompt: prompts[3]!, continuation, topLogprobs: 1 });
+    for (const backend of [drafted, lookedUp]) {
+      const texts = (await backend.generate(request)).completions.map((completion) => completion.text);
+      expect(texts).toEqual(expected);
+      const scored = await backend.score({ prompt: prompts[3]!, continuation, topLogprobs: 1 });
+      expect(scored.tokens.map((token) => token.token)).toEqual(
+        expectedScore.tokens.map((token) => token.token),
+      );
+      expect(scored.logprob).toBeCloseTo(expectedScore.logprob, 3);
+    }
+  });
+
   it("leaves sampled requests as they were: the same texts for a seed, nothing checked", async () => {
     const request = { prompt: prompts[2]!, n: 4, temperature: 1, seed: 11, maxTokens: 160 };
     const expected = (await plain.generate(request)).completions.map((completion) => completion.text);
