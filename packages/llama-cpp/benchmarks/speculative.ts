@@ -188,11 +188,13 @@ for (const [label, work] of [
   ["16 parallel sequences, T=1", parallel],
 ] as const) {
   const rates = { main: [] as number[], draft: [] as number[] };
+  const cpuRates = { main: [] as number[], draft: [] as number[] };
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? (["main", "draft"] as const) : (["draft", "main"] as const);
     for (const which of order) {
       const run = await timed(() => work(which === "main" ? main : draft, round));
       rates[which].push((run.tokens / run.milliseconds) * 1000);
+      cpuRates[which].push((run.tokens / run.cpuMilliseconds) * 1000);
     }
   }
   throughput.push([
@@ -200,10 +202,17 @@ for (const [label, work] of [
     `${median(rates.draft).toFixed(0)} tok/s`,
     `${median(rates.main).toFixed(0)} tok/s`,
     range(rates.draft.map((rate, round) => rate / rates.main[round]!)),
+    range(cpuRates.draft.map((rate, round) => rate / cpuRates.main[round]!)),
   ]);
 }
 printTable(
-  [`threads ${threads}`, values.draft, values.model, `${values.draft} / ${values.model}`],
+  [
+    `threads ${threads}`,
+    values.draft,
+    values.model,
+    `${values.draft} / ${values.model}, wall`,
+    "per CPU-second",
+  ],
   throughput,
 );
 
