@@ -18,7 +18,8 @@ import {
 import { createLlamaCppEngine } from "./llama-cpp-engine.ts";
 import { loadLlamaModel } from "./load-llama-model.ts";
 import { scoreContinuation } from "./score-continuation.ts";
-import { loadSpeculation, type Speculation, type SpeculationStats } from "./speculation.ts";
+import { loadSpeculation, type Speculation } from "./speculation.ts";
+import type { SpeculationStats } from "./speculation-stats.ts";
 
 /**
  * The embedded llama.cpp backend (node-llama-cpp). Besides the `Backend` contract it always has `score` and
