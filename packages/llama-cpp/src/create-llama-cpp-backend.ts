@@ -18,6 +18,8 @@ import {
 import { createLlamaCppEngine } from "./llama-cpp-engine.ts";
 import { loadLlamaModel } from "./load-llama-model.ts";
 import { scoreContinuation } from "./score-continuation.ts";
+import { loadSpeculation, type Speculation } from "./speculation.ts";
+import type { SpeculationStats } from "./speculation-stats.ts";
 
 /**
  * The embedded llama.cpp backend (node-llama-cpp). Besides the `Backend` contract it always has `score` and
@@ -49,13 +51,22 @@ import { scoreContinuation } from "./score-continuation.ts";
  * a grammar, or a vocabulary too large for the whole distribution) is refused with a `ConfigError` naming
  * the setting.
  *
+ * Speculative decoding (`speculative` option): greedy completions are decoded with a draft model or prompt
+ * lookup predicting tokens ahead, their texts and logprobs unchanged; `speculation()` counts the predicted
+ * tokens checked and accepted. Sampled completions decode without it.
+ *
  * Abort: a signal already aborted makes `generate` reject with the signal's reason; an abort during `generate`
  * resolves it with what was generated so far, completions cut short having finishReason `abort` (and no
  * `tokens`); `score` rejects with the signal's reason. Sequences go back to the pool either way.
  */
 export interface LlamaCppBackend extends Backend {
-  /** Resolved settings (model path, threads, sequences, context size, prefix sharing). */
+  /** Resolved settings (model path, threads, sequences, context size, prefix sharing, speculative decoding). */
   readonly settings: LlamaCppBackendSettings;
+  /**
+   * What speculative decoding has checked and accepted so far (tokens, acceptance rate), or `undefined` when
+   * the backend was made without `speculative`.
+   */
+  speculation(): SpeculationStats | undefined;
   score(request: ScoreRequest, options?: CallOptions): Promise<ScoreResult>;
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -80,7 +91,15 @@ export interface LlamaCppBackend extends Backend {
 export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Promise<LlamaCppBackend> {
   const parsed = parseLlamaCppBackendOptions(options);
   const loaded = await loadLlamaModel(parsed);
-  const engine = createLlamaCppEngine(loaded, parsed.seedFallback);
+  let speculation: Speculation | undefined;
+  try {
+    speculation =
+      parsed.speculative === undefined ? undefined : await loadSpeculation(loaded, parsed.speculative);
+  } catch (error) {
+    await loaded.dispose();
+    throw error;
+  }
+  const engine = createLlamaCppEngine(loaded, parsed.seedFallback, speculation);
   let disposed = false;
 
   const ensureUsable = (): void => {
@@ -91,11 +110,15 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
     if (disposed) return;
     disposed = true;
     engine.pool.close();
+    // The draft model belongs to the same llama.cpp binding, which loaded.dispose() frees last.
+    await loaded.context.dispose();
+    await speculation?.dispose();
     await loaded.dispose();
   };
 
   return {
     settings: loaded.settings,
+    speculation: () => speculation?.stats(),
     describe: (): BackendDescription => {
       const modelHash = loaded.modelHash();
       return {

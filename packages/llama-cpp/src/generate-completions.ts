@@ -97,8 +97,8 @@ export async function generateCompletions(
         throw error;
       }
     }
-    try {
-      return await runCompletion({
+    const run = () =>
+      runCompletion({
         index,
         sequence: lease.item,
         cachedPromptTokens: cachedByLease.get(lease),
@@ -114,6 +114,11 @@ export async function generateCompletions(
         vocabularySize: loaded.vocabularySize,
         tokenText: engine.tokenText,
       });
+    const { speculation } = engine;
+    try {
+      return speculation !== undefined && plan.temperature === 0
+        ? await speculation.counted(lease.item, run)
+        : await run();
     } catch (error) {
       failure.abort(error);
       throw error;

@@ -3,3 +3,9 @@ export { type LabModel, type LabModelsOptions, labModels, labModelsDirectory } f
 export type { LlamaCppBackendOptions, LlamaCppBackendSettings } from "./llama-cpp-backend-options.ts";
 export { resolveModelPath } from "./resolve-model-path.ts";
 export { canSharePrefix, type PrefixSharingSequence, sharePrefix } from "./share-prefix.ts";
+export type { SpeculationStats } from "./speculation-stats.ts";
+export type {
+  DraftModelSpeculation,
+  PromptLookupSpeculation,
+  SpeculativeOptions,
+} from "./speculative-options.ts";

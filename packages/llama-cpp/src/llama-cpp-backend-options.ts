@@ -1,6 +1,11 @@
 import { parseOptions } from "mull/runtime";
 import { z } from "zod";
 import { expecting } from "./expecting.ts";
+import {
+  type ParsedSpeculativeOptions,
+  type SpeculativeOptions,
+  speculativeOptionsSchema,
+} from "./speculative-options.ts";
 
 /** Options of `createLlamaCppBackend`. */
 export interface LlamaCppBackendOptions {
@@ -27,6 +32,13 @@ export interface LlamaCppBackendOptions {
    * (default true). Falls back to evaluating per sequence when node-llama-cpp cannot copy.
    */
   readonly prefixSharing?: boolean | undefined;
+  /**
+   * Speculative decoding of greedy requests: a draft model (`{ kind: "draft", model: "lab-small" }`) or prompt
+   * lookup (`{ kind: "prompt-lookup" }`) predicts tokens ahead, which the model checks in one batched evaluation.
+   * Greedy texts stay exactly those of the plain backend; sampled requests (temperature above 0) decode without
+   * it, because checking predicted tokens consumes sampler randomness and would change a seed's text. Default off.
+   */
+  readonly speculative?: SpeculativeOptions | undefined;
   /** Aborts loading. */
   readonly signal?: AbortSignal | undefined;
 }
@@ -38,6 +50,8 @@ export interface LlamaCppBackendSettings {
   readonly sequences: number;
   readonly contextSize: number;
   readonly prefixSharing: boolean;
+  /** Speculative decoding, defaults filled in; `undefined` when off. */
+  readonly speculative: ParsedSpeculativeOptions | undefined;
 }
 
 /** The factory's name, which starts every message about its options. */
@@ -67,6 +81,7 @@ const llamaCppBackendOptionsSchema = z.object(
     gpu: z.literal(false, { error: expecting("false (the embedded backend runs on CPU)") }).optional(),
     seedFallback: seedFallbackSchema.optional(),
     prefixSharing: z.boolean({ error: expecting("a boolean") }).default(true),
+    speculative: speculativeOptionsSchema.optional(),
     signal: z.instanceof(AbortSignal).optional(),
   },
   { error: expecting("an options object") },

@@ -5,6 +5,7 @@ import { createGrammarCache, type GrammarCache } from "./grammar-cache.ts";
 import type { LoadedLlamaModel } from "./load-llama-model.ts";
 import { createPromptRenderer, type PromptRenderer } from "./render-prompt.ts";
 import { SequencePool } from "./sequence-pool.ts";
+import type { Speculation } from "./speculation.ts";
 import { createTokenText, type TokenText } from "./token-text.ts";
 
 /** What `generate` and `score` share: the loaded model and the helpers made for it once. */
@@ -15,6 +16,8 @@ export interface LlamaCppEngine {
   readonly pool: SequencePool<LlamaContextSequence>;
   readonly grammars: GrammarCache;
   readonly tokenText: TokenText;
+  /** Speculative decoding of greedy completions, when on. */
+  readonly speculation: Speculation | undefined;
   /** The seed of a request that carries none. */
   nextSeed(): number;
   /** Fails with a `ConfigError` on `field` unless `tokenCount` tokens leave room to generate in a sequence. */
@@ -30,6 +33,7 @@ export interface LlamaCppEngine {
 export function createLlamaCppEngine(
   loaded: LoadedLlamaModel,
   seedFallback: number | (() => number) | undefined,
+  speculation?: Speculation,
 ): LlamaCppEngine {
   const { model, context, settings } = loaded;
   return {
@@ -37,12 +41,16 @@ export function createLlamaCppEngine(
     renderer: createPromptRenderer(model, loaded),
     pool: new SequencePool<LlamaContextSequence>({
       capacity: settings.sequences,
-      create: () => context.getSequence(),
+      create: () =>
+        context.getSequence(
+          speculation === undefined ? undefined : { tokenPredictor: speculation.createPredictor() },
+        ),
       cachedTokens: (sequence) => sequence.contextTokens,
       owner: loaded.owner,
     }),
     grammars: createGrammarCache(loaded.llama),
     tokenText: createTokenText(model),
+    speculation,
     nextSeed: createFallbackSeed(seedFallback),
     checkFits(tokenCount, field) {
       const { contextSize } = settings;

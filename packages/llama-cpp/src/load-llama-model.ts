@@ -152,6 +152,7 @@ export async function loadLlamaModel(options: ParsedLlamaCppBackendOptions): Pro
       sequences: options.sequences,
       contextSize: context.contextSize,
       prefixSharing: options.prefixSharing,
+      speculative: options.speculative,
     },
     versions,
     vocabularySize,

@@ -116,6 +116,8 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
   const live: LiveReading | undefined = reading !== undefined && isLiveReading(reading) ? reading : undefined;
   const readWhileGenerating = live !== undefined;
   const read: ForcedToken[] = [];
+  // Prompt lookup proposes what followed the last tokens in the prompt (a no-op for other predictors).
+  sequence.tokenPredictor?.updateInputTokens(promptTokens as Token[]);
   const iterator = sequence.evaluateWithMetadata(
     promptTokens.slice(sequence.nextTokenIndex) as Token[],
     { confidence: readWhileGenerating, probabilities: live?.probabilities === true },
@@ -157,8 +159,9 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
       finishReason = "length";
       break;
     }
-    // The last sampled token is not evaluated yet: stop before node-llama-cpp would shift the context.
-    if (sequence.nextTokenIndex >= sequence.contextSize - 1) {
+    // The last sampled token is not evaluated yet: stop before node-llama-cpp would shift the context. Counted
+    // here rather than read from the sequence, whose state may already hold predicted tokens ahead of this one.
+    if (promptTokens.length + generated.length - 1 >= sequence.contextSize - 1) {
       finishReason = "length";
       break;
     }

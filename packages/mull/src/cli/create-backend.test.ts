@@ -37,3 +37,34 @@ describe("createBackendFromFlags over HTTP", () => {
     }
   });
 });
+
+describe("createBackendFromFlags: speculative decoding", () => {
+  it("loads the embedded backend with a draft model or prompt lookup", async () => {
+    const drafted = await createBackendFromFlags({ model: "lab-large", draftModel: "lab-small" });
+    try {
+      const backend = drafted.backend as { settings?: { speculative?: unknown } };
+      expect(backend.settings?.speculative).toMatchObject({ kind: "draft", model: "lab-small" });
+    } finally {
+      await drafted.dispose();
+    }
+    const lookedUp = await createBackendFromFlags({ model: "lab-small", promptLookup: true });
+    try {
+      const backend = lookedUp.backend as { settings?: { speculative?: unknown } };
+      expect(backend.settings?.speculative).toMatchObject({ kind: "prompt-lookup" });
+    } finally {
+      await lookedUp.dispose();
+    }
+  });
+
+  it("refuses the speculative flags over HTTP and together", async () => {
+    await expect(createBackendFromFlags({ baseUrl, model: "m", draftModel: "lab-small" })).rejects.toThrow(
+      "--draft-model applies to the embedded backend only, not to --base-url",
+    );
+    await expect(createBackendFromFlags({ baseUrl, model: "m", promptLookup: true })).rejects.toThrow(
+      "--prompt-lookup applies to the embedded backend only, not to --base-url",
+    );
+    await expect(createBackendFromFlags({ draftModel: "lab-small", promptLookup: true })).rejects.toThrow(
+      "give either --draft-model or --prompt-lookup, not both",
+    );
+  });
+});

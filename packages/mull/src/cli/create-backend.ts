@@ -5,9 +5,10 @@ import { labProfile } from "../lab/index.ts";
 import { readApiKey } from "../runtime/index.ts";
 import type { Backend, ModelProfile } from "../spec/index.ts";
 import { firstServedModel } from "./first-served-model.ts";
+import { type SpeculativeFlags, speculativeFromFlags } from "./speculative-flags.ts";
 
 /** Backend flags shared by `solve`, `bench` and `serve`. */
-export interface BackendFlags {
+export interface BackendFlags extends SpeculativeFlags {
   /** OpenAI-compatible server; absent means the embedded lab. */
   readonly baseUrl?: string | undefined;
   /** Model name (HTTP), or `lab-small` / `lab-large` / a `.gguf` path (embedded). */
@@ -76,9 +77,13 @@ export const defaultLabModel = "lab-large";
  * it), so that a lab model behind a server is prompted and sampled as the embedded one is; the default
  * profile for any other model.
  *
+ * `draftModel` / `promptLookup` turn on the embedded engine's speculative decoding of greedy samples.
+ *
  * @throws ConfigError when `apiKeyEnv` names an unset variable while the model must be listed.
+ * @throws UsageError when `draftModel` or `promptLookup` comes with `baseUrl`.
  */
 export async function createBackendFromFlags(flags: BackendFlags): Promise<ResolvedBackend> {
+  const speculative = speculativeFromFlags(flags);
   if (flags.baseUrl !== undefined) {
     const model =
       flags.model ??
@@ -96,6 +101,7 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
   const backend = await embedded.createLlamaCppBackend({
     model,
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+    ...(speculative === undefined ? {} : { speculative }),
   });
   const profile = labModelNames.has(model) ? await labProfileOf(model, embedded) : defaultModelProfile;
   return { backend, model, profile, dispose: () => backend.dispose() };

@@ -19,6 +19,7 @@ import {
 } from "../prompt-options.ts";
 import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
 import { samplingFromFlags } from "../sampling-from-flags.ts";
+import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
 /**
@@ -173,6 +174,8 @@ export function benchCommand() {
     .option("--system <text>", systemOptionHelp)
     .addOption(endpointOption())
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .addOption(draftModelOption())
+    .addOption(promptLookupOption())
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 1024), 1)
     .option("--limit <count>", "run only the first N problems", integerOption(1))
     .option("--seed <value>", "run seed; each pair's seed derives from it", integerOption(0, 2 ** 31 - 1), 0)
@@ -238,6 +241,8 @@ export function benchCommand() {
         apiKeyEnv: flags.apiKeyEnv,
         threads: flags.threads,
         endpoint: flags.endpoint,
+        draftModel: flags.draftModel,
+        promptLookup: flags.promptLookup,
       };
       const resolved = await createBackendFromFlags(backendFlags);
       let routes: RouteModels | undefined;

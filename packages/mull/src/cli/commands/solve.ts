@@ -17,6 +17,7 @@ import {
 } from "../prompt-options.ts";
 import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
 import { samplingFromFlags } from "../sampling-from-flags.ts";
+import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
 async function readStandardInput(): Promise<string> {
@@ -146,6 +147,8 @@ export function solveCommand() {
     .option("--system <text>", systemOptionHelp)
     .addOption(endpointOption())
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .addOption(draftModelOption())
+    .addOption(promptLookupOption())
     .option("--json", "print one JSON object with the answer, candidates, usage and stoppedBy")
     .option("--trace <file>", "write the full trace (every generation, score and vote) as JSON")
     .addHelpText(

@@ -1,0 +1,231 @@
+/**
+ * Speculative decoding on the embedded backend, against the plain backend in the same process:
+ *
+ * 1. greedy decoding of N lab problems, one after another, on the main model alone, with the small model as
+ *    draft, and with prompt lookup — rounds interleaved (the order rotates every round) — reporting the wall and
+ *    CPU speed-up over the main model alone, the acceptance rate (accepted / checked predicted tokens), and
+ *    whether every text equals the plain backend's;
+ * 2. tokens/s of the draft model against the main model alone (one sequence greedy, and 16 parallel sequences
+ *    sampled), since draft-model speculation can pay only when the draft is much faster than the main model.
+ *
+ *   npm run bench:speculative
+ *   npm run bench:speculative -- --problems 40 --rounds 5 --draft-tokens 4 --lookup-tokens 2
+ *
+ * Other processes may share the cores: compare the ratios, and run it more than once.
+ */
+import { parseArgs } from "node:util";
+import { labDataset, labPromptTemplate } from "mull/lab";
+import type { Prompt } from "mull/spec";
+import { createLlamaCppBackend, type LlamaCppBackend } from "../src/index.ts";
+
+const { values } = parseArgs({
+  options: {
+    model: { type: "string", default: "lab-large" },
+    draft: { type: "string", default: "lab-small" },
+    dataset: { type: "string", default: "lab:hard" },
+    problems: { type: "string", default: "20" },
+    rounds: { type: "string", default: "5" },
+    threads: { type: "string", default: "1" },
+    "max-tokens": { type: "string", default: "160" },
+    "draft-tokens": { type: "string" },
+    "lookup-tokens": { type: "string" },
+    seed: { type: "string", default: "0" },
+  },
+});
+
+const rounds = Number(values.rounds);
+const threads = Number(values.threads);
+const maxTokens = Number(values["max-tokens"]);
+const prompts: Prompt[] = labDataset(values.dataset, {
+  limit: Number(values.problems),
+  seed: Number(values.seed),
+}).map((problem) => labPromptTemplate(problem));
+
+function median(numbers: readonly number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function range(ratios: readonly number[]): string {
+  return `${median(ratios).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+}
+
+interface Timing {
+  readonly milliseconds: number;
+  /** CPU milliseconds of this process (all threads): less sensitive to other processes than wall time. */
+  readonly cpuMilliseconds: number;
+  readonly tokens: number;
+  readonly texts: readonly string[];
+}
+
+async function timed(work: () => Promise<{ tokens: number; texts: string[] }>): Promise<Timing> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const { tokens, texts } = await work();
+  const used = process.cpuUsage(cpu);
+  return {
+    milliseconds: performance.now() - start,
+    cpuMilliseconds: (used.user + used.system) / 1000,
+    tokens,
+    texts,
+  };
+}
+
+/** Greedy completions of every prompt, one after another (speculative decoding cuts one sequence's latency). */
+async function greedy(backend: LlamaCppBackend): Promise<{ tokens: number; texts: string[] }> {
+  let tokens = 0;
+  const texts: string[] = [];
+  for (const prompt of prompts) {
+    const result = await backend.generate({ prompt, temperature: 0, maxTokens });
+    tokens += result.usage.completionTokens ?? 0;
+    texts.push(result.completions[0]?.text ?? "");
+  }
+  return { tokens, texts };
+}
+
+/** 16 sampled completions of each of the first four prompts, 16 sequences in parallel. */
+async function parallel(
+  backend: LlamaCppBackend,
+  round: number,
+): Promise<{ tokens: number; texts: string[] }> {
+  let tokens = 0;
+  for (const [index, prompt] of prompts.slice(0, 4).entries()) {
+    const result = await backend.generate({
+      prompt,
+      n: 16,
+      temperature: 1,
+      seed: round * 101 + index,
+      maxTokens,
+    });
+    tokens += result.usage.completionTokens ?? 0;
+  }
+  return { tokens, texts: [] };
+}
+
+const optional = (name: string, value: string | undefined) =>
+  value === undefined ? {} : { [name]: Number(value) };
+const main = await createLlamaCppBackend({ model: values.model, threads, sequences: 16 });
+const draft = await createLlamaCppBackend({ model: values.draft, threads, sequences: 16 });
+const variants: { name: string; backend: LlamaCppBackend }[] = [
+  { name: `${values.model} alone`, backend: main },
+  {
+    name: `draft ${values.draft}`,
+    backend: await createLlamaCppBackend({
+      model: values.model,
+      threads,
+      sequences: 16,
+      speculative: { kind: "draft", model: values.draft, ...optional("tokens", values["draft-tokens"]) },
+    }),
+  },
+  {
+    name: "prompt lookup",
+    backend: await createLlamaCppBackend({
+      model: values.model,
+      threads,
+      sequences: 16,
+      speculative: { kind: "prompt-lookup", ...optional("tokens", values["lookup-tokens"]) },
+    }),
+  },
+];
+console.log(
+  `${prompts.length} ${values.dataset} problems greedy, ${values.model}, threads ${threads}, ${rounds} rounds; ` +
+    `settings ${JSON.stringify(variants.map(({ backend }) => backend.settings.speculative ?? "off"))}`,
+);
+
+// Warm up every backend (first evaluations allocate buffers).
+for (const { backend } of [...variants, { backend: draft }]) await parallel(backend, -1);
+for (const { backend } of variants) await greedy(backend);
+const warmed = variants.map(({ backend }) => backend.speculation());
+
+const timings = variants.map(() => [] as Timing[]);
+for (let round = 0; round < rounds; round += 1) {
+  for (let step = 0; step < variants.length; step += 1) {
+    const index = (round + step) % variants.length;
+    timings[index]!.push(await timed(() => greedy(variants[index]!.backend)));
+  }
+}
+const plain = timings[0]!;
+const rows = variants.map(({ name, backend }, index) => {
+  const runs = timings[index]!;
+  const identical = runs.every((run, round) =>
+    run.texts.every((text, problem) => text === plain[round]?.texts[problem]),
+  );
+  const stats = backend.speculation();
+  const before = warmed[index];
+  const checked = (stats?.checkedTokens ?? 0) - (before?.checkedTokens ?? 0);
+  const accepted = (stats?.acceptedTokens ?? 0) - (before?.acceptedTokens ?? 0);
+  const tokens = runs.reduce((sum, run) => sum + run.tokens, 0);
+  return [
+    name,
+    `${median(runs.map((run) => (run.tokens / run.milliseconds) * 1000)).toFixed(0)} tok/s`,
+    range(runs.map((run, round) => plain[round]!.milliseconds / run.milliseconds)),
+    range(runs.map((run, round) => plain[round]!.cpuMilliseconds / run.cpuMilliseconds)),
+    stats === undefined ? "" : `${((accepted / Math.max(checked, 1)) * 100).toFixed(1)}% of ${checked}`,
+    stats === undefined ? "" : `${((accepted / tokens) * 100).toFixed(1)}%`,
+    index === 0 ? "" : identical ? "identical" : "DIFFERENT",
+  ];
+});
+printTable(
+  [
+    "greedy decoding",
+    "rate",
+    "speed-up, wall",
+    "speed-up, CPU",
+    "accepted / checked",
+    "tokens accepted",
+    "texts",
+  ],
+  rows,
+);
+
+// Throughput of the draft model against the main model alone: one sequence greedy, 16 sequences sampled.
+const throughput: string[][] = [];
+for (const [label, work] of [
+  ["1 sequence, greedy", (backend: LlamaCppBackend) => greedy(backend)],
+  ["16 parallel sequences, T=1", parallel],
+] as const) {
+  const rates = { main: [] as number[], draft: [] as number[] };
+  const cpuRates = { main: [] as number[], draft: [] as number[] };
+  for (let round = 0; round < rounds; round += 1) {
+    const order = round % 2 === 0 ? (["main", "draft"] as const) : (["draft", "main"] as const);
+    for (const which of order) {
+      const run = await timed(() => work(which === "main" ? main : draft, round));
+      rates[which].push((run.tokens / run.milliseconds) * 1000);
+      cpuRates[which].push((run.tokens / run.cpuMilliseconds) * 1000);
+    }
+  }
+  throughput.push([
+    label,
+    `${median(rates.draft).toFixed(0)} tok/s`,
+    `${median(rates.main).toFixed(0)} tok/s`,
+    range(rates.draft.map((rate, round) => rate / rates.main[round]!)),
+    range(cpuRates.draft.map((rate, round) => rate / cpuRates.main[round]!)),
+  ]);
+}
+printTable(
+  [
+    `threads ${threads}`,
+    values.draft,
+    values.model,
+    `${values.draft} / ${values.model}, wall`,
+    "per CPU-second",
+  ],
+  throughput,
+);
+
+function printTable(header: readonly string[], body: readonly (readonly string[])[]): void {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...body.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ");
+  console.log(`\n${line(header)}`);
+  console.log(line(widths.map((width) => "-".repeat(width))));
+  for (const row of body) console.log(line(row));
+}
+
+for (const { backend } of variants) await backend.dispose();
+await draft.dispose();

@@ -1,0 +1,46 @@
+import { Option } from "@commander-js/extra-typings";
+import { UsageError } from "./usage-error.ts";
+
+/** The `--draft-model` option of the embedded backend (speculative decoding with a draft model). */
+export function draftModelOption() {
+  return new Option(
+    "--draft-model <name>",
+    "embedded: speculative decoding of greedy samples with a draft model (lab-small | PATH.gguf); texts unchanged",
+  );
+}
+
+/** The `--prompt-lookup` option of the embedded backend (speculative decoding by prompt lookup). */
+export function promptLookupOption() {
+  return new Option(
+    "--prompt-lookup",
+    "embedded: speculative decoding of greedy samples by prompt lookup; texts unchanged",
+  ).conflicts("draftModel");
+}
+
+/** What the speculative flags ask of the embedded backend. */
+export interface SpeculativeFlags {
+  readonly draftModel?: string | undefined;
+  readonly promptLookup?: boolean | undefined;
+}
+
+/**
+ * The embedded backend's `speculative` option from `--draft-model` / `--prompt-lookup`, `undefined` without them.
+ *
+ * @throws UsageError when they are given with `--base-url`, or together.
+ */
+export function speculativeFromFlags(
+  flags: SpeculativeFlags & { readonly baseUrl?: string | undefined },
+): { kind: "draft"; model: string } | { kind: "prompt-lookup" } | undefined {
+  const flag =
+    flags.draftModel !== undefined ? "--draft-model" : flags.promptLookup ? "--prompt-lookup" : undefined;
+  if (flag === undefined) return undefined;
+  if (flags.baseUrl !== undefined) {
+    throw new UsageError(`${flag} applies to the embedded backend only, not to --base-url`, flag);
+  }
+  if (flags.draftModel !== undefined && flags.promptLookup) {
+    throw new UsageError("give either --draft-model or --prompt-lookup, not both", "--prompt-lookup");
+  }
+  return flags.draftModel !== undefined
+    ? { kind: "draft", model: flags.draftModel }
+    : { kind: "prompt-lookup" };
+}
