@@ -5,7 +5,7 @@
  * tokens per problem, the share of them written by the large model, the large model's tokens as a fraction
  * of its own greedy run's, and wall time (one thread per model, problems one at a time).
  *
- *   node --conditions=mull-source packages/mull/benchmarks/glimpse-lab.ts [--problems 100] [--seed 0]
+ *   npm run bench:glimpse -- [--problems 100] [--seed 0]
  *     [--dev 60] [--targets 0.2,0.3,0.4] [--glimpse 1,12] [--bild 0.3,0.5,0.7]
  *
  * Calibration (`calibrateGlimpThreshold`): the small model solves the dev problems greedily, the entropy of

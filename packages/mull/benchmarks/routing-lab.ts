@@ -76,6 +76,9 @@ export const routingMethods: readonly RoutingMethod[] = [
         strategies: [selfConsistency({ n: 4 }), singleSample({ temperature: 0 })],
       }),
   },
+  // Greedy routers (compare with the greedy rows); τ calibrated by `npm run bench:glimpse`.
+  { label: "glimp@0.5159k12", spec: "glimp@0.5159k12:lab-small>lab-large" },
+  { label: "bild@0.7x0.1", spec: "bild@0.7x0.1:lab-small>lab-large" },
   { label: "large uniform 4/problem", allocation: "uniform", model: "lab-large", samplesPerProblem: 4 },
   {
     label: "large compute-optimal 4/problem",
