@@ -22,14 +22,17 @@ export interface PromptFlags {
 }
 
 /**
- * Loads `--prompt-template`: a built-in name, else a JSON file.
+ * Loads `--prompt-template` (or the setting `field` names): a built-in name, else a JSON file.
  *
- * @throws ConfigError (field `--prompt-template`) for a file that cannot be read or is not JSON, and the
- * named-field errors of `parsePromptTemplateSpec` for a file that is not a template.
+ * @throws ConfigError (field `--prompt-template`, or `field`) for a file that cannot be read or is not
+ * JSON, and the named-field errors of `parsePromptTemplateSpec` for a file that is not a template.
  * @example
  * const template = await loadPromptTemplate("templates/few-shot.json");
  */
-export async function loadPromptTemplate(nameOrFile: string): Promise<NamedPromptTemplate> {
+export async function loadPromptTemplate(
+  nameOrFile: string,
+  field = "--prompt-template",
+): Promise<NamedPromptTemplate> {
   const builtin = builtinPromptTemplate(nameOrFile);
   if (builtin !== undefined) return builtin;
   let contents: string;
@@ -37,9 +40,9 @@ export async function loadPromptTemplate(nameOrFile: string): Promise<NamedPromp
     contents = await readFile(nameOrFile, "utf8");
   } catch (error) {
     throw new ConfigError(
-      `--prompt-template: ${JSON.stringify(nameOrFile)} is neither a built-in template ` +
+      `${field}: ${JSON.stringify(nameOrFile)} is neither a built-in template ` +
         `(${builtinPromptTemplateNames.join(", ")}) nor a readable file (${(error as Error).message})`,
-      { field: "--prompt-template", cause: error },
+      { field, cause: error },
     );
   }
   let value: unknown;
@@ -47,8 +50,8 @@ export async function loadPromptTemplate(nameOrFile: string): Promise<NamedPromp
     value = JSON.parse(contents);
   } catch (error) {
     throw new ConfigError(
-      `--prompt-template: ${nameOrFile} is not JSON (${(error as Error).message}); expected a template object`,
-      { field: "--prompt-template", cause: error },
+      `${field}: ${nameOrFile} is not JSON (${(error as Error).message}); expected a template object`,
+      { field, cause: error },
     );
   }
   const spec = parsePromptTemplateSpec(value, nameOrFile);

@@ -1,9 +1,31 @@
 import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { ConfigError } from "../../errors/index.ts";
+import { builtinPromptTemplate } from "../../prompts/index.ts";
 import { parseServerConfig, type ServerConfig } from "./server-config.ts";
 
+/** The config with each model's template file resolved against the config file's folder. */
+function withTemplatePaths(config: ServerConfig, file: string): ServerConfig {
+  const resolveTemplate = (template: string): string =>
+    builtinPromptTemplate(template) !== undefined || isAbsolute(template)
+      ? template
+      : resolve(dirname(file), template);
+  return {
+    ...config,
+    upstreams: config.upstreams.map((upstream) => ({
+      ...upstream,
+      models: upstream.models.map((model) =>
+        typeof model === "string" || model.promptTemplate === undefined
+          ? model
+          : { ...model, promptTemplate: resolveTemplate(model.promptTemplate) },
+      ),
+    })),
+  } as ServerConfig;
+}
+
 /**
- * Reads and validates a server configuration file (JSON).
+ * Reads and validates a server configuration file (JSON). A model's `promptTemplate` file is read relative
+ * to the config file.
  *
  * @throws ConfigError when the file cannot be read, is not JSON, or fails `parseServerConfig`.
  * @example
@@ -26,5 +48,5 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
   } catch (error) {
     throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}`, { field: "--config" });
   }
-  return parseServerConfig(value, file);
+  return withTemplatePaths(parseServerConfig(value, file), file);
 }

@@ -85,8 +85,22 @@ describe("parseServerConfig", () => {
     const first = config.upstreams[0];
     if (first === undefined) throw new Error("no upstream");
     expect(modelEntries(first)).toEqual([
-      { name: "a", upstreamModel: "a", contextWindow: undefined, fallback: undefined, pricePerToken: 1 },
-      { name: "b", upstreamModel: "org/B", contextWindow: 4096, fallback: undefined, pricePerToken: 1 },
+      {
+        name: "a",
+        upstreamModel: "a",
+        contextWindow: undefined,
+        fallback: undefined,
+        pricePerToken: 1,
+        promptTemplate: undefined,
+      },
+      {
+        name: "b",
+        upstreamModel: "org/B",
+        contextWindow: 4096,
+        fallback: undefined,
+        pricePerToken: 1,
+        promptTemplate: undefined,
+      },
     ]);
   });
 });

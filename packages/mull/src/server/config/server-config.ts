@@ -26,6 +26,12 @@ const modelEntry = z.union([
     fallback: modelName.optional(),
     /** Price of one token (prompt or completion) of this model, the cost a bandit route weighs; default 1. */
     pricePerToken: z.number().min(0, "expected a price ≥ 0").optional(),
+    /**
+     * The prompt template this model's chat requests are rendered with (from their last user message): a
+     * built-in name (`default`, `lab`, `gsm8k`, `qwen-math`) or a JSON template file, relative to the
+     * config file. It wins over `mull serve --prompt-template`.
+     */
+    promptTemplate: z.string().min(1).optional(),
   }),
 ]);
 
@@ -151,19 +157,29 @@ export interface ModelEntry {
   readonly fallback: string | undefined;
   /** Price of one token, the cost a bandit route weighs (default 1). */
   readonly pricePerToken: number;
+  /** Its own prompt template: a built-in name or a template file. */
+  readonly promptTemplate: string | undefined;
 }
 
 /** The models of an upstream, each as an object. */
 export function modelEntries(upstream: UpstreamConfig): ModelEntry[] {
   return upstream.models.map((entry) =>
     typeof entry === "string"
-      ? { name: entry, upstreamModel: entry, contextWindow: undefined, fallback: undefined, pricePerToken: 1 }
+      ? {
+          name: entry,
+          upstreamModel: entry,
+          contextWindow: undefined,
+          fallback: undefined,
+          pricePerToken: 1,
+          promptTemplate: undefined,
+        }
       : {
           name: entry.name,
           upstreamModel: entry.upstreamModel ?? entry.name,
           contextWindow: entry.contextWindow,
           fallback: entry.fallback,
           pricePerToken: entry.pricePerToken ?? 1,
+          promptTemplate: entry.promptTemplate,
         },
   );
 }

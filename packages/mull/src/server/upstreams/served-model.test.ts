@@ -1,5 +1,10 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseServerConfig } from "../config/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import { builtinPromptTemplate } from "../../prompts/index.ts";
+import { loadServerConfig, parseServerConfig } from "../config/index.ts";
 import { buildServedModels } from "./served-model.ts";
 
 describe("buildServedModels", () => {
@@ -34,5 +39,76 @@ describe("buildServedModels", () => {
     } finally {
       await served.dispose();
     }
+  });
+
+  it("renders each model with its own template, a file relative to the config, over the one for every model", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "mull-serve-templates-"));
+    try {
+      await writeFile(
+        path.join(folder, "few-shot.json"),
+        JSON.stringify({ endpoint: "text", prompt: "Question: {question}\nAnswer:" }),
+      );
+      const file = path.join(folder, "serve.json");
+      await writeFile(
+        file,
+        JSON.stringify({
+          upstreams: [
+            {
+              name: "vllm",
+              baseUrl: "http://127.0.0.1:9/v1",
+              allowedNetworks: ["127.0.0.1/32"],
+              models: [
+                { name: "math", promptTemplate: "qwen-math" },
+                { name: "base", promptTemplate: "few-shot.json" },
+                "plain",
+              ],
+            },
+          ],
+        }),
+      );
+      const everyModel = builtinPromptTemplate("gsm8k")!.render;
+      const served = await buildServedModels(await loadServerConfig(file), { promptTemplate: everyModel });
+      try {
+        const [math, base, plain] = served.models;
+        expect(math?.profile.promptTemplate?.({ question: "1+1?" })).toEqual({
+          kind: "chat",
+          messages: [
+            {
+              role: "system",
+              content: "Please reason step by step, and put your final answer within \\boxed{}.",
+            },
+            { role: "user", content: "1+1?" },
+          ],
+        });
+        expect(base?.profile.promptTemplate?.({ question: "1+1?" })).toEqual({
+          kind: "text",
+          text: "Question: 1+1?\nAnswer:",
+        });
+        expect(plain?.profile.promptTemplate).toBe(everyModel);
+      } finally {
+        await served.dispose();
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("names the model's setting when its template file cannot be read", async () => {
+    const config = parseServerConfig({
+      upstreams: [
+        {
+          name: "vllm",
+          baseUrl: "http://127.0.0.1:9/v1",
+          allowedNetworks: ["127.0.0.1/32"],
+          models: ["a", { name: "b", promptTemplate: "/nowhere/template.json" }],
+        },
+      ],
+    });
+    const failure = await buildServedModels(config).catch((error: unknown) => error);
+    expect(ConfigError.isInstance(failure)).toBe(true);
+    expect((failure as ConfigError).field).toBe("upstreams[0].models[1].promptTemplate");
+    expect((failure as Error).message).toMatch(
+      /^upstreams\[0\]\.models\[1\]\.promptTemplate: "\/nowhere\/template\.json" is neither a built-in template/,
+    );
   });
 });

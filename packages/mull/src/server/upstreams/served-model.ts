@@ -3,6 +3,7 @@ import { BackendCallError, ConfigError } from "../../errors/index.ts";
 import { defaultModelProfile } from "../../generation/index.ts";
 import { labProfile } from "../../lab/index.ts";
 import { judgeProcessReward, selfLogprobReward } from "../../process-rewards/index.ts";
+import { loadPromptTemplate } from "../../prompts/index.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
 import type {
   Backend,
@@ -148,11 +149,19 @@ export async function buildServedModels(
   config: ServerConfig,
   options: BuildServedModelsOptions = {},
 ): Promise<ServedModels> {
+  // A model's own template (config) wins over the one for every model (`--prompt-template`).
+  const templates = new Map<string, PromptTemplate>();
+  for (const [index, upstream] of config.upstreams.entries()) {
+    for (const [modelIndex, entry] of modelEntries(upstream).entries()) {
+      if (entry.promptTemplate === undefined) continue;
+      const field = `upstreams[${index}].models[${modelIndex}].promptTemplate`;
+      templates.set(entry.name, (await loadPromptTemplate(entry.promptTemplate, field)).render);
+    }
+  }
   const profileOf = (entry: { readonly name: string; readonly upstreamModel: string }): ModelProfile => {
     const own = modelProfileOf(entry);
-    return options.promptTemplate === undefined
-      ? own
-      : { ...own, promptTemplate: options.promptTemplate, answers: undefined };
+    const template = templates.get(entry.name) ?? options.promptTemplate;
+    return template === undefined ? own : { ...own, promptTemplate: template, answers: undefined };
   };
   const models: ServedModel[] = [];
   const closers: (() => Promise<void> | void)[] = [];
