@@ -5,7 +5,12 @@ import { totalTokens } from "../../budget/usage.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
 import { solve } from "../../solve.ts";
 import type { Backend, ModelProfile, OutcomeScorer, SolveResult, Usage } from "../../spec/index.ts";
-import { findStrategyEntry, parseStrategySpec, strategyCatalogHelp } from "../../strategies/index.ts";
+import {
+  findStrategyEntry,
+  parseStrategySpec,
+  splitModelRoute,
+  strategyCatalogHelp,
+} from "../../strategies/index.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
@@ -217,9 +222,13 @@ export function solveCommand() {
           );
         } else {
           const tokens = totalTokens(result.usage);
+          // A routing strategy runs on its route (`lab-small>lab-large`), any other on the main model.
+          const route = findStrategyEntry(strategySpec)?.entry.needs.includes("models")
+            ? (splitModelRoute(strategySpec).route ?? routes.defaultRoute)
+            : undefined;
           process.stdout.write(`${result.answer ?? "(no answer)"}\n`);
           process.stderr.write(
-            `${result.strategy} on ${backend.model}: ${result.candidates.length} candidates, ` +
+            `${result.strategy} on ${route?.join(">") ?? backend.model}: ${result.candidates.length} candidates, ` +
               `${tokens ?? "unknown"} tokens, ${result.usage.calls} calls, stopped by ${result.stoppedBy}` +
               `${result.partial ? " (best so far)" : ""}\n`,
           );
