@@ -15,6 +15,9 @@ Task options (lab_task.py; off by default): --operand-sizes 0.2,0.3,0.5 (a mixtu
 operands) and --grouped-share 0.5 (that share of the examples solved by the grouped path: additions, then
 subtractions, then one subtraction; the rest left to right).
 
+--init CHECKPOINT starts from trained weights of the same shape (a fine-tune; e.g. gguf_reader.py's checkpoint of
+a shipped model) with a fresh optimizer and schedule.
+
 Checkpoint and resume: --checkpoint-every N writes <out>/resume.pt (weights, optimizer, step, the Python and
 torch random states, the arguments) every N steps, at a stop (--stop-at STEP, --stop-after-minutes M) and on
 SIGTERM / SIGINT. `train.py --resume <out>` continues from there with the saved arguments (the learning rate
@@ -93,6 +96,7 @@ def main():
     parser.add_argument("--checkpoint-every", type=int, default=0, help="write <out>/resume.pt every N steps")
     parser.add_argument("--stop-at", type=int, default=0, help="stop (with a resume checkpoint) after this step")
     parser.add_argument("--stop-after-minutes", type=float, default=0, help="stop (with a resume checkpoint) after this many minutes")
+    parser.add_argument("--init", default="", help="start from the weights of this checkpoint (model.pt, step-N.pt; same shape)")
     parser.add_argument("--device", default="cpu", help="torch device, e.g. cuda (checkpoints are always saved on the CPU)")
     parser.add_argument("--resume", default="", help="continue the run in this folder from its resume.pt")
     parser.add_argument("--save-every", type=int, default=0, help="also write step-N.gguf and step-N.pt every N steps")
@@ -137,6 +141,12 @@ def main():
         betas=(0.9, 0.98),
     )
     first_step, running, seconds_before = 0, None, 0.0
+    if arguments.init and state is None:
+        initial = torch.load(arguments.init, map_location="cpu")
+        shape = ["dim", "layers", "heads", "ff", "vocab"]
+        if any(initial["config"][key] != config[key] for key in shape):
+            raise SystemExit(f"--init {arguments.init} has config {initial['config']}, not {config}")
+        model.load_state_dict(initial["state"])
     if state is not None:
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
