@@ -90,6 +90,14 @@ class Resume(unittest.TestCase):
             for name, tensor in first["state"].items():
                 self.assertTrue(torch.equal(tensor, second["state"][name]), name)
 
+    def test_init_starts_from_the_given_weights(self):
+        with tempfile.TemporaryDirectory() as folder:
+            train(*TINY, "--steps", "3", "--seed", "1", "--out", os.path.join(folder, "a"))
+            train(*TINY, "--steps", "0", "--seed", "2", "--init", os.path.join(folder, "a", "model.pt"), "--out", os.path.join(folder, "b"))
+            a = torch.load(os.path.join(folder, "a", "model.pt"))["state"]
+            b = torch.load(os.path.join(folder, "b", "model.pt"))["state"]
+            self.assertTrue(all(torch.equal(a[name], b[name]) for name in a))
+
     def test_a_resumed_run_differs_from_a_fresh_one_with_another_seed(self):
         # Guards the test above: the weights after 12 steps do depend on the stream.
         with tempfile.TemporaryDirectory() as folder:
