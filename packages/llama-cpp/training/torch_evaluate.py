@@ -4,6 +4,8 @@ The reported figures come from evaluate.ts, which runs the exported GGUF through
 
     OMP_NUM_THREADS=1 /usr/bin/python3 torch_evaluate.py runs/large-s1/model.pt --levels 1-6 --count 200 \
         --temperature 1.0 --samples 16
+    # 2-digit chains such as 37+48-19 (operand-size weights of 1-, 2-, 3-digit operands):
+    OMP_NUM_THREADS=1 /usr/bin/python3 torch_evaluate.py runs/large-s1/model.pt --levels 2-3 --operand-sizes 0,1,0
 """
 
 import argparse
@@ -13,7 +15,7 @@ from collections import Counter
 import torch
 
 from lab_model import BOS_ID, EOS_ID, LabModel, Vocabulary
-from lab_task import answer_of, evaluation_set, extract_answer, prompt_text
+from lab_task import OperandSizes, answer_of, evaluation_set, extract_answer, prompt_text
 
 MAX_NEW_TOKENS = 120
 
@@ -21,9 +23,10 @@ MAX_NEW_TOKENS = 120
 @torch.no_grad()
 def complete(model, vocabulary, prompts, temperature, generator):
     """Completions of prompts that all have the same token length (full recompute; tiny models)."""
-    ids = torch.tensor([[BOS_ID] + vocabulary.encode(p) for p in prompts])
+    device = next(model.parameters()).device
+    ids = torch.tensor([[BOS_ID] + vocabulary.encode(p) for p in prompts], device=device)
     start = ids.shape[1]
-    finished = torch.zeros(len(prompts), dtype=torch.bool)
+    finished = torch.zeros(len(prompts), dtype=torch.bool, device=device)
     for _ in range(MAX_NEW_TOKENS):
         logits = model(ids)[:, -1, :].float()
         if temperature == 0:
@@ -58,16 +61,16 @@ def answers_for(model, vocabulary, problems, temperature, samples, generator):
     return results
 
 
-def greedy_accuracy(model, vocabulary, level, count, seed=0):
-    problems = evaluation_set(level, count, seed)
+def greedy_accuracy(model, vocabulary, level, count, seed=0, sizes=None):
+    problems = evaluation_set(level, count, seed, sizes)
     answers = answers_for(model, vocabulary, problems, 0.0, 1, None)
     correct = sum(1 for problem, got in zip(problems, answers) if got[0] == answer_of(*problem))
     return round(100.0 * correct / count, 1)
 
 
-def sampled_accuracy(model, vocabulary, level, count, temperature, samples, seed=0):
-    problems = evaluation_set(level, count, seed)
-    generator = torch.Generator().manual_seed(seed)
+def sampled_accuracy(model, vocabulary, level, count, temperature, samples, seed=0, sizes=None):
+    problems = evaluation_set(level, count, seed, sizes)
+    generator = torch.Generator(device=next(model.parameters()).device).manual_seed(seed)
     answers = answers_for(model, vocabulary, problems, temperature, samples, generator)
     single = majority = covered = 0.0
     for problem, got in zip(problems, answers):
@@ -89,7 +92,7 @@ def sampled_accuracy(model, vocabulary, level, count, temperature, samples, seed
 
 
 def load(path):
-    checkpoint = torch.load(path)
+    checkpoint = torch.load(path, map_location="cpu")
     model = LabModel(checkpoint["config"])
     model.load_state_dict(checkpoint["state"])
     model.eval()
@@ -104,16 +107,20 @@ def main():
     parser.add_argument("--temperature", type=float, default=0.0)
     parser.add_argument("--samples", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--operand-sizes", default="", help="evaluate on this operand-size mixture, e.g. 0,1,0 for 2-digit chains")
     arguments = parser.parse_args()
+    sizes = OperandSizes.parse(arguments.operand_sizes) if arguments.operand_sizes else None
     torch.set_num_threads(1)
     low, _, high = arguments.levels.partition("-")
     levels = range(int(low), int(high or low) + 1)
-    model = load(arguments.checkpoint)
+    model = load(arguments.checkpoint).to(arguments.device)
     vocabulary = Vocabulary()
     for level in levels:
-        row = {"level": level, "greedy": greedy_accuracy(model, vocabulary, level, arguments.count, arguments.seed)}
+        row = {"level": level, "greedy": greedy_accuracy(model, vocabulary, level, arguments.count, arguments.seed, sizes)}
         if arguments.temperature > 0:
-            row.update(sampled_accuracy(model, vocabulary, level, arguments.count, arguments.temperature, arguments.samples, arguments.seed))
+            row["temperature"] = arguments.temperature
+            row.update(sampled_accuracy(model, vocabulary, level, arguments.count, arguments.temperature, arguments.samples, arguments.seed, sizes))
         print(json.dumps(row), flush=True)
 
 

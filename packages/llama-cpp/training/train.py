@@ -10,6 +10,19 @@ gradient clipping 1.0. The schedule is in steps so that a run is reproducible wh
 
 Writes <out>/model.pt (weights + config) and <out>/model.gguf, plus step-N.gguf / step-N.pt at each
 --save-every, and logs loss, throughput and (with --eval-every) greedy accuracy on level 6.
+
+Task options (lab_task.py; off by default): --operand-sizes 0.2,0.3,0.5 (a mixture of 1-, 2- and 3-digit
+operands) and --grouped-share 0.5 (that share of the examples solved by the grouped path: additions, then
+subtractions, then one subtraction; the rest left to right).
+
+--init CHECKPOINT starts from trained weights of the same shape (a fine-tune; e.g. gguf_reader.py's checkpoint of
+a shipped model) with a fresh optimizer and schedule.
+
+Checkpoint and resume: --checkpoint-every N writes <out>/resume.pt (weights, optimizer, step, the Python and
+torch random states, the arguments) every N steps, at a stop (--stop-at STEP, --stop-after-minutes M) and on
+SIGTERM / SIGINT. `train.py --resume <out>` continues from there with the saved arguments (the learning rate
+is a function of the step, so the schedule continues exactly) and reaches the same weights as a run that
+was never interrupted. Only the stop, logging and --device options may be given again with --resume.
 """
 
 import argparse
@@ -17,6 +30,7 @@ import json
 import math
 import os
 import random
+import signal
 import time
 
 import torch
@@ -24,18 +38,25 @@ import torch.nn.functional as F
 
 from gguf_writer import write_lab_model
 from lab_model import BOS_ID, EOS_ID, LabModel, Vocabulary
-from lab_task import completion_text, generate_problem, prompt_text
+from lab_task import OperandSizes, completion_text, generate_problem, grouped_completion_text, prompt_text
 from torch_evaluate import greedy_accuracy
 
 LEVELS = [1, 2, 3, 4, 5, 6]
+RESUME_FILE = "resume.pt"
+# Options that may change when a run is resumed; every other argument comes from the checkpoint.
+# A run may move between machines (--device), at the price of bit-identical weights.
+RESUMABLE_OPTIONS = ["stop_at", "stop_after_minutes", "checkpoint_every", "log_every", "eval_every", "eval_count", "device"]
 
 
-def make_batch(vocabulary, rng, level, batch_size):
+def make_batch(vocabulary, rng, level, batch_size, sizes=None, grouped_share=0.0):
     inputs, targets = [], []
     for _ in range(batch_size):
-        operands, operators = generate_problem(level, rng)
+        operands, operators = generate_problem(level, rng, sizes)
         prompt = [BOS_ID] + vocabulary.encode(prompt_text(operands, operators))
-        completion = vocabulary.encode(completion_text(operands, operators)) + [EOS_ID]
+        # No draw at all when the share is 0, so that the default stream stays the shipped models' stream.
+        grouped = grouped_share > 0 and rng.random() < grouped_share
+        text = grouped_completion_text(operands, operators) if grouped else completion_text(operands, operators)
+        completion = vocabulary.encode(text) + [EOS_ID]
         sequence = prompt + completion
         inputs.append(sequence[:-1])
         # Loss on the completion only: targets of prompt positions are ignored (-100).
@@ -69,16 +90,36 @@ def main():
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--name", default="lab")
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out", help="the run's folder (required unless --resume)")
+    parser.add_argument("--operand-sizes", default="", help="weights of 1-, 2- and 3-digit operands, e.g. 0.2,0.3,0.5 (default uniform 1..999)")
+    parser.add_argument("--grouped-share", type=float, default=0.0, help="share of examples solved by the grouped path (default 0)")
+    parser.add_argument("--checkpoint-every", type=int, default=0, help="write <out>/resume.pt every N steps")
+    parser.add_argument("--stop-at", type=int, default=0, help="stop (with a resume checkpoint) after this step")
+    parser.add_argument("--stop-after-minutes", type=float, default=0, help="stop (with a resume checkpoint) after this many minutes")
+    parser.add_argument("--init", default="", help="start from the weights of this checkpoint (model.pt, step-N.pt; same shape)")
+    parser.add_argument("--device", default="cpu", help="torch device, e.g. cuda (checkpoints are always saved on the CPU)")
+    parser.add_argument("--resume", default="", help="continue the run in this folder from its resume.pt")
     parser.add_argument("--save-every", type=int, default=0, help="also write step-N.gguf and step-N.pt every N steps")
     parser.add_argument("--eval-every", type=int, default=0, help="greedy level-6 accuracy every N steps")
     parser.add_argument("--eval-count", type=int, default=100)
     parser.add_argument("--log-every", type=int, default=100)
     arguments = parser.parse_args()
+    state = None
+    if arguments.resume:
+        state = torch.load(os.path.join(arguments.resume, RESUME_FILE), map_location="cpu")
+        given = vars(arguments)
+        arguments = argparse.Namespace(**state["arguments"])
+        for option in RESUMABLE_OPTIONS:
+            setattr(arguments, option, given[option])
+        arguments.out = given["resume"]
+        arguments.resume = given["resume"]
+    elif not arguments.out:
+        parser.error("--out is required (or --resume DIR)")
 
     torch.set_num_threads(1)
     torch.manual_seed(arguments.seed)
     rng = random.Random(arguments.seed)
+    sizes = OperandSizes.parse(arguments.operand_sizes) if arguments.operand_sizes else None
     os.makedirs(arguments.out, exist_ok=True)
     vocabulary = Vocabulary()
     config = {
@@ -91,7 +132,7 @@ def main():
         "eps": 1e-5,
         "rope_base": 10000.0,
     }
-    model = LabModel(config)
+    model = LabModel(config).to(arguments.device)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     optimizer = torch.optim.AdamW(
@@ -99,15 +140,54 @@ def main():
         lr=arguments.lr,
         betas=(0.9, 0.98),
     )
-    print(json.dumps({"event": "start", "config": config, "parameters": model.parameter_count(), "arguments": vars(arguments)}), flush=True)
+    first_step, running, seconds_before = 0, None, 0.0
+    if arguments.init and state is None:
+        initial = torch.load(arguments.init, map_location="cpu")
+        shape = ["dim", "layers", "heads", "ff", "vocab"]
+        if any(initial["config"][key] != config[key] for key in shape):
+            raise SystemExit(f"--init {arguments.init} has config {initial['config']}, not {config}")
+        model.load_state_dict(initial["state"])
+    if state is not None:
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        rng.setstate(state["python_rng"])
+        torch.set_rng_state(state["torch_rng"])
+        first_step, running, seconds_before = state["step"], state["running"], state["seconds"]
+    event = "resume" if state is not None else "start"
+    print(json.dumps({"event": event, "step": first_step, "config": config, "parameters": model.parameter_count(), "arguments": vars(arguments)}), flush=True)
 
-    started = time.time()
-    running = None
-    for step in range(arguments.steps):
+    stop_requested = []
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda number, frame: stop_requested.append(number))
+
+    def cpu_state():
+        return {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
+
+    def save_resume(done):
+        path = os.path.join(arguments.out, RESUME_FILE)
+        torch.save(
+            {
+                "arguments": {k: v for k, v in vars(arguments).items() if k != "resume"},
+                "config": config,
+                "step": done,
+                "model": cpu_state(),
+                "optimizer": optimizer.state_dict(),
+                "python_rng": rng.getstate(),
+                "torch_rng": torch.get_rng_state(),
+                "running": running,
+                "seconds": seconds_before + time.time() - started,
+            },
+            path + ".tmp",
+        )
+        os.replace(path + ".tmp", path)  # never leave a half-written checkpoint
+
+    started, cpu_started = time.time(), time.process_time()
+    for step in range(first_step, arguments.steps):
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, arguments.steps, arguments.lr, arguments.warmup, 0.1)
         level = rng.choice(LEVELS)
-        inputs, targets = make_batch(vocabulary, rng, level, arguments.batch)
+        inputs, targets = make_batch(vocabulary, rng, level, arguments.batch, sizes, arguments.grouped_share)
+        inputs, targets = inputs.to(arguments.device), targets.to(arguments.device)
         logits = model(inputs)
         loss = F.cross_entropy(logits.view(-1, logits.shape[-1]), targets.view(-1), ignore_index=-100)
         optimizer.zero_grad(set_to_none=True)
@@ -117,19 +197,32 @@ def main():
         running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
         done = step + 1
         if done % arguments.log_every == 0 or done == arguments.steps:
-            elapsed = time.time() - started
-            print(json.dumps({"event": "step", "step": done, "loss": round(running, 4), "seconds": round(elapsed, 1)}), flush=True)
+            elapsed = seconds_before + time.time() - started
+            # cpu_seconds: this process's CPU time since it started training; steps per CPU second is the speed on
+            # an idle core, whatever else runs on the machine.
+            cpu = time.process_time() - cpu_started
+            print(json.dumps({"event": "step", "step": done, "loss": round(running, 4), "seconds": round(elapsed, 1), "cpu_seconds": round(cpu, 1)}), flush=True)
         if arguments.save_every and done % arguments.save_every == 0 and done < arguments.steps:
             write_lab_model(os.path.join(arguments.out, f"step-{done}.gguf"), model, vocabulary, arguments.name)
-            torch.save({"config": config, "state": model.state_dict(), "steps": done}, os.path.join(arguments.out, f"step-{done}.pt"))
+            torch.save({"config": config, "state": cpu_state(), "steps": done}, os.path.join(arguments.out, f"step-{done}.pt"))
         if arguments.eval_every and done % arguments.eval_every == 0:
             model.eval()
             accuracy = greedy_accuracy(model, vocabulary, 6, arguments.eval_count, seed=0)
             model.train()
             print(json.dumps({"event": "eval", "step": done, "level": 6, "greedy": accuracy}), flush=True)
+        if done == arguments.steps:
+            break
+        if arguments.checkpoint_every and done % arguments.checkpoint_every == 0:
+            save_resume(done)
+        out_of_time = arguments.stop_after_minutes and time.time() - started >= 60 * arguments.stop_after_minutes
+        if stop_requested or out_of_time or done == arguments.stop_at:
+            save_resume(done)
+            print(json.dumps({"event": "stopped", "step": done, "resume": f"train.py --resume {arguments.out}"}), flush=True)
+            return
 
-    seconds = time.time() - started
-    torch.save({"config": config, "state": model.state_dict(), "steps": arguments.steps, "seconds": seconds}, os.path.join(arguments.out, "model.pt"))
+    seconds = seconds_before + time.time() - started
+    task = {"operand_sizes": arguments.operand_sizes, "grouped_share": arguments.grouped_share}
+    torch.save({"config": config, "state": cpu_state(), "steps": arguments.steps, "seconds": seconds, "task": task}, os.path.join(arguments.out, "model.pt"))
     write_lab_model(os.path.join(arguments.out, "model.gguf"), model, vocabulary, arguments.name)
     print(json.dumps({"event": "done", "steps": arguments.steps, "seconds": round(seconds, 1), "parameters": model.parameter_count()}), flush=True)
 
