@@ -45,7 +45,13 @@ export function reliabilitySpec(reliability: readonly ConfidenceReliability[]): 
   const series = [...new Set(points.map((point) => point.series))];
   const x = shareEncoding("confidence", "mean confidence in the bin");
   const y = shareEncoding("accuracy", "accuracy in the bin");
-  const color = { field: "series", type: "nominal" as const, title: "confidence", sort: series };
+  const color = {
+    field: "series",
+    type: "nominal" as const,
+    title: "confidence",
+    sort: series,
+    legend: { labelLimit: 400 },
+  };
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width: 360,
