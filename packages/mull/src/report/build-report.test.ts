@@ -13,7 +13,7 @@ describe("buildReport", () => {
   const report = buildReport(run, { resamples: 200 });
 
   it("draws accuracy against tokens, coverage and difficulty from the run's summaries", () => {
-    expect(Object.keys(report.specs)).toEqual(["accuracy-tokens", "coverage", "difficulty"]);
+    expect(Object.keys(report.specs)).toEqual(["accuracy-tokens", "coverage", "difficulty", "reliability"]);
     const summaries = summarizeStrategies(run, { resamples: 200 });
     const points = layerData(report.specs["accuracy-tokens"]) as {
       strategy: string;
@@ -94,7 +94,13 @@ describe("buildReport", () => {
       results: [...run.results, ...adaptive],
     };
     const { html, specs } = buildReport(withAdaptive, { resamples: 50 });
-    expect(Object.keys(specs)).toEqual(["accuracy-tokens", "samples-spent", "coverage", "difficulty"]);
+    expect(Object.keys(specs)).toEqual([
+      "accuracy-tokens",
+      "samples-spent",
+      "coverage",
+      "difficulty",
+      "reliability",
+    ]);
     expect(
       layerData(specs["samples-spent"]).filter((value) => (value as { kind: string }).kind === "bin"),
     ).toEqual([
@@ -131,5 +137,46 @@ describe("buildReport", () => {
     expect(html).toContain("Left out for unknown token counts: greedy, sc@4, sc@8, bon@8.");
     expect(html).toContain("no coverage curve");
     expect(html).toContain("gives no difficulty");
+  });
+
+  it("adds confidence and calibration when samples carry log-probabilities, stability and other scores", () => {
+    const scored: RunData = {
+      ...run,
+      samples: run.samples.map((sample) => ({
+        ...sample,
+        scores: { ...sample.scores, stability: sample.correct ? 0.6 : 0.3 },
+      })),
+    };
+    const { html, specs } = buildReport(scored, { resamples: 50 });
+    expect(Object.keys(specs)).toEqual([
+      "accuracy-tokens",
+      "coverage",
+      "difficulty",
+      "reliability",
+      "instability",
+    ]);
+    expect(html).toContain("<h2>Confidence and calibration</h2>");
+    expect(html).toContain('id="plot-reliability"');
+    expect(html).toContain('id="plot-instability"');
+    // The stability score separates right from wrong perfectly in every strategy.
+    expect(html).toMatch(
+      /<th scope="row">sc@8<\/th><td>stability<\/td><td>240<\/td><td>[^<]+<\/td><td>1\.000<\/td>/,
+    );
+    expect(html).toContain("expected calibration error");
+    const buckets = layerData(specs.instability) as { accuracy: number }[];
+    expect(buckets).toHaveLength(5);
+    expect(buckets[0]?.accuracy).toBe(1);
+    expect(buckets.at(-1)?.accuracy).toBe(0);
+  });
+
+  it("leaves the section out for a run whose samples have no log-probability or score", () => {
+    const plain: RunData = {
+      ...run,
+      samples: run.samples.map(({ logprob: _logprob, scores: _scores, ...sample }) => sample),
+    };
+    const { html, specs } = buildReport(plain, { resamples: 50 });
+    expect(Object.keys(specs)).toEqual(["accuracy-tokens", "coverage", "difficulty"]);
+    expect(html).not.toContain("Confidence and calibration");
+    expect(html).not.toContain("plot-reliability");
   });
 });

@@ -1,6 +1,7 @@
 import { compile, type TopLevelSpec } from "vega-lite";
 import {
   accuracyByDifficulty,
+  confidenceCalibration,
   type DistributionSummary,
   type StrategyCoverage,
   type StrategySummary,
@@ -10,14 +11,22 @@ import {
 } from "../bench/metrics/index.ts";
 import type { RunData, RunManifest } from "../bench/run-data.ts";
 import { accuracyTokensSpec, type CounterpartLink } from "./accuracy-tokens-spec.ts";
+import { confidenceSection } from "./confidence-section.ts";
 import { coverageSpec } from "./coverage-spec.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
+import { figure, note, percentText, table } from "./html-blocks.ts";
 import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
 import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
 
 /** Names of the report's plots; each is drawn in the element with id `plot-<name>`. */
-export type ReportPlotName = "accuracy-tokens" | "samples-spent" | "coverage" | "difficulty";
+export type ReportPlotName =
+  | "accuracy-tokens"
+  | "samples-spent"
+  | "coverage"
+  | "difficulty"
+  | "reliability"
+  | "instability";
 
 /** A built report: the HTML page and the Vega-Lite spec of every plot it draws. */
 export interface Report {
@@ -44,10 +53,6 @@ function whole(value: number | undefined): string {
 
 function decimal(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? "unknown" : decimalFormat.format(value);
-}
-
-function percentText(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
 }
 
 function meanOf(summary: DistributionSummary | undefined): string {
@@ -96,17 +101,6 @@ function costTable(summaries: readonly StrategySummary[]): string {
     ];
   });
   return table(header, rows, "cost");
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[], className: string): string {
-  const head = header.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join("");
-  const body = rows
-    .map(
-      (row) =>
-        `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join("")}</tr>`,
-    )
-    .join("\n");
-  return `<table class="${className}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function fitTable(curves: readonly StrategyCoverage[]): string {
@@ -162,14 +156,6 @@ function manifestList(manifest: RunManifest): string {
     .join("\n")}\n</dl>`;
 }
 
-function figure(name: ReportPlotName, caption: string): string {
-  return `<figure><div class="plot" id="plot-${name}" data-plot="${name}"></div><figcaption>${caption}</figcaption></figure>`;
-}
-
-function note(text: string): string {
-  return `<p class="note">${escapeHtml(text)}</p>`;
-}
-
 const styles = `
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #5f6368; --rule: #d9dce1; --band: #f5f6f8; }
 * { box-sizing: border-box; }
@@ -221,8 +207,10 @@ function counterpartSentence(links: readonly CounterpartLink[]): string {
  * Builds the HTML report of a run from its data alone: accuracy against tokens per strategy with the
  * Pareto front, histograms of samples spent per problem for strategies whose count varies (those that
  * stop early; absent when every strategy spends the same number on every problem), coverage (pass@k)
- * curves with their exp(a·k^b) fits, accuracy by difficulty, a cost table (tokens, calls, latency, the
- * verifier's false-positive rate) and the run's manifest.
+ * curves with their exp(a·k^b) fits, accuracy by difficulty, confidence and calibration (only when samples
+ * were stored with log-probabilities or scores: AUROC of each signal for predicting a wrong answer, a
+ * reliability diagram with expected calibration errors, accuracy by instability bucket), a cost table
+ * (tokens, calls, latency, the verifier's false-positive rate) and the run's manifest.
  *
  * The page is one self-contained file: the Vega-Lite specs are compiled to Vega here, and the page
  * inlines Vega's browser bundle and renders them with `vega.View` (to SVG), so it opens offline; a
@@ -302,6 +290,10 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
   } else {
     sections.push(note("The dataset gives no difficulty for its problems."));
   }
+
+  // Only runs that stored log-probabilities or scores per sample get this section.
+  const confidence = confidenceCalibration(run);
+  if (confidence !== undefined) sections.push(...confidenceSection(confidence, specs));
 
   sections.push("<h2>Cost</h2>", `<div class="table-wrap">${costTable(summaries)}</div>`);
   sections.push(

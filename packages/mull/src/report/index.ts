@@ -6,8 +6,11 @@ export {
   type TokenMeasure,
 } from "./accuracy-tokens-spec.ts";
 export { type BuildReportOptions, buildReport, type Report, type ReportPlotName } from "./build-report.ts";
+export { confidenceSection } from "./confidence-section.ts";
 export { type CoveragePlot, type CoveragePlotValue, coverageSpec } from "./coverage-spec.ts";
 export { difficultySpec } from "./difficulty-spec.ts";
+export { instabilitySpec } from "./instability-spec.ts";
+export { type ReliabilityPoint, reliabilitySpec } from "./reliability-spec.ts";
 export { type RenderPngOptions, renderPng } from "./render-png.ts";
 export { renderSvg } from "./render-svg.ts";
 export {

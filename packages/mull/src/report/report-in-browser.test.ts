@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { strategyCoverage } from "../bench/metrics/index.ts";
+import { confidenceCalibration, strategyCoverage } from "../bench/metrics/index.ts";
 import { syntheticRun } from "../testing/index.ts";
 import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
 import { buildReport } from "./build-report.ts";
+import { reliabilitySpec } from "./reliability-spec.ts";
 
 const chromiumPath = "/usr/bin/chromium";
 const haveChromium = existsSync(chromiumPath);
@@ -85,6 +86,14 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
       const bars = (report.specs.difficulty as { data: { values: unknown[] } }).data.values.length;
       expect(await count("#plot-difficulty svg g.bars_marks path")).toBe(bars);
 
+      const reliability = reliabilitySpec(confidenceCalibration(run)!.reliability).points;
+      expect(reliability.length).toBeGreaterThan(2);
+      expect(await count("#plot-reliability svg g.bins_marks path")).toBe(reliability.length);
+      expect(await count("#plot-reliability svg g.curves_marks path")).toBe(
+        new Set(reliability.map((point) => point.series)).size,
+      );
+      expect(await count("#plot-reliability svg g.diagonal_marks path")).toBe(1);
+
       // The Vega view holds the data it drew.
       const viewPoints = await page.evaluate(
         () =>
@@ -135,6 +144,40 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
       expect(await page.locator("figcaption").first().textContent()).toMatch(
         /asc@8 spent \d+% of sc@8's tokens at [+−±]\d+\.\d points/,
       );
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("draws accuracy by instability bucket when samples carry stability scores, without console errors", async () => {
+    const scored = buildReport(
+      {
+        ...run,
+        samples: run.samples.map((sample, index) => ({
+          ...sample,
+          scores: { ...sample.scores, stability: Math.exp(-(sample.correct ? 0.5 : 1) - (index % 7) / 10) },
+        })),
+      },
+      { resamples: 200 },
+    );
+    const scoredFile = join(folder, "instability.html");
+    writeFileSync(scoredFile, scored.html);
+    const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+    page.setDefaultTimeout(20_000);
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning")
+        problems.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    try {
+      await page.goto(pathToFileURL(scoredFile).href, { waitUntil: "load" });
+      await page.waitForSelector("body[data-rendered=true]");
+      expect(await page.locator("#plot-instability svg g.buckets_marks path").count()).toBe(5);
+      expect(await page.locator("#plot-instability svg g.line_marks path").count()).toBe(1);
+      expect(await page.locator("#plot-reliability svg g.bins_marks path").count()).toBeGreaterThan(2);
+      expect(await page.locator("h2", { hasText: "Confidence and calibration" }).count()).toBe(1);
       expect(problems).toEqual([]);
     } finally {
       await page.close();

@@ -1,5 +1,14 @@
 export { accuracyByDifficulty, type DifficultyAccuracy } from "./accuracy-by-difficulty.ts";
 export { type AccuracyEstimate, type BootstrapOptions, bootstrapAccuracy } from "./bootstrap-accuracy.ts";
+export {
+  type ConfidenceCalibration,
+  type ConfidenceCalibrationOptions,
+  type ConfidenceReliability,
+  confidenceCalibration,
+  type InstabilityBucket,
+  type SignalAuroc,
+  stabilityScorer,
+} from "./confidence-calibration.ts";
 export { type CoveragePoint, coverageCurve, defaultCoverageKs, type SampleCounts } from "./coverage-curve.ts";
 export { type DistributionSummary, summarizeDistribution } from "./distribution-summary.ts";
 export { type CoverageFit, fitCoverage, fittedCoverage } from "./fit-coverage.ts";

@@ -17,6 +17,7 @@ import { problemSeed } from "./problem-seed.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
 import { sampleRecords } from "./sample-records.ts";
 import type { BenchStrategy } from "./strategy-sweep.ts";
+import { traceScoreRecorder } from "./trace-score-recorder.ts";
 
 /** What every pair of a run is solved, graded and recorded with. */
 export interface PairContext {
@@ -80,11 +81,13 @@ export async function runPair(
   const started = clock.now();
   let record: ResultRecord;
   let samples: SampleRecord[] = [];
+  // Trace scores need the tokens, which only the backend's answer holds; the store keeps the scores.
+  const recorder = traceScoreRecorder(options.backend);
   try {
     const result = await solve({
       problem,
       strategy: strategy.strategy,
-      backend: options.backend,
+      backend: recorder.backend,
       seed,
       sampling: { ...(options.sampling ?? {}), ...strategy.sampling },
       answerFormat: context.answerFormat,
@@ -96,7 +99,7 @@ export async function runPair(
     });
     // A run cut by the interrupt is not this pair's result: leave it for the resume.
     if (signal.aborted || result.stoppedBy === "abort") return { kind: "dropped" };
-    samples = sampleRecords(problem, strategy.name, result, grader);
+    samples = sampleRecords(problem, strategy.name, result, grader, recorder.scoresOf);
     const accepted = verifierAccepted(strategy, context.scorer, result);
     record = {
       problemId: problem.id,

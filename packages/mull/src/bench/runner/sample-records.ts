@@ -5,7 +5,8 @@ import type { SampleRecord } from "../run-data.ts";
 
 /**
  * Every candidate of a pair's result as a graded sample record, in the order the strategy produced them,
- * with its scores by scorer name.
+ * with its scores by scorer name: the trace scores `traceScores` noted for its text (`traceScoreRecorder`),
+ * then the scores the strategy gave it, which win where both name one scorer.
  *
  * @example
  * const samples = sampleRecords(problem, "sc@8", result, grader);
@@ -15,9 +16,13 @@ export function sampleRecords(
   strategy: string,
   result: SolveResult,
   grader: Grader,
+  traceScores: (text: string) => Readonly<Record<string, number>> | undefined = () => undefined,
 ): SampleRecord[] {
   return result.candidates.map((candidate, sampleIndex): SampleRecord => {
-    const scores = Object.fromEntries(candidate.scores.map((score) => [score.scorer, score.value]));
+    const scores = {
+      ...traceScores(candidate.text),
+      ...Object.fromEntries(candidate.scores.map((score) => [score.scorer, score.value])),
+    };
     return {
       problemId: problem.id,
       strategy,
@@ -28,7 +33,7 @@ export function sampleRecords(
       completionTokens: candidate.completionTokens,
       finishReason: candidate.finishReason,
       ...(candidate.logprob === undefined ? {} : { logprob: candidate.logprob }),
-      ...(candidate.scores.length === 0 ? {} : { scores }),
+      ...(Object.keys(scores).length === 0 ? {} : { scores }),
     };
   });
 }

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { syntheticRun } from "../../testing/index.ts";
+import type { RunData, SampleRecord } from "../run-data.ts";
+import { confidenceCalibration } from "./confidence-calibration.ts";
+
+function sample(
+  strategy: string,
+  sampleIndex: number,
+  correct: boolean,
+  fields: Partial<SampleRecord>,
+): SampleRecord {
+  return {
+    problemId: "p1",
+    strategy,
+    sampleIndex,
+    text: "",
+    answer: correct ? "1" : "2",
+    correct,
+    completionTokens: 10,
+    ...fields,
+  };
+}
+
+function runOf(strategies: string[], samples: SampleRecord[]): RunData {
+  const base = syntheticRun({ seed: 1, problems: 1 });
+  return { ...base, manifest: { ...base.manifest, strategies }, results: [], samples };
+}
+
+describe("confidenceCalibration", () => {
+  const run = runOf(
+    ["sc@4", "deepconf@4"],
+    [
+      // Mean logprobs −0.2, −0.4 (right), −0.6, −0.3 (wrong); summed −2, −4, −3, −3.
+      sample("sc@4", 0, true, { logprob: -2 }),
+      sample("sc@4", 1, true, { logprob: -4 }),
+      sample("sc@4", 2, false, { logprob: -3, completionTokens: 5 }),
+      sample("sc@4", 3, false, { logprob: -3 }),
+      // Confidences 5, 3 (right), 3, 1 (wrong); peak instabilities 0.5, 1 (right), 2, 3 (wrong).
+      sample("deepconf@4", 0, true, { scores: { "deepconf:lowest-group": 5, stability: Math.exp(-0.5) } }),
+      sample("deepconf@4", 1, true, { scores: { "deepconf:lowest-group": 3, stability: Math.exp(-1) } }),
+      sample("deepconf@4", 2, false, { scores: { "deepconf:lowest-group": 3, stability: Math.exp(-2) } }),
+      sample("deepconf@4", 3, false, { scores: { "deepconf:lowest-group": 1, stability: Math.exp(-3) } }),
+    ],
+  );
+  const result = confidenceCalibration(run, { instabilityBuckets: 2 })!;
+
+  it("gives each signal's AUROC for predicting a wrong answer, per strategy", () => {
+    expect(result.signals).toEqual([
+      // Wrong −0.6 is below both right ones, wrong −0.3 only below −0.2: 3 of 4 pairs.
+      { strategy: "sc@4", signal: "mean logprob", candidates: 4, wrong: 2, auroc: 0.75 },
+      // Both wrong (−3) are below −2 and above −4: 2 of 4.
+      { strategy: "sc@4", signal: "logprob", candidates: 4, wrong: 2, auroc: 0.5 },
+      // The tie of 3 counts half: (1 + 0.5 + 1 + 1) / 4.
+      { strategy: "deepconf@4", signal: "deepconf:lowest-group", candidates: 4, wrong: 2, auroc: 0.875 },
+      { strategy: "deepconf@4", signal: "stability", candidates: 4, wrong: 2, auroc: 1 },
+    ]);
+  });
+
+  it("calibrates exp(mean logprob) and exp(logprob) over the candidates that have them", () => {
+    const [mean, sum] = result.reliability;
+    expect(mean?.confidence).toBe("exp(mean logprob)");
+    expect(mean?.candidates).toBe(4);
+    expect(mean?.accuracy).toBe(0.5);
+    // exp(−0.2), exp(−0.4), exp(−0.6), exp(−0.3) fall in bins 8, 6, 5, 7: one each.
+    expect(mean?.calibration.bins.map((bin) => bin.count)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 0]);
+    expect(mean?.calibration.expectedCalibrationError).toBeCloseTo(
+      (1 - Math.exp(-0.2) + (1 - Math.exp(-0.4)) + Math.exp(-0.6) + Math.exp(-0.3)) / 4,
+      12,
+    );
+    expect(mean?.meanConfidence).toBeCloseTo(
+      (Math.exp(-0.2) + Math.exp(-0.4) + Math.exp(-0.6) + Math.exp(-0.3)) / 4,
+      12,
+    );
+    expect(sum?.confidence).toBe("exp(logprob)");
+    // exp(−4), exp(−3), exp(−3) in bin 0 (one right), exp(−2) ≈ 0.135 in bin 1 (right).
+    const lowest = (Math.exp(-4) + 2 * Math.exp(-3)) / 3;
+    expect(sum?.calibration.bins.map((bin) => bin.count)).toEqual([3, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(sum?.calibration.expectedCalibrationError).toBeCloseTo(
+      (3 / 4) * Math.abs(1 / 3 - lowest) + (1 / 4) * (1 - Math.exp(-2)),
+      12,
+    );
+  });
+
+  it("buckets candidates by the peak instability their stability score encodes", () => {
+    expect(result.instability.map((bucket) => ({ ...bucket }))).toEqual([
+      { bucket: 1, lowerPeak: 0.5, meanPeak: 0.75, upperPeak: 1, candidates: 2, accuracy: 1 },
+      { bucket: 2, lowerPeak: 2, meanPeak: 2.5, upperPeak: 3, candidates: 2, accuracy: 0 },
+    ]);
+  });
+
+  it("adds a row for all strategies' candidates together when several have the signal", () => {
+    const pooled = confidenceCalibration(
+      runOf(
+        ["sc@2", "asc@2"],
+        [
+          sample("sc@2", 0, true, { logprob: -1 }),
+          sample("sc@2", 1, false, { logprob: -2 }),
+          sample("asc@2", 0, true, { logprob: -3 }),
+          sample("asc@2", 1, false, { logprob: -4 }),
+        ],
+      ),
+    )!;
+    const rows = pooled.signals.filter((row) => row.signal === "mean logprob");
+    expect(rows.map((row) => [row.strategy, row.auroc])).toEqual([
+      ["sc@2", 1],
+      ["asc@2", 1],
+      // Wrong −0.2 is below right −0.1 but not −0.3; wrong −0.4 below both: 3 of 4.
+      [undefined, 0.75],
+    ]);
+    expect(pooled.instability).toEqual([]);
+  });
+
+  it("is undefined when no sample has a log-probability or a score, and says — for one class", () => {
+    expect(confidenceCalibration(runOf(["sc@2"], [sample("sc@2", 0, true, {})]))).toBeUndefined();
+    const oneClass = confidenceCalibration(runOf(["sc@2"], [sample("sc@2", 0, true, { logprob: -1 })]))!;
+    expect(oneClass.signals[0]).toMatchObject({ signal: "mean logprob", candidates: 1, auroc: undefined });
+  });
+});

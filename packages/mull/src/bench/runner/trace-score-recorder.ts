@@ -1,0 +1,62 @@
+import { stabilityScore, traceConfidence, traceSelfCertainty } from "../../scoring/index.ts";
+import type { Backend, GenerationRequest, GenerationResult } from "../../spec/index.ts";
+
+/** A backend that notes trace scores of the completions it returns, and looks them up by text. */
+export interface TraceScoreRecorder {
+  /** The wrapped backend: the same completions, noted on the way. */
+  readonly backend: Backend;
+  /** The scores noted for a completion of exactly this text; `undefined` for text never seen. */
+  scoresOf(text: string): Readonly<Record<string, number>> | undefined;
+}
+
+function noteScores(
+  request: GenerationRequest,
+  result: GenerationResult,
+  scores: Map<string, Record<string, number>>,
+): void {
+  const k = request.topLogprobs;
+  if (k === undefined || k < 2) return;
+  const stability = stabilityScore({ topLogprobs: k });
+  for (const completion of result.completions) {
+    const tokens = completion.tokens;
+    if (tokens === undefined || tokens.length === 0) continue;
+    const noted: Record<string, number> = {};
+    const stable = stability(tokens);
+    if (stable !== undefined) noted[stable.scorer] = stable.value;
+    const confidence = traceConfidence(tokens, { k });
+    if (confidence !== undefined) noted["deepconf:lowest-group"] = confidence;
+    const certainty = traceSelfCertainty(tokens, { k });
+    if (certainty !== undefined) noted["self-certainty"] = certainty;
+    if (Object.keys(noted).length > 0) scores.set(completion.text, noted);
+  }
+}
+
+/**
+ * Wraps a backend so that a bench pair can keep trace scores of its samples, which the store otherwise
+ * could not have (it keeps no per-token data): for each completion sampled with top alternatives
+ * (`topLogprobs` ≥ 2, as DeepConf and self-certainty ask), its stability (`exp(−peak instability)`,
+ * `stability`), DeepConf's lowest-group confidence (`deepconf:lowest-group`) and its self-certainty
+ * (`self-certainty`), with the defaults of their strategies. Candidates are matched to completions by
+ * their text; a candidate whose text no completion had (built from steps, say) gets none.
+ *
+ * @example
+ * const recorder = traceScoreRecorder(backend);
+ * const result = await solve({ problem, strategy, backend: recorder.backend });
+ * recorder.scoresOf(result.candidates[0]!.text); // { stability: 0.41, "deepconf:lowest-group": 9.3, … }
+ */
+export function traceScoreRecorder(backend: Backend): TraceScoreRecorder {
+  const scores = new Map<string, Record<string, number>>();
+  const wrapped: Backend = {
+    describe: () => backend.describe(),
+    capabilities: (options) => backend.capabilities(options),
+    generate: async (request, options) => {
+      const result = await backend.generate(request, options);
+      noteScores(request, result, scores);
+      return result;
+    },
+    ...(backend.score === undefined
+      ? {}
+      : { score: (request, options) => backend.score!.call(backend, request, options) }),
+  };
+  return { backend: wrapped, scoresOf: (text) => scores.get(text) };
+}

@@ -1,0 +1,74 @@
+import type { TopLevelSpec } from "vega-lite";
+import type { ConfidenceCalibration } from "../bench/metrics/index.ts";
+import { figure, note, percentText, table } from "./html-blocks.ts";
+import { instabilitySpec } from "./instability-spec.ts";
+import { reliabilitySpec } from "./reliability-spec.ts";
+
+function signalTable(confidence: ConfidenceCalibration): string {
+  const rows = confidence.signals.map((row) => [
+    row.strategy ?? "all strategies",
+    row.signal,
+    String(row.candidates),
+    `${percentText(row.wrong / row.candidates)} (${row.wrong})`,
+    row.auroc === undefined ? "— (one class only)" : row.auroc.toFixed(3),
+  ]);
+  return table(["strategy", "signal", "candidates", "wrong", "AUROC (wrong answer)"], rows, "signals");
+}
+
+function reliabilityTable(confidence: ConfidenceCalibration): string {
+  const rows = confidence.reliability.map((entry) => [
+    entry.confidence,
+    String(entry.candidates),
+    percentText(entry.meanConfidence),
+    percentText(entry.accuracy),
+    entry.calibration.expectedCalibrationError.toFixed(3),
+  ]);
+  return table(
+    ["confidence", "candidates", "mean confidence", "accuracy", "expected calibration error"],
+    rows,
+    "calibration",
+  );
+}
+
+/**
+ * The report's "Confidence and calibration" section, as HTML parts: a table of each stored signal's AUROC
+ * for predicting a wrong answer, the reliability diagram (plot `reliability`) with a table of expected
+ * calibration errors when candidates have log-probabilities, and accuracy by instability bucket (plot
+ * `instability`) when they have stability scores. The plots' specs are added to `specs`.
+ *
+ * @example
+ * const confidence = confidenceCalibration(run);
+ * if (confidence !== undefined) sections.push(...confidenceSection(confidence, specs));
+ */
+export function confidenceSection(
+  confidence: ConfidenceCalibration,
+  specs: { reliability?: TopLevelSpec; instability?: TopLevelSpec },
+): string[] {
+  const sections = [
+    "<h2>Confidence and calibration</h2>",
+    note(
+      "How well each signal stored with the sampled candidates predicts that a candidate's own answer is wrong: the AUROC of the negated signal (0.5 is chance, 1 a perfect separation, below 0.5 the signal points the wrong way). Mean logprob is the summed log-probability over the completion tokens; scores are as their scorer gave them (higher = more confident). Per-token data is not stored: the bench stores stability, DeepConf confidence and self-certainty for samples drawn with top alternatives, and none for samples drawn without log-probabilities.",
+    ),
+    `<div class="table-wrap">${signalTable(confidence)}</div>`,
+  ];
+  if (confidence.reliability.length > 0) {
+    specs.reliability = reliabilitySpec(confidence.reliability).spec;
+    sections.push(
+      figure(
+        "reliability",
+        "Reliability diagram over every sampled candidate with a log-probability: the candidates are binned by a probability-like confidence (ten equal bins) and each point is the bin's accuracy against its mean confidence, sized by its candidates; on the dashed diagonal the confidence would be calibrated. The expected calibration error is the candidate-weighted mean distance from it.",
+      ),
+      `<div class="table-wrap">${reliabilityTable(confidence)}</div>`,
+    );
+  }
+  if (confidence.instability.length > 0) {
+    specs.instability = instabilitySpec(confidence.instability);
+    sections.push(
+      figure(
+        "instability",
+        "Accuracy of the candidates in each quantile of peak token instability (from their stability score, exp(−peak)), steadiest first.",
+      ),
+    );
+  }
+  return sections;
+}

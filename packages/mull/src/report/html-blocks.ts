@@ -1,0 +1,37 @@
+import { escapeHtml } from "./html-text.ts";
+
+/** A share as a percentage with one decimal: `0.125` → `12.5%`. */
+export function percentText(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+/**
+ * An HTML table of text cells (escaped): a header row, then rows whose first cell is the row's header.
+ *
+ * @example
+ * table(["strategy", "accuracy"], [["sc@8", "71.0%"]], "cost");
+ */
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  className: string,
+): string {
+  const head = header.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join("");
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join("")}</tr>`,
+    )
+    .join("\n");
+  return `<table class="${className}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** A plot's place (the element with id `plot-<name>`) and its caption, which is HTML as given. */
+export function figure(name: string, caption: string): string {
+  return `<figure><div class="plot" id="plot-${name}" data-plot="${name}"></div><figcaption>${caption}</figcaption></figure>`;
+}
+
+/** A muted paragraph of text (escaped). */
+export function note(text: string): string {
+  return `<p class="note">${escapeHtml(text)}</p>`;
+}
