@@ -47,7 +47,11 @@ export function reportCommand() {
       "assumed power of one busy core for the energy figures (default 10)",
       numberOption(0, 10_000),
     )
-    .option("--cores <count>", "busy cores assumed for the energy figures (default 1)", integerOption(1, 4096))
+    .option(
+      "--cores <count>",
+      "busy cores assumed for the energy figures (default 1)",
+      integerOption(1, 4096),
+    )
     .option("--json", "print the files written as JSON")
     .action(async (runDirectory, flags) => {
       if (!existsSync(runDirectory) || !statSync(runDirectory).isDirectory()) {
