@@ -126,6 +126,7 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
         model: loaded.modelName,
         versions: loaded.versions,
         ...(modelHash === undefined ? {} : { modelHash }),
+        ...(loaded.architecture === undefined ? {} : { architecture: loaded.architecture }),
       };
     },
     capabilities: async (): Promise<BackendCapabilities> => {

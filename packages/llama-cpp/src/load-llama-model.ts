@@ -1,9 +1,11 @@
 import path from "node:path";
 import { ConfigError, MullError } from "mull/errors";
+import type { ModelArchitecture } from "mull/spec";
 import { getLlama, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
 import { checkModelFile } from "./check-model-file.ts";
 import { fileSha256 } from "./file-sha256.ts";
 import type { LlamaCppBackendSettings, ParsedLlamaCppBackendOptions } from "./llama-cpp-backend-options.ts";
+import { modelArchitecture } from "./model-architecture.ts";
 import { nodeLlamaCppVersion } from "./node-llama-cpp-version.ts";
 import { resolveModelPath } from "./resolve-model-path.ts";
 
@@ -26,6 +28,8 @@ export interface LoadedLlamaModel {
   /** Versions of node-llama-cpp and llama.cpp, where known. */
   readonly versions: Readonly<Record<string, string>>;
   readonly vocabularySize: number;
+  /** The model's shape from its GGUF file, when the file gives it. */
+  readonly architecture: ModelArchitecture | undefined;
   /** `sha256:<hex>` of the model file, `undefined` while a big file is still being hashed. */
   modelHash(): string | undefined;
   /** Frees the context, the model and the llama.cpp binding. */
@@ -156,6 +160,7 @@ export async function loadLlamaModel(options: ParsedLlamaCppBackendOptions): Pro
     },
     versions,
     vocabularySize,
+    architecture: modelArchitecture(model),
     modelHash: () => modelHash,
     dispose: async () => {
       await context.dispose();

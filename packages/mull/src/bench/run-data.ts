@@ -1,4 +1,11 @@
-import type { BackendDescription, FinishReason, StopReason, Usage } from "../spec/index.ts";
+import type { MachinePerformance } from "../metrics/index.ts";
+import type {
+  BackendCapabilities,
+  BackendDescription,
+  FinishReason,
+  StopReason,
+  Usage,
+} from "../spec/index.ts";
 
 /** The machine a run was measured on. */
 export interface MachineDescription {
@@ -7,6 +14,8 @@ export interface MachineDescription {
   readonly cpuModel: string;
   readonly cpus: number;
   readonly totalMemoryBytes: number;
+  /** Peak FLOP/s and memory bandwidth, measured when the run was created; absent in older runs. */
+  readonly performance?: MachinePerformance | undefined;
 }
 
 /** What a run was: enough to reproduce it and to refuse a resume with a different config. */
@@ -17,8 +26,13 @@ export interface RunManifest {
   readonly dataset: string;
   /** Strategy specs, e.g. `["greedy", "sc@8", "bon@8"]`. */
   readonly strategies: readonly string[];
-  /** Backend identity, without secrets. */
+  /** Backend identity, without secrets: kind, model, versions, model hash and shape where known. */
   readonly backend: BackendDescription;
+  /**
+   * What the backend said it can do when the run was created (an HTTP backend learns it by probing its
+   * server); absent in older runs and when the backend did not answer.
+   */
+  readonly capabilities?: BackendCapabilities | undefined;
   readonly seed: number;
   /** Sampling parameters (temperature, top_p, max tokens, ...). */
   readonly sampling: Readonly<Record<string, unknown>>;

@@ -1,3 +1,23 @@
 export { areaUnderRoc } from "./area-under-roc.ts";
 export { type Calibration, calibration, type ReliabilityBin } from "./calibration.ts";
+export {
+  type CpuPowerOptions,
+  cpuPower,
+  defaultWattsPerCore,
+  energyJoules,
+  type PowerAssumption,
+} from "./energy-estimate.ts";
+export {
+  cacheBytesPerToken,
+  idealizedSeconds,
+  type MachinePerformance,
+  type MemoryTrafficOptions,
+  type PhaseCost,
+  type SequenceTokens,
+  sequenceFlops,
+  tokenBytes,
+  tokenFlops,
+  weightBytes,
+} from "./inference-cost.ts";
+export { type MeasureMachineOptions, machinePerformance, measureMachine } from "./measure-machine.ts";
 export { passAtK } from "./pass-at-k.ts";

@@ -1,8 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { accuracyByDifficulty, strategyCoverage, summarizeStrategies } from "../bench/metrics/index.ts";
 import type { RunData } from "../bench/run-data.ts";
+import type { BackendCapabilities } from "../spec/index.ts";
 import { syntheticRun } from "../testing/index.ts";
 import { buildReport } from "./build-report.ts";
+
+const scriptedCapabilities: BackendCapabilities = {
+  n: true,
+  logprobs: true,
+  topLogprobs: true,
+  maxTopLogprobs: undefined,
+  promptLogprobs: false,
+  score: true,
+  seed: true,
+  chat: true,
+  completion: true,
+  continuePrefix: true,
+  grammar: false,
+  topK: true,
+  watchTokens: true,
+};
 
 function layerData(spec: unknown): unknown[] {
   return ((spec as { data: { values: unknown[] } }).data.values ?? []) as unknown[];
@@ -46,6 +63,68 @@ describe("buildReport", () => {
       expect(report.html).toContain(`<th scope="row">${summary.strategy}</th>`);
     expect(report.html).toContain("<dt>machine</dt><dd>linux x64, synthetic CPU, 2 CPUs, 4.0 GiB</dd>");
     expect(report.html).toContain("<dt>seed</dt><dd>3</dd>");
+  });
+
+  it("shows an old run's manifest without the inference stack, and no inference-cost table", () => {
+    expect(report.html).toContain("<dt>model shape</dt><dd>unknown</dd>");
+    expect(report.html).toContain("<dt>capabilities</dt><dd>not recorded</dd>");
+    expect(report.html).toContain("<dt>machine rates</dt><dd>not measured</dd>");
+    expect(report.html).not.toContain("Inference cost");
+  });
+
+  it("reports FLOPs, idealized time and energy per problem when the model's shape and the machine's rates are known", () => {
+    const architecture = {
+      type: "llama",
+      parameters: 1000,
+      layers: 2,
+      embedding: 8,
+      heads: 2,
+      weightBytes: 500,
+    };
+    const performance = { flopsPerSecond: 1000, bytesPerSecond: 1000, source: "hand-made" };
+    const greedy = {
+      problemId: "p0",
+      strategy: "greedy",
+      answer: "1",
+      correct: true,
+      samples: 1,
+      promptTokens: 3,
+      completionTokens: 2,
+      calls: 1,
+      scoreCalls: 0,
+      latencyMilliseconds: 12_000,
+      stoppedBy: "complete" as const,
+    };
+    const known: RunData = {
+      ...run,
+      manifest: {
+        ...run.manifest,
+        strategies: ["greedy"],
+        backend: { ...run.manifest.backend, architecture },
+        capabilities: { ...scriptedCapabilities, grammar: false, maxTopLogprobs: 5 },
+        machine: { ...run.manifest.machine, performance },
+      },
+      results: [greedy],
+      samples: [],
+    };
+    const html = buildReport(known, { resamples: 50 }).html;
+    expect(html).toContain("<h2>Inference cost</h2>");
+    // 6192 + 4288 FLOPs, compute-bound: 10.48 s against 12 s measured; 10 W.
+    expect(html).toContain(
+      '<th scope="row">greedy</th><td>1</td><td>1.05e+4</td><td>1.05e+4</td><td>1.20e+4</td><td>0.873</td><td>120</td><td>105</td>',
+    );
+    expect(html).toContain("10 W per busy core × 1 core");
+    expect(html).toContain("recorded with the run");
+    expect(html).toContain(
+      "<dt>model shape</dt><dd>llama, 1,000 parameters, 2 layers, d 8, 2 heads, weights 500 bytes</dd>",
+    );
+    expect(html).toContain("<dt>machine rates</dt><dd>0.00000100 GFLOP/s, 0.00000100 GB/s (hand-made)</dd>");
+    expect(html).toMatch(/<dt>capabilities<\/dt><dd>n, logprobs, [^<]*; top logprobs up to 5<\/dd>/);
+
+    const old: RunData = { ...known, manifest: { ...known.manifest, machine: run.manifest.machine } };
+    expect(buildReport(old, { resamples: 50 }).html).not.toContain("Inference cost");
+    const measuredNow = buildReport(old, { resamples: 50, machine: performance }).html;
+    expect(measuredNow).toContain("measured when this report was built, not on the run&#39;s machine");
   });
 
   it("is self-contained: Vega inline, no external scripts, styles or links, and a policy forbidding fetches", () => {

@@ -7,15 +7,18 @@ import {
   type StrategySummary,
   strategyCoverage,
   strategyOrder,
+  summarizeInferenceCost,
   summarizeStrategies,
 } from "../bench/metrics/index.ts";
 import type { RunData, RunManifest } from "../bench/run-data.ts";
+import type { MachinePerformance, PowerAssumption } from "../metrics/index.ts";
 import { accuracyTokensSpec, type CounterpartLink } from "./accuracy-tokens-spec.ts";
 import { confidenceSection } from "./confidence-section.ts";
 import { coverageSpec } from "./coverage-spec.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
 import { figure, note, percentText, table } from "./html-blocks.ts";
 import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
+import { inferenceCostSection, ratesText, shapeText } from "./inference-cost-section.ts";
 import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
 
@@ -42,6 +45,13 @@ export interface BuildReportOptions {
   readonly seed?: number | undefined;
   /** Bootstrap resamples; default 1000. */
   readonly resamples?: number | undefined;
+  /**
+   * Peak rates for the inference-cost table of a run whose manifest recorded none (older runs), e.g.
+   * `machinePerformance()` of the machine building the report; the report says where they came from.
+   */
+  readonly machine?: MachinePerformance | undefined;
+  /** Power for the energy figures; default `cpuPower()` (10 W for one core). */
+  readonly power?: PowerAssumption | undefined;
 }
 
 const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -103,6 +113,15 @@ function costTable(summaries: readonly StrategySummary[]): string {
   return table(header, rows, "cost");
 }
 
+function capabilitiesText(manifest: RunManifest): string {
+  const capabilities = manifest.capabilities;
+  if (capabilities === undefined) return "not recorded";
+  const on = Object.entries(capabilities)
+    .filter(([, value]) => value === true)
+    .map(([name]) => name);
+  return `${on.join(", ")}${capabilities.maxTopLogprobs === undefined ? "" : `; top logprobs up to ${capabilities.maxTopLogprobs}`}`;
+}
+
 function fitTable(curves: readonly StrategyCoverage[]): string {
   const rows = curves
     .filter((curve) => curve.maxK >= 2)
@@ -142,12 +161,15 @@ function manifestList(manifest: RunManifest): string {
     ],
     ["backend versions", versions(backend.versions)],
     ["model hash", backend.modelHash ?? "—"],
+    ["model shape", shapeText(backend.architecture)],
+    ["capabilities", capabilitiesText(manifest)],
     ["seed", String(manifest.seed)],
     ["sampling", JSON.stringify(manifest.sampling)],
     [
       "machine",
       `${machine.platform} ${machine.arch}, ${machine.cpuModel}, ${machine.cpus} CPUs, ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(1)} GiB`,
     ],
+    ["machine rates", ratesText(machine.performance)],
     ["versions", versions(manifest.versions)],
     ["config hash", manifest.configHash],
   ];
@@ -301,6 +323,9 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
       "Token counts a backend did not report are unknown, never 0. The verifier's false-positive rate is the fraction of chosen answers the verifier accepted that are wrong.",
     ),
   );
+  const inference = summarizeInferenceCost(run, { machine: options.machine, power: options.power });
+  if (inference !== undefined && inference.strategies.length > 0)
+    sections.push(inferenceCostSection(inference));
   sections.push("<h2>Manifest</h2>", manifestList(run.manifest));
 
   const vegaSpecs = Object.fromEntries(

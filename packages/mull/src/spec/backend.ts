@@ -89,6 +89,35 @@ export interface BackendDescription {
   readonly versions?: Readonly<Record<string, string>> | undefined;
   /** Content hash of the model file, when known. */
   readonly modelHash?: string | undefined;
+  /** Shape of the model, when known (read from the model file, or configured), for cost estimates. */
+  readonly architecture?: ModelArchitecture | undefined;
+}
+
+/**
+ * Shape of a decoder-only transformer, enough to estimate the FLOPs, memory traffic and energy of generating
+ * with it. Fields a source did not give are `undefined`.
+ */
+export interface ModelArchitecture {
+  /** Architecture family as the model file names it, e.g. `llama`. */
+  readonly type?: string | undefined;
+  /** Number of weights (all tensors, embeddings included). */
+  readonly parameters: number;
+  /** Number of transformer blocks. */
+  readonly layers: number;
+  /** Width of the residual stream (d_model). */
+  readonly embedding: number;
+  /** Attention heads. */
+  readonly heads?: number | undefined;
+  /** Key/value heads (fewer than `heads` under grouped-query attention); default `heads`. */
+  readonly keyValueHeads?: number | undefined;
+  /** Width of the feed-forward layer. */
+  readonly feedForward?: number | undefined;
+  /** Vocabulary size. */
+  readonly vocabulary?: number | undefined;
+  /** Context length the model was trained on, in tokens. */
+  readonly contextLength?: number | undefined;
+  /** Bytes of the weights as loaded (quantization included); default 2 bytes per parameter. */
+  readonly weightBytes?: number | undefined;
 }
 
 /**

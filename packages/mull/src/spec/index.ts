@@ -4,6 +4,7 @@ export type {
   BackendCapabilities,
   BackendDescription,
   CallOptions,
+  ModelArchitecture,
   TokenVerdict,
   TokenWatcher,
 } from "./backend.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseOptions, systemClock } from "../../runtime/index.ts";
-import type { BackendCapabilities, Clock, Rng } from "../../spec/index.ts";
+import type { BackendCapabilities, Clock, ModelArchitecture, Rng } from "../../spec/index.ts";
 
 /** Settings of an OpenAI-compatible backend. */
 export interface OpenAICompatibleBackendOptions {
@@ -46,6 +46,11 @@ export interface OpenAICompatibleBackendOptions {
   readonly maxRetryDelayMilliseconds?: number | undefined;
   /** Capabilities to report as given instead of probing (observed failures still turn `n` and logprobs off). */
   readonly capabilities?: Partial<BackendCapabilities> | undefined;
+  /**
+   * The served model's shape, reported by `describe()` for cost estimates (FLOPs, idealized time, energy in
+   * reports); a server does not say it, so it is unknown unless given.
+   */
+  readonly architecture?: ModelArchitecture | undefined;
   /** Extra headers sent with every request; values of headers named like keys or tokens are redacted in errors. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** The `fetch` to use (default: the global one). */
@@ -117,6 +122,24 @@ const capabilityOverrides = z
       ) as Partial<BackendCapabilities>,
   );
 
+const count = (field: string) => positiveInteger(`architecture.${field}`);
+
+const architectureOption = z.object(
+  {
+    type: z.string().optional(),
+    parameters: count("parameters"),
+    layers: count("layers"),
+    embedding: count("embedding"),
+    heads: count("heads").optional(),
+    keyValueHeads: count("keyValueHeads").optional(),
+    feedForward: count("feedForward").optional(),
+    vocabulary: count("vocabulary").optional(),
+    contextLength: count("contextLength").optional(),
+    weightBytes: count("weightBytes").optional(),
+  },
+  { error: mustBe("architecture", "an object with parameters, layers and embedding") },
+);
+
 const backendOptionsSchema = z
   .object({
     // Not shown: a URL may hold credentials; `parseEndpointUrl` shows a string without them.
@@ -146,6 +169,7 @@ const backendOptionsSchema = z
     retryDelayMilliseconds: milliseconds("retryDelayMilliseconds").default(500),
     maxRetryDelayMilliseconds: milliseconds("maxRetryDelayMilliseconds").default(10_000),
     capabilities: capabilityOverrides.default({}),
+    architecture: architectureOption.optional(),
     headers: z.record(z.string(), z.string()).default({}),
     // `prefault` checks the default too: a runtime without a global fetch fails here, not at the first call.
     fetch: z

@@ -160,7 +160,28 @@ describe("createOpenAICompatibleBackend: request shapes", () => {
         environment: {},
       }),
     ).toThrow(/MULL_UNSET_KEY, which is not set/);
+    expect(() =>
+      createOpenAICompatibleBackend({
+        baseUrl: server.url,
+        model: "m",
+        architecture: { parameters: 7e9, layers: 0, embedding: 4096 },
+      }),
+    ).toThrow(/architecture.layers must be a positive integer, got 0/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("describes the model's shape only when it is configured", async () => {
+    const server = await fakeServer();
+    const architecture = {
+      type: "llama",
+      parameters: 8_030_261_248,
+      layers: 32,
+      embedding: 4096,
+      heads: 32,
+      keyValueHeads: 8,
+    };
+    expect(backendFor(server).describe().architecture).toBeUndefined();
+    expect(backendFor(server, { architecture }).describe().architecture).toEqual(architecture);
   });
 });
 

@@ -113,7 +113,12 @@ export function createOpenAICompatibleBackend(
     stream,
     lifetime: lifetime.signal,
   });
-  const description: BackendDescription = { kind: "openai-compatible", model, baseUrl: endpoint.publicBase };
+  const description: BackendDescription = {
+    kind: "openai-compatible",
+    model,
+    baseUrl: endpoint.publicBase,
+    ...(parsed.architecture === undefined ? {} : { architecture: parsed.architecture }),
+  };
   const name = `the OpenAI-compatible backend at ${endpoint.publicBase} (model ${model})`;
   let disposed = false;
   /** Signals of the calls with a signal of their own, aborted with the backend. */

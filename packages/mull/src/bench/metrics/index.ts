@@ -14,6 +14,12 @@ export { type DistributionSummary, summarizeDistribution } from "./distribution-
 export { type CoverageFit, fitCoverage, fittedCoverage } from "./fit-coverage.ts";
 export { paretoFront } from "./pareto-front.ts";
 export { type StrategyCoverage, sampleCountsByStrategy, strategyCoverage } from "./strategy-coverage.ts";
+export {
+  type InferenceCostOptions,
+  type InferenceCostSummary,
+  type StrategyInferenceCost,
+  summarizeInferenceCost,
+} from "./strategy-inference-cost.ts";
 export { strategyOrder } from "./strategy-order.ts";
 export { type StrategySeries, strategySeries } from "./strategy-series.ts";
 export {

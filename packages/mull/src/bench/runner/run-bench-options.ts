@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { MachinePerformance } from "../../metrics/index.ts";
 import { integerSchema, parseOptions } from "../../runtime/index.ts";
 import type {
   AnswerFormat,
@@ -71,6 +72,11 @@ export interface RunBenchOptions {
   readonly beforeCommit?: ((result: ResultRecord) => void) | undefined;
   /** Clock for latencies; default the system's. */
   readonly clock?: Clock | undefined;
+  /**
+   * Peak rates of this machine, recorded with a new run for the report's roofline; default measured once
+   * per process (`machinePerformance()`).
+   */
+  readonly machinePerformance?: MachinePerformance | undefined;
 }
 
 /** Worded `>= 1` rather than `≥ 1`: these messages predate the shared checkers and callers match them. */

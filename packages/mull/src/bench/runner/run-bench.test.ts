@@ -122,6 +122,37 @@ describe("runBench", () => {
     expect(data.manifest.backend.kind).toBeTypeOf("string");
   });
 
+  it("records the inference stack in the manifest: backend, model shape, capabilities, sampling, seed, machine rates", async () => {
+    const scripted = createScriptedBackend({ respond, capabilities: { grammar: true } });
+    const architecture = { type: "llama", parameters: 1000, layers: 2, embedding: 8 };
+    const backend = {
+      ...scripted,
+      describe: () => ({
+        kind: "scripted",
+        model: "m",
+        versions: { engine: "1.2.3" },
+        modelHash: "sha256:abc",
+        architecture,
+      }),
+    };
+    const performance = { flopsPerSecond: 2e9, bytesPerSecond: 1e10, source: "given" };
+    const run = await runBench(options({ backend, machinePerformance: performance, limit: 1 }));
+    const manifest = loadRun(run.directory).manifest;
+    expect(manifest.backend).toEqual({
+      kind: "scripted",
+      model: "m",
+      versions: { engine: "1.2.3" },
+      modelHash: "sha256:abc",
+      architecture,
+    });
+    expect(manifest.capabilities).toEqual(await scripted.capabilities());
+    expect(manifest.capabilities?.grammar).toBe(true);
+    expect(manifest.sampling).toEqual({ temperature: 0.7, maxTokens: 64 });
+    expect(manifest.seed).toBe(7);
+    expect(manifest.machine.performance).toEqual(performance);
+    expect(manifest.versions.engine).toBe("1.2.3");
+  });
+
   it("gives the same results whatever the concurrency", async () => {
     const serial = await runBench(options({ out: join(directory, "serial") }));
     const parallel = await runBench(options({ out: join(directory, "parallel"), concurrency: 4 }));

@@ -91,7 +91,18 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     }
   })();
   try {
-    const { runId, created } = startOrResumeRun(store, options, { config, hash, strategies, problems });
+    // Asked of a new run only, for its manifest: an HTTP backend probes its server once (and caches it).
+    const capabilities =
+      store.storedRun() === undefined
+        ? await options.backend.capabilities({ signal: options.signal }).catch(() => undefined)
+        : undefined;
+    const { runId, created } = startOrResumeRun(store, options, {
+      config,
+      hash,
+      strategies,
+      problems,
+      capabilities,
+    });
     const done = store.completedPairs();
     const pending: { problem: BenchProblem; strategy: BenchStrategy }[] = [];
     for (const problem of problems) {

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { ConfigError } from "../../errors/index.ts";
+import { machinePerformance } from "../../metrics/index.ts";
 import { packageVersion } from "../../runtime/index.ts";
+import type { BackendCapabilities } from "../../spec/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 import type { RunManifest } from "../run-data.ts";
 import {
@@ -28,6 +30,8 @@ export interface RunStart {
   readonly hash: string;
   readonly strategies: readonly BenchStrategy[];
   readonly problems: readonly BenchProblem[];
+  /** What the backend said it can do, recorded in a new run's manifest. */
+  readonly capabilities?: BackendCapabilities | undefined;
 }
 
 function newRunId(): string {
@@ -63,13 +67,14 @@ function runManifest(options: RunBenchOptions, start: RunStart): RunManifest {
     dataset: options.dataset.name,
     strategies: start.strategies.map((strategy) => strategy.name),
     backend,
+    ...(start.capabilities === undefined ? {} : { capabilities: start.capabilities }),
     seed: options.seed ?? 0,
     sampling: {
       ...(options.sampling ?? {}),
       ...(options.temperatures === undefined ? {} : { temperatures: options.temperatures }),
     },
     limit: options.limit,
-    machine: describeMachine(),
+    machine: { ...describeMachine(), performance: options.machinePerformance ?? machinePerformance() },
     versions: { mull: packageVersion(), node: process.versions.node, ...(backend.versions ?? {}) },
     configHash: start.hash,
   };

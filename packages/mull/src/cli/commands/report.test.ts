@@ -77,6 +77,29 @@ describe("mull report", () => {
     expect(existsSync(join(runDirectory, "report.html"))).toBe(true);
   });
 
+  it("adds the inference cost of a run with a model shape, measuring this machine for a run that recorded no rates", async () => {
+    const shaped = join(folder, "shaped");
+    const store = openRunStore(shaped);
+    const manifest = {
+      ...run.manifest,
+      backend: { ...run.manifest.backend, architecture: { parameters: 1000, layers: 2, embedding: 8 } },
+    };
+    store.createRun(
+      manifest,
+      { synthetic: true },
+      run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
+    );
+    for (const result of run.results) store.recordResult({ ...result, seed: 1 }, []);
+    store.close();
+    const { code } = await report(shaped, "--watts-per-core", "2.5", "--cores", "4");
+    expect(code).toBe(0);
+    const html = readFileSync(join(shaped, "report.html"), "utf8");
+    expect(html).toContain("<h2>Inference cost</h2>");
+    expect(html).toContain("Energy is time × 10 W: assumed 2.5 W per busy core × 4 cores");
+    expect(html).toContain("measured when this report was built, not on the run&#39;s machine");
+    expect((await report(shaped, "--cores", "0")).code).toBe(2);
+  });
+
   it("exits with 2 for a missing directory and with 1 for a directory without a run", async () => {
     const missing = await report(join(folder, "nowhere"));
     expect(missing.code).toBe(2);

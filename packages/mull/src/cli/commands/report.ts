@@ -2,15 +2,16 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { loadRun } from "../../bench/store/index.ts";
+import { cpuPower, machinePerformance } from "../../metrics/index.ts";
 import { writeReport } from "../../report/index.ts";
 import { checkPlainFileName, refuseSymlinkedOutput } from "../../runtime/index.ts";
-import { integerOption } from "../option-parsers.ts";
+import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
 
 /**
  * `mull report RUN_DIR`: writes a self-contained HTML report of a stored run (accuracy against tokens
  * with the Pareto front, samples spent per problem by strategies that stop early, coverage curves,
- * accuracy by difficulty, costs, manifest), and optionally every plot as SVG and PNG.
+ * accuracy by difficulty, costs, inference cost where the model's shape is known, manifest), and optionally every plot as SVG and PNG.
  *
  * @example
  * program.addCommand(reportCommand());
@@ -41,6 +42,16 @@ export function reportCommand() {
       integerOption(1, 1_000_000),
       1000,
     )
+    .option(
+      "--watts-per-core <watts>",
+      "assumed power of one busy core for the energy figures (default 10)",
+      numberOption(0, 10_000),
+    )
+    .option(
+      "--cores <count>",
+      "busy cores assumed for the energy figures (default 1)",
+      integerOption(1, 4096),
+    )
     .option("--json", "print the files written as JSON")
     .action(async (runDirectory, flags) => {
       if (!existsSync(runDirectory) || !statSync(runDirectory).isDirectory()) {
@@ -57,7 +68,12 @@ export function reportCommand() {
       if (flags.svg !== undefined) refuseSymlinkedOutput(flags.svg, "--svg", "directory");
       if (flags.png !== undefined) refuseSymlinkedOutput(flags.png, "--png", "directory");
       const run = loadRun(runDirectory);
+      // A run from before machine rates were recorded gets this machine's, measured now (the report says so).
+      const measureHere =
+        run.manifest.backend.architecture !== undefined && run.manifest.machine.performance === undefined;
       const files = await writeReport(run, {
+        machine: measureHere ? machinePerformance() : undefined,
+        power: cpuPower({ wattsPerCore: flags.wattsPerCore, cores: flags.cores }),
         out,
         svgDirectory: flags.svg,
         pngDirectory: flags.png,

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { cpuPower } from "../../metrics/index.ts";
+import { syntheticRun } from "../../testing/synthetic-run.ts";
+import type { ProblemResult, RunData } from "../run-data.ts";
+import { summarizeInferenceCost } from "./strategy-inference-cost.ts";
+
+const architecture = { parameters: 1000, layers: 2, embedding: 8, weightBytes: 500 };
+const machine = { flopsPerSecond: 1000, bytesPerSecond: 1000, source: "hand-made" };
+
+function result(overrides: Partial<ProblemResult>): ProblemResult {
+  return {
+    problemId: "a",
+    strategy: "sc@2",
+    answer: "1",
+    correct: true,
+    samples: 2,
+    promptTokens: 6,
+    completionTokens: 4,
+    calls: 2,
+    scoreCalls: 0,
+    latencyMilliseconds: 20_000,
+    stoppedBy: "complete",
+    ...overrides,
+  };
+}
+
+function run(withShape: boolean, withRates: boolean): RunData {
+  const base = syntheticRun({ seed: 1 });
+  return {
+    ...base,
+    manifest: {
+      ...base.manifest,
+      strategies: ["sc@2", "cascade@2"],
+      backend: { ...base.manifest.backend, ...(withShape ? { architecture } : {}) },
+      machine: { ...base.manifest.machine, ...(withRates ? { performance: machine } : {}) },
+    },
+    results: [
+      result({}),
+      result({ problemId: "b", promptTokens: undefined }),
+      result({
+        strategy: "cascade@2",
+        usageByModel: {
+          small: { promptTokens: 3, completionTokens: 2, calls: 1 },
+          large: { promptTokens: 3, completionTokens: 2, calls: 1 },
+        },
+      }),
+    ],
+    samples: [],
+  };
+}
+
+describe("summarizeInferenceCost", () => {
+  it("computes FLOPs, roofline time and energy per problem from the recorded shape and rates", () => {
+    const summary = summarizeInferenceCost(run(true, true));
+    expect(summary?.machineFromRun).toBe(true);
+    expect(summary?.omitted).toEqual(["cascade@2"]);
+    expect(summary?.power).toEqual(cpuPower());
+    expect(summary?.strategies).toHaveLength(1);
+    const [cost] = summary?.strategies ?? [];
+    // Two calls of a 3-token prompt (6192 FLOPs each), two 2-token completions after it (4288 each).
+    expect(cost?.strategy).toBe("sc@2");
+    expect(cost?.problems).toBe(1);
+    expect(cost?.flopsPerProblem).toBe(2 * 6192 + 2 * 4288);
+    // Compute-bound at 1000 FLOP/s: 20.96 s against 20 s measured.
+    expect(cost?.idealizedSecondsPerProblem).toBeCloseTo(20.96, 9);
+    expect(cost?.measuredSecondsPerProblem).toBe(20);
+    expect(cost?.idealizedToMeasured).toBeCloseTo(1.048, 9);
+    expect(cost?.energyJoulesPerProblem).toBe(200);
+    expect(cost?.idealizedEnergyJoulesPerProblem).toBeCloseTo(209.6, 9);
+  });
+
+  it("uses the caller's rates for a run that recorded none, and the caller's power", () => {
+    const summary = summarizeInferenceCost(run(true, false), {
+      machine,
+      power: { watts: 1, basis: "one watt" },
+    });
+    expect(summary?.machineFromRun).toBe(false);
+    expect(summary?.strategies[0]?.energyJoulesPerProblem).toBe(20);
+  });
+
+  it("is unknown without the model's shape or the machine's rates", () => {
+    expect(summarizeInferenceCost(run(false, true))).toBeUndefined();
+    expect(summarizeInferenceCost(run(true, false))).toBeUndefined();
+    expect(summarizeInferenceCost(syntheticRun({ seed: 1 }), { machine })).toBeUndefined();
+  });
+});
