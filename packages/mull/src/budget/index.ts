@@ -4,6 +4,7 @@ export { callsExceed } from "./calls-exceed.ts";
 export { candidatesReached } from "./candidates-reached.ts";
 export { checkStopConditions } from "./check-stop-conditions.ts";
 export { type ChildBudget, createChildBudget } from "./child-budget.ts";
+export { completionTokenCap } from "./completion-token-cap.ts";
 export { consensusReached } from "./consensus-reached.ts";
 export { type CreateBudgetOptions, createBudget, type RunBudget, type TokenPrice } from "./create-budget.ts";
 export { leaderHeld } from "./leader-held.ts";

@@ -1,4 +1,4 @@
-import { type BudgetPlan, budgetShortfall, emptyUsage } from "../budget/index.ts";
+import { type BudgetPlan, budgetShortfall, completionTokenCap, emptyUsage } from "../budget/index.ts";
 import { BackendCallError } from "../errors/index.ts";
 import { type RequirableCapability, requireCapability } from "../runtime/index.ts";
 import type {
@@ -114,7 +114,8 @@ function logprobsOf(completion: Completion): {
  * Makes one backend call on behalf of a run, the way every block that generates must: the request is
  * built from `context.sampling` with the caller's overrides and a seed from `context.rng`; the required
  * capabilities are checked; no call is started that the budget cannot afford; the call's usage is charged
- * to the budget; each completion is recorded as a `generation` event under `parentId` (the call's usage
+ * to the budget (its `maxTokens` capped to what the budget's token limits have left, `completionTokenCap`);
+ * each completion is recorded as a `generation` event under `parentId` (the call's usage
  * on the first); log-probability sums and means are computed. An abort or a passed deadline during the
  * call is not an error: it comes back as the budget's stop reason, with nothing charged. The call is an
  * OpenTelemetry client span (`withGenerationSpan`), child of the active span.
@@ -161,7 +162,13 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   const shortfall = plan === undefined ? undefined : budgetShortfall(budget, plan);
   if (shortfall !== undefined) return notMade(shortfall);
 
-  const sampling = mergeSampling(context.sampling, options.sampling);
+  const merged = mergeSampling(context.sampling, options.sampling);
+  // A budget-checked call asks for no more tokens than the budget has left for each of its completions.
+  const cap = plan === undefined ? undefined : completionTokenCap(budget, n, plan.promptTokens);
+  const sampling =
+    cap === undefined || (merged.maxTokens !== undefined && merged.maxTokens <= cap)
+      ? merged
+      : { ...merged, maxTokens: cap };
   const request = {
     prompt,
     n,

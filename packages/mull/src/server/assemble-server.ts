@@ -3,7 +3,7 @@ import type { Backend, Clock, PromptTemplate } from "../spec/index.ts";
 import type { ServerConfig } from "./config/index.ts";
 import { createServer, type MullServer } from "./create-server.ts";
 import { createServerMetrics } from "./telemetry/index.ts";
-import { buildServedModels } from "./upstreams/index.ts";
+import { buildServedModels, probeUpstreams, type UpstreamProbeOutcome } from "./upstreams/index.ts";
 
 /** Options of `assembleServer`. */
 export interface AssembleServerOptions {
@@ -20,11 +20,19 @@ export interface AssembleServerOptions {
   readonly clock?: Clock | undefined;
   /** Renders every served model's chat requests from their last user message (`mull serve --prompt-template`). */
   readonly promptTemplate?: PromptTemplate | undefined;
+  /**
+   * Probe the HTTP upstreams' capabilities in the background right away (`probeUpstreams`), so that no
+   * request waits for the probe; a failed probe is logged and retried by the first request that needs it.
+   * Default false (`mull serve` turns it on).
+   */
+  readonly probeUpstreams?: boolean | undefined;
 }
 
 /** A server with its backends, and what releases them. */
 export interface AssembledServer {
   readonly server: MullServer;
+  /** The start-up probe (with `probeUpstreams`), for those who want to know how it ended; it never rejects. */
+  readonly probed: Promise<readonly UpstreamProbeOutcome[]>;
   /** Disposes the backends and closes pooled upstream connections. */
   dispose(): Promise<void>;
 }
@@ -62,8 +70,25 @@ export async function assembleServer(
     logger: options.logger,
     metrics,
   });
+  const probed: Promise<readonly UpstreamProbeOutcome[]> =
+    options.probeUpstreams === true
+      ? probeUpstreams(served.models, {
+          onFailure: (model, error) =>
+            options.logger?.warn(
+              {
+                model,
+                reason:
+                  error instanceof Error
+                    ? error.message.replace(/https?:\/\/\S+/g, "(upstream)")
+                    : String(error),
+              },
+              "upstream capability probe failed at start-up; the first request will probe again",
+            ),
+        })
+      : Promise.resolve([]);
   return {
     server,
+    probed,
     async dispose() {
       metrics.close();
       await served.dispose();

@@ -200,6 +200,20 @@ describe("bad inputs", () => {
       code: "invalid_strategy",
       param: "model",
     });
+    // A malformed count in a prefix is a bad strategy (the parser's message), not an unknown model.
+    for (const [model, message] of [
+      ["sc@-1:m", /unknown spec "sc@-1"; expected one of .*sc@N/],
+      ["sc@0:m", /unknown spec "sc@0"; expected one of .*numbers from 1/],
+      ["beam@4:m", /malformed search spec "beam@4"; expected beam@NxM/],
+    ] as const) {
+      await expectError(await send(withBody({ model })), 400, {
+        type: "invalid_request_error",
+        code: "invalid_strategy",
+        param: "model",
+        message,
+      });
+    }
+    await expectError(await send(withBody({ model: "sc@-1:nope" })), 404, { code: "model_not_found" });
     await expectError(await send(withBody({ mull: { strategy: "beam-me-up" } })), 400, {
       code: "invalid_strategy",
     });

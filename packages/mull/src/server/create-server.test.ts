@@ -352,6 +352,36 @@ describe("createServer routes", () => {
     expect(text).toMatch(/mull_in_flight_requests 0/);
   });
 
+  it("sends a strategy stream's headers and a first comment before any sample is back", async () => {
+    const scripted = createScriptedBackend({ answers });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held: Backend = {
+      describe: () => scripted.describe(),
+      capabilities: () => scripted.capabilities(),
+      async generate(request, options) {
+        await gate;
+        return scripted.generate(request, options);
+      },
+    };
+    // Keep-alives are far apart: the first bytes cannot be one that came due.
+    const { post } = setup({ backend: held, server: { keepAliveMilliseconds: 60_000 } });
+    const response = await post("/v1/chat/completions", chat({ model: "sc@2:m", stream: true }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe(": keep-alive\n\n");
+    release();
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      rest += new TextDecoder().decode(chunk.value);
+    }
+    expect(rest).toMatch(/"mull":\{"strategy":"sc@2"[\s\S]*data: \[DONE\]\n\n$/);
+  });
+
   it("sends keep-alive comments while a strategy works", async () => {
     const { post } = setup({ scripted: { answers, delayMilliseconds: 200 } });
     const response = await post("/v1/chat/completions", chat({ model: "sc@2:m", stream: true }));

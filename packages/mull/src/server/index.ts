@@ -55,7 +55,9 @@ export {
   type CircuitVerdict,
   circuitVerdict,
   createCircuitBreaker,
+  probeUpstreams,
   type ServedModel,
   type ServedModels,
   type UpstreamCallObserver,
+  type UpstreamProbeOutcome,
 } from "./upstreams/index.ts";

@@ -2,7 +2,7 @@ import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger } from "../runtime/index.ts";
 import { latestScore, scoreCandidates } from "../scoring/index.ts";
 import { argmaxByScore } from "../selection/index.ts";
-import type { OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
+import type { Candidate, OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
 import {
   defaultSamplingTemperature,
   firstStop,
@@ -22,9 +22,28 @@ export interface BestOfNOptions {
 }
 
 /**
+ * A note when the scorer's verdicts could not tell two or more scored candidates apart (every score the
+ * same, as when an LLM judge gave no usable verdict and each scored 0): the first was returned, no better
+ * than any other. `undefined` when the scores chose.
+ */
+function undecidedNote(name: string, candidates: readonly Candidate[], scorer: string): string | undefined {
+  const scores = candidates
+    .map((candidate) => candidate.scores.findLast((score) => score.scorer === scorer))
+    .filter((score) => score !== undefined);
+  const first = scores[0];
+  if (first === undefined || scores.length < 2 || scores.some((score) => score.value !== first.value)) {
+    return undefined;
+  }
+  const noVerdict = scores.filter((score) => score.detail?.startsWith("no verdict") === true).length;
+  const why = noVerdict > 0 ? `; ${noVerdict} of ${scores.length} replies held no usable verdict` : "";
+  return `${name}: the scorer gave all ${scores.length} scored candidates the same score (${first.value})${why}; the first was returned, chosen by no verdict`;
+}
+
+/**
  * Best-of-N: sample `n` solutions, score each with an outcome verifier, return the highest-scored one
  * with an answer (the first on ties). If the budget cuts scoring short, only scored candidates compete;
- * if none was scored, it falls back to a majority vote and says so in the trace.
+ * if none was scored, it falls back to a majority vote and says so in the trace. When the scores do not
+ * tell the candidates apart (all equal: a judge without usable verdicts), the trace says so too.
  *
  * @example
  * const result = await solve({ problem, strategy: bestOfN({ n: 8, scorer: checker }), backend });
@@ -54,6 +73,9 @@ export function bestOfN(options: BestOfNOptions): SamplingStrategy {
       requireSomething(sample.candidates.length, sample.stoppedBy);
       const scoring = await scoreCandidates({ problem, candidates: sample.candidates, scorer, context });
       const result = select(scoring.candidates, context);
+      const tie = undecidedNote(name, scoring.candidates, scorer.name);
+      if (tie !== undefined)
+        context.tracer.record({ type: "note", parentId: context.parentId, message: tie });
       return {
         answer: result.answer,
         best: result.best,

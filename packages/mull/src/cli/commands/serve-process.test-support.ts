@@ -34,8 +34,8 @@ async function runnerScript(): Promise<string> {
 }
 
 /**
- * Starts `mull serve <args…>` (on a free port, logging warnings) in a child process and waits until it
- * says where it listens.
+ * Starts `mull serve <args…>` (on a free port, logging warnings) in a child process, or under a shell as
+ * npm does (`underShell`), and waits until it says where it listens.
  *
  * @throws Error with its standard error when it exits first or does not listen within 90 s.
  * @example
@@ -45,19 +45,31 @@ async function runnerScript(): Promise<string> {
 export async function startServeProcess(
   args: readonly string[],
   environment: Readonly<Record<string, string>> = {},
+  options: { readonly underShell?: boolean | undefined } = {},
 ): Promise<ServeProcess> {
   const runner = await runnerScript();
   // `mull-source`: `@mull/llama-cpp` (and the `mull` it imports) resolve to their sources, as in the tests.
   const nodeArgs = ["--conditions=mull-source", runner, "--port", "0", "--log-level", "warn", ...args];
-  const child = spawn(process.execPath, nodeArgs, {
-    env: { ...process.env, ...environment },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  // `underShell`: started as npm starts a bin, under `sh -c` (which stays, as `; exit` keeps it from
+  // exec-ing); `stop()` then signals the shell only, as npm does, and `exited` waits for mull's output to end.
+  const child = options.underShell
+    ? spawn("sh", ["-c", '"$0" "$@"; exit $?', process.execPath, ...nodeArgs], {
+        env: { ...process.env, ...environment },
+        stdio: ["ignore", "ignore", "pipe"],
+      })
+    : spawn(process.execPath, nodeArgs, {
+        env: { ...process.env, ...environment },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
   let stderr = "";
   child.stderr?.on("data", (part) => {
     stderr += String(part);
   });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    options.underShell
+      ? child.stderr?.on("close", () => resolve(null))
+      : child.on("exit", (code) => resolve(code)),
+  );
   // Generous: starting Node and loading the sources can take many seconds on a loaded machine.
   const deadline = Date.now() + 90_000;
   for (;;) {

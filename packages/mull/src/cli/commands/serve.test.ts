@@ -92,6 +92,23 @@ describe("mull serve --base-url", () => {
     expect(served.stderr()).toMatch(/SIGTERM: draining/);
   }, 150_000);
 
+  it("drains and stops when started by npm and npm's shell is signalled (npx mull serve)", async () => {
+    const served = await startServeProcess(
+      ["--base-url", fake.url],
+      { npm_lifecycle_event: "npx" },
+      { underShell: true },
+    );
+    const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: "none", maxRetries: 0 });
+    expect((await client.models.list()).data.map((model) => model.id)).toContain("listed-model");
+    await served.stop();
+    expect(served.stderr()).toMatch(
+      /its parent exited \(npm passes signals to its shell only\): draining 0 requests/,
+    );
+    expect(served.stderr()).toMatch(/mull serve: stopped \(all requests finished\)/);
+    // Nothing listens any more.
+    await expect(fetch(`${served.url}/health`)).rejects.toThrow();
+  }, 150_000);
+
   it("serves a bandit route over two of the upstream's models (--route, --route-lambda)", async () => {
     const served = await startServe([
       "--base-url",

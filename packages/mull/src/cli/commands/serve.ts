@@ -28,6 +28,7 @@ import {
 } from "../prompt-options.ts";
 import { type RouteFlag, routeOption } from "../route-option.ts";
 import { UsageError } from "../usage-error.ts";
+import { watchParent } from "../watch-parent.ts";
 
 /** Flags of `mull serve`. */
 interface ServeFlags {
@@ -264,6 +265,8 @@ export function serveCommand() {
       const assembled = await assembleServer(config, {
         apiKeys,
         logger,
+        // No request waits for an upstream's capability probe: it runs now, and a failure only warns.
+        probeUpstreams: true,
         loadEmbedded,
         ...(chosen === undefined ? {} : { promptTemplate: chosen.template.render }),
       });
@@ -284,11 +287,13 @@ export function serveCommand() {
       }
       const models = servedModels;
       // Signal handlers go in before the "listening" line: whoever waits for it may signal at once.
+      let unwatchParent: () => void = () => undefined;
       const stopped = new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: string) => {
           if (stopping) return;
           stopping = true;
+          unwatchParent();
           process.stderr.write(
             `mull serve: ${signal}: draining ${assembled.server.inFlight()} requests (grace ${config.server.shutdownGraceMilliseconds} ms)\n`,
           );
@@ -309,6 +314,12 @@ export function serveCommand() {
         const onInterrupt = () => stop("SIGINT");
         process.on("SIGTERM", onTerm);
         process.on("SIGINT", onInterrupt);
+        // Under npm (`npx mull serve`, `npm run`), the signal stops only npm's shell: its death is the signal.
+        if (process.env.npm_lifecycle_event !== undefined) {
+          unwatchParent = watchParent({
+            onGone: () => stop("its parent exited (npm passes signals to its shell only)"),
+          });
+        }
       });
       process.stderr.write(
         `mull serve: listening on ${running.url} (models: ${models.join(", ")}${config.routes.length === 0 ? "" : `; routes: ${config.routes.map((route) => route.name).join(", ")}`}; strategies by prefix, e.g. ${config.server.advertisedStrategies[0] ?? "sc@8"}:${models[0] ?? "MODEL"})\n`,

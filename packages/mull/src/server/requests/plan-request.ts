@@ -125,6 +125,15 @@ export function planRequest(
     }
   }
 
+  if (strategy === undefined && mull?.budget !== undefined) {
+    // A pass-through is one upstream call bounded by max_tokens: a budget would be half-kept at best.
+    throw new ApiError(
+      400,
+      "mull.budget needs a strategy (a model prefix such as sc@8:, or mull.strategy); a request without one is bounded by max_tokens and n",
+      { param: "mull.budget", code: "invalid_value" },
+    );
+  }
+
   const n = body.n ?? 1;
   const strategySamples = strategy?.samples;
   const samples = strategySamples ?? n;

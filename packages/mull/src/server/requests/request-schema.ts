@@ -20,8 +20,9 @@ const mullOptions = z.object({
     .max(2 ** 31 - 1)
     .optional(),
   answer_format: z.string().min(1).max(32).optional(),
+  // Strict: a misspelt limit (`max_call`) is refused, never silently left unenforced.
   budget: z
-    .object({
+    .strictObject({
       max_total_tokens: z.number().int().min(1).optional(),
       max_completion_tokens: z.number().int().min(1).optional(),
       max_calls: z.number().int().min(1).optional(),
@@ -72,7 +73,7 @@ export type MullRequestOptions = z.output<typeof mullOptions>;
 /** Body fields that would let a client choose where the server sends its requests (and its keys). */
 export const bannedRequestFields: readonly string[] = ["api_base", "base_url", "api_url", "endpoint_url"];
 
-/** Clear messages for the fields clients most often get wrong, by the field's last path segments. */
+/** Clear messages for the fields clients most often get wrong, by the field's path, else its last segment. */
 const fieldMessages: Readonly<Record<string, string>> = {
   model: "must be a non-empty string naming a model (see GET /v1/models)",
   messages: "must be a non-empty array of messages",
@@ -94,6 +95,12 @@ const fieldMessages: Readonly<Record<string, string>> = {
   frequency_penalty: "must be a number from -2 to 2",
   strategy: "must be a strategy spec such as sc@8, bon@4 or greedy",
   answer_format: "must name an answer format",
+  "mull.budget.max_total_tokens": "must be a positive integer (tokens)",
+  "mull.budget.max_completion_tokens": "must be a positive integer (tokens)",
+  "mull.budget.max_calls": "must be a positive integer (upstream calls)",
+  "mull.budget.max_milliseconds": "must be a positive integer (milliseconds)",
+  "mull.budget":
+    "must be an object with any of max_total_tokens, max_completion_tokens, max_calls, max_milliseconds",
 };
 
 /** `messages[2].content`, from a path. */
@@ -131,11 +138,23 @@ export function parseRequestBody<Schema extends z.ZodType>(schema: Schema, body:
   const path = issue?.path ?? [];
   const param = paramPath(path);
   const last = [...path].reverse().find((part) => typeof part === "string");
-  const expected = typeof last === "string" ? fieldMessages[last] : undefined;
+  const expected = fieldMessages[param] ?? (typeof last === "string" ? fieldMessages[last] : undefined);
+  if (issue?.code === "unrecognized_keys") {
+    // Only the strict `mull.budget` refuses unknown fields: name the field, and what is accepted there.
+    const field = param === "" ? issue.keys[0] : `${param}.${issue.keys[0]}`;
+    throw new ApiError(
+      400,
+      `${field} is not a known field: ${param === "" ? "the body" : param} ${expected ?? "has fixed fields"}`,
+      { param: field, code: "unknown_parameter" },
+    );
+  }
   const missing = issue?.code === "invalid_type" && issue.input === undefined;
+  // Numbers and booleans are echoed; strings never are (clients have pasted keys into fields).
+  const input: unknown = issue?.input;
+  const given = typeof input === "number" || typeof input === "boolean" ? `, got ${input}` : "";
   const message =
     missing && param !== ""
       ? `${param} is required`
-      : `${param === "" ? "the request body" : param} ${expected ?? issue?.message ?? "is invalid"}`;
+      : `${param === "" ? "the request body" : param} ${expected ?? issue?.message ?? "is invalid"}${given}`;
   throw new ApiError(400, message, { param: param === "" ? undefined : param, code: "invalid_value" });
 }

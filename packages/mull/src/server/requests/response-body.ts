@@ -24,8 +24,9 @@ export function usageBody(usage: Usage): JsonObject | undefined {
 }
 
 /**
- * The `mull` object: what the strategy did and what every sample cost, and `served_by`, the served model
- * that answered, when a fallback answered instead of the model requested.
+ * The `mull` object: what the strategy did and what every sample cost, `notes` from its trace when it has
+ * any (a fallback taken, a scorer that could not choose), and `served_by`, the served model that answered,
+ * when a fallback answered instead of the model requested.
  */
 export function mullBody(outcome: RequestOutcome): JsonObject | undefined {
   const report = outcome.report;
@@ -41,6 +42,7 @@ export function mullBody(outcome: RequestOutcome): JsonObject | undefined {
     stopped_by: report.stoppedBy,
     partial: report.partial,
     seed: report.seed,
+    ...(report.notes.length === 0 ? {} : { notes: report.notes }),
     ...(report.samples === undefined
       ? {}
       : {

@@ -26,6 +26,26 @@ export interface StrategyReport {
   readonly scoreCalls: number;
   /** The run's seed: the client's, or a fresh one (send it back as `mull.seed` to repeat the run). */
   readonly seed: number;
+  /**
+   * The run's trace notes (a fallback taken, a scorer that could not choose, a limit that cannot be
+   * enforced), first ones first, at most `maxNotes`.
+   */
+  readonly notes: readonly string[];
+}
+
+/** Notes returned with a response: a router may note every step, and the response stays small. */
+const maxNotes = 8;
+
+function runNotes(result: SolveResult): string[] {
+  const notes: string[] = [];
+  for (const event of result.trace) {
+    if (event.type !== "note" || notes.includes(event.message)) continue;
+    // Upstream addresses stay on the server.
+    notes.push(event.message.replace(/https?:\/\/\S+/g, "(upstream)").slice(0, 300));
+  }
+  return notes.length > maxNotes
+    ? [...notes.slice(0, maxNotes), `… and ${notes.length - maxNotes} more`]
+    : notes;
 }
 
 /** The result of serving a request. */
@@ -189,6 +209,7 @@ async function withStrategy(
       samples: counts,
       scoreCalls: result.scoreCalls,
       seed,
+      notes: runNotes(result),
     },
   };
 }

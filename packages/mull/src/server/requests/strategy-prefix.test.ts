@@ -18,6 +18,12 @@ describe("splitStrategyPrefix", () => {
     });
   });
 
+  it("splits a malformed or decimal count off too, for the spec parser to judge", () => {
+    expect(splitStrategyPrefix("sc@-1:m")).toEqual({ strategy: "sc@-1", model: "m" });
+    expect(splitStrategyPrefix("sc@0:m")).toEqual({ strategy: "sc@0", model: "m" });
+    expect(splitStrategyPrefix("glimp@0.6:a>b")).toEqual({ strategy: "glimp@0.6", model: "a>b" });
+  });
+
   it("finds no prefix in a plain name", () => {
     expect(splitStrategyPrefix("qwen2.5-7b")).toBeUndefined();
     expect(splitStrategyPrefix("sc:m")).toBeUndefined();

@@ -1,13 +1,11 @@
 import { strategySpecForms } from "../../strategies/index.ts";
 
-// A model name carries a strategy as a prefix: any `family@N` followed by letter-led integers
-// (`beam@NxM`, `probe@NkKmM`, `extend@MwE`; an unknown family is then refused by the spec parser, naming
-// the forms) or a catalog form without integers (`greedy`, `single`).
+// A model name carries a strategy as a prefix: any `family@…` up to the first colon (`sc@8`, `beam@NxM`,
+// `probe@NkKmM`, `glimp@0.6`, and malformed ones such as `sc@-1` or `beam@4`, which the spec parser then
+// refuses, naming the forms, rather than the name being taken for an unknown model) or a catalog form
+// without integers (`greedy`, `single`).
 const bareForms = strategySpecForms.filter((form) => !form.includes("@"));
-const strategyPrefix = new RegExp(
-  `^((?:[a-z][a-z0-9-]*@\\d+(?:[a-z]\\d+)*)|${bareForms.join("|")}):(.+)$`,
-  "i",
-);
+const strategyPrefix = new RegExp(`^((?:[a-z][a-z0-9-]*@[^:\\s]+)|${bareForms.join("|")}):(.+)$`, "i");
 
 /** A model name split at its strategy prefix. */
 export interface PrefixedModel {

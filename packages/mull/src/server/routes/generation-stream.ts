@@ -89,9 +89,9 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
 }
 
 /**
- * Answers a streamed generation request with server-sent events. A request whose work fails before the
- * first keep-alive is due (and, for a relay, before its first piece) gets a proper error status instead:
- * the failure is thrown. Once streaming, keep-alive comments go out while a strategy works, and an error
+ * Answers a streamed generation request with server-sent events. A strategy request gets its headers and
+ * a first keep-alive comment at once. A pass-through whose work fails before the first keep-alive is due
+ * (and, for a relay, before its first piece) gets a proper error status instead: the failure is thrown. Once streaming, keep-alive comments go out while a strategy works, and an error
  * is sent as a `data: {"error": …}` event. The request's line is logged when the stream ends.
  *
  * @throws the work's error when it fails early, or the abort reason when the request was aborted.
@@ -106,8 +106,16 @@ export async function streamGeneration(options: GenerationStreamOptions): Promis
   const waited = new Promise<undefined>((resolve) => {
     resolveWait = resolve;
   });
-  const timer = setTimeout(() => resolveWait(undefined), options.keepAliveMilliseconds);
-  const early = await Promise.race([settled, waited, ...(live === undefined ? [] : [live.started])]);
+  // A strategy runs for seconds before it has anything to say: its headers and a first comment go out at
+  // once, and a failure comes as an error event. A pass-through waits a little for an early failure's
+  // real status (or its first relayed piece).
+  const immediate = options.plan.strategy !== undefined;
+  const timer = immediate
+    ? undefined
+    : setTimeout(() => resolveWait(undefined), options.keepAliveMilliseconds);
+  const early = immediate
+    ? undefined
+    : await Promise.race([settled, waited, ...(live === undefined ? [] : [live.started])]);
   clearTimeout(timer);
   if (early !== undefined && !early.ok) throw early.error;
   abort.signal.throwIfAborted();

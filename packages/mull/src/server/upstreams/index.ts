@@ -9,6 +9,7 @@ export {
   createCircuitBreaker,
 } from "./circuit-breaker.ts";
 export { CircuitOpenError } from "./circuit-open-error.ts";
+export { probeUpstreams, type UpstreamProbeOutcome } from "./probe-upstreams.ts";
 export { createSampleFanOut, type SampleCounts, type SampleFanOut } from "./sample-fan-out.ts";
 export {
   type BuildServedModelsOptions,

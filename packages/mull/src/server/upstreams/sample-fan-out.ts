@@ -87,7 +87,9 @@ export function createSampleFanOut(backend: Backend): SampleFanOut {
 
   const wrapped: Backend = {
     describe: () => backend.describe(),
-    capabilities: async (options) => ({ ...(await backend.capabilities(options)), n: true }),
+    // Not native `n`: each sample is its own upstream call, so a call budget (`maxCalls`) sizes batches
+    // by samples, and a limit of one call draws one sample.
+    capabilities: async (options) => ({ ...(await backend.capabilities(options)), n: false }),
     generate,
     ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
   };
