@@ -71,3 +71,20 @@ export {
   type StoredRun,
   type SynchronousMode,
 } from "./store/index.ts";
+export {
+  defaultTuningConcurrencies,
+  type FindKneeOptions,
+  findKnees,
+  formatTuningReport,
+  type LatencyPercentiles,
+  type LoadLevelOptions,
+  type LoadLevelRun,
+  type LoadLevelSummary,
+  type RequestMeasurement,
+  runLoadLevel,
+  runTuningSweep,
+  summarizeLoadLevel,
+  type TuningKnee,
+  type TuningReport,
+  type TuningSweepOptions,
+} from "./tuning/index.ts";

@@ -8,6 +8,7 @@ import { replayCommand } from "./commands/replay.ts";
 import { reportCommand } from "./commands/report.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { solveCommand } from "./commands/solve.ts";
+import { tuneCommand } from "./commands/tune.ts";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage. */
 export const exitCodes = { success: 0, failure: 1, usage: 2 } as const;
@@ -27,6 +28,7 @@ export function createProgram(): Command {
     replayCommand(),
     reportCommand(),
     serveCommand(),
+    tuneCommand(),
     labCommand(),
     modelsCommand(),
   ]) {

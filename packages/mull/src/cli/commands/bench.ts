@@ -1,6 +1,6 @@
 import { writeSync } from "node:fs";
 import { resolve } from "node:path";
-import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { loadDataset } from "../../bench/datasets/index.ts";
 import { graderByName, graderNames } from "../../bench/graders/index.ts";
 import { type BenchSummary, createBenchProgress, runBench } from "../../bench/runner/index.ts";
@@ -9,6 +9,7 @@ import { MullError } from "../../errors/index.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
 import type { OutcomeScorer } from "../../spec/index.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
+import { listOf, listOption } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
 import {
@@ -29,28 +30,8 @@ import { UsageError } from "../usage-error.ts";
  */
 export const pauseBeforeCommitVariable = "MULL_BENCH_PAUSE_BEFORE_COMMIT";
 
-function listOption(value: string): string[] {
-  const items = value.split(",").map((item) => item.trim());
-  if (items.some((item) => item === "")) {
-    throw new InvalidArgumentError(`expected a comma-separated list without empty items, got "${value}"`);
-  }
-  return items;
-}
-
 /** Temperatures the flags take: `--temperature`, and each item of `--temperatures`. */
 const temperatureOption = numberOption(0, 5);
-
-/** A commander parser for a comma-separated list whose items each go through `parse`, a flag parser. */
-function listOf<Item>(parse: (item: string) => Item): (value: string) => Item[] {
-  return (value) =>
-    listOption(value).map((item) => {
-      try {
-        return parse(item);
-      } catch (error) {
-        throw new InvalidArgumentError(`${(error as Error).message} in "${value}"`);
-      }
-    });
-}
 
 /** The variable is read with a flag parser, so it takes the integers a count flag takes (`2`, not `2.0`). */
 const pauseTargetOption = integerOption(1);

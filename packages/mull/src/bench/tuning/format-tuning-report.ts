@@ -1,0 +1,62 @@
+import type { TuningReport } from "./run-tuning-sweep.ts";
+
+function fixed(value: number | undefined, digits: number): string {
+  return value === undefined || Number.isNaN(value) ? "-" : value.toFixed(digits);
+}
+
+/**
+ * The tuning report as text: a table of every level (throughput, latency percentiles, time to first text,
+ * errors), the knee rows marked `*`, then one line per `n` saying where throughput saturates and what
+ * latency costs beyond it.
+ *
+ * @example
+ * process.stdout.write(formatTuningReport(report));
+ */
+export function formatTuningReport(report: TuningReport): string {
+  const header = [
+    "n",
+    "conc",
+    "requests",
+    "errors",
+    "tok/s",
+    "req/s",
+    "p50 ms",
+    "p90 ms",
+    "p99 ms",
+    "ttft p50",
+  ];
+  const kneeOf = new Map(report.knees.map((knee) => [knee.n, knee.concurrency]));
+  const rows = report.levels.map((level) => [
+    String(level.n),
+    `${level.concurrency}${kneeOf.get(level.n) === level.concurrency ? "*" : ""}`,
+    String(level.requests),
+    String(level.errors),
+    fixed(level.tokensPerSecond, 1),
+    fixed(level.requestsPerSecond, 2),
+    fixed(level.latency.p50, 0),
+    fixed(level.latency.p90, 0),
+    fixed(level.latency.p99, 0),
+    fixed(level.firstToken?.p50, 0),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join("  ");
+  const lines = [line(header), ...rows.map(line), ""];
+  const percent = Math.round(report.fraction * 100);
+  for (const knee of report.knees) {
+    const unit = knee.measure === "tokens" ? "tok/s" : "completions/s";
+    lines.push(
+      `knee n=${knee.n}: concurrency ${knee.concurrency} reaches ${knee.throughput.toFixed(1)} ${unit}, ` +
+        `${percent}% or more of the best ${knee.bestThroughput.toFixed(1)} (at ${knee.bestConcurrency}); ` +
+        `at ${knee.highestConcurrency} throughput is ×${fixed(knee.throughputGrowth, 2)} and median latency ` +
+        `×${fixed(knee.latencyGrowth, 2)} of the knee's`,
+    );
+  }
+  const failed = report.levels.find((level) => level.firstError !== undefined);
+  if (failed !== undefined) {
+    lines.push(`first error (n=${failed.n}, concurrency ${failed.concurrency}): ${failed.firstError}`);
+  }
+  return `${lines.join("\n")}\n`;
+}

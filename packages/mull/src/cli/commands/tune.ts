@@ -1,0 +1,125 @@
+import { Command } from "@commander-js/extra-typings";
+import { loadDataset } from "../../bench/datasets/index.ts";
+import {
+  defaultTuningConcurrencies,
+  formatTuningReport,
+  type LoadLevelSummary,
+  runTuningSweep,
+} from "../../bench/tuning/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import { defaultPromptTemplate } from "../../generation/index.ts";
+import type { ModelProfile, Problem, Prompt } from "../../spec/index.ts";
+import { createBackendFromFlags } from "../create-backend.ts";
+import { listOf } from "../list-option.ts";
+import { integerOption, numberOption } from "../option-parsers.ts";
+import { endpointOption } from "../prompt-options.ts";
+import { UsageError } from "../usage-error.ts";
+
+/** The default prompt set: the lab's mixed levels, so a served lab model answers them as trained. */
+const defaultTuningDataset = "lab:mixed";
+
+function promptsOf(problems: readonly Problem[], profile: ModelProfile, dataset: string): Prompt[] {
+  return problems.map((problem) => {
+    try {
+      return problem.prompt ?? (profile.promptTemplate ?? defaultPromptTemplate)(problem);
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      throw new UsageError(
+        `--dataset ${dataset}: the model's prompt format cannot render problem ${problem.id ?? "?"}: ${error.message}`,
+        "--dataset",
+        { cause: error },
+      );
+    }
+  });
+}
+
+function progressLine(level: LoadLevelSummary): string {
+  const tokens = level.tokensPerSecond === undefined ? "-" : level.tokensPerSecond.toFixed(1);
+  return (
+    `n=${level.n} concurrency ${level.concurrency}: ${tokens} tok/s, ${level.requestsPerSecond.toFixed(2)} req/s, ` +
+    `p50 ${level.latency.p50.toFixed(0)} ms, ${level.errors} errors\n`
+  );
+}
+
+/**
+ * `mull tune`: sweeps client concurrency (and `n`) against an OpenAI-compatible server, prints throughput
+ * and latency percentiles per level and the knee, where throughput saturates while latency keeps growing.
+ */
+export function tuneCommand() {
+  const countList = listOf(integerOption(1, 4096));
+  return new Command("tune")
+    .description(
+      "Sweep client concurrency (and n) against an OpenAI-compatible server: tokens/s, latency percentiles, " +
+        "and the knee past which throughput saturates while latency grows. E.g. mull tune --base-url URL --concurrency 1,2,4,8",
+    )
+    .requiredOption("--base-url <url>", "the OpenAI-compatible server")
+    .option("-m, --model <name>", "model name (default: the first the server lists)")
+    .option("--api-key-env <variable>", "environment variable that holds the API key")
+    .addOption(endpointOption())
+    .option(
+      "--concurrency <list>",
+      `requests in flight at once, one level each (default ${defaultTuningConcurrencies.join(",")})`,
+      countList,
+    )
+    .option("--n <list>", "completions per request, one curve each (default 1)", countList)
+    .option("--requests <count>", "requests per level", integerOption(1, 1_000_000), 32)
+    .option("--max-tokens <count>", "token limit per completion", integerOption(1, 1_000_000), 64)
+    .option("--temperature <value>", "sampling temperature", numberOption(0, 5), 1)
+    .option(
+      "--dataset <name>",
+      "prompts: a dataset name or file (lab:N, lab:mixed, gsm8k, PATH.jsonl)",
+      defaultTuningDataset,
+    )
+    .option(
+      "--warmup <count>",
+      "requests sent before the sweep and left out of it",
+      integerOption(0, 1000),
+      1,
+    )
+    .option(
+      "--knee-fraction <share>",
+      "the knee is the smallest concurrency reaching this share of the best throughput",
+      numberOption(0.01, 1),
+      0.9,
+    )
+    .option(
+      "--retries <count>",
+      "retries after a failed request (default 0: failures count as errors)",
+      integerOption(0, 20),
+      0,
+    )
+    .option("--timeout <seconds>", "deadline per request and its retries", numberOption(0.001, 86_400))
+    .option("--json", "print the levels and knees as JSON")
+    .action(async (flags) => {
+      const dataset = await loadDataset(flags.dataset, { limit: flags.requests });
+      if (dataset.problems.length === 0) {
+        throw new UsageError(`--dataset ${flags.dataset} has no problems`, "--dataset");
+      }
+      const resolved = await createBackendFromFlags(flags);
+      try {
+        const prompts = promptsOf(dataset.problems, resolved.profile, flags.dataset);
+        const report = await runTuningSweep(resolved.backend, {
+          prompts,
+          concurrencies: flags.concurrency ?? defaultTuningConcurrencies,
+          ns: flags.n ?? [1],
+          requests: flags.requests,
+          maxTokens: flags.maxTokens,
+          temperature: flags.temperature,
+          warmup: flags.warmup,
+          fraction: flags.kneeFraction,
+          onLevel: (level) => process.stderr.write(progressLine(level)),
+        });
+        if (flags.json) {
+          const output = { baseUrl: flags.baseUrl, model: resolved.model, dataset: flags.dataset, ...report };
+          process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `${flags.baseUrl} model ${resolved.model}, ${flags.requests} requests per level\n`,
+        );
+        process.stdout.write(formatTuningReport(report));
+      } finally {
+        await resolved.dispose();
+      }
+    });
+}

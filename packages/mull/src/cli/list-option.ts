@@ -1,0 +1,34 @@
+import { InvalidArgumentError } from "@commander-js/extra-typings";
+
+/**
+ * A commander parser for a comma-separated list (`greedy,sc@8`), items trimmed; an empty item is refused
+ * with the flag and the value named.
+ *
+ * @example
+ * new Command("bench").option("--strategies <list>", "strategies to run", listOption);
+ */
+export function listOption(value: string): string[] {
+  const items = value.split(",").map((item) => item.trim());
+  if (items.some((item) => item === "")) {
+    throw new InvalidArgumentError(`expected a comma-separated list without empty items, got "${value}"`);
+  }
+  return items;
+}
+
+/**
+ * A commander parser for a comma-separated list whose items each go through `parse`, a flag parser; the
+ * error names the bad item and the whole value.
+ *
+ * @example
+ * new Command("tune").option("--concurrency <list>", "levels", listOf(integerOption(1, 4096)));
+ */
+export function listOf<Item>(parse: (item: string) => Item): (value: string) => Item[] {
+  return (value) =>
+    listOption(value).map((item) => {
+      try {
+        return parse(item);
+      } catch (error) {
+        throw new InvalidArgumentError(`${(error as Error).message} in "${value}"`);
+      }
+    });
+}
