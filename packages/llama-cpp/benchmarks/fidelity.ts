@@ -58,8 +58,10 @@ try {
   ];
   const problems = labDataset("lab:hard", { limit: Number(values.problems), seed: 7 });
   const prompts = problems.map((problem) => labPromptTemplate(problem));
-  console.log("| candidate | seed | verdict | logprobs | greedy | sampling |");
-  console.log("|---|---|---|---|---|---|");
+  console.log(
+    "| candidate | seed | verdict | mean / max \\|Δlogprob\\| | argmax agreement | greedy | below min-p 0.05: expected / seen | sampling |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const [name, candidate] of candidates) {
     for (let seed = 0; seed < Number(values.seeds); seed += 1) {
       const report = await checkFidelity({
@@ -69,8 +71,22 @@ try {
         samples: Number(values.samples),
         seed,
       });
-      const cells = report.checks.map((check) => `${check.verdict}: ${check.detail}`);
-      console.log(`| ${name} | ${seed} | **${report.verdict}** | ${cells.join(" | ")} |`);
+      const [logprobs, greedy, sampling] = report.checks;
+      const figure = (value: unknown): string =>
+        typeof value === "number" ? value.toPrecision(2) : String(value);
+      const cells = [
+        name,
+        String(seed),
+        `**${report.verdict}**`,
+        `${figure(logprobs?.figures.meanAbsolute)} / ${figure(logprobs?.figures.maxAbsolute)}`,
+        `${(Number(greedy?.figures.argmaxAgreement) * 100).toFixed(1)}%`,
+        greedy?.verdict === "same" ? "identical" : `parts at ${greedy?.figures.firstDivergence}`,
+        `${Number(sampling?.figures["min-p 0.05 expected"]).toFixed(1)} / ${sampling?.figures["min-p 0.05 observed"]}`,
+        sampling?.verdict === "truncated"
+          ? `truncated (${sampling.figures.estimatedCut})`
+          : `${sampling?.verdict}`,
+      ];
+      console.log(`| ${cells.join(" | ")} |`);
     }
   }
 } finally {
