@@ -75,7 +75,20 @@ export async function detectHiddenTruncation(options: HiddenTruncationOptions): 
     );
     for (const completion of result.completions) {
       const scored = await score({ prompt, continuation: completion.text, topLogprobs }, call);
-      for (const token of scored.tokens) {
+      // Past a position where the text re-tokenizes differently (a byte token decoded to U+FFFD, say) the
+      // reference no longer scores the tokens the candidate sampled; only the agreeing prefix counts.
+      const sampled = completion.tokens;
+      let agreeing = scored.tokens.length;
+      if (sampled !== undefined) {
+        agreeing = 0;
+        while (
+          agreeing < scored.tokens.length &&
+          scored.tokens[agreeing]?.token === sampled[agreeing]?.token
+        ) {
+          agreeing += 1;
+        }
+      }
+      for (const token of scored.tokens.slice(0, agreeing)) {
         const place = tailPosition(token.topLogprobs ?? [], token.token, cuts, options.temperature);
         positions += 1;
         smallestRelative = Math.min(smallestRelative, place.relativeProbability);
