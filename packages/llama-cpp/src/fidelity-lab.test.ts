@@ -42,6 +42,8 @@ describe.skipIf(!hasModel)("fidelity of the embedded lab-large", () => {
   });
 
   it("finds an identical backend the same on every check across 10 seeds", async () => {
+    let expected = 0;
+    let observed = 0;
     for (let seed = 0; seed < 10; seed += 1) {
       const report = await checkFidelity({
         reference,
@@ -57,7 +59,13 @@ describe.skipIf(!hasModel)("fidelity of the embedded lab-large", () => {
         ["sampling", "same"],
       ]);
       expect(report.checks[0]?.figures.maxAbsolute).toBe(0);
+      expected += Number(report.checks[2]?.figures["min-p 0.05 expected"]);
+      observed += Number(report.checks[2]?.figures["min-p 0.05 observed"]);
     }
+    // The tail counts are calibrated: a twin emits about as many tail tokens as the reference's mass says.
+    expect(expected).toBeGreaterThan(50);
+    expect(observed / expected).toBeGreaterThan(0.7);
+    expect(observed / expected).toBeLessThan(1.4);
   }, 300_000);
 
   it("finds hidden top-k 40 / min-p 0.05 sampling truncated, and estimates the min-p cut", async () => {

@@ -1,5 +1,5 @@
 import { requireCapability } from "../runtime/index.ts";
-import type { Backend, CallOptions, Prompt } from "../spec/index.ts";
+import type { Backend, CallOptions, Prompt, TopLogprob } from "../spec/index.ts";
 import { format } from "./compare-teacher-forced.ts";
 import type { FidelityCheck } from "./fidelity-check.ts";
 import { poissonLowerTail } from "./poisson-tail.ts";
@@ -76,20 +76,19 @@ export async function detectHiddenTruncation(options: HiddenTruncationOptions): 
     for (const completion of result.completions) {
       const scored = await score({ prompt, continuation: completion.text, topLogprobs }, call);
       // Past a position where the text re-tokenizes differently (a byte token decoded to U+FFFD, say) the
-      // reference no longer scores the tokens the candidate sampled; only the agreeing prefix counts.
+      // reference no longer scores the tokens the candidate sampled, so only the agreeing prefix counts, and
+      // at the first disagreement the sampled token is placed in the reference's distribution there (it is
+      // often a rare byte token: leaving that position out would hide exactly the tail tokens sought).
       const sampled = completion.tokens;
-      let agreeing = scored.tokens.length;
-      if (sampled !== undefined) {
-        agreeing = 0;
-        while (
-          agreeing < scored.tokens.length &&
-          scored.tokens[agreeing]?.token === sampled[agreeing]?.token
-        ) {
-          agreeing += 1;
-        }
+      const places: { alternatives: readonly TopLogprob[]; token: string }[] = [];
+      for (const [position, token] of scored.tokens.entries()) {
+        const sampledToken = sampled === undefined ? token.token : sampled[position]?.token;
+        if (sampledToken === undefined) break;
+        places.push({ alternatives: token.topLogprobs ?? [], token: sampledToken });
+        if (sampledToken !== token.token) break;
       }
-      for (const token of scored.tokens.slice(0, agreeing)) {
-        const place = tailPosition(token.topLogprobs ?? [], token.token, cuts, options.temperature);
+      for (const { alternatives, token } of places) {
+        const place = tailPosition(alternatives, token, cuts, options.temperature);
         positions += 1;
         smallestRelative = Math.min(smallestRelative, place.relativeProbability);
         largestRank = Math.max(largestRank, place.rank);
