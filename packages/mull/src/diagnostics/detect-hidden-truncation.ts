@@ -1,4 +1,4 @@
-import { requireCapability } from "../runtime/index.ts";
+import { requireCapability, seededRng } from "../runtime/index.ts";
 import type { Backend, CallOptions, Prompt, TopLogprob } from "../spec/index.ts";
 import { format } from "./compare-teacher-forced.ts";
 import type { FidelityCheck } from "./fidelity-check.ts";
@@ -56,7 +56,9 @@ export async function detectHiddenTruncation(options: HiddenTruncationOptions): 
   let positions = 0;
   let smallestRelative = Number.POSITIVE_INFINITY;
   let largestRank = 0;
-  for (const [index, prompt] of options.prompts.entries()) {
+  // Backends seed a request's choices seed, seed + 1, …: seeds drawn from the rng keep runs from sharing samples.
+  const rng = seededRng(options.seed);
+  for (const prompt of options.prompts) {
     const result = await options.candidate.generate(
       {
         prompt,
@@ -65,7 +67,7 @@ export async function detectHiddenTruncation(options: HiddenTruncationOptions): 
         topK: 0,
         topP: 1,
         minP: 0,
-        seed: options.seed + index,
+        seed: rng.nextSeed(),
         maxTokens: options.maxTokens,
         stop: options.stop,
         logprobs: true,
