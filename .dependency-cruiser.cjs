@@ -24,7 +24,7 @@ module.exports = {
       name: "blocks-never-import-strategies-or-surfaces",
       severity: "error",
       from: {
-        path: `${core}(spec|errors|runtime|backends|answers|budget|generation|scoring|selection|trace|telemetry|metrics|lab|steps|process-rewards|prompts)/`,
+        path: `${core}(spec|errors|runtime|backends|answers|budget|generation|scoring|selection|trace|telemetry|metrics|lab|steps|process-rewards|prompts|diagnostics)/`,
       },
       to: { path: `${core}(strategies|search|routing|solve\\.ts|cli|server|bench|report|integrations)` },
     },

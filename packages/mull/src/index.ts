@@ -67,6 +67,28 @@ export {
   windowUnanimous,
 } from "./budget/index.ts";
 
+// diagnostics/: does a served backend compute and sample what a reference does (backend fidelity)?
+export {
+  checkFidelity,
+  compareTeacherForced,
+  defaultTailCuts,
+  describeTailCut,
+  detectHiddenTruncation,
+  type FidelityCheck,
+  type FidelityOptions,
+  type FidelityReport,
+  type FidelityVerdict,
+  type HiddenTruncationOptions,
+  type LogprobDivergence,
+  logprobDivergence,
+  poissonLowerTail,
+  poissonUpperTail,
+  type TailCut,
+  type TailPosition,
+  type TeacherForcedOptions,
+  tailPosition,
+} from "./diagnostics/index.ts";
+
 // errors/: one hierarchy, each with a cross-realm `isInstance`.
 export {
   BackendCallError,

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ConfigError, MullError } from "../errors/index.ts";
 import { packageVersion } from "../runtime/index.ts";
 import { benchCommand } from "./commands/bench.ts";
+import { fidelityCommand } from "./commands/fidelity.ts";
 import { labCommand } from "./commands/lab.ts";
 import { modelsCommand } from "./commands/models.ts";
 import { replayCommand } from "./commands/replay.ts";
@@ -31,6 +32,7 @@ export function createProgram(): Command {
     tuneCommand(),
     labCommand(),
     modelsCommand(),
+    fidelityCommand(),
   ]) {
     program.addCommand(command as unknown as Command);
   }

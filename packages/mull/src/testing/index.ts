@@ -4,6 +4,7 @@
  * budget with a seeded rng and a manual clock, and a synthetic bench run for reports and metrics.
  */
 export * from "./fake-openai-server.ts";
+export * from "./forced-sampling-backend.ts";
 export * from "./lockstep-backend.ts";
 export * from "./scripted-backend.ts";
 export * from "./scripted-thinking.ts";

@@ -1,0 +1,94 @@
+/**
+ * The fidelity matrix on the embedded lab: the reference lab-large (F16, as shipped) against itself, an F32
+ * export of the same weights, a copy with weights perturbed by 1% noise, and the reference sampled through
+ * hidden top-k 40 / min-p 0.05 defaults (as `llama-server` applies them). Needs /usr/bin/python3 with torch
+ * to write the two variant files (into a temporary folder, removed afterwards).
+ *
+ *   npm run bench:fidelity
+ *   npm run bench:fidelity -- --problems 4 --samples 32 --seeds 3
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { type Backend, checkFidelity } from "mull";
+import { labDataset, labPromptTemplate } from "mull/lab";
+import { withForcedSampling } from "mull/testing";
+import { createLlamaCppBackend } from "../src/index.ts";
+
+const { values } = parseArgs({
+  options: {
+    problems: { type: "string", default: "4" },
+    samples: { type: "string", default: "32" },
+    seeds: { type: "string", default: "3" },
+    noise: { type: "string", default: "0.01" },
+  },
+});
+const here = path.dirname(new URL(import.meta.url).pathname);
+const training = path.join(here, "..", "training");
+const folder = mkdtempSync(path.join(tmpdir(), "mull-fidelity-"));
+const variant = (name: string, ...flags: string[]): string => {
+  const output = path.join(folder, `${name}.gguf`);
+  execFileSync(
+    "/usr/bin/python3",
+    [
+      path.join(training, "export_variant.py"),
+      path.join(here, "..", "models", "lab-large.gguf"),
+      output,
+      ...flags,
+    ],
+    { cwd: training },
+  );
+  return output;
+};
+try {
+  const reference = await createLlamaCppBackend({ model: "lab-large", threads: 1 });
+  const candidates: [string, Backend][] = [
+    ["itself", await createLlamaCppBackend({ model: "lab-large", threads: 1 })],
+    ["F32 export", await createLlamaCppBackend({ model: variant("f32", "--f32"), threads: 1 })],
+    [
+      `perturbed (${values.noise} noise)`,
+      await createLlamaCppBackend({
+        model: variant("noisy", "--noise", values.noise, "--seed", "1"),
+        threads: 1,
+      }),
+    ],
+    ["top-k 40 / min-p 0.05", withForcedSampling(reference, { topK: 40, minP: 0.05 })],
+  ];
+  const problems = labDataset("lab:hard", { limit: Number(values.problems), seed: 7 });
+  const prompts = problems.map((problem) => labPromptTemplate(problem));
+  console.log(
+    "| candidate | seed | verdict | mean / max \\|Δlogprob\\| | argmax agreement | greedy | below min-p 0.05: expected / seen | sampling |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const [name, candidate] of candidates) {
+    for (let seed = 0; seed < Number(values.seeds); seed += 1) {
+      const report = await checkFidelity({
+        reference,
+        candidate,
+        prompts,
+        samples: Number(values.samples),
+        seed,
+      });
+      const [logprobs, greedy, sampling] = report.checks;
+      const figure = (value: unknown): string =>
+        typeof value === "number" ? value.toPrecision(2) : String(value);
+      const cells = [
+        name,
+        String(seed),
+        `**${report.verdict}**`,
+        `${figure(logprobs?.figures.meanAbsolute)} / ${figure(logprobs?.figures.maxAbsolute)}`,
+        `${(Number(greedy?.figures.argmaxAgreement) * 100).toFixed(1)}%`,
+        greedy?.verdict === "same" ? "identical" : `parts at ${greedy?.figures.firstDivergence}`,
+        `${Number(sampling?.figures["min-p 0.05 expected"]).toFixed(1)} / ${sampling?.figures["min-p 0.05 observed"]}`,
+        sampling?.verdict === "truncated"
+          ? `truncated (${sampling.figures.estimatedCut})`
+          : `${sampling?.verdict}`,
+      ];
+      console.log(`| ${cells.join(" | ")} |`);
+    }
+  }
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}

@@ -1,0 +1,85 @@
+import { checkInteger, checkNumber } from "../runtime/index.ts";
+import type { Backend, Prompt } from "../spec/index.ts";
+import { compareTeacherForced } from "./compare-teacher-forced.ts";
+import { detectHiddenTruncation } from "./detect-hidden-truncation.ts";
+import type { FidelityCheck, FidelityVerdict } from "./fidelity-check.ts";
+
+/** Options of {@link checkFidelity}. */
+export interface FidelityOptions {
+  /** The backend trusted to be right (e.g. the embedded F16 model). */
+  readonly reference: Backend;
+  /** The backend under test (a server, another export of the weights, …). */
+  readonly candidate: Backend;
+  /** Prompts both are run on. */
+  readonly prompts: readonly Prompt[];
+  /** Samples drawn from the candidate per prompt for the sampling check; default 32. */
+  readonly samples?: number | undefined;
+  /** Tokens per continuation; default 48. */
+  readonly maxTokens?: number | undefined;
+  readonly stop?: readonly string[] | undefined;
+  /** Temperature of the sampling check; default 2 (flattens peaked models so their tails get sampled). */
+  readonly temperature?: number | undefined;
+  /** Seed of the sampling check; default 0. */
+  readonly seed?: number | undefined;
+  /** Alternatives compared per position; default 5. */
+  readonly topK?: number | undefined;
+  /** Largest |Δlogprob| counted as the same model; default 1e-4. */
+  readonly tolerance?: number | undefined;
+  /** False-alarm rate of the sampling check; default 0.001. */
+  readonly alpha?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Every check's outcome, and the overall verdict. */
+export interface FidelityReport {
+  /** `truncated` if any check says so, else `differs` if any does, else `same`. */
+  readonly verdict: FidelityVerdict;
+  readonly checks: readonly FidelityCheck[];
+  readonly prompts: number;
+  readonly samples: number;
+  readonly seed: number;
+  /** Temperature of the sampling check's samples. */
+  readonly temperature: number;
+}
+
+const owner = "checkFidelity";
+
+/**
+ * Checks that a candidate backend serves the same model, sampled the same way, as a reference: a
+ * teacher-forced comparison of logprobs and greedy tokens (`logprobs`, `greedy`) and a test for hidden
+ * sampling defaults such as llama.cpp server's top-k 40 / min-p 0.05 (`sampling`).
+ *
+ * @example
+ * const report = await checkFidelity({ reference, candidate, prompts, samples: 32, seed: 1 });
+ * report.verdict; // "same" | "differs" | "truncated"
+ * @throws ConfigError for an option out of range; CapabilityError when the reference cannot score.
+ */
+export async function checkFidelity(options: FidelityOptions): Promise<FidelityReport> {
+  const samples = checkInteger(owner, "samples", options.samples ?? 32, { minimum: 1, maximum: 4096 });
+  const maxTokens = checkInteger(owner, "maxTokens", options.maxTokens ?? 48, { minimum: 1 });
+  const seed = checkInteger(owner, "seed", options.seed ?? 0, { minimum: 0 });
+  const temperature = checkNumber(owner, "temperature", options.temperature ?? 2, {
+    exclusiveMinimum: 0,
+    maximum: 5,
+  });
+  const topK = checkInteger(owner, "topK", options.topK ?? 5, { minimum: 1, maximum: 100 });
+  const tolerance = checkNumber(owner, "tolerance", options.tolerance ?? 1e-4, { minimum: 0 });
+  const alpha = checkNumber(owner, "alpha", options.alpha ?? 0.001, { exclusiveMinimum: 0, maximum: 1 });
+  const shared = {
+    reference: options.reference,
+    candidate: options.candidate,
+    prompts: options.prompts,
+    maxTokens,
+    stop: options.stop,
+    signal: options.signal,
+  };
+  const teacherForced = await compareTeacherForced({ ...shared, topK, tolerance });
+  const sampling = await detectHiddenTruncation({ ...shared, samples, seed, alpha, temperature });
+  const checks = [...teacherForced, sampling];
+  const verdict: FidelityVerdict = checks.some((check) => check.verdict === "truncated")
+    ? "truncated"
+    : checks.some((check) => check.verdict === "differs")
+      ? "differs"
+      : "same";
+  return { verdict, checks, prompts: options.prompts.length, samples, seed, temperature };
+}

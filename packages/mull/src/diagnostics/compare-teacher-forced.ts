@@ -1,0 +1,137 @@
+import type { Backend, CallOptions, Prompt, TokenLogprob } from "../spec/index.ts";
+import type { FidelityCheck } from "./fidelity-check.ts";
+import { logprobDivergence } from "./logprob-divergence.ts";
+
+/** Options of {@link compareTeacherForced}. */
+export interface TeacherForcedOptions {
+  readonly reference: Backend;
+  readonly candidate: Backend;
+  readonly prompts: readonly Prompt[];
+  /** Tokens generated per greedy continuation. */
+  readonly maxTokens: number;
+  readonly stop?: readonly string[] | undefined;
+  /** Alternatives compared per position for the top-k overlap. */
+  readonly topK: number;
+  /** Largest |Δ logprob| still counted as the same model (float noise of one engine). */
+  readonly tolerance: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Teacher-forced comparison: the reference's greedy continuation of each prompt is scored on both backends
+ * (the same prompt and the same tokens), giving per-token logprob differences, top-k overlap and argmax
+ * agreement; the candidate's own greedy continuation gives the first position where free decoding parts.
+ * A candidate without `score` is compared through its greedy generation's logprobs (temperature 0 with
+ * `topLogprobs`), up to where its tokens leave the reference's.
+ *
+ * @returns two checks: `logprobs` (same within `tolerance`, else differs) and `greedy` (same when every
+ *   argmax and every greedy continuation agree).
+ */
+export async function compareTeacherForced(options: TeacherForcedOptions): Promise<FidelityCheck[]> {
+  const call: CallOptions = { signal: options.signal };
+  const referenceCapabilities = await options.reference.capabilities(call);
+  const candidateCapabilities = await options.candidate.capabilities(call);
+  const greedy = (backend: Backend, prompt: Prompt) =>
+    backend.generate(
+      {
+        prompt,
+        temperature: 0,
+        maxTokens: options.maxTokens,
+        stop: options.stop,
+        logprobs: true,
+        topLogprobs: options.topK,
+      },
+      call,
+    );
+  const scored = async (
+    backend: Backend,
+    canScore: boolean,
+    prompt: Prompt,
+    continuation: string,
+    generated: readonly TokenLogprob[],
+  ): Promise<readonly TokenLogprob[]> => {
+    if (!canScore || backend.score === undefined) return generated;
+    return (await backend.score({ prompt, continuation, topLogprobs: options.topK }, call)).tokens;
+  };
+
+  let positions = 0;
+  let sum = 0;
+  let maxAbsolute = 0;
+  let argmaxAgreements = 0;
+  let argmaxPositions = 0;
+  let overlapSum = 0;
+  let greedyTokens = 0;
+  let greedyAgreements = 0;
+  let firstDivergence: string | undefined;
+  for (const [index, prompt] of options.prompts.entries()) {
+    const referenceGreedy = (await greedy(options.reference, prompt)).completions[0];
+    const candidateGreedy = (await greedy(options.candidate, prompt)).completions[0];
+    if (referenceGreedy === undefined || candidateGreedy === undefined) continue;
+    const referenceTokens = await scored(
+      options.reference,
+      referenceCapabilities.score,
+      prompt,
+      referenceGreedy.text,
+      referenceGreedy.tokens ?? [],
+    );
+    const candidateTokens = await scored(
+      options.candidate,
+      candidateCapabilities.score,
+      prompt,
+      referenceGreedy.text,
+      candidateGreedy.tokens ?? [],
+    );
+    const divergence = logprobDivergence(referenceTokens, candidateTokens, options.topK);
+    positions += divergence.positions;
+    sum += divergence.meanAbsolute * divergence.positions;
+    maxAbsolute = Math.max(maxAbsolute, divergence.maxAbsolute);
+    argmaxAgreements += divergence.argmaxAgreements;
+    argmaxPositions += divergence.argmaxPositions;
+    overlapSum += (divergence.topOverlap ?? 0) * divergence.argmaxPositions;
+    const left = (referenceGreedy.tokens ?? []).map((token) => token.token);
+    const right = (candidateGreedy.tokens ?? []).map((token) => token.token);
+    const agreed = commonPrefixLength(left, right);
+    greedyTokens += Math.max(left.length, right.length);
+    greedyAgreements += agreed;
+    const parted =
+      agreed < Math.max(left.length, right.length) || referenceGreedy.text !== candidateGreedy.text;
+    if (parted && firstDivergence === undefined) firstDivergence = `prompt ${index + 1}, token ${agreed + 1}`;
+  }
+  const meanAbsolute = positions === 0 ? 0 : sum / positions;
+  const argmaxAgreement = argmaxPositions === 0 ? undefined : argmaxAgreements / argmaxPositions;
+  const topOverlap = argmaxPositions === 0 ? undefined : overlapSum / argmaxPositions;
+  const greedyAgreement = greedyTokens === 0 ? 1 : greedyAgreements / greedyTokens;
+  const logprobsSame = maxAbsolute <= options.tolerance;
+  const greedySame = firstDivergence === undefined && (argmaxAgreement ?? 1) === 1;
+  const mode = candidateCapabilities.score ? "scored on both" : "candidate's greedy logprobs";
+  return [
+    {
+      name: "logprobs",
+      verdict: logprobsSame ? "same" : "differs",
+      detail: `${positions} teacher-forced tokens (${mode}): mean |Δlogprob| ${format(meanAbsolute)}, max ${format(maxAbsolute)}${
+        topOverlap === undefined ? "" : `, top-${options.topK} overlap ${(topOverlap * 100).toFixed(1)}%`
+      }; tolerance ${format(options.tolerance)}`,
+      figures: { positions, meanAbsolute, maxAbsolute, topOverlap, tolerance: options.tolerance },
+    },
+    {
+      name: "greedy",
+      verdict: greedySame ? "same" : "differs",
+      detail: `argmax agrees at ${argmaxAgreement === undefined ? "?" : `${(argmaxAgreement * 100).toFixed(1)}%`} of positions; greedy continuations ${
+        firstDivergence === undefined ? "identical" : `first part at ${firstDivergence}`
+      } (${(greedyAgreement * 100).toFixed(1)}% of tokens before parting)`,
+      figures: { argmaxAgreement, greedyAgreement, firstDivergence },
+    },
+  ];
+}
+
+function commonPrefixLength(left: readonly string[], right: readonly string[]): number {
+  let length = 0;
+  while (length < left.length && length < right.length && left[length] === right[length]) length += 1;
+  return length;
+}
+
+/** A figure in 3 significant digits, exponent form when small. */
+export function format(value: number): string {
+  if (value === 0) return "0";
+  return Math.abs(value) < 1e-3 ? value.toExponential(1) : value.toPrecision(3);
+}

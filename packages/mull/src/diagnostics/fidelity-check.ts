@@ -1,0 +1,18 @@
+/**
+ * What a fidelity check concluded about the candidate backend:
+ * - `same`: no measurable difference from the reference;
+ * - `differs`: the candidate's model computes different probabilities or greedy tokens;
+ * - `truncated`: the candidate samples from a cut distribution (hidden top-k / min-p / top-p defaults).
+ */
+export type FidelityVerdict = "same" | "differs" | "truncated";
+
+/** The outcome of one fidelity check, with the figures behind it. */
+export interface FidelityCheck {
+  /** `logprobs`, `greedy` or `sampling`. */
+  readonly name: string;
+  readonly verdict: FidelityVerdict;
+  /** One line saying what was measured and why the verdict. */
+  readonly detail: string;
+  /** The measured figures, by name (`maxAbsolute`, `argmaxAgreement`, `expected`, `observed`, …). */
+  readonly figures: Readonly<Record<string, number | string | undefined>>;
+}

@@ -1,0 +1,14 @@
+/** Diagnostics of backends: does a served model compute and sample what the reference does? */
+export { checkFidelity, type FidelityOptions, type FidelityReport } from "./check-fidelity.ts";
+export { compareTeacherForced, type TeacherForcedOptions } from "./compare-teacher-forced.ts";
+export { detectHiddenTruncation, type HiddenTruncationOptions } from "./detect-hidden-truncation.ts";
+export type { FidelityCheck, FidelityVerdict } from "./fidelity-check.ts";
+export { type LogprobDivergence, logprobDivergence } from "./logprob-divergence.ts";
+export { poissonLowerTail, poissonUpperTail } from "./poisson-tail.ts";
+export {
+  defaultTailCuts,
+  describeTailCut,
+  type TailCut,
+  type TailPosition,
+  tailPosition,
+} from "./tail-cuts.ts";

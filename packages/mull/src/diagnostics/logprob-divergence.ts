@@ -1,0 +1,70 @@
+import type { TokenLogprob } from "../spec/index.ts";
+
+/** How two backends' log-probabilities of the same tokens differ, position by position. */
+export interface LogprobDivergence {
+  /** Positions compared (the shorter of the two token lists, stopping where the token texts part). */
+  readonly positions: number;
+  /** Mean of |reference − candidate| logprob over the positions; 0 without positions. */
+  readonly meanAbsolute: number;
+  /** Largest |reference − candidate| logprob; 0 without positions. */
+  readonly maxAbsolute: number;
+  /** Positions where both reported alternatives and their most likely tokens agree. */
+  readonly argmaxAgreements: number;
+  /** Positions where both reported alternatives. */
+  readonly argmaxPositions: number;
+  /** Mean share of the reference's top-k tokens found in the candidate's top-k; `undefined` without alternatives. */
+  readonly topOverlap: number | undefined;
+}
+
+/**
+ * Compares two backends' per-token logprobs of one continuation (teacher forcing: the same prompt and the
+ * same tokens on both). Stops at the first position whose token texts differ, since from there the two
+ * lists describe different tokens. `topK` bounds the alternatives compared for the overlap.
+ *
+ * @example
+ * const divergence = logprobDivergence(referenceScore.tokens, candidateScore.tokens, 5);
+ */
+export function logprobDivergence(
+  reference: readonly TokenLogprob[],
+  candidate: readonly TokenLogprob[],
+  topK: number,
+): LogprobDivergence {
+  let positions = 0;
+  let sum = 0;
+  let maxAbsolute = 0;
+  let argmaxAgreements = 0;
+  let argmaxPositions = 0;
+  let overlapSum = 0;
+  const length = Math.min(reference.length, candidate.length);
+  for (let index = 0; index < length; index += 1) {
+    const left = reference[index];
+    const right = candidate[index];
+    if (left === undefined || right === undefined || left.token !== right.token) break;
+    positions += 1;
+    const difference = logprobDifference(left.logprob, right.logprob);
+    sum += difference;
+    maxAbsolute = Math.max(maxAbsolute, difference);
+    const leftTop = left.topLogprobs?.slice(0, topK) ?? [];
+    const rightTop = right.topLogprobs?.slice(0, topK) ?? [];
+    if (leftTop.length > 0 && rightTop.length > 0) {
+      argmaxPositions += 1;
+      if (leftTop[0]?.token === rightTop[0]?.token) argmaxAgreements += 1;
+      const rightTokens = new Set(rightTop.map((entry) => entry.token));
+      overlapSum += leftTop.filter((entry) => rightTokens.has(entry.token)).length / leftTop.length;
+    }
+  }
+  return {
+    positions,
+    meanAbsolute: positions === 0 ? 0 : sum / positions,
+    maxAbsolute,
+    argmaxAgreements,
+    argmaxPositions,
+    topOverlap: argmaxPositions === 0 ? undefined : overlapSum / argmaxPositions,
+  };
+}
+
+/** |a − b|, with two −∞ equal and one −∞ infinitely far. */
+function logprobDifference(left: number, right: number): number {
+  if (left === right) return 0;
+  return Math.abs(left - right);
+}

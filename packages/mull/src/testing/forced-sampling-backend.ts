@@ -1,0 +1,34 @@
+import type { Backend, GenerationRequest } from "../spec/index.ts";
+
+/** Sampling settings a wrapped backend applies whatever the request says. */
+export interface ForcedSampling {
+  readonly topK?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly minP?: number | undefined;
+}
+
+/**
+ * Wraps a backend so that every generation uses `forced` sampling settings in place of the request's,
+ * as a server with hidden defaults does (llama.cpp's `llama-server` applies top-k 40 and min-p 0.05
+ * unless told otherwise). Scores are untouched, like a server's logprobs of the raw model. A real
+ * truncation of a real model's sampling, for testing fidelity checks.
+ *
+ * @example
+ * const truncating = withForcedSampling(backend, { topK: 40, minP: 0.05 });
+ */
+export function withForcedSampling(backend: Backend, forced: ForcedSampling): Backend {
+  const override = (request: GenerationRequest): GenerationRequest => ({
+    ...request,
+    ...(forced.topK === undefined ? {} : { topK: forced.topK }),
+    ...(forced.topP === undefined ? {} : { topP: forced.topP }),
+    ...(forced.minP === undefined ? {} : { minP: forced.minP }),
+  });
+  const wrapped: Backend = {
+    describe: () => backend.describe(),
+    capabilities: (options) => backend.capabilities(options),
+    generate: (request, options) => backend.generate(override(request), options),
+  };
+  const score = backend.score?.bind(backend);
+  if (score !== undefined) return { ...wrapped, score };
+  return wrapped;
+}
