@@ -51,11 +51,37 @@ export function requestPrompt(
   }
   const messages: ChatMessage[] = (body as ChatRequestBody).messages.map((message) => ({
     role: message.role === "developer" ? "system" : message.role,
-    content: textOf(message.content),
+    content: textOf(message.content ?? ""),
+    ...(message.tool_calls === undefined
+      ? {}
+      : {
+          toolCalls: message.tool_calls.map((call) => ({
+            id: call.id,
+            name: call.function.name,
+            arguments: call.function.arguments,
+          })),
+        }),
+    ...(message.tool_call_id === undefined ? {} : { toolCallId: message.tool_call_id }),
   }));
   const question = [...messages].reverse().find((message) => message.role === "user")?.content ?? "";
-  const characters = messages.reduce((sum, message) => sum + message.content.length, 0);
+  const characters = messages.reduce(
+    (sum, message) =>
+      sum +
+      message.content.length +
+      (message.toolCalls ?? []).reduce((calls, call) => calls + call.name.length + call.arguments.length, 0),
+    0,
+  );
   const template = served.profile.promptTemplate;
+  const toolTurn = (body as ChatRequestBody).messages.findIndex(
+    (message) => message.role === "tool" || message.tool_calls !== undefined,
+  );
+  if (template !== undefined && toolTurn >= 0) {
+    throw new ApiError(
+      400,
+      `model ${served.name} is prompted with its own template from the last user message, which cannot carry a tool-use conversation`,
+      { param: `messages[${toolTurn}]`, code: "invalid_value" },
+    );
+  }
   if (template === undefined) {
     const prompt: Prompt = { kind: "chat", messages };
     return { prompt, problem: { question, prompt }, promptTemplate: undefined, characters };
