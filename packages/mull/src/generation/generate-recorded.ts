@@ -1,6 +1,8 @@
 import { type BudgetPlan, budgetShortfall, emptyUsage } from "../budget/index.ts";
 import { BackendCallError } from "../errors/index.ts";
 import { type RequirableCapability, requireCapability } from "../runtime/index.ts";
+// The file, not the folder's index: selection/ reads scoring/, which reads generation/.
+import { toolCallAnswer } from "../selection/tool-call-answer.ts";
 import type {
   BackendCapabilities,
   Budget,
@@ -11,8 +13,6 @@ import type {
   Usage,
 } from "../spec/index.ts";
 import { withGenerationSpan } from "../telemetry/index.ts";
-// The file, not the folder's index: selection/ reads scoring/, which reads generation/.
-import { toolCallAnswer } from "../selection/tool-call-answer.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 

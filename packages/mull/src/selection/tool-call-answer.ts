@@ -60,7 +60,6 @@ export function withToolCallKeys(format: AnswerFormat): AnswerFormat {
     name: format.name,
     extract: (text) => format.extract(text),
     key: (answer) => (isToolCallAnswer(answer) ? answer : format.key(answer)),
-    equivalent: (a, b) =>
-      isToolCallAnswer(a) || isToolCallAnswer(b) ? a === b : format.equivalent(a, b),
+    equivalent: (a, b) => (isToolCallAnswer(a) || isToolCallAnswer(b) ? a === b : format.equivalent(a, b)),
   };
 }

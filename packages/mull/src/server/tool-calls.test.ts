@@ -1,7 +1,11 @@
 import OpenAI from "openai";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeChoice, type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import {
+  type FakeChoice,
+  type FakeOpenAIServer,
+  startFakeOpenAIServer,
+} from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
 import { listenServer, type RunningServer } from "./listen-server.ts";
@@ -41,7 +45,13 @@ beforeAll(async () => {
   const config = parseServerConfig({
     server: { keepAliveMilliseconds: 50 },
     upstreams: [
-      { name: "fake", baseUrl: fake.url, models: ["fake-model"], allowedNetworks: ["127.0.0.1/32"], scorer: "none" },
+      {
+        name: "fake",
+        baseUrl: fake.url,
+        models: ["fake-model"],
+        allowedNetworks: ["127.0.0.1/32"],
+        scorer: "none",
+      },
     ],
   });
   assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
@@ -105,7 +115,11 @@ describe("a plain request", () => {
       role: "assistant",
       content: null,
       tool_calls: [
-        { id: "call_0_0", type: "function", function: { name: "get_weather", arguments: '{"city": "Paris"}' } },
+        {
+          id: "call_0_0",
+          type: "function",
+          function: { name: "get_weather", arguments: '{"city": "Paris"}' },
+        },
       ],
     });
   });
@@ -143,7 +157,9 @@ describe("a plain request", () => {
       }
       finish = choice?.finish_reason ?? finish;
     }
-    expect([...calls.values()]).toEqual([{ id: "call_0_0", name: "get_weather", arguments: '{"city":"Rome","unit":"c"}' }]);
+    expect([...calls.values()]).toEqual([
+      { id: "call_0_0", name: "get_weather", arguments: '{"city":"Rome","unit":"c"}' },
+    ]);
     expect(finish).toBe("tool_calls");
   });
 
@@ -152,7 +168,11 @@ describe("a plain request", () => {
       model: "fake-model",
       messages: [
         { role: "user", content: "Weather in Paris?" },
-        { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "get_weather", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "c1", type: "function", function: { name: "get_weather", arguments: "{}" } }],
+        },
         { role: "tool", content: "21 C" },
       ],
       tools,
@@ -162,6 +182,27 @@ describe("a plain request", () => {
     expect(json.error.message).toMatch(/tool_call_id is required on a tool message/);
     const nullContent = await post({ model: "fake-model", messages: [{ role: "user", content: null }] });
     expect(nullContent.json.error.param).toBe("messages[0].content");
+    const badTools = await post({
+      model: "fake-model",
+      messages: [{ role: "user", content: "hi" }],
+      tools: [{}],
+    });
+    expect(badTools.json.error.param).toBe("tools[0].type");
+  });
+
+  it("returns the call of a greedy run", async () => {
+    script = [weather('{"city":"Bern"}')];
+    const { status, json } = await post({
+      model: "greedy:fake-model",
+      messages: [{ role: "user", content: "Weather in Bern?" }],
+      tools,
+    });
+    expect(status).toBe(200);
+    expect(json.choices[0].finish_reason).toBe("tool_calls");
+    expect(json.choices[0].message.tool_calls[0].function).toEqual({
+      name: "get_weather",
+      arguments: '{"city":"Bern"}',
+    });
   });
 });
 
@@ -236,7 +277,13 @@ describe("under a voting strategy", () => {
         {
           role: "assistant",
           content: null,
-          tool_calls: [{ id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
+          tool_calls: [
+            {
+              id: "call_9",
+              type: "function",
+              function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+            },
+          ],
         },
         { role: "tool", tool_call_id: "call_9", content: "21 C, clear" },
       ],
@@ -250,7 +297,13 @@ describe("under a voting strategy", () => {
       {
         role: "assistant",
         content: null,
-        tool_calls: [{ id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
+        tool_calls: [
+          {
+            id: "call_9",
+            type: "function",
+            function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+          },
+        ],
       },
       { role: "tool", content: "21 C, clear", tool_call_id: "call_9" },
     ]);

@@ -184,7 +184,11 @@ function renderChoice(choice: string | FakeChoice, index: number): RenderedChoic
     tokens,
     logprobs,
     finishReason:
-      script.finishReason === undefined ? (script.toolCalls === undefined ? "stop" : "tool_calls") : script.finishReason,
+      script.finishReason === undefined
+        ? script.toolCalls === undefined
+          ? "stop"
+          : "tool_calls"
+        : script.finishReason,
     toolCalls: (script.toolCalls ?? []).map((call, position) => ({
       id: call.id ?? `call_${index}_${position}`,
       name: call.name,

@@ -36,7 +36,8 @@ export function generationResult(
           ? choice.tokens.length
           : reported,
     };
-    const withCalls = choice.toolCalls === undefined ? completion : { ...completion, toolCalls: choice.toolCalls };
+    const withCalls =
+      choice.toolCalls === undefined ? completion : { ...completion, toolCalls: choice.toolCalls };
     return withTokens && choice.tokens !== undefined ? { ...withCalls, tokens: choice.tokens } : withCalls;
   });
   return {

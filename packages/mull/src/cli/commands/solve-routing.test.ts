@@ -98,7 +98,9 @@ describe("mull solve with a routing strategy over HTTP", () => {
     expect(result.code).toBe(0);
     expect(requestsFrom(start).map((request) => request.body?.model)).toEqual(["Alpha", "Beta-Model"]);
     expect(result.stdout).toBe("10\n");
-    expect(result.stderr).toContain("each-greedy:Alpha>Beta-Model on Alpha>Beta-Model: 2 candidates, 35 tokens");
+    expect(result.stderr).toContain(
+      "each-greedy:Alpha>Beta-Model on Alpha>Beta-Model: 2 candidates, 35 tokens",
+    );
     expect(result.stderr).toContain("\n  Alpha: 15 tokens, 1 calls\n  Beta-Model: 20 tokens, 1 calls\n");
   });
 

@@ -9,8 +9,8 @@ import { type ChatRequestBody, type CompletionRequestBody, forwardedFields } fro
  * `repetition_penalty`, `chat_template_kwargs`), for the request's `extraBody`. They are refused, never
  * dropped, where they could not be honoured: by a model that is not behind an OpenAI-compatible upstream
  * (an embedded model has no such fields), `tools` by a model prompted with its own template (the lab's
- * `Q: … A:`), and `tools` under a strategy that does not vote over whole samples (a step-level search or a
- * router cannot vote over function calls).
+ * `Q: … A:`), and `tools` under a strategy that neither votes over whole samples nor draws a single one (a
+ * step-level search or a router cannot vote over function calls).
  *
  * @throws ApiError 400 naming the field that cannot be honoured.
  * @example
@@ -43,7 +43,8 @@ export function forwardedBody(
       { param: "tools", code: "unsupported_parameter" },
     );
   }
-  if (strategy !== undefined && !("select" in strategy)) {
+  // A sampling strategy votes over whole samples; a single sample (greedy) has nothing to vote over.
+  if (strategy !== undefined && !("select" in strategy) && strategy.samples !== 1) {
     throw new ApiError(
       400,
       `tools need a strategy that votes over whole samples (sc@N, wv@N, bon@N, …); strategy ${strategy.name} cannot vote over tool calls`,

@@ -12,14 +12,21 @@ const toolCall = z.object({
 const message = z
   .object({
     role: z.enum(["system", "developer", "user", "assistant", "tool"]),
-    content: z.union([z.string(), z.array(textPart).min(1)]).nullable().optional(),
+    content: z
+      .union([z.string(), z.array(textPart).min(1)])
+      .nullable()
+      .optional(),
     tool_calls: z.array(toolCall).min(1).optional(),
     tool_call_id: z.string().min(1).max(256).optional(),
   })
   .superRefine((value, context) => {
     // Each rule names the field really at fault: a tool-use turn is not a malformed `content`.
     if (value.tool_calls !== undefined && value.role !== "assistant") {
-      context.addIssue({ code: "custom", path: ["tool_calls"], message: "is allowed only on assistant messages" });
+      context.addIssue({
+        code: "custom",
+        path: ["tool_calls"],
+        message: "is allowed only on assistant messages",
+      });
     }
     if (value.role === "tool" && value.tool_call_id === undefined) {
       context.addIssue({
@@ -29,7 +36,11 @@ const message = z
       });
     }
     if (value.tool_call_id !== undefined && value.role !== "tool") {
-      context.addIssue({ code: "custom", path: ["tool_call_id"], message: "is allowed only on tool messages" });
+      context.addIssue({
+        code: "custom",
+        path: ["tool_call_id"],
+        message: "is allowed only on tool messages",
+      });
     }
     if ((value.content === undefined || value.content === null) && value.tool_calls === undefined) {
       context.addIssue({
@@ -157,7 +168,8 @@ const fieldMessages: Readonly<Record<string, string>> = {
   model: "must be a non-empty string naming a model (see GET /v1/models)",
   messages: "must be a non-empty array of messages",
   role: "must be one of system, developer, user, assistant, tool",
-  tool_calls: 'must be a non-empty array of calls { "id", "type": "function", "function": { "name", "arguments" } }',
+  tool_calls:
+    'must be a non-empty array of calls { "id", "type": "function", "function": { "name", "arguments" } }',
   arguments: "must be a string (the call's arguments as JSON text)",
   tools: 'must be a non-empty array of { "type": "function", "function": { "name", "parameters" } }',
   tool_choice: 'must be "none", "auto", "required" or { "type": "function", "function": { "name" } }',

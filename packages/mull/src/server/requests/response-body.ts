@@ -121,7 +121,12 @@ function messageBody(choice: OutcomeChoice): JsonObject {
 }
 
 /** The stream chunk that carries a choice's calls whole, or `undefined` when it has none. */
-function toolCallChunk(base: JsonObject, extra: JsonObject, choice: OutcomeChoice | undefined, index: number) {
+function toolCallChunk(
+  base: JsonObject,
+  extra: JsonObject,
+  choice: OutcomeChoice | undefined,
+  index: number,
+) {
   if (choice?.toolCalls === undefined) return undefined;
   return {
     ...base,

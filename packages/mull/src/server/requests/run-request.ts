@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { latestScore } from "../../scoring/index.ts";
-import { solve } from "../../solve.ts";
 import { toolCallDecision } from "../../selection/index.ts";
+import { solve } from "../../solve.ts";
 import type {
   Backend,
   Candidate,
@@ -61,7 +61,11 @@ function finishOf(reason: FinishReason, toolCalls?: readonly ToolCall[]): Outcom
 }
 
 /** A choice from a completion or candidate, with its calls when it ended in some. */
-function choiceOf(text: string, reason: FinishReason, toolCalls: readonly ToolCall[] | undefined): OutcomeChoice {
+function choiceOf(
+  text: string,
+  reason: FinishReason,
+  toolCalls: readonly ToolCall[] | undefined,
+): OutcomeChoice {
   const choice: OutcomeChoice = { text, finishReason: finishOf(reason, toolCalls) };
   return toolCalls === undefined || toolCalls.length === 0 ? choice : { ...choice, toolCalls };
 }
