@@ -27,9 +27,9 @@ function textOf(content: string | readonly { readonly text: string }[]): string 
 /**
  * The prompt of a validated request: a chat's messages (`developer` read as `system`), whose last user
  * message is the question, or a completion's first prompt. A lab model gets the `Q: … A:` prompt of the
- * question instead.
+ * question instead. Tool-use turns (`tool_calls`, `tool` messages) are kept for OpenAI-compatible upstreams.
  *
- * @throws ApiError when a lab model cannot read the question.
+ * @throws ApiError when a lab model cannot read the question, or the model cannot take a tool-use turn.
  * @example
  * const { prompt, problem } = requestPrompt("chat", body, served);
  */
@@ -75,12 +75,15 @@ export function requestPrompt(
   const toolTurn = (body as ChatRequestBody).messages.findIndex(
     (message) => message.role === "tool" || message.tool_calls !== undefined,
   );
-  if (template !== undefined && toolTurn >= 0) {
-    throw new ApiError(
-      400,
-      `model ${served.name} is prompted with its own template from the last user message, which cannot carry a tool-use conversation`,
-      { param: `messages[${toolTurn}]`, code: "invalid_value" },
-    );
+  if (toolTurn >= 0 && (template !== undefined || served.kind !== "openai-compatible")) {
+    const why =
+      template !== undefined
+        ? "is prompted with its own template from the last user message, which"
+        : "runs in this server and";
+    throw new ApiError(400, `model ${served.name} ${why} cannot carry a tool-use conversation`, {
+      param: `messages[${toolTurn}]`,
+      code: "unsupported_parameter",
+    });
   }
   if (template === undefined) {
     const prompt: Prompt = { kind: "chat", messages };
