@@ -1,6 +1,8 @@
 import { type BudgetPlan, budgetShortfall, completionTokenCap, emptyUsage } from "../budget/index.ts";
 import { BackendCallError } from "../errors/index.ts";
 import { type RequirableCapability, requireCapability } from "../runtime/index.ts";
+// The file, not the folder's index: selection/ reads scoring/, which reads generation/.
+import { toolCallAnswer } from "../selection/tool-call-answer.ts";
 import type {
   BackendCapabilities,
   Budget,
@@ -227,10 +229,14 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
       : result.completions;
   const completions = kept.map((completion, position): RecordedCompletion => {
     const { logprob, meanLogprob } = logprobsOf(completion);
+    const calls = completion.toolCalls;
+    // A completion that ended in function calls answers with the calls, voted like any answer.
     const answer =
-      options.extractAnswers === true
-        ? context.answerFormat.extract((options.answerPrefix ?? "") + completion.text)
-        : undefined;
+      options.extractAnswers !== true
+        ? undefined
+        : calls !== undefined && calls.length > 0
+          ? toolCallAnswer(calls)
+          : context.answerFormat.extract((options.answerPrefix ?? "") + completion.text);
     const id = tracer.record({
       type: "generation",
       parentId,

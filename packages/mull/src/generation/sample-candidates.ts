@@ -146,6 +146,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
         meanLogprob: completion.meanLogprob,
         scores: score === undefined ? [] : [score],
         model: completion.model,
+        ...(completion.toolCalls === undefined ? {} : { toolCalls: completion.toolCalls }),
       });
     }
   }

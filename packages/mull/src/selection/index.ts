@@ -15,5 +15,13 @@ export { scoreWeight } from "./score-weight.ts";
 export type { SelectionContext, Selector, VoteResult } from "./selector.ts";
 export { softmaxWeights } from "./softmax-weights.ts";
 export { tallyAnswers } from "./tally-answers.ts";
+export {
+  canonicalArguments,
+  isToolCallAnswer,
+  toolCallAnswer,
+  toolCallAnswerPrefix,
+  withToolCallKeys,
+} from "./tool-call-answer.ts";
+export { type ToolCallDecision, toolCallDecision } from "./tool-call-decision.ts";
 export { type TopKOptions, type TopKResult, topK } from "./top-k.ts";
 export { type WeightedVoteOptions, weightedVote } from "./weighted-vote.ts";

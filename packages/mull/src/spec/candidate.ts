@@ -1,4 +1,4 @@
-import type { FinishReason } from "./generation.ts";
+import type { FinishReason, ToolCall } from "./generation.ts";
 import type { Score } from "./score.ts";
 
 /** One complete answer attempt produced by a strategy. Strategies keep every candidate for reports. */
@@ -22,4 +22,6 @@ export interface Candidate {
   readonly steps?: readonly string[] | undefined;
   /** The model that wrote it, when a strategy uses several. */
   readonly model?: string | undefined;
+  /** The function calls it ended in, when its completion ended in calls (its `answer` then names them). */
+  readonly toolCalls?: readonly ToolCall[] | undefined;
 }

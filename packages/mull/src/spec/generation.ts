@@ -1,9 +1,29 @@
 import type { Usage } from "./usage.ts";
 
-/** One message of a chat prompt. */
+/**
+ * A function call a model asked for (OpenAI's `tool_calls[i]` of type `function`). `arguments` is the JSON
+ * text as the model wrote it.
+ */
+export interface ToolCall {
+  /** The call's id, which the `tool` message answering it names. */
+  readonly id: string;
+  /** The function's name. */
+  readonly name: string;
+  /** The arguments as JSON text (possibly malformed: models write it). */
+  readonly arguments: string;
+}
+
+/**
+ * One message of a chat prompt. A tool-use conversation adds the assistant's `toolCalls` and the `tool`
+ * messages answering them (`toolCallId`); backends that cannot render them refuse the role.
+ */
 export interface ChatMessage {
-  readonly role: "system" | "user" | "assistant";
+  readonly role: "system" | "user" | "assistant" | "tool";
   readonly content: string;
+  /** The calls an assistant message made (its `content` may then be empty). */
+  readonly toolCalls?: readonly ToolCall[] | undefined;
+  /** The call a `tool` message answers. */
+  readonly toolCallId?: string | undefined;
 }
 
 /**
@@ -100,6 +120,11 @@ export interface Completion {
   readonly completionTokens: number | undefined;
   /** Per-token log-probabilities, present when the request asked for them. */
   readonly tokens?: readonly TokenLogprob[] | undefined;
+  /**
+   * The function calls the completion ended in (a request that offered `tools` in `extraBody`), when the
+   * backend reported any; its `text` is then whatever content came with them, often empty.
+   */
+  readonly toolCalls?: readonly ToolCall[] | undefined;
 }
 
 /** The result of one `generate` call. */

@@ -20,6 +20,7 @@ export type {
   ScoreRequest,
   ScoreResult,
   TokenLogprob,
+  ToolCall,
   TopLogprob,
 } from "./generation.ts";
 export type { ModelProfile } from "./model-profile.ts";

@@ -33,8 +33,15 @@ export interface FakeChoice {
   readonly text?: string | undefined;
   /** Log-probability of each token; by default token `i` gets `-0.1 * (i + 1)`. */
   readonly logprobs?: readonly number[] | undefined;
-  /** Finish reason sent; default `stop`. `null` sends none. */
+  /** Finish reason sent; default `stop` (`tool_calls` with `toolCalls`). `null` sends none. */
   readonly finishReason?: string | null | undefined;
+  /**
+   * Function calls the choice ends in: sent as `message.tool_calls`, or streamed as `delta.tool_calls`
+   * pieces (the id and name first, then the arguments in two halves). Ids default to `call_<choice>_<i>`.
+   */
+  readonly toolCalls?:
+    | readonly { readonly name: string; readonly arguments: string; readonly id?: string | undefined }[]
+    | undefined;
 }
 
 /** Faults injected into a successful reply's delivery. */
@@ -130,6 +137,7 @@ interface RenderedChoice {
   readonly tokens: readonly string[];
   readonly logprobs: readonly number[];
   readonly finishReason: string | null;
+  readonly toolCalls: readonly { readonly id: string; readonly name: string; readonly arguments: string }[];
 }
 
 const wordTokens = /\s*\S+|\s+/g;
@@ -175,7 +183,17 @@ function renderChoice(choice: string | FakeChoice, index: number): RenderedChoic
     index,
     tokens,
     logprobs,
-    finishReason: script.finishReason === undefined ? "stop" : script.finishReason,
+    finishReason:
+      script.finishReason === undefined
+        ? script.toolCalls === undefined
+          ? "stop"
+          : "tool_calls"
+        : script.finishReason,
+    toolCalls: (script.toolCalls ?? []).map((call, position) => ({
+      id: call.id ?? `call_${index}_${position}`,
+      name: call.name,
+      arguments: call.arguments,
+    })),
   };
 }
 
@@ -270,7 +288,18 @@ function wholeResponse(
       model: shape.model,
       choices: choices.map((choice) => ({
         index: choice.index,
-        message: { role: "assistant", content: choice.tokens.join("") },
+        message:
+          choice.toolCalls.length === 0
+            ? { role: "assistant", content: choice.tokens.join("") }
+            : {
+                role: "assistant",
+                content: choice.tokens.length === 0 ? null : choice.tokens.join(""),
+                tool_calls: choice.toolCalls.map((call) => ({
+                  id: call.id,
+                  type: "function",
+                  function: { name: call.name, arguments: call.arguments },
+                })),
+              },
         logprobs: withLogprobs
           ? { content: chatLogprobEntries(choice, 0, choice.tokens.length, topCount) }
           : null,
@@ -346,6 +375,26 @@ function streamEvents(
           ? { index: choice.index, delta: { content: token }, logprobs, finish_reason: null }
           : { index: choice.index, text: token, logprobs, finish_reason: null };
       push(chunkOf(shape, [delta]), true);
+    }
+  }
+  if (shape.endpoint === "chat") {
+    for (const choice of choices) {
+      for (const [position, call] of choice.toolCalls.entries()) {
+        const half = Math.floor(call.arguments.length / 2);
+        const pieces = [
+          { index: position, id: call.id, type: "function", function: { name: call.name, arguments: "" } },
+          { index: position, function: { arguments: call.arguments.slice(0, half) } },
+          { index: position, function: { arguments: call.arguments.slice(half) } },
+        ];
+        for (const piece of pieces) {
+          push(
+            chunkOf(shape, [
+              { index: choice.index, delta: { tool_calls: [piece] }, logprobs: null, finish_reason: null },
+            ]),
+            false,
+          );
+        }
+      }
     }
   }
   for (const choice of choices) {

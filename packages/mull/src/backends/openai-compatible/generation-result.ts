@@ -36,7 +36,9 @@ export function generationResult(
           ? choice.tokens.length
           : reported,
     };
-    return withTokens && choice.tokens !== undefined ? { ...completion, tokens: choice.tokens } : completion;
+    const withCalls =
+      choice.toolCalls === undefined ? completion : { ...completion, toolCalls: choice.toolCalls };
+    return withTokens && choice.tokens !== undefined ? { ...withCalls, tokens: choice.tokens } : withCalls;
   });
   return {
     completions,

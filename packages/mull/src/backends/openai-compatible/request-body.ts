@@ -1,4 +1,4 @@
-import type { GenerationRequest } from "../../spec/index.ts";
+import type { ChatMessage, GenerationRequest } from "../../spec/index.ts";
 
 /** The two OpenAI APIs a request can go to. */
 export type EndpointKind = "chat" | "completions";
@@ -28,6 +28,25 @@ export function wantsLogprobs(request: GenerationRequest): boolean {
   return request.logprobs === true || topLogprobCount(request) > 0;
 }
 
+/** One chat message in OpenAI's shape: an assistant's calls as `tool_calls` (content `null` when empty). */
+function messageBody(message: ChatMessage): Record<string, unknown> {
+  const calls = message.toolCalls;
+  if (calls === undefined || calls.length === 0) {
+    return message.toolCallId === undefined
+      ? { role: message.role, content: message.content }
+      : { role: message.role, content: message.content, tool_call_id: message.toolCallId };
+  }
+  return {
+    role: message.role,
+    content: message.content === "" ? null : message.content,
+    tool_calls: calls.map((call) => ({
+      id: call.id,
+      type: "function",
+      function: { name: call.name, arguments: call.arguments },
+    })),
+  };
+}
+
 /**
  * The JSON body of one request, in the shape of the endpoint: chat takes `messages`, `logprobs: true` and
  * `top_logprobs: k`; completions take `prompt` and `logprobs: k`. A chat prompt that continues its final
@@ -39,7 +58,7 @@ export function requestBody(request: GenerationRequest, settings: BodySettings):
   const prompt = request.prompt;
   if (settings.endpoint === "chat") {
     if (prompt.kind === "chat") {
-      body.messages = prompt.messages.map((message) => ({ role: message.role, content: message.content }));
+      body.messages = prompt.messages.map(messageBody);
       if (prompt.continueFinalMessage === true) {
         body.continue_final_message = true;
         body.add_generation_prompt = false;

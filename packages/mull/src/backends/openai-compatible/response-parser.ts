@@ -1,4 +1,4 @@
-import type { FinishReason, TokenLogprob, TopLogprob } from "../../spec/index.ts";
+import type { FinishReason, TokenLogprob, ToolCall, TopLogprob } from "../../spec/index.ts";
 
 /** One choice of a response, parsed. */
 export interface ParsedChoice {
@@ -8,6 +8,8 @@ export interface ParsedChoice {
   readonly finishReason: FinishReason;
   /** Per-token log-probabilities, when the server sent them. */
   readonly tokens: readonly TokenLogprob[] | undefined;
+  /** The function calls of a chat message (`message.tool_calls`), when it had any. */
+  readonly toolCalls?: readonly ToolCall[] | undefined;
 }
 
 /** Token counts a server reported; each is `undefined` when it was not reported. */
@@ -65,6 +67,8 @@ function count(value: unknown): number | undefined {
 export function finishReasonOf(value: unknown): FinishReason {
   switch (value) {
     case "stop":
+    case "tool_calls":
+    case "function_call":
     case "eos":
     case "eos_token":
     case "stop_sequence":
@@ -80,6 +84,26 @@ export function finishReasonOf(value: unknown): FinishReason {
     default:
       return "unknown";
   }
+}
+
+/**
+ * The function calls of a chat message's `tool_calls` (entries without a function name are skipped;
+ * arguments given as an object, as some servers do, become their JSON text). `undefined` when none.
+ */
+export function toolCallsOf(value: unknown): ToolCall[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const calls = value.flatMap((entry, position): ToolCall[] => {
+    if (!isObject(entry) || !isObject(entry.function) || typeof entry.function.name !== "string") return [];
+    const given = entry.function.arguments;
+    return [
+      {
+        id: typeof entry.id === "string" ? entry.id : `call_${position}`,
+        name: entry.function.name,
+        arguments: typeof given === "string" ? given : JSON.stringify(given ?? {}),
+      },
+    ];
+  });
+  return calls.length === 0 ? undefined : calls;
 }
 
 /** Usage from a response's `usage` object; `undefined` when absent. */
@@ -194,11 +218,13 @@ export function parseWholeResponse(payload: unknown, withTop: boolean): ParsedRe
     if (tokens?.some((token) => token.topLogprobs !== undefined && token.topLogprobs.length > 0)) {
       sawTopLogprobs = true;
     }
+    const toolCalls = isObject(message) ? toolCallsOf(message.tool_calls) : undefined;
     return {
       index: typeof choice.index === "number" ? choice.index : position,
       text: text ?? "",
       finishReason: finishReasonOf(choice.finish_reason),
       tokens,
+      ...(toolCalls === undefined ? {} : { toolCalls }),
     };
   });
   choices.sort((a, b) => a.index - b.index);

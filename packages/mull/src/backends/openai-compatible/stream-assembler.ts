@@ -1,4 +1,4 @@
-import type { FinishReason, TokenLogprob, TokenVerdict } from "../../spec/index.ts";
+import type { FinishReason, TokenLogprob, TokenVerdict, ToolCall } from "../../spec/index.ts";
 import {
   errorOf,
   finishReasonOf,
@@ -29,10 +29,50 @@ function sumChoiceUsages(usages: readonly ReportedUsage[]): ReportedUsage {
   };
 }
 
+interface CallState {
+  id: string | undefined;
+  name: string;
+  readonly argumentParts: string[];
+}
+
 interface ChoiceState {
   readonly parts: string[];
   finishReason: FinishReason;
   tokens: TokenLogprob[] | undefined;
+  /** Function calls by their stream index, assembled from `delta.tool_calls` pieces. */
+  readonly calls: Map<number, CallState>;
+}
+
+/** Adds one chunk's `delta.tool_calls` pieces: the first piece of a call names it, later ones extend its arguments. */
+function addCallPieces(calls: Map<number, CallState>, pieces: unknown): void {
+  if (!Array.isArray(pieces)) return;
+  for (const [position, piece] of pieces.entries()) {
+    if (!isObject(piece)) continue;
+    const index = typeof piece.index === "number" ? piece.index : position;
+    let call = calls.get(index);
+    if (call === undefined) {
+      call = { id: undefined, name: "", argumentParts: [] };
+      calls.set(index, call);
+    }
+    if (typeof piece.id === "string" && piece.id !== "") call.id = piece.id;
+    const fn = piece.function;
+    if (!isObject(fn)) continue;
+    if (typeof fn.name === "string") call.name += fn.name;
+    if (typeof fn.arguments === "string") call.argumentParts.push(fn.arguments);
+    else if (isObject(fn.arguments)) call.argumentParts.push(JSON.stringify(fn.arguments));
+  }
+}
+
+/** The calls of a choice, in stream order; `undefined` when it streamed none. */
+function assembledCalls(calls: ReadonlyMap<number, CallState>): ToolCall[] | undefined {
+  const list = [...calls.entries()]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([index, call]): ToolCall[] =>
+      call.name === ""
+        ? []
+        : [{ id: call.id ?? `call_${index}`, name: call.name, arguments: call.argumentParts.join("") }],
+    );
+  return list.length === 0 ? undefined : list;
 }
 
 /**
@@ -105,11 +145,12 @@ export class StreamAssembler {
       const index = typeof choice.index === "number" ? choice.index : position;
       let state = this.choices.get(index);
       if (state === undefined) {
-        state = { parts: [], finishReason: "unknown", tokens: undefined };
+        state = { parts: [], finishReason: "unknown", tokens: undefined, calls: new Map() };
         this.choices.set(index, state);
       }
       const delta = choice.delta;
       let piece = isObject(delta) ? delta.content : choice.text;
+      if (isObject(delta)) addCallPieces(state.calls, delta.tool_calls);
       let tokens = tokenLogprobsOf(choice.logprobs, this.withTop);
       if (index === 0 && this.watch !== undefined && tokens !== undefined) {
         const watch = this.watch;
@@ -145,12 +186,16 @@ export class StreamAssembler {
   result(): ParsedResponse {
     const choices = [...this.choices.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([index, state]) => ({
-        index,
-        text: state.parts.join(""),
-        finishReason: state.finishReason,
-        tokens: state.tokens,
-      }));
+      .map(([index, state]) => {
+        const toolCalls = assembledCalls(state.calls);
+        return {
+          index,
+          text: state.parts.join(""),
+          finishReason: state.finishReason,
+          tokens: state.tokens,
+          ...(toolCalls === undefined ? {} : { toolCalls }),
+        };
+      });
     const received = this.choices.get(0)?.tokens?.length ?? 0;
     const usage =
       this.requestUsage ??

@@ -117,11 +117,13 @@ export function createAISDKBackend(model: LanguageModelV4, options: AISDKBackend
     const signals = [abortSignal, signal].filter((item) => item !== undefined);
     return await model.doGenerate({
       ...base,
-      prompt: request.prompt.messages.map((message) =>
-        message.role === "system"
-          ? { role: "system", content: message.content }
-          : { role: message.role, content: [{ type: "text", text: message.content }] },
-      ),
+      prompt: request.prompt.messages.map((message, position) => {
+        if (message.role === "system") return { role: "system", content: message.content };
+        if (message.role === "tool" || message.toolCalls !== undefined) {
+          throw new CapabilityError("tool calls", `prompt.messages[${position}]`, who);
+        }
+        return { role: message.role, content: [{ type: "text", text: message.content }] };
+      }),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       ...(request.topP === undefined ? {} : { topP: request.topP }),
       ...(request.topK === undefined ? {} : { topK: request.topK }),

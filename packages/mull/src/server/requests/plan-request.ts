@@ -1,10 +1,12 @@
 import { answerFormatByName, autoAnswerFormat } from "../../answers/index.ts";
 import { ConfigError } from "../../errors/index.ts";
+import { withToolCallKeys } from "../../selection/index.ts";
 import type { BudgetLimits, Strategy } from "../../spec/index.ts";
 import { parseStrategySpec } from "../../strategies/index.ts";
 import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
+import { forwardedBody } from "./forwarded-body.ts";
 import type { EndpointKind, RequestPlan } from "./request-plan.ts";
 import { requestPrompt } from "./request-prompt.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
@@ -83,7 +85,8 @@ function strategySpec(
  * whose backends its spec is parsed with), unknown strategy or one the model cannot run, `n` or the strategy's N above the
  * server's cap, `n` above the strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above
  * the model's context window, samples × (prompt + `max_tokens`) above the per-request token cap, a voting
- * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`.
+ * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`, and
+ * forwarded fields (`tools`, `top_k`, …) the model or the strategy cannot honour (see `forwardedBody`).
  *
  * @throws ApiError naming the field and the limit.
  */
@@ -267,6 +270,7 @@ export function planRequest(
   const extraBody: Record<string, unknown> = {};
   if (body.presence_penalty != null) extraBody.presence_penalty = body.presence_penalty;
   if (body.frequency_penalty != null) extraBody.frequency_penalty = body.frequency_penalty;
+  Object.assign(extraBody, forwardedBody(body, served, strategy));
 
   return {
     endpoint,
@@ -289,7 +293,8 @@ export function planRequest(
     stream,
     includeUsage: stream && body.stream_options?.include_usage === true,
     budget,
-    answerFormat,
+    // Samples that end in function calls answer with the calls, keyed as they are (see toolCallDecision).
+    answerFormat: withToolCallKeys(answerFormat),
     estimatedPromptTokens,
     worstCaseTokens: bounded,
   };

@@ -27,9 +27,9 @@ function textOf(content: string | readonly { readonly text: string }[]): string 
 /**
  * The prompt of a validated request: a chat's messages (`developer` read as `system`), whose last user
  * message is the question, or a completion's first prompt. A lab model gets the `Q: … A:` prompt of the
- * question instead.
+ * question instead. Tool-use turns (`tool_calls`, `tool` messages) are kept for OpenAI-compatible upstreams.
  *
- * @throws ApiError when a lab model cannot read the question.
+ * @throws ApiError when a lab model cannot read the question, or the model cannot take a tool-use turn.
  * @example
  * const { prompt, problem } = requestPrompt("chat", body, served);
  */
@@ -51,11 +51,40 @@ export function requestPrompt(
   }
   const messages: ChatMessage[] = (body as ChatRequestBody).messages.map((message) => ({
     role: message.role === "developer" ? "system" : message.role,
-    content: textOf(message.content),
+    content: textOf(message.content ?? ""),
+    ...(message.tool_calls === undefined
+      ? {}
+      : {
+          toolCalls: message.tool_calls.map((call) => ({
+            id: call.id,
+            name: call.function.name,
+            arguments: call.function.arguments,
+          })),
+        }),
+    ...(message.tool_call_id === undefined ? {} : { toolCallId: message.tool_call_id }),
   }));
   const question = [...messages].reverse().find((message) => message.role === "user")?.content ?? "";
-  const characters = messages.reduce((sum, message) => sum + message.content.length, 0);
+  const characters = messages.reduce(
+    (sum, message) =>
+      sum +
+      message.content.length +
+      (message.toolCalls ?? []).reduce((calls, call) => calls + call.name.length + call.arguments.length, 0),
+    0,
+  );
   const template = served.profile.promptTemplate;
+  const toolTurn = (body as ChatRequestBody).messages.findIndex(
+    (message) => message.role === "tool" || message.tool_calls !== undefined,
+  );
+  if (toolTurn >= 0 && (template !== undefined || served.kind !== "openai-compatible")) {
+    const why =
+      template !== undefined
+        ? "is prompted with its own template from the last user message, which"
+        : "runs in this server and";
+    throw new ApiError(400, `model ${served.name} ${why} cannot carry a tool-use conversation`, {
+      param: `messages[${toolTurn}]`,
+      code: "unsupported_parameter",
+    });
+  }
   if (template === undefined) {
     const prompt: Prompt = { kind: "chat", messages };
     return { prompt, problem: { question, prompt }, promptTemplate: undefined, characters };

@@ -3,10 +3,99 @@ import { ApiError } from "../http/index.ts";
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
 
-const message = z.object({
-  role: z.enum(["system", "developer", "user", "assistant"]),
-  content: z.union([z.string(), z.array(textPart).min(1)]),
+const toolCall = z.object({
+  id: z.string().min(1).max(256),
+  type: z.literal("function"),
+  function: z.object({ name: z.string().min(1).max(256), arguments: z.string() }),
 });
+
+const message = z
+  .object({
+    role: z.enum(["system", "developer", "user", "assistant", "tool"]),
+    content: z
+      .union([z.string(), z.array(textPart).min(1)])
+      .nullable()
+      .optional(),
+    tool_calls: z.array(toolCall).min(1).optional(),
+    tool_call_id: z.string().min(1).max(256).optional(),
+  })
+  .superRefine((value, context) => {
+    // Each rule names the field really at fault: a tool-use turn is not a malformed `content`.
+    if (value.tool_calls !== undefined && value.role !== "assistant") {
+      context.addIssue({
+        code: "custom",
+        path: ["tool_calls"],
+        message: "is allowed only on assistant messages",
+      });
+    }
+    if (value.role === "tool" && value.tool_call_id === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["tool_call_id"],
+        message: "is required on a tool message (the id of the call it answers)",
+      });
+    }
+    if (value.tool_call_id !== undefined && value.role !== "tool") {
+      context.addIssue({
+        code: "custom",
+        path: ["tool_call_id"],
+        message: "is allowed only on tool messages",
+      });
+    }
+    if ((value.content === undefined || value.content === null) && value.tool_calls === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["content"],
+        message:
+          value.role === "assistant"
+            ? "is required unless the assistant message has tool_calls"
+            : "is required: a string or a non-empty array of text parts",
+      });
+    }
+  });
+
+const tool = z.object({
+  type: z.literal("function"),
+  function: z.looseObject({
+    name: z.string().min(1).max(64),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+});
+
+/**
+ * Fields mull does not model but forwards to an OpenAI-compatible upstream as they are (`extraBody`):
+ * OpenAI's and the common server extensions (vLLM, llama.cpp, SGLang).
+ */
+const forwarded = {
+  logit_bias: z.record(z.string(), z.number().min(-100).max(100)).nullable().optional(),
+  user: z.string().max(256).nullable().optional(),
+  top_k: z.number().int().min(-1).nullable().optional(),
+  min_p: z.number().min(0).max(1).nullable().optional(),
+  repetition_penalty: z.number().gt(0).nullable().optional(),
+};
+
+/** Chat-only fields forwarded as they are: tools, the response format, chat-template arguments. */
+const forwardedChat = {
+  tools: z.array(tool).min(1).max(128).optional(),
+  tool_choice: z
+    .union([
+      z.enum(["none", "auto", "required"]),
+      z.object({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }) }),
+    ])
+    .nullable()
+    .optional(),
+  parallel_tool_calls: z.boolean().nullable().optional(),
+  response_format: z
+    .looseObject({ type: z.enum(["text", "json_object", "json_schema"]) })
+    .nullable()
+    .optional(),
+  chat_template_kwargs: z.record(z.string(), z.unknown()).nullable().optional(),
+};
+
+/** The names of the fields forwarded to the upstream as they are. */
+export const forwardedFields: readonly string[] = [...Object.keys(forwarded), ...Object.keys(forwardedChat)];
 
 const mullOptions = z.object({
   /** Strategy spec: `sc@8`, `bon@4`, `greedy`, …, or a bare name (`sc`) with `n`. */
@@ -48,12 +137,14 @@ const common = {
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
   mull: mullOptions.nullable().optional(),
+  ...forwarded,
 };
 
 /** The fields of `POST /v1/chat/completions` that the server reads; others are ignored. */
 export const chatRequestSchema = z.object({
   ...common,
   messages: z.array(message).min(1),
+  ...forwardedChat,
   logprobs: z.boolean().nullable().optional(),
   top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
 });
@@ -77,7 +168,17 @@ export const bannedRequestFields: readonly string[] = ["api_base", "base_url", "
 const fieldMessages: Readonly<Record<string, string>> = {
   model: "must be a non-empty string naming a model (see GET /v1/models)",
   messages: "must be a non-empty array of messages",
-  role: "must be one of system, developer, user, assistant",
+  role: "must be one of system, developer, user, assistant, tool",
+  tool_calls:
+    'must be a non-empty array of calls { "id", "type": "function", "function": { "name", "arguments" } }',
+  arguments: "must be a string (the call's arguments as JSON text)",
+  tools: 'must be a non-empty array of { "type": "function", "function": { "name", "parameters" } }',
+  tool_choice: 'must be "none", "auto", "required" or { "type": "function", "function": { "name" } }',
+  parallel_tool_calls: "must be true or false",
+  response_format: 'must be an object such as { "type": "json_object" }',
+  logit_bias: "must map token ids to numbers from -100 to 100",
+  top_k: "must be an integer (-1 or 0 disables it)",
+  min_p: "must be a number from 0 to 1",
   content: "must be a string or a non-empty array of text parts",
   n: "must be an integer of at least 1",
   max_tokens: "must be at least 1 (an integer)",
@@ -138,7 +239,11 @@ export function parseRequestBody<Schema extends z.ZodType>(schema: Schema, body:
   const path = issue?.path ?? [];
   const param = paramPath(path);
   const last = [...path].reverse().find((part) => typeof part === "string");
-  const expected = fieldMessages[param] ?? (typeof last === "string" ? fieldMessages[last] : undefined);
+  // A custom rule's own message names the fault better than the field's general expectation.
+  const expected =
+    issue?.code === "custom"
+      ? issue.message
+      : (fieldMessages[param] ?? (typeof last === "string" ? fieldMessages[last] : undefined));
   if (issue?.code === "unrecognized_keys") {
     // Only the strict `mull.budget` refuses unknown fields: name the field, and what is accepted there.
     const field = param === "" ? issue.keys[0] : `${param}.${issue.keys[0]}`;

@@ -1,4 +1,4 @@
-import type { TokenLogprob, Usage } from "../../spec/index.ts";
+import type { TokenLogprob, ToolCall, Usage } from "../../spec/index.ts";
 import type { RequestPlan } from "./request-plan.ts";
 import type { OutcomeChoice, RequestOutcome } from "./run-request.ts";
 
@@ -101,11 +101,54 @@ function completionLogprobs(tokens: readonly TokenLogprob[] | undefined): JsonOb
   };
 }
 
+/** OpenAI's `tool_calls` of a choice; with `indexed`, each call carries its `index`, as stream deltas do. */
+function toolCallsBody(calls: readonly ToolCall[], indexed: boolean): JsonObject[] {
+  return calls.map((call, position) => ({
+    ...(indexed ? { index: position } : {}),
+    id: call.id,
+    type: "function",
+    function: { name: call.name, arguments: call.arguments },
+  }));
+}
+
+/** A chat choice's message: its text, and its calls as `tool_calls` (content `null` when it has no text). */
+function messageBody(choice: OutcomeChoice): JsonObject {
+  const calls = choice.toolCalls;
+  if (calls === undefined) return { role: "assistant", content: choice.text };
+  return {
+    role: "assistant",
+    content: choice.text === "" ? null : choice.text,
+    tool_calls: toolCallsBody(calls, false),
+  };
+}
+
+/** The stream chunk that carries a choice's calls whole, or `undefined` when it has none. */
+function toolCallChunk(
+  base: JsonObject,
+  extra: JsonObject,
+  choice: OutcomeChoice | undefined,
+  index: number,
+) {
+  if (choice?.toolCalls === undefined) return undefined;
+  return {
+    ...base,
+    choices: [
+      {
+        index,
+        delta: { tool_calls: toolCallsBody(choice.toolCalls, true) },
+        logprobs: null,
+        finish_reason: null,
+      },
+    ],
+    ...extra,
+  };
+}
+
 function choiceBody(plan: RequestPlan, choice: OutcomeChoice, index: number): JsonObject {
   if (plan.endpoint === "chat") {
     return {
       index,
-      message: { role: "assistant", content: choice.text },
+      message: messageBody(choice),
       logprobs: plan.logprobs ? chatLogprobs(choice.tokens) : null,
       finish_reason: choice.finishReason,
     };
@@ -139,7 +182,8 @@ export function completionBody(
 
 /**
  * The `data:` payloads of a streamed response, in order: per choice a role chunk (chat), a content chunk
- * with its whole text (and log-probabilities), and a finish chunk; then, when `include_usage` was asked,
+ * with its whole text (and log-probabilities; left out for a choice of calls without text), a chunk with
+ * its function calls whole (`delta.tool_calls`, each with its `index`), and a finish chunk; then, when `include_usage` was asked,
  * a chunk with no choices and the usage. The `mull` object rides on the last chunk.
  */
 export function streamChunks(
@@ -163,18 +207,22 @@ export function streamChunks(
         choices: [{ index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
         ...extra,
       });
-      chunks.push({
-        ...base,
-        choices: [
-          {
-            index,
-            delta: { content: choice.text },
-            logprobs: plan.logprobs ? chatLogprobs(choice.tokens) : null,
-            finish_reason: null,
-          },
-        ],
-        ...extra,
-      });
+      if (choice.toolCalls === undefined || choice.text !== "") {
+        chunks.push({
+          ...base,
+          choices: [
+            {
+              index,
+              delta: { content: choice.text },
+              logprobs: plan.logprobs ? chatLogprobs(choice.tokens) : null,
+              finish_reason: null,
+            },
+          ],
+          ...extra,
+        });
+      }
+      const calls = toolCallChunk(base, extra, choice, index);
+      if (calls !== undefined) chunks.push(calls);
       chunks.push({
         ...base,
         choices: [{ index, delta: {}, logprobs: null, finish_reason: choice.finishReason }],
@@ -258,7 +306,7 @@ export function liveTextChunks(
 
 /**
  * The `data:` payloads that end a relayed stream whose text went out piece by piece (`delivered`): any
- * text the pieces missed, the finish chunk and, when asked, the usage chunk. The `mull` object (when a
+ * text the pieces missed, the function calls (whole, in one chunk), the finish chunk and, when asked, the usage chunk. The `mull` object (when a
  * fallback answered) rides on the last chunk.
  */
 export function liveTailChunks(
@@ -275,6 +323,8 @@ export function liveTailChunks(
   if (text.startsWith(delivered) && text.length > delivered.length) {
     chunks.push(...liveTextChunks(plan, identity, text.slice(delivered.length), false));
   }
+  const calls = plan.endpoint === "chat" ? toolCallChunk(base, extra, choice, 0) : undefined;
+  if (calls !== undefined) chunks.push(calls);
   const finishReason = choice?.finishReason ?? "stop";
   chunks.push(
     plan.endpoint === "chat"

@@ -1,7 +1,16 @@
 import { randomInt } from "node:crypto";
 import { latestScore } from "../../scoring/index.ts";
+import { toolCallDecision } from "../../selection/index.ts";
 import { solve } from "../../solve.ts";
-import type { Candidate, FinishReason, SolveResult, TokenLogprob, Usage } from "../../spec/index.ts";
+import type {
+  Backend,
+  Candidate,
+  FinishReason,
+  SolveResult,
+  TokenLogprob,
+  ToolCall,
+  Usage,
+} from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
 import type { RequestPlan } from "./request-plan.ts";
@@ -9,7 +18,10 @@ import type { RequestPlan } from "./request-plan.ts";
 /** One choice of a response. */
 export interface OutcomeChoice {
   readonly text: string;
-  readonly finishReason: "stop" | "length";
+  /** `tool_calls` when the choice ends in function calls. */
+  readonly finishReason: "stop" | "length" | "tool_calls";
+  /** The function calls the choice ends in, returned as OpenAI's `tool_calls`. */
+  readonly toolCalls?: readonly ToolCall[] | undefined;
   /** Per-token log-probabilities, when asked for (pass-through only). */
   readonly tokens?: readonly TokenLogprob[] | undefined;
 }
@@ -59,9 +71,35 @@ export interface RequestOutcome {
   readonly servedBy?: string | undefined;
 }
 
-/** OpenAI's finish reason: `length` stays, everything else (a watcher's `cut` too, as OpenAI has none) is `stop`. */
-function finishOf(reason: FinishReason): "stop" | "length" {
-  return reason === "length" ? "length" : "stop";
+/**
+ * OpenAI's finish reason: `length` stays, a completion that ended in function calls is `tool_calls`, everything
+ * else (a watcher's `cut` too, as OpenAI has none) is `stop`.
+ */
+function finishOf(reason: FinishReason, toolCalls?: readonly ToolCall[]): OutcomeChoice["finishReason"] {
+  if (reason === "length") return "length";
+  return toolCalls !== undefined && toolCalls.length > 0 ? "tool_calls" : "stop";
+}
+
+/** A choice from a completion or candidate, with its calls when it ended in some. */
+function choiceOf(
+  text: string,
+  reason: FinishReason,
+  toolCalls: readonly ToolCall[] | undefined,
+): OutcomeChoice {
+  const choice: OutcomeChoice = { text, finishReason: finishOf(reason, toolCalls) };
+  return toolCalls === undefined || toolCalls.length === 0 ? choice : { ...choice, toolCalls };
+}
+
+/** The backend with the request's forwarded fields (`tools`, penalties, …) on every call a strategy makes. */
+function withExtraBody(backend: Backend, extraBody: Readonly<Record<string, unknown>> | undefined): Backend {
+  if (extraBody === undefined) return backend;
+  return {
+    describe: () => backend.describe(),
+    capabilities: (options) => backend.capabilities(options),
+    generate: (request, options) =>
+      backend.generate({ ...request, extraBody: { ...extraBody, ...(request.extraBody ?? {}) } }, options),
+    ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
+  };
 }
 
 /** Whether a candidate ran to its end: not aborted, and not cut by a token watcher (a trace given up on). */
@@ -69,13 +107,22 @@ function finished(candidate: Candidate): boolean {
   return candidate.finishReason !== "abort" && candidate.finishReason !== "cut";
 }
 
-/** The candidates to return: the chosen one first, then the best of each other answer by votes, then the rest. */
+/**
+ * The candidates to return: under `toolCallDecision`, the winning calls' best sample first, then the best
+ * of each other call; otherwise (text won) the chosen one first, then the best of each other answer by
+ * votes, then the rest, samples that ended in calls left out.
+ */
 function rankedCandidates(result: SolveResult, plan: RequestPlan): Candidate[] {
-  const usable = result.candidates.filter(finished);
-  const ordered: Candidate[] = [];
-  const best = result.best !== undefined && finished(result.best) ? result.best : usable[0];
-  if (best !== undefined) ordered.push(best);
-  if (plan.choices > 1) {
+  const finishedOnes = result.candidates.filter(finished);
+  const decision = toolCallDecision(finishedOnes, result.votes ?? {}, plan.answerFormat);
+  if (decision.kind === "calls") return decision.ranked.map((entry) => entry.best).slice(0, plan.choices);
+  const usable = finishedOnes.filter((candidate) => candidate.toolCalls === undefined);
+  const textWon = result.best !== undefined && finished(result.best) && result.best.toolCalls === undefined;
+  const pickedCall = result.best?.toolCalls !== undefined;
+  const first = textWon ? result.best : pickedCall ? undefined : usable[0];
+  const ordered: Candidate[] = first === undefined ? [] : [first];
+  // Text that outvoted the calls while the strategy picked a call: the best of the most voted text answer.
+  if (plan.choices > 1 || ordered.length === 0) {
     const groups = new Map<string, Candidate[]>();
     for (const candidate of usable) {
       if (candidate.answer === undefined) continue;
@@ -131,8 +178,7 @@ async function passThrough(
   }
   return {
     choices: complete.map((completion) => ({
-      text: completion.text,
-      finishReason: finishOf(completion.finishReason),
+      ...choiceOf(completion.text, completion.finishReason, completion.toolCalls),
       ...(plan.logprobs && completion.tokens !== undefined ? { tokens: completion.tokens } : {}),
     })),
     usage: result.usage,
@@ -155,7 +201,7 @@ async function withStrategy(
   const result = await solve({
     problem: plan.problem,
     strategy,
-    backend: fanOut?.backend ?? plan.served.backend,
+    backend: withExtraBody(fanOut?.backend ?? plan.served.backend, plan.extraBody),
     budget: plan.budget,
     seed,
     sampling: {
@@ -194,14 +240,12 @@ async function withStrategy(
   }
   const lost = counts !== undefined && counts.failed > 0;
   return {
-    choices: chosen.map((candidate) => ({
-      text: candidate.text,
-      finishReason: finishOf(candidate.finishReason),
-    })),
+    choices: chosen.map((candidate) => choiceOf(candidate.text, candidate.finishReason, candidate.toolCalls)),
     usage: result.usage,
     report: {
       strategy: result.strategy,
-      answer: result.answer,
+      // The answer returned: the strategy's, unless the vote between calls and text overruled it.
+      answer: chosen[0]?.answer ?? result.answer,
       candidates: result.candidates.length,
       votes: result.votes,
       stoppedBy: lost && result.stoppedBy === "abort" ? "samples-lost" : result.stoppedBy,
