@@ -221,7 +221,6 @@ export {
   glimpseRouter,
   sampleBeta,
   thompsonPolicy,
-  tokenEntropy,
   ucbPolicy,
 } from "./routing/index.ts";
 
@@ -265,6 +264,7 @@ export {
   type TokenInstabilityOptions,
   type TraceConfidenceOptions,
   tokenConfidence,
+  tokenEntropy,
   tokenInstability,
   tokenSelfCertainty,
   traceConfidence,

@@ -1,4 +1,5 @@
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
+import { tokenEntropy } from "../scoring/index.ts";
 import type { Candidate, StopReason, Strategy, TokenWatcher } from "../spec/index.ts";
 import {
   defaultStepFormat,
@@ -10,7 +11,6 @@ import {
 import { requireSomething } from "../strategies/run-helpers.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
 import { routeEnds } from "./route-ends.ts";
-import { tokenEntropy } from "./token-entropy.ts";
 
 /** Options of `glimpseRouter`. */
 export interface GlimpseRouterOptions {

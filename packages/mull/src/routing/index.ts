@@ -28,5 +28,4 @@ export {
 } from "./plan-extra-samples.ts";
 export { sampleBeta } from "./sample-beta.ts";
 export { thompsonPolicy } from "./thompson-policy.ts";
-export { tokenEntropy } from "./token-entropy.ts";
 export { ucbPolicy } from "./ucb-policy.ts";

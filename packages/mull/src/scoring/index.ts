@@ -26,6 +26,7 @@ export { type SequenceProbabilityOptions, sequenceProbabilityScore } from "./seq
 export { type SlidingGroupConfidence, slidingGroupConfidence } from "./sliding-group-confidence.ts";
 export { type StabilityScoreOptions, stabilityScore } from "./stability-score.ts";
 export { tokenConfidence } from "./token-confidence.ts";
+export { tokenEntropy } from "./token-entropy.ts";
 export {
   type InstabilityStep,
   jensenShannonDivergence,
@@ -33,4 +34,5 @@ export {
   type TokenInstabilityOptions,
   tokenInstability,
 } from "./token-instability.ts";
+export { distributionEntropy, topDistribution } from "./top-distribution.ts";
 export { type ConfidenceMeasure, type TraceConfidenceOptions, traceConfidence } from "./trace-confidence.ts";

@@ -1,4 +1,5 @@
 import type { TokenLogprob } from "../spec/index.ts";
+import { distributionEntropy, topDistribution } from "./top-distribution.ts";
 
 /** Options of `tokenInstability`. */
 export interface TokenInstabilityOptions {
@@ -35,26 +36,6 @@ export interface TokenInstability {
    * "corrective"), `late` otherwise ("destructive").
    */
   readonly phase: "early" | "late";
-}
-
-/** A position's top-`k` distribution, renormalised over the alternatives the backend returned. */
-function distribution(token: TokenLogprob, k: number): Map<string, number> | undefined {
-  const top = (token.topLogprobs ?? []).slice(0, k).filter((entry) => Number.isFinite(entry.logprob));
-  if (top.length === 0) return undefined;
-  const largest = Math.max(...top.map((entry) => entry.logprob));
-  const weights = top.map((entry) => Math.exp(entry.logprob - largest));
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  const result = new Map<string, number>();
-  top.forEach((entry, index) => {
-    result.set(entry.token, (result.get(entry.token) ?? 0) + (weights[index] ?? 0) / total);
-  });
-  return result;
-}
-
-function entropyOf(p: ReadonlyMap<string, number>): number {
-  let sum = 0;
-  for (const probability of p.values()) if (probability > 0) sum -= probability * Math.log(probability);
-  return sum;
 }
 
 /**
@@ -103,9 +84,9 @@ export function tokenInstability(
   const steps: InstabilityStep[] = [];
   let previous: Map<string, number> | undefined;
   for (const token of tokens) {
-    const current = distribution(token, k);
+    const current = topDistribution(token, k);
     if (current === undefined) continue;
-    const entropy = entropyOf(current);
+    const entropy = distributionEntropy(current);
     const divergence = previous === undefined ? 0 : jensenShannonDivergence(previous, current);
     steps.push({ entropy, divergence, instability: divergence + weight * entropy });
     previous = current;

@@ -1,4 +1,5 @@
 import type { TokenLogprob } from "../spec/index.ts";
+import { distributionEntropy, topDistribution } from "./top-distribution.ts";
 
 /**
  * The entropy in nats of the next-token distribution a token was drawn from: the backend's own reading of
@@ -13,14 +14,6 @@ import type { TokenLogprob } from "../spec/index.ts";
  */
 export function tokenEntropy(token: TokenLogprob): number | undefined {
   if (token.entropy !== undefined) return token.entropy;
-  const alternatives = (token.topLogprobs ?? []).filter((top) => Number.isFinite(top.logprob));
-  if (alternatives.length === 0) return undefined;
-  const largest = Math.max(...alternatives.map((top) => top.logprob));
-  const total = alternatives.reduce((sum, top) => sum + Math.exp(top.logprob - largest), 0);
-  let entropy = 0;
-  for (const top of alternatives) {
-    const logprob = top.logprob - largest - Math.log(total);
-    entropy -= Math.exp(logprob) * logprob;
-  }
-  return Math.max(0, entropy);
+  const distribution = topDistribution(token);
+  return distribution === undefined ? undefined : distributionEntropy(distribution);
 }
