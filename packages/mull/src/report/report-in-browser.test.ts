@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { confidenceCalibration, strategyCoverage } from "../bench/metrics/index.ts";
 import { syntheticRun } from "../testing/index.ts";
@@ -43,6 +43,28 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
     await browser?.close();
     rmSync(folder, { recursive: true, force: true });
   });
+
+  /** Writes a report, opens it and waits until its plots are drawn; `problems` collects console errors. */
+  async function openReport(html: string, name: string): Promise<{ page: Page; problems: string[] }> {
+    const reportFile = join(folder, name);
+    writeFileSync(reportFile, html);
+    const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+    page.setDefaultTimeout(20_000);
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning")
+        problems.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    try {
+      await page.goto(pathToFileURL(reportFile).href, { waitUntil: "load" });
+      await page.waitForSelector("body[data-rendered=true]");
+    } catch (error) {
+      await page.close();
+      throw error;
+    }
+    return { page, problems };
+  }
 
   it("renders every plot with its marks, offline, without console errors", async () => {
     const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
@@ -127,19 +149,8 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
       },
       { resamples: 200 },
     );
-    const adaptiveFile = join(folder, "adaptive.html");
-    writeFileSync(adaptiveFile, adaptive.html);
-    const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
-    page.setDefaultTimeout(20_000);
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning")
-        problems.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    const { page, problems } = await openReport(adaptive.html, "adaptive.html");
     try {
-      await page.goto(pathToFileURL(adaptiveFile).href, { waitUntil: "load" });
-      await page.waitForSelector("body[data-rendered=true]");
       expect(await page.locator("#plot-accuracy-tokens svg g.counterparts_marks line").count()).toBe(1);
       expect(await page.locator("figcaption").first().textContent()).toMatch(
         /asc@8 spent \d+% of sc@8's tokens at [+−±]\d+\.\d points/,
@@ -161,19 +172,8 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
       },
       { resamples: 200 },
     );
-    const scoredFile = join(folder, "instability.html");
-    writeFileSync(scoredFile, scored.html);
-    const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
-    page.setDefaultTimeout(20_000);
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning")
-        problems.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    const { page, problems } = await openReport(scored.html, "instability.html");
     try {
-      await page.goto(pathToFileURL(scoredFile).href, { waitUntil: "load" });
-      await page.waitForSelector("body[data-rendered=true]");
       expect(await page.locator("#plot-instability svg g.buckets_marks path").count()).toBe(5);
       expect(await page.locator("#plot-instability svg g.line_marks path").count()).toBe(1);
       expect(await page.locator("#plot-reliability svg g.bins_marks path").count()).toBeGreaterThan(2);
