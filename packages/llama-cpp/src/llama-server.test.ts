@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "mull";
@@ -65,7 +65,8 @@ describe.skipIf(lookup.binary === undefined)(
     let backend: OpenAICompatibleBackend;
     const bodies: Record<string, unknown>[] = [];
     const counting: typeof fetch = async (input, init) => {
-      bodies.push(JSON.parse(String(init?.body ?? "{}")) as Record<string, unknown>);
+      // Generation requests only: the GET of the server's sampling defaults has no body.
+      if (init?.body !== undefined) bodies.push(JSON.parse(String(init.body)) as Record<string, unknown>);
       return fetch(input, init);
     };
     const http = (options: { fetch?: typeof fetch } = {}) =>
@@ -101,6 +102,12 @@ describe.skipIf(lookup.binary === undefined)(
       });
       expect(bodies).toHaveLength(1);
       expect(bodies[0]).toMatchObject({ n: 2, max_tokens: 1, logprobs: true, top_logprobs: 1 });
+      // The server's silent truncation, read from its /props: top-k 40 and min-p 0.05 unless a request
+      // says otherwise.
+      expect(capabilities.samplingDefaults).toMatchObject({
+        source: "llama.cpp GET /props",
+        values: { top_k: 40, min_p: 0.05, top_p: 0.95 },
+      });
     });
 
     it("writes the embedded backend's greedy solutions on the completions endpoint, logprobs within 0.02", async () => {
@@ -208,7 +215,8 @@ describe.skipIf(lookup.binary === undefined)(
       const requests: Record<string, unknown>[] = [];
       const own = http({
         fetch: async (input, init) => {
-          requests.push(JSON.parse(String(init?.body ?? "{}")) as Record<string, unknown>);
+          if (init?.body !== undefined)
+            requests.push(JSON.parse(String(init.body)) as Record<string, unknown>);
           return fetch(input, init);
         },
       });
@@ -330,6 +338,11 @@ describe.skipIf(lookup.binary === undefined)(
         // One request per problem (n = 4 within the server's slots), counting all four samples' tokens.
         expect(httpVotes?.calls).toBe(30);
         expect(httpVotes?.tokens.completion).toBeGreaterThan(3.5 * (httpGreedy?.tokens.completion ?? 0));
+        // The run's manifest records the server's own sampling defaults beside the run's sampling.
+        const manifest = JSON.parse(await readFile(path.join(scratch, "http", "manifest.json"), "utf8")) as {
+          capabilities?: { samplingDefaults?: { values: Record<string, unknown> } };
+        };
+        expect(manifest.capabilities?.samplingDefaults?.values).toMatchObject({ top_k: 40, min_p: 0.05 });
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }

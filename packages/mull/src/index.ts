@@ -379,6 +379,7 @@ export type {
   SelectionContext,
   SelectionEvent,
   Selector,
+  ServerSamplingDefaults,
   SolveResult,
   StopCondition,
   StopReason,

@@ -68,6 +68,7 @@ describe("buildReport", () => {
   it("shows an old run's manifest without the inference stack, and no inference-cost table", () => {
     expect(report.html).toContain("<dt>model shape</dt><dd>unknown</dd>");
     expect(report.html).toContain("<dt>capabilities</dt><dd>not recorded</dd>");
+    expect(report.html).toContain("<dt>server sampling defaults</dt><dd>none discovered</dd>");
     expect(report.html).toContain("<dt>machine rates</dt><dd>not measured</dd>");
     expect(report.html).not.toContain("Inference cost");
   });
@@ -101,7 +102,12 @@ describe("buildReport", () => {
         ...run.manifest,
         strategies: ["greedy"],
         backend: { ...run.manifest.backend, architecture },
-        capabilities: { ...scriptedCapabilities, grammar: false, maxTopLogprobs: 5 },
+        capabilities: {
+          ...scriptedCapabilities,
+          grammar: false,
+          maxTopLogprobs: 5,
+          samplingDefaults: { source: "llama.cpp GET /props", values: { top_k: 40, min_p: 0.05 } },
+        },
         machine: { ...run.manifest.machine, performance },
       },
       results: [greedy],
@@ -120,6 +126,9 @@ describe("buildReport", () => {
     );
     expect(html).toContain("<dt>machine rates</dt><dd>0.00000100 GFLOP/s, 0.00000100 GB/s (hand-made)</dd>");
     expect(html).toMatch(/<dt>capabilities<\/dt><dd>n, logprobs, [^<]*; top logprobs up to 5<\/dd>/);
+    expect(html).toContain(
+      "<dt>server sampling defaults</dt><dd>top_k 40, min_p 0.05 (llama.cpp GET /props)</dd>",
+    );
 
     const old: RunData = { ...known, manifest: { ...known.manifest, machine: run.manifest.machine } };
     expect(buildReport(old, { resamples: 50 }).html).not.toContain("Inference cost");
@@ -246,6 +255,33 @@ describe("buildReport", () => {
     expect(buckets).toHaveLength(5);
     expect(buckets[0]?.accuracy).toBe(1);
     expect(buckets.at(-1)?.accuracy).toBe(0);
+    // No peak positions stored: no early/late table.
+    expect(html).not.toContain('class="peak-phases"');
+  });
+
+  it("compares early against late peaks in each instability bucket when positions were stored", () => {
+    const placed: RunData = {
+      ...run,
+      samples: run.samples.map((sample, index) => ({
+        ...sample,
+        scores: {
+          stability: 0.5,
+          // Right answers peak early, wrong ones late.
+          "stability:peak-position": sample.correct ? 0.25 : 0.75 + (index % 2) / 10,
+        },
+      })),
+    };
+    const { html } = buildReport(placed, { resamples: 50 });
+    expect(html).toContain("Early against late peaks");
+    const table = /<table class="peak-phases">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? "";
+    expect(table).toMatch(/early peaks: accuracy/);
+    const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [, row] of rows) {
+      expect(row).toMatch(/<td>100\.0% of \d+<\/td><td>0\.0% of \d+<\/td>$/);
+    }
+    // The position is not offered as a confidence signal.
+    expect(html).not.toContain("<td>stability:peak-position</td>");
   });
 
   it("leaves the section out for a run whose samples have no log-probability or score", () => {

@@ -113,6 +113,14 @@ function costTable(summaries: readonly StrategySummary[]): string {
   return table(header, rows, "cost");
 }
 
+/** What the server applies to fields a request leaves out, as it reported them. */
+function serverDefaultsText(manifest: RunManifest): string {
+  const defaults = manifest.capabilities?.samplingDefaults;
+  if (defaults === undefined) return "none discovered";
+  const values = Object.entries(defaults.values).map(([name, value]) => `${name} ${String(value)}`);
+  return `${values.join(", ")} (${defaults.source})`;
+}
+
 function capabilitiesText(manifest: RunManifest): string {
   const capabilities = manifest.capabilities;
   if (capabilities === undefined) return "not recorded";
@@ -165,6 +173,7 @@ function manifestList(manifest: RunManifest): string {
     ["capabilities", capabilitiesText(manifest)],
     ["seed", String(manifest.seed)],
     ["sampling", JSON.stringify(manifest.sampling)],
+    ["server sampling defaults", serverDefaultsText(manifest)],
     [
       "machine",
       `${machine.platform} ${machine.arch}, ${machine.cpuModel}, ${machine.cpus} CPUs, ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(1)} GiB`,

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { ConfidenceCalibration } from "../bench/metrics/index.ts";
+import type { ConfidenceCalibration, PeakPhaseShare } from "../bench/metrics/index.ts";
 import { figure, note, percentText, table } from "./html-blocks.ts";
 import { instabilitySpec } from "./instability-spec.ts";
 import { reliabilitySpec } from "./reliability-spec.ts";
@@ -30,11 +30,32 @@ function reliabilityTable(confidence: ConfidenceCalibration): string {
   );
 }
 
+function phaseText(share: PeakPhaseShare | undefined): string {
+  if (share === undefined || share.candidates === 0 || share.accuracy === undefined) return "—";
+  return `${percentText(share.accuracy)} of ${share.candidates}`;
+}
+
+function peakPhaseTable(confidence: ConfidenceCalibration): string {
+  const rows = confidence.instability.map((bucket) => [
+    String(bucket.bucket),
+    `${bucket.lowerPeak.toFixed(3)}–${bucket.upperPeak.toFixed(3)}`,
+    percentText(bucket.accuracy),
+    phaseText(bucket.early),
+    phaseText(bucket.late),
+  ]);
+  return table(
+    ["bucket", "peak instability", "accuracy", "early peaks: accuracy", "late peaks: accuracy"],
+    rows,
+    "peak-phases",
+  );
+}
+
 /**
  * The report's "Confidence and calibration" section, as HTML parts: a table of each stored signal's AUROC
  * for predicting a wrong answer, the reliability diagram (plot `reliability`) with a table of expected
  * calibration errors when candidates have log-probabilities, and accuracy by instability bucket (plot
- * `instability`) when they have stability scores. The plots' specs are added to `specs`.
+ * `instability`) when they have stability scores, with early against late peaks in each bucket (table
+ * `peak-phases`) when the run stored where the peaks fell. The plots' specs are added to `specs`.
  *
  * @example
  * const confidence = confidenceCalibration(run);
@@ -69,6 +90,14 @@ export function confidenceSection(
         "Accuracy of the candidates in each quantile of peak token instability (from their stability score, exp(−peak)), steadiest first.",
       ),
     );
+    if (confidence.instability.some((bucket) => bucket.early !== undefined)) {
+      sections.push(
+        note(
+          "Early against late peaks at similar strength: within each bucket, the candidates whose instability peaked in the first half of their trace (often corrected: the trace settles and ends right) against those whose peak came in the second half (more often destructive).",
+        ),
+        `<div class="table-wrap">${peakPhaseTable(confidence)}</div>`,
+      );
+    }
   }
   return sections;
 }

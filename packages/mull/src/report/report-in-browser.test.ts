@@ -167,7 +167,11 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
         ...run,
         samples: run.samples.map((sample, index) => ({
           ...sample,
-          scores: { ...sample.scores, stability: Math.exp(-(sample.correct ? 0.5 : 1) - (index % 7) / 10) },
+          scores: {
+            ...sample.scores,
+            stability: Math.exp(-(sample.correct ? 0.5 : 1) - (index % 7) / 10),
+            "stability:peak-position": (index % 10) / 10,
+          },
         })),
       },
       { resamples: 200 },
@@ -176,6 +180,8 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
     try {
       expect(await page.locator("#plot-instability svg g.buckets_marks path").count()).toBe(5);
       expect(await page.locator("#plot-instability svg g.line_marks path").count()).toBe(1);
+      // Early against late peaks, one row per bucket.
+      expect(await page.locator("table.peak-phases tbody tr").count()).toBe(5);
       expect(await page.locator("#plot-reliability svg g.bins_marks path").count()).toBeGreaterThan(2);
       expect(await page.locator("h2", { hasText: "Confidence and calibration" }).count()).toBe(1);
       expect(problems).toEqual([]);

@@ -3,7 +3,7 @@ import type { Backend, BackendCapabilities, CallOptions } from "../spec/index.ts
 
 /** The yes-or-no capabilities a strategy can require. */
 export type RequirableCapability = {
-  [Name in keyof BackendCapabilities]: BackendCapabilities[Name] extends boolean ? Name : never;
+  [Name in keyof BackendCapabilities]-?: BackendCapabilities[Name] extends boolean ? Name : never;
 }[keyof BackendCapabilities];
 
 /**

@@ -41,6 +41,20 @@ export interface BackendCapabilities {
    * settings keep it from reading log-probabilities live (a `ConfigError` naming the setting).
    */
   readonly watchTokens: boolean;
+  /**
+   * Sampling settings the server applies to every field a request leaves out, where the server says
+   * (llama.cpp's `/props`); absent when nothing was discovered. Recorded in run manifests, because hidden
+   * defaults such as top-k 40 / min-p 0.05 change results.
+   */
+  readonly samplingDefaults?: ServerSamplingDefaults | undefined;
+}
+
+/** Sampling defaults a server reported, and where it reported them. */
+export interface ServerSamplingDefaults {
+  /** Where they were read, e.g. `llama.cpp GET /props`. */
+  readonly source: string;
+  /** Settings by the server's own field names, e.g. `{ top_k: 40, min_p: 0.05, temperature: 0.8 }`. */
+  readonly values: Readonly<Record<string, number | string | boolean | readonly string[]>>;
 }
 
 /** What a token watcher decides after a token: go on generating, or end that completion there. */

@@ -5,6 +5,7 @@ export type {
   BackendDescription,
   CallOptions,
   ModelArchitecture,
+  ServerSamplingDefaults,
   TokenVerdict,
   TokenWatcher,
 } from "./backend.ts";

@@ -118,7 +118,10 @@ export interface FakeOpenAIServerOptions {
 export interface FakeOpenAIServer {
   /** Base URL including `/v1`, e.g. `http://127.0.0.1:40123/v1`. */
   readonly url: string;
-  /** Every request received so far, in arrival order (a live array). */
+  /**
+   * Every request received so far, in arrival order (a live array), but for the `GET /props` that HTTP
+   * backends send once to discover a llama.cpp server's sampling defaults (this server answers it 404).
+   */
   readonly requests: readonly FakeOpenAIRequest[];
   /** Requests whose client went away before the reply was complete. */
   readonly abortedRequests: number;
@@ -585,6 +588,10 @@ export async function startFakeOpenAIServer(
       prompt: promptOf(body),
       receivedAt: performance.now(),
     };
+    if (url.pathname === "/props") {
+      sendJson(response, 404, errorBody(404, "no route for /props"));
+      return;
+    }
     requests.push(request);
 
     if (options.apiKey !== undefined && headers.authorization !== `Bearer ${options.apiKey}`) {

@@ -2,11 +2,13 @@ import { CapabilityError, DisposedError } from "../../errors/index.ts";
 import { createConcurrencyLimit } from "../../runtime/index.ts";
 import type {
   Backend,
+  BackendCapabilities,
   BackendDescription,
   CallOptions,
   GenerationRequest,
   GenerationResult,
   Prompt,
+  ServerSamplingDefaults,
 } from "../../spec/index.ts";
 import { createCapabilityState, derivedCapabilities } from "./capability-state.ts";
 import { parseEndpointUrl } from "./endpoint-url.ts";
@@ -20,6 +22,7 @@ import {
 import { type EndpointKind, wantsLogprobs } from "./request-body.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { createRequestSender, endpointPath } from "./request-sender.ts";
+import { readServerSamplingDefaults } from "./server-sampling-defaults.ts";
 import { validateRequest } from "./validate-request.ts";
 
 /** An OpenAI-compatible backend; `dispose()` aborts its requests in flight. */
@@ -195,9 +198,18 @@ export function createOpenAICompatibleBackend(
       }
     };
 
-  const capabilities = (callOptions?: CallOptions) => {
+  // Asked once, beside the capability probe: a failed or absent `/props` is simply not recorded.
+  let samplingDefaults: Promise<ServerSamplingDefaults | undefined> | undefined;
+  const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
     assertUsable();
-    return state.capabilities(callOptions?.signal);
+    samplingDefaults ??= readServerSamplingDefaults({
+      requestBase: endpoint.requestBase,
+      headers,
+      fetch: parsed.fetch,
+      signal: lifetime.signal,
+    }).catch(() => undefined);
+    const [found, defaults] = await Promise.all([state.capabilities(callOptions?.signal), samplingDefaults]);
+    return defaults === undefined ? found : { ...found, samplingDefaults: defaults };
   };
   const whole: Backend = {
     describe: () => description,

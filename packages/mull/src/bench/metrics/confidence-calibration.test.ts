@@ -88,6 +88,34 @@ describe("confidenceCalibration", () => {
     ]);
   });
 
+  it("splits each bucket into early and late peaks when peak positions were stored, not as a signal", () => {
+    const placed = (index: number, correct: boolean, peak: number, position: number) =>
+      sample("sc@4", index, correct, {
+        scores: { stability: Math.exp(-peak), "stability:peak-position": position },
+      });
+    const split = confidenceCalibration(
+      runOf(
+        ["sc@4"],
+        [
+          // Bucket 1 (peaks 0.5–0.8): two early (both right), one late (wrong).
+          placed(0, true, 0.5, 0.1),
+          placed(1, true, 0.6, 0.3),
+          placed(2, false, 0.8, 0.9),
+          // Bucket 2 (peaks 2–2.4): one early (right), two late (one right).
+          placed(3, true, 2, 0.2),
+          placed(4, false, 2.2, 0.7),
+          placed(5, true, 2.4, 0.5),
+        ],
+      ),
+      { instabilityBuckets: 2 },
+    )!;
+    expect(split.instability.map(({ bucket, early, late }) => ({ bucket, early, late }))).toEqual([
+      { bucket: 1, early: { candidates: 2, accuracy: 1 }, late: { candidates: 1, accuracy: 0 } },
+      { bucket: 2, early: { candidates: 1, accuracy: 1 }, late: { candidates: 2, accuracy: 0.5 } },
+    ]);
+    expect(split.signals.map((row) => row.signal)).toEqual(["stability"]);
+  });
+
   it("adds a row for all strategies' candidates together when several have the signal", () => {
     const pooled = confidenceCalibration(
       runOf(

@@ -32,6 +32,13 @@ export interface ConfidenceReliability {
   readonly calibration: Calibration;
 }
 
+/** The candidates of a bucket whose instability peaked early, or late, in their trace. */
+export interface PeakPhaseShare {
+  readonly candidates: number;
+  /** Share of them whose answer is right; `undefined` when there are none. */
+  readonly accuracy: number | undefined;
+}
+
 /** Candidates whose peak token instability falls in one quantile bucket. */
 export interface InstabilityBucket {
   /** 1 for the steadiest bucket. */
@@ -43,6 +50,12 @@ export interface InstabilityBucket {
   readonly candidates: number;
   /** Share of them whose answer is right. */
   readonly accuracy: number;
+  /**
+   * Its candidates split by where the peak fell (before or after half of the trace), at similar peak
+   * strength, as Chen et al. compare them; absent when the run did not record peak positions.
+   */
+  readonly early?: PeakPhaseShare | undefined;
+  readonly late?: PeakPhaseShare | undefined;
 }
 
 /** What a run's stored candidates say about confidence: AUROC per signal, calibration, instability. */
@@ -66,6 +79,15 @@ export interface ConfidenceCalibrationOptions {
 /** The scorer name `stabilityScore` gives: `exp(−peak instability)`. */
 export const stabilityScorer = "stability";
 
+/**
+ * The name under which a bench run stores where a trace's instability peaked (its relative position, 0 to
+ * 1) beside its `stability`; not a confidence, so it is left out of the signals and splits the buckets.
+ */
+export const peakPositionScorer = "stability:peak-position";
+
+/** Where a peak counts as early: before half of the trace (`tokenInstability`'s default). */
+const earlyBefore = 0.5;
+
 function meanLogprobOf(sample: SampleRecord): number | undefined {
   const tokens = sample.completionTokens;
   return sample.logprob === undefined || tokens === undefined || tokens <= 0
@@ -80,7 +102,7 @@ function signalsOf(sample: SampleRecord): [string, number][] {
   if (mean !== undefined) signals.push(["mean logprob", mean]);
   if (sample.logprob !== undefined) signals.push(["logprob", sample.logprob]);
   for (const [scorer, value] of Object.entries(sample.scores ?? {}))
-    if (Number.isFinite(value)) signals.push([scorer, value]);
+    if (Number.isFinite(value) && scorer !== peakPositionScorer) signals.push([scorer, value]);
   return signals;
 }
 
@@ -122,16 +144,25 @@ function reliabilityOf(
 
 function instabilityBuckets(samples: readonly SampleRecord[], buckets: number): InstabilityBucket[] {
   const traces = samples
-    .map((sample) => ({ score: sample.scores?.[stabilityScorer], correct: sample.correct }))
-    .filter((trace): trace is { score: number; correct: boolean } => (trace.score ?? 0) > 0)
-    .map((trace) => ({ peak: -Math.log(trace.score), correct: trace.correct }))
+    .flatMap((sample) => {
+      const score = sample.scores?.[stabilityScorer];
+      if (score === undefined || !(score > 0)) return [];
+      return [
+        { peak: -Math.log(score), position: sample.scores?.[peakPositionScorer], correct: sample.correct },
+      ];
+    })
     .sort((a, b) => a.peak - b.peak);
+  const share = (group: readonly { correct: boolean }[]): PeakPhaseShare => ({
+    candidates: group.length,
+    accuracy: group.length === 0 ? undefined : group.filter((trace) => trace.correct).length / group.length,
+  });
   const count = Math.min(buckets, traces.length);
   return Array.from({ length: count }, (_, index) => {
     const group = traces.slice(
       Math.floor((index * traces.length) / count),
       Math.floor(((index + 1) * traces.length) / count),
     );
+    const placed = group.filter((trace) => trace.position !== undefined);
     return {
       bucket: index + 1,
       lowerPeak: group[0]?.peak ?? 0,
@@ -139,6 +170,12 @@ function instabilityBuckets(samples: readonly SampleRecord[], buckets: number): 
       upperPeak: group.at(-1)?.peak ?? 0,
       candidates: group.length,
       accuracy: group.filter((trace) => trace.correct).length / group.length,
+      ...(placed.length === 0
+        ? {}
+        : {
+            early: share(placed.filter((trace) => trace.position! < earlyBefore)),
+            late: share(placed.filter((trace) => trace.position! >= earlyBefore)),
+          }),
     };
   });
 }
@@ -153,7 +190,8 @@ function instabilityBuckets(samples: readonly SampleRecord[], buckets: number): 
  * - the reliability bins and expected calibration error of `exp(mean logprob)` and `exp(logprob)` taken as
  *   the probability that the candidate is right, over every candidate with a log-probability;
  * - accuracy by peak-instability quintile when candidates carry a `stability` score (`stabilityScore`,
- *   `exp(−peak)`), the peak recovered as `−ln score`.
+ *   `exp(−peak)`), the peak recovered as `−ln score`; within each bucket, early against late peaks when the
+ *   run stored peak positions (`stability:peak-position`).
  *
  * `undefined` when no candidate has any signal (a run sampled without log-probabilities or scores).
  *

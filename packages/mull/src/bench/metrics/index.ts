@@ -6,6 +6,8 @@ export {
   type ConfidenceReliability,
   confidenceCalibration,
   type InstabilityBucket,
+  type PeakPhaseShare,
+  peakPositionScorer,
   type SignalAuroc,
   stabilityScorer,
 } from "./confidence-calibration.ts";

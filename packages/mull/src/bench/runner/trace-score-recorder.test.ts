@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../../runtime/index.ts";
-import { stabilityScore, traceConfidence, traceSelfCertainty } from "../../scoring/index.ts";
+import {
+  stabilityScore,
+  tokenInstability,
+  traceConfidence,
+  traceSelfCertainty,
+} from "../../scoring/index.ts";
 import type { TokenLogprob } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import { answerFormatGrader } from "../graders/index.ts";
@@ -47,10 +52,13 @@ describe("traceScoreRecorder", () => {
     ] as const) {
       expect(recorder.scoresOf(text)).toEqual({
         stability: stabilityScore({ topLogprobs: 3 })(tokens)!.value,
+        "stability:peak-position": tokenInstability(tokens, { k: 3 })!.peakPosition,
         "deepconf:lowest-group": traceConfidence(tokens, { k: 3 }),
         "self-certainty": traceSelfCertainty(tokens, { k: 3 }),
       });
     }
+    // The shaky trace peaks at its near-even second token, two thirds of the way in (late).
+    expect(recorder.scoresOf("1+1=3\n#### 3")!["stability:peak-position"]).toBeGreaterThanOrEqual(0.5);
     // The shaky trace's peak instability is higher, so its stability is lower.
     expect(recorder.scoresOf("1+1=3\n#### 3")!.stability).toBeLessThan(
       recorder.scoresOf("1+1=2\n#### 2")!.stability!,
@@ -100,8 +108,8 @@ describe("traceScoreRecorder", () => {
       ]);
       const scored = samples.filter((sample) => sample.strategy === "deepconf@2");
       expect(scored.map((sample) => Object.keys(sample.scores ?? {}).sort())).toEqual([
-        ["deepconf:lowest-group", "self-certainty", "stability"],
-        ["deepconf:lowest-group", "self-certainty", "stability"],
+        ["deepconf:lowest-group", "self-certainty", "stability", "stability:peak-position"],
+        ["deepconf:lowest-group", "self-certainty", "stability", "stability:peak-position"],
       ]);
       const wrong = scored.find((sample) => !sample.correct)!;
       expect(wrong.scores!.stability).toBeCloseTo(stabilityScore({ topLogprobs: 20 })(shaky)!.value, 12);

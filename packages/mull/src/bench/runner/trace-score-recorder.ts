@@ -1,5 +1,6 @@
-import { stabilityScore, traceConfidence, traceSelfCertainty } from "../../scoring/index.ts";
+import { tokenInstability, traceConfidence, traceSelfCertainty } from "../../scoring/index.ts";
 import type { Backend, GenerationRequest, GenerationResult } from "../../spec/index.ts";
+import { peakPositionScorer, stabilityScorer } from "../metrics/index.ts";
 
 /** A backend that notes trace scores of the completions it returns, and looks them up by text. */
 export interface TraceScoreRecorder {
@@ -16,13 +17,16 @@ function noteScores(
 ): void {
   const k = request.topLogprobs;
   if (k === undefined || k < 2) return;
-  const stability = stabilityScore({ topLogprobs: k });
   for (const completion of result.completions) {
     const tokens = completion.tokens;
     if (tokens === undefined || tokens.length === 0) continue;
     const noted: Record<string, number> = {};
-    const stable = stability(tokens);
-    if (stable !== undefined) noted[stable.scorer] = stable.value;
+    const instability = tokenInstability(tokens, { k });
+    if (instability !== undefined) {
+      // As `stabilityScore` scores it, with where the peak fell (not a confidence: reports split by it).
+      noted[stabilityScorer] = Math.exp(-instability.peak);
+      noted[peakPositionScorer] = instability.peakPosition;
+    }
     const confidence = traceConfidence(tokens, { k });
     if (confidence !== undefined) noted["deepconf:lowest-group"] = confidence;
     const certainty = traceSelfCertainty(tokens, { k });
@@ -35,7 +39,7 @@ function noteScores(
  * Wraps a backend so that a bench pair can keep trace scores of its samples, which the store otherwise
  * could not have (it keeps no per-token data): for each completion sampled with top alternatives
  * (`topLogprobs` ≥ 2, as DeepConf and self-certainty ask), its stability (`exp(−peak instability)`,
- * `stability`), DeepConf's lowest-group confidence (`deepconf:lowest-group`) and its self-certainty
+ * `stability`) and where its peak fell (`stability:peak-position`, 0 to 1), DeepConf's lowest-group confidence (`deepconf:lowest-group`) and its self-certainty
  * (`self-certainty`), with the defaults of their strategies. Candidates are matched to completions by
  * their text; a candidate whose text no completion had (built from steps, say) gets none.
  *
