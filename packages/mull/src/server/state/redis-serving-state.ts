@@ -68,19 +68,20 @@ export async function connectRedisServingState(options: RedisServingStateOptions
     connectTimeout: timeout,
     retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
   });
-  let reachable = true;
+  // Logged once per outage, after start-up (a failed start is reported by the error thrown below).
+  let connection: "starting" | "up" | "down" = "starting";
   redis.on("error", (error: Error) => {
-    if (!reachable) return;
-    reachable = false;
+    if (connection !== "up") return;
+    connection = "down";
     options.logger?.error(
       { store: location, reason: error.message },
       "shared serving state unreachable: requests get 503 until it is back",
     );
   });
   redis.on("ready", () => {
-    if (reachable) return;
-    reachable = true;
-    options.logger?.info({ store: location }, "shared serving state reachable again");
+    if (connection === "down")
+      options.logger?.info({ store: location }, "shared serving state reachable again");
+    connection = "up";
   });
   try {
     await redis.connect();
