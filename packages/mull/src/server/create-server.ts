@@ -93,6 +93,9 @@ const paths = {
  * reward and mean cost. Streams send `: keep-alive` comments while a strategy works; an error
  * after the stream started is sent as a `data: {"error": …}` line.
  *
+ * Per-key budgets live in `state` (default this process's memory; `connectRedisServingState` shares them
+ * with other replicas), and an unreachable shared store answers 503 `state_store_unavailable`.
+ *
  * The server holds no module-level state: everything lives in what this factory returns.
  *
  * @example
