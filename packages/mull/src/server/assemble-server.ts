@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Backend, Clock, PromptTemplate } from "../spec/index.ts";
 import type { ServerConfig } from "./config/index.ts";
 import { createServer, type MullServer } from "./create-server.ts";
+import { connectRedisServingState, memoryServingState, type ServingState } from "./state/index.ts";
 import { createServerMetrics } from "./telemetry/index.ts";
 import { buildServedModels, probeUpstreams, type UpstreamProbeOutcome } from "./upstreams/index.ts";
 
@@ -26,6 +27,11 @@ export interface AssembleServerOptions {
    * Default false (`mull serve` turns it on).
    */
   readonly probeUpstreams?: boolean | undefined;
+  /**
+   * The serving state (budgets and circuits); default the one `config.server.state` names (Redis, shared
+   * by replicas), else this process's memory. One given here is not closed by `dispose`.
+   */
+  readonly state?: ServingState | undefined;
 }
 
 /** A server with its backends, and what releases them. */
@@ -33,14 +39,18 @@ export interface AssembledServer {
   readonly server: MullServer;
   /** The start-up probe (with `probeUpstreams`), for those who want to know how it ended; it never rejects. */
   readonly probed: Promise<readonly UpstreamProbeOutcome[]>;
-  /** Disposes the backends and closes pooled upstream connections. */
+  /** Where budgets and circuits live: `memory`, or the shared store's address without credentials. */
+  readonly stateLocation: string;
+  /** Disposes the backends, closes pooled upstream connections and the state store it connected. */
   dispose(): Promise<void>;
 }
 
 /**
- * Builds everything a configuration describes: metrics (with the event-loop delay), the upstream backends
- * (whose HTTP calls are counted in the metrics) and the server.
+ * Builds everything a configuration describes: metrics (with the event-loop delay), the serving state
+ * (`server.state`: Redis shared by replicas, else memory), the upstream backends (whose HTTP calls are
+ * counted in the metrics, behind circuits kept in that state) and the server.
  *
+ * @throws MullError when `server.state` names a Redis that cannot be reached.
  * @example
  * const { server, dispose } = await assembleServer(await loadServerConfig("serve.json"), { apiKeys });
  * const running = await listenServer(server, { host: "127.0.0.1", port: 8080 });
@@ -49,6 +59,13 @@ export async function assembleServer(
   config: ServerConfig,
   options: AssembleServerOptions = {},
 ): Promise<AssembledServer> {
+  const shared = config.server.state;
+  const owned = options.state === undefined;
+  const state =
+    options.state ??
+    (shared === undefined
+      ? memoryServingState({ clock: options.clock })
+      : await connectRedisServingState({ url: shared.url, prefix: shared.prefix, logger: options.logger }));
   const metrics = createServerMetrics({ eventLoop: true });
   let served: Awaited<ReturnType<typeof buildServedModels>>;
   try {
@@ -57,10 +74,12 @@ export async function assembleServer(
       loadEmbedded: options.loadEmbedded,
       observeUpstreamCall: metrics.observeUpstreamCall,
       clock: options.clock,
+      circuitFor: state.circuit,
       promptTemplate: options.promptTemplate,
     });
   } catch (error) {
     metrics.close();
+    if (owned) await state.close();
     throw error;
   }
   const server = createServer({
@@ -69,6 +88,7 @@ export async function assembleServer(
     apiKeys: options.apiKeys,
     logger: options.logger,
     metrics,
+    state,
   });
   const probed: Promise<readonly UpstreamProbeOutcome[]> =
     options.probeUpstreams === true
@@ -89,9 +109,11 @@ export async function assembleServer(
   return {
     server,
     probed,
+    stateLocation: state.location,
     async dispose() {
       metrics.close();
       await served.dispose();
+      if (owned) await state.close();
     },
   };
 }

@@ -24,6 +24,7 @@ import {
   notFound,
   unhandledError,
 } from "./routes/index.ts";
+import { memoryServingState, type ServingState } from "./state/index.ts";
 import { createServerLogger, createServerMetrics, type ServerMetrics } from "./telemetry/index.ts";
 import { type ServedModel, upstreamCircuits } from "./upstreams/index.ts";
 
@@ -39,6 +40,11 @@ export interface CreateServerOptions {
   readonly logger?: Logger | undefined;
   /** Default: fresh metrics in their own registry. */
   readonly metrics?: ServerMetrics | undefined;
+  /**
+   * Where per-key token budgets live (give the same state to `buildServedModels` as `circuitFor`, for the
+   * circuits); default this process's memory. The caller closes it.
+   */
+  readonly state?: ServingState | undefined;
 }
 
 /** A server: its Hono app, its metrics, and the controls a graceful shutdown needs. */
@@ -87,6 +93,9 @@ const paths = {
  * reward and mean cost. Streams send `: keep-alive` comments while a strategy works; an error
  * after the stream started is sent as a `data: {"error": …}` line.
  *
+ * Per-key budgets live in `state` (default this process's memory; `connectRedisServingState` shares them
+ * with other replicas), and an unreachable shared store answers 503 `state_store_unavailable`.
+ *
  * The server holds no module-level state: everything lives in what this factory returns.
  *
  * @example
@@ -120,7 +129,12 @@ export function createServer(options: CreateServerOptions): MullServer {
       metrics,
     }),
     requestAbort({ lifetime: lifetime.signal, metrics }),
-    keyBudgetLimit({ tokensPerMinute: config.limits.keyTokensPerMinute, keys, metrics }),
+    keyBudgetLimit({
+      tokensPerMinute: config.limits.keyTokensPerMinute,
+      keys,
+      metrics,
+      store: (options.state ?? memoryServingState()).keyBudget,
+    }),
   ] as const;
   const generationOptions = { models, config, metrics, routes };
   const generationRoutes = [

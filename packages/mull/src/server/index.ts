@@ -37,6 +37,14 @@ export {
   RefusedAddressError,
 } from "./network/index.ts";
 export {
+  connectRedisServingState,
+  defaultStatePrefix,
+  memoryServingState,
+  type RedisServingStateOptions,
+  type ServingState,
+  StateStoreUnavailableError,
+} from "./state/index.ts";
+export {
   createServerLogger,
   createServerMetrics,
   type ServerLoggerOptions,
@@ -59,5 +67,6 @@ export {
   type ServedModel,
   type ServedModels,
   type UpstreamCallObserver,
+  type UpstreamCircuit,
   type UpstreamProbeOutcome,
 } from "./upstreams/index.ts";

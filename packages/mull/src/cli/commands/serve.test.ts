@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
+import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
+import { redisTestPrefix } from "../../server/state/redis-test-prefix.test-support.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { serveCommand } from "./serve.ts";
 import { startServeProcess } from "./serve-process.test-support.ts";
@@ -55,6 +57,23 @@ describe("mull serve flags", () => {
     expect(error.field).toBe("--route-lambda");
   });
 
+  it("refuses --state-prefix without --state, and a state store that is not Redis", async () => {
+    const base = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m"];
+    expect((await refusal([...base, "--state-prefix", "blue:"])).field).toBe("--state-prefix");
+    const notRedis = await refusal([...base, "--state", "http://127.0.0.1:6379"]);
+    expect(notRedis.field).toBe("server.state.url");
+    expect(notRedis.message).toMatch(/expected a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
+  it("refuses to start when the --state store cannot be reached, naming it", async () => {
+    await expect(
+      serveCommand().parseAsync(
+        ["--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--state", "redis://127.0.0.1:1"],
+        { from: "user" },
+      ),
+    ).rejects.toThrow(/^cannot reach the serving state store redis:\/\/127\.0\.0\.1:1: /);
+  });
+
   it("refuses an upstream on a metadata address", async () => {
     const error = await refusal(["--base-url", "http://user:pw@169.254.169.254/v1", "--model", "m"]);
     expect(error.message).toMatch(/credentials in the URL are refused/);
@@ -91,6 +110,43 @@ describe("mull serve --base-url", () => {
     }
     expect(served.stderr()).toMatch(/SIGTERM: draining/);
   }, 150_000);
+
+  const redis = redisUnderTest();
+  if (redis.missing !== undefined) console.log(redis.missing);
+  it.skipIf(redis.url === undefined)(
+    "keeps key budgets and circuits in Redis with --state and --state-prefix",
+    async () => {
+      const scope = redisTestPrefix(redis.url ?? "", "serve");
+      const served = await startServe(
+        [
+          "--base-url",
+          fake.url,
+          "--model",
+          "listed-model",
+          "--state",
+          redis.url ?? "",
+          "--state-prefix",
+          scope.prefix,
+        ],
+        {},
+      );
+      try {
+        const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: "unused", maxRetries: 0 });
+        const completion = await client.chat.completions.create({
+          model: "listed-model",
+          messages: [{ role: "user", content: "3 squared?" }],
+        });
+        expect(completion.choices[0]?.message.content).toBe("It is 9.\n#### 9");
+      } finally {
+        expect(await served.stop()).toBe(0);
+        await scope.clean();
+      }
+      expect(served.stderr()).toContain(
+        `key budgets and upstream circuits shared through ${redis.url?.replace(/\/$/, "")}`,
+      );
+    },
+    150_000,
+  );
 
   it("drains and stops when started by npm and npm's shell is signalled (npx mull serve)", async () => {
     const served = await startServeProcess(

@@ -48,6 +48,8 @@ interface ServeFlags {
   readonly endpoint?: "chat" | "completions" | "auto" | undefined;
   readonly route?: RouteFlag[] | undefined;
   readonly routeLambda?: number | undefined;
+  readonly state?: string | undefined;
+  readonly statePrefix?: string | undefined;
 }
 
 function isLoopbackHost(host: string): boolean {
@@ -83,6 +85,20 @@ async function firstListedModel(
   } finally {
     guarded.close();
   }
+}
+
+/** `server.state` as `--state` and `--state-prefix` set it on top of the file's. */
+function stateFromFlags(
+  flags: ServeFlags,
+  fromFile: { url: string; prefix?: string | undefined } | undefined,
+): { state?: { url: string; prefix?: string | undefined } } {
+  if (flags.state === undefined && flags.statePrefix === undefined) return {};
+  const url = flags.state ?? fromFile?.url;
+  if (url === undefined) {
+    throw new UsageError("--state-prefix applies to the shared state of --state; give one", "--state-prefix");
+  }
+  const prefix = flags.statePrefix ?? fromFile?.prefix;
+  return { state: { url, ...(prefix === undefined ? {} : { prefix }) } };
 }
 
 /** The configuration the flags describe (a file, one upstream, or the embedded lab), flags applied on top. */
@@ -139,6 +155,7 @@ async function configFromFlags(flags: ServeFlags): Promise<ServerConfig> {
     ...(flags.apiKeysEnv === undefined ? {} : { apiKeysEnv: flags.apiKeysEnv }),
     ...(flags.grace === undefined ? {} : { shutdownGraceMilliseconds: flags.grace }),
     ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
+    ...stateFromFlags(flags, input.server?.state),
   };
   const allRoutes = [
     ...(input.routes ?? []),
@@ -238,6 +255,12 @@ export function serveCommand() {
       "price of one token in reward for the --route bandits: they maximise reward − λ·tokens·price (default 0)",
       numberOption(0, Number.MAX_SAFE_INTEGER),
     )
+    .option(
+      "--state <redis-url>",
+      "share per-key token budgets and upstream circuits with other replicas through Redis, e.g. redis://10.0.0.5:6379 " +
+        "(default: this process's memory)",
+    )
+    .option("--state-prefix <prefix>", "prefix of the keys --state writes (default mull:)")
     .action(async (flags) => {
       const config = await configFromFlags(flags);
       // Without --prompt-template, --system and --endpoint change the template of the model served by the
@@ -321,6 +344,11 @@ export function serveCommand() {
           });
         }
       });
+      if (assembled.stateLocation !== "memory") {
+        process.stderr.write(
+          `mull serve: key budgets and upstream circuits shared through ${assembled.stateLocation}\n`,
+        );
+      }
       process.stderr.write(
         `mull serve: listening on ${running.url} (models: ${models.join(", ")}${config.routes.length === 0 ? "" : `; routes: ${config.routes.map((route) => route.name).join(", ")}`}; strategies by prefix, e.g. ${config.server.advertisedStrategies[0] ?? "sc@8"}:${models[0] ?? "MODEL"})\n`,
       );

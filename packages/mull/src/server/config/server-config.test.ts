@@ -31,6 +31,19 @@ describe("parseServerConfig", () => {
     expect(first.maxRetries).toBe(2);
   });
 
+  it("reads the shared serving state: absent by default, prefix mull: unless given, Redis URLs only", () => {
+    expect(parseServerConfig({ upstreams: [upstream] }).server.state).toBeUndefined();
+    const state = (value: unknown) => parseServerConfig({ server: { state: value }, upstreams: [upstream] });
+    expect(state({ url: "redis://10.0.0.5:6379" }).server.state).toEqual({
+      url: "redis://10.0.0.5:6379",
+      prefix: "mull:",
+    });
+    expect(state({ url: "rediss://cache:6380/1", prefix: "blue:" }).server.state?.prefix).toBe("blue:");
+    const wrong = failure({ server: { state: { url: "postgres://db" } }, upstreams: [upstream] });
+    expect(wrong.field).toBe("server.state.url");
+    expect(wrong.message).toMatch(/expected a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
   it("refuses a concurrency or a timeout of 0, naming the path", () => {
     expect(failure({ upstreams: [{ ...upstream, concurrency: 0 }] }).message).toMatch(
       /upstreams\[0\]\.concurrency/,

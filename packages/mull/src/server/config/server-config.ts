@@ -102,6 +102,18 @@ export const serverConfigSchema = z.strictObject({
       logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
       /** Strategy prefixes listed by `GET /v1/models` for each model (any valid one is accepted). */
       advertisedStrategies: z.array(z.string().min(1)).default(["sc@8"]),
+      /**
+       * Serving state shared by the replicas behind a load balancer (`mull serve --state`): per-key token
+       * budgets and upstream circuits kept in Redis instead of each process's memory; absent means memory.
+       */
+      state: z
+        .strictObject({
+          /** `redis://[user:password@]host:port[/db]` or `rediss://…`. */
+          url: z.string().regex(/^rediss?:\/\/\S+$/, "expected a redis:// or rediss:// URL"),
+          /** Prefix of every key, so deployments and tests can share one Redis. */
+          prefix: z.string().min(1).max(200).default("mull:"),
+        })
+        .optional(),
     })
     .prefault({}),
   limits: z

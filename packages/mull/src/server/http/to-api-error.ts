@@ -5,6 +5,8 @@ import {
   ConfigError,
   DisposedError,
 } from "../../errors/index.ts";
+// The error's own file, not the state folder's index: the stores there use this folder's errors.
+import { StateStoreUnavailableError } from "../state/state-store-unavailable-error.ts";
 import { CircuitOpenError } from "../upstreams/index.ts";
 import { ApiError } from "./api-error.ts";
 
@@ -36,7 +38,8 @@ function failureDetail(error: BackendCallError): string {
  * described without the upstream's address or keys: a 429 stays a 429 (with Retry-After), a refusal of
  * the request (400/404/413/422, e.g. `context_length_exceeded`) becomes a 400 with the upstream's message,
  * a refusal of the server's own credentials a 502, a timeout a 504, a call refused by an open circuit a 503
- * `upstream_unavailable` (with Retry-After), anything else from upstream a 502.
+ * `upstream_unavailable` (with Retry-After), anything else from upstream a 502; an unreachable shared
+ * serving state store (`mull serve --state`) a 503 `state_store_unavailable` naming it (with Retry-After).
  * Unknown errors are a 500 that says only the request id.
  */
 export function toApiError(error: unknown, context: ErrorContext = {}): ApiError {
@@ -64,6 +67,14 @@ export function toApiError(error: unknown, context: ErrorContext = {}): ApiError
   }
   if (DisposedError.isInstance(error)) {
     return new ApiError(503, "the server is shutting down", { code: "server_shutting_down" });
+  }
+  const stateStore = StateStoreUnavailableError.inChain(error);
+  if (stateStore !== undefined) {
+    return new ApiError(
+      503,
+      `the shared serving state store (${stateStore.location}) is unreachable; this server does not serve without it; retry after 1 s`,
+      { code: "state_store_unavailable", headers: { "retry-after": "1" } },
+    );
   }
   const circuitOpen = CircuitOpenError.inChain(error);
   if (circuitOpen !== undefined) {

@@ -9,6 +9,7 @@ export {
   type KeyBudgetVariables,
   keyBudgetLimit,
 } from "./key-budget-limit.ts";
+export { type KeyBudgetAnswer, type KeyBudgetStore, memoryKeyBudgetStore } from "./key-budget-store.ts";
 export { createKeyTokenBudget, type KeyTokenBudget, type TokenReservation } from "./key-token-budget.ts";
 export {
   type RequestAbort,

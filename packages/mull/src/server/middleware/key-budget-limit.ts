@@ -2,16 +2,18 @@ import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../http/index.ts";
 import type { ServerMetrics } from "../telemetry/index.ts";
 import type { ApiKeyCheck } from "./api-key-check.ts";
-import { createKeyTokenBudget, type TokenReservation } from "./key-token-budget.ts";
+import { type KeyBudgetStore, memoryKeyBudgetStore } from "./key-budget-store.ts";
+import type { TokenReservation } from "./key-token-budget.ts";
 
 /** The token budget of the key a request came with. */
 export interface KeyBudget {
   /**
    * Reserves a request's worst case against its key's budget.
    *
-   * @throws ApiError 429 `key_budget_exceeded` with Retry-After when the budget cannot cover it.
+   * @throws ApiError 429 `key_budget_exceeded` with Retry-After when the budget cannot cover it (rejects);
+   * StateStoreUnavailableError when the shared store cannot be reached.
    */
-  reserve(tokens: number): TokenReservation;
+  reserve(tokens: number): Promise<TokenReservation>;
 }
 
 /** What `keyBudgetLimit` gives a request; absent when no per-key budget is configured. */
@@ -25,31 +27,37 @@ export interface KeyBudgetLimitOptions {
   readonly tokensPerMinute: number | undefined;
   /** Clock of the budget's one-minute windows, in milliseconds; default `Date.now`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * Where the budgets live, made for `tokensPerMinute`; default this process's memory. A shared serving
+   * state (`mull serve --state`) passes one every replica reserves in.
+   */
+  readonly store?: ((tokensPerMinute: number) => KeyBudgetStore) | undefined;
   /** Names the key of a request (by an opaque id, never the key). */
   readonly keys: ApiKeyCheck;
   readonly metrics: ServerMetrics;
 }
 
 /**
- * Per-key token budgets (`createKeyTokenBudget`): gives each request `keyBudget`, which its handler calls
+ * Per-key token budgets (in memory, `createKeyTokenBudget`, or in a shared `store`): gives each request `keyBudget`, which its handler calls
  * with the request's worst case once the body is planned (the cost is not known before), before any
  * upstream call. Without a budget configured, requests pass untouched and `keyBudget` stays undefined.
  *
  * @example
  * app.post(path, keyBudgetLimit({ tokensPerMinute: 100_000, keys, metrics }), handler);
  * // in the handler:
- * const reservation = context.var.keyBudget?.reserve(plan.worstCaseTokens);
+ * const reservation = await context.var.keyBudget?.reserve(plan.worstCaseTokens);
  */
 export function keyBudgetLimit(
   options: KeyBudgetLimitOptions,
 ): MiddlewareHandler<{ Variables: KeyBudgetVariables }> {
   const { tokensPerMinute, keys, metrics } = options;
   if (tokensPerMinute === undefined) return (_context, next) => next();
-  const budget = createKeyTokenBudget(tokensPerMinute, options.now ?? Date.now);
+  const budget =
+    options.store?.(tokensPerMinute) ?? memoryKeyBudgetStore(tokensPerMinute, options.now ?? Date.now);
   return async (context, next) => {
     context.set("keyBudget", {
-      reserve(tokens) {
-        const reserved = budget.reserve(keys.keyId(context.req.header("authorization")), tokens);
+      async reserve(tokens) {
+        const reserved = await budget.reserve(keys.keyId(context.req.header("authorization")), tokens);
         if (!("retryAfterSeconds" in reserved)) return reserved;
         metrics.rejected.inc({ reason: "key-budget" });
         throw new ApiError(

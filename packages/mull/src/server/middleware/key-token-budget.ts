@@ -1,7 +1,10 @@
 /** A reservation against a key's token budget. */
 export interface TokenReservation {
-  /** Gives back what the request did not use (`used` unknown: nothing is given back). */
-  settle(used: number | undefined): void;
+  /**
+   * Gives back what the request did not use (`used` unknown: nothing is given back). A shared budget
+   * answers with a promise that never rejects: a give-back it cannot make leaves the tokens reserved.
+   */
+  settle(used: number | undefined): void | Promise<void>;
 }
 
 /** Per-key token budgets over fixed one-minute windows. */

@@ -70,7 +70,8 @@ export async function runWithFallback(options: RunWithFallbackOptions): Promise<
   let failure: { error: unknown } | undefined;
   for (;;) {
     tried.add(plan.served.name);
-    const admission = plan.served.circuit?.tryAcquire();
+    // A shared circuit's store may be unreachable: that error ends the request (a 503 naming the store).
+    const admission = await plan.served.circuit?.tryAcquire();
     if (admission !== undefined && admission.permit === undefined) {
       refusedFor ??= admission.retryAfterMilliseconds;
     } else {
@@ -81,7 +82,7 @@ export async function runWithFallback(options: RunWithFallbackOptions): Promise<
         if (!upstreamUnavailable(error) || !options.canRestart()) throw error;
         failure = { error };
       } finally {
-        permit?.release();
+        await permit?.release();
       }
     }
     const next = plan.served.fallback === undefined ? undefined : options.models.get(plan.served.fallback);

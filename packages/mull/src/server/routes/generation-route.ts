@@ -32,15 +32,18 @@ export interface GenerationRouteOptions {
   readonly routes?: ModelRoutes | undefined;
 }
 
-/** Settles the key's reservation with what the request used, and counts its tokens and samples. */
-function account(
+/**
+ * Settles the key's reservation with what the request used (before the answer goes out, so the next
+ * request, on any replica, sees the tokens given back), and counts its tokens and samples.
+ */
+async function account(
   metrics: ServerMetrics,
   upstream: string,
   outcome: RequestOutcome,
   reservation: TokenReservation | undefined,
-): void {
+): Promise<void> {
   const { promptTokens, completionTokens } = outcome.usage;
-  reservation?.settle(
+  await reservation?.settle(
     promptTokens === undefined || completionTokens === undefined
       ? undefined
       : promptTokens + completionTokens,
@@ -113,7 +116,7 @@ export function generationRoute(
       const body = routed.model === asked.model ? asked : { ...asked, model: routed.model };
       const plan = { ...planRequest(endpoint, body, models, limits), requestedModel: asked.model };
       log.plan = plan;
-      const reservation = context.var.keyBudget?.reserve(plan.worstCaseTokens);
+      const reservation = await context.var.keyBudget?.reserve(plan.worstCaseTokens);
       const identity: ResponseIdentity = {
         id: `${endpoint === "chat" ? "chatcmpl" : "cmpl"}-${requestId.replaceAll("-", "")}`,
         created: Math.floor(Date.now() / 1000),
@@ -136,7 +139,7 @@ export function generationRoute(
         },
       }).then(
         async ({ outcome, plan: answered }) => {
-          account(metrics, answered.served.upstream, outcome, reservation);
+          await account(metrics, answered.served.upstream, outcome, reservation);
           await settlePull(metrics, pull, answered, outcome);
           // A routed request names the model that answered, as a fallback does.
           return pull === undefined || outcome.servedBy !== undefined

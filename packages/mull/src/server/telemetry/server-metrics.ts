@@ -33,7 +33,7 @@ export interface ServerMetrics {
    * Reports an upstream's circuit breaker as `mull_upstream_circuit_state{upstream}` (0 closed, 1 half-open,
    * 2 open), read at each scrape; a later call for the same upstream replaces the earlier one.
    */
-  watchCircuit(upstream: string, state: () => CircuitState): void;
+  watchCircuit(upstream: string, state: () => CircuitState | Promise<CircuitState>): void;
   /**
    * Reports a bandit route's arms, read at each scrape, as gauges labelled by route and model:
    * `mull_route_pulls`, `mull_route_observations`, `mull_route_mean_reward`, `mull_route_mean_cost`.
@@ -118,15 +118,22 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     buckets: latencyBuckets,
     registers,
   });
-  const circuits = new Map<string, () => CircuitState>();
+  const circuits = new Map<string, () => CircuitState | Promise<CircuitState>>();
   const circuitValues: Record<CircuitState, number> = { closed: 0, "half-open": 1, open: 2 };
   new Gauge({
     name: "mull_upstream_circuit_state",
     help: "Circuit breaker of each upstream: 0 closed, 1 half-open, 2 open.",
     labelNames: ["upstream"] as const,
     registers,
-    collect() {
-      for (const [upstream, state] of circuits) this.set({ upstream }, circuitValues[state()]);
+    async collect() {
+      for (const [upstream, state] of circuits) {
+        try {
+          this.set({ upstream }, circuitValues[await state()]);
+        } catch {
+          // A shared circuit whose store cannot be reached is left out of this scrape.
+          this.remove({ upstream });
+        }
+      }
     },
   });
   const routes = new Map<string, () => readonly BanditArmState[]>();

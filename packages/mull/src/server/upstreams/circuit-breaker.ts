@@ -24,8 +24,11 @@ export type CircuitBreakerOptions = z.input<typeof circuitBreakerOptions>;
 export interface CircuitPermit {
   /** True when this request is the half-open circuit's one trial. */
   readonly trial: boolean;
-  /** Ends the request's hold; a trial that recorded no outcome frees the slot for the next request. */
-  release(): void;
+  /**
+   * Ends the request's hold; a trial that recorded no outcome frees the slot for the next request. A
+   * shared circuit answers with a promise that never rejects (its trial slot's lease frees it otherwise).
+   */
+  release(): void | Promise<void>;
 }
 
 /** The answer to `tryAcquire`: a permit, or how long until a trial request may go. */

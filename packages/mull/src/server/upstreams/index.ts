@@ -18,4 +18,5 @@ export {
   type ServedModels,
   type UpstreamCallObserver,
 } from "./served-model.ts";
+export type { CircuitFactory, CircuitSettings, UpstreamCircuit } from "./upstream-circuit.ts";
 export { upstreamCircuits } from "./upstream-circuits.ts";

@@ -15,8 +15,9 @@ import type {
 } from "../../spec/index.ts";
 import { modelEntries, type ServerConfig } from "../config/index.ts";
 import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
-import { type CircuitBreaker, circuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
+import { circuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
 import { CircuitOpenError } from "./circuit-open-error.ts";
+import type { CircuitFactory, UpstreamCircuit } from "./upstream-circuit.ts";
 
 /** A model the server serves: the name clients use and the backend behind it. */
 export interface ServedModel {
@@ -45,7 +46,7 @@ export interface ServedModel {
   /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …), when there is one. */
   readonly prm?: ProcessRewardModel | undefined;
   /** The circuit breaker of the model's upstream (shared by its models), for `openai-compatible` upstreams. */
-  readonly circuit?: CircuitBreaker | undefined;
+  readonly circuit?: UpstreamCircuit | undefined;
   /** Name of the served model that answers while this one's upstream is unavailable. */
   readonly fallback?: string | undefined;
 }
@@ -74,6 +75,11 @@ export interface BuildServedModelsOptions {
   /** Clock of the upstreams' circuit breakers (default the process's monotonic clock); tests pass a manual one. */
   readonly clock?: Clock | undefined;
   /**
+   * Makes each upstream's circuit; default one in this process (`createCircuitBreaker` on `clock`). A
+   * shared serving state (`mull serve --state`) passes circuits every replica sees.
+   */
+  readonly circuitFor?: CircuitFactory | undefined;
+  /**
    * Takes the place of every model's own prompt template: chat requests are rendered from their last user
    * message (`mull serve --prompt-template`); completion requests still pass through as they are.
    */
@@ -99,19 +105,43 @@ function failureOutcome(signal: AbortSignal | null | undefined): string {
 }
 
 /**
+ * Records an outcome in the circuit. A shared circuit that cannot record it (its store is unreachable)
+ * loses that one outcome rather than the upstream's answer: the next request's admission fails instead.
+ */
+async function recordOutcome(circuit: UpstreamCircuit, outcome: string): Promise<void> {
+  try {
+    await circuit.record(circuitVerdict(outcome));
+  } catch {
+    // The next admission asks the store again and refuses the request while it stays unreachable.
+  }
+}
+
+/**
  * The upstream's fetch, observed: each HTTP request's outcome goes to the metrics and to the upstream's
  * circuit breaker (so retries inside one request count as separate calls). While the circuit is open no
  * call goes out: the fetch fails at once with a non-retryable error whose cause is a `CircuitOpenError`.
+ * When a shared circuit cannot be asked, no call goes out either: the fetch fails with a non-retryable
+ * error whose cause is the store's error.
  */
 function observedFetch(
   guarded: GuardedFetch,
   upstream: string,
   observe: UpstreamCallObserver | undefined,
-  circuit: CircuitBreaker,
+  circuit: UpstreamCircuit,
 ): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
-    if (!circuit.allowsCall()) {
-      const refusal = new CircuitOpenError(upstream, circuit.retryAfterMilliseconds());
+    let allowed: boolean;
+    let refusal: CircuitOpenError | undefined;
+    try {
+      allowed = await circuit.allowsCall();
+      if (!allowed) refusal = new CircuitOpenError(upstream, await circuit.retryAfterMilliseconds());
+    } catch (error) {
+      throw new BackendCallError(error instanceof Error ? error.message : String(error), {
+        isRetryable: false,
+        cause: error,
+      });
+    }
+    if (refusal !== undefined) {
       throw new BackendCallError(refusal.message, {
         isRetryable: false,
         retryAfterMilliseconds: refusal.retryAfterMilliseconds,
@@ -122,12 +152,12 @@ function observedFetch(
     try {
       const response = await guarded.fetch(input, init);
       const outcome = String(response.status);
-      circuit.record(circuitVerdict(outcome));
+      await recordOutcome(circuit, outcome);
       observe?.(upstream, outcome, (performance.now() - start) / 1000);
       return response;
     } catch (error) {
       const outcome = failureOutcome(init?.signal);
-      circuit.record(circuitVerdict(outcome));
+      await recordOutcome(circuit, outcome);
       // The metrics keep their labels: a timed-out attempt is counted as `aborted`, as before.
       observe?.(upstream, outcome === "timeout" ? "aborted" : outcome, (performance.now() - start) / 1000);
       throw error;
@@ -200,7 +230,13 @@ export async function buildServedModels(
       }
       const guarded = createGuardedFetch({ policy: createAddressPolicy(upstream.allowedNetworks) });
       closers.push(() => guarded.close());
-      const circuit = createCircuitBreaker({ ...upstream.circuitBreaker, clock: options.clock });
+      const settings = {
+        ...upstream.circuitBreaker,
+        trialLeaseMilliseconds: upstream.timeoutMilliseconds,
+      };
+      const circuit =
+        options.circuitFor?.(upstream.name, settings) ??
+        createCircuitBreaker({ ...upstream.circuitBreaker, clock: options.clock });
       const fetchFunction = observedFetch(guarded, upstream.name, options.observeUpstreamCall, circuit);
       for (const entry of modelEntries(upstream)) {
         const backend = createOpenAICompatibleBackend({

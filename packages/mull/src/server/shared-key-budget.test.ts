@@ -1,0 +1,132 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { redisUnderTest } from "../runtime/test-services.test-support.ts";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import type { ServerConfigInput } from "./config/index.ts";
+import {
+  chatWith,
+  createGate,
+  generations,
+  type Replica,
+  replicaSet,
+  until,
+} from "./replicas.test-support.ts";
+import { redisTestPrefix } from "./state/redis-test-prefix.test-support.ts";
+
+// Two replicas of `mull serve` on loopback, in front of the fake upstream, race one key's token budget:
+// with `server.state` (Redis, one prefix) they enforce one budget and share its give-backs; without it
+// each enforces its own, which is why the option exists.
+
+const redis = redisUnderTest();
+if (redis.missing !== undefined) console.log(redis.missing);
+
+const answer = "Six times seven is 42.";
+const replicas = replicaSet();
+afterEach(() => replicas.stopAll());
+
+describe.skipIf(redis.url === undefined)(
+  "a per-key token budget shared by two replicas through Redis",
+  () => {
+    const url = redis.url ?? "";
+    const scopes: ReturnType<typeof redisTestPrefix>[] = [];
+    const scope = (name: string) => {
+      const made = redisTestPrefix(url, name);
+      scopes.push(made);
+      return made.prefix;
+    };
+    afterAll(async () => {
+      await Promise.all(scopes.map((made) => made.clean()));
+    });
+
+    const gate = createGate();
+    let fake: FakeOpenAIServer;
+    beforeAll(async () => {
+      fake = await startFakeOpenAIServer({
+        handler: async (request) => {
+          await gate.wait(request);
+          return { choices: [answer] };
+        },
+      });
+    });
+    afterAll(() => fake?.close());
+
+    const config = (state: { url: string; prefix: string } | undefined): ServerConfigInput => ({
+      server: state === undefined ? {} : { state },
+      // About 1,005 tokens of worst case per request (a short prompt plus max_tokens 1000): three fit.
+      limits: { keyTokensPerMinute: 3_100 },
+      upstreams: [
+        {
+          name: "fake",
+          baseUrl: fake.url,
+          models: ["fake-model"],
+          allowedNetworks: ["127.0.0.1/32"],
+          scorer: "none",
+        },
+      ],
+    });
+
+    /** Eight requests at once, alternating between the replicas, held at the upstream until all are decided. */
+    async function race(replicas: readonly Replica[]) {
+      gate.close();
+      const before = generations(fake);
+      let refused = 0;
+      const pending = Array.from({ length: 8 }, (_, index) =>
+        chatWith(replicas[index % 2] as Replica, "fake-model", 1_000).then((result) => {
+          if (result.status === 429) refused += 1;
+          return result;
+        }),
+      );
+      await until(() => refused + generations(fake) - before === 8, "every request to be decided");
+      gate.open();
+      const results = await Promise.all(pending);
+      return {
+        passed: results.filter((result) => result.status === 200).length,
+        refused: results.filter((result) => result.status === 429),
+      };
+    }
+
+    it("admits exactly what one budget covers across both replicas; without shared state twice as much", async () => {
+      const state = { url, prefix: scope("race") };
+      const shared = await Promise.all([replicas.start(config(state)), replicas.start(config(state))]);
+      const sharedRace = await race(shared);
+      expect(sharedRace.passed).toBe(3);
+      expect(sharedRace.refused).toHaveLength(5);
+      for (const result of sharedRace.refused) {
+        expect(result.body.error?.code).toBe("key_budget_exceeded");
+        expect(Number(result.retryAfter)).toBeGreaterThanOrEqual(1);
+        expect(Number(result.retryAfter)).toBeLessThanOrEqual(60);
+      }
+
+      const separate = await Promise.all([
+        replicas.start(config(undefined)),
+        replicas.start(config(undefined)),
+      ]);
+      const separateRace = await race(separate);
+      // Each replica admits three of its four: one budget per replica.
+      expect(separateRace.passed).toBe(6);
+      expect(separateRace.refused).toHaveLength(2);
+    });
+
+    it("gives back what a request did not use, to the other replica too", async () => {
+      // Room for two worst cases: after a request that used a few tokens settles on one replica, the
+      // other still admits two at once (without the give-back it would admit one).
+      const state = { url, prefix: scope("settle") };
+      const input = { ...config(state), limits: { keyTokensPerMinute: 2_100 } };
+      const [first, second] = await Promise.all([replicas.start(input), replicas.start(input)]);
+      gate.open();
+      expect((await chatWith(first as Replica, "fake-model", 1_000)).status).toBe(200);
+      gate.close();
+      const before = generations(fake);
+      let refused = 0;
+      const pending = Array.from({ length: 3 }, () =>
+        chatWith(second as Replica, "fake-model", 1_000).then((result) => {
+          if (result.status === 429) refused += 1;
+          return result;
+        }),
+      );
+      await until(() => refused + generations(fake) - before === 3, "every request to be decided");
+      gate.open();
+      const statuses = (await Promise.all(pending)).map((result) => result.status).sort();
+      expect(statuses).toEqual([200, 200, 429]);
+    });
+  },
+);

@@ -1,0 +1,98 @@
+import type { KeyBudgetStore } from "../middleware/index.ts";
+import type { RedisScript, RunRedisScript } from "./redis-script.ts";
+
+/**
+ * Checks and reserves in one step. KEYS[1] the key's window; ARGV now, tokens, limit, window length (ms).
+ * A window starts at a key's first request after the last one ended. Replies
+ * `{1, windowStart}` (reserved) or `{0, retryAfterSeconds}`.
+ */
+const reserveScript: RedisScript = {
+  name: "mullReserveKeyTokens",
+  keys: 1,
+  lua: `
+local now = tonumber(ARGV[1])
+local tokens = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local length = tonumber(ARGV[4])
+local start = tonumber(redis.call('HGET', KEYS[1], 'start'))
+local reserved = tonumber(redis.call('HGET', KEYS[1], 'reserved')) or 0
+if start == nil or now - start >= length then
+  start = now
+  reserved = 0
+  redis.call('HSET', KEYS[1], 'start', string.format('%d', start), 'reserved', 0)
+  redis.call('PEXPIRE', KEYS[1], length * 2)
+end
+if reserved + tokens > limit then
+  return {0, math.max(1, math.ceil((start + length - now) / 1000))}
+end
+redis.call('HINCRBY', KEYS[1], 'reserved', tokens)
+return {1, string.format('%d', start)}
+`,
+};
+
+/**
+ * Gives back the unused part of a reservation, only while its window still runs. KEYS[1] the key's
+ * window; ARGV the reservation's window start, the unused tokens.
+ */
+const settleScript: RedisScript = {
+  name: "mullSettleKeyTokens",
+  keys: 1,
+  lua: `
+local start = redis.call('HGET', KEYS[1], 'start')
+if start ~= ARGV[1] then return 0 end
+local reserved = tonumber(redis.call('HGET', KEYS[1], 'reserved')) or 0
+redis.call('HSET', KEYS[1], 'reserved', math.max(0, reserved - tonumber(ARGV[2])))
+return 1
+`,
+};
+
+/** Options of `redisKeyBudgetStore`. */
+export interface RedisKeyBudgetStoreOptions {
+  readonly run: RunRedisScript;
+  /** Prefix of every key, e.g. `mull:`. */
+  readonly prefix: string;
+  readonly tokensPerMinute: number;
+  /** Wall clock in milliseconds (windows are compared across replicas). */
+  readonly now: () => number;
+}
+
+/**
+ * Per-key token budgets in Redis, shared by every replica that uses the same Redis and prefix: a
+ * reservation is checked and made by one Lua script (so eight requests at once on two replicas can
+ * never together pass the budget), with the windows and give-back of the in-memory budget. A window's
+ * key (`<prefix>budget:<key id>`) expires two windows after it started.
+ *
+ * @example
+ * const store = redisKeyBudgetStore({ run, prefix: "mull:", tokensPerMinute: 100_000, now: Date.now });
+ * const answer = await store.reserve(keyId, 8 * (200 + 512));
+ */
+export function redisKeyBudgetStore(options: RedisKeyBudgetStoreOptions): KeyBudgetStore {
+  const { run, prefix, tokensPerMinute, now } = options;
+  const windowMilliseconds = 60_000;
+  return {
+    async reserve(key, tokens) {
+      const redisKey = `${prefix}budget:${key}`;
+      const reply = (await run(
+        reserveScript,
+        [redisKey],
+        [now(), tokens, tokensPerMinute, windowMilliseconds],
+      )) as [number, number | string];
+      if (reply[0] === 0) return { retryAfterSeconds: Number(reply[1]) };
+      const windowStart = String(reply[1]);
+      let settled = false;
+      return {
+        async settle(used) {
+          if (settled || used === undefined) return;
+          settled = true;
+          const unused = Math.max(0, tokens - used);
+          if (unused === 0) return;
+          try {
+            await run(settleScript, [redisKey], [windowStart, unused]);
+          } catch {
+            // Tokens not given back stay reserved until the window ends: the safe side of a budget.
+          }
+        },
+      };
+    },
+  };
+}

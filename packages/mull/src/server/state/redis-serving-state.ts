@@ -1,0 +1,109 @@
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { ConfigError, MullError } from "../../errors/index.ts";
+import { redisCircuit } from "./redis-circuit.ts";
+import { redisKeyBudgetStore } from "./redis-key-budget-store.ts";
+import { redisScriptRunner } from "./redis-script.ts";
+import type { ServingState } from "./serving-state.ts";
+
+/** Options of `connectRedisServingState`. */
+export interface RedisServingStateOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). */
+  readonly url: string;
+  /** Prefix of every key, so deployments and tests can share one Redis; default `mull:`. */
+  readonly prefix?: string | undefined;
+  /** Wall clock in milliseconds of windows and cooldowns (default `Date.now`; replicas' clocks should agree). */
+  readonly now?: (() => number) | undefined;
+  /** How long a command may take before the store counts as unreachable; default 2000 ms. */
+  readonly commandTimeoutMilliseconds?: number | undefined;
+  /** Where losing and regaining the connection is logged. */
+  readonly logger?: Logger | undefined;
+}
+
+/** The default key prefix of `--state`. */
+export const defaultStatePrefix = "mull:";
+
+/** A Redis URL without its credentials, for messages and logs: `redis://10.0.0.5:6379/0`. */
+export function redisLocation(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`state store "${url.replace(/\/\/[^@/]*@/, "//…@")}" is not a URL`, {
+      field: "server.state.url",
+    });
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new ConfigError(
+      `state store ${parsed.protocol}//${parsed.host}: expected a redis:// or rediss:// URL`,
+      { field: "server.state.url" },
+    );
+  }
+  const database = parsed.pathname === "/" ? "" : parsed.pathname;
+  return `${parsed.protocol}//${parsed.host}${database}`;
+}
+
+/**
+ * Connects to Redis and keeps the serving state there, shared by every replica with the same URL and
+ * prefix: per-key token budgets (`redisKeyBudgetStore`) and each upstream's circuit (`redisCircuit`).
+ * Commands are never queued while the connection is down: they fail at once (or after the command
+ * timeout) with `StateStoreUnavailableError`, which the server answers with 503 `state_store_unavailable`,
+ * while the client reconnects in the background.
+ *
+ * @throws MullError when Redis cannot be reached at start-up; ConfigError for a URL that is not `redis://`.
+ * @example
+ * const state = await connectRedisServingState({ url: "redis://127.0.0.1:6379", prefix: "mull:" });
+ * const assembled = await assembleServer(config, { state });
+ */
+export async function connectRedisServingState(options: RedisServingStateOptions): Promise<ServingState> {
+  const location = redisLocation(options.url);
+  const prefix = options.prefix ?? defaultStatePrefix;
+  const now = options.now ?? Date.now;
+  const timeout = options.commandTimeoutMilliseconds ?? 2_000;
+  const redis = new Redis(options.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: timeout,
+    connectTimeout: timeout,
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+  });
+  // Logged once per outage, after start-up (a failed start is reported by the error thrown below).
+  let connection: "starting" | "up" | "down" = "starting";
+  redis.on("error", (error: Error) => {
+    if (connection !== "up") return;
+    connection = "down";
+    options.logger?.error(
+      { store: location, reason: error.message },
+      "shared serving state unreachable: requests get 503 until it is back",
+    );
+  });
+  redis.on("ready", () => {
+    if (connection === "down")
+      options.logger?.info({ store: location }, "shared serving state reachable again");
+    connection = "up";
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new MullError(
+      `cannot reach the serving state store ${location}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  const run = redisScriptRunner(redis, location);
+  let closed: Promise<void> | undefined;
+  return {
+    location,
+    keyBudget: (tokensPerMinute) => redisKeyBudgetStore({ run, prefix, tokensPerMinute, now }),
+    circuit: (upstream, settings) => redisCircuit({ run, prefix, upstream, settings, now }),
+    close() {
+      closed ??= redis.quit().then(
+        () => undefined,
+        () => redis.disconnect(),
+      );
+      return closed;
+    },
+  };
+}
