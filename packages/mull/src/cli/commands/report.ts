@@ -67,7 +67,7 @@ export function reportCommand() {
       refuseSymlinkedOutput(out, flags.out === undefined ? "<run-dir>" : "--out", "file");
       if (flags.svg !== undefined) refuseSymlinkedOutput(flags.svg, "--svg", "directory");
       if (flags.png !== undefined) refuseSymlinkedOutput(flags.png, "--png", "directory");
-      const run = loadRun(runDirectory);
+      const run = await loadRun(runDirectory);
       // A run from before machine rates were recorded gets this machine's, measured now (the report says so).
       const measureHere =
         run.manifest.backend.architecture !== undefined && run.manifest.machine.performance === undefined;
