@@ -211,7 +211,10 @@ describe.skipIf(postgres.url === undefined)("openPostgresRunStore", () => {
 
   it("reports an unreachable server without its password", async () => {
     const url = "postgres://mull:hunter2secret@127.0.0.1:1/mull";
-    const failure = await openRunStore(parseRunLocation("r", url)).catch((error: unknown) => error as Error);
+    const failure = (await openRunStore(parseRunLocation("r", url)).then(
+      () => new Error("expected a failure"),
+      (error: unknown) => error,
+    )) as Error;
     expect(failure).toBeInstanceOf(Error);
     expect(failure.message).toMatch(/^cannot connect to postgres:\/\/mull:\*\*\*@127\.0\.0\.1:1\/mull: /);
     expect(failure.message).not.toContain("hunter2secret");

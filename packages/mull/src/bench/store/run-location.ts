@@ -37,16 +37,24 @@ export function redactUrl(url: string): string {
  * `out` is the run directory (SQLite); with a `postgres://` or `postgresql://` URL, `out` names the run
  * inside that database.
  *
+ * @param fields how errors name the two inputs; default `--out` and `--store` (`mull report` names its
+ *   positional `<run>`)
  * @throws ConfigError naming `--store` when the store is not a PostgreSQL URL with a host, and `--out`
  *   when it is empty or, with a database, not a run name (letters, digits, `.`, `_`, `-`, `/`).
  * @example
  * parseRunLocation("runs/gsm8k"); // { kind: "sqlite", directory: "runs/gsm8k" }
  * parseRunLocation("gsm8k-sc8", "postgres://mull@db/runs"); // { kind: "postgres", url: "postgres://mull@db/runs", name: "gsm8k-sc8" }
  */
-export function parseRunLocation(out: string, store?: string | undefined): RunLocation {
+export function parseRunLocation(
+  out: string,
+  store?: string | undefined,
+  fields: { readonly out?: string | undefined; readonly store?: string | undefined } = {},
+): RunLocation {
+  const outField = fields.out ?? "--out";
+  const storeField = fields.store ?? "--store";
   if (typeof out !== "string" || out === "") {
-    throw new ConfigError(`--out ${JSON.stringify(out)}: expected a run directory or run name`, {
-      field: "--out",
+    throw new ConfigError(`${outField} ${JSON.stringify(out)}: expected a run directory or run name`, {
+      field: outField,
     });
   }
   if (store === undefined || store === "") return { kind: "sqlite", directory: out };
@@ -58,16 +66,16 @@ export function parseRunLocation(out: string, store?: string | undefined): RunLo
   }
   if (parsed === undefined || !/^postgres(ql)?:$/.test(parsed.protocol) || parsed.hostname === "") {
     throw new ConfigError(
-      `--store ${JSON.stringify(redactUrl(store))}: expected a PostgreSQL URL such as ` +
-        "postgres://user:password@host:5432/database (leave --store out to store the run in the --out directory)",
-      { field: "--store" },
+      `${storeField} ${JSON.stringify(redactUrl(store))}: expected a PostgreSQL URL such as ` +
+        `postgres://user:password@host:5432/database (leave ${storeField} out for a run directory)`,
+      { field: storeField },
     );
   }
   if (!runName.test(out) || out.split("/").includes("..")) {
     throw new ConfigError(
-      `--out ${JSON.stringify(out)}: with --store, --out names the run inside the database: expected ` +
-        "letters, digits, '.', '_', '-' or '/' (at most 200, starting with a letter or digit), e.g. gsm8k-sc8",
-      { field: "--out" },
+      `${outField} ${JSON.stringify(out)}: with ${storeField}, ${outField} names the run inside the database: ` +
+        "expected letters, digits, '.', '_', '-' or '/' (at most 200, starting with a letter or digit), e.g. gsm8k-sc8",
+      { field: outField },
     );
   }
   return { kind: "postgres", url: store, name: out };
