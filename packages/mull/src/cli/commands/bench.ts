@@ -127,7 +127,7 @@ export function formatBenchSummary(summary: BenchSummary): string {
 export function benchCommand() {
   return new Command("bench")
     .description(
-      "Run strategies over a benchmark dataset, store every sample in SQLite (resumable), and summarise " +
+      "Run strategies over a benchmark dataset, store every sample in SQLite or PostgreSQL (resumable), and summarise " +
         "accuracy against tokens. E.g. mull bench --dataset gsm8k --strategies greedy,sc@8 --base-url URL --out runs/g",
     )
     .requiredOption(
