@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import { MullError } from "../../errors/index.ts";
+import { checkInteger } from "../../runtime/index.ts";
 import { redactUrl } from "./run-location.ts";
 
 const bigintOid = 20;
@@ -25,7 +26,10 @@ export async function openPostgresPool(
   }
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.maxConnections ?? 4,
+    max: checkInteger("openRunStore", "maxConnections", options.maxConnections ?? 4, {
+      minimum: 1,
+      maximum: 1000,
+    }),
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
         oid === bigintOid && format !== "binary"
