@@ -143,7 +143,7 @@ export async function runAdaptiveLab(options: AdaptiveLabOptions): Promise<strin
         sampling: resolved.profile.samplingDefaults,
         scorer: dataset.scorer,
       });
-      const summary = summarizeBench(loadRun(run.directory));
+      const summary = summarizeBench(await loadRun(run.directory));
       rows.push(...table(name, summary.strategies));
       const seconds = ((performance.now() - started) / 1000).toFixed(0);
       process.stderr.write(`lab: ${name}, ${dataset.problems.length} problems, ${seconds} s\n`);

@@ -18,6 +18,7 @@ export {
 export type { ProblemOutcome } from "./problem-outcome.ts";
 export { type PythonRandom, pythonRandom } from "./python-random.ts";
 export type { ReplayDataset, ReplayProblem, ReplaySample, RewardScale } from "./replay-dataset.ts";
+export { replayDatasetFromRun } from "./replay-dataset-from-run.ts";
 export {
   type ReplayLine,
   type ReplaySampleLine,
@@ -46,5 +47,6 @@ export {
   type ReplayEvaluationSummary,
   type ReplayReport,
   type RunReplayOptions,
+  replayReportOf,
   runReplay,
 } from "./run-replay.ts";

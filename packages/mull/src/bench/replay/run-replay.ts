@@ -2,7 +2,7 @@ import { answerFormatByName } from "../../answers/index.ts";
 import { type EvaluateReplayOptions, evaluateReplay, type ReplayEvaluation } from "./evaluate-replay.ts";
 import { gradeReplay } from "./grade-replay.ts";
 import { type LoadReplayOptions, loadReplay } from "./load-replay.ts";
-import type { RewardScale } from "./replay-dataset.ts";
+import type { ReplayDataset, RewardScale } from "./replay-dataset.ts";
 import { type ReplayProblemResult, replayProblemResults } from "./replay-problem-result.ts";
 import type { ReplayShuffle } from "./replay-shuffle.ts";
 import { parseReplayStrategies, type ReplayStrategy } from "./replay-strategy.ts";
@@ -49,7 +49,20 @@ export interface ReplayReport {
  * report.evaluations[0]?.correct; // 277 of 359 problems: 77.2%
  */
 export function runReplay(options: RunReplayOptions): ReplayReport {
-  const dataset = loadReplay(options);
+  return replayReportOf(loadReplay(options), options);
+}
+
+/**
+ * Grades an already loaded replay dataset and evaluates strategies on it: `runReplay` without the file
+ * reading, for samples from elsewhere (a bench run: `replayDatasetFromRun`).
+ *
+ * @example
+ * const report = replayReportOf(replayDatasetFromRun(await loadRun("runs/lab"), "sc@8", "runs/lab"), { strategies: "maj@8" });
+ */
+export function replayReportOf(
+  dataset: ReplayDataset,
+  options: Omit<RunReplayOptions, keyof LoadReplayOptions>,
+): ReplayReport {
   const answerFormat = options.answerFormat ?? dataset.answerFormat;
   const format = answerFormatByName(answerFormat);
   const rewardScale = options.rewardScale ?? dataset.rewardScale;

@@ -25,8 +25,16 @@ export interface RunBenchOptions {
   /** Run every strategy at each temperature (a sweep); names get `@t<temperature>`. */
   readonly temperatures?: readonly number[] | undefined;
   readonly backend: Backend;
-  /** The run directory: `bench.sqlite`, `manifest.json` and the lock live there. */
+  /**
+   * The run directory (`bench.sqlite`, `manifest.json` and the lock live there), or with `store` the
+   * run's name inside that database.
+   */
   readonly out: string;
+  /**
+   * A PostgreSQL URL (`postgres://user:password@host:5432/database`) to store the run in instead of a
+   * directory, so that several processes can write it at once; see `parseRunLocation`.
+   */
+  readonly store?: string | undefined;
   /** (problem, strategy) pairs solved at once; default 1. */
   readonly concurrency?: number | undefined;
   /** Keep only the first `limit` problems. */

@@ -91,7 +91,9 @@ describe("runBench with a routing strategy", () => {
     expect(routed.tokens.completion).toBe(24);
     const greedy = run.summary.strategies.find((strategy) => strategy.strategy === "greedy")!;
     expect(greedy.tokensByModel).toBeUndefined();
-    const stored = loadRun(run.directory).results.filter((result) => result.strategy === "each-greedy");
+    const stored = (await loadRun(run.directory)).results.filter(
+      (result) => result.strategy === "each-greedy",
+    );
     expect(stored.map((result) => Object.keys(result.usageByModel ?? {}))).toEqual([
       ["large-model", "small-model"],
       ["large-model", "small-model"],

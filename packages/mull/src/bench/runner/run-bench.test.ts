@@ -86,7 +86,7 @@ describe("runBench", () => {
   it("runs every (problem, strategy) pair, grades samples and results, and summarises per strategy", async () => {
     const run = await runBench(options());
     expect(run).toMatchObject({ created: true, total: 24, skipped: 0, recorded: 24, interrupted: false });
-    const data = loadRun(run.directory);
+    const data = await loadRun(run.directory);
     expect(data.results).toHaveLength(24);
     expect(data.samples).toHaveLength(12 * (1 + 4));
     for (const result of data.results) {
@@ -137,7 +137,7 @@ describe("runBench", () => {
     };
     const performance = { flopsPerSecond: 2e9, bytesPerSecond: 1e10, source: "given" };
     const run = await runBench(options({ backend, machinePerformance: performance, limit: 1 }));
-    const manifest = loadRun(run.directory).manifest;
+    const manifest = (await loadRun(run.directory)).manifest;
     expect(manifest.backend).toEqual({
       kind: "scripted",
       model: "m",
@@ -156,7 +156,9 @@ describe("runBench", () => {
   it("gives the same results whatever the concurrency", async () => {
     const serial = await runBench(options({ out: join(directory, "serial") }));
     const parallel = await runBench(options({ out: join(directory, "parallel"), concurrency: 4 }));
-    expect(comparable(loadRun(parallel.directory))).toEqual(comparable(loadRun(serial.directory)));
+    expect(comparable(await loadRun(parallel.directory))).toEqual(
+      comparable(await loadRun(serial.directory)),
+    );
   });
 
   it("resumes an interrupted run to the same results as an uninterrupted one, re-running only what is missing", async () => {
@@ -173,7 +175,7 @@ describe("runBench", () => {
     };
     const first = await runBench(options({ signal: controller.signal, progress, concurrency: 3 }));
     expect(first.interrupted).toBe(true);
-    const partial = loadRun(first.directory).results.length;
+    const partial = (await loadRun(first.directory)).results.length;
     expect(partial).toBeGreaterThanOrEqual(9);
     expect(partial).toBeLessThan(24);
 
@@ -187,7 +189,9 @@ describe("runBench", () => {
     });
     // Only the missing pairs called the backend: greedy pairs make one call, sc@4 pairs one call of n = 4.
     expect(backend.calls.length).toBe(24 - partial);
-    expect(comparable(loadRun(second.directory))).toEqual(comparable(loadRun(reference.directory)));
+    expect(comparable(await loadRun(second.directory))).toEqual(
+      comparable(await loadRun(reference.directory)),
+    );
 
     const third = await runBench(options({ resume: true }));
     expect(third).toMatchObject({ skipped: 24, recorded: 0 });
@@ -275,7 +279,7 @@ describe("runBench", () => {
       }),
     });
     const run = await runBench(options({ strategies: ["sc@2", "bon@2"], scorer: checker("a"), limit: 3 }));
-    const results = loadRun(run.directory).results;
+    const results = (await loadRun(run.directory)).results;
     expect(results.filter((result) => result.strategy === "bon@2")).toHaveLength(3);
     for (const result of results) {
       if (result.strategy === "bon@2") expect(result.verifierAccepted).toBe(result.correct);
@@ -326,7 +330,7 @@ describe("runBench", () => {
     expect(BenchRunError.isInstance(error)).toBe(true);
     expect((error as BenchRunError).problemId).toBe("sum-5");
     expect((error as Error).message).toContain("problem sum-5, strategy greedy failed: upstream exploded");
-    const recorded = loadRun(join(directory, "run")).results;
+    const recorded = (await loadRun(join(directory, "run"))).results;
     expect(recorded.map((result) => result.problemId)).not.toContain("sum-5");
     expect(recorded.length).toBe(10);
     failing = false;

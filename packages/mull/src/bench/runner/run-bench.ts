@@ -2,7 +2,15 @@ import { ConfigError } from "../../errors/index.ts";
 import { createConcurrencyLimit, refuseSymlinkedOutput, systemClock } from "../../runtime/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 import { graderByName } from "../graders/index.ts";
-import { acquireRunLock, configHash, openRunStore, pairKey } from "../store/index.ts";
+import {
+  acquireRunLock,
+  configHash,
+  openRunStore,
+  pairKey,
+  parseRunLocation,
+  type RunLocation,
+  type RunLock,
+} from "../store/index.ts";
 import { benchConfig } from "./bench-config.ts";
 import type { BenchRunError } from "./bench-run-error.ts";
 import { type BenchSummary, summarizeBench } from "./bench-summary.ts";
@@ -13,7 +21,10 @@ import { type BenchStrategy, expandStrategySweep } from "./strategy-sweep.ts";
 
 /** What `runBench` did. */
 export interface BenchRunResult {
+  /** `out`: the run directory, or the run's name in the database. */
   readonly directory: string;
+  /** Where the run is stored. */
+  readonly location: RunLocation;
   readonly runId: string;
   /** Whether this call created the run (false when it resumed one). */
   readonly created: boolean;
@@ -29,13 +40,14 @@ export interface BenchRunResult {
 }
 
 /**
- * Runs strategies over a dataset against a backend and records every sample in the run directory's
- * SQLite store, resumably:
+ * Runs strategies over a dataset against a backend and records every sample in the run's store (the
+ * `out` directory's SQLite file, or with `store` the run named `out` in PostgreSQL), resumably:
  * - each (problem, strategy) pair runs with a seed derived from (run seed, problem id, strategy), so a
  *   resumed run gives the same results as an uninterrupted one on a deterministic backend;
  * - a pair's result and samples are written in one transaction; pairs already recorded are skipped;
  * - the run's configuration hash is stored and a resume with another configuration is refused, listing
- *   each changed field; the directory is locked against a second process;
+ *   each changed field; a run directory is locked against a second process (a PostgreSQL run is not:
+ *   several processes may record its pairs at once, each pair stored once);
  * - strategies are crossed with a temperature sweep when `temperatures` is given (`sc@8@t1.0`); every
  *   entry samples independently (no sharing of samples between `sc@4` and `sc@8`), so each result is
  *   exactly what that strategy alone would give.
@@ -76,34 +88,34 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
   const config = benchConfig({ options, problems, strategies, grader, answerFormat, scorer });
   const hash = configHash(config);
 
-  // Before anything is created: a linked run directory would put the store wherever the link points.
-  refuseSymlinkedOutput(options.out, "out", "directory");
-  const lock = acquireRunLock(options.out);
-  const store = (() => {
-    try {
-      return openRunStore(options.out, {
-        synchronous: options.synchronous,
-        beforeCommit: options.beforeCommit,
-      });
-    } catch (error) {
-      lock.release();
-      throw error;
-    }
-  })();
+  const location = parseRunLocation(options.out, options.store);
+  let lock: RunLock | undefined;
+  if (location.kind === "sqlite") {
+    // Before anything is created: a linked run directory would put the store wherever the link points.
+    refuseSymlinkedOutput(location.directory, "out", "directory");
+    lock = acquireRunLock(location.directory);
+  }
+  const store = await openRunStore(location, {
+    synchronous: options.synchronous,
+    beforeCommit: options.beforeCommit,
+  }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
   try {
     // Asked of a new run only, for its manifest: an HTTP backend probes its server once (and caches it).
     const capabilities =
-      store.storedRun() === undefined
+      (await store.storedRun()) === undefined
         ? await options.backend.capabilities({ signal: options.signal }).catch(() => undefined)
         : undefined;
-    const { runId, created } = startOrResumeRun(store, options, {
+    const { runId, created } = await startOrResumeRun(store, options, {
       config,
       hash,
       strategies,
       problems,
       capabilities,
     });
-    const done = store.completedPairs();
+    const done = await store.completedPairs();
     const pending: { problem: BenchProblem; strategy: BenchStrategy }[] = [];
     for (const problem of problems) {
       for (const strategy of strategies) {
@@ -166,9 +178,10 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
       options.progress?.stop();
     }
     if (failure !== undefined) throw failure;
-    const summary = summarizeBench(store.readRunData());
+    const summary = summarizeBench(await store.readRunData());
     return {
       directory: options.out,
+      location,
       runId,
       created,
       total,
@@ -178,7 +191,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
       summary,
     };
   } finally {
-    store.close();
-    lock.release();
+    await store.close();
+    lock?.release();
   }
 }

@@ -143,7 +143,7 @@ export async function runPair(
     };
   }
   try {
-    return { kind: "recorded", record, fresh: context.store.recordResult(record, samples) };
+    return { kind: "recorded", record, fresh: await context.store.recordResult(record, samples) };
   } catch (error) {
     const message = failureMessage(error);
     // SQLite reports a full disk or a file-size limit (EFBIG) as an I/O error.

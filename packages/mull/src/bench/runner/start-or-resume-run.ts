@@ -11,6 +11,7 @@ import {
   RunConfigChangedError,
   type RunStore,
   type StoredProblem,
+  type StoredRun,
 } from "../store/index.ts";
 import type { BenchConfig } from "./bench-config.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
@@ -89,24 +90,42 @@ function runManifest(options: RunBenchOptions, start: RunStart): RunManifest {
  * @throws ConfigError (`--resume`) when the store holds a run and `resume` is not set.
  * @throws RunConfigChangedError listing each changed field when the configuration differs.
  * @example
- * const { runId, created } = startOrResumeRun(store, options, { config, hash, strategies, problems });
+ * const { runId, created } = await startOrResumeRun(store, options, { config, hash, strategies, problems });
  */
-export function startOrResumeRun(store: RunStore, options: RunBenchOptions, start: RunStart): StartedRun {
-  const stored = store.storedRun();
-  if (stored !== undefined) {
-    if (options.resume !== true) {
-      throw new ConfigError(
-        `${options.out} already holds run ${stored.manifest.runId}; pass --resume to continue it, or choose another --out`,
-        { field: "--resume" },
-      );
-    }
-    const changes = configDiff(stored.config, JSON.parse(JSON.stringify(start.config)));
-    if (changes.length > 0 || stored.manifest.configHash !== start.hash) {
-      throw new RunConfigChangedError(options.out, changes);
-    }
-    return { runId: stored.manifest.runId, created: false };
-  }
+export async function startOrResumeRun(
+  store: RunStore,
+  options: RunBenchOptions,
+  start: RunStart,
+): Promise<StartedRun> {
+  const resumed = resumeStoredRun(await store.storedRun(), store, options, start);
+  if (resumed !== undefined) return resumed;
   const manifest = runManifest(options, start);
-  store.createRun(manifest, start.config, start.problems.map(storedProblem));
-  return { runId: manifest.runId, created: true };
+  if (await store.createRun(manifest, start.config, start.problems.map(storedProblem))) {
+    return { runId: manifest.runId, created: true };
+  }
+  // Another process (a worker sharing the database) created the run in the meantime: resume it, with
+  // the same checks.
+  const raced = resumeStoredRun(await store.storedRun(), store, options, start);
+  if (raced === undefined) throw new ConfigError(`${store.label} could not be created`, { field: "--out" });
+  return raced;
+}
+
+function resumeStoredRun(
+  stored: StoredRun | undefined,
+  store: RunStore,
+  options: RunBenchOptions,
+  start: RunStart,
+): StartedRun | undefined {
+  if (stored === undefined) return undefined;
+  if (options.resume !== true) {
+    throw new ConfigError(
+      `${store.label} already holds run ${stored.manifest.runId}; pass --resume to continue it, or choose another --out`,
+      { field: "--resume" },
+    );
+  }
+  const changes = configDiff(stored.config, JSON.parse(JSON.stringify(start.config)));
+  if (changes.length > 0 || stored.manifest.configHash !== start.hash) {
+    throw new RunConfigChangedError(store.location, changes);
+  }
+  return { runId: stored.manifest.runId, created: false };
 }

@@ -101,7 +101,7 @@ describe("traceScoreRecorder", () => {
         seed: 1,
         clock: manualClock(),
       });
-      const samples = loadRun(run.directory).samples;
+      const samples = (await loadRun(run.directory)).samples;
       expect(samples.filter((sample) => sample.strategy === "sc@2").map((sample) => sample.scores)).toEqual([
         undefined,
         undefined,

@@ -7,13 +7,13 @@ export {
 } from "./config-diff.ts";
 export { describeMachine } from "./describe-machine.ts";
 export { loadRun } from "./load-run.ts";
+export { openRunStore } from "./open-run-store.ts";
+export { openPostgresRunStore, type PostgresRunStore } from "./postgres-run-store.ts";
 export { RunConfigChangedError } from "./run-config-changed-error.ts";
 export { RunInProgressError } from "./run-in-progress-error.ts";
+export { describeRunLocation, parseRunLocation, type RunLocation, redactUrl } from "./run-location.ts";
 export { acquireRunLock, lockFileName, type RunLock } from "./run-lock.ts";
 export {
-  databaseFileName,
-  manifestFileName,
-  openRunStore,
   pairKey,
   type ResultRecord,
   type RunStore,
@@ -22,3 +22,9 @@ export {
   type StoredRun,
   type SynchronousMode,
 } from "./run-store.ts";
+export {
+  databaseFileName,
+  manifestFileName,
+  openSqliteRunStore,
+  type SqliteRunStore,
+} from "./sqlite-run-store.ts";

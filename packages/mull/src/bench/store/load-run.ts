@@ -2,20 +2,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MullError } from "../../errors/index.ts";
 import type { RunData } from "../run-data.ts";
+import { inTransaction, openPostgresPool } from "./open-postgres-pool.ts";
 import { openRunDatabase } from "./open-run-database.ts";
+import { checkPostgresSchema } from "./postgres-run-store-schema.ts";
+import { readPostgresRun } from "./read-postgres-run.ts";
 import { readRunDataFrom } from "./read-run-data.ts";
-import { databaseFileName } from "./run-store.ts";
+import { describeRunLocation, type RunLocation } from "./run-location.ts";
+import { databaseFileName } from "./sqlite-run-store.ts";
 
-/**
- * Reads everything stored for the run in a directory (manifest, problems, results, samples), read-only.
- * Works while the run is still being written (SQLite WAL readers do not block the writer).
- *
- * @throws MullError when the directory holds no run, or the database fails its integrity check.
- * @example
- * const run = loadRun("runs/gsm8k-sc8");
- * const accuracy = run.results.filter((result) => result.correct).length / run.results.length;
- */
-export function loadRun(directory: string): RunData {
+function loadSqliteRun(directory: string): RunData {
   const file = join(directory, databaseFileName);
   if (!existsSync(file)) throw new MullError(`no run in ${directory}: ${file} does not exist`);
   const database = openRunDatabase(file, { readOnly: true });
@@ -24,4 +19,37 @@ export function loadRun(directory: string): RunData {
   } finally {
     database.close();
   }
+}
+
+async function loadPostgresRun(location: { readonly url: string; readonly name: string }): Promise<RunData> {
+  const label = describeRunLocation({ kind: "postgres", ...location });
+  const pool = await openPostgresPool(location.url, { maxConnections: 1 });
+  try {
+    const data = await inTransaction(
+      pool,
+      async (client) =>
+        (await checkPostgresSchema(client, label)) ? readPostgresRun(client, location.name) : undefined,
+      "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    );
+    if (data === undefined) throw new MullError(`no ${label}`);
+    return data;
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * Reads everything stored for a run (manifest, problems, results, samples), read-only: from a run
+ * directory (a plain string is a directory), or a named run in PostgreSQL (`parseRunLocation`), which it
+ * reads from one snapshot and never creates tables in. Works while the run is still being written.
+ *
+ * @throws MullError when the location holds no run, the SQLite file fails its integrity check, or the
+ *   server cannot be reached.
+ * @example
+ * const run = await loadRun("runs/gsm8k-sc8");
+ * const accuracy = run.results.filter((result) => result.correct).length / run.results.length;
+ */
+export async function loadRun(location: RunLocation | string): Promise<RunData> {
+  if (typeof location === "string") return loadSqliteRun(location);
+  return location.kind === "sqlite" ? loadSqliteRun(location.directory) : loadPostgresRun(location);
 }

@@ -1,19 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { SQLInputValue, StatementSync } from "node:sqlite";
-import { MullError } from "../../errors/index.ts";
 import type { ProblemResult, RunData, RunManifest, RunProblem, SampleRecord } from "../run-data.ts";
-import { openRunDatabase } from "./open-run-database.ts";
-import { integer, type Row, readRunDataFrom, text } from "./read-run-data.ts";
-import { storeSchema, storeSchemaVersion } from "./run-store-schema.ts";
-
-/** The database file inside a run directory. */
-export const databaseFileName = "bench.sqlite";
-/** The manifest copy inside a run directory, for people and tools that do not read SQLite. */
-export const manifestFileName = "manifest.json";
+import type { RunLocation } from "./run-location.ts";
 
 /**
- * How hard SQLite pushes each commit to disk.
+ * How hard SQLite pushes each commit to disk (PostgreSQL stores ignore it: the server decides).
  * - `normal` (default): in WAL mode a commit survives a crash or `kill -9` of the process (the OS has the
  *   WAL); a power loss may drop the last commits but never corrupts the database. A dropped commit is a
  *   (problem, strategy) pair without a result, which a resume simply runs again, so nothing is lost.
@@ -34,9 +23,12 @@ export interface ResultRecord extends ProblemResult {
 
 /** Options of `openRunStore`. */
 export interface RunStoreOptions {
+  /** SQLite only. */
   readonly synchronous?: SynchronousMode | undefined;
-  /** Milliseconds to wait for a lock held by another connection; default 5000. */
+  /** SQLite only: milliseconds to wait for a lock held by another connection; default 5000. */
   readonly busyTimeoutMilliseconds?: number | undefined;
+  /** PostgreSQL only: the most connections the store's pool opens; default 4. */
+  readonly maxConnections?: number | undefined;
   /**
    * Called inside each result's transaction, after its rows are written and before the commit. Crash
    * tests use it to stop the process mid-write.
@@ -50,244 +42,40 @@ export interface StoredRun {
   readonly config: unknown;
 }
 
-/** The SQLite store of one run directory. */
+/**
+ * The store of one run: a SQLite file in a run directory, or a named run in a PostgreSQL database.
+ * Every method is asynchronous; both stores give the same answers for the same writes.
+ */
 export interface RunStore {
-  readonly directory: string;
-  readonly databaseFile: string;
-  /** The stored run, or `undefined` for a new directory. */
-  storedRun(): StoredRun | undefined;
-  /** Records a new run, its configuration and its problems in one transaction, and writes `manifest.json`. */
-  createRun(manifest: RunManifest, config: unknown, problems: readonly StoredProblem[]): void;
+  /** Where the run lives. */
+  readonly location: RunLocation;
+  /** The location for messages (`describeRunLocation`: the directory, or the run name and redacted URL). */
+  readonly label: string;
+  /** The stored run, or `undefined` when none was created yet. */
+  storedRun(): Promise<StoredRun | undefined>;
+  /**
+   * Records a new run, its configuration and its problems in one transaction (SQLite also writes
+   * `manifest.json`). Resolves false, writing nothing, when the location already holds a run (another
+   * process created it first).
+   */
+  createRun(manifest: RunManifest, config: unknown, problems: readonly StoredProblem[]): Promise<boolean>;
   /** Keys (`pairKey`) of the (problem, strategy) pairs that have a result. */
-  completedPairs(): ReadonlySet<string>;
+  completedPairs(): Promise<ReadonlySet<string>>;
   /**
    * Records a result and its samples in one transaction: a pair is either fully recorded or not at all.
-   * Inserts are idempotent; returns false when the pair was already recorded (nothing is replaced).
+   * Inserts are idempotent; resolves false when the pair was already recorded (nothing is written or
+   * replaced), so that two processes recording the same pair leave exactly one copy.
    */
-  recordResult(result: ResultRecord, samples: readonly SampleRecord[]): boolean;
+  recordResult(result: ResultRecord, samples: readonly SampleRecord[]): Promise<boolean>;
   /** Everything stored for the run. */
-  readRunData(): RunData;
-  /** Row counts, for checks and progress. */
-  counts(): { problems: number; results: number; samples: number };
-  close(): void;
+  readRunData(): Promise<RunData>;
+  /** Row counts of the run, for checks and progress. */
+  counts(): Promise<{ problems: number; results: number; samples: number }>;
+  /** Closes the file or the connection pool; safe to call twice. */
+  close(): Promise<void>;
 }
 
 /** The key of a (problem, strategy) pair in `completedPairs()`. */
 export function pairKey(problemId: string, strategy: string): string {
   return JSON.stringify([problemId, strategy]);
-}
-
-function orNull(value: string | number | undefined): SQLInputValue {
-  return value === undefined ? null : value;
-}
-
-function flag(value: boolean | undefined): SQLInputValue {
-  return value === undefined ? null : value ? 1 : 0;
-}
-
-function writeFileAtomically(file: string, content: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content, { flush: true });
-  renameSync(temporary, file);
-}
-
-/**
- * Opens (or creates) the SQLite store of a run directory: WAL journal, `synchronous=NORMAL` by default
- * (see `SynchronousMode`), a busy timeout, foreign keys, and a `quick_check` of an existing file.
- * The caller holds the directory's lock (`acquireRunLock`) while it writes.
- *
- * @throws MullError "database corrupt" when the existing file fails its integrity check.
- * @example
- * const store = openRunStore("runs/gsm8k-sc8");
- * if (store.storedRun() === undefined) store.createRun(manifest, config, problems);
- * store.recordResult(result, samples);
- * store.close();
- */
-export function openRunStore(directory: string, options: RunStoreOptions = {}): RunStore {
-  mkdirSync(directory, { recursive: true });
-  const databaseFile = join(directory, databaseFileName);
-  const database = openRunDatabase(databaseFile, {
-    readOnly: false,
-    busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
-  });
-  try {
-    database.exec("PRAGMA journal_mode = WAL");
-    database.exec(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
-    database.exec("PRAGMA foreign_keys = ON");
-    database.exec(storeSchema);
-    const version = database.prepare("SELECT value FROM store_info WHERE key = 'schema_version'").get() as
-      | Row
-      | undefined;
-    if (version === undefined) {
-      database
-        .prepare("INSERT INTO store_info (key, value) VALUES ('schema_version', ?)")
-        .run(String(storeSchemaVersion));
-    } else if (text(version, "value") !== String(storeSchemaVersion)) {
-      throw new MullError(
-        `${databaseFile} was written by another version of the store (schema ${text(version, "value")}, ` +
-          `this mull reads ${storeSchemaVersion})`,
-      );
-    }
-  } catch (error) {
-    database.close();
-    throw error;
-  }
-
-  let runId: string | undefined;
-  const statements = new Map<string, StatementSync>();
-  const statement = (sql: string): StatementSync => {
-    let prepared = statements.get(sql);
-    if (prepared === undefined) {
-      prepared = database.prepare(sql);
-      statements.set(sql, prepared);
-    }
-    return prepared;
-  };
-  const transaction = <T>(work: () => T): T => {
-    database.exec("BEGIN IMMEDIATE");
-    try {
-      const value = work();
-      database.exec("COMMIT");
-      return value;
-    } catch (error) {
-      if (database.isTransaction) database.exec("ROLLBACK");
-      throw error;
-    }
-  };
-  const requireRun = (): string => {
-    if (runId === undefined) {
-      const row = statement("SELECT run_id FROM runs LIMIT 1").get() as Row | undefined;
-      runId = row === undefined ? undefined : text(row, "run_id");
-    }
-    if (runId === undefined) throw new MullError(`no run recorded in ${databaseFile}`);
-    return runId;
-  };
-
-  return {
-    directory,
-    databaseFile,
-    storedRun() {
-      const row = statement("SELECT run_id, config_json, manifest_json FROM runs LIMIT 1").get() as
-        | Row
-        | undefined;
-      if (row === undefined) return undefined;
-      runId = text(row, "run_id");
-      return {
-        manifest: JSON.parse(text(row, "manifest_json")!) as RunManifest,
-        config: JSON.parse(text(row, "config_json")!) as unknown,
-      };
-    },
-    createRun(manifest, config, problems) {
-      transaction(() => {
-        statement(
-          "INSERT INTO runs (run_id, created_at, config_hash, config_json, manifest_json) VALUES (?, ?, ?, ?, ?)",
-        ).run(
-          manifest.runId,
-          manifest.createdAt,
-          manifest.configHash,
-          JSON.stringify(config),
-          JSON.stringify(manifest),
-        );
-        const insert = statement(
-          `INSERT INTO problems (run_id, problem_id, position, question, gold, difficulty, metadata_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        );
-        problems.forEach((problem, position) => {
-          insert.run(
-            manifest.runId,
-            problem.id,
-            position,
-            problem.question,
-            problem.gold,
-            orNull(problem.difficulty),
-            problem.metadata === undefined ? null : JSON.stringify(problem.metadata),
-          );
-        });
-      });
-      runId = manifest.runId;
-      writeFileAtomically(join(directory, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
-    },
-    completedPairs() {
-      const id = requireRun();
-      const rows = statement("SELECT problem_id, strategy FROM results WHERE run_id = ?").all(id) as Row[];
-      return new Set(rows.map((row) => pairKey(text(row, "problem_id")!, text(row, "strategy")!)));
-    },
-    recordResult(result, samples) {
-      const id = requireRun();
-      return transaction(() => {
-        const insertSample = statement(
-          `INSERT INTO samples (run_id, problem_id, strategy, sample_index, seed, text, answer, correct,
-             completion_tokens, finish_reason, logprob, scores_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        );
-        for (const sample of samples) {
-          insertSample.run(
-            id,
-            sample.problemId,
-            sample.strategy,
-            sample.sampleIndex,
-            result.seed,
-            sample.text,
-            orNull(sample.answer),
-            sample.correct ? 1 : 0,
-            orNull(sample.completionTokens),
-            orNull(sample.finishReason),
-            orNull(sample.logprob),
-            sample.scores === undefined ? null : JSON.stringify(sample.scores),
-          );
-        }
-        const inserted = statement(
-          `INSERT INTO results (run_id, problem_id, strategy, seed, answer, correct, samples, prompt_tokens,
-             completion_tokens, calls, score_calls, latency_ms, stopped_by, verifier_accepted)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        ).run(
-          id,
-          result.problemId,
-          result.strategy,
-          result.seed,
-          orNull(result.answer),
-          result.correct ? 1 : 0,
-          result.samples,
-          orNull(result.promptTokens),
-          orNull(result.completionTokens),
-          result.calls,
-          result.scoreCalls,
-          result.latencyMilliseconds,
-          result.stoppedBy,
-          flag(result.verifierAccepted),
-        );
-        const fresh = Number(inserted.changes) === 1;
-        if (fresh) {
-          const insertModel = statement(
-            `INSERT INTO result_models (run_id, problem_id, strategy, model, prompt_tokens, completion_tokens, calls)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          );
-          for (const [model, usage] of Object.entries(result.usageByModel ?? {})) {
-            insertModel.run(
-              id,
-              result.problemId,
-              result.strategy,
-              model,
-              orNull(usage.promptTokens),
-              orNull(usage.completionTokens),
-              usage.calls,
-            );
-          }
-        }
-        options.beforeCommit?.(result);
-        return fresh;
-      });
-    },
-    readRunData() {
-      return readRunDataFrom(database, databaseFile);
-    },
-    counts() {
-      const count = (table: string) =>
-        integer(statement(`SELECT count(*) AS n FROM ${table}`).get() as Row, "n") ?? 0;
-      return { problems: count("problems"), results: count("results"), samples: count("samples") };
-    },
-    close() {
-      if (database.isOpen) database.close();
-    },
-  };
 }

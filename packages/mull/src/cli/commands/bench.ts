@@ -4,7 +4,12 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { loadDataset } from "../../bench/datasets/index.ts";
 import { graderByName, graderNames } from "../../bench/graders/index.ts";
 import { type BenchSummary, createBenchProgress, runBench } from "../../bench/runner/index.ts";
-import type { ResultRecord } from "../../bench/store/index.ts";
+import {
+  describeRunLocation,
+  parseRunLocation,
+  type ResultRecord,
+  redactUrl,
+} from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
 import type { OutcomeScorer } from "../../spec/index.ts";
@@ -116,12 +121,13 @@ export function formatBenchSummary(summary: BenchSummary): string {
 
 /**
  * `mull bench`: sweeps strategies (× temperatures) over a dataset against a backend, storing every sample
- * in SQLite under `--out`, resumable after a crash with `--resume`.
+ * in SQLite under `--out` (or, with `--store postgres://…`, in the run named `--out` in that database),
+ * resumable after a crash with `--resume`.
  */
 export function benchCommand() {
   return new Command("bench")
     .description(
-      "Run strategies over a benchmark dataset, store every sample in SQLite (resumable), and summarise " +
+      "Run strategies over a benchmark dataset, store every sample in SQLite or PostgreSQL (resumable), and summarise " +
         "accuracy against tokens. E.g. mull bench --dataset gsm8k --strategies greedy,sc@8 --base-url URL --out runs/g",
     )
     .requiredOption(
@@ -138,7 +144,15 @@ export function benchCommand() {
       listOption,
       ["greedy"],
     )
-    .requiredOption("--out <dir>", "run directory (bench.sqlite, manifest.json, run.lock)")
+    .requiredOption(
+      "--out <dir>",
+      "run directory (bench.sqlite, manifest.json, run.lock); with --store, the run's name in the database",
+    )
+    .option(
+      "--store <url>",
+      "store the run in PostgreSQL (postgres://user:password@host:5432/database) instead of a directory; " +
+        "several processes may write one run there at once",
+    )
     .addOption(
       new Option("--backend <kind>", "embedded (lab models) or openai (an OpenAI-compatible server)").choices(
         ["embedded", "openai"] as const,
@@ -192,6 +206,8 @@ export function benchCommand() {
     )
     .option("--json", "print the final summary as JSON")
     .action(async (flags) => {
+      // Checked first: a wrong store should not wait for a dataset or a model to load.
+      const location = parseRunLocation(flags.out, flags.store);
       if (flags.temperature !== undefined && flags.temperatures !== undefined) {
         throw new UsageError("give either --temperature or --temperatures, not both", "--temperatures");
       }
@@ -292,7 +308,8 @@ export function benchCommand() {
           strategies: flags.strategies,
           temperatures: flags.temperatures,
           backend: resolved.backend,
-          out: resolve(flags.out),
+          out: location.kind === "sqlite" ? resolve(flags.out) : flags.out,
+          store: flags.store,
           concurrency: flags.concurrency,
           limit: flags.limit,
           seed: flags.seed,
@@ -314,7 +331,7 @@ export function benchCommand() {
         });
         if (run.interrupted) {
           throw new MullError(
-            `interrupted: ${run.skipped + run.recorded} of ${run.total} pairs recorded in ${run.directory}; ` +
+            `interrupted: ${run.skipped + run.recorded} of ${run.total} pairs recorded in ${describeRunLocation(run.location)}; ` +
               "continue with the same flags and --resume",
           );
         }
@@ -323,6 +340,7 @@ export function benchCommand() {
             `${JSON.stringify(
               {
                 directory: run.directory,
+                ...(run.location.kind === "postgres" ? { store: redactUrl(run.location.url) } : {}),
                 pairs: { total: run.total, skipped: run.skipped, recorded: run.recorded },
                 ...run.summary,
               },

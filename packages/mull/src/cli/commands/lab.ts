@@ -78,7 +78,7 @@ export function labCommand() {
         });
         if (run.interrupted)
           throw new MullError(`interrupted; resume with: mull bench --resume --out ${out} …`);
-        const data = loadRun(run.directory);
+        const data = await loadRun(run.directory);
         const reportPath = resolve(out, "report.html");
         await writeReport(data, { out: reportPath });
         const seconds = (performance.now() - started) / 1000;

@@ -1,17 +1,28 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatNames } from "../../answers/index.ts";
-import { formatReplayReport, replayFormats, replayShuffles, runReplay } from "../../bench/replay/index.ts";
+import {
+  formatReplayReport,
+  replayDatasetFromRun,
+  replayFormats,
+  replayReportOf,
+  replayShuffles,
+  runReplay,
+} from "../../bench/replay/index.ts";
+import { describeRunLocation, loadRun, parseRunLocation } from "../../bench/store/index.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import { UsageError } from "../usage-error.ts";
 
 /**
  * `mull replay`: evaluates aggregation strategies offline on recorded samples (see
  * `bench/replay/README.md` for the formats) and prints, per strategy, accuracy with a bootstrap
  * interval and the samples and tokens it used; `--json` adds each problem's answer, correctness, samples
- * and tokens per strategy.
+ * and tokens per strategy. `--run` replays the samples one strategy recorded in a `mull bench` run (a run
+ * directory, or with `--store` a run in PostgreSQL) instead of a file.
  *
  * @example
  * program.addCommand(replayCommand());
  * // mull replay --format qwen-rm-maj --samples qwen25-math-rm-maj-example.jsonl --strategies maj@8,rm@8
+ * // mull replay --store postgres://mull@db/runs --run gsm8k-sc8 --strategy sc@8 --strategies maj@4,maj@8
  */
 export function replayCommand() {
   return new Command("replay")
@@ -21,7 +32,19 @@ export function replayCommand() {
         "single and parallel traces). " +
         "E.g. mull replay --samples s.jsonl --strategies maj@8,rm@8,mean@1",
     )
-    .requiredOption("--samples <file>", "recorded samples (JSONL)")
+    .option("--samples <file>", "recorded samples (JSONL)")
+    .option(
+      "--run <dir-or-name>",
+      "instead of --samples: a mull bench run directory, or with --store the run's name in the database",
+    )
+    .option(
+      "--store <url>",
+      "with --run: read the run from PostgreSQL (postgres://user:password@host/database)",
+    )
+    .option(
+      "--strategy <name>",
+      "with --run: the run's strategy whose samples are replayed (needed when several recorded samples)",
+    )
     .option(
       "--gold <file>",
       'gold answers by id (JSONL of {id, answer: "#### X"}); --format faithful-cot only',
@@ -73,11 +96,8 @@ export function replayCommand() {
     )
     .option("--confidence <level>", "confidence level of the interval", numberOption(0.5, 0.999), 0.95)
     .option("--json", "print the results as JSON, with a per-problem breakdown (problemResults)")
-    .action((flags) => {
-      const report = runReplay({
-        samples: flags.samples,
-        gold: flags.gold,
-        format: flags.format,
+    .action(async (flags) => {
+      const evaluation = {
         strategies: flags.strategies,
         shuffles: flags.shuffles,
         shuffle: flags.shuffle,
@@ -86,7 +106,26 @@ export function replayCommand() {
         rewardScale: flags.rewardScale,
         resamples: flags.resamples,
         confidence: flags.confidence,
-      });
+      };
+      let report: ReturnType<typeof runReplay>;
+      if (flags.run !== undefined) {
+        if (flags.samples !== undefined)
+          throw new UsageError("give either --samples or --run, not both", "--run");
+        if (flags.gold !== undefined) throw new UsageError("--gold does not apply to --run", "--gold");
+        const location = parseRunLocation(flags.run, flags.store, { out: "--run" });
+        const label = describeRunLocation(location);
+        report = replayReportOf(
+          replayDatasetFromRun(await loadRun(location), flags.strategy, label),
+          evaluation,
+        );
+      } else {
+        if (flags.samples === undefined)
+          throw new UsageError("give --samples <file> or --run <run>", "--samples");
+        if (flags.store !== undefined) throw new UsageError("--store applies to --run only", "--store");
+        if (flags.strategy !== undefined)
+          throw new UsageError("--strategy applies to --run only", "--strategy");
+        report = runReplay({ samples: flags.samples, gold: flags.gold, format: flags.format, ...evaluation });
+      }
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });
 }

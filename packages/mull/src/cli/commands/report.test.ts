@@ -20,9 +20,9 @@ const folder = mkdtempSync(join(tmpdir(), "mull-report-cli-"));
 const runDirectory = join(folder, "run");
 const run = syntheticRun({ seed: 4, problems: 24 });
 
-beforeAll(() => {
-  const store = openRunStore(runDirectory);
-  store.createRun(
+beforeAll(async () => {
+  const store = await openRunStore(runDirectory);
+  await store.createRun(
     run.manifest,
     { synthetic: true },
     run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
@@ -31,9 +31,9 @@ beforeAll(() => {
     const samples = run.samples.filter(
       (sample) => sample.problemId === result.problemId && sample.strategy === result.strategy,
     );
-    store.recordResult({ ...result, seed: 1 }, samples);
+    await store.recordResult({ ...result, seed: 1 }, samples);
   }
-  store.close();
+  await store.close();
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
@@ -79,18 +79,18 @@ describe("mull report", () => {
 
   it("adds the inference cost of a run with a model shape, measuring this machine for a run that recorded no rates", async () => {
     const shaped = join(folder, "shaped");
-    const store = openRunStore(shaped);
+    const store = await openRunStore(shaped);
     const manifest = {
       ...run.manifest,
       backend: { ...run.manifest.backend, architecture: { parameters: 1000, layers: 2, embedding: 8 } },
     };
-    store.createRun(
+    await store.createRun(
       manifest,
       { synthetic: true },
       run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
     );
-    for (const result of run.results) store.recordResult({ ...result, seed: 1 }, []);
-    store.close();
+    for (const result of run.results) await store.recordResult({ ...result, seed: 1 }, []);
+    await store.close();
     const { code } = await report(shaped, "--watts-per-core", "2.5", "--cores", "4");
     expect(code).toBe(0);
     const html = readFileSync(join(shaped, "report.html"), "utf8");

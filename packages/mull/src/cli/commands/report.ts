@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "@commander-js/extra-typings";
-import { loadRun } from "../../bench/store/index.ts";
+import { loadRun, parseRunLocation } from "../../bench/store/index.ts";
 import { cpuPower, machinePerformance } from "../../metrics/index.ts";
 import { writeReport } from "../../report/index.ts";
 import { checkPlainFileName, refuseSymlinkedOutput } from "../../runtime/index.ts";
@@ -9,13 +9,14 @@ import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
 
 /**
- * `mull report RUN_DIR`: writes a self-contained HTML report of a stored run (accuracy against tokens
+ * `mull report RUN_DIR` (or `mull report --store postgres://… RUN_NAME`): writes a self-contained HTML report of a stored run (accuracy against tokens
  * with the Pareto front, samples spent per problem by strategies that stop early, coverage curves,
  * accuracy by difficulty, costs, inference cost where the model's shape is known, manifest), and optionally every plot as SVG and PNG.
  *
  * @example
  * program.addCommand(reportCommand());
- * // mull report runs/gsm8k --out report.html --svg plots --png plots
+ * // mull report runs/gsm8k --out report.html --svg plots
+ * // mull report --store postgres://mull@db/runs gsm8k-sc8 --out report.html --png plots
  */
 export function reportCommand() {
   return new Command("report")
@@ -23,8 +24,9 @@ export function reportCommand() {
       "Write an HTML report of a bench run (Vega-Lite plots, inline and offline), and its plots as SVG/PNG. " +
         "E.g. mull report runs/gsm8k --out report.html --svg plots",
     )
-    .argument("<run-dir>", "a run directory written by mull bench")
-    .option("--out <file>", "the HTML file to write (default <run-dir>/report.html)")
+    .argument("<run-dir>", "a run directory written by mull bench, or with --store the run's name")
+    .option("--store <url>", "read the run from PostgreSQL (postgres://user:password@host:5432/database)")
+    .option("--out <file>", "the HTML file to write (default <run-dir>/report.html; required with --store)")
     .option(
       "--name <name>",
       "write <run-dir>/<name>.html instead: a plain file name (letters, digits, . _ -), no path",
@@ -54,7 +56,15 @@ export function reportCommand() {
     )
     .option("--json", "print the files written as JSON")
     .action(async (runDirectory, flags) => {
-      if (!existsSync(runDirectory) || !statSync(runDirectory).isDirectory()) {
+      const location = parseRunLocation(runDirectory, flags.store, { out: "<run-dir>" });
+      if (location.kind === "postgres") {
+        if (flags.out === undefined) {
+          throw new UsageError("with --store, give the HTML file to write with --out", "--out");
+        }
+        if (flags.name !== undefined) {
+          throw new UsageError("--name writes into a run directory; with --store give --out", "--name");
+        }
+      } else if (!existsSync(runDirectory) || !statSync(runDirectory).isDirectory()) {
         throw new UsageError(`<run-dir> ${JSON.stringify(runDirectory)}: no such directory`, "run-dir");
       }
       if (flags.name !== undefined && flags.out !== undefined) {
@@ -67,7 +77,7 @@ export function reportCommand() {
       refuseSymlinkedOutput(out, flags.out === undefined ? "<run-dir>" : "--out", "file");
       if (flags.svg !== undefined) refuseSymlinkedOutput(flags.svg, "--svg", "directory");
       if (flags.png !== undefined) refuseSymlinkedOutput(flags.png, "--png", "directory");
-      const run = loadRun(runDirectory);
+      const run = await loadRun(location);
       // A run from before machine rates were recorded gets this machine's, measured now (the report says so).
       const measureHere =
         run.manifest.backend.architecture !== undefined && run.manifest.machine.performance === undefined;

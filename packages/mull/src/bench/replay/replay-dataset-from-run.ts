@@ -1,0 +1,61 @@
+import { ConfigError } from "../../errors/index.ts";
+import type { RunData } from "../run-data.ts";
+import type { ReplayDataset, ReplayProblem } from "./replay-dataset.ts";
+
+/**
+ * Turns the samples one strategy recorded in a bench run into a replay dataset, so that aggregation
+ * strategies can be scored offline on them (`mull replay --run`). Samples keep their text, answer
+ * (`null` where none was read), tokens, log-probability and recorded correctness (the bench's grader
+ * already graded them); a sample with exactly one score gets it as its reward. Problems on which the
+ * strategy recorded no sample are left out.
+ *
+ * @param strategy the run's strategy whose samples are replayed; may be left out when only one
+ *   strategy recorded samples
+ * @param label where the run was read from, for error messages
+ * @throws ConfigError naming `--strategy` when it is missing and several strategies recorded samples,
+ *   or when it recorded none.
+ * @example
+ * const dataset = replayDatasetFromRun(await loadRun("runs/lab"), "sc@8", "runs/lab");
+ */
+export function replayDatasetFromRun(
+  data: RunData,
+  strategy: string | undefined,
+  label: string,
+): ReplayDataset {
+  const recorded = [...new Set(data.samples.map((sample) => sample.strategy))];
+  const chosen = strategy ?? (recorded.length === 1 ? recorded[0] : undefined);
+  if (chosen === undefined || !recorded.includes(chosen)) {
+    const listed = recorded.length === 0 ? "none recorded samples" : `recorded: ${recorded.join(", ")}`;
+    throw new ConfigError(
+      strategy === undefined
+        ? `--strategy: ${label} has samples of several strategies; choose one (${listed})`
+        : `--strategy ${JSON.stringify(strategy)}: no samples of it in ${label} (${listed})`,
+      { field: "--strategy" },
+    );
+  }
+  const problems: ReplayProblem[] = [];
+  for (const problem of data.problems) {
+    const samples = data.samples
+      .filter((sample) => sample.problemId === problem.id && sample.strategy === chosen)
+      .sort((a, b) => a.sampleIndex - b.sampleIndex);
+    if (samples.length === 0) continue;
+    problems.push({
+      id: problem.id,
+      gold: problem.gold,
+      ...(problem.difficulty === undefined ? {} : { difficulty: problem.difficulty }),
+      location: `${label} ${chosen} ${problem.id}`,
+      samples: samples.map((sample) => {
+        const scores = Object.values(sample.scores ?? {});
+        return {
+          text: sample.text,
+          answer: sample.answer ?? null,
+          completionTokens: sample.completionTokens,
+          correct: sample.correct,
+          ...(sample.logprob === undefined ? {} : { logprob: sample.logprob }),
+          ...(scores.length === 1 ? { reward: scores[0] } : {}),
+        };
+      }),
+    });
+  }
+  return { format: "mull-run", problems, answerFormat: "auto", rewardScale: "probability" };
+}

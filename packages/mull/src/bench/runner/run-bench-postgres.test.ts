@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manualClock } from "../../runtime/index.ts";
+import { postgresUnderTest } from "../../runtime/test-services.test-support.ts";
+import type { AnswerFormat, GenerationRequest, Rng } from "../../spec/index.ts";
+import { createScriptedBackend } from "../../testing/scripted-backend.ts";
+import type { BenchDataset } from "../datasets/index.ts";
+import { answerFormatGrader } from "../graders/index.ts";
+import type { RunData } from "../run-data.ts";
+import { loadRun, parseRunLocation, RunConfigChangedError } from "../store/index.ts";
+import {
+  freshPostgresSchema,
+  type SchemaUnderTest,
+} from "../store/postgres-schema-under-test.test-support.ts";
+import { summarizeBench } from "./bench-summary.ts";
+import { runBench } from "./run-bench.ts";
+import type { RunBenchOptions } from "./run-bench-options.ts";
+
+const postgres = postgresUnderTest();
+if (postgres.missing !== undefined) console.log(postgres.missing);
+
+const hashFormat: AnswerFormat = {
+  name: "hash-integer",
+  extract: (text) => /####\s*(-?\d+)/.exec(text)?.[1],
+  key: (answer) => String(Number(answer)),
+  equivalent: (a, b) => Number(a) === Number(b),
+};
+
+const dataset: BenchDataset = {
+  name: "sums",
+  source: "memory",
+  grader: "numeric",
+  problems: Array.from({ length: 8 }, (_, index) => ({
+    id: `sum-${index}`,
+    question: `What is ${index}+${index * 3}?`,
+    gold: String(index * 4),
+    metadata: { difficulty: index % 3 },
+  })),
+};
+
+/** Right with probability 0.6 (always at temperature 0), else one too many; from the call's seeded rng. */
+function respond(request: GenerationRequest, _index: number, rng: Rng): string {
+  const prompt =
+    request.prompt.kind === "text" ? request.prompt.text : JSON.stringify(request.prompt.messages);
+  const [, a, b] = /What is (\d+)\+(\d+)\?/.exec(prompt)!;
+  const truth = Number(a) + Number(b);
+  const answer = request.temperature === 0 || rng.next() < 0.6 ? truth : truth + 1;
+  return `${a}+${b}=${answer}\n#### ${answer}`;
+}
+
+const performance = { flopsPerSecond: 2e9, bytesPerSecond: 1e10, source: "given" };
+
+function options(overrides: Partial<RunBenchOptions>): RunBenchOptions {
+  return {
+    dataset,
+    strategies: ["greedy", "sc@4"],
+    backend: createScriptedBackend({ respond }),
+    out: "unset",
+    grader: answerFormatGrader(hashFormat),
+    seed: 7,
+    sampling: { temperature: 0.7, maxTokens: 64 },
+    clock: manualClock(),
+    machinePerformance: performance,
+    ...overrides,
+  };
+}
+
+/** A run without what legitimately differs between two runs of one configuration: its id and start time. */
+function comparable(run: RunData): RunData {
+  const { runId: _id, createdAt: _created, ...manifest } = run.manifest;
+  return { ...run, manifest: manifest as RunData["manifest"] };
+}
+
+describe.skipIf(postgres.url === undefined)("runBench into PostgreSQL", () => {
+  let schema: SchemaUnderTest;
+  let folder: string;
+  beforeAll(async () => {
+    schema = await freshPostgresSchema(postgres.url!, "bench");
+    folder = mkdtempSync(join(tmpdir(), "mull-pg-bench-"));
+  });
+  afterAll(async () => {
+    await schema?.drop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("stores the same run as SQLite: identical readRunData and summary", async () => {
+    const sqlite = await runBench(options({ out: join(folder, "sqlite") }));
+    const database = await runBench(options({ out: "sums/reference", store: schema.url, concurrency: 3 }));
+    expect(database.location).toEqual({ kind: "postgres", url: schema.url, name: "sums/reference" });
+    expect(database).toMatchObject({ directory: "sums/reference", created: true, total: 16, recorded: 16 });
+    const fromSqlite = await loadRun(sqlite.location);
+    const fromPostgres = await loadRun(parseRunLocation("sums/reference", schema.url));
+    expect(fromPostgres.results.length).toBe(16);
+    expect(fromPostgres.samples.length).toBe(40);
+    expect(comparable(fromPostgres)).toEqual(comparable(fromSqlite));
+    expect(JSON.stringify(comparable(fromPostgres))).toBe(JSON.stringify(comparable(fromSqlite)));
+    expect({ ...summarizeBench(fromPostgres), runId: "" }).toEqual({
+      ...summarizeBench(fromSqlite),
+      runId: "",
+    });
+    expect({ ...database.summary, runId: "" }).toEqual({ ...sqlite.summary, runId: "" });
+    expect(JSON.stringify(fromPostgres)).not.toContain(":mull@");
+  });
+
+  it("lets two processes run one configuration at once: each pair stored once, same data as one process", async () => {
+    const reference = await loadRun(parseRunLocation("sums/reference", schema.url));
+    const shared = () => options({ out: "sums/shared", store: schema.url, resume: true, concurrency: 2 });
+    const [first, second] = await Promise.all([runBench(shared()), runBench(shared())]);
+    expect(first.recorded + second.recorded).toBe(16);
+    expect([first.created, second.created].sort()).toEqual([false, true]);
+    expect(first.runId).toBe(second.runId);
+    expect(comparable(await loadRun(parseRunLocation("sums/shared", schema.url)))).toEqual(
+      comparable(reference),
+    );
+    const again = await runBench(shared());
+    expect(again).toMatchObject({ created: false, skipped: 16, recorded: 0 });
+  });
+
+  it("refuses to resume with a changed configuration, listing each change as SQLite does", async () => {
+    const changed = { resume: true, sampling: { temperature: 1, maxTokens: 64 } } as const;
+    const inSqlite = await runBench(options({ out: join(folder, "sqlite"), ...changed })).catch(
+      (error: unknown) => error,
+    );
+    const inPostgres = await runBench(
+      options({ out: "sums/reference", store: schema.url, ...changed }),
+    ).catch((error: unknown) => error);
+    expect(RunConfigChangedError.isInstance(inPostgres)).toBe(true);
+    const message = (inPostgres as Error).message;
+    expect(message).toContain("sampling.temperature: 0.7 → 1");
+    expect(message).toMatch(/^cannot resume the run sums\/reference in postgres:\/\/mull:\*\*\*@/);
+    expect(message).not.toContain(":mull@");
+    expect(message.split("\n").slice(1)).toEqual(
+      (inSqlite as Error).message
+        .replace(/directory\.$/, "name.")
+        .split("\n")
+        .slice(1),
+    );
+    expect((inPostgres as RunConfigChangedError).changes).toEqual(
+      (inSqlite as RunConfigChangedError).changes,
+    );
+    await expect(runBench(options({ out: "sums/reference", store: schema.url }))).rejects.toThrow(
+      /^run sums\/reference in postgres:\/\/mull:\*\*\*@.* already holds run run-.*; pass --resume/,
+    );
+  });
+});
