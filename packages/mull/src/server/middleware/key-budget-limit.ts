@@ -3,6 +3,7 @@ import { ApiError } from "../http/index.ts";
 import type { ServerMetrics } from "../telemetry/index.ts";
 import type { ApiKeyCheck } from "./api-key-check.ts";
 import { createKeyTokenBudget, type TokenReservation } from "./key-token-budget.ts";
+import { requestCredential } from "./request-credential.ts";
 
 /** The token budget of the key a request came with. */
 export interface KeyBudget {
@@ -49,7 +50,10 @@ export function keyBudgetLimit(
   return async (context, next) => {
     context.set("keyBudget", {
       reserve(tokens) {
-        const reserved = budget.reserve(keys.keyId(context.req.header("authorization")), tokens);
+        const reserved = budget.reserve(
+          keys.keyId(requestCredential((name) => context.req.header(name))),
+          tokens,
+        );
         if (!("retryAfterSeconds" in reserved)) return reserved;
         metrics.rejected.inc({ reason: "key-budget" });
         throw new ApiError(

@@ -24,6 +24,11 @@ export interface OutcomeChoice {
   readonly toolCalls?: readonly ToolCall[] | undefined;
   /** Per-token log-probabilities, when asked for (pass-through only). */
   readonly tokens?: readonly TokenLogprob[] | undefined;
+  /**
+   * The thinking before the answer, when mull cut it at the request's reasoning budget and asked for the
+   * answer (`text` is then the answer cue and what followed it).
+   */
+  readonly reasoning?: string | undefined;
 }
 
 /** What a strategy did, for the `mull` object of a response. */
@@ -69,6 +74,11 @@ export interface RequestOutcome {
   readonly report: StrategyReport | undefined;
   /** The served model that answered, when it is not the one requested (a fallback). */
   readonly servedBy?: string | undefined;
+  /**
+   * Thinking tokens of every sample, when mull enforced the request's reasoning budget (included in
+   * `usage.completionTokens`).
+   */
+  readonly reasoningTokens?: number | undefined;
 }
 
 /**

@@ -33,7 +33,7 @@ export interface GenerationRouteOptions {
 }
 
 /** Settles the key's reservation with what the request used, and counts its tokens and samples. */
-function account(
+export function account(
   metrics: ServerMetrics,
   upstream: string,
   outcome: RequestOutcome,
@@ -54,7 +54,7 @@ function account(
 }
 
 /** Teaches the bandit that chose the model what the request earned, and counts where the reward came from. */
-async function settlePull(
+export async function settlePull(
   metrics: ServerMetrics,
   pull: RoutePull | undefined,
   plan: Parameters<RoutePull["settle"]>[0],
@@ -66,7 +66,12 @@ async function settlePull(
 }
 
 /** A request that failed after a bandit chose its model: an upstream failure earns 0, anything else is no outcome. */
-function failPull(metrics: ServerMetrics, pull: RoutePull | undefined, error: unknown, signal: AbortSignal) {
+export function failPull(
+  metrics: ServerMetrics,
+  pull: RoutePull | undefined,
+  error: unknown,
+  signal: AbortSignal,
+) {
   if (pull === undefined) return;
   const status = error instanceof ApiError ? error.status : 500;
   if (signal.aborted || status < 500) {
