@@ -92,7 +92,8 @@ export const messagesFieldMessages: Readonly<Record<string, string>> = {
   ...fieldMessages,
   messages: "must be a non-empty array of { role, content } messages",
   role: "must be user or assistant (the system prompt goes in the top-level system field)",
-  content: "must be a string or a non-empty array of content blocks",
+  content:
+    "must be a string or a non-empty array of content blocks (text, image, tool_use, tool_result, thinking)",
   type: "must be one of text, image, tool_use, tool_result, thinking",
   max_tokens: "must be an integer of at least 1",
   temperature: "must be a number from 0 to 1",

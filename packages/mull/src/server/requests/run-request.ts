@@ -13,6 +13,7 @@ import type {
 } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
+import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
 import type { RequestPlan } from "./request-plan.ts";
 
 /** One choice of a response. */
@@ -249,8 +250,16 @@ async function withStrategy(
     });
   }
   const lost = counts !== undefined && counts.failed > 0;
+  const choices = chosen.map((candidate) =>
+    choiceOf(candidate.text, candidate.finishReason, candidate.toolCalls),
+  );
+  // A thinking budget mull kept: each answer is split from its thinking, whose tokens are counted.
+  const forced = plan.reasoningBudget?.by === "mull" ? plan.reasoningBudget : undefined;
+  const reasoningTokens = forced === undefined ? undefined : reasoningTokensOf(result.candidates);
   return {
-    choices: chosen.map((candidate) => choiceOf(candidate.text, candidate.finishReason, candidate.toolCalls)),
+    choices:
+      forced === undefined ? choices : choices.map((choice) => splitReasoning(choice, forced.answerCue)),
+    ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
     usage: result.usage,
     report: {
       strategy: result.strategy,
