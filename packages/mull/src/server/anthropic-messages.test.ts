@@ -305,6 +305,18 @@ describe("bad inputs get Anthropic's error shape naming the field", () => {
     ).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
   });
 
+  it("refuses a wrong x-api-key with 401 in Anthropic's shape", async () => {
+    const { status, json } = await post(
+      { model: "fake-model", max_tokens: 16, messages: question },
+      { "x-api-key": "sk-wrong" },
+    );
+    expect(status).toBe(401);
+    expect(json).toEqual({
+      type: "error",
+      error: { type: "authentication_error", message: expect.stringContaining("x-api-key") },
+    });
+  });
+
   it("takes the key as a bearer token too", async () => {
     const { status, json } = await post(
       { model: "fake-model", max_tokens: 16, messages: question },

@@ -176,6 +176,14 @@ describe("a thinking budget mull keeps by budget forcing", () => {
         { model: "asc@4:think-model", temperature: 0.7, mull: { reasoning_budget: 50 } },
         /under strategy asc@4/,
       ],
+      [
+        {
+          model: "think-model",
+          mull: { reasoning_budget: 50 },
+          tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
+        },
+        /with tools: .* cannot end a trace in tool calls/,
+      ],
     ];
     for (const [body, message] of cases) {
       const { status, json } = await chat(body);

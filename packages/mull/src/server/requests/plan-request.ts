@@ -153,6 +153,7 @@ export function planRequest(
           strategy,
           maxTokens,
           choices: body.n ?? 1,
+          tools: "tools" in body && body.tools !== undefined,
         });
   if (reasoning !== undefined) strategy = reasoning.strategy;
 

@@ -36,6 +36,8 @@ export interface ReasoningBudgetOptions {
   readonly maxTokens: number;
   /** Choices asked for without a strategy (`n`). */
   readonly choices: number;
+  /** Whether the request offers tools: budget forcing's traces cannot end in calls. */
+  readonly tools: boolean;
 }
 
 /** Self-consistency and a plain single sample: what budget forcing's traces voting by majority can stand for. */
@@ -49,17 +51,20 @@ const forceable = /^(sc@\d+|single)$/;
  * most T tokens, then gets the model's answer cue and answers in the `max_tokens` left.
  *
  * @throws ApiError 400 naming `param` when the budget is not below `max_tokens`, or when mull must keep
- * it under a strategy other than `sc@N` (no other strategy's samples can be cut and answered in its place).
+ * it under a strategy other than `sc@N` (no other strategy's samples can be cut and answered in its place)
+ * or with tools (a forced trace cannot end in calls).
  * @example
- * planReasoningBudget({ tokens: 50, param: "mull.reasoning_budget", served, strategy: undefined, maxTokens: 256, choices: 1 });
+ * planReasoningBudget({ tokens: 50, param: "mull.reasoning_budget", served, strategy: undefined, maxTokens: 256, choices: 1, tools: false });
  * // { strategy: force@50, reasoningBudget: { tokens: 50, by: "mull", answerCue: "\n\nFinal answer: " }, extraBody: {} }
  */
 export function planReasoningBudget(options: ReasoningBudgetOptions): ReasoningBudgetPlan {
   const { tokens, param, served, strategy, maxTokens } = options;
+  // Anthropic's thinking.budget_tokens arrives under this name too: the message says both.
+  const named = `${param} (thinking.budget_tokens on /v1/messages)`;
   if (tokens >= maxTokens) {
     throw new ApiError(
       400,
-      `${param} must be less than max_tokens (${maxTokens}), which bounds the thinking and the answer together; got ${tokens}`,
+      `${named} must be less than max_tokens (${maxTokens}), which bounds the thinking and the answer together; got ${tokens}`,
       { param, code: "invalid_value" },
     );
   }
@@ -75,7 +80,14 @@ export function planReasoningBudget(options: ReasoningBudgetOptions): ReasoningB
   if (strategy !== undefined && !forceable.test(strategy.name)) {
     throw new ApiError(
       400,
-      `${param} under strategy ${strategy.name}: model ${served.name}'s upstream does not keep a thinking budget (upstreams[].reasoningBudget), and mull keeps one itself only for requests without a strategy and for sc@N`,
+      `${named} under strategy ${strategy.name}: model ${served.name}'s upstream does not keep a thinking budget (upstreams[].reasoningBudget), and mull keeps one itself only for requests without a strategy and for sc@N`,
+      { param, code: "unsupported_parameter" },
+    );
+  }
+  if (options.tools) {
+    throw new ApiError(
+      400,
+      `${named} with tools: model ${served.name}'s upstream does not keep a thinking budget (upstreams[].reasoningBudget), and mull's budget forcing cannot end a trace in tool calls`,
       { param, code: "unsupported_parameter" },
     );
   }
