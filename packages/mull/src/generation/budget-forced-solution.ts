@@ -175,6 +175,7 @@ export async function budgetForcedSolution(
           completionTokens: tokens,
           scores: [],
           ...(model === undefined ? {} : { model }),
+          ...(thinkingTokens === undefined ? {} : { thinkingTokens }),
         };
   return { candidate, thinkingTokens, forced, waits, stoppedBy, usage };
 }

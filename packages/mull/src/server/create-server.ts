@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import { anthropicErrors, messagesRoute } from "./anthropic/index.ts";
 import type { ServerConfig } from "./config/index.ts";
 import {
   apiKeyAuth,
@@ -70,11 +71,13 @@ const paths = {
   models: "/v1/models",
   chat: "/v1/chat/completions",
   completions: "/v1/completions",
+  messages: "/v1/messages",
 } as const;
 
 /**
  * Creates the OpenAI-compatible proxy: `POST /v1/chat/completions` and `/v1/completions` (plain and
- * streamed), `GET /v1/models`, `/health` and `/metrics`. A request picks a strategy with a model prefix
+ * streamed), Anthropic's `POST /v1/messages` (mapped onto the same plan; `x-api-key` accepted as the key),
+ * `GET /v1/models`, `/health` and `/metrics`. A request picks a strategy with a model prefix
  * (`sc@8:qwen2.5-7b`) or a `mull` object (`{ "strategy": "sc", "n": 8, "budget": { … } }`); without one it
  * is passed through. Answers carry a `mull` object with the strategy, candidates, votes, why it stopped
  * and the usage summed over every sample.
@@ -140,11 +143,14 @@ export function createServer(options: CreateServerOptions): MullServer {
   const generationRoutes = [
     [paths.chat, chatCompletionsRoute(generationOptions)],
     [paths.completions, completionsRoute(generationOptions)],
+    [paths.messages, messagesRoute(generationOptions)],
   ] as const;
 
   const app = new Hono<ServerEnvironment>();
   app.use("*", requestContext({ logger, metrics, draining }));
   app.use("*", requestSpan());
+  // Anthropic's API answers in Anthropic's error shape, the key check's refusal included.
+  app.use(paths.messages, anthropicErrors());
   app.get(paths.health, healthRoute({ draining, inFlight: () => limiter.count(), circuits, routes }));
   app.use("*", apiKeyAuth({ keys, metrics, exempt: [paths.health] }));
   app.get(paths.metrics, metricsRoute(metrics));

@@ -22,6 +22,11 @@ export interface Candidate {
   readonly steps?: readonly string[] | undefined;
   /** The model that wrote it, when a strategy uses several. */
   readonly model?: string | undefined;
+  /**
+   * Tokens written before an answer was asked for (budget forcing's thinking: all of a trace's tokens
+   * when it ended on its own), when a strategy counts them.
+   */
+  readonly thinkingTokens?: number | undefined;
   /** The function calls it ended in, when its completion ended in calls (its `answer` then names them). */
   readonly toolCalls?: readonly ToolCall[] | undefined;
 }

@@ -64,6 +64,7 @@ describe("budgetForcing", () => {
       text: "\na 12+30=42 42+5=47\n#### 44",
       answer: "44",
       completionTokens: 4,
+      thinkingTokens: 3,
     });
     // The answer hangs under the thinking it answers.
     const generations = result.trace.filter((event) => event.type === "generation");

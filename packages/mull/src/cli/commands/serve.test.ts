@@ -52,6 +52,11 @@ describe("mull serve flags", () => {
     expect(error.message).toMatch(/holds no keys/);
   });
 
+  it("refuses --reasoning-budget without --base-url", async () => {
+    const error = await refusal(["--reasoning-budget", "vllm"]);
+    expect(error.field).toBe("--reasoning-budget");
+  });
+
   it("refuses --route-lambda without --route", async () => {
     const error = await refusal(["--base-url", "http://127.0.0.1:9/v1", "--route-lambda", "0.1"]);
     expect(error.field).toBe("--route-lambda");

@@ -50,6 +50,7 @@ interface ServeFlags {
   readonly routeLambda?: number | undefined;
   readonly state?: string | undefined;
   readonly statePrefix?: string | undefined;
+  readonly reasoningBudget?: "mull" | "llama.cpp" | "vllm" | undefined;
 }
 
 function isLoopbackHost(host: string): boolean {
@@ -106,6 +107,12 @@ async function configFromFlags(flags: ServeFlags): Promise<ServerConfig> {
   if (flags.config !== undefined && flags.baseUrl !== undefined) {
     throw new UsageError("give --config or --base-url, not both", "--base-url");
   }
+  if (flags.reasoningBudget !== undefined && flags.baseUrl === undefined) {
+    throw new UsageError(
+      "--reasoning-budget applies to the upstream of --base-url (in a --config file: upstreams[].reasoningBudget)",
+      "--reasoning-budget",
+    );
+  }
   const routes = flags.route ?? [];
   if (flags.routeLambda !== undefined && routes.length === 0) {
     throw new UsageError("--route-lambda applies to the routes of --route; give one", "--route-lambda");
@@ -132,6 +139,7 @@ async function configFromFlags(flags: ServeFlags): Promise<ServerConfig> {
           models: servedWith(model),
           allowedNetworks: networks,
           ...(flags.upstreamKeyEnv === undefined ? {} : { apiKeyEnv: flags.upstreamKeyEnv }),
+          ...(flags.reasoningBudget === undefined ? {} : { reasoningBudget: flags.reasoningBudget }),
         },
       ],
     };
@@ -210,6 +218,12 @@ export function serveCommand() {
       `model of --base-url (default: the first it lists); embedded: lab-small | lab-large (default ${defaultLabModel})`,
     )
     .option("--upstream-key-env <variable>", "environment variable holding the API key of --base-url")
+    .addOption(
+      new Option(
+        "--reasoning-budget <keeper>",
+        "who keeps a request's thinking budget (mull.reasoning_budget) for --base-url: vllm (thinking_token_budget), llama.cpp (thinking_budget_tokens) or mull (budget forcing; default)",
+      ).choices(["mull", "llama.cpp", "vllm"]),
+    )
     .option(
       "--allow-network <cidr...>",
       "private ranges the upstream may reach besides the --base-url host itself",

@@ -72,6 +72,13 @@ const openAICompatibleUpstream = z.strictObject({
    * log-probability, or none (searches refused). Default none: a judged search costs a call per step.
    */
   prm: z.enum(["judge", "self", "none"]).default("none"),
+  /**
+   * Who keeps a request's thinking budget (`mull.reasoning_budget`, Anthropic's `thinking.budget_tokens`):
+   * `llama.cpp` (sent as `thinking_budget_tokens`) or `vllm` (sent as `thinking_token_budget`) when the
+   * upstream server enforces it itself; `mull` (default) cuts the thinking at the budget by budget forcing
+   * and asks for the answer.
+   */
+  reasoningBudget: z.enum(["mull", "llama.cpp", "vllm"]).default("mull"),
 });
 
 const embeddedUpstream = z.strictObject({

@@ -23,5 +23,6 @@ export {
   type ResponseEnd,
   requestContext,
 } from "./request-context.ts";
+export { requestCredential } from "./request-credential.ts";
 export { requestSpan } from "./request-span.ts";
 export type { ServerEnvironment } from "./server-environment.ts";

@@ -4,6 +4,7 @@ import type { ServerMetrics } from "../telemetry/index.ts";
 import type { ApiKeyCheck } from "./api-key-check.ts";
 import { type KeyBudgetStore, memoryKeyBudgetStore } from "./key-budget-store.ts";
 import type { TokenReservation } from "./key-token-budget.ts";
+import { requestCredential } from "./request-credential.ts";
 
 /** The token budget of the key a request came with. */
 export interface KeyBudget {
@@ -57,7 +58,10 @@ export function keyBudgetLimit(
   return async (context, next) => {
     context.set("keyBudget", {
       async reserve(tokens) {
-        const reserved = await budget.reserve(keys.keyId(context.req.header("authorization")), tokens);
+        const reserved = await budget.reserve(
+          keys.keyId(requestCredential((name) => context.req.header(name))),
+          tokens,
+        );
         if (!("retryAfterSeconds" in reserved)) return reserved;
         metrics.rejected.inc({ reason: "key-budget" });
         throw new ApiError(

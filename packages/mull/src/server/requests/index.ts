@@ -7,12 +7,17 @@ export {
   type CompletionRequestBody,
   chatRequestSchema,
   completionRequestSchema,
+  fieldMessages,
+  type MullRequestOptions,
+  mullRequestOptionsSchema,
+  paramPath,
   parseRequestBody,
 } from "./request-schema.ts";
 export {
   completionBody,
   liveTailChunks,
   liveTextChunks,
+  mullBody,
   type ResponseIdentity,
   streamChunks,
 } from "./response-body.ts";

@@ -7,6 +7,7 @@ import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import { forwardedBody } from "./forwarded-body.ts";
+import { planReasoningBudget } from "./reasoning-budget.ts";
 import type { EndpointKind, RequestPlan } from "./request-plan.ts";
 import { requestPrompt } from "./request-prompt.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
@@ -86,7 +87,9 @@ function strategySpec(
  * server's cap, `n` above the strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above
  * the model's context window, samples × (prompt + `max_tokens`) above the per-request token cap, a voting
  * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`, and
- * forwarded fields (`tools`, `top_k`, …) the model or the strategy cannot honour (see `forwardedBody`).
+ * forwarded fields (`tools`, `top_k`, …) the model or the strategy cannot honour (see `forwardedBody`). A
+ * thinking budget (`mull.reasoning_budget`) goes to an upstream that keeps one, or is kept by budget
+ * forcing (see `planReasoningBudget`).
  *
  * @throws ApiError naming the field and the limit.
  */
@@ -128,6 +131,32 @@ export function planRequest(
     }
   }
 
+  const askedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+  if (askedMaxTokens !== undefined && askedMaxTokens > limits.maxTokens) {
+    const param = body.max_completion_tokens == null ? "max_tokens" : "max_completion_tokens";
+    throw new ApiError(
+      400,
+      `${param} must be at most ${limits.maxTokens} (the server's cap limits.maxTokens), got ${askedMaxTokens}`,
+      { param, code: "invalid_value" },
+    );
+  }
+  const maxTokens = askedMaxTokens ?? limits.defaultMaxTokens;
+
+  // A thinking budget is sent to an upstream that keeps one, or kept by budget forcing in the strategy's place.
+  const reasoning =
+    mull?.reasoning_budget === undefined
+      ? undefined
+      : planReasoningBudget({
+          tokens: mull.reasoning_budget,
+          param: "mull.reasoning_budget",
+          served,
+          strategy,
+          maxTokens,
+          choices: body.n ?? 1,
+          tools: "tools" in body && body.tools !== undefined,
+        });
+  if (reasoning !== undefined) strategy = reasoning.strategy;
+
   if (strategy === undefined && mull?.budget !== undefined) {
     // A pass-through is one upstream call bounded by max_tokens: a budget would be half-kept at best.
     throw new ApiError(
@@ -164,17 +193,6 @@ export function planRequest(
       { param: "n", code: "invalid_value" },
     );
   }
-
-  const askedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-  if (askedMaxTokens !== undefined && askedMaxTokens > limits.maxTokens) {
-    const param = body.max_completion_tokens == null ? "max_tokens" : "max_completion_tokens";
-    throw new ApiError(
-      400,
-      `${param} must be at most ${limits.maxTokens} (the server's cap limits.maxTokens), got ${askedMaxTokens}`,
-      { param, code: "invalid_value" },
-    );
-  }
-  const maxTokens = askedMaxTokens ?? limits.defaultMaxTokens;
 
   const temperature = body.temperature ?? undefined;
   if (strategySamples !== undefined && strategySamples > 1 && temperature === 0) {
@@ -270,7 +288,7 @@ export function planRequest(
   const extraBody: Record<string, unknown> = {};
   if (body.presence_penalty != null) extraBody.presence_penalty = body.presence_penalty;
   if (body.frequency_penalty != null) extraBody.frequency_penalty = body.frequency_penalty;
-  Object.assign(extraBody, forwardedBody(body, served, strategy));
+  Object.assign(extraBody, forwardedBody(body, served, strategy), reasoning?.extraBody);
 
   return {
     endpoint,
@@ -297,5 +315,6 @@ export function planRequest(
     answerFormat: withToolCallKeys(answerFormat),
     estimatedPromptTokens,
     worstCaseTokens: bounded,
+    ...(reasoning === undefined ? {} : { reasoningBudget: reasoning.reasoningBudget }),
   };
 }

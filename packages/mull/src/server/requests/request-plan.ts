@@ -7,6 +7,7 @@ import type {
   Strategy,
 } from "../../spec/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
+import type { ReasoningBudget } from "./reasoning-budget.ts";
 
 /** The two generation endpoints. */
 export type EndpointKind = "chat" | "completions";
@@ -47,4 +48,6 @@ export interface RequestPlan {
   readonly estimatedPromptTokens: number;
   /** The most tokens the request may use: samples × (prompt + `max_tokens`), or the client's budget if lower. */
   readonly worstCaseTokens: number;
+  /** The request's thinking budget and who keeps it, when it gave one. */
+  readonly reasoningBudget?: ReasoningBudget | undefined;
 }

@@ -98,6 +98,11 @@ const forwardedChat = {
 export const forwardedFields: readonly string[] = [...Object.keys(forwarded), ...Object.keys(forwardedChat)];
 
 const mullOptions = z.object({
+  /**
+   * The most thinking (reasoning) tokens of each sample: sent to an upstream that takes a thinking budget,
+   * else enforced by mull with budget forcing (see `planRequest`).
+   */
+  reasoning_budget: z.number().int().min(1).optional(),
   /** Strategy spec: `sc@8`, `bon@4`, `greedy`, …, or a bare name (`sc`) with `n`. */
   strategy: z.string().min(1).max(64).optional(),
   /** Samples for a strategy given without `@N`. */
@@ -140,6 +145,9 @@ const common = {
   ...forwarded,
 };
 
+/** The `mull` object of a request body, for other front ends (`POST /v1/messages`) to take it as it is. */
+export const mullRequestOptionsSchema = mullOptions;
+
 /** The fields of `POST /v1/chat/completions` that the server reads; others are ignored. */
 export const chatRequestSchema = z.object({
   ...common,
@@ -165,7 +173,7 @@ export type MullRequestOptions = z.output<typeof mullOptions>;
 export const bannedRequestFields: readonly string[] = ["api_base", "base_url", "api_url", "endpoint_url"];
 
 /** Clear messages for the fields clients most often get wrong, by the field's path, else its last segment. */
-const fieldMessages: Readonly<Record<string, string>> = {
+export const fieldMessages: Readonly<Record<string, string>> = {
   model: "must be a non-empty string naming a model (see GET /v1/models)",
   messages: "must be a non-empty array of messages",
   role: "must be one of system, developer, user, assistant, tool",
@@ -196,6 +204,7 @@ const fieldMessages: Readonly<Record<string, string>> = {
   frequency_penalty: "must be a number from -2 to 2",
   strategy: "must be a strategy spec such as sc@8, bon@4 or greedy",
   answer_format: "must name an answer format",
+  "mull.reasoning_budget": "must be a positive integer (thinking tokens per sample)",
   "mull.budget.max_total_tokens": "must be a positive integer (tokens)",
   "mull.budget.max_completion_tokens": "must be a positive integer (tokens)",
   "mull.budget.max_calls": "must be a positive integer (upstream calls)",
@@ -214,13 +223,18 @@ export function paramPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Validates a parsed body against a request schema. Unknown fields are dropped; the result holds only
+ * Validates a parsed body against a request schema. `messages` says what each field expects, by its path
+ * or its last segment (default the OpenAI endpoints'). Unknown fields are dropped; the result holds only
  * fields the server knows, in fresh objects (keys such as `__proto__` in the input never reach it).
  *
  * @throws ApiError 400 `invalid_request_error` whose `param` is the first field at fault
  * (`messages[1].role`) and whose message says what was expected.
  */
-export function parseRequestBody<Schema extends z.ZodType>(schema: Schema, body: unknown): z.output<Schema> {
+export function parseRequestBody<Schema extends z.ZodType>(
+  schema: Schema,
+  body: unknown,
+  messages: Readonly<Record<string, string>> = fieldMessages,
+): z.output<Schema> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new ApiError(400, "the request body must be a JSON object", { code: "invalid_request_body" });
   }
@@ -243,7 +257,7 @@ export function parseRequestBody<Schema extends z.ZodType>(schema: Schema, body:
   const expected =
     issue?.code === "custom"
       ? issue.message
-      : (fieldMessages[param] ?? (typeof last === "string" ? fieldMessages[last] : undefined));
+      : (messages[param] ?? (typeof last === "string" ? messages[last] : undefined));
   if (issue?.code === "unrecognized_keys") {
     // Only the strict `mull.budget` refuses unknown fields: name the field, and what is accepted there.
     const field = param === "" ? issue.keys[0] : `${param}.${issue.keys[0]}`;

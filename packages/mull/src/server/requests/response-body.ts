@@ -10,8 +10,11 @@ export interface ResponseIdentity {
 
 type JsonObject = Record<string, unknown>;
 
-/** OpenAI's usage object, or `undefined` when the upstream did not report the counts. */
-export function usageBody(usage: Usage): JsonObject | undefined {
+/**
+ * OpenAI's usage object, or `undefined` when the upstream did not report the counts; thinking tokens mull
+ * counted (`reasoningTokens`, part of the completion tokens) as `completion_tokens_details.reasoning_tokens`.
+ */
+export function usageBody(usage: Usage, reasoningTokens?: number | undefined): JsonObject | undefined {
   if (usage.promptTokens === undefined || usage.completionTokens === undefined) return undefined;
   return {
     prompt_tokens: usage.promptTokens,
@@ -20,6 +23,9 @@ export function usageBody(usage: Usage): JsonObject | undefined {
     ...(usage.cachedPromptTokens === undefined
       ? {}
       : { prompt_tokens_details: { cached_tokens: usage.cachedPromptTokens } }),
+    ...(reasoningTokens === undefined
+      ? {}
+      : { completion_tokens_details: { reasoning_tokens: reasoningTokens } }),
   };
 }
 
@@ -61,6 +67,7 @@ export function mullBody(outcome: RequestOutcome): JsonObject | undefined {
           : usage.promptTokens + usage.completionTokens,
       calls: usage.calls,
       score_calls: report.scoreCalls,
+      ...(outcome.reasoningTokens === undefined ? {} : { reasoning_tokens: outcome.reasoningTokens }),
     },
   };
 }
@@ -111,10 +118,19 @@ function toolCallsBody(calls: readonly ToolCall[], indexed: boolean): JsonObject
   }));
 }
 
-/** A chat choice's message: its text, and its calls as `tool_calls` (content `null` when it has no text). */
+/**
+ * A chat choice's message: its text, its thinking as `reasoning_content` (as vLLM and llama.cpp return it)
+ * when mull cut it at a budget, and its calls as `tool_calls` (content `null` when it has no text).
+ */
 function messageBody(choice: OutcomeChoice): JsonObject {
   const calls = choice.toolCalls;
-  if (calls === undefined) return { role: "assistant", content: choice.text };
+  if (calls === undefined) {
+    return {
+      role: "assistant",
+      content: choice.text,
+      ...(choice.reasoning === undefined ? {} : { reasoning_content: choice.reasoning }),
+    };
+  }
   return {
     role: "assistant",
     content: choice.text === "" ? null : choice.text,
@@ -167,7 +183,7 @@ export function completionBody(
   outcome: RequestOutcome,
   identity: ResponseIdentity,
 ): JsonObject {
-  const usage = usageBody(outcome.usage);
+  const usage = usageBody(outcome.usage, outcome.reasoningTokens);
   const mull = mullBody(outcome);
   return {
     id: identity.id,
@@ -213,7 +229,10 @@ export function streamChunks(
           choices: [
             {
               index,
-              delta: { content: choice.text },
+              delta: {
+                ...(choice.reasoning === undefined ? {} : { reasoning_content: choice.reasoning }),
+                content: choice.text,
+              },
               logprobs: plan.logprobs ? chatLogprobs(choice.tokens) : null,
               finish_reason: null,
             },
@@ -248,7 +267,7 @@ export function streamChunks(
       });
     }
   });
-  const usage = usageBody(outcome.usage);
+  const usage = usageBody(outcome.usage, outcome.reasoningTokens);
   if (plan.includeUsage) {
     chunks.push({
       ...base,
@@ -331,7 +350,8 @@ export function liveTailChunks(
       ? { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }], ...extra }
       : { ...base, choices: [{ index: 0, text: "", logprobs: null, finish_reason: finishReason }], ...extra },
   );
-  if (plan.includeUsage) chunks.push({ ...base, choices: [], usage: usageBody(outcome.usage) ?? null });
+  if (plan.includeUsage)
+    chunks.push({ ...base, choices: [], usage: usageBody(outcome.usage, outcome.reasoningTokens) ?? null });
   const mull = mullBody(outcome);
   const last = chunks.at(-1);
   if (mull !== undefined && last !== undefined) last.mull = mull;

@@ -13,6 +13,7 @@ import type {
 } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
+import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
 import type { RequestPlan } from "./request-plan.ts";
 
 /** One choice of a response. */
@@ -24,6 +25,11 @@ export interface OutcomeChoice {
   readonly toolCalls?: readonly ToolCall[] | undefined;
   /** Per-token log-probabilities, when asked for (pass-through only). */
   readonly tokens?: readonly TokenLogprob[] | undefined;
+  /**
+   * The thinking before the answer, when mull cut it at the request's reasoning budget and asked for the
+   * answer (`text` is then the answer cue and what followed it).
+   */
+  readonly reasoning?: string | undefined;
 }
 
 /** What a strategy did, for the `mull` object of a response. */
@@ -69,6 +75,11 @@ export interface RequestOutcome {
   readonly report: StrategyReport | undefined;
   /** The served model that answered, when it is not the one requested (a fallback). */
   readonly servedBy?: string | undefined;
+  /**
+   * Thinking tokens of every sample, when mull enforced the request's reasoning budget (included in
+   * `usage.completionTokens`).
+   */
+  readonly reasoningTokens?: number | undefined;
 }
 
 /**
@@ -239,8 +250,16 @@ async function withStrategy(
     });
   }
   const lost = counts !== undefined && counts.failed > 0;
+  const choices = chosen.map((candidate) =>
+    choiceOf(candidate.text, candidate.finishReason, candidate.toolCalls),
+  );
+  // A thinking budget mull kept: each answer is split from its thinking, whose tokens are counted.
+  const forced = plan.reasoningBudget?.by === "mull" ? plan.reasoningBudget : undefined;
+  const reasoningTokens = forced === undefined ? undefined : reasoningTokensOf(result.candidates);
   return {
-    choices: chosen.map((candidate) => choiceOf(candidate.text, candidate.finishReason, candidate.toolCalls)),
+    choices:
+      forced === undefined ? choices : choices.map((choice) => splitReasoning(choice, forced.answerCue)),
+    ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
     usage: result.usage,
     report: {
       strategy: result.strategy,

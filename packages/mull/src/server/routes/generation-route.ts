@@ -36,7 +36,7 @@ export interface GenerationRouteOptions {
  * Settles the key's reservation with what the request used (before the answer goes out, so the next
  * request, on any replica, sees the tokens given back), and counts its tokens and samples.
  */
-async function account(
+export async function account(
   metrics: ServerMetrics,
   upstream: string,
   outcome: RequestOutcome,
@@ -57,7 +57,7 @@ async function account(
 }
 
 /** Teaches the bandit that chose the model what the request earned, and counts where the reward came from. */
-async function settlePull(
+export async function settlePull(
   metrics: ServerMetrics,
   pull: RoutePull | undefined,
   plan: Parameters<RoutePull["settle"]>[0],
@@ -69,7 +69,12 @@ async function settlePull(
 }
 
 /** A request that failed after a bandit chose its model: an upstream failure earns 0, anything else is no outcome. */
-function failPull(metrics: ServerMetrics, pull: RoutePull | undefined, error: unknown, signal: AbortSignal) {
+export function failPull(
+  metrics: ServerMetrics,
+  pull: RoutePull | undefined,
+  error: unknown,
+  signal: AbortSignal,
+) {
   if (pull === undefined) return;
   const status = error instanceof ApiError ? error.status : 500;
   if (signal.aborted || status < 500) {

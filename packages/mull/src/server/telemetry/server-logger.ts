@@ -14,6 +14,8 @@ export const redactedLogPaths: readonly string[] = [
   "headers.authorization",
   "*.headers.authorization",
   "request.headers.authorization",
+  'headers["x-api-key"]',
+  '*.headers["x-api-key"]',
   "headers.cookie",
   "apiKey",
   "apiKeys",

@@ -49,7 +49,18 @@ export interface ServedModel {
   readonly circuit?: UpstreamCircuit | undefined;
   /** Name of the served model that answers while this one's upstream is unavailable. */
   readonly fallback?: string | undefined;
+  /**
+   * The request field in which the upstream takes a thinking budget and keeps it itself (llama.cpp's
+   * `thinking_budget_tokens`, vLLM's `thinking_token_budget`); absent, mull keeps the budget by budget forcing.
+   */
+  readonly reasoningBudgetField?: string | undefined;
 }
+
+/** The field each upstream server kind takes a per-request thinking budget in. */
+const reasoningBudgetFields: Readonly<Record<string, string>> = {
+  "llama.cpp": "thinking_budget_tokens",
+  vllm: "thinking_token_budget",
+};
 
 /**
  * Lab models (named `lab-…`, or a GGUF file or an upstream's model served under such a name, e.g. by
@@ -274,6 +285,7 @@ export async function buildServedModels(
                 : profile.processReward,
           circuit,
           fallback: entry.fallback,
+          reasoningBudgetField: reasoningBudgetFields[upstream.reasoningBudget],
         });
       }
     }

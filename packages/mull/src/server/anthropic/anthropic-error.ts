@@ -1,0 +1,61 @@
+import type { MiddlewareHandler } from "hono";
+import type { ApiError } from "../http/index.ts";
+
+/** Anthropic's error types, by HTTP status. */
+function anthropicType(status: number): string {
+  if (status === 401) return "authentication_error";
+  if (status === 403) return "permission_error";
+  if (status === 404) return "not_found_error";
+  if (status === 413) return "request_too_large";
+  if (status === 429) return "rate_limit_error";
+  if (status === 503 || status === 529) return "overloaded_error";
+  if (status >= 500) return "api_error";
+  return "invalid_request_error";
+}
+
+/**
+ * An error in Anthropic's shape, `{ "type": "error", "error": { "type", "message" } }`, whose message
+ * names the field at fault (as the server's messages do).
+ *
+ * @example
+ * anthropicErrorBody(400, "max_tokens is required");
+ * // { type: "error", error: { type: "invalid_request_error", message: "max_tokens is required" } }
+ */
+export function anthropicErrorBody(status: number, message: string): Record<string, unknown> {
+  return { type: "error", error: { type: anthropicType(status), message } };
+}
+
+/** The Anthropic-shaped body of an `ApiError` (for an error sent as the last event of a stream). */
+export function anthropicErrorOf(error: ApiError): Record<string, unknown> & { type: string } {
+  return { ...anthropicErrorBody(error.status, error.message), type: "error" };
+}
+
+/**
+ * Answers the Anthropic API's paths with Anthropic's error shape: every error response in OpenAI's shape
+ * from the middleware and routes behind it (a missing key, the in-flight limit, a refused body) is
+ * rewritten to `{ "type": "error", "error": { "type", "message" } }`, with its status and headers kept.
+ *
+ * @example
+ * app.use("/v1/messages", anthropicErrors());
+ */
+export function anthropicErrors(): MiddlewareHandler {
+  return async (context, next) => {
+    await next();
+    const response = context.res;
+    if (response.status < 400 || !(response.headers.get("content-type") ?? "").includes("json")) return;
+    let message: unknown;
+    try {
+      message = ((await response.clone().json()) as { error?: { message?: unknown } }).error?.message;
+    } catch {
+      return;
+    }
+    if (typeof message !== "string") return;
+    const headers = new Headers(response.headers);
+    headers.delete("content-length");
+    context.res = undefined;
+    context.res = new Response(JSON.stringify(anthropicErrorBody(response.status, message)), {
+      status: response.status,
+      headers,
+    });
+  };
+}

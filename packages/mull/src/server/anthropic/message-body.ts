@@ -1,0 +1,96 @@
+import type { OutcomeChoice, RequestOutcome, RequestPlan } from "../requests/index.ts";
+import { mullBody } from "../requests/index.ts";
+
+type JsonObject = Record<string, unknown>;
+
+/** Anthropic's reason a message ended. */
+export type StopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use";
+
+/** One content block of a message: `thinking`, `text` or `tool_use`. */
+export type ContentBlock =
+  | { readonly type: "thinking"; readonly thinking: string; readonly signature: string }
+  | { readonly type: "text"; readonly text: string }
+  | {
+      readonly type: "tool_use";
+      readonly id: string;
+      readonly name: string;
+      readonly input: Readonly<Record<string, unknown>>;
+    };
+
+/** A call's arguments as an object: models write the JSON, and what is not an object is kept under `arguments`. */
+function inputOf(text: string): Readonly<Record<string, unknown>> {
+  try {
+    const value: unknown = JSON.parse(text === "" ? "{}" : text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {}
+  return { arguments: text };
+}
+
+/**
+ * The content blocks of a choice, in Anthropic's order: its thinking (when mull forced the answer at a
+ * reasoning budget), its text (left out when the choice is only calls), then one `tool_use` block per call.
+ *
+ * @example
+ * contentBlocks({ text: "4", finishReason: "stop" }); // [{ type: "text", text: "4" }]
+ */
+export function contentBlocks(choice: OutcomeChoice | undefined): ContentBlock[] {
+  if (choice === undefined) return [{ type: "text", text: "" }];
+  const blocks: ContentBlock[] = [];
+  if (choice.reasoning !== undefined)
+    blocks.push({ type: "thinking", thinking: choice.reasoning, signature: "" });
+  const calls = choice.toolCalls ?? [];
+  if (choice.text !== "" || calls.length === 0) blocks.push({ type: "text", text: choice.text });
+  for (const call of calls) {
+    blocks.push({ type: "tool_use", id: call.id, name: call.name, input: inputOf(call.arguments) });
+  }
+  return blocks;
+}
+
+/**
+ * Anthropic's stop reason of a choice: calls end in `tool_use`, a cut at `max_tokens` in `max_tokens`,
+ * anything else in `end_turn` (OpenAI-compatible upstreams do not say which stop sequence ended a completion).
+ */
+export function stopReasonOf(choice: OutcomeChoice | undefined): StopReason {
+  if (choice?.finishReason === "tool_calls") return "tool_use";
+  if (choice?.finishReason === "length") return "max_tokens";
+  return "end_turn";
+}
+
+/**
+ * Anthropic's usage: `input_tokens` and `output_tokens` (every sample's, thinking included, as Anthropic
+ * counts thinking in its output), unknown counts as 0 (the shape has no null), prompt-cache hits as
+ * `cache_read_input_tokens`.
+ */
+export function messageUsage(outcome: RequestOutcome): JsonObject {
+  const usage = outcome.usage;
+  return {
+    input_tokens: usage.promptTokens ?? 0,
+    output_tokens: usage.completionTokens ?? 0,
+    ...(usage.cachedPromptTokens === undefined ? {} : { cache_read_input_tokens: usage.cachedPromptTokens }),
+  };
+}
+
+/**
+ * A whole (non-streamed) Anthropic message for a served request: its first choice's content blocks, stop
+ * reason and usage, with the `mull` object (strategy, votes, reasoning tokens) when a strategy ran.
+ *
+ * @example
+ * context.json(messageBody(plan, outcome, "msg_0123"));
+ */
+export function messageBody(plan: RequestPlan, outcome: RequestOutcome, id: string): JsonObject {
+  const choice = outcome.choices[0];
+  const mull = mullBody(outcome);
+  return {
+    id,
+    type: "message",
+    role: "assistant",
+    model: plan.requestedModel,
+    content: contentBlocks(choice),
+    stop_reason: stopReasonOf(choice),
+    stop_sequence: null,
+    usage: messageUsage(outcome),
+    ...(mull === undefined ? {} : { mull }),
+  };
+}

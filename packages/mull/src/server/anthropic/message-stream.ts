@@ -1,0 +1,93 @@
+import { sseHeaders } from "../http/index.ts";
+import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
+import { type LiveText, mullBody, type RequestOutcome, type RequestPlan } from "../requests/index.ts";
+import type { RequestLog } from "../routes/request-log.ts";
+import { anthropicErrorOf } from "./anthropic-error.ts";
+import { createEventStream } from "./event-stream.ts";
+import { messageStartEvent, messageTailEvents, textDeltaEvents, textStartEvents } from "./message-events.ts";
+
+type Settled = { ok: true; value: RequestOutcome } | { ok: false; error: unknown };
+
+/** Options of `streamMessage`. */
+export interface MessageStreamOptions {
+  readonly plan: RequestPlan;
+  /** The message's id (`msg_…`). */
+  readonly id: string;
+  /** The request's work: its outcome, once served. */
+  readonly work: Promise<RequestOutcome>;
+  /** A pass-through's text as the upstream streams it, relayed as `text_delta`s of block 0. */
+  readonly live: LiveText | undefined;
+  /** Interval of `ping` events while the work runs. */
+  readonly keepAliveMilliseconds: number;
+  readonly abort: RequestAbort;
+  readonly log: RequestLog;
+  /** Deferred while the stream runs: the response ends when it closes. */
+  readonly responseEnd: ResponseEnd;
+  readonly requestId: string;
+}
+
+/**
+ * Answers a streamed messages request with Anthropic's events: `message_start` at once, `ping` while a
+ * strategy works, a pass-through's text relayed as `text_delta`s as the upstream writes it, then the
+ * blocks not yet sent (`content_block_start`, a `thinking_delta`, `text_delta` or `input_json_delta`,
+ * `content_block_stop`), `message_delta` with the stop reason and the usage, and `message_stop`. As for
+ * chat completions, a pass-through whose work fails before its first piece (within the keep-alive
+ * interval) gets a real error status: the failure is thrown; later failures are sent as an `error` event.
+ *
+ * @throws the work's error when it fails early, or the abort reason when the request was aborted.
+ */
+export async function streamMessage(options: MessageStreamOptions): Promise<Response> {
+  const { plan, live, abort, log } = options;
+  const settled: Promise<Settled> = options.work.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+  if (plan.strategy === undefined) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), options.keepAliveMilliseconds);
+    });
+    const early = await Promise.race([settled, waited, ...(live === undefined ? [] : [live.started])]);
+    clearTimeout(timer);
+    if (early !== undefined && !early.ok) throw early.error;
+  }
+  abort.signal.throwIfAborted();
+  const finish = options.responseEnd.defer();
+  let ended = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const end = (status: number, streamError?: string) => {
+    if (ended) return;
+    ended = true;
+    clearInterval(timer);
+    log.line(status, streamError === undefined ? {} : { streamError });
+    finish(status);
+  };
+  const body = createEventStream({
+    start(writer) {
+      writer.events([messageStartEvent(plan, options.id), { type: "ping" }]);
+      timer = setInterval(() => writer.events([{ type: "ping" }]), options.keepAliveMilliseconds);
+      live?.listen((text, first) =>
+        writer.events(first ? textStartEvents(0, text) : textDeltaEvents(0, text)),
+      );
+      void settled.then((result) => {
+        if (ended) return;
+        if (abort.signal.aborted) {
+          end(499);
+        } else if (result.ok) {
+          writer.events(messageTailEvents(result.value, live?.text() ?? "", mullBody(result.value)));
+          end(200);
+        } else {
+          const error = log.failure(result.error);
+          writer.events([anthropicErrorOf(error)]);
+          end(error.status, error.message);
+        }
+        writer.close();
+      });
+    },
+    cancel() {
+      abort.clientGone();
+      end(499);
+    },
+  });
+  return new Response(body, { status: 200, headers: { ...sseHeaders, "x-request-id": options.requestId } });
+}

@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { fieldMessages, mullRequestOptionsSchema } from "../requests/index.ts";
+
+const textBlock = z.object({ type: z.literal("text"), text: z.string() });
+const imageBlock = z.looseObject({ type: z.literal("image"), source: z.unknown() });
+const documentBlock = z.looseObject({ type: z.literal("document"), source: z.unknown() });
+const toolUseBlock = z.object({
+  type: z.literal("tool_use"),
+  id: z.string().min(1).max(256),
+  name: z.string().min(1).max(256),
+  input: z.record(z.string(), z.unknown()),
+});
+const toolResultBlock = z.object({
+  type: z.literal("tool_result"),
+  tool_use_id: z.string().min(1).max(256),
+  content: z.union([z.string(), z.array(z.union([textBlock, imageBlock]))]).optional(),
+  is_error: z.boolean().optional(),
+});
+// Earlier turns' thinking comes back as the client received it; it is not sent upstream again.
+const thinkingBlock = z.looseObject({ type: z.literal("thinking"), thinking: z.string() });
+const redactedThinkingBlock = z.looseObject({ type: z.literal("redacted_thinking") });
+
+const contentBlock = z.discriminatedUnion("type", [
+  textBlock,
+  imageBlock,
+  documentBlock,
+  toolUseBlock,
+  toolResultBlock,
+  thinkingBlock,
+  redactedThinkingBlock,
+]);
+
+const message = z.object({
+  role: z.enum(["user", "assistant"]),
+  content: z.union([z.string(), z.array(contentBlock).min(1)]),
+});
+
+const tool = z.object({
+  type: z.literal("custom").optional(),
+  name: z.string().min(1).max(64),
+  description: z.string().optional(),
+  input_schema: z.looseObject({ type: z.string() }),
+});
+
+const toolChoice = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().optional() }),
+  z.object({ type: z.literal("any"), disable_parallel_tool_use: z.boolean().optional() }),
+  z.object({
+    type: z.literal("tool"),
+    name: z.string().min(1).max(64),
+    disable_parallel_tool_use: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal("none") }),
+]);
+
+const thinking = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("enabled"), budget_tokens: z.number().int().min(1) }),
+  z.object({ type: z.literal("disabled") }),
+  // The model decides how long it thinks: no budget to keep.
+  z.looseObject({ type: z.literal("adaptive") }),
+  z.looseObject({ type: z.literal("between_tools") }),
+]);
+
+/**
+ * The fields of Anthropic's `POST /v1/messages` that the server reads (others are ignored): `max_tokens`
+ * is required, as Anthropic requires it. `mull` takes the same object as on chat completions.
+ */
+export const messagesRequestSchema = z.object({
+  model: z.string().min(1).max(512),
+  max_tokens: z.number().int().min(1),
+  messages: z.array(message).min(1),
+  system: z.union([z.string(), z.array(textBlock)]).optional(),
+  stop_sequences: z.array(z.string().min(1)).max(16).optional(),
+  stream: z.boolean().optional(),
+  temperature: z.number().min(0).max(1).optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  top_k: z.number().int().min(0).optional(),
+  metadata: z.object({ user_id: z.string().max(256).nullable().optional() }).optional(),
+  tools: z.array(tool).min(1).max(128).optional(),
+  tool_choice: toolChoice.optional(),
+  thinking: thinking.optional(),
+  mull: mullRequestOptionsSchema.nullable().optional(),
+});
+
+/** A validated `POST /v1/messages` body. */
+export type MessagesRequestBody = z.output<typeof messagesRequestSchema>;
+/** One message of a `MessagesRequestBody`. */
+export type MessagesRequestMessage = MessagesRequestBody["messages"][number];
+
+/** What each field of a messages request expects, by its path or last segment, for the 400's message. */
+export const messagesFieldMessages: Readonly<Record<string, string>> = {
+  ...fieldMessages,
+  messages: "must be a non-empty array of { role, content } messages",
+  role: "must be user or assistant (the system prompt goes in the top-level system field)",
+  content:
+    "must be a string or a non-empty array of content blocks (text, image, tool_use, tool_result, thinking)",
+  type: "must be one of text, image, tool_use, tool_result, thinking",
+  max_tokens: "must be an integer of at least 1",
+  temperature: "must be a number from 0 to 1",
+  top_k: "must be an integer of at least 0",
+  system: "must be a string or an array of text blocks",
+  stop_sequences: "must be an array of at most 16 non-empty strings",
+  tools: "must be a non-empty array of { name, description, input_schema }",
+  input_schema: 'must be a JSON schema object such as { "type": "object", "properties": { … } }',
+  input: "must be an object (the tool's arguments)",
+  tool_use_id: "must name the tool_use block this result answers",
+  tool_choice: 'must be { "type": "auto" | "any" | "none" } or { "type": "tool", "name" }',
+  thinking:
+    'must be { "type": "enabled", "budget_tokens": N }, { "type": "disabled" } or { "type": "adaptive" }',
+  budget_tokens: "must be a positive integer (thinking tokens)",
+  metadata: "must be an object such as { user_id }",
+};

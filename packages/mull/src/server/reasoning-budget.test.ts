@@ -1,0 +1,213 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRng } from "../runtime/index.ts";
+import type { ChatMessage } from "../spec/index.ts";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import { scriptedThinking } from "../testing/scripted-thinking.ts";
+import { type AssembledServer, assembleServer } from "./assemble-server.ts";
+import { parseServerConfig } from "./config/index.ts";
+import { listenServer, type RunningServer } from "./listen-server.ts";
+
+// Thinking budgets through the proxy: kept by mull with budget forcing in front of an upstream that would
+// think for 200 tokens, or sent to upstreams that keep one themselves (vLLM's and llama.cpp's fields).
+
+const answerCue = "\n\nFinal answer: ";
+/** 200 word tokens of thinking, then an answer the budget never lets it reach. */
+const trace = `${Array.from({ length: 200 }, (_, index) => ` step${index}`).join("")}${answerCue}41`;
+
+let thinker: FakeOpenAIServer;
+let keeper: FakeOpenAIServer;
+let assembled: AssembledServer;
+let running: RunningServer;
+
+beforeAll(async () => {
+  const respond = scriptedThinking({ traces: [trace], answerCue, answer: () => "42" });
+  thinker = await startFakeOpenAIServer({
+    handler: (request) => {
+      const body = request.body ?? {};
+      const completion = respond(
+        {
+          prompt: {
+            kind: "chat",
+            messages: body.messages as ChatMessage[],
+            continueFinalMessage: body.continue_final_message === true,
+          },
+          maxTokens: typeof body.max_tokens === "number" ? body.max_tokens : undefined,
+        },
+        0,
+        seededRng(0),
+      );
+      return {
+        choices: Array.from({ length: request.n }, () =>
+          typeof completion === "string"
+            ? completion
+            : { text: completion.text, finishReason: completion.finishReason },
+        ),
+      };
+    },
+  });
+  keeper = await startFakeOpenAIServer({
+    handler: (request) => ({ choices: Array(request.n).fill("It is 42.") }),
+  });
+  const upstream = (name: string, url: string, models: string[], reasoningBudget?: string) => ({
+    name,
+    baseUrl: url,
+    models,
+    allowedNetworks: ["127.0.0.1/32"],
+    scorer: "none",
+    ...(reasoningBudget === undefined ? {} : { reasoningBudget }),
+  });
+  const config = parseServerConfig({
+    server: { keepAliveMilliseconds: 50 },
+    upstreams: [
+      upstream("thinker", thinker.url, ["think-model"]),
+      upstream("vllm", keeper.url, ["vllm-model"], "vllm"),
+      upstream("llama", keeper.url, ["llama-model"], "llama.cpp"),
+    ],
+  });
+  assembled = await assembleServer(config, { logger: pino({ level: "silent" }) });
+  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
+});
+
+afterAll(async () => {
+  await running?.shutdown(1_000);
+  await assembled?.dispose();
+  await thinker?.close();
+  await keeper?.close();
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read OpenAI's JSON shapes as they come.
+type Json = any;
+
+async function chat(body: object): Promise<{ status: number; json: Json }> {
+  const response = await fetch(`${running.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ messages: [{ role: "user", content: "What is 6 times 7?" }], ...body }),
+  });
+  return { status: response.status, json: (await response.json()) as Json };
+}
+
+/** The generation calls the thinking upstream got since `before`, with what each asked for. */
+const callsSince = (before: number) =>
+  thinker.requests
+    .slice(before)
+    .filter((request) => request.endpoint === "chat" && request.body?.max_tokens !== 1);
+
+describe("a thinking budget mull keeps by budget forcing", () => {
+  it("cuts 200 tokens of thinking at 50, asks for the answer, and reports 50 reasoning tokens", async () => {
+    const before = thinker.requests.length;
+    const { status, json } = await chat({
+      model: "think-model",
+      max_tokens: 100,
+      mull: { reasoning_budget: 50 },
+    });
+    expect(status).toBe(200);
+    const calls = callsSince(before);
+    expect(calls.map((call) => call.body?.max_tokens)).toEqual([50, 50]);
+    const lastMessage = (calls[1]?.body?.messages as ChatMessage[]).at(-1);
+    expect(lastMessage?.role).toBe("assistant");
+    expect(lastMessage?.content.endsWith(answerCue)).toBe(true);
+    const message = json.choices[0].message;
+    expect(message.content).toBe("Final answer: 42");
+    expect(message.reasoning_content.split(" ")).toHaveLength(50);
+    expect(message.reasoning_content.endsWith("step49")).toBe(true);
+    expect(json.usage.completion_tokens_details.reasoning_tokens).toBe(50);
+    expect(json.usage.completion_tokens).toBe(51);
+    expect(json.mull).toMatchObject({ strategy: "force@50", answer: "42", usage: { reasoning_tokens: 50 } });
+  });
+
+  it("keeps it for each of sc@3's samples, which vote", async () => {
+    const { status, json } = await chat({
+      model: "sc@3:think-model",
+      max_tokens: 100,
+      temperature: 0.7,
+      mull: { reasoning_budget: 20 },
+    });
+    expect(status).toBe(200);
+    expect(json.mull).toMatchObject({ strategy: "force@3x20", answer: "42", votes: { "42": 3 } });
+    expect(json.usage.completion_tokens_details.reasoning_tokens).toBe(3 * 20);
+    expect(json.usage.completion_tokens).toBe(3 * 21);
+  });
+
+  it("serves Anthropic's thinking.budget_tokens as a thinking block and the answer", async () => {
+    const client = new Anthropic({ baseURL: running.url, apiKey: "unused", maxRetries: 0 });
+    const message = await client.messages.create({
+      model: "think-model",
+      max_tokens: 100,
+      thinking: { type: "enabled", budget_tokens: 50 },
+      messages: [{ role: "user", content: "What is 6 times 7?" }],
+    });
+    expect(message.content.map((block) => block.type)).toEqual(["thinking", "text"]);
+    const [thinking, text] = message.content;
+    expect(thinking?.type === "thinking" && thinking.thinking.split(" ")).toHaveLength(50);
+    expect(text).toEqual({ type: "text", text: "Final answer: 42" });
+    expect(message.usage.output_tokens).toBe(51);
+    expect((message as unknown as { mull: Json }).mull.usage.reasoning_tokens).toBe(50);
+
+    const stream = client.messages.stream({
+      model: "think-model",
+      max_tokens: 100,
+      thinking: { type: "enabled", budget_tokens: 50 },
+      messages: [{ role: "user", content: "What is 6 times 7?" }],
+    });
+    const deltas: string[] = [];
+    for await (const event of stream) if (event.type === "content_block_delta") deltas.push(event.delta.type);
+    expect(deltas).toEqual(["thinking_delta", "text_delta"]);
+    expect((await stream.finalMessage()).content).toEqual(message.content);
+  });
+
+  it("refuses budgets it cannot keep, naming the field", async () => {
+    const cases: [object, RegExp][] = [
+      [
+        { model: "think-model", mull: { reasoning_budget: 0 } },
+        /^mull\.reasoning_budget must be a positive integer/,
+      ],
+      [
+        { model: "think-model", mull: { reasoning_budget: "50" } },
+        /^mull\.reasoning_budget must be a positive integer/,
+      ],
+      [
+        { model: "think-model", max_tokens: 50, mull: { reasoning_budget: 50 } },
+        /must be less than max_tokens \(50\)/,
+      ],
+      [
+        { model: "asc@4:think-model", temperature: 0.7, mull: { reasoning_budget: 50 } },
+        /under strategy asc@4/,
+      ],
+      [
+        {
+          model: "think-model",
+          mull: { reasoning_budget: 50 },
+          tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
+        },
+        /with tools: .* cannot end a trace in tool calls/,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const { status, json } = await chat(body);
+      expect(status).toBe(400);
+      expect(json.error.param).toBe("mull.reasoning_budget");
+      expect(json.error.message).toMatch(message);
+    }
+  });
+});
+
+describe("a thinking budget an upstream keeps", () => {
+  for (const [model, field] of [
+    ["vllm-model", "thinking_token_budget"],
+    ["llama-model", "thinking_budget_tokens"],
+  ] as const) {
+    it(`is sent to ${model} as ${field}, in one call`, async () => {
+      const before = keeper.requests.length;
+      const { status, json } = await chat({ model, max_tokens: 100, mull: { reasoning_budget: 50 } });
+      expect(status).toBe(200);
+      expect(json.choices[0].message.content).toBe("It is 42.");
+      const calls = keeper.requests.slice(before).filter((request) => request.endpoint === "chat");
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.body?.[field]).toBe(50);
+      expect(json.mull).toBeUndefined();
+    });
+  }
+});
