@@ -89,10 +89,14 @@ function runManifest(options: RunBenchOptions, start: RunStart): RunManifest {
  * @throws ConfigError (`--resume`) when the store holds a run and `resume` is not set.
  * @throws RunConfigChangedError listing each changed field when the configuration differs.
  * @example
- * const { runId, created } = startOrResumeRun(store, options, { config, hash, strategies, problems });
+ * const { runId, created } = await startOrResumeRun(store, options, { config, hash, strategies, problems });
  */
-export function startOrResumeRun(store: RunStore, options: RunBenchOptions, start: RunStart): StartedRun {
-  const stored = store.storedRun();
+export async function startOrResumeRun(
+  store: RunStore,
+  options: RunBenchOptions,
+  start: RunStart,
+): Promise<StartedRun> {
+  const stored = await store.storedRun();
   if (stored !== undefined) {
     if (options.resume !== true) {
       throw new ConfigError(
@@ -107,6 +111,6 @@ export function startOrResumeRun(store: RunStore, options: RunBenchOptions, star
     return { runId: stored.manifest.runId, created: false };
   }
   const manifest = runManifest(options, start);
-  store.createRun(manifest, start.config, start.problems.map(storedProblem));
+  await store.createRun(manifest, start.config, start.problems.map(storedProblem));
   return { runId: manifest.runId, created: true };
 }
