@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -22,8 +22,14 @@ const mullBin = resolve(import.meta.dirname, "../../../../cli/bin/mull.js");
 const questionPattern = /What is (\d+) plus (\d+)\?/;
 const problemCount = 40;
 
-/** Right unless the first operand is a multiple of 3; a depends only on the prompt. */
+/** A question the upstream refuses with a 400, while set. */
+let refusedQuestion: string | undefined;
+
+/** Right unless the first operand is a multiple of 3: a function of the prompt only. */
 function reply(request: FakeOpenAIRequest): FakeReply {
+  if (refusedQuestion !== undefined && request.prompt.includes(refusedQuestion)) {
+    return { status: 400, message: "this problem is refused" };
+  }
   const match = questionPattern.exec(request.prompt);
   const choices = Array.from({ length: request.n }, () => {
     if (match === null) return "ok";
@@ -220,6 +226,27 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     stopping.child.kill("SIGTERM");
     expect(await stopping.exited).toBe(0);
     expect(stopping.output.stderr).toContain("worker: stopped");
+  });
+
+  it("reports a pair that failed its tries with its error instead of waiting, and retries it on --resume", async () => {
+    const out = join(workspace, "failing");
+    refusedQuestion = JSON.parse(readFileSync(dataset, "utf8").split("\n")[5]!).question as string;
+    startWorker(2);
+    const queued = [...benchArgs(out), "--queue", url, "--queue-name", queueName, "--wait"];
+    try {
+      const failed = await runMull(queued);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(
+        `1 of ${problemCount} pairs failed after their attempts (${problemCount - 1} recorded`,
+      );
+      expect(failed.stderr).toMatch(/problem sum-5, strategy greedy: .*this problem is refused/);
+    } finally {
+      refusedQuestion = undefined;
+    }
+    const resumed = await runMull([...queued, "--resume"]);
+    expect(resumed.stderr).toContain("0 jobs added, 0 already queued, 1 failed ones retried");
+    expect(resumed.code).toBe(0);
+    expect(count(out, "SELECT count(*) AS n FROM results")).toBe(problemCount);
   });
 
   it("loses and duplicates nothing when workers are killed (-9) mid-run, and re-runs only their jobs", async () => {
