@@ -1,30 +1,18 @@
 import { writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
-import { Queue } from "bullmq";
 import { graderNames } from "../../bench/graders/index.ts";
-import {
-  type BenchQueueOptions,
-  defaultQueueName,
-  enqueueBenchRun,
-  type PairJobData,
-  queueConnection,
-  waitForBenchRun,
-} from "../../bench/queue/index.ts";
-import {
-  type BenchSummary,
-  createBenchProgress,
-  type RunBenchOptions,
-  runBench,
-  summarizeBench,
-} from "../../bench/runner/index.ts";
-import { openRunStore, type ResultRecord } from "../../bench/store/index.ts";
+import { defaultQueueName } from "../../bench/queue/index.ts";
+import { createBenchProgress, runBench } from "../../bench/runner/index.ts";
+import type { ResultRecord } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
 import { listOf, listOption } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import { printBenchSummary } from "../print-bench-summary.ts";
 import { processRewardOptionHelp } from "../process-reward-option.ts";
 import { endpointOption, promptTemplateOptionHelp, systemOptionHelp } from "../prompt-options.ts";
+import { queueBench } from "../queue-bench.ts";
 import { smallModelOptionHelp } from "../route-models.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
@@ -67,58 +55,7 @@ function pauseHook(environment: NodeJS.ProcessEnv): ((result: ResultRecord) => v
   };
 }
 
-function percent(value: number | undefined): string {
-  return value === undefined ? "-" : `${(value * 100).toFixed(1)}%`;
-}
-
-function count(value: number | undefined): string {
-  return value === undefined ? "unknown" : String(Math.round(value));
-}
-
-/** The plain-text table printed after a run. */
-export function formatBenchSummary(summary: BenchSummary): string {
-  const header = [
-    "strategy",
-    "accuracy",
-    "problems",
-    "samples",
-    "tokens",
-    "tokens/problem",
-    "generated/problem",
-  ];
-  const rows = summary.strategies.map((strategy) => [
-    strategy.strategy,
-    percent(strategy.accuracy),
-    String(strategy.problems),
-    String(strategy.samples),
-    count(strategy.tokens.total),
-    count(strategy.tokens.perProblem),
-    count(strategy.tokens.completionPerProblem),
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const render = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
-      .join("  ");
-  const byModel = summary.strategies.flatMap((strategy) =>
-    strategy.tokensByModel === undefined
-      ? []
-      : [
-          `${strategy.strategy} tokens/problem by model: ` +
-            Object.entries(strategy.tokensByModel)
-              .map(([model, tokens]) => `${model} ${count(tokens.perProblem)}`)
-              .join(", "),
-        ],
-  );
-  return [
-    `${summary.dataset}: ${summary.problems} problems (run ${summary.runId})`,
-    render(header),
-    ...rows.map(render),
-    ...byModel,
-  ].join("\n");
-}
+export { formatBenchSummary } from "../print-bench-summary.ts";
 
 /**
  * `mull bench`: sweeps strategies (× temperatures) over a dataset against a backend, storing every sample
@@ -254,7 +191,7 @@ export function benchCommand() {
               "continue with the same flags and --resume",
           );
         }
-        printSummary(
+        printBenchSummary(
           { directory: run.directory, total: run.total, skipped: run.skipped, recorded: run.recorded },
           run.summary,
           flags.json === true,
@@ -264,91 +201,4 @@ export function benchCommand() {
         await built.dispose();
       }
     });
-}
-
-function printSummary(
-  pairs: { directory: string; total: number; skipped: number; recorded: number },
-  summary: BenchSummary,
-  json: boolean,
-): void {
-  if (json) {
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          directory: pairs.directory,
-          pairs: { total: pairs.total, skipped: pairs.skipped, recorded: pairs.recorded },
-          ...summary,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  } else {
-    process.stdout.write(`${formatBenchSummary(summary)}\n`);
-  }
-}
-
-/** `--queue`: creates or resumes the run, enqueues its pending pairs and, with `--wait`, follows it. */
-async function queueBench(
-  options: RunBenchOptions,
-  queueOptions: BenchQueueOptions,
-  flags: { readonly wait?: boolean | undefined; readonly json?: boolean | undefined },
-): Promise<void> {
-  const run = await enqueueBenchRun(options, queueOptions);
-  process.stderr.write(
-    `bench: run ${run.runId} in ${run.directory}: ${run.total} pairs, ${run.skipped} already recorded; ` +
-      `${run.added} jobs added, ${run.queued} already queued, ${run.retried} failed ones retried ` +
-      `(queue ${queueOptions.queueName ?? defaultQueueName})\n`,
-  );
-  if (flags.wait !== true) {
-    if (flags.json === true) {
-      process.stdout.write(`${JSON.stringify({ ...run, pairs: undefined }, null, 2)}\n`);
-    }
-    return;
-  }
-  const queue = new Queue<PairJobData>(queueOptions.queueName ?? defaultQueueName, {
-    connection: queueConnection(queueOptions.url),
-  });
-  const store = openRunStore(options.out, { synchronous: options.synchronous });
-  try {
-    const wait = await waitForBenchRun({
-      url: queueOptions.url,
-      queue,
-      store,
-      runId: run.runId,
-      pairs: run.pairs,
-      progress: options.progress,
-      signal: options.signal,
-    });
-    if (wait.failures.length > 0) {
-      const shown = wait.failures
-        .slice(0, 5)
-        .map((failure) => `  problem ${failure.problemId}, strategy ${failure.strategy}: ${failure.error}`);
-      throw new MullError(
-        `${wait.failures.length} of ${run.total} pairs failed after their attempts ` +
-          `(${wait.recorded} recorded in ${run.directory}):\n${shown.join("\n")}` +
-          (wait.failures.length > 5 ? `\n  … and ${wait.failures.length - 5} more` : "") +
-          "\nfix the cause, then enqueue again with the same flags and --resume to retry them",
-      );
-    }
-    if (wait.interrupted) {
-      throw new MullError(
-        `stopped waiting: ${wait.recorded} of ${run.total} pairs recorded in ${run.directory}; ` +
-          "the workers go on with the queued ones",
-      );
-    }
-    printSummary(
-      {
-        directory: run.directory,
-        total: run.total,
-        skipped: run.skipped,
-        recorded: wait.recorded - run.skipped,
-      },
-      summarizeBench(await store.readRunData()),
-      flags.json === true,
-    );
-  } finally {
-    await store.close();
-    await queue.close();
-  }
 }
