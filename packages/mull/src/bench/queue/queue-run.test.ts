@@ -147,7 +147,7 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
       });
       expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false });
     } finally {
-      store.close();
+      await store.close();
     }
     expect(recorded[0]!.length + recorded[1]!.length).toBe(20);
     const queued = loadRun(out);
@@ -200,7 +200,7 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
       expect(error).not.toContain(`gives ${storedHash}`);
       expect(error).toContain("seed");
     } finally {
-      store.close();
+      await store.close();
     }
     // Refused at once, not retried.
     const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
