@@ -10,6 +10,7 @@ import { reportCommand } from "./commands/report.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { solveCommand } from "./commands/solve.ts";
 import { tuneCommand } from "./commands/tune.ts";
+import { workerCommand } from "./commands/worker.ts";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage. */
 export const exitCodes = { success: 0, failure: 1, usage: 2 } as const;
@@ -30,6 +31,7 @@ export function createProgram(): Command {
     reportCommand(),
     serveCommand(),
     tuneCommand(),
+    workerCommand(),
     labCommand(),
     modelsCommand(),
     fidelityCommand(),

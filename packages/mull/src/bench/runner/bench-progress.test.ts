@@ -44,6 +44,19 @@ describe("createBenchProgress (plain lines)", () => {
     ]);
   });
 
+  it("counts pairs of unknown correctness (recorded by other processes) as done, not in the accuracy", () => {
+    const { lines, stream } = capture();
+    const clock = manualClock(0);
+    const progress = createBenchProgress({ stream, interactive: false, clock });
+    progress.start(4, 0);
+    clock.advance(1000);
+    progress.advance({ problemId: "p0", strategy: "greedy", correct: undefined });
+    progress.advance({ problemId: "p1", strategy: "greedy", correct: true });
+    progress.advance({ problemId: "p2", strategy: "greedy", correct: false });
+    progress.stop();
+    expect(lines.at(-1)).toBe("bench: 3/4 pairs (75.0%), 3.00 pairs/s, ETA 0s, accuracy so far 50.0%\n");
+  });
+
   it("says so when a resume finds nothing left to run", () => {
     const { lines, stream } = capture();
     const progress = createBenchProgress({ stream, interactive: false, clock: manualClock(0) });

@@ -6,7 +6,8 @@ import type { Clock } from "../../spec/index.ts";
 export interface BenchProgressUpdate {
   readonly problemId: string;
   readonly strategy: string;
-  readonly correct: boolean;
+  /** Whether it was graded correct; `undefined` when not known (a pair another process recorded). */
+  readonly correct: boolean | undefined;
 }
 
 /** Receives the progress of a bench run. */
@@ -124,8 +125,8 @@ export function createBenchProgress(options: BenchProgressOptions = {}): BenchPr
     },
     advance(update) {
       done += 1;
-      graded += 1;
-      if (update.correct) correct += 1;
+      if (update.correct !== undefined) graded += 1;
+      if (update.correct === true) correct += 1;
       const current = snapshot();
       if (bar !== undefined) {
         bar.update(done, payload(current));

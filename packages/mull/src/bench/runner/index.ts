@@ -1,3 +1,4 @@
+export { type BenchPlan, planBench } from "./bench-plan.ts";
 export {
   type BenchProgress,
   type BenchProgressOptions,
@@ -14,6 +15,8 @@ export {
 export { problemSeed } from "./problem-seed.ts";
 export { type BenchRunResult, runBench } from "./run-bench.ts";
 export type { RunBenchOptions } from "./run-bench-options.ts";
+export { type PairContext, type PairOutcome, pairContext, runPair } from "./run-pair.ts";
+export { type BenchPair, type StartedBenchRun, startBenchRun } from "./start-bench-run.ts";
 export {
   type BenchStrategy,
   expandStrategySweep,

@@ -1,23 +1,19 @@
-import { ConfigError } from "../../errors/index.ts";
-import { createConcurrencyLimit, refuseSymlinkedOutput, systemClock } from "../../runtime/index.ts";
+import { createConcurrencyLimit, refuseSymlinkedOutput } from "../../runtime/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
-import { graderByName } from "../graders/index.ts";
 import {
   acquireRunLock,
-  configHash,
   openRunStore,
-  pairKey,
   parseRunLocation,
   type RunLocation,
   type RunLock,
 } from "../store/index.ts";
-import { benchConfig } from "./bench-config.ts";
+import { planBench } from "./bench-plan.ts";
 import type { BenchRunError } from "./bench-run-error.ts";
 import { type BenchSummary, summarizeBench } from "./bench-summary.ts";
-import { parseBenchNumbers, type RunBenchOptions } from "./run-bench-options.ts";
-import { type PairContext, runPair } from "./run-pair.ts";
-import { startOrResumeRun } from "./start-or-resume-run.ts";
-import { type BenchStrategy, expandStrategySweep } from "./strategy-sweep.ts";
+import type { RunBenchOptions } from "./run-bench-options.ts";
+import { pairContext, runPair } from "./run-pair.ts";
+import { startBenchRun } from "./start-bench-run.ts";
+import type { BenchStrategy } from "./strategy-sweep.ts";
 
 /** What `runBench` did. */
 export interface BenchRunResult {
@@ -67,26 +63,8 @@ export interface BenchRunResult {
  * console.log(run.summary.strategies);
  */
 export async function runBench(options: RunBenchOptions): Promise<BenchRunResult> {
-  const { concurrency, seed } = parseBenchNumbers(options);
-  const clock = options.clock ?? systemClock();
-  const grader = options.grader ?? graderByName(options.dataset.grader);
-  const answerFormat = options.answerFormat ?? grader.format;
-  const scorer = options.scorer ?? options.dataset.scorer;
-  const promptTemplate = options.promptTemplate ?? options.dataset.promptTemplate;
-  const strategies = expandStrategySweep(options.strategies, {
-    temperatures: options.temperatures,
-    scorer,
-    prm: options.prm,
-    resolveModel: options.resolveModel,
-    defaultRoute: options.route,
-  });
-  const problems =
-    options.limit === undefined ? options.dataset.problems : options.dataset.problems.slice(0, options.limit);
-  if (problems.length === 0) {
-    throw new ConfigError(`dataset ${options.dataset.name} has no problems to run`, { field: "dataset" });
-  }
-  const config = benchConfig({ options, problems, strategies, grader, answerFormat, scorer });
-  const hash = configHash(config);
+  const plan = planBench(options);
+  const { concurrency } = plan;
 
   const location = parseRunLocation(options.out, options.store);
   let lock: RunLock | undefined;
@@ -103,27 +81,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     throw error;
   });
   try {
-    // Asked of a new run only, for its manifest: an HTTP backend probes its server once (and caches it).
-    const capabilities =
-      (await store.storedRun()) === undefined
-        ? await options.backend.capabilities({ signal: options.signal }).catch(() => undefined)
-        : undefined;
-    const { runId, created } = await startOrResumeRun(store, options, {
-      config,
-      hash,
-      strategies,
-      problems,
-      capabilities,
-    });
-    const done = await store.completedPairs();
-    const pending: { problem: BenchProblem; strategy: BenchStrategy }[] = [];
-    for (const problem of problems) {
-      for (const strategy of strategies) {
-        if (!done.has(pairKey(problem.id, strategy.name))) pending.push({ problem, strategy });
-      }
-    }
-    const total = problems.length * strategies.length;
-    const skipped = total - pending.length;
+    const { runId, created, total, skipped, pending } = await startBenchRun(store, options, plan);
     options.progress?.start(total, skipped);
 
     const controller = new AbortController();
@@ -133,17 +91,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     const limit = createConcurrencyLimit(concurrency);
     // Aborted after a failure: the pairs still waiting for a slot are dropped, the running ones finish.
     const dropWaiting = new AbortController();
-    const context: PairContext = {
-      options,
-      seed,
-      grader,
-      answerFormat,
-      promptTemplate,
-      scorer,
-      clock,
-      store,
-      signal: controller.signal,
-    };
+    const context = pairContext(options, plan, store, controller.signal);
     let recorded = 0;
     let failure: BenchRunError | undefined;
 

@@ -12,6 +12,7 @@ import type { BenchProblem } from "../datasets/index.ts";
 import type { Grader } from "../graders/index.ts";
 import type { SampleRecord } from "../run-data.ts";
 import type { ResultRecord, RunStore } from "../store/index.ts";
+import type { BenchPlan } from "./bench-plan.ts";
 import { BenchRunError } from "./bench-run-error.ts";
 import { problemSeed } from "./problem-seed.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
@@ -34,6 +35,22 @@ export interface PairContext {
   readonly store: RunStore;
   /** Fires on an interrupt: the pair is dropped, not recorded. */
   readonly signal: AbortSignal;
+}
+
+/**
+ * The context every pair of a planned run is solved with, recording into `store`.
+ *
+ * @example
+ * const context = pairContext(options, planBench(options), store, controller.signal);
+ */
+export function pairContext(
+  options: RunBenchOptions,
+  plan: BenchPlan,
+  store: RunStore,
+  signal: AbortSignal,
+): PairContext {
+  const { seed, grader, answerFormat, promptTemplate, scorer, clock } = plan;
+  return { options, seed, grader, answerFormat, promptTemplate, scorer, clock, store, signal };
 }
 
 /** What became of one pair. */

@@ -1,9 +1,9 @@
 import { writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
-import { loadDataset } from "../../bench/datasets/index.ts";
-import { graderByName, graderNames } from "../../bench/graders/index.ts";
-import { type BenchSummary, createBenchProgress, runBench } from "../../bench/runner/index.ts";
+import { graderNames } from "../../bench/graders/index.ts";
+import { defaultQueueName } from "../../bench/queue/index.ts";
+import { createBenchProgress, runBench } from "../../bench/runner/index.ts";
 import {
   describeRunLocation,
   parseRunLocation,
@@ -11,20 +11,14 @@ import {
   redactUrl,
 } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
-import { llmJudgeScorer } from "../../scoring/index.ts";
-import type { OutcomeScorer } from "../../spec/index.ts";
-import { createBackendFromFlags } from "../create-backend.ts";
+import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
 import { listOf, listOption } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
-import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
-import {
-  endpointOption,
-  promptTemplateFromFlags,
-  promptTemplateOptionHelp,
-  systemOptionHelp,
-} from "../prompt-options.ts";
-import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
-import { samplingFromFlags } from "../sampling-from-flags.ts";
+import { printBenchSummary } from "../print-bench-summary.ts";
+import { processRewardOptionHelp } from "../process-reward-option.ts";
+import { endpointOption, promptTemplateOptionHelp, systemOptionHelp } from "../prompt-options.ts";
+import { queueBench } from "../queue-bench.ts";
+import { smallModelOptionHelp } from "../route-models.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -66,58 +60,7 @@ function pauseHook(environment: NodeJS.ProcessEnv): ((result: ResultRecord) => v
   };
 }
 
-function percent(value: number | undefined): string {
-  return value === undefined ? "-" : `${(value * 100).toFixed(1)}%`;
-}
-
-function count(value: number | undefined): string {
-  return value === undefined ? "unknown" : String(Math.round(value));
-}
-
-/** The plain-text table printed after a run. */
-export function formatBenchSummary(summary: BenchSummary): string {
-  const header = [
-    "strategy",
-    "accuracy",
-    "problems",
-    "samples",
-    "tokens",
-    "tokens/problem",
-    "generated/problem",
-  ];
-  const rows = summary.strategies.map((strategy) => [
-    strategy.strategy,
-    percent(strategy.accuracy),
-    String(strategy.problems),
-    String(strategy.samples),
-    count(strategy.tokens.total),
-    count(strategy.tokens.perProblem),
-    count(strategy.tokens.completionPerProblem),
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const render = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
-      .join("  ");
-  const byModel = summary.strategies.flatMap((strategy) =>
-    strategy.tokensByModel === undefined
-      ? []
-      : [
-          `${strategy.strategy} tokens/problem by model: ` +
-            Object.entries(strategy.tokensByModel)
-              .map(([model, tokens]) => `${model} ${count(tokens.perProblem)}`)
-              .join(", "),
-        ],
-  );
-  return [
-    `${summary.dataset}: ${summary.problems} problems (run ${summary.runId})`,
-    render(header),
-    ...rows.map(render),
-    ...byModel,
-  ].join("\n");
-}
+export { formatBenchSummary } from "../print-bench-summary.ts";
 
 /**
  * `mull bench`: sweeps strategies (× temperatures) over a dataset against a backend, storing every sample
@@ -205,156 +148,80 @@ export function benchCommand() {
         .default("normal" as const),
     )
     .option("--json", "print the final summary as JSON")
+    .option(
+      "--queue <url>",
+      "enqueue the pending pairs on this Redis (redis://HOST:PORT) for `mull worker`s, and return",
+    )
+    .option("--queue-name <name>", `BullMQ queue of --queue (default ${defaultQueueName})`)
+    .option("--wait", "with --queue: show progress until every pair is recorded, then the summary")
     .action(async (flags) => {
       // Checked first: a wrong store should not wait for a dataset or a model to load.
       const location = parseRunLocation(flags.out, flags.store);
-      if (flags.temperature !== undefined && flags.temperatures !== undefined) {
-        throw new UsageError("give either --temperature or --temperatures, not both", "--temperatures");
-      }
-      const backendKind = flags.backend ?? (flags.baseUrl === undefined ? "embedded" : "openai");
-      if (backendKind === "openai" && flags.baseUrl === undefined) {
-        throw new UsageError("--backend openai needs --base-url", "--base-url");
-      }
-      if (backendKind === "embedded" && flags.baseUrl !== undefined) {
-        throw new UsageError(
-          `--base-url ${flags.baseUrl} does not apply to --backend embedded`,
-          "--base-url",
-        );
+      if (flags.wait === true && flags.queue === undefined) {
+        throw new UsageError("--wait applies to --queue runs only", "--wait");
       }
       const beforeCommit = pauseHook(process.env);
-      const dataset = await loadDataset(flags.dataset, {
-        dataDir: flags.dataDir,
-        limit: flags.limit,
-        seed: flags.seed,
-        questionField: flags.questionField,
-        answerField: flags.answerField,
-        idField: flags.idField,
-        maxLineBytes: flags.maxLineBytes,
+      const recipe = benchRecipe(flags);
+      const built = await benchOptionsFromRecipe(recipe, {
+        out: location.kind === "sqlite" ? resolve(flags.out) : flags.out,
+        store: flags.store,
+        concurrency: flags.concurrency,
+        resume: flags.resume,
       });
-      const grader = flags.grader === undefined ? undefined : graderByName(flags.grader);
-      const backendFlags = {
-        baseUrl: flags.baseUrl,
-        model: flags.model,
-        apiKeyEnv: flags.apiKeyEnv,
-        threads: flags.threads,
-        endpoint: flags.endpoint,
-        draftModel: flags.draftModel,
-        promptLookup: flags.promptLookup,
-      };
-      const resolved = await createBackendFromFlags(backendFlags);
-      let routes: RouteModels | undefined;
-      const { profile } = resolved;
-      const sampling = samplingFromFlags(profile.samplingDefaults, flags);
       const controller = new AbortController();
       let interrupts = 0;
       const onInterrupt = () => {
         interrupts += 1;
         if (interrupts > 1) process.exit(130);
-        process.stderr.write("bench: interrupted; finishing the current write (Ctrl-C again to quit now)\n");
+        process.stderr.write(
+          flags.queue === undefined
+            ? "bench: interrupted; finishing the current write (Ctrl-C again to quit now)\n"
+            : "bench: interrupted; the queued pairs stay queued (Ctrl-C again to quit now)\n",
+        );
         controller.abort(new Error("interrupted"));
       };
       process.on("SIGINT", onInterrupt);
       try {
-        routes = await loadRouteModels({
-          flags: backendFlags,
-          main: resolved,
-          specs: flags.strategies,
-          smallModel: flags.smallModel,
-          specFlag: "--strategies",
-        });
-        let scorer: OutcomeScorer | undefined = dataset.scorer;
-        if (flags.scorer === "lab" && dataset.scorer === undefined) {
-          throw new UsageError(
-            `--scorer lab checks lab datasets only, not ${flags.dataset}; use --scorer judge`,
-            "--scorer",
-          );
-        }
-        if (flags.scorer === "judge" || scorer === undefined)
-          scorer = llmJudgeScorer({ backend: resolved.backend });
-        const labDataset = flags.dataset.startsWith("lab:");
-        const chosen = await promptTemplateFromFlags(flags, profile);
-        // Lab datasets come with ready prompts in the lab's format; other datasets are rendered with the
-        // model's own prompt template when it has one, provided the template takes their questions. A
-        // template the flags choose renders every dataset.
-        const modelPrompts = chosen?.template.render ?? (labDataset ? undefined : profile.promptTemplate);
-        if (modelPrompts !== undefined) {
-          const first = dataset.problems[0];
-          try {
-            if (first !== undefined) modelPrompts(first);
-          } catch (error) {
-            if (chosen !== undefined) {
-              throw new UsageError(
-                `--prompt-template ${chosen.template.name} cannot render ${flags.dataset}'s questions: ${(error as Error).message}`,
-                "--prompt-template",
-              );
-            }
-            throw new UsageError(
-              `the ${profile.name} models answer ${profile.answers ?? "the questions of their prompt format"} only; ` +
-                `${flags.dataset} is not one (use --base-url for an OpenAI-compatible server, or a lab:N dataset)`,
-              "--dataset",
-            );
-          }
-        }
-        const prm = processRewardFromOption(flags.prm, {
-          labProblems: labDataset,
-          backend: resolved.backend,
-          seed: flags.seed,
-          promptTemplate: chosen?.template.render ?? profile.promptTemplate ?? dataset.promptTemplate,
-          model: flags.prmModel,
-          apiKeyEnv: flags.prmApiKeyEnv,
-        });
-        const run = await runBench({
-          dataset,
-          strategies: flags.strategies,
-          temperatures: flags.temperatures,
-          backend: resolved.backend,
-          out: location.kind === "sqlite" ? resolve(flags.out) : flags.out,
-          store: flags.store,
-          concurrency: flags.concurrency,
-          limit: flags.limit,
-          seed: flags.seed,
-          resume: flags.resume === true,
-          sampling,
-          thinkingCues: profile.thinkingCues,
-          grader,
-          scorer,
-          prm,
-          resolveModel: routes.resolveModel,
-          route: routes.defaultRoute,
-          ...(modelPrompts === undefined
-            ? {}
-            : { promptTemplate: modelPrompts, promptTemplateName: chosen?.description ?? profile.name }),
+        const options = {
+          ...built.options,
           signal: controller.signal,
           progress: createBenchProgress({ stream: process.stderr }),
           synchronous: flags.synchronous,
           beforeCommit,
-        });
+        };
+        if (flags.queue !== undefined) {
+          await queueBench(
+            options,
+            {
+              url: flags.queue,
+              queueName: flags.queueName,
+              recipe: { ...recipe } as Record<string, unknown>,
+            },
+            flags,
+          );
+          return;
+        }
+        const run = await runBench(options);
         if (run.interrupted) {
           throw new MullError(
             `interrupted: ${run.skipped + run.recorded} of ${run.total} pairs recorded in ${describeRunLocation(run.location)}; ` +
               "continue with the same flags and --resume",
           );
         }
-        if (flags.json) {
-          process.stdout.write(
-            `${JSON.stringify(
-              {
-                directory: run.directory,
-                ...(run.location.kind === "postgres" ? { store: redactUrl(run.location.url) } : {}),
-                pairs: { total: run.total, skipped: run.skipped, recorded: run.recorded },
-                ...run.summary,
-              },
-              null,
-              2,
-            )}\n`,
-          );
-        } else {
-          process.stdout.write(`${formatBenchSummary(run.summary)}\n`);
-        }
+        printBenchSummary(
+          {
+            directory: run.directory,
+            store: run.location.kind === "postgres" ? redactUrl(run.location.url) : undefined,
+            total: run.total,
+            skipped: run.skipped,
+            recorded: run.recorded,
+          },
+          run.summary,
+          flags.json === true,
+        );
       } finally {
         process.off("SIGINT", onInterrupt);
-        await routes?.dispose();
-        await resolved.dispose();
+        await built.dispose();
       }
     });
 }

@@ -1,0 +1,70 @@
+import type { Queue } from "bullmq";
+import { type PairJobData, pairJobId, pairJobName } from "./pair-job.ts";
+
+/** Options of the jobs `enqueuePairs` adds. */
+export interface PairJobOptions {
+  /** Tries per pair before its job fails; default 3. */
+  readonly attempts?: number | undefined;
+  /** First retry delay, doubled each try; default 1000 ms. */
+  readonly backoffMilliseconds?: number | undefined;
+}
+
+/** What `enqueuePairs` did. */
+export interface EnqueuedPairs {
+  /** Jobs added. */
+  readonly added: number;
+  /** Pairs whose job was already waiting or running: left alone. */
+  readonly queued: number;
+  /** Pairs whose job had failed: retried. */
+  readonly retried: number;
+}
+
+/**
+ * Enqueues one job per pair under its deterministic id (`pairJobId`): a pair already queued or running is
+ * left alone, so enqueuing twice adds nothing; a pair whose job failed (after its attempts) is retried,
+ * so a resume re-runs it. Completed jobs are removed (their results are in the store); failed ones are
+ * kept, with their error, until retried.
+ *
+ * @example
+ * const { added } = await enqueuePairs(queue, pairs.map((pair) => ({ ...pair, store, runId, recipe })));
+ */
+export async function enqueuePairs(
+  queue: Queue,
+  pairs: readonly PairJobData[],
+  options: PairJobOptions = {},
+): Promise<EnqueuedPairs> {
+  const withIds = pairs.map((data) => ({ data, id: pairJobId(data.runId, data.problemId, data.strategy) }));
+  const states = await Promise.all(withIds.map(({ id }) => queue.getJobState(id)));
+  let queued = 0;
+  let retried = 0;
+  const fresh: typeof withIds = [];
+  for (const [index, pair] of withIds.entries()) {
+    const state = states[index];
+    if (state === "failed") {
+      await (await queue.getJob(pair.id))?.retry("failed");
+      retried += 1;
+    } else if (state === "completed") {
+      // Completed, yet the store lacks its result (a store rebuilt under the same run id): run it again.
+      await queue.remove(pair.id);
+      fresh.push(pair);
+    } else if (state === "unknown") {
+      fresh.push(pair);
+    } else {
+      queued += 1;
+    }
+  }
+  await queue.addBulk(
+    fresh.map(({ data, id }) => ({
+      name: pairJobName,
+      data,
+      opts: {
+        jobId: id,
+        attempts: options.attempts ?? 3,
+        backoff: { type: "exponential", delay: options.backoffMilliseconds ?? 1000 },
+        removeOnComplete: true,
+        removeOnFail: false,
+      },
+    })),
+  );
+  return { added: fresh.length, queued, retried };
+}

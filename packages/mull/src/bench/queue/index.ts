@@ -1,0 +1,22 @@
+export {
+  type BenchQueueOptions,
+  type EnqueuedBenchRun,
+  enqueueBenchRun,
+} from "./enqueue-bench-run.ts";
+export { type EnqueuedPairs, enqueuePairs, type PairJobOptions } from "./enqueue-pairs.ts";
+export {
+  defaultQueueName,
+  type PairJobData,
+  type PairJobResult,
+  pairJobId,
+  pairJobName,
+} from "./pair-job.ts";
+export { type PairWorker, type PairWorkerOptions, startPairWorker } from "./pair-worker.ts";
+export { type QueueConnection, queueConnection } from "./queue-connection.ts";
+export { prepareQueuedRun, type QueuedRun, type RecipeOptions } from "./queued-run.ts";
+export {
+  type BenchRunWait,
+  type QueuedPairFailure,
+  type WaitForBenchRunOptions,
+  waitForBenchRun,
+} from "./wait-for-bench-run.ts";

@@ -1,0 +1,116 @@
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { runPair } from "../runner/index.ts";
+import { defaultQueueName, type PairJobData, type PairJobResult } from "./pair-job.ts";
+import { queueConnection } from "./queue-connection.ts";
+import { prepareQueuedRun, type QueuedRun, type RecipeOptions } from "./queued-run.ts";
+
+/** Options of `startPairWorker`. */
+export interface PairWorkerOptions {
+  /** The Redis server, `redis://HOST:PORT`. */
+  readonly url: string;
+  /** The BullMQ queue; default `mull-bench`. */
+  readonly queueName?: string | undefined;
+  /** Pairs this worker runs at once; default 1. */
+  readonly concurrency?: number | undefined;
+  /**
+   * How long a running job's lock lasts without renewal (the worker renews it every half); a worker that
+   * dies (`kill -9`) loses its jobs' locks after this. Default BullMQ's 30000 ms.
+   */
+  readonly lockDurationMilliseconds?: number | undefined;
+  /** How often workers look for jobs whose lock expired and put them back; default BullMQ's 30000 ms. */
+  readonly stalledIntervalMilliseconds?: number | undefined;
+  /** Times a job may be recovered from a dead worker before it fails; default 5. */
+  readonly maxStalledCount?: number | undefined;
+  /** Rebuilds a run's options from a job's recipe and store location; called once per run. */
+  readonly build: (recipe: Readonly<Record<string, unknown>>, store: string) => Promise<RecipeOptions>;
+  /** Told of each recorded pair. */
+  readonly onRecorded?: ((result: PairJobResult) => void) | undefined;
+  /** Told of each failed try of a job, and of connection errors. */
+  readonly onError?: ((message: string) => void) | undefined;
+}
+
+/** A running worker. */
+export interface PairWorker {
+  readonly worker: Worker<PairJobData, PairJobResult>;
+  /** Stops taking jobs, lets the running ones finish, then closes the runs' stores and backends. */
+  close(): Promise<void>;
+}
+
+/**
+ * Takes pair jobs from the queue and runs each through the same `runPair` as `mull bench`, recording into
+ * the run's store. Each run is prepared once (`prepareQueuedRun`: its recipe's hash must be the stored
+ * run's, otherwise every job of it is refused without retries). A pair's failure fails its job, which
+ * BullMQ retries up to its attempts; a job whose worker died is put back by BullMQ's stalled-job check
+ * and re-run by another worker, and the store's idempotent insert keeps a re-run from adding anything twice.
+ *
+ * @example
+ * const worker = startPairWorker({ url: "redis://127.0.0.1:6379", concurrency: 4, build });
+ * process.once("SIGTERM", () => void worker.close());
+ */
+export function startPairWorker(options: PairWorkerOptions): PairWorker {
+  const runs = new Map<string, Promise<QueuedRun>>();
+  const runOf = (data: PairJobData): Promise<QueuedRun> => {
+    const key = JSON.stringify([data.store, data.runId]);
+    let run = runs.get(key);
+    if (run === undefined) {
+      run = prepareQueuedRun(data, options.build);
+      runs.set(key, run);
+      // A refused run stays refused; anything else (an unreachable backend) is tried again by the next job.
+      run.catch((error: unknown) => {
+        if (!(error instanceof UnrecoverableError)) runs.delete(key);
+      });
+    }
+    return run;
+  };
+  const processJob = async (job: Job<PairJobData, PairJobResult>): Promise<PairJobResult> => {
+    const run = await runOf(job.data);
+    const problem = run.problems.get(job.data.problemId);
+    const strategy = run.strategies.get(job.data.strategy);
+    if (problem === undefined || strategy === undefined) {
+      throw new UnrecoverableError(
+        `run ${run.runId} has no pair (problem ${job.data.problemId}, strategy ${job.data.strategy})`,
+      );
+    }
+    const outcome = await runPair(problem, strategy, run.context);
+    if (outcome.kind === "failed") throw outcome.error;
+    if (outcome.kind === "dropped")
+      throw new Error(`pair ${job.data.problemId} ${job.data.strategy} dropped`);
+    const result = {
+      problemId: problem.id,
+      strategy: strategy.name,
+      correct: outcome.record.correct,
+      fresh: outcome.fresh,
+    };
+    options.onRecorded?.(result);
+    return result;
+  };
+  const worker = new Worker<PairJobData, PairJobResult>(options.queueName ?? defaultQueueName, processJob, {
+    connection: queueConnection(options.url),
+    concurrency: options.concurrency ?? 1,
+    maxStalledCount: options.maxStalledCount ?? 5,
+    ...(options.lockDurationMilliseconds === undefined
+      ? {}
+      : { lockDuration: options.lockDurationMilliseconds }),
+    ...(options.stalledIntervalMilliseconds === undefined
+      ? {}
+      : { stalledInterval: options.stalledIntervalMilliseconds }),
+  });
+  // Without a listener an `error` event would throw: connection trouble is reported, and BullMQ reconnects.
+  worker.on("error", (error) => options.onError?.(`queue: ${error.message}`));
+  worker.on("failed", (job, error) => {
+    if (job !== undefined)
+      options.onError?.(`job ${job.id} (${job.data.problemId}, ${job.data.strategy}): ${error.message}`);
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    worker,
+    close() {
+      closing ??= (async () => {
+        await worker.close();
+        const prepared = await Promise.allSettled(runs.values());
+        for (const outcome of prepared) if (outcome.status === "fulfilled") await outcome.value.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { ConfigError } from "../../errors/index.ts";
+
+/** How BullMQ reaches Redis: the URL, and no per-command retry limit (workers block on Redis). */
+export interface QueueConnection {
+  readonly url: string;
+  /** BullMQ's workers need `null`: a blocking command must not fail after a fixed number of retries. */
+  readonly maxRetriesPerRequest: null;
+}
+
+/**
+ * The BullMQ connection for a `redis://` or `rediss://` URL (`--queue redis://HOST:PORT`).
+ *
+ * @throws ConfigError naming the field when the URL is not a Redis URL.
+ * @example
+ * const queue = new Queue("mull-bench", { connection: queueConnection("redis://127.0.0.1:6379") });
+ */
+export function queueConnection(url: string, field = "--queue"): QueueConnection {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`${field}: expected a Redis URL such as redis://127.0.0.1:6379, got ${url}`, {
+      field,
+    });
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new ConfigError(`${field}: expected a redis:// or rediss:// URL, got ${url}`, { field });
+  }
+  return { url, maxRetriesPerRequest: null };
+}

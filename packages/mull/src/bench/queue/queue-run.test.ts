@@ -1,0 +1,209 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { manualClock } from "../../runtime/index.ts";
+import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
+import type { AnswerFormat, GenerationRequest, Rng } from "../../spec/index.ts";
+import { createScriptedBackend } from "../../testing/scripted-backend.ts";
+import type { BenchDataset } from "../datasets/index.ts";
+import { answerFormatGrader } from "../graders/index.ts";
+import type { ProblemResult, RunData } from "../run-data.ts";
+import { type RunBenchOptions, runBench, summarizeBench } from "../runner/index.ts";
+import { loadRun, openRunStore } from "../store/index.ts";
+import { enqueueBenchRun } from "./enqueue-bench-run.ts";
+import { pairJobId } from "./pair-job.ts";
+import { type PairWorker, startPairWorker } from "./pair-worker.ts";
+import { queueConnection } from "./queue-connection.ts";
+import { waitForBenchRun } from "./wait-for-bench-run.ts";
+
+const redis = redisUnderTest();
+if (redis.missing !== undefined) console.log(redis.missing);
+
+const hashFormat: AnswerFormat = {
+  name: "hash-integer",
+  extract: (text) => /####\s*(-?\d+)/.exec(text)?.[1],
+  key: (answer) => String(Number(answer)),
+  equivalent: (a, b) => Number(a) === Number(b),
+};
+const grader = answerFormatGrader(hashFormat);
+
+const dataset: BenchDataset = {
+  name: "sums",
+  source: "memory",
+  grader: "numeric",
+  problems: Array.from({ length: 10 }, (_, index) => ({
+    id: `sum-${index}`,
+    question: `What is ${index}+${index * 3}?`,
+    gold: String(index * 4),
+  })),
+};
+
+function promptText(request: GenerationRequest): string {
+  const prompt = request.prompt;
+  return prompt.kind === "text" ? prompt.text : prompt.messages.map((message) => message.content).join("\n");
+}
+
+/** Right with probability 0.6 (always at temperature 0), else one too many; from the call's seeded rng. */
+function respond(request: GenerationRequest, _index: number, rng: Rng): string {
+  const [, a, b] = /What is (\d+)\+(\d+)\?/.exec(promptText(request))!;
+  const truth = Number(a) + Number(b);
+  const answer = request.temperature === 0 || rng.next() < 0.6 ? truth : truth + 1;
+  return `${a}+${b}=${answer}\n#### ${answer}`;
+}
+
+/** The test's recipe: what determines results, as JSON. */
+interface Recipe {
+  readonly strategies: readonly string[];
+  readonly seed: number;
+}
+
+function optionsOf(recipe: Recipe, out: string): RunBenchOptions {
+  return {
+    dataset,
+    strategies: recipe.strategies,
+    backend: createScriptedBackend({ respond }),
+    out,
+    grader,
+    seed: recipe.seed,
+    sampling: { temperature: 0.7, maxTokens: 64 },
+    clock: manualClock(),
+  };
+}
+
+const build = async (recipe: Readonly<Record<string, unknown>>, store: string) => ({
+  options: optionsOf(recipe as unknown as Recipe, store),
+});
+
+/** Results and samples without latencies (the only field that is not a function of the seed). */
+function comparable(run: RunData) {
+  return {
+    results: run.results.map(({ latencyMilliseconds: _latency, ...rest }: ProblemResult) => rest),
+    samples: run.samples,
+  };
+}
+
+/** The summary without its run id and latencies. */
+function comparableSummary(run: RunData) {
+  const { runId: _runId, ...summary } = summarizeBench({
+    ...run,
+    results: run.results.map((result) => ({ ...result, latencyMilliseconds: 0 })),
+  });
+  return summary;
+}
+
+describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", () => {
+  const url = redis.url!;
+  let directory: string;
+  let queueName: string;
+  let queue: Queue;
+  const workers: PairWorker[] = [];
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), "mull-queue-"));
+    queueName = `mull-test-${randomBytes(6).toString("hex")}`;
+    queue = new Queue(queueName, { connection: queueConnection(url) });
+  });
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const recipe: Recipe = { strategies: ["greedy", "sc@4"], seed: 7 };
+
+  it("gives exactly the results and summary of a single-process run, with two workers", async () => {
+    const single = await runBench(optionsOf(recipe, join(directory, "single")));
+    const out = join(directory, "queued");
+    const enqueued = await enqueueBenchRun(optionsOf(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    expect(enqueued).toMatchObject({ created: true, total: 20, skipped: 0, added: 20, queued: 0 });
+    const recorded: string[][] = [[], []];
+    for (const index of [0, 1]) {
+      workers.push(
+        startPairWorker({
+          url,
+          queueName,
+          concurrency: 2,
+          build,
+          onRecorded: (result) => recorded[index]!.push(result.problemId),
+        }),
+      );
+    }
+    const store = await openRunStore(out);
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        pollMilliseconds: 50,
+      });
+      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false });
+    } finally {
+      await store.close();
+    }
+    expect(recorded[0]!.length + recorded[1]!.length).toBe(20);
+    const queued = await loadRun(out);
+    const reference = await loadRun(single.directory);
+    expect(comparable(queued)).toEqual(comparable(reference));
+    expect(comparableSummary(queued)).toEqual(comparableSummary(reference));
+    expect(queued.results.filter((result) => result.correct).length).toBeGreaterThan(10);
+  });
+
+  it("adds no job when the same run is enqueued twice", async () => {
+    const out = join(directory, "twice");
+    const first = await enqueueBenchRun(optionsOf(recipe, out), { url, queueName, recipe: { ...recipe } });
+    expect((await queue.getJobCounts()).waiting).toBe(20);
+    const second = await enqueueBenchRun(
+      { ...optionsOf(recipe, out), resume: true },
+      { url, queueName, recipe: { ...recipe } },
+    );
+    expect(second).toMatchObject({ runId: first.runId, created: false, added: 0, queued: 20, retried: 0 });
+    expect((await queue.getJobCounts()).waiting).toBe(20);
+    const job = await queue.getJob(pairJobId(first.runId, "sum-3", "sc@4"));
+    expect(job?.data).toMatchObject({ store: out, runId: first.runId, problemId: "sum-3", strategy: "sc@4" });
+    expect(job?.id).not.toContain(":");
+  });
+
+  it("refuses a job whose recipe hashes differently from the stored run, naming both hashes", async () => {
+    const out = join(directory, "refused");
+    // The run is created with seed 7, but its jobs carry a recipe with seed 8.
+    const enqueued = await enqueueBenchRun(optionsOf(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe, seed: 8 },
+    });
+    const storedHash = (await loadRun(out)).manifest.configHash;
+    workers.push(startPairWorker({ url, queueName, build }));
+    const store = await openRunStore(out);
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        pollMilliseconds: 50,
+      });
+      expect(wait.recorded).toBe(0);
+      expect(wait.failures).toHaveLength(20);
+      const error = wait.failures[0]!.error;
+      expect(error).toContain(`has configuration hash ${storedHash}`);
+      expect(error).toMatch(/but this job's recipe gives [0-9a-f]{16,}/);
+      expect(error).not.toContain(`gives ${storedHash}`);
+      expect(error).toContain("seed");
+    } finally {
+      await store.close();
+    }
+    // Refused at once, not retried.
+    const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
+    expect(job?.attemptsMade).toBe(1);
+  });
+});

@@ -1,0 +1,78 @@
+import { ConfigError } from "../../errors/index.ts";
+import { systemClock } from "../../runtime/index.ts";
+import type { AnswerFormat, Clock, OutcomeScorer, PromptTemplate } from "../../spec/index.ts";
+import type { BenchProblem } from "../datasets/index.ts";
+import { type Grader, graderByName } from "../graders/index.ts";
+import { configHash } from "../store/index.ts";
+import { type BenchConfig, benchConfig } from "./bench-config.ts";
+import { parseBenchNumbers, type RunBenchOptions } from "./run-bench-options.ts";
+import { type BenchStrategy, expandStrategySweep } from "./strategy-sweep.ts";
+
+/**
+ * What a bench run resolves from its options before touching the store: the problems and strategies it
+ * crosses, how it grades, and the configuration (and hash) that a resume or a queued pair is checked
+ * against. `runBench`, the queue's enqueuer and its workers all compute it with `planBench`, so a worker
+ * on another machine recomputes exactly the hash the run was created with.
+ */
+export interface BenchPlan {
+  /** Pairs in flight at once (in `runBench`; a worker has its own). */
+  readonly concurrency: number;
+  /** The run seed, checked. */
+  readonly seed: number;
+  readonly clock: Clock;
+  readonly grader: Grader;
+  readonly answerFormat: AnswerFormat;
+  /** The options' scorer or the dataset's. */
+  readonly scorer: OutcomeScorer | undefined;
+  /** The options' prompt template or the dataset's. */
+  readonly promptTemplate: PromptTemplate | undefined;
+  readonly strategies: readonly BenchStrategy[];
+  /** The problems that run (after `limit`). */
+  readonly problems: readonly BenchProblem[];
+  readonly config: BenchConfig;
+  /** `configHash(config)`. */
+  readonly hash: string;
+}
+
+/**
+ * Resolves a bench run's options into its plan (see `BenchPlan`).
+ *
+ * @throws ConfigError for invalid numbers or strategy specs, or a dataset without problems.
+ * @example
+ * const plan = planBench(options);
+ * console.log(plan.hash, plan.problems.length * plan.strategies.length);
+ */
+export function planBench(options: RunBenchOptions): BenchPlan {
+  const { concurrency, seed } = parseBenchNumbers(options);
+  const clock = options.clock ?? systemClock();
+  const grader = options.grader ?? graderByName(options.dataset.grader);
+  const answerFormat = options.answerFormat ?? grader.format;
+  const scorer = options.scorer ?? options.dataset.scorer;
+  const promptTemplate = options.promptTemplate ?? options.dataset.promptTemplate;
+  const strategies = expandStrategySweep(options.strategies, {
+    temperatures: options.temperatures,
+    scorer,
+    prm: options.prm,
+    resolveModel: options.resolveModel,
+    defaultRoute: options.route,
+  });
+  const problems =
+    options.limit === undefined ? options.dataset.problems : options.dataset.problems.slice(0, options.limit);
+  if (problems.length === 0) {
+    throw new ConfigError(`dataset ${options.dataset.name} has no problems to run`, { field: "dataset" });
+  }
+  const config = benchConfig({ options, problems, strategies, grader, answerFormat, scorer });
+  return {
+    concurrency,
+    seed,
+    clock,
+    grader,
+    answerFormat,
+    scorer,
+    promptTemplate,
+    strategies,
+    problems,
+    config,
+    hash: configHash(config),
+  };
+}

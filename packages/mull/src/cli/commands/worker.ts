@@ -1,0 +1,70 @@
+import { resolve } from "node:path";
+import { Command } from "@commander-js/extra-typings";
+import { defaultQueueName, startPairWorker } from "../../bench/queue/index.ts";
+import { type BenchRecipe, benchOptionsFromRecipe } from "../bench-recipe.ts";
+import { integerOption } from "../option-parsers.ts";
+
+/**
+ * `mull worker`: takes (problem, strategy) jobs that `mull bench --queue` enqueued, runs each exactly as
+ * `mull bench` would and records it in the run's store. Runs until SIGTERM or SIGINT: it then stops
+ * taking jobs and finishes the running ones (a second signal quits at once; BullMQ gives those jobs to
+ * another worker once their lock expires).
+ */
+export function workerCommand() {
+  return new Command("worker")
+    .description(
+      "Run the pairs of queued bench runs (mull bench --queue URL) and record them in each run's store. " +
+        "E.g. mull worker --queue redis://127.0.0.1:6379 --concurrency 4",
+    )
+    .requiredOption("--queue <url>", "the Redis server of the queue, redis://HOST:PORT")
+    .option("--queue-name <name>", `BullMQ queue (default ${defaultQueueName})`)
+    .option("--concurrency <count>", "pairs this worker runs at once", integerOption(1, 1024), 1)
+    .option(
+      "--lock-duration <ms>",
+      "how long a job's lock lasts unrenewed: a killed worker's jobs go back after this (default 30000)",
+      integerOption(100, 3_600_000),
+    )
+    .option(
+      "--stalled-interval <ms>",
+      "how often to look for jobs of dead workers (default 30000)",
+      integerOption(100, 3_600_000),
+    )
+    .option(
+      "--max-stalled <count>",
+      "times a job may be taken back from dead workers before it fails (default 5)",
+      integerOption(1, 1000),
+    )
+    .action(async (flags) => {
+      const worker = startPairWorker({
+        url: flags.queue,
+        queueName: flags.queueName,
+        concurrency: flags.concurrency,
+        lockDurationMilliseconds: flags.lockDuration,
+        stalledIntervalMilliseconds: flags.stalledInterval,
+        maxStalledCount: flags.maxStalled,
+        build: async (recipe, store) =>
+          benchOptionsFromRecipe(recipe as unknown as BenchRecipe, { out: resolve(store) }),
+        onError: (message) => process.stderr.write(`worker: ${message}\n`),
+      });
+      await worker.worker.waitUntilReady();
+      process.stderr.write(
+        `worker: taking jobs from ${flags.queueName ?? defaultQueueName} on ${flags.queue} ` +
+          `(concurrency ${flags.concurrency}, pid ${process.pid})\n`,
+      );
+      await new Promise<void>((resolveStopped) => {
+        let signals = 0;
+        const stop = (signal: NodeJS.Signals) => {
+          signals += 1;
+          if (signals > 1) process.exit(130);
+          process.stderr.write(`worker: ${signal}: finishing the running jobs (again to quit now)\n`);
+          void worker.close().then(resolveStopped, (error: unknown) => {
+            process.stderr.write(`worker: closing failed: ${(error as Error).message}\n`);
+            resolveStopped();
+          });
+        };
+        process.on("SIGTERM", stop);
+        process.on("SIGINT", stop);
+      });
+      process.stderr.write("worker: stopped\n");
+    });
+}

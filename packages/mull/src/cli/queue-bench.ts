@@ -1,0 +1,83 @@
+import { Queue } from "bullmq";
+import {
+  type BenchQueueOptions,
+  defaultQueueName,
+  enqueueBenchRun,
+  type PairJobData,
+  queueConnection,
+  waitForBenchRun,
+} from "../bench/queue/index.ts";
+import { type RunBenchOptions, summarizeBench } from "../bench/runner/index.ts";
+import { openRunStore } from "../bench/store/index.ts";
+import { MullError } from "../errors/index.ts";
+import { printBenchSummary } from "./print-bench-summary.ts";
+
+/**
+ * `mull bench --queue`: creates or resumes the run, enqueues its pending pairs and, with `--wait`, shows
+ * the run's progress until every pair is recorded or failed, then prints the summary.
+ *
+ * @throws MullError listing the pairs that failed after their attempts, or when the wait is interrupted.
+ */
+export async function queueBench(
+  options: RunBenchOptions,
+  queueOptions: BenchQueueOptions,
+  flags: { readonly wait?: boolean | undefined; readonly json?: boolean | undefined },
+): Promise<void> {
+  const run = await enqueueBenchRun(options, queueOptions);
+  process.stderr.write(
+    `bench: run ${run.runId} in ${run.directory}: ${run.total} pairs, ${run.skipped} already recorded; ` +
+      `${run.added} jobs added, ${run.queued} already queued, ${run.retried} failed ones retried ` +
+      `(queue ${queueOptions.queueName ?? defaultQueueName})\n`,
+  );
+  if (flags.wait !== true) {
+    if (flags.json === true) {
+      process.stdout.write(`${JSON.stringify({ ...run, pairs: undefined }, null, 2)}\n`);
+    }
+    return;
+  }
+  const queue = new Queue<PairJobData>(queueOptions.queueName ?? defaultQueueName, {
+    connection: queueConnection(queueOptions.url),
+  });
+  const store = await openRunStore(options.out, { synchronous: options.synchronous });
+  try {
+    const wait = await waitForBenchRun({
+      url: queueOptions.url,
+      queue,
+      store,
+      runId: run.runId,
+      pairs: run.pairs,
+      progress: options.progress,
+      signal: options.signal,
+    });
+    if (wait.failures.length > 0) {
+      const shown = wait.failures
+        .slice(0, 5)
+        .map((failure) => `  problem ${failure.problemId}, strategy ${failure.strategy}: ${failure.error}`);
+      throw new MullError(
+        `${wait.failures.length} of ${run.total} pairs failed after their attempts ` +
+          `(${wait.recorded} recorded in ${run.directory}):\n${shown.join("\n")}` +
+          (wait.failures.length > 5 ? `\n  … and ${wait.failures.length - 5} more` : "") +
+          "\nfix the cause, then enqueue again with the same flags and --resume to retry them",
+      );
+    }
+    if (wait.interrupted) {
+      throw new MullError(
+        `stopped waiting: ${wait.recorded} of ${run.total} pairs recorded in ${run.directory}; ` +
+          "the workers go on with the queued ones",
+      );
+    }
+    printBenchSummary(
+      {
+        directory: run.directory,
+        total: run.total,
+        skipped: run.skipped,
+        recorded: wait.recorded - run.skipped,
+      },
+      summarizeBench(await store.readRunData()),
+      flags.json === true,
+    );
+  } finally {
+    await store.close();
+    await queue.close();
+  }
+}
