@@ -124,12 +124,28 @@ export interface FakeOpenAIServer {
   readonly abortedRequests: number;
   /** Requests still being answered (including hung and stalled ones). */
   readonly openRequests: number;
+  /**
+   * Counts of generation requests (chat and text completions, probes included): `started` once the body
+   * was read, `completed` once the reply was sent whole (errors and server-side faults too),
+   * `abortedByClient` once the client went away first. Once nothing is open, `completed + abortedByClient`
+   * equals `started`.
+   */
+  readonly generations: FakeGenerationCounts;
   /** Replaces the handler used once the queued replies are used up. */
   setHandler(handler: FakeHandler): void;
   /** Queues more replies. */
   enqueue(...replies: FakeReply[]): void;
   /** Closes every connection (hung ones too) and stops listening. */
   close(): Promise<void>;
+}
+
+/** What became of the generation requests a fake server received. */
+export interface FakeGenerationCounts {
+  readonly started: number;
+  readonly completed: number;
+  readonly abortedByClient: number;
+  /** Started and not yet finished either way. */
+  readonly running: number;
 }
 
 interface RenderedChoice {
@@ -448,6 +464,10 @@ export async function startFakeOpenAIServer(
   const sockets = new Set<Socket>();
   const open = new Set<ServerResponse>();
   let abortedRequests = 0;
+  const generationResponses = new WeakSet<ServerResponse>();
+  let generationsStarted = 0;
+  let generationsCompleted = 0;
+  let generationsAborted = 0;
   let closing = false;
   let nextId = 0;
 
@@ -586,6 +606,10 @@ export async function startFakeOpenAIServer(
       receivedAt: performance.now(),
     };
     requests.push(request);
+    if (request.endpoint === "chat" || request.endpoint === "completions") {
+      generationResponses.add(response);
+      generationsStarted += 1;
+    }
 
     if (options.apiKey !== undefined && headers.authorization !== `Bearer ${options.apiKey}`) {
       const given = headers.authorization?.replace(/^Bearer /, "") ?? "";
@@ -642,7 +666,12 @@ export async function startFakeOpenAIServer(
     open.add(response);
     response.on("close", () => {
       open.delete(response);
-      if (!response.writableFinished && !closedByServer.has(response) && !closing) abortedRequests += 1;
+      const byClient = !response.writableFinished && !closedByServer.has(response) && !closing;
+      if (byClient) abortedRequests += 1;
+      if (generationResponses.has(response)) {
+        if (byClient) generationsAborted += 1;
+        else generationsCompleted += 1;
+      }
     });
     answer(incoming, response).catch((error: unknown) => {
       if (response.headersSent) {
@@ -670,6 +699,14 @@ export async function startFakeOpenAIServer(
     },
     get openRequests() {
       return open.size;
+    },
+    get generations() {
+      return {
+        started: generationsStarted,
+        completed: generationsCompleted,
+        abortedByClient: generationsAborted,
+        running: generationsStarted - generationsCompleted - generationsAborted,
+      };
     },
     setHandler(next) {
       handler = next;

@@ -5,6 +5,7 @@ import { solve } from "../../solve.ts";
 import type {
   Backend,
   Candidate,
+  Completion,
   FinishReason,
   SolveResult,
   TokenLogprob,
@@ -186,22 +187,45 @@ async function passThrough(
   };
 }
 
+/** The backend, telling `onCompletion` of each completion its calls return. */
+function withCompletionHook(
+  backend: Backend,
+  onCompletion: ((completion: Completion) => void) | undefined,
+): Backend {
+  if (onCompletion === undefined) return backend;
+  const hooked: Backend = {
+    describe: () => backend.describe(),
+    capabilities: (options) => backend.capabilities(options),
+    generate: async (request, options) => {
+      const result = await backend.generate(request, options);
+      for (const completion of result.completions) onCompletion(completion);
+      return result;
+    },
+    ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
+  };
+  return hooked;
+}
+
 async function withStrategy(
   plan: RequestPlan,
   signal: AbortSignal,
   minSampleFraction: number,
+  onSample: ((completion: Completion) => void) | undefined,
 ): Promise<RequestOutcome> {
   const strategy = plan.strategy;
   if (strategy === undefined) throw new Error("withStrategy needs a strategy");
   // HTTP upstreams draw one request per sample: a lost sample costs only itself, and the vote goes on.
   const fanOut =
-    plan.served.kind === "openai-compatible" ? createSampleFanOut(plan.served.backend) : undefined;
+    plan.served.kind === "openai-compatible" ? createSampleFanOut(plan.served.backend, onSample) : undefined;
   // Without a seed from the client every request samples afresh, as it would without the proxy.
   const seed = plan.seed ?? randomInt(0, 2 ** 31 - 1);
   const result = await solve({
     problem: plan.problem,
     strategy,
-    backend: withExtraBody(fanOut?.backend ?? plan.served.backend, plan.extraBody),
+    backend: withExtraBody(
+      fanOut?.backend ?? withCompletionHook(plan.served.backend, onSample),
+      plan.extraBody,
+    ),
     budget: plan.budget,
     seed,
     sampling: {
@@ -264,15 +288,18 @@ async function withStrategy(
  * (a real completion, never a synthesised text), with the votes and the usage of every sample. Samples
  * lost to upstream failures are left out of the vote; below the quorum (`minSampleFraction` of the
  * samples) the request fails with 502. Everything stops when `signal` fires. `onText` receives a
- * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends).
+ * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends);
+ * `onSample` hears each of a strategy's samples as its call returns (an HTTP upstream's samples one by
+ * one, as each finishes), for a stream's progress.
  */
 export function runRequest(
   plan: RequestPlan,
   signal: AbortSignal,
   minSampleFraction: number,
   onText?: (text: string) => void,
+  onSample?: (completion: Completion) => void,
 ): Promise<RequestOutcome> {
   return plan.strategy === undefined
     ? passThrough(plan, signal, onText)
-    : withStrategy(plan, signal, minSampleFraction);
+    : withStrategy(plan, signal, minSampleFraction, onSample);
 }

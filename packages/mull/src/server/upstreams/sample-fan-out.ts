@@ -38,14 +38,18 @@ function singleOptions(options: CallOptions | undefined, index: number): CallOpt
  * running in parallel, each with the backend's own retries and deadline. When some fail, the survivors are
  * returned and `samplesLost` fires (the strategy then votes over what it has instead of drawing again);
  * when all fail, the first error is thrown. A cut or stalled upstream stream is a failed sample, never a
- * short one.
+ * short one. `onCompletion` hears each sample as its own call returns, before the others finish (a
+ * stream's progress).
  *
  * @example
  * const fanOut = createSampleFanOut(backend);
  * const result = await solve({ ..., backend: fanOut.backend, signal: AbortSignal.any([signal, fanOut.samplesLost]) });
  * const { succeeded, failed } = fanOut.counts();
  */
-export function createSampleFanOut(backend: Backend): SampleFanOut {
+export function createSampleFanOut(
+  backend: Backend,
+  onCompletion?: ((completion: Completion) => void) | undefined,
+): SampleFanOut {
   const lost = new AbortController();
   let requested = 0;
   let succeeded = 0;
@@ -57,10 +61,15 @@ export function createSampleFanOut(backend: Backend): SampleFanOut {
     requested += n;
     const settled = await Promise.allSettled(
       Array.from({ length: n }, (_, index) =>
-        backend.generate(
-          { ...request, n: 1, seed: request.seed === undefined ? undefined : request.seed + index },
-          singleOptions(options, index),
-        ),
+        backend
+          .generate(
+            { ...request, n: 1, seed: request.seed === undefined ? undefined : request.seed + index },
+            singleOptions(options, index),
+          )
+          .then((result) => {
+            for (const completion of result.completions) onCompletion?.(completion);
+            return result;
+          }),
       ),
     );
     options?.signal?.throwIfAborted();
