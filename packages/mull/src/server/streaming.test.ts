@@ -40,6 +40,12 @@ function reply(request: FakeOpenAIRequest): FakeReply {
     const answer = typeof seed === "number" && seed % 3 === 0 ? "41" : "42";
     return { choices: [`Six sevens make ${answer}, as I count it.\n#### ${answer}`] };
   }
+  if (request.prompt.includes("thinks-tagged")) {
+    return { choices: ["<think>Maybe 41.\n#### 41</think>\nIt is 42.\n#### 42"] };
+  }
+  if (request.prompt.includes("thinks-apart")) {
+    return { choices: [{ text: "It is 42.\n#### 42", reasoning: "Six sevens, maybe 41.\n#### 41" }] };
+  }
   if (request.prompt.includes("Proposed solution:")) {
     return { choices: ["Looks right.\nScore: 8/10"], usage: { promptTokens: 100, completionTokens: 7 } };
   }
@@ -77,7 +83,7 @@ function post(body: object, signal?: AbortSignal): Promise<Response> {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify(body),
-    signal,
+    signal: signal ?? null,
   });
 }
 
@@ -132,6 +138,50 @@ describe("the openai client streaming a strategy request", () => {
     expect(progress.at(-1).samples_planned).toBe(5);
     expect(mull.votes).toEqual((whole as Json).mull.votes);
     expect(progress.at(-1).leader).toBe((whole as Json).mull.answer);
+  });
+});
+
+describe("a reasoning model's thinking", () => {
+  it.each([
+    ["thinks-tagged", "Maybe 41.\n#### 41"],
+    ["thinks-apart", "Six sevens, maybe 41.\n#### 41"],
+  ])("is kept apart from the answer and never voted on (%s)", async (marker, reasoning) => {
+    const request = {
+      model: "sc@3:fake-model",
+      messages: [{ role: "user", content: `What is 6 times 7? ${marker}` }],
+      temperature: 0.7,
+      seed: 3,
+    };
+    const whole = (await (await post(request)).json()) as Json;
+    expect(whole.mull.votes).toEqual({ "42": 3 });
+    expect(whole.choices[0].message).toEqual({
+      role: "assistant",
+      content: "It is 42.\n#### 42",
+      reasoning_content: reasoning,
+    });
+    const { data } = parseEvents(await (await post({ ...request, stream: true })).text());
+    const deltas = data.flatMap((chunk) => chunk.choices.map((choice: Json) => choice.delta));
+    const thought = deltas.flatMap((delta) =>
+      delta.reasoning_content === undefined ? [] : [delta.reasoning_content],
+    );
+    const content = deltas.flatMap((delta) => (delta.content ? [delta.content] : []));
+    expect(thought.length).toBeGreaterThan(1);
+    expect(thought.join("")).toBe(reasoning);
+    expect(content.join("")).toBe("It is 42.\n#### 42");
+    // Every piece of reasoning comes before the answer's first piece.
+    const lastThought = deltas.findLastIndex((delta) => delta.reasoning_content !== undefined);
+    expect(lastThought).toBeLessThan(deltas.findIndex((delta) => delta.content));
+    expect(data.find((chunk) => chunk.mull?.progress !== undefined).mull.progress.leader).toBe("42");
+  });
+  it("is returned apart by a pass-through too", async () => {
+    const body = (await (
+      await post({ model: "fake-model", messages: [{ role: "user", content: "6 times 7? thinks-apart" }] })
+    ).json()) as Json;
+    expect(body.choices[0].message).toEqual({
+      role: "assistant",
+      content: "It is 42.\n#### 42",
+      reasoning_content: "Six sevens, maybe 41.\n#### 41",
+    });
   });
 });
 

@@ -42,6 +42,11 @@ export interface FakeChoice {
   readonly toolCalls?:
     | readonly { readonly name: string; readonly arguments: string; readonly id?: string | undefined }[]
     | undefined;
+  /**
+   * Reasoning sent apart from the text (chat only): `message.reasoning_content`, or streamed as
+   * `delta.reasoning_content` pieces (one per word) before the text.
+   */
+  readonly reasoning?: string | undefined;
 }
 
 /** Faults injected into a successful reply's delivery. */
@@ -154,6 +159,7 @@ interface RenderedChoice {
   readonly logprobs: readonly number[];
   readonly finishReason: string | null;
   readonly toolCalls: readonly { readonly id: string; readonly name: string; readonly arguments: string }[];
+  readonly reasoning: string | undefined;
 }
 
 const wordTokens = /\s*\S+|\s+/g;
@@ -205,6 +211,7 @@ function renderChoice(choice: string | FakeChoice, index: number): RenderedChoic
           ? "stop"
           : "tool_calls"
         : script.finishReason,
+    reasoning: script.reasoning,
     toolCalls: (script.toolCalls ?? []).map((call, position) => ({
       id: call.id ?? `call_${index}_${position}`,
       name: call.name,
@@ -304,8 +311,8 @@ function wholeResponse(
       model: shape.model,
       choices: choices.map((choice) => ({
         index: choice.index,
-        message:
-          choice.toolCalls.length === 0
+        message: {
+          ...(choice.toolCalls.length === 0
             ? { role: "assistant", content: choice.tokens.join("") }
             : {
                 role: "assistant",
@@ -315,7 +322,9 @@ function wholeResponse(
                   type: "function",
                   function: { name: call.name, arguments: call.arguments },
                 })),
-              },
+              }),
+          ...(choice.reasoning === undefined ? {} : { reasoning_content: choice.reasoning }),
+        },
         logprobs: withLogprobs
           ? { content: chatLogprobEntries(choice, 0, choice.tokens.length, topCount) }
           : null,
@@ -374,6 +383,14 @@ function streamEvents(
         ]),
         false,
       );
+      for (const piece of splitTokens(choice.reasoning ?? "")) {
+        push(
+          chunkOf(shape, [
+            { index: choice.index, delta: { reasoning_content: piece }, logprobs: null, finish_reason: null },
+          ]),
+          false,
+        );
+      }
     }
   }
   const longest = Math.max(0, ...choices.map((choice) => choice.tokens.length));

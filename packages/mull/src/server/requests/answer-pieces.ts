@@ -7,6 +7,8 @@ import type { ToolCall } from "../../spec/index.ts";
  */
 export type AnswerPiece =
   | { readonly kind: "text"; readonly text: string }
+  /** A piece of what the model reasoned apart from its answer; all of it comes before the text. */
+  | { readonly kind: "reasoning"; readonly text: string }
   | {
       readonly kind: "tool-call";
       /** Position of the call among the choice's calls. */
@@ -28,15 +30,22 @@ export function textPieces(text: string): string[] {
 }
 
 /**
- * The pieces of a chosen answer: its text word by word, then each of its calls (id and name first, then
+ * The pieces of a chosen answer: its reasoning (if any) word by word, its text word by word, then each of its calls (id and name first, then
  * its arguments a few characters at a time). Concatenated per kind they give back the text and each
  * call's arguments exactly.
  *
  * @example
  * answerPieces("It is 21.", undefined); // [{ kind: "text", text: "It" }, { kind: "text", text: " is" }, { kind: "text", text: " 21." }]
  */
-export function answerPieces(text: string, toolCalls: readonly ToolCall[] | undefined): AnswerPiece[] {
-  const pieces: AnswerPiece[] = textPieces(text).map((piece) => ({ kind: "text", text: piece }));
+export function answerPieces(
+  text: string,
+  toolCalls: readonly ToolCall[] | undefined,
+  reasoning?: string | undefined,
+): AnswerPiece[] {
+  const pieces: AnswerPiece[] = [
+    ...textPieces(reasoning ?? "").map((piece): AnswerPiece => ({ kind: "reasoning", text: piece })),
+    ...textPieces(text).map((piece): AnswerPiece => ({ kind: "text", text: piece })),
+  ];
   (toolCalls ?? []).forEach((call, index) => {
     pieces.push({ kind: "tool-call", index, id: call.id, name: call.name, arguments: "" });
     for (let start = 0; start < call.arguments.length; start += argumentsPieceLength) {

@@ -115,10 +115,12 @@ function toolCallsBody(calls: readonly ToolCall[], indexed: boolean): JsonObject
 /** A chat choice's message: its text, and its calls as `tool_calls` (content `null` when it has no text). */
 function messageBody(choice: OutcomeChoice): JsonObject {
   const calls = choice.toolCalls;
-  if (calls === undefined) return { role: "assistant", content: choice.text };
+  const reasoning = choice.reasoning === undefined ? {} : { reasoning_content: choice.reasoning };
+  if (calls === undefined) return { role: "assistant", content: choice.text, ...reasoning };
   return {
     role: "assistant",
     content: choice.text === "" ? null : choice.text,
+    ...reasoning,
     tool_calls: toolCallsBody(calls, false),
   };
 }
@@ -214,6 +216,13 @@ export function streamChunks(
         choices: [{ index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
         ...extra,
       });
+      for (const piece of textPieces(choice.reasoning ?? "")) {
+        chunks.push({
+          ...base,
+          choices: [{ index, delta: { reasoning_content: piece }, logprobs: null, finish_reason: null }],
+          ...extra,
+        });
+      }
       // Log-probabilities go with the whole text; otherwise the text goes out word by word.
       const pieces = plan.logprobs ? [choice.text] : textPieces(choice.text);
       if (pieces.length === 0 && choice.toolCalls === undefined) pieces.push("");

@@ -15,6 +15,7 @@ import type {
 import { ApiError } from "../http/index.ts";
 import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
 import type { RequestPlan } from "./request-plan.ts";
+import { splitThinking, withoutThinking } from "./split-thinking.ts";
 
 /** One choice of a response. */
 export interface OutcomeChoice {
@@ -25,6 +26,11 @@ export interface OutcomeChoice {
   readonly toolCalls?: readonly ToolCall[] | undefined;
   /** Per-token log-probabilities, when asked for (pass-through only). */
   readonly tokens?: readonly TokenLogprob[] | undefined;
+  /**
+   * What the model reasoned apart from its answer: the upstream's `reasoning_content`, or (chat, under a
+   * strategy) the `<think>` block split off the text. Returned as `reasoning_content`, never voted on.
+   */
+  readonly reasoning?: string | undefined;
 }
 
 /** What a strategy did, for the `mull` object of a response. */
@@ -81,14 +87,31 @@ function finishOf(reason: FinishReason, toolCalls?: readonly ToolCall[]): Outcom
   return toolCalls !== undefined && toolCalls.length > 0 ? "tool_calls" : "stop";
 }
 
-/** A choice from a completion or candidate, with its calls when it ended in some. */
+/** A choice from a completion or candidate, with its calls when it ended in some and its reasoning. */
 function choiceOf(
   text: string,
   reason: FinishReason,
   toolCalls: readonly ToolCall[] | undefined,
+  reasoning?: string | undefined,
 ): OutcomeChoice {
-  const choice: OutcomeChoice = { text, finishReason: finishOf(reason, toolCalls) };
+  const choice: OutcomeChoice = {
+    text,
+    finishReason: finishOf(reason, toolCalls),
+    ...(reasoning === undefined ? {} : { reasoning }),
+  };
   return toolCalls === undefined || toolCalls.length === 0 ? choice : { ...choice, toolCalls };
+}
+
+/** A strategy's chosen candidate as a choice: a chat answer's `<think>` block goes apart, as reasoning. */
+function candidateChoice(candidate: Candidate, plan: RequestPlan): OutcomeChoice {
+  const split = plan.endpoint === "chat" ? splitThinking(candidate.text) : undefined;
+  const thought = [candidate.reasoning, split?.reasoning].filter((part) => part !== undefined).join("\n");
+  return choiceOf(
+    split?.answer ?? candidate.text,
+    candidate.finishReason,
+    candidate.toolCalls,
+    thought === "" ? undefined : thought,
+  );
 }
 
 /** The backend with the request's forwarded fields (`tools`, penalties, …) on every call a strategy makes. */
@@ -179,7 +202,7 @@ async function passThrough(
   }
   return {
     choices: complete.map((completion) => ({
-      ...choiceOf(completion.text, completion.finishReason, completion.toolCalls),
+      ...choiceOf(completion.text, completion.finishReason, completion.toolCalls, completion.reasoning),
       ...(plan.logprobs && completion.tokens !== undefined ? { tokens: completion.tokens } : {}),
     })),
     usage: result.usage,
@@ -234,7 +257,8 @@ async function withStrategy(
       maxTokens: plan.maxTokens,
       ...(plan.stop === undefined ? {} : { stop: plan.stop }),
     },
-    answerFormat: plan.answerFormat,
+    // A `<think>` block is never read for the answer: the vote is over what the samples answered.
+    answerFormat: withoutThinking(plan.answerFormat),
     thinkingCues: plan.served.profile.thinkingCues,
     ...(plan.promptTemplate === undefined ? {} : { promptTemplate: plan.promptTemplate }),
     ...(plan.served.scorer === undefined ? {} : { scorer: plan.served.scorer }),
@@ -264,7 +288,7 @@ async function withStrategy(
   }
   const lost = counts !== undefined && counts.failed > 0;
   return {
-    choices: chosen.map((candidate) => choiceOf(candidate.text, candidate.finishReason, candidate.toolCalls)),
+    choices: chosen.map((candidate) => candidateChoice(candidate, plan)),
     usage: result.usage,
     report: {
       strategy: result.strategy,

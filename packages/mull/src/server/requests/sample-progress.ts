@@ -1,4 +1,5 @@
 import type { AnswerFormat, Completion } from "../../spec/index.ts";
+import { splitThinking } from "./split-thinking.ts";
 
 /** Where a strategy's sampling stands, after a sample finished. */
 export interface SampleProgress {
@@ -41,7 +42,8 @@ function voteOf(
     const answer = `tool:${calls.map((call) => call.name).join(",")}`;
     return { key: answer, answer };
   }
-  const answer = format.extract(completion.text);
+  // What a sample thought aloud in a `<think>` block is not its answer.
+  const answer = format.extract(splitThinking(completion.text).answer);
   return answer === undefined ? undefined : { key: format.key(answer), answer };
 }
 
