@@ -2,7 +2,7 @@
  * Time to first answer token against total time for streamed strategy requests through `mull serve`, in
  * one process over loopback: the fake OpenAI upstream streams each sample's tokens at a fixed pace
  * (`--token-ms` per token after `--first-token-ms`), samples of 20 to 60 tokens (by seed), answering 42
- * except every fifth seed (41). For each strategy (`--strategies`, default `sc@8,asc@16,pasc@16`) it sends
+ * except every fifth seed (41). For each strategy (`--strategies`, default `sc@8,sc@16,asc@16,pasc@16`) it sends
  * `--rounds` streamed requests, one at a time, and times from the request's start:
  *
  * - first byte: the response's first body bytes (headers and the first `: keep-alive` comment);
@@ -27,7 +27,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     "token-ms": { type: "string", default: "15" },
     "first-token-ms": { type: "string", default: "100" },
-    strategies: { type: "string", default: "sc@8,asc@16,pasc@16" },
+    strategies: { type: "string", default: "sc@8,sc@16,asc@16,pasc@16" },
     json: { type: "boolean", default: false },
   },
 });
