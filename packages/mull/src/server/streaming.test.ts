@@ -247,6 +247,29 @@ describe("a client that leaves mid-stream", () => {
   });
 });
 
+describe("a budget that runs out", () => {
+  it("aborts every upstream sample still in flight at the deadline, and answers from the others", async () => {
+    const before = fake.generations;
+    const response = await post({
+      model: "sc@8:fake-model",
+      messages: [{ role: "user", content: "What is 6 times 7? fast-then-slow two-fast deadline" }],
+      temperature: 0.7,
+      stream: true,
+      mull: { budget: { max_milliseconds: 300 } },
+    });
+    const { data } = parseEvents(await response.text());
+    const mull = data.at(-1).mull;
+    expect(mull.stopped_by).toBe("time");
+    expect(mull.partial).toBe(true);
+    expect(mull.candidates).toBe(2);
+    expect(mull.samples).toEqual({ requested: 8, ok: 2, failed: 0 });
+    expect(mull.votes).toEqual({ "42": 2 });
+    const counts = await settledSince(before);
+    expect(counts.abortedByClient).toBe(6);
+    expect(counts.completed + counts.abortedByClient).toBe(counts.started);
+  });
+});
+
 describe("usage billed to the client", () => {
   it("includes the judge's tokens under bon@3", async () => {
     const before = fake.requests.length;
