@@ -46,6 +46,9 @@ function reply(request: FakeOpenAIRequest): FakeReply {
   if (request.prompt.includes("thinks-apart")) {
     return { choices: [{ text: "It is 42.\n#### 42", reasoning: "Six sevens, maybe 41.\n#### 41" }] };
   }
+  if (request.prompt.includes("You check solutions one step at a time")) {
+    return { choices: ["YES"], usage: { promptTokens: 50, completionTokens: 1 } };
+  }
   if (request.prompt.includes("Proposed solution:")) {
     return { choices: ["Looks right.\nScore: 8/10"], usage: { promptTokens: 100, completionTokens: 7 } };
   }
@@ -63,6 +66,7 @@ beforeAll(async () => {
     upstreams: [
       { ...upstream, name: "fake", models: ["fake-model"], scorer: "none" },
       { ...upstream, name: "judged", models: ["judged-model"] },
+      { ...upstream, name: "stepped", models: ["stepped-model"], scorer: "none", prm: "judge" },
     ],
   });
   assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
@@ -286,5 +290,24 @@ describe("usage billed to the client", () => {
     expect(judged).toBeGreaterThan(0);
     expect(body.usage.prompt_tokens).toBe(samples * 10 + judged * 100);
     expect(body.usage.completion_tokens).toBe(samples * 5 + judged * 7);
+  });
+
+  it("includes the process reward judge's tokens under a step search", async () => {
+    const before = fake.requests.length;
+    const response = await post({
+      model: "beam@2x2:stepped-model",
+      messages: [{ role: "user", content: "What is 3 × 4? billed" }],
+      temperature: 0.7,
+    });
+    const body = (await response.json()) as Json;
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    const sent = fake.requests.slice(before).filter((request) => request.body?.max_tokens !== 1);
+    const judged = sent.filter((request) => request.prompt.includes("one step at a time")).length;
+    const steps = sent.length - judged;
+    expect(steps).toBeGreaterThan(0);
+    expect(judged).toBeGreaterThan(0);
+    expect(body.mull.usage.score_calls).toBe(judged);
+    expect(body.usage.prompt_tokens).toBe(steps * 10 + judged * 50);
+    expect(body.usage.completion_tokens).toBe(steps * 5 + judged * 1);
   });
 });
