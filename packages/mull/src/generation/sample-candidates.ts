@@ -147,6 +147,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
         scores: score === undefined ? [] : [score],
         model: completion.model,
         ...(completion.toolCalls === undefined ? {} : { toolCalls: completion.toolCalls }),
+        ...(completion.reasoning === undefined ? {} : { reasoning: completion.reasoning }),
       });
     }
   }

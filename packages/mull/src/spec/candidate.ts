@@ -29,4 +29,6 @@ export interface Candidate {
   readonly thinkingTokens?: number | undefined;
   /** The function calls it ended in, when its completion ended in calls (its `answer` then names them). */
   readonly toolCalls?: readonly ToolCall[] | undefined;
+  /** Reasoning its completion carried apart from its text (`Completion.reasoning`); never voted on. */
+  readonly reasoning?: string | undefined;
 }

@@ -125,6 +125,11 @@ export interface Completion {
    * backend reported any; its `text` is then whatever content came with them, often empty.
    */
   readonly toolCalls?: readonly ToolCall[] | undefined;
+  /**
+   * Reasoning the server sent apart from the text (a reasoning model's `reasoning_content`), when it sent
+   * any: never part of `text`, so never read for the answer.
+   */
+  readonly reasoning?: string | undefined;
 }
 
 /** The result of one `generate` call. */

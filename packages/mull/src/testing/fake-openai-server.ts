@@ -42,6 +42,11 @@ export interface FakeChoice {
   readonly toolCalls?:
     | readonly { readonly name: string; readonly arguments: string; readonly id?: string | undefined }[]
     | undefined;
+  /**
+   * Reasoning sent apart from the text (chat only): `message.reasoning_content`, or streamed as
+   * `delta.reasoning_content` pieces (one per word) before the text.
+   */
+  readonly reasoning?: string | undefined;
 }
 
 /** Faults injected into a successful reply's delivery. */
@@ -127,6 +132,13 @@ export interface FakeOpenAIServer {
   readonly abortedRequests: number;
   /** Requests still being answered (including hung and stalled ones). */
   readonly openRequests: number;
+  /**
+   * Counts of generation requests (chat and text completions, probes included): `started` once the body
+   * was read, `completed` once the reply was sent whole (errors and server-side faults too),
+   * `abortedByClient` once the client went away first. Once nothing is open, `completed + abortedByClient`
+   * equals `started`.
+   */
+  readonly generations: FakeGenerationCounts;
   /** Replaces the handler used once the queued replies are used up. */
   setHandler(handler: FakeHandler): void;
   /** Queues more replies. */
@@ -135,12 +147,22 @@ export interface FakeOpenAIServer {
   close(): Promise<void>;
 }
 
+/** What became of the generation requests a fake server received. */
+export interface FakeGenerationCounts {
+  readonly started: number;
+  readonly completed: number;
+  readonly abortedByClient: number;
+  /** Started and not yet finished either way. */
+  readonly running: number;
+}
+
 interface RenderedChoice {
   readonly index: number;
   readonly tokens: readonly string[];
   readonly logprobs: readonly number[];
   readonly finishReason: string | null;
   readonly toolCalls: readonly { readonly id: string; readonly name: string; readonly arguments: string }[];
+  readonly reasoning: string | undefined;
 }
 
 const wordTokens = /\s*\S+|\s+/g;
@@ -192,6 +214,7 @@ function renderChoice(choice: string | FakeChoice, index: number): RenderedChoic
           ? "stop"
           : "tool_calls"
         : script.finishReason,
+    reasoning: script.reasoning,
     toolCalls: (script.toolCalls ?? []).map((call, position) => ({
       id: call.id ?? `call_${index}_${position}`,
       name: call.name,
@@ -291,8 +314,8 @@ function wholeResponse(
       model: shape.model,
       choices: choices.map((choice) => ({
         index: choice.index,
-        message:
-          choice.toolCalls.length === 0
+        message: {
+          ...(choice.toolCalls.length === 0
             ? { role: "assistant", content: choice.tokens.join("") }
             : {
                 role: "assistant",
@@ -302,7 +325,9 @@ function wholeResponse(
                   type: "function",
                   function: { name: call.name, arguments: call.arguments },
                 })),
-              },
+              }),
+          ...(choice.reasoning === undefined ? {} : { reasoning_content: choice.reasoning }),
+        },
         logprobs: withLogprobs
           ? { content: chatLogprobEntries(choice, 0, choice.tokens.length, topCount) }
           : null,
@@ -361,6 +386,14 @@ function streamEvents(
         ]),
         false,
       );
+      for (const piece of splitTokens(choice.reasoning ?? "")) {
+        push(
+          chunkOf(shape, [
+            { index: choice.index, delta: { reasoning_content: piece }, logprobs: null, finish_reason: null },
+          ]),
+          false,
+        );
+      }
     }
   }
   const longest = Math.max(0, ...choices.map((choice) => choice.tokens.length));
@@ -451,6 +484,10 @@ export async function startFakeOpenAIServer(
   const sockets = new Set<Socket>();
   const open = new Set<ServerResponse>();
   let abortedRequests = 0;
+  const generationResponses = new WeakSet<ServerResponse>();
+  let generationsStarted = 0;
+  let generationsCompleted = 0;
+  let generationsAborted = 0;
   let closing = false;
   let nextId = 0;
 
@@ -593,6 +630,10 @@ export async function startFakeOpenAIServer(
       return;
     }
     requests.push(request);
+    if (request.endpoint === "chat" || request.endpoint === "completions") {
+      generationResponses.add(response);
+      generationsStarted += 1;
+    }
 
     if (options.apiKey !== undefined && headers.authorization !== `Bearer ${options.apiKey}`) {
       const given = headers.authorization?.replace(/^Bearer /, "") ?? "";
@@ -649,7 +690,12 @@ export async function startFakeOpenAIServer(
     open.add(response);
     response.on("close", () => {
       open.delete(response);
-      if (!response.writableFinished && !closedByServer.has(response) && !closing) abortedRequests += 1;
+      const byClient = !response.writableFinished && !closedByServer.has(response) && !closing;
+      if (byClient) abortedRequests += 1;
+      if (generationResponses.has(response)) {
+        if (byClient) generationsAborted += 1;
+        else generationsCompleted += 1;
+      }
     });
     answer(incoming, response).catch((error: unknown) => {
       if (response.headersSent) {
@@ -677,6 +723,14 @@ export async function startFakeOpenAIServer(
     },
     get openRequests() {
       return open.size;
+    },
+    get generations() {
+      return {
+        started: generationsStarted,
+        completed: generationsCompleted,
+        abortedByClient: generationsAborted,
+        running: generationsStarted - generationsCompleted - generationsAborted,
+      };
     },
     setHandler(next) {
       handler = next;

@@ -36,8 +36,10 @@ export function generationResult(
           ? choice.tokens.length
           : reported,
     };
+    const withReasoning =
+      choice.reasoning === undefined ? completion : { ...completion, reasoning: choice.reasoning };
     const withCalls =
-      choice.toolCalls === undefined ? completion : { ...completion, toolCalls: choice.toolCalls };
+      choice.toolCalls === undefined ? withReasoning : { ...withReasoning, toolCalls: choice.toolCalls };
     return withTokens && choice.tokens !== undefined ? { ...withCalls, tokens: choice.tokens } : withCalls;
   });
   return {

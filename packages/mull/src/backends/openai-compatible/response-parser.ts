@@ -10,6 +10,17 @@ export interface ParsedChoice {
   readonly tokens: readonly TokenLogprob[] | undefined;
   /** The function calls of a chat message (`message.tool_calls`), when it had any. */
   readonly toolCalls?: readonly ToolCall[] | undefined;
+  /** A reasoning model's `reasoning_content` (or `reasoning`), sent apart from the text. */
+  readonly reasoning?: string | undefined;
+}
+
+/**
+ * The reasoning text of a chat message or delta: `reasoning_content` (vLLM, DeepSeek, llama.cpp's server)
+ * or `reasoning` (newer vLLM, OpenRouter); `undefined` when it has neither.
+ */
+export function reasoningOf(message: Readonly<Record<string, unknown>>): string | undefined {
+  const value = message.reasoning_content ?? message.reasoning;
+  return typeof value === "string" ? value : undefined;
 }
 
 /** Token counts a server reported; each is `undefined` when it was not reported. */
@@ -219,12 +230,14 @@ export function parseWholeResponse(payload: unknown, withTop: boolean): ParsedRe
       sawTopLogprobs = true;
     }
     const toolCalls = isObject(message) ? toolCallsOf(message.tool_calls) : undefined;
+    const reasoning = isObject(message) ? reasoningOf(message) : undefined;
     return {
       index: typeof choice.index === "number" ? choice.index : position,
       text: text ?? "",
       finishReason: finishReasonOf(choice.finish_reason),
       tokens,
       ...(toolCalls === undefined ? {} : { toolCalls }),
+      ...(reasoning === undefined || reasoning === "" ? {} : { reasoning }),
     };
   });
   choices.sort((a, b) => a.index - b.index);

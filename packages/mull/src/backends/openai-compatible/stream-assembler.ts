@@ -6,6 +6,7 @@ import {
   MalformedResponseError,
   type ParsedResponse,
   type ReportedUsage,
+  reasoningOf,
   tokenLogprobsOf,
   usageOf,
 } from "./response-parser.ts";
@@ -37,6 +38,8 @@ interface CallState {
 
 interface ChoiceState {
   readonly parts: string[];
+  /** Pieces of `delta.reasoning_content`, kept apart from the text. */
+  readonly reasoningParts: string[];
   finishReason: FinishReason;
   tokens: TokenLogprob[] | undefined;
   /** Function calls by their stream index, assembled from `delta.tool_calls` pieces. */
@@ -145,12 +148,22 @@ export class StreamAssembler {
       const index = typeof choice.index === "number" ? choice.index : position;
       let state = this.choices.get(index);
       if (state === undefined) {
-        state = { parts: [], finishReason: "unknown", tokens: undefined, calls: new Map() };
+        state = {
+          parts: [],
+          reasoningParts: [],
+          finishReason: "unknown",
+          tokens: undefined,
+          calls: new Map(),
+        };
         this.choices.set(index, state);
       }
       const delta = choice.delta;
       let piece = isObject(delta) ? delta.content : choice.text;
-      if (isObject(delta)) addCallPieces(state.calls, delta.tool_calls);
+      if (isObject(delta)) {
+        addCallPieces(state.calls, delta.tool_calls);
+        const reasoning = reasoningOf(delta);
+        if (reasoning !== undefined) state.reasoningParts.push(reasoning);
+      }
       let tokens = tokenLogprobsOf(choice.logprobs, this.withTop);
       if (index === 0 && this.watch !== undefined && tokens !== undefined) {
         const watch = this.watch;
@@ -188,12 +201,14 @@ export class StreamAssembler {
       .sort(([a], [b]) => a - b)
       .map(([index, state]) => {
         const toolCalls = assembledCalls(state.calls);
+        const reasoning = state.reasoningParts.join("");
         return {
           index,
           text: state.parts.join(""),
           finishReason: state.finishReason,
           tokens: state.tokens,
           ...(toolCalls === undefined ? {} : { toolCalls }),
+          ...(reasoning === "" ? {} : { reasoning }),
         };
       });
     const received = this.choices.get(0)?.tokens?.length ?? 0;

@@ -1,5 +1,7 @@
+export { type AnswerPiece, answerPieces, textPieces } from "./answer-pieces.ts";
 export { createLiveText, type LiveText } from "./live-text.ts";
 export { planRequest } from "./plan-request.ts";
+export { progressChunk, progressComment } from "./progress-chunk.ts";
 export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";
 export type { EndpointKind, RequestPlan } from "./request-plan.ts";
 export {
@@ -23,6 +25,7 @@ export {
 } from "./response-body.ts";
 export { type OutcomeChoice, type RequestOutcome, runRequest, type StrategyReport } from "./run-request.ts";
 export { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
+export { createProgressFeed, type ProgressFeed, type SampleProgress } from "./sample-progress.ts";
 export { type ServeRequestOptions, serveRequest } from "./serve-request.ts";
 export { servedModelResolver } from "./served-model-resolver.ts";
 export { type PrefixedModel, splitStrategyPrefix } from "./strategy-prefix.ts";

@@ -1,4 +1,5 @@
 import type { TokenLogprob, ToolCall, Usage } from "../../spec/index.ts";
+import { answerPieces, textPieces } from "./answer-pieces.ts";
 import type { RequestPlan } from "./request-plan.ts";
 import type { OutcomeChoice, RequestOutcome } from "./run-request.ts";
 
@@ -124,40 +125,41 @@ function toolCallsBody(calls: readonly ToolCall[], indexed: boolean): JsonObject
  */
 function messageBody(choice: OutcomeChoice): JsonObject {
   const calls = choice.toolCalls;
-  if (calls === undefined) {
-    return {
-      role: "assistant",
-      content: choice.text,
-      ...(choice.reasoning === undefined ? {} : { reasoning_content: choice.reasoning }),
-    };
-  }
+  const reasoning = choice.reasoning === undefined ? {} : { reasoning_content: choice.reasoning };
+  if (calls === undefined) return { role: "assistant", content: choice.text, ...reasoning };
   return {
     role: "assistant",
     content: choice.text === "" ? null : choice.text,
+    ...reasoning,
     tool_calls: toolCallsBody(calls, false),
   };
 }
 
-/** The stream chunk that carries a choice's calls whole, or `undefined` when it has none. */
-function toolCallChunk(
+/** The stream chunks that carry a choice's calls piece by piece (OpenAI's streamed `delta.tool_calls`). */
+function toolCallChunks(
   base: JsonObject,
   extra: JsonObject,
   choice: OutcomeChoice | undefined,
   index: number,
-) {
-  if (choice?.toolCalls === undefined) return undefined;
-  return {
-    ...base,
-    choices: [
-      {
-        index,
-        delta: { tool_calls: toolCallsBody(choice.toolCalls, true) },
-        logprobs: null,
-        finish_reason: null,
-      },
-    ],
-    ...extra,
-  };
+): JsonObject[] {
+  if (choice?.toolCalls === undefined) return [];
+  return answerPieces("", choice.toolCalls).map((piece) => {
+    if (piece.kind !== "tool-call") throw new Error("expected a tool-call piece");
+    const call =
+      piece.id === undefined
+        ? { index: piece.index, function: { arguments: piece.arguments } }
+        : {
+            index: piece.index,
+            id: piece.id,
+            type: "function",
+            function: { name: piece.name, arguments: piece.arguments },
+          };
+    return {
+      ...base,
+      choices: [{ index, delta: { tool_calls: [call] }, logprobs: null, finish_reason: null }],
+      ...extra,
+    };
+  });
 }
 
 function choiceBody(plan: RequestPlan, choice: OutcomeChoice, index: number): JsonObject {
@@ -198,8 +200,9 @@ export function completionBody(
 
 /**
  * The `data:` payloads of a streamed response, in order: per choice a role chunk (chat), a content chunk
- * with its whole text (and log-probabilities; left out for a choice of calls without text), a chunk with
- * its function calls whole (`delta.tool_calls`, each with its `index`), and a finish chunk; then, when `include_usage` was asked,
+ * per word of its text (the whole text in one when log-probabilities go with it; none for a choice of calls
+ * without text), its function calls piece by piece (`delta.tool_calls`: id and name, then the arguments), and a
+ * finish chunk; then, when `include_usage` was asked,
  * a chunk with no choices and the usage. The `mull` object rides on the last chunk.
  */
 export function streamChunks(
@@ -223,16 +226,23 @@ export function streamChunks(
         choices: [{ index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
         ...extra,
       });
-      if (choice.toolCalls === undefined || choice.text !== "") {
+      for (const piece of textPieces(choice.reasoning ?? "")) {
+        chunks.push({
+          ...base,
+          choices: [{ index, delta: { reasoning_content: piece }, logprobs: null, finish_reason: null }],
+          ...extra,
+        });
+      }
+      // Log-probabilities go with the whole text; otherwise the text goes out word by word.
+      const pieces = plan.logprobs ? [choice.text] : textPieces(choice.text);
+      if (pieces.length === 0 && choice.toolCalls === undefined) pieces.push("");
+      for (const piece of pieces) {
         chunks.push({
           ...base,
           choices: [
             {
               index,
-              delta: {
-                ...(choice.reasoning === undefined ? {} : { reasoning_content: choice.reasoning }),
-                content: choice.text,
-              },
+              delta: { content: piece },
               logprobs: plan.logprobs ? chatLogprobs(choice.tokens) : null,
               finish_reason: null,
             },
@@ -240,26 +250,29 @@ export function streamChunks(
           ...extra,
         });
       }
-      const calls = toolCallChunk(base, extra, choice, index);
-      if (calls !== undefined) chunks.push(calls);
+      chunks.push(...toolCallChunks(base, extra, choice, index));
       chunks.push({
         ...base,
         choices: [{ index, delta: {}, logprobs: null, finish_reason: choice.finishReason }],
         ...extra,
       });
     } else {
-      chunks.push({
-        ...base,
-        choices: [
-          {
-            index,
-            text: choice.text,
-            logprobs: plan.logprobs ? completionLogprobs(choice.tokens) : null,
-            finish_reason: null,
-          },
-        ],
-        ...extra,
-      });
+      const pieces = plan.logprobs ? [choice.text] : textPieces(choice.text);
+      if (pieces.length === 0) pieces.push("");
+      for (const piece of pieces) {
+        chunks.push({
+          ...base,
+          choices: [
+            {
+              index,
+              text: piece,
+              logprobs: plan.logprobs ? completionLogprobs(choice.tokens) : null,
+              finish_reason: null,
+            },
+          ],
+          ...extra,
+        });
+      }
       chunks.push({
         ...base,
         choices: [{ index, text: "", logprobs: null, finish_reason: choice.finishReason }],
@@ -325,7 +338,7 @@ export function liveTextChunks(
 
 /**
  * The `data:` payloads that end a relayed stream whose text went out piece by piece (`delivered`): any
- * text the pieces missed, the function calls (whole, in one chunk), the finish chunk and, when asked, the usage chunk. The `mull` object (when a
+ * text the pieces missed, the function calls (piece by piece), the finish chunk and, when asked, the usage chunk. The `mull` object (when a
  * fallback answered) rides on the last chunk.
  */
 export function liveTailChunks(
@@ -342,8 +355,7 @@ export function liveTailChunks(
   if (text.startsWith(delivered) && text.length > delivered.length) {
     chunks.push(...liveTextChunks(plan, identity, text.slice(delivered.length), false));
   }
-  const calls = plan.endpoint === "chat" ? toolCallChunk(base, extra, choice, 0) : undefined;
-  if (calls !== undefined) chunks.push(calls);
+  if (plan.endpoint === "chat") chunks.push(...toolCallChunks(base, extra, choice, 0));
   const finishReason = choice?.finishReason ?? "stop";
   chunks.push(
     plan.endpoint === "chat"

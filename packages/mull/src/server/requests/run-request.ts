@@ -5,6 +5,7 @@ import { solve } from "../../solve.ts";
 import type {
   Backend,
   Candidate,
+  Completion,
   FinishReason,
   SolveResult,
   TokenLogprob,
@@ -15,6 +16,7 @@ import { ApiError } from "../http/index.ts";
 import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
 import type { RequestPlan } from "./request-plan.ts";
+import { splitThinking, withoutThinking } from "./split-thinking.ts";
 
 /** One choice of a response. */
 export interface OutcomeChoice {
@@ -26,8 +28,9 @@ export interface OutcomeChoice {
   /** Per-token log-probabilities, when asked for (pass-through only). */
   readonly tokens?: readonly TokenLogprob[] | undefined;
   /**
-   * The thinking before the answer, when mull cut it at the request's reasoning budget and asked for the
-   * answer (`text` is then the answer cue and what followed it).
+   * What the model reasoned apart from its answer: the upstream's `reasoning_content`, or (chat, under a
+   * strategy) the `<think>` block split off the text, or the thinking mull cut at the request's reasoning
+   * budget before it asked for the answer. Returned as `reasoning_content`, never voted on.
    */
   readonly reasoning?: string | undefined;
 }
@@ -91,14 +94,31 @@ function finishOf(reason: FinishReason, toolCalls?: readonly ToolCall[]): Outcom
   return toolCalls !== undefined && toolCalls.length > 0 ? "tool_calls" : "stop";
 }
 
-/** A choice from a completion or candidate, with its calls when it ended in some. */
+/** A choice from a completion or candidate, with its calls when it ended in some and its reasoning. */
 function choiceOf(
   text: string,
   reason: FinishReason,
   toolCalls: readonly ToolCall[] | undefined,
+  reasoning?: string | undefined,
 ): OutcomeChoice {
-  const choice: OutcomeChoice = { text, finishReason: finishOf(reason, toolCalls) };
+  const choice: OutcomeChoice = {
+    text,
+    finishReason: finishOf(reason, toolCalls),
+    ...(reasoning === undefined ? {} : { reasoning }),
+  };
   return toolCalls === undefined || toolCalls.length === 0 ? choice : { ...choice, toolCalls };
+}
+
+/** A strategy's chosen candidate as a choice: a chat answer's `<think>` block goes apart, as reasoning. */
+function candidateChoice(candidate: Candidate, plan: RequestPlan): OutcomeChoice {
+  const split = plan.endpoint === "chat" ? splitThinking(candidate.text) : undefined;
+  const thought = [candidate.reasoning, split?.reasoning].filter((part) => part !== undefined).join("\n");
+  return choiceOf(
+    split?.answer ?? candidate.text,
+    candidate.finishReason,
+    candidate.toolCalls,
+    thought === "" ? undefined : thought,
+  );
 }
 
 /** The backend with the request's forwarded fields (`tools`, penalties, …) on every call a strategy makes. */
@@ -189,7 +209,7 @@ async function passThrough(
   }
   return {
     choices: complete.map((completion) => ({
-      ...choiceOf(completion.text, completion.finishReason, completion.toolCalls),
+      ...choiceOf(completion.text, completion.finishReason, completion.toolCalls, completion.reasoning),
       ...(plan.logprobs && completion.tokens !== undefined ? { tokens: completion.tokens } : {}),
     })),
     usage: result.usage,
@@ -197,22 +217,45 @@ async function passThrough(
   };
 }
 
+/** The backend, telling `onCompletion` of each completion its calls return. */
+function withCompletionHook(
+  backend: Backend,
+  onCompletion: ((completion: Completion) => void) | undefined,
+): Backend {
+  if (onCompletion === undefined) return backend;
+  const hooked: Backend = {
+    describe: () => backend.describe(),
+    capabilities: (options) => backend.capabilities(options),
+    generate: async (request, options) => {
+      const result = await backend.generate(request, options);
+      for (const completion of result.completions) onCompletion(completion);
+      return result;
+    },
+    ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
+  };
+  return hooked;
+}
+
 async function withStrategy(
   plan: RequestPlan,
   signal: AbortSignal,
   minSampleFraction: number,
+  onSample: ((completion: Completion) => void) | undefined,
 ): Promise<RequestOutcome> {
   const strategy = plan.strategy;
   if (strategy === undefined) throw new Error("withStrategy needs a strategy");
   // HTTP upstreams draw one request per sample: a lost sample costs only itself, and the vote goes on.
   const fanOut =
-    plan.served.kind === "openai-compatible" ? createSampleFanOut(plan.served.backend) : undefined;
+    plan.served.kind === "openai-compatible" ? createSampleFanOut(plan.served.backend, onSample) : undefined;
   // Without a seed from the client every request samples afresh, as it would without the proxy.
   const seed = plan.seed ?? randomInt(0, 2 ** 31 - 1);
   const result = await solve({
     problem: plan.problem,
     strategy,
-    backend: withExtraBody(fanOut?.backend ?? plan.served.backend, plan.extraBody),
+    backend: withExtraBody(
+      fanOut?.backend ?? withCompletionHook(plan.served.backend, onSample),
+      plan.extraBody,
+    ),
     budget: plan.budget,
     seed,
     sampling: {
@@ -221,7 +264,8 @@ async function withStrategy(
       maxTokens: plan.maxTokens,
       ...(plan.stop === undefined ? {} : { stop: plan.stop }),
     },
-    answerFormat: plan.answerFormat,
+    // A `<think>` block is never read for the answer: the vote is over what the samples answered.
+    answerFormat: withoutThinking(plan.answerFormat),
     thinkingCues: plan.served.profile.thinkingCues,
     ...(plan.promptTemplate === undefined ? {} : { promptTemplate: plan.promptTemplate }),
     ...(plan.served.scorer === undefined ? {} : { scorer: plan.served.scorer }),
@@ -250,15 +294,20 @@ async function withStrategy(
     });
   }
   const lost = counts !== undefined && counts.failed > 0;
-  const choices = chosen.map((candidate) =>
-    choiceOf(candidate.text, candidate.finishReason, candidate.toolCalls),
-  );
+  const choices = chosen.map((candidate) => candidateChoice(candidate, plan));
   // A thinking budget mull kept: each answer is split from its thinking, whose tokens are counted.
   const forced = plan.reasoningBudget?.by === "mull" ? plan.reasoningBudget : undefined;
   const reasoningTokens = forced === undefined ? undefined : reasoningTokensOf(result.candidates);
   return {
     choices:
-      forced === undefined ? choices : choices.map((choice) => splitReasoning(choice, forced.answerCue)),
+      forced === undefined
+        ? choices
+        : choices.map((choice) => {
+            const split = splitReasoning(choice, forced.answerCue);
+            return split === choice || choice.reasoning === undefined
+              ? split
+              : { ...split, reasoning: `${choice.reasoning}\n${split.reasoning ?? ""}` };
+          }),
     ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
     usage: result.usage,
     report: {
@@ -283,15 +332,18 @@ async function withStrategy(
  * (a real completion, never a synthesised text), with the votes and the usage of every sample. Samples
  * lost to upstream failures are left out of the vote; below the quorum (`minSampleFraction` of the
  * samples) the request fails with 502. Everything stops when `signal` fires. `onText` receives a
- * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends).
+ * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends);
+ * `onSample` hears each of a strategy's samples as its call returns (an HTTP upstream's samples one by
+ * one, as each finishes), for a stream's progress.
  */
 export function runRequest(
   plan: RequestPlan,
   signal: AbortSignal,
   minSampleFraction: number,
   onText?: (text: string) => void,
+  onSample?: (completion: Completion) => void,
 ): Promise<RequestOutcome> {
   return plan.strategy === undefined
     ? passThrough(plan, signal, onText)
-    : withStrategy(plan, signal, minSampleFraction);
+    : withStrategy(plan, signal, minSampleFraction, onSample);
 }

@@ -7,6 +7,7 @@ import type { EndpointKind, RequestPlan } from "./request-plan.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
 import { runRequest } from "./run-request.ts";
 import { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
+import type { ProgressFeed } from "./sample-progress.ts";
 
 /** Options of `serveRequest`. */
 export interface ServeRequestOptions {
@@ -21,6 +22,8 @@ export interface ServeRequestOptions {
   readonly signal: AbortSignal;
   /** Receives a pass-through's text as the upstream streams it; once some went out, no fallback starts over. */
   readonly live: LiveText | undefined;
+  /** Hears each finished sample of a strategy request (a stream's progress). */
+  readonly progress?: ProgressFeed | undefined;
   /** Told of each plan as it is tried: the request's own, then its fallbacks'. */
   readonly onAttempt?: ((plan: RequestPlan) => void) | undefined;
 }
@@ -56,7 +59,7 @@ export async function serveRequest(options: ServeRequestOptions): Promise<Fallba
     replan,
     run: (next) => {
       options.onAttempt?.(next);
-      return runRequest(next, signal, limits.minSampleFraction, live?.push);
+      return runRequest(next, signal, limits.minSampleFraction, live?.push, options.progress?.sample);
     },
     canRestart: () => (live === undefined || live.text() === "") && !signal.aborted,
   });

@@ -8,6 +8,7 @@ import {
   completionBody,
   completionRequestSchema,
   createLiveText,
+  createProgressFeed,
   type EndpointKind,
   parseRequestBody,
   planRequest,
@@ -131,6 +132,11 @@ export function generationRoute(
         plan.stream && plan.strategy === undefined && plan.samples === 1 && !plan.logprobs
           ? createLiveText()
           : undefined;
+      // A streamed strategy request reports each finished sample while it works.
+      const progress =
+        plan.stream && plan.strategy !== undefined
+          ? createProgressFeed(plan.samples, plan.answerFormat)
+          : undefined;
       const work = serveRequest({
         endpoint,
         body,
@@ -139,6 +145,7 @@ export function generationRoute(
         limits,
         signal: abort.signal,
         live,
+        progress,
         onAttempt: (next) => {
           log.attempted = next;
         },
@@ -166,6 +173,7 @@ export function generationRoute(
         identity,
         work,
         live,
+        progress,
         keepAliveMilliseconds: server.keepAliveMilliseconds,
         abort,
         log,

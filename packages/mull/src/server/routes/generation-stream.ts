@@ -4,6 +4,9 @@ import {
   type LiveText,
   liveTailChunks,
   liveTextChunks,
+  type ProgressFeed,
+  progressChunk,
+  progressComment,
   type RequestOutcome,
   type RequestPlan,
   type ResponseIdentity,
@@ -21,6 +24,8 @@ export interface GenerationStreamOptions {
   readonly work: Promise<RequestOutcome>;
   /** A pass-through's text as the upstream streams it, relayed piece by piece. */
   readonly live: LiveText | undefined;
+  /** A strategy's finished samples, reported as they come. */
+  readonly progress?: ProgressFeed | undefined;
   /** Interval of `: keep-alive` comments while the work runs. */
   readonly keepAliveMilliseconds: number;
   readonly abort: RequestAbort;
@@ -38,15 +43,20 @@ interface EventsOptions {
   /** Send a keep-alive comment at once (the outcome is not there yet). */
   readonly firstKeepAlive: boolean;
   readonly live: LiveText | undefined;
+  readonly progress: ProgressFeed | undefined;
   readonly abort: RequestAbort;
   readonly log: RequestLog;
   /** Called once when the stream ends, with the status to record and the error sent, if any. */
   onEnd(status: number, error?: ApiError): void;
 }
 
-/** The events of a streamed response: keep-alive comments until the outcome, then its chunks and `[DONE]`. */
+/**
+ * The events of a streamed response: keep-alive comments until the outcome (and, under a strategy, a
+ * `: progress …` comment and a `mull.progress` chunk as each sample finishes), then its chunks (the text
+ * word by word, the calls piece by piece) and `[DONE]`.
+ */
 function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
-  const { plan, identity, live } = options;
+  const { plan, identity, live, progress } = options;
   let timer: ReturnType<typeof setInterval> | undefined;
   let ended = false;
   const end = (status: number, error?: ApiError) => {
@@ -60,7 +70,13 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
       if (options.firstKeepAlive) writer.comment("keep-alive");
       timer = setInterval(() => writer.comment("keep-alive"), options.keepAliveMilliseconds);
       live?.listen((text, first) => writer.data(liveTextChunks(plan, identity, text, first)));
+      progress?.listen((next) => {
+        if (ended) return;
+        writer.comment(progressComment(next));
+        writer.data([progressChunk(plan, identity, next)]);
+      });
       options.settled.then((result) => {
+        progress?.close();
         if (ended) return;
         if (options.abort.signal.aborted) {
           end(499);
@@ -127,6 +143,7 @@ export async function streamGeneration(options: GenerationStreamOptions): Promis
     keepAliveMilliseconds: options.keepAliveMilliseconds,
     firstKeepAlive: early === undefined && (live === undefined || live.text() === ""),
     live,
+    progress: options.progress,
     abort,
     log,
     onEnd(status, error) {

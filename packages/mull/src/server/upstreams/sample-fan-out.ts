@@ -37,15 +37,20 @@ function singleOptions(options: CallOptions | undefined, index: number): CallOpt
  * Wraps a backend for one request: `generate({ n })` becomes `n` single-sample calls (seeds `seed + i`)
  * running in parallel, each with the backend's own retries and deadline. When some fail, the survivors are
  * returned and `samplesLost` fires (the strategy then votes over what it has instead of drawing again);
- * when all fail, the first error is thrown. A cut or stalled upstream stream is a failed sample, never a
- * short one.
+ * when all fail, the first error is thrown. When the call's signal fires (a deadline), the samples that
+ * finished are returned, the others left out. A cut or stalled upstream stream is a failed sample, never a
+ * short one. `onCompletion` hears each sample as its own call returns, before the others finish (a
+ * stream's progress).
  *
  * @example
  * const fanOut = createSampleFanOut(backend);
  * const result = await solve({ ..., backend: fanOut.backend, signal: AbortSignal.any([signal, fanOut.samplesLost]) });
  * const { succeeded, failed } = fanOut.counts();
  */
-export function createSampleFanOut(backend: Backend): SampleFanOut {
+export function createSampleFanOut(
+  backend: Backend,
+  onCompletion?: ((completion: Completion) => void) | undefined,
+): SampleFanOut {
   const lost = new AbortController();
   let requested = 0;
   let succeeded = 0;
@@ -57,18 +62,34 @@ export function createSampleFanOut(backend: Backend): SampleFanOut {
     requested += n;
     const settled = await Promise.allSettled(
       Array.from({ length: n }, (_, index) =>
-        backend.generate(
-          { ...request, n: 1, seed: request.seed === undefined ? undefined : request.seed + index },
-          singleOptions(options, index),
-        ),
+        backend
+          .generate(
+            { ...request, n: 1, seed: request.seed === undefined ? undefined : request.seed + index },
+            singleOptions(options, index),
+          )
+          .then((result) => {
+            for (const completion of result.completions) onCompletion?.(completion);
+            return result;
+          }),
       ),
     );
-    options?.signal?.throwIfAborted();
     const results: GenerationResult[] = [];
     const errors: unknown[] = [];
     for (const outcome of settled) {
       if (outcome.status === "fulfilled") results.push(outcome.value);
       else errors.push(outcome.reason);
+    }
+    if (options?.signal?.aborted === true) {
+      // Cut by the caller (a deadline): the samples that finished are kept (the strategy then finds its
+      // budget spent and stops with them); with none finished the abort is thrown.
+      if (results.length === 0) options.signal.throwIfAborted();
+      const finished = results.flatMap((result) => result.completions);
+      succeeded += finished.length;
+      return {
+        completions: finished.map((completion, index) => ({ ...completion, index })),
+        usage: addUsage(emptyUsage, ...results.map((result) => result.usage)),
+        model: results[0]?.model ?? backend.describe().model,
+      };
     }
     const completions: Completion[] = results.flatMap((result) => result.completions);
     succeeded += completions.length;
