@@ -12,7 +12,7 @@ import type { BenchDataset } from "../datasets/index.ts";
 import { answerFormatGrader } from "../graders/index.ts";
 import type { ProblemResult, RunData } from "../run-data.ts";
 import { type RunBenchOptions, runBench, summarizeBench } from "../runner/index.ts";
-import { loadRun, openRunStore } from "../store/index.ts";
+import { loadRun, openRunStore, type RunLocation } from "../store/index.ts";
 import { enqueueBenchRun } from "./enqueue-bench-run.ts";
 import { pairJobId } from "./pair-job.ts";
 import { type PairWorker, startPairWorker } from "./pair-worker.ts";
@@ -73,8 +73,11 @@ function optionsOf(recipe: Recipe, out: string): RunBenchOptions {
   };
 }
 
-const build = async (recipe: Readonly<Record<string, unknown>>, store: string) => ({
-  options: optionsOf(recipe as unknown as Recipe, store),
+const build = async (recipe: Readonly<Record<string, unknown>>, location: RunLocation) => ({
+  options: optionsOf(
+    recipe as unknown as Recipe,
+    location.kind === "sqlite" ? location.directory : location.name,
+  ),
 });
 
 /** Results and samples without latencies (the only field that is not a function of the seed). */
@@ -168,7 +171,12 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     expect(second).toMatchObject({ runId: first.runId, created: false, added: 0, queued: 20, retried: 0 });
     expect((await queue.getJobCounts()).waiting).toBe(20);
     const job = await queue.getJob(pairJobId(first.runId, "sum-3", "sc@4"));
-    expect(job?.data).toMatchObject({ store: out, runId: first.runId, problemId: "sum-3", strategy: "sc@4" });
+    expect(job?.data).toMatchObject({
+      store: { kind: "sqlite", directory: out },
+      runId: first.runId,
+      problemId: "sum-3",
+      strategy: "sc@4",
+    });
     expect(job?.id).not.toContain(":");
   });
 
