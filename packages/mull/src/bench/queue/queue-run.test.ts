@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { manualClock } from "../../runtime/index.ts";
+import { manualClock, sleep } from "../../runtime/index.ts";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
 import type { AnswerFormat, GenerationRequest, Rng } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
@@ -213,5 +213,21 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     // Refused at once, not retried.
     const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
     expect(job?.attemptsMade).toBe(1);
+  });
+
+  it("refuses a job whose run directory is gone, creating no empty one", async () => {
+    const out = join(directory, "moved");
+    const enqueued = await enqueueBenchRun(optionsOf(recipe, out), { url, queueName, recipe: { ...recipe } });
+    rmSync(out, { recursive: true });
+    workers.push(startPairWorker({ url, queueName, build }));
+    while ((await queue.getJobCounts("failed")).failed < 20) await sleep(20);
+    const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
+    expect(job?.failedReason).toBe(
+      `run directory ${out} holds no bench.sqlite on this worker: a queued run's directory must be visible ` +
+        "to every worker at the same path (or store the run in PostgreSQL: mull bench --store postgres://… " +
+        "and mull worker --store postgres://…)",
+    );
+    expect(job?.attemptsMade).toBe(1);
+    expect(existsSync(out)).toBe(false);
   });
 });
