@@ -220,7 +220,7 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     const enqueued = await enqueueBenchRun(optionsOf(recipe, out), { url, queueName, recipe: { ...recipe } });
     rmSync(out, { recursive: true });
     workers.push(startPairWorker({ url, queueName, build }));
-    while ((await queue.getJobCounts("failed")).failed < 20) await sleep(20);
+    while (((await queue.getJobCounts("failed")).failed ?? 0) < 20) await sleep(20);
     const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
     expect(job?.failedReason).toBe(
       `run directory ${out} holds no bench.sqlite on this worker: a queued run's directory must be visible ` +
