@@ -1,6 +1,8 @@
 /**
  * Distributed bench runs: `mull bench --queue` with 1, 2 and 4 `mull worker` processes against a fake
- * OpenAI upstream that answers each call in 200 ± 50 ms (seeded), on one Redis and one SQLite run store.
+ * OpenAI upstream that answers each call in 200 ± 50 ms (seeded), on one Redis and one run store: SQLite
+ * run directories (the default, one machine) or, with `--store postgres://…` (or $MULL_BENCH_STORE), named
+ * runs in a fresh schema of that PostgreSQL database, dropped at the end (what several machines use).
  *
  * 1. Reference: the same configuration in one process (`mull bench` without a queue).
  * 2. Scaling: for 1, 2 and 4 workers (separate processes, concurrency 1 each, started and ready first),
@@ -9,19 +11,20 @@
  * Upstream calls count the calls for problems only, not each process's one capability probe.
  * 3. Kills: 4 workers (concurrency 2) while `--kills` random workers are killed with SIGKILL, each
  *    restarted at once; rows lost and duplicated, upstream calls vs pairs + concurrency × kills.
- * Every queued run's results are compared with the reference run's (latencies aside).
+ * Every queued run's results are compared with the reference run's (latencies aside); the reference is
+ * always a run directory, so a PostgreSQL run is compared across backends.
  *
  *   MULL_TEST_REDIS_URL=redis://127.0.0.1:6379 npm run bench:distributed [-- --problems 80 --kills 10 --json]
+ *   npm run bench:distributed -- --store postgres://mull:mull@127.0.0.1:5432/mull --problems 200
  *
  * Needs a Redis (`--redis`, default $MULL_TEST_REDIS_URL or redis://127.0.0.1:6379); each run uses its own
  * queue, obliterated afterwards.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
 import { seededRng, sleep } from "../src/runtime/index.ts";
@@ -30,6 +33,7 @@ import {
   type FakeReply,
   startFakeOpenAIServer,
 } from "../src/testing/fake-openai-server.ts";
+import { type DistributedStore, dumpRun, postgresStore, sqliteStore } from "./distributed-store.ts";
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     "kill-problems": { type: "string", default: "160" },
     kills: { type: "string", default: "10" },
     redis: { type: "string", default: process.env.MULL_TEST_REDIS_URL ?? "redis://127.0.0.1:6379" },
+    store: { type: "string", default: process.env.MULL_BENCH_STORE },
     json: { type: "boolean", default: false },
   },
 });
@@ -46,6 +51,10 @@ const kills = Number(values.kills);
 const redisUrl = values.redis!;
 const mullBin = resolve(import.meta.dirname, "../../cli/bin/mull.js");
 const workspace = mkdtempSync(join(tmpdir(), "mull-distributed-"));
+const store: DistributedStore =
+  values.store === undefined || values.store === ""
+    ? sqliteStore(workspace)
+    : await postgresStore(values.store);
 
 // --- The fake upstream: a deterministic answer per prompt, 200 ± 50 ms per call from a seeded rng. ---
 const latencyRng = seededRng(11);
@@ -75,7 +84,8 @@ function writeDataset(count: number, file: string): void {
   writeFileSync(file, `${rows.join("\n")}\n`);
 }
 
-function benchArgs(dataset: string, out: string): string[] {
+/** `--out` (and `--store`) come from `outFlags`: a run directory, or a run name in the store. */
+function benchArgs(dataset: string, outFlags: readonly string[]): string[] {
   return [
     "--dataset",
     dataset,
@@ -89,8 +99,7 @@ function benchArgs(dataset: string, out: string): string[] {
     "64",
     "--seed",
     "3",
-    "--out",
-    out,
+    ...outFlags,
   ];
 }
 
@@ -120,9 +129,13 @@ async function runMull(args: readonly string[]): Promise<void> {
   if (code !== 0) throw new Error(`mull ${args.join(" ")} exited ${code}:\n${child.stderr}`);
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMilliseconds = 300_000): Promise<void> {
+async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMilliseconds = 300_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMilliseconds;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
   }
@@ -143,6 +156,7 @@ function startWorker(queueName: string, concurrency: number): Child {
     "1000",
     "--max-stalled",
     "20",
+    ...store.workerArgs,
   ]);
 }
 
@@ -161,42 +175,6 @@ async function stopWorkers(workers: readonly Child[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.exited));
 }
 
-function count(directory: string, sql: string): number {
-  const file = join(directory, "bench.sqlite");
-  if (!existsSync(file)) return 0;
-  const database = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
-  try {
-    return (database.prepare(sql).get() as { n: number }).n;
-  } catch {
-    return 0;
-  } finally {
-    database.close();
-  }
-}
-
-/** The stored results and samples without run ids and latencies. */
-function dump(directory: string): string {
-  const database = new DatabaseSync(join(directory, "bench.sqlite"), { readOnly: true });
-  try {
-    return JSON.stringify([
-      database
-        .prepare(
-          `SELECT problem_id, strategy, seed, answer, correct, samples, prompt_tokens, completion_tokens, calls,
-             score_calls, stopped_by FROM results ORDER BY problem_id, strategy`,
-        )
-        .all(),
-      database
-        .prepare(
-          `SELECT problem_id, strategy, sample_index, seed, text, answer, correct, completion_tokens, finish_reason
-             FROM samples ORDER BY problem_id, strategy, sample_index`,
-        )
-        .all(),
-    ]);
-  } finally {
-    database.close();
-  }
-}
-
 async function withQueue<T>(work: (queueName: string) => Promise<T>): Promise<T> {
   const queueName = `mull-distributed-${randomBytes(4).toString("hex")}`;
   try {
@@ -208,7 +186,15 @@ async function withQueue<T>(work: (queueName: string) => Promise<T>): Promise<T>
   }
 }
 
-const results: Record<string, unknown> = { problems, killProblems, kills, redis: redisUrl };
+const results: Record<string, unknown> = {
+  problems,
+  killProblems,
+  kills,
+  redis: redisUrl,
+  store: store.label,
+};
+/** A reference run directory, read as the queued runs are. */
+const referenceOf = (name: string) => ["--out", join(workspace, name)];
 try {
   const dataset = join(workspace, "sums.jsonl");
   writeDataset(problems, dataset);
@@ -217,28 +203,30 @@ try {
 
   // 1. The reference: one process, no queue.
   const referenceStarted = performance.now();
-  await runMull(["bench", ...benchArgs(dataset, join(workspace, "reference")), "--concurrency", "4"]);
-  const reference = dump(join(workspace, "reference"));
-  await runMull([
-    "bench",
-    ...benchArgs(killDataset, join(workspace, "reference-kill")),
-    "--concurrency",
-    "4",
-  ]);
-  const referenceKill = dump(join(workspace, "reference-kill"));
+  await runMull(["bench", ...benchArgs(dataset, referenceOf("reference")), "--concurrency", "4"]);
+  const reference = await dumpRun({ kind: "sqlite", directory: join(workspace, "reference") });
+  await runMull(["bench", ...benchArgs(killDataset, referenceOf("reference-kill")), "--concurrency", "4"]);
+  const referenceKill = await dumpRun({ kind: "sqlite", directory: join(workspace, "reference-kill") });
   results.referenceSeconds = (performance.now() - referenceStarted) / 1000;
 
   // 2. Scaling with 1, 2 and 4 workers.
   const scaling: Record<string, unknown>[] = [];
   for (const workerCount of [1, 2, 4]) {
     const row = await withQueue(async (queueName) => {
-      const out = join(workspace, `queued-${workerCount}`);
+      const out = `queued-${workerCount}`;
       const workers = await startWorkers(queueName, workerCount, 1);
       try {
         const callsBefore = pairCalls().length;
         const started = performance.now();
-        await runMull(["bench", ...benchArgs(dataset, out), "--queue", redisUrl, "--queue-name", queueName]);
-        await waitFor(() => count(out, "SELECT count(*) AS n FROM results") === problems, "every row");
+        await runMull([
+          "bench",
+          ...benchArgs(dataset, store.benchArgs(out)),
+          "--queue",
+          redisUrl,
+          "--queue-name",
+          queueName,
+        ]);
+        await waitFor(async () => (await store.count(out, "results")) === problems, "every row");
         const finished = performance.now();
         const calls = pairCalls().slice(callsBefore);
         const firstCall = Math.min(...calls.map((call) => call.receivedAt));
@@ -246,9 +234,9 @@ try {
           workers: workerCount,
           wallSeconds: (finished - started) / 1000,
           processingSeconds: (finished - firstCall) / 1000,
-          rows: count(out, "SELECT count(*) AS n FROM results"),
+          rows: await store.count(out, "results"),
           upstreamCalls: calls.length,
-          identical: dump(out) === reference,
+          identical: (await store.dump(out)) === reference,
         };
       } finally {
         await stopWorkers(workers);
@@ -267,7 +255,7 @@ try {
   // 3. Kills: 4 workers of concurrency 2; a random one is killed (-9) and restarted until `kills` kills.
   const concurrency = 2;
   results.kill = await withQueue(async (queueName) => {
-    const out = join(workspace, "queued-kill");
+    const out = "queued-kill";
     const workers = await startWorkers(queueName, 4, concurrency);
     const rng = seededRng(23);
     let killed = 0;
@@ -276,14 +264,14 @@ try {
       const started = performance.now();
       await runMull([
         "bench",
-        ...benchArgs(killDataset, out),
+        ...benchArgs(killDataset, store.benchArgs(out)),
         "--queue",
         redisUrl,
         "--queue-name",
         queueName,
       ]);
-      const rows = () => count(out, "SELECT count(*) AS n FROM results");
-      while (killed < kills && rows() < killProblems) {
+      const rows = () => store.count(out, "results");
+      while (killed < kills && (await rows()) < killProblems) {
         await sleep(300 + rng.next() * 300);
         const index = Math.floor(rng.next() * workers.length);
         workers[index]!.process.kill("SIGKILL");
@@ -291,7 +279,8 @@ try {
         killed += 1;
         workers[index] = startWorker(queueName, concurrency);
       }
-      await waitFor(() => rows() === killProblems, "every row after the kills");
+      await waitFor(async () => (await rows()) === killProblems, "every row after the kills");
+      const stored = await rows();
       const calls = pairCalls().length - callsBefore;
       return {
         pairs: killProblems,
@@ -299,21 +288,15 @@ try {
         concurrency,
         kills: killed,
         wallSeconds: (performance.now() - started) / 1000,
-        rows: rows(),
-        rowsLost: killProblems - rows(),
-        duplicatedResults: count(
-          out,
-          "SELECT count(*) AS n FROM (SELECT 1 FROM results GROUP BY run_id, problem_id, strategy HAVING count(*) > 1)",
-        ),
-        samplesWithoutResult: count(
-          out,
-          "SELECT count(*) AS n FROM samples s LEFT JOIN results r USING (run_id, problem_id, strategy) WHERE r.problem_id IS NULL",
-        ),
-        extraSamples: count(out, "SELECT count(*) AS n FROM samples") - rows(),
+        rows: stored,
+        rowsLost: killProblems - stored,
+        duplicatedResults: await store.count(out, "duplicatedResults"),
+        samplesWithoutResult: await store.count(out, "samplesWithoutResult"),
+        extraSamples: (await store.count(out, "samples")) - stored,
         upstreamCalls: calls,
         callBound: killProblems + concurrency * killed,
         withinBound: calls <= killProblems + concurrency * killed,
-        identical: dump(out) === referenceKill,
+        identical: (await store.dump(out)) === referenceKill,
       };
     } finally {
       await stopWorkers(workers);
@@ -324,7 +307,7 @@ try {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     const lines = [
-      `distributed bench: ${problems} problems × greedy, fake upstream 200 ± 50 ms per call, Redis ${redisUrl}`,
+      `distributed bench: ${problems} problems × greedy, fake upstream 200 ± 50 ms per call, Redis ${redisUrl}, ${store.label}`,
       `reference (one process, concurrency 4, plus the kill run's reference): ${(results.referenceSeconds as number).toFixed(1)} s`,
       "workers  wall s  processing s  rows  calls  speed-up (wall)  speed-up (processing)  identical",
       ...scaling.map(
@@ -340,5 +323,6 @@ try {
   }
 } finally {
   await server.close();
+  await store.close();
   rmSync(workspace, { recursive: true, force: true });
 }

@@ -8,7 +8,7 @@ import {
   waitForBenchRun,
 } from "../bench/queue/index.ts";
 import { type RunBenchOptions, summarizeBench } from "../bench/runner/index.ts";
-import { openRunStore } from "../bench/store/index.ts";
+import { openRunStore, redactUrl } from "../bench/store/index.ts";
 import { MullError } from "../errors/index.ts";
 import { printBenchSummary } from "./print-bench-summary.ts";
 
@@ -24,21 +24,24 @@ export async function queueBench(
   flags: { readonly wait?: boolean | undefined; readonly json?: boolean | undefined },
 ): Promise<void> {
   const run = await enqueueBenchRun(options, queueOptions);
+  // Only the redacted URL is ever shown.
+  const storeUrl = run.location.kind === "postgres" ? redactUrl(run.location.url) : undefined;
   process.stderr.write(
-    `bench: run ${run.runId} in ${run.directory}: ${run.total} pairs, ${run.skipped} already recorded; ` +
+    `bench: run ${run.runId} in ${run.label}: ${run.total} pairs, ${run.skipped} already recorded; ` +
       `${run.added} jobs added, ${run.queued} already queued, ${run.retried} failed ones retried ` +
       `(queue ${queueOptions.queueName ?? defaultQueueName})\n`,
   );
   if (flags.wait !== true) {
     if (flags.json === true) {
-      process.stdout.write(`${JSON.stringify({ ...run, pairs: undefined }, null, 2)}\n`);
+      const shown = { ...run, location: undefined, store: storeUrl, pairs: undefined };
+      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     }
     return;
   }
   const queue = new Queue<PairJobData>(queueOptions.queueName ?? defaultQueueName, {
     connection: queueConnection(queueOptions.url),
   });
-  const store = await openRunStore(options.out, { synchronous: options.synchronous });
+  const store = await openRunStore(run.location, { synchronous: options.synchronous });
   try {
     const wait = await waitForBenchRun({
       url: queueOptions.url,
@@ -55,20 +58,21 @@ export async function queueBench(
         .map((failure) => `  problem ${failure.problemId}, strategy ${failure.strategy}: ${failure.error}`);
       throw new MullError(
         `${wait.failures.length} of ${run.total} pairs failed after their attempts ` +
-          `(${wait.recorded} recorded in ${run.directory}):\n${shown.join("\n")}` +
+          `(${wait.recorded} recorded in ${run.label}):\n${shown.join("\n")}` +
           (wait.failures.length > 5 ? `\n  … and ${wait.failures.length - 5} more` : "") +
           "\nfix the cause, then enqueue again with the same flags and --resume to retry them",
       );
     }
     if (wait.interrupted) {
       throw new MullError(
-        `stopped waiting: ${wait.recorded} of ${run.total} pairs recorded in ${run.directory}; ` +
+        `stopped waiting: ${wait.recorded} of ${run.total} pairs recorded in ${run.label}; ` +
           "the workers go on with the queued ones",
       );
     }
     printBenchSummary(
       {
         directory: run.directory,
+        store: storeUrl,
         total: run.total,
         skipped: run.skipped,
         recorded: wait.recorded - run.skipped,

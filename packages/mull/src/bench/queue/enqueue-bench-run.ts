@@ -1,8 +1,16 @@
 import { Queue } from "bullmq";
 import { refuseSymlinkedOutput } from "../../runtime/index.ts";
 import { planBench, type RunBenchOptions, startBenchRun } from "../runner/index.ts";
-import { acquireRunLock, openRunStore } from "../store/index.ts";
+import {
+  acquireRunLock,
+  describeRunLocation,
+  openRunStore,
+  parseRunLocation,
+  type RunLocation,
+  type RunLock,
+} from "../store/index.ts";
 import { type EnqueuedPairs, enqueuePairs, type PairJobOptions } from "./enqueue-pairs.ts";
+import { jobRunLocation } from "./job-run-location.ts";
 import { defaultQueueName } from "./pair-job.ts";
 import { queueConnection } from "./queue-connection.ts";
 
@@ -18,7 +26,12 @@ export interface BenchQueueOptions extends PairJobOptions {
 
 /** What `enqueueBenchRun` did. */
 export interface EnqueuedBenchRun extends EnqueuedPairs {
+  /** `out`: the run directory, or the run's name in the database. */
   readonly directory: string;
+  /** Where the run is stored (with the password, as given: not for messages). */
+  readonly location: RunLocation;
+  /** The location for messages (`describeRunLocation`: the password redacted). */
+  readonly label: string;
   readonly runId: string;
   /** Whether this call created the run (false when it resumed one). */
   readonly created: boolean;
@@ -32,9 +45,11 @@ export interface EnqueuedBenchRun extends EnqueuedPairs {
 
 /**
  * Creates or resumes a run in its store exactly as `runBench` does (same configuration hash, same refused
- * and diffed resume), then enqueues every pair without a result as a BullMQ job (`enqueuePairs`) for
- * `mull worker`s to run, and returns without solving anything. The run directory's lock is held only
- * while the run is created and its pairs listed: workers write to the store without it.
+ * and diffed resume), in its run directory or, with `options.store`, in PostgreSQL; then enqueues every
+ * pair without a result as a BullMQ job (`enqueuePairs`) for `mull worker`s to run, and returns without
+ * solving anything. A run directory's lock is held only while the run is created and its pairs listed:
+ * workers write to the store without it (a PostgreSQL run has no lock). Jobs carry the location with the
+ * database password redacted (`jobRunLocation`): workers connect with their own `--store`.
  *
  * @throws ConfigError / RunConfigChangedError as `runBench`; ConfigError for a bad Redis URL.
  * @example
@@ -47,25 +62,30 @@ export async function enqueueBenchRun(
 ): Promise<EnqueuedBenchRun> {
   const connection = queueConnection(queueOptions.url);
   const plan = planBench(options);
-  refuseSymlinkedOutput(options.out, "out", "directory");
-  const lock = acquireRunLock(options.out);
+  const location = parseRunLocation(options.out, options.store);
+  let lock: RunLock | undefined;
+  if (location.kind === "sqlite") {
+    refuseSymlinkedOutput(location.directory, "out", "directory");
+    lock = acquireRunLock(location.directory);
+  }
   let started: Awaited<ReturnType<typeof startBenchRun>>;
   try {
-    const store = await openRunStore(options.out, { synchronous: options.synchronous });
+    const store = await openRunStore(location, { synchronous: options.synchronous });
     try {
       started = await startBenchRun(store, options, plan);
     } finally {
       await store.close();
     }
   } finally {
-    lock.release();
+    lock?.release();
   }
+  const store = jobRunLocation(location);
   const queue = new Queue(queueOptions.queueName ?? defaultQueueName, { connection });
   try {
     const enqueued = await enqueuePairs(
       queue,
       started.pending.map(({ problem, strategy }) => ({
-        store: options.out,
+        store,
         runId: started.runId,
         problemId: problem.id,
         strategy: strategy.name,
@@ -75,6 +95,8 @@ export async function enqueueBenchRun(
     );
     return {
       directory: options.out,
+      location,
+      label: describeRunLocation(location),
       runId: started.runId,
       created: started.created,
       total: started.total,

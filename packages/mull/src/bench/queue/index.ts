@@ -4,6 +4,7 @@ export {
   enqueueBenchRun,
 } from "./enqueue-bench-run.ts";
 export { type EnqueuedPairs, enqueuePairs, type PairJobOptions } from "./enqueue-pairs.ts";
+export { jobRunLocation, resolveJobRunLocation } from "./job-run-location.ts";
 export {
   defaultQueueName,
   type PairJobData,

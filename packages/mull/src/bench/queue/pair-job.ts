@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { RunLocation } from "../store/index.ts";
 
 /** The queue `mull bench --queue` and `mull worker` use unless told another (`--queue-name`). */
 export const defaultQueueName = "mull-bench";
@@ -13,8 +14,12 @@ export const pairJobName = "pair";
  * computes differs from the stored run's.
  */
 export interface PairJobData {
-  /** Where the run is stored: a run directory (SQLite), seen by every worker at the same path. */
-  readonly store: string;
+  /**
+   * Where the run is stored (`jobRunLocation`): a run directory (SQLite), seen by every worker at the same
+   * path, or a named run in PostgreSQL whose URL has its password redacted (workers bring their own).
+   * Jobs enqueued before locations were objects hold the directory as a plain string.
+   */
+  readonly store: RunLocation | string;
   readonly runId: string;
   readonly problemId: string;
   /** The strategy's name in the run, e.g. `sc@8` or `sc@8@t1.0`. */

@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { runPair } from "../runner/index.ts";
+import type { RunLocation } from "../store/index.ts";
 import { defaultQueueName, type PairJobData, type PairJobResult } from "./pair-job.ts";
 import { queueConnection } from "./queue-connection.ts";
 import { prepareQueuedRun, type QueuedRun, type RecipeOptions } from "./queued-run.ts";
@@ -21,8 +22,19 @@ export interface PairWorkerOptions {
   readonly stalledIntervalMilliseconds?: number | undefined;
   /** Times a job may be recovered from a dead worker before it fails; default 5. */
   readonly maxStalledCount?: number | undefined;
-  /** Rebuilds a run's options from a job's recipe and store location; called once per run. */
-  readonly build: (recipe: Readonly<Record<string, unknown>>, store: string) => Promise<RecipeOptions>;
+  /**
+   * This worker's PostgreSQL URL, with its password (`mull worker --store`): runs whose job URL is its
+   * redacted form are opened through it. Jobs never carry passwords.
+   */
+  readonly storeUrl?: string | undefined;
+  /**
+   * Rebuilds a run's options from a job's recipe and the location the worker opens (a PostgreSQL URL with
+   * the worker's credentials); called once per run.
+   */
+  readonly build: (
+    recipe: Readonly<Record<string, unknown>>,
+    location: RunLocation,
+  ) => Promise<RecipeOptions>;
   /** Told of each recorded pair. */
   readonly onRecorded?: ((result: PairJobResult) => void) | undefined;
   /** Told of each failed try of a job, and of connection errors. */
@@ -53,7 +65,7 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     const key = JSON.stringify([data.store, data.runId]);
     let run = runs.get(key);
     if (run === undefined) {
-      run = prepareQueuedRun(data, options.build);
+      run = prepareQueuedRun(data, options.build, { storeUrl: options.storeUrl });
       runs.set(key, run);
       // A refused run stays refused; anything else (an unreachable backend) is tried again by the next job.
       run.catch((error: unknown) => {

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { manualClock } from "../../runtime/index.ts";
+import { manualClock, sleep } from "../../runtime/index.ts";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
 import type { AnswerFormat, GenerationRequest, Rng } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
@@ -12,7 +12,7 @@ import type { BenchDataset } from "../datasets/index.ts";
 import { answerFormatGrader } from "../graders/index.ts";
 import type { ProblemResult, RunData } from "../run-data.ts";
 import { type RunBenchOptions, runBench, summarizeBench } from "../runner/index.ts";
-import { loadRun, openRunStore } from "../store/index.ts";
+import { loadRun, openRunStore, type RunLocation } from "../store/index.ts";
 import { enqueueBenchRun } from "./enqueue-bench-run.ts";
 import { pairJobId } from "./pair-job.ts";
 import { type PairWorker, startPairWorker } from "./pair-worker.ts";
@@ -73,8 +73,11 @@ function optionsOf(recipe: Recipe, out: string): RunBenchOptions {
   };
 }
 
-const build = async (recipe: Readonly<Record<string, unknown>>, store: string) => ({
-  options: optionsOf(recipe as unknown as Recipe, store),
+const build = async (recipe: Readonly<Record<string, unknown>>, location: RunLocation) => ({
+  options: optionsOf(
+    recipe as unknown as Recipe,
+    location.kind === "sqlite" ? location.directory : location.name,
+  ),
 });
 
 /** Results and samples without latencies (the only field that is not a function of the seed). */
@@ -168,7 +171,12 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     expect(second).toMatchObject({ runId: first.runId, created: false, added: 0, queued: 20, retried: 0 });
     expect((await queue.getJobCounts()).waiting).toBe(20);
     const job = await queue.getJob(pairJobId(first.runId, "sum-3", "sc@4"));
-    expect(job?.data).toMatchObject({ store: out, runId: first.runId, problemId: "sum-3", strategy: "sc@4" });
+    expect(job?.data).toMatchObject({
+      store: { kind: "sqlite", directory: out },
+      runId: first.runId,
+      problemId: "sum-3",
+      strategy: "sc@4",
+    });
     expect(job?.id).not.toContain(":");
   });
 
@@ -205,5 +213,21 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     // Refused at once, not retried.
     const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
     expect(job?.attemptsMade).toBe(1);
+  });
+
+  it("refuses a job whose run directory is gone, creating no empty one", async () => {
+    const out = join(directory, "moved");
+    const enqueued = await enqueueBenchRun(optionsOf(recipe, out), { url, queueName, recipe: { ...recipe } });
+    rmSync(out, { recursive: true });
+    workers.push(startPairWorker({ url, queueName, build }));
+    while (((await queue.getJobCounts("failed")).failed ?? 0) < 20) await sleep(20);
+    const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
+    expect(job?.failedReason).toBe(
+      `run directory ${out} holds no bench.sqlite on this worker: a queued run's directory must be visible ` +
+        "to every worker at the same path (or store the run in PostgreSQL: mull bench --store postgres://… " +
+        "and mull worker --store postgres://…)",
+    );
+    expect(job?.attemptsMade).toBe(1);
+    expect(existsSync(out)).toBe(false);
   });
 });

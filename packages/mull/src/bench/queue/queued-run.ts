@@ -7,8 +7,19 @@ import {
   planBench,
   type RunBenchOptions,
 } from "../runner/index.ts";
-import { configDiff, formatConfigChanges, openRunStore, type RunStore } from "../store/index.ts";
+import {
+  configDiff,
+  describeRunLocation,
+  formatConfigChanges,
+  openRunStore,
+  type RunLocation,
+  type RunStore,
+} from "../store/index.ts";
+import { resolveJobRunLocation } from "./job-run-location.ts";
 import type { PairJobData } from "./pair-job.ts";
+
+/** How a worker's failed pair tells the user to retry it. */
+const queuedResumeHint = "enqueue again with the same flags and --resume to retry it";
 
 /** A run's options rebuilt by a worker from a job's recipe, and what to release when it is done with them. */
 export interface RecipeOptions {
@@ -29,44 +40,55 @@ export interface QueuedRun {
 }
 
 /**
- * Prepares a stored run in a worker: rebuilds its options from the job's recipe (`build`), plans it as
- * `runBench` would, opens its store without the run directory's lock (workers write side by side: WAL,
- * a busy timeout and idempotent inserts), and checks that the recomputed configuration hash is the stored
+ * Prepares a stored run in a worker: finds its store (`resolveJobRunLocation`: an existing run directory,
+ * or a PostgreSQL run opened with the worker's own credentials), rebuilds its options from the job's
+ * recipe (`build`), plans it as `runBench` would, opens its store without the run directory's lock
+ * (workers write side by side: WAL, a busy timeout and idempotent inserts), and checks that the recomputed configuration hash is the stored
  * run's, so that a worker with another dataset file, model or mull version never records into the run.
  *
- * @throws UnrecoverableError (the job fails at once, without retries) when the store holds no such run or
- * the hashes differ; the message names both hashes and the changed fields.
+ * @throws UnrecoverableError (the job fails at once, without retries) when the store cannot be found or
+ * opened with this worker's credentials, holds no such run, or the hashes differ; the message names both
+ * hashes and the changed fields.
  * @example
- * const run = await prepareQueuedRun(job.data, (recipe, store) => optionsFromRecipe(recipe, store));
+ * const run = await prepareQueuedRun(job.data, (recipe, location) => optionsFromRecipe(recipe, location));
  */
 export async function prepareQueuedRun(
   data: PairJobData,
-  build: (recipe: Readonly<Record<string, unknown>>, store: string) => Promise<RecipeOptions>,
-  storeOptions: { readonly busyTimeoutMilliseconds?: number | undefined } = {},
+  build: (recipe: Readonly<Record<string, unknown>>, location: RunLocation) => Promise<RecipeOptions>,
+  storeOptions: {
+    readonly busyTimeoutMilliseconds?: number | undefined;
+    /** The worker's own PostgreSQL URL (`mull worker --store`), used for the run whose job URL it redacts to. */
+    readonly storeUrl?: string | undefined;
+  } = {},
 ): Promise<QueuedRun> {
-  const built = await build(data.recipe, data.store);
+  const location = resolveJobRunLocation(data.store, storeOptions.storeUrl);
+  const where = describeRunLocation(location);
+  const built = await build(data.recipe, location);
   let store: RunStore | undefined;
   try {
     const plan = planBench(built.options);
-    store = await openRunStore(data.store, {
+    store = await openRunStore(location, {
       busyTimeoutMilliseconds: storeOptions.busyTimeoutMilliseconds ?? 30_000,
     });
     const stored = await store.storedRun();
     if (stored === undefined || stored.manifest.runId !== data.runId) {
       throw new UnrecoverableError(
-        `${data.store} holds ${stored === undefined ? "no run" : `run ${stored.manifest.runId}`}, not run ${data.runId}`,
+        `${where} holds ${stored === undefined ? "no run" : `run ${stored.manifest.runId}`}, not run ${data.runId}`,
       );
     }
     if (stored.manifest.configHash !== plan.hash) {
       const changes = configDiff(stored.config, JSON.parse(JSON.stringify(plan.config)));
       throw new UnrecoverableError(
-        `refused: run ${data.runId} in ${data.store} has configuration hash ${stored.manifest.configHash}, ` +
+        `refused: run ${data.runId} in ${where} has configuration hash ${stored.manifest.configHash}, ` +
           `but this job's recipe gives ${plan.hash} on this worker` +
           (changes.length > 0 ? `:\n${formatConfigChanges(changes)}` : ""),
       );
     }
     const opened = store;
-    const context = pairContext(built.options, plan, opened, new AbortController().signal);
+    const context = {
+      ...pairContext(built.options, plan, opened, new AbortController().signal),
+      resumeHint: queuedResumeHint,
+    };
     return {
       runId: data.runId,
       store: opened,

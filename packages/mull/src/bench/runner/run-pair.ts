@@ -35,6 +35,11 @@ export interface PairContext {
   readonly store: RunStore;
   /** Fires on an interrupt: the pair is dropped, not recorded. */
   readonly signal: AbortSignal;
+  /**
+   * How a failure message tells the user to retry the pair; default `continue with --resume` (a queued
+   * run's workers say to enqueue again).
+   */
+  readonly resumeHint?: string | undefined;
 }
 
 /**
@@ -139,7 +144,7 @@ export async function runPair(
     if (!BudgetExhaustedError.isInstance(error)) {
       const message =
         `problem ${problem.id}, strategy ${strategy.name} failed: ${failureMessage(error)}; ` +
-        "pairs recorded so far are kept, continue with --resume";
+        `pairs recorded so far are kept, ${context.resumeHint ?? "continue with --resume"}`;
       const details = { problemId: problem.id, strategy: strategy.name, cause: error };
       return { kind: "failed", error: new BenchRunError(message, details) };
     }
@@ -169,7 +174,7 @@ export async function runPair(
       : "";
     const text =
       `recording problem ${problem.id}, strategy ${strategy.name} failed: ${message}${hint}; ` +
-      "what was recorded before is intact, continue with --resume";
+      `what was recorded before is intact, ${context.resumeHint ?? "continue with --resume"}`;
     const details = { problemId: problem.id, strategy: strategy.name, cause: error };
     return { kind: "failed", error: new BenchRunError(text, details) };
   }

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -14,11 +13,11 @@ import {
   type FakeReply,
   startFakeOpenAIServer,
 } from "../../testing/fake-openai-server.ts";
+import { type MullProcess, runMull, startMull, waitFor } from "./mull-process.test-support.ts";
 
 const redis = redisUnderTest();
 if (redis.missing !== undefined) console.log(redis.missing);
 
-const mullBin = resolve(import.meta.dirname, "../../../../cli/bin/mull.js");
 const questionPattern = /What is (\d+) plus (\d+)\?/;
 const problemCount = 40;
 
@@ -37,41 +36,6 @@ function reply(request: FakeOpenAIRequest): FakeReply {
     return `We add them.\n#### ${Number(match[1]) % 3 === 0 ? truth + 1 : truth}`;
   });
   return { choices, delivery: { headerDelayMilliseconds: 60 } };
-}
-
-interface Child {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  readonly output: { stdout: string; stderr: string };
-}
-
-function startMull(args: readonly string[]): Child {
-  const child = spawn(process.execPath, [mullBin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const output = { stdout: "", stderr: "" };
-  child.stdout!.on("data", (chunk: Buffer) => {
-    output.stdout += chunk.toString();
-  });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    output.stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
-  return { child, exited, output };
-}
-
-async function runMull(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const started = startMull(args);
-  const code = await started.exited;
-  return { code, ...started.output };
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMilliseconds = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMilliseconds;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolveWait) => setTimeout(resolveWait, 20));
-  }
 }
 
 function count(directory: string, sql: string): number {
@@ -118,7 +82,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
   let queueName: string;
   /** The accuracy the fake upstream gives on the dataset, as the summary prints it. */
   let accuracy: string;
-  const workers: Child[] = [];
+  const workers: MullProcess[] = [];
 
   const benchArgs = (out: string) => [
     "bench",
@@ -240,6 +204,9 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
         `1 of ${problemCount} pairs failed after their attempts (${problemCount - 1} recorded`,
       );
       expect(failed.stderr).toMatch(/problem sum-5, strategy greedy: .*this problem is refused/);
+      // Worded for a queued run: the user enqueues again rather than resuming a process.
+      expect(failed.stderr).toContain("enqueue again with the same flags and --resume to retry it");
+      expect(failed.stderr).not.toContain("continue with --resume");
     } finally {
       refusedQuestion = undefined;
     }

@@ -1,12 +1,15 @@
 import { resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { defaultQueueName, startPairWorker } from "../../bench/queue/index.ts";
+import { parseRunLocation, redactUrl } from "../../bench/store/index.ts";
 import { type BenchRecipe, benchOptionsFromRecipe } from "../bench-recipe.ts";
 import { integerOption } from "../option-parsers.ts";
 
 /**
  * `mull worker`: takes (problem, strategy) jobs that `mull bench --queue` enqueued, runs each exactly as
- * `mull bench` would and records it in the run's store. Runs until SIGTERM or SIGINT: it then stops
+ * `mull bench` would and records it in the run's store: a run directory every worker sees at the same
+ * path, or a PostgreSQL run, opened with the worker's own `--store` URL (jobs carry the URL with its
+ * password redacted; a job whose URL is `--store`'s redacted form uses `--store`). Runs until SIGTERM or SIGINT: it then stops
  * taking jobs and finishes the running ones (a second signal quits at once; BullMQ gives those jobs to
  * another worker once their lock expires).
  */
@@ -14,9 +17,14 @@ export function workerCommand() {
   return new Command("worker")
     .description(
       "Run the pairs of queued bench runs (mull bench --queue URL) and record them in each run's store. " +
-        "E.g. mull worker --queue redis://127.0.0.1:6379 --concurrency 4",
+        "E.g. mull worker --queue redis://127.0.0.1:6379 --store postgres://user:password@db:5432/runs --concurrency 4",
     )
     .requiredOption("--queue <url>", "the Redis server of the queue, redis://HOST:PORT")
+    .option(
+      "--store <url>",
+      "the PostgreSQL store (postgres://user:password@host:5432/database) of the runs enqueued with " +
+        "that --store: jobs carry its URL without the password, the worker connects with this one",
+    )
     .option("--queue-name <name>", `BullMQ queue (default ${defaultQueueName})`)
     .option("--concurrency <count>", "pairs this worker runs at once", integerOption(1, 1024), 1)
     .option(
@@ -35,6 +43,8 @@ export function workerCommand() {
       integerOption(1, 1000),
     )
     .action(async (flags) => {
+      // Checked first, and shown redacted only.
+      if (flags.store !== undefined) parseRunLocation("worker", flags.store);
       const worker = startPairWorker({
         url: flags.queue,
         queueName: flags.queueName,
@@ -42,14 +52,22 @@ export function workerCommand() {
         lockDurationMilliseconds: flags.lockDuration,
         stalledIntervalMilliseconds: flags.stalledInterval,
         maxStalledCount: flags.maxStalled,
-        build: async (recipe, store) =>
-          benchOptionsFromRecipe(recipe as unknown as BenchRecipe, { out: resolve(store) }),
+        storeUrl: flags.store,
+        build: async (recipe, location) =>
+          benchOptionsFromRecipe(
+            recipe as unknown as BenchRecipe,
+            location.kind === "sqlite"
+              ? { out: resolve(location.directory) }
+              : { out: location.name, store: location.url },
+          ),
         onError: (message) => process.stderr.write(`worker: ${message}\n`),
       });
       await worker.worker.waitUntilReady();
       process.stderr.write(
         `worker: taking jobs from ${flags.queueName ?? defaultQueueName} on ${flags.queue} ` +
-          `(concurrency ${flags.concurrency}, pid ${process.pid})\n`,
+          `(concurrency ${flags.concurrency}, pid ${process.pid}` +
+          (flags.store === undefined ? "" : `, store ${redactUrl(flags.store)}`) +
+          ")\n",
       );
       await new Promise<void>((resolveStopped) => {
         let signals = 0;
