@@ -1,7 +1,7 @@
 export { type AnswerPiece, answerPieces, textPieces } from "./answer-pieces.ts";
 export { createLiveText, type LiveText } from "./live-text.ts";
 export { planRequest } from "./plan-request.ts";
-export { progressChunk, progressComment } from "./progress-chunk.ts";
+export { progressBody, progressChunk, progressComment } from "./progress-chunk.ts";
 export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";
 export type { EndpointKind, RequestPlan } from "./request-plan.ts";
 export {
