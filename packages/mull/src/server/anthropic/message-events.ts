@@ -5,7 +5,13 @@ import {
   type SampleProgress,
   textPieces,
 } from "../requests/index.ts";
-import { type ContentBlock, contentBlocks, messageUsage, stopReasonOf } from "./message-body.ts";
+import {
+  type ContentBlock,
+  contentBlocks,
+  messageUsage,
+  stopReasonOf,
+  stopSequenceOf,
+} from "./message-body.ts";
 
 /** One streamed event's payload; its `type` is also the event's name. */
 export type MessageEvent = { readonly type: string } & Record<string, unknown>;
@@ -28,14 +34,6 @@ export function messageStartEvent(plan: RequestPlan, id: string): MessageEvent {
       usage: { input_tokens: plan.estimatedPromptTokens, output_tokens: 0 },
     },
   };
-}
-
-/** The start of a text block, at `index`, and its first delta: how a relayed text begins. */
-export function textStartEvents(index: number, text: string): MessageEvent[] {
-  return [
-    { type: "content_block_start", index, content_block: { type: "text", text: "" } },
-    ...textDeltaEvents(index, text),
-  ];
 }
 
 /** A piece of a text block's text (none for an empty piece). */
@@ -110,7 +108,10 @@ export function messageEndEvents(
   return [
     {
       type: "message_delta",
-      delta: { stop_reason: stopReasonOf(outcome.choices[0]), stop_sequence: null },
+      delta: {
+        stop_reason: stopReasonOf(outcome.choices[0]),
+        stop_sequence: stopSequenceOf(outcome.choices[0]),
+      },
       usage: messageUsage(outcome),
       ...(mull === undefined ? {} : { mull }),
     },
@@ -119,31 +120,19 @@ export function messageEndEvents(
 }
 
 /**
- * The events that finish a streamed message once its outcome is known. `delivered` is the text already
- * relayed as block 0 (a pass-through streamed piece by piece): that block gets any text the pieces missed
- * and its stop, and the other blocks (the calls) follow it. With nothing delivered (a strategy's chosen
- * answer, or a pass-through that could not be relayed) every block goes out in order, each in many deltas:
- * thinking, text, tool uses.
+ * The events that finish a streamed message once its outcome is known, when nothing of it was relayed (a
+ * strategy's chosen answer, or a pass-through that could not be relayed): every block in order, each in
+ * many deltas (thinking, text, tool uses), then `message_delta` and `message_stop`. A relayed
+ * pass-through ends with `createLiveBlocks().tail` instead.
  *
  * @example
- * writer.events(messageTailEvents(outcome, "", mullBody(outcome)));
+ * writer.events(messageTailEvents(outcome, mullBody(outcome)));
  */
 export function messageTailEvents(
   outcome: RequestOutcome,
-  delivered: string,
   mull: Record<string, unknown> | undefined,
 ): MessageEvent[] {
-  const blocks = contentBlocks(outcome.choices[0]);
-  const events: MessageEvent[] = [];
-  if (delivered === "") {
-    for (const [index, block] of blocks.entries()) events.push(...blockEvents(block, index));
-  } else {
-    const text = outcome.choices[0]?.text ?? "";
-    const missed = text.startsWith(delivered) ? text.slice(delivered.length) : "";
-    events.push(...textDeltaEvents(0, missed), { type: "content_block_stop", index: 0 });
-    const rest = blocks.filter((block) => block.type === "tool_use");
-    for (const [position, block] of rest.entries()) events.push(...blockEvents(block, position + 1));
-  }
+  const events = contentBlocks(outcome.choices[0]).flatMap((block, index) => blockEvents(block, index));
   events.push(...messageEndEvents(outcome, mull));
   return events;
 }

@@ -10,13 +10,8 @@ import {
 import type { RequestLog } from "../routes/request-log.ts";
 import { anthropicErrorOf } from "./anthropic-error.ts";
 import { createEventStream } from "./event-stream.ts";
-import {
-  messageStartEvent,
-  messageTailEvents,
-  progressPingEvent,
-  textDeltaEvents,
-  textStartEvents,
-} from "./message-events.ts";
+import { createLiveBlocks } from "./live-blocks.ts";
+import { messageStartEvent, progressPingEvent } from "./message-events.ts";
 
 type Settled = { ok: true; value: RequestOutcome } | { ok: false; error: unknown };
 
@@ -27,7 +22,7 @@ export interface MessageStreamOptions {
   readonly id: string;
   /** The request's work: its outcome, once served. */
   readonly work: Promise<RequestOutcome>;
-  /** A pass-through's text as the upstream streams it, relayed as `text_delta`s of block 0. */
+  /** A pass-through's reasoning and text as the upstream streams them, relayed as `thinking_delta`s and `text_delta`s. */
   readonly live: LiveText | undefined;
   /** A strategy's finished samples, each reported as a `ping` with `mull.progress`. */
   readonly progress?: ProgressFeed | undefined;
@@ -43,7 +38,8 @@ export interface MessageStreamOptions {
 /**
  * Answers a streamed messages request with Anthropic's events: `message_start` at once, `ping` while a
  * strategy works (and one more, carrying `mull.progress`, as each of its samples finishes), a
- * pass-through's text relayed as `text_delta`s as the upstream writes it, then the blocks not yet sent
+ * pass-through's reasoning and text relayed as `thinking_delta`s and `text_delta`s as the upstream writes
+ * them (`createLiveBlocks`), then the blocks not yet sent
  * (`content_block_start`, many `thinking_delta`, `text_delta` or `input_json_delta` pieces,
  * `content_block_stop`), `message_delta` with the stop reason and the usage, and `message_stop`. As for
  * chat completions, a pass-through whose work fails before its first piece (within the keep-alive
@@ -77,13 +73,12 @@ export async function streamMessage(options: MessageStreamOptions): Promise<Resp
     log.line(status, streamError === undefined ? {} : { streamError });
     finish(status);
   };
+  const blocks = createLiveBlocks();
   const body = createEventStream({
     start(writer) {
       writer.events([messageStartEvent(plan, options.id), { type: "ping" }]);
       timer = setInterval(() => writer.events([{ type: "ping" }]), options.keepAliveMilliseconds);
-      live?.listen((text, first) =>
-        writer.events(first ? textStartEvents(0, text) : textDeltaEvents(0, text)),
-      );
+      live?.listen((piece) => writer.events(blocks.piece(piece)));
       progress?.listen((next) => {
         if (!ended) writer.events([progressPingEvent(next)]);
       });
@@ -93,7 +88,7 @@ export async function streamMessage(options: MessageStreamOptions): Promise<Resp
         if (abort.signal.aborted) {
           end(499);
         } else if (result.ok) {
-          writer.events(messageTailEvents(result.value, live?.text() ?? "", mullBody(result.value)));
+          writer.events(blocks.tail(result.value, mullBody(result.value)));
           end(200);
         } else {
           const error = log.failure(result.error);

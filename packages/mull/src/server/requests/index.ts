@@ -1,5 +1,5 @@
 export { type AnswerPiece, answerPieces, textPieces } from "./answer-pieces.ts";
-export { createLiveText, type LiveText } from "./live-text.ts";
+export { createLiveText, type LivePiece, type LiveText } from "./live-text.ts";
 export { planRequest } from "./plan-request.ts";
 export { progressBody, progressChunk, progressComment } from "./progress-chunk.ts";
 export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";

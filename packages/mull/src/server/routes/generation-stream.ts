@@ -69,7 +69,9 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
     start(writer) {
       if (options.firstKeepAlive) writer.comment("keep-alive");
       timer = setInterval(() => writer.comment("keep-alive"), options.keepAliveMilliseconds);
-      live?.listen((text, first) => writer.data(liveTextChunks(plan, identity, text, first)));
+      live?.listen((piece, first) =>
+        writer.data(liveTextChunks(plan, identity, piece.text, first, piece.kind)),
+      );
       progress?.listen((next) => {
         if (ended) return;
         writer.comment(progressComment(next));
@@ -81,11 +83,10 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
         if (options.abort.signal.aborted) {
           end(499);
         } else if (result.ok) {
-          const delivered = live?.text() ?? "";
           const chunks =
-            delivered === ""
+            live === undefined || !live.delivered()
               ? streamChunks(plan, result.value, identity)
-              : liveTailChunks(plan, result.value, identity, delivered);
+              : liveTailChunks(plan, result.value, identity, live.text());
           writer.data(chunks, { done: true });
           end(200);
         } else {
@@ -141,7 +142,7 @@ export async function streamGeneration(options: GenerationStreamOptions): Promis
     identity: options.identity,
     settled,
     keepAliveMilliseconds: options.keepAliveMilliseconds,
-    firstKeepAlive: early === undefined && (live === undefined || live.text() === ""),
+    firstKeepAlive: early === undefined && (live === undefined || !live.delivered()),
     live,
     progress: options.progress,
     abort,
