@@ -1,4 +1,5 @@
 export { type AnswerPiece, answerPieces, textPieces } from "./answer-pieces.ts";
+export { legacyFunctionBody, legacyFunctionChunks, legacyFunctions } from "./legacy-functions.ts";
 export { createLiveText, type LivePiece, type LiveText } from "./live-text.ts";
 export { planRequest } from "./plan-request.ts";
 export { progressBody, progressChunk, progressComment } from "./progress-chunk.ts";

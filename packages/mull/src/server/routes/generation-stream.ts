@@ -2,6 +2,7 @@ import { type ApiError, createSseStream, sseHeaders } from "../http/index.ts";
 import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
 import {
   type LiveText,
+  legacyFunctionChunks,
   liveTailChunks,
   liveTextChunks,
   type ProgressFeed,
@@ -26,6 +27,8 @@ export interface GenerationStreamOptions {
   readonly live: LiveText | undefined;
   /** A strategy's finished samples, reported as they come. */
   readonly progress?: ProgressFeed | undefined;
+  /** The request offered `functions`: calls go out as legacy `delta.function_call` pieces. */
+  readonly legacyFunctions?: boolean | undefined;
   /** Interval of `: keep-alive` comments while the work runs. */
   readonly keepAliveMilliseconds: number;
   readonly abort: RequestAbort;
@@ -44,6 +47,7 @@ interface EventsOptions {
   readonly firstKeepAlive: boolean;
   readonly live: LiveText | undefined;
   readonly progress: ProgressFeed | undefined;
+  readonly legacyFunctions: boolean;
   readonly abort: RequestAbort;
   readonly log: RequestLog;
   /** Called once when the stream ends, with the status to record and the error sent, if any. */
@@ -87,7 +91,7 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
             live === undefined || !live.delivered()
               ? streamChunks(plan, result.value, identity)
               : liveTailChunks(plan, result.value, identity, live.text());
-          writer.data(chunks, { done: true });
+          writer.data(options.legacyFunctions ? legacyFunctionChunks(chunks) : chunks, { done: true });
           end(200);
         } else {
           // The status is sent already: the error goes out as the last event, never followed by [DONE].
@@ -145,6 +149,7 @@ export async function streamGeneration(options: GenerationStreamOptions): Promis
     firstKeepAlive: early === undefined && (live === undefined || !live.delivered()),
     live,
     progress: options.progress,
+    legacyFunctions: options.legacyFunctions === true,
     abort,
     log,
     onEnd(status, error) {
