@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RequestOutcome } from "../requests/index.ts";
 import { createLiveBlocks } from "./live-blocks.ts";
+import type { MessageEvent } from "./message-events.ts";
 
 const outcome = (choice: RequestOutcome["choices"][number]): RequestOutcome => ({
   choices: [choice],
@@ -8,12 +9,12 @@ const outcome = (choice: RequestOutcome["choices"][number]): RequestOutcome => (
   report: undefined,
 });
 
-const kinds = (events: readonly { type: string }[]) =>
+const kinds = (events: readonly MessageEvent[]) =>
   events.map((event) =>
     event.type === "content_block_delta"
-      ? `delta:${(event as { delta: { type: string } }).delta.type}`
+      ? `delta:${(event.delta as { type: string }).type}`
       : event.type === "content_block_start"
-        ? `start:${(event as { content_block: { type: string } }).content_block.type}`
+        ? `start:${(event.content_block as { type: string }).type}`
         : event.type,
   );
 
