@@ -135,6 +135,7 @@ describe("createLlamaCppBackend: sampling", () => {
     expect(cut).toBeGreaterThan(0);
     const stopped = await greedy({ stop: [stop, "never-generated"], maxTokens: 60, logprobs: true });
     expect(stopped.finishReason).toBe("stop");
+    expect(stopped.stopSequence).toBe(stop);
     expect(stopped.text).toBe(full.text.slice(0, cut));
     expect(stopped.tokens?.map((token) => token.token).join("")).toBe(stopped.text);
   });
@@ -169,6 +170,7 @@ describe("createLlamaCppBackend: sampling", () => {
 
   it("ends with length at maxTokens", async () => {
     const full = await greedy({ maxTokens: 60 });
+    expect(full.stopSequence).toBeUndefined();
     const limited = await greedy({ maxTokens: 3 });
     expect(limited.finishReason).toBe("length");
     expect(limited.completionTokens).toBe(3);

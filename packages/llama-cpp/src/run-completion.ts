@@ -172,6 +172,9 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
   }
   let kept: Token[] = generated;
   let text = model.detokenize(generated, false, before);
+  // The request's stop string that ended it (a template's own end marker is no stop sequence of the request).
+  const stopSequence =
+    cut === undefined ? undefined : plan.stop.find((stop) => stop !== "" && text.startsWith(stop, cut));
   if (cut !== undefined) {
     text = text.slice(0, cut);
     kept = generated.slice(0, tokensBefore(tokenText.pieces(generated, before), cut));
@@ -197,6 +200,7 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
       finishReason,
       completionTokens: generated.length,
       ...(tokens === undefined ? {} : { tokens }),
+      ...(stopSequence === undefined ? {} : { stopSequence }),
     },
     promptTokens: promptTokens.length,
     cachedPromptTokens: cached,

@@ -13,17 +13,23 @@ export function addUsage(...usages: readonly Usage[]): Usage {
   let completionTokens: number | undefined = 0;
   let cachedPromptTokens: number | undefined = 0;
   let anyCached = false;
+  let reasoningTokens = 0;
+  let anyReasoning = false;
   let calls = 0;
   for (const usage of usages) {
     promptTokens = addCounts(promptTokens, usage.promptTokens);
     completionTokens = addCounts(completionTokens, usage.completionTokens);
     if (usage.cachedPromptTokens !== undefined) anyCached = true;
     cachedPromptTokens = (cachedPromptTokens ?? 0) + (usage.cachedPromptTokens ?? 0);
+    if (usage.reasoningTokens !== undefined) anyReasoning = true;
+    reasoningTokens += usage.reasoningTokens ?? 0;
     calls += usage.calls;
   }
-  return anyCached
+  const sum: Usage = anyCached
     ? { promptTokens, completionTokens, cachedPromptTokens, calls }
     : { promptTokens, completionTokens, calls };
+  // Reasoning tokens are reported by some calls only (a reasoning model's): the sum is of those reported.
+  return anyReasoning ? { ...sum, reasoningTokens } : sum;
 }
 
 /** Prompt plus completion tokens, or `undefined` when either is unknown. */

@@ -148,6 +148,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
         model: completion.model,
         ...(completion.toolCalls === undefined ? {} : { toolCalls: completion.toolCalls }),
         ...(completion.reasoning === undefined ? {} : { reasoning: completion.reasoning }),
+        ...(completion.stopSequence === undefined ? {} : { stopSequence: completion.stopSequence }),
       });
     }
   }

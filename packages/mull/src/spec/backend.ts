@@ -83,6 +83,12 @@ export interface CallOptions {
    */
   readonly onText?: ((text: string) => void) | undefined;
   /**
+   * Receives a one-completion generation's reasoning (a reasoning model's `reasoning_content`, kept apart
+   * from the text) piece by piece as it arrives, for backends that stream it; as for `onText`, the call is
+   * not retried once a piece was delivered.
+   */
+  readonly onReasoning?: ((text: string) => void) | undefined;
+  /**
    * Watches each completion's tokens as they are generated and may end one early (finish reason `cut`);
    * needs `capabilities.watchTokens` (a backend without it throws a `CapabilityError`). A cut completion
    * counts, in `completionTokens` and usage, exactly the tokens generated up to and including the one the

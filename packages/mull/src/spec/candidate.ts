@@ -31,4 +31,6 @@ export interface Candidate {
   readonly toolCalls?: readonly ToolCall[] | undefined;
   /** Reasoning its completion carried apart from its text (`Completion.reasoning`); never voted on. */
   readonly reasoning?: string | undefined;
+  /** The stop string that ended its completion, when the backend said (`Completion.stopSequence`). */
+  readonly stopSequence?: string | undefined;
 }

@@ -130,6 +130,11 @@ export interface Completion {
    * any: never part of `text`, so never read for the answer.
    */
   readonly reasoning?: string | undefined;
+  /**
+   * The stop string (one of the request's `stop`) that ended the completion, when the backend says which
+   * (vLLM's `stop_reason`, llama.cpp's `stopping_word`); `undefined` for any other end, or when not told.
+   */
+  readonly stopSequence?: string | undefined;
 }
 
 /** The result of one `generate` call. */

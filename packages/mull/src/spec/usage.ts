@@ -11,6 +11,11 @@ export interface Usage {
   readonly completionTokens: number | undefined;
   /** Prompt tokens served from a prefix cache, when the backend reports it. */
   readonly cachedPromptTokens?: number | undefined;
+  /**
+   * Of the completion tokens, those a reasoning model spent thinking, when the backend reports them
+   * (`completion_tokens_details.reasoning_tokens`); included in `completionTokens`.
+   */
+  readonly reasoningTokens?: number | undefined;
   /** Backend calls made (HTTP requests or embedded evaluations); always known. */
   readonly calls: number;
 }

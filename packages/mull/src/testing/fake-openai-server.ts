@@ -47,6 +47,11 @@ export interface FakeChoice {
    * `delta.reasoning_content` pieces (one per word) before the text.
    */
   readonly reasoning?: string | undefined;
+  /**
+   * `stop_reason` sent on the choice, as vLLM does: the stop string that ended it (or a stop token's id);
+   * left out by default.
+   */
+  readonly stopReason?: string | number | null | undefined;
 }
 
 /** Faults injected into a successful reply's delivery. */
@@ -73,6 +78,8 @@ export interface FakeCompletionReply {
   readonly usage?: {
     readonly promptTokens?: number | null;
     readonly completionTokens?: number | null;
+    /** Sent as `completion_tokens_details.reasoning_tokens` (as vLLM and llama.cpp report thinking); left out by default. */
+    readonly reasoningTokens?: number | undefined;
   } | null;
   /** Leave log-probabilities out even when asked for them. */
   readonly omitLogprobs?: boolean | undefined;
@@ -163,6 +170,7 @@ interface RenderedChoice {
   readonly finishReason: string | null;
   readonly toolCalls: readonly { readonly id: string; readonly name: string; readonly arguments: string }[];
   readonly reasoning: string | undefined;
+  readonly stopReason: string | number | null | undefined;
 }
 
 const wordTokens = /\s*\S+|\s+/g;
@@ -215,6 +223,7 @@ function renderChoice(choice: string | FakeChoice, index: number): RenderedChoic
           : "tool_calls"
         : script.finishReason,
     reasoning: script.reasoning,
+    stopReason: script.stopReason,
     toolCalls: (script.toolCalls ?? []).map((call, position) => ({
       id: call.id ?? `call_${index}_${position}`,
       name: call.name,
@@ -283,7 +292,7 @@ function usageBody(
   usage: FakeCompletionReply["usage"],
   prompt: string,
   choices: readonly RenderedChoice[],
-): Record<string, number> | undefined {
+): Record<string, unknown> | undefined {
   if (usage === null) return undefined;
   const promptTokens =
     usage?.promptTokens === undefined ? Math.max(1, splitTokens(prompt.trim()).length) : usage.promptTokens;
@@ -291,17 +300,20 @@ function usageBody(
     usage?.completionTokens === undefined
       ? choices.reduce((sum, choice) => sum + choice.tokens.length, 0)
       : usage.completionTokens;
-  const body: Record<string, number> = {};
+  const body: Record<string, unknown> = {};
   if (promptTokens !== null) body.prompt_tokens = promptTokens;
   if (completionTokens !== null) body.completion_tokens = completionTokens;
   if (promptTokens !== null && completionTokens !== null) body.total_tokens = promptTokens + completionTokens;
+  if (usage?.reasoningTokens !== undefined) {
+    body.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
+  }
   return body;
 }
 
 function wholeResponse(
   shape: ReplyShape,
   choices: readonly RenderedChoice[],
-  usage: Record<string, number> | undefined,
+  usage: Record<string, unknown> | undefined,
   withLogprobs: boolean,
 ) {
   const created = Math.floor(Date.now() / 1000);
@@ -332,6 +344,7 @@ function wholeResponse(
           ? { content: chatLogprobEntries(choice, 0, choice.tokens.length, topCount) }
           : null,
         finish_reason: choice.finishReason,
+        ...stopReasonOf(choice),
       })),
       ...(usage === undefined ? {} : { usage }),
     };
@@ -346,9 +359,15 @@ function wholeResponse(
       text: choice.tokens.join(""),
       logprobs: withLogprobs ? completionLogprobs(choice, 0, choice.tokens.length, topCount) : null,
       finish_reason: choice.finishReason,
+      ...stopReasonOf(choice),
     })),
     ...(usage === undefined ? {} : { usage }),
   };
+}
+
+/** A choice's `stop_reason` field, when the script gives one. */
+function stopReasonOf(choice: RenderedChoice): { stop_reason?: string | number | null } {
+  return choice.stopReason === undefined ? {} : { stop_reason: choice.stopReason };
 }
 
 function chunkOf(shape: ReplyShape, choices: readonly Record<string, unknown>[], extra: object = {}) {
@@ -366,7 +385,7 @@ function chunkOf(shape: ReplyShape, choices: readonly Record<string, unknown>[],
 function streamEvents(
   shape: ReplyShape,
   choices: readonly RenderedChoice[],
-  usage: Record<string, number> | undefined,
+  usage: Record<string, unknown> | undefined,
   withLogprobs: boolean,
   includeUsage: boolean,
 ): { data: string; token: boolean }[] {
@@ -436,8 +455,20 @@ function streamEvents(
   for (const choice of choices) {
     const finish =
       shape.endpoint === "chat"
-        ? { index: choice.index, delta: {}, logprobs: null, finish_reason: choice.finishReason }
-        : { index: choice.index, text: "", logprobs: null, finish_reason: choice.finishReason };
+        ? {
+            index: choice.index,
+            delta: {},
+            logprobs: null,
+            finish_reason: choice.finishReason,
+            ...stopReasonOf(choice),
+          }
+        : {
+            index: choice.index,
+            text: "",
+            logprobs: null,
+            finish_reason: choice.finishReason,
+            ...stopReasonOf(choice),
+          };
     push(chunkOf(shape, [finish]), false);
   }
   if (includeUsage && usage !== undefined) push(chunkOf(shape, [], { usage }), false);

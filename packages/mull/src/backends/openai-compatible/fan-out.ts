@@ -44,8 +44,8 @@ export async function fanOut(
   if (n === 1 || (watch === undefined && capabilities.nativeN(n))) {
     try {
       // Pieces are relayed for one completion only: a single stream, with nothing to interleave.
-      const onText = n === 1 && shape.streamed ? shape.onText : undefined;
-      const response = await capabilities.send({ ...request, onText, watchChoice: watchChoice(0) });
+      const onPiece = n === 1 && shape.streamed ? shape.onPiece : undefined;
+      const response = await capabilities.send({ ...request, onPiece, watchChoice: watchChoice(0) });
       if (response.choices.length === 0) throw noChoices(url);
       responses.push(response);
       for (const choice of response.choices.slice(0, n)) picked.push({ choice, response });
@@ -71,7 +71,7 @@ export async function fanOut(
             n: 1,
             seed: seed === undefined ? undefined : seed + start + offset,
             signal,
-            onText: undefined,
+            onPiece: undefined,
             watchChoice: watchChoice(start + offset),
           })
           .catch((error: unknown) => {

@@ -10,6 +10,9 @@ function usageOf(response: ParsedResponse): Usage {
     promptTokens: response.usage?.promptTokens,
     completionTokens: response.usage?.completionTokens,
     cachedPromptTokens: response.usage?.cachedPromptTokens,
+    ...(response.usage?.reasoningTokens === undefined
+      ? {}
+      : { reasoningTokens: response.usage.reasoningTokens }),
     calls: 1,
   };
 }
@@ -38,8 +41,12 @@ export function generationResult(
     };
     const withReasoning =
       choice.reasoning === undefined ? completion : { ...completion, reasoning: choice.reasoning };
+    const withStop =
+      choice.stopSequence === undefined
+        ? withReasoning
+        : { ...withReasoning, stopSequence: choice.stopSequence };
     const withCalls =
-      choice.toolCalls === undefined ? withReasoning : { ...withReasoning, toolCalls: choice.toolCalls };
+      choice.toolCalls === undefined ? withStop : { ...withStop, toolCalls: choice.toolCalls };
     return withTokens && choice.tokens !== undefined ? { ...withCalls, tokens: choice.tokens } : withCalls;
   });
   return {

@@ -2,7 +2,7 @@ import { BackendCallError } from "../../errors/index.ts";
 import { retryAfterMilliseconds } from "../../runtime/index.ts";
 import type { BodyReading } from "./body-reading.ts";
 import { type CallFailure, shapeFailure } from "./call-failure.ts";
-import type { HttpCall } from "./http-call.ts";
+import type { HttpCall, PieceRelay } from "./http-call.ts";
 import type { HttpCallerSettings } from "./http-caller-settings.ts";
 import { readEventStream } from "./read-event-stream.ts";
 import { readWholeResponse } from "./read-whole-response.ts";
@@ -67,7 +67,7 @@ export async function attemptCall(
   context: AttemptContext,
   deadline: number,
   attemptNumber: number,
-  onText: ((text: string) => void) | undefined,
+  onPiece: PieceRelay | undefined,
   watch?: HttpCall["watch"],
 ): Promise<ParsedResponse> {
   const { settings, failure } = context;
@@ -167,7 +167,7 @@ export async function attemptCall(
     if (!response.ok) throw await statusFailure(response, publicUrl, signal, context);
     const contentType = response.headers.get("content-type") ?? "";
     if (contentType.includes("text/event-stream")) {
-      const parsed = await readEventStream(response, reading, call.withTopLogprobs, onText, watch);
+      const parsed = await readEventStream(response, reading, call.withTopLogprobs, onPiece, watch);
       // A watcher's cut: the body is cancelled already; aborting makes sure the connection is closed too.
       if (parsed.choices[0]?.finishReason === "cut") controller.abort(new Error("cut by a token watcher"));
       return parsed;

@@ -1,4 +1,23 @@
-import type { TokenLogprob, TokenVerdict } from "../../spec/index.ts";
+import type { CallOptions, TokenLogprob, TokenVerdict } from "../../spec/index.ts";
+
+/**
+ * Receives a streamed completion's pieces as they arrive: its text (`text`) or what a reasoning model
+ * thinks apart from it (`reasoning`, its `reasoning_content` deltas).
+ */
+export type PieceRelay = (text: string, kind: "text" | "reasoning") => void;
+
+/**
+ * The relay of a call's `onText` and `onReasoning`, or `undefined` when it has neither.
+ *
+ * @example
+ * pieceRelayOf({ onText: live.push, onReasoning: live.pushReasoning });
+ */
+export function pieceRelayOf(options: CallOptions | undefined): PieceRelay | undefined {
+  const onText = options?.onText;
+  const onReasoning = options?.onReasoning;
+  if (onText === undefined && onReasoning === undefined) return undefined;
+  return (text, kind) => (kind === "text" ? onText?.(text) : onReasoning?.(text));
+}
 
 /** One POST of a generation body. */
 export interface HttpCall {
@@ -8,8 +27,8 @@ export interface HttpCall {
   /** Whether top alternatives are wanted in the parsed tokens. */
   readonly withTopLogprobs: boolean;
   readonly signal: AbortSignal | undefined;
-  /** Receives the first choice's text pieces of a streamed response as they arrive; no retry after one. */
-  readonly onText?: ((text: string) => void) | undefined;
+  /** Receives the first choice's text and reasoning pieces of a streamed response as they arrive; no retry after one. */
+  readonly onPiece?: PieceRelay | undefined;
   /**
    * Watches the first choice's tokens of a streamed response as they arrive; at `stop` the stream is closed
    * and the choice ends there (finish reason `cut`). No retry once a token was watched.

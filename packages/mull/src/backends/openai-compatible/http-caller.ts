@@ -57,13 +57,13 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       let previous: BackendCallError | undefined;
       let delivered = false;
       let watched = false;
-      const onText =
-        call.onText === undefined
+      const onPiece =
+        call.onPiece === undefined
           ? undefined
-          : (text: string) => {
+          : (text: string, kind: "text" | "reasoning") => {
               if (text === "") return;
               delivered = true;
-              call.onText?.(text);
+              call.onPiece?.(text, kind);
             };
       const watch =
         call.watch === undefined
@@ -76,7 +76,7 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       for (let attemptNumber = 1; ; attemptNumber += 1) {
         let error: BackendCallError;
         try {
-          return await attemptCall(call, context, deadline, attemptNumber, onText, watch);
+          return await attemptCall(call, context, deadline, attemptNumber, onPiece, watch);
         } catch (thrown) {
           if (call.signal?.aborted) throw call.signal.reason;
           if (!BackendCallError.isInstance(thrown)) throw thrown;

@@ -14,6 +14,7 @@ import { createCapabilityState, derivedCapabilities } from "./capability-state.t
 import { parseEndpointUrl } from "./endpoint-url.ts";
 import { fanOut } from "./fan-out.ts";
 import { generationResult } from "./generation-result.ts";
+import { pieceRelayOf } from "./http-call.ts";
 import { createHttpCaller } from "./http-caller.ts";
 import {
   type OpenAICompatibleBackendOptions,
@@ -165,7 +166,7 @@ export function createOpenAICompatibleBackend(
         seed: request.seed,
         signal,
         streamed,
-        onText: callOptions?.onText,
+        onPiece: pieceRelayOf(callOptions),
         watch,
       },
       state,

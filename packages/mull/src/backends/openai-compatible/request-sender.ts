@@ -1,6 +1,7 @@
 import { BackendCallError } from "../../errors/index.ts";
 import type { ConcurrencyLimit } from "../../runtime/index.ts";
 import type { GenerationRequest, TokenLogprob, TokenVerdict } from "../../spec/index.ts";
+import type { PieceRelay } from "./http-call.ts";
 import type { HttpCaller } from "./http-caller.ts";
 import { type EndpointKind, requestBody, topLogprobCount } from "./request-body.ts";
 import type { ParsedResponse } from "./response-parser.ts";
@@ -17,8 +18,8 @@ export interface RequestShape {
   readonly logprobs: boolean;
   readonly signal: AbortSignal;
   readonly streamed: boolean;
-  /** Receives the text pieces of a streamed single completion. */
-  readonly onText?: ((text: string) => void) | undefined;
+  /** Receives the text and reasoning pieces of a streamed single completion. */
+  readonly onPiece?: PieceRelay | undefined;
   /** Watches the tokens of a streamed single completion, and may cut it (see `HttpCall.watch`). */
   readonly watchChoice?: ((token: TokenLogprob) => TokenVerdict) | undefined;
 }
@@ -71,7 +72,7 @@ export function createRequestSender(settings: {
             }),
             withTopLogprobs: shape.logprobs && topLogprobCount(shape.request) > 0,
             signal: shape.signal,
-            onText: shape.onText,
+            onPiece: shape.onPiece,
             watch: shape.watchChoice,
           }),
         shape.signal,

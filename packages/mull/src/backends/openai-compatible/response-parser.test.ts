@@ -4,6 +4,7 @@ import {
   MalformedResponseError,
   parseWholeResponse,
   StreamErrorEvent,
+  stopSequenceOf,
   tokenLogprobsOf,
 } from "./response-parser.ts";
 import { StreamAssembler } from "./stream-assembler.ts";
@@ -151,5 +152,40 @@ describe("response parsing", () => {
       false,
     );
     expect(larger.usage?.completionTokens).toBe(4);
+  });
+
+  it("reads which stop string ended a choice where vLLM and llama.cpp say it", () => {
+    // vLLM: the matched string in `stop_reason`; a number there is a stop token's id.
+    expect(stopSequenceOf({ finish_reason: "stop", stop_reason: "###" })).toBe("###");
+    expect(stopSequenceOf({ finish_reason: "stop", stop_reason: 128009 })).toBeUndefined();
+    expect(stopSequenceOf({ finish_reason: "stop", stop_reason: null })).toBeUndefined();
+    // llama.cpp: `/completion` answers with stop_type and stopping_word; its OpenAI endpoints only in
+    // `__verbose`, when the server runs verbose.
+    expect(stopSequenceOf({}, { stop_type: "word", stopping_word: "</s>" })).toBe("</s>");
+    expect(stopSequenceOf({}, { __verbose: { stop_type: "word", stopping_word: "\n\n" } })).toBe("\n\n");
+    expect(stopSequenceOf({}, { stop_type: "eos", stopping_word: "" })).toBeUndefined();
+
+    const whole = parseWholeResponse(
+      {
+        choices: [
+          { index: 0, message: { content: "a" }, finish_reason: "stop", stop_reason: "END" },
+          { index: 1, message: { content: "b" }, finish_reason: "length", stop_reason: "END" },
+        ],
+        usage: { prompt_tokens: 3, completion_tokens: 9, completion_tokens_details: { reasoning_tokens: 7 } },
+      },
+      false,
+    );
+    expect(whole.choices.map((choice) => choice.stopSequence)).toEqual(["END", undefined]);
+    expect(whole.usage?.reasoningTokens).toBe(7);
+
+    const assembler = new StreamAssembler(false);
+    assembler.add({ choices: [{ index: 0, delta: { content: "a" }, finish_reason: null }] });
+    assembler.add({ choices: [{ index: 0, delta: {}, finish_reason: "stop", stop_reason: "END" }] });
+    assembler.add({
+      choices: [],
+      usage: { prompt_tokens: 3, completion_tokens: 1, completion_tokens_details: { reasoning_tokens: 0 } },
+    });
+    expect(assembler.result().choices[0]?.stopSequence).toBe("END");
+    expect(assembler.result().usage?.reasoningTokens).toBe(0);
   });
 });

@@ -12,6 +12,27 @@ export interface ParsedChoice {
   readonly toolCalls?: readonly ToolCall[] | undefined;
   /** A reasoning model's `reasoning_content` (or `reasoning`), sent apart from the text. */
   readonly reasoning?: string | undefined;
+  /** The stop string that ended the choice, when the server said which (`stopSequenceOf`). */
+  readonly stopSequence?: string | undefined;
+}
+
+/**
+ * The stop string that ended a choice, where servers say it: vLLM's `stop_reason` (the matched string; a
+ * number there is a stop token's id, not a string of the request), or llama.cpp's `stop_type: "word"` with
+ * `stopping_word` (its `/completion` answer, and the `__verbose` object its OpenAI endpoints add when the
+ * server runs verbose; otherwise they do not say). `undefined` when none says.
+ */
+export function stopSequenceOf(
+  choice: Readonly<Record<string, unknown>>,
+  payload?: Readonly<Record<string, unknown>>,
+): string | undefined {
+  if (typeof choice.stop_reason === "string" && choice.stop_reason !== "") return choice.stop_reason;
+  for (const holder of [choice, payload, payload?.__verbose]) {
+    if (isObject(holder) && holder.stop_type === "word" && typeof holder.stopping_word === "string") {
+      return holder.stopping_word === "" ? undefined : holder.stopping_word;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -28,6 +49,8 @@ export interface ReportedUsage {
   readonly promptTokens: number | undefined;
   readonly completionTokens: number | undefined;
   readonly cachedPromptTokens: number | undefined;
+  /** `completion_tokens_details.reasoning_tokens`, when reported. */
+  readonly reasoningTokens?: number | undefined;
 }
 
 /** One response (whole, or assembled from a stream), parsed. */
@@ -121,10 +144,13 @@ export function toolCallsOf(value: unknown): ToolCall[] | undefined {
 export function usageOf(value: unknown): ReportedUsage | undefined {
   if (!isObject(value)) return undefined;
   const details = value.prompt_tokens_details;
+  const completionDetails = value.completion_tokens_details;
+  const reasoningTokens = isObject(completionDetails) ? count(completionDetails.reasoning_tokens) : undefined;
   return {
     promptTokens: count(value.prompt_tokens),
     completionTokens: count(value.completion_tokens),
     cachedPromptTokens: isObject(details) ? count(details.cached_tokens) : undefined,
+    ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
   };
 }
 
@@ -231,13 +257,16 @@ export function parseWholeResponse(payload: unknown, withTop: boolean): ParsedRe
     }
     const toolCalls = isObject(message) ? toolCallsOf(message.tool_calls) : undefined;
     const reasoning = isObject(message) ? reasoningOf(message) : undefined;
+    const finishReason = finishReasonOf(choice.finish_reason);
+    const stopSequence = finishReason === "stop" ? stopSequenceOf(choice, payload) : undefined;
     return {
       index: typeof choice.index === "number" ? choice.index : position,
       text: text ?? "",
-      finishReason: finishReasonOf(choice.finish_reason),
+      finishReason,
       tokens,
       ...(toolCalls === undefined ? {} : { toolCalls }),
       ...(reasoning === undefined || reasoning === "" ? {} : { reasoning }),
+      ...(stopSequence === undefined ? {} : { stopSequence }),
     };
   });
   choices.sort((a, b) => a.index - b.index);

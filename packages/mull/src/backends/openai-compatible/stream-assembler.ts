@@ -1,4 +1,5 @@
 import type { FinishReason, TokenLogprob, TokenVerdict, ToolCall } from "../../spec/index.ts";
+import type { PieceRelay } from "./http-call.ts";
 import {
   errorOf,
   finishReasonOf,
@@ -7,6 +8,7 @@ import {
   type ParsedResponse,
   type ReportedUsage,
   reasoningOf,
+  stopSequenceOf,
   tokenLogprobsOf,
   usageOf,
 } from "./response-parser.ts";
@@ -27,6 +29,9 @@ function sumChoiceUsages(usages: readonly ReportedUsage[]): ReportedUsage {
     promptTokens: largest(usages.map((usage) => usage.promptTokens)),
     completionTokens: sum(usages.map((usage) => usage.completionTokens)),
     cachedPromptTokens: largest(usages.map((usage) => usage.cachedPromptTokens)),
+    ...(usages.some((usage) => usage.reasoningTokens !== undefined)
+      ? { reasoningTokens: sum(usages.map((usage) => usage.reasoningTokens ?? 0)) }
+      : {}),
   };
 }
 
@@ -41,6 +46,8 @@ interface ChoiceState {
   /** Pieces of `delta.reasoning_content`, kept apart from the text. */
   readonly reasoningParts: string[];
   finishReason: FinishReason;
+  /** The stop string that ended it, when its final chunk said. */
+  stopSequence: string | undefined;
   tokens: TokenLogprob[] | undefined;
   /** Function calls by their stream index, assembled from `delta.tool_calls` pieces. */
   readonly calls: Map<number, CallState>;
@@ -99,21 +106,17 @@ export class StreamAssembler {
   private model: string | undefined;
   private sawTopLogprobs = false;
   private readonly withTop: boolean;
-  private readonly onText: ((text: string) => void) | undefined;
+  private readonly onPiece: PieceRelay | undefined;
   private readonly watch: ((token: TokenLogprob) => TokenVerdict) | undefined;
   /** Chunks fed so far. */
   chunks = 0;
   /** Whether the watcher has cut choice 0: nothing more is needed from the stream. */
   cut = false;
 
-  /** `onText` receives the text pieces of choice 0 as they are added; `watch` its tokens. */
-  constructor(
-    withTop: boolean,
-    onText?: (text: string) => void,
-    watch?: (token: TokenLogprob) => TokenVerdict,
-  ) {
+  /** `onPiece` receives the text and reasoning pieces of choice 0 as they are added; `watch` its tokens. */
+  constructor(withTop: boolean, onPiece?: PieceRelay, watch?: (token: TokenLogprob) => TokenVerdict) {
     this.withTop = withTop;
-    this.onText = onText;
+    this.onPiece = onPiece;
     this.watch = watch;
   }
 
@@ -152,6 +155,7 @@ export class StreamAssembler {
           parts: [],
           reasoningParts: [],
           finishReason: "unknown",
+          stopSequence: undefined,
           tokens: undefined,
           calls: new Map(),
         };
@@ -162,7 +166,10 @@ export class StreamAssembler {
       if (isObject(delta)) {
         addCallPieces(state.calls, delta.tool_calls);
         const reasoning = reasoningOf(delta);
-        if (reasoning !== undefined) state.reasoningParts.push(reasoning);
+        if (reasoning !== undefined) {
+          state.reasoningParts.push(reasoning);
+          if (index === 0 && reasoning !== "") this.onPiece?.(reasoning, "reasoning");
+        }
       }
       let tokens = tokenLogprobsOf(choice.logprobs, this.withTop);
       if (index === 0 && this.watch !== undefined && tokens !== undefined) {
@@ -180,7 +187,7 @@ export class StreamAssembler {
       }
       if (typeof piece === "string") {
         state.parts.push(piece);
-        if (index === 0) this.onText?.(piece);
+        if (index === 0) this.onPiece?.(piece, "text");
       }
       if (tokens !== undefined) {
         state.tokens = [...(state.tokens ?? []), ...tokens];
@@ -190,6 +197,7 @@ export class StreamAssembler {
       }
       if (choice.finish_reason !== undefined && choice.finish_reason !== null && !this.cut) {
         state.finishReason = finishReasonOf(choice.finish_reason);
+        state.stopSequence = state.finishReason === "stop" ? stopSequenceOf(choice, payload) : undefined;
       }
       if (this.cut) return;
     }
@@ -209,6 +217,7 @@ export class StreamAssembler {
           tokens: state.tokens,
           ...(toolCalls === undefined ? {} : { toolCalls }),
           ...(reasoning === "" ? {} : { reasoning }),
+          ...(state.stopSequence === undefined ? {} : { stopSequence: state.stopSequence }),
         };
       });
     const received = this.choices.get(0)?.tokens?.length ?? 0;

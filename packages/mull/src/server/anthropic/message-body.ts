@@ -49,13 +49,20 @@ export function contentBlocks(choice: OutcomeChoice | undefined): ContentBlock[]
 }
 
 /**
- * Anthropic's stop reason of a choice: calls end in `tool_use`, a cut at `max_tokens` in `max_tokens`,
- * anything else in `end_turn` (OpenAI-compatible upstreams do not say which stop sequence ended a completion).
+ * Anthropic's stop reason of a choice: calls end in `tool_use`, a cut at `max_tokens` in `max_tokens`, a
+ * stop string the upstream named (`OutcomeChoice.stopSequence`) in `stop_sequence`, anything else in
+ * `end_turn` (also a stop string the upstream did not name: llama.cpp's OpenAI endpoints do not say).
  */
 export function stopReasonOf(choice: OutcomeChoice | undefined): StopReason {
   if (choice?.finishReason === "tool_calls") return "tool_use";
   if (choice?.finishReason === "length") return "max_tokens";
+  if (choice?.stopSequence !== undefined) return "stop_sequence";
   return "end_turn";
+}
+
+/** The `stop_sequence` of a message: the stop string that ended it, when it ended at one; else `null`. */
+export function stopSequenceOf(choice: OutcomeChoice | undefined): string | null {
+  return stopReasonOf(choice) === "stop_sequence" ? (choice?.stopSequence ?? null) : null;
 }
 
 /**
@@ -89,7 +96,7 @@ export function messageBody(plan: RequestPlan, outcome: RequestOutcome, id: stri
     model: plan.requestedModel,
     content: contentBlocks(choice),
     stop_reason: stopReasonOf(choice),
-    stop_sequence: null,
+    stop_sequence: stopSequenceOf(choice),
     usage: messageUsage(outcome),
     ...(mull === undefined ? {} : { mull }),
   };

@@ -1,5 +1,17 @@
-import type { RequestOutcome, RequestPlan } from "../requests/index.ts";
-import { type ContentBlock, contentBlocks, messageUsage, stopReasonOf } from "./message-body.ts";
+import {
+  progressBody,
+  type RequestOutcome,
+  type RequestPlan,
+  type SampleProgress,
+  textPieces,
+} from "../requests/index.ts";
+import {
+  type ContentBlock,
+  contentBlocks,
+  messageUsage,
+  stopReasonOf,
+  stopSequenceOf,
+} from "./message-body.ts";
 
 /** One streamed event's payload; its `type` is also the event's name. */
 export type MessageEvent = { readonly type: string } & Record<string, unknown>;
@@ -24,47 +36,68 @@ export function messageStartEvent(plan: RequestPlan, id: string): MessageEvent {
   };
 }
 
-/** The start of a text block, at `index`, and its first delta: how a relayed text begins. */
-export function textStartEvents(index: number, text: string): MessageEvent[] {
-  return [
-    { type: "content_block_start", index, content_block: { type: "text", text: "" } },
-    ...textDeltaEvents(index, text),
-  ];
-}
-
 /** A piece of a text block's text (none for an empty piece). */
 export function textDeltaEvents(index: number, text: string): MessageEvent[] {
   return text === "" ? [] : [{ type: "content_block_delta", index, delta: { type: "text_delta", text } }];
 }
 
-/** One whole block as its start, its delta (`thinking_delta`, `text_delta` or `input_json_delta`) and its stop. */
-export function blockEvents(block: ContentBlock, index: number): MessageEvent[] {
+/** Characters of a tool call's input JSON per `input_json_delta`. */
+const inputPieceLength = 16;
+
+/**
+ * The deltas of one block's content, in pieces as a live model would stream them: its thinking or text
+ * word by word (`textPieces`, as the OpenAI stream sends the same answer), a call's input JSON a few
+ * characters at a time. Concatenated they give back the block's content exactly.
+ */
+function blockDeltas(block: ContentBlock, index: number): MessageEvent[] {
   if (block.type === "thinking") {
-    return [
-      {
-        type: "content_block_start",
-        index,
-        content_block: { type: "thinking", thinking: "", signature: "" },
-      },
-      { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: block.thinking } },
-      { type: "content_block_stop", index },
-    ];
-  }
-  if (block.type === "text")
-    return [...textStartEvents(index, block.text), { type: "content_block_stop", index }];
-  return [
-    {
-      type: "content_block_start",
-      index,
-      content_block: { type: "tool_use", id: block.id, name: block.name, input: {} },
-    },
-    {
+    return textPieces(block.thinking).map((thinking) => ({
       type: "content_block_delta",
       index,
-      delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) },
-    },
+      delta: { type: "thinking_delta", thinking },
+    }));
+  }
+  if (block.type === "text") return textPieces(block.text).flatMap((text) => textDeltaEvents(index, text));
+  const json = JSON.stringify(block.input);
+  const pieces: MessageEvent[] = [];
+  for (let start = 0; start < json.length; start += inputPieceLength) {
+    pieces.push({
+      type: "content_block_delta",
+      index,
+      delta: { type: "input_json_delta", partial_json: json.slice(start, start + inputPieceLength) },
+    });
+  }
+  return pieces;
+}
+
+/**
+ * One whole block as its start, its content in many deltas (`thinking_delta`, `text_delta` or
+ * `input_json_delta` pieces) and its stop.
+ */
+export function blockEvents(block: ContentBlock, index: number): MessageEvent[] {
+  const start =
+    block.type === "thinking"
+      ? { type: "thinking", thinking: "", signature: "" }
+      : block.type === "text"
+        ? { type: "text", text: "" }
+        : { type: "tool_use", id: block.id, name: block.name, input: {} };
+  return [
+    { type: "content_block_start", index, content_block: start },
+    ...blockDeltas(block, index),
     { type: "content_block_stop", index },
   ];
+}
+
+/**
+ * A `ping` that also reports a strategy's progress (`mull.progress`, as in the OpenAI stream's
+ * `mull.progress` chunks): Anthropic's clients skip pings whole, so the extension never reaches their
+ * message, and a reader of the raw events can follow the vote.
+ */
+export function progressPingEvent(progress: SampleProgress): MessageEvent {
+  return {
+    type: "ping",
+    mull: { progress: progressBody(progress) },
+  };
 }
 
 /** The closing events: `message_delta` with the stop reason, the usage and the `mull` object, then `message_stop`. */
@@ -75,7 +108,10 @@ export function messageEndEvents(
   return [
     {
       type: "message_delta",
-      delta: { stop_reason: stopReasonOf(outcome.choices[0]), stop_sequence: null },
+      delta: {
+        stop_reason: stopReasonOf(outcome.choices[0]),
+        stop_sequence: stopSequenceOf(outcome.choices[0]),
+      },
       usage: messageUsage(outcome),
       ...(mull === undefined ? {} : { mull }),
     },
@@ -84,30 +120,19 @@ export function messageEndEvents(
 }
 
 /**
- * The events that finish a streamed message once its outcome is known. `delivered` is the text already
- * relayed as block 0 (a pass-through streamed piece by piece): that block gets any text the pieces missed
- * and its stop, and the other blocks (the calls) follow it. With nothing delivered every block goes out
- * whole, in order: thinking, text, tool uses.
+ * The events that finish a streamed message once its outcome is known, when nothing of it was relayed (a
+ * strategy's chosen answer, or a pass-through that could not be relayed): every block in order, each in
+ * many deltas (thinking, text, tool uses), then `message_delta` and `message_stop`. A relayed
+ * pass-through ends with `createLiveBlocks().tail` instead.
  *
  * @example
- * writer.events(messageTailEvents(outcome, "", mullBody(outcome)));
+ * writer.events(messageTailEvents(outcome, mullBody(outcome)));
  */
 export function messageTailEvents(
   outcome: RequestOutcome,
-  delivered: string,
   mull: Record<string, unknown> | undefined,
 ): MessageEvent[] {
-  const blocks = contentBlocks(outcome.choices[0]);
-  const events: MessageEvent[] = [];
-  if (delivered === "") {
-    for (const [index, block] of blocks.entries()) events.push(...blockEvents(block, index));
-  } else {
-    const text = outcome.choices[0]?.text ?? "";
-    const missed = text.startsWith(delivered) ? text.slice(delivered.length) : "";
-    events.push(...textDeltaEvents(0, missed), { type: "content_block_stop", index: 0 });
-    const rest = blocks.filter((block) => block.type === "tool_use");
-    for (const [position, block] of rest.entries()) events.push(...blockEvents(block, position + 1));
-  }
+  const events = contentBlocks(outcome.choices[0]).flatMap((block, index) => blockEvents(block, index));
   events.push(...messageEndEvents(outcome, mull));
   return events;
 }

@@ -1,10 +1,17 @@
 import { sseHeaders } from "../http/index.ts";
 import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
-import { type LiveText, mullBody, type RequestOutcome, type RequestPlan } from "../requests/index.ts";
+import {
+  type LiveText,
+  mullBody,
+  type ProgressFeed,
+  type RequestOutcome,
+  type RequestPlan,
+} from "../requests/index.ts";
 import type { RequestLog } from "../routes/request-log.ts";
 import { anthropicErrorOf } from "./anthropic-error.ts";
 import { createEventStream } from "./event-stream.ts";
-import { messageStartEvent, messageTailEvents, textDeltaEvents, textStartEvents } from "./message-events.ts";
+import { createLiveBlocks } from "./live-blocks.ts";
+import { messageStartEvent, progressPingEvent } from "./message-events.ts";
 
 type Settled = { ok: true; value: RequestOutcome } | { ok: false; error: unknown };
 
@@ -15,8 +22,10 @@ export interface MessageStreamOptions {
   readonly id: string;
   /** The request's work: its outcome, once served. */
   readonly work: Promise<RequestOutcome>;
-  /** A pass-through's text as the upstream streams it, relayed as `text_delta`s of block 0. */
+  /** A pass-through's reasoning and text as the upstream streams them, relayed as `thinking_delta`s and `text_delta`s. */
   readonly live: LiveText | undefined;
+  /** A strategy's finished samples, each reported as a `ping` with `mull.progress`. */
+  readonly progress?: ProgressFeed | undefined;
   /** Interval of `ping` events while the work runs. */
   readonly keepAliveMilliseconds: number;
   readonly abort: RequestAbort;
@@ -28,8 +37,10 @@ export interface MessageStreamOptions {
 
 /**
  * Answers a streamed messages request with Anthropic's events: `message_start` at once, `ping` while a
- * strategy works, a pass-through's text relayed as `text_delta`s as the upstream writes it, then the
- * blocks not yet sent (`content_block_start`, a `thinking_delta`, `text_delta` or `input_json_delta`,
+ * strategy works (and one more, carrying `mull.progress`, as each of its samples finishes), a
+ * pass-through's reasoning and text relayed as `thinking_delta`s and `text_delta`s as the upstream writes
+ * them (`createLiveBlocks`), then the blocks not yet sent
+ * (`content_block_start`, many `thinking_delta`, `text_delta` or `input_json_delta` pieces,
  * `content_block_stop`), `message_delta` with the stop reason and the usage, and `message_stop`. As for
  * chat completions, a pass-through whose work fails before its first piece (within the keep-alive
  * interval) gets a real error status: the failure is thrown; later failures are sent as an `error` event.
@@ -37,7 +48,7 @@ export interface MessageStreamOptions {
  * @throws the work's error when it fails early, or the abort reason when the request was aborted.
  */
 export async function streamMessage(options: MessageStreamOptions): Promise<Response> {
-  const { plan, live, abort, log } = options;
+  const { plan, live, progress, abort, log } = options;
   const settled: Promise<Settled> = options.work.then(
     (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error }),
@@ -62,19 +73,22 @@ export async function streamMessage(options: MessageStreamOptions): Promise<Resp
     log.line(status, streamError === undefined ? {} : { streamError });
     finish(status);
   };
+  const blocks = createLiveBlocks();
   const body = createEventStream({
     start(writer) {
       writer.events([messageStartEvent(plan, options.id), { type: "ping" }]);
       timer = setInterval(() => writer.events([{ type: "ping" }]), options.keepAliveMilliseconds);
-      live?.listen((text, first) =>
-        writer.events(first ? textStartEvents(0, text) : textDeltaEvents(0, text)),
-      );
+      live?.listen((piece) => writer.events(blocks.piece(piece)));
+      progress?.listen((next) => {
+        if (!ended) writer.events([progressPingEvent(next)]);
+      });
       void settled.then((result) => {
+        progress?.close();
         if (ended) return;
         if (abort.signal.aborted) {
           end(499);
         } else if (result.ok) {
-          writer.events(messageTailEvents(result.value, live?.text() ?? "", mullBody(result.value)));
+          writer.events(blocks.tail(result.value, mullBody(result.value)));
           end(200);
         } else {
           const error = log.failure(result.error);

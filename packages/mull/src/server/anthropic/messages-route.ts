@@ -4,6 +4,7 @@ import type { ServerEnvironment } from "../middleware/index.ts";
 import { type ModelRoutes, type RoutePull, routeModel } from "../model-routes/index.ts";
 import {
   createLiveText,
+  createProgressFeed,
   parseRequestBody,
   planRequest,
   readJsonBody,
@@ -53,6 +54,11 @@ export function messagesRoute(options: GenerationRouteOptions): Handler<ServerEn
       const id = `msg_${requestId.replaceAll("-", "")}`;
       const live =
         plan.stream && plan.strategy === undefined && plan.samples === 1 ? createLiveText() : undefined;
+      // A streamed strategy request reports each finished sample while it works, in its pings.
+      const progress =
+        plan.stream && plan.strategy !== undefined
+          ? createProgressFeed(plan.samples, plan.answerFormat)
+          : undefined;
       const work = serveRequest({
         endpoint: "chat",
         body,
@@ -61,6 +67,7 @@ export function messagesRoute(options: GenerationRouteOptions): Handler<ServerEn
         limits,
         signal: abort.signal,
         live,
+        progress,
         onAttempt: (next) => {
           log.attempted = next;
         },
@@ -87,6 +94,7 @@ export function messagesRoute(options: GenerationRouteOptions): Handler<ServerEn
         id,
         work,
         live,
+        progress,
         keepAliveMilliseconds: server.keepAliveMilliseconds,
         abort,
         log,

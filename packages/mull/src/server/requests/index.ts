@@ -1,7 +1,8 @@
 export { type AnswerPiece, answerPieces, textPieces } from "./answer-pieces.ts";
-export { createLiveText, type LiveText } from "./live-text.ts";
+export { legacyFunctionBody, legacyFunctionChunks, legacyFunctions } from "./legacy-functions.ts";
+export { createLiveText, type LivePiece, type LiveText } from "./live-text.ts";
 export { planRequest } from "./plan-request.ts";
-export { progressChunk, progressComment } from "./progress-chunk.ts";
+export { progressBody, progressChunk, progressComment } from "./progress-chunk.ts";
 export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";
 export type { EndpointKind, RequestPlan } from "./request-plan.ts";
 export {

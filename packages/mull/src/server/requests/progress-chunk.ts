@@ -22,14 +22,20 @@ export function progressChunk(
     model: plan.requestedModel,
     choices: [],
     ...(plan.includeUsage ? { usage: null } : {}),
-    mull: {
-      progress: {
-        samples_done: progress.samplesDone,
-        samples_planned: progress.samplesPlanned,
-        leader: progress.leader ?? null,
-        leader_share: Math.round(progress.leaderShare * 1000) / 1000,
-      },
-    },
+    mull: { progress: progressBody(progress) },
+  };
+}
+
+/**
+ * The wire shape of a strategy's progress, shared by the OpenAI stream's chunks and the Anthropic stream's
+ * pings: `{ samples_done, samples_planned, leader, leader_share }`.
+ */
+export function progressBody(progress: SampleProgress): Record<string, unknown> {
+  return {
+    samples_done: progress.samplesDone,
+    samples_planned: progress.samplesPlanned,
+    leader: progress.leader ?? null,
+    leader_share: Math.round(progress.leaderShare * 1000) / 1000,
   };
 }
 

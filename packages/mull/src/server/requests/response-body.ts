@@ -305,24 +305,28 @@ function chunkBase(plan: RequestPlan, identity: ResponseIdentity) {
 }
 
 /**
- * The `data:` payloads that relay one piece of a pass-through's text as the upstream streams it: a
- * content chunk (chat: a delta; completions: a text piece), preceded on the first piece of a chat by the
- * role chunk.
+ * The `data:` payloads that relay one piece of a pass-through as the upstream streams it: a piece of its
+ * text as a content chunk (chat: a delta; completions: a text piece), a piece of its reasoning as a
+ * `delta.reasoning_content` chunk (chat only: completions have no place for it), preceded on the first
+ * piece of a chat by the role chunk.
  */
 export function liveTextChunks(
   plan: RequestPlan,
   identity: ResponseIdentity,
   text: string,
   first: boolean,
+  kind: "text" | "reasoning" = "text",
 ): JsonObject[] {
   const base = chunkBase(plan, identity);
   const extra = plan.includeUsage ? { usage: null } : {};
   if (plan.endpoint !== "chat") {
+    if (kind === "reasoning") return [];
     return [{ ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: null }], ...extra }];
   }
+  const delta = kind === "text" ? { content: text } : { reasoning_content: text };
   const content = {
     ...base,
-    choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }],
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: null }],
     ...extra,
   };
   if (!first) return [content];

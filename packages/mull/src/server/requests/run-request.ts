@@ -4,6 +4,7 @@ import { toolCallDecision } from "../../selection/index.ts";
 import { solve } from "../../solve.ts";
 import type {
   Backend,
+  CallOptions,
   Candidate,
   Completion,
   FinishReason,
@@ -17,6 +18,9 @@ import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
 import type { RequestPlan } from "./request-plan.ts";
 import { splitThinking, withoutThinking } from "./split-thinking.ts";
+
+/** Where a streamed pass-through's pieces go: its text (`onText`) and its reasoning (`onReasoning`). */
+export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning">;
 
 /** One choice of a response. */
 export interface OutcomeChoice {
@@ -33,6 +37,11 @@ export interface OutcomeChoice {
    * budget before it asked for the answer. Returned as `reasoning_content`, never voted on.
    */
   readonly reasoning?: string | undefined;
+  /**
+   * The stop string that ended the choice, when the upstream said which (`Completion.stopSequence`):
+   * Anthropic's `stop_reason: "stop_sequence"`; OpenAI's shape keeps `finish_reason: "stop"`.
+   */
+  readonly stopSequence?: string | undefined;
 }
 
 /** What a strategy did, for the `mull` object of a response. */
@@ -79,8 +88,9 @@ export interface RequestOutcome {
   /** The served model that answered, when it is not the one requested (a fallback). */
   readonly servedBy?: string | undefined;
   /**
-   * Thinking tokens of every sample, when mull enforced the request's reasoning budget (included in
-   * `usage.completionTokens`).
+   * Thinking tokens of every sample (included in `usage.completionTokens`): counted by mull when it kept
+   * the request's reasoning budget, else as the upstream reported them (`usage.reasoningTokens`: vLLM and
+   * llama.cpp keeping a budget, or any reasoning model that reports them).
    */
   readonly reasoningTokens?: number | undefined;
 }
@@ -100,11 +110,14 @@ function choiceOf(
   reason: FinishReason,
   toolCalls: readonly ToolCall[] | undefined,
   reasoning?: string | undefined,
+  stopSequence?: string | undefined,
 ): OutcomeChoice {
+  const finishReason = finishOf(reason, toolCalls);
   const choice: OutcomeChoice = {
     text,
-    finishReason: finishOf(reason, toolCalls),
+    finishReason,
     ...(reasoning === undefined ? {} : { reasoning }),
+    ...(stopSequence === undefined || finishReason !== "stop" ? {} : { stopSequence }),
   };
   return toolCalls === undefined || toolCalls.length === 0 ? choice : { ...choice, toolCalls };
 }
@@ -118,6 +131,7 @@ function candidateChoice(candidate: Candidate, plan: RequestPlan): OutcomeChoice
     candidate.finishReason,
     candidate.toolCalls,
     thought === "" ? undefined : thought,
+    candidate.stopSequence,
   );
 }
 
@@ -177,7 +191,7 @@ function rankedCandidates(result: SolveResult, plan: RequestPlan): Candidate[] {
 async function passThrough(
   plan: RequestPlan,
   signal: AbortSignal,
-  onText: ((text: string) => void) | undefined,
+  relay: PieceRelay | undefined,
 ): Promise<RequestOutcome> {
   // A client that does not stream waits for the whole answer: ask the upstream for it whole, cheaper to read.
   const backend = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
@@ -194,7 +208,7 @@ async function passThrough(
       ...(plan.topLogprobs === undefined ? {} : { topLogprobs: plan.topLogprobs }),
       ...(plan.extraBody === undefined ? {} : { extraBody: plan.extraBody }),
     },
-    { signal, onText },
+    { signal, ...relay },
   );
   signal.throwIfAborted();
   const complete = result.completions.filter((completion) => completion.finishReason !== "abort");
@@ -209,11 +223,18 @@ async function passThrough(
   }
   return {
     choices: complete.map((completion) => ({
-      ...choiceOf(completion.text, completion.finishReason, completion.toolCalls, completion.reasoning),
+      ...choiceOf(
+        completion.text,
+        completion.finishReason,
+        completion.toolCalls,
+        completion.reasoning,
+        completion.stopSequence,
+      ),
       ...(plan.logprobs && completion.tokens !== undefined ? { tokens: completion.tokens } : {}),
     })),
     usage: result.usage,
     report: undefined,
+    ...(result.usage.reasoningTokens === undefined ? {} : { reasoningTokens: result.usage.reasoningTokens }),
   };
 }
 
@@ -297,7 +318,8 @@ async function withStrategy(
   const choices = chosen.map((candidate) => candidateChoice(candidate, plan));
   // A thinking budget mull kept: each answer is split from its thinking, whose tokens are counted.
   const forced = plan.reasoningBudget?.by === "mull" ? plan.reasoningBudget : undefined;
-  const reasoningTokens = forced === undefined ? undefined : reasoningTokensOf(result.candidates);
+  const reasoningTokens =
+    forced === undefined ? result.usage.reasoningTokens : reasoningTokensOf(result.candidates);
   return {
     choices:
       forced === undefined
@@ -331,8 +353,8 @@ async function withStrategy(
  * when asked), or runs its strategy with `solve` and returns the best candidate of the winning answer
  * (a real completion, never a synthesised text), with the votes and the usage of every sample. Samples
  * lost to upstream failures are left out of the vote; below the quorum (`minSampleFraction` of the
- * samples) the request fails with 502. Everything stops when `signal` fires. `onText` receives a
- * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends);
+ * samples) the request fails with 502. Everything stops when `signal` fires. `relay.onText` receives a
+ * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends), `relay.onReasoning` its reasoning;
  * `onSample` hears each of a strategy's samples as its call returns (an HTTP upstream's samples one by
  * one, as each finishes), for a stream's progress.
  */
@@ -340,10 +362,10 @@ export function runRequest(
   plan: RequestPlan,
   signal: AbortSignal,
   minSampleFraction: number,
-  onText?: (text: string) => void,
+  relay?: PieceRelay,
   onSample?: (completion: Completion) => void,
 ): Promise<RequestOutcome> {
   return plan.strategy === undefined
-    ? passThrough(plan, signal, onText)
+    ? passThrough(plan, signal, relay)
     : withStrategy(plan, signal, minSampleFraction, onSample);
 }

@@ -59,9 +59,10 @@ export async function serveRequest(options: ServeRequestOptions): Promise<Fallba
     replan,
     run: (next) => {
       options.onAttempt?.(next);
-      return runRequest(next, signal, limits.minSampleFraction, live?.push, options.progress?.sample);
+      const relay = live === undefined ? undefined : { onText: live.push, onReasoning: live.pushReasoning };
+      return runRequest(next, signal, limits.minSampleFraction, relay, options.progress?.sample);
     },
-    canRestart: () => (live === undefined || live.text() === "") && !signal.aborted,
+    canRestart: () => (live === undefined || !live.delivered()) && !signal.aborted,
   });
   return {
     outcome: answered.served === plan.served ? outcome : { ...outcome, servedBy: answered.served.name },

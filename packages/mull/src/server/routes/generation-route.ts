@@ -10,6 +10,8 @@ import {
   createLiveText,
   createProgressFeed,
   type EndpointKind,
+  legacyFunctionBody,
+  legacyFunctions,
   parseRequestBody,
   planRequest,
   type RequestOutcome,
@@ -116,7 +118,9 @@ export function generationRoute(
     let pull: RoutePull | undefined;
     try {
       const raw = await readJsonBody(context.req.raw, limits);
-      const asked = parseRequestBody(schema, raw);
+      // Older clients' `functions` / `function_call` are served as tools, and answered in their shape.
+      const mapped = endpoint === "chat" ? legacyFunctions(raw) : { body: raw, legacy: false };
+      const asked = parseRequestBody(schema, mapped.body);
       const routed = routeModel(asked.model, routes);
       pull = routed.pull;
       const body = routed.model === asked.model ? asked : { ...asked, model: routed.model };
@@ -166,7 +170,8 @@ export function generationRoute(
       if (!plan.stream) {
         const outcome = await work;
         log.line(200);
-        return context.json(completionBody(plan, outcome, identity));
+        const answer = completionBody(plan, outcome, identity);
+        return context.json(mapped.legacy ? legacyFunctionBody(answer) : answer);
       }
       return await streamGeneration({
         plan,
@@ -174,6 +179,7 @@ export function generationRoute(
         work,
         live,
         progress,
+        legacyFunctions: mapped.legacy,
         keepAliveMilliseconds: server.keepAliveMilliseconds,
         abort,
         log,

@@ -2,6 +2,7 @@ import { type ApiError, createSseStream, sseHeaders } from "../http/index.ts";
 import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
 import {
   type LiveText,
+  legacyFunctionChunks,
   liveTailChunks,
   liveTextChunks,
   type ProgressFeed,
@@ -26,6 +27,8 @@ export interface GenerationStreamOptions {
   readonly live: LiveText | undefined;
   /** A strategy's finished samples, reported as they come. */
   readonly progress?: ProgressFeed | undefined;
+  /** The request offered `functions`: calls go out as legacy `delta.function_call` pieces. */
+  readonly legacyFunctions?: boolean | undefined;
   /** Interval of `: keep-alive` comments while the work runs. */
   readonly keepAliveMilliseconds: number;
   readonly abort: RequestAbort;
@@ -44,6 +47,7 @@ interface EventsOptions {
   readonly firstKeepAlive: boolean;
   readonly live: LiveText | undefined;
   readonly progress: ProgressFeed | undefined;
+  readonly legacyFunctions: boolean;
   readonly abort: RequestAbort;
   readonly log: RequestLog;
   /** Called once when the stream ends, with the status to record and the error sent, if any. */
@@ -69,7 +73,9 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
     start(writer) {
       if (options.firstKeepAlive) writer.comment("keep-alive");
       timer = setInterval(() => writer.comment("keep-alive"), options.keepAliveMilliseconds);
-      live?.listen((text, first) => writer.data(liveTextChunks(plan, identity, text, first)));
+      live?.listen((piece, first) =>
+        writer.data(liveTextChunks(plan, identity, piece.text, first, piece.kind)),
+      );
       progress?.listen((next) => {
         if (ended) return;
         writer.comment(progressComment(next));
@@ -81,12 +87,11 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
         if (options.abort.signal.aborted) {
           end(499);
         } else if (result.ok) {
-          const delivered = live?.text() ?? "";
           const chunks =
-            delivered === ""
+            live === undefined || !live.delivered()
               ? streamChunks(plan, result.value, identity)
-              : liveTailChunks(plan, result.value, identity, delivered);
-          writer.data(chunks, { done: true });
+              : liveTailChunks(plan, result.value, identity, live.text());
+          writer.data(options.legacyFunctions ? legacyFunctionChunks(chunks) : chunks, { done: true });
           end(200);
         } else {
           // The status is sent already: the error goes out as the last event, never followed by [DONE].
@@ -141,9 +146,10 @@ export async function streamGeneration(options: GenerationStreamOptions): Promis
     identity: options.identity,
     settled,
     keepAliveMilliseconds: options.keepAliveMilliseconds,
-    firstKeepAlive: early === undefined && (live === undefined || live.text() === ""),
+    firstKeepAlive: early === undefined && (live === undefined || !live.delivered()),
     live,
     progress: options.progress,
+    legacyFunctions: options.legacyFunctions === true,
     abort,
     log,
     onEnd(status, error) {
