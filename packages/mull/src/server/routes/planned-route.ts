@@ -1,0 +1,156 @@
+import type { Context, Handler } from "hono";
+import type { ServerConfig } from "../config/index.ts";
+import { ApiError, errorResponse } from "../http/index.ts";
+import type { ServerEnvironment } from "../middleware/index.ts";
+import { type ModelRoutes, type RoutePull, routeModel } from "../model-routes/index.ts";
+import {
+  type ChatRequestBody,
+  type CompletionRequestBody,
+  createLiveText,
+  createProgressFeed,
+  type EndpointKind,
+  type LiveText,
+  type ProgressFeed,
+  planRequest,
+  type RequestOutcome,
+  type RequestPlan,
+  readJsonBody,
+  serveRequest,
+} from "../requests/index.ts";
+import type { ServerMetrics } from "../telemetry/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
+import { account, failPull, settlePull } from "./request-accounting.ts";
+import { createRequestLog, type RequestLog } from "./request-log.ts";
+
+/** Options of the generation routes (`chatCompletionsRoute`, `completionsRoute`, `messagesRoute`). */
+export interface GenerationRouteOptions {
+  /** The served models by name. */
+  readonly models: ReadonlyMap<string, ServedModel>;
+  /** Its `limits` and the keep-alive interval of streams apply. */
+  readonly config: ServerConfig;
+  readonly metrics: ServerMetrics;
+  /** The configured routes (`routes`): bandits over pools and strategy routes. */
+  readonly routes?: ModelRoutes | undefined;
+}
+
+/** A request planned and under way, for its front end to answer whole or streamed. */
+export interface PlannedRequest {
+  readonly plan: RequestPlan;
+  /** The outcome, once served, accounted and settled with the route's bandit. */
+  readonly work: Promise<RequestOutcome>;
+  /** A streamed pass-through's text as the upstream sends it. */
+  readonly live: LiveText | undefined;
+  /** A streamed strategy request's finished samples. */
+  readonly progress: ProgressFeed | undefined;
+  readonly log: RequestLog;
+}
+
+/** What differs between the front ends of one request plan: how a body is read, and how it is answered. */
+export interface PlannedRouteFront<
+  Parsed extends { readonly body: ChatRequestBody | CompletionRequestBody },
+> {
+  readonly endpoint: EndpointKind;
+  /** Checks the JSON body and maps it onto a chat or completions request (`body`), with what answering needs. */
+  parse(raw: unknown): Parsed;
+  /** Answers the request: its body, or its stream. */
+  answer(request: PlannedRequest, parsed: Parsed, context: Context<ServerEnvironment>): Promise<Response>;
+}
+
+/**
+ * The handler of a generation endpoint, after the drain guard, the in-flight limit, the request's abort
+ * signal and the key budget: reads and checks the body (`front.parse`), resolves a configured route (a
+ * bandit chooses the model of a pool, and learns from the answer's reward and cost), plans the request
+ * (refusing it before any upstream call when it cannot be served), reserves its worst case against the
+ * key's budget, serves it (along the fallback chain), settles what it used, and lets the front end answer
+ * whole or streamed. A request whose client went away gets 499, one cut by a shutdown 503, and every other
+ * error an OpenAI-shaped error (which a front end's middleware may rewrite).
+ *
+ * @example
+ * app.post("/v1/chat/completions", plannedRoute(options, { endpoint: "chat", parse, answer }));
+ */
+export function plannedRoute<Parsed extends { readonly body: ChatRequestBody | CompletionRequestBody }>(
+  options: GenerationRouteOptions,
+  front: PlannedRouteFront<Parsed>,
+): Handler<ServerEnvironment> {
+  const { models, metrics } = options;
+  const routes: ModelRoutes = options.routes ?? { bandits: new Map(), strategies: new Map() };
+  const { limits } = options.config;
+  const { endpoint } = front;
+  return async (context) => {
+    const { requestId, abort } = context.var;
+    const log = createRequestLog({
+      logger: context.var.logger,
+      requestId,
+      route: context.req.routePath,
+      startedAt: context.var.startedAt,
+    });
+    let pull: RoutePull | undefined;
+    try {
+      const raw = await readJsonBody(context.req.raw, limits);
+      const parsed = front.parse(raw);
+      const asked = parsed.body;
+      const routed = routeModel(asked.model, routes);
+      pull = routed.pull;
+      const body = routed.model === asked.model ? asked : { ...asked, model: routed.model };
+      const plan = { ...planRequest(endpoint, body, models, limits), requestedModel: asked.model };
+      log.plan = plan;
+      const reservation = await context.var.keyBudget?.reserve(plan.worstCaseTokens);
+      // A streamed pass-through of one completion relays the upstream's text as it arrives.
+      const live =
+        plan.stream && plan.strategy === undefined && plan.samples === 1 && !plan.logprobs
+          ? createLiveText()
+          : undefined;
+      // A streamed strategy request reports each finished sample while it works.
+      const progress =
+        plan.stream && plan.strategy !== undefined
+          ? createProgressFeed(plan.samples, plan.answerFormat)
+          : undefined;
+      const chosen = pull;
+      const work = serveRequest({
+        endpoint,
+        body,
+        plan,
+        models,
+        limits,
+        signal: abort.signal,
+        live,
+        progress,
+        onAttempt: (next) => {
+          log.attempted = next;
+        },
+      }).then(
+        async ({ outcome, plan: answered }) => {
+          await account(metrics, answered.served.upstream, outcome, reservation);
+          await settlePull(metrics, chosen, answered, outcome);
+          // A routed request names the model that answered, as a fallback does.
+          return chosen === undefined || outcome.servedBy !== undefined
+            ? outcome
+            : { ...outcome, servedBy: answered.served.name };
+        },
+        (error: unknown) => {
+          failPull(metrics, chosen, error, abort.signal);
+          throw error;
+        },
+      );
+      return await front.answer({ plan, work, live, progress, log }, parsed, context);
+    } catch (error) {
+      // A request refused before it was served teaches the bandit nothing (a no-op once settled).
+      pull?.release();
+      if (abort.byClient()) {
+        log.line(499, { clientDisconnected: true });
+        return new Response(null, { status: 499 });
+      }
+      const apiError = abort.byShutdown()
+        ? new ApiError(503, "the server shut down before the request finished", {
+            code: "server_shutting_down",
+          })
+        : log.failure(error);
+      if (apiError.status < 500 && log.plan === undefined) metrics.rejected.inc({ reason: "invalid" });
+      log.line(apiError.status, {
+        code: apiError.code,
+        ...(apiError.param === undefined ? {} : { param: apiError.param }),
+      });
+      return errorResponse(context, apiError);
+    }
+  };
+}
