@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import {
   type FakeHandler,
   type FakeOpenAIRequest,
@@ -147,13 +147,14 @@ export function serveFakeUpstream(options: FakeUpstreamServingOptions): ServedFa
 }
 
 /**
- * Replicas started by a test file, and what stops them (call `stopAll` after each test); serving states
- * handed over with `own` are closed with them.
+ * Replicas started by a test file, stopped after each of its tests (`afterEach` calls `stopAll`); serving
+ * states handed over with `own` are closed with them.
  */
 export function replicaSet() {
   const started: Replica[] = [];
   const states: ServingState[] = [];
-  return {
+  afterEach(() => set.stopAll());
+  const set = {
     async start(input: ServerConfigInput, options: AssembleServerOptions = {}): Promise<Replica> {
       const replica = await startReplica(input, options);
       started.push(replica);
@@ -169,6 +170,7 @@ export function replicaSet() {
       await Promise.all(states.splice(0).map((state) => state.close()));
     },
   };
+  return set;
 }
 
 /** A chat request to a replica: its status, Retry-After and body. */
