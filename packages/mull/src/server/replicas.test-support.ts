@@ -50,8 +50,8 @@ export interface Replica {
   readonly running: RunningServer;
 }
 
-/** One entry of a server config's `upstreams`. */
-export type UpstreamInput = ServerConfigInput["upstreams"][number];
+/** One HTTP (not embedded) entry of a server config's `upstreams`. */
+export type UpstreamInput = Extract<ServerConfigInput["upstreams"][number], { baseUrl: string }>;
 
 /**
  * The upstream entry for a fake OpenAI server on loopback: the fake's URL, its models, loopback allowed,
