@@ -1,24 +1,13 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type FakeOpenAIRequest,
-  type FakeOpenAIServer,
-  type FakeReply,
-  startFakeOpenAIServer,
-} from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import { describe, expect, it } from "vitest";
+import type { FakeOpenAIRequest, FakeReply } from "../testing/fake-openai-server.ts";
+import { serveFakeUpstream } from "./replicas.test-support.ts";
 
 // An AI SDK agent loop through `sc@5:<model>`, over loopback: the samples vote for a tool call, the SDK runs
 // the tool, and the samples answer from its result.
 
 const key = "sk-agent-loop";
-let fake: FakeOpenAIServer;
-let assembled: AssembledServer;
-let running: RunningServer;
 
 /** Four samples call the weather tool (one for another city); once a tool answered, they answer. */
 function reply(request: FakeOpenAIRequest): FakeReply {
@@ -33,28 +22,10 @@ function reply(request: FakeOpenAIRequest): FakeReply {
   return { choices: [{ toolCalls: [{ name: "get_weather", arguments: JSON.stringify({ city }) }] }] };
 }
 
-beforeAll(async () => {
-  fake = await startFakeOpenAIServer({ handler: reply });
-  const config = parseServerConfig({
-    server: { keepAliveMilliseconds: 50 },
-    upstreams: [
-      {
-        name: "fake",
-        baseUrl: fake.url,
-        models: ["fake-model"],
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
-      },
-    ],
-  });
-  assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
-});
-
-afterAll(async () => {
-  await running?.shutdown(1_000);
-  await assembled?.dispose();
-  await fake?.close();
+const served = serveFakeUpstream({
+  apiKey: key,
+  server: { keepAliveMilliseconds: 50 },
+  handler: reply,
 });
 
 /** The agent's tool, recording the cities it was asked about. */
@@ -74,7 +45,7 @@ function weatherTool(asked: string[]) {
 }
 
 const model = () =>
-  createOpenAICompatible({ name: "mull", baseURL: `${running.url}/v1`, apiKey: key }).chatModel(
+  createOpenAICompatible({ name: "mull", baseURL: `${served.url}/v1`, apiKey: key }).chatModel(
     "sc@5:fake-model",
   );
 
@@ -84,7 +55,7 @@ describe("an AI SDK agent loop under sc@5", () => {
     true,
   ])("calls the voted tool, then answers from its result (streamed: %s)", async (streamed) => {
     const asked: string[] = [];
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const settings = {
       model: model(),
       prompt: "What is the weather in Paris?",
@@ -109,7 +80,7 @@ describe("an AI SDK agent loop under sc@5", () => {
     expect(asked).toEqual(["Paris"]);
     expect(steps).toBe(2);
     expect(text).toBe("Paris has 21 degrees, clear.\n#### 21");
-    const sent = fake.requests.slice(before).filter((request) => request.body?.tools !== undefined);
+    const sent = served.fake.requests.slice(before).filter((request) => request.body?.tools !== undefined);
     // Five samples voted on the call, five on the answer after the tool's result.
     expect(sent).toHaveLength(10);
     const answered = sent.slice(5).map((request) => request.body?.messages as { role: string }[]);

@@ -1,21 +1,11 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { pino } from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type FakeChoice,
-  type FakeOpenAIServer,
-  startFakeOpenAIServer,
-} from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { FakeChoice } from "../testing/fake-openai-server.ts";
+import { serveFakeUpstream } from "./replicas.test-support.ts";
 
 // Anthropic's official client against `POST /v1/messages`, over loopback, in front of the fake upstream.
 
 const key = "sk-anthropic-clients";
-let fake: FakeOpenAIServer;
-let assembled: AssembledServer;
-let running: RunningServer;
 /** Choices given, in order, to upstream requests that offer tools; then a text answer. */
 let script: FakeChoice[] = [];
 
@@ -24,48 +14,28 @@ function answerFor(seed: unknown): string {
   return typeof seed === "number" && seed % 3 === 0 ? "41" : "42";
 }
 
-beforeAll(async () => {
-  fake = await startFakeOpenAIServer({
-    handler: (request) => ({
-      choices: Array.from({ length: request.n }, (_, index) => {
-        if (request.body?.tools !== undefined) return script.shift() ?? "It is sunny in Paris.";
-        const seed = typeof request.body?.seed === "number" ? request.body.seed + index : undefined;
-        return `Six sevens are ${answerFor(seed)}.\n#### ${answerFor(seed)}`;
-      }),
+const served = serveFakeUpstream({
+  apiKey: key,
+  server: { keepAliveMilliseconds: 50 },
+  handler: (request) => ({
+    choices: Array.from({ length: request.n }, (_, index) => {
+      if (request.body?.tools !== undefined) return script.shift() ?? "It is sunny in Paris.";
+      const seed = typeof request.body?.seed === "number" ? request.body.seed + index : undefined;
+      return `Six sevens are ${answerFor(seed)}.\n#### ${answerFor(seed)}`;
     }),
-  });
-  const config = parseServerConfig({
-    server: { keepAliveMilliseconds: 50 },
-    upstreams: [
-      {
-        name: "fake",
-        baseUrl: fake.url,
-        models: ["fake-model"],
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
-      },
-    ],
-  });
-  assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
+  }),
 });
 
 beforeEach(() => {
   script = [];
 });
 
-afterAll(async () => {
-  await running?.shutdown(1_000);
-  await assembled?.dispose();
-  await fake?.close();
-});
-
-const client = (apiKey = key) => new Anthropic({ baseURL: running.url, apiKey, maxRetries: 0 });
+const client = (apiKey = key) => new Anthropic({ baseURL: served.url, apiKey, maxRetries: 0 });
 const question = [{ role: "user" as const, content: "What is 6 times 7?" }];
 
 describe("the anthropic client on /v1/messages", () => {
   it("gets a plain message with usage, the system prompt sent upstream first", async () => {
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const message = await client().messages.create({
       model: "fake-model",
       max_tokens: 64,
@@ -88,7 +58,7 @@ describe("the anthropic client on /v1/messages", () => {
     ]);
     expect(message.usage.output_tokens).toBe(6);
     expect(message.usage.input_tokens).toBeGreaterThan(0);
-    const sent = fake.requests.slice(before)[0]?.body;
+    const sent = served.fake.requests.slice(before)[0]?.body;
     expect(sent).toMatchObject({
       messages: [
         { role: "system", content: "Answer briefly." },
@@ -103,7 +73,7 @@ describe("the anthropic client on /v1/messages", () => {
   });
 
   it("runs sc@5 named by the model: five samples vote, the answer is the majority", async () => {
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const message = await client().messages.create({
       model: "sc@5:fake-model",
       max_tokens: 64,
@@ -121,7 +91,9 @@ describe("the anthropic client on /v1/messages", () => {
     expect(message.content).toEqual([
       { type: "text", text: `Six sevens are ${majority}.\n#### ${majority}` },
     ]);
-    const generations = fake.requests.slice(before).filter((request) => request.body?.max_tokens !== 1);
+    const generations = served.fake.requests
+      .slice(before)
+      .filter((request) => request.body?.max_tokens !== 1);
     expect(generations).toHaveLength(5);
     expect(message.usage.output_tokens).toBe(5 * 6);
   });
@@ -163,7 +135,7 @@ describe("the anthropic client on /v1/messages", () => {
       },
     ];
     script = [{ toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris"}', id: "call_7" }] }];
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const first = await client().messages.create({
       model: "fake-model",
       max_tokens: 64,
@@ -175,7 +147,7 @@ describe("the anthropic client on /v1/messages", () => {
     expect(first.content).toEqual([
       { type: "tool_use", id: "call_7", name: "get_weather", input: { city: "Paris" } },
     ]);
-    expect(fake.requests[before]?.body).toMatchObject({
+    expect(served.fake.requests[before]?.body).toMatchObject({
       tools: [{ type: "function", function: { name: "get_weather", parameters: tools[0]?.input_schema } }],
       tool_choice: { type: "function", function: { name: "get_weather" } },
     });
@@ -196,7 +168,7 @@ describe("the anthropic client on /v1/messages", () => {
     });
     expect(second.stop_reason).toBe("end_turn");
     expect(second.content).toEqual([{ type: "text", text: "It is sunny in Paris." }]);
-    expect(fake.requests.at(-1)?.body?.messages).toEqual([
+    expect(served.fake.requests.at(-1)?.body?.messages).toEqual([
       { role: "user", content: "Weather in Paris?" },
       {
         role: "assistant",
@@ -241,7 +213,7 @@ describe("the anthropic client on /v1/messages", () => {
 type Json = any;
 
 async function post(body: object, headers: Record<string, string> = { "x-api-key": key }) {
-  const response = await fetch(`${running.url}/v1/messages`, {
+  const response = await fetch(`${served.url}/v1/messages`, {
     method: "POST",
     headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", ...headers },
     body: JSON.stringify(body),

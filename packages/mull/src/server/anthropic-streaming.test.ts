@@ -1,58 +1,31 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import { describe, expect, it } from "vitest";
+import { serveFakeUpstream } from "./replicas.test-support.ts";
 
 // Anthropic's streaming under a strategy: pings (with mull.progress) while the samples run, then the
 // chosen answer in many deltas, as the OpenAI stream sends it.
 
 const key = "sk-anthropic-streams";
-let fake: FakeOpenAIServer;
-let assembled: AssembledServer;
-let running: RunningServer;
 
 const thought = "<think>Six sevens: seven, fourteen, twenty-one, and so on up to forty-two.</think>";
 const answer = "Six sevens are forty-two, as counting by sevens shows.\n#### 42";
 const call = { name: "get_weather", arguments: '{"city":"Oslo","unit":"celsius","days":3}' };
 
-beforeAll(async () => {
-  fake = await startFakeOpenAIServer({
-    handler: (request) => ({
-      choices: Array.from({ length: request.n }, () =>
-        request.body?.tools !== undefined
-          ? { toolCalls: [{ ...call, id: "call_oslo" }] }
-          : request.prompt.includes("think")
-            ? `${thought}${answer}`
-            : answer,
-      ),
-    }),
-  });
-  const config = parseServerConfig({
-    server: { keepAliveMilliseconds: 50 },
-    upstreams: [
-      {
-        name: "fake",
-        baseUrl: fake.url,
-        models: ["fake-model"],
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
-      },
-    ],
-  });
-  assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
+const served = serveFakeUpstream({
+  apiKey: key,
+  server: { keepAliveMilliseconds: 50 },
+  handler: (request) => ({
+    choices: Array.from({ length: request.n }, () =>
+      request.body?.tools !== undefined
+        ? { toolCalls: [{ ...call, id: "call_oslo" }] }
+        : request.prompt.includes("think")
+          ? `${thought}${answer}`
+          : answer,
+    ),
+  }),
 });
 
-afterAll(async () => {
-  await running?.shutdown(1_000);
-  await assembled?.dispose();
-  await fake?.close();
-});
-
-const client = () => new Anthropic({ baseURL: running.url, apiKey: key, maxRetries: 0 });
+const client = () => new Anthropic({ baseURL: served.url, apiKey: key, maxRetries: 0 });
 
 /** Every event the SDK's streaming helper yields, and its final message. */
 async function streamed(body: Anthropic.MessageStreamParams) {
@@ -126,7 +99,7 @@ describe("a strategy's answer streamed on /v1/messages", () => {
   });
 
   it("reports each finished sample in a ping's mull.progress, which the SDK skips", async () => {
-    const response = await fetch(`${running.url}/v1/messages`, {
+    const response = await fetch(`${served.url}/v1/messages`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-api-key": key, "anthropic-version": "2023-06-01" },
       body: JSON.stringify({

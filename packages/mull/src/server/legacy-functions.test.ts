@@ -1,66 +1,39 @@
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import { describe, expect, it } from "vitest";
+import { serveFakeUpstream } from "./replicas.test-support.ts";
 
 // OpenAI's deprecated `functions` / `function_call`, as older clients send them: served as tools, and
 // answered in the legacy shape.
 
 const key = "sk-legacy-functions";
-let fake: FakeOpenAIServer;
-let assembled: AssembledServer;
-let running: RunningServer;
 
 const parameters = { type: "object", properties: { city: { type: "string" } } };
 const functions = [{ name: "get_weather", description: "The weather in a city", parameters }];
 const args = '{"city":"Paris","unit":"celsius"}';
 
-beforeAll(async () => {
-  fake = await startFakeOpenAIServer({
-    handler: (request) => ({
-      choices: Array.from({ length: request.n }, () =>
-        request.body?.tools === undefined
-          ? "ok"
-          : request.prompt.includes("21 C")
-            ? "It is 21 C in Paris."
-            : {
-                toolCalls: [
-                  { name: "get_weather", arguments: args, id: "call_a" },
-                  { name: "get_time", arguments: "{}", id: "call_b" },
-                ],
-              },
-      ),
-    }),
-  });
-  const config = parseServerConfig({
-    server: { keepAliveMilliseconds: 50 },
-    upstreams: [
-      {
-        name: "fake",
-        baseUrl: fake.url,
-        models: ["fake-model"],
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
-      },
-    ],
-  });
-  assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
-});
-
-afterAll(async () => {
-  await running?.shutdown(1_000);
-  await assembled?.dispose();
-  await fake?.close();
+const served = serveFakeUpstream({
+  apiKey: key,
+  server: { keepAliveMilliseconds: 50 },
+  handler: (request) => ({
+    choices: Array.from({ length: request.n }, () =>
+      request.body?.tools === undefined
+        ? "ok"
+        : request.prompt.includes("21 C")
+          ? "It is 21 C in Paris."
+          : {
+              toolCalls: [
+                { name: "get_weather", arguments: args, id: "call_a" },
+                { name: "get_time", arguments: "{}", id: "call_b" },
+              ],
+            },
+    ),
+  }),
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read OpenAI's JSON shapes as they come.
 type Json = any;
 
 function post(body: object): Promise<Response> {
-  return fetch(`${running.url}/v1/chat/completions`, {
+  return fetch(`${served.url}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify({ model: "fake-model", ...body }),
@@ -71,11 +44,11 @@ const question = [{ role: "user", content: "Weather in Paris?" }];
 
 describe("legacy function calling", () => {
   it("is sent upstream as tools and tool_choice, and answered with message.function_call", async () => {
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const response = await post({ messages: question, functions, function_call: { name: "get_weather" } });
     const json = (await response.json()) as Json;
     expect(response.status).toBe(200);
-    const sent = fake.requests[before]?.body;
+    const sent = served.fake.requests[before]?.body;
     expect(sent?.tools).toEqual([{ type: "function", function: functions[0] }]);
     expect(sent?.tool_choice).toEqual({ type: "function", function: { name: "get_weather" } });
     expect(sent?.functions).toBeUndefined();
@@ -108,7 +81,7 @@ describe("legacy function calling", () => {
   });
 
   it("carries a legacy conversation: function_call and function messages become a tool-use turn", async () => {
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const response = await post({
       functions,
       messages: [
@@ -120,7 +93,7 @@ describe("legacy function calling", () => {
     const json = (await response.json()) as Json;
     expect(json.choices[0].message).toEqual({ role: "assistant", content: "It is 21 C in Paris." });
     expect(json.choices[0].finish_reason).toBe("stop");
-    expect(fake.requests[before]?.body?.messages).toEqual([
+    expect(served.fake.requests[before]?.body?.messages).toEqual([
       ...question,
       {
         role: "assistant",

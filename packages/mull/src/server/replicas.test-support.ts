@@ -1,5 +1,11 @@
 import { pino } from "pino";
-import type { FakeOpenAIRequest, FakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import {
+  type FakeHandler,
+  type FakeOpenAIRequest,
+  type FakeOpenAIServer,
+  startFakeOpenAIServer,
+} from "../testing/fake-openai-server.ts";
 import { type AssembledServer, type AssembleServerOptions, assembleServer } from "./assemble-server.ts";
 import { parseServerConfig, type ServerConfigInput } from "./config/index.ts";
 import { listenServer, type RunningServer } from "./listen-server.ts";
@@ -44,22 +50,113 @@ export interface Replica {
   readonly running: RunningServer;
 }
 
+/** One HTTP (not embedded) entry of a server config's `upstreams`. */
+export type UpstreamInput = Extract<ServerConfigInput["upstreams"][number], { baseUrl: string }>;
+
 /**
- * Replicas started by a test file, and what stops them (call `stopAll` after each test); serving states
- * handed over with `own` are closed with them.
+ * The upstream entry for a fake OpenAI server on loopback: the fake's URL, its models, loopback allowed,
+ * no scorer. Spread it to add fields (`{ ...fakeUpstream("fake", fake.url), maxRetries: 0 }`).
+ */
+export function fakeUpstream(
+  name: string,
+  baseUrl: string,
+  models: UpstreamInput["models"] = ["fake-model"],
+): UpstreamInput {
+  return { name, baseUrl, models, allowedNetworks: ["127.0.0.1/32"], scorer: "none" };
+}
+
+/**
+ * Assembles one `mull serve` replica from a config and listens on a free loopback port, with a silent
+ * logger and the replicas' key unless `options` say otherwise; the caller shuts it down.
+ * @throws what `parseServerConfig` and `assembleServer` throw for a bad config or an unreachable state store.
+ */
+export async function startReplica(
+  input: ServerConfigInput,
+  options: AssembleServerOptions = {},
+): Promise<Replica> {
+  const assembled = await assembleServer(parseServerConfig(input), {
+    apiKeys: [replicaKey],
+    logger: pino({ level: "silent" }),
+    ...options,
+  });
+  const running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
+  return { assembled, running };
+}
+
+/** Shuts a replica down and disposes of what it assembled. */
+export async function stopReplica(replica: Replica): Promise<void> {
+  await replica.running.shutdown(1_000);
+  await replica.assembled.dispose();
+}
+
+/** How `serveFakeUpstream` sets up a replica in front of a fake upstream. */
+export interface FakeUpstreamServingOptions {
+  /** The one client key the replica accepts. */
+  readonly apiKey: string;
+  /** Answers the fake upstream's requests. */
+  readonly handler: FakeHandler;
+  /** The config's `server` section (none by default). */
+  readonly server?: ServerConfigInput["server"];
+  /** The config's upstreams, given the fake's URL; by default one, `fake`, serving `fake-model`. */
+  readonly upstreams?: (fakeUrl: string) => UpstreamInput[];
+}
+
+/** A fake upstream and the replica in front of it, readable once the file's `beforeAll` ran. */
+export interface ServedFakeUpstream {
+  readonly fake: FakeOpenAIServer;
+  readonly replica: Replica;
+  /** The replica's base URL (`http://127.0.0.1:<port>`). */
+  readonly url: string;
+}
+
+/**
+ * Starts a fake OpenAI upstream and one `mull serve` replica in front of it before the file's tests
+ * (`beforeAll`), and stops both after them (`afterAll`): the setup of the server tests that drive the
+ * proxy over loopback.
+ * @example
+ * const served = serveFakeUpstream({ apiKey: "sk-test", handler: () => ({ choices: ["42"] }) });
+ * it("answers", async () => expect((await fetch(`${served.url}/health`)).status).toBe(200));
+ */
+export function serveFakeUpstream(options: FakeUpstreamServingOptions): ServedFakeUpstream {
+  let fake: FakeOpenAIServer | undefined;
+  let replica: Replica | undefined;
+  beforeAll(async () => {
+    fake = await startFakeOpenAIServer({ handler: options.handler });
+    const upstreams = options.upstreams?.(fake.url) ?? [fakeUpstream("fake", fake.url)];
+    replica = await startReplica({ server: options.server, upstreams }, { apiKeys: [options.apiKey] });
+  });
+  afterAll(async () => {
+    if (replica !== undefined) await stopReplica(replica);
+    await fake?.close();
+  });
+  const started = <Value>(value: Value | undefined): Value => {
+    if (value === undefined) throw new Error("the fake upstream and its replica start in beforeAll");
+    return value;
+  };
+  return {
+    get fake() {
+      return started(fake);
+    },
+    get replica() {
+      return started(replica);
+    },
+    get url() {
+      return started(replica).running.url;
+    },
+  };
+}
+
+/**
+ * Replicas started by a test file, stopped after each of its tests (`afterEach` calls `stopAll`); serving
+ * states handed over with `own` are closed with them.
  */
 export function replicaSet() {
   const started: Replica[] = [];
   const states: ServingState[] = [];
-  return {
+  afterEach(() => set.stopAll());
+  const set = {
     async start(input: ServerConfigInput, options: AssembleServerOptions = {}): Promise<Replica> {
-      const assembled = await assembleServer(parseServerConfig(input), {
-        apiKeys: [replicaKey],
-        logger: pino({ level: "silent" }),
-        ...options,
-      });
-      const running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
-      const replica = { assembled, running };
+      const replica = await startReplica(input, options);
       started.push(replica);
       return replica;
     },
@@ -73,6 +170,7 @@ export function replicaSet() {
       await Promise.all(states.splice(0).map((state) => state.close()));
     },
   };
+  return set;
 }
 
 /** A chat request to a replica: its status, Retry-After and body. */

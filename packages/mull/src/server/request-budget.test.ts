@@ -1,47 +1,21 @@
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import { describe, expect, it } from "vitest";
+import { serveFakeUpstream } from "./replicas.test-support.ts";
 
 // The `mull.budget` of a request, through the proxy over loopback to the fake upstream: validated
 // strictly, every limit enforced on strategy runs, refused on a plain-model request.
 
 const key = "sk-budget";
 const solution = "one two three four five six seven eight nine ten\n#### 12";
-let fake: FakeOpenAIServer;
-let assembled: AssembledServer;
-let running: RunningServer;
 
-beforeAll(async () => {
-  fake = await startFakeOpenAIServer({
-    handler: (request) => ({ choices: Array.from({ length: request.n }, () => solution) }),
-  });
-  const config = parseServerConfig({
-    upstreams: [
-      {
-        name: "fake",
-        baseUrl: fake.url,
-        models: ["fake-model"],
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
-      },
-    ],
-  });
-  assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
-});
+const served = serveFakeUpstream({
+  apiKey: key,
 
-afterAll(async () => {
-  await running?.shutdown(1_000);
-  await assembled?.dispose();
-  await fake?.close();
+  handler: (request) => ({ choices: Array.from({ length: request.n }, () => solution) }),
 });
 
 /** Generation requests the fake saw for a marker (capability probes ask for one token and are left out). */
 const sampled = (marker: string) =>
-  fake.requests.filter((request) => request.prompt.includes(marker) && request.body?.max_tokens !== 1);
+  served.fake.requests.filter((request) => request.prompt.includes(marker) && request.body?.max_tokens !== 1);
 
 interface ResponseBody {
   readonly error: { type: string; param: string; code: string; message: string };
@@ -54,7 +28,7 @@ interface ResponseBody {
 }
 
 async function chat(body: Record<string, unknown>) {
-  const response = await fetch(`${running.url}/v1/chat/completions`, {
+  const response = await fetch(`${served.url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     body: JSON.stringify({ max_tokens: 64, temperature: 0.8, ...body }),

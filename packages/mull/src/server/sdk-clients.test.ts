@@ -2,60 +2,33 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { ChatOpenAI } from "@langchain/openai";
 import { generateText, streamText } from "ai";
 import OpenAI from "openai";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import { describe, expect, it } from "vitest";
+import { serveFakeUpstream } from "./replicas.test-support.ts";
 
 // The official clients people point at the proxy, over loopback, against the fake upstream.
 
 const key = "sk-sdk-clients";
-let fake: FakeOpenAIServer;
-let assembled: AssembledServer;
-let running: RunningServer;
-let baseURL: string;
 
 /** Answers 42 for most seeds and 41 for every third one, so votes are not unanimous. */
 function answerFor(seed: unknown): string {
   return typeof seed === "number" && seed % 3 === 0 ? "41" : "42";
 }
 
-beforeAll(async () => {
-  fake = await startFakeOpenAIServer({
-    handler: (request) => ({
-      choices: Array.from({ length: request.n }, (_, index) => {
-        const seed = typeof request.body?.seed === "number" ? request.body.seed + index : undefined;
-        return `Six sevens are ${answerFor(seed)}.\n#### ${answerFor(seed)}`;
-      }),
+const served = serveFakeUpstream({
+  apiKey: key,
+  server: { keepAliveMilliseconds: 50, advertisedStrategies: ["sc@8"] },
+  handler: (request) => ({
+    choices: Array.from({ length: request.n }, (_, index) => {
+      const seed = typeof request.body?.seed === "number" ? request.body.seed + index : undefined;
+      return `Six sevens are ${answerFor(seed)}.\n#### ${answerFor(seed)}`;
     }),
-  });
-  const config = parseServerConfig({
-    server: { keepAliveMilliseconds: 50, advertisedStrategies: ["sc@8"] },
-    upstreams: [
-      {
-        name: "fake",
-        baseUrl: fake.url,
-        models: ["fake-model"],
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
-      },
-    ],
-  });
-  assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
-  baseURL = `${running.url}/v1`;
+  }),
 });
-
-afterAll(async () => {
-  await running?.shutdown(1_000);
-  await assembled?.dispose();
-  await fake?.close();
-});
+/** The replica's OpenAI base URL, as the clients take it. */
+const baseURL = () => `${served.url}/v1`;
 
 describe("the openai client", () => {
-  const client = () => new OpenAI({ baseURL, apiKey: key, maxRetries: 0 });
+  const client = () => new OpenAI({ baseURL: baseURL(), apiKey: key, maxRetries: 0 });
 
   it("gets a plain completion with usage", async () => {
     const completion = await client().chat.completions.create({
@@ -71,7 +44,7 @@ describe("the openai client", () => {
   });
 
   it("runs a strategy named by the model and reads the mull object", async () => {
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const completion = await client().chat.completions.create({
       model: "sc@6:fake-model",
       messages: [{ role: "user", content: "What is 6 times 7?" }],
@@ -85,7 +58,9 @@ describe("the openai client", () => {
     expect(completion.choices[0]?.message.content).toBe(
       `Six sevens are ${mull.answer}.\n#### ${mull.answer}`,
     );
-    const generations = fake.requests.slice(before).filter((request) => request.body?.max_tokens !== 1);
+    const generations = served.fake.requests
+      .slice(before)
+      .filter((request) => request.body?.max_tokens !== 1);
     expect(generations).toHaveLength(6);
     expect(completion.usage?.completion_tokens).toBe(generations.length * 6);
   });
@@ -129,7 +104,7 @@ describe("the openai client", () => {
     await expect(
       client().chat.completions.create({ model: "nope", messages: [{ role: "user", content: "x" }] }),
     ).rejects.toMatchObject({ status: 404, code: "model_not_found" });
-    const wrong = new OpenAI({ baseURL, apiKey: "sk-wrong", maxRetries: 0 });
+    const wrong = new OpenAI({ baseURL: baseURL(), apiKey: "sk-wrong", maxRetries: 0 });
     await expect(wrong.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 });
@@ -139,7 +114,7 @@ describe("LangChain ChatOpenAI", () => {
     new ChatOpenAI({
       model: "sc@4:fake-model",
       apiKey: key,
-      configuration: { baseURL },
+      configuration: { baseURL: baseURL() },
       maxRetries: 0,
       temperature: 0.7,
     });
@@ -159,7 +134,8 @@ describe("LangChain ChatOpenAI", () => {
 });
 
 describe("the AI SDK openai-compatible provider", () => {
-  const provider = () => createOpenAICompatible({ name: "mull", baseURL, apiKey: key, includeUsage: true });
+  const provider = () =>
+    createOpenAICompatible({ name: "mull", baseURL: baseURL(), apiKey: key, includeUsage: true });
 
   it("generates text with usage", async () => {
     const result = await generateText({

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisUnderTest } from "../runtime/test-services.test-support.ts";
 import {
   type FakeOpenAIServer,
@@ -10,13 +10,14 @@ import {
   chatWith,
   circuitsOf,
   createGate,
+  fakeUpstream,
   generations,
   type Replica,
   replicaSet,
   until,
 } from "./replicas.test-support.ts";
 import { connectRedisServingState } from "./state/index.ts";
-import { redisTestPrefix } from "./state/redis-test-prefix.test-support.ts";
+import { redisTestPrefixes } from "./state/redis-test-prefix.test-support.ts";
 
 // Two replicas of `mull serve` on loopback, in front of a failing fake upstream: with `server.state`
 // (Redis, one prefix) the circuit one opens stops the other from calling the upstream, and after the
@@ -27,19 +28,10 @@ if (redis.missing !== undefined) console.log(redis.missing);
 
 const answer = "Six times seven is 42.";
 const replicas = replicaSet();
-afterEach(() => replicas.stopAll());
 
 describe.skipIf(redis.url === undefined)("an upstream circuit shared by two replicas through Redis", () => {
   const url = redis.url ?? "";
-  const scopes: ReturnType<typeof redisTestPrefix>[] = [];
-  const scope = (name: string) => {
-    const made = redisTestPrefix(url, name);
-    scopes.push(made);
-    return made.prefix;
-  };
-  afterAll(async () => {
-    await Promise.all(scopes.map((made) => made.clean()));
-  });
+  const scope = redisTestPrefixes(url);
 
   let primaryDown = true;
   const gate = createGate();
@@ -64,21 +56,11 @@ describe.skipIf(redis.url === undefined)("an upstream circuit shared by two repl
     server: state === undefined ? {} : { state },
     upstreams: [
       {
-        name: "primary",
-        baseUrl: primary.url,
-        models: [{ name: "primary-model", fallback: "backup-model" }],
+        ...fakeUpstream("primary", primary.url, [{ name: "primary-model", fallback: "backup-model" }]),
         maxRetries: 0,
         circuitBreaker: { failureThreshold: 2, cooldownMilliseconds: 60_000 },
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
       },
-      {
-        name: "backup",
-        baseUrl: backup.url,
-        models: ["backup-model"],
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
-      },
+      fakeUpstream("backup", backup.url, ["backup-model"]),
     ],
   });
 

@@ -1,16 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisUnderTest } from "../runtime/test-services.test-support.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import type { ServerConfigInput } from "./config/index.ts";
 import {
   chatWith,
   createGate,
+  fakeUpstream,
   generations,
   type Replica,
   replicaSet,
   until,
 } from "./replicas.test-support.ts";
-import { redisTestPrefix } from "./state/redis-test-prefix.test-support.ts";
+import { redisTestPrefixes } from "./state/redis-test-prefix.test-support.ts";
 
 // Two replicas of `mull serve` on loopback, in front of the fake upstream, race one key's token budget:
 // with `server.state` (Redis, one prefix) they enforce one budget and share its give-backs; without it
@@ -21,21 +22,12 @@ if (redis.missing !== undefined) console.log(redis.missing);
 
 const answer = "Six times seven is 42.";
 const replicas = replicaSet();
-afterEach(() => replicas.stopAll());
 
 describe.skipIf(redis.url === undefined)(
   "a per-key token budget shared by two replicas through Redis",
   () => {
     const url = redis.url ?? "";
-    const scopes: ReturnType<typeof redisTestPrefix>[] = [];
-    const scope = (name: string) => {
-      const made = redisTestPrefix(url, name);
-      scopes.push(made);
-      return made.prefix;
-    };
-    afterAll(async () => {
-      await Promise.all(scopes.map((made) => made.clean()));
-    });
+    const scope = redisTestPrefixes(url);
 
     const gate = createGate();
     let fake: FakeOpenAIServer;
@@ -53,15 +45,7 @@ describe.skipIf(redis.url === undefined)(
       server: state === undefined ? {} : { state },
       // About 1,005 tokens of worst case per request (a short prompt plus max_tokens 1000): three fit.
       limits: { keyTokensPerMinute: 3_100 },
-      upstreams: [
-        {
-          name: "fake",
-          baseUrl: fake.url,
-          models: ["fake-model"],
-          allowedNetworks: ["127.0.0.1/32"],
-          scorer: "none",
-        },
-      ],
+      upstreams: [fakeUpstream("fake", fake.url)],
     });
 
     /** Eight requests at once, alternating between the replicas, held at the upstream until all are decided. */

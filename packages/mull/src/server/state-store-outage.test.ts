@@ -1,11 +1,10 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisUnderTest } from "../runtime/test-services.test-support.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig, type ServerConfigInput } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import type { ServerConfigInput } from "./config/index.ts";
+import type { RunningServer } from "./listen-server.ts";
+import { fakeUpstream, type Replica, startReplica, stopReplica } from "./replicas.test-support.ts";
 import { redisLocation } from "./state/index.ts";
 import { redisTestPrefix } from "./state/redis-test-prefix.test-support.ts";
 
@@ -53,31 +52,17 @@ describe.skipIf(redis.url === undefined)("an unreachable shared state store", ()
   const scope = redisTestPrefix(redis.url ?? "", "outage");
   let fake: FakeOpenAIServer;
   let relay: Awaited<ReturnType<typeof startRelay>>;
-  let budgeted: { assembled: AssembledServer; running: RunningServer };
-  let unbudgeted: { assembled: AssembledServer; running: RunningServer };
+  let budgeted: Replica;
+  let unbudgeted: Replica;
 
   const config = (keyTokensPerMinute: number | undefined): ServerConfigInput => ({
     server: { state: { url: relay.url, prefix: scope.prefix } },
     limits: keyTokensPerMinute === undefined ? {} : { keyTokensPerMinute },
-    upstreams: [
-      {
-        name: "fake",
-        baseUrl: fake.url,
-        models: ["fake-model"],
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
-      },
-    ],
+    upstreams: [fakeUpstream("fake", fake.url)],
   });
 
-  async function start(keyTokensPerMinute: number | undefined) {
-    const assembled = await assembleServer(parseServerConfig(config(keyTokensPerMinute)), {
-      apiKeys: [key],
-      logger: pino({ level: "silent" }),
-    });
-    const running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
-    return { assembled, running };
-  }
+  const start = (keyTokensPerMinute: number | undefined) =>
+    startReplica(config(keyTokensPerMinute), { apiKeys: [key] });
 
   beforeAll(async () => {
     fake = await startFakeOpenAIServer({ handler: () => ({ choices: ["42"] }) });
@@ -86,10 +71,7 @@ describe.skipIf(redis.url === undefined)("an unreachable shared state store", ()
     unbudgeted = await start(undefined);
   });
   afterAll(async () => {
-    for (const replica of [budgeted, unbudgeted]) {
-      await replica?.running.shutdown(1_000);
-      await replica?.assembled.dispose();
-    }
+    for (const replica of [budgeted, unbudgeted]) if (replica !== undefined) await stopReplica(replica);
     await fake?.close();
     await scope.clean();
   });

@@ -1,23 +1,12 @@
 import OpenAI from "openai";
-import { pino } from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type FakeChoice,
-  type FakeOpenAIServer,
-  startFakeOpenAIServer,
-} from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { FakeChoice } from "../testing/fake-openai-server.ts";
+import { serveFakeUpstream } from "./replicas.test-support.ts";
 
 // Tool calls through the proxy, over loopback, against the fake upstream: forwarded fields, calls returned
 // as they came, and calls voted under a strategy.
 
 const key = "sk-tool-calls";
-let fake: FakeOpenAIServer;
-let assembled: AssembledServer;
-let running: RunningServer;
-let baseURL: string;
 /** The choices given, in arrival order, to upstream requests that offer tools; then plain text. */
 let script: FakeChoice[] = [];
 
@@ -34,46 +23,27 @@ const tools = [
 
 const weather = (args: string): FakeChoice => ({ toolCalls: [{ name: "get_weather", arguments: args }] });
 
-beforeAll(async () => {
-  fake = await startFakeOpenAIServer({
-    handler: (request) => ({
-      choices: Array.from({ length: request.n }, () =>
-        request.body?.tools === undefined ? "ok" : (script.shift() ?? "It is sunny.\n#### 21"),
-      ),
-    }),
-  });
-  const config = parseServerConfig({
-    server: { keepAliveMilliseconds: 50 },
-    upstreams: [
-      {
-        name: "fake",
-        baseUrl: fake.url,
-        models: ["fake-model"],
-        allowedNetworks: ["127.0.0.1/32"],
-        scorer: "none",
-      },
-    ],
-  });
-  assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
-  baseURL = `${running.url}/v1`;
+const served = serveFakeUpstream({
+  apiKey: key,
+  server: { keepAliveMilliseconds: 50 },
+  handler: (request) => ({
+    choices: Array.from({ length: request.n }, () =>
+      request.body?.tools === undefined ? "ok" : (script.shift() ?? "It is sunny.\n#### 21"),
+    ),
+  }),
 });
+/** The replica's OpenAI base URL, as the clients take it. */
+const baseURL = () => `${served.url}/v1`;
 
 beforeEach(() => {
   script = [];
-});
-
-afterAll(async () => {
-  await running?.shutdown(1_000);
-  await assembled?.dispose();
-  await fake?.close();
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read OpenAI's JSON shapes as they come.
 type Json = any;
 
 async function post(body: object): Promise<{ status: number; json: Json }> {
-  const response = await fetch(`${baseURL}/chat/completions`, {
+  const response = await fetch(`${baseURL()}/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -81,12 +51,12 @@ async function post(body: object): Promise<{ status: number; json: Json }> {
   return { status: response.status, json: (await response.json()) as Json };
 }
 
-const client = () => new OpenAI({ baseURL, apiKey: key, maxRetries: 0 });
+const client = () => new OpenAI({ baseURL: baseURL(), apiKey: key, maxRetries: 0 });
 
 describe("a plain request", () => {
   it("forwards the fields mull does not model and returns the upstream's tool calls", async () => {
     script = [weather('{"city": "Paris"}')];
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const { status, json } = await post({
       model: "fake-model",
       messages: [{ role: "user", content: "Weather in Paris?" }],
@@ -101,7 +71,9 @@ describe("a plain request", () => {
       chat_template_kwargs: { enable_thinking: false },
     });
     expect(status).toBe(200);
-    const sent = fake.requests.slice(before).find((request) => request.body?.tools !== undefined)?.body;
+    const sent = served.fake.requests
+      .slice(before)
+      .find((request) => request.body?.tools !== undefined)?.body;
     expect(sent).toMatchObject({
       tools,
       tool_choice: "auto",
@@ -218,7 +190,7 @@ describe("under a voting strategy", () => {
       weather('{"city":"London","unit":"c"}'),
       weather(' { "unit" : "c" , "city" : "Paris" } '),
     ];
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const { status, json } = await post({
       model: "sc@5:fake-model",
       messages: [{ role: "user", content: "Weather in Paris?" }],
@@ -227,7 +199,7 @@ describe("under a voting strategy", () => {
       temperature: 0.7,
     });
     expect(status).toBe(200);
-    const sent = fake.requests.slice(before).filter((request) => request.body?.tools !== undefined);
+    const sent = served.fake.requests.slice(before).filter((request) => request.body?.tools !== undefined);
     expect(sent).toHaveLength(5);
     for (const request of sent) expect(request.body).toMatchObject({ tools, tool_choice: "required" });
     const choice = json.choices[0];
@@ -272,7 +244,7 @@ describe("under a voting strategy", () => {
       weather('{"city":"Paris"}'),
       { text: "Paris has 21 degrees.\n#### 21" },
     ];
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const completion = await client().chat.completions.create({
       model: "sc@3:fake-model",
       messages: [
@@ -293,7 +265,7 @@ describe("under a voting strategy", () => {
       tools,
       temperature: 0.7,
     });
-    const sent = fake.requests.slice(before).filter((request) => request.body?.tools !== undefined);
+    const sent = served.fake.requests.slice(before).filter((request) => request.body?.tools !== undefined);
     expect(sent).toHaveLength(3);
     expect(sent[0]?.body?.messages).toEqual([
       { role: "user", content: "Weather in Paris?" },

@@ -1,10 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import { describe, expect, it } from "vitest";
+import { fakeUpstream, serveFakeUpstream } from "./replicas.test-support.ts";
 
 // What upstreams report beside the text reaches the client: the stop string that ended a completion
 // (vLLM's `stop_reason`), and the reasoning of an upstream that keeps the thinking budget (its
@@ -12,54 +8,39 @@ import { listenServer, type RunningServer } from "./listen-server.ts";
 
 const key = "sk-upstream-reports";
 const thinking = "Six times seven: seven, fourteen, twenty-one, twenty-eight, thirty-five, forty-two.";
-let fake: FakeOpenAIServer;
-let assembled: AssembledServer;
-let running: RunningServer;
 
-beforeAll(async () => {
-  fake = await startFakeOpenAIServer({
-    handler: (request) => {
-      const stop = request.body?.stop;
-      if (Array.isArray(stop) && stop.includes("STOP")) {
-        return {
-          choices: Array.from({ length: request.n }, () => ({ text: "It is 42.", stopReason: "STOP" })),
-        };
-      }
-      if (request.body?.thinking_token_budget !== undefined) {
-        return {
-          choices: Array.from({ length: request.n }, () => ({
-            text: "It is 42.\n#### 42",
-            reasoning: thinking,
-          })),
-          usage: { reasoningTokens: 12 },
-        };
-      }
-      return { choices: Array.from({ length: request.n }, () => "It is 42.\n#### 42") };
-    },
-  });
-  const upstream = { baseUrl: fake.url, allowedNetworks: ["127.0.0.1/32"], scorer: "none" };
-  const config = parseServerConfig({
-    server: { keepAliveMilliseconds: 50 },
-    upstreams: [
-      { ...upstream, name: "fake", models: ["fake-model"] },
-      { ...upstream, name: "vllm", models: ["vllm-model"], reasoningBudget: "vllm" },
-    ],
-  });
-  assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
-});
-
-afterAll(async () => {
-  await running?.shutdown(1_000);
-  await assembled?.dispose();
-  await fake?.close();
+const served = serveFakeUpstream({
+  apiKey: key,
+  server: { keepAliveMilliseconds: 50 },
+  upstreams: (url) => [
+    fakeUpstream("fake", url),
+    { ...fakeUpstream("vllm", url, ["vllm-model"]), reasoningBudget: "vllm" },
+  ],
+  handler: (request) => {
+    const stop = request.body?.stop;
+    if (Array.isArray(stop) && stop.includes("STOP")) {
+      return {
+        choices: Array.from({ length: request.n }, () => ({ text: "It is 42.", stopReason: "STOP" })),
+      };
+    }
+    if (request.body?.thinking_token_budget !== undefined) {
+      return {
+        choices: Array.from({ length: request.n }, () => ({
+          text: "It is 42.\n#### 42",
+          reasoning: thinking,
+        })),
+        usage: { reasoningTokens: 12 },
+      };
+    }
+    return { choices: Array.from({ length: request.n }, () => "It is 42.\n#### 42") };
+  },
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read OpenAI's JSON shapes as they come.
 type Json = any;
 
 async function chat(body: object): Promise<Response> {
-  return fetch(`${running.url}/v1/chat/completions`, {
+  return fetch(`${served.url}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify({ messages: [{ role: "user", content: "What is 6 times 7?" }], ...body }),
@@ -74,7 +55,7 @@ async function chunksOf(response: Response): Promise<Json[]> {
     .map((event) => JSON.parse(event.slice(6)));
 }
 
-const anthropic = () => new Anthropic({ baseURL: running.url, apiKey: key, maxRetries: 0 });
+const anthropic = () => new Anthropic({ baseURL: served.url, apiKey: key, maxRetries: 0 });
 
 describe("the stop string that ended a completion", () => {
   for (const model of ["fake-model", "sc@3:fake-model"]) {

@@ -1,11 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pairJobId } from "../../bench/queue/index.ts";
 import type { RunData } from "../../bench/run-data.ts";
 import { summarizeBench } from "../../bench/runner/index.ts";
@@ -16,34 +15,23 @@ import {
   type LoginUnderTest,
   type SchemaUnderTest,
 } from "../../bench/store/postgres-schema-under-test.test-support.ts";
-import { seededRng } from "../../runtime/index.ts";
 import { postgresUnderTest, redisUnderTest } from "../../runtime/test-services.test-support.ts";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
+import { runMull, startMull, waitFor } from "./mull-process.test-support.ts";
 import {
-  type FakeOpenAIRequest,
-  type FakeOpenAIServer,
-  type FakeReply,
-  startFakeOpenAIServer,
-} from "../../testing/fake-openai-server.ts";
-import { type MullProcess, runMull, startMull, waitFor } from "./mull-process.test-support.ts";
+  sumQuestionPattern,
+  sumReply,
+  sumsBenchArguments,
+  workerQueue,
+  writeSumsDataset,
+} from "./worker-queue.test-support.ts";
 
 const redis = redisUnderTest();
 if (redis.missing !== undefined) console.log(redis.missing);
 const postgres = postgresUnderTest();
 if (postgres.missing !== undefined) console.log(postgres.missing);
 
-const questionPattern = /What is (\d+) plus (\d+)\?/;
 const problemCount = 30;
-
-/** Right unless the first operand is a multiple of 3: a function of the prompt only. */
-function reply(request: FakeOpenAIRequest): FakeReply {
-  const match = questionPattern.exec(request.prompt);
-  const choices = Array.from({ length: request.n }, () => {
-    if (match === null) return "ok";
-    const truth = Number(match[1]) + Number(match[2]);
-    return `We add them.\n#### ${Number(match[1]) % 3 === 0 ? truth + 1 : truth}`;
-  });
-  return { choices, delivery: { headerDelayMilliseconds: 60 } };
-}
 
 /** A run's stored data without what differs between two runs of one configuration: ids, times, latencies, the machine. */
 async function comparable(location: RunLocation) {
@@ -74,24 +62,10 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
     let schema: SchemaUnderTest;
     let login: LoginUnderTest;
     let pool: pg.Pool;
-    let queueName: string;
-    const workers: MullProcess[] = [];
 
-    const benchArgs = (out: string) => [
-      "bench",
-      "--dataset",
-      dataset,
-      "--strategies",
-      "greedy",
-      "--base-url",
-      server.url,
-      "--max-tokens",
-      "32",
-      "--seed",
-      "4",
-      "--out",
-      out,
-    ];
+    const benchArgs = (out: string) => sumsBenchArguments(dataset, server.url, out);
+    const testQueue = workerQueue(redisUrl);
+    const workers = testQueue.workers;
     const queued = (name: string) => [
       ...benchArgs(name),
       "--store",
@@ -99,28 +73,13 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       "--queue",
       redisUrl,
       "--queue-name",
-      queueName,
+      testQueue.name,
     ];
     /** A worker with `--store` (the login's URL unless given; none with `null`). */
-    const startWorker = (concurrency: number, store: string | null = login.url) => {
-      const worker = startMull([
-        "worker",
-        "--queue",
-        redisUrl,
-        "--queue-name",
-        queueName,
-        "--concurrency",
-        String(concurrency),
-        "--lock-duration",
-        "3000",
-        "--stalled-interval",
-        "1000",
-        ...(store === null ? [] : ["--store", store]),
-      ]);
-      workers.push(worker);
-      return worker;
-    };
-    const pairCalls = () => server.requests.filter((request) => questionPattern.test(request.prompt)).length;
+    const startWorker = (concurrency: number, store: string | null = login.url) =>
+      testQueue.start(concurrency, store === null ? [] : ["--store", store]);
+    const pairCalls = () =>
+      server.requests.filter((request) => sumQuestionPattern.test(request.prompt)).length;
     /** Rows of a table for the run named `name`. */
     const rows = async (table: "results" | "samples", name: string) =>
       Number(
@@ -135,19 +94,9 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
 
     beforeAll(async () => {
       workspace = mkdtempSync(join(tmpdir(), "mull-worker-pg-"));
-      server = await startFakeOpenAIServer({ handler: reply });
+      server = await startFakeOpenAIServer({ handler: sumReply });
       dataset = join(workspace, "sums.jsonl");
-      const rng = seededRng(13);
-      const lines = Array.from({ length: problemCount }, (_, index) => {
-        const a = Math.floor(rng.next() * 500);
-        const b = Math.floor(rng.next() * 500);
-        return JSON.stringify({
-          id: `sum-${index}`,
-          question: `What is ${a} plus ${b}?`,
-          answer: String(a + b),
-        });
-      });
-      writeFileSync(dataset, `${lines.join("\n")}\n`);
+      writeSumsDataset(dataset, problemCount, 13);
       schema = await freshPostgresSchema(postgres.url!, "worker");
       login = await freshPostgresLogin(postgres.url!, schema);
       pool = new pg.Pool({ connectionString: postgres.url!, max: 2 });
@@ -159,18 +108,6 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       await login?.drop();
       rmSync(workspace, { recursive: true, force: true });
     });
-    beforeEach(() => {
-      queueName = `mull-test-${randomBytes(6).toString("hex")}`;
-    });
-    afterEach(async () => {
-      for (const worker of workers.splice(0)) {
-        worker.child.kill("SIGKILL");
-        await worker.exited;
-      }
-      const queue = new Queue(queueName, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
-      await queue.obliterate({ force: true });
-      await queue.close();
-    });
 
     it("runs a PostgreSQL run with two workers to a single-process SQLite run's data and summary, no password in Redis", async () => {
       const single = await runMull(benchArgs(join(workspace, "single")));
@@ -181,7 +118,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       expect(enqueued.code).toBe(0);
       expect(enqueued.stderr).toContain(`${problemCount} jobs added, 0 already queued`);
       const runId = (JSON.parse(enqueued.stdout) as { runId: string }).runId;
-      const queue = new Queue(queueName, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
+      const queue = new Queue(testQueue.name, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
       try {
         const job = await queue.getJob(pairJobId(runId, "sum-3", "greedy"));
         expect(job?.data.store).toEqual({ kind: "postgres", url: redactUrl(login.url), name: "two-workers" });
@@ -191,7 +128,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       // Nothing the queue stored holds the password: every value of every key of the queue.
       const client = new Redis(redisUrl);
       try {
-        const keys = await client.keys(`bull:${queueName}:*`);
+        const keys = await client.keys(`bull:${testQueue.name}:*`);
         expect(keys.length).toBeGreaterThan(problemCount);
         let stored = "";
         for (const key of keys) {
@@ -249,7 +186,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       );
       expect(await rows("results", "no-credentials")).toBe(0);
       // Refused without retries.
-      const queue = new Queue(queueName, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
+      const queue = new Queue(testQueue.name, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
       try {
         const [job] = await queue.getFailed(0, 0);
         expect(job?.attemptsMade).toBe(1);

@@ -1,11 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { Queue } from "bullmq";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { seededRng } from "../../runtime/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
 import {
   type FakeOpenAIRequest,
@@ -13,29 +10,29 @@ import {
   type FakeReply,
   startFakeOpenAIServer,
 } from "../../testing/fake-openai-server.ts";
-import { type MullProcess, runMull, startMull, waitFor } from "./mull-process.test-support.ts";
+import { runMull, waitFor } from "./mull-process.test-support.ts";
+import {
+  sumQuestionPattern,
+  sumReply,
+  sumsBenchArguments,
+  workerQueue,
+  writeSumsDataset,
+} from "./worker-queue.test-support.ts";
 
 const redis = redisUnderTest();
 if (redis.missing !== undefined) console.log(redis.missing);
 
-const questionPattern = /What is (\d+) plus (\d+)\?/;
 const problemCount = 40;
 
 /** A question the upstream refuses with a 400, while set. */
 let refusedQuestion: string | undefined;
 
-/** Right unless the first operand is a multiple of 3: a function of the prompt only. */
+/** The sums reply, but a 400 for the refused question. */
 function reply(request: FakeOpenAIRequest): FakeReply {
   if (refusedQuestion !== undefined && request.prompt.includes(refusedQuestion)) {
     return { status: 400, message: "this problem is refused" };
   }
-  const match = questionPattern.exec(request.prompt);
-  const choices = Array.from({ length: request.n }, () => {
-    if (match === null) return "ok";
-    const truth = Number(match[1]) + Number(match[2]);
-    return `We add them.\n#### ${Number(match[1]) % 3 === 0 ? truth + 1 : truth}`;
-  });
-  return { choices, delivery: { headerDelayMilliseconds: 60 } };
+  return sumReply(request);
 }
 
 function count(directory: string, sql: string): number {
@@ -79,78 +76,26 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
   let workspace: string;
   let server: FakeOpenAIServer;
   let dataset: string;
-  let queueName: string;
   /** The accuracy the fake upstream gives on the dataset, as the summary prints it. */
   let accuracy: string;
-  const workers: MullProcess[] = [];
 
-  const benchArgs = (out: string) => [
-    "bench",
-    "--dataset",
-    dataset,
-    "--strategies",
-    "greedy",
-    "--base-url",
-    server.url,
-    "--max-tokens",
-    "32",
-    "--seed",
-    "4",
-    "--out",
-    out,
-  ];
-  const startWorker = (concurrency: number) => {
-    const worker = startMull([
-      "worker",
-      "--queue",
-      url,
-      "--queue-name",
-      queueName,
-      "--concurrency",
-      String(concurrency),
-      "--lock-duration",
-      "3000",
-      "--stalled-interval",
-      "1000",
-    ]);
-    workers.push(worker);
-    return worker;
-  };
-  const pairCalls = () => server.requests.filter((request) => questionPattern.test(request.prompt)).length;
+  const benchArgs = (out: string) => sumsBenchArguments(dataset, server.url, out);
+  const testQueue = workerQueue(url);
+  const workers = testQueue.workers;
+  const startWorker = (concurrency: number) => testQueue.start(concurrency);
+  const pairCalls = () => server.requests.filter((request) => sumQuestionPattern.test(request.prompt)).length;
 
   beforeAll(async () => {
     workspace = mkdtempSync(join(tmpdir(), "mull-worker-"));
     server = await startFakeOpenAIServer({ handler: reply });
     dataset = join(workspace, "sums.jsonl");
-    const rng = seededRng(9);
-    const rows = Array.from({ length: problemCount }, (_, index) => {
-      const a = Math.floor(rng.next() * 500);
-      const b = Math.floor(rng.next() * 500);
-      return JSON.stringify({
-        id: `sum-${index}`,
-        question: `What is ${a} plus ${b}?`,
-        answer: String(a + b),
-      });
-    });
-    writeFileSync(dataset, `${rows.join("\n")}\n`);
+    const rows = writeSumsDataset(dataset, problemCount, 9);
     const right = rows.filter((row) => Number(/What is (\d+)/.exec(row)![1]) % 3 !== 0).length;
     accuracy = `${((right / problemCount) * 100).toFixed(1)}%`;
   });
   afterAll(async () => {
     await server?.close();
     rmSync(workspace, { recursive: true, force: true });
-  });
-  beforeEach(() => {
-    queueName = `mull-test-${randomBytes(6).toString("hex")}`;
-  });
-  afterEach(async () => {
-    for (const worker of workers.splice(0)) {
-      worker.child.kill("SIGKILL");
-      await worker.exited;
-    }
-    const queue = new Queue(queueName, { connection: { url, maxRetriesPerRequest: null } });
-    await queue.obliterate({ force: true });
-    await queue.close();
   });
 
   it("runs a queued run with two workers to the single-process run's results and summary", async () => {
@@ -163,7 +108,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
       "--queue",
       url,
       "--queue-name",
-      queueName,
+      testQueue.name,
       "--wait",
     ]);
     expect(queued.stderr).toContain(`${problemCount} jobs added, 0 already queued`);
@@ -181,7 +126,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
       "--queue",
       url,
       "--queue-name",
-      queueName,
+      testQueue.name,
       "--resume",
     ]);
     expect(again.stderr).toContain(`${problemCount} already recorded; 0 jobs added`);
@@ -196,7 +141,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     const out = join(workspace, "failing");
     refusedQuestion = JSON.parse(readFileSync(dataset, "utf8").split("\n")[5]!).question as string;
     startWorker(2);
-    const queued = [...benchArgs(out), "--queue", url, "--queue-name", queueName, "--wait"];
+    const queued = [...benchArgs(out), "--queue", url, "--queue-name", testQueue.name, "--wait"];
     try {
       const failed = await runMull(queued);
       expect(failed.code).toBe(1);
@@ -224,7 +169,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     for (let index = 0; index < 3; index += 1) startWorker(concurrency);
     await waitFor(() => workers.every((worker) => worker.output.stderr.includes("taking jobs")), "workers");
     const callsBefore = pairCalls();
-    const enqueued = await runMull([...benchArgs(out), "--queue", url, "--queue-name", queueName]);
+    const enqueued = await runMull([...benchArgs(out), "--queue", url, "--queue-name", testQueue.name]);
     expect(enqueued.code).toBe(0);
     const rows = () => count(out, "SELECT count(*) AS n FROM results");
     let kills = 0;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import { afterAll } from "vitest";
 
 /**
  * A key prefix no other test (or engineer) uses, and what deletes its keys afterwards: tests share one
@@ -23,5 +24,24 @@ export function redisTestPrefix(url: string, name: string): { prefix: string; cl
         redis.disconnect();
       }
     },
+  };
+}
+
+/**
+ * Makes unique key prefixes (`redisTestPrefix`) for the tests of one file or `describe` block, and
+ * deletes all their keys after those tests (`afterAll`).
+ * @example
+ * const scope = redisTestPrefixes(redis.url);
+ * const state = { url: redis.url, prefix: scope("race") };
+ */
+export function redisTestPrefixes(url: string): (name: string) => string {
+  const made: ReturnType<typeof redisTestPrefix>[] = [];
+  afterAll(async () => {
+    await Promise.all(made.splice(0).map((prefix) => prefix.clean()));
+  });
+  return (name) => {
+    const prefix = redisTestPrefix(url, name);
+    made.push(prefix);
+    return prefix.prefix;
   };
 }

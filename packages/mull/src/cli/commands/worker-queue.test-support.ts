@@ -1,0 +1,113 @@
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { Queue } from "bullmq";
+import { afterEach, beforeEach } from "vitest";
+import { seededRng } from "../../runtime/index.ts";
+import type { FakeOpenAIRequest, FakeReply } from "../../testing/fake-openai-server.ts";
+import { type MullProcess, startMull } from "./mull-process.test-support.ts";
+
+/** The question of every problem in a sums dataset. */
+export const sumQuestionPattern = /What is (\d+) plus (\d+)\?/;
+
+/**
+ * The fake upstream's reply to a sums question: right unless the first operand is a multiple of 3 (a
+ * function of the prompt only, so two runs agree), after 60 ms, so that workers overlap; "ok" otherwise.
+ */
+export function sumReply(request: FakeOpenAIRequest): FakeReply {
+  const match = sumQuestionPattern.exec(request.prompt);
+  const choices = Array.from({ length: request.n }, () => {
+    if (match === null) return "ok";
+    const truth = Number(match[1]) + Number(match[2]);
+    return `We add them.\n#### ${Number(match[1]) % 3 === 0 ? truth + 1 : truth}`;
+  });
+  return { choices, delivery: { headerDelayMilliseconds: 60 } };
+}
+
+/**
+ * Writes `count` sums problems (`sum-0`, `sum-1`, …, operands below 500 drawn from `seed`) to a JSONL
+ * dataset file, and returns its lines.
+ */
+export function writeSumsDataset(file: string, count: number, seed: number): string[] {
+  const rng = seededRng(seed);
+  const lines = Array.from({ length: count }, (_, index) => {
+    const a = Math.floor(rng.next() * 500);
+    const b = Math.floor(rng.next() * 500);
+    return JSON.stringify({ id: `sum-${index}`, question: `What is ${a} plus ${b}?`, answer: String(a + b) });
+  });
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return lines;
+}
+
+/** The `mull bench` arguments of a greedy run of `dataset` against `baseUrl`, written to `out`. */
+export function sumsBenchArguments(dataset: string, baseUrl: string, out: string): string[] {
+  return [
+    "bench",
+    "--dataset",
+    dataset,
+    "--strategies",
+    "greedy",
+    "--base-url",
+    baseUrl,
+    "--max-tokens",
+    "32",
+    "--seed",
+    "4",
+    "--out",
+    out,
+  ];
+}
+
+/** A BullMQ queue fresh for each test, and the `mull worker` processes started on it. */
+export interface WorkerQueue {
+  /** This test's queue name (`mull-test-<hex>`), so tests sharing one Redis never meet. */
+  readonly name: string;
+  /** The workers started in this test, in order. */
+  readonly workers: MullProcess[];
+  /** Starts `mull worker` on the queue (short lock and stalled-check times), with `extra` arguments. */
+  start(concurrency: number, extra?: readonly string[]): MullProcess;
+}
+
+/**
+ * Gives each test of the calling `describe` block its own queue on `redisUrl` (`beforeEach`), and after
+ * each kills its workers (-9) and obliterates the queue (`afterEach`).
+ */
+export function workerQueue(redisUrl: string): WorkerQueue {
+  let name = "";
+  const workers: MullProcess[] = [];
+  beforeEach(() => {
+    name = `mull-test-${randomBytes(6).toString("hex")}`;
+  });
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) {
+      worker.child.kill("SIGKILL");
+      await worker.exited;
+    }
+    const queue = new Queue(name, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+  return {
+    get name() {
+      return name;
+    },
+    workers,
+    start(concurrency, extra = []) {
+      const worker = startMull([
+        "worker",
+        "--queue",
+        redisUrl,
+        "--queue-name",
+        name,
+        "--concurrency",
+        String(concurrency),
+        "--lock-duration",
+        "3000",
+        "--stalled-interval",
+        "1000",
+        ...extra,
+      ]);
+      workers.push(worker);
+      return worker;
+    },
+  };
+}
