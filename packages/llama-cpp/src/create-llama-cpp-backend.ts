@@ -72,7 +72,7 @@ export interface LlamaCppBackend extends Backend {
   score(request: ScoreRequest, options?: CallOptions): Promise<ScoreResult>;
   /**
    * The FLOP/s and bandwidth llama.cpp reaches here with the backend's threads, on the loaded model (a
-   * batched prompt evaluation and single-token decoding, warm, fastest of three); measured on the first call
+   * batched prompt evaluation and single-token decoding, warm, fastest of five); measured on the first call
    * (tens of milliseconds on the lab models) and cached.
    *
    * @throws MullError when the model file does not give its shape (the FLOPs cannot be counted).

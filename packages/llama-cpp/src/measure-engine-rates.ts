@@ -8,7 +8,7 @@ export interface MeasureEngineRatesOptions {
   readonly promptTokens?: number | undefined;
   /** Tokens decoded one at a time after the prompt; default 24. */
   readonly decodedTokens?: number | undefined;
-  /** Repetitions of each measurement; the fastest counts. Default 3 (after one warm-up). */
+  /** Repetitions of each measurement; the fastest counts. Default 5 (after one warm-up). */
   readonly trials?: number | undefined;
 }
 
@@ -47,7 +47,9 @@ async function fastest(trials: number, work: () => Promise<number>): Promise<num
  * FLOP/s from one batched evaluation of a prompt of a few hundred tokens (compute-bound: FLOPs as in
  * `sequenceFlops`, 2 × parameters per token plus attention), and bandwidth from decoding tokens one at a time
  * after it (each step reads the weights and the key/value cache of its context). The fastest of a few trials
- * counts. On a tiny model per-call overheads dominate decoding, so its bandwidth is far below the memory's;
+ * counts. FLOPs are counted as the roofline counts them (every weight twice per token, the embedding lookup
+ * and the logits llama.cpp skips for all but the last prompt token included), so the rate is in the
+ * roofline's units. On a tiny model per-call overheads dominate decoding, so its bandwidth is far below the memory's;
  * the report takes the higher of these and the JavaScript rates. Takes tens of milliseconds on the lab models.
  * The sequence used is taken from the pool and given back emptied.
  *
@@ -63,7 +65,7 @@ export async function measureEngineRates(
   const { contextSize, threads } = engine.loaded.settings;
   const decoded = Math.max(1, Math.min(options.decodedTokens ?? 24, Math.floor(contextSize / 4)));
   const prompt = Math.max(1, Math.min(options.promptTokens ?? 192, contextSize - decoded - 2));
-  const trials = Math.max(1, options.trials ?? 3);
+  const trials = Math.max(1, options.trials ?? 5);
   const vocabulary = [...engine.loaded.model.iterateAllTokens()];
   const tokens = Array.from(
     { length: prompt + decoded },
