@@ -1,9 +1,10 @@
-import { DisposedError } from "mull/errors";
+import { DisposedError, MullError } from "mull/errors";
 import type {
   Backend,
   BackendCapabilities,
   BackendDescription,
   CallOptions,
+  EngineRates,
   GenerationRequest,
   GenerationResult,
   ScoreRequest,
@@ -17,6 +18,7 @@ import {
 } from "./llama-cpp-backend-options.ts";
 import { createLlamaCppEngine } from "./llama-cpp-engine.ts";
 import { loadLlamaModel } from "./load-llama-model.ts";
+import { measureEngineRates } from "./measure-engine-rates.ts";
 import { scoreContinuation } from "./score-continuation.ts";
 import { loadSpeculation, type Speculation } from "./speculation.ts";
 import type { SpeculationStats } from "./speculation-stats.ts";
@@ -68,6 +70,14 @@ export interface LlamaCppBackend extends Backend {
    */
   speculation(): SpeculationStats | undefined;
   score(request: ScoreRequest, options?: CallOptions): Promise<ScoreResult>;
+  /**
+   * The FLOP/s and bandwidth llama.cpp reaches here with the backend's threads, on the loaded model (a
+   * batched prompt evaluation and single-token decoding, warm, fastest of five); measured on the first call
+   * (tens of milliseconds on the lab models) and cached.
+   *
+   * @throws MullError when the model file does not give its shape (the FLOPs cannot be counted).
+   */
+  measureRates(options?: CallOptions): Promise<EngineRates>;
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -101,6 +111,7 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
   }
   const engine = createLlamaCppEngine(loaded, parsed.seedFallback, speculation);
   let disposed = false;
+  let rates: Promise<EngineRates> | undefined;
 
   const ensureUsable = (): void => {
     if (disposed) throw new DisposedError(loaded.owner);
@@ -157,6 +168,24 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
     score: async (request: ScoreRequest, callOptions: CallOptions = {}): Promise<ScoreResult> => {
       ensureUsable();
       return scoreContinuation(engine, request, callOptions);
+    },
+    measureRates: (callOptions: CallOptions = {}): Promise<EngineRates> => {
+      ensureUsable();
+      const architecture = loaded.architecture;
+      if (architecture === undefined) {
+        return Promise.reject(
+          new MullError(`${loaded.owner}: the model file does not give its shape, so its FLOPs are unknown`),
+        );
+      }
+      if (rates === undefined) {
+        const measuring = measureEngineRates(engine, architecture, { signal: callOptions.signal });
+        rates = measuring;
+        // A failed or aborted measurement is not kept: the next call measures again.
+        measuring.catch(() => {
+          if (rates === measuring) rates = undefined;
+        });
+      }
+      return rates;
     },
     dispose,
     [Symbol.asyncDispose]: dispose,

@@ -33,6 +33,21 @@ export async function benchAccuracy(args: readonly string[]): Promise<BenchRow[]
   }
 }
 
+/**
+ * Runs `mull <args…>` in a child process and returns its standard output.
+ *
+ * @throws Error with the command's output when it fails.
+ */
+export async function runMull(args: readonly string[]): Promise<string> {
+  try {
+    const { stdout } = await run(process.execPath, [bin, ...args], { timeout: 110_000, maxBuffer: 16 << 20 });
+    return stdout;
+  } catch (error) {
+    const failure = error as { stderr?: string; message: string };
+    throw new Error(`mull ${args.join(" ")} failed: ${failure.message}\n${failure.stderr ?? ""}`);
+  }
+}
+
 /** A `mull serve` child process, once it listens. */
 export interface MullServe {
   /** `http://host:port` it listens on. */

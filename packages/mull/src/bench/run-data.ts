@@ -14,8 +14,15 @@ export interface MachineDescription {
   readonly cpuModel: string;
   readonly cpus: number;
   readonly totalMemoryBytes: number;
-  /** Peak FLOP/s and memory bandwidth, measured when the run was created; absent in older runs. */
+  /**
+   * Peak FLOP/s and memory bandwidth measured in JavaScript when the run was created; absent in older runs.
+   */
   readonly performance?: MachinePerformance | undefined;
+  /**
+   * Peak FLOP/s and bandwidth the backend's own engine reached on this machine (llama.cpp's kernels, with the
+   * run's threads), when the backend measures them (`Backend.measureRates`); absent otherwise.
+   */
+  readonly engine?: MachinePerformance | undefined;
 }
 
 /** What a run was: enough to reproduce it and to refuse a resume with a different config. */

@@ -7,6 +7,7 @@ export {
   energyJoules,
   type PowerAssumption,
 } from "./energy-estimate.ts";
+export { highestRates } from "./highest-rates.ts";
 export {
   cacheBytesPerToken,
   idealizedSeconds,

@@ -130,6 +130,21 @@ describe("buildReport", () => {
       "<dt>server sampling defaults</dt><dd>top_k 40, min_p 0.05 (llama.cpp GET /props)</dd>",
     );
 
+    const engine = { flopsPerSecond: 2000, bytesPerSecond: 10, source: "llama.cpp" };
+    const withEngine = buildReport(
+      { ...known, manifest: { ...known.manifest, machine: { ...known.manifest.machine, engine } } },
+      { resamples: 50 },
+    ).html;
+    // 10480 FLOPs at 2000 FLOP/s (still compute-bound): 5.24 s against 12 s measured.
+    expect(withEngine).toContain("<td>5.24e+3</td><td>1.20e+4</td><td>0.437</td>");
+    expect(withEngine).toContain(
+      "<dt>engine rates</dt><dd>0.00000200 GFLOP/s, 1.00e-8 GB/s (llama.cpp)</dd>",
+    );
+    expect(withEngine).toContain(
+      "the highest FLOP/s and the highest bandwidth measured (recorded with the run) so that the idealized time stays a lower bound: " +
+        "0.00000200 GFLOP/s, 0.00000100 GB/s (FLOP/s llama.cpp; bandwidth hand-made)",
+    );
+
     const old: RunData = { ...known, manifest: { ...known.manifest, machine: run.manifest.machine } };
     expect(buildReport(old, { resamples: 50 }).html).not.toContain("Inference cost");
     const measuredNow = buildReport(old, { resamples: 50, machine: performance }).html;

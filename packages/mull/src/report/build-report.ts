@@ -179,6 +179,9 @@ function manifestList(manifest: RunManifest): string {
       `${machine.platform} ${machine.arch}, ${machine.cpuModel}, ${machine.cpus} CPUs, ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(1)} GiB`,
     ],
     ["machine rates", ratesText(machine.performance)],
+    ...(machine.engine === undefined
+      ? []
+      : [["engine rates", ratesText(machine.engine)] as [string, string]]),
     ["versions", versions(manifest.versions)],
     ["config hash", manifest.configHash],
   ];

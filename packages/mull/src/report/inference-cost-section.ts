@@ -66,9 +66,21 @@ export function ratesText(machine: MachinePerformance | undefined): string {
   return `${(machine.flopsPerSecond / 1e9).toPrecision(3)} GFLOP/s, ${(machine.bytesPerSecond / 1e9).toPrecision(3)} GB/s${machine.source === undefined ? "" : ` (${machine.source})`}`;
 }
 
+function ratesNote(cost: InferenceCostSummary): string {
+  const origin = cost.machineFromRun
+    ? "recorded with the run"
+    : "measured when this report was built, not on the run's machine";
+  if (cost.measuredRates.length <= 1)
+    return `the machine's peak rates (${ratesText(cost.machine)}; ${origin})`;
+  return (
+    `the machine's peak rates, the highest FLOP/s and the highest bandwidth measured (${origin}) so that the idealized time stays a lower bound: ` +
+    `${ratesText(cost.machine)}; measured: ${cost.measuredRates.map((rates) => ratesText(rates)).join("; ")}`
+  );
+}
+
 function inferenceCostNote(cost: InferenceCostSummary): string {
   return (
-    `Estimated from the model's shape (${shapeText(cost.architecture)}) and the machine's peak rates (${ratesText(cost.machine)}; ${cost.machineFromRun ? "recorded with the run" : "measured when this report was built, not on the run's machine"}). ` +
+    `Estimated from the model's shape (${shapeText(cost.architecture)}) and ${ratesNote(cost)}. ` +
     "FLOPs per token: 2 × parameters + 2 × layers × context × d (Kaplan et al. 2020); bytes per generated token: the weights plus the key/value cache of the context (f16). " +
     "Each problem's prompt tokens are split evenly over its calls and its completion tokens over its samples, each sample decoded alone (no batching); idealized time is the roofline: every step takes the longer of its FLOPs at peak FLOP/s and its bytes at peak bandwidth. " +
     `Energy is time × ${cost.power.watts} W: ${cost.power.basis}; nothing is metered.` +

@@ -141,6 +141,20 @@ export interface ModelArchitecture {
 }
 
 /**
+ * Peak rates an inference engine reached on this machine, measured by running its own kernels (e.g. a batched
+ * prompt evaluation for FLOP/s, single-token decoding for bandwidth); recorded in run manifests beside the
+ * rates measured in JavaScript, for the roofline.
+ */
+export interface EngineRates {
+  /** Floating-point operations per second (a multiply-add counts 2). */
+  readonly flopsPerSecond: number;
+  /** Bytes per second read from memory (weights and key/value cache). */
+  readonly bytesPerSecond: number;
+  /** How the rates were obtained, e.g. `measured by llama.cpp on 1 thread (...)`. */
+  readonly source: string;
+}
+
+/**
  * A source of completions: an OpenAI-compatible server, the embedded llama.cpp engine, recorded samples
  * or a scripted test double.
  *
@@ -156,6 +170,11 @@ export interface Backend {
   generate(request: GenerationRequest, options?: CallOptions): Promise<GenerationResult>;
   /** Log-probabilities of a given continuation; present when `capabilities.score`. */
   score?(request: ScoreRequest, options?: CallOptions): Promise<ScoreResult>;
+  /**
+   * Peak FLOP/s and bandwidth the backend's own engine reaches on this machine, measured on its first call
+   * and cached; present on backends that run the model in this process (the embedded llama.cpp engine).
+   */
+  measureRates?(options?: CallOptions): Promise<EngineRates>;
   /** Releases native or network resources; calls after disposal throw. */
   dispose?(): Promise<void>;
 }

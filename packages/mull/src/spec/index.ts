@@ -4,6 +4,7 @@ export type {
   BackendCapabilities,
   BackendDescription,
   CallOptions,
+  EngineRates,
   ModelArchitecture,
   ServerSamplingDefaults,
   TokenVerdict,

@@ -69,12 +69,32 @@ describe("summarizeInferenceCost", () => {
     expect(cost?.idealizedEnergyJoulesPerProblem).toBeCloseTo(209.6, 9);
   });
 
+  it("uses the highest of the recorded rates, JavaScript's and the engine's, so the roofline stays below", () => {
+    const base = run(true, true);
+    // The engine computes twice as fast as than the JavaScript loop but its decoding reads memory slower.
+    const engine = { flopsPerSecond: 2000, bytesPerSecond: 10, source: "llama.cpp" };
+    const summary = summarizeInferenceCost({
+      ...base,
+      manifest: { ...base.manifest, machine: { ...base.manifest.machine, engine } },
+    });
+    expect(summary?.measuredRates).toEqual([machine, engine]);
+    expect(summary?.machine).toEqual({
+      flopsPerSecond: 2000,
+      bytesPerSecond: 1000,
+      source: "FLOP/s llama.cpp; bandwidth hand-made",
+    });
+    expect(summary?.machineFromRun).toBe(true);
+    // Still compute-bound at 2000 FLOP/s (and 1000 B/s): half the 20.96 s at 1000.
+    expect(summary?.strategies[0]?.idealizedSecondsPerProblem).toBeCloseTo(20.96 / 2, 9);
+  });
+
   it("uses the caller's rates for a run that recorded none, and the caller's power", () => {
     const summary = summarizeInferenceCost(run(true, false), {
       machine,
       power: { watts: 1, basis: "one watt" },
     });
     expect(summary?.machineFromRun).toBe(false);
+    expect(summary?.measuredRates).toEqual([machine]);
     expect(summary?.strategies[0]?.energyJoulesPerProblem).toBe(20);
   });
 

@@ -1,6 +1,7 @@
 import {
   cpuPower,
   energyJoules,
+  highestRates,
   idealizedSeconds,
   type MachinePerformance,
   type PowerAssumption,
@@ -31,8 +32,11 @@ export interface StrategyInferenceCost {
 /** The inference cost of a run's strategies and what it was computed from. */
 export interface InferenceCostSummary {
   readonly architecture: ModelArchitecture;
+  /** The rates the roofline used: the highest FLOP/s and the highest bandwidth of `measuredRates`. */
   readonly machine: MachinePerformance;
-  /** Whether `machine` comes from the run's manifest (else from the caller, measured elsewhere). */
+  /** Every measurement of the peak rates considered (JavaScript's, and the backend engine's when recorded). */
+  readonly measuredRates: readonly MachinePerformance[];
+  /** Whether the rates come from the run's manifest (else from the caller, measured elsewhere). */
   readonly machineFromRun: boolean;
   readonly power: PowerAssumption;
   readonly strategies: readonly StrategyInferenceCost[];
@@ -77,8 +81,10 @@ function problemCost(architecture: ModelArchitecture, machine: MachinePerformanc
 
 /**
  * FLOPs, roofline idealized time, measured time and energy per problem for each strategy of a run, from
- * the model shape its backend described and the machine's peak rates (the manifest's, else
- * `options.machine`). `undefined` when the shape or the rates are unknown.
+ * the model shape its backend described and the machine's peak rates: the highest FLOP/s and the highest
+ * bandwidth among those the manifest recorded (JavaScript's and the backend engine's), else
+ * `options.machine`, so that the idealized time stays a lower bound. `undefined` when the shape or the rates
+ * are unknown.
  *
  * @example
  * const cost = summarizeInferenceCost(loadRun("runs/lab"), { machine: machinePerformance() });
@@ -88,8 +94,11 @@ export function summarizeInferenceCost(
   options: InferenceCostOptions = {},
 ): InferenceCostSummary | undefined {
   const architecture = run.manifest.backend.architecture;
-  const recorded = run.manifest.machine.performance;
-  const machine = recorded ?? options.machine;
+  const recorded = [run.manifest.machine.performance, run.manifest.machine.engine].filter(
+    (rates): rates is MachinePerformance => rates !== undefined,
+  );
+  const measuredRates = recorded.length > 0 || options.machine === undefined ? recorded : [options.machine];
+  const machine = highestRates(measuredRates);
   if (architecture === undefined || machine === undefined) return undefined;
   const power = options.power ?? cpuPower();
   const totals = new Map<string, Totals>();
@@ -129,7 +138,8 @@ export function summarizeInferenceCost(
   return {
     architecture,
     machine,
-    machineFromRun: recorded !== undefined,
+    measuredRates,
+    machineFromRun: recorded.length > 0,
     power,
     strategies,
     omitted: [...omitted],

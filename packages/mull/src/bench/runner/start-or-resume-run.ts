@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ConfigError } from "../../errors/index.ts";
-import { machinePerformance } from "../../metrics/index.ts";
+import { type MachinePerformance, machinePerformance } from "../../metrics/index.ts";
 import { packageVersion } from "../../runtime/index.ts";
 import type { BackendCapabilities } from "../../spec/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
@@ -60,7 +60,18 @@ function storedProblem(problem: BenchProblem): StoredProblem {
   };
 }
 
-function runManifest(options: RunBenchOptions, start: RunStart): RunManifest {
+/** The backend engine's own rates, when it measures them and the model's shape lets it count FLOPs. */
+async function engineRates(options: RunBenchOptions): Promise<MachinePerformance | undefined> {
+  const backend = options.backend;
+  if (backend.measureRates === undefined || backend.describe().architecture === undefined) return undefined;
+  return backend.measureRates({ signal: options.signal });
+}
+
+function runManifest(
+  options: RunBenchOptions,
+  start: RunStart,
+  engine: MachinePerformance | undefined,
+): RunManifest {
   const backend = options.backend.describe();
   const manifest: RunManifest = {
     runId: newRunId(),
@@ -75,7 +86,11 @@ function runManifest(options: RunBenchOptions, start: RunStart): RunManifest {
       ...(options.temperatures === undefined ? {} : { temperatures: options.temperatures }),
     },
     limit: options.limit,
-    machine: { ...describeMachine(), performance: options.machinePerformance ?? machinePerformance() },
+    machine: {
+      ...describeMachine(),
+      performance: options.machinePerformance ?? machinePerformance(),
+      ...(engine === undefined ? {} : { engine }),
+    },
     versions: { mull: packageVersion(), node: process.versions.node, ...(backend.versions ?? {}) },
     configHash: start.hash,
   };
@@ -99,7 +114,7 @@ export async function startOrResumeRun(
 ): Promise<StartedRun> {
   const resumed = resumeStoredRun(await store.storedRun(), store, options, start);
   if (resumed !== undefined) return resumed;
-  const manifest = runManifest(options, start);
+  const manifest = runManifest(options, start, await engineRates(options));
   if (await store.createRun(manifest, start.config, start.problems.map(storedProblem))) {
     return { runId: manifest.runId, created: true };
   }

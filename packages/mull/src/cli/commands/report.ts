@@ -80,7 +80,9 @@ export function reportCommand() {
       const run = await loadRun(location);
       // A run from before machine rates were recorded gets this machine's, measured now (the report says so).
       const measureHere =
-        run.manifest.backend.architecture !== undefined && run.manifest.machine.performance === undefined;
+        run.manifest.backend.architecture !== undefined &&
+        run.manifest.machine.performance === undefined &&
+        run.manifest.machine.engine === undefined;
       const files = await writeReport(run, {
         machine: measureHere ? machinePerformance() : undefined,
         power: cpuPower({ wattsPerCore: flags.wattsPerCore, cores: flags.cores }),
