@@ -94,4 +94,17 @@ describe("sampleCandidates with a cut signal", () => {
     expect(backend.generated).toEqual([3]);
     expect(context.budget.spent().usage.completionTokens).toBe(3);
   });
+
+  it("makes no request and no candidate when the cut came before the call", async () => {
+    const backend = holdingBackend(["never"]);
+    const context = testStrategyContext({ backend });
+    const cut = new AbortController();
+    // Cut while the call waits for the backend's capabilities.
+    const sampling = sampleCandidates({ problem, n: 1, context, watchCompletion, cut: cut.signal });
+    cut.abort(new Error("decided"));
+    const result = await sampling;
+    expect(backend.aborted()).toBe(0);
+    expect(result).toMatchObject({ candidates: [], stoppedBy: "complete" });
+    expect(context.budget.spent().usage).toMatchObject({ completionTokens: 0, calls: 0 });
+  });
 });

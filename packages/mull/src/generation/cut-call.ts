@@ -8,8 +8,11 @@ import type { Completion, GenerationResult, TokenLogprob, TokenWatcher } from ".
 export interface CuttableCall {
   /** The watcher to hand the backend: `watch`, also keeping each token it sees. */
   readonly watch: TokenWatcher;
-  /** What a call cut before it returned anything made: each completion up to its last watched token. */
-  cutResult(n: number, model: string, logprobs: boolean): GenerationResult;
+  /**
+   * What a call cut before it returned anything made: each completion up to its last watched token; its
+   * usage counts `calls` requests (none when the cut came before the call was made).
+   */
+  cutResult(n: number, model: string, logprobs: boolean, calls: number): GenerationResult;
   /**
    * A result the backend returned after the cut: completions it ended by the abort (finish reason
    * `abort`) become cut ones, with the watched tokens when it kept none; the others stay as they are.
@@ -51,11 +54,11 @@ export function cuttableCall(watch: TokenWatcher): CuttableCall {
       tokens.push(token);
       return watch(index, token);
     },
-    cutResult(n, model, logprobs) {
+    cutResult(n, model, logprobs, calls) {
       const completions = Array.from({ length: n }, (_, index) => cutCompletion(index, logprobs));
       const completionTokens = completions.reduce((sum, entry) => sum + (entry.completionTokens ?? 0), 0);
       // The server's usage never came: the prompt's tokens are unknown, as for a cut stream.
-      return { completions, usage: { promptTokens: undefined, completionTokens, calls: n }, model };
+      return { completions, usage: { promptTokens: undefined, completionTokens, calls }, model };
     },
     asCut(result, logprobs) {
       return {

@@ -212,13 +212,17 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
       seed,
       signal,
     };
-    result = await withGenerationSpan(spanRequest, () =>
-      backend.generate(request, { signal: callSignal, ...(watch === undefined ? {} : { watch }) }),
-    );
+    // Cut before it was made (the decision came while it waited for the capabilities): no request.
+    result =
+      cut?.aborted === true && cuttable !== undefined
+        ? cuttable.cutResult(n, described.model, logprobs, 0)
+        : await withGenerationSpan(spanRequest, () =>
+            backend.generate(request, { signal: callSignal, ...(watch === undefined ? {} : { watch }) }),
+          );
     if (cut?.aborted === true && cuttable !== undefined) result = cuttable.asCut(result, logprobs);
   } catch (error) {
     if (!signal.aborted && cut?.aborted === true && cuttable !== undefined) {
-      result = cuttable.cutResult(n, backend.describe().model, logprobs);
+      result = cuttable.cutResult(n, backend.describe().model, logprobs, n);
     } else {
       if (!signal.aborted) throw error;
       // An aborted call's usage is unknown to us and is not charged.
