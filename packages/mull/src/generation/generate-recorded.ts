@@ -13,6 +13,7 @@ import type {
   Usage,
 } from "../spec/index.ts";
 import { withGenerationSpan } from "../telemetry/index.ts";
+import { cuttableCall } from "./cut-call.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 
@@ -68,6 +69,14 @@ export interface GenerateRecordedOptions extends RecordedCallOptions {
    * recorded like the others, with finish reason `cut` and the tokens generated up to the cut.
    */
   readonly watch?: TokenWatcher | undefined;
+  /**
+   * With `watch`: aborting this signal cuts the call at once, through the call's abort signal, instead of
+   * at its next token. The completions come back cut (finish reason `cut`) with the text, tokens and
+   * token count the watcher saw up to then, none for one still queued, and are charged that; unlike an
+   * abort of `context.signal`, this is no stop of the run. Meant for single-completion calls: with
+   * several, those that had finished come back cut too.
+   */
+  readonly cut?: AbortSignal | undefined;
 }
 
 /** One completion of a recorded call, with its trace id and what was derived from it. */
@@ -184,6 +193,11 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     ...(options.logprobs === true || options.topLogprobs !== undefined ? { logprobs: true } : {}),
     ...(options.topLogprobs === undefined ? {} : { topLogprobs: options.topLogprobs }),
   };
+  const cut = options.watch === undefined ? undefined : options.cut;
+  const cuttable = cut === undefined || options.watch === undefined ? undefined : cuttableCall(options.watch);
+  const watch = cuttable?.watch ?? options.watch;
+  const callSignal = cut === undefined ? signal : AbortSignal.any([signal, cut]);
+  const logprobs = request.logprobs === true;
   let result: Awaited<ReturnType<typeof backend.generate>>;
   try {
     const described = backend.describe();
@@ -198,16 +212,22 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
       seed,
       signal,
     };
-    result = await withGenerationSpan(spanRequest, () =>
-      backend.generate(request, {
-        signal,
-        ...(options.watch === undefined ? {} : { watch: options.watch }),
-      }),
-    );
+    // Cut before it was made (the decision came while it waited for the capabilities): no request.
+    result =
+      cut?.aborted === true && cuttable !== undefined
+        ? cuttable.cutResult(n, described.model, logprobs, 0)
+        : await withGenerationSpan(spanRequest, () =>
+            backend.generate(request, { signal: callSignal, ...(watch === undefined ? {} : { watch }) }),
+          );
+    if (cut?.aborted === true && cuttable !== undefined) result = cuttable.asCut(result, logprobs);
   } catch (error) {
-    if (!signal.aborted) throw error;
-    // An aborted call's usage is unknown to us and is not charged.
-    return notMade(cutReason(budget));
+    if (!signal.aborted && cut?.aborted === true && cuttable !== undefined) {
+      result = cuttable.cutResult(n, backend.describe().model, logprobs, n);
+    } else {
+      if (!signal.aborted) throw error;
+      // An aborted call's usage is unknown to us and is not charged.
+      return notMade(cutReason(budget));
+    }
   }
   const limits = budget.limits;
   const tokenLimited = limits.maxTotalTokens !== undefined || limits.maxCompletionTokens !== undefined;

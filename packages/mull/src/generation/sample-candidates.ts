@@ -34,6 +34,14 @@ export interface SampleCandidatesOptions extends RecordedCallOptions {
    * tokens generated up to the cut, and is scored by `scoreTokens` from those tokens like the others.
    */
   readonly watchCompletion?: (() => (token: TokenLogprob) => TokenVerdict) | undefined;
+  /**
+   * With `watchCompletion`: aborting it cuts the completions in flight at once, through their requests'
+   * abort signals (`generateRecorded`'s `cut`): each comes back cut with the tokens generated up to then
+   * (none, if its request was still queued), and no further call is made. Only single-completion calls
+   * are cut so: a call of several completions (one request with native `n`) is cut by `watchCompletion`
+   * at its next tokens, as without `cut`.
+   */
+  readonly cut?: AbortSignal | undefined;
 }
 
 /** One call's watcher: a fresh completion watcher for each completion index, made on its first token. */
@@ -93,7 +101,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
     return { calls, completions: batch, promptTokens: calls * promptEach, completionTokensEach };
   };
 
-  while (candidates.length < n) {
+  while (candidates.length < n && options.cut?.aborted !== true) {
     const wanted = n - candidates.length;
     let estimate: number | undefined =
       observedCompletions > 0 ? observedCompletionTokens / observedCompletions : sampling.maxTokens;
@@ -124,6 +132,9 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
       extractAnswers: true,
       noteUnreportedTokens: callsMade === 0,
       ...(options.watchCompletion === undefined ? {} : { watch: callWatcher(options.watchCompletion) }),
+      // A call of several completions (one request with native `n`, or a fan-out that would lose the
+      // siblings that had finished) is cut at its next tokens by the watcher instead.
+      ...(options.cut === undefined || batch > 1 ? {} : { cut: options.cut }),
     });
     if (call.stoppedBy !== "complete") return { candidates, stoppedBy: call.stoppedBy, usage };
     callsMade += 1;

@@ -25,10 +25,35 @@ const longText = `${Array.from({ length: 40 }, (_, index) => `word${index}`).joi
 const sampled = (marker: string): FakeOpenAIRequest[] =>
   fake.requests.filter((request) => request.prompt.includes(marker) && request.body?.max_tokens !== 1);
 
-function reply(request: FakeOpenAIRequest): FakeReply {
+/** A gate: `open` resolves `opened`. */
+function gate(): { opened: Promise<void>; open: () => void; isOpen: () => boolean } {
+  let open: () => void = () => undefined;
+  let isOpen = false;
+  const opened = new Promise<void>((resolve) => {
+    open = () => {
+      isOpen = true;
+      resolve();
+    };
+  });
+  return { opened, open, isOpen: () => isOpen };
+}
+
+/** Opened once all eight samples of the `two-held` request have arrived. */
+const allHeldArrived = gate();
+/** Releases the two samples of the `two-held` request that an upstream with no free slot holds. */
+const heldRelease = gate();
+
+async function reply(request: FakeOpenAIRequest): Promise<FakeReply> {
   const ok = { choices: Array.from({ length: request.n }, () => "The answer is 42.\n#### 42") };
   if (request.body?.max_tokens === 1) return ok; // capability probe
   const position = sampled(request.prompt).findIndex((other) => other.index === request.index);
+  if (request.prompt.includes("two-held")) {
+    if (sampled(request.prompt).length === 8) allHeldArrived.open();
+    // Once all eight are in: four answer at once, two stream slowly, two wait without a first token.
+    if (position >= 4 && position < 6) await heldRelease.opened;
+    else await allHeldArrived.opened;
+    return position < 4 ? ok : { choices: [longText], delivery: { tokenDelayMilliseconds: 50 } };
+  }
   // The first `fast` samples of a marked request answer at once; the others take 40 tokens at 50 ms.
   const fast = request.prompt.includes("two-fast") ? 2 : 4;
   if (request.prompt.includes("fast-then-slow")) {
@@ -216,6 +241,32 @@ describe("an adaptive strategy that stops early", () => {
     const counts = await settledSince(before);
     expect(counts.abortedByClient).toBe(12);
     expect(counts.completed + counts.abortedByClient).toBe(counts.started);
+  });
+});
+
+describe("an adaptive strategy whose upstream holds samples before their first token", () => {
+  it("answers while they are still held, and aborts them", async () => {
+    const before = fake.generations;
+    const response = await post({
+      model: "pasc@8:fake-model",
+      messages: [{ role: "user", content: "What is 6 times 7? two-held" }],
+      temperature: 0.7,
+      stream: true,
+    });
+    const { data } = parseEvents(await response.text());
+    // The whole streamed answer is in, and the upstream has not let the two held samples go.
+    expect(heldRelease.isOpen()).toBe(false);
+    expect(sampled("two-held")).toHaveLength(8);
+    const last = data.at(-1);
+    expect(last.mull.stopped_by).toBe("condition:adaptive-consistency");
+    expect(last.mull.votes).toEqual({ "42": 4 });
+    const pieces = data.flatMap((chunk) => chunk.choices.map((choice: Json) => choice.delta.content ?? ""));
+    expect(pieces.join("")).toBe("The answer is 42.\n#### 42");
+    const counts = await settledSince(before);
+    // The two held and the two streaming slowly.
+    expect(counts.abortedByClient).toBe(4);
+    expect(counts.completed + counts.abortedByClient).toBe(counts.started);
+    heldRelease.open();
   });
 });
 

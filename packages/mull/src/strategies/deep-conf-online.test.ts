@@ -261,6 +261,33 @@ describe("deepConfOnline", () => {
     ).toBe(true);
   });
 
+  it("has nothing in flight when its consensus stops it: the vote is checked between waves", async () => {
+    const steady = { tokens: ["a", " b", " c", " ####", " 4"], logprobs: [-2, -2, -2, -2, -2] };
+    const server = await startFakeOpenAIServer({
+      handler: (request) => ({ choices: Array.from({ length: request.n }, () => steady) }),
+    });
+    const backend = createOpenAICompatibleBackend({
+      baseUrl: server.url,
+      model: "fake-model",
+      capabilities: { n: true, logprobs: true, topLogprobs: true },
+    });
+    try {
+      const result = await solve({
+        problem: "q",
+        strategy: deepConfOnline({ n: 8, warmup: 2, waveSize: 4, window: 2, topLogprobs: 2 }),
+        backend,
+      });
+      expect(result.stoppedBy).toBe("condition:consensus");
+      expect(result.answer).toBe("4");
+      // The warm-up's one request of n = 2 and no wave: nothing was left to cut or abort at the stop.
+      expect(server.requests.map((request) => request.n)).toEqual([2]);
+      expect(server.generations).toMatchObject({ running: 0, abortedByClient: 0, completed: 1 });
+    } finally {
+      await backend.dispose();
+      await server.close();
+    }
+  });
+
   it("cuts traces on an OpenAI-compatible server by streaming them and closing the stream", async () => {
     // The fake server's alternatives sit 1, 2, … below the sampled token: at k = 2 a token of logprob l has
     // confidence 0.5 − l, so −2 gives 2.5 and −0.01 gives 0.51.

@@ -71,7 +71,8 @@ function defaultWarmup(n: number): number {
  *    trace does not vote, but its tokens up to the cut are spent and charged.
  * 3. Before each wave, the consensus is checked: once the leading answer holds `consensus` of the
  *    confidence-weighted vote of the traces so far that were not cut, sampling stops
- *    (`condition:consensus`); at most `n` traces are drawn in all. (Warm-up traces below s count here
+ *    (`condition:consensus`); at most `n` traces are drawn in all. The check falls between waves, so no
+ *    trace is in flight at the stop and the answer waits for none. (Warm-up traces below s count here
  *    though they do not vote: under a strict bar a vote of one or two would always look unanimous.)
  * 4. The answer is the confidence-weighted vote of the traces that were not cut and are at or above s
  *    (warm-up traces below s do not vote, as in the paper's code) — `confidenceFilteredVote` keeping all

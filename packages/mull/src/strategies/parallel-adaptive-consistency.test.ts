@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
 import { CapabilityError, ConfigError } from "../errors/index.ts";
 import { seededRng } from "../runtime/index.ts";
 import { solve } from "../solve.ts";
+import { type FakeOpenAIRequest, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { createLockstepBackend } from "../testing/lockstep-backend.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { parallelAdaptiveConsistency } from "./parallel-adaptive-consistency.ts";
@@ -89,6 +91,54 @@ describe("parallelAdaptiveConsistency", () => {
     expect(result.candidates.filter((candidate) => candidate.finishReason === "stop")).toHaveLength(3);
     expect(result.usage.completionTokens).toBe(backend.generated.reduce((sum, count) => sum + count, 0));
     expect(result.usage.completionTokens).toBeLessThanOrEqual(3 + 4 + 5 + 2 * 6);
+  });
+
+  it("returns once the first samples agree, aborting the requests an upstream still holds before their first token", async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrived: () => void = () => undefined;
+    const allArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const sampled: FakeOpenAIRequest[] = [];
+    const server = await startFakeOpenAIServer({
+      handler: async (request) => {
+        if (request.body?.max_tokens === 1) return "ok"; // capability probe
+        sampled.push(request);
+        if (sampled.length === 8) arrived();
+        // Once all eight are in, the first four answer; the other four wait for a slot that never comes.
+        await (sampled.length > 4 ? released : allArrived);
+        return { choices: ["six sevens\n#### 42"] };
+      },
+    });
+    const backend = createOpenAICompatibleBackend({
+      baseUrl: server.url,
+      model: "fake-model",
+      concurrency: 8,
+    });
+    try {
+      const result = await solve({ problem: "q", strategy: parallelAdaptiveConsistency({ n: 8 }), backend });
+      // Returned while the upstream still holds four requests: none of them was released.
+      expect(sampled).toHaveLength(8);
+      expect(result).toMatchObject({
+        answer: "42",
+        votes: { "42": 4 },
+        stoppedBy: "condition:adaptive-consistency",
+      });
+      const ends = result.candidates.map((candidate) => [candidate.finishReason, candidate.completionTokens]);
+      expect(ends.filter(([reason]) => reason === "stop")).toEqual(Array(4).fill(["stop", 4]));
+      // The held ones had no token: cut, and charged none.
+      expect(ends.filter(([reason]) => reason === "cut")).toEqual(Array(4).fill(["cut", 0]));
+      expect(result.usage.completionTokens).toBe(4 * 4);
+      await vi.waitFor(() => expect(server.generations.abortedByClient).toBe(4));
+      expect(server.generations.running).toBe(0);
+    } finally {
+      release();
+      await backend.dispose();
+      await server.close();
+    }
   });
 
   it("refuses a backend that cannot watch tokens, naming the capability", async () => {

@@ -34,9 +34,12 @@ const defaultThreshold = 0.95;
  * side by side: the embedded engine batches them over its sequences, an HTTP backend streams them). Each
  * trace that finishes joins the vote, and the stop rules are checked over the finished traces in that
  * order: `adaptiveConsistencyReached(threshold)` and, with a `quorum`, `candidatesReached(quorum)`. When
- * one holds, every trace still running is cut at its next token (a token watcher; finish reason `cut`,
- * charged exactly the tokens it generated) and the majority vote over the finished traces is the answer,
- * ties to the answer that finished first. Cut traces stay in `candidates` (their tokens are the run's) but
+ * one holds, every trace still running is cut at once: its request is aborted (`sampleCandidates`'s
+ * `cut`), whether it was streaming or still queued for its first token, so the strategy returns without
+ * waiting for any of them; a token watcher also cuts, at its next token, any that the backend keeps
+ * generating. A cut trace has finish reason `cut` and is charged exactly the tokens it generated up to
+ * the cut (none when it was still queued). The majority vote over the finished traces is the answer, ties
+ * to the answer that finished first. Cut traces stay in `candidates` (their tokens are the run's) but
  * never vote.
  *
  * Why completion order: on reasoning models the shorter traces are more often right, so voting over the
@@ -88,6 +91,8 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
       const all: Candidate[] = [];
       const finished: Candidate[] = [];
       let condition: StopReason | undefined;
+      // Aborted once the vote is decided: it ends the requests of the traces still running.
+      const decided = new AbortController();
       const cutWhenSettled = () => () => (condition === undefined ? "continue" : "stop");
       const join = (candidate: Candidate): void => {
         all.push(candidate);
@@ -103,6 +108,7 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
           ),
         };
         condition = checkStopConditions(conditions, progress);
+        if (condition !== undefined) decided.abort(new Error(`${name}: decided (${condition})`));
       };
       const traces = Array.from({ length: n }, () =>
         sampleCandidates({
@@ -111,6 +117,7 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
           context,
           sampling: { temperature },
           watchCompletion: cutWhenSettled,
+          cut: decided.signal,
         }).then((sample) => {
           for (const candidate of sample.candidates) join(candidate);
           return sample.stoppedBy;
