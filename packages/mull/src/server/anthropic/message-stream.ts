@@ -1,4 +1,4 @@
-import { sseHeaders } from "../http/index.ts";
+import { createSseStream, sseHeaders } from "../http/index.ts";
 import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
 import {
   type LiveText,
@@ -9,7 +9,6 @@ import {
 } from "../requests/index.ts";
 import type { RequestLog } from "../routes/request-log.ts";
 import { anthropicErrorOf } from "./anthropic-error.ts";
-import { createEventStream } from "./event-stream.ts";
 import { createLiveBlocks } from "./live-blocks.ts";
 import { messageStartEvent, progressPingEvent } from "./message-events.ts";
 
@@ -74,7 +73,7 @@ export async function streamMessage(options: MessageStreamOptions): Promise<Resp
     finish(status);
   };
   const blocks = createLiveBlocks();
-  const body = createEventStream({
+  const body = createSseStream({
     start(writer) {
       writer.events([messageStartEvent(plan, options.id), { type: "ping" }]);
       timer = setInterval(() => writer.events([{ type: "ping" }]), options.keepAliveMilliseconds);

@@ -19,6 +19,21 @@ describe("createSseStream", () => {
     );
   });
 
+  it("writes named events in Anthropic's framing, together, without [DONE]", async () => {
+    const body = createSseStream({
+      start(writer) {
+        writer.events([{ type: "message_start" }, { type: "ping" }]);
+        writer.events([]);
+        writer.close();
+        writer.events([{ type: "late" }]);
+      },
+      cancel() {},
+    });
+    expect(await new Response(body).text()).toBe(
+      'event: message_start\ndata: {"type":"message_start"}\n\nevent: ping\ndata: {"type":"ping"}\n\n',
+    );
+  });
+
   it("tells of a cancel and drops what is written after it", async () => {
     let cancelled = 0;
     let writer: SseWriter | undefined;

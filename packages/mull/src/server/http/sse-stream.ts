@@ -11,6 +11,11 @@ export interface SseWriter {
   comment(text: string): void;
   /** One `data:` event per payload (as JSON), sent together; `done` ends them with `data: [DONE]`. */
   data(payloads: readonly unknown[], options?: { readonly done?: boolean }): void;
+  /**
+   * One named event per payload, `event: <type>` then its JSON `data:` (Anthropic's framing, no `[DONE]`),
+   * sent together; the payload's `type` names the event.
+   */
+  events(payloads: readonly { readonly type: string }[]): void;
   /** Ends the stream. */
   close(): void;
 }
@@ -30,8 +35,9 @@ function dataEvent(payload: unknown): string {
 }
 
 /**
- * A body of server-sent events, in OpenAI's streaming format: every streamed response of the server is
- * written through it. Events written together go out as one chunk.
+ * A body of server-sent events: every streamed response of the server is written through it, in OpenAI's
+ * format (`data` events and `[DONE]`) or Anthropic's (named `events`). Events written together go out as
+ * one chunk.
  *
  * @example
  * const body = createSseStream({
@@ -60,6 +66,10 @@ export function createSseStream(options: SseStreamOptions): ReadableStream<Uint8
         data(payloads, { done = false } = {}) {
           const events = payloads.map(dataEvent).join("");
           send(done ? `${events}data: [DONE]\n\n` : events);
+        },
+        events(payloads) {
+          if (payloads.length === 0) return;
+          send(payloads.map((payload) => `event: ${payload.type}\n${dataEvent(payload)}`).join(""));
         },
         close() {
           if (closed) return;
