@@ -6,12 +6,10 @@ import { Queue } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock, sleep } from "../../runtime/index.ts";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
-import type { AnswerFormat, GenerationRequest, Rng } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
-import type { BenchDataset } from "../datasets/index.ts";
-import { answerFormatGrader } from "../graders/index.ts";
 import type { ProblemResult, RunData } from "../run-data.ts";
 import { type RunBenchOptions, runBench, summarizeBench } from "../runner/index.ts";
+import { hashGrader, respondToSum, sumsDataset } from "../runner/sums-bench.test-support.ts";
 import { loadRun, openRunStore, type RunLocation } from "../store/index.ts";
 import { enqueueBenchRun } from "./enqueue-bench-run.ts";
 import { pairJobId } from "./pair-job.ts";
@@ -22,37 +20,9 @@ import { waitForBenchRun } from "./wait-for-bench-run.ts";
 const redis = redisUnderTest();
 if (redis.missing !== undefined) console.log(redis.missing);
 
-const hashFormat: AnswerFormat = {
-  name: "hash-integer",
-  extract: (text) => /####\s*(-?\d+)/.exec(text)?.[1],
-  key: (answer) => String(Number(answer)),
-  equivalent: (a, b) => Number(a) === Number(b),
-};
-const grader = answerFormatGrader(hashFormat);
-
-const dataset: BenchDataset = {
-  name: "sums",
-  source: "memory",
-  grader: "numeric",
-  problems: Array.from({ length: 10 }, (_, index) => ({
-    id: `sum-${index}`,
-    question: `What is ${index}+${index * 3}?`,
-    gold: String(index * 4),
-  })),
-};
-
-function promptText(request: GenerationRequest): string {
-  const prompt = request.prompt;
-  return prompt.kind === "text" ? prompt.text : prompt.messages.map((message) => message.content).join("\n");
-}
-
-/** Right with probability 0.6 (always at temperature 0), else one too many; from the call's seeded rng. */
-function respond(request: GenerationRequest, _index: number, rng: Rng): string {
-  const [, a, b] = /What is (\d+)\+(\d+)\?/.exec(promptText(request))!;
-  const truth = Number(a) + Number(b);
-  const answer = request.temperature === 0 || rng.next() < 0.6 ? truth : truth + 1;
-  return `${a}+${b}=${answer}\n#### ${answer}`;
-}
+const grader = hashGrader;
+const dataset = sumsDataset(10);
+const respond = respondToSum;
 
 /** The test's recipe: what determines results, as JSON. */
 interface Recipe {

@@ -4,10 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../../runtime/index.ts";
 import { postgresUnderTest } from "../../runtime/test-services.test-support.ts";
-import type { AnswerFormat, GenerationRequest, Rng } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
-import type { BenchDataset } from "../datasets/index.ts";
-import { answerFormatGrader } from "../graders/index.ts";
 import type { RunData } from "../run-data.ts";
 import { loadRun, parseRunLocation, RunConfigChangedError } from "../store/index.ts";
 import {
@@ -17,38 +14,13 @@ import {
 import { summarizeBench } from "./bench-summary.ts";
 import { runBench } from "./run-bench.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
+import { hashGrader, respondToSum, sumsDataset } from "./sums-bench.test-support.ts";
 
 const postgres = postgresUnderTest();
 if (postgres.missing !== undefined) console.log(postgres.missing);
 
-const hashFormat: AnswerFormat = {
-  name: "hash-integer",
-  extract: (text) => /####\s*(-?\d+)/.exec(text)?.[1],
-  key: (answer) => String(Number(answer)),
-  equivalent: (a, b) => Number(a) === Number(b),
-};
-
-const dataset: BenchDataset = {
-  name: "sums",
-  source: "memory",
-  grader: "numeric",
-  problems: Array.from({ length: 8 }, (_, index) => ({
-    id: `sum-${index}`,
-    question: `What is ${index}+${index * 3}?`,
-    gold: String(index * 4),
-    metadata: { difficulty: index % 3 },
-  })),
-};
-
-/** Right with probability 0.6 (always at temperature 0), else one too many; from the call's seeded rng. */
-function respond(request: GenerationRequest, _index: number, rng: Rng): string {
-  const prompt =
-    request.prompt.kind === "text" ? request.prompt.text : JSON.stringify(request.prompt.messages);
-  const [, a, b] = /What is (\d+)\+(\d+)\?/.exec(prompt)!;
-  const truth = Number(a) + Number(b);
-  const answer = request.temperature === 0 || rng.next() < 0.6 ? truth : truth + 1;
-  return `${a}+${b}=${answer}\n#### ${answer}`;
-}
+const dataset = sumsDataset(8, (index) => ({ difficulty: index % 3 }));
+const respond = respondToSum;
 
 const performance = { flopsPerSecond: 2e9, bytesPerSecond: 1e10, source: "given" };
 
@@ -58,7 +30,7 @@ function options(overrides: Partial<RunBenchOptions>): RunBenchOptions {
     strategies: ["greedy", "sc@4"],
     backend: createScriptedBackend({ respond }),
     out: "unset",
-    grader: answerFormatGrader(hashFormat),
+    grader: hashGrader,
     seed: 7,
     sampling: { temperature: 0.7, maxTokens: 64 },
     clock: manualClock(),

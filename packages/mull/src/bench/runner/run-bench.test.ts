@@ -3,16 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../runtime/index.ts";
-import type {
-  AnswerFormat,
-  GenerationRequest,
-  OutcomeScorer,
-  ProcessRewardModel,
-  Rng,
-} from "../../spec/index.ts";
+import type { OutcomeScorer, ProcessRewardModel } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
-import type { BenchDataset } from "../datasets/index.ts";
-import { answerFormatGrader } from "../graders/index.ts";
 import type { ProblemResult, RunData } from "../run-data.ts";
 import { acquireRunLock, loadRun, RunConfigChangedError, RunInProgressError } from "../store/index.ts";
 import type { BenchProgress } from "./bench-progress.ts";
@@ -20,6 +12,7 @@ import { BenchRunError } from "./bench-run-error.ts";
 import { problemSeed } from "./problem-seed.ts";
 import { runBench } from "./run-bench.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
+import { hashGrader, promptText, respondToSum, sumsDataset } from "./sums-bench.test-support.ts";
 
 let directory: string;
 beforeEach(() => {
@@ -27,38 +20,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-/** Reads `#### <integer>` so these tests do not depend on the answer formats' own rules. */
-const hashFormat: AnswerFormat = {
-  name: "hash-integer",
-  extract: (text) => /####\s*(-?\d+)/.exec(text)?.[1],
-  key: (answer) => String(Number(answer)),
-  equivalent: (a, b) => Number(a) === Number(b),
-};
-const grader = answerFormatGrader(hashFormat);
-
-const dataset: BenchDataset = {
-  name: "sums",
-  source: "memory",
-  grader: "numeric",
-  problems: Array.from({ length: 12 }, (_, index) => ({
-    id: `sum-${index}`,
-    question: `What is ${index}+${index * 3}?`,
-    gold: String(index * 4),
-  })),
-};
-
-function promptText(request: GenerationRequest): string {
-  const prompt = request.prompt;
-  return prompt.kind === "text" ? prompt.text : prompt.messages.map((message) => message.content).join("\n");
-}
-
-/** Right with probability 0.6 (0 at temperature 0 is always right), else one too many; from the call's seeded rng. */
-function respond(request: GenerationRequest, _index: number, rng: Rng): string {
-  const [, a, b] = /What is (\d+)\+(\d+)\?/.exec(promptText(request))!;
-  const truth = Number(a) + Number(b);
-  const answer = request.temperature === 0 || rng.next() < 0.6 ? truth : truth + 1;
-  return `${a}+${b}=${answer}\n#### ${answer}`;
-}
+const dataset = sumsDataset(12);
+const grader = hashGrader;
+const respond = respondToSum;
 
 function options(overrides: Partial<RunBenchOptions> = {}): RunBenchOptions {
   return {
