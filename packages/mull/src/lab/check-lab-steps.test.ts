@@ -66,4 +66,46 @@ describe("checkLabSteps", () => {
     expect(checkLabSteps(item, steps)).toEqual([true, true, true]);
     expect(() => checkLabSteps({ question: "two plus two" }, ["2+2=4"])).toThrow(ConfigError);
   });
+
+  describe("the grouped path", () => {
+    // 30+444-273+12-5: additions 30+444+12 = 486, subtractions 273+5 = 278, answer 208.
+    const mixed = { question: "30+444-273+12-5=?" };
+    const grouped = ["30+444=474", "474+12=486", "273+5=278", "486-278=208", "#### 208"];
+
+    it("accepts every step of every grouped gold solution, and its steps differ from left to right", () => {
+      let differing = 0;
+      for (const item of generateLabProblems({ level: 6, count: 100, seed: 22 })) {
+        const chain = labChainOf(item);
+        expect(checkLabSteps(item, formatLabSolution(chain, "grouped"))).toEqual(Array(7).fill(true));
+        if (formatLabSolution(chain, "grouped") !== formatLabSolution(chain)) differing += 1;
+      }
+      expect(differing).toBeGreaterThan(80);
+    });
+
+    it("checks each line against the grouped path once the solution has taken it", () => {
+      expect(checkLabSteps(mixed, grouped)).toEqual([true, true, true, true, true]);
+      // a wrong sum of the subtractions, and the final subtraction built on it
+      expect(
+        checkLabSteps(mixed, ["30+444=474", "474+12=486", "273+5=268", "486-268=218", "#### 218"]),
+      ).toEqual([true, true, false, false, false]);
+    });
+
+    it("marks a switch of path wrong: a solution must follow one path to be completable", () => {
+      // grouped first, then back to left to right from a true running value
+      expect(checkLabSteps(mixed, ["30+444=474", "474+12=486", "201+12=213", "213-5=208"])).toEqual([
+        true,
+        true,
+        false,
+        false,
+      ]);
+      // left to right first, then a grouped line
+      expect(checkLabSteps(mixed, ["30+444=474", "474-273=201", "273+5=278"])).toEqual([true, true, false]);
+    });
+
+    it("keeps the left-to-right rule when the first lines are shared by both paths", () => {
+      // 30+444 is the first line of both paths; a wrong carry then is judged left to right
+      expect(checkLabSteps(mixed, ["30+444=474", "474-273=211"])).toEqual([true, false]);
+      expect(checkLabSteps(mixed, ["30+444=474"])).toEqual([true]);
+    });
+  });
 });

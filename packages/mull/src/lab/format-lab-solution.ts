@@ -1,4 +1,5 @@
 import { type LabChain, labChainValues } from "./lab-chain.ts";
+import { type LabSolutionPath, labPathSteps } from "./lab-solution-paths.ts";
 
 /**
  * The question of a chain as a person reads it: `30+444+273=?`.
@@ -25,28 +26,29 @@ export function formatLabPrompt(chain: LabChain): string {
 }
 
 /**
- * The correct steps of a chain, one line each without newlines: `["30+444=474", "474+273=747"]`.
+ * The correct steps of a chain, one line each without newlines: `["30+444=474", "474+273=747"]`; left to
+ * right unless another `path` is named.
  *
  * @example
  * formatLabSteps({ operands: [30, 444, 273], operators: ["+", "+"] }); // ["30+444=474", "474+273=747"]
  */
-export function formatLabSteps(chain: LabChain): string[] {
-  const values = labChainValues(chain);
-  return chain.operators.map(
-    (operator, index) => `${values[index]}${operator}${chain.operands[index + 1]}=${values[index + 1]}`,
-  );
+export function formatLabSteps(chain: LabChain, path: LabSolutionPath = "left-to-right"): string[] {
+  return labPathSteps(chain, path);
 }
 
 /**
  * The gold completion exactly as the models were trained to write it after the prompt: a newline, one step
- * per line, then `#### <answer>` (the models then emit end-of-sequence).
+ * per line, then `#### <answer>` (the models then emit end-of-sequence). Left to right unless another
+ * `path` is named.
  *
  * @example
  * formatLabSolution({ operands: [30, 444, 273], operators: ["+", "+"] });
  * // "\n30+444=474\n474+273=747\n#### 747"
+ * formatLabSolution({ operands: [30, 444, 273, 12], operators: ["+", "-", "+"] }, "grouped");
+ * // "\n30+444=474\n474+12=486\n486-273=213\n#### 213"
  */
-export function formatLabSolution(chain: LabChain): string {
+export function formatLabSolution(chain: LabChain, path: LabSolutionPath = "left-to-right"): string {
   const values = labChainValues(chain);
-  const steps = formatLabSteps(chain);
+  const steps = formatLabSteps(chain, path);
   return `\n${steps.join("\n")}\n#### ${values[values.length - 1]}`;
 }

@@ -72,4 +72,33 @@ describe("generateLabProblems", () => {
     expect(() => generateLabProblems({ level: 2, count: -1, seed: 0 })).toThrow(/count/);
     expect(() => generateLabProblems({ level: 2, count: 1, seed: 0.5 })).toThrow(/seed must be an integer/);
   });
+
+  it("draws operands from a size mixture: only 2-digit operands, or small ones oversampled", () => {
+    const twoDigit = generateLabProblems({ level: 3, count: 200, seed: 9, operandSizes: [0, 1, 0] });
+    const operands = twoDigit.flatMap((problem) => metadataOf(problem).operands);
+    expect(operands.every((value) => value >= 10 && value <= 99)).toBe(true);
+    const mixture = generateLabProblems({ level: 1, count: 2000, seed: 9, operandSizes: [0.2, 0.3, 0.5] });
+    const firstOperands = mixture.map((problem) => metadataOf(problem).operands[0] ?? 0);
+    const share = (low: number, high: number) =>
+      firstOperands.filter((value) => value >= low && value <= high).length / firstOperands.length;
+    expect(share(1, 9)).toBeGreaterThan(0.15);
+    expect(share(1, 9)).toBeLessThan(0.25);
+    expect(share(10, 99)).toBeGreaterThan(0.25);
+    expect(share(10, 99)).toBeLessThan(0.35);
+    const uniform = generateLabProblems({ level: 1, count: 2000, seed: 9 });
+    expect(uniform.filter((problem) => (metadataOf(problem).operands[0] ?? 0) < 10).length).toBeLessThan(60);
+  });
+
+  it("refuses operand sizes that are not three non-negative weights", () => {
+    for (const sizes of [
+      [0, 0, 0],
+      [1, -1, 1],
+      [Number.NaN, 1, 1],
+    ] as const) {
+      expect(() => generateLabProblems({ level: 1, count: 1, seed: 0, operandSizes: sizes })).toThrow(
+        /operandSizes must be three non-negative weights/,
+      );
+    }
+    expect(() => drawLabChain(1, seededRng(1), [0, 0, 0])).toThrow(ConfigError);
+  });
 });

@@ -1,3 +1,4 @@
+import { ConfigError } from "../errors/index.ts";
 import { checkInteger, seededRng } from "../runtime/index.ts";
 import type { Problem, Rng } from "../spec/index.ts";
 import { formatLabPrompt, formatLabQuestion } from "./format-lab-solution.ts";
@@ -18,6 +19,8 @@ export interface LabProblemOptions {
   readonly count: number;
   /** Seed of the generator; the same seed and level give the same problems. */
   readonly seed: number;
+  /** Operand sizes (see `LabOperandSizes`); default uniform in 1–999. */
+  readonly operandSizes?: LabOperandSizes | undefined;
 }
 
 /** The metadata of a generated lab problem. */
@@ -31,11 +34,49 @@ export type LabProblemMetadata = {
 const owner = "generateLabProblems";
 
 /**
- * Draws one chain: the first operand uniform in 1–999, then for each operation an operator (+ or -, even
- * odds) and an operand uniform in 1–999, both redrawn until the intermediate result stays in 0–999.
+ * Weights of 1-digit (1–9), 2-digit (10–99) and 3-digit (100–999) operands, each size uniform within
+ * itself: `[0, 1, 0]` draws only 2-digit operands, `[0.2, 0.3, 0.5]` is the mixture the second lab family
+ * was trained on. Without it, operands are uniform in 1–999 (about `[0.009, 0.09, 0.901]`).
  */
-export function drawLabChain(level: number, rng: Rng): LabChain {
-  const draw = (): number => labMinOperand + Math.floor(rng.next() * (labMaxValue - labMinOperand + 1));
+export type LabOperandSizes = readonly [number, number, number];
+
+const sizeRanges = [
+  [1, 9],
+  [10, 99],
+  [100, labMaxValue],
+] as const;
+
+function operandDrawer(rng: Rng, sizes: LabOperandSizes | undefined): () => number {
+  const uniform = (low: number, high: number): number => low + Math.floor(rng.next() * (high - low + 1));
+  if (sizes === undefined) return () => uniform(labMinOperand, labMaxValue);
+  if (sizes.length !== 3 || sizes.some((weight) => !(weight >= 0)) || !(sizes[0] + sizes[1] + sizes[2] > 0)) {
+    throw new ConfigError(
+      `${owner}: operandSizes must be three non-negative weights (1, 2 and 3 digits) with a positive sum, ` +
+        `got ${JSON.stringify(sizes)}`,
+      { field: "operandSizes" },
+    );
+  }
+  const total = sizes[0] + sizes[1] + sizes[2];
+  return () => {
+    let pick = rng.next() * total;
+    for (const [index, [low, high]] of sizeRanges.entries()) {
+      const weight = sizes[index] ?? 0;
+      if (pick < weight) return uniform(low, high);
+      pick -= weight;
+    }
+    return uniform(sizeRanges[2][0], sizeRanges[2][1]);
+  };
+}
+
+/**
+ * Draws one chain: the first operand uniform in 1–999 (or from `sizes`), then for each operation an
+ * operator (+ or -, even odds) and an operand drawn the same way, both redrawn until the intermediate
+ * result stays in 0–999.
+ *
+ * @throws ConfigError when `sizes` is not three non-negative weights with a positive sum.
+ */
+export function drawLabChain(level: number, rng: Rng, sizes?: LabOperandSizes): LabChain {
+  const draw = operandDrawer(rng, sizes);
   const operands = [draw()];
   const operators: LabOperator[] = [];
   let current = operands[0] ?? 0;
@@ -93,6 +134,9 @@ export function generateLabProblems(options: LabProblemOptions): Problem[] {
   checkInteger(owner, "seed", options.seed);
   const rng = labLevelRng(options.level, options.seed);
   return Array.from({ length: options.count }, (_, index) =>
-    labProblem(drawLabChain(options.level, rng), `lab-L${options.level}-s${options.seed}-${index}`),
+    labProblem(
+      drawLabChain(options.level, rng, options.operandSizes),
+      `lab-L${options.level}-s${options.seed}-${index}`,
+    ),
   );
 }

@@ -9,6 +9,7 @@ export {
 export {
   drawLabChain,
   generateLabProblems,
+  type LabOperandSizes,
   type LabProblemMetadata,
   type LabProblemOptions,
   labLevelRng,
@@ -28,4 +29,5 @@ export { labOutcomeChecker } from "./lab-outcome-checker.ts";
 export { labProcessReward } from "./lab-process-reward.ts";
 export { type LabProfileOptions, labProfile } from "./lab-profile.ts";
 export { labPromptTemplate } from "./lab-prompt-template.ts";
+export { type LabSolutionPath, labPathSteps, labSolutionPaths } from "./lab-solution-paths.ts";
 export { parseLabQuestion } from "./parse-lab-question.ts";

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
-import { generateLabProblems } from "./generate-lab-problems.ts";
+import { labChainOf } from "./check-lab-steps.ts";
+import { generateLabProblems, type LabProblemMetadata } from "./generate-lab-problems.ts";
+import { labChainValues } from "./lab-chain.ts";
 import { labDataset, labDatasetNames } from "./lab-dataset.ts";
 
 const levelOf = (problem: { metadata?: Readonly<Record<string, unknown>> | undefined }) =>
@@ -45,13 +47,30 @@ describe("labDataset", () => {
       "lab:6",
       "lab:mixed",
       "lab:hard",
+      "lab:two-digit",
     ]);
     for (const name of ["lab:7", "lab:0", "gsm8k", "lab:easy"]) {
       expect(() => labDataset(name)).toThrow(ConfigError);
     }
     expect(() => labDataset("lab:7")).toThrow(
-      /"lab:7".*lab:1, lab:2, lab:3, lab:4, lab:5, lab:6, lab:mixed, lab:hard/,
+      /"lab:7".*lab:1, lab:2, lab:3, lab:4, lab:5, lab:6, lab:mixed, lab:hard, lab:two-digit/,
     );
     expect(() => labDataset("lab:1", { limit: -3 })).toThrow(/limit must be a non-negative integer, got -3/);
+  });
+
+  it("lab:two-digit draws every operand from 10-99 over levels 1-6 in turn, deterministically", () => {
+    const problems = labDataset("lab:two-digit", { limit: 60, seed: 4 });
+    const metadata = problems.map((problem) => problem.metadata as LabProblemMetadata);
+    expect(metadata.map((item) => item.level)).toEqual(
+      Array.from({ length: 60 }, (_, index) => (index % 6) + 1),
+    );
+    const operands = metadata.flatMap((item) => item.operands);
+    expect(Math.min(...operands)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...operands)).toBeLessThanOrEqual(99);
+    expect(labDataset("lab:two-digit", { limit: 60, seed: 4 })).toEqual(problems);
+    expect(problems[0]?.id).toBe("lab-two-digit-s4-0");
+    expect(
+      problems.every((problem) => problem.gold === String(labChainValues(labChainOf(problem)).at(-1))),
+    ).toBe(true);
   });
 });
