@@ -24,6 +24,7 @@ const card = [
     contextLength: 256,
     hardestLevel: 6,
     summary: "the small one",
+    family: "v2",
     recommendedTemperature: 1,
     accuracy: [{ level: 1, greedy: 0.9 }],
   },
@@ -47,10 +48,12 @@ describe("labModels", () => {
       contextLength: 256,
       hardestLevel: 6,
       summary: "the small one",
+      family: "v2",
       recommendedTemperature: 1,
       accuracy: [{ level: 1, greedy: 0.9 }],
     });
     expect(models[1]?.sizeBytes).toBeUndefined();
+    expect(models[1]?.family).toBeUndefined();
     expect(path.isAbsolute(models[1]?.path ?? "")).toBe(true);
   });
 

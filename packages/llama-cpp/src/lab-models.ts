@@ -25,6 +25,11 @@ export interface LabModel {
   readonly hardestLevel: number | undefined;
   /** One line on what the model is for. */
   readonly summary: string | undefined;
+  /**
+   * The family the model belongs to (`v1`, `v2`): models of one family were trained on the same task, so
+   * they route, draft and verify for each other.
+   */
+  readonly family: string | undefined;
   /** Sampling temperature the model card recommends for voting and search. */
   readonly recommendedTemperature: number | undefined;
   /** Measured accuracy as the model card records it (by level, greedy and sampled). */
@@ -54,6 +59,7 @@ const cardEntrySchema = z.object(
     contextLength: optionalNumber,
     hardestLevel: optionalNumber,
     summary: z.string().optional().catch(undefined),
+    family: z.string().optional().catch(undefined),
     recommendedTemperature: optionalNumber,
     accuracy: z.unknown().optional(),
   },
@@ -118,6 +124,7 @@ export async function labModels(options: LabModelsOptions = {}): Promise<LabMode
         contextLength: card.contextLength,
         hardestLevel: card.hardestLevel,
         summary: card.summary,
+        family: card.family,
         recommendedTemperature: card.recommendedTemperature,
         accuracy: card.accuracy,
       };

@@ -1,10 +1,10 @@
 import { Command } from "@commander-js/extra-typings";
 import { MullError } from "../../errors/index.ts";
 
-/** `mull models`: the embedded lab models with size and card summary. */
+/** `mull models`: the embedded lab models with family, size and card summary. */
 export function modelsCommand() {
   return new Command("models")
-    .description("List the embedded lab models with their size and model-card summary.")
+    .description("List the embedded lab models with their family, size and model-card summary.")
     .option("--json", "print the list as JSON")
     .action(async (flags) => {
       let embedded: typeof import("@mull/llama-cpp");
@@ -22,8 +22,10 @@ export function modelsCommand() {
         const size =
           model.sizeBytes === undefined ? "missing" : `${(model.sizeBytes / 1_048_576).toFixed(2)} MB`;
         const parameters = model.parameters === undefined ? "?" : model.parameters.toLocaleString("en-US");
+        const name = model.name.padEnd(Math.max(12, ...models.map((item) => item.name.length + 1)));
+        const family = (model.family ?? "").padEnd(3);
         process.stdout.write(
-          `${model.name.padEnd(10)} ${parameters.padStart(9)} params  ${size.padStart(8)}  ${model.summary ?? ""}\n`,
+          `${name} ${family} ${parameters.padStart(9)} params  ${size.padStart(8)}  ${model.summary ?? ""}\n`,
         );
       }
     });
