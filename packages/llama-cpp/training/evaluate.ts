@@ -9,11 +9,21 @@
  * (topK 0, topP 1, minP 0), giving single-sample accuracy (mean over samples), maj@k (majority vote over the
  * extracted answers; a tie counts as the share of tied answers that are right, the expected accuracy of a
  * random tie-break) and pass@k (any sample right). Also the share of samples whose every step passes the
- * exact step checker, and whose format is valid (ends with `#### N`).
+ * exact step checker, and whose format is valid (ends with `#### N`), and the share of greedy and sampled
+ * solutions that take the grouped path (`labSolutionPath`).
+ *
+ * `--operand-sizes 0,1,0` draws the problems from that operand-size mixture (here 2-digit chains such as
+ * `37+48-19=?`) instead of the datasets' uniform 1–999.
  */
 import { parseArgs } from "node:util";
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
-import { checkLabSteps, extractLabAnswer, labDataset } from "../../mull/src/lab/index.ts";
+import {
+  checkLabSteps,
+  extractLabAnswer,
+  generateLabProblems,
+  type LabOperandSizes,
+  labSolutionPath,
+} from "../../mull/src/lab/index.ts";
 import type { Problem } from "../../mull/src/spec/index.ts";
 
 const { values, positionals } = parseArgs({
@@ -26,6 +36,7 @@ const { values, positionals } = parseArgs({
     temperature: { type: "string", default: "1.0" },
     samples: { type: "string", default: "16" },
     seed: { type: "string", default: "0" },
+    "operand-sizes": { type: "string" },
     out: { type: "string" },
   },
 });
@@ -48,6 +59,13 @@ const sampledCount = Number(values["sampled-count"] ?? values.count);
 const samples = Number(values.samples);
 const seed = Number(values.seed);
 const temperatures = values.temperature.split(",").map(Number);
+const operandSizes =
+  values["operand-sizes"] === undefined
+    ? undefined
+    : (values["operand-sizes"].split(",").map(Number) as unknown as LabOperandSizes);
+/** The problems of one level: `labDataset("lab:<level>")`'s, or drawn from `--operand-sizes`. */
+const problemsOf = (level: number, limit: number): Problem[] =>
+  generateLabProblems({ level, count: limit, seed, operandSizes });
 const sequences = 16;
 const maxTokens = 160;
 
@@ -81,12 +99,20 @@ function promptOf(problem: Problem): string {
   return problem.prompt.text;
 }
 
-const report: Record<string, unknown> = { model: modelPath, count, sampledCount, samples, seed };
+const report: Record<string, unknown> = {
+  model: modelPath,
+  count,
+  sampledCount,
+  samples,
+  seed,
+  ...(operandSizes === undefined ? {} : { operandSizes }),
+};
 const started = performance.now();
 
 const greedyByLevel: Record<string, number> = {};
+const greedyGroupedByLevel: Record<string, number> = {};
 for (const level of levelRange(values.levels)) {
-  const problems = labDataset(`lab:${level}`, { limit: count, seed });
+  const problems = problemsOf(level, count);
   const levelStarted = performance.now();
   const texts = await runParallel(
     problems.map(
@@ -98,14 +124,22 @@ for (const level of levelRange(values.levels)) {
     (problem, index) => extractLabAnswer(texts[index] ?? "") === problem.gold,
   ).length;
   greedyByLevel[level] = Math.round((1000 * correct) / problems.length) / 10;
+  const grouped = problems.filter(
+    (problem, index) => labSolutionPath(problem, texts[index] ?? "") === "grouped",
+  ).length;
+  greedyGroupedByLevel[level] = Math.round((1000 * grouped) / problems.length) / 10;
   const seconds = ((performance.now() - levelStarted) / 1000).toFixed(1);
-  console.log(`level ${level} greedy ${greedyByLevel[level]}% (${problems.length} problems, ${seconds} s)`);
+  console.log(
+    `level ${level} greedy ${greedyByLevel[level]}%, grouped path ${greedyGroupedByLevel[level]}% ` +
+      `(${problems.length} problems, ${seconds} s)`,
+  );
 }
 report.greedyByLevel = greedyByLevel;
+report.greedyGroupedByLevel = greedyGroupedByLevel;
 
 const sampled: Record<string, unknown>[] = [];
 for (const level of levelRange(values["sampled-levels"])) {
-  const problems = labDataset(`lab:${level}`, { limit: sampledCount, seed });
+  const problems = problemsOf(level, sampledCount);
   for (const temperature of temperatures) {
     const levelStarted = performance.now();
     let single = 0;
@@ -113,6 +147,7 @@ for (const level of levelRange(values["sampled-levels"])) {
     let covered = 0;
     let stepsAllCorrect = 0;
     let formatValid = 0;
+    let grouped = 0;
     for (const [problemIndex, problem] of problems.entries()) {
       const texts = await runParallel(
         Array.from(
@@ -143,6 +178,7 @@ for (const level of levelRange(values["sampled-levels"])) {
       }
       for (const text of texts) {
         if (/\n#### \d+$/.test(text)) formatValid += 1;
+        if (labSolutionPath(problem, text) === "grouped") grouped += 1;
         if (checkLabSteps(problem, text).every(Boolean) && extractLabAnswer(text) === problem.gold)
           stepsAllCorrect += 1;
       }
@@ -157,6 +193,7 @@ for (const level of levelRange(values["sampled-levels"])) {
       [`pass${samples}`]: percent(covered, problems.length),
       stepsAllCorrect: percent(stepsAllCorrect, problems.length * samples),
       formatValid: percent(formatValid, problems.length * samples),
+      grouped: percent(grouped, problems.length * samples),
       seconds: Math.round((performance.now() - levelStarted) / 100) / 10,
     };
     sampled.push(row);

@@ -41,8 +41,6 @@ export interface ResolvedBackend {
   dispose(): Promise<void>;
 }
 
-const labModelNames = new Set(["lab-small", "lab-large"]);
-
 /** Served models named like this are lab models, as `mull serve` reads its upstreams' names too. */
 const servedLabModel = /^lab-/;
 
@@ -72,9 +70,9 @@ export const defaultLabModel = "lab-large";
 /**
  * Creates the backend that flags describe: an OpenAI-compatible server when `baseUrl` is set, otherwise
  * the embedded llama.cpp engine (loaded on demand from `@mull/llama-cpp`, so the core has no native code).
- * Its profile is the lab's for `lab-small` and `lab-large` (at the temperature their card recommends), and
- * for a served model named `lab-…` (at its card's temperature when `@mull/llama-cpp` is installed to read
- * it), so that a lab model behind a server is prompted and sampled as the embedded one is; the default
+ * Its profile is the lab's for every model of the lab's card (`lab-large`, `lab-v2-small`, …; at the
+ * temperature the card recommends), and for a served model named `lab-…` (at its card's temperature when
+ * `@mull/llama-cpp` is installed to read it), so that a lab model behind a server is prompted and sampled as the embedded one is; the default
  * profile for any other model.
  *
  * `draftModel` / `promptLookup` turn on the embedded engine's speculative decoding of greedy samples.
@@ -103,7 +101,8 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),
     ...(speculative === undefined ? {} : { speculative }),
   });
-  const profile = labModelNames.has(model) ? await labProfileOf(model, embedded) : defaultModelProfile;
+  const isLabModel = (await embedded.labModels()).some((card) => card.name === model);
+  const profile = isLabModel ? await labProfileOf(model, embedded) : defaultModelProfile;
   return { backend, model, profile, dispose: () => backend.dispose() };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
-import { checkLabSteps, labChainOf } from "./check-lab-steps.ts";
+import { checkLabSteps, labChainOf, labSolutionPath } from "./check-lab-steps.ts";
 import { formatLabSolution, formatLabSteps } from "./format-lab-solution.ts";
 import { generateLabProblems } from "./generate-lab-problems.ts";
 
@@ -100,6 +100,14 @@ describe("checkLabSteps", () => {
       ]);
       // left to right first, then a grouped line
       expect(checkLabSteps(mixed, ["30+444=474", "474-273=201", "273+5=278"])).toEqual([true, true, false]);
+    });
+
+    it("names the path a solution takes", () => {
+      expect(labSolutionPath(mixed, grouped)).toBe("grouped");
+      expect(labSolutionPath(mixed, grouped.slice(0, 2))).toBe("grouped");
+      expect(labSolutionPath(mixed, ["30+444=474"])).toBe("left-to-right");
+      expect(labSolutionPath(mixed, "\n30+444=474\n474-273=201\n201+12=213")).toBe("left-to-right");
+      expect(labSolutionPath(mixed, ["31+444=475", "475+12=487"])).toBe("left-to-right");
     });
 
     it("keeps the left-to-right rule when the first lines are shared by both paths", () => {

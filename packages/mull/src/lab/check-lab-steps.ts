@@ -49,6 +49,29 @@ function pathOf(
   return "left-to-right";
 }
 
+function normalizedLines(solution: string | readonly string[]): string[] {
+  const steps = typeof solution === "string" ? splitLabSteps(solution) : solution;
+  return steps.map((step) => step.replaceAll("\u2212", "-").replaceAll(/\s+/g, ""));
+}
+
+function pathLines(chain: LabChain): Record<LabSolutionPath, readonly string[]> {
+  return { "left-to-right": labPathSteps(chain, "left-to-right"), grouped: labPathSteps(chain, "grouped") };
+}
+
+/**
+ * The path a lab solution takes, as `checkLabSteps` judges it: `grouped` once a line only the grouped path
+ * writes follows the grouped path's lines, otherwise `left-to-right` (also for a solution that goes wrong
+ * before the paths part).
+ *
+ * @throws ConfigError when the problem is not a lab chain.
+ * @example
+ * labSolutionPath({ question: "30+444-273+12=?" }, "\n30+444=474\n474+12=486\n486-273=213\n#### 213"); // "grouped"
+ */
+export function labSolutionPath(problem: Problem, solution: string | readonly string[]): LabSolutionPath {
+  const chain = labChainOf(problem);
+  return pathOf(normalizedLines(solution).slice(0, chain.operators.length), pathLines(chain));
+}
+
 /**
  * The exact process reward of a lab solution: one boolean per step. A solution follows one of the lab's
  * two paths (`LabSolutionPath`): left to right, where step `i` must read `current op b = result` with

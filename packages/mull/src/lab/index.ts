@@ -1,4 +1,4 @@
-export { checkLabSteps, labChainOf, splitLabSteps } from "./check-lab-steps.ts";
+export { checkLabSteps, labChainOf, labSolutionPath, splitLabSteps } from "./check-lab-steps.ts";
 export { extractLabAnswer } from "./extract-lab-answer.ts";
 export {
   formatLabPrompt,
