@@ -8,7 +8,11 @@
  * 2. tokens/s of the draft model against the main model alone (one sequence greedy, and 16 parallel sequences
  *    sampled), since draft-model speculation can pay only when the draft is much faster than the main model.
  *
+ * `--model NAME` (main) and `--draft NAME` take a lab model name from models.json or a `.gguf` path; by default
+ * `defaultModelPair` below (the second lab model family).
+ *
  *   npm run bench:speculative
+ *   npm run bench:speculative -- --model lab-large --draft lab-small
  *   npm run bench:speculative -- --problems 40 --rounds 5 --draft-tokens 4 --lookup-tokens 2
  *
  * Other processes may share the cores: compare the ratios, and run it more than once.
@@ -18,10 +22,13 @@ import { labDataset, labPromptTemplate } from "mull/lab";
 import type { Prompt } from "mull/spec";
 import { createLlamaCppBackend, type LlamaCppBackend } from "../src/index.ts";
 
+/** The default main model and draft: the lab models of the routing benchmarks' default pair. */
+const defaultModelPair = { model: "lab-v2-large", draft: "lab-v2-small" } as const;
+
 const { values } = parseArgs({
   options: {
-    model: { type: "string", default: "lab-large" },
-    draft: { type: "string", default: "lab-small" },
+    model: { type: "string", default: defaultModelPair.model },
+    draft: { type: "string", default: defaultModelPair.draft },
     dataset: { type: "string", default: "lab:hard" },
     problems: { type: "string", default: "20" },
     rounds: { type: "string", default: "5" },

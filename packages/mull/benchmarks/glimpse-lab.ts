@@ -1,27 +1,38 @@
 /**
- * Routing between the lab's two models, measured live: greedy `lab-small` and `lab-large` alone, GlimpRouter
+ * Routing between a pair of embedded lab models, measured live: greedy small and large alone, GlimpRouter
  * (`glimp@τ`) at thresholds calibrated on a separate dev set for target shares of steps written by the large
  * model, and Big Little Decoder (`bild@αxβ`) at a few fallback levels. For each it prints accuracy, generated
  * tokens per problem, the share of them written by the large model, the large model's tokens as a fraction
  * of its own greedy run's, and wall time (one thread per model, problems one at a time).
  *
- *   npm run bench:glimpse -- [--problems 100] [--seed 0]
+ *   npm run bench:glimpse -- [--small NAME] [--large NAME] [--problems 100] [--seed 0]
  *     [--dev 60] [--targets 0.2,0.3,0.4] [--glimpse 1,12] [--bild 0.3,0.5,0.7]
+ *   npm run bench:glimpse -- --small lab-small --large lab-large --problems 20
+ *
+ * `--small` / `--large`: a lab model name from models.json or a `.gguf` path; by default `defaultRoutePair`
+ * (`route-pair.ts`). A pair that is not there is skipped with a message. The τ printed for `glimp@τk12` is the
+ * one to pass to `npm run bench:routing -- --glimp-threshold τ` for the same pair.
  *
  * Calibration (`calibrateGlimpThreshold`): the small model solves the dev problems greedily, the entropy of
  * each step's first token (the largest over its first K, for `glimp@τkK`) is read, and τ is the quantile above which the target share of steps lies.
  * Routing changes the later steps, so the share measured on the test set only approximates the target.
  */
 import { existsSync } from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { createLlamaCppBackend, type LlamaCppBackend, labModelsDirectory } from "@mull/llama-cpp";
+import { createLlamaCppBackend, type LlamaCppBackend, resolveModelPath } from "@mull/llama-cpp";
 import { labDataset } from "../src/lab/index.ts";
 import { bigLittleDecoder, glimpseRouter } from "../src/routing/index.ts";
 import { solve } from "../src/solve.ts";
 import type { Backend, Problem, Strategy } from "../src/spec/index.ts";
-import { singleSample } from "../src/strategies/index.ts";
+import { type NamedBackend, singleSample } from "../src/strategies/index.ts";
 import { usageByModel } from "../src/trace/index.ts";
+import {
+  type RouteRole,
+  routePairFromFlags,
+  routePairOptions,
+  routeRoleOf,
+  routeRoles,
+} from "./route-pair.ts";
 
 /**
  * The entropy (nats) each step the small model writes greedily on `problems` reaches over its first
@@ -106,6 +117,7 @@ async function measure(
   backend: Backend,
   problems: readonly Problem[],
   scored: () => number,
+  models: Readonly<Record<RouteRole, NamedBackend>>,
 ): Promise<Row> {
   let correct = 0;
   let small = 0;
@@ -116,9 +128,11 @@ async function measure(
   for (const problem of problems) {
     const result = await solve({ problem, strategy, backend });
     if (result.answer === problem.gold) correct += 1;
-    const usage = usageByModel(result.trace);
-    small += usage["lab-small"]?.completionTokens ?? 0;
-    large += usage["lab-large"]?.completionTokens ?? 0;
+    for (const [name, usage] of Object.entries(usageByModel(result.trace))) {
+      const tokens = usage.completionTokens ?? 0;
+      if (routeRoleOf(name, models) === "small") small += tokens;
+      else large += tokens;
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   const cpuUsed = process.cpuUsage(cpuBefore);
@@ -135,8 +149,8 @@ async function measure(
   };
 }
 
-function format(rows: readonly Row[]): string {
-  const largeGreedy = rows.find((row) => row.strategy === "greedy lab-large");
+function format(rows: readonly Row[], largeGreedyLabel: string): string {
+  const largeGreedy = rows.find((row) => row.strategy === largeGreedyLabel);
   const header = [
     "strategy",
     "accuracy %",
@@ -172,30 +186,39 @@ async function main(): Promise<void> {
       targets: { type: "string", default: "0.2,0.3,0.4" },
       bild: { type: "string", default: "0.3,0.5,0.7" },
       glimpse: { type: "string", default: "1,12" },
+      ...routePairOptions,
     },
   });
-  const missing = ["lab-small", "lab-large"].filter(
-    (name) => !existsSync(path.join(labModelsDirectory, `${name}.gguf`)),
-  );
+  const pair = routePairFromFlags(values);
+  const missing: string[] = [];
+  for (const role of routeRoles) {
+    const file = await resolveModelPath(pair[role]).catch(() => undefined);
+    if (file === undefined) missing.push(`${pair[role]}: not a lab model name in models.json`);
+    else if (!existsSync(file)) missing.push(`${pair[role]}: no file ${file}`);
+  }
   if (missing.length > 0) {
-    process.stderr.write(`skipping: ${missing.join(", ")} absent from ${labModelsDirectory}\n`);
+    process.stderr.write(`skipping: ${missing.join("; ")}\n`);
     return;
   }
   const problems = labDataset("lab:hard", { limit: Number(values.problems), seed: Number(values.seed) });
   const dev = labDataset("lab:hard", { limit: Number(values.dev), seed: Number(values.seed) + 1000 });
-  const small: LlamaCppBackend = await createLlamaCppBackend({ model: "lab-small", threads: 1 });
-  const large: LlamaCppBackend = await createLlamaCppBackend({ model: "lab-large", threads: 1 });
+  const small: LlamaCppBackend = await createLlamaCppBackend({ model: pair.small, threads: 1 });
+  const large: LlamaCppBackend = await createLlamaCppBackend({ model: pair.large, threads: 1 });
   const counted = countingScores(large);
   const scored = counted.scored;
-  const models = [
-    { name: "lab-small", backend: small as Backend },
-    { name: "lab-large", backend: counted.backend },
-  ];
+  const byRole: Record<RouteRole, NamedBackend> = {
+    small: { name: pair.small, backend: small },
+    large: { name: pair.large, backend: counted.backend },
+  };
+  const models = routeRoles.map((role) => byRole[role]);
+  const run = (label: string, strategy: Strategy, backend: Backend) =>
+    measure(label, strategy, backend, problems, scored, byRole);
   try {
     const rows: Row[] = [];
     const greedy = singleSample({ temperature: 0 });
-    rows.push(await measure("greedy lab-large", greedy, large, problems, scored));
-    rows.push(await measure("greedy lab-small", greedy, small, problems, scored));
+    const largeGreedy = `greedy ${pair.large}`;
+    rows.push(await run(largeGreedy, greedy, large));
+    rows.push(await run(`greedy ${pair.small}`, greedy, small));
     let steps = 0;
     for (const glimpse of values.glimpse.split(",").map(Number)) {
       const entropies = await stepEntropies(small, dev, glimpse);
@@ -204,18 +227,18 @@ async function main(): Promise<void> {
         const threshold = Number(calibrateGlimpThreshold(entropies, target).toFixed(4));
         const strategy = glimpseRouter({ models, threshold, glimpse });
         const label = `${strategy.name} (target ${target})`;
-        rows.push(await measure(label, strategy, large, problems, scored));
+        rows.push(await run(label, strategy, large));
         process.stderr.write(`${label} done\n`);
       }
     }
     for (const fallback of values.bild.split(",").map(Number)) {
       const strategy = bigLittleDecoder({ models, fallback });
-      rows.push(await measure(strategy.name, strategy, large, problems, scored));
+      rows.push(await run(strategy.name, strategy, large));
       process.stderr.write(`${strategy.name} done\n`);
     }
     process.stdout.write(
-      `lab:hard, ${problems.length} problems (seed ${values.seed}); τ calibrated on ${dev.length} dev problems ` +
-        `(${steps} steps)\n${format(rows)}\n`,
+      `lab:hard, ${problems.length} problems (seed ${values.seed}); small ${pair.small}, large ${pair.large}; ` +
+        `τ calibrated on ${dev.length} dev problems (${steps} steps)\n${format(rows, largeGreedy)}\n`,
     );
   } finally {
     await small.dispose();

@@ -1,12 +1,14 @@
 /**
- * The methods of `npm run bench:routing` (run from `routing.ts`) and how each is run on the embedded lab
- * models: single-model baselines, routers named by a spec with a model route, and batch allocations at a
- * fixed total of samples. A new router is one line in `routingMethods` once the catalog has its spec.
+ * The methods of `npm run bench:routing` (run from `routing.ts`) and how each is run on a pair of embedded
+ * lab models (`RoutePair`): single-model baselines, routers named by a spec that the runner routes
+ * `:small>large`, and batch allocations at a fixed total of samples. A new router is one line in
+ * `routingMethods` once the catalog has its spec.
  */
 
 import type { BenchProblem } from "../src/bench/datasets/index.ts";
 import type { Grader } from "../src/bench/graders/index.ts";
 import { addUsage, createBudget, emptyUsage } from "../src/budget/index.ts";
+import { ConfigError } from "../src/errors/index.ts";
 import { allocateCompute, type ComputeAllocation, cascade } from "../src/routing/index.ts";
 import { seededRng, systemClock } from "../src/runtime/index.ts";
 import { solve } from "../src/solve.ts";
@@ -26,80 +28,97 @@ import {
   singleSample,
 } from "../src/strategies/index.ts";
 import { createTracer, usageByModel } from "../src/trace/index.ts";
+import { type RouteRole, routeRoleOf, routeRoles } from "./route-pair.ts";
 
-/** The two lab models a route names, smallest first. */
-export const routingModels = ["lab-small", "lab-large"] as const;
-
-/** A lab model of the route. */
-export type RoutingModel = (typeof routingModels)[number];
-
-/** One compared method: a strategy spec on one model or a route, or an allocation over the batch. */
+/** One compared method: a strategy spec on one model or the route, or an allocation over the batch. */
 export type RoutingMethod =
   | {
       readonly label: string;
-      /** A catalog spec; a router's names its route (`cascade@8:lab-small>lab-large`). */
+      /** A catalog spec without a model route; a router's (`route: true`) is run as `spec:small>large`. */
       readonly spec: string;
       /** The model a single-model spec runs on. */
-      readonly model?: RoutingModel | undefined;
+      readonly model?: RouteRole | undefined;
+      /** Whether the spec is a router, run over the pair as `${spec}:${small}>${large}`. */
+      readonly route?: boolean | undefined;
     }
   | {
       readonly label: string;
-      /** A router built with the library API, over the route's models (smallest first). */
+      /** A router built with the library API, over the pair's models (smallest first). */
       readonly build: (models: readonly NamedBackend[]) => Strategy;
     }
   | {
       readonly label: string;
       /** `allocateCompute` over the batch on `model`, at `samplesPerProblem` × problems samples in all. */
       readonly allocation: ComputeAllocation;
-      readonly model: RoutingModel;
+      readonly model: RouteRole;
       readonly samplesPerProblem: number;
       /** Probe samples per problem (adaptive). */
       readonly probe?: number | undefined;
     };
 
-/** The methods compared, in the order printed. */
-export const routingMethods: readonly RoutingMethod[] = [
-  { label: "small greedy", spec: "greedy", model: "lab-small" },
-  { label: "small sc@8", spec: "sc@8", model: "lab-small" },
-  { label: "large greedy", spec: "greedy", model: "lab-large" },
-  { label: "large sc@8", spec: "sc@8", model: "lab-large" },
-  { label: "cascade@8", spec: "cascade@8:lab-small>lab-large" },
-  { label: "cascade@8t0.9", spec: "cascade@8t0.9:lab-small>lab-large" },
-  { label: "cascade@4x8", spec: "cascade@4x8:lab-small>lab-large" },
-  { label: "cascade@4x8t1", spec: "cascade@4x8t1:lab-small>lab-large" },
-  {
-    label: "cascade sc@4 > large greedy",
-    build: (models) =>
-      cascade({
-        models,
-        small: 4,
-        strategies: [selfConsistency({ n: 4 }), singleSample({ temperature: 0 })],
-      }),
-  },
-  // Greedy routers (compare with the greedy rows); τ calibrated by `npm run bench:glimpse`.
-  { label: "glimp@0.5159k12", spec: "glimp@0.5159k12:lab-small>lab-large" },
-  { label: "bild@0.7x0.1", spec: "bild@0.7x0.1:lab-small>lab-large" },
-  { label: "large uniform 4/problem", allocation: "uniform", model: "lab-large", samplesPerProblem: 4 },
-  {
-    label: "large compute-optimal 4/problem",
-    allocation: "adaptive",
-    model: "lab-large",
-    samplesPerProblem: 4,
-    probe: 2,
-  },
-  { label: "large uniform 8/problem", allocation: "uniform", model: "lab-large", samplesPerProblem: 8 },
-  {
-    label: "large compute-optimal 8/problem",
-    allocation: "adaptive",
-    model: "lab-large",
-    samplesPerProblem: 8,
-    probe: 4,
-  },
-];
+/** GlimpRouter's setting in the compared methods (`glimp@τkK`). */
+export interface GlimpSetting {
+  /** τ: the step entropy from which the large model writes a step; calibrate it per pair (`bench:glimpse`). */
+  readonly threshold: number;
+  /** K: how many first tokens of a step are read. */
+  readonly glimpse: number;
+}
+
+/** τ and K calibrated by `npm run bench:glimpse` for `lab-small` / `lab-large`. */
+export const defaultGlimpSetting: GlimpSetting = { threshold: 0.5159, glimpse: 12 };
+
+/**
+ * The methods compared, in the order printed; GlimpRouter's row at `glimp` (its τ depends on the pair).
+ *
+ * @example
+ * const methods = routingMethods({ threshold: 0.6, glimpse: 12 });
+ */
+export function routingMethods(glimp: GlimpSetting = defaultGlimpSetting): readonly RoutingMethod[] {
+  const glimpSpec = `glimp@${glimp.threshold}k${glimp.glimpse}`;
+  return [
+    { label: "small greedy", spec: "greedy", model: "small" },
+    { label: "small sc@8", spec: "sc@8", model: "small" },
+    { label: "large greedy", spec: "greedy", model: "large" },
+    { label: "large sc@8", spec: "sc@8", model: "large" },
+    { label: "cascade@8", spec: "cascade@8", route: true },
+    { label: "cascade@8t0.9", spec: "cascade@8t0.9", route: true },
+    { label: "cascade@4x8", spec: "cascade@4x8", route: true },
+    { label: "cascade@4x8t1", spec: "cascade@4x8t1", route: true },
+    {
+      label: "cascade sc@4 > large greedy",
+      build: (models) =>
+        cascade({
+          models,
+          small: 4,
+          strategies: [selfConsistency({ n: 4 }), singleSample({ temperature: 0 })],
+        }),
+    },
+    // Greedy routers (compare with the greedy rows).
+    { label: glimpSpec, spec: glimpSpec, route: true },
+    { label: "bild@0.7x0.1", spec: "bild@0.7x0.1", route: true },
+    { label: "large uniform 4/problem", allocation: "uniform", model: "large", samplesPerProblem: 4 },
+    {
+      label: "large compute-optimal 4/problem",
+      allocation: "adaptive",
+      model: "large",
+      samplesPerProblem: 4,
+      probe: 2,
+    },
+    { label: "large uniform 8/problem", allocation: "uniform", model: "large", samplesPerProblem: 8 },
+    {
+      label: "large compute-optimal 8/problem",
+      allocation: "adaptive",
+      model: "large",
+      samplesPerProblem: 8,
+      probe: 4,
+    },
+  ];
+}
 
 /** What every run of the batch shares. */
 export interface RoutingRunSettings {
-  readonly backends: Readonly<Record<RoutingModel, Backend>>;
+  /** The pair's names and backends by role. */
+  readonly models: Readonly<Record<RouteRole, NamedBackend>>;
   readonly problems: readonly BenchProblem[];
   readonly grader: Grader;
   readonly answerFormat: AnswerFormat;
@@ -113,8 +132,8 @@ export interface RoutingMeasure {
   readonly label: string;
   readonly correct: number;
   readonly problems: number;
-  /** Generated tokens by model. */
-  readonly tokens: Readonly<Record<RoutingModel, number>>;
+  /** Generated tokens by model of the pair. */
+  readonly tokens: Readonly<Record<RouteRole, number>>;
   readonly samples: number;
   readonly usage: Usage;
   readonly seconds: number;
@@ -122,9 +141,21 @@ export interface RoutingMeasure {
   readonly escalated?: number | undefined;
 }
 
-/** The lab model a backend's model name is, for usage by model. */
-function modelOf(name: string): RoutingModel {
-  return name.includes("small") ? "lab-small" : "lab-large";
+/** The backend of a model a route names: one of the pair's two, nothing else. */
+function resolveModel(settings: RoutingRunSettings, name: string): Backend {
+  const role = routeRoles.find((candidate) => settings.models[candidate].name === name);
+  if (role === undefined) {
+    throw new ConfigError(
+      `strategy: the route names ${JSON.stringify(name)}; this run has only ${pairName(settings)} loaded`,
+      { field: "strategy" },
+    );
+  }
+  return settings.models[role].backend;
+}
+
+/** The pair as a route, `small>large`. */
+function pairName(settings: RoutingRunSettings): string {
+  return `${settings.models.small.name}>${settings.models.large.name}`;
 }
 
 function problemContext(settings: RoutingRunSettings, backend: Backend, index: number): StrategyContext {
@@ -148,13 +179,15 @@ async function runOneByOne(
   method: Exclude<RoutingMethod, { allocation: ComputeAllocation }>,
   settings: RoutingRunSettings,
 ): Promise<Omit<RoutingMeasure, "seconds" | "label">> {
-  const routes = "build" in method || method.spec.includes(":");
+  const routes = "build" in method || method.route === true;
   const strategy =
     "build" in method
-      ? method.build(routingModels.map((name) => ({ name, backend: settings.backends[name] })))
-      : parseStrategySpec(method.spec, { resolveModel: (name) => settings.backends[modelOf(name)] });
-  const backend = settings.backends[("model" in method ? method.model : undefined) ?? "lab-small"];
-  const tokens: Record<RoutingModel, number> = { "lab-small": 0, "lab-large": 0 };
+      ? method.build(routeRoles.map((role) => settings.models[role]))
+      : parseStrategySpec(routes ? `${method.spec}:${pairName(settings)}` : method.spec, {
+          resolveModel: (name) => resolveModel(settings, name),
+        });
+  const backend = settings.models[("model" in method ? method.model : undefined) ?? "small"].backend;
+  const tokens: Record<RouteRole, number> = { small: 0, large: 0 };
   let correct = 0;
   let samples = 0;
   let escalated = 0;
@@ -173,7 +206,7 @@ async function runOneByOne(
     samples += result.candidates.length;
     usage = addUsage(usage, result.usage);
     for (const [name, modelUsage] of Object.entries(usageByModel(result.trace))) {
-      tokens[modelOf(name)] += modelUsage.completionTokens ?? 0;
+      tokens[routeRoleOf(name, settings.models)] += modelUsage.completionTokens ?? 0;
     }
     if (result.trace.some((event) => event.type === "note" && event.message.includes("escalating"))) {
       escalated += 1;
@@ -193,7 +226,7 @@ async function runAllocation(
   method: Extract<RoutingMethod, { allocation: ComputeAllocation }>,
   settings: RoutingRunSettings,
 ): Promise<Omit<RoutingMeasure, "seconds" | "label">> {
-  const backend = settings.backends[method.model];
+  const { backend } = settings.models[method.model];
   const results = await allocateCompute(settings.problems, {
     totalSamples: method.samplesPerProblem * settings.problems.length,
     allocation: method.allocation,
@@ -201,7 +234,7 @@ async function runAllocation(
     context: (_, index) => problemContext(settings, backend, index),
   });
   const usage = addUsage(emptyUsage, ...results.map((result) => result.usage));
-  const tokens: Record<RoutingModel, number> = { "lab-small": 0, "lab-large": 0 };
+  const tokens: Record<RouteRole, number> = { small: 0, large: 0 };
   tokens[method.model] = usage.completionTokens ?? 0;
   return {
     correct: results.filter((result) => settings.grader.grade(result.answer, result.problem.gold)).length,
@@ -217,7 +250,7 @@ async function runAllocation(
  * time.
  *
  * @example
- * const measure = await runRoutingMethod(routingMethods[4]!, settings);
+ * const measure = await runRoutingMethod(routingMethods()[4]!, settings);
  */
 export async function runRoutingMethod(
   method: RoutingMethod,

@@ -1,37 +1,44 @@
 /**
- * Routing between the embedded lab models (`npm run bench:routing`): small and large baselines, model
+ * Routing between a pair of embedded lab models (`npm run bench:routing`): small and large baselines, model
  * cascades and compute-optimal allocation against uniform allocation at the same total samples, all on
  * the same problems and seeds (the methods are listed in `routing-lab.ts`).
+ *
+ * The pair is `--small NAME --large NAME` (a lab model name from models.json or a `.gguf` path), by default
+ * `defaultRoutePair` (`route-pair.ts`); routers run over it as `spec:small>large`. GlimpRouter's τ is
+ * `--glimp-threshold` (default 0.5159, calibrated for lab-small / lab-large; recalibrate a new pair with
+ * `npm run bench:glimpse`), at K = 12.
  *
  * First it measures each model's generation speed in this process (sc@8 over the first problems, the two
  * models taking turns) and prints tokens/s and their ratio; a method's cost is then its generated tokens in
  * large-model-token equivalents: large tokens + small tokens × (large tokens/s ÷ small tokens/s). Then it
  * prints one Markdown row per method: accuracy, generated tokens by model, that cost, the cost as a share
  * of `large sc@8`'s, samples per problem, problems a cascade escalated and wall time; and writes the
- * table as JSON (`--json`, default `runs/bench-routing.json`; `runs/` is not committed).
+ * table and the pair as JSON (`--json`, default `runs/bench-routing.json`; `runs/` is not committed).
  *
  *   npm run bench:routing
+ *   npm run bench:routing -- --small lab-small --large lab-large --glimp-threshold 0.5159
  *   npm run bench:routing -- --problems 60 --dataset lab:hard
  *   npm run bench:routing -- --problems 600 --only uniform,compute-optimal   (labels containing either)
  *
- * Both models at one thread, at the lab profile's sampling (temperature 1.25, top-k 0, top-p 1, min-p 0).
- * Accuracies on 120 problems are ±4.5 points (one standard error); compare rows of the same run.
+ * Both models at one thread, at the lab profile's sampling at the large model's card temperature (top-k 0,
+ * top-p 1, min-p 0). Accuracies on 120 problems are ±4.5 points (one standard error); compare rows of the
+ * same run.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { labModels } from "@mull/llama-cpp";
 import { loadDataset } from "../src/bench/datasets/index.ts";
 import { graderByName } from "../src/bench/graders/index.ts";
 import { createBackendFromFlags, type ResolvedBackend } from "../src/cli/create-backend.ts";
-import { labPromptTemplate } from "../src/lab/index.ts";
+import { labProfile, labPromptTemplate } from "../src/lab/index.ts";
 import { solve } from "../src/solve.ts";
-import type { Backend } from "../src/spec/index.ts";
+import { type RouteRole, routePairFromFlags, routePairOptions, routeRoles } from "./route-pair.ts";
 import {
+  defaultGlimpSetting,
   type RoutingMeasure,
-  type RoutingModel,
   type RoutingRunSettings,
   routingMethods,
-  routingModels,
   runRoutingMethod,
 } from "./routing-lab.ts";
 
@@ -44,6 +51,8 @@ const { values } = parseArgs({
     "speed-problems": { type: "string", default: "30" },
     json: { type: "string", default: "runs/bench-routing.json" },
     only: { type: "string" },
+    ...routePairOptions,
+    "glimp-threshold": { type: "string", default: String(defaultGlimpSetting.threshold) },
   },
 });
 
@@ -57,23 +66,25 @@ function integer(text: string, flag: string): number {
 const problemCount = integer(values.problems, "problems");
 const seed = Number(values.seed);
 const threads = integer(values.threads, "threads");
+const pair = routePairFromFlags(values);
+const glimpThreshold = Number(values["glimp-threshold"]);
+if (!Number.isFinite(glimpThreshold) || glimpThreshold <= 0)
+  throw new Error(`--glimp-threshold: expected a number > 0, got ${values["glimp-threshold"]}`);
+const glimp = { ...defaultGlimpSetting, threshold: glimpThreshold };
 
 /** Generated tokens per second of each model: sc@8 over the same problems, the models taking turns. */
-async function measureSpeed(
-  settings: RoutingRunSettings,
-  count: number,
-): Promise<Record<RoutingModel, number>> {
-  const tokens: Record<RoutingModel, number> = { "lab-small": 0, "lab-large": 0 };
-  const seconds: Record<RoutingModel, number> = { "lab-small": 0, "lab-large": 0 };
+async function measureSpeed(settings: RoutingRunSettings, count: number): Promise<Record<RouteRole, number>> {
+  const tokens: Record<RouteRole, number> = { small: 0, large: 0 };
+  const seconds: Record<RouteRole, number> = { small: 0, large: 0 };
   const problems = settings.problems.slice(0, count);
   for (const round of [0, 1, 2]) {
-    for (const model of round === 1 ? [...routingModels].reverse() : routingModels) {
+    for (const model of round === 1 ? [...routeRoles].reverse() : routeRoles) {
       for (const [index, problem] of problems.entries()) {
         const started = performance.now();
         const result = await solve({
           problem,
           strategy: "sc@8",
-          backend: settings.backends[model],
+          backend: settings.models[model].backend,
           seed: 7_919 * round + index,
           sampling: settings.sampling,
           answerFormat: settings.answerFormat,
@@ -86,10 +97,7 @@ async function measureSpeed(
       }
     }
   }
-  return {
-    "lab-small": tokens["lab-small"] / seconds["lab-small"],
-    "lab-large": tokens["lab-large"] / seconds["lab-large"],
-  };
+  return { small: tokens.small / seconds.small, large: tokens.large / seconds.large };
 }
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -105,32 +113,38 @@ function table(rows: readonly (readonly string[])[]): string {
 
 const loaded: ResolvedBackend[] = [];
 try {
-  for (const model of routingModels) loaded.push(await createBackendFromFlags({ model, threads }));
+  for (const role of routeRoles) loaded.push(await createBackendFromFlags({ model: pair[role], threads }));
   const [small, large] = loaded;
   if (small === undefined || large === undefined) throw new Error("the lab models did not load");
   const dataset = await loadDataset(values.dataset, { limit: problemCount, seed });
   const grader = graderByName(dataset.grader);
-  const backends: Record<RoutingModel, Backend> = { "lab-small": small.backend, "lab-large": large.backend };
+  // The lab's profile for any lab model, also one create-backend does not know by name (a new family, a path).
+  const card = (await labModels()).find((entry) => entry.name === pair.large);
+  const profile = labProfile({ recommendedTemperature: card?.recommendedTemperature });
   const settings: RoutingRunSettings = {
-    backends,
+    models: {
+      small: { name: pair.small, backend: small.backend },
+      large: { name: pair.large, backend: large.backend },
+    },
     problems: dataset.problems,
     grader,
     answerFormat: grader.format,
-    promptTemplate: large.profile.promptTemplate ?? labPromptTemplate,
-    sampling: large.profile.samplingDefaults,
+    promptTemplate: profile.promptTemplate ?? labPromptTemplate,
+    sampling: profile.samplingDefaults,
     seed,
   };
   const speed = await measureSpeed(settings, integer(values["speed-problems"], "speed-problems"));
-  const smallShare = speed["lab-large"] / speed["lab-small"];
+  const smallShare = speed.large / speed.small;
   process.stdout.write(
     `${values.dataset}, ${dataset.problems.length} problems, seed ${seed}, ${threads} thread(s), ` +
-      `temperature ${settings.sampling.temperature}\n` +
-      `speed: lab-small ${speed["lab-small"].toFixed(0)} tokens/s, lab-large ${speed["lab-large"].toFixed(0)} tokens/s: ` +
+      `temperature ${settings.sampling.temperature}; small ${pair.small}, large ${pair.large}; ` +
+      `glimp τ ${glimp.threshold} (k${glimp.glimpse})\n` +
+      `speed: ${pair.small} ${speed.small.toFixed(0)} tokens/s, ${pair.large} ${speed.large.toFixed(0)} tokens/s: ` +
       `a small token costs ${smallShare.toFixed(2)} large tokens (large/small time per token ${(1 / smallShare).toFixed(2)}x)\n\n`,
   );
   const measures: RoutingMeasure[] = [];
   const only = values.only?.split(",").map((part) => part.trim());
-  const methods = routingMethods.filter(
+  const methods = routingMethods(glimp).filter(
     (method) => only === undefined || only.some((part) => method.label.includes(part)),
   );
   for (const method of methods) {
@@ -138,14 +152,13 @@ try {
     measures.push(measure);
     process.stderr.write(`routing: ${measure.label} ${measure.seconds.toFixed(1)} s\n`);
   }
-  const cost = (measure: RoutingMeasure) =>
-    measure.tokens["lab-large"] + measure.tokens["lab-small"] * smallShare;
+  const cost = (measure: RoutingMeasure) => measure.tokens.large + measure.tokens.small * smallShare;
   const reference = measures.find((measure) => measure.label === "large sc@8");
   const rows = measures.map((measure) => ({
     method: measure.label,
     accuracy: (100 * measure.correct) / measure.problems,
-    smallTokens: measure.tokens["lab-small"],
-    largeTokens: measure.tokens["lab-large"],
+    smallTokens: measure.tokens.small,
+    largeTokens: measure.tokens.large,
     cost: cost(measure),
     costShare: reference === undefined ? undefined : cost(measure) / cost(reference),
     samplesPerProblem: measure.samples / measure.problems,
@@ -185,6 +198,8 @@ try {
     problems: dataset.problems.length,
     seed,
     threads,
+    pair,
+    glimp,
     speed,
     smallShare,
     rows,

@@ -1,0 +1,79 @@
+/**
+ * The (small, large) pair of embedded lab models the routing benchmarks compare (`routing.ts`,
+ * `glimpse-lab.ts`): its default, its `--small NAME --large NAME` flags, and which of the two wrote a
+ * generation.
+ */
+import { ConfigError } from "../src/errors/index.ts";
+import type { NamedBackend } from "../src/strategies/index.ts";
+
+/**
+ * Two embedded lab models, smallest first: each a lab model name from `packages/llama-cpp/models/models.json`
+ * or a path to a `.gguf` file, as `createBackendFromFlags({ model })` accepts.
+ */
+export interface RoutePair {
+  readonly small: string;
+  readonly large: string;
+}
+
+/** The pair the routing benchmarks run on without `--small` / `--large`: the second lab model family. */
+export const defaultRoutePair: RoutePair = { small: "lab-v2-small", large: "lab-v2-large" };
+
+/** A model's place in the pair. */
+export type RouteRole = keyof RoutePair;
+
+/** The roles, smallest first. */
+export const routeRoles: readonly RouteRole[] = ["small", "large"];
+
+/** `parseArgs` options of the pair's flags, defaulting to `defaultRoutePair`. */
+export const routePairOptions = {
+  small: { type: "string", default: defaultRoutePair.small },
+  large: { type: "string", default: defaultRoutePair.large },
+} as const;
+
+/**
+ * The pair from the `--small` / `--large` flags.
+ *
+ * @throws ConfigError when a name is empty or both flags name the same model (tokens could not be told apart).
+ * @example
+ * const pair = routePairFromFlags(values); // { small: "lab-small", large: "lab-large" } with --small lab-small --large lab-large
+ */
+export function routePairFromFlags(values: { readonly small: string; readonly large: string }): RoutePair {
+  const small = values.small.trim();
+  const large = values.large.trim();
+  for (const [flag, name] of [
+    ["--small", small],
+    ["--large", large],
+  ] as const) {
+    if (name === "") {
+      throw new ConfigError(`${flag}: expected a lab model name or a .gguf path, got an empty string`, {
+        field: flag,
+      });
+    }
+  }
+  if (small === large) {
+    throw new ConfigError(`--small and --large both name ${JSON.stringify(small)}; expected two models`, {
+      field: "--large",
+    });
+  }
+  return { small, large };
+}
+
+/**
+ * The role of the model a generation names (`usageByModel`'s keys): the pair's name for it, or the name its
+ * backend describes itself by (a `.gguf` path's base name).
+ *
+ * @throws Error for a model outside the pair, so that no token is counted on the wrong side.
+ * @example
+ * routeRoleOf("lab-small", { small: { name: "lab-small", backend }, large: { name: "lab-large", backend: other } }); // "small"
+ */
+export function routeRoleOf(model: string, models: Readonly<Record<RouteRole, NamedBackend>>): RouteRole {
+  const role = routeRoles.find(
+    (candidate) => models[candidate].name === model || models[candidate].backend.describe().model === model,
+  );
+  if (role === undefined) {
+    throw new Error(
+      `a generation names model ${JSON.stringify(model)}, which is neither ${models.small.name} nor ${models.large.name}`,
+    );
+  }
+  return role;
+}
