@@ -118,7 +118,7 @@ try {
   if (small === undefined || large === undefined) throw new Error("the lab models did not load");
   const dataset = await loadDataset(values.dataset, { limit: problemCount, seed });
   const grader = graderByName(dataset.grader);
-  // The lab's profile for any lab model, also one create-backend does not know by name (a new family, a path).
+  // The lab profile also for a model given as a .gguf path, which has no card (temperature 1 then).
   const card = (await labModels()).find((entry) => entry.name === pair.large);
   const profile = labProfile({ recommendedTemperature: card?.recommendedTemperature });
   const settings: RoutingRunSettings = {
