@@ -65,7 +65,7 @@ async function labProfileOf(
 }
 
 /** The default embedded model. */
-export const defaultLabModel = "lab-large";
+export const defaultLabModel = "lab-v2-large";
 
 /**
  * Creates the backend that flags describe: an OpenAI-compatible server when `baseUrl` is set, otherwise

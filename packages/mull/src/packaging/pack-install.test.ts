@@ -161,6 +161,8 @@ describe.skipIf(!existsSync(lockPath))(
       expect(listing.code).toBe(0);
       expect(listing.stdout).toContain("package/models/lab-large.gguf");
       expect(listing.stdout).toContain("package/models/lab-small.gguf");
+      expect(listing.stdout).toContain("package/models/lab-v2-large.gguf");
+      expect(listing.stdout).toContain("package/models/lab-v2-small.gguf");
       expect(listing.stdout).toContain("package/dist/index.js");
       expect(listing.stdout).not.toMatch(/\.test\.ts$/m);
       const mull = await command("tar", ["-tzf", packed[0]!.tarball], scratch);
@@ -265,7 +267,7 @@ describe.skipIf(!existsSync(lockPath))(
       expect(outcome.code, describeOutcome("npx mull solve", outcome)).toBe(0);
       // The answer on stdout (412 + 307 - 95 = 624 when the vote is right), what it cost on stderr.
       expect(outcome.stdout).toMatch(/^-?\d+\n$/);
-      expect(outcome.stderr).toMatch(/^sc@8 on lab-large: 8 candidates, \d+ tokens/m);
+      expect(outcome.stderr).toMatch(/^sc@8 on lab-v2-large: 8 candidates, \d+ tokens/m);
     }, 180_000);
   },
 );

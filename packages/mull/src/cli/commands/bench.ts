@@ -12,6 +12,7 @@ import {
 } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
+import { defaultLabModel } from "../create-backend.ts";
 import { listOf, listOption } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { printBenchSummary } from "../print-bench-summary.ts";
@@ -104,7 +105,7 @@ export function benchCommand() {
     .option("--base-url <url>", "the OpenAI-compatible server (implies --backend openai)")
     .option(
       "-m, --model <name>",
-      "model name; embedded: lab-small | lab-large | PATH.gguf (default lab-large)",
+      `model name; embedded: a lab model (mull models) | PATH.gguf (default ${defaultLabModel})`,
     )
     .option("--small-model <name>", smallModelOptionHelp)
     .option("--api-key-env <variable>", "environment variable that holds the API key")

@@ -34,7 +34,11 @@ export function labCommand() {
     .option("--problems <count>", "lab problems of mixed difficulty", integerOption(1, 100_000), 120)
     .option("--dataset <name>", "lab:1 … lab:6 | lab:mixed | lab:hard", "lab:mixed")
     .option("--strategies <list>", "comma-separated strategy specs", defaultLabStrategies.join(","))
-    .option("-m, --model <name>", "lab-small | lab-large | PATH.gguf", defaultLabModel)
+    .option(
+      "-m, --model <name>",
+      "a lab model (mull models: lab-v2-large, lab-v2-small, lab-large, lab-small) | PATH.gguf",
+      defaultLabModel,
+    )
     .option("--out <dir>", "run directory (default runs/lab-<time>)")
     .option("--seed <value>", "run seed", integerOption(0, 2 ** 31 - 1), 0)
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 64), 4)

@@ -215,7 +215,7 @@ export function serveCommand() {
     .option("--base-url <url>", "one OpenAI-compatible upstream (vLLM, SGLang, llama.cpp, Ollama, OpenAI)")
     .option(
       "-m, --model <name>",
-      `model of --base-url (default: the first it lists); embedded: lab-small | lab-large (default ${defaultLabModel})`,
+      `model of --base-url (default: the first it lists); embedded: a lab model, see mull models (default ${defaultLabModel})`,
     )
     .option("--upstream-key-env <variable>", "environment variable holding the API key of --base-url")
     .addOption(

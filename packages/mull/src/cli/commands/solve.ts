@@ -11,7 +11,7 @@ import {
   splitModelRoute,
   strategyCatalogHelp,
 } from "../../strategies/index.ts";
-import { createBackendFromFlags } from "../create-backend.ts";
+import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
 import {
@@ -124,7 +124,7 @@ export function solveCommand() {
     .option("--base-url <url>", "an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama, OpenAI)")
     .option(
       "-m, --model <name>",
-      "model name; embedded: lab-small | lab-large | PATH.gguf (default lab-large)",
+      `model name; embedded: a lab model (mull models) | PATH.gguf (default ${defaultLabModel})`,
     )
     .option("--small-model <name>", smallModelOptionHelp)
     .option("--api-key-env <variable>", "environment variable that holds the API key")
