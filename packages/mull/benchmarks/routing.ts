@@ -5,7 +5,7 @@
  *
  * The pair is `--small NAME --large NAME` (a lab model name from models.json or a `.gguf` path), by default
  * `defaultRoutePair` (`route-pair.ts`); routers run over it as `spec:small>large`. GlimpRouter's τ is
- * `--glimp-threshold` (default 0.5159, calibrated for lab-small / lab-large; recalibrate a new pair with
+ * `--glimp-threshold` (default 0.5067, calibrated for lab-v2-small / lab-v2-large; recalibrate a new pair with
  * `npm run bench:glimpse`), at K = 12.
  *
  * First it measures each model's generation speed in this process (sc@8 over the first problems, the two
