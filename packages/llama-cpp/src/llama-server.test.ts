@@ -325,7 +325,15 @@ describe.skipIf(lookup.binary === undefined)(
             "--out",
             path.join(scratch, "http"),
           ]),
-          benchAccuracy([...flags, "--threads", "1", "--out", path.join(scratch, "embedded")]),
+          benchAccuracy([
+            ...flags,
+            "--model",
+            "lab-large",
+            "--threads",
+            "1",
+            "--out",
+            path.join(scratch, "embedded"),
+          ]),
         ]);
         const [httpGreedy, httpVotes] = overHttp;
         const [localGreedy, localVotes] = local;

@@ -6,12 +6,15 @@ import { ConfigError } from "../../errors/index.ts";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
 import { redisTestPrefix } from "../../server/state/redis-test-prefix.test-support.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
+import { defaultLabModel } from "../create-backend.ts";
 import { serveCommand } from "./serve.ts";
 import { startServeProcess } from "./serve-process.test-support.ts";
 
 // `mull serve` as its users start it: flag checks in-process, serving in a child process.
 
-const labModel = fileURLToPath(new URL("../../../../llama-cpp/models/lab-large.gguf", import.meta.url));
+const labModel = fileURLToPath(
+  new URL(`../../../../llama-cpp/models/${defaultLabModel}.gguf`, import.meta.url),
+);
 
 function startServe(args: readonly string[], environment: Record<string, string> = {}) {
   return startServeProcess(args, environment);
@@ -208,9 +211,9 @@ describe.skipIf(!existsSync(labModel))("mull serve with the embedded lab", () =>
       const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: "unused", maxRetries: 0 });
       const ids: string[] = [];
       for await (const model of client.models.list()) ids.push(model.id);
-      expect(ids).toContain("lab-large");
+      expect(ids).toContain(defaultLabModel);
       const completion = await client.chat.completions.create({
-        model: "sc@8:lab-large",
+        model: `sc@8:${defaultLabModel}`,
         messages: [{ role: "user", content: "37+48-19=?" }],
         temperature: 0.8,
       });
@@ -226,7 +229,7 @@ describe.skipIf(!existsSync(labModel))("mull serve with the embedded lab", () =>
       expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
       // A step-level search, guided by the lab's exact step checker (the served lab models' PRM).
       const searched = await client.chat.completions.create({
-        model: "pf@4:lab-large",
+        model: `pf@4:${defaultLabModel}`,
         messages: [{ role: "user", content: "539-467+192+679-89-336+144=?" }],
       });
       const report = (
@@ -238,7 +241,7 @@ describe.skipIf(!existsSync(labModel))("mull serve with the embedded lab", () =>
       expect(searchedText.trim().endsWith(`#### ${report.answer}`)).toBe(true);
       expect(searched.usage?.completion_tokens).toBeGreaterThan(0);
       const refused = client.chat.completions.create({
-        model: "lab-large",
+        model: defaultLabModel,
         messages: [{ role: "user", content: "Write a poem." }],
       });
       await expect(refused).rejects.toMatchObject({ status: 400 });
