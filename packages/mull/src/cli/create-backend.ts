@@ -101,8 +101,11 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),
     ...(speculative === undefined ? {} : { speculative }),
   });
-  const isLabModel = (await embedded.labModels()).some((card) => card.name === model);
-  const profile = isLabModel ? await labProfileOf(model, embedded) : defaultModelProfile;
+  const card = (await embedded.labModels()).find((entry) => entry.name === model);
+  const profile =
+    card === undefined
+      ? defaultModelProfile
+      : labProfile({ recommendedTemperature: card.recommendedTemperature });
   return { backend, model, profile, dispose: () => backend.dispose() };
 }
 

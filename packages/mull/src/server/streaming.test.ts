@@ -1,29 +1,18 @@
 import OpenAI from "openai";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  type FakeOpenAIRequest,
-  type FakeOpenAIServer,
-  type FakeReply,
-  startFakeOpenAIServer,
-} from "../testing/fake-openai-server.ts";
-import { type AssembledServer, assembleServer } from "./assemble-server.ts";
-import { parseServerConfig } from "./config/index.ts";
-import { listenServer, type RunningServer } from "./listen-server.ts";
+import { describe, expect, it, vi } from "vitest";
+import type { FakeOpenAIRequest, FakeOpenAIServer, FakeReply } from "../testing/fake-openai-server.ts";
+import { fakeUpstream, serveFakeUpstream } from "./replicas.test-support.ts";
 
 // Streamed strategy requests over loopback against the fake upstream: progress while sampling, no upstream
 // work left running once the strategy stopped early or the client left, and the judge's tokens billed.
 
 const key = "sk-streaming";
-let fake: FakeOpenAIServer;
-let assembled: AssembledServer;
-let running: RunningServer;
 
 const longText = `${Array.from({ length: 40 }, (_, index) => `word${index}`).join(" ")}\n#### 42`;
 
 /** Generation requests (not the capability probe) whose prompt carries `marker`, in arrival order. */
 const sampled = (marker: string): FakeOpenAIRequest[] =>
-  fake.requests.filter((request) => request.prompt.includes(marker) && request.body?.max_tokens !== 1);
+  served.fake.requests.filter((request) => request.prompt.includes(marker) && request.body?.max_tokens !== 1);
 
 /** A gate: `open` resolves `opened`. */
 function gate(): { opened: Promise<void>; open: () => void; isOpen: () => boolean } {
@@ -83,32 +72,22 @@ async function reply(request: FakeOpenAIRequest): Promise<FakeReply> {
   return ok;
 }
 
-beforeAll(async () => {
-  fake = await startFakeOpenAIServer({ handler: reply });
-  const upstream = { baseUrl: fake.url, allowedNetworks: ["127.0.0.1/32"] };
-  const config = parseServerConfig({
-    server: { keepAliveMilliseconds: 50 },
-    upstreams: [
-      { ...upstream, name: "fake", models: ["fake-model"], scorer: "none" },
-      { ...upstream, name: "judged", models: ["judged-model"] },
-      { ...upstream, name: "stepped", models: ["stepped-model"], scorer: "none", prm: "judge" },
-    ],
-  });
-  assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
-});
-
-afterAll(async () => {
-  await running?.shutdown(1_000);
-  await assembled?.dispose();
-  await fake?.close();
+const served = serveFakeUpstream({
+  apiKey: key,
+  handler: reply,
+  server: { keepAliveMilliseconds: 50 },
+  upstreams: (url) => [
+    fakeUpstream("fake", url),
+    { ...fakeUpstream("judged", url, ["judged-model"]), scorer: undefined },
+    { ...fakeUpstream("stepped", url, ["stepped-model"]), prm: "judge" },
+  ],
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read OpenAI's JSON shapes as they come.
 type Json = any;
 
 function post(body: object, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${running.url}/v1/chat/completions`, {
+  return fetch(`${served.url}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -129,8 +108,8 @@ function parseEvents(text: string): { data: Json[]; comments: string[] } {
 
 /** Waits until the fake upstream has nothing running, then returns how its counts moved since `before`. */
 async function settledSince(before: FakeOpenAIServer["generations"]) {
-  await vi.waitFor(() => expect(fake.generations.running).toBe(0), { timeout: 2_000 });
-  const now = fake.generations;
+  await vi.waitFor(() => expect(served.fake.generations.running).toBe(0), { timeout: 2_000 });
+  const now = served.fake.generations;
   return {
     started: now.started - before.started,
     completed: now.completed - before.completed,
@@ -139,7 +118,7 @@ async function settledSince(before: FakeOpenAIServer["generations"]) {
 }
 
 describe("the openai client streaming a strategy request", () => {
-  const client = () => new OpenAI({ baseURL: `${running.url}/v1`, apiKey: key, maxRetries: 0 });
+  const client = () => new OpenAI({ baseURL: `${served.url}/v1`, apiKey: key, maxRetries: 0 });
   const request = {
     model: "sc@5:fake-model",
     messages: [{ role: "user" as const, content: "What is 6 times 7? seeded" }],
@@ -216,7 +195,7 @@ describe("a reasoning model's thinking", () => {
 
 describe("an adaptive strategy that stops early", () => {
   it("answers at the stop, and every upstream sample still running is aborted", async () => {
-    const before = fake.generations;
+    const before = served.fake.generations;
     const response = await post({
       model: "pasc@16:fake-model",
       messages: [{ role: "user", content: "What is 6 times 7? fast-then-slow" }],
@@ -246,7 +225,7 @@ describe("an adaptive strategy that stops early", () => {
 
 describe("an adaptive strategy whose upstream holds samples before their first token", () => {
   it("answers while they are still held, and aborts them", async () => {
-    const before = fake.generations;
+    const before = served.fake.generations;
     const response = await post({
       model: "pasc@8:fake-model",
       messages: [{ role: "user", content: "What is 6 times 7? two-held" }],
@@ -272,7 +251,7 @@ describe("an adaptive strategy whose upstream holds samples before their first t
 
 describe("a client that leaves mid-stream", () => {
   it("aborts every upstream sample still in flight under sc@8", async () => {
-    const before = fake.generations;
+    const before = served.fake.generations;
     const controller = new AbortController();
     const response = await post(
       {
@@ -298,13 +277,13 @@ describe("a client that leaves mid-stream", () => {
     const counts = await settledSince(before);
     expect(counts.abortedByClient).toBe(6);
     expect(counts.completed + counts.abortedByClient).toBe(counts.started);
-    await vi.waitFor(() => expect(assembled.server.inFlight()).toBe(0), { timeout: 1_000 });
+    await vi.waitFor(() => expect(served.replica.assembled.server.inFlight()).toBe(0), { timeout: 1_000 });
   });
 });
 
 describe("a budget that runs out", () => {
   it("aborts every upstream sample still in flight at the deadline, and answers from the others", async () => {
-    const before = fake.generations;
+    const before = served.fake.generations;
     const response = await post({
       model: "sc@8:fake-model",
       messages: [{ role: "user", content: "What is 6 times 7? fast-then-slow two-fast deadline" }],
@@ -327,14 +306,14 @@ describe("a budget that runs out", () => {
 
 describe("usage billed to the client", () => {
   it("includes the judge's tokens under bon@3", async () => {
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const response = await post({
       model: "bon@3:judged-model",
       messages: [{ role: "user", content: "What is 3 × 4? billed" }],
       temperature: 0.7,
     });
     const body = (await response.json()) as Json;
-    const sent = fake.requests.slice(before).filter((request) => request.body?.max_tokens !== 1);
+    const sent = served.fake.requests.slice(before).filter((request) => request.body?.max_tokens !== 1);
     const judged = sent.filter((request) => request.prompt.includes("Proposed solution:")).length;
     const samples = sent.length - judged;
     expect(samples).toBe(3);
@@ -344,7 +323,7 @@ describe("usage billed to the client", () => {
   });
 
   it("includes the process reward judge's tokens under a step search", async () => {
-    const before = fake.requests.length;
+    const before = served.fake.requests.length;
     const response = await post({
       model: "beam@2x2:stepped-model",
       messages: [{ role: "user", content: "What is 3 × 4? billed" }],
@@ -352,7 +331,7 @@ describe("usage billed to the client", () => {
     });
     const body = (await response.json()) as Json;
     expect(response.status, JSON.stringify(body)).toBe(200);
-    const sent = fake.requests.slice(before).filter((request) => request.body?.max_tokens !== 1);
+    const sent = served.fake.requests.slice(before).filter((request) => request.body?.max_tokens !== 1);
     const judged = sent.filter((request) => request.prompt.includes("one step at a time")).length;
     const steps = sent.length - judged;
     expect(steps).toBeGreaterThan(0);

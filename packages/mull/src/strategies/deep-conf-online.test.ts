@@ -49,6 +49,15 @@ function summary(result: SolveResult) {
   };
 }
 
+/** The OpenAI-compatible backend on a fake server, which reports n, logprobs and top logprobs. */
+function fakeServerBackend(baseUrl: string) {
+  return createOpenAICompatibleBackend({
+    baseUrl,
+    model: "fake-model",
+    capabilities: { n: true, logprobs: true, topLogprobs: true },
+  });
+}
+
 describe("deepConfOnline", () => {
   it("equals offline DeepConf when the threshold cuts nothing and it never stops early", async () => {
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
@@ -266,11 +275,7 @@ describe("deepConfOnline", () => {
     const server = await startFakeOpenAIServer({
       handler: (request) => ({ choices: Array.from({ length: request.n }, () => steady) }),
     });
-    const backend = createOpenAICompatibleBackend({
-      baseUrl: server.url,
-      model: "fake-model",
-      capabilities: { n: true, logprobs: true, topLogprobs: true },
-    });
+    const backend = fakeServerBackend(server.url);
     try {
       const result = await solve({
         problem: "q",
@@ -306,11 +311,7 @@ describe("deepConfOnline", () => {
         delivery: { tokenDelayMilliseconds: 5 },
       }),
     });
-    const backend = createOpenAICompatibleBackend({
-      baseUrl: server.url,
-      model: "fake-model",
-      capabilities: { n: true, logprobs: true, topLogprobs: true },
-    });
+    const backend = fakeServerBackend(server.url);
     try {
       const result = await solve({
         problem: "q",
