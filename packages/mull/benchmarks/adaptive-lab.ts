@@ -31,6 +31,9 @@ export const adaptiveLabStrategies: readonly string[] = [
   "deepconf-online@16",
   "certainty@16",
   "probe@16k16",
+  "mass@16",
+  "mass@8u0.5",
+  "mass@5",
   "sc@8",
   "deepconf@8",
   "deepconf-online@8",
@@ -47,7 +50,7 @@ const baseline = "sc@16";
 export interface AdaptiveLabOptions {
   readonly problems: number;
   readonly seed: number;
-  /** `lab-small`, `lab-large` or a `.gguf` path. */
+  /** A lab model name (`lab-v2-large`, …) or a `.gguf` path. */
   readonly model: string;
   /** Folder for the runs (`<folder>/lab-mixed`, …), kept; default a temporary folder, removed after. */
   readonly out?: string | undefined;

@@ -51,6 +51,7 @@ import {
   replayShuffles,
   runReplay,
 } from "../src/bench/replay/index.ts";
+import { defaultLabModel } from "../src/cli/create-backend.ts";
 import { runAdaptiveLab } from "./adaptive-lab.ts";
 
 const defaultData = path.resolve(import.meta.dirname, "../../../../shared/data/replay");
@@ -60,7 +61,7 @@ const { values } = parseArgs({
     replay: { type: "boolean", default: true },
     lab: { type: "boolean", default: true },
     "lab-problems": { type: "string", default: "60" },
-    "lab-model": { type: "string", default: "lab-large" },
+    "lab-model": { type: "string", default: defaultLabModel },
     "lab-out": { type: "string" },
     data: { type: "string", default: defaultData },
     shuffles: { type: "string", default: "20" },

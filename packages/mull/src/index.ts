@@ -47,8 +47,10 @@ export {
 
 // budget/: the run's account and the stop conditions.
 export {
+  type AnswerMass,
   adaptiveConsistencyReached,
   addUsage,
+  answerMass,
   type CreateBudgetOptions,
   callsExceed,
   candidatesReached,
@@ -57,6 +59,7 @@ export {
   emptyUsage,
   type LeadingAnswer,
   leaderHeld,
+  leaderMassCertified,
   leadingAnswer,
   type ProbeProgress,
   type RunBudget,
@@ -442,6 +445,8 @@ export {
   findStrategyEntry,
   type LiveProbingOptions,
   liveProbing,
+  type MassConsistencyOptions,
+  massConsistency,
   type NamedBackend,
   type ParallelAdaptiveConsistencyOptions,
   type ParseStrategySpecOptions,

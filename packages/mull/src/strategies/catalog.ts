@@ -16,6 +16,7 @@ import { deepConfEntry } from "./deep-conf.ts";
 import { deepConfOnlineEntry } from "./deep-conf-online.ts";
 import { earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
 import { liveProbingEntry } from "./live-probing.ts";
+import { massConsistencyEntry } from "./mass-consistency.ts";
 import { parallelAdaptiveConsistencyEntry } from "./parallel-adaptive-consistency.ts";
 import { perplexityConsistencyEntry } from "./perplexity-consistency.ts";
 import { repeatedSamplingEntry } from "./repeated-sampling.ts";
@@ -41,6 +42,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   adaptiveConsistencyEntry,
   earlyStoppingConsistencyEntry,
   parallelAdaptiveConsistencyEntry,
+  massConsistencyEntry,
   weightedVotingEntry,
   probabilityVotingEntry,
   meanProbabilityVotingEntry,

@@ -45,6 +45,64 @@ describe("adaptive replay strategies", () => {
     expect(adaptiveStopPoint(esc, graded("3", [null, null, null], "5").samples)).toBe(3);
   });
 
+  it("mass stops once distinct traces certify the leader's probability mass, and votes by that mass", () => {
+    // Texts a, a (one trace), c, b: 7 holds 0.3 + 0.25 after the fourth sample, 8 at most 0.1 + 0.35.
+    const samples = [
+      { text: "a #### 7", logprob: Math.log(0.3), completionTokens: 1 },
+      { text: "a #### 7", logprob: Math.log(0.3), completionTokens: 2 },
+      { text: "c #### 8", logprob: Math.log(0.1), completionTokens: 4 },
+      { text: "b #### 7", logprob: Math.log(0.25), completionTokens: 8 },
+      { text: "d #### 9", logprob: Math.log(0.01), completionTokens: 16 },
+    ];
+    const [problem] = gradeReplay(
+      [{ id: "m", gold: "7", samples, location: "test.jsonl:m" }],
+      exactAnswerFormat,
+    );
+    const mass = adaptive("mass@8");
+    expect(mass.unexploredWeight).toBe(1);
+    expect(adaptiveStopPoint(mass, problem!.samples)).toBe(4);
+    // Weighing the uncovered mass at 0.4, 0.3 > 0.4 × 0.7 already holds after the first; at 0.5 it does not.
+    expect(adaptiveStopPoint(adaptive("mass@8:u0.4"), problem!.samples)).toBe(1);
+    expect(adaptiveStopPoint(adaptive("mass@8:u0.5"), problem!.samples)).toBe(4);
+    // Without texts every sample is its own trace: the repeat adds 0.3, and 7 is certified at the second.
+    const untexted = gradeReplay(
+      [
+        {
+          id: "n",
+          gold: "7",
+          samples: samples.map(({ text, ...rest }) => ({ ...rest, answer: text.slice(-1) })),
+          location: "test.jsonl:n",
+        },
+      ],
+      exactAnswerFormat,
+    )[0]!;
+    expect(adaptiveStopPoint(mass, untexted.samples)).toBe(2);
+    // Voting by mass over distinct traces: three unlikely 8s lose to one likely 7.
+    const [byMass] = gradeReplay(
+      [
+        {
+          id: "v",
+          gold: "7",
+          samples: [
+            { text: "x #### 8", logprob: Math.log(0.02) },
+            { text: "y #### 8", logprob: Math.log(0.02) },
+            { text: "z #### 7", logprob: Math.log(0.2) },
+            { text: "w #### 8", logprob: Math.log(0.02) },
+          ],
+          location: "test.jsonl:v",
+        },
+      ],
+      exactAnswerFormat,
+    );
+    const [massResult, majority] = evaluateReplay([byMass!], parseReplayStrategies("mass@4,maj@4"), {
+      resamples: 10,
+    });
+    expect(massResult?.outcomes[0]).toMatchObject({ answer: "7", samples: 4, score: 1 });
+    expect(majority?.outcomes[0]).toMatchObject({ answer: "8", score: 0 });
+    expect(() => parseReplayStrategy("maj@4:u0.5")).toThrow(/not a replay strategy/);
+    expect(() => parseReplayStrategy("mass@4:u2")).toThrow(/unexploredWeight/);
+  });
+
   it("charges exactly the tokens of the samples each strategy used", () => {
     const problems = [
       graded("a", ["4", "4", "4", "4", "1", "1", "1", "1"], "4"),

@@ -1,6 +1,7 @@
 import {
   adaptiveConsistencyReached,
   checkStopConditions,
+  leaderMassCertified,
   type RunProgress,
   windowUnanimous,
 } from "../../budget/index.ts";
@@ -11,16 +12,22 @@ import type { ReplayStrategy } from "./replay-strategy.ts";
 
 /**
  * The replay kinds that stop drawing early: Adaptive-Consistency (also over traces stopped at their
- * probes) and early-stopping self-consistency.
+ * probes), early-stopping self-consistency and mass-certified self-consistency.
  */
-export type AdaptiveKind = "asc" | "esc" | "probe-asc";
+export type AdaptiveKind = "asc" | "esc" | "mass" | "probe-asc";
 
 /** Whether a replay strategy draws its samples one by one until a stop rule holds. */
 export function isAdaptive(strategy: ReplayStrategy): strategy is ReplayStrategy & { kind: AdaptiveKind } {
-  return strategy.kind === "asc" || strategy.kind === "esc" || strategy.kind === "probe-asc";
+  return (
+    strategy.kind === "asc" ||
+    strategy.kind === "esc" ||
+    strategy.kind === "mass" ||
+    strategy.kind === "probe-asc"
+  );
 }
 
 function stopRule(strategy: ReplayStrategy & { kind: AdaptiveKind }): StopCondition<RunProgress> {
+  if (strategy.kind === "mass") return leaderMassCertified(strategy.unexploredWeight);
   if (strategy.kind !== "esc") return adaptiveConsistencyReached(strategy.threshold);
   if (strategy.window === undefined) {
     throw new ConfigError(`${strategy.name}: esc needs a window (esc@<k>w<window>)`, { field: "window" });
@@ -33,7 +40,9 @@ function stopRule(strategy: ReplayStrategy & { kind: AdaptiveKind }): StopCondit
  * sample, on the same `RunProgress` a live run builds (votes and keys of the samples so far, candidates
  * without an answer not voting, `spent.usage.completionTokens` the tokens of those samples), so a
  * replay stops exactly where the live strategy would on the same samples. `asc` and `probe-asc` use
- * `adaptiveConsistencyReached(threshold)`, `esc` `windowUnanimous(window)`; without a stop, all of them.
+ * `adaptiveConsistencyReached(threshold)`, `esc` `windowUnanimous(window)`, `mass`
+ * `leaderMassCertified(unexploredWeight)` over the samples' texts (a sample without one is a trace of its
+ * own) and log-probabilities; without a stop, all of them.
  *
  * @example
  * adaptiveStopPoint(parseReplayStrategy("esc@16w4"), samples); // 4 when the first four agree
@@ -49,10 +58,11 @@ export function adaptiveStopPoint(
   const votes: Record<string, number> = Object.create(null);
   let completionTokens: number | undefined = 0;
   for (const [index, sample] of samples.entries()) {
-    // Recorded samples keep no text; the stop rules read answers, keys and usage only.
+    // The stop rules read answers, keys and usage, and the mass rule texts and log-probabilities.
     candidates.push({
       id: String(index),
-      text: "",
+      text: sample.text ?? `\u0000${index}`,
+      ...(sample.logprob === undefined ? {} : { logprob: sample.logprob }),
       answer: sample.answer,
       finishReason: "stop",
       completionTokens: sample.completionTokens,

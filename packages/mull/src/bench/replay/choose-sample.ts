@@ -4,7 +4,7 @@ import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 
 /** The kinds that pick one sample's answer (the others, `mean` and `pass`, score the whole subset). */
-export type SelectingKind = "maj" | "rm" | "bon" | "wv" | "wv-prob";
+export type SelectingKind = "maj" | "rm" | "bon" | "wv" | "wv-prob" | "mass";
 
 /** Sums weights per answer key; the winner has the largest total, ties going to the key seen first. */
 function weightedWinner(
@@ -57,6 +57,8 @@ function requireField(
  *   `1 / (1 + e^−reward)` (scale `logit`); ties as for `maj`.
  * - `wv-prob`: vote weighted by sequence probability: each answer scores log Σ exp(logprob) over its
  *   samples, computed without underflow; ties as for `maj`.
+ * - `mass`: vote weighted by the probability exp(logprob) of each distinct trace, a text recorded twice
+ *   counting once (samples without a text are distinct); ties as for `maj`.
  *
  * @throws ConfigError when a strategy needs rewards or logprobs that a sample lacks, or when rewards
  *   are outside [0, 1] on the `probability` scale.
@@ -91,6 +93,15 @@ export function chooseSample(
         return weightedWinner(samples, (sample) => sample.reward!);
       }
       return weightedWinner(samples, (sample) => 1 / (1 + Math.exp(-sample.reward!)));
+    }
+    case "mass": {
+      requireField(problem, strategy, samples, "logprob");
+      const seen = new Set<string>();
+      return weightedWinner(samples, (sample) => {
+        if (sample.text !== undefined && seen.has(sample.text)) return 0;
+        if (sample.text !== undefined) seen.add(sample.text);
+        return Math.exp(sample.logprob!);
+      });
     }
     case "wv-prob": {
       requireField(problem, strategy, samples, "logprob");

@@ -20,6 +20,8 @@ export interface GradedSample {
   readonly completionTokens: number | undefined;
   /** Length of the text, when recorded. */
   readonly characters: number | undefined;
+  /** The text, when recorded: traces with the same text are one trace of the model's distribution. */
+  readonly text?: string | undefined;
   readonly logprob: number | undefined;
   readonly reward: number | undefined;
   /** Its intermediate answers, when recorded: `probes[i]` after (i + 1) × the problem's `probeInterval` tokens. */
@@ -82,6 +84,7 @@ export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFo
         correct,
         completionTokens: sample.completionTokens,
         characters: sample.text?.length,
+        ...(sample.text === undefined ? {} : { text: sample.text }),
         logprob: sample.logprob,
         reward: sample.reward,
         ...(sample.intermediateAnswers === undefined

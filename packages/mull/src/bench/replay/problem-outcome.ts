@@ -91,7 +91,11 @@ export function subsetOutcome(
     return { score: used.some((sample) => sample.correct) ? 1 : 0, answer: undefined, ...cost };
   }
   const selecting =
-    isAdaptive(strategy) || strategy.kind === "probe" ? { ...strategy, kind: "maj" as const } : strategy;
+    strategy.kind === "mass"
+      ? strategy
+      : isAdaptive(strategy) || strategy.kind === "probe"
+        ? { ...strategy, kind: "maj" as const }
+        : strategy;
   const chosen = chooseSample(
     problem,
     used,

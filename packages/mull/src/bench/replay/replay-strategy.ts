@@ -12,6 +12,7 @@ export const replayStrategyKinds = [
   "pass",
   "asc",
   "esc",
+  "mass",
   "probe",
   "probe-asc",
   "pprobe",
@@ -48,13 +49,15 @@ export interface ReplayStrategy {
   readonly pruneAfter?: number | undefined;
   /** `pasc` only: stop once this many traces have finished, even without consensus (short-m@k's m). */
   readonly quorum?: number | undefined;
+  /** `mass` only: the weight of the probability mass no drawn trace covers (1, the certificate, by default). */
+  readonly unexploredWeight?: number | undefined;
 }
 
 /** Adaptive-Consistency's threshold when `asc@k` names none (the paper's default). */
 const defaultThreshold = 0.95;
 
 const pattern =
-  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|probe-asc|probe|pprobe|pasc)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?$/;
+  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
 
 /** Whether a kind stops each trace at its probes. */
 function stopsTraces(kind: ReplayStrategyKind): boolean {
@@ -68,8 +71,9 @@ function takesThreshold(kind: ReplayStrategyKind): boolean {
 
 /** Whether each part of a matched spec belongs to its kind, and the kind's required parts are there. */
 function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
-  const [, , , window, agreement, rounds, prune, quorum, threshold, share] = match;
+  const [, , , window, agreement, rounds, prune, quorum, threshold, share, unexplored] = match;
   return (
+    (unexplored === undefined || kind === "mass") &&
     (window !== undefined) === (kind === "esc") &&
     (agreement !== undefined) === stopsTraces(kind) &&
     (rounds !== undefined) === (kind === "pprobe") &&
@@ -101,7 +105,11 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  *   `share` of the W traces), answering it; with `dD` a running trace that disagrees with the leader D
  *   rounds in a row is pruned;
  * - `pasc@W[fF][:t<threshold>]` Adaptive-Consistency over W traces run in parallel, voting in the order
- *   they finish; all stop once its posterior clears the threshold, or (with `fF`) once F have finished.
+ *   they finish; all stop once its posterior clears the threshold, or (with `fF`) once F have finished;
+ * - `mass@k[:u<weight>]` mass-certified self-consistency: draws samples one by one until the leader's
+ *   probability mass over distinct traces beats the runner-up's plus the uncovered mass (times the
+ *   weight, default 1), at most k, then votes by that mass; needs every sample's logprob, and treats
+ *   samples without a recorded text as distinct traces.
  *
  * @throws ConfigError naming the flag and the value when the spec is malformed.
  * @example
@@ -116,7 +124,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   const kind = match?.[1] as ReplayStrategyKind | undefined;
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] or pasc@<k>[f<finished>][:t<threshold>] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>] or mass@<k>[:u<weight>] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12)`,
       { field: flag },
     );
   }
@@ -125,7 +133,16 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
     throw new ConfigError(`${flag}: k in ${JSON.stringify(spec)} is too large`, { field: flag });
   }
   const owner = `${flag}: ${trimmed}`;
-  const [, , , window, agreement, rounds, prune, quorum, threshold, share] = match;
+  const [, , , window, agreement, rounds, prune, quorum, threshold, share, unexplored] = match;
+  if (kind === "mass") {
+    const weight = unexplored === undefined ? 1 : Number(unexplored);
+    return {
+      name: trimmed,
+      kind,
+      k,
+      unexploredWeight: checkNumber(owner, "unexploredWeight", weight, { minimum: 0, maximum: 1 }),
+    };
+  }
   if (kind === "esc") {
     return { name: trimmed, kind, k, window: checkInteger(owner, "window", Number(window), { maximum: k }) };
   }

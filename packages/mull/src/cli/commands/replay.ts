@@ -55,7 +55,8 @@ export function replayCommand() {
     .option(
       "--strategies <list>",
       "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass; asc@<k>[:t<threshold>] " +
-        "(Adaptive-Consistency, threshold 0.95) and esc@<k>w<window> stop early; probe@<k>m<agreeing> and " +
+        "(Adaptive-Consistency, threshold 0.95), esc@<k>w<window> and mass@<k>[:u<weight>] (the leader's probability " +
+        "mass over distinct traces beats every rival's possible mass) stop early; probe@<k>m<agreeing> and " +
         "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree; pprobe@<k>s<rounds>[d<rounds>][:q<share>] " +
         "(Parallel-Probe: k traces in lockstep stop once one probe answer has led <rounds> rounds in a row) and " +
         "pasc@<k>[f<finished>][:t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { CapabilityError } from "../errors/index.ts";
+import { solve } from "../solve.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { massConsistency } from "./mass-consistency.ts";
+
+describe("massConsistency", () => {
+  it("stops after one trace of probability above one half: no rival can hold more", async () => {
+    const backend = createScriptedBackend({
+      responses: [{ text: "a #### 7", logprob: Math.log(0.6) }, "b #### 8"],
+    });
+    const result = await solve({ problem: "q", strategy: "mass@16", backend });
+    expect(result).toMatchObject({
+      strategy: "mass@16",
+      answer: "7",
+      stoppedBy: "condition:mass-certified",
+      partial: false,
+    });
+    expect(backend.calls).toHaveLength(1);
+    expect(backend.calls[0]!.request.logprobs).toBe(true);
+  });
+
+  it("counts a repeated trace once, and stops when distinct traces certify the leader", async () => {
+    // 0.3 + 0.3 (again, not counted) + 0.25 for 7 against 0.1 for 8: after the fourth, 7 holds 0.55 of
+    // the mass, 8 at most 0.1 + (1 − 0.65) = 0.45.
+    const responses = [
+      { text: "a #### 7", logprob: Math.log(0.3) },
+      { text: "a #### 7", logprob: Math.log(0.3) },
+      { text: "c #### 8", logprob: Math.log(0.1) },
+      { text: "b #### 7", logprob: Math.log(0.25) },
+      { text: "d #### 9", logprob: Math.log(0.01) },
+    ];
+    const backend = createScriptedBackend({ responses });
+    const result = await solve({ problem: "q", strategy: massConsistency({ n: 16 }), backend });
+    expect(backend.calls).toHaveLength(4);
+    expect(result.answer).toBe("7");
+    expect(result.votes!["7"]).toBeCloseTo(0.55 / 0.65, 10);
+    expect(result.stoppedBy).toBe("condition:mass-certified");
+  });
+
+  it("with uncovered mass still large it draws all n and answers by mass, not by count", async () => {
+    // 8 is drawn three times as distinct unlikely traces, 7 once as a likelier one.
+    const responses = [
+      { text: "a #### 8", logprob: Math.log(0.02) },
+      { text: "b #### 8", logprob: Math.log(0.02) },
+      { text: "c #### 7", logprob: Math.log(0.2) },
+      { text: "d #### 8", logprob: Math.log(0.02) },
+    ];
+    const backend = createScriptedBackend({ responses });
+    const result = await solve({ problem: "q", strategy: "mass@4", backend });
+    expect(backend.calls).toHaveLength(4);
+    expect(result).toMatchObject({ answer: "7", stoppedBy: "complete" });
+    const majority = await solve({
+      problem: "q",
+      strategy: "sc@4",
+      backend: createScriptedBackend({ responses }),
+    });
+    expect(majority.answer).toBe("8");
+  });
+
+  it("stops sooner when the uncovered mass is discounted (mass@NuU)", async () => {
+    // 7 at 0.4 against nothing else: certified only if 0.4 > 0.6 × U, so at U = 0.5 but not at 1.
+    const responses = [
+      { text: "a #### 7", logprob: Math.log(0.4) },
+      { text: "b #### 8", logprob: Math.log(0.3) },
+    ];
+    const discounted = createScriptedBackend({ responses });
+    const guess = await solve({ problem: "q", strategy: "mass@8u0.5", backend: discounted });
+    expect(guess).toMatchObject({ strategy: "mass@8u0.5", stoppedBy: "condition:mass-certified" });
+    expect(discounted.calls).toHaveLength(1);
+    const certified = createScriptedBackend({ responses });
+    await solve({ problem: "q", strategy: "mass@8", backend: certified });
+    // 0.4 against 0.3 + 0.3 uncovered is no certificate: it keeps drawing.
+    expect(certified.calls.length).toBeGreaterThan(2);
+  });
+
+  it("refuses a backend without log-probabilities, and a weight outside 0 to 1", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 7"], capabilities: { logprobs: false } });
+    await expect(solve({ problem: "q", strategy: "mass@4", backend })).rejects.toThrow(CapabilityError);
+    expect(() => massConsistency({ n: 4, unexploredWeight: 1.5 })).toThrow(/unexploredWeight.*1\.5/);
+  });
+});

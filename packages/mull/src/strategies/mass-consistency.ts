@@ -1,0 +1,74 @@
+import { leaderMassCertified } from "../budget/index.ts";
+import { checkNumber } from "../runtime/index.ts";
+import { perplexityConsistencyVote } from "../selection/index.ts";
+import type { Candidate, Strategy } from "../spec/index.ts";
+import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
+import { weightedVoting } from "./weighted-voting.ts";
+import { withEarlyStop } from "./with-early-stop.ts";
+
+/** Options of `massConsistency`. */
+export interface MassConsistencyOptions {
+  /** Most samples drawn. */
+  readonly n: number;
+  /**
+   * How much of the probability mass no drawn trace covers a rival answer is assumed to hold, from 0 to 1;
+   * default 1, the certificate (see `leaderMassCertified`). Lower values stop sooner on a guess.
+   */
+  readonly unexploredWeight?: number | undefined;
+  /** Sampling temperature; default the run's, else 0.7. */
+  readonly temperature?: number | undefined;
+}
+
+const weighable = (candidate: Candidate): boolean =>
+  candidate.answer !== undefined && candidate.logprob !== undefined && !Number.isNaN(candidate.logprob);
+
+/**
+ * Mass-certified self-consistency: samples with log-probabilities one at a time, at most `n`, and stops as
+ * soon as the leading answer's probability mass — the summed probability exp(Σ log p) of its distinct
+ * traces — exceeds the runner-up's plus the mass no drawn trace covers (`leaderMassCertified`). The
+ * leader is then the model's most probable answer, the one self-consistency converges to, proven from the
+ * traces drawn rather than estimated from vote counts as Adaptive-Consistency does: one trace of
+ * probability above one half settles a problem alone. The answer is the vote of perplexity consistency
+ * without pruning (RPC, Zhou et al.: each answer weighed by its distinct traces' summed probability), with
+ * a majority vote when no trace could be weighed. Needs a backend with log-probabilities
+ * (`CapabilityError` otherwise). Named `mass@N`, with `u<weight>` appended below the certificate
+ * (`mass@16u0.5`).
+ *
+ * @example
+ * const result = await solve({ problem, strategy: massConsistency({ n: 16 }), backend });
+ * console.log(result.candidates.length, result.stoppedBy); // e.g. 1 "condition:mass-certified"
+ */
+export function massConsistency(options: MassConsistencyOptions): Strategy {
+  const unexploredWeight = checkNumber("massConsistency", "unexploredWeight", options.unexploredWeight ?? 1, {
+    minimum: 0,
+    maximum: 1,
+  });
+  const inner = weightedVoting({ n: options.n, weight: "probability", temperature: options.temperature });
+  const strategy = withEarlyStop(inner, {
+    roundSize: 1,
+    stopWhen: [leaderMassCertified(unexploredWeight)],
+    select: withMajorityFallback(
+      perplexityConsistencyVote({ prune: false, normalize: "sum" }),
+      someWeighable(weighable),
+      `mass@${inner.samples}: no candidate could be weighed; falling back to a majority vote`,
+    ),
+  });
+  return {
+    ...strategy,
+    name: `mass@${inner.samples}${unexploredWeight === 1 ? "" : `u${unexploredWeight}`}`,
+    parameters: { ...strategy.parameters, unexploredWeight },
+  };
+}
+
+/** `mass@N` and `mass@NuU` in the strategy catalog. */
+export const massConsistencyEntry: StrategyEntry = {
+  forms: ["mass@N", "mass@NuU"],
+  decimals: ["U"],
+  kind: "sampling",
+  summary:
+    "self-consistency stopped once the leader's probability mass over distinct traces beats the runner-up's plus the unseen mass (times U, default 1), at most N",
+  needs: ["logprobs"],
+  counterpart: ({ N }) => `wv-prob@${N}`,
+  create: ({ N, U }) => massConsistency({ n: N!, unexploredWeight: U }),
+};
