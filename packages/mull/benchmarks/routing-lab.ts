@@ -9,7 +9,12 @@ import type { BenchProblem } from "../src/bench/datasets/index.ts";
 import type { Grader } from "../src/bench/graders/index.ts";
 import { addUsage, createBudget, emptyUsage } from "../src/budget/index.ts";
 import { ConfigError } from "../src/errors/index.ts";
-import { allocateCompute, type ComputeAllocation, cascade } from "../src/routing/index.ts";
+import {
+  allocateCompute,
+  type ComputeAllocation,
+  cascade,
+  type DifficultySignal,
+} from "../src/routing/index.ts";
 import { seededRng, systemClock } from "../src/runtime/index.ts";
 import { solve } from "../src/solve.ts";
 import type {
@@ -54,6 +59,8 @@ export type RoutingMethod =
       readonly samplesPerProblem: number;
       /** Probe samples per problem (adaptive). */
       readonly probe?: number | undefined;
+      /** What the probes read and how answers are chosen; default `agreement` (majority votes). */
+      readonly signal?: DifficultySignal | undefined;
     };
 
 /** GlimpRouter's setting in the compared methods (`glimp@τkK`). */
@@ -114,6 +121,22 @@ export function routingMethods(glimp: GlimpSetting = defaultGlimpSetting): reado
       model: "large",
       samplesPerProblem: 8,
       probe: 4,
+    },
+    // The same totals with the mass signal: votes by probability mass, extra samples by mass gap.
+    {
+      label: "large uniform 4/problem, mass vote",
+      allocation: "uniform",
+      model: "large",
+      samplesPerProblem: 4,
+      signal: "mass",
+    },
+    {
+      label: "large compute-optimal 4/problem, by mass",
+      allocation: "adaptive",
+      model: "large",
+      samplesPerProblem: 4,
+      probe: 1,
+      signal: "mass",
     },
   ];
 }
@@ -234,6 +257,7 @@ async function runAllocation(
     totalSamples: method.samplesPerProblem * settings.problems.length,
     allocation: method.allocation,
     probe: method.probe,
+    signal: method.signal,
     context: (_, index) => problemContext(settings, backend, index),
   });
   const usage = addUsage(emptyUsage, ...results.map((result) => result.usage));

@@ -61,6 +61,50 @@ describe("allocateCompute", () => {
     );
   });
 
+  it("with the mass signal gives nothing more to a certified probe, and answers by probability mass", async () => {
+    // `easy` answers 1 with probability 0.9 (certified by one trace); `split` answers 2 on one likely
+    // trace (0.2) or 3 on ever new unlikely ones (0.01 each), so a vote by mass says 2 however often 3 comes.
+    const backend = createScriptedBackend({
+      respond: (request, index, rng) => {
+        const prompt = promptOf(request);
+        if (prompt.includes("easy")) return { text: "#### 1", logprob: Math.log(0.9) };
+        return rng.next() < 0.3
+          ? { text: "#### 2", logprob: Math.log(0.2) }
+          : { text: `path ${index} #### 3`, logprob: Math.log(0.01) };
+      },
+    });
+    const pair = [problems[0]!, problems[1]!];
+    const context = (_: Problem, index: number) =>
+      testStrategyContext({ backend, seed: 3 + index, answerFormat: hashFormat });
+    const [easy, split] = await allocateCompute(pair, {
+      totalSamples: 12,
+      signal: "mass",
+      probe: 1,
+      maxSamples: 11,
+      context,
+    });
+    expect(easy).toMatchObject({ samples: 1, weight: 0, answer: "1" });
+    expect(split?.samples).toBe(11);
+    expect(split?.weight).toBeGreaterThan(0);
+    expect(backend.calls.every((call) => call.request.logprobs === true)).toBe(true);
+    const counts = split!.candidates.map((candidate) => candidate.answer);
+    expect(counts).toContain("2");
+    expect(counts.filter((answer) => answer === "3").length).toBeGreaterThan(
+      counts.filter((answer) => answer === "2").length,
+    );
+    expect(split?.answer).toBe("2");
+    const without = createScriptedBackend({ responses: ["#### 1"], capabilities: { logprobs: false } });
+    await expect(
+      allocateCompute(pair, {
+        totalSamples: 4,
+        signal: "mass",
+        probe: 1,
+        context: (_, index) =>
+          testStrategyContext({ backend: without, seed: index, answerFormat: hashFormat }),
+      }),
+    ).rejects.toThrow(/logprobs|log-probabilities/);
+  });
+
   it("splits the total evenly under uniform allocation", async () => {
     const results = await allocate("uniform", 10);
     expect(results.map((result) => result.samples)).toEqual([4, 3, 3]);

@@ -1,15 +1,20 @@
-import { addUsage } from "../budget/index.ts";
+import { addUsage, answerMass } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
 import { checkInteger, checkOneOf, mapInParallel } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
-import type { Candidate, Problem, StrategyContext, Usage } from "../spec/index.ts";
+import type { Candidate, Problem, SamplingStrategy, StrategyContext, Usage } from "../spec/index.ts";
+import { massVote } from "../strategies/mass-consistency.ts";
 import { runStrategy } from "../strategies/run-strategy.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
+import { weightedVoting } from "../strategies/weighted-voting.ts";
 import { type AnswerAgreement, answerAgreement } from "./answer-agreement.ts";
-import { planExtraSamples } from "./plan-extra-samples.ts";
+import { planExtraSamples, splitSamples } from "./plan-extra-samples.ts";
 
 /** How `allocateCompute` spends a batch's samples. */
 export type ComputeAllocation = "uniform" | "adaptive";
+
+/** What a probe reads of a problem's difficulty, and how its answer is chosen. */
+export type DifficultySignal = "agreement" | "mass";
 
 /** Options of `allocateCompute`. */
 export interface AllocateComputeOptions<P extends Problem = Problem> {
@@ -22,6 +27,14 @@ export interface AllocateComputeOptions<P extends Problem = Problem> {
   readonly allocation?: ComputeAllocation | undefined;
   /** Samples of each problem's probe (adaptive); default 4. They vote in the final answer too. */
   readonly probe?: number | undefined;
+  /**
+   * `agreement` (default): a probe's difficulty is how much its samples disagree, and answers are majority
+   * votes. `mass` (needs log-probabilities): every sample is drawn with its log-probability, a probe's
+   * difficulty is how far its leading answer is from a certified lead in probability mass (the runner-up's
+   * mass plus the mass no drawn trace covers, less the leader's: none once certified, see
+   * `leaderMassCertified`), and answers, under uniform allocation too, are votes by that mass (`massVote`).
+   */
+  readonly signal?: DifficultySignal | undefined;
   /** Most samples one problem may get, probe included (adaptive); default four times the even share. */
   readonly maxSamples?: number | undefined;
   /**
@@ -58,12 +71,34 @@ interface ProblemRun {
   partial: boolean;
 }
 
-async function sample(run: ProblemRun, problem: Problem, context: StrategyContext, n: number) {
+async function sample(
+  run: ProblemRun,
+  problem: Problem,
+  context: StrategyContext,
+  n: number,
+  sampler: (n: number) => SamplingStrategy,
+) {
   if (n === 0) return;
-  const result = await runStrategy(selfConsistency({ n }), problem, context);
+  const result = await runStrategy(sampler(n), problem, context);
   run.candidates.push(...result.candidates);
   run.usage = run.usage === undefined ? result.usage : addUsage(run.usage, result.usage);
   run.partial ||= result.partial;
+}
+
+/** How far a probe's leading answer is from a certified lead in probability mass; 0 once certified. */
+function massGap(candidates: readonly Candidate[], context: StrategyContext): number {
+  const keys = candidates.map((candidate) =>
+    candidate.answer === undefined ? undefined : context.answerFormat.key(candidate.answer),
+  );
+  const { ranked, covered } = answerMass({ candidates, keys, votes: {}, spent: context.budget.spent() });
+  const leader = ranked[0]?.[1] ?? 0;
+  const rival = (ranked[1]?.[1] ?? 0) + Math.max(0, 1 - covered);
+  return leader > rival ? 0 : Math.max(rival - leader, Number.EPSILON);
+}
+
+/** Extra samples in proportion to each problem's mass gap, none to a certified one. */
+function planByMass(gaps: readonly number[], samples: number, cap: number) {
+  return { weights: gaps, extra: splitSamples(gaps, samples, cap) };
 }
 
 /**
@@ -73,6 +108,8 @@ async function sample(run: ProblemRun, problem: Problem, context: StrategyContex
  * a unanimous probe gets nothing more, a split one gets a share of the rest in proportion to its
  * disagreement, a hopeless one (every answer different) half that, and none more than `maxSamples`
  * (`planExtraSamples`). Each problem's answer is the majority over its probe and its extra samples. With
+ * `signal: "mass"` the probes' traces' probabilities say instead how far each problem is from a certified
+ * answer; it gets extra samples in proportion to that gap, and answers are votes by probability mass. With
  * `allocation: "uniform"` it is the baseline at the same total: sc@⌊total/problems⌋ (the remainder one
  * more each to the first problems). Every run is a `runStrategy` run in the problem's context, so the
  * usage is exact and the trace shows the probe and the extra run. Samples no problem wants stay unspent.
@@ -100,11 +137,17 @@ export async function allocateCompute<P extends Problem>(
   const concurrency = checkInteger("allocateCompute", "concurrency", options.concurrency ?? 1, {
     minimum: 1,
   });
+  const signal = checkOneOf("allocateCompute", "signal", options.signal ?? "agreement", [
+    "agreement",
+    "mass",
+  ] as const);
+  const sampler = (n: number): SamplingStrategy =>
+    signal === "mass" ? weightedVoting({ n, weight: "probability" }) : selfConsistency({ n });
   const contexts = problems.map((problem, index) => options.context(problem, index));
   const runs: ProblemRun[] = problems.map(() => ({ candidates: [], usage: undefined, partial: false }));
   const each = (n: (index: number) => number) =>
     mapInParallel(problems, concurrency, (problem, index) =>
-      sample(runs[index]!, problem, contexts[index]!, n(index)),
+      sample(runs[index]!, problem, contexts[index]!, n(index), sampler),
     );
   let probes: AnswerAgreement[] | undefined;
   let weights: readonly number[] | undefined;
@@ -127,12 +170,20 @@ export async function allocateCompute<P extends Problem>(
     });
     await each(() => probe);
     probes = runs.map((run, index) => answerAgreement(run.candidates, contexts[index]!.answerFormat));
-    const plan = planExtraSamples(probes, probe, total - probe * count, maxSamples - probe);
+    const left = total - probe * count;
+    const plan =
+      signal === "mass"
+        ? planByMass(
+            runs.map((run, index) => massGap(run.candidates, contexts[index]!)),
+            left,
+            maxSamples - probe,
+          )
+        : planExtraSamples(probes, probe, left, maxSamples - probe);
     weights = plan.weights;
     await each((index) => plan.extra[index] ?? 0);
     planned = plan.extra.map((extra) => probe + extra);
   }
-  const select = majorityVote();
+  const select = signal === "mass" ? massVote("allocateCompute") : majorityVote();
   return problems.map((problem, index) => {
     const run = runs[index]!;
     const context = contexts[index]!;

@@ -3,6 +3,7 @@ export {
   type AllocatedProblem,
   allocateCompute,
   type ComputeAllocation,
+  type DifficultySignal,
 } from "./allocate-compute.ts";
 export { type AnswerAgreement, answerAgreement } from "./answer-agreement.ts";
 export {

@@ -19,7 +19,7 @@ export {
   strategySpecForms,
 } from "./find-strategy-entry.ts";
 export { type LiveProbingOptions, liveProbing } from "./live-probing.ts";
-export { type MassConsistencyOptions, massConsistency } from "./mass-consistency.ts";
+export { type MassConsistencyOptions, massConsistency, massVote } from "./mass-consistency.ts";
 export {
   type ParallelAdaptiveConsistencyOptions,
   parallelAdaptiveConsistency,

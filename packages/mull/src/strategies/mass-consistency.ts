@@ -1,7 +1,7 @@
 import { leaderMassCertified } from "../budget/index.ts";
 import { checkNumber } from "../runtime/index.ts";
 import { perplexityConsistencyVote } from "../selection/index.ts";
-import type { Candidate, Strategy } from "../spec/index.ts";
+import type { Candidate, Selector, Strategy } from "../spec/index.ts";
 import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 import { weightedVoting } from "./weighted-voting.ts";
@@ -22,6 +22,22 @@ export interface MassConsistencyOptions {
 
 const weighable = (candidate: Candidate): boolean =>
   candidate.answer !== undefined && candidate.logprob !== undefined && !Number.isNaN(candidate.logprob);
+
+/**
+ * The vote by probability mass: perplexity consistency without pruning (each answer weighed by the summed
+ * probability exp(Σ log p) of its distinct traces), or a majority vote, with a `note` naming `owner`, when
+ * no candidate carries a log-probability.
+ *
+ * @example
+ * const select = massVote("mass@16");
+ */
+export function massVote(owner: string): Selector {
+  return withMajorityFallback(
+    perplexityConsistencyVote({ prune: false, normalize: "sum" }),
+    someWeighable(weighable),
+    `${owner}: no candidate could be weighed; falling back to a majority vote`,
+  );
+}
 
 /**
  * Mass-certified self-consistency: samples with log-probabilities one at a time, at most `n`, and stops as
@@ -48,11 +64,7 @@ export function massConsistency(options: MassConsistencyOptions): Strategy {
   const strategy = withEarlyStop(inner, {
     roundSize: 1,
     stopWhen: [leaderMassCertified(unexploredWeight)],
-    select: withMajorityFallback(
-      perplexityConsistencyVote({ prune: false, normalize: "sum" }),
-      someWeighable(weighable),
-      `mass@${inner.samples}: no candidate could be weighed; falling back to a majority vote`,
-    ),
+    select: massVote(`mass@${inner.samples}`),
   });
   return {
     ...strategy,
