@@ -6,7 +6,10 @@
  *    CPU speed-up over the main model alone, the acceptance rate (accepted / checked predicted tokens), and
  *    whether every text equals the plain backend's;
  * 2. tokens/s of the draft model against the main model alone (one sequence greedy, and 16 parallel sequences
- *    sampled), since draft-model speculation can pay only when the draft is much faster than the main model.
+ *    sampled), since draft-model speculation can pay only when the draft is much faster than the main model;
+ * 3. what checking costs: K tokens evaluated in one batch, with the main model's next token read at each
+ *    (what a speculative check does), against K tokens decoded one at a time, and the speed-up that bounds
+ *    for a draft that is always right (K drafted tokens at the draft's measured rate, then one check of K + 1).
  *
  * `--model NAME` (main) and `--draft NAME` take a lab model name from models.json or a `.gguf` path; by default
  * `defaultModelPair` below (the second lab model family).
@@ -20,7 +23,9 @@
 import { parseArgs } from "node:util";
 import { labDataset, labPromptTemplate } from "mull/lab";
 import type { Prompt } from "mull/spec";
+import { getLlama, LlamaLogLevel, type Token } from "node-llama-cpp";
 import { createLlamaCppBackend, type LlamaCppBackend } from "../src/index.ts";
+import { resolveModelPath } from "../src/resolve-model-path.ts";
 
 /** The default main model and draft: the lab models of the routing benchmarks' default pair. */
 const defaultModelPair = { model: "lab-v2-large", draft: "lab-v2-small" } as const;
@@ -222,6 +227,60 @@ printTable(
   ],
   throughput,
 );
+
+// What a check costs on the main model: K tokens in one evaluation, reading the next token at each, against
+// K tokens decoded one at a time; both from the same cached prefix, erased again after each repetition.
+const greedyDraftRate = Number.parseFloat(throughput[0]?.[1] ?? "0");
+const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
+const checkModel = await llama.loadModel({ modelPath: await resolveModelPath(values.model) });
+const checkContext = await checkModel.createContext({ contextSize: 256, sequences: 1, threads });
+const sequence = checkContext.getSequence();
+const checkTokens = checkModel.tokenize(
+  `${prompts[0]?.kind === "text" ? prompts[0].text : ""}\n`,
+  true,
+) as Token[];
+const prefix = checkTokens.slice(0, -9);
+const ahead = checkTokens.slice(-9);
+const repetitions = 200;
+async function perCall(work: () => Promise<unknown>): Promise<number> {
+  for (let index = 0; index < 20; index += 1) await work();
+  const start = performance.now();
+  for (let index = 0; index < repetitions; index += 1) await work();
+  return (performance.now() - start) / repetitions;
+}
+const next = { generateNext: { token: true, options: { temperature: 0 } } } as const;
+const checking: string[][] = [];
+for (const size of [1, 2, 4, 8]) {
+  const batched = await perCall(async () => {
+    await sequence.adaptStateToTokens(prefix, false);
+    await sequence.controlledEvaluate(ahead.slice(0, size).map((token) => [token, next]));
+  });
+  const oneByOne = await perCall(async () => {
+    await sequence.adaptStateToTokens(prefix, false);
+    for (const token of ahead.slice(0, size)) await sequence.controlledEvaluate([[token, next]]);
+  });
+  // A perfect draft: K − 1 drafted tokens, then one check of K that yields K tokens.
+  const drafted = greedyDraftRate > 0 ? ((size - 1) / greedyDraftRate) * 1000 : 0;
+  checking.push([
+    String(size),
+    `${batched.toFixed(2)} ms`,
+    `${oneByOne.toFixed(2)} ms`,
+    `${(batched / oneByOne).toFixed(2)}`,
+    `${(oneByOne / (batched + drafted)).toFixed(2)}x`,
+  ]);
+}
+printTable(
+  [
+    "K tokens",
+    "one batched check",
+    "decoded one by one",
+    "check / decode",
+    `bound with an always-right ${values.draft}`,
+  ],
+  checking,
+);
+await checkContext.dispose();
+await checkModel.dispose();
 
 function printTable(header: readonly string[], body: readonly (readonly string[])[]): void {
   const widths = header.map((title, column) =>
