@@ -27,6 +27,7 @@ import type {
   Usage,
 } from "../src/spec/index.ts";
 import {
+  massConsistency,
   type NamedBackend,
   parseStrategySpec,
   selfConsistency,
@@ -101,6 +102,22 @@ export function routingMethods(glimp: GlimpSetting = defaultGlimpSetting): reado
           models,
           small: 4,
           strategies: [selfConsistency({ n: 4 }), singleSample({ temperature: 0 })],
+        }),
+    },
+    // Escalations that stop on proof: the large model samples until its leader's mass is certified.
+    {
+      label: "cascade sc@4 > large mass@8",
+      build: (models) =>
+        cascade({ models, small: 4, strategies: [selfConsistency({ n: 4 }), massConsistency({ n: 8 })] }),
+    },
+    {
+      label: "cascade sc@4 > large mass@8, t1",
+      build: (models) =>
+        cascade({
+          models,
+          small: 4,
+          threshold: 1,
+          strategies: [selfConsistency({ n: 4 }), massConsistency({ n: 8 })],
         }),
     },
     // Greedy routers (compare with the greedy rows).

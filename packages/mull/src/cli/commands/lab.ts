@@ -12,10 +12,20 @@ import { UsageError } from "../usage-error.ts";
 import { formatBenchSummary } from "./bench.ts";
 
 /**
- * The strategies `mull lab` compares by default: one sample, majority votes of growing size, best-of-N,
+ * The strategies `mull lab` compares by default: one sample, majority votes of growing size, two that stop
+ * early (by vote counts and by probability mass), best-of-N,
  * and particle filtering guided by the lab's exact step checker.
  */
-export const defaultLabStrategies = ["greedy", "sc@4", "sc@8", "sc@16", "asc@16", "bon@16", "pf@8"] as const;
+export const defaultLabStrategies = [
+  "greedy",
+  "sc@4",
+  "sc@8",
+  "sc@16",
+  "asc@16",
+  "mass@16",
+  "bon@16",
+  "pf@8",
+] as const;
 
 function timestamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
