@@ -61,6 +61,7 @@ export {
   leaderHeld,
   leaderMassCertified,
   leadingAnswer,
+  massLead,
   type ProbeProgress,
   type RunBudget,
   type RunProgress,

@@ -8,7 +8,7 @@ export { completionTokenCap } from "./completion-token-cap.ts";
 export { consensusReached } from "./consensus-reached.ts";
 export { type CreateBudgetOptions, createBudget, type RunBudget, type TokenPrice } from "./create-budget.ts";
 export { leaderHeld } from "./leader-held.ts";
-export { type AnswerMass, answerMass, leaderMassCertified } from "./leader-mass-certified.ts";
+export { type AnswerMass, answerMass, leaderMassCertified, massLead } from "./leader-mass-certified.ts";
 export { leaderProbability, leaderRisk } from "./leader-probability.ts";
 export { type LeadingAnswer, leadingAnswer } from "./leading-answer.ts";
 export type { ProbeProgress } from "./probe-progress.ts";

@@ -36,6 +36,21 @@ export function answerMass(progress: RunProgress): AnswerMass {
 }
 
 /**
+ * How far the leading answer's mass is ahead of the most any rival could hold: the leader's mass less the
+ * runner-up's and `unexploredWeight` times the mass no drawn trace covers. Positive once the lead is
+ * certified (see `leaderMassCertified`); never positive while no trace with an answer has a log-probability.
+ *
+ * @example
+ * massLead(progress); // 0.1: certified; -0.3: 0.3 more mass short of a certificate
+ */
+export function massLead(progress: RunProgress, unexploredWeight = 1): number {
+  const { ranked, covered } = answerMass(progress);
+  const leader = ranked[0]?.[1] ?? 0;
+  const runnerUp = ranked[1]?.[1] ?? 0;
+  return leader - runnerUp - unexploredWeight * Math.max(0, 1 - covered);
+}
+
+/**
  * Stops once the leading answer's probability mass is certain to be the largest: the traces drawn so far
  * give each answer at least the summed probability of its distinct traces, and at most that plus whatever
  * mass no drawn trace covers, so the leader is the model's most probable answer — the one self-consistency
@@ -52,12 +67,7 @@ export function leaderMassCertified(unexploredWeight = 1): StopCondition<RunProg
   checkNumber("leaderMassCertified", "unexploredWeight", unexploredWeight, { minimum: 0, maximum: 1 });
   return {
     name: "mass-certified",
-    shouldStop: (progress) => {
-      const { ranked, covered } = answerMass(progress);
-      const leader = ranked[0];
-      if (leader === undefined) return false;
-      const runnerUp = ranked[1]?.[1] ?? 0;
-      return leader[1] > runnerUp + unexploredWeight * Math.max(0, 1 - covered);
-    },
+    shouldStop: (progress) =>
+      progress.keys.some((key) => key !== undefined) && massLead(progress, unexploredWeight) > 0,
   };
 }

@@ -1,4 +1,4 @@
-import { addUsage, answerMass } from "../budget/index.ts";
+import { addUsage, massLead } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
 import { checkInteger, checkOneOf, mapInParallel } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
@@ -90,10 +90,8 @@ function massGap(candidates: readonly Candidate[], context: StrategyContext): nu
   const keys = candidates.map((candidate) =>
     candidate.answer === undefined ? undefined : context.answerFormat.key(candidate.answer),
   );
-  const { ranked, covered } = answerMass({ candidates, keys, votes: {}, spent: context.budget.spent() });
-  const leader = ranked[0]?.[1] ?? 0;
-  const rival = (ranked[1]?.[1] ?? 0) + Math.max(0, 1 - covered);
-  return leader > rival ? 0 : Math.max(rival - leader, Number.EPSILON);
+  const lead = massLead({ candidates, keys, votes: {}, spent: context.budget.spent() });
+  return lead > 0 ? 0 : Math.max(-lead, Number.EPSILON);
 }
 
 /** Extra samples in proportion to each problem's mass gap, none to a certified one. */
