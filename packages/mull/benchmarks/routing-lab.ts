@@ -120,6 +120,16 @@ export function routingMethods(glimp: GlimpSetting = defaultGlimpSetting): reado
           strategies: [selfConsistency({ n: 4 }), massConsistency({ n: 8 })],
         }),
     },
+    {
+      label: "cascade sc@4 > large mass@8u0.5, t1",
+      build: (models) =>
+        cascade({
+          models,
+          small: 4,
+          threshold: 1,
+          strategies: [selfConsistency({ n: 4 }), massConsistency({ n: 8, unexploredWeight: 0.5 })],
+        }),
+    },
     // Greedy routers (compare with the greedy rows).
     { label: glimpSpec, spec: glimpSpec, route: true },
     { label: "bild@0.7x0.1", spec: "bild@0.7x0.1", route: true },
