@@ -195,6 +195,8 @@ printTable(
 
 // Throughput of the draft model against the main model alone: one sequence greedy, 16 sequences sampled.
 const throughput: string[][] = [];
+/** The draft's median tokens/s decoding one sequence greedily, as a speculative draft decodes. */
+let greedyDraftRate = 0;
 for (const [label, work] of [
   ["1 sequence, greedy", (backend: LlamaCppBackend) => greedy(backend)],
   ["16 parallel sequences, T=1", parallel],
@@ -209,6 +211,7 @@ for (const [label, work] of [
       cpuRates[which].push((run.tokens / run.cpuMilliseconds) * 1000);
     }
   }
+  if (label === "1 sequence, greedy") greedyDraftRate = median(rates.draft);
   throughput.push([
     label,
     `${median(rates.draft).toFixed(0)} tok/s`,
@@ -230,7 +233,6 @@ printTable(
 
 // What a check costs on the main model: K tokens in one evaluation, reading the next token at each, against
 // K tokens decoded one at a time; both from the same cached prefix, erased again after each repetition.
-const greedyDraftRate = Number.parseFloat(throughput[0]?.[1] ?? "0");
 const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
 const checkModel = await llama.loadModel({ modelPath: await resolveModelPath(values.model) });
 const checkContext = await checkModel.createContext({ contextSize: 256, sequences: 1, threads });
@@ -260,7 +262,7 @@ for (const size of [1, 2, 4, 8]) {
     for (const token of ahead.slice(0, size)) await sequence.controlledEvaluate([[token, next]]);
   });
   // A perfect draft: K − 1 drafted tokens, then one check of K that yields K tokens.
-  const drafted = greedyDraftRate > 0 ? ((size - 1) / greedyDraftRate) * 1000 : 0;
+  const drafted = ((size - 1) / greedyDraftRate) * 1000;
   checking.push([
     String(size),
     `${batched.toFixed(2)} ms`,

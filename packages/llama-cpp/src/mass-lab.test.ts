@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { answerMass, massConsistency, numericAnswerFormat, solve } from "mull";
+import { answerMass, type Candidate, massConsistency, numericAnswerFormat, solve } from "mull";
 import { labDataset, labProfile } from "mull/lab";
 import { describe, expect, it } from "vitest";
 import { createLlamaCppBackend } from "./create-llama-cpp-backend.ts";
@@ -17,6 +17,12 @@ const idle = {
   elapsedMilliseconds: 0,
   costUsd: undefined,
 };
+
+/** The certificate, computed here from the traces' masses: the leader beats the runner-up plus the unseen mass. */
+function certified(candidates: readonly Candidate[], keys: readonly (string | undefined)[]): boolean {
+  const { ranked, covered } = answerMass({ candidates, keys, votes: {}, spent: idle });
+  return (ranked[0]?.[1] ?? 0) > (ranked[1]?.[1] ?? 0) + (1 - covered);
+}
 
 describe.skipIf(missing)("mass@N on the embedded lab model", () => {
   it("settles an easy problem with one trace and keeps sampling only while the leader is uncertified", async () => {
@@ -47,31 +53,16 @@ describe.skipIf(missing)("mass@N on the embedded lab model", () => {
       const keys = result.candidates.map((candidate) =>
         candidate.answer === undefined ? undefined : numericAnswerFormat.key(candidate.answer),
       );
-      const { ranked, covered } = answerMass({
-        candidates: result.candidates,
-        keys,
-        votes: {},
-        spent: {
-          usage: { promptTokens: 0, completionTokens: 0, calls: 0 },
-          scoreCalls: 0,
-          elapsedMilliseconds: 0,
-          costUsd: undefined,
-        },
-      });
-      const certified = (ranked[0]?.[1] ?? 0) > (ranked[1]?.[1] ?? 0) + (1 - covered);
       if (result.stoppedBy === "condition:mass-certified") {
-        expect(certified).toBe(true);
+        expect(certified(result.candidates, keys)).toBe(true);
         // One trace fewer would not have proved it: the stop came at the first certificate.
-        const fewer = result.candidates.slice(0, -1);
-        const before = answerMass({ candidates: fewer, keys: keys.slice(0, -1), votes: {}, spent: idle });
-        expect((before.ranked[0]?.[1] ?? 0) > (before.ranked[1]?.[1] ?? 0) + (1 - before.covered)).toBe(
-          false,
-        );
+        expect(certified(result.candidates.slice(0, -1), keys.slice(0, -1))).toBe(false);
       } else {
         expect(result.stoppedBy).toBe("complete");
         expect(result.candidates).toHaveLength(8);
       }
       // The answer is the leader by mass over distinct traces.
+      const { ranked } = answerMass({ candidates: result.candidates, keys, votes: {}, spent: idle });
       expect(keys[result.candidates.findIndex((candidate) => candidate.answer === result.answer)]).toBe(
         ranked[0]?.[0],
       );

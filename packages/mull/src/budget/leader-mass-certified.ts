@@ -70,7 +70,6 @@ export function leaderMassCertified(unexploredWeight = 1): StopCondition<RunProg
   checkNumber("leaderMassCertified", "unexploredWeight", unexploredWeight, { minimum: 0, maximum: 1 });
   return {
     name: "mass-certified",
-    shouldStop: (progress) =>
-      progress.keys.some((key) => key !== undefined) && massLead(progress, unexploredWeight) > 0,
+    shouldStop: (progress) => massLead(progress, unexploredWeight) > 0,
   };
 }

@@ -4,6 +4,7 @@ import { checkInteger, checkOneOf, mapInParallel } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
 import type { Candidate, Problem, SamplingStrategy, StrategyContext, Usage } from "../spec/index.ts";
 import { massVote } from "../strategies/mass-consistency.ts";
+import { runProgress } from "../strategies/run-helpers.ts";
 import { runStrategy } from "../strategies/run-strategy.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
 import { weightedVoting } from "../strategies/weighted-voting.ts";
@@ -87,10 +88,7 @@ async function sample(
 
 /** How far a probe's leading answer is from a certified lead in probability mass; 0 once certified. */
 function massGap(candidates: readonly Candidate[], context: StrategyContext): number {
-  const keys = candidates.map((candidate) =>
-    candidate.answer === undefined ? undefined : context.answerFormat.key(candidate.answer),
-  );
-  const lead = massLead({ candidates, keys, votes: {}, spent: context.budget.spent() });
+  const lead = massLead(runProgress(candidates, context));
   return lead > 0 ? 0 : Math.max(-lead, Number.EPSILON);
 }
 

@@ -1,10 +1,10 @@
 import { budgetShortfall, checkStopConditions, consensusReached, type RunProgress } from "../budget/index.ts";
 import { continueSolution, forceAnswer, resolveThinkingCues } from "../generation/index.ts";
 import { checkInteger, seededRng } from "../runtime/index.ts";
-import { majorityVote, tallyAnswers } from "../selection/index.ts";
+import { majorityVote } from "../selection/index.ts";
 import type { Candidate, StopCondition, StopReason, Strategy } from "../spec/index.ts";
 import { addChunk, addProbe, type LiveTrace, newLiveTrace, traceCandidate } from "./live-trace.ts";
-import { defaultSamplingTemperature, isCut, requireSomething } from "./run-helpers.ts";
+import { defaultSamplingTemperature, isCut, requireSomething, runProgress } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `liveProbing`. */
@@ -196,15 +196,7 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
           break;
         }
 
-        const current = candidates();
-        const progress: RunProgress = {
-          spent: context.budget.spent(),
-          candidates: current,
-          votes: tallyAnswers(current, context.answerFormat),
-          keys: current.map((candidate) =>
-            candidate.answer === undefined ? undefined : context.answerFormat.key(candidate.answer),
-          ),
-        };
+        const progress = runProgress(candidates(), context);
         const reason = checkStopConditions(stopWhen, progress);
         const leader = leadingKey(progress.votes);
         if (reason === undefined) streak = 0;

@@ -1,6 +1,7 @@
+import type { RunProgress } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
-import { majorityVote } from "../selection/index.ts";
-import type { Candidate, SamplingStrategy, Selector, StopReason } from "../spec/index.ts";
+import { majorityVote, tallyAnswers } from "../selection/index.ts";
+import type { Candidate, SamplingStrategy, Selector, StopReason, StrategyContext } from "../spec/index.ts";
 
 /** Temperature of sampling strategies when neither the strategy nor the run sets one. */
 export const defaultSamplingTemperature = 0.7;
@@ -13,6 +14,18 @@ export function firstStop(...reasons: readonly StopReason[]): StopReason {
 /** Whether a stop reason cut the plan short (a budget limit, the deadline, an abort), not a planned stop. */
 export function isCut(reason: StopReason): boolean {
   return reason !== "complete" && !reason.startsWith("condition:");
+}
+
+/** What stop conditions read of a run's `candidates` so far: the context's spending, votes and answer keys. */
+export function runProgress(candidates: readonly Candidate[], context: StrategyContext): RunProgress {
+  return {
+    spent: context.budget.spent(),
+    candidates,
+    votes: tallyAnswers(candidates, context.answerFormat),
+    keys: candidates.map((candidate) =>
+      candidate.answer === undefined ? undefined : context.answerFormat.key(candidate.answer),
+    ),
+  };
 }
 
 /** Throws when a run produced nothing to return. */

@@ -1,7 +1,6 @@
 import { checkStopConditions, type RunProgress } from "../budget/index.ts";
 import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
 import { checkInteger } from "../runtime/index.ts";
-import { tallyAnswers } from "../selection/index.ts";
 import type {
   Candidate,
   SamplingStrategy,
@@ -10,7 +9,7 @@ import type {
   StopReason,
   Strategy,
 } from "../spec/index.ts";
-import { requireSomething } from "./run-helpers.ts";
+import { requireSomething, runProgress } from "./run-helpers.ts";
 import { runStrategy } from "./run-strategy.ts";
 
 /** Options of `withEarlyStop`: exactly one of `rounds` and `roundSize`. */
@@ -109,15 +108,7 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
           stoppedBy = error.reason;
           break;
         }
-        const progress: RunProgress = {
-          spent: context.budget.spent(),
-          candidates,
-          votes: tallyAnswers(candidates, context.answerFormat),
-          keys: candidates.map((candidate) =>
-            candidate.answer === undefined ? undefined : context.answerFormat.key(candidate.answer),
-          ),
-        };
-        stoppedBy = checkStopConditions(stopWhen, progress) ?? "complete";
+        stoppedBy = checkStopConditions(stopWhen, runProgress(candidates, context)) ?? "complete";
         if (stoppedBy !== "complete") break;
       }
       requireSomething(candidates.length, stoppedBy);
