@@ -1,21 +1,25 @@
 /**
  * Routing between a pair of embedded lab models, measured live: greedy small and large alone, GlimpRouter
  * (`glimp@τ`) at thresholds calibrated on a separate dev set for target shares of steps written by the large
- * model, and Big Little Decoder (`bild@αxβ`) at a few fallback levels. For each it prints accuracy, generated
+ * model, its handoff variant (`glimp@τkKh`: the large model keeps every step after the first it is handed)
+ * likewise, and Big Little Decoder (`bild@αxβ`) at a few fallback levels. For each it prints accuracy, generated
  * tokens per problem, the share of them written by the large model, the large model's tokens as a fraction
  * of its own greedy run's, and wall time (one thread per model, problems one at a time).
  *
  *   npm run bench:glimpse -- [--small NAME] [--large NAME] [--problems 100] [--seed 0]
- *     [--dev 60] [--targets 0.2,0.3,0.4] [--glimpse 1,12] [--bild 0.3,0.5,0.7]
+ *     [--dev 60] [--targets 0.2,0.3,0.4] [--handoff 0.3,0.4] [--glimpse 1,12] [--bild 0.3,0.5,0.7]
  *   npm run bench:glimpse -- --small lab-small --large lab-large --problems 20
  *
  * `--small` / `--large`: a lab model name from models.json or a `.gguf` path; by default `defaultRoutePair`
  * (`route-pair.ts`). A pair that is not there is skipped with a message. The τ printed for `glimp@τk12` is the
- * one to pass to `npm run bench:routing -- --glimp-threshold τ` for the same pair.
+ * one to pass to `npm run bench:routing -- --glimp-threshold τ` for the same pair, that of `glimp@τk12h` to
+ * `--glimp-handoff-threshold τ`.
  *
  * Calibration (`calibrateGlimpThreshold`): the small model solves the dev problems greedily, the entropy of
  * each step's first token (the largest over its first K, for `glimp@τkK`) is read, and τ is the quantile above which the target share of steps lies.
- * Routing changes the later steps, so the share measured on the test set only approximates the target.
+ * For the handoff variant (`calibrateGlimpHandoff`) a solution's steps from its first one at or above τ count
+ * as handed over. Routing changes the later steps, so the share measured on the test set only approximates
+ * the target.
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -36,19 +40,20 @@ import {
 
 /**
  * The entropy (nats) each step the small model writes greedily on `problems` reaches over its first
- * `glimpse` tokens (the largest of them), one number per step.
+ * `glimpse` tokens (the largest of them): one list per problem, one number per step.
  */
 export async function stepEntropies(
   backend: Backend,
   problems: readonly Problem[],
   glimpse = 1,
-): Promise<number[]> {
-  const entropies: number[] = [];
+): Promise<number[][]> {
+  const solutions: number[][] = [];
   for (const problem of problems) {
     const prompt = problem.prompt ?? { kind: "text" as const, text: problem.question };
     const result = await backend.generate({ prompt, temperature: 0, topLogprobs: 1, maxTokens: 200 });
     const tokens = result.completions[0]?.tokens ?? [];
     // The completion opens with the step delimiter; each newline ends one step and opens the next.
+    const entropies: number[] = [];
     let read = 0;
     let largest = 0;
     for (const token of tokens.slice(1)) {
@@ -62,22 +67,45 @@ export async function stepEntropies(
       }
     }
     if (read > 0) entropies.push(largest);
+    solutions.push(entropies);
   }
-  return entropies;
+  return solutions;
 }
 
 /**
  * τ for a target share of steps written by the large model: the (1 − share) quantile of the small model's
- * step entropies on a dev set (`stepEntropies`; steps at or above it are handed over).
+ * step entropies on a dev set (`stepEntropies`, all solutions together; steps at or above it are handed
+ * over).
  *
  * @example
- * const tau = calibrateGlimpThreshold(await stepEntropies(small, dev), 0.3);
+ * const tau = calibrateGlimpThreshold((await stepEntropies(small, dev)).flat(), 0.3);
  */
 export function calibrateGlimpThreshold(entropies: readonly number[], share: number): number {
   const sorted = [...entropies].sort((left, right) => left - right);
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.floor((1 - share) * sorted.length)));
   return sorted[index]!;
+}
+
+/**
+ * τ for a target share of steps written by the large model when it keeps every step after the first it is
+ * handed (`glimp@τkKh`): the lowest of the step entropies at which the steps from each dev solution's first
+ * one at or above τ to its end are at most `share` of all steps. Without such a τ (a share below what the
+ * highest entropy hands over), the highest.
+ *
+ * @example
+ * const tau = calibrateGlimpHandoff(await stepEntropies(small, dev, 12), 0.4);
+ */
+export function calibrateGlimpHandoff(solutions: readonly (readonly number[])[], share: number): number {
+  const total = solutions.reduce((sum, entropies) => sum + entropies.length, 0);
+  const handedOver = (threshold: number) =>
+    solutions.reduce((sum, entropies) => {
+      const first = entropies.findIndex((entropy) => entropy >= threshold);
+      return first < 0 ? sum : sum + entropies.length - first;
+    }, 0);
+  const candidates = [...new Set(solutions.flat())].sort((left, right) => left - right);
+  for (const threshold of candidates) if (handedOver(threshold) <= share * total) return threshold;
+  return candidates.at(-1) ?? 0;
 }
 
 interface Row {
@@ -184,6 +212,7 @@ async function main(): Promise<void> {
       seed: { type: "string", default: "0" },
       dev: { type: "string", default: "60" },
       targets: { type: "string", default: "0.2,0.3,0.4" },
+      handoff: { type: "string", default: "0.3,0.4" },
       bild: { type: "string", default: "0.3,0.5,0.7" },
       glimpse: { type: "string", default: "1,12" },
       ...routePairOptions,
@@ -221,12 +250,21 @@ async function main(): Promise<void> {
     rows.push(await run(`greedy ${pair.small}`, greedy, small));
     let steps = 0;
     for (const glimpse of values.glimpse.split(",").map(Number)) {
-      const entropies = await stepEntropies(small, dev, glimpse);
+      const solutions = await stepEntropies(small, dev, glimpse);
+      const entropies = solutions.flat();
       steps = entropies.length;
       for (const target of values.targets.split(",").map(Number)) {
         const threshold = Number(calibrateGlimpThreshold(entropies, target).toFixed(4));
         const strategy = glimpseRouter({ models, threshold, glimpse });
         const label = `${strategy.name} (target ${target})`;
+        rows.push(await run(label, strategy, large));
+        process.stderr.write(`${label} done\n`);
+      }
+      if (glimpse === 1) continue;
+      for (const target of values.handoff.split(",").map(Number)) {
+        const threshold = Number(calibrateGlimpHandoff(solutions, target).toFixed(4));
+        const strategy = glimpseRouter({ models, threshold, glimpse, hold: Number.POSITIVE_INFINITY });
+        const label = `${strategy.name} (handoff, target ${target})`;
         rows.push(await run(label, strategy, large));
         process.stderr.write(`${label} done\n`);
       }

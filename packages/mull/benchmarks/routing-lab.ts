@@ -70,13 +70,19 @@ export interface GlimpSetting {
   readonly threshold: number;
   /** K: how many first tokens of a step are read. */
   readonly glimpse: number;
+  /**
+   * τ of the handoff variant (`glimp@τkKh`: the large model keeps every step after the first it is handed),
+   * calibrated separately (`bench:glimpse`'s handoff rows).
+   */
+  readonly handoffThreshold: number;
 }
 
 /**
  * τ and K calibrated by `npm run bench:glimpse` for the default pair, `lab-v2-small` / `lab-v2-large` (a
- * target of 30% of the steps for the large model; 0.5159 for `lab-small` / `lab-large`).
+ * target of 30% of the steps for the large model; 0.5159 for `lab-small` / `lab-large`; the handoff τ for
+ * half the dev steps, which left the large model 42% of the tokens on `lab:hard`).
  */
-export const defaultGlimpSetting: GlimpSetting = { threshold: 0.5067, glimpse: 12 };
+export const defaultGlimpSetting: GlimpSetting = { threshold: 0.5067, glimpse: 12, handoffThreshold: 0.7355 };
 
 /**
  * The methods compared, in the order printed; GlimpRouter's row at `glimp` (its τ depends on the pair).
@@ -86,11 +92,13 @@ export const defaultGlimpSetting: GlimpSetting = { threshold: 0.5067, glimpse: 1
  */
 export function routingMethods(glimp: GlimpSetting = defaultGlimpSetting): readonly RoutingMethod[] {
   const glimpSpec = `glimp@${glimp.threshold}k${glimp.glimpse}`;
+  const handoffSpec = `glimp@${glimp.handoffThreshold}k${glimp.glimpse}h`;
   return [
     { label: "small greedy", spec: "greedy", model: "small" },
     { label: "small sc@8", spec: "sc@8", model: "small" },
     { label: "large greedy", spec: "greedy", model: "large" },
     { label: "large sc@8", spec: "sc@8", model: "large" },
+    { label: "large mass@8", spec: "mass@8", model: "large" },
     { label: "cascade@8", spec: "cascade@8", route: true },
     { label: "cascade@8t0.9", spec: "cascade@8t0.9", route: true },
     { label: "cascade@4x8", spec: "cascade@4x8", route: true },
@@ -130,8 +138,12 @@ export function routingMethods(glimp: GlimpSetting = defaultGlimpSetting): reado
           strategies: [selfConsistency({ n: 4 }), massConsistency({ n: 8, unexploredWeight: 0.5 })],
         }),
     },
+    // Both stages stop on proof: the small model's answer stands once its leader's mass is certified.
+    { label: "cascade-mass@2x8", spec: "cascade-mass@2x8", route: true },
+    { label: "cascade-mass@4x8", spec: "cascade-mass@4x8", route: true },
     // Greedy routers (compare with the greedy rows).
     { label: glimpSpec, spec: glimpSpec, route: true },
+    { label: handoffSpec, spec: handoffSpec, route: true },
     { label: "bild@0.7x0.1", spec: "bild@0.7x0.1", route: true },
     { label: "large uniform 4/problem", allocation: "uniform", model: "large", samplesPerProblem: 4 },
     {

@@ -6,7 +6,8 @@
  * The pair is `--small NAME --large NAME` (a lab model name from models.json or a `.gguf` path), by default
  * `defaultRoutePair` (`route-pair.ts`); routers run over it as `spec:small>large`. GlimpRouter's τ is
  * `--glimp-threshold` (default 0.5067, calibrated for lab-v2-small / lab-v2-large; recalibrate a new pair with
- * `npm run bench:glimpse`), at K = 12.
+ * `npm run bench:glimpse`), at K = 12; its handoff variant's (`glimp@τk12h`) `--glimp-handoff-threshold`
+ * (default 0.7355).
  *
  * First it measures each model's generation speed in this process (sc@8 over the first problems, the two
  * models taking turns) and prints tokens/s and their ratio; a method's cost is then its generated tokens in
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     ...routePairOptions,
     "glimp-threshold": { type: "string", default: String(defaultGlimpSetting.threshold) },
+    "glimp-handoff-threshold": { type: "string", default: String(defaultGlimpSetting.handoffThreshold) },
   },
 });
 
@@ -70,7 +72,12 @@ const pair = routePairFromFlags(values);
 const glimpThreshold = Number(values["glimp-threshold"]);
 if (!Number.isFinite(glimpThreshold) || glimpThreshold <= 0)
   throw new Error(`--glimp-threshold: expected a number > 0, got ${values["glimp-threshold"]}`);
-const glimp = { ...defaultGlimpSetting, threshold: glimpThreshold };
+const handoffThreshold = Number(values["glimp-handoff-threshold"]);
+if (!Number.isFinite(handoffThreshold) || handoffThreshold <= 0)
+  throw new Error(
+    `--glimp-handoff-threshold: expected a number > 0, got ${values["glimp-handoff-threshold"]}`,
+  );
+const glimp = { ...defaultGlimpSetting, threshold: glimpThreshold, handoffThreshold };
 
 /** Generated tokens per second of each model: sc@8 over the same problems, the models taking turns. */
 async function measureSpeed(settings: RoutingRunSettings, count: number): Promise<Record<RouteRole, number>> {
@@ -138,7 +145,7 @@ try {
   process.stdout.write(
     `${values.dataset}, ${dataset.problems.length} problems, seed ${seed}, ${threads} thread(s), ` +
       `temperature ${settings.sampling.temperature}; small ${pair.small}, large ${pair.large}; ` +
-      `glimp τ ${glimp.threshold} (k${glimp.glimpse})\n` +
+      `glimp τ ${glimp.threshold} (k${glimp.glimpse}; handoff τ ${glimp.handoffThreshold})\n` +
       `speed: ${pair.small} ${speed.small.toFixed(0)} tokens/s, ${pair.large} ${speed.large.toFixed(0)} tokens/s: ` +
       `a small token costs ${smallShare.toFixed(2)} large tokens (large/small time per token ${(1 / smallShare).toFixed(2)}x)\n\n`,
   );

@@ -3,9 +3,10 @@ import { ConfigError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
 import type { AnswerFormat, Backend, TraceEvent } from "../spec/index.ts";
 import { parseStrategySpec } from "../strategies/parse-strategy-spec.ts";
+import { selfConsistency } from "../strategies/self-consistency.ts";
 import { createScriptedBackend, type ScriptedBackend } from "../testing/scripted-backend.ts";
 import { usageByModel } from "../trace/index.ts";
-import { cascade } from "./cascade.ts";
+import { type CascadeSettle, cascade } from "./cascade.ts";
 
 const hashFormat: AnswerFormat = {
   name: "hash",
@@ -122,6 +123,38 @@ describe("cascade", () => {
     const first = await texts();
     expect(first).toHaveLength(6);
     expect(await texts()).toEqual(first);
+  });
+
+  it("with settle: stopped, escalates a stage that drew every sample, whatever its agreement", async () => {
+    const backends = models();
+    const strategy = cascade({
+      models: [
+        { name: "small", backend: backends.small },
+        { name: "large", backend: backends.large },
+      ],
+      small: 2,
+      settle: "stopped",
+      strategies: [selfConsistency({ n: 2 }), selfConsistency({ n: 2 })],
+    });
+    expect(strategy.name).toBe("cascade-settled(sc@2>sc@2)");
+    expect(strategy.parameters.settle).toBe("stopped");
+    const result = await solve({ problem: "q", strategy, backend: backends.small, answerFormat: hashFormat });
+    // The two small samples agree (7, 7), but sc@2 never stops on a condition of its own.
+    expect(result.answer).toBe("9");
+    expect(notes(result.trace)).toEqual([
+      "cascade: small stopped without settling (complete): escalating to large",
+    ]);
+    const backend: Backend = createScriptedBackend({ responses: ["#### 1"] });
+    expect(() =>
+      cascade({
+        models: [
+          { name: "a", backend },
+          { name: "b", backend },
+        ],
+        small: 4,
+        settle: "vote" as CascadeSettle,
+      }),
+    ).toThrow(/cascade.*settle.*vote/);
   });
 
   it("refuses fewer than two models and a threshold above 1", () => {

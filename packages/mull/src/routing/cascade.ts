@@ -1,5 +1,5 @@
 import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
-import { checkInteger, checkNumber } from "../runtime/index.ts";
+import { checkInteger, checkNumber, checkOneOf } from "../runtime/index.ts";
 import type { Candidate, StopReason, Strategy, StrategyOutcome, StrategyResult } from "../spec/index.ts";
 import { runStrategy } from "../strategies/run-strategy.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
@@ -8,6 +8,9 @@ import { answerAgreement } from "./answer-agreement.ts";
 
 /** The agreement below which a cascade escalates, unless told otherwise (measured on the lab: see README). */
 export const defaultCascadeThreshold = 0.75;
+
+/** What lets a cascade stage's answer stand (see `CascadeOptions.settle`). */
+export type CascadeSettle = "agreement" | "stopped";
 
 /** Options of `cascade`. */
 export interface CascadeOptions {
@@ -22,6 +25,13 @@ export interface CascadeOptions {
    * `defaultCascadeThreshold` (0.75).
    */
   readonly threshold?: number | undefined;
+  /**
+   * What lets a model's answer stand: `agreement` (default), its leader holding at least `threshold` of
+   * its answered samples; `stopped`, its strategy having stopped early on one of its own conditions (stop
+   * reason `condition:…`), as an adaptive strategy does once its answer is settled (`mass@N` on a
+   * certificate, `asc@N` on its posterior); one that drew every sample it may is escalated.
+   */
+  readonly settle?: CascadeSettle | undefined;
   /**
    * One strategy per model, replacing `sc@K` on the first and `sc@M` on the others (e.g. `bon@4` on the
    * large model); the agreement is read from each one's candidates all the same.
@@ -87,18 +97,20 @@ export function cascade(options: CascadeOptions): Strategy {
     minimum: 0,
     maximum: 1,
   });
+  const settle = checkOneOf("cascade", "settle", options.settle ?? "agreement", ["agreement", "stopped"]);
   const strategies =
     options.strategies ?? models.map((_, index) => selfConsistency({ n: index === 0 ? small : large }));
   const name =
     options.strategies === undefined
       ? cascadeName(small, large, threshold)
-      : `cascade(${strategies.map((strategy) => strategy.name).join(">")})`;
+      : `cascade${settle === "stopped" ? "-settled" : ""}(${strategies.map((strategy) => strategy.name).join(">")})`;
   return {
     name,
     parameters: {
       models: models.map((model) => model.name),
       strategies: strategies.map((strategy) => strategy.name),
       threshold,
+      settle,
     },
     samples: Math.max(...strategies.map((strategy) => strategy.samples)),
     async run(problem, context) {
@@ -119,20 +131,27 @@ export function cascade(options: CascadeOptions): Strategy {
         answered = result;
         const last = index === models.length - 1;
         if (last || result.partial) break;
-        const {
-          agreement,
-          leaderVotes,
-          answered: voters,
-        } = answerAgreement(result.candidates, context.answerFormat);
-        const escalate = agreement < threshold;
-        const share = `${agreement.toFixed(2)} (${leaderVotes}/${voters})`;
-        context.tracer.record({
-          type: "note",
-          parentId: context.parentId,
-          message: escalate
-            ? `cascade: ${model.name} agreement ${share} < ${threshold}: escalating to ${models[index + 1]?.name}`
-            : `cascade: ${model.name} agreement ${share} ≥ ${threshold}: answering with ${model.name}`,
-        });
+        let escalate: boolean;
+        let message: string;
+        const next = models[index + 1]?.name;
+        if (settle === "stopped") {
+          escalate = !result.stoppedBy.startsWith("condition:");
+          message = escalate
+            ? `cascade: ${model.name} stopped without settling (${result.stoppedBy}): escalating to ${next}`
+            : `cascade: ${model.name} settled (${result.stoppedBy}): answering with ${model.name}`;
+        } else {
+          const {
+            agreement,
+            leaderVotes,
+            answered: voters,
+          } = answerAgreement(result.candidates, context.answerFormat);
+          escalate = agreement < threshold;
+          const share = `${agreement.toFixed(2)} (${leaderVotes}/${voters})`;
+          message = escalate
+            ? `cascade: ${model.name} agreement ${share} < ${threshold}: escalating to ${next}`
+            : `cascade: ${model.name} agreement ${share} ≥ ${threshold}: answering with ${model.name}`;
+        }
+        context.tracer.record({ type: "note", parentId: context.parentId, message });
         if (!escalate) break;
         const exhausted = context.budget.exhausted();
         if (exhausted !== undefined) return outcome(result, candidates, exhausted);

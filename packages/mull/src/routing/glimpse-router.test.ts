@@ -141,6 +141,60 @@ describe("glimpseRouter", () => {
     expect(usageByModel(result.trace).small?.completionTokens).toBe(2 + 2 + 2 + 2);
   });
 
+  it("holds the large model on for the next `hold` steps after a handover, or for the rest with Infinity", async () => {
+    const held = models([1]);
+    const result = await solve({
+      problem,
+      strategy: glimpseRouter({ models: held.named, threshold: 0.6, hold: 1 }),
+      backend: held.large,
+    });
+    expect(result.strategy).toBe("glimp@0.6h1");
+    expect(writers(result.trace)).toEqual(["0:small", "1:large", "2:large", "3:small"]);
+    // The held step is not drafted: the small model wrote steps 0 and 3 and the cut token of step 1.
+    expect(held.small.calls).toHaveLength(3);
+    expect(usageByModel(result.trace).small?.completionTokens).toBe(2 + 1 + 2);
+    expect(result.trace.some((event) => event.type === "note" && event.message.includes("the next 1"))).toBe(
+      true,
+    );
+
+    const handoff = models([1]);
+    const rest = await solve({
+      problem,
+      strategy: glimpseRouter({ models: handoff.named, threshold: 0.6, hold: Number.POSITIVE_INFINITY }),
+      backend: handoff.large,
+    });
+    expect(rest.strategy).toBe("glimp@0.6h");
+    expect(rest.answer).toBe("10");
+    expect(writers(rest.trace)).toEqual(["0:small", "1:large", "2:large", "3:large"]);
+    expect(handoff.small.calls).toHaveLength(2);
+    expect(usageByModel(rest.trace).large?.completionTokens).toBe(6);
+
+    // Without an uncertain step nothing is handed over, whatever the hold.
+    const calm = models([]);
+    const kept = await solve({
+      problem,
+      strategy: glimpseRouter({ models: calm.named, threshold: 0.6, hold: Number.POSITIVE_INFINITY }),
+      backend: calm.large,
+    });
+    expect(writers(kept.trace)).toEqual(["0:small", "1:small", "2:small", "3:small"]);
+    expect(calm.large.calls).toHaveLength(0);
+  });
+
+  it("reads the hold from its spec (`hH`, or a bare `h` for the rest) and refuses a bad one", () => {
+    const { large } = models([]);
+    const resolveModel = () => large;
+    const rest = parseStrategySpec("glimp@0.7355k12h:small>large", { resolveModel });
+    expect(rest.name).toBe("glimp@0.7355k12h");
+    expect(rest.parameters).toMatchObject({ threshold: 0.7355, glimpse: 12, hold: Number.POSITIVE_INFINITY });
+    const two = parseStrategySpec("glimp@0.6h2:small>large", { resolveModel });
+    expect(two.name).toBe("glimp@0.6h2");
+    expect(two.parameters).toMatchObject({ glimpse: 1, hold: 2 });
+    const { named } = models([]);
+    for (const hold of [-1, 1.5, Number.NaN]) {
+      expect(() => glimpseRouter({ models: named, threshold: 1, hold })).toThrow(/glimpseRouter.*hold/);
+    }
+  });
+
   it("stops at maxSteps without a final step", async () => {
     const { named, large } = models([]);
     const result = await solve({

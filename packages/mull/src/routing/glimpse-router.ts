@@ -27,6 +27,14 @@ export interface GlimpseRouterOptions {
    * copied (a lab step opens with the previous result; its uncertainty comes after the `=`).
    */
   readonly glimpse?: number | undefined;
+  /**
+   * Steps the large model goes on writing after one it was handed, without a draft from the small model
+   * (default 0, the paper's: every step is drafted). Where the two models solve differently (the lab's
+   * large model may sum the additions first, a path its small model never learnt), a small model that
+   * resumes after a handed-over step continues its own path from the large model's result; holding the
+   * large model on keeps one path. `Infinity` hands it the rest of the solution.
+   */
+  readonly hold?: number | undefined;
   /** Most steps of a solution; default 32. */
   readonly maxSteps?: number | undefined;
   /** Sampling temperature of both models; default 0 (greedy, as in the paper). */
@@ -68,16 +76,19 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
   const { small, large } = routeEnds(owner, options.models);
   const threshold = checkNumber(owner, "threshold", options.threshold, { minimum: 0 });
   const glimpse = checkInteger(owner, "glimpse", options.glimpse ?? 1, { minimum: 1 });
+  const hold = options.hold ?? 0;
+  if (hold !== Number.POSITIVE_INFINITY) checkInteger(owner, "hold", hold, { minimum: 0 });
   const maxSteps = checkInteger(owner, "maxSteps", options.maxSteps ?? defaultMaxSteps, { minimum: 1 });
   const temperature = checkNumber(owner, "temperature", options.temperature ?? 0, { minimum: 0 });
   const wantedTop = checkInteger(owner, "topLogprobs", options.topLogprobs ?? defaultTopLogprobs, {
     minimum: 1,
   });
   const format = options.format ?? defaultStepFormat;
-  const name = glimpse === 1 ? `glimp@${threshold}` : `glimp@${threshold}k${glimpse}`;
+  const held = hold === 0 ? "" : hold === Number.POSITIVE_INFINITY ? "h" : `h${hold}`;
+  const name = `${glimpse === 1 ? `glimp@${threshold}` : `glimp@${threshold}k${glimpse}`}${held}`;
   return {
     name,
-    parameters: { threshold, glimpse, small: small.name, large: large.name, maxSteps, temperature },
+    parameters: { threshold, glimpse, hold, small: small.name, large: large.name, maxSteps, temperature },
     samples: 1,
     async run(problem, context) {
       const requiredBy = `${name} (reading the entropy of each step's first token as ${small.name} writes it)`;
@@ -96,49 +107,62 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
       let tokens = 0;
       let stoppedBy: StopReason = "complete";
       let unread = false;
+      let holding = 0;
       for (let index = 0; index < maxSteps; index += 1) {
-        let heard = 0;
-        let entropy: number | undefined;
-        let unknown = false;
-        const watch: TokenWatcher = (_completion, token) => {
-          if (heard >= glimpse) return "continue";
-          heard += 1;
-          const read = tokenEntropy(token);
-          if (read === undefined) unknown = true;
-          else entropy = Math.max(entropy ?? 0, read);
-          return entropy !== undefined && entropy >= threshold ? "stop" : "continue";
-        };
         const common = { problem, steps, n: 1, parentId, prompt, format, sampling };
-        const drafted = await extendOneStep({ ...common, context: smallContext, topLogprobs, watch });
-        const draft = drafted.extensions[0];
-        if (draft === undefined) {
-          stoppedBy = drafted.stoppedBy;
-          break;
+        // The small model's draft when it keeps the step; undefined when the large model writes it.
+        let chosen: StepExtension | undefined;
+        if (holding > 0) holding -= 1;
+        else {
+          let heard = 0;
+          let entropy: number | undefined;
+          let unknown = false;
+          const watch: TokenWatcher = (_completion, token) => {
+            if (heard >= glimpse) return "continue";
+            heard += 1;
+            const read = tokenEntropy(token);
+            if (read === undefined) unknown = true;
+            else entropy = Math.max(entropy ?? 0, read);
+            return entropy !== undefined && entropy >= threshold ? "stop" : "continue";
+          };
+          const drafted = await extendOneStep({ ...common, context: smallContext, topLogprobs, watch });
+          const draft = drafted.extensions[0];
+          if (draft === undefined) {
+            stoppedBy = drafted.stoppedBy;
+            break;
+          }
+          tokens += draft.completionTokens ?? 0;
+          if (unknown && !unread) {
+            unread = true;
+            context.tracer.record({
+              type: "note",
+              parentId,
+              message: `${name}: ${small.name} gave no entropy or top alternatives for a step's first token; such steps stay with it`,
+            });
+          }
+          if (draft.finishReason === "cut") {
+            const held =
+              hold === 0
+                ? ""
+                : hold === Number.POSITIVE_INFINITY
+                  ? ", and every later step"
+                  : `, and the next ${hold}`;
+            context.tracer.record({
+              type: "note",
+              parentId: draft.id,
+              message: `step ${index}: entropy ${entropy?.toFixed(3)} at token ${heard} ≥ τ ${threshold}; ${large.name} writes it${held}`,
+            });
+            holding = hold;
+          } else chosen = draft;
         }
-        tokens += draft.completionTokens ?? 0;
-        if (unknown && !unread) {
-          unread = true;
-          context.tracer.record({
-            type: "note",
-            parentId,
-            message: `${name}: ${small.name} gave no entropy or top alternatives for a step's first token; such steps stay with it`,
-          });
-        }
-        let chosen = draft;
-        if (draft.finishReason === "cut") {
-          context.tracer.record({
-            type: "note",
-            parentId: draft.id,
-            message: `step ${index}: entropy ${entropy?.toFixed(3)} at token ${heard} ≥ τ ${threshold}; ${large.name} writes it`,
-          });
+        if (chosen === undefined) {
           const written = await extendOneStep({ ...common, context: largeContext });
-          const step = written.extensions[0];
-          if (step === undefined) {
+          chosen = written.extensions[0];
+          if (chosen === undefined) {
             stoppedBy = written.stoppedBy;
             break;
           }
-          tokens += step.completionTokens ?? 0;
-          chosen = step;
+          tokens += chosen.completionTokens ?? 0;
         }
         steps = chosen.steps;
         parentId = chosen.id;
@@ -163,13 +187,22 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
   };
 }
 
-/** `glimp@T` (and `glimp@TkK`, reading the first K tokens) in the strategy catalog. */
+/**
+ * `glimp@T` (and `glimp@TkK`, reading the first K tokens; `…hH`, the large model holding the next H steps
+ * after one it was handed; `…h`, the rest of the solution) in the strategy catalog.
+ */
 export const glimpseRouterEntry: StrategyEntry = {
-  forms: ["glimp@T", "glimp@TkK"],
+  forms: ["glimp@T", "glimp@TkK", "glimp@ThH", "glimp@TkKhH", "glimp@Th", "glimp@TkKh"],
   decimals: ["T"],
   kind: "routing",
   summary:
-    "GlimpRouter: the small model starts each step; one whose first token (of the first K) has entropy ≥ T nats is written by the large model",
+    "GlimpRouter: the small model starts each step; one whose first token (of the first K) has entropy ≥ T nats is written by the large model (and the next H, or with a bare h every later one)",
   needs: ["models"],
-  create: ({ T, K }, { models }) => glimpseRouter({ models, threshold: T!, glimpse: K }),
+  create: ({ T, K, H }, { models }, form) =>
+    glimpseRouter({
+      models,
+      threshold: T!,
+      glimpse: K,
+      hold: form.endsWith("h") ? Number.POSITIVE_INFINITY : H,
+    }),
 };

@@ -19,8 +19,14 @@ export {
   createBanditRouter,
 } from "./bandit-router.ts";
 export { type BigLittleDecoderOptions, bigLittleDecoder } from "./big-little-decoder.ts";
-export { type CascadeOptions, cascade, defaultCascadeThreshold } from "./cascade.ts";
+export {
+  type CascadeOptions,
+  type CascadeSettle,
+  cascade,
+  defaultCascadeThreshold,
+} from "./cascade.ts";
 export { type GlimpseRouterOptions, glimpseRouter } from "./glimpse-router.ts";
+export { type MassCascadeOptions, massCascade } from "./mass-cascade.ts";
 export {
   type ExtraSamplesPlan,
   extraSampleWeight,

@@ -8,6 +8,7 @@ import type { GenerationEvent, TraceEvent } from "../spec/index.ts";
 import { usageByModel } from "../trace/index.ts";
 import { bigLittleDecoder } from "./big-little-decoder.ts";
 import { glimpseRouter } from "./glimpse-router.ts";
+import { massCascade } from "./mass-cascade.ts";
 
 const present = ["lab-small", "lab-large"].every((name) =>
   existsSync(path.join(labModelsDirectory, `${name}.gguf`)),
@@ -73,6 +74,65 @@ describe.skipIf(!present)("routers on the real lab models", () => {
       expect(writers(routed.trace)).toEqual(steps.map((_, index) => `${index}:lab-large`));
       // Each step's draft was cut after one token of the small model, and that token counted.
       expect(usageByModel(routed.trace)["lab-small"]?.completionTokens).toBe(steps.length);
+    }
+  }, 120_000);
+
+  it("glimp handing off keeps the large model from its first handed step to the end", async () => {
+    let handedOff = 0;
+    for (const problem of labDataset("lab:hard", { limit: 6, seed: 12 })) {
+      const routed = await solve({
+        problem,
+        strategy: glimpseRouter({
+          models: models(),
+          threshold: 0.5159,
+          glimpse: 12,
+          hold: Number.POSITIVE_INFINITY,
+        }),
+        backend: large,
+      });
+      const kept = writers(routed.trace);
+      const first = kept.findIndex((writer) => writer.endsWith(":lab-large"));
+      if (first < 0) continue;
+      handedOff += 1;
+      expect(
+        kept.slice(first).every((writer) => writer.endsWith(":lab-large")),
+        kept.join(" "),
+      ).toBe(true);
+      expect(kept.slice(0, first).every((writer) => writer.endsWith(":lab-small"))).toBe(true);
+      // Only the handed step was drafted by the small model after the handover: none of its later steps.
+      const drafts = routed.trace.filter(
+        (event): event is GenerationEvent => event.type === "generation" && event.model === "lab-small",
+      );
+      expect(drafts).toHaveLength(first + 1);
+      expect(drafts.at(-1)?.finishReason).toBe("cut");
+    }
+    // At τ 0.5159 lab-small hands over in most lab:hard solutions (a 30% share of steps on a dev set).
+    expect(handedOff).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("cascade-mass answers with the small model only when its mass certified the leader", async () => {
+    for (const problem of problems) {
+      const result = await solve({
+        problem,
+        strategy: massCascade({ models: models(), small: 4, large: 4 }),
+        backend: large,
+      });
+      const byModel = usageByModel(result.trace);
+      const settled = result.trace.some(
+        (event) => event.type === "note" && event.message.startsWith("cascade: lab-small settled"),
+      );
+      const smallSamples = result.trace.filter(
+        (event) => event.type === "generation" && event.model === "lab-small",
+      ).length;
+      if (settled) {
+        expect(Object.keys(byModel)).toEqual(["lab-small"]);
+        expect(smallSamples).toBeLessThanOrEqual(4);
+      } else {
+        // Four small samples without a certificate, then the large model's own mass@4.
+        expect(smallSamples).toBe(4);
+        expect(Object.keys(byModel).sort()).toEqual(["lab-large", "lab-small"]);
+      }
+      expect(result.answer).toBeDefined();
     }
   }, 120_000);
 

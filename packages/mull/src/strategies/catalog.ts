@@ -1,6 +1,7 @@
 import { bigLittleDecoderEntry } from "../routing/big-little-decoder.ts";
 import { cascadeEntry } from "../routing/cascade.ts";
 import { glimpseRouterEntry } from "../routing/glimpse-router.ts";
+import { massCascadeEntry } from "../routing/mass-cascade.ts";
 import { aStarDecodingEntry } from "../search/a-star-decoding.ts";
 import { beamSearchEntry, lookaheadBeamSearchEntry } from "../search/beam-search.ts";
 import { diverseVerifierTreeSearchEntry } from "../search/diverse-verifier-tree-search.ts";
@@ -66,6 +67,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   monteCarloTreeSearchEntry,
   rolloutTreeSearchEntry,
   cascadeEntry,
+  massCascadeEntry,
   glimpseRouterEntry,
   bigLittleDecoderEntry,
 ];

@@ -28,6 +28,7 @@ const values: Readonly<Record<string, number>> = {
   T: 40,
   E: 2,
   F: 12,
+  H: 7,
 };
 
 /** A spec of a form with every capital letter replaced by an integer (0.5 for the entry's decimal letters). */

@@ -88,7 +88,7 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
       { field: "strategy" },
     );
   }
-  const { entry, values } = match;
+  const { entry, values, form } = match;
   if (entry.needs.includes("prm") && options.prm === undefined) {
     throw new ConfigError(
       `strategy: ${JSON.stringify(text)} is a step-level search and needs a process reward model (--prm exact | noisy:FP,FN | self | judge | URL)`,
@@ -111,5 +111,5 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
   }
   const models = routes ? routeModels(splitModelRoute(text).spec, route, options) : [];
   // Entries receive only what their `needs` declare, which was checked just above.
-  return entry.create(values, { ...options, models } as StrategyDependencies);
+  return entry.create(values, { ...options, models } as StrategyDependencies, form);
 }

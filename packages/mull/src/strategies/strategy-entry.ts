@@ -64,8 +64,8 @@ export interface StrategyEntry {
   readonly summary: string;
   /** What it needs besides sampling. */
   readonly needs: readonly StrategyNeed[];
-  /** Builds the strategy from a spec's integers. */
-  create(values: SpecValues, dependencies: StrategyDependencies): Strategy;
+  /** Builds the strategy from a spec's integers and the form they were read by (one of `forms`). */
+  create(values: SpecValues, dependencies: StrategyDependencies, form: string): Strategy;
   /**
    * For an adaptive strategy that stops a fixed-budget one early: that strategy's spec at the same
    * integers (`asc@16` → `sc@16`, `esc@16w4` → `sc@16`), so reports can set the two side by side. It is

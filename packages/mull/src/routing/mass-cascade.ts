@@ -1,0 +1,54 @@
+import { checkInteger } from "../runtime/index.ts";
+import type { Strategy } from "../spec/index.ts";
+import { massConsistency } from "../strategies/mass-consistency.ts";
+import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
+import { cascade } from "./cascade.ts";
+
+/** Options of `massCascade`. */
+export interface MassCascadeOptions {
+  /** The models, cheapest first (`[small, large]`, or a longer chain); two or more. */
+  readonly models: readonly NamedBackend[];
+  /** Most samples of the first model's `mass@K`. */
+  readonly small: number;
+  /** Most samples of each later model's `mass@M`; default `small`. */
+  readonly large?: number | undefined;
+}
+
+/**
+ * A cascade that escalates on proof rather than on a vote count: the cheapest model runs mass-certified
+ * self-consistency (`mass@K`, `massConsistency`) and its answer stands when it stopped on its certificate,
+ * its leader's probability mass over distinct traces exceeding the runner-up's plus all the mass no drawn
+ * trace covers; a model that drew its `K` samples without one hands the problem to the next model's
+ * `mass@M`, and the last model answers by its mass vote. A confident small model answers from one or two
+ * samples; a split one escalates after `K`. Built on `cascade({ settle: "stopped" })`; needs
+ * log-probabilities from every model.
+ *
+ * @throws ConfigError for fewer than two models or a sample count below 1.
+ * @example
+ * const strategy = massCascade({ models: [small, large], small: 2, large: 8 }); // cascade-mass@2x8
+ */
+export function massCascade(options: MassCascadeOptions): Strategy {
+  const small = checkInteger("massCascade", "small", options.small, { minimum: 1 });
+  const large = checkInteger("massCascade", "large", options.large ?? small, { minimum: 1 });
+  const strategy = cascade({
+    models: options.models,
+    small,
+    large,
+    settle: "stopped",
+    // Malformed models are left for `cascade` to name.
+    strategies: Array.isArray(options.models)
+      ? options.models.map((_, index) => massConsistency({ n: index === 0 ? small : large }))
+      : undefined,
+  });
+  return { ...strategy, name: `cascade-mass@${small === large ? small : `${small}x${large}`}` };
+}
+
+/** `cascade-mass@N` and `cascade-mass@NxM` in the strategy catalog. */
+export const massCascadeEntry: StrategyEntry = {
+  forms: ["cascade-mass@N", "cascade-mass@NxM"],
+  kind: "routing",
+  summary:
+    "model cascade on proof: mass@N on the first model of the route; unless its leader's mass is certified, the next model runs mass@M (default N) and answers",
+  needs: ["models", "logprobs"],
+  create: ({ N, M }, { models }) => massCascade({ models, small: N!, large: M }),
+};
