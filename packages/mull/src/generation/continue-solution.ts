@@ -19,6 +19,11 @@ export interface ContinueSolutionOptions extends RecordedCallOptions {
   readonly reserveTokens?: number | undefined;
   /** Seed of the call; default one drawn from `context.rng`. */
   readonly seed?: number | undefined;
+  /**
+   * The text before this call's that the answer is read from (with the new text appended); default the
+   * whole solution, `written`. An answer cue reads only the cue and what follows it.
+   */
+  readonly answerPrefix?: string | undefined;
   /** Names the strategy in the `CapabilityError` when the backend cannot continue the prompt. */
   readonly requiredBy: string;
 }
@@ -35,7 +40,10 @@ export interface SolutionPiece {
   readonly finishReason: FinishReason;
   /** Tokens this call generated, when reported. */
   readonly tokenCount: number | undefined;
-  /** The answer of the solution so far, read from `written + text` with the run's answer format. */
+  /**
+   * The answer of the solution so far, read from `written + text` (or `answerPrefix + text`) with the run's
+   * answer format.
+   */
   readonly answer: string | undefined;
   /** The model that wrote it. */
   readonly model: string;
@@ -81,7 +89,7 @@ export async function continueSolution(options: ContinueSolutionOptions): Promis
       completionTokensEach: maxTokens === undefined ? undefined : maxTokens + (options.reserveTokens ?? 0),
     },
     extractAnswers: true,
-    answerPrefix: written,
+    answerPrefix: options.answerPrefix ?? written,
     dropAborted: true,
   });
   const completion = call.completions[0];

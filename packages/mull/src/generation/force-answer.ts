@@ -1,7 +1,6 @@
 import type { FinishReason, Prompt } from "../spec/index.ts";
-import { continuationCapabilities, continuationPrompt } from "./continuation-prompt.ts";
-import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
-import { promptCharacters } from "./prompt-characters.ts";
+import { continueSolution } from "./continue-solution.ts";
+import type { RecordedOutcome } from "./generate-recorded.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 import { withCue } from "./with-cue.ts";
 
@@ -47,8 +46,8 @@ export interface ForceAnswerResult extends RecordedOutcome {
  * Makes the model answer now: appends the answer cue to the partial solution (`withCue`), continues it
  * for at most `maxTokens` tokens at temperature 0 (unless `sampling` says otherwise) and reads the answer
  * from the cue plus what the model wrote, with the run's answer format. Budget forcing uses it once a
- * trace has used its thinking tokens; live probing after every chunk. The call goes through
- * `generateRecorded` (sized against the budget, charged, recorded under `parentId` with its answer).
+ * trace has used its thinking tokens; live probing after every chunk. The call is `continueSolution`'s
+ * (sized against the budget, charged, recorded under `parentId` with its answer).
  *
  * @throws CapabilityError when the backend cannot continue this kind of prompt.
  * @example
@@ -58,40 +57,23 @@ export interface ForceAnswerResult extends RecordedOutcome {
  * forced?.answer; // e.g. "194"
  */
 export async function forceAnswer(options: ForceAnswerOptions): Promise<ForceAnswerResult> {
-  const { context, maxTokens } = options;
-  const cued = withCue(options.written, options.cue);
-  const prompt = continuationPrompt(options.prompt, cued);
-  const call = await generateRecorded({
-    context,
-    prompt,
-    n: 1,
-    seed: options.seed,
-    parentId: options.parentId,
-    logprobs: options.logprobs,
-    sampling: { ...options.sampling, temperature: options.sampling?.temperature ?? 0, maxTokens },
-    requires: continuationCapabilities(options.prompt, options.requiredBy),
-    plan: {
-      calls: 1,
-      completions: 1,
-      promptTokens: Math.ceil(promptCharacters(prompt) / 4),
-      completionTokensEach: maxTokens,
-    },
-    extractAnswers: true,
+  const { piece, stoppedBy, usage } = await continueSolution({
+    ...options,
+    written: withCue(options.written, options.cue),
+    sampling: { ...options.sampling, temperature: options.sampling?.temperature ?? 0 },
     answerPrefix: options.cue,
-    dropAborted: true,
   });
-  const completion = call.completions[0];
   const forced =
-    completion === undefined
+    piece === undefined
       ? undefined
       : {
-          id: completion.id,
-          text: completion.text,
-          answer: completion.answer,
-          solution: cued + completion.text,
-          finishReason: completion.finishReason,
-          tokenCount: completion.tokenCount,
-          model: completion.model,
+          id: piece.id,
+          text: piece.text,
+          answer: piece.answer,
+          solution: piece.written,
+          finishReason: piece.finishReason,
+          tokenCount: piece.tokenCount,
+          model: piece.model,
         };
-  return { forced, stoppedBy: call.stoppedBy, usage: call.usage };
+  return { forced, stoppedBy, usage };
 }
