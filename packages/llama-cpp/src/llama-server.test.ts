@@ -184,6 +184,36 @@ describe.skipIf(lookup.binary === undefined)(
       expect(continued.text).toBe("474+273=747\n#### 747");
     });
 
+    it("reports sampled tokens' log-probabilities under the model itself, before temperature and top-k, as the embedded backend does", async () => {
+      // What mass@N and the confidence strategies read: both backends give log p at temperature 1 over the
+      // whole vocabulary (the scorer's numbers), not the probability the truncated, sharpened sampler drew with.
+      const request: GenerationRequest = {
+        prompt: spread,
+        n: 3,
+        seed: 5,
+        logprobs: true,
+        temperature: 0.6,
+        topK: 5,
+        topP: 1,
+        minP: 0,
+        maxTokens: 256,
+      };
+      const [served, local] = await Promise.all([backend.generate(request), embedded.generate(request)]);
+      const sampled = [...served.completions, ...local.completions];
+      expect(sampled).toHaveLength(6);
+      let sharper = 0;
+      for (const completion of sampled) {
+        const tokens = withoutEndToken(completion.tokens);
+        const scored = await embedded.score({ prompt: spread, continuation: completion.text });
+        expect(tokens.map((token) => token.token)).toEqual(scored.tokens.map((token) => token.token));
+        expect(Math.abs(sum(tokens) - scored.logprob), completion.text).toBeLessThan(sumTolerance);
+        // The sampler's own probability of the drawn token (T 0.6, top 5 renormalised) is higher than the
+        // model's wherever the model was unsure; the reported numbers are the model's.
+        if (tokens.some((token) => token.logprob < -0.05)) sharper += 1;
+      }
+      expect(sharper).toBeGreaterThan(0);
+    });
+
     it("answers n in one request with choices seeded seed + index, as its fan-out seeds them", async () => {
       bodies.length = 0;
       const result = await backend.generate({

@@ -6,7 +6,7 @@
  * tokens per problem, the share of them written by the large model, the large model's tokens as a fraction
  * of its own greedy run's, and wall time (one thread per model, problems one at a time).
  *
- *   npm run bench:glimpse -- [--small NAME] [--large NAME] [--problems 100] [--seed 0]
+ *   npm run bench:glimpse -- [--small NAME] [--large NAME] [--dataset lab:hard] [--problems 100] [--seed 0]
  *     [--dev 60] [--targets 0.2,0.3,0.4] [--handoff 0.3,0.4] [--glimpse 1,12] [--bild 0.3,0.5,0.7]
  *   npm run bench:glimpse -- --small lab-small --large lab-large --problems 20
  *
@@ -15,6 +15,7 @@
  * one to pass to `npm run bench:routing -- --glimp-threshold τ` for the same pair, that of `glimp@τk12h` to
  * `--glimp-handoff-threshold τ`.
  *
+ * The dev problems come from the same dataset (`--dataset`, default `lab:hard`) under another seed (seed + 1000).
  * Calibration (`calibrateGlimpThreshold`): the small model solves the dev problems greedily, the entropy of
  * each step's first token (the largest over its first K, for `glimp@τkK`) is read, and τ is the quantile above which the target share of steps lies.
  * For the handoff variant (`calibrateGlimpHandoff`) a solution's steps from its first one at or above τ count
@@ -209,6 +210,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       problems: { type: "string", default: "100" },
+      dataset: { type: "string", default: "lab:hard" },
       seed: { type: "string", default: "0" },
       dev: { type: "string", default: "60" },
       targets: { type: "string", default: "0.2,0.3,0.4" },
@@ -229,8 +231,8 @@ async function main(): Promise<void> {
     process.stderr.write(`skipping: ${missing.join("; ")}\n`);
     return;
   }
-  const problems = labDataset("lab:hard", { limit: Number(values.problems), seed: Number(values.seed) });
-  const dev = labDataset("lab:hard", { limit: Number(values.dev), seed: Number(values.seed) + 1000 });
+  const problems = labDataset(values.dataset, { limit: Number(values.problems), seed: Number(values.seed) });
+  const dev = labDataset(values.dataset, { limit: Number(values.dev), seed: Number(values.seed) + 1000 });
   const small: LlamaCppBackend = await createLlamaCppBackend({ model: pair.small, threads: 1 });
   const large: LlamaCppBackend = await createLlamaCppBackend({ model: pair.large, threads: 1 });
   const counted = countingScores(large);
@@ -275,7 +277,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${strategy.name} done\n`);
     }
     process.stdout.write(
-      `lab:hard, ${problems.length} problems (seed ${values.seed}); small ${pair.small}, large ${pair.large}; ` +
+      `${values.dataset}, ${problems.length} problems (seed ${values.seed}); small ${pair.small}, large ${pair.large}; ` +
         `τ calibrated on ${dev.length} dev problems (${steps} steps)\n${format(rows, largeGreedy)}\n`,
     );
   } finally {

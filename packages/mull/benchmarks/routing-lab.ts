@@ -79,10 +79,10 @@ export interface GlimpSetting {
 
 /**
  * τ and K calibrated by `npm run bench:glimpse` for the default pair, `lab-v2-small` / `lab-v2-large` (a
- * target of 30% of the steps for the large model; 0.5159 for `lab-small` / `lab-large`; the handoff τ for
- * half the dev steps, which left the large model 42% of the tokens on `lab:hard`).
+ * target of 30% of the steps for the large model; 0.5159 for `lab-small` / `lab-large`; the handoff τ, from
+ * `bench:glimpse -- --dataset lab:mixed`, for 40% of the steps).
  */
-export const defaultGlimpSetting: GlimpSetting = { threshold: 0.5067, glimpse: 12, handoffThreshold: 0.7355 };
+export const defaultGlimpSetting: GlimpSetting = { threshold: 0.5067, glimpse: 12, handoffThreshold: 0.6634 };
 
 /**
  * The methods compared, in the order printed; GlimpRouter's row at `glimp` (its τ depends on the pair).

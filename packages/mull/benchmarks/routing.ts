@@ -7,7 +7,7 @@
  * `defaultRoutePair` (`route-pair.ts`); routers run over it as `spec:small>large`. GlimpRouter's τ is
  * `--glimp-threshold` (default 0.5067, calibrated for lab-v2-small / lab-v2-large; recalibrate a new pair with
  * `npm run bench:glimpse`), at K = 12; its handoff variant's (`glimp@τk12h`) `--glimp-handoff-threshold`
- * (default 0.7355).
+ * (default 0.6634).
  *
  * First it measures each model's generation speed in this process (sc@8 over the first problems, the two
  * models taking turns) and prints tokens/s and their ratio; a method's cost is then its generated tokens in

@@ -56,7 +56,8 @@ const defaultTopLogprobs = 20;
  * GlimpRouter (step-level routing by the first token's entropy): for each reasoning step the small model
  * starts writing; a token watcher reads the entropy of the step's first token distribution (of each of the
  * first `glimpse` tokens) and, when it is at or above τ (`threshold`), cuts the small model right there (finish reason `cut`; its token is spent and
- * counted) and the large model writes that step instead; otherwise the small model finishes the step. Steps
+ * counted) and the large model writes that step instead (and, with `hold`, the next `hold` steps without
+ * drafts: the handoff variant `glimp@τkKh` hands it the rest); otherwise the small model finishes the step. Steps
  * go on until the final one (`####` in the lab) or `maxSteps`. Both models decode greedily unless a
  * `temperature` is given; other sampling settings come from the run.
  *
