@@ -207,9 +207,9 @@ describe.skipIf(lookup.binary === undefined)(
         const scored = await embedded.score({ prompt: spread, continuation: completion.text });
         expect(tokens.map((token) => token.token)).toEqual(scored.tokens.map((token) => token.token));
         expect(Math.abs(sum(tokens) - scored.logprob), completion.text).toBeLessThan(sumTolerance);
-        // The sampler's own probability of the drawn token (T 0.6, top 5 renormalised) is higher than the
-        // model's wherever the model was unsure; the reported numbers are the model's.
-        if (tokens.some((token) => token.logprob < -0.05)) sharper += 1;
+        // The sampler's own probability of a drawn token (T 0.6, top 5 renormalised) is well above the
+        // model's wherever the model was unsure, so a sum this low tells the two apart.
+        if (scored.logprob < -0.5) sharper += 1;
       }
       expect(sharper).toBeGreaterThan(0);
     });
