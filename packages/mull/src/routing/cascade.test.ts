@@ -25,16 +25,21 @@ function models(): { small: ScriptedBackend; large: ScriptedBackend } {
   return { small, large };
 }
 
+/** The two scripted models, named as the cascade's route names them. */
+function named(backends: { small: Backend; large: Backend }) {
+  return [
+    { name: "small", backend: backends.small },
+    { name: "large", backend: backends.large },
+  ];
+}
+
 function notes(trace: readonly TraceEvent[]): string[] {
   return trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
 }
 
 async function run(threshold: number, backends = models()) {
   const strategy = cascade({
-    models: [
-      { name: "small", backend: backends.small },
-      { name: "large", backend: backends.large },
-    ],
+    models: named(backends),
     small: 4,
     large: 2,
     threshold,
@@ -70,10 +75,7 @@ describe("cascade", () => {
   it("keeps the small model's answer when the budget cannot pay for the large model", async () => {
     const backends = models();
     const strategy = cascade({
-      models: [
-        { name: "small", backend: backends.small },
-        { name: "large", backend: backends.large },
-      ],
+      models: named(backends),
       small: 4,
       threshold: 1,
     });
@@ -128,10 +130,7 @@ describe("cascade", () => {
   it("with settle: stopped, escalates a stage that drew every sample, whatever its agreement", async () => {
     const backends = models();
     const strategy = cascade({
-      models: [
-        { name: "small", backend: backends.small },
-        { name: "large", backend: backends.large },
-      ],
+      models: named(backends),
       small: 2,
       settle: "stopped",
       strategies: [selfConsistency({ n: 2 }), selfConsistency({ n: 2 })],
@@ -144,32 +143,18 @@ describe("cascade", () => {
     expect(notes(result.trace)).toEqual([
       "cascade: small stopped without settling (complete): escalating to large",
     ]);
-    const backend: Backend = createScriptedBackend({ responses: ["#### 1"] });
-    expect(() =>
-      cascade({
-        models: [
-          { name: "a", backend },
-          { name: "b", backend },
-        ],
-        small: 4,
-        settle: "vote" as CascadeSettle,
-      }),
-    ).toThrow(/cascade.*settle.*vote/);
   });
 
-  it("refuses fewer than two models and a threshold above 1", () => {
+  it("refuses fewer than two models, a threshold above 1 and an unknown settle", () => {
     const backend: Backend = createScriptedBackend({ responses: ["#### 1"] });
     expect(() => cascade({ models: [{ name: "only", backend }], small: 4 })).toThrow(ConfigError);
-    expect(() =>
-      cascade({
-        models: [
-          { name: "a", backend },
-          { name: "b", backend },
-        ],
-        small: 4,
-        threshold: 1.5,
-      }),
-    ).toThrow(/cascade: threshold must be a number from 0 to 1, got 1.5/);
+    const pair = named({ small: backend, large: backend });
+    expect(() => cascade({ models: pair, small: 4, threshold: 1.5 })).toThrow(
+      /cascade: threshold must be a number from 0 to 1, got 1.5/,
+    );
+    expect(() => cascade({ models: pair, small: 4, settle: "vote" as CascadeSettle })).toThrow(
+      /cascade.*settle.*vote/,
+    );
   });
 });
 
