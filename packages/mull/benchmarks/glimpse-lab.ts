@@ -26,7 +26,12 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createLlamaCppBackend, type LlamaCppBackend, resolveModelPath } from "@mull/llama-cpp";
 import { labDataset } from "../src/lab/index.ts";
-import { bigLittleDecoder, glimpseRouter } from "../src/routing/index.ts";
+import {
+  bigLittleDecoder,
+  calibrateGlimpHandoff,
+  calibrateGlimpThreshold,
+  glimpseRouter,
+} from "../src/routing/index.ts";
 import { solve } from "../src/solve.ts";
 import type { Backend, Problem, Strategy } from "../src/spec/index.ts";
 import { type NamedBackend, singleSample } from "../src/strategies/index.ts";
@@ -71,42 +76,6 @@ export async function stepEntropies(
     solutions.push(entropies);
   }
   return solutions;
-}
-
-/**
- * τ for a target share of steps written by the large model: the (1 − share) quantile of the small model's
- * step entropies on a dev set (`stepEntropies`, all solutions together; steps at or above it are handed
- * over).
- *
- * @example
- * const tau = calibrateGlimpThreshold((await stepEntropies(small, dev)).flat(), 0.3);
- */
-export function calibrateGlimpThreshold(entropies: readonly number[], share: number): number {
-  const sorted = [...entropies].sort((left, right) => left - right);
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.floor((1 - share) * sorted.length)));
-  return sorted[index]!;
-}
-
-/**
- * τ for a target share of steps written by the large model when it keeps every step after the first it is
- * handed (`glimp@τkKh`): the lowest of the step entropies at which the steps from each dev solution's first
- * one at or above τ to its end are at most `share` of all steps. Without such a τ (a share below what the
- * highest entropy hands over), the highest.
- *
- * @example
- * const tau = calibrateGlimpHandoff(await stepEntropies(small, dev, 12), 0.4);
- */
-export function calibrateGlimpHandoff(solutions: readonly (readonly number[])[], share: number): number {
-  const total = solutions.reduce((sum, entropies) => sum + entropies.length, 0);
-  const handedOver = (threshold: number) =>
-    solutions.reduce((sum, entropies) => {
-      const first = entropies.findIndex((entropy) => entropy >= threshold);
-      return first < 0 ? sum : sum + entropies.length - first;
-    }, 0);
-  const candidates = [...new Set(solutions.flat())].sort((left, right) => left - right);
-  for (const threshold of candidates) if (handedOver(threshold) <= share * total) return threshold;
-  return candidates.at(-1) ?? 0;
 }
 
 interface Row {

@@ -19,6 +19,7 @@ export {
   createBanditRouter,
 } from "./bandit-router.ts";
 export { type BigLittleDecoderOptions, bigLittleDecoder } from "./big-little-decoder.ts";
+export { calibrateGlimpHandoff, calibrateGlimpThreshold } from "./calibrate-glimp-threshold.ts";
 export {
   type CascadeOptions,
   type CascadeSettle,
