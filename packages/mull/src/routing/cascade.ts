@@ -1,6 +1,13 @@
 import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
 import { checkInteger, checkNumber, checkOneOf } from "../runtime/index.ts";
-import type { Candidate, StopReason, Strategy, StrategyOutcome, StrategyResult } from "../spec/index.ts";
+import type {
+  AnswerFormat,
+  Candidate,
+  StopReason,
+  Strategy,
+  StrategyOutcome,
+  StrategyResult,
+} from "../spec/index.ts";
 import { runStrategy } from "../strategies/run-strategy.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
@@ -71,6 +78,38 @@ function outcome(
   return { answer, best, candidates, votes, stoppedBy };
 }
 
+/** Whether a stage escalates, and the trace note that says why. */
+function verdict(
+  result: StrategyResult,
+  stage: {
+    readonly settle: CascadeSettle;
+    readonly threshold: number;
+    readonly model: string;
+    readonly next: string | undefined;
+    readonly format: AnswerFormat;
+  },
+): { escalate: boolean; message: string } {
+  const { model, next, threshold } = stage;
+  if (stage.settle === "stopped") {
+    const escalate = !result.stoppedBy.startsWith("condition:");
+    return {
+      escalate,
+      message: escalate
+        ? `cascade: ${model} stopped without settling (${result.stoppedBy}): escalating to ${next}`
+        : `cascade: ${model} settled (${result.stoppedBy}): answering with ${model}`,
+    };
+  }
+  const { agreement, leaderVotes, answered } = answerAgreement(result.candidates, stage.format);
+  const escalate = agreement < threshold;
+  const share = `${agreement.toFixed(2)} (${leaderVotes}/${answered})`;
+  return {
+    escalate,
+    message: escalate
+      ? `cascade: ${model} agreement ${share} < ${threshold}: escalating to ${next}`
+      : `cascade: ${model} agreement ${share} ≥ ${threshold}: answering with ${model}`,
+  };
+}
+
 /**
  * A model cascade (FrugalGPT, Chen et al. 2023; self-consistency as the deferral signal, as in Yue et al.
  * 2024): the cheapest model runs self-consistency over `small` samples; when its leader holds at least
@@ -131,26 +170,13 @@ export function cascade(options: CascadeOptions): Strategy {
         answered = result;
         const last = index === models.length - 1;
         if (last || result.partial) break;
-        let escalate: boolean;
-        let message: string;
-        const next = models[index + 1]?.name;
-        if (settle === "stopped") {
-          escalate = !result.stoppedBy.startsWith("condition:");
-          message = escalate
-            ? `cascade: ${model.name} stopped without settling (${result.stoppedBy}): escalating to ${next}`
-            : `cascade: ${model.name} settled (${result.stoppedBy}): answering with ${model.name}`;
-        } else {
-          const {
-            agreement,
-            leaderVotes,
-            answered: voters,
-          } = answerAgreement(result.candidates, context.answerFormat);
-          escalate = agreement < threshold;
-          const share = `${agreement.toFixed(2)} (${leaderVotes}/${voters})`;
-          message = escalate
-            ? `cascade: ${model.name} agreement ${share} < ${threshold}: escalating to ${next}`
-            : `cascade: ${model.name} agreement ${share} ≥ ${threshold}: answering with ${model.name}`;
-        }
+        const { escalate, message } = verdict(result, {
+          settle,
+          threshold,
+          model: model.name,
+          next: models[index + 1]?.name,
+          format: context.answerFormat,
+        });
         context.tracer.record({ type: "note", parentId: context.parentId, message });
         if (!escalate) break;
         const exhausted = context.budget.exhausted();
