@@ -9,7 +9,7 @@
  *    sampled), since draft-model speculation can pay only when the draft is much faster than the main model;
  * 3. what checking costs: K tokens evaluated in one batch, with the main model's next token read at each
  *    (what a speculative check does), against K tokens decoded one at a time, and the speed-up that bounds
- *    for a draft that is always right (K drafted tokens at the draft's measured rate, then one check of K + 1).
+ *    for a draft that is always right (K − 1 drafted tokens at the draft's measured rate, then one check of K).
  *
  * `--model NAME` (main) and `--draft NAME` take a lab model name from models.json or a `.gguf` path; by default
  * `defaultModelPair` below (the second lab model family).

@@ -13,8 +13,8 @@ import { formatBenchSummary } from "./bench.ts";
 
 /**
  * The strategies `mull lab` compares by default: one sample, majority votes of growing size, two that stop
- * early (by vote counts and by probability mass), best-of-N,
- * and particle filtering guided by the lab's exact step checker.
+ * early (by vote counts and by probability mass), best-of-N, and particle filtering guided by the lab's
+ * exact step checker.
  */
 export const defaultLabStrategies = [
   "greedy",
