@@ -10,6 +10,7 @@ let received: string[];
 let receivedHeaders: IncomingHttpHeaders[];
 let closedEarly: number;
 let guarded: GuardedFetch | undefined;
+let finishSlowBody: (() => void) | undefined;
 
 beforeEach(async () => {
   received = [];
@@ -27,6 +28,12 @@ beforeEach(async () => {
       return;
     }
     if (request.url === "/hang") return;
+    if (request.url === "/slow-end") {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.write("data: first\n\n");
+      finishSlowBody = () => response.end("data: [DONE]\n\n");
+      return;
+    }
     let body = "";
     request.on("data", (part) => {
       body += String(part);
@@ -134,6 +141,26 @@ describe("createGuardedFetch", () => {
       expect(headers["x-trace"]).toBe("a, b");
       expect(headers.accept).toBe("application/json");
       expect(headers["content-length"]).toBe("2");
+    }
+  });
+
+  it("lets a reader cancel a body whose end arrives afterwards, and the late end touches nothing", async () => {
+    const { fetch } = make(["127.0.0.1/32"]);
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    try {
+      const response = await fetch(`http://upstream.test:${port}/slow-end`);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value)).toBe("data: first\n\n");
+      await reader.cancel();
+      finishSlowBody?.();
+      for (let attempt = 0; attempt < 50; attempt += 1)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off("uncaughtException", record);
     }
   });
 });

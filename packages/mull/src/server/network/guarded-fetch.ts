@@ -101,27 +101,39 @@ const drainMilliseconds = 1_000;
  */
 function webBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
   let ended = false;
+  // Once the reader cancels, or the stream has closed or failed, the controller takes nothing more: a
+  // late `end`, `error` or `close` from the socket must not touch it.
+  let settled = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         incoming.on("data", (chunk: Buffer) => {
+          if (settled) return;
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 1) <= 0) incoming.pause();
         });
         incoming.once("end", () => {
           ended = true;
+          if (settled) return;
+          settled = true;
           controller.close();
         });
-        incoming.once("error", (error) => controller.error(error));
+        incoming.once("error", (error) => {
+          if (settled) return;
+          settled = true;
+          controller.error(error);
+        });
         incoming.once("close", () => {
-          if (!ended && !incoming.complete)
-            controller.error(new Error("the connection closed before the body ended"));
+          if (settled || ended || incoming.complete) return;
+          settled = true;
+          controller.error(new Error("the connection closed before the body ended"));
         });
       },
       pull() {
         incoming.resume();
       },
       cancel() {
+        settled = true;
         if (ended) return;
         incoming.removeAllListeners("data");
         const timer = setTimeout(() => incoming.destroy(), drainMilliseconds);
