@@ -51,6 +51,20 @@ export function adaptiveStopPoint(
   strategy: ReplayStrategy & { kind: AdaptiveKind },
   samples: readonly GradedSample[],
 ): number {
+  return adaptiveStop(strategy, samples).used;
+}
+
+/**
+ * Where an adaptive strategy stops on `samples` (see `adaptiveStopPoint`), and whether its stop rule
+ * held there (`stopped`) or it used them all without it: a cascade escalates on the second.
+ *
+ * @example
+ * adaptiveStop(parseReplayStrategy("mass@8"), samples); // { used: 2, stopped: true } when two agree surely
+ */
+export function adaptiveStop(
+  strategy: ReplayStrategy & { kind: AdaptiveKind },
+  samples: readonly GradedSample[],
+): { readonly used: number; readonly stopped: boolean } {
   const conditions = [stopRule(strategy)];
   const candidates: Candidate[] = [];
   const keys: (string | undefined)[] = [];
@@ -85,7 +99,7 @@ export function adaptiveStopPoint(
       votes,
       keys,
     };
-    if (checkStopConditions(conditions, progress) !== undefined) return index + 1;
+    if (checkStopConditions(conditions, progress) !== undefined) return { used: index + 1, stopped: true };
   }
-  return samples.length;
+  return { used: samples.length, stopped: false };
 }

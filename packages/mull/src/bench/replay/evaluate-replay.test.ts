@@ -162,4 +162,51 @@ describe("evaluateReplay", () => {
       'replay: give either shuffle "python" or orders, not both',
     );
   });
+
+  describe("cascades", () => {
+    // The larger model's samples of the same problems, listed in another order: matched by id.
+    const larger = [
+      graded("3", ["7", "7", "9", "7"], "7", [50, 50, 50, 50]),
+      graded("1", ["1", "1", "1", "2"], "1", [100, 100, 100, 100]),
+      graded("2", ["2", "2", "3", "2"], "2", [60, 60, 60, 60]),
+    ];
+
+    it("escalates the problems the first model splits on, and reports the share and the larger model's tokens", () => {
+      const [cascade, smallVote] = evaluateReplay(problems, parseReplayStrategies("cascade@4x2t0.7,maj@4"), {
+        escalation: larger,
+        resamples: 10,
+      });
+      // Agreements 3/4 (kept: "1", right), 2/4 and 2/4 (escalated: maj@2 of the larger model, "2" and "7").
+      expect(cascade?.correct).toBe(3);
+      expect(smallVote?.correct).toBe(1);
+      expect(cascade?.escalated).toBeCloseTo(2 / 3, 12);
+      expect(cascade?.meanEscalationTokens).toBeCloseTo((0 + 120 + 100) / 3, 12);
+      expect(cascade?.meanCompletionTokens).toBeCloseTo((100 + 20 + 120 + 10 + 100) / 3, 12);
+      expect(cascade?.meanSamples).toBeCloseTo((4 + 6 + 6) / 3, 12);
+      expect(smallVote?.escalated).toBeUndefined();
+    });
+
+    it("under shuffles, draws the larger model's samples at random too, reproducibly, and averages", () => {
+      const options = { escalation: larger, shuffles: 20, seed: 5, resamples: 10 };
+      const [first] = evaluateReplay(problems, parseReplayStrategies("cascade@2x1t1"), options);
+      const [again] = evaluateReplay(problems, parseReplayStrategies("cascade@2x1t1"), options);
+      expect(again).toEqual(first);
+      // Some draws of two split, some agree: the escalated share is a fraction, not all or none.
+      expect(first?.escalated).toBeGreaterThan(0);
+      expect(first?.escalated).toBeLessThan(1);
+      expect(first?.budget).toBe("random");
+    });
+
+    it("refuses a cascade without the larger model's samples, or without them for every problem", () => {
+      expect(() => evaluateReplay(problems, parseReplayStrategies("cascade@4"))).toThrow(
+        /--strategies: cascade@4 escalates to a larger model: give that model's samples/,
+      );
+      expect(() =>
+        evaluateReplay(problems, parseReplayStrategies("cascade@4"), { escalation: larger.slice(1) }),
+      ).toThrow(/escalation: the larger model has no samples of 1 of the 3 problems \(the first: "3"\)/);
+      expect(() =>
+        evaluateReplay(problems, parseReplayStrategies("cascade@4x5"), { escalation: larger }),
+      ).toThrow(/cascade@4x5 needs 5 samples per problem from the larger model, but it has no more than 4/);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { ConfigError } from "../../errors/index.ts";
 import { checkInteger, checkOneOf, seededRng } from "../../runtime/index.ts";
 import { type AccuracyEstimate, bootstrapAccuracy } from "../metrics/index.ts";
+import { cascadeOutcome } from "./cascade-outcome.ts";
 import type { GradedProblem } from "./grade-replay.ts";
 import {
   averageOutcomes,
@@ -11,7 +12,7 @@ import {
 } from "./problem-outcome.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import { type ReplayShuffle, replayShuffleOrders, replayShuffles } from "./replay-shuffle.ts";
-import type { ReplayStrategy } from "./replay-strategy.ts";
+import { isCascade, type ReplayStrategy } from "./replay-strategy.ts";
 
 /** Settings of `evaluateReplay`. */
 export interface EvaluateReplayOptions {
@@ -41,6 +42,12 @@ export interface EvaluateReplayOptions {
   readonly confidence?: number | undefined;
   /** How rewards become voting weights for `wv@k`; default `probability`. */
   readonly rewardScale?: RewardScale | undefined;
+  /**
+   * The larger model's graded samples of the same problems (matched by id), which `cascade` and
+   * `cascade-mass` strategies escalate to; drawn like the first model's (the first samples, or their own
+   * seeded shuffles).
+   */
+  readonly escalation?: readonly GradedProblem[] | undefined;
 }
 
 /** One strategy's offline result over a replay dataset. */
@@ -59,6 +66,10 @@ export interface ReplayEvaluation {
   readonly meanCompletionTokens: number | undefined;
   /** Mean characters of those samples' texts per problem; `undefined` when a text is missing. */
   readonly meanCharacters: number | undefined;
+  /** Cascades only: the share of problems escalated to the larger model (mean over shuffles). */
+  readonly escalated?: number | undefined;
+  /** Cascades only: of `meanCompletionTokens`, the larger model's; `undefined` when a count is unknown. */
+  readonly meanEscalationTokens?: number | undefined;
   /** `first`: the first k samples; `random`: k at random, averaged over `shuffles`. */
   readonly budget: "first" | "random";
   readonly shuffles: number | undefined;
@@ -91,6 +102,42 @@ function checkOrders(
   }
 }
 
+/** The larger model's problems in the order of `problems`, for the cascades among `strategies`. */
+function alignEscalation(
+  problems: readonly GradedProblem[],
+  strategies: readonly ReplayStrategy[],
+  escalation: readonly GradedProblem[] | undefined,
+): GradedProblem[] | undefined {
+  const cascades = strategies.filter(isCascade);
+  const first = cascades[0];
+  if (first === undefined) return undefined;
+  if (escalation === undefined) {
+    throw new ConfigError(
+      `--strategies: ${first.name} escalates to a larger model: give that model's samples of the same problems (--escalate-samples or --escalate-run)`,
+      { field: "--strategies" },
+    );
+  }
+  const byId = new Map(escalation.map((problem) => [problem.id, problem]));
+  const missing = problems.filter((problem) => !byId.has(problem.id));
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `escalation: the larger model has no samples of ${missing.length} of the ${problems.length} problems (the first: ${JSON.stringify(missing[0]!.id)}); a cascade needs both models' samples of every problem`,
+      { field: "escalation" },
+    );
+  }
+  const aligned = problems.map((problem) => byId.get(problem.id)!);
+  const largest = Math.max(...aligned.map((problem) => problem.samples.length));
+  for (const cascade of cascades) {
+    if (cascade.escalationK > largest) {
+      throw new ConfigError(
+        `--strategies: ${cascade.name} needs ${cascade.escalationK} samples per problem from the larger model, but it has no more than ${largest}`,
+        { field: "--strategies" },
+      );
+    }
+  }
+  return aligned;
+}
+
 /**
  * Evaluates strategies offline over graded recorded samples. Budgets are either the first k samples of
  * each problem, or k samples at random averaged over seeded shuffles; every strategy sees the same
@@ -98,11 +145,13 @@ function checkOrders(
  * evaluation draws, and `orders` takes anyone's. Under random draws `mean@k` and `pass@k` use
  * their exact expectations (c/n and the unbiased pass@k estimator) rather than a Monte Carlo average.
  * Problems with fewer than k samples use all they have. Adaptive strategies (`asc@k`, `esc@kwW`) read
- * the k samples in order and stop where their stop rule holds. Every strategy is charged the tokens of
- * exactly the samples it used.
+ * the k samples in order and stop where their stop rule holds. Cascades (`cascade@NxM`, `cascade-mass@NxM`)
+ * read a second set, `options.escalation`, the larger model's samples of the same problems. Every strategy
+ * is charged the tokens of exactly the samples it used.
  *
  * @throws ConfigError when k exceeds every problem's sample count, a strategy needs rewards or logprobs
- *   that were not recorded, or `orders` are not permutations of each problem's samples.
+ *   that were not recorded, `orders` are not permutations of each problem's samples, or a cascade has no
+ *   larger model's samples of a problem.
  * @example
  * const results = evaluateReplay(gradeReplay(dataset.problems, answerFormatByName("exact")), [
  *   parseReplayStrategy("maj@40"),
@@ -137,7 +186,9 @@ export function evaluateReplay(
   const root = seededRng(seed);
   const shuffleRng = root.fork();
   const bootstrapRng = root.fork();
+  const escalationRng = root.fork();
   const largestN = Math.max(...problems.map((problem) => problem.samples.length));
+  const escalation = alignEscalation(problems, strategies, options.escalation);
   const orders =
     options.orders ??
     (shuffles === undefined
@@ -147,6 +198,14 @@ export function evaluateReplay(
           shuffles,
           { shuffle, rng: shuffleRng, seed },
         ));
+  const escalationOrders =
+    escalation === undefined || orders === undefined
+      ? undefined
+      : replayShuffleOrders(
+          escalation.map((problem) => problem.samples.length),
+          orders.length,
+          { shuffle, rng: escalationRng, seed },
+        );
   return strategies.map((strategy) => {
     if (strategy.k > largestN) {
       throw new ConfigError(
@@ -155,6 +214,33 @@ export function evaluateReplay(
       );
     }
     const outcomes = problems.map((problem, problemIndex): ProblemOutcome => {
+      const larger = escalation?.[problemIndex];
+      if (isCascade(strategy) && larger !== undefined) {
+        if (orders === undefined || escalationOrders === undefined) {
+          return cascadeOutcome(
+            problem,
+            problem.samples.slice(0, strategy.k),
+            larger,
+            larger.samples.slice(0, strategy.escalationK),
+            strategy,
+            rewardScale,
+          );
+        }
+        return averageOutcomes(
+          orders.map((order, draw) =>
+            cascadeOutcome(
+              problem,
+              order[problemIndex]!.slice(0, strategy.k).map((index) => problem.samples[index]!),
+              larger,
+              escalationOrders[draw]![problemIndex]!.slice(0, strategy.escalationK).map(
+                (index) => larger.samples[index]!,
+              ),
+              strategy,
+              rewardScale,
+            ),
+          ),
+        );
+      }
       if (orders === undefined) {
         return subsetOutcome(problem, problem.samples.slice(0, strategy.k), strategy, rewardScale);
       }
@@ -185,6 +271,12 @@ export function evaluateReplay(
       meanSamples: outcomes.reduce((sum, outcome) => sum + outcome.samples, 0) / outcomes.length,
       meanCompletionTokens: meanKnown(outcomes.map((outcome) => outcome.tokens)),
       meanCharacters: meanKnown(outcomes.map((outcome) => outcome.characters)),
+      ...(isCascade(strategy)
+        ? {
+            escalated: outcomes.reduce((sum, outcome) => sum + (outcome.escalated ?? 0), 0) / outcomes.length,
+            meanEscalationTokens: meanKnown(outcomes.map((outcome) => outcome.escalationTokens)),
+          }
+        : {}),
       budget: orders === undefined ? "first" : "random",
       shuffles: orders?.length,
       outcomes,

@@ -30,7 +30,8 @@ function budgetText(report: ReplayReport): string {
 /**
  * A replay report as a plain-text table: one row per strategy with accuracy (percent, one decimal), its
  * bootstrap interval, problems solved, and the mean samples, completion tokens and characters it used
- * per problem.
+ * per problem; when cascades were replayed, also the share of problems each escalated and how many of
+ * its tokens the larger model wrote.
  *
  * @example
  * process.stdout.write(formatReplayReport(runReplay(options)));
@@ -43,9 +44,23 @@ export function formatReplayReport(report: ReplayReport): string {
       ? `${report.samplesPerProblem.max} samples each`
       : `${report.samplesPerProblem.min}-${report.samplesPerProblem.max} samples each`;
   const level = first === undefined ? 95 : Math.round(first.accuracy.confidence * 100);
-  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}`;
+  const escalation =
+    report.escalation === undefined
+      ? ""
+      : `; cascades escalate to ${report.escalation.problems} problems' samples (${report.escalation.format})`;
+  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}`;
+  const cascades = report.evaluations.some((evaluation) => evaluation.escalated !== undefined);
   const rows = [
-    ["strategy", "accuracy %", `${level}% interval`, "solved", "samples", "tokens", "characters"],
+    [
+      "strategy",
+      "accuracy %",
+      `${level}% interval`,
+      "solved",
+      "samples",
+      "tokens",
+      "characters",
+      ...(cascades ? ["escalated %", "larger-model tokens"] : []),
+    ],
     ...report.evaluations.map((evaluation) => [
       evaluation.strategy,
       (evaluation.accuracy.accuracy * 100).toFixed(1),
@@ -54,6 +69,11 @@ export function formatReplayReport(report: ReplayReport): string {
       fixed(evaluation.meanSamples, 1),
       fixed(evaluation.meanCompletionTokens, 0),
       fixed(evaluation.meanCharacters, 0),
+      ...(!cascades
+        ? []
+        : evaluation.escalated === undefined
+          ? ["", ""]
+          : [fixed(evaluation.escalated * 100, 1), fixed(evaluation.meanEscalationTokens, 0)]),
     ]),
   ];
   return `${title}\n\n${pad(rows)}\n`;

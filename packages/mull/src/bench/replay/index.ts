@@ -1,5 +1,6 @@
 export { percent } from "./accuracy-percent.ts";
-export { type AdaptiveKind, adaptiveStopPoint, isAdaptive } from "./adaptive-stop-point.ts";
+export { type AdaptiveKind, adaptiveStop, adaptiveStopPoint, isAdaptive } from "./adaptive-stop-point.ts";
+export { type CascadeReplayStrategy, cascadeOutcome } from "./cascade-outcome.ts";
 export { chooseSample, type SelectingKind } from "./choose-sample.ts";
 export { type EvaluateReplayOptions, evaluateReplay, type ReplayEvaluation } from "./evaluate-replay.ts";
 export { formatReplayReport } from "./format-replay-report.ts";
@@ -37,6 +38,7 @@ export {
   replayShuffles,
 } from "./replay-shuffle.ts";
 export {
+  isCascade,
   parseReplayStrategies,
   parseReplayStrategy,
   type ReplayStrategy,
@@ -46,6 +48,7 @@ export {
 export {
   type ReplayEvaluationSummary,
   type ReplayReport,
+  type ReplayReportOptions,
   type RunReplayOptions,
   replayReportOf,
   runReplay,

@@ -20,6 +20,10 @@ export interface ProblemOutcome {
   readonly tokens: number | undefined;
   /** Characters of those samples' texts; `undefined` when a text is missing. */
   readonly characters: number | undefined;
+  /** Cascades only: 1 when it escalated to the larger model, 0 when not (under random draws, the fraction). */
+  readonly escalated?: number | undefined;
+  /** Cascades only: of `tokens`, those of the larger model's samples; `undefined` when a count is unknown. */
+  readonly escalationTokens?: number | undefined;
 }
 
 function sumKnown(values: readonly (number | undefined)[]): number | undefined {
@@ -151,11 +155,17 @@ export function averageOutcomes(outcomes: readonly ProblemOutcome[]): ProblemOut
   const count = outcomes.length;
   const tokens = sumKnown(outcomes.map((outcome) => outcome.tokens));
   const characters = sumKnown(outcomes.map((outcome) => outcome.characters));
-  return {
+  const mean = {
     score: outcomes.reduce((sum, outcome) => sum + outcome.score, 0) / count,
     answer: modalAnswer(outcomes),
     samples: outcomes.reduce((sum, outcome) => sum + outcome.samples, 0) / count,
     tokens: scale(tokens, 1 / count),
     characters: scale(characters, 1 / count),
+  };
+  if (outcomes[0]?.escalated === undefined) return mean;
+  return {
+    ...mean,
+    escalated: outcomes.reduce((sum, outcome) => sum + (outcome.escalated ?? 0), 0) / count,
+    escalationTokens: meanKnown(outcomes.map((outcome) => outcome.escalationTokens)),
   };
 }

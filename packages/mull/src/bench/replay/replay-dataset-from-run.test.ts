@@ -46,6 +46,10 @@ describe("replayDatasetFromRun", () => {
     expect(() => replayDatasetFromRun(run, "nope@3", "runs/x")).toThrow(
       '--strategy "nope@3": no samples of it in runs/x',
     );
+    // The larger model's run of a cascade replay names its own flag.
+    expect(() => replayDatasetFromRun(run, "nope@3", "runs/x", "--escalate-strategy")).toThrow(
+      '--escalate-strategy "nope@3": no samples of it in runs/x',
+    );
     const single: RunData = {
       ...run,
       samples: run.samples.filter((sample) => sample.strategy === strategies[0]),

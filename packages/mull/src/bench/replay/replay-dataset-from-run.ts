@@ -12,7 +12,8 @@ import type { ReplayDataset, ReplayProblem } from "./replay-dataset.ts";
  * @param strategy the run's strategy whose samples are replayed; may be left out when only one
  *   strategy recorded samples
  * @param label where the run was read from, for error messages
- * @throws ConfigError naming `--strategy` when it is missing and several strategies recorded samples,
+ * @param flag the option that names the strategy, for error messages
+ * @throws ConfigError naming `--strategy` (or `flag`) when it is missing and several strategies recorded samples,
  *   or when it recorded none.
  * @example
  * const dataset = replayDatasetFromRun(await loadRun("runs/lab"), "sc@8", "runs/lab");
@@ -21,6 +22,7 @@ export function replayDatasetFromRun(
   data: RunData,
   strategy: string | undefined,
   label: string,
+  flag = "--strategy",
 ): ReplayDataset {
   const recorded = [...new Set(data.samples.map((sample) => sample.strategy))];
   const chosen = strategy ?? (recorded.length === 1 ? recorded[0] : undefined);
@@ -28,9 +30,9 @@ export function replayDatasetFromRun(
     const listed = recorded.length === 0 ? "none recorded samples" : `recorded: ${recorded.join(", ")}`;
     throw new ConfigError(
       strategy === undefined
-        ? `--strategy: ${label} has samples of several strategies; choose one (${listed})`
-        : `--strategy ${JSON.stringify(strategy)}: no samples of it in ${label} (${listed})`,
-      { field: "--strategy" },
+        ? `${flag}: ${label} has samples of several strategies; choose one (${listed})`
+        : `${flag} ${JSON.stringify(strategy)}: no samples of it in ${label} (${listed})`,
+      { field: flag },
     );
   }
   const problems: ReplayProblem[] = [];

@@ -14,6 +14,8 @@ export interface ReplayStrategyOnProblem {
   readonly samples: number;
   /** Completion tokens of exactly those samples (mean over shuffles); `null` when a count is unknown. */
   readonly tokens: number | null;
+  /** Cascades: 1 when it escalated to the larger model (over shuffles, the fraction); `null` for the rest. */
+  readonly escalated: number | null;
 }
 
 /** One problem of a replay report, with what every strategy did on it. */
@@ -48,6 +50,7 @@ export function replayProblemResults(
           correct: outcome.score,
           samples: outcome.samples,
           tokens: outcome.tokens ?? null,
+          escalated: outcome.escalated ?? null,
         };
         return [evaluation.strategy, result];
       }),

@@ -61,4 +61,35 @@ describe("parseReplayStrategy", () => {
       /--strategies: pprobe@8s2:q1.5: share must be/,
     );
   });
+
+  it("reads the cascades as the strategy catalog spells them: cascade@N[xM][tT] and cascade-mass@N[xM]", () => {
+    expect(parseReplayStrategy("cascade@4x8t1")).toEqual({
+      name: "cascade@4x8t1",
+      kind: "cascade",
+      k: 4,
+      escalationK: 8,
+      threshold: 1,
+    });
+    // The large stage defaults to the small one's k, the agreement to the live cascade's 0.75.
+    expect(parseReplayStrategy("cascade@8")).toEqual({
+      name: "cascade@8",
+      kind: "cascade",
+      k: 8,
+      escalationK: 8,
+      threshold: 0.75,
+    });
+    expect(parseReplayStrategy("cascade-mass@2x8")).toEqual({
+      name: "cascade-mass@2x8",
+      kind: "cascade-mass",
+      k: 2,
+      escalationK: 8,
+    });
+    expect(() => parseReplayStrategy("cascade-mass@2x8t0.5")).toThrow(
+      /--strategies: cascade-mass@2x8t0.5: cascade-mass escalates on its certificate and takes no agreement threshold/,
+    );
+    expect(() => parseReplayStrategy("cascade@4t1.5")).toThrow(
+      /--strategies: cascade@4t1.5: threshold must be/,
+    );
+    expect(() => parseReplayStrategy("cascade@0x8")).toThrow(/"cascade@0x8" is not a replay strategy/);
+  });
 });

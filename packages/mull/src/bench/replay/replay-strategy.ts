@@ -1,4 +1,5 @@
 import { ConfigError } from "../../errors/index.ts";
+import { defaultCascadeThreshold } from "../../routing/index.ts";
 import { checkInteger, checkNumber } from "../../runtime/index.ts";
 
 /** The strategies replay can evaluate from recorded samples. */
@@ -17,6 +18,8 @@ export const replayStrategyKinds = [
   "probe-asc",
   "pprobe",
   "pasc",
+  "cascade",
+  "cascade-mass",
 ] as const;
 
 /** A replay strategy kind. */
@@ -29,14 +32,17 @@ export interface ReplayStrategy {
   readonly kind: ReplayStrategyKind;
   /**
    * Samples per problem; for `asc` and `esc`, the most they may use; for `pprobe` and `pasc`, the
-   * traces that run in parallel.
+   * traces that run in parallel; for `cascade` and `cascade-mass`, the first model's samples.
    */
   readonly k: number;
   /**
    * `asc`, `probe-asc` and `pasc`: the posterior probability that the leader beats the runner-up at
-   * which it stops.
+   * which it stops; `cascade`: the first model's agreement (its leader's share of the answered samples)
+   * below which it escalates.
    */
   readonly threshold?: number | undefined;
+  /** `cascade` and `cascade-mass` only: the samples the model escalated to uses (`M` of `cascade@NxM`). */
+  readonly escalationK?: number | undefined;
   /** `esc` only: the window whose unanimity stops it. */
   readonly window?: number | undefined;
   /** `probe` and `probe-asc` only: how many agreeing probe answers in a row stop a trace. */
@@ -58,6 +64,50 @@ const defaultThreshold = 0.95;
 
 const pattern =
   /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
+
+const cascadePattern = /^(cascade|cascade-mass)@([1-9]\d*)(?:x([1-9]\d*))?(?:t(\d*\.?\d+))?$/;
+
+/** Whether a replay strategy is a cascade between two models' recorded samples. */
+export function isCascade(
+  strategy: ReplayStrategy,
+): strategy is ReplayStrategy & { kind: "cascade" | "cascade-mass"; escalationK: number } {
+  return strategy.kind === "cascade" || strategy.kind === "cascade-mass";
+}
+
+/** `cascade@N[xM][tT]` and `cascade-mass@N[xM]`, spelled as in the strategy catalog. */
+function parseCascade(trimmed: string, flag: string): ReplayStrategy | undefined {
+  const match = cascadePattern.exec(trimmed);
+  if (match === null) return undefined;
+  const [, kind, small, large, threshold] = match as unknown as [
+    string,
+    "cascade" | "cascade-mass",
+    string,
+    string | undefined,
+    string | undefined,
+  ];
+  const owner = `${flag}: ${trimmed}`;
+  if (kind === "cascade-mass" && threshold !== undefined) {
+    throw new ConfigError(
+      `${owner}: cascade-mass escalates on its certificate and takes no agreement threshold (t); expected cascade-mass@<k>[x<k>]`,
+      { field: flag },
+    );
+  }
+  const k = checkInteger(owner, "k", Number(small));
+  const escalationK = large === undefined ? k : checkInteger(owner, "escalationK", Number(large));
+  if (kind === "cascade-mass") return { name: trimmed, kind, k, escalationK };
+  return {
+    name: trimmed,
+    kind,
+    k,
+    escalationK,
+    threshold: checkNumber(
+      owner,
+      "threshold",
+      threshold === undefined ? defaultCascadeThreshold : Number(threshold),
+      { minimum: 0, maximum: 1 },
+    ),
+  };
+}
 
 /** Whether a kind stops each trace at its probes. */
 function stopsTraces(kind: ReplayStrategyKind): boolean {
@@ -109,7 +159,12 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * - `mass@k[:u<weight>]` mass-certified self-consistency: draws samples one by one until the leader's
  *   probability mass over distinct traces beats the runner-up's plus the uncovered mass (times the
  *   weight, default 1), at most k, then votes by that mass; needs every sample's logprob, and treats
- *   samples without a recorded text as distinct traces.
+ *   samples without a recorded text as distinct traces;
+ * - `cascade@N[xM][tT]` a model cascade over two recorded sample sets (the second, the larger model's, from
+ *   `escalation`): `maj@N` on the first model's samples answers when its leader holds at least T of the
+ *   answered samples (default 0.75), otherwise `maj@M` (default N) on the larger model's samples answers;
+ * - `cascade-mass@N[xM]` the same, escalating unless `mass@N` on the first model's samples stopped on its
+ *   certificate, and answering with `mass@M` on the larger model's.
  *
  * @throws ConfigError naming the flag and the value when the spec is malformed.
  * @example
@@ -120,11 +175,13 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  */
 export function parseReplayStrategy(spec: string, flag = "--strategies"): ReplayStrategy {
   const trimmed = spec.trim();
+  const cascade = parseCascade(trimmed, flag);
+  if (cascade !== undefined) return cascade;
   const match = pattern.exec(trimmed);
   const kind = match?.[1] as ReplayStrategyKind | undefined;
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>] or mass@<k>[:u<weight>] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[:u<weight>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
       { field: flag },
     );
   }

@@ -8,13 +8,27 @@ import type { ReplayShuffle } from "./replay-shuffle.ts";
 import { parseReplayStrategies, type ReplayStrategy } from "./replay-strategy.ts";
 
 /** What to replay: the files, the strategies and how to grade and draw samples. */
-export interface RunReplayOptions extends LoadReplayOptions, Omit<EvaluateReplayOptions, "rewardScale"> {
+export interface RunReplayOptions
+  extends LoadReplayOptions,
+    Omit<EvaluateReplayOptions, "rewardScale" | "escalation"> {
   /** Strategies as a comma-separated list (`"maj@8,rm@8"`) or parsed; default `mean@1,maj@N,pass@N`. */
   readonly strategies?: string | readonly ReplayStrategy[] | undefined;
   /** Answer format for extraction, voting keys and grading; default the importer's own. */
   readonly answerFormat?: string | undefined;
   /** How rewards become voting weights; default the importer's own. */
   readonly rewardScale?: RewardScale | undefined;
+  /**
+   * For cascades: the larger model's samples of the same problems, in the same format (with the same
+   * gold file); graded like `samples`.
+   */
+  readonly escalateSamples?: string | undefined;
+}
+
+/** `replayReportOf`'s options: `runReplay`'s without the files, and the larger model's samples as a dataset. */
+export interface ReplayReportOptions
+  extends Omit<RunReplayOptions, keyof LoadReplayOptions | "escalateSamples"> {
+  /** For cascades: the larger model's samples of the same problems (`cascade@NxM`, `cascade-mass@NxM`). */
+  readonly escalation?: ReplayDataset | undefined;
 }
 
 /** One strategy's result over all problems, without its per-problem outcomes (they are in `problemResults`). */
@@ -32,6 +46,8 @@ export interface ReplayReport {
   /** How `shuffles` were drawn (see `EvaluateReplayOptions.shuffle`). */
   readonly shuffle: ReplayShuffle;
   readonly evaluations: readonly ReplayEvaluationSummary[];
+  /** Where the larger model's samples came from, when cascades were replayed. */
+  readonly escalation?: { readonly format: string; readonly problems: number } | undefined;
   /** Each problem with each strategy's answer, correctness, samples and tokens on it. */
   readonly problemResults: readonly ReplayProblemResult[];
 }
@@ -49,7 +65,10 @@ export interface ReplayReport {
  * report.evaluations[0]?.correct; // 277 of 359 problems: 77.2%
  */
 export function runReplay(options: RunReplayOptions): ReplayReport {
-  return replayReportOf(loadReplay(options), options);
+  const { escalateSamples, ...rest } = options;
+  const escalation =
+    escalateSamples === undefined ? undefined : loadReplay({ ...options, samples: escalateSamples });
+  return replayReportOf(loadReplay(options), { ...rest, escalation });
 }
 
 /**
@@ -59,10 +78,7 @@ export function runReplay(options: RunReplayOptions): ReplayReport {
  * @example
  * const report = replayReportOf(replayDatasetFromRun(await loadRun("runs/lab"), "sc@8", "runs/lab"), { strategies: "maj@8" });
  */
-export function replayReportOf(
-  dataset: ReplayDataset,
-  options: Omit<RunReplayOptions, keyof LoadReplayOptions>,
-): ReplayReport {
+export function replayReportOf(dataset: ReplayDataset, options: ReplayReportOptions): ReplayReport {
   const answerFormat = options.answerFormat ?? dataset.answerFormat;
   const format = answerFormatByName(answerFormat);
   const rewardScale = options.rewardScale ?? dataset.rewardScale;
@@ -77,7 +93,15 @@ export function replayReportOf(
   const seed = options.seed ?? 0;
   const shuffle = options.shuffle ?? "mull";
   const graded = gradeReplay(dataset.problems, format);
-  const evaluations = evaluateReplay(graded, strategies, { ...options, seed, shuffle, rewardScale });
+  const escalation =
+    options.escalation === undefined ? undefined : gradeReplay(options.escalation.problems, format);
+  const evaluations = evaluateReplay(graded, strategies, {
+    ...options,
+    seed,
+    shuffle,
+    rewardScale,
+    escalation,
+  });
   return {
     format: dataset.format,
     problems: dataset.problems.length,
@@ -87,6 +111,9 @@ export function replayReportOf(
     seed,
     shuffle,
     evaluations: evaluations.map(({ outcomes: _, ...summary }) => summary),
+    ...(options.escalation === undefined
+      ? {}
+      : { escalation: { format: options.escalation.format, problems: options.escalation.problems.length } }),
     problemResults: replayProblemResults(graded, evaluations),
   };
 }

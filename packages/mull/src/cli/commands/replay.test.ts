@@ -35,6 +35,31 @@ writeFileSync(
     .join("\n"),
 );
 
+const larger = join(folder, "larger.jsonl");
+writeFileSync(
+  larger,
+  [
+    {
+      id: "b",
+      gold: "5",
+      samples: [
+        { answer: "5", tokens: 8 },
+        { answer: "6", tokens: 8 },
+      ],
+    },
+    {
+      id: "a",
+      gold: "1",
+      samples: [
+        { answer: "1", tokens: 7 },
+        { answer: "1", tokens: 7 },
+      ],
+    },
+  ]
+    .map((line) => JSON.stringify(line))
+    .join("\n"),
+);
+
 function run(...argv: string[]) {
   return runCliCaptured("replay", ...argv);
 }
@@ -95,16 +120,22 @@ describe("mull replay", () => {
       id: "a",
       gold: "1",
       strategies: {
-        "maj@3": { answer: "2", correct: 0, samples: 3, tokens: 60 },
+        "maj@3": { answer: "2", correct: 0, samples: 3, tokens: 60, escalated: null },
         // No unanimous window of two: esc uses all three.
-        "esc@3w2": { answer: "2", correct: 0, samples: 3, tokens: 60 },
-        "mean@1": { answer: null, correct: 1, samples: 1, tokens: 10 },
+        "esc@3w2": { answer: "2", correct: 0, samples: 3, tokens: 60, escalated: null },
+        "mean@1": { answer: null, correct: 1, samples: 1, tokens: 10, escalated: null },
       },
     });
     const second = report.problemResults[1];
     expect([second.id, second.gold]).toEqual(["b", "5"]);
     // "5", "5": the first window is unanimous, so esc stops after two samples (10 + 10 tokens).
-    expect(second.strategies["esc@3w2"]).toEqual({ answer: "5", correct: 1, samples: 2, tokens: 20 });
+    expect(second.strategies["esc@3w2"]).toEqual({
+      answer: "5",
+      correct: 1,
+      samples: 2,
+      tokens: 20,
+      escalated: null,
+    });
     expect(second.strategies["maj@3"].tokens).toBe(30);
     expect(report.evaluations[1].meanCompletionTokens).toBe(40);
     expect(report.evaluations[1].outcomes).toBeUndefined();
@@ -129,6 +160,36 @@ describe("mull replay", () => {
     const tooMany = await run("--samples", samples, "--strategies", "maj@4");
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain("maj@4 needs 4 samples per problem, but no problem has more than 3");
+  });
+  it("replays a cascade between two models' samples with --escalate-samples", async () => {
+    const { code, stdout } = await run(
+      "--samples",
+      samples,
+      "--escalate-samples",
+      larger,
+      "--strategies",
+      "maj@3,cascade@3x2t1",
+      "--answer-format",
+      "exact",
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("cascades escalate to 2 problems' samples (generic)");
+    // Neither problem is unanimous on the first model: both escalate, and the larger model's maj@2 is right
+    // on both ("1", and "5" ahead of "6" by order); tokens (60 + 14 + 30 + 16) / 2, 15 of them the larger's.
+    expect(stdout).toMatch(/^cascade@3x2t1\s+100\.0\s+\S+\s+2\/2\s+5\.0\s+60\s+unknown\s+100\.0\s+15$/m);
+    expect(stdout).toMatch(/^maj@3\s+50\.0\s+\S+\s+1\/2\s+3\.0\s+45\s+unknown$/m);
+  });
+
+  it("says what a cascade needs when the larger model's samples are missing or the flags do not fit", async () => {
+    const none = await run("--samples", samples, "--strategies", "cascade@3");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("cascade@3 escalates to a larger model");
+    const both = await run("--samples", samples, "--escalate-samples", larger, "--escalate-run", folder);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("give either --escalate-samples or --escalate-run, not both");
+    const strategy = await run("--samples", samples, "--escalate-strategy", "sc@8", "--strategies", "maj@3");
+    expect(strategy.code).toBe(2);
+    expect(strategy.stderr).toContain("--escalate-strategy applies to --escalate-run only");
   });
 });
 

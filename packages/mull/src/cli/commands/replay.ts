@@ -2,11 +2,13 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatNames } from "../../answers/index.ts";
 import {
   formatReplayReport,
+  loadReplay,
+  type ReplayDataset,
+  type ReplayReport,
   replayDatasetFromRun,
   replayFormats,
   replayReportOf,
   replayShuffles,
-  runReplay,
 } from "../../bench/replay/index.ts";
 import { describeRunLocation, loadRun, parseRunLocation } from "../../bench/store/index.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
@@ -46,6 +48,18 @@ export function replayCommand() {
       "with --run: the run's strategy whose samples are replayed (needed when several recorded samples)",
     )
     .option(
+      "--escalate-samples <file>",
+      "for cascade@<k>x<k> and cascade-mass@<k>x<k>: the larger model's samples of the same problems (same --format and --gold)",
+    )
+    .option(
+      "--escalate-run <dir-or-name>",
+      "instead of --escalate-samples: a mull bench run of the larger model (with --store, its name in the database)",
+    )
+    .option(
+      "--escalate-strategy <name>",
+      "with --escalate-run: the run's strategy whose samples the cascades escalate to",
+    )
+    .option(
       "--gold <file>",
       'gold answers by id (JSONL of {id, answer: "#### X"}); --format faithful-cot only',
     )
@@ -60,7 +74,9 @@ export function replayCommand() {
         "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree; pprobe@<k>s<rounds>[d<rounds>][:q<share>] " +
         "(Parallel-Probe: k traces in lockstep stop once one probe answer has led <rounds> rounds in a row) and " +
         "pasc@<k>[f<finished>][:t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +
-        "stopping at <finished> finished at the latest) stop all traces at once (default mean@1,maj@N,pass@N)",
+        "stopping at <finished> finished at the latest) stop all traces at once; cascade@<k>[x<k>][t<agreement>] " +
+        "(maj on these samples, escalating below the agreement, default 0.75, to maj on --escalate-samples) and " +
+        "cascade-mass@<k>[x<k>] (mass, escalating unless certified) route between two models (default mean@1,maj@N,pass@N)",
     )
     .option(
       "--shuffles <count>",
@@ -108,25 +124,57 @@ export function replayCommand() {
         resamples: flags.resamples,
         confidence: flags.confidence,
       };
-      let report: ReturnType<typeof runReplay>;
+      const escalation = await escalationOf(flags);
+      let report: ReplayReport;
       if (flags.run !== undefined) {
         if (flags.samples !== undefined)
           throw new UsageError("give either --samples or --run, not both", "--run");
         if (flags.gold !== undefined) throw new UsageError("--gold does not apply to --run", "--gold");
         const location = parseRunLocation(flags.run, flags.store, { out: "--run" });
         const label = describeRunLocation(location);
-        report = replayReportOf(
-          replayDatasetFromRun(await loadRun(location), flags.strategy, label),
-          evaluation,
-        );
+        report = replayReportOf(replayDatasetFromRun(await loadRun(location), flags.strategy, label), {
+          ...evaluation,
+          escalation,
+        });
       } else {
         if (flags.samples === undefined)
           throw new UsageError("give --samples <file> or --run <run>", "--samples");
         if (flags.store !== undefined) throw new UsageError("--store applies to --run only", "--store");
         if (flags.strategy !== undefined)
           throw new UsageError("--strategy applies to --run only", "--strategy");
-        report = runReplay({ samples: flags.samples, gold: flags.gold, format: flags.format, ...evaluation });
+        report = replayReportOf(
+          loadReplay({ samples: flags.samples, gold: flags.gold, format: flags.format }),
+          {
+            ...evaluation,
+            escalation,
+          },
+        );
       }
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });
+}
+
+/** The larger model's samples that cascades escalate to, from a file or a bench run; none without the flags. */
+async function escalationOf(flags: {
+  readonly escalateSamples?: string | undefined;
+  readonly escalateRun?: string | undefined;
+  readonly escalateStrategy?: string | undefined;
+  readonly store?: string | undefined;
+  readonly gold?: string | undefined;
+  readonly format: string;
+}): Promise<ReplayDataset | undefined> {
+  if (flags.escalateSamples !== undefined && flags.escalateRun !== undefined)
+    throw new UsageError("give either --escalate-samples or --escalate-run, not both", "--escalate-run");
+  if (flags.escalateStrategy !== undefined && flags.escalateRun === undefined)
+    throw new UsageError("--escalate-strategy applies to --escalate-run only", "--escalate-strategy");
+  if (flags.escalateSamples !== undefined)
+    return loadReplay({ samples: flags.escalateSamples, gold: flags.gold, format: flags.format });
+  if (flags.escalateRun === undefined) return undefined;
+  const location = parseRunLocation(flags.escalateRun, flags.store, { out: "--escalate-run" });
+  return replayDatasetFromRun(
+    await loadRun(location),
+    flags.escalateStrategy,
+    describeRunLocation(location),
+    "--escalate-strategy",
+  );
 }

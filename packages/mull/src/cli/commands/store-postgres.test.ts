@@ -120,6 +120,20 @@ describe.skipIf(postgres.url === undefined)("mull bench, report and replay with 
       "pass@4",
     ]);
     expect(JSON.parse((await replay("--run", directory)).stdout)).toEqual(replayed);
+
+    // A cascade that escalates to the same run's samples answers as maj@4 does, paying twice where it escalates.
+    const cascade = await runCliCaptured(
+      "replay",
+      ...["--store", schema.url, "--run", "sums/sc4", "--strategy", "sc@4"],
+      ...["--escalate-run", "sums/sc4", "--escalate-strategy", "sc@4"],
+      ...["--strategies", "maj@4,cascade@4t1", "--json"],
+    );
+    expect(cascade.code).toBe(0);
+    const [vote, escalating] = JSON.parse(cascade.stdout).evaluations;
+    expect(escalating.correct).toBe(vote.correct);
+    expect(escalating.meanSamples).toBeCloseTo(4 + 4 * escalating.escalated, 9);
+    expect(escalating.escalated).toBeGreaterThanOrEqual(0);
+    expect(escalating.escalated).toBeLessThanOrEqual(1);
   });
 
   it("refuses a store that is not PostgreSQL, a report without --out, and names a missing run", async () => {
