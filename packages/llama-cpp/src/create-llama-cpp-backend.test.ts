@@ -271,6 +271,46 @@ describe("createLlamaCppBackend: log-probabilities", () => {
     expect(empty.tokens).toEqual([]);
     expect(empty.logprob).toBe(0);
   });
+  it("reports the end token's logprob of a completion that ended on it, as read at that text's end", async () => {
+    // The same greedy text read while generating and by teacher forcing (top-k 1 sampling).
+    const live = await greedy({ logprobs: true });
+    const forced = (
+      await backend.generate({ prompt: question, temperature: 1, topK: 1, seed: 1, logprobs: true })
+    ).completions[0];
+    expect(forced?.text).toBe(live.text);
+    expect(live.finishReason).toBe("stop");
+    expect(live.endLogprob).toBeLessThanOrEqual(0);
+    expect(Math.abs((live.endLogprob ?? Number.NaN) - (forced?.endLogprob ?? Number.NaN))).toBeLessThan(1e-3);
+    // Hot samples end where the model is less sure of ending; one such end, read again from a prompt
+    // that holds the whole text (the end is then the one token generated, teacher-forced), is the same.
+    // One sequence, so that no batching changes the logits' last bits and with them a hot sample's path.
+    const alone = await createLlamaCppBackend({ model: modelPath, threads: 1, sequences: 1 });
+    const hot = await alone
+      .generate({ prompt: question, n: 16, temperature: 2, seed: 3, logprobs: true, maxTokens: 80 })
+      .finally(() => alone.dispose());
+    const unsure = hot.completions.find((completion) => (completion.endLogprob ?? 0) < -0.01);
+    expect(unsure).toBeDefined();
+    const reread = await backend.generate({
+      prompt: { kind: "text", text: `${question.kind === "text" ? question.text : ""}${unsure?.text}` },
+      temperature: 1,
+      topK: 1,
+      seed: 1,
+      maxTokens: 1,
+      logprobs: true,
+    });
+    expect(reread.completions[0]?.text).toBe("");
+    // Undoing temperature 2 from the sampler's float probabilities costs a little precision.
+    expect(
+      Math.abs((reread.completions[0]?.endLogprob ?? Number.NaN) - (unsure?.endLogprob ?? 0)),
+    ).toBeLessThan(5e-3);
+    // No end token, no end logprob: a length limit, or a stop string.
+    const cut = await greedy({ logprobs: true, maxTokens: 3 });
+    expect(cut.finishReason).toBe("length");
+    expect(cut.endLogprob).toBeUndefined();
+    const stopped = await greedy({ logprobs: true, stop: ["+"] });
+    expect(stopped.stopSequence).toBe("+");
+    expect(stopped.endLogprob).toBeUndefined();
+  });
 });
 
 describe("createLlamaCppBackend: prefix sharing", () => {

@@ -122,11 +122,15 @@ describe.skipIf(lookup.binary === undefined)(
         expect(remote.text).toBe(own.text);
         expect(remote.finishReason).toBe("stop");
         // llama.cpp adds the end-of-sequence token (text "") to the tokens and counts it; the embedded
-        // backend does neither.
+        // backend reports its log-probability apart (endLogprob), so both sums are of the same event.
         expect(remote.tokens?.at(-1)?.token).toBe("");
         const tokens = withoutEndToken(remote.tokens);
         expect(tokens.map((token) => token.token)).toEqual(own.tokens?.map((token) => token.token));
         expect(Math.abs(sum(tokens) - sum(own.tokens))).toBeLessThan(sumTolerance);
+        expect(own.endLogprob).toBeLessThanOrEqual(0);
+        expect(Math.abs(sum(remote.tokens) - sum(own.tokens) - (own.endLogprob ?? Number.NaN))).toBeLessThan(
+          sumTolerance,
+        );
         expect(remote.completionTokens).toBe((own.completionTokens ?? 0) + 1);
         expect(served.usage.promptTokens).toBe(local.usage.promptTokens);
         for (const token of tokens) {

@@ -133,10 +133,15 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
         : { grammarEvaluationState: new LlamaGrammarEvaluationState({ model, grammar }) }),
     },
   );
+  // The end-of-generation token that ended the completion, and its reading when read while generating.
+  let endToken: Token | undefined;
+  let endRead: ForcedToken | undefined;
   for await (const output of iterator as AsyncIterable<GeneratedToken>) {
     const token = output.token;
     if (model.isEogToken(token) || rendered.stopTokens.has(token)) {
       finishReason = "stop";
+      endToken = token;
+      if (live !== undefined) endRead = readDistribution(output, 0, live.temperature);
       break;
     }
     if (live !== undefined) read.push(readDistribution(output, plan.topLogprobs, live.temperature));
@@ -181,10 +186,20 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
   }
   if (finishReason !== "abort") relay.relay(text, true);
   let tokens: TokenLogprob[] | undefined;
+  let endLogprob: number | undefined;
   if (plan.logprobs && finishReason !== "abort" && !signal.aborted) {
-    const forced = readWhileGenerating
-      ? read.slice(0, kept.length)
-      : (await teacherForce(sequence, promptTokens, kept, plan.topLogprobs)).tokens;
+    // The end token's probability belongs to the completion's; teacher forcing reads it one position on.
+    const ending = cut === undefined ? endToken : undefined;
+    let forced: readonly ForcedToken[];
+    if (readWhileGenerating) {
+      forced = read.slice(0, kept.length);
+      endLogprob = ending === undefined ? undefined : endRead?.logprob;
+    } else {
+      const continuation = ending === undefined ? kept : [...kept, ending];
+      const all = (await teacherForce(sequence, promptTokens, continuation, plan.topLogprobs)).tokens;
+      forced = all.slice(0, kept.length);
+      endLogprob = ending === undefined ? undefined : all[kept.length]?.logprob;
+    }
     const texts = tokenText.pieces(kept, before);
     if (cut !== undefined && texts.length > 0) {
       // The last kept token may reach into the stop string; its text is cut like the completion's.
@@ -200,6 +215,7 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
       finishReason,
       completionTokens: generated.length,
       ...(tokens === undefined ? {} : { tokens }),
+      ...(endLogprob === undefined ? {} : { endLogprob }),
       ...(stopSequence === undefined ? {} : { stopSequence }),
     },
     promptTokens: promptTokens.length,

@@ -83,7 +83,10 @@ export interface GenerateRecordedOptions extends RecordedCallOptions {
 export interface RecordedCompletion extends Completion {
   /** Trace id of its `generation` event. */
   readonly id: string;
-  /** Sum of its token log-probabilities, when tokens came back. */
+  /**
+   * Sum of its token log-probabilities, when tokens came back, and of its end token's (`endLogprob`) when
+   * the backend reported it: the log-probability of the completion as a text that ends there.
+   */
   readonly logprob: number | undefined;
   /** Mean of its token log-probabilities, when tokens came back. */
   readonly meanLogprob: number | undefined;
@@ -117,8 +120,8 @@ function logprobsOf(completion: Completion): {
 } {
   const tokens = completion.tokens;
   if (tokens === undefined || tokens.length === 0) return { logprob: undefined, meanLogprob: undefined };
-  const logprob = tokens.reduce((sum, token) => sum + token.logprob, 0);
-  return { logprob, meanLogprob: logprob / tokens.length };
+  const sum = tokens.reduce((total, token) => total + token.logprob, 0);
+  return { logprob: sum + (completion.endLogprob ?? 0), meanLogprob: sum / tokens.length };
 }
 
 /**

@@ -57,6 +57,17 @@ describe("sampleCandidates", () => {
     expect(context.budget.spent().usage).toEqual(result.usage);
   });
 
+  it("counts the end token's log-probability in a candidate's, not in its tokens' mean", async () => {
+    const backend = createScriptedBackend({
+      responses: [{ text: "6 × 7 = 42\n#### 42", logprob: -1.4, endLogprob: -0.7 }],
+    });
+    const context = contextFor(backend);
+    const [candidate] = (await sampleCandidates({ problem, n: 1, context, logprobs: true })).candidates;
+    expect(candidate?.logprob).toBeCloseTo(-1.4 - 0.7, 12);
+    expect(candidate?.meanLogprob).toBeCloseTo(-1.4 / 7, 12);
+    expect(context.tracer.events()[0]).toMatchObject({ logprob: candidate?.logprob });
+  });
+
   it("asks for top alternatives and scores each candidate from its tokens as it is sampled", async () => {
     const backend = createScriptedBackend({ responses: ["a #### 1", "b c #### 2"] });
     const result = await sampleCandidates({

@@ -121,6 +121,14 @@ export interface Completion {
   /** Per-token log-probabilities, present when the request asked for them. */
   readonly tokens?: readonly TokenLogprob[] | undefined;
   /**
+   * With `tokens`: the log-probability of the end-of-generation token that ended the completion (not part
+   * of `tokens` or `text`), so that the sum of both is the log-probability of the completion as a whole, a
+   * text that ends there. `undefined` when it did not end on such a token (a stop string, a length limit)
+   * or the backend does not report it apart: the OpenAI-compatible backend keeps what the server sends, and
+   * llama.cpp's server lists the end token as a last token with empty text in `tokens`.
+   */
+  readonly endLogprob?: number | undefined;
+  /**
    * The function calls the completion ended in (a request that offered `tools` in `extraBody`), when the
    * backend reported any; its `text` is then whatever content came with them, often empty.
    */

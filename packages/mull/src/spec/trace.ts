@@ -27,8 +27,12 @@ export interface GenerationEvent extends TraceEventBase {
   readonly text: string;
   readonly finishReason: FinishReason;
   readonly completionTokens: number | undefined;
-  /** Sum and mean of token log-probabilities, when known. */
+  /**
+   * Log-probability of the completion when known: its tokens' and its end token's, where the backend
+   * reported that (`Completion.endLogprob`).
+   */
   readonly logprob?: number | undefined;
+  /** Mean of its tokens' log-probabilities (the end token's left out), when known. */
   readonly meanLogprob?: number | undefined;
   /** Extracted answer, when this generation is a full solution. */
   readonly answer?: string | undefined;

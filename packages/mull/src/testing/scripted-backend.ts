@@ -27,6 +27,8 @@ export interface ScriptedCompletion {
   readonly logprob?: number | undefined;
   /** Exact per-token log-probabilities; they override `logprob`. */
   readonly tokens?: readonly TokenLogprob[] | undefined;
+  /** Log-probability of the end token that ended it, reported with the tokens (`Completion.endLogprob`). */
+  readonly endLogprob?: number | undefined;
 }
 
 /**
@@ -269,6 +271,9 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
         finishReason: completion.finishReason ?? "stop",
         completionTokens: reportUsage ? tokens.length : undefined,
         ...(wantLogprobs ? { tokens } : {}),
+        ...(wantLogprobs && completion.endLogprob !== undefined && completion.finishReason !== "cut"
+          ? { endLogprob: completion.endLogprob }
+          : {}),
       });
     }
     return written;
