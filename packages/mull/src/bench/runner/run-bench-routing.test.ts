@@ -101,6 +101,16 @@ describe("runBench with a routing strategy", () => {
     ]);
   });
 
+  it("counts a model's tokens on the problems it answered alone, as a cascade's small model does", async () => {
+    // One small sample agrees with itself: the cascade never escalates, so only the small model generates.
+    const run = await runBench(options({ strategies: ["cascade@1"] }));
+    const [cascade] = run.summary.strategies;
+    expect(cascade?.accuracy).toBe(0);
+    expect(cascade?.tokensByModel?.["small-model"]).toMatchObject({ completion: 6, calls: 3 });
+    expect(cascade?.tokensByModel?.["small-model"]?.total).toBe(cascade?.tokens.total);
+    expect(cascade?.tokensByModel?.["large-model"]).toBeUndefined();
+  });
+
   it("puts routes in the configuration, so a run over another small model is not resumed", async () => {
     await runBench(options());
     await expect(runBench(options({ resume: true, route: ["other", "large"] }))).rejects.toThrow(

@@ -1,5 +1,6 @@
 import { BudgetExhaustedError } from "../../errors/index.ts";
 import { solve } from "../../solve.ts";
+import { usageByModel } from "../../trace/index.ts";
 import type {
   AnswerFormat,
   Clock,
@@ -123,6 +124,10 @@ export async function runPair(
     if (signal.aborted || result.stoppedBy === "abort") return { kind: "dropped" };
     samples = sampleRecords(problem, strategy.name, result, grader, recorder.scoresOf);
     const accepted = verifierAccepted(strategy, context.scorer, result);
+    // A routing strategy's tokens by model on every problem, also where one model answered alone (solve
+    // reports them only where several generated), so that a summary by model misses no problem.
+    const byModel =
+      result.usageByModel ?? (strategy.route === undefined ? undefined : usageByModel(result.trace));
     record = {
       problemId: problem.id,
       strategy: strategy.name,
@@ -137,7 +142,7 @@ export async function runPair(
       latencyMilliseconds: clock.now() - started,
       stoppedBy: result.stoppedBy,
       ...(accepted === undefined ? {} : { verifierAccepted: accepted }),
-      ...(result.usageByModel === undefined ? {} : { usageByModel: result.usageByModel }),
+      ...(byModel === undefined || Object.keys(byModel).length === 0 ? {} : { usageByModel: byModel }),
     };
   } catch (error) {
     if (signal.aborted) return { kind: "dropped" };

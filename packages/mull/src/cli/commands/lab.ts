@@ -5,16 +5,19 @@ import { createBenchProgress, runBench, summarizeBench } from "../../bench/runne
 import { loadRun } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { writeReport } from "../../report/index.ts";
+import { findStrategyEntry, splitModelRoute } from "../../strategies/index.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
+import { familySmallModel } from "../family-small-model.ts";
 import { integerOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
+import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
 import { UsageError } from "../usage-error.ts";
 import { formatBenchSummary } from "./bench.ts";
 
 /**
  * The strategies `mull lab` compares by default: one sample, majority votes of growing size, two that stop
- * early (by vote counts and by probability mass), best-of-N, and particle filtering guided by the lab's
- * exact step checker.
+ * early (by vote counts and by probability mass), a cascade from the model family's small model that
+ * escalates on proof, best-of-N, and particle filtering guided by the lab's exact step checker.
  */
 export const defaultLabStrategies = [
   "greedy",
@@ -23,6 +26,7 @@ export const defaultLabStrategies = [
   "sc@16",
   "asc@16",
   "mass@16",
+  "cascade-mass@2x8",
   "bon@16",
   "pf@8",
 ] as const;
@@ -49,6 +53,10 @@ export function labCommand() {
       "a lab model (mull models: lab-v2-large, lab-v2-small, lab-large, lab-small) | PATH.gguf",
       defaultLabModel,
     )
+    .option(
+      "--small-model <name>",
+      `${smallModelOptionHelp} (default: the smallest model of --model's lab family, lab-v2-small for lab-v2-large)`,
+    )
     .option("--out <dir>", "run directory (default runs/lab-<time>)")
     .option("--seed <value>", "run seed", integerOption(0, 2 ** 31 - 1), 0)
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 64), 4)
@@ -64,16 +72,34 @@ export function labCommand() {
       }
       const out = resolve(flags.out ?? `runs/lab-${timestamp(new Date())}`);
       const dataset = await loadDataset(flags.dataset, { limit: flags.problems, seed: flags.seed });
-      const resolved = await createBackendFromFlags({ model: flags.model, threads: flags.threads });
+      const strategies = flags.strategies.split(",").map((spec) => spec.trim());
+      const backendFlags = { model: flags.model, threads: flags.threads };
+      const resolved = await createBackendFromFlags(backendFlags);
+      let routes: RouteModels | undefined;
       const controller = new AbortController();
       const onInterrupt = () => controller.abort(new Error("interrupted"));
       process.once("SIGINT", onInterrupt);
       const started = performance.now();
       try {
+        // Routing strategies without a route of their own start from the family's small model.
+        const unrouted = strategies.some(
+          (spec) =>
+            findStrategyEntry(spec)?.entry.needs.includes("models") === true &&
+            splitModelRoute(spec).route === undefined,
+        );
+        routes = await loadRouteModels({
+          flags: backendFlags,
+          main: resolved,
+          specs: strategies,
+          smallModel: flags.smallModel ?? (unrouted ? await familySmallModel(flags.model) : undefined),
+          specFlag: "--strategies",
+        });
         const run = await runBench({
           dataset,
-          strategies: flags.strategies.split(",").map((spec) => spec.trim()),
+          strategies,
           backend: resolved.backend,
+          resolveModel: routes.resolveModel,
+          route: routes.defaultRoute,
           out,
           concurrency: flags.concurrency,
           limit: flags.problems,
@@ -109,6 +135,7 @@ export function labCommand() {
         process.stdout.write(`\nreport: ${reportPath}\nrun:    ${run.directory}\n`);
       } finally {
         process.off("SIGINT", onInterrupt);
+        await routes?.dispose();
         await resolved.dispose();
       }
     });

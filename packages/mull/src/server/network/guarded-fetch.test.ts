@@ -123,7 +123,7 @@ describe("createGuardedFetch", () => {
     while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort(new Error("stop"));
     await expect(pending).rejects.toThrow("stop");
-    for (let attempt = 0; attempt < 100 && closedEarly === 0; attempt += 1) {
+    for (let attempt = 0; attempt < 500 && closedEarly === 0; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(closedEarly).toBe(1);
