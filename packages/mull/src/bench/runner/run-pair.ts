@@ -1,6 +1,5 @@
 import { BudgetExhaustedError } from "../../errors/index.ts";
 import { solve } from "../../solve.ts";
-import { usageByModel } from "../../trace/index.ts";
 import type {
   AnswerFormat,
   Clock,
@@ -9,6 +8,7 @@ import type {
   SolveResult,
   StopReason,
 } from "../../spec/index.ts";
+import { usageByModel } from "../../trace/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 import type { Grader } from "../graders/index.ts";
 import type { SampleRecord } from "../run-data.ts";
