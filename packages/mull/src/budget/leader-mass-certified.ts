@@ -59,9 +59,9 @@ export function massLead(progress: RunProgress, unexploredWeight = 1): number {
  * assumes a rival gets only that share of it, which stops sooner on a guess, and 0 stops as soon as one
  * answer leads by mass. Exact where the traces' log-probabilities are those of the distribution sampled
  * (temperature 1, no truncation); other samplers still draw traces whose raw probabilities it reads. A
- * trace's probability is that of its generated tokens: backends do not report the end token's, which a
- * finished solution gives nearly 1, so the masses are that much too high and the certificate that much
- * optimistic.
+ * trace's probability is that of its generated tokens and of the end token that ended it, where the backend
+ * reports that (the embedded backend as `Completion.endLogprob`, llama.cpp's server as a last token); where
+ * it does not, the masses are too high by that token's probability and the certificate that much optimistic.
  *
  * @example
  * withEarlyStop(probabilityVoting, { roundSize: 1, stopWhen: [leaderMassCertified()] });
