@@ -30,7 +30,7 @@ function run(withShape: boolean, withRates: boolean): RunData {
     ...base,
     manifest: {
       ...base.manifest,
-      strategies: ["sc@2", "cascade@2"],
+      strategies: ["sc@2", "cascade@2", "cascade@1"],
       backend: { ...base.manifest.backend, ...(withShape ? { architecture } : {}) },
       machine: { ...base.manifest.machine, ...(withRates ? { performance: machine } : {}) },
     },
@@ -44,6 +44,11 @@ function run(withShape: boolean, withRates: boolean): RunData {
           large: { promptTokens: 3, completionTokens: 2, calls: 1 },
         },
       }),
+      // A routing strategy whose small model answered every problem alone: not the run's model either.
+      result({
+        strategy: "cascade@1",
+        usageByModel: { small: { promptTokens: 3, completionTokens: 2, calls: 1 } },
+      }),
     ],
     samples: [],
   };
@@ -53,7 +58,7 @@ describe("summarizeInferenceCost", () => {
   it("computes FLOPs, roofline time and energy per problem from the recorded shape and rates", () => {
     const summary = summarizeInferenceCost(run(true, true));
     expect(summary?.machineFromRun).toBe(true);
-    expect(summary?.omitted).toEqual(["cascade@2"]);
+    expect(summary?.omitted).toEqual(["cascade@2", "cascade@1"]);
     expect(summary?.power).toEqual(cpuPower());
     expect(summary?.strategies).toHaveLength(1);
     const [cost] = summary?.strategies ?? [];

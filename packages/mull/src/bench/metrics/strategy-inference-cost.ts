@@ -40,7 +40,10 @@ export interface InferenceCostSummary {
   readonly machineFromRun: boolean;
   readonly power: PowerAssumption;
   readonly strategies: readonly StrategyInferenceCost[];
-  /** Strategies left out: those that generated with more than one model, whose shapes the run lacks. */
+  /**
+   * Strategies left out: routing strategies (their results record tokens by model), whose other models'
+   * shapes the run lacks.
+   */
   readonly omitted: readonly string[];
 }
 
@@ -104,7 +107,8 @@ export function summarizeInferenceCost(
   const totals = new Map<string, Totals>();
   const omitted = new Set<string>();
   for (const result of run.results) {
-    if (Object.keys(result.usageByModel ?? {}).length > 1) {
+    // A routing strategy's problem may have used only another model than the run's; its shape is unknown.
+    if (result.usageByModel !== undefined) {
       omitted.add(result.strategy);
       continue;
     }
