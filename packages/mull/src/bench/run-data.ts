@@ -99,8 +99,9 @@ export interface ProblemResult {
    */
   readonly verifierAccepted?: boolean | undefined;
   /**
-   * For a run in which more than one model generated (routing strategies): prompt and completion tokens
-   * and calls per model, by the model name each generation reports.
+   * For a routing strategy (and any run in which more than one model generated): prompt and completion
+   * tokens and calls per model, by the model name each generation reports; on every problem, also one that
+   * a single model answered alone.
    */
   readonly usageByModel?: Readonly<Record<string, Usage>> | undefined;
 }
