@@ -98,6 +98,15 @@ describe("bigLittleDecoder", () => {
     expect(usage.small?.completionTokens).toBe(6 + 2 + 7);
     expect(usage.large?.completionTokens).toBe(2);
     expect(result.usage.calls).toBe(5 + 2);
+    // The large model's two readings (10 prompt tokens each) are counted for it: the models add up.
+    const scores = result.trace.filter((event) => event.type === "score");
+    expect(scores.map((event) => [event.model, event.value, event.usage?.promptTokens])).toEqual([
+      ["large", 3, 10],
+      ["large", 1, 10],
+    ]);
+    for (const field of ["promptTokens", "completionTokens", "calls"] as const) {
+      expect((usage.small?.[field] ?? 0) + (usage.large?.[field] ?? 0)).toBe(result.usage[field]);
+    }
     expect(
       result.trace.some((event) => event.type === "note" && event.message.includes("rolls back 2 of 5")),
     ).toBe(true);

@@ -40,8 +40,9 @@ function piecesLength(pieces: readonly { readonly token: string }[], count: numb
  * solution, or at `maxTokens`.
  *
  * Each call is a `generation` event with its `model` and, as `step`, the round it belongs to; the small
- * model's cut tokens count in its usage; a `note` records each rollback. The large model's scoring is
- * charged to the budget but is no generation, so `usageByModel` does not show it.
+ * model's cut tokens count in its usage; a `note` records each rollback. Each time the large model reads
+ * the small model's tokens, a `score` event under the small model's generation gives how many it accepted
+ * and carries the reading's usage, so `usageByModel` counts it for the large model.
  *
  * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`), the large model cannot
  * score a continuation (`score`), or a model cannot continue the prompt's prefix.
@@ -147,6 +148,15 @@ export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
               message: `round ${round}: ${large.name} rolls back ${scored.tokens.length - first} of ${scored.tokens.length} tokens of ${small.name} (p < β ${rollback})`,
             });
           }
+          tracer.record({
+            type: "score",
+            parentId: draft.id,
+            scorer: `${name} check`,
+            value: first >= 0 ? first : scored.tokens.length,
+            detail: `${large.name} accepts ${first >= 0 ? first : scored.tokens.length} of ${scored.tokens.length} tokens of ${small.name}`,
+            usage: scored.usage,
+            model: large.backend.describe().model,
+          });
         }
         written += accepted;
         length += acceptedTokens;

@@ -50,6 +50,13 @@ export interface ScoreEvent extends TraceEventBase {
   readonly value: number;
   readonly steps?: readonly number[] | undefined;
   readonly detail?: string | undefined;
+  /**
+   * Usage of the model call that gave this score, where a router records it (a large model reading a small
+   * one's tokens): `usageByModel` counts it under `model`.
+   */
+  readonly usage?: Usage | undefined;
+  /** The model that scored, as its backend describes itself; with `usage`. */
+  readonly model?: string | undefined;
 }
 
 /** A vote over answers. */
