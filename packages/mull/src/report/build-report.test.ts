@@ -65,6 +65,36 @@ describe("buildReport", () => {
     expect(report.html).toContain("<dt>seed</dt><dd>3</dd>");
   });
 
+  it("shows the tokens each model spent for a routing strategy, and no such table without one", () => {
+    expect(report.html).not.toContain("Tokens by model");
+    const routed: RunData = {
+      ...run,
+      results: run.results.map((result, index) =>
+        result.strategy !== "sc@4"
+          ? result
+          : {
+              ...result,
+              // The small model on every problem, the large one on every other.
+              usageByModel: {
+                small: { promptTokens: 10, completionTokens: 30, calls: 1 },
+                ...(index % 2 === 0 ? {} : { large: { promptTokens: 20, completionTokens: 40, calls: 1 } }),
+              },
+            },
+      ),
+    };
+    const problems = routed.results.filter((result) => result.strategy === "sc@4").length;
+    const large = routed.results.filter(
+      (result) => result.strategy === "sc@4" && result.usageByModel?.large,
+    ).length;
+    const html = buildReport(routed, { resamples: 50 }).html;
+    expect(html).toContain("<h3>Tokens by model</h3>");
+    const share = (large * 60) / (large * 60 + problems * 40);
+    expect(html).toContain(
+      `<tr><th scope="row">sc@4</th><td>large</td><td>${Math.round((large * 20) / problems)}</td><td>${Math.round((large * 40) / problems)}</td><td>${Number((large / problems).toFixed(2))}</td><td>${(share * 100).toFixed(1)}%</td></tr>`,
+    );
+    expect(html).toContain(`<tr><th scope="row">sc@4</th><td>small</td><td>10</td><td>30</td><td>1</td>`);
+  });
+
   it("shows an old run's manifest without the inference stack, and no inference-cost table", () => {
     expect(report.html).toContain("<dt>model shape</dt><dd>unknown</dd>");
     expect(report.html).toContain("<dt>capabilities</dt><dd>not recorded</dd>");

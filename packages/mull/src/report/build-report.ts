@@ -16,9 +16,10 @@ import { accuracyTokensSpec, type CounterpartLink } from "./accuracy-tokens-spec
 import { confidenceSection } from "./confidence-section.ts";
 import { coverageSpec } from "./coverage-spec.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
-import { figure, note, percentText, table } from "./html-blocks.ts";
+import { decimal, figure, note, percentText, table, whole } from "./html-blocks.ts";
 import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
 import { inferenceCostSection, ratesText, shapeText } from "./inference-cost-section.ts";
+import { modelTokensTable } from "./model-tokens-table.ts";
 import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
 
@@ -52,17 +53,6 @@ export interface BuildReportOptions {
   readonly machine?: MachinePerformance | undefined;
   /** Power for the energy figures; default `cpuPower()` (10 W for one core). */
   readonly power?: PowerAssumption | undefined;
-}
-
-const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const decimalFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
-
-function whole(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? "unknown" : numberFormat.format(value);
-}
-
-function decimal(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? "unknown" : decimalFormat.format(value);
 }
 
 function meanOf(summary: DistributionSummary | undefined): string {
@@ -335,6 +325,16 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
       "Token counts a backend did not report are unknown, never 0. The verifier's false-positive rate is the fraction of chosen answers the verifier accepted that are wrong.",
     ),
   );
+  const byModel = modelTokensTable(run);
+  if (byModel !== undefined) {
+    sections.push(
+      "<h3>Tokens by model</h3>",
+      `<div class="table-wrap">${byModel}</div>`,
+      note(
+        "Routing strategies spend tokens of more than one model, whose prices differ: a small model's token costs a fraction of a large one's.",
+      ),
+    );
+  }
   const inference = summarizeInferenceCost(run, { machine: options.machine, power: options.power });
   if (inference !== undefined && inference.strategies.length > 0)
     sections.push(inferenceCostSection(inference));

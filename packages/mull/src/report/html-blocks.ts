@@ -1,5 +1,18 @@
 import { escapeHtml } from "./html-text.ts";
 
+const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const decimalFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+
+/** A count rounded to a whole number with thousands separators: `12345.6` → `12,346`; `unknown` for none. */
+export function whole(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? "unknown" : numberFormat.format(value);
+}
+
+/** A number with at most two decimals: `1.2345` → `1.23`; `unknown` for none. */
+export function decimal(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? "unknown" : decimalFormat.format(value);
+}
+
 /** A share as a percentage with one decimal: `0.125` → `12.5%`. */
 export function percentText(value: number): string {
   return `${(value * 100).toFixed(1)}%`;

@@ -29,5 +29,7 @@ export {
   type SummarizeStrategiesOptions,
   summarizeStrategies,
 } from "./strategy-summary.ts";
+export { sumKnown } from "./sum-known.ts";
+export { type ModelTokens, tokensByModel } from "./tokens-by-model.ts";
 export { summarizeUsage, type UsageSummary } from "./usage-summary.ts";
 export { type VerifierErrorRates, verifierFalsePositiveRate } from "./verifier-false-positive-rate.ts";

@@ -1,4 +1,5 @@
 import { passAtK } from "../../metrics/index.ts";
+import { sumKnown } from "../metrics/index.ts";
 import { adaptiveStopPoint, isAdaptive } from "./adaptive-stop-point.ts";
 import { chooseSample, type SelectingKind } from "./choose-sample.ts";
 import { completionOrderStop } from "./completion-order-stop.ts";
@@ -24,15 +25,6 @@ export interface ProblemOutcome {
   readonly escalated?: number | undefined;
   /** Cascades only: of `tokens`, those of the larger model's samples; `undefined` when a count is unknown. */
   readonly escalationTokens?: number | undefined;
-}
-
-function sumKnown(values: readonly (number | undefined)[]): number | undefined {
-  let total = 0;
-  for (const value of values) {
-    if (value === undefined) return undefined;
-    total += value;
-  }
-  return total;
 }
 
 /** The mean of counts, `undefined` when any is unknown (or there are none). */

@@ -1,4 +1,5 @@
-import type { ProblemResult, RunData } from "../run-data.ts";
+import { type ModelTokens, sumKnown, tokensByModel } from "../metrics/index.ts";
+import type { RunData } from "../run-data.ts";
 
 /** Tokens a strategy spent over a run; a count is `undefined` when any result did not report it. */
 export interface BenchTokenSummary {
@@ -10,15 +11,8 @@ export interface BenchTokenSummary {
   readonly completionPerProblem: number | undefined;
 }
 
-/** Tokens one model spent for a routing strategy over a run; `undefined` where a result did not report them. */
-export interface BenchModelTokens {
-  readonly prompt: number | undefined;
-  readonly completion: number | undefined;
-  readonly total: number | undefined;
-  /** Mean prompt plus completion tokens per problem (over every problem of the strategy). */
-  readonly perProblem: number | undefined;
-  readonly calls: number;
-}
+/** Tokens one model spent for a routing strategy over a run (see `tokensByModel`). */
+export type BenchModelTokens = ModelTokens;
 
 /** One strategy's line of a bench summary. */
 export interface BenchStrategySummary {
@@ -49,44 +43,6 @@ export interface BenchSummary {
   readonly strategies: readonly BenchStrategySummary[];
 }
 
-function sum(values: readonly (number | undefined)[]): number | undefined {
-  let total = 0;
-  for (const value of values) {
-    if (value === undefined) return undefined;
-    total += value;
-  }
-  return total;
-}
-
-function tokensByModel(
-  results: readonly ProblemResult[],
-): Readonly<Record<string, BenchModelTokens>> | undefined {
-  const split = results.filter((result) => result.usageByModel !== undefined);
-  if (split.length === 0) return undefined;
-  const models = [...new Set(split.flatMap((result) => Object.keys(result.usageByModel!)))].sort();
-  return Object.fromEntries(
-    models.map((model): [string, BenchModelTokens] => {
-      // A result without this model spent nothing on it.
-      const usages = results.map(
-        (result) => result.usageByModel?.[model] ?? { promptTokens: 0, completionTokens: 0, calls: 0 },
-      );
-      const prompt = sum(usages.map((usage) => usage.promptTokens));
-      const completion = sum(usages.map((usage) => usage.completionTokens));
-      const total = prompt === undefined || completion === undefined ? undefined : prompt + completion;
-      return [
-        model,
-        {
-          prompt,
-          completion,
-          total,
-          perProblem: total === undefined ? undefined : total / results.length,
-          calls: usages.reduce((count, usage) => count + usage.calls, 0),
-        },
-      ];
-    }),
-  );
-}
-
 /**
  * Per-strategy accuracy, problems, samples and tokens (prompt, completion, total and per problem) of a
  * run, in the manifest's strategy order; for routing strategies, the tokens of each model as well.
@@ -99,8 +55,8 @@ export function summarizeBench(run: RunData): BenchSummary {
     const results = run.results.filter((result) => result.strategy === strategy);
     const correct = results.filter((result) => result.correct).length;
     const byModel = tokensByModel(results);
-    const prompt = sum(results.map((result) => result.promptTokens));
-    const completion = sum(results.map((result) => result.completionTokens));
+    const prompt = sumKnown(results.map((result) => result.promptTokens));
+    const completion = sumKnown(results.map((result) => result.completionTokens));
     const total = prompt === undefined || completion === undefined ? undefined : prompt + completion;
     const perProblem = (value: number | undefined) =>
       value === undefined || results.length === 0 ? undefined : value / results.length;
