@@ -40,6 +40,11 @@ export interface LoadRouteModelsOptions {
   readonly specs: readonly string[];
   /** `--small-model`: the first model of routing specs that name no route. */
   readonly smallModel?: string | undefined;
+  /**
+   * Without `smallModel`, the first model of routing specs that name no route, asked for only when there
+   * is such a spec (`mull lab`: the main model's family's small model).
+   */
+  readonly defaultSmallModel?: (() => Promise<string | undefined>) | undefined;
   /** The flag the specs came from, named in errors (`--strategy`, `--strategies`). */
   readonly specFlag: string;
 }
@@ -72,11 +77,13 @@ async function labModelNames(embedded: typeof import("@mull/llama-cpp")): Promis
  * parseStrategySpec("cascade@8", { resolveModel: routes.resolveModel, defaultRoute: routes.defaultRoute });
  */
 export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<RouteModels> {
-  const { flags, main, smallModel, specFlag } = options;
+  const { flags, main, specFlag } = options;
   const routing = options.specs.filter((spec) => findStrategyEntry(spec)?.entry.needs.includes("models"));
-  if (smallModel !== undefined && routing.length === 0) {
+  const unrouted = routing.some((spec) => splitModelRoute(spec).route === undefined);
+  const smallModel = options.smallModel ?? (unrouted ? await options.defaultSmallModel?.() : undefined);
+  if (options.smallModel !== undefined && routing.length === 0) {
     throw new UsageError(
-      `--small-model ${smallModel} applies to routing strategies only, and ${specFlag} names none`,
+      `--small-model ${options.smallModel} applies to routing strategies only, and ${specFlag} names none`,
       "--small-model",
     );
   }

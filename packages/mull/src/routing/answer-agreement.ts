@@ -23,7 +23,17 @@ export function answerAgreement(
   candidates: readonly Candidate[],
   answerFormat: AnswerFormat,
 ): AnswerAgreement {
-  const votes = Object.values(tallyAnswers(candidates, answerFormat));
+  return voteAgreement(Object.values(tallyAnswers(candidates, answerFormat)));
+}
+
+/**
+ * The agreement of answer vote counts (one count per distinct answer): the leader's share of all votes, 0
+ * when there are none. `answerAgreement` reads it from candidates; a replay from recorded answer keys.
+ *
+ * @example
+ * voteAgreement([6, 1, 1]); // { agreement: 0.75, leaderVotes: 6, answered: 8 }
+ */
+export function voteAgreement(votes: readonly number[]): AnswerAgreement {
   const answered = votes.reduce((sum, count) => sum + count, 0);
   const leaderVotes = votes.reduce((largest, count) => Math.max(largest, count), 0);
   return { agreement: answered === 0 ? 0 : leaderVotes / answered, leaderVotes, answered };

@@ -5,7 +5,7 @@ export {
   type ComputeAllocation,
   type DifficultySignal,
 } from "./allocate-compute.ts";
-export { type AnswerAgreement, answerAgreement } from "./answer-agreement.ts";
+export { type AnswerAgreement, answerAgreement, voteAgreement } from "./answer-agreement.ts";
 export {
   type BanditArmState,
   type BanditPolicy,

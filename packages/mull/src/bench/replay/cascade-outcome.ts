@@ -1,3 +1,4 @@
+import { defaultCascadeThreshold, voteAgreement } from "../../routing/index.ts";
 import { adaptiveStop } from "./adaptive-stop-point.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import { type ProblemOutcome, subsetOutcome } from "./problem-outcome.ts";
@@ -23,8 +24,7 @@ function agreement(samples: readonly GradedSample[]): number {
   for (const sample of samples) {
     if (sample.key !== undefined) votes.set(sample.key, (votes.get(sample.key) ?? 0) + 1);
   }
-  const answered = [...votes.values()].reduce((sum, count) => sum + count, 0);
-  return answered === 0 ? 0 : Math.max(...votes.values()) / answered;
+  return voteAgreement([...votes.values()]).agreement;
 }
 
 function add(first: number | undefined, second: number | undefined): number | undefined {
@@ -55,7 +55,7 @@ export function cascadeOutcome(
   const escalate =
     strategy.kind === "cascade-mass"
       ? !adaptiveStop({ ...firstStage, kind: "mass" }, firstDrawn).stopped
-      : agreement(firstDrawn) < (strategy.threshold ?? 0);
+      : agreement(firstDrawn) < (strategy.threshold ?? defaultCascadeThreshold);
   if (!escalate) return { ...answered, escalated: 0, escalationTokens: 0 };
   const larger = subsetOutcome(
     escalation,

@@ -5,7 +5,6 @@ import { createBenchProgress, runBench, summarizeBench } from "../../bench/runne
 import { loadRun } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { writeReport } from "../../report/index.ts";
-import { findStrategyEntry, splitModelRoute } from "../../strategies/index.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { familySmallModel } from "../family-small-model.ts";
 import { integerOption } from "../option-parsers.ts";
@@ -81,17 +80,13 @@ export function labCommand() {
       process.once("SIGINT", onInterrupt);
       const started = performance.now();
       try {
-        // Routing strategies without a route of their own start from the family's small model.
-        const unrouted = strategies.some(
-          (spec) =>
-            findStrategyEntry(spec)?.entry.needs.includes("models") === true &&
-            splitModelRoute(spec).route === undefined,
-        );
         routes = await loadRouteModels({
           flags: backendFlags,
           main: resolved,
           specs: strategies,
-          smallModel: flags.smallModel ?? (unrouted ? await familySmallModel(flags.model) : undefined),
+          smallModel: flags.smallModel,
+          // Routing strategies without a route of their own start from the family's small model.
+          defaultSmallModel: () => familySmallModel(flags.model),
           specFlag: "--strategies",
         });
         const run = await runBench({
