@@ -2,7 +2,7 @@ import { ConfigError } from "../../errors/index.ts";
 import { checkInteger, checkOneOf, seededRng } from "../../runtime/index.ts";
 import { type AccuracyEstimate, bootstrapAccuracy } from "../metrics/index.ts";
 import { cascadeOutcome } from "./cascade-outcome.ts";
-import type { GradedProblem } from "./grade-replay.ts";
+import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import {
   averageOutcomes,
   expectedOutcome,
@@ -100,6 +100,16 @@ function checkOrders(
       }
     }
   }
+}
+
+/** The first `k` of a problem's samples in `order` (their indices), or in file order without one. */
+function drawSamples(
+  problem: GradedProblem,
+  order: readonly number[] | undefined,
+  k: number,
+): GradedSample[] {
+  const indices = order ?? problem.samples.map((_, index) => index);
+  return indices.slice(0, k).map((index) => problem.samples[index]!);
 }
 
 /** The larger model's problems in the order of `problems`, for the cascades among `strategies`. */
@@ -215,47 +225,23 @@ export function evaluateReplay(
     }
     const outcomes = problems.map((problem, problemIndex): ProblemOutcome => {
       const larger = escalation?.[problemIndex];
-      if (isCascade(strategy) && larger !== undefined) {
-        if (orders === undefined || escalationOrders === undefined) {
-          return cascadeOutcome(
-            problem,
-            problem.samples.slice(0, strategy.k),
-            larger,
-            larger.samples.slice(0, strategy.escalationK),
-            strategy,
-            rewardScale,
-          );
-        }
-        return averageOutcomes(
-          orders.map((order, draw) =>
-            cascadeOutcome(
-              problem,
-              order[problemIndex]!.slice(0, strategy.k).map((index) => problem.samples[index]!),
-              larger,
-              escalationOrders[draw]![problemIndex]!.slice(0, strategy.escalationK).map(
-                (index) => larger.samples[index]!,
-              ),
-              strategy,
-              rewardScale,
-            ),
-          ),
+      // One draw: the first samples without shuffles, else draw number `draw` of the seeded orders.
+      const once = (draw: number | undefined): ProblemOutcome => {
+        const drawn = drawSamples(
+          problem,
+          draw === undefined ? undefined : orders?.[draw]?.[problemIndex],
+          strategy.k,
         );
-      }
-      if (orders === undefined) {
-        return subsetOutcome(problem, problem.samples.slice(0, strategy.k), strategy, rewardScale);
-      }
+        if (!isCascade(strategy) || larger === undefined) {
+          return subsetOutcome(problem, drawn, strategy, rewardScale);
+        }
+        const order = draw === undefined ? undefined : escalationOrders?.[draw]?.[problemIndex];
+        const escalated = drawSamples(larger, order, strategy.escalationK);
+        return cascadeOutcome(problem, drawn, larger, escalated, strategy, rewardScale);
+      };
+      if (orders === undefined) return once(undefined);
       if (strategy.kind === "mean" || strategy.kind === "pass") return expectedOutcome(problem, strategy);
-      return averageOutcomes(
-        orders.map((order) => {
-          const indices = order[problemIndex]!.slice(0, strategy.k);
-          return subsetOutcome(
-            problem,
-            indices.map((index) => problem.samples[index]!),
-            strategy,
-            rewardScale,
-          );
-        }),
-      );
+      return averageOutcomes(orders.map((_, draw) => once(draw)));
     });
     const accuracy = bootstrapAccuracy(
       outcomes.map((outcome) => outcome.score),
