@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { answerMass, type Candidate, massConsistency, massLead, numericAnswerFormat, solve } from "mull";
-import { labDataset, labProfile } from "mull/lab";
+import { labDataset, labProfile, labPromptTemplate } from "mull/lab";
 import { describe, expect, it } from "vitest";
 import { createLlamaCppBackend } from "./create-llama-cpp-backend.ts";
 import { labModelsDirectory } from "./lab-models.ts";
@@ -71,5 +71,40 @@ describe.skipIf(missing)("mass@N on the embedded lab model", () => {
     }
     // Level-6 chains spread the model's mass: some need more than one trace before a stop, or all eight.
     expect(Math.max(...drawn)).toBeGreaterThan(1);
+  });
+
+  it("mass@Ng opens with the greedy trace, credited with its probability under the sampled distribution", async () => {
+    await using backend = await createLlamaCppBackend({ model: "lab-v2-large", threads: 1, sequences: 4 });
+    const sampling = { ...labProfile().samplingDefaults, temperature: 1 };
+    const problems = labDataset("lab:mixed", { limit: 12, seed: 5 });
+    let settledAlone = 0;
+    for (const [index, problem] of problems.entries()) {
+      const greedy = await backend.generate({
+        prompt: labPromptTemplate(problem),
+        temperature: 0,
+        logprobs: true,
+        maxTokens: sampling.maxTokens,
+      });
+      const result = await solve({
+        problem,
+        strategy: massConsistency({ n: 4, greedyFirst: true }),
+        backend,
+        sampling,
+        answerFormat: numericAnswerFormat,
+        seed: 30 + index,
+      });
+      const [first] = result.candidates;
+      const completion = greedy.completions[0]!;
+      // The first trace is the greedy one, its log-probability the raw model's (the end token included; the
+      // engine's batches move logits in their last bits).
+      expect(first?.text).toBe(completion.text);
+      const logprob = (completion.tokens ?? []).reduce((sum, token) => sum + token.logprob, 0);
+      expect(first?.logprob).toBeCloseTo(logprob + (completion.endLogprob ?? 0), 2);
+      // A greedy trace holding more than half the mass settles its problem alone; one holding less cannot.
+      expect(result.candidates.length === 1).toBe(Math.exp(first!.logprob!) > 0.5);
+      if (result.candidates.length === 1) settledAlone += 1;
+    }
+    expect(settledAlone).toBeGreaterThan(0);
+    expect(settledAlone).toBeLessThan(problems.length);
   });
 });

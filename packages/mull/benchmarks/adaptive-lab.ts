@@ -34,6 +34,7 @@ export const adaptiveLabStrategies: readonly string[] = [
   "mass@16",
   "mass@8u0.5",
   "mass@5",
+  "mass@5g",
   "sc@8",
   "deepconf@8",
   "deepconf-online@8",

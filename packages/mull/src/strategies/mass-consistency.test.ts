@@ -75,6 +75,48 @@ describe("massConsistency", () => {
     expect(full).toMatchObject({ answer: "7", stoppedBy: "complete" });
   });
 
+  it("mass@Ng draws the greedy trace first, then samples, and counts a sample that repeats it once", async () => {
+    // The greedy trace holds 0.45; its repeat adds nothing; 0.2 more for 7 against 0.05 for 8 certifies 7
+    // (0.65 > 0.05 + 0.3 uncovered) at the fourth trace.
+    const responses = [
+      { text: "a #### 7", logprob: Math.log(0.45) },
+      { text: "a #### 7", logprob: Math.log(0.45) },
+      { text: "c #### 8", logprob: Math.log(0.05) },
+      { text: "b #### 7", logprob: Math.log(0.2) },
+    ];
+    const backend = createScriptedBackend({ responses });
+    const result = await solve({ problem: "q", strategy: "mass@16g", backend });
+    expect(result).toMatchObject({
+      strategy: "mass@16g",
+      answer: "7",
+      stoppedBy: "condition:mass-certified",
+    });
+    expect(backend.calls.map((call) => call.request.temperature)).toEqual([0, 0.7, 0.7, 0.7]);
+    expect(backend.calls.every((call) => call.request.logprobs === true)).toBe(true);
+    expect(result.candidates).toHaveLength(4);
+  });
+
+  it("mass@Ng with a certain greedy trace stops after it, and at n = 1 is greedy decoding", async () => {
+    const certain = createScriptedBackend({ responses: [{ text: "a #### 7", logprob: Math.log(0.9) }] });
+    const result = await solve({ problem: "q", strategy: "mass@8gu0.5", backend: certain });
+    expect(result).toMatchObject({
+      strategy: "mass@8gu0.5",
+      answer: "7",
+      stoppedBy: "condition:mass-certified",
+    });
+    expect(certain.calls.map((call) => call.request.temperature)).toEqual([0]);
+    const one = createScriptedBackend({
+      responses: [{ text: "a #### 7", logprob: Math.log(0.1) }, "#### 8"],
+    });
+    const alone = await solve({
+      problem: "q",
+      strategy: massConsistency({ n: 1, greedyFirst: true }),
+      backend: one,
+    });
+    expect(alone).toMatchObject({ strategy: "mass@1g", answer: "7", stoppedBy: "complete" });
+    expect(one.calls.map((call) => call.request.temperature)).toEqual([0]);
+  });
+
   it("refuses a backend without log-probabilities, and a weight outside 0 to 1", async () => {
     const backend = createScriptedBackend({ responses: ["#### 7"], capabilities: { logprobs: false } });
     await expect(solve({ problem: "q", strategy: "mass@4", backend })).rejects.toThrow(CapabilityError);

@@ -18,6 +18,14 @@ export interface MassConsistencyOptions {
   readonly unexploredWeight?: number | undefined;
   /** Sampling temperature; default the run's, else 0.7. */
   readonly temperature?: number | undefined;
+  /**
+   * Make the first trace the greedy one (temperature 0), then sample; default false. The certificate holds
+   * for traces found any way, and the greedy trace is usually the most probable one, so a problem whose
+   * most probable trace holds more than half the mass stops after one trace every time rather than as
+   * often as a sample draws it, and the uncovered mass starts smaller. Its log-probability must be the
+   * sampled distribution's, as the embedded backend reports under greedy decoding.
+   */
+  readonly greedyFirst?: boolean | undefined;
 }
 
 const weighable = (candidate: Candidate): boolean =>
@@ -48,8 +56,8 @@ export function massVote(owner: string): Selector {
  * probability above one half settles a problem alone. The answer is the vote of perplexity consistency
  * without pruning (RPC, Zhou et al.: each answer weighed by its distinct traces' summed probability), with
  * a majority vote when no trace could be weighed. Needs a backend with log-probabilities
- * (`CapabilityError` otherwise). Named `mass@N`, with `u<weight>` appended below the certificate
- * (`mass@16u0.5`).
+ * (`CapabilityError` otherwise). Named `mass@N`, with `g` appended when the first trace is the greedy
+ * one (`greedyFirst`) and `u<weight>` below the certificate (`mass@16u0.5`, `mass@16gu0.5`).
  *
  * @example
  * const result = await solve({ problem, strategy: massConsistency({ n: 16 }), backend });
@@ -60,27 +68,30 @@ export function massConsistency(options: MassConsistencyOptions): Strategy {
     minimum: 0,
     maximum: 1,
   });
+  const greedyFirst = options.greedyFirst ?? false;
   const inner = weightedVoting({ n: options.n, weight: "probability", temperature: options.temperature });
   const strategy = withEarlyStop(inner, {
     roundSize: 1,
     stopWhen: [leaderMassCertified(unexploredWeight)],
     select: massVote(`mass@${inner.samples}`),
+    opening: greedyFirst ? weightedVoting({ n: 1, weight: "probability", temperature: 0 }) : undefined,
   });
   return {
     ...strategy,
-    name: `mass@${inner.samples}${unexploredWeight === 1 ? "" : `u${unexploredWeight}`}`,
-    parameters: { ...strategy.parameters, unexploredWeight },
+    name: `mass@${inner.samples}${greedyFirst ? "g" : ""}${unexploredWeight === 1 ? "" : `u${unexploredWeight}`}`,
+    parameters: { ...strategy.parameters, unexploredWeight, ...(greedyFirst ? { greedyFirst } : {}) },
   };
 }
 
 /** `mass@N` and `mass@NuU` in the strategy catalog. */
 export const massConsistencyEntry: StrategyEntry = {
-  forms: ["mass@N", "mass@NuU"],
+  forms: ["mass@N", "mass@NuU", "mass@Ng", "mass@NguU"],
   decimals: ["U"],
   kind: "sampling",
   summary:
-    "self-consistency stopped once the leader's probability mass over distinct traces beats the runner-up's plus the unseen mass (times U, default 1), at most N",
+    "self-consistency stopped once the leader's probability mass over distinct traces beats the runner-up's plus the unseen mass (times U, default 1), at most N; g: the first trace is the greedy one",
   needs: ["logprobs"],
   counterpart: ({ N }) => `wv-prob@${N}`,
-  create: ({ N, U }) => massConsistency({ n: N!, unexploredWeight: U }),
+  create: ({ N, U }, _dependencies, form) =>
+    massConsistency({ n: N!, unexploredWeight: U, greedyFirst: form.includes("g") }),
 };

@@ -168,4 +168,28 @@ describe("withEarlyStop", () => {
       "withEarlyStop: roundSize must be an integer from 1 to 4, got 5",
     );
   });
+
+  it("runs the opening round first, counted toward the inner strategy's samples", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 5", "#### 6", "#### 5", "#### 5", "#### 5"] });
+    const result = await solve({
+      problem,
+      strategy: withEarlyStop(selfConsistency({ n: 5 }), {
+        roundSize: 2,
+        opening: selfConsistency({ n: 1, temperature: 0 }),
+      }),
+      backend,
+    });
+    expect(result.strategy).toBe("sc@5+sc@1+es2x2");
+    // One greedy call, then rounds of two over the four samples left.
+    expect(backend.calls.map((call) => [call.request.temperature, call.request.n ?? 1])).toEqual([
+      [0, 1],
+      [0.7, 2],
+      [0.7, 2],
+    ]);
+    expect(result.candidates).toHaveLength(5);
+    expect(result.answer).toBe("5");
+    expect(() =>
+      withEarlyStop(selfConsistency({ n: 2 }), { roundSize: 1, opening: selfConsistency({ n: 3 }) }),
+    ).toThrow("withEarlyStop: opening sc@3 draws 3 samples, more than the inner strategy's 2");
+  });
 });

@@ -25,6 +25,13 @@ export interface WithEarlyStopOptions {
   readonly stopWhen?: readonly StopCondition<RunProgress>[] | undefined;
   /** How the answer is chosen among the candidates of every round; default the inner strategy's own. */
   readonly select?: Selector | undefined;
+  /**
+   * A first round run before the inner strategy's, its samples counted toward the inner strategy's sample
+   * count (which the rounds after it then share), e.g. one greedy sample
+   * (`weightedVoting({ n: 1, weight: "probability", temperature: 0 })`) before sampled ones. At most the
+   * inner strategy's sample count.
+   */
+  readonly opening?: SamplingStrategy | undefined;
 }
 
 /** Sizes of `rounds` rounds that add up to `samples`, largest first. */
@@ -39,6 +46,17 @@ function fixedRounds(samples: number, size: number): number[] {
   return Array.from({ length: Math.ceil(samples / size) }, (_, index) =>
     Math.min(size, samples - index * size),
   );
+}
+
+/** The opening round's sample count, checked against the inner strategy's. */
+function openingSamples(opening: SamplingStrategy, samples: number): number {
+  if (opening.samples > samples) {
+    throw new ConfigError(
+      `withEarlyStop: opening ${opening.name} draws ${opening.samples} samples, more than the inner strategy's ${samples}`,
+      { field: "opening" },
+    );
+  }
+  return opening.samples;
 }
 
 /** The round sizes, the name's suffix and the parameters that `rounds` or `roundSize` ask for. */
@@ -66,7 +84,7 @@ function planRounds(
 /**
  * Early stopping around any sampling strategy (`sc`, `bon`, `wv`, `rs`): runs the inner strategy in
  * `rounds` rounds (as even as possible) or in rounds of `roundSize` samples that together draw its
- * samples, each round a nested run (`runStrategy`) of the same strategy with fewer samples, checks `stopWhen` after each round over the candidates so far, and chooses
+ * samples (after the `opening` round when one is given), each round a nested run (`runStrategy`) of the same strategy with fewer samples, checks `stopWhen` after each round over the candidates so far, and chooses
  * the answer among all of them with `select` (default: the inner strategy's). A stop condition ends the
  * run with `condition:<name>`, a planned stop (not `partial`); a budget limit, the deadline or an abort
  * ends it with what it has.
@@ -76,29 +94,39 @@ function planRounds(
  * const inWindows = withEarlyStop(selfConsistency({ n: 64 }), { roundSize: 8, stopWhen: [windowUnanimous(8)] });
  */
 export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOptions): Strategy {
-  const { sizes, suffix, parameters } = planRounds(inner.samples, options);
+  const { opening } = options;
+  const opened = opening === undefined ? 0 : openingSamples(opening, inner.samples);
+  const { sizes, suffix, parameters } =
+    opened === inner.samples
+      ? { sizes: [], suffix: "0", parameters: {} }
+      : planRounds(inner.samples - opened, options);
+  const rounds = [
+    ...(opening === undefined ? [] : [opening]),
+    ...sizes.map((size) => inner.withSamples(size)),
+  ];
   const stopWhen = options.stopWhen ?? [];
   const select = options.select ?? inner.select;
   return {
-    name: `${inner.name}+es${suffix}`,
+    name: `${inner.name}${opening === undefined ? "" : `+${opening.name}`}+es${suffix}`,
     parameters: {
       inner: inner.name,
       ...inner.parameters,
       ...parameters,
+      ...(opening === undefined ? {} : { opening: opening.name }),
       ...(stopWhen.length === 0 ? {} : { stopWhen: stopWhen.map((condition) => condition.name) }),
     },
     samples: inner.samples,
     async run(problem, context) {
       const candidates: Candidate[] = [];
       let stoppedBy: StopReason = "complete";
-      for (const size of sizes) {
+      for (const strategy of rounds) {
         const exhausted = candidates.length === 0 ? undefined : context.budget.exhausted();
         if (exhausted !== undefined) {
           stoppedBy = exhausted;
           break;
         }
         try {
-          const round = await runStrategy(inner.withSamples(size), problem, context);
+          const round = await runStrategy(strategy, problem, context);
           candidates.push(...round.candidates);
           stoppedBy = round.stoppedBy;
           if (round.partial) break;

@@ -14,8 +14,8 @@ import { UsageError } from "../usage-error.ts";
 import { formatBenchSummary } from "./bench.ts";
 
 /**
- * The strategies `mull lab` compares by default: one sample, majority votes of growing size, two that stop
- * early (by vote counts and by probability mass), a cascade from the model family's small model that
+ * The strategies `mull lab` compares by default: one sample, majority votes of growing size, three that stop
+ * early (by vote counts, by probability mass, and by probability mass from a greedy first trace), a cascade from the model family's small model that
  * escalates on proof, best-of-N, and particle filtering guided by the lab's exact step checker.
  */
 export const defaultLabStrategies = [
@@ -25,6 +25,7 @@ export const defaultLabStrategies = [
   "sc@16",
   "asc@16",
   "mass@16",
+  "mass@5g",
   "cascade-mass@2x8",
   "bon@16",
   "pf@8",

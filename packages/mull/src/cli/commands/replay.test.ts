@@ -190,6 +190,13 @@ describe("mull replay", () => {
     const strategy = await run("--samples", samples, "--escalate-strategy", "sc@8", "--strategies", "maj@3");
     expect(strategy.code).toBe(2);
     expect(strategy.stderr).toContain("--escalate-strategy applies to --escalate-run only");
+    const nowhere = join(folder, "no-such-run");
+    const missing = await run("--samples", samples, "--escalate-run", nowhere, "--strategies", "maj@3");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`--escalate-run: no run in ${nowhere}`);
+    const missingRun = await run("--run", nowhere, "--strategies", "maj@3");
+    expect(missingRun.code).toBe(2);
+    expect(missingRun.stderr).toContain(`--run: no run in ${nowhere}`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatNames } from "../../answers/index.ts";
+import type { RunData } from "../../bench/index.ts";
 import {
   formatReplayReport,
   loadReplay,
@@ -10,7 +11,8 @@ import {
   replayReportOf,
   replayShuffles,
 } from "../../bench/replay/index.ts";
-import { describeRunLocation, loadRun, parseRunLocation } from "../../bench/store/index.ts";
+import { describeRunLocation, loadRun, parseRunLocation, type RunLocation } from "../../bench/store/index.ts";
+import { MullError } from "../../errors/index.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -132,10 +134,13 @@ export function replayCommand() {
         if (flags.gold !== undefined) throw new UsageError("--gold does not apply to --run", "--gold");
         const location = parseRunLocation(flags.run, flags.store, { out: "--run" });
         const label = describeRunLocation(location);
-        report = replayReportOf(replayDatasetFromRun(await loadRun(location), flags.strategy, label), {
-          ...evaluation,
-          escalation,
-        });
+        report = replayReportOf(
+          replayDatasetFromRun(await loadRunOf(location, "--run"), flags.strategy, label),
+          {
+            ...evaluation,
+            escalation,
+          },
+        );
       } else {
         if (flags.samples === undefined)
           throw new UsageError("give --samples <file> or --run <run>", "--samples");
@@ -152,6 +157,16 @@ export function replayCommand() {
       }
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });
+}
+
+/** The run `flag` names, or a usage error that names the flag when there is none to read there. */
+async function loadRunOf(location: RunLocation, flag: string): Promise<RunData> {
+  try {
+    return await loadRun(location);
+  } catch (error) {
+    if (!MullError.isInstance(error)) throw error;
+    throw new UsageError(`${flag}: ${error.message}`, flag, { cause: error });
+  }
 }
 
 /** The larger model's samples that cascades escalate to, from a file or a bench run; none without the flags. */
@@ -172,7 +187,7 @@ async function escalationOf(flags: {
   if (flags.escalateRun === undefined) return undefined;
   const location = parseRunLocation(flags.escalateRun, flags.store, { out: "--escalate-run" });
   return replayDatasetFromRun(
-    await loadRun(location),
+    await loadRunOf(location, "--escalate-run"),
     flags.escalateStrategy,
     describeRunLocation(location),
     "--escalate-strategy",
