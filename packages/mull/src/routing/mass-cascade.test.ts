@@ -61,6 +61,25 @@ describe("massCascade", () => {
     expect(large.calls[0]!.request.logprobs).toBe(true);
   });
 
+  it("with greedyFirst opens each model's mass with its greedy trace (cascade-mass@NxMg)", async () => {
+    const small = createScriptedBackend({
+      responses: [
+        { text: "a #### 7", logprob: Math.log(0.3) },
+        { text: "b #### 8", logprob: Math.log(0.3) },
+      ],
+      model: "small",
+    });
+    const large = createScriptedBackend({ responses: largeResponses, model: "large" });
+    const resolveModel = (name: string) => (name === "small" ? small : large);
+    const strategy = parseStrategySpec("cascade-mass@2x8g:small>large", { resolveModel });
+    expect(strategy.parameters).toMatchObject({ strategies: ["mass@2g", "mass@8g"] });
+    const result = await solve({ problem: "q", strategy, backend: small });
+    expect(result).toMatchObject({ strategy: "cascade-mass@2x8g", answer: "9" });
+    // Greedy then one sample on the small model, no certificate; the large model's greedy trace settles it.
+    expect(small.calls.map((call) => call.request.temperature)).toEqual([0, 0.7]);
+    expect(large.calls.map((call) => call.request.temperature)).toEqual([0]);
+  });
+
   it("is in the catalog as cascade-mass@N and cascade-mass@NxM, needing log-probabilities", async () => {
     const small = createScriptedBackend({ responses: ["#### 7"], model: "small" });
     const large = createScriptedBackend({ responses: ["#### 9"], model: "large" });

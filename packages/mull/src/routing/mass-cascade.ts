@@ -12,6 +12,8 @@ export interface MassCascadeOptions {
   readonly small: number;
   /** Most samples of each later model's `mass@M`; default `small`. */
   readonly large?: number | undefined;
+  /** Open every model's `mass` with its greedy trace (`mass@Kg`, `massConsistency`'s `greedyFirst`); default false. */
+  readonly greedyFirst?: boolean | undefined;
 }
 
 /**
@@ -26,10 +28,12 @@ export interface MassCascadeOptions {
  * @throws ConfigError for fewer than two models or a sample count below 1.
  * @example
  * const strategy = massCascade({ models: [small, large], small: 2, large: 8 }); // cascade-mass@2x8
+ * const greedyFirst = massCascade({ models: [small, large], small: 2, large: 8, greedyFirst: true }); // cascade-mass@2x8g
  */
 export function massCascade(options: MassCascadeOptions): Strategy {
   const small = checkInteger("massCascade", "small", options.small, { minimum: 1 });
   const large = checkInteger("massCascade", "large", options.large ?? small, { minimum: 1 });
+  const greedyFirst = options.greedyFirst ?? false;
   const strategy = cascade({
     models: options.models,
     small,
@@ -37,18 +41,20 @@ export function massCascade(options: MassCascadeOptions): Strategy {
     settle: "stopped",
     // Malformed models are left for `cascade` to name.
     strategies: Array.isArray(options.models)
-      ? options.models.map((_, index) => massConsistency({ n: index === 0 ? small : large }))
+      ? options.models.map((_, index) => massConsistency({ n: index === 0 ? small : large, greedyFirst }))
       : undefined,
   });
-  return { ...strategy, name: `cascade-mass@${small === large ? small : `${small}x${large}`}` };
+  const counts = small === large ? `${small}` : `${small}x${large}`;
+  return { ...strategy, name: `cascade-mass@${counts}${greedyFirst ? "g" : ""}` };
 }
 
-/** `cascade-mass@N` and `cascade-mass@NxM` in the strategy catalog. */
+/** `cascade-mass@N` and `cascade-mass@NxM` (with `g`, greedy traces first) in the strategy catalog. */
 export const massCascadeEntry: StrategyEntry = {
-  forms: ["cascade-mass@N", "cascade-mass@NxM"],
+  forms: ["cascade-mass@N", "cascade-mass@NxM", "cascade-mass@Ng", "cascade-mass@NxMg"],
   kind: "routing",
   summary:
-    "model cascade on proof: mass@N on the first model of the route; unless its leader's mass is certified, the next model runs mass@M (default N) and answers",
+    "model cascade on proof: mass@N on the first model of the route; unless its leader's mass is certified, the next model runs mass@M (default N) and answers; g: each opens with its greedy trace",
   needs: ["models", "logprobs"],
-  create: ({ N, M }, { models }) => massCascade({ models, small: N!, large: M }),
+  create: ({ N, M }, { models }, form) =>
+    massCascade({ models, small: N!, large: M, greedyFirst: form.endsWith("g") }),
 };
