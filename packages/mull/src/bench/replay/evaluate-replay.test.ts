@@ -209,4 +209,84 @@ describe("evaluateReplay", () => {
       ).toThrow(/cascade@4x5 needs 5 samples per problem from the larger model, but it has no more than 4/);
     });
   });
+
+  describe("mass@kg", () => {
+    /** A problem whose samples are distinct traces with the given probabilities and answers. */
+    function traced(
+      id: string,
+      traces: readonly (readonly [string, number, number])[],
+      gold: string,
+    ): GradedProblem {
+      return {
+        id,
+        difficulty: undefined,
+        location: `test.jsonl:${id}`,
+        samples: traces.map(
+          ([answer, probability, tokens], index): GradedSample => ({
+            text: `trace ${index} #### ${answer}`,
+            answer,
+            key: answer,
+            correct: answer === gold,
+            completionTokens: tokens,
+            characters: 10,
+            logprob: Math.log(probability),
+            reward: undefined,
+          }),
+        ),
+      };
+    }
+    const sampled = [
+      traced(
+        "a",
+        [
+          ["5", 0.2, 10],
+          ["6", 0.3, 20],
+          ["5", 0.25, 30],
+        ],
+        "5",
+      ),
+      traced(
+        "b",
+        [
+          ["8", 0.1, 10],
+          ["8", 0.1, 10],
+          ["9", 0.05, 10],
+        ],
+        "8",
+      ),
+    ];
+    // Greedy traces: 0.6 for "5" settles problem a alone; 0.3 for "8" does not settle b.
+    const greedy = [traced("b", [["8", 0.3, 7]], "8"), traced("a", [["5", 0.6, 11]], "5")];
+
+    it("opens with each problem's greedy trace, then draws k − 1 samples, charging the tokens used", () => {
+      const [opened, plain] = evaluateReplay(sampled, parseReplayStrategies("mass@3g,mass@3"), {
+        openings: greedy,
+        resamples: 10,
+      });
+      // a: the greedy trace alone (11 tokens); b: greedy, then both samples, no certificate (7 + 10 + 10).
+      expect(opened?.outcomes.map((outcome) => outcome.samples)).toEqual([1, 3]);
+      expect(opened?.outcomes.map((outcome) => outcome.tokens)).toEqual([11, 27]);
+      expect(opened?.correct).toBe(2);
+      // Without the greedy trace, a needs all three samples: 0.45 for "5" against 0.3 plus 0.25 unseen.
+      expect(plain?.outcomes.map((outcome) => outcome.samples)).toEqual([3, 3]);
+    });
+
+    it("refuses mass@kg without greedy traces, or without one for every problem", () => {
+      expect(() => evaluateReplay(sampled, parseReplayStrategies("mass@2g"))).toThrow(
+        /--strategies: mass@2g opens with each problem's greedy trace: give the greedy traces/,
+      );
+      expect(() =>
+        evaluateReplay(sampled, parseReplayStrategies("mass@2g"), { openings: greedy.slice(0, 1) }),
+      ).toThrow(/openings: there is no greedy trace of 1 of the 2 problems \(the first: "a"\)/);
+      const blind = [
+        greedy[0]!,
+        { ...greedy[1]!, samples: [{ ...greedy[1]!.samples[0]!, logprob: undefined }] },
+      ];
+      expect(() => evaluateReplay(sampled, parseReplayStrategies("mass@2g"), { openings: blind })).toThrow(
+        /openings: the greedy trace of problem "a" \(test.jsonl:a\) has no logprob, .*mass@1g/,
+      );
+      // Strategies that do not open with it need none.
+      expect(evaluateReplay(sampled, parseReplayStrategies("mass@2"))[0]?.problems).toBe(2);
+    });
+  });
 });

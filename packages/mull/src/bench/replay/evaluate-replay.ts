@@ -1,6 +1,7 @@
 import { ConfigError } from "../../errors/index.ts";
 import { checkInteger, checkOneOf, seededRng } from "../../runtime/index.ts";
 import { type AccuracyEstimate, bootstrapAccuracy } from "../metrics/index.ts";
+import { alignById } from "./align-by-id.ts";
 import { cascadeOutcome } from "./cascade-outcome.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import {
@@ -48,6 +49,11 @@ export interface EvaluateReplayOptions {
    * seeded shuffles).
    */
   readonly escalation?: readonly GradedProblem[] | undefined;
+  /**
+   * Each problem's greedy trace (the first sample of the problem of the same id), which `mass@kg` takes
+   * before its k − 1 drawn samples.
+   */
+  readonly openings?: readonly GradedProblem[] | undefined;
 }
 
 /** One strategy's offline result over a replay dataset. */
@@ -121,21 +127,12 @@ function alignEscalation(
   const cascades = strategies.filter(isCascade);
   const first = cascades[0];
   if (first === undefined) return undefined;
-  if (escalation === undefined) {
-    throw new ConfigError(
-      `--strategies: ${first.name} escalates to a larger model: give that model's samples of the same problems (--escalate-samples or --escalate-run)`,
-      { field: "--strategies" },
-    );
-  }
-  const byId = new Map(escalation.map((problem) => [problem.id, problem]));
-  const missing = problems.filter((problem) => !byId.has(problem.id));
-  if (missing.length > 0) {
-    throw new ConfigError(
-      `escalation: the larger model has no samples of ${missing.length} of the ${problems.length} problems (the first: ${JSON.stringify(missing[0]!.id)}); a cascade needs both models' samples of every problem`,
-      { field: "escalation" },
-    );
-  }
-  const aligned = problems.map((problem) => byId.get(problem.id)!);
+  const aligned = alignById(problems, escalation, {
+    field: "escalation",
+    absent: `--strategies: ${first.name} escalates to a larger model: give that model's samples of the same problems (--escalate-samples or --escalate-run)`,
+    whose: "the larger model has no samples",
+    why: "a cascade needs both models' samples of every problem",
+  });
   const largest = Math.max(...aligned.map((problem) => problem.samples.length));
   for (const cascade of cascades) {
     if (cascade.escalationK > largest) {
@@ -148,6 +145,30 @@ function alignEscalation(
   return aligned;
 }
 
+/** Each problem's recorded greedy trace, in the order of `problems`, for the `mass@kg` among `strategies`. */
+function alignOpenings(
+  problems: readonly GradedProblem[],
+  strategies: readonly ReplayStrategy[],
+  openings: readonly GradedProblem[] | undefined,
+): GradedSample[] | undefined {
+  const first = strategies.find((strategy) => strategy.greedyFirst === true);
+  if (first === undefined) return undefined;
+  const aligned = alignById(problems, openings, {
+    field: "openings",
+    absent: `--strategies: ${first.name} opens with each problem's greedy trace: give the greedy traces of the same problems (--greedy-samples or --greedy-strategy)`,
+    whose: "there is no greedy trace",
+    why: `${first.name} needs one for every problem`,
+  });
+  const blind = aligned.find((problem) => problem.samples[0]?.logprob === undefined);
+  if (blind !== undefined) {
+    throw new ConfigError(
+      `openings: the greedy trace of problem ${JSON.stringify(blind.id)} (${blind.location}) has no logprob, which ${first.name} weighs it by; record greedy traces with log-probabilities (the strategy mass@1g is greedy decoding that records them)`,
+      { field: "openings" },
+    );
+  }
+  return aligned.map((problem) => problem.samples[0]!);
+}
+
 /**
  * Evaluates strategies offline over graded recorded samples. Budgets are either the first k samples of
  * each problem, or k samples at random averaged over seeded shuffles; every strategy sees the same
@@ -156,8 +177,9 @@ function alignEscalation(
  * their exact expectations (c/n and the unbiased pass@k estimator) rather than a Monte Carlo average.
  * Problems with fewer than k samples use all they have. Adaptive strategies (`asc@k`, `esc@kwW`) read
  * the k samples in order and stop where their stop rule holds. Cascades (`cascade@NxM`, `cascade-mass@NxM`)
- * read a second set, `options.escalation`, the larger model's samples of the same problems. Every strategy
- * is charged the tokens of exactly the samples it used.
+ * read a second set, `options.escalation`, the larger model's samples of the same problems, and `mass@kg`
+ * opens with each problem's greedy trace from `options.openings`. Every strategy is charged the tokens of
+ * exactly the samples it used.
  *
  * @throws ConfigError when k exceeds every problem's sample count, a strategy needs rewards or logprobs
  *   that were not recorded, `orders` are not permutations of each problem's samples, or a cascade has no
@@ -199,6 +221,7 @@ export function evaluateReplay(
   const escalationRng = root.fork();
   const largestN = Math.max(...problems.map((problem) => problem.samples.length));
   const escalation = alignEscalation(problems, strategies, options.escalation);
+  const openings = alignOpenings(problems, strategies, options.openings);
   const orders =
     options.orders ??
     (shuffles === undefined
@@ -227,16 +250,17 @@ export function evaluateReplay(
       const larger = escalation?.[problemIndex];
       // One draw: the first samples without shuffles, else draw number `draw` of the seeded orders.
       const once = (draw: number | undefined): ProblemOutcome => {
-        const drawn = drawSamples(
-          problem,
-          draw === undefined ? undefined : orders?.[draw]?.[problemIndex],
-          strategy.k,
-        );
+        const order = draw === undefined ? undefined : orders?.[draw]?.[problemIndex];
+        const opening = strategy.greedyFirst === true ? openings?.[problemIndex] : undefined;
+        const drawn =
+          opening === undefined
+            ? drawSamples(problem, order, strategy.k)
+            : [opening, ...drawSamples(problem, order, strategy.k - 1)];
         if (!isCascade(strategy) || larger === undefined) {
           return subsetOutcome(problem, drawn, strategy, rewardScale);
         }
-        const order = draw === undefined ? undefined : escalationOrders?.[draw]?.[problemIndex];
-        const escalated = drawSamples(larger, order, strategy.escalationK);
+        const escalationOrder = draw === undefined ? undefined : escalationOrders?.[draw]?.[problemIndex];
+        const escalated = drawSamples(larger, escalationOrder, strategy.escalationK);
         return cascadeOutcome(problem, drawn, larger, escalated, strategy, rewardScale);
       };
       if (orders === undefined) return once(undefined);

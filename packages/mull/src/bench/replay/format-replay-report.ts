@@ -48,7 +48,11 @@ export function formatReplayReport(report: ReplayReport): string {
     report.escalation === undefined
       ? ""
       : `; cascades escalate to ${report.escalation.problems} problems' samples (${report.escalation.format})`;
-  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}`;
+  const openings =
+    report.openings === undefined
+      ? ""
+      : `; greedy traces of ${report.openings.problems} problems (${report.openings.format})`;
+  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}${openings}`;
   const cascades = report.evaluations.some((evaluation) => evaluation.escalated !== undefined);
   const rows = [
     [

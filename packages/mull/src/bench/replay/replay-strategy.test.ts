@@ -92,4 +92,17 @@ describe("parseReplayStrategy", () => {
     );
     expect(() => parseReplayStrategy("cascade@0x8")).toThrow(/"cascade@0x8" is not a replay strategy/);
   });
+
+  it("reads mass@kg, opening with the greedy trace, for mass alone", () => {
+    expect(parseReplayStrategy("mass@8g")).toEqual({
+      name: "mass@8g",
+      kind: "mass",
+      k: 8,
+      unexploredWeight: 1,
+      greedyFirst: true,
+    });
+    expect(parseReplayStrategy("mass@8g:u0.5")).toMatchObject({ unexploredWeight: 0.5, greedyFirst: true });
+    expect(parseReplayStrategy("mass@8").greedyFirst).toBeUndefined();
+    expect(() => parseReplayStrategy("maj@8g")).toThrow(/"maj@8g" is not a replay strategy; .*mass@<k>\[g\]/);
+  });
 });

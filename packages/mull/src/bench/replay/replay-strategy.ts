@@ -57,13 +57,15 @@ export interface ReplayStrategy {
   readonly quorum?: number | undefined;
   /** `mass` only: the weight of the probability mass no drawn trace covers (1, the certificate, by default). */
   readonly unexploredWeight?: number | undefined;
+  /** `mass` only (`mass@kg`): the problem's recorded greedy trace comes first, then k − 1 samples. */
+  readonly greedyFirst?: boolean | undefined;
 }
 
 /** Adaptive-Consistency's threshold when `asc@k` names none (the paper's default). */
 const defaultThreshold = 0.95;
 
 const pattern =
-  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
+  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
 
 const cascadePattern = /^(cascade|cascade-mass)@([1-9]\d*)(?:x([1-9]\d*))?(?:t(\d*\.?\d+))?$/;
 
@@ -121,9 +123,10 @@ function takesThreshold(kind: ReplayStrategyKind): boolean {
 
 /** Whether each part of a matched spec belongs to its kind, and the kind's required parts are there. */
 function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
-  const [, , , window, agreement, rounds, prune, quorum, threshold, share, unexplored] = match;
+  const [, , , window, agreement, rounds, prune, quorum, greedy, threshold, share, unexplored] = match;
   return (
     (unexplored === undefined || kind === "mass") &&
+    (greedy === undefined || kind === "mass") &&
     (window !== undefined) === (kind === "esc") &&
     (agreement !== undefined) === stopsTraces(kind) &&
     (rounds !== undefined) === (kind === "pprobe") &&
@@ -159,7 +162,8 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * - `mass@k[:u<weight>]` mass-certified self-consistency: draws samples one by one until the leader's
  *   probability mass over distinct traces beats the runner-up's plus the uncovered mass (times the
  *   weight, default 1), at most k, then votes by that mass; needs every sample's logprob, and treats
- *   samples without a recorded text as distinct traces;
+ *   samples without a recorded text as distinct traces; `mass@kg` opens with the problem's recorded greedy
+ *   trace (`EvaluateReplayOptions.openings`), then draws k − 1 samples;
  * - `cascade@N[xM][tT]` a model cascade over two recorded sample sets (the second, the larger model's, from
  *   `escalation`): `maj@N` on the first model's samples answers when its leader holds at least T of the
  *   answered samples (default 0.75), otherwise `maj@M` (default N) on the larger model's samples answers;
@@ -181,7 +185,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   const kind = match?.[1] as ReplayStrategyKind | undefined;
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[:u<weight>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
       { field: flag },
     );
   }
@@ -190,7 +194,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
     throw new ConfigError(`${flag}: k in ${JSON.stringify(spec)} is too large`, { field: flag });
   }
   const owner = `${flag}: ${trimmed}`;
-  const [, , , window, agreement, rounds, prune, quorum, threshold, share, unexplored] = match;
+  const [, , , window, agreement, rounds, prune, quorum, greedy, threshold, share, unexplored] = match;
   if (kind === "mass") {
     const weight = unexplored === undefined ? 1 : Number(unexplored);
     return {
@@ -198,6 +202,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
       kind,
       k,
       unexploredWeight: checkNumber(owner, "unexploredWeight", weight, { minimum: 0, maximum: 1 }),
+      ...(greedy === undefined ? {} : { greedyFirst: true }),
     };
   }
   if (kind === "esc") {

@@ -10,7 +10,7 @@ import { parseReplayStrategies, type ReplayStrategy } from "./replay-strategy.ts
 /** What to replay: the files, the strategies and how to grade and draw samples. */
 export interface RunReplayOptions
   extends LoadReplayOptions,
-    Omit<EvaluateReplayOptions, "rewardScale" | "escalation"> {
+    Omit<EvaluateReplayOptions, "rewardScale" | "escalation" | "openings"> {
   /** Strategies as a comma-separated list (`"maj@8,rm@8"`) or parsed; default `mean@1,maj@N,pass@N`. */
   readonly strategies?: string | readonly ReplayStrategy[] | undefined;
   /** Answer format for extraction, voting keys and grading; default the importer's own. */
@@ -22,13 +22,20 @@ export interface RunReplayOptions
    * gold file); graded like `samples`.
    */
   readonly escalateSamples?: string | undefined;
+  /**
+   * For `mass@kg`: each problem's greedy trace (one sample per problem), in the same format (with the same
+   * gold file); graded like `samples`.
+   */
+  readonly greedySamples?: string | undefined;
 }
 
 /** `replayReportOf`'s options: `runReplay`'s without the files, and the larger model's samples as a dataset. */
 export interface ReplayReportOptions
-  extends Omit<RunReplayOptions, keyof LoadReplayOptions | "escalateSamples"> {
+  extends Omit<RunReplayOptions, keyof LoadReplayOptions | "escalateSamples" | "greedySamples"> {
   /** For cascades: the larger model's samples of the same problems (`cascade@NxM`, `cascade-mass@NxM`). */
   readonly escalation?: ReplayDataset | undefined;
+  /** For `mass@kg`: each problem's greedy trace, the first sample of the problem of the same id. */
+  readonly openings?: ReplayDataset | undefined;
 }
 
 /** One strategy's result over all problems, without its per-problem outcomes (they are in `problemResults`). */
@@ -48,6 +55,8 @@ export interface ReplayReport {
   readonly evaluations: readonly ReplayEvaluationSummary[];
   /** Where the larger model's samples came from, when cascades were replayed. */
   readonly escalation?: { readonly format: string; readonly problems: number } | undefined;
+  /** Where the greedy traces came from, when `mass@kg` was replayed with them. */
+  readonly openings?: { readonly format: string; readonly problems: number } | undefined;
   /** Each problem with each strategy's answer, correctness, samples and tokens on it. */
   readonly problemResults: readonly ReplayProblemResult[];
 }
@@ -65,10 +74,14 @@ export interface ReplayReport {
  * report.evaluations[0]?.correct; // 277 of 359 problems: 77.2%
  */
 export function runReplay(options: RunReplayOptions): ReplayReport {
-  const { escalateSamples, ...rest } = options;
-  const escalation =
-    escalateSamples === undefined ? undefined : loadReplay({ ...options, samples: escalateSamples });
-  return replayReportOf(loadReplay(options), { ...rest, escalation });
+  const { escalateSamples, greedySamples, ...rest } = options;
+  const alongside = (samples: string | undefined) =>
+    samples === undefined ? undefined : loadReplay({ ...options, samples });
+  return replayReportOf(loadReplay(options), {
+    ...rest,
+    escalation: alongside(escalateSamples),
+    openings: alongside(greedySamples),
+  });
 }
 
 /**
@@ -93,14 +106,15 @@ export function replayReportOf(dataset: ReplayDataset, options: ReplayReportOpti
   const seed = options.seed ?? 0;
   const shuffle = options.shuffle ?? "mull";
   const graded = gradeReplay(dataset.problems, format);
-  const escalation =
-    options.escalation === undefined ? undefined : gradeReplay(options.escalation.problems, format);
+  const gradeAlongside = (alongside: ReplayDataset | undefined) =>
+    alongside === undefined ? undefined : gradeReplay(alongside.problems, format);
   const evaluations = evaluateReplay(graded, strategies, {
     ...options,
     seed,
     shuffle,
     rewardScale,
-    escalation,
+    escalation: gradeAlongside(options.escalation),
+    openings: gradeAlongside(options.openings),
   });
   return {
     format: dataset.format,
@@ -114,6 +128,9 @@ export function replayReportOf(dataset: ReplayDataset, options: ReplayReportOpti
     ...(options.escalation === undefined
       ? {}
       : { escalation: { format: options.escalation.format, problems: options.escalation.problems.length } }),
+    ...(options.openings === undefined
+      ? {}
+      : { openings: { format: options.openings.format, problems: options.openings.problems.length } }),
     problemResults: replayProblemResults(graded, evaluations),
   };
 }

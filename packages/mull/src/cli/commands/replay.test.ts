@@ -180,6 +180,50 @@ describe("mull replay", () => {
     expect(stdout).toMatch(/^maj@3\s+50\.0\s+\S+\s+1\/2\s+3\.0\s+45\s+unknown$/m);
   });
 
+  it("replays mass@kg with each problem's greedy trace from --greedy-samples", async () => {
+    const traces = join(folder, "traces.jsonl");
+    const greedy = join(folder, "greedy.jsonl");
+    writeFileSync(
+      traces,
+      `${JSON.stringify({
+        id: "t",
+        gold: "5",
+        samples: [
+          { text: "x #### 6", logprob: Math.log(0.3), tokens: 20 },
+          { text: "y #### 5", logprob: Math.log(0.25), tokens: 30 },
+        ],
+      })}\n`,
+    );
+    writeFileSync(
+      greedy,
+      `${JSON.stringify({ id: "t", gold: "5", samples: [{ text: "g #### 5", logprob: Math.log(0.6), tokens: 11 }] })}\n`,
+    );
+    const { code, stdout } = await run(
+      "--samples",
+      traces,
+      "--greedy-samples",
+      greedy,
+      "--strategies",
+      "mass@2,mass@2g",
+      "--answer-format",
+      "exact",
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("greedy traces of 1 problems (generic)");
+    // The greedy trace holds 0.6: it settles the problem alone, right, for its 11 tokens; the samples do not.
+    expect(stdout).toMatch(/^mass@2g\s+100\.0\s+\S+\s+1\/1\s+1\.0\s+11\s/m);
+    expect(stdout).toMatch(/^mass@2\s+0\.0\s+\S+\s+0\/1\s+2\.0\s+50\s/m);
+    const without = await run("--samples", traces, "--strategies", "mass@2g");
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain("mass@2g opens with each problem's greedy trace");
+    const both = await run("--samples", traces, "--greedy-samples", greedy, "--greedy-strategy", "greedy");
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("give either --greedy-samples or --greedy-strategy, not both");
+    const strategy = await run("--samples", traces, "--greedy-strategy", "greedy", "--strategies", "mass@2g");
+    expect(strategy.code).toBe(2);
+    expect(strategy.stderr).toContain("--greedy-strategy applies to --run only");
+  });
+
   it("says what a cascade needs when the larger model's samples are missing or the flags do not fit", async () => {
     const none = await run("--samples", samples, "--strategies", "cascade@3");
     expect(none.code).toBe(2);

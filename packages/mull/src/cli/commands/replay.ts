@@ -5,7 +5,6 @@ import {
   formatReplayReport,
   loadReplay,
   type ReplayDataset,
-  type ReplayReport,
   replayDatasetFromRun,
   replayFormats,
   replayReportOf,
@@ -62,6 +61,14 @@ export function replayCommand() {
       "with --escalate-run: the run's strategy whose samples the cascades escalate to",
     )
     .option(
+      "--greedy-samples <file>",
+      "for mass@<k>g: each problem's greedy trace, one sample per problem (same --format and --gold)",
+    )
+    .option(
+      "--greedy-strategy <name>",
+      "with --run: the run's strategy whose samples are the problems' greedy traces (e.g. greedy), for mass@<k>g",
+    )
+    .option(
       "--gold <file>",
       'gold answers by id (JSONL of {id, answer: "#### X"}); --format faithful-cot only',
     )
@@ -71,8 +78,8 @@ export function replayCommand() {
     .option(
       "--strategies <list>",
       "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass; asc@<k>[:t<threshold>] " +
-        "(Adaptive-Consistency, threshold 0.95), esc@<k>w<window> and mass@<k>[:u<weight>] (the leader's probability " +
-        "mass over distinct traces beats every rival's possible mass) stop early; probe@<k>m<agreeing> and " +
+        "(Adaptive-Consistency, threshold 0.95), esc@<k>w<window> and mass@<k>[g][:u<weight>] (the leader's probability " +
+        "mass over distinct traces beats every rival's possible mass; g: after the greedy trace) stop early; probe@<k>m<agreeing> and " +
         "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree; pprobe@<k>s<rounds>[d<rounds>][:q<share>] " +
         "(Parallel-Probe: k traces in lockstep stop once one probe answer has led <rounds> rounds in a row) and " +
         "pasc@<k>[f<finished>][:t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +
@@ -127,34 +134,37 @@ export function replayCommand() {
         confidence: flags.confidence,
       };
       const escalation = await escalationOf(flags);
-      let report: ReplayReport;
+      if (flags.greedySamples !== undefined && flags.greedyStrategy !== undefined)
+        throw new UsageError(
+          "give either --greedy-samples or --greedy-strategy, not both",
+          "--greedy-strategy",
+        );
+      let openings =
+        flags.greedySamples === undefined
+          ? undefined
+          : loadReplay({ samples: flags.greedySamples, gold: flags.gold, format: flags.format });
+      let dataset: ReplayDataset;
       if (flags.run !== undefined) {
         if (flags.samples !== undefined)
           throw new UsageError("give either --samples or --run, not both", "--run");
         if (flags.gold !== undefined) throw new UsageError("--gold does not apply to --run", "--gold");
         const location = parseRunLocation(flags.run, flags.store, { out: "--run" });
         const label = describeRunLocation(location);
-        report = replayReportOf(
-          replayDatasetFromRun(await loadRunOf(location, "--run"), flags.strategy, label),
-          {
-            ...evaluation,
-            escalation,
-          },
-        );
+        const data = await loadRunOf(location, "--run");
+        dataset = replayDatasetFromRun(data, flags.strategy, label);
+        if (flags.greedyStrategy !== undefined)
+          openings = replayDatasetFromRun(data, flags.greedyStrategy, label, "--greedy-strategy");
       } else {
         if (flags.samples === undefined)
           throw new UsageError("give --samples <file> or --run <run>", "--samples");
         if (flags.store !== undefined) throw new UsageError("--store applies to --run only", "--store");
         if (flags.strategy !== undefined)
           throw new UsageError("--strategy applies to --run only", "--strategy");
-        report = replayReportOf(
-          loadReplay({ samples: flags.samples, gold: flags.gold, format: flags.format }),
-          {
-            ...evaluation,
-            escalation,
-          },
-        );
+        if (flags.greedyStrategy !== undefined)
+          throw new UsageError("--greedy-strategy applies to --run only", "--greedy-strategy");
+        dataset = loadReplay({ samples: flags.samples, gold: flags.gold, format: flags.format });
       }
+      const report = replayReportOf(dataset, { ...evaluation, escalation, openings });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });
 }
