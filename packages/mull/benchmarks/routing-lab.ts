@@ -62,6 +62,8 @@ export type RoutingMethod =
       readonly probe?: number | undefined;
       /** What the probes read and how answers are chosen; default `agreement` (majority votes). */
       readonly signal?: DifficultySignal | undefined;
+      /** With the mass signal: each probe opens with the greedy trace. */
+      readonly greedyProbe?: boolean | undefined;
     };
 
 /** GlimpRouter's setting in the compared methods (`glimp@τkK`). */
@@ -176,6 +178,15 @@ export function routingMethods(glimp: GlimpSetting = defaultGlimpSetting): reado
       samplesPerProblem: 4,
       probe: 1,
       signal: "mass",
+    },
+    {
+      label: "large compute-optimal 4/problem, by mass, greedy probe",
+      allocation: "adaptive",
+      model: "large",
+      samplesPerProblem: 4,
+      probe: 1,
+      signal: "mass",
+      greedyProbe: true,
     },
   ];
 }
@@ -297,6 +308,7 @@ async function runAllocation(
     allocation: method.allocation,
     probe: method.probe,
     signal: method.signal,
+    greedyProbe: method.greedyProbe,
     context: (_, index) => problemContext(settings, backend, index),
   });
   const usage = addUsage(emptyUsage, ...results.map((result) => result.usage));

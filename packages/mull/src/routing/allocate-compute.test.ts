@@ -105,6 +105,49 @@ describe("allocateCompute", () => {
     ).rejects.toThrow(/logprobs|log-probabilities/);
   });
 
+  it("with greedyProbe opens each probe with the greedy trace, which certifies what one sample may miss", async () => {
+    // `easy` has one trace of 0.6 at temperature 0; sampled, it draws that trace or one of 0.1 as often.
+    // `split` is never certified. Probes of two: greedy first, then a sample.
+    const backend = createScriptedBackend({
+      respond: (request, index, rng) => {
+        const prompt = promptOf(request);
+        if (prompt.includes("easy") && (request.temperature === 0 || rng.next() < 0.5))
+          return { text: "a #### 1", logprob: Math.log(0.6) };
+        if (prompt.includes("easy")) return { text: `b${index} #### 1`, logprob: Math.log(0.1) };
+        return { text: `path ${index} #### ${index % 2}`, logprob: Math.log(0.01) };
+      },
+    });
+    const pair = [problems[0]!, problems[1]!];
+    const [easy, split] = await allocateCompute(pair, {
+      totalSamples: 10,
+      signal: "mass",
+      probe: 2,
+      greedyProbe: true,
+      context: (_, index) => testStrategyContext({ backend, seed: 5 + index, answerFormat: hashFormat }),
+    });
+    expect(easy).toMatchObject({ samples: 2, weight: 0, answer: "1" });
+    expect(split?.samples).toBe(8);
+    const temperatures = (word: string) =>
+      backend.calls
+        .filter((call) => promptOf(call.request).includes(word))
+        .map((call) => call.request.temperature);
+    expect(temperatures("easy")[0]).toBe(0);
+    expect(temperatures("split")[0]).toBe(0);
+    expect(
+      temperatures("split")
+        .slice(1)
+        .every((temperature) => temperature !== 0),
+    ).toBe(true);
+    await expect(
+      allocateCompute(pair, {
+        totalSamples: 4,
+        probe: 1,
+        greedyProbe: true,
+        context: () => testStrategyContext({ backend }),
+      }),
+    ).rejects.toThrow(/greedyProbe needs signal "mass"/);
+  });
+
   it("splits the total evenly under uniform allocation", async () => {
     const results = await allocate("uniform", 10);
     expect(results.map((result) => result.samples)).toEqual([4, 3, 3]);

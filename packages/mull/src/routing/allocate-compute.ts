@@ -36,6 +36,12 @@ export interface AllocateComputeOptions<P extends Problem = Problem> {
    * `leaderMassCertified`), and answers, under uniform allocation too, are votes by that mass (`massVote`).
    */
   readonly signal?: DifficultySignal | undefined;
+  /**
+   * With `signal: "mass"`: make each probe's first sample the greedy one (temperature 0), as `mass@Ng` does;
+   * default false. A problem whose most probable trace holds more than half the mass is then certified by
+   * its probe every time, which leaves more of the total for the others.
+   */
+  readonly greedyProbe?: boolean | undefined;
   /** Most samples one problem may get, probe included (adaptive); default four times the even share. */
   readonly maxSamples?: number | undefined;
   /**
@@ -105,7 +111,8 @@ function planByMass(gaps: readonly number[], samples: number, cap: number) {
  * disagreement, a hopeless one (every answer different) half that, and none more than `maxSamples`
  * (`planExtraSamples`). Each problem's answer is the majority over its probe and its extra samples. With
  * `signal: "mass"` the probes' traces' probabilities say instead how far each problem is from a certified
- * answer; it gets extra samples in proportion to that gap, and answers are votes by probability mass. With
+ * answer; it gets extra samples in proportion to that gap, and answers are votes by probability mass
+ * (`greedyProbe` opens each probe with the greedy trace). With
  * `allocation: "uniform"` it is the baseline at the same total: sc@⌊total/problems⌋ (the remainder one
  * more each to the first problems). Every run is a `runStrategy` run in the problem's context, so the
  * usage is exact and the trace shows the probe and the extra run. Samples no problem wants stay unspent.
@@ -137,13 +144,24 @@ export async function allocateCompute<P extends Problem>(
     "agreement",
     "mass",
   ] as const);
+  const greedyProbe = options.greedyProbe ?? false;
+  if (greedyProbe && signal !== "mass") {
+    throw new ConfigError(
+      'allocateCompute: greedyProbe needs signal "mass" (a greedy trace is weighed by its probability, not counted as a vote)',
+      {
+        field: "greedyProbe",
+      },
+    );
+  }
   const sampler = (n: number): SamplingStrategy =>
     signal === "mass" ? weightedVoting({ n, weight: "probability" }) : selfConsistency({ n });
+  const greedy = (n: number): SamplingStrategy =>
+    weightedVoting({ n, weight: "probability", temperature: 0 });
   const contexts = problems.map((problem, index) => options.context(problem, index));
   const runs: ProblemRun[] = problems.map(() => ({ candidates: [], usage: undefined, partial: false }));
-  const each = (n: (index: number) => number) =>
+  const each = (n: (index: number) => number, by = sampler) =>
     mapInParallel(problems, concurrency, (problem, index) =>
-      sample(runs[index]!, problem, contexts[index]!, n(index), sampler),
+      sample(runs[index]!, problem, contexts[index]!, n(index), by),
     );
   let probes: AnswerAgreement[] | undefined;
   let weights: readonly number[] | undefined;
@@ -164,7 +182,12 @@ export async function allocateCompute<P extends Problem>(
     const maxSamples = checkInteger("allocateCompute", "maxSamples", options.maxSamples ?? 4 * even, {
       minimum: probe,
     });
-    await each(() => probe);
+    if (greedyProbe) {
+      await each(() => 1, greedy);
+      await each(() => probe - 1);
+    } else {
+      await each(() => probe);
+    }
     probes = runs.map((run, index) => answerAgreement(run.candidates, contexts[index]!.answerFormat));
     const left = total - probe * count;
     const plan =
