@@ -180,6 +180,23 @@ export function routingMethods(glimp: GlimpSetting = defaultGlimpSetting): reado
       signal: "mass",
     },
     {
+      label: "large compute-optimal 2/problem, by mass",
+      allocation: "adaptive",
+      model: "large",
+      samplesPerProblem: 2,
+      probe: 1,
+      signal: "mass",
+    },
+    {
+      label: "large compute-optimal 2/problem, by mass, greedy probe",
+      allocation: "adaptive",
+      model: "large",
+      samplesPerProblem: 2,
+      probe: 1,
+      signal: "mass",
+      greedyProbe: true,
+    },
+    {
       label: "large compute-optimal 4/problem, by mass, greedy probe",
       allocation: "adaptive",
       model: "large",
