@@ -3,7 +3,7 @@ import { ConfigError } from "../errors/index.ts";
 import { checkInteger, checkOneOf, mapInParallel } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
 import type { Candidate, Problem, SamplingStrategy, StrategyContext, Usage } from "../spec/index.ts";
-import { massVote } from "../strategies/mass-consistency.ts";
+import { greedyTrace, massVote } from "../strategies/mass-consistency.ts";
 import { runProgress } from "../strategies/run-helpers.ts";
 import { runStrategy } from "../strategies/run-strategy.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
@@ -155,8 +155,6 @@ export async function allocateCompute<P extends Problem>(
   }
   const sampler = (n: number): SamplingStrategy =>
     signal === "mass" ? weightedVoting({ n, weight: "probability" }) : selfConsistency({ n });
-  const greedy = (n: number): SamplingStrategy =>
-    weightedVoting({ n, weight: "probability", temperature: 0 });
   const contexts = problems.map((problem, index) => options.context(problem, index));
   const runs: ProblemRun[] = problems.map(() => ({ candidates: [], usage: undefined, partial: false }));
   const each = (n: (index: number) => number, by = sampler) =>
@@ -183,7 +181,7 @@ export async function allocateCompute<P extends Problem>(
       minimum: probe,
     });
     if (greedyProbe) {
-      await each(() => 1, greedy);
+      await each(() => 1, greedyTrace);
       await each(() => probe - 1);
     } else {
       await each(() => probe);

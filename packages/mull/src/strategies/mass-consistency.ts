@@ -1,7 +1,7 @@
 import { leaderMassCertified } from "../budget/index.ts";
 import { checkNumber } from "../runtime/index.ts";
 import { perplexityConsistencyVote } from "../selection/index.ts";
-import type { Candidate, Selector, Strategy } from "../spec/index.ts";
+import type { Candidate, SamplingStrategy, Selector, Strategy } from "../spec/index.ts";
 import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 import { weightedVoting } from "./weighted-voting.ts";
@@ -48,6 +48,14 @@ export function massVote(owner: string): Selector {
 }
 
 /**
+ * One greedy trace (temperature 0) with its log-probability: what `mass@Ng` and a greedy probe of
+ * `allocateCompute` open with.
+ */
+export function greedyTrace(): SamplingStrategy {
+  return weightedVoting({ n: 1, weight: "probability", temperature: 0 });
+}
+
+/**
  * Mass-certified self-consistency: samples with log-probabilities one at a time, at most `n`, and stops as
  * soon as the leading answer's probability mass — the summed probability exp(Σ log p) of its distinct
  * traces — exceeds the runner-up's plus the mass no drawn trace covers (`leaderMassCertified`). The
@@ -74,7 +82,7 @@ export function massConsistency(options: MassConsistencyOptions): Strategy {
     roundSize: 1,
     stopWhen: [leaderMassCertified(unexploredWeight)],
     select: massVote(`mass@${inner.samples}`),
-    opening: greedyFirst ? weightedVoting({ n: 1, weight: "probability", temperature: 0 }) : undefined,
+    opening: greedyFirst ? greedyTrace() : undefined,
   });
   return {
     ...strategy,

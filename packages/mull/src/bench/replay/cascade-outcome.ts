@@ -1,4 +1,5 @@
 import { defaultCascadeThreshold, voteAgreement } from "../../routing/index.ts";
+import { sumKnown } from "../metrics/index.ts";
 import { adaptiveStop } from "./adaptive-stop-point.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import { type ProblemOutcome, subsetOutcome } from "./problem-outcome.ts";
@@ -25,10 +26,6 @@ function agreement(samples: readonly GradedSample[]): number {
     if (sample.key !== undefined) votes.set(sample.key, (votes.get(sample.key) ?? 0) + 1);
   }
   return voteAgreement([...votes.values()]).agreement;
-}
-
-function add(first: number | undefined, second: number | undefined): number | undefined {
-  return first === undefined || second === undefined ? undefined : first + second;
 }
 
 /**
@@ -67,8 +64,8 @@ export function cascadeOutcome(
     score: larger.score,
     answer: larger.answer,
     samples: answered.samples + larger.samples,
-    tokens: add(answered.tokens, larger.tokens),
-    characters: add(answered.characters, larger.characters),
+    tokens: sumKnown([answered.tokens, larger.tokens]),
+    characters: sumKnown([answered.characters, larger.characters]),
     escalated: 1,
     escalationTokens: larger.tokens,
   };

@@ -66,7 +66,7 @@ export function replayCommand() {
     )
     .option(
       "--greedy-strategy <name>",
-      "with --run: the run's strategy whose samples are the problems' greedy traces (e.g. greedy), for mass@<k>g",
+      "with --run: the run's strategy whose samples are the problems' greedy traces, recorded with their log-probabilities (mass@1g does), for mass@<k>g",
     )
     .option(
       "--gold <file>",
@@ -139,10 +139,7 @@ export function replayCommand() {
           "give either --greedy-samples or --greedy-strategy, not both",
           "--greedy-strategy",
         );
-      let openings =
-        flags.greedySamples === undefined
-          ? undefined
-          : loadReplay({ samples: flags.greedySamples, gold: flags.gold, format: flags.format });
+      let openings = flags.greedySamples === undefined ? undefined : loadSamples(flags.greedySamples, flags);
       let dataset: ReplayDataset;
       if (flags.run !== undefined) {
         if (flags.samples !== undefined)
@@ -162,11 +159,19 @@ export function replayCommand() {
           throw new UsageError("--strategy applies to --run only", "--strategy");
         if (flags.greedyStrategy !== undefined)
           throw new UsageError("--greedy-strategy applies to --run only", "--greedy-strategy");
-        dataset = loadReplay({ samples: flags.samples, gold: flags.gold, format: flags.format });
+        dataset = loadSamples(flags.samples, flags);
       }
       const report = replayReportOf(dataset, { ...evaluation, escalation, openings });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });
+}
+
+/** Recorded samples from a file, in the layout `--format` names and with the gold answers of `--gold`. */
+function loadSamples(
+  samples: string,
+  flags: { readonly gold?: string | undefined; readonly format: string },
+): ReplayDataset {
+  return loadReplay({ samples, gold: flags.gold, format: flags.format });
 }
 
 /** The run `flag` names, or a usage error that names the flag when there is none to read there. */
@@ -192,8 +197,7 @@ async function escalationOf(flags: {
     throw new UsageError("give either --escalate-samples or --escalate-run, not both", "--escalate-run");
   if (flags.escalateStrategy !== undefined && flags.escalateRun === undefined)
     throw new UsageError("--escalate-strategy applies to --escalate-run only", "--escalate-strategy");
-  if (flags.escalateSamples !== undefined)
-    return loadReplay({ samples: flags.escalateSamples, gold: flags.gold, format: flags.format });
+  if (flags.escalateSamples !== undefined) return loadSamples(flags.escalateSamples, flags);
   if (flags.escalateRun === undefined) return undefined;
   const location = parseRunLocation(flags.escalateRun, flags.store, { out: "--escalate-run" });
   return replayDatasetFromRun(
