@@ -39,12 +39,6 @@ function only(completions: readonly Completion[]): Completion {
 const sum = (tokens: readonly TokenLogprob[] | undefined) =>
   (tokens ?? []).reduce((total, token) => total + token.logprob, 0);
 
-/** A token list without llama.cpp's end-of-sequence entry (an empty token the embedded backend leaves out). */
-function withoutEndToken(tokens: readonly TokenLogprob[] | undefined): readonly TokenLogprob[] {
-  const list = tokens ?? [];
-  return list.at(-1)?.token === "" ? list.slice(0, -1) : list;
-}
-
 if (lookup.binary === undefined && !required) {
   // Said once on the console too: a skipped file shows only its count of skipped tests.
   console.warn(`llama-server tier skipped: ${lookup.missing}`);
@@ -121,14 +115,13 @@ describe.skipIf(lookup.binary === undefined)(
         const [remote, own] = [only(served.completions), only(local.completions)];
         expect(remote.text).toBe(own.text);
         expect(remote.finishReason).toBe("stop");
-        // llama.cpp adds the end-of-sequence token (text "") to the tokens and counts it; the embedded
-        // backend reports its log-probability apart (endLogprob), so both sums are of the same event.
-        expect(remote.tokens?.at(-1)?.token).toBe("");
-        const tokens = withoutEndToken(remote.tokens);
+        // llama.cpp lists the end-of-sequence token (text "") as a last token and counts it; the HTTP
+        // backend sets it apart as endLogprob, as the embedded backend reports it, so the lists agree.
+        const tokens = remote.tokens ?? [];
         expect(tokens.map((token) => token.token)).toEqual(own.tokens?.map((token) => token.token));
         expect(Math.abs(sum(tokens) - sum(own.tokens))).toBeLessThan(sumTolerance);
         expect(own.endLogprob).toBeLessThanOrEqual(0);
-        expect(Math.abs(sum(remote.tokens) - sum(own.tokens) - (own.endLogprob ?? Number.NaN))).toBeLessThan(
+        expect(Math.abs((remote.endLogprob ?? Number.NaN) - (own.endLogprob ?? Number.NaN))).toBeLessThan(
           sumTolerance,
         );
         expect(remote.completionTokens).toBe((own.completionTokens ?? 0) + 1);
@@ -207,7 +200,8 @@ describe.skipIf(lookup.binary === undefined)(
       expect(sampled).toHaveLength(6);
       let sharper = 0;
       for (const completion of sampled) {
-        const tokens = withoutEndToken(completion.tokens);
+        const tokens = completion.tokens ?? [];
+        expect(tokens.at(-1)?.token).not.toBe("");
         const scored = await embedded.score({ prompt: spread, continuation: completion.text });
         expect(tokens.map((token) => token.token)).toEqual(scored.tokens.map((token) => token.token));
         expect(Math.abs(sum(tokens) - scored.logprob), completion.text).toBeLessThan(sumTolerance);
@@ -231,7 +225,12 @@ describe.skipIf(lookup.binary === undefined)(
       const texts = result.completions.map((completion) => completion.text);
       expect(new Set(texts).size).toBeGreaterThan(1);
       // llama.cpp streams a usage per choice; all four are counted (the prompt once).
-      const counted = result.completions.map((completion) => completion.tokens?.length ?? 0);
+      // Each choice's count holds its end token, which its token list sets apart as endLogprob.
+      const counted = result.completions.map((completion) => completion.completionTokens ?? 0);
+      for (const completion of result.completions) {
+        const ended = completion.endLogprob === undefined ? 0 : 1;
+        expect(completion.completionTokens).toBe((completion.tokens?.length ?? 0) + ended);
+      }
       expect(result.usage.completionTokens).toBe(counted.reduce((total, count) => total + count, 0));
       expect(result.usage.promptTokens).toBe(25);
       const whole = await backend

@@ -60,7 +60,7 @@ export function massLead(progress: RunProgress, unexploredWeight = 1): number {
  * answer leads by mass. Exact where the traces' log-probabilities are those of the distribution sampled
  * (temperature 1, no truncation); other samplers still draw traces whose raw probabilities it reads. A
  * trace's probability is that of its generated tokens and of the end token that ended it, where the backend
- * reports that (the embedded backend as `Completion.endLogprob`, llama.cpp's server as a last token); where
+ * reports that (`Completion.endLogprob`: the embedded backend, and llama.cpp's server over HTTP); where
  * it does not, the masses are too high by that token's probability and the certificate that much optimistic.
  *
  * @example

@@ -124,8 +124,9 @@ export interface Completion {
    * With `tokens`: the log-probability of the end-of-generation token that ended the completion (not part
    * of `tokens` or `text`), so that the sum of both is the log-probability of the completion as a whole, a
    * text that ends there. `undefined` when it did not end on such a token (a stop string, a length limit)
-   * or the backend does not report it apart: the OpenAI-compatible backend keeps what the server sends, and
-   * llama.cpp's server lists the end token as a last token with empty text in `tokens`.
+   * or the backend does not report it: the embedded backend reads it, and the OpenAI-compatible backend
+   * takes it from the last token of a completion that ended on its own when that token has no text, as
+   * llama.cpp's server sends it (servers that leave the end token out report none).
    */
   readonly endLogprob?: number | undefined;
   /**

@@ -1,8 +1,34 @@
 import { addUsage } from "../../budget/index.ts";
-import type { Completion, GenerationRequest, GenerationResult, Usage } from "../../spec/index.ts";
+import type {
+  Completion,
+  GenerationRequest,
+  GenerationResult,
+  TokenLogprob,
+  Usage,
+} from "../../spec/index.ts";
 import type { PickedChoice } from "./fan-out.ts";
 import { wantsLogprobs } from "./request-body.ts";
-import type { ParsedResponse } from "./response-parser.ts";
+import type { ParsedChoice, ParsedResponse } from "./response-parser.ts";
+
+/**
+ * A choice's tokens with the end-of-generation token set apart: llama.cpp's server lists the token that
+ * ended a completion as a last token with empty text, where the embedded backend reports its
+ * log-probability as `endLogprob`. A choice that ended on its own (finish reason `stop`, no stop string)
+ * and whose last token has no text gives that token's log-probability as `endLogprob`; any other keeps
+ * its tokens as they came.
+ */
+export function splitEndToken(choice: ParsedChoice): {
+  readonly tokens: readonly TokenLogprob[] | undefined;
+  readonly endLogprob: number | undefined;
+} {
+  const { tokens } = choice;
+  const last = tokens?.at(-1);
+  if (tokens === undefined || last === undefined || last.token !== "")
+    return { tokens, endLogprob: undefined };
+  if (choice.finishReason !== "stop" || choice.stopSequence !== undefined)
+    return { tokens, endLogprob: undefined };
+  return { tokens: tokens.slice(0, -1), endLogprob: last.logprob };
+}
 
 /** What one response says it used; counts it left out stay unknown in the call's sum. */
 function usageOf(response: ParsedResponse): Usage {
@@ -19,7 +45,8 @@ function usageOf(response: ParsedResponse): Usage {
 
 /**
  * The result of a call from its choices: each completion counts its tokens (or takes the count its
- * response reported, when that response holds it alone) and carries its tokens when they were asked for.
+ * response reported, when that response holds it alone) and carries its tokens when they were asked for,
+ * an end token set apart as `endLogprob` (`splitEndToken`; it stays in the count, as servers count it).
  */
 export function generationResult(
   request: GenerationRequest,
@@ -47,7 +74,9 @@ export function generationResult(
         : { ...withReasoning, stopSequence: choice.stopSequence };
     const withCalls =
       choice.toolCalls === undefined ? withStop : { ...withStop, toolCalls: choice.toolCalls };
-    return withTokens && choice.tokens !== undefined ? { ...withCalls, tokens: choice.tokens } : withCalls;
+    if (!withTokens || choice.tokens === undefined) return withCalls;
+    const { tokens, endLogprob } = splitEndToken(choice);
+    return endLogprob === undefined ? { ...withCalls, tokens } : { ...withCalls, tokens, endLogprob };
   });
   return {
     completions,

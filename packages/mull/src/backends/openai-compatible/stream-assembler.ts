@@ -89,7 +89,7 @@ function assembledCalls(calls: ReadonlyMap<number, CallState>): ToolCall[] | und
  * Assembles streamed chunks (`chat.completion.chunk` deltas or completions text pieces, for any number of
  * choices) into a response. Feed every `data:` payload except `[DONE]`, then call `result()`.
  *
- * With a watcher, choice 0's tokens are handed to it as they arrive; at its `stop` the choice ends after
+ * With a watcher, choice 0's tokens that have text are handed to it as they arrive; at its `stop` the choice ends after
  * that token (finish reason `cut`, its text and tokens up to there), `cut` turns true, later chunks are
  * ignored, and the result's usage counts the tokens received up to the cut (the reader should then stop
  * reading and close the stream, so that the server stops generating).
@@ -174,7 +174,9 @@ export class StreamAssembler {
       let tokens = tokenLogprobsOf(choice.logprobs, this.withTop);
       if (index === 0 && this.watch !== undefined && tokens !== undefined) {
         const watch = this.watch;
-        const stop = tokens.findIndex((token) => watch(token) === "stop");
+        // A token without text is not shown: llama.cpp's server streams the end-of-generation token so,
+        // which the embedded backend's watchers never see either (`splitEndToken`).
+        const stop = tokens.findIndex((token) => token.token !== "" && watch(token) === "stop");
         if (stop >= 0) {
           this.cut = true;
           state.finishReason = "cut";
