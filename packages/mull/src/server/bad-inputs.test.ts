@@ -202,8 +202,8 @@ describe("bad inputs", () => {
     });
     // A malformed count in a prefix is a bad strategy (the parser's message), not an unknown model.
     for (const [model, message] of [
-      ["sc@-1:m", /unknown spec "sc@-1"; expected one of .*sc@N/],
-      ["sc@0:m", /unknown spec "sc@0"; expected one of .*numbers from 1/],
+      ["sc@-1:m", /malformed spec "sc@-1"; expected sc@N, maj@N/],
+      ["sc@0:m", /"sc@0" gives N = 0 in sc@N; expected an integer from 1 to 100000/],
       ["beam@4:m", /malformed search spec "beam@4"; expected beam@NxM/],
     ] as const) {
       await expectError(await send(withBody({ model })), 400, {

@@ -102,6 +102,6 @@ describe("adaptiveConsistency", () => {
     expect(result.votes).toEqual({ "5": 4 });
     const full = await solveFixed("asc@6", ["5", "6"]);
     expect(full).toMatchObject({ stoppedBy: "complete", votes: { "5": 3, "6": 3 }, answer: "5" });
-    await expect(solveFixed("asc@16w4", ["5"])).rejects.toThrow(/unknown spec "asc@16w4"/);
+    await expect(solveFixed("asc@16w4", ["5"])).rejects.toThrow(/malformed spec "asc@16w4"; expected asc@N /);
   });
 });

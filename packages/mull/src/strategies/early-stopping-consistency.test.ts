@@ -100,6 +100,8 @@ describe("earlyStoppingConsistency", () => {
     expect(result.candidates).toHaveLength(4);
     const malformed = solveFixed("esc@16", ["5"]);
     await expect(malformed).rejects.toThrow(ConfigError);
-    await expect(malformed).rejects.toThrow(/unknown spec "esc@16"; expected one of .*asc@N, esc@NwW, /);
+    await expect(malformed).rejects.toThrow(
+      /malformed spec "esc@16"; expected esc@NwW .*; all forms: .*asc@N, esc@NwW, /,
+    );
   });
 });

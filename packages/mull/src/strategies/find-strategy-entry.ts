@@ -9,8 +9,18 @@ export const largestSpecValue = 100_000;
 export type SpecMatch =
   /** One of the entry's forms, with its integers (each from 1 to `largestSpecValue`). */
   | { readonly entry: StrategyEntry; readonly form: string; readonly values: SpecValues }
-  /** The entry's family (the words before `@`), but not one of its forms or with an integer out of range. */
-  | { readonly entry: StrategyEntry; readonly form: undefined; readonly values: undefined };
+  /**
+   * The entry's family (the words before `@`), but not one of its forms, or one of them with a number out
+   * of range (`outOfRange`: the first such form, letter and value).
+   */
+  | {
+      readonly entry: StrategyEntry;
+      readonly form: undefined;
+      readonly values: undefined;
+      readonly outOfRange?:
+        | { readonly form: string; readonly letter: string; readonly value: number }
+        | undefined;
+    };
 
 const compiled: readonly { readonly entry: StrategyEntry; readonly forms: readonly SpecForm[] }[] =
   strategyCatalog.map((entry) => ({
@@ -61,19 +71,26 @@ export function findStrategyEntry(text: string): SpecMatch | undefined {
   const spec = splitModelRoute(text).spec.toLowerCase();
   const family = spec.split("@", 1)[0] ?? spec;
   let named: StrategyEntry | undefined;
+  let outOfRange: { entry: StrategyEntry; form: string; letter: string; value: number } | undefined;
   for (const { entry, forms } of compiled) {
     for (const form of forms) {
       const values = form.read(spec);
       if (values !== undefined) {
-        const inRange = Object.entries(values).every(([letter, value]) =>
-          entry.decimals?.includes(letter) === true
-            ? Number.isFinite(value) && value > 0 && value <= largestSpecValue
-            : Number.isSafeInteger(value) && value >= 1 && value <= largestSpecValue,
+        const wrong = Object.entries(values).find(
+          ([letter, value]) =>
+            !(entry.decimals?.includes(letter) === true
+              ? Number.isFinite(value) && value > 0 && value <= largestSpecValue
+              : Number.isSafeInteger(value) && value >= 1 && value <= largestSpecValue),
         );
-        if (inRange) return { entry, form: form.form, values };
+        if (wrong === undefined) return { entry, form: form.form, values };
+        outOfRange ??= { entry, form: form.form, letter: wrong[0], value: wrong[1] };
       }
       if (named === undefined && form.family.test(family)) named = entry;
     }
+  }
+  if (outOfRange !== undefined) {
+    const { entry, ...number } = outOfRange;
+    return { entry, form: undefined, values: undefined, outOfRange: number };
   }
   return named === undefined ? undefined : { entry: named, form: undefined, values: undefined };
 }

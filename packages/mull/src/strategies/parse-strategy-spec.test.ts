@@ -23,19 +23,34 @@ describe("parseStrategySpec", () => {
     expect(strategy.parameters).toEqual(parameters);
   });
 
-  it.each([
-    "sc",
-    "sc@0",
-    "sc@-2",
-    "sc@1.5",
-    "wander@4",
-    "",
-    "sc@100001",
-  ])("rejects %j, naming it and listing the forms", (spec) => {
+  it.each(["wander@4", ""])("rejects %j, naming it and listing the forms", (spec) => {
     expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
     expect(() => parseStrategySpec(spec)).toThrow(
       `unknown spec ${JSON.stringify(spec)}; expected one of greedy, single, sc@N`,
     );
+  });
+
+  it.each([
+    ["sc", "sc@N, maj@N"],
+    ["sc@-2", "sc@N, maj@N"],
+    ["sc@1.5", "sc@N, maj@N"],
+    ["esc@16", "esc@NwW"],
+    ["asc@16w4", "asc@N"],
+  ])("rejects %j as a malformed spec of its family, naming that family's forms first", (spec, forms) => {
+    expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
+    expect(() => parseStrategySpec(spec)).toThrow(
+      `malformed spec ${JSON.stringify(spec)}; expected ${forms} (numbers from 1 to 100000); all forms: greedy, single, sc@N`,
+    );
+  });
+
+  it.each([
+    ["sc@0", "N = 0 in sc@N; expected an integer from 1 to 100000"],
+    ["sc@100001", "N = 100001 in sc@N; expected an integer from 1 to 100000"],
+    ["esc@16w0", "W = 0 in esc@NwW; expected an integer from 1 to 100000"],
+    ["glimp@0:a>b", "T = 0 in glimp@T; expected a number above 0 and at most 100000"],
+  ])("rejects %j, naming the number out of range", (spec, message) => {
+    expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
+    expect(() => parseStrategySpec(spec)).toThrow(`${JSON.stringify(spec)} gives ${message}`);
   });
 
   it("asks for a scorer where one is needed", () => {

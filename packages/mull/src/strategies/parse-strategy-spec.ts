@@ -75,10 +75,26 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
   const { route } = splitModelRoute(text);
   const match = findStrategyEntry(text);
   if (match?.values === undefined) {
+    const outOfRange = match?.outOfRange;
+    if (match !== undefined && outOfRange !== undefined) {
+      const decimal = match.entry.decimals?.includes(outOfRange.letter) === true;
+      throw new ConfigError(
+        `strategy: ${JSON.stringify(text)} gives ${outOfRange.letter} = ${outOfRange.value} in ${outOfRange.form}; ` +
+          `expected ${decimal ? "a number above 0 and at most" : "an integer from 1 to"} ${largestSpecValue}`,
+        { field: "strategy" },
+      );
+    }
     if (match?.entry.kind === "search") {
       throw new ConfigError(
         `strategy: malformed search spec ${JSON.stringify(text)}; expected ${searchForms.join(", ")} ` +
           `(numbers from 1 to ${largestSpecValue})`,
+        { field: "strategy" },
+      );
+    }
+    if (match !== undefined) {
+      throw new ConfigError(
+        `strategy: malformed spec ${JSON.stringify(text)}; expected ${match.entry.forms.join(", ")} ` +
+          `(numbers from 1 to ${largestSpecValue}); all forms: ${strategySpecForms.join(", ")}`,
         { field: "strategy" },
       );
     }

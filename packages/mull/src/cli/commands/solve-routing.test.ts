@@ -101,7 +101,7 @@ describe("mull solve with a routing strategy over HTTP", () => {
     expect(result.stderr).toContain(
       "each-greedy:Alpha>Beta-Model on Alpha>Beta-Model: 2 candidates, 35 tokens",
     );
-    expect(result.stderr).toContain("\n  Alpha: 15 tokens, 1 calls\n  Beta-Model: 20 tokens, 1 calls\n");
+    expect(result.stderr).toContain("\n  Alpha: 15 tokens, 1 call\n  Beta-Model: 20 tokens, 1 call\n");
   });
 
   it("refuses --small-model without a routing strategy, and a routing strategy without models", async () => {

@@ -35,6 +35,11 @@ async function readStandardInput(): Promise<string> {
  * Applies `--n` to a strategy spec written without a count (`sc` → `sc@8`); a routing spec keeps its
  * model route (`cascade:lab-small>lab-large` → `cascade@8:lab-small>lab-large`).
  */
+/** `1 call`, `3 calls`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 export function strategyWithCount(spec: string, count: number | undefined): string {
   const colon = spec.indexOf(":");
   const head = colon < 0 ? spec : spec.slice(0, colon);
@@ -228,13 +233,13 @@ export function solveCommand() {
             : undefined;
           process.stdout.write(`${result.answer ?? "(no answer)"}\n`);
           process.stderr.write(
-            `${result.strategy} on ${route?.join(">") ?? backend.model}: ${result.candidates.length} candidates, ` +
-              `${tokens ?? "unknown"} tokens, ${result.usage.calls} calls, stopped by ${result.stoppedBy}` +
+            `${result.strategy} on ${route?.join(">") ?? backend.model}: ${counted(result.candidates.length, "candidate")}, ` +
+              `${tokens ?? "unknown"} tokens, ${counted(result.usage.calls, "call")}, stopped by ${result.stoppedBy}` +
               `${result.partial ? " (best so far)" : ""}\n`,
           );
           for (const [model, usage] of Object.entries(result.usageByModel ?? {})) {
             process.stderr.write(
-              `  ${model}: ${totalTokens(usage) ?? "unknown"} tokens, ${usage.calls} calls\n`,
+              `  ${model}: ${totalTokens(usage) ?? "unknown"} tokens, ${counted(usage.calls, "call")}\n`,
             );
           }
         }
