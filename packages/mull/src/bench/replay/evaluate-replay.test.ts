@@ -285,8 +285,75 @@ describe("evaluateReplay", () => {
       expect(() => evaluateReplay(sampled, parseReplayStrategies("mass@2g"), { openings: blind })).toThrow(
         /openings: the greedy trace of problem "a" \(test.jsonl:a\) has no logprob, .*mass@1g/,
       );
+      // After the greedy trace, mass@kg draws k − 1 recorded samples: three suffice for mass@4g.
+      expect(evaluateReplay(sampled, parseReplayStrategies("mass@4g"), { openings: greedy })[0]?.k).toBe(4);
+      expect(() => evaluateReplay(sampled, parseReplayStrategies("mass@5g"), { openings: greedy })).toThrow(
+        /mass@5g needs 4 samples per problem, but no problem has more than 3/,
+      );
       // Strategies that do not open with it need none.
       expect(evaluateReplay(sampled, parseReplayStrategies("mass@2"))[0]?.problems).toBe(2);
+    });
+
+    // The larger model: a is settled by 0.7 for "5"; b's greedy trace 0.6 for "8" settles it alone.
+    const larger = [
+      traced(
+        "a",
+        [
+          ["5", 0.7, 40],
+          ["6", 0.1, 40],
+        ],
+        "5",
+      ),
+      traced(
+        "b",
+        [
+          ["9", 0.3, 40],
+          ["8", 0.3, 40],
+        ],
+        "8",
+      ),
+    ];
+    const largerGreedy = [traced("a", [["5", 0.7, 50]], "5"), traced("b", [["8", 0.6, 50]], "8")];
+
+    it("opens each model of cascade-mass@NxMg with its own greedy trace", () => {
+      const [opened, plain] = evaluateReplay(
+        sampled,
+        parseReplayStrategies("cascade-mass@2x2g,cascade-mass@2x2"),
+        {
+          openings: greedy,
+          escalation: larger,
+          escalationOpenings: largerGreedy,
+          resamples: 10,
+        },
+      );
+      // a: the small model's greedy trace settles it (11 tokens). b: the small greedy 0.3 and 0.1 leave
+      // room for a rival, so it escalates to the larger model's greedy trace, 0.6 for "8", alone.
+      expect(opened?.outcomes.map((outcome) => outcome.samples)).toEqual([1, 3]);
+      expect(opened?.outcomes.map((outcome) => outcome.tokens)).toEqual([11, 7 + 10 + 50]);
+      expect(opened?.outcomes.map((outcome) => outcome.escalationTokens)).toEqual([0, 50]);
+      expect(opened?.correct).toBe(2);
+      // Without greedy traces a escalates (0.2 and 0.3 certify nothing), and b's larger samples tie
+      // 0.3 against 0.3, answering the first drawn: 9.
+      expect(plain?.outcomes.map((outcome) => outcome.escalated)).toEqual([1, 1]);
+      expect(plain?.correct).toBe(1);
+    });
+
+    it("refuses cascade-mass@NxMg without the larger model's greedy traces", () => {
+      expect(() =>
+        evaluateReplay(sampled, parseReplayStrategies("cascade-mass@2x2g"), {
+          openings: greedy,
+          escalation: larger,
+        }),
+      ).toThrow(
+        /cascade-mass@2x2g opens with each problem's greedy trace from the larger model .*--escalate-greedy-samples/,
+      );
+      expect(() =>
+        evaluateReplay(sampled, parseReplayStrategies("cascade-mass@2x2g"), {
+          openings: greedy,
+          escalation: larger,
+          escalationOpenings: largerGreedy.slice(0, 1),
+        }),
+      ).toThrow(/escalationOpenings: the larger model has no greedy trace of 1 of the 2 problems/);
     });
   });
 });

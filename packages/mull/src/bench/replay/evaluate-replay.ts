@@ -51,9 +51,11 @@ export interface EvaluateReplayOptions {
   readonly escalation?: readonly GradedProblem[] | undefined;
   /**
    * Each problem's greedy trace (the first sample of the problem of the same id), which `mass@kg` takes
-   * before its k − 1 drawn samples.
+   * before its k − 1 drawn samples, as does the first model of `cascade-mass@NxMg`.
    */
   readonly openings?: readonly GradedProblem[] | undefined;
+  /** The larger model's greedy trace of each problem, which `cascade-mass@NxMg` escalates to first. */
+  readonly escalationOpenings?: readonly GradedProblem[] | undefined;
 }
 
 /** One strategy's offline result over a replay dataset. */
@@ -135,9 +137,9 @@ function alignEscalation(
   });
   const largest = Math.max(...aligned.map((problem) => problem.samples.length));
   for (const cascade of cascades) {
-    if (cascade.escalationK > largest) {
+    if (drawnCount(cascade, cascade.escalationK) > largest) {
       throw new ConfigError(
-        `--strategies: ${cascade.name} needs ${cascade.escalationK} samples per problem from the larger model, but it has no more than ${largest}`,
+        `--strategies: ${cascade.name} needs ${drawnCount(cascade, cascade.escalationK)} samples per problem from the larger model, but it has no more than ${largest}`,
         { field: "--strategies" },
       );
     }
@@ -145,28 +147,83 @@ function alignEscalation(
   return aligned;
 }
 
-/** Each problem's recorded greedy trace, in the order of `problems`, for the `mass@kg` among `strategies`. */
+/** Which model's greedy traces `alignOpenings` aligns: the first model's, or the larger one's of a cascade. */
+interface OpeningsOf {
+  /** The option that holds them, named in errors. */
+  readonly field: "openings" | "escalationOpenings";
+  /** The strategies that open with them. */
+  readonly opens: (strategy: ReplayStrategy) => boolean;
+  /** The flags that give them. */
+  readonly flags: string;
+  /** What the strategy opens with, in errors: `each problem's greedy trace`. */
+  readonly trace: string;
+  /** What is missing for a problem, in errors: `there is no greedy trace`. */
+  readonly missing: string;
+  /** One problem's trace, in errors: `the greedy trace`. */
+  readonly one: string;
+}
+
+const firstModelOpenings: OpeningsOf = {
+  field: "openings",
+  opens: (strategy) => strategy.greedyFirst === true,
+  flags: "--greedy-samples or --greedy-strategy",
+  trace: "each problem's greedy trace",
+  missing: "there is no greedy trace",
+  one: "the greedy trace",
+};
+
+const escalationOpenings: OpeningsOf = {
+  field: "escalationOpenings",
+  opens: (strategy) => strategy.greedyFirst === true && isCascade(strategy),
+  flags: "--escalate-greedy-samples or --escalate-greedy-strategy",
+  trace: "each problem's greedy trace from the larger model when it escalates",
+  missing: "the larger model has no greedy trace",
+  one: "the larger model's greedy trace",
+};
+
+/**
+ * Each problem's recorded greedy trace, in the order of `problems`, for the strategies among `strategies`
+ * that open with one (`mass@kg`, and each model of `cascade-mass@NxMg`).
+ */
 function alignOpenings(
   problems: readonly GradedProblem[],
   strategies: readonly ReplayStrategy[],
   openings: readonly GradedProblem[] | undefined,
+  of: OpeningsOf,
 ): GradedSample[] | undefined {
-  const first = strategies.find((strategy) => strategy.greedyFirst === true);
+  const first = strategies.find(of.opens);
   if (first === undefined) return undefined;
   const aligned = alignById(problems, openings, {
-    field: "openings",
-    absent: `--strategies: ${first.name} opens with each problem's greedy trace: give the greedy traces of the same problems (--greedy-samples or --greedy-strategy)`,
-    whose: "there is no greedy trace",
+    field: of.field,
+    absent: `--strategies: ${first.name} opens with ${of.trace}: give the greedy traces of the same problems (${of.flags})`,
+    whose: of.missing,
     why: `${first.name} needs one for every problem`,
   });
   const blind = aligned.find((problem) => problem.samples[0]?.logprob === undefined);
   if (blind !== undefined) {
     throw new ConfigError(
-      `openings: the greedy trace of problem ${JSON.stringify(blind.id)} (${blind.location}) has no logprob, which ${first.name} weighs it by; record greedy traces with log-probabilities (the strategy mass@1g is greedy decoding that records them)`,
-      { field: "openings" },
+      `${of.field}: ${of.one} of problem ${JSON.stringify(blind.id)} (${blind.location}) has no logprob, which ${first.name} weighs it by; record greedy traces with log-probabilities (the strategy mass@1g is greedy decoding that records them)`,
+      { field: of.field },
     );
   }
   return aligned.map((problem) => problem.samples[0]!);
+}
+
+/** How many of a problem's recorded samples a strategy reading `k` draws: one fewer after a greedy trace. */
+function drawnCount(strategy: ReplayStrategy, k: number): number {
+  return strategy.greedyFirst === true ? k - 1 : k;
+}
+
+/** The first `k` samples a strategy reads: its opening (a greedy trace) when it has one, then drawn ones. */
+function openedDraw(
+  problem: GradedProblem,
+  order: readonly number[] | undefined,
+  k: number,
+  opening: GradedSample | undefined,
+): GradedSample[] {
+  return opening === undefined
+    ? drawSamples(problem, order, k)
+    : [opening, ...drawSamples(problem, order, k - 1)];
 }
 
 /**
@@ -178,7 +235,8 @@ function alignOpenings(
  * Problems with fewer than k samples use all they have. Adaptive strategies (`asc@k`, `esc@kwW`) read
  * the k samples in order and stop where their stop rule holds. Cascades (`cascade@NxM`, `cascade-mass@NxM`)
  * read a second set, `options.escalation`, the larger model's samples of the same problems, and `mass@kg`
- * opens with each problem's greedy trace from `options.openings`. Every strategy is charged the tokens of
+ * opens with each problem's greedy trace from `options.openings` (`cascade-mass@NxMg` with each model's:
+ * `openings` and `escalationOpenings`). Every strategy is charged the tokens of
  * exactly the samples it used.
  *
  * @throws ConfigError when k exceeds every problem's sample count, a strategy needs rewards or logprobs
@@ -221,7 +279,8 @@ export function evaluateReplay(
   const escalationRng = root.fork();
   const largestN = Math.max(...problems.map((problem) => problem.samples.length));
   const escalation = alignEscalation(problems, strategies, options.escalation);
-  const openings = alignOpenings(problems, strategies, options.openings);
+  const openings = alignOpenings(problems, strategies, options.openings, firstModelOpenings);
+  const largerOpenings = alignOpenings(problems, strategies, options.escalationOpenings, escalationOpenings);
   const orders =
     options.orders ??
     (shuffles === undefined
@@ -240,9 +299,9 @@ export function evaluateReplay(
           { shuffle, rng: escalationRng, seed },
         );
   return strategies.map((strategy) => {
-    if (strategy.k > largestN) {
+    if (drawnCount(strategy, strategy.k) > largestN) {
       throw new ConfigError(
-        `--strategies: ${strategy.name} needs ${strategy.k} samples per problem, but no problem has more than ${largestN}`,
+        `--strategies: ${strategy.name} needs ${drawnCount(strategy, strategy.k)} samples per problem, but no problem has more than ${largestN}`,
         { field: "--strategies" },
       );
     }
@@ -251,16 +310,18 @@ export function evaluateReplay(
       // One draw: the first samples without shuffles, else draw number `draw` of the seeded orders.
       const once = (draw: number | undefined): ProblemOutcome => {
         const order = draw === undefined ? undefined : orders?.[draw]?.[problemIndex];
-        const opening = strategy.greedyFirst === true ? openings?.[problemIndex] : undefined;
-        const drawn =
-          opening === undefined
-            ? drawSamples(problem, order, strategy.k)
-            : [opening, ...drawSamples(problem, order, strategy.k - 1)];
+        const opens = strategy.greedyFirst === true;
+        const drawn = openedDraw(problem, order, strategy.k, opens ? openings?.[problemIndex] : undefined);
         if (!isCascade(strategy) || larger === undefined) {
           return subsetOutcome(problem, drawn, strategy, rewardScale);
         }
         const escalationOrder = draw === undefined ? undefined : escalationOrders?.[draw]?.[problemIndex];
-        const escalated = drawSamples(larger, escalationOrder, strategy.escalationK);
+        const escalated = openedDraw(
+          larger,
+          escalationOrder,
+          strategy.escalationK,
+          opens ? largerOpenings?.[problemIndex] : undefined,
+        );
         return cascadeOutcome(problem, drawn, larger, escalated, strategy, rewardScale);
       };
       if (orders === undefined) return once(undefined);

@@ -52,7 +52,11 @@ export function formatReplayReport(report: ReplayReport): string {
     report.openings === undefined
       ? ""
       : `; greedy traces of ${report.openings.problems} problems (${report.openings.format})`;
-  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}${openings}`;
+  const largerOpenings =
+    report.escalationOpenings === undefined
+      ? ""
+      : `; the larger model's greedy traces of ${report.escalationOpenings.problems} problems (${report.escalationOpenings.format})`;
+  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}${openings}${largerOpenings}`;
   const cascades = report.evaluations.some((evaluation) => evaluation.escalated !== undefined);
   const rows = [
     [

@@ -62,7 +62,7 @@ describe("parseReplayStrategy", () => {
     );
   });
 
-  it("reads the cascades as the strategy catalog spells them: cascade@N[xM][tT] and cascade-mass@N[xM]", () => {
+  it("reads the cascades as the strategy catalog spells them: cascade@N[xM][tT] and cascade-mass@N[xM][g]", () => {
     expect(parseReplayStrategy("cascade@4x8t1")).toEqual({
       name: "cascade@4x8t1",
       kind: "cascade",
@@ -84,6 +84,17 @@ describe("parseReplayStrategy", () => {
       k: 2,
       escalationK: 8,
     });
+    expect(parseReplayStrategy("cascade-mass@2x8g")).toEqual({
+      name: "cascade-mass@2x8g",
+      kind: "cascade-mass",
+      k: 2,
+      escalationK: 8,
+      greedyFirst: true,
+    });
+    expect(parseReplayStrategy("cascade-mass@4g")).toMatchObject({ k: 4, escalationK: 4, greedyFirst: true });
+    expect(() => parseReplayStrategy("cascade@4x8g")).toThrow(
+      /--strategies: cascade@4x8g: only cascade-mass opens with greedy traces/,
+    );
     expect(() => parseReplayStrategy("cascade-mass@2x8t0.5")).toThrow(
       /--strategies: cascade-mass@2x8t0.5: cascade-mass escalates on its certificate and takes no agreement threshold/,
     );

@@ -57,7 +57,10 @@ export interface ReplayStrategy {
   readonly quorum?: number | undefined;
   /** `mass` only: the weight of the probability mass no drawn trace covers (1, the certificate, by default). */
   readonly unexploredWeight?: number | undefined;
-  /** `mass` only (`mass@kg`): the problem's recorded greedy trace comes first, then k − 1 samples. */
+  /**
+   * `mass@kg` and `cascade-mass@NxMg`: the problem's recorded greedy trace comes first, then k − 1 samples
+   * (for the cascade, on each model: its own greedy trace, then its samples).
+   */
   readonly greedyFirst?: boolean | undefined;
 }
 
@@ -67,7 +70,7 @@ const defaultThreshold = 0.95;
 const pattern =
   /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
 
-const cascadePattern = /^(cascade|cascade-mass)@([1-9]\d*)(?:x([1-9]\d*))?(?:t(\d*\.?\d+))?$/;
+const cascadePattern = /^(cascade|cascade-mass)@([1-9]\d*)(?:x([1-9]\d*))?(g)?(?:t(\d*\.?\d+))?$/;
 
 /** Whether a replay strategy is a cascade between two models' recorded samples. */
 export function isCascade(
@@ -76,27 +79,36 @@ export function isCascade(
   return strategy.kind === "cascade" || strategy.kind === "cascade-mass";
 }
 
-/** `cascade@N[xM][tT]` and `cascade-mass@N[xM]`, spelled as in the strategy catalog. */
+/** `cascade@N[xM][tT]` and `cascade-mass@N[xM][g]`, spelled as in the strategy catalog. */
 function parseCascade(trimmed: string, flag: string): ReplayStrategy | undefined {
   const match = cascadePattern.exec(trimmed);
   if (match === null) return undefined;
-  const [, kind, small, large, threshold] = match as unknown as [
+  const [, kind, small, large, greedy, threshold] = match as unknown as [
     string,
     "cascade" | "cascade-mass",
     string,
+    string | undefined,
     string | undefined,
     string | undefined,
   ];
   const owner = `${flag}: ${trimmed}`;
   if (kind === "cascade-mass" && threshold !== undefined) {
     throw new ConfigError(
-      `${owner}: cascade-mass escalates on its certificate and takes no agreement threshold (t); expected cascade-mass@<k>[x<k>]`,
+      `${owner}: cascade-mass escalates on its certificate and takes no agreement threshold (t); expected cascade-mass@<k>[x<k>][g]`,
+      { field: flag },
+    );
+  }
+  if (kind === "cascade" && greedy !== undefined) {
+    throw new ConfigError(
+      `${owner}: only cascade-mass opens with greedy traces (g); expected cascade@<k>[x<k>][t<agreement>]`,
       { field: flag },
     );
   }
   const k = checkInteger(owner, "k", Number(small));
   const escalationK = large === undefined ? k : checkInteger(owner, "escalationK", Number(large));
-  if (kind === "cascade-mass") return { name: trimmed, kind, k, escalationK };
+  if (kind === "cascade-mass") {
+    return { name: trimmed, kind, k, escalationK, ...(greedy === undefined ? {} : { greedyFirst: true }) };
+  }
   return {
     name: trimmed,
     kind,
@@ -167,8 +179,9 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * - `cascade@N[xM][tT]` a model cascade over two recorded sample sets (the second, the larger model's, from
  *   `escalation`): `maj@N` on the first model's samples answers when its leader holds at least T of the
  *   answered samples (default 0.75), otherwise `maj@M` (default N) on the larger model's samples answers;
- * - `cascade-mass@N[xM]` the same, escalating unless `mass@N` on the first model's samples stopped on its
- *   certificate, and answering with `mass@M` on the larger model's.
+ * - `cascade-mass@N[xM][g]` the same, escalating unless `mass@N` on the first model's samples stopped on its
+ *   certificate, and answering with `mass@M` on the larger model's; with `g` each model's `mass` opens with
+ *   its recorded greedy trace (`EvaluateReplayOptions.openings` and `escalationOpenings`).
  *
  * @throws ConfigError naming the flag and the value when the spec is malformed.
  * @example
@@ -185,7 +198,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   const kind = match?.[1] as ReplayStrategyKind | undefined;
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
       { field: flag },
     );
   }

@@ -10,7 +10,7 @@ import { parseReplayStrategies, type ReplayStrategy } from "./replay-strategy.ts
 /** What to replay: the files, the strategies and how to grade and draw samples. */
 export interface RunReplayOptions
   extends LoadReplayOptions,
-    Omit<EvaluateReplayOptions, "rewardScale" | "escalation" | "openings"> {
+    Omit<EvaluateReplayOptions, "rewardScale" | "escalation" | "openings" | "escalationOpenings"> {
   /** Strategies as a comma-separated list (`"maj@8,rm@8"`) or parsed; default `mean@1,maj@N,pass@N`. */
   readonly strategies?: string | readonly ReplayStrategy[] | undefined;
   /** Answer format for extraction, voting keys and grading; default the importer's own. */
@@ -27,15 +27,25 @@ export interface RunReplayOptions
    * gold file); graded like `samples`.
    */
   readonly greedySamples?: string | undefined;
+  /**
+   * For `cascade-mass@NxMg`: the larger model's greedy trace of each problem, in the same format (with the
+   * same gold file); graded like `samples`.
+   */
+  readonly escalateGreedySamples?: string | undefined;
 }
 
 /** `replayReportOf`'s options: `runReplay`'s without the files, and the larger model's samples as a dataset. */
 export interface ReplayReportOptions
-  extends Omit<RunReplayOptions, keyof LoadReplayOptions | "escalateSamples" | "greedySamples"> {
+  extends Omit<
+    RunReplayOptions,
+    keyof LoadReplayOptions | "escalateSamples" | "greedySamples" | "escalateGreedySamples"
+  > {
   /** For cascades: the larger model's samples of the same problems (`cascade@NxM`, `cascade-mass@NxM`). */
   readonly escalation?: ReplayDataset | undefined;
   /** For `mass@kg`: each problem's greedy trace, the first sample of the problem of the same id. */
   readonly openings?: ReplayDataset | undefined;
+  /** For `cascade-mass@NxMg`: the larger model's greedy trace of each problem. */
+  readonly escalationOpenings?: ReplayDataset | undefined;
 }
 
 /** One strategy's result over all problems, without its per-problem outcomes (they are in `problemResults`). */
@@ -57,6 +67,8 @@ export interface ReplayReport {
   readonly escalation?: { readonly format: string; readonly problems: number } | undefined;
   /** Where the greedy traces came from, when `mass@kg` was replayed with them. */
   readonly openings?: { readonly format: string; readonly problems: number } | undefined;
+  /** Where the larger model's greedy traces came from, when `cascade-mass@NxMg` was replayed with them. */
+  readonly escalationOpenings?: { readonly format: string; readonly problems: number } | undefined;
   /** Each problem with each strategy's answer, correctness, samples and tokens on it. */
   readonly problemResults: readonly ReplayProblemResult[];
 }
@@ -74,13 +86,14 @@ export interface ReplayReport {
  * report.evaluations[0]?.correct; // 277 of 359 problems: 77.2%
  */
 export function runReplay(options: RunReplayOptions): ReplayReport {
-  const { escalateSamples, greedySamples, ...rest } = options;
+  const { escalateSamples, greedySamples, escalateGreedySamples, ...rest } = options;
   const alongside = (samples: string | undefined) =>
     samples === undefined ? undefined : loadReplay({ ...options, samples });
   return replayReportOf(loadReplay(options), {
     ...rest,
     escalation: alongside(escalateSamples),
     openings: alongside(greedySamples),
+    escalationOpenings: alongside(escalateGreedySamples),
   });
 }
 
@@ -115,6 +128,7 @@ export function replayReportOf(dataset: ReplayDataset, options: ReplayReportOpti
     rewardScale,
     escalation: gradeAlongside(options.escalation),
     openings: gradeAlongside(options.openings),
+    escalationOpenings: gradeAlongside(options.escalationOpenings),
   });
   return {
     format: dataset.format,
@@ -131,6 +145,14 @@ export function replayReportOf(dataset: ReplayDataset, options: ReplayReportOpti
     ...(options.openings === undefined
       ? {}
       : { openings: { format: options.openings.format, problems: options.openings.problems.length } }),
+    ...(options.escalationOpenings === undefined
+      ? {}
+      : {
+          escalationOpenings: {
+            format: options.escalationOpenings.format,
+            problems: options.escalationOpenings.problems.length,
+          },
+        }),
     problemResults: replayProblemResults(graded, evaluations),
   };
 }

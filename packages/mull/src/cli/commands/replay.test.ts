@@ -224,6 +224,49 @@ describe("mull replay", () => {
     expect(strategy.stderr).toContain("--greedy-strategy applies to --run only");
   });
 
+  it("replays cascade-mass@NxMg with each model's greedy traces from their files", async () => {
+    const write = (name: string, samples: readonly { text: string; p: number; tokens: number }[]) => {
+      const file = join(folder, name);
+      const recorded = samples.map(({ text, p, tokens }) => ({ text, logprob: Math.log(p), tokens }));
+      writeFileSync(file, `${JSON.stringify({ id: "t", gold: "5", samples: recorded })}\n`);
+      return file;
+    };
+    // The small model settles nothing (0.3 against 0.2 and 0.5 unseen); the larger one's greedy trace
+    // (0.6 for "5") settles the problem alone.
+    const small = write("small.jsonl", [
+      { text: "a #### 6", p: 0.3, tokens: 20 },
+      { text: "d #### 7", p: 0.1, tokens: 5 },
+    ]);
+    const smallGreedy = write("small-greedy.jsonl", [{ text: "g #### 5", p: 0.2, tokens: 10 }]);
+    const big = write("big.jsonl", [
+      { text: "b #### 6", p: 0.3, tokens: 40 },
+      { text: "c #### 5", p: 0.1, tokens: 40 },
+    ]);
+    const bigGreedy = write("big-greedy.jsonl", [{ text: "h #### 5", p: 0.6, tokens: 50 }]);
+    const files = ["--samples", small, "--greedy-samples", smallGreedy, "--escalate-samples", big];
+    const format = ["--answer-format", "exact"];
+    const { code, stdout } = await run(
+      ...files,
+      "--escalate-greedy-samples",
+      bigGreedy,
+      "--strategies",
+      "cascade-mass@2x2g,cascade-mass@2x2",
+      ...format,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("the larger model's greedy traces of 1 problems (generic)");
+    // Opened: 10 + 20 small tokens, then the larger greedy trace alone (50), right. Plain: 20 + 5 small,
+    // then both larger samples (80), whose leader by mass is "6", wrong.
+    expect(stdout).toMatch(/^cascade-mass@2x2g\s+100\.0\s+\S+\s+1\/1\s+3\.0\s+80\s/m);
+    expect(stdout).toMatch(/^cascade-mass@2x2\s+0\.0\s+\S+\s+0\/1\s+4\.0\s+105\s/m);
+    const missing = await run(...files, "--strategies", "cascade-mass@2x2g", ...format);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--escalate-greedy-samples or --escalate-greedy-strategy");
+    const misplaced = await run(...files, "--escalate-greedy-strategy", "greedy", "--strategies", "maj@1");
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toContain("--escalate-greedy-strategy applies to --escalate-run only");
+  });
+
   it("says what a cascade needs when the larger model's samples are missing or the flags do not fit", async () => {
     const none = await run("--samples", samples, "--strategies", "cascade@3");
     expect(none.code).toBe(2);

@@ -69,6 +69,14 @@ export function replayCommand() {
       "with --run: the run's strategy whose samples are the problems' greedy traces, recorded with their log-probabilities (mass@1g does), for mass@<k>g",
     )
     .option(
+      "--escalate-greedy-samples <file>",
+      "for cascade-mass@<k>x<k>g: the larger model's greedy trace of each problem (same --format and --gold)",
+    )
+    .option(
+      "--escalate-greedy-strategy <name>",
+      "with --escalate-run: the run's strategy whose samples are the larger model's greedy traces (recorded by mass@1g), for cascade-mass@<k>x<k>g",
+    )
+    .option(
       "--gold <file>",
       'gold answers by id (JSONL of {id, answer: "#### X"}); --format faithful-cot only',
     )
@@ -85,7 +93,7 @@ export function replayCommand() {
         "pasc@<k>[f<finished>][:t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +
         "stopping at <finished> finished at the latest) stop all traces at once; cascade@<k>[x<k>][t<agreement>] " +
         "(maj on these samples, escalating below the agreement, default 0.75, to maj on --escalate-samples) and " +
-        "cascade-mass@<k>[x<k>] (mass, escalating unless certified) route between two models (default mean@1,maj@N,pass@N)",
+        "cascade-mass@<k>[x<k>][g] (mass, escalating unless certified; g: each model after its greedy trace) route between two models (default mean@1,maj@N,pass@N)",
     )
     .option(
       "--shuffles <count>",
@@ -133,7 +141,7 @@ export function replayCommand() {
         resamples: flags.resamples,
         confidence: flags.confidence,
       };
-      const escalation = await escalationOf(flags);
+      const { escalation, escalationOpenings } = await escalationOf(flags);
       if (flags.greedySamples !== undefined && flags.greedyStrategy !== undefined)
         throw new UsageError(
           "give either --greedy-samples or --greedy-strategy, not both",
@@ -161,7 +169,7 @@ export function replayCommand() {
           throw new UsageError("--greedy-strategy applies to --run only", "--greedy-strategy");
         dataset = loadSamples(flags.samples, flags);
       }
-      const report = replayReportOf(dataset, { ...evaluation, escalation, openings });
+      const report = replayReportOf(dataset, { ...evaluation, escalation, openings, escalationOpenings });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });
 }
@@ -184,26 +192,48 @@ async function loadRunOf(location: RunLocation, flag: string): Promise<RunData> 
   }
 }
 
-/** The larger model's samples that cascades escalate to, from a file or a bench run; none without the flags. */
+/**
+ * The larger model's samples that cascades escalate to, and its greedy traces, from files or a bench run;
+ * none without the flags.
+ */
 async function escalationOf(flags: {
   readonly escalateSamples?: string | undefined;
   readonly escalateRun?: string | undefined;
   readonly escalateStrategy?: string | undefined;
+  readonly escalateGreedySamples?: string | undefined;
+  readonly escalateGreedyStrategy?: string | undefined;
   readonly store?: string | undefined;
   readonly gold?: string | undefined;
   readonly format: string;
-}): Promise<ReplayDataset | undefined> {
+}): Promise<{ escalation?: ReplayDataset | undefined; escalationOpenings?: ReplayDataset | undefined }> {
   if (flags.escalateSamples !== undefined && flags.escalateRun !== undefined)
     throw new UsageError("give either --escalate-samples or --escalate-run, not both", "--escalate-run");
   if (flags.escalateStrategy !== undefined && flags.escalateRun === undefined)
     throw new UsageError("--escalate-strategy applies to --escalate-run only", "--escalate-strategy");
-  if (flags.escalateSamples !== undefined) return loadSamples(flags.escalateSamples, flags);
-  if (flags.escalateRun === undefined) return undefined;
+  if (flags.escalateGreedyStrategy !== undefined && flags.escalateRun === undefined)
+    throw new UsageError(
+      "--escalate-greedy-strategy applies to --escalate-run only",
+      "--escalate-greedy-strategy",
+    );
+  if (flags.escalateGreedySamples !== undefined && flags.escalateGreedyStrategy !== undefined)
+    throw new UsageError(
+      "give either --escalate-greedy-samples or --escalate-greedy-strategy, not both",
+      "--escalate-greedy-strategy",
+    );
+  const escalationOpenings =
+    flags.escalateGreedySamples === undefined ? undefined : loadSamples(flags.escalateGreedySamples, flags);
+  if (flags.escalateSamples !== undefined) {
+    return { escalation: loadSamples(flags.escalateSamples, flags), escalationOpenings };
+  }
+  if (flags.escalateRun === undefined) return { escalationOpenings };
   const location = parseRunLocation(flags.escalateRun, flags.store, { out: "--escalate-run" });
-  return replayDatasetFromRun(
-    await loadRunOf(location, "--escalate-run"),
-    flags.escalateStrategy,
-    describeRunLocation(location),
-    "--escalate-strategy",
-  );
+  const data = await loadRunOf(location, "--escalate-run");
+  const label = describeRunLocation(location);
+  return {
+    escalation: replayDatasetFromRun(data, flags.escalateStrategy, label, "--escalate-strategy"),
+    escalationOpenings:
+      flags.escalateGreedyStrategy === undefined
+        ? escalationOpenings
+        : replayDatasetFromRun(data, flags.escalateGreedyStrategy, label, "--escalate-greedy-strategy"),
+  };
 }
