@@ -63,6 +63,7 @@ export function cascadeOutcome(
   return {
     score: larger.score,
     answer: larger.answer,
+    answered: larger.answered,
     samples: answered.samples + larger.samples,
     tokens: sumKnown([answered.tokens, larger.tokens]),
     characters: sumKnown([answered.characters, larger.characters]),

@@ -210,6 +210,112 @@ describe("evaluateReplay", () => {
     });
   });
 
+  describe("accept@k and utilities", () => {
+    // A verifier with false positives: per problem, rewards of the samples in order.
+    function verified(
+      id: string,
+      samples: readonly (readonly [string, number])[],
+      gold: string,
+    ): GradedProblem {
+      return {
+        id,
+        difficulty: undefined,
+        location: `test.jsonl:${id}`,
+        samples: samples.map(
+          ([answer, reward]): GradedSample => ({
+            answer,
+            key: answer,
+            correct: answer === gold,
+            completionTokens: 10,
+            characters: 10,
+            logprob: undefined,
+            reward,
+          }),
+        ),
+      };
+    }
+    const checked = [
+      // Accepted at the second sample, right.
+      verified(
+        "a",
+        [
+          ["4", 0.2],
+          ["5", 0.9],
+          ["6", 0.9],
+        ],
+        "5",
+      ),
+      // A false positive first: accepted and wrong.
+      verified(
+        "b",
+        [
+          ["7", 0.8],
+          ["8", 0.9],
+          ["8", 0.9],
+        ],
+        "8",
+      ),
+      // Nothing accepted: abstains.
+      verified(
+        "c",
+        [
+          ["1", 0.1],
+          ["2", 0.3],
+          ["2", 0.2],
+        ],
+        "2",
+      ),
+    ];
+
+    it("answers the first accepted sample, charges what it read, and abstains when none is accepted", () => {
+      const [accept, majority] = evaluateReplay(checked, parseReplayStrategies("accept@3,maj@3"), {
+        resamples: 10,
+        wrongCost: 2,
+      });
+      expect(accept?.outcomes.map((outcome) => [outcome.answer, outcome.score, outcome.samples])).toEqual([
+        ["5", 1, 2],
+        ["7", 0, 1],
+        [undefined, 0, 3],
+      ]);
+      expect(accept?.meanCompletionTokens).toBeCloseTo((20 + 10 + 30) / 3, 12);
+      expect(accept?.answered).toBe(2);
+      // Right 1, wrong −2, none 0: (1 − 2 + 0) / 3.
+      expect(accept?.utility).toBeCloseTo(-1 / 3, 12);
+      // The vote answers all three: a wrong ("4", "5", "6" tie to the first), b and c right.
+      expect(majority?.answered).toBe(3);
+      expect(majority?.utility).toBeCloseTo((-2 + 1 + 1) / 3, 12);
+    });
+
+    it("counts mean@k as always answering, and gives no utility without a cost", () => {
+      const [mean] = evaluateReplay(checked, parseReplayStrategies("mean@3"), {
+        resamples: 10,
+        wrongCost: 1,
+      });
+      expect(mean?.answered).toBeUndefined();
+      // Right shares 1/3, 2/3, 2/3: utility = right − wrong = 2 × right − 1 per problem.
+      expect(mean?.utility).toBeCloseTo((2 * (1 / 3 + 2 / 3 + 2 / 3)) / 3 - 1, 12);
+      expect(evaluateReplay(checked, parseReplayStrategies("accept@3"), { resamples: 10 })[0]?.utility).toBe(
+        undefined,
+      );
+      expect(() => evaluateReplay(checked, parseReplayStrategies("accept@3"), { wrongCost: -1 })).toThrow(
+        /--wrong-cost/,
+      );
+    });
+
+    it("averages answered and utility over shuffles", () => {
+      const [accept] = evaluateReplay(checked, parseReplayStrategies("accept@1"), {
+        shuffles: 200,
+        resamples: 10,
+        wrongCost: 1,
+      });
+      // One sample: a accepted 2 of 3 draws (1 right), b always (2 right), c never.
+      expect(accept?.answered).toBeGreaterThan(1.55);
+      expect(accept?.answered).toBeLessThan(1.78);
+      const right = accept?.correct ?? 0;
+      expect(accept?.utility).toBeCloseTo((right - ((accept?.answered ?? 0) - right)) / 3, 12);
+    });
+  });
+
   describe("mass@kg", () => {
     /** A problem whose samples are distinct traces with the given probabilities and answers. */
     function traced(

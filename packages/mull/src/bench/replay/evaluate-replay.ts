@@ -1,5 +1,5 @@
 import { ConfigError } from "../../errors/index.ts";
-import { checkInteger, checkOneOf, seededRng } from "../../runtime/index.ts";
+import { checkInteger, checkNumber, checkOneOf, seededRng } from "../../runtime/index.ts";
 import { type AccuracyEstimate, bootstrapAccuracy } from "../metrics/index.ts";
 import { alignById } from "./align-by-id.ts";
 import { cascadeOutcome } from "./cascade-outcome.ts";
@@ -56,6 +56,11 @@ export interface EvaluateReplayOptions {
   readonly openings?: readonly GradedProblem[] | undefined;
   /** The larger model's greedy trace of each problem, which `cascade-mass@NxMg` escalates to first. */
   readonly escalationOpenings?: readonly GradedProblem[] | undefined;
+  /**
+   * What a wrong answer costs against a right one's 1 and an abstention's 0: with it, each evaluation
+   * has a `utility` (Stroebl et al., "Inference Scaling fLaws"). At least 0.
+   */
+  readonly wrongCost?: number | undefined;
 }
 
 /** One strategy's offline result over a replay dataset. */
@@ -70,6 +75,16 @@ export interface ReplayEvaluation {
   readonly correct: number;
   /** Mean samples a problem's answer costs (1 for `mean@k`: it is the accuracy of a single sample). */
   readonly meanSamples: number;
+  /**
+   * Problems it answered (expected number, under random draws): all but those where it abstained
+   * (`accept@k`) or no sample had an answer; `undefined` for `mean` and `pass`, which answer none.
+   */
+  readonly answered?: number | undefined;
+  /**
+   * With `wrongCost`: the mean per problem of 1 for a right answer, −wrongCost for a wrong one and 0 for
+   * none (`mean` and `pass` count as always answering).
+   */
+  readonly utility?: number | undefined;
   /** Mean completion tokens of those samples per problem; `undefined` when any count is unknown. */
   readonly meanCompletionTokens: number | undefined;
   /** Mean characters of those samples' texts per problem; `undefined` when a text is missing. */
@@ -209,6 +224,15 @@ function alignOpenings(
   return aligned.map((problem) => problem.samples[0]!);
 }
 
+/** 1 for a right answer, −`wrongCost` for a wrong one, 0 for none, averaged over problems. */
+function meanUtility(outcomes: readonly ProblemOutcome[], wrongCost: number): number {
+  const total = outcomes.reduce((sum, outcome) => {
+    const wrong = (outcome.answered ?? 1) - outcome.score;
+    return sum + outcome.score - wrongCost * wrong;
+  }, 0);
+  return total / outcomes.length;
+}
+
 /** How many of a problem's recorded samples a strategy reading `k` draws: one fewer after a greedy trace. */
 function drawnCount(strategy: ReplayStrategy, k: number): number {
   return strategy.greedyFirst === true ? k - 1 : k;
@@ -272,6 +296,10 @@ export function evaluateReplay(
     });
   }
   const rewardScale = options.rewardScale ?? "probability";
+  const wrongCost =
+    options.wrongCost === undefined
+      ? undefined
+      : checkNumber("replay", "--wrong-cost", options.wrongCost, { minimum: 0 });
   const seed = options.seed ?? 0;
   const root = seededRng(seed);
   const shuffleRng = root.fork();
@@ -340,6 +368,10 @@ export function evaluateReplay(
       accuracy,
       correct: outcomes.reduce((sum, outcome) => sum + outcome.score, 0),
       meanSamples: outcomes.reduce((sum, outcome) => sum + outcome.samples, 0) / outcomes.length,
+      ...(outcomes[0]?.answered === undefined
+        ? {}
+        : { answered: outcomes.reduce((sum, outcome) => sum + (outcome.answered ?? 0), 0) }),
+      ...(wrongCost === undefined ? {} : { utility: meanUtility(outcomes, wrongCost) }),
       meanCompletionTokens: meanKnown(outcomes.map((outcome) => outcome.tokens)),
       meanCharacters: meanKnown(outcomes.map((outcome) => outcome.characters)),
       ...(isCascade(strategy)

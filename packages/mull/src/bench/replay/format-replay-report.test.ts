@@ -40,4 +40,25 @@ describe("formatReplayReport", () => {
     expect(lines[3]).toMatch(/^maj@4\s+66\.7\s+33\.3-100\.0\s+2\/3\s+4\.0\s+123\s+unknown$/);
     expect(lines[2]!.indexOf("solved") + "solved".length).toBe(lines[3]!.indexOf("2/3") + "2/3".length);
   });
+
+  it("adds the share answered when a strategy abstained, and the utility under a cost for wrong answers", () => {
+    const first = report.evaluations[0]!;
+    const text = formatReplayReport({
+      ...report,
+      wrongCost: 2,
+      evaluations: [
+        { ...first, answered: 3, utility: 0 },
+        { ...first, strategy: "accept@4", kind: "accept", correct: 1, answered: 1.5, utility: -1 / 6 },
+      ],
+    });
+    const lines = text.trimEnd().split("\n");
+    expect(lines[0]).toContain("utility per problem: right 1, wrong -2, no answer 0");
+    expect(lines[2]).toMatch(/\s+characters\s+answered %\s+utility$/);
+    expect(lines[3]).toMatch(/^maj@4\s.*\s100\.0\s+0\.000$/);
+    expect(lines[4]).toMatch(/^accept@4\s.*\s50\.0\s+-0\.167$/);
+    // Without either, neither column.
+    expect(formatReplayReport({ ...report, evaluations: [{ ...first, answered: 3 }] })).not.toMatch(
+      /answered|utility/,
+    );
+  });
 });

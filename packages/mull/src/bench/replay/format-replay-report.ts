@@ -31,7 +31,8 @@ function budgetText(report: ReplayReport): string {
  * A replay report as a plain-text table: one row per strategy with accuracy (percent, one decimal), its
  * bootstrap interval, problems solved, and the mean samples, completion tokens and characters it used
  * per problem; when cascades were replayed, also the share of problems each escalated and how many of
- * its tokens the larger model wrote.
+ * its tokens the larger model wrote; when a strategy left problems unanswered, the share each answered;
+ * with a cost for wrong answers, each strategy's utility per problem.
  *
  * @example
  * process.stdout.write(formatReplayReport(runReplay(options)));
@@ -56,8 +57,17 @@ export function formatReplayReport(report: ReplayReport): string {
     report.escalationOpenings === undefined
       ? ""
       : `; the larger model's greedy traces of ${report.escalationOpenings.problems} problems (${report.escalationOpenings.format})`;
-  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}${openings}${largerOpenings}`;
+  const scoring =
+    report.wrongCost === undefined
+      ? ""
+      : `; utility per problem: right 1, wrong -${report.wrongCost}, no answer 0`;
+  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}${openings}${largerOpenings}${scoring}`;
   const cascades = report.evaluations.some((evaluation) => evaluation.escalated !== undefined);
+  // Shown when some strategy left a problem without an answer (an abstaining `accept@k`, say).
+  const abstained = report.evaluations.some(
+    (evaluation) => evaluation.answered !== undefined && evaluation.answered < evaluation.problems - 1e-9,
+  );
+  const utility = report.wrongCost !== undefined;
   const rows = [
     [
       "strategy",
@@ -68,6 +78,8 @@ export function formatReplayReport(report: ReplayReport): string {
       "tokens",
       "characters",
       ...(cascades ? ["escalated %", "larger-model tokens"] : []),
+      ...(abstained ? ["answered %"] : []),
+      ...(utility ? ["utility"] : []),
     ],
     ...report.evaluations.map((evaluation) => [
       evaluation.strategy,
@@ -82,6 +94,14 @@ export function formatReplayReport(report: ReplayReport): string {
         : evaluation.escalated === undefined
           ? ["", ""]
           : [fixed(evaluation.escalated * 100, 1), fixed(evaluation.meanEscalationTokens, 0)]),
+      ...(!abstained
+        ? []
+        : [
+            evaluation.answered === undefined
+              ? ""
+              : fixed((evaluation.answered / evaluation.problems) * 100, 1),
+          ]),
+      ...(utility ? [fixed(evaluation.utility, 3)] : []),
     ]),
   ];
   return `${title}\n\n${pad(rows)}\n`;

@@ -1,5 +1,6 @@
 import { passAtK } from "../../metrics/index.ts";
 import { sumKnown } from "../metrics/index.ts";
+import { acceptedSample } from "./accepted-sample.ts";
 import { adaptiveStopPoint, isAdaptive } from "./adaptive-stop-point.ts";
 import { chooseSample, type SelectingKind } from "./choose-sample.ts";
 import { completionOrderStop } from "./completion-order-stop.ts";
@@ -15,6 +16,11 @@ export interface ProblemOutcome {
   readonly score: number;
   /** The answer it returned (the one returned most often, over shuffles); none for `mean` and `pass`. */
   readonly answer: string | undefined;
+  /**
+   * 1 when it returned an answer, 0 when it abstained or no sample had one (under random draws, the
+   * fraction of shuffles it answered); `undefined` for `mean` and `pass`, which return none.
+   */
+  readonly answered?: number | undefined;
   /** Samples it used. */
   readonly samples: number;
   /** Completion tokens of exactly the samples it used; `undefined` when any count is unknown. */
@@ -60,6 +66,7 @@ export function subsetOutcome(
     return {
       score: stop.correct ? 1 : 0,
       answer: stop.answer,
+      answered: stop.answer === undefined ? 0 : 1,
       samples: drawn.length,
       tokens: stop.tokens,
       characters: stop.characters,
@@ -75,6 +82,19 @@ export function subsetOutcome(
       samples: 1,
       tokens: meanKnown(subset.map((sample) => sample.completionTokens)),
       characters: meanKnown(subset.map((sample) => sample.characters)),
+    };
+  }
+  if (strategy.kind === "accept") {
+    const { used, accepted } = acceptedSample(problem, subset, strategy, rewardScale);
+    const sample = accepted === undefined ? undefined : subset[accepted];
+    const read = subset.slice(0, used);
+    return {
+      score: sample?.correct ? 1 : 0,
+      answer: sample?.answer,
+      answered: sample?.answer === undefined ? 0 : 1,
+      samples: used,
+      tokens: sumKnown(read.map((drawnSample) => drawnSample.completionTokens)),
+      characters: sumKnown(read.map((drawnSample) => drawnSample.characters)),
     };
   }
   const used = isAdaptive(strategy) ? subset.slice(0, adaptiveStopPoint(strategy, subset)) : subset;
@@ -99,7 +119,12 @@ export function subsetOutcome(
     rewardScale,
   );
   const sample = chosen === undefined ? undefined : used[chosen];
-  return { score: sample?.correct ? 1 : 0, answer: sample?.answer, ...cost };
+  return {
+    score: sample?.correct ? 1 : 0,
+    answer: sample?.answer,
+    answered: sample?.answer === undefined ? 0 : 1,
+    ...cost,
+  };
 }
 
 /** mean@k and pass@k have closed forms over uniformly random k-subsets; no shuffles are needed. */
@@ -150,6 +175,9 @@ export function averageOutcomes(outcomes: readonly ProblemOutcome[]): ProblemOut
   const mean = {
     score: outcomes.reduce((sum, outcome) => sum + outcome.score, 0) / count,
     answer: modalAnswer(outcomes),
+    ...(outcomes[0]?.answered === undefined
+      ? {}
+      : { answered: outcomes.reduce((sum, outcome) => sum + (outcome.answered ?? 0), 0) / count }),
     samples: outcomes.reduce((sum, outcome) => sum + outcome.samples, 0) / count,
     tokens: scale(tokens, 1 / count),
     characters: scale(characters, 1 / count),

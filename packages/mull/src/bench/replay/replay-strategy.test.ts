@@ -116,4 +116,16 @@ describe("parseReplayStrategy", () => {
     expect(parseReplayStrategy("mass@8").greedyFirst).toBeUndefined();
     expect(() => parseReplayStrategy("maj@8g")).toThrow(/"maj@8g" is not a replay strategy; .*mass@<k>\[g\]/);
   });
+
+  it("reads accept@k with the verifier threshold, 0.5 by default", () => {
+    expect(parseReplayStrategy("accept@8")).toEqual({
+      name: "accept@8",
+      kind: "accept",
+      k: 8,
+      threshold: 0.5,
+    });
+    expect(parseReplayStrategy("accept@8:t0.9").threshold).toBe(0.9);
+    expect(() => parseReplayStrategy("accept@8:t1.5")).toThrow(/accept@8:t1.5: threshold must be/);
+    expect(() => parseReplayStrategy("accept@8w2")).toThrow(/"accept@8w2" is not a replay strategy/);
+  });
 });

@@ -20,6 +20,7 @@ export const replayStrategyKinds = [
   "pasc",
   "cascade",
   "cascade-mass",
+  "accept",
 ] as const;
 
 /** A replay strategy kind. */
@@ -38,7 +39,8 @@ export interface ReplayStrategy {
   /**
    * `asc`, `probe-asc` and `pasc`: the posterior probability that the leader beats the runner-up at
    * which it stops; `cascade`: the first model's agreement (its leader's share of the answered samples)
-   * below which it escalates.
+   * below which it escalates; `accept`: the verifier's probability (the reward on the probability scale)
+   * at or above which it accepts a sample.
    */
   readonly threshold?: number | undefined;
   /** `cascade` and `cascade-mass` only: the samples the model escalated to uses (`M` of `cascade@NxM`). */
@@ -68,7 +70,7 @@ export interface ReplayStrategy {
 const defaultThreshold = 0.95;
 
 const pattern =
-  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
+  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc|accept)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
 
 const cascadePattern = /^(cascade|cascade-mass)@([1-9]\d*)(?:x([1-9]\d*))?(g)?(?:t(\d*\.?\d+))?$/;
 
@@ -128,10 +130,13 @@ function stopsTraces(kind: ReplayStrategyKind): boolean {
   return kind === "probe" || kind === "probe-asc";
 }
 
-/** Whether a kind stops by Adaptive-Consistency's posterior, and so takes a `:t` threshold. */
+/** Whether a kind takes a `:t` threshold: Adaptive-Consistency's posterior, or `accept`'s verifier verdict. */
 function takesThreshold(kind: ReplayStrategyKind): boolean {
-  return kind === "asc" || kind === "probe-asc" || kind === "pasc";
+  return kind === "asc" || kind === "probe-asc" || kind === "pasc" || kind === "accept";
 }
+
+/** `accept@k`'s threshold when it names none: a verifier's even odds. */
+const defaultAcceptThreshold = 0.5;
 
 /** Whether each part of a matched spec belongs to its kind, and the kind's required parts are there. */
 function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
@@ -181,7 +186,10 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  *   answered samples (default 0.75), otherwise `maj@M` (default N) on the larger model's samples answers;
  * - `cascade-mass@N[xM][g]` the same, escalating unless `mass@N` on the first model's samples stopped on its
  *   certificate, and answering with `mass@M` on the larger model's; with `g` each model's `mass` opens with
- *   its recorded greedy trace (`EvaluateReplayOptions.openings` and `escalationOpenings`).
+ *   its recorded greedy trace (`EvaluateReplayOptions.openings` and `escalationOpenings`);
+ * - `accept@k[:t<threshold>]` resampling with a verifier (Stroebl et al., "Inference Scaling fLaws"): draws
+ *   samples one by one until one's reward, as a probability (the logistic of a `logit`-scale reward), is
+ *   at least the threshold (default 0.5), and answers it; abstains (no answer) when none of the k is.
  *
  * @throws ConfigError naming the flag and the value when the spec is malformed.
  * @example
@@ -198,7 +206,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   const kind = match?.[1] as ReplayStrategyKind | undefined;
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], accept@<k>[:t<threshold>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
       { field: flag },
     );
   }
@@ -236,7 +244,11 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
         threshold: checkNumber(
           owner,
           "threshold",
-          threshold === undefined ? defaultThreshold : Number(threshold),
+          threshold === undefined
+            ? kind === "accept"
+              ? defaultAcceptThreshold
+              : defaultThreshold
+            : Number(threshold),
           { exclusiveMinimum: 0, maximum: 1 },
         ),
       }

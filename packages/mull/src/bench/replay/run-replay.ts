@@ -62,6 +62,8 @@ export interface ReplayReport {
   readonly seed: number;
   /** How `shuffles` were drawn (see `EvaluateReplayOptions.shuffle`). */
   readonly shuffle: ReplayShuffle;
+  /** What a wrong answer cost in each evaluation's `utility`, when one was asked for. */
+  readonly wrongCost?: number | undefined;
   readonly evaluations: readonly ReplayEvaluationSummary[];
   /** Where the larger model's samples came from, when cascades were replayed. */
   readonly escalation?: { readonly format: string; readonly problems: number } | undefined;
@@ -138,6 +140,7 @@ export function replayReportOf(dataset: ReplayDataset, options: ReplayReportOpti
     rewardScale,
     seed,
     shuffle,
+    ...(options.wrongCost === undefined ? {} : { wrongCost: options.wrongCost }),
     evaluations: evaluations.map(({ outcomes: _, ...summary }) => summary),
     ...(options.escalation === undefined
       ? {}

@@ -224,6 +224,43 @@ describe("mull replay", () => {
     expect(strategy.stderr).toContain("--greedy-strategy applies to --run only");
   });
 
+  it("replays accept@k against a verifier's rewards, with each strategy's utility under --wrong-cost", async () => {
+    const verified = join(folder, "verified.jsonl");
+    const rows = [
+      // A false positive first (6 accepted), the vote right.
+      {
+        id: "f",
+        gold: "5",
+        samples: [
+          { text: "#### 6", reward: 0.9 },
+          { text: "#### 5", reward: 0.8 },
+          { text: "#### 5", reward: 0.7 },
+        ],
+      },
+      // Nothing accepted: accept abstains; the vote is right.
+      {
+        id: "n",
+        gold: "3",
+        samples: [
+          { text: "#### 3", reward: 0.1 },
+          { text: "#### 3", reward: 0.2 },
+          { text: "#### 4", reward: 0.3 },
+        ],
+      },
+    ];
+    writeFileSync(verified, rows.map((row) => JSON.stringify(row)).join("\n"));
+    const flags = ["--samples", verified, "--answer-format", "exact", "--strategies", "accept@3,maj@3"];
+    const { code, stdout } = await run(...flags, "--wrong-cost", "3");
+    expect(code).toBe(0);
+    expect(stdout).toContain("utility per problem: right 1, wrong -3, no answer 0");
+    // accept: one wrong answer (−3), one abstention (0); maj: two right.
+    expect(stdout).toMatch(/^accept@3\s+0\.0\s.*\s50\.0\s+-1\.500$/m);
+    expect(stdout).toMatch(/^maj@3\s+100\.0\s.*\s100\.0\s+1\.000$/m);
+    const negative = await run(...flags, "--wrong-cost", "-1");
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain("--wrong-cost");
+  });
+
   it("replays cascade-mass@NxMg with each model's greedy traces from their files", async () => {
     const write = (name: string, samples: readonly { text: string; p: number; tokens: number }[]) => {
       const file = join(folder, name);

@@ -93,7 +93,8 @@ export function replayCommand() {
         "pasc@<k>[f<finished>][:t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +
         "stopping at <finished> finished at the latest) stop all traces at once; cascade@<k>[x<k>][t<agreement>] " +
         "(maj on these samples, escalating below the agreement, default 0.75, to maj on --escalate-samples) and " +
-        "cascade-mass@<k>[x<k>][g] (mass, escalating unless certified; g: each model after its greedy trace) route between two models (default mean@1,maj@N,pass@N)",
+        "cascade-mass@<k>[x<k>][g] (mass, escalating unless certified; g: each model after its greedy trace) route between two models; " +
+        "accept@<k>[:t<threshold>] resamples until the verifier (a sample's reward) accepts one, at or above the threshold (default 0.5), and abstains when none is accepted (default mean@1,maj@N,pass@N)",
     )
     .option(
       "--shuffles <count>",
@@ -129,6 +130,11 @@ export function replayCommand() {
       1000,
     )
     .option("--confidence <level>", "confidence level of the interval", numberOption(0.5, 0.999), 0.95)
+    .option(
+      "--wrong-cost <cost>",
+      "add each strategy's utility per problem: 1 for a right answer, minus this for a wrong one, 0 for none (accept@k abstains)",
+      numberOption(0, 1_000_000),
+    )
     .option("--json", "print the results as JSON, with a per-problem breakdown (problemResults)")
     .action(async (flags) => {
       const evaluation = {
@@ -140,6 +146,7 @@ export function replayCommand() {
         rewardScale: flags.rewardScale,
         resamples: flags.resamples,
         confidence: flags.confidence,
+        wrongCost: flags.wrongCost,
       };
       const { escalation, escalationOpenings } = await escalationOf(flags);
       if (flags.greedySamples !== undefined && flags.greedyStrategy !== undefined)

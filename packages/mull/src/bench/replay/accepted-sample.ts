@@ -1,0 +1,54 @@
+import { ConfigError } from "../../errors/index.ts";
+import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import type { RewardScale } from "./replay-dataset.ts";
+import type { ReplayStrategy } from "./replay-strategy.ts";
+
+/** Where resampling with a verifier stops on a problem's drawn samples, and what it answers. */
+export interface AcceptedSample {
+  /** Samples drawn: up to and including the accepted one, or all of them when none was accepted. */
+  readonly used: number;
+  /** The accepted sample's index, or `undefined` when none was: it abstains. */
+  readonly accepted: number | undefined;
+}
+
+/** A reward as the verifier's probability that the sample is right. */
+function verdict(reward: number, rewardScale: RewardScale): number {
+  return rewardScale === "logit" ? 1 / (1 + Math.exp(-reward)) : reward;
+}
+
+/**
+ * Resampling with an imperfect verifier (`accept@k`; Stroebl et al. 2024, "Inference Scaling fLaws"): the
+ * samples are read in order and the first whose reward, as a probability (`logit` rewards through the
+ * logistic), is at least the strategy's threshold is accepted and answered; when none of them is, the
+ * strategy abstains. A verifier's false positives (wrong samples it accepts) are answered like true ones,
+ * which is what bounds this method's accuracy however many samples it may draw.
+ *
+ * @throws ConfigError when a sample it reads has no reward, or a `probability`-scale reward is outside [0, 1].
+ * @example
+ * acceptedSample(problem, drawn, parseReplayStrategy("accept@8:t0.6"), "probability"); // { used: 3, accepted: 2 }
+ */
+export function acceptedSample(
+  problem: GradedProblem,
+  drawn: readonly GradedSample[],
+  strategy: ReplayStrategy,
+  rewardScale: RewardScale,
+): AcceptedSample {
+  const threshold = strategy.threshold ?? 0.5;
+  for (const [index, sample] of drawn.entries()) {
+    const reward = sample.reward;
+    if (reward === undefined) {
+      throw new ConfigError(
+        `${strategy.name} needs a reward (the verifier's score) for every sample, but a sample of problem ${JSON.stringify(problem.id)} (${problem.location}) has none`,
+        { field: "reward" },
+      );
+    }
+    if (rewardScale === "probability" && (reward < 0 || reward > 1)) {
+      throw new ConfigError(
+        `${strategy.name}: reward ${reward} of a sample of problem ${JSON.stringify(problem.id)} is outside [0, 1]; pass --reward-scale logit to read raw reward-model scores through their logistic`,
+        { field: "--reward-scale" },
+      );
+    }
+    if (verdict(reward, rewardScale) >= threshold) return { used: index + 1, accepted: index };
+  }
+  return { used: drawn.length, accepted: undefined };
+}
