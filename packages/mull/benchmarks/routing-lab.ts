@@ -227,11 +227,21 @@ export interface RoutingMeasure {
   readonly problems: number;
   /** Generated tokens by model of the pair. */
   readonly tokens: Readonly<Record<RouteRole, number>>;
+  /**
+   * Tokens each model of the pair read without generating them: prompt tokens it evaluated, less those its
+   * cache held (a prompt, and a router's reading of the other model's tokens, evaluated in batches).
+   */
+  readonly read: Readonly<Record<RouteRole, number>>;
   readonly samples: number;
   readonly usage: Usage;
   readonly seconds: number;
   /** Problems a cascade sent to the large model. */
   readonly escalated?: number | undefined;
+}
+
+/** Prompt tokens a usage evaluated, less those its cache held. */
+function uncachedPromptTokens(usage: Usage): number {
+  return (usage.promptTokens ?? 0) - (usage.cachedPromptTokens ?? 0);
 }
 
 /** The backend of a model a route names: one of the pair's two, nothing else. */
@@ -281,6 +291,7 @@ async function runOneByOne(
         });
   const backend = settings.models[("model" in method ? method.model : undefined) ?? "small"].backend;
   const tokens: Record<RouteRole, number> = { small: 0, large: 0 };
+  const read: Record<RouteRole, number> = { small: 0, large: 0 };
   let correct = 0;
   let samples = 0;
   let escalated = 0;
@@ -300,6 +311,7 @@ async function runOneByOne(
     usage = addUsage(usage, result.usage);
     for (const [name, modelUsage] of Object.entries(usageByModel(result.trace))) {
       tokens[routeRoleOf(name, settings.models)] += modelUsage.completionTokens ?? 0;
+      read[routeRoleOf(name, settings.models)] += uncachedPromptTokens(modelUsage);
     }
     if (result.trace.some((event) => event.type === "note" && event.message.includes("escalating"))) {
       escalated += 1;
@@ -309,6 +321,7 @@ async function runOneByOne(
     correct,
     problems: settings.problems.length,
     tokens,
+    read,
     samples,
     usage,
     ...(routes ? { escalated } : {}),
@@ -331,10 +344,13 @@ async function runAllocation(
   const usage = addUsage(emptyUsage, ...results.map((result) => result.usage));
   const tokens: Record<RouteRole, number> = { small: 0, large: 0 };
   tokens[method.model] = usage.completionTokens ?? 0;
+  const read: Record<RouteRole, number> = { small: 0, large: 0 };
+  read[method.model] = uncachedPromptTokens(usage);
   return {
     correct: results.filter((result) => settings.grader.grade(result.answer, result.problem.gold)).length,
     problems: results.length,
     tokens,
+    read,
     samples: results.reduce((sum, result) => sum + result.samples, 0),
     usage,
   };

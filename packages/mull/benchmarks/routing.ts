@@ -12,7 +12,9 @@
  * First it measures each model's generation speed in this process (sc@8 over the first problems, the two
  * models taking turns) and prints tokens/s and their ratio; a method's cost is then its generated tokens in
  * large-model-token equivalents: large tokens + small tokens × (large tokens/s ÷ small tokens/s). Then it
- * prints one Markdown row per method: accuracy, generated tokens by model, that cost, the cost as a share
+ * prints one Markdown row per method: accuracy, generated tokens by model, the tokens the large model read
+ * without generating them (prompts, and a router's checks of the small model's tokens: evaluated in
+ * batches, so cheaper per token than generating, and left out of the cost), that cost, the cost as a share
  * of `large sc@8`'s, samples per problem, problems a cascade escalated and wall time; and writes the
  * table and the pair as JSON (`--json`, default `runs/bench-routing.json`; `runs/` is not committed).
  *
@@ -166,6 +168,7 @@ try {
     accuracy: (100 * measure.correct) / measure.problems,
     smallTokens: measure.tokens.small,
     largeTokens: measure.tokens.large,
+    largeRead: measure.read.large,
     cost: cost(measure),
     costShare: reference === undefined ? undefined : cost(measure) / cost(reference),
     samplesPerProblem: measure.samples / measure.problems,
@@ -179,6 +182,7 @@ try {
         "accuracy %",
         "small tokens",
         "large tokens",
+        "large read",
         "cost (large tokens)",
         "vs large sc@8",
         "samples",
@@ -190,6 +194,7 @@ try {
         row.accuracy.toFixed(1),
         String(row.smallTokens),
         String(row.largeTokens),
+        String(row.largeRead),
         row.cost.toFixed(0),
         row.costShare === undefined ? "" : row.costShare.toFixed(2),
         row.samplesPerProblem.toFixed(1),
