@@ -479,6 +479,8 @@ export {
   singleSample,
   strategyCatalog,
   strategySpecForms,
+  type VerifiedResamplingOptions,
+  verifiedResampling,
   type WeightedVotingOptions,
   type WithEarlyStopOptions,
   weightedVoting,

@@ -25,6 +25,7 @@ import { selfCertaintyEntry } from "./self-certainty.ts";
 import { selfConsistencyEntry } from "./self-consistency.ts";
 import { greedyEntry, singleEntry } from "./single-sample.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
+import { verifiedResamplingEntry } from "./verified-resampling.ts";
 import {
   meanProbabilityVotingEntry,
   probabilityVotingEntry,
@@ -55,6 +56,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   extendThinkingEntry,
   liveProbingEntry,
   bestOfNEntry,
+  verifiedResamplingEntry,
   beamSearchEntry,
   lookaheadBeamSearchEntry,
   diverseVerifierTreeSearchEntry,

@@ -75,7 +75,13 @@ describe("the strategy catalog", () => {
 
   it("names, for each adaptive entry, the fixed-budget strategy it wraps", () => {
     const adaptive = strategyCatalog.filter((entry) => entry.counterpart !== undefined);
-    expect(adaptive.map((entry) => entry.forms[0])).toEqual(["asc@N", "esc@NwW", "pasc@N", "mass@N"]);
+    expect(adaptive.map((entry) => entry.forms[0])).toEqual([
+      "asc@N",
+      "esc@NwW",
+      "pasc@N",
+      "mass@N",
+      "accept@N",
+    ]);
     for (const entry of adaptive) {
       const spec = specOf(entry.forms[0]!);
       const { values } = findStrategyEntry(spec)!;

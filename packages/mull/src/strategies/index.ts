@@ -38,5 +38,6 @@ export type {
   StrategyEntry,
   StrategyNeed,
 } from "./strategy-entry.ts";
+export { type VerifiedResamplingOptions, verifiedResampling } from "./verified-resampling.ts";
 export { type WeightedVotingOptions, weightedVoting } from "./weighted-voting.ts";
 export { type WithEarlyStopOptions, withEarlyStop } from "./with-early-stop.ts";

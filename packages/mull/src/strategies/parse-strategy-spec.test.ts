@@ -72,7 +72,7 @@ describe("parseStrategySpec", () => {
   });
 
   it("lists the search forms among the forms it accepts", () => {
-    expect(() => parseStrategySpec("wander@4")).toThrow(/bon@N, beam@NxM, .*astar@K/);
+    expect(() => parseStrategySpec("wander@4")).toThrow(/bon@N, accept@N, accept@NtT, beam@NxM, .*astar@K/);
   });
 
   it("refuses a model route on a strategy that runs on one model", () => {

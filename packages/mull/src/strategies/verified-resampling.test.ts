@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import { programmaticScorer } from "../scoring/index.ts";
+import { solve } from "../solve.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { verifiedResampling } from "./verified-resampling.ts";
+
+const checker = programmaticScorer({
+  name: "checker",
+  check: (problem, solution) => solution.answer === problem.gold,
+});
+const problem = { question: "What is 6 × 7?", gold: "42" };
+/** An imperfect verifier: accepts 42, and 41 too (its false positive). */
+const lenient = programmaticScorer({
+  name: "lenient",
+  check: (_problem, solution) => solution.answer === "42" || solution.answer === "41",
+});
+
+describe("verifiedResampling", () => {
+  it("stops at the first sample the verifier accepts and answers it, charging only the samples drawn", async () => {
+    const backend = createScriptedBackend({
+      responses: ["#### 40", "#### 43", "#### 42", "#### 42", "#### 41"],
+    });
+    const result = await solve({ problem, strategy: verifiedResampling({ n: 5, scorer: checker }), backend });
+    expect(result).toMatchObject({ answer: "42", stoppedBy: "condition:verifier-accepted", partial: false });
+    expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["40", "43", "42"]);
+    expect(result.best?.answer).toBe("42");
+    expect(backend.calls).toHaveLength(3);
+    expect(result.strategy).toBe("accept@5");
+  });
+
+  it("abstains when the verifier accepts none of the n, and says so in the trace", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 40", "#### 43", "#### 44"] });
+    const result = await solve({ problem, strategy: "accept@3", scorer: checker, backend });
+    expect(result.answer).toBeUndefined();
+    expect(result.best).toBeUndefined();
+    expect(result.candidates).toHaveLength(3);
+    expect(result.stoppedBy).toBe("complete");
+    const notes = result.trace.filter((event) => event.type === "note").map((event) => event.message);
+    expect(notes).toContain("accept@3: the verifier checker accepted none of 3 samples at 0.5; abstaining");
+  });
+
+  it("answers a false positive like a true one: a lenient verifier stops at the first 41", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 41", "#### 42"] });
+    const result = await solve({ problem, strategy: verifiedResampling({ n: 2, scorer: lenient }), backend });
+    expect(result.answer).toBe("41");
+    expect(result.candidates).toHaveLength(1);
+  });
+
+  it("with a threshold above every score accepts nothing, and equals drawing all n", async () => {
+    const responses = ["#### 42", "#### 41", "#### 42"];
+    const strict = await solve({
+      problem,
+      strategy: "accept@3t2",
+      scorer: checker,
+      backend: createScriptedBackend({ responses }),
+    });
+    expect(strict.strategy).toBe("accept@3t2");
+    expect(strict.candidates.map((candidate) => candidate.answer)).toEqual(["42", "41", "42"]);
+    expect(strict.answer).toBeUndefined();
+    expect(strict.usage.completionTokens).toBeGreaterThan(0);
+  });
+
+  it("needs a scorer by spec, and refuses a bad n", () => {
+    expect(() => verifiedResampling({ n: 0, scorer: checker })).toThrow(ConfigError);
+    return expect(
+      solve({ problem, strategy: "accept@4", backend: createScriptedBackend({ responses: ["#### 42"] }) }),
+    ).rejects.toThrow(/"accept@4" needs an outcome scorer/);
+  });
+});

@@ -1,0 +1,107 @@
+import type { RunProgress } from "../budget/index.ts";
+import { checkInteger, checkNumber } from "../runtime/index.ts";
+import { latestScore } from "../scoring/index.ts";
+import type { Candidate, OutcomeScorer, Selector, StopCondition, Strategy } from "../spec/index.ts";
+import { bestOfN } from "./best-of-n.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
+import { withEarlyStop } from "./with-early-stop.ts";
+
+/** Options of `verifiedResampling`. */
+export interface VerifiedResamplingOptions {
+  /** The most samples it draws. */
+  readonly n: number;
+  /** The verifier: a programmatic checker, unit tests, an LLM judge, a reward model. */
+  readonly scorer: OutcomeScorer;
+  /**
+   * The score at or above which the verifier accepts a sample, on the scorer's own scale (the lab checker
+   * and LLM judges score 0 or 1; a reward model as it reports); default 0.5.
+   */
+  readonly threshold?: number | undefined;
+  /** Sampling temperature; default the run's, else 0.7. */
+  readonly temperature?: number | undefined;
+}
+
+const defaultThreshold = 0.5;
+
+/** Whether the verifier accepted a candidate. */
+function accepted(candidate: Candidate, scorer: string, threshold: number): boolean {
+  const score = latestScore(candidate, scorer);
+  return score !== undefined && score >= threshold;
+}
+
+/**
+ * Resampling until a verifier accepts (as code is resampled until it passes its tests): draws one sample at
+ * a time, scores it with `scorer`, and stops at the first whose score reaches `threshold`, answering it;
+ * when none of the `n` does, it abstains (no answer, no best candidate; a trace note says so) rather than
+ * answer something its verifier refused. Its accuracy is bounded by the verifier's false positives however
+ * large `n` is, which is why abstaining can be worth more than answering once a wrong answer costs
+ * something (Stroebl et al. 2024, "Inference Scaling fLaws"; `mull replay --wrong-cost` measures it on
+ * recordings). Named `accept@N`, with `t<threshold>` when a threshold is given.
+ *
+ * @throws ConfigError when `n` is not a positive integer or `threshold` is not a finite number.
+ * @example
+ * const strategy = verifiedResampling({ n: 8, scorer: labOutcomeChecker() });
+ * const result = await solve({ problem, strategy, backend });
+ * console.log(result.candidates.length, result.answer ?? "(abstained)");
+ */
+export function verifiedResampling(options: VerifiedResamplingOptions): Strategy {
+  const owner = "verifiedResampling";
+  const n = checkInteger(owner, "n", options.n, { minimum: 1 });
+  const threshold = checkNumber(owner, "threshold", options.threshold ?? defaultThreshold);
+  const scorer = options.scorer.name;
+  const acceptedSample: StopCondition<RunProgress> = {
+    name: "verifier-accepted",
+    shouldStop: (progress) => {
+      const last = progress.candidates.at(-1);
+      return last !== undefined && accepted(last, scorer, threshold);
+    },
+  };
+  const firstAccepted: Selector = (candidates, context) => {
+    const best = candidates.find((candidate) => accepted(candidate, scorer, threshold));
+    const key = best?.answer === undefined ? undefined : context.answerFormat.key(best.answer);
+    const tally: Record<string, number> = key === undefined ? {} : { [key]: 1 };
+    if (best === undefined) {
+      context.tracer.record({
+        type: "note",
+        parentId: context.parentId,
+        message: `accept@${n}: the verifier ${scorer} accepted none of ${candidates.length} samples at ${threshold}; abstaining`,
+      });
+    }
+    const eventId = context.tracer.record({
+      type: "vote",
+      parentId: context.parentId,
+      method: `accept:${scorer}`,
+      tally,
+      winner: key,
+    });
+    return { answer: best?.answer, key, best, tally, eventId };
+  };
+  const strategy = withEarlyStop(bestOfN({ n, scorer: options.scorer, temperature: options.temperature }), {
+    roundSize: 1,
+    stopWhen: [acceptedSample],
+    select: firstAccepted,
+  });
+  return {
+    ...strategy,
+    name: `accept@${n}${options.threshold === undefined ? "" : `t${threshold}`}`,
+    parameters: {
+      inner: `bon@${n}`,
+      n,
+      scorer,
+      threshold,
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    },
+  };
+}
+
+/** `accept@N` and `accept@NtT` in the strategy catalog. */
+export const verifiedResamplingEntry: StrategyEntry = {
+  forms: ["accept@N", "accept@NtT"],
+  decimals: ["T"],
+  kind: "sampling",
+  summary:
+    "resampling until the outcome scorer accepts a sample (score ≥ T, default 0.5), at most N; abstains when none is accepted",
+  needs: ["scorer"],
+  counterpart: ({ N }) => `bon@${N}`,
+  create: ({ N, T }, { scorer }) => verifiedResampling({ n: N!, scorer: scorer!, threshold: T }),
+};
