@@ -252,6 +252,8 @@ export {
   latestScore,
   llmJudgeScorer,
   lowConfidenceCut,
+  type NoisyOutcomeScorerOptions,
+  noisyOutcomeScorer,
   type ProgrammaticScorerOptions,
   parseJudgeVerdict,
   programmaticScorer,

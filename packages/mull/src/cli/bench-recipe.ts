@@ -2,9 +2,8 @@ import { isAbsolute, resolve } from "node:path";
 import { loadDataset } from "../bench/datasets/index.ts";
 import { graderByName, type graderNames } from "../bench/graders/index.ts";
 import type { RunBenchOptions } from "../bench/runner/index.ts";
-import { llmJudgeScorer } from "../scoring/index.ts";
-import type { OutcomeScorer } from "../spec/index.ts";
 import { createBackendFromFlags } from "./create-backend.ts";
+import { type OutcomeScorerFlag, outcomeScorerFromFlag } from "./outcome-scorer-flag.ts";
 import { processRewardFromOption } from "./process-reward-option.ts";
 import { promptTemplateFromFlags } from "./prompt-options.ts";
 import { loadRouteModels, type RouteModels } from "./route-models.ts";
@@ -39,7 +38,7 @@ export interface BenchRecipe {
   readonly topP?: number | undefined;
   readonly maxTokens?: number | undefined;
   readonly grader?: (typeof graderNames)[number] | undefined;
-  readonly scorer?: "lab" | "judge" | undefined;
+  readonly scorer?: OutcomeScorerFlag | undefined;
   readonly prm?: string | undefined;
   readonly prmModel?: string | undefined;
   readonly prmApiKeyEnv?: string | undefined;
@@ -184,15 +183,12 @@ export async function benchOptionsFromRecipe(
       smallModel: recipe.smallModel,
       specFlag: "--strategies",
     });
-    let scorer: OutcomeScorer | undefined = dataset.scorer;
-    if (recipe.scorer === "lab" && dataset.scorer === undefined) {
-      throw new UsageError(
-        `--scorer lab checks lab datasets only, not ${recipe.dataset}; use --scorer judge`,
-        "--scorer",
-      );
-    }
-    if (recipe.scorer === "judge" || scorer === undefined)
-      scorer = llmJudgeScorer({ backend: resolved.backend });
+    const scorer = outcomeScorerFromFlag(recipe.scorer, {
+      labChecker: dataset.scorer,
+      backend: resolved.backend,
+      seed: recipe.seed,
+      labOnly: `lab datasets only, not ${recipe.dataset}`,
+    });
     const labDataset = recipe.dataset.startsWith("lab:");
     const chosen = await promptTemplateFromFlags(recipe, profile);
     // Lab datasets come with ready prompts in the lab's format; other datasets are rendered with the

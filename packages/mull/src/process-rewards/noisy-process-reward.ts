@@ -1,4 +1,4 @@
-import { checkInteger, checkNumber, seededRng } from "../runtime/index.ts";
+import { checkInteger, checkNumber, seededRng, seedFromText } from "../runtime/index.ts";
 import type { ProcessRewardModel } from "../spec/index.ts";
 import { problemKey } from "./problem-key.ts";
 
@@ -21,16 +21,6 @@ export interface NoisyProcessRewardOptions {
   readonly seed?: number | undefined;
   /** Name; default `noisy(<base>,fp=…,fn=…)`. */
   readonly name?: string | undefined;
-}
-
-/** FNV-1a over a string, as an unsigned 32-bit integer. */
-function hash(text: string): number {
-  let value = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    value ^= text.charCodeAt(index);
-    value = Math.imul(value, 0x01000193) >>> 0;
-  }
-  return value;
 }
 
 /**
@@ -68,7 +58,7 @@ export function noisyProcessReward(options: NoisyProcessRewardOptions): ProcessR
       const results = scored.results.map((result, solution) => ({
         rewards: result.rewards.map((reward, index) => {
           const step = solutions[solution]?.[index] ?? "";
-          const draw = seededRng(hash(`${seed}\u0000${key}\u0000${index}\u0000${step}`) >>> 1).next();
+          const draw = seededRng(seedFromText(`${seed}\u0000${key}\u0000${index}\u0000${step}`)).next();
           const flip = reward >= 0.5 ? draw < falseNegativeRate : draw < falsePositiveRate;
           const reported = flip ? 1 - reward : reward;
           if (!calibrated) return reported;

@@ -16,5 +16,6 @@ export { issuePath, parseOptions } from "./parse-options.ts";
 export { type ReadApiKeyOptions, readApiKey } from "./read-api-key.ts";
 export { type RequirableCapability, requireCapability } from "./require-capability.ts";
 export { retryAfterMilliseconds } from "./retry-after.ts";
+export { seedFromText } from "./seed-from-text.ts";
 export { seededRng } from "./seeded-rng.ts";
 export { sleep } from "./sleep.ts";

@@ -4,6 +4,7 @@ export { type HttpRewardModelScorerOptions, httpRewardModelScorer } from "./http
 export { latestScore } from "./latest-score.ts";
 export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.ts";
 export { type LowConfidenceCutOptions, lowConfidenceCut } from "./low-confidence-cut.ts";
+export { type NoisyOutcomeScorerOptions, noisyOutcomeScorer } from "./noisy-outcome-scorer.ts";
 export { type JudgeVerdict, parseJudgeVerdict } from "./parse-judge-verdict.ts";
 export { postRewardModel, type RewardModelRequest, rewardModelHeaders } from "./post-reward-model.ts";
 export { type ProgrammaticScorerOptions, programmaticScorer } from "./programmatic-scorer.ts";

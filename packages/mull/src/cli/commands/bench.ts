@@ -15,6 +15,7 @@ import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { listOf, listOption } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import { outcomeScorerFlagHelp, parseOutcomeScorerFlag } from "../outcome-scorer-flag.ts";
 import { printBenchSummary } from "../print-bench-summary.ts";
 import { processRewardOptionHelp } from "../process-reward-option.ts";
 import { endpointOption, promptTemplateOptionHelp, systemOptionHelp } from "../prompt-options.ts";
@@ -130,12 +131,7 @@ export function benchCommand() {
     .addOption(
       new Option("--grader <name>", "how answers are graded (default: the dataset's)").choices(graderNames),
     )
-    .addOption(
-      new Option(
-        "--scorer <name>",
-        "outcome scorer for bon@N / wv@N: the lab checker or an LLM judge",
-      ).choices(["lab", "judge"] as const),
-    )
+    .option("--scorer <name>", outcomeScorerFlagHelp, parseOutcomeScorerFlag)
     .option("--prm <model>", processRewardOptionHelp)
     .option("--prm-model <name>", "model name sent to an HTTP PRM (--prm URL)")
     .option("--prm-api-key-env <variable>", "environment variable that holds the HTTP PRM's API key")

@@ -1,10 +1,9 @@
 import { writeFile } from "node:fs/promises";
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
-import { llmJudgeScorer } from "../../scoring/index.ts";
 import { solve } from "../../solve.ts";
-import type { Backend, ModelProfile, OutcomeScorer, SolveResult, Usage } from "../../spec/index.ts";
+import type { SolveResult, Usage } from "../../spec/index.ts";
 import {
   findStrategyEntry,
   parseStrategySpec,
@@ -13,6 +12,11 @@ import {
 } from "../../strategies/index.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import {
+  outcomeScorerFlagHelp,
+  outcomeScorerFromFlag,
+  parseOutcomeScorerFlag,
+} from "../outcome-scorer-flag.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
 import {
   endpointOption,
@@ -68,19 +72,6 @@ function usageSummary(usage: Usage) {
     totalTokens: totalTokens(usage) ?? null,
     calls: usage.calls,
   };
-}
-
-/**
- * The outcome scorer of `--scorer`: `judge` the run's model asked as a judge, `lab` the checker the
- * model's profile comes with (refused when it comes with none); absent, the profile's checker if any,
- * else the judge.
- */
-function outcomeScorerOf(choice: string | undefined, profile: ModelProfile, backend: Backend): OutcomeScorer {
-  if (choice !== "judge" && profile.outcomeScorer !== undefined) return profile.outcomeScorer;
-  if (choice === "lab") {
-    throw new UsageError("--scorer lab checks lab problems only; use --scorer judge", "--scorer");
-  }
-  return llmJudgeScorer({ backend });
 }
 
 /** The `--json` shape of a solve result. */
@@ -143,12 +134,7 @@ export function solveCommand() {
     .option("--top-p <value>", "nucleus sampling threshold", numberOption(0, 1))
     .option("--seed <value>", "seed for every random choice", integerOption(0, 2 ** 31 - 1), 0)
     .option("--max-tokens <count>", "maximum tokens per sample", integerOption(1, 1_000_000))
-    .addOption(
-      new Option("--scorer <name>", "outcome scorer for bon@N / wv@N: lab checker or an LLM judge").choices([
-        "lab",
-        "judge",
-      ]),
-    )
+    .option("--scorer <name>", outcomeScorerFlagHelp, parseOutcomeScorerFlag)
     .option("--prm <model>", processRewardOptionHelp)
     .option("--prm-model <name>", "model name sent to an HTTP PRM (--prm URL)")
     .option("--prm-api-key-env <variable>", "environment variable that holds the HTTP PRM's API key")
@@ -184,7 +170,12 @@ export function solveCommand() {
         const { profile } = resolved;
         const chosen = await promptTemplateFromFlags(flags, profile);
         const promptTemplate = chosen?.template.render ?? profile.promptTemplate;
-        const scorer = outcomeScorerOf(flags.scorer, profile, resolved.backend);
+        const scorer = outcomeScorerFromFlag(flags.scorer, {
+          labChecker: profile.outcomeScorer,
+          backend: resolved.backend,
+          seed: flags.seed,
+          labOnly: "lab problems only",
+        });
         const prm = processRewardFromOption(flags.prm, {
           labProblems: profile.labProblemsOnly,
           fallback: profile.processReward,

@@ -1,0 +1,60 @@
+import { checkInteger, checkNumber, seededRng, seedFromText } from "../runtime/index.ts";
+import type { OutcomeScorer } from "../spec/index.ts";
+
+/** Options of `noisyOutcomeScorer`. */
+export interface NoisyOutcomeScorerOptions {
+  /** The verifier whose verdicts are corrupted, e.g. the lab's exact checker; a score ≥ 0.5 is a pass. */
+  readonly base: OutcomeScorer;
+  /** Probability that a failing solution is reported passing. */
+  readonly falsePositiveRate: number;
+  /** Probability that a passing solution is reported failing. */
+  readonly falseNegativeRate: number;
+  /** Seed of the noise; the same seed gives the same verdicts. Default 0. */
+  readonly seed?: number | undefined;
+  /** Name; default `noisy(<base>,fp=…,fn=…)`. */
+  readonly name?: string | undefined;
+}
+
+/**
+ * An imperfect outcome verifier made from a good one, as unit tests with limited coverage are: each
+ * solution's verdict is flipped (score `s` becomes `1 − s`) with probability `falsePositiveRate` when the
+ * base fails it and `falseNegativeRate` when it passes it. The flip is a deterministic function of (seed,
+ * problem, solution text), so a solution gets the same verdict however often it is scored, and runs are
+ * reproducible. The outcome counterpart of `noisyProcessReward`, for studying best-of-N and
+ * resampling-until-accepted (`accept@N`) with false positives.
+ *
+ * @throws ConfigError when a rate is outside [0, 1] or the seed is not an integer.
+ * @example
+ * const scorer = noisyOutcomeScorer({ base: labOutcomeChecker(), falsePositiveRate: 0.1, falseNegativeRate: 0.1 });
+ */
+export function noisyOutcomeScorer(options: NoisyOutcomeScorerOptions): OutcomeScorer {
+  const { base } = options;
+  const owner = "noisyOutcomeScorer";
+  const rate = { minimum: 0, maximum: 1 };
+  const falsePositiveRate = checkNumber(owner, "falsePositiveRate", options.falsePositiveRate, rate);
+  const falseNegativeRate = checkNumber(owner, "falseNegativeRate", options.falseNegativeRate, rate);
+  const seed = checkInteger(owner, "seed", options.seed ?? 0);
+  const name = options.name ?? `noisy(${base.name},fp=${falsePositiveRate},fn=${falseNegativeRate})`;
+  return {
+    name,
+    async score(problem, solutions, callOptions) {
+      const scored = await base.score(problem, solutions, callOptions);
+      const key = `${problem.id ?? ""}\u0000${problem.question}`;
+      const scores = scored.scores.map((score, index) => {
+        const text = solutions[index]?.text ?? "";
+        const draw = seededRng(seedFromText(`${seed}\u0000${key}\u0000${text}`)).next();
+        const passed = score.value >= 0.5;
+        const flip = passed ? draw < falseNegativeRate : draw < falsePositiveRate;
+        if (!flip) return { ...score, scorer: name };
+        const reported = passed ? "failed" : "passed";
+        return {
+          ...score,
+          scorer: name,
+          value: 1 - score.value,
+          detail: `${score.detail ?? ""}${score.detail === undefined ? "" : "; "}flipped: reported ${reported}`,
+        };
+      });
+      return { ...scored, scores };
+    },
+  };
+}
