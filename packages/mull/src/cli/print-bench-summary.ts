@@ -8,11 +8,16 @@ function count(value: number | undefined): string {
   return value === undefined ? "unknown" : String(Math.round(value));
 }
 
-/** The plain-text table printed after a run. */
+/**
+ * The plain-text table printed after a run; an `answered` column joins it when a strategy left problems
+ * without an answer (an abstaining `accept@N`), so that abstentions are told apart from wrong answers.
+ */
 export function formatBenchSummary(summary: BenchSummary): string {
+  const abstained = summary.strategies.some((strategy) => strategy.answered < strategy.problems);
   const header = [
     "strategy",
     "accuracy",
+    ...(abstained ? ["answered"] : []),
     "problems",
     "samples",
     "tokens",
@@ -22,6 +27,7 @@ export function formatBenchSummary(summary: BenchSummary): string {
   const rows = summary.strategies.map((strategy) => [
     strategy.strategy,
     percent(strategy.accuracy),
+    ...(abstained ? [String(strategy.answered)] : []),
     String(strategy.problems),
     String(strategy.samples),
     count(strategy.tokens.total),

@@ -65,6 +65,26 @@ describe("buildReport", () => {
     expect(report.html).toContain("<dt>seed</dt><dd>3</dd>");
   });
 
+  it("adds the problems each strategy answered when one abstained, and no such column otherwise", () => {
+    expect(report.html).not.toContain("<th scope=\"col\">answered</th>");
+    // bon@8 abstains on every third problem, as accept@N does when its verifier accepts nothing.
+    let seen = 0;
+    const abstaining: RunData = {
+      ...run,
+      results: run.results.map((result) => {
+        if (result.strategy !== "bon@8") return result;
+        seen += 1;
+        return seen % 3 === 0 ? { ...result, answer: undefined, correct: false } : result;
+      }),
+    };
+    const html = buildReport(abstaining, { resamples: 50 }).html;
+    expect(html).toContain("<th scope=\"col\">answered</th>");
+    const bestOfN = abstaining.results.filter((result) => result.strategy === "bon@8");
+    const answered = bestOfN.filter((result) => result.answer !== undefined).length;
+    expect(answered).toBeLessThan(bestOfN.length);
+    expect(html).toContain(`<td>${((answered / bestOfN.length) * 100).toFixed(1)}% (${answered})</td>`);
+  });
+
   it("shows the tokens each model spent for a routing strategy, and no such table without one", () => {
     expect(report.html).not.toContain("Tokens by model");
     const routed: RunData = {

@@ -60,11 +60,14 @@ function meanOf(summary: DistributionSummary | undefined): string {
 }
 
 function costTable(summaries: readonly StrategySummary[]): string {
+  // Shown when a strategy left problems without an answer (an abstaining accept@N): not wrong, unanswered.
+  const abstained = summaries.some((summary) => summary.answered < summary.usage.problems);
   const header = [
     "strategy",
     "problems",
     "accuracy",
     "95% interval",
+    ...(abstained ? ["answered"] : []),
     "prompt tokens / problem",
     "completion tokens / problem",
     "total tokens",
@@ -89,6 +92,9 @@ function costTable(summaries: readonly StrategySummary[]): string {
       String(summary.usage.problems),
       `${percentText(summary.accuracy.accuracy)} (${summary.correct})`,
       `${percentText(summary.accuracy.lower)} – ${percentText(summary.accuracy.upper)}${level === 95 ? "" : ` (${level}%)`}`,
+      ...(abstained
+        ? [`${percentText(summary.answered / summary.usage.problems)} (${summary.answered})`]
+        : []),
       meanOf(summary.usage.promptTokens),
       meanOf(summary.usage.completionTokens),
       whole(summary.usage.totalTokens?.total),

@@ -17,6 +17,8 @@ export interface StrategySummary {
   readonly accuracy: AccuracyEstimate;
   /** Problems answered correctly. */
   readonly correct: number;
+  /** Problems it gave an answer to: all but those it abstained on (`accept@N`) or found no answer for. */
+  readonly answered: number;
   readonly usage: UsageSummary;
   /** For verifier-based strategies (results record `verifierAccepted`); otherwise `undefined`. */
   readonly verifier: VerifierErrorRates | undefined;
@@ -67,6 +69,7 @@ export function summarizeStrategies(
       ...seriesOf(strategy),
       accuracy,
       correct: results.filter((result) => result.correct).length,
+      answered: results.filter((result) => result.answer !== undefined).length,
       usage: summarizeUsage(results),
       verifier: verifierFalsePositiveRate(results),
     });

@@ -31,7 +31,8 @@ const run = {
   ],
   results: [
     result("a", "greedy", true, 5),
-    result("b", "greedy", false, 7),
+    // No answer: counted as a problem, not as answered.
+    { ...result("b", "greedy", false, 7), answer: undefined },
     result("a", "bon@4", true, 20),
     result("b", "bon@4", true, undefined),
   ],
@@ -47,6 +48,7 @@ describe("summarizeBench", () => {
         strategy: "greedy",
         problems: 2,
         correct: 1,
+        answered: 1,
         accuracy: 0.5,
         samples: 2,
         tokens: { prompt: 20, completion: 12, total: 32, perProblem: 16, completionPerProblem: 6 },
@@ -57,6 +59,7 @@ describe("summarizeBench", () => {
         strategy: "bon@4",
         problems: 2,
         correct: 2,
+        answered: 2,
         accuracy: 1,
         samples: 8,
         // One result did not report completion tokens: the sums that include it are unknown.
@@ -74,6 +77,7 @@ describe("summarizeBench", () => {
         strategy: "sc@4",
         problems: 0,
         correct: 0,
+        answered: 0,
         accuracy: undefined,
         samples: 0,
         tokens: {

@@ -20,6 +20,8 @@ export interface BenchStrategySummary {
   /** Problems with a result. */
   readonly problems: number;
   readonly correct: number;
+  /** Problems it gave an answer to: all but those it abstained on (`accept@N`) or found no answer for. */
+  readonly answered: number;
   /** `correct / problems`, or `undefined` when there are no results. */
   readonly accuracy: number | undefined;
   /** Samples (candidates) produced. */
@@ -64,6 +66,7 @@ export function summarizeBench(run: RunData): BenchSummary {
       strategy,
       problems: results.length,
       correct,
+      answered: results.filter((result) => result.answer !== undefined).length,
       accuracy: results.length === 0 ? undefined : correct / results.length,
       samples: results.reduce((count, result) => count + result.samples, 0),
       tokens: {

@@ -605,6 +605,7 @@ describe("formatBenchSummary", () => {
           strategy: "greedy",
           problems: 3,
           correct: 2,
+          answered: 3,
           accuracy: 2 / 3,
           samples: 3,
           tokens: { prompt: 30, completion: 15, total: 45, perProblem: 15, completionPerProblem: 5 },
@@ -615,6 +616,7 @@ describe("formatBenchSummary", () => {
           strategy: "sc@16@t1.0",
           problems: 0,
           correct: 0,
+          answered: 0,
           accuracy: undefined,
           samples: 0,
           tokens: {
@@ -635,5 +637,23 @@ describe("formatBenchSummary", () => {
       "greedy         66.7%         3        3       45              15                  5",
       "sc@16@t1.0         -         0        0  unknown         unknown            unknown",
     ]);
+  });
+
+  it("adds an answered column when a strategy abstained on problems", () => {
+    const tokens = { prompt: 30, completion: 15, total: 45, perProblem: 15, completionPerProblem: 5 };
+    const line = { problems: 3, samples: 3, tokens, calls: 3, scoreCalls: 3 };
+    const summary: BenchSummary = {
+      runId: "run-2",
+      dataset: "lab:hard",
+      problems: 3,
+      strategies: [
+        { ...line, strategy: "bon@4", correct: 2, answered: 3, accuracy: 2 / 3 },
+        { ...line, strategy: "accept@4", correct: 2, answered: 2, accuracy: 2 / 3 },
+      ],
+    };
+    const lines = formatBenchSummary(summary).split("\n");
+    expect(lines[1]).toMatch(/^strategy\s+accuracy\s+answered\s+problems/);
+    expect(lines[2]).toMatch(/^bon@4\s+66\.7%\s+3\s+3\s/);
+    expect(lines[3]).toMatch(/^accept@4\s+66\.7%\s+2\s+3\s/);
   });
 });
