@@ -14,13 +14,17 @@
  *    completed, and the proxy's event-loop delay;
  * 5. overload: twice `--overload-limit` connections against a proxy whose in-flight limit it is: the share
  *    refused with 429 and how fast;
- * 6. the proxy's resident memory before and after.
+ * 6. the proxy's resident memory before and after;
+ * 7. soak (only when `--phases` names it): requests paced at half the proxy's measured capacity for
+ *    `--soak-seconds`, the proxy's resident memory sampled every `--soak-sample-seconds`: its drift after
+ *    the first fifth (the warm-up), failures, latency, and unhandled rejections in the proxy's log.
  *
  * Phase 2 also runs with streamed requests (`stream: true`, SSE back to the client). `--phases` picks the
- * phases to run (default all): sequential, concurrent, autocannon, fanout, streams, overload.
+ * phases to run (default all but soak): sequential, concurrent, autocannon, fanout, streams, overload, soak.
  *
  *   npm run bench:server [-- --duration 10 --rounds 7 --round-size 25 --fanout-clients 50 --json]
  *   npm run bench:server -- --duration 5 --phases sequential,concurrent
+ *   npm run bench:server -- --phases soak --soak-seconds 1800
  *
  * Every figure is relative to a baseline measured in the same run; other processes may share the cores.
  */
@@ -48,12 +52,22 @@ const { values } = parseArgs({
     streams: { type: "string", default: "500" },
     "stream-seconds": { type: "string", default: "10" },
     "overload-limit": { type: "string", default: "64" },
+    "soak-seconds": { type: "string", default: "300" },
+    "soak-sample-seconds": { type: "string", default: "10" },
     phases: { type: "string", default: "sequential,concurrent,autocannon,fanout,streams,overload" },
     json: { type: "boolean", default: false },
   },
 });
 
-const allPhases = ["sequential", "concurrent", "autocannon", "fanout", "streams", "overload"] as const;
+const allPhases = [
+  "sequential",
+  "concurrent",
+  "autocannon",
+  "fanout",
+  "streams",
+  "overload",
+  "soak",
+] as const;
 const phases = new Set((values.phases ?? "").split(",").map((phase) => phase.trim()));
 for (const phase of phases) {
   if (!(allPhases as readonly string[]).includes(phase)) {
@@ -241,6 +255,58 @@ async function closedLoop(options: {
   return { latencies, others, failures, seconds: (performance.now() - started) / 1000, prompts };
 }
 
+/**
+ * An open loop: requests sent at `rate` per second for `seconds` whatever the answers' pace (up to 1,024
+ * outstanding), with `sample` called every `sampleSeconds`.
+ */
+async function pacedLoop(options: {
+  url: string;
+  body: string;
+  rate: number;
+  seconds: number;
+  sampleSeconds: number;
+  sample: (elapsedSeconds: number) => Promise<void>;
+}): Promise<LoopResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1_024 });
+  const url = new URL(options.url);
+  const latencies: number[] = [];
+  const others = new Map<number, number[]>();
+  const pending = new Set<Promise<void>>();
+  let failures = 0;
+  let issued = 0;
+  let nextSample = options.sampleSeconds;
+  const started = performance.now();
+  for (;;) {
+    const elapsed = (performance.now() - started) / 1000;
+    if (elapsed >= options.seconds) break;
+    while (issued < Math.floor(elapsed * options.rate) && pending.size < 1_024) {
+      issued += 1;
+      const begin = performance.now();
+      const request = post(agent, url, options.body)
+        .then((status) => {
+          if (status === 200) latencies.push(performance.now() - begin);
+          else {
+            failures += 1;
+            others.set(status, [...(others.get(status) ?? []), performance.now() - begin]);
+          }
+        })
+        .catch(() => {
+          failures += 1;
+        })
+        .finally(() => pending.delete(request));
+      pending.add(request);
+    }
+    if (elapsed >= nextSample) {
+      nextSample += options.sampleSeconds;
+      await options.sample(elapsed);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  return { latencies, others, failures, seconds: (performance.now() - started) / 1000, prompts: [] };
+}
+
 function percentile(values: readonly number[], fraction: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -353,8 +419,14 @@ async function startProxy(directory: string, name: string, upstreamUrl: string, 
 }
 
 async function rssBytes(proxyUrl: string): Promise<number> {
+  return (await memoryBytes(proxyUrl)).rss;
+}
+
+/** The proxy's resident memory and V8 heap in use (garbage not yet collected included), from /metrics. */
+async function memoryBytes(proxyUrl: string): Promise<{ rss: number; heap: number }> {
   const text = await (await fetch(`${proxyUrl}/metrics`)).text();
-  return Number(/mull_process_resident_memory_bytes (\d+)/.exec(text)?.[1] ?? Number.NaN);
+  const read = (name: string) => Number(new RegExp(`${name} (\\d+)`).exec(text)?.[1] ?? Number.NaN);
+  return { rss: read("mull_process_resident_memory_bytes"), heap: read("mull_process_heap_used_bytes") };
 }
 
 async function main(): Promise<void> {
@@ -624,6 +696,64 @@ async function main(): Promise<void> {
       }
     }
 
+    // 7. Soak: half the measured capacity for a long while; memory should level off after the warm-up.
+    let soak: Record<string, unknown> | undefined;
+    if (phases.has("soak")) {
+      const soakSeconds = Number(values["soak-seconds"]);
+      const sampleSeconds = Number(values["soak-sample-seconds"]);
+      const probe = await closedLoop({
+        url: proxyChat,
+        body: plain,
+        prompt: () => "ping",
+        concurrency: 32,
+        seconds: 5,
+      });
+      const capacity = probe.latencies.length / probe.seconds;
+      const rate = Math.max(1, Math.round(capacity / 2));
+      const memory: { seconds: number; rssBytes: number; heapBytes: number }[] = [];
+      const result = await pacedLoop({
+        url: proxyChat,
+        body: plain("ping"),
+        rate,
+        seconds: soakSeconds,
+        sampleSeconds,
+        sample: async (elapsed) => {
+          const { rss, heap } = await memoryBytes(proxyUrl);
+          memory.push({ seconds: Math.round(elapsed), rssBytes: rss, heapBytes: heap });
+        },
+      });
+      const settled = memory.filter((point) => point.seconds >= soakSeconds / 5);
+      const first = settled[0]?.rssBytes ?? Number.NaN;
+      const last = settled.at(-1)?.rssBytes ?? Number.NaN;
+      const unhandled = (proxy.output().match(/unhandled/gi) ?? []).length;
+      // The heap's low points (just after a collection) of the first and last fifth after the warm-up:
+      // what the server keeps alive, whatever the allocator holds on to.
+      const fifth = settled.length / 4;
+      const lowest = (points: typeof memory) => Math.min(...points.map((point) => point.heapBytes));
+      const heapFirst = lowest(settled.slice(0, Math.max(1, Math.floor(fifth))));
+      const heapLast = lowest(settled.slice(Math.floor(settled.length - Math.max(1, fifth))));
+      soak = {
+        seconds: soakSeconds,
+        capacityRps: Math.round(capacity),
+        rateRps: rate,
+        ok: result.latencies.length,
+        failures: result.failures,
+        p50Ms: round3(percentile(result.latencies, 0.5)),
+        p99Ms: round3(percentile(result.latencies, 0.99)),
+        rssAfterWarmUpBytes: first,
+        rssEndBytes: last,
+        rssDriftPercent: round3(((last - first) / first) * 100),
+        rssMaxBytes: Math.max(...memory.map((point) => point.rssBytes)),
+        heapLowFirstBytes: heapFirst,
+        heapLowLastBytes: heapLast,
+        unhandledInProxyLog: unhandled,
+        memory,
+      };
+      log(
+        `soak: ${rate} req/s (half of ${Math.round(capacity)}) for ${soakSeconds} s: ${result.latencies.length} ok, ${result.failures} failures, p50 ${soak.p50Ms} ms, p99 ${soak.p99Ms} ms; proxy RSS ${(first / 1_048_576).toFixed(1)} MB after the warm-up, ${(last / 1_048_576).toFixed(1)} MB at the end (drift ${soak.rssDriftPercent}%); heap low point ${(heapFirst / 1_048_576).toFixed(1)} MB early, ${(heapLast / 1_048_576).toFixed(1)} MB late; ${unhandled} unhandled in its log`,
+      );
+    }
+
     const report = {
       machine: {
         cores: os.cpus().length,
@@ -637,6 +767,7 @@ async function main(): Promise<void> {
       fanout,
       streams,
       overload,
+      soak,
       rss: { beforeBytes: rssBefore, afterBytes: rssAfter },
     };
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

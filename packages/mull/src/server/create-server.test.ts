@@ -350,6 +350,12 @@ describe("createServer routes", () => {
       /mull_http_requests_total\{route="\/v1\/chat\/completions",method="POST",status="200"\} 1/,
     );
     expect(text).toMatch(/mull_in_flight_requests 0/);
+    // The process's memory, resident and V8 heap, in bytes: a soak reads both.
+    const bytes = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1]);
+    expect(bytes("mull_process_resident_memory_bytes")).toBeGreaterThan(
+      bytes("mull_process_heap_used_bytes"),
+    );
+    expect(bytes("mull_process_heap_used_bytes")).toBeGreaterThan(1_000_000);
   });
 
   it("sends a strategy stream's headers and a first comment before any sample is back", async () => {

@@ -85,6 +85,14 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
       this.set(process.memoryUsage.rss());
     },
   });
+  new Gauge({
+    name: "mull_process_heap_used_bytes",
+    help: "V8 heap in use by the server process, garbage not yet collected included.",
+    registers,
+    collect() {
+      this.set(process.memoryUsage().heapUsed);
+    },
+  });
   const loop = options.eventLoop === true ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
   if (loop !== undefined) {
     loop.enable();
