@@ -18,6 +18,12 @@ let sampled = 0;
 beforeAll(async () => {
   fake = await startFakeOpenAIServer({
     handler: (request) => {
+      if (request.prompt.includes("Proposed solution:") && request.prompt.includes("strict judge")) {
+        return "Wrong.\nScore: 1/10";
+      }
+      if (request.prompt.includes("Proposed solution:") && request.prompt.includes("kind judge")) {
+        return "Correct.\nScore: 9/10";
+      }
       if (request.prompt.includes("Proposed solution:")) {
         // The judge: a verdict for the marked question, none for the other.
         const verdict = request.prompt.includes("clear judge") && request.prompt.includes("#### 13");
@@ -49,15 +55,21 @@ afterAll(async () => {
 
 interface BonBody {
   readonly choices: { message: { content: string } }[];
-  readonly mull: { strategy: string; notes?: string[] };
+  readonly mull: {
+    strategy: string;
+    notes?: string[];
+    answer: string | null;
+    candidates: number;
+    stopped_by: string;
+  };
 }
 
-async function bon(question: string): Promise<BonBody> {
+async function bon(question: string, model = "bon@3:fake-model"): Promise<BonBody> {
   const response = await fetch(`${running.url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     body: JSON.stringify({
-      model: "bon@3:fake-model",
+      model,
       messages: [{ role: "user", content: question }],
       max_tokens: 32,
       temperature: 0.7,
@@ -81,5 +93,32 @@ describe("bon@N with an LLM judge", () => {
     const body = await bon("What is 3 × 4? (clear judge)");
     expect(body.choices[0]?.message.content).toBe("#### 13");
     expect(body.mull.notes).toBeUndefined();
+  });
+});
+
+describe("accept@N with an LLM judge", () => {
+  it("answers the first sample the judge accepts", async () => {
+    const body = await bon("What is 3 × 4? (kind judge)", "accept@3:fake-model");
+    expect(body.mull).toMatchObject({
+      strategy: "accept@3",
+      candidates: 1,
+      stopped_by: "condition:verifier-accepted",
+    });
+    expect(body.mull.answer).not.toBeNull();
+    expect(body.choices[0]?.message.content).toBe(`#### ${body.mull.answer}`);
+  });
+
+  it("reports no answer, and says why, when the judge accepts none: the text is a real sample, unendorsed", async () => {
+    const body = await bon("What is 3 × 4? (strict judge)", "accept@3:fake-model");
+    expect(body.mull).toMatchObject({
+      strategy: "accept@3",
+      candidates: 3,
+      stopped_by: "complete",
+      answer: null,
+    });
+    expect(body.mull.notes).toEqual([
+      "accept@3: the verifier judge:fake-model accepted none of 3 samples at 0.5; abstaining",
+    ]);
+    expect(answers).toContain(body.choices[0]?.message.content);
   });
 });

@@ -147,6 +147,18 @@ function withExtraBody(backend: Backend, extraBody: Readonly<Record<string, unkn
   };
 }
 
+/**
+ * Whether a strategy chose nothing although some finished sample had an answer: it declined them (an
+ * `accept@N` whose verifier accepted none), rather than finding none to choose.
+ */
+function declined(result: SolveResult): boolean {
+  return (
+    result.answer === undefined &&
+    result.best === undefined &&
+    result.candidates.some((candidate) => finished(candidate) && candidate.answer !== undefined)
+  );
+}
+
 /** Whether a candidate ran to its end: not aborted, and not cut by a token watcher (a trace given up on). */
 function finished(candidate: Candidate): boolean {
   return candidate.finishReason !== "abort" && candidate.finishReason !== "cut";
@@ -334,8 +346,9 @@ async function withStrategy(
     usage: result.usage,
     report: {
       strategy: result.strategy,
-      // The answer returned: the strategy's, unless the vote between calls and text overruled it.
-      answer: chosen[0]?.answer ?? result.answer,
+      // The answer returned: the strategy's, unless the vote between calls and text overruled it; none
+      // when the strategy declined every answered sample (an abstaining accept@N), whose text still goes out.
+      answer: declined(result) ? undefined : (chosen[0]?.answer ?? result.answer),
       candidates: result.candidates.length,
       votes: result.votes,
       stoppedBy: lost && result.stoppedBy === "abort" ? "samples-lost" : result.stoppedBy,
