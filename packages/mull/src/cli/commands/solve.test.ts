@@ -104,6 +104,28 @@ describe("mull solve against an OpenAI-compatible server", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/127\.0\.0\.1:9/);
   });
+
+  it("says why when there is no answer: accept@N whose judge accepted none", async () => {
+    // The fake answers the judge's prompts with a solution, not a verdict: it accepts nothing.
+    const result = await mull([
+      "solve",
+      "What is 6 times 7?",
+      "--base-url",
+      server.url,
+      "--model",
+      "fake-model",
+      "--strategy",
+      "accept@2",
+      "--scorer",
+      "judge",
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("(no answer)\n");
+    expect(result.stderr).toContain("accept@2 on fake-model: 2 candidates");
+    expect(result.stderr).toContain(
+      "  note: accept@2: the verifier judge:fake-model accepted none of 2 samples at 0.5; abstaining\n",
+    );
+  });
 });
 
 describe("strategyWithCount", () => {

@@ -233,6 +233,13 @@ export function solveCommand() {
               `  ${model}: ${totalTokens(usage) ?? "unknown"} tokens, ${counted(usage.calls, "call")}\n`,
             );
           }
+          // Without an answer, the run's notes say why (an accept@N whose verifier accepted nothing, …).
+          if (result.answer === undefined) {
+            const notes = new Set(
+              result.trace.flatMap((event) => (event.type === "note" ? [event.message] : [])),
+            );
+            for (const note of [...notes].slice(0, 5)) process.stderr.write(`  note: ${note}\n`);
+          }
         }
       } finally {
         await routes?.dispose();
