@@ -66,7 +66,7 @@ describe("buildReport", () => {
   });
 
   it("adds the problems each strategy answered when one abstained, and no such column otherwise", () => {
-    expect(report.html).not.toContain("<th scope=\"col\">answered</th>");
+    expect(report.html).not.toContain('<th scope="col">answered</th>');
     // bon@8 abstains on every third problem, as accept@N does when its verifier accepts nothing.
     let seen = 0;
     const abstaining: RunData = {
@@ -78,11 +78,21 @@ describe("buildReport", () => {
       }),
     };
     const html = buildReport(abstaining, { resamples: 50 }).html;
-    expect(html).toContain("<th scope=\"col\">answered</th>");
+    expect(html).toContain('<th scope="col">answered</th>');
     const bestOfN = abstaining.results.filter((result) => result.strategy === "bon@8");
     const answered = bestOfN.filter((result) => result.answer !== undefined).length;
     expect(answered).toBeLessThan(bestOfN.length);
     expect(html).toContain(`<td>${((answered / bestOfN.length) * 100).toFixed(1)}% (${answered})</td>`);
+    expect(html).not.toContain("utility");
+    // With a cost for wrong answers: right 1, wrong −2, none 0, per problem.
+    const weighed = buildReport(abstaining, { resamples: 50, wrongCost: 2 }).html;
+    expect(weighed).toContain('<th scope="col">utility (wrong −2)</th>');
+    const right = bestOfN.filter((result) => result.correct).length;
+    const utility = (right - 2 * (answered - right)) / bestOfN.length;
+    expect(weighed).toContain(
+      `<td>${((answered / bestOfN.length) * 100).toFixed(1)}% (${answered})</td><td>${utility.toFixed(3)}</td>`,
+    );
+    expect(() => buildReport(abstaining, { wrongCost: -1 })).toThrow(/wrongCost/);
   });
 
   it("shows the tokens each model spent for a routing strategy, and no such table without one", () => {

@@ -12,6 +12,7 @@ import {
 } from "../bench/metrics/index.ts";
 import type { RunData, RunManifest } from "../bench/run-data.ts";
 import type { MachinePerformance, PowerAssumption } from "../metrics/index.ts";
+import { checkNumber } from "../runtime/index.ts";
 import { accuracyTokensSpec, type CounterpartLink } from "./accuracy-tokens-spec.ts";
 import { confidenceSection } from "./confidence-section.ts";
 import { coverageSpec } from "./coverage-spec.ts";
@@ -53,13 +54,24 @@ export interface BuildReportOptions {
   readonly machine?: MachinePerformance | undefined;
   /** Power for the energy figures; default `cpuPower()` (10 W for one core). */
   readonly power?: PowerAssumption | undefined;
+  /**
+   * What a wrong answer costs against a right one's 1 and no answer's 0: with it, the cost table gives each
+   * strategy's utility per problem ("Inference Scaling fLaws"). At least 0.
+   */
+  readonly wrongCost?: number | undefined;
 }
 
 function meanOf(summary: DistributionSummary | undefined): string {
   return summary === undefined ? "unknown" : whole(summary.mean);
 }
 
-function costTable(summaries: readonly StrategySummary[]): string {
+/** 1 for each right answer, −`wrongCost` for each wrong one, 0 for none, per problem. */
+function utilityOf(summary: StrategySummary, wrongCost: number): number {
+  const wrong = summary.answered - summary.correct;
+  return (summary.correct - wrongCost * wrong) / summary.usage.problems;
+}
+
+function costTable(summaries: readonly StrategySummary[], wrongCost: number | undefined): string {
   // Shown when a strategy left problems without an answer (an abstaining accept@N): not wrong, unanswered.
   const abstained = summaries.some((summary) => summary.answered < summary.usage.problems);
   const header = [
@@ -68,6 +80,7 @@ function costTable(summaries: readonly StrategySummary[]): string {
     "accuracy",
     "95% interval",
     ...(abstained ? ["answered"] : []),
+    ...(wrongCost === undefined ? [] : [`utility (wrong −${wrongCost})`]),
     "prompt tokens / problem",
     "completion tokens / problem",
     "total tokens",
@@ -95,6 +108,7 @@ function costTable(summaries: readonly StrategySummary[]): string {
       ...(abstained
         ? [`${percentText(summary.answered / summary.usage.problems)} (${summary.answered})`]
         : []),
+      ...(wrongCost === undefined ? [] : [utilityOf(summary, wrongCost).toFixed(3)]),
       meanOf(summary.usage.promptTokens),
       meanOf(summary.usage.completionTokens),
       whole(summary.usage.totalTokens?.total),
@@ -253,6 +267,10 @@ function counterpartSentence(links: readonly CounterpartLink[]): string {
  * writeFileSync("report.html", html);
  */
 export function buildReport(run: RunData, options: BuildReportOptions = {}): Report {
+  const wrongCost =
+    options.wrongCost === undefined
+      ? undefined
+      : checkNumber("buildReport", "wrongCost", options.wrongCost, { minimum: 0 });
   const summaries = summarizeStrategies(run, { seed: options.seed, resamples: options.resamples });
   const curves = strategyCoverage(run);
   const difficultyRows = accuracyByDifficulty(run);
@@ -325,7 +343,7 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
   const confidence = confidenceCalibration(run);
   if (confidence !== undefined) sections.push(...confidenceSection(confidence, specs));
 
-  sections.push("<h2>Cost</h2>", `<div class="table-wrap">${costTable(summaries)}</div>`);
+  sections.push("<h2>Cost</h2>", `<div class="table-wrap">${costTable(summaries, wrongCost)}</div>`);
   sections.push(
     note(
       "Token counts a backend did not report are unknown, never 0. The verifier's false-positive rate is the fraction of chosen answers the verifier accepted that are wrong.",

@@ -54,6 +54,11 @@ export function reportCommand() {
       "busy cores assumed for the energy figures (default 1)",
       integerOption(1, 4096),
     )
+    .option(
+      "--wrong-cost <cost>",
+      "add each strategy's utility per problem to the cost table: 1 for a right answer, minus this for a wrong one, 0 for none",
+      numberOption(0, 1_000_000),
+    )
     .option("--json", "print the files written as JSON")
     .action(async (runDirectory, flags) => {
       const location = parseRunLocation(runDirectory, flags.store, { out: "<run-dir>" });
@@ -91,6 +96,7 @@ export function reportCommand() {
         pngDirectory: flags.png,
         seed: flags.seed,
         resamples: flags.resamples,
+        wrongCost: flags.wrongCost,
       });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ run: run.manifest.runId, files }, null, 2)}\n`);
