@@ -1,7 +1,7 @@
-import { ConfigError } from "../../errors/index.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
+import { rewardProbability } from "./reward-probability.ts";
 
 /** Where resampling with a verifier stops on a problem's drawn samples, and what it answers. */
 export interface AcceptedSample {
@@ -9,11 +9,6 @@ export interface AcceptedSample {
   readonly used: number;
   /** The accepted sample's index, or `undefined` when none was: it abstains. */
   readonly accepted: number | undefined;
-}
-
-/** A reward as the verifier's probability that the sample is right. */
-function verdict(reward: number, rewardScale: RewardScale): number {
-  return rewardScale === "logit" ? 1 / (1 + Math.exp(-reward)) : reward;
 }
 
 /**
@@ -35,20 +30,10 @@ export function acceptedSample(
 ): AcceptedSample {
   const threshold = strategy.threshold ?? 0.5;
   for (const [index, sample] of drawn.entries()) {
-    const reward = sample.reward;
-    if (reward === undefined) {
-      throw new ConfigError(
-        `${strategy.name} needs a reward (the verifier's score) for every sample, but a sample of problem ${JSON.stringify(problem.id)} (${problem.location}) has none`,
-        { field: "reward" },
-      );
+    // Read one by one: a sample after the accepted one needs no reward.
+    if (rewardProbability(problem, sample, strategy, rewardScale) >= threshold) {
+      return { used: index + 1, accepted: index };
     }
-    if (rewardScale === "probability" && (reward < 0 || reward > 1)) {
-      throw new ConfigError(
-        `${strategy.name}: reward ${reward} of a sample of problem ${JSON.stringify(problem.id)} is outside [0, 1]; pass --reward-scale logit to read raw reward-model scores through their logistic`,
-        { field: "--reward-scale" },
-      );
-    }
-    if (verdict(reward, rewardScale) >= threshold) return { used: index + 1, accepted: index };
   }
   return { used: drawn.length, accepted: undefined };
 }

@@ -2,6 +2,7 @@ import { ConfigError } from "../../errors/index.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
+import { rewardProbability } from "./reward-probability.ts";
 
 /** The kinds that pick one sample's answer (the others, `mean` and `pass`, score the whole subset). */
 export type SelectingKind = "maj" | "rm" | "bon" | "wv" | "wv-prob" | "mass";
@@ -81,18 +82,11 @@ export function chooseSample(
       return samples.length === 0 ? undefined : best;
     }
     case "wv": {
-      requireField(problem, strategy, samples, "reward");
-      if (rewardScale === "probability") {
-        const outside = samples.find((sample) => sample.reward! < 0 || sample.reward! > 1);
-        if (outside !== undefined) {
-          throw new ConfigError(
-            `${strategy.name}: reward ${outside.reward} of a sample of problem ${JSON.stringify(problem.id)} is outside [0, 1]; pass --reward-scale logit to weight raw reward-model scores by their logistic`,
-            { field: "--reward-scale" },
-          );
-        }
-        return weightedWinner(samples, (sample) => sample.reward!);
-      }
-      return weightedWinner(samples, (sample) => 1 / (1 + Math.exp(-sample.reward!)));
+      // Every sample's reward is checked, those without an answer (which do not vote) included.
+      const weights = new Map(
+        samples.map((sample) => [sample, rewardProbability(problem, sample, strategy, rewardScale)]),
+      );
+      return weightedWinner(samples, (sample) => weights.get(sample)!);
     }
     case "mass": {
       requireField(problem, strategy, samples, "logprob");

@@ -84,20 +84,15 @@ export function subsetOutcome(
       characters: meanKnown(subset.map((sample) => sample.characters)),
     };
   }
-  if (strategy.kind === "accept") {
-    const { used, accepted } = acceptedSample(problem, subset, strategy, rewardScale);
-    const sample = accepted === undefined ? undefined : subset[accepted];
-    const read = subset.slice(0, used);
-    return {
-      score: sample?.correct ? 1 : 0,
-      answer: sample?.answer,
-      answered: sample?.answer === undefined ? 0 : 1,
-      samples: used,
-      tokens: sumKnown(read.map((drawnSample) => drawnSample.completionTokens)),
-      characters: sumKnown(read.map((drawnSample) => drawnSample.characters)),
-    };
-  }
-  const used = isAdaptive(strategy) ? subset.slice(0, adaptiveStopPoint(strategy, subset)) : subset;
+  // Resampling with a verifier stops at its accepted sample and answers it, or reads all and abstains.
+  const accepted =
+    strategy.kind === "accept" ? acceptedSample(problem, subset, strategy, rewardScale) : undefined;
+  const used =
+    accepted !== undefined
+      ? subset.slice(0, accepted.used)
+      : isAdaptive(strategy)
+        ? subset.slice(0, adaptiveStopPoint(strategy, subset))
+        : subset;
   const cost = {
     samples: used.length,
     tokens: sumKnown(used.map((sample) => sample.completionTokens)),
@@ -112,12 +107,10 @@ export function subsetOutcome(
       : isAdaptive(strategy) || strategy.kind === "probe"
         ? { ...strategy, kind: "maj" as const }
         : strategy;
-  const chosen = chooseSample(
-    problem,
-    used,
-    selecting as ReplayStrategy & { kind: SelectingKind },
-    rewardScale,
-  );
+  const chosen =
+    accepted !== undefined
+      ? accepted.accepted
+      : chooseSample(problem, used, selecting as ReplayStrategy & { kind: SelectingKind }, rewardScale);
   const sample = chosen === undefined ? undefined : used[chosen];
   return {
     score: sample?.correct ? 1 : 0,
