@@ -1,6 +1,7 @@
 import { compile, type TopLevelSpec } from "vega-lite";
 import {
   accuracyByDifficulty,
+  answerUtility,
   confidenceCalibration,
   type DistributionSummary,
   type StrategyCoverage,
@@ -65,12 +66,6 @@ function meanOf(summary: DistributionSummary | undefined): string {
   return summary === undefined ? "unknown" : whole(summary.mean);
 }
 
-/** 1 for each right answer, −`wrongCost` for each wrong one, 0 for none, per problem. */
-function utilityOf(summary: StrategySummary, wrongCost: number): number {
-  const wrong = summary.answered - summary.correct;
-  return (summary.correct - wrongCost * wrong) / summary.usage.problems;
-}
-
 function costTable(summaries: readonly StrategySummary[], wrongCost: number | undefined): string {
   // Shown when a strategy left problems without an answer (an abstaining accept@N): not wrong, unanswered.
   const abstained = summaries.some((summary) => summary.answered < summary.usage.problems);
@@ -108,7 +103,18 @@ function costTable(summaries: readonly StrategySummary[], wrongCost: number | un
       ...(abstained
         ? [`${percentText(summary.answered / summary.usage.problems)} (${summary.answered})`]
         : []),
-      ...(wrongCost === undefined ? [] : [utilityOf(summary, wrongCost).toFixed(3)]),
+      ...(wrongCost === undefined
+        ? []
+        : [
+            answerUtility(
+              {
+                right: summary.correct,
+                wrong: summary.answered - summary.correct,
+                problems: summary.usage.problems,
+              },
+              wrongCost,
+            ).toFixed(3),
+          ]),
       meanOf(summary.usage.promptTokens),
       meanOf(summary.usage.completionTokens),
       whole(summary.usage.totalTokens?.total),

@@ -1,4 +1,5 @@
 export { accuracyByDifficulty, type DifficultyAccuracy } from "./accuracy-by-difficulty.ts";
+export { type AnswerCounts, answerUtility } from "./answer-utility.ts";
 export { type AccuracyEstimate, type BootstrapOptions, bootstrapAccuracy } from "./bootstrap-accuracy.ts";
 export {
   type ConfidenceCalibration,

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
 import { checkInteger, checkNumber, checkOneOf, seededRng } from "../../runtime/index.ts";
-import { type AccuracyEstimate, bootstrapAccuracy } from "../metrics/index.ts";
+import { type AccuracyEstimate, answerUtility, bootstrapAccuracy } from "../metrics/index.ts";
 import { alignById } from "./align-by-id.ts";
 import { cascadeOutcome } from "./cascade-outcome.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
@@ -224,13 +224,11 @@ function alignOpenings(
   return aligned.map((problem) => problem.samples[0]!);
 }
 
-/** 1 for a right answer, −`wrongCost` for a wrong one, 0 for none, averaged over problems. */
+/** The outcomes' utility per problem (`answerUtility`); `mean` and `pass` count as always answering. */
 function meanUtility(outcomes: readonly ProblemOutcome[], wrongCost: number): number {
-  const total = outcomes.reduce((sum, outcome) => {
-    const wrong = (outcome.answered ?? 1) - outcome.score;
-    return sum + outcome.score - wrongCost * wrong;
-  }, 0);
-  return total / outcomes.length;
+  const right = outcomes.reduce((sum, outcome) => sum + outcome.score, 0);
+  const answered = outcomes.reduce((sum, outcome) => sum + (outcome.answered ?? 1), 0);
+  return answerUtility({ right, wrong: answered - right, problems: outcomes.length }, wrongCost);
 }
 
 /** How many of a problem's recorded samples a strategy reading `k` draws: one fewer after a greedy trace. */
