@@ -26,12 +26,14 @@ module.exports = {
       from: {
         path: `${core}(spec|errors|runtime|backends|answers|budget|generation|scoring|selection|trace|telemetry|metrics|lab|steps|process-rewards|prompts|diagnostics)/`,
       },
-      to: { path: `${core}(strategies|search|routing|solve\\.ts|cli|server|bench|report|integrations)` },
+      to: {
+        path: `${core}(strategies|search|routing|composition|solve\\.ts|cli|server|bench|report|integrations)`,
+      },
     },
     {
       name: "strategies-never-import-surfaces",
       severity: "error",
-      from: { path: `${core}(strategies|search|routing)/` },
+      from: { path: `${core}(strategies|search|routing|composition)/` },
       to: { path: `${core}(cli|server|bench|report|integrations)/` },
     },
     {

@@ -71,6 +71,18 @@ export {
   windowUnanimous,
 } from "./budget/index.ts";
 
+// composition/: architectures, layers of techniques over a pool of candidates (`gen@8+verify+rank@2+vote`).
+export {
+  type ArchitectureLayer,
+  type ArchitectureOptions,
+  architecture,
+  critiquePrompt,
+  type FusedCandidate,
+  formatArchitecture,
+  fusionPrompt,
+  parseArchitecture,
+} from "./composition/index.ts";
+
 // diagnostics/: does a served backend compute and sample what a reference does (backend fidelity)?
 export {
   checkFidelity,
@@ -145,6 +157,7 @@ export {
   cpuPower,
   defaultWattsPerCore,
   energyJoules,
+  type HoldoutAnswer,
   highestRates,
   idealizedSeconds,
   type MachinePerformance,
@@ -156,6 +169,9 @@ export {
   type PowerAssumption,
   passAtK,
   type ReliabilityBin,
+  type ReusableHoldout,
+  type ReusableHoldoutOptions,
+  reusableHoldout,
   type SequenceTokens,
   sequenceFlops,
   tokenBytes,
@@ -451,6 +467,8 @@ export {
   deepConfOnline,
   type EarlyStoppingConsistencyOptions,
   earlyStoppingConsistency,
+  expandSpecBraces,
+  expandSpecList,
   findStrategyEntry,
   type LiveProbingOptions,
   liveProbing,

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
+import { ConfigError } from "../errors/index.ts";
+import { expandSpecList } from "../strategies/index.ts";
 
 /**
  * A commander parser for a comma-separated list (`greedy,sc@8`), items trimmed; an empty item is refused
@@ -31,4 +33,21 @@ export function listOf<Item>(parse: (item: string) => Item): (value: string) => 
         throw new InvalidArgumentError(`${(error as Error).message} in "${value}"`);
       }
     });
+}
+
+/**
+ * A commander parser for a comma-separated list of strategy specs in which brace groups expand
+ * (`greedy,sc@{4,8}`, `gen@{4,8}+{verify,test}+vote`; see `expandSpecList`); a bad pattern is refused
+ * with the value named.
+ *
+ * @example
+ * new Command("bench").option("--strategies <list>", "strategies to run", strategyListOption);
+ */
+export function strategyListOption(value: string): string[] {
+  try {
+    return expandSpecList(value);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    throw new InvalidArgumentError(error.message.replace(/^strategy: /, ""));
+  }
 }

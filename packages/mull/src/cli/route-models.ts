@@ -98,6 +98,12 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
       }
     }
   }
+  // Models an architecture's layers name (`gen@4(lab-small)`) load the same way.
+  for (const spec of options.specs) {
+    for (const name of findStrategyEntry(spec)?.entry.namedModels ?? []) {
+      if (name !== main.model && !wanted.has(name)) wanted.set(name, `${specFlag} ${spec}`);
+    }
+  }
   const backends = new Map<string, Backend & { dispose?: () => Promise<void> | void }>();
   const dispose = async () => {
     await Promise.all([...backends.values()].map((backend) => backend.dispose?.()));

@@ -22,3 +22,9 @@ export {
 } from "./inference-cost.ts";
 export { type MeasureMachineOptions, machinePerformance, measureMachine } from "./measure-machine.ts";
 export { passAtK } from "./pass-at-k.ts";
+export {
+  type HoldoutAnswer,
+  type ReusableHoldout,
+  type ReusableHoldoutOptions,
+  reusableHoldout,
+} from "./reusable-holdout.ts";

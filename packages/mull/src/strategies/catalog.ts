@@ -1,3 +1,4 @@
+import { architectureEntry } from "../composition/architecture-entry.ts";
 import { bigLittleDecoderEntry } from "../routing/big-little-decoder.ts";
 import { cascadeEntry } from "../routing/cascade.ts";
 import { glimpseRouterEntry } from "../routing/glimpse-router.ts";
@@ -72,4 +73,5 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   massCascadeEntry,
   glimpseRouterEntry,
   bigLittleDecoderEntry,
+  architectureEntry,
 ];

@@ -25,7 +25,9 @@ export type SpecMatch =
 const compiled: readonly { readonly entry: StrategyEntry; readonly forms: readonly SpecForm[] }[] =
   strategyCatalog.map((entry) => ({
     entry,
-    forms: entry.forms.map((form) => compileSpecForm(form, entry.decimals)),
+    // A family that resolves its own specs has forms that only describe it.
+    forms:
+      entry.resolve === undefined ? entry.forms.map((form) => compileSpecForm(form, entry.decimals)) : [],
   }));
 
 /** A spec split from the model route after its first `:` (`cascade@8:lab-small>lab-large`). */
@@ -62,12 +64,18 @@ export const strategySpecForms: readonly string[] = strategyCatalog.flatMap((ent
 /**
  * Finds the catalog entry a spec names (case and surrounding spaces ignored, and a model route after `:`):
  * with its numbers when the spec is well formed, without when only its family matches; `undefined` when no
- * family matches.
+ * family matches. A family that reads its own specs (`StrategyEntry.resolve`, an architecture) gives the
+ * entry of that one spec, its canonical text as the form and no numbers.
  *
+ * @throws ConfigError for a malformed spec of a family that reads its own specs (`gen@8+rank@x`).
  * @example
  * findStrategyEntry("beam-la1@16x4")?.values; // { L: 1, N: 16, M: 4 }
  */
 export function findStrategyEntry(text: string): SpecMatch | undefined {
+  for (const entry of strategyCatalog) {
+    const resolved = entry.resolve?.(text);
+    if (resolved !== undefined) return { entry: resolved, form: resolved.forms[0]!, values: {} };
+  }
   const spec = splitModelRoute(text).spec.toLowerCase();
   const family = spec.split("@", 1)[0] ?? spec;
   let named: StrategyEntry | undefined;

@@ -9,6 +9,7 @@ export {
   type EarlyStoppingConsistencyOptions,
   earlyStoppingConsistency,
 } from "./early-stopping-consistency.ts";
+export { expandSpecBraces, expandSpecList, largestSpecExpansion } from "./expand-spec-braces.ts";
 export {
   findStrategyEntry,
   isSearchSpec,

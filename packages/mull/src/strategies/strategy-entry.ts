@@ -37,6 +37,11 @@ export interface StrategyDependencies {
    * needs `models`.
    */
   readonly models: readonly NamedBackend[];
+  /**
+   * The backend of a model by name, when the surface can load models: what a spec that names models in
+   * its own text (`namedModels`, an architecture's `gen@4(lab-small)`) is built with.
+   */
+  readonly resolveModel?: ((name: string) => Backend) | undefined;
 }
 
 /**
@@ -56,10 +61,10 @@ export interface StrategyEntry {
    */
   readonly decimals?: readonly string[] | undefined;
   /**
-   * `sampling` (whole solutions), `search` (step-level, guided by a PRM) or `routing` (between a small and
-   * a large model).
+   * `sampling` (whole solutions), `search` (step-level, guided by a PRM), `routing` (between a small and
+   * a large model) or `composition` (layers of techniques, `gen@8+rank@2+fuse@1`).
    */
-  readonly kind: "sampling" | "search" | "routing";
+  readonly kind: "sampling" | "search" | "routing" | "composition";
   /** One line for help and the README: what it does and with which letters. */
   readonly summary: string;
   /** What it needs besides sampling. */
@@ -72,4 +77,18 @@ export interface StrategyEntry {
    * the spec of the strategy `create` wraps (its `parameters.inner`).
    */
   readonly counterpart?: ((values: SpecValues) => string) | undefined;
+  /**
+   * For a family whose specs are not fixed forms (an architecture's layers, `gen@8+verify+rank@2+vote`):
+   * the entry one spec of the family stands for, whose first form is the spec's canonical text and whose
+   * `needs` are that spec's; `undefined` for a spec of another family. `forms` then only describe the
+   * family, for help and the README.
+   *
+   * @throws ConfigError for a spec of the family that is malformed, naming what was expected.
+   */
+  readonly resolve?: ((spec: string) => StrategyEntry | undefined) | undefined;
+  /**
+   * Models a spec names in its own text rather than in a route (an architecture's `gen@4(lab-small)`),
+   * which surfaces load as they load a route's and pass through `resolveModel`.
+   */
+  readonly namedModels?: readonly string[] | undefined;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatArchitecture, isArchitectureSpec, parseArchitecture } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
 import { numberSchema, parseOptions } from "../../runtime/index.ts";
 import type {
@@ -93,8 +94,10 @@ export function expandStrategySweep(
   for (const raw of specs) {
     // Specs are read case-insensitively; the model names of a route keep their case.
     const routed = splitModelRoute(raw);
-    const spec =
-      routed.route === undefined
+    // An architecture is named by its canonical layers, whose model names keep their case.
+    const spec = isArchitectureSpec(raw)
+      ? formatArchitecture(parseArchitecture(raw))
+      : routed.route === undefined
         ? routed.spec.toLowerCase()
         : `${routed.spec.toLowerCase()}:${routed.route.join(">")}`;
     const parse = () => parseStrategySpec(spec, { scorer, prm, resolveModel, defaultRoute });

@@ -569,6 +569,62 @@ describe("mull bench: refusals", () => {
     expect(malformed.stderr).toContain(`${bad}:2: not valid JSON`);
   }, 60_000);
 
+  it("--search chooses among strategies by successive halving, each stage a run under --out, and resumes", async () => {
+    const out = join(workspace, "search");
+    const args = benchArgs(out, ["--limit", "40", "--strategies", "sc@{1,3,5},greedy", "--search", "--json"]);
+    const searched = await runInProcess(args);
+    expect(searched.stderr).not.toContain("mull:");
+    expect(searched.code).toBe(0);
+    const result = JSON.parse(searched.stdout);
+    // Greedy decoding is always right upstream, and a sample at 0.8 only 60% of the time.
+    expect(result.chosen).toMatchObject({ spec: "greedy", searchObjective: 1 });
+    expect(
+      result.rounds.map((round: { problems: number; kept: string[] }) => [round.problems, round.kept.length]),
+    ).toEqual([
+      [10, 2],
+      [20, 1],
+    ]);
+    expect(result.rounds[0].standings.map((standing: { spec: string }) => standing.spec).sort()).toEqual([
+      "greedy",
+      "sc@1",
+      "sc@3",
+      "sc@5",
+    ]);
+    expect(JSON.parse(readFileSync(join(out, "search.json"), "utf8"))).toEqual(result);
+    expect(readdirSync(out).sort()).toEqual(["holdout-1-1", "round-1", "round-2", "search.json"]);
+    // Round 1 ran four strategies on 10 problems; round 2 the better two on the next 10.
+    expect(resultCount(join(out, "round-1"))).toBe(40);
+    expect(resultCount(join(out, "round-2"))).toBe(20);
+    expect(resultCount(join(out, "holdout-1-1"))).toBe(20);
+
+    const requestsBefore = server.requests.filter(isQuestion).length;
+    const resumed = await runInProcess([...args, "--resume"]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toEqual(result);
+    expect(server.requests.filter(isQuestion).length).toBe(requestsBefore);
+    const again = await runInProcess(args);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("pass --resume to continue it");
+  }, 120_000);
+
+  it("refuses --search flags that do not go together, naming the flag", async () => {
+    const out = join(workspace, "search-flags");
+    const holdout = await runInProcess(benchArgs(out, ["--strategies", "greedy,sc@2", "--holdout", "0.3"]));
+    expect(holdout.code).toBe(2);
+    expect(holdout.stderr).toContain("--holdout applies to --search only");
+    const single = await runInProcess(benchArgs(out, ["--strategies", "sc@2", "--search"]));
+    expect(single.code).toBe(2);
+    expect(single.stderr).toContain("--search chooses among two or more strategies; --strategies gives 1");
+    const empty = await runInProcess(
+      benchArgs(out, ["--limit", "4", "--strategies", "greedy,sc@2", "--search", "--holdout", "1"]),
+    );
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("--holdout 1 of 4 problems leaves 0 to search and 4 to hold out");
+    const braces = await runInProcess(benchArgs(out, ["--strategies", "sc@{2,4", "--search"]));
+    expect(braces.code).toBe(2);
+    expect(braces.stderr).toContain('the pattern "sc@{2,4" has a "{" without its "}"');
+  }, 60_000);
+
   it("rejects bad flags naming the flag and the value (exit 2)", async () => {
     const out = join(workspace, "flags");
     const concurrency = await runInProcess(["--dataset", datasetFile, "--out", out, "--concurrency", "0"]);

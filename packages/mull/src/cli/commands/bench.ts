@@ -13,7 +13,7 @@ import {
 import { MullError } from "../../errors/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
 import { defaultLabModel } from "../create-backend.ts";
-import { listOf, listOption } from "../list-option.ts";
+import { listOf, strategyListOption } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { outcomeScorerFlagHelp, parseOutcomeScorerFlag } from "../outcome-scorer-flag.ts";
 import { printBenchSummary } from "../print-bench-summary.ts";
@@ -21,6 +21,7 @@ import { processRewardOptionHelp } from "../process-reward-option.ts";
 import { endpointOption, promptTemplateOptionHelp, systemOptionHelp } from "../prompt-options.ts";
 import { queueBench } from "../queue-bench.ts";
 import { smallModelOptionHelp } from "../route-models.ts";
+import { formatStrategySearch, searchBench } from "../search-bench.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -85,8 +86,9 @@ export function benchCommand() {
     )
     .option(
       "--strategies <list>",
-      "comma-separated strategy specs, e.g. greedy,sc@4,sc@8,bon@8,pf@8,beam@8x2,astar@4 (see mull solve --help)",
-      listOption,
+      "comma-separated strategy specs, e.g. greedy,sc@4,sc@8,bon@8,pf@8,beam@8x2,astar@4 (see mull solve --help); " +
+        "brace groups expand: sc@{4,8,16}, gen@{4,8}+{verify,test}+vote",
+      strategyListOption,
       ["greedy"],
     )
     .requiredOption(
@@ -151,11 +153,36 @@ export function benchCommand() {
     )
     .option("--queue-name <name>", `BullMQ queue of --queue (default ${defaultQueueName})`)
     .option("--wait", "with --queue: show progress until every pair is recorded, then the summary")
+    .option(
+      "--search",
+      "choose among the strategies instead of running each on every problem: successive halving on a search split, " +
+        "each round's leader checked on a reusable holdout (Thresholdout); every stage is a run under --out",
+    )
+    .option(
+      "--holdout <share>",
+      "with --search: the share of the problems held out (default 0.5)",
+      numberOption(0, 1),
+    )
+    .option(
+      "--token-cost <points>",
+      "with --search: accuracy points one thousand tokens per problem are worth (default 0: accuracy alone)",
+      numberOption(0, 1_000_000),
+    )
     .action(async (flags) => {
       // Checked first: a wrong store should not wait for a dataset or a model to load.
       const location = parseRunLocation(flags.out, flags.store);
       if (flags.wait === true && flags.queue === undefined) {
         throw new UsageError("--wait applies to --queue runs only", "--wait");
+      }
+      if (flags.search === true && flags.queue !== undefined) {
+        throw new UsageError("--search runs its stages here; it does not go with --queue", "--search");
+      }
+      for (const [flag, value] of [
+        ["--holdout", flags.holdout],
+        ["--token-cost", flags.tokenCost],
+      ] as const) {
+        if (value !== undefined && flags.search !== true)
+          throw new UsageError(`${flag} applies to --search only`, flag);
       }
       const beforeCommit = pauseHook(process.env);
       const recipe = benchRecipe(flags);
@@ -195,6 +222,18 @@ export function benchCommand() {
               recipe: { ...recipe } as Record<string, unknown>,
             },
             flags,
+          );
+          return;
+        }
+        if (flags.search === true) {
+          const tokenCost = flags.tokenCost ?? 0;
+          const result = await searchBench(options, {
+            holdoutShare: flags.holdout ?? 0.5,
+            tokenCost,
+            directory: location.kind === "sqlite",
+          });
+          process.stdout.write(
+            `${flags.json === true ? JSON.stringify(result, null, 2) : formatStrategySearch(result, tokenCost)}\n`,
           );
           return;
         }

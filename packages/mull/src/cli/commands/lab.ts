@@ -7,6 +7,7 @@ import { MullError } from "../../errors/index.ts";
 import { writeReport } from "../../report/index.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { familySmallModel } from "../family-small-model.ts";
+import { strategyListOption } from "../list-option.ts";
 import { integerOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
 import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
@@ -16,7 +17,8 @@ import { formatBenchSummary } from "./bench.ts";
 /**
  * The strategies `mull lab` compares by default: one sample, majority votes of growing size, three that stop
  * early (by vote counts, by probability mass, and by probability mass from a greedy first trace), a cascade from the model family's small model that
- * escalates on proof, best-of-N, and particle filtering guided by the lab's exact step checker.
+ * escalates on proof, an architecture that votes among the samples the model is surest of, best-of-N, and
+ * particle filtering guided by the lab's exact step checker.
  */
 export const defaultLabStrategies = [
   "greedy",
@@ -27,6 +29,7 @@ export const defaultLabStrategies = [
   "mass@16",
   "mass@5g",
   "cascade-mass@2x8",
+  "gen@8+rank-lp@4+vote",
   "bon@16",
   "pf@8",
 ] as const;
@@ -47,7 +50,12 @@ export function labCommand() {
     )
     .option("--problems <count>", "lab problems of mixed difficulty", integerOption(1, 100_000), 120)
     .option("--dataset <name>", "lab:1 … lab:6 | lab:mixed | lab:hard", "lab:mixed")
-    .option("--strategies <list>", "comma-separated strategy specs", defaultLabStrategies.join(","))
+    .option(
+      "--strategies <list>",
+      "comma-separated strategy specs; brace groups expand (sc@{4,8})",
+      strategyListOption,
+      [...defaultLabStrategies],
+    )
     .option(
       "-m, --model <name>",
       "a lab model (mull models: lab-v2-large, lab-v2-small, lab-large, lab-small) | PATH.gguf",
@@ -72,7 +80,7 @@ export function labCommand() {
       }
       const out = resolve(flags.out ?? `runs/lab-${timestamp(new Date())}`);
       const dataset = await loadDataset(flags.dataset, { limit: flags.problems, seed: flags.seed });
-      const strategies = flags.strategies.split(",").map((spec) => spec.trim());
+      const strategies = flags.strategies;
       const backendFlags = { model: flags.model, threads: flags.threads };
       const resolved = await createBackendFromFlags(backendFlags);
       let routes: RouteModels | undefined;

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { Command } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
+import { isArchitectureSpec } from "../../composition/index.ts";
 import { solve } from "../../solve.ts";
 import type { SolveResult, Usage } from "../../spec/index.ts";
 import {
@@ -45,6 +46,15 @@ function counted(count: number, noun: string): string {
 }
 
 export function strategyWithCount(spec: string, count: number | undefined): string {
+  if (isArchitectureSpec(spec)) {
+    if (count !== undefined) {
+      throw new UsageError(
+        `--n ${count} does not apply to the architecture ${spec}: its layers give the counts`,
+        "--n",
+      );
+    }
+    return spec;
+  }
   const colon = spec.indexOf(":");
   const head = colon < 0 ? spec : spec.slice(0, colon);
   const route = colon < 0 ? "" : spec.slice(colon);

@@ -35,6 +35,31 @@ describe("planRequest", () => {
     expect(samples("mcts@32:m")).toBe(32);
   });
 
+  it("takes an architecture as a model prefix or mull.strategy, sized by every generation it plans", () => {
+    const plan = planRequest(
+      "chat",
+      { model: "gen@4+test+rank-prm@2+critique+fuse@1:m", messages },
+      models,
+      config.limits,
+    );
+    expect(plan.strategy?.name).toBe("gen@4+test+rank-prm@2+critique+fuse@1");
+    expect(plan.samples).toBe(7);
+    const named = planRequest(
+      "chat",
+      { model: "m", messages, mull: { strategy: "GEN@3+test+first" } },
+      models,
+      config.limits,
+    );
+    expect(named.strategy?.name).toBe("gen@3+test+first");
+    // The served model has no outcome scorer: a verify layer is refused, naming the strategy and the model.
+    expect(() => planRequest("chat", { model: "gen@4+verify:m", messages }, models, config.limits)).toThrow(
+      'strategy "gen@4+verify" needs an outcome scorer, and model "m" has none configured',
+    );
+    expect(() => planRequest("chat", { model: "gen@4+sort:m", messages }, models, config.limits)).toThrow(
+      'layer 2 is "sort", which is no layer form',
+    );
+  });
+
   it("binds the per-request token cap at run time too, where a search or a judge may pass the estimate", () => {
     const plain = planRequest("chat", { model: "pf@4:m", messages }, models, config.limits);
     expect(plain.budget.maxTotalTokens).toBe(30_000);

@@ -1,0 +1,9 @@
+export {
+  type CandidateStanding,
+  type CheckedCandidate,
+  type SearchRound,
+  type SearchStrategiesOptions,
+  type StrategySearchResult,
+  type StrategyTally,
+  searchStrategies,
+} from "./search-strategies.ts";

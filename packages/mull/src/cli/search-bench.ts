@@ -1,0 +1,149 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { BenchProblem } from "../bench/datasets/index.ts";
+import { expandStrategySweep, type RunBenchOptions, runBench } from "../bench/runner/index.ts";
+import { type StrategySearchResult, type StrategyTally, searchStrategies } from "../bench/search/index.ts";
+import { MullError } from "../errors/index.ts";
+import { seededRng, seedFromText } from "../runtime/index.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** How `mull bench --search` splits and weighs. */
+export interface SearchBenchSettings {
+  /** The share of the problems kept for the reusable holdout, between 0 and 1. */
+  readonly holdoutShare: number;
+  /** Accuracy points one thousand tokens per problem are worth. */
+  readonly tokenCost: number;
+  /** Whether the run directory is a directory (SQLite), where `search.json` is written. */
+  readonly directory: boolean;
+}
+
+/** The search and holdout problems: a seeded shuffle, the holdout its first `share`. */
+export function splitProblems(
+  problems: readonly BenchProblem[],
+  share: number,
+  seed: number,
+): { search: BenchProblem[]; holdout: BenchProblem[] } {
+  const rng = seededRng(seedFromText(`search-split/${seed}`));
+  const shuffled = [...problems];
+  for (let index = shuffled.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(rng.next() * (index + 1));
+    [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
+  }
+  const held = Math.round(shuffled.length * share);
+  return { holdout: shuffled.slice(0, held), search: shuffled.slice(held) };
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+/** The search as text: each round's standings, what the holdout said, and the choice. */
+export function formatStrategySearch(result: StrategySearchResult, tokenCost: number): string {
+  const lines: string[] = [];
+  const objective = tokenCost === 0 ? "accuracy" : `accuracy − ${tokenCost} points per 1,000 tokens`;
+  for (const round of result.rounds) {
+    lines.push(
+      `round ${round.round}: ${round.standings.length} candidates on ${round.problems} search problems (${objective})`,
+    );
+    const width = Math.max(...round.standings.map((standing) => standing.spec.length));
+    for (const standing of round.standings) {
+      const { tally } = standing;
+      lines.push(
+        `  ${standing.spec.padEnd(width)}  ${percent(tally.correct / tally.problems).padStart(6)}  ` +
+          `${String(Math.round(tally.tokens / tally.problems)).padStart(7)} tokens/problem  ` +
+          `${percent(standing.objective).padStart(6)}${round.kept.includes(standing.spec) ? "  kept" : ""}`,
+      );
+    }
+    for (const checked of round.checked) {
+      const said =
+        checked.holdout.source === "search"
+          ? "agrees with the search"
+          : checked.holdout.source === "holdout"
+            ? `disagrees with the search's ${percent(checked.searchObjective)}: its own value, with noise`
+            : "is spent: the search value";
+      lines.push(`  holdout on ${checked.spec}: ${percent(checked.holdout.value)} (it ${said})`);
+    }
+  }
+  const { chosen } = result;
+  lines.push(
+    `chosen: ${chosen.spec} (round ${chosen.round}): ${percent(chosen.searchObjective)} on the search problems, ` +
+      `${percent(chosen.holdoutObjective)} as the reusable holdout reports it`,
+  );
+  return lines.join("\n");
+}
+
+/**
+ * `mull bench --search`: chooses among the run's strategies with `searchStrategies`, each stage a bench
+ * run of its own stored under `--out` (`round-1`, `holdout-1-1`, …), so an interrupted search resumes
+ * with `--resume` and skips what it recorded.
+ *
+ * @throws UsageError for fewer than two strategies or a holdout share that leaves either split empty.
+ */
+export async function searchBench(
+  options: RunBenchOptions,
+  settings: SearchBenchSettings,
+): Promise<StrategySearchResult> {
+  if (options.strategies.length < 2) {
+    throw new UsageError(
+      `--search chooses among two or more strategies; --strategies gives ${options.strategies.length}`,
+      "--strategies",
+    );
+  }
+  if (options.temperatures !== undefined) {
+    throw new UsageError(
+      "--search chooses among strategies at one temperature; drop --temperatures",
+      "--temperatures",
+    );
+  }
+  // The names a bench run gives the strategies (`SC@8` runs as `sc@8`), which its summary reports.
+  const candidates = expandStrategySweep(options.strategies, {
+    scorer: options.scorer ?? options.dataset.scorer,
+    prm: options.prm,
+    resolveModel: options.resolveModel,
+    defaultRoute: options.route,
+  }).map((entry) => entry.name);
+  const seed = options.seed ?? 0;
+  const { search, holdout } = splitProblems(options.dataset.problems, settings.holdoutShare, seed);
+  if (search.length === 0 || holdout.length === 0) {
+    throw new UsageError(
+      `--holdout ${settings.holdoutShare} of ${options.dataset.problems.length} problems leaves ${search.length} to search and ` +
+        `${holdout.length} to hold out; expected both at least 1`,
+      "--holdout",
+    );
+  }
+  const evaluate = async (specs: readonly string[], problems: readonly BenchProblem[], stage: string) => {
+    const run = await runBench({
+      ...options,
+      dataset: { ...options.dataset, name: `${options.dataset.name} (${stage})`, problems },
+      strategies: specs,
+      limit: undefined,
+      out: settings.directory ? join(options.out, stage) : `${options.out}/${stage}`,
+    });
+    if (run.interrupted) {
+      throw new MullError(
+        `interrupted in stage ${stage} of the search: continue with the same flags and --resume`,
+      );
+    }
+    const tallies = new Map<string, StrategyTally>();
+    for (const summary of run.summary.strategies) {
+      tallies.set(summary.strategy, {
+        problems: summary.problems,
+        correct: summary.correct,
+        tokens: summary.tokens.total ?? summary.tokens.completion ?? 0,
+      });
+    }
+    return tallies;
+  };
+  const result = await searchStrategies({
+    candidates,
+    search,
+    holdout,
+    evaluate,
+    tokenCost: settings.tokenCost,
+    rng: seededRng(seedFromText(`search-holdout/${seed}`)),
+  });
+  if (settings.directory) {
+    await writeFile(join(options.out, "search.json"), `${JSON.stringify(result, null, 2)}\n`);
+  }
+  return result;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import { seededRng } from "../runtime/index.ts";
+import { reusableHoldout } from "./reusable-holdout.ts";
+
+describe("reusableHoldout", () => {
+  it("answers with the search value while the holdout agrees, telling nothing of the holdout", () => {
+    const holdout = reusableHoldout({ rng: seededRng(3), noise: 0 });
+    expect(holdout.query(0.8, 0.78)).toEqual({ value: 0.8, source: "search" });
+    expect(holdout.query(0.5, 0.53)).toEqual({ value: 0.5, source: "search" });
+    expect(holdout.remaining).toBe(16);
+  });
+
+  it("answers with the holdout's value when the search value overfits, and spends its budget", () => {
+    const holdout = reusableHoldout({ rng: seededRng(3), noise: 0, budget: 2 });
+    expect(holdout.query(0.9, 0.7)).toEqual({ value: 0.7, source: "holdout" });
+    expect(holdout.remaining).toBe(1);
+    expect(holdout.query(0.2, 0.6)).toEqual({ value: 0.6, source: "holdout" });
+    expect(holdout.remaining).toBe(0);
+    // Spent: only the search value may be told from now on.
+    expect(holdout.query(0.9, 0.1)).toEqual({ value: 0.9, source: "spent" });
+  });
+
+  it("adds Laplace noise of the given scale to holdout answers, the same under the same seed", () => {
+    const answers = (seed: number) => {
+      const holdout = reusableHoldout({ rng: seededRng(seed), noise: 0.01, budget: 2000 });
+      return Array.from({ length: 2000 }, () => holdout.query(1, 0.5).value - 0.5);
+    };
+    const deviations = answers(7);
+    expect(answers(7)).toEqual(deviations);
+    expect(answers(8)).not.toEqual(deviations);
+    const mean = deviations.reduce((sum, value) => sum + value, 0) / deviations.length;
+    const meanAbsolute = deviations.reduce((sum, value) => sum + Math.abs(value), 0) / deviations.length;
+    // A Laplace draw of scale b has mean 0 and mean absolute value b.
+    expect(Math.abs(mean)).toBeLessThan(0.002);
+    expect(meanAbsolute).toBeGreaterThan(0.008);
+    expect(meanAbsolute).toBeLessThan(0.012);
+  });
+
+  it("refuses a negative threshold or noise and a budget below 1, naming the option", () => {
+    const refusal = (() => {
+      try {
+        reusableHoldout({ rng: seededRng(1), threshold: -0.1 });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(ConfigError.isInstance(refusal)).toBe(true);
+    expect(refusal).toMatchObject({
+      field: "threshold",
+      message: "reusableHoldout: threshold must be a number ≥ 0, got -0.1",
+    });
+    expect(() => reusableHoldout({ rng: seededRng(1), noise: -1 })).toThrow(/noise/);
+    expect(() => reusableHoldout({ rng: seededRng(1), budget: 0 })).toThrow(/budget must be an integer ≥ 1/);
+  });
+});

@@ -1,0 +1,84 @@
+import { checkInteger, checkNumber } from "../runtime/index.ts";
+import type { Rng } from "../spec/index.ts";
+
+/** Options of `reusableHoldout`. */
+export interface ReusableHoldoutOptions {
+  /** Seeds the noise; the same rng gives the same answers. */
+  readonly rng: Rng;
+  /**
+   * How far the holdout value may differ from the search value before the holdout's own (noisy) value is
+   * reported; default 0.04 (four points of accuracy).
+   */
+  readonly threshold?: number | undefined;
+  /** Scale of the Laplace noise added to the threshold and to reported holdout values; default 0.01. */
+  readonly noise?: number | undefined;
+  /**
+   * Answers that may come from the holdout (overfitting detected) before it is spent; afterwards every
+   * query is answered with its search value. Default 16.
+   */
+  readonly budget?: number | undefined;
+}
+
+/** What the holdout says of one query. */
+export interface HoldoutAnswer {
+  /** The value to trust: the search value, or the holdout's with noise added. */
+  readonly value: number;
+  /**
+   * `search` when the two agreed within the noisy threshold, `holdout` when they did not (the search value
+   * overfits), `spent` when the budget was spent and the search value is all that may be told.
+   */
+  readonly source: "search" | "holdout" | "spent";
+}
+
+/** A reusable holdout: answers queries without letting the analyst overfit it. */
+export interface ReusableHoldout {
+  /** Compares a value measured on the search split with the same on the holdout. */
+  query(searchValue: number, holdoutValue: number): HoldoutAnswer;
+  /** Holdout answers left. */
+  readonly remaining: number;
+}
+
+/** A Laplace draw of scale `scale` from a uniform one. */
+function laplace(rng: Rng, scale: number): number {
+  if (scale === 0) return 0;
+  const uniform = rng.next() - 0.5;
+  // next() may return 0, whose draw would be infinite: keep it inside the open interval.
+  const magnitude = Math.min(Math.abs(uniform), 0.5 - Number.EPSILON);
+  return -scale * Math.sign(uniform) * Math.log(1 - 2 * magnitude);
+}
+
+/**
+ * Thresholdout (Dwork et al. 2015, "The reusable holdout"): a holdout that can be queried again and again
+ * by an adaptive search, as an architecture search queries it round after round, without the search
+ * overfitting it. Each query gives a statistic (an accuracy) on the search split and on the holdout; when
+ * they agree within a noisy threshold the search value is returned and the holdout tells nothing, and
+ * when they do not, the holdout's value with Laplace noise is returned and one unit of the budget is
+ * spent. Noise comes from the rng passed in.
+ *
+ * @throws ConfigError for a negative threshold or noise, or a budget below 1.
+ * @example
+ * const holdout = reusableHoldout({ rng: seededRng(1) });
+ * holdout.query(0.82, 0.74); // { value: ≈0.74, source: "holdout" }
+ */
+export function reusableHoldout(options: ReusableHoldoutOptions): ReusableHoldout {
+  const owner = "reusableHoldout";
+  const threshold = checkNumber(owner, "threshold", options.threshold ?? 0.04, { minimum: 0 });
+  const noise = checkNumber(owner, "noise", options.noise ?? 0.01, { minimum: 0 });
+  let remaining = checkInteger(owner, "budget", options.budget ?? 16, { minimum: 1 });
+  // The threshold is itself noisy, drawn afresh after each holdout answer.
+  let noisyThreshold = threshold + laplace(options.rng, 2 * noise);
+  return {
+    query(searchValue, holdoutValue) {
+      if (remaining === 0) return { value: searchValue, source: "spent" };
+      if (Math.abs(searchValue - holdoutValue) <= noisyThreshold + laplace(options.rng, 4 * noise)) {
+        return { value: searchValue, source: "search" };
+      }
+      remaining -= 1;
+      noisyThreshold = threshold + laplace(options.rng, 2 * noise);
+      return { value: holdoutValue + laplace(options.rng, noise), source: "holdout" };
+    },
+    get remaining() {
+      return remaining;
+    },
+  };
+}

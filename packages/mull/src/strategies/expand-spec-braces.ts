@@ -1,0 +1,96 @@
+import { ConfigError } from "../errors/index.ts";
+
+/** The most specs one pattern may expand to. */
+export const largestSpecExpansion = 1024;
+
+/**
+ * Expands the brace groups of a spec pattern into every spec it names, as a shell does: each `{a,b}`
+ * takes each of its alternatives in turn, the groups varying left to right, the last fastest
+ * (`gen@{4,8}+{verify,test}+vote` → `gen@4+verify+vote`, `gen@4+test+vote`, `gen@8+verify+vote`,
+ * `gen@8+test+vote`). A pattern without braces is itself. Groups do not nest; an empty alternative
+ * (`{,+verify}`) stands for nothing, so a layer can be optional.
+ *
+ * @throws ConfigError for an unbalanced or nested brace, or more than `largestSpecExpansion` specs.
+ * @example
+ * expandSpecBraces("sc@{4,8,16}"); // ["sc@4", "sc@8", "sc@16"]
+ */
+export function expandSpecBraces(pattern: string): string[] {
+  const pieces: string[][] = [];
+  let literal = "";
+  let group: string[] | undefined;
+  for (const character of pattern) {
+    if (character === "{") {
+      if (group !== undefined) throw braceError(pattern, "a brace group inside another");
+      pieces.push([literal]);
+      literal = "";
+      group = [];
+    } else if (character === "}") {
+      if (group === undefined) throw braceError(pattern, 'a "}" without its "{"');
+      group.push(literal);
+      pieces.push(group);
+      literal = "";
+      group = undefined;
+    } else if (character === "," && group !== undefined) {
+      group.push(literal);
+      literal = "";
+    } else {
+      literal += character;
+    }
+  }
+  if (group !== undefined) throw braceError(pattern, 'a "{" without its "}"');
+  pieces.push([literal]);
+  const count = pieces.reduce((product, alternatives) => product * alternatives.length, 1);
+  if (count > largestSpecExpansion) {
+    throw braceError(pattern, `${count} specs, more than ${largestSpecExpansion}`);
+  }
+  let specs = [""];
+  for (const alternatives of pieces) {
+    specs = specs.flatMap((spec) => alternatives.map((alternative) => spec + alternative));
+  }
+  return specs;
+}
+
+function braceError(pattern: string, problem: string): ConfigError {
+  return new ConfigError(
+    `strategy: the pattern ${JSON.stringify(pattern)} has ${problem}; expected brace groups of alternatives, ` +
+      "not nested, e.g. gen@{4,8}+{verify,test}+vote",
+    { field: "strategy" },
+  );
+}
+
+/**
+ * Splits a comma-separated list of spec patterns at the commas outside brace groups, and expands each
+ * (`expandSpecBraces`): `greedy,sc@{4,8}` → `greedy`, `sc@4`, `sc@8`. Items are trimmed.
+ *
+ * @throws ConfigError for an empty item, an unbalanced brace, or a pattern that expands to too many specs.
+ * @example
+ * expandSpecList("greedy,gen@{4,8}+vote"); // ["greedy", "gen@4+vote", "gen@8+vote"]
+ */
+export function expandSpecList(list: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const character of list) {
+    if (character === "{") depth += 1;
+    if (character === "}") depth -= 1;
+    if (character === "," && depth === 0) {
+      items.push(current);
+      current = "";
+    } else {
+      current += character;
+    }
+  }
+  items.push(current);
+  return items.flatMap((item) => {
+    const trimmed = item.trim();
+    if (trimmed === "") {
+      throw new ConfigError(
+        `strategy: the list ${JSON.stringify(list)} has an empty item; expected specs separated by commas`,
+        {
+          field: "strategy",
+        },
+      );
+    }
+    return expandSpecBraces(trimmed).map((spec) => spec.trim());
+  });
+}
