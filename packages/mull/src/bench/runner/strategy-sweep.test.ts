@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OutcomeScorer } from "../../spec/index.ts";
+import { createScriptedBackend } from "../../testing/index.ts";
 import { expandStrategySweep, formatTemperature } from "./strategy-sweep.ts";
 
 const scorer: OutcomeScorer = { name: "checker", score: async () => ({ scores: [], calls: 0 }) };
@@ -22,6 +23,18 @@ describe("expandStrategySweep", () => {
       ["bon@4@t1.0", ["scorer"]],
       ["wv-prob@4@t0.5", ["logprobs"]],
       ["wv-prob@4@t1.0", ["logprobs"]],
+    ]);
+  });
+
+  it("names an architecture by its canonical layers, keeping its models' case, and routes it over the models they name", () => {
+    const resolveModel = (name: string) => createScriptedBackend({ responses: ["#### 1"], model: name });
+    const entries = expandStrategySweep([" GEN@4(Small-Model)+Verify+VOTE ", "gen@8+vote"], {
+      scorer,
+      resolveModel,
+    });
+    expect(entries.map((entry) => [entry.name, entry.needs, entry.route])).toEqual([
+      ["gen@4(Small-Model)+verify+vote", ["scorer"], ["Small-Model"]],
+      ["gen@8+vote", [], undefined],
     ]);
   });
 

@@ -29,7 +29,8 @@ export interface BenchStrategy {
   readonly sampling: SamplingSettings;
   /**
    * For a routing strategy, the models it routes between, cheapest first: the spec's route
-   * (`cascade@8:lab-small>lab-large`) or the default route; `undefined` for other strategies.
+   * (`cascade@8:lab-small>lab-large`) or the default route; for an architecture, the models its layers
+   * name (`gen@4(lab-small)+gen@4+vote`), when they name any; `undefined` for other strategies.
    */
   readonly route?: readonly string[] | undefined;
 }
@@ -103,8 +104,12 @@ export function expandStrategySweep(
     const parse = () => parseStrategySpec(spec, { scorer, prm, resolveModel, defaultRoute });
     const strategy = parse();
     // The spec parsed, so the catalog holds its entry.
-    const needs = findStrategyEntry(spec)!.entry.needs;
-    const route = needs.includes("models") ? (routed.route ?? defaultRoute) : undefined;
+    const { needs, namedModels } = findStrategyEntry(spec)!.entry;
+    const route = needs.includes("models")
+      ? (routed.route ?? defaultRoute)
+      : namedModels !== undefined && namedModels.length > 0
+        ? namedModels
+        : undefined;
     const fixedTemperature = strategy.parameters.temperature !== undefined;
     if (temperatures === undefined || fixedTemperature) {
       add({ name: spec, spec, strategy, needs, sampling: {}, route });
