@@ -136,6 +136,32 @@ describe.skipIf(postgres.url === undefined)("mull bench, report and replay with 
     expect(escalating.escalated).toBeLessThanOrEqual(1);
   });
 
+  it("searches with each stage a run named under --out in the database, and reports one", async () => {
+    const search = await runCliCaptured(
+      "bench",
+      ...["--dataset", datasetFile, "--base-url", server.url, "--model", "fake", "--grader", "numeric"],
+      ...["--strategies", "sc@{1,3},greedy", "--temperature", "0.8", "--search", "--json"],
+      ...["--store", schema.url, "--out", "sums/search"],
+    );
+    expect(search.stderr).not.toContain("mull:");
+    expect(search.code).toBe(0);
+    const result = JSON.parse(search.stdout);
+    expect(result.rounds.map((round: { standings: unknown[] }) => round.standings.length)).toEqual([3, 2]);
+    expect(result.rounds[1].kept).toEqual([result.rounds[1].standings[0].spec]);
+    const html = join(folder, "search-round-2.html");
+    const report = await runCliCaptured(
+      "report",
+      "--store",
+      schema.url,
+      "sums/search/round-2",
+      "--out",
+      html,
+      "--json",
+    );
+    expect(report.code).toBe(0);
+    expect(readFileSync(html, "utf8")).toContain(result.rounds[1].kept[0]);
+  });
+
   it("refuses a store that is not PostgreSQL, a report without --out, and names a missing run", async () => {
     const wrong = await bench("--store", "mysql://u:topsecret@db/x", "--out", "r");
     expect(wrong.code).toBe(2);
