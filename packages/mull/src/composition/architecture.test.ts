@@ -97,7 +97,12 @@ describe("architecture", () => {
         strategy: "gen@3+rank-lp@1+first",
         backend: createScriptedBackend({ responses, capabilities: { logprobs: false } }),
       }),
-    ).rejects.toSatisfy((error) => CapabilityError.isInstance(error) && /logprobs/.test(String(error)));
+    ).rejects.toSatisfy(
+      (error) =>
+        CapabilityError.isInstance(error) &&
+        (error as Error).message.startsWith("gen@3+rank-lp@1+first: layer 1 gen@3: ") &&
+        /logprobs/.test((error as Error).message),
+    );
   });
 
   it("fuses the pool with its critiques into new candidates that replace it", async () => {

@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors/index.ts";
+import { BudgetExhaustedError, ConfigError, MullError } from "../errors/index.ts";
 import { generateRecorded, sampleCandidates } from "../generation/index.ts";
 import { processRewardScorer } from "../process-rewards/index.ts";
 import { mapInParallel, requireCapability } from "../runtime/index.ts";
@@ -278,7 +278,15 @@ export function architecture(options: ArchitectureOptions): Strategy {
       let stoppedBy: StopReason = "complete";
       for (const [index, layer] of layers.entries()) {
         const before = pool.current.length;
-        stoppedBy = await runLayer(layer, pool, critiques, problem, context);
+        try {
+          stoppedBy = await runLayer(layer, pool, critiques, problem, context);
+        } catch (error) {
+          // Say which layer failed (a fused prompt too long for the model, a backend without chat).
+          if (MullError.isInstance(error) && !BudgetExhaustedError.isInstance(error)) {
+            error.message = `${name}: layer ${index + 1} ${formatArchitecture([layer])}: ${error.message}`;
+          }
+          throw error;
+        }
         context.tracer.record({
           type: "note",
           parentId: context.parentId,

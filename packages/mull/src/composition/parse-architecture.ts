@@ -27,7 +27,7 @@ export const architectureLayerForms: readonly string[] = [
 
 const number = String.raw`\d+(?:\.\d+)?`;
 const layerPattern = new RegExp(
-  String.raw`^(gen|fuse|critique|rank|rank-prm|rank-lp|verify|test|vote|first)` +
+  "^(gen|fuse|critique|rank|rank-prm|rank-lp|verify|test|vote|first)" +
     String.raw`(?:@(${number})(?:t(${number}))?)?(?:\(([^()]*)\))?$`,
 );
 
