@@ -1,11 +1,12 @@
 import { ConfigError } from "../../errors/index.ts";
+import { chooseByArchitecture } from "./choose-by-architecture.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 import { rewardProbability } from "./reward-probability.ts";
 
 /** The kinds that pick one sample's answer (the others, `mean` and `pass`, score the whole subset). */
-export type SelectingKind = "maj" | "rm" | "bon" | "wv" | "wv-prob" | "mass";
+export type SelectingKind = "maj" | "rm" | "bon" | "wv" | "wv-prob" | "mass" | "architecture";
 
 /** Sums weights per answer key; the winner has the largest total, ties going to the key seen first. */
 function weightedWinner(
@@ -60,6 +61,7 @@ function requireField(
  *   samples, computed without underflow; ties as for `maj`.
  * - `mass`: vote weighted by the probability exp(logprob) of each distinct trace, a text recorded twice
  *   counting once (samples without a text are distinct); ties as for `maj`.
+ * - `architecture`: its layers over the samples (`chooseByArchitecture`).
  *
  * @throws ConfigError when a strategy needs rewards or logprobs that a sample lacks, or when rewards
  *   are outside [0, 1] on the `probability` scale.
@@ -71,6 +73,8 @@ export function chooseSample(
   rewardScale: RewardScale,
 ): number | undefined {
   switch (strategy.kind) {
+    case "architecture":
+      return chooseByArchitecture(problem, samples, strategy, rewardScale);
     case "maj":
       return weightedWinner(samples, () => 1);
     case "rm":

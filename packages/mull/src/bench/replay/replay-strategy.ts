@@ -1,6 +1,9 @@
+import type { ArchitectureLayer } from "../../composition/index.ts";
+import { isArchitectureSpec } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
 import { defaultCascadeThreshold } from "../../routing/index.ts";
 import { checkInteger, checkNumber } from "../../runtime/index.ts";
+import { parseReplayArchitecture } from "./parse-replay-architecture.ts";
 
 /** The strategies replay can evaluate from recorded samples. */
 export const replayStrategyKinds = [
@@ -21,6 +24,7 @@ export const replayStrategyKinds = [
   "cascade",
   "cascade-mass",
   "accept",
+  "architecture",
 ] as const;
 
 /** A replay strategy kind. */
@@ -64,6 +68,8 @@ export interface ReplayStrategy {
    * (for the cascade, on each model: its own greedy trace, then its samples).
    */
   readonly greedyFirst?: boolean | undefined;
+  /** `architecture` only: its layers, the first a `gen@k` (see `parseReplayArchitecture`). */
+  readonly layers?: readonly ArchitectureLayer[] | undefined;
 }
 
 /** Adaptive-Consistency's threshold when `asc@k` names none (the paper's default). */
@@ -189,7 +195,10 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  *   its recorded greedy trace (`EvaluateReplayOptions.openings` and `escalationOpenings`);
  * - `accept@k[:t<threshold>]` resampling with a verifier (Stroebl et al., "Inference Scaling fLaws"): draws
  *   samples one by one until one's reward, as a probability (the logistic of a `logit`-scale reward), is
- *   at least the threshold (default 0.5), and answers it; abstains (no answer) when none of the k is.
+ *   at least the threshold (default 0.5), and answers it; abstains (no answer) when none of the k is;
+ * - an architecture `gen@k+…` over the k samples, with the layers recordings allow: `verify[@T]` and
+ *   `rank@K` read the rewards, `rank-lp@K` the log-probabilities, then `vote` or `first`
+ *   (`parseReplayArchitecture`).
  *
  * @throws ConfigError naming the flag and the value when the spec is malformed.
  * @example
@@ -200,6 +209,7 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  */
 export function parseReplayStrategy(spec: string, flag = "--strategies"): ReplayStrategy {
   const trimmed = spec.trim();
+  if (isArchitectureSpec(trimmed)) return parseReplayArchitecture(trimmed, flag);
   const cascade = parseCascade(trimmed, flag);
   if (cascade !== undefined) return cascade;
   const match = pattern.exec(trimmed);
