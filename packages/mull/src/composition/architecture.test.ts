@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
 import { CapabilityError, type ConfigError } from "../errors/index.ts";
 import { labProcessReward } from "../lab/index.ts";
 import { programmaticScorer } from "../scoring/index.ts";
 import { solve } from "../solve.ts";
 import type { GenerationRequest, NoteEvent, Problem, TraceEvent } from "../spec/index.ts";
 import { findStrategyEntry, parseStrategySpec } from "../strategies/index.ts";
-import { createScriptedBackend } from "../testing/index.ts";
+import { createScriptedBackend, startFakeOpenAIServer } from "../testing/index.ts";
 import { usageByModel } from "../trace/index.ts";
 import { architecture } from "./architecture.ts";
 
@@ -132,6 +133,39 @@ describe("architecture", () => {
     // The problem's own prompt follows, so the fused answer keeps its form.
     expect(fused).toContain(problem.question);
     expect(result.votes).toEqual({ "42": 2 });
+  });
+
+  it("critiques and fuses over HTTP: chat requests carry the candidates, and the fused answer wins", async () => {
+    const server = await startFakeOpenAIServer({
+      handler: (request) => {
+        if (request.prompt.includes("careful reviewer")) return "The last step is wrong.";
+        if (request.prompt.includes("candidate solutions")) return { choices: ["6 × 7 = 42\n#### 42"] };
+        return {
+          choices: Array.from({ length: request.n }, (_, index) => `6 × 7 = 4${index}\n#### 4${index}`),
+        };
+      },
+    });
+    try {
+      const backend = createOpenAICompatibleBackend({
+        baseUrl: server.url,
+        model: "fake-model",
+        capabilities: { n: true },
+      });
+      const result = await solve({ problem, strategy: "gen@3+critique+fuse@1+first", backend });
+      expect(result.answer).toBe("42");
+      const fusion = server.requests.find((request) => request.prompt.includes("candidate solutions"))!;
+      expect(fusion.endpoint).toBe("chat");
+      const messages = fusion.body?.messages as { role: string; content: string }[];
+      expect(messages[0]!.role).toBe("system");
+      for (const answer of ["40", "41", "42"])
+        expect(messages[0]!.content).toContain(`#### ${answer}\nCritique of solution`);
+      expect(messages.at(-1)!.content).toContain(problem.question);
+      expect(server.requests.filter((request) => request.prompt.includes("careful reviewer"))).toHaveLength(
+        3,
+      );
+    } finally {
+      await server.close();
+    }
   });
 
   it("ensembles the models its layers name, and reports usage per model", async () => {
