@@ -239,7 +239,14 @@ describe("architecture", () => {
     );
     expect(refusal(() => parseStrategySpec("gen@4+rank-prm@1")).field).toBe("prm");
     expect(refusal(() => parseStrategySpec("gen@4(big)+vote")).message).toContain("pass resolveModel");
-    expect(() => architecture({ layers: "gen@4+test+vote", prm: labProcessReward() })).not.toThrow();
+    expect(refusal(() => architecture({ layers: "gen@4+critique+fuse@1", concurrency: 0 }))).toEqual({
+      field: "concurrency",
+      message: "architecture: concurrency must be an integer ≥ 1, got 0",
+    });
+    expect(refusal(() => architecture({ layers: "gen@4+critique+fuse@1", critiqueTokens: 1.5 })).field).toBe(
+      "critiqueTokens",
+    );
+    expect(architecture({ layers: "gen@4+test+vote", prm: labProcessReward() }).name).toBe("gen@4+test+vote");
   });
 });
 

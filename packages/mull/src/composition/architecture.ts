@@ -1,7 +1,7 @@
 import { BudgetExhaustedError, ConfigError, MullError } from "../errors/index.ts";
 import { generateRecorded, sampleCandidates } from "../generation/index.ts";
 import { processRewardScorer } from "../process-rewards/index.ts";
-import { mapInParallel, requireCapability } from "../runtime/index.ts";
+import { checkInteger, mapInParallel, requireCapability } from "../runtime/index.ts";
 import { latestScore, scoreCandidates } from "../scoring/index.ts";
 import { majorityVote } from "../selection/index.ts";
 import type {
@@ -126,7 +126,7 @@ class CandidatePool {
  * chat prompts; a `rank-lp@K` one that returns log-probabilities.
  *
  * @throws ConfigError for a malformed spec or layer, a layer whose scorer, process reward model or model
- * was not given, or a `critique` with no `fuse` after it.
+ * was not given, a `critique` with no `fuse` after it, or a `critiqueTokens` or `concurrency` below 1.
  * @example
  * const strategy = architecture({ layers: "gen@8+test+rank-prm@1+first", prm: labProcessReward() });
  * const result = await solve({ problem: "37+48-19=?", strategy, backend });
@@ -140,8 +140,10 @@ export function architecture(options: ArchitectureOptions): Strategy {
   checkNeeds(name, layers, options);
   const models = new Map((options.models ?? []).map((model) => [model.name, model.backend]));
   const prmScorer = options.prm === undefined ? undefined : processRewardScorer({ prm: options.prm });
-  const critiqueTokens = options.critiqueTokens ?? 512;
-  const concurrency = options.concurrency ?? 4;
+  const critiqueTokens = checkInteger("architecture", "critiqueTokens", options.critiqueTokens ?? 512, {
+    minimum: 1,
+  });
+  const concurrency = checkInteger("architecture", "concurrency", options.concurrency ?? 4, { minimum: 1 });
   const logprobs = layers.some((layer) => layer.kind === "rank" && layer.by === "logprob");
   const answering = layers.at(-1)?.kind === "first" ? "first" : "vote";
 
