@@ -732,12 +732,24 @@ async function main(): Promise<void> {
       const lowest = (points: typeof memory) => Math.min(...points.map((point) => point.heapBytes));
       const heapFirst = lowest(settled.slice(0, Math.max(1, Math.floor(fifth))));
       const heapLast = lowest(settled.slice(Math.floor(settled.length - Math.max(1, fifth))));
+      // What the failures were: HTTP statuses, and requests that got no response at all.
+      const failedStatuses = Object.fromEntries(
+        [...result.others].map(([status, times]) => [status, times.length]),
+      );
+      const withoutResponse =
+        result.failures - Object.values(failedStatuses).reduce((sum, count) => sum + count, 0);
+      const failureKinds = [
+        ...Object.entries(failedStatuses).map(([status, count]) => `${count} × ${status}`),
+        ...(withoutResponse > 0 ? [`${withoutResponse} without a response`] : []),
+      ];
       soak = {
         seconds: soakSeconds,
         capacityRps: Math.round(capacity),
         rateRps: rate,
         ok: result.latencies.length,
         failures: result.failures,
+        failedStatuses,
+        failedWithoutResponse: withoutResponse,
         p50Ms: round3(percentile(result.latencies, 0.5)),
         p99Ms: round3(percentile(result.latencies, 0.99)),
         rssAfterWarmUpBytes: first,
@@ -750,7 +762,7 @@ async function main(): Promise<void> {
         memory,
       };
       log(
-        `soak: ${rate} req/s (half of ${Math.round(capacity)}) for ${soakSeconds} s: ${result.latencies.length} ok, ${result.failures} failures, p50 ${soak.p50Ms} ms, p99 ${soak.p99Ms} ms; proxy RSS ${(first / 1_048_576).toFixed(1)} MB after the warm-up, ${(last / 1_048_576).toFixed(1)} MB at the end (drift ${soak.rssDriftPercent}%); heap low point ${(heapFirst / 1_048_576).toFixed(1)} MB early, ${(heapLast / 1_048_576).toFixed(1)} MB late; ${unhandled} unhandled in its log`,
+        `soak: ${rate} req/s (half of ${Math.round(capacity)}) for ${soakSeconds} s: ${result.latencies.length} ok, ${result.failures} failures${failureKinds.length === 0 ? "" : ` (${failureKinds.join(", ")})`}, p50 ${soak.p50Ms} ms, p99 ${soak.p99Ms} ms; proxy RSS ${(first / 1_048_576).toFixed(1)} MB after the warm-up, ${(last / 1_048_576).toFixed(1)} MB at the end (drift ${soak.rssDriftPercent}%); heap low point ${(heapFirst / 1_048_576).toFixed(1)} MB early, ${(heapLast / 1_048_576).toFixed(1)} MB late; ${unhandled} unhandled in its log`,
       );
     }
 
