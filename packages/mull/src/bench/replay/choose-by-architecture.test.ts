@@ -1,32 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
-import { chooseSample } from "./choose-sample.ts";
-import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import { chooseBySpec as choose, gradedSample } from "./choose-sample.test-support.ts";
+import type { GradedSample } from "./grade-replay.ts";
 import { parseReplayArchitecture } from "./parse-replay-architecture.ts";
 import { parseReplayStrategy } from "./replay-strategy.ts";
 
+/** A sample with 10 recorded tokens, which `rank-lp` needs. */
 function sample(answer: string | undefined, extra: Partial<GradedSample> = {}): GradedSample {
-  return {
-    answer,
-    key: answer,
-    correct: false,
-    completionTokens: 10,
-    characters: undefined,
-    logprob: undefined,
-    reward: undefined,
-    ...extra,
-  };
-}
-
-const problem: GradedProblem = { id: "p1", difficulty: undefined, samples: [], location: "test.jsonl:1" };
-
-function choose(
-  spec: string,
-  samples: readonly GradedSample[],
-  scale: "probability" | "logit" = "probability",
-) {
-  // biome-ignore lint/suspicious/noExplicitAny: an architecture is a selecting kind.
-  return chooseSample(problem, samples, parseReplayStrategy(spec) as any, scale);
+  return gradedSample(answer, { completionTokens: 10, ...extra });
 }
 
 describe("architectures on recorded samples", () => {

@@ -1,31 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseSample } from "./choose-sample.ts";
-import type { GradedProblem, GradedSample } from "./grade-replay.ts";
-import { parseReplayStrategy } from "./replay-strategy.ts";
-
-function sample(answer: string | undefined, extra: Partial<GradedSample> = {}): GradedSample {
-  return {
-    answer,
-    key: answer,
-    correct: false,
-    completionTokens: undefined,
-    characters: undefined,
-    logprob: undefined,
-    reward: undefined,
-    ...extra,
-  };
-}
-
-const problem: GradedProblem = { id: "p1", difficulty: undefined, samples: [], location: "test.jsonl:1" };
-
-function choose(
-  spec: string,
-  samples: readonly GradedSample[],
-  scale: "probability" | "logit" = "probability",
-) {
-  // biome-ignore lint/suspicious/noExplicitAny: every spec used here is a selecting kind.
-  return chooseSample(problem, samples, parseReplayStrategy(spec) as any, scale);
-}
+import { chooseBySpec as choose, gradedSample as sample } from "./choose-sample.test-support.ts";
 
 describe("chooseSample", () => {
   it("maj: the most frequent key wins, ties go to the answer seen first, answerless samples do not vote", () => {
