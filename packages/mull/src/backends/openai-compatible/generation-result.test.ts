@@ -1,35 +1,18 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { seededRng } from "../../runtime/index.ts";
+import { describe, expect, it } from "vitest";
 import type { TokenLogprob } from "../../spec/index.ts";
-import {
-  type FakeOpenAIServer,
-  type FakeOpenAIServerOptions,
-  startFakeOpenAIServer,
-} from "../../testing/fake-openai-server.ts";
+import type { FakeOpenAIServerOptions } from "../../testing/fake-openai-server.ts";
+import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
 import { splitEndToken } from "./generation-result.ts";
-import { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
+import type { OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
 import type { ParsedChoice } from "./response-parser.ts";
 
-const servers: FakeOpenAIServer[] = [];
-const backends: OpenAICompatibleBackend[] = [];
+const { fakeServer, backendFor } = useFakeServerBackends();
 
 async function backendOn(options: FakeOpenAIServerOptions): Promise<OpenAICompatibleBackend> {
-  const server = await startFakeOpenAIServer(options);
-  servers.push(server);
-  const backend = createOpenAICompatibleBackend({
-    baseUrl: server.url,
-    model: "fake-model",
-    rng: seededRng(1),
+  return backendFor(await fakeServer(options), {
     capabilities: { n: true, logprobs: true, topLogprobs: true },
   });
-  backends.push(backend);
-  return backend;
 }
-
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((backend) => backend.dispose()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
 
 const listed = (tokens: readonly string[], logprobs: readonly number[]): TokenLogprob[] =>
   tokens.map((token, position) => ({ token, logprob: logprobs[position] ?? 0 }));

@@ -1,43 +1,12 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { BackendCallError, CapabilityError, ConfigError, DisposedError } from "../../errors/index.ts";
-import { requireCapability, seededRng } from "../../runtime/index.ts";
+import { requireCapability } from "../../runtime/index.ts";
 import type { GenerationRequest } from "../../spec/index.ts";
-import {
-  type FakeOpenAIServer,
-  type FakeOpenAIServerOptions,
-  startFakeOpenAIServer,
-} from "../../testing/fake-openai-server.ts";
-import { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
-import type { OpenAICompatibleBackendOptions } from "./openai-compatible-backend-options.ts";
+import type { FakeOpenAIServer, FakeOpenAIServerOptions } from "../../testing/fake-openai-server.ts";
+import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
+import { createOpenAICompatibleBackend } from "./openai-compatible-backend.ts";
 
-const servers: FakeOpenAIServer[] = [];
-const backends: OpenAICompatibleBackend[] = [];
-
-async function fakeServer(options: FakeOpenAIServerOptions = {}): Promise<FakeOpenAIServer> {
-  const server = await startFakeOpenAIServer(options);
-  servers.push(server);
-  return server;
-}
-
-function backendFor(
-  server: FakeOpenAIServer,
-  options: Partial<OpenAICompatibleBackendOptions> = {},
-): OpenAICompatibleBackend {
-  const backend = createOpenAICompatibleBackend({
-    baseUrl: server.url,
-    model: "fake-model",
-    retryDelayMilliseconds: 20,
-    rng: seededRng(1),
-    ...options,
-  });
-  backends.push(backend);
-  return backend;
-}
-
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((backend) => backend.dispose()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const { fakeServer, backendFor, track } = useFakeServerBackends();
 
 const chat = (content: string): GenerationRequest["prompt"] => ({
   kind: "chat",
@@ -298,13 +267,14 @@ describe("createOpenAICompatibleBackend: retries inside one deadline", () => {
             : 'data: {"choices":[{"index":0,"delta":{"content":"fine"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
       return new Response(body, { headers: { "content-type": "text/event-stream" } });
     };
-    const backend = createOpenAICompatibleBackend({
-      baseUrl: "http://127.0.0.1:9/v1",
-      model: "m",
-      fetch: fakeFetch,
-      retryDelayMilliseconds: 5,
-    });
-    backends.push(backend);
+    const backend = track(
+      createOpenAICompatibleBackend({
+        baseUrl: "http://127.0.0.1:9/v1",
+        model: "m",
+        fetch: fakeFetch,
+        retryDelayMilliseconds: 5,
+      }),
+    );
     const recovered = await backend.generate({ prompt: chat("x") });
     expect(recovered.completions[0]?.text).toBe("fine");
     expect(calls).toBe(3);
@@ -515,7 +485,7 @@ describe("createOpenAICompatibleBackend: n, capabilities and log-probabilities",
     const server = await fakeServer({
       refuseN: true,
       handler: () => {
-        peak = Math.max(peak, servers[0]?.openRequests ?? 0);
+        peak = Math.max(peak, server.openRequests);
         return { choices: ["x"], delivery: { headerDelayMilliseconds: 80 } };
       },
     });

@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { seededRng } from "../../runtime/index.ts";
-import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
-import { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
+import { describe, expect, it } from "vitest";
+import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
 import { parseWholeResponse } from "./response-parser.ts";
 import { StreamAssembler } from "./stream-assembler.ts";
 
-const servers: FakeOpenAIServer[] = [];
-const backends: OpenAICompatibleBackend[] = [];
-
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((backend) => backend.dispose()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const { fakeServer, backendFor } = useFakeServerBackends();
 
 const tools = [{ type: "function", function: { name: "add", parameters: { type: "object" } } }];
 
@@ -73,18 +65,11 @@ describe("tool calls from an OpenAI-compatible server", () => {
   });
 
   it("sends extraBody tools and a tool-use conversation, and returns the calls, streamed or not", async () => {
-    const server = await startFakeOpenAIServer({
+    const server = await fakeServer({
       handler: () => ({ choices: [{ toolCalls: [{ name: "add", arguments: '{"a":1,"b":2}' }] }] }),
     });
-    servers.push(server);
     for (const stream of [false, true]) {
-      const backend = createOpenAICompatibleBackend({
-        baseUrl: server.url,
-        model: "fake-model",
-        rng: seededRng(1),
-        stream,
-      });
-      backends.push(backend);
+      const backend = backendFor(server, { stream });
       const result = await backend.generate({
         prompt: {
           kind: "chat",

@@ -1,44 +1,19 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { BackendCallError, CapabilityError } from "../../errors/index.ts";
-import { seededRng } from "../../runtime/index.ts";
 import type { GenerationRequest, TokenLogprob } from "../../spec/index.ts";
-import {
-  type FakeOpenAIServer,
-  type FakeOpenAIServerOptions,
-  startFakeOpenAIServer,
-} from "../../testing/fake-openai-server.ts";
-import { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
+import type { FakeOpenAIServer } from "../../testing/fake-openai-server.ts";
+import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
 import type { OpenAICompatibleBackendOptions } from "./openai-compatible-backend-options.ts";
 
-const servers: FakeOpenAIServer[] = [];
-const backends: OpenAICompatibleBackend[] = [];
-
-async function fakeServer(options: FakeOpenAIServerOptions = {}): Promise<FakeOpenAIServer> {
-  const server = await startFakeOpenAIServer(options);
-  servers.push(server);
-  return server;
-}
-
-function backendFor(
-  server: FakeOpenAIServer,
-  options: Partial<OpenAICompatibleBackendOptions> = {},
-): OpenAICompatibleBackend {
-  const backend = createOpenAICompatibleBackend({
-    baseUrl: server.url,
-    model: "fake-model",
-    retryDelayMilliseconds: 20,
-    rng: seededRng(1),
+const fake = useFakeServerBackends();
+const { fakeServer } = fake;
+/** Backends here report n, logprobs and top logprobs unless a test says otherwise. */
+function backendFor(server: FakeOpenAIServer, options: Partial<OpenAICompatibleBackendOptions> = {}) {
+  return fake.backendFor(server, {
     capabilities: { n: true, logprobs: true, topLogprobs: true },
     ...options,
   });
-  backends.push(backend);
-  return backend;
 }
-
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((backend) => backend.dispose()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
 
 const tokens = Array.from({ length: 12 }, (_, index) => (index === 0 ? "w0" : ` w${index}`));
 const prompts: readonly [string, GenerationRequest["prompt"]][] = [
