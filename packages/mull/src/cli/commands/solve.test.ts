@@ -33,18 +33,12 @@ describe("mull solve against an OpenAI-compatible server", () => {
   });
   afterAll(async () => server.close());
 
+  /** `mull solve "What is 6 times 7?"` on the fake server's `fake-model`, with `flags`. */
+  const solveOnFake = (...flags: string[]) =>
+    mull(["solve", "What is 6 times 7?", "--base-url", server.url, "--model", "fake-model", ...flags]);
+
   it("returns the majority answer with usage summed over all samples", async () => {
-    const result = await mull([
-      "solve",
-      "What is 6 times 7?",
-      "--base-url",
-      server.url,
-      "--model",
-      "fake-model",
-      "--strategy",
-      "sc@8",
-      "--json",
-    ]);
+    const result = await solveOnFake("--strategy", "sc@8", "--json");
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout) as {
@@ -107,18 +101,7 @@ describe("mull solve against an OpenAI-compatible server", () => {
 
   it("says why when there is no answer: accept@N whose judge accepted none", async () => {
     // The fake answers the judge's prompts with a solution, not a verdict: it accepts nothing.
-    const result = await mull([
-      "solve",
-      "What is 6 times 7?",
-      "--base-url",
-      server.url,
-      "--model",
-      "fake-model",
-      "--strategy",
-      "accept@2",
-      "--scorer",
-      "judge",
-    ]);
+    const result = await solveOnFake("--strategy", "accept@2", "--scorer", "judge");
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("(no answer)\n");
     expect(result.stderr).toContain("accept@2 on fake-model: 2 candidates");
