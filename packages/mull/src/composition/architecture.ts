@@ -3,7 +3,7 @@ import { generateRecorded, sampleCandidates } from "../generation/index.ts";
 import { processRewardScorer } from "../process-rewards/index.ts";
 import { checkInteger, mapInParallel, requireCapability } from "../runtime/index.ts";
 import { latestScore, scoreCandidates } from "../scoring/index.ts";
-import { majorityVote } from "../selection/index.ts";
+import { majorityVote, recordPick } from "../selection/index.ts";
 import type {
   Candidate,
   OutcomeScorer,
@@ -297,20 +297,10 @@ export function architecture(options: ArchitectureOptions): Strategy {
         if (stoppedBy !== "complete") break;
       }
       requireSomething(pool.made.length, stoppedBy);
-      if (answering === "first") {
-        const best = pool.current[0];
-        const key = best?.answer === undefined ? undefined : context.answerFormat.key(best.answer);
-        const votes: Record<string, number> = key === undefined ? {} : { [key]: 1 };
-        context.tracer.record({
-          type: "vote",
-          parentId: context.parentId,
-          method: "first",
-          tally: votes,
-          winner: key,
-        });
-        return { answer: best?.answer, best, candidates: pool.made, votes, stoppedBy };
-      }
-      const vote = majorityVote()(pool.current, context);
+      const vote =
+        answering === "first"
+          ? recordPick(pool.current[0], "first", context)
+          : majorityVote()(pool.current, context);
       return { answer: vote.answer, best: vote.best, candidates: pool.made, votes: vote.tally, stoppedBy };
     },
   };

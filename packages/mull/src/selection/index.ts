@@ -10,6 +10,7 @@ export {
 } from "./perplexity-consistency-vote.ts";
 export { probabilityWeight } from "./probability-weight.ts";
 export { pruneReasoningPaths } from "./prune-reasoning-paths.ts";
+export { recordPick } from "./record-pick.ts";
 export { type ResamplingMethod, resample } from "./resample.ts";
 export { scoreWeight } from "./score-weight.ts";
 export type { SelectionContext, Selector, VoteResult } from "./selector.ts";

@@ -1,6 +1,7 @@
 import type { RunProgress } from "../budget/index.ts";
 import { checkInteger, checkNumber } from "../runtime/index.ts";
 import { latestScore } from "../scoring/index.ts";
+import { recordPick } from "../selection/index.ts";
 import type { Candidate, OutcomeScorer, Selector, StopCondition, Strategy } from "../spec/index.ts";
 import { bestOfN } from "./best-of-n.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -58,8 +59,6 @@ export function verifiedResampling(options: VerifiedResamplingOptions): Strategy
   };
   const firstAccepted: Selector = (candidates, context) => {
     const best = candidates.find((candidate) => accepted(candidate, scorer, threshold));
-    const key = best?.answer === undefined ? undefined : context.answerFormat.key(best.answer);
-    const tally: Record<string, number> = key === undefined ? {} : { [key]: 1 };
     if (best === undefined) {
       context.tracer.record({
         type: "note",
@@ -67,14 +66,7 @@ export function verifiedResampling(options: VerifiedResamplingOptions): Strategy
         message: `accept@${n}: the verifier ${scorer} accepted none of ${candidates.length} samples at ${threshold}; abstaining`,
       });
     }
-    const eventId = context.tracer.record({
-      type: "vote",
-      parentId: context.parentId,
-      method: `accept:${scorer}`,
-      tally,
-      winner: key,
-    });
-    return { answer: best?.answer, key, best, tally, eventId };
+    return recordPick(best, `accept:${scorer}`, context);
   };
   const strategy = withEarlyStop(bestOfN({ n, scorer: options.scorer, temperature: options.temperature }), {
     roundSize: 1,
