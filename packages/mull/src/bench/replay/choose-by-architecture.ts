@@ -3,6 +3,7 @@ import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 import { rewardProbability } from "./reward-probability.ts";
+import { weightedWinner } from "./weighted-winner.ts";
 
 /** A sample's mean token log-probability, which `rank-lp@K` ranks by. */
 function meanLogprob(problem: GradedProblem, sample: GradedSample, strategy: ReplayStrategy): number {
@@ -57,15 +58,9 @@ export function chooseByArchitecture(
     }
   }
   // A majority vote over what is left, ties going to the answer that comes first in the pool.
-  const votes = new Map<string, { count: number; first: number }>();
-  for (const index of kept) {
-    const key = samples[index]!.key;
-    if (key === undefined) continue;
-    const entry = votes.get(key);
-    if (entry === undefined) votes.set(key, { count: 1, first: index });
-    else entry.count += 1;
-  }
-  let winner: { count: number; first: number } | undefined;
-  for (const entry of votes.values()) if (winner === undefined || entry.count > winner.count) winner = entry;
-  return winner?.first;
+  const winner = weightedWinner(
+    kept.map((index) => samples[index]!),
+    () => 1,
+  );
+  return winner === undefined ? undefined : kept[winner];
 }

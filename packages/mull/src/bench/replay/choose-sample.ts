@@ -4,27 +4,10 @@ import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 import { rewardProbability } from "./reward-probability.ts";
+import { weightedWinner } from "./weighted-winner.ts";
 
 /** The kinds that pick one sample's answer (the others, `mean` and `pass`, score the whole subset). */
 export type SelectingKind = "maj" | "rm" | "bon" | "wv" | "wv-prob" | "mass" | "architecture";
-
-/** Sums weights per answer key; the winner has the largest total, ties going to the key seen first. */
-function weightedWinner(
-  samples: readonly GradedSample[],
-  weight: (sample: GradedSample) => number,
-): number | undefined {
-  const totals = new Map<string, number>();
-  const firstIndex = new Map<string, number>();
-  for (const [index, sample] of samples.entries()) {
-    if (sample.key === undefined) continue;
-    totals.set(sample.key, (totals.get(sample.key) ?? 0) + weight(sample));
-    if (!firstIndex.has(sample.key)) firstIndex.set(sample.key, index);
-  }
-  let winner: string | undefined;
-  // Map iteration follows first appearance, so a strict `>` keeps the earliest of tied keys.
-  for (const [key, total] of totals) if (winner === undefined || total > totals.get(winner)!) winner = key;
-  return winner === undefined ? undefined : firstIndex.get(winner);
-}
 
 /** log(Σ exp(values)) without underflow. */
 function logSumExp(values: readonly number[]): number {
