@@ -1,26 +1,25 @@
 import { compile, type TopLevelSpec } from "vega-lite";
 import {
   accuracyByDifficulty,
-  answerUtility,
   confidenceCalibration,
-  type DistributionSummary,
-  type StrategyCoverage,
-  type StrategySummary,
   strategyCoverage,
   strategyOrder,
   summarizeInferenceCost,
   summarizeStrategies,
 } from "../bench/metrics/index.ts";
-import type { RunData, RunManifest } from "../bench/run-data.ts";
+import type { RunData } from "../bench/run-data.ts";
 import type { MachinePerformance, PowerAssumption } from "../metrics/index.ts";
 import { checkNumber } from "../runtime/index.ts";
 import { accuracyTokensSpec, type CounterpartLink } from "./accuracy-tokens-spec.ts";
 import { confidenceSection } from "./confidence-section.ts";
+import { costTable } from "./cost-table.ts";
 import { coverageSpec } from "./coverage-spec.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
-import { decimal, figure, note, percentText, table, whole } from "./html-blocks.ts";
+import { fitTable } from "./fit-table.ts";
+import { figure, note } from "./html-blocks.ts";
 import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
-import { inferenceCostSection, ratesText, shapeText } from "./inference-cost-section.ts";
+import { inferenceCostSection } from "./inference-cost-section.ts";
+import { manifestList } from "./manifest-list.ts";
 import { modelTokensTable } from "./model-tokens-table.ts";
 import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
@@ -60,150 +59,6 @@ export interface BuildReportOptions {
    * strategy's utility per problem ("Inference Scaling fLaws"). At least 0.
    */
   readonly wrongCost?: number | undefined;
-}
-
-function meanOf(summary: DistributionSummary | undefined): string {
-  return summary === undefined ? "unknown" : whole(summary.mean);
-}
-
-function costTable(summaries: readonly StrategySummary[], wrongCost: number | undefined): string {
-  // Shown when a strategy left problems without an answer (an abstaining accept@N): not wrong, unanswered.
-  const abstained = summaries.some((summary) => summary.answered < summary.usage.problems);
-  const header = [
-    "strategy",
-    "problems",
-    "accuracy",
-    "95% interval",
-    ...(abstained ? ["answered"] : []),
-    ...(wrongCost === undefined ? [] : [`utility (wrong −${wrongCost})`]),
-    "prompt tokens / problem",
-    "completion tokens / problem",
-    "total tokens",
-    "samples / problem",
-    "calls / problem",
-    "score calls / problem",
-    "latency median (ms)",
-    "latency p90 (ms)",
-    "verifier false-positive rate",
-  ];
-  const rows = summaries.map((summary) => {
-    const verifier = summary.verifier;
-    const falsePositiveRate =
-      verifier === undefined
-        ? "—"
-        : verifier.falsePositiveRate === undefined
-          ? `none accepted (of ${verifier.judged})`
-          : `${percentText(verifier.falsePositiveRate)} (${verifier.falsePositives} of ${verifier.accepted} accepted)`;
-    const level = Math.round(summary.accuracy.confidence * 100);
-    return [
-      summary.strategy,
-      String(summary.usage.problems),
-      `${percentText(summary.accuracy.accuracy)} (${summary.correct})`,
-      `${percentText(summary.accuracy.lower)} – ${percentText(summary.accuracy.upper)}${level === 95 ? "" : ` (${level}%)`}`,
-      ...(abstained
-        ? [`${percentText(summary.answered / summary.usage.problems)} (${summary.answered})`]
-        : []),
-      ...(wrongCost === undefined
-        ? []
-        : [
-            answerUtility(
-              {
-                right: summary.correct,
-                wrong: summary.answered - summary.correct,
-                problems: summary.usage.problems,
-              },
-              wrongCost,
-            ).toFixed(3),
-          ]),
-      meanOf(summary.usage.promptTokens),
-      meanOf(summary.usage.completionTokens),
-      whole(summary.usage.totalTokens?.total),
-      decimal(summary.usage.samples.mean),
-      decimal(summary.usage.calls.mean),
-      decimal(summary.usage.scoreCalls.mean),
-      whole(summary.usage.latencyMilliseconds.median),
-      whole(summary.usage.latencyMilliseconds.p90),
-      falsePositiveRate,
-    ];
-  });
-  return table(header, rows, "cost");
-}
-
-/** What the server applies to fields a request leaves out, as it reported them. */
-function serverDefaultsText(manifest: RunManifest): string {
-  const defaults = manifest.capabilities?.samplingDefaults;
-  if (defaults === undefined) return "none discovered";
-  const values = Object.entries(defaults.values).map(([name, value]) => `${name} ${String(value)}`);
-  return `${values.join(", ")} (${defaults.source})`;
-}
-
-function capabilitiesText(manifest: RunManifest): string {
-  const capabilities = manifest.capabilities;
-  if (capabilities === undefined) return "not recorded";
-  const on = Object.entries(capabilities)
-    .filter(([, value]) => value === true)
-    .map(([name]) => name);
-  return `${on.join(", ")}${capabilities.maxTopLogprobs === undefined ? "" : `; top logprobs up to ${capabilities.maxTopLogprobs}`}`;
-}
-
-function fitTable(curves: readonly StrategyCoverage[]): string {
-  const rows = curves
-    .filter((curve) => curve.maxK >= 2)
-    .map((curve) => {
-      const last = curve.points.at(-1);
-      return [
-        curve.strategy,
-        String(curve.problems),
-        String(curve.maxK),
-        last === undefined ? "—" : percentText(last.coverage),
-        curve.fit === undefined ? "no fit" : curve.fit.a.toFixed(4),
-        curve.fit === undefined ? "—" : curve.fit.b.toFixed(4),
-        curve.fit === undefined ? "fewer than 2 points strictly between 0 and 1" : curve.fit.method,
-        curve.fit === undefined ? "—" : curve.fit.rootMeanSquareError.toFixed(4),
-      ];
-    });
-  return table(["strategy", "problems", "k max", "pass@k max", "a", "b", "fit", "RMSE"], rows, "fits");
-}
-
-function manifestList(manifest: RunManifest): string {
-  const backend = manifest.backend;
-  const machine = manifest.machine;
-  const versions = (record: Readonly<Record<string, string>> | undefined) =>
-    record === undefined || Object.keys(record).length === 0
-      ? "—"
-      : Object.entries(record)
-          .map(([name, version]) => `${name} ${version}`)
-          .join(", ");
-  const entries: [string, string][] = [
-    ["run", manifest.runId],
-    ["created", manifest.createdAt],
-    ["dataset", `${manifest.dataset}${manifest.limit === undefined ? "" : ` (first ${manifest.limit})`}`],
-    ["strategies", manifest.strategies.join(", ")],
-    [
-      "backend",
-      `${backend.kind}: ${backend.model}${backend.baseUrl === undefined ? "" : ` at ${backend.baseUrl}`}`,
-    ],
-    ["backend versions", versions(backend.versions)],
-    ["model hash", backend.modelHash ?? "—"],
-    ["model shape", shapeText(backend.architecture)],
-    ["capabilities", capabilitiesText(manifest)],
-    ["seed", String(manifest.seed)],
-    ["sampling", JSON.stringify(manifest.sampling)],
-    ["server sampling defaults", serverDefaultsText(manifest)],
-    [
-      "machine",
-      `${machine.platform} ${machine.arch}, ${machine.cpuModel}, ${machine.cpus} CPUs, ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(1)} GiB`,
-    ],
-    ["machine rates", ratesText(machine.performance)],
-    ...(machine.engine === undefined
-      ? []
-      : [["engine rates", ratesText(machine.engine)] as [string, string]]),
-    ["versions", versions(manifest.versions)],
-    ["config hash", manifest.configHash],
-  ];
-  return `<dl class="manifest">\n${entries
-    .map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`)
-    .join("\n")}\n</dl>`;
 }
 
 const styles = `

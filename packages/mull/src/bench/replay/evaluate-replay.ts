@@ -1,9 +1,11 @@
 import { ConfigError } from "../../errors/index.ts";
 import { checkInteger, checkNumber, checkOneOf, seededRng } from "../../runtime/index.ts";
 import { type AccuracyEstimate, answerUtility, bootstrapAccuracy } from "../metrics/index.ts";
-import { alignById } from "./align-by-id.ts";
+import { alignEscalation } from "./align-escalation.ts";
+import { alignOpenings, escalationOpenings, firstModelOpenings } from "./align-openings.ts";
 import { cascadeOutcome } from "./cascade-outcome.ts";
-import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import type { GradedProblem } from "./grade-replay.ts";
+import { drawnCount, openedDraw } from "./opened-draw.ts";
 import {
   averageOutcomes,
   expectedOutcome,
@@ -125,127 +127,11 @@ function checkOrders(
   }
 }
 
-/** The first `k` of a problem's samples in `order` (their indices), or in file order without one. */
-function drawSamples(
-  problem: GradedProblem,
-  order: readonly number[] | undefined,
-  k: number,
-): GradedSample[] {
-  const indices = order ?? problem.samples.map((_, index) => index);
-  return indices.slice(0, k).map((index) => problem.samples[index]!);
-}
-
-/** The larger model's problems in the order of `problems`, for the cascades among `strategies`. */
-function alignEscalation(
-  problems: readonly GradedProblem[],
-  strategies: readonly ReplayStrategy[],
-  escalation: readonly GradedProblem[] | undefined,
-): GradedProblem[] | undefined {
-  const cascades = strategies.filter(isCascade);
-  const first = cascades[0];
-  if (first === undefined) return undefined;
-  const aligned = alignById(problems, escalation, {
-    field: "escalation",
-    absent: `--strategies: ${first.name} escalates to a larger model: give that model's samples of the same problems (--escalate-samples or --escalate-run)`,
-    whose: "the larger model has no samples",
-    why: "a cascade needs both models' samples of every problem",
-  });
-  const largest = Math.max(...aligned.map((problem) => problem.samples.length));
-  for (const cascade of cascades) {
-    if (drawnCount(cascade, cascade.escalationK) > largest) {
-      throw new ConfigError(
-        `--strategies: ${cascade.name} needs ${drawnCount(cascade, cascade.escalationK)} samples per problem from the larger model, but it has no more than ${largest}`,
-        { field: "--strategies" },
-      );
-    }
-  }
-  return aligned;
-}
-
-/** Which model's greedy traces `alignOpenings` aligns: the first model's, or the larger one's of a cascade. */
-interface OpeningsOf {
-  /** The option that holds them, named in errors. */
-  readonly field: "openings" | "escalationOpenings";
-  /** The strategies that open with them. */
-  readonly opens: (strategy: ReplayStrategy) => boolean;
-  /** The flags that give them. */
-  readonly flags: string;
-  /** What the strategy opens with, in errors: `each problem's greedy trace`. */
-  readonly trace: string;
-  /** What is missing for a problem, in errors: `there is no greedy trace`. */
-  readonly missing: string;
-  /** One problem's trace, in errors: `the greedy trace`. */
-  readonly one: string;
-}
-
-const firstModelOpenings: OpeningsOf = {
-  field: "openings",
-  opens: (strategy) => strategy.greedyFirst === true,
-  flags: "--greedy-samples or --greedy-strategy",
-  trace: "each problem's greedy trace",
-  missing: "there is no greedy trace",
-  one: "the greedy trace",
-};
-
-const escalationOpenings: OpeningsOf = {
-  field: "escalationOpenings",
-  opens: (strategy) => strategy.greedyFirst === true && isCascade(strategy),
-  flags: "--escalate-greedy-samples or --escalate-greedy-strategy",
-  trace: "each problem's greedy trace from the larger model when it escalates",
-  missing: "the larger model has no greedy trace",
-  one: "the larger model's greedy trace",
-};
-
-/**
- * Each problem's recorded greedy trace, in the order of `problems`, for the strategies among `strategies`
- * that open with one (`mass@kg`, and each model of `cascade-mass@NxMg`).
- */
-function alignOpenings(
-  problems: readonly GradedProblem[],
-  strategies: readonly ReplayStrategy[],
-  openings: readonly GradedProblem[] | undefined,
-  of: OpeningsOf,
-): GradedSample[] | undefined {
-  const first = strategies.find(of.opens);
-  if (first === undefined) return undefined;
-  const aligned = alignById(problems, openings, {
-    field: of.field,
-    absent: `--strategies: ${first.name} opens with ${of.trace}: give the greedy traces of the same problems (${of.flags})`,
-    whose: of.missing,
-    why: `${first.name} needs one for every problem`,
-  });
-  const blind = aligned.find((problem) => problem.samples[0]?.logprob === undefined);
-  if (blind !== undefined) {
-    throw new ConfigError(
-      `${of.field}: ${of.one} of problem ${JSON.stringify(blind.id)} (${blind.location}) has no logprob, which ${first.name} weighs it by; record greedy traces with log-probabilities (the strategy mass@1g is greedy decoding that records them)`,
-      { field: of.field },
-    );
-  }
-  return aligned.map((problem) => problem.samples[0]!);
-}
-
 /** The outcomes' utility per problem (`answerUtility`); `mean` and `pass` count as always answering. */
 function meanUtility(outcomes: readonly ProblemOutcome[], wrongCost: number): number {
   const right = outcomes.reduce((sum, outcome) => sum + outcome.score, 0);
   const answered = outcomes.reduce((sum, outcome) => sum + (outcome.answered ?? 1), 0);
   return answerUtility({ right, wrong: answered - right, problems: outcomes.length }, wrongCost);
-}
-
-/** How many of a problem's recorded samples a strategy reading `k` draws: one fewer after a greedy trace. */
-function drawnCount(strategy: ReplayStrategy, k: number): number {
-  return strategy.greedyFirst === true ? k - 1 : k;
-}
-
-/** The first `k` samples a strategy reads: its opening (a greedy trace) when it has one, then drawn ones. */
-function openedDraw(
-  problem: GradedProblem,
-  order: readonly number[] | undefined,
-  k: number,
-  opening: GradedSample | undefined,
-): GradedSample[] {
-  return opening === undefined
-    ? drawSamples(problem, order, k)
-    : [opening, ...drawSamples(problem, order, k - 1)];
 }
 
 /**

@@ -2,23 +2,17 @@ import { isIP } from "node:net";
 import { Command, Option } from "@commander-js/extra-typings";
 import { MullError } from "../../errors/index.ts";
 import { defaultModelProfile } from "../../generation/index.ts";
-import { labProfile } from "../../lab/index.ts";
-import { readApiKey } from "../../runtime/index.ts";
+import { labModelName, labProfile } from "../../lab/index.ts";
 import {
   assembleServer,
   createAddressPolicy,
-  createGuardedFetch,
   createServerLogger,
   listenServer,
-  loadServerConfig,
+  modelEntries,
   parseApiKeys,
-  parseServerConfig,
-  type ServerConfig,
-  type ServerConfigInput,
 } from "../../server/index.ts";
 import type { Backend } from "../../spec/index.ts";
 import { defaultLabModel } from "../create-backend.ts";
-import { firstServedModel } from "../first-served-model.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import {
   endpointOption,
@@ -26,158 +20,17 @@ import {
   promptTemplateOptionHelp,
   systemOptionHelp,
 } from "../prompt-options.ts";
-import { type RouteFlag, routeOption } from "../route-option.ts";
+import { routeOption } from "../route-option.ts";
+import { serveConfigFromFlags } from "../serve-config-from-flags.ts";
 import { UsageError } from "../usage-error.ts";
 import { watchParent } from "../watch-parent.ts";
 
-/** Flags of `mull serve`. */
-interface ServeFlags {
-  readonly config?: string | undefined;
-  readonly baseUrl?: string | undefined;
-  readonly model?: string | undefined;
-  readonly upstreamKeyEnv?: string | undefined;
-  readonly allowNetwork?: string[] | undefined;
-  readonly port?: number | undefined;
-  readonly host?: string | undefined;
-  readonly apiKeysEnv?: string | undefined;
-  readonly grace?: number | undefined;
-  readonly logLevel?: string | undefined;
-  readonly threads?: number | undefined;
-  readonly promptTemplate?: string | undefined;
-  readonly system?: string | undefined;
-  readonly endpoint?: "chat" | "completions" | "auto" | undefined;
-  readonly route?: RouteFlag[] | undefined;
-  readonly routeLambda?: number | undefined;
-  readonly state?: string | undefined;
-  readonly statePrefix?: string | undefined;
-  readonly reasoningBudget?: "mull" | "llama.cpp" | "vllm" | undefined;
-}
-
+/** Whether the server listens on loopback only (`localhost`, 127.0.0.0/8, ::1), where it may go without keys. */
 function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
   if (bare === "localhost") return true;
   if (isIP(bare) === 0) return false;
   return createAddressPolicy().refusal(bare) === "loopback";
-}
-
-/** Networks an upstream named on the command line may reach: the operator chose its address. */
-function networksOf(baseUrl: string): string[] {
-  let host: string;
-  try {
-    host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  } catch {
-    return [];
-  }
-  if (host === "localhost" || host.endsWith(".localhost")) return ["127.0.0.0/8", "::1/128"];
-  const version = isIP(host);
-  return version === 4 ? [`${host}/32`] : version === 6 ? [`${host}/128`] : [];
-}
-
-/** The first model the upstream lists, asked through the guarded fetch the upstream will be called with. */
-async function firstListedModel(
-  baseUrl: string,
-  keyEnv: string | undefined,
-  networks: string[],
-): Promise<string> {
-  const apiKey = readApiKey(keyEnv, { field: "--upstream-key-env" });
-  const guarded = createGuardedFetch({ policy: createAddressPolicy(networks) });
-  try {
-    return await firstServedModel(baseUrl, { apiKey, fetch: guarded.fetch });
-  } finally {
-    guarded.close();
-  }
-}
-
-/** `server.state` as `--state` and `--state-prefix` set it on top of the file's. */
-function stateFromFlags(
-  flags: ServeFlags,
-  fromFile: { url: string; prefix?: string | undefined } | undefined,
-): { state?: { url: string; prefix?: string | undefined } } {
-  if (flags.state === undefined && flags.statePrefix === undefined) return {};
-  const url = flags.state ?? fromFile?.url;
-  if (url === undefined) {
-    throw new UsageError("--state-prefix applies to the shared state of --state; give one", "--state-prefix");
-  }
-  const prefix = flags.statePrefix ?? fromFile?.prefix;
-  return { state: { url, ...(prefix === undefined ? {} : { prefix }) } };
-}
-
-/** The configuration the flags describe (a file, one upstream, or the embedded lab), flags applied on top. */
-async function configFromFlags(flags: ServeFlags): Promise<ServerConfig> {
-  if (flags.config !== undefined && flags.baseUrl !== undefined) {
-    throw new UsageError("give --config or --base-url, not both", "--base-url");
-  }
-  if (flags.reasoningBudget !== undefined && flags.baseUrl === undefined) {
-    throw new UsageError(
-      "--reasoning-budget applies to the upstream of --base-url (in a --config file: upstreams[].reasoningBudget)",
-      "--reasoning-budget",
-    );
-  }
-  const routes = flags.route ?? [];
-  if (flags.routeLambda !== undefined && routes.length === 0) {
-    throw new UsageError("--route-lambda applies to the routes of --route; give one", "--route-lambda");
-  }
-  // Flags that name no config serve the models of their routes too (with --model, if given).
-  const routeModels = routes.flatMap((route) => route.models);
-  const servedWith = (model: string | undefined) => [
-    ...new Set([...(model === undefined ? [] : [model]), ...routeModels]),
-  ];
-  let input: ServerConfigInput;
-  if (flags.config !== undefined) {
-    const loaded = await loadServerConfig(flags.config);
-    input = loaded as ServerConfigInput;
-  } else if (flags.baseUrl !== undefined) {
-    const networks = [...networksOf(flags.baseUrl), ...(flags.allowNetwork ?? [])];
-    const model =
-      flags.model ??
-      (routes.length > 0 ? undefined : await firstListedModel(flags.baseUrl, flags.upstreamKeyEnv, networks));
-    input = {
-      upstreams: [
-        {
-          name: "upstream",
-          baseUrl: flags.baseUrl,
-          models: servedWith(model),
-          allowedNetworks: networks,
-          ...(flags.upstreamKeyEnv === undefined ? {} : { apiKeyEnv: flags.upstreamKeyEnv }),
-          ...(flags.reasoningBudget === undefined ? {} : { reasoningBudget: flags.reasoningBudget }),
-        },
-      ],
-    };
-  } else {
-    input = {
-      server: { advertisedStrategies: ["sc@8", "bon@8"] },
-      upstreams: [
-        {
-          name: "lab",
-          kind: "embedded",
-          models: servedWith(flags.model ?? (routes.length > 0 ? undefined : defaultLabModel)),
-          ...(flags.threads === undefined ? {} : { threads: flags.threads }),
-        },
-      ],
-    };
-  }
-  const server = {
-    ...(input.server ?? {}),
-    ...(flags.host === undefined ? {} : { host: flags.host }),
-    ...(flags.port === undefined ? {} : { port: flags.port }),
-    ...(flags.apiKeysEnv === undefined ? {} : { apiKeysEnv: flags.apiKeysEnv }),
-    ...(flags.grace === undefined ? {} : { shutdownGraceMilliseconds: flags.grace }),
-    ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
-    ...stateFromFlags(flags, input.server?.state),
-  };
-  const allRoutes = [
-    ...(input.routes ?? []),
-    ...routes.map((route) => ({
-      name: route.name,
-      models: [...route.models],
-      policy: route.policy,
-      ...(flags.routeLambda === undefined ? {} : { lambda: flags.routeLambda }),
-    })),
-  ];
-  return parseServerConfig(
-    { ...input, server, routes: allRoutes } as ServerConfigInput,
-    flags.config ?? "flags",
-  );
 }
 
 async function loadEmbedded(model: string, options: { threads?: number | undefined }): Promise<Backend> {
@@ -276,13 +129,17 @@ export function serveCommand() {
     )
     .option("--state-prefix <prefix>", "prefix of the keys --state writes (default mull:)")
     .action(async (flags) => {
-      const config = await configFromFlags(flags);
-      // Without --prompt-template, --system and --endpoint change the template of the model served by the
-      // flags: the lab's for the embedded lab or a model named lab-…, the default one otherwise.
-      const servedModels = config.upstreams.flatMap((upstream) =>
-        upstream.models.map((entry) => (typeof entry === "string" ? entry : entry.name)),
-      );
-      const labServed = servedModels.length > 0 && servedModels.every((name) => /^lab-/.test(name));
+      const config = await serveConfigFromFlags(flags);
+      // Without --prompt-template, --system and --endpoint change the template of the models served: the
+      // lab's when every one is a lab model (the embedded lab, `lab-…`, a `lab-….gguf` path), else the default.
+      const entries = config.upstreams.flatMap((upstream) => modelEntries(upstream));
+      const servedModels = entries.map((entry) => entry.name);
+      const labServed =
+        entries.length > 0 &&
+        entries.every(
+          (entry) =>
+            labModelName(entry.name) !== undefined || labModelName(entry.upstreamModel) !== undefined,
+        );
       const chosen = await promptTemplateFromFlags(flags, labServed ? labProfile() : defaultModelProfile);
       const keysVariable = config.server.apiKeysEnv;
       const apiKeys = keysVariable === undefined ? [] : parseApiKeys(process.env[keysVariable]);

@@ -1,67 +1,18 @@
 import { randomInt } from "node:crypto";
-import { latestScore } from "../../scoring/index.ts";
-import { toolCallDecision } from "../../selection/index.ts";
 import { solve } from "../../solve.ts";
-import type {
-  Backend,
-  CallOptions,
-  Candidate,
-  Completion,
-  FinishReason,
-  SolveResult,
-  TokenLogprob,
-  ToolCall,
-  Usage,
-} from "../../spec/index.ts";
+import type { Backend, Completion, SolveResult } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
-import { createSampleFanOut, type SampleCounts } from "../upstreams/index.ts";
+import { createSampleFanOut } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
+import { candidateChoice } from "./outcome-choice.ts";
+import { type PieceRelay, passThrough } from "./pass-through.ts";
+import { declined, rankedCandidates } from "./ranked-candidates.ts";
+import type { RequestOutcome } from "./request-outcome.ts";
 import type { RequestPlan } from "./request-plan.ts";
-import { splitThinking, withoutThinking } from "./split-thinking.ts";
+import { withoutThinking } from "./split-thinking.ts";
 
-/** Where a streamed pass-through's pieces go: its text (`onText`) and its reasoning (`onReasoning`). */
-export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning">;
-
-/** One choice of a response. */
-export interface OutcomeChoice {
-  readonly text: string;
-  /** `tool_calls` when the choice ends in function calls. */
-  readonly finishReason: "stop" | "length" | "tool_calls";
-  /** The function calls the choice ends in, returned as OpenAI's `tool_calls`. */
-  readonly toolCalls?: readonly ToolCall[] | undefined;
-  /** Per-token log-probabilities, when asked for (pass-through only). */
-  readonly tokens?: readonly TokenLogprob[] | undefined;
-  /**
-   * What the model reasoned apart from its answer: the upstream's `reasoning_content`, or (chat, under a
-   * strategy) the `<think>` block split off the text, or the thinking mull cut at the request's reasoning
-   * budget before it asked for the answer. Returned as `reasoning_content`, never voted on.
-   */
-  readonly reasoning?: string | undefined;
-  /**
-   * The stop string that ended the choice, when the upstream said which (`Completion.stopSequence`):
-   * Anthropic's `stop_reason: "stop_sequence"`; OpenAI's shape keeps `finish_reason: "stop"`.
-   */
-  readonly stopSequence?: string | undefined;
-}
-
-/** What a strategy did, for the `mull` object of a response. */
-export interface StrategyReport {
-  readonly strategy: string;
-  readonly answer: string | undefined;
-  readonly candidates: number;
-  readonly votes: Readonly<Record<string, number>> | undefined;
-  readonly stoppedBy: string;
-  readonly partial: boolean;
-  readonly samples: SampleCounts | undefined;
-  readonly scoreCalls: number;
-  /** The run's seed: the client's, or a fresh one (send it back as `mull.seed` to repeat the run). */
-  readonly seed: number;
-  /**
-   * The run's trace notes (a fallback taken, a scorer that could not choose, a limit that cannot be
-   * enforced), first ones first, at most `maxNotes`.
-   */
-  readonly notes: readonly string[];
-}
+export type { PieceRelay } from "./pass-through.ts";
+export type { OutcomeChoice, RequestOutcome, StrategyReport } from "./request-outcome.ts";
 
 /** Notes returned with a response: a router may note every step, and the response stays small. */
 const maxNotes = 8;
@@ -78,63 +29,6 @@ function runNotes(result: SolveResult): string[] {
     : notes;
 }
 
-/** The result of serving a request. */
-export interface RequestOutcome {
-  readonly choices: readonly OutcomeChoice[];
-  /** Usage over every upstream call of the request. */
-  readonly usage: Usage;
-  /** Present when a strategy ran. */
-  readonly report: StrategyReport | undefined;
-  /** The served model that answered, when it is not the one requested (a fallback). */
-  readonly servedBy?: string | undefined;
-  /**
-   * Thinking tokens of every sample (included in `usage.completionTokens`): counted by mull when it kept
-   * the request's reasoning budget, else as the upstream reported them (`usage.reasoningTokens`: vLLM and
-   * llama.cpp keeping a budget, or any reasoning model that reports them).
-   */
-  readonly reasoningTokens?: number | undefined;
-}
-
-/**
- * OpenAI's finish reason: `length` stays, a completion that ended in function calls is `tool_calls`, everything
- * else (a watcher's `cut` too, as OpenAI has none) is `stop`.
- */
-function finishOf(reason: FinishReason, toolCalls?: readonly ToolCall[]): OutcomeChoice["finishReason"] {
-  if (reason === "length") return "length";
-  return toolCalls !== undefined && toolCalls.length > 0 ? "tool_calls" : "stop";
-}
-
-/** A choice from a completion or candidate, with its calls when it ended in some and its reasoning. */
-function choiceOf(
-  text: string,
-  reason: FinishReason,
-  toolCalls: readonly ToolCall[] | undefined,
-  reasoning?: string | undefined,
-  stopSequence?: string | undefined,
-): OutcomeChoice {
-  const finishReason = finishOf(reason, toolCalls);
-  const choice: OutcomeChoice = {
-    text,
-    finishReason,
-    ...(reasoning === undefined ? {} : { reasoning }),
-    ...(stopSequence === undefined || finishReason !== "stop" ? {} : { stopSequence }),
-  };
-  return toolCalls === undefined || toolCalls.length === 0 ? choice : { ...choice, toolCalls };
-}
-
-/** A strategy's chosen candidate as a choice: a chat answer's `<think>` block goes apart, as reasoning. */
-function candidateChoice(candidate: Candidate, plan: RequestPlan): OutcomeChoice {
-  const split = plan.endpoint === "chat" ? splitThinking(candidate.text) : undefined;
-  const thought = [candidate.reasoning, split?.reasoning].filter((part) => part !== undefined).join("\n");
-  return choiceOf(
-    split?.answer ?? candidate.text,
-    candidate.finishReason,
-    candidate.toolCalls,
-    thought === "" ? undefined : thought,
-    candidate.stopSequence,
-  );
-}
-
 /** The backend with the request's forwarded fields (`tools`, penalties, …) on every call a strategy makes. */
 function withExtraBody(backend: Backend, extraBody: Readonly<Record<string, unknown>> | undefined): Backend {
   if (extraBody === undefined) return backend;
@@ -144,109 +38,6 @@ function withExtraBody(backend: Backend, extraBody: Readonly<Record<string, unkn
     generate: (request, options) =>
       backend.generate({ ...request, extraBody: { ...extraBody, ...(request.extraBody ?? {}) } }, options),
     ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
-  };
-}
-
-/**
- * Whether a strategy chose nothing although some finished sample had an answer: it declined them (an
- * `accept@N` whose verifier accepted none), rather than finding none to choose.
- */
-function declined(result: SolveResult): boolean {
-  return (
-    result.answer === undefined &&
-    result.best === undefined &&
-    result.candidates.some((candidate) => finished(candidate) && candidate.answer !== undefined)
-  );
-}
-
-/** Whether a candidate ran to its end: not aborted, and not cut by a token watcher (a trace given up on). */
-function finished(candidate: Candidate): boolean {
-  return candidate.finishReason !== "abort" && candidate.finishReason !== "cut";
-}
-
-/**
- * The candidates to return: under `toolCallDecision`, the winning calls' best sample first, then the best
- * of each other call; otherwise (text won) the chosen one first, then the best of each other answer by
- * votes, then the rest, samples that ended in calls left out.
- */
-function rankedCandidates(result: SolveResult, plan: RequestPlan): Candidate[] {
-  const finishedOnes = result.candidates.filter(finished);
-  const decision = toolCallDecision(finishedOnes, result.votes ?? {}, plan.answerFormat);
-  if (decision.kind === "calls") return decision.ranked.map((entry) => entry.best).slice(0, plan.choices);
-  const usable = finishedOnes.filter((candidate) => candidate.toolCalls === undefined);
-  const textWon = result.best !== undefined && finished(result.best) && result.best.toolCalls === undefined;
-  const pickedCall = result.best?.toolCalls !== undefined;
-  const first = textWon ? result.best : pickedCall ? undefined : usable[0];
-  const ordered: Candidate[] = first === undefined ? [] : [first];
-  // Text that outvoted the calls while the strategy picked a call: the best of the most voted text answer.
-  if (plan.choices > 1 || ordered.length === 0) {
-    const groups = new Map<string, Candidate[]>();
-    for (const candidate of usable) {
-      if (candidate.answer === undefined) continue;
-      const key = plan.answerFormat.key(candidate.answer);
-      groups.set(key, [...(groups.get(key) ?? []), candidate]);
-    }
-    const votes = result.votes ?? {};
-    const keys = [...groups.keys()].sort((a, b) => (votes[b] ?? 0) - (votes[a] ?? 0));
-    for (const key of keys) {
-      const members = groups.get(key) ?? [];
-      const top = [...members].sort(
-        (a, b) => (latestScore(b) ?? -Infinity) - (latestScore(a) ?? -Infinity),
-      )[0];
-      if (top !== undefined && !ordered.includes(top)) ordered.push(top);
-    }
-    for (const candidate of usable) if (!ordered.includes(candidate)) ordered.push(candidate);
-  }
-  return ordered.slice(0, plan.choices);
-}
-
-async function passThrough(
-  plan: RequestPlan,
-  signal: AbortSignal,
-  relay: PieceRelay | undefined,
-): Promise<RequestOutcome> {
-  // A client that does not stream waits for the whole answer: ask the upstream for it whole, cheaper to read.
-  const backend = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
-  const result = await backend.generate(
-    {
-      prompt: plan.prompt,
-      n: plan.samples,
-      temperature: plan.temperature,
-      topP: plan.topP,
-      maxTokens: plan.maxTokens,
-      stop: plan.stop,
-      seed: plan.seed,
-      ...(plan.logprobs ? { logprobs: true } : {}),
-      ...(plan.topLogprobs === undefined ? {} : { topLogprobs: plan.topLogprobs }),
-      ...(plan.extraBody === undefined ? {} : { extraBody: plan.extraBody }),
-    },
-    { signal, ...relay },
-  );
-  signal.throwIfAborted();
-  const complete = result.completions.filter((completion) => completion.finishReason !== "abort");
-  if (complete.length < plan.samples) {
-    throw new ApiError(
-      502,
-      `upstream "${plan.served.upstream}" returned ${complete.length} of ${plan.samples} completions`,
-      {
-        code: "upstream_error",
-      },
-    );
-  }
-  return {
-    choices: complete.map((completion) => ({
-      ...choiceOf(
-        completion.text,
-        completion.finishReason,
-        completion.toolCalls,
-        completion.reasoning,
-        completion.stopSequence,
-      ),
-      ...(plan.logprobs && completion.tokens !== undefined ? { tokens: completion.tokens } : {}),
-    })),
-    usage: result.usage,
-    report: undefined,
-    ...(result.usage.reasoningTokens === undefined ? {} : { reasoningTokens: result.usage.reasoningTokens }),
   };
 }
 
@@ -344,6 +135,7 @@ async function withStrategy(
           }),
     ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
     usage: result.usage,
+    ...(result.usageByModel === undefined ? {} : { usageByModel: result.usageByModel }),
     report: {
       strategy: result.strategy,
       // The answer returned: the strategy's, unless the vote between calls and text overruled it; none

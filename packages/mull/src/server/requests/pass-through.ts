@@ -1,0 +1,66 @@
+import type { CallOptions } from "../../spec/index.ts";
+import { ApiError } from "../http/index.ts";
+import { choiceOf } from "./outcome-choice.ts";
+import type { RequestOutcome } from "./request-outcome.ts";
+import type { RequestPlan } from "./request-plan.ts";
+
+/** Where a streamed pass-through's pieces go: its text (`onText`) and its reasoning (`onReasoning`). */
+export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning">;
+
+/**
+ * Serves a request without a strategy: its `n` completions straight from the model's backend, with
+ * log-probabilities when asked; a streaming client's pieces go to `relay` as the upstream sends them.
+ *
+ * @throws ApiError 502 when the upstream returns fewer complete completions than asked for.
+ * @example
+ * const outcome = await passThrough(plan, signal, { onText: (text) => send(text) });
+ */
+export async function passThrough(
+  plan: RequestPlan,
+  signal: AbortSignal,
+  relay: PieceRelay | undefined,
+): Promise<RequestOutcome> {
+  // A client that does not stream waits for the whole answer: ask the upstream for it whole, cheaper to read.
+  const backend = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
+  const result = await backend.generate(
+    {
+      prompt: plan.prompt,
+      n: plan.samples,
+      temperature: plan.temperature,
+      topP: plan.topP,
+      maxTokens: plan.maxTokens,
+      stop: plan.stop,
+      seed: plan.seed,
+      ...(plan.logprobs ? { logprobs: true } : {}),
+      ...(plan.topLogprobs === undefined ? {} : { topLogprobs: plan.topLogprobs }),
+      ...(plan.extraBody === undefined ? {} : { extraBody: plan.extraBody }),
+    },
+    { signal, ...relay },
+  );
+  signal.throwIfAborted();
+  const complete = result.completions.filter((completion) => completion.finishReason !== "abort");
+  if (complete.length < plan.samples) {
+    throw new ApiError(
+      502,
+      `upstream "${plan.served.upstream}" returned ${complete.length} of ${plan.samples} completions`,
+      {
+        code: "upstream_error",
+      },
+    );
+  }
+  return {
+    choices: complete.map((completion) => ({
+      ...choiceOf(
+        completion.text,
+        completion.finishReason,
+        completion.toolCalls,
+        completion.reasoning,
+        completion.stopSequence,
+      ),
+      ...(plan.logprobs && completion.tokens !== undefined ? { tokens: completion.tokens } : {}),
+    })),
+    usage: result.usage,
+    report: undefined,
+    ...(result.usage.reasoningTokens === undefined ? {} : { reasoningTokens: result.usage.reasoningTokens }),
+  };
+}
