@@ -1,3 +1,4 @@
+import { ConfigError } from "mull/errors";
 import { describe, expect, it } from "vitest";
 import { canSharePrefix, type PrefixSharingSequence, sharePrefix } from "./share-prefix.ts";
 
@@ -55,6 +56,8 @@ describe("sharePrefix", () => {
   it("refuses a prefix longer than the source holds, and a negative length", async () => {
     const target = new CopyingSequence([]);
     expect(await sharePrefix(new FakeSequence([1, 2]), target, 3)).toBe(false);
-    await expect(sharePrefix(new FakeSequence([1]), target, -1)).rejects.toThrow(RangeError);
+    const negative = sharePrefix(new FakeSequence([1]), target, -1);
+    await expect(negative).rejects.toThrow(ConfigError);
+    await expect(negative).rejects.toThrow("sharePrefix: prefixLength must be an integer ≥ 0, got -1");
   });
 });

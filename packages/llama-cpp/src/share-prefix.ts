@@ -1,3 +1,5 @@
+import { checkInteger } from "mull/runtime";
+
 /**
  * What prefix sharing needs of a context sequence. node-llama-cpp's `LlamaContextSequence` has it; the
  * copy itself goes through an internal method (see {@link sharePrefix}).
@@ -39,8 +41,8 @@ function samePrefix(a: readonly number[], b: readonly number[], length: number):
  *
  * Call it only while `source` is idle (not evaluating), so its cache is exactly its `contextTokens`.
  *
- * @throws RangeError for a negative or fractional `prefixLength`: a programming error (callers pass a
- * prompt's own token count), not bad input, so it is not a ConfigError.
+ * @throws ConfigError `sharePrefix: prefixLength must be an integer ≥ 0, got -1` for a negative or
+ * fractional `prefixLength` (callers pass a prompt's own token count).
  * @example
  * if (!(await sharePrefix(leader, sibling, promptTokens.length - 1))) await sibling.clearHistory();
  */
@@ -49,9 +51,7 @@ export async function sharePrefix(
   target: PrefixSharingSequence,
   prefixLength: number,
 ): Promise<boolean> {
-  if (!Number.isInteger(prefixLength) || prefixLength < 0) {
-    throw new RangeError(`prefixLength must be a non-negative integer, got ${prefixLength}`);
-  }
+  checkInteger("sharePrefix", "prefixLength", prefixLength, { minimum: 0 });
   if (source === target) return source.nextTokenIndex >= prefixLength;
   if (source.nextTokenIndex < prefixLength) return false;
   const copy = copyMethod(target);

@@ -30,7 +30,8 @@ function characters(from: number, logprob: (position: number) => number, slip?: 
   return { text: tokens.map((token) => token.token).join(""), tokens };
 }
 
-function models() {
+/** The two models; `beforeScore` runs as the large model starts each reading. */
+function models(beforeScore?: () => void) {
   const small = createScriptedBackend({
     model: "small",
     respond: (request) => characters(written(request.prompt).length, () => Math.log(0.9), unsure),
@@ -49,6 +50,7 @@ function models() {
     ...scripted,
     score: async (request) => {
       scoreCalls.push(request);
+      beforeScore?.();
       const from = written(request.prompt).length;
       const tokens = [...request.continuation].map((token, offset) => ({
         token,
@@ -110,6 +112,41 @@ describe("bigLittleDecoder", () => {
     expect(
       result.trace.some((event) => event.type === "note" && event.message.includes("rolls back 2 of 5")),
     ).toBe(true);
+  });
+
+  it("reads only when the budget affords one more call, and stops with what was written", async () => {
+    const { named, large, scoreCalls } = models();
+    // Small, reading, large, small: the second reading would be a fifth call.
+    const result = await solve({
+      problem,
+      strategy: bigLittleDecoder({ models: named, fallback: 0.5, rollback: 0.1 }),
+      backend: large,
+      budget: { maxCalls: 4 },
+    });
+    expect(scoreCalls.map((call) => call.continuation)).toEqual(["\n1+2="]);
+    expect(result.stoppedBy).toBe("calls");
+    expect(result.partial).toBe(true);
+    expect(result.best?.text).toBe("\n1+2");
+    expect(result.usage.calls).toBe(4);
+  });
+
+  it("turns an abort during a reading into its stop reason", async () => {
+    const controller = new AbortController();
+    // The reading fails as a backend's call does when its signal aborts.
+    const { named, large } = models(() => {
+      controller.abort(new Error("interrupted"));
+      throw controller.signal.reason;
+    });
+    const result = await solve({
+      problem,
+      strategy: bigLittleDecoder({ models: named, fallback: 0.5, rollback: 0.1 }),
+      backend: large,
+      signal: controller.signal,
+    });
+    expect(result.stoppedBy).toBe("abort");
+    expect(result.partial).toBe(true);
+    expect(result.best?.text).toBe("");
+    expect(result.trace.filter((event) => event.type === "score")).toEqual([]);
   });
 
   it("leaves a confident small model alone", async () => {

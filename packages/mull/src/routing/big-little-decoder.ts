@@ -1,5 +1,6 @@
 import { continuationCapabilities, continuationPrompt, generateRecorded } from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
+import { scoreRecorded } from "../scoring/index.ts";
 import type { Candidate, FinishReason, StopReason, Strategy, TokenWatcher } from "../spec/index.ts";
 import { requireSomething } from "../strategies/run-helpers.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
@@ -42,7 +43,9 @@ function piecesLength(pieces: readonly { readonly token: string }[], count: numb
  * Each call is a `generation` event with its `model` and, as `step`, the round it belongs to; the small
  * model's cut tokens count in its usage; a `note` records each rollback. Each time the large model reads
  * the small model's tokens, a `score` event under the small model's generation gives how many it accepted
- * and carries the reading's usage, so `usageByModel` counts it for the large model.
+ * and carries the reading's usage, so `usageByModel` counts it for the large model. A reading is a model call
+ * (`scoreRecorded` with its `model`): when the budget cannot afford one more call, or the deadline or an abort
+ * cuts it, the run stops with the solution written so far.
  *
  * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`), the large model cannot
  * score a continuation (`score`), or a model cannot continue the prompt's prefix.
@@ -133,30 +136,43 @@ export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
         let accepted = kept;
         let acceptedTokens = Math.max(0, tokens.length - 1);
         if (kept !== "") {
-          const scored = await score(
-            { prompt: continuationPrompt(base, written), continuation: kept },
-            { signal },
-          );
-          context.budget.charge(scored.usage);
-          const first = scored.tokens.findIndex((token) => token.logprob < threshold);
-          if (first >= 0) {
-            accepted = kept.slice(0, piecesLength(scored.tokens, first));
+          const prompt = continuationPrompt(base, written);
+          const checked = await scoreRecorded({
+            context,
+            parentIds: [draft.id],
+            scorer: `${name} check by ${large.name}`,
+            resultName: "readings",
+            model: large.backend.describe().model,
+            score: async (callOptions) => {
+              const reading = await score({ prompt, continuation: kept }, callOptions);
+              return { results: [reading], calls: 0, usage: reading.usage };
+            },
+            event: (reading) => {
+              const first = reading.tokens.findIndex((token) => token.logprob < threshold);
+              const agreed = first >= 0 ? first : reading.tokens.length;
+              return {
+                scorer: `${name} check`,
+                value: agreed,
+                detail: `${large.name} accepts ${agreed} of ${reading.tokens.length} tokens of ${small.name}`,
+              };
+            },
+          });
+          const reading = checked.results?.[0];
+          if (reading === undefined) {
+            stoppedBy = checked.stoppedBy;
+            break;
+          }
+          // The tokens the large model accepted, as its `score` event recorded them.
+          const first = checked.values?.[0] ?? reading.tokens.length;
+          if (first < reading.tokens.length) {
+            accepted = kept.slice(0, piecesLength(reading.tokens, first));
             acceptedTokens = first;
             tracer.record({
               type: "note",
               parentId: draft.id,
-              message: `round ${round}: ${large.name} rolls back ${scored.tokens.length - first} of ${scored.tokens.length} tokens of ${small.name} (p < β ${rollback})`,
+              message: `round ${round}: ${large.name} rolls back ${reading.tokens.length - first} of ${reading.tokens.length} tokens of ${small.name} (p < β ${rollback})`,
             });
           }
-          tracer.record({
-            type: "score",
-            parentId: draft.id,
-            scorer: `${name} check`,
-            value: first >= 0 ? first : scored.tokens.length,
-            detail: `${large.name} accepts ${first >= 0 ? first : scored.tokens.length} of ${scored.tokens.length} tokens of ${small.name}`,
-            usage: scored.usage,
-            model: large.backend.describe().model,
-          });
         }
         written += accepted;
         length += acceptedTokens;

@@ -18,4 +18,4 @@ export { type RequirableCapability, requireCapability } from "./require-capabili
 export { retryAfterMilliseconds } from "./retry-after.ts";
 export { seedFromText } from "./seed-from-text.ts";
 export { seededRng } from "./seeded-rng.ts";
-export { sleep } from "./sleep.ts";
+export { type SleepOptions, sleep } from "./sleep.ts";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
 import { seededRng } from "./seeded-rng.ts";
 
 describe("seededRng", () => {
@@ -33,6 +34,7 @@ describe("seededRng", () => {
     const childAgain = parentAgain.fork();
     expect(child.next()).toBe(childAgain.next());
     expect(parent.next()).toBe(parentAgain.next());
-    expect(() => seededRng(1.5)).toThrow(/integer/);
+    expect(() => seededRng(1.5)).toThrow(ConfigError);
+    expect(() => seededRng(1.5)).toThrow("seededRng: seed must be an integer, got 1.5");
   });
 });

@@ -1,4 +1,5 @@
 import type { Rng } from "../spec/index.ts";
+import { checkInteger } from "./check-number.ts";
 
 /** splitmix32: spreads a 32-bit seed into well-mixed state words. */
 function splitmix32(seed: number): () => number {
@@ -16,15 +17,13 @@ function splitmix32(seed: number): () => number {
  * A small, fast, seeded generator (sfc32, seeded through splitmix32). Written here rather than taken from
  * a package because it is a dozen lines and the whole engine's reproducibility rests on its exact output.
  *
+ * @throws ConfigError `seededRng: seed must be an integer, got 1.5`.
  * @example
  * const rng = seededRng(42);
  * const coin = rng.next() < 0.5;
  */
 export function seededRng(seed: number): Rng {
-  if (!Number.isInteger(seed)) {
-    throw new TypeError(`seed must be an integer, got ${seed}`);
-  }
-  const mix = splitmix32(seed);
+  const mix = splitmix32(checkInteger("seededRng", "seed", seed));
   let a = mix();
   let b = mix();
   let c = mix();

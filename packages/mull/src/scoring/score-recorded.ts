@@ -7,6 +7,9 @@ import { withScoreSpan } from "../telemetry/index.ts";
 /** The fields of a `score` event that come from a scorer's result (it hangs under the scored solution). */
 export type ScoreEventFields = Pick<ScoreEvent, "scorer" | "value" | "steps" | "detail">;
 
+/** A `score` event as recorded, less where it hangs. */
+type ScoreEventInput = ScoreEventFields & Pick<ScoreEvent, "usage" | "model">;
+
 /** A scorer's answer for a batch: one result per solution, and what producing them cost. */
 export interface ScoredBatch<Result> {
   readonly results: readonly Result[];
@@ -32,6 +35,14 @@ export interface ScoreRecordedOptions<Result> {
    * [0, 1]); every event is built before any is recorded, so a throw records none.
    */
   readonly event: (result: Result, index: number) => ScoreEventFields;
+  /**
+   * The model that scores, as its backend describes itself, when the call is a model's own reading rather
+   * than a scorer's (a router's large model reading a small model's tokens with `score()`): it then needs
+   * room for one more model call, not a scorer call; its usage is charged whole, calls included, like a
+   * generation's; and the first `score` event carries that usage and `model`, so `usageByModel` counts it.
+   * Default: a scorer call.
+   */
+  readonly model?: string | undefined;
 }
 
 /** What `scoreRecorded` produced and why it stopped; `usage` is the scorer's model usage. */
@@ -50,7 +61,8 @@ export interface ScoreRecordedResult<Result> extends RecordedOutcome {
  * budget's stop reason; a batch with the wrong number of results is an error; the scorer's calls are
  * charged with `budget.chargeScore` and its token usage to the budget's token account (not its call
  * count: those are scorer calls); one `score` event is recorded under each solution. The call is an
- * OpenTelemetry span (`withScoreSpan`), child of the active span.
+ * OpenTelemetry span (`withScoreSpan`), child of the active span. A model's reading (`model`) is counted as
+ * a model call instead.
  *
  * @throws MullError `<scorer> returned <k> <resultName> for <n> solutions` on a batch of the wrong size.
  * @example
@@ -78,7 +90,8 @@ export async function scoreRecorded<Result>(
     calls: 0,
     usage: emptyUsage,
   });
-  const shortfall = budgetShortfall(budget, { scoreCalls: 1 });
+  const { model } = options;
+  const shortfall = budgetShortfall(budget, model === undefined ? { scoreCalls: 1 } : { calls: 1 });
   if (shortfall !== undefined) return notScored(shortfall);
   let batch: ScoredBatch<Result>;
   try {
@@ -96,8 +109,12 @@ export async function scoreRecorded<Result>(
     );
   }
   budget.chargeScore(batch.calls);
-  if (batch.usage !== undefined) budget.charge({ ...batch.usage, calls: 0 });
-  const events = batch.results.map((result, index) => options.event(result, index));
+  if (batch.usage !== undefined)
+    budget.charge(model === undefined ? { ...batch.usage, calls: 0 } : batch.usage);
+  const events: ScoreEventInput[] = batch.results.map((result, index) => options.event(result, index));
+  if (model !== undefined && events[0] !== undefined) {
+    events[0] = { ...events[0], model, ...(batch.usage === undefined ? {} : { usage: batch.usage }) };
+  }
   events.forEach((event, index) => {
     tracer.record({ type: "score", parentId: parentIds[index]!, ...event });
   });

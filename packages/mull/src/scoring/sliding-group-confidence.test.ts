@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
 import { seededRng } from "../runtime/index.ts";
 import { groupConfidences } from "./group-confidences.ts";
 import { slidingGroupConfidence } from "./sliding-group-confidence.ts";
@@ -30,7 +31,12 @@ describe("slidingGroupConfidence", () => {
   });
 
   it("refuses a window that is not a positive integer", () => {
-    expect(() => slidingGroupConfidence(0)).toThrow(RangeError);
-    expect(() => slidingGroupConfidence(2.5)).toThrow(RangeError);
+    expect(() => slidingGroupConfidence(0)).toThrow(ConfigError);
+    expect(() => slidingGroupConfidence(0)).toThrow(
+      "slidingGroupConfidence: window must be an integer ≥ 1, got 0",
+    );
+    expect(() => slidingGroupConfidence(2.5)).toThrow(
+      "slidingGroupConfidence: window must be an integer ≥ 1, got 2.5",
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { checkInteger } from "../runtime/index.ts";
+
 /**
  * DeepConf's group confidence kept up to date token by token, for watching a trace as it is generated: the
  * mean confidence of the last `window` tokens, and the lowest such group so far.
@@ -19,16 +21,14 @@ export interface SlidingGroupConfidence {
  * full groups are exactly those of `groupConfidences` over the same tokens when the trace is at least a
  * window long (the same sums in the same order), so a threshold set on finished traces applies unchanged.
  *
- * @throws RangeError when `window` is not a positive integer.
+ * @throws ConfigError `slidingGroupConfidence: window must be an integer ≥ 1, got 0`.
  * @example
  * const groups = slidingGroupConfidence(2);
  * [1, 2, 3, 6].map((confidence) => groups.add(confidence)); // → [undefined, 1.5, 2.5, 4.5]
  * groups.lowest; // → 1.5
  */
-export function slidingGroupConfidence(window: number): SlidingGroupConfidence {
-  if (!Number.isInteger(window) || window < 1) {
-    throw new RangeError(`slidingGroupConfidence: window must be an integer ≥ 1, got ${window}`);
-  }
+export function slidingGroupConfidence(windowOption: number): SlidingGroupConfidence {
+  const window = checkInteger("slidingGroupConfidence", "window", windowOption, { minimum: 1 });
   const ring: number[] = [];
   let sum = 0;
   let count = 0;

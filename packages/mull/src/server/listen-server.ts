@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { sleep } from "../runtime/index.ts";
 import type { MullServer } from "./create-server.ts";
 
 /** Where to listen. */
@@ -33,9 +34,8 @@ export interface RunningServer {
   shutdown(graceMilliseconds: number): Promise<ShutdownReport>;
 }
 
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds).unref());
-}
+/** The shutdown's waits do not keep the process alive by themselves. */
+const unreferenced = { unref: true } as const;
 
 /**
  * Serves a `MullServer` over HTTP (`@hono/node-server`).
@@ -74,18 +74,18 @@ export async function listenServer(server: MullServer, options: ListenOptions): 
     const started = performance.now();
     const drained = await Promise.race([
       server.idle().then(() => true),
-      delay(graceMilliseconds).then(() => false),
+      sleep(graceMilliseconds, undefined, unreferenced).then(() => false),
     ]);
     const cut = drained ? 0 : server.inFlight();
     if (!drained) {
       server.logger.warn({ cut }, "grace period over: cutting requests in flight");
       server.abortAll();
-      await Promise.race([server.idle(), delay(1_000)]);
+      await Promise.race([server.idle(), sleep(1_000, undefined, unreferenced)]);
     }
     // A finished request may still be writing its response: connections close by themselves once
     // written (responses say `connection: close` while draining); wait for that, within the grace.
     const left = Math.max(100, graceMilliseconds - (performance.now() - started));
-    await Promise.race([closed, delay(Math.min(left, 2_000))]);
+    await Promise.race([closed, sleep(Math.min(left, 2_000), undefined, unreferenced)]);
     httpServer.closeAllConnections();
     await closed;
     server.logger.info({ drained, cut }, "stopped");

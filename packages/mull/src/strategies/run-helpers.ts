@@ -11,11 +11,6 @@ export function firstStop(...reasons: readonly StopReason[]): StopReason {
   return reasons.find((reason) => reason !== "complete") ?? "complete";
 }
 
-/** Whether a stop reason cut the plan short (a budget limit, the deadline, an abort), not a planned stop. */
-export function isCut(reason: StopReason): boolean {
-  return reason !== "complete" && !reason.startsWith("condition:");
-}
-
 /** What stop conditions read of a run's `candidates` so far: the context's spending, votes and answer keys. */
 export function runProgress(candidates: readonly Candidate[], context: StrategyContext): RunProgress {
   return {

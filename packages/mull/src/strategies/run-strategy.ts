@@ -1,6 +1,10 @@
 import { createChildBudget } from "../budget/index.ts";
-import type { Problem, Strategy, StrategyContext, StrategyResult } from "../spec/index.ts";
-import { isCut } from "./run-helpers.ts";
+import type { Problem, StopReason, Strategy, StrategyContext, StrategyResult } from "../spec/index.ts";
+
+/** Whether a stop reason cut the plan short (a budget limit, the deadline, an abort), not a planned stop. */
+function isCut(reason: StopReason): boolean {
+  return reason !== "complete" && !reason.startsWith("condition:");
+}
 
 /** Options of `runStrategy`. */
 export interface RunStrategyOptions {

@@ -2,8 +2,13 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../../errors/index.ts";
+import { labOutcomeChecker, labProcessReward } from "../../lab/index.ts";
+import type { Strategy } from "../../spec/index.ts";
+import { findStrategyEntry, parseStrategySpec, strategyCatalog } from "../../strategies/index.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
-import { strategyWithCount } from "./solve.ts";
+import { createScriptedBackend } from "../../testing/index.ts";
+import { checkCountAgrees, strategyWithCount } from "./solve.ts";
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL("../../../../cli/bin/mull.js", import.meta.url));
@@ -111,18 +116,112 @@ describe("mull solve against an OpenAI-compatible server", () => {
   });
 });
 
-describe("strategyWithCount", () => {
+/** The strategy `mull solve --strategy SPEC [--n COUNT]` runs, built with the lab's scorer and PRM. */
+function strategyFromFlags(spec: string, count?: number): Strategy {
+  const completed = strategyWithCount(spec, count);
+  const strategy = parseStrategySpec(completed, {
+    scorer: labOutcomeChecker(),
+    prm: labProcessReward(),
+    resolveModel: () => createScriptedBackend({ responses: ["#### 1"] }),
+  });
+  checkCountAgrees(completed, strategy, count);
+  return strategy;
+}
+
+/** The error that building `spec` with `--n count` throws. */
+function refusal(spec: string, count?: number): ConfigError {
+  try {
+    strategyFromFlags(spec, count);
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error(`--strategy ${spec} --n ${count} was accepted`);
+}
+
+describe("strategyWithCount and checkCountAgrees", () => {
   it("applies --n to specs without a count and refuses contradictions", () => {
     expect(strategyWithCount("sc", undefined)).toBe("sc@8");
     expect(strategyWithCount("bon", 4)).toBe("bon@4");
-    expect(strategyWithCount("sc@16", 16)).toBe("sc@16");
-    expect(() => strategyWithCount("sc@16", 4)).toThrow(/--n 4 contradicts/);
+    expect(strategyWithCount("maj", 4)).toBe("maj@4");
+    expect(strategyFromFlags("sc@16", 16).name).toBe("sc@16");
+    expect(refusal("sc@16", 4).message).toBe(
+      "--n 4 contradicts --strategy sc@16, which draws 16 samples; give the count once",
+    );
     expect(() => strategyWithCount("greedy", 4)).toThrow(/does not apply/);
+    expect(strategyWithCount("greedy", 1)).toBe("greedy");
+  });
+
+  it("accepts an --n equal to the samples of a spec whose count is followed by other numbers", () => {
+    const agreeing: [string, number][] = [
+      ["esc@16w4", 16],
+      ["pasc@16f4", 16],
+      ["mass@8g", 8],
+      ["probe@8k2", 8],
+      ["tot-bfs@4x3", 12],
+      ["beam@16x4", 16],
+    ];
+    for (const [spec, count] of agreeing) {
+      expect(strategyWithCount(spec, count)).toBe(spec);
+      expect(strategyFromFlags(spec, count).samples).toBe(count);
+    }
+  });
+
+  it("refuses an --n that differs from such a spec's samples, naming both", () => {
+    const differing: [string, number, string][] = [
+      ["esc@16w4", 4, "16 samples"],
+      ["pasc@16f4", 4, "16 samples"],
+      ["mass@8g", 16, "8 samples"],
+      ["probe@8k2", 2, "8 samples"],
+      ["tot-bfs@4x3", 4, "12 samples"],
+      ["bild@0.5:small>large", 8, "1 sample"],
+    ];
+    for (const [spec, count, draws] of differing) {
+      const error = refusal(spec, count);
+      expect(error.field).toBe("--n");
+      expect(error.message).toBe(
+        `--n ${count} contradicts --strategy ${spec}, which draws ${draws}; give the count once`,
+      );
+    }
+  });
+
+  it("refuses to complete a family whose form takes more than a single N", () => {
+    for (const [spec, forms] of [
+      ["beam", "beam@NxM"],
+      ["esc", "esc@NwW"],
+      ["probe", "probe@NkK, probe@NkKmM"],
+      ["force", "force@T, force@NxT"],
+    ] as const) {
+      const error = refusal(spec, 4);
+      expect(error.field).toBe("--strategy");
+      expect(error.message).toBe(
+        `--strategy ${spec} needs its numbers written out (${forms}); --n 4 completes only a form that takes a single N, like sc@N`,
+      );
+      expect(refusal(spec).message).toBe(`--strategy ${spec} needs its numbers written out (${forms})`);
+    }
+  });
+
+  it("completes every family whose form takes a single N into a strategy drawing --n samples", () => {
+    const families = strategyCatalog.flatMap((entry) =>
+      entry.forms.filter((form) => /^[a-z-]+@N$/.test(form)).map((form) => form.slice(0, -2)),
+    );
+    expect(families).toEqual(expect.arrayContaining(["sc", "maj", "bon", "pasc", "mass", "cascade", "pf"]));
+    for (const family of families) {
+      const route = findStrategyEntry(`${family}@5`)?.entry.needs.includes("models") ? ":small>large" : "";
+      const strategy = strategyFromFlags(`${family}${route}`, 5);
+      expect([family, strategy.samples]).toEqual([family, 5]);
+    }
   });
 
   it("keeps a model route after the count", () => {
     expect(strategyWithCount("cascade:lab-small>lab-large", 4)).toBe("cascade@4:lab-small>lab-large");
-    expect(strategyWithCount("cascade@8:a>b", 8)).toBe("cascade@8:a>b");
-    expect(() => strategyWithCount("cascade@8:a>b", 4)).toThrow(/--n 4 contradicts/);
+    expect(strategyFromFlags("cascade@8:a>b", 8).name).toBe("cascade@8");
+    expect(refusal("cascade@8:a>b", 4).message).toMatch(/^--n 4 contradicts --strategy cascade@8:a>b/);
+  });
+
+  it("leaves specs it cannot read to the spec parser", () => {
+    expect(strategyWithCount("beamish", 4)).toBe("beamish");
+    expect(strategyWithCount("beam@16", 4)).toBe("beam@16");
+    expect(refusal("beam@16", 4).message).toMatch(/malformed search spec "beam@16"/);
   });
 });

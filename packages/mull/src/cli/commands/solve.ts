@@ -4,7 +4,7 @@ import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
 import { solve } from "../../solve.ts";
-import type { SolveResult, Usage } from "../../spec/index.ts";
+import type { SolveResult, Strategy, Usage } from "../../spec/index.ts";
 import {
   findStrategyEntry,
   parseStrategySpec,
@@ -36,15 +36,25 @@ async function readStandardInput(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/**
- * Applies `--n` to a strategy spec written without a count (`sc` → `sc@8`); a routing spec keeps its
- * model route (`cascade:lab-small>lab-large` → `cascade@8:lab-small>lab-large`).
- */
 /** `1 call`, `3 calls`. */
 function counted(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
+/** Samples of a family named without a count and without `--n`. */
+const defaultCount = 8;
+
+/**
+ * Completes a spec written as a bare family name with `--n` (default 8) from the catalog form of that
+ * family, when the form takes a single N: `sc` → `sc@8`, `maj` → `maj@8`; a routing spec keeps its model
+ * route (`cascade:lab-small>lab-large` → `cascade@8:lab-small>lab-large`). A spec that gives its own numbers
+ * is returned as written: once it is built, `checkCountAgrees` compares `--n` with the samples it draws. A
+ * spec the catalog does not know is returned as written, for `parseStrategySpec` to name.
+ *
+ * @throws UsageError when `--n` is given with an architecture (its layers give the counts) or, other than
+ * 1, with a form that draws one sample (`greedy`), or when the family's form takes other numbers than a
+ * single N (`beam` is `beam@NxM`, `esc` is `esc@NwW`): those are written out in the spec.
+ */
 export function strategyWithCount(spec: string, count: number | undefined): string {
   if (isArchitectureSpec(spec)) {
     if (count !== undefined) {
@@ -55,23 +65,45 @@ export function strategyWithCount(spec: string, count: number | undefined): stri
     }
     return spec;
   }
-  const colon = spec.indexOf(":");
-  const head = colon < 0 ? spec : spec.slice(0, colon);
-  const route = colon < 0 ? "" : spec.slice(colon);
-  const [, given] = head.split("@", 2);
-  const form = findStrategyEntry(spec)?.form;
-  // A catalog form without integers (`greedy`, `single`) draws one sample.
-  if (form !== undefined && !form.includes("@")) {
-    if (count !== undefined && count !== 1) {
+  const match = findStrategyEntry(spec);
+  if (match === undefined) return spec;
+  if (match.form !== undefined) {
+    // A catalog form without numbers (`greedy`, `single`) draws one sample.
+    if (!/[A-Z]/.test(match.form) && count !== undefined && count !== 1) {
       throw new UsageError(`--n ${count} does not apply to --strategy ${spec} (it draws one sample)`, "--n");
     }
     return spec;
   }
-  if (given === undefined) return `${head}@${count ?? 8}${route}`;
-  if (count !== undefined && String(count) !== given.split(/[x@]/)[0]) {
-    throw new UsageError(`--n ${count} contradicts --strategy ${spec}; give the count once`, "--n");
+  const colon = spec.indexOf(":");
+  const head = (colon < 0 ? spec : spec.slice(0, colon)).trim().toLowerCase();
+  const route = colon < 0 ? "" : spec.slice(colon);
+  // Numbers out of range or in no form of the family: `parseStrategySpec` says what it expected.
+  if (head.includes("@")) return spec;
+  const { entry } = match;
+  const form = entry.forms.find((candidate) => candidate.split("@")[0] === head) ?? entry.forms[0] ?? head;
+  if (form !== `${head}@N` || entry.decimals?.includes("N") === true) {
+    throw new UsageError(
+      `--strategy ${spec} needs its numbers written out (${entry.forms.join(", ")})` +
+        `${count === undefined ? "" : `; --n ${count} completes only a form that takes a single N, like sc@N`}`,
+      "--strategy",
+    );
   }
-  return spec;
+  return `${head}@${count ?? defaultCount}${route}`;
+}
+
+/**
+ * Refuses an `--n` that disagrees with the strategy a spec built: `--n` must equal the samples it draws,
+ * as its catalog entry's factory counts them (`esc@16w4` and `pasc@16f4` draw at most 16, `mass@8g` 8,
+ * `tot-bfs@4x3` 4 × 3 = 12).
+ *
+ * @throws UsageError `--n 4 contradicts --strategy sc@16, which draws 16 samples; give the count once`.
+ */
+export function checkCountAgrees(spec: string, strategy: Strategy, count: number | undefined): void {
+  if (count === undefined || count === strategy.samples) return;
+  throw new UsageError(
+    `--n ${count} contradicts --strategy ${spec}, which draws ${counted(strategy.samples, "sample")}; give the count once`,
+    "--n",
+  );
 }
 
 /** Usage as `--json` prints it: counts a backend did not report are `null`. */
@@ -201,6 +233,7 @@ export function solveCommand() {
           resolveModel: routes.resolveModel,
           defaultRoute: routes.defaultRoute,
         });
+        checkCountAgrees(strategySpec, strategy, flags.n);
         const controller = new AbortController();
         const onSignal = () => controller.abort(new Error("interrupted"));
         process.once("SIGINT", onSignal);
