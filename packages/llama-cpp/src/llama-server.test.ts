@@ -13,7 +13,7 @@ import {
   requireLlamaServerVariable,
   startLlamaServer,
 } from "./test-llama-server.ts";
-import { benchAccuracy, startMullServe } from "./test-mull-cli.ts";
+import { benchAccuracy, runMull, startMullServe } from "./test-mull-cli.ts";
 
 // The real-server tier: llama.cpp's own `llama-server`, built from the llama.cpp node-llama-cpp binds
 // (scripts/build-llama-server.sh), serving the lab model that the embedded backend runs in-process.
@@ -386,6 +386,57 @@ describe.skipIf(lookup.binary === undefined)(
         expect(manifest.capabilities?.samplingDefaults?.values).toMatchObject({ top_k: 40, min_p: 0.05 });
       } finally {
         await rm(scratch, { recursive: true, force: true });
+      }
+    }, 120_000);
+  },
+);
+
+describe.skipIf(lookup.binary === undefined)(
+  `a lab model served as a user serves it: llama-server without --alias or --chat-template${lookup.missing === undefined ? "" : ` (skipped: ${lookup.missing})`}`,
+  () => {
+    let server: LlamaServerProcess;
+
+    beforeAll(async () => {
+      server = await startLlamaServer({ binary: lookup.binary as string, model: modelPath });
+    }, 90_000);
+
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it("is named by its file's path, and read as the lab by mull solve and mull serve", async () => {
+      // llama-server names a model without --alias by the path it was given.
+      const listed = (await (await fetch(`${server.baseUrl}/models`)).json()) as { data: { id: string }[] };
+      expect(listed.data.map((model) => model.id)).toEqual([modelPath]);
+      // No --model: mull takes the first listed model, recognises lab-large.gguf, and sends the lab prompt to
+      // the completions endpoint (the server's own chat template would garble it).
+      const solved = await runMull([
+        "solve",
+        "412+307-95=?",
+        "--base-url",
+        server.baseUrl,
+        "--strategy",
+        "greedy",
+      ]);
+      expect(solved.trim()).toBe("624");
+      const serve = await startMullServe(["--base-url", server.baseUrl]);
+      try {
+        const models = (await (await fetch(`${serve.url}/v1/models`)).json()) as { data: { id: string }[] };
+        expect(models.data.map((model) => model.id)).toContain(modelPath);
+        const response = await fetch(`${serve.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            model: modelPath,
+            messages: [{ role: "user", content: "412+307-95=?" }],
+            temperature: 0,
+          }),
+        });
+        const body = (await response.json()) as { choices: { message: { content: string } }[] };
+        expect(response.status, JSON.stringify(body)).toBe(200);
+        expect(body.choices[0]?.message.content).toBe("\n412+307=719\n719-95=624\n#### 624");
+      } finally {
+        await serve.stop();
       }
     }, 120_000);
   },

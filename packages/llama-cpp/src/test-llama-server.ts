@@ -83,8 +83,11 @@ export interface StartLlamaServerOptions {
   readonly binary: string;
   /** The GGUF to serve. */
   readonly model: string;
-  /** Model name the server reports and accepts (`--alias`). */
-  readonly alias: string;
+  /**
+   * Model name the server reports and accepts (`--alias`); absent, the server names the model by the path
+   * it was given, as it does for a user who passes no `--alias`.
+   */
+  readonly alias?: string | undefined;
   /** Slots, i.e. sequences decoded at once and the largest `n` it takes (default 4). */
   readonly parallel?: number | undefined;
   /** Further command-line arguments. */
@@ -138,8 +141,7 @@ export async function startLlamaServer(options: StartLlamaServerOptions): Promis
     [
       "--model",
       options.model,
-      "--alias",
-      options.alias,
+      ...(options.alias === undefined ? [] : ["--alias", options.alias]),
       "--host",
       "127.0.0.1",
       "--port",

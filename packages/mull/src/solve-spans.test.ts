@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "./runtime/index.ts";
-import { programmaticScorer } from "./scoring/index.ts";
+import { llmJudgeScorer, programmaticScorer } from "./scoring/index.ts";
 import { solve } from "./solve.ts";
-import type { Backend } from "./spec/index.ts";
+import type { Backend, Usage } from "./spec/index.ts";
 import {
   type InMemorySpans,
   parentIdOf,
@@ -67,6 +67,7 @@ describe("OpenTelemetry spans of solve", () => {
       expect(span.spanContext().traceId).toBe(solveSpan.spanContext().traceId);
       expect(span.attributes).toMatchObject({
         "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "scripted",
         "gen_ai.request.model": "lab-tiny",
         "gen_ai.response.model": "lab-tiny",
         "gen_ai.request.temperature": 0.7,
@@ -104,6 +105,65 @@ describe("OpenTelemetry spans of solve", () => {
     expect(scores.length).toBeGreaterThan(0);
     expect(scores[0]!.attributes).toMatchObject({ "mull.solutions": 4, "mull.score_calls": 0 });
     expect(scores.every((span) => parentIdOf(span) === solveSpan.spanContext().spanId)).toBe(true);
+  });
+
+  it("counts a judge's backend calls and tokens on the score spans", async () => {
+    const backend = createScriptedBackend({ responses });
+    const judged: Usage[] = [];
+    const scripted = createScriptedBackend({
+      model: "judge-model",
+      respond: (request) => {
+        const shown = request.prompt.kind === "chat" ? (request.prompt.messages.at(-1)?.content ?? "") : "";
+        return shown.includes("#### 8") ? "Every step holds.\nScore: 9/10" : "Wrong sum.\nScore: 1/10";
+      },
+    });
+    const judge: Backend = {
+      describe: () => scripted.describe(),
+      capabilities: () => scripted.capabilities(),
+      generate: async (request, options) => {
+        const result = await scripted.generate(request, options);
+        judged.push(result.usage);
+        return result;
+      },
+    };
+    const result = await solve({
+      problem: "What is 4+4?",
+      strategy: "bon@4",
+      backend,
+      scorer: llmJudgeScorer({ backend: judge }),
+    });
+    expect(result.answer).toBe("8");
+    const scores = registered.spans().filter((span) => span.name.startsWith("mull.score "));
+    expect(scores.length).toBeGreaterThan(0);
+    expect(judged).toHaveLength(4);
+    const attribute = (name: string) => sumOf(scores.map((span) => span.attributes[name] ?? 0));
+    expect(scores.map((span) => span.attributes["mull.scorer"])).toEqual(
+      scores.map(() => 'scorer "judge:judge-model"'),
+    );
+    expect(attribute("mull.solutions")).toBe(4);
+    expect(attribute("mull.score_calls")).toBe(4);
+    const input = sumOf(judged.map((usage) => usage.promptTokens));
+    const output = sumOf(judged.map((usage) => usage.completionTokens));
+    expect(input).toBeGreaterThan(0);
+    expect(output).toBeGreaterThan(0);
+    expect(attribute("gen_ai.usage.input_tokens")).toBe(input);
+    expect(attribute("gen_ai.usage.output_tokens")).toBe(output);
+  });
+
+  it("names the provider of an OpenAI-compatible backend openai, after the GenAI conventions", async () => {
+    const scripted = createScriptedBackend({ responses, model: "qwen2.5-7b" });
+    const backend: Backend = {
+      describe: () => ({ kind: "openai-compatible", model: "qwen2.5-7b" }),
+      capabilities: () => scripted.capabilities(),
+      generate: (request, options) => scripted.generate(request, options),
+    };
+    await solve({ problem: "What is 4+4?", strategy: "greedy", backend });
+    const generations = registered.spans().filter((span) => span.name === "chat qwen2.5-7b");
+    expect(generations).toHaveLength(1);
+    expect(generations[0]!.attributes).toMatchObject({
+      "gen_ai.provider.name": "openai",
+      "mull.backend": "openai-compatible",
+    });
   });
 
   it("marks the solve span and the generation span as errors when the backend fails", async () => {

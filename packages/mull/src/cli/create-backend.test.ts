@@ -27,6 +27,22 @@ describe("createBackendFromFlags over HTTP", () => {
     }
   });
 
+  it("gives a model served by the path of a lab-….gguf file (llama-server without --alias) the lab's profile", async () => {
+    const resolved = await createBackendFromFlags({
+      baseUrl,
+      model: "/work/models/lab-large.gguf",
+    });
+    try {
+      expect(resolved.model).toBe("/work/models/lab-large.gguf");
+      expect(resolved.backend.describe().model).toBe("/work/models/lab-large.gguf");
+      expect(resolved.profile.name).toBe("lab");
+      // The card of lab-large, found by the file's name.
+      expect(resolved.profile.samplingDefaults.temperature).toBe(1.25);
+    } finally {
+      await resolved.dispose();
+    }
+  });
+
   it("gives any other served model the default profile", async () => {
     const resolved = await createBackendFromFlags({ baseUrl, model: "qwen2.5-7b" });
     try {

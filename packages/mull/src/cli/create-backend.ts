@@ -1,7 +1,7 @@
 import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
 import { MullError } from "../errors/index.ts";
 import { defaultModelProfile } from "../generation/index.ts";
-import { labProfile } from "../lab/index.ts";
+import { labModelName, labProfile } from "../lab/index.ts";
 import { readApiKey } from "../runtime/index.ts";
 import type { Backend, ModelProfile } from "../spec/index.ts";
 import { firstServedModel } from "./first-served-model.ts";
@@ -34,15 +34,13 @@ export interface ResolvedBackend {
    */
   readonly model: string;
   /**
-   * The lab's profile for the embedded lab models and for models a server names `lab-…` (e.g. llama.cpp's
-   * `llama-server --alias lab-large`); the default profile for any other model.
+   * The lab's profile for the embedded lab models and for models a server names `lab-…` or by the path of a
+   * `lab-….gguf` file (llama.cpp's `llama-server` with or without `--alias lab-large`); the default profile
+   * for any other model.
    */
   readonly profile: ModelProfile;
   dispose(): Promise<void>;
 }
-
-/** Served models named like this are lab models, as `mull serve` reads its upstreams' names too. */
-const servedLabModel = /^lab-/;
 
 /** The embedded package, when it is installed. */
 async function importEmbedded(): Promise<typeof import("@mull/llama-cpp") | undefined> {
@@ -53,14 +51,14 @@ async function importEmbedded(): Promise<typeof import("@mull/llama-cpp") | unde
   }
 }
 
-/** The lab's profile at the temperature the card of `model` recommends (1 without a card at hand). */
+/** The lab's profile at the temperature the card of lab model `name` recommends (1 without a card at hand). */
 async function labProfileOf(
-  model: string,
+  name: string,
   embedded: typeof import("@mull/llama-cpp") | undefined,
 ): Promise<ModelProfile> {
   const cards = embedded === undefined ? [] : await embedded.labModels();
   return labProfile({
-    recommendedTemperature: cards.find((card) => card.name === model)?.recommendedTemperature,
+    recommendedTemperature: cards.find((card) => card.name === name)?.recommendedTemperature,
   });
 }
 
@@ -71,9 +69,10 @@ export const defaultLabModel = "lab-v2-large";
  * Creates the backend that flags describe: an OpenAI-compatible server when `baseUrl` is set, otherwise
  * the embedded llama.cpp engine (loaded on demand from `@mull/llama-cpp`, so the core has no native code).
  * Its profile is the lab's for every model of the lab's card (`lab-large`, `lab-v2-small`, …; at the
- * temperature the card recommends), and for a served model named `lab-…` (at its card's temperature when
- * `@mull/llama-cpp` is installed to read it), so that a lab model behind a server is prompted and sampled as the embedded one is; the default
- * profile for any other model.
+ * temperature the card recommends; `--model` may be the path of a `lab-….gguf` file too), and for a served
+ * model named `lab-…` or by the path of a `lab-….gguf` file, as `llama-server` without `--alias` names it
+ * (at its card's temperature when `@mull/llama-cpp` is installed to read it), so that a lab model behind a
+ * server is prompted and sampled as the embedded one is; the default profile for any other model.
  *
  * `draftModel` / `promptLookup` turn on the embedded engine's speculative decoding of greedy samples.
  *
@@ -89,9 +88,9 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
         apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }),
       }));
     const backend = createHttpBackend(flags.baseUrl, model, flags);
-    const profile = servedLabModel.test(model)
-      ? await labProfileOf(model, await importEmbedded())
-      : defaultModelProfile;
+    const labName = labModelName(model);
+    const profile =
+      labName === undefined ? defaultModelProfile : await labProfileOf(labName, await importEmbedded());
     return { backend, model, profile, dispose: async () => backend.dispose?.() };
   }
   const model = flags.model ?? defaultLabModel;
@@ -101,7 +100,8 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),
     ...(speculative === undefined ? {} : { speculative }),
   });
-  const card = (await embedded.labModels()).find((entry) => entry.name === model);
+  const labName = labModelName(model) ?? model;
+  const card = (await embedded.labModels()).find((entry) => entry.name === labName);
   const profile =
     card === undefined
       ? defaultModelProfile

@@ -188,4 +188,66 @@ describe("mull serve prompt flags", () => {
       expect(await served.stop()).toBe(0);
     }
   }, 150_000);
+
+  /** Sends one chat request through a `mull serve` started with `flags` and returns what reached the upstream. */
+  async function servedThrough(flags: readonly string[]): Promise<FakeOpenAIRequest[]> {
+    const served = await startServeProcess(["--base-url", server.url, "--model", "fake-model", ...flags]);
+    try {
+      const from = server.requests.length;
+      const response = await fetch(`${served.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "fake-model",
+          messages: [
+            { role: "system", content: "ignored" },
+            { role: "user", content: "3 squared?" },
+          ],
+        }),
+      });
+      const body = (await response.json()) as { choices: { message: { content: string } }[] };
+      expect(response.status, JSON.stringify(body)).toBe(200);
+      expect(body.choices[0]?.message.content).toBe("So it is 42.\n#### 42");
+      return generations(from);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  }
+
+  it("sends --system as the upstream's system message, before the default template's user message", async () => {
+    const sent = await servedThrough(["--system", "You are terse."]);
+    expect(sent.map((request) => request.path)).toEqual(["/v1/chat/completions"]);
+    const messages = sent[0]?.body?.messages as { role: string; content: string }[];
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toEqual({ role: "system", content: "You are terse." });
+    expect(messages[1]?.role).toBe("user");
+    expect(messages[1]?.content.startsWith("3 squared?\n\nReason step by step.")).toBe(true);
+  }, 150_000);
+
+  it("with --endpoint completions sends chat requests upstream as text to /v1/completions", async () => {
+    const sent = await servedThrough(["--endpoint", "completions"]);
+    expect(sent.map((request) => request.path)).toEqual(["/v1/completions"]);
+    expect(sent[0]?.body?.prompt).toBe(
+      "3 squared?\n\nReason step by step. Then write the final answer alone on the last line, in the form `#### <answer>`.",
+    );
+    expect(sent[0]?.body?.messages).toBeUndefined();
+  }, 150_000);
+
+  it("reads a model served by the path of a lab-….gguf file as the lab: --system is refused, as for lab-large", async () => {
+    const from = server.requests.length;
+    const refused = await runCliCaptured(
+      "serve",
+      "--base-url",
+      server.url,
+      "--model",
+      "/srv/models/lab-large.gguf",
+      "--system",
+      "Be brief.",
+      "--port",
+      "0",
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--system: the lab template renders a text prompt for \/v1\/completions/);
+    expect(generations(from)).toEqual([]);
+  });
 });

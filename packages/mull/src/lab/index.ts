@@ -25,6 +25,7 @@ export {
   labMinOperand,
 } from "./lab-chain.ts";
 export { type LabDatasetOptions, labDataset, labDatasetNames } from "./lab-dataset.ts";
+export { labModelName } from "./lab-model-name.ts";
 export { labOutcomeChecker } from "./lab-outcome-checker.ts";
 export { labProcessReward } from "./lab-process-reward.ts";
 export { type LabProfileOptions, labProfile } from "./lab-profile.ts";

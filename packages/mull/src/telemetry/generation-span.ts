@@ -1,6 +1,11 @@
 import { SpanKind } from "@opentelemetry/api";
 import type { GenerationResult, Prompt } from "../spec/index.ts";
-import { definedAttributes, genAiOperation, usageAttributes } from "./gen-ai-attributes.ts";
+import {
+  definedAttributes,
+  genAiOperation,
+  genAiProviderName,
+  usageAttributes,
+} from "./gen-ai-attributes.ts";
 import { mullTracer } from "./mull-tracer.ts";
 import { markFailed } from "./with-span.ts";
 
@@ -22,8 +27,8 @@ export interface GenerationSpanRequest {
 
 /**
  * Makes one backend call inside a client span named per the OpenTelemetry GenAI conventions,
- * `chat <model>` or `text_completion <model>`, child of the active span: the request's settings
- * (`gen_ai.request.*`, `mull.n`), then the answering model, the token usage and the finish reasons of its
+ * `chat <model>` or `text_completion <model>`, child of the active span: the provider
+ * (`gen_ai.provider.name`, from the backend's kind), the request's settings (`gen_ai.request.*`, `mull.n`), then the answering model, the token usage and the finish reasons of its
  * completions. Prompt and completion text are never recorded. A throw sets the span's status to error,
  * unless the signal fired (`mull.aborted`), and is rethrown.
  *
@@ -41,6 +46,7 @@ export async function withGenerationSpan<Result extends GenerationResult>(
     kind: SpanKind.CLIENT,
     attributes: definedAttributes({
       "gen_ai.operation.name": operation,
+      "gen_ai.provider.name": genAiProviderName(request.backend),
       "gen_ai.request.model": request.model,
       "gen_ai.request.temperature": request.temperature,
       "gen_ai.request.top_p": request.topP,

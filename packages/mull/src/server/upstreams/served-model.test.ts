@@ -16,13 +16,14 @@ describe("buildServedModels", () => {
           name: "llama",
           baseUrl: "http://127.0.0.1:9/v1",
           allowedNetworks: ["127.0.0.1/32"],
-          models: ["lab-large", "qwen"],
+          // llama-server without --alias names its model by the GGUF path it was given.
+          models: ["lab-large", "qwen", "/srv/models/lab-small.gguf"],
         },
       ],
     });
     const served = await buildServedModels(config);
     try {
-      const [lab, other] = served.models;
+      const [lab, other, byPath] = served.models;
       expect(lab?.profile.name).toBe("lab");
       expect(lab?.profile.promptTemplate?.({ question: "30+444+273" })).toEqual({
         kind: "text",
@@ -36,6 +37,9 @@ describe("buildServedModels", () => {
       expect(other?.profile.name).toBe("default");
       expect(other?.scorer?.name).toBe("judge:qwen");
       expect(other?.prm).toBeUndefined();
+      expect(byPath?.name).toBe("/srv/models/lab-small.gguf");
+      expect(byPath?.profile.name).toBe("lab");
+      expect(byPath?.scorer?.name).toBe("lab-checker");
     } finally {
       await served.dispose();
     }

@@ -1,7 +1,7 @@
 import { createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
 import { BackendCallError, ConfigError } from "../../errors/index.ts";
 import { defaultModelProfile } from "../../generation/index.ts";
-import { labProfile } from "../../lab/index.ts";
+import { labModelName, labProfile } from "../../lab/index.ts";
 import { judgeProcessReward, selfLogprobReward } from "../../process-rewards/index.ts";
 import { loadPromptTemplate } from "../../prompts/index.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
@@ -63,11 +63,11 @@ const reasoningBudgetFields: Readonly<Record<string, string>> = {
 };
 
 /**
- * Lab models (named `lab-…`, or a GGUF file or an upstream's model served under such a name, e.g. by
- * llama.cpp's `llama-server --alias lab-large`) come with the lab's profile; other models with the default.
+ * Lab models (named `lab-…` or by the path of a `lab-….gguf` file, as llama.cpp's `llama-server` names its
+ * model with `--alias lab-large` and without) come with the lab's profile; other models with the default.
  */
 function modelProfileOf(entry: { readonly name: string; readonly upstreamModel: string }): ModelProfile {
-  const lab = /^lab-/.test(entry.upstreamModel) || /^lab-/.test(entry.name);
+  const lab = labModelName(entry.upstreamModel) !== undefined || labModelName(entry.name) !== undefined;
   return lab ? labProfile() : defaultModelProfile;
 }
 
