@@ -59,9 +59,9 @@ try {
   const problems = labDataset("lab:hard", { limit: Number(values.problems), seed: 7 });
   const prompts = problems.map((problem) => labPromptTemplate(problem));
   console.log(
-    "| candidate | seed | verdict | mean / max \\|Δlogprob\\| | argmax agreement | greedy | below min-p 0.05: expected / seen | sampling |",
+    "| candidate | seed | verdict | mean / max \\|Δlogprob\\| | argmax agreement | greedy | below min-p 0.05: expected / seen | sampling | shared-noise tokens changed / mean TV |",
   );
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const [name, candidate] of candidates) {
     for (let seed = 0; seed < Number(values.seeds); seed += 1) {
       const report = await checkFidelity({
@@ -71,7 +71,7 @@ try {
         samples: Number(values.samples),
         seed,
       });
-      const [logprobs, greedy, sampling] = report.checks;
+      const [logprobs, greedy, sampling, divergence] = report.checks;
       const figure = (value: unknown): string =>
         typeof value === "number" ? value.toPrecision(2) : String(value);
       const cells = [
@@ -85,6 +85,7 @@ try {
         sampling?.verdict === "truncated"
           ? `truncated (${sampling.figures.estimatedCut})`
           : `${sampling?.verdict}`,
+        `${divergence?.figures.mismatches} of ${divergence?.figures.positions === undefined ? "?" : Number(divergence.figures.positions) * Number(divergence.figures.draws)} / ${figure(divergence?.figures.meanTotalVariation)}`,
       ];
       console.log(`| ${cells.join(" | ")} |`);
     }

@@ -57,8 +57,12 @@ describe.skipIf(!hasModel)("fidelity of the embedded lab-large", () => {
         ["logprobs", "same"],
         ["greedy", "same"],
         ["sampling", "same"],
+        ["divergence", "same"],
       ]);
       expect(report.checks[0]?.figures.maxAbsolute).toBe(0);
+      // The same distributions under the same noise never draw different tokens.
+      expect(report.checks[3]?.figures.mismatches).toBe(0);
+      expect(Number(report.checks[3]?.figures.positions)).toBeGreaterThan(0);
       expected += Number(report.checks[2]?.figures["min-p 0.05 expected"]);
       observed += Number(report.checks[2]?.figures["min-p 0.05 observed"]);
     }
@@ -77,8 +81,10 @@ describe.skipIf(!hasModel)("fidelity of the embedded lab-large", () => {
       samples: 16,
       maxTokens: 32,
     });
-    const [logprobs, greedy, sampling] = report.checks;
+    const [logprobs, greedy, sampling, divergence] = report.checks;
     expect(report.verdict).toBe("truncated");
+    // Teacher-forced, the truncating copy reports the model's own distributions: no token would change.
+    expect(divergence?.figures.mismatches).toBe(0);
     // The model is the same; only its sampling is cut.
     expect(logprobs?.verdict).toBe("same");
     expect(greedy?.verdict).toBe("same");
@@ -108,7 +114,7 @@ describe.skipIf(!hasModel)("fidelity of the embedded lab-large", () => {
 
     it("finds an F32 export's logprobs different, its greedy tokens the same", async () => {
       await using candidate = await createLlamaCppBackend({ model: variant("f32", "--f32"), threads: 1 });
-      const [logprobs, greedy] = await compareTeacherForced({
+      const [logprobs, greedy, divergence] = await compareTeacherForced({
         reference,
         candidate,
         prompts,
@@ -120,6 +126,10 @@ describe.skipIf(!hasModel)("fidelity of the embedded lab-large", () => {
       expect(Number(logprobs?.figures.maxAbsolute)).toBeGreaterThan(1e-4);
       expect(Number(logprobs?.figures.maxAbsolute)).toBeLessThan(0.05);
       expect(greedy?.verdict).toBe("same");
+      // Float noise of another export changes (almost) no sampled token under shared noise.
+      expect(divergence?.verdict).toBe("same");
+      expect(Number(divergence?.figures.meanTotalVariation)).toBeGreaterThan(0);
+      expect(Number(divergence?.figures.meanTotalVariation)).toBeLessThan(2e-4);
     }, 120_000);
 
     it("finds a copy with 1% weight noise different, not truncated", async () => {
@@ -130,6 +140,11 @@ describe.skipIf(!hasModel)("fidelity of the embedded lab-large", () => {
       expect(report.checks[0]?.verdict).toBe("differs");
       expect(Number(report.checks[0]?.figures.maxAbsolute)).toBeGreaterThan(1e-2);
       expect(report.checks[2]?.verdict).toBe("same");
+      // 1% weight noise changes sampled tokens under shared noise, well above an export's float noise.
+      expect(report.checks[3]?.name).toBe("divergence");
+      expect(report.checks[3]?.verdict).toBe("differs");
+      expect(Number(report.checks[3]?.figures.meanTotalVariation)).toBeGreaterThan(5e-4);
+      expect(Number(report.checks[3]?.figures.mismatches)).toBeGreaterThan(0);
     }, 120_000);
   });
 });

@@ -82,5 +82,8 @@ describe.skipIf(lookup.binary === undefined)("mull fidelity against llama.cpp's 
     expect(sampling?.verdict).toBe("same");
     // The same weights under another build's kernels: greedy text agrees token for token.
     expect(report.checks.find((check) => check.name === "greedy")?.verdict).toBe("same");
+    // Its distributions differ from the embedded engine's by float noise: hardly a sampled token changes.
+    const divergence = report.checks.find((check) => check.name === "divergence");
+    expect(divergence?.verdict).toBe("same");
   }, 300_000);
 });

@@ -1,4 +1,4 @@
-import { checkInteger, checkNumber } from "../runtime/index.ts";
+import { checkInteger, checkNumber, seededRng } from "../runtime/index.ts";
 import type { Backend, Prompt } from "../spec/index.ts";
 import { compareTeacherForced } from "./compare-teacher-forced.ts";
 import { detectHiddenTruncation } from "./detect-hidden-truncation.ts";
@@ -27,6 +27,15 @@ export interface FidelityOptions {
   readonly tolerance?: number | undefined;
   /** False-alarm rate of the sampling check; default 0.001. */
   readonly alpha?: number | undefined;
+  /**
+   * Largest mean total-variation distance between the two backends' distributions per teacher-forced
+   * position (at `temperature`: the least share of sampled tokens any shared noise must change) before the
+   * `divergence` check says `differs`; default 2e-4. An F32 export of the lab model measures about 2e-5,
+   * a copy with 1% weight noise about 2e-3.
+   */
+  readonly divergenceThreshold?: number | undefined;
+  /** Gumbel noise draws per position of the `divergence` check; default 64. */
+  readonly divergenceDraws?: number | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -46,8 +55,10 @@ const owner = "checkFidelity";
 
 /**
  * Checks that a candidate backend serves the same model, sampled the same way, as a reference: a
- * teacher-forced comparison of logprobs and greedy tokens (`logprobs`, `greedy`) and a test for hidden
- * sampling defaults such as llama.cpp server's top-k 40 / min-p 0.05 (`sampling`).
+ * teacher-forced comparison of logprobs and greedy tokens (`logprobs`, `greedy`), a test for hidden
+ * sampling defaults such as llama.cpp server's top-k 40 / min-p 0.05 (`sampling`), and a Token-DiFR-style
+ * divergence (`divergence`): the share of teacher-forced tokens that sampling both backends' distributions
+ * with the same Gumbel noise, at the sampling check's temperature, would draw differently.
  *
  * @example
  * const report = await checkFidelity({ reference, candidate, prompts, samples: 32, seed: 1 });
@@ -73,9 +84,20 @@ export async function checkFidelity(options: FidelityOptions): Promise<FidelityR
     stop: options.stop,
     signal: options.signal,
   };
-  const teacherForced = await compareTeacherForced({ ...shared, topK, tolerance });
+  const threshold = checkNumber(owner, "divergenceThreshold", options.divergenceThreshold ?? 2e-4, {
+    minimum: 0,
+    maximum: 1,
+  });
+  const draws = checkInteger(owner, "divergenceDraws", options.divergenceDraws ?? 64, {
+    minimum: 1,
+    maximum: 10_000,
+  });
+  const coupled = { temperature, draws, rng: seededRng(seed), threshold };
+  const [logprobs, greedy, divergence] = await compareTeacherForced({ ...shared, topK, tolerance, coupled });
   const sampling = await detectHiddenTruncation({ ...shared, samples, seed, alpha, temperature });
-  const checks = [...teacherForced, sampling];
+  const checks = [logprobs, greedy, sampling, divergence].filter(
+    (check): check is FidelityCheck => check !== undefined,
+  );
   const verdict: FidelityVerdict = checks.some((check) => check.verdict === "truncated")
     ? "truncated"
     : checks.some((check) => check.verdict === "differs")

@@ -1,4 +1,6 @@
-import type { Backend, CallOptions, Prompt, TokenLogprob } from "../spec/index.ts";
+import { seededRng } from "../runtime/index.ts";
+import type { Backend, CallOptions, Prompt, Rng, TokenLogprob } from "../spec/index.ts";
+import { coupledSamplingDivergence } from "./coupled-sampling-divergence.ts";
 import type { FidelityCheck } from "./fidelity-check.ts";
 import { logprobDivergence } from "./logprob-divergence.ts";
 
@@ -14,6 +16,20 @@ export interface TeacherForcedOptions {
   readonly topK: number;
   /** Largest |Δ logprob| still counted as the same model (float noise of one engine). */
   readonly tolerance: number;
+  /**
+   * The shared-noise check (`divergence`): its temperature, draws per position, noise and alarm rate;
+   * default temperature 1, 64 draws, `seededRng(0)`, threshold 2e-4.
+   */
+  readonly coupled?: {
+    readonly temperature: number;
+    readonly draws: number;
+    readonly rng: Rng;
+    /**
+     * Largest mean total-variation distance per position (the share of sampled tokens the best shared noise
+     * must still change) before the check says `differs`.
+     */
+    readonly threshold: number;
+  };
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -24,11 +40,19 @@ export interface TeacherForcedOptions {
  * A candidate without `score` is compared through its greedy generation's logprobs (temperature 0 with
  * `topLogprobs`), up to where its tokens leave the reference's.
  *
- * @returns two checks: `logprobs` (same within `tolerance`, else differs) and `greedy` (same when every
- *   argmax and every greedy continuation agree).
+ * @returns three checks: `logprobs` (same within `tolerance`, else differs), `greedy` (same when every
+ *   argmax and every greedy continuation agree) and `divergence` (the share of tokens that sampling both
+ *   with the same noise draws differently, and the mean total-variation distance it estimates from above:
+ *   same while that distance is at most `coupled.threshold`; see {@link coupledSamplingDivergence}).
  */
 export async function compareTeacherForced(options: TeacherForcedOptions): Promise<FidelityCheck[]> {
   const call: CallOptions = { signal: options.signal };
+  const coupledOptions = options.coupled ?? {
+    temperature: 1,
+    draws: 16,
+    rng: seededRng(0),
+    threshold: 0.001,
+  };
   const referenceCapabilities = await options.reference.capabilities(call);
   const candidateCapabilities = await options.candidate.capabilities(call);
   const greedy = (backend: Backend, prompt: Prompt) =>
@@ -63,6 +87,10 @@ export async function compareTeacherForced(options: TeacherForcedOptions): Promi
   let greedyTokens = 0;
   let greedyAgreements = 0;
   let firstDivergence: string | undefined;
+  let coupledPositions = 0;
+  let coupledMismatches = 0;
+  let totalVariationSum = 0;
+  let maxTotalVariation = 0;
   for (const [index, prompt] of options.prompts.entries()) {
     const referenceGreedy = (await greedy(options.reference, prompt)).completions[0];
     const candidateGreedy = (await greedy(options.candidate, prompt)).completions[0];
@@ -88,6 +116,14 @@ export async function compareTeacherForced(options: TeacherForcedOptions): Promi
     argmaxAgreements += divergence.argmaxAgreements;
     argmaxPositions += divergence.argmaxPositions;
     overlapSum += (divergence.topOverlap ?? 0) * divergence.argmaxPositions;
+    const coupled = coupledSamplingDivergence(referenceTokens, candidateTokens, {
+      ...coupledOptions,
+      topK: options.topK,
+    });
+    coupledPositions += coupled.positions;
+    coupledMismatches += coupled.mismatches;
+    totalVariationSum += coupled.meanTotalVariation * coupled.positions;
+    maxTotalVariation = Math.max(maxTotalVariation, coupled.maxTotalVariation);
     const left = (referenceGreedy.tokens ?? []).map((token) => token.token);
     const right = (candidateGreedy.tokens ?? []).map((token) => token.token);
     const agreed = commonPrefixLength(left, right);
@@ -103,6 +139,9 @@ export async function compareTeacherForced(options: TeacherForcedOptions): Promi
   const greedyAgreement = greedyTokens === 0 ? 1 : greedyAgreements / greedyTokens;
   const logprobsSame = maxAbsolute <= options.tolerance;
   const greedySame = firstDivergence === undefined && (argmaxAgreement ?? 1) === 1;
+  const coupledDraws = coupledPositions * coupledOptions.draws;
+  const mismatchRate = coupledDraws === 0 ? 0 : coupledMismatches / coupledDraws;
+  const meanTotalVariation = coupledPositions === 0 ? 0 : totalVariationSum / coupledPositions;
   const mode = candidateCapabilities.score ? "scored on both" : "candidate's greedy logprobs";
   return [
     {
@@ -120,6 +159,20 @@ export async function compareTeacherForced(options: TeacherForcedOptions): Promi
         firstDivergence === undefined ? "identical" : `first part at ${firstDivergence}`
       } (${(greedyAgreement * 100).toFixed(1)}% of tokens before parting)`,
       figures: { argmaxAgreement, greedyAgreement, firstDivergence },
+    },
+    {
+      name: "divergence",
+      verdict: meanTotalVariation <= coupledOptions.threshold ? "same" : "differs",
+      detail: `${coupledMismatches} of ${coupledDraws} tokens sampled with shared noise at temperature ${coupledOptions.temperature} differ (${format(mismatchRate)}); mean total variation ${format(meanTotalVariation)} (max ${format(maxTotalVariation)}), alarm above ${format(coupledOptions.threshold)}`,
+      figures: {
+        positions: coupledPositions,
+        draws: coupledOptions.draws,
+        mismatches: coupledMismatches,
+        mismatchRate,
+        meanTotalVariation,
+        maxTotalVariation,
+        threshold: coupledOptions.threshold,
+      },
     },
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * What a fidelity check concluded about the candidate backend:
  * - `same`: no measurable difference from the reference;
- * - `differs`: the candidate's model computes different probabilities or greedy tokens;
+ * - `differs`: the candidate's model computes different probabilities or greedy tokens, or its samples
+ *   come from a differently shaped distribution than the one asked (e.g. a hidden temperature);
  * - `truncated`: the candidate samples from a cut distribution (hidden top-k / min-p / top-p defaults).
  */
 export type FidelityVerdict = "same" | "differs" | "truncated";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type TailCut, tailPosition } from "./tail-cuts.ts";
+import { removesMore, type TailCut, tailPosition } from "./tail-cuts.ts";
 
 const distribution = [
   { token: "a", logprob: Math.log(0.6) },
@@ -34,10 +34,35 @@ describe("tailPosition", () => {
     expect(place.inTail).toEqual([false, false, false, false]);
   });
 
+  it("cuts top-p where the mass listed above a token reaches the value, keeping the token that crosses it", () => {
+    const nucleus: TailCut[] = [
+      { kind: "top-p", value: 0.85 }, // a + b = 0.9 ≥ 0.85 before c: removes c and d
+      { kind: "top-p", value: 0.95 }, // a + b + c = 0.98 before d: removes d only
+      { kind: "top-p", value: 0.5 }, // a = 0.6 before b: removes b, c and d
+    ];
+    const place = tailPosition(distribution, "c", nucleus);
+    expect(place.tailMass[0]).toBeCloseTo(0.1, 12);
+    expect(place.tailMass[1]).toBeCloseTo(0.02, 12);
+    expect(place.tailMass[2]).toBeCloseTo(0.4, 12);
+    expect(place.inTail).toEqual([true, false, true]);
+    expect(tailPosition(distribution, "a", nucleus).inTail).toEqual([false, false, false]);
+  });
+
   it("counts the mass a top-k list leaves out as tail, and a token outside it in the tail", () => {
     const place = tailPosition(distribution.slice(0, 2), "z", cuts);
     expect(place.tailMass[0]).toBeCloseTo(0.1, 12);
     expect(place.inTail).toEqual([true, true, true, true]);
     expect(place.rank).toBe(3);
+  });
+});
+
+describe("removesMore", () => {
+  it("orders cuts of one kind by what they remove, and never compares kinds", () => {
+    expect(removesMore({ kind: "min-p", value: 0.1 }, { kind: "min-p", value: 0.05 })).toBe(true);
+    expect(removesMore({ kind: "min-p", value: 0.05 }, { kind: "min-p", value: 0.1 })).toBe(false);
+    expect(removesMore({ kind: "top-k", value: 5 }, { kind: "top-k", value: 10 })).toBe(true);
+    expect(removesMore({ kind: "top-p", value: 0.8 }, { kind: "top-p", value: 0.9 })).toBe(true);
+    expect(removesMore({ kind: "top-p", value: 0.9 }, { kind: "top-p", value: 0.9 })).toBe(false);
+    expect(removesMore({ kind: "top-k", value: 1 }, { kind: "min-p", value: 0.01 })).toBe(false);
   });
 });

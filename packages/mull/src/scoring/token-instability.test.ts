@@ -61,6 +61,19 @@ describe("tokenInstability", () => {
     expect(tokenInstability(tokens, { earlyBefore: 0 })?.phase).toBe("late");
   });
 
+  it("takes the whole distribution's entropy when the position carries it, and the top k's otherwise", () => {
+    const flat = position({ a: 0.5, b: 0.5 });
+    const withEntropy: TokenLogprob = { ...flat, entropy: 3 };
+    const result = tokenInstability([withEntropy, flat], { entropyWeight: 2 });
+    // The reported entropy (3 nats, a long flat tail the top 2 cannot show) replaces ln 2 at the first position.
+    expect(result?.steps[0]?.entropy).toBe(3);
+    expect(result?.steps[0]?.instability).toBeCloseTo(6, 12);
+    // Without it the renormalised top k's entropy counts, and the divergence still comes from the alternatives.
+    expect(result?.steps[1]?.entropy).toBeCloseTo(Math.LN2, 12);
+    expect(result?.steps[1]?.divergence).toBeCloseTo(0, 12);
+    expect(result?.peakIndex).toBe(0);
+  });
+
   it("skips positions without alternatives, and is undefined when none has them", () => {
     expect(tokenInstability([{ token: "a", logprob: -0.1 }])).toBeUndefined();
     const result = tokenInstability([{ token: "a", logprob: -0.1 }, position({ a: 0.5, b: 0.5 })]);

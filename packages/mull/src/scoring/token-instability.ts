@@ -13,7 +13,10 @@ export interface TokenInstabilityOptions {
 
 /** One position of a trace under `tokenInstability`. */
 export interface InstabilityStep {
-  /** Entropy (nats) of the position's renormalised top-`k` next-token distribution. */
+  /**
+   * Entropy (nats) of the position's next-token distribution: the whole distribution's when the backend
+   * reported it (`TokenLogprob.entropy`), else that of the renormalised top `k`.
+   */
   readonly entropy: number;
   /** Jensen–Shannon divergence (nats, at most ln 2) from the previous position's distribution; 0 at the first. */
   readonly divergence: number;
@@ -65,7 +68,9 @@ export function jensenShannonDivergence(
  * Token-level instability of a trace (Chen et al., "I May Not Have Articulated Myself Clearly": Diagnosing
  * Dynamic Instability in LLM Reasoning at Inference Time): at each position, the next-token distribution
  * seen through the top `k` log-probabilities (renormalised, as an API returns them), its entropy `H_t`,
- * and the Jensen–Shannon divergence `JSD_t` from the previous position's distribution; the index
+ * and the Jensen–Shannon divergence `JSD_t` from the previous position's distribution (where the backend
+ * reports the whole distribution's entropy, as the embedded backend does, that is `H_t`: a top-`k` view
+ * underestimates a flat tail); the index
  * `I_t = JSD_t + λ · H_t` combines an abrupt shift with uncertainty. A trace is summarised by its peak
  * strength `max_t I_t` and where that peak falls: early peaks are often corrected (the trace stabilises and
  * ends right), late ones more often end wrong. Positions without alternatives are skipped; `undefined`
@@ -86,7 +91,10 @@ export function tokenInstability(
   for (const token of tokens) {
     const current = topDistribution(token, k);
     if (current === undefined) continue;
-    const entropy = distributionEntropy(current);
+    const entropy =
+      token.entropy !== undefined && Number.isFinite(token.entropy)
+        ? token.entropy
+        : distributionEntropy(current);
     const divergence = previous === undefined ? 0 : jensenShannonDivergence(previous, current);
     steps.push({ entropy, divergence, instability: divergence + weight * entropy });
     previous = current;

@@ -109,6 +109,11 @@ export interface BackendDescription {
   readonly versions?: Readonly<Record<string, string>> | undefined;
   /** Content hash of the model file, when known. */
   readonly modelHash?: string | undefined;
+  /**
+   * Path of the model file a server loaded, as the server reports it (llama.cpp's `GET /props`
+   * `model_path`); `undefined` for other backends and servers that do not say.
+   */
+  readonly modelFile?: string | undefined;
   /** Shape of the model, when known (read from the model file, or configured), for cost estimates. */
   readonly architecture?: ModelArchitecture | undefined;
 }

@@ -33,6 +33,13 @@ export interface FakeChoice {
   readonly text?: string | undefined;
   /** Log-probability of each token; by default token `i` gets `-0.1 * (i + 1)`. */
   readonly logprobs?: readonly number[] | undefined;
+  /**
+   * Top alternatives reported at each token, most likely first (the first `top_logprobs` asked for are
+   * sent); by default made up: the token itself, then `token~1`, `token~2`, … each 1 nat less likely.
+   */
+  readonly topLogprobs?:
+    | readonly (readonly { readonly token: string; readonly logprob: number }[])[]
+    | undefined;
   /** Finish reason sent; default `stop` (`tool_calls` with `toolCalls`). `null` sends none. */
   readonly finishReason?: string | null | undefined;
   /**
@@ -124,6 +131,10 @@ export interface FakeOpenAIServerOptions {
   readonly apiKey?: string | undefined;
   /** Model name reported; default `fake-model`. */
   readonly model?: string | undefined;
+  /** The body of `GET /props`, as llama.cpp's server answers it; without it, a 404. */
+  readonly props?: Readonly<Record<string, unknown>> | undefined;
+  /** The version `GET /version` answers (`{ "version": … }`, as vLLM does); without it, a 404. */
+  readonly version?: string | undefined;
 }
 
 /** A running fake server. */
@@ -131,8 +142,9 @@ export interface FakeOpenAIServer {
   /** Base URL including `/v1`, e.g. `http://127.0.0.1:40123/v1`. */
   readonly url: string;
   /**
-   * Every request received so far, in arrival order (a live array), but for the `GET /props` that HTTP
-   * backends send once to discover a llama.cpp server's sampling defaults (this server answers it 404).
+   * Every request received so far, in arrival order (a live array), but for the `GET /props` and
+   * `GET /version` that HTTP backends send once to discover what the server is (answered from `props` and
+   * `version`, else 404).
    */
   readonly requests: readonly FakeOpenAIRequest[];
   /** Requests whose client went away before the reply was complete. */
@@ -167,6 +179,7 @@ interface RenderedChoice {
   readonly index: number;
   readonly tokens: readonly string[];
   readonly logprobs: readonly number[];
+  readonly topLogprobs: FakeChoice["topLogprobs"];
   readonly finishReason: string | null;
   readonly toolCalls: readonly { readonly id: string; readonly name: string; readonly arguments: string }[];
   readonly reasoning: string | undefined;
@@ -216,6 +229,7 @@ function renderChoice(choice: string | FakeChoice, index: number): RenderedChoic
     index,
     tokens,
     logprobs,
+    topLogprobs: script.topLogprobs,
     finishReason:
       script.finishReason === undefined
         ? script.toolCalls === undefined
@@ -232,8 +246,19 @@ function renderChoice(choice: string | FakeChoice, index: number): RenderedChoic
   };
 }
 
-/** The `k` alternatives reported at one position: the sampled token first, then made-up ones less likely. */
-function alternatives(token: string, logprob: number, count: number): { token: string; logprob: number }[] {
+/**
+ * The `k` alternatives reported at one position: the scripted ones, or the sampled token first, then made-up
+ * ones less likely.
+ */
+function alternatives(
+  token: string,
+  logprob: number,
+  count: number,
+  scripted: FakeChoice["topLogprobs"],
+  position: number,
+): { token: string; logprob: number }[] {
+  const given = scripted?.[position];
+  if (given !== undefined) return given.slice(0, count).map((entry) => ({ ...entry }));
   return Array.from({ length: count }, (_, rank) =>
     rank === 0 ? { token, logprob } : { token: `${token}~${rank}`, logprob: logprob - rank },
   );
@@ -262,7 +287,7 @@ function chatLogprobEntries(choice: RenderedChoice, from: number, to: number, to
       token,
       logprob,
       bytes: [...Buffer.from(token, "utf8")],
-      top_logprobs: alternatives(token, logprob, topCount),
+      top_logprobs: alternatives(token, logprob, topCount, choice.topLogprobs, from + offset),
     };
   });
 }
@@ -281,7 +306,9 @@ function completionLogprobs(choice: RenderedChoice, from: number, to: number, to
     token_logprobs: logprobs,
     top_logprobs: tokens.map((token, position) =>
       Object.fromEntries(
-        alternatives(token, logprobs[position] ?? 0, topCount).map((entry) => [entry.token, entry.logprob]),
+        alternatives(token, logprobs[position] ?? 0, topCount, choice.topLogprobs, from + position).map(
+          (entry) => [entry.token, entry.logprob],
+        ),
       ),
     ),
     text_offset: textOffsets,
@@ -656,8 +683,15 @@ export async function startFakeOpenAIServer(
       prompt: promptOf(body),
       receivedAt: performance.now(),
     };
-    if (url.pathname === "/props") {
-      sendJson(response, 404, errorBody(404, "no route for /props"));
+    if (url.pathname === "/props" || url.pathname === "/version") {
+      const answer =
+        url.pathname === "/props"
+          ? options.props
+          : options.version === undefined
+            ? undefined
+            : { version: options.version };
+      if (answer === undefined) sendJson(response, 404, errorBody(404, `no route for ${url.pathname}`));
+      else sendJson(response, 200, JSON.stringify(answer));
       return;
     }
     requests.push(request);

@@ -8,9 +8,9 @@ import type {
   GenerationRequest,
   GenerationResult,
   Prompt,
-  ServerSamplingDefaults,
 } from "../../spec/index.ts";
 import { createCapabilityState, derivedCapabilities } from "./capability-state.ts";
+import { discoverServer, type ServerDiscovery } from "./discover-server.ts";
 import { parseEndpointUrl } from "./endpoint-url.ts";
 import { fanOut } from "./fan-out.ts";
 import { generationResult } from "./generation-result.ts";
@@ -23,8 +23,10 @@ import {
 import { type EndpointKind, wantsLogprobs } from "./request-body.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { createRequestSender, endpointPath } from "./request-sender.ts";
-import { readServerSamplingDefaults } from "./server-sampling-defaults.ts";
 import { validateRequest } from "./validate-request.ts";
+
+/** How long each of the routes a server describes itself on may take to answer. */
+const discoveryTimeoutMilliseconds = 2_000;
 
 /** An OpenAI-compatible backend; `dispose()` aborts its requests in flight. */
 export interface OpenAICompatibleBackend extends Backend {
@@ -50,7 +52,10 @@ export interface OpenAICompatibleBackend extends Backend {
  * deadline per request; every request stops when the call's signal aborts.
  *
  * Capabilities: `capabilities()` sends one tiny probe (`n: 2`, one token, logprobs) and caches the
- * answer, unless `options.capabilities` already says everything. A server that refuses `n > 1` (a 400 or
+ * answer, unless `options.capabilities` already says everything. Beside it, once, the server is asked what
+ * it is (llama.cpp's `GET /props`, vLLM's `GET /version`, each given 2 seconds and optional): its sampling
+ * defaults join the capabilities, and from then on `describe()` adds its versions (`llama.cpp` build,
+ * `server` version) and the model file it loaded, for run manifests. A server that refuses `n > 1` (a 400 or
  * 422 naming `n`) or returns fewer choices than asked is answered by parallel single requests from then
  * on, and reported as `n: false` (one that answered a smaller `n` in full, such as llama.cpp's server
  * beyond its number of slots, keeps answering smaller `n` in one request); one that sends no
@@ -117,7 +122,7 @@ export function createOpenAICompatibleBackend(
     stream,
     lifetime: lifetime.signal,
   });
-  const description: BackendDescription = {
+  const configured: BackendDescription = {
     kind: "openai-compatible",
     model,
     baseUrl: endpoint.publicBase,
@@ -199,28 +204,44 @@ export function createOpenAICompatibleBackend(
       }
     };
 
-  // Asked once, beside the capability probe: a failed or absent `/props` is simply not recorded.
-  let samplingDefaults: Promise<ServerSamplingDefaults | undefined> | undefined;
+  // Asked once, beside the capability probe: what a server does not say (or says too slowly) is simply
+  // not recorded, and never holds up a run for longer than the deadline.
+  let discovery: Promise<ServerDiscovery> | undefined;
+  let discovered: ServerDiscovery = {};
+  const describe = (): BackendDescription => ({
+    ...configured,
+    ...(discovered.versions === undefined ? {} : { versions: discovered.versions }),
+    ...(discovered.modelFile === undefined ? {} : { modelFile: discovered.modelFile }),
+  });
   const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
     assertUsable();
-    samplingDefaults ??= readServerSamplingDefaults({
+    discovery ??= discoverServer({
       requestBase: endpoint.requestBase,
       headers,
       fetch: parsed.fetch,
       signal: lifetime.signal,
-    }).catch(() => undefined);
-    const [found, defaults] = await Promise.all([state.capabilities(callOptions?.signal), samplingDefaults]);
-    return defaults === undefined ? found : { ...found, samplingDefaults: defaults };
+      timeoutMilliseconds: discoveryTimeoutMilliseconds,
+    }).then(
+      (found) => {
+        discovered = found;
+        return found;
+      },
+      () => ({}),
+    );
+    const [found, server] = await Promise.all([state.capabilities(callOptions?.signal), discovery]);
+    return server.samplingDefaults === undefined
+      ? found
+      : { ...found, samplingDefaults: server.samplingDefaults };
   };
   const whole: Backend = {
-    describe: () => description,
+    describe,
     // Whole responses come at once: nothing to watch as it is generated.
     capabilities: async (callOptions) => ({ ...(await capabilities(callOptions)), watchTokens: false }),
     generate: generateWith(false),
   };
 
   return {
-    describe: () => description,
+    describe,
     capabilities,
     generate: generateWith(stream),
     unstreamed: () => whole,

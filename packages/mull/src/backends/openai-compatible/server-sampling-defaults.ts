@@ -1,15 +1,8 @@
 import type { ServerSamplingDefaults } from "../../spec/index.ts";
+import { type ReadServerJsonOptions, readServerJson } from "./read-server-json.ts";
 
 /** Options of `readServerSamplingDefaults`. */
-export interface ReadServerSamplingDefaultsOptions {
-  /** The server's OpenAI-compatible base URL without a query, e.g. `http://localhost:8080/v1`. */
-  readonly requestBase: string;
-  /** The headers every request carries (authorization among them). */
-  readonly headers: Readonly<Record<string, string>>;
-  /** The `fetch` to call; default the global one. */
-  readonly fetch?: typeof fetch | undefined;
-  readonly signal?: AbortSignal | undefined;
-}
+export type ReadServerSamplingDefaultsOptions = ReadServerJsonOptions;
 
 /**
  * The sampling settings llama.cpp's server applies to every field a request leaves out, as its `/props`
@@ -41,17 +34,39 @@ const samplingFields = [
   "min_keep",
 ] as const;
 
-/** The server's root: llama.cpp serves `/props` beside `/v1`, not under it. */
-function serverRoot(requestBase: string): string {
-  return requestBase.replace(/\/+$/, "").replace(/\/v1$/, "");
-}
-
 /** A float32 setting as the user wrote it (0.949999988 → 0.95). */
 function settingValue(value: unknown): number | string | boolean | readonly string[] | undefined {
   if (typeof value === "number") return Number.isInteger(value) ? value : Number(value.toPrecision(6));
   if (typeof value === "string" || typeof value === "boolean") return value;
   if (Array.isArray(value) && value.every((entry) => typeof entry === "string")) return value as string[];
   return undefined;
+}
+
+/**
+ * The sampling defaults in the body of llama.cpp's `GET /props` (`default_generation_settings`, nested in
+ * `params` by recent builds); `undefined` for a body of another shape or without any sampler setting.
+ *
+ * @example
+ * samplingDefaultsOf({ default_generation_settings: { params: { top_k: 40 } } });
+ * // { source: "llama.cpp GET /props", values: { top_k: 40 } }
+ */
+export function samplingDefaultsOf(props: unknown): ServerSamplingDefaults | undefined {
+  if (props === null || typeof props !== "object") return undefined;
+  const settings = (props as { default_generation_settings?: unknown }).default_generation_settings as
+    | { params?: unknown }
+    | null
+    | undefined;
+  const parameters = (
+    settings !== null && typeof settings?.params === "object" ? settings.params : settings
+  ) as Record<string, unknown> | null | undefined;
+  if (parameters === null || typeof parameters !== "object") return undefined;
+  const values: Record<string, number | string | boolean | readonly string[]> = {};
+  for (const field of samplingFields) {
+    const value = settingValue(parameters[field]);
+    if (value !== undefined) values[field] = value;
+  }
+  if (Object.keys(values).length === 0) return undefined;
+  return { source: "llama.cpp GET /props", values };
 }
 
 /**
@@ -68,31 +83,5 @@ function settingValue(value: unknown): number | string | boolean | readonly stri
 export async function readServerSamplingDefaults(
   options: ReadServerSamplingDefaultsOptions,
 ): Promise<ServerSamplingDefaults | undefined> {
-  const url = `${serverRoot(options.requestBase)}/props`;
-  try {
-    const response = await (options.fetch ?? fetch)(url, {
-      headers: options.headers,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    const body = (await response.json()) as { default_generation_settings?: unknown } | null;
-    const settings = body?.default_generation_settings as { params?: unknown } | undefined;
-    const parameters = (
-      settings !== null && typeof settings?.params === "object" ? settings.params : settings
-    ) as Record<string, unknown> | undefined;
-    if (parameters === null || typeof parameters !== "object") return undefined;
-    const values: Record<string, number | string | boolean | readonly string[]> = {};
-    for (const field of samplingFields) {
-      const value = settingValue(parameters[field]);
-      if (value !== undefined) values[field] = value;
-    }
-    if (Object.keys(values).length === 0) return undefined;
-    return { source: "llama.cpp GET /props", values };
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    return undefined;
-  }
+  return samplingDefaultsOf(await readServerJson("/props", options));
 }

@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
 import { manualClock } from "../../runtime/index.ts";
 import type { OutcomeScorer, ProcessRewardModel } from "../../spec/index.ts";
+import { startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import type { ProblemResult, RunData } from "../run-data.ts";
 import { acquireRunLock, loadRun, RunConfigChangedError, RunInProgressError } from "../store/index.ts";
@@ -115,6 +117,52 @@ describe("runBench", () => {
     expect(manifest.seed).toBe(7);
     expect(manifest.machine.performance).toEqual(performance);
     expect(manifest.versions.engine).toBe("1.2.3");
+  });
+
+  it("records what an HTTP server says of itself: its build, model file, version and sampling defaults", async () => {
+    const server = await startFakeOpenAIServer({
+      props: {
+        build_info: "b6123-1a2b3c4d",
+        model_path: "/models/lab-large.gguf",
+        default_generation_settings: { params: { top_k: 40, min_p: 0.05 } },
+      },
+      version: "0.10.1",
+    });
+    const silent = await startFakeOpenAIServer();
+    const backend = createOpenAICompatibleBackend({ baseUrl: server.url, model: "fake-model" });
+    const plain = createOpenAICompatibleBackend({ baseUrl: silent.url, model: "fake-model" });
+    try {
+      const run = await runBench(options({ backend, strategies: ["greedy"], limit: 2 }));
+      const manifest = (await loadRun(run.directory)).manifest;
+      expect(manifest.backend).toEqual({
+        kind: "openai-compatible",
+        model: "fake-model",
+        baseUrl: server.url,
+        versions: { "llama.cpp": "b6123-1a2b3c4d", server: "0.10.1" },
+        modelFile: "/models/lab-large.gguf",
+      });
+      expect(manifest.versions).toMatchObject({ "llama.cpp": "b6123-1a2b3c4d", server: "0.10.1" });
+      expect(manifest.capabilities?.samplingDefaults?.values).toEqual({ top_k: 40, min_p: 0.05 });
+
+      // A server that answers neither route runs the same, described as configured.
+      const bare = await runBench(
+        options({ backend: plain, strategies: ["greedy"], limit: 2, out: join(directory, "bare") }),
+      );
+      expect(bare.recorded).toBe(2);
+      const bareManifest = (await loadRun(bare.directory)).manifest;
+      expect(bareManifest.backend).toEqual({
+        kind: "openai-compatible",
+        model: "fake-model",
+        baseUrl: silent.url,
+      });
+      expect(Object.keys(bareManifest.versions).sort()).toEqual(["mull", "node"]);
+      expect(bareManifest.capabilities?.samplingDefaults).toBeUndefined();
+    } finally {
+      await backend.dispose();
+      await plain.dispose();
+      await server.close();
+      await silent.close();
+    }
   });
 
   it("gives the same results whatever the concurrency", async () => {

@@ -1,0 +1,96 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { discoverServer } from "./discover-server.ts";
+import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
+
+const { fakeServer, backendFor } = useFakeServerBackends();
+
+/** llama.cpp's `/props`, trimmed to what is read. */
+const llamaProps = {
+  build_info: "b6123-1a2b3c4d",
+  model_path: "/models/lab-large.gguf",
+  default_generation_settings: { params: { top_k: 40, min_p: 0.05000000074505806 } },
+};
+
+let slowServer: Server | undefined;
+afterEach(async () => {
+  const server = slowServer;
+  slowServer = undefined;
+  if (server === undefined) return;
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe("discoverServer", () => {
+  it("reads a llama.cpp server's build, model file and sampling defaults from /props", async () => {
+    const server = await fakeServer({ props: llamaProps });
+    expect(await discoverServer({ requestBase: server.url, headers: {} })).toEqual({
+      samplingDefaults: { source: "llama.cpp GET /props", values: { top_k: 40, min_p: 0.05 } },
+      versions: { "llama.cpp": "b6123-1a2b3c4d" },
+      modelFile: "/models/lab-large.gguf",
+    });
+  });
+
+  it("reads a vLLM server's version from /version", async () => {
+    const server = await fakeServer({ version: "0.10.1" });
+    expect(await discoverServer({ requestBase: server.url, headers: {} })).toEqual({
+      versions: { server: "0.10.1" },
+    });
+  });
+
+  it("discovers nothing on a server that answers neither, or answers other shapes", async () => {
+    const bare = await fakeServer();
+    expect(await discoverServer({ requestBase: bare.url, headers: {} })).toEqual({});
+    const odd = await fakeServer({ props: { build_info: 42, model_path: "" } });
+    expect(await discoverServer({ requestBase: odd.url, headers: {} })).toEqual({});
+  });
+
+  it("gives up on a route slower than the deadline instead of waiting for it", async () => {
+    // Answers nothing, ever: only the deadline ends the requests.
+    slowServer = createServer(() => {});
+    await new Promise<void>((resolve) => slowServer!.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(slowServer.address() as AddressInfo).port}/v1`;
+    const started = performance.now();
+    expect(await discoverServer({ requestBase: base, headers: {}, timeoutMilliseconds: 100 })).toEqual({});
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe("the OpenAI-compatible backend's description", () => {
+  it("adds the server's versions and model file once its capabilities were asked", async () => {
+    const server = await fakeServer({ props: llamaProps, version: "0.10.1" });
+    const backend = backendFor(server);
+    expect(backend.describe()).toEqual({
+      kind: "openai-compatible",
+      model: "fake-model",
+      baseUrl: server.url,
+    });
+    const capabilities = await backend.capabilities();
+    expect(capabilities.samplingDefaults?.values).toEqual({ top_k: 40, min_p: 0.05 });
+    expect(backend.describe()).toEqual({
+      kind: "openai-compatible",
+      model: "fake-model",
+      baseUrl: server.url,
+      versions: { "llama.cpp": "b6123-1a2b3c4d", server: "0.10.1" },
+      modelFile: "/models/lab-large.gguf",
+    });
+    expect(backend.unstreamed().describe()).toEqual(backend.describe());
+    // The discovery routes are not generation traffic: only the capability probe was sent.
+    expect(server.requests.map((request) => request.endpoint)).toEqual(["chat"]);
+  });
+
+  it("stays as configured, and works, on a server that says nothing of itself", async () => {
+    const server = await fakeServer();
+    const backend = backendFor(server);
+    const capabilities = await backend.capabilities();
+    expect("samplingDefaults" in capabilities).toBe(false);
+    expect(backend.describe()).toEqual({
+      kind: "openai-compatible",
+      model: "fake-model",
+      baseUrl: server.url,
+    });
+    const result = await backend.generate({ prompt: { kind: "text", text: "2+2=" }, maxTokens: 4 });
+    expect(result.completions[0]?.text).toBe("ok");
+  });
+});

@@ -1,0 +1,57 @@
+import type { ServerSamplingDefaults } from "../../spec/index.ts";
+import { type ReadServerJsonOptions, readServerJson } from "./read-server-json.ts";
+import { samplingDefaultsOf } from "./server-sampling-defaults.ts";
+
+/** Options of `discoverServer`: where to ask, and how long each route may take. */
+export type DiscoverServerOptions = ReadServerJsonOptions;
+
+/** What an OpenAI-compatible server says of itself; every field is absent where it said nothing. */
+export interface ServerDiscovery {
+  /** The sampling defaults it applies silently (llama.cpp's `/props`). */
+  readonly samplingDefaults?: ServerSamplingDefaults | undefined;
+  /**
+   * Versions of its software: `llama.cpp`, the build of a llama.cpp server (`/props` `build_info`, e.g.
+   * `b6123-1a2b3c4d`); `server`, what `GET /version` answers (vLLM's version, e.g. `0.10.1`).
+   */
+  readonly versions?: Readonly<Record<string, string>> | undefined;
+  /** The model file it loaded (llama.cpp's `/props` `model_path`). */
+  readonly modelFile?: string | undefined;
+}
+
+/** A non-empty string field of a JSON body, or `undefined`. */
+function text(body: unknown, field: string): string | undefined {
+  if (body === null || typeof body !== "object") return undefined;
+  const value = (body as Record<string, unknown>)[field];
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/**
+ * Asks an OpenAI-compatible server what it is, for run manifests: llama.cpp's `GET /props` (its build,
+ * model file and sampling defaults) and vLLM's `GET /version`, both at once. Each route is optional: a
+ * server without it, an error, a body of another shape or an answer slower than `timeoutMilliseconds`
+ * leaves its fields out, and never fails the caller.
+ *
+ * @throws the abort reason when `signal` aborts.
+ * @example
+ * const server = await discoverServer({ requestBase: "http://127.0.0.1:8080/v1", headers: {}, timeoutMilliseconds: 2000 });
+ * server.versions; // { "llama.cpp": "b6123-1a2b3c4d" } on a llama-server
+ */
+export async function discoverServer(options: DiscoverServerOptions): Promise<ServerDiscovery> {
+  const [props, version] = await Promise.all([
+    readServerJson("/props", options),
+    readServerJson("/version", options),
+  ]);
+  const samplingDefaults = samplingDefaultsOf(props);
+  const build = text(props, "build_info");
+  const modelFile = text(props, "model_path");
+  const served = text(version, "version");
+  const versions: Record<string, string> = {
+    ...(build === undefined ? {} : { "llama.cpp": build }),
+    ...(served === undefined ? {} : { server: served }),
+  };
+  return {
+    ...(samplingDefaults === undefined ? {} : { samplingDefaults }),
+    ...(Object.keys(versions).length === 0 ? {} : { versions }),
+    ...(modelFile === undefined ? {} : { modelFile }),
+  };
+}
