@@ -13,6 +13,10 @@
  *    restarted at once; rows lost and duplicated, upstream calls vs pairs + concurrency × kills.
  * Every queued run's results are compared with the reference run's (latencies aside); the reference is
  * always a run directory, so a PostgreSQL run is compared across backends.
+ * Targets, checked at the end (a miss is printed and the exit status is 1): 4 workers at least 3.5x faster
+ * than 1 (processing time: wall time adds the same few seconds of process start-up to every row); every
+ * queued run complete and identical to the reference; after the kills 0 rows lost, 0 duplicated, no stray
+ * samples, and upstream calls ≤ pairs + concurrency × kills.
  *
  *   MULL_TEST_REDIS_URL=redis://127.0.0.1:6379 npm run bench:distributed [-- --problems 80 --kills 10 --json]
  *   npm run bench:distributed -- --store postgres://mull:mull@127.0.0.1:5432/mull --problems 200
@@ -186,6 +190,43 @@ async function withQueue<T>(work: (queueName: string) => Promise<T>): Promise<T>
   }
 }
 
+/** The least speed-up of 4 workers over 1, on processing time. */
+const speedUpTarget = 3.5;
+
+/** What a finished benchmark missed of its targets, one sentence each. */
+function missedTargets(
+  scaling: readonly Record<string, unknown>[],
+  kill: Readonly<Record<string, unknown>>,
+): string[] {
+  const missed: string[] = [];
+  for (const row of scaling) {
+    if (row.rows !== problems) missed.push(`${row.workers} workers: ${row.rows} rows, expected ${problems}`);
+    if (row.identical !== true) missed.push(`${row.workers} workers: results differ from the reference run`);
+  }
+  const four = scaling.find((row) => row.workers === 4);
+  const speedUp = four?.speedUpProcessing as number | undefined;
+  if (speedUp === undefined || !(speedUp >= speedUpTarget)) {
+    missed.push(
+      `4 workers: ${speedUp?.toFixed(2) ?? "no"}x faster than 1 (processing time), expected at least ${speedUpTarget}x`,
+    );
+  }
+  if (kill.rowsLost !== 0) missed.push(`kills: ${kill.rowsLost} rows lost, expected 0`);
+  if (kill.duplicatedResults !== 0)
+    missed.push(`kills: ${kill.duplicatedResults} results duplicated, expected 0`);
+  if (kill.samplesWithoutResult !== 0 || kill.extraSamples !== 0) {
+    missed.push(
+      `kills: ${kill.samplesWithoutResult} samples without a result and ${kill.extraSamples} extra samples, expected 0`,
+    );
+  }
+  if (kill.withinBound !== true) {
+    missed.push(
+      `kills: ${kill.upstreamCalls} upstream calls, expected at most ${kill.callBound} (pairs + concurrency × kills)`,
+    );
+  }
+  if (kill.identical !== true) missed.push("kills: results differ from the reference run");
+  return missed;
+}
+
 const results: Record<string, unknown> = {
   problems,
   killProblems,
@@ -303,6 +344,8 @@ try {
     }
   });
 
+  const missed = missedTargets(scaling, results.kill as Record<string, unknown>);
+  results.missedTargets = missed;
   if (values.json) {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
@@ -321,6 +364,9 @@ try {
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   }
+  for (const miss of missed) process.stderr.write(`distributed: target missed: ${miss}\n`);
+  if (missed.length > 0) process.exitCode = 1;
+  else process.stderr.write("distributed: every target met\n");
 } finally {
   await server.close();
   await store.close();

@@ -4,51 +4,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { manualClock, sleep } from "../../runtime/index.ts";
+import { sleep } from "../../runtime/index.ts";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
-import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import type { ProblemResult, RunData } from "../run-data.ts";
-import { type RunBenchOptions, runBench, summarizeBench } from "../runner/index.ts";
-import { hashGrader, respondToSum, sumsDataset } from "../runner/sums-bench.test-support.ts";
-import { loadRun, openRunStore, type RunLocation } from "../store/index.ts";
+import { runBench, summarizeBench } from "../runner/index.ts";
+import { loadRun, openRunStore } from "../store/index.ts";
 import { enqueueBenchRun } from "./enqueue-bench-run.ts";
 import { pairJobId } from "./pair-job.ts";
 import { type PairWorker, startPairWorker } from "./pair-worker.ts";
 import { queueConnection } from "./queue-connection.ts";
+import { buildSumsRun, type SumsRecipe, sumsRunOptions } from "./queued-sums.test-support.ts";
 import { waitForBenchRun } from "./wait-for-bench-run.ts";
 
 const redis = redisUnderTest();
 if (redis.missing !== undefined) console.log(redis.missing);
-
-const grader = hashGrader;
-const dataset = sumsDataset(10);
-const respond = respondToSum;
-
-/** The test's recipe: what determines results, as JSON. */
-interface Recipe {
-  readonly strategies: readonly string[];
-  readonly seed: number;
-}
-
-function optionsOf(recipe: Recipe, out: string): RunBenchOptions {
-  return {
-    dataset,
-    strategies: recipe.strategies,
-    backend: createScriptedBackend({ respond }),
-    out,
-    grader,
-    seed: recipe.seed,
-    sampling: { temperature: 0.7, maxTokens: 64 },
-    clock: manualClock(),
-  };
-}
-
-const build = async (recipe: Readonly<Record<string, unknown>>, location: RunLocation) => ({
-  options: optionsOf(
-    recipe as unknown as Recipe,
-    location.kind === "sqlite" ? location.directory : location.name,
-  ),
-});
 
 /** Results and samples without latencies (the only field that is not a function of the seed). */
 function comparable(run: RunData) {
@@ -85,12 +54,12 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     rmSync(directory, { recursive: true, force: true });
   });
 
-  const recipe: Recipe = { strategies: ["greedy", "sc@4"], seed: 7 };
+  const recipe: SumsRecipe = { strategies: ["greedy", "sc@4"], seed: 7 };
 
   it("gives exactly the results and summary of a single-process run, with two workers", async () => {
-    const single = await runBench(optionsOf(recipe, join(directory, "single")));
+    const single = await runBench(sumsRunOptions(recipe, join(directory, "single")));
     const out = join(directory, "queued");
-    const enqueued = await enqueueBenchRun(optionsOf(recipe, out), {
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
       url,
       queueName,
       recipe: { ...recipe },
@@ -103,7 +72,7 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
           url,
           queueName,
           concurrency: 2,
-          build,
+          build: buildSumsRun,
           onRecorded: (result) => recorded[index]!.push(result.problemId),
         }),
       );
@@ -132,10 +101,14 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
 
   it("adds no job when the same run is enqueued twice", async () => {
     const out = join(directory, "twice");
-    const first = await enqueueBenchRun(optionsOf(recipe, out), { url, queueName, recipe: { ...recipe } });
+    const first = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
     expect((await queue.getJobCounts()).waiting).toBe(20);
     const second = await enqueueBenchRun(
-      { ...optionsOf(recipe, out), resume: true },
+      { ...sumsRunOptions(recipe, out), resume: true },
       { url, queueName, recipe: { ...recipe } },
     );
     expect(second).toMatchObject({ runId: first.runId, created: false, added: 0, queued: 20, retried: 0 });
@@ -153,13 +126,13 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
   it("refuses a job whose recipe hashes differently from the stored run, naming both hashes", async () => {
     const out = join(directory, "refused");
     // The run is created with seed 7, but its jobs carry a recipe with seed 8.
-    const enqueued = await enqueueBenchRun(optionsOf(recipe, out), {
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
       url,
       queueName,
       recipe: { ...recipe, seed: 8 },
     });
     const storedHash = (await loadRun(out)).manifest.configHash;
-    workers.push(startPairWorker({ url, queueName, build }));
+    workers.push(startPairWorker({ url, queueName, build: buildSumsRun }));
     const store = await openRunStore(out);
     try {
       const wait = await waitForBenchRun({
@@ -187,9 +160,13 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
 
   it("refuses a job whose run directory is gone, creating no empty one", async () => {
     const out = join(directory, "moved");
-    const enqueued = await enqueueBenchRun(optionsOf(recipe, out), { url, queueName, recipe: { ...recipe } });
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
     rmSync(out, { recursive: true });
-    workers.push(startPairWorker({ url, queueName, build }));
+    workers.push(startPairWorker({ url, queueName, build: buildSumsRun }));
     while (((await queue.getJobCounts("failed")).failed ?? 0) < 20) await sleep(20);
     const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
     expect(job?.failedReason).toBe(

@@ -90,6 +90,8 @@ describe.skipIf(postgres.url === undefined)("openPostgresRunStore", () => {
     });
     expect(await store.storedRun()).toEqual(await sqlite.storedRun());
     expect(await store.completedPairs()).toEqual(await sqlite.completedPairs());
+    expect(await store.completedPairCount()).toBe(8);
+    expect(await sqlite.completedPairCount()).toBe(8);
     expect(await store.counts()).toEqual({ problems: 2, results: 8, samples: 10 });
     await sqlite.close();
     await store.close();
@@ -105,6 +107,7 @@ describe.skipIf(postgres.url === undefined)("openPostgresRunStore", () => {
     await second.recordResult(result("p1", "greedy", "2", 1), samples("p1", "greedy", ["2"]));
     expect(await first.counts()).toEqual({ problems: 2, results: 0, samples: 0 });
     expect(await second.counts()).toEqual({ problems: 2, results: 1, samples: 1 });
+    expect([await first.completedPairCount(), await second.completedPairCount()]).toEqual([0, 1]);
     const again = await open("named-a");
     expect(await again.createRun({ ...manifest(), runId: "run-third" }, { other: true }, [])).toBe(false);
     expect((await again.storedRun())?.config).toEqual(config);

@@ -139,6 +139,11 @@ export async function openPostgresRunStore(
       const found = await pool.query("SELECT problem_id, strategy FROM results WHERE run_id = $1", [id]);
       return new Set(found.rows.map((row) => pairKey(row.problem_id as string, row.strategy as string)));
     },
+    async completedPairCount() {
+      const id = await requireRun();
+      const found = await pool.query("SELECT count(*)::integer AS n FROM results WHERE run_id = $1", [id]);
+      return (found.rows[0]?.n as number | undefined) ?? 0;
+    },
     async recordResult(result, samples) {
       const id = await requireRun();
       return inTransaction(pool, async (client) => {

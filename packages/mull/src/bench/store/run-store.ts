@@ -62,6 +62,11 @@ export interface RunStore {
   /** Keys (`pairKey`) of the (problem, strategy) pairs that have a result. */
   completedPairs(): Promise<ReadonlySet<string>>;
   /**
+   * How many (problem, strategy) pairs have a result: `completedPairs().size` without reading the keys, so
+   * that a process following a run can poll it cheaply.
+   */
+  completedPairCount(): Promise<number>;
+  /**
    * Records a result and its samples in one transaction: a pair is either fully recorded or not at all.
    * Inserts are idempotent; resolves false when the pair was already recorded (nothing is written or
    * replaced), so that two processes recording the same pair leave exactly one copy.

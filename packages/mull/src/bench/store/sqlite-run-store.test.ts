@@ -36,6 +36,7 @@ describe("openRunStore", () => {
       await store.recordResult(result("p1", "sc@4", "2", 3), samples("p1", "sc@4", ["2", "3", undefined])),
     ).toBe(true);
     expect(await store.completedPairs()).toEqual(new Set([pairKey("p1", "sc@4")]));
+    expect(await store.completedPairCount()).toBe(1);
     const data = await store.readRunData();
     expect(data.problems).toEqual([
       { id: "p1", question: "1+1?", gold: "2", difficulty: "1" },
@@ -70,6 +71,7 @@ describe("openRunStore", () => {
     expect(data.results.map((row) => row.answer)).toEqual(["2"]);
     expect(data.samples.map((row) => row.answer)).toEqual(["2"]);
     expect(await store.counts()).toEqual({ problems: 2, results: 1, samples: 1 });
+    expect(await store.completedPairCount()).toBe(1);
     await store.close();
   });
 

@@ -164,6 +164,12 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
       const rows = statement("SELECT problem_id, strategy FROM results WHERE run_id = ?").all(id) as Row[];
       return new Set(rows.map((row) => pairKey(text(row, "problem_id")!, text(row, "strategy")!)));
     },
+    async completedPairCount() {
+      const id = requireRun();
+      return (
+        integer(statement("SELECT count(*) AS n FROM results WHERE run_id = ?").get(id) as Row, "n") ?? 0
+      );
+    },
     async recordResult(result, samples) {
       const id = requireRun();
       return transaction(() => {

@@ -22,6 +22,7 @@ import {
   sumQuestionPattern,
   sumReply,
   sumsBenchArguments,
+  upstreamGate,
   workerQueue,
   writeSumsDataset,
 } from "./worker-queue.test-support.ts";
@@ -32,6 +33,9 @@ const postgres = postgresUnderTest();
 if (postgres.missing !== undefined) console.log(postgres.missing);
 
 const problemCount = 30;
+
+/** Holds the upstream's replies while a test needs workers mid-job. */
+const gate = upstreamGate(sumReply);
 
 /** A run's stored data without what differs between two runs of one configuration: ids, times, latencies, the machine. */
 async function comparable(location: RunLocation) {
@@ -94,7 +98,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
 
     beforeAll(async () => {
       workspace = mkdtempSync(join(tmpdir(), "mull-worker-pg-"));
-      server = await startFakeOpenAIServer({ handler: sumReply });
+      server = await startFakeOpenAIServer({ handler: gate.handler });
       dataset = join(workspace, "sums.jsonl");
       writeSumsDataset(dataset, problemCount, 13);
       schema = await freshPostgresSchema(postgres.url!, "worker");
@@ -203,24 +207,42 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       expect(await rows("results", "no-credentials")).toBe(problemCount);
     });
 
-    it("loses and duplicates nothing when workers on a PostgreSQL run are killed (-9)", async () => {
+    it("loses and duplicates nothing when workers on a PostgreSQL run are killed (-9) mid-call", async () => {
       const reference = await runMull(benchArgs(join(workspace, "reference")));
       expect(reference.code).toBe(0);
       const name = "killed";
       const concurrency = 2;
-      for (let index = 0; index < 3; index += 1) startWorker(concurrency);
+      const workerCount = 3;
+      for (let index = 0; index < workerCount; index += 1) startWorker(concurrency);
       await waitFor(() => workers.every((worker) => worker.output.stderr.includes("taking jobs")), "workers");
       const callsBefore = pairCalls();
+      const abortedBefore = server.generations.abortedByClient;
       const enqueued = await runMull(queued(name));
       expect(enqueued.code).toBe(0);
       let kills = 0;
-      for (const threshold of [5, 12, 19]) {
-        await waitFor(async () => (await rows("results", name)) >= threshold, `${threshold} rows`);
-        const victim = workers.find((worker) => worker.child.exitCode === null)!;
-        victim.child.kill("SIGKILL");
-        await victim.exited;
-        kills += 1;
-        startWorker(concurrency);
+      try {
+        for (const threshold of [4, 8, 12]) {
+          // Early enough that more pairs than the live workers' slots are left for the gate to hold.
+          await waitFor(async () => (await rows("results", name)) >= threshold, `${threshold} rows`);
+          // Every slot of every live worker waits on the upstream: whichever is killed dies mid-call.
+          gate.shut();
+          await waitFor(() => gate.held === workerCount * concurrency, "every worker's jobs at the upstream");
+          // A worker killed by a signal keeps `exitCode` null: it is `signalCode` that tells it is gone.
+          const victim = workers.find(
+            (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
+          )!;
+          victim.child.kill("SIGKILL");
+          await victim.exited;
+          kills += 1;
+          await waitFor(
+            () => server.generations.abortedByClient - abortedBefore === concurrency * kills,
+            "the killed worker's calls to end",
+          );
+          startWorker(concurrency);
+          gate.open();
+        }
+      } finally {
+        gate.open();
       }
       await waitFor(async () => (await rows("results", name)) === problemCount, "every row after the kills");
       expect(kills).toBe(3);
@@ -232,8 +254,11 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       );
       expect(Number(duplicated.rows[0]?.n)).toBe(0);
       expect(await rows("samples", name)).toBe(problemCount);
+      // Each kill cut `concurrency` calls short, and each of their pairs was called again by another worker.
+      expect(server.generations.abortedByClient - abortedBefore).toBe(concurrency * kills);
       const calls = pairCalls() - callsBefore;
-      expect(calls).toBeGreaterThanOrEqual(problemCount);
+      expect(calls).toBeGreaterThan(problemCount);
+      expect(calls).toBeGreaterThanOrEqual(problemCount + concurrency * kills);
       expect(calls).toBeLessThanOrEqual(problemCount + concurrency * kills);
       const sqlite = await comparable(parseRunLocation(join(workspace, "reference")));
       const fromPostgres = await comparable(parseRunLocation(name, login.url));

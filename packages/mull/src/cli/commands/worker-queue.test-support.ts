@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { Queue } from "bullmq";
 import { afterEach, beforeEach } from "vitest";
 import { seededRng } from "../../runtime/index.ts";
-import type { FakeOpenAIRequest, FakeReply } from "../../testing/fake-openai-server.ts";
+import type { FakeHandler, FakeOpenAIRequest, FakeReply } from "../../testing/fake-openai-server.ts";
 import { type MullProcess, startMull } from "./mull-process.test-support.ts";
 
 /** The question of every problem in a sums dataset. */
@@ -21,6 +21,52 @@ export function sumReply(request: FakeOpenAIRequest): FakeReply {
     return `We add them.\n#### ${Number(match[1]) % 3 === 0 ? truth + 1 : truth}`;
   });
   return { choices, delivery: { headerDelayMilliseconds: 60 } };
+}
+
+/** A gate before the fake upstream's replies to sums questions: while it is shut, they wait at it. */
+export interface UpstreamGate {
+  /** The fake server's handler: `reply`'s answer, once the gate is open. */
+  readonly handler: FakeHandler;
+  /** Sums requests that arrived at the gate since it was last shut (each is a worker mid-job). */
+  readonly held: number;
+  /** Holds every sums request from now on. */
+  shut(): void;
+  /** Lets the held requests and every later one through. */
+  open(): void;
+}
+
+/**
+ * A gate before `reply` (open at first): a test shuts it to know which jobs are mid-call, e.g. to kill a
+ * worker while every one of its jobs waits on the upstream.
+ */
+export function upstreamGate(reply: FakeHandler): UpstreamGate {
+  let gate: { readonly passed: Promise<void>; readonly open: () => void } | undefined;
+  let held = 0;
+  return {
+    async handler(request) {
+      if (gate !== undefined && sumQuestionPattern.test(request.prompt)) {
+        held += 1;
+        await gate.passed;
+      }
+      return reply(request);
+    },
+    get held() {
+      return held;
+    },
+    shut() {
+      if (gate !== undefined) return;
+      let open: () => void = () => undefined;
+      const passed = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      gate = { passed, open };
+      held = 0;
+    },
+    open() {
+      gate?.open();
+      gate = undefined;
+    },
+  };
 }
 
 /**

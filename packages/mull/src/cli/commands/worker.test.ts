@@ -10,11 +10,12 @@ import {
   type FakeReply,
   startFakeOpenAIServer,
 } from "../../testing/fake-openai-server.ts";
-import { runMull, waitFor } from "./mull-process.test-support.ts";
+import { runMull, startMull, waitFor } from "./mull-process.test-support.ts";
 import {
   sumQuestionPattern,
   sumReply,
   sumsBenchArguments,
+  upstreamGate,
   workerQueue,
   writeSumsDataset,
 } from "./worker-queue.test-support.ts";
@@ -34,6 +35,9 @@ function reply(request: FakeOpenAIRequest): FakeReply {
   }
   return sumReply(request);
 }
+
+/** Holds the upstream's replies while a test needs workers mid-job. */
+const gate = upstreamGate(reply);
 
 function count(directory: string, sql: string): number {
   const file = join(directory, "bench.sqlite");
@@ -87,7 +91,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
 
   beforeAll(async () => {
     workspace = mkdtempSync(join(tmpdir(), "mull-worker-"));
-    server = await startFakeOpenAIServer({ handler: reply });
+    server = await startFakeOpenAIServer({ handler: gate.handler });
     dataset = join(workspace, "sums.jsonl");
     const rows = writeSumsDataset(dataset, problemCount, 9);
     const right = rows.filter((row) => Number(/What is (\d+)/.exec(row)![1]) % 3 !== 0).length;
@@ -98,12 +102,14 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     rmSync(workspace, { recursive: true, force: true });
   });
 
-  it("runs a queued run with two workers to the single-process run's results and summary", async () => {
+  it("runs a queued run with two workers to the single-process run's results and summary, showing its progress", async () => {
     const single = await runMull(benchArgs(join(workspace, "single")));
     expect(single.code).toBe(0);
     startWorker(1);
     startWorker(2);
-    const queued = await runMull([
+    // Nothing is recorded before the wait begins, so that it announces every pair with its correctness.
+    gate.shut();
+    const waiting = startMull([
       ...benchArgs(join(workspace, "queued")),
       "--queue",
       url,
@@ -111,8 +117,37 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
       testQueue.name,
       "--wait",
     ]);
+    try {
+      await waitFor(
+        () => /bench: (\d+ pairs to run|resuming)/.test(waiting.output.stderr),
+        "the wait's start",
+      );
+    } finally {
+      gate.open();
+    }
+    const queued = { code: await waiting.exited, ...waiting.output };
     expect(queued.stderr).toContain(`${problemCount} jobs added, 0 already queued`);
     expect(queued.code).toBe(0);
+    // Plain progress lines (standard error is not a TTY): the start, counts that only grow, and a last
+    // line whose accuracy is the summary's.
+    const lines = queued.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("bench: ") && !line.startsWith("bench: run "));
+    expect(lines[0]).toBe(`bench: ${problemCount} pairs to run`);
+    const counts = lines.slice(1).map((line) => {
+      const match =
+        /^bench: (\d+)\/(\d+) pairs \([\d.]+%\), [\d.]+ pairs\/s, ETA \S+, accuracy so far \S+$/.exec(line);
+      expect(match, line).not.toBeNull();
+      expect(Number(match![2])).toBe(problemCount);
+      return Number(match![1]);
+    });
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^bench: ${problemCount}/${problemCount} pairs \\(100\\.0%\\), .*, ETA 0s, accuracy so far ${accuracy.replace(".", "\\.")}$`,
+      ),
+    );
     const withoutRun = (text: string) => text.replace(/\(run [^)]+\)/, "(run …)");
     expect(withoutRun(queued.stdout)).toBe(withoutRun(single.stdout));
     expect(queued.stdout).toMatch(
@@ -161,25 +196,43 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     expect(count(out, "SELECT count(*) AS n FROM results")).toBe(problemCount);
   });
 
-  it("loses and duplicates nothing when workers are killed (-9) mid-run, and re-runs only their jobs", async () => {
+  it("loses and duplicates nothing when workers are killed (-9) mid-call, and re-runs only their jobs", async () => {
     const reference = await runMull(benchArgs(join(workspace, "reference")));
     expect(reference.code).toBe(0);
     const out = join(workspace, "killed");
     const concurrency = 2;
-    for (let index = 0; index < 3; index += 1) startWorker(concurrency);
+    const workerCount = 3;
+    for (let index = 0; index < workerCount; index += 1) startWorker(concurrency);
     await waitFor(() => workers.every((worker) => worker.output.stderr.includes("taking jobs")), "workers");
     const callsBefore = pairCalls();
+    const abortedBefore = server.generations.abortedByClient;
     const enqueued = await runMull([...benchArgs(out), "--queue", url, "--queue-name", testQueue.name]);
     expect(enqueued.code).toBe(0);
     const rows = () => count(out, "SELECT count(*) AS n FROM results");
     let kills = 0;
-    for (const threshold of [6, 14, 22]) {
-      await waitFor(() => rows() >= threshold, `${threshold} rows`);
-      const victim = workers.find((worker) => worker.child.exitCode === null)!;
-      victim.child.kill("SIGKILL");
-      await victim.exited;
-      kills += 1;
-      startWorker(concurrency);
+    try {
+      for (const threshold of [6, 12, 18]) {
+        // Early enough that more pairs than the live workers' slots are left for the gate to hold.
+        await waitFor(() => rows() >= threshold, `${threshold} rows`);
+        // Every slot of every live worker waits on the upstream: whichever is killed dies mid-call.
+        gate.shut();
+        await waitFor(() => gate.held === workerCount * concurrency, "every worker's jobs at the upstream");
+        // A worker killed by a signal keeps `exitCode` null: it is `signalCode` that tells it is gone.
+        const victim = workers.find(
+          (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
+        )!;
+        victim.child.kill("SIGKILL");
+        await victim.exited;
+        kills += 1;
+        await waitFor(
+          () => server.generations.abortedByClient - abortedBefore === concurrency * kills,
+          "the killed worker's calls to end",
+        );
+        startWorker(concurrency);
+        gate.open();
+      }
+    } finally {
+      gate.open();
     }
     await waitFor(() => rows() === problemCount, "every row after the kills");
     expect(kills).toBe(3);
@@ -191,8 +244,11 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
       ),
     ).toBe(0);
     expect(count(out, "SELECT count(*) AS n FROM samples")).toBe(problemCount);
+    // Each kill cut `concurrency` calls short, and each of their pairs was called again by another worker.
+    expect(server.generations.abortedByClient - abortedBefore).toBe(concurrency * kills);
     const calls = pairCalls() - callsBefore;
-    expect(calls).toBeGreaterThanOrEqual(problemCount);
+    expect(calls).toBeGreaterThan(problemCount);
+    expect(calls).toBeGreaterThanOrEqual(problemCount + concurrency * kills);
     expect(calls).toBeLessThanOrEqual(problemCount + concurrency * kills);
     expect(dump(out)).toEqual(dump(join(workspace, "reference")));
     console.log(

@@ -1,0 +1,221 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sleep } from "../../runtime/index.ts";
+import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
+import type { BenchProgress, BenchProgressUpdate } from "../runner/index.ts";
+import { loadRun, openRunStore, pairKey, type RunStore } from "../store/index.ts";
+import { enqueueBenchRun } from "./enqueue-bench-run.ts";
+import type { PairJobData } from "./pair-job.ts";
+import { type PairWorker, startPairWorker } from "./pair-worker.ts";
+import { queueConnection } from "./queue-connection.ts";
+import { buildSumsRun, type SumsRecipe, sumsRunOptions } from "./queued-sums.test-support.ts";
+import { waitForBenchRun } from "./wait-for-bench-run.ts";
+
+const redis = redisUnderTest();
+if (redis.missing !== undefined) console.log(redis.missing);
+
+/** A progress that records what it is told, and calls `onStart` when the wait has read the store. */
+function recordingProgress(onStart: () => void = () => undefined) {
+  const seen = { started: [] as number[][], updates: [] as BenchProgressUpdate[], stopped: 0 };
+  const progress: BenchProgress = {
+    start(total, alreadyDone) {
+      seen.started.push([total, alreadyDone]);
+      onStart();
+    },
+    advance(update) {
+      seen.updates.push(update);
+    },
+    stop() {
+      seen.stopped += 1;
+    },
+  };
+  return { progress, seen };
+}
+
+/** The store, counting full reads of its recorded pairs. */
+function countingReads(store: RunStore) {
+  const reads = { count: 0 };
+  const counted: RunStore = {
+    ...store,
+    completedPairs() {
+      reads.count += 1;
+      return store.completedPairs();
+    },
+  };
+  return { store: counted, reads };
+}
+
+describe.skipIf(redis.url === undefined)("waitForBenchRun", () => {
+  const url = redis.url!;
+  const recipe: SumsRecipe = { strategies: ["greedy", "sc@4"], seed: 7 };
+  let directory: string;
+  let queueName: string;
+  let queue: Queue<PairJobData>;
+  const workers: PairWorker[] = [];
+  const queues: Queue[] = [];
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), "mull-wait-"));
+    queueName = `mull-test-${randomBytes(6).toString("hex")}`;
+    queue = new Queue(queueName, { connection: queueConnection(url) });
+    queues.push(queue);
+  });
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) await worker.close();
+    for (const each of queues.splice(0)) {
+      await each.obliterate({ force: true });
+      await each.close();
+    }
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  /** Enqueues a run whose jobs all fail (their recipe hashes differently), and waits until they did. */
+  async function failedRun(out: string) {
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe, seed: 8 },
+    });
+    const worker = startPairWorker({ url, queueName, build: buildSumsRun });
+    while (((await queue.getJobCounts("failed")).failed ?? 0) < enqueued.total) await sleep(20);
+    await worker.close();
+    return enqueued;
+  }
+
+  it("announces each pair from the queue's events with its correctness, reading the stored pairs once", async () => {
+    // Another run's failed jobs stay in the queue: they are neither read nor reported.
+    await failedRun(join(directory, "other"));
+    const out = join(directory, "run");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    // The worker starts once the wait has read the store, so that every pair is recorded during it.
+    const { progress, seen } = recordingProgress(() =>
+      workers.push(startPairWorker({ url, queueName, concurrency: 2, build: buildSumsRun })),
+    );
+    const opened = await openRunStore(out);
+    const { store, reads } = countingReads(opened);
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        progress,
+        pollMilliseconds: 20,
+        gracePolls: 1000,
+      });
+      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false });
+    } finally {
+      await opened.close();
+    }
+    expect(reads.count).toBe(1);
+    expect(seen.started).toEqual([[20, 0]]);
+    expect(seen.stopped).toBe(1);
+    expect(new Set(seen.updates.map((update) => pairKey(update.problemId, update.strategy)))).toEqual(
+      new Set(enqueued.pairs.map((pair) => pairKey(pair.problemId, pair.strategy))),
+    );
+    // Each pair's correctness came with its event, and agrees with the store.
+    const stored = await loadRun(out);
+    const correctOf = new Map(
+      stored.results.map((result) => [pairKey(result.problemId, result.strategy), result.correct]),
+    );
+    expect(seen.updates).toHaveLength(20);
+    for (const update of seen.updates) {
+      expect(update.correct).toBe(correctOf.get(pairKey(update.problemId, update.strategy)));
+    }
+  });
+
+  it("reads from the store the pairs no event announced, after its grace polls", async () => {
+    const out = join(directory, "unheard");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    // The wait follows a queue on which nothing happens: the store alone tells it the pairs are recorded.
+    const silent = new Queue<PairJobData>(`${queueName}-silent`, { connection: queueConnection(url) });
+    queues.push(silent);
+    const { progress, seen } = recordingProgress(() =>
+      workers.push(startPairWorker({ url, queueName, concurrency: 2, build: buildSumsRun })),
+    );
+    const opened = await openRunStore(out);
+    const { store, reads } = countingReads(opened);
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue: silent,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        progress,
+        pollMilliseconds: 20,
+        gracePolls: 3,
+      });
+      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false });
+    } finally {
+      await opened.close();
+    }
+    expect(reads.count).toBeGreaterThan(1);
+    expect(seen.updates).toHaveLength(20);
+    expect(seen.updates.every((update) => update.correct === undefined)).toBe(true);
+  });
+
+  it("reports, in the run's order, the jobs that failed before the wait began", async () => {
+    const out = join(directory, "failed");
+    const enqueued = await failedRun(out);
+    const store = await openRunStore(out);
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        pollMilliseconds: 20,
+      });
+      expect(wait.recorded).toBe(0);
+      expect(wait.interrupted).toBe(false);
+      expect(wait.failures.map(({ problemId, strategy }) => ({ problemId, strategy }))).toEqual(
+        enqueued.pairs,
+      );
+      expect(wait.failures[0]!.error).toMatch(/but this job's recipe gives [0-9a-f]{16,}/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("stops when its signal aborts, with what is recorded so far", async () => {
+    const out = join(directory, "stopped");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    const controller = new AbortController();
+    const { progress, seen } = recordingProgress(() => setTimeout(() => controller.abort(), 100));
+    const store = await openRunStore(out);
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        progress,
+        signal: controller.signal,
+        pollMilliseconds: 20,
+      });
+      expect(wait).toEqual({ recorded: 0, failures: [], interrupted: true });
+    } finally {
+      await store.close();
+    }
+    expect(seen.stopped).toBe(1);
+  });
+});
