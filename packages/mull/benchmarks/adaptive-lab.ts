@@ -18,7 +18,8 @@ import { createBackendFromFlags } from "../src/cli/create-backend.ts";
 import { findStrategyEntry } from "../src/strategies/index.ts";
 
 /**
- * The strategies compared, in the order printed: the baseline sc@16, each method at N = 16, then N = 8.
+ * The strategies compared, in the order printed: the baseline sc@16, each method at N = 16, then N = 8,
+ * then single-trace methods.
  * A new method is one line here once the catalog has its spec.
  */
 export const adaptiveLabStrategies: readonly string[] = [
@@ -31,6 +32,8 @@ export const adaptiveLabStrategies: readonly string[] = [
   "deepconf-online@16",
   "certainty@16",
   "probe@16k16",
+  // Budget forcing at a cap below many lab:hard traces' length (at 96 almost no trace is cut).
+  "force@16x64",
   "mass@16",
   "mass@8u0.5",
   "mass@5",
@@ -39,6 +42,8 @@ export const adaptiveLabStrategies: readonly string[] = [
   "deepconf@8",
   "deepconf-online@8",
   "certainty@8",
+  // One trace, made to think on (the continue cue) when it ends before 64 tokens.
+  "extend@64w1",
 ];
 
 /** The lab datasets run, each its own table. */

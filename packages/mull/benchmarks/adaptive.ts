@@ -3,7 +3,7 @@
  * - the replay: offline, on the Qwen3-1.7B traces of `../shared/data/replay` (AIME 2024, AIME 2025,
  *   HMMT 2025: 30 problems × 128 traces each), below;
  * - the lab: live runs on the embedded lab model of every adaptive or selecting method against sc@N at the
- *   same N (`adaptive-lab.ts`: `lab:mixed` and `lab:hard`, `--lab-problems` each, default 60; about 5
+ *   same N (`adaptive-lab.ts`: `lab:mixed` and `lab:hard`, `--lab-problems` each, default 60; about 25
  *   minutes on 2 cores).
  * `--no-replay` or `--no-lab` leaves a part out; a part whose data (the replay files, the lab model files)
  * is absent is skipped with a message.

@@ -1,4 +1,8 @@
-export { adaptiveConsistencyReached } from "./adaptive-consistency-reached.ts";
+export {
+  type AdaptivePosterior,
+  adaptiveConsistencyReached,
+  adaptivePosteriors,
+} from "./adaptive-consistency-reached.ts";
 export { type BudgetPlan, budgetShortfall } from "./budget-shortfall.ts";
 export { callsExceed } from "./calls-exceed.ts";
 export { candidatesReached } from "./candidates-reached.ts";
@@ -7,6 +11,7 @@ export { type ChildBudget, createChildBudget } from "./child-budget.ts";
 export { completionTokenCap } from "./completion-token-cap.ts";
 export { consensusReached } from "./consensus-reached.ts";
 export { type CreateBudgetOptions, createBudget, type RunBudget, type TokenPrice } from "./create-budget.ts";
+export { dirichletLeaderProbability, dirichletLeaderRisk } from "./dirichlet-leader-probability.ts";
 export { leaderHeld } from "./leader-held.ts";
 export { type AnswerMass, answerMass, leaderMassCertified, massLead } from "./leader-mass-certified.ts";
 export { leaderProbability, leaderRisk } from "./leader-probability.ts";

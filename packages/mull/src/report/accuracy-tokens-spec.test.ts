@@ -73,6 +73,32 @@ describe("accuracyTokensSpec", () => {
     ]);
   });
 
+  it("keeps an entry's variants apart, each joined to its own counterpart", () => {
+    const variants = accuracyTokensSpec(
+      summarizeStrategies(renamed(run, { "sc@4": "mass@8u0.5", "sc@8": "wv-prob@8", "bon@8": "mass@8" }), {
+        resamples: 50,
+      }),
+    );
+    expect(variants.points.map((point) => [point.strategy, point.series])).toEqual([
+      ["greedy", "greedy"],
+      ["mass@8u0.5", "mass@Nu0.5"],
+      ["wv-prob@8", "wv-prob@N"],
+      ["mass@8", "mass@N"],
+    ]);
+    expect(variants.links.map((link) => [link.strategy, link.counterpart])).toEqual([
+      ["mass@8u0.5", "wv-prob@8"],
+      ["mass@8", "wv-prob@8"],
+    ]);
+    const online = accuracyTokensSpec(
+      summarizeStrategies(renamed(run, { "sc@8": "deepconf@8", "bon@8": "deepconf-online@8" }), {
+        resamples: 50,
+      }),
+    );
+    expect(online.links.map((link) => [link.strategy, link.counterpart])).toEqual([
+      ["deepconf-online@8", "deepconf@8"],
+    ]);
+  });
+
   it("draws no counterpart lines when no adaptive strategy has its counterpart in the run", () => {
     const plain = accuracyTokensSpec(summarizeStrategies(run, { resamples: 50 }));
     expect(plain.links).toEqual([]);

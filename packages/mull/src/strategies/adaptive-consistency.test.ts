@@ -55,6 +55,37 @@ describe("adaptiveConsistency", () => {
     expect(result).toMatchObject({ answer: "1", stoppedBy: "condition:adaptive-consistency" });
   });
 
+  it("with the Dirichlet posterior waits while rivals split the other votes (asc@Nd)", async () => {
+    // Four rivals of one vote each: the Beta rule sees 6 to 1 (0.965) and stops after ten samples; the
+    // Dirichlet posterior over all five answers waits for 8 votes (0.962; at 7, 0.933).
+    const answers = ["1", "2", "1", "3", "1", "4", "1", "5", "1", "1", "1", "1", "1", "1", "1", "1"];
+    const beta = await solveFixed("asc@32", answers);
+    expect(beta.candidates).toHaveLength(10);
+    const dirichlet = await solveFixed("asc@32d", answers);
+    expect(dirichlet).toMatchObject({
+      strategy: "asc@32d",
+      answer: "1",
+      votes: { "1": 8, "2": 1, "3": 1, "4": 1, "5": 1 },
+      stoppedBy: "condition:adaptive-consistency",
+    });
+    expect(dirichlet.candidates).toHaveLength(12);
+    // With two answers it stops where the Beta rule does.
+    const two = ["1", "2", "1", "2", "1", "2", "1", "2", "1", "1", "1", "1", "1", "1"];
+    expect((await solveFixed("asc@32d", two)).votes).toEqual((await solveFixed("asc@32", two)).votes);
+    // At a threshold of 1 it is its inner strategy.
+    const strict = adaptiveConsistency(selfConsistency({ n: 16 }), { threshold: 1, posterior: "dirichlet" });
+    expect(strict).toMatchObject({
+      name: "asc@16dt1",
+      parameters: { inner: "sc@16", threshold: 1, posterior: "dirichlet" },
+    });
+    expect(outcome(await solveFixed(strict, answers))).toEqual(
+      outcome(await solveFixed(selfConsistency({ n: 16 }), answers)),
+    );
+    expect(() => adaptiveConsistency(selfConsistency({ n: 4 }), { posterior: "uniform" as "beta" })).toThrow(
+      'adaptiveConsistency: posterior must be "beta" or "dirichlet", got "uniform"',
+    );
+  });
+
   it("charges exactly the samples it drew, less than the fixed-N run when it stops early", async () => {
     const runs = await expectExactCharges("asc@16", "sc@16", { "3": 0.8, "4": 0.2 });
     for (const run of runs) expect(run.usage.calls).toBe(run.candidates.length);
@@ -102,6 +133,8 @@ describe("adaptiveConsistency", () => {
     expect(result.votes).toEqual({ "5": 4 });
     const full = await solveFixed("asc@6", ["5", "6"]);
     expect(full).toMatchObject({ stoppedBy: "complete", votes: { "5": 3, "6": 3 }, answer: "5" });
-    await expect(solveFixed("asc@16w4", ["5"])).rejects.toThrow(/malformed spec "asc@16w4"; expected asc@N /);
+    await expect(solveFixed("asc@16w4", ["5"])).rejects.toThrow(
+      /malformed spec "asc@16w4"; expected asc@N, asc@Nd /,
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { adaptiveConsistencyReached } from "../budget/index.ts";
-import { checkNumber } from "../runtime/index.ts";
+import { type AdaptivePosterior, adaptiveConsistencyReached, adaptivePosteriors } from "../budget/index.ts";
+import { checkNumber, checkOneOf } from "../runtime/index.ts";
 import type { SamplingStrategy, Strategy } from "../spec/index.ts";
 import { wrapperName } from "./run-helpers.ts";
 import { selfConsistency } from "./self-consistency.ts";
@@ -13,6 +13,12 @@ export interface AdaptiveConsistencyOptions {
    * to 1; default 0.95. At 1 it never stops early and equals the inner strategy.
    */
   readonly threshold?: number | undefined;
+  /**
+   * The posterior the threshold applies to: `beta` (default), the leader against the runner-up;
+   * `dirichlet`, the leader's share against every answer seen (`adaptiveConsistencyReached`), which waits
+   * longer when the other votes are split among several answers. Names end in `d` with `dirichlet`.
+   */
+  readonly posterior?: AdaptivePosterior | undefined;
 }
 
 const defaultThreshold = 0.95;
@@ -22,9 +28,10 @@ const defaultThreshold = 0.95;
  * samples one at a time and stops once the Beta posterior probability that the leading answer beats the
  * runner-up reaches `threshold` (`adaptiveConsistencyReached`), at most the inner strategy's sample
  * count; the answer is the inner strategy's selection over what was drawn. A unanimous run stops after
- * four samples at the default 0.95. Named `asc@N` around `sc@N` at the default threshold, else
- * `asc(<inner>)` (e.g. `asc(bon@8)`), with `t<threshold>` appended when the threshold is not 0.95
- * (`asc@16t0.99`).
+ * four samples at the default 0.95. With `posterior: "dirichlet"` the probability is that the leader's
+ * share is the largest under a Dirichlet posterior over every answer seen. Named `asc@N` around `sc@N` at
+ * the default threshold, else `asc(<inner>)` (e.g. `asc(bon@8)`), then `d` for the Dirichlet posterior,
+ * then `t<threshold>` when the threshold is not 0.95 (`asc@16t0.99`, `asc@16dt0.99`).
  *
  * @example
  * const strategy = adaptiveConsistency(selfConsistency({ n: 40 }), { threshold: 0.95 });
@@ -39,25 +46,38 @@ export function adaptiveConsistency(
     minimum: 0,
     maximum: 1,
   });
+  const posterior = checkOneOf(
+    "adaptiveConsistency",
+    "posterior",
+    options.posterior ?? "beta",
+    adaptivePosteriors,
+  );
   const strategy = withEarlyStop(inner, {
     roundSize: 1,
-    stopWhen: [adaptiveConsistencyReached(threshold)],
+    stopWhen: [adaptiveConsistencyReached(threshold, posterior)],
   });
-  const suffix = threshold === defaultThreshold ? "" : `t${threshold}`;
+  const suffix = `${posterior === "dirichlet" ? "d" : ""}${threshold === defaultThreshold ? "" : `t${threshold}`}`;
   return {
     ...strategy,
     name: `${wrapperName("asc", inner)}${suffix}`,
-    parameters: { inner: inner.name, ...inner.parameters, threshold },
+    parameters: {
+      inner: inner.name,
+      ...inner.parameters,
+      threshold,
+      ...(posterior === "dirichlet" ? { posterior } : {}),
+    },
   };
 }
 
-/** `asc@N` in the strategy catalog. */
+/** `asc@N` and `asc@Nd` in the strategy catalog. */
 export const adaptiveConsistencyEntry: StrategyEntry = {
-  forms: ["asc@N"],
+  forms: ["asc@N", "asc@Nd"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary:
-    "self-consistency with Adaptive-Consistency: a sample at a time until P(leader wins) ≥ 0.95 (Beta), at most N",
+    "self-consistency with Adaptive-Consistency: a sample at a time until P(leader wins) ≥ 0.95 (Beta; d: Dirichlet over every answer seen), at most N",
   needs: [],
   counterpart: ({ N }) => `sc@${N}`,
-  create: ({ N }) => adaptiveConsistency(selfConsistency({ n: N! })),
+  create: ({ N }, _dependencies, form) =>
+    adaptiveConsistency(selfConsistency({ n: N! }), form === "asc@Nd" ? { posterior: "dirichlet" } : {}),
 };

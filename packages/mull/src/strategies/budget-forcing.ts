@@ -136,6 +136,7 @@ export const budgetForcingEntry: StrategyEntry = {
   summary:
     "budget forcing (s1): at most T thinking tokens, then the answer cue and a greedy answer; N traces vote",
   needs: ["prefix"],
+  counterpart: ({ N }) => `sc@${N ?? 1}`,
   create: ({ N, T }) => budgetForcing({ n: N ?? 1, maxThinkingTokens: T! }),
 };
 

@@ -206,8 +206,10 @@ export function deepConfOnline(options: DeepConfOnlineOptions): Strategy {
 export const deepConfOnlineEntry: StrategyEntry = {
   forms: ["deepconf-online@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary:
     "online DeepConf: a trace is cut once a window falls below the warm-up's confidence bar; stops at 95% consensus; at most N",
   needs: ["logprobs"],
+  counterpart: ({ N }) => `deepconf@${N}`,
   create: ({ N }) => deepConfOnline({ n: N! }),
 };

@@ -75,23 +75,37 @@ describe("the strategy catalog", () => {
     }
   });
 
-  it("names, for each adaptive entry, the fixed-budget strategy it wraps", () => {
+  it("names, for each adaptive entry, the fixed-budget strategy it wraps or spends less than", () => {
     const adaptive = strategyCatalog.filter((entry) => entry.counterpart !== undefined);
     expect(adaptive.map((entry) => entry.forms[0])).toEqual([
       "asc@N",
       "esc@NwW",
       "pasc@N",
       "mass@N",
+      "deepconf-online@N",
+      "force@T",
+      "probe@NkK",
       "accept@N",
     ]);
+    // Wrappers name what they wrap; the others cut or stop traces of their own.
+    const wrappers = ["asc@N", "esc@NwW", "pasc@N", "mass@N", "accept@N"];
     for (const entry of adaptive) {
-      const spec = specOf(entry.forms[0]!);
-      const { values } = findStrategyEntry(spec)!;
-      const counterpart = entry.counterpart!(values!);
-      expect(parseStrategySpec(spec, dependencies).parameters.inner, spec).toBe(counterpart);
-      expect(findStrategyEntry(counterpart)?.values, counterpart).toBeDefined();
+      for (const form of entry.forms) {
+        const spec = specOf(form, entry.decimals);
+        const { values } = findStrategyEntry(spec)!;
+        const counterpart = entry.counterpart!(values!);
+        const strategy = parseStrategySpec(spec, dependencies);
+        if (wrappers.includes(entry.forms[0]!)) expect(strategy.parameters.inner, spec).toBe(counterpart);
+        expect(findStrategyEntry(counterpart)?.values, counterpart).toBeDefined();
+        // The same number of samples, so the two sit at the same budget.
+        expect(parseStrategySpec(counterpart, dependencies).samples, spec).toBe(strategy.samples);
+      }
     }
     expect(findStrategyEntry("esc@16w4")!.entry.counterpart!({ N: 16, W: 4 })).toBe("sc@16");
+    expect(findStrategyEntry("deepconf-online@8")!.entry.counterpart!({ N: 8 })).toBe("deepconf@8");
+    expect(findStrategyEntry("probe@16k32m3")!.entry.counterpart!({ N: 16, K: 32, M: 3 })).toBe("sc@16");
+    expect(findStrategyEntry("force@4x512")!.entry.counterpart!({ N: 4, T: 512 })).toBe("sc@4");
+    expect(findStrategyEntry("force@512")!.entry.counterpart!({ T: 512 })).toBe("sc@1");
   });
 
   it("sizes strategies by the solutions they generate at once", () => {

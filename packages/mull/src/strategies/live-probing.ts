@@ -4,7 +4,7 @@ import { checkInteger, seededRng } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
 import type { Candidate, StopCondition, StopReason, Strategy } from "../spec/index.ts";
 import { addChunk, addProbe, type LiveTrace, newLiveTrace, traceCandidate } from "./live-trace.ts";
-import { defaultSamplingTemperature, isCut, requireSomething, runProgress } from "./run-helpers.ts";
+import { defaultSamplingTemperature, requireSomething, runProgress } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `liveProbing`. */
@@ -126,6 +126,9 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
       const candidates = () =>
         traces.map(traceCandidate).filter((candidate): candidate is Candidate => candidate !== undefined);
       let stoppedBy: StopReason = "complete";
+      // Whether the budget, the deadline or an abort stopped the rounds (no round affordable, or a chunk
+      // or probe that the generation primitives could not write), rather than the plan or a stop condition.
+      let cutShort = false;
       // Rounds in a row that a stop condition held, and the leading answer over them.
       let streak = 0;
       let streakLeader: string | undefined;
@@ -140,6 +143,7 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
         });
         if (shortfall !== undefined) {
           stoppedBy = shortfall;
+          cutShort = true;
           break;
         }
         const asked = live.map((trace) =>
@@ -166,6 +170,7 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
         });
         if (cut !== undefined) {
           stoppedBy = cut;
+          cutShort = true;
           break;
         }
 
@@ -193,6 +198,7 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
         if (lastRound) for (const trace of probed) if (trace.status === "thinking") trace.status = "capped";
         if (cut !== undefined) {
           stoppedBy = cut;
+          cutShort = true;
           break;
         }
 
@@ -217,7 +223,7 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
         (candidate, index): candidate is Candidate =>
           candidate?.answer !== undefined && traces[index]!.status !== "thinking",
       );
-      const voters = isCut(stoppedBy) && done.length > 0 ? done : all;
+      const voters = cutShort && done.length > 0 ? done : all;
       const result = select(voters, context);
       return { answer: result.answer, best: result.best, candidates: all, votes: result.tally, stoppedBy };
     },
@@ -231,5 +237,6 @@ export const liveProbingEntry: StrategyEntry = {
   summary:
     "live probing: N traces probed for an answer every K tokens; a trace stops once M probes in a row agree (default 2), all once all N agree twice running; majority vote",
   needs: ["prefix"],
+  counterpart: ({ N }) => `sc@${N}`,
   create: ({ N, K, M }) => liveProbing({ n: N!, chunkTokens: K!, agreement: M }),
 };

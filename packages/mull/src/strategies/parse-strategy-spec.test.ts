@@ -35,7 +35,7 @@ describe("parseStrategySpec", () => {
     ["sc@-2", "sc@N, maj@N"],
     ["sc@1.5", "sc@N, maj@N"],
     ["esc@16", "esc@NwW"],
-    ["asc@16w4", "asc@N"],
+    ["asc@16w4", "asc@N, asc@Nd"],
   ])("rejects %j as a malformed spec of its family, naming that family's forms first", (spec, forms) => {
     expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
     expect(() => parseStrategySpec(spec)).toThrow(

@@ -18,6 +18,63 @@ describe("strategySeries", () => {
     expect(strategySeries("esc@16w8").series).toBe("esc@Nw8");
   });
 
+  it("keeps each variant form of an entry its own spec and series, aliases aside", () => {
+    expect(strategySeries("mass@16u0.5")).toEqual({
+      spec: "mass@16u0.5",
+      series: "mass@Nu0.5",
+      counterpart: "wv-prob@16",
+    });
+    expect(strategySeries("mass@5g")).toEqual({
+      spec: "mass@5g",
+      series: "mass@Ng",
+      counterpart: "wv-prob@5",
+    });
+    expect(strategySeries("mass@16")).toEqual({
+      spec: "mass@16",
+      series: "mass@N",
+      counterpart: "wv-prob@16",
+    });
+    expect(strategySeries("pasc@16f8")).toEqual({
+      spec: "pasc@16f8",
+      series: "pasc@Nf8",
+      counterpart: "sc@16",
+    });
+    expect(strategySeries("force@4x32")).toEqual({
+      spec: "force@4x32",
+      series: "force@Nx32",
+      counterpart: "sc@4",
+    });
+    // Without N, the thinking cap is the budget; one trace against one sample.
+    expect(strategySeries("force@32")).toEqual({ spec: "force@32", series: "force@T", counterpart: "sc@1" });
+    expect(strategySeries("probe@4k16m3")).toEqual({
+      spec: "probe@4k16m3",
+      series: "probe@Nk16m3",
+      counterpart: "sc@4",
+    });
+    expect(strategySeries("probe@4k16").series).toBe("probe@Nk16");
+    expect(strategySeries("asc@16d")).toEqual({ spec: "asc@16d", series: "asc@Nd", counterpart: "sc@16" });
+    expect(strategySeries("accept@8t0.7")).toEqual({
+      spec: "accept@8t0.7",
+      series: "accept@Nt0.7",
+      counterpart: "bon@8",
+    });
+    // Distinct variants never share a spec, so a report's lookup by spec keeps them apart.
+    const variants = ["mass@16", "mass@16u0.5", "mass@16g", "mass@16gu0.5", "asc@16", "asc@16d"];
+    expect(new Set(variants.map((name) => strategySeries(name).spec)).size).toBe(variants.length);
+  });
+
+  it("names the fixed-budget counterparts of the methods that cut their own traces", () => {
+    expect(strategySeries("deepconf-online@16")).toEqual({
+      spec: "deepconf-online@16",
+      series: "deepconf-online@N",
+      counterpart: "deepconf@16",
+    });
+    expect(strategySeries("probe@16k32").counterpart).toBe("sc@16");
+    expect(strategySeries("force@16x64").counterpart).toBe("sc@16");
+    // Extending a trace spends more, not less: no counterpart.
+    expect(strategySeries("extend@64w1").counterpart).toBeUndefined();
+  });
+
   it("fills in every integer but the budget", () => {
     expect(strategySeries("beam@16x4").series).toBe("beam@Nx4");
     expect(strategySeries("beam-la1@16x4").series).toBe("beam-la1@Nx4");

@@ -2,7 +2,10 @@ import { findStrategyEntry } from "../../strategies/index.ts";
 
 /** Where a strategy of a run sits among the others: its series over budgets and its fixed-budget counterpart. */
 export interface StrategySeries {
-  /** The canonical spec (`sc@8` for `maj@8`); the name itself when the catalog does not know it. */
+  /**
+   * The canonical spec (`sc@8` for `maj@8`; a variant keeps its form, `mass@16u0.5`); the name itself
+   * when the catalog does not know it.
+   */
   readonly spec: string;
   /**
    * The method with its budget left open, one curve per series: `sc@N` for `sc@4`, `sc@8` and `maj@16`;
@@ -22,11 +25,21 @@ const temperatureSuffix = /@t\d+(?:\.\d+)?$/;
 /** An adaptive wrapper's name around a strategy the catalog has no form for: `esc(bon@16)w4`, `asc(wv@8)`. */
 const wrapper = /^([a-z][a-z0-9-]*)\((.+)\)([^()]*)$/;
 
+/**
+ * The canonical text of the form a spec matched: the entry's first form with the same text after `@`, so
+ * that an alias (`maj@N`) reads as its canonical form (`sc@N`) while a variant (`mass@NuU`, `pasc@NfF`,
+ * `force@NxT`) stays itself.
+ */
+function canonicalForm(forms: readonly string[], matched: string): string {
+  const afterAt = (form: string) => form.slice(form.indexOf("@") + 1);
+  return forms.find((form) => form.includes("@") && afterAt(form) === afterAt(matched)) ?? matched;
+}
+
 function withoutTemperature(name: string): StrategySeries {
   const match = findStrategyEntry(name);
   if (match?.values !== undefined) {
     const { entry, values } = match;
-    const canonical = entry.forms[0]!;
+    const canonical = canonicalForm(entry.forms, match.form);
     const afterAt = canonical.split("@")[1] ?? "";
     // The budget is N where a form has it (sc@N, beam@NxM), else its first integer (astar@K, mcts@S).
     const budget = /N/.test(afterAt) ? "N" : afterAt.match(/[A-Z]/)?.[0];
@@ -44,15 +57,17 @@ function withoutTemperature(name: string): StrategySeries {
 }
 
 /**
- * A strategy's series and counterpart from its name in a run, read with the strategy catalog: the
- * catalog's canonical form with every integer but the budget filled in (the budget is N, or the form's
- * first integer where it has no N), and an adaptive entry's `counterpart`. Names the catalog does not
+ * A strategy's series and counterpart from its name in a run, read with the strategy catalog: the form
+ * the name matched (an alias's canonical form: `maj@N` reads as `sc@N`, while `mass@NuU` stays itself) with
+ * every number but the budget filled in (the budget is N, or the form's first integer where it has no N),
+ * and an adaptive entry's `counterpart`. Names the catalog does not
  * know fall back to their shape: a wrapper `family(inner)suffix` is a series of its own whose
  * counterpart is `inner`; otherwise the first integer after `@` is the budget. A bench temperature
  * sweep's `@t<temperature>` suffix stays on both, so each temperature is its own series.
  *
  * @example
  * strategySeries("asc@16"); // { spec: "asc@16", series: "asc@N", counterpart: "sc@16" }
+ * strategySeries("mass@16u0.5"); // { spec: "mass@16u0.5", series: "mass@Nu0.5", counterpart: "wv-prob@16" }
  * strategySeries("esc(bon@16)w4"); // { spec: "esc(bon@16)w4", series: "esc(bon@N)w4", counterpart: "bon@16" }
  */
 export function strategySeries(name: string): StrategySeries {

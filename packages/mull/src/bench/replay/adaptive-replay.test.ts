@@ -35,6 +35,27 @@ describe("adaptive replay strategies", () => {
     expect(adaptiveStopPoint(asc, graded("3", ["1", "2", "1", "2"], "1").samples)).toBe(4);
   });
 
+  it("asc@kd stops on the Dirichlet posterior, as the live asc@Nd: later when rivals split the votes", () => {
+    const dirichlet = adaptive("asc@16d");
+    expect(dirichlet).toMatchObject({ kind: "asc", k: 16, threshold: 0.95, posterior: "dirichlet" });
+    // Four single-vote rivals: the Beta rule stops at the leader's sixth vote, the Dirichlet one at its eighth.
+    const split = graded("1", ["1", "2", "1", "3", "1", "4", "1", "5", "1", "1", "1", "1", "1", "1"], "1");
+    expect(adaptiveStopPoint(adaptive("asc@16"), split.samples)).toBe(10);
+    expect(adaptiveStopPoint(dirichlet, split.samples)).toBe(12);
+    // With two answers the two rules agree.
+    const two = graded("2", ["1", "2", "1", "2", "1", "2", "1", "2", "1", "1", "1", "1", "1", "1"], "1");
+    expect(adaptiveStopPoint(dirichlet, two.samples)).toBe(
+      adaptiveStopPoint(adaptive("asc@16"), two.samples),
+    );
+    // probe-asc takes it too, with a threshold.
+    expect(parseReplayStrategy("probe-asc@64m3d:t0.9")).toMatchObject({
+      kind: "probe-asc",
+      agreement: 3,
+      threshold: 0.9,
+      posterior: "dirichlet",
+    });
+  });
+
   it("esc stops after a unanimous window; a missing answer breaks the window", () => {
     const esc = adaptive("esc@12w3");
     expect(esc.window).toBe(3);
@@ -190,6 +211,18 @@ describe("adaptive replay strategies", () => {
       /--strategies: esc@4w8: window must be an integer ≤ 4, got 8/,
     );
     expect(() => parseReplayStrategy("asc@8:t1.5")).toThrow(/--strategies: asc@8:t1.5: threshold must be/);
+    expect(parseReplayStrategy("asc@64d:t0.9")).toEqual({
+      name: "asc@64d:t0.9",
+      kind: "asc",
+      k: 64,
+      threshold: 0.9,
+      posterior: "dirichlet",
+    });
+    // Only the kinds that stop on Adaptive-Consistency's rule one sample at a time take a posterior.
+    for (const spec of ["maj@8d", "esc@8w2d", "pasc@8d", "mass@8d", "accept@8d"]) {
+      expect(() => parseReplayStrategy(spec), spec).toThrow(/is not a replay strategy/);
+    }
+    expect(() => parseReplayStrategy("asc@8d:t1.5")).toThrow(/--strategies: asc@8d:t1.5: threshold must be/);
   });
 });
 

@@ -28,7 +28,7 @@ export function isAdaptive(strategy: ReplayStrategy): strategy is ReplayStrategy
 
 function stopRule(strategy: ReplayStrategy & { kind: AdaptiveKind }): StopCondition<RunProgress> {
   if (strategy.kind === "mass") return leaderMassCertified(strategy.unexploredWeight);
-  if (strategy.kind !== "esc") return adaptiveConsistencyReached(strategy.threshold);
+  if (strategy.kind !== "esc") return adaptiveConsistencyReached(strategy.threshold, strategy.posterior);
   if (strategy.window === undefined) {
     throw new ConfigError(`${strategy.name}: esc needs a window (esc@<k>w<window>)`, { field: "window" });
   }
@@ -40,7 +40,7 @@ function stopRule(strategy: ReplayStrategy & { kind: AdaptiveKind }): StopCondit
  * sample, on the same `RunProgress` a live run builds (votes and keys of the samples so far, candidates
  * without an answer not voting, `spent.usage.completionTokens` the tokens of those samples), so a
  * replay stops exactly where the live strategy would on the same samples. `asc` and `probe-asc` use
- * `adaptiveConsistencyReached(threshold)`, `esc` `windowUnanimous(window)`, `mass`
+ * `adaptiveConsistencyReached(threshold, posterior)`, `esc` `windowUnanimous(window)`, `mass`
  * `leaderMassCertified(unexploredWeight)` over the samples' texts (a sample without one is a trace of its
  * own) and log-probabilities; without a stop, all of them.
  *

@@ -1,3 +1,4 @@
+import type { AdaptivePosterior } from "../../budget/index.ts";
 import type { ArchitectureLayer } from "../../composition/index.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
@@ -47,6 +48,11 @@ export interface ReplayStrategy {
    * at or above which it accepts a sample.
    */
   readonly threshold?: number | undefined;
+  /**
+   * `asc` and `probe-asc`: the posterior the threshold applies to (`adaptiveConsistencyReached`); `dirichlet`
+   * with `asc@kd`, else absent (the Beta rule).
+   */
+  readonly posterior?: AdaptivePosterior | undefined;
   /** `cascade` and `cascade-mass` only: the samples the model escalated to uses (`M` of `cascade@NxM`). */
   readonly escalationK?: number | undefined;
   /** `esc` only: the window whose unanimity stops it. */
@@ -76,7 +82,7 @@ export interface ReplayStrategy {
 const defaultThreshold = 0.95;
 
 const pattern =
-  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc|accept)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
+  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc|accept)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(d)?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
 
 const cascadePattern = /^(cascade|cascade-mass)@([1-9]\d*)(?:x([1-9]\d*))?(g)?(?:t(\d*\.?\d+))?$/;
 
@@ -136,6 +142,11 @@ function stopsTraces(kind: ReplayStrategyKind): boolean {
   return kind === "probe" || kind === "probe-asc";
 }
 
+/** Whether a kind stops on Adaptive-Consistency's rule one sample at a time, and so takes a posterior (`d`). */
+function takesPosterior(kind: ReplayStrategyKind): boolean {
+  return kind === "asc" || kind === "probe-asc";
+}
+
 /** Whether a kind takes a `:t` threshold: Adaptive-Consistency's posterior, or `accept`'s verifier verdict. */
 function takesThreshold(kind: ReplayStrategyKind): boolean {
   return kind === "asc" || kind === "probe-asc" || kind === "pasc" || kind === "accept";
@@ -146,8 +157,10 @@ const defaultAcceptThreshold = 0.5;
 
 /** Whether each part of a matched spec belongs to its kind, and the kind's required parts are there. */
 function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
-  const [, , , window, agreement, rounds, prune, quorum, greedy, threshold, share, unexplored] = match;
+  const [, , , window, agreement, rounds, prune, quorum, greedy, dirichlet, threshold, share, unexplored] =
+    match;
   return (
+    (dirichlet === undefined || takesPosterior(kind)) &&
     (unexplored === undefined || kind === "mass") &&
     (greedy === undefined || kind === "mass") &&
     (window !== undefined) === (kind === "esc") &&
@@ -168,13 +181,14 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * - `mean@k` mean single-sample accuracy; `pass@k` whether any of the k is correct (an oracle);
  * - `asc@k` Adaptive-Consistency: a majority vote that draws samples one by one and stops once the
  *   leader beats the runner-up with posterior probability 0.95 (`asc@k:t0.9` for another threshold),
- *   at most k samples;
+ *   at most k samples; `asc@kd` the same with the Dirichlet posterior over every answer seen (the
+ *   probability that the leader's share is the largest, `adaptiveConsistencyReached`);
  * - `esc@kwW` early-stopping self-consistency: a majority vote that stops after a unanimous window of W
  *   samples, at most k samples;
  * - `probe@kmM` self-consistency over k traces each stopped by its probes: a trace stops once M probe
  *   answers in a row agree, answering that answer for the tokens read up to there;
  * - `probe-asc@kmM` the same stopped traces drawn one by one until Adaptive-Consistency stops
- *   (`:t<threshold>` as for `asc`);
+ *   (`d` and `:t<threshold>` as for `asc`);
  * - `pprobe@WsS[dD][:q<share>]` Parallel-Probe: W traces advance together, one probe interval per
  *   round; after each round every trace's current answer (latest probe, or final answer once finished)
  *   is tallied, and all stop once one answer has led for S rounds in a row (each time held by at least
@@ -216,7 +230,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   const kind = match?.[1] as ReplayStrategyKind | undefined;
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], accept@<k>[:t<threshold>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[d][:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[d][:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], accept@<k>[:t<threshold>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
       { field: flag },
     );
   }
@@ -225,7 +239,8 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
     throw new ConfigError(`${flag}: k in ${JSON.stringify(spec)} is too large`, { field: flag });
   }
   const owner = `${flag}: ${trimmed}`;
-  const [, , , window, agreement, rounds, prune, quorum, greedy, threshold, share, unexplored] = match;
+  const [, , , window, agreement, rounds, prune, quorum, greedy, dirichlet, threshold, share, unexplored] =
+    match;
   if (kind === "mass") {
     const weight = unexplored === undefined ? 1 : Number(unexplored);
     return {
@@ -249,6 +264,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
       ...(prune === undefined ? {} : { pruneAfter: checkInteger(owner, "pruneAfter", Number(prune)) }),
     };
   }
+  const posterior = dirichlet === undefined ? {} : { posterior: "dirichlet" as const };
   const stopping = takesThreshold(kind)
     ? {
         threshold: checkNumber(
@@ -275,9 +291,10 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
       k,
       agreement: checkInteger(owner, "agreement", Number(agreement)),
       ...stopping,
+      ...posterior,
     };
   }
-  return { name: trimmed, kind, k, ...stopping };
+  return { name: trimmed, kind, k, ...stopping, ...posterior };
 }
 
 /**

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import { adaptiveConsistencyReached } from "./adaptive-consistency-reached.ts";
+import type { RunProgress } from "./run-progress.ts";
+
+/** The progress of a run whose candidates gave these answers (`undefined`: no answer). */
+function progressOf(answers: readonly (string | undefined)[]): RunProgress {
+  const votes: Record<string, number> = {};
+  for (const answer of answers) if (answer !== undefined) votes[answer] = (votes[answer] ?? 0) + 1;
+  return {
+    spent: {
+      usage: { promptTokens: undefined, completionTokens: undefined, calls: answers.length },
+      scoreCalls: 0,
+      elapsedMilliseconds: 0,
+      costUsd: undefined,
+    },
+    candidates: [],
+    votes,
+    keys: answers,
+  };
+}
+
+const repeat = (answer: string, times: number) => Array.from({ length: times }, () => answer);
+
+describe("adaptiveConsistencyReached", () => {
+  it("with the Beta posterior stops once the leader beats the runner-up at the threshold", () => {
+    const condition = adaptiveConsistencyReached(0.95);
+    expect(condition.name).toBe("adaptive-consistency");
+    expect(condition.shouldStop(progressOf(repeat("1", 3)))).toBe(false);
+    expect(condition.shouldStop(progressOf(repeat("1", 4)))).toBe(true);
+    // Unanswered samples do not vote.
+    expect(condition.shouldStop(progressOf([...repeat("1", 3), undefined, undefined]))).toBe(false);
+    // Only the runner-up counts: four single-vote rivals do not hold 7 votes back.
+    expect(condition.shouldStop(progressOf([...repeat("1", 7), "2", "3", "4", "5"]))).toBe(true);
+  });
+
+  it("with the Dirichlet posterior stops where the Beta one does on two answers, later on several", () => {
+    const beta = adaptiveConsistencyReached(0.95, "beta");
+    const dirichlet = adaptiveConsistencyReached(0.95, "dirichlet");
+    for (const answers of [
+      repeat("1", 4),
+      [...repeat("1", 9), "2", "2"],
+      [...repeat("1", 8), "2", "2"],
+      [...repeat("1", 11), ...repeat("2", 4)],
+      [...repeat("1", 10), ...repeat("2", 4)],
+    ]) {
+      expect(dirichlet.shouldStop(progressOf(answers)), answers.join()).toBe(
+        beta.shouldStop(progressOf(answers)),
+      );
+    }
+    const split = [...repeat("1", 7), "2", "3", "4", "5"];
+    expect(beta.shouldStop(progressOf(split))).toBe(true);
+    expect(dirichlet.shouldStop(progressOf(split))).toBe(false);
+    // A few more votes for the leader settle it.
+    expect(dirichlet.shouldStop(progressOf([...split, "1", "1", "1"]))).toBe(true);
+  });
+
+  it("never stops at a threshold of 1, and refuses unknown posteriors and thresholds", () => {
+    for (const posterior of ["beta", "dirichlet"] as const) {
+      const condition = adaptiveConsistencyReached(1, posterior);
+      expect(condition.shouldStop(progressOf(repeat("1", 2000)))).toBe(false);
+      expect(condition.shouldStop(progressOf([...repeat("1", 200), "2", "3"]))).toBe(false);
+    }
+    expect(() => adaptiveConsistencyReached(0.95, "gamma" as "beta")).toThrow(ConfigError);
+    expect(() => adaptiveConsistencyReached(0.95, "gamma" as "beta")).toThrow(
+      'adaptiveConsistencyReached: posterior must be "beta" or "dirichlet", got "gamma"',
+    );
+    expect(() => adaptiveConsistencyReached(1.5)).toThrow(/threshold/);
+  });
+});
