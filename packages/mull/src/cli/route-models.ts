@@ -6,12 +6,14 @@ import {
   type ResolvedBackend,
   requireEmbedded,
 } from "./create-backend.ts";
+import { familySmallModel } from "./family-small-model.ts";
 import { UsageError } from "./usage-error.ts";
 
-/** Help of `--small-model` in `solve` and `bench`. */
+/** Help of `--small-model` in `solve`, `bench` and `lab`. */
 export const smallModelOptionHelp =
   "the small model of routing strategies written without a route (cascade@8 routes NAME>--model); " +
-  "embedded: lab-small | PATH.gguf, HTTP: a model of the same server";
+  "embedded: lab-v2-small | lab-small | PATH.gguf (default: the smallest model of --model's lab family, " +
+  "lab-v2-small for lab-v2-large, lab-small for lab-large), HTTP: a model of the same server";
 
 /** The models that a command's routing strategies name, each loaded once. */
 export interface RouteModels {
@@ -22,7 +24,10 @@ export interface RouteModels {
    * @throws UsageError for a name that was not among the routes given to `loadRouteModels`.
    */
   resolveModel(name: string): Backend;
-  /** The route of routing specs that name none: `[--small-model, main model]`; absent without `--small-model`. */
+  /**
+   * The route of routing specs that name none: `[small model, main model]`, the small model being
+   * `--small-model` or the default one; absent without either.
+   */
   readonly defaultRoute: readonly string[] | undefined;
   /** Every model name loaded, besides the main model, in the order first named. */
   readonly loaded: readonly string[];
@@ -38,13 +43,12 @@ export interface LoadRouteModelsOptions {
   readonly main: ResolvedBackend;
   /** The strategy specs of the command; only routing ones (catalog entries that need `models`) name models. */
   readonly specs: readonly string[];
-  /** `--small-model`: the first model of routing specs that name no route. */
-  readonly smallModel?: string | undefined;
   /**
-   * Without `smallModel`, the first model of routing specs that name no route, asked for only when there
-   * is such a spec (`mull lab`: the main model's family's small model).
+   * `--small-model`: the first model of routing specs that name no route. Without it, embedded, the small
+   * model of the main model's lab family (`familySmallModel`: `lab-v2-small` for `lab-v2-large`); over
+   * HTTP, none.
    */
-  readonly defaultSmallModel?: (() => Promise<string | undefined>) | undefined;
+  readonly smallModel?: string | undefined;
   /** The flag the specs came from, named in errors (`--strategy`, `--strategies`). */
   readonly specFlag: string;
 }
@@ -67,8 +71,8 @@ async function labModelNames(embedded: typeof import("@mull/llama-cpp")): Promis
  * HTTP (`--base-url`) another `model` on the same server, with the same key, retries, deadline and
  * endpoint; embedded, another lab model or GGUF file loaded through `@mull/llama-cpp` as the main one is.
  * A route's name equal to the main model's gives the main backend. Routes come after a spec's colon
- * (`cascade@8:lab-small>lab-large`) or, for routing specs without one, from `--small-model` followed by
- * the main model.
+ * (`cascade@8:lab-small>lab-large`) or, for routing specs without one, from `--small-model` (by default,
+ * embedded, the small model of the main model's lab family) followed by the main model.
  *
  * @throws UsageError naming `--small-model` or the spec flag, with the lab models, for a model the
  * embedded engine cannot load; UsageError for `--small-model` when no strategy routes.
@@ -80,7 +84,10 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
   const { flags, main, specFlag } = options;
   const routing = options.specs.filter((spec) => findStrategyEntry(spec)?.entry.needs.includes("models"));
   const unrouted = routing.some((spec) => splitModelRoute(spec).route === undefined);
-  const smallModel = options.smallModel ?? (unrouted ? await options.defaultSmallModel?.() : undefined);
+  // Looked up only when a spec needs it: the lab's model card is read from the embedded package.
+  const smallModel =
+    options.smallModel ??
+    (unrouted && flags.baseUrl === undefined ? await familySmallModel(main.model) : undefined);
   if (options.smallModel !== undefined && routing.length === 0) {
     throw new UsageError(
       `--small-model ${options.smallModel} applies to routing strategies only, and ${specFlag} names none`,

@@ -5,7 +5,7 @@ import { UsageError } from "./usage-error.ts";
 export function draftModelOption() {
   return new Option(
     "--draft-model <name>",
-    "embedded: speculative decoding of greedy samples with a draft model (lab-small | PATH.gguf); texts unchanged",
+    "embedded: speculative decoding of greedy samples with a draft model (lab-v2-small for lab-v2-large, lab-small for lab-large | PATH.gguf); texts unchanged",
   );
 }
 

@@ -6,7 +6,6 @@ import { loadRun } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { writeReport } from "../../report/index.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
-import { familySmallModel } from "../family-small-model.ts";
 import { strategyListOption } from "../list-option.ts";
 import { integerOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
@@ -61,10 +60,7 @@ export function labCommand() {
       "a lab model (mull models: lab-v2-large, lab-v2-small, lab-large, lab-small) | PATH.gguf",
       defaultLabModel,
     )
-    .option(
-      "--small-model <name>",
-      `${smallModelOptionHelp} (default: the smallest model of --model's lab family, lab-v2-small for lab-v2-large)`,
-    )
+    .option("--small-model <name>", smallModelOptionHelp)
     .option("--out <dir>", "run directory (default runs/lab-<time>)")
     .option("--seed <value>", "run seed", integerOption(0, 2 ** 31 - 1), 0)
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 64), 4)
@@ -94,8 +90,6 @@ export function labCommand() {
           main: resolved,
           specs: strategies,
           smallModel: flags.smallModel,
-          // Routing strategies without a route of their own start from the family's small model.
-          defaultSmallModel: () => familySmallModel(flags.model),
           specFlag: "--strategies",
         });
         const run = await runBench({

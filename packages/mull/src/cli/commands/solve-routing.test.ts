@@ -17,6 +17,10 @@ const labModelsPresent = ["lab-small.gguf", "lab-large.gguf"].every((file) =>
   existsSync(fileURLToPath(new URL(file, labDirectory))),
 );
 
+const labV2ModelsPresent = ["lab-v2-small.gguf", "lab-v2-large.gguf"].every((file) =>
+  existsSync(fileURLToPath(new URL(file, labDirectory))),
+);
+
 interface ModelUsage {
   promptTokens: number | null;
   completionTokens: number | null;
@@ -143,6 +147,22 @@ describe.skipIf(!labModelsPresent)("mull solve with a routing strategy on the em
       output.usage.completionTokens,
     );
   });
+
+  it.skipIf(!labV2ModelsPresent)(
+    "routes the default lab model from its family's small model without --small-model",
+    async () => {
+      const result = await runCliCaptured(
+        "solve",
+        "12+7-3=?",
+        ...["--strategy", "each-greedy", "--threads", "1", "--json"],
+      );
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const output = JSON.parse(result.stdout) as SolveOutput;
+      expect(output.strategy).toBe("each-greedy:lab-v2-small>lab-v2-large");
+      expect(Object.keys(output.usageByModel ?? {}).sort()).toEqual(["lab-v2-large", "lab-v2-small"]);
+    },
+  );
 
   it("names --small-model and lists the lab models for a model it cannot load", async () => {
     const result = await runCliCaptured(

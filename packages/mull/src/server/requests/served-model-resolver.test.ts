@@ -12,10 +12,17 @@ const models = new Map([
 ]);
 
 describe("servedModelResolver", () => {
-  it("resolves a route's model names to the served backends", () => {
+  it("resolves a route's model names to the served backends, named by the served names", async () => {
     const resolve = servedModelResolver(models);
-    expect(resolve("lab-small")).toBe(small);
-    expect(resolve("lab-large")).toBe(large);
+    const request = { prompt: { kind: "text" as const, text: "Q: 1+1=? A:" }, n: 1 };
+    const fromSmall = await resolve("lab-small").generate(request);
+    const fromLarge = await resolve("lab-large").generate(request);
+    expect(fromSmall.completions[0]?.text).toBe("#### 1");
+    expect(fromLarge.completions[0]?.text).toBe("#### 2");
+    // The scripted backends call themselves "scripted"; the route speaks of the served names.
+    expect(small.describe().model).toBe("scripted");
+    expect([fromSmall.model, fromLarge.model]).toEqual(["lab-small", "lab-large"]);
+    expect(resolve("lab-large").describe()).toEqual({ kind: "scripted", model: "lab-large" });
   });
 
   it("refuses a name the server does not serve, listing the configured models", () => {

@@ -3,8 +3,25 @@ import type { Backend } from "../../spec/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 
 /**
+ * The served model's backend, naming itself (its description and every result) by the served name, as the
+ * route named it: the trace, and so the usage per model, then speak of the models the client chose rather
+ * than of whatever the upstreams call them (two served names over one upstream model stay apart).
+ */
+function underServedName(served: ServedModel): Backend {
+  const { backend, name } = served;
+  return {
+    describe: () => ({ ...backend.describe(), model: name }),
+    capabilities: (options) => backend.capabilities(options),
+    generate: async (request, options) => ({ ...(await backend.generate(request, options)), model: name }),
+    ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
+    ...(backend.measureRates === undefined ? {} : { measureRates: backend.measureRates.bind(backend) }),
+  };
+}
+
+/**
  * The `resolveModel` a routing strategy's spec is parsed with (`parseStrategySpec`): a model a route names
- * (`cascade@8:lab-small>lab-large`) is the served model of that name, with its upstream backend.
+ * (`cascade@8:lab-small>lab-large`) is the served model of that name, with its upstream backend, which
+ * names itself by the served name (so the response's `usage_by_model` is keyed by the route's names).
  *
  * @throws ConfigError (field `model`) for a name the server does not serve, listing the served models.
  * @example
@@ -19,6 +36,6 @@ export function servedModelResolver(models: ReadonlyMap<string, ServedModel>): (
         { field: "model" },
       );
     }
-    return served.backend;
+    return underServedName(served);
   };
 }

@@ -120,7 +120,7 @@ export function plannedRoute<Parsed extends { readonly body: ChatRequestBody | C
         },
       }).then(
         async ({ outcome, plan: answered }) => {
-          await account(metrics, answered.served.upstream, outcome, reservation);
+          await account(metrics, answered.served, outcome, reservation, models);
           await settlePull(metrics, chosen, answered, outcome);
           // A routed request names the model that answered, as a fallback does.
           return chosen === undefined || outcome.servedBy !== undefined

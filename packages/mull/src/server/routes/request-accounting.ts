@@ -1,18 +1,57 @@
+import { addUsage } from "../../budget/index.ts";
+import type { Usage } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { TokenReservation } from "../middleware/index.ts";
 import type { RoutePull } from "../model-routes/index.ts";
 import type { RequestOutcome } from "../requests/index.ts";
 import type { ServerMetrics } from "../telemetry/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
+
+/** What is left of `total` once `part` is taken away: counts unknown in either, or not above 0, are left out. */
+function remainder(total: Usage, part: Usage): Usage {
+  const left = (whole: number | undefined, taken: number | undefined) =>
+    whole === undefined || taken === undefined || whole <= taken ? undefined : whole - taken;
+  return {
+    promptTokens: left(total.promptTokens, part.promptTokens),
+    completionTokens: left(total.completionTokens, part.completionTokens),
+    calls: Math.max(0, total.calls - part.calls),
+  };
+}
+
+/**
+ * Counts a request's tokens by upstream and served model: a routing strategy's tokens per model of its
+ * route (each under its own upstream), anything the trace gave no model (a scorer's calls) under the
+ * model that answered, and a request of one model under that model.
+ */
+function countTokens(
+  metrics: ServerMetrics,
+  answered: ServedModel,
+  outcome: RequestOutcome,
+  models: ReadonlyMap<string, ServedModel>,
+): void {
+  const byModel = outcome.usageByModel;
+  if (byModel === undefined) {
+    metrics.countUsage(answered.upstream, outcome.usage, answered.name);
+    return;
+  }
+  for (const [model, usage] of Object.entries(byModel)) {
+    metrics.countUsage(models.get(model)?.upstream ?? answered.upstream, usage, model);
+  }
+  const rest = remainder(outcome.usage, addUsage(...Object.values(byModel)));
+  metrics.countUsage(answered.upstream, rest, answered.name);
+}
 
 /**
  * Settles the key's reservation with what the request used (before the answer goes out, so the next
- * request, on any replica, sees the tokens given back), and counts its tokens and samples.
+ * request, on any replica, sees the tokens given back), and counts its tokens (by upstream and served
+ * model, looked up in `models`) and samples.
  */
 export async function account(
   metrics: ServerMetrics,
-  upstream: string,
+  answered: ServedModel,
   outcome: RequestOutcome,
   reservation: TokenReservation | undefined,
+  models: ReadonlyMap<string, ServedModel>,
 ): Promise<void> {
   const { promptTokens, completionTokens } = outcome.usage;
   await reservation?.settle(
@@ -20,7 +59,8 @@ export async function account(
       ? undefined
       : promptTokens + completionTokens,
   );
-  metrics.countUsage(upstream, outcome.usage);
+  countTokens(metrics, answered, outcome, models);
+  const upstream = answered.upstream;
   const samples = outcome.report?.samples;
   if (samples !== undefined) {
     metrics.samples.inc({ upstream, outcome: "ok" }, samples.succeeded);

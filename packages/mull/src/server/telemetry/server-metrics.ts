@@ -23,10 +23,13 @@ export interface ServerMetrics {
   readonly upstreamSeconds: Histogram<"upstream">;
   /** Samples drawn for strategies, by upstream and outcome (`ok`, `failed`). */
   readonly samples: Counter<"upstream" | "outcome">;
-  /** Tokens reported by upstreams, by upstream and kind (`prompt`, `completion`). */
-  readonly tokens: Counter<"upstream" | "kind">;
-  /** Adds a request's usage to the token counters. */
-  countUsage(upstream: string, usage: Usage): void;
+  /**
+   * Tokens reported by upstreams, by upstream, kind (`prompt`, `completion`) and served model (each model
+   * of a routing strategy's route apart).
+   */
+  readonly tokens: Counter<"upstream" | "kind" | "model">;
+  /** Adds the usage of one served model (of one upstream) to the token counters. */
+  countUsage(upstream: string, usage: Usage, model: string): void;
   /** Records one upstream HTTP request (give it to `buildServedModels` as `observeUpstreamCall`). */
   observeUpstreamCall(upstream: string, outcome: string, seconds: number): void;
   /**
@@ -56,10 +59,9 @@ export interface ServerMetricsOptions {
 
 /**
  * Creates a server's metrics in a fresh registry: requests, latency histograms, requests in flight,
- * rejections, upstream calls and circuit states, samples and tokens by kind, plus the process's resident
- * memory. Labels
- * hold only route patterns, configured upstream names, statuses and fixed words: never keys or models
- * named by clients.
+ * rejections, upstream calls and circuit states, samples, and tokens by kind and served model, plus the
+ * process's resident memory. Labels hold only route patterns, configured upstream, model and route names,
+ * statuses and fixed words: never keys, nor model names a client made up.
  *
  * @example
  * const metrics = createServerMetrics();
@@ -73,8 +75,8 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
   ];
   const tokens = new Counter({
     name: "mull_tokens_total",
-    help: "Tokens reported by upstreams, by kind.",
-    labelNames: ["upstream", "kind"] as const,
+    help: "Tokens reported by upstreams, by kind and served model.",
+    labelNames: ["upstream", "kind", "model"] as const,
     registers,
   });
   new Gauge({
@@ -209,10 +211,11 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
       registers,
     }),
     tokens,
-    countUsage(upstream, usage) {
-      if (usage.promptTokens !== undefined) tokens.inc({ upstream, kind: "prompt" }, usage.promptTokens);
+    countUsage(upstream, usage, model) {
+      if (usage.promptTokens !== undefined)
+        tokens.inc({ upstream, kind: "prompt", model }, usage.promptTokens);
       if (usage.completionTokens !== undefined)
-        tokens.inc({ upstream, kind: "completion" }, usage.completionTokens);
+        tokens.inc({ upstream, kind: "completion", model }, usage.completionTokens);
     },
     observeUpstreamCall(upstream, outcome, seconds) {
       upstreamRequests.inc({ upstream, outcome });

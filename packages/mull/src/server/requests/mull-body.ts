@@ -1,0 +1,60 @@
+import type { Usage } from "../../spec/index.ts";
+import type { RequestOutcome } from "./request-outcome.ts";
+
+/** A usage in the `mull` object: counts the upstream did not report are `null`, never 0. */
+function tokenCounts(usage: Usage) {
+  return {
+    prompt_tokens: usage.promptTokens ?? null,
+    completion_tokens: usage.completionTokens ?? null,
+    total_tokens:
+      usage.promptTokens === undefined || usage.completionTokens === undefined
+        ? null
+        : usage.promptTokens + usage.completionTokens,
+    calls: usage.calls,
+  };
+}
+
+/**
+ * The `mull` object: what the strategy did and what every sample cost, `usage_by_model` when more than one
+ * model generated (a routing strategy: each served model's tokens and calls, which sum to `usage`),
+ * `notes` from its trace when it has any (a fallback taken, a scorer that could not choose), and
+ * `served_by`, the served model that answered, when a fallback answered instead of the model requested.
+ */
+export function mullBody(outcome: RequestOutcome): Record<string, unknown> | undefined {
+  const report = outcome.report;
+  const servedBy = outcome.servedBy === undefined ? {} : { served_by: outcome.servedBy };
+  if (report === undefined) return outcome.servedBy === undefined ? undefined : servedBy;
+  const byModel = outcome.usageByModel;
+  return {
+    ...servedBy,
+    strategy: report.strategy,
+    answer: report.answer ?? null,
+    candidates: report.candidates,
+    votes: report.votes ?? null,
+    stopped_by: report.stoppedBy,
+    partial: report.partial,
+    seed: report.seed,
+    ...(report.notes.length === 0 ? {} : { notes: report.notes }),
+    ...(report.samples === undefined
+      ? {}
+      : {
+          samples: {
+            requested: report.samples.requested,
+            ok: report.samples.succeeded,
+            failed: report.samples.failed,
+          },
+        }),
+    usage: {
+      ...tokenCounts(outcome.usage),
+      score_calls: report.scoreCalls,
+      ...(outcome.reasoningTokens === undefined ? {} : { reasoning_tokens: outcome.reasoningTokens }),
+    },
+    ...(byModel === undefined
+      ? {}
+      : {
+          usage_by_model: Object.fromEntries(
+            Object.entries(byModel).map(([model, usage]) => [model, tokenCounts(usage)]),
+          ),
+        }),
+  };
+}
