@@ -47,6 +47,7 @@ export {
 
 // budget/: the run's account and the stop conditions.
 export {
+  type AdaptivePosterior,
   type AnswerMass,
   adaptiveConsistencyReached,
   addUsage,
@@ -85,8 +86,11 @@ export {
 
 // diagnostics/: does a served backend compute and sample what a reference does (backend fidelity)?
 export {
+  type CoupledSamplingDivergence,
+  type CoupledSamplingOptions,
   checkFidelity,
   compareTeacherForced,
+  coupledSamplingDivergence,
   defaultTailCuts,
   describeTailCut,
   detectHiddenTruncation,

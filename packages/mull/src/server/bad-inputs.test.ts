@@ -255,9 +255,14 @@ describe("bad inputs", () => {
   it("20: __proto__ and constructor keys pollute nothing; duplicate keys take the last", async () => {
     const body =
       '{"model":"nope","model":"m","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},' +
-      '"messages":[{"role":"user","content":"hi","__proto__":{"polluted":true}}],"mull":{"__proto__":{"polluted":true}}}';
+      '"messages":[{"role":"user","content":"hi","__proto__":{"polluted":true}}]}';
     const response = await send(body);
     expect(response.status).toBe(200);
+    // The strict mull object refuses the key as it refuses any it does not know.
+    const strict = await send(
+      '{"model":"m","messages":[{"role":"user","content":"hi"}],"mull":{"__proto__":{"polluted":true}}}',
+    );
+    await expectError(strict, 400, { param: "mull.__proto__", code: "unknown_parameter" });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
   });

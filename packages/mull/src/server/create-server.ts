@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
-import { anthropicErrors, messagesRoute } from "./anthropic/index.ts";
+import { anthropicErrors, countTokensRoute, messagesRoute } from "./anthropic/index.ts";
 import type { ServerConfig } from "./config/index.ts";
 import {
   apiKeyAuth,
@@ -72,12 +72,14 @@ const paths = {
   chat: "/v1/chat/completions",
   completions: "/v1/completions",
   messages: "/v1/messages",
+  countTokens: "/v1/messages/count_tokens",
 } as const;
 
 /**
  * Creates the OpenAI-compatible proxy: `POST /v1/chat/completions` and `/v1/completions` (plain and
- * streamed), Anthropic's `POST /v1/messages` (mapped onto the same plan; `x-api-key` accepted as the key),
- * `GET /v1/models`, `/health` and `/metrics`. A request picks a strategy with a model prefix
+ * streamed), Anthropic's `POST /v1/messages` (mapped onto the same plan; `x-api-key` accepted as the key;
+ * its `count_tokens` answers 404 in Anthropic's shape, as no tokenizer is at hand), `GET /v1/models`,
+ * `/health` and `/metrics`. A request picks a strategy with a model prefix
  * (`sc@8:qwen2.5-7b`) or a `mull` object (`{ "strategy": "sc", "n": 8, "budget": { … } }`); without one it
  * is passed through. Answers carry a `mull` object with the strategy, candidates, votes, why it stopped
  * and the usage summed over every sample.
@@ -149,8 +151,9 @@ export function createServer(options: CreateServerOptions): MullServer {
   const app = new Hono<ServerEnvironment>();
   app.use("*", requestContext({ logger, metrics, draining }));
   app.use("*", requestSpan());
-  // Anthropic's API answers in Anthropic's error shape, the key check's refusal included.
-  app.use(paths.messages, anthropicErrors());
+  // Anthropic's API (`/v1/messages` and the paths under it) answers in Anthropic's error shape, the key
+  // check's refusal and an unknown path's 404 included.
+  app.use(`${paths.messages}/*`, anthropicErrors());
   app.get(paths.health, healthRoute({ draining, inFlight: () => limiter.count(), circuits, routes }));
   app.use("*", apiKeyAuth({ keys, metrics, exempt: [paths.health] }));
   app.get(paths.metrics, metricsRoute(metrics));
@@ -162,6 +165,7 @@ export function createServer(options: CreateServerOptions): MullServer {
     app.post(path, ...generationGuards, route);
     app.all(path, methodNotAllowed(path, "POST"));
   }
+  app.all(paths.countTokens, countTokensRoute);
   app.notFound(notFound);
   app.onError(unhandledError(logger));
 

@@ -91,6 +91,7 @@ export function bestOfN(options: BestOfNOptions): SamplingStrategy {
 export const bestOfNEntry: StrategyEntry = {
   forms: ["bon@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary:
     "best-of-N by an outcome scorer: the lab checker, an LLM judge, an HTTP reward model (vLLM `/pooling`, `/classify`)",
   needs: ["scorer"],

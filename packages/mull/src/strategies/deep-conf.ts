@@ -107,6 +107,7 @@ export function deepConf(options: DeepConfOptions): SamplingStrategy {
 export const deepConfEntry: StrategyEntry = {
   forms: ["deepconf@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary:
     "DeepConf: confidence-weighted vote among the 90% of N traces most confident in their weakest stretch",
   needs: ["logprobs"],

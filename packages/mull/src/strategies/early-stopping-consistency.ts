@@ -44,6 +44,7 @@ export function earlyStoppingConsistency(
 export const earlyStoppingConsistencyEntry: StrategyEntry = {
   forms: ["esc@NwW"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary:
     "self-consistency with early stopping (ESC): windows of W samples until one is unanimous, at most N",
   needs: [],

@@ -96,6 +96,7 @@ export const massConsistencyEntry: StrategyEntry = {
   forms: ["mass@N", "mass@NuU", "mass@Ng", "mass@NguU"],
   decimals: ["U"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary:
     "self-consistency stopped once the leader's probability mass over distinct traces beats the runner-up's plus the unseen mass (times U, default 1), at most N; g: the first trace is the greedy one",
   needs: ["logprobs"],

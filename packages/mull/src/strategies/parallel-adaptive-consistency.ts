@@ -139,6 +139,7 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
 export const parallelAdaptiveConsistencyEntry: StrategyEntry = {
   forms: ["pasc@N", "pasc@NfF"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary:
     "Adaptive-Consistency over N traces run in parallel, voting as they finish; the rest are cut once P(leader wins) ≥ 0.95 or F have finished",
   needs: [],

@@ -59,6 +59,7 @@ export function perplexityConsistency(options: PerplexityConsistencyOptions): Sa
 export const perplexityConsistencyEntry: StrategyEntry = {
   forms: ["rpc@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary: "RPC: prune low-probability paths, then weigh each answer by its distinct paths' probability",
   needs: ["logprobs"],
   create: ({ N }) => perplexityConsistency({ n: N! }),

@@ -40,6 +40,7 @@ export function repeatedSampling(options: RepeatedSamplingOptions): SamplingStra
 export const repeatedSamplingEntry: StrategyEntry = {
   forms: ["rs@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary: "repeated sampling: all N candidates kept (coverage / pass@k studies), answered by majority",
   needs: [],
   create: ({ N }) => repeatedSampling({ n: N! }),

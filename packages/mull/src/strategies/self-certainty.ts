@@ -93,6 +93,7 @@ export function selfCertainty(options: SelfCertaintyOptions): SamplingStrategy {
 export const selfCertaintyEntry: StrategyEntry = {
   forms: ["certainty@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary:
     "self-certainty Borda vote: N traces ranked by mean KL(uniform ‖ p) per token, rank r weighs (N − r + 1)^0.5",
   needs: ["logprobs"],

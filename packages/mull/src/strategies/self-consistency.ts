@@ -41,6 +41,7 @@ export function selfConsistency(options: SelfConsistencyOptions): SamplingStrate
 export const selfConsistencyEntry: StrategyEntry = {
   forms: ["sc@N", "maj@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary: "self-consistency: majority vote over N samples; ties go to the answer that appeared first",
   needs: [],
   create: ({ N }) => selfConsistency({ n: N! }),

@@ -39,6 +39,7 @@ export function singleSample(options: SingleSampleOptions = {}): Strategy {
 export const greedyEntry: StrategyEntry = {
   forms: ["greedy"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary: "one sample at temperature 0",
   needs: [],
   create: () => singleSample({ temperature: 0 }),
@@ -48,6 +49,7 @@ export const greedyEntry: StrategyEntry = {
 export const singleEntry: StrategyEntry = {
   forms: ["single"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary: "one sample at the run's temperature",
   needs: [],
   create: () => singleSample(),

@@ -65,6 +65,14 @@ export interface StrategyEntry {
    * a large model) or `composition` (layers of techniques, `gen@8+rank@2+fuse@1`).
    */
   readonly kind: "sampling" | "search" | "routing" | "composition";
+  /**
+   * Whether the answer is one of the whole samples the strategy drew, as they ended, chosen by a vote, a
+   * weight or a score (`sc@N`, `asc@N`, `mass@N`, `bon@N`, …): not built step by step, routed between
+   * models, rewritten, or written by continuing a trace with cues appended (`force@T`, `probe@NkK`).
+   * Samples that end in function calls can then be voted on by call (`toolCallDecision`), so the server
+   * offers `tools` under such a strategy and refuses them under any other.
+   */
+  readonly choosesWholeSamples?: boolean | undefined;
   /** One line for help and the README: what it does and with which letters. */
   readonly summary: string;
   /** What it needs besides sampling. */
@@ -72,9 +80,10 @@ export interface StrategyEntry {
   /** Builds the strategy from a spec's integers and the form they were read by (one of `forms`). */
   create(values: SpecValues, dependencies: StrategyDependencies, form: string): Strategy;
   /**
-   * For an adaptive strategy that stops a fixed-budget one early: that strategy's spec at the same
-   * integers (`asc@16` → `sc@16`, `esc@16w4` → `sc@16`), so reports can set the two side by side. It is
-   * the spec of the strategy `create` wraps (its `parameters.inner`).
+   * For an adaptive strategy that stops a fixed-budget one early, or cuts its traces short: that
+   * strategy's spec at the same integers (`asc@16` → `sc@16`, `esc@16w4` → `sc@16`, `deepconf-online@16`
+   * → `deepconf@16`, `probe@16k32` → `sc@16`, `force@4x512` → `sc@4`), so reports can set the two side by
+   * side. For a wrapper it is the spec of the strategy `create` wraps (its `parameters.inner`).
    */
   readonly counterpart?: ((values: SpecValues) => string) | undefined;
   /**

@@ -91,6 +91,7 @@ export const verifiedResamplingEntry: StrategyEntry = {
   forms: ["accept@N", "accept@NtT"],
   decimals: ["T"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary:
     "resampling until the outcome scorer accepts a sample (score ≥ T, default 0.5), at most N; abstains when none is accepted",
   needs: ["scorer"],

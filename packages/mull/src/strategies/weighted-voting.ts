@@ -110,6 +110,7 @@ export function weightedVoting(options: WeightedVotingOptions): SamplingStrategy
 export const weightedVotingEntry: StrategyEntry = {
   forms: ["wv@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary: "weighted vote over N samples by outcome score",
   needs: ["scorer"],
   create: ({ N }, { scorer }) => weightedVoting({ n: N!, weight: "score", scorer }),
@@ -119,6 +120,7 @@ export const weightedVotingEntry: StrategyEntry = {
 export const probabilityVotingEntry: StrategyEntry = {
   forms: ["wv-prob@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary: "weighted vote over N samples by sequence probability",
   needs: ["logprobs"],
   create: ({ N }) => weightedVoting({ n: N!, weight: "probability" }),
@@ -128,6 +130,7 @@ export const probabilityVotingEntry: StrategyEntry = {
 export const meanProbabilityVotingEntry: StrategyEntry = {
   forms: ["wv-mean-prob@N"],
   kind: "sampling",
+  choosesWholeSamples: true,
   summary: "weighted vote over N samples by mean token probability",
   needs: ["logprobs"],
   create: ({ N }) => weightedVoting({ n: N!, weight: "mean-probability" }),

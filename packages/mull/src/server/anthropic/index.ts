@@ -1,5 +1,6 @@
 export { anthropicErrorBody, anthropicErrors } from "./anthropic-error.ts";
 export { chatBodyOf } from "./chat-body-of.ts";
+export { countTokensRoute } from "./count-tokens-route.ts";
 export {
   type ContentBlock,
   contentBlocks,

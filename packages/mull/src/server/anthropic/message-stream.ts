@@ -1,18 +1,19 @@
 import { createSseStream, sseHeaders } from "../http/index.ts";
 import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
 import {
+  earlyFailureMilliseconds,
   type LiveText,
   mullBody,
   type ProgressFeed,
   type RequestOutcome,
   type RequestPlan,
+  type SettledWork,
+  throwEarlyFailure,
 } from "../requests/index.ts";
 import type { RequestLog } from "../routes/request-log.ts";
 import { anthropicErrorOf } from "./anthropic-error.ts";
 import { createLiveBlocks } from "./live-blocks.ts";
 import { messageStartEvent, progressPingEvent } from "./message-events.ts";
-
-type Settled = { ok: true; value: RequestOutcome } | { ok: false; error: unknown };
 
 /** Options of `streamMessage`. */
 export interface MessageStreamOptions {
@@ -35,31 +36,27 @@ export interface MessageStreamOptions {
 }
 
 /**
- * Answers a streamed messages request with Anthropic's events: `message_start` at once, `ping` while a
- * strategy works (and one more, carrying `mull.progress`, as each of its samples finishes), a
+ * Answers a streamed messages request with Anthropic's events: `message_start` and a `ping` first (at once
+ * for a strategy; for a pass-through when its first piece arrives or after `earlyFailureMilliseconds`, so a
+ * failure within that window gets its real status: it is thrown); `ping` while the work runs (and one more,
+ * carrying `mull.progress`, as each of a strategy's samples finishes), a
  * pass-through's reasoning and text relayed as `thinking_delta`s and `text_delta`s as the upstream writes
  * them (`createLiveBlocks`), then the blocks not yet sent
  * (`content_block_start`, many `thinking_delta`, `text_delta` or `input_json_delta` pieces,
  * `content_block_stop`), `message_delta` with the stop reason and the usage, and `message_stop`. As for
- * chat completions, a pass-through whose work fails before its first piece (within the keep-alive
- * interval) gets a real error status: the failure is thrown; later failures are sent as an `error` event.
+ * chat completions, a later failure is sent as the last event: Anthropic's `error` event.
  *
- * @throws the work's error when it fails early, or the abort reason when the request was aborted.
+ * @throws the work's early failure, or the abort reason when the request was aborted before the stream
+ *   started.
  */
 export async function streamMessage(options: MessageStreamOptions): Promise<Response> {
   const { plan, live, progress, abort, log } = options;
-  const settled: Promise<Settled> = options.work.then(
+  const settled: Promise<SettledWork> = options.work.then(
     (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error }),
   );
   if (plan.strategy === undefined) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const waited = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), options.keepAliveMilliseconds);
-    });
-    const early = await Promise.race([settled, waited, ...(live === undefined ? [] : [live.started])]);
-    clearTimeout(timer);
-    if (early !== undefined && !early.ok) throw early.error;
+    await throwEarlyFailure(settled, live, Math.min(options.keepAliveMilliseconds, earlyFailureMilliseconds));
   }
   abort.signal.throwIfAborted();
   const finish = options.responseEnd.defer();

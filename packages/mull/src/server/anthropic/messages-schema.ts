@@ -35,12 +35,39 @@ const message = z.object({
   content: z.union([z.string(), z.array(contentBlock).min(1)]),
 });
 
-const tool = z.object({
+const customTool = z.object({
   type: z.literal("custom").optional(),
   name: z.string().min(1).max(64),
   description: z.string().optional(),
   input_schema: z.looseObject({ type: z.string() }),
 });
+
+/** A tool type that is safe to echo in a message: Anthropic's server tool types look like this. */
+const echoableType = /^[a-z][a-z0-9_]{0,63}$/;
+
+// A server tool (`web_search_20250305`, `code_execution_…`) runs on Anthropic's side with no
+// input_schema: it is refused as such, before its missing custom-tool fields are.
+const tool = z
+  .looseObject({ type: z.unknown().optional() })
+  .superRefine((value, context) => {
+    if (value.type === undefined || value.type === "custom") return;
+    const custom = 'give custom tools { name, description, input_schema } (type "custom" or none)';
+    if (typeof value.type !== "string") {
+      context.addIssue({
+        code: "custom",
+        path: ["type"],
+        message: `must be "custom" or left out: ${custom}`,
+      });
+      return;
+    }
+    const named = echoableType.test(value.type) ? ` "${value.type}",` : "";
+    context.addIssue({
+      code: "custom",
+      path: ["type"],
+      message: `is${named} a server tool, which Anthropic runs on its own side; server tools are not supported here: ${custom}`,
+    });
+  })
+  .pipe(customTool);
 
 const toolChoice = z.discriminatedUnion("type", [
   z.object({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().optional() }),

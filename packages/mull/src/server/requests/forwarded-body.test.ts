@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Strategy } from "../../spec/index.ts";
+import type { OutcomeScorer, ProcessRewardModel } from "../../spec/index.ts";
+import { parseStrategySpec } from "../../strategies/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import { forwardedBody } from "./forwarded-body.ts";
@@ -9,13 +10,12 @@ function served(kind: ServedModel["kind"], promptTemplate?: () => never): Served
   return { name: "m", kind, profile: { promptTemplate } } as unknown as ServedModel;
 }
 
-const strategy = (samples: number, voting: boolean) =>
-  ({
-    name: `s@${samples}`,
-    samples,
-    parameters: {},
-    ...(voting ? { select: () => undefined } : {}),
-  }) as unknown as Strategy;
+/** A catalog strategy by its spec; a search or a verifier gets a PRM or a scorer that is never called. */
+const strategy = (spec: string) =>
+  parseStrategySpec(spec, {
+    prm: { describe: () => "prm", scoreSteps: async () => [] } as unknown as ProcessRewardModel,
+    scorer: { name: "judge", score: async () => ({ scores: [] }) } as unknown as OutcomeScorer,
+  });
 
 const body = (fields: object) =>
   ({ model: "m", messages: [{ role: "user", content: "hi" }], ...fields }) as ChatRequestBody;
@@ -35,7 +35,7 @@ describe("forwardedBody", () => {
 
   it("forwards the given fields to an OpenAI-compatible upstream, leaving out nulls", () => {
     expect(
-      forwardedBody(body({ tools, top_k: 5, user: null }), served("openai-compatible"), strategy(8, true)),
+      forwardedBody(body({ tools, top_k: 5, user: null }), served("openai-compatible"), strategy("sc@8")),
     ).toEqual({
       tools,
       top_k: 5,
@@ -58,12 +58,32 @@ describe("forwardedBody", () => {
       ).param,
     ).toBe("tools");
     const search = refusal(() =>
-      forwardedBody(body({ tools }), served("openai-compatible"), strategy(4, false)),
+      forwardedBody(body({ tools }), served("openai-compatible"), strategy("beam@4x2")),
     );
     expect(search.param).toBe("tools");
-    expect(search.message).toMatch(/s@4 cannot vote over tool calls/);
-    expect(forwardedBody(body({ tools }), served("openai-compatible"), strategy(1, false))).toEqual({
-      tools,
-    });
+    expect(search.message).toMatch(
+      /strategy beam@4x2 cannot vote over tool calls: it is a step-level search/,
+    );
+    const forced = refusal(() =>
+      forwardedBody(body({ tools }), served("openai-compatible"), strategy("force@64")),
+    );
+    expect(forced.message).toMatch(/force@64 cannot vote over tool calls: .*cannot end in function calls/);
+    expect(forced.message).toMatch(/\(greedy, single, sc@N, .*asc@N, .*mass@N, .*accept@N\)$/);
+  });
+
+  it("offers tools under every strategy that chooses among whole samples, the adaptive ones too", () => {
+    for (const spec of [
+      "greedy",
+      "sc@8",
+      "bon@4",
+      "asc@8",
+      "esc@8w4",
+      "pasc@8",
+      "mass@5",
+      "accept@5",
+      "deepconf-online@8",
+    ]) {
+      expect(forwardedBody(body({ tools }), served("openai-compatible"), strategy(spec))).toEqual({ tools });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Strategy } from "../../spec/index.ts";
+import { findStrategyEntry, type StrategyEntry, strategyCatalog } from "../../strategies/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import { type ChatRequestBody, type CompletionRequestBody, forwardedFields } from "./request-schema.ts";
@@ -9,8 +10,10 @@ import { type ChatRequestBody, type CompletionRequestBody, forwardedFields } fro
  * `repetition_penalty`, `chat_template_kwargs`), for the request's `extraBody`. They are refused, never
  * dropped, where they could not be honoured: by a model that is not behind an OpenAI-compatible upstream
  * (an embedded model has no such fields), `tools` by a model prompted with its own template (the lab's
- * `Q: … A:`), and `tools` under a strategy that neither votes over whole samples nor draws a single one (a
- * step-level search or a router cannot vote over function calls).
+ * `Q: … A:`), and `tools` under a strategy whose catalog entry does not choose among whole samples
+ * (`StrategyEntry.choosesWholeSamples`): a step-level search, a router, an architecture, or a strategy that
+ * writes its answers by continuing traces with cues (`force@T`, `probe@NkK`) has no whole samples that
+ * could end in function calls to vote over.
  *
  * @throws ApiError 400 naming the field that cannot be honoured.
  * @example
@@ -43,13 +46,44 @@ export function forwardedBody(
       { param: "tools", code: "unsupported_parameter" },
     );
   }
-  // A sampling strategy votes over whole samples; a single sample (greedy) has nothing to vote over.
-  if (strategy !== undefined && !("select" in strategy) && strategy.samples !== 1) {
-    throw new ApiError(
-      400,
-      `tools need a strategy that votes over whole samples (sc@N, wv@N, bon@N, …); strategy ${strategy.name} cannot vote over tool calls`,
-      { param: "tools", code: "unsupported_parameter" },
-    );
-  }
+  if (strategy !== undefined) refuseToolsUnder(strategy);
   return forwarded;
+}
+
+/** The canonical forms of the strategies `tools` may be offered under, for the refusal's message. */
+const toolStrategies = strategyCatalog
+  .filter((entry) => entry.choosesWholeSamples === true)
+  .map((entry) => entry.forms[0])
+  .join(", ");
+
+/** Why a catalog entry's strategy cannot vote over function calls, by what it does. */
+function whyNoToolCalls(entry: StrategyEntry): string {
+  switch (entry.kind) {
+    case "search":
+      return "it is a step-level search, which builds its answer from scored partial solutions, and a function call is not a step it can score";
+    case "routing":
+      return "it is a router, which hands the problem between models by their text answers and does not vote over function calls";
+    case "composition":
+      return "it is an architecture, whose layers rank, fuse or rewrite answers rather than returning a whole sample";
+    case "sampling":
+      return entry.needs.includes("prefix")
+        ? "it writes its answers by continuing the model's traces with cues appended, and such a trace cannot end in function calls"
+        : "it does not choose among whole samples";
+  }
+}
+
+/**
+ * Refuses `tools` under a strategy whose catalog entry does not choose among whole samples.
+ *
+ * @throws ApiError 400 on `tools` naming the strategy and why it cannot vote over function calls.
+ */
+function refuseToolsUnder(strategy: Strategy): void {
+  const entry = findStrategyEntry(strategy.name)?.entry;
+  if (entry?.choosesWholeSamples === true) return;
+  const why = entry === undefined ? "it is not in the strategy catalog" : whyNoToolCalls(entry);
+  throw new ApiError(
+    400,
+    `strategy ${strategy.name} cannot vote over tool calls: ${why}; tools need a strategy that chooses among whole samples (${toolStrategies})`,
+    { param: "tools", code: "unsupported_parameter" },
+  );
 }

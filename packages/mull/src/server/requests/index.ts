@@ -1,6 +1,9 @@
 export { type AnswerPiece, answerPieces, textPieces } from "./answer-pieces.ts";
+export { earlyFailureMilliseconds, type SettledWork, throwEarlyFailure } from "./early-failure.ts";
 export { legacyFunctionBody, legacyFunctionChunks, legacyFunctions } from "./legacy-functions.ts";
+export { liveTailChunks, liveTextChunks } from "./live-chunks.ts";
 export { createLiveText, type LivePiece, type LiveText } from "./live-text.ts";
+export { mullBody } from "./mull-body.ts";
 export { planRequest } from "./plan-request.ts";
 export { progressBody, progressChunk, progressComment } from "./progress-chunk.ts";
 export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";
@@ -16,17 +19,11 @@ export {
   paramPath,
   parseRequestBody,
 } from "./request-schema.ts";
-export {
-  completionBody,
-  liveTailChunks,
-  liveTextChunks,
-  mullBody,
-  type ResponseIdentity,
-  streamChunks,
-} from "./response-body.ts";
+export { completionBody, type ResponseIdentity } from "./response-body.ts";
 export { type OutcomeChoice, type RequestOutcome, runRequest, type StrategyReport } from "./run-request.ts";
 export { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
 export { createProgressFeed, type ProgressFeed, type SampleProgress } from "./sample-progress.ts";
 export { type ServeRequestOptions, serveRequest } from "./serve-request.ts";
 export { servedModelResolver } from "./served-model-resolver.ts";
 export { type PrefixedModel, splitStrategyPrefix } from "./strategy-prefix.ts";
+export { streamChunks } from "./stream-chunks.ts";

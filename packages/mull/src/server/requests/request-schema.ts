@@ -97,7 +97,8 @@ const forwardedChat = {
 /** The names of the fields forwarded to the upstream as they are. */
 export const forwardedFields: readonly string[] = [...Object.keys(forwarded), ...Object.keys(forwardedChat)];
 
-const mullOptions = z.object({
+// Strict, as `budget` is: a misspelt option (`budjet`, `reasoning_budgt`) is refused, never silently dropped.
+const mullOptions = z.strictObject({
   /**
    * The most thinking (reasoning) tokens of each sample: sent to an upstream that takes a thinking budget,
    * else enforced by mull with budget forcing (see `planRequest`).
@@ -211,6 +212,7 @@ export const fieldMessages: Readonly<Record<string, string>> = {
   "mull.budget.max_milliseconds": "must be a positive integer (milliseconds)",
   "mull.budget":
     "must be an object with any of max_total_tokens, max_completion_tokens, max_calls, max_milliseconds",
+  mull: "must be an object with any of strategy, n, seed, answer_format, budget, reasoning_budget",
 };
 
 /** `messages[2].content`, from a path. */
@@ -259,12 +261,18 @@ export function parseRequestBody<Schema extends z.ZodType>(
       ? issue.message
       : (messages[param] ?? (typeof last === "string" ? messages[last] : undefined));
   if (issue?.code === "unrecognized_keys") {
-    // Only the strict `mull.budget` refuses unknown fields: name the field, and what is accepted there.
-    const field = param === "" ? issue.keys[0] : `${param}.${issue.keys[0]}`;
+    // Only the strict objects (`mull`, `mull.budget`) refuse unknown fields: name every one, and what is
+    // accepted there (each name cut at 64 characters).
+    const fields = issue.keys.map((key) => (param === "" ? key : `${param}.${key.slice(0, 64)}`));
+    const named =
+      fields.length === 1 ? `${fields[0]} is not a known field` : `${fields.join(", ")} are not known fields`;
     throw new ApiError(
       400,
-      `${field} is not a known field: ${param === "" ? "the body" : param} ${expected ?? "has fixed fields"}`,
-      { param: field, code: "unknown_parameter" },
+      `${named}: ${param === "" ? "the body" : param} ${expected ?? "has fixed fields"}`,
+      {
+        param: fields[0],
+        code: "unknown_parameter",
+      },
     );
   }
   const missing = issue?.code === "invalid_type" && issue.input === undefined;

@@ -1,6 +1,7 @@
 import { type ApiError, createSseStream, sseHeaders } from "../http/index.ts";
 import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
 import {
+  earlyFailureMilliseconds,
   type LiveText,
   legacyFunctionChunks,
   liveTailChunks,
@@ -11,11 +12,11 @@ import {
   type RequestOutcome,
   type RequestPlan,
   type ResponseIdentity,
+  type SettledWork,
   streamChunks,
+  throwEarlyFailure,
 } from "../requests/index.ts";
 import type { RequestLog } from "./request-log.ts";
-
-type Settled = { ok: true; value: RequestOutcome } | { ok: false; error: unknown };
 
 /** Options of `streamGeneration`. */
 export interface GenerationStreamOptions {
@@ -41,10 +42,8 @@ export interface GenerationStreamOptions {
 interface EventsOptions {
   readonly plan: RequestPlan;
   readonly identity: ResponseIdentity;
-  readonly settled: Promise<Settled>;
+  readonly settled: Promise<SettledWork>;
   readonly keepAliveMilliseconds: number;
-  /** Send a keep-alive comment at once (the outcome is not there yet). */
-  readonly firstKeepAlive: boolean;
   readonly live: LiveText | undefined;
   readonly progress: ProgressFeed | undefined;
   readonly legacyFunctions: boolean;
@@ -55,9 +54,10 @@ interface EventsOptions {
 }
 
 /**
- * The events of a streamed response: keep-alive comments until the outcome (and, under a strategy, a
- * `: progress …` comment and a `mull.progress` chunk as each sample finishes), then its chunks (the text
- * word by word, the calls piece by piece) and `[DONE]`.
+ * The events of a streamed response: a keep-alive comment at once and more until the outcome, a
+ * pass-through's text relayed as the upstream writes it or, under a strategy, a `: progress …` comment and
+ * a `mull.progress` chunk as each sample finishes; then its chunks (the text word by word, the calls piece
+ * by piece) and `[DONE]`, or the error.
  */
 function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
   const { plan, identity, live, progress } = options;
@@ -71,7 +71,9 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
   };
   return createSseStream({
     start(writer) {
-      if (options.firstKeepAlive) writer.comment("keep-alive");
+      // The first bytes go out before the upstream has said anything, so clients and proxies see the
+      // stream open (and time to first byte is the server's, not the upstream's).
+      writer.comment("keep-alive");
       timer = setInterval(() => writer.comment("keep-alive"), options.keepAliveMilliseconds);
       live?.listen((piece, first) =>
         writer.data(liveTextChunks(plan, identity, piece.text, first, piece.kind)),
@@ -110,35 +112,26 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
 }
 
 /**
- * Answers a streamed generation request with server-sent events. A strategy request gets its headers and
- * a first keep-alive comment at once. A pass-through whose work fails before the first keep-alive is due
- * (and, for a relay, before its first piece) gets a proper error status instead: the failure is thrown. Once streaming, keep-alive comments go out while a strategy works, and an error
- * is sent as a `data: {"error": …}` event. The request's line is logged when the stream ends.
+ * Answers a streamed generation request with server-sent events: a strategy request gets its headers and a
+ * first keep-alive comment at once; a pass-through gets them when its first piece arrives or after
+ * {@link earlyFailureMilliseconds} at most, whichever is first, so an upstream failure within that window
+ * (a 429, a 5xx) is answered with its real status and `Retry-After`: the failure is thrown. Keep-alive
+ * comments follow while the work runs (a pass-through's text is relayed as the upstream writes it), and a
+ * later failure is sent as the last event, `data: {"error": …}` in OpenAI's error shape, never followed by
+ * `[DONE]`; its status is logged. The request's line is logged when the stream ends.
  *
- * @throws the work's error when it fails early, or the abort reason when the request was aborted.
+ * @throws the work's early failure, or the abort reason when the request was aborted before the stream
+ *   started.
  */
 export async function streamGeneration(options: GenerationStreamOptions): Promise<Response> {
   const { live, abort, log } = options;
-  const settled: Promise<Settled> = options.work.then(
+  const settled: Promise<SettledWork> = options.work.then(
     (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error }),
   );
-  let resolveWait: (value: undefined) => void = () => undefined;
-  const waited = new Promise<undefined>((resolve) => {
-    resolveWait = resolve;
-  });
-  // A strategy runs for seconds before it has anything to say: its headers and a first comment go out at
-  // once, and a failure comes as an error event. A pass-through waits a little for an early failure's
-  // real status (or its first relayed piece).
-  const immediate = options.plan.strategy !== undefined;
-  const timer = immediate
-    ? undefined
-    : setTimeout(() => resolveWait(undefined), options.keepAliveMilliseconds);
-  const early = immediate
-    ? undefined
-    : await Promise.race([settled, waited, ...(live === undefined ? [] : [live.started])]);
-  clearTimeout(timer);
-  if (early !== undefined && !early.ok) throw early.error;
+  if (options.plan.strategy === undefined) {
+    await throwEarlyFailure(settled, live, Math.min(options.keepAliveMilliseconds, earlyFailureMilliseconds));
+  }
   abort.signal.throwIfAborted();
   const finish = options.responseEnd.defer();
   const body = generationEvents({
@@ -146,7 +139,6 @@ export async function streamGeneration(options: GenerationStreamOptions): Promis
     identity: options.identity,
     settled,
     keepAliveMilliseconds: options.keepAliveMilliseconds,
-    firstKeepAlive: early === undefined && (live === undefined || !live.delivered()),
     live,
     progress: options.progress,
     legacyFunctions: options.legacyFunctions === true,
