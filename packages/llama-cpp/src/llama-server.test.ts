@@ -1,10 +1,13 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "mull";
+import { createOpenAICompatibleBackend, type OpenAICompatibleBackend, seededRng } from "mull";
 import { labDataset } from "mull/lab";
 import type { Completion, GenerationRequest, Prompt, TokenLogprob } from "mull/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The bench's own bootstrap and run reader, which no entry of mull exports (they serve its CLI and reports).
+import { bootstrapAccuracy } from "../../mull/src/bench/metrics/index.ts";
+import { loadRun } from "../../mull/src/bench/store/index.ts";
 import { createLlamaCppBackend, type LlamaCppBackend } from "./create-llama-cpp-backend.ts";
 import { labModelsDirectory } from "./lab-models.ts";
 import {
@@ -344,7 +347,7 @@ describe.skipIf(lookup.binary === undefined)(
       }
     });
 
-    it("benches 30 lab problems over HTTP to the embedded backend's greedy accuracy", async () => {
+    it("benches 30 lab problems over HTTP to accuracies within the embedded run's 95% bootstrap interval", async () => {
       const scratch = await mkdtemp(path.join(tmpdir(), "mull-llama-server-bench-"));
       try {
         const flags = ["--dataset", "lab:mixed", "--limit", "30", "--strategies", "greedy,sc@4"];
@@ -369,13 +372,23 @@ describe.skipIf(lookup.binary === undefined)(
           ]),
         ]);
         const [httpGreedy, httpVotes] = overHttp;
-        const [localGreedy, localVotes] = local;
+        const [localGreedy] = local;
         // Greedy decoding is deterministic on both sides: only a near tie broken by float rounding could
         // flip a problem (none did in our runs), so one problem in 30 is the tolerance.
         expect(Math.abs((httpGreedy?.correct ?? -9) - (localGreedy?.correct ?? 9))).toBeLessThanOrEqual(1);
-        // sc@4 samples differ between the backends (each seeds its sampler its own way): at p ≈ 0.7 two
-        // independent 30-problem runs differ by ±12 points (one standard deviation), so 25 points is the tolerance.
-        expect(Math.abs((httpVotes?.accuracy ?? -1) - (localVotes?.accuracy ?? 1))).toBeLessThanOrEqual(0.25);
+        // Each HTTP accuracy lies within the 95% bootstrap interval of the embedded run's per-problem
+        // outcomes (sc@4 samples differ between the backends: each seeds its sampler its own way).
+        const embeddedRun = await loadRun(path.join(scratch, "embedded"));
+        for (const served of overHttp) {
+          const outcomes = embeddedRun.results
+            .filter((result) => result.strategy === served.strategy)
+            .map((result) => result.correct);
+          expect(outcomes).toHaveLength(30);
+          const interval = bootstrapAccuracy(outcomes, { rng: seededRng(embeddedRun.manifest.seed) });
+          const said = `${served.strategy}: ${served.accuracy} over HTTP, embedded ${interval.accuracy} [${interval.lower}, ${interval.upper}]`;
+          expect(served.accuracy, said).toBeGreaterThanOrEqual(interval.lower);
+          expect(served.accuracy, said).toBeLessThanOrEqual(interval.upper);
+        }
         // One request per problem (n = 4 within the server's slots), counting all four samples' tokens.
         expect(httpVotes?.calls).toBe(30);
         expect(httpVotes?.tokens.completion).toBeGreaterThan(3.5 * (httpGreedy?.tokens.completion ?? 0));

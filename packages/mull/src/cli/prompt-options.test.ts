@@ -149,6 +149,42 @@ describe("mull bench prompt flags", () => {
     expect(resumed.stderr).toContain("promptTemplate:");
     expect(resumed.stderr).toContain("Answer in one line.");
   }, 60_000);
+
+  it("asks a JSON dataset's questions with the template it names, unless --prompt-template names another", async () => {
+    const dataset = join(workspace, "boxed.json");
+    writeFileSync(
+      dataset,
+      JSON.stringify({
+        promptTemplate: "qwen-math",
+        problems: [{ id: "p1", question: "What is 6 times 7?", answer: "42" }],
+      }),
+    );
+    const args = ["bench", "--dataset", dataset, "--base-url", server.url, "--model", "fake-model", "--json"];
+    const from = server.requests.length;
+    expect((await runCliCaptured(...args, "--out", join(workspace, "boxed"))).code).toBe(0);
+    expect(generations(from).map((request) => request.body?.messages)).toEqual([
+      [
+        {
+          role: "system",
+          content: "Please reason step by step, and put your final answer within \\boxed{}.",
+        },
+        { role: "user", content: "What is 6 times 7?" },
+      ],
+    ]);
+    const next = server.requests.length;
+    const chosen = await runCliCaptured(
+      ...args,
+      "--out",
+      join(workspace, "chosen"),
+      "--prompt-template",
+      "gsm8k",
+    );
+    expect(chosen.code).toBe(0);
+    const [request] = generations(next);
+    const messages = request?.body?.messages as { role: string; content: string }[];
+    expect(messages.map((message) => message.role)).toEqual(["user"]);
+    expect(messages[0]?.content).toMatch(/^What is 6 times 7\?\n\nSolve the problem step by step\./);
+  }, 60_000);
 });
 
 describe("mull serve prompt flags", () => {

@@ -52,7 +52,15 @@ export interface BuildReportOptions {
    * `machinePerformance()` of the machine building the report; the report says where they came from.
    */
   readonly machine?: MachinePerformance | undefined;
-  /** Power for the energy figures; default `cpuPower()` (10 W for one core). */
+  /**
+   * Peak rates of the machine that generated, as the user states them (for a run over HTTP, the server's);
+   * they replace the recorded ones. A run over HTTP gets an idealized time only with them.
+   */
+  readonly rates?: MachinePerformance | undefined;
+  /**
+   * Power for the energy figures; default `cpuPower()` (10 W for one core), except for a run over HTTP,
+   * which gets energy figures only with a power given here.
+   */
   readonly power?: PowerAssumption | undefined;
   /**
    * What a wrong answer costs against a right one's 1 and no answer's 0: with it, the cost table gives each
@@ -220,7 +228,11 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
       ),
     );
   }
-  const inference = summarizeInferenceCost(run, { machine: options.machine, power: options.power });
+  const inference = summarizeInferenceCost(run, {
+    machine: options.machine,
+    rates: options.rates,
+    power: options.power,
+  });
   if (inference !== undefined && inference.strategies.length > 0)
     sections.push(inferenceCostSection(inference));
   sections.push("<h2>Manifest</h2>", manifestList(run.manifest));

@@ -1,10 +1,13 @@
 export type { BenchDataset, BenchProblem } from "./bench-dataset.ts";
 export { type BuiltinDatasetFormat, builtinDatasetFormats } from "./builtin-dataset-formats.ts";
 export { DatasetError } from "./dataset-error.ts";
+export { datasetPromptTemplate } from "./dataset-prompt-template.ts";
 export { defaultDataDir, type LoadDatasetOptions, loadDataset } from "./load-dataset.ts";
 export {
+  type DatasetFile,
   defaultMaxLineBytes,
   type JsonRow,
   type ReadJsonRowsOptions,
+  readDatasetFile,
   readJsonRows,
 } from "./read-json-rows.ts";

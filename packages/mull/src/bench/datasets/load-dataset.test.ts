@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -218,5 +218,102 @@ describe("loadDataset: the lab", () => {
       expect(problem.gold).toBe(String(value));
     }
     await expect(loadDataset("lab:9")).rejects.toThrow(/lab:1/);
+  });
+});
+
+describe("loadDataset: a JSON dataset naming its prompt template", () => {
+  const rows = [{ id: "a", question: "What is 6*7?", answer: "42" }];
+  function dataset(name: string, promptTemplate: unknown): string {
+    const file = join(directory, name);
+    writeFileSync(file, JSON.stringify({ promptTemplate, problems: rows }));
+    return file;
+  }
+
+  it("takes a built-in template by name, recorded by that name", async () => {
+    const loaded = await loadDataset(dataset("boxed.json", "qwen-math"));
+    expect(loaded.problems).toEqual([{ id: "a", question: "What is 6*7?", gold: "42" }]);
+    expect(loaded.promptTemplateName).toBe("qwen-math");
+    expect(loaded.promptTemplate?.(loaded.problems[0]!)).toEqual({
+      kind: "chat",
+      messages: [
+        {
+          role: "system",
+          content: "Please reason step by step, and put your final answer within \\boxed{}.",
+        },
+        { role: "user", content: "What is 6*7?" },
+      ],
+    });
+    // An array file and a JSONL file name none.
+    const array = join(directory, "rows.json");
+    writeFileSync(array, JSON.stringify(rows));
+    expect((await loadDataset(array)).promptTemplate).toBeUndefined();
+  });
+
+  it("takes a template object, recorded with its contents so that an edited template changes the run", async () => {
+    const template = {
+      endpoint: "text",
+      prompt: "Question: {question}\nAnswer:",
+      examples: [{ question: "1+1?", answer: "2" }],
+    };
+    const loaded = await loadDataset(dataset("few-shot.json", template));
+    expect(loaded.promptTemplate?.(loaded.problems[0]!)).toEqual({
+      kind: "text",
+      text: "Question: 1+1?\nAnswer: 2\n\nQuestion: What is 6*7?\nAnswer:",
+    });
+    expect(JSON.parse(loaded.promptTemplateName ?? "null")).toEqual({
+      name: "inline",
+      endpoint: "text",
+      system: null,
+      prompt: "Question: {question}\nAnswer:",
+      examples: [["1+1?", "2"]],
+    });
+    const edited = await loadDataset(dataset("edited.json", { ...template, examples: [] }));
+    expect(edited.promptTemplateName).not.toBe(loaded.promptTemplateName);
+  });
+
+  it("reads a template file relative to the dataset's folder", async () => {
+    mkdirSync(join(directory, "prompts"));
+    writeFileSync(
+      join(directory, "prompts", "terse.json"),
+      JSON.stringify({ endpoint: "chat", system: "Be terse.", prompt: "{question}" }),
+    );
+    const loaded = await loadDataset(dataset("terse.json", "prompts/terse.json"), { cwd: tmpdir() });
+    expect(loaded.promptTemplate?.(loaded.problems[0]!)).toEqual({
+      kind: "chat",
+      messages: [
+        { role: "system", content: "Be terse." },
+        { role: "user", content: "What is 6*7?" },
+      ],
+    });
+    expect(JSON.parse(loaded.promptTemplateName ?? "null")).toMatchObject({
+      name: "file:prompts/terse.json",
+      system: "Be terse.",
+    });
+  });
+
+  it("names the dataset file, the field, the value and what was expected for a bad template", async () => {
+    const number = dataset("number.json", 7);
+    const notTemplate = await rejection(loadDataset(number));
+    expect(DatasetError.isInstance(notTemplate)).toBe(true);
+    expect(notTemplate.message).toBe(
+      `${number}: field "promptTemplate": expected a built-in template name (default, lab, gsm8k, qwen-math), ` +
+        "a template file's path or a template object, got 7",
+    );
+    expect((notTemplate as DatasetError).field).toBe("promptTemplate");
+
+    const placeholder = dataset("placeholder.json", { endpoint: "chat", prompt: "Solve it." });
+    const noQuestion = await rejection(loadDataset(placeholder));
+    expect(DatasetError.isInstance(noQuestion)).toBe(true);
+    expect(noQuestion.message).toBe(
+      `${placeholder}: promptTemplate: prompt: must contain {question}, got "Solve it."`,
+    );
+    expect((noQuestion as DatasetError).field).toBe("promptTemplate.prompt");
+
+    const missing = dataset("missing.json", "gsm9k");
+    const unreadable = await rejection(loadDataset(missing));
+    expect(DatasetError.isInstance(unreadable)).toBe(true);
+    expect(unreadable.message).toContain(
+      `${missing}: promptTemplate: "${join(directory, "gsm9k")}" is neither a built-in template (default, lab, gsm8k, qwen-math) nor a readable file`,
+    );
   });
 });

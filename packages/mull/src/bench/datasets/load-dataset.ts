@@ -3,12 +3,13 @@ import { extname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { labDataset, labOutcomeChecker } from "../../lab/index.ts";
-import { builtinPromptTemplate } from "../../prompts/index.ts";
+import { builtinPromptTemplate, describePromptTemplate } from "../../prompts/index.ts";
 import type { BenchDataset } from "./bench-dataset.ts";
 import { builtinDatasetFormats } from "./builtin-dataset-formats.ts";
 import { DatasetError } from "./dataset-error.ts";
+import { datasetPromptTemplate } from "./dataset-prompt-template.ts";
 import { problemsFromRows, type RowFormat } from "./problems-from-rows.ts";
-import { readJsonRows } from "./read-json-rows.ts";
+import { readDatasetFile, readJsonRows } from "./read-json-rows.ts";
 import { answerField, idField, textField } from "./row-fields.ts";
 
 /** Where and how to load a dataset. */
@@ -56,13 +57,17 @@ function looksLikePath(spec: string): boolean {
  * - `gsm8k`, `math500`, `aime24`: the files in the data directory, in their published formats;
  * - `lab:1` … `lab:6`, `lab:mixed`, `lab:hard`: the embedded lab's generated arithmetic tasks;
  * - a path to a `.jsonl` or `.json` file: custom rows with an id, a question and an answer field
- *   (renamed with `questionField`, `answerField`, `idField`).
+ *   (renamed with `questionField`, `answerField`, `idField`). A `.json` file holds an array of rows, or
+ *   an object `{ "promptTemplate": …, "problems": [rows…] }` naming the prompt template its questions are
+ *   asked with unless the run chooses another (`--prompt-template` wins): a built-in name, a template
+ *   file relative to the dataset, or a template object (see `datasetPromptTemplate`).
  *
- * @throws DatasetError naming the file, line and field for a malformed row, a duplicate or missing id or a
- *   missing answer; ConfigError for an unknown name or misplaced option.
+ * @throws DatasetError naming the file, line and field for a malformed row, a duplicate or missing id, a
+ *   missing answer or a bad `promptTemplate`; ConfigError for an unknown name or misplaced option.
  * @example
  * const dataset = await loadDataset("gsm8k", { limit: 50 });
  * const custom = await loadDataset("data/quiz.jsonl", { questionField: "prompt", answerField: "target" });
+ * const boxed = await loadDataset("data/olympiad.json"); // { "promptTemplate": "qwen-math", "problems": [...] }
  */
 export async function loadDataset(spec: string, options: LoadDatasetOptions = {}): Promise<BenchDataset> {
   const cwd = options.cwd ?? process.cwd();
@@ -121,14 +126,29 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
     };
   }
   const file = isAbsolute(spec) ? spec : resolve(cwd, spec);
-  const rows = readJsonRows(file, { maxLineBytes: options.maxLineBytes });
+  const { rows, promptTemplate } = readDatasetFile(file, { maxLineBytes: options.maxLineBytes });
   if (rows.length === 0) throw new DatasetError(`${file}: the dataset has no rows`, { file });
   const format = customFormat(
     options.questionField ?? "question",
     options.answerField ?? "answer",
     options.idField ?? "id",
   );
-  return { name: spec, source: file, problems: limited(problemsFromRows(rows, format)), grader: "auto" };
+  const problems = limited(problemsFromRows(rows, format));
+  const named = promptTemplate === undefined ? undefined : await datasetPromptTemplate(promptTemplate, file);
+  return {
+    name: spec,
+    source: file,
+    problems,
+    grader: "auto",
+    ...(named === undefined
+      ? {}
+      : {
+          promptTemplate: named.render,
+          // A built-in's name; else the template itself, so a resumed run notices an edited template.
+          promptTemplateName:
+            builtinPromptTemplate(named.name) === undefined ? describePromptTemplate(named) : named.name,
+        }),
+  };
 }
 
 function loadLabDataset(spec: string, options: LoadDatasetOptions): BenchDataset {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DatasetError } from "./dataset-error.ts";
-import { readJsonRows } from "./read-json-rows.ts";
+import { readDatasetFile, readJsonRows } from "./read-json-rows.ts";
 
 let directory: string;
 beforeEach(() => {
@@ -75,8 +75,37 @@ describe("readJsonRows", () => {
     expect(thrown(() => readJsonRows(bad)).message).toBe(
       `${bad} row 2: expected a JSON object, got a number`,
     );
-    const notArray = write("object.json", '{"a":1}');
-    expect(thrown(() => readJsonRows(notArray)).message).toContain("expected a JSON array of rows");
+    const notArray = write("number.json", "7");
+    expect(thrown(() => readJsonRows(notArray)).message).toBe(
+      `${notArray}: expected a JSON array of rows or an object with "problems", got a number`,
+    );
+  });
+
+  it("reads a JSON object's problems and its prompt template, refusing other fields", () => {
+    const file = write("quiz.json", '{"promptTemplate":"gsm8k","problems":[{"a":1},{"a":2}]}');
+    const read = readDatasetFile(file);
+    expect(read.rows.map((row) => [row.location, row.value.a])).toEqual([
+      [`${file} row 1`, 1],
+      [`${file} row 2`, 2],
+    ]);
+    expect(read.promptTemplate).toBe("gsm8k");
+    expect(readJsonRows(file)).toHaveLength(2);
+    expect(readDatasetFile(write("plain.json", '{"problems":[]}')).promptTemplate).toBeUndefined();
+    expect(readDatasetFile(write("rows.jsonl", '{"a":1}\n')).promptTemplate).toBeUndefined();
+    const stray = write("stray.json", '{"problems":[],"prompt_template":"gsm8k"}');
+    const strayError = thrown(() => readDatasetFile(stray));
+    expect(strayError.message).toBe(
+      `${stray}: field "prompt_template": not a dataset field; expected "problems" (the rows) and optionally "promptTemplate"`,
+    );
+    expect(strayError.field).toBe("prompt_template");
+    const noRows = write("no-rows.json", '{"promptTemplate":"gsm8k"}');
+    expect(thrown(() => readDatasetFile(noRows)).message).toBe(
+      `${noRows}: field "problems": expected an array of row objects, got nothing`,
+    );
+    const rowsNotArray = write("rows-object.json", '{"problems":{"a":1}}');
+    expect(thrown(() => readDatasetFile(rowsNotArray)).message).toBe(
+      `${rowsNotArray}: field "problems": expected an array of row objects, got an object`,
+    );
   });
 
   it("keeps __proto__ keys as plain data", () => {

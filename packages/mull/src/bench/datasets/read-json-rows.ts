@@ -33,7 +33,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function describeJsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 function parseRow(text: string, file: string, line: number, location: string): JsonRow {
@@ -112,7 +112,7 @@ function readJsonLines(file: string, maxLineBytes: number): JsonRow[] {
   return rows;
 }
 
-function readJsonArray(file: string, maxFileBytes: number): JsonRow[] {
+function readJsonDocument(file: string, maxFileBytes: number): unknown {
   const descriptor = openSync(file, "r");
   let text: string;
   try {
@@ -140,18 +140,15 @@ function readJsonArray(file: string, maxFileBytes: number): JsonRow[] {
   } finally {
     closeSync(descriptor);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
+    return JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new DatasetError(`${file}: not valid JSON (${reason})`, { file, cause: error });
   }
-  if (!Array.isArray(value)) {
-    throw new DatasetError(`${file}: expected a JSON array of rows, got ${describeJsonType(value)}`, {
-      file,
-    });
-  }
+}
+
+function rowsOfArray(file: string, value: readonly unknown[]): JsonRow[] {
   return value.map((element: unknown, index) => {
     const line = index + 1;
     const location = `${file} row ${line}`;
@@ -165,21 +162,63 @@ function readJsonArray(file: string, maxFileBytes: number): JsonRow[] {
   });
 }
 
+/** The keys of a `.json` dataset written as an object. */
+const documentKeys = ["problems", "promptTemplate"] as const;
+
+function readJsonFile(file: string, maxFileBytes: number): DatasetFile {
+  const value = readJsonDocument(file, maxFileBytes);
+  if (Array.isArray(value)) return { rows: rowsOfArray(file, value), promptTemplate: undefined };
+  if (!isPlainObject(value)) {
+    throw new DatasetError(
+      `${file}: expected a JSON array of rows or an object with "problems", got ${describeJsonType(value)}`,
+      { file },
+    );
+  }
+  const unknown = Object.keys(value).find((key) => !(documentKeys as readonly string[]).includes(key));
+  if (unknown !== undefined) {
+    throw new DatasetError(
+      `${file}: field ${JSON.stringify(unknown)}: not a dataset field; expected "problems" (the rows) and optionally "promptTemplate"`,
+      { file, field: unknown },
+    );
+  }
+  const problems = value.problems;
+  if (!Array.isArray(problems)) {
+    throw new DatasetError(
+      `${file}: field "problems": expected an array of row objects, got ${problems === undefined ? "nothing" : describeJsonType(problems)}`,
+      { file, field: "problems" },
+    );
+  }
+  return { rows: rowsOfArray(file, problems), promptTemplate: value.promptTemplate };
+}
+
+/** A dataset file's rows, and what else the file says about them. */
+export interface DatasetFile {
+  readonly rows: JsonRow[];
+  /**
+   * The file's `promptTemplate` as written (a `.json` object's; JSONL files have none), unchecked:
+   * `undefined` when absent.
+   */
+  readonly promptTemplate: unknown;
+}
+
 /**
- * Reads the rows of a JSONL file (one JSON object per line; blank lines skipped) or of a `.json` file
- * holding an array of objects. Only JSON is parsed: nothing in a dataset is ever executed.
+ * Reads a dataset file: JSONL (one JSON object per line; blank lines skipped), or a `.json` file holding
+ * either an array of row objects or an object `{ "problems": [rows…], "promptTemplate": … }` whose
+ * `promptTemplate` names the template its questions are asked with by default. Only JSON is parsed:
+ * nothing in a dataset is ever executed.
  *
- * @throws DatasetError naming the file and line for unreadable, oversized, non-UTF-8 or non-object rows.
+ * @throws DatasetError naming the file and line (or field) for unreadable, oversized, non-UTF-8 or
+ *   non-object rows, and for an object with other fields than `problems` and `promptTemplate`.
  * @example
- * for (const row of readJsonRows("data/gsm8k-test.jsonl")) console.log(row.location, row.value.question);
+ * const { rows, promptTemplate } = readDatasetFile("data/quiz.json");
  */
-export function readJsonRows(file: string, options: ReadJsonRowsOptions = {}): JsonRow[] {
+export function readDatasetFile(file: string, options: ReadJsonRowsOptions = {}): DatasetFile {
   const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
   const maxFileBytes = options.maxFileBytes ?? defaultMaxFileBytes;
   try {
     return extname(file).toLowerCase() === ".json"
-      ? readJsonArray(file, maxFileBytes)
-      : readJsonLines(file, maxLineBytes);
+      ? readJsonFile(file, maxFileBytes)
+      : { rows: readJsonLines(file, maxLineBytes), promptTemplate: undefined };
   } catch (error) {
     if (DatasetError.isInstance(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -187,4 +226,16 @@ export function readJsonRows(file: string, options: ReadJsonRowsOptions = {}): J
       code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error);
     throw new DatasetError(`${file}: cannot read the dataset (${reason})`, { file, cause: error });
   }
+}
+
+/**
+ * Reads the rows of a dataset file as `readDatasetFile` does (JSONL, a JSON array, or a JSON object's
+ * `problems`), without the rest.
+ *
+ * @throws DatasetError naming the file and line for unreadable, oversized, non-UTF-8 or non-object rows.
+ * @example
+ * for (const row of readJsonRows("data/gsm8k-test.jsonl")) console.log(row.location, row.value.question);
+ */
+export function readJsonRows(file: string, options: ReadJsonRowsOptions = {}): JsonRow[] {
+  return readDatasetFile(file, options).rows;
 }

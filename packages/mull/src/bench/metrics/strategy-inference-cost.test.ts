@@ -57,7 +57,8 @@ function run(withShape: boolean, withRates: boolean): RunData {
 describe("summarizeInferenceCost", () => {
   it("computes FLOPs, roofline time and energy per problem from the recorded shape and rates", () => {
     const summary = summarizeInferenceCost(run(true, true));
-    expect(summary?.machineFromRun).toBe(true);
+    expect(summary?.ratesOrigin).toBe("run");
+    expect(summary?.server).toBeUndefined();
     expect(summary?.omitted).toEqual(["cascade@2", "cascade@1"]);
     expect(summary?.power).toEqual(cpuPower());
     expect(summary?.strategies).toHaveLength(1);
@@ -88,7 +89,7 @@ describe("summarizeInferenceCost", () => {
       bytesPerSecond: 1000,
       source: "FLOP/s llama.cpp; bandwidth hand-made",
     });
-    expect(summary?.machineFromRun).toBe(true);
+    expect(summary?.ratesOrigin).toBe("run");
     // Still compute-bound at 2000 FLOP/s (and 1000 B/s): half the 20.96 s at 1000.
     expect(summary?.strategies[0]?.idealizedSecondsPerProblem).toBeCloseTo(20.96 / 2, 9);
   });
@@ -98,9 +99,92 @@ describe("summarizeInferenceCost", () => {
       machine,
       power: { watts: 1, basis: "one watt" },
     });
-    expect(summary?.machineFromRun).toBe(false);
+    expect(summary?.ratesOrigin).toBe("caller");
     expect(summary?.measuredRates).toEqual([machine]);
     expect(summary?.strategies[0]?.energyJoulesPerProblem).toBe(20);
+  });
+
+  it("over HTTP, leaves out the idealized time and energy: the recorded rates and cores are the client's", () => {
+    const local = run(true, true);
+    const served: RunData = {
+      ...local,
+      manifest: {
+        ...local.manifest,
+        backend: { ...local.manifest.backend, kind: "openai-compatible", baseUrl: "http://gpu-box:8080/v1" },
+      },
+    };
+    // The caller's rates (measured where the report is built) are no better than the recorded ones.
+    const summary = summarizeInferenceCost(served, { machine });
+    expect(summary?.server).toBe("http://gpu-box:8080/v1");
+    expect(summary?.machine).toBeUndefined();
+    expect(summary?.measuredRates).toEqual([]);
+    expect(summary?.ratesOrigin).toBeUndefined();
+    expect(summary?.power).toBeUndefined();
+    // FLOPs and measured time depend on the model and the clock alone: kept.
+    expect(summary?.strategies).toEqual([
+      {
+        strategy: "sc@2",
+        problems: 1,
+        flopsPerProblem: 2 * 6192 + 2 * 4288,
+        idealizedSecondsPerProblem: undefined,
+        measuredSecondsPerProblem: 20,
+        idealizedToMeasured: undefined,
+        energyJoulesPerProblem: undefined,
+        idealizedEnergyJoulesPerProblem: undefined,
+      },
+    ]);
+    // Without recorded rates or a shape, the same.
+    expect(
+      summarizeInferenceCost({
+        ...served,
+        manifest: { ...served.manifest, machine: run(true, false).manifest.machine },
+      })?.strategies[0]?.flopsPerProblem,
+    ).toBe(2 * 6192 + 2 * 4288);
+    expect(
+      summarizeInferenceCost({
+        ...served,
+        manifest: {
+          ...served.manifest,
+          backend: { kind: "openai-compatible", model: "m", baseUrl: "http://gpu-box:8080/v1" },
+        },
+      }),
+    ).toBeUndefined();
+  });
+
+  it("over HTTP, estimates from the rates and power the user states for the server", () => {
+    const local = run(true, true);
+    const served: RunData = {
+      ...local,
+      manifest: {
+        ...local.manifest,
+        backend: { ...local.manifest.backend, baseUrl: "http://gpu-box:8080/v1" },
+      },
+    };
+    const server = { flopsPerSecond: 2000, bytesPerSecond: 2000, source: "stated" };
+    const summary = summarizeInferenceCost(served, {
+      rates: server,
+      power: { watts: 700, basis: "a GPU's TDP" },
+    });
+    expect(summary?.machine).toEqual(server);
+    expect(summary?.ratesOrigin).toBe("stated");
+    const [cost] = summary?.strategies ?? [];
+    // Compute-bound at 2000 FLOP/s: half the 20.96 s at 1000; 700 W over the measured 20 s.
+    expect(cost?.idealizedSecondsPerProblem).toBeCloseTo(20.96 / 2, 9);
+    expect(cost?.energyJoulesPerProblem).toBe(14_000);
+    expect(cost?.idealizedEnergyJoulesPerProblem).toBeCloseTo(700 * 10.48, 6);
+    // Rates without a power: the idealized time, but no energy.
+    const ratesOnly = summarizeInferenceCost(served, { rates: server });
+    expect(ratesOnly?.strategies[0]?.idealizedSecondsPerProblem).toBeCloseTo(10.48, 9);
+    expect(ratesOnly?.strategies[0]?.energyJoulesPerProblem).toBeUndefined();
+  });
+
+  it("lets stated rates replace the recorded ones of a run on this machine", () => {
+    const stated = { flopsPerSecond: 4000, bytesPerSecond: 4000 };
+    const summary = summarizeInferenceCost(run(true, true), { rates: stated });
+    expect(summary?.ratesOrigin).toBe("stated");
+    expect(summary?.measuredRates).toEqual([stated]);
+    expect(summary?.strategies[0]?.idealizedSecondsPerProblem).toBeCloseTo(20.96 / 4, 9);
+    expect(summary?.power).toEqual(cpuPower());
   });
 
   it("is unknown without the model's shape or the machine's rates", () => {

@@ -100,6 +100,58 @@ describe("mull report", () => {
     expect((await report(shaped, "--cores", "0")).code).toBe(2);
   });
 
+  it("leaves a run over HTTP without idealized time and energy unless the server's rates and power are given", async () => {
+    const served = join(folder, "served");
+    const store = await openRunStore(served);
+    const manifest = {
+      ...run.manifest,
+      backend: {
+        ...run.manifest.backend,
+        kind: "openai-compatible",
+        baseUrl: "http://gpu-box:8080/v1",
+        architecture: { parameters: 1000, layers: 2, embedding: 8 },
+      },
+      machine: { ...run.manifest.machine, performance: { flopsPerSecond: 1000, bytesPerSecond: 1000 } },
+    };
+    await store.createRun(
+      manifest,
+      { synthetic: true },
+      run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
+    );
+    for (const result of run.results) await store.recordResult({ ...result, seed: 1 }, []);
+    await store.close();
+    expect((await report(served)).code).toBe(0);
+    const plain = readFileSync(join(served, "report.html"), "utf8");
+    expect(plain).toContain("<h2>Inference cost</h2>");
+    expect(plain).toContain(
+      "No idealized time or energy: the run generated on the server at http://gpu-box:8080/v1",
+    );
+    expect(plain).not.toContain("idealized ms / problem");
+    const { code } = await report(
+      served,
+      "--peak-flops",
+      "989000",
+      "--peak-bandwidth",
+      "3350",
+      "--watts-per-core",
+      "700",
+    );
+    expect(code).toBe(0);
+    const stated = readFileSync(join(served, "report.html"), "utf8");
+    expect(stated).toContain("idealized ms / problem");
+    expect(stated).toContain(
+      "9.89e+5 GFLOP/s, 3.35e+3 GB/s (--peak-flops and --peak-bandwidth); stated for this report, not measured",
+    );
+    expect(stated).toContain("Energy is time × 700 W: assumed 700 W per busy core × 1 core");
+    expect(stated).not.toContain("No idealized time");
+    const half = await report(served, "--peak-flops", "989000");
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain("--peak-flops needs --peak-bandwidth too");
+    const zero = await report(served, "--peak-flops", "0", "--peak-bandwidth", "1");
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--peak-flops <gflops>.*'0'/);
+  });
+
   it("exits with 2 for a missing directory and with 1 for a directory without a run", async () => {
     const missing = await report(join(folder, "nowhere"));
     expect(missing.code).toBe(2);

@@ -55,6 +55,17 @@ export function reportCommand() {
       integerOption(1, 4096),
     )
     .option(
+      "--peak-flops <gflops>",
+      "peak GFLOP/s of the machine that generated, for the idealized time (with --peak-bandwidth; " +
+        "a run over HTTP has an idealized time only with them, as the server's)",
+      numberOption(1e-9, 1e12),
+    )
+    .option(
+      "--peak-bandwidth <gbps>",
+      "peak memory bandwidth in GB/s of the machine that generated (with --peak-flops)",
+      numberOption(1e-9, 1e12),
+    )
+    .option(
       "--wrong-cost <cost>",
       "add each strategy's utility per problem to the cost table: 1 for a right answer, minus this for a wrong one, 0 for none",
       numberOption(0, 1_000_000),
@@ -76,6 +87,13 @@ export function reportCommand() {
         throw new UsageError("give either --out or --name, not both", "--name");
       }
       if (flags.name !== undefined) checkPlainFileName(flags.name, "--name");
+      if ((flags.peakFlops === undefined) !== (flags.peakBandwidth === undefined)) {
+        const [given, missing] =
+          flags.peakFlops === undefined
+            ? ["--peak-bandwidth", "--peak-flops"]
+            : ["--peak-flops", "--peak-bandwidth"];
+        throw new UsageError(`${given} needs ${missing} too: the roofline takes both rates`, missing);
+      }
       const name = flags.name === undefined ? "report.html" : `${flags.name.replace(/\.html$/, "")}.html`;
       const out = flags.out ?? join(runDirectory, name);
       // Checked here too, to name the flags: writeReport refuses links before writing anything.
@@ -83,14 +101,28 @@ export function reportCommand() {
       if (flags.svg !== undefined) refuseSymlinkedOutput(flags.svg, "--svg", "directory");
       if (flags.png !== undefined) refuseSymlinkedOutput(flags.png, "--png", "directory");
       const run = await loadRun(location);
-      // A run from before machine rates were recorded gets this machine's, measured now (the report says so).
+      // A run from before machine rates were recorded gets this machine's, measured now (the report says
+      // so); not a run over HTTP, which generated on its server, nor one whose rates the user states.
       const measureHere =
         run.manifest.backend.architecture !== undefined &&
+        run.manifest.backend.baseUrl === undefined &&
         run.manifest.machine.performance === undefined &&
-        run.manifest.machine.engine === undefined;
+        run.manifest.machine.engine === undefined &&
+        flags.peakFlops === undefined;
+      const stated =
+        flags.peakFlops === undefined || flags.peakBandwidth === undefined
+          ? undefined
+          : {
+              flopsPerSecond: flags.peakFlops * 1e9,
+              bytesPerSecond: flags.peakBandwidth * 1e9,
+              source: "--peak-flops and --peak-bandwidth",
+            };
+      // Energy of a run over HTTP needs the server's power: the default describes one of this machine's cores.
+      const powerGiven = flags.wattsPerCore !== undefined || flags.cores !== undefined;
       const files = await writeReport(run, {
         machine: measureHere ? machinePerformance() : undefined,
-        power: cpuPower({ wattsPerCore: flags.wattsPerCore, cores: flags.cores }),
+        rates: stated,
+        power: powerGiven ? cpuPower({ wattsPerCore: flags.wattsPerCore, cores: flags.cores }) : undefined,
         out,
         svgDirectory: flags.svg,
         pngDirectory: flags.png,
