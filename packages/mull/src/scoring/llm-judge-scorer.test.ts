@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Backend, GenerationRequest } from "../spec/index.ts";
+import type { Backend, GenerationRequest, Problem } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { llmJudgeScorer } from "./llm-judge-scorer.ts";
 
@@ -149,5 +149,94 @@ describe("llmJudgeScorer over HTTP", () => {
       { kind: "text", text: "Q | A" },
       { kind: "text", text: "Q | B" },
     ]);
+  });
+});
+
+describe("llmJudgeScorer on a tool-use conversation", () => {
+  const weather = { id: "call_1", name: "get_weather", arguments: '{ "unit": "c", "city": "Paris" }' };
+  const problem: Problem = {
+    question: "And in Oslo?",
+    prompt: {
+      kind: "chat",
+      messages: [
+        { role: "system", content: "You answer with the weather tool." },
+        { role: "user", content: "Weather in Paris?" },
+        { role: "assistant", content: "", toolCalls: [weather] },
+        { role: "tool", content: "18 C, sunny", toolCallId: "call_1" },
+        { role: "assistant", content: "It is 18 C and sunny in Paris." },
+        { role: "user", content: "And in Oslo?" },
+      ],
+    },
+  };
+
+  /** The user message of each prompt the judge received. */
+  const shown = (backend: ReturnType<typeof createScriptedBackend>) =>
+    backend.calls.map((call) => {
+      const prompt = call.request.prompt;
+      if (prompt.kind !== "chat") throw new Error("the default judge prompt is a chat");
+      return prompt.messages.at(-1)?.content ?? "";
+    });
+
+  it("shows the judge the conversation and a call sample's calls, with canonical arguments", async () => {
+    const backend = createScriptedBackend({
+      responses: ["Right call.\nScore: 9/10", "Wrong city.\nScore: 1/10"],
+    });
+    const judge = llmJudgeScorer({ backend, concurrency: 1 });
+    const batch = await judge.score(problem, [
+      {
+        text: "",
+        answer: 'tool:get_weather({"city":"Oslo","unit":"c"})',
+        toolCalls: [{ id: "call_2", name: "get_weather", arguments: '{"unit":"c",  "city":"Oslo"}' }],
+      },
+      {
+        text: "Let me look.",
+        answer: 'tool:get_weather({"city":"Paris"})',
+        toolCalls: [{ id: "call_3", name: "get_weather", arguments: '{"city":"Paris"}' }],
+      },
+    ]);
+    expect(batch.scores.map((score) => score.value)).toEqual([0.9, 0.1]);
+    const [first, second] = shown(backend);
+    expect(first).toBe(
+      "Conversation so far:\n" +
+        "System: You answer with the weather tool.\n\n" +
+        "User: Weather in Paris?\n\n" +
+        'Assistant: \n[calls get_weather({"city":"Paris","unit":"c"})]\n\n' +
+        "Tool result (call_1): 18 C, sunny\n\n" +
+        "Assistant: It is 18 C and sunny in Paris.\n\n" +
+        "User: And in Oslo?\n\n" +
+        "Proposed next assistant turn:\n" +
+        'It ends its turn by calling:\n- get_weather({"city":"Oslo","unit":"c"})\n\n' +
+        "Is the proposed turn right: are these the right functions to call next, with the right arguments? " +
+        'Explain briefly, then end with a last line of the form "Score: N/10", where 10 means certainly correct and 0 certainly wrong.',
+    );
+    expect(second).toContain(
+      'Proposed next assistant turn:\nLet me look.\n\nIt ends its turn by calling:\n- get_weather({"city":"Paris"})',
+    );
+  });
+
+  it("shows a text answer to the conversation as a proposed turn, and a lone question as the problem", async () => {
+    const backend = createScriptedBackend({ responses: ["Score: 8/10", "Score: 8/10"] });
+    const judge = llmJudgeScorer({ backend, concurrency: 1 });
+    await judge.score(problem, [{ text: "It is 3 C in Oslo.", answer: "3 C" }]);
+    const lone: Problem = {
+      question: "2+2?",
+      prompt: {
+        kind: "chat",
+        messages: [
+          { role: "system", content: "Be brief." },
+          { role: "user", content: "2+2?" },
+        ],
+      },
+    };
+    await judge.score(lone, [{ text: "4", answer: "4" }]);
+    const [conversation, question] = shown(backend);
+    expect(conversation).toMatch(/^Conversation so far:\n.*Tool result \(call_1\): 18 C, sunny/s);
+    expect(conversation).toMatch(
+      /Proposed next assistant turn:\nIt is 3 C in Oslo\.\n\nIs the proposed solution correct, in its reasoning and its final answer\?/,
+    );
+    expect(question).toMatch(
+      /^Problem:\n2\+2\?\n\nProposed solution:\n4\n\nIs the proposed solution correct/,
+    );
+    expect(question).not.toContain("Be brief.");
   });
 });

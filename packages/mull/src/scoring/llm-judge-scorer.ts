@@ -1,6 +1,18 @@
 import { addUsage, emptyUsage } from "../budget/index.ts";
 import { checkInteger, mapInParallel } from "../runtime/index.ts";
-import type { Backend, OutcomeScorer, Problem, Prompt, Score, ScoredSolution, Usage } from "../spec/index.ts";
+// The file itself, not the folder's index: selection reads scores, so its index imports this folder.
+import { canonicalArguments } from "../selection/tool-call-answer.ts";
+import type {
+  Backend,
+  ChatMessage,
+  OutcomeScorer,
+  Problem,
+  Prompt,
+  Score,
+  ScoredSolution,
+  ToolCall,
+  Usage,
+} from "../spec/index.ts";
 import { parseJudgeVerdict } from "./parse-judge-verdict.ts";
 
 /** Options of `llmJudgeScorer`. */
@@ -21,8 +33,60 @@ export interface LlmJudgeScorerOptions {
   readonly concurrency?: number | undefined;
 }
 
-/** The default judge prompt: the problem, the solution, and the verdict line to end with. */
+/** A call as the judge reads it: the function's name and its arguments as canonical JSON. */
+function callLine(call: ToolCall): string {
+  return `${call.name}(${canonicalArguments(call.arguments)})`;
+}
+
+/** One message of a conversation as the judge reads it, with the calls an assistant turn made. */
+function messageText(message: ChatMessage): string {
+  const calls = (message.toolCalls ?? []).map((call) => `\n[calls ${callLine(call)}]`).join("");
+  switch (message.role) {
+    case "system":
+      return `System: ${message.content}`;
+    case "user":
+      return `User: ${message.content}`;
+    case "assistant":
+      return `Assistant: ${message.content}${calls}`;
+    case "tool":
+      return `Tool result${message.toolCallId === undefined ? "" : ` (${message.toolCallId})`}: ${message.content}`;
+  }
+}
+
+/**
+ * The conversation the solution answers, when the problem's chat prompt is more than one user message:
+ * earlier turns, the calls made and the tools' results, in order. `undefined` for a lone question (with or
+ * without a system message), which the judge reads as the problem.
+ */
+function conversationOf(problem: Problem): string | undefined {
+  const prompt = problem.prompt;
+  if (prompt?.kind !== "chat") return undefined;
+  const turns = prompt.messages.filter((message) => message.role !== "system");
+  if (turns.length === 0 || (turns.length === 1 && turns[0]?.role === "user")) return undefined;
+  return prompt.messages.map(messageText).join("\n\n");
+}
+
+/** What the judge is asked about a solution: its text, and the calls it ends in. */
+function solutionText(solution: ScoredSolution): string {
+  const calls = solution.toolCalls ?? [];
+  if (calls.length === 0) return solution.text;
+  const text = solution.text.trim() === "" ? "" : `${solution.text}\n\n`;
+  return `${text}It ends its turn by calling:\n${calls.map((call) => `- ${callLine(call)}`).join("\n")}`;
+}
+
+/**
+ * The default judge prompt: the problem (or the conversation so far, tool calls and results included), the
+ * solution (with the function calls it ends in), and the verdict line to end with.
+ */
 function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Prompt {
+  const conversation = conversationOf(problem);
+  const calls = (solution.toolCalls ?? []).length > 0;
+  const context =
+    conversation === undefined ? `Problem:\n${problem.question}` : `Conversation so far:\n${conversation}`;
+  const label = conversation === undefined ? "Proposed solution" : "Proposed next assistant turn";
+  const question = calls
+    ? "Is the proposed turn right: are these the right functions to call next, with the right arguments?"
+    : "Is the proposed solution correct, in its reasoning and its final answer?";
   return {
     kind: "chat",
     messages: [
@@ -33,8 +97,8 @@ function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Promp
       {
         role: "user",
         content:
-          `Problem:\n${problem.question}\n\nProposed solution:\n${solution.text}\n\n` +
-          "Is the proposed solution correct, in its reasoning and its final answer? Explain briefly, then end " +
+          `${context}\n\n${label}:\n${solutionText(solution)}\n\n` +
+          `${question} Explain briefly, then end ` +
           'with a last line of the form "Score: N/10", where 10 means certainly correct and 0 certainly wrong.',
       },
     ],
@@ -44,7 +108,9 @@ function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Promp
 /**
  * An outcome scorer that asks a model to grade each solution (LLM-as-a-judge): one call per solution at
  * temperature 0, the verdict read from the reply (`Score: 7/10` → 0.7, `YES` → 1). A reply without a
- * verdict scores 0 and says so in the score's `detail`. Calls and usage are counted.
+ * verdict scores 0 and says so in the score's `detail`. Calls and usage are counted. The default prompt
+ * shows the judge the whole conversation when the problem's chat prompt has earlier turns or tool results,
+ * and a solution that ends in function calls as those calls (name and canonical JSON arguments).
  *
  * @example
  * const judge = llmJudgeScorer({ backend: createOpenAiCompatibleBackend({ baseUrl, model: "gpt-4o-mini" }) });

@@ -53,7 +53,11 @@ export async function scoreCandidates(options: ScoreCandidatesOptions): Promise<
       scorer: `scorer "${scorer.name}"`,
       resultName: "scores",
       score: async (callOptions) => {
-        const solutions = chunk.map((candidate) => ({ text: candidate.text, answer: candidate.answer }));
+        const solutions = chunk.map((candidate) => ({
+          text: candidate.text,
+          answer: candidate.answer,
+          ...(candidate.toolCalls === undefined ? {} : { toolCalls: candidate.toolCalls }),
+        }));
         const answer = await scorer.score(problem, solutions, callOptions);
         return { results: answer.scores, calls: answer.calls, usage: answer.usage };
       },

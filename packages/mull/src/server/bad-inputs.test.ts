@@ -235,6 +235,14 @@ describe("bad inputs", () => {
     });
   });
 
+  it("a field the server does not model, for a model that runs in this server: refused, never dropped", async () => {
+    await expectError(await send(withBody({ reasoning_effort: "low" })), 400, {
+      param: "reasoning_effort",
+      code: "unsupported_parameter",
+      message: /^reasoning_effort is not a field this server models: .* model m runs in this server$/,
+    });
+  });
+
   it("19: a missing or wrong bearer token, never echoed", async () => {
     const error = await expectError(
       await send(JSON.stringify(valid), { authorization: "Bearer sk-wrong-CANARY-19" }),

@@ -3,7 +3,11 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRng } from "../runtime/index.ts";
 import type { ChatMessage } from "../spec/index.ts";
-import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import {
+  type FakeChoice,
+  type FakeOpenAIServer,
+  startFakeOpenAIServer,
+} from "../testing/fake-openai-server.ts";
 import { scriptedThinking } from "../testing/scripted-thinking.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
@@ -16,6 +20,13 @@ const answerCue = "\n\nFinal answer: ";
 /** 200 word tokens of thinking, then an answer the budget never lets it reach. */
 const trace = `${Array.from({ length: 200 }, (_, index) => ` step${index}`).join("")}${answerCue}41`;
 
+/** The tool of a coding agent's request, and the call the model answers it with. */
+const readFileTool = {
+  type: "function" as const,
+  function: { name: "read_file", parameters: { type: "object", properties: { path: { type: "string" } } } },
+};
+const readFile: FakeChoice = { toolCalls: [{ name: "read_file", arguments: '{"path":"a.ts"}' }] };
+
 let thinker: FakeOpenAIServer;
 let keeper: FakeOpenAIServer;
 let assembled: AssembledServer;
@@ -26,6 +37,8 @@ beforeAll(async () => {
   thinker = await startFakeOpenAIServer({
     handler: (request) => {
       const body = request.body ?? {};
+      // Offered tools, the model calls one (as a coding agent's model does).
+      if (body.tools !== undefined) return { choices: Array(request.n).fill(readFile) };
       const completion = respond(
         {
           prompt: {
@@ -177,14 +190,6 @@ describe("a thinking budget mull keeps by budget forcing", () => {
         { model: "asc@4:think-model", temperature: 0.7, mull: { reasoning_budget: 50 } },
         /under strategy asc@4/,
       ],
-      [
-        {
-          model: "think-model",
-          mull: { reasoning_budget: 50 },
-          tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
-        },
-        /with tools: .* cannot end a trace in tool calls/,
-      ],
     ];
     for (const [body, message] of cases) {
       const { status, json } = await chat(body);
@@ -195,7 +200,98 @@ describe("a thinking budget mull keeps by budget forcing", () => {
   });
 });
 
+/** The note of a budget mull could not keep because the request offers tools. */
+const notKept =
+  /^the thinking budget of 50 tokens \(mull\.reasoning_budget, or thinking\.budget_tokens on \/v1\/messages\) was not enforced: model think-model's upstream does not keep a thinking budget .*budget forcing cannot end a trace in tool calls; the request was served without it$/;
+
+describe("a thinking budget mull would keep, on a request with tools", () => {
+  it("passes the request through unforced and says so in mull.notes (chat completions)", async () => {
+    const before = thinker.requests.length;
+    const { status, json } = await chat({
+      model: "think-model",
+      max_tokens: 100,
+      mull: { reasoning_budget: 50 },
+      tools: [readFileTool],
+    });
+    expect(status).toBe(200);
+    // One call, asking for all of max_tokens: no thinking was cut and no answer cue appended.
+    const calls = callsSince(before);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.body).toMatchObject({ max_tokens: 100, tools: [readFileTool] });
+    expect(calls[0]?.body?.continue_final_message).toBeUndefined();
+    expect(json.choices[0].finish_reason).toBe("tool_calls");
+    expect(json.choices[0].message.tool_calls[0].function).toEqual({
+      name: "read_file",
+      arguments: '{"path":"a.ts"}',
+    });
+    expect(Object.keys(json.mull)).toEqual(["notes"]);
+    expect(json.mull.notes).toHaveLength(1);
+    expect(json.mull.notes[0]).toMatch(notKept);
+  });
+
+  it("runs sc@3 as asked rather than budget forcing, with the note first", async () => {
+    const before = thinker.requests.length;
+    const { status, json } = await chat({
+      model: "sc@3:think-model",
+      max_tokens: 100,
+      temperature: 0.7,
+      mull: { reasoning_budget: 50 },
+      tools: [readFileTool],
+    });
+    expect(status).toBe(200);
+    expect(json.mull).toMatchObject({ strategy: "sc@3", votes: { 'tool:read_file({"path":"a.ts"})': 3 } });
+    expect(json.mull.notes[0]).toMatch(notKept);
+    expect(callsSince(before).map((call) => call.body?.max_tokens)).toEqual([100, 100, 100]);
+  });
+
+  it("serves Claude Code's thinking budget with tools on /v1/messages, whole and streamed", async () => {
+    const request = {
+      model: "think-model",
+      max_tokens: 100,
+      thinking: { type: "enabled" as const, budget_tokens: 50 },
+      tools: [{ name: "read_file", input_schema: { type: "object" as const } }],
+      messages: [{ role: "user" as const, content: "Read a.ts" }],
+    };
+    const client = new Anthropic({ baseURL: running.url, apiKey: "unused", maxRetries: 0 });
+    const message = await client.messages.create(request);
+    expect(message.stop_reason).toBe("tool_use");
+    expect(message.content).toMatchObject([{ type: "tool_use", name: "read_file", input: { path: "a.ts" } }]);
+    const notes = (message as unknown as { mull: Json }).mull.notes;
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(notKept);
+
+    const response = await fetch(`${running.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...request, stream: true }),
+    });
+    expect(response.status).toBe(200);
+    const events = (await response.text())
+      .split("\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => JSON.parse(line.slice(6)) as Json);
+    const delta = events.find((event) => event.type === "message_delta");
+    expect(delta.delta.stop_reason).toBe("tool_use");
+    expect(delta.mull.notes[0]).toMatch(notKept);
+  });
+});
+
 describe("a thinking budget an upstream keeps", () => {
+  it("is sent with the request's tools", async () => {
+    const before = keeper.requests.length;
+    const { status, json } = await chat({
+      model: "vllm-model",
+      max_tokens: 100,
+      mull: { reasoning_budget: 50 },
+      tools: [readFileTool],
+    });
+    expect(status).toBe(200);
+    const calls = keeper.requests.slice(before).filter((request) => request.endpoint === "chat");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.body).toMatchObject({ thinking_token_budget: 50, tools: [readFileTool] });
+    expect(json.mull).toBeUndefined();
+  });
+
   for (const [model, field] of [
     ["vllm-model", "thinking_token_budget"],
     ["llama-model", "thinking_budget_tokens"],

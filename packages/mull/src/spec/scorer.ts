@@ -1,4 +1,5 @@
 import type { CallOptions } from "./backend.ts";
+import type { ToolCall } from "./generation.ts";
 import type { Problem } from "./problem.ts";
 import type { Score } from "./score.ts";
 import type { Usage } from "./usage.ts";
@@ -7,6 +8,8 @@ import type { Usage } from "./usage.ts";
 export interface ScoredSolution {
   readonly text: string;
   readonly answer: string | undefined;
+  /** The function calls the solution ended in, when it ended in calls (its `text` is then often empty). */
+  readonly toolCalls?: readonly ToolCall[] | undefined;
 }
 
 /** The scores of a batch, and what producing them cost. */

@@ -78,7 +78,7 @@ export function benchCommand() {
     )
     .requiredOption(
       "--dataset <name>",
-      "gsm8k | math500 | aime24 | lab:1…lab:6 | lab:mixed | lab:hard | PATH.jsonl",
+      "gsm8k | math500 | aime24 | lab:1…lab:6 | lab:mixed | lab:hard | PATH.jsonl | PATH.json",
     )
     .option(
       "--data-dir <dir>",

@@ -71,6 +71,51 @@ describe("forwardedBody", () => {
     expect(forced.message).toMatch(/\(greedy, single, sc@N, .*asc@N, .*mass@N, .*accept@N\)$/);
   });
 
+  it("forwards unknown fields as they are, and refuses them where they cannot reach an upstream", () => {
+    const unknownFields = { reasoning_effort: "high", guided_choice: ["a", "b"], seed_offset: null };
+    expect(forwardedBody(body({ unknownFields }), served("openai-compatible"), undefined)).toEqual({
+      reasoning_effort: "high",
+      guided_choice: ["a", "b"],
+    });
+    expect(forwardedBody(body({ unknownFields }), served("openai-compatible"), strategy("bon@4"))).toEqual({
+      reasoning_effort: "high",
+      guided_choice: ["a", "b"],
+    });
+    const embedded = refusal(() => forwardedBody(body({ unknownFields }), served("embedded"), undefined));
+    expect(embedded.param).toBe("reasoning_effort");
+    expect(embedded.message).toMatch(
+      /^reasoning_effort is not a field this server models: .*model m runs in this server$/,
+    );
+    // A null asks for nothing: not even an embedded model refuses it.
+    expect(forwardedBody(body({ unknownFields: { x: null } }), served("embedded"), undefined)).toEqual({});
+    const long = "f".repeat(300);
+    expect(
+      refusal(() => forwardedBody(body({ unknownFields: { [long]: 1 } }), served("other"), undefined)).param,
+    ).toBe("f".repeat(64));
+    // Fields a sample call cannot carry pass without a strategy, and are refused under one.
+    expect(
+      forwardedBody(body({ unknownFields: { echo: true } }), served("openai-compatible"), undefined),
+    ).toEqual({
+      echo: true,
+    });
+    const echo = refusal(() =>
+      forwardedBody(body({ unknownFields: { echo: true } }), served("openai-compatible"), strategy("sc@8")),
+    );
+    expect(echo).toEqual({
+      param: "echo",
+      message:
+        "echo cannot be sent on the sample calls of strategy sc@8: it would put the prompt into every sample's text, which the strategy reads its answer from; send it without a strategy",
+    });
+    // A field named like an object's own method is an ordinary unknown field.
+    expect(
+      forwardedBody(
+        body({ unknownFields: { toString: "x" } }),
+        served("openai-compatible"),
+        strategy("sc@8"),
+      ),
+    ).toEqual({ toString: "x" });
+  });
+
   it("offers tools under every strategy that chooses among whole samples, the adaptive ones too", () => {
     for (const spec of [
       "greedy",

@@ -5,9 +5,14 @@ import type { ServedModel } from "../upstreams/index.ts";
 import { type ChatRequestBody, type CompletionRequestBody, forwardedFields } from "./request-schema.ts";
 
 /**
- * The fields of a request that mull does not model but forwards to the upstream as they are (`tools`,
- * `tool_choice`, `parallel_tool_calls`, `response_format`, `logit_bias`, `user`, `top_k`, `min_p`,
- * `repetition_penalty`, `chat_template_kwargs`), for the request's `extraBody`. They are refused, never
+ * The fields of a request that mull does not model but forwards to the upstream as they are, for the
+ * request's `extraBody`: the named ones (`tools`, `tool_choice`, `parallel_tool_calls`, `response_format`,
+ * `logit_bias`, `user`, `top_k`, `min_p`, `repetition_penalty`, `chat_template_kwargs`), checked by the
+ * schema, and every unknown top-level field (`body.unknownFields`: `reasoning_effort`, `guided_json`,
+ * `grammar`, `min_tokens`, …) as the client sent it, which the upstream may understand. A null is read as
+ * absent. Under a strategy they go on every sample call, except the unknown fields that mull writes itself
+ * on those calls or that change what a sample is (`messages`, `prompt`, `continue_final_message`,
+ * `add_generation_prompt`, `echo`, `best_of`). They are refused, never
  * dropped, where they could not be honoured: by a model that is not behind an OpenAI-compatible upstream
  * (an embedded model has no such fields), `tools` by a model prompted with its own template (the lab's
  * `Q: … A:`), and `tools` under a strategy whose catalog entry does not choose among whole samples
@@ -24,7 +29,7 @@ export function forwardedBody(
   served: ServedModel,
   strategy: Strategy | undefined,
 ): Record<string, unknown> {
-  const given = body as Readonly<Record<string, unknown>>;
+  const given = body as unknown as Readonly<Record<string, unknown>>;
   const forwarded: Record<string, unknown> = {};
   for (const field of forwardedFields) {
     const value = given[field];
@@ -34,6 +39,26 @@ export function forwardedBody(
         400,
         `${field} is passed to OpenAI-compatible upstreams only; model ${served.name} runs in this server and cannot honour it`,
         { param: field, code: "unsupported_parameter" },
+      );
+    }
+    forwarded[field] = value;
+  }
+  for (const [field, value] of Object.entries(body.unknownFields ?? {})) {
+    if (value === null) continue;
+    const named = field.slice(0, 64);
+    if (served.kind !== "openai-compatible") {
+      throw new ApiError(
+        400,
+        `${named} is not a field this server models: such fields are passed as they are to OpenAI-compatible upstreams only, and model ${served.name} runs in this server`,
+        { param: named, code: "unsupported_parameter" },
+      );
+    }
+    const conflict = strategy === undefined ? undefined : perSampleConflicts.get(field);
+    if (conflict !== undefined && strategy !== undefined) {
+      throw new ApiError(
+        400,
+        `${named} cannot be sent on the sample calls of strategy ${strategy.name}: ${conflict}; send it without a strategy`,
+        { param: named, code: "unsupported_parameter" },
       );
     }
     forwarded[field] = value;
@@ -49,6 +74,19 @@ export function forwardedBody(
   if (strategy !== undefined) refuseToolsUnder(strategy);
   return forwarded;
 }
+
+/**
+ * Unknown fields a strategy's sample calls cannot carry, and why: mull writes them itself on those calls,
+ * or they change what a sample is. Every other unknown field goes on each sample call as it is.
+ */
+const perSampleConflicts: ReadonlyMap<string, string> = new Map([
+  ["messages", "mull writes each sample call's prompt itself"],
+  ["prompt", "mull writes each sample call's prompt itself"],
+  ["continue_final_message", "mull sets it itself on the calls that continue a trace"],
+  ["add_generation_prompt", "mull sets it itself on the calls that continue a trace"],
+  ["echo", "it would put the prompt into every sample's text, which the strategy reads its answer from"],
+  ["best_of", "the upstream would draw samples that the strategy neither counts nor votes over"],
+]);
 
 /** The canonical forms of the strategies `tools` may be offered under, for the refusal's message. */
 const toolStrategies = strategyCatalog

@@ -27,3 +27,4 @@ export { type ServeRequestOptions, serveRequest } from "./serve-request.ts";
 export { servedModelResolver } from "./served-model-resolver.ts";
 export { type PrefixedModel, splitStrategyPrefix } from "./strategy-prefix.ts";
 export { streamChunks } from "./stream-chunks.ts";
+export { unknownFieldsOf } from "./unknown-fields-of.ts";

@@ -17,13 +17,20 @@ function tokenCounts(usage: Usage) {
 /**
  * The `mull` object: what the strategy did and what every sample cost, `usage_by_model` when more than one
  * model generated (a routing strategy: each served model's tokens and calls, which sum to `usage`),
- * `notes` from its trace when it has any (a fallback taken, a scorer that could not choose), and
- * `served_by`, the served model that answered, when a fallback answered instead of the model requested.
+ * `notes` from its plan and its trace when it has any (a thinking budget not kept, a fallback taken, a
+ * scorer that could not choose), and `served_by`, the served model that answered, when a fallback answered
+ * instead of the model requested. A request without a strategy has a `mull` object only for `served_by`
+ * and its plan's `notes`.
  */
 export function mullBody(outcome: RequestOutcome): Record<string, unknown> | undefined {
   const report = outcome.report;
   const servedBy = outcome.servedBy === undefined ? {} : { served_by: outcome.servedBy };
-  if (report === undefined) return outcome.servedBy === undefined ? undefined : servedBy;
+  if (report === undefined) {
+    const notes = outcome.notes === undefined || outcome.notes.length === 0 ? {} : { notes: outcome.notes };
+    return outcome.servedBy === undefined && notes.notes === undefined
+      ? undefined
+      : { ...servedBy, ...notes };
+  }
   const byModel = outcome.usageByModel;
   return {
     ...servedBy,

@@ -9,7 +9,8 @@ export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning">;
 
 /**
  * Serves a request without a strategy: its `n` completions straight from the model's backend, with
- * log-probabilities when asked; a streaming client's pieces go to `relay` as the upstream sends them.
+ * log-probabilities when asked; a streaming client's pieces go to `relay` as the upstream sends them. The
+ * plan's notes go with the outcome.
  *
  * @throws ApiError 502 when the upstream returns fewer complete completions than asked for.
  * @example
@@ -61,6 +62,7 @@ export async function passThrough(
     })),
     usage: result.usage,
     report: undefined,
+    ...(plan.notes === undefined || plan.notes.length === 0 ? {} : { notes: plan.notes }),
     ...(result.usage.reasoningTokens === undefined ? {} : { reasoningTokens: result.usage.reasoningTokens }),
   };
 }

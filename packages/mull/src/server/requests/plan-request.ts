@@ -87,9 +87,9 @@ function strategySpec(
  * server's cap, `n` above the strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above
  * the model's context window, samples × (prompt + `max_tokens`) above the per-request token cap, a voting
  * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`, and
- * forwarded fields (`tools`, `top_k`, …) the model or the strategy cannot honour (see `forwardedBody`). A
- * thinking budget (`mull.reasoning_budget`) goes to an upstream that keeps one, or is kept by budget
- * forcing (see `planReasoningBudget`).
+ * forwarded fields (`tools`, `top_k`, unknown fields, …) the model or the strategy cannot honour (see
+ * `forwardedBody`). A thinking budget (`mull.reasoning_budget`) goes to an upstream that keeps one, or is
+ * kept by budget forcing, or (with tools) is noted as not kept in `notes` (see `planReasoningBudget`).
  *
  * @throws ApiError naming the field and the limit.
  */
@@ -288,7 +288,16 @@ export function planRequest(
   const extraBody: Record<string, unknown> = {};
   if (body.presence_penalty != null) extraBody.presence_penalty = body.presence_penalty;
   if (body.frequency_penalty != null) extraBody.frequency_penalty = body.frequency_penalty;
-  Object.assign(extraBody, forwardedBody(body, served, strategy), reasoning?.extraBody);
+  const forwarded = forwardedBody(body, served, strategy);
+  for (const field of Object.keys(reasoning?.extraBody ?? {})) {
+    if (!Object.hasOwn(forwarded, field)) continue;
+    throw new ApiError(
+      400,
+      `${field} and mull.reasoning_budget (thinking.budget_tokens on /v1/messages) both set the thinking budget of model ${served.name}; give it once`,
+      { param: field, code: "invalid_value" },
+    );
+  }
+  Object.assign(extraBody, forwarded, reasoning?.extraBody);
 
   return {
     endpoint,
@@ -315,6 +324,7 @@ export function planRequest(
     answerFormat: withToolCallKeys(answerFormat),
     estimatedPromptTokens,
     worstCaseTokens: bounded,
-    ...(reasoning === undefined ? {} : { reasoningBudget: reasoning.reasoningBudget }),
+    ...(reasoning?.reasoningBudget === undefined ? {} : { reasoningBudget: reasoning.reasoningBudget }),
+    ...(reasoning?.note === undefined ? {} : { notes: [reasoning.note] }),
   };
 }

@@ -16,11 +16,14 @@ export interface ReasoningBudget {
 
 /** What a thinking budget changes in a request's plan. */
 export interface ReasoningBudgetPlan {
-  readonly reasoningBudget: ReasoningBudget;
+  /** The budget and who keeps it; absent when nobody can (`note` says why). */
+  readonly reasoningBudget: ReasoningBudget | undefined;
   /** The strategy that serves the request: the one asked for, or budget forcing in its place. */
   readonly strategy: Strategy | undefined;
   /** Fields sent upstream: the budget in the upstream's own field, when it keeps it. */
   readonly extraBody: Readonly<Record<string, unknown>>;
+  /** Why the budget is not kept, for the response's `mull.notes`, when it is not. */
+  readonly note?: string | undefined;
 }
 
 /** Options of `planReasoningBudget`. */
@@ -36,7 +39,7 @@ export interface ReasoningBudgetOptions {
   readonly maxTokens: number;
   /** Choices asked for without a strategy (`n`). */
   readonly choices: number;
-  /** Whether the request offers tools: budget forcing's traces cannot end in calls. */
+  /** Whether the request offers tools: budget forcing's traces cannot end in calls, so mull cannot keep it. */
   readonly tools: boolean;
 }
 
@@ -48,11 +51,12 @@ const forceable = /^(sc@\d+|single)$/;
  * llama.cpp, vLLM) gets it in its own field, whatever the strategy. Otherwise mull keeps it by budget
  * forcing (s1): a request without a strategy (or `single`) is served as `force@T` (`n` traces), `sc@N` as
  * `force@NxT`, whose N traces vote by majority as self-consistency's samples do; each trace thinks for at
- * most T tokens, then gets the model's answer cue and answers in the `max_tokens` left.
+ * most T tokens, then gets the model's answer cue and answers in the `max_tokens` left. A request with
+ * tools that mull would have to keep the budget for (Claude Code sends a thinking budget with its tools)
+ * is served as asked, without the budget, and `note` says so: a forced trace cannot end in tool calls.
  *
  * @throws ApiError 400 naming `param` when the budget is not below `max_tokens`, or when mull must keep
- * it under a strategy other than `sc@N` (no other strategy's samples can be cut and answered in its place)
- * or with tools (a forced trace cannot end in calls).
+ * it under a strategy other than `sc@N` (no other strategy's samples can be cut and answered in its place).
  * @example
  * planReasoningBudget({ tokens: 50, param: "mull.reasoning_budget", served, strategy: undefined, maxTokens: 256, choices: 1, tools: false });
  * // { strategy: force@50, reasoningBudget: { tokens: 50, by: "mull", answerCue: "\n\nFinal answer: " }, extraBody: {} }
@@ -77,17 +81,18 @@ export function planReasoningBudget(options: ReasoningBudgetOptions): ReasoningB
       extraBody: { [field]: tokens },
     };
   }
+  if (options.tools) {
+    return {
+      reasoningBudget: undefined,
+      strategy,
+      extraBody: {},
+      note: `the thinking budget of ${tokens} tokens (${param}, or thinking.budget_tokens on /v1/messages) was not enforced: model ${served.name}'s upstream does not keep a thinking budget (upstreams[].reasoningBudget), and mull's budget forcing cannot end a trace in tool calls; the request was served without it`,
+    };
+  }
   if (strategy !== undefined && !forceable.test(strategy.name)) {
     throw new ApiError(
       400,
       `${named} under strategy ${strategy.name}: model ${served.name}'s upstream does not keep a thinking budget (upstreams[].reasoningBudget), and mull keeps one itself only for requests without a strategy and for sc@N`,
-      { param, code: "unsupported_parameter" },
-    );
-  }
-  if (options.tools) {
-    throw new ApiError(
-      400,
-      `${named} with tools: model ${served.name}'s upstream does not keep a thinking budget (upstreams[].reasoningBudget), and mull's budget forcing cannot end a trace in tool calls`,
       { param, code: "unsupported_parameter" },
     );
   }

@@ -54,6 +54,11 @@ export interface RequestOutcome {
   readonly usageByModel?: Readonly<Record<string, Usage>> | undefined;
   /** Present when a strategy ran. */
   readonly report: StrategyReport | undefined;
+  /**
+   * Notes on how a request without a strategy was served (a thinking budget not kept, and why), for the
+   * `mull` object; a strategy's are in `report.notes`.
+   */
+  readonly notes?: readonly string[] | undefined;
   /** The served model that answered, when it is not the one requested (a fallback). */
   readonly servedBy?: string | undefined;
   /**

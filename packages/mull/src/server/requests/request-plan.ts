@@ -38,7 +38,7 @@ export interface RequestPlan {
   /** Per-token log-probabilities to return (pass-through only). */
   readonly logprobs: boolean;
   readonly topLogprobs: number | undefined;
-  /** Sampling fields forwarded as they are (penalties). */
+  /** Fields forwarded as they are (penalties, tools, unknown fields, a thinking budget's field). */
   readonly extraBody: Readonly<Record<string, unknown>> | undefined;
   readonly stream: boolean;
   readonly includeUsage: boolean;
@@ -50,4 +50,6 @@ export interface RequestPlan {
   readonly worstCaseTokens: number;
   /** The request's thinking budget and who keeps it, when it gave one. */
   readonly reasoningBudget?: ReasoningBudget | undefined;
+  /** What the response's `mull.notes` says about how the request was planned (a budget not kept, and why). */
+  readonly notes?: readonly string[] | undefined;
 }

@@ -149,7 +149,7 @@ const common = {
 /** The `mull` object of a request body, for other front ends (`POST /v1/messages`) to take it as it is. */
 export const mullRequestOptionsSchema = mullOptions;
 
-/** The fields of `POST /v1/chat/completions` that the server reads; others are ignored. */
+/** The fields of `POST /v1/chat/completions` that the server reads; others are unknown (`unknownFieldsOf`). */
 export const chatRequestSchema = z.object({
   ...common,
   messages: z.array(message).min(1),
@@ -158,15 +158,23 @@ export const chatRequestSchema = z.object({
   top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
 });
 
-/** The fields of `POST /v1/completions` that the server reads; others are ignored. */
+/** The fields of `POST /v1/completions` that the server reads; others are unknown (`unknownFieldsOf`). */
 export const completionRequestSchema = z.object({
   ...common,
   prompt: z.union([z.string(), z.array(z.string()).length(1)]),
   logprobs: z.number().int().min(0).max(20).nullable().optional(),
 });
 
-export type ChatRequestBody = z.output<typeof chatRequestSchema>;
-export type CompletionRequestBody = z.output<typeof completionRequestSchema>;
+/**
+ * Top-level fields of a request body that its schema does not model, kept as the client sent them
+ * (`unknownFieldsOf`): forwarded to an OpenAI-compatible upstream unchanged, refused elsewhere (`forwardedBody`).
+ */
+export interface UnknownFields {
+  readonly unknownFields?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export type ChatRequestBody = z.output<typeof chatRequestSchema> & UnknownFields;
+export type CompletionRequestBody = z.output<typeof completionRequestSchema> & UnknownFields;
 /** The `mull` object of a request body. */
 export type MullRequestOptions = z.output<typeof mullOptions>;
 
@@ -226,8 +234,9 @@ export function paramPath(path: readonly PropertyKey[]): string {
 
 /**
  * Validates a parsed body against a request schema. `messages` says what each field expects, by its path
- * or its last segment (default the OpenAI endpoints'). Unknown fields are dropped; the result holds only
- * fields the server knows, in fresh objects (keys such as `__proto__` in the input never reach it).
+ * or its last segment (default the OpenAI endpoints'). Unknown fields are left out (`unknownFieldsOf` reads
+ * them apart); the result holds only fields the server knows, in fresh objects (keys such as `__proto__`
+ * in the input never reach it).
  *
  * @throws ApiError 400 `invalid_request_error` whose `param` is the first field at fault
  * (`messages[1].role`) and whose message says what was expected.

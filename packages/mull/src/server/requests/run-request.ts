@@ -148,7 +148,7 @@ async function withStrategy(
       samples: counts,
       scoreCalls: result.scoreCalls,
       seed,
-      notes: runNotes(result),
+      notes: [...(plan.notes ?? []), ...runNotes(result)],
     },
   };
 }

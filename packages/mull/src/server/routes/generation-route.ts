@@ -9,6 +9,7 @@ import {
   legacyFunctions,
   parseRequestBody,
   type ResponseIdentity,
+  unknownFieldsOf,
 } from "../requests/index.ts";
 import { streamGeneration } from "./generation-stream.ts";
 import { type GenerationRouteOptions, plannedRoute } from "./planned-route.ts";
@@ -18,7 +19,8 @@ export type { GenerationRouteOptions } from "./planned-route.ts";
 /**
  * The handler of an OpenAI generation endpoint (`/v1/chat/completions`, `/v1/completions`) on the shared
  * request plan (`plannedRoute`): the body is checked against OpenAI's schema (older clients' `functions` /
- * `function_call` are served as tools, and answered in their shape), and the answer is a completion body
+ * `function_call` are served as tools, and answered in their shape; fields the schema does not model are
+ * kept apart, `unknownFieldsOf`, for an OpenAI-compatible upstream), and the answer is a completion body
  * or its chunks (`streamGeneration`).
  *
  * @example
@@ -34,7 +36,9 @@ export function generationRoute(
     endpoint,
     parse(raw) {
       const mapped = endpoint === "chat" ? legacyFunctions(raw) : { body: raw, legacy: false };
-      return { body: parseRequestBody(schema, mapped.body), legacy: mapped.legacy };
+      const body = parseRequestBody(schema, mapped.body);
+      const unknownFields = unknownFieldsOf(mapped.body, schema);
+      return { body: unknownFields === undefined ? body : { ...body, unknownFields }, legacy: mapped.legacy };
     },
     async answer({ plan, work, live, progress, log }, parsed, context) {
       const { requestId, abort } = context.var;
