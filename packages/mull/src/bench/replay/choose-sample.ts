@@ -1,5 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
 import { chooseByArchitecture } from "./choose-by-architecture.ts";
+import { chooseByLogprobs } from "./choose-by-logprobs.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
@@ -7,7 +8,17 @@ import { rewardProbability } from "./reward-probability.ts";
 import { weightedWinner } from "./weighted-winner.ts";
 
 /** The kinds that pick one sample's answer (the others, `mean` and `pass`, score the whole subset). */
-export type SelectingKind = "maj" | "rm" | "bon" | "wv" | "wv-prob" | "mass" | "architecture";
+export type SelectingKind =
+  | "maj"
+  | "rm"
+  | "bon"
+  | "wv"
+  | "wv-prob"
+  | "mass"
+  | "deepconf"
+  | "rpc"
+  | "certainty"
+  | "architecture";
 
 /** log(Σ exp(values)) without underflow. */
 function logSumExp(values: readonly number[]): number {
@@ -44,9 +55,11 @@ function requireField(
  *   samples, computed without underflow; ties as for `maj`.
  * - `mass`: vote weighted by the probability exp(logprob) of each distinct trace, a text recorded twice
  *   counting once (samples without a text are distinct); ties as for `maj`.
+ * - `deepconf`, `rpc`, `certainty`: the live strategy's own selection over the samples' recorded
+ *   confidences and log-probabilities (`chooseByLogprobs`).
  * - `architecture`: its layers over the samples (`chooseByArchitecture`).
  *
- * @throws ConfigError when a strategy needs rewards or logprobs that a sample lacks, or when rewards
+ * @throws ConfigError when a strategy needs rewards, logprobs or confidences that a sample lacks, or when rewards
  *   are outside [0, 1] on the `probability` scale.
  */
 export function chooseSample(
@@ -58,6 +71,10 @@ export function chooseSample(
   switch (strategy.kind) {
     case "architecture":
       return chooseByArchitecture(problem, samples, strategy, rewardScale);
+    case "deepconf":
+    case "rpc":
+    case "certainty":
+      return chooseByLogprobs(problem, samples, { ...strategy, kind: strategy.kind });
     case "maj":
       return weightedWinner(samples, () => 1);
     case "rm":

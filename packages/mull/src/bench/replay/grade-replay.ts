@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
 import type { AnswerFormat } from "../../spec/index.ts";
-import type { ReplayProblem } from "./replay-dataset.ts";
+import type { ConfidenceSummary, ReplayProblem } from "./replay-dataset.ts";
 
 /** An answer read part-way through a sample, graded like a final answer. */
 export interface GradedProbe {
@@ -23,6 +23,14 @@ export interface GradedSample {
   /** The text, when recorded: traces with the same text are one trace of the model's distribution. */
   readonly text?: string | undefined;
   readonly logprob: number | undefined;
+  /** Mean token log-probability, when recorded. */
+  readonly meanLogprob?: number | undefined;
+  /** DeepConf's per-position token confidences, when recorded. */
+  readonly tokenConfidences?: readonly number[] | undefined;
+  /** DeepConf's trace confidences by measure, when recorded instead of (or beside) the token confidences. */
+  readonly confidence?: ConfidenceSummary | undefined;
+  /** The trace's self-certainty, when recorded. */
+  readonly selfCertainty?: number | undefined;
   readonly reward: number | undefined;
   /** Its intermediate answers, when recorded: `probes[i]` after (i + 1) × the problem's `probeInterval` tokens. */
   readonly probes?: readonly GradedProbe[] | undefined;
@@ -86,6 +94,11 @@ export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFo
         characters: sample.text?.length,
         ...(sample.text === undefined ? {} : { text: sample.text }),
         logprob: sample.logprob,
+        // Spread only when recorded, so that samples without them keep the shape they had.
+        ...(sample.meanLogprob === undefined ? {} : { meanLogprob: sample.meanLogprob }),
+        ...(sample.tokenConfidences === undefined ? {} : { tokenConfidences: sample.tokenConfidences }),
+        ...(sample.confidence === undefined ? {} : { confidence: sample.confidence }),
+        ...(sample.selfCertainty === undefined ? {} : { selfCertainty: sample.selfCertainty }),
         reward: sample.reward,
         ...(sample.intermediateAnswers === undefined
           ? {}

@@ -243,3 +243,41 @@ describe("gradeReplay", () => {
     ).toThrow(/f:2: sample 0 has no recorded "correct" flag and problem "b" has no gold answer/);
   });
 });
+
+describe("loadReplay: generic confidences", () => {
+  it("reads each sample's mean log-probability, token confidences, confidence summary and self-certainty", () => {
+    const path = file("confidences.jsonl", [
+      {
+        id: "c",
+        gold: "1",
+        samples: [
+          {
+            answer: "1",
+            meanLogprob: -0.25,
+            tokenConfidences: [3.5, 2, 4],
+            confidence: { "lowest-group": 2, tail: 4 },
+            selfCertainty: 0.7,
+          },
+        ],
+      },
+    ]);
+    const [problem] = gradeReplay(loadReplay({ samples: path }).problems, answerFormatByName("exact"));
+    expect(problem?.samples[0]).toMatchObject({
+      meanLogprob: -0.25,
+      tokenConfidences: [3.5, 2, 4],
+      confidence: { "lowest-group": 2, tail: 4 },
+      selfCertainty: 0.7,
+    });
+    const bad = (sample: object) => () =>
+      loadReplay({ samples: file("bad-confidences.jsonl", [{ id: "c", gold: "1", samples: [sample] }]) });
+    expect(bad({ answer: "1", tokenConfidences: [1, "x"] })).toThrow(
+      ':1: field "samples[0].tokenConfidences[1]": expected a number, got "x"',
+    );
+    expect(bad({ answer: "1", confidence: { lowest: 2 } })).toThrow(
+      ':1: field "samples[0].confidence.lowest": unknown field',
+    );
+    expect(bad({ answer: "1", meanLogprob: 0.5 })).toThrow(
+      ':1: field "samples[0].meanLogprob": expected a mean log-probability <= 0, got 0.5',
+    );
+  });
+});

@@ -56,4 +56,48 @@ describe("replayDatasetFromRun", () => {
     };
     expect(replayDatasetFromRun(single, undefined, "runs/x").problems.length).toBeGreaterThan(0);
   });
+
+  it("carries the trace scores a run kept as the confidences deepconf@k and certainty@k read", () => {
+    const problem = run.problems[0]!;
+    const sample = (index: number, answer: string, scores: Record<string, number>) => ({
+      problemId: problem.id,
+      strategy: "deepconf@3",
+      sampleIndex: index,
+      text: `t${index} #### ${answer}`,
+      answer,
+      correct: answer === problem.gold,
+      completionTokens: 10,
+      logprob: -2,
+      scores,
+    });
+    const wrong = `${problem.gold}0`;
+    const recorded: RunData = {
+      ...run,
+      problems: [problem],
+      samples: [
+        sample(0, wrong, { "deepconf:lowest-group": 1, "self-certainty": 0.5, stability: 0.2 }),
+        sample(1, wrong, { "deepconf:lowest-group": 1, "self-certainty": 0.4, stability: 0.2 }),
+        sample(2, problem.gold, { "deepconf:lowest-group": 4, "deepconf:tail": 3, "self-certainty": 2 }),
+      ],
+    };
+    const dataset = replayDatasetFromRun(recorded, undefined, "runs/x");
+    expect(dataset.problems[0]!.samples[0]).toMatchObject({
+      confidence: { "lowest-group": 1 },
+      selfCertainty: 0.5,
+    });
+    expect(dataset.problems[0]!.samples[2]).toMatchObject({
+      confidence: { "lowest-group": 4, tail: 3 },
+      selfCertainty: 2,
+    });
+    // Several scores: none of them is taken for a reward.
+    expect(dataset.problems[0]!.samples[0]!.reward).toBeUndefined();
+    const report = replayReportOf(dataset, {
+      strategies: "maj@3,deepconf@3:e30,certainty@3:p2",
+      answerFormat: "exact",
+      resamples: 10,
+    });
+    // The majority is wrong; the one trace kept at η = 30 is the right one, and at p = 2 its rank 1
+    // weighs 9 against 4 + 1.
+    expect(report.evaluations.map((evaluation) => evaluation.correct)).toEqual([0, 1, 1]);
+  });
 });

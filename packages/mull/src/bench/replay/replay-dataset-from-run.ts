@@ -1,13 +1,35 @@
 import { ConfigError } from "../../errors/index.ts";
+import type { ConfidenceMeasure } from "../../scoring/index.ts";
 import type { RunData } from "../run-data.ts";
-import type { ReplayDataset, ReplayProblem } from "./replay-dataset.ts";
+import type { ReplayDataset, ReplayProblem, ReplaySample } from "./replay-dataset.ts";
+
+/**
+ * The trace scores a run keeps under the names the live strategies and the bench's trace-score recorder
+ * give them, as the replay fields the log-probability methods read: `deepconf:<measure>` as the
+ * `confidence` summary by measure, `self-certainty` as `selfCertainty`.
+ */
+function traceScoresOf(scores: Readonly<Record<string, number>>): Partial<ReplaySample> {
+  const confidence: { [measure in ConfidenceMeasure]?: number } = {};
+  for (const measure of ["lowest-group", "bottom-10%", "tail"] as const) {
+    const value = scores[`deepconf:${measure}`];
+    if (value !== undefined) confidence[measure] = value;
+  }
+  const certainty = scores["self-certainty"];
+  return {
+    ...(Object.keys(confidence).length === 0 ? {} : { confidence }),
+    ...(certainty === undefined ? {} : { selfCertainty: certainty }),
+  };
+}
 
 /**
  * Turns the samples one strategy recorded in a bench run into a replay dataset, so that aggregation
  * strategies can be scored offline on them (`mull replay --run`). Samples keep their text, answer
  * (`null` where none was read), tokens, log-probability and recorded correctness (the bench's grader
- * already graded them); a sample with exactly one score gets it as its reward. Problems on which the
- * strategy recorded no sample are left out.
+ * already graded them); a sample with exactly one score gets it as its reward. The trace scores the run
+ * kept for samples drawn with top alternatives (`deepconf:<measure>`, `self-certainty`) become their
+ * `confidence` and `selfCertainty`, which `deepconf@k` and `certainty@k` read; the store keeps no
+ * per-token data, so `tokenConfidences` and `meanLogprob` are never set (`rpc@k` reads `logprob / tokens`).
+ * Problems on which the strategy recorded no sample are left out.
  *
  * @param strategy the run's strategy whose samples are replayed; may be left out when only one
  *   strategy recorded samples
@@ -55,6 +77,7 @@ export function replayDatasetFromRun(
           correct: sample.correct,
           ...(sample.logprob === undefined ? {} : { logprob: sample.logprob }),
           ...(scores.length === 1 ? { reward: scores[0] } : {}),
+          ...traceScoresOf(sample.scores ?? {}),
         };
       }),
     });

@@ -1,3 +1,11 @@
+import type { ConfidenceMeasure } from "../../scoring/index.ts";
+
+/**
+ * A trace's DeepConf confidence by measure (`traceConfidence` at its default window), as recorded when its
+ * per-token confidences were not kept: the scores `deepconf:<measure>` of a bench run.
+ */
+export type ConfidenceSummary = { readonly [measure in ConfidenceMeasure]?: number | undefined };
+
 /** One recorded sample, as the replay importers hand it over. */
 export interface ReplaySample {
   /** The full solution text, when recorded. */
@@ -11,6 +19,20 @@ export interface ReplaySample {
   readonly completionTokens?: number | undefined;
   /** Sum of token log-probabilities (log of the sequence probability). */
   readonly logprob?: number | undefined;
+  /**
+   * Mean of the token log-probabilities (`Candidate.meanLogprob`), which RPC's vote weighs paths by; when
+   * absent, `logprob / completionTokens` stands in for it.
+   */
+  readonly meanLogprob?: number | undefined;
+  /**
+   * DeepConf's confidence of each position that had top alternatives (`tokenConfidence`: minus the mean of
+   * its top-k log-probabilities), in order; DeepConf's trace measures are computed from them.
+   */
+  readonly tokenConfidences?: readonly number[] | undefined;
+  /** The trace's DeepConf confidences summed up before recording, by measure (see `ConfidenceSummary`). */
+  readonly confidence?: ConfidenceSummary | undefined;
+  /** The trace's self-certainty (`traceSelfCertainty` over its top-k alternatives). */
+  readonly selfCertainty?: number | undefined;
   /** Outcome reward (higher is better), e.g. a reward model's score. */
   readonly reward?: number | undefined;
   /** Recorded correctness; when present it is used instead of grading the answer against gold. */

@@ -4,6 +4,19 @@ const answerValue = z.union([z.string(), z.number(), z.null()], {
   error: "a string, a number or null (no answer)",
 });
 
+/**
+ * A trace's DeepConf confidences, summed up before recording (`traceConfidence` at its default window),
+ * by measure: the values a bench run stores as the scores `deepconf:<measure>`.
+ */
+const confidenceSummary = z.strictObject(
+  {
+    "lowest-group": z.number({ error: "a number" }).optional(),
+    "bottom-10%": z.number({ error: "a number" }).optional(),
+    tail: z.number({ error: "a number" }).optional(),
+  },
+  { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : "an object") },
+);
+
 /** One recorded sample of the generic replay format (see README.md). */
 export const replaySampleSchema = z
   .strictObject(
@@ -16,6 +29,13 @@ export const replaySampleSchema = z
         .nonnegative({ error: "a count >= 0" })
         .optional(),
       logprob: z.number({ error: "a number" }).nonpositive({ error: "a log-probability <= 0" }).optional(),
+      meanLogprob: z
+        .number({ error: "a number" })
+        .nonpositive({ error: "a mean log-probability <= 0" })
+        .optional(),
+      tokenConfidences: z.array(z.number({ error: "a number" }), { error: "an array of numbers" }).optional(),
+      confidence: confidenceSummary.optional(),
+      selfCertainty: z.number({ error: "a number" }).optional(),
       reward: z.number({ error: "a number" }).optional(),
       correct: z.boolean({ error: "true or false" }).optional(),
       intermediateAnswers: z.array(answerValue, { error: "an array of answers" }).optional(),

@@ -4,6 +4,8 @@ import { isArchitectureSpec } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
 import { defaultCascadeThreshold } from "../../routing/index.ts";
 import { checkInteger, checkNumber } from "../../runtime/index.ts";
+import type { ConfidenceMeasure } from "../../scoring/index.ts";
+import { parseLogprobStrategy } from "./parse-logprob-strategy.ts";
 import { parseReplayArchitecture } from "./parse-replay-architecture.ts";
 
 /** The strategies replay can evaluate from recorded samples. */
@@ -25,6 +27,9 @@ export const replayStrategyKinds = [
   "cascade",
   "cascade-mass",
   "accept",
+  "deepconf",
+  "rpc",
+  "certainty",
   "architecture",
 ] as const;
 
@@ -74,6 +79,14 @@ export interface ReplayStrategy {
    * (for the cascade, on each model: its own greedy trace, then its samples).
    */
   readonly greedyFirst?: boolean | undefined;
+  /** `deepconf` only: η, the percent of the traces, the most confident, that vote. */
+  readonly keepPercent?: number | undefined;
+  /** `deepconf` only: how a trace's confidence is summed up (`traceConfidence`). */
+  readonly measure?: ConfidenceMeasure | undefined;
+  /** `deepconf` only: tokens per confidence group; absent, the live default. */
+  readonly groupWindow?: number | undefined;
+  /** `certainty` only: the power p of its Borda vote's rank weights (N − r + 1)^p. */
+  readonly power?: number | undefined;
   /** `architecture` only: its layers, the first a `gen@k` (see `parseReplayArchitecture`). */
   readonly layers?: readonly ArchitectureLayer[] | undefined;
 }
@@ -210,6 +223,10 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * - `accept@k[:t<threshold>]` resampling with a verifier (Stroebl et al., "Inference Scaling fLaws"): draws
  *   samples one by one until one's reward, as a probability (the logistic of a `logit`-scale reward), is
  *   at least the threshold (default 0.5), and answers it; abstains (no answer) when none of the k is;
+ * - `deepconf@k[:e<η>][:w<window>][:<measure>]` offline DeepConf: the η% (default 90) most confident of the
+ *   k traces take a confidence-weighted vote; `rpc@k` RPC's perplexity-consistency vote after reasoning
+ *   pruning; `certainty@k[:p<power>]` self-certainty's Borda vote (`parseLogprobStrategy`): the live
+ *   strategies' own selection over recorded confidences and log-probabilities;
  * - an architecture `gen@k+…` over the k samples, with the layers recordings allow: `verify[@T]` and
  *   `rank@K` read the rewards, `rank-lp@K` the log-probabilities, then `vote` or `first`
  *   (`parseReplayArchitecture`).
@@ -220,17 +237,20 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * parseReplayStrategy("esc@64w8"); // { name: "esc@64w8", kind: "esc", k: 64, window: 8 }
  * parseReplayStrategy("probe@64m3"); // { name: "probe@64m3", kind: "probe", k: 64, agreement: 3 }
  * parseReplayStrategy("pasc@24f12"); // { …, kind: "pasc", k: 24, quorum: 12, threshold: 0.95 }
+ * parseReplayStrategy("deepconf@16:e10"); // { …, kind: "deepconf", k: 16, keepPercent: 10, measure: "lowest-group" }
  */
 export function parseReplayStrategy(spec: string, flag = "--strategies"): ReplayStrategy {
   const trimmed = spec.trim();
   if (isArchitectureSpec(trimmed)) return parseReplayArchitecture(trimmed, flag);
   const cascade = parseCascade(trimmed, flag);
   if (cascade !== undefined) return cascade;
+  const logprobMethod = parseLogprobStrategy(trimmed, flag);
+  if (logprobMethod !== undefined) return logprobMethod;
   const match = pattern.exec(trimmed);
   const kind = match?.[1] as ReplayStrategyKind | undefined;
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[d][:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[d][:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], accept@<k>[:t<threshold>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[d][:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[d][:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], accept@<k>[:t<threshold>], deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail], rpc@<k>, certainty@<k>[:p<power>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
       { field: flag },
     );
   }

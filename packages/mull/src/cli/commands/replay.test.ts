@@ -161,6 +161,41 @@ describe("mull replay", () => {
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain("maj@4 needs 4 samples per problem, but no problem has more than 3");
   });
+  it("replays the log-probability methods on recorded confidences, and names a missing field", async () => {
+    const confident = join(folder, "confident.jsonl");
+    writeFileSync(
+      confident,
+      `${JSON.stringify({
+        id: "c",
+        gold: "7",
+        samples: [
+          { answer: "3", tokens: 10, tokenConfidences: [2, 2], selfCertainty: 0.1, meanLogprob: -1 },
+          { answer: "3", tokens: 10, tokenConfidences: [2, 2], selfCertainty: 0.2, meanLogprob: -1 },
+          { answer: "7", tokens: 10, tokenConfidences: [5, 5], selfCertainty: 3, meanLogprob: -0.1 },
+        ],
+      })}\n`,
+    );
+    const { code, stdout } = await run(
+      "--samples",
+      confident,
+      "--strategies",
+      "maj@3,deepconf@3:e30,rpc@3,certainty@3:p2",
+      "--answer-format",
+      "exact",
+    );
+    expect(code).toBe(0);
+    // The majority says 3; the confident trace says 7, and each method is charged the three samples.
+    expect(stdout).toMatch(/^maj@3\s+0\.0\s+\S+\s+0\/1\s+3\.0\s+30\s/m);
+    expect(stdout).toMatch(/^deepconf@3:e30\s+100\.0\s+\S+\s+1\/1\s+3\.0\s+30\s/m);
+    expect(stdout).toMatch(/^rpc@3\s+100\.0\s+\S+\s+1\/1\s+3\.0\s+30\s/m);
+    expect(stdout).toMatch(/^certainty@3:p2\s+100\.0\s+\S+\s+1\/1\s+3\.0\s+30\s/m);
+    const missing = await run("--samples", samples, "--strategies", "certainty@3");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `certainty@3 needs samples[0].selfCertainty for every sample, but sample 0 of problem "a" (${samples}:1) has none`,
+    );
+  });
+
   it("replays a cascade between two models' samples with --escalate-samples", async () => {
     const { code, stdout } = await run(
       "--samples",

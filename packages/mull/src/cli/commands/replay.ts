@@ -32,7 +32,7 @@ export function replayCommand() {
     .description(
       "Score strategies offline on recorded samples (majority vote, best-of-N by reward, weighted votes, " +
         "mean and pass@k, Adaptive-Consistency and early-stopping self-consistency, probe-based stopping of " +
-        "single and parallel traces). " +
+        "single and parallel traces, DeepConf, RPC and self-certainty). " +
         "E.g. mull replay --samples s.jsonl --strategies maj@8,rm@8,mean@1",
     )
     .option("--samples <file>", "recorded samples (JSONL)")
@@ -94,7 +94,10 @@ export function replayCommand() {
         "stopping at <finished> finished at the latest) stop all traces at once; cascade@<k>[x<k>][t<agreement>] " +
         "(maj on these samples, escalating below the agreement, default 0.75, to maj on --escalate-samples) and " +
         "cascade-mass@<k>[x<k>][g] (mass, escalating unless certified; g: each model after its greedy trace) route between two models; " +
-        "accept@<k>[:t<threshold>] resamples until the verifier (a sample's reward) accepts one, at or above the threshold (default 0.5), and abstains when none is accepted (default mean@1,maj@N,pass@N)",
+        "accept@<k>[:t<threshold>] resamples until the verifier (a sample's reward) accepts one, at or above the threshold (default 0.5), and abstains when none is accepted; " +
+        "the log-probability methods run the live strategies' selection on recorded confidences: deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail] " +
+        "(offline DeepConf: the most confident percent, default 90, take a confidence-weighted vote), rpc@<k> (perplexity consistency after reasoning pruning) and " +
+        "certainty@<k>[:p<power>] (self-certainty's rank-weighted vote, power 0.5) (default mean@1,maj@N,pass@N)",
     )
     .option(
       "--shuffles <count>",
