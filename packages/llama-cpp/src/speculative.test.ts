@@ -132,3 +132,42 @@ describe("createLlamaCppBackend: speculative decoding", () => {
     expect((error as ConfigError).field).toBe("speculative.model");
   });
 });
+
+describe("createLlamaCppBackend: speculative decoding on the second lab family", () => {
+  let secondPlain: LlamaCppBackend;
+  let secondDrafted: LlamaCppBackend;
+
+  beforeAll(async () => {
+    secondPlain = await createLlamaCppBackend({ model: "lab-v2-large", threads: 1, sequences: 4 });
+    secondDrafted = await createLlamaCppBackend({
+      model: "lab-v2-large",
+      threads: 1,
+      sequences: 4,
+      speculative: { kind: "draft", model: "lab-v2-small" },
+    });
+  });
+
+  afterAll(async () => {
+    await secondPlain?.dispose();
+    await secondDrafted?.dispose();
+  });
+
+  it("decodes lab-v2-large greedily with lab-v2-small drafting to the plain texts, accepting some drafts", async () => {
+    const sample = prompts.slice(0, 10);
+    const texts = async (backend: LlamaCppBackend) => {
+      const written: string[] = [];
+      for (const prompt of sample) {
+        const result = await backend.generate({ prompt, temperature: 0, maxTokens: 160 });
+        written.push(result.completions[0]?.text ?? "");
+      }
+      return written;
+    };
+    const expected = await texts(secondPlain);
+    expect(expected.every((text) => text.includes("####"))).toBe(true);
+    expect(await texts(secondDrafted)).toEqual(expected);
+    const speculation = secondDrafted.speculation();
+    expect(speculation).toMatchObject({ kind: "draft", draftModel: "lab-v2-small", completions: 10 });
+    expect(speculation?.acceptedTokens).toBeGreaterThan(0);
+    expect(speculation?.acceptedTokens).toBeLessThanOrEqual(speculation?.checkedTokens ?? 0);
+  }, 120_000);
+});

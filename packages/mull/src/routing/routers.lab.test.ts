@@ -2,22 +2,28 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { createLlamaCppBackend, type LlamaCppBackend, labModelsDirectory } from "@mull/llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUsage } from "../budget/index.ts";
 import { labDataset } from "../lab/index.ts";
 import { solve } from "../solve.ts";
-import type { GenerationEvent, TraceEvent } from "../spec/index.ts";
+import type { GenerationEvent, ScoreEvent, TraceEvent } from "../spec/index.ts";
 import { usageByModel } from "../trace/index.ts";
 import { bigLittleDecoder } from "./big-little-decoder.ts";
 import { glimpseRouter } from "./glimpse-router.ts";
 import { massCascade } from "./mass-cascade.ts";
 
-const present = ["lab-small", "lab-large"].every((name) =>
-  existsSync(path.join(labModelsDirectory, `${name}.gguf`)),
-);
-if (!present) {
-  process.stderr.write(
-    `routing lab tests skipped: lab-small and lab-large are not both in ${labModelsDirectory}\n`,
-  );
+/** Whether both models of a pair are in the models folder; says on standard error when not. */
+function pairPresent(small: string, large: string): boolean {
+  const found = [small, large].every((name) => existsSync(path.join(labModelsDirectory, `${name}.gguf`)));
+  if (!found) {
+    process.stderr.write(
+      `routing lab tests skipped: ${small} and ${large} are not both in ${labModelsDirectory}\n`,
+    );
+  }
+  return found;
 }
+
+const present = pairPresent("lab-small", "lab-large");
+const secondPresent = pairPresent("lab-v2-small", "lab-v2-large");
 
 /** Who wrote each step that was kept (cut drafts left out), as `step:model`. */
 function writers(trace: readonly TraceEvent[]): string[] {
@@ -153,5 +159,142 @@ describe.skipIf(!present)("routers on the real lab models", () => {
     // β = 1 rolls back every token the small model kept: the large model writes it all, greedily.
     const largeGreedy = await solve({ problem, strategy: "greedy", backend: large });
     expect(always.best?.text).toBe(largeGreedy.best?.text);
+  }, 120_000);
+});
+
+/**
+ * The solution a Big Little Decoder run wrote, rebuilt from its trace: each round, the small model's draft
+ * less its cut token and whatever the large model's reading rejected, then the large model's token; the
+ * last round's draft whole. The lab tokenizer has one token per character, so token counts are lengths.
+ */
+function rebuiltBild(trace: readonly TraceEvent[], small: string, large: string): string {
+  const generations = trace.filter((event): event is GenerationEvent => event.type === "generation");
+  const readings = trace.filter((event): event is ScoreEvent => event.type === "score");
+  let text = "";
+  for (const generation of generations) {
+    if (generation.model === large) {
+      text += generation.text;
+      continue;
+    }
+    expect(generation.model).toBe(small);
+    expect(generation.completionTokens).toBe(generation.text.length);
+    if (generation.finishReason !== "cut") {
+      text += generation.text;
+      continue;
+    }
+    const kept = generation.text.slice(0, -1);
+    const reading = readings.find((event) => event.parentId === generation.id);
+    // Nothing kept, nothing to read.
+    expect(reading === undefined).toBe(kept === "");
+    text += kept.slice(0, reading?.value ?? 0);
+  }
+  return text;
+}
+
+describe.skipIf(!secondPresent)("routers on the second lab family (lab-v2-small, lab-v2-large)", () => {
+  let small: LlamaCppBackend;
+  let large: LlamaCppBackend;
+  const problems = labDataset("lab:hard", { limit: 3, seed: 11 });
+
+  beforeAll(async () => {
+    small = await createLlamaCppBackend({ model: "lab-v2-small", threads: 1 });
+    large = await createLlamaCppBackend({ model: "lab-v2-large", threads: 1 });
+  });
+
+  afterAll(async () => {
+    await small?.dispose();
+    await large?.dispose();
+  });
+
+  const models = () => [
+    { name: "lab-v2-small", backend: small },
+    { name: "lab-v2-large", backend: large },
+  ];
+
+  it("bild with α = 0 writes lab-v2-small's greedy solution alone; with α = β = 1 lab-v2-large's", async () => {
+    for (const problem of problems) {
+      const smallGreedy = await solve({ problem, strategy: "greedy", backend: small });
+      const never = await solve({
+        problem,
+        strategy: bigLittleDecoder({ models: models(), fallback: 0 }),
+        backend: large,
+      });
+      expect(never.best?.text).toBe(smallGreedy.best?.text);
+      expect(Object.keys(usageByModel(never.trace))).toEqual(["lab-v2-small"]);
+      const largeGreedy = await solve({ problem, strategy: "greedy", backend: large });
+      const always = await solve({
+        problem,
+        strategy: bigLittleDecoder({ models: models(), fallback: 1, rollback: 1 }),
+        backend: large,
+      });
+      expect(always.best?.text).toBe(largeGreedy.best?.text);
+      expect(always.answer).toBe(largeGreedy.answer);
+    }
+  }, 120_000);
+
+  it("bild@0.7x0.1: lab-v2-small writes most tokens, lab-v2-large one per fallback, as the trace records", async () => {
+    let fallbacks = 0;
+    let rollbacks = 0;
+    for (const problem of problems) {
+      const result = await solve({
+        problem,
+        strategy: bigLittleDecoder({ models: models(), fallback: 0.7, rollback: 0.1 }),
+        backend: large,
+      });
+      const generations = result.trace.filter(
+        (event): event is GenerationEvent => event.type === "generation",
+      );
+      // Rounds alternate: a draft of the small model cut where it was unsure, then one token of the large
+      // model at the same step; the last round is the small model's finished draft.
+      const last = generations.at(-1);
+      expect(last?.model).toBe("lab-v2-small");
+      expect(last?.finishReason).toBe("stop");
+      const rounds = generations.slice(0, -1);
+      expect(rounds.length % 2).toBe(0);
+      for (let index = 0; index < rounds.length; index += 2) {
+        const [draft, taken] = [rounds[index], rounds[index + 1]];
+        expect([draft?.model, draft?.finishReason]).toEqual(["lab-v2-small", "cut"]);
+        expect(taken?.model).toBe("lab-v2-large");
+        expect(taken?.completionTokens).toBe(1);
+        expect(taken?.step).toBe(draft?.step);
+      }
+      fallbacks += rounds.length / 2;
+      for (const event of result.trace) {
+        if (event.type !== "note") continue;
+        expect(event.message).toMatch(
+          /^round \d+: lab-v2-large rolls back \d+ of \d+ tokens of lab-v2-small \(p < β 0\.1\)$/,
+        );
+        rollbacks += 1;
+      }
+      expect(result.best?.text).toBe(rebuiltBild(result.trace, "lab-v2-small", "lab-v2-large"));
+      // Every reading of the small model's tokens is a call of the large model, counted as its usage.
+      const readings = result.trace.filter((event): event is ScoreEvent => event.type === "score");
+      expect(readings.every((event) => event.model === "lab-v2-large")).toBe(true);
+      const byModel = usageByModel(result.trace);
+      expect(byModel["lab-v2-large"]?.calls ?? 0).toBe(rounds.length / 2 + readings.length);
+      expect(byModel["lab-v2-large"]?.completionTokens ?? 0).toBe(rounds.length / 2);
+      expect(byModel["lab-v2-small"]?.completionTokens).toBeGreaterThan(
+        byModel["lab-v2-large"]?.completionTokens ?? 0,
+      );
+      // Usage per model sums to the run's.
+      expect(addUsage(...Object.values(byModel))).toEqual(result.usage);
+    }
+    // lab-v2-small is unsure somewhere in these level-6 solutions, and lab-v2-large rejects some of its
+    // tokens in one of them (where lab-v2-small resumes left to right after a grouped step).
+    expect(fallbacks).toBeGreaterThan(0);
+    expect(rollbacks).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("glimp with a τ above every entropy writes lab-v2-small's greedy solution", async () => {
+    for (const problem of problems) {
+      const greedy = await solve({ problem, strategy: "greedy", backend: small });
+      const routed = await solve({
+        problem,
+        strategy: glimpseRouter({ models: models(), threshold: 1000 }),
+        backend: large,
+      });
+      expect(routed.best?.text).toBe(greedy.best?.text);
+      expect(Object.keys(usageByModel(routed.trace))).toEqual(["lab-v2-small"]);
+    }
   }, 120_000);
 });

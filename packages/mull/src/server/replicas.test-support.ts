@@ -174,8 +174,16 @@ export function replicaSet() {
 }
 
 /** A chat request to a replica: its status, Retry-After and body. */
-export async function chatWith(replica: Replica, model: string, maxTokens = 64) {
-  const response = await fetch(`${replica.running.url}/v1/chat/completions`, {
+export function chatWith(replica: Replica, model: string, maxTokens = 64) {
+  return chatAt(replica.running.url, model, maxTokens);
+}
+
+/**
+ * A chat request with the replicas' key to a server at `url` (`http://host:port`), such as a `mull serve`
+ * child process: its status, Retry-After and body.
+ */
+export async function chatAt(url: string, model: string, maxTokens = 64) {
+  const response = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${replicaKey}` },
     body: JSON.stringify({
