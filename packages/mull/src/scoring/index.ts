@@ -1,6 +1,13 @@
 export { confidenceThreshold } from "./confidence-threshold.ts";
 export { groupConfidences } from "./group-confidences.ts";
 export { type HttpRewardModelScorerOptions, httpRewardModelScorer } from "./http-reward-model-scorer.ts";
+export {
+  type InstabilityMeterOptions,
+  type InstabilityStep,
+  instabilityMeter,
+} from "./instability-meter.ts";
+export { jensenShannonDivergence } from "./jensen-shannon-divergence.ts";
+export { type LateInstabilityCutOptions, lateInstabilityCut } from "./late-instability-cut.ts";
 export { latestScore } from "./latest-score.ts";
 export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.ts";
 export { type LowConfidenceCutOptions, lowConfidenceCut } from "./low-confidence-cut.ts";
@@ -29,8 +36,6 @@ export { type StabilityScoreOptions, stabilityScore } from "./stability-score.ts
 export { tokenConfidence } from "./token-confidence.ts";
 export { tokenEntropy } from "./token-entropy.ts";
 export {
-  type InstabilityStep,
-  jensenShannonDivergence,
   type TokenInstability,
   type TokenInstabilityOptions,
   tokenInstability,

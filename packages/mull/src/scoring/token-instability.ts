@@ -1,5 +1,5 @@
 import type { TokenLogprob } from "../spec/index.ts";
-import { distributionEntropy, topDistribution } from "./top-distribution.ts";
+import { type InstabilityStep, instabilityMeter } from "./instability-meter.ts";
 
 /** Options of `tokenInstability`. */
 export interface TokenInstabilityOptions {
@@ -9,19 +9,6 @@ export interface TokenInstabilityOptions {
   readonly entropyWeight?: number | undefined;
   /** Relative position (0 to 1) before which a peak counts as early; default 0.5. */
   readonly earlyBefore?: number | undefined;
-}
-
-/** One position of a trace under `tokenInstability`. */
-export interface InstabilityStep {
-  /**
-   * Entropy (nats) of the position's next-token distribution: the whole distribution's when the backend
-   * reported it (`TokenLogprob.entropy`), else that of the renormalised top `k`.
-   */
-  readonly entropy: number;
-  /** Jensen–Shannon divergence (nats, at most ln 2) from the previous position's distribution; 0 at the first. */
-  readonly divergence: number;
-  /** The instability index: `divergence + entropyWeight · entropy`. */
-  readonly instability: number;
 }
 
 /** A trace's instability: per position, its peak and where the peak falls. */
@@ -39,29 +26,6 @@ export interface TokenInstability {
    * "corrective"), `late` otherwise ("destructive").
    */
   readonly phase: "early" | "late";
-}
-
-/**
- * Jensen–Shannon divergence of two distributions over tokens, in nats: the mean KL divergence of each from
- * their average. A token one of them lacks has probability 0 there. Symmetric, 0 for equal distributions,
- * ln 2 for disjoint ones.
- *
- * @example
- * jensenShannonDivergence(new Map([["a", 1]]), new Map([["b", 1]])); // ln 2 ≈ 0.693
- */
-export function jensenShannonDivergence(
-  p: ReadonlyMap<string, number>,
-  q: ReadonlyMap<string, number>,
-): number {
-  let sum = 0;
-  for (const token of new Set([...p.keys(), ...q.keys()])) {
-    const a = p.get(token) ?? 0;
-    const b = q.get(token) ?? 0;
-    const middle = (a + b) / 2;
-    if (a > 0) sum += 0.5 * a * Math.log(a / middle);
-    if (b > 0) sum += 0.5 * b * Math.log(b / middle);
-  }
-  return Math.max(0, sum);
 }
 
 /**
@@ -84,21 +48,11 @@ export function tokenInstability(
   tokens: readonly TokenLogprob[],
   options: TokenInstabilityOptions = {},
 ): TokenInstability | undefined {
-  const k = options.k ?? 20;
-  const weight = options.entropyWeight ?? 1;
-  const steps: InstabilityStep[] = [];
-  let previous: Map<string, number> | undefined;
-  for (const token of tokens) {
-    const current = topDistribution(token, k);
-    if (current === undefined) continue;
-    const entropy =
-      token.entropy !== undefined && Number.isFinite(token.entropy)
-        ? token.entropy
-        : distributionEntropy(current);
-    const divergence = previous === undefined ? 0 : jensenShannonDivergence(previous, current);
-    steps.push({ entropy, divergence, instability: divergence + weight * entropy });
-    previous = current;
-  }
+  const measure = instabilityMeter({ k: options.k ?? 20, entropyWeight: options.entropyWeight ?? 1 });
+  const steps = tokens.flatMap((token): InstabilityStep[] => {
+    const step = measure(token);
+    return step === undefined ? [] : [step];
+  });
   if (steps.length === 0) return undefined;
   let peakIndex = 0;
   steps.forEach((step, index) => {

@@ -25,6 +25,7 @@ import { repeatedSamplingEntry } from "./repeated-sampling.ts";
 import { selfCertaintyEntry } from "./self-certainty.ts";
 import { selfConsistencyEntry } from "./self-consistency.ts";
 import { greedyEntry, singleEntry } from "./single-sample.ts";
+import { stabilityVotingEntry } from "./stability-voting.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 import { verifiedResamplingEntry } from "./verified-resampling.ts";
 import {
@@ -53,6 +54,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   deepConfEntry,
   deepConfOnlineEntry,
   selfCertaintyEntry,
+  stabilityVotingEntry,
   budgetForcingEntry,
   extendThinkingEntry,
   liveProbingEntry,

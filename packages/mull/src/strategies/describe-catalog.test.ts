@@ -83,6 +83,7 @@ describe("the strategy catalog", () => {
       "pasc@N",
       "mass@N",
       "deepconf-online@N",
+      "stability@N",
       "force@T",
       "probe@NkK",
       "accept@N",

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { CapabilityError } from "../errors/index.ts";
+import { solve } from "../solve.ts";
+import type { TokenLogprob } from "../spec/index.ts";
+import { createScriptedBackend, type ScriptedCompletion } from "../testing/scripted-backend.ts";
+import { findStrategyEntry } from "./find-strategy-entry.ts";
+import { parseStrategySpec } from "./parse-strategy-spec.ts";
+import { stabilityVoting } from "./stability-voting.ts";
+
+/** Top alternatives of a steady position, (0.9, 0.1): entropy h ≈ 0.325. */
+const steady = { A: 0.9, B: 0.1 };
+/** A flat position over four alternatives none of the steady ones share: entropy ln 4. */
+const flat = { C: 0.25, D: 0.25, E: 0.25, F: 0.25 };
+/** Two disjoint alternatives: after a steady position, JSD ln 2 plus entropy ln 2. */
+const spike = { G: 0.5, H: 0.5 };
+const h = -(0.9 * Math.log(0.9) + 0.1 * Math.log(0.1));
+
+/** A completion whose words are its tokens, each with the top alternatives given for its position. */
+function trace(text: string, positions: readonly Readonly<Record<string, number>>[]): ScriptedCompletion {
+  const words = text.match(/\s*\S+/g)!;
+  expect(words).toHaveLength(positions.length);
+  const tokens: TokenLogprob[] = words.map((token, index) => {
+    const alternatives = Object.entries(positions[index]!);
+    return {
+      token,
+      logprob: Math.log(alternatives[0]![1]),
+      topLogprobs: alternatives.map(([alternative, probability]) => ({
+        token: alternative,
+        logprob: Math.log(probability),
+      })),
+    };
+  });
+  return { text, tokens };
+}
+
+describe("stabilityVoting", () => {
+  it("weighs each trace by exp(−peak instability), so steadier minorities can outvote", async () => {
+    // The 7 is steady throughout: peak h. Each 8 is flat at its first position: peak ln 4, weight 1/4.
+    const responses = [
+      trace("so #### 7", [steady, steady, steady]),
+      trace("so #### 8", [flat, steady, steady]),
+      trace("so #### 8", [flat, steady, steady]),
+    ];
+    const backend = createScriptedBackend({ responses });
+    const result = await solve({ problem: "q", strategy: "stability@3", backend });
+    expect(backend.calls[0]!.request).toMatchObject({ n: 3, logprobs: true, topLogprobs: 20 });
+    expect(result.strategy).toBe("stability@3");
+    expect(result.answer).toBe("7");
+    expect(result.votes!["7"]).toBeCloseTo(Math.exp(-h), 12);
+    // The second 8's shift back to steady (JSD from the flat four to (0.9, 0.1): ln 2) plus h stays below ln 4.
+    expect(result.votes!["8"]).toBeCloseTo(2 * 0.25, 12);
+    expect(result.candidates[0]!.scores[0]).toMatchObject({ scorer: "stability", kind: "confidence" });
+    const majority = await solve({
+      problem: "q",
+      strategy: "sc@3",
+      backend: createScriptedBackend({ responses }),
+    });
+    expect(majority.answer).toBe("8");
+  });
+
+  it("with a threshold, cuts a trace that spikes late and keeps one that spikes as high early", async () => {
+    const responses = [
+      // Warm-up (2 of 4): 4 tokens each, so positions from token 2 on are late.
+      trace("a b #### 5", [steady, steady, steady, steady]),
+      trace("a b #### 7", [steady, steady, steady, steady]),
+      // Spikes (index 2 ln 2 ≈ 1.386 > 1.2) at token 3: late, cut there, though its answer is written.
+      trace("a b #### 5 end", [steady, steady, steady, spike, steady]),
+      // The same spike at token 1: early, left alone; then a shift back (ln 2 + h ≈ 1.018), below 1.2.
+      trace("a b #### 7", [steady, spike, steady, steady]),
+    ];
+    const backend = createScriptedBackend({ responses });
+    const result = await solve({ problem: "q", strategy: "stability@4c1.2", backend });
+    expect(result.strategy).toBe("stability@4c1.2");
+    expect(backend.calls.map((call) => call.request.n)).toEqual([2, 2]);
+    const [, , cut, early] = result.candidates;
+    expect(cut).toMatchObject({ finishReason: "cut", completionTokens: 4, answer: "5" });
+    expect(early).toMatchObject({ finishReason: "stop", completionTokens: 4, answer: "7" });
+    // The cut 5 does not vote: 5 has exp(−h); 7 has exp(−h) and the early spike's exp(−2 ln 2) = 1/4.
+    // Had the cut trace voted (weight 1/4 as well), the 5 would tie and, appearing first, win.
+    expect(result.votes!["5"]).toBeCloseTo(Math.exp(-h), 12);
+    expect(result.votes!["7"]).toBeCloseTo(Math.exp(-h) + 0.25, 12);
+    expect(result.answer).toBe("7");
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes).toContain(
+      "stability@4c1.2: traces are cut at instability above 1.2 from token 2 on (0.5 of the warm-up's mean length, 4.0 tokens)",
+    );
+  });
+
+  it("needs log-probabilities, and a token watcher only to cut", async () => {
+    const blind = createScriptedBackend({ responses: ["#### 1"], capabilities: { watchTokens: false } });
+    await expect(solve({ problem: "q", strategy: "stability@4c2", backend: blind })).rejects.toSatisfy(
+      (error) => CapabilityError.isInstance(error) && error.capability === "watchTokens",
+    );
+    expect((await solve({ problem: "q", strategy: "stability@4", backend: blind })).answer).toBe("1");
+    const noLogprobs = createScriptedBackend({ responses: ["#### 1"], capabilities: { logprobs: false } });
+    await expect(solve({ problem: "q", strategy: "stability@4", backend: noLogprobs })).rejects.toSatisfy(
+      (error) => CapabilityError.isInstance(error) && error.capability === "logprobs",
+    );
+  });
+
+  it("is the catalog's stability@N and stability@NcT, beside sc@N", () => {
+    expect(parseStrategySpec("stability@8")).toMatchObject({
+      name: "stability@8",
+      samples: 8,
+      parameters: { n: 8, topLogprobs: 20 },
+    });
+    expect(parseStrategySpec("Stability@8c2.5")).toMatchObject({
+      name: "stability@8c2.5",
+      samples: 8,
+      parameters: { n: 8, topLogprobs: 20, threshold: 2.5, warmup: 2, lateFraction: 0.5 },
+    });
+    expect(parseStrategySpec("stability@8").parameters).not.toHaveProperty("threshold");
+    const match = findStrategyEntry("stability@8c2.5")!;
+    expect(match.values).toEqual({ N: 8, T: 2.5 });
+    expect(match.entry.counterpart!(match.values!)).toBe("sc@8");
+    expect(() => parseStrategySpec("stability@8c0")).toThrow(/T = 0 in stability@NcT/);
+  });
+
+  it("refuses options out of range, naming the field", () => {
+    expect(() => stabilityVoting({ n: 0 })).toThrow(/stabilityVoting: n must be an integer ≥ 1, got 0/);
+    expect(() => stabilityVoting({ n: 4, topLogprobs: 1 })).toThrow(/topLogprobs/);
+    expect(() => stabilityVoting({ n: 4, threshold: 1, warmup: 5 })).toThrow(/warmup/);
+    expect(() => stabilityVoting({ n: 4, threshold: 1, lateFraction: 2 })).toThrow(/lateFraction/);
+  });
+});
