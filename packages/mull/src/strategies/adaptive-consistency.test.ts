@@ -134,7 +134,7 @@ describe("adaptiveConsistency", () => {
     const full = await solveFixed("asc@6", ["5", "6"]);
     expect(full).toMatchObject({ stoppedBy: "complete", votes: { "5": 3, "6": 3 }, answer: "5" });
     await expect(solveFixed("asc@16w4", ["5"])).rejects.toThrow(
-      /malformed spec "asc@16w4"; expected asc@N, asc@Nd /,
+      /malformed spec "asc@16w4"; expected asc@N, asc@Nd, asc@NtT, asc@NdtT /,
     );
   });
 });

@@ -69,15 +69,19 @@ export function adaptiveConsistency(
   };
 }
 
-/** `asc@N` and `asc@Nd` in the strategy catalog. */
+/** `asc@N`, `asc@Nd`, `asc@NtT` and `asc@NdtT` in the strategy catalog. */
 export const adaptiveConsistencyEntry: StrategyEntry = {
-  forms: ["asc@N", "asc@Nd"],
+  forms: ["asc@N", "asc@Nd", "asc@NtT", "asc@NdtT"],
   kind: "sampling",
   choosesWholeSamples: true,
   summary:
-    "self-consistency with Adaptive-Consistency: a sample at a time until P(leader wins) ≥ 0.95 (Beta; d: Dirichlet over every answer seen), at most N",
+    "self-consistency with Adaptive-Consistency: a sample at a time until P(leader wins) ≥ T (0.95; Beta, d: Dirichlet over every answer seen), at most N",
   needs: [],
+  decimals: ["T"],
   counterpart: ({ N }) => `sc@${N}`,
-  create: ({ N }, _dependencies, form) =>
-    adaptiveConsistency(selfConsistency({ n: N! }), form === "asc@Nd" ? { posterior: "dirichlet" } : {}),
+  create: ({ N, T }, _dependencies, form) =>
+    adaptiveConsistency(selfConsistency({ n: N! }), {
+      ...(form?.startsWith("asc@Nd") === true ? { posterior: "dirichlet" } : {}),
+      ...(T === undefined ? {} : { threshold: T }),
+    }),
 };

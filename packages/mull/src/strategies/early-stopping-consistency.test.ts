@@ -101,7 +101,7 @@ describe("earlyStoppingConsistency", () => {
     const malformed = solveFixed("esc@16", ["5"]);
     await expect(malformed).rejects.toThrow(ConfigError);
     await expect(malformed).rejects.toThrow(
-      /malformed spec "esc@16"; expected esc@NwW .*; all forms: .*asc@N, asc@Nd, esc@NwW, /,
+      /malformed spec "esc@16"; expected esc@NwW .*; all forms: .*asc@N, asc@Nd, asc@NtT, asc@NdtT, esc@NwW, /,
     );
   });
 });

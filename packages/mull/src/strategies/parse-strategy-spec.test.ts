@@ -35,7 +35,7 @@ describe("parseStrategySpec", () => {
     ["sc@-2", "sc@N, maj@N"],
     ["sc@1.5", "sc@N, maj@N"],
     ["esc@16", "esc@NwW"],
-    ["asc@16w4", "asc@N, asc@Nd"],
+    ["asc@16w4", "asc@N, asc@Nd, asc@NtT, asc@NdtT"],
   ])("rejects %j as a malformed spec of its family, naming that family's forms first", (spec, forms) => {
     expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
     expect(() => parseStrategySpec(spec)).toThrow(
@@ -51,6 +51,24 @@ describe("parseStrategySpec", () => {
   ])("rejects %j, naming the number out of range", (spec, message) => {
     expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
     expect(() => parseStrategySpec(spec)).toThrow(`${JSON.stringify(spec)} gives ${message}`);
+  });
+
+  it.each([
+    ["asc@16", "asc@16", 0.95, undefined],
+    ["asc@16t0.99", "asc@16t0.99", 0.99, undefined],
+    ["asc@16d", "asc@16d", 0.95, "dirichlet"],
+    ["asc@16dt0.9", "asc@16dt0.9", 0.9, "dirichlet"],
+  ])("reads the Adaptive-Consistency spec %j back as its strategy's name", (spec, name, threshold, posterior) => {
+    const strategy = parseStrategySpec(spec);
+    expect(strategy.name).toBe(name);
+    expect(strategy.samples).toBe(16);
+    expect(strategy.parameters.threshold).toBe(threshold);
+    expect(strategy.parameters.posterior).toBe(posterior);
+  });
+
+  it("refuses an Adaptive-Consistency threshold outside (0, 1], naming it", () => {
+    expect(() => parseStrategySpec("asc@16t1.5")).toThrow(ConfigError);
+    expect(() => parseStrategySpec("asc@16t1.5")).toThrow(/threshold/);
   });
 
   it("asks for a scorer where one is needed", () => {
