@@ -78,6 +78,59 @@ describe("benchOptionsFromRecipe", () => {
     }
   });
 
+  it("gives lab datasets the lab's step checker and outcome checker whatever the model, and no other dataset", async () => {
+    const out = { out: join(workspace, "run") };
+    const server = { baseUrl: "http://127.0.0.1:9/v1", model: "m", seed: 0, strategies: ["pf@4"] };
+    const lab = await benchOptionsFromRecipe({ ...server, dataset: "lab:hard", limit: 2 }, out);
+    const noisy = await benchOptionsFromRecipe({ ...server, dataset: "lab:2", prm: "noisy:0.1,0.2" }, out);
+    const file = await benchOptionsFromRecipe(
+      { ...server, dataset: "data/sums.jsonl", workingDirectory: workspace },
+      out,
+    );
+    const labModel = await benchOptionsFromRecipe({ ...server, model: "lab-large", dataset: "lab:1" }, out);
+    try {
+      expect(labModel.options.prm?.name).toBe("lab-step-checker");
+      expect(labModel.options.promptTemplateName).toBeUndefined();
+      expect(labModel.options.sampling).toMatchObject({ topK: 0, maxTokens: 256 });
+      expect(lab.options.prm?.name).toBe("lab-step-checker");
+      expect(lab.options.scorer?.name).toBe("lab-checker");
+      // The lab's problems come with their prompts: no template is recorded for them.
+      expect(lab.options.promptTemplate).toBeUndefined();
+      expect(lab.options.promptTemplateName).toBeUndefined();
+      expect(noisy.options.prm?.name).toBe("noisy(lab-step-checker,fp=0.1,fn=0.2)");
+      expect(file.options.prm).toBeUndefined();
+      expect(file.options.scorer?.name).not.toBe("lab-checker");
+    } finally {
+      await lab.dispose();
+      await noisy.dispose();
+      await file.dispose();
+      await labModel.dispose();
+    }
+  });
+
+  it("refuses the lab's step checkers on other datasets, even for a lab model", async () => {
+    const out = { out: join(workspace, "run") };
+    const file = { dataset: "data/sums.jsonl", workingDirectory: workspace, seed: 0, strategies: ["pf@4"] };
+    const message = "checks the steps of lab arithmetic problems only; use --prm self, judge or a PRM URL";
+    for (const prm of ["exact", "noisy:0.1,0.1", "calibrated-noisy:0.1,0.1"]) {
+      await expect(
+        benchOptionsFromRecipe({ ...file, baseUrl: "http://127.0.0.1:9/v1", model: "m", prm }, out),
+      ).rejects.toThrow(`--prm ${prm} ${message}`);
+    }
+    // A lab model asked the file's questions through a template that renders them gets no lab checker.
+    const lab = { ...file, baseUrl: "http://127.0.0.1:9/v1", model: "lab-large", promptTemplate: "default" };
+    await expect(benchOptionsFromRecipe({ ...lab, prm: "exact" }, out)).rejects.toThrow(
+      `--prm exact ${message}`,
+    );
+    const unnamed = await benchOptionsFromRecipe(lab, out);
+    try {
+      expect(unnamed.options.prm).toBeUndefined();
+      expect(unnamed.options.promptTemplateName).toContain('"name":"default"');
+    } finally {
+      await unnamed.dispose();
+    }
+  });
+
   it("refuses flags that do not go together, naming the flag", async () => {
     await expect(
       benchOptionsFromRecipe(

@@ -189,12 +189,12 @@ export async function benchOptionsFromRecipe(
       seed: recipe.seed,
       labOnly: `lab datasets only, not ${recipe.dataset}`,
     });
-    const labDataset = recipe.dataset.startsWith("lab:");
     const chosen = await promptTemplateFromFlags(recipe, profile);
-    // Lab datasets come with ready prompts in the lab's format; other datasets are rendered with the
-    // model's own prompt template when it has one, provided the template takes their questions. A
-    // template the flags choose renders every dataset.
-    const modelPrompts = chosen?.template.render ?? (labDataset ? undefined : profile.promptTemplate);
+    // Problems that come with ready prompts (the lab's, in the lab's format) are asked as they are; other
+    // datasets are rendered with the model's own prompt template when it has one, provided the template
+    // takes their questions. A template the flags choose renders every dataset.
+    const readyPrompts = dataset.problems.every((problem) => problem.prompt !== undefined);
+    const modelPrompts = chosen?.template.render ?? (readyPrompts ? undefined : profile.promptTemplate);
     if (modelPrompts !== undefined) {
       const first = dataset.problems[0];
       try {
@@ -213,8 +213,10 @@ export async function benchOptionsFromRecipe(
         );
       }
     }
+    // The dataset's step checker, not the model profile's: a lab model asked another dataset's questions
+    // (through --prompt-template) gets none.
     const prm = processRewardFromOption(recipe.prm, {
-      labProblems: labDataset,
+      processReward: dataset.processReward,
       backend: resolved.backend,
       seed: recipe.seed,
       promptTemplate: chosen?.template.render ?? profile.promptTemplate ?? dataset.promptTemplate,

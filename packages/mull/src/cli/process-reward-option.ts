@@ -1,4 +1,3 @@
-import { labProcessReward } from "../lab/index.ts";
 import { processRewardFlagForms, processRewardFromFlag } from "../process-rewards/index.ts";
 import type { Backend, ProcessRewardModel, PromptTemplate } from "../spec/index.ts";
 
@@ -10,13 +9,13 @@ export const processRewardOptionHelp =
 
 /** What `processRewardFromOption` needs besides the flag. */
 export interface ProcessRewardOptionContext {
-  /** Whether the problems are lab arithmetic chains (the only ones `exact` and `noisy` can check). */
-  readonly labProblems: boolean;
   /**
-   * The process reward model when the flag is absent (the model profile's); default the exact step
-   * checker on lab problems, else none.
+   * The step checker the problems come with (a lab dataset's, or the profile's of a model that answers
+   * lab problems only): the process reward model when the flag is absent, the one `exact` names and
+   * `noisy:FP,FN` perturbs. `undefined` when the problems come with none: those forms are then refused,
+   * and a step-level search must be told a PRM.
    */
-  readonly fallback?: ProcessRewardModel | undefined;
+  readonly processReward: ProcessRewardModel | undefined;
   readonly backend: Backend;
   /** The run's prompt template, for `self`. */
   readonly promptTemplate?: PromptTemplate | undefined;
@@ -29,20 +28,24 @@ export interface ProcessRewardOptionContext {
 }
 
 /**
- * The process reward model of `--prm`: when the flag is absent, the fallback given, else on lab problems
- * the exact step checker; elsewhere none unless named (a search then says it needs one).
+ * The process reward model of `--prm`: when the flag is absent, the step checker the problems come with
+ * (none when they come with none: a search then says it needs one); else the model the flag names, with
+ * `exact` and `noisy:FP,FN` built on that checker.
  *
- * @throws ConfigError (field `--prm`) when `exact` or `noisy` is asked for problems that are not lab problems.
+ * @throws ConfigError (field `--prm`) when `exact` or `noisy` is asked for problems that come with no step
+ * checker, or for a flag `processRewardFromFlag` refuses.
+ * @example
+ * const prm = processRewardFromOption(flags.prm, { processReward: dataset.processReward, backend, seed: 0 });
  */
 export function processRewardFromOption(
   flag: string | undefined,
   context: ProcessRewardOptionContext,
 ): ProcessRewardModel | undefined {
-  if (flag === undefined) return context.fallback ?? (context.labProblems ? labProcessReward() : undefined);
+  if (flag === undefined) return context.processReward;
   return processRewardFromFlag(flag, {
     backend: context.backend,
     seed: context.seed,
-    labProblems: context.labProblems,
+    stepChecker: context.processReward ?? null,
     ...(context.promptTemplate === undefined ? {} : { promptTemplate: context.promptTemplate }),
     ...(context.model === undefined ? {} : { model: context.model }),
     ...(context.apiKeyEnv === undefined ? {} : { apiKeyEnv: context.apiKeyEnv }),

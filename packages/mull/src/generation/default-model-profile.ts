@@ -14,5 +14,4 @@ export const defaultModelProfile: ModelProfile = {
   name: "default",
   thinkingCues: defaultThinkingCues,
   samplingDefaults: {},
-  labProblemsOnly: false,
 };

@@ -7,7 +7,6 @@ describe("labProfile", () => {
   it("prompts, checks and samples as the lab models need", () => {
     const profile = labProfile({ recommendedTemperature: 0.7 });
     expect(profile.name).toBe("lab");
-    expect(profile.labProblemsOnly).toBe(true);
     expect(profile.promptTemplate?.({ question: "12+7-3" })).toEqual({
       kind: "text",
       text: "Q: 12+7-3=? A:",
@@ -17,6 +16,17 @@ describe("labProfile", () => {
     expect(profile.processReward?.name).toBe("lab-step-checker");
     expect(profile.samplingDefaults).toEqual({ temperature: 0.7, topK: 0, topP: 1, minP: 0, maxTokens: 256 });
     expect(labProfile().samplingDefaults.temperature).toBe(1);
+  });
+
+  it("checks the steps of the questions it answers exactly, for step-level searches and --prm exact", async () => {
+    const { processReward, outcomeScorer } = labProfile();
+    const steps = await processReward?.score({ question: "12+7-3=?" }, [["12+7=19", "19-3=15"]]);
+    expect(steps?.results[0]?.rewards).toEqual([1, 0]);
+    const outcomes = await outcomeScorer?.score({ question: "12+7-3=?" }, [
+      { text: "12+7=19\n19-3=16\n#### 16", answer: "16" },
+      { text: "#### 15", answer: "15" },
+    ]);
+    expect(outcomes?.scores.map((score) => score.value)).toEqual([1, 0]);
   });
 
   it("cues an answer with the final-answer line the models were trained on", () => {

@@ -40,6 +40,5 @@ export function labProfile(options: LabProfileOptions = {}): ModelProfile {
       minP: 0,
       maxTokens: 256,
     },
-    labProblemsOnly: true,
   };
 }

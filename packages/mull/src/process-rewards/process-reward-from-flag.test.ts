@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
-import { labProblem } from "../lab/index.ts";
+import { labProblem, labProcessReward } from "../lab/index.ts";
 import { createScriptedBackend } from "../testing/index.ts";
 import { processRewardFromFlag } from "./process-reward-from-flag.ts";
 import { processRewardScorer } from "./process-reward-scorer.ts";
@@ -39,14 +39,25 @@ describe("processRewardFromFlag", () => {
     expect(() => processRewardFromFlag("self")).toThrow(/backend/);
   });
 
-  it("refuses the lab's step checkers when the problems are not lab problems", () => {
-    for (const flag of ["exact", "noisy:0.1,0.1", "calibrated-noisy:0.1,0.1"]) {
-      expect(() => processRewardFromFlag(flag, { labProblems: false })).toThrow(
+  it("refuses the step checker forms when the problems have no step checker", () => {
+    for (const flag of ["exact", "noisy:0.1,0.1", "calibrated-noisy:0.1,0.1", "noisy:2,0", "noisy:0.1"]) {
+      expect(() => processRewardFromFlag(flag, { stepChecker: null })).toThrow(
         `--prm ${flag} checks the steps of lab arithmetic problems only; use --prm self, judge or a PRM URL`,
       );
     }
-    expect(processRewardFromFlag("http://127.0.0.1:8000/v1", { labProblems: false }).name).toBe(
+    expect(processRewardFromFlag("http://127.0.0.1:8000/v1", { stepChecker: null }).name).toBe(
       "prm:127.0.0.1:8000",
+    );
+  });
+
+  it("names and perturbs the step checker the problems come with", () => {
+    const checker = { ...labProcessReward(), name: "checker" };
+    expect(processRewardFromFlag("exact", { stepChecker: checker })).toBe(checker);
+    expect(processRewardFromFlag("noisy:0.1,0.2", { stepChecker: checker }).name).toBe(
+      "noisy(checker,fp=0.1,fn=0.2)",
+    );
+    expect(processRewardFromFlag("calibrated-noisy:0.3,0", { stepChecker: checker }).name).toBe(
+      "calibrated-noisy(checker,fp=0.3,fn=0)",
     );
   });
 });

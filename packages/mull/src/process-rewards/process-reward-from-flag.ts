@@ -22,10 +22,11 @@ export interface ProcessRewardFromFlagOptions {
   /** Environment variable holding an HTTP PRM's API key. */
   readonly apiKeyEnv?: string | undefined;
   /**
-   * Whether the problems are the lab's arithmetic chains, the only ones `exact` and `noisy` can check;
-   * default true (false refuses those forms).
+   * The exact step checker of the problems (what a lab dataset or the lab models' profile carries), which
+   * `exact` names and `noisy:`/`calibrated-noisy:` perturb; default the lab's (`labProcessReward()`).
+   * `null` when the problems have none, which refuses those forms.
    */
-  readonly labProblems?: boolean | undefined;
+  readonly stepChecker?: ProcessRewardModel | null | undefined;
 }
 
 /** The forms of `--prm`, as shown in errors and help. */
@@ -60,7 +61,7 @@ function rate(text: string, field: string, flag: string): number {
  *   with `model` sent when given.
  *
  * @throws ConfigError (field `--prm`) for any other value, a bad rate, `self`/`judge` without a backend, or
- * `exact`/`noisy` when `labProblems` is false.
+ * `exact`/`noisy` when `stepChecker` is `null`.
  * @example
  * const prm = processRewardFromFlag("noisy:0.1,0.1", { seed: 1 });
  */
@@ -75,13 +76,14 @@ export function processRewardFromFlag(
     }
     return options.backend;
   };
-  if (options.labProblems === false && /^(exact|noisy:|calibrated-noisy:)/.test(flag)) {
+  if (options.stepChecker === null && /^(exact|noisy:|calibrated-noisy:)/.test(flag)) {
     throw new ConfigError(
       `--prm ${value} checks the steps of lab arithmetic problems only; use --prm self, judge or a PRM URL`,
       { field: "--prm" },
     );
   }
-  if (flag === "exact") return labProcessReward();
+  const stepChecker = (): ProcessRewardModel => options.stepChecker ?? labProcessReward();
+  if (flag === "exact") return stepChecker();
   if (flag === "self") {
     return selfLogprobReward({
       backend: needBackend("self"),
@@ -93,7 +95,7 @@ export function processRewardFromFlag(
   const noisy = /^(noisy|calibrated-noisy):([^,]*),([^,]*)$/.exec(flag);
   if (noisy !== null) {
     return noisyProcessReward({
-      base: labProcessReward(),
+      base: stepChecker(),
       falsePositiveRate: rate(noisy[2]!, "false-positive", flag),
       falseNegativeRate: rate(noisy[3]!, "false-negative", flag),
       calibrated: noisy[1] === "calibrated-noisy",

@@ -25,11 +25,18 @@ export interface ModelProfile {
    * `arithmetic chains such as "37+48-19=?"`. Set when `promptTemplate` accepts only some questions.
    */
   readonly answers?: string | undefined;
-  /** The outcome scorer that checks the model's solutions (for `bon@N`, `wv@N`); absent: none comes with it. */
+  /**
+   * The outcome scorer that checks the model's solutions (for `bon@N`, `wv@N`), and the checker that
+   * `--scorer lab` names and `--scorer noisy:FP,FN` perturbs; absent: none comes with it, and those forms
+   * are refused.
+   */
   readonly outcomeScorer?: OutcomeScorer | undefined;
   /**
-   * The process reward model for step-level searches (`pf@N`, `beam@NxM`, …) when none is named;
-   * absent: a search must be given one.
+   * The process reward model that checks the model's steps: the one step-level searches (`pf@N`,
+   * `beam@NxM`, …) use when none is named, and the checker that `--prm exact` names and
+   * `--prm noisy:FP,FN` perturbs. Absent: a search must be given one, and those forms are refused. Set
+   * only when it can check every question the model answers (the lab's checker for the lab models, which
+   * answer nothing else).
    */
   readonly processReward?: ProcessRewardModel | undefined;
   /**
@@ -39,9 +46,4 @@ export interface ModelProfile {
   readonly thinkingCues: ThinkingCues;
   /** Sampling that suits the model, applied under the user's settings (which win field by field). */
   readonly samplingDefaults: SamplingSettings;
-  /**
-   * True when the model answers the lab's arithmetic chains only, so every problem it is given is a lab
-   * problem: the lab's exact step checkers (`--prm exact`, `noisy:FP,FN`) can check them.
-   */
-  readonly labProblemsOnly: boolean;
 }

@@ -1,4 +1,4 @@
-import type { OutcomeScorer, Problem, PromptTemplate } from "../../spec/index.ts";
+import type { OutcomeScorer, Problem, ProcessRewardModel, PromptTemplate } from "../../spec/index.ts";
 import type { GraderName } from "../graders/index.ts";
 
 /** A benchmark problem: a problem with a stable id and a gold answer. */
@@ -19,6 +19,11 @@ export interface BenchDataset {
   readonly grader: GraderName;
   /** An outcome verifier that knows this dataset (the lab's checker), for verifier-based strategies. */
   readonly scorer?: OutcomeScorer | undefined;
+  /**
+   * A step checker that knows this dataset (the lab's exact one): the process reward model of step-level
+   * searches unless another is asked for, and the checker `--prm exact` and `noisy:FP,FN` stand on.
+   */
+  readonly processReward?: ProcessRewardModel | undefined;
   /**
    * A prompt template suited to the dataset, when it names one: used unless the run or the model's profile
    * chooses another (built-in datasets: `gsm8k` for GSM8K, `qwen-math` for MATH-500 and AIME).

@@ -201,6 +201,7 @@ describe("loadDataset: the lab", () => {
     expect(dataset.problems).toHaveLength(5);
     expect(dataset.grader).toBe("numeric");
     expect(dataset.scorer?.name).toBe("lab-checker");
+    expect(dataset.processReward?.name).toBe("lab-step-checker");
     expect(new Set(dataset.problems.map((problem) => problem.id)).size).toBe(5);
     const again = await loadDataset("lab:2", { limit: 5, seed: 3 });
     expect(again.problems).toEqual(dataset.problems);

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { extname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
-import { labDataset, labOutcomeChecker } from "../../lab/index.ts";
+import { labDataset, labOutcomeChecker, labProcessReward } from "../../lab/index.ts";
 import { builtinPromptTemplate, describePromptTemplate } from "../../prompts/index.ts";
 import type { BenchDataset } from "./bench-dataset.ts";
 import { builtinDatasetFormats } from "./builtin-dataset-formats.ts";
@@ -158,5 +158,12 @@ function loadLabDataset(spec: string, options: LoadDatasetOptions): BenchDataset
     }
     return { ...problem, id: problem.id, gold: problem.gold };
   });
-  return { name: spec, source: "lab", problems, grader: "numeric", scorer: labOutcomeChecker() };
+  return {
+    name: spec,
+    source: "lab",
+    problems,
+    grader: "numeric",
+    scorer: labOutcomeChecker(),
+    processReward: labProcessReward(),
+  };
 }

@@ -106,7 +106,7 @@ export function labCommand() {
           thinkingCues: resolved.profile.thinkingCues,
           scorer: dataset.scorer,
           prm: processRewardFromOption(flags.prm, {
-            labProblems: true,
+            processReward: dataset.processReward,
             backend: resolved.backend,
             seed: flags.seed,
             promptTemplate: dataset.promptTemplate,

@@ -114,6 +114,36 @@ describe("mull solve against an OpenAI-compatible server", () => {
       "  note: accept@2: the verifier judge:fake-model accepted none of 2 samples at 0.5; abstaining\n",
     );
   });
+
+  it("refuses the lab's step checkers for a model that answers other questions, and has no PRM to offer", async () => {
+    for (const prm of ["exact", "noisy:0.1,0.1", "calibrated-noisy:0.1,0.1"]) {
+      const result = await solveOnFake("--strategy", "pf@4", "--prm", prm);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `mull: --prm ${prm} checks the steps of lab arithmetic problems only; use --prm self, judge or a PRM URL\n`,
+      );
+    }
+    const unnamed = await solveOnFake("--strategy", "pf@4");
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain(
+      'strategy: "pf@4" is a step-level search and needs a process reward model',
+    );
+  });
+
+  it("checks a lab model's steps with the lab's step checker unless told otherwise", async () => {
+    const lab = (...flags: string[]) =>
+      mull(["solve", "37+48-19=?", "--base-url", server.url, "--model", "lab-large", "--json", ...flags]);
+    const scorersOf = (stdout: string) => {
+      const output = JSON.parse(stdout) as { candidates: { scores: { scorer: string }[] }[] };
+      return new Set(output.candidates.flatMap((candidate) => candidate.scores.map((score) => score.scorer)));
+    };
+    const unnamed = await lab("--strategy", "pf@2");
+    expect(unnamed.stderr).toBe("");
+    expect(scorersOf(unnamed.stdout)).toContain("lab-step-checker");
+    const noisy = await lab("--strategy", "pf@2", "--prm", "noisy:0.2,0.1");
+    expect(noisy.stderr).toBe("");
+    expect(scorersOf(noisy.stdout)).toContain("noisy(lab-step-checker,fp=0.2,fn=0.1)");
+  });
 });
 
 /** The strategy `mull solve --strategy SPEC [--n COUNT]` runs, built with the lab's scorer and PRM. */

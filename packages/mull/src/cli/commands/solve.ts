@@ -219,8 +219,7 @@ export function solveCommand() {
           labOnly: "lab problems only",
         });
         const prm = processRewardFromOption(flags.prm, {
-          labProblems: profile.labProblemsOnly,
-          fallback: profile.processReward,
+          processReward: profile.processReward,
           backend: resolved.backend,
           seed: flags.seed,
           promptTemplate,
