@@ -69,6 +69,7 @@ export {
   type TokenPrice,
   tokensExceed,
   totalTokens,
+  weightedConsensusReached,
   windowUnanimous,
 } from "./budget/index.ts";
 

@@ -20,4 +20,5 @@ export type { ProbeProgress } from "./probe-progress.ts";
 export type { RunProgress } from "./run-progress.ts";
 export { tokensExceed } from "./tokens-exceed.ts";
 export { addUsage, emptyUsage, totalTokens } from "./usage.ts";
+export { weightedConsensusReached, weightedShare } from "./weighted-consensus-reached.ts";
 export { windowUnanimous } from "./window-unanimous.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError, ConfigError } from "../errors/index.ts";
+import { manualClock } from "../runtime/index.ts";
 import { solve } from "../solve.ts";
 import type { Problem, ThinkingCues } from "../spec/index.ts";
 import { createScriptedBackend, scriptedThinking } from "../testing/index.ts";
@@ -87,6 +88,65 @@ describe("budgetForcing", () => {
     expect(result.answer).toBe("47");
     expect(result.votes).toEqual({ "47": 2, "46": 1 });
     expect(result.usage.completionTokens).toBe(3 * (3 + 1));
+  });
+
+  it("past its deadline after the thinking, answers with what the thinking says, marked partial", async () => {
+    const clock = manualClock();
+    const backend = createScriptedBackend({
+      respond: scriptedThinking({
+        prompt: promptText,
+        traces,
+        answerCue: thinkingCues.answerCue,
+        answer: () => "44",
+      }),
+      // The thinking call takes the whole second: no forced answer is asked for after it.
+      onCall: () => clock.advance(1000),
+    });
+    const result = await solve({
+      problem,
+      strategy: "force@3",
+      backend,
+      thinkingCues,
+      seed: 1,
+      clock,
+      budget: { maxMilliseconds: 1000 },
+    });
+    expect(backend.calls).toHaveLength(1);
+    expect(result).toMatchObject({ stoppedBy: "time", partial: true });
+    expect(result.candidates[0]).toMatchObject({ text: "\na 12+30=42 42+5=47", completionTokens: 3 });
+    expect(result.usage.completionTokens).toBe(3);
+    // Not the "44" a forced answer would have given: the answer its thinking reached, 42+5=47.
+    expect(result.answer).toBe("47");
+  });
+
+  it("force@NxT past its deadline votes with the answers it forced and the thinking of the rest", async () => {
+    const clock = manualClock();
+    const backend = createScriptedBackend({
+      respond: scriptedThinking({
+        prompt: promptText,
+        traces,
+        answerCue: thinkingCues.answerCue,
+        answer: () => "46",
+      }),
+      onCall: () => clock.advance(300),
+    });
+    const result = await solve({
+      problem,
+      strategy: "force@3x3",
+      backend,
+      thinkingCues,
+      seed: 1,
+      clock,
+      budget: { maxMilliseconds: 1000 },
+    });
+    // The three thinking calls start at 0, 300 and 600 ms and the first forced answer at 900 ms; it is
+    // still in flight at 1,200 ms when the deadline passes, so it is cut and not charged, and the other
+    // two traces are not made to answer. Each trace answers what its thinking reached.
+    expect(backend.calls).toHaveLength(4);
+    expect(result).toMatchObject({ stoppedBy: "time", partial: true, answer: "47" });
+    expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["47", "46", "47"]);
+    expect(result.votes).toEqual({ "47": 2, "46": 1 });
+    expect(result.usage).toMatchObject({ completionTokens: 3 * 3, calls: 3 });
   });
 
   it("extend@MwE appends the continue cue to a trace that ends before M tokens, at most E times", async () => {

@@ -1,10 +1,11 @@
+import { checkStopConditions, weightedConsensusReached } from "../budget/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import { confidenceThreshold, lowConfidenceCut } from "../scoring/index.ts";
 import type { Candidate, Score, StopReason, Strategy } from "../spec/index.ts";
 import { onlineConfidence } from "./online-confidence.ts";
-import { consensusShare, onlineVote } from "./online-vote.ts";
-import { defaultSamplingTemperature, requireSomething } from "./run-helpers.ts";
+import { onlineVote } from "./online-vote.ts";
+import { defaultSamplingTemperature, requireSomething, runProgress } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `deepConfOnline`. */
@@ -71,7 +72,7 @@ function defaultWarmup(n: number): number {
  *    trace does not vote, but its tokens up to the cut are spent and charged.
  * 3. Before each wave, the consensus is checked: once the leading answer holds `consensus` of the
  *    confidence-weighted vote of the traces so far that were not cut, sampling stops
- *    (`condition:consensus`); at most `n` traces are drawn in all. The check falls between waves, so no
+ *    (`weightedConsensusReached`: `condition:consensus`); at most `n` traces are drawn in all. The check falls between waves, so no
  *    trace is in flight at the stop and the answer waits for none. (Warm-up traces below s count here
  *    though they do not vote: under a strict bar a vote of one or two would always look unanimous.)
  * 4. The answer is the confidence-weighted vote of the traces that were not cut and are at or above s
@@ -169,14 +170,21 @@ export function deepConfOnline(options: DeepConfOnlineOptions): Strategy {
         candidate.scores.find((entry) => entry.scorer === scorer)?.value ?? 0;
 
       // The consensus weighs every trace that ran to its end, not only those at or above the bar: under a
-      // strict bar (DeepConf-low) a few warm-up traces vote, and a vote of one is always unanimous.
-      const finished = (all: readonly Candidate[]) =>
-        all.filter((candidate) => candidate.finishReason !== "cut");
+      // strict bar (DeepConf-low) a few warm-up traces vote, and a vote of one is always unanimous. At 1
+      // it never stops early.
+      const stopWhen =
+        consensus < 1
+          ? [
+              weightedConsensusReached(consensus, (candidate) =>
+                candidate.finishReason === "cut" ? undefined : weightOf(candidate),
+              ),
+            ]
+          : [];
       let stoppedBy: StopReason = warm.stoppedBy;
       while (stoppedBy === "complete" && candidates.length < n) {
-        const share = consensusShare(finished(candidates), weightOf, context.answerFormat);
-        if (consensus < 1 && share !== undefined && share >= consensus) {
-          stoppedBy = "condition:consensus";
+        const reason = checkStopConditions(stopWhen, runProgress(candidates, context));
+        if (reason !== undefined) {
+          stoppedBy = reason;
           break;
         }
         const wave = await sampleCandidates({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { adaptiveConsistencyReached } from "../budget/index.ts";
+import { manualClock } from "../runtime/index.ts";
 import { solve } from "../solve.ts";
 import type { Problem, ThinkingCues } from "../spec/index.ts";
 import { createScriptedBackend, type ScriptedBackendOptions, scriptedThinking } from "../testing/index.ts";
@@ -202,6 +203,32 @@ describe("liveProbing", () => {
     expect(result.stoppedBy).toBe("completion-tokens");
     expect(result.answer).toBe("40");
     expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["40", "47", "47"]);
+  });
+
+  it("past its deadline mid-run, answers with the latest probes, marked partial", async () => {
+    const clock = manualClock();
+    // Each call takes 100 ms of the test clock: round one's three chunks and three probes end at 600 ms.
+    const backend = backendFor(long, (trace) => (trace.startsWith("\nc") ? "46" : "47"), {
+      onCall: () => clock.advance(100),
+    });
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 3, chunkTokens: 2, answerTokens: 2 }),
+      backend,
+      clock,
+      budget: { maxMilliseconds: 600 },
+    });
+    expect(result.partial).toBe(true);
+    expect(result.stoppedBy).toBe("time");
+    expect(result.answer).toBe("47");
+    expect(result.votes).toEqual({ "47": 2, "46": 1 });
+    expect(result.candidates.map((candidate) => candidate.finishReason)).toEqual([
+      "length",
+      "length",
+      "length",
+    ]);
+    expect(result.usage.completionTokens).toBe(9);
+    expect(backend.calls).toHaveLength(6);
   });
 
   it("aborted mid-run, answers with the probes it has", async () => {

@@ -1,25 +1,5 @@
 import { confidenceFilteredVote, majorityVote } from "../selection/index.ts";
-import type { AnswerFormat, Candidate, StrategyContext, VoteResult } from "../spec/index.ts";
-
-/**
- * The leading answer's share of a weighted vote among `voters` (each weighs `weightOf`; those without an
- * answer are skipped); `undefined` when no weight was cast.
- */
-export function consensusShare(
-  voters: readonly Candidate[],
-  weightOf: (candidate: Candidate) => number,
-  answerFormat: AnswerFormat,
-): number | undefined {
-  const totals = new Map<string, number>();
-  for (const voter of voters) {
-    if (voter.answer === undefined) continue;
-    const key = answerFormat.key(voter.answer);
-    totals.set(key, (totals.get(key) ?? 0) + weightOf(voter));
-  }
-  const all = [...totals.values()].reduce((sum, value) => sum + value, 0);
-  if (!(all > 0)) return undefined;
-  return Math.max(...totals.values()) / all;
-}
+import type { Candidate, StrategyContext, VoteResult } from "../spec/index.ts";
 
 /**
  * Online DeepConf's final vote: the confidence-weighted vote of `voters` (offline DeepConf's vote keeping

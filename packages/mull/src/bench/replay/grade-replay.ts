@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
 import type { AnswerFormat } from "../../spec/index.ts";
-import type { ConfidenceSummary, ReplayProblem } from "./replay-dataset.ts";
+import type { ConfidenceSummary, ReplayProblem, ReplaySample } from "./replay-dataset.ts";
 
 /** An answer read part-way through a sample, graded like a final answer. */
 export interface GradedProbe {
@@ -8,6 +8,11 @@ export interface GradedProbe {
   readonly answer: string | undefined;
   readonly key: string | undefined;
   readonly correct: boolean;
+  /**
+   * Tokens into the sample where it was read: its `intermediatePositions` entry when recorded, else
+   * (i + 1) × the problem's `probeInterval` for the i-th probe (from 0); `undefined` when neither is.
+   */
+  readonly position: number | undefined;
 }
 
 /** A sample with its answer extracted, its voting key and its correctness settled. */
@@ -32,7 +37,7 @@ export interface GradedSample {
   /** The trace's self-certainty, when recorded. */
   readonly selfCertainty?: number | undefined;
   readonly reward: number | undefined;
-  /** Its intermediate answers, when recorded: `probes[i]` after (i + 1) × the problem's `probeInterval` tokens. */
+  /** Its intermediate answers, when recorded, in order, each with the token position it was read at. */
   readonly probes?: readonly GradedProbe[] | undefined;
 }
 
@@ -48,10 +53,27 @@ export interface GradedProblem {
   readonly probeInterval?: number | undefined;
 }
 
-function gradeProbe(answer: string | null, gold: string | undefined, format: AnswerFormat): GradedProbe {
-  if (answer === null) return { answer: undefined, key: undefined, correct: false };
+function gradeProbe(
+  answer: string | null,
+  position: number | undefined,
+  gold: string | undefined,
+  format: AnswerFormat,
+): GradedProbe {
+  if (answer === null) return { answer: undefined, key: undefined, correct: false, position };
   // Without gold a probe cannot be graded; only a stopped trace's answer needs it, and its vote still counts.
-  return { answer, key: format.key(answer), correct: gold !== undefined && format.equivalent(answer, gold) };
+  return {
+    answer,
+    key: format.key(answer),
+    correct: gold !== undefined && format.equivalent(answer, gold),
+    position,
+  };
+}
+
+/** Where a sample's `index`-th probe was read: its recorded position, else at the problem's interval. */
+function probePosition(problem: ReplayProblem, sample: ReplaySample, index: number): number | undefined {
+  const recorded = sample.intermediatePositions?.[index];
+  if (recorded !== undefined) return recorded;
+  return problem.probeInterval === undefined ? undefined : (index + 1) * problem.probeInterval;
 }
 
 /**
@@ -102,7 +124,11 @@ export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFo
         reward: sample.reward,
         ...(sample.intermediateAnswers === undefined
           ? {}
-          : { probes: sample.intermediateAnswers.map((probe) => gradeProbe(probe, problem.gold, format)) }),
+          : {
+              probes: sample.intermediateAnswers.map((probe, probeIndex) =>
+                gradeProbe(probe, probePosition(problem, sample, probeIndex), problem.gold, format),
+              ),
+            }),
       };
     }),
   }));

@@ -18,6 +18,73 @@ function file(name: string, lines: readonly unknown[]): string {
   return path;
 }
 
+describe("loadReplay: generic intermediatePositions", () => {
+  it("reads each probe's token position, which wins over the problem's probeInterval", () => {
+    const path = file("positions.jsonl", [
+      {
+        id: "p",
+        gold: "7",
+        probeInterval: 500,
+        samples: [
+          {
+            answer: "7",
+            tokens: 900,
+            intermediateAnswers: ["3", null, "7"],
+            intermediatePositions: [0, 120, 900],
+          },
+          { answer: "7", tokens: 1200, intermediateAnswers: ["7", "7"] },
+        ],
+      },
+    ]);
+    const dataset = loadReplay({ samples: path });
+    expect(dataset.problems[0]?.samples[0]?.intermediatePositions).toEqual([0, 120, 900]);
+    const [irregular, regular] = gradeReplay(dataset.problems, answerFormatByName("exact"))[0]!.samples;
+    expect(irregular?.probes?.map((probe) => probe.position)).toEqual([0, 120, 900]);
+    expect(irregular?.probes?.map((probe) => probe.answer)).toEqual(["3", undefined, "7"]);
+    expect(regular?.probes?.map((probe) => probe.position)).toEqual([500, 1000]);
+  });
+
+  it("refuses positions that do not match the answers, do not increase or pass the tokens, naming line, sample and field", () => {
+    const cases: readonly [Record<string, unknown>, string][] = [
+      [
+        { answer: "1", intermediateAnswers: ["1", "1"], intermediatePositions: [10] },
+        'field "samples[1].intermediatePositions": expected one token position per intermediateAnswers entry (2), got [10]',
+      ],
+      [
+        { answer: "1", intermediatePositions: [10] },
+        'field "samples[1].intermediatePositions": expected no positions without intermediateAnswers to go with them, got [10]',
+      ],
+      [
+        { answer: "1", intermediateAnswers: ["1", "1", "1"], intermediatePositions: [10, 30, 30] },
+        'field "samples[1].intermediatePositions[2]": expected a position above the one before it (30): positions must increase, got 30',
+      ],
+      [
+        { answer: "1", intermediateAnswers: ["1", "1"], intermediatePositions: [20, 10] },
+        'field "samples[1].intermediatePositions[1]": expected a position above the one before it (20): positions must increase, got 10',
+      ],
+      [
+        { answer: "1", tokens: 25, intermediateAnswers: ["1", "1"], intermediatePositions: [10, 30] },
+        'field "samples[1].intermediatePositions[1]": expected a position within the sample\'s tokens (<= 25), got 30',
+      ],
+      [
+        { answer: "1", intermediateAnswers: ["1"], intermediatePositions: [1.5] },
+        'field "samples[1].intermediatePositions[0]": expected an integer, got 1.5',
+      ],
+      [
+        { answer: "1", intermediateAnswers: ["1"], intermediatePositions: [-1] },
+        'field "samples[1].intermediatePositions[0]": expected a token position >= 0, got -1',
+      ],
+    ];
+    for (const [index, [sample, message]] of cases.entries()) {
+      const path = file(`bad-positions-${index}.jsonl`, [
+        { id: "a", gold: "1", samples: [{ answer: "1" }] },
+        { id: "b", gold: "1", samples: [{ answer: "1" }, sample] },
+      ]);
+      expect(() => loadReplay({ samples: path })).toThrow(`${path}:2: ${message}`);
+    }
+  });
+});
+
 describe("loadReplay: generic", () => {
   it("reads problems and samples, turning numbers into strings and null into no answer", () => {
     const path = file("generic.jsonl", [

@@ -67,6 +67,38 @@ describe("parallelProbeStop", () => {
     expect(stop("pprobe@3s5", [a, b, c])).toEqual({ answer: "7", correct: true, tokens: 3000 + 1200 + 3000 });
   });
 
+  it("with recorded probe positions, a round reads each trace's latest probe at or before it", () => {
+    const problem = gradeReplay(
+      [
+        {
+          id: "q",
+          gold: "7",
+          probeInterval: 500,
+          samples: [
+            // Probed late: nothing by round 1 (500 tokens), "7" from round 2 on.
+            { answer: "7", completionTokens: 4000, intermediateAnswers: ["7"], intermediatePositions: [900] },
+            // Probed often: its latest probe by 500 tokens is "5", by 1,000 "7".
+            {
+              answer: "7",
+              completionTokens: 4000,
+              intermediateAnswers: ["3", "5", "7"],
+              intermediatePositions: [100, 450, 950],
+            },
+          ],
+          location: "test.jsonl:q",
+        },
+      ],
+      exactAnswerFormat,
+    )[0]!;
+    const stopAt = (spec: string) => {
+      const { answer, tokens } = parallelProbeStop(problem, problem.samples, parseReplayStrategy(spec));
+      return { answer, tokens };
+    };
+    // Round 1: only "5"; rounds 2 and 3: "7" from both.
+    expect(stopAt("pprobe@2s1")).toEqual({ answer: "5", tokens: 2 * 500 });
+    expect(stopAt("pprobe@2s2:q1")).toEqual({ answer: "7", tokens: 2 * 1500 });
+  });
+
   it("a running trace keeps its latest probe when its probes run out; a missing probe is no answer", () => {
     const short = { answer: "4", tokens: 2400, probes: ["4", "4"] };
     const silent = { answer: "4", tokens: 2400, probes: [null, null, null, null, null] };

@@ -13,17 +13,22 @@ interface CurrentAnswer {
 
 const none: CurrentAnswer = { answer: undefined, key: undefined, correct: false };
 
-function currentAnswer(sample: GradedSample, tokens: number, round: number, interval: number): CurrentAnswer {
-  if (tokens <= round * interval) return sample;
-  const probes = sample.probes ?? [];
-  // A trace whose probes ran out before its end keeps its latest one.
-  return probes[Math.min(round, probes.length) - 1] ?? none;
+function currentAnswer(sample: GradedSample, tokens: number, position: number): CurrentAnswer {
+  if (tokens <= position) return sample;
+  // The latest probe read by then; a trace whose probes ran out before its end keeps its last one.
+  let latest: CurrentAnswer = none;
+  for (const probe of sample.probes ?? []) {
+    if (probe.position === undefined || probe.position > position) break;
+    latest = probe;
+  }
+  return latest;
 }
 
 /**
  * Parallel-Probe (`pprobe@WsS[dD][:q<share>]`) on recorded traces: the W traces advance together, one
  * probe interval per round; after round r (r × interval tokens) each trace's current answer is its
- * final answer once it has finished, else its latest probe answer. The rounds' answer keys go to the
+ * final answer once it has finished, else its latest probe answer read by then (at a position, recorded
+ * in `intermediatePositions` or at the interval, of at most r × interval). The rounds' answer keys go to the
  * `leaderHeld(S, share)` stop rule; once it holds, every trace stops and the leading answer is
  * returned. With `pruneAfter` D, a running trace whose present answer differs from the leader D rounds
  * in a row is pruned after that round: it stops there and no longer answers. When no rule fires, the
@@ -44,7 +49,7 @@ export function parallelProbeStop(
   const interval = problem.probeInterval;
   if (interval === undefined || samples.some((sample) => sample.probes === undefined)) {
     throw new ConfigError(
-      `${problem.location}: ${strategy.name} tallies probe answers (intermediateAnswers) taken every probeInterval tokens, which problem ${JSON.stringify(problem.id)} does not record`,
+      `${problem.location}: ${strategy.name} tallies probe answers (intermediateAnswers) in rounds of probeInterval tokens, which problem ${JSON.stringify(problem.id)} does not record`,
       { field: "intermediateAnswers" },
     );
   }
@@ -62,7 +67,7 @@ export function parallelProbeStop(
   for (let round = 1; ; round += 1) {
     const position = round * interval;
     const answers = samples.map((sample, index) =>
-      prunedAt[index] === undefined ? currentAnswer(sample, tokens[index]!, round, interval) : none,
+      prunedAt[index] === undefined ? currentAnswer(sample, tokens[index]!, position) : none,
     );
     const keys = answers.map((answer) => answer.key);
     rounds.push(keys);

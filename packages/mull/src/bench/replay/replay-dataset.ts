@@ -39,10 +39,15 @@ export interface ReplaySample {
   readonly correct?: boolean | undefined;
   /**
    * Answers read at intermediate points of the solution, when recorded (`null` where none could be
-   * read); with the problem's `probeInterval`, `intermediateAnswers[i]` is the answer after
-   * (i + 1) × `probeInterval` tokens.
+   * read); `intermediateAnswers[i]` is the answer after `intermediatePositions[i]` tokens, or, without
+   * them, after (i + 1) × the problem's `probeInterval` tokens.
    */
   readonly intermediateAnswers?: readonly (string | null)[] | undefined;
+  /**
+   * The token position of each `intermediateAnswers` entry, when recorded (probes taken at irregular
+   * points): as many, strictly increasing, none past `completionTokens`. They win over `probeInterval`.
+   */
+  readonly intermediatePositions?: readonly number[] | undefined;
 }
 
 /** One problem with its recorded samples. */
@@ -52,7 +57,11 @@ export interface ReplayProblem {
   readonly gold: string | undefined;
   readonly difficulty?: string | undefined;
   readonly samples: readonly ReplaySample[];
-  /** Tokens between two intermediate answers of its samples, when they sit at a fixed interval. */
+  /**
+   * Tokens between two intermediate answers of its samples, when they sit at a fixed interval; the
+   * position of a sample's probes unless it records `intermediatePositions`, and the length of a round
+   * of `pprobe`.
+   */
   readonly probeInterval?: number | undefined;
   /** Where the problem was read from (`file:line`), for error messages. */
   readonly location: string;

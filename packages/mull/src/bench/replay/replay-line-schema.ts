@@ -39,11 +39,55 @@ export const replaySampleSchema = z
       reward: z.number({ error: "a number" }).optional(),
       correct: z.boolean({ error: "true or false" }).optional(),
       intermediateAnswers: z.array(answerValue, { error: "an array of answers" }).optional(),
+      intermediatePositions: z
+        .array(
+          z
+            .number({ error: "a number" })
+            .int({ error: "an integer" })
+            .nonnegative({ error: "a token position >= 0" }),
+          { error: "an array of token positions" },
+        )
+        .optional(),
     },
     { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : "an object") },
   )
   .refine((sample) => sample.text !== undefined || sample.answer !== undefined, {
     error: 'a sample with "text" or "answer" (or both)',
+  })
+  .superRefine((sample, context) => {
+    const positions = sample.intermediatePositions;
+    if (positions === undefined) return;
+    const answers = sample.intermediateAnswers;
+    if (answers === undefined || answers.length !== positions.length) {
+      context.addIssue({
+        code: "custom",
+        path: ["intermediatePositions"],
+        message:
+          answers === undefined
+            ? "no positions without intermediateAnswers to go with them"
+            : `one token position per intermediateAnswers entry (${answers.length})`,
+      });
+      return;
+    }
+    for (const [index, position] of positions.entries()) {
+      const previous = positions[index - 1];
+      if (previous !== undefined && position <= previous) {
+        context.addIssue({
+          code: "custom",
+          path: ["intermediatePositions", index],
+          message: `a position above the one before it (${previous}): positions must increase`,
+        });
+        return;
+      }
+      if (sample.tokens !== undefined && position > sample.tokens) {
+        context.addIssue({
+          code: "custom",
+          path: ["intermediatePositions", index],
+          message: `a position within the sample's tokens (<= ${sample.tokens})`,
+        });
+        return;
+      }
+    }
   });
 
 /**

@@ -19,6 +19,7 @@ function toSample(line: ReplaySampleLine): ReplaySample {
     reward: line.reward,
     correct: line.correct,
     intermediateAnswers: line.intermediateAnswers?.map((answer) => answerText(answer) ?? null),
+    intermediatePositions: line.intermediatePositions,
   };
 }
 

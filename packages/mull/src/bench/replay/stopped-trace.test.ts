@@ -73,6 +73,34 @@ describe("stoppedTrace", () => {
     });
   });
 
+  it("charges a trace up to its recorded probe positions, which win over the probe interval", () => {
+    const problem = gradeReplay(
+      [
+        {
+          id: "p",
+          gold: "7",
+          probeInterval: 500,
+          samples: [
+            {
+              answer: "9",
+              completionTokens: 4000,
+              intermediateAnswers: ["3", "7", "7", "7"],
+              intermediatePositions: [40, 90, 1700, 3100],
+            },
+          ],
+          location: "test.jsonl:1",
+        },
+      ],
+      exactAnswerFormat,
+    )[0]!;
+    const sample = problem.samples[0]!;
+    expect(stoppedTrace(problem, sample, 2)).toMatchObject({ answer: "7", completionTokens: 1700 });
+    expect(stoppedTrace(problem, sample, 3)).toMatchObject({ answer: "7", completionTokens: 3100 });
+    // No probe interval is needed when every probe has its position.
+    const { probeInterval: _, ...withoutInterval } = problem;
+    expect(stoppedTrace(withoutInterval, sample, 1)).toMatchObject({ answer: "3", completionTokens: 40 });
+  });
+
   it("needs probes and a probe interval", () => {
     const problem = gradeReplay(
       [{ id: "q", gold: "7", samples: [{ answer: "7" }], location: "test.jsonl:2" }],
