@@ -148,6 +148,53 @@ describe("allocateCompute", () => {
     ).rejects.toThrow(/greedyProbe needs signal "mass"/);
   });
 
+  it("with probeModel draws the probes from the cheap model and the extra samples from the main one", async () => {
+    // The small model is unanimous on `easy` and split on `split` (wrongly, 3 or 4); the large one answers
+    // `split` right (2) every time. Small completions are 2 tokens, large ones 5.
+    const small = createScriptedBackend({
+      model: "small",
+      respond: (request, index) =>
+        promptOf(request).includes("easy") ? "#### 1" : `#### ${3 + (index % 2)}`,
+    });
+    const large = createScriptedBackend({
+      model: "large",
+      respond: () => "so it is #### 2",
+    });
+    const pair = [problems[0]!, problems[1]!];
+    const [easy, split] = await allocateCompute(pair, {
+      totalSamples: 12,
+      probe: 2,
+      maxSamples: 10,
+      probeModel: { name: "lab-small", backend: small },
+      context: (_, index) => testStrategyContext({ backend: large, seed: index, answerFormat: hashFormat }),
+    });
+    const drawn = (backend: typeof small, word: string) =>
+      backend.calls
+        .filter((call) => promptOf(call.request).includes(word))
+        .reduce((sum, call) => sum + (call.request.n ?? 1), 0);
+    expect([drawn(small, "easy"), drawn(small, "split")]).toEqual([2, 2]);
+    expect([drawn(large, "easy"), drawn(large, "split")]).toEqual([0, 8]);
+    expect(easy).toMatchObject({ samples: 2, answer: "1" });
+    expect(easy?.usageByModel).toEqual({ "lab-small": easy?.usage });
+    expect(easy?.usage.completionTokens).toBe(4);
+    expect(split?.samples).toBe(10);
+    expect(split?.candidates).toHaveLength(10);
+    // The split probe's votes are left out: the answer is the large model's majority alone.
+    expect(split?.answer).toBe("2");
+    expect(split?.votes).toEqual({ "2": 8 });
+    expect(split?.usageByModel["lab-small"]?.completionTokens).toBe(4);
+    expect(split?.usageByModel.large?.completionTokens).toBe(8 * 5);
+    expect(split?.usage.completionTokens).toBe(4 + 8 * 5);
+    await expect(
+      allocateCompute(pair, {
+        totalSamples: 4,
+        allocation: "uniform",
+        probeModel: { name: "lab-small", backend: small },
+        context: () => testStrategyContext({ backend: large }),
+      }),
+    ).rejects.toThrow(/probeModel "lab-small" needs adaptive allocation on the agreement signal/);
+  });
+
   it("splits the total evenly under uniform allocation", async () => {
     const results = await allocate("uniform", 10);
     expect(results.map((result) => result.samples)).toEqual([4, 3, 3]);

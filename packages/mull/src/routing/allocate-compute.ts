@@ -7,6 +7,7 @@ import { greedyTrace, massVote } from "../strategies/mass-consistency.ts";
 import { runProgress } from "../strategies/run-helpers.ts";
 import { runStrategy } from "../strategies/run-strategy.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
+import type { NamedBackend } from "../strategies/strategy-entry.ts";
 import { weightedVoting } from "../strategies/weighted-voting.ts";
 import { type AnswerAgreement, answerAgreement } from "./answer-agreement.ts";
 import { planExtraSamples, splitSamples } from "./plan-extra-samples.ts";
@@ -42,6 +43,14 @@ export interface AllocateComputeOptions<P extends Problem = Problem> {
    * its probe every time, which leaves more of the total for the others.
    */
   readonly greedyProbe?: boolean | undefined;
+  /**
+   * The model every probe samples from, when not `context`'s backend (adaptive, `agreement` signal): a
+   * cheaper model whose agreement estimates each problem's difficulty, while the extra samples come from
+   * `context`'s backend. A problem that gets no extra samples answers with its probe's majority; one that
+   * gets some answers with the majority of those alone (a split probe is left out, as a cascade leaves out
+   * the model it escalated from). Its usage is counted under `probeModel.name` in `usageByModel`.
+   */
+  readonly probeModel?: NamedBackend | undefined;
   /** Most samples one problem may get, probe included (adaptive); default four times the even share. */
   readonly maxSamples?: number | undefined;
   /**
@@ -56,7 +65,10 @@ export interface AllocateComputeOptions<P extends Problem = Problem> {
 /** What `allocateCompute` did for one problem. */
 export interface AllocatedProblem<P extends Problem = Problem> {
   readonly problem: P;
-  /** The majority answer over every sample the problem got; `undefined` when none had an answer. */
+  /**
+   * The majority answer over every sample the problem got (with `probeModel`, over the extra samples alone
+   * when it got any); `undefined` when none had an answer.
+   */
   readonly answer: string | undefined;
   /** Samples drawn for it, probe included. */
   readonly samples: number;
@@ -68,6 +80,11 @@ export interface AllocatedProblem<P extends Problem = Problem> {
   readonly votes: Readonly<Record<string, number>> | undefined;
   /** Usage of every run for this problem. */
   readonly usage: Usage;
+  /**
+   * `usage` by model: the probe's under `probeModel.name` when a probe model is given, the rest under the
+   * name `context`'s backend describes itself by (`describe().model`).
+   */
+  readonly usageByModel: Readonly<Record<string, Usage>>;
   /** Whether a budget, the deadline or an abort cut one of its runs. */
   readonly partial: boolean;
 }
@@ -75,6 +92,7 @@ export interface AllocatedProblem<P extends Problem = Problem> {
 interface ProblemRun {
   readonly candidates: Candidate[];
   usage: Usage | undefined;
+  readonly usageByModel: Record<string, Usage>;
   partial: boolean;
 }
 
@@ -84,11 +102,19 @@ async function sample(
   context: StrategyContext,
   n: number,
   sampler: (n: number) => SamplingStrategy,
+  model: NamedBackend | undefined,
 ) {
   if (n === 0) return;
-  const result = await runStrategy(sampler(n), problem, context);
+  const result = await runStrategy(
+    sampler(n),
+    problem,
+    model === undefined ? context : { ...context, backend: model.backend },
+  );
   run.candidates.push(...result.candidates);
   run.usage = run.usage === undefined ? result.usage : addUsage(run.usage, result.usage);
+  const name = model?.name ?? context.backend.describe().model;
+  const earlier = run.usageByModel[name];
+  run.usageByModel[name] = earlier === undefined ? result.usage : addUsage(earlier, result.usage);
   run.partial ||= result.partial;
 }
 
@@ -112,13 +138,15 @@ function planByMass(gaps: readonly number[], samples: number, cap: number) {
  * (`planExtraSamples`). Each problem's answer is the majority over its probe and its extra samples. With
  * `signal: "mass"` the probes' traces' probabilities say instead how far each problem is from a certified
  * answer; it gets extra samples in proportion to that gap, and answers are votes by probability mass
- * (`greedyProbe` opens each probe with the greedy trace). With
+ * (`greedyProbe` opens each probe with the greedy trace). With `probeModel` the probes come from a cheaper
+ * model and only the extra samples from `context`'s backend (usage by model in `usageByModel`). With
  * `allocation: "uniform"` it is the baseline at the same total: sc@⌊total/problems⌋ (the remainder one
  * more each to the first problems). Every run is a `runStrategy` run in the problem's context, so the
  * usage is exact and the trace shows the probe and the extra run. Samples no problem wants stay unspent.
  *
  * @throws ConfigError for fewer total samples than problems (uniform) or than the probes need (adaptive),
- * or a bad `probe`, `maxSamples`, `allocation` or `concurrency`.
+ * or a bad `probe`, `maxSamples`, `allocation` or `concurrency`, or a `probeModel` without adaptive
+ * allocation on the agreement signal.
  * @example
  * const results = await allocateCompute(problems, {
  *   totalSamples: 4 * problems.length,
@@ -153,14 +181,28 @@ export async function allocateCompute<P extends Problem>(
       },
     );
   }
+  const probeModel = options.probeModel;
+  if (probeModel !== undefined && (allocation !== "adaptive" || signal !== "agreement")) {
+    throw new ConfigError(
+      `allocateCompute: probeModel ${JSON.stringify(probeModel.name)} needs adaptive allocation on the agreement signal, got allocation "${allocation}" with signal "${signal}" (uniform allocation has no probe; probability mass cannot be added across two models)`,
+      { field: "probeModel" },
+    );
+  }
   const sampler = (n: number): SamplingStrategy =>
     signal === "mass" ? weightedVoting({ n, weight: "probability" }) : selfConsistency({ n });
   const contexts = problems.map((problem, index) => options.context(problem, index));
-  const runs: ProblemRun[] = problems.map(() => ({ candidates: [], usage: undefined, partial: false }));
-  const each = (n: (index: number) => number, by = sampler) =>
+  const runs: ProblemRun[] = problems.map(() => ({
+    candidates: [],
+    usage: undefined,
+    usageByModel: {},
+    partial: false,
+  }));
+  const each = (n: (index: number) => number, by = sampler, model?: NamedBackend) =>
     mapInParallel(problems, concurrency, (problem, index) =>
-      sample(runs[index]!, problem, contexts[index]!, n(index), by),
+      sample(runs[index]!, problem, contexts[index]!, n(index), by, model),
     );
+  // Candidates each problem's probe drew from the probe model, left out of a vote the main model answers.
+  let probed: readonly number[] | undefined;
   let probes: AnswerAgreement[] | undefined;
   let weights: readonly number[] | undefined;
   let planned: readonly number[];
@@ -184,8 +226,9 @@ export async function allocateCompute<P extends Problem>(
       await each(() => 1, greedyTrace);
       await each(() => probe - 1);
     } else {
-      await each(() => probe);
+      await each(() => probe, sampler, probeModel);
     }
+    if (probeModel !== undefined) probed = runs.map((run) => run.candidates.length);
     probes = runs.map((run, index) => answerAgreement(run.candidates, contexts[index]!.answerFormat));
     const left = total - probe * count;
     const plan =
@@ -204,7 +247,9 @@ export async function allocateCompute<P extends Problem>(
   return problems.map((problem, index) => {
     const run = runs[index]!;
     const context = contexts[index]!;
-    const chosen = select(run.candidates, context);
+    const skip = probed?.[index] ?? 0;
+    const voters = skip > 0 && run.candidates.length > skip ? run.candidates.slice(skip) : run.candidates;
+    const chosen = select(voters, context);
     return {
       problem,
       answer: chosen.answer,
@@ -214,6 +259,7 @@ export async function allocateCompute<P extends Problem>(
       candidates: run.candidates,
       votes: chosen.tally,
       usage: run.usage ?? { promptTokens: 0, completionTokens: 0, calls: 0 },
+      usageByModel: run.usageByModel,
       partial: run.partial,
     };
   });

@@ -27,6 +27,12 @@ export const routeEntrySchema = z.strictObject({
     .min(0)
     .max(2 ** 31 - 1)
     .optional(),
+  /**
+   * A served model that judges a bandit route's answers (an LLM judge, as `bon@N`'s): its verdict is the
+   * reward when the chosen model has no checker that applies. Without it, the vote share and then whether
+   * the answer finished stand in.
+   */
+  judge: z.string().min(1).optional(),
   /** A routing strategy's spec with its models after the colon, smallest first: `cascade@8:lab-small>lab-large`. */
   strategy: z.string().min(1).optional(),
 });
@@ -37,7 +43,8 @@ export type RouteEntry = z.output<typeof routeEntrySchema>;
 /**
  * Checks the `routes` of a configuration against the served models: a route's name is new (not a served
  * model, not another route), a bandit route has a policy and two or more different served models, a
- * strategy route names served models after its colon, and a route is one kind or the other.
+ * strategy route names served models after its colon, a route is one kind or the other, and a judge is a
+ * served model of a bandit route.
  *
  * @throws ConfigError naming the field, e.g. `routes[0].models[1]`, and listing the served models.
  */
@@ -64,6 +71,14 @@ export function checkRoutes(routes: readonly RouteEntry[], served: readonly stri
       throw new ConfigError(
         `${source}: ${field} needs models and policy (a bandit over a pool) or strategy (e.g. "cascade@8:small>large")`,
         { field: `${field}.models` },
+      );
+    }
+    if (route.judge !== undefined && (!bandit || !served.includes(route.judge))) {
+      throw new ConfigError(
+        bandit
+          ? `${source}: ${field}.judge "${route.judge}" is not a served model; served: ${listed}`
+          : `${source}: ${field}.judge is for a bandit route (models, policy); a strategy route has no reward to judge`,
+        { field: `${field}.judge` },
       );
     }
     if (route.strategy !== undefined) {

@@ -1,4 +1,7 @@
+import { ConfigError } from "../../errors/index.ts";
 import { type BanditPolicyName, type BanditRouter, createBanditRouter } from "../../routing/index.ts";
+import { llmJudgeScorer } from "../../scoring/index.ts";
+import type { Backend, OutcomeScorer } from "../../spec/index.ts";
 import { modelEntries, type ServerConfig } from "../config/index.ts";
 
 /** A bandit route: a model name whose requests go to one model of a pool, chosen by a bandit. */
@@ -7,6 +10,10 @@ export interface BanditRoute {
   readonly router: BanditRouter;
   /** Price of one token of each model of the pool (`upstreams[].models[].pricePerToken`, default 1). */
   readonly prices: ReadonlyMap<string, number>;
+  /** The LLM judge on the route's `judge` model, when it names one: the reward where no checker applies. */
+  readonly judge?: OutcomeScorer | undefined;
+  /** The served model the judge runs on, under which `/metrics` counts its tokens. */
+  readonly judgeModel?: string | undefined;
 }
 
 /** The routes of a server's configuration (`routes`). */
@@ -19,14 +26,20 @@ export interface ModelRoutes {
 
 /**
  * Makes the routes a configuration declares: a bandit router (`createBanditRouter`) per bandit route, with
- * the prices of its models, and the spec of each strategy route. The configuration was checked by
- * `parseServerConfig`, which refuses routes over models it does not serve.
+ * the prices of its models and an LLM judge (`llmJudgeScorer`) on its `judge` model's backend, and the spec
+ * of each strategy route. The configuration was checked by `parseServerConfig`, which refuses routes over
+ * models it does not serve.
+ *
+ * @throws ConfigError when a route's judge is not among `served` (the backends of the served models).
  *
  * @example
  * const routes = buildModelRoutes(parseServerConfig({ upstreams, routes: [{ name: "auto", models: ["a", "b"], policy: "ucb" }] }));
  * routes.bandits.get("auto")?.router.choose(); // "a"
  */
-export function buildModelRoutes(config: ServerConfig): ModelRoutes {
+export function buildModelRoutes(
+  config: ServerConfig,
+  served: ReadonlyMap<string, { readonly backend: Backend }> = new Map(),
+): ModelRoutes {
   const prices = new Map<string, number>();
   for (const upstream of config.upstreams) {
     for (const entry of modelEntries(upstream)) prices.set(entry.name, entry.pricePerToken);
@@ -40,6 +53,13 @@ export function buildModelRoutes(config: ServerConfig): ModelRoutes {
       continue;
     }
     const models = route.models ?? [];
+    const judge = route.judge === undefined ? undefined : served.get(route.judge)?.backend;
+    if (route.judge !== undefined && judge === undefined) {
+      throw new ConfigError(
+        `routes: route "${route.name}" has judge "${route.judge}", which is not among the served models (${[...served.keys()].join(", ") || "none"})`,
+        { field: "judge" },
+      );
+    }
     bandits.set(route.name, {
       name: route.name,
       router: createBanditRouter({
@@ -49,6 +69,7 @@ export function buildModelRoutes(config: ServerConfig): ModelRoutes {
         seed: route.seed ?? 0,
       }),
       prices: new Map(models.map((model) => [model, prices.get(model) ?? 1])),
+      ...(judge === undefined ? {} : { judge: llmJudgeScorer({ backend: judge }), judgeModel: route.judge }),
     });
   }
   return { bandits, strategies };

@@ -36,11 +36,11 @@ function pullOf(route: BanditRoute, model: string): RoutePull {
     route,
     model,
     async settle(plan, outcome) {
-      const { reward, source } = await routeReward(plan, outcome);
+      const earned = await routeReward(plan, outcome, route.judge);
       const tokens = (outcome.usage.promptTokens ?? 0) + (outcome.usage.completionTokens ?? 0);
       const cost = tokens * (route.prices.get(model) ?? 1);
-      if (once()) route.router.record(model, { reward, cost });
-      return { reward, source, cost };
+      if (once()) route.router.record(model, { reward: earned.reward, cost });
+      return { ...earned, cost };
     },
     fail() {
       if (once()) route.router.record(model, { reward: 0, cost: 0 });

@@ -121,7 +121,7 @@ export function plannedRoute<Parsed extends { readonly body: ChatRequestBody | C
       }).then(
         async ({ outcome, plan: answered }) => {
           await account(metrics, answered.served, outcome, reservation, models);
-          await settlePull(metrics, chosen, answered, outcome);
+          await settlePull(metrics, chosen, answered, outcome, models);
           // A routed request names the model that answered, as a fallback does.
           return chosen === undefined || outcome.servedBy !== undefined
             ? outcome

@@ -68,16 +68,24 @@ export async function account(
   }
 }
 
-/** Teaches the bandit that chose the model what the request earned, and counts where the reward came from. */
+/**
+ * Teaches the bandit that chose the model what the request earned, and counts where the reward came from
+ * and, when the route's judge was asked, the judge's tokens (under its served model, looked up in `models`).
+ */
 export async function settlePull(
   metrics: ServerMetrics,
   pull: RoutePull | undefined,
   plan: Parameters<RoutePull["settle"]>[0],
   outcome: RequestOutcome,
+  models: ReadonlyMap<string, ServedModel>,
 ): Promise<void> {
   if (pull === undefined) return;
-  const { source } = await pull.settle(plan, outcome);
+  const { source, judgeUsage } = await pull.settle(plan, outcome);
   metrics.routeOutcomes.inc({ route: pull.route.name, model: pull.model, source });
+  const judgeModel = pull.route.judgeModel;
+  const judge = judgeModel === undefined ? undefined : models.get(judgeModel);
+  if (judgeUsage !== undefined && judge !== undefined)
+    metrics.countUsage(judge.upstream, judgeUsage, judge.name);
 }
 
 /** A request that failed after a bandit chose its model: an upstream failure earns 0, anything else is no outcome. */
