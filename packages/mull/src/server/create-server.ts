@@ -9,6 +9,7 @@ import {
   drainGuard,
   inFlightLimit,
   keyBudgetLimit,
+  keyRequestRateLimit,
   requestAbort,
   requestContext,
   requestSpan,
@@ -42,8 +43,8 @@ export interface CreateServerOptions {
   /** Default: fresh metrics in their own registry. */
   readonly metrics?: ServerMetrics | undefined;
   /**
-   * Where per-key token budgets live (give the same state to `buildServedModels` as `circuitFor`, for the
-   * circuits); default this process's memory. The caller closes it.
+   * Where per-key token budgets and request rates live (give the same state to `buildServedModels` as
+   * `circuitFor`, for the circuits); default this process's memory. The caller closes it.
    */
   readonly state?: ServingState | undefined;
 }
@@ -98,8 +99,10 @@ const paths = {
  * reward and mean cost. Streams send `: keep-alive` comments while a strategy works; an error
  * after the stream started is sent as a `data: {"error": …}` line.
  *
- * Per-key budgets live in `state` (default this process's memory; `connectRedisServingState` shares them
- * with other replicas), and an unreachable shared store answers 503 `state_store_unavailable`.
+ * Each key's generation requests per minute (`limits.keyRequestsPerMinute`) beyond the limit get 429
+ * `key_rate_limited` with Retry-After. Per-key budgets and request rates live in `state` (default this
+ * process's memory; `connectRedisServingState` shares them with other replicas), and an unreachable
+ * shared store answers 503 `state_store_unavailable`.
  *
  * The server holds no module-level state: everything lives in what this factory returns.
  *
@@ -118,15 +121,23 @@ export function createServer(options: CreateServerOptions): MullServer {
   const models = new Map(options.models.map((model) => [model.name, model]));
   const circuits = upstreamCircuits(options.models);
   for (const [upstream, circuit] of circuits) metrics.watchCircuit(upstream, () => circuit.state());
-  const routes = buildModelRoutes(config);
+  const routes = buildModelRoutes(config, models);
   for (const [name, route] of routes.bandits) metrics.watchRoute(name, () => route.router.arms());
   let isDraining = false;
   const draining = () => isDraining;
+  const state = options.state ?? memoryServingState();
 
-  // Generation requests pass, in order: the drain guard, the in-flight limit, their abort signal and the
-  // key's token budget.
+  // Generation requests pass, in order: the drain guard, the key's request rate (before the in-flight
+  // limit, so that a key over its rate takes no slot from the others), the in-flight limit, their abort
+  // signal and the key's token budget.
   const generationGuards = [
     drainGuard({ draining, metrics }),
+    keyRequestRateLimit({
+      requestsPerMinute: config.limits.keyRequestsPerMinute,
+      keys,
+      metrics,
+      store: state.keyRequestRate,
+    }),
     inFlightLimit({
       limiter,
       maxInFlight: config.server.maxInFlight,
@@ -138,7 +149,7 @@ export function createServer(options: CreateServerOptions): MullServer {
       tokensPerMinute: config.limits.keyTokensPerMinute,
       keys,
       metrics,
-      store: (options.state ?? memoryServingState()).keyBudget,
+      store: state.keyBudget,
     }),
   ] as const;
   const generationOptions = { models, config, metrics, routes };

@@ -56,6 +56,17 @@ describe("parseServerConfig", () => {
     );
   });
 
+  it("reads the per-key request rate: absent by default, a positive integer", () => {
+    expect(parseServerConfig({ upstreams: [upstream] }).limits.keyRequestsPerMinute).toBeUndefined();
+    const limits = (keyRequestsPerMinute: unknown) => ({
+      upstreams: [upstream],
+      limits: { keyRequestsPerMinute },
+    });
+    expect(parseServerConfig(limits(600)).limits.keyRequestsPerMinute).toBe(600);
+    expect(failure(limits(0)).message).toMatch(/limits\.keyRequestsPerMinute/);
+    expect(failure(limits(1.5)).message).toMatch(/limits\.keyRequestsPerMinute/);
+  });
+
   it("refuses unknown keys, which are usually typos", () => {
     expect(failure({ upstreams: [{ ...upstream, concurency: 4 }] }).message).toMatch(/concurency/);
   });

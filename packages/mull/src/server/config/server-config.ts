@@ -111,7 +111,7 @@ export const serverConfigSchema = z.strictObject({
       advertisedStrategies: z.array(z.string().min(1)).default(["sc@8"]),
       /**
        * Serving state shared by the replicas behind a load balancer (`mull serve --state`): per-key token
-       * budgets and upstream circuits kept in Redis instead of each process's memory; absent means memory.
+       * budgets, per-key request rates and upstream circuits kept in Redis instead of each process's memory; absent means memory.
        */
       state: z
         .strictObject({
@@ -146,6 +146,11 @@ export const serverConfigSchema = z.strictObject({
        * settled when it ends; absent means no per-key limit.
        */
       keyTokensPerMinute: positiveInteger.optional(),
+      /**
+       * Generation requests each API key may make per minute (fixed one-minute windows from a key's
+       * first request in them); more get 429 `key_rate_limited` with Retry-After; absent means no limit.
+       */
+      keyRequestsPerMinute: positiveInteger.optional(),
       /** Characters per token used to estimate prompt tokens before any call. */
       charactersPerToken: z.number().gt(0).max(100).default(4),
     })

@@ -10,6 +10,12 @@ export {
   keyBudgetLimit,
 } from "./key-budget-limit.ts";
 export { type KeyBudgetAnswer, type KeyBudgetStore, memoryKeyBudgetStore } from "./key-budget-store.ts";
+export { type KeyRequestRateLimitOptions, keyRequestRateLimit } from "./key-request-rate-limit.ts";
+export {
+  type KeyRequestRateAnswer,
+  type KeyRequestRateStore,
+  memoryKeyRequestRateStore,
+} from "./key-request-rate-store.ts";
 export { createKeyTokenBudget, type KeyTokenBudget, type TokenReservation } from "./key-token-budget.ts";
 export {
   type RequestAbort,

@@ -1,34 +1,6 @@
 import type { KeyBudgetStore } from "../middleware/index.ts";
+import { reserveInFixedWindowScript } from "./redis-fixed-window.ts";
 import type { RedisScript, RunRedisScript } from "./redis-script.ts";
-
-/**
- * Checks and reserves in one step. KEYS[1] the key's window; ARGV now, tokens, limit, window length (ms).
- * A window starts at a key's first request after the last one ended. Replies
- * `{1, windowStart}` (reserved) or `{0, retryAfterSeconds}`.
- */
-const reserveScript: RedisScript = {
-  name: "mullReserveKeyTokens",
-  keys: 1,
-  lua: `
-local now = tonumber(ARGV[1])
-local tokens = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local length = tonumber(ARGV[4])
-local start = tonumber(redis.call('HGET', KEYS[1], 'start'))
-local reserved = tonumber(redis.call('HGET', KEYS[1], 'reserved')) or 0
-if start == nil or now - start >= length then
-  start = now
-  reserved = 0
-  redis.call('HSET', KEYS[1], 'start', string.format('%d', start), 'reserved', 0)
-  redis.call('PEXPIRE', KEYS[1], length * 2)
-end
-if reserved + tokens > limit then
-  return {0, math.max(1, math.ceil((start + length - now) / 1000))}
-end
-redis.call('HINCRBY', KEYS[1], 'reserved', tokens)
-return {1, string.format('%d', start)}
-`,
-};
 
 /**
  * Gives back the unused part of a reservation, only while its window still runs. KEYS[1] the key's
@@ -73,7 +45,7 @@ export function redisKeyBudgetStore(options: RedisKeyBudgetStoreOptions): KeyBud
     async reserve(key, tokens) {
       const redisKey = `${prefix}budget:${key}`;
       const reply = (await run(
-        reserveScript,
+        reserveInFixedWindowScript,
         [redisKey],
         [now(), tokens, tokensPerMinute, windowMilliseconds],
       )) as [number, number | string];

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { ConfigError, MullError } from "../../errors/index.ts";
 import { redisCircuit } from "./redis-circuit.ts";
 import { redisKeyBudgetStore } from "./redis-key-budget-store.ts";
+import { redisKeyRequestRateStore } from "./redis-key-request-rate-store.ts";
 import { redisScriptRunner } from "./redis-script.ts";
 import type { ServingState } from "./serving-state.ts";
 
@@ -45,7 +46,8 @@ export function redisLocation(url: string): string {
 
 /**
  * Connects to Redis and keeps the serving state there, shared by every replica with the same URL and
- * prefix: per-key token budgets (`redisKeyBudgetStore`) and each upstream's circuit (`redisCircuit`).
+ * prefix: per-key token budgets (`redisKeyBudgetStore`), per-key request rates
+ * (`redisKeyRequestRateStore`) and each upstream's circuit (`redisCircuit`).
  * Commands are never queued while the connection is down: they fail at once (or after the command
  * timeout) with `StateStoreUnavailableError`, which the server answers with 503 `state_store_unavailable`,
  * while the client reconnects in the background.
@@ -97,6 +99,7 @@ export async function connectRedisServingState(options: RedisServingStateOptions
   return {
     location,
     keyBudget: (tokensPerMinute) => redisKeyBudgetStore({ run, prefix, tokensPerMinute, now }),
+    keyRequestRate: (requestsPerMinute) => redisKeyRequestRateStore({ run, prefix, requestsPerMinute, now }),
     circuit: (upstream, settings) => redisCircuit({ run, prefix, upstream, settings, now }),
     close() {
       closed ??= redis.quit().then(

@@ -13,7 +13,10 @@ export interface ServerMetrics {
   readonly requestSeconds: Histogram<"route">;
   /** Requests being served. */
   readonly inFlight: Gauge;
-  /** Requests refused before any work, by reason (`overload`, `unauthorized`, `draining`, `invalid`). */
+  /**
+   * Requests refused before any work, by reason (`overload`, `unauthorized`, `draining`, `invalid`,
+   * `key-budget`, `key-rate`).
+   */
   readonly rejected: Counter<"reason">;
   /** Clients that went away before their response was complete. */
   readonly clientDisconnects: Counter;

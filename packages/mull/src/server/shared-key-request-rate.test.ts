@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redisUnderTest } from "../runtime/test-services.test-support.ts";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import type { ServerConfigInput } from "./config/index.ts";
+import {
+  chatWith,
+  createGate,
+  fakeUpstream,
+  generations,
+  type Replica,
+  replicaSet,
+  until,
+} from "./replicas.test-support.ts";
+import { connectRedisServingState } from "./state/index.ts";
+import { redisTestPrefixes } from "./state/redis-test-prefix.test-support.ts";
+
+// Two replicas of `mull serve` on loopback, in front of the fake upstream, race one key's request rate:
+// with `server.state` (Redis, one prefix) they enforce one limit; without it each enforces its own.
+
+const redis = redisUnderTest();
+if (redis.missing !== undefined) console.log(redis.missing);
+
+const replicas = replicaSet();
+
+describe.skipIf(redis.url === undefined)(
+  "a per-key request rate shared by two replicas through Redis",
+  () => {
+    const url = redis.url ?? "";
+    const scope = redisTestPrefixes(url);
+
+    const gate = createGate();
+    let fake: FakeOpenAIServer;
+    beforeAll(async () => {
+      fake = await startFakeOpenAIServer({
+        handler: async (request) => {
+          await gate.wait(request);
+          return { choices: ["Six times seven is 42."] };
+        },
+      });
+    });
+    afterAll(() => fake?.close());
+
+    const config = (state: { url: string; prefix: string } | undefined): ServerConfigInput => ({
+      server: state === undefined ? {} : { state },
+      limits: { keyRequestsPerMinute: 3 },
+      upstreams: [fakeUpstream("fake", fake.url)],
+    });
+
+    /** Eight requests at once, alternating between the replicas, held at the upstream until all are decided. */
+    async function race(pair: readonly Replica[]) {
+      gate.close();
+      const before = generations(fake);
+      let refused = 0;
+      const pending = Array.from({ length: 8 }, (_, index) =>
+        chatWith(pair[index % 2] as Replica, "fake-model").then((result) => {
+          if (result.status === 429) refused += 1;
+          return result;
+        }),
+      );
+      await until(() => refused + generations(fake) - before === 8, "every request to be decided");
+      gate.open();
+      const results = await Promise.all(pending);
+      return {
+        passed: results.filter((result) => result.status === 200).length,
+        refused: results.filter((result) => result.status === 429),
+      };
+    }
+
+    it("admits exactly the limit across both replicas; without shared state twice as many", async () => {
+      const state = { url, prefix: scope("race") };
+      const shared = await Promise.all([replicas.start(config(state)), replicas.start(config(state))]);
+      const sharedRace = await race(shared);
+      expect(sharedRace.passed).toBe(3);
+      expect(sharedRace.refused).toHaveLength(5);
+      for (const result of sharedRace.refused) {
+        expect(result.body.error?.code).toBe("key_rate_limited");
+        expect(Number(result.retryAfter)).toBeGreaterThanOrEqual(1);
+        expect(Number(result.retryAfter)).toBeLessThanOrEqual(60);
+      }
+
+      const separate = await Promise.all([
+        replicas.start(config(undefined)),
+        replicas.start(config(undefined)),
+      ]);
+      const separateRace = await race(separate);
+      // Each replica admits three of its four: one limit per replica.
+      expect(separateRace.passed).toBe(6);
+      expect(separateRace.refused).toHaveLength(2);
+    });
+
+    it("admits again on either replica once the shared window has ended", async () => {
+      let time = 5_000_000;
+      const prefix = scope("window");
+      const connect = () => connectRedisServingState({ url, prefix, now: () => time });
+      const states = await Promise.all([connect(), connect()]);
+      replicas.own(...states);
+      const [first, second] = await Promise.all(
+        states.map((state) => replicas.start(config(undefined), { state })),
+      );
+      gate.open();
+      const statuses = [];
+      for (const replica of [first, second, first, second])
+        statuses.push((await chatWith(replica as Replica, "fake-model")).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      time += 60_000;
+      expect((await chatWith(second as Replica, "fake-model")).status).toBe(200);
+    });
+  },
+);
