@@ -64,6 +64,8 @@ export type RoutingMethod =
       readonly signal?: DifficultySignal | undefined;
       /** With the mass signal: each probe opens with the greedy trace. */
       readonly greedyProbe?: boolean | undefined;
+      /** The probes come from this model (small-model agreement as the difficulty signal). */
+      readonly probeModel?: RouteRole | undefined;
     };
 
 /** GlimpRouter's setting in the compared methods (`glimp@τkK`). */
@@ -154,6 +156,14 @@ export function routingMethods(glimp: GlimpSetting = defaultGlimpSetting): reado
       model: "large",
       samplesPerProblem: 4,
       probe: 2,
+    },
+    {
+      label: "large compute-optimal 4/problem, small probe",
+      allocation: "adaptive",
+      model: "large",
+      samplesPerProblem: 4,
+      probe: 2,
+      probeModel: "small",
     },
     { label: "large uniform 8/problem", allocation: "uniform", model: "large", samplesPerProblem: 8 },
     {
@@ -339,13 +349,23 @@ async function runAllocation(
     probe: method.probe,
     signal: method.signal,
     greedyProbe: method.greedyProbe,
+    ...(method.probeModel === undefined ? {} : { probeModel: settings.models[method.probeModel] }),
     context: (_, index) => problemContext(settings, backend, index),
   });
   const usage = addUsage(emptyUsage, ...results.map((result) => result.usage));
   const tokens: Record<RouteRole, number> = { small: 0, large: 0 };
-  tokens[method.model] = usage.completionTokens ?? 0;
   const read: Record<RouteRole, number> = { small: 0, large: 0 };
-  read[method.model] = uncachedPromptTokens(usage);
+  if (method.probeModel === undefined) {
+    tokens[method.model] = usage.completionTokens ?? 0;
+    read[method.model] = uncachedPromptTokens(usage);
+  } else {
+    for (const role of [method.probeModel, method.model]) {
+      const name = settings.models[role].name;
+      const used = addUsage(emptyUsage, ...results.map((result) => result.usageByModel[name] ?? emptyUsage));
+      tokens[role] += used.completionTokens ?? 0;
+      read[role] += uncachedPromptTokens(used);
+    }
+  }
   return {
     correct: results.filter((result) => settings.grader.grade(result.answer, result.problem.gold)).length,
     problems: results.length,
