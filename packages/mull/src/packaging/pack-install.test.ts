@@ -268,6 +268,14 @@ describe.skipIf(!existsSync(lockPath))(
       // The answer on stdout (412 + 307 - 95 = 624 when the vote is right), what it cost on stderr.
       expect(outcome.stdout).toMatch(/^-?\d+\n$/);
       expect(outcome.stderr).toMatch(/^sc@8 on lab-v2-large: 8 candidates, \d+ tokens/m);
+      // Greedy decoding has one answer, and the shipped model gets it right.
+      const greedy = await command(
+        "npx",
+        ["mull", "solve", "412+307-95=?", "--strategy", "greedy", "--threads", "1"],
+        project,
+      );
+      expect(greedy.code, describeOutcome("npx mull solve --strategy greedy", greedy)).toBe(0);
+      expect(greedy.stdout).toBe("624\n");
     }, 180_000);
   },
 );
