@@ -199,6 +199,40 @@ export async function chatAt(url: string, model: string, maxTokens = 64) {
   return { status: response.status, retryAfter: response.headers.get("retry-after"), body };
 }
 
+/** What `raceEight` saw: how many requests passed, and the refused ones. */
+export interface RaceOutcome {
+  readonly passed: number;
+  readonly refused: readonly Awaited<ReturnType<typeof chatAt>>[];
+}
+
+/**
+ * Eight chat requests at once, alternating between two servers (`urls`), held at the upstream by `gate`
+ * until every one is decided: refused by a server, or arrived at the upstream (`arrived()` counts those,
+ * from zero at the call). Then the gate opens and every answer is read.
+ */
+export async function raceEight(
+  urls: readonly [string, string],
+  gate: ReturnType<typeof createGate>,
+  arrived: () => number,
+  maxTokens = 64,
+): Promise<RaceOutcome> {
+  gate.close();
+  let refused = 0;
+  const pending = Array.from({ length: 8 }, (_, index) =>
+    chatAt(urls[index % 2] as string, "fake-model", maxTokens).then((result) => {
+      if (result.status === 429) refused += 1;
+      return result;
+    }),
+  );
+  await until(() => refused + arrived() === 8, "every request to be decided");
+  gate.open();
+  const results = await Promise.all(pending);
+  return {
+    passed: results.filter((result) => result.status === 200).length,
+    refused: results.filter((result) => result.status === 429),
+  };
+}
+
 /** The circuit states a replica's `/health` lists. */
 export async function circuitsOf(replica: Replica): Promise<Record<string, string>> {
   return (await (await fetch(`${replica.running.url}/health`)).json()).circuits;

@@ -8,6 +8,7 @@ import {
   fakeUpstream,
   generations,
   type Replica,
+  raceEight,
   replicaSet,
   until,
 } from "./replicas.test-support.ts";
@@ -49,23 +50,14 @@ describe.skipIf(redis.url === undefined)(
     });
 
     /** Eight requests at once, alternating between the replicas, held at the upstream until all are decided. */
-    async function race(replicas: readonly Replica[]) {
-      gate.close();
+    function race(replicas: readonly Replica[]) {
       const before = generations(fake);
-      let refused = 0;
-      const pending = Array.from({ length: 8 }, (_, index) =>
-        chatWith(replicas[index % 2] as Replica, "fake-model", 1_000).then((result) => {
-          if (result.status === 429) refused += 1;
-          return result;
-        }),
+      return raceEight(
+        [replicas[0]?.running.url ?? "", replicas[1]?.running.url ?? ""],
+        gate,
+        () => generations(fake) - before,
+        1_000,
       );
-      await until(() => refused + generations(fake) - before === 8, "every request to be decided");
-      gate.open();
-      const results = await Promise.all(pending);
-      return {
-        passed: results.filter((result) => result.status === 200).length,
-        refused: results.filter((result) => result.status === 429),
-      };
     }
 
     it("admits exactly what one budget covers across both replicas; without shared state twice as much", async () => {

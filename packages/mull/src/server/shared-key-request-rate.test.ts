@@ -8,8 +8,8 @@ import {
   fakeUpstream,
   generations,
   type Replica,
+  raceEight,
   replicaSet,
-  until,
 } from "./replicas.test-support.ts";
 import { connectRedisServingState } from "./state/index.ts";
 import { redisTestPrefixes } from "./state/redis-test-prefix.test-support.ts";
@@ -47,23 +47,13 @@ describe.skipIf(redis.url === undefined)(
     });
 
     /** Eight requests at once, alternating between the replicas, held at the upstream until all are decided. */
-    async function race(pair: readonly Replica[]) {
-      gate.close();
+    function race(pair: readonly Replica[]) {
       const before = generations(fake);
-      let refused = 0;
-      const pending = Array.from({ length: 8 }, (_, index) =>
-        chatWith(pair[index % 2] as Replica, "fake-model").then((result) => {
-          if (result.status === 429) refused += 1;
-          return result;
-        }),
+      return raceEight(
+        [pair[0]?.running.url ?? "", pair[1]?.running.url ?? ""],
+        gate,
+        () => generations(fake) - before,
       );
-      await until(() => refused + generations(fake) - before === 8, "every request to be decided");
-      gate.open();
-      const results = await Promise.all(pending);
-      return {
-        passed: results.filter((result) => result.status === 200).length,
-        refused: results.filter((result) => result.status === 429),
-      };
     }
 
     it("admits exactly the limit across both replicas; without shared state twice as many", async () => {

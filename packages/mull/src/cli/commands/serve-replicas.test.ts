@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
 import type { ServerConfigInput } from "../../server/config/index.ts";
-import { chatAt, createGate, fakeUpstream, replicaKey, until } from "../../server/replicas.test-support.ts";
+import { createGate, fakeUpstream, raceEight, replicaKey } from "../../server/replicas.test-support.ts";
 import { redisTestPrefixes } from "../../server/state/redis-test-prefix.test-support.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { type ServeProcess, startServeProcess } from "./serve-process.test-support.ts";
@@ -73,21 +73,8 @@ describe.skipIf(redis.url === undefined)(
       }
 
       // Eight requests at once, alternating between the processes, held at the upstream until all are decided.
-      gate.close();
-      let refused = 0;
-      const pending = Array.from({ length: 8 }, (_, index) =>
-        chatAt((index % 2 === 0 ? first : second).url, "fake-model", raceTokens).then((result) => {
-          if (result.status === 429) refused += 1;
-          return result;
-        }),
-      );
-      await until(() => refused + raced() === 8, "every request to be decided");
-      gate.open();
-      const results = await Promise.all(pending);
-
-      const passed = results.filter((result) => result.status === 200);
-      const refusals = results.filter((result) => result.status === 429);
-      expect(passed).toHaveLength(3);
+      const { passed, refused: refusals } = await raceEight([first.url, second.url], gate, raced, raceTokens);
+      expect(passed).toBe(3);
       expect(refusals).toHaveLength(5);
       // Only the admitted requests reached the upstream.
       expect(raced()).toBe(3);

@@ -19,6 +19,7 @@ import { postgresUnderTest, redisUnderTest } from "../../runtime/test-services.t
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { runMull, startMull, waitFor } from "./mull-process.test-support.ts";
 import {
+  killWorkersMidCall,
   sumQuestionPattern,
   sumReply,
   sumsBenchArguments,
@@ -219,31 +220,16 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       const abortedBefore = server.generations.abortedByClient;
       const enqueued = await runMull(queued(name));
       expect(enqueued.code).toBe(0);
-      let kills = 0;
-      try {
-        for (const threshold of [4, 8, 12]) {
-          // Early enough that more pairs than the live workers' slots are left for the gate to hold.
-          await waitFor(async () => (await rows("results", name)) >= threshold, `${threshold} rows`);
-          // Every slot of every live worker waits on the upstream: whichever is killed dies mid-call.
-          gate.shut();
-          await waitFor(() => gate.held === workerCount * concurrency, "every worker's jobs at the upstream");
-          // A worker killed by a signal keeps `exitCode` null: it is `signalCode` that tells it is gone.
-          const victim = workers.find(
-            (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
-          )!;
-          victim.child.kill("SIGKILL");
-          await victim.exited;
-          kills += 1;
-          await waitFor(
-            () => server.generations.abortedByClient - abortedBefore === concurrency * kills,
-            "the killed worker's calls to end",
-          );
-          startWorker(concurrency);
-          gate.open();
-        }
-      } finally {
-        gate.open();
-      }
+      const kills = await killWorkersMidCall({
+        workers,
+        startWorker: (workerConcurrency) => startWorker(workerConcurrency),
+        concurrency,
+        workerCount,
+        gate,
+        rows: () => rows("results", name),
+        aborted: () => server.generations.abortedByClient - abortedBefore,
+        thresholds: [4, 8, 12],
+      });
       await waitFor(async () => (await rows("results", name)) === problemCount, "every row after the kills");
       expect(kills).toBe(3);
       const duplicated = await pool.query(

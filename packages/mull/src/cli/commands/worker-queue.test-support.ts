@@ -4,7 +4,7 @@ import { Queue } from "bullmq";
 import { afterEach, beforeEach } from "vitest";
 import { seededRng } from "../../runtime/index.ts";
 import type { FakeHandler, FakeOpenAIRequest, FakeReply } from "../../testing/fake-openai-server.ts";
-import { type MullProcess, startMull } from "./mull-process.test-support.ts";
+import { type MullProcess, startMull, waitFor } from "./mull-process.test-support.ts";
 
 /** The question of every problem in a sums dataset. */
 export const sumQuestionPattern = /What is (\d+) plus (\d+)\?/;
@@ -156,4 +156,55 @@ export function workerQueue(redisUrl: string): WorkerQueue {
       return worker;
     },
   };
+}
+
+/** What `killWorkersMidCall` needs: the live workers, how to start one, the gate and the counts it watches. */
+export interface KillMidCallOptions {
+  readonly workers: readonly MullProcess[];
+  /** Starts a replacement worker of `concurrency` slots. */
+  readonly startWorker: (concurrency: number) => unknown;
+  readonly concurrency: number;
+  /** Live workers at any time (each kill is followed by a replacement). */
+  readonly workerCount: number;
+  readonly gate: UpstreamGate;
+  /** Rows stored so far in the run. */
+  readonly rows: () => number | Promise<number>;
+  /** Upstream calls the clients aborted so far, from zero at the call. */
+  readonly aborted: () => number;
+  /** Row counts at which to kill, early enough that the gate can still hold every live worker's slots. */
+  readonly thresholds: readonly number[];
+}
+
+/**
+ * Kills one worker (-9) at each threshold while every slot of every live worker is held at the upstream,
+ * so the victim dies mid-call: waits until its `concurrency` calls are aborted, starts a replacement and
+ * lets the upstream answer again. Returns the kills made.
+ */
+export async function killWorkersMidCall(options: KillMidCallOptions): Promise<number> {
+  const { gate, concurrency } = options;
+  let kills = 0;
+  try {
+    for (const threshold of options.thresholds) {
+      await waitFor(async () => (await options.rows()) >= threshold, `${threshold} rows`);
+      gate.shut();
+      await waitFor(
+        () => gate.held === options.workerCount * concurrency,
+        "every worker's jobs at the upstream",
+      );
+      // A worker killed by a signal keeps `exitCode` null: it is `signalCode` that tells it is gone.
+      const victim = options.workers.find(
+        (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
+      );
+      if (victim === undefined) throw new Error("no live worker to kill");
+      victim.child.kill("SIGKILL");
+      await victim.exited;
+      kills += 1;
+      await waitFor(() => options.aborted() === concurrency * kills, "the killed worker's calls to end");
+      options.startWorker(concurrency);
+      gate.open();
+    }
+  } finally {
+    gate.open();
+  }
+  return kills;
 }

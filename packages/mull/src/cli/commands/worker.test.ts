@@ -12,6 +12,7 @@ import {
 } from "../../testing/fake-openai-server.ts";
 import { runMull, startMull, waitFor } from "./mull-process.test-support.ts";
 import {
+  killWorkersMidCall,
   sumQuestionPattern,
   sumReply,
   sumsBenchArguments,
@@ -209,31 +210,16 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     const enqueued = await runMull([...benchArgs(out), "--queue", url, "--queue-name", testQueue.name]);
     expect(enqueued.code).toBe(0);
     const rows = () => count(out, "SELECT count(*) AS n FROM results");
-    let kills = 0;
-    try {
-      for (const threshold of [6, 12, 18]) {
-        // Early enough that more pairs than the live workers' slots are left for the gate to hold.
-        await waitFor(() => rows() >= threshold, `${threshold} rows`);
-        // Every slot of every live worker waits on the upstream: whichever is killed dies mid-call.
-        gate.shut();
-        await waitFor(() => gate.held === workerCount * concurrency, "every worker's jobs at the upstream");
-        // A worker killed by a signal keeps `exitCode` null: it is `signalCode` that tells it is gone.
-        const victim = workers.find(
-          (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
-        )!;
-        victim.child.kill("SIGKILL");
-        await victim.exited;
-        kills += 1;
-        await waitFor(
-          () => server.generations.abortedByClient - abortedBefore === concurrency * kills,
-          "the killed worker's calls to end",
-        );
-        startWorker(concurrency);
-        gate.open();
-      }
-    } finally {
-      gate.open();
-    }
+    const kills = await killWorkersMidCall({
+      workers,
+      startWorker,
+      concurrency,
+      workerCount,
+      gate,
+      rows,
+      aborted: () => server.generations.abortedByClient - abortedBefore,
+      thresholds: [6, 12, 18],
+    });
     await waitFor(() => rows() === problemCount, "every row after the kills");
     expect(kills).toBe(3);
     expect(rows()).toBe(problemCount);
