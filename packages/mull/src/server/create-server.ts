@@ -100,7 +100,8 @@ const paths = {
  * after the stream started is sent as a `data: {"error": …}` line.
  *
  * Each key's generation requests per minute (`limits.keyRequestsPerMinute`) beyond the limit get 429
- * `key_rate_limited` with Retry-After. Per-key budgets and request rates live in `state` (default this
+ * `key_rate_limited` with Retry-After; a request refused for overload (`maxInFlight`) or while draining
+ * is not counted. Per-key budgets and request rates live in `state` (default this
  * process's memory; `connectRedisServingState` shares them with other replicas), and an unreachable
  * shared store answers 503 `state_store_unavailable`.
  *
@@ -127,22 +128,23 @@ export function createServer(options: CreateServerOptions): MullServer {
   const draining = () => isDraining;
   const state = options.state ?? memoryServingState();
 
-  // Generation requests pass, in order: the drain guard, the key's request rate (before the in-flight
-  // limit, so that a key over its rate takes no slot from the others), the in-flight limit, their abort
-  // signal and the key's token budget.
+  // Generation requests pass, in order: the drain guard, the in-flight limit, the key's request rate,
+  // their abort signal and the key's token budget. The in-flight limit comes first so that a request shed
+  // for overload never counts against its key's rate (a client retrying after 429 `server_overloaded`
+  // would otherwise lock itself out); a request over its rate holds its slot only for the rate decision.
   const generationGuards = [
     drainGuard({ draining, metrics }),
-    keyRequestRateLimit({
-      requestsPerMinute: config.limits.keyRequestsPerMinute,
-      keys,
-      metrics,
-      store: state.keyRequestRate,
-    }),
     inFlightLimit({
       limiter,
       maxInFlight: config.server.maxInFlight,
       retryAfterSeconds: config.server.retryAfterSeconds,
       metrics,
+    }),
+    keyRequestRateLimit({
+      requestsPerMinute: config.limits.keyRequestsPerMinute,
+      keys,
+      metrics,
+      store: state.keyRequestRate,
     }),
     requestAbort({ lifetime: lifetime.signal, metrics }),
     keyBudgetLimit({
