@@ -32,6 +32,7 @@ export { type RunStrategyOptions, runStrategy } from "./run-strategy.ts";
 export { type SelfCertaintyOptions, selfCertainty } from "./self-certainty.ts";
 export { type SelfConsistencyOptions, selfConsistency } from "./self-consistency.ts";
 export { type SingleSampleOptions, singleSample } from "./single-sample.ts";
+export { specSamples } from "./spec-samples.ts";
 export { type StabilityVotingOptions, stabilityVoting } from "./stability-voting.ts";
 export type {
   NamedBackend,

@@ -255,3 +255,33 @@ describe("strategyWithCount and checkCountAgrees", () => {
     expect(refusal("beam@16", 4).message).toMatch(/malformed search spec "beam@16"/);
   });
 });
+
+describe("mull solve --n against the spec", () => {
+  it("refuses a contradicting --n before it loads the model", async () => {
+    const missing = fileURLToPath(new URL("./no-such-model.gguf", import.meta.url));
+    const result = await mull(["solve", "1+1=?", "--n", "4", "--strategy", "sc@16", "--model", missing]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "mull: --n 4 contradicts --strategy sc@16, which draws 16 samples; give the count once\n",
+    );
+    // With an --n that agrees, the same command gets as far as the model.
+    const agreeing = await mull(["solve", "1+1=?", "--n", "16", "--strategy", "sc@16", "--model", missing]);
+    expect(agreeing.code).not.toBe(0);
+    expect(agreeing.stderr).toContain(`model file ${missing} does not exist`);
+  });
+
+  it("refuses a contradicting --n before it loads the models of a route", async () => {
+    const result = await mull([
+      "solve",
+      "1+1=?",
+      "--n",
+      "4",
+      "--strategy",
+      "cascade@8x16:no-such-small>no-such-large",
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "mull: --n 4 contradicts --strategy cascade@8x16:no-such-small>no-such-large, which draws 16 samples; give the count once\n",
+    );
+  });
+});

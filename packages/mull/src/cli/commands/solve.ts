@@ -8,6 +8,7 @@ import type { SolveResult, Strategy, Usage } from "../../spec/index.ts";
 import {
   findStrategyEntry,
   parseStrategySpec,
+  specSamples,
   splitModelRoute,
   strategyCatalogHelp,
 } from "../../strategies/index.ts";
@@ -48,7 +49,7 @@ const defaultCount = 8;
  * Completes a spec written as a bare family name with `--n` (default 8) from the catalog form of that
  * family, when the form takes a single N: `sc` → `sc@8`, `maj` → `maj@8`; a routing spec keeps its model
  * route (`cascade:lab-small>lab-large` → `cascade@8:lab-small>lab-large`). A spec that gives its own numbers
- * is returned as written: once it is built, `checkCountAgrees` compares `--n` with the samples it draws. A
+ * is returned as written: `checkCountAgrees` compares `--n` with the samples it draws (`specSamples`). A
  * spec the catalog does not know is returned as written, for `parseStrategySpec` to name.
  *
  * @throws UsageError when `--n` is given with an architecture (its layers give the counts) or, other than
@@ -92,13 +93,18 @@ export function strategyWithCount(spec: string, count: number | undefined): stri
 }
 
 /**
- * Refuses an `--n` that disagrees with the strategy a spec built: `--n` must equal the samples it draws,
+ * Refuses an `--n` that disagrees with the strategy a spec builds: `--n` must equal the samples it draws,
  * as its catalog entry's factory counts them (`esc@16w4` and `pasc@16f4` draw at most 16, `mass@8g` 8,
- * `tot-bfs@4x3` 4 × 3 = 12).
+ * `tot-bfs@4x3` 4 × 3 = 12). The count can come from the built strategy or, before anything is loaded,
+ * from the spec alone (`{ samples: specSamples(spec) }`).
  *
  * @throws UsageError `--n 4 contradicts --strategy sc@16, which draws 16 samples; give the count once`.
  */
-export function checkCountAgrees(spec: string, strategy: Strategy, count: number | undefined): void {
+export function checkCountAgrees(
+  spec: string,
+  strategy: Pick<Strategy, "samples">,
+  count: number | undefined,
+): void {
   if (count === undefined || count === strategy.samples) return;
   throw new UsageError(
     `--n ${count} contradicts --strategy ${spec}, which draws ${counted(strategy.samples, "sample")}; give the count once`,
@@ -199,6 +205,9 @@ export function solveCommand() {
         throw new UsageError("a question is required (as an argument or on standard input)");
       const answerFormat = answerFormatByName(flags.answerFormat);
       const strategySpec = strategyWithCount(flags.strategy, flags.n);
+      // A contradiction is a typo: said before a model loads (seconds to minutes), not after.
+      const samples = flags.n === undefined ? undefined : specSamples(strategySpec);
+      if (samples !== undefined) checkCountAgrees(strategySpec, { samples }, flags.n);
       const resolved = await createBackendFromFlags(flags);
       let routes: RouteModels | undefined;
       try {
