@@ -20,7 +20,7 @@ export interface AcceptedSample {
  *
  * @throws ConfigError when a sample it reads has no reward, or a `probability`-scale reward is outside [0, 1].
  * @example
- * acceptedSample(problem, drawn, parseReplayStrategy("accept@8:t0.6"), "probability"); // { used: 3, accepted: 2 }
+ * acceptedSample(problem, drawn, parseReplayStrategy("accept@8t0.6"), "probability"); // { used: 3, accepted: 2 }
  */
 export function acceptedSample(
   problem: GradedProblem,

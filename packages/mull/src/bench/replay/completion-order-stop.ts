@@ -11,7 +11,7 @@ import { chargeUpTo, type ParallelStop, traceTokens } from "./parallel-stop.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 
 /**
- * Adaptive-Consistency over traces run in parallel (`pasc@W[fF][:t<threshold>]`): the W traces start
+ * Adaptive-Consistency over traces run in parallel (`pasc@W[fF][t<threshold>]`): the W traces start
  * together and vote in the order they finish (the shortest first; equal lengths in draw order). After
  * each one finishes, the stop rules a live run checks see the finished traces as candidates, in that
  * order: `adaptiveConsistencyReached(threshold)` and, with a quorum F, `candidatesReached(F)`. When one

@@ -25,7 +25,7 @@ function currentAnswer(sample: GradedSample, tokens: number, position: number): 
 }
 
 /**
- * Parallel-Probe (`pprobe@WsS[dD][:q<share>]`) on recorded traces: the W traces advance together, one
+ * Parallel-Probe (`pprobe@WsS[dD][q<share>]`) on recorded traces: the W traces advance together, one
  * probe interval per round; after round r (r × interval tokens) each trace's current answer is its
  * final answer once it has finished, else its latest probe answer read by then (at a position, recorded
  * in `intermediatePositions` or at the interval, of at most r × interval). The rounds' answer keys go to the

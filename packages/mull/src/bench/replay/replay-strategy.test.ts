@@ -1,5 +1,78 @@
 import { describe, expect, it } from "vitest";
+import { exactAnswerFormat } from "../../answers/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import { evaluateReplay } from "./evaluate-replay.ts";
+import { gradeReplay } from "./grade-replay.ts";
+import type { ReplaySample } from "./replay-dataset.ts";
 import { parseReplayStrategies, parseReplayStrategy } from "./replay-strategy.ts";
+
+/** A recorded sample: its answer, tokens, reward, probe answers (10 tokens apart) and a text of its own. */
+function sample(answer: string, tokens: number, reward: number, probes: readonly string[]): ReplaySample {
+  return {
+    answer,
+    text: `trace ${answer} ${tokens} ${reward}`,
+    completionTokens: tokens,
+    logprob: -2,
+    reward,
+    intermediateAnswers: probes,
+  };
+}
+
+/** Three problems whose outcomes move with every threshold (t, q, u) the specs below set. */
+const graded = gradeReplay(
+  [
+    {
+      id: "a",
+      gold: "7",
+      probeInterval: 10,
+      location: "test.jsonl:1",
+      samples: [
+        sample("7", 40, 0.4, ["3", "7", "7"]),
+        sample("9", 20, 0.35, ["9"]),
+        sample("7", 30, 0.9, ["7", "7"]),
+        sample("7", 50, 0.6, ["3", "3", "7", "7"]),
+        sample("9", 10, 0.2, []),
+        sample("7", 60, 0.7, ["7", "9", "7", "7", "7"]),
+      ],
+    },
+    {
+      id: "b",
+      gold: "5",
+      probeInterval: 10,
+      location: "test.jsonl:2",
+      samples: [
+        sample("6", 25, 0.45, ["6", "6"]),
+        sample("5", 35, 0.8, ["5", "6", "5"]),
+        sample("5", 15, 0.3, ["5"]),
+        sample("6", 45, 0.55, ["6", "5", "5", "6"]),
+        sample("5", 55, 0.65, ["5", "5", "5", "5", "5"]),
+        sample("5", 20, 0.1, ["5"]),
+      ],
+    },
+    {
+      id: "c",
+      gold: "2",
+      probeInterval: 10,
+      location: "test.jsonl:3",
+      samples: [
+        sample("2", 30, 0.2, ["2", "2"]),
+        sample("2", 30, 0.3, ["4", "2"]),
+        sample("4", 10, 0.95, []),
+        sample("2", 40, 0.5, ["2", "2", "2"]),
+        sample("4", 20, 0.6, ["4"]),
+        sample("2", 50, 0.4, ["2", "4", "2", "2"]),
+      ],
+    },
+  ],
+  exactAnswerFormat,
+);
+
+/** A spec's evaluation on `graded`, without the name it was given. */
+function evaluated(spec: string) {
+  const [evaluation] = evaluateReplay(graded, [parseReplayStrategy(spec)], { resamples: 50 });
+  const { strategy: _name, ...figures } = evaluation!;
+  return figures;
+}
 
 describe("parseReplayStrategy", () => {
   it("reads kind and k", () => {
@@ -18,7 +91,7 @@ describe("parseReplayStrategy", () => {
     expect(() => parseReplayStrategies(" , ")).toThrow(/--strategies: no strategies/);
   });
 
-  it("reads the parallel kinds: pprobe@WsS[dD][:q<share>] and pasc@W[fF][:t<threshold>]", () => {
+  it("reads the parallel kinds: pprobe@WsS[dD][q<share>] and pasc@W[fF][t<threshold>]", () => {
     expect(parseReplayStrategy("pprobe@32s6")).toEqual({
       name: "pprobe@32s6",
       kind: "pprobe",
@@ -53,7 +126,7 @@ describe("parseReplayStrategy", () => {
     expect(() => parseReplayStrategy("pprobe@32s6f4")).toThrow(/is not a replay strategy/);
     expect(() => parseReplayStrategy("pasc@24s6")).toThrow(/is not a replay strategy/);
     expect(() => parseReplayStrategy("asc@24f12")).toThrow(/is not a replay strategy/);
-    expect(() => parseReplayStrategy("maj@8:q0.5")).toThrow(/pprobe@<k>s<rounds>\[d<rounds>\]\[:q<share>\]/);
+    expect(() => parseReplayStrategy("maj@8:q0.5")).toThrow(/pprobe@<k>s<rounds>\[d<rounds>\]\[q<share>\]/);
     expect(() => parseReplayStrategy("pasc@8f12")).toThrow(
       /--strategies: pasc@8f12: quorum must be an integer ≤ 8, got 12/,
     );
@@ -127,5 +200,85 @@ describe("parseReplayStrategy", () => {
     expect(parseReplayStrategy("accept@8:t0.9").threshold).toBe(0.9);
     expect(() => parseReplayStrategy("accept@8:t1.5")).toThrow(/accept@8:t1.5: threshold must be/);
     expect(() => parseReplayStrategy("accept@8w2")).toThrow(/"accept@8w2" is not a replay strategy/);
+  });
+
+  // Each threshold as the strategy catalog writes it (asc@NtT, asc@NdtT, mass@NuU, mass@NguU, accept@NtT),
+  // and as replay wrote it after a colon; pasc, probe-asc and pprobe, which have no live threshold, take
+  // the same inline spelling.
+  const spellings = [
+    ["asc@6t0.6", "asc@6:t0.6", "asc@6"],
+    ["asc@6dt0.6", "asc@6d:t0.6", "asc@6d"],
+    ["mass@6u0", "mass@6:u0", "mass@6"],
+    ["accept@6t0.85", "accept@6:t0.85", "accept@6"],
+    ["pasc@6t0.6", "pasc@6:t0.6", "pasc@6"],
+    ["pasc@6f5t0.6", "pasc@6f5:t0.6", "pasc@6f5"],
+    ["probe-asc@6m2t0.6", "probe-asc@6m2:t0.6", "probe-asc@6m2"],
+    ["probe-asc@6m2dt0.6", "probe-asc@6m2d:t0.6", "probe-asc@6m2d"],
+    ["pprobe@6s2q0.6", "pprobe@6s2:q0.6", "pprobe@6s2"],
+    ["pprobe@6s2d1q0.6", "pprobe@6s2d1:q0.6", "pprobe@6s2d1"],
+  ] as const;
+
+  it.each(spellings)("reads the live spelling %s as its colon alias %s", (live, colon, plain) => {
+    const inline = parseReplayStrategy(live);
+    expect(inline.name).toBe(live);
+    expect({ ...inline, name: colon }).toEqual(parseReplayStrategy(colon));
+    expect(evaluated(live)).toEqual(evaluated(colon));
+    // The threshold is read, not dropped: the default threshold answers or stops elsewhere.
+    expect(evaluated(live)).not.toEqual(evaluated(plain));
+  });
+
+  it("reads mass@NguU, the greedy opening with an inline weight, as mass@Ng:uU", () => {
+    expect(parseReplayStrategy("mass@8gu0.5")).toEqual({
+      name: "mass@8gu0.5",
+      kind: "mass",
+      k: 8,
+      unexploredWeight: 0.5,
+      greedyFirst: true,
+    });
+    expect({ ...parseReplayStrategy("mass@8gu0.5"), name: "mass@8g:u0.5" }).toEqual(
+      parseReplayStrategy("mass@8g:u0.5"),
+    );
+  });
+
+  it("keeps the names as written in a report, inline or after a colon", () => {
+    const names = evaluateReplay(graded, parseReplayStrategies("asc@6t0.6,asc@6:t0.6"), {
+      resamples: 10,
+    }).map((evaluation) => evaluation.strategy);
+    expect(names).toEqual(["asc@6t0.6", "asc@6:t0.6"]);
+  });
+
+  it("refuses a malformed threshold, naming the spec and the forms expected", () => {
+    const refusal = (spec: string): ConfigError => {
+      try {
+        parseReplayStrategy(spec);
+      } catch (error) {
+        if (ConfigError.isInstance(error)) return error;
+        throw error;
+      }
+      throw new Error(`${spec} was accepted`);
+    };
+    for (const spec of [
+      "asc@16t",
+      "asc@16t0.9:t0.8",
+      "asc@16:tt0.9",
+      "esc@8w2t0.9",
+      "maj@8u0.5",
+      "accept@8q0.5",
+    ]) {
+      const error = refusal(spec);
+      expect(error.field).toBe("--strategies");
+      expect(error.message).toContain(`--strategies: ${JSON.stringify(spec)} is not a replay strategy`);
+      expect(error.message).toContain("asc@<k>[d][t<threshold>]");
+      expect(error.message).toContain("mass@<k>[g][u<weight>]");
+      expect(error.message).toContain(
+        "t<threshold>, q<share> and u<weight> may also follow a colon (asc@16:t0.99)",
+      );
+    }
+    expect(() => parseReplayStrategy("asc@16t1.5")).toThrow(
+      "--strategies: asc@16t1.5: threshold must be a number > 0 and ≤ 1, got 1.5",
+    );
+    expect(() => parseReplayStrategy("mass@8gu2")).toThrow(
+      "--strategies: mass@8gu2: unexploredWeight must be",
+    );
   });
 });

@@ -36,9 +36,19 @@ export const replayStrategyKinds = [
 /** A replay strategy kind. */
 export type ReplayStrategyKind = (typeof replayStrategyKinds)[number];
 
+/**
+ * The live strategy catalog's names for replay kinds, read as those kinds: self-consistency `sc@N` and
+ * repeated sampling `rs@N` both answer with `majorityVote` (ties to the answer that appeared first), which
+ * `maj@k` is over recorded samples. The strategy keeps the name as written (`sc@8`).
+ */
+const replayKindAliases: Readonly<Record<string, ReplayStrategyKind>> = { sc: "maj", rs: "maj" };
+
 /** A strategy over the first (or k random) recorded samples of each problem. */
 export interface ReplayStrategy {
-  /** As written, e.g. `maj@40`. */
+  /**
+   * As written, less surrounding spaces, e.g. `maj@40`; a threshold keeps the spelling it was given in
+   * (`asc@16t0.99`, or its alias `asc@16:t0.99`), so reports print what the command named.
+   */
   readonly name: string;
   readonly kind: ReplayStrategyKind;
   /**
@@ -94,8 +104,13 @@ export interface ReplayStrategy {
 /** Adaptive-Consistency's threshold when `asc@k` names none (the paper's default). */
 const defaultThreshold = 0.95;
 
+/**
+ * `<kind>@<k>` and its parts in a fixed order, over the lower-cased spec. The thresholds `t`, `q` and `u` are written inline, as the
+ * strategy catalog writes them (`asc@16t0.99`, `mass@8gu0.5`), or after a colon (`asc@16:t0.99`), the
+ * spelling replay used first and keeps as an alias (the catalog's colon names a model route instead).
+ */
 const pattern =
-  /^(maj|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc|accept)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(d)?(?::t(\d*\.?\d+))?(?::q(\d*\.?\d+))?(?::u(\d*\.?\d+))?$/;
+  /^(maj|sc|rs|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc|accept)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(d)?(?::?t(\d*\.?\d+))?(?::?q(\d*\.?\d+))?(?::?u(\d*\.?\d+))?$/;
 
 const cascadePattern = /^(cascade|cascade-mass)@([1-9]\d*)(?:x([1-9]\d*))?(g)?(?:t(\d*\.?\d+))?$/;
 
@@ -106,9 +121,12 @@ export function isCascade(
   return strategy.kind === "cascade" || strategy.kind === "cascade-mass";
 }
 
-/** `cascade@N[xM][tT]` and `cascade-mass@N[xM][g]`, spelled as in the strategy catalog. */
-function parseCascade(trimmed: string, flag: string): ReplayStrategy | undefined {
-  const match = cascadePattern.exec(trimmed);
+/**
+ * `cascade@N[xM][tT]` and `cascade-mass@N[xM][g]`, spelled as in the strategy catalog: matched on the
+ * lower-cased `text`, named `trimmed` (the spec as written, less surrounding spaces).
+ */
+function parseCascade(text: string, trimmed: string, flag: string): ReplayStrategy | undefined {
+  const match = cascadePattern.exec(text);
   if (match === null) return undefined;
   const [, kind, small, large, greedy, threshold] = match as unknown as [
     string,
@@ -150,6 +168,39 @@ function parseCascade(trimmed: string, flag: string): ReplayStrategy | undefined
   };
 }
 
+/** Every form a replay spec may take, for errors. */
+const expectedForms =
+  `<kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8; sc@<k> and rs@<k>, ` +
+  "the live self-consistency and repeated sampling, are maj@<k>), " +
+  "asc@<k>[d][t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[d][t<threshold>], " +
+  "pprobe@<k>s<rounds>[d<rounds>][q<share>], pasc@<k>[f<finished>][t<threshold>], mass@<k>[g][u<weight>], " +
+  "accept@<k>[t<threshold>], deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail], rpc@<k>, " +
+  "certainty@<k>[:p<power>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g], " +
+  "or an architecture gen@<k>+… (e.g. asc@64, asc@16t0.99, esc@64w8, probe@64m3, pprobe@32s6q0.8, pasc@24f12, " +
+  "mass@8u0.5, cascade@4x8t1); t<threshold>, q<share> and u<weight> may also follow a colon (asc@16:t0.99); " +
+  "case and surrounding spaces are ignored";
+
+/** Live probing's spec (`probe@NkK[mM]`, a probe every K tokens), which replay's `probe` does not take. */
+const liveProbePattern = /^(probe|probe-asc)@([1-9]\d*)k[1-9]\d*(?:m([1-9]\d*))?/;
+
+/** The live probing agreement (`M` of `probe@NkKmM`) when a spec names none. */
+const liveProbeAgreement = 2;
+
+/**
+ * What replay's `probe` takes instead, when a spec is written as live probing's `probe@NkK[mM]`: the probes
+ * are the recording's, at its own interval, so replay's `probe` takes `m<agreement>` and no `k<tokens>`;
+ * `undefined` for any other spec.
+ */
+function liveProbeHint(text: string): string | undefined {
+  const match = liveProbePattern.exec(text);
+  if (match === null) return undefined;
+  const [, kind, k, agreement] = match;
+  return (
+    `replay's ${kind} takes m<agreement>, not live probing's k<tokens>: it reads the probes the recording ` +
+    `holds, at the recording's own interval (e.g. ${kind}@${k}m${agreement ?? liveProbeAgreement})`
+  );
+}
+
 /** Whether a kind stops each trace at its probes. */
 function stopsTraces(kind: ReplayStrategyKind): boolean {
   return kind === "probe" || kind === "probe-asc";
@@ -160,7 +211,7 @@ function takesPosterior(kind: ReplayStrategyKind): boolean {
   return kind === "asc" || kind === "probe-asc";
 }
 
-/** Whether a kind takes a `:t` threshold: Adaptive-Consistency's posterior, or `accept`'s verifier verdict. */
+/** Whether a kind takes a `t` threshold: Adaptive-Consistency's posterior, or `accept`'s verifier verdict. */
 function takesThreshold(kind: ReplayStrategyKind): boolean {
   return kind === "asc" || kind === "probe-asc" || kind === "pasc" || kind === "accept";
 }
@@ -187,13 +238,19 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
 }
 
 /**
- * Parses a replay strategy spec `<kind>@<k>`:
- * - `maj@k` majority vote over answer keys (ties: the answer that appeared first);
+ * Parses a replay strategy spec `<kind>@<k>`, spelled as the strategy catalog spells the live strategy of
+ * the same name where there is one (`asc@16dt0.99`, `mass@8gu0.5`, `accept@8t0.9`, `cascade@4x8t1`). A
+ * `t`, `q` or `u` threshold of a kind other than the cascades may also follow a colon (`asc@16:t0.99`,
+ * `pprobe@32s6:q0.8`), an alias that parses to the same strategy under the name as written. As with live
+ * specs, case and surrounding spaces are ignored (`MAJ@3`, ` Asc@3T0.6 `); the name keeps the spec as
+ * written, less surrounding spaces (an architecture's, its canonical form):
+ * - `maj@k` majority vote over answer keys (ties: the answer that appeared first); `sc@k` and `rs@k`, the
+ *   live self-consistency and repeated sampling, whose answer is that vote, are aliases (`replayKindAliases`);
  * - `rm@k` / `bon@k` the sample with the highest reward (ties: the first);
  * - `wv@k` vote weighted by reward; `wv-prob@k` vote weighted by sequence probability;
  * - `mean@k` mean single-sample accuracy; `pass@k` whether any of the k is correct (an oracle);
  * - `asc@k` Adaptive-Consistency: a majority vote that draws samples one by one and stops once the
- *   leader beats the runner-up with posterior probability 0.95 (`asc@k:t0.9` for another threshold),
+ *   leader beats the runner-up with posterior probability 0.95 (`asc@kt0.9` for another threshold),
  *   at most k samples; `asc@kd` the same with the Dirichlet posterior over every answer seen (the
  *   probability that the leader's share is the largest, `adaptiveConsistencyReached`);
  * - `esc@kwW` early-stopping self-consistency: a majority vote that stops after a unanimous window of W
@@ -201,15 +258,15 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * - `probe@kmM` self-consistency over k traces each stopped by its probes: a trace stops once M probe
  *   answers in a row agree, answering that answer for the tokens read up to there;
  * - `probe-asc@kmM` the same stopped traces drawn one by one until Adaptive-Consistency stops
- *   (`d` and `:t<threshold>` as for `asc`);
- * - `pprobe@WsS[dD][:q<share>]` Parallel-Probe: W traces advance together, one probe interval per
+ *   (`d` and `t<threshold>` as for `asc`);
+ * - `pprobe@WsS[dD][q<share>]` Parallel-Probe: W traces advance together, one probe interval per
  *   round; after each round every trace's current answer (latest probe, or final answer once finished)
  *   is tallied, and all stop once one answer has led for S rounds in a row (each time held by at least
  *   `share` of the W traces), answering it; with `dD` a running trace that disagrees with the leader D
  *   rounds in a row is pruned;
- * - `pasc@W[fF][:t<threshold>]` Adaptive-Consistency over W traces run in parallel, voting in the order
+ * - `pasc@W[fF][t<threshold>]` Adaptive-Consistency over W traces run in parallel, voting in the order
  *   they finish; all stop once its posterior clears the threshold, or (with `fF`) once F have finished;
- * - `mass@k[:u<weight>]` mass-certified self-consistency: draws samples one by one until the leader's
+ * - `mass@k[g][u<weight>]` mass-certified self-consistency: draws samples one by one until the leader's
  *   probability mass over distinct traces beats the runner-up's plus the uncovered mass (times the
  *   weight, default 1), at most k, then votes by that mass; needs every sample's logprob, and treats
  *   samples without a recorded text as distinct traces; `mass@kg` opens with the problem's recorded greedy
@@ -220,7 +277,7 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * - `cascade-mass@N[xM][g]` the same, escalating unless `mass@N` on the first model's samples stopped on its
  *   certificate, and answering with `mass@M` on the larger model's; with `g` each model's `mass` opens with
  *   its recorded greedy trace (`EvaluateReplayOptions.openings` and `escalationOpenings`);
- * - `accept@k[:t<threshold>]` resampling with a verifier (Stroebl et al., "Inference Scaling fLaws"): draws
+ * - `accept@k[t<threshold>]` resampling with a verifier (Stroebl et al., "Inference Scaling fLaws"): draws
  *   samples one by one until one's reward, as a probability (the logistic of a `logit`-scale reward), is
  *   at least the threshold (default 0.5), and answers it; abstains (no answer) when none of the k is;
  * - `deepconf@k[:e<η>][:w<window>][:<measure>]` offline DeepConf: the η% (default 90) most confident of the
@@ -231,26 +288,36 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  *   `rank@K` read the rewards, `rank-lp@K` the log-probabilities, then `vote` or `first`
  *   (`parseReplayArchitecture`).
  *
- * @throws ConfigError naming the flag and the value when the spec is malformed.
+ * @throws ConfigError naming the flag and the value when the spec is malformed (for live probing's
+ *   `probe@NkK`, saying that replay's `probe` takes `m<agreement>` instead).
  * @example
  * parseReplayStrategy("maj@40"); // { name: "maj@40", kind: "maj", k: 40 }
+ * parseReplayStrategy("sc@40"); // { name: "sc@40", kind: "maj", k: 40 }
+ * parseReplayStrategy(" MAJ@3 "); // { name: "MAJ@3", kind: "maj", k: 3 }
  * parseReplayStrategy("esc@64w8"); // { name: "esc@64w8", kind: "esc", k: 64, window: 8 }
  * parseReplayStrategy("probe@64m3"); // { name: "probe@64m3", kind: "probe", k: 64, agreement: 3 }
  * parseReplayStrategy("pasc@24f12"); // { …, kind: "pasc", k: 24, quorum: 12, threshold: 0.95 }
+ * parseReplayStrategy("asc@16dt0.99"); // { name: "asc@16dt0.99", kind: "asc", k: 16, threshold: 0.99, posterior: "dirichlet" }
+ * parseReplayStrategy("asc@16d:t0.99"); // the same, named "asc@16d:t0.99"
  * parseReplayStrategy("deepconf@16:e10"); // { …, kind: "deepconf", k: 16, keepPercent: 10, measure: "lowest-group" }
  */
 export function parseReplayStrategy(spec: string, flag = "--strategies"): ReplayStrategy {
   const trimmed = spec.trim();
+  // Architectures fold their layer words' case themselves and keep a model's name as written.
   if (isArchitectureSpec(trimmed)) return parseReplayArchitecture(trimmed, flag);
-  const cascade = parseCascade(trimmed, flag);
+  // Every other spec is letters, numbers and option words that mean the same in either case.
+  const text = trimmed.toLowerCase();
+  const cascade = parseCascade(text, trimmed, flag);
   if (cascade !== undefined) return cascade;
-  const logprobMethod = parseLogprobStrategy(trimmed, flag);
-  if (logprobMethod !== undefined) return logprobMethod;
-  const match = pattern.exec(trimmed);
-  const kind = match?.[1] as ReplayStrategyKind | undefined;
+  const logprobMethod = parseLogprobStrategy(text, flag);
+  if (logprobMethod !== undefined) return { ...logprobMethod, name: trimmed };
+  const match = pattern.exec(text);
+  const written = match?.[1];
+  const kind = written === undefined ? undefined : (replayKindAliases[written] ?? (written as ReplayStrategyKind));
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
+    const hint = liveProbeHint(text);
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; expected <kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8), asc@<k>[d][:t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[d][:t<threshold>], pprobe@<k>s<rounds>[d<rounds>][:q<share>] pasc@<k>[f<finished>][:t<threshold>], mass@<k>[g][:u<weight>], accept@<k>[:t<threshold>], deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail], rpc@<k>, certainty@<k>[:p<power>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g] (e.g. asc@64, esc@64w8, probe@64m3, pprobe@32s6:q0.8, pasc@24f12, cascade@4x8t1)`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; ${hint === undefined ? "" : `${hint}; `}expected ${expectedForms}`,
       { field: flag },
     );
   }

@@ -161,6 +161,42 @@ describe("mull replay", () => {
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain("maj@4 needs 4 samples per problem, but no problem has more than 3");
   });
+  it("reads a threshold spelt as in the strategy specs (asc@3t0.6) like its colon alias (asc@3:t0.6)", async () => {
+    const { code, stdout } = await run(
+      "--samples",
+      samples,
+      "--strategies",
+      "asc@3t0.6,asc@3:t0.6,accept@3t0.85,accept@3:t0.85",
+      "--json",
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const evaluations = report.evaluations.map(({ strategy, ...figures }: { strategy: string }) => ({
+      strategy,
+      figures,
+    }));
+    expect(evaluations.map(({ strategy }: { strategy: string }) => strategy)).toEqual([
+      "asc@3t0.6",
+      "asc@3:t0.6",
+      "accept@3t0.85",
+      "accept@3:t0.85",
+    ]);
+    expect(evaluations[0].figures).toEqual(evaluations[1].figures);
+    expect(evaluations[2].figures).toEqual(evaluations[3].figures);
+    // At 0.6 one vote is enough (P = 0.75 under Beta(2, 1)): "1" on a, after its first 10 tokens.
+    expect(report.problemResults[0].strategies["asc@3t0.6"]).toEqual({
+      answer: "1",
+      correct: 1,
+      samples: 1,
+      tokens: 10,
+      escalated: null,
+    });
+    const malformed = await run("--samples", samples, "--strategies", "asc@3t");
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--strategies: "asc@3t" is not a replay strategy; expected');
+    expect(malformed.stderr).toContain("asc@<k>[d][t<threshold>]");
+  });
+
   it("replays the log-probability methods on recorded confidences, and names a missing field", async () => {
     const confident = join(folder, "confident.jsonl");
     writeFileSync(

@@ -85,19 +85,21 @@ export function replayCommand() {
     )
     .option(
       "--strategies <list>",
-      "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass; asc@<k>[d][:t<threshold>] " +
-        "(Adaptive-Consistency, threshold 0.95; d: on the Dirichlet posterior over every answer), esc@<k>w<window> and mass@<k>[g][:u<weight>] (the leader's probability " +
+      "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass; asc@<k>[d][t<threshold>] " +
+        "(Adaptive-Consistency, threshold 0.95; d: on the Dirichlet posterior over every answer), esc@<k>w<window> and mass@<k>[g][u<weight>] (the leader's probability " +
         "mass over distinct traces beats every rival's possible mass; g: after the greedy trace) stop early; probe@<k>m<agreeing> and " +
-        "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree; pprobe@<k>s<rounds>[d<rounds>][:q<share>] " +
+        "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree; pprobe@<k>s<rounds>[d<rounds>][q<share>] " +
         "(Parallel-Probe: k traces in lockstep stop once one probe answer has led <rounds> rounds in a row) and " +
-        "pasc@<k>[f<finished>][:t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +
+        "pasc@<k>[f<finished>][t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +
         "stopping at <finished> finished at the latest) stop all traces at once; cascade@<k>[x<k>][t<agreement>] " +
         "(maj on these samples, escalating below the agreement, default 0.75, to maj on --escalate-samples) and " +
         "cascade-mass@<k>[x<k>][g] (mass, escalating unless certified; g: each model after its greedy trace) route between two models; " +
-        "accept@<k>[:t<threshold>] resamples until the verifier (a sample's reward) accepts one, at or above the threshold (default 0.5), and abstains when none is accepted; " +
+        "accept@<k>[t<threshold>] resamples until the verifier (a sample's reward) accepts one, at or above the threshold (default 0.5), and abstains when none is accepted; " +
         "the log-probability methods run the live strategies' selection on recorded confidences: deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail] " +
         "(offline DeepConf: the most confident percent, default 90, take a confidence-weighted vote), rpc@<k> (perplexity consistency after reasoning pruning) and " +
-        "certainty@<k>[:p<power>] (self-certainty's rank-weighted vote, power 0.5) (default mean@1,maj@N,pass@N)",
+        "certainty@<k>[:p<power>] (self-certainty's rank-weighted vote, power 0.5). Thresholds (t, q, u) are written inline " +
+        "as in mull's strategy specs (asc@16t0.99, asc@16dt0.99, mass@8u0.5, accept@8t0.9); the older colon spelling " +
+        "(asc@16:t0.99) still works. (default mean@1,maj@N,pass@N)",
     )
     .option(
       "--shuffles <count>",
