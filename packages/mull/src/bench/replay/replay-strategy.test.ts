@@ -227,6 +227,66 @@ describe("parseReplayStrategy", () => {
     expect(evaluated(live)).not.toEqual(evaluated(plain));
   });
 
+  // The live catalog's names for replay kinds: self-consistency and repeated sampling answer by majority.
+  const aliases = [
+    ["sc@6", "maj@6"],
+    ["rs@6", "maj@6"],
+    ["sc@3", "maj@3"],
+  ] as const;
+
+  it.each(aliases)("reads the live spec %s as %s, under its own name", (live, replay) => {
+    const strategy = parseReplayStrategy(live);
+    expect(strategy).toEqual({ ...parseReplayStrategy(replay), name: live });
+    expect(evaluated(live)).toEqual(evaluated(replay));
+    // The alias is maj, not another selection over the same samples: best-of-N by reward answers otherwise.
+    expect(evaluated(live)).not.toEqual(evaluated(replay.replace("maj", "rm")));
+  });
+
+  it("leaves live probing's probe@NkK to live runs, saying that replay's probe takes m<agreement>", () => {
+    expect(() => parseReplayStrategy("probe@16k32")).toThrow(
+      /"probe@16k32" is not a replay strategy; replay's probe takes m<agreement>, not live probing's k<tokens>: .*\(e\.g\. probe@16m2\)/,
+    );
+    expect(() => parseReplayStrategy("probe@16k32m3")).toThrow(/\(e\.g\. probe@16m3\)/);
+    // Specs that are not live probing get no such hint.
+    expect(() => parseReplayStrategy("probe@16")).not.toThrow(/live probing/);
+    expect(() => parseReplayStrategy("probe@16")).toThrow(/"probe@16" is not a replay strategy; expected/);
+  });
+
+  it("reads the strategy case-insensitively, keeping the name as written less surrounding spaces", () => {
+    expect(parseReplayStrategy("MAJ@3")).toEqual({ name: "MAJ@3", kind: "maj", k: 3 });
+    expect(parseReplayStrategy(" Asc@3t0.6 ")).toEqual({
+      name: "Asc@3t0.6",
+      kind: "asc",
+      k: 3,
+      threshold: 0.6,
+    });
+    expect(parseReplayStrategy("ASC@6DT0.6")).toEqual({
+      ...parseReplayStrategy("asc@6dt0.6"),
+      name: "ASC@6DT0.6",
+    });
+    expect(parseReplayStrategy("SC@6")).toEqual({ name: "SC@6", kind: "maj", k: 6 });
+    expect(parseReplayStrategy("Cascade-Mass@2X8G")).toEqual({
+      name: "Cascade-Mass@2X8G",
+      kind: "cascade-mass",
+      k: 2,
+      escalationK: 8,
+      greedyFirst: true,
+    });
+    expect(parseReplayStrategy("DeepConf@16:E10:Tail")).toEqual({
+      ...parseReplayStrategy("deepconf@16:e10:tail"),
+      name: "DeepConf@16:E10:Tail",
+    });
+    expect(evaluated(" Asc@6T0.6 ")).toEqual(evaluated("asc@6t0.6"));
+    const names = evaluateReplay(graded, parseReplayStrategies("MAJ@3, maj@3 ,Sc@3"), { resamples: 10 }).map(
+      (evaluation) => evaluation.strategy,
+    );
+    expect(names).toEqual(["MAJ@3", "maj@3", "Sc@3"]);
+    // An architecture's layer words fold too; it is named by its canonical form, as before.
+    expect(parseReplayStrategy(" GEN@4+Rank@2+VOTE ")).toEqual(parseReplayStrategy("gen@4+rank@2+vote"));
+    // A malformed spec is named as written.
+    expect(() => parseReplayStrategy("MAJ@0")).toThrow(/--strategies: "MAJ@0" is not a replay strategy/);
+  });
+
   it("reads mass@NguU, the greedy opening with an inline weight, as mass@Ng:uU", () => {
     expect(parseReplayStrategy("mass@8gu0.5")).toEqual({
       name: "mass@8gu0.5",

@@ -313,7 +313,8 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   if (logprobMethod !== undefined) return { ...logprobMethod, name: trimmed };
   const match = pattern.exec(text);
   const written = match?.[1];
-  const kind = written === undefined ? undefined : (replayKindAliases[written] ?? (written as ReplayStrategyKind));
+  const kind =
+    written === undefined ? undefined : (replayKindAliases[written] ?? (written as ReplayStrategyKind));
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
     const hint = liveProbeHint(text);
     throw new ConfigError(

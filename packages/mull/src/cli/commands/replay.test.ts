@@ -197,6 +197,41 @@ describe("mull replay", () => {
     expect(malformed.stderr).toContain("asc@<k>[d][t<threshold>]");
   });
 
+  it("reads live spellings: sc@k and rs@k as maj@k, any case and surrounding spaces", async () => {
+    const { code, stdout } = await run(
+      "--samples",
+      samples,
+      "--strategies",
+      "maj@3, sc@3,RS@3 , MAJ@3,rm@3",
+      "--json",
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const names = report.evaluations.map(({ strategy }: { strategy: string }) => strategy);
+    expect(names).toEqual(["maj@3", "sc@3", "RS@3", "MAJ@3", "rm@3"]);
+    const figures = report.evaluations.map(({ strategy: _name, ...rest }: { strategy: string }) => rest);
+    expect(figures[1]).toEqual(figures[0]);
+    expect(figures[2]).toEqual(figures[0]);
+    expect(figures[3]).toEqual(figures[0]);
+    // maj@3 answers "2" on a and "5" on b; rm@3 answers otherwise on both, so the figures tell them apart.
+    expect(figures[4]).not.toEqual(figures[0]);
+    expect(report.problemResults[0].strategies["sc@3"].answer).toBe("2");
+    expect(report.problemResults[1].strategies["RS@3"].answer).toBe("5");
+  });
+
+  it("refuses an unknown spec with exit 2, naming it, and live probing's probe@NkK with what replay takes", async () => {
+    const unknown = await run("--samples", samples, "--strategies", "sc@3,Vote@3");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--strategies: "Vote@3" is not a replay strategy; expected');
+    expect(unknown.stdout).toBe("");
+    const probing = await run("--samples", samples, "--strategies", "probe@3k32");
+    expect(probing.code).toBe(2);
+    expect(probing.stderr).toContain(
+      "--strategies: \"probe@3k32\" is not a replay strategy; replay's probe takes m<agreement>, not live probing's k<tokens>",
+    );
+    expect(probing.stderr).toContain("(e.g. probe@3m2)");
+  });
+
   it("replays the log-probability methods on recorded confidences, and names a missing field", async () => {
     const confident = join(folder, "confident.jsonl");
     writeFileSync(

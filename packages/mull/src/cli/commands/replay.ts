@@ -85,10 +85,11 @@ export function replayCommand() {
     )
     .option(
       "--strategies <list>",
-      "comma-separated <kind>@<k>, kinds maj, rm, bon, wv, wv-prob, mean, pass; asc@<k>[d][t<threshold>] " +
+      "comma-separated <kind>@<k>, case and surrounding spaces ignored, kinds maj (also sc and rs, the live " +
+        "self-consistency and repeated sampling, which answer by majority), rm, bon, wv, wv-prob, mean, pass; asc@<k>[d][t<threshold>] " +
         "(Adaptive-Consistency, threshold 0.95; d: on the Dirichlet posterior over every answer), esc@<k>w<window> and mass@<k>[g][u<weight>] (the leader's probability " +
         "mass over distinct traces beats every rival's possible mass; g: after the greedy trace) stop early; probe@<k>m<agreeing> and " +
-        "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree; pprobe@<k>s<rounds>[d<rounds>][q<share>] " +
+        "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree (the recorded probes: no live k<tokens>); pprobe@<k>s<rounds>[d<rounds>][q<share>] " +
         "(Parallel-Probe: k traces in lockstep stop once one probe answer has led <rounds> rounds in a row) and " +
         "pasc@<k>[f<finished>][t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +
         "stopping at <finished> finished at the latest) stop all traces at once; cascade@<k>[x<k>][t<agreement>] " +
