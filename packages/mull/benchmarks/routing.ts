@@ -36,6 +36,7 @@ import { graderByName } from "../src/bench/graders/index.ts";
 import { createBackendFromFlags, type ResolvedBackend } from "../src/cli/create-backend.ts";
 import { labProfile, labPromptTemplate } from "../src/lab/index.ts";
 import { solve } from "../src/solve.ts";
+import { markdownTable } from "./markdown-table.ts";
 import { type RouteRole, routePairFromFlags, routePairOptions, routeRoles } from "./route-pair.ts";
 import {
   defaultGlimpSetting,
@@ -109,17 +110,6 @@ async function measureSpeed(settings: RoutingRunSettings, count: number): Promis
   return { small: tokens.small / seconds.small, large: tokens.large / seconds.large };
 }
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: readonly string[]) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
-  return [
-    line(rows[0]!),
-    `| ${widths.map((width) => "-".repeat(width)).join(" | ")} |`,
-    ...rows.slice(1).map(line),
-  ].join("\n");
-}
-
 const loaded: ResolvedBackend[] = [];
 try {
   for (const role of routeRoles) loaded.push(await createBackendFromFlags({ model: pair[role], threads }));
@@ -176,7 +166,7 @@ try {
     seconds: measure.seconds,
   }));
   process.stdout.write(
-    `${table([
+    `${markdownTable([
       [
         "method",
         "accuracy %",
