@@ -226,6 +226,7 @@ export {
 export {
   type AllocateComputeOptions,
   type AllocatedProblem,
+  type AllocationSpec,
   type AnswerAgreement,
   allocateCompute,
   answerAgreement,
@@ -251,6 +252,7 @@ export {
   glimpseRouter,
   type MassCascadeOptions,
   massCascade,
+  parseAllocationSpec,
   sampleBeta,
   thompsonPolicy,
   ucbPolicy,

@@ -81,3 +81,22 @@ describe("loadRouteModels without --small-model", () => {
     }
   });
 });
+
+describe("loadRouteModels with an allocation over the batch", () => {
+  it("loads the models an allocation's route names, and no default small model for one without", async () => {
+    const routes = await loadRouteModels({
+      flags: { baseUrl: "http://127.0.0.1:9/v1" },
+      main: mainBackend("qwen-72b"),
+      specs: ["sc@4", "alloc@4p2:qwen-7b>qwen-72b", "alloc@8"],
+      specFlag: "--strategies",
+    });
+    try {
+      expect(routes.loaded).toEqual(["qwen-7b"]);
+      expect(routes.defaultRoute).toBeUndefined();
+      expect(routes.resolveModel("qwen-7b").describe().model).toBe("qwen-7b");
+      expect(routes.resolveModel("qwen-72b").describe().model).toBe("qwen-72b");
+    } finally {
+      await routes.dispose();
+    }
+  });
+});

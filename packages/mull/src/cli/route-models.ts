@@ -1,3 +1,4 @@
+import { isAllocationSpec } from "../routing/allocation-spec.ts";
 import type { Backend } from "../spec/index.ts";
 import { findStrategyEntry, splitModelRoute } from "../strategies/index.ts";
 import {
@@ -97,7 +98,11 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
   const defaultRoute = smallModel === undefined ? undefined : [smallModel, main.model];
   // Each name with the flag that named it first, for errors.
   const wanted = new Map<string, string>();
-  for (const spec of routing) {
+  // An allocation over the batch names its probe model and its model in a route of its own (`alloc@4p2:a>b`).
+  const allocations = options.specs.filter(
+    (spec) => isAllocationSpec(spec) && splitModelRoute(spec).route !== undefined,
+  );
+  for (const spec of [...routing, ...allocations]) {
     const named = splitModelRoute(spec).route;
     for (const name of named ?? defaultRoute ?? []) {
       if (name !== "" && name !== main.model && !wanted.has(name)) {

@@ -2,7 +2,14 @@ import { addUsage, massLead } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
 import { checkInteger, checkOneOf, mapInParallel } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
-import type { Candidate, Problem, SamplingStrategy, StrategyContext, Usage } from "../spec/index.ts";
+import type {
+  Candidate,
+  Problem,
+  SamplingStrategy,
+  StopReason,
+  StrategyContext,
+  Usage,
+} from "../spec/index.ts";
 import { greedyTrace, massVote } from "../strategies/mass-consistency.ts";
 import { runProgress } from "../strategies/run-helpers.ts";
 import { runStrategy } from "../strategies/run-strategy.ts";
@@ -87,6 +94,8 @@ export interface AllocatedProblem<P extends Problem = Problem> {
   readonly usageByModel: Readonly<Record<string, Usage>>;
   /** Whether a budget, the deadline or an abort cut one of its runs. */
   readonly partial: boolean;
+  /** `complete`, or why the first of its runs that was cut stopped (a budget, the deadline, an abort). */
+  readonly stoppedBy: StopReason;
 }
 
 interface ProblemRun {
@@ -94,6 +103,7 @@ interface ProblemRun {
   usage: Usage | undefined;
   readonly usageByModel: Record<string, Usage>;
   partial: boolean;
+  stoppedBy: StopReason;
 }
 
 async function sample(
@@ -116,6 +126,7 @@ async function sample(
   const earlier = run.usageByModel[name];
   run.usageByModel[name] = earlier === undefined ? result.usage : addUsage(earlier, result.usage);
   run.partial ||= result.partial;
+  if (run.stoppedBy === "complete" && result.partial) run.stoppedBy = result.stoppedBy;
 }
 
 /** How far a probe's leading answer is from a certified lead in probability mass; 0 once certified. */
@@ -196,6 +207,7 @@ export async function allocateCompute<P extends Problem>(
     usage: undefined,
     usageByModel: {},
     partial: false,
+    stoppedBy: "complete",
   }));
   const each = (n: (index: number) => number, by = sampler, model?: NamedBackend) =>
     mapInParallel(problems, concurrency, (problem, index) =>
@@ -261,6 +273,7 @@ export async function allocateCompute<P extends Problem>(
       usage: run.usage ?? { promptTokens: 0, completionTokens: 0, calls: 0 },
       usageByModel: run.usageByModel,
       partial: run.partial,
+      stoppedBy: run.stoppedBy,
     };
   });
 }

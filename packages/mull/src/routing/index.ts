@@ -5,6 +5,12 @@ export {
   type ComputeAllocation,
   type DifficultySignal,
 } from "./allocate-compute.ts";
+export {
+  type AllocationSpec,
+  allocationSpecForms,
+  isAllocationSpec,
+  parseAllocationSpec,
+} from "./allocation-spec.ts";
 export { type AnswerAgreement, answerAgreement, voteAgreement } from "./answer-agreement.ts";
 export {
   type BanditArmState,

@@ -98,4 +98,10 @@ describe("parseStrategySpec", () => {
       /"sc@8:lab-small>lab-large" names models after ":", but "sc@8" runs on one model/,
     );
   });
+  it("sends an allocation over a batch to the bench, where it runs", () => {
+    expect(() => parseStrategySpec(" alloc@4p2 ")).toThrow(
+      'strategy: " alloc@4p2 " allocates samples over a batch of problems, not one: run it in a bench (mull bench or mull lab --strategies alloc@4p2) or call allocateCompute',
+    );
+    expect(() => parseStrategySpec("allocate@4")).toThrow(/unknown spec "allocate@4"/);
+  });
 });

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
+import { isAllocationSpec } from "../routing/allocation-spec.ts";
 import type { Backend, OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
 import { strategyCatalog } from "./catalog.ts";
 import {
@@ -95,6 +96,13 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
       throw new ConfigError(
         `strategy: malformed spec ${JSON.stringify(text)}; expected ${match.entry.forms.join(", ")} ` +
           `(numbers from 1 to ${largestSpecValue}); all forms: ${strategySpecForms.join(", ")}`,
+        { field: "strategy" },
+      );
+    }
+    if (isAllocationSpec(text)) {
+      throw new ConfigError(
+        `strategy: ${JSON.stringify(text)} allocates samples over a batch of problems, not one: run it in a ` +
+          `bench (mull bench or mull lab --strategies ${text.trim()}) or call allocateCompute`,
         { field: "strategy" },
       );
     }

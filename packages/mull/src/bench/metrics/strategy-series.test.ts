@@ -112,6 +112,25 @@ describe("strategySeries", () => {
     });
   });
 
+  it("puts allocations over the batch on a series of their own, uniform allocation their counterpart", () => {
+    expect(strategySeries("alloc@4")).toEqual({ spec: "alloc@4", series: "alloc@N", counterpart: "sc@4" });
+    expect(strategySeries("alloc@8p2")).toEqual({
+      spec: "alloc@8p2",
+      series: "alloc@Np2",
+      counterpart: "sc@8",
+    });
+    expect(strategySeries("alloc-mass@4g")).toEqual({
+      spec: "alloc-mass@4g",
+      series: "alloc-mass@Ng",
+      counterpart: "wv-prob@4",
+    });
+    expect(strategySeries("alloc@4p2:small>large@t1.0")).toEqual({
+      spec: "alloc@4p2:small>large@t1.0",
+      series: "alloc@Np2:small>large@t1.0",
+      counterpart: "sc@4@t1.0",
+    });
+  });
+
   it("falls back to the first integer after @ for names the catalog does not know", () => {
     expect(strategySeries("probe@64m2")).toEqual({
       spec: "probe@64m2",

@@ -1,3 +1,4 @@
+import { isAllocationSpec, parseAllocationSpec } from "../../routing/allocation-spec.ts";
 import { findStrategyEntry } from "../../strategies/index.ts";
 
 /** Where a strategy of a run sits among the others: its series over budgets and its fixed-budget counterpart. */
@@ -35,7 +36,25 @@ function canonicalForm(forms: readonly string[], matched: string): string {
   return forms.find((form) => form.includes("@") && afterAt(form) === afterAt(matched)) ?? matched;
 }
 
+/** An allocation over the batch: a series over its average samples, uniform allocation at S its counterpart. */
+function allocationSeries(name: string): StrategySeries | undefined {
+  if (!isAllocationSpec(name)) return undefined;
+  try {
+    const allocation = parseAllocationSpec(name);
+    const uniform = allocation.signal === "mass" ? "wv-prob" : "sc";
+    return {
+      spec: allocation.spec,
+      series: allocation.spec.replace(/@\d+/, "@N"),
+      counterpart: `${uniform}@${allocation.samplesPerProblem}`,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 function withoutTemperature(name: string): StrategySeries {
+  const allocation = allocationSeries(name);
+  if (allocation !== undefined) return allocation;
   const match = findStrategyEntry(name);
   if (match?.values !== undefined) {
     const { entry, values } = match;
@@ -60,7 +79,8 @@ function withoutTemperature(name: string): StrategySeries {
  * A strategy's series and counterpart from its name in a run, read with the strategy catalog: the form
  * the name matched (an alias's canonical form: `maj@N` reads as `sc@N`, while `mass@NuU` stays itself) with
  * every number but the budget filled in (the budget is N, or the form's first integer where it has no N),
- * and an adaptive entry's `counterpart`. Names the catalog does not
+ * and an adaptive entry's `counterpart`; a compute-optimal allocation (`alloc@4`) has uniform allocation at
+ * the same samples (`sc@4`; by mass `wv-prob@4`) as its counterpart. Names the catalog does not
  * know fall back to their shape: a wrapper `family(inner)suffix` is a series of its own whose
  * counterpart is `inner`; otherwise the first integer after `@` is the budget. A bench temperature
  * sweep's `@t<temperature>` suffix stays on both, so each temperature is its own series.
@@ -69,6 +89,7 @@ function withoutTemperature(name: string): StrategySeries {
  * strategySeries("asc@16"); // { spec: "asc@16", series: "asc@N", counterpart: "sc@16" }
  * strategySeries("mass@16u0.5"); // { spec: "mass@16u0.5", series: "mass@Nu0.5", counterpart: "wv-prob@16" }
  * strategySeries("esc(bon@16)w4"); // { spec: "esc(bon@16)w4", series: "esc(bon@N)w4", counterpart: "bon@16" }
+ * strategySeries("alloc@4p2"); // { spec: "alloc@4p2", series: "alloc@Np2", counterpart: "sc@4" }
  */
 export function strategySeries(name: string): StrategySeries {
   const spec = name.trim();

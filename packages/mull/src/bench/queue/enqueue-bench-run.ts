@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import { ConfigError } from "../../errors/index.ts";
 import { refuseSymlinkedOutput } from "../../runtime/index.ts";
 import { planBench, type RunBenchOptions, startBenchRun } from "../runner/index.ts";
 import {
@@ -62,6 +63,13 @@ export async function enqueueBenchRun(
 ): Promise<EnqueuedBenchRun> {
   const connection = queueConnection(queueOptions.url);
   const plan = planBench(options);
+  const batch = plan.strategies.find((strategy) => strategy.allocation !== undefined);
+  if (batch !== undefined) {
+    throw new ConfigError(
+      `--queue: ${batch.name} allocates samples over the whole batch, whose probes must all be known before any extra sample, so it runs in one process; run it without --queue`,
+      { field: "strategies" },
+    );
+  }
   const location = parseRunLocation(options.out, options.store);
   let lock: RunLock | undefined;
   if (location.kind === "sqlite") {

@@ -78,7 +78,7 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     const run = await runOf(job.data);
     const problem = run.problems.get(job.data.problemId);
     const strategy = run.strategies.get(job.data.strategy);
-    if (problem === undefined || strategy === undefined) {
+    if (problem === undefined || strategy?.strategy === undefined) {
       throw new UnrecoverableError(
         `run ${run.runId} has no pair (problem ${job.data.problemId}, strategy ${job.data.strategy})`,
       );

@@ -5,6 +5,7 @@ import type { BenchProblem } from "../datasets/index.ts";
 import { type Grader, graderByName } from "../graders/index.ts";
 import { configHash } from "../store/index.ts";
 import { type BenchConfig, benchConfig } from "./bench-config.ts";
+import { checkAllocationOptions } from "./check-allocation-options.ts";
 import { parseBenchNumbers, type RunBenchOptions } from "./run-bench-options.ts";
 import { type BenchStrategy, expandStrategySweep } from "./strategy-sweep.ts";
 
@@ -56,6 +57,9 @@ export function planBench(options: RunBenchOptions): BenchPlan {
     resolveModel: options.resolveModel,
     defaultRoute: options.route,
   });
+  for (const strategy of strategies) {
+    if (strategy.allocation !== undefined) checkAllocationOptions(strategy, options);
+  }
   const problems =
     options.limit === undefined ? options.dataset.problems : options.dataset.problems.slice(0, options.limit);
   if (problems.length === 0) {

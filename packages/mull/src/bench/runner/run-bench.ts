@@ -10,10 +10,11 @@ import {
 import { planBench } from "./bench-plan.ts";
 import type { BenchRunError } from "./bench-run-error.ts";
 import { type BenchSummary, summarizeBench } from "./bench-summary.ts";
+import { runAllocation } from "./run-allocation.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
-import { pairContext, runPair } from "./run-pair.ts";
+import { type PairOutcome, pairContext, runPair } from "./run-pair.ts";
 import { startBenchRun } from "./start-bench-run.ts";
-import type { BenchStrategy } from "./strategy-sweep.ts";
+import type { AllocationStrategy, BenchStrategy, PairStrategy } from "./strategy-sweep.ts";
 
 /** What `runBench` did. */
 export interface BenchRunResult {
@@ -95,9 +96,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     let recorded = 0;
     let failure: BenchRunError | undefined;
 
-    const runScheduledPair = async (problem: BenchProblem, strategy: BenchStrategy): Promise<void> => {
-      if (failure !== undefined || controller.signal.aborted) return;
-      const outcome = await runPair(problem, strategy, context);
+    const settle = (problem: BenchProblem, strategy: BenchStrategy, outcome: PairOutcome): void => {
       if (outcome.kind === "failed") {
         failure ??= outcome.error;
         dropWaiting.abort();
@@ -110,17 +109,41 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
         });
       }
     };
+    const runScheduledPair = async (problem: BenchProblem, strategy: PairStrategy): Promise<void> => {
+      if (failure !== undefined || controller.signal.aborted) return;
+      settle(problem, strategy, await runPair(problem, strategy, context));
+    };
+    // Allocations over the batch, after the pairs: each with its pending problems.
+    const batches = new Map<string, { strategy: AllocationStrategy; problems: Set<string> }>();
+    for (const { problem, strategy } of pending) {
+      if (strategy.allocation === undefined) continue;
+      const batch = batches.get(strategy.name) ?? { strategy, problems: new Set<string>() };
+      batch.problems.add(problem.id);
+      batches.set(strategy.name, batch);
+    }
 
     try {
       await Promise.all(
-        pending.map(({ problem, strategy }) =>
-          limit
-            .run(() => runScheduledPair(problem, strategy), dropWaiting.signal)
-            .catch((error: unknown) => {
-              if (error !== dropWaiting.signal.reason) throw error;
-            }),
+        pending.flatMap(({ problem, strategy }) =>
+          strategy.strategy === undefined
+            ? []
+            : [
+                limit
+                  .run(
+                    () => runScheduledPair(problem, { ...strategy, strategy: strategy.strategy }),
+                    dropWaiting.signal,
+                  )
+                  .catch((error: unknown) => {
+                    if (error !== dropWaiting.signal.reason) throw error;
+                  }),
+              ],
         ),
       );
+      for (const { strategy, problems } of batches.values()) {
+        if (failure !== undefined || controller.signal.aborted) break;
+        const outcomes = await runAllocation(strategy, plan.problems, problems, context, concurrency);
+        for (const { problem, outcome } of outcomes) settle(problem, strategy, outcome);
+      }
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
       options.progress?.stop();

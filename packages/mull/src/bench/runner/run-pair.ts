@@ -18,7 +18,7 @@ import { BenchRunError } from "./bench-run-error.ts";
 import { problemSeed } from "./problem-seed.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
 import { sampleRecords } from "./sample-records.ts";
-import type { BenchStrategy } from "./strategy-sweep.ts";
+import type { BenchStrategy, PairStrategy } from "./strategy-sweep.ts";
 import { traceScoreRecorder } from "./trace-score-recorder.ts";
 
 /** What every pair of a run is solved, graded and recorded with. */
@@ -96,7 +96,7 @@ function failureMessage(error: unknown): string {
  */
 export async function runPair(
   problem: BenchProblem,
-  strategy: BenchStrategy,
+  strategy: PairStrategy,
   context: PairContext,
 ): Promise<PairOutcome> {
   const { options, grader, clock, signal } = context;
@@ -146,13 +146,7 @@ export async function runPair(
     };
   } catch (error) {
     if (signal.aborted) return { kind: "dropped" };
-    if (!BudgetExhaustedError.isInstance(error)) {
-      const message =
-        `problem ${problem.id}, strategy ${strategy.name} failed: ${failureMessage(error)}; ` +
-        `pairs recorded so far are kept, ${context.resumeHint ?? "continue with --resume"}`;
-      const details = { problemId: problem.id, strategy: strategy.name, cause: error };
-      return { kind: "failed", error: new BenchRunError(message, details) };
-    }
+    if (!BudgetExhaustedError.isInstance(error)) return pairFailure(problem, strategy, error, context);
     // The per-pair budget ran out before any candidate: a legitimate (empty) result under this budget.
     record = {
       problemId: problem.id,
@@ -169,6 +163,42 @@ export async function runPair(
       stoppedBy: error.reason as StopReason,
     };
   }
+  return recordPair(problem, strategy, record, samples, context);
+}
+
+/**
+ * The failure of a pair whose solving threw: the error, named by problem and strategy, with how to retry.
+ *
+ * @example
+ * return pairFailure(problem, strategy, error, context);
+ */
+export function pairFailure(
+  problem: BenchProblem,
+  strategy: BenchStrategy,
+  error: unknown,
+  context: PairContext,
+): PairOutcome {
+  const message =
+    `problem ${problem.id}, strategy ${strategy.name} failed: ${failureMessage(error)}; ` +
+    `pairs recorded so far are kept, ${context.resumeHint ?? "continue with --resume"}`;
+  const details = { problemId: problem.id, strategy: strategy.name, cause: error };
+  return { kind: "failed", error: new BenchRunError(message, details) };
+}
+
+/**
+ * Records a pair's result and samples in one transaction of the run's store; a failure to record (a full
+ * disk, say) is the pair's failure, returned, with what was recorded before intact.
+ *
+ * @example
+ * const outcome = await recordPair(problem, strategy, record, samples, context);
+ */
+export async function recordPair(
+  problem: BenchProblem,
+  strategy: BenchStrategy,
+  record: ResultRecord,
+  samples: readonly SampleRecord[],
+  context: PairContext,
+): Promise<PairOutcome> {
   try {
     return { kind: "recorded", record, fresh: await context.store.recordResult(record, samples) };
   } catch (error) {

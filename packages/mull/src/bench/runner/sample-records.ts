@@ -14,7 +14,7 @@ import type { SampleRecord } from "../run-data.ts";
 export function sampleRecords(
   problem: BenchProblem,
   strategy: string,
-  result: SolveResult,
+  result: Pick<SolveResult, "candidates">,
   grader: Grader,
   traceScores: (text: string) => Readonly<Record<string, number>> | undefined = () => undefined,
 ): SampleRecord[] {

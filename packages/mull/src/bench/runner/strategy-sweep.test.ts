@@ -8,11 +8,26 @@ const scorer: OutcomeScorer = { name: "checker", score: async () => ({ scores: [
 describe("expandStrategySweep", () => {
   it("keeps plain names without a sweep", () => {
     const entries = expandStrategySweep(["greedy", " SC@8 ", "bon@4"], { scorer });
-    expect(entries.map((entry) => [entry.name, entry.strategy.name, entry.sampling])).toEqual([
+    expect(entries.map((entry) => [entry.name, entry.strategy?.name, entry.sampling])).toEqual([
       ["greedy", "greedy", {}],
       ["sc@8", "sc@8", {}],
       ["bon@4", "bon@4", {}],
     ]);
+  });
+
+  it("reads an allocation over the batch as an entry with its spec, needs and route, swept like the others", () => {
+    const entries = expandStrategySweep(["ALLOC@4", "alloc-mass@4g", "alloc@8p2:Small>large"], {
+      temperatures: [0.5],
+    });
+    expect(
+      entries.map((entry) => [entry.name, entry.strategy, entry.allocation?.probe, entry.needs, entry.route]),
+    ).toEqual([
+      ["alloc@4@t0.5", undefined, 2, [], undefined],
+      ["alloc-mass@4g@t0.5", undefined, 1, ["logprobs"], undefined],
+      ["alloc@8p2:Small>large@t0.5", undefined, 2, ["models"], ["Small", "large"]],
+    ]);
+    expect(entries[0]!.sampling).toEqual({ temperature: 0.5 });
+    expect(() => expandStrategySweep(["alloc@4", "Alloc@4"])).toThrow(/alloc@4 is given twice/);
   });
 
   it("carries what each strategy's catalog entry needs, at every temperature", () => {

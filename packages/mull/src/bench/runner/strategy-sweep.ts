@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { formatArchitecture, isArchitectureSpec, parseArchitecture } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
+import { type AllocationSpec, isAllocationSpec, parseAllocationSpec } from "../../routing/allocation-spec.ts";
 import { numberSchema, parseOptions } from "../../runtime/index.ts";
 import type {
   Backend,
@@ -16,13 +17,12 @@ import {
   splitModelRoute,
 } from "../../strategies/index.ts";
 
-/** One strategy of a bench run, at one point of a sweep. */
-export interface BenchStrategy {
+/** What every strategy of a bench run has, whether it solves one problem at a time or the batch. */
+interface BenchStrategyFields {
   /** Name stored with results: the spec (`sc@8`), with `@t<temperature>` in a temperature sweep (`sc@8@t1.0`). */
   readonly name: string;
   /** The strategy spec it was parsed from. */
   readonly spec: string;
-  readonly strategy: Strategy;
   /** What its catalog entry needs besides sampling: whether the run's scorer or PRM determines its results. */
   readonly needs: readonly StrategyNeed[];
   /** Sampling settings this entry overrides (the sweep's temperature). */
@@ -33,6 +33,33 @@ export interface BenchStrategy {
    * name (`gen@4(lab-small)+gen@4+vote`), when they name any; `undefined` for other strategies.
    */
   readonly route?: readonly string[] | undefined;
+}
+
+/**
+ * One strategy of a bench run, at one point of a sweep: a `strategy` that solves each problem on its own
+ * (a pair of the run), or an `allocation` that spends a total over the whole batch (`alloc@4`:
+ * `allocateCompute`, one result per problem all the same).
+ */
+export type BenchStrategy = BenchStrategyFields &
+  (
+    | { readonly strategy: Strategy; readonly allocation?: undefined }
+    | { readonly strategy?: undefined; readonly allocation: AllocationSpec }
+  );
+
+/** A bench strategy that solves each problem on its own: one (problem, strategy) pair at a time. */
+export type PairStrategy = BenchStrategy & { readonly strategy: Strategy };
+
+/** A bench strategy that allocates over the whole batch (`alloc@4`). */
+export type AllocationStrategy = BenchStrategy & { readonly allocation: AllocationSpec };
+
+/** An allocation's entry: what it needs (log-probabilities by mass, models with a route) and its route. */
+function allocationEntry(raw: string): { spec: string; allocation: AllocationSpec; needs: StrategyNeed[] } {
+  const allocation = parseAllocationSpec(raw);
+  const needs: StrategyNeed[] = [
+    ...(allocation.signal === "mass" ? (["logprobs"] as const) : []),
+    ...(allocation.route === undefined ? [] : (["models"] as const)),
+  ];
+  return { spec: allocation.spec, allocation, needs };
 }
 
 const sweepOptions = z.object({
@@ -67,9 +94,10 @@ export function formatTemperature(temperature: number): string {
 /**
  * Parses strategy specs and crosses them with a temperature sweep: each strategy at each temperature,
  * named `<spec>@t<temperature>`. Strategies that fix their own temperature (`greedy`) do not depend on
- * the sweep and run once, under their plain name.
+ * the sweep and run once, under their plain name. A compute-optimal allocation (`alloc@4`, `alloc-mass@4g`,
+ * `parseAllocationSpec`) is an entry with an `allocation` instead of a strategy.
  *
- * @throws ConfigError for an unknown spec, a spec given twice, or a bad temperature.
+ * @throws ConfigError for an unknown or malformed spec, a spec given twice, or a bad temperature.
  * @example
  * expandStrategySweep(["greedy", "sc@8"], { temperatures: [0.5, 1] }).map((entry) => entry.name);
  * // ["greedy", "sc@8@t0.5", "sc@8@t1.0"]
@@ -93,6 +121,16 @@ export function expandStrategySweep(
     entries.push(entry);
   };
   for (const raw of specs) {
+    if (isAllocationSpec(raw)) {
+      const { spec, allocation, needs } = allocationEntry(raw);
+      const route = allocation.route;
+      if (temperatures === undefined) add({ name: spec, spec, allocation, needs, sampling: {}, route });
+      for (const temperature of temperatures ?? []) {
+        const name = `${spec}@t${formatTemperature(temperature)}`;
+        add({ name, spec, allocation, needs, sampling: { temperature }, route });
+      }
+      continue;
+    }
     // Specs are read case-insensitively; the model names of a route keep their case.
     const routed = splitModelRoute(raw);
     // An architecture is named by its canonical layers, whose model names keep their case.

@@ -87,7 +87,8 @@ export function benchCommand() {
     .option(
       "--strategies <list>",
       "comma-separated strategy specs, e.g. greedy,sc@4,sc@8,bon@8,pf@8,beam@8x2,astar@4 (see mull solve --help); " +
-        "brace groups expand: sc@{4,8,16}, gen@{4,8}+{verify,test}+vote",
+        "brace groups expand: sc@{4,8,16}, gen@{4,8}+{verify,test}+vote; compute-optimal allocation over the " +
+        "whole dataset: alloc@S[pP][cC][:PROBE>MODEL], alloc-mass@S[pP][cC][g] (S samples per problem on average)",
       strategyListOption,
       ["greedy"],
     )

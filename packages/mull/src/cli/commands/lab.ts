@@ -51,7 +51,8 @@ export function labCommand() {
     .option("--dataset <name>", "lab:1 … lab:6 | lab:mixed | lab:hard", "lab:mixed")
     .option(
       "--strategies <list>",
-      "comma-separated strategy specs; brace groups expand (sc@{4,8})",
+      "comma-separated strategy specs; brace groups expand (sc@{4,8}); alloc@S and alloc-mass@S allocate S " +
+        "samples per problem on average over the batch (see mull bench --help)",
       strategyListOption,
       [...defaultLabStrategies],
     )
