@@ -2,11 +2,12 @@ import type { AdaptivePosterior } from "../../budget/index.ts";
 import type { ArchitectureLayer } from "../../composition/index.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
-import { defaultCascadeThreshold } from "../../routing/index.ts";
 import { checkInteger, checkNumber } from "../../runtime/index.ts";
 import type { ConfidenceMeasure } from "../../scoring/index.ts";
+import { liveProbeHint } from "./live-probe-hint.ts";
 import { parseLogprobStrategy } from "./parse-logprob-strategy.ts";
 import { parseReplayArchitecture } from "./parse-replay-architecture.ts";
+import { parseReplayCascade } from "./parse-replay-cascade.ts";
 
 /** The strategies replay can evaluate from recorded samples. */
 export const replayStrategyKinds = [
@@ -112,60 +113,11 @@ const defaultThreshold = 0.95;
 const pattern =
   /^(maj|sc|rs|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc|accept)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(d)?(?::?t(\d*\.?\d+))?(?::?q(\d*\.?\d+))?(?::?u(\d*\.?\d+))?$/;
 
-const cascadePattern = /^(cascade|cascade-mass)@([1-9]\d*)(?:x([1-9]\d*))?(g)?(?:t(\d*\.?\d+))?$/;
-
 /** Whether a replay strategy is a cascade between two models' recorded samples. */
 export function isCascade(
   strategy: ReplayStrategy,
 ): strategy is ReplayStrategy & { kind: "cascade" | "cascade-mass"; escalationK: number } {
   return strategy.kind === "cascade" || strategy.kind === "cascade-mass";
-}
-
-/**
- * `cascade@N[xM][tT]` and `cascade-mass@N[xM][g]`, spelled as in the strategy catalog: matched on the
- * lower-cased `text`, named `trimmed` (the spec as written, less surrounding spaces).
- */
-function parseCascade(text: string, trimmed: string, flag: string): ReplayStrategy | undefined {
-  const match = cascadePattern.exec(text);
-  if (match === null) return undefined;
-  const [, kind, small, large, greedy, threshold] = match as unknown as [
-    string,
-    "cascade" | "cascade-mass",
-    string,
-    string | undefined,
-    string | undefined,
-    string | undefined,
-  ];
-  const owner = `${flag}: ${trimmed}`;
-  if (kind === "cascade-mass" && threshold !== undefined) {
-    throw new ConfigError(
-      `${owner}: cascade-mass escalates on its certificate and takes no agreement threshold (t); expected cascade-mass@<k>[x<k>][g]`,
-      { field: flag },
-    );
-  }
-  if (kind === "cascade" && greedy !== undefined) {
-    throw new ConfigError(
-      `${owner}: only cascade-mass opens with greedy traces (g); expected cascade@<k>[x<k>][t<agreement>]`,
-      { field: flag },
-    );
-  }
-  const k = checkInteger(owner, "k", Number(small));
-  const escalationK = large === undefined ? k : checkInteger(owner, "escalationK", Number(large));
-  if (kind === "cascade-mass") {
-    return { name: trimmed, kind, k, escalationK, ...(greedy === undefined ? {} : { greedyFirst: true }) };
-  }
-  return {
-    name: trimmed,
-    kind,
-    k,
-    escalationK,
-    threshold: checkNumber(
-      owner,
-      "threshold",
-      threshold === undefined ? defaultCascadeThreshold : Number(threshold),
-      { minimum: 0, maximum: 1 },
-    ),
-  };
 }
 
 /** Every form a replay spec may take, for errors. */
@@ -179,27 +131,6 @@ const expectedForms =
   "or an architecture gen@<k>+… (e.g. asc@64, asc@16t0.99, esc@64w8, probe@64m3, pprobe@32s6q0.8, pasc@24f12, " +
   "mass@8u0.5, cascade@4x8t1); t<threshold>, q<share> and u<weight> may also follow a colon (asc@16:t0.99); " +
   "case and surrounding spaces are ignored";
-
-/** Live probing's spec (`probe@NkK[mM]`, a probe every K tokens), which replay's `probe` does not take. */
-const liveProbePattern = /^(probe|probe-asc)@([1-9]\d*)k[1-9]\d*(?:m([1-9]\d*))?/;
-
-/** The live probing agreement (`M` of `probe@NkKmM`) when a spec names none. */
-const liveProbeAgreement = 2;
-
-/**
- * What replay's `probe` takes instead, when a spec is written as live probing's `probe@NkK[mM]`: the probes
- * are the recording's, at its own interval, so replay's `probe` takes `m<agreement>` and no `k<tokens>`;
- * `undefined` for any other spec.
- */
-function liveProbeHint(text: string): string | undefined {
-  const match = liveProbePattern.exec(text);
-  if (match === null) return undefined;
-  const [, kind, k, agreement] = match;
-  return (
-    `replay's ${kind} takes m<agreement>, not live probing's k<tokens>: it reads the probes the recording ` +
-    `holds, at the recording's own interval (e.g. ${kind}@${k}m${agreement ?? liveProbeAgreement})`
-  );
-}
 
 /** Whether a kind stops each trace at its probes. */
 function stopsTraces(kind: ReplayStrategyKind): boolean {
@@ -307,7 +238,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   if (isArchitectureSpec(trimmed)) return parseReplayArchitecture(trimmed, flag);
   // Every other spec is letters, numbers and option words that mean the same in either case.
   const text = trimmed.toLowerCase();
-  const cascade = parseCascade(text, trimmed, flag);
+  const cascade = parseReplayCascade(text, trimmed, flag);
   if (cascade !== undefined) return cascade;
   const logprobMethod = parseLogprobStrategy(text, flag);
   if (logprobMethod !== undefined) return { ...logprobMethod, name: trimmed };
