@@ -46,7 +46,7 @@ export interface CompletionRun {
 /** One completion with the token counts it adds to the request's usage. */
 export interface CompletionOutcome {
   readonly completion: Completion;
-  /** Prompt tokens this completion counted (0 when it never started). */
+  /** Prompt tokens this completion counted: 0 when aborted before anything was evaluated for it. */
   readonly promptTokens: number;
   /** Of those, tokens served from a cache or copied rather than evaluated. */
   readonly cachedPromptTokens: number;
@@ -100,7 +100,14 @@ export async function runCompletion(run: CompletionRun): Promise<CompletionOutco
   const { index, sequence, plan, rendered, grammar, signal, onText, watch, model, tokenText } = run;
   const promptTokens = rendered.tokens;
   const cached = run.cachedPromptTokens ?? (await alignSequence(sequence, promptTokens.slice(0, -1)));
-  if (signal.aborted) return abortedOutcome(index);
+  if (signal.aborted) {
+    // Aborted before its first token, but the sequence may hold more of the prompt than was cached for it:
+    // the wave's shared prefix, which its leader evaluated. That work is charged, the cached part as cached.
+    const held = sequence.nextTokenIndex;
+    return held > cached
+      ? { ...abortedOutcome(index), promptTokens: held, cachedPromptTokens: cached }
+      : abortedOutcome(index);
+  }
   const before = promptTokens.slice(-8);
   const stops = [...plan.stop, ...rendered.stopStrings];
   const matcher = createStopMatcher(stops);

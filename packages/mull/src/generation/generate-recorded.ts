@@ -7,6 +7,7 @@ import type {
   BackendCapabilities,
   Budget,
   Completion,
+  GenerationResult,
   Prompt,
   StopReason,
   TokenWatcher,
@@ -56,7 +57,10 @@ export interface GenerateRecordedOptions extends RecordedCallOptions {
   readonly answerPrefix?: string | undefined;
   /** Step index recorded on each `generation` event, for step-level search. */
   readonly step?: number | undefined;
-  /** Leave out completions cut by an abort (a cut step is no step); the cut then names the stop reason. */
+  /**
+   * Leave out of the result completions cut by an abort (a cut step is no step); the cut then names the stop
+   * reason. They are still charged and recorded in the trace.
+   */
   readonly dropAborted?: boolean | undefined;
   /**
    * Record a note when the budget limits tokens and the backend reported none for this call (a caller
@@ -99,8 +103,8 @@ export interface RecordedCompletion extends Completion {
 }
 
 /**
- * What `generateRecorded` produced and why it stopped; `usage` is empty when no call was made or it was
- * aborted.
+ * What `generateRecorded` produced and why it stopped; `usage` is empty when no call was made, or it was
+ * aborted and the backend could not tell what it had done.
  */
 export interface GenerateRecordedResult extends RecordedOutcome {
   /** The completions, in the backend's order, each recorded as a `generation` event. */
@@ -131,7 +135,11 @@ function logprobsOf(completion: Completion): {
  * to the budget (its `maxTokens` capped to what the budget's token limits have left, `completionTokenCap`);
  * each completion is recorded as a `generation` event under `parentId` (the call's usage
  * on the first); log-probability sums and means are computed. An abort or a passed deadline during the
- * call is not an error: it comes back as the budget's stop reason, with nothing charged. The call is an
+ * call is not an error: it comes back as the budget's stop reason. What the call had done by then is
+ * charged and recorded all the same, as far as the backend tells it (in its result, or through
+ * `CallOptions.onAborted` before it rejects): tokens generated up to the abort and prompts read, its
+ * completions cut there recorded with finish reason `abort` but not returned, those that had finished
+ * returned; a count the backend cannot tell makes the run's unknown, and a `note` says so. The call is an
  * OpenTelemetry client span (`withGenerationSpan`), child of the active span.
  *
  * @throws CapabilityError when the backend lacks a capability in `requires`.
@@ -201,7 +209,14 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   const watch = cuttable?.watch ?? options.watch;
   const callSignal = cut === undefined ? signal : AbortSignal.any([signal, cut]);
   const logprobs = request.logprobs === true;
-  let result: Awaited<ReturnType<typeof backend.generate>>;
+  // What a backend that rejects on an abort says the call had done by then (`CallOptions.onAborted`).
+  let told: GenerationResult | undefined;
+  const onAborted = (partial: GenerationResult) => {
+    told = partial;
+  };
+  let result: GenerationResult;
+  // Whether the run's abort (its deadline, a limit or the caller) ended the call.
+  let aborted = false;
   try {
     const described = backend.describe();
     const spanRequest = {
@@ -220,7 +235,11 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
       cut?.aborted === true && cuttable !== undefined
         ? cuttable.cutResult(n, described.model, logprobs, 0)
         : await withGenerationSpan(spanRequest, () =>
-            backend.generate(request, { signal: callSignal, ...(watch === undefined ? {} : { watch }) }),
+            backend.generate(request, {
+              signal: callSignal,
+              onAborted,
+              ...(watch === undefined ? {} : { watch }),
+            }),
           );
     if (cut?.aborted === true && cuttable !== undefined) result = cuttable.asCut(result, logprobs);
   } catch (error) {
@@ -228,8 +247,10 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
       result = cuttable.cutResult(n, backend.describe().model, logprobs, n);
     } else {
       if (!signal.aborted) throw error;
-      // An aborted call's usage is unknown to us and is not charged.
-      return notMade(cutReason(budget));
+      // Nothing said, nothing known: the backend sent nothing, or cannot tell what it had done.
+      if (told === undefined) return notMade(cutReason(budget));
+      result = told;
+      aborted = true;
     }
   }
   const limits = budget.limits;
@@ -242,15 +263,27 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     });
   }
   budget.charge(result.usage);
-  if (result.completions.length === 0) {
+  if (aborted && (result.usage.promptTokens === undefined || result.usage.completionTokens === undefined)) {
+    tracer.record({
+      type: "note",
+      parentId,
+      message: `${backend.describe().kind} backend could not tell every token of a call cut by ${cutReason(budget)}: the run's token counts are unknown`,
+    });
+  }
+  if (result.completions.length === 0 && !aborted) {
     throw new BackendCallError(`${backend.describe().kind} backend returned no completions for n=${n}`);
   }
 
-  const kept =
-    options.dropAborted === true
-      ? result.completions.filter((completion) => completion.finishReason !== "abort")
-      : result.completions;
-  const completions = kept.map((completion, position): RecordedCompletion => {
+  // A backend that resolves on the run's abort (the embedded one) cuts completions there, as one that
+  // rejects does: either way the run was cut, and a completion cut mid-way is no sample.
+  const cutByRun =
+    aborted ||
+    (signal.aborted && result.completions.some((completion) => completion.finishReason === "abort"));
+  // Every completion is recorded, those cut by an abort too (their finish reason says so), so that the trace
+  // accounts for all the work charged; those left out are not returned.
+  const leaveOut = (completion: Completion) =>
+    (options.dropAborted === true || cutByRun) && completion.finishReason === "abort";
+  const recorded = result.completions.map((completion, position): RecordedCompletion => {
     const { logprob, meanLogprob } = logprobsOf(completion);
     const calls = completion.toolCalls;
     // A completion that ended in function calls answers with the calls, voted like any answer.
@@ -276,9 +309,10 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     const tokenCount = completion.completionTokens ?? completion.tokens?.length;
     return { ...completion, id, logprob, meanLogprob, tokenCount, answer, model: result.model };
   });
+  const completions = recorded.filter((completion) => !leaveOut(completion));
   return {
     completions,
-    stoppedBy: kept.length < result.completions.length ? cutReason(budget) : "complete",
+    stoppedBy: cutByRun || completions.length < recorded.length ? cutReason(budget) : "complete",
     usage: result.usage,
     returned: result.completions.length,
   };

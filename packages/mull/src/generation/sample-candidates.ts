@@ -136,9 +136,9 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
       // siblings that had finished) is cut at its next tokens by the watcher instead.
       ...(options.cut === undefined || batch > 1 ? {} : { cut: options.cut }),
     });
-    if (call.stoppedBy !== "complete") return { candidates, stoppedBy: call.stoppedBy, usage };
-    callsMade += 1;
+    // A call cut short is charged what it did, and its completions that had finished still count.
     usage = addUsage(usage, call.usage);
+    callsMade += 1;
     observedCalls += call.usage.calls;
     observedPromptTokens += call.usage.promptTokens ?? 0;
     for (const completion of call.completions) {
@@ -162,6 +162,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
         ...(completion.stopSequence === undefined ? {} : { stopSequence: completion.stopSequence }),
       });
     }
+    if (call.stoppedBy !== "complete") return { candidates, stoppedBy: call.stoppedBy, usage };
   }
   return { candidates, stoppedBy: "complete", usage };
 }

@@ -95,6 +95,16 @@ export interface CallOptions {
    * watcher stopped at, and its `tokens` (when asked for) hold those tokens.
    */
   readonly watch?: TokenWatcher | undefined;
+  /**
+   * Receives what the call had done when an abort of `signal` ended it and it is about to reject with the
+   * signal's reason, as far as the backend can tell: the completions it had started, those cut by the abort
+   * with finish reason `abort` and the text generated up to it, those that had finished as they ended; and
+   * the usage of its requests up to the abort, each count it cannot tell `undefined` (so a sum with it is
+   * unknown too). Called at most once, before the call rejects, and not when nothing was sent. A backend
+   * that resolves on an abort with the completions cut there (finish reason `abort`), as the embedded one
+   * does, reports its usage in the result instead. Either way, `generateRecorded` charges it to the run.
+   */
+  readonly onAborted?: ((partial: GenerationResult) => void) | undefined;
 }
 
 /** Identity of a backend for manifests and traces. Never contains secrets. */

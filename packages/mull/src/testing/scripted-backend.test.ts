@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError, ConfigError, DisposedError } from "../errors/index.ts";
-import type { GenerationRequest } from "../spec/index.ts";
+import { solve } from "../solve.ts";
+import type { GenerationRequest, GenerationResult } from "../spec/index.ts";
 import { createScriptedBackend } from "./scripted-backend.ts";
 
 const prompt = { kind: "text", text: "Q: 1+1=? A:" } as const;
@@ -127,6 +128,56 @@ describe("createScriptedBackend", () => {
     expect(backend.calls.every((call) => call.hadSignal)).toBe(true);
   });
 
+  it("stalls a completion after its first tokens until the abort, then tells onAborted what was done", async () => {
+    const responses = ["one two three", { text: "four five six seven", stallAfterTokens: 2 }];
+    for (const fanned of [false, true]) {
+      const backend = createScriptedBackend({ responses, capabilities: { n: !fanned } });
+      const controller = new AbortController();
+      const partials: GenerationResult[] = [];
+      const pending = backend.generate(
+        { prompt, n: 2, logprobs: true },
+        { signal: controller.signal, onAborted: (partial) => partials.push(partial) },
+      );
+      setTimeout(() => controller.abort(new Error("deadline")), 5);
+      await expect(pending).rejects.toThrow("deadline");
+      expect(partials).toHaveLength(1);
+      const [partial] = partials;
+      expect(partial!.completions.map((completion) => [completion.text, completion.finishReason])).toEqual([
+        ["one two three", "stop"],
+        ["four five", "abort"],
+      ]);
+      expect(partial!.completions[1]!.completionTokens).toBe(2);
+      expect(partial!.completions[1]!.tokens).toHaveLength(2);
+      // Prompt "Q: 1+1=? A:" is 3 tokens, read once per request.
+      expect(partial!.usage).toEqual({
+        promptTokens: fanned ? 6 : 3,
+        completionTokens: 5,
+        calls: fanned ? 2 : 1,
+      });
+    }
+  });
+
+  it("refuses a stalled completion in a call that cannot be aborted, and tells nothing when never aborted", async () => {
+    const stalled = createScriptedBackend({ responses: [{ text: "a b", stallAfterTokens: 1 }] });
+    await expect(stalled.generate({ prompt })).rejects.toThrow(
+      /stallAfterTokens: .*expected a call with a signal/,
+    );
+    const bad = createScriptedBackend({ responses: [{ text: "a b", stallAfterTokens: -1 }] });
+    await expect(bad.generate({ prompt }, { signal: new AbortController().signal })).rejects.toThrow(
+      "stallAfterTokens: expected an integer ≥ 0, got -1",
+    );
+    const told: GenerationResult[] = [];
+    const plain = createScriptedBackend({ responses: ["a b"] });
+    await plain.generate(
+      { prompt, n: 2 },
+      { signal: new AbortController().signal, onAborted: (p) => told.push(p) },
+    );
+    await expect(
+      plain.generate({ prompt }, { signal: AbortSignal.abort(), onAborted: (p) => told.push(p) }),
+    ).rejects.toThrow();
+    expect(told).toEqual([]);
+  });
+
   it("scores continuations when it has the capability, and not otherwise", async () => {
     const backend = createScriptedBackend({ responses: ["a"] });
     const scored = await backend.score!({ prompt, continuation: " 2 ." });
@@ -145,5 +196,42 @@ describe("createScriptedBackend", () => {
     const backend = createScriptedBackend({ responses: ["a"] });
     await backend.dispose!();
     await expect(backend.generate({ prompt })).rejects.toThrow(DisposedError);
+  });
+});
+
+describe("a scripted backend under a run's deadline", () => {
+  it("has the run charge the tokens of samples the deadline aborted mid-way, and count their calls", async () => {
+    // Two samples finish at once; two stall after 3 tokens until the deadline aborts them.
+    const finished = "so 6 × 7 = 42\n#### 42";
+    const stalled = { text: "first 6 × 7 is 42 so\n#### 42", stallAfterTokens: 3 };
+    const backend = createScriptedBackend({
+      responses: [finished, finished, stalled, stalled],
+      capabilities: { n: false },
+    });
+    const result = await solve({
+      problem: "What is 6 × 7?",
+      strategy: "sc@4",
+      backend,
+      budget: { maxMilliseconds: 20 },
+    });
+    expect(result.partial).toBe(true);
+    expect(result.stoppedBy).toBe("time");
+    // The anytime answer is voted over the two samples that finished.
+    expect(result.answer).toBe("42");
+    expect(result.candidates).toHaveLength(2);
+    // Each finished sample wrote 8 tokens ("so", "6", "×", "7", "=", "42", newline + "####", "42"), each aborted one 3,
+    // and every one of the 4 requests read the prompt.
+    const read = await backend.generate({ prompt: backend.calls[0]!.request.prompt });
+    expect(read.usage.promptTokens).toBeGreaterThan(0);
+    expect(result.usage).toEqual({
+      promptTokens: 4 * read.usage.promptTokens!,
+      completionTokens: 2 * 8 + 2 * 3,
+      calls: 4,
+    });
+    // The trace says so too: every sample is a generation event, the aborted ones marked by their end.
+    const generations = result.trace.filter((event) => event.type === "generation");
+    expect(generations.map((event) => event.finishReason).sort()).toEqual(["abort", "abort", "stop", "stop"]);
+    const traced = generations.reduce((sum, event) => sum + (event.usage?.completionTokens ?? 0), 0);
+    expect(traced).toBe(22);
   });
 });

@@ -29,6 +29,14 @@ export interface ScriptedCompletion {
   readonly tokens?: readonly TokenLogprob[] | undefined;
   /** Log-probability of the end token that ended it, reported with the tokens (`Completion.endLogprob`). */
   readonly endLogprob?: number | undefined;
+  /**
+   * Stall after this many of its tokens until the call is aborted, like a generation that a deadline cuts
+   * mid-way (the call needs a signal). The call then rejects with the signal's reason, after handing
+   * `CallOptions.onAborted` what it had done: this completion cut after those tokens (finish reason
+   * `abort`), the call's other completions as they ended, and the usage of every request it had answered
+   * or stalled in, those tokens included.
+   */
+  readonly stallAfterTokens?: number | undefined;
 }
 
 /**
@@ -122,6 +130,20 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
 }
 
+/** Resolves once `signal` is aborted. */
+function abortOf(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+/** What one request wrote, and whether it stalled until the call was aborted. */
+interface AnsweredRequest {
+  readonly written: readonly Omit<Completion, "index">[];
+  readonly stalled: boolean;
+}
+
 function answerResponder(answers: ScriptedAnswers): ScriptedResponder {
   const entries = Object.entries(answers.distribution);
   for (const [answer, probability] of entries) {
@@ -160,8 +182,9 @@ function answerResponder(answers: ScriptedAnswers): ScriptedResponder {
  * distribution of answers; supports `n` (natively, or by fanning out into `n` requests when
  * `capabilities.n` is off), synthetic log-probabilities and `score()`; honours abort signals and token
  * watchers (a watcher's `stop` cuts the completion after that token: its text becomes the kept tokens'
- * texts joined, its finish reason `cut`, and usage counts the kept tokens); and records every request in
- * `calls`.
+ * texts joined, its finish reason `cut`, and usage counts the kept tokens); stalls a completion mid-way
+ * until the call is aborted (`stallAfterTokens`), then reports what was done to `CallOptions.onAborted`;
+ * and records every request in `calls`.
  *
  * @example
  * const backend = createScriptedBackend({ answers: { distribution: { "12": 0.6, "13": 0.4 } } });
@@ -240,13 +263,14 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
     return { completion: { ...completion, text, finishReason: "cut" }, tokens: kept };
   };
 
-  // One request: `count` completions, with the generator of this request.
+  // One request: `count` completions, with the generator of this request. A request with a stalled
+  // completion waits for the abort, then comes back `stalled` with what it had written.
   const answer = async (
     request: GenerationRequest,
     count: number,
     signal: AbortSignal | undefined,
     watch: TokenWatcher | undefined,
-  ) => {
+  ): Promise<AnsweredRequest> => {
     const callIndex = calls.length;
     calls.push({ request, hadSignal: signal !== undefined });
     if (signal?.aborted) throw abortError(signal);
@@ -257,26 +281,75 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
     const wantLogprobs =
       capabilities.logprobs && (request.logprobs === true || (request.topLogprobs ?? 0) > 0);
     const written: Omit<Completion, "index">[] = [];
+    let stalled = false;
     for (let position = 0; position < count; position += 1) {
       const raw = respond(request, completionIndex, rng);
       completionIndex += 1;
       const scripted: ScriptedCompletion = typeof raw === "string" ? { text: raw } : raw;
+      const stall = scripted.stallAfterTokens;
+      if (stall !== undefined && !(Number.isInteger(stall) && stall >= 0)) {
+        throw new ConfigError(`stallAfterTokens: expected an integer ≥ 0, got ${stall}`, {
+          field: "stallAfterTokens",
+        });
+      }
+      const synthesized = synthesizeTokens(scripted, request);
       const { completion, tokens } = watched(
         scripted,
-        synthesizeTokens(scripted, request),
+        stall === undefined ? synthesized : synthesized.slice(0, stall),
         watch === undefined ? undefined : (token) => watch(position, token),
       );
+      // A watcher's cut before the stall ends the completion; otherwise it stalls where it got to.
+      const stalls = stall !== undefined && completion.finishReason !== "cut";
+      stalled ||= stalls;
       written.push({
-        text: completion.text,
-        finishReason: completion.finishReason ?? "stop",
+        text: stalls ? tokens.map((token) => token.token).join("") : completion.text,
+        finishReason: stalls ? "abort" : (completion.finishReason ?? "stop"),
         completionTokens: reportUsage ? tokens.length : undefined,
         ...(wantLogprobs ? { tokens } : {}),
-        ...(wantLogprobs && completion.endLogprob !== undefined && completion.finishReason !== "cut"
+        ...(wantLogprobs &&
+        !stalls &&
+        completion.endLogprob !== undefined &&
+        completion.finishReason !== "cut"
           ? { endLogprob: completion.endLogprob }
           : {}),
       });
     }
-    return written;
+    if (stalled) {
+      if (signal === undefined) {
+        throw new ConfigError(
+          "stallAfterTokens: a stalled completion waits for the call to be aborted; expected a call with a signal",
+          { field: "stallAfterTokens" },
+        );
+      }
+      await abortOf(signal);
+    }
+    return { written, stalled };
+  };
+
+  /** The result of the requests answered: their completions in order (a fan-out's at their part's index). */
+  const resultOf = (
+    request: GenerationRequest,
+    answered: readonly { readonly first: number; readonly request: AnsweredRequest }[],
+  ): GenerationResult => {
+    const completions = answered.flatMap(({ first, request: part }) =>
+      part.written.map((completion, offset) => ({ ...completion, index: first + offset })),
+    );
+    const promptTokens = tokenize(promptText(request.prompt)).length;
+    const requests = answered.length;
+    return {
+      completions,
+      model,
+      usage: reportUsage
+        ? {
+            promptTokens: promptTokens * requests,
+            completionTokens: completions.reduce(
+              (sum, completion) => sum + (completion.completionTokens ?? 0),
+              0,
+            ),
+            calls: requests,
+          }
+        : { promptTokens: undefined, completionTokens: undefined, calls: requests },
+    };
   };
 
   const backend: ScriptedBackend = {
@@ -298,40 +371,29 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
       if (watch !== undefined && !capabilities.watchTokens) {
         throw new CapabilityError("watchTokens", "a token watcher", `the scripted backend (model ${model})`);
       }
-      const requests = capabilities.n ? 1 : n;
-      const written: Omit<Completion, "index">[] = [];
-      if (capabilities.n) {
-        written.push(...(await answer(request, n, signal, watch)));
-      } else {
-        // Fan out like an HTTP backend without native `n`: one request per completion, in parallel.
-        const parts = await Promise.all(
-          Array.from({ length: n }, (_, part) =>
+      // Without native `n`, fan out like an HTTP backend: one request per completion, in parallel.
+      const parts = capabilities.n
+        ? [answer(request, n, signal, watch)]
+        : Array.from({ length: n }, (_, part) =>
             answer(
               { ...request, n: 1, ...(request.seed === undefined ? {} : { seed: request.seed + part }) },
               1,
               signal,
               watch === undefined ? undefined : (_, token) => watch(part, token),
             ),
-          ),
-        );
-        for (const part of parts) written.push(...part);
+          );
+      const settled = await Promise.allSettled(parts);
+      const answered = settled.flatMap((outcome, part) =>
+        outcome.status === "fulfilled" ? [{ first: capabilities.n ? 0 : part, request: outcome.value }] : [],
+      );
+      const failed = settled.find((outcome) => outcome.status === "rejected");
+      if (signal?.aborted && (failed !== undefined || answered.some((entry) => entry.request.stalled))) {
+        // Requests answered before the abort, or stalled in it, did their work: say what it was.
+        if (answered.length > 0) callOptions?.onAborted?.(resultOf(request, answered));
+        throw abortError(signal);
       }
-      const completions = written.map((completion, index) => ({ ...completion, index }));
-      const promptTokens = tokenize(promptText(request.prompt)).length;
-      return {
-        completions,
-        model,
-        usage: reportUsage
-          ? {
-              promptTokens: promptTokens * requests,
-              completionTokens: completions.reduce(
-                (sum, completion) => sum + (completion.completionTokens ?? 0),
-                0,
-              ),
-              calls: requests,
-            }
-          : { promptTokens: undefined, completionTokens: undefined, calls: requests },
-      };
+      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+      return resultOf(request, answered);
     },
     async dispose() {
       disposed = true;
