@@ -277,6 +277,19 @@ describe("buildReport", () => {
     );
   });
 
+  it("names in the caption the methods whose budgets the grey lines join, and none when there are none", () => {
+    expect(report.html).toContain("grey lines join the budgets of one method (sc@4, sc@8).");
+    const single: RunData = {
+      ...run,
+      manifest: { ...run.manifest, strategies: ["greedy", "sc@4"] },
+      results: run.results.filter((result) => ["greedy", "sc@4"].includes(result.strategy)),
+      samples: run.samples.filter((sample) => ["greedy", "sc@4"].includes(sample.strategy)),
+    };
+    const html = buildReport(single, { resamples: 50 }).html;
+    expect(html).toContain("no method is drawn at more than one budget, so no grey line joins any.");
+    expect(html).not.toContain("grey lines join the budgets");
+  });
+
   it("has no samples-spent plot for a run whose strategies all spend a fixed number of samples", () => {
     expect(report.specs["samples-spent"]).toBeUndefined();
     expect(report.html).not.toContain("plot-samples-spent");

@@ -10,7 +10,11 @@ import {
 import type { RunData } from "../bench/run-data.ts";
 import type { MachinePerformance, PowerAssumption } from "../metrics/index.ts";
 import { checkNumber } from "../runtime/index.ts";
-import { accuracyTokensSpec, type CounterpartLink } from "./accuracy-tokens-spec.ts";
+import {
+  type AccuracyTokensPoint,
+  accuracyTokensSpec,
+  type CounterpartLink,
+} from "./accuracy-tokens-spec.ts";
 import { confidenceSection } from "./confidence-section.ts";
 import { costTable } from "./cost-table.ts";
 import { coverageSpec } from "./coverage-spec.ts";
@@ -103,6 +107,16 @@ const renderScript = `
 })();
 `;
 
+/** The caption's account of the grey lines: the series drawn with more than one budget, by name. */
+function seriesSentence(points: readonly AccuracyTokensPoint[]): string {
+  const bySeries = new Map<string, string[]>();
+  for (const point of points)
+    bySeries.set(point.series, [...(bySeries.get(point.series) ?? []), point.strategy]);
+  const joined = [...bySeries.values()].filter((members) => members.length > 1);
+  if (joined.length === 0) return "no method is drawn at more than one budget, so no grey line joins any. ";
+  return `grey lines join the budgets of one method (${escapeHtml(joined.map((members) => members.join(", ")).join("; "))}). `;
+}
+
 /** The caption's account of each adaptive strategy against its fixed-budget counterpart, if any is drawn. */
 function counterpartSentence(links: readonly CounterpartLink[]): string {
   if (links.length === 0) return "";
@@ -155,7 +169,7 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
     sections.push(
       figure(
         "accuracy-tokens",
-        `Each point is a strategy: accuracy with its 95% bootstrap interval against mean ${accuracy.measure === "total" ? "prompt + completion" : "completion"} tokens per problem; grey lines join the budgets of one method (sc@4, sc@8, sc@16). ` +
+        `Each point is a strategy: accuracy with its 95% bootstrap interval against mean ${accuracy.measure === "total" ? "prompt + completion" : "completion"} tokens per problem; ${seriesSentence(accuracy.points)}` +
           counterpartSentence(accuracy.links) +
           `Ringed points joined by the dashed line are the Pareto front (no other strategy is both cheaper and more accurate): ${escapeHtml(front.join(", "))}.`,
       ),
@@ -176,8 +190,8 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
       "<h2>Samples spent</h2>",
       figure(
         "samples-spent",
-        "Samples spent per problem by each strategy whose count varies (those that stop early): bars count the problems that used each number of samples; the dashed line is the mean. " +
-          `Stopping early on easy problems is where their token savings on the plot above come from.${fixed.length === 0 ? "" : ` Left out, as every problem used the same number: ${escapeHtml(fixed.join(", "))}.`}`,
+        "Samples spent per problem by each strategy whose count varies (those that stop early, or allocate a total over the problems): bars count the problems that used each number of samples; the dashed line is the mean. " +
+          `Stopping early on easy problems, or moving samples from them to hard ones, is where their token savings or accuracy gains on the plot above come from.${fixed.length === 0 ? "" : ` Left out, as every problem used the same number: ${escapeHtml(fixed.join(", "))}.`}`,
       ),
     );
   }
