@@ -22,8 +22,44 @@ function pairPresent(small: string, large: string): boolean {
   return found;
 }
 
-const present = pairPresent("lab-small", "lab-large");
-const secondPresent = pairPresent("lab-v2-small", "lab-v2-large");
+/** A lab pair, small model first, and whether both of its files are present. */
+interface LabPair {
+  readonly small: string;
+  readonly large: string;
+  readonly present: boolean;
+}
+
+const firstFamily: LabPair = {
+  small: "lab-small",
+  large: "lab-large",
+  present: pairPresent("lab-small", "lab-large"),
+};
+const secondFamily: LabPair = {
+  small: "lab-v2-small",
+  large: "lab-v2-large",
+  present: pairPresent("lab-v2-small", "lab-v2-large"),
+};
+
+/** Loads a pair's models for the enclosing `describe`, one thread each, and frees them after it. */
+function loadPair(pair: LabPair) {
+  const loaded: { small?: LlamaCppBackend; large?: LlamaCppBackend } = {};
+  beforeAll(async () => {
+    loaded.small = await createLlamaCppBackend({ model: pair.small, threads: 1 });
+    loaded.large = await createLlamaCppBackend({ model: pair.large, threads: 1 });
+  });
+  afterAll(async () => {
+    await loaded.small?.dispose();
+    await loaded.large?.dispose();
+  });
+  return {
+    small: () => loaded.small!,
+    large: () => loaded.large!,
+    models: () => [
+      { name: pair.small, backend: loaded.small! },
+      { name: pair.large, backend: loaded.large! },
+    ],
+  };
+}
 
 /** Who wrote each step that was kept (cut drafts left out), as `step:model`. */
 function writers(trace: readonly TraceEvent[]): string[] {
@@ -32,47 +68,60 @@ function writers(trace: readonly TraceEvent[]): string[] {
     .map((event) => `${event.step}:${event.model}`);
 }
 
-describe.skipIf(!present)("routers on the real lab models", () => {
-  let small: LlamaCppBackend;
-  let large: LlamaCppBackend;
-  const problems = labDataset("lab:hard", { limit: 3, seed: 11 });
+const problems = labDataset("lab:hard", { limit: 3, seed: 11 });
 
-  beforeAll(async () => {
-    small = await createLlamaCppBackend({ model: "lab-small", threads: 1 });
-    large = await createLlamaCppBackend({ model: "lab-large", threads: 1 });
+for (const pair of [firstFamily, secondFamily]) {
+  describe.skipIf(!pair.present)(`routers on the lab pair ${pair.small}, ${pair.large}`, () => {
+    const { small, large, models } = loadPair(pair);
+
+    it("glimp with a τ above every entropy writes the small model's greedy solution", async () => {
+      for (const problem of problems) {
+        const greedy = await solve({ problem, strategy: "greedy", backend: small() });
+        const routed = await solve({
+          problem,
+          strategy: glimpseRouter({ models: models(), threshold: 1000 }),
+          backend: large(),
+        });
+        expect(routed.best?.text).toBe(greedy.best?.text);
+        expect(routed.answer).toBe(greedy.answer);
+        expect(Object.keys(usageByModel(routed.trace))).toEqual([pair.small]);
+      }
+    }, 120_000);
+
+    it("bild with α = 0 writes the small model's greedy solution alone; with α = β = 1 the large one's", async () => {
+      for (const problem of problems) {
+        const smallGreedy = await solve({ problem, strategy: "greedy", backend: small() });
+        const never = await solve({
+          problem,
+          strategy: bigLittleDecoder({ models: models(), fallback: 0 }),
+          backend: large(),
+        });
+        expect(never.best?.text).toBe(smallGreedy.best?.text);
+        expect(Object.keys(usageByModel(never.trace))).toEqual([pair.small]);
+        // β = 1 rolls back every token the small model kept: the large model writes it all, greedily.
+        const largeGreedy = await solve({ problem, strategy: "greedy", backend: large() });
+        const always = await solve({
+          problem,
+          strategy: bigLittleDecoder({ models: models(), fallback: 1, rollback: 1 }),
+          backend: large(),
+        });
+        expect(always.best?.text).toBe(largeGreedy.best?.text);
+        expect(always.answer).toBe(largeGreedy.answer);
+      }
+    }, 120_000);
   });
+}
 
-  afterAll(async () => {
-    await small?.dispose();
-    await large?.dispose();
-  });
-
-  const models = () => [
-    { name: "lab-small", backend: small },
-    { name: "lab-large", backend: large },
-  ];
-
-  it("glimp with a τ above every entropy writes the small model's greedy solution", async () => {
-    for (const problem of problems) {
-      const greedy = await solve({ problem, strategy: "greedy", backend: small });
-      const routed = await solve({
-        problem,
-        strategy: glimpseRouter({ models: models(), threshold: 1000 }),
-        backend: large,
-      });
-      expect(routed.best?.text).toBe(greedy.best?.text);
-      expect(routed.answer).toBe(greedy.answer);
-      expect(Object.keys(usageByModel(routed.trace))).toEqual(["lab-small"]);
-    }
-  }, 120_000);
+describe.skipIf(!firstFamily.present)("glimp and cascade-mass on the first lab family", () => {
+  const { large, models } = loadPair(firstFamily);
 
   it("glimp at τ = 0 hands every step to the large model and writes its greedy solution", async () => {
     for (const problem of problems) {
-      const greedy = await solve({ problem, strategy: "greedy", backend: large });
+      const greedy = await solve({ problem, strategy: "greedy", backend: large() });
       const routed = await solve({
         problem,
         strategy: glimpseRouter({ models: models(), threshold: 0 }),
-        backend: large,
+        backend: large(),
       });
       expect(routed.best?.text).toBe(greedy.best?.text);
       const steps = routed.best?.steps ?? [];
@@ -94,7 +143,7 @@ describe.skipIf(!present)("routers on the real lab models", () => {
           glimpse: 12,
           hold: Number.POSITIVE_INFINITY,
         }),
-        backend: large,
+        backend: large(),
       });
       const kept = writers(routed.trace);
       const first = kept.findIndex((writer) => writer.endsWith(":lab-large"));
@@ -121,7 +170,7 @@ describe.skipIf(!present)("routers on the real lab models", () => {
       const result = await solve({
         problem,
         strategy: massCascade({ models: models(), small: 4, large: 4 }),
-        backend: large,
+        backend: large(),
       });
       const byModel = usageByModel(result.trace);
       const settled = result.trace.some(
@@ -140,25 +189,6 @@ describe.skipIf(!present)("routers on the real lab models", () => {
       }
       expect(result.answer).toBeDefined();
     }
-  }, 120_000);
-
-  it("bild with α = 0 never falls back, and with α = 1 the large model checks every stretch", async () => {
-    const problem = problems[0]!;
-    const greedy = await solve({ problem, strategy: "greedy", backend: small });
-    const never = await solve({
-      problem,
-      strategy: bigLittleDecoder({ models: models(), fallback: 0 }),
-      backend: large,
-    });
-    expect(never.best?.text).toBe(greedy.best?.text);
-    const always = await solve({
-      problem,
-      strategy: bigLittleDecoder({ models: models(), fallback: 1, rollback: 1 }),
-      backend: large,
-    });
-    // β = 1 rolls back every token the small model kept: the large model writes it all, greedily.
-    const largeGreedy = await solve({ problem, strategy: "greedy", backend: large });
-    expect(always.best?.text).toBe(largeGreedy.best?.text);
   }, 120_000);
 });
 
@@ -191,46 +221,8 @@ function rebuiltBild(trace: readonly TraceEvent[], small: string, large: string)
   return text;
 }
 
-describe.skipIf(!secondPresent)("routers on the second lab family (lab-v2-small, lab-v2-large)", () => {
-  let small: LlamaCppBackend;
-  let large: LlamaCppBackend;
-  const problems = labDataset("lab:hard", { limit: 3, seed: 11 });
-
-  beforeAll(async () => {
-    small = await createLlamaCppBackend({ model: "lab-v2-small", threads: 1 });
-    large = await createLlamaCppBackend({ model: "lab-v2-large", threads: 1 });
-  });
-
-  afterAll(async () => {
-    await small?.dispose();
-    await large?.dispose();
-  });
-
-  const models = () => [
-    { name: "lab-v2-small", backend: small },
-    { name: "lab-v2-large", backend: large },
-  ];
-
-  it("bild with α = 0 writes lab-v2-small's greedy solution alone; with α = β = 1 lab-v2-large's", async () => {
-    for (const problem of problems) {
-      const smallGreedy = await solve({ problem, strategy: "greedy", backend: small });
-      const never = await solve({
-        problem,
-        strategy: bigLittleDecoder({ models: models(), fallback: 0 }),
-        backend: large,
-      });
-      expect(never.best?.text).toBe(smallGreedy.best?.text);
-      expect(Object.keys(usageByModel(never.trace))).toEqual(["lab-v2-small"]);
-      const largeGreedy = await solve({ problem, strategy: "greedy", backend: large });
-      const always = await solve({
-        problem,
-        strategy: bigLittleDecoder({ models: models(), fallback: 1, rollback: 1 }),
-        backend: large,
-      });
-      expect(always.best?.text).toBe(largeGreedy.best?.text);
-      expect(always.answer).toBe(largeGreedy.answer);
-    }
-  }, 120_000);
+describe.skipIf(!secondFamily.present)("bild@0.7x0.1 on the second lab family", () => {
+  const { large, models } = loadPair(secondFamily);
 
   it("bild@0.7x0.1: lab-v2-small writes most tokens, lab-v2-large one per fallback, as the trace records", async () => {
     let fallbacks = 0;
@@ -239,7 +231,7 @@ describe.skipIf(!secondPresent)("routers on the second lab family (lab-v2-small,
       const result = await solve({
         problem,
         strategy: bigLittleDecoder({ models: models(), fallback: 0.7, rollback: 0.1 }),
-        backend: large,
+        backend: large(),
       });
       const generations = result.trace.filter(
         (event): event is GenerationEvent => event.type === "generation",
@@ -283,18 +275,5 @@ describe.skipIf(!secondPresent)("routers on the second lab family (lab-v2-small,
     // tokens in one of them (where lab-v2-small resumes left to right after a grouped step).
     expect(fallbacks).toBeGreaterThan(0);
     expect(rollbacks).toBeGreaterThan(0);
-  }, 120_000);
-
-  it("glimp with a τ above every entropy writes lab-v2-small's greedy solution", async () => {
-    for (const problem of problems) {
-      const greedy = await solve({ problem, strategy: "greedy", backend: small });
-      const routed = await solve({
-        problem,
-        strategy: glimpseRouter({ models: models(), threshold: 1000 }),
-        backend: large,
-      });
-      expect(routed.best?.text).toBe(greedy.best?.text);
-      expect(Object.keys(usageByModel(routed.trace))).toEqual(["lab-v2-small"]);
-    }
   }, 120_000);
 });
