@@ -21,7 +21,8 @@ export interface AdaptiveConsistencyOptions {
   readonly posterior?: AdaptivePosterior | undefined;
 }
 
-const defaultThreshold = 0.95;
+/** The threshold `adaptiveConsistency` stops at when none is given, left out of its name. */
+export const defaultAdaptiveThreshold = 0.95;
 
 /**
  * Adaptive-Consistency (Aggarwal et al. 2023) around any sampling strategy: draws the inner strategy's
@@ -42,10 +43,12 @@ export function adaptiveConsistency(
   inner: SamplingStrategy,
   options: AdaptiveConsistencyOptions = {},
 ): Strategy {
-  const threshold = checkNumber("adaptiveConsistency", "threshold", options.threshold ?? defaultThreshold, {
-    minimum: 0,
-    maximum: 1,
-  });
+  const threshold = checkNumber(
+    "adaptiveConsistency",
+    "threshold",
+    options.threshold ?? defaultAdaptiveThreshold,
+    { minimum: 0, maximum: 1 },
+  );
   const posterior = checkOneOf(
     "adaptiveConsistency",
     "posterior",
@@ -56,7 +59,7 @@ export function adaptiveConsistency(
     roundSize: 1,
     stopWhen: [adaptiveConsistencyReached(threshold, posterior)],
   });
-  const suffix = `${posterior === "dirichlet" ? "d" : ""}${threshold === defaultThreshold ? "" : `t${threshold}`}`;
+  const suffix = `${posterior === "dirichlet" ? "d" : ""}${threshold === defaultAdaptiveThreshold ? "" : `t${threshold}`}`;
   return {
     ...strategy,
     name: `${wrapperName("asc", inner)}${suffix}`,

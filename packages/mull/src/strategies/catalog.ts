@@ -12,6 +12,7 @@ import { particleGibbsEntry } from "../search/particle-gibbs.ts";
 import { treeOfThoughtsBfsEntry } from "../search/tree-of-thoughts-bfs.ts";
 import { treeOfThoughtsDfsEntry } from "../search/tree-of-thoughts-dfs.ts";
 import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
+import { adaptiveWrapperEntry } from "./adaptive-wrapper-entry.ts";
 import { bestOfNEntry } from "./best-of-n.ts";
 import { budgetForcingEntry, extendThinkingEntry } from "./budget-forcing.ts";
 import { deepConfEntry } from "./deep-conf.ts";
@@ -45,6 +46,7 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   repeatedSamplingEntry,
   adaptiveConsistencyEntry,
   earlyStoppingConsistencyEntry,
+  adaptiveWrapperEntry,
   parallelAdaptiveConsistencyEntry,
   massConsistencyEntry,
   weightedVotingEntry,

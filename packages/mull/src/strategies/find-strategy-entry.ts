@@ -73,7 +73,7 @@ export const strategySpecForms: readonly string[] = strategyCatalog.flatMap((ent
  */
 export function findStrategyEntry(text: string): SpecMatch | undefined {
   for (const entry of strategyCatalog) {
-    const resolved = entry.resolve?.(text);
+    const resolved = entry.resolve?.(text, findStrategyEntry);
     if (resolved !== undefined) return { entry: resolved, form: resolved.forms[0]!, values: {} };
   }
   const spec = splitModelRoute(text).spec.toLowerCase();

@@ -35,6 +35,7 @@ export { type SingleSampleOptions, singleSample } from "./single-sample.ts";
 export { specSamples } from "./spec-samples.ts";
 export { type StabilityVotingOptions, stabilityVoting } from "./stability-voting.ts";
 export type {
+  CatalogLookup,
   NamedBackend,
   SpecValues,
   StrategyDependencies,

@@ -58,8 +58,9 @@ export function someWeighable(
 
 /**
  * The name of an adaptive wrapper around a sampling strategy: `family@N` around self-consistency's `sc@N`
- * (the catalog's spec), `family(inner)` around anything else, e.g. `asc(bon@8)`.
+ * (the catalog's spec), `family(inner)` around anything else, e.g. `asc(bon@8)`. Only the inner strategy's
+ * name and sample count are read, so a spec's canonical text can be named before anything is built.
  */
-export function wrapperName(family: string, inner: SamplingStrategy): string {
+export function wrapperName(family: string, inner: Pick<SamplingStrategy, "name" | "samples">): string {
   return inner.name === `sc@${inner.samples}` ? `${family}@${inner.samples}` : `${family}(${inner.name})`;
 }

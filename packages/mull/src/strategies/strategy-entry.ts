@@ -45,6 +45,18 @@ export interface StrategyDependencies {
 }
 
 /**
+ * Looks a spec up in the strategy catalog (`findStrategyEntry`): its entry, with the form and numbers it
+ * was read by when it is well formed; `undefined` when no family matches.
+ */
+export type CatalogLookup = (spec: string) =>
+  | {
+      readonly entry: StrategyEntry;
+      readonly form: string | undefined;
+      readonly values: SpecValues | undefined;
+    }
+  | undefined;
+
+/**
  * One strategy family as the catalog lists it, declared beside its factory. Specs, help, the server's
  * model prefixes and `/v1/models`, cost reservations, the bench configuration and the README tables all
  * read these entries.
@@ -87,14 +99,15 @@ export interface StrategyEntry {
    */
   readonly counterpart?: ((values: SpecValues) => string) | undefined;
   /**
-   * For a family whose specs are not fixed forms (an architecture's layers, `gen@8+verify+rank@2+vote`):
-   * the entry one spec of the family stands for, whose first form is the spec's canonical text and whose
-   * `needs` are that spec's; `undefined` for a spec of another family. `forms` then only describe the
-   * family, for help and the README.
+   * For a family whose specs are not fixed forms (an architecture's layers, `gen@8+verify+rank@2+vote`;
+   * a wrapper around another spec, `asc(bon@8)`): the entry one spec of the family stands for, whose
+   * first form is the spec's canonical text and whose `needs` are that spec's; `undefined` for a spec of
+   * another family. `forms` then only describe the family, for help and the README. `find` looks a spec
+   * up in the whole catalog (`findStrategyEntry`), for a family whose specs name other specs.
    *
    * @throws ConfigError for a spec of the family that is malformed, naming what was expected.
    */
-  readonly resolve?: ((spec: string) => StrategyEntry | undefined) | undefined;
+  readonly resolve?: ((spec: string, find: CatalogLookup) => StrategyEntry | undefined) | undefined;
   /**
    * Models a spec names in its own text rather than in a route (an architecture's `gen@4(lab-small)`),
    * which surfaces load as they load a route's and pass through `resolveModel`.

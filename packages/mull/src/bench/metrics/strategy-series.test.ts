@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { findStrategyEntry } from "../../strategies/index.ts";
 import { strategySeries } from "./strategy-series.ts";
 
 describe("strategySeries", () => {
@@ -85,7 +86,7 @@ describe("strategySeries", () => {
     expect(strategySeries("mcts@32").series).toBe("mcts@S");
   });
 
-  it("reads wrapper names around strategies the catalog has no form for", () => {
+  it("reads wrapper names by their shape, over the inner strategy's budget", () => {
     expect(strategySeries("esc(bon@16)w4")).toEqual({
       spec: "esc(bon@16)w4",
       series: "esc(bon@N)w4",
@@ -97,6 +98,21 @@ describe("strategySeries", () => {
       counterpart: "wv@8",
     });
     expect(strategySeries("asc(maj@8)").counterpart).toBe("sc@8");
+    expect(strategySeries("asc(wv-prob@16)dt0.99")).toEqual({
+      spec: "asc(wv-prob@16)dt0.99",
+      series: "asc(wv-prob@N)dt0.99",
+      counterpart: "wv-prob@16",
+    });
+    expect(strategySeries("asc(bon@8)@t0.5")).toEqual({
+      spec: "asc(bon@8)@t0.5",
+      series: "asc(bon@N)@t0.5",
+      counterpart: "bon@8@t0.5",
+    });
+    // The same counterpart as the catalog's entry for the spec.
+    for (const name of ["esc(bon@16)w4", "asc(wv-prob@16)dt0.99", "asc(maj@8)"]) {
+      const { entry, values } = findStrategyEntry(name)!;
+      expect(strategySeries(name).counterpart, name).toBe(entry.counterpart?.(values!));
+    }
   });
 
   it("keeps each temperature of a sweep its own series", () => {

@@ -23,7 +23,7 @@ export interface StrategySeries {
 
 /** A bench sweep's temperature suffix, `@t0.5` in `sc@8@t0.5`. */
 const temperatureSuffix = /@t\d+(?:\.\d+)?$/;
-/** An adaptive wrapper's name around a strategy the catalog has no form for: `esc(bon@16)w4`, `asc(wv@8)`. */
+/** An adaptive wrapper's name around another strategy: `esc(bon@16)w4`, `asc(wv@8)`. */
 const wrapper = /^([a-z][a-z0-9-]*)\((.+)\)([^()]*)$/;
 
 /**
@@ -55,6 +55,13 @@ function allocationSeries(name: string): StrategySeries | undefined {
 function withoutTemperature(name: string): StrategySeries {
   const allocation = allocationSeries(name);
   if (allocation !== undefined) return allocation;
+  // A wrapper reads as its inner strategy's series (the catalog's entry for it would fix its budget).
+  const wrapped = wrapper.exec(name);
+  if (wrapped !== null) {
+    const [, family, innerName, suffix] = wrapped;
+    const inner = withoutTemperature(innerName!);
+    return { spec: name, series: `${family}(${inner.series})${suffix}`, counterpart: inner.spec };
+  }
   const match = findStrategyEntry(name);
   if (match?.values !== undefined) {
     const { entry, values } = match;
@@ -66,12 +73,6 @@ function withoutTemperature(name: string): StrategySeries {
       canonical.replace(/[A-Z]/g, (letter) => (letter === keep ? letter : String(values[letter])));
     return { spec: fill(undefined), series: fill(budget), counterpart: entry.counterpart?.(values) };
   }
-  const wrapped = wrapper.exec(name);
-  if (wrapped !== null) {
-    const [, family, innerName, suffix] = wrapped;
-    const inner = withoutTemperature(innerName!);
-    return { spec: name, series: `${family}(${inner.series})${suffix}`, counterpart: inner.spec };
-  }
   return { spec: name, series: name.replace(/@\d+/, "@N"), counterpart: undefined };
 }
 
@@ -80,9 +81,10 @@ function withoutTemperature(name: string): StrategySeries {
  * the name matched (an alias's canonical form: `maj@N` reads as `sc@N`, while `mass@NuU` stays itself) with
  * every number but the budget filled in (the budget is N, or the form's first integer where it has no N),
  * and an adaptive entry's `counterpart`; a compute-optimal allocation (`alloc@4`) has uniform allocation at
- * the same samples (`sc@4`; by mass `wv-prob@4`) as its counterpart. Names the catalog does not
- * know fall back to their shape: a wrapper `family(inner)suffix` is a series of its own whose
- * counterpart is `inner`; otherwise the first integer after `@` is the budget. A bench temperature
+ * the same samples (`sc@4`; by mass `wv-prob@4`) as its counterpart. A wrapper `family(inner)suffix`
+ * (`asc(bon@8)`) is read by its shape: a series of its own over the inner strategy's budget, whose
+ * counterpart is `inner`. Names the catalog does not know fall back to their shape: the first integer
+ * after `@` is the budget. A bench temperature
  * sweep's `@t<temperature>` suffix stays on both, so each temperature is its own series.
  *
  * @example

@@ -69,6 +69,25 @@ describe("mull solve against an OpenAI-compatible server", () => {
     expect(output.usage.totalTokens).toBe(output.usage.promptTokens + 24);
   });
 
+  it("runs an adaptive wrapper around a probability-weighted vote, stopping a unanimous run early", async () => {
+    const result = await solveOnFake("--strategy", "asc(wv-prob@8)", "--json");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout) as {
+      answer: string;
+      strategy: string;
+      stoppedBy: string;
+      candidates: { answer: string }[];
+    };
+    // A round of one sample gets the server's first text, 42, every time: four agree and it stops.
+    expect(output).toMatchObject({
+      answer: "42",
+      strategy: "asc(wv-prob@8)",
+      stoppedBy: "condition:adaptive-consistency",
+    });
+    expect(output.candidates).toHaveLength(4);
+  });
+
   it("exits with 2 and names the flag on bad usage", async () => {
     const result = await mull(["solve", "2+2?", "--base-url", server.url, "--model", "m", "--n", "zero"]);
     expect(result.code).toBe(2);
@@ -247,6 +266,14 @@ describe("strategyWithCount and checkCountAgrees", () => {
     expect(strategyWithCount("cascade:lab-small>lab-large", 4)).toBe("cascade@4:lab-small>lab-large");
     expect(strategyFromFlags("cascade@8:a>b", 8).name).toBe("cascade@8");
     expect(refusal("cascade@8:a>b", 4).message).toMatch(/^--n 4 contradicts --strategy cascade@8:a>b/);
+  });
+
+  it("checks --n against an adaptive wrapper's inner count", () => {
+    expect(strategyWithCount("asc(bon@8)", 8)).toBe("asc(bon@8)");
+    expect(strategyFromFlags("asc(bon@8)", 8).name).toBe("asc(bon@8)");
+    expect(refusal("esc(wv@16)w4", 4).message).toBe(
+      "--n 4 contradicts --strategy esc(wv@16)w4, which draws 16 samples; give the count once",
+    );
   });
 
   it("leaves specs it cannot read to the spec parser", () => {

@@ -69,8 +69,9 @@ export function strategyWithCount(spec: string, count: number | undefined): stri
   const match = findStrategyEntry(spec);
   if (match === undefined) return spec;
   if (match.form !== undefined) {
-    // A catalog form without numbers (`greedy`, `single`) draws one sample.
-    if (!/[A-Z]/.test(match.form) && count !== undefined && count !== 1) {
+    // A catalog form without numbers (`greedy`, `single`) draws one sample; a spec that stands for an
+    // entry of its own (`asc(bon@8)`) is its canonical text, numbers written out.
+    if (!/[A-Z0-9]/.test(match.form) && count !== undefined && count !== 1) {
       throw new UsageError(`--n ${count} does not apply to --strategy ${spec} (it draws one sample)`, "--n");
     }
     return spec;

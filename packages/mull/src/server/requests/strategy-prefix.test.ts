@@ -18,6 +18,20 @@ describe("splitStrategyPrefix", () => {
     });
   });
 
+  it("splits an adaptive wrapper off, parentheses and all", () => {
+    expect(splitStrategyPrefix("asc(bon@8):lab-v2-large")).toEqual({
+      strategy: "asc(bon@8)",
+      model: "lab-v2-large",
+    });
+    expect(splitStrategyPrefix("esc(wv@16)w4:org/model:tag")).toEqual({
+      strategy: "esc(wv@16)w4",
+      model: "org/model:tag",
+    });
+    expect(splitStrategyPrefix("asc(wv-prob@16)dt0.99:m")?.strategy).toBe("asc(wv-prob@16)dt0.99");
+    // The wrapper family's descriptive forms (asc(INNER)) are no bare prefix.
+    expect(splitStrategyPrefix("ascinner:m")).toBeUndefined();
+  });
+
   it("splits a malformed or decimal count off too, for the spec parser to judge", () => {
     expect(splitStrategyPrefix("sc@-1:m")).toEqual({ strategy: "sc@-1", model: "m" });
     expect(splitStrategyPrefix("sc@0:m")).toEqual({ strategy: "sc@0", model: "m" });

@@ -1,11 +1,11 @@
 import { strategySpecForms } from "../../strategies/index.ts";
 
-// A model name carries a strategy as a prefix: any `family@…` up to the first colon (`sc@8`, `beam@NxM`,
-// `probe@NkKmM`, `glimp@0.6`, and malformed ones such as `sc@-1` or `beam@4`, which the spec parser then
-// refuses, naming the forms, rather than the name being taken for an unknown model) or a catalog form
-// without integers (`greedy`, `single`).
-const bareForms = strategySpecForms.filter((form) => !form.includes("@"));
-const strategyPrefix = new RegExp(`^((?:[a-z][a-z0-9-]*@[^:\\s]+)|${bareForms.join("|")}):(.+)$`, "i");
+// A model name carries a strategy as a prefix: any `family@…` or `family(…)…` up to the first colon
+// (`sc@8`, `beam@NxM`, `probe@NkKmM`, `glimp@0.6`, `asc(bon@8)`, and malformed ones such as `sc@-1` or
+// `beam@4`, which the spec parser then refuses, naming the forms, rather than the name being taken for an
+// unknown model) or a catalog form that is a bare word (`greedy`, `single`).
+const bareForms = strategySpecForms.filter((form) => /^[a-z][a-z0-9-]*$/.test(form));
+const strategyPrefix = new RegExp(`^((?:[a-z][a-z0-9-]*[@(][^:\\s]+)|${bareForms.join("|")}):(.+)$`, "i");
 
 /** A model name split at its strategy prefix. */
 export interface PrefixedModel {
