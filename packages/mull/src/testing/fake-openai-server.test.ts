@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
+import { solve } from "../solve.ts";
 import {
   type FakeOpenAIServer,
   type FakeOpenAIServerOptions,
@@ -79,7 +81,9 @@ describe("startFakeOpenAIServer", () => {
   });
 
   it("streams token chunks, the usage chunk when asked, and [DONE]", async () => {
-    const fake = await start({ replies: [{ choices: ["one two three", "four"] }] });
+    const fake = await start({
+      replies: [{ choices: ["one two three", "four"], usage: { cachedPromptTokens: 1 } }],
+    });
     const response = await post(`${fake.url}/chat/completions`, {
       messages: [{ role: "user", content: "count" }],
       n: 2,
@@ -97,7 +101,12 @@ describe("startFakeOpenAIServer", () => {
     }
     expect(pieces.get(0)).toBe("one two three");
     expect(pieces.get(1)).toBe("four");
-    expect(payloads.at(-1)?.usage).toEqual({ prompt_tokens: 1, completion_tokens: 4, total_tokens: 5 });
+    expect(payloads.at(-1)?.usage).toEqual({
+      prompt_tokens: 1,
+      completion_tokens: 4,
+      total_tokens: 5,
+      prompt_tokens_details: { cached_tokens: 1 },
+    });
   });
 
   it("scripts errors with retry-after, resets, refused n, missing usage and a required key", async () => {
@@ -194,5 +203,53 @@ describe("startFakeOpenAIServer", () => {
     expect((await fetch(`${fake.url}/nowhere`, { method: "POST" })).status).toBe(404);
     const bad = await fetch(`${fake.url}/completions`, { method: "POST", body: "{not json" });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe("an HTTP backend on the fake server under a run's deadline", () => {
+  it("has the run charge the pieces of samples the deadline cut mid-way, and count every request", async () => {
+    // Two samples (even seeds) finish at once; two stream 3 pieces, then stall until the deadline aborts them.
+    const finished = "so 6 × 7 = 42\n#### 42";
+    const fake = await start({
+      handler: (request) =>
+        Number(request.body?.seed) % 2 === 0
+          ? { choices: [finished], usage: { promptTokens: 20, cachedPromptTokens: 16 } }
+          : { choices: ["first 6 × 7 is 42 so\n#### 42"], delivery: { stallAfterTokens: 3 } },
+    });
+    const backend = createOpenAICompatibleBackend({
+      baseUrl: fake.url,
+      model: "fake-model",
+      capabilities: { n: false, logprobs: false, topLogprobs: false },
+    });
+    try {
+      const result = await solve({
+        problem: "What is 6 × 7?",
+        strategy: "sc@4",
+        backend,
+        budget: { maxMilliseconds: 1_000 },
+      });
+      expect(result.partial).toBe(true);
+      expect(result.stoppedBy).toBe("time");
+      // The anytime answer is voted over the two samples that finished.
+      expect(result.answer).toBe("42");
+      expect(result.candidates).toHaveLength(2);
+      // Each finished sample streamed 8 tokens and each cut one 3 pieces; the cut ones read the same prompt.
+      expect(result.usage).toEqual({
+        promptTokens: 4 * 20,
+        completionTokens: 2 * 8 + 2 * 3,
+        cachedPromptTokens: 4 * 16,
+        calls: 4,
+      });
+      const generations = result.trace.filter((event) => event.type === "generation");
+      expect(generations.map((event) => [event.finishReason, event.completionTokens]).sort()).toEqual([
+        ["abort", 3],
+        ["abort", 3],
+        ["stop", 8],
+        ["stop", 8],
+      ]);
+      expect(fake.generations.started).toBe(4);
+    } finally {
+      await backend.dispose();
+    }
   });
 });

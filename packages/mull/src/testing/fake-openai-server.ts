@@ -87,6 +87,8 @@ export interface FakeCompletionReply {
     readonly completionTokens?: number | null;
     /** Sent as `completion_tokens_details.reasoning_tokens` (as vLLM and llama.cpp report thinking); left out by default. */
     readonly reasoningTokens?: number | undefined;
+    /** Sent as `prompt_tokens_details.cached_tokens` (prompt tokens read from a cache); left out by default. */
+    readonly cachedPromptTokens?: number | undefined;
   } | null;
   /** Leave log-probabilities out even when asked for them. */
   readonly omitLogprobs?: boolean | undefined;
@@ -333,6 +335,9 @@ function usageBody(
   if (promptTokens !== null && completionTokens !== null) body.total_tokens = promptTokens + completionTokens;
   if (usage?.reasoningTokens !== undefined) {
     body.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
+  }
+  if (usage?.cachedPromptTokens !== undefined) {
+    body.prompt_tokens_details = { cached_tokens: usage.cachedPromptTokens };
   }
   return body;
 }

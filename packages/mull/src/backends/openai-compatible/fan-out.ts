@@ -20,6 +20,42 @@ function noChoices(url: string): BackendCallError {
   return new BackendCallError(`POST ${url} returned no choices`, { isRetryable: true, url });
 }
 
+/** A request of a call that was sent: its response, or what it had done when the call's abort cut it. */
+interface SentRequest {
+  readonly response: ParsedResponse;
+  readonly cut: boolean;
+  /** Choices asked for in it. */
+  readonly n: number;
+}
+
+/**
+ * What a call had done at its abort, from the requests it had sent, in order: finished responses as they
+ * ended, cut ones as far as they got. A request cut while streaming that had not learnt its prompt's size
+ * takes it from a finished one (the same prompt), its cached tokens too (unknown where that one did not say).
+ */
+function abortedCall(sent: readonly SentRequest[]): FannedOut {
+  const prompt = sent.find(({ cut, response }) => !cut && response.usage?.promptTokens !== undefined)
+    ?.response.usage;
+  const picked: PickedChoice[] = [];
+  const responses = sent.map(({ response, cut, n }) => {
+    const usage = response.usage;
+    const told =
+      cut && prompt !== undefined && usage !== undefined && usage.promptTokens === undefined
+        ? {
+            ...response,
+            usage: {
+              ...usage,
+              promptTokens: prompt.promptTokens,
+              cachedPromptTokens: prompt.cachedPromptTokens,
+            },
+          }
+        : response;
+    for (const choice of told.choices.slice(0, n)) picked.push({ choice, response: told });
+    return told;
+  });
+  return { picked, responses };
+}
+
 /**
  * Gets the `shape.n` choices of a call: in one request while the server honours `n`, and the rest by
  * parallel single-choice requests (seeds `seed + index`, so samples differ but stay reproducible). A
@@ -27,31 +63,51 @@ function noChoices(url: string): BackendCallError {
  * `n` too, unless it answered some `n > 1` in full). With a token watcher every choice is its own
  * streamed request, watched as completion `index` (a stream of several choices cannot be closed for one
  * of them). `url` (without secrets) names the endpoint in errors.
+ *
+ * When the abort of `shape.signal` ends the call, every request is waited for (they share the abort), and
+ * `shape.onAborted` is told what the requests sent had done (`abortedCall`) before `fanOut` rejects with
+ * the signal's reason; requests never sent tell nothing, and when none was sent it is not called.
  */
 export async function fanOut(
-  shape: Omit<RequestShape, "logprobs" | "watchChoice"> & { readonly watch?: TokenWatcher | undefined },
+  shape: Omit<RequestShape, "logprobs" | "watchChoice" | "onAborted"> & {
+    readonly watch?: TokenWatcher | undefined;
+    readonly onAborted?: ((done: FannedOut) => void) | undefined;
+  },
   capabilities: CapabilityState,
   sender: RequestSender,
   url: string,
 ): Promise<FannedOut> {
-  const { watch, ...request } = shape;
+  const { watch, onAborted, ...request } = shape;
   const { n, seed } = request;
   const responses: ParsedResponse[] = [];
   const picked: PickedChoice[] = [];
+  const sent: SentRequest[] = [];
   const watchChoice = (index: number) =>
     watch === undefined ? undefined : (token: Parameters<TokenWatcher>[1]) => watch(index, token);
+  /** The reason to reject with at the call's abort, once `onAborted` was told what was sent. */
+  const aborted = (): unknown => {
+    if (sent.length > 0) onAborted?.(abortedCall(sent));
+    return request.signal.reason;
+  };
 
   if (n === 1 || (watch === undefined && capabilities.nativeN(n))) {
     try {
       // Pieces are relayed for one completion only: a single stream, with nothing to interleave.
       const onPiece = n === 1 && shape.streamed ? shape.onPiece : undefined;
-      const response = await capabilities.send({ ...request, onPiece, watchChoice: watchChoice(0) });
+      const response = await capabilities.send({
+        ...request,
+        onPiece,
+        watchChoice: watchChoice(0),
+        onAborted: (partial) => sent.push({ response: partial, cut: true, n }),
+      });
       if (response.choices.length === 0) throw noChoices(url);
       responses.push(response);
+      sent.push({ response, cut: false, n });
       for (const choice of response.choices.slice(0, n)) picked.push({ choice, response });
       if (response.choices.length < n) capabilities.refusedN(n);
       else capabilities.acceptedN(n);
     } catch (error) {
+      if (request.signal.aborted) throw aborted();
       if (!(n > 1 && sender.refuses(error, "n"))) throw error;
       capabilities.refusedN(n);
     }
@@ -59,11 +115,14 @@ export async function fanOut(
 
   const missing = n - picked.length;
   if (missing > 0) {
-    // Siblings stop as soon as one fails: no request keeps running for a call that has failed.
     const siblings = new AbortController();
     const signal = AbortSignal.any([request.signal, siblings.signal]);
     const start = picked.length;
-    const results = await Promise.all(
+    const cut: (ParsedResponse | undefined)[] = [];
+    /** Why the siblings failed, in the order they did. */
+    const failures: unknown[] = [];
+    // Every sibling is waited for: they stop with the call's abort or a sibling's failure, so this is quick.
+    const settled = await Promise.allSettled(
       Array.from({ length: missing }, (_, offset) =>
         capabilities
           .send({
@@ -73,14 +132,29 @@ export async function fanOut(
             signal,
             onPiece: undefined,
             watchChoice: watchChoice(start + offset),
+            onAborted: (partial) => {
+              cut[offset] = partial;
+            },
           })
           .catch((error: unknown) => {
+            // Siblings stop as soon as one fails: no request keeps running for a call that has failed.
+            failures.push(error);
             siblings.abort(error);
             throw error;
           }),
       ),
     );
-    for (const response of results) {
+    if (failures.length > 0) {
+      if (!request.signal.aborted) throw failures[0];
+      for (const [offset, outcome] of settled.entries()) {
+        const partial = cut[offset];
+        if (outcome.status === "fulfilled") sent.push({ response: outcome.value, cut: false, n: 1 });
+        else if (partial !== undefined) sent.push({ response: partial, cut: true, n: 1 });
+      }
+      throw aborted();
+    }
+    for (const outcome of settled) {
+      const response = (outcome as PromiseFulfilledResult<ParsedResponse>).value;
       const choice = response.choices[0];
       if (choice === undefined) throw noChoices(url);
       responses.push(response);

@@ -45,8 +45,9 @@ function usageOf(response: ParsedResponse): Usage {
 
 /**
  * The result of a call from its choices: each completion counts its tokens (or takes the count its
- * response reported, when that response holds it alone) and carries its tokens when they were asked for,
- * an end token set apart as `endLogprob` (`splitEndToken`; it stays in the count, as servers count it).
+ * response reported, when that response holds it alone, else its own `ParsedChoice.completionTokens`) and
+ * carries its tokens when they were asked for, an end token set apart as `endLogprob` (`splitEndToken`; it
+ * stays in the count, as servers count it).
  */
 export function generationResult(
   request: GenerationRequest,
@@ -64,7 +65,7 @@ export function generationResult(
       completionTokens:
         choice.tokens !== undefined && (choice.tokens.length > 0 || choice.text === "")
           ? choice.tokens.length
-          : reported,
+          : (reported ?? choice.completionTokens),
     };
     const withReasoning =
       choice.reasoning === undefined ? completion : { ...completion, reasoning: choice.reasoning };

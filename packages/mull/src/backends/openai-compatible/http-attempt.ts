@@ -8,6 +8,7 @@ import { readEventStream } from "./read-event-stream.ts";
 import { readWholeResponse } from "./read-whole-response.ts";
 import type { ParsedResponse } from "./response-parser.ts";
 import { redactSecrets, serverMessage } from "./server-message.ts";
+import { StreamAssembler } from "./stream-assembler.ts";
 
 /** What an attempt shares with the caller that retries it. */
 export interface AttemptContext {
@@ -31,6 +32,15 @@ function describeCause(error: unknown): string {
   const code = (error as Error & { code?: unknown }).code;
   return typeof code === "string" ? `${error.message} (${code})` : error.message;
 }
+
+/** What a request sent without a stream open yet had done when it was aborted: nothing that can be told. */
+const untold: ParsedResponse = {
+  choices: [],
+  usage: undefined,
+  model: undefined,
+  sawLogprobs: false,
+  sawTopLogprobs: false,
+};
 
 /** The error for a response with an error status, carrying the server's own message and `retry-after`. */
 async function statusFailure(
@@ -60,7 +70,8 @@ async function statusFailure(
 /**
  * One attempt of an HTTP call, within what is left of the call's `deadline`: sends the body, and reads
  * the streamed or whole response under the stall and first-token timeouts. Rejects with a
- * `BackendCallError` (retryable or not, as its cause says), or with the call signal's reason.
+ * `BackendCallError` (retryable or not, as its cause says), or with the call signal's reason, having told
+ * `call.onAborted` what the attempt had done when it was sent.
  */
 export async function attemptCall(
   call: HttpCall,
@@ -148,8 +159,10 @@ export async function attemptCall(
     },
   };
 
+  // Set once the answer and its stream begin: what an abort cut (the request is sent from here on).
+  let response: Response | undefined;
+  let assembler: StreamAssembler | undefined;
   try {
-    let response: Response;
     try {
       response = await settings.fetch(url, {
         method: "POST",
@@ -167,7 +180,8 @@ export async function attemptCall(
     if (!response.ok) throw await statusFailure(response, publicUrl, signal, context);
     const contentType = response.headers.get("content-type") ?? "";
     if (contentType.includes("text/event-stream")) {
-      const parsed = await readEventStream(response, reading, call.withTopLogprobs, onPiece, watch);
+      assembler = new StreamAssembler(call.withTopLogprobs, onPiece, watch);
+      const parsed = await readEventStream(response, reading, assembler);
       // A watcher's cut: the body is cancelled already; aborting makes sure the connection is closed too.
       if (parsed.choices[0]?.finishReason === "cut") controller.abort(new Error("cut by a token watcher"));
       return parsed;
@@ -179,6 +193,10 @@ export async function attemptCall(
       );
     }
     return await readWholeResponse(response, reading, call.withTopLogprobs);
+  } catch (thrown) {
+    // An error status is an answer that generated nothing: only a request still being answered was cut.
+    if (signal?.aborted && response?.ok !== false) call.onAborted?.(assembler?.partial() ?? untold);
+    throw thrown;
   } finally {
     clearTimeout(deadlineTimer);
     clearTimeout(stallTimer);

@@ -1,4 +1,5 @@
 import type { CallOptions, TokenLogprob, TokenVerdict } from "../../spec/index.ts";
+import type { ParsedResponse } from "./response-parser.ts";
 
 /**
  * Receives a streamed completion's pieces as they arrive: its text (`text`) or what a reasoning model
@@ -34,4 +35,12 @@ export interface HttpCall {
    * and the choice ends there (finish reason `cut`). No retry once a token was watched.
    */
   readonly watch?: ((token: TokenLogprob) => TokenVerdict) | undefined;
+  /**
+   * Receives what the request had done when `signal`'s abort cut an attempt of it that was sent (and not
+   * answered with an error status), just before it rejects: what its stream had delivered
+   * (`StreamAssembler.partial`), or, when no stream was open, a response without choices or usage (what it
+   * did is unknown). Attempts that failed before it are not told, as a request that succeeds after them is
+   * charged its answer only.
+   */
+  readonly onAborted?: ((partial: ParsedResponse) => void) | undefined;
 }

@@ -70,6 +70,15 @@ export interface OpenAICompatibleBackend extends Backend {
  * received (prompt tokens unknown). A watched request is not retried once a token was watched; a server
  * that streams no log-probabilities fails the call rather than leave the watcher unheard.
  *
+ * Aborts (`CallOptions.onAborted`): when the call's signal aborts, every request of it is waited for (they
+ * share the abort), and `onAborted` is told what those that were sent had done before the call rejects
+ * with the signal's reason: finished ones as they ended; streamed ones cut there, with finish reason
+ * `abort`, the text received and their tokens counted from their log-probabilities, else from a usage
+ * chunk, else as the pieces received (llama.cpp's server and vLLM stream a token a piece), their prompt
+ * tokens from a usage chunk, else from a finished request of the same call, else unknown; one sent whose
+ * stream had not begun (or unstreamed) counts a call of unknown tokens. An attempt the server answered
+ * with an error counts nothing, as when a retry succeeds. Nothing sent, nothing told.
+ *
  * @example
  * const backend = createOpenAICompatibleBackend({
  *   baseUrl: "http://localhost:8000/v1",
@@ -159,6 +168,7 @@ export function createOpenAICompatibleBackend(
       throw new CapabilityError("grammar", "a request with a grammar", name);
     }
     const watch = callOptions?.watch;
+    const onAborted = callOptions?.onAborted;
     if (watch !== undefined && !(streamed && (await state.capabilities(signal)).watchTokens)) {
       throw new CapabilityError("watchTokens", "a token watcher", name);
     }
@@ -173,6 +183,15 @@ export function createOpenAICompatibleBackend(
         streamed,
         onPiece: pieceRelayOf(callOptions),
         watch,
+        // Told at the call's own abort only: the backend's disposal rejects with its own error.
+        onAborted:
+          onAborted === undefined
+            ? undefined
+            : (done) => {
+                if (callOptions?.signal?.aborted === true) {
+                  onAborted(generationResult(request, done.picked, done.responses, model));
+                }
+              },
       },
       state,
       sender,

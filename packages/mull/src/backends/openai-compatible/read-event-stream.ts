@@ -1,27 +1,23 @@
 import { createParser } from "eventsource-parser";
-import type { TokenLogprob, TokenVerdict } from "../../spec/index.ts";
 import type { BodyReading } from "./body-reading.ts";
-import type { PieceRelay } from "./http-call.ts";
 import type { ParsedResponse } from "./response-parser.ts";
-import { StreamAssembler } from "./stream-assembler.ts";
+import type { StreamAssembler } from "./stream-assembler.ts";
 
 /**
- * Reads a server-sent event stream of chunks into one response. Only a stream that ends with `[DONE]`
- * is a result: one cut, stalled or carrying an error event fails the attempt. `onPiece` receives the
- * first choice's text and reasoning pieces as they arrive, `watch` its tokens: when the watcher stops it, reading stops
- * there and the stream is cancelled (which closes the connection, so the server stops generating), and
- * the response holds what came before, that choice's finish reason `cut`.
+ * Reads a server-sent event stream of chunks into one response, through `assembler` (whose piece relay
+ * and watcher see the chunks as they arrive, and which keeps what arrived however the read ends). Only a
+ * stream that ends with `[DONE]` is a result: one cut, stalled or carrying an error event fails the
+ * attempt. When the assembler's watcher stops the first choice, reading stops there and the stream is
+ * cancelled (which closes the connection, so the server stops generating), and the response holds what
+ * came before, that choice's finish reason `cut`.
  */
 export async function readEventStream(
   response: Response,
   reading: BodyReading,
-  withTopLogprobs: boolean,
-  onPiece: PieceRelay | undefined,
-  watch?: ((token: TokenLogprob) => TokenVerdict) | undefined,
+  assembler: StreamAssembler,
 ): Promise<ParsedResponse> {
   const body = response.body;
   if (body === null) throw reading.retryable(`POST ${reading.publicUrl}: the stream has no body`);
-  const assembler = new StreamAssembler(withTopLogprobs, onPiece, watch);
   let sawDone = false;
   let streamFailure: unknown;
   const parser = createParser({

@@ -22,6 +22,8 @@ export interface RequestShape {
   readonly onPiece?: PieceRelay | undefined;
   /** Watches the tokens of a streamed single completion, and may cut it (see `HttpCall.watch`). */
   readonly watchChoice?: ((token: TokenLogprob) => TokenVerdict) | undefined;
+  /** Receives what the request had done when `signal`'s abort cut it after it was sent (`HttpCall.onAborted`). */
+  readonly onAborted?: ((partial: ParsedResponse) => void) | undefined;
 }
 
 /** A request parameter a server may refuse, which the backend then stops sending. */
@@ -74,6 +76,7 @@ export function createRequestSender(settings: {
             signal: shape.signal,
             onPiece: shape.onPiece,
             watch: shape.watchChoice,
+            onAborted: shape.onAborted,
           }),
         shape.signal,
       ),

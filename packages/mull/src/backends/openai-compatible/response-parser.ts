@@ -14,6 +14,11 @@ export interface ParsedChoice {
   readonly reasoning?: string | undefined;
   /** The stop string that ended the choice, when the server said which (`stopSequenceOf`). */
   readonly stopSequence?: string | undefined;
+  /**
+   * Tokens it had generated, where its response's usage cannot tell them apart: set on the choices of a
+   * stream cut by an abort (`StreamAssembler.partial`).
+   */
+  readonly completionTokens?: number | undefined;
 }
 
 /**

@@ -1,0 +1,172 @@
+import { describe, expect, it, vi } from "vitest";
+import type { GenerationRequest, GenerationResult } from "../../spec/index.ts";
+import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
+
+const { fakeServer, backendFor } = useFakeServerBackends();
+
+const prompt: GenerationRequest["prompt"] = {
+  kind: "chat",
+  messages: [{ role: "user", content: "what is six times seven" }],
+};
+
+/** Aborts `controller` once `ready` holds, and returns what the call rejected with and what it told `onAborted`. */
+async function abortedWhen(
+  call: (onAborted: (partial: GenerationResult) => void) => Promise<GenerationResult>,
+  controller: AbortController,
+  ready: () => void,
+): Promise<{ error: unknown; told: GenerationResult[] }> {
+  const told: GenerationResult[] = [];
+  const pending = call((partial) => told.push(partial));
+  await vi.waitFor(ready, { timeout: 5_000 });
+  controller.abort(new Error("deadline"));
+  const error = await pending.then(
+    () => new Error("expected the call to reject"),
+    (thrown: unknown) => thrown,
+  );
+  return { error, told };
+}
+
+describe("fanOut: what an aborted call had done", () => {
+  it("tells a streamed completion cut after k pieces: its text, finish reason abort, k tokens, one call", async () => {
+    for (const logprobs of [false, true]) {
+      const server = await fakeServer({
+        handler: () => ({ choices: ["six times seven is forty-two"], delivery: { stallAfterTokens: 3 } }),
+      });
+      const backend = backendFor(server);
+      const controller = new AbortController();
+      const pieces: string[] = [];
+      const { error, told } = await abortedWhen(
+        (onAborted) =>
+          backend.generate(
+            { prompt, logprobs },
+            { signal: controller.signal, onAborted, onText: (piece) => pieces.push(piece) },
+          ),
+        controller,
+        () => expect(pieces).toHaveLength(3),
+      );
+      expect((error as Error).message).toBe("deadline");
+      expect(told).toHaveLength(1);
+      const [completion] = told[0]!.completions;
+      expect(completion).toMatchObject({
+        text: "six times seven",
+        finishReason: "abort",
+        completionTokens: 3,
+      });
+      expect(completion?.tokens?.map((token) => [token.token, token.logprob])).toEqual(
+        logprobs
+          ? [
+              ["six", -0.1],
+              [" times", -0.2],
+              [" seven", -0.30000000000000004],
+            ]
+          : undefined,
+      );
+      // No usage chunk arrived and no other request read the prompt: its size is unknown.
+      expect(told[0]!.usage).toEqual({ promptTokens: undefined, completionTokens: 3, calls: 1 });
+    }
+  });
+
+  it("tells the fanned-out requests that finished as they ended, and the cut ones with their siblings' prompt", async () => {
+    const server = await fakeServer({
+      handler: (request) =>
+        Number(request.body?.seed) % 4 < 2
+          ? {
+              choices: ["so it is 42"],
+              usage: { promptTokens: 9, cachedPromptTokens: 8 },
+              // Later than the cut ones' first pieces, so that those are in when these finish.
+              delivery: { headerDelayMilliseconds: 100 },
+            }
+          : { choices: ["first six times"], delivery: { stallAfterTokens: 2 } },
+    });
+    const backend = backendFor(server, { capabilities: { n: false, logprobs: false, topLogprobs: false } });
+    const controller = new AbortController();
+    const { error, told } = await abortedWhen(
+      (onAborted) => backend.generate({ prompt, n: 4, seed: 40 }, { signal: controller.signal, onAborted }),
+      controller,
+      () => expect(server.generations.completed).toBe(2),
+    );
+    expect((error as Error).message).toBe("deadline");
+    expect(server.requests.map((request) => request.body?.seed)).toEqual(
+      expect.arrayContaining([40, 41, 42, 43]),
+    );
+    expect(told).toHaveLength(1);
+    const [partial] = told;
+    expect(
+      partial!.completions.map((completion) => [
+        completion.text,
+        completion.finishReason,
+        completion.completionTokens,
+      ]),
+    ).toEqual([
+      ["so it is 42", "stop", 4],
+      ["so it is 42", "stop", 4],
+      ["first six", "abort", 2],
+      ["first six", "abort", 2],
+    ]);
+    expect(partial!.usage).toEqual({
+      promptTokens: 4 * 9,
+      completionTokens: 2 * 4 + 2 * 2,
+      cachedPromptTokens: 4 * 8,
+      calls: 4,
+    });
+    await vi.waitFor(() => expect(server.generations.running).toBe(0));
+  });
+
+  it("counts a request sent without a stream open yet as a call of unknown tokens, streamed or not", async () => {
+    const server = await fakeServer({ handler: () => ({ fault: "hang" }) });
+    const backend = backendFor(server);
+    for (const target of [backend, backend.unstreamed()]) {
+      const controller = new AbortController();
+      const before = server.requests.length;
+      const { told } = await abortedWhen(
+        (onAborted) => target.generate({ prompt }, { signal: controller.signal, onAborted }),
+        controller,
+        () => expect(server.requests).toHaveLength(before + 1),
+      );
+      expect(told).toEqual([
+        {
+          completions: [],
+          usage: { promptTokens: undefined, completionTokens: undefined, calls: 1 },
+          model: "fake-model",
+        },
+      ]);
+    }
+  });
+
+  it("tells nothing when no request was sent, or only attempts the server answered with an error", async () => {
+    const told: GenerationResult[] = [];
+    const onAborted = (partial: GenerationResult) => told.push(partial);
+    const server = await fakeServer({
+      handler: (request) =>
+        request.prompt === "busy" ? { fault: "hang" } : { status: 503, retryAfter: "20" },
+    });
+    const backend = backendFor(server, { concurrency: 1, timeoutMilliseconds: 60_000 });
+    await expect(
+      backend.generate({ prompt }, { signal: AbortSignal.abort(new Error("early")), onAborted }),
+    ).rejects.toThrow("early");
+
+    // Waiting for a concurrency slot: never sent.
+    const busy = new AbortController();
+    const running = backend.generate(
+      { prompt: { kind: "text", text: "busy" } },
+      { signal: busy.signal, onAborted },
+    );
+    await vi.waitFor(() => expect(server.openRequests).toBe(1));
+    const waiting = new AbortController();
+    const queued = backend.generate({ prompt }, { signal: waiting.signal, onAborted });
+    waiting.abort(new Error("gave up waiting"));
+    await expect(queued).rejects.toThrow("gave up waiting");
+    expect(told).toEqual([]);
+    busy.abort(new Error("done"));
+    await expect(running).rejects.toThrow("done");
+    expect(told).toHaveLength(1);
+
+    // Aborted in the wait before a retry: the 503 that came back generated nothing.
+    const retrying = new AbortController();
+    const retried = backend.generate({ prompt }, { signal: retrying.signal, onAborted });
+    await vi.waitFor(() => expect(server.requests).toHaveLength(2));
+    retrying.abort(new Error("stop"));
+    await expect(retried).rejects.toThrow("stop");
+    expect(told).toHaveLength(1);
+  });
+});
