@@ -179,12 +179,12 @@ describe("adaptive wrapper specs", () => {
         "expected asc(INNER), asc(INNER)d, asc(INNER)tT, asc(INNER)dtT, esc(INNER)wW",
       );
     }
-    // Numbers out of range are the wrapped factories' to refuse, naming the field.
+    // Numbers out of range are the wrapped factories' to refuse, naming the spec and the field.
     expect(refusal("asc(bon@8)t2").message).toBe(
-      "adaptiveConsistency: threshold must be a number from 0 to 1, got 2",
+      'strategy: "asc(bon@8)t2": adaptiveConsistency: threshold must be a number from 0 to 1, got 2',
     );
     expect(refusal("esc(bon@8)w9").message).toBe(
-      "earlyStoppingConsistency: window must be an integer from 1 to 8, got 9",
+      'strategy: "esc(bon@8)w9": earlyStoppingConsistency: window must be an integer from 1 to 8, got 9',
     );
   });
 

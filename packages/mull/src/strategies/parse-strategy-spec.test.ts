@@ -104,4 +104,12 @@ describe("parseStrategySpec", () => {
     );
     expect(() => parseStrategySpec("allocate@4")).toThrow(/unknown spec "allocate@4"/);
   });
+  it("names the spec when its factory refuses one of its numbers", () => {
+    expect(() => parseStrategySpec("ASC@16t2")).toThrow(
+      'strategy: "ASC@16t2": adaptiveConsistency: threshold must be a number from 0 to 1, got 2',
+    );
+    expect(() => parseStrategySpec("esc@16w32")).toThrow(
+      'strategy: "esc@16w32": earlyStoppingConsistency: window must be an integer from 1 to 16, got 32',
+    );
+  });
 });

@@ -68,7 +68,8 @@ const searchForms = strategyCatalog
  *
  * @throws ConfigError naming the spec and listing the forms when it is not one of them, when a strategy
  * that needs a scorer is given without one, a search without a process reward model, a router without
- * two models it can resolve, or another strategy with a model route.
+ * two models it can resolve, or another strategy with a model route; and, naming the spec, for numbers
+ * its factory refuses (`asc@16t2`: a threshold above 1).
  * @example
  * const strategy = parseStrategySpec("bon@8", { scorer: checker });
  */
@@ -134,6 +135,15 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
     );
   }
   const models = routes ? routeModels(splitModelRoute(text).spec, route, options) : [];
-  // Entries receive only what their `needs` declare, which was checked just above.
-  return entry.create(values, { ...options, models } as StrategyDependencies, form);
+  try {
+    // Entries receive only what their `needs` declare, which was checked just above.
+    return entry.create(values, { ...options, models } as StrategyDependencies, form);
+  } catch (error) {
+    // A factory names its own option (`adaptiveConsistency: threshold …`); the user wrote the spec.
+    if (!ConfigError.isInstance(error) || error.message.startsWith("strategy: ")) throw error;
+    throw new ConfigError(`strategy: ${JSON.stringify(text)}: ${error.message}`, {
+      field: "strategy",
+      cause: error,
+    });
+  }
 }
