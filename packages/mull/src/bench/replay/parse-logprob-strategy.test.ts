@@ -65,4 +65,7 @@ describe("parseLogprobStrategy (through parseReplayStrategy)", () => {
       /"deepconf@0" is not a replay strategy.*deepconf, rpc, certainty/,
     );
   });
+  it("names the spec as the user wrote it in errors, not as it was matched", () => {
+    expect(() => parseReplayStrategy("DeepConf@16:E200")).toThrow(/--strategies: DeepConf@16:E200: /);
+  });
 });

@@ -44,7 +44,8 @@ const expected =
  * - `certainty@k[:p<power>]` self-certainty's Borda vote, rank r of k weighing (k − r + 1)^power (default
  *   the live strategy's, 0.5).
  * η and the power stay unset when a spec leaves them out, so that the live strategy's own defaults apply.
- * Returns `undefined` for any other kind, so that the caller can try its own.
+ * Returns `undefined` for any other kind, so that the caller can try its own. `trimmed` is matched as given
+ * (the caller lower-cases it); errors name `written`, the spec as the user wrote it (default `trimmed`).
  *
  * @throws ConfigError naming the flag and the spec when an option is unknown, repeated or out of range.
  * @example
@@ -52,11 +53,15 @@ const expected =
  * // { name: "deepconf@16:e10", kind: "deepconf", k: 16, keepPercent: 10, measure: "lowest-group" }
  * parseLogprobStrategy("certainty@16", "--strategies"); // { name: "certainty@16", kind: "certainty", k: 16 }
  */
-export function parseLogprobStrategy(trimmed: string, flag: string): LogprobReplayStrategy | undefined {
+export function parseLogprobStrategy(
+  trimmed: string,
+  flag: string,
+  written = trimmed,
+): LogprobReplayStrategy | undefined {
   const match = pattern.exec(trimmed);
   if (match === null) return undefined;
   const [, kind, count, suffix] = match as unknown as [string, LogprobReplayKind, string, string];
-  const owner = `${flag}: ${trimmed}`;
+  const owner = `${flag}: ${written}`;
   const k = checkInteger(owner, "k", Number(count), { minimum: 1 });
   const options = suffix === "" ? [] : suffix.slice(1).split(":");
   const refuse = (option: string): never => {

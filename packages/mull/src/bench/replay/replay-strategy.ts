@@ -240,7 +240,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   const text = trimmed.toLowerCase();
   const cascade = parseReplayCascade(text, trimmed, flag);
   if (cascade !== undefined) return cascade;
-  const logprobMethod = parseLogprobStrategy(text, flag);
+  const logprobMethod = parseLogprobStrategy(text, flag, trimmed);
   if (logprobMethod !== undefined) return { ...logprobMethod, name: trimmed };
   const match = pattern.exec(text);
   const written = match?.[1];
