@@ -109,6 +109,42 @@ describe("startFakeOpenAIServer", () => {
     });
   });
 
+  it("puts the usage so far on every token chunk with continuousUsage, as vLLM's continuous usage stats", async () => {
+    const fake = await start({
+      replies: [
+        {
+          choices: ["one two three"],
+          usage: { promptTokens: 7, cachedPromptTokens: 4 },
+          delivery: { continuousUsage: true },
+        },
+      ],
+    });
+    const response = await post(`${fake.url}/completions`, {
+      prompt: "count",
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const { payloads, done } = events(await response.text());
+    expect(done).toBe(true);
+    const tokenChunks = payloads.filter((payload) =>
+      (payload.choices as { text: string }[]).some((choice) => choice.text !== ""),
+    );
+    expect(tokenChunks.map((payload) => payload.usage)).toEqual(
+      [1, 2, 3].map((generated) => ({
+        prompt_tokens: 7,
+        total_tokens: 7 + generated,
+        completion_tokens: generated,
+        prompt_tokens_details: { cached_tokens: 4 },
+      })),
+    );
+    expect(payloads.at(-1)?.usage).toEqual({
+      prompt_tokens: 7,
+      completion_tokens: 3,
+      total_tokens: 10,
+      prompt_tokens_details: { cached_tokens: 4 },
+    });
+  });
+
   it("scripts errors with retry-after, resets, refused n, missing usage and a required key", async () => {
     const fake = await start({
       apiKey: "sk-test",

@@ -73,6 +73,12 @@ export interface FakeDelivery {
   readonly tokenDelayMilliseconds?: number | undefined;
   /** Pause before the response headers. */
   readonly headerDelayMilliseconds?: number | undefined;
+  /**
+   * Put the usage so far on every token chunk of a stream (its prompt counts, and the tokens sent up to
+   * and including that chunk), as vLLM does with `stream_options.continuous_usage_stats`; the final usage
+   * chunk is sent as usual.
+   */
+  readonly continuousUsage?: boolean | undefined;
 }
 
 /** A successful reply. Choices are sent exactly as given (give fewer than `n` to mimic a server that ignores `n`). */
@@ -413,6 +419,18 @@ function chunkOf(shape: ReplyShape, choices: readonly Record<string, unknown>[],
   };
 }
 
+/** A usage body as it stood after `generated` tokens: the prompt counts, and those tokens. */
+function usageSoFar(usage: Record<string, unknown>, generated: number): Record<string, unknown> {
+  const prompt = usage.prompt_tokens;
+  return {
+    ...(typeof prompt === "number" ? { prompt_tokens: prompt, total_tokens: prompt + generated } : {}),
+    completion_tokens: generated,
+    ...(usage.prompt_tokens_details === undefined
+      ? {}
+      : { prompt_tokens_details: usage.prompt_tokens_details }),
+  };
+}
+
 /** The stream of events for a reply: each entry is one `data:` payload and whether it carries a token. */
 function streamEvents(
   shape: ReplyShape,
@@ -420,8 +438,10 @@ function streamEvents(
   usage: Record<string, unknown> | undefined,
   withLogprobs: boolean,
   includeUsage: boolean,
+  continuousUsage: boolean,
 ): { data: string; token: boolean }[] {
   const events: { data: string; token: boolean }[] = [];
+  let generated = 0;
   const topCount = shape.logprobCount ?? 0;
   const push = (payload: object, token: boolean) => events.push({ data: JSON.stringify(payload), token });
   if (shape.endpoint === "chat") {
@@ -461,7 +481,9 @@ function streamEvents(
         shape.endpoint === "chat"
           ? { index: choice.index, delta: { content: token }, logprobs, finish_reason: null }
           : { index: choice.index, text: token, logprobs, finish_reason: null };
-      push(chunkOf(shape, [delta]), true);
+      generated += 1;
+      const extra = continuousUsage && usage !== undefined ? { usage: usageSoFar(usage, generated) } : {};
+      push(chunkOf(shape, [delta], extra), true);
     }
   }
   if (shape.endpoint === "chat") {
@@ -633,7 +655,15 @@ export async function startFakeOpenAIServer(
     response.flushHeaders();
     let tokensSent = 0;
     let lastWrite: Promise<void> = Promise.resolve();
-    for (const event of streamEvents(shape, choices, usage, withLogprobs, includeUsage)) {
+    const events = streamEvents(
+      shape,
+      choices,
+      usage,
+      withLogprobs,
+      includeUsage,
+      delivery.continuousUsage === true,
+    );
+    for (const event of events) {
       if (response.destroyed) return;
       if (event.token) {
         if (delivery.cutAfterTokens !== undefined && tokensSent >= delivery.cutAfterTokens) {

@@ -8,7 +8,7 @@ import type {
 } from "../../spec/index.ts";
 import type { PickedChoice } from "./fan-out.ts";
 import { wantsLogprobs } from "./request-body.ts";
-import type { ParsedChoice, ParsedResponse } from "./response-parser.ts";
+import type { ParsedChoice, ParsedResponse, ReportedUsage } from "./response-parser.ts";
 
 /**
  * A choice's tokens with the end-of-generation token set apart: llama.cpp's server lists the token that
@@ -30,9 +30,30 @@ export function splitEndToken(choice: ParsedChoice): {
   return { tokens: tokens.slice(0, -1), endLogprob: last.logprob };
 }
 
-/** What one response says it used; counts it left out stay unknown in the call's sum. */
-function usageOf(response: ParsedResponse): Usage {
+/**
+ * What one attempt of a request that failed part-way charges it (`ParsedResponse.failedAttempts`): its
+ * completion tokens, and its prompt as its own usage chunk said, else as `answered` reported it, since the
+ * same prompt was sent (charged as read, not as cached: the failed attempt read it first). No call: see
+ * `generationResult`.
+ */
+function failedAttemptUsage(attempt: ReportedUsage, answered: ReportedUsage | undefined): Usage {
+  if (attempt.promptTokens === undefined) {
+    return { promptTokens: answered?.promptTokens, completionTokens: attempt.completionTokens, calls: 0 };
+  }
   return {
+    promptTokens: attempt.promptTokens,
+    completionTokens: attempt.completionTokens,
+    cachedPromptTokens: attempt.cachedPromptTokens,
+    calls: 0,
+  };
+}
+
+/**
+ * What one response says it used, plus what the attempts of its request that failed part-way had done;
+ * counts it left out stay unknown in the call's sum.
+ */
+function usageOf(response: ParsedResponse): Usage {
+  const own: Usage = {
     promptTokens: response.usage?.promptTokens,
     completionTokens: response.usage?.completionTokens,
     cachedPromptTokens: response.usage?.cachedPromptTokens,
@@ -41,6 +62,9 @@ function usageOf(response: ParsedResponse): Usage {
       : { reasoningTokens: response.usage.reasoningTokens }),
     calls: 1,
   };
+  const failed = response.failedAttempts ?? [];
+  if (failed.length === 0) return own;
+  return addUsage(own, ...failed.map((attempt) => failedAttemptUsage(attempt, response.usage)));
 }
 
 /**
@@ -48,6 +72,12 @@ function usageOf(response: ParsedResponse): Usage {
  * response reported, when that response holds it alone, else its own `ParsedChoice.completionTokens`) and
  * carries its tokens when they were asked for, an end token set apart as `endLogprob` (`splitEndToken`; it
  * stays in the count, as servers count it).
+ *
+ * Usage: every response's own, plus, for a request retried after attempts whose streams broke part-way
+ * (`ParsedResponse.failedAttempts`), the tokens those had used, so that a flaky server's lost work is
+ * charged; a completion's `completionTokens` counts its own tokens only. `calls` stays one per request
+ * however many attempts it took, as `BudgetLimits.maxCalls` counts the requests a strategy made: a retry
+ * is the backend's reliability, not another generation, and a failed attempt's tokens are charged anyway.
  */
 export function generationResult(
   request: GenerationRequest,

@@ -70,7 +70,8 @@ async function statusFailure(
 /**
  * One attempt of an HTTP call, within what is left of the call's `deadline`: sends the body, and reads
  * the streamed or whole response under the stall and first-token timeouts. Rejects with a
- * `BackendCallError` (retryable or not, as its cause says), or with the call signal's reason, having told
+ * `BackendCallError` (retryable or not, as its cause says), having told `onBroken` what its stream had
+ * delivered (`StreamAssembler.partial`) when one had begun, or with the call signal's reason, having told
  * `call.onAborted` what the attempt had done when it was sent.
  */
 export async function attemptCall(
@@ -80,6 +81,7 @@ export async function attemptCall(
   attemptNumber: number,
   onPiece: PieceRelay | undefined,
   watch?: HttpCall["watch"],
+  onBroken?: (partial: ParsedResponse) => void,
 ): Promise<ParsedResponse> {
   const { settings, failure } = context;
   const { endpoint } = settings;
@@ -194,8 +196,12 @@ export async function attemptCall(
     }
     return await readWholeResponse(response, reading, call.withTopLogprobs);
   } catch (thrown) {
-    // An error status is an answer that generated nothing: only a request still being answered was cut.
-    if (signal?.aborted && response?.ok !== false) call.onAborted?.(assembler?.partial() ?? untold);
+    if (signal?.aborted) {
+      // An error status is an answer that generated nothing: only a request still being answered was cut.
+      if (response?.ok !== false) call.onAborted?.(assembler?.partial() ?? untold);
+    } else if (assembler !== undefined) {
+      onBroken?.(assembler.partial());
+    }
     throw thrown;
   } finally {
     clearTimeout(deadlineTimer);

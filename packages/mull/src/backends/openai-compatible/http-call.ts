@@ -39,8 +39,8 @@ export interface HttpCall {
    * Receives what the request had done when `signal`'s abort cut an attempt of it that was sent (and not
    * answered with an error status), just before it rejects: what its stream had delivered
    * (`StreamAssembler.partial`), or, when no stream was open, a response without choices or usage (what it
-   * did is unknown). Attempts that failed before it are not told, as a request that succeeds after them is
-   * charged its answer only.
+   * did is unknown). Attempts that failed before it are not told: a request charges them only when it
+   * succeeds (`ParsedResponse.failedAttempts`).
    */
   readonly onAborted?: ((partial: ParsedResponse) => void) | undefined;
 }

@@ -4,7 +4,7 @@ import { callFailure } from "./call-failure.ts";
 import { type AttemptContext, attemptCall } from "./http-attempt.ts";
 import type { HttpCall } from "./http-call.ts";
 import type { HttpCallerSettings } from "./http-caller-settings.ts";
-import type { ParsedResponse } from "./response-parser.ts";
+import type { ParsedResponse, ReportedUsage } from "./response-parser.ts";
 
 /** Posts generation bodies with retries, backoff and one total deadline per call. */
 export interface HttpCaller {
@@ -13,10 +13,27 @@ export interface HttpCaller {
    * failures and broken streams with exponential backoff and jitter, honouring `retry-after-ms` and
    * `retry-after`, until `maxRetries` or the deadline; rejects with a `BackendCallError`, or with the
    * signal's reason when the caller aborts.
+   *
+   * A response that came after attempts whose streams broke part-way carries what those had done as its
+   * `failedAttempts` (`brokenAttemptCharge`), so that the call is charged the tokens the server generated
+   * on them too. A request that fails in the end, or is aborted, charges its failed attempts nothing: a
+   * failure has no result to carry them, and an abort tells only the attempt it cut (`HttpCall.onAborted`).
    */
   post(call: HttpCall): Promise<ParsedResponse>;
   /** The server's own message inside an HTTP error this caller threw, without the URL around it. */
   serverMessageOf(error: unknown): string | undefined;
+}
+
+/**
+ * What an attempt that failed after its stream had begun charges its request: the stream's usage
+ * (`StreamAssembler.partial`) when it had delivered something, tokens or a usage chunk's prompt count.
+ * A stream that broke before its first piece, like an error status or a whole body cut part-way (whose
+ * tokens cannot be told), charges nothing.
+ */
+function brokenAttemptCharge(partial: ParsedResponse): ReportedUsage | undefined {
+  const usage = partial.usage;
+  if (usage === undefined) return undefined;
+  return (usage.completionTokens ?? 0) > 0 || usage.promptTokens !== undefined ? usage : undefined;
 }
 
 /** Creates the retrying caller behind the OpenAI-compatible backend. */
@@ -57,6 +74,11 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       let previous: BackendCallError | undefined;
       let delivered = false;
       let watched = false;
+      const failedAttempts: ReportedUsage[] = [];
+      const onBroken = (partial: ParsedResponse) => {
+        const charge = brokenAttemptCharge(partial);
+        if (charge !== undefined) failedAttempts.push(charge);
+      };
       const onPiece =
         call.onPiece === undefined
           ? undefined
@@ -76,7 +98,16 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       for (let attemptNumber = 1; ; attemptNumber += 1) {
         let error: BackendCallError;
         try {
-          return await attemptCall(call, context, deadline, attemptNumber, onPiece, watch);
+          const response = await attemptCall(
+            call,
+            context,
+            deadline,
+            attemptNumber,
+            onPiece,
+            watch,
+            onBroken,
+          );
+          return failedAttempts.length === 0 ? response : { ...response, failedAttempts };
         } catch (thrown) {
           if (call.signal?.aborted) throw call.signal.reason;
           if (!BackendCallError.isInstance(thrown)) throw thrown;

@@ -49,7 +49,12 @@ export interface OpenAICompatibleBackend extends Backend {
  * Reliability: responses are streamed (see `stream`), so a cut, stalled or unterminated stream fails the
  * attempt instead of passing as a short answer; 408/409/429/5xx, network errors and broken streams are
  * retried with exponential backoff and jitter, honouring `retry-after-ms`/`retry-after`, all inside one
- * deadline per request; every request stops when the call's signal aborts.
+ * deadline per request; every request stops when the call's signal aborts. A request that succeeds after
+ * attempts whose streams broke part-way is charged their tokens too (the server generated them): their
+ * completion tokens counted as an aborted stream's are, their prompt as their usage chunk said, else as the
+ * answer's (read, not cached). It still counts one call, as `maxCalls` counts requests; an attempt answered
+ * with an error status, or that broke before its first piece, adds nothing, and a request that fails in
+ * the end (or is aborted) has no result to charge its failed attempts to.
  *
  * Capabilities: `capabilities()` sends one tiny probe (`n: 2`, one token, logprobs) and caches the
  * answer, unless `options.capabilities` already says everything. Beside it, once, the server is asked what

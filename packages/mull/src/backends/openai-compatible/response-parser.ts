@@ -69,6 +69,13 @@ export interface ParsedResponse {
   readonly sawLogprobs: boolean;
   /** Whether any token carried top alternatives. */
   readonly sawTopLogprobs: boolean;
+  /**
+   * What the attempts of the same request that failed part-way before this response had done, in order:
+   * the usage of each whose stream had delivered something (`StreamAssembler.partial`), a prompt count
+   * `undefined` where no usage chunk told it. Kept apart from `usage`, which is this response's own;
+   * charged with it by `generationResult`. Absent when no attempt failed so.
+   */
+  readonly failedAttempts?: readonly ReportedUsage[] | undefined;
 }
 
 /** The response did not have the shape of an OpenAI response. */
