@@ -1,4 +1,4 @@
-import { addUsage, massLead } from "../budget/index.ts";
+import { addUsage } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
 import { checkInteger, checkOneOf, mapInParallel } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
@@ -17,7 +17,8 @@ import { selfConsistency } from "../strategies/self-consistency.ts";
 import type { NamedBackend } from "../strategies/strategy-entry.ts";
 import { weightedVoting } from "../strategies/weighted-voting.ts";
 import { type AnswerAgreement, answerAgreement } from "./answer-agreement.ts";
-import { planExtraSamples, splitSamples } from "./plan-extra-samples.ts";
+import { massGap, planByMass } from "./plan-by-mass.ts";
+import { planExtraSamples } from "./plan-extra-samples.ts";
 
 /** How `allocateCompute` spends a batch's samples. */
 export type ComputeAllocation = "uniform" | "adaptive";
@@ -129,17 +130,6 @@ async function sample(
   if (run.stoppedBy === "complete" && result.partial) run.stoppedBy = result.stoppedBy;
 }
 
-/** How far a probe's leading answer is from a certified lead in probability mass; 0 once certified. */
-function massGap(candidates: readonly Candidate[], context: StrategyContext): number {
-  const lead = massLead(runProgress(candidates, context));
-  return lead > 0 ? 0 : Math.max(-lead, Number.EPSILON);
-}
-
-/** Extra samples in proportion to each problem's mass gap, none to a certified one. */
-function planByMass(gaps: readonly number[], samples: number, cap: number) {
-  return { weights: gaps, extra: splitSamples(gaps, samples, cap) };
-}
-
 /**
  * Compute-optimal allocation over a batch (after Snell et al. 2024, "Scaling LLM test-time compute
  * optimally…"): rather than the same sc@N for every problem, spend a fixed total of samples where it
@@ -246,7 +236,7 @@ export async function allocateCompute<P extends Problem>(
     const plan =
       signal === "mass"
         ? planByMass(
-            runs.map((run, index) => massGap(run.candidates, contexts[index]!)),
+            runs.map((run, index) => massGap(runProgress(run.candidates, contexts[index]!))),
             left,
             maxSamples - probe,
           )

@@ -15,6 +15,7 @@ describe("parseAllocationSpec", () => {
     });
     expect(parseAllocationSpec("alloc@5").probe).toBe(3);
     expect(parseAllocationSpec("alloc@1").probe).toBe(1);
+    expect(parseAllocationSpec("alloc-mass@4p1").probe).toBe(1);
   });
 
   it("reads the probe, the cap and the greedy probe, canonical in the order p, c, g", () => {
@@ -48,6 +49,7 @@ describe("parseAllocationSpec", () => {
     ["alloc@4x2", /unknown form/],
     ["alloc@4p5", /a probe of 5 exceeds the 4 samples per problem/],
     ["alloc@4p2c1", /at most 1 per problem is fewer than the probe's 2/],
+    ["alloc@4p1", /a probe of 1 sample cannot disagree/],
     ["alloc@4g", /a greedy probe \(g\) needs alloc-mass/],
     ["alloc-mass@4:a>b", /alloc-mass takes no route/],
     ["alloc@4:a>b>c", /the route "a>b>c" is not two models/],

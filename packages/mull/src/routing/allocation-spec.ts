@@ -71,7 +71,7 @@ function whole(spec: string, letter: string, text: string | undefined): number |
  * Case and spaces around the spec are ignored; model names keep their case.
  *
  * @throws ConfigError naming the spec and the forms expected, for a malformed spec, a probe larger than
- * S, a cap below the probe, `g` without `-mass`, or a route that is not two models or is given to
+ * S, a probe of one sample by agreement (it cannot disagree), a cap below the probe, `g` without `-mass`, or a route that is not two models or is given to
  * `alloc-mass` (probability mass cannot be added across two models).
  * @example
  * parseAllocationSpec("alloc@4"); // { spec: "alloc@4", samplesPerProblem: 4, signal: "agreement", probe: 2, … }
@@ -88,6 +88,12 @@ export function parseAllocationSpec(spec: string): AllocationSpec {
   const maxSamples = whole(spec, "C", capText);
   if (probe > samplesPerProblem) {
     throw malformed(spec, `a probe of ${probe} exceeds the ${samplesPerProblem} samples per problem`);
+  }
+  if (signal === "agreement" && probe === 1 && samplesPerProblem > 1) {
+    throw malformed(
+      spec,
+      "a probe of 1 sample cannot disagree, so agreement would spend nothing beyond it; probe 2 or more, or use alloc-mass",
+    );
   }
   if (maxSamples !== undefined && maxSamples < probe) {
     throw malformed(spec, `at most ${maxSamples} per problem is fewer than the probe's ${probe}`);

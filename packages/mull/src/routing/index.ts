@@ -34,6 +34,7 @@ export {
 } from "./cascade.ts";
 export { type GlimpseRouterOptions, glimpseRouter } from "./glimpse-router.ts";
 export { type MassCascadeOptions, massCascade } from "./mass-cascade.ts";
+export { massGap, planByMass } from "./plan-by-mass.ts";
 export {
   type ExtraSamplesPlan,
   extraSampleWeight,

@@ -8,6 +8,7 @@ import {
 import { ConfigError } from "../../errors/index.ts";
 import type { Candidate, StopCondition } from "../../spec/index.ts";
 import type { GradedSample } from "./grade-replay.ts";
+import { replayCandidate } from "./replay-progress.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 
 /**
@@ -73,15 +74,7 @@ export function adaptiveStop(
   let completionTokens: number | undefined = 0;
   for (const [index, sample] of samples.entries()) {
     // The stop rules read answers, keys and usage, and the mass rule texts and log-probabilities.
-    candidates.push({
-      id: String(index),
-      text: sample.text ?? `\u0000${index}`,
-      ...(sample.logprob === undefined ? {} : { logprob: sample.logprob }),
-      answer: sample.answer,
-      finishReason: "stop",
-      completionTokens: sample.completionTokens,
-      scores: [],
-    });
+    candidates.push(replayCandidate(sample, index));
     keys.push(sample.key);
     if (sample.key !== undefined) votes[sample.key] = (votes[sample.key] ?? 0) + 1;
     completionTokens =

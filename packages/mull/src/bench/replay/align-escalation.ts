@@ -5,11 +5,12 @@ import { drawnCount } from "./opened-draw.ts";
 import { isCascade, type ReplayStrategy } from "./replay-strategy.ts";
 
 /**
- * The larger model's problems in the order of `problems`, for the cascades among `strategies`;
- * `undefined` when none of them is a cascade.
+ * The larger model's problems in the order of `problems`, for the cascades among `strategies` and the
+ * allocations that draw their extra samples from it (`alloc@SpP:PROBE>MODEL`); `undefined` when there are
+ * none.
  *
- * @throws ConfigError when a cascade has no larger model's samples of a problem, or needs more of them
- *   than the larger model has.
+ * @throws ConfigError when such a strategy has no larger model's samples of a problem, or a cascade needs
+ *   more of them than the larger model has.
  * @example
  * const larger = alignEscalation(problems, [parseReplayStrategy("cascade@4x5")], escalation);
  */
@@ -19,13 +20,18 @@ export function alignEscalation(
   escalation: readonly GradedProblem[] | undefined,
 ): GradedProblem[] | undefined {
   const cascades = strategies.filter(isCascade);
-  const first = cascades[0];
+  const first = strategies.find(
+    (strategy) => isCascade(strategy) || strategy.allocation?.route !== undefined,
+  );
   if (first === undefined) return undefined;
+  const cascade = isCascade(first);
   const aligned = alignById(problems, escalation, {
     field: "escalation",
-    absent: `--strategies: ${first.name} escalates to a larger model: give that model's samples of the same problems (--escalate-samples or --escalate-run)`,
+    absent: `--strategies: ${first.name} ${cascade ? "escalates to" : "draws its extra samples from"} a larger model: give that model's samples of the same problems (--escalate-samples or --escalate-run)`,
     whose: "the larger model has no samples",
-    why: "a cascade needs both models' samples of every problem",
+    why: cascade
+      ? "a cascade needs both models' samples of every problem"
+      : "a routed allocation may draw extra samples for every problem",
   });
   const largest = Math.max(...aligned.map((problem) => problem.samples.length));
   for (const cascade of cascades) {

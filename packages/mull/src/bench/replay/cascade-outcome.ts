@@ -1,10 +1,11 @@
-import { defaultCascadeThreshold, voteAgreement } from "../../routing/index.ts";
+import { defaultCascadeThreshold } from "../../routing/index.ts";
 import { sumKnown } from "../metrics/index.ts";
 import { adaptiveStop } from "./adaptive-stop-point.ts";
 import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import { type ProblemOutcome, subsetOutcome } from "./problem-outcome.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
+import { sampleAgreement } from "./sample-agreement.ts";
 
 /** A cascade replay strategy: `cascade@N[xM][tT]` or `cascade-mass@N[xM]`. */
 export type CascadeReplayStrategy = ReplayStrategy & {
@@ -17,15 +18,6 @@ function stage(kind: CascadeReplayStrategy["kind"], k: number): ReplayStrategy {
   return kind === "cascade-mass"
     ? { name: `mass@${k}`, kind: "mass", k, unexploredWeight: 1 }
     : { name: `maj@${k}`, kind: "maj", k };
-}
-
-/** The leader's share of the samples that have an answer; 0 when none has one. */
-function agreement(samples: readonly GradedSample[]): number {
-  const votes = new Map<string, number>();
-  for (const sample of samples) {
-    if (sample.key !== undefined) votes.set(sample.key, (votes.get(sample.key) ?? 0) + 1);
-  }
-  return voteAgreement([...votes.values()]).agreement;
 }
 
 /**
@@ -52,7 +44,7 @@ export function cascadeOutcome(
   const escalate =
     strategy.kind === "cascade-mass"
       ? !adaptiveStop({ ...firstStage, kind: "mass" }, firstDrawn).stopped
-      : agreement(firstDrawn) < (strategy.threshold ?? defaultCascadeThreshold);
+      : sampleAgreement(firstDrawn).agreement < (strategy.threshold ?? defaultCascadeThreshold);
   if (!escalate) return { ...answered, escalated: 0, escalationTokens: 0 };
   const larger = subsetOutcome(
     escalation,

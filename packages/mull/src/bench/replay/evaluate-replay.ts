@@ -3,6 +3,7 @@ import { checkInteger, checkNumber, checkOneOf, seededRng } from "../../runtime/
 import { type AccuracyEstimate, answerUtility, bootstrapAccuracy } from "../metrics/index.ts";
 import { alignEscalation } from "./align-escalation.ts";
 import { alignOpenings, escalationOpenings, firstModelOpenings } from "./align-openings.ts";
+import { allocationOutcomes } from "./allocation-outcomes.ts";
 import { cascadeOutcome } from "./cascade-outcome.ts";
 import type { GradedProblem } from "./grade-replay.ts";
 import { drawnCount, openedDraw } from "./opened-draw.ts";
@@ -15,7 +16,7 @@ import {
 } from "./problem-outcome.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import { type ReplayShuffle, replayShuffleOrders, replayShuffles } from "./replay-shuffle.ts";
-import { isCascade, type ReplayStrategy } from "./replay-strategy.ts";
+import { isAllocation, isCascade, type ReplayStrategy } from "./replay-strategy.ts";
 
 /** Settings of `evaluateReplay`. */
 export interface EvaluateReplayOptions {
@@ -47,13 +48,14 @@ export interface EvaluateReplayOptions {
   readonly rewardScale?: RewardScale | undefined;
   /**
    * The larger model's graded samples of the same problems (matched by id), which `cascade` and
-   * `cascade-mass` strategies escalate to; drawn like the first model's (the first samples, or their own
-   * seeded shuffles).
+   * `cascade-mass` strategies escalate to, and from which a routed allocation (`alloc@SpP:PROBE>MODEL`)
+   * draws its extra samples; drawn like the first model's (the first samples, or their own seeded shuffles).
    */
   readonly escalation?: readonly GradedProblem[] | undefined;
   /**
    * Each problem's greedy trace (the first sample of the problem of the same id), which `mass@kg` takes
-   * before its k − 1 drawn samples, as does the first model of `cascade-mass@NxMg`.
+   * before its k − 1 drawn samples, as do the first model of `cascade-mass@NxMg` and each probe of
+   * `alloc-mass@…g`.
    */
   readonly openings?: readonly GradedProblem[] | undefined;
   /** The larger model's greedy trace of each problem, which `cascade-mass@NxMg` escalates to first. */
@@ -91,10 +93,21 @@ export interface ReplayEvaluation {
   readonly meanCompletionTokens: number | undefined;
   /** Mean characters of those samples' texts per problem; `undefined` when a text is missing. */
   readonly meanCharacters: number | undefined;
-  /** Cascades only: the share of problems escalated to the larger model (mean over shuffles). */
+  /**
+   * Cascades, and allocations whose extra samples come from the larger model: the share of problems
+   * escalated to it (mean over shuffles).
+   */
   readonly escalated?: number | undefined;
-  /** Cascades only: of `meanCompletionTokens`, the larger model's; `undefined` when a count is unknown. */
+  /**
+   * Cascades and routed allocations: of `meanCompletionTokens`, the larger model's; `undefined` when a
+   * count is unknown.
+   */
   readonly meanEscalationTokens?: number | undefined;
+  /**
+   * Allocations only: the mean per problem of the samples their plan gave beyond those recorded, which
+   * stay unspent (0 when every problem's recording covered its plan).
+   */
+  readonly unrecorded?: number | undefined;
   /** `first`: the first k samples; `random`: k at random, averaged over `shuffles`. */
   readonly budget: "first" | "random";
   readonly shuffles: number | undefined;
@@ -144,10 +157,12 @@ function meanUtility(outcomes: readonly ProblemOutcome[], wrongCost: number): nu
  * the k samples in order and stop where their stop rule holds. Cascades (`cascade@NxM`, `cascade-mass@NxM`)
  * read a second set, `options.escalation`, the larger model's samples of the same problems, and `mass@kg`
  * opens with each problem's greedy trace from `options.openings` (`cascade-mass@NxMg` with each model's:
- * `openings` and `escalationOpenings`). Every strategy is charged the tokens of
- * exactly the samples it used.
+ * `openings` and `escalationOpenings`). Allocations (`alloc@S…`, `alloc-mass@S…`) spend S samples per
+ * problem over the whole batch on each draw (`allocationOutcomes`). Every strategy is charged the tokens
+ * of exactly the samples it used.
  *
- * @throws ConfigError when k exceeds every problem's sample count, a strategy needs rewards or logprobs
+ * @throws ConfigError when k exceeds every problem's sample count (for an allocation, when a problem has
+ *   fewer samples than its probe), a strategy needs rewards or logprobs
  *   that were not recorded, `orders` are not permutations of each problem's samples, or a cascade has no
  *   larger model's samples of a problem.
  * @example
@@ -211,35 +226,52 @@ export function evaluateReplay(
           { shuffle, rng: escalationRng, seed },
         );
   return strategies.map((strategy) => {
-    if (drawnCount(strategy, strategy.k) > largestN) {
+    // An allocation checks each problem against its probe; its plan is capped by what was recorded.
+    if (!isAllocation(strategy) && drawnCount(strategy, strategy.k) > largestN) {
       throw new ConfigError(
         `--strategies: ${strategy.name} needs ${drawnCount(strategy, strategy.k)} samples per problem, but no problem has more than ${largestN}`,
         { field: "--strategies" },
       );
     }
-    const outcomes = problems.map((problem, problemIndex): ProblemOutcome => {
-      const larger = escalation?.[problemIndex];
-      // One draw: the first samples without shuffles, else draw number `draw` of the seeded orders.
-      const once = (draw: number | undefined): ProblemOutcome => {
-        const order = draw === undefined ? undefined : orders?.[draw]?.[problemIndex];
-        const opens = strategy.greedyFirst === true;
-        const drawn = openedDraw(problem, order, strategy.k, opens ? openings?.[problemIndex] : undefined);
-        if (!isCascade(strategy) || larger === undefined) {
-          return subsetOutcome(problem, drawn, strategy, rewardScale);
-        }
-        const escalationOrder = draw === undefined ? undefined : escalationOrders?.[draw]?.[problemIndex];
-        const escalated = openedDraw(
-          larger,
-          escalationOrder,
-          strategy.escalationK,
-          opens ? largerOpenings?.[problemIndex] : undefined,
-        );
-        return cascadeOutcome(problem, drawn, larger, escalated, strategy, rewardScale);
-      };
-      if (orders === undefined) return once(undefined);
-      if (strategy.kind === "mean" || strategy.kind === "pass") return expectedOutcome(problem, strategy);
-      return averageOutcomes(orders.map((_, draw) => once(draw)));
-    });
+    const escalates = isCascade(strategy) || strategy.allocation?.route !== undefined;
+    const outcomes = isAllocation(strategy)
+      ? allocationOutcomes(problems, strategy, {
+          orders,
+          escalation,
+          escalationOrders,
+          openings,
+          rewardScale,
+        })
+      : problems.map((problem, problemIndex): ProblemOutcome => {
+          const larger = escalation?.[problemIndex];
+          // One draw: the first samples without shuffles, else draw number `draw` of the seeded orders.
+          const once = (draw: number | undefined): ProblemOutcome => {
+            const order = draw === undefined ? undefined : orders?.[draw]?.[problemIndex];
+            const opens = strategy.greedyFirst === true;
+            const drawn = openedDraw(
+              problem,
+              order,
+              strategy.k,
+              opens ? openings?.[problemIndex] : undefined,
+            );
+            if (!isCascade(strategy) || larger === undefined) {
+              return subsetOutcome(problem, drawn, strategy, rewardScale);
+            }
+            const escalationOrder = draw === undefined ? undefined : escalationOrders?.[draw]?.[problemIndex];
+            const escalated = openedDraw(
+              larger,
+              escalationOrder,
+              strategy.escalationK,
+              opens ? largerOpenings?.[problemIndex] : undefined,
+            );
+            return cascadeOutcome(problem, drawn, larger, escalated, strategy, rewardScale);
+          };
+          if (orders === undefined) return once(undefined);
+          if (strategy.kind === "mean" || strategy.kind === "pass") return expectedOutcome(problem, strategy);
+          return averageOutcomes(orders.map((_, draw) => once(draw)));
+        });
+    const mean = (value: (outcome: ProblemOutcome) => number | undefined) =>
+      outcomes.reduce((sum, outcome) => sum + (value(outcome) ?? 0), 0) / outcomes.length;
     const accuracy = bootstrapAccuracy(
       outcomes.map((outcome) => outcome.score),
       { rng: bootstrapRng.fork(), resamples: options.resamples, confidence: options.confidence },
@@ -258,12 +290,13 @@ export function evaluateReplay(
       ...(wrongCost === undefined ? {} : { utility: meanUtility(outcomes, wrongCost) }),
       meanCompletionTokens: meanKnown(outcomes.map((outcome) => outcome.tokens)),
       meanCharacters: meanKnown(outcomes.map((outcome) => outcome.characters)),
-      ...(isCascade(strategy)
+      ...(escalates
         ? {
-            escalated: outcomes.reduce((sum, outcome) => sum + (outcome.escalated ?? 0), 0) / outcomes.length,
+            escalated: mean((outcome) => outcome.escalated),
             meanEscalationTokens: meanKnown(outcomes.map((outcome) => outcome.escalationTokens)),
           }
         : {}),
+      ...(isAllocation(strategy) ? { unrecorded: mean((outcome) => outcome.unrecorded) } : {}),
       budget: orders === undefined ? "first" : "random",
       shuffles: orders?.length,
       outcomes,

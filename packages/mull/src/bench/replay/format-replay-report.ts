@@ -31,7 +31,9 @@ function budgetText(report: ReplayReport): string {
  * A replay report as a plain-text table: one row per strategy with accuracy (percent, one decimal), its
  * bootstrap interval, problems solved, and the mean samples, completion tokens and characters it used
  * per problem; when cascades were replayed, also the share of problems each escalated and how many of
- * its tokens the larger model wrote; when a strategy left problems unanswered, the share each answered;
+ * its tokens the larger model wrote (routed allocations too: the share that drew extra samples from it);
+ * when an allocation's plan gave problems more samples than were recorded, the mean per problem it could
+ * not draw (`unrecorded`); when a strategy left problems unanswered, the share each answered;
  * with a cost for wrong answers, each strategy's utility per problem.
  *
  * @example
@@ -67,6 +69,7 @@ export function formatReplayReport(report: ReplayReport): string {
   const abstained = report.evaluations.some(
     (evaluation) => evaluation.answered !== undefined && evaluation.answered < evaluation.problems - 1e-9,
   );
+  const unrecorded = report.evaluations.some((evaluation) => (evaluation.unrecorded ?? 0) > 0);
   const utility = report.wrongCost !== undefined;
   const rows = [
     [
@@ -78,6 +81,7 @@ export function formatReplayReport(report: ReplayReport): string {
       "tokens",
       "characters",
       ...(cascades ? ["escalated %", "larger-model tokens"] : []),
+      ...(unrecorded ? ["unrecorded"] : []),
       ...(abstained ? ["answered %"] : []),
       ...(utility ? ["utility"] : []),
     ],
@@ -94,6 +98,7 @@ export function formatReplayReport(report: ReplayReport): string {
         : evaluation.escalated === undefined
           ? ["", ""]
           : [fixed(evaluation.escalated * 100, 1), fixed(evaluation.meanEscalationTokens, 0)]),
+      ...(!unrecorded ? [] : [evaluation.unrecorded === undefined ? "" : fixed(evaluation.unrecorded, 1)]),
       ...(!abstained
         ? []
         : [

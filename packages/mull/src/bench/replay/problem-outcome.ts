@@ -31,6 +31,11 @@ export interface ProblemOutcome {
   readonly escalated?: number | undefined;
   /** Cascades only: of `tokens`, those of the larger model's samples; `undefined` when a count is unknown. */
   readonly escalationTokens?: number | undefined;
+  /**
+   * Allocations only: samples its plan gave the problem beyond those recorded, which it could not draw and
+   * which stay unspent (under random draws, the mean).
+   */
+  readonly unrecorded?: number | undefined;
 }
 
 /** The mean of counts, `undefined` when any is unknown (or there are none). */
@@ -174,6 +179,9 @@ export function averageOutcomes(outcomes: readonly ProblemOutcome[]): ProblemOut
     samples: outcomes.reduce((sum, outcome) => sum + outcome.samples, 0) / count,
     tokens: scale(tokens, 1 / count),
     characters: scale(characters, 1 / count),
+    ...(outcomes[0]?.unrecorded === undefined
+      ? {}
+      : { unrecorded: outcomes.reduce((sum, outcome) => sum + (outcome.unrecorded ?? 0), 0) / count }),
   };
   if (outcomes[0]?.escalated === undefined) return mean;
   return {

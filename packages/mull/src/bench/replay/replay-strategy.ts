@@ -2,47 +2,17 @@ import type { AdaptivePosterior } from "../../budget/index.ts";
 import type { ArchitectureLayer } from "../../composition/index.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
+import type { AllocationSpec } from "../../routing/index.ts";
 import { checkInteger, checkNumber } from "../../runtime/index.ts";
 import type { ConfidenceMeasure } from "../../scoring/index.ts";
 import { liveProbeHint } from "./live-probe-hint.ts";
 import { parseLogprobStrategy } from "./parse-logprob-strategy.ts";
+import { parseReplayAllocation } from "./parse-replay-allocation.ts";
 import { parseReplayArchitecture } from "./parse-replay-architecture.ts";
 import { parseReplayCascade } from "./parse-replay-cascade.ts";
+import { type ReplayStrategyKind, replayKindAliases, replayStrategyKinds } from "./replay-strategy-kinds.ts";
 
-/** The strategies replay can evaluate from recorded samples. */
-export const replayStrategyKinds = [
-  "maj",
-  "rm",
-  "bon",
-  "wv",
-  "wv-prob",
-  "mean",
-  "pass",
-  "asc",
-  "esc",
-  "mass",
-  "probe",
-  "probe-asc",
-  "pprobe",
-  "pasc",
-  "cascade",
-  "cascade-mass",
-  "accept",
-  "deepconf",
-  "rpc",
-  "certainty",
-  "architecture",
-] as const;
-
-/** A replay strategy kind. */
-export type ReplayStrategyKind = (typeof replayStrategyKinds)[number];
-
-/**
- * The live strategy catalog's names for replay kinds, read as those kinds: self-consistency `sc@N` and
- * repeated sampling `rs@N` both answer with `majorityVote` (ties to the answer that appeared first), which
- * `maj@k` is over recorded samples. The strategy keeps the name as written (`sc@8`).
- */
-const replayKindAliases: Readonly<Record<string, ReplayStrategyKind>> = { sc: "maj", rs: "maj" };
+export { type ReplayStrategyKind, replayStrategyKinds } from "./replay-strategy-kinds.ts";
 
 /** A strategy over the first (or k random) recorded samples of each problem. */
 export interface ReplayStrategy {
@@ -54,7 +24,8 @@ export interface ReplayStrategy {
   readonly kind: ReplayStrategyKind;
   /**
    * Samples per problem; for `asc` and `esc`, the most they may use; for `pprobe` and `pasc`, the
-   * traces that run in parallel; for `cascade` and `cascade-mass`, the first model's samples.
+   * traces that run in parallel; for `cascade` and `cascade-mass`, the first model's samples; for `alloc`
+   * and `alloc-mass`, the samples per problem on average (S), the batch's total being S times its problems.
    */
   readonly k: number;
   /**
@@ -87,7 +58,8 @@ export interface ReplayStrategy {
   readonly unexploredWeight?: number | undefined;
   /**
    * `mass@kg` and `cascade-mass@NxMg`: the problem's recorded greedy trace comes first, then k − 1 samples
-   * (for the cascade, on each model: its own greedy trace, then its samples).
+   * (for the cascade, on each model: its own greedy trace, then its samples); `alloc-mass@…g`: each probe
+   * opens with it.
    */
   readonly greedyFirst?: boolean | undefined;
   /** `deepconf` only: η, the percent of the traces, the most confident, that vote. */
@@ -100,6 +72,8 @@ export interface ReplayStrategy {
   readonly power?: number | undefined;
   /** `architecture` only: its layers, the first a `gen@k` (see `parseReplayArchitecture`). */
   readonly layers?: readonly ArchitectureLayer[] | undefined;
+  /** `alloc` and `alloc-mass` only: the allocation as `parseAllocationSpec` reads it. */
+  readonly allocation?: AllocationSpec | undefined;
 }
 
 /** Adaptive-Consistency's threshold when `asc@k` names none (the paper's default). */
@@ -120,6 +94,13 @@ export function isCascade(
   return strategy.kind === "cascade" || strategy.kind === "cascade-mass";
 }
 
+/** Whether a replay strategy is compute-optimal allocation over the replayed batch (`alloc@4`, `alloc-mass@4g`). */
+export function isAllocation(
+  strategy: ReplayStrategy,
+): strategy is ReplayStrategy & { kind: "alloc" | "alloc-mass"; allocation: AllocationSpec } {
+  return (strategy.kind === "alloc" || strategy.kind === "alloc-mass") && strategy.allocation !== undefined;
+}
+
 /** Every form a replay spec may take, for errors. */
 const expectedForms =
   `<kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8; sc@<k> and rs@<k>, ` +
@@ -128,6 +109,7 @@ const expectedForms =
   "pprobe@<k>s<rounds>[d<rounds>][q<share>], pasc@<k>[f<finished>][t<threshold>], mass@<k>[g][u<weight>], " +
   "accept@<k>[t<threshold>], deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail], rpc@<k>, " +
   "certainty@<k>[:p<power>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g], " +
+  "alloc@<S>[p<probe>][c<cap>][:PROBE>MODEL] or alloc-mass@<S>[p<probe>][c<cap>][g], " +
   "or an architecture gen@<k>+… (e.g. asc@64, asc@16t0.99, esc@64w8, probe@64m3, pprobe@32s6q0.8, pasc@24f12, " +
   "mass@8u0.5, cascade@4x8t1); t<threshold>, q<share> and u<weight> may also follow a colon (asc@16:t0.99); " +
   "case and surrounding spaces are ignored";
@@ -208,6 +190,10 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * - `cascade-mass@N[xM][g]` the same, escalating unless `mass@N` on the first model's samples stopped on its
  *   certificate, and answering with `mass@M` on the larger model's; with `g` each model's `mass` opens with
  *   its recorded greedy trace (`EvaluateReplayOptions.openings` and `escalationOpenings`);
+ * - `alloc@S[pP][cC]` and `alloc-mass@S[pP][cC][g]` compute-optimal allocation over the replayed batch
+ *   (`parseAllocationSpec`, `allocationOutcomes`): probes of P samples, the rest of S × problems where
+ *   the probes disagree (or by mass gap), majority (or mass) votes; `alloc@SpP:PROBE>MODEL` takes its
+ *   extra samples from `escalation`;
  * - `accept@k[t<threshold>]` resampling with a verifier (Stroebl et al., "Inference Scaling fLaws"): draws
  *   samples one by one until one's reward, as a probability (the logistic of a `logit`-scale reward), is
  *   at least the threshold (default 0.5), and answers it; abstains (no answer) when none of the k is;
@@ -237,6 +223,9 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   // Architectures fold their layer words' case themselves and keep a model's name as written.
   if (isArchitectureSpec(trimmed)) return parseReplayArchitecture(trimmed, flag);
   // Every other spec is letters, numbers and option words that mean the same in either case.
+  // Allocation specs may name a route, whose models keep their case.
+  const allocation = parseReplayAllocation(trimmed, flag);
+  if (allocation !== undefined) return allocation;
   const text = trimmed.toLowerCase();
   const cascade = parseReplayCascade(text, trimmed, flag);
   if (cascade !== undefined) return cascade;

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { replayDatasetFromRun } from "../../bench/replay/index.ts";
+import { loadRun } from "../../bench/store/index.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "mull-replay-cli-"));
@@ -427,6 +429,34 @@ describe("mull replay", () => {
     const missingRun = await run("--run", nowhere, "--strategies", "maj@3");
     expect(missingRun.code).toBe(2);
     expect(missingRun.stderr).toContain(`--run: no run in ${nowhere}`);
+  });
+
+  it("replays compute-optimal allocation alloc@S over a bench run's problems beside maj@S, with tokens", async () => {
+    const directory = join(folder, "lab-run");
+    const lab = await runCliCaptured("lab", "--problems", "8", "--strategies", "sc@8", "--out", directory);
+    expect(lab.code).toBe(0);
+    const { code, stdout } = await run("--run", directory, "--strategies", "maj@4,alloc@4");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^maj@4\s+\d+\.\d\s+\S+\s+\d+\/8\s+4\.0\s+\d+\s+\d+$/m);
+    // The samples its plan gave beyond those recorded, when any, follow in an "unrecorded" column.
+    const row = /^alloc@4\s+\d+\.\d\s+\S+\s+\d+\/8\s+(\d+\.\d)\s+(\d+)\s+\d+(\s+\d+\.\d)?$/m.exec(stdout);
+    expect(row).not.toBeNull();
+    expect(Number(row![1])).toBeLessThanOrEqual(4);
+    const json = await run("--run", directory, "--strategies", "maj@4,alloc@4", "--json");
+    const report = JSON.parse(json.stdout);
+    const recorded = replayDatasetFromRun(await loadRun(directory), undefined, directory).problems;
+    // Each problem is charged the tokens of exactly its first `samples` recorded samples, at most 4 × 8 in all.
+    let used = 0;
+    for (const [index, result] of report.problemResults.entries()) {
+      const { samples, tokens } = result.strategies["alloc@4"];
+      const own = recorded[index]!.samples.slice(0, samples);
+      expect(tokens).toBe(own.reduce((sum, sample) => sum + sample.completionTokens!, 0));
+      used += samples;
+    }
+    const allocation = report.evaluations[1];
+    expect(allocation).toMatchObject({ strategy: "alloc@4", kind: "alloc" });
+    expect(used / 8).toBeCloseTo(allocation.meanSamples, 12);
+    expect(used + allocation.unrecorded * 8).toBeLessThanOrEqual(32);
   });
 });
 

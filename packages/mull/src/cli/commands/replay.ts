@@ -32,7 +32,7 @@ export function replayCommand() {
     .description(
       "Score strategies offline on recorded samples (majority vote, best-of-N by reward, weighted votes, " +
         "mean and pass@k, Adaptive-Consistency and early-stopping self-consistency, probe-based stopping of " +
-        "single and parallel traces, DeepConf, RPC and self-certainty). " +
+        "single and parallel traces, DeepConf, RPC and self-certainty, cascades and compute-optimal allocation). " +
         "E.g. mull replay --samples s.jsonl --strategies maj@8,rm@8,mean@1",
     )
     .option("--samples <file>", "recorded samples (JSONL)")
@@ -50,7 +50,7 @@ export function replayCommand() {
     )
     .option(
       "--escalate-samples <file>",
-      "for cascade@<k>x<k> and cascade-mass@<k>x<k>: the larger model's samples of the same problems (same --format and --gold)",
+      "for cascade@<k>x<k> and cascade-mass@<k>x<k> (and the extra samples of alloc@<S>p<P>:PROBE>MODEL): the larger model's samples of the same problems (same --format and --gold)",
     )
     .option(
       "--escalate-run <dir-or-name>",
@@ -62,7 +62,7 @@ export function replayCommand() {
     )
     .option(
       "--greedy-samples <file>",
-      "for mass@<k>g: each problem's greedy trace, one sample per problem (same --format and --gold)",
+      "for mass@<k>g and alloc-mass@<S>g: each problem's greedy trace, one sample per problem (same --format and --gold)",
     )
     .option(
       "--greedy-strategy <name>",
@@ -95,6 +95,9 @@ export function replayCommand() {
         "stopping at <finished> finished at the latest) stop all traces at once; cascade@<k>[x<k>][t<agreement>] " +
         "(maj on these samples, escalating below the agreement, default 0.75, to maj on --escalate-samples) and " +
         "cascade-mass@<k>[x<k>][g] (mass, escalating unless certified; g: each model after its greedy trace) route between two models; " +
+        "alloc@<S>[p<P>][c<C>] and alloc-mass@<S>[p<P>][c<C>][g] allocate S samples per problem on average over all the problems replayed " +
+        "(probes of P samples, the rest where they disagree, or by mass gap; at most C a problem, no more than recorded), " +
+        "alloc@<S>p<P>:PROBE>MODEL with the extra samples from --escalate-samples; " +
         "accept@<k>[t<threshold>] resamples until the verifier (a sample's reward) accepts one, at or above the threshold (default 0.5), and abstains when none is accepted; " +
         "the log-probability methods run the live strategies' selection on recorded confidences: deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail] " +
         "(offline DeepConf: the most confident percent, default 90, take a confidence-weighted vote), rpc@<k> (perplexity consistency after reasoning pruning) and " +
