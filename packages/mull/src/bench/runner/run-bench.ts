@@ -40,7 +40,10 @@ export interface BenchRunResult {
  * Runs strategies over a dataset against a backend and records every sample in the run's store (the
  * `out` directory's SQLite file, or with `store` the run named `out` in PostgreSQL), resumably:
  * - each (problem, strategy) pair runs with a seed derived from (run seed, problem id, strategy), so a
- *   resumed run gives the same results as an uninterrupted one on a deterministic backend;
+ *   resumed run gives the same results as an uninterrupted one on a deterministic backend (the embedded
+ *   llama.cpp backend is not one unless made with `sequences: 1`: samples decoded in shared batches, those
+ *   of one call included, get logits that depend on the batches' timing in their last bits, which now and
+ *   then changes a sampled token, at any `concurrency`);
  * - a pair's result and samples are written in one transaction; pairs already recorded are skipped;
  * - the run's configuration hash is stored and a resume with another configuration is refused, listing
  *   each changed field; a run directory is locked against a second process (a PostgreSQL run is not:
