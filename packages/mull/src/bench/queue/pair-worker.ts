@@ -1,5 +1,5 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
-import { runPair } from "../runner/index.ts";
+import { isPairStrategy, runPair } from "../runner/index.ts";
 import type { RunLocation } from "../store/index.ts";
 import { defaultQueueName, type PairJobData, type PairJobResult } from "./pair-job.ts";
 import { queueConnection } from "./queue-connection.ts";
@@ -78,7 +78,7 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     const run = await runOf(job.data);
     const problem = run.problems.get(job.data.problemId);
     const strategy = run.strategies.get(job.data.strategy);
-    if (problem === undefined || strategy?.strategy === undefined) {
+    if (problem === undefined || strategy === undefined || !isPairStrategy(strategy)) {
       throw new UnrecoverableError(
         `run ${run.runId} has no pair (problem ${job.data.problemId}, strategy ${job.data.strategy})`,
       );

@@ -21,5 +21,7 @@ export {
   type BenchStrategy,
   expandStrategySweep,
   formatTemperature,
+  isPairStrategy,
+  type PairStrategy,
   type StrategySweepOptions,
 } from "./strategy-sweep.ts";

@@ -14,7 +14,12 @@ import { runAllocation } from "./run-allocation.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
 import { type PairOutcome, pairContext, runPair } from "./run-pair.ts";
 import { startBenchRun } from "./start-bench-run.ts";
-import type { AllocationStrategy, BenchStrategy, PairStrategy } from "./strategy-sweep.ts";
+import {
+  type AllocationStrategy,
+  type BenchStrategy,
+  isPairStrategy,
+  type PairStrategy,
+} from "./strategy-sweep.ts";
 
 /** What `runBench` did. */
 export interface BenchRunResult {
@@ -128,18 +133,15 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     try {
       await Promise.all(
         pending.flatMap(({ problem, strategy }) =>
-          strategy.strategy === undefined
-            ? []
-            : [
+          isPairStrategy(strategy)
+            ? [
                 limit
-                  .run(
-                    () => runScheduledPair(problem, { ...strategy, strategy: strategy.strategy }),
-                    dropWaiting.signal,
-                  )
+                  .run(() => runScheduledPair(problem, strategy), dropWaiting.signal)
                   .catch((error: unknown) => {
                     if (error !== dropWaiting.signal.reason) throw error;
                   }),
-              ],
+              ]
+            : [],
         ),
       );
       for (const { strategy, problems } of batches.values()) {

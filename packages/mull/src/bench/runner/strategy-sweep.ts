@@ -49,6 +49,11 @@ export type BenchStrategy = BenchStrategyFields &
 /** A bench strategy that solves each problem on its own: one (problem, strategy) pair at a time. */
 export type PairStrategy = BenchStrategy & { readonly strategy: Strategy };
 
+/** Whether a bench strategy solves each problem on its own (not an allocation over the batch). */
+export function isPairStrategy(strategy: BenchStrategy): strategy is PairStrategy {
+  return strategy.strategy !== undefined;
+}
+
 /** A bench strategy that allocates over the whole batch (`alloc@4`). */
 export type AllocationStrategy = BenchStrategy & { readonly allocation: AllocationSpec };
 
