@@ -60,6 +60,10 @@ export async function runAllocation(
     waiting
       .slice(0, 1)
       .map((problem) => ({ problem, outcome: pairFailure(problem, strategy, error, context) }));
+  // A batch cut by the interrupt is not this run's result: leave it for the resume.
+  const dropped = (): AllocationOutcome[] =>
+    waiting.map((problem) => ({ problem, outcome: { kind: "dropped" } }));
+  const seedOf = (problem: BenchProblem) => problemSeed(context.seed, problem.id, strategy.name);
   const budgets: RunBudget[] = [];
   const started = clock.now();
   let routed: ReturnType<typeof routedModels>;
@@ -86,7 +90,7 @@ export async function runAllocation(
         return {
           backend: recorder.backend,
           budget,
-          rng: seededRng(problemSeed(context.seed, problem.id, strategy.name)),
+          rng: seededRng(seedOf(problem)),
           clock,
           tracer: createTracer(clock),
           parentId: undefined,
@@ -100,13 +104,11 @@ export async function runAllocation(
     };
     results = await allocateCompute(problems, settings);
   } catch (error) {
-    if (signal.aborted) return waiting.map((problem) => ({ problem, outcome: { kind: "dropped" } }));
-    return failed(error);
+    return signal.aborted ? dropped() : failed(error);
   } finally {
     for (const budget of budgets) budget.close();
   }
-  // A batch cut by the interrupt is not this run's result: leave it for the resume.
-  if (signal.aborted) return waiting.map((problem) => ({ problem, outcome: { kind: "dropped" } }));
+  if (signal.aborted) return dropped();
   const latency = (clock.now() - started) / problems.length;
   const outcomes: AllocationOutcome[] = [];
   for (const result of results) {
@@ -116,7 +118,7 @@ export async function runAllocation(
     const record = {
       problemId: problem.id,
       strategy: strategy.name,
-      seed: problemSeed(context.seed, problem.id, strategy.name),
+      seed: seedOf(problem),
       answer: result.answer,
       correct: grader.grade(result.answer, problem.gold),
       samples: result.candidates.length,
