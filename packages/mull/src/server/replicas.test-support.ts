@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import {
   type FakeHandler,
   type FakeOpenAIRequest,
@@ -231,6 +231,36 @@ export async function raceEight(
     passed: results.filter((result) => result.status === 200).length,
     refused: results.filter((result) => result.status === 429),
   };
+}
+
+/** The two pairs of replicas `expectOneLimitAcrossReplicas` races, and how it races them. */
+export interface LimitRace {
+  /** Two replicas sharing one state store. */
+  readonly sharedPair: () => Promise<readonly Replica[]>;
+  /** Two replicas with a state of their own each. */
+  readonly separatePair: () => Promise<readonly Replica[]>;
+  readonly race: (pair: readonly Replica[]) => Promise<RaceOutcome>;
+  /** The error code of a refused request. */
+  readonly code: string;
+}
+
+/**
+ * A per-key limit that admits three requests of eight raced through two replicas: sharing a store, exactly
+ * three pass and five are refused with `code` and a Retry-After within the minute; with a store each, each
+ * replica admits three of its four.
+ */
+export async function expectOneLimitAcrossReplicas(limit: LimitRace): Promise<void> {
+  const shared = await limit.race(await limit.sharedPair());
+  expect(shared.passed).toBe(3);
+  expect(shared.refused).toHaveLength(5);
+  for (const result of shared.refused) {
+    expect(result.body.error?.code).toBe(limit.code);
+    expect(Number(result.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(result.retryAfter)).toBeLessThanOrEqual(60);
+  }
+  const separate = await limit.race(await limit.separatePair());
+  expect(separate.passed).toBe(6);
+  expect(separate.refused).toHaveLength(2);
 }
 
 /** The circuit states a replica's `/health` lists. */

@@ -5,6 +5,7 @@ import type { ServerConfigInput } from "./config/index.ts";
 import {
   chatWith,
   createGate,
+  expectOneLimitAcrossReplicas,
   fakeUpstream,
   generations,
   type Replica,
@@ -62,24 +63,13 @@ describe.skipIf(redis.url === undefined)(
 
     it("admits exactly what one budget covers across both replicas; without shared state twice as much", async () => {
       const state = { url, prefix: scope("race") };
-      const shared = await Promise.all([replicas.start(config(state)), replicas.start(config(state))]);
-      const sharedRace = await race(shared);
-      expect(sharedRace.passed).toBe(3);
-      expect(sharedRace.refused).toHaveLength(5);
-      for (const result of sharedRace.refused) {
-        expect(result.body.error?.code).toBe("key_budget_exceeded");
-        expect(Number(result.retryAfter)).toBeGreaterThanOrEqual(1);
-        expect(Number(result.retryAfter)).toBeLessThanOrEqual(60);
-      }
-
-      const separate = await Promise.all([
-        replicas.start(config(undefined)),
-        replicas.start(config(undefined)),
-      ]);
-      const separateRace = await race(separate);
-      // Each replica admits three of its four: one budget per replica.
-      expect(separateRace.passed).toBe(6);
-      expect(separateRace.refused).toHaveLength(2);
+      const pair = (input: ServerConfigInput) => Promise.all([replicas.start(input), replicas.start(input)]);
+      await expectOneLimitAcrossReplicas({
+        sharedPair: () => pair(config(state)),
+        separatePair: () => pair(config(undefined)),
+        race,
+        code: "key_budget_exceeded",
+      });
     });
 
     it("gives back what a request did not use, to the other replica too", async () => {

@@ -5,6 +5,7 @@ import type { ServerConfigInput } from "./config/index.ts";
 import {
   chatWith,
   createGate,
+  expectOneLimitAcrossReplicas,
   fakeUpstream,
   generations,
   type Replica,
@@ -58,24 +59,13 @@ describe.skipIf(redis.url === undefined)(
 
     it("admits exactly the limit across both replicas; without shared state twice as many", async () => {
       const state = { url, prefix: scope("race") };
-      const shared = await Promise.all([replicas.start(config(state)), replicas.start(config(state))]);
-      const sharedRace = await race(shared);
-      expect(sharedRace.passed).toBe(3);
-      expect(sharedRace.refused).toHaveLength(5);
-      for (const result of sharedRace.refused) {
-        expect(result.body.error?.code).toBe("key_rate_limited");
-        expect(Number(result.retryAfter)).toBeGreaterThanOrEqual(1);
-        expect(Number(result.retryAfter)).toBeLessThanOrEqual(60);
-      }
-
-      const separate = await Promise.all([
-        replicas.start(config(undefined)),
-        replicas.start(config(undefined)),
-      ]);
-      const separateRace = await race(separate);
-      // Each replica admits three of its four: one limit per replica.
-      expect(separateRace.passed).toBe(6);
-      expect(separateRace.refused).toHaveLength(2);
+      const pair = (input: ServerConfigInput) => Promise.all([replicas.start(input), replicas.start(input)]);
+      await expectOneLimitAcrossReplicas({
+        sharedPair: () => pair(config(state)),
+        separatePair: () => pair(config(undefined)),
+        race,
+        code: "key_rate_limited",
+      });
     });
 
     it("admits again on either replica once the shared window has ended", async () => {
