@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { integerRule, type NumberRule, numberRule } from "../runtime/index.ts";
+import { integerRule, type NumberBounds, type NumberRule, numberRule } from "../runtime/index.ts";
 
 const integerText = /^-?\d+$/;
 
@@ -30,13 +30,18 @@ export function integerOption(minimum: number, maximum?: number): (value: string
 }
 
 /**
- * A commander parser for finite numbers in `[minimum, maximum]`.
+ * A commander parser for finite numbers in `[minimum, maximum]`, or within `bounds` where an end is open
+ * (top-p keeps a share of probability mass in (0, 1]: `numberOption({ exclusiveMinimum: 0, maximum: 1 })`).
  *
  * @example
- * new Command("solve").option("--top-p <value>", "nucleus sampling threshold", numberOption(0, 1));
+ * new Command("solve").option("--temperature <value>", "sampling temperature", numberOption(0, 5));
  */
-export function numberOption(minimum: number, maximum: number): (value: string) => number {
-  return flagParser(numberRule({ minimum, maximum }), (text) =>
-    text.trim() === "" ? Number.NaN : Number(text),
-  );
+export function numberOption(minimum: number, maximum: number): (value: string) => number;
+export function numberOption(bounds: NumberBounds): (value: string) => number;
+export function numberOption(minimum: number | NumberBounds, maximum?: number): (value: string) => number {
+  const bounds = typeof minimum === "number" ? { minimum, maximum } : minimum;
+  return flagParser(numberRule(bounds), (text) => (text.trim() === "" ? Number.NaN : Number(text)));
 }
+
+/** The flag parser of `--top-p`: the share of probability mass kept, in (0, 1] (0 would keep nothing). */
+export const topPOption: (value: string) => number = numberOption({ exclusiveMinimum: 0, maximum: 1 });

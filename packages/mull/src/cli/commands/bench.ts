@@ -14,7 +14,7 @@ import { MullError } from "../../errors/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { listOf, strategyListOption } from "../list-option.ts";
-import { integerOption, numberOption } from "../option-parsers.ts";
+import { integerOption, numberOption, topPOption } from "../option-parsers.ts";
 import { outcomeScorerFlagHelp, parseOutcomeScorerFlag } from "../outcome-scorer-flag.ts";
 import { printBenchSummary } from "../print-bench-summary.ts";
 import { processRewardOptionHelp } from "../process-reward-option.ts";
@@ -129,7 +129,7 @@ export function benchCommand() {
       "temperature sweep: every strategy at each, named e.g. sc@8@t1.0",
       listOf(temperatureOption),
     )
-    .option("--top-p <value>", "nucleus sampling threshold", numberOption(0, 1))
+    .option("--top-p <value>", "nucleus sampling threshold", topPOption)
     .option("--max-tokens <count>", "maximum tokens per sample", integerOption(1, 1_000_000))
     .addOption(
       new Option("--grader <name>", "how answers are graded (default: the dataset's)").choices(graderNames),

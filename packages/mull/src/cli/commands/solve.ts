@@ -13,7 +13,7 @@ import {
   strategyCatalogHelp,
 } from "../../strategies/index.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
-import { integerOption, numberOption } from "../option-parsers.ts";
+import { integerOption, numberOption, topPOption } from "../option-parsers.ts";
 import {
   outcomeScorerFlagHelp,
   outcomeScorerFromFlag,
@@ -180,7 +180,7 @@ export function solveCommand() {
       numberOption(0.001, 86_400),
     )
     .option("-t, --temperature <value>", "sampling temperature", numberOption(0, 5))
-    .option("--top-p <value>", "nucleus sampling threshold", numberOption(0, 1))
+    .option("--top-p <value>", "nucleus sampling threshold", topPOption)
     .option("--seed <value>", "seed for every random choice", integerOption(0, 2 ** 31 - 1), 0)
     .option("--max-tokens <count>", "maximum tokens per sample", integerOption(1, 1_000_000))
     .option("--scorer <name>", outcomeScorerFlagHelp, parseOutcomeScorerFlag)
