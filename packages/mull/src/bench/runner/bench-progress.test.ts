@@ -27,10 +27,16 @@ describe("createBenchProgress (plain lines)", () => {
     }
     // 10 updates over 2.5 s: a line at the first update, then one per second.
     expect(lines.length - 1).toBe(3);
-    expect(lines[1]).toBe("bench: 21/100 pairs (21.0%), 4.00 pairs/s, ETA 20s, accuracy so far 100.0%\n");
+    // A resume's accuracy is that of the pairs run now, and says so.
+    expect(lines[1]).toBe(
+      "bench: 21/100 pairs (21.0%), 4.00 pairs/s, ETA 20s, accuracy of the 1 graded pairs run now 100.0%\n",
+    );
     progress.stop();
     // 10 pairs in 2.5 s = 4/s; 70 left → 17.5 s.
-    expect(lines.at(-1)).toBe("bench: 30/100 pairs (30.0%), 4.00 pairs/s, ETA 18s, accuracy so far 50.0%\n");
+    expect(lines.at(-1)).toBe(
+      "bench: 30/100 pairs (30.0%), 4.00 pairs/s, ETA 18s, accuracy of the 10 graded pairs run now 50.0%\n",
+    );
+    expect(lines.length - 1).toBe(4);
   });
 
   it("announces a fresh run and shows an unknown ETA before any pair finishes", () => {
@@ -55,6 +61,20 @@ describe("createBenchProgress (plain lines)", () => {
     progress.advance({ problemId: "p2", strategy: "greedy", correct: false });
     progress.stop();
     expect(lines.at(-1)).toBe("bench: 3/4 pairs (75.0%), 3.00 pairs/s, ETA 0s, accuracy so far 50.0%\n");
+  });
+
+  it("does not repeat the last line at the end when the last pair's line is already out", () => {
+    const { lines, stream } = capture();
+    const clock = manualClock(0);
+    const progress = createBenchProgress({ stream, interactive: false, clock });
+    progress.start(2, 0);
+    clock.advance(2000);
+    progress.advance({ problemId: "p0", strategy: "greedy", correct: true });
+    clock.advance(2000);
+    progress.advance({ problemId: "p1", strategy: "greedy", correct: true });
+    progress.stop();
+    expect(lines.filter((line) => line.startsWith("bench: 2/2"))).toHaveLength(1);
+    expect(lines).toHaveLength(3);
   });
 
   it("says so when a resume finds nothing left to run", () => {

@@ -70,6 +70,7 @@ export function createBenchProgress(options: BenchProgressOptions = {}): BenchPr
   let graded = 0;
   let startedAt = 0;
   let lastLineAt = Number.NEGATIVE_INFINITY;
+  let lastLineDone = -1;
   let bar: cliProgress.SingleBar | undefined;
 
   const snapshot = (): Snapshot => {
@@ -88,12 +89,15 @@ export function createBenchProgress(options: BenchProgressOptions = {}): BenchPr
     etaText: formatDuration(current.etaSeconds),
     accuracy: current.accuracy === undefined ? "-" : `${(current.accuracy * 100).toFixed(1)}%`,
   });
+  // On a resume the accuracy covers only the pairs run now: the earlier ones' grades are not read back.
+  const accuracyLabel = (): string =>
+    doneAtStart > 0 ? `accuracy of the ${graded} graded pairs run now` : "accuracy so far";
   const line = (current: Snapshot): string => {
     const percent = current.total === 0 ? 100 : (current.done / current.total) * 100;
     const values = payload(current);
     return (
       `bench: ${current.done}/${current.total} pairs (${percent.toFixed(1)}%), ${values.rate} pairs/s, ` +
-      `ETA ${values.etaText}, accuracy so far ${values.accuracy}\n`
+      `ETA ${values.etaText}, ${accuracyLabel()} ${values.accuracy}\n`
     );
   };
 
@@ -108,7 +112,8 @@ export function createBenchProgress(options: BenchProgressOptions = {}): BenchPr
           {
             stream,
             format:
-              "bench |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {etaText} | accuracy {accuracy}",
+              "bench |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {etaText} | " +
+              (alreadyDone > 0 ? "accuracy (run now) {accuracy}" : "accuracy {accuracy}"),
             hideCursor: true,
             fps: 5,
           },
@@ -135,6 +140,7 @@ export function createBenchProgress(options: BenchProgressOptions = {}): BenchPr
       const now = clock.now();
       if (now - lastLineAt >= interval) {
         lastLineAt = now;
+        lastLineDone = done;
         stream.write(line(current));
       }
     },
@@ -148,7 +154,8 @@ export function createBenchProgress(options: BenchProgressOptions = {}): BenchPr
         stream.write(`bench: nothing left to run, all ${total} pairs were already recorded\n`);
         return;
       }
-      stream.write(line(snapshot()));
+      // The last pair's line may already be out; the end adds no copy of it.
+      if (lastLineDone !== done) stream.write(line(snapshot()));
     },
   };
 }
