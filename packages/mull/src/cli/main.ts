@@ -57,7 +57,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       // Commander already printed the message (or the help/version text).
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version")
         return exitCodes.success;
-      if (error.code === "commander.help") return exitCodes.success;
+      // `mull` alone prints the help as an error (commander's exit code 1): no command is bad usage.
+      if (error.code === "commander.help") return error.exitCode === 0 ? exitCodes.success : exitCodes.usage;
       return exitCodes.usage;
     }
     if (ConfigError.isInstance(error)) {
