@@ -43,7 +43,8 @@ export const escalationOpenings: OpeningsOf = {
  * Each problem's recorded greedy trace, in the order of `problems`, for the strategies among `strategies`
  * that open with one (`mass@kg`, and each model of `cascade-mass@NxMg`); `undefined` when none does.
  *
- * @throws ConfigError when a problem has no greedy trace, or its trace has no logprob to weigh it by.
+ * @throws ConfigError when a problem has no greedy trace or several samples where its greedy trace should
+ *   be, or its trace has no logprob to weigh it by.
  * @example
  * const greedy = alignOpenings(problems, [parseReplayStrategy("mass@8g")], openings, firstModelOpenings);
  */
@@ -61,6 +62,13 @@ export function alignOpenings(
     whose: of.missing,
     why: `${first.name} needs one for every problem`,
   });
+  const several = aligned.find((problem) => problem.samples.length > 1);
+  if (several !== undefined) {
+    throw new ConfigError(
+      `${of.field}: problem ${JSON.stringify(several.id)} has ${several.samples.length} samples in ${several.location}, but ${of.one} is one sample per problem; give only the greedy traces (${of.flags})`,
+      { field: of.field },
+    );
+  }
   const blind = aligned.find((problem) => problem.samples[0]?.logprob === undefined);
   if (blind !== undefined) {
     throw new ConfigError(

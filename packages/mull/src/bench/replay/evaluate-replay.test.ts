@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { answerFormatByName } from "../../answers/index.ts";
 import { passAtK } from "../../metrics/index.ts";
 import { seededRng } from "../../runtime/index.ts";
 import { evaluateReplay } from "./evaluate-replay.ts";
-import type { GradedProblem, GradedSample } from "./grade-replay.ts";
+import { type GradedProblem, type GradedSample, gradeReplay } from "./grade-replay.ts";
 import { pythonRandom } from "./python-random.ts";
 import { parseReplayStrategies } from "./replay-strategy.ts";
 
@@ -55,6 +56,33 @@ describe("evaluateReplay", () => {
     expect(byName["mean@4"]?.meanSamples).toBe(1);
     expect(byName["mean@4"]?.meanCompletionTokens).toBeCloseTo((25 + 5 + 2.5) / 3, 12);
     expect(byName["maj@4"]?.budget).toBe("first");
+  });
+
+  it("draws each strategy's bootstrap from the seed and the strategy, not from its place in the list", () => {
+    const rng = seededRng(11);
+    const many = Array.from({ length: 30 }, (_, index) =>
+      graded(
+        String(index),
+        Array.from({ length: 8 }, () => (rng.next() < 0.6 ? "a" : "b")),
+        "a",
+      ),
+    );
+    const interval = (list: string, name: string, seed = 0) => {
+      const found = evaluateReplay(many, parseReplayStrategies(list), { resamples: 200, seed }).find(
+        (evaluation) => evaluation.strategy === name,
+      );
+      return [found?.accuracy.lower, found?.accuracy.upper];
+    };
+    const alone = interval("maj@8", "maj@8");
+    expect(alone[0]).toBeLessThan(alone[1]!);
+    expect(interval("sc@8,maj@8", "maj@8")).toEqual(alone);
+    expect(interval("mean@1,pass@8,maj@8", "maj@8")).toEqual(alone);
+    // Two spellings of one strategy are one strategy, with one interval.
+    expect(interval("sc@8", "sc@8")).toEqual(alone);
+    const asc = interval("asc@8t0.6", "asc@8t0.6");
+    expect(interval("maj@8,asc@8:t0.6", "asc@8:t0.6")).toEqual(asc);
+    // The seed still draws the bootstrap: another seed, another interval.
+    expect(interval("maj@8", "maj@8", 1)).not.toEqual(alone);
   });
 
   it("with shuffles, mean@k and pass@k take their exact expectations", () => {
@@ -195,6 +223,38 @@ describe("evaluateReplay", () => {
       expect(first?.escalated).toBeGreaterThan(0);
       expect(first?.escalated).toBeLessThan(1);
       expect(first?.budget).toBe("random");
+    });
+
+    it("refuses two recordings whose problems of one id have different gold answers", () => {
+      const recording = (file: string, golds: readonly string[]) =>
+        gradeReplay(
+          golds.map((gold, index) => ({
+            id: String(index),
+            gold,
+            difficulty: undefined,
+            samples: [{ answer: gold }, { answer: "0" }],
+            location: `${file}:${index + 1}`,
+          })),
+          answerFormatByName("numeric"),
+        );
+      const small = recording("aime24.jsonl", ["204", "25", "116"]);
+      const strategies = parseReplayStrategies("cascade@2x2t1");
+      // The same problems, their golds written otherwise: one key, so they pair.
+      const same = recording("larger.jsonl", ["204.0", "25", "116"]);
+      expect(evaluateReplay(small, strategies, { escalation: same, resamples: 10 })[0]?.problems).toBe(3);
+      // Another benchmark under the same ids.
+      const other = recording("aime25.jsonl", ["204", "70", "588"]);
+      expect(() => evaluateReplay(small, strategies, { escalation: other })).toThrow(
+        'escalation: problem "1" has gold "25" in aime24.jsonl:2 but gold "70" in aime25.jsonl:2 (and 1 more problems\' gold answers differ)',
+      );
+      // Greedy traces go through the same pairing.
+      const greedy = recording("greedy.jsonl", ["204", "25", "117"]).map((problem) => ({
+        ...problem,
+        samples: [{ ...problem.samples[0]!, logprob: -1 }],
+      }));
+      expect(() => evaluateReplay(small, parseReplayStrategies("mass@2g"), { openings: greedy })).toThrow(
+        'openings: problem "2" has gold "116" in aime24.jsonl:3 but gold "117" in greedy.jsonl:3;',
+      );
     });
 
     it("refuses a cascade without the larger model's samples, or without them for every problem", () => {
@@ -390,6 +450,14 @@ describe("evaluateReplay", () => {
       ];
       expect(() => evaluateReplay(sampled, parseReplayStrategies("mass@2g"), { openings: blind })).toThrow(
         /openings: the greedy trace of problem "a" \(test.jsonl:a\) has no logprob, .*mass@1g/,
+      );
+      // A greedy trace is one sample: a file of several per problem is not one of greedy traces.
+      const several = [
+        greedy[0]!,
+        { ...greedy[1]!, samples: [greedy[1]!.samples[0]!, greedy[1]!.samples[0]!] },
+      ];
+      expect(() => evaluateReplay(sampled, parseReplayStrategies("mass@2g"), { openings: several })).toThrow(
+        'openings: problem "a" has 2 samples in test.jsonl:a, but the greedy trace is one sample per problem; give only the greedy traces (--greedy-samples or --greedy-strategy)',
       );
       // After the greedy trace, mass@kg draws k − 1 recorded samples: three suffice for mass@4g.
       expect(evaluateReplay(sampled, parseReplayStrategies("mass@4g"), { openings: greedy })[0]?.k).toBe(4);

@@ -1,6 +1,8 @@
 import { ConfigError } from "../../errors/index.ts";
-import { checkInteger, checkNumber, checkOneOf, seededRng } from "../../runtime/index.ts";
+import { checkInteger, checkNumber, checkOneOf, seededRng, seedFromText } from "../../runtime/index.ts";
+import type { Rng } from "../../spec/index.ts";
 import { type AccuracyEstimate, answerUtility, bootstrapAccuracy } from "../metrics/index.ts";
+import { canonicalJson } from "../store/index.ts";
 import { alignEscalation } from "./align-escalation.ts";
 import { alignOpenings, escalationOpenings, firstModelOpenings } from "./align-openings.ts";
 import { allocationOutcomes } from "./allocation-outcomes.ts";
@@ -38,7 +40,11 @@ export interface EvaluateReplayOptions {
    * For Python's `random.shuffle` draws, `shuffle: "python"` draws them itself.
    */
   readonly orders?: readonly (readonly (readonly number[])[])[] | undefined;
-  /** Seed of the shuffles (of the first one, with `shuffle: "python"`) and of the bootstrap; default 0. */
+  /**
+   * Seed of the shuffles (of the first one, with `shuffle: "python"`) and of the bootstrap; default 0.
+   * Each strategy's bootstrap is drawn from the seed and the strategy itself, so its interval does not
+   * depend on the other strategies replayed with it.
+   */
   readonly seed?: number | undefined;
   /** Bootstrap resamples for the accuracy interval; default 1000. */
   readonly resamples?: number | undefined;
@@ -53,7 +59,7 @@ export interface EvaluateReplayOptions {
    */
   readonly escalation?: readonly GradedProblem[] | undefined;
   /**
-   * Each problem's greedy trace (the first sample of the problem of the same id), which `mass@kg` takes
+   * Each problem's greedy trace (the one sample of the problem of the same id), which `mass@kg` takes
    * before its k − 1 drawn samples, as do the first model of `cascade-mass@NxMg` and each probe of
    * `alloc-mass@…g`.
    */
@@ -140,6 +146,17 @@ function checkOrders(
   }
 }
 
+/**
+ * The generator of one strategy's bootstrap, drawn from the seed and the strategy as parsed (less the name
+ * it was written with): its interval is the same whatever strategies are replayed beside it and in
+ * whatever order, and two spellings of one strategy (`asc@16t0.99` and `asc@16:t0.99`, `sc@8` and
+ * `maj@8`) get the same interval.
+ */
+function bootstrapRng(seed: number, strategy: ReplayStrategy): Rng {
+  const { name: _, ...parsed } = strategy;
+  return seededRng(seedFromText(`${seed}\u0000${canonicalJson(parsed)}`));
+}
+
 /** The outcomes' utility per problem (`answerUtility`); `mean` and `pass` count as always answering. */
 function meanUtility(outcomes: readonly ProblemOutcome[], wrongCost: number): number {
   const right = outcomes.reduce((sum, outcome) => sum + outcome.score, 0);
@@ -202,7 +219,9 @@ export function evaluateReplay(
   const seed = options.seed ?? 0;
   const root = seededRng(seed);
   const shuffleRng = root.fork();
-  const bootstrapRng = root.fork();
+  // The second stream was the bootstrap's, before each strategy drew its own (`bootstrapRng`); it is still
+  // drawn so that the larger model's shuffles stay the ones a seed always gave.
+  root.fork();
   const escalationRng = root.fork();
   const largestN = Math.max(...problems.map((problem) => problem.samples.length));
   const escalation = alignEscalation(problems, strategies, options.escalation);
@@ -274,7 +293,7 @@ export function evaluateReplay(
       outcomes.reduce((sum, outcome) => sum + (value(outcome) ?? 0), 0) / outcomes.length;
     const accuracy = bootstrapAccuracy(
       outcomes.map((outcome) => outcome.score),
-      { rng: bootstrapRng.fork(), resamples: options.resamples, confidence: options.confidence },
+      { rng: bootstrapRng(seed, strategy), resamples: options.resamples, confidence: options.confidence },
     );
     return {
       strategy: strategy.name,

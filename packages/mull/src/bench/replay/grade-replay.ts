@@ -46,6 +46,11 @@ export interface GradedProblem {
   readonly id: string;
   /** The gold answer as recorded, when there is one. */
   readonly gold?: string | undefined;
+  /**
+   * The answer format's key of `gold`, when there is one: two recordings of a problem agree on its gold
+   * when their keys are the same.
+   */
+  readonly goldKey?: string | undefined;
   readonly difficulty: string | undefined;
   readonly samples: readonly GradedSample[];
   readonly location: string;
@@ -89,6 +94,7 @@ export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFo
   return problems.map((problem) => ({
     id: problem.id,
     gold: problem.gold,
+    ...(problem.gold === undefined ? {} : { goldKey: format.key(problem.gold) }),
     difficulty: problem.difficulty,
     location: problem.location,
     // Spread only when recorded, so that problems without probes keep the shape they had.

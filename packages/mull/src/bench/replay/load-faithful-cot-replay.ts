@@ -2,20 +2,17 @@ import { z } from "zod";
 import { DatasetError, readJsonRows } from "../datasets/index.ts";
 import { parseReplayRow } from "./parse-replay-row.ts";
 import type { ReplayDataset, ReplayProblem } from "./replay-dataset.ts";
-
-const idSchema = z.union([z.string().min(1), z.number().int()], {
-  error: "a non-empty string or an integer",
-});
+import { replayIdSchema } from "./replay-line-schema.ts";
 
 const predictionSchema = z.object({
-  id: idSchema,
+  id: replayIdSchema,
   completions: z
     .array(z.string({ error: "a string" }), { error: "an array of completion texts" })
     .min(1, { error: "at least one completion" }),
 });
 
 const goldSchema = z.object({
-  id: idSchema,
+  id: replayIdSchema,
   answer: z
     .string({ error: 'a string "#### <answer>"' })
     .regex(/####\s*\S/, { error: 'a string "#### <answer>"' }),

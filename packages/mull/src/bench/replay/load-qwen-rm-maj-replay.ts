@@ -2,11 +2,12 @@ import { z } from "zod";
 import { DatasetError, readJsonRows } from "../datasets/index.ts";
 import { parseReplayRow } from "./parse-replay-row.ts";
 import type { ReplayDataset, ReplayProblem } from "./replay-dataset.ts";
+import { replayGoldSchema, replayIdSchema } from "./replay-line-schema.ts";
 
 const qwenRowSchema = z
   .object({
-    idx: z.union([z.number().int(), z.string().min(1)], { error: "an integer or a non-empty string" }),
-    gt: z.union([z.string(), z.number()], { error: "a string or a number" }),
+    idx: replayIdSchema,
+    gt: replayGoldSchema,
     level: z.string({ error: "a string" }).optional(),
     pred: z
       .array(z.string({ error: "a string" }), { error: "an array of answers" })

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { readJsonRows } from "../datasets/index.ts";
 import { parseReplayRow } from "./parse-replay-row.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
+import { replayGoldSchema, replayIdSchema } from "./replay-line-schema.ts";
 import { replayProblemsFromRows } from "./replay-problems-from-rows.ts";
 
 /** Tokens between two probes of the Qwen3 traces: `probes[i]` is the answer after (i + 1) × 500 tokens. */
@@ -10,8 +11,8 @@ const probeInterval = 500;
 const answerValue = z.union([z.string(), z.null()], { error: "a string or null (no answer)" });
 
 const qwen3LineSchema = z.object({
-  id: z.union([z.string().min(1), z.number().int()], { error: "a non-empty string or an integer" }),
-  gold: z.union([z.string(), z.number()], { error: "a string or a number" }),
+  id: replayIdSchema,
+  gold: replayGoldSchema,
   samples: z
     .array(
       z.strictObject(

@@ -157,6 +157,65 @@ describe("loadReplay: generic", () => {
   });
 });
 
+describe("loadReplay: ids and gold answers", () => {
+  it("refuses an empty id in every format, saying what it expected in plain words", () => {
+    const cases: readonly [string, Record<string, unknown>, string][] = [
+      ["generic", { id: "", gold: "1", samples: [{ answer: "1" }] }, 'field "id"'],
+      [
+        "qwen3-probes",
+        { id: "", gold: "1", samples: [{ answer: "1", tokens: 5, probes: [] }] },
+        'field "id"',
+      ],
+      ["qwen-rm-maj", { idx: "", gt: "1", pred: ["1"], score: [true], pred_score: [[1]] }, 'field "idx"'],
+    ];
+    for (const [format, line, field] of cases) {
+      const path = file(`empty-id-${format}.jsonl`, [line]);
+      expect(() => loadReplay({ samples: path, format })).toThrow(
+        `${path}:1: ${field}: expected a non-empty string, got ""`,
+      );
+    }
+    const predictions = file("empty-id-predictions.jsonl", [{ id: "", completions: ["1"] }]);
+    const gold = file("empty-id-gold.jsonl", [{ id: "", answer: "#### 1" }]);
+    expect(() => loadReplay({ samples: predictions, gold, format: "faithful-cot" })).toThrow(
+      `${gold}:1: field "id": expected a non-empty string, got ""`,
+    );
+    const fraction = file("fraction-id.jsonl", [{ id: 1.5, samples: [{ answer: "1" }] }]);
+    expect(() => loadReplay({ samples: fraction })).toThrow(
+      `${fraction}:1: field "id": expected a non-empty string or an integer, got 1.5`,
+    );
+  });
+
+  it("refuses an empty or blank gold answer, which would grade every sample wrong, naming file and line", () => {
+    const cases: readonly [string, Record<string, unknown>, string][] = [
+      [
+        "generic",
+        { id: "b", gold: "", samples: [{ answer: "1" }] },
+        'field "gold": expected a non-empty answer, got ""',
+      ],
+      [
+        "qwen3-probes",
+        { id: "b", gold: "  ", samples: [{ answer: "1", tokens: 5, probes: [] }] },
+        'field "gold": expected a non-empty answer, got "  "',
+      ],
+      [
+        "qwen-rm-maj",
+        { idx: 1, gt: "", pred: ["1"], score: [true], pred_score: [[1]] },
+        'field "gt": expected a non-empty answer, got ""',
+      ],
+    ];
+    for (const [format, line, message] of cases) {
+      const first =
+        format === "qwen-rm-maj"
+          ? { idx: 0, gt: "1", pred: ["1"], score: [true], pred_score: [[1]] }
+          : { ...line, id: "a", gold: "1" };
+      const path = file(`empty-gold-${format}.jsonl`, [first, line]);
+      expect(() => loadReplay({ samples: path, format })).toThrow(`${path}:2: ${message}`);
+    }
+    const numeric = file("numeric-gold.jsonl", [{ id: "a", gold: 0, samples: [{ answer: "0" }] }]);
+    expect(loadReplay({ samples: numeric }).problems[0]?.gold).toBe("0");
+  });
+});
+
 describe("loadReplay: faithful-cot", () => {
   const gold = file("gold.jsonl", [
     { id: 0, question: "q", answer: "#### 05/01/2021" },

@@ -60,9 +60,12 @@ describe("parseLogprobStrategy (through parseReplayStrategy)", () => {
     );
     expect(() => parseReplayStrategy("rpc@8:e10")).toThrow('":e10" is not an option of rpc');
     expect(() => parseReplayStrategy("certainty@8:tail")).toThrow('":tail" is not an option of certainty');
-    // Without a valid k it is no log-probability method, and the general message lists the kinds.
+    // Without a k it is no log-probability method, and the general message lists the kinds.
+    expect(() => parseReplayStrategy("deepconf@x")).toThrow(
+      /"deepconf@x" is not a replay strategy.*deepconf, rpc, certainty/,
+    );
     expect(() => parseReplayStrategy("deepconf@0")).toThrow(
-      /"deepconf@0" is not a replay strategy.*deepconf, rpc, certainty/,
+      "--strategies: deepconf@0: k must be an integer ≥ 1, got 0",
     );
   });
   it("names the spec as the user wrote it in errors, not as it was matched", () => {

@@ -29,7 +29,8 @@ function numberIn(text: string): number | string {
   return /^\d*\.?\d+$/.test(text) ? Number(text) : text;
 }
 
-const pattern = /^(deepconf|rpc|certainty)@([1-9]\d*)((?::[^:]+)*)$/;
+/** k may be 0 here so that `deepconf@0` is refused by k's own check, which says what it must be. */
+const pattern = /^(deepconf|rpc|certainty)@(0|[1-9]\d*)((?::[^:]+)*)$/;
 
 const expected =
   "deepconf@<k>[:e<percent kept>][:w<window>][:lowest-group|:bottom-10%|:tail], rpc@<k> or certainty@<k>[:p<power>] " +

@@ -17,7 +17,8 @@ export interface ReplayCascade {
   readonly greedyFirst?: boolean | undefined;
 }
 
-const cascadePattern = /^(cascade|cascade-mass)@([1-9]\d*)(?:x([1-9]\d*))?(g)?(?:t(\d*\.?\d+))?$/;
+/** Counts may be 0 here so that `cascade@0` is refused by the count's own check, which says what it must be. */
+const cascadePattern = /^(cascade|cascade-mass)@(0|[1-9]\d*)(?:x(0|[1-9]\d*))?(g)?(?:t(\d*\.?\d+))?$/;
 
 /**
  * `cascade@N[xM][tT]` and `cascade-mass@N[xM][g]`, spelled as in the strategy catalog: matched on the
@@ -52,8 +53,9 @@ export function parseReplayCascade(text: string, trimmed: string, flag: string):
       { field: flag },
     );
   }
-  const k = checkInteger(owner, "k", Number(small));
-  const escalationK = large === undefined ? k : checkInteger(owner, "escalationK", Number(large));
+  const k = checkInteger(owner, "k", Number(small), { minimum: 1 });
+  const escalationK =
+    large === undefined ? k : checkInteger(owner, "escalationK", Number(large), { minimum: 1 });
   if (kind === "cascade-mass") {
     return { name: trimmed, kind, k, escalationK, ...(greedy === undefined ? {} : { greedyFirst: true }) };
   }

@@ -91,6 +91,27 @@ export const replaySampleSchema = z
   });
 
 /**
+ * A problem's id in a replay file: a non-empty string or an integer. Each option says what it expected,
+ * so that an empty string is refused in these words rather than zod's.
+ */
+export const replayIdSchema = z.union(
+  [z.string().min(1, { error: "a non-empty string" }), z.number().int({ error: "an integer" })],
+  { error: "a non-empty string or an integer" },
+);
+
+/**
+ * A problem's gold answer in a replay file: a string or a number. A blank string is refused: every
+ * sample would be graded wrong against it.
+ */
+export const replayGoldSchema = z.union(
+  [
+    z.string().refine((text) => text.trim() !== "", { error: "a non-empty answer" }),
+    z.number({ error: "a number" }),
+  ],
+  { error: "a string or a number" },
+);
+
+/**
  * One line of the generic replay format: a problem, its gold answer and its recorded samples.
  * Unknown top-level fields (a question, metadata) are allowed and ignored; unknown sample fields are
  * refused, so a misspelt `reward` is not silently dropped.
@@ -99,8 +120,8 @@ export const replaySampleSchema = z
  * replayLineSchema.parse({ id: "q1", gold: "42", samples: [{ answer: "42", tokens: 120, reward: 0.9 }] });
  */
 export const replayLineSchema = z.object({
-  id: z.union([z.string().min(1), z.number().int()], { error: "a non-empty string or an integer" }),
-  gold: z.union([z.string(), z.number()], { error: "a string or a number" }).optional(),
+  id: replayIdSchema,
+  gold: replayGoldSchema.optional(),
   difficulty: z.union([z.string(), z.number()], { error: "a string or a number" }).optional(),
   probeInterval: z
     .number({ error: "a number" })

@@ -85,7 +85,7 @@ describe("parseReplayStrategy", () => {
   });
 
   it("names the flag and the value when a spec is malformed", () => {
-    expect(() => parseReplayStrategy("maj@0")).toThrow(/--strategies: "maj@0" is not a replay strategy/);
+    expect(() => parseReplayStrategy("maj@-1")).toThrow(/--strategies: "maj@-1" is not a replay strategy/);
     expect(() => parseReplayStrategy("vote@3")).toThrow(/"vote@3".*maj, rm, bon, wv, wv-prob, mean, pass/);
     expect(() => parseReplayStrategy("maj8")).toThrow(/"maj8"/);
     expect(() => parseReplayStrategies(" , ")).toThrow(/--strategies: no strategies/);
@@ -174,7 +174,37 @@ describe("parseReplayStrategy", () => {
     expect(() => parseReplayStrategy("cascade@4t1.5")).toThrow(
       /--strategies: cascade@4t1.5: threshold must be/,
     );
-    expect(() => parseReplayStrategy("cascade@0x8")).toThrow(/"cascade@0x8" is not a replay strategy/);
+    expect(() => parseReplayStrategy("cascade@0x8")).toThrow(
+      "--strategies: cascade@0x8: k must be an integer ≥ 1, got 0",
+    );
+  });
+
+  it("says what a zero count must be, as precisely as for one too large", () => {
+    const cases: readonly [string, string][] = [
+      ["maj@0", "maj@0: k must be an integer ≥ 1, got 0"],
+      ["sc@0", "sc@0: k must be an integer ≥ 1, got 0"],
+      ["asc@0t0.9", "asc@0t0.9: k must be an integer ≥ 1, got 0"],
+      ["esc@64w0", "esc@64w0: window must be an integer ≥ 1, got 0"],
+      ["esc@64w65", "esc@64w65: window must be an integer ≤ 64, got 65"],
+      ["pasc@24f0", "pasc@24f0: quorum must be an integer ≥ 1, got 0"],
+      ["pprobe@16s0", "pprobe@16s0: rounds must be an integer ≥ 1, got 0"],
+      ["pprobe@16s4d0", "pprobe@16s4d0: pruneAfter must be an integer ≥ 1, got 0"],
+      ["probe@64m0", "probe@64m0: agreement must be an integer ≥ 1, got 0"],
+      ["probe-asc@64m0", "probe-asc@64m0: agreement must be an integer ≥ 1, got 0"],
+      ["cascade@4x0", "cascade@4x0: escalationK must be an integer ≥ 1, got 0"],
+      ["cascade-mass@0", "cascade-mass@0: k must be an integer ≥ 1, got 0"],
+      ["deepconf@0", "deepconf@0: k must be an integer ≥ 1, got 0"],
+      ["rpc@0", "rpc@0: k must be an integer ≥ 1, got 0"],
+    ];
+    for (const [spec, message] of cases) {
+      let error: unknown;
+      try {
+        parseReplayStrategy(spec);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(ConfigError.isInstance(error) && error.message).toBe(`--strategies: ${message}`);
+    }
   });
 
   it("reads mass@kg, opening with the greedy trace, for mass alone", () => {
@@ -284,7 +314,8 @@ describe("parseReplayStrategy", () => {
     // An architecture's layer words fold too; it is named by its canonical form, as before.
     expect(parseReplayStrategy(" GEN@4+Rank@2+VOTE ")).toEqual(parseReplayStrategy("gen@4+rank@2+vote"));
     // A malformed spec is named as written.
-    expect(() => parseReplayStrategy("MAJ@0")).toThrow(/--strategies: "MAJ@0" is not a replay strategy/);
+    expect(() => parseReplayStrategy("MAJ@-1")).toThrow(/--strategies: "MAJ@-1" is not a replay strategy/);
+    expect(() => parseReplayStrategy("MAJ@0")).toThrow("--strategies: MAJ@0: k must be");
   });
 
   it("reads mass@NguU, the greedy opening with an inline weight, as mass@Ng:uU", () => {

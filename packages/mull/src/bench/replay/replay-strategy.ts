@@ -80,12 +80,13 @@ export interface ReplayStrategy {
 const defaultThreshold = 0.95;
 
 /**
- * `<kind>@<k>` and its parts in a fixed order, over the lower-cased spec. The thresholds `t`, `q` and `u` are written inline, as the
+ * `<kind>@<k>` and its parts in a fixed order, over the lower-cased spec. Counts may be 0 here so that
+ * `maj@0` or `esc@64w0` is refused by the count's own check, which says what it must be. The thresholds `t`, `q` and `u` are written inline, as the
  * strategy catalog writes them (`asc@16t0.99`, `mass@8gu0.5`), or after a colon (`asc@16:t0.99`), the
  * spelling replay used first and keeps as an alias (the catalog's colon names a model route instead).
  */
 const pattern =
-  /^(maj|sc|rs|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc|accept)@([1-9]\d*)(?:w([1-9]\d*))?(?:m([1-9]\d*))?(?:s([1-9]\d*))?(?:d([1-9]\d*))?(?:f([1-9]\d*))?(g)?(d)?(?::?t(\d*\.?\d+))?(?::?q(\d*\.?\d+))?(?::?u(\d*\.?\d+))?$/;
+  /^(maj|sc|rs|rm|bon|wv-prob|wv|mean|pass|asc|esc|mass|probe-asc|probe|pprobe|pasc|accept)@(0|[1-9]\d*)(?:w(0|[1-9]\d*))?(?:m(0|[1-9]\d*))?(?:s(0|[1-9]\d*))?(?:d(0|[1-9]\d*))?(?:f(0|[1-9]\d*))?(g)?(d)?(?::?t(\d*\.?\d+))?(?::?q(\d*\.?\d+))?(?::?u(\d*\.?\d+))?$/;
 
 /** Whether a replay strategy is a cascade between two models' recorded samples. */
 export function isCascade(
@@ -131,6 +132,15 @@ function takesThreshold(kind: ReplayStrategyKind): boolean {
 
 /** `accept@k`'s threshold when it names none: a verifier's even odds. */
 const defaultAcceptThreshold = 0.5;
+
+/**
+ * A count of a spec that is at least 1 and at most k (an `esc` window, a `pasc` quorum); a count below 1
+ * and one above k each get their own message, naming the bound that was crossed.
+ */
+function countUpTo(owner: string, field: string, written: string | undefined, k: number): number {
+  const count = checkInteger(owner, field, Number(written), { minimum: 1 });
+  return checkInteger(owner, field, count, { maximum: k });
+}
 
 /** Whether each part of a matched spec belongs to its kind, and the kind's required parts are there. */
 function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
@@ -242,11 +252,12 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
       { field: flag },
     );
   }
+  const owner = `${flag}: ${trimmed}`;
   const k = Number(match[2]);
   if (!Number.isSafeInteger(k)) {
     throw new ConfigError(`${flag}: k in ${JSON.stringify(spec)} is too large`, { field: flag });
   }
-  const owner = `${flag}: ${trimmed}`;
+  checkInteger(owner, "k", k, { minimum: 1 });
   const [, , , window, agreement, rounds, prune, quorum, greedy, dirichlet, threshold, share, unexplored] =
     match;
   if (kind === "mass") {
@@ -260,16 +271,18 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
     };
   }
   if (kind === "esc") {
-    return { name: trimmed, kind, k, window: checkInteger(owner, "window", Number(window), { maximum: k }) };
+    return { name: trimmed, kind, k, window: countUpTo(owner, "window", window, k) };
   }
   if (kind === "pprobe") {
     return {
       name: trimmed,
       kind,
       k,
-      rounds: checkInteger(owner, "rounds", Number(rounds)),
+      rounds: checkInteger(owner, "rounds", Number(rounds), { minimum: 1 }),
       share: share === undefined ? 0 : checkNumber(owner, "share", Number(share), { minimum: 0, maximum: 1 }),
-      ...(prune === undefined ? {} : { pruneAfter: checkInteger(owner, "pruneAfter", Number(prune)) }),
+      ...(prune === undefined
+        ? {}
+        : { pruneAfter: checkInteger(owner, "pruneAfter", Number(prune), { minimum: 1 }) }),
     };
   }
   const posterior = dirichlet === undefined ? {} : { posterior: "dirichlet" as const };
@@ -288,8 +301,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
       }
     : {};
   if (kind === "pasc") {
-    const finished =
-      quorum === undefined ? {} : { quorum: checkInteger(owner, "quorum", Number(quorum), { maximum: k }) };
+    const finished = quorum === undefined ? {} : { quorum: countUpTo(owner, "quorum", quorum, k) };
     return { name: trimmed, kind, k, ...finished, ...stopping };
   }
   if (stopsTraces(kind)) {
@@ -297,7 +309,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
       name: trimmed,
       kind,
       k,
-      agreement: checkInteger(owner, "agreement", Number(agreement)),
+      agreement: checkInteger(owner, "agreement", Number(agreement), { minimum: 1 }),
       ...stopping,
       ...posterior,
     };

@@ -42,7 +42,7 @@ export interface ReplayReportOptions
   > {
   /** For cascades: the larger model's samples of the same problems (`cascade@NxM`, `cascade-mass@NxM`). */
   readonly escalation?: ReplayDataset | undefined;
-  /** For `mass@kg`: each problem's greedy trace, the first sample of the problem of the same id. */
+  /** For `mass@kg`: each problem's greedy trace, the one sample of the problem of the same id. */
   readonly openings?: ReplayDataset | undefined;
   /** For `cascade-mass@NxMg`: the larger model's greedy trace of each problem. */
   readonly escalationOpenings?: ReplayDataset | undefined;

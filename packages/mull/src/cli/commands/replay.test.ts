@@ -163,6 +163,14 @@ describe("mull replay", () => {
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain("maj@4 needs 4 samples per problem, but no problem has more than 3");
   });
+  it("says in --help that --strategies takes architectures, and which layers replay", async () => {
+    const { code, stdout } = await run("--help");
+    expect(code).toBe(0);
+    const help = stdout.replace(/\s+/g, " ");
+    expect(help).toContain("architectures gen@<k>+… run over the k recorded samples");
+    expect(help).toContain("rank-lp@<K> (by mean token log-probability), then vote or first");
+  });
+
   it("reads a threshold spelt as in the strategy specs (asc@3t0.6) like its colon alias (asc@3:t0.6)", async () => {
     const { code, stdout } = await run(
       "--samples",
@@ -506,6 +514,43 @@ describe.skipIf(!existsSync(aime24))(
           (evaluation.accuracy.accuracy * 100).toFixed(2),
         ),
       ).toEqual(["72.50", "72.33", "72.50"]);
+    });
+
+    it("gives a strategy the same interval wherever it stands in --strategies", async () => {
+      const alone = JSON.parse((await run(...argv.slice(0, 4), "--strategies", "maj@64", "--json")).stdout);
+      const second = JSON.parse(
+        (await run(...argv.slice(0, 4), "--strategies", "sc@64,maj@64", "--json")).stdout,
+      );
+      expect(second.evaluations[1].accuracy).toEqual(alone.evaluations[0].accuracy);
+      expect(second.evaluations[0].accuracy).toEqual(alone.evaluations[0].accuracy);
+    });
+
+    it("refuses to pair two benchmarks' problems that share ids, for cascades and greedy traces", async () => {
+      const aime25 = aime24.replace("aime24", "aime25");
+      const cascade = await run(
+        ...argv.slice(0, 4),
+        "--escalate-samples",
+        aime25,
+        "--strategies",
+        "cascade@4x8t1",
+        "--json",
+      );
+      expect(cascade.code).toBe(2);
+      expect(cascade.stdout).toBe("");
+      expect(cascade.stderr).toContain(
+        `escalation: problem "0" has gold "204" in ${aime24}:1 but gold "70" in ${aime25}:1 (and 29 more`,
+      );
+      const greedy = await run(...argv.slice(0, 4), "--greedy-samples", aime25, "--strategies", "mass@8g");
+      expect(greedy.code).toBe(2);
+      expect(greedy.stderr).toContain(`openings: problem "0" has gold "204" in ${aime24}:1 but gold "70"`);
+    });
+
+    it("refuses --greedy-samples with several samples per problem, naming the file, problem and count", async () => {
+      const greedy = await run(...argv.slice(0, 4), "--greedy-samples", aime24, "--strategies", "mass@8g");
+      expect(greedy.code).toBe(2);
+      expect(greedy.stderr).toContain(
+        `openings: problem "0" has 128 samples in ${aime24}:1, but the greedy trace is one sample per problem`,
+      );
     });
 
     it("refuses --shuffle python without --shuffles, and an unknown shuffle", async () => {
