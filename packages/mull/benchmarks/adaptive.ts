@@ -32,6 +32,7 @@
  * `--shuffle mull` draws the replay's own seeded shuffles instead: the same figures within shuffle noise.
  *
  *   npm run bench:adaptive
+ *   npm run bench:adaptive -- --help     # the options
  *   npm run bench:adaptive -- --no-replay --lab-problems 120
  *   node packages/mull/benchmarks/adaptive.ts --no-lab
  *   node packages/mull/benchmarks/adaptive.ts --shuffles 100 --k 32 --window 4 --threshold 0.9
@@ -39,76 +40,21 @@
  *   node packages/mull/benchmarks/adaptive.ts --agreements 4,8,12
  *   node packages/mull/benchmarks/adaptive.ts --parallel pasc@32f16,pprobe@32s6:q0.8
  *
- * Accuracies on 30 problems are ±8 points (one standard error); compare rows of the same file.
+ * Accuracies on 30 problems are ±8 points (one standard error); compare rows of the same file. A bad flag
+ * (an unknown one, a count below 1, a lab model the card does not list) is a message naming it, exit code 2.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
-import {
-  parseReplayStrategies,
-  type ReplayEvaluationSummary,
-  type ReplayShuffle,
-  replayShuffles,
-  runReplay,
-} from "../src/bench/replay/index.ts";
-import { defaultLabModel } from "../src/cli/create-backend.ts";
+import { type ReplayEvaluationSummary, runReplay } from "../src/bench/replay/index.ts";
+import { ConfigError } from "../src/errors/index.ts";
 import { runAdaptiveLab } from "./adaptive-lab.ts";
-
-const defaultData = path.resolve(import.meta.dirname, "../../../../shared/data/replay");
-const { values } = parseArgs({
-  allowNegative: true,
-  options: {
-    replay: { type: "boolean", default: true },
-    lab: { type: "boolean", default: true },
-    "lab-problems": { type: "string", default: "60" },
-    "lab-model": { type: "string", default: defaultLabModel },
-    "lab-out": { type: "string" },
-    data: { type: "string", default: defaultData },
-    shuffles: { type: "string", default: "20" },
-    shuffle: { type: "string", default: "python" },
-    seed: { type: "string", default: "0" },
-    k: { type: "string", default: "64" },
-    window: { type: "string", default: "8" },
-    threshold: { type: "string", default: "0.95" },
-    agreements: { type: "string", default: "2,3,4" },
-    parallel: { type: "string", default: "pasc@24f12,pprobe@16s8:q0.9" },
-  },
-});
-
-function integer(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`--${flag}: expected a whole number, got ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
-function shuffleKind(text: string): ReplayShuffle {
-  const kind = replayShuffles.find((name) => name === text);
-  if (kind === undefined) {
-    throw new Error(`--shuffle: expected ${replayShuffles.join(" or ")}, got ${JSON.stringify(text)}`);
-  }
-  return kind;
-}
-
-const shuffles = integer(values.shuffles, "shuffles");
-const shuffle = shuffleKind(values.shuffle);
-const seed = integer(values.seed, "seed");
-const k = integer(values.k, "k");
-const window = integer(values.window, "window");
-const threshold = values.threshold === "0.95" ? "" : `:t${values.threshold}`;
-const agreements = values.agreements.split(",").map((text) => integer(text.trim(), "agreements"));
-const probeStrategies = agreements.flatMap((agreement) => [
-  `probe@${k}m${agreement}`,
-  `probe-asc@${k}m${agreement}${threshold}`,
-]);
-// Each parallel method, then self-consistency over as many traces, the same width without stopping.
-const parallelStrategies = parseReplayStrategies(values.parallel).flatMap((strategy) => [
-  strategy.name,
-  `maj@${strategy.k}`,
-]);
-const labProblems = integer(values["lab-problems"], "lab-problems");
-if (labProblems < 1) throw new Error(`--lab-problems: expected at least 1, got ${labProblems}`);
+import {
+  type AdaptiveOptions,
+  adaptiveUsage,
+  checkLabModel,
+  defaultReplayData,
+  parseAdaptiveOptions,
+} from "./adaptive-options.ts";
 
 function printTable(rows: readonly (readonly string[])[]): void {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -121,22 +67,32 @@ function printTable(rows: readonly (readonly string[])[]): void {
   }
 }
 
-function replay(file: string, strategies: string): ReplayEvaluationSummary[] {
-  return [
+/** The replay part: prints its table, or why it was skipped (an explicit `--data` that is missing throws). */
+function replayPart(options: AdaptiveOptions): void {
+  const { k, window, shuffles, shuffle, seed } = options;
+  const threshold = options.threshold === "0.95" ? "" : `:t${options.threshold}`;
+  const probeStrategies = options.agreements.flatMap((agreement) => [
+    `probe@${k}m${agreement}`,
+    `probe-asc@${k}m${agreement}${threshold}`,
+  ]);
+  // Each parallel method, then self-consistency over as many traces, the same width without stopping.
+  const parallelStrategies = options.parallel.flatMap((name, index) => [
+    name,
+    `maj@${options.parallelWidths[index]}`,
+  ]);
+  const replay = (file: string, strategies: string): ReplayEvaluationSummary[] => [
     ...runReplay({ samples: file, format: "qwen3-probes", strategies, shuffles, shuffle, seed }).evaluations,
   ];
-}
-
-/** The replay part: prints its table, or why it was skipped (an explicit `--data` that is missing throws). */
-function replayPart(): void {
   const files = ["aime24", "aime25", "hmmt25"].map((name) => ({
     name,
-    file: path.join(values.data, `qwen3-1.7b-${name}-128.jsonl`),
+    file: path.join(options.data, `qwen3-1.7b-${name}-128.jsonl`),
   }));
   const missing = files.filter(({ file }) => !existsSync(file));
   if (missing.length > 0) {
     const message = `missing replay files (pass --data <folder>): ${missing.map(({ file }) => file).join(", ")}`;
-    if (values.data !== defaultData) throw new Error(message);
+    if (options.data !== defaultReplayData) {
+      throw new ConfigError(`bench:adaptive: --data: ${message}`, { field: "--data" });
+    }
     console.log(`skipping the replay part: ${message}`);
     return;
   }
@@ -180,9 +136,9 @@ function replayPart(): void {
 }
 
 /** The lab part: prints its table, or why it was skipped. */
-async function labPart(): Promise<void> {
-  const model = values["lab-model"];
-  const result = await runAdaptiveLab({ problems: labProblems, seed, model, out: values["lab-out"] });
+async function labPart(options: AdaptiveOptions): Promise<void> {
+  const { labProblems, seed, labModel: model } = options;
+  const result = await runAdaptiveLab({ problems: labProblems, seed, model, out: options.labOut });
   if (typeof result === "string") {
     console.log(result);
     return;
@@ -194,6 +150,28 @@ async function labPart(): Promise<void> {
   printTable(result);
 }
 
-if (values.replay) replayPart();
-if (values.replay && values.lab) console.log("");
-if (values.lab) await labPart();
+/** Runs the parts asked for; a bad flag is a message naming it and exit code 2, not a stack trace. */
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const options = parseAdaptiveOptions(argv);
+    if (options === undefined) {
+      process.stdout.write(adaptiveUsage);
+      return 0;
+    }
+    // Before the replay part, so that a mistyped model fails at once rather than after it.
+    if (options.lab) await checkLabModel(options.labModel);
+    if (options.replay) replayPart(options);
+    if (options.replay && options.lab) console.log("");
+    if (options.lab) await labPart(options);
+    return 0;
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    const message = error.message.startsWith("bench:adaptive: ")
+      ? error.message
+      : `bench:adaptive: ${error.message}`;
+    process.stderr.write(`${message}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

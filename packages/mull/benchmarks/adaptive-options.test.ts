@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../src/errors/index.ts";
+import { adaptiveUsage, checkLabModel, parseAdaptiveOptions } from "./adaptive-options.ts";
+
+/** The ConfigError `parseAdaptiveOptions(argv)` throws, as its field and message. */
+function refusal(argv: readonly string[]): { field: string | undefined; message: string } | undefined {
+  try {
+    parseAdaptiveOptions(argv);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    return { field: error.field, message: error.message };
+  }
+  return undefined;
+}
+
+describe("parseAdaptiveOptions", () => {
+  it("reads the defaults, and the parallel methods' widths", () => {
+    const options = parseAdaptiveOptions([]);
+    expect(options).toMatchObject({
+      replay: true,
+      lab: true,
+      shuffles: 20,
+      shuffle: "python",
+      seed: 0,
+      k: 64,
+      window: 8,
+      threshold: "0.95",
+      agreements: [2, 3, 4],
+      parallel: ["pasc@24f12", "pprobe@16s8:q0.9"],
+      parallelWidths: [24, 16],
+      labProblems: 60,
+      labModel: "lab-v2-large",
+    });
+    expect(
+      parseAdaptiveOptions(["--no-lab", "--agreements", "", "--k", "32", "--window", "32"]),
+    ).toMatchObject({ lab: false, agreements: [], k: 32, window: 32 });
+  });
+
+  it("answers --help with undefined, the usage listing every option", () => {
+    expect(parseAdaptiveOptions(["--help"])).toBeUndefined();
+    expect(parseAdaptiveOptions(["-h"])).toBeUndefined();
+    for (const flag of [
+      "--no-replay",
+      "--no-lab",
+      "--data",
+      "--k",
+      "--window",
+      "--agreements",
+      "--lab-model",
+    ]) {
+      expect(adaptiveUsage).toContain(flag);
+    }
+  });
+
+  it("names the flag and the value of a bad argument, never the strategies built from it", () => {
+    const cases: readonly [readonly string[], string, string][] = [
+      [["--bogus"], "--bogus", "bench:adaptive: unknown option --bogus (--help lists the options)"],
+      [["--k", "0"], "--k", "bench:adaptive: --k must be an integer ≥ 1, got 0"],
+      [["--window", "0"], "--window", "bench:adaptive: --window must be an integer ≥ 1, got 0"],
+      [
+        ["--window", "65"],
+        "--window",
+        "bench:adaptive: --window must be an integer from 1 to --k (64), got 65",
+      ],
+      [["--agreements", "2,0"], "--agreements", "bench:adaptive: --agreements must be an integer ≥ 1, got 0"],
+      [
+        ["--agreements", "2,x"],
+        "--agreements",
+        'bench:adaptive: --agreements must be an integer ≥ 1, got "x"',
+      ],
+      [
+        ["--threshold", "2"],
+        "--threshold",
+        "bench:adaptive: --threshold must be a number > 0 and ≤ 1, got 2",
+      ],
+      [["--shuffles", "0"], "--shuffles", "bench:adaptive: --shuffles must be an integer ≥ 1, got 0"],
+      [
+        ["--lab-problems", "0"],
+        "--lab-problems",
+        "bench:adaptive: --lab-problems must be an integer ≥ 1, got 0",
+      ],
+      [["--parallel", "pasc@0"], "k", "--parallel: pasc@0: k must be an integer ≥ 1, got 0"],
+    ];
+    for (const [argv, field, message] of cases) {
+      expect(refusal(argv), argv.join(" ")).toEqual({ field, message });
+    }
+    expect(refusal(["--threshold"])?.message).toMatch(/--threshold.*argument missing/);
+  });
+});
+
+describe("checkLabModel", () => {
+  it("refuses a .gguf path with no file", async () => {
+    await expect(checkLabModel("/no/such/model.gguf")).rejects.toThrow(
+      "bench:adaptive: --lab-model: no model file at /no/such/model.gguf",
+    );
+  });
+
+  it("refuses a name the lab models' card does not list, when there is a card", async () => {
+    const { labModels } = await import("@mull/llama-cpp");
+    const names = (await labModels()).map((card) => card.name);
+    if (names.length === 0) return;
+    await expect(checkLabModel("lab-v2-lrage")).rejects.toThrow(
+      `bench:adaptive: unknown lab model "lab-v2-lrage" for --lab-model; expected one of ${names.join(", ")}`,
+    );
+    await expect(checkLabModel(names[0]!)).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,179 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { parseReplayStrategies, type ReplayShuffle, replayShuffles } from "../src/bench/replay/index.ts";
+import { defaultLabModel } from "../src/cli/create-backend.ts";
+import { ConfigError } from "../src/errors/index.ts";
+import { checkInteger, checkNumber, checkOneOf } from "../src/runtime/index.ts";
+
+const owner = "bench:adaptive";
+
+/** Where the Qwen3-1.7B replay files are by default. */
+export const defaultReplayData = path.resolve(import.meta.dirname, "../../../../shared/data/replay");
+
+/** What `npm run bench:adaptive -- --help` prints. */
+export const adaptiveUsage = `Usage: npm run bench:adaptive -- [options]
+
+Adaptive stopping and selection against self-consistency: replayed Qwen3-1.7B traces, then live lab runs.
+
+Options:
+  --no-replay             leave out the replay part
+  --no-lab                leave out the lab part
+  --data <folder>         the replay files qwen3-1.7b-{aime24,aime25,hmmt25}-128.jsonl
+                          (default ../shared/data/replay; another folder must hold them)
+  --shuffles <count>      draws of each problem's samples, averaged (default 20)
+  --shuffle <kind>        python (the reference protocol's draws) or mull (default python)
+  --seed <value>          seed of the draws and of the lab runs, an integer >= 0 (default 0)
+  --k <count>             most samples per problem of maj, asc, esc and probe (default 64)
+  --window <count>        esc@<k>w<window>'s unanimous window, 1 to k (default 8)
+  --threshold <p>         Adaptive-Consistency's stopping probability, in (0, 1] (default 0.95)
+  --agreements <list>     probe@<k>m<A> and probe-asc@<k>m<A> for each A, integers >= 1 (default 2,3,4)
+  --parallel <list>       replay specs of parallel methods, each beside maj@<width>
+                          (default pasc@24f12,pprobe@16s8:q0.9)
+  --lab-problems <count>  problems per lab dataset (default 60)
+  --lab-model <name>      a lab model (mull models lists them) or a .gguf file (default ${defaultLabModel})
+  --lab-out <folder>      keep the lab runs there (default a temporary folder, removed after)
+  -h, --help              print this help
+`;
+
+/** The settings of `npm run bench:adaptive`, checked. */
+export interface AdaptiveOptions {
+  readonly replay: boolean;
+  readonly lab: boolean;
+  readonly data: string;
+  readonly shuffles: number;
+  readonly shuffle: ReplayShuffle;
+  readonly seed: number;
+  readonly k: number;
+  readonly window: number;
+  /** The threshold as written (`0.95`), for the strategies' names. */
+  readonly threshold: string;
+  readonly agreements: readonly number[];
+  /** The parallel methods' names as written. */
+  readonly parallel: readonly string[];
+  /** Each parallel method's traces, in the order of `parallel`. */
+  readonly parallelWidths: readonly number[];
+  readonly labProblems: number;
+  readonly labModel: string;
+  readonly labOut: string | undefined;
+}
+
+const optionSpecs = {
+  help: { type: "boolean", short: "h" },
+  replay: { type: "boolean", default: true },
+  lab: { type: "boolean", default: true },
+  "lab-problems": { type: "string", default: "60" },
+  "lab-model": { type: "string", default: defaultLabModel },
+  "lab-out": { type: "string" },
+  data: { type: "string", default: defaultReplayData },
+  shuffles: { type: "string", default: "20" },
+  shuffle: { type: "string", default: "python" },
+  seed: { type: "string", default: "0" },
+  k: { type: "string", default: "64" },
+  window: { type: "string", default: "8" },
+  threshold: { type: "string", default: "0.95" },
+  agreements: { type: "string", default: "2,3,4" },
+  parallel: { type: "string", default: "pasc@24f12,pprobe@16s8:q0.9" },
+} as const;
+
+/** A flag's text as a number when it is a plain decimal, else the text, so that a check quotes what was given. */
+function numeric(text: string): number | string {
+  return /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(text) ? Number(text) : text;
+}
+
+/** `parseArgs`'s errors (an unknown flag, a missing value) as a ConfigError naming the flag. */
+function argumentsOf(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowNegative: true, options: optionSpecs }).values;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS")) throw error;
+    const flag = /'(-[^' ]+)/.exec((error as Error).message)?.[1];
+    const message =
+      code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag !== undefined
+        ? `unknown option ${flag}`
+        : (error as Error).message;
+    throw new ConfigError(`${owner}: ${message} (--help lists the options)`, {
+      field: flag ?? "arguments",
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Reads and checks the flags of `npm run bench:adaptive`; `undefined` for `--help`, whose text is
+ * `adaptiveUsage`.
+ *
+ * @throws ConfigError naming the flag and the value: an unknown flag, a count below 1 (`--k 0`,
+ *   `--window 0`, `--agreements 0`), a window above k, a threshold outside (0, 1], a malformed
+ *   `--parallel` spec, or a `--data` folder without the replay files.
+ * @example
+ * const options = parseAdaptiveOptions(process.argv.slice(2));
+ */
+export function parseAdaptiveOptions(argv: readonly string[]): AdaptiveOptions | undefined {
+  const values = argumentsOf(argv);
+  if (values.help === true) return undefined;
+  const k = checkInteger(owner, "--k", numeric(values.k), { minimum: 1 });
+  const window = checkInteger(owner, "--window", numeric(values.window), { minimum: 1 });
+  checkInteger(owner, "--window", window, { maximum: k, expected: `an integer from 1 to --k (${k})` });
+  const threshold = values.threshold.trim();
+  checkNumber(owner, "--threshold", /^\d*\.?\d+$/.test(threshold) ? Number(threshold) : threshold, {
+    exclusiveMinimum: 0,
+    maximum: 1,
+  });
+  const agreements = values.agreements
+    .split(",")
+    .map((text) => text.trim())
+    .filter((text) => text !== "")
+    .map((text) => checkInteger(owner, "--agreements", numeric(text), { minimum: 1 }));
+  const parallel = parseReplayStrategies(values.parallel, "--parallel");
+  return {
+    replay: values.replay,
+    lab: values.lab,
+    data: values.data,
+    shuffles: checkInteger(owner, "--shuffles", numeric(values.shuffles), { minimum: 1 }),
+    shuffle: checkOneOf(owner, "--shuffle", values.shuffle, replayShuffles),
+    seed: checkInteger(owner, "--seed", numeric(values.seed), { minimum: 0, maximum: 2 ** 31 - 1 }),
+    k,
+    window,
+    threshold,
+    agreements,
+    parallel: parallel.map((strategy) => strategy.name),
+    parallelWidths: parallel.map((strategy) => strategy.k),
+    labProblems: checkInteger(owner, "--lab-problems", numeric(values["lab-problems"]), { minimum: 1 }),
+    labModel: values["lab-model"],
+    labOut: values["lab-out"],
+  };
+}
+
+/**
+ * Refuses a lab model that cannot be the one meant: a `.gguf` path with no file, or a name the lab models'
+ * card does not list (a typo such as `lab-v2-lrage` would otherwise skip the lab part as if its file were
+ * merely absent). Without `@mull/llama-cpp` or its card there is nothing to check against, and the lab
+ * part says why it is skipped.
+ *
+ * @throws ConfigError naming `--lab-model`, the value and the models there are.
+ */
+export async function checkLabModel(model: string): Promise<void> {
+  if (model.endsWith(".gguf")) {
+    if (!existsSync(path.resolve(model))) {
+      throw new ConfigError(`${owner}: --lab-model: no model file at ${path.resolve(model)}`, {
+        field: "--lab-model",
+      });
+    }
+    return;
+  }
+  let embedded: typeof import("@mull/llama-cpp");
+  try {
+    embedded = await import("@mull/llama-cpp");
+  } catch {
+    return;
+  }
+  const names = (await embedded.labModels()).map((card) => card.name);
+  if (names.length > 0 && !names.includes(model)) {
+    throw new ConfigError(
+      `${owner}: unknown lab model ${JSON.stringify(model)} for --lab-model; expected one of ${names.join(", ")}, or the path of a .gguf file`,
+      { field: "--lab-model" },
+    );
+  }
+}
