@@ -1,7 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { RunData } from "../bench/run-data.ts";
-import { refuseSymlinkedOutput, writeFileAtomically } from "../runtime/index.ts";
+import {
+  checkOutputDirectory,
+  checkOutputFile,
+  refuseSymlinkedOutput,
+  writeFileAtomically,
+} from "../runtime/index.ts";
 import { type BuildReportOptions, buildReport } from "./build-report.ts";
 import { renderPng } from "./render-png.ts";
 import { renderSvg } from "./render-svg.ts";
@@ -19,10 +24,12 @@ export interface WriteReportOptions extends BuildReportOptions {
 /**
  * Builds a run's report and writes the HTML file, and when asked the plots as SVG (rendered headless by
  * Vega in Node) and PNG (converted from that SVG). Folders are created as needed; each file is written
- * whole (a temporary file renamed over it).
+ * whole (a temporary file renamed over it), and only where nothing is or an earlier file of the same
+ * kind was: an HTML report over an HTML document, a plot over an image of its format.
  *
  * @throws ConfigError (before anything is written) when the HTML file, its folder or a plot folder is a
- * symbolic link.
+ * symbolic link; when the HTML file is a directory or a plot folder a file; or when an existing file at
+ * one of the paths holds something else (a run's database, its manifest).
  * @returns the absolute paths of the files written, the HTML first.
  * @example
  * await writeReport(loadRun("runs/lab"), { out: "report.html", svgDirectory: "plots" });
@@ -34,7 +41,18 @@ export async function writeReport(run: RunData, options: WriteReportOptions): Pr
     refuseSymlinkedOutput(options.svgDirectory, "svgDirectory", "directory");
   if (options.pngDirectory !== undefined)
     refuseSymlinkedOutput(options.pngDirectory, "pngDirectory", "directory");
+  checkOutputFile(out, "out", "html");
+  if (options.svgDirectory !== undefined) checkOutputDirectory(options.svgDirectory, "svgDirectory");
+  if (options.pngDirectory !== undefined) checkOutputDirectory(options.pngDirectory, "pngDirectory");
   const report = buildReport(run, options);
+  const plotFile = (directory: string | undefined, name: string, format: "svg" | "png") =>
+    directory === undefined ? undefined : join(resolve(directory), `${name}.${format}`);
+  for (const name of Object.keys(report.specs)) {
+    const svgFile = plotFile(options.svgDirectory, name, "svg");
+    const pngFile = plotFile(options.pngDirectory, name, "png");
+    if (svgFile !== undefined) checkOutputFile(svgFile, "svgDirectory", "svg");
+    if (pngFile !== undefined) checkOutputFile(pngFile, "pngDirectory", "png");
+  }
   const written: string[] = [];
   mkdirSync(dirname(out), { recursive: true });
   writeFileAtomically(out, report.html);
@@ -42,17 +60,17 @@ export async function writeReport(run: RunData, options: WriteReportOptions): Pr
   if (options.svgDirectory === undefined && options.pngDirectory === undefined) return written;
   for (const [name, spec] of Object.entries(report.specs)) {
     const svg = await renderSvg(spec);
-    if (options.svgDirectory !== undefined) {
-      const file = join(resolve(options.svgDirectory), `${name}.svg`);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileAtomically(file, svg);
-      written.push(file);
+    const svgFile = plotFile(options.svgDirectory, name, "svg");
+    if (svgFile !== undefined) {
+      mkdirSync(dirname(svgFile), { recursive: true });
+      writeFileAtomically(svgFile, svg);
+      written.push(svgFile);
     }
-    if (options.pngDirectory !== undefined) {
-      const file = join(resolve(options.pngDirectory), `${name}.png`);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileAtomically(file, await renderPng(svg));
-      written.push(file);
+    const pngFile = plotFile(options.pngDirectory, name, "png");
+    if (pngFile !== undefined) {
+      mkdirSync(dirname(pngFile), { recursive: true });
+      writeFileAtomically(pngFile, await renderPng(svg));
+      written.push(pngFile);
     }
   }
   return written;

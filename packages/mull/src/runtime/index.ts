@@ -10,7 +10,14 @@ export { type ConcurrencyLimit, createConcurrencyLimit } from "./concurrency-lim
 export { mapInParallel } from "./map-in-parallel.ts";
 export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
 export { integerSchema, numberSchema } from "./number-schema.ts";
-export { checkPlainFileName, refuseSymlinkedOutput, writeFileAtomically } from "./output-paths.ts";
+export {
+  checkOutputDirectory,
+  checkOutputFile,
+  checkPlainFileName,
+  type OutputKind,
+  refuseSymlinkedOutput,
+  writeFileAtomically,
+} from "./output-paths.ts";
 export { packageVersion } from "./package-version.ts";
 export { issuePath, parseOptions } from "./parse-options.ts";
 export { type ReadApiKeyOptions, readApiKey } from "./read-api-key.ts";

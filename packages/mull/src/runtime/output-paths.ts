@@ -1,5 +1,15 @@
-import { lstatSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors/index.ts";
 
 const plainName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -49,6 +59,147 @@ export function refuseSymlinkedOutput(path: string, field: string, kind: "direct
       );
     }
   }
+}
+
+/**
+ * The kinds of file mull writes and may write again over a previous copy: an HTML document, an SVG or
+ * PNG image, a `mull solve` trace (a JSON object that starts with its `strategy`).
+ */
+export type OutputKind = "html" | "svg" | "png" | "trace";
+
+const kindNames: Record<OutputKind, string> = {
+  html: "an HTML document",
+  svg: "an SVG image",
+  png: "a PNG image",
+  trace: "a mull solve trace",
+};
+
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The start of a file as text, without a byte-order mark or leading white space. */
+function leadingText(head: Buffer): string {
+  return head
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart();
+}
+
+/** The kind of file `head` (its first bytes) starts, or `undefined` for one mull does not write. */
+function kindOf(head: Buffer): OutputKind | undefined {
+  if (head.subarray(0, pngSignature.length).equals(pngSignature)) return "png";
+  const text = leadingText(head);
+  if (/^(<!doctype html|<html)/i.test(text)) return "html";
+  if (/^<svg|^<\?xml[^>]*>\s*<svg/i.test(text)) return "svg";
+  if (/^\{\s*"strategy"\s*:/.test(text)) return "trace";
+  return undefined;
+}
+
+/** Words for what a file mull will not replace holds, for the refusal. */
+function describeContent(head: Buffer): string {
+  const kind = kindOf(head);
+  if (kind !== undefined) return kindNames[kind];
+  if (head.subarray(0, 16).toString("latin1") === "SQLite format 3\0") return "a SQLite database";
+  const text = leadingText(head);
+  if (text.startsWith("{") || text.startsWith("[")) return "JSON";
+  return "something else";
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    // ENOTDIR: a file stands where a folder of the path would be, which the caller then names.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
+
+function readHead(path: string, bytes: number): Buffer {
+  const descriptor = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(bytes);
+    return head.subarray(0, readSync(descriptor, head, 0, bytes, 0));
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
+ * The closest existing folder above `path` must be a folder: `mkdir -p` would fail on a file there.
+ *
+ * @throws ConfigError naming the field, the path and the file in the way.
+ */
+function refuseFileInPath(path: string, field: string): void {
+  let above = dirname(resolve(path));
+  for (;;) {
+    const stats = statOrUndefined(above);
+    if (stats !== undefined) {
+      if (stats.isDirectory()) return;
+      throw new ConfigError(
+        `${field} ${JSON.stringify(path)}: ${above} is a file, not a directory; give a path under a directory`,
+        { field },
+      );
+    }
+    const parent = dirname(above);
+    if (parent === above) return;
+    above = parent;
+  }
+}
+
+/**
+ * Checks a directory mull is about to create or write files into (a run directory), before any work: it
+ * is a directory or does not exist yet, and no file stands where one of its parent folders would be.
+ *
+ * @throws ConfigError naming the field and the path when the path is a file, or a file is in its way.
+ * @example
+ * checkOutputDirectory("runs/lab", "--out");
+ */
+export function checkOutputDirectory(path: string, field: string): void {
+  const stats = statOrUndefined(path);
+  if (stats === undefined) {
+    refuseFileInPath(path, field);
+    return;
+  }
+  if (!stats.isDirectory()) {
+    throw new ConfigError(
+      `${field} ${JSON.stringify(path)}: that is a file, not a directory; give a directory (mull writes its files inside it)`,
+      { field },
+    );
+  }
+}
+
+/**
+ * Checks a file mull is about to write, before any work, so that it never replaces what it did not
+ * write: the path may be new, an empty file, something that is not a regular file (`/dev/stdout`), or a
+ * previous output of the same kind (an HTML report over an HTML report); a directory, a file whose
+ * parent is a file, and an existing file of any other content (a run's database, its manifest) are
+ * refused.
+ *
+ * @throws ConfigError naming the field and the path, and saying what the existing file holds.
+ * @example
+ * checkOutputFile("runs/lab/report.html", "--out", "html");
+ */
+export function checkOutputFile(path: string, field: string, kind: OutputKind): void {
+  const stats = statOrUndefined(path);
+  if (stats === undefined) {
+    refuseFileInPath(path, field);
+    return;
+  }
+  if (stats.isDirectory()) {
+    throw new ConfigError(
+      `${field} ${JSON.stringify(path)}: that is a directory; give the path of the file to write, e.g. ${join(path, kind === "trace" ? "trace.json" : `report.${kind}`)}`,
+      { field },
+    );
+  }
+  if (!stats.isFile() || stats.size === 0) return;
+  const head = readHead(path, 512);
+  if (kindOf(head) === kind) return;
+  throw new ConfigError(
+    `${field} ${JSON.stringify(path)}: the file exists and holds ${describeContent(head)}, not ${kindNames[kind]}; ` +
+      "mull replaces only its own earlier output: give another path",
+    { field },
+  );
 }
 
 /**

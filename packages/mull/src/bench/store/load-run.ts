@@ -8,12 +8,15 @@ import { checkPostgresSchema } from "./postgres-run-store-schema.ts";
 import { readPostgresRun } from "./read-postgres-run.ts";
 import { readRunDataFrom } from "./read-run-data.ts";
 import { describeRunLocation, type RunLocation } from "./run-location.ts";
-import { databaseFileName } from "./sqlite-run-store.ts";
+import { databaseFileName, manifestFileName } from "./sqlite-run-store.ts";
 
 function loadSqliteRun(directory: string): RunData {
   const file = join(directory, databaseFileName);
-  if (!existsSync(file)) throw new MullError(`no run in ${directory}: ${file} does not exist`);
-  const database = openRunDatabase(file, { readOnly: true });
+  const manifestFile = join(directory, manifestFileName);
+  if (!existsSync(file) && !existsSync(manifestFile)) {
+    throw new MullError(`no run in ${directory}: ${file} does not exist`);
+  }
+  const database = openRunDatabase(file, { readOnly: true, manifestFile });
   try {
     return readRunDataFrom(database, file);
   } finally {
@@ -43,8 +46,9 @@ async function loadPostgresRun(location: { readonly url: string; readonly name: 
  * directory (a plain string is a directory), or a named run in PostgreSQL (`parseRunLocation`), which it
  * reads from one snapshot and never creates tables in. Works while the run is still being written.
  *
- * @throws MullError when the location holds no run, the SQLite file fails its integrity check, or the
- *   server cannot be reached.
+ * @throws ConfigError when the SQLite file fails its integrity check, is another tool's database, or is
+ *   missing or empty beside the run's manifest.
+ * @throws MullError when the location holds no run, or the server cannot be reached.
  * @example
  * const run = await loadRun("runs/gsm8k-sc8");
  * const accuracy = run.results.filter((result) => result.correct).length / run.results.length;

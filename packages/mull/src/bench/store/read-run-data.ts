@@ -111,15 +111,21 @@ export function runDataFromRows(rows: RunRows): RunData {
   return { manifest, problems, results, samples };
 }
 
+function hasTable(database: DatabaseSync, name: string): boolean {
+  return (
+    database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined
+  );
+}
+
 /** Reads a whole run from an open SQLite database. */
 export function readRunDataFrom(database: DatabaseSync, file: string): RunData {
+  // A database created but never given a run (a crash before its first write) has no tables yet.
+  if (!hasTable(database, "runs")) throw new MullError(`no run recorded in ${file}`);
   const runRow = database.prepare("SELECT run_id, manifest_json FROM runs LIMIT 1").get() as Row | undefined;
   if (runRow === undefined) throw new MullError(`no run recorded in ${file}`);
   const runId = text(runRow, "run_id")!;
   // Files written before the table existed, opened read-only, do not have it.
-  const hasModels =
-    database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'result_models'").get() !==
-    undefined;
+  const hasModels = hasTable(database, "result_models");
   return runDataFromRows({
     manifest: text(runRow, "manifest_json"),
     problems: database

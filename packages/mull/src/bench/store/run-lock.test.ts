@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../../errors/index.ts";
 import { RunInProgressError } from "./run-in-progress-error.ts";
 import { acquireRunLock, lockFileName } from "./run-lock.ts";
 
@@ -84,5 +85,22 @@ describe("acquireRunLock", () => {
   it("never treats a lock from another host as stale", async () => {
     lockHolder(join(directory, lockFileName), await deadPid(), "some-other-host");
     expect(() => acquireRunLock(directory)).toThrowError(/pid \d+ on some-other-host/);
+  });
+
+  it("refuses a run directory that is a file, or lies under one, leaving the file as it was", () => {
+    const file = join(directory, "notes.txt");
+    writeFileSync(file, "keep me");
+    let error: unknown;
+    try {
+      acquireRunLock(file);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).message).toBe(
+      `run directory ${JSON.stringify(file)}: that is a file, not a directory; give a directory (mull writes its files inside it)`,
+    );
+    expect(() => acquireRunLock(join(file, "run"))).toThrowError(`${file} is a file, not a directory`);
+    expect(readFileSync(file, "utf8")).toBe("keep me");
   });
 });

@@ -10,6 +10,7 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { checkOutputDirectory } from "../../runtime/index.ts";
 import { RunInProgressError } from "./run-in-progress-error.ts";
 
 /** An exclusive lock on a run directory, held until `release()`. */
@@ -96,11 +97,13 @@ function tryCreate(file: string, owner: LockOwner): boolean {
  * holding this process's pid. A lock whose process is dead (on this host) is stale and taken over.
  *
  * @throws RunInProgressError naming the pid when another live process holds the lock.
+ * @throws ConfigError when the directory is a file, or a file stands where one of its folders would.
  * @example
  * const lock = acquireRunLock("runs/gsm8k-sc8");
  * try { ... } finally { lock.release(); }
  */
 export function acquireRunLock(directory: string): RunLock {
+  checkOutputDirectory(directory, "run directory");
   mkdirSync(directory, { recursive: true });
   const file = join(directory, lockFileName);
   const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };

@@ -40,8 +40,10 @@ function writeFileAtomically(file: string, content: string): void {
  * The caller holds the directory's lock (`acquireRunLock`) while it writes. The work is synchronous
  * underneath; the methods return promises to share the `RunStore` contract with PostgreSQL.
  *
- * @throws MullError "database corrupt" when the existing file fails its integrity check, or when the
- *   file was written by another schema version.
+ * @throws ConfigError "database corrupt" when the existing file fails its integrity check or the run's
+ *   manifest is there without its database, and "not a mull run database" for another tool's SQLite
+ *   file (left untouched).
+ * @throws MullError when the file was written by another schema version.
  * @example
  * const store = openSqliteRunStore("runs/gsm8k-sc8");
  * if ((await store.storedRun()) === undefined) await store.createRun(manifest, config, problems);
@@ -54,6 +56,7 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
   const database = openRunDatabase(databaseFile, {
     readOnly: false,
     busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
+    manifestFile: join(directory, manifestFileName),
   });
   try {
     database.exec("PRAGMA journal_mode = WAL");

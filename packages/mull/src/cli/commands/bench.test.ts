@@ -1,6 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -623,6 +631,45 @@ describe("mull bench: refusals", () => {
     const braces = await runInProcess(benchArgs(out, ["--strategies", "sc@{2,4", "--search"]));
     expect(braces.code).toBe(2);
     expect(braces.stderr).toContain('the pattern "sc@{2,4" has a "{" without its "}"');
+  }, 60_000);
+
+  it("refuses an --out that is a file, another tool's database, or a run whose database is empty (exit 2)", async () => {
+    const requests = server.requests.length;
+    const notes = join(workspace, "notes.txt");
+    writeFileSync(notes, "keep me");
+    const file = await runInProcess(benchArgs(notes));
+    expect(file.code).toBe(2);
+    expect(file.stderr).toBe(
+      `mull: --out ${JSON.stringify(notes)}: that is a file, not a directory; give a directory (mull writes its files inside it)\n`,
+    );
+    expect(readFileSync(notes, "utf8")).toBe("keep me");
+    const foreign = join(workspace, "foreign");
+    mkdirSync(foreign);
+    const database = new DatabaseSync(join(foreign, "bench.sqlite"));
+    database.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')");
+    database.close();
+    const foreignBytes = readFileSync(join(foreign, "bench.sqlite"));
+    const emptied = join(workspace, "emptied");
+    mkdirSync(emptied);
+    writeFileSync(join(emptied, "bench.sqlite"), "");
+    const manifest = `${JSON.stringify({ runId: "run-earlier" }, null, 2)}\n`;
+    writeFileSync(join(emptied, "manifest.json"), manifest);
+    for (const resume of [[], ["--resume"]]) {
+      const other = await runInProcess(benchArgs(foreign, resume));
+      expect(other.code).toBe(2);
+      expect(other.stderr).toContain(`${join(foreign, "bench.sqlite")} is not a mull run database`);
+      const lost = await runInProcess(benchArgs(emptied, resume));
+      expect(lost.code).toBe(2);
+      expect(lost.stderr).toContain(
+        `database corrupt: ${join(emptied, "bench.sqlite")}: the file is empty (0 bytes), but ${join(emptied, "manifest.json")} records run run-earlier there`,
+      );
+    }
+    expect(readFileSync(join(foreign, "bench.sqlite")).equals(foreignBytes)).toBe(true);
+    expect(existsSync(join(foreign, "manifest.json"))).toBe(false);
+    expect(readFileSync(join(emptied, "manifest.json"), "utf8")).toBe(manifest);
+    expect(readFileSync(join(emptied, "bench.sqlite")).length).toBe(0);
+    // Nothing was generated for any of them.
+    expect(server.requests.slice(requests).filter((request) => request.endpoint !== "models")).toEqual([]);
   }, 60_000);
 
   it("rejects bad flags naming the flag and the value (exit 2)", async () => {

@@ -11,6 +11,7 @@ import {
   redactUrl,
 } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
+import { checkOutputDirectory } from "../../runtime/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { listOf, strategyListOption } from "../list-option.ts";
@@ -172,6 +173,7 @@ export function benchCommand() {
     .action(async (flags) => {
       // Checked first: a wrong store should not wait for a dataset or a model to load.
       const location = parseRunLocation(flags.out, flags.store);
+      if (location.kind === "sqlite") checkOutputDirectory(flags.out, "--out");
       if (flags.wait === true && flags.queue === undefined) {
         throw new UsageError("--wait applies to --queue runs only", "--wait");
       }

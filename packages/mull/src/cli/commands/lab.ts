@@ -5,6 +5,7 @@ import { createBenchProgress, runBench, summarizeBench } from "../../bench/runne
 import { loadRun } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { writeReport } from "../../report/index.ts";
+import { checkOutputDirectory, checkOutputFile } from "../../runtime/index.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { strategyListOption } from "../list-option.ts";
 import { integerOption } from "../option-parsers.ts";
@@ -63,6 +64,7 @@ export function labCommand() {
     )
     .option("--small-model <name>", smallModelOptionHelp)
     .option("--out <dir>", "run directory (default runs/lab-<time>)")
+    .option("--resume", "continue the run stored in --out (refused if its configuration changed)")
     .option("--seed <value>", "run seed", integerOption(0, 2 ** 31 - 1), 0)
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 64), 4)
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
@@ -75,7 +77,17 @@ export function labCommand() {
           "--dataset",
         );
       }
+      if (flags.resume === true && flags.out === undefined) {
+        throw new UsageError(
+          "--resume continues the run in --out: give its directory with --out",
+          "--resume",
+        );
+      }
+      if (flags.out !== undefined) checkOutputDirectory(flags.out, "--out");
       const out = resolve(flags.out ?? `runs/lab-${timestamp(new Date())}`);
+      const reportPath = resolve(out, "report.html");
+      // The report is written after the run: a file in its place is said now, not after the work.
+      checkOutputFile(reportPath, "--out", "html");
       const dataset = await loadDataset(flags.dataset, { limit: flags.problems, seed: flags.seed });
       const strategies = flags.strategies;
       const backendFlags = { model: flags.model, threads: flags.threads };
@@ -100,6 +112,7 @@ export function labCommand() {
           resolveModel: routes.resolveModel,
           route: routes.defaultRoute,
           out,
+          resume: flags.resume,
           concurrency: flags.concurrency,
           limit: flags.problems,
           seed: flags.seed,
@@ -115,10 +128,13 @@ export function labCommand() {
           signal: controller.signal,
           progress: createBenchProgress({ stream: process.stderr }),
         });
-        if (run.interrupted)
-          throw new MullError(`interrupted; resume with: mull bench --resume --out ${out} …`);
+        if (run.interrupted) {
+          throw new MullError(
+            `interrupted: ${run.skipped + run.recorded} of ${run.total} pairs recorded in ${out}; ` +
+              `continue with the same flags and --resume --out ${out}`,
+          );
+        }
         const data = await loadRun(run.directory);
-        const reportPath = resolve(out, "report.html");
         await writeReport(data, { out: reportPath });
         const seconds = (performance.now() - started) / 1000;
         const summary = summarizeBench(data);

@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { openRunStore } from "../../bench/store/index.ts";
 import { syntheticRun } from "../../testing/index.ts";
@@ -177,6 +178,71 @@ describe("mull report", () => {
     }
     expect(existsSync(join(folder, "x.html"))).toBe(false);
     expect(existsSync("/tmp/x.html")).toBe(false);
+  });
+
+  it("never writes over a file of the run, a directory, or a file it did not write (exit 2)", async () => {
+    const database = join(runDirectory, "bench.sqlite");
+    const before = readFileSync(database);
+    for (const name of [
+      "bench.sqlite",
+      "bench.sqlite-wal",
+      "bench.sqlite-shm",
+      "manifest.json",
+      "run.lock",
+    ]) {
+      const out = join(runDirectory, name);
+      const refused = await report(runDirectory, "--out", out);
+      expect(refused.code, name).toBe(2);
+      expect(refused.stderr).toBe(
+        `mull: --out ${JSON.stringify(out)}: that is a file of the run in ${runDirectory}, not a report; ` +
+          `give another path, e.g. ${join(runDirectory, "report.html")}\n`,
+      );
+    }
+    expect(readFileSync(database).equals(before)).toBe(true);
+    const directory = await report(runDirectory, "--out", runDirectory);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toContain(`--out ${JSON.stringify(runDirectory)}: that is a directory`);
+    const notes = join(folder, "notes.txt");
+    writeFileSync(notes, "keep me");
+    const other = await report(runDirectory, "--out", notes);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("the file exists and holds something else, not an HTML document");
+    const under = await report(runDirectory, "--out", join(notes, "report.html"));
+    expect(under.code).toBe(2);
+    expect(under.stderr).toContain(`${notes} is a file, not a directory`);
+    const plots = await report(runDirectory, "--out", join(folder, "plots.html"), "--svg", notes);
+    expect(plots.code).toBe(2);
+    expect(plots.stderr).toContain(`--svg ${JSON.stringify(notes)}: that is a file, not a directory`);
+    expect(readFileSync(notes, "utf8")).toBe("keep me");
+    expect(existsSync(join(folder, "plots.html"))).toBe(false);
+    // The run still reads, and an earlier report or an empty file is written over.
+    const again = join(folder, "again.html");
+    writeFileSync(again, "");
+    expect((await report(runDirectory, "--out", again)).code).toBe(0);
+    expect((await report(runDirectory, "--out", again)).code).toBe(0);
+    expect(readFileSync(again, "utf8")).toContain("<title>mull report: synthetic (synthetic-4)</title>");
+  });
+
+  it("says a directory holds another tool's database, or a run whose database is empty (exit 2)", async () => {
+    const foreign = join(folder, "foreign");
+    mkdirSync(foreign);
+    const database = new DatabaseSync(join(foreign, "bench.sqlite"));
+    database.exec("CREATE TABLE notes (body TEXT)");
+    database.close();
+    const refused = await report(foreign);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${join(foreign, "bench.sqlite")} is not a mull run database`);
+    expect(refused.stderr).not.toContain("    at ");
+    const emptied = join(folder, "emptied");
+    mkdirSync(emptied);
+    writeFileSync(join(emptied, "bench.sqlite"), "");
+    writeFileSync(join(emptied, "manifest.json"), readFileSync(join(runDirectory, "manifest.json")));
+    const lost = await report(emptied);
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toContain(
+      `mull: database corrupt: ${join(emptied, "bench.sqlite")}: the file is empty (0 bytes), but ${join(emptied, "manifest.json")} records run ${run.manifest.runId} there`,
+    );
+    expect(existsSync(join(emptied, "report.html"))).toBe(false);
   });
 
   it("refuses to write through a symbolic link: the output folder, the file, or a plot folder", async () => {

@@ -1,12 +1,43 @@
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
-import { loadRun, parseRunLocation } from "../../bench/store/index.ts";
+import {
+  databaseFileName,
+  loadRun,
+  lockFileName,
+  manifestFileName,
+  parseRunLocation,
+} from "../../bench/store/index.ts";
 import { cpuPower, machinePerformance } from "../../metrics/index.ts";
 import { writeReport } from "../../report/index.ts";
-import { checkPlainFileName, refuseSymlinkedOutput } from "../../runtime/index.ts";
+import {
+  checkOutputDirectory,
+  checkOutputFile,
+  checkPlainFileName,
+  refuseSymlinkedOutput,
+} from "../../runtime/index.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
+
+/**
+ * Refuses an output path that is one of the files a run directory holds for `mull bench` (even empty:
+ * an empty database beside a manifest is a run whose results went missing, not a free name).
+ */
+function refuseRunFile(out: string, runDirectory: string, field: string): void {
+  const database = join(runDirectory, databaseFileName);
+  const runFiles = [
+    ...["", "-wal", "-shm", "-journal"].map((suffix) => `${database}${suffix}`),
+    join(runDirectory, manifestFileName),
+    join(runDirectory, lockFileName),
+  ].map((file) => resolve(file));
+  if (runFiles.includes(resolve(out))) {
+    throw new UsageError(
+      `${field} ${JSON.stringify(out)}: that is a file of the run in ${runDirectory}, not a report; ` +
+        `give another path, e.g. ${join(runDirectory, "report.html")}`,
+      field,
+    );
+  }
+}
 
 /**
  * `mull report RUN_DIR` (or `mull report --store postgres://… RUN_NAME`): writes a self-contained HTML report of a stored run (accuracy against tokens
@@ -96,10 +127,20 @@ export function reportCommand() {
       }
       const name = flags.name === undefined ? "report.html" : `${flags.name.replace(/\.html$/, "")}.html`;
       const out = flags.out ?? join(runDirectory, name);
-      // Checked here too, to name the flags: writeReport refuses links before writing anything.
-      refuseSymlinkedOutput(out, flags.out === undefined ? "<run-dir>" : "--out", "file");
-      if (flags.svg !== undefined) refuseSymlinkedOutput(flags.svg, "--svg", "directory");
-      if (flags.png !== undefined) refuseSymlinkedOutput(flags.png, "--png", "directory");
+      // Checked here too, to name the flags before the run loads: writeReport refuses links, a directory
+      // as the file and an existing file that is not a report, before writing anything.
+      const outField = flags.out === undefined ? "<run-dir>" : "--out";
+      refuseSymlinkedOutput(out, outField, "file");
+      if (location.kind === "sqlite") refuseRunFile(out, runDirectory, outField);
+      checkOutputFile(out, outField, "html");
+      for (const [flag, directory] of [
+        ["--svg", flags.svg],
+        ["--png", flags.png],
+      ] as const) {
+        if (directory === undefined) continue;
+        refuseSymlinkedOutput(directory, flag, "directory");
+        checkOutputDirectory(directory, flag);
+      }
       const run = await loadRun(location);
       // A run from before machine rates were recorded gets this machine's, measured now (the report says
       // so); not a run over HTTP, which generated on its server, nor one whose rates the user states.

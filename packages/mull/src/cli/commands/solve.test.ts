@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,6 +72,25 @@ describe("mull solve against an OpenAI-compatible server", () => {
     expect(output.usage.totalTokens).toBe(output.usage.promptTokens + 24);
   });
 
+  it("warns when every sample ran out of tokens, since the answer was read from cut text", async () => {
+    const cutServer = await startFakeOpenAIServer({
+      handler: (request) => ({
+        choices: Array.from({ length: request.n }, () => ({ tokens: ["\n305+"], finishReason: "length" })),
+      }),
+    });
+    try {
+      const cut = await mull(["solve", "305+512=?", "--base-url", cutServer.url, "--model", "fake-model"]);
+      expect(cut.code).toBe(0);
+      expect(cut.stdout).toBe("305\n");
+      expect(cut.stderr).toContain(
+        "mull: warning: all 8 samples stopped at the token limit before finishing (finish reason length)",
+      );
+    } finally {
+      await cutServer.close();
+    }
+    // Samples that finished raise no warning (the first test checks that stderr is empty).
+  });
+
   it("runs an adaptive wrapper around a probability-weighted vote, stopping a unanimous run early", async () => {
     const result = await solveOnFake("--strategy", "asc(wv-prob@8)", "--json");
     expect(result.stderr).toBe("");
@@ -105,6 +127,44 @@ describe("mull solve against an OpenAI-compatible server", () => {
     ]);
     expect(unknownStrategy.code).toBe(2);
     expect(unknownStrategy.stderr).toMatch(/best@3/);
+  });
+
+  it("writes --trace, over an earlier trace too, and refuses a path it cannot write before any request", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "mull-solve-trace-"));
+    try {
+      const trace = join(folder, "new", "trace.json");
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const written = await solveOnFake("--strategy", "sc@2", "--trace", trace);
+        expect(written.code).toBe(0);
+        expect(JSON.parse(readFileSync(trace, "utf8"))).toMatchObject({ strategy: "sc@2" });
+      }
+      const requests = server.requests.length;
+      const notes = join(folder, "notes.txt");
+      writeFileSync(notes, "keep me");
+      for (const [path, expected] of [
+        [
+          folder,
+          `mull: --trace ${JSON.stringify(folder)}: that is a directory; give the path of the file to write, e.g. ${join(folder, "trace.json")}\n`,
+        ],
+        [
+          notes,
+          `mull: --trace ${JSON.stringify(notes)}: the file exists and holds something else, not a mull solve trace; mull replaces only its own earlier output: give another path\n`,
+        ],
+        [
+          join(notes, "trace.json"),
+          `mull: --trace ${JSON.stringify(join(notes, "trace.json"))}: ${notes} is a file, not a directory; give a path under a directory\n`,
+        ],
+      ] as const) {
+        const refused = await solveOnFake("--strategy", "sc@2", "--trace", path);
+        expect(refused.code, path).toBe(2);
+        expect(refused.stdout).toBe("");
+        expect(refused.stderr).toBe(expected);
+      }
+      expect(server.requests.length).toBe(requests);
+      expect(readFileSync(notes, "utf8")).toBe("keep me");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("exits with 1 when the server fails", async () => {

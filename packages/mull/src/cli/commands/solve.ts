@@ -1,8 +1,10 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
+import { checkOutputFile } from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
 import type { SolveResult, Strategy, Usage } from "../../spec/index.ts";
 import {
@@ -209,6 +211,8 @@ export function solveCommand() {
       // A contradiction is a typo: said before a model loads (seconds to minutes), not after.
       const samples = flags.n === undefined ? undefined : specSamples(strategySpec);
       if (samples !== undefined) checkCountAgrees(strategySpec, { samples }, flags.n);
+      // The trace is written after the answer: a path it cannot be written to is said before any work.
+      if (flags.trace !== undefined) checkOutputFile(flags.trace, "--trace", "trace");
       const resolved = await createBackendFromFlags(flags);
       let routes: RouteModels | undefined;
       try {
@@ -258,12 +262,21 @@ export function solveCommand() {
           thinkingCues: profile.thinkingCues,
         }).finally(() => process.off("SIGINT", onSignal));
         if (flags.trace !== undefined) {
+          await mkdir(dirname(flags.trace), { recursive: true });
           await writeFile(
             flags.trace,
             `${JSON.stringify({ strategy: result.strategy, events: result.trace }, null, 2)}\n`,
           );
         }
         const backend = resolved.backend.describe();
+        // An answer read from samples that all ran out of tokens is read from cut text: say so.
+        const cut = result.candidates.filter((candidate) => candidate.finishReason === "length").length;
+        if (cut > 0 && cut === result.candidates.length) {
+          process.stderr.write(
+            `mull: warning: all ${counted(cut, "sample")} stopped at the token limit before finishing (finish reason length); ` +
+              `the answer was read from cut text: raise --max-tokens\n`,
+          );
+        }
         if (flags.json) {
           process.stdout.write(
             `${JSON.stringify(solveSummary(result, { seed: flags.seed, backend }), null, 2)}\n`,

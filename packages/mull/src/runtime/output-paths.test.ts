@@ -1,0 +1,103 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import { checkOutputDirectory, checkOutputFile } from "./output-paths.ts";
+
+const folder = mkdtempSync(join(tmpdir(), "mull-output-paths-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** A file in the test folder holding `content`. */
+function file(name: string, content: string | Uint8Array): string {
+  const path = join(folder, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** The ConfigError `check` throws, or a failure when it throws none. */
+function refusal(check: () => void): ConfigError {
+  try {
+    check();
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("checkOutputFile", () => {
+  it("accepts a new path, an empty file, a device, and an earlier output of the same kind", () => {
+    expect(() =>
+      checkOutputFile(join(folder, "new", "deeper", "report.html"), "--out", "html"),
+    ).not.toThrow();
+    expect(() => checkOutputFile(file("empty.html", ""), "--out", "html")).not.toThrow();
+    expect(() => checkOutputFile("/dev/null", "--trace", "trace")).not.toThrow();
+    const earlier: [string, string | Uint8Array, "html" | "svg" | "png" | "trace"][] = [
+      ["report.html", "\uFEFF\n<!doctype html>\n<html lang='en'>", "html"],
+      ["bare.html", "<HTML><body></body></HTML>", "html"],
+      ["plot.svg", '<svg xmlns="http://www.w3.org/2000/svg"></svg>', "svg"],
+      ["declared.svg", '<?xml version="1.0"?>\n<svg></svg>', "svg"],
+      ["plot.png", Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), "png"],
+      ["trace.json", '{\n  "strategy": "sc@8",\n  "events": []\n}\n', "trace"],
+    ];
+    for (const [name, content, kind] of earlier) {
+      expect(() => checkOutputFile(file(name, content), "--out", kind), name).not.toThrow();
+    }
+  });
+
+  it("refuses an existing file of other content, saying what it holds", () => {
+    const database = file(
+      "bench.sqlite",
+      Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(84)]),
+    );
+    const error = refusal(() => checkOutputFile(database, "--out", "html"));
+    expect(error.field).toBe("--out");
+    expect(error.message).toBe(
+      `--out ${JSON.stringify(database)}: the file exists and holds a SQLite database, not an HTML document; ` +
+        "mull replaces only its own earlier output: give another path",
+    );
+    const manifest = file("manifest.json", '{\n  "runId": "run-1"\n}\n');
+    expect(refusal(() => checkOutputFile(manifest, "--trace", "trace")).message).toContain(
+      "holds JSON, not a mull solve trace",
+    );
+    const html = file("page.html", "<!doctype html><p>mine</p>");
+    expect(refusal(() => checkOutputFile(html, "--svg", "svg")).message).toContain(
+      "holds an HTML document, not an SVG image",
+    );
+    const notes = file("notes.txt", "keep me");
+    expect(refusal(() => checkOutputFile(notes, "--out", "html")).message).toContain("holds something else");
+  });
+
+  it("refuses a directory, and a path with a file where a folder would be", () => {
+    const directory = join(folder, "a-directory");
+    mkdirSync(directory);
+    expect(refusal(() => checkOutputFile(directory, "--trace", "trace")).message).toBe(
+      `--trace ${JSON.stringify(directory)}: that is a directory; give the path of the file to write, e.g. ${join(directory, "trace.json")}`,
+    );
+    const blocker = file("blocker", "x");
+    const under = join(blocker, "sub", "report.html");
+    expect(refusal(() => checkOutputFile(under, "--out", "html")).message).toBe(
+      `--out ${JSON.stringify(under)}: ${blocker} is a file, not a directory; give a path under a directory`,
+    );
+  });
+});
+
+describe("checkOutputDirectory", () => {
+  it("accepts an existing or a new directory", () => {
+    expect(() => checkOutputDirectory(folder, "--out")).not.toThrow();
+    expect(() => checkOutputDirectory(join(folder, "runs", "new"), "--out")).not.toThrow();
+  });
+
+  it("refuses a file, and a file where a parent folder would be", () => {
+    const blocker = file("run-as-file", "x");
+    const error = refusal(() => checkOutputDirectory(blocker, "--out"));
+    expect(error.field).toBe("--out");
+    expect(error.message).toBe(
+      `--out ${JSON.stringify(blocker)}: that is a file, not a directory; give a directory (mull writes its files inside it)`,
+    );
+    expect(refusal(() => checkOutputDirectory(join(blocker, "run"), "--svg")).message).toContain(
+      `${blocker} is a file, not a directory`,
+    );
+  });
+});
