@@ -70,8 +70,11 @@ const seedFallbackSchema = z.custom<number | (() => number)>(
   { error: expecting("a safe integer or a function") },
 );
 
-/** The factory's options with their defaults; `contextSize` has none here because it depends on the model. */
-const llamaCppBackendOptionsSchema = z.object(
+/**
+ * The factory's options with their defaults; `contextSize` has none here because it depends on the model.
+ * Strict: an unknown key (`thread`) is a typo, refused rather than ignored.
+ */
+const llamaCppBackendOptionsSchema = z.strictObject(
   {
     // Checked by resolveModelPath, whose message lists the lab model names.
     model: z.custom<string>(),
@@ -93,7 +96,9 @@ export type ParsedLlamaCppBackendOptions = z.output<typeof llamaCppBackendOption
 /**
  * Checks the factory's options and fills in their defaults.
  *
- * @throws ConfigError `createLlamaCppBackend: threads: must be an integer from 1 to 256, got 0`, with `field`.
+ * @throws ConfigError `createLlamaCppBackend: threads: must be an integer from 1 to 256, got 0`, with `field`;
+ * `createLlamaCppBackend: thread: unknown key (createLlamaCppBackend takes model, threads, …)` for a key it
+ * does not know.
  */
 export function parseLlamaCppBackendOptions(options: LlamaCppBackendOptions): ParsedLlamaCppBackendOptions {
   return parseOptions(llamaCppBackendOptionsSchema, options, llamaCppBackendOwner);

@@ -68,11 +68,15 @@ export function createPromptRenderer(model: LlamaModel, names: PromptRendererNam
 
   const renderChat = (prompt: Extract<Prompt, { kind: "chat" }>): RenderedPrompt => {
     if (!hasChatTemplate) {
-      throw new CapabilityError(
+      const error = new CapabilityError(
         "chat",
         "a chat prompt",
         `the llama-cpp backend (model ${modelName}, no chat template)`,
       );
+      // solve's default template writes a chat prompt: say how to write a text prompt instead.
+      error.message +=
+        '; pass a prompt template that writes a text prompt: solve({ promptTemplate }), for a lab model labPromptTemplate from "mull/lab"';
+      throw error;
     }
     const messages = prompt.messages;
     if (!Array.isArray(messages) || messages.length === 0) {

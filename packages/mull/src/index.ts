@@ -511,6 +511,7 @@ export {
   singleSample,
   stabilityVoting,
   strategyCatalog,
+  strategyCatalogMarkdown,
   strategySpecForms,
   type VerifiedResamplingOptions,
   verifiedResampling,

@@ -137,8 +137,9 @@ describe("OpenTelemetry spans of solve", () => {
     expect(scores.length).toBeGreaterThan(0);
     expect(judged).toHaveLength(4);
     const attribute = (name: string) => sumOf(scores.map((span) => span.attributes[name] ?? 0));
+    expect(scores.map((span) => span.name)).toEqual(scores.map(() => "mull.score judge:judge-model"));
     expect(scores.map((span) => span.attributes["mull.scorer"])).toEqual(
-      scores.map(() => 'scorer "judge:judge-model"'),
+      scores.map(() => "judge:judge-model"),
     );
     expect(attribute("mull.solutions")).toBe(4);
     expect(attribute("mull.score_calls")).toBe(4);

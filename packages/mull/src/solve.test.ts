@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "./errors/index.ts";
+import { labOutcomeChecker } from "./lab/index.ts";
 import { manualClock } from "./runtime/index.ts";
 import { solve } from "./solve.ts";
-import type { Strategy } from "./spec/index.ts";
+import type { OutcomeScorer, ProcessRewardModel, Strategy } from "./spec/index.ts";
 import { createScriptedBackend } from "./testing/scripted-backend.ts";
 import { traceToTree } from "./trace/index.ts";
 
@@ -138,5 +139,53 @@ describe("solve", () => {
       solve({ problem: "q", strategy: "greedy", backend, budget: { maxCalls: -3 } }),
     ).rejects.toThrow(/budget\.maxCalls/);
     expect(backend.calls).toHaveLength(0);
+  });
+
+  it("refuses an unknown key of its options, its budget or its sampling, naming the keys it takes", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 1"] });
+    const refusal = async (options: Record<string, unknown>): Promise<ConfigError> => {
+      const error = await solve({ problem: "q", strategy: "greedy", backend, ...options }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(ConfigError.isInstance(error)).toBe(true);
+      return error as ConfigError;
+    };
+    const budget = await refusal({ budget: { maxTotalToken: 5 } });
+    expect(budget.message).toBe(
+      "createBudget: budget.maxTotalToken: unknown key (budget takes maxTotalTokens, maxCompletionTokens, maxCalls, maxScoreCalls, maxMilliseconds, maxCostUsd)",
+    );
+    expect(budget.field).toBe("budget.maxTotalToken");
+    const sampling = await refusal({ sampling: { temp: 0 } });
+    expect(sampling.message).toBe(
+      "solve: sampling.temp: unknown key (sampling takes temperature, topP, topK, minP, maxTokens, stop)",
+    );
+    expect(sampling.field).toBe("sampling.temp");
+    const option = await refusal({ promptTemplat: () => ({ kind: "text", text: "q" }) });
+    expect(option.message).toMatch(
+      /^solve: promptTemplat: unknown key \(solve takes problem, strategy, backend, /,
+    );
+    expect(option.message).toContain("promptTemplate");
+    expect(option.field).toBe("promptTemplat");
+    expect(backend.calls).toHaveLength(0);
+  });
+
+  it("refuses a scorer's factory in place of the scorer, before anything runs", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 1"] });
+    const scorer = labOutcomeChecker as unknown as OutcomeScorer;
+    const error = await solve({ problem: "1+1=?", strategy: "bon@2", backend, scorer }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).field).toBe("scorer");
+    expect((error as Error).message).toBe(
+      "solve: scorer: expected an outcome scorer (an object with a score method), got the function labOutcomeChecker; call it and pass the scorer it returns",
+    );
+    const prm = { name: "no-score" } as unknown as ProcessRewardModel;
+    await expect(solve({ problem: "1+1=?", strategy: "pf@2", backend, prm })).rejects.toThrow(
+      "solve: prm: expected a process reward model (an object with a score method), got an object without score",
+    );
+    expect(backend.calls).toHaveLength(0);
+    const scored = await solve({ problem: "1+1=?", strategy: "bon@2", backend, scorer: labOutcomeChecker() });
+    expect(scored.answer).toBe("1");
   });
 });

@@ -74,8 +74,47 @@ function asksSomething(problem: Partial<Problem> | null): boolean {
   );
 }
 
-/** The options of `solve` that are plain data, checked before anything is built. */
-const solveSettings = z.object({
+/** An option checked by what reads it (the strategy, the budget, the backend), or not at all. */
+const unchecked = z.unknown().optional();
+
+/** The keys of `SamplingSettings`: an unknown one (`temp`) is a typo. The backend checks the values. */
+const samplingSettings = z.strictObject({
+  temperature: unchecked,
+  topP: unchecked,
+  topK: unchecked,
+  minP: unchecked,
+  maxTokens: unchecked,
+  stop: unchecked,
+} satisfies Record<keyof SamplingSettings, unknown>);
+
+/** How a value that should be a scorer reads in an error: a function is named, since it is usually the factory. */
+function describeGiven(value: unknown): string {
+  if (typeof value === "function") {
+    return `the function ${value.name === "" ? "(anonymous)" : value.name}; call it and pass the scorer it returns`;
+  }
+  return value === null || typeof value !== "object" ? JSON.stringify(value) : "an object without score";
+}
+
+/** A scorer (`OutcomeScorer` or `ProcessRewardModel`): an object with a `score` method, not its factory. */
+function scoringObject<Scorer>(expected: string) {
+  return z.custom<Scorer>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as { readonly score?: unknown }).score === "function",
+    {
+      error: (issue) =>
+        `expected ${expected} (an object with a score method), got ${describeGiven(issue.input)}`,
+    },
+  );
+}
+
+/**
+ * The options of `solve`, checked before anything is built: every key must be one of `SolveOptions` (an
+ * unknown one is a typo), the problem and seed are plain data, the sampling keys are known, and the
+ * scorers have a `score` method. The strategy, answer format and budget are checked by what reads them.
+ */
+const solveSettings = z.strictObject({
   problem: z
     .custom<Problem | string>()
     .transform((problem): Problem => (typeof problem === "string" ? { question: problem } : problem))
@@ -83,8 +122,22 @@ const solveSettings = z.object({
       error: (issue) =>
         `expected a non-empty question, got ${JSON.stringify((issue.input as Partial<Problem> | null)?.question)}`,
     }),
+  strategy: unchecked,
+  backend: unchecked,
+  budget: unchecked,
   seed: integerSchema().default(0),
-});
+  sampling: samplingSettings.optional(),
+  answerFormat: unchecked,
+  promptTemplate: unchecked,
+  thinkingCues: unchecked,
+  scorer: scoringObject<OutcomeScorer>("an outcome scorer").optional(),
+  prm: scoringObject<ProcessRewardModel>("a process reward model").optional(),
+  resolveModel: unchecked,
+  route: unchecked,
+  signal: unchecked,
+  clock: unchecked,
+  price: unchecked,
+} satisfies Record<keyof SolveOptions, unknown>);
 
 /**
  * Solves one problem with a strategy on a backend: builds the run's context (a seeded rng, a tracer, a
@@ -95,8 +148,11 @@ const solveSettings = z.object({
  * no-op without a registered tracer provider), with one child span per generation and score call. When
  * more than one model generated (a routing strategy), the result carries `usageByModel`.
  *
- * @throws ConfigError for a blank problem, a seed that is not an integer (`solve: seed: expected an
- * integer, got 1.5`), an unknown strategy or answer format, or a bad budget limit, before anything runs.
+ * @throws ConfigError before anything runs: for an unknown option or sampling key (`solve:
+ * sampling.temp: unknown key (sampling takes temperature, topP, …)`), a blank problem, a seed that is not
+ * an integer (`solve: seed: expected an integer, got 1.5`), a scorer or PRM without a `score` method (its
+ * factory instead of what the factory returns), an unknown strategy or answer format, or a bad or unknown
+ * budget limit (`createBudget: budget.maxTotalToken: unknown key (budget takes maxTotalTokens, …)`).
  * @example
  * const result = await solve({
  *   problem: "A farmer has 17 sheep and buys 5 more. How many sheep?",
@@ -108,11 +164,7 @@ const solveSettings = z.object({
  * console.log(result.answer, result.votes, result.usage);
  */
 export async function solve(options: SolveOptions): Promise<SolveResult> {
-  const { problem, seed } = parseOptions(
-    solveSettings,
-    { problem: options.problem, seed: options.seed },
-    "solve",
-  );
+  const { problem, seed } = parseOptions(solveSettings, options, "solve");
   const strategy =
     typeof options.strategy === "string"
       ? parseStrategySpec(options.strategy, {

@@ -28,8 +28,8 @@ export interface RunBudget extends Budget {
 
 const limit = numberSchema({ minimum: 0 }).optional();
 
-/** Every limit of `BudgetLimits`, each absent or a number ≥ 0. */
-const budgetLimits = z.object({
+/** Every limit of `BudgetLimits`, each absent or a number ≥ 0; any other key (a typo such as `maxTotalToken`) is refused. */
+const budgetLimits = z.strictObject({
   maxTotalTokens: limit,
   maxCompletionTokens: limit,
   maxCalls: limit,

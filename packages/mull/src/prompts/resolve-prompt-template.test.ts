@@ -73,7 +73,12 @@ describe("loadPromptTemplate", () => {
       "examples[0].answer",
       /got nothing/,
     ],
-    ["an unknown field", { endpoint: "chat", prompt: "{question}", sytem: "x" }, "(root)", /sytem/],
+    [
+      "an unknown field",
+      { endpoint: "chat", prompt: "{question}", sytem: "x" },
+      "sytem",
+      /sytem: unknown key \(.* takes endpoint, system, prompt, examples\)/,
+    ],
     [
       "a system message on a text template",
       { endpoint: "text", system: "Be brief.", prompt: "{question}" },

@@ -43,6 +43,46 @@ describe("parseOptions", () => {
     );
   });
 
+  it("names an unknown key by its path, with the keys its object takes", () => {
+    const strict = z.strictObject({
+      limits: z.strictObject({ maxCalls: z.int().optional(), maxTokens: z.int().optional() }).optional(),
+      items: z.array(z.strictObject({ name: z.string() })).default([]),
+      seed: z.int().default(0),
+    });
+    const failure = (value: unknown, prefix?: string): ConfigError => {
+      try {
+        parseOptions(strict, value, "thing", prefix);
+      } catch (error) {
+        if (ConfigError.isInstance(error)) return error as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    };
+    const root = failure({ sed: 1 });
+    expect(root.message).toBe("thing: sed: unknown key (thing takes limits, items, seed)");
+    expect(root.field).toBe("sed");
+    const nested = failure({ limits: { maxCall: 2 } });
+    expect(nested.message).toBe("thing: limits.maxCall: unknown key (limits takes maxCalls, maxTokens)");
+    expect(nested.field).toBe("limits.maxCall");
+    expect(failure({ items: [{ name: "a", nme: "b" }] }).message).toBe(
+      "thing: items[0].nme: unknown key (items[0] takes name)",
+    );
+    const prefixed = failure({ a: 1, b: 2 }, "config");
+    expect(prefixed.message).toBe(
+      "thing: config.a, config.b: unknown keys (config takes limits, items, seed)",
+    );
+    expect(prefixed.field).toBe("config.a");
+  });
+
+  it("looks through a transform and a default to the object's keys", () => {
+    const wrapped = z
+      .strictObject({ size: z.int().default(1) })
+      .transform((value) => value.size)
+      .default(1);
+    expect(() => parseOptions(wrapped, { sise: 2 }, "pool")).toThrow(
+      /^pool: sise: unknown key \(pool takes size\)$/,
+    );
+  });
+
   it("writes paths with indices", () => {
     expect(issuePath([])).toBe("(root)");
     expect(issuePath(["a", 0, "b", 1])).toBe("a[0].b[1]");

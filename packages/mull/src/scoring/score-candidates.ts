@@ -50,7 +50,8 @@ export async function scoreCandidates(options: ScoreCandidatesOptions): Promise<
     const batch = await scoreRecorded({
       context,
       parentIds: chunk.map((candidate) => candidate.id),
-      scorer: `scorer "${scorer.name}"`,
+      // The plain name: the span is `mull.score lab-checker`, its `mull.scorer` attribute `lab-checker`.
+      scorer: scorer.name,
       resultName: "scores",
       score: async (callOptions) => {
         const solutions = chunk.map((candidate) => ({

@@ -99,7 +99,7 @@ const withMethod = <Value>(field: string, method: string) =>
   );
 
 const capabilityOverrides = z
-  .object({
+  .strictObject({
     n: z.boolean(),
     logprobs: z.boolean(),
     topLogprobs: z.boolean(),
@@ -124,7 +124,7 @@ const capabilityOverrides = z
 
 const count = (field: string) => positiveInteger(`architecture.${field}`);
 
-const architectureOption = z.object(
+const architectureOption = z.strictObject(
   {
     type: z.string().optional(),
     parameters: count("parameters"),
@@ -141,7 +141,7 @@ const architectureOption = z.object(
 );
 
 const backendOptionsSchema = z
-  .object({
+  .strictObject({
     // Not shown: a URL may hold credentials; `parseEndpointUrl` shows a string without them.
     baseUrl: z.string({
       error: mustBe("baseUrl", "an absolute http(s) URL such as http://localhost:8000/v1"),
@@ -204,7 +204,9 @@ export type ParsedBackendOptions = z.output<typeof backendOptionsSchema>;
  * Checks the options of `createOpenAICompatibleBackend` and fills in their defaults.
  *
  * @throws ConfigError naming each bad option by its path, e.g.
- * `createOpenAICompatibleBackend: concurrency: concurrency must be a positive integer, got 0`.
+ * `createOpenAICompatibleBackend: concurrency: concurrency must be a positive integer, got 0`; an unknown
+ * key, here or in `capabilities` or `architecture`, is refused with the keys that object takes
+ * (`createOpenAICompatibleBackend: timeoutMs: unknown key (createOpenAICompatibleBackend takes baseUrl, …)`).
  */
 export function parseBackendOptions(options: OpenAICompatibleBackendOptions): ParsedBackendOptions {
   return parseOptions(backendOptionsSchema, options, "createOpenAICompatibleBackend");

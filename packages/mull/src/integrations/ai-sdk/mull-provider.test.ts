@@ -47,6 +47,30 @@ describe("createMullProvider", () => {
     expect((await result.providerMetadata)?.mull?.strategy).toBe("sc@8");
   });
 
+  it("reports the one backend's model as the response's, and refuses a model name that is not it", async () => {
+    const mull = createMullProvider({ backend: createScriptedBackend({ responses, model: "qwen" }) });
+    const bare = await generateText({ model: mull("sc@8"), prompt });
+    expect(bare.response.modelId).toBe("sc@8:qwen");
+    const named = await generateText({ model: mull("sc@8:qwen"), prompt });
+    expect(named.response.modelId).toBe("sc@8:qwen");
+    expect(() => mull("sc@8:gpt-4o")).toThrow(
+      'mull ai-sdk: model: "gpt-4o" is not the model of the provider\'s one backend ("qwen"); name the strategy alone or with "qwen", or pass backend as a function of the model name',
+    );
+    try {
+      mull.languageModel("sc@8:gpt-4o");
+      expect.unreachable();
+    } catch (error) {
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as ConfigError).field).toBe("model");
+    }
+  });
+
+  it("reports the model name as given when backends are per model", async () => {
+    const mull = createMullProvider({ backend: () => createScriptedBackend({ responses, model: "qwen" }) });
+    const result = await generateText({ model: mull("sc@8:qwen"), prompt });
+    expect(result.response.modelId).toBe("sc@8:qwen");
+  });
+
   it("refuses an unknown strategy, and a bare strategy when backends are per model", () => {
     const one = createMullProvider({ backend: createScriptedBackend({ responses }) });
     expect(() => one("nonsense@3:qwen")).toThrow(ConfigError);

@@ -9,7 +9,8 @@ import { type MullCallSettings, solveCall, toGenerateResult, toStreamResult } fr
 export interface MullProviderOptions extends Omit<MullCallSettings, "strategy"> {
   /**
    * The backend the models sample: one backend, or the backend of a model name (the part after the
-   * strategy prefix, e.g. `qwen2.5-7b` in `sc@8:qwen2.5-7b`).
+   * strategy prefix, e.g. `qwen2.5-7b` in `sc@8:qwen2.5-7b`). With one backend, a model name may only
+   * name that backend's own model (`describe().model`); any other is refused, never silently ignored.
    */
   readonly backend: Backend | ((model: string) => Backend);
 }
@@ -20,9 +21,11 @@ export interface MullProvider {
   (modelId: string): LanguageModelV4;
   /**
    * The model `modelId` names: `strategy:model` (`sc@8:qwen2.5-7b`, `beam@4x2:lab-large`) runs the
-   * strategy on the backend of that model; a bare strategy (`sc@8`) runs it on the one backend.
+   * strategy on the backend of that model; a bare strategy (`sc@8`) runs it on the one backend. With one
+   * backend, responses report `<strategy>:<the backend's model>` as their `modelId`.
    *
-   * @throws ConfigError for an unknown strategy, or a bare strategy when `backend` is a function.
+   * @throws ConfigError for an unknown strategy, a bare strategy when `backend` is a function, or (with
+   * one backend) a model other than that backend's.
    */
   languageModel(modelId: string): LanguageModelV4;
 }
@@ -32,13 +35,35 @@ function splitModelId(modelId: string): { readonly strategy: string; readonly mo
 }
 
 /**
+ * The model of the provider's one backend, which a model name may repeat but not replace.
+ *
+ * @throws ConfigError when `asked` names another model.
+ */
+function servedModel(backend: Backend, asked: string | undefined): string {
+  const own = backend.describe().model;
+  if (asked !== undefined && asked !== own) {
+    throw new ConfigError(
+      `mull ai-sdk: model: "${asked}" is not the model of the provider's one backend ("${own}"); ` +
+        `name the strategy alone or with "${own}", or pass backend as a function of the model name`,
+      { field: "model" },
+    );
+  }
+  return own;
+}
+
+/**
  * Serves mull backends (an OpenAI-compatible server, the embedded llama.cpp engine, …) to the AI SDK:
  * `languageModel("sc@8:qwen2.5-7b")` is a language model whose every call runs `solve` with `sc@8` on
  * that model's backend, with the call's messages as the prompt, and answers with the chosen candidate's
  * text, the run's whole usage and `providerMetadata.mull` (as `mullMiddleware`). Streaming starts after
  * the strategy has chosen.
  *
- * @throws ConfigError (from `languageModel`) for an unknown strategy or a model it cannot name.
+ * With one backend (not a function), `sc@8` and `sc@8:<its model>` are the same model, and any other model
+ * name (`sc@8:gpt-4o` on a backend serving `qwen2.5-7b`) is refused: the backend cannot serve it, and a
+ * response must not claim it did. Responses report the model that answered, `sc@8:qwen2.5-7b`.
+ *
+ * @throws ConfigError (from `languageModel`) for an unknown strategy, a model it cannot name, or a model
+ * other than the one backend's.
  * @example
  * import { generateText } from "ai";
  * import { createOpenAICompatibleBackend } from "mull";
@@ -58,6 +83,7 @@ export function createMullProvider(options: MullProviderOptions): MullProvider {
       );
     }
     const chosen = typeof backend === "function" ? backend(model as string) : backend;
+    const served = typeof backend === "function" ? modelId : `${strategy}:${servedModel(backend, model)}`;
     const callSettings: MullCallSettings = { ...settings, strategy };
     const backendOf = () => chosen;
     return {
@@ -66,8 +92,8 @@ export function createMullProvider(options: MullProviderOptions): MullProvider {
       modelId,
       supportedUrls: {},
       doGenerate: async (params) =>
-        toGenerateResult(await solveCall(params, callSettings, backendOf), modelId),
-      doStream: async (params) => toStreamResult(await solveCall(params, callSettings, backendOf), modelId),
+        toGenerateResult(await solveCall(params, callSettings, backendOf), served),
+      doStream: async (params) => toStreamResult(await solveCall(params, callSettings, backendOf), served),
     };
   };
   return Object.assign((modelId: string) => languageModel(modelId), { languageModel });

@@ -1,0 +1,39 @@
+import { ConfigError } from "mull/errors";
+import { describe, expect, it } from "vitest";
+import { type LlamaCppBackendOptions, parseLlamaCppBackendOptions } from "./llama-cpp-backend-options.ts";
+
+function refusal(options: Record<string, unknown>): ConfigError {
+  try {
+    parseLlamaCppBackendOptions(options as unknown as LlamaCppBackendOptions);
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error as ConfigError;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseLlamaCppBackendOptions", () => {
+  it("fills in threads, sequences and prefix sharing", () => {
+    expect(parseLlamaCppBackendOptions({ model: "lab-small" })).toEqual({
+      model: "lab-small",
+      threads: 1,
+      sequences: 16,
+      prefixSharing: true,
+    });
+  });
+
+  it("refuses an unknown option, naming it and the options there are", () => {
+    const error = refusal({ model: "lab-small", thread: 1 });
+    expect(error.field).toBe("thread");
+    expect(error.message).toBe(
+      "createLlamaCppBackend: thread: unknown key (createLlamaCppBackend takes model, threads, sequences, " +
+        "contextSize, gpu, seedFallback, prefixSharing, speculative, signal)",
+    );
+  });
+
+  it("still names a bad value by its field", () => {
+    const error = refusal({ model: "lab-small", threads: 0 });
+    expect(error.field).toBe("threads");
+    expect(error.message).toBe("createLlamaCppBackend: threads: must be an integer from 1 to 256, got 0");
+  });
+});
