@@ -91,7 +91,7 @@ describe("benchOptionsFromRecipe", () => {
     try {
       expect(labModel.options.prm?.name).toBe("lab-step-checker");
       expect(labModel.options.promptTemplateName).toBeUndefined();
-      expect(labModel.options.sampling).toMatchObject({ topK: 0, maxTokens: 256 });
+      expect(labModel.options.sampling).toMatchObject({ topK: 0, maxTokens: 192 });
       expect(lab.options.prm?.name).toBe("lab-step-checker");
       expect(lab.options.scorer?.name).toBe("lab-checker");
       // The lab's problems come with their prompts: no template is recorded for them.

@@ -20,7 +20,7 @@ describe("createBackendFromFlags over HTTP", () => {
         topK: 0,
         topP: 1,
         minP: 0,
-        maxTokens: 256,
+        maxTokens: 192,
       });
     } finally {
       await resolved.dispose();

@@ -14,7 +14,7 @@ describe("labProfile", () => {
     expect(() => profile.promptTemplate?.({ question: "Write a poem." })).toThrow();
     expect(profile.outcomeScorer?.name).toBe("lab-checker");
     expect(profile.processReward?.name).toBe("lab-step-checker");
-    expect(profile.samplingDefaults).toEqual({ temperature: 0.7, topK: 0, topP: 1, minP: 0, maxTokens: 256 });
+    expect(profile.samplingDefaults).toEqual({ temperature: 0.7, topK: 0, topP: 1, minP: 0, maxTokens: 192 });
     expect(labProfile().samplingDefaults.temperature).toBe(1);
   });
 

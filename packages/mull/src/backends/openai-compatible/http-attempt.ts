@@ -2,6 +2,7 @@ import { BackendCallError } from "../../errors/index.ts";
 import { retryAfterMilliseconds } from "../../runtime/index.ts";
 import type { BodyReading } from "./body-reading.ts";
 import { type CallFailure, shapeFailure } from "./call-failure.ts";
+import { describeNetworkFailure } from "./describe-network-failure.ts";
 import type { HttpCall, PieceRelay } from "./http-call.ts";
 import type { HttpCallerSettings } from "./http-caller-settings.ts";
 import { readEventStream } from "./read-event-stream.ts";
@@ -21,17 +22,6 @@ export interface AttemptContext {
 }
 
 type TimeoutKind = "deadline" | "stall" | "first-token";
-
-function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as Error & { code?: unknown }).code;
-    return typeof code === "string" ? `${cause.message} (${code})` : cause.message;
-  }
-  const code = (error as Error & { code?: unknown }).code;
-  return typeof code === "string" ? `${error.message} (${code})` : error.message;
-}
 
 /** What a request sent without a stream open yet had done when it was aborted: nothing that can be told. */
 const untold: ParsedResponse = {
@@ -126,7 +116,7 @@ export async function attemptCall(
     if (signal?.aborted) return signal.reason;
     if (timeoutKind !== undefined) return timeoutError(timeoutKind, chunks);
     if (BackendCallError.isInstance(thrown)) return thrown;
-    return failure(`POST ${publicUrl} failed ${phase}: ${describeCause(thrown)}`, {
+    return failure(`POST ${publicUrl} failed ${phase}: ${describeNetworkFailure(thrown)}`, {
       isRetryable: true,
       url: publicUrl,
       cause: thrown,

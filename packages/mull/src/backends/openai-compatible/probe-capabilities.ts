@@ -1,3 +1,4 @@
+import { BackendCallError } from "../../errors/index.ts";
 import type { BackendCapabilities, GenerationRequest, Prompt } from "../../spec/index.ts";
 import type { EndpointKind } from "./request-body.ts";
 import type { RequestSender } from "./request-sender.ts";
@@ -17,8 +18,28 @@ export interface ProbeSettings {
 }
 
 /**
+ * The probe's chat question: one any chat model takes, in the form the lab models answer (an arithmetic
+ * chain), so that a lab model behind `mull serve`, which refuses other questions, is probed too.
+ */
+const probeQuestion = "1+1=?";
+
+/**
+ * Whether `error` is the server refusing the probe's request as invalid input without naming a parameter
+ * the probe asks about (a 400 or 422 about its content, such as a model that answers one kind of question
+ * only): it says nothing of what the server honours, and the real requests will say it again if it matters.
+ */
+function refusesInput(error: unknown): boolean {
+  return BackendCallError.isInstance(error) && (error.status === 400 || error.status === 422);
+}
+
+/**
  * Asks a server with tiny requests (`n: 2`, one token, logprobs) what it honours. At most three
- * requests, and one in the usual case: each refusal drops what was refused and asks again.
+ * requests, and one in the usual case: each refusal drops what was refused and asks again. A request the
+ * server refuses as invalid input (a 400 or 422 that names neither `n` nor log-probabilities) ends the probe
+ * with what it has found: what it could not find out stays open, to be assumed from the endpoint and
+ * learned from the first real responses, and the run goes on.
+ *
+ * @throws whatever else the server or the network answers (an unknown model, a missing key, a down server).
  */
 export async function probeCapabilities(
   sender: RequestSender,
@@ -27,7 +48,7 @@ export async function probeCapabilities(
   const { kind, streamed, signal } = settings;
   const prompt: Prompt =
     kind === "chat"
-      ? { kind: "chat", messages: [{ role: "user", content: "Say OK." }] }
+      ? { kind: "chat", messages: [{ role: "user", content: probeQuestion }] }
       : { kind: "text", text: "OK" };
   const found: { n?: boolean; logprobs?: boolean; topLogprobs?: boolean } = {};
   let askN = settings.n;
@@ -67,6 +88,8 @@ export async function probeCapabilities(
         found.logprobs = false;
         found.topLogprobs = false;
         askLogprobs = false;
+      } else if (refusesInput(error)) {
+        return found;
       } else {
         throw error;
       }

@@ -71,6 +71,33 @@ describe("forwardedBody", () => {
     expect(forced.message).toMatch(/\(greedy, single, sc@N, .*asc@N, .*mass@N, .*accept@N\)$/);
   });
 
+  it("takes the values that turn truncation off for an embedded model, and refuses those that truncate", () => {
+    // mull's own client sends them to switch off an upstream's hidden truncation defaults.
+    expect(forwardedBody(body({ top_k: 0, min_p: 0 }), served("embedded"), strategy("sc@8"))).toEqual({});
+    expect(forwardedBody(body({ top_k: -1 }), served("embedded"), undefined)).toEqual({});
+    const topK = refusal(() => forwardedBody(body({ top_k: 40, min_p: 0 }), served("embedded"), undefined));
+    expect(topK).toEqual({
+      param: "top_k",
+      message:
+        "top_k is passed to OpenAI-compatible upstreams only; model m runs in this server and cannot honour it (got 40; it samples without truncation and takes only the values that turn truncation off: 0 or -1)",
+    });
+    expect(
+      refusal(() => forwardedBody(body({ min_p: 0.05 }), served("embedded"), undefined)).message,
+    ).toMatch(/cannot honour it \(got 0\.05; .*: 0\)$/);
+    // Other fields, and a model whose sampler this server does not know, get no such leeway.
+    expect(refusal(() => forwardedBody(body({ top_k: 0 }), served("other"), undefined)).message).toBe(
+      "top_k is passed to OpenAI-compatible upstreams only; model m runs in this server and cannot honour it",
+    );
+    expect(
+      refusal(() => forwardedBody(body({ repetition_penalty: 1 }), served("embedded"), undefined)).param,
+    ).toBe("repetition_penalty");
+    // An upstream gets them as they are.
+    expect(forwardedBody(body({ top_k: 0, min_p: 0 }), served("openai-compatible"), undefined)).toEqual({
+      top_k: 0,
+      min_p: 0,
+    });
+  });
+
   it("forwards unknown fields as they are, and refuses them where they cannot reach an upstream", () => {
     const unknownFields = { reasoning_effort: "high", guided_choice: ["a", "b"], seed_offset: null };
     expect(forwardedBody(body({ unknownFields }), served("openai-compatible"), undefined)).toEqual({

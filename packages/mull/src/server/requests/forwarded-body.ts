@@ -14,7 +14,8 @@ import { type ChatRequestBody, type CompletionRequestBody, forwardedFields } fro
  * on those calls or that change what a sample is (`messages`, `prompt`, `continue_final_message`,
  * `add_generation_prompt`, `echo`, `best_of`). They are refused, never
  * dropped, where they could not be honoured: by a model that is not behind an OpenAI-compatible upstream
- * (an embedded model has no such fields), `tools` by a model prompted with its own template (the lab's
+ * (an embedded model has no such fields; it takes only `top_k` 0 or -1 and `min_p` 0, which ask for the
+ * untruncated sampling it does anyway, and drops them), `tools` by a model prompted with its own template (the lab's
  * `Q: … A:`), and `tools` under a strategy whose catalog entry does not choose among whole samples
  * (`StrategyEntry.choosesWholeSamples`): a step-level search, a router, an architecture, or a strategy that
  * writes its answers by continuing traces with cues (`force@T`, `probe@NkK`) has no whole samples that
@@ -35,11 +36,9 @@ export function forwardedBody(
     const value = given[field];
     if (value === undefined || value === null) continue;
     if (served.kind !== "openai-compatible") {
-      throw new ApiError(
-        400,
-        `${field} is passed to OpenAI-compatible upstreams only; model ${served.name} runs in this server and cannot honour it`,
-        { param: field, code: "unsupported_parameter" },
-      );
+      const refusal = refusalInServer(field, value, served);
+      if (refusal === undefined) continue;
+      throw refusal;
     }
     forwarded[field] = value;
   }
@@ -73,6 +72,36 @@ export function forwardedBody(
   }
   if (strategy !== undefined) refuseToolsUnder(strategy);
   return forwarded;
+}
+
+/**
+ * The values of the truncating sampling fields that turn truncation off (`top_k` 0 or -1, `min_p` 0). An
+ * embedded model samples without truncation (the server sends it no `topK` or `minP`), so it honours them by
+ * doing nothing, and clients that send them to switch off an upstream's hidden truncation defaults (mull's
+ * own OpenAI-compatible backend does) are served; any other value would truncate, and is refused.
+ */
+const untruncatedValues: ReadonlyMap<string, readonly unknown[]> = new Map([
+  ["top_k", [0, -1]],
+  ["min_p", [0]],
+]);
+
+/**
+ * What a model that runs in this server does with a forwarded field: nothing (`undefined`) where it
+ * honours the value as it samples anyway (an embedded model and a value that turns truncation off), else
+ * the refusal, which says what an embedded model would take.
+ */
+function refusalInServer(field: string, value: unknown, served: ServedModel): ApiError | undefined {
+  const neutral = served.kind === "embedded" ? untruncatedValues.get(field) : undefined;
+  if (neutral?.includes(value) === true) return undefined;
+  const accepted =
+    neutral === undefined
+      ? ""
+      : ` (got ${JSON.stringify(value)}; it samples without truncation and takes only the values that turn truncation off: ${neutral.join(" or ")})`;
+  return new ApiError(
+    400,
+    `${field} is passed to OpenAI-compatible upstreams only; model ${served.name} runs in this server and cannot honour it${accepted}`,
+    { param: field, code: "unsupported_parameter" },
+  );
 }
 
 /**
