@@ -74,6 +74,9 @@ beforeAll(async () => {
     stallTimeoutMilliseconds: 300,
     maxRetries: 2,
     scorer: "none" as const,
+    // Every fault here hits the same upstream, cut and stalled bodies included, which count as failed
+    // calls: its circuit must stay closed for the next fault (circuit-fallback.test.ts tests the circuit).
+    circuitBreaker: { failureThreshold: 1000 },
   };
   const config = parseServerConfig({
     server: { keepAliveMilliseconds: 100 },

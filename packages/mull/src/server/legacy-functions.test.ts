@@ -140,4 +140,14 @@ describe("legacy function calling", () => {
       expect(json.error.message).toMatch(message);
     }
   });
+  it("names functions, not tools, when the functions offered cannot be served", async () => {
+    const before = served.fake.requests.length;
+    const response = await post({ model: "force@64:fake-model", messages: question, functions });
+    const json = (await response.json()) as Json;
+    expect(response.status).toBe(400);
+    expect(json.error.param).toBe("functions");
+    expect(json.error.message).toMatch(/^strategy force@64 cannot vote over tool calls/);
+    expect(json.error.message).toMatch(/applies to functions, which the server reads as tools\)$/);
+    expect(served.fake.requests.length).toBe(before);
+  });
 });

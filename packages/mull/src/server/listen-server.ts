@@ -26,10 +26,11 @@ export interface RunningServer {
   readonly port: number;
   readonly httpServer: Server;
   /**
-   * Graceful shutdown: stops accepting connections, answers new requests on open connections with 503
-   * (and `/health` with 503), lets requests in flight finish for up to `graceMilliseconds`, then cuts
-   * the rest (aborting their upstream calls) and closes every connection. Calling it twice returns the
-   * same promise.
+   * Graceful shutdown: lets requests in flight finish for up to `graceMilliseconds`, then cuts the rest
+   * (aborting their upstream calls), stops listening and closes every connection. While it drains the
+   * server still accepts connections, so that load balancers see the drain rather than refused
+   * connections: `/health` answers 503 `draining`, new generation requests 503 `server_shutting_down`
+   * with Retry-After, and every response closes its connection. Calling it twice returns the same promise.
    */
   shutdown(graceMilliseconds: number): Promise<ShutdownReport>;
 }
@@ -67,9 +68,9 @@ export async function listenServer(server: MullServer, options: ListenOptions): 
   let shutting: Promise<ShutdownReport> | undefined;
 
   const shutdown = async (graceMilliseconds: number): Promise<ShutdownReport> => {
+    // The listener stays open while requests drain: a load balancer's probe reads 503 `draining` on
+    // `/health` and a client is told to retry elsewhere, where a closed listener would refuse them both.
     server.startDraining();
-    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    httpServer.closeIdleConnections();
     server.logger.info({ inFlight: server.inFlight(), graceMilliseconds }, "draining");
     const started = performance.now();
     const drained = await Promise.race([
@@ -82,6 +83,8 @@ export async function listenServer(server: MullServer, options: ListenOptions): 
       server.abortAll();
       await Promise.race([server.idle(), sleep(1_000, undefined, unreferenced)]);
     }
+    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections();
     // A finished request may still be writing its response: connections close by themselves once
     // written (responses say `connection: close` while draining); wait for that, within the grace.
     const left = Math.max(100, graceMilliseconds - (performance.now() - started));

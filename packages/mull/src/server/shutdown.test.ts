@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServeProcess } from "../cli/commands/serve-process.test-support.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 
-// SIGTERM on a real `mull serve` process: stop accepting, drain requests in flight up to the grace
-// period, cut the rest (aborting their upstream calls), exit 0.
+// SIGTERM on a real `mull serve` process: refuse new requests with 503 (still accepting connections),
+// drain requests in flight up to the grace period, cut the rest (aborting their upstream calls), exit 0.
 
 const key = "sk-shutdown";
 let fake: FakeOpenAIServer;
@@ -74,11 +74,10 @@ describe("SIGTERM", () => {
       await until(() => fake.requests.length > before);
       child.process.kill("SIGTERM");
       await until(() => child.stderr().includes("draining"));
-      const refused = await ask(child.url, "late").then(
-        (response) => response.status,
-        () => "refused",
-      );
-      expect(refused === "refused" || refused === 503).toBe(true);
+      const refused = await ask(child.url, "late");
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).toBe("1");
+      expect((await fetch(`${child.url}/health`)).status).toBe(503);
       const response = await inFlight;
       expect(response.status).toBe(200);
       expect((await response.json()).choices[0].message.content).toBe("one two three four five #### 5");

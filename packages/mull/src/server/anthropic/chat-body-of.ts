@@ -1,5 +1,5 @@
 import { ApiError } from "../http/index.ts";
-import type { ChatRequestBody } from "../requests/index.ts";
+import type { ChatRequestBody, ClientFields } from "../requests/index.ts";
 import type { MessagesRequestBody, MessagesRequestMessage } from "./messages-schema.ts";
 
 type ChatMessage = ChatRequestBody["messages"][number];
@@ -154,5 +154,23 @@ export function chatBodyOf(body: MessagesRequestBody): ChatRequestBody {
         }),
     ...toolChoiceOf(body.tool_choice),
     ...(mull === undefined || mull === null ? {} : { mull }),
+  };
+}
+
+/**
+ * The chat fields `chatBodyOf` maps from differently named fields of a messages request, by the chat
+ * field (`user` from `metadata.user_id`, `stop` from `stop_sequences`, `mull.reasoning_budget` from
+ * `thinking.budget_tokens` where the budget came from there), so that an error names what the client sent.
+ *
+ * @example
+ * messagesClientFields({ model: "m", max_tokens: 64, messages, metadata: { user_id: "u1" } });
+ * // { user: "metadata.user_id", stop: "stop_sequences" }
+ */
+export function messagesClientFields(body: MessagesRequestBody): ClientFields {
+  const budgetFromThinking = body.thinking?.type === "enabled" && body.mull?.reasoning_budget === undefined;
+  return {
+    user: "metadata.user_id",
+    stop: "stop_sequences",
+    ...(budgetFromThinking ? { "mull.reasoning_budget": "thinking.budget_tokens" } : {}),
   };
 }

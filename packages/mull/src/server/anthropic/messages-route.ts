@@ -2,17 +2,20 @@ import type { Handler } from "hono";
 import type { ServerEnvironment } from "../middleware/index.ts";
 import { parseRequestBody } from "../requests/index.ts";
 import { type GenerationRouteOptions, plannedRoute } from "../routes/planned-route.ts";
-import { chatBodyOf } from "./chat-body-of.ts";
+import { chatBodyOf, messagesClientFields } from "./chat-body-of.ts";
 import { messageBody } from "./message-body.ts";
 import { streamMessage } from "./message-stream.ts";
 import { messagesFieldMessages, messagesRequestSchema } from "./messages-schema.ts";
+import { refuseUnknownMessageFields } from "./refuse-unknown-message-fields.ts";
 
 /**
- * `POST /v1/messages`, as Anthropic's: the body is checked against Anthropic's schema, mapped onto a chat
+ * `POST /v1/messages`, as Anthropic's: the body is checked against Anthropic's schema (a top-level field
+ * the server does not take is refused, `refuseUnknownMessageFields`), mapped onto a chat
  * completions request (`chatBodyOf`) and planned, routed, budgeted and served exactly as one (a model prefix
  * such as `sc@5:` picks the strategy); the answer is an Anthropic message (`messageBody`) or its events
  * (`streamMessage`). Errors are sent in OpenAI's shape here and rewritten to Anthropic's by
- * `anthropicErrors` in front of the route. The `anthropic-version` header is accepted and not read: the
+ * `anthropicErrors` in front of the route; an error about a mapped field names the field the client sent
+ * (`metadata.user_id`, not `user`). The `anthropic-version` header is accepted and not read: the
  * shapes are those of version 2023-06-01.
  *
  * @example
@@ -23,9 +26,11 @@ export function messagesRoute(options: GenerationRouteOptions): Handler<ServerEn
   const { server } = options.config;
   return plannedRoute(options, {
     endpoint: "chat",
-    parse: (raw) => ({
-      body: chatBodyOf(parseRequestBody(messagesRequestSchema, raw, messagesFieldMessages)),
-    }),
+    parse(raw) {
+      const body = parseRequestBody(messagesRequestSchema, raw, messagesFieldMessages);
+      refuseUnknownMessageFields(raw);
+      return { body: chatBodyOf(body), clientFields: messagesClientFields(body) };
+    },
     async answer({ plan, work, live, progress, log }, _parsed, context) {
       const { requestId, abort } = context.var;
       const id = `msg_${requestId.replaceAll("-", "")}`;

@@ -89,8 +89,12 @@ const thinking = z.discriminatedUnion("type", [
 ]);
 
 /**
- * The fields of Anthropic's `POST /v1/messages` that the server reads (others are ignored): `max_tokens`
- * is required, as Anthropic requires it. `mull` takes the same object as on chat completions.
+ * The top-level fields of Anthropic's `POST /v1/messages` that the server takes: `max_tokens` is required,
+ * as Anthropic requires it, and `mull` takes the same object as on chat completions. `service_tier`,
+ * `cache_control` and `context_management` are accepted and change nothing here: this server has one
+ * tier, its upstreams cache prompts by themselves, and the conversation goes to the model whole (earlier
+ * turns' thinking is dropped in any case). Claude Code sends `context_management` with its requests. Any
+ * other top-level field is refused (`refuseUnknownMessageFields`).
  */
 export const messagesRequestSchema = z.object({
   model: z.string().min(1).max(512),
@@ -106,6 +110,9 @@ export const messagesRequestSchema = z.object({
   tools: z.array(tool).min(1).max(128).optional(),
   tool_choice: toolChoice.optional(),
   thinking: thinking.optional(),
+  service_tier: z.enum(["auto", "standard_only"]).optional(),
+  cache_control: z.looseObject({ type: z.string() }).nullable().optional(),
+  context_management: z.looseObject({}).nullable().optional(),
   mull: mullRequestOptionsSchema.nullable().optional(),
 });
 
@@ -136,4 +143,7 @@ export const messagesFieldMessages: Readonly<Record<string, string>> = {
     'must be { "type": "enabled", "budget_tokens": N }, { "type": "disabled" } or { "type": "adaptive" }',
   budget_tokens: "must be a positive integer (thinking tokens)",
   metadata: "must be an object such as { user_id }",
+  service_tier: 'must be "auto" or "standard_only"',
+  cache_control: 'must be an object such as { "type": "ephemeral" }',
+  context_management: "must be an object such as { edits: [ … ] }",
 };

@@ -23,6 +23,27 @@ describe("requestContext", () => {
     expect(text).toMatch(/mull_http_requests_total\{route="unmatched",method="GET",status="404"\} 1/);
   });
 
+  it("labels a request refused before its route ran (a key check) by the route its path matches", async () => {
+    const { app, metrics } = setup();
+    app.use("/v1/*", async (context, next) => {
+      if (context.req.header("authorization") === undefined) return context.text("no key", 401);
+      return next();
+    });
+    app.post("/v1/chat/completions", (context) => context.text("answer"));
+    app.all("/v1/chat/completions", (context) => context.text("POST only", 405));
+    expect((await app.request("/v1/chat/completions", { method: "POST" })).status).toBe(401);
+    expect((await app.request("/v1/chat/completions")).status).toBe(401);
+    expect((await app.request("/v1/elsewhere", { method: "POST" })).status).toBe(401);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(
+      /mull_http_requests_total\{route="\/v1\/chat\/completions",method="POST",status="401"\} 1/,
+    );
+    expect(text).toMatch(
+      /mull_http_requests_total\{route="\/v1\/chat\/completions",method="GET",status="401"\} 1/,
+    );
+    expect(text).toMatch(/mull_http_requests_total\{route="unmatched",method="POST",status="401"\} 1/);
+  });
+
   it("says connection: close while draining", async () => {
     const { app } = setup(true);
     app.get("/", (context) => context.text("ok"));

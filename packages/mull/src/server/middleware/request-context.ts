@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
 import type { ServerMetrics } from "../telemetry/index.ts";
+import { routePattern } from "./route-pattern.ts";
 
 /** When a response ends: as the handler returns it, or later for a stream. */
 export interface ResponseEnd {
@@ -59,7 +60,8 @@ function createResponseEnd(
 /**
  * The first middleware of every request: its id, logger and arrival time, the `x-request-id` header of
  * its response, and `mull_http_requests_total` and the latency histogram once the response has ended
- * (for a stream, when it closes), labelled by route pattern (`unmatched` for no route).
+ * (for a stream, when it closes), labelled by the pattern of the route the path matches, also when the
+ * request was refused before that route ran (a missing key, say), and `unmatched` for a path no route matches.
  *
  * @example
  * app.use("*", requestContext({ logger, metrics, draining: () => isDraining }));
@@ -73,7 +75,7 @@ export function requestContext(
     const requestId = randomUUID();
     // A stream may end before this middleware resumes: the route is read when the response ends.
     const responseEnd = createResponseEnd((status) => {
-      const route = context.req.routePath === "/*" ? "unmatched" : context.req.routePath;
+      const route = routePattern(context) ?? "unmatched";
       metrics.requests.inc({ route, method: context.req.method, status: String(status) });
       metrics.requestSeconds.observe({ route }, (performance.now() - startedAt) / 1000);
     });

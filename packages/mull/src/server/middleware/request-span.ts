@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { MiddlewareHandler } from "hono";
 import { markFailed, mullTracer } from "../../telemetry/index.ts";
 import type { RequestContextVariables } from "./request-context.ts";
+import { routePattern } from "./route-pattern.ts";
 
 /**
  * An OpenTelemetry server span per request, per the HTTP semantic conventions: `http.request.method`,
@@ -25,8 +26,8 @@ export function requestSpan(): MiddlewareHandler<{ Variables: RequestContextVari
       },
       async (span) => {
         context.var.responseEnd.onEnd((status) => {
-          const route = context.req.routePath;
-          if (route !== "/*") {
+          const route = routePattern(context);
+          if (route !== undefined) {
             span.setAttribute("http.route", route);
             span.updateName(`${method} ${route}`);
           }

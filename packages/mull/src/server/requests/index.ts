@@ -1,4 +1,5 @@
 export { type AnswerPiece, answerPieces, textPieces } from "./answer-pieces.ts";
+export { type ClientFields, inClientFields } from "./client-fields.ts";
 export { earlyFailureMilliseconds, type SettledWork, throwEarlyFailure } from "./early-failure.ts";
 export { legacyFunctionBody, legacyFunctionChunks, legacyFunctions } from "./legacy-functions.ts";
 export { liveTailChunks, liveTextChunks } from "./live-chunks.ts";

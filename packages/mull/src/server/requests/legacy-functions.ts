@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiError } from "../http/index.ts";
+import type { ClientFields } from "./client-fields.ts";
 import { parseRequestBody } from "./request-schema.ts";
 
 type Json = Record<string, unknown>;
@@ -30,6 +31,8 @@ export interface LegacyFunctionsBody {
   readonly body: unknown;
   /** Whether the request offered `functions`: its answer then names a call as `message.function_call`. */
   readonly legacy: boolean;
+  /** `tools` and `tool_choice` where they were sent as `functions` and `function_call`, for errors to name those. */
+  readonly clientFields?: ClientFields | undefined;
 }
 
 function isObject(value: unknown): value is Json {
@@ -141,6 +144,10 @@ export function legacyFunctions(raw: unknown): LegacyFunctionsBody {
           }),
     },
     legacy: legacy.functions !== undefined,
+    clientFields: {
+      ...(legacy.functions === undefined ? {} : { tools: "functions" }),
+      ...(choice === undefined || choice === null ? {} : { tool_choice: "function_call" }),
+    },
   };
 }
 

@@ -88,6 +88,39 @@ describe("readJsonBody", () => {
     ).toBe(413);
   });
 
+  it("answers 415 naming the encoding for an encoded body, without reading it as text", async () => {
+    const gzipped = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x7b, 0x22]);
+    for (const encoding of ["gzip", "br", "deflate, gzip"]) {
+      const error = await readJsonBody(
+        request(gzipped, "application/json", { "content-encoding": encoding }),
+        limits,
+      ).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(415);
+      expect((error as ApiError).code).toBe("unsupported_content_encoding");
+      expect((error as ApiError).message).toContain(`Content-Encoding "${encoding}"`);
+      expect((error as ApiError).message).toMatch(/^[\x20-\x7e]*$/);
+    }
+    const plain = request('{"a":1}', "application/json", { "content-encoding": "identity" });
+    expect(await readJsonBody(plain, limits)).toEqual({ a: 1 });
+  });
+
+  it("never quotes the body in an invalid JSON message", async () => {
+    const binary = new Uint8Array([0x1f, 0x8b, 0x08, 0x73, 0x65, 0x63, 0x72, 0x65, 0x74]);
+    const error = (await readJsonBody(request(binary), limits).catch(
+      (thrown: unknown) => thrown,
+    )) as ApiError;
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/^the request body is not valid JSON/);
+    expect(error.message).not.toContain("secret");
+    expect(error.message).toMatch(/^[\x20-\x7e]*$/);
+    const cut = (await readJsonBody(request('{"key": "sk-abc", oops}'), limits).catch(
+      (thrown: unknown) => thrown,
+    )) as ApiError;
+    expect(cut.message).toMatch(/^the request body is not valid JSON \(at character \d+\)$/);
+    expect(cut.message).not.toContain("sk-abc");
+  });
+
   it("answers 400 for empty, invalid or too deep JSON", async () => {
     expect(await status(readJsonBody(request(""), limits))).toBe(400);
     expect(await status(readJsonBody(request("{nope"), limits))).toBe(400);

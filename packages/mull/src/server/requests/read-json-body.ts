@@ -75,10 +75,30 @@ function tooLarge(maxBytes: number): ApiError {
   });
 }
 
+/** A header value as it may be shown in a message: printable ASCII, at most 64 characters. */
+function shown(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, "?").slice(0, 64);
+}
+
 /**
- * Reads a request's JSON body under limits: 415 unless the content type is JSON; 413 when the declared
- * length, or the bytes read so far, pass `maxBodyBytes` (reading stops there); 400 for an empty body,
- * nesting deeper than `maxJsonDepth` (checked before parsing) or invalid JSON.
+ * Where JSON.parse stopped, from its message, which also quotes the text around that place: a message
+ * for the client gives the position only, as a body is never echoed (it may hold anything, binary
+ * included).
+ */
+function invalidJsonMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  const position = /\bposition (\d+)/.exec(message)?.[1];
+  if (position !== undefined) return `the request body is not valid JSON (at character ${position})`;
+  if (/end of (?:JSON )?input/i.test(message)) return "the request body is not valid JSON (it ends too soon)";
+  return "the request body is not valid JSON";
+}
+
+/**
+ * Reads a request's JSON body under limits: 415 unless the content type is JSON and the body is not
+ * encoded (a `Content-Encoding` other than `identity`: the server reads plain JSON only, and names the
+ * encoding rather than reading compressed bytes as text); 413 when the declared length, or the bytes
+ * read so far, pass `maxBodyBytes` (reading stops there); 400 for an empty body, nesting deeper than
+ * `maxJsonDepth` (checked before parsing) or invalid JSON (whose message never quotes the body).
  *
  * @throws ApiError with the status above.
  * @example
@@ -91,6 +111,14 @@ export async function readJsonBody(request: Request, limits: JsonBodyLimits): Pr
       415,
       `the request body must be JSON (Content-Type: application/json), got ${contentType === "" ? "no Content-Type" : `"${contentType.slice(0, 100)}"`}`,
       { code: "unsupported_media_type" },
+    );
+  }
+  const encoding = (request.headers.get("content-encoding") ?? "").trim();
+  if (encoding !== "" && encoding.toLowerCase() !== "identity") {
+    throw new ApiError(
+      415,
+      `the request body must not be encoded: Content-Encoding "${shown(encoding)}" is not supported; send plain JSON`,
+      { code: "unsupported_content_encoding" },
     );
   }
   const declared = request.headers.get("content-length");
@@ -111,8 +139,6 @@ export async function readJsonBody(request: Request, limits: JsonBodyLimits): Pr
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ApiError(400, `the request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`, {
-      code: "invalid_json",
-    });
+    throw new ApiError(400, invalidJsonMessage(error), { code: "invalid_json" });
   }
 }

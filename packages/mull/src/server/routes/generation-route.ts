@@ -35,10 +35,15 @@ export function generationRoute(
   return plannedRoute(options, {
     endpoint,
     parse(raw) {
-      const mapped = endpoint === "chat" ? legacyFunctions(raw) : { body: raw, legacy: false };
+      const mapped =
+        endpoint === "chat" ? legacyFunctions(raw) : { body: raw, legacy: false, clientFields: undefined };
       const body = parseRequestBody(schema, mapped.body);
       const unknownFields = unknownFieldsOf(mapped.body, schema);
-      return { body: unknownFields === undefined ? body : { ...body, unknownFields }, legacy: mapped.legacy };
+      return {
+        body: unknownFields === undefined ? body : { ...body, unknownFields },
+        legacy: mapped.legacy,
+        clientFields: mapped.clientFields,
+      };
     },
     async answer({ plan, work, live, progress, log }, parsed, context) {
       const { requestId, abort } = context.var;

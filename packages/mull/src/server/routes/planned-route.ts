@@ -5,10 +5,12 @@ import type { ServerEnvironment } from "../middleware/index.ts";
 import { type ModelRoutes, type RoutePull, routeModel } from "../model-routes/index.ts";
 import {
   type ChatRequestBody,
+  type ClientFields,
   type CompletionRequestBody,
   createLiveText,
   createProgressFeed,
   type EndpointKind,
+  inClientFields,
   type LiveText,
   type ProgressFeed,
   planRequest,
@@ -50,7 +52,10 @@ export interface PlannedRouteFront<
   Parsed extends { readonly body: ChatRequestBody | CompletionRequestBody },
 > {
   readonly endpoint: EndpointKind;
-  /** Checks the JSON body and maps it onto a chat or completions request (`body`), with what answering needs. */
+  /**
+   * Checks the JSON body and maps it onto a chat or completions request (`body`), with what answering
+   * needs; a `clientFields` on what it returns makes errors about mapped fields name those the client sent.
+   */
   parse(raw: unknown): Parsed;
   /** Answers the request: its body, or its stream. */
   answer(request: PlannedRequest, parsed: Parsed, context: Context<ServerEnvironment>): Promise<Response>;
@@ -68,10 +73,12 @@ export interface PlannedRouteFront<
  * @example
  * app.post("/v1/chat/completions", plannedRoute(options, { endpoint: "chat", parse, answer }));
  */
-export function plannedRoute<Parsed extends { readonly body: ChatRequestBody | CompletionRequestBody }>(
-  options: GenerationRouteOptions,
-  front: PlannedRouteFront<Parsed>,
-): Handler<ServerEnvironment> {
+export function plannedRoute<
+  Parsed extends {
+    readonly body: ChatRequestBody | CompletionRequestBody;
+    readonly clientFields?: ClientFields | undefined;
+  },
+>(options: GenerationRouteOptions, front: PlannedRouteFront<Parsed>): Handler<ServerEnvironment> {
   const { models, metrics } = options;
   const routes: ModelRoutes = options.routes ?? { bandits: new Map(), strategies: new Map() };
   const { limits } = options.config;
@@ -85,9 +92,11 @@ export function plannedRoute<Parsed extends { readonly body: ChatRequestBody | C
       startedAt: context.var.startedAt,
     });
     let pull: RoutePull | undefined;
+    let clientFields: ClientFields | undefined;
     try {
       const raw = await readJsonBody(context.req.raw, limits);
       const parsed = front.parse(raw);
+      clientFields = parsed.clientFields;
       const asked = parsed.body;
       const routed = routeModel(asked.model, routes);
       pull = routed.pull;
@@ -144,7 +153,7 @@ export function plannedRoute<Parsed extends { readonly body: ChatRequestBody | C
         ? new ApiError(503, "the server shut down before the request finished", {
             code: "server_shutting_down",
           })
-        : log.failure(error);
+        : inClientFields(log.failure(error), clientFields);
       if (apiError.status < 500 && log.plan === undefined) metrics.rejected.inc({ reason: "invalid" });
       log.line(apiError.status, {
         code: apiError.code,

@@ -9,6 +9,7 @@ export {
   createCircuitBreaker,
 } from "./circuit-breaker.ts";
 export { CircuitOpenError } from "./circuit-open-error.ts";
+export type { UpstreamCallObserver } from "./observed-fetch.ts";
 export { probeUpstreams, type UpstreamProbeOutcome } from "./probe-upstreams.ts";
 export { createSampleFanOut, type SampleCounts, type SampleFanOut } from "./sample-fan-out.ts";
 export {
@@ -16,7 +17,6 @@ export {
   buildServedModels,
   type ServedModel,
   type ServedModels,
-  type UpstreamCallObserver,
 } from "./served-model.ts";
 export type { CircuitFactory, CircuitSettings, UpstreamCircuit } from "./upstream-circuit.ts";
 export { upstreamCircuits } from "./upstream-circuits.ts";

@@ -1,0 +1,142 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { manualClock } from "../../runtime/index.ts";
+import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
+import { type CircuitBreaker, createCircuitBreaker } from "./circuit-breaker.ts";
+import { observedFetch } from "./observed-fetch.ts";
+
+// An upstream that sends its 200 headers and one event, then resets the connection (`/cut`); one that
+// sends a whole stream (`/whole`); one that sends an error status (`/busy`); one that stops sending but
+// keeps the connection open (`/stall`).
+
+let server: Server;
+let base: string;
+let guarded: GuardedFetch;
+let circuit: CircuitBreaker;
+let observed: { outcome: string; seconds: number }[];
+
+beforeEach(async () => {
+  server = createServer((request, response) => {
+    request.resume();
+    if (request.url === "/busy") {
+      response.writeHead(429, { "content-type": "application/json" });
+      response.end('{"error":{"message":"busy"}}');
+      return;
+    }
+    response.writeHead(200, { "content-type": "text/event-stream" });
+    response.write('data: {"choices":[{"index":0,"delta":{"content":"Hel"}}]}\n\n');
+    if (request.url === "/cut") setTimeout(() => response.socket?.resetAndDestroy(), 20);
+    if (request.url === "/whole") response.end("data: [DONE]\n\n");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  guarded = createGuardedFetch({ policy: createAddressPolicy(["127.0.0.1/32"]) });
+  circuit = createCircuitBreaker({ failureThreshold: 3, cooldownMilliseconds: 10_000, clock: manualClock() });
+  observed = [];
+});
+
+afterEach(async () => {
+  guarded.close();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function fetchFunction(): typeof fetch {
+  return observedFetch(
+    guarded,
+    "up",
+    (_upstream, outcome, seconds) => observed.push({ outcome, seconds }),
+    circuit,
+  );
+}
+
+/** Reads a body to its end; resolves with the error that ended it, if one did. */
+async function readAll(response: Response): Promise<unknown> {
+  const reader = response.body!.getReader();
+  try {
+    for (;;) if ((await reader.read()).done) return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+describe("observedFetch", () => {
+  it("counts a stream cut after its 200 headers as one failure, never as a success, and opens the circuit", async () => {
+    const call = fetchFunction();
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const response = await call(`${base}/cut`);
+      expect(response.status).toBe(200);
+      // Nothing is counted while the body is still coming.
+      expect(observed).toHaveLength(attempt - 1);
+      expect(await readAll(response)).toBeInstanceOf(Error);
+      expect(observed.map((entry) => entry.outcome)).toEqual(Array(attempt).fill("network-error"));
+    }
+    expect(circuit.state()).toBe("open");
+    const refused = await call(`${base}/whole`).catch((error: unknown) => error);
+    expect((refused as Error).message).toMatch(/circuit/i);
+    expect(observed).toHaveLength(3);
+  });
+
+  it("counts a stream read to its end once, by its status, and the time to its headers", async () => {
+    const call = fetchFunction();
+    await readAll(await call(`${base}/cut`));
+    await readAll(await call(`${base}/cut`));
+    const response = await call(`${base}/whole`);
+    expect(await response.text()).toContain("data: [DONE]");
+    expect(observed.map((entry) => entry.outcome)).toEqual(["network-error", "network-error", "200"]);
+    // The success reset the failure count: two more cuts do not reach the threshold of three.
+    await readAll(await call(`${base}/cut`));
+    await readAll(await call(`${base}/cut`));
+    expect(circuit.state()).toBe("closed");
+    expect(observed[2]!.seconds).toBeGreaterThanOrEqual(0);
+    expect(observed[2]!.seconds).toBeLessThan(5);
+  });
+
+  it("counts a body its reader cancelled as a success, once", async () => {
+    const response = await fetchFunction()(`${base}/stall`);
+    const reader = response.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel();
+    await reader.cancel();
+    expect(observed.map((entry) => entry.outcome)).toEqual(["200"]);
+  });
+
+  it("counts an error status when its headers arrive, as before", async () => {
+    const call = fetchFunction();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const response = await call(`${base}/busy`);
+      expect(response.status).toBe(429);
+      await response.text();
+    }
+    expect(observed.map((entry) => entry.outcome)).toEqual(["429", "429", "429"]);
+    expect(circuit.state()).toBe("open");
+  });
+
+  it("counts a stream its caller aborted as aborted, which leaves the circuit alone", async () => {
+    const call = fetchFunction();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const controller = new AbortController();
+      const response = await call(`${base}/stall`, { signal: controller.signal });
+      const reading = readAll(response);
+      controller.abort(new DOMException("the client went away", "AbortError"));
+      expect(await reading).toBeDefined();
+    }
+    expect(observed.map((entry) => entry.outcome)).toEqual(["aborted", "aborted", "aborted"]);
+    expect(circuit.state()).toBe("closed");
+  });
+
+  it("counts a stream its caller's stall timeout ended as a failure", async () => {
+    const call = fetchFunction();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const controller = new AbortController();
+      const response = await call(`${base}/stall`, { signal: controller.signal });
+      const reading = readAll(response);
+      controller.abort(new Error("stall timeout"));
+      expect(await reading).toBeDefined();
+    }
+    // The metrics keep their label for a timed-out attempt; the circuit counts it as a failure.
+    expect(observed.map((entry) => entry.outcome)).toEqual(["aborted", "aborted", "aborted"]);
+    expect(circuit.state()).toBe("open");
+  });
+});

@@ -1,0 +1,145 @@
+import { BackendCallError } from "../../errors/index.ts";
+import type { GuardedFetch } from "../network/index.ts";
+import { circuitVerdict } from "./circuit-breaker.ts";
+import { CircuitOpenError } from "./circuit-open-error.ts";
+import type { UpstreamCircuit } from "./upstream-circuit.ts";
+
+/**
+ * Observes each HTTP request to an upstream once, when its outcome is known: the outcome (status code,
+ * `network-error`, `aborted`) and the seconds to its response headers.
+ */
+export type UpstreamCallObserver = (upstream: string, outcome: string, seconds: number) => void;
+
+/** Why an upstream call failed: `aborted` when the caller cancelled, else `timeout` or `network-error`. */
+function failureOutcome(signal: AbortSignal | null | undefined): string {
+  if (signal?.aborted !== true) return "network-error";
+  const reason: unknown = signal.reason;
+  // The HTTP caller aborts its own attempts with "<kind> timeout" errors; a client's abort is an AbortError.
+  if (reason instanceof Error && (reason.name === "TimeoutError" || /\btimeout$/.test(reason.message))) {
+    return "timeout";
+  }
+  return "aborted";
+}
+
+/**
+ * Records an outcome in the circuit. A shared circuit that cannot record it (its store is unreachable)
+ * loses that one outcome rather than the upstream's answer: the next request's admission fails instead.
+ */
+async function recordOutcome(circuit: UpstreamCircuit, outcome: string): Promise<void> {
+  try {
+    await circuit.record(circuitVerdict(outcome));
+  } catch {
+    // The next admission asks the store again and refuses the request while it stays unreachable.
+  }
+}
+
+/**
+ * A successful response's body, passed through as it is read, that settles the call's outcome once: the
+ * status when the body ends or its reader cancels it (it read what it needed, `[DONE]` say), a failure
+ * when reading it fails (a stream cut after its headers) or when the call was aborted before the reader
+ * let go of it.
+ */
+function observedBody(
+  body: ReadableStream<Uint8Array>,
+  status: string,
+  signal: AbortSignal | null | undefined,
+  settle: (outcome: string) => Promise<void>,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          await settle(failureOutcome(signal));
+          controller.error(error);
+          return;
+        }
+        if (chunk.done) {
+          await settle(status);
+          controller.close();
+          return;
+        }
+        controller.enqueue(chunk.value);
+      },
+      async cancel(reason) {
+        await settle(signal?.aborted === true ? failureOutcome(signal) : status);
+        await reader.cancel(reason).catch(() => undefined);
+      },
+    },
+    // Reads only what its reader asks for, so the upstream's own flow control still applies.
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * The upstream's fetch, observed: each HTTP request's outcome goes to the metrics and to the upstream's
+ * circuit breaker (so retries inside one request count as separate calls). An error status counts when
+ * its headers arrive; a successful one when its body has been read, so a stream cut after its headers
+ * counts as the failure it is (`network-error`, or `timeout` for the caller's stall or deadline), once,
+ * and never also as a success. While the circuit is open no call goes out: the fetch fails at once with
+ * a non-retryable error whose cause is a `CircuitOpenError`. When a shared circuit cannot be asked, no
+ * call goes out either: the fetch fails with a non-retryable error whose cause is the store's error.
+ *
+ * @example
+ * const fetchFunction = observedFetch(createGuardedFetch({ policy }), "vllm", metrics.observeUpstreamCall, circuit);
+ * const backend = createOpenAICompatibleBackend({ baseUrl, model, fetch: fetchFunction });
+ */
+export function observedFetch(
+  guarded: GuardedFetch,
+  upstream: string,
+  observe: UpstreamCallObserver | undefined,
+  circuit: UpstreamCircuit,
+): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    let allowed: boolean;
+    let refusal: CircuitOpenError | undefined;
+    try {
+      allowed = await circuit.allowsCall();
+      if (!allowed) refusal = new CircuitOpenError(upstream, await circuit.retryAfterMilliseconds());
+    } catch (error) {
+      throw new BackendCallError(error instanceof Error ? error.message : String(error), {
+        isRetryable: false,
+        cause: error,
+      });
+    }
+    if (refusal !== undefined) {
+      throw new BackendCallError(refusal.message, {
+        isRetryable: false,
+        retryAfterMilliseconds: refusal.retryAfterMilliseconds,
+        cause: refusal,
+      });
+    }
+    const start = performance.now();
+    let headerSeconds: number | undefined;
+    let settled = false;
+    const settle = async (outcome: string) => {
+      if (settled) return;
+      settled = true;
+      await recordOutcome(circuit, outcome);
+      // The metrics keep their labels: a timed-out attempt is counted as `aborted`, as before.
+      const seconds = headerSeconds ?? (performance.now() - start) / 1000;
+      observe?.(upstream, outcome === "timeout" ? "aborted" : outcome, seconds);
+    };
+    let response: Response;
+    try {
+      response = await guarded.fetch(input, init);
+    } catch (error) {
+      await settle(failureOutcome(init?.signal));
+      throw error;
+    }
+    headerSeconds = (performance.now() - start) / 1000;
+    const status = String(response.status);
+    if (!response.ok || response.body === null) {
+      await settle(status);
+      return response;
+    }
+    return new Response(observedBody(response.body, status, init?.signal, settle), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  }) as typeof fetch;
+}
