@@ -179,6 +179,22 @@ describe("cascade specs", () => {
     expect(strategy.parameters.models).toEqual(spec.split(":")[1]?.split(">"));
   });
 
+  it("declares the worst case of every model on its route, each running its whole strategy in turn", () => {
+    const request = { promptTokens: 10, maxTokens: 40 };
+    expect(parseStrategySpec("cascade@4x8t0.6:a>b>c", { resolveModel }).worstCaseTokens?.(request)).toBe(
+      (4 + 8 + 8) * (10 + 40),
+    );
+    // A model that forces its traces re-reads them: the cascade counts what that model declares.
+    const forced = cascade({
+      models: named({ small: resolveModel("a"), large: resolveModel("b") }),
+      small: 2,
+      strategies: [selfConsistency({ n: 2 }), parseStrategySpec("extend@100w2")],
+    });
+    const extended = parseStrategySpec("extend@100w2").worstCaseTokens?.(request) ?? 0;
+    expect(extended).toBeGreaterThan(10 + 40);
+    expect(forced.worstCaseTokens?.(request)).toBe(2 * (10 + 40) + extended);
+  });
+
   it("takes the default route, and refuses a threshold above 1", () => {
     const strategy = parseStrategySpec("cascade@8", { resolveModel, defaultRoute: ["s", "l"] });
     expect(strategy.parameters.models).toEqual(["s", "l"]);

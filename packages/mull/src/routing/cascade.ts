@@ -11,6 +11,7 @@ import type {
 import { runStrategy } from "../strategies/run-strategy.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
+import { worstCaseTokens } from "../strategies/worst-case-tokens.ts";
 import { answerAgreement } from "./answer-agreement.ts";
 
 /** The agreement below which a cascade escalates, unless told otherwise (measured on the lab: see README). */
@@ -152,6 +153,9 @@ export function cascade(options: CascadeOptions): Strategy {
       settle,
     },
     samples: Math.max(...strategies.map((strategy) => strategy.samples)),
+    // The models run one after another, each escalation a whole run more: the worst case is every one of them.
+    worstCaseTokens: (request) =>
+      strategies.reduce((sum, strategy) => sum + worstCaseTokens(strategy, request), 0),
     async run(problem, context) {
       const candidates: Candidate[] = [];
       let answered: StrategyResult | undefined;

@@ -35,7 +35,8 @@ function pathOf(node: SearchNode): SearchNode[] {
  * every sweep after the first is conditional on a reference trajectory — particle 0 retraces it step by
  * step and survives every resampling, while the others are resampled from all N (so they may branch off
  * the reference). After each sweep the next reference is drawn from the final particles by their weights.
- * The answer is chosen among the final particles of every sweep (`select`, default `best`).
+ * The answer is chosen among the final particles of every sweep (`select`, default `best`). It plans
+ * N × I particles in all (`samples`), which is what a server's sample cap holds it to.
  *
  * @example
  * const strategy = particleGibbs({ n: 16, iterations: 3, prm }); // pg@16x3
@@ -48,7 +49,8 @@ export function particleGibbs(options: ParticleGibbsOptions): Strategy {
   return {
     name: `pg@${n}x${iterations}`,
     parameters: { n, iterations, softmaxTemperature, resampling, ...searchParameters(options) },
-    samples: n,
+    // Every sweep draws its N particles anew: the run plans N × I solutions, not N.
+    samples: n * iterations,
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
       const population: SearchNode[] = [];

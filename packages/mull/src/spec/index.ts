@@ -38,6 +38,7 @@ export type {
 } from "./scorer.ts";
 export type { SelectionContext, Selector, VoteResult } from "./selection.ts";
 export type {
+  CostRequest,
   SamplingSettings,
   SamplingStrategy,
   SolveResult,

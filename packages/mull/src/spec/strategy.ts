@@ -82,11 +82,28 @@ export interface Strategy {
   readonly parameters: Readonly<Record<string, unknown>>;
   /**
    * Solutions' worth of generation it plans at once: N for sampling strategies, particles and beams; the
-   * proposals per expansion for A* and ToT DFS, breadth × proposals for ToT BFS, simulations for MCTS; 1 for a
-   * single sample. Servers size reservations and cost caps by it.
+   * proposals per expansion for A* and ToT DFS, breadth × proposals for ToT BFS, simulations for MCTS,
+   * particles × sweeps for particle Gibbs; 1 for a single sample. Servers size reservations and cost caps by it.
    */
   readonly samples: number;
+  /**
+   * The most tokens, read and written over every call, a run may spend on `request`, for a strategy whose
+   * calls re-read what its traces wrote (budget forcing's continuations, live probing's probes, a cascade's
+   * models one after another), where `samples` × (prompt + `maxTokens`) falls short. Absent, that product
+   * is the worst case. Servers check it against their per-request token cap before any call.
+   */
+  readonly worstCaseTokens?: ((request: CostRequest) => number) | undefined;
   run(problem: Problem, context: StrategyContext): Promise<StrategyOutcome>;
+}
+
+/** What a strategy's worst-case cost is reckoned for, before any call (`Strategy.worstCaseTokens`). */
+export interface CostRequest {
+  /** Tokens of the prompt, as estimated before any call. */
+  readonly promptTokens: number;
+  /** The run's `maxTokens`: the most tokens one sample generates. */
+  readonly maxTokens: number;
+  /** The model's cues for budget forcing and live probing, as the run's context will carry them. */
+  readonly thinkingCues?: ThinkingCues | undefined;
 }
 
 /**

@@ -211,4 +211,28 @@ describe("budgetForcing", () => {
     expect(() => budgetForcing({})).toThrow(ConfigError);
     expect(() => budgetForcing({ maxThinkingTokens: 0 })).toThrow(/maxThinkingTokens/);
   });
+
+  it("declares a worst case that covers every extension call re-reading the trace", async () => {
+    const strategy = parseStrategySpec("extend@10w5");
+    const backend = createScriptedBackend({
+      respond: scriptedThinking({
+        prompt: promptText,
+        traces: ["\na 12+30=42 #### 42\nWait 42+5=47 #### 47\nWait done #### 47"],
+        answerCue: thinkingCues.answerCue,
+        continueCue: thinkingCues.continueCue,
+        answer: () => "0",
+      }),
+    });
+    const result = await solve({ problem, strategy, backend, thinkingCues, sampling: { maxTokens: 20 } });
+    expect(result.usage.calls).toBe(3);
+    // Word tokens: the calls read 3, 3 + 4 + 1 and 3 + 4 + 1 + 3 + 1 tokens and write 4 + 3 + 3.
+    const spent = (result.usage.promptTokens ?? 0) + (result.usage.completionTokens ?? 0);
+    expect(spent).toBe(3 + 8 + 12 + 10);
+    // One sample's prompt and max_tokens fall short of it; the declared worst case does not.
+    expect(spent).toBeGreaterThan(strategy.samples * (3 + 20));
+    const worstCase = strategy.worstCaseTokens?.({ promptTokens: 3, maxTokens: 20, thinkingCues });
+    // Six calls of at most 3 + 20 + 5k tokens read, 20 written.
+    expect(worstCase).toBe(6 * 3 + 5 * 20 + 5 * 15 + 20);
+    expect(spent).toBeLessThanOrEqual(worstCase ?? 0);
+  });
 });

@@ -2,7 +2,8 @@ import { ConfigError } from "../errors/index.ts";
 import { budgetForcedSolution, resolveThinkingCues } from "../generation/index.ts";
 import { checkInteger } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
-import type { Candidate, SamplingStrategy } from "../spec/index.ts";
+import type { Candidate, CostRequest, SamplingStrategy, ThinkingCues } from "../spec/index.ts";
+import { cueTokensAtMost } from "./cue-tokens.ts";
 import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -28,6 +29,35 @@ export interface BudgetForcingOptions {
 
 const defaultAnswerTokens = 32;
 
+/** What one budget-forced trace is bounded by, for `traceWorstCase`. */
+interface TraceLimits {
+  /** T, when the answer is forced after it. */
+  readonly cap: number | undefined;
+  /** E: continue cues at most. */
+  readonly maxWaits: number;
+  readonly answerTokens: number;
+}
+
+/**
+ * The most tokens one budget-forced trace (`budgetForcedSolution`) spends on `request`: up to E + 1
+ * thinking calls, the first reading the prompt and each later one re-reading the prompt and all the trace
+ * wrote (its thinking, at most T or the run's `maxTokens`, and the k continue cues appended so far), the
+ * thinking itself, and with a cap one forced answer's call (the trace, its E cues and the answer cue read,
+ * `answerTokens` written).
+ */
+function traceWorstCase(limits: TraceLimits, cues: ThinkingCues, request: CostRequest): number {
+  const { cap, maxWaits, answerTokens } = limits;
+  const prompt = request.promptTokens;
+  const thinking = cap ?? request.maxTokens;
+  const continueCue = cueTokensAtMost(cues.continueCue);
+  const reads = (maxWaits + 1) * prompt + maxWaits * thinking + (continueCue * maxWaits * (maxWaits + 1)) / 2;
+  const forced =
+    cap === undefined
+      ? 0
+      : prompt + thinking + maxWaits * continueCue + cueTokensAtMost(cues.answerCue) + answerTokens;
+  return reads + thinking + forced;
+}
+
 function strategyName(
   n: number,
   cap: number | undefined,
@@ -46,7 +76,8 @@ function strategyName(
  * in at most `answerTokens` tokens, greedily (`budgetForcedSolution`). With `minThinkingTokens`, a trace
  * that ends before them gets the continue cue ("Wait") and thinks on, at most `maxWaits` times. A trace
  * costs its thinking tokens plus its answer's, exactly. The answers vote (majority; with `n` = 1 the one
- * trace's answer). The cues come from the options, else the run's context (the model's profile), else
+ * trace's answer). Every continue cue costs a call that re-reads the whole trace, which its declared worst
+ * case (`worstCaseTokens`) counts. The cues come from the options, else the run's context (the model's profile), else
  * `defaultThinkingCues`. Needs a backend that continues a prefix: `completion` for text prompts,
  * `continuePrefix` for chat prompts (`CapabilityError` otherwise). When the budget, the deadline or an
  * abort stops it, the traces that answered vote (the run is `partial`). Named `force@T`, `force@NxT`,
@@ -93,6 +124,9 @@ export function budgetForcing(options: BudgetForcingOptions): SamplingStrategy {
       ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     },
     samples: n,
+    // Each continue cue costs a call that re-reads the whole trace: E waits are E more reads of it.
+    worstCaseTokens: (request) =>
+      n * traceWorstCase({ cap, maxWaits, answerTokens }, resolveThinkingCues(request, options), request),
     select,
     withSamples: (samples) => budgetForcing({ ...options, n: samples }),
     async run(problem, context) {

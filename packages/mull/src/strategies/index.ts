@@ -45,3 +45,4 @@ export type {
 export { type VerifiedResamplingOptions, verifiedResampling } from "./verified-resampling.ts";
 export { type WeightedVotingOptions, weightedVoting } from "./weighted-voting.ts";
 export { type WithEarlyStopOptions, withEarlyStop } from "./with-early-stop.ts";
+export { worstCaseTokens } from "./worst-case-tokens.ts";

@@ -275,4 +275,25 @@ describe("liveProbing", () => {
     });
     expect(parseStrategySpec("probe@4k8m3").samples).toBe(4);
   });
+
+  it("declares a worst case that covers every chunk and probe re-reading the trace", async () => {
+    const strategy = liveProbing({ n: 1, chunkTokens: 2, answerTokens: 2, agreement: 10 });
+    const backend = backendFor([long[0]!], () => "47");
+    const result = await solve({
+      ...settings,
+      strategy,
+      backend,
+      sampling: { temperature: 1, maxTokens: 10 },
+    });
+    // A thinking limit of 10 − 2 = 8 tokens, short of the trace's 10: 4 rounds of a chunk and a probe.
+    expect(result.usage.calls).toBe(8);
+    // Word tokens: round r's chunk reads 3 + 2(r − 1) and writes 2, its probe reads 3 + 2r + 1 and writes 1.
+    const spent = (result.usage.promptTokens ?? 0) + (result.usage.completionTokens ?? 0);
+    expect(spent).toBe(4 * 8 + 4 * 10);
+    expect(spent).toBeGreaterThan(strategy.samples * (3 + 10));
+    const worstCase = strategy.worstCaseTokens?.({ promptTokens: 3, maxTokens: 10, thinkingCues });
+    // The answer cue "\n#### " is at most 6 tokens.
+    expect(worstCase).toBe(4 * (2 * 3 + 6 + 2) + 2 * 4 * 5);
+    expect(spent).toBeLessThanOrEqual(worstCase ?? 0);
+  });
 });

@@ -2,7 +2,8 @@ import { budgetShortfall, checkStopConditions, consensusReached, type RunProgres
 import { continueSolution, forceAnswer, resolveThinkingCues } from "../generation/index.ts";
 import { checkInteger, seededRng } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
-import type { Candidate, StopCondition, StopReason, Strategy } from "../spec/index.ts";
+import type { Candidate, CostRequest, StopCondition, StopReason, Strategy } from "../spec/index.ts";
+import { cueTokensAtMost } from "./cue-tokens.ts";
 import { addChunk, addProbe, type LiveTrace, newLiveTrace, traceCandidate } from "./live-trace.ts";
 import { defaultSamplingTemperature, requireSomething, runProgress } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -46,6 +47,35 @@ const defaultStableRounds = 2;
 const defaultAnswerTokens = 32;
 const defaultMaxThinkingTokens = 8192;
 
+/** The most tokens a trace thinks: the option, else the run's `maxTokens` less a probe's answer, else 8192. */
+function thinkingLimit(
+  given: number | undefined,
+  runMaxTokens: number | undefined,
+  chunkTokens: number,
+  answerTokens: number,
+): number {
+  if (given !== undefined) return given;
+  return runMaxTokens === undefined
+    ? defaultMaxThinkingTokens
+    : Math.max(chunkTokens, runMaxTokens - answerTokens);
+}
+
+/**
+ * The most tokens one probed trace spends on `request`: R = ⌈limit / K⌉ rounds, round r a chunk call that
+ * re-reads the prompt and the r − 1 chunks before it and writes K tokens, and a probe that re-reads the
+ * prompt, the r chunks and the answer cue and writes `answerTokens`.
+ */
+function traceWorstCase(
+  settings: { readonly limit: number; readonly chunkTokens: number; readonly answerTokens: number },
+  answerCue: string,
+  request: CostRequest,
+): number {
+  const { limit, chunkTokens, answerTokens } = settings;
+  const rounds = Math.ceil(limit / chunkTokens);
+  const perRound = 2 * request.promptTokens + cueTokensAtMost(answerCue) + answerTokens;
+  return rounds * perRound + chunkTokens * rounds * (rounds + 1);
+}
+
 /** The answer key with the most votes (the first listed among equals); `undefined` when none voted. */
 function leadingKey(votes: Readonly<Record<string, number>>): string | undefined {
   let leader: string | undefined;
@@ -63,7 +93,7 @@ function leadingKey(votes: Readonly<Record<string, number>>): string | undefined
  * checked over the traces' current answers; once a condition has held for `stableRounds` rounds in a row
  * with the same leading answer the problem stops: by default once all `n` agree twice running. The answer is
  * the majority vote over the traces' answers (those still thinking at a planned stop vote with their
- * latest probe). Every chunk and probe is charged. Calls of a round start in trace order with seeds drawn
+ * latest probe). Every chunk and probe is charged, and counted in its declared worst case (`worstCaseTokens`). Calls of a round start in trace order with seeds drawn
  * per trace, so a run is reproducible from its seed. On the embedded backend each call reuses the cache
  * of the sequence that wrote the trace so far, so only new tokens are evaluated.
  *
@@ -109,16 +139,22 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
       ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     },
     samples: n,
+    // Every chunk and every probe re-reads the trace so far: a round costs more the longer the trace.
+    worstCaseTokens: (request) => {
+      const limit = thinkingLimit(givenLimit, request.maxTokens, chunkTokens, answerTokens);
+      const { answerCue } = resolveThinkingCues(request, { answerCue: options.answerCue });
+      return n * traceWorstCase({ limit, chunkTokens, answerTokens }, answerCue, request);
+    },
     async run(problem, context) {
       const prompt = problem.prompt ?? context.promptTemplate(problem);
       const { answerCue } = resolveThinkingCues(context, { answerCue: options.answerCue });
       const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
-      const runMaxTokens = context.sampling.maxTokens;
-      const maxThinkingTokens =
-        givenLimit ??
-        (runMaxTokens === undefined
-          ? defaultMaxThinkingTokens
-          : Math.max(chunkTokens, runMaxTokens - answerTokens));
+      const maxThinkingTokens = thinkingLimit(
+        givenLimit,
+        context.sampling.maxTokens,
+        chunkTokens,
+        answerTokens,
+      );
       const limits = { agreement, maxThinkingTokens };
       const traces: LiveTrace[] = Array.from({ length: n }, () =>
         newLiveTrace(seededRng(context.rng.nextSeed())),

@@ -44,7 +44,8 @@ describe("specSamples", () => {
     expect(specSamples(" MAJ@16 ")).toBe(16);
     expect(specSamples("esc@16w4")).toBe(16);
     expect(specSamples("tot-bfs@4x3")).toBe(12);
-    expect(specSamples("pg@16x3")).toBe(16);
+    // Particle Gibbs draws its 16 particles anew in each of its 3 sweeps.
+    expect(specSamples("pg@16x3")).toBe(48);
     expect(specSamples("cascade@8x16:lab-small>lab-large")).toBe(16);
     expect(specSamples("bild@0.5:lab-small>lab-large")).toBe(1);
     expect(specSamples("greedy")).toBe(1);

@@ -133,9 +133,12 @@ export const serverConfigSchema = z.strictObject({
       maxSamples: positiveInteger.max(100_000).default(64),
       /** Largest `max_tokens`. */
       maxTokens: positiveInteger.default(32_768),
-      /** `max_tokens` of requests that give none. */
+      /** `max_tokens` of requests that give none, or what the model's context window leaves after the prompt if less. */
       defaultMaxTokens: positiveInteger.default(2048),
-      /** Samples × (prompt + max_tokens) allowed for one request. */
+      /**
+       * Tokens one request may use at worst: samples × (prompt + max_tokens), or a strategy's own worst case
+       * where its calls re-read what it wrote.
+       */
       maxRequestTokens: positiveInteger.default(1_048_576),
       /** Wall time of one request; a strategy returns its best so far when it runs out. */
       maxRequestMilliseconds: milliseconds.default(600_000),

@@ -1,8 +1,12 @@
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { defaultModelProfile } from "../../generation/index.ts";
 import { labProcessReward } from "../../lab/index.ts";
+import type { ProcessRewardModel } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import { parseServerConfig } from "../config/index.ts";
+import { createServer } from "../create-server.ts";
+import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import { planRequest } from "./plan-request.ts";
 
@@ -78,4 +82,199 @@ describe("planRequest", () => {
     );
     expect(looser.budget.maxTotalTokens).toBe(30_000);
   });
+
+  it("holds particle Gibbs to the sample cap over all its sweeps, not one", () => {
+    const plan = (model: string) =>
+      planRequest("chat", { model, messages, temperature: 1 }, models, config.limits);
+    expect(plan("pg@16x4:m").samples).toBe(64);
+    expect(plan("pg@64x1:m").samples).toBe(64);
+    for (const model of ["pg@16x5:m", "pg@64x40:m"]) {
+      const error = refusal(() => plan(model));
+      expect(error.status).toBe(400);
+      expect(error.param).toBe("model");
+      expect(error.message).toMatch(/draws (80|2560) samples; the server's cap \(limits\.maxSamples\) is 64/);
+    }
+  });
+
+  it("counts every extension call of extend@MwE, each re-reading its trace, against the token cap", () => {
+    // About 2 prompt tokens ("2+2=?"), the default continue cue "\nWait" (at most 5 tokens): E + 1 thinking
+    // calls read 2, then 2 + 200 + 5k tokens for k = 1…E, and the trace writes at most 200.
+    const under = planRequest(
+      "chat",
+      { model: "extend@250w3:m", messages, max_tokens: 200 },
+      models,
+      config.limits,
+    );
+    expect(under.worstCaseTokens).toBe(4 * 2 + 3 * 200 + 5 * 6 + 200);
+    const error = refusal(() =>
+      planRequest("chat", { model: "extend@250w3000:m", messages, max_tokens: 200 }, models, config.limits),
+    );
+    expect(error.status).toBe(400);
+    expect(error.code).toBe("budget_exceeded");
+    expect(error.param).toBe("model");
+    expect(error.message).toMatch(
+      /may use up to 23113702 tokens \(the worst case of strategy extend@250w3000, whose calls re-read what it wrote, for about 2 prompt tokens and max_tokens 200\), over the server's per-request cap of 30000 tokens \(limits\.maxRequestTokens\)/,
+    );
+    // A client budget below the cap still lets it run, bounded at run time.
+    const bounded = planRequest(
+      "chat",
+      {
+        model: "extend@250w3000:m",
+        messages,
+        max_tokens: 200,
+        mull: { budget: { max_total_tokens: 20_000 } },
+      },
+      models,
+      config.limits,
+    );
+    expect(bounded.worstCaseTokens).toBe(20_000);
+  });
+
+  it("counts every probe of probe@NkK and every model of a cascade against the token cap", () => {
+    const plan = (model: string) =>
+      planRequest("chat", { model, messages, max_tokens: 64, temperature: 1 }, models, config.limits);
+    // Thinking limit 64 − 32 = 32: 4 rounds of a chunk (2 + 8(r − 1) read, 8 written) and a probe (2 + 8r
+    // read with the 16-byte answer cue, 32 written), for each of 2 traces.
+    expect(plan("probe@2k8:m").worstCaseTokens).toBe(2 * (4 * (2 * 2 + 16 + 32) + 8 * 4 * 5));
+    expect(() => plan("probe@64k1:m")).toThrow(/limits\.maxRequestTokens/);
+    const route = new Map([...models, ["n", { ...served, name: "n" }]]);
+    const cascade = planRequest(
+      "chat",
+      { model: "cascade@8x16:m>n", messages, max_tokens: 64, temperature: 1 },
+      route,
+      config.limits,
+    );
+    expect(cascade.worstCaseTokens).toBe((8 + 16) * (2 + 64));
+  });
+
+  it("refuses a thinking budget given twice, in mull's field and an upstream's, whoever keeps it", () => {
+    const budgeted = (fields: Record<string, unknown>) => ({
+      model: "m",
+      messages,
+      max_tokens: 100,
+      mull: { reasoning_budget: 50 },
+      unknownFields: fields,
+    });
+    // An upstream that keeps budgets itself, one that does not (mull keeps it), and a model in this server.
+    const upstream = { ...served, kind: "openai-compatible" as const };
+    const vllm = new Map([["m", { ...upstream, reasoningBudgetField: "thinking_token_budget" }]]);
+    const plain = new Map([["m", upstream]]);
+    for (const [field, served] of [
+      ["thinking_token_budget", plain],
+      ["reasoning_budget_tokens", plain],
+      ["thinking_budget_tokens", vllm],
+      ["thinking_token_budget", vllm],
+      ["thinking_token_budget", models],
+    ] as const) {
+      const error = refusal(() => planRequest("chat", budgeted({ [field]: 20 }), served, config.limits));
+      expect(error.status).toBe(400);
+      expect(error.param).toBe(field);
+      expect(error.message).toBe(
+        `${field} and mull.reasoning_budget (thinking.budget_tokens on /v1/messages) both set the thinking budget of model m; give it once`,
+      );
+    }
+    // A null is read as absent, and other fields go on as they are.
+    const plan = planRequest(
+      "chat",
+      budgeted({ thinking_token_budget: null, reasoning_effort: "low" }),
+      plain,
+      config.limits,
+    );
+    expect(plan.strategy?.name).toBe("force@50");
+    expect(plan.extraBody).toEqual({ reasoning_effort: "low" });
+  });
+
+  it("clamps the default max_tokens to what the context window leaves, and refuses an explicit one over it", () => {
+    const limits = parseServerConfig({
+      limits: { defaultMaxTokens: 2048 },
+      upstreams: [{ name: "up", baseUrl: "https://llm.example.com/v1", models: ["m"] }],
+    }).limits;
+    const small = new Map([["m", { ...served, kind: "embedded" as const, contextWindow: 256 }]]);
+    // "2+2=?" is about 2 tokens: 254 are left for the completion.
+    expect(planRequest("chat", { model: "m", messages }, small, limits).maxTokens).toBe(254);
+    expect(planRequest("chat", { model: "m", messages, max_tokens: 100 }, small, limits).maxTokens).toBe(100);
+    expect(planRequest("chat", { model: "m", messages }, models, limits).maxTokens).toBe(2048);
+    const over = refusal(() =>
+      planRequest("chat", { model: "m", messages, max_tokens: 1000 }, small, limits),
+    );
+    expect(over.status).toBe(400);
+    expect(over.code).toBe("context_length_exceeded");
+    expect(over.message).toBe(
+      "the prompt (about 2 tokens) plus max_tokens (1000) is 1002 tokens, over the context window of 256 tokens of model m",
+    );
+    const long = [{ role: "user" as const, content: "x".repeat(1100) }];
+    const full = refusal(() => planRequest("chat", { model: "m", messages: long }, small, limits));
+    expect(full.code).toBe("context_length_exceeded");
+    expect(full.message).toBe(
+      "the prompt (about 275 tokens) fills the context window of 256 tokens of model m, leaving no room for a completion",
+    );
+  });
 });
+
+/** A PRM that says nothing: every step gets the same reward. */
+const indifferent: ProcessRewardModel = {
+  name: "indifferent",
+  score: async (_problem, solutions) => ({
+    results: solutions.map((steps) => ({ rewards: steps.map(() => 0.5) })),
+    calls: 0,
+  }),
+};
+
+describe("planRequest through the server", () => {
+  const key = "sk-caps";
+  const scripted = createScriptedBackend({ answers: { distribution: { "4": 1 } } });
+  const server = createServer({
+    config: parseServerConfig({
+      server: { logLevel: "silent" },
+      limits: { maxSamples: 64, maxTokens: 200, defaultMaxTokens: 100, maxRequestTokens: 30_000 },
+      upstreams: [{ name: "up", baseUrl: "https://llm.example.com/v1", models: ["m"] }],
+    }),
+    models: [{ ...served, backend: scripted, prm: indifferent }],
+    apiKeys: [key],
+    logger: pino({ level: "silent" }),
+  });
+  const post = async (body: Record<string, unknown>) => {
+    const before = scripted.calls.length;
+    const response = await server.app.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ messages, temperature: 1, seed: 3, ...body }),
+    });
+    return { status: response.status, body: await response.json(), calls: scripted.calls.length - before };
+  };
+
+  it("refuses particle Gibbs over the sample cap before any call, and runs it under", async () => {
+    const over = await post({ model: "pg@64x40:m" });
+    expect(over.status).toBe(400);
+    expect(over.body.error.message).toMatch(
+      /draws 2560 samples; the server's cap \(limits\.maxSamples\) is 64/,
+    );
+    expect(over.calls).toBe(0);
+    const under = await post({ model: "pg@2x2:m", max_tokens: 50 });
+    expect(under.status).toBe(200);
+    expect(under.body.mull.strategy).toBe("pg@2x2");
+    expect(under.calls).toBeGreaterThan(0);
+  });
+
+  it("refuses extend@MwE over the token cap before any call, and runs it under", async () => {
+    const over = await post({ model: "extend@250w3000:m", max_tokens: 200 });
+    expect(over.status).toBe(400);
+    expect(over.body.error.code).toBe("budget_exceeded");
+    expect(over.calls).toBe(0);
+    const under = await post({ model: "extend@250w3:m", max_tokens: 200 });
+    expect(under.status).toBe(200);
+    expect(under.body.mull.strategy).toBe("extend@250w3");
+    // The trace ends well before 250 tokens each time: the first call and its 3 extensions.
+    expect(under.calls).toBe(4);
+  });
+});
+
+function refusal(plan: () => unknown): ApiError {
+  try {
+    plan();
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error("expected the request to be refused");
+}

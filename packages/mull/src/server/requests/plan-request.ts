@@ -11,6 +11,7 @@ import { planReasoningBudget } from "./reasoning-budget.ts";
 import type { EndpointKind, RequestPlan } from "./request-plan.ts";
 import { requestPrompt } from "./request-prompt.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
+import { checkContextWindow, checkRequestTokens } from "./request-token-limits.ts";
 import { servedModelResolver } from "./served-model-resolver.ts";
 import { splitStrategyPrefix } from "./strategy-prefix.ts";
 
@@ -84,12 +85,17 @@ function strategySpec(
  * Decides how a validated request is served, and refuses it before any upstream call when it cannot be:
  * unknown model (404; a routing strategy's route, `cascade@8:lab-small>lab-large`, must name served models,
  * whose backends its spec is parsed with), unknown strategy or one the model cannot run, `n` or the strategy's N above the
- * server's cap, `n` above the strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above
- * the model's context window, samples × (prompt + `max_tokens`) above the per-request token cap, a voting
- * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`, and
- * forwarded fields (`tools`, `top_k`, unknown fields, …) the model or the strategy cannot honour (see
- * `forwardedBody`). A thinking budget (`mull.reasoning_budget`) goes to an upstream that keeps one, or is
- * kept by budget forcing, or (with tools) is noted as not kept in `notes` (see `planReasoningBudget`).
+ * server's cap (a strategy's N counts every solution it plans: particle Gibbs's N × I), `n` above the
+ * strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above the model's context window, the
+ * request's worst case above the per-request token cap (samples × (prompt + `max_tokens`), or the
+ * strategy's own `worstCaseTokens` where its calls re-read what it wrote: `extend@MwE`, `probe@NkK`, a
+ * cascade), a voting strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without
+ * `logprobs`, and forwarded fields (`tools`, `top_k`, unknown fields, …) the model or the strategy cannot
+ * honour (see `forwardedBody`). A request without `max_tokens` gets `limits.defaultMaxTokens`, or what the
+ * context window leaves after the prompt if that is less. A thinking budget (`mull.reasoning_budget`) goes
+ * to an upstream that keeps one, or is kept by budget forcing, or (with tools) is noted as not kept in
+ * `notes`; given again in an upstream's own field (`thinking_token_budget`, …) it is refused (see
+ * `planReasoningBudget`).
  *
  * @throws ApiError naming the field and the limit.
  */
@@ -140,7 +146,21 @@ export function planRequest(
       { param, code: "invalid_value" },
     );
   }
-  const maxTokens = askedMaxTokens ?? limits.defaultMaxTokens;
+
+  const { prompt, problem, promptTemplate, characters } = requestPrompt(endpoint, body, served);
+  const estimatedPromptTokens = Math.ceil(characters / limits.charactersPerToken);
+  const windowLeft =
+    served.contextWindow === undefined ? undefined : served.contextWindow - estimatedPromptTokens;
+  if (askedMaxTokens === undefined && windowLeft !== undefined && windowLeft < 1) {
+    throw new ApiError(
+      400,
+      `the prompt (about ${estimatedPromptTokens} tokens) fills the context window of ${served.contextWindow} tokens of model ${served.name}, leaving no room for a completion`,
+      { param: "messages", code: "context_length_exceeded" },
+    );
+  }
+  // A request that gives no max_tokens gets the default, or what the context window leaves if less.
+  const maxTokens =
+    askedMaxTokens ?? Math.min(limits.defaultMaxTokens, windowLeft ?? limits.defaultMaxTokens);
 
   // A thinking budget is sent to an upstream that keeps one, or kept by budget forcing in the strategy's place.
   const reasoning =
@@ -154,6 +174,9 @@ export function planRequest(
           maxTokens,
           choices: body.n ?? 1,
           tools: "tools" in body && body.tools !== undefined,
+          passedFields: Object.entries(body.unknownFields ?? {})
+            .filter(([, value]) => value !== null)
+            .map(([field]) => field),
         });
   if (reasoning !== undefined) strategy = reasoning.strategy;
 
@@ -241,27 +264,22 @@ export function planRequest(
     }
   }
 
-  const { prompt, problem, promptTemplate, characters } = requestPrompt(endpoint, body, served);
-
-  const estimatedPromptTokens = Math.ceil(characters / limits.charactersPerToken);
-  if (served.contextWindow !== undefined && estimatedPromptTokens + maxTokens > served.contextWindow) {
-    throw new ApiError(
-      400,
-      `the prompt (about ${estimatedPromptTokens} tokens) plus max_tokens (${maxTokens}) is ${estimatedPromptTokens + maxTokens} tokens, over the context window of ${served.contextWindow} tokens of model ${served.name}`,
-      { param: "messages", code: "context_length_exceeded" },
-    );
-  }
-
+  checkContextWindow(served, estimatedPromptTokens, maxTokens);
   const clientBudget = mull?.budget;
-  const worstCase = samples * (estimatedPromptTokens + maxTokens);
-  const bounded = Math.min(worstCase, clientBudget?.max_total_tokens ?? worstCase);
-  if (bounded > limits.maxRequestTokens) {
-    throw new ApiError(
-      400,
-      `this request may use up to ${worstCase} tokens (${samples} samples × (about ${estimatedPromptTokens} prompt + ${maxTokens} max_tokens)), over the server's per-request cap of ${limits.maxRequestTokens} tokens (limits.maxRequestTokens); lower n, the strategy's N or max_tokens, or set mull.budget.max_total_tokens`,
-      { param: strategy === undefined ? "n" : (named?.param ?? "n"), code: "budget_exceeded" },
-    );
-  }
+  const bounded = checkRequestTokens({
+    strategy,
+    samples,
+    n,
+    estimatedPromptTokens,
+    maxTokens,
+    served,
+    maxRequestTokens: limits.maxRequestTokens,
+    clientMaxTotalTokens: clientBudget?.max_total_tokens,
+    param:
+      strategy === undefined
+        ? "n"
+        : (named?.param ?? (reasoning === undefined ? "n" : "mull.reasoning_budget")),
+  });
   const budget: BudgetLimits = {
     maxMilliseconds: Math.min(
       clientBudget?.max_milliseconds ?? limits.maxRequestMilliseconds,
@@ -288,15 +306,8 @@ export function planRequest(
   const extraBody: Record<string, unknown> = {};
   if (body.presence_penalty != null) extraBody.presence_penalty = body.presence_penalty;
   if (body.frequency_penalty != null) extraBody.frequency_penalty = body.frequency_penalty;
+  // A budget also given in an upstream's own field was refused when the budget was planned.
   const forwarded = forwardedBody(body, served, strategy);
-  for (const field of Object.keys(reasoning?.extraBody ?? {})) {
-    if (!Object.hasOwn(forwarded, field)) continue;
-    throw new ApiError(
-      400,
-      `${field} and mull.reasoning_budget (thinking.budget_tokens on /v1/messages) both set the thinking budget of model ${served.name}; give it once`,
-      { param: field, code: "invalid_value" },
-    );
-  }
   Object.assign(extraBody, forwarded, reasoning?.extraBody);
 
   return {

@@ -41,7 +41,19 @@ export interface ReasoningBudgetOptions {
   readonly choices: number;
   /** Whether the request offers tools: budget forcing's traces cannot end in calls, so mull cannot keep it. */
   readonly tools: boolean;
+  /** Fields of the request passed to the upstream as they are (its unknown fields that are not null). */
+  readonly passedFields: readonly string[];
 }
+
+/**
+ * The fields in which upstreams take a thinking budget in their own names: vLLM's `thinking_token_budget`,
+ * llama-server's `reasoning_budget_tokens` and its alias `thinking_budget_tokens`.
+ */
+const upstreamBudgetFields: ReadonlySet<string> = new Set([
+  "thinking_token_budget",
+  "thinking_budget_tokens",
+  "reasoning_budget_tokens",
+]);
 
 /** Self-consistency and a plain single sample: what budget forcing's traces voting by majority can stand for. */
 const forceable = /^(sc@\d+|single)$/;
@@ -55,16 +67,27 @@ const forceable = /^(sc@\d+|single)$/;
  * tools that mull would have to keep the budget for (Claude Code sends a thinking budget with its tools)
  * is served as asked, without the budget, and `note` says so: a forced trace cannot end in tool calls.
  *
+ * @throws ApiError 400 naming the field when the request also sets the budget in an upstream's own field
+ * (`thinking_token_budget`, …), whoever would keep it: two budgets, one of them passed on unread.
  * @throws ApiError 400 naming `param` when the budget is not below `max_tokens`, or when mull must keep
  * it under a strategy other than `sc@N` (no other strategy's samples can be cut and answered in its place).
  * @example
- * planReasoningBudget({ tokens: 50, param: "mull.reasoning_budget", served, strategy: undefined, maxTokens: 256, choices: 1, tools: false });
+ * planReasoningBudget({ tokens: 50, param: "mull.reasoning_budget", served, strategy: undefined, maxTokens: 256, choices: 1, tools: false, passedFields: [] });
  * // { strategy: force@50, reasoningBudget: { tokens: 50, by: "mull", answerCue: "\n\nFinal answer: " }, extraBody: {} }
  */
 export function planReasoningBudget(options: ReasoningBudgetOptions): ReasoningBudgetPlan {
   const { tokens, param, served, strategy, maxTokens } = options;
   // Anthropic's thinking.budget_tokens arrives under this name too: the message says both.
   const named = `${param} (thinking.budget_tokens on /v1/messages)`;
+  const field = served.reasoningBudgetField;
+  const twice = options.passedFields.find((given) => given === field || upstreamBudgetFields.has(given));
+  if (twice !== undefined) {
+    throw new ApiError(
+      400,
+      `${twice} and ${named} both set the thinking budget of model ${served.name}; give it once`,
+      { param: twice, code: "invalid_value" },
+    );
+  }
   if (tokens >= maxTokens) {
     throw new ApiError(
       400,
@@ -73,7 +96,6 @@ export function planReasoningBudget(options: ReasoningBudgetOptions): ReasoningB
     );
   }
   const answerCue = served.profile.thinkingCues?.answerCue ?? defaultThinkingCues.answerCue;
-  const field = served.reasoningBudgetField;
   if (field !== undefined) {
     return {
       reasoningBudget: { tokens, by: "upstream", answerCue },

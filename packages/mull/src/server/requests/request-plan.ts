@@ -46,7 +46,10 @@ export interface RequestPlan {
   readonly answerFormat: AnswerFormat;
   /** Prompt tokens estimated before any call. */
   readonly estimatedPromptTokens: number;
-  /** The most tokens the request may use: samples × (prompt + `max_tokens`), or the client's budget if lower. */
+  /**
+   * The most tokens the request may use: samples × (prompt + `max_tokens`), or the strategy's own worst
+   * case (`Strategy.worstCaseTokens`), or the client's budget if lower.
+   */
   readonly worstCaseTokens: number;
   /** The request's thinking budget and who keeps it, when it gave one. */
   readonly reasoningBudget?: ReasoningBudget | undefined;

@@ -4,6 +4,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { builtinPromptTemplate } from "../../prompts/index.ts";
+import type { Backend } from "../../spec/index.ts";
+import { createScriptedBackend } from "../../testing/index.ts";
 import { loadServerConfig, parseServerConfig } from "../config/index.ts";
 import { buildServedModels } from "./served-model.ts";
 
@@ -114,5 +116,47 @@ describe("buildServedModels", () => {
     expect((failure as Error).message).toMatch(
       /^upstreams\[0\]\.models\[1\]\.promptTemplate: "\/nowhere\/template\.json" is neither a built-in template/,
     );
+  });
+
+  it("takes an embedded model's context window from the context its backend loaded, narrowed by the configuration", async () => {
+    const config = parseServerConfig({
+      upstreams: [
+        {
+          name: "lab",
+          kind: "embedded",
+          models: [
+            "lab-small",
+            { name: "narrow", upstreamModel: "lab-small", contextWindow: 128 },
+            { name: "wide", upstreamModel: "lab-small", contextWindow: 4096 },
+            { name: "described", upstreamModel: "lab-large" },
+          ],
+        },
+      ],
+    });
+    // The embedded llama.cpp backend says the context it created in `settings.contextSize`; a backend that
+    // does not says at least what its model file was trained on.
+    const loadEmbedded = async (model: string): Promise<Backend> => {
+      const backend = createScriptedBackend({ responses: ["#### 1"], model });
+      if (model === "lab-small") return Object.assign(backend, { settings: { contextSize: 256 } });
+      const described = backend.describe();
+      return {
+        ...backend,
+        describe: () => ({
+          ...described,
+          architecture: { parameters: 1, layers: 1, embedding: 1, contextLength: 512 },
+        }),
+      };
+    };
+    const served = await buildServedModels(config, { loadEmbedded });
+    try {
+      expect(served.models.map((model) => [model.name, model.contextWindow])).toEqual([
+        ["lab-small", 256],
+        ["narrow", 128],
+        ["wide", 256],
+        ["described", 512],
+      ]);
+    } finally {
+      await served.dispose();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
-import { BackendCallError, ConfigError } from "../../errors/index.ts";
+import { ConfigError } from "../../errors/index.ts";
 import { defaultModelProfile } from "../../generation/index.ts";
 import { labModelName, labProfile } from "../../lab/index.ts";
 import { judgeProcessReward, selfLogprobReward } from "../../process-rewards/index.ts";
@@ -14,9 +14,9 @@ import type {
   PromptTemplate,
 } from "../../spec/index.ts";
 import { modelEntries, type ServerConfig } from "../config/index.ts";
-import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
-import { circuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
-import { CircuitOpenError } from "./circuit-open-error.ts";
+import { createAddressPolicy, createGuardedFetch } from "../network/index.ts";
+import { createCircuitBreaker } from "./circuit-breaker.ts";
+import { observedFetch, type UpstreamCallObserver } from "./observed-fetch.ts";
 import type { CircuitFactory, UpstreamCircuit } from "./upstream-circuit.ts";
 
 /** A model the server serves: the name clients use and the backend behind it. */
@@ -39,7 +39,10 @@ export interface ServedModel {
    * user message), their exact checkers and their sampling; other models have the default profile.
    */
   readonly profile: ModelProfile;
-  /** Prompt plus completion tokens the model accepts, when configured. */
+  /**
+   * Prompt plus completion tokens the model accepts: as configured, and for an embedded model no more than
+   * the context its backend loaded (`embeddedContextWindow`).
+   */
   readonly contextWindow: number | undefined;
   /** Outcome scorer for `bon@N` and `wv@N`, when there is one. */
   readonly scorer: OutcomeScorer | undefined;
@@ -71,8 +74,22 @@ function modelProfileOf(entry: { readonly name: string; readonly upstreamModel: 
   return lab ? labProfile() : defaultModelProfile;
 }
 
-/** Observes each HTTP request to an upstream: its outcome (status, `network-error`, `aborted`) and time to headers. */
-export type UpstreamCallObserver = (upstream: string, outcome: string, seconds: number) => void;
+/**
+ * The context window of an embedded model as loaded: the context its backend created (the embedded
+ * llama.cpp backend's `settings.contextSize`), else the length its model file says it was trained on
+ * (`describe().architecture.contextLength`); a configured `contextWindow` may only narrow it, since the
+ * loaded context bounds every call whatever the configuration says.
+ */
+function embeddedContextWindow(backend: Backend, configured: number | undefined): number | undefined {
+  const { settings } = backend as { readonly settings?: { readonly contextSize?: unknown } };
+  const loaded = settings?.contextSize;
+  const size =
+    typeof loaded === "number" && Number.isSafeInteger(loaded) && loaded > 0
+      ? loaded
+      : backend.describe().architecture?.contextLength;
+  if (size === undefined) return configured;
+  return configured === undefined ? size : Math.min(configured, size);
+}
 
 /** Options of `buildServedModels`. */
 export interface BuildServedModelsOptions {
@@ -102,78 +119,6 @@ export interface ServedModels {
   readonly models: readonly ServedModel[];
   /** Disposes every backend and closes pooled upstream connections. */
   dispose(): Promise<void>;
-}
-
-/** Why an upstream call failed before a response: `aborted` when the caller cancelled, else `timeout` or `network-error`. */
-function failureOutcome(signal: AbortSignal | null | undefined): string {
-  if (signal?.aborted !== true) return "network-error";
-  const reason: unknown = signal.reason;
-  // The HTTP caller aborts its own attempts with "<kind> timeout" errors; a client's abort is an AbortError.
-  if (reason instanceof Error && (reason.name === "TimeoutError" || /\btimeout$/.test(reason.message))) {
-    return "timeout";
-  }
-  return "aborted";
-}
-
-/**
- * Records an outcome in the circuit. A shared circuit that cannot record it (its store is unreachable)
- * loses that one outcome rather than the upstream's answer: the next request's admission fails instead.
- */
-async function recordOutcome(circuit: UpstreamCircuit, outcome: string): Promise<void> {
-  try {
-    await circuit.record(circuitVerdict(outcome));
-  } catch {
-    // The next admission asks the store again and refuses the request while it stays unreachable.
-  }
-}
-
-/**
- * The upstream's fetch, observed: each HTTP request's outcome goes to the metrics and to the upstream's
- * circuit breaker (so retries inside one request count as separate calls). While the circuit is open no
- * call goes out: the fetch fails at once with a non-retryable error whose cause is a `CircuitOpenError`.
- * When a shared circuit cannot be asked, no call goes out either: the fetch fails with a non-retryable
- * error whose cause is the store's error.
- */
-function observedFetch(
-  guarded: GuardedFetch,
-  upstream: string,
-  observe: UpstreamCallObserver | undefined,
-  circuit: UpstreamCircuit,
-): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
-    let allowed: boolean;
-    let refusal: CircuitOpenError | undefined;
-    try {
-      allowed = await circuit.allowsCall();
-      if (!allowed) refusal = new CircuitOpenError(upstream, await circuit.retryAfterMilliseconds());
-    } catch (error) {
-      throw new BackendCallError(error instanceof Error ? error.message : String(error), {
-        isRetryable: false,
-        cause: error,
-      });
-    }
-    if (refusal !== undefined) {
-      throw new BackendCallError(refusal.message, {
-        isRetryable: false,
-        retryAfterMilliseconds: refusal.retryAfterMilliseconds,
-        cause: refusal,
-      });
-    }
-    const start = performance.now();
-    try {
-      const response = await guarded.fetch(input, init);
-      const outcome = String(response.status);
-      await recordOutcome(circuit, outcome);
-      observe?.(upstream, outcome, (performance.now() - start) / 1000);
-      return response;
-    } catch (error) {
-      const outcome = failureOutcome(init?.signal);
-      await recordOutcome(circuit, outcome);
-      // The metrics keep their labels: a timed-out attempt is counted as `aborted`, as before.
-      observe?.(upstream, outcome === "timeout" ? "aborted" : outcome, (performance.now() - start) / 1000);
-      throw error;
-    }
-  }) as typeof fetch;
 }
 
 /**
@@ -231,7 +176,7 @@ export async function buildServedModels(
             backend,
             kind: "embedded",
             profile,
-            contextWindow: entry.contextWindow,
+            contextWindow: embeddedContextWindow(backend, entry.contextWindow),
             scorer: profile.outcomeScorer,
             prm: profile.processReward,
             fallback: entry.fallback,

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { budgetForcing } from "./budget-forcing.ts";
+import { selfConsistency } from "./self-consistency.ts";
+import { worstCaseTokens } from "./worst-case-tokens.ts";
+
+describe("worstCaseTokens", () => {
+  it("is samples × (prompt + maxTokens) for a strategy that declares nothing more", () => {
+    expect(worstCaseTokens(selfConsistency({ n: 8 }), { promptTokens: 50, maxTokens: 200 })).toBe(2000);
+  });
+
+  it("takes a strategy's own reckoning where its calls re-read what it wrote", () => {
+    const cues = { answerCue: "\n#### ", continueCue: "\n" };
+    const request = { promptTokens: 3, maxTokens: 240, thinkingCues: cues };
+    const strategy = budgetForcing({ minThinkingTokens: 250, maxWaits: 3 });
+    // Four thinking calls read 3, then 3 + 240 + k one-token cues; the trace writes at most 240.
+    expect(worstCaseTokens(strategy, request)).toBe(4 * 3 + 3 * 240 + 6 + 240);
+    expect(worstCaseTokens(strategy, request)).toBe(strategy.worstCaseTokens?.(request));
+  });
+});
