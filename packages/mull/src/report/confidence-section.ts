@@ -68,7 +68,7 @@ export function confidenceSection(
   const sections = [
     "<h2>Confidence and calibration</h2>",
     note(
-      "How well each signal stored with the sampled candidates predicts that a candidate's own answer is wrong: the AUROC of the negated signal (0.5 is chance, 1 a perfect separation, below 0.5 the signal points the wrong way). Mean logprob is the summed log-probability over the completion tokens; scores are as their scorer gave them (higher = more confident). Per-token data is not stored: the bench stores stability, DeepConf confidence and self-certainty for samples drawn with top alternatives, and none for samples drawn without log-probabilities.",
+      "How well each signal stored with the sampled candidates predicts that a candidate's own answer is wrong: the AUROC of the negated signal (0.5 is chance, 1 a perfect separation, below 0.5 the signal points the wrong way). Logprob is the trace's summed log-probability over its completion tokens, mean logprob that sum divided by the completion tokens (the two rank the candidates alike where their lengths are alike, as on short lab chains); scores are as their scorer gave them (higher = more confident). Per-token data is not stored: the bench stores stability, DeepConf confidence and self-certainty for samples drawn with top alternatives, and none for samples drawn without log-probabilities.",
     ),
     `<div class="table-wrap">${signalTable(confidence)}</div>`,
   ];
