@@ -38,7 +38,10 @@ export interface BudgetForcedSolutionOptions extends RecordedCallOptions {
 export interface BudgetForcedSolution extends RecordedOutcome {
   /** The solution (cues included); `undefined` when no call could be made. */
   readonly candidate: Candidate | undefined;
-  /** Tokens the model thought before it answered or was made to (continue cues not counted). */
+  /**
+   * Tokens the model thought before it answered or was made to (continue cues not counted): all it wrote,
+   * or with thinking sent apart, that thinking's.
+   */
   readonly thinkingTokens: number | undefined;
   /** Whether the answer was forced after `maxThinkingTokens`. */
   readonly forced: boolean;
@@ -51,6 +54,33 @@ function addCount(total: number | undefined, count: number | undefined): number 
 }
 
 /**
+ * The thinking tokens of a call that sent reasoning apart from its text: the upstream's own count when it
+ * reported one, else the call's tokens shared out by characters between the reasoning and the text (all
+ * of them when the text is empty); `undefined` when the call's tokens are unknown too.
+ */
+function reasoningTokenCount(
+  reasoning: string,
+  text: string,
+  tokenCount: number | undefined,
+  reported: number | undefined,
+): number | undefined {
+  if (reported !== undefined) return reported;
+  if (tokenCount === undefined) return undefined;
+  const characters = reasoning.length + text.length;
+  return characters === 0 ? 0 : Math.round((tokenCount * reasoning.length) / characters);
+}
+
+/**
+ * What the next call continues: the thinking sent apart (`reasoning`), then what the solution wrote as
+ * text, cues included. The thinking goes back as plain text at the start of the assistant prefix.
+ */
+function thinkingPrefix(reasoning: string, written: string): string {
+  if (reasoning === "") return written;
+  if (written === "") return reasoning;
+  return /^\s/.test(written) ? reasoning + written : `${reasoning}\n\n${written}`;
+}
+
+/**
  * One solution under budget forcing (s1, Muennighoff et al. 2025): the model thinks for at most
  * `maxThinkingTokens` tokens; a solution not finished by then gets the answer cue and is made to answer
  * in at most `answerTokens` tokens (`forceAnswer`, at temperature 0). A solution that ends before
@@ -58,6 +88,15 @@ function addCount(total: number | undefined, count: number | undefined): number 
  * are the thinking tokens plus the answer's, exactly; each call is recorded under the previous one, so
  * the trace is a chain. A solution cut by the model's context (fewer tokens than asked, finish `length`)
  * is not forced: its answer, if any, is what its text says.
+ *
+ * An upstream that sends its thinking apart from the text (`reasoning_content`: vLLM with a reasoning
+ * parser, llama-server) is budgeted on that thinking: its tokens (the upstream's `reasoning_tokens` when
+ * reported, else the call's tokens shared out by characters) are the thinking tokens, every call's tokens
+ * count against T, and a call cut at T gets the answer cue after its thinking, sent back as plain text at
+ * the start of the assistant prefix (the reasoning channel cannot be continued as such). The candidate
+ * keeps the thinking as its `reasoning` and the text, cue and answer as its `text`. A forced answer that
+ * comes back as reasoning only (a parser that reads a continuation without its closing think tag as
+ * thinking) is taken as the answer's text.
  *
  * It never starts a thinking call the budget cannot afford together with a forced answer; when the
  * budget, the deadline or an abort stops it, it returns what it has, with the reason in `stoppedBy`.
@@ -85,6 +124,8 @@ export async function budgetForcedSolution(
   };
   let usage: Usage = emptyUsage;
   let written = "";
+  // Thinking an upstream sent apart from the text (`reasoning_content`), all calls' together.
+  let reasoning: string | undefined;
   let thinkingTokens: number | undefined = 0;
   let tokens: number | undefined = 0;
   let parentId = options.parentId;
@@ -97,11 +138,13 @@ export async function budgetForcedSolution(
 
   const limit = cap ?? options.sampling?.maxTokens ?? context.sampling.maxTokens;
   for (;;) {
-    const asked = limit === undefined ? undefined : Math.max(1, limit - (thinkingTokens ?? 0));
+    // A call's tokens, text and reasoning alike, count against the limit.
+    const asked = limit === undefined ? undefined : Math.max(1, limit - (tokens ?? 0));
     const call = await continueSolution({
       context,
       prompt,
-      written,
+      written: thinkingPrefix(reasoning ?? "", written),
+      answerPrefix: written,
       // Without a cap the run's maxTokens (or the backend's default) bounds the call, as for any sample.
       maxTokens: asked,
       reserveTokens: cap === undefined ? 0 : answerTokens,
@@ -116,12 +159,21 @@ export async function budgetForcedSolution(
       stoppedBy = call.stoppedBy;
       break;
     }
-    written = piece.written;
+    written += piece.text;
     answer = piece.answer;
     finishReason = piece.finishReason;
     model = piece.model;
     parentId = piece.id;
-    thinkingTokens = addCount(thinkingTokens, piece.tokenCount);
+    if (piece.reasoning === undefined) {
+      thinkingTokens = addCount(thinkingTokens, piece.tokenCount);
+    } else {
+      // Thinking sent apart: only its tokens count as thinking (the upstream's count when reported).
+      reasoning = (reasoning ?? "") + piece.reasoning;
+      thinkingTokens = addCount(
+        thinkingTokens,
+        reasoningTokenCount(piece.reasoning, piece.text, piece.tokenCount, call.usage.reasoningTokens),
+      );
+    }
     tokens = addCount(tokens, piece.tokenCount);
     if (piece.finishReason === "length") {
       // Cut at T (or with no count reported, presumably there): force the answer. Fewer tokens than asked
@@ -134,7 +186,7 @@ export async function budgetForcedSolution(
       break;
     }
     const short = thinkingTokens !== undefined && thinkingTokens < minimum;
-    const room = limit === undefined || thinkingTokens === undefined || thinkingTokens < limit;
+    const room = limit === undefined || tokens === undefined || tokens < limit;
     if (!short || waits >= maxWaits || !room) break;
     written = withCue(written, cues.continueCue);
     waits += 1;
@@ -144,7 +196,7 @@ export async function budgetForcedSolution(
     const call = await forceAnswer({
       context,
       prompt,
-      written,
+      written: thinkingPrefix(reasoning ?? "", written),
       cue: cues.answerCue,
       maxTokens: answerTokens,
       seed: nextSeed(),
@@ -156,8 +208,12 @@ export async function budgetForcedSolution(
     if (answered === undefined) {
       stoppedBy = call.stoppedBy;
     } else {
-      written = answered.solution;
-      answer = answered.answer;
+      // An upstream whose reasoning parser reads a continuation without its closing think tag as
+      // reasoning sends the answer there, with no text: that is the answer's text then.
+      const inReasoning = answered.text.trim() === "" && (answered.reasoning ?? "").trim() !== "";
+      const text = inReasoning ? (answered.reasoning ?? "") : answered.text;
+      written = withCue(written, cues.answerCue) + text;
+      answer = inReasoning ? context.answerFormat.extract(cues.answerCue + text) : answered.answer;
       finishReason = answered.finishReason;
       parentId = answered.id;
       tokens = addCount(tokens, answered.tokenCount);
@@ -176,6 +232,7 @@ export async function budgetForcedSolution(
           scores: [],
           ...(model === undefined ? {} : { model }),
           ...(thinkingTokens === undefined ? {} : { thinkingTokens }),
+          ...(reasoning === undefined ? {} : { reasoning }),
         };
   return { candidate, thinkingTokens, forced, waits, stoppedBy, usage };
 }

@@ -47,6 +47,8 @@ export interface SolutionPiece {
   readonly answer: string | undefined;
   /** The model that wrote it. */
   readonly model: string;
+  /** Reasoning the call sent apart from its text (`Completion.reasoning`), when it sent any. */
+  readonly reasoning?: string | undefined;
 }
 
 /** What `continueSolution` produced and why it stopped. */
@@ -104,6 +106,7 @@ export async function continueSolution(options: ContinueSolutionOptions): Promis
           tokenCount: completion.tokenCount,
           answer: completion.answer,
           model: completion.model,
+          ...(completion.reasoning === undefined ? {} : { reasoning: completion.reasoning }),
         };
   return { piece, stoppedBy: call.stoppedBy, usage: call.usage };
 }

@@ -34,6 +34,8 @@ export interface ForcedAnswer {
   /** Tokens the answer took, when reported. */
   readonly tokenCount: number | undefined;
   readonly model: string;
+  /** Reasoning the call sent apart from its text (`Completion.reasoning`), when it sent any. */
+  readonly reasoning?: string | undefined;
 }
 
 /** What `forceAnswer` produced and why it stopped. */
@@ -74,6 +76,7 @@ export async function forceAnswer(options: ForceAnswerOptions): Promise<ForceAns
           finishReason: piece.finishReason,
           tokenCount: piece.tokenCount,
           model: piece.model,
+          ...(piece.reasoning === undefined ? {} : { reasoning: piece.reasoning }),
         };
   return { forced, stoppedBy, usage };
 }

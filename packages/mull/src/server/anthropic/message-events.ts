@@ -17,8 +17,10 @@ import {
 export type MessageEvent = { readonly type: string } & Record<string, unknown>;
 
 /**
- * The `message_start` event: the message without content, its usage so far (the prompt as estimated
- * before any call; the final counts come with `message_delta`).
+ * The `message_start` event: the message without content, its usage so far. It goes out before any
+ * upstream call (at once under a strategy), so its `input_tokens` is mull's estimate of the prompt
+ * (`RequestPlan.estimatedPromptTokens`, about four characters a token), not a count: the upstream's
+ * counts, every sample's prompt summed under a strategy, come with `message_delta` and may differ.
  */
 export function messageStartEvent(plan: RequestPlan, id: string): MessageEvent {
   return {

@@ -131,7 +131,13 @@ async function withStrategy(
             const split = splitReasoning(choice, forced.answerCue);
             return split === choice || choice.reasoning === undefined
               ? split
-              : { ...split, reasoning: `${choice.reasoning}\n${split.reasoning ?? ""}` };
+              : {
+                  ...split,
+                  // Thinking sent apart, then any written before the cue.
+                  reasoning: [choice.reasoning, split.reasoning ?? ""]
+                    .filter((part) => part !== "")
+                    .join("\n"),
+                };
           }),
     ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
     usage: result.usage,
