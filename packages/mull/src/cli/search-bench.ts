@@ -2,7 +2,12 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BenchProblem } from "../bench/datasets/index.ts";
 import { expandStrategySweep, type RunBenchOptions, runBench } from "../bench/runner/index.ts";
-import { type StrategySearchResult, type StrategyTally, searchStrategies } from "../bench/search/index.ts";
+import {
+  type CandidateStanding,
+  type StrategySearchResult,
+  type StrategyTally,
+  searchStrategies,
+} from "../bench/search/index.ts";
 import { MullError } from "../errors/index.ts";
 import { seededRng, seedFromText } from "../runtime/index.ts";
 import { UsageError } from "./usage-error.ts";
@@ -65,11 +70,32 @@ export function formatStrategySearch(result: StrategySearchResult, tokenCost: nu
     }
   }
   const { chosen } = result;
+  const last = lastStanding(result);
+  const through = last.round === 1 ? "round 1" : `${last.kept ? "kept" : "run"} through round ${last.round}`;
   lines.push(
-    `chosen: ${chosen.spec} (round ${chosen.round}): ${percent(chosen.searchObjective)} on the search problems, ` +
-      `${percent(chosen.holdoutObjective)} as the reusable holdout reports it`,
+    `chosen: ${chosen.spec} (${through}, ${percent(last.standing.objective)} on its ${last.standing.tally.problems} ` +
+      `search problems): ${percent(chosen.holdoutObjective)} as the reusable holdout reports it` +
+      (chosen.round === last.round ? "" : ` (checked in round ${chosen.round})`),
   );
   return lines.join("\n");
+}
+
+/**
+ * The chosen candidate's standing in the last round it ran in, over the most search problems: the
+ * search's best value for it, not the smaller round in which the holdout may have picked it.
+ */
+function lastStanding(result: StrategySearchResult): {
+  round: number;
+  standing: CandidateStanding;
+  kept: boolean;
+} {
+  for (const round of [...result.rounds].reverse()) {
+    const standing = round.standings.find((candidate) => candidate.spec === result.chosen.spec);
+    if (standing !== undefined) {
+      return { round: round.round, standing, kept: round.kept.includes(standing.spec) };
+    }
+  }
+  throw new MullError(`the search chose ${result.chosen.spec}, which no round of it ran`);
 }
 
 /**

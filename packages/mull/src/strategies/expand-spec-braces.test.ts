@@ -17,9 +17,10 @@ describe("expandSpecBraces", () => {
 
   it("refuses unbalanced or nested braces and too large an expansion, naming the pattern", () => {
     for (const [pattern, problem] of [
-      ["sc@{4,8", 'a "{" without its "}"'],
-      ["sc@4,8}", 'a "}" without its "{"'],
-      ["sc@{4,{8}}", "a brace group inside another"],
+      ["sc@{4,8", 'a "{" without its "}" (the "{" at position 4, never closed)'],
+      ["gen@{4,8}+{verify,test+vote", 'a "{" without its "}" (the "{" at position 11, never closed)'],
+      ["sc@4,8}", 'a "}" without its "{" (at position 7)'],
+      ["sc@{4,{8}}", 'a brace group inside another (the "{" at position 7)'],
     ] as const) {
       const error = (() => {
         try {

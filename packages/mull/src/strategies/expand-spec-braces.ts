@@ -18,14 +18,21 @@ export function expandSpecBraces(pattern: string): string[] {
   const pieces: string[][] = [];
   let literal = "";
   let group: string[] | undefined;
-  for (const character of pattern) {
+  // Where the open group's "{" is, counting characters from 1.
+  let opened = 0;
+  for (const [index, character] of [...pattern].entries()) {
     if (character === "{") {
-      if (group !== undefined) throw braceError(pattern, "a brace group inside another");
+      if (group !== undefined) {
+        throw braceError(pattern, `a brace group inside another (the "{" at position ${index + 1})`);
+      }
       pieces.push([literal]);
       literal = "";
       group = [];
+      opened = index + 1;
     } else if (character === "}") {
-      if (group === undefined) throw braceError(pattern, 'a "}" without its "{"');
+      if (group === undefined) {
+        throw braceError(pattern, `a "}" without its "{" (at position ${index + 1})`);
+      }
       group.push(literal);
       pieces.push(group);
       literal = "";
@@ -37,7 +44,9 @@ export function expandSpecBraces(pattern: string): string[] {
       literal += character;
     }
   }
-  if (group !== undefined) throw braceError(pattern, 'a "{" without its "}"');
+  if (group !== undefined) {
+    throw braceError(pattern, `a "{" without its "}" (the "{" at position ${opened}, never closed)`);
+  }
   pieces.push([literal]);
   const count = pieces.reduce((product, alternatives) => product * alternatives.length, 1);
   if (count > largestSpecExpansion) {

@@ -76,6 +76,59 @@ describe("expandStrategySweep", () => {
     expect(() => expandStrategySweep(["bon@4"])).toThrow(/needs an outcome scorer/);
   });
 
+  it("refuses two specs of one strategy, in any spelling, naming both and the canonical form", () => {
+    expect(() => expandStrategySweep(["gen@2", "gen@2+vote"])).toThrow(
+      "--strategies: gen@2 and gen@2+vote are the same strategy (canonical gen@2+vote)",
+    );
+    expect(() => expandStrategySweep(["sc@4", "maj@4"])).toThrow(
+      "--strategies: sc@4 and maj@4 are the same strategy (canonical sc@4)",
+    );
+    expect(() => expandStrategySweep(["maj@4", "sc@4"], { temperatures: [0.5, 1] })).toThrow(
+      "maj@4@t0.5 and sc@4@t0.5 are the same strategy (canonical sc@4@t0.5)",
+    );
+    expect(() => expandStrategySweep(["asc@8", "asc(sc@8)t0.95"])).toThrow(
+      "asc@8 and asc(sc@8)t0.95 are the same strategy (canonical asc@8)",
+    );
+    const resolveModel = (name: string) => createScriptedBackend({ responses: ["#### 1"], model: name });
+    expect(() =>
+      expandStrategySweep(["cascade@8", "cascade@8:small>large"], {
+        resolveModel,
+        defaultRoute: ["small", "large"],
+      }),
+    ).toThrow("cascade@8 and cascade@8:small>large are the same strategy (canonical cascade@8:small>large)");
+  });
+
+  it("keeps specs that differ in what they run", () => {
+    const resolveModel = (name: string) => createScriptedBackend({ responses: ["#### 1"], model: name });
+    const entries = expandStrategySweep(
+      [
+        "gen@2",
+        "gen@2+first",
+        "gen@2+verify",
+        "gen@2(small)",
+        "sc@4",
+        "rs@4",
+        "asc@8",
+        "asc@8d",
+        "cascade@8",
+        "cascade@8:large>small",
+      ],
+      { scorer, resolveModel, defaultRoute: ["small", "large"] },
+    );
+    expect(entries.map((entry) => entry.name)).toEqual([
+      "gen@2",
+      "gen@2+first",
+      "gen@2+verify",
+      "gen@2(small)",
+      "sc@4",
+      "rs@4",
+      "asc@8",
+      "asc@8d",
+      "cascade@8",
+      "cascade@8:large>small",
+    ]);
+  });
+
   it("formats temperatures with a decimal point", () => {
     expect([0, 1, 0.5, 0.75, 2].map(formatTemperature)).toEqual(["0.0", "1.0", "0.5", "0.75", "2.0"]);
   });

@@ -16,6 +16,7 @@ import {
   type StrategyNeed,
   splitModelRoute,
 } from "../../strategies/index.ts";
+import { strategyIdentity } from "./strategy-identity.ts";
 
 /** What every strategy of a bench run has, whether it solves one problem at a time or the batch. */
 interface BenchStrategyFields {
@@ -102,7 +103,8 @@ export function formatTemperature(temperature: number): string {
  * the sweep and run once, under their plain name. A compute-optimal allocation (`alloc@4`, `alloc-mass@4g`,
  * `parseAllocationSpec`) is an entry with an `allocation` instead of a strategy.
  *
- * @throws ConfigError for an unknown or malformed spec, a spec given twice, or a bad temperature.
+ * @throws ConfigError for an unknown or malformed spec, a spec given twice or two specs of one strategy
+ * (`sc@8,maj@8`, `gen@8,gen@8+vote`: `strategyIdentity`), or a bad temperature.
  * @example
  * expandStrategySweep(["greedy", "sc@8"], { temperatures: [0.5, 1] }).map((entry) => entry.name);
  * // ["greedy", "sc@8@t0.5", "sc@8@t1.0"]
@@ -117,22 +119,30 @@ export function expandStrategySweep(
     "bench",
   );
   const entries: BenchStrategy[] = [];
-  const seen = new Set<string>();
-  const add = (entry: BenchStrategy): void => {
-    if (seen.has(entry.name)) {
+  // Each entry's name by its identity: what it runs, however the spec was written.
+  const seen = new Map<string, string>();
+  const add = (entry: BenchStrategy, identity: string): void => {
+    const earlier = seen.get(identity);
+    if (earlier === entry.name) {
       throw new ConfigError(`--strategies: ${entry.name} is given twice`, { field: "strategies" });
     }
-    seen.add(entry.name);
+    if (earlier !== undefined) {
+      throw new ConfigError(
+        `--strategies: ${earlier} and ${entry.name} are the same strategy (canonical ${identity}); give one of them`,
+        { field: "strategies" },
+      );
+    }
+    seen.set(identity, entry.name);
     entries.push(entry);
   };
   for (const raw of specs) {
     if (isAllocationSpec(raw)) {
       const { spec, allocation, needs } = allocationEntry(raw);
       const route = allocation.route;
-      if (temperatures === undefined) add({ name: spec, spec, allocation, needs, sampling: {}, route });
+      if (temperatures === undefined) add({ name: spec, spec, allocation, needs, sampling: {}, route }, spec);
       for (const temperature of temperatures ?? []) {
         const name = `${spec}@t${formatTemperature(temperature)}`;
-        add({ name, spec, allocation, needs, sampling: { temperature }, route });
+        add({ name, spec, allocation, needs, sampling: { temperature }, route }, name);
       }
       continue;
     }
@@ -153,20 +163,18 @@ export function expandStrategySweep(
       : namedModels !== undefined && namedModels.length > 0
         ? namedModels
         : undefined;
+    const identity = strategyIdentity(spec, strategy, route);
     const fixedTemperature = strategy.parameters.temperature !== undefined;
     if (temperatures === undefined || fixedTemperature) {
-      add({ name: spec, spec, strategy, needs, sampling: {}, route });
+      add({ name: spec, spec, strategy, needs, sampling: {}, route }, identity);
       continue;
     }
     for (const temperature of temperatures) {
-      add({
-        name: `${spec}@t${formatTemperature(temperature)}`,
-        spec,
-        strategy: parse(),
-        needs,
-        sampling: { temperature },
-        route,
-      });
+      const at = `@t${formatTemperature(temperature)}`;
+      add(
+        { name: `${spec}${at}`, spec, strategy: parse(), needs, sampling: { temperature }, route },
+        `${identity}${at}`,
+      );
     }
   }
   return entries;

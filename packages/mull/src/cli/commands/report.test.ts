@@ -167,6 +167,31 @@ describe("mull report", () => {
     expect(bad.stderr).toMatch(/--resamples <count>.*'0'/);
   });
 
+  it("names the runs of a --search output directory instead of looking for a run in it (exit 2)", async () => {
+    const search = join(folder, "search");
+    for (const stage of ["holdout-1-1", "round-2", "holdout-2-1", "round-10", "round-1"]) {
+      mkdirSync(join(search, stage), { recursive: true });
+    }
+    writeFileSync(join(search, "search.json"), "{}\n");
+    const result = await report(search);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`"${search}" is a mull bench --search output, not a run`);
+    expect(result.stderr).toContain(
+      ["round-1", "round-2", "round-10", "holdout-1-1", "holdout-2-1"]
+        .map((name) => join(search, name))
+        .join(", "),
+    );
+    expect(result.stderr).not.toContain("no run in");
+    const bare = join(folder, "search-without-runs");
+    mkdirSync(bare);
+    writeFileSync(join(bare, "search.json"), "{}\n");
+    const missing = await report(bare);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      "--search output, not a run; its runs (round-1, holdout-1-1, …) are missing",
+    );
+  });
+
   it("writes --name into the run directory and refuses names that leave it (RELIABILITY 25)", async () => {
     const named = await report(runDirectory, "--name", "sc-vs-pf");
     expect(named.code).toBe(0);

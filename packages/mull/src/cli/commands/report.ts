@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import {
@@ -37,6 +37,40 @@ function refuseRunFile(out: string, runDirectory: string, field: string): void {
       field,
     );
   }
+}
+
+/** The runs a `mull bench --search` output holds (`round-1`, …, `holdout-1-1`, …), rounds first, in order. */
+function searchRunNames(directory: string): string[] {
+  const stage = /^(round|holdout)-(\d+)(?:-(\d+))?$/;
+  const names = readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && stage.test(entry.name))
+    .map((entry) => entry.name);
+  const key = (name: string): [number, number, number] => {
+    const [, kind, first, second] = stage.exec(name)!;
+    return [kind === "round" ? 0 : 1, Number(first), Number(second ?? 0)];
+  };
+  return names.sort((left, right) => {
+    const [a, b] = [key(left), key(right)];
+    return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  });
+}
+
+/**
+ * Refuses a `mull bench --search` output directory (its stages' run directories, or `search.json`, and no
+ * run of its own), naming the runs it holds.
+ */
+function refuseSearchOutput(directory: string): void {
+  if (existsSync(join(directory, databaseFileName)) || existsSync(join(directory, manifestFileName))) return;
+  const runs = searchRunNames(directory);
+  if (runs.length === 0 && !existsSync(join(directory, "search.json"))) return;
+  const which =
+    runs.length === 0
+      ? "its runs (round-1, holdout-1-1, …) are missing"
+      : `report one of its runs: ${runs.map((name) => join(directory, name)).join(", ")}`;
+  throw new UsageError(
+    `<run-dir> ${JSON.stringify(directory)} is a mull bench --search output, not a run; ${which}`,
+    "run-dir",
+  );
 }
 
 /**
@@ -113,6 +147,8 @@ export function reportCommand() {
         }
       } else if (!existsSync(runDirectory) || !statSync(runDirectory).isDirectory()) {
         throw new UsageError(`<run-dir> ${JSON.stringify(runDirectory)}: no such directory`, "run-dir");
+      } else {
+        refuseSearchOutput(runDirectory);
       }
       if (flags.name !== undefined && flags.out !== undefined) {
         throw new UsageError("give either --out or --name, not both", "--name");
