@@ -5,6 +5,7 @@ import { defaultModelProfile } from "../generation/index.ts";
 import { createScriptedBackend } from "../testing/index.ts";
 import type { ResolvedBackend } from "./create-backend.ts";
 import { loadRouteModels } from "./route-models.ts";
+import { UsageError } from "./usage-error.ts";
 
 const labDirectory = new URL("../../../llama-cpp/models/", import.meta.url);
 const labModelsPresent = ["lab-v2-small.gguf", "lab-small.gguf"].every((file) =>
@@ -64,11 +65,10 @@ describe("loadRouteModels without --small-model", () => {
       specFlag: "--strategy",
     });
     expect(http.defaultRoute).toBeUndefined();
-    // The family's smallest model, a model of no lab family, and specs that all name their route.
+    // The family's smallest model and a model of no lab family.
     for (const [model, spec] of [
       ["lab-v2-small", "cascade@4"],
       ["/models/other.gguf", "cascade@4"],
-      ["lab-v2-large", "cascade@4:lab-v2-large>lab-v2-large"],
     ] as const) {
       const routes = await loadRouteModels({
         flags: {},
@@ -78,6 +78,113 @@ describe("loadRouteModels without --small-model", () => {
       });
       expect(routes.defaultRoute).toBeUndefined();
       expect(routes.loaded).toEqual([]);
+    }
+  });
+});
+
+describe.skipIf(!labModelsPresent)("loadRouteModels with every routing spec named", () => {
+  it("loads the route's models and no family default", async () => {
+    const routes = await loadRouteModels({
+      flags: { threads: 1 },
+      main: mainBackend("lab-v2-large"),
+      specs: ["cascade@4:lab-v2-small>lab-v2-large"],
+      specFlag: "--strategy",
+    });
+    try {
+      expect(routes.defaultRoute).toBeUndefined();
+      expect(routes.loaded).toEqual(["lab-v2-small"]);
+    } finally {
+      await routes.dispose();
+    }
+  });
+});
+
+describe("loadRouteModels refusing what would be ignored or route nowhere", () => {
+  /** The usage error `loadRouteModels` fails with, over HTTP so that nothing is loaded. */
+  async function refusal(options: {
+    model?: string;
+    specs: readonly string[];
+    smallModel?: string;
+    specFlag?: string;
+  }): Promise<{ message: string; field: string | undefined }> {
+    const error: unknown = await loadRouteModels({
+      flags: { baseUrl: "http://127.0.0.1:9/v1" },
+      main: mainBackend(options.model ?? "lab-v2-large"),
+      specs: options.specs,
+      smallModel: options.smallModel,
+      specFlag: options.specFlag ?? "--strategy",
+    }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    return { message: (error as UsageError).message, field: (error as UsageError).field };
+  }
+
+  it("refuses --small-model when every routing spec names its own route, naming those specs", async () => {
+    const refused = await refusal({
+      specs: ["sc@4", "cascade@4:lab-v2-small>lab-v2-large", "glimp@0.5:lab-small>lab-large"],
+      smallModel: "lab-small",
+      specFlag: "--strategies",
+    });
+    expect(refused.field).toBe("--small-model");
+    expect(refused.message).toBe(
+      "--small-model lab-small applies to routing strategies written without a route, and every routing spec " +
+        "of --strategies names its own: cascade@4:lab-v2-small>lab-v2-large, glimp@0.5:lab-small>lab-large",
+    );
+  });
+
+  it("keeps --small-model when one routing spec is left without a route", async () => {
+    const routes = await loadRouteModels({
+      flags: { baseUrl: "http://127.0.0.1:9/v1" },
+      main: mainBackend("lab-v2-large"),
+      specs: ["cascade@4:lab-v2-small>lab-v2-large", "cascade@8"],
+      smallModel: "lab-small",
+      specFlag: "--strategies",
+    });
+    expect(routes.defaultRoute).toEqual(["lab-small", "lab-v2-large"]);
+    expect(routes.loaded).toEqual(["lab-v2-small", "lab-small"]);
+    await routes.dispose();
+  });
+
+  it("refuses a route that names one model twice, naming the model", async () => {
+    for (const spec of ["cascade@8:lab-v2-small>lab-v2-small", "alloc@4p2:lab-v2-small>lab-v2-small"]) {
+      const refused = await refusal({ specs: [spec], specFlag: "--strategies" });
+      expect(refused.field).toBe("--strategies");
+      expect(refused.message).toBe(
+        `--strategies ${spec}: the route names "lab-v2-small" twice; a route needs two different models`,
+      );
+    }
+    const small = await refusal({ specs: ["cascade@8"], smallModel: "lab-v2-large" });
+    expect(small.field).toBe("--small-model");
+    expect(small.message).toBe(
+      "--small-model lab-v2-large is the model itself (--model); a route needs two different models",
+    );
+  });
+
+  it("lists the lab models once for a name that is none of them", async () => {
+    for (const [options, field] of [
+      [
+        { specs: ["cascade@8:nosuch>lab-v2-large"] },
+        '--strategy cascade@8:nosuch>lab-v2-large: cannot load model "nosuch"',
+      ],
+      [{ specs: ["cascade@8"], smallModel: "nosuch" }, '--small-model: cannot load model "nosuch"'],
+      [{ specs: ["gen@4(nosuch)"] }, '--strategy gen@4(nosuch): cannot load model "nosuch"'],
+    ] as const) {
+      const error: unknown = await loadRouteModels({
+        flags: { threads: 1 },
+        main: mainBackend("lab-v2-large"),
+        specFlag: "--strategy",
+        ...options,
+      }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(UsageError);
+      const message = (error as Error).message;
+      expect(message).toContain(`${field}: no lab model has that name; lab models: lab-small, lab-large, `);
+      expect(message).toMatch(/, or a path to a \.gguf file$/);
+      expect(message.match(/lab-small/g)).toHaveLength(1);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { isAllocationSpec } from "../routing/allocation-spec.ts";
 import type { Backend } from "../spec/index.ts";
 import { findStrategyEntry, splitModelRoute } from "../strategies/index.ts";
+import { repeatedRouteModel } from "../strategies/repeated-route-model.ts";
 import {
   type BackendFlags,
   createHttpBackend,
@@ -10,11 +11,17 @@ import {
 import { familySmallModel } from "./family-small-model.ts";
 import { UsageError } from "./usage-error.ts";
 
-/** Help of `--small-model` in `solve`, `bench` and `lab`. */
-export const smallModelOptionHelp =
-  "the small model of routing strategies written without a route (cascade@8 routes NAME>--model); " +
-  "embedded: lab-v2-small | lab-small | PATH.gguf (default: the smallest model of --model's lab family, " +
-  "lab-v2-small for lab-v2-large, lab-small for lab-large), HTTP: a model of the same server";
+const smallModelUse =
+  "the small model of routing strategies written without a route (cascade@8 routes NAME>--model)";
+const embeddedSmallModels =
+  "lab-v2-small | lab-small | PATH.gguf (default: the smallest model of --model's lab family, " +
+  "lab-v2-small for lab-v2-large, lab-small for lab-large)";
+
+/** Help of `--small-model` in `solve` and `bench`, which run embedded or over HTTP. */
+export const smallModelOptionHelp = `${smallModelUse}; embedded: ${embeddedSmallModels}, HTTP: a model of the same server`;
+
+/** Help of `--small-model` in `lab`, which runs the embedded engine only. */
+export const labSmallModelOptionHelp = `${smallModelUse}: ${embeddedSmallModels}`;
 
 /** The models that a command's routing strategies name, each loaded once. */
 export interface RouteModels {
@@ -76,7 +83,9 @@ async function labModelNames(embedded: typeof import("@mull/llama-cpp")): Promis
  * embedded, the small model of the main model's lab family) followed by the main model.
  *
  * @throws UsageError naming `--small-model` or the spec flag, with the lab models, for a model the
- * embedded engine cannot load; UsageError for `--small-model` when no strategy routes.
+ * embedded engine cannot load; UsageError for `--small-model` when no routing spec is left without a
+ * route of its own, or when it is the main model; UsageError naming the spec for a route that names a
+ * model twice.
  * @example
  * const routes = await loadRouteModels({ flags, main, specs: ["cascade@8"], smallModel: "lab-small", specFlag: "--strategy" });
  * parseStrategySpec("cascade@8", { resolveModel: routes.resolveModel, defaultRoute: routes.defaultRoute });
@@ -95,6 +104,19 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
       "--small-model",
     );
   }
+  if (options.smallModel !== undefined && !unrouted) {
+    throw new UsageError(
+      `--small-model ${options.smallModel} applies to routing strategies written without a route, and every ` +
+        `routing spec of ${specFlag} names its own: ${routing.join(", ")}`,
+      "--small-model",
+    );
+  }
+  if (options.smallModel !== undefined && options.smallModel === main.model) {
+    throw new UsageError(
+      `--small-model ${options.smallModel} is the model itself (--model); a route needs two different models`,
+      "--small-model",
+    );
+  }
   const defaultRoute = smallModel === undefined ? undefined : [smallModel, main.model];
   // Each name with the flag that named it first, for errors.
   const wanted = new Map<string, string>();
@@ -104,6 +126,13 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
   );
   for (const spec of [...routing, ...allocations]) {
     const named = splitModelRoute(spec).route;
+    const repeated = named === undefined ? undefined : repeatedRouteModel(named);
+    if (repeated !== undefined) {
+      throw new UsageError(
+        `${specFlag} ${spec}: the route names ${JSON.stringify(repeated)} twice; a route needs two different models`,
+        specFlag,
+      );
+    }
     for (const name of named ?? defaultRoute ?? []) {
       if (name !== "" && name !== main.model && !wanted.has(name)) {
         wanted.set(name, named === undefined ? "--small-model" : `${specFlag} ${spec}`);
@@ -127,6 +156,18 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
         continue;
       }
       const embedded = await requireEmbedded();
+      const flag = field.split(" ", 1)[0]!;
+      try {
+        await embedded.resolveModelPath(name);
+      } catch (error) {
+        // The refusal lists the lab models too; its message is left out so that they are listed once.
+        throw new UsageError(
+          `${field}: cannot load model ${JSON.stringify(name)}: no lab model has that name; ` +
+            `lab models: ${await labModelNames(embedded)}, or a path to a .gguf file`,
+          flag,
+          { cause: error },
+        );
+      }
       try {
         backends.set(
           name,
@@ -136,7 +177,6 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
           }),
         );
       } catch (error) {
-        const flag = field.split(" ", 1)[0]!;
         throw new UsageError(
           `${field}: cannot load model ${JSON.stringify(name)} (${(error as Error).message}); ` +
             `lab models: ${await labModelNames(embedded)}, or a path to a .gguf file`,

@@ -15,6 +15,7 @@ describe("routeOption", () => {
     ["auto=greedy:a>b", /unknown policy "greedy"; expected one of ucb, thompson/],
     ["auto=ucb:a", /two or more model names/],
     ["auto=ucb:a>", /two or more model names/],
+    ["auto=ucb:a>b>a", /the pool of "auto=ucb:a>b>a" names "a" twice; a route needs different models/],
   ])("refuses %s", (value, message) => {
     expect(() => routeOption(value, undefined)).toThrow(message);
   });

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { type BanditPolicyName, banditPolicyNames } from "../routing/index.ts";
+import { repeatedRouteModel } from "../strategies/repeated-route-model.ts";
 
 /** A bandit route named on the command line: `--route auto=ucb:lab-small>lab-large`. */
 export interface RouteFlag {
@@ -34,6 +35,12 @@ export function routeOption(value: string, previous: readonly RouteFlag[] | unde
   const models = pool.split(">").map((model) => model.trim());
   if (models.length < 2 || models.some((model) => model === "")) {
     throw new InvalidArgumentError(`the pool of "${value}" needs two or more model names separated by ">"`);
+  }
+  const repeated = repeatedRouteModel(models);
+  if (repeated !== undefined) {
+    throw new InvalidArgumentError(
+      `the pool of "${value}" names "${repeated}" twice; a route needs different models`,
+    );
   }
   return [...(previous ?? []), { name, policy: policy as BanditPolicyName, models }];
 }

@@ -29,6 +29,8 @@ describe("parseAllocationSpec", () => {
       probe: 1,
       greedyProbe: false,
     });
+    // The smallest cap that leaves room to allocate: one sample beyond the probe.
+    expect(parseAllocationSpec("alloc@4c3").maxSamples).toBe(3);
     expect(parseAllocationSpec("alloc-mass@4p2c8g")).toMatchObject({
       spec: "alloc-mass@4p2c8g",
       signal: "mass",
@@ -49,6 +51,9 @@ describe("parseAllocationSpec", () => {
     ["alloc@4x2", /unknown form/],
     ["alloc@4p5", /a probe of 5 exceeds the 4 samples per problem/],
     ["alloc@4p2c1", /at most 1 per problem is fewer than the probe's 2/],
+    ["alloc@4c2", /at most 2 per problem is the probe's 2, which leaves nothing to allocate/],
+    ["alloc-mass@4c1", /at most 1 per problem is the probe's 1, which leaves nothing to allocate/],
+    ["alloc@4:lab-v2-small>lab-v2-small", /names "lab-v2-small" twice; a route needs two different models/],
     ["alloc@4p1", /a probe of 1 sample cannot disagree/],
     ["alloc@4g", /a greedy probe \(g\) needs alloc-mass/],
     ["alloc-mass@4:a>b", /alloc-mass takes no route/],

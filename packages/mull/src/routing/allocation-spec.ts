@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors/index.ts";
 import { splitModelRoute } from "../strategies/find-strategy-entry.ts";
+import { repeatedRouteModel } from "../strategies/repeated-route-model.ts";
 import type { DifficultySignal } from "./allocate-compute.ts";
 
 /** Compute-optimal allocation over a batch, as a spec names it (`alloc@4`, `alloc-mass@4g`). */
@@ -71,7 +72,8 @@ function whole(spec: string, letter: string, text: string | undefined): number |
  * Case and spaces around the spec are ignored; model names keep their case.
  *
  * @throws ConfigError naming the spec and the forms expected, for a malformed spec, a probe larger than
- * S, a probe of one sample by agreement (it cannot disagree), a cap below the probe, `g` without `-mass`, or a route that is not two models or is given to
+ * S, a probe of one sample by agreement (it cannot disagree), a cap below the probe or equal to it (nothing
+ * left to allocate), `g` without `-mass`, or a route that is not two different models or is given to
  * `alloc-mass` (probability mass cannot be added across two models).
  * @example
  * parseAllocationSpec("alloc@4"); // { spec: "alloc@4", samplesPerProblem: 4, signal: "agreement", probe: 2, … }
@@ -98,6 +100,12 @@ export function parseAllocationSpec(spec: string): AllocationSpec {
   if (maxSamples !== undefined && maxSamples < probe) {
     throw malformed(spec, `at most ${maxSamples} per problem is fewer than the probe's ${probe}`);
   }
+  if (maxSamples !== undefined && maxSamples === probe) {
+    throw malformed(
+      spec,
+      `at most ${maxSamples} per problem is the probe's ${probe}, which leaves nothing to allocate beyond it`,
+    );
+  }
   if (greedy === "g" && signal !== "mass") throw malformed(spec, "a greedy probe (g) needs alloc-mass");
   if (route !== undefined) {
     if (signal === "mass") {
@@ -105,6 +113,13 @@ export function parseAllocationSpec(spec: string): AllocationSpec {
     }
     if (route.length !== 2 || route.some((model) => model === "")) {
       throw malformed(spec, `the route ${JSON.stringify(route.join(">"))} is not two models, PROBE>MODEL`);
+    }
+    const repeated = repeatedRouteModel(route);
+    if (repeated !== undefined) {
+      throw malformed(
+        spec,
+        `the route ${JSON.stringify(route.join(">"))} names ${JSON.stringify(repeated)} twice; a route needs two different models (without one, both come from the run's model)`,
+      );
     }
   }
   const numbers = `${samplesPerProblem}${probeText === undefined ? "" : `p${probe}`}${maxSamples === undefined ? "" : `c${maxSamples}`}${greedy}`;

@@ -35,12 +35,42 @@ describe("parseStrategySpec", () => {
     ["sc@-2", "sc@N, maj@N"],
     ["sc@1.5", "sc@N, maj@N"],
     ["esc@16", "esc@NwW"],
-    ["asc@16w4", "asc@N, asc@Nd, asc@NtT, asc@NdtT"],
   ])("rejects %j as a malformed spec of its family, naming that family's forms first", (spec, forms) => {
     expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
     expect(() => parseStrategySpec(spec)).toThrow(
       `malformed spec ${JSON.stringify(spec)}; expected ${forms} (numbers from 1 to 100000); all forms: greedy, single, sc@N`,
     );
+  });
+
+  it.each([
+    [
+      "glimp@abc",
+      "glimp@T, glimp@TkK",
+      "T: a decimal number above 0, such as 0.5; K, H: whole numbers from 1 to 100000",
+    ],
+    [
+      "asc@16w4",
+      "asc@N, asc@Nd",
+      "T: a decimal number above 0, such as 0.5; N: a whole number from 1 to 100000",
+    ],
+    ["bild@x", "bild@AxB, bild@A", "A, B: decimal numbers above 0, such as 0.5"],
+  ])("describes %j's numbers as its forms read them: decimals for thresholds", (spec, forms, numbers) => {
+    expect(() => parseStrategySpec(spec)).toThrow(
+      `malformed spec ${JSON.stringify(spec)}; expected ${forms}`,
+    );
+    expect(() => parseStrategySpec(spec)).toThrow(`(${numbers}); all forms: greedy`);
+  });
+
+  it("refuses a model route that names one model twice, naming it", () => {
+    const resolveModel = () => {
+      throw new Error("no model is resolved for a refused route");
+    };
+    expect(() => parseStrategySpec("cascade@8:lab-small>lab-small", { resolveModel })).toThrow(
+      'the model route of "cascade@8" is "lab-small>lab-small", which names "lab-small" twice; a route needs different models',
+    );
+    expect(() =>
+      parseStrategySpec("cascade@8", { resolveModel, defaultRoute: ["lab-large", "lab-large"] }),
+    ).toThrow(ConfigError);
   });
 
   it.each([

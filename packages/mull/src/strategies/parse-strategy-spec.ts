@@ -8,7 +8,8 @@ import {
   splitModelRoute,
   strategySpecForms,
 } from "./find-strategy-entry.ts";
-import type { NamedBackend, StrategyDependencies } from "./strategy-entry.ts";
+import { repeatedRouteModel } from "./repeated-route-model.ts";
+import type { NamedBackend, StrategyDependencies, StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `parseStrategySpec`. */
 export interface ParseStrategySpecOptions {
@@ -45,6 +46,14 @@ function routeModels(
       { field: "strategy" },
     );
   }
+  const repeated = repeatedRouteModel(route);
+  if (repeated !== undefined) {
+    throw new ConfigError(
+      `strategy: the model route of ${JSON.stringify(text)} is ${JSON.stringify(route.join(">"))}, which names ` +
+        `${JSON.stringify(repeated)} twice; a route needs different models, smallest first (lab-small>lab-large)`,
+      { field: "strategy" },
+    );
+  }
   const { resolveModel } = options;
   if (resolveModel === undefined) {
     throw new ConfigError(
@@ -53,6 +62,23 @@ function routeModels(
     );
   }
   return route.map((name) => ({ name, backend: resolveModel(name) }));
+}
+
+/** A form's letters: single capitals (`T`, `K` in `glimp@TkK`), not the words of `asc(INNER)`. */
+const formLetter = /(?<![A-Z])[A-Z](?![A-Z])/g;
+
+/**
+ * What the numbers of one entry's forms may be: integers from 1 to the largest, except the letters it
+ * reads as decimals (a threshold such as glimp's entropy `T`), which take any number above 0.
+ */
+function entryNumbers(entry: StrategyEntry): string {
+  const letters = [...new Set(entry.forms.flatMap((form) => form.match(formLetter) ?? []))];
+  const decimals = letters.filter((letter) => entry.decimals?.includes(letter) === true);
+  if (decimals.length === 0) return `numbers from 1 to ${largestSpecValue}`;
+  const integers = letters.filter((letter) => !decimals.includes(letter));
+  const decimalPart = `${decimals.join(", ")}: ${decimals.length === 1 ? "a decimal number" : "decimal numbers"} above 0, such as 0.5`;
+  if (integers.length === 0) return decimalPart;
+  return `${decimalPart}; ${integers.join(", ")}: ${integers.length === 1 ? "a whole number" : "whole numbers"} from 1 to ${largestSpecValue}`;
 }
 
 const searchForms = strategyCatalog
@@ -96,7 +122,7 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
     if (match !== undefined) {
       throw new ConfigError(
         `strategy: malformed spec ${JSON.stringify(text)}; expected ${match.entry.forms.join(", ")} ` +
-          `(numbers from 1 to ${largestSpecValue}); all forms: ${strategySpecForms.join(", ")}`,
+          `(${entryNumbers(match.entry)}); all forms: ${strategySpecForms.join(", ")}`,
         { field: "strategy" },
       );
     }
@@ -109,7 +135,7 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
     }
     throw new ConfigError(
       `strategy: unknown spec ${JSON.stringify(text)}; expected one of ${strategySpecForms.join(", ")} ` +
-        `(numbers from 1 to ${largestSpecValue})`,
+        `(numbers from 1 to ${largestSpecValue}, or a decimal above 0 for a threshold or factor, as in glimp@0.5)`,
       { field: "strategy" },
     );
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { labCommand } from "./lab.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "mull-lab-cli-"));
@@ -43,5 +44,14 @@ describe("mull lab", () => {
       `mull: --out ${JSON.stringify(notes)}: that is a file, not a directory; give a directory (mull writes its files inside it)\n`,
     );
     expect(readFileSync(notes, "utf8")).toBe("keep me");
+  });
+
+  it("lists every lab dataset in --dataset's help, and no HTTP model in --small-model's", () => {
+    const help = (flag: string) => labCommand().options.find((option) => option.long === flag)?.description;
+    expect(help("--dataset")).toBe(
+      "lab:1 | lab:2 | lab:3 | lab:4 | lab:5 | lab:6 | lab:mixed | lab:hard | lab:two-digit",
+    );
+    expect(help("--small-model")).toContain("lab-v2-small | lab-small | PATH.gguf");
+    expect(help("--small-model")).not.toContain("HTTP");
   });
 });

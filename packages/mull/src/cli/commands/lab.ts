@@ -4,13 +4,14 @@ import { loadDataset } from "../../bench/datasets/index.ts";
 import { createBenchProgress, runBench, summarizeBench } from "../../bench/runner/index.ts";
 import { loadRun } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
+import { labDatasetNames } from "../../lab/index.ts";
 import { writeReport } from "../../report/index.ts";
 import { checkOutputDirectory, checkOutputFile } from "../../runtime/index.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { strategyListOption } from "../list-option.ts";
 import { integerOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
-import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
+import { labSmallModelOptionHelp, loadRouteModels, type RouteModels } from "../route-models.ts";
 import { UsageError } from "../usage-error.ts";
 import { formatBenchSummary } from "./bench.ts";
 
@@ -49,7 +50,7 @@ export function labCommand() {
         "bench run and drawn as an HTML report.",
     )
     .option("--problems <count>", "lab problems of mixed difficulty", integerOption(1, 100_000), 120)
-    .option("--dataset <name>", "lab:1 … lab:6 | lab:mixed | lab:hard", "lab:mixed")
+    .option("--dataset <name>", labDatasetNames.join(" | "), "lab:mixed")
     .option(
       "--strategies <list>",
       "comma-separated strategy specs; brace groups expand (sc@{4,8}); alloc@S and alloc-mass@S allocate S " +
@@ -62,7 +63,7 @@ export function labCommand() {
       "a lab model (mull models: lab-v2-large, lab-v2-small, lab-large, lab-small) | PATH.gguf",
       defaultLabModel,
     )
-    .option("--small-model <name>", smallModelOptionHelp)
+    .option("--small-model <name>", labSmallModelOptionHelp)
     .option("--out <dir>", "run directory (default runs/lab-<time>)")
     .option("--resume", "continue the run stored in --out (refused if its configuration changed)")
     .option("--seed <value>", "run seed", integerOption(0, 2 ** 31 - 1), 0)
