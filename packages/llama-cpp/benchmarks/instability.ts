@@ -8,11 +8,14 @@
  *
  *   npm run bench:instability
  *   npm run bench:instability -- --problems 400 --samples 4 --temperature 1.25 --model lab-small
+ *   npm run bench:instability -- --help     # the options
+ *
+ * A bad flag (an unknown one, `--problems abc`, an unknown dataset) is a message naming it, exit code 2.
  */
-import { parseArgs } from "node:util";
 import {
   answerFormatByName,
   areaUnderRoc,
+  ConfigError,
   calibration,
   tokenInstability,
   traceConfidence,
@@ -20,22 +23,36 @@ import {
 } from "mull";
 import { labDataset, labProfile } from "mull/lab";
 import { createLlamaCppBackend } from "../src/index.ts";
+import { type InstabilityOptions, instabilityUsage, parseInstabilityOptions } from "./instability-options.ts";
 
-const { values } = parseArgs({
-  options: {
-    problems: { type: "string", default: "200" },
-    dataset: { type: "string", default: "lab:hard" },
-    samples: { type: "string", default: "4" },
-    model: { type: "string", default: "lab-large" },
-    temperature: { type: "string", default: "1.25" },
-    seed: { type: "string", default: "0" },
-  },
-});
+/** The checked options, or the exit code: 0 after `--help`, 2 after a message naming a bad flag. */
+function optionsOrExitCode(argv: readonly string[]): InstabilityOptions | number {
+  try {
+    const options = parseInstabilityOptions(argv);
+    if (options !== undefined) return options;
+    process.stdout.write(instabilityUsage);
+    return 0;
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+}
 
-const profile = labProfile({ recommendedTemperature: Number(values.temperature) });
+const parsed = optionsOrExitCode(process.argv.slice(2));
+if (typeof parsed === "number") process.exit(parsed);
+const values: InstabilityOptions = parsed;
+
+const profile = labProfile({ recommendedTemperature: values.temperature });
 const numeric = answerFormatByName("numeric");
-const problems = labDataset(values.dataset, { limit: Number(values.problems), seed: Number(values.seed) });
-const backend = await createLlamaCppBackend({ model: values.model, threads: 1, sequences: 16 });
+const problems = labDataset(values.dataset, { limit: values.problems, seed: values.seed });
+const backend = await createLlamaCppBackend({ model: values.model, threads: 1, sequences: 16 }).catch(
+  (error: unknown) => {
+    if (!ConfigError.isInstance(error)) throw error;
+    process.stderr.write(`bench:instability: --model: ${error.message}\n`);
+    process.exit(2);
+  },
+);
 
 interface Trace {
   readonly correct: boolean;
@@ -52,9 +69,9 @@ const started = performance.now();
 for (const [index, problem] of problems.entries()) {
   const result = await backend.generate({
     prompt: profile.promptTemplate!(problem),
-    n: Number(values.samples),
+    n: values.samples,
     ...profile.samplingDefaults,
-    seed: Number(values.seed) * 100_003 + index,
+    seed: values.seed * 100_003 + index,
     logprobs: true,
     topLogprobs: 20,
   });

@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { parseReplayStrategies, type ReplayShuffle, replayShuffles } from "../src/bench/replay/index.ts";
 import { defaultLabModel } from "../src/cli/create-backend.ts";
 import { ConfigError } from "../src/errors/index.ts";
-import { checkInteger, checkNumber, checkOneOf } from "../src/runtime/index.ts";
+import { checkInteger, checkNumber, checkOneOf, numericFlag, parseFlags } from "../src/runtime/index.ts";
 
 const owner = "bench:adaptive";
 
@@ -76,30 +75,6 @@ const optionSpecs = {
   parallel: { type: "string", default: "pasc@24f12,pprobe@16s8:q0.9" },
 } as const;
 
-/** A flag's text as a number when it is a plain decimal, else the text, so that a check quotes what was given. */
-function numeric(text: string): number | string {
-  return /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(text) ? Number(text) : text;
-}
-
-/** `parseArgs`'s errors (an unknown flag, a missing value) as a ConfigError naming the flag. */
-function argumentsOf(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], allowNegative: true, options: optionSpecs }).values;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS")) throw error;
-    const flag = /'(-[^' ]+)/.exec((error as Error).message)?.[1];
-    const message =
-      code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag !== undefined
-        ? `unknown option ${flag}`
-        : (error as Error).message;
-    throw new ConfigError(`${owner}: ${message} (--help lists the options)`, {
-      field: flag ?? "arguments",
-      cause: error,
-    });
-  }
-}
-
 /**
  * Reads and checks the flags of `npm run bench:adaptive`; `undefined` for `--help`, whose text is
  * `adaptiveUsage`.
@@ -111,10 +86,10 @@ function argumentsOf(argv: readonly string[]) {
  * const options = parseAdaptiveOptions(process.argv.slice(2));
  */
 export function parseAdaptiveOptions(argv: readonly string[]): AdaptiveOptions | undefined {
-  const values = argumentsOf(argv);
+  const values = parseFlags(owner, argv, optionSpecs);
   if (values.help === true) return undefined;
-  const k = checkInteger(owner, "--k", numeric(values.k), { minimum: 1 });
-  const window = checkInteger(owner, "--window", numeric(values.window), { minimum: 1 });
+  const k = checkInteger(owner, "--k", numericFlag(values.k), { minimum: 1 });
+  const window = checkInteger(owner, "--window", numericFlag(values.window), { minimum: 1 });
   checkInteger(owner, "--window", window, { maximum: k, expected: `an integer from 1 to --k (${k})` });
   const threshold = values.threshold.trim();
   checkNumber(owner, "--threshold", /^\d*\.?\d+$/.test(threshold) ? Number(threshold) : threshold, {
@@ -125,22 +100,22 @@ export function parseAdaptiveOptions(argv: readonly string[]): AdaptiveOptions |
     .split(",")
     .map((text) => text.trim())
     .filter((text) => text !== "")
-    .map((text) => checkInteger(owner, "--agreements", numeric(text), { minimum: 1 }));
+    .map((text) => checkInteger(owner, "--agreements", numericFlag(text), { minimum: 1 }));
   const parallel = parseReplayStrategies(values.parallel, "--parallel");
   return {
     replay: values.replay,
     lab: values.lab,
     data: values.data,
-    shuffles: checkInteger(owner, "--shuffles", numeric(values.shuffles), { minimum: 1 }),
+    shuffles: checkInteger(owner, "--shuffles", numericFlag(values.shuffles), { minimum: 1 }),
     shuffle: checkOneOf(owner, "--shuffle", values.shuffle, replayShuffles),
-    seed: checkInteger(owner, "--seed", numeric(values.seed), { minimum: 0, maximum: 2 ** 31 - 1 }),
+    seed: checkInteger(owner, "--seed", numericFlag(values.seed), { minimum: 0, maximum: 2 ** 31 - 1 }),
     k,
     window,
     threshold,
     agreements,
     parallel: parallel.map((strategy) => strategy.name),
     parallelWidths: parallel.map((strategy) => strategy.k),
-    labProblems: checkInteger(owner, "--lab-problems", numeric(values["lab-problems"]), { minimum: 1 }),
+    labProblems: checkInteger(owner, "--lab-problems", numericFlag(values["lab-problems"]), { minimum: 1 }),
     labModel: values["lab-model"],
     labOut: values["lab-out"],
   };

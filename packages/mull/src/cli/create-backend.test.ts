@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import { runCliCaptured } from "./commands/run-cli-captured.test-support.ts";
 import { createBackendFromFlags } from "./create-backend.ts";
 
-// Nothing listens there: creating an HTTP backend with --model sends no request.
+// Nothing listens there: the models cannot be listed, so --model is taken as given.
 const baseUrl = "http://127.0.0.1:9/v1";
 
 describe("createBackendFromFlags over HTTP", () => {
@@ -50,6 +52,70 @@ describe("createBackendFromFlags over HTTP", () => {
       expect(resolved.profile.samplingDefaults).toEqual({});
     } finally {
       await resolved.dispose();
+    }
+  });
+});
+
+describe("createBackendFromFlags: --model against the models a server lists", () => {
+  it("refuses a model the server does not list, naming it and what the server serves", async () => {
+    const server = await startFakeOpenAIServer({ model: "lab-large" });
+    try {
+      await expect(createBackendFromFlags({ baseUrl: server.url, model: "nosuch" })).rejects.toThrow(
+        `--model: ${server.url} does not serve "nosuch"; it serves lab-large`,
+      );
+      const resolved = await createBackendFromFlags({ baseUrl: server.url, model: "lab-large" });
+      expect(resolved.model).toBe("lab-large");
+      expect(resolved.profile.name).toBe("lab");
+      await resolved.dispose();
+      expect(server.requests.filter((request) => request.endpoint === "models")).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("sends the listed path for a model llama-server lists by its file, with the lab's profile", async () => {
+    const server = await startFakeOpenAIServer({ model: "/models/lab-large.gguf" });
+    try {
+      const resolved = await createBackendFromFlags({ baseUrl: server.url, model: "lab-large" });
+      try {
+        expect(resolved.model).toBe("/models/lab-large.gguf");
+        expect(resolved.backend.describe().model).toBe("/models/lab-large.gguf");
+        expect(resolved.profile.name).toBe("lab");
+      } finally {
+        await resolved.dispose();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("stops solve and fidelity (URL#model) with usage code 2 before any generation", async () => {
+    const server = await startFakeOpenAIServer({ model: "lab-large" });
+    try {
+      const solve = await runCliCaptured(
+        "solve",
+        "412+307-95=?",
+        "--base-url",
+        server.url,
+        "--model",
+        "nosuch",
+        "--strategy",
+        "greedy",
+      );
+      expect(solve.code).toBe(2);
+      expect(solve.stderr).toContain(`--model: ${server.url} does not serve "nosuch"; it serves lab-large`);
+      const fidelity = await runCliCaptured(
+        "fidelity",
+        "--reference",
+        `${server.url}#lab-large`,
+        "--candidate",
+        `${server.url}#nosuch`,
+      );
+      expect(fidelity.code).toBe(2);
+      expect(fidelity.stderr).toContain('does not serve "nosuch"');
+      expect(server.generations.started).toBe(0);
+    } finally {
+      await server.close();
     }
   });
 });

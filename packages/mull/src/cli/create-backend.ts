@@ -4,7 +4,7 @@ import { defaultModelProfile } from "../generation/index.ts";
 import { labModelName, labProfile } from "../lab/index.ts";
 import { readApiKey } from "../runtime/index.ts";
 import type { Backend, ModelProfile } from "../spec/index.ts";
-import { firstServedModel } from "./first-served-model.ts";
+import { firstServedModel, servedModelNamed } from "./first-served-model.ts";
 import { type SpeculativeFlags, speculativeFromFlags } from "./speculative-flags.ts";
 
 /** Backend flags shared by `solve`, `bench` and `serve`. */
@@ -29,7 +29,8 @@ export interface BackendFlags extends SpeculativeFlags {
 export interface ResolvedBackend {
   readonly backend: Backend;
   /**
-   * The model it was created for: `--model`, the first model the server lists, or the default lab model.
+   * The model it was created for: `--model` (over HTTP, the id the server lists for it: the path of a
+   * `.gguf` file named `--model`), the first model the server lists, or the default lab model.
    * A routing strategy's default route ends with it (`--small-model lab-small` routes `lab-small>lab-large`).
    */
   readonly model: string;
@@ -74,19 +75,23 @@ export const defaultLabModel = "lab-v2-large";
  * (at its card's temperature when `@mull/llama-cpp` is installed to read it), so that a lab model behind a
  * server is prompted and sampled as the embedded one is; the default profile for any other model.
  *
+ * Over HTTP, `model` is checked against the models the server lists (see `servedModelNamed`): a server
+ * that takes any name, as `llama-server` does, would otherwise answer a mistyped name with its own model.
+ *
  * `draftModel` / `promptLookup` turn on the embedded engine's speculative decoding of greedy samples.
  *
- * @throws ConfigError when `apiKeyEnv` names an unset variable while the model must be listed.
- * @throws UsageError when `draftModel` or `promptLookup` comes with `baseUrl`.
+ * @throws ConfigError when `apiKeyEnv` names an unset variable with `baseUrl`.
+ * @throws UsageError when `draftModel` or `promptLookup` comes with `baseUrl`, or when the server lists
+ * models and `model` is not one of them.
  */
 export async function createBackendFromFlags(flags: BackendFlags): Promise<ResolvedBackend> {
   const speculative = speculativeFromFlags(flags);
   if (flags.baseUrl !== undefined) {
+    const listing = { apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }) };
     const model =
-      flags.model ??
-      (await firstServedModel(flags.baseUrl, {
-        apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }),
-      }));
+      flags.model === undefined
+        ? await firstServedModel(flags.baseUrl, listing)
+        : await servedModelNamed(flags.baseUrl, flags.model, listing);
     const backend = createHttpBackend(flags.baseUrl, model, flags);
     const labName = labModelName(model);
     const profile =

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MullError } from "../errors/index.ts";
-import { firstServedModel } from "./first-served-model.ts";
+import { firstServedModel, servedModelNamed } from "./first-served-model.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** The error a promise rejects with. */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -44,5 +45,65 @@ describe("firstServedModel", () => {
     expect((error as Error).message).toBe(
       "could not list the models of http://10.0.0.1/v1 to choose one: no answer within 10 s (pass --model)",
     );
+  });
+});
+
+/** A `fetch` whose `GET /models` lists `ids`, and that counts its calls. */
+function listing(ids: readonly string[], status = 200): typeof fetch & { calls: number } {
+  const counter = { calls: 0 };
+  const answer = async () => {
+    counter.calls += 1;
+    return new Response(JSON.stringify({ data: ids.map((id) => ({ id })) }), { status });
+  };
+  const fake = answer as unknown as typeof fetch & { calls: number };
+  Object.defineProperty(fake, "calls", { get: () => counter.calls });
+  return fake;
+}
+
+describe("servedModelNamed", () => {
+  const baseUrl = "http://127.0.0.1:1/v1";
+
+  it("keeps a name the server lists, and one a strategy prefix puts on listed models", async () => {
+    const fetchModels = listing(["lab-small", "lab-large"]);
+    expect(await servedModelNamed(baseUrl, "lab-large", { fetch: fetchModels })).toBe("lab-large");
+    expect(await servedModelNamed(baseUrl, "sc@8:lab-large", { fetch: fetchModels })).toBe("sc@8:lab-large");
+    expect(await servedModelNamed(baseUrl, "cascade@8:lab-small>lab-large", { fetch: fetchModels })).toBe(
+      "cascade@8:lab-small>lab-large",
+    );
+    expect(fetchModels.calls).toBe(3);
+  });
+
+  it("gives the listed path for the name of a .gguf file llama-server lists by its path", async () => {
+    const fetchModels = listing(["/models/lab-v2-large.gguf"]);
+    expect(await servedModelNamed(baseUrl, "lab-v2-large", { fetch: fetchModels })).toBe(
+      "/models/lab-v2-large.gguf",
+    );
+  });
+
+  it("refuses a name the server does not list, naming it and what is served", async () => {
+    const error = await rejection(
+      servedModelNamed(baseUrl, "nosuch", { fetch: listing(["lab-large", "sc@8:lab-large"]) }),
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).field).toBe("--model");
+    expect((error as Error).message).toBe(
+      `--model: ${baseUrl} does not serve "nosuch"; it serves lab-large, sc@8:lab-large`,
+    );
+    // Compared exactly: another case, or a prefix over a model not listed, is not the listed model.
+    await expect(servedModelNamed(baseUrl, "Lab-Large", { fetch: listing(["lab-large"]) })).rejects.toThrow(
+      'does not serve "Lab-Large"',
+    );
+    await expect(
+      servedModelNamed(baseUrl, "sc@8:lab-small", { fetch: listing(["lab-large"]) }),
+    ).rejects.toThrow('does not serve "sc@8:lab-small"');
+  });
+
+  it("keeps the name when the server lists nothing or cannot be asked", async () => {
+    expect(await servedModelNamed(baseUrl, "any", { fetch: listing([], 404) })).toBe("any");
+    expect(await servedModelNamed(baseUrl, "any", { fetch: listing([]) })).toBe("any");
+    const refused = (async () => {
+      throw new TypeError("fetch failed");
+    }) as typeof fetch;
+    expect(await servedModelNamed(baseUrl, "any", { fetch: refused })).toBe("any");
   });
 });

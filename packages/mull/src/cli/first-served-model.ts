@@ -4,6 +4,7 @@ import {
   type ServedModelList,
 } from "../backends/openai-compatible/index.ts";
 import { MullError } from "../errors/index.ts";
+import { splitStrategyPrefix } from "../server/requests/index.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** How long a server may take to list its models before the command gives up. */
@@ -17,12 +18,22 @@ function whyUnlisted(error: unknown): string {
   return describeNetworkFailure(error);
 }
 
-/** Options of `firstServedModel`. */
+/** Options of `firstServedModel` and `servedModelNamed`. */
 export interface FirstServedModelOptions {
   /** The server's API key, when it needs one. */
   readonly apiKey?: string | undefined;
   /** The `fetch` to call (`mull serve` passes its guarded one); default the global one. */
   readonly fetch?: typeof fetch | undefined;
+}
+
+/** The models the server at `baseUrl` lists, within the listing deadline. */
+function listModels(baseUrl: string, options: FirstServedModelOptions): Promise<ServedModelList> {
+  return listServedModels({
+    baseUrl,
+    apiKey: options.apiKey,
+    fetch: options.fetch,
+    signal: AbortSignal.timeout(listTimeoutMilliseconds),
+  });
 }
 
 /**
@@ -37,12 +48,7 @@ export async function firstServedModel(
 ): Promise<string> {
   let list: ServedModelList;
   try {
-    list = await listServedModels({
-      baseUrl,
-      apiKey: options.apiKey,
-      fetch: options.fetch,
-      signal: AbortSignal.timeout(listTimeoutMilliseconds),
-    });
+    list = await listModels(baseUrl, options);
   } catch (error) {
     throw new MullError(
       `could not list the models of ${baseUrl} to choose one: ${whyUnlisted(error)} (pass --model)`,
@@ -57,4 +63,50 @@ export async function firstServedModel(
     );
   }
   return model;
+}
+
+/** A listed model's file name without `.gguf`, when the server names it by the path of a `.gguf` file. */
+function ggufBasename(listed: string): string | undefined {
+  const file = listed.split(/[/\\]/).at(-1) ?? "";
+  return /\.gguf$/i.test(file) ? file.slice(0, -".gguf".length) : undefined;
+}
+
+/** Whether every model of `name` after its strategy prefix (`sc@8:a`, `cascade@8:a>b`) is listed. */
+function prefixesListed(name: string, listed: readonly string[]): boolean {
+  const split = splitStrategyPrefix(name);
+  if (split === undefined) return false;
+  return split.model.split(">").every((part) => listed.includes(part.trim()));
+}
+
+/**
+ * The name to send for `--model` to the server at `baseUrl`, checked against what it lists: the name
+ * itself when the server lists it, or lists the models a strategy prefix puts it on (`sc@8:lab-large`, as
+ * `mull serve` takes); the listed id when the name is a listed `.gguf` file's name without `.gguf`
+ * (llama.cpp's `llama-server` without `--alias` lists its model by its path). When the models cannot be
+ * listed, or none is named (some servers have no `/v1/models`), the name as given.
+ *
+ * @throws UsageError (field `--model`) naming the model and what the server serves, when it lists models
+ * and `model` is none of them: a server that takes any name (`llama-server`) would otherwise answer with
+ * its own model under the wrong profile.
+ * @example
+ * await servedModelNamed("http://127.0.0.1:8080/v1", "lab-large"); // "/models/lab-large.gguf"
+ */
+export async function servedModelNamed(
+  baseUrl: string,
+  model: string,
+  options: FirstServedModelOptions = {},
+): Promise<string> {
+  let listed: readonly string[];
+  try {
+    listed = (await listModels(baseUrl, options)).models;
+  } catch {
+    return model;
+  }
+  if (listed.length === 0 || listed.includes(model) || prefixesListed(model, listed)) return model;
+  const byFile = listed.find((entry) => ggufBasename(entry) === model);
+  if (byFile !== undefined) return byFile;
+  throw new UsageError(
+    `--model: ${baseUrl} does not serve ${JSON.stringify(model)}; it serves ${listed.join(", ")}`,
+    "--model",
+  );
 }

@@ -30,7 +30,9 @@ afterAll(async () => {
 
 /** The generation requests (not the one-token capability probes) received since `from`. */
 function generations(from: number): FakeOpenAIRequest[] {
-  return server.requests.slice(from).filter((request) => request.body?.max_tokens !== 1);
+  return server.requests
+    .slice(from)
+    .filter((request) => request.body?.max_tokens !== 1 && request.endpoint !== "models");
 }
 
 function solve(...flags: string[]) {

@@ -19,6 +19,7 @@ export {
   writeFileAtomically,
 } from "./output-paths.ts";
 export { packageVersion } from "./package-version.ts";
+export { numericFlag, parseFlags } from "./parse-flags.ts";
 export { issuePath, parseOptions } from "./parse-options.ts";
 export { type ReadApiKeyOptions, readApiKey } from "./read-api-key.ts";
 export { type RequirableCapability, requireCapability } from "./require-capability.ts";

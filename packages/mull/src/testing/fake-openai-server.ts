@@ -139,6 +139,8 @@ export interface FakeOpenAIServerOptions {
   readonly apiKey?: string | undefined;
   /** Model name reported; default `fake-model`. */
   readonly model?: string | undefined;
+  /** The ids `GET /models` lists; default `model` alone. */
+  readonly models?: readonly string[] | undefined;
   /** The body of `GET /props`, as llama.cpp's server answers it; without it, a 404. */
   readonly props?: Readonly<Record<string, unknown>> | undefined;
   /** The version `GET /version` answers (`{ "version": … }`, as vLLM does); without it, a 404. */
@@ -744,7 +746,10 @@ export async function startFakeOpenAIServer(
       sendJson(
         response,
         200,
-        JSON.stringify({ object: "list", data: [{ id: model, object: "model", owned_by: "fake" }] }),
+        JSON.stringify({
+          object: "list",
+          data: (options.models ?? [model]).map((id) => ({ id, object: "model", owned_by: "fake" })),
+        }),
       );
       return;
     }

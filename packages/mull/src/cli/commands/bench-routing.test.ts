@@ -21,6 +21,7 @@ beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), "mull-bench-routing-"));
   // The model named `big` adds right in five words; any other in two, one too many.
   server = await startFakeOpenAIServer({
+    model: "big",
     handler: (request) => {
       const model = String(request.body?.model);
       const [, a, b] = /What is (\d+) plus (\d+)\?/.exec(request.prompt) ?? [];

@@ -230,7 +230,10 @@ const crashStrategies = process.env.MULL_BENCH_CRASH_STRATEGIES ?? "greedy,sc@4"
 
 beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), "mull-bench-cli-"));
-  server = await startFakeOpenAIServer({ handler: deterministicReply });
+  server = await startFakeOpenAIServer({
+    models: ["fake-model", "other-model"],
+    handler: deterministicReply,
+  });
   datasetFile = join(workspace, "sums.jsonl");
   const rng = seededRng(5);
   const rows = Array.from({ length: problemCount }, (_, index) => {

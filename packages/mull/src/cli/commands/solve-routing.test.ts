@@ -43,6 +43,7 @@ describe("mull solve with a routing strategy over HTTP", () => {
   beforeAll(async () => {
     // Each model answers with its own name's length, and names itself in the reply, as servers do.
     server = await startFakeOpenAIServer({
+      model: "big-model",
       handler: (request) => {
         const model = String(request.body?.model);
         return {

@@ -33,6 +33,7 @@ describe("mull solve against an OpenAI-compatible server", () => {
     // Five of eight samples answer 42: the majority answer is 42 whatever the order.
     const texts = ["#### 42", "#### 41", "#### 42", "#### 40", "#### 42", "#### 41", "#### 42", "#### 42"];
     server = await startFakeOpenAIServer({
+      models: ["fake-model", "m", "lab-large"],
       handler: (request) => ({
         choices: texts.slice(0, request.n).map((text) => ({ tokens: ["The answer ", "is:\n", text] })),
         usage: { promptTokens: 17, completionTokens: 3 * request.n },
