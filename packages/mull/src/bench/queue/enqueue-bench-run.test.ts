@@ -1,8 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../errors/index.ts";
+import { ConfigError, MullError } from "../../errors/index.ts";
 import { enqueueBenchRun } from "./enqueue-bench-run.ts";
 import { sumsRunOptions } from "./queued-sums.test-support.ts";
 
@@ -25,5 +26,52 @@ describe("enqueueBenchRun", () => {
       /^--queue: alloc@4 allocates samples over the whole batch, .* run it without --queue$/,
     );
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("fails fast on an unreachable Redis without creating the run, so the same command works once it is up", async () => {
+    const out = join(directory, "run");
+    const options = sumsRunOptions({ strategies: ["greedy"], seed: 7 }, out);
+    const started = Date.now();
+    // Nothing listens on port 1.
+    const error = await enqueueBenchRun(options, { url: "redis://:SECRETPW@127.0.0.1:1", recipe: {} }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(MullError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      "--queue: cannot connect to redis://:***@127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1",
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("says the run was created and to --resume when Redis goes away after answering", async () => {
+    // Answers every command of the first connection with PONG, then takes no more connections.
+    const server = createServer((socket) => {
+      server.close();
+      socket.on("data", (chunk) => {
+        const commands = chunk.toString().match(/(^|\r\n)\*\d+\r\n\$/g) ?? [];
+        socket.write("+PONG\r\n".repeat(commands.length));
+      });
+    });
+    await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+    const { port } = server.address() as { port: number };
+    const out = join(directory, "run");
+    const options = sumsRunOptions({ strategies: ["greedy"], seed: 7 }, out);
+    const error = await enqueueBenchRun(options, {
+      url: `redis://:SECRETPW@127.0.0.1:${port}`,
+      recipe: {},
+      reachMilliseconds: 1000,
+    }).catch((caught: unknown) => caught);
+    expect(MullError.isInstance(error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      new RegExp(
+        `^--queue: enqueueing on redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} failed: no connection within 1000 ms ` +
+          `\\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\); run run-\\S+ is created in ${out}: ` +
+          "enqueue again with the same flags and --resume$",
+      ),
+    );
+    expect(message).not.toContain("SECRETPW");
+    expect(existsSync(out)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import { ConfigError } from "../../errors/index.ts";
+import { ConfigError, MullError } from "../../errors/index.ts";
 import { refuseSymlinkedOutput } from "../../runtime/index.ts";
 import { planBench, type RunBenchOptions, startBenchRun } from "../runner/index.ts";
 import {
@@ -9,7 +9,9 @@ import {
   parseRunLocation,
   type RunLocation,
   type RunLock,
+  redactUrl,
 } from "../store/index.ts";
+import { checkQueueReachable, defaultReachMilliseconds } from "./check-queue-reachable.ts";
 import { type EnqueuedPairs, enqueuePairs, type PairJobOptions } from "./enqueue-pairs.ts";
 import { jobRunLocation } from "./job-run-location.ts";
 import { defaultQueueName } from "./pair-job.ts";
@@ -23,6 +25,8 @@ export interface BenchQueueOptions extends PairJobOptions {
   readonly queueName?: string | undefined;
   /** The bench options that determine results, as JSON without secrets, carried by every job. */
   readonly recipe: Readonly<Record<string, unknown>>;
+  /** How long to wait for Redis to answer before the run is created; default 5000 ms. */
+  readonly reachMilliseconds?: number | undefined;
 }
 
 /** What `enqueueBenchRun` did. */
@@ -52,7 +56,11 @@ export interface EnqueuedBenchRun extends EnqueuedPairs {
  * workers write to the store without it (a PostgreSQL run has no lock). Jobs carry the location with the
  * database password redacted (`jobRunLocation`): workers connect with their own `--store`.
  *
- * @throws ConfigError / RunConfigChangedError as `runBench`; ConfigError for a bad Redis URL.
+ * Redis is reached once before the run is created (`checkQueueReachable`), so an unreachable queue
+ * creates nothing; should it fail after that, the error says the run exists and to enqueue with --resume.
+ *
+ * @throws ConfigError / RunConfigChangedError as `runBench`; ConfigError for a bad Redis URL; MullError
+ *   naming `--queue` and the redacted URL when Redis cannot be reached or the enqueueing fails.
  * @example
  * const run = await enqueueBenchRun(options, { url: "redis://127.0.0.1:6379", recipe });
  * console.log(`${run.added} pairs queued for run ${run.runId}`);
@@ -71,6 +79,8 @@ export async function enqueueBenchRun(
     );
   }
   const location = parseRunLocation(options.out, options.store);
+  // Before the run is created: an unreachable queue must leave nothing behind to --resume.
+  await checkQueueReachable(queueOptions.url, { timeoutMilliseconds: queueOptions.reachMilliseconds });
   let lock: RunLock | undefined;
   if (location.kind === "sqlite") {
     refuseSymlinkedOutput(location.directory, "out", "directory");
@@ -88,8 +98,36 @@ export async function enqueueBenchRun(
     lock?.release();
   }
   const store = jobRunLocation(location);
-  const queue = new Queue(queueOptions.queueName ?? defaultQueueName, { connection });
+  const label = describeRunLocation(location);
+  // A command fails after one retry instead of waiting for ever (this queue never blocks, unlike a worker).
+  const queue = new Queue(queueOptions.queueName ?? defaultQueueName, {
+    connection: { ...connection, maxRetriesPerRequest: 1 },
+  });
+  let connectionError: string | undefined;
+  const enqueueFailure = (error: unknown): MullError => {
+    const shown = redactUrl(queueOptions.url);
+    const detail = (error instanceof Error ? error.message : String(error)).replaceAll(
+      queueOptions.url,
+      shown,
+    );
+    const reason = connectionError === undefined || connectionError === detail ? "" : ` (${connectionError})`;
+    return new MullError(
+      `--queue: enqueueing on ${shown} failed: ${detail}${reason}; ` +
+        `run ${started.runId} is ${started.created ? "created" : "kept"} in ${label}: ` +
+        "enqueue again with the same flags and --resume",
+      { cause: error },
+    );
+  };
+  // Without a listener ioredis prints every failed reconnection; the last one explains a failed enqueue.
+  queue.on("error", (error) => {
+    connectionError = error.message;
+  });
   try {
+    await connectWithin(queue, queueOptions.reachMilliseconds ?? defaultReachMilliseconds).catch(
+      (error: unknown) => {
+        throw enqueueFailure(error);
+      },
+    );
     const enqueued = await enqueuePairs(
       queue,
       started.pending.map(({ problem, strategy }) => ({
@@ -100,11 +138,13 @@ export async function enqueueBenchRun(
         recipe: queueOptions.recipe,
       })),
       queueOptions,
-    );
+    ).catch((error: unknown) => {
+      throw enqueueFailure(error);
+    });
     return {
       directory: options.out,
       location,
-      label: describeRunLocation(location),
+      label,
       runId: started.runId,
       created: started.created,
       total: started.total,
@@ -116,5 +156,23 @@ export async function enqueueBenchRun(
     };
   } finally {
     await queue.close();
+  }
+}
+
+/** Waits until the queue's connection is ready, for at most `milliseconds` (BullMQ alone waits for ever). */
+async function connectWithin(queue: Queue, milliseconds: number): Promise<void> {
+  const ready = queue.waitUntilReady();
+  // Closing the queue rejects a connection still being made: handled here whatever the race's outcome.
+  ready.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ready,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no connection within ${milliseconds} ms`)), milliseconds);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

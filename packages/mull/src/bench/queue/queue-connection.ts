@@ -1,6 +1,10 @@
 import { ConfigError } from "../../errors/index.ts";
+import { redactUrl } from "../store/index.ts";
 
-/** How BullMQ reaches Redis: the URL, and no per-command retry limit (workers block on Redis). */
+/**
+ * How BullMQ reaches Redis: the URL, and no per-command retry limit (workers block on Redis), so commands
+ * wait while Redis is down; whoever must fail fast checks first with `checkQueueReachable`.
+ */
 export interface QueueConnection {
   readonly url: string;
   /** BullMQ's workers need `null`: a blocking command must not fail after a fixed number of retries. */
@@ -10,7 +14,7 @@ export interface QueueConnection {
 /**
  * The BullMQ connection for a `redis://` or `rediss://` URL (`--queue redis://HOST:PORT`).
  *
- * @throws ConfigError naming the field when the URL is not a Redis URL.
+ * @throws ConfigError naming the field when the URL is not a Redis URL (its password redacted).
  * @example
  * const queue = new Queue("mull-bench", { connection: queueConnection("redis://127.0.0.1:6379") });
  */
@@ -24,7 +28,7 @@ export function queueConnection(url: string, field = "--queue"): QueueConnection
     });
   }
   if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new ConfigError(`${field}: expected a redis:// or rediss:// URL, got ${url}`, { field });
+    throw new ConfigError(`${field}: expected a redis:// or rediss:// URL, got ${redactUrl(url)}`, { field });
   }
   return { url, maxRetriesPerRequest: null };
 }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, MullError } from "../../errors/index.ts";
+import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
+import { checkQueueReachable } from "./check-queue-reachable.ts";
+
+const redis = redisUnderTest();
+if (redis.missing !== undefined) console.log(redis.missing);
+
+describe("checkQueueReachable", () => {
+  it("fails at once on a closed port, naming the flag and the URL without its password", async () => {
+    const started = Date.now();
+    // Nothing listens on port 1.
+    const error = await checkQueueReachable("redis://:SECRETPW@127.0.0.1:1").catch(
+      (caught: unknown) => caught,
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(MullError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      "--queue: cannot connect to redis://:***@127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1",
+    );
+    expect((error as Error).message).not.toContain("SECRETPW");
+  });
+
+  it("names the field it is given", async () => {
+    const error = await checkQueueReachable("redis://127.0.0.1:1", { field: "--redis" }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).toMatch(/^--redis: cannot connect to redis:\/\/127\.0\.0\.1:1: /);
+  });
+
+  it("refuses a timeout that is not a positive integer", async () => {
+    const error = await checkQueueReachable("redis://127.0.0.1:1", { timeoutMilliseconds: 0 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/timeoutMilliseconds/);
+  });
+
+  it.skipIf(redis.url === undefined)("resolves when Redis answers", async () => {
+    await expect(checkQueueReachable(redis.url!)).resolves.toBeUndefined();
+  });
+
+  it.skipIf(redis.url === undefined)("reports a refused login with Redis's reason", async () => {
+    const url = new URL(redis.url!);
+    url.username = "mull-no-such-user";
+    url.password = "SECRETPW";
+    const error = await checkQueueReachable(url.toString()).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(
+      /^--queue: cannot connect to redis:\/\/mull-no-such-user:\*\*\*@.*: WRONGPASS /,
+    );
+    expect((error as Error).message).not.toContain("SECRETPW");
+  });
+});
