@@ -39,7 +39,7 @@ describe.skipIf(postgres.url === undefined)("mull bench, report and replay with 
   let datasetFile: string;
   beforeAll(async () => {
     schema = await freshPostgresSchema(postgres.url!, "cli");
-    server = await startFakeOpenAIServer({ handler: deterministicReply });
+    server = await startFakeOpenAIServer({ model: "fake", handler: deterministicReply });
     folder = mkdtempSync(join(tmpdir(), "mull-pg-cli-"));
     datasetFile = join(folder, "sums.jsonl");
     const rows = Array.from({ length: 6 }, (_, index) =>
