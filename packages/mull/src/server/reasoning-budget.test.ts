@@ -27,8 +27,13 @@ const readFileTool = {
 };
 const readFile: FakeChoice = { toolCalls: [{ name: "read_file", arguments: '{"path":"a.ts"}' }] };
 
+/** Thinking as words, `count` tokens of it. */
+const words = (count: number) => Array.from({ length: count }, (_, index) => `step${index}`).join(" ");
+
 let thinker: FakeOpenAIServer;
 let keeper: FakeOpenAIServer;
+/** Sends its thinking apart from the text (`reasoning_content`), as vLLM with a reasoning parser and llama-server do. */
+let reasoner: FakeOpenAIServer;
 let assembled: AssembledServer;
 let running: RunningServer;
 
@@ -63,6 +68,32 @@ beforeAll(async () => {
   keeper = await startFakeOpenAIServer({
     handler: (request) => ({ choices: Array(request.n).fill("It is 42.") }),
   });
+  reasoner = await startFakeOpenAIServer({
+    handler: (request) => {
+      const body = request.body ?? {};
+      const messages = body.messages as ChatMessage[];
+      const maxTokens = typeof body.max_tokens === "number" ? body.max_tokens : 1_000;
+      if (body.continue_final_message === true && messages.at(-1)?.content.endsWith(answerCue)) {
+        // The answer after the cue: as text, or (a parser that reads it as thinking) as reasoning only.
+        const choice =
+          body.model === "answer-as-reasoning-model" ? { reasoning: "42", text: "" } : { text: "42" };
+        return { choices: [{ ...choice, finishReason: "stop" }], usage: { completionTokens: 1 } };
+      }
+      if (body.model === "short-model") {
+        // Thinks 7 tokens, then answers: within any budget above 7.
+        return {
+          choices: [{ reasoning: words(7), text: "#### 5", finishReason: "stop" }],
+          usage: { completionTokens: 9, reasoningTokens: 7 },
+        };
+      }
+      // Would think 200 tokens: cut at max_tokens, with nothing written as text.
+      const thought = Math.min(200, maxTokens);
+      return {
+        choices: [{ reasoning: words(thought), text: "", finishReason: thought < 200 ? "length" : "stop" }],
+        usage: { completionTokens: thought, reasoningTokens: thought },
+      };
+    },
+  });
   const upstream = (name: string, url: string, models: string[], reasoningBudget?: string) => ({
     name,
     baseUrl: url,
@@ -77,6 +108,7 @@ beforeAll(async () => {
       upstream("thinker", thinker.url, ["think-model"]),
       upstream("vllm", keeper.url, ["vllm-model"], "vllm"),
       upstream("llama", keeper.url, ["llama-model"], "llama.cpp"),
+      upstream("reasoner", reasoner.url, ["short-model", "long-model", "answer-as-reasoning-model"]),
     ],
   });
   assembled = await assembleServer(config, { logger: pino({ level: "silent" }) });
@@ -88,6 +120,7 @@ afterAll(async () => {
   await assembled?.dispose();
   await thinker?.close();
   await keeper?.close();
+  await reasoner?.close();
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read OpenAI's JSON shapes as they come.
@@ -102,9 +135,9 @@ async function chat(body: object): Promise<{ status: number; json: Json }> {
   return { status: response.status, json: (await response.json()) as Json };
 }
 
-/** The generation calls the thinking upstream got since `before`, with what each asked for. */
-const callsSince = (before: number) =>
-  thinker.requests
+/** The generation calls `fake` got since `before`, with what each asked for. */
+const callsSince = (fake: FakeOpenAIServer, before: number) =>
+  fake.requests
     .slice(before)
     .filter((request) => request.endpoint === "chat" && request.body?.max_tokens !== 1);
 
@@ -117,7 +150,7 @@ describe("a thinking budget mull keeps by budget forcing", () => {
       mull: { reasoning_budget: 50 },
     });
     expect(status).toBe(200);
-    const calls = callsSince(before);
+    const calls = callsSince(thinker, before);
     expect(calls.map((call) => call.body?.max_tokens)).toEqual([50, 50]);
     const lastMessage = (calls[1]?.body?.messages as ChatMessage[]).at(-1);
     expect(lastMessage?.role).toBe("assistant");
@@ -215,7 +248,7 @@ describe("a thinking budget mull would keep, on a request with tools", () => {
     });
     expect(status).toBe(200);
     // One call, asking for all of max_tokens: no thinking was cut and no answer cue appended.
-    const calls = callsSince(before);
+    const calls = callsSince(thinker, before);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.body).toMatchObject({ max_tokens: 100, tools: [readFileTool] });
     expect(calls[0]?.body?.continue_final_message).toBeUndefined();
@@ -241,7 +274,7 @@ describe("a thinking budget mull would keep, on a request with tools", () => {
     expect(status).toBe(200);
     expect(json.mull).toMatchObject({ strategy: "sc@3", votes: { 'tool:read_file({"path":"a.ts"})': 3 } });
     expect(json.mull.notes[0]).toMatch(notKept);
-    expect(callsSince(before).map((call) => call.body?.max_tokens)).toEqual([100, 100, 100]);
+    expect(callsSince(thinker, before).map((call) => call.body?.max_tokens)).toEqual([100, 100, 100]);
   });
 
   it("serves Claude Code's thinking budget with tools on /v1/messages, whole and streamed", async () => {
@@ -307,4 +340,101 @@ describe("a thinking budget an upstream keeps", () => {
       expect(json.mull).toBeUndefined();
     });
   }
+});
+
+describe("a thinking budget mull keeps over an upstream that sends reasoning apart", () => {
+  it("returns thinking that ended within the budget as reasoning, with the upstream's count", async () => {
+    const before = reasoner.requests.length;
+    const { status, json } = await chat({
+      model: "short-model",
+      max_tokens: 300,
+      mull: { reasoning_budget: 50 },
+    });
+    expect(status).toBe(200);
+    expect(callsSince(reasoner, before).map((call) => call.body?.max_tokens)).toEqual([50]);
+    const message = json.choices[0].message;
+    expect(message.content).toBe("#### 5");
+    expect(message.reasoning_content).toBe(words(7));
+    expect(json.usage.completion_tokens_details.reasoning_tokens).toBe(7);
+    expect(json.usage.completion_tokens).toBe(9);
+    expect(json.mull.usage.reasoning_tokens).toBe(7);
+  });
+
+  it("cuts the thinking at the budget and asks for the answer after it", async () => {
+    const before = reasoner.requests.length;
+    const { status, json } = await chat({
+      model: "long-model",
+      max_tokens: 300,
+      mull: { reasoning_budget: 50 },
+    });
+    expect(status).toBe(200);
+    const calls = callsSince(reasoner, before);
+    expect(calls.map((call) => call.body?.max_tokens)).toHaveLength(2);
+    expect(calls[0]?.body?.max_tokens).toBe(50);
+    // The thinking goes back as the assistant prefix, the answer cue after it.
+    expect(calls[1]?.body?.continue_final_message).toBe(true);
+    expect((calls[1]?.body?.messages as ChatMessage[]).at(-1)).toEqual({
+      role: "assistant",
+      content: `${words(50)}${answerCue}`,
+    });
+    const choice = json.choices[0];
+    expect(choice.finish_reason).toBe("stop");
+    expect(choice.message.content).toBe("Final answer: 42");
+    expect(choice.message.reasoning_content).toBe(words(50));
+    expect(json.usage.completion_tokens_details.reasoning_tokens).toBe(50);
+    expect(json.usage.completion_tokens).toBe(51);
+    expect(json.mull).toMatchObject({ strategy: "force@50", answer: "42", usage: { reasoning_tokens: 50 } });
+  });
+
+  it("takes a forced answer the upstream sent as reasoning as the answer", async () => {
+    const { status, json } = await chat({
+      model: "answer-as-reasoning-model",
+      max_tokens: 300,
+      mull: { reasoning_budget: 50 },
+    });
+    expect(status).toBe(200);
+    expect(json.choices[0].message.content).toBe("Final answer: 42");
+    expect(json.choices[0].message.reasoning_content).toBe(words(50));
+    expect(json.mull.answer).toBe("42");
+  });
+
+  it("keeps it for each of sc@3's samples, summing their reasoning tokens", async () => {
+    const { status, json } = await chat({
+      model: "sc@3:long-model",
+      max_tokens: 300,
+      temperature: 0.7,
+      mull: { reasoning_budget: 20 },
+    });
+    expect(status).toBe(200);
+    expect(json.mull).toMatchObject({ strategy: "force@3x20", answer: "42", votes: { "42": 3 } });
+    expect(json.usage.completion_tokens_details.reasoning_tokens).toBe(3 * 20);
+  });
+
+  it("serves Anthropic's thinking.budget_tokens as a thinking block and the answer", async () => {
+    const client = new Anthropic({ baseURL: running.url, apiKey: "unused", maxRetries: 0 });
+    const short = await client.messages.create({
+      model: "short-model",
+      max_tokens: 300,
+      thinking: { type: "enabled", budget_tokens: 50 },
+      messages: [{ role: "user", content: "What is 2 plus 3?" }],
+    });
+    expect(short.content).toEqual([
+      { type: "thinking", thinking: words(7), signature: expect.any(String) },
+      { type: "text", text: "#### 5" },
+    ]);
+    expect((short as unknown as { mull: Json }).mull.usage.reasoning_tokens).toBe(7);
+
+    const long = await client.messages.create({
+      model: "long-model",
+      max_tokens: 300,
+      thinking: { type: "enabled", budget_tokens: 50 },
+      messages: [{ role: "user", content: "What is 6 times 7?" }],
+    });
+    expect(long.content.map((block) => block.type)).toEqual(["thinking", "text"]);
+    const [thinking, text] = long.content;
+    expect(thinking?.type === "thinking" && thinking.thinking).toBe(words(50));
+    expect(text).toEqual({ type: "text", text: "Final answer: 42" });
+    expect(long.usage.output_tokens).toBe(51);
+    expect((long as unknown as { mull: Json }).mull.usage.reasoning_tokens).toBe(50);
+  });
 });
