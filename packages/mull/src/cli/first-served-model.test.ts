@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MullError } from "../errors/index.ts";
+import { rejection } from "../runtime/rejection.test-support.ts";
 import { firstServedModel, servedModelNamed } from "./first-served-model.ts";
 import { UsageError } from "./usage-error.ts";
-
-/** The error a promise rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 describe("firstServedModel", () => {
   it("names the first model the server lists", async () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.ts";
+import { configRefusal } from "../runtime/rejection.test-support.ts";
 import { syntheticRun } from "../testing/index.ts";
 import { writeReport } from "./write-report.ts";
 
@@ -10,22 +10,12 @@ const folder = mkdtempSync(join(tmpdir(), "mull-write-report-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const run = syntheticRun({ seed: 2, problems: 6 });
 
-async function refusal(work: () => Promise<unknown>): Promise<ConfigError> {
-  try {
-    await work();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("writeReport", () => {
   it("refuses to replace a file that is not an HTML document, and writes over an earlier report", async () => {
     const database = join(folder, "bench.sqlite");
     writeFileSync(database, Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(200)]));
     const before = readFileSync(database);
-    const error = await refusal(() => writeReport(run, { out: database }));
+    const error = await configRefusal(() => writeReport(run, { out: database }));
     expect(error.field).toBe("out");
     expect(error.message).toContain("holds a SQLite database, not an HTML document");
     expect(readFileSync(database).equals(before)).toBe(true);
@@ -41,7 +31,7 @@ describe("writeReport", () => {
     // A file of the user's under a plot's name: the plot would replace it.
     writeFileSync(join(plots, "coverage.svg"), "my notes");
     const out = join(folder, "with-plots.html");
-    const error = await refusal(() => writeReport(run, { out, svgDirectory: plots }));
+    const error = await configRefusal(() => writeReport(run, { out, svgDirectory: plots }));
     expect(error.field).toBe("svgDirectory");
     expect(error.message).toContain(`${JSON.stringify(join(plots, "coverage.svg"))}: the file exists`);
     expect(existsSync(out)).toBe(false);
@@ -49,10 +39,12 @@ describe("writeReport", () => {
   });
 
   it("refuses a directory as the HTML file and a file as a plot folder", async () => {
-    expect((await refusal(() => writeReport(run, { out: folder }))).message).toContain("that is a directory");
+    expect((await configRefusal(() => writeReport(run, { out: folder }))).message).toContain(
+      "that is a directory",
+    );
     const file = join(folder, "not-a-folder");
     writeFileSync(file, "x");
-    const error = await refusal(() =>
+    const error = await configRefusal(() =>
       writeReport(run, { out: join(folder, "png.html"), pngDirectory: file }),
     );
     expect(error.field).toBe("pngDirectory");

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { BackendCallError, CapabilityError, ConfigError, DisposedError } from "../../errors/index.ts";
 import { requireCapability } from "../../runtime/index.ts";
+import { rejection } from "../../runtime/rejection.test-support.ts";
 import type { GenerationRequest } from "../../spec/index.ts";
 import type { FakeOpenAIServer, FakeOpenAIServerOptions } from "../../testing/fake-openai-server.ts";
 import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
@@ -13,16 +14,6 @@ const chat = (content: string): GenerationRequest["prompt"] => ({
   messages: [{ role: "user", content }],
 });
 const text = (prompt: string): GenerationRequest["prompt"] => ({ kind: "text", text: prompt });
-
-/** The error a promise rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 function gapBetween(server: FakeOpenAIServer, first: number, second: number): number {
   return (

@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BackendCallError } from "../../errors/index.ts";
+import { rejection } from "../../runtime/rejection.test-support.ts";
 import type { FakeOpenAIRequest, FakeReply } from "../../testing/fake-openai-server.ts";
 import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
 
 const { fakeServer, backendFor } = useFakeServerBackends();
-
-/** The error a promise rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 /** A server whose model answers arithmetic chains only, as the lab behind `mull serve` does. */
 function chainsOnly(request: FakeOpenAIRequest): FakeReply {

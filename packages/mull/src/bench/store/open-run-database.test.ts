@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../errors/index.ts";
+import { configRefusal } from "../../runtime/rejection.test-support.ts";
 import { loadRun } from "./load-run.ts";
 import { openRunDatabase } from "./open-run-database.ts";
 import { openRunStore } from "./open-run-store.ts";
@@ -29,16 +29,6 @@ function foreignDatabase(file: string): void {
   database.close();
 }
 
-async function refusal(work: () => Promise<unknown>): Promise<ConfigError> {
-  try {
-    await work();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("openRunDatabase", () => {
   it("refuses another tool's SQLite file for reading and writing, and leaves it untouched", async () => {
     const file = join(directory, databaseFileName);
@@ -47,8 +37,8 @@ describe("openRunDatabase", () => {
     const expected =
       `${file} is not a mull run database: it holds the tables notes, and none of mull's (store_info, runs); ` +
       "mull leaves it untouched: choose another directory";
-    expect((await refusal(() => loadRun(directory))).message).toBe(expected);
-    expect((await refusal(() => openRunStore(directory))).message).toBe(expected);
+    expect((await configRefusal(() => loadRun(directory))).message).toBe(expected);
+    expect((await configRefusal(() => openRunStore(directory))).message).toBe(expected);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(existsSync(join(directory, manifestFileName))).toBe(false);
   });
@@ -56,7 +46,7 @@ describe("openRunDatabase", () => {
   it("refuses an empty or missing database beside a manifest: the run is lost, not new", async () => {
     const file = join(directory, databaseFileName);
     writeFileSync(join(directory, manifestFileName), manifest);
-    const missing = await refusal(() => openRunStore(directory));
+    const missing = await configRefusal(() => openRunStore(directory));
     expect(missing.message).toBe(
       `database corrupt: ${file}: the file does not exist, but ${join(directory, manifestFileName)} records run run-lost there; ` +
         "its results are not in the database. Restore the file, or start the run again in another directory",
@@ -64,7 +54,7 @@ describe("openRunDatabase", () => {
     expect(existsSync(file)).toBe(false);
     writeFileSync(file, "");
     for (const work of [() => openRunStore(directory), () => loadRun(directory)]) {
-      const error = await refusal(work);
+      const error = await configRefusal(work);
       expect(error.message).toMatch(
         /^database corrupt: .*: the file is empty \(0 bytes\), but .* records run run-lost/,
       );
