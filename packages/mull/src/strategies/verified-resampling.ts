@@ -37,7 +37,8 @@ function accepted(candidate: Candidate, scorer: string, threshold: number): bool
  * answer something its verifier refused. Its accuracy is bounded by the verifier's false positives however
  * large `n` is, which is why abstaining can be worth more than answering once a wrong answer costs
  * something (Stroebl et al. 2024, "Inference Scaling fLaws"; `mull replay --wrong-cost` measures it on
- * recordings). Named `accept@N`, with `t<threshold>` when a threshold is given.
+ * recordings). Named `accept@N`, with `t<threshold>` when the threshold is not the default 0.5 (so
+ * `accept@8t0.5` and `accept@8` are the same strategy).
  *
  * @throws ConfigError when `n` is not a positive integer or `threshold` is not a finite number.
  * @example
@@ -75,7 +76,7 @@ export function verifiedResampling(options: VerifiedResamplingOptions): Strategy
   });
   return {
     ...strategy,
-    name: `accept@${n}${options.threshold === undefined ? "" : `t${threshold}`}`,
+    name: `accept@${n}${threshold === defaultThreshold ? "" : `t${threshold}`}`,
     parameters: {
       inner: `bon@${n}`,
       n,

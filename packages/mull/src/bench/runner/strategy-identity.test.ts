@@ -32,6 +32,8 @@ describe("strategyIdentity", () => {
     expect(identity("asc@8t0.95")).toBe("asc@8");
     expect(identity("rs@4")).toBe("rs@4");
     expect(identity("asc@8d")).toBe("asc@8d");
+    expect(identity("accept@4t0.5")).toBe("accept@4");
+    expect(identity("accept@4t0.9")).toBe("accept@4t0.9");
   });
 
   it("adds the route of a routing strategy, so that different routes stay different", () => {
