@@ -24,6 +24,11 @@ export interface FirstServedModelOptions {
   readonly apiKey?: string | undefined;
   /** The `fetch` to call (`mull serve` passes its guarded one); default the global one. */
   readonly fetch?: typeof fetch | undefined;
+  /**
+   * What named the model, for `servedModelNamed`'s refusal: a flag (`--small-model`) or a flag and the
+   * spec that names it (`--strategy cascade@8:a>b`); default `--model`.
+   */
+  readonly field?: string | undefined;
 }
 
 /** The models the server at `baseUrl` lists, within the listing deadline. */
@@ -85,8 +90,8 @@ function prefixesListed(name: string, listed: readonly string[]): boolean {
  * (llama.cpp's `llama-server` without `--alias` lists its model by its path). When the models cannot be
  * listed, or none is named (some servers have no `/v1/models`), the name as given.
  *
- * @throws UsageError (field `--model`) naming the model and what the server serves, when it lists models
- * and `model` is none of them: a server that takes any name (`llama-server`) would otherwise answer with
+ * @throws UsageError (field `--model`, or the flag of `options.field`) naming the model and what the
+ * server serves, when it lists models and `model` is none of them: a server that takes any name (`llama-server`) would otherwise answer with
  * its own model under the wrong profile.
  * @example
  * await servedModelNamed("http://127.0.0.1:8080/v1", "lab-large"); // "/models/lab-large.gguf"
@@ -105,8 +110,9 @@ export async function servedModelNamed(
   if (listed.length === 0 || listed.includes(model) || prefixesListed(model, listed)) return model;
   const byFile = listed.find((entry) => ggufBasename(entry) === model);
   if (byFile !== undefined) return byFile;
+  const field = options.field ?? "--model";
   throw new UsageError(
-    `--model: ${baseUrl} does not serve ${JSON.stringify(model)}; it serves ${listed.join(", ")}`,
-    "--model",
+    `${field}: ${baseUrl} does not serve ${JSON.stringify(model)}; it serves ${listed.join(", ")}`,
+    field.split(" ", 1)[0]!,
   );
 }

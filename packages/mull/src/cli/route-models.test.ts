@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { defaultModelProfile } from "../generation/index.ts";
-import { createScriptedBackend } from "../testing/index.ts";
+import { rejection } from "../runtime/rejection.test-support.ts";
+import { createScriptedBackend, startFakeOpenAIServer } from "../testing/index.ts";
 import type { ResolvedBackend } from "./create-backend.ts";
 import { loadRouteModels } from "./route-models.ts";
 import { UsageError } from "./usage-error.ts";
@@ -204,6 +205,54 @@ describe("loadRouteModels with an allocation over the batch", () => {
       expect(routes.resolveModel("qwen-72b").describe().model).toBe("qwen-72b");
     } finally {
       await routes.dispose();
+    }
+  });
+});
+
+describe("loadRouteModels over HTTP", () => {
+  it("checks each route model against what the server lists, as --model is, naming the flag that named it", async () => {
+    const server = await startFakeOpenAIServer({ models: ["qwen-72b", "/models/qwen-7b.gguf"] });
+    try {
+      const routes = await loadRouteModels({
+        flags: { baseUrl: server.url },
+        main: mainBackend("qwen-72b"),
+        specs: ["cascade@8"],
+        smallModel: "qwen-7b",
+        specFlag: "--strategy",
+      });
+      try {
+        // A listed .gguf file's name without .gguf is sent as the server lists it.
+        expect(routes.resolveModel("qwen-7b").describe().model).toBe("/models/qwen-7b.gguf");
+      } finally {
+        await routes.dispose();
+      }
+      const mistyped = await rejection(
+        loadRouteModels({
+          flags: { baseUrl: server.url },
+          main: mainBackend("qwen-72b"),
+          specs: ["cascade@8"],
+          smallModel: "qwen-8b",
+          specFlag: "--strategy",
+        }),
+      );
+      expect(mistyped).toBeInstanceOf(UsageError);
+      expect((mistyped as UsageError).message).toBe(
+        `--small-model: ${server.url} does not serve "qwen-8b"; it serves qwen-72b, /models/qwen-7b.gguf`,
+      );
+      const routed = await rejection(
+        loadRouteModels({
+          flags: { baseUrl: server.url },
+          main: mainBackend("qwen-72b"),
+          specs: ["sc@4", "cascade@8:qwen-3b>qwen-72b"],
+          specFlag: "--strategies",
+        }),
+      );
+      expect((routed as UsageError).message).toBe(
+        `--strategies cascade@8:qwen-3b>qwen-72b: ${server.url} does not serve "qwen-3b"; it serves qwen-72b, /models/qwen-7b.gguf`,
+      );
+      expect((routed as UsageError).field).toBe("--strategies");
+    } finally {
+      await server.close();
     }
   });
 });

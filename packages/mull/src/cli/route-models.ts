@@ -1,4 +1,5 @@
 import { isAllocationSpec } from "../routing/allocation-spec.ts";
+import { readApiKey } from "../runtime/index.ts";
 import type { Backend } from "../spec/index.ts";
 import { findStrategyEntry, splitModelRoute } from "../strategies/index.ts";
 import { repeatedRouteModel } from "../strategies/repeated-route-model.ts";
@@ -9,6 +10,7 @@ import {
   requireEmbedded,
 } from "./create-backend.ts";
 import { familySmallModel } from "./family-small-model.ts";
+import { servedModelNamed } from "./first-served-model.ts";
 import { UsageError } from "./usage-error.ts";
 
 const smallModelUse =
@@ -152,7 +154,13 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
   try {
     for (const [name, field] of wanted) {
       if (flags.baseUrl !== undefined) {
-        backends.set(name, createHttpBackend(flags.baseUrl, name, flags));
+        // Checked against what the server lists, as --model is: a server that takes any name would
+        // otherwise answer both ends of the route with its one model.
+        const served = await servedModelNamed(flags.baseUrl, name, {
+          apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }),
+          field,
+        });
+        backends.set(name, createHttpBackend(flags.baseUrl, served, flags));
         continue;
       }
       const embedded = await requireEmbedded();
