@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { labProblem, labProcessReward } from "../lab/index.ts";
 import type { BudgetLimits, ProcessRewardModel, StrategyContext } from "../spec/index.ts";
+import { registerInMemorySpans } from "../telemetry/in-memory-spans.test-support.ts";
 import { testStrategyContext } from "../testing/index.ts";
 import { scorePartialSolutions } from "./score-partial-solutions.ts";
 
@@ -92,5 +93,30 @@ describe("scorePartialSolutions", () => {
         context: contextFor(),
       }),
     ).rejects.toThrow(/1 rewards for a solution of 2 steps/);
+  });
+
+  it("names the PRM in errors as a PRM, and its span by its plain name", async () => {
+    const registered = registerInMemorySpans();
+    try {
+      await scorePartialSolutions({
+        problem,
+        partials: [{ id: "a", steps: ["x"] }],
+        prm: paidPrm,
+        context: contextFor(),
+      });
+      expect(registered.spans().map((span) => [span.name, span.attributes["mull.scorer"]])).toEqual([
+        ["mull.score paid", "paid"],
+      ]);
+    } finally {
+      registered.restore();
+    }
+    await expect(
+      scorePartialSolutions({
+        problem,
+        partials: [{ id: "a", steps: ["x"] }],
+        prm: { name: "empty", score: async () => ({ results: [], calls: 0 }) },
+        context: contextFor(),
+      }),
+    ).rejects.toThrow('PRM "empty" returned 0 results for 1 solutions');
   });
 });

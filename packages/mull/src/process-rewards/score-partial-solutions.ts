@@ -56,7 +56,8 @@ export async function scorePartialSolutions(
   const scored = await scoreRecorded({
     context,
     parentIds: partials.map((partial) => partial.id),
-    scorer: `PRM "${prm.name}"`,
+    scorer: prm.name,
+    describedAs: `PRM "${prm.name}"`,
     resultName: "results",
     score: (callOptions) =>
       prm.score(

@@ -140,7 +140,8 @@ export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
           const checked = await scoreRecorded({
             context,
             parentIds: [draft.id],
-            scorer: `${name} check by ${large.name}`,
+            scorer: `${name} check`,
+            describedAs: `${name} check by ${large.name}`,
             resultName: "readings",
             model: large.backend.describe().model,
             score: async (callOptions) => {

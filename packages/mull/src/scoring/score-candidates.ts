@@ -50,7 +50,6 @@ export async function scoreCandidates(options: ScoreCandidatesOptions): Promise<
     const batch = await scoreRecorded({
       context,
       parentIds: chunk.map((candidate) => candidate.id),
-      // The plain name: the span is `mull.score lab-checker`, its `mull.scorer` attribute `lab-checker`.
       scorer: scorer.name,
       resultName: "scores",
       score: async (callOptions) => {

@@ -24,8 +24,10 @@ export interface ScoreRecordedOptions<Result> {
   readonly context: StrategyContext;
   /** Trace ids of the solutions scored, in order: one `score` event hangs under each. */
   readonly parentIds: readonly string[];
-  /** The scorer as errors name it, e.g. `scorer "judge"` or `PRM "shepherd"`. */
+  /** The scorer's name, e.g. `judge`: its span is `mull.score <scorer>`, its `mull.scorer` attribute the same. */
   readonly scorer: string;
+  /** The scorer as errors name it, e.g. `PRM "shepherd"`; default `scorer "<scorer>"`. */
+  readonly describedAs?: string | undefined;
   /** What one result is called in errors: `scores`, `results`. */
   readonly resultName: string;
   /** Makes the scorer call, with the run's signal. */
@@ -64,12 +66,12 @@ export interface ScoreRecordedResult<Result> extends RecordedOutcome {
  * OpenTelemetry span (`withScoreSpan`), child of the active span. A model's reading (`model`) is counted as
  * a model call instead.
  *
- * @throws MullError `<scorer> returned <k> <resultName> for <n> solutions` on a batch of the wrong size.
+ * @throws MullError `<describedAs> returned <k> <resultName> for <n> solutions` on a batch of the wrong size.
  * @example
  * const { results, stoppedBy } = await scoreRecorded({
  *   context,
  *   parentIds: candidates.map((candidate) => candidate.id),
- *   scorer: `scorer "${scorer.name}"`,
+ *   scorer: scorer.name,
  *   resultName: "scores",
  *   score: async (callOptions) => {
  *     const batch = await scorer.score(problem, candidates, callOptions);
@@ -105,7 +107,7 @@ export async function scoreRecorded<Result>(
   }
   if (batch.results.length !== parentIds.length) {
     throw new MullError(
-      `${options.scorer} returned ${batch.results.length} ${options.resultName} for ${parentIds.length} solutions`,
+      `${options.describedAs ?? `scorer ${JSON.stringify(options.scorer)}`} returned ${batch.results.length} ${options.resultName} for ${parentIds.length} solutions`,
     );
   }
   budget.chargeScore(batch.calls);

@@ -6,7 +6,7 @@ import { markFailed } from "./with-span.ts";
 
 /** What a score span says of its call. */
 export interface ScoreSpanRequest {
-  /** The scorer as errors name it, e.g. `scorer "judge"`. */
+  /** The scorer's name, e.g. `judge` or `lab-step-checker`: the span is `mull.score <scorer>`. */
   readonly scorer: string;
   /** Solutions scored. */
   readonly solutions: number;
@@ -20,7 +20,7 @@ export interface ScoreSpanRequest {
  * error, unless the signal fired (`mull.aborted`), and is rethrown.
  *
  * @example
- * const batch = await withScoreSpan({ scorer: 'scorer "judge"', solutions: 4, signal }, () => score());
+ * const batch = await withScoreSpan({ scorer: "judge", solutions: 4, signal }, () => score());
  */
 export async function withScoreSpan<
   Result extends { readonly calls: number; readonly usage?: Usage | undefined },
