@@ -41,6 +41,16 @@ export async function queueBench(
   const queue = new Queue<PairJobData>(queueOptions.queueName ?? defaultQueueName, {
     connection: queueConnection(queueOptions.url),
   });
+  // Without a listener BullMQ prints every failed reconnection with its stack; one line says it instead.
+  let unreachable = false;
+  queue.on("error", (error) => {
+    if (unreachable) return;
+    unreachable = true;
+    process.stderr.write(
+      `bench: the queue's Redis ${redactUrl(queueOptions.url)} stopped answering (${error.message}); ` +
+        "waiting on, the run's store counts what is recorded (Ctrl-C stops waiting)\n",
+    );
+  });
   const store = await openRunStore(run.location, { synchronous: options.synchronous });
   try {
     const wait = await waitForBenchRun({
