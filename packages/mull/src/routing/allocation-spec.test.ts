@@ -29,8 +29,8 @@ describe("parseAllocationSpec", () => {
       probe: 1,
       greedyProbe: false,
     });
-    // The smallest cap that leaves room to allocate: one sample beyond the probe.
-    expect(parseAllocationSpec("alloc@4c3").maxSamples).toBe(3);
+    // The smallest cap that leaves room to allocate and lets the whole budget be spent: the average itself.
+    expect(parseAllocationSpec("alloc@4c4").maxSamples).toBe(4);
     expect(parseAllocationSpec("alloc-mass@4p2c8g")).toMatchObject({
       spec: "alloc-mass@4p2c8g",
       signal: "mass",
@@ -53,6 +53,10 @@ describe("parseAllocationSpec", () => {
     ["alloc@4p2c1", /at most 1 per problem is fewer than the probe's 2/],
     ["alloc@4c2", /at most 2 per problem is the probe's 2, which leaves nothing to allocate/],
     ["alloc-mass@4c1", /at most 1 per problem is the probe's 1, which leaves nothing to allocate/],
+    [
+      "alloc@8p2c3",
+      /at most 3 per problem is below the 8 per problem on average, so part of the budget could never be spent; cap at 8 or more/,
+    ],
     ["alloc@4:lab-v2-small>lab-v2-small", /names "lab-v2-small" twice; a route needs two different models/],
     ["alloc@4p1", /a probe of 1 sample cannot disagree/],
     ["alloc@4g", /a greedy probe \(g\) needs alloc-mass/],

@@ -73,7 +73,7 @@ function whole(spec: string, letter: string, text: string | undefined): number |
  *
  * @throws ConfigError naming the spec and the forms expected, for a malformed spec, a probe larger than
  * S, a probe of one sample by agreement (it cannot disagree), a cap below the probe or equal to it (nothing
- * left to allocate), `g` without `-mass`, or a route that is not two different models or is given to
+ * left to allocate) or below S (budget that no problem may take), `g` without `-mass`, or a route that is not two different models or is given to
  * `alloc-mass` (probability mass cannot be added across two models).
  * @example
  * parseAllocationSpec("alloc@4"); // { spec: "alloc@4", samplesPerProblem: 4, signal: "agreement", probe: 2, … }
@@ -104,6 +104,12 @@ export function parseAllocationSpec(spec: string): AllocationSpec {
     throw malformed(
       spec,
       `at most ${maxSamples} per problem is the probe's ${probe}, which leaves nothing to allocate beyond it`,
+    );
+  }
+  if (maxSamples !== undefined && maxSamples > probe && maxSamples < samplesPerProblem) {
+    throw malformed(
+      spec,
+      `at most ${maxSamples} per problem is below the ${samplesPerProblem} per problem on average, so part of the budget could never be spent; cap at ${samplesPerProblem} or more`,
     );
   }
   if (greedy === "g" && signal !== "mass") throw malformed(spec, "a greedy probe (g) needs alloc-mass");
