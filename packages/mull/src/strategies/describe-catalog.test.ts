@@ -31,9 +31,9 @@ const values: Readonly<Record<string, number>> = {
   H: 7,
 };
 
-/** A spec of a form with every capital letter replaced by an integer (0.5 for the entry's decimal letters). */
+/** A spec of a form with every capital letter replaced by an integer (0.25, no family's default, for the entry's decimal letters). */
 function specOf(form: string, decimals: readonly string[] = []): string {
-  return form.replace(/[A-Z]/g, (letter) => (decimals.includes(letter) ? "0.5" : String(values[letter])));
+  return form.replace(/[A-Z]/g, (letter) => (decimals.includes(letter) ? "0.25" : String(values[letter])));
 }
 
 /** Routers get a route of two scripted models. */
