@@ -52,5 +52,6 @@ export function labOutcomeChecker(): OutcomeScorer {
       });
       return { scores, calls: 0 };
     },
+    callsFor: () => 0,
   };
 }

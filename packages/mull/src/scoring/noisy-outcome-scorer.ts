@@ -37,6 +37,7 @@ export function noisyOutcomeScorer(options: NoisyOutcomeScorerOptions): OutcomeS
   const name = options.name ?? `noisy(${base.name},fp=${falsePositiveRate},fn=${falseNegativeRate})`;
   return {
     name,
+    ...(base.callsFor === undefined ? {} : { callsFor: (solutions: number) => base.callsFor!(solutions) }),
     async score(problem, solutions, callOptions) {
       const scored = await base.score(problem, solutions, callOptions);
       const key = `${problem.id ?? ""}\u0000${problem.question}`;

@@ -39,5 +39,6 @@ export function programmaticScorer(options: ProgrammaticScorerOptions): OutcomeS
       }
       return { scores, calls: 0 };
     },
+    callsFor: () => 0,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnswerFormat, BudgetLimits, Candidate, StrategyContext } from "../spec/index.ts";
+import type { AnswerFormat, BudgetLimits, Candidate, OutcomeScorer, StrategyContext } from "../spec/index.ts";
 import { createScriptedBackend, testStrategyContext } from "../testing/index.ts";
 import { llmJudgeScorer } from "./llm-judge-scorer.ts";
 import { programmaticScorer } from "./programmatic-scorer.ts";
@@ -63,6 +63,47 @@ describe("scoreCandidates", () => {
     expect(spent.usage.calls).toBe(0);
     expect(spent.usage.completionTokens).toBe(result.usage.completionTokens);
     expect(result.usage.completionTokens).toBe(3 * 2);
+  });
+
+  it("scores as many at once as the calls left afford, by the scorer's own callsFor", async () => {
+    const batches: number[] = [];
+    // A reward model that scores any batch in one request.
+    const batched: OutcomeScorer = {
+      name: "batched",
+      callsFor: (solutions) => (solutions === 0 ? 0 : 1),
+      score: async (_problem, solutions) => {
+        batches.push(solutions.length);
+        return { scores: solutions.map(() => ({ scorer: "batched", kind: "outcome", value: 1 })), calls: 1 };
+      },
+    };
+    const one = contextFor({ maxScoreCalls: 1 });
+    const whole = await scoreCandidates({
+      problem: { question: "q" },
+      candidates,
+      scorer: batched,
+      context: one,
+    });
+    expect(whole).toMatchObject({ scored: 5, stoppedBy: "complete", calls: 1 });
+    expect(batches).toEqual([5]);
+    // Two calls per solution, three left: one solution per call, and the third call is not affordable.
+    batches.length = 0;
+    const paired: OutcomeScorer = {
+      ...batched,
+      callsFor: (solutions) => 2 * solutions,
+      score: async (problem, solutions) => ({
+        ...(await batched.score(problem, solutions)),
+        calls: 2 * solutions.length,
+      }),
+    };
+    const three = contextFor({ maxScoreCalls: 3 });
+    const cut = await scoreCandidates({
+      problem: { question: "q" },
+      candidates,
+      scorer: paired,
+      context: three,
+    });
+    expect(batches).toEqual([1]);
+    expect(cut).toMatchObject({ scored: 1, calls: 2 });
   });
 
   it("returns what it scored when the run is aborted during scoring", async () => {

@@ -25,11 +25,24 @@ export interface ScoreCandidatesResult extends RecordedOutcome {
 }
 
 /**
+ * How many of `remaining` solutions one call of `scorer` may score within `left` scorer calls: 0 when the
+ * scorer says even one would cost more than is left.
+ */
+function affordable(scorer: OutcomeScorer, remaining: number, left: number): number {
+  if (!Number.isFinite(left)) return remaining;
+  if (scorer.callsFor === undefined) return Math.min(remaining, Math.max(1, left));
+  let size = remaining;
+  while (size > 0 && scorer.callsFor(size) > left) size -= 1;
+  return size;
+}
+
+/**
  * Scores candidates with an outcome scorer, within the budget: records one `score` trace event per score
  * (under the scored generation), charges `budget.chargeScore` with the scorer's calls and the budget's
  * token account with the scorer's token usage (not its call count: those are scorer calls). Under a
- * `maxScoreCalls` limit it scores in chunks no larger than the calls left, assuming at most one call per
- * solution (true of judges and batched reward models). On a cut it returns what it scored.
+ * `maxScoreCalls` limit it scores in the largest chunks the calls left afford, by the scorer's `callsFor`
+ * (all at once for a programmatic check or a batched reward model), or one call per solution when the
+ * scorer does not say (an LLM judge). On a cut it returns what it scored.
  *
  * @example
  * const { candidates: scored } = await scoreCandidates({ problem, candidates, scorer: checker, context });
@@ -46,7 +59,9 @@ export async function scoreCandidates(options: ScoreCandidatesOptions): Promise<
       budget.limits.maxScoreCalls === undefined
         ? Number.POSITIVE_INFINITY
         : budget.limits.maxScoreCalls - budget.spent().scoreCalls;
-    const chunk = candidates.slice(scored, scored + Math.max(1, left));
+    const size = affordable(scorer, candidates.length - scored, left);
+    if (size === 0) return { candidates, scored, stoppedBy: "score-calls", calls, usage };
+    const chunk = candidates.slice(scored, scored + size);
     const batch = await scoreRecorded({
       context,
       parentIds: chunk.map((candidate) => candidate.id),
