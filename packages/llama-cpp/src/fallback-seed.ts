@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { ConfigError } from "mull/errors";
+import { describeValue } from "mull/runtime";
 
 /**
  * The seed source for requests that carry none: the fixed number, the function's result (checked each call),
@@ -15,7 +16,7 @@ export function createFallbackSeed(seedFallback: number | (() => number) | undef
     return () => {
       const seed = seedFallback();
       if (!Number.isSafeInteger(seed)) {
-        throw new ConfigError(`seedFallback() must return a safe integer, got ${JSON.stringify(seed)}`, {
+        throw new ConfigError(`seedFallback() must return a safe integer, got ${describeValue(seed)}`, {
           field: "seedFallback",
         });
       }

@@ -2,9 +2,8 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "mull/errors";
-import { parseOptions } from "mull/runtime";
+import { expecting, parseOptions } from "mull/runtime";
 import { z } from "zod";
-import { expecting } from "./expecting.ts";
 
 /** The folder of the shipped lab models: their GGUF files and the `models.json` card. */
 export const labModelsDirectory: string = path.resolve(fileURLToPath(new URL("../models/", import.meta.url)));

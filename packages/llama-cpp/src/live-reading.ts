@@ -1,4 +1,5 @@
 import { ConfigError } from "mull/errors";
+import { describeValue } from "mull/runtime";
 import { fullDistributionLimit } from "./read-distribution.ts";
 import type { GenerationPlan } from "./validate-generation-request.ts";
 
@@ -68,7 +69,7 @@ export function requireLiveReading(owner: string, plan: GenerationPlan, vocabula
   const reading = liveReading(plan, vocabularySize);
   if (isLiveReading(reading)) return reading;
   throw new ConfigError(
-    `${owner}: a token watcher needs logprobs read while generating, so ${reading.field} must be ${reading.expected}, got ${JSON.stringify(reading.value)}`,
+    `${owner}: a token watcher needs logprobs read while generating, so ${reading.field} must be ${reading.expected}, got ${describeValue(reading.value)}`,
     { field: reading.field },
   );
 }

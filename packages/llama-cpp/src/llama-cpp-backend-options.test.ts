@@ -34,6 +34,6 @@ describe("parseLlamaCppBackendOptions", () => {
   it("still names a bad value by its field", () => {
     const error = refusal({ model: "lab-small", threads: 0 });
     expect(error.field).toBe("threads");
-    expect(error.message).toBe("createLlamaCppBackend: threads: must be an integer from 1 to 256, got 0");
+    expect(error.message).toBe("createLlamaCppBackend: threads must be an integer from 1 to 256, got 0");
   });
 });

@@ -1,6 +1,5 @@
-import { parseOptions } from "mull/runtime";
+import { expecting, integerSchema, parseOptions } from "mull/runtime";
 import { z } from "zod";
-import { expecting } from "./expecting.ts";
 import {
   type ParsedSpeculativeOptions,
   type SpeculativeOptions,
@@ -57,14 +56,6 @@ export interface LlamaCppBackendSettings {
 /** The factory's name, which starts every message about its options. */
 const llamaCppBackendOwner = "createLlamaCppBackend";
 
-/** One message for every way a value can miss: wrong type, not whole, out of range. */
-function integerFrom(low: number, high: number) {
-  const error = expecting(`an integer from ${low} to ${high}`);
-  return z
-    .number({ error })
-    .refine((value) => Number.isInteger(value) && value >= low && value <= high, { error });
-}
-
 const seedFallbackSchema = z.custom<number | (() => number)>(
   (value) => typeof value === "function" || Number.isSafeInteger(value),
   { error: expecting("a safe integer or a function") },
@@ -78,9 +69,9 @@ const llamaCppBackendOptionsSchema = z.strictObject(
   {
     // Checked by resolveModelPath, whose message lists the lab model names.
     model: z.custom<string>(),
-    threads: integerFrom(1, 256).default(1),
-    sequences: integerFrom(1, 1024).default(16),
-    contextSize: integerFrom(16, 1 << 20).optional(),
+    threads: integerSchema({ minimum: 1, maximum: 256 }).default(1),
+    sequences: integerSchema({ minimum: 1, maximum: 1024 }).default(16),
+    contextSize: integerSchema({ minimum: 16, maximum: 1 << 20 }).optional(),
     gpu: z.literal(false, { error: expecting("false (the embedded backend runs on CPU)") }).optional(),
     seedFallback: seedFallbackSchema.optional(),
     prefixSharing: z.boolean({ error: expecting("a boolean") }).default(true),
@@ -96,7 +87,7 @@ export type ParsedLlamaCppBackendOptions = z.output<typeof llamaCppBackendOption
 /**
  * Checks the factory's options and fills in their defaults.
  *
- * @throws ConfigError `createLlamaCppBackend: threads: must be an integer from 1 to 256, got 0`, with `field`;
+ * @throws ConfigError `createLlamaCppBackend: threads must be an integer from 1 to 256, got 0`, with `field`;
  * `createLlamaCppBackend: thread: unknown key (createLlamaCppBackend takes model, threads, …)` for a key it
  * does not know.
  */

@@ -1,5 +1,5 @@
 import { CapabilityError, ConfigError } from "mull/errors";
-import { checkOneOf } from "mull/runtime";
+import { checkOneOf, describeValue } from "mull/runtime";
 import type { Prompt } from "mull/spec";
 import {
   type ChatHistoryItem,
@@ -80,7 +80,7 @@ export function createPromptRenderer(model: LlamaModel, names: PromptRendererNam
     }
     const messages = prompt.messages;
     if (!Array.isArray(messages) || messages.length === 0) {
-      throw new ConfigError(`prompt.messages must be a non-empty array, got ${JSON.stringify(messages)}`, {
+      throw new ConfigError(`prompt.messages must be a non-empty array, got ${describeValue(messages)}`, {
         field: "prompt.messages",
       });
     }
@@ -136,7 +136,7 @@ export function createPromptRenderer(model: LlamaModel, names: PromptRendererNam
       if (kind === "chat") return renderChat(prompt as Extract<Prompt, { kind: "chat" }>);
       const text = (prompt as Extract<Prompt, { kind: "text" }>).text;
       if (typeof text !== "string") {
-        throw new ConfigError(`prompt.text must be a string, got ${JSON.stringify(text)}`, {
+        throw new ConfigError(`prompt.text must be a string, got ${describeValue(text)}`, {
           field: "prompt.text",
         });
       }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { ConfigError } from "mull/errors";
+import { describeValue } from "mull/runtime";
 import { type LabModelsOptions, labModels, labModelsDirectory } from "./lab-models.ts";
 
 /** The lab model names that exist even before `models.json` is written. */
@@ -21,7 +22,7 @@ function looksLikePath(model: string): boolean {
 export async function resolveModelPath(model: string, options: LabModelsOptions = {}): Promise<string> {
   if (typeof model !== "string" || model.trim().length === 0) {
     throw new ConfigError(
-      `model must be a lab model name (${builtInLabNames.join(", ")}) or a path to a .gguf file, got ${JSON.stringify(model)}`,
+      `model must be a lab model name (${builtInLabNames.join(", ")}) or a path to a .gguf file, got ${describeValue(model)}`,
       { field: "model" },
     );
   }

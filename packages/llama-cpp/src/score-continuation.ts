@@ -1,4 +1,5 @@
 import { ConfigError } from "mull/errors";
+import { describeValue } from "mull/runtime";
 import type { CallOptions, ScoreRequest, ScoreResult } from "mull/spec";
 import { checkTopLogprobs } from "./check-top-logprobs.ts";
 import { isAbortReason } from "./is-abort-reason.ts";
@@ -19,7 +20,7 @@ export async function scoreContinuation(
   const signal = callOptions.signal;
   signal?.throwIfAborted();
   if (typeof request?.continuation !== "string") {
-    throw new ConfigError(`continuation must be a string, got ${JSON.stringify(request?.continuation)}`, {
+    throw new ConfigError(`continuation must be a string, got ${describeValue(request?.continuation)}`, {
       field: "continuation",
     });
   }

@@ -1,5 +1,5 @@
+import { describeValue, expecting, integerSchema, numberSchema } from "mull/runtime";
 import { z } from "zod";
-import { expecting } from "./expecting.ts";
 
 /**
  * Speculative decoding with a smaller draft model of the same vocabulary: the draft proposes the next tokens,
@@ -39,13 +39,6 @@ export interface PromptLookupSpeculation {
  */
 export type SpeculativeOptions = DraftModelSpeculation | PromptLookupSpeculation;
 
-function integerFrom(low: number, high: number) {
-  const error = expecting(`an integer from ${low} to ${high}`);
-  return z
-    .number({ error })
-    .refine((value) => Number.isInteger(value) && value >= low && value <= high, { error });
-}
-
 /** {@link SpeculativeOptions} checked, with their defaults filled in. */
 export const speculativeOptionsSchema = z.discriminatedUnion(
   "kind",
@@ -55,22 +48,19 @@ export const speculativeOptionsSchema = z.discriminatedUnion(
       model: z.string({ error: expecting("a lab model name or a path to a .gguf file") }).min(1, {
         error: expecting("a lab model name or a path to a .gguf file"),
       }),
-      tokens: integerFrom(1, 64).default(2),
-      minConfidence: z
-        .number({ error: expecting("a number from 0 to 1") })
-        .refine((value) => value >= 0 && value <= 1, { error: expecting("a number from 0 to 1") })
-        .default(0.6),
+      tokens: integerSchema({ minimum: 1, maximum: 64 }).default(2),
+      minConfidence: numberSchema({ minimum: 0, maximum: 1 }).default(0.6),
     }),
     z.object({
       kind: z.literal("prompt-lookup"),
-      tokens: integerFrom(1, 64).default(1),
-      minMatch: integerFrom(1, 64).default(1),
+      tokens: integerSchema({ minimum: 1, maximum: 64 }).default(1),
+      minMatch: integerSchema({ minimum: 1, maximum: 64 }).default(1),
     }),
   ],
   {
     error: (issue) =>
       issue.code === "invalid_union" && issue.input !== null && typeof issue.input === "object"
-        ? `kind must be "draft" or "prompt-lookup", got ${JSON.stringify((issue.input as { kind?: unknown }).kind)}`
+        ? `kind must be "draft" or "prompt-lookup", got ${describeValue((issue.input as { kind?: unknown }).kind)}`
         : expecting('an object with kind "draft" or "prompt-lookup"')(issue),
   },
 );

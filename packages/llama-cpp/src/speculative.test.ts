@@ -116,10 +116,10 @@ describe("createLlamaCppBackend: speculative decoding", () => {
     const attempt = (speculative: unknown) =>
       createLlamaCppBackend({ model: "lab-large", speculative: speculative as never });
     await expect(attempt({ kind: "draft", model: "lab-small", tokens: 0 })).rejects.toThrow(
-      /createLlamaCppBackend: speculative\.tokens: must be an integer from 1 to 64, got 0/,
+      /createLlamaCppBackend: speculative\.tokens must be an integer from 1 to 64, got 0/,
     );
     await expect(attempt({ kind: "draft", model: "lab-small", minConfidence: 2 })).rejects.toThrow(
-      /speculative\.minConfidence: must be a number from 0 to 1, got 2/,
+      /speculative\.minConfidence must be a number from 0 to 1, got 2/,
     );
     await expect(attempt({ kind: "lookahead" })).rejects.toThrow(
       /speculative.*kind must be "draft" or "prompt-lookup", got "lookahead"/,

@@ -1,6 +1,5 @@
 import { checkGenerationRequest } from "mull";
-import { ConfigError } from "mull/errors";
-import { checkInteger, checkNumber } from "mull/runtime";
+import { checkInteger, checkNumber, optionError } from "mull/runtime";
 import type { GenerationRequest } from "mull/spec";
 import { checkTopLogprobs } from "./check-top-logprobs.ts";
 
@@ -22,15 +21,6 @@ export interface GenerationPlan {
   readonly grammar: string | undefined;
 }
 
-function fail(owner: string, field: string, value: unknown, expected: string): never {
-  throw new ConfigError(
-    `${owner}: ${field} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`,
-    {
-      field,
-    },
-  );
-}
-
 /**
  * Checks a request's sampling fields (first the checks every backend shares, then this backend's own: top-k,
  * min-p, seed, stop strings, a grammar and the vocabulary bound of `topLogprobs`) and fills in this backend's
@@ -43,7 +33,8 @@ export function validateGenerationRequest(
   limits: { readonly owner: string; readonly vocabularySize: number },
 ): GenerationPlan {
   const { owner } = limits;
-  if (typeof request !== "object" || request === null) fail(owner, "request", request, "an object");
+  if (typeof request !== "object" || request === null)
+    throw optionError(owner, "request", request, "an object");
   checkGenerationRequest(request, owner);
   const { n = 1, temperature = 1, topP = 1, topK = 0, minP = 0, seed, maxTokens } = request;
   checkInteger(owner, "topK", topK, { minimum: 0 });
@@ -51,15 +42,15 @@ export function validateGenerationRequest(
   if (seed !== undefined) checkInteger(owner, "seed", seed);
   const stop = request.stop ?? [];
   if (!Array.isArray(stop) || stop.some((item) => typeof item !== "string" || item.length === 0)) {
-    fail(owner, "stop", stop, "an array of non-empty strings");
+    throw optionError(owner, "stop", stop, "an array of non-empty strings");
   }
   const topLogprobs = checkTopLogprobs(owner, request.topLogprobs ?? 0, limits.vocabularySize);
   if (request.logprobs !== undefined && typeof request.logprobs !== "boolean") {
-    fail(owner, "logprobs", request.logprobs, "a boolean");
+    throw optionError(owner, "logprobs", request.logprobs, "a boolean");
   }
   const grammar = request.grammar;
   if (grammar !== undefined && (typeof grammar !== "string" || grammar.trim().length === 0)) {
-    fail(owner, "grammar", grammar, "a non-empty GBNF grammar");
+    throw optionError(owner, "grammar", grammar, "a non-empty GBNF grammar");
   }
   return {
     n,

@@ -35,7 +35,9 @@ export {
   textAnswerFormat,
 } from "./answers/index.ts";
 
-// backends/: OpenAI-compatible servers (the embedded engine is the package @mull/llama-cpp).
+// backends/: OpenAI-compatible servers (the embedded engine is the package @mull/llama-cpp), and what every
+// backend checks of a request.
+export { checkGenerationRequest } from "./backends/check-generation-request.ts";
 export {
   createOpenAICompatibleBackend,
   type ListServedModelsOptions,
@@ -117,17 +119,17 @@ export {
   CapabilityError,
   ConfigError,
   DisposedError,
+  type ExhaustedSpending,
   MullError,
 } from "./errors/index.ts";
 
-// generation/: sampling candidates on a budget, and what a backend checks of a request.
+// generation/: sampling candidates on a budget.
 export {
   type BudgetForcedSolution,
   type BudgetForcedSolutionOptions,
   budgetForcedSolution,
   type ContinueSolutionOptions,
   type ContinueSolutionResult,
-  checkGenerationRequest,
   continuationPrompt,
   continueSolution,
   defaultModelProfile,

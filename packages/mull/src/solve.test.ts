@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "./errors/index.ts";
 import { labOutcomeChecker } from "./lab/index.ts";
 import { manualClock } from "./runtime/index.ts";
-import { solve } from "./solve.ts";
+import { type SolveOptions, solve } from "./solve.ts";
 import type { OutcomeScorer, ProcessRewardModel, Strategy } from "./spec/index.ts";
 import { createScriptedBackend } from "./testing/scripted-backend.ts";
 import { traceToTree } from "./trace/index.ts";
@@ -127,7 +127,7 @@ describe("solve", () => {
     const backend = createScriptedBackend({ responses: ["x"] });
     await expect(solve({ problem: "  ", strategy: "greedy", backend })).rejects.toThrow(ConfigError);
     await expect(solve({ problem: "q", strategy: "greedy", backend, seed: 1.5 })).rejects.toThrow(
-      /seed: expected an integer, got 1.5/,
+      "solve: seed must be an integer, got 1.5",
     );
     await expect(solve({ problem: "q", strategy: "best@3", backend })).rejects.toThrow(
       /unknown spec "best@3"/,
@@ -178,14 +178,52 @@ describe("solve", () => {
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as ConfigError).field).toBe("scorer");
     expect((error as Error).message).toBe(
-      "solve: scorer: expected an outcome scorer (an object with a score method), got the function labOutcomeChecker; call it and pass the scorer it returns",
+      "solve: scorer must be an outcome scorer (an object with a score method), got the function labOutcomeChecker; call it and pass the scorer it returns",
     );
     const prm = { name: "no-score" } as unknown as ProcessRewardModel;
     await expect(solve({ problem: "1+1=?", strategy: "pf@2", backend, prm })).rejects.toThrow(
-      "solve: prm: expected a process reward model (an object with a score method), got an object without score",
+      "solve: prm must be a process reward model (an object with a score method), got an object without score",
     );
     expect(backend.calls).toHaveLength(0);
     const scored = await solve({ problem: "1+1=?", strategy: "bon@2", backend, scorer: labOutcomeChecker() });
     expect(scored.answer).toBe("1");
+  });
+
+  it("refuses a missing or half-made backend or clock, and shows a seed that JSON cannot, before anything runs", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 1"] });
+    const refusal = async (options: Record<string, unknown>): Promise<ConfigError> => {
+      const error = await solve({
+        problem: "q",
+        strategy: "greedy",
+        backend,
+        ...options,
+      } as SolveOptions).catch((caught: unknown) => caught);
+      expect(ConfigError.isInstance(error)).toBe(true);
+      return error as ConfigError;
+    };
+    const missing = await refusal({ backend: undefined });
+    expect(missing.message).toBe(
+      "solve: backend must be a backend (an object with describe, capabilities and generate methods), got undefined",
+    );
+    expect(missing.field).toBe("backend");
+    expect((await refusal({ backend: createScriptedBackend })).message).toBe(
+      "solve: backend must be a backend (an object with describe, capabilities and generate methods), got the function createScriptedBackend; call it and pass the backend it returns",
+    );
+    expect((await refusal({ backend: { generate: backend.generate } })).message).toMatch(
+      /got an object without describe and capabilities$/,
+    );
+    const clock = await refusal({ clock: {} });
+    expect(clock.message).toBe(
+      "solve: clock must be a clock (an object with a now method), got an object without now",
+    );
+    expect(clock.field).toBe("clock");
+    expect((await refusal({ seed: Number.NaN })).message).toBe("solve: seed must be an integer, got NaN");
+    expect((await refusal({ seed: 10n })).message).toBe("solve: seed must be an integer, got 10n");
+    expect((await refusal({ problem: 7 })).message).toBe(
+      "solve: problem must be a non-empty question, got 7",
+    );
+    expect(backend.calls).toHaveLength(0);
+    const timed = await solve({ problem: "q", strategy: "greedy", backend, clock: manualClock(5) });
+    expect(timed.answer).toBe("1");
   });
 });

@@ -2,7 +2,14 @@ import { z } from "zod";
 import { answerFormatByName, autoAnswerFormat } from "./answers/index.ts";
 import { createBudget, type TokenPrice } from "./budget/index.ts";
 import { defaultPromptTemplate } from "./generation/index.ts";
-import { integerSchema, parseOptions, seededRng, systemClock } from "./runtime/index.ts";
+import {
+  describeValue,
+  integerSchema,
+  mustBe,
+  parseOptions,
+  seededRng,
+  systemClock,
+} from "./runtime/index.ts";
 import type {
   AnswerFormat,
   Backend,
@@ -87,24 +94,47 @@ const samplingSettings = z.strictObject({
   stop: unchecked,
 } satisfies Record<keyof SamplingSettings, unknown>);
 
-/** How a value that should be a scorer reads in an error: a function is named, since it is usually the factory. */
-function describeGiven(value: unknown): string {
-  if (typeof value === "function") {
-    return `the function ${value.name === "" ? "(anonymous)" : value.name}; call it and pass the scorer it returns`;
-  }
-  return value === null || typeof value !== "object" ? JSON.stringify(value) : "an object without score";
+/** Names in a sentence: `now`, `describe, capabilities and generate`. */
+function listed(names: readonly string[]): string {
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
 
-/** A scorer (`OutcomeScorer` or `ProcessRewardModel`): an object with a `score` method, not its factory. */
-function scoringObject<Scorer>(expected: string) {
-  return z.custom<Scorer>(
+/** Which of `methods` a value lacks. */
+function missingMethods(value: unknown, methods: readonly string[]): string[] {
+  if (typeof value !== "object" || value === null) return [...methods];
+  return methods.filter((method) => typeof (value as Record<string, unknown>)[method] !== "function");
+}
+
+/** What an object option must be, in words, and the methods that make it one. */
+interface ObjectWithMethods {
+  /** What it is, e.g. `an outcome scorer`. */
+  readonly expected: string;
+  /** Its name in a hint, e.g. `scorer`: `call it and pass the scorer it returns`. */
+  readonly noun: string;
+  readonly methods: readonly string[];
+}
+
+/**
+ * An option that must be an object with methods (a backend, a scorer, a clock), not the factory that makes
+ * one: a function given instead is named, with a hint to call it; an object names the methods it lacks.
+ */
+function objectWithMethods<Value>(shape: ObjectWithMethods) {
+  return z.custom<Value>(
     (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as { readonly score?: unknown }).score === "function",
+      typeof value === "object" && value !== null && missingMethods(value, shape.methods).length === 0,
     {
-      error: (issue) =>
-        `expected ${expected} (an object with a score method), got ${describeGiven(issue.input)}`,
+      error: (issue) => {
+        const value = issue.input;
+        const given =
+          typeof value === "function"
+            ? `the function ${value.name === "" ? "(anonymous)" : value.name}; call it and pass the ${shape.noun} it returns`
+            : typeof value === "object" && value !== null
+              ? `an object without ${listed(missingMethods(value, shape.methods))}`
+              : describeValue(value);
+        const methods =
+          shape.methods.length === 1 ? `a ${shape.methods[0]} method` : `${listed(shape.methods)} methods`;
+        return `must be ${shape.expected} (an object with ${methods}), got ${given}`;
+      },
     },
   );
 }
@@ -112,30 +142,47 @@ function scoringObject<Scorer>(expected: string) {
 /**
  * The options of `solve`, checked before anything is built: every key must be one of `SolveOptions` (an
  * unknown one is a typo), the problem and seed are plain data, the sampling keys are known, and the
- * scorers have a `score` method. The strategy, answer format and budget are checked by what reads them.
+ * backend, the scorers and the clock have their methods. The strategy, answer format and budget are
+ * checked by what reads them.
  */
 const solveSettings = z.strictObject({
   problem: z
     .custom<Problem | string>()
     .transform((problem): Problem => (typeof problem === "string" ? { question: problem } : problem))
     .refine(asksSomething, {
-      error: (issue) =>
-        `expected a non-empty question, got ${JSON.stringify((issue.input as Partial<Problem> | null)?.question)}`,
+      error: (issue) => {
+        const given = issue.input;
+        const question =
+          typeof given === "object" && given !== null ? (given as Partial<Problem>).question : given;
+        return mustBe("a non-empty question", question);
+      },
     }),
   strategy: unchecked,
-  backend: unchecked,
+  backend: objectWithMethods<Backend>({
+    expected: "a backend",
+    noun: "backend",
+    methods: ["describe", "capabilities", "generate"],
+  }),
   budget: unchecked,
   seed: integerSchema().default(0),
   sampling: samplingSettings.optional(),
   answerFormat: unchecked,
   promptTemplate: unchecked,
   thinkingCues: unchecked,
-  scorer: scoringObject<OutcomeScorer>("an outcome scorer").optional(),
-  prm: scoringObject<ProcessRewardModel>("a process reward model").optional(),
+  scorer: objectWithMethods<OutcomeScorer>({
+    expected: "an outcome scorer",
+    noun: "scorer",
+    methods: ["score"],
+  }).optional(),
+  prm: objectWithMethods<ProcessRewardModel>({
+    expected: "a process reward model",
+    noun: "process reward model",
+    methods: ["score"],
+  }).optional(),
   resolveModel: unchecked,
   route: unchecked,
   signal: unchecked,
-  clock: unchecked,
+  clock: objectWithMethods<Clock>({ expected: "a clock", noun: "clock", methods: ["now"] }).optional(),
   price: unchecked,
 } satisfies Record<keyof SolveOptions, unknown>);
 
@@ -150,8 +197,9 @@ const solveSettings = z.strictObject({
  *
  * @throws ConfigError before anything runs: for an unknown option or sampling key (`solve:
  * sampling.temp: unknown key (sampling takes temperature, topP, …)`), a blank problem, a seed that is not
- * an integer (`solve: seed: expected an integer, got 1.5`), a scorer or PRM without a `score` method (its
- * factory instead of what the factory returns), an unknown strategy or answer format, or a bad or unknown
+ * an integer (`solve: seed must be an integer, got 1.5`), a backend, clock, scorer or PRM without its
+ * methods (`solve: backend must be a backend (an object with describe, capabilities and generate methods),
+ * got undefined`; a factory instead of what it returns is named), an unknown strategy or answer format, or a bad or unknown
  * budget limit (`createBudget: budget.maxTotalToken: unknown key (budget takes maxTotalTokens, …)`).
  * @example
  * const result = await solve({

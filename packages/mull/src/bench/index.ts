@@ -18,7 +18,6 @@ export {
   type GraderName,
   graderByName,
   graderNames,
-  isGraderName,
 } from "./graders/index.ts";
 export type {
   MachineDescription,

@@ -98,7 +98,7 @@ describe("createBudget", () => {
   it("rejects bad limits with the field, the value and what was expected", () => {
     expect(() => createBudget({ maxCalls: -1 }, { clock: manualClock() })).toThrow(ConfigError);
     expect(() => createBudget({ maxCalls: -1 }, { clock: manualClock() })).toThrow(
-      /budget\.maxCalls: expected a number ≥ 0, got -1/,
+      /budget\.maxCalls must be a number ≥ 0, got -1/,
     );
     expect(() => createBudget({ maxCostUsd: 1 }, { clock: manualClock() })).toThrow(/needs token prices/);
   });

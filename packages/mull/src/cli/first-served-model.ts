@@ -4,7 +4,7 @@ import {
   type ServedModelList,
 } from "../backends/openai-compatible/index.ts";
 import { MullError } from "../errors/index.ts";
-import { splitStrategyPrefix } from "../server/requests/index.ts";
+import { splitStrategyPrefix } from "../strategies/index.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** How long a server may take to list its models before the command gives up. */

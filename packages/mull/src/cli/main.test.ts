@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { exitCodes, runCli } from "./main.ts";
+import { ConfigError } from "../errors/index.ts";
+import { exitCodes, type RunCliOptions, runCli } from "./main.ts";
 
 describe("runCli exit codes", () => {
   afterEach(() => {
@@ -34,5 +35,24 @@ describe("runCli exit codes", () => {
     const output = quietly();
     expect(await runCli(["node", "mull", "nope"])).toBe(exitCodes.usage);
     expect(output.printed()).toContain("unknown command 'nope'");
+  });
+
+  it("reads the arguments alone with from: user, and skips the first two entries by default", async () => {
+    const output = quietly();
+    expect(await runCli(["nope"], { from: "user" })).toBe(exitCodes.usage);
+    expect(output.printed()).toContain("unknown command 'nope'");
+    expect(await runCli(["--version"], { from: "user" })).toBe(exitCodes.success);
+    expect(output.printed()).toMatch(/\d+\.\d+\.\d+/);
+    // By default `nope` and `--version` are the executable and script entries, skipped: no command.
+    const before = output.printed().length;
+    expect(await runCli(["nope", "--version"])).toBe(exitCodes.usage);
+    expect(output.printed().slice(before)).toContain("Usage: mull");
+  });
+
+  it("refuses an unknown argv form, naming the option and what it takes", async () => {
+    const options = { from: "electron" } as unknown as RunCliOptions;
+    const refusal = await runCli(["node", "mull"], options).catch((error: unknown) => error);
+    expect(ConfigError.isInstance(refusal)).toBe(true);
+    expect((refusal as ConfigError).message).toBe('runCli: from must be "node" or "user", got "electron"');
   });
 });

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ConfigError, MullError } from "../errors/index.ts";
-import { packageVersion } from "../runtime/index.ts";
+import { checkOneOf, packageVersion } from "../runtime/index.ts";
 import { benchCommand } from "./commands/bench.ts";
 import { fidelityCommand } from "./commands/fidelity.ts";
 import { labCommand } from "./commands/lab.ts";
@@ -43,14 +43,34 @@ export function createProgram(): Command {
   return program;
 }
 
+/** Options of `runCli`. */
+export interface RunCliOptions {
+  /**
+   * What `argv` holds: `node` (the default), a process's own `process.argv`, whose first two entries (the
+   * Node executable and the script) are skipped; `user`, the arguments alone, as a person types them after
+   * `mull`.
+   */
+  readonly from?: "node" | "user" | undefined;
+}
+
 /**
  * Runs the CLI and returns the exit code instead of exiting, so it can be tested in-process.
  * Errors are printed to stderr: usage errors name the flag and value (code 2), failures say what failed (code 1).
+ *
+ * By default `argv` is read as `process.argv` is: `["node", "mull", "solve", …]`, its first two entries
+ * skipped whatever they are, so `runCli(["models"])` runs `mull` with no command (the help, code 2). Pass
+ * `{ from: "user" }` to give the arguments alone. The form is never guessed from the contents of `argv`.
+ *
+ * @throws ConfigError when `options.from` is neither `node` nor `user` (before anything runs).
+ * @example
+ * process.exitCode = await runCli(process.argv);
+ * const code = await runCli(["solve", "What is 6 times 7?", "--strategy", "sc@4"], { from: "user" });
  */
-export async function runCli(argv: readonly string[]): Promise<number> {
+export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
+  const from = checkOneOf("runCli", "from", options.from ?? "node", ["node", "user"]);
   const program = createProgram();
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync([...argv], { from });
     return exitCodes.success;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -3,7 +3,6 @@ export {
   type BudgetForcedSolutionOptions,
   budgetForcedSolution,
 } from "./budget-forced-solution.ts";
-export { checkGenerationRequest } from "./check-generation-request.ts";
 export { continuationCapabilities, continuationPrompt } from "./continuation-prompt.ts";
 export {
   type ContinueSolutionOptions,

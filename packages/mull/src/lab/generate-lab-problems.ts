@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
-import { checkInteger, seededRng } from "../runtime/index.ts";
+import { checkInteger, describeValue, seededRng } from "../runtime/index.ts";
 import type { Problem, Rng } from "../spec/index.ts";
 import { formatLabPrompt, formatLabQuestion } from "./format-lab-solution.ts";
 import {
@@ -52,7 +52,7 @@ function operandDrawer(rng: Rng, sizes: LabOperandSizes | undefined): () => numb
   if (sizes.length !== 3 || sizes.some((weight) => !(weight >= 0)) || !(sizes[0] + sizes[1] + sizes[2] > 0)) {
     throw new ConfigError(
       `${owner}: operandSizes must be three non-negative weights (1, 2 and 3 digits) with a positive sum, ` +
-        `got ${JSON.stringify(sizes)}`,
+        `got ${describeValue(sizes)}`,
       { field: "operandSizes" },
     );
   }

@@ -87,4 +87,14 @@ describe("httpProcessReward", () => {
     mode = "step";
     expect(() => httpProcessReward({ baseUrl: "ftp://x" })).toThrow(/http/);
   });
+
+  it("refuses a deadline a timer cannot wait when it is made, not at its first request", () => {
+    expect(() => httpProcessReward({ baseUrl, timeoutMilliseconds: -5 })).toThrow(
+      "httpProcessReward: timeoutMilliseconds must be an integer from 1 to 2147483647, got -5",
+    );
+    expect(() => httpProcessReward({ baseUrl, timeoutMilliseconds: Number.POSITIVE_INFINITY })).toThrow(
+      /got Infinity/,
+    );
+    expect(httpProcessReward({ baseUrl, name: "prm", timeoutMilliseconds: 1 }).name).toBe("prm");
+  });
 });

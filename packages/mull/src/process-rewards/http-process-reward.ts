@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { BackendCallError, ConfigError } from "../errors/index.ts";
 import { checkInteger } from "../runtime/index.ts";
-import { postRewardModel, rewardModelHeaders, rewardModelUrl } from "../scoring/index.ts";
+import {
+  classProbabilities,
+  postRewardModel,
+  rewardModelHeaders,
+  rewardModelTimeout,
+  rewardModelUrl,
+} from "../scoring/index.ts";
 import type { Problem, ProcessRewardModel, ProcessScore } from "../spec/index.ts";
 import { qwenMathPrmInput } from "./qwen-math-prm-input.ts";
 
@@ -24,7 +30,7 @@ export interface HttpProcessRewardOptions {
   readonly apiKeyEnv?: string | undefined;
   /** Name; default `prm:<model or host>`. */
   readonly name?: string | undefined;
-  /** Deadline of one request; default 60 s. */
+  /** Deadline of one request, in whole milliseconds from 1 to 2^31 - 1; default 60 s. */
   readonly timeoutMilliseconds?: number | undefined;
   /** Extra fields merged into the request body. */
   readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
@@ -36,13 +42,6 @@ const poolingSchema = z.object({
   usage: z.object({ prompt_tokens: z.number().optional() }).partial().optional(),
 });
 
-function softmax(values: readonly number[]): number[] {
-  const top = Math.max(...values);
-  const exponentials = values.map((value) => Math.exp(value - top));
-  const total = exponentials.reduce((sum, value) => sum + value, 0);
-  return exponentials.map((value) => value / total);
-}
-
 /** A reward in [0, 1] from one step's output: a probability vector (softmax applied to logits) or a scalar. */
 function stepReward(output: number | readonly number[], positiveIndex: number, where: string): number {
   if (typeof output === "number") return output >= 0 && output <= 1 ? output : 1 / (1 + Math.exp(-output));
@@ -53,9 +52,7 @@ function stepReward(output: number | readonly number[], positiveIndex: number, w
       { field: "positiveIndex" },
     );
   }
-  const total = output.reduce((sum, value) => sum + value, 0);
-  const isDistribution = output.every((value) => value >= 0 && value <= 1) && Math.abs(total - 1) < 1e-3;
-  return (isDistribution ? output : softmax(output))[positiveIndex]!;
+  return classProbabilities(output)[positiveIndex]!;
 }
 
 /**
@@ -78,7 +75,7 @@ export function httpProcessReward(options: HttpProcessRewardOptions): ProcessRew
   const stepTag = options.stepTag ?? "<extra_0>";
   const positiveIndex = checkInteger(owner, "positiveIndex", options.positiveIndex ?? 1, { minimum: 0 });
   const render = options.render ?? qwenMathPrmInput;
-  const timeout = options.timeoutMilliseconds ?? 60_000;
+  const timeout = rewardModelTimeout(owner, options.timeoutMilliseconds);
   const name = options.name ?? `prm:${options.model ?? new URL(url).host}`;
   const headers = rewardModelHeaders(options.apiKeyEnv, owner);
   return {

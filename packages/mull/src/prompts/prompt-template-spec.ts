@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
-import { parseOptions } from "../runtime/index.ts";
+import { describeValue, parseOptions } from "../runtime/index.ts";
 
 /** A worked example shown to the model before the question (few-shot prompting). */
 export interface PromptExample {
@@ -50,7 +50,7 @@ const schema = z.strictObject(
     system: text("a string (the system message)").optional(),
     prompt: text(`a string containing ${questionPlaceholder}`).refine(
       (value) => value.includes(questionPlaceholder),
-      { error: (issue) => `must contain ${questionPlaceholder}, got ${JSON.stringify(issue.input)}` },
+      { error: (issue) => `must contain ${questionPlaceholder}, got ${describeValue(issue.input)}` },
     ),
     examples: z
       .array(
@@ -80,7 +80,7 @@ export function parsePromptTemplateSpec(value: unknown, source: string): PromptT
   const parsed = parseOptions(schema, value, source);
   if (parsed.endpoint === "text" && parsed.system !== undefined) {
     throw new ConfigError(
-      `${source}: system: a text (completions) template has no system message, got ${JSON.stringify(parsed.system)}; ` +
+      `${source}: system: a text (completions) template has no system message, got ${describeValue(parsed.system)}; ` +
         'remove it or use "endpoint": "chat"',
       { field: "system" },
     );

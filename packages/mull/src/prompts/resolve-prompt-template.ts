@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../errors/index.ts";
+import { describeValue } from "../runtime/index.ts";
 import {
   builtinPromptTemplate,
   builtinPromptTemplateNames,
@@ -77,7 +78,7 @@ export function withPromptFlags(template: NamedPromptTemplate, flags: PromptFlag
   if (endpoint === "text" && flags.system !== undefined) {
     throw new ConfigError(
       `--system: the ${template.name} template renders a text prompt for /v1/completions, which has no system ` +
-        `message, got ${JSON.stringify(flags.system)}; ${template.spec === undefined ? "name a chat template with --prompt-template" : "use a chat template or --endpoint chat"}`,
+        `message, got ${describeValue(flags.system)}; ${template.spec === undefined ? "name a chat template with --prompt-template" : "use a chat template or --endpoint chat"}`,
       { field: "--system" },
     );
   }
@@ -86,7 +87,7 @@ export function withPromptFlags(template: NamedPromptTemplate, flags: PromptFlag
   if (spec === undefined) {
     throw new ConfigError(
       `--endpoint: the ${template.name} template renders ${template.endpoint === "text" ? "text prompts (completions)" : "chat prompts"} only, ` +
-        `got ${JSON.stringify(flags.endpoint)}; use --endpoint ${template.endpoint === "text" ? "completions" : "chat"} or auto`,
+        `got ${describeValue(flags.endpoint)}; use --endpoint ${template.endpoint === "text" ? "completions" : "chat"} or auto`,
       { field: "--endpoint" },
     );
   }

@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
-import { checkInteger, checkNumber, checkOneOf, seededRng } from "../runtime/index.ts";
+import { checkInteger, checkNumber, checkOneOf, describeValue, seededRng } from "../runtime/index.ts";
 import type { Rng } from "../spec/index.ts";
 import {
   type BanditArmState,
@@ -81,16 +81,15 @@ function stateOf(arm: MutableArm): BanditArmState {
 export function createBanditRouter(options: BanditRouterOptions): BanditRouter {
   const owner = "banditRouter";
   if (!Array.isArray(options.arms) || options.arms.length < 2) {
-    throw new ConfigError(
-      `${owner}: arms must name two or more models, got ${JSON.stringify(options.arms)}`,
-      { field: "arms" },
-    );
+    throw new ConfigError(`${owner}: arms must name two or more models, got ${describeValue(options.arms)}`, {
+      field: "arms",
+    });
   }
   const seen = new Set<string>();
   for (const name of options.arms) {
     if (typeof name !== "string" || name === "" || seen.has(name)) {
       throw new ConfigError(
-        `${owner}: arms must be different non-empty names, got ${JSON.stringify(options.arms)}`,
+        `${owner}: arms must be different non-empty names, got ${describeValue(options.arms)}`,
         { field: "arms" },
       );
     }

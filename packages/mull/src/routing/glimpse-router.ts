@@ -1,5 +1,5 @@
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
-import { tokenEntropy } from "../scoring/index.ts";
+import { defaultTopLogprobs, tokenEntropy } from "../scoring/index.ts";
 import type { Candidate, StopReason, Strategy, TokenWatcher } from "../spec/index.ts";
 import {
   defaultStepFormat,
@@ -50,7 +50,6 @@ export interface GlimpseRouterOptions {
 }
 
 const defaultMaxSteps = 32;
-const defaultTopLogprobs = 20;
 
 /**
  * GlimpRouter (step-level routing by the first token's entropy): for each reasoning step the small model

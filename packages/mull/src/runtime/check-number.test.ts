@@ -12,14 +12,24 @@ describe("scalar option checks", () => {
     );
     expect(checkNumber("noisy", "rate", 0.5, { minimum: 0, maximum: 1 })).toBe(0.5);
     expect(() => checkNumber("noisy", "rate", Number.NaN, { maximum: 1 })).toThrow(
-      "noisy: rate must be a number ≤ 1, got null",
+      "noisy: rate must be a number ≤ 1, got NaN",
     );
+    expect(() => checkNumber("sc", "temperature", Number.NEGATIVE_INFINITY)).toThrow(
+      "sc: temperature must be a number, got -Infinity",
+    );
+    expect(() => checkInteger("sc", "n", 10n, { minimum: 1 })).toThrow(
+      "sc: n must be an integer ≥ 1, got 10n",
+    );
+    expect(() => checkInteger("sc", "n", undefined)).toThrow("sc: n must be an integer, got undefined");
     expect(() => checkPositive("pf", "softmaxTemperature", 0)).toThrow(
       "pf: softmaxTemperature must be a positive number, got 0",
     );
     expect(checkOneOf("pf", "resampling", "systematic", ["multinomial", "systematic"])).toBe("systematic");
     expect(() => checkOneOf("pf", "resampling", "x", ["a", "b", "c"])).toThrow(
       'pf: resampling must be "a", "b" or "c", got "x"',
+    );
+    expect(() => checkOneOf("pf", "resampling", Symbol("x"), ["a", "b"])).toThrow(
+      'pf: resampling must be "a" or "b", got Symbol(x)',
     );
   });
 

@@ -1,14 +1,12 @@
 import { ConfigError } from "../errors/index.ts";
+import { describeValue } from "./describe-value.ts";
+import { optionError } from "./must-be.ts";
 import { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
 
 export type { NumberBounds } from "./number-rule.ts";
 
 function check(rule: NumberRule, owner: string, field: string, value: unknown): number {
-  if (!rule.accepts(value)) {
-    throw new ConfigError(`${owner}: ${field} must be ${rule.expected}, got ${JSON.stringify(value)}`, {
-      field,
-    });
-  }
+  if (!rule.accepts(value)) throw optionError(owner, field, value, rule.expected);
   return value;
 }
 
@@ -76,17 +74,16 @@ export function checkOneOf<Value extends string>(
   wording: OneOfWording = {},
 ): Value {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    const given = JSON.stringify(value);
     if (wording.noun !== undefined) {
       throw new ConfigError(
-        `${owner}: unknown ${wording.noun} ${given}; expected one of ${allowed.join(", ")}`,
+        `${owner}: unknown ${wording.noun} ${describeValue(value)}; expected one of ${allowed.join(", ")}`,
         { field },
       );
     }
     const quoted = allowed.map((item) => JSON.stringify(item));
     const listed =
       quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
-    throw new ConfigError(`${owner}: ${field} must be ${listed}, got ${given}`, { field });
+    throw optionError(owner, field, value, listed);
   }
   return value as Value;
 }

@@ -7,7 +7,9 @@ export {
 } from "./check-number.ts";
 export { manualClock, systemClock } from "./clock.ts";
 export { type ConcurrencyLimit, createConcurrencyLimit } from "./concurrency-limit.ts";
+export { describeValue } from "./describe-value.ts";
 export { mapInParallel } from "./map-in-parallel.ts";
+export { expecting, mustBe, optionError } from "./must-be.ts";
 export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
 export { integerSchema, numberSchema } from "./number-schema.ts";
 export {

@@ -18,15 +18,18 @@ describe("number schemas", () => {
     });
   });
 
-  it("name the path, what was expected and the value given", () => {
+  it("name the path, what was expected and the value given, in the scalar checks' words", () => {
     expect(() => parseOptions(schema, { resamples: 1.5 }, "bootstrap")).toThrow(
-      "bootstrap: resamples: expected an integer ≥ 1, got 1.5",
+      "bootstrap: resamples must be an integer ≥ 1, got 1.5",
     );
     expect(() => parseOptions(schema, { confidence: 1 }, "bootstrap")).toThrow(
-      "bootstrap: confidence: expected a number > 0 and < 1, got 1",
+      "bootstrap: confidence must be a number > 0 and < 1, got 1",
     );
     expect(() => parseOptions(schema, { temperatures: [1, "hot"] }, "bench")).toThrow(
-      'bench: temperatures[1]: expected a number ≥ 0, got "hot"',
+      'bench: temperatures[1] must be a number ≥ 0, got "hot"',
+    );
+    expect(() => parseOptions(schema, { confidence: Number.NaN }, "bootstrap")).toThrow(
+      "bootstrap: confidence must be a number > 0 and < 1, got NaN",
     );
   });
 });

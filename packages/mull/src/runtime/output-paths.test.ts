@@ -1,9 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
-import { checkOutputDirectory, checkOutputFile } from "./output-paths.ts";
+import { checkOutputDirectory, checkOutputFile, writeFileAtomically } from "./output-paths.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "mull-output-paths-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -99,5 +108,42 @@ describe("checkOutputDirectory", () => {
     expect(refusal(() => checkOutputDirectory(join(blocker, "run"), "--svg")).message).toContain(
       `${blocker} is a file, not a directory`,
     );
+  });
+});
+
+describe("writeFileAtomically", () => {
+  it("writes a new file and replaces an existing one, leaving no temporary file", () => {
+    const directory = join(folder, "atomic-write");
+    mkdirSync(directory);
+    const path = join(directory, "report.html");
+    writeFileAtomically(path, "first");
+    writeFileAtomically(path, new TextEncoder().encode("second"));
+    expect(readFileSync(path, "utf8")).toBe("second");
+    expect(readdirSync(directory)).toEqual(["report.html"]);
+  });
+
+  it("replaces a link at the path instead of writing where it points", () => {
+    const directory = join(folder, "atomic-link");
+    mkdirSync(directory);
+    const target = join(directory, "target.txt");
+    writeFileSync(target, "kept");
+    const link = join(directory, "link.txt");
+    symlinkSync(target, link);
+    writeFileAtomically(link, "new");
+    expect(readFileSync(target, "utf8")).toBe("kept");
+    expect(lstatSync(link).isSymbolicLink()).toBe(false);
+    expect(readFileSync(link, "utf8")).toBe("new");
+  });
+
+  it("removes its temporary file when the rename fails", () => {
+    const directory = join(folder, "atomic-failure");
+    mkdirSync(directory);
+    // A non-empty directory at the path: the temporary file is written, the rename over it fails.
+    const path = join(directory, "occupied");
+    mkdirSync(path);
+    writeFileSync(join(path, "inside.txt"), "x");
+    expect(() => writeFileAtomically(path, "content")).toThrow();
+    expect(readdirSync(directory)).toEqual(["occupied"]);
+    expect(readdirSync(path)).toEqual(["inside.txt"]);
   });
 });

@@ -203,8 +203,9 @@ export function checkOutputFile(path: string, field: string, kind: OutputKind): 
 }
 
 /**
- * Writes a file whole or not at all: into a temporary file beside it, then renamed over it (a rename
- * replaces a link at the path rather than writing where it points).
+ * Writes a file whole or not at all: into a temporary file beside it, flushed to disk, then renamed over
+ * it (a rename replaces a link at the path rather than writing where it points). When either step fails
+ * the temporary file is removed and the error thrown; the file at `path` is left as it was.
  *
  * @example
  * writeFileAtomically("runs/lab/report.html", html);
@@ -212,7 +213,8 @@ export function checkOutputFile(path: string, field: string, kind: OutputKind): 
 export function writeFileAtomically(path: string, data: string | Uint8Array): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, data);
+    // Flushed before the rename, so a crash cannot leave the new name pointing at an unwritten file.
+    writeFileSync(temporary, data, { flush: true });
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });

@@ -86,5 +86,12 @@ describe("parseOptions", () => {
   it("writes paths with indices", () => {
     expect(issuePath([])).toBe("(root)");
     expect(issuePath(["a", 0, "b", 1])).toBe("a[0].b[1]");
+    expect(issuePath([0, "content"])).toBe("[0].content");
+  });
+
+  it("names the empty path as asked", () => {
+    expect(issuePath([], { root: "" })).toBe("");
+    expect(issuePath([], { root: "(the row)" })).toBe("(the row)");
+    expect(issuePath(["messages", 2], { root: "" })).toBe("messages[2]");
   });
 });

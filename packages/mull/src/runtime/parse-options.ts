@@ -2,17 +2,19 @@ import type { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
 
 /**
- * A zod issue path as a dotted path with indices: `upstreams[0].baseUrl`; `(root)` for the value itself.
+ * A zod issue path as a dotted path with indices, the form OpenAI's `param` uses too: `upstreams[0].baseUrl`,
+ * `messages[2].content`. The empty path (the value itself) reads as `root`, by default `(root)`.
  *
  * @example
  * issuePath(["upstreams", 0, "baseUrl"]); // "upstreams[0].baseUrl"
+ * issuePath([], { root: "" }); // ""
  */
-export function issuePath(path: readonly PropertyKey[]): string {
+export function issuePath(path: readonly PropertyKey[], options: { readonly root?: string } = {}): string {
   let text = "";
   for (const part of path) {
     text += typeof part === "number" ? `[${part}]` : `${text === "" ? "" : "."}${String(part)}`;
   }
-  return text === "" ? "(root)" : text;
+  return text === "" ? (options.root ?? "(root)") : text;
 }
 
 /** The parts of a zod schema's definition that lead to the object schema inside it. */
@@ -70,7 +72,8 @@ function objectKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): st
 /**
  * Parses an options object (or a config file, a request body) with a zod schema and returns the parsed
  * value with the schema's defaults filled in. Every problem is listed with its dotted path, the value
- * given and what was expected; the error's `field` is the first problem's path, prefixed by `prefix`.
+ * given and what was expected (`<owner>: <path> must be …, got …` for messages made by `expecting`);
+ * the error's `field` is the first problem's path, prefixed by `prefix`.
  * A key that a strict object (`z.strictObject`) does not know, usually a typo, is named by its own path
  * with the keys that object takes: `createBudget: budget.maxTotalToken: unknown key (budget takes
  * maxTotalTokens, …)`.
@@ -103,7 +106,9 @@ export function parseOptions<Schema extends z.ZodType>(
       const takes = known === undefined ? "" : ` (${object} takes ${known.join(", ")})`;
       return `${keys.join(", ")}: unknown key${keys.length === 1 ? "" : "s"}${takes}`;
     }
-    // A schema's own message may already name the field ("concurrency must be …"): then the path takes its place.
+    // A message in the shared wording ("must be …, got …") reads on from the path, as `checkInteger`'s does;
+    // one that already names the field ("concurrency must be …") has the path take the name's place.
+    if (issue.message.startsWith("must be ")) return `${field(issue.path)} ${issue.message}`;
     const last = issue.path.at(-1);
     return typeof last === "string" && issue.message.startsWith(`${last} `)
       ? `${field(issue.path)}${issue.message.slice(last.length)}`

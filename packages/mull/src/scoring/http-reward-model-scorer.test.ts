@@ -168,4 +168,22 @@ describe("httpRewardModelScorer over HTTP", () => {
       httpRewardModelScorer({ baseUrl, model: "m", shape: "pooling", apiKeyEnv: "MULL_TEST_RM_KEY" }),
     ).toThrow(/MULL_TEST_RM_KEY, which is not set/);
   });
+
+  it("refuses a deadline a timer cannot wait when it is made, not at its first request", () => {
+    const make = (timeoutMilliseconds: number) => () =>
+      httpRewardModelScorer({ baseUrl, model: "m", shape: "pooling", timeoutMilliseconds });
+    expect(make(-5)).toThrow(
+      "httpRewardModelScorer: timeoutMilliseconds must be an integer from 1 to 2147483647, got -5",
+    );
+    expect(make(1.5)).toThrow(/timeoutMilliseconds must be an integer from 1 to 2147483647, got 1\.5/);
+    expect(make(2 ** 31)).toThrow(/got 2147483648/);
+    expect(make(Number.NaN)).toThrow(/got NaN/);
+    try {
+      make(0)();
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).field).toBe("timeoutMilliseconds");
+    }
+    expect(make(2 ** 31 - 1)().name).toBe("reward-model:m");
+  });
 });

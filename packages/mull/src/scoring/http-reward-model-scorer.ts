@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { BackendCallError, ConfigError } from "../errors/index.ts";
 import { checkInteger, checkOneOf } from "../runtime/index.ts";
+// The file itself, not the folder's index: selection reads scores, so its index imports this folder.
+import { softmaxWeights } from "../selection/softmax-weights.ts";
 import type { OutcomeScorer, Problem, Score, ScoredSolution } from "../spec/index.ts";
-import { postRewardModel, rewardModelHeaders } from "./post-reward-model.ts";
+import { classProbabilities } from "./class-probabilities.ts";
+import { postRewardModel, rewardModelHeaders, rewardModelTimeout } from "./post-reward-model.ts";
 import { rewardModelUrl } from "./reward-model-url.ts";
 
 /** Options of `httpRewardModelScorer`. */
@@ -29,7 +32,7 @@ export interface HttpRewardModelScorerOptions {
   readonly render?: ((problem: Problem, solution: ScoredSolution) => string) | undefined;
   /** Scorer name; default `reward-model:<model>`. */
   readonly name?: string | undefined;
-  /** Deadline of one request; default 60 s. */
+  /** Deadline of one request, in whole milliseconds from 1 to 2^31 - 1; default 60 s. */
   readonly timeoutMilliseconds?: number | undefined;
   /** Extra fields merged into the request body (e.g. `{ truncate_prompt_tokens: 4096 }`). */
   readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
@@ -57,18 +60,6 @@ const classifyResponseSchema = z.object({
   usage: usageSchema,
 });
 
-function softmax(values: readonly number[]): number[] {
-  const top = Math.max(...values);
-  const exponentials = values.map((value) => Math.exp(value - top));
-  const total = exponentials.reduce((sum, value) => sum + value, 0);
-  return exponentials.map((value) => value / total);
-}
-
-function isDistribution(values: readonly number[]): boolean {
-  const total = values.reduce((sum, value) => sum + value, 0);
-  return values.every((value) => value >= 0 && value <= 1) && Math.abs(total - 1) < 1e-3;
-}
-
 /** A single reward from one vector: its only value, or P(positive class) for 2 or more classes. */
 function rewardOf(vector: readonly number[], positiveIndex: number, where: string): number {
   if (vector.length === 0) throw new BackendCallError(`reward model returned an empty vector (${where})`);
@@ -79,8 +70,7 @@ function rewardOf(vector: readonly number[], positiveIndex: number, where: strin
       { field: "positiveIndex" },
     );
   }
-  const probabilities = isDistribution(vector) ? vector : softmax(vector);
-  return probabilities[positiveIndex]!;
+  return classProbabilities(vector)[positiveIndex]!;
 }
 
 type PoolingItem = z.infer<typeof poolingResponseSchema>["data"][number];
@@ -95,7 +85,7 @@ function rewardOfItem(item: PoolingItem | ClassifyItem, positiveIndex: number, w
     return rewardOf(last, positiveIndex, where);
   }
   const probabilities =
-    item.probs ?? item.probabilities ?? (item.logits === undefined ? undefined : softmax(item.logits));
+    item.probs ?? item.probabilities ?? (item.logits === undefined ? undefined : softmaxWeights(item.logits));
   if (probabilities === undefined)
     throw new BackendCallError(`reward model sent no probabilities for ${where}`);
   return rewardOf(probabilities, positiveIndex, where);
@@ -120,13 +110,15 @@ export function httpRewardModelScorer(options: HttpRewardModelScorerOptions): Ou
   const shape = checkOneOf(owner, "shape", options.shape, ["pooling", "classify"]);
   const url = rewardModelUrl(options.baseUrl, shape, owner);
   const positiveIndex = checkInteger(owner, "positiveIndex", options.positiveIndex ?? 1, { minimum: 0 });
-  const timeout = options.timeoutMilliseconds ?? 60_000;
+  const timeout = rewardModelTimeout(owner, options.timeoutMilliseconds);
   const name = options.name ?? `reward-model:${options.model}`;
   const render = options.render ?? ((problem, solution) => `${problem.question}\n\n${solution.text}`);
   const headers = rewardModelHeaders(options.apiKeyEnv, owner);
 
   return {
     name,
+    // One request scores the whole batch.
+    callsFor: (solutions) => (solutions === 0 ? 0 : 1),
     async score(problem, solutions, callOptions) {
       if (solutions.length === 0) return { scores: [], calls: 0 };
       const data = await postRewardModel({

@@ -1,4 +1,6 @@
+export { classProbabilities } from "./class-probabilities.ts";
 export { confidenceThreshold } from "./confidence-threshold.ts";
+export { defaultTopLogprobs } from "./default-top-logprobs.ts";
 export { groupConfidences } from "./group-confidences.ts";
 export { type HttpRewardModelScorerOptions, httpRewardModelScorer } from "./http-reward-model-scorer.ts";
 export {
@@ -13,7 +15,12 @@ export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.t
 export { type LowConfidenceCutOptions, lowConfidenceCut } from "./low-confidence-cut.ts";
 export { type NoisyOutcomeScorerOptions, noisyOutcomeScorer } from "./noisy-outcome-scorer.ts";
 export { type JudgeVerdict, parseJudgeVerdict } from "./parse-judge-verdict.ts";
-export { postRewardModel, type RewardModelRequest, rewardModelHeaders } from "./post-reward-model.ts";
+export {
+  postRewardModel,
+  type RewardModelRequest,
+  rewardModelHeaders,
+  rewardModelTimeout,
+} from "./post-reward-model.ts";
 export { type ProgrammaticScorerOptions, programmaticScorer } from "./programmatic-scorer.ts";
 export { rewardModelUrl } from "./reward-model-url.ts";
 export {

@@ -113,7 +113,13 @@ function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Promp
  * and a solution that ends in function calls as those calls (name and canonical JSON arguments).
  *
  * @example
- * const judge = llmJudgeScorer({ backend: createOpenAiCompatibleBackend({ baseUrl, model: "gpt-4o-mini" }) });
+ * import { createOpenAICompatibleBackend, llmJudgeScorer, solve } from "mull";
+ * const judgeModel = createOpenAICompatibleBackend({
+ *   baseUrl: "https://api.openai.com/v1",
+ *   model: "gpt-4o-mini",
+ *   apiKeyEnv: "OPENAI_API_KEY",
+ * });
+ * const judge = llmJudgeScorer({ backend: judgeModel });
  * const result = await solve({ problem, strategy: "bon@8", backend, scorer: judge });
  */
 export function llmJudgeScorer(options: LlmJudgeScorerOptions): OutcomeScorer {

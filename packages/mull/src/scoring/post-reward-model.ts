@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BackendCallError } from "../errors/index.ts";
-import { readApiKey, retryAfterMilliseconds } from "../runtime/index.ts";
+import { checkInteger, readApiKey, retryAfterMilliseconds } from "../runtime/index.ts";
 
 /** One POST to a reward model served over HTTP (vLLM `/pooling` or `/classify`). */
 export interface RewardModelRequest<Schema extends z.ZodType> {
@@ -15,6 +15,26 @@ export interface RewardModelRequest<Schema extends z.ZodType> {
   /** The response shape, e.g. `/pooling`. */
   readonly shape: string;
   readonly schema: Schema;
+}
+
+/** The longest deadline a timer takes (2^31 - 1 ms, about 24.8 days); Node fires a longer one at once. */
+const longestTimeoutMilliseconds = 2 ** 31 - 1;
+
+/**
+ * The deadline of one request to a reward model, checked: default 60 s; else a whole number of
+ * milliseconds a timer can wait (from 1 to 2^31 - 1), so that a bad one is refused when the scorer is
+ * made rather than at its first request.
+ *
+ * @throws ConfigError `<owner>: timeoutMilliseconds must be an integer from 1 to 2147483647, got -5`.
+ * @example
+ * const timeout = rewardModelTimeout("httpProcessReward", options.timeoutMilliseconds);
+ */
+export function rewardModelTimeout(owner: string, timeoutMilliseconds: unknown): number {
+  if (timeoutMilliseconds === undefined) return 60_000;
+  return checkInteger(owner, "timeoutMilliseconds", timeoutMilliseconds, {
+    minimum: 1,
+    maximum: longestTimeoutMilliseconds,
+  });
 }
 
 /**

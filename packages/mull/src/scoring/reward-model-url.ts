@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
+import { describeValue } from "../runtime/index.ts";
 
 /**
  * The URL of an endpoint of a reward model server: the root of `baseUrl` (http or https; a trailing `/v1`
@@ -19,7 +20,7 @@ export function rewardModelUrl(baseUrl: string, endpoint: string, owner: string)
     });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(`${owner}: baseUrl must be http(s), got ${JSON.stringify(baseUrl)}`, {
+    throw new ConfigError(`${owner}: baseUrl must be http(s), got ${describeValue(baseUrl)}`, {
       field: "baseUrl",
     });
   }

@@ -39,8 +39,11 @@ export type StopReason =
 
 /** A snapshot of what a run has spent so far. */
 export interface BudgetSpent {
+  /** Tokens and calls charged so far: every generation call, and the tokens of scorers that call a model. */
   readonly usage: Usage;
+  /** Scorer and reward-model calls charged so far (`chargeScore`). */
   readonly scoreCalls: number;
+  /** Milliseconds since the budget was made, on the run's clock. */
   readonly elapsedMilliseconds: number;
   /** Money spent, when a price is known. */
   readonly costUsd: number | undefined;
@@ -51,6 +54,7 @@ export interface BudgetSpent {
  * (`exhausted()`), charge it after each call, and stop with its reason when it runs out.
  */
 export interface Budget {
+  /** The limits it was made with (a nested run's budget has its parent's). */
   readonly limits: BudgetLimits;
   /** What was spent so far. */
   spent(): BudgetSpent;

@@ -9,6 +9,7 @@ export interface Candidate {
   readonly text: string;
   /** Extracted final answer, or `undefined` when none could be extracted. */
   readonly answer: string | undefined;
+  /** Why the generation that wrote its end ended (`length`: cut at `maxTokens`, perhaps before an answer). */
   readonly finishReason: FinishReason;
   /** Generated tokens; `undefined` when the backend did not report them. */
   readonly completionTokens: number | undefined;

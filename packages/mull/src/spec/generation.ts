@@ -18,7 +18,9 @@ export interface ToolCall {
  * messages answering them (`toolCallId`); backends that cannot render them refuse the role.
  */
 export interface ChatMessage {
+  /** Who speaks: `system` instructions, the `user`, the model (`assistant`), a function result (`tool`). */
   readonly role: "system" | "user" | "assistant" | "tool";
+  /** The message's text (empty for an assistant message that only made `toolCalls`). */
   readonly content: string;
   /** The calls an assistant message made (its `content` may then be empty). */
   readonly toolCalls?: readonly ToolCall[] | undefined;
@@ -35,15 +37,24 @@ export interface ChatMessage {
  *   extend a partial solution by one step; backends report support as `capabilities.continuePrefix`).
  */
 export type Prompt =
-  | { readonly kind: "text"; readonly text: string }
   | {
+      /** A raw completion prompt. */
+      readonly kind: "text";
+      /** The prompt text, sent as it is, with no chat template. */
+      readonly text: string;
+    }
+  | {
+      /** Messages for the model's chat template. */
       readonly kind: "chat";
+      /** The conversation so far, oldest first. */
       readonly messages: readonly ChatMessage[];
+      /** Continue the last message (the assistant's) instead of starting a new turn; default false. */
       readonly continueFinalMessage?: boolean | undefined;
     };
 
 /** A request for one or more sampled completions of one prompt. */
 export interface GenerationRequest {
+  /** What the model continues. */
   readonly prompt: Prompt;
   /** Number of completions to sample; default 1. Backends without native `n` fan out. */
   readonly n?: number | undefined;
@@ -76,7 +87,9 @@ export interface GenerationRequest {
 
 /** An alternative token at one position, with its log-probability. */
 export interface TopLogprob {
+  /** The token's text, as the backend decodes it. */
   readonly token: string;
+  /** Its log-probability at this position: a natural logarithm, at most 0. */
   readonly logprob: number;
 }
 
@@ -87,7 +100,9 @@ export interface TopLogprob {
  * model distribution; the embedded backend documents which distribution it reports.
  */
 export interface TokenLogprob {
+  /** The generated (or, for `score`, the given) token's text, as the backend decodes it. */
   readonly token: string;
+  /** Its log-probability at this position: a natural logarithm, at most 0. */
   readonly logprob: number;
   /** Top alternatives at this position, most likely first, when requested. */
   readonly topLogprobs?: readonly TopLogprob[] | undefined;
@@ -115,6 +130,7 @@ export interface Completion {
   readonly index: number;
   /** Generated text, without the prompt and without a matched stop string. */
   readonly text: string;
+  /** Why generation of this completion ended. */
   readonly finishReason: FinishReason;
   /** Tokens generated for this completion; `undefined` when not reported. */
   readonly completionTokens: number | undefined;
@@ -148,6 +164,7 @@ export interface Completion {
 
 /** The result of one `generate` call. */
 export interface GenerationResult {
+  /** The sampled completions, each with its `index` among the request's `n`. */
   readonly completions: readonly Completion[];
   /** Usage of this call (all completions together). */
   readonly usage: Usage;
@@ -157,7 +174,9 @@ export interface GenerationResult {
 
 /** A request to score a given continuation of a prompt (teacher forcing). */
 export interface ScoreRequest {
+  /** What the continuation follows; its own tokens are read but not scored. */
   readonly prompt: Prompt;
+  /** The text whose tokens are scored, as if the model had written it after `prompt`. */
   readonly continuation: string;
   /** Also return this many top alternatives per position. */
   readonly topLogprobs?: number | undefined;
@@ -169,5 +188,6 @@ export interface ScoreResult {
   readonly tokens: readonly TokenLogprob[];
   /** Sum of the per-token log-probabilities. */
   readonly logprob: number;
+  /** Usage of the call: prompt and continuation are read as prompt tokens, and nothing is generated. */
   readonly usage: Usage;
 }

@@ -5,6 +5,7 @@ export type ScoreKind = "outcome" | "process" | "confidence" | "judge" | "probab
 export interface Score {
   /** Name of the scorer, e.g. `checker`, `judge:gpt-4o`, `reward-model:qwen-rm`. */
   readonly scorer: string;
+  /** What it measures, as the scorer says. */
   readonly kind: ScoreKind;
   /** The aggregate value used for ranking; higher is better. */
   readonly value: number;

@@ -5,7 +5,9 @@ import type { Tracer } from "./trace.ts";
 
 /** What a selector needs from a run; a `StrategyContext` provides it. */
 export interface SelectionContext {
+  /** How answers are grouped into votes: candidates whose answers have the same `key` vote together. */
   readonly answerFormat: AnswerFormat;
+  /** Where the `vote` event is recorded. */
   readonly tracer: Tracer;
   /** For random tie-breaks. */
   readonly rng: Rng;

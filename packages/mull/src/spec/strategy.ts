@@ -11,29 +11,48 @@ import type { Usage } from "./usage.ts";
 
 /** Sampling settings a strategy applies to the generations it makes, unless it overrides them. */
 export interface SamplingSettings {
+  /** Sampling temperature, 0 for greedy; unset, strategies that draw several samples and searches use 0.7. */
   readonly temperature?: number | undefined;
+  /** Nucleus sampling threshold in (0, 1], 1 disabling it; unset, the backend's default. */
   readonly topP?: number | undefined;
+  /** Top-k sampling, 0 disabling it; honoured where `capabilities.topK`; unset, the backend's default. */
   readonly topK?: number | undefined;
+  /** Min-p sampling threshold, 0 disabling it; unset, the backend's default. */
   readonly minP?: number | undefined;
+  /**
+   * Most tokens one completion generates, lowered to what the budget's token limits leave; unset, the
+   * backend's own limit.
+   */
   readonly maxTokens?: number | undefined;
+  /** Strings that end a completion before them (not kept in its text); unset, none. */
   readonly stop?: readonly string[] | undefined;
 }
 
 /** Everything a strategy may use. Randomness, time and cancellation come in here, never from globals. */
 export interface StrategyContext {
+  /** The model its generations go to (`solve`'s `backend`); routing strategies resolve others by name. */
   readonly backend: Backend;
   /**
    * The budget of this run. Under `runStrategy` it is the run's own child budget: its charges go through to
    * the parent's, and its limits, signal and stopping are the parent's.
    */
   readonly budget: Budget;
+  /** The run's seeded randomness (`solve`'s `seed`, default 0): sampling seeds, tie-breaks, resampling. */
   readonly rng: Rng;
+  /** The run's clock, for trace times and the time limit (`solve`'s `clock`, default the system's). */
   readonly clock: Clock;
+  /** Where the run records its trace events; `solve` returns them as `SolveResult.trace`. */
   readonly tracer: Tracer;
   /** The trace node this run hangs under (its `run-start` event under `runStrategy`). */
   readonly parentId?: string | undefined;
+  /** How answers are read from solutions and compared (`solve`'s `answerFormat`, default `auto`). */
   readonly answerFormat: AnswerFormat;
+  /** Renders a problem that has no `prompt` (`solve`'s `promptTemplate`; default `defaultPromptTemplate`). */
   readonly promptTemplate: PromptTemplate;
+  /**
+   * Sampling settings of every generation, unless a strategy or block overrides a field (`solve`'s
+   * `sampling`, default none).
+   */
   readonly sampling: SamplingSettings;
   /**
    * The model's cues for budget forcing and live probing (its profile's `thinkingCues`); absent: the
@@ -79,6 +98,7 @@ export interface StrategyResult extends StrategyOutcome {
 export interface Strategy {
   /** Short name with its main parameter, e.g. `sc@8`, `bon@4`. */
   readonly name: string;
+  /** Its settings, as recorded on its `run-start` event (e.g. `{ n: 8 }`). */
   readonly parameters: Readonly<Record<string, unknown>>;
   /**
    * Solutions' worth of generation it plans at once: N for sampling strategies, particles and beams; the
@@ -93,6 +113,7 @@ export interface Strategy {
    * is the worst case. Servers check it against their per-request token cap before any call.
    */
   readonly worstCaseTokens?: ((request: CostRequest) => number) | undefined;
+  /** Solves `problem` with what `context` gives; run it through `runStrategy`, which records its cost. */
   run(problem: Problem, context: StrategyContext): Promise<StrategyOutcome>;
 }
 
@@ -119,7 +140,9 @@ export interface SamplingStrategy extends Strategy {
 
 /** The result of `solve()`: a strategy result plus its full trace. */
 export interface SolveResult extends StrategyResult {
+  /** The name of the strategy that ran (`Strategy.name`, e.g. `sc@8`). */
   readonly strategy: string;
+  /** Every event the run recorded, in order; the root is the `run-start` event without a `parentId`. */
   readonly trace: readonly TraceEvent[];
   /**
    * Usage per model, by the model name each generation reports (`{ "lab-small": …, "lab-large": … }`),

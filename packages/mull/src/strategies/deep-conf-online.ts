@@ -1,7 +1,7 @@
 import { checkStopConditions, weightedConsensusReached } from "../budget/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
-import { confidenceThreshold, lowConfidenceCut } from "../scoring/index.ts";
+import { confidenceThreshold, defaultTopLogprobs, lowConfidenceCut } from "../scoring/index.ts";
 import type { Candidate, Score, StopReason, Strategy } from "../spec/index.ts";
 import { onlineConfidence } from "./online-confidence.ts";
 import { onlineVote } from "./online-vote.ts";
@@ -48,7 +48,6 @@ export interface DeepConfOnlineOptions {
 const defaultKeepPercent = 90;
 const defaultConsensus = 0.95;
 const defaultWaveSize = 4;
-const defaultTopLogprobs = 20;
 const paperWarmup = 16;
 
 /**

@@ -1,5 +1,5 @@
 import { checkInteger, checkNumber, checkOneOf, requireCapability } from "../runtime/index.ts";
-import { type ConfidenceMeasure, traceConfidence } from "../scoring/index.ts";
+import { type ConfidenceMeasure, defaultTopLogprobs, traceConfidence } from "../scoring/index.ts";
 import { confidenceFilteredVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy, Score, TokenLogprob } from "../spec/index.ts";
 import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
@@ -29,7 +29,6 @@ export interface DeepConfOptions {
 }
 
 const defaultKeepPercent = 90;
-const defaultTopLogprobs = 20;
 
 /**
  * Offline DeepConf (Fu et al., "Deep Think with Confidence"): sample `n` traces with their top-k

@@ -42,6 +42,7 @@ export type {
   StrategyEntry,
   StrategyNeed,
 } from "./strategy-entry.ts";
+export { type PrefixedModel, splitStrategyPrefix } from "./strategy-prefix.ts";
 export { type VerifiedResamplingOptions, verifiedResampling } from "./verified-resampling.ts";
 export { type WeightedVotingOptions, weightedVoting } from "./weighted-voting.ts";
 export { type WithEarlyStopOptions, withEarlyStop } from "./with-early-stop.ts";

@@ -8,6 +8,7 @@ import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import { majorityVote, tallyAnswers } from "../selection/index.ts";
 import type { Candidate, StopCondition, StopReason, Strategy } from "../spec/index.ts";
+import { defaultAdaptiveThreshold } from "./adaptive-consistency.ts";
 import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -25,8 +26,6 @@ export interface ParallelAdaptiveConsistencyOptions {
   /** Sampling temperature; default the run's, else 0.7. */
   readonly temperature?: number | undefined;
 }
-
-const defaultThreshold = 0.95;
 
 /**
  * Adaptive-Consistency over traces run in parallel, voting in the order they finish (`pasc@W`,
@@ -66,11 +65,11 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
     options.quorum === undefined
       ? undefined
       : checkInteger(owner, "quorum", options.quorum, { minimum: 1, maximum: n });
-  const threshold = checkNumber(owner, "threshold", options.threshold ?? defaultThreshold, {
+  const threshold = checkNumber(owner, "threshold", options.threshold ?? defaultAdaptiveThreshold, {
     minimum: 0,
     maximum: 1,
   });
-  const name = `pasc@${n}${quorum === undefined ? "" : `f${quorum}`}${threshold === defaultThreshold ? "" : `t${threshold}`}`;
+  const name = `pasc@${n}${quorum === undefined ? "" : `f${quorum}`}${threshold === defaultAdaptiveThreshold ? "" : `t${threshold}`}`;
   const conditions: StopCondition<RunProgress>[] = [adaptiveConsistencyReached(threshold)];
   if (quorum !== undefined) conditions.push(candidatesReached(quorum));
   const select = majorityVote();

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { addUsage } from "../budget/index.ts";
+import { BudgetExhaustedError } from "../errors/index.ts";
+import { rejection } from "../runtime/rejection.test-support.ts";
 import { llmJudgeScorer, programmaticScorer } from "../scoring/index.ts";
 import { solve } from "../solve.ts";
 import type { Strategy } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { testStrategyContext } from "../testing/test-strategy-context.ts";
 import { bestOfN } from "./best-of-n.ts";
 import { runStrategy } from "./run-strategy.ts";
 import { selfConsistency } from "./self-consistency.ts";
@@ -54,6 +57,36 @@ describe("runStrategy", () => {
       ...generations.flatMap((event) => (event.usage === undefined ? [] : [event.usage])),
     );
     expect(result.usage).toEqual(reported);
+  });
+
+  it("ends a run that the budget cut before it produced anything, and puts what it spent on the error", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 4", "#### 5"], capabilities: { n: false } });
+    const starved: Strategy = {
+      name: "starved",
+      parameters: {},
+      samples: 1,
+      run: async () => {
+        throw new BudgetExhaustedError("calls");
+      },
+    };
+    const context = testStrategyContext({ backend });
+    const error = await rejection(
+      runStrategy(twoStages(selfConsistency({ n: 2 }), starved, []), { question: "2+2?" }, context),
+    );
+    expect(BudgetExhaustedError.isInstance(error)).toBe(true);
+    // The outermost run's account: the two samples of the first stage.
+    expect((error as BudgetExhaustedError).spent?.usage.calls).toBe(2);
+    expect((error as BudgetExhaustedError).spent?.scoreCalls).toBe(0);
+    const events = context.tracer.events();
+    const starts = events.filter((event) => event.type === "run-start");
+    const ends = events.filter((event) => event.type === "run-end");
+    // Every run that started ended: sc@2 complete, then the starved run and its wrapper cut by calls.
+    expect(ends.map((event) => [event.parentId, event.stoppedBy])).toEqual([
+      [starts[1]!.id, "complete"],
+      [starts[2]!.id, "calls"],
+      [starts[0]!.id, "calls"],
+    ]);
+    expect(ends[2]!.type === "run-end" && ends[2]!.usage.calls).toBe(2);
   });
 
   it("counts a judge's calls as score calls of the nested run and of the whole run", async () => {

@@ -1,4 +1,5 @@
 import { createChildBudget } from "../budget/index.ts";
+import { BudgetExhaustedError } from "../errors/index.ts";
 import type { Problem, StopReason, Strategy, StrategyContext, StrategyResult } from "../spec/index.ts";
 
 /** Whether a stop reason cut the plan short (a budget limit, the deadline, an abort), not a planned stop. */
@@ -19,6 +20,9 @@ export interface RunStrategyOptions {
  * parent; `partial` says whether a limit, the deadline or an abort cut the plan. Strategies never add up
  * their own usage: wrappers (early stopping, routing) run their inner strategies through this.
  *
+ * @throws BudgetExhaustedError when the strategy produced nothing before a limit, the deadline or an abort
+ * cut it: the run still records its `run-end` (with that reason and what it spent), and the error's
+ * `spent` holds the run's usage and scorer calls. Other errors of the strategy pass through unchanged.
  * @example
  * const result = await runStrategy(selfConsistency({ n: 4 }), problem, context);
  * console.log(result.answer, result.usage, result.partial);
@@ -39,7 +43,24 @@ export async function runStrategy(
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   const budget = createChildBudget(context.budget, context.clock);
-  const outcome = await strategy.run(problem, { ...context, budget, parentId: runId });
+  let outcome: Awaited<ReturnType<Strategy["run"]>>;
+  try {
+    outcome = await strategy.run(problem, { ...context, budget, parentId: runId });
+  } catch (error) {
+    // A run the budget cut before it produced anything still ends in the trace, and says what it spent.
+    if (BudgetExhaustedError.isInstance(error)) {
+      const spent = budget.ownSpent();
+      tracer.record({
+        type: "run-end",
+        parentId: runId,
+        answer: undefined,
+        stoppedBy: error.reason,
+        usage: spent.usage,
+      });
+      error.spent = { usage: spent.usage, scoreCalls: spent.scoreCalls };
+    }
+    throw error;
+  }
   const spent = budget.ownSpent();
   tracer.record({
     type: "run-end",

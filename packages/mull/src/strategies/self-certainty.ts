@@ -1,5 +1,5 @@
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
-import { selfCertaintyScore } from "../scoring/index.ts";
+import { defaultTopLogprobs, selfCertaintyScore } from "../scoring/index.ts";
 import { bordaVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy } from "../spec/index.ts";
 import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
@@ -26,7 +26,6 @@ export interface SelfCertaintyOptions {
 }
 
 const defaultPower = 0.5;
-const defaultTopLogprobs = 20;
 const scorer = "self-certainty";
 
 /**

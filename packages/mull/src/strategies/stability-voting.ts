@@ -1,6 +1,6 @@
 import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
-import { lateInstabilityCut, stabilityScore } from "../scoring/index.ts";
+import { defaultTopLogprobs, lateInstabilityCut, stabilityScore } from "../scoring/index.ts";
 import { type CandidateWeight, scoreWeight, weightedVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy, Selector, TokenLogprob } from "../spec/index.ts";
 import {
@@ -40,7 +40,6 @@ export interface StabilityVotingOptions {
   readonly temperature?: number | undefined;
 }
 
-const defaultTopLogprobs = 20;
 const defaultLateFraction = 0.5;
 const scorer = "stability";
 

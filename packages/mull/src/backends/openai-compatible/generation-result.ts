@@ -1,4 +1,4 @@
-import { addUsage } from "../../budget/index.ts";
+import { addUsage } from "../../budget/usage.ts";
 import type {
   Completion,
   GenerationRequest,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseOptions, systemClock } from "../../runtime/index.ts";
+import { expecting, integerSchema, numberSchema, parseOptions, systemClock } from "../../runtime/index.ts";
 import type { BackendCapabilities, Clock, ModelArchitecture, Rng } from "../../spec/index.ts";
 
 /** Settings of an OpenAI-compatible backend. */
@@ -63,31 +63,16 @@ export interface OpenAICompatibleBackendOptions {
   readonly environment?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
-/**
- * The message of every problem with an option, in the words the backend always used (tests and users
- * match on them): `<field> must be <expected>, got <value>`; the value is left out where it may be secret.
- */
-function mustBe(field: string, expected: string, show?: (value: unknown) => string) {
-  return (issue: { readonly input?: unknown }) =>
-    `${field} must be ${expected}${show === undefined ? "" : `, got ${show(issue.input)}`}`;
-}
-
-function numberOption(field: string, expected: string, valid: (value: number) => boolean) {
-  const error = mustBe(field, expected, String);
-  return z.number({ error }).refine(valid, { error });
-}
-
 /** A string option; a `secret` one is never shown in the message. */
-function stringOption(field: string, expected: string, valid: (value: string) => boolean, secret = false) {
-  const error = mustBe(field, expected, secret ? undefined : JSON.stringify);
+function stringOption(expected: string, valid: (value: string) => boolean, secret = false) {
+  const error = secret ? `must be ${expected}` : expecting(expected);
   return z.string({ error }).refine(valid, { error });
 }
 
-const positiveInteger = (field: string) =>
-  numberOption(field, "a positive integer", (value) => Number.isInteger(value) && value >= 1);
+const positiveInteger = () => integerSchema({ minimum: 1 });
 
-const milliseconds = (field: string) =>
-  numberOption(field, "a positive number of milliseconds", (value) => Number.isFinite(value) && value > 0);
+const milliseconds = () =>
+  numberSchema({ exclusiveMinimum: 0, expected: "a positive number of milliseconds" });
 
 const withMethod = <Value>(field: string, method: string) =>
   z.custom<Value>(
@@ -122,52 +107,42 @@ const capabilityOverrides = z
       ) as Partial<BackendCapabilities>,
   );
 
-const count = (field: string) => positiveInteger(`architecture.${field}`);
-
 const architectureOption = z.strictObject(
   {
     type: z.string().optional(),
-    parameters: count("parameters"),
-    layers: count("layers"),
-    embedding: count("embedding"),
-    heads: count("heads").optional(),
-    keyValueHeads: count("keyValueHeads").optional(),
-    feedForward: count("feedForward").optional(),
-    vocabulary: count("vocabulary").optional(),
-    contextLength: count("contextLength").optional(),
-    weightBytes: count("weightBytes").optional(),
+    parameters: positiveInteger(),
+    layers: positiveInteger(),
+    embedding: positiveInteger(),
+    heads: positiveInteger().optional(),
+    keyValueHeads: positiveInteger().optional(),
+    feedForward: positiveInteger().optional(),
+    vocabulary: positiveInteger().optional(),
+    contextLength: positiveInteger().optional(),
+    weightBytes: positiveInteger().optional(),
   },
-  { error: mustBe("architecture", "an object with parameters, layers and embedding") },
+  { error: expecting("an object with parameters, layers and embedding") },
 );
 
 const backendOptionsSchema = z
   .strictObject({
     // Not shown: a URL may hold credentials; `parseEndpointUrl` shows a string without them.
-    baseUrl: z.string({
-      error: mustBe("baseUrl", "an absolute http(s) URL such as http://localhost:8000/v1"),
-    }),
-    model: stringOption("model", "a non-empty string", (model) => model.trim() !== ""),
-    apiKey: stringOption("apiKey", "a non-empty string", (key) => key.trim() !== "", true).optional(),
-    apiKeyEnv: stringOption("apiKeyEnv", "the name of an environment variable", (name) =>
+    baseUrl: z.string({ error: "must be an absolute http(s) URL such as http://localhost:8000/v1" }),
+    model: stringOption("a non-empty string", (model) => model.trim() !== ""),
+    apiKey: stringOption("a non-empty string", (key) => key.trim() !== "", true).optional(),
+    apiKeyEnv: stringOption("the name of an environment variable", (name) =>
       /^[A-Za-z_][A-Za-z0-9_]*$/.test(name),
     ).optional(),
     endpoint: z
-      .enum(["chat", "completions", "auto"], {
-        error: mustBe("endpoint", '"chat", "completions" or "auto"', JSON.stringify),
-      })
+      .enum(["chat", "completions", "auto"], { error: expecting('"chat", "completions" or "auto"') })
       .default("auto"),
     stream: z.boolean().default(true),
-    concurrency: positiveInteger("concurrency").default(8),
-    timeoutMilliseconds: milliseconds("timeoutMilliseconds").default(600_000),
-    stallTimeoutMilliseconds: milliseconds("stallTimeoutMilliseconds").default(60_000),
-    firstTokenTimeoutMilliseconds: milliseconds("firstTokenTimeoutMilliseconds").optional(),
-    maxRetries: numberOption(
-      "maxRetries",
-      "an integer of at least 0",
-      (value) => Number.isInteger(value) && value >= 0,
-    ).default(4),
-    retryDelayMilliseconds: milliseconds("retryDelayMilliseconds").default(500),
-    maxRetryDelayMilliseconds: milliseconds("maxRetryDelayMilliseconds").default(10_000),
+    concurrency: positiveInteger().default(8),
+    timeoutMilliseconds: milliseconds().default(600_000),
+    stallTimeoutMilliseconds: milliseconds().default(60_000),
+    firstTokenTimeoutMilliseconds: milliseconds().optional(),
+    maxRetries: integerSchema({ minimum: 0 }).default(4),
+    retryDelayMilliseconds: milliseconds().default(500),
+    maxRetryDelayMilliseconds: milliseconds().default(10_000),
     capabilities: capabilityOverrides.default({}),
     architecture: architectureOption.optional(),
     headers: z.record(z.string(), z.string()).default({}),
@@ -204,7 +179,7 @@ export type ParsedBackendOptions = z.output<typeof backendOptionsSchema>;
  * Checks the options of `createOpenAICompatibleBackend` and fills in their defaults.
  *
  * @throws ConfigError naming each bad option by its path, e.g.
- * `createOpenAICompatibleBackend: concurrency: concurrency must be a positive integer, got 0`; an unknown
+ * `createOpenAICompatibleBackend: concurrency must be an integer ≥ 1, got 0`; an unknown
  * key, here or in `capabilities` or `architecture`, is refused with the keys that object takes
  * (`createOpenAICompatibleBackend: timeoutMs: unknown key (createOpenAICompatibleBackend takes baseUrl, …)`).
  */

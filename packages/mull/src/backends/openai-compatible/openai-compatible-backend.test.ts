@@ -106,7 +106,7 @@ describe("createOpenAICompatibleBackend: request shapes", () => {
     const badN = await rejection(chatOnly.generate({ prompt: chat("x"), n: 0 }));
     expect((badN as ConfigError).field).toBe("request.n");
     expect(() => createOpenAICompatibleBackend({ baseUrl: server.url, model: "m", concurrency: 0 })).toThrow(
-      /concurrency must be a positive integer, got 0/,
+      /concurrency must be an integer ≥ 1, got 0/,
     );
     expect(() =>
       createOpenAICompatibleBackend({ baseUrl: server.url, model: "m", timeoutMilliseconds: 0 }),
@@ -126,7 +126,7 @@ describe("createOpenAICompatibleBackend: request shapes", () => {
         model: "m",
         architecture: { parameters: 7e9, layers: 0, embedding: 4096 },
       }),
-    ).toThrow(/architecture.layers must be a positive integer, got 0/);
+    ).toThrow(/architecture\.layers must be an integer ≥ 1, got 0/);
     expect(server.requests).toHaveLength(0);
   });
 

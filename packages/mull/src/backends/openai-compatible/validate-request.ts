@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
-import { checkGenerationRequest } from "../../generation/index.ts";
 import type { GenerationRequest } from "../../spec/index.ts";
+import { checkGenerationRequest } from "../check-generation-request.ts";
 
 const owner = "generate";
 

@@ -8,6 +8,7 @@ import {
   parsePromptTemplateSpec,
   promptTemplateFromSpec,
 } from "../../prompts/index.ts";
+import { describeValue } from "../../runtime/index.ts";
 import { DatasetError } from "./dataset-error.ts";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -58,7 +59,7 @@ export async function datasetPromptTemplate(value: unknown, file: string): Promi
   }
   throw new DatasetError(
     `${file}: field "promptTemplate": expected a built-in template name (${builtinPromptTemplateNames.join(", ")}), ` +
-      `a template file's path or a template object, got ${JSON.stringify(value)}`,
+      `a template file's path or a template object, got ${describeValue(value)}`,
     { file, field: "promptTemplate" },
   );
 }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { BenchProblem } from "./bench-dataset.ts";
 import { DatasetError } from "./dataset-error.ts";
+import { describeRowValue } from "./describe-row-value.ts";
 import type { JsonRow } from "./read-json-rows.ts";
 
 /** Which source field (a dotted path into the row) feeds each canonical field. */
@@ -24,13 +25,6 @@ function valueAt(row: Readonly<Record<string, unknown>>, path: string): unknown 
   return current;
 }
 
-/** A short, safe rendering of a row value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing (the field is missing)";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /**
  * Validates rows with a format's schema and turns them into problems, refusing missing fields, bad
  * values and duplicate ids with errors that name the file, the line and the field.
@@ -50,7 +44,7 @@ export function problemsFromRows<Keys extends string, Parsed>(
       const key = String(issue.path[0] ?? "");
       const field = format.fields[key as Keys] ?? key;
       throw new DatasetError(
-        `${row.location}: field "${field}": expected ${issue.message}, got ${describeValue(picked[key])}`,
+        `${row.location}: field "${field}": expected ${issue.message}, got ${describeRowValue(picked[key])}`,
         { file: row.file, line: row.line, field },
       );
     }

@@ -9,11 +9,6 @@ export const graderNames = ["numeric", "math", "date", "choice", "exact", "text"
 /** A built-in grader name. */
 export type GraderName = (typeof graderNames)[number];
 
-/** Whether a string is a built-in grader name. */
-export function isGraderName(name: string): name is GraderName {
-  return (graderNames as readonly string[]).includes(name);
-}
-
 /**
  * A built-in grader: `numeric` (GSM8K, the lab), `math` (MATH-500, AIME: LaTeX-aware), `date`, `choice`
  * (multiple choice letters), `exact` (trimmed string equality), `text` (short free text: case, quotes,

@@ -1,3 +1,3 @@
 export { answerFormatGrader } from "./answer-format-grader.ts";
 export type { Grader } from "./grader.ts";
-export { type GraderName, graderByName, graderNames, isGraderName } from "./grader-by-name.ts";
+export { type GraderName, graderByName, graderNames } from "./grader-by-name.ts";

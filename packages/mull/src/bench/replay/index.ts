@@ -10,7 +10,6 @@ export { type LoadGenericReplayOptions, loadGenericReplay } from "./load-generic
 export { loadQwenRmMajReplay } from "./load-qwen-rm-maj-replay.ts";
 export { loadQwen3ProbesReplay } from "./load-qwen3-probes-replay.ts";
 export {
-  isReplayFormat,
   type LoadReplayOptions,
   loadReplay,
   type ReplayFormat,

@@ -22,11 +22,6 @@ export interface LoadReplayOptions {
   readonly format?: string | undefined;
 }
 
-/** Whether a string names a replay format. */
-export function isReplayFormat(name: string): name is ReplayFormat {
-  return (replayFormats as readonly string[]).includes(name);
-}
-
 /**
  * Reads recorded samples in one of the replay formats (see `bench/replay/README.md`).
  *

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { DatasetError, type JsonRow } from "../datasets/index.ts";
+import { DatasetError, describeRowValue, type JsonRow } from "../datasets/index.ts";
 
 function pathText(path: readonly PropertyKey[]): string {
   let text = "";
@@ -15,12 +15,6 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[part];
   }
   return current;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing (the field is missing)";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /**
@@ -46,7 +40,7 @@ export function parseReplayRow<Output>(schema: z.ZodType<Output>, row: JsonRow):
   }
   const field = pathText(issue.path) || "(the row)";
   throw new DatasetError(
-    `${row.location}: field "${field}": expected ${issue.message}, got ${describeValue(valueAt(row.value, issue.path))}`,
+    `${row.location}: field "${field}": expected ${issue.message}, got ${describeRowValue(valueAt(row.value, issue.path))}`,
     { file: row.file, line: row.line, field },
   );
 }

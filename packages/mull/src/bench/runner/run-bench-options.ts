@@ -101,7 +101,7 @@ const benchNumbers = z.object({
 /**
  * The numbers among `runBench`'s options, checked, with their defaults: `concurrency` 1, `seed` 0.
  *
- * @throws ConfigError `bench: concurrency: expected an integer >= 1, got 0`, naming the field.
+ * @throws ConfigError `bench: concurrency must be an integer >= 1, got 0`, naming the field.
  * @example
  * const { concurrency, seed } = parseBenchNumbers(options);
  */

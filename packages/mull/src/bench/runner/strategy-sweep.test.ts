@@ -71,7 +71,7 @@ describe("expandStrategySweep", () => {
     expect(() => expandStrategySweep([])).toThrow("at least one strategy");
     expect(() => expandStrategySweep(["sc@4"], { temperatures: [] })).toThrow("at least one temperature");
     expect(() => expandStrategySweep(["sc@4"], { temperatures: [-1] })).toThrow(
-      "expected numbers >= 0, got -1",
+      "bench: temperatures[0] must be a number >= 0, got -1",
     );
     expect(() => expandStrategySweep(["bon@4"])).toThrow(/needs an outcome scorer/);
   });

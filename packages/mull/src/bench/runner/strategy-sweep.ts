@@ -71,7 +71,7 @@ function allocationEntry(raw: string): { spec: string; allocation: AllocationSpe
 const sweepOptions = z.object({
   /** Run every strategy at each of these temperatures. */
   temperatures: z
-    .array(numberSchema({ minimum: 0, expected: "numbers >= 0" }))
+    .array(numberSchema({ minimum: 0, expected: "a number >= 0" }))
     .min(1, "expected at least one temperature")
     .readonly()
     .optional(),

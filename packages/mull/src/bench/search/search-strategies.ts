@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
 import { type HoldoutAnswer, reusableHoldout } from "../../metrics/index.ts";
-import { checkNumber } from "../../runtime/index.ts";
+import { checkNumber, describeValue } from "../../runtime/index.ts";
 import type { Rng } from "../../spec/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 
@@ -132,7 +132,7 @@ export async function searchStrategies(options: SearchStrategiesOptions): Promis
   const candidates = [...new Set(options.candidates)];
   if (candidates.length < 2 || candidates.length !== options.candidates.length) {
     throw new ConfigError(
-      `searchStrategies: candidates must be two or more distinct specs, got ${JSON.stringify(options.candidates)}`,
+      `searchStrategies: candidates must be two or more distinct specs, got ${describeValue(options.candidates)}`,
       { field: "candidates" },
     );
   }

@@ -1,7 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { SQLInputValue, StatementSync } from "node:sqlite";
 import { MullError } from "../../errors/index.ts";
+import { writeFileAtomically } from "../../runtime/index.ts";
 import type { RunManifest } from "../run-data.ts";
 import { openRunDatabase } from "./open-run-database.ts";
 import { integer, type Row, readRunDataFrom, text } from "./read-run-data.ts";
@@ -26,12 +27,6 @@ function orNull(value: string | number | undefined): SQLInputValue {
 
 function flag(value: boolean | undefined): SQLInputValue {
   return value === undefined ? null : value ? 1 : 0;
-}
-
-function writeFileAtomically(file: string, content: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content, { flush: true });
-  renameSync(temporary, file);
 }
 
 /**

@@ -21,7 +21,8 @@ beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), "mull-bench-routing-"));
   // The model named `big` adds right in five words; any other in two, one too many.
   server = await startFakeOpenAIServer({
-    model: "big",
+    // Route models are checked against the server's list, as --model is.
+    models: ["big", "tiny", "mini"],
     handler: (request) => {
       const model = String(request.body?.model);
       const [, a, b] = /What is (\d+) plus (\d+)\?/.exec(request.prompt) ?? [];

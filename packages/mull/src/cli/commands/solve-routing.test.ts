@@ -43,7 +43,8 @@ describe("mull solve with a routing strategy over HTTP", () => {
   beforeAll(async () => {
     // Each model answers with its own name's length, and names itself in the reply, as servers do.
     server = await startFakeOpenAIServer({
-      model: "big-model",
+      // Route models are checked against the server's list, as --model is.
+      models: ["big-model", "tiny", "Alpha", "Beta-Model"],
       handler: (request) => {
         const model = String(request.body?.model);
         return {

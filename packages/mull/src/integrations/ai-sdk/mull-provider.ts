@@ -1,8 +1,7 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { ConfigError } from "../../errors/index.ts";
-import { splitStrategyPrefix } from "../../server/requests/strategy-prefix.ts";
 import type { Backend } from "../../spec/index.ts";
-import { parseStrategySpec } from "../../strategies/index.ts";
+import { parseStrategySpec, splitStrategyPrefix } from "../../strategies/index.ts";
 import { type MullCallSettings, solveCall, toGenerateResult, toStreamResult } from "./solve-call.ts";
 
 /** Options of `createMullProvider`: the backend, and the options of `solve` every model shares. */

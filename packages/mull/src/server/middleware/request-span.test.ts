@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { Hono } from "hono";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultModelProfile } from "../../generation/index.ts";
@@ -12,6 +13,7 @@ import {
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import { parseServerConfig } from "../config/index.ts";
 import { createServer } from "../create-server.ts";
+import { requestSpan } from "../index.ts";
 
 const key = "sk-test-key";
 
@@ -99,5 +101,36 @@ describe("requestSpan", () => {
     expect(refused.status).toBe(400);
     expect(requests[0]!.status.code).toBe(SpanStatusCode.UNSET);
     expect(requests[1]!.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it("works on its own in a Hono app: one span per request, ended with the handler's response", async () => {
+    const app = new Hono();
+    app.use("*", requestSpan());
+    app.get("/items/:id", (context) => context.text(`item ${context.req.param("id")}`));
+    app.get("/broken", () => {
+      throw new Error("handler exploded");
+    });
+    app.onError((error, context) => context.text(error.message, 500));
+    const answered = await app.request("/items/7");
+    expect(answered.status).toBe(200);
+    expect(await answered.text()).toBe("item 7");
+    const broken = await app.request("/broken");
+    expect(broken.status).toBe(500);
+    expect(await broken.text()).toBe("handler exploded");
+    const missing = await app.request("/nowhere");
+    expect(missing.status).toBe(404);
+    const requests = registered.spans().filter((span) => span.kind === SpanKind.SERVER);
+    expect(requests.map((span) => span.name)).toEqual(["GET /items/:id", "GET /broken", "GET"]);
+    expect(requests[0]!.attributes).toMatchObject({
+      "http.request.method": "GET",
+      "http.route": "/items/:id",
+      "http.response.status_code": 200,
+      "url.path": "/items/7",
+    });
+    expect(requests[0]!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(requests[1]!.attributes["http.response.status_code"]).toBe(500);
+    expect(requests[1]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(requests[2]!.attributes["http.response.status_code"]).toBe(404);
+    expect(requests[2]!.attributes["http.route"]).toBeUndefined();
   });
 });

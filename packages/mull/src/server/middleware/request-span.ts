@@ -7,15 +7,23 @@ import { routePattern } from "./route-pattern.ts";
 /**
  * An OpenTelemetry server span per request, per the HTTP semantic conventions: `http.request.method`,
  * `url.path`, then `http.route` (the route pattern; the span is renamed `<method> <route>`) and
- * `http.response.status_code` once the response has ended (for a stream, when it closes); a 5xx status is
- * an error. The request is handled inside the span, so the `mull.solve` span of a strategy request is its
- * child. Without a registered tracer provider the span is a no-op. It must follow `requestContext`.
+ * `http.response.status_code` once the response has ended; a 5xx status is an error. The request is
+ * handled inside the span, so the `mull.solve` span of a strategy request is its child. Without a
+ * registered tracer provider the span is a no-op.
+ *
+ * Mounted after `requestContext` (as `createServer` does), the span ends with the response, which for a
+ * stream is when it closes. Mounted without it, the span ends when the handler returns its response:
+ * for a stream, that is when the stream opens, with the status it opened with.
  *
  * @example
- * app.use("*", requestContext({ logger, metrics, draining }));
+ * const app = new Hono();
  * app.use("*", requestSpan());
+ * app.get("/items/:id", (context) => context.text("ok"));
+ * // GET /items/7 records a server span `GET /items/:id` with `http.response.status_code` 200.
  */
-export function requestSpan(): MiddlewareHandler<{ Variables: RequestContextVariables }> {
+export function requestSpan(): MiddlewareHandler<{
+  Variables: Partial<Pick<RequestContextVariables, "responseEnd">>;
+}> {
   return (context, next) => {
     const method = context.req.method;
     return mullTracer().startActiveSpan(
@@ -25,7 +33,7 @@ export function requestSpan(): MiddlewareHandler<{ Variables: RequestContextVari
         attributes: { "http.request.method": method, "url.path": new URL(context.req.url).pathname },
       },
       async (span) => {
-        context.var.responseEnd.onEnd((status) => {
+        const end = (status: number) => {
           const route = routePattern(context);
           if (route !== undefined) {
             span.setAttribute("http.route", route);
@@ -34,13 +42,19 @@ export function requestSpan(): MiddlewareHandler<{ Variables: RequestContextVari
           span.setAttribute("http.response.status_code", status);
           if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
           span.end();
-        });
+        };
+        // Read before the handler runs: a `requestContext` mounted after this middleware sets its own
+        // response end too late to carry this span, which then ends with the handler instead.
+        const responseEnd = context.get("responseEnd");
+        responseEnd?.onEnd(end);
         try {
           await next();
         } catch (error) {
           markFailed(span, error);
+          if (responseEnd === undefined) span.end();
           throw error;
         }
+        if (responseEnd === undefined) end(context.res.status);
       },
     );
   };

@@ -1,5 +1,6 @@
+import { splitStrategyPrefix } from "../../strategies/index.ts";
 import { ApiError } from "../http/index.ts";
-import { type RequestOutcome, type RequestPlan, splitStrategyPrefix } from "../requests/index.ts";
+import type { RequestOutcome, RequestPlan } from "../requests/index.ts";
 import type { BanditRoute, ModelRoutes } from "./model-routes.ts";
 import { type RouteReward, routeReward } from "./route-reward.ts";
 

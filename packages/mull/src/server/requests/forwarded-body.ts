@@ -1,3 +1,4 @@
+import { describeValue } from "../../runtime/index.ts";
 import type { Strategy } from "../../spec/index.ts";
 import { findStrategyEntry, type StrategyEntry, strategyCatalog } from "../../strategies/index.ts";
 import { ApiError } from "../http/index.ts";
@@ -96,7 +97,7 @@ function refusalInServer(field: string, value: unknown, served: ServedModel): Ap
   const accepted =
     neutral === undefined
       ? ""
-      : ` (got ${JSON.stringify(value)}; it samples without truncation and takes only the values that turn truncation off: ${neutral.join(" or ")})`;
+      : ` (got ${describeValue(value)}; it samples without truncation and takes only the values that turn truncation off: ${neutral.join(" or ")})`;
   return new ApiError(
     400,
     `${field} is passed to OpenAI-compatible upstreams only; model ${served.name} runs in this server and cannot honour it${accepted}`,

@@ -17,7 +17,6 @@ export {
   fieldMessages,
   type MullRequestOptions,
   mullRequestOptionsSchema,
-  paramPath,
   parseRequestBody,
 } from "./request-schema.ts";
 export { completionBody, type ResponseIdentity } from "./response-body.ts";
@@ -26,6 +25,5 @@ export { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
 export { createProgressFeed, type ProgressFeed, type SampleProgress } from "./sample-progress.ts";
 export { type ServeRequestOptions, serveRequest } from "./serve-request.ts";
 export { servedModelResolver } from "./served-model-resolver.ts";
-export { type PrefixedModel, splitStrategyPrefix } from "./strategy-prefix.ts";
 export { streamChunks } from "./stream-chunks.ts";
 export { unknownFieldsOf } from "./unknown-fields-of.ts";

@@ -2,7 +2,7 @@ import { answerFormatByName, autoAnswerFormat } from "../../answers/index.ts";
 import { ConfigError } from "../../errors/index.ts";
 import { withToolCallKeys } from "../../selection/index.ts";
 import type { BudgetLimits, Strategy } from "../../spec/index.ts";
-import { parseStrategySpec } from "../../strategies/index.ts";
+import { parseStrategySpec, splitStrategyPrefix } from "../../strategies/index.ts";
 import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
@@ -13,7 +13,6 @@ import { requestPrompt } from "./request-prompt.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
 import { checkContextWindow, checkRequestTokens } from "./request-token-limits.ts";
 import { servedModelResolver } from "./served-model-resolver.ts";
-import { splitStrategyPrefix } from "./strategy-prefix.ts";
 
 const bareStrategy = /^[a-z][a-z-]*$/i;
 

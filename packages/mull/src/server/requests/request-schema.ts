@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issuePath } from "../../runtime/index.ts";
 import { ApiError } from "../http/index.ts";
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
@@ -223,15 +224,6 @@ export const fieldMessages: Readonly<Record<string, string>> = {
   mull: "must be an object with any of strategy, n, seed, answer_format, budget, reasoning_budget",
 };
 
-/** `messages[2].content`, from a path. */
-export function paramPath(path: readonly PropertyKey[]): string {
-  let text = "";
-  for (const part of path) {
-    text += typeof part === "number" ? `[${part}]` : `${text === "" ? "" : "."}${String(part)}`;
-  }
-  return text;
-}
-
 /**
  * Validates a parsed body against a request schema. `messages` says what each field expects, by its path
  * or its last segment (default the OpenAI endpoints'). Unknown fields are left out (`unknownFieldsOf` reads
@@ -262,7 +254,8 @@ export function parseRequestBody<Schema extends z.ZodType>(
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path ?? [];
-  const param = paramPath(path);
+  // OpenAI's `param`: `messages[2].content`, and none for the body itself.
+  const param = issuePath(path, { root: "" });
   const last = [...path].reverse().find((part) => typeof part === "string");
   // A custom rule's own message names the fault better than the field's general expectation.
   const expected =

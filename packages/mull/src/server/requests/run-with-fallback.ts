@@ -1,4 +1,4 @@
-import { BackendCallError } from "../../errors/index.ts";
+import { BackendCallError, findCause, isRetryableStatus } from "../../errors/index.ts";
 import { ApiError } from "../http/index.ts";
 import { CircuitOpenError, type CircuitPermit, type ServedModel } from "../upstreams/index.ts";
 import type { RequestPlan } from "./request-plan.ts";
@@ -30,16 +30,16 @@ export interface FallbackResult {
  * that lost its quorum). Timeouts are not: the request's deadline is already spent.
  */
 export function upstreamUnavailable(error: unknown): boolean {
-  let current = error;
-  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth += 1) {
-    if (CircuitOpenError.isInstance(current)) return true;
-    if (BackendCallError.isInstance(current) && current.status !== undefined) {
-      const status = current.status;
-      return status === 408 || status === 409 || status === 429 || status >= 500;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  // The nearest answer decides: an HTTP failure wrapping an older one is judged by its own status.
+  const decisive = findCause(
+    error,
+    (candidate): candidate is CircuitOpenError | BackendCallError =>
+      CircuitOpenError.isInstance(candidate) ||
+      (BackendCallError.isInstance(candidate) && candidate.status !== undefined),
+  );
+  if (decisive === undefined) return false;
+  if (CircuitOpenError.isInstance(decisive)) return true;
+  return decisive.status !== undefined && isRetryableStatus(decisive.status);
 }
 
 /** The 503 of a request whose model's circuit is open and that has no fallback able to answer. */

@@ -1,4 +1,4 @@
-import { MullError } from "../../errors/index.ts";
+import { findCause, MullError } from "../../errors/index.ts";
 
 const marker = Symbol.for("mull.error.state-store-unavailable");
 
@@ -25,11 +25,6 @@ export class StateStoreUnavailableError extends MullError {
 
   /** The first `StateStoreUnavailableError` in an error's chain of causes, if any. */
   static inChain(error: unknown): StateStoreUnavailableError | undefined {
-    let current = error;
-    for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth += 1) {
-      if (StateStoreUnavailableError.isInstance(current)) return current;
-      current = (current as { cause?: unknown }).cause;
-    }
-    return undefined;
+    return findCause(error, StateStoreUnavailableError.isInstance);
   }
 }

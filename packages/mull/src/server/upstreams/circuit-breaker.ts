@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRetryableStatus } from "../../errors/index.ts";
 import { integerSchema, numberSchema, parseOptions, systemClock } from "../../runtime/index.ts";
 import type { Clock } from "../../spec/index.ts";
 
@@ -68,7 +69,7 @@ export function circuitVerdict(outcome: string): CircuitVerdict {
   const status = Number(outcome);
   if (!Number.isInteger(status)) return "neutral";
   if (status < 400) return "success";
-  if (status === 408 || status === 409 || status === 429 || status >= 500) return "failure";
+  if (isRetryableStatus(status)) return "failure";
   return "neutral";
 }
 
@@ -79,7 +80,7 @@ export function circuitVerdict(outcome: string): CircuitVerdict {
  * failure opens it for another cooldown. Outcomes recorded while the circuit is open (calls that started
  * before it opened) are ignored.
  *
- * @throws ConfigError `createCircuitBreaker: failureThreshold: expected an integer ≥ 1, got 0`, for
+ * @throws ConfigError `createCircuitBreaker: failureThreshold must be an integer ≥ 1, got 0`, for
  * settings that would never open or never close the circuit.
  * @example
  * const breaker = createCircuitBreaker({ failureThreshold: 5, cooldownMilliseconds: 10_000 });

@@ -1,4 +1,4 @@
-import { MullError } from "../../errors/index.ts";
+import { findCause, MullError } from "../../errors/index.ts";
 
 const marker = Symbol.for("mull.error.circuit-open");
 
@@ -29,11 +29,6 @@ export class CircuitOpenError extends MullError {
 
   /** The first `CircuitOpenError` in an error's chain of causes, if any. */
   static inChain(error: unknown): CircuitOpenError | undefined {
-    let current = error;
-    for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth += 1) {
-      if (CircuitOpenError.isInstance(current)) return current;
-      current = (current as { cause?: unknown }).cause;
-    }
-    return undefined;
+    return findCause(error, CircuitOpenError.isInstance);
   }
 }

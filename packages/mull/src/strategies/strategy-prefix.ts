@@ -1,4 +1,4 @@
-import { strategySpecForms } from "../../strategies/index.ts";
+import { strategySpecForms } from "./find-strategy-entry.ts";
 
 // A model name carries a strategy as a prefix: any `family@…` or `family(…)…` up to the first colon
 // (`sc@8`, `beam@NxM`, `probe@NkKmM`, `glimp@0.6`, `asc(bon@8)`, and malformed ones such as `sc@-1` or

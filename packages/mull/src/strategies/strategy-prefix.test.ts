@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseStrategySpec } from "../../strategies/index.ts";
+import { parseStrategySpec } from "./parse-strategy-spec.ts";
 import { splitStrategyPrefix } from "./strategy-prefix.ts";
 
 describe("splitStrategyPrefix", () => {
