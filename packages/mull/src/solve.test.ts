@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "./errors/index.ts";
-import { labOutcomeChecker } from "./lab/index.ts";
+import { labOutcomeChecker, labProfile } from "./lab/index.ts";
 import { manualClock } from "./runtime/index.ts";
 import { type SolveOptions, solve } from "./solve.ts";
 import type { OutcomeScorer, ProcessRewardModel, Strategy } from "./spec/index.ts";
@@ -106,6 +106,39 @@ describe("solve", () => {
       signal: true,
     });
     expect(result.trace.at(-1)!.time).toBe(25);
+  });
+
+  it("applies a model profile as the CLI does: its template, cues, checker and sampling under the caller's", async () => {
+    const backend = createScriptedBackend({ responses: ["412+307=719\n719-95=624\n#### 624", "#### 623"] });
+    const result = await solve({
+      problem: "412+307-95=?",
+      strategy: "bon@2",
+      backend,
+      profile: labProfile({ recommendedTemperature: 1.25 }),
+      sampling: { maxTokens: 64, temperature: undefined },
+    });
+    // The lab's checker is the profile's outcome scorer: no scorer given, and it picks the right sample.
+    expect(result.answer).toBe("624");
+    const request = backend.calls[0]!.request;
+    expect(request.prompt).toEqual({ kind: "text", text: "Q: 412+307-95=? A:" });
+    expect(request).toMatchObject({ temperature: 1.25, topK: 0, topP: 1, minP: 0, maxTokens: 64 });
+    let cues: unknown;
+    const probe: Strategy = {
+      name: "probe",
+      parameters: {},
+      samples: 1,
+      async run(_problem, context) {
+        cues = context.thinkingCues;
+        return { answer: undefined, best: undefined, candidates: [], stoppedBy: "complete" };
+      },
+    };
+    await solve({ problem: "1+2=?", strategy: probe, backend, profile: labProfile() });
+    expect(cues).toEqual({ answerCue: "\n#### ", continueCue: "\n" });
+    await expect(
+      solve({ problem: "1+2=?", strategy: "greedy", backend, profile: labProfile as never }),
+    ).rejects.toThrow(
+      "solve: profile must be a model profile (an object with samplingDefaults and thinkingCues), got",
+    );
   });
 
   it("groups free-text answers by the text format named in answerFormat", async () => {

@@ -15,6 +15,7 @@ import type {
   Backend,
   BudgetLimits,
   Clock,
+  ModelProfile,
   OutcomeScorer,
   Problem,
   ProcessRewardModel,
@@ -42,6 +43,13 @@ export interface SolveOptions {
   readonly seed?: number | undefined;
   /** Sampling settings applied to every generation unless the strategy overrides them. */
   readonly sampling?: SamplingSettings | undefined;
+  /**
+   * What the model comes with (`labProfile()` for the lab models): its prompt template, thinking cues,
+   * outcome scorer and PRM stand in for `promptTemplate`, `thinkingCues`, `scorer` and `prm` when those are
+   * not given, and its sampling defaults lie under `sampling` (which wins field by field), as the CLI,
+   * `mull serve` and the bench apply them. Default: none.
+   */
+  readonly profile?: ModelProfile | undefined;
   /** How answers are read and compared, or a format name (`auto`, `numeric`, `math`, …); default `auto`. */
   readonly answerFormat?: AnswerFormat | string | undefined;
   /** Turns a problem into a prompt; default a chat prompt asking for `#### <answer>` at the end. */
@@ -72,6 +80,15 @@ export interface SolveOptions {
   readonly clock?: Clock | undefined;
   /** Token prices, needed for a `maxCostUsd` limit. */
   readonly price?: TokenPrice | undefined;
+}
+
+/** The caller's sampling over a profile's defaults, field by field; a field left undefined keeps the default. */
+function underDefaults(
+  defaults: SamplingSettings | undefined,
+  sampling: SamplingSettings | undefined,
+): SamplingSettings {
+  const given = Object.entries(sampling ?? {}).filter(([, value]) => value !== undefined);
+  return { ...defaults, ...Object.fromEntries(given) };
 }
 
 /** A problem with something to ask: a question that is not blank, or a ready prompt. */
@@ -166,6 +183,19 @@ const solveSettings = z.strictObject({
   budget: unchecked,
   seed: integerSchema().default(0),
   sampling: samplingSettings.optional(),
+  profile: z
+    .custom<ModelProfile>(
+      (value) =>
+        typeof value === "object" &&
+        value !== null &&
+        typeof (value as Partial<ModelProfile>).samplingDefaults === "object" &&
+        typeof (value as Partial<ModelProfile>).thinkingCues === "object",
+      {
+        error: (issue) =>
+          mustBe("a model profile (an object with samplingDefaults and thinkingCues)", issue.input),
+      },
+    )
+    .optional(),
   answerFormat: unchecked,
   promptTemplate: unchecked,
   thinkingCues: unchecked,
@@ -199,7 +229,8 @@ const solveSettings = z.strictObject({
  * sampling.temp: unknown key (sampling takes temperature, topP, …)`), a blank problem, a seed that is not
  * an integer (`solve: seed must be an integer, got 1.5`), a backend, clock, scorer or PRM without its
  * methods (`solve: backend must be a backend (an object with describe, capabilities and generate methods),
- * got undefined`; a factory instead of what it returns is named), an unknown strategy or answer format, or a bad or unknown
+ * got undefined`; a factory instead of what it returns is named), a profile without sampling defaults and
+ * thinking cues, an unknown strategy or answer format, or a bad or unknown
  * budget limit (`createBudget: budget.maxTotalToken: unknown key (budget takes maxTotalTokens, …)`).
  * @example
  * const result = await solve({
@@ -213,11 +244,12 @@ const solveSettings = z.strictObject({
  */
 export async function solve(options: SolveOptions): Promise<SolveResult> {
   const { problem, seed } = parseOptions(solveSettings, options, "solve");
+  const { profile } = options;
   const strategy =
     typeof options.strategy === "string"
       ? parseStrategySpec(options.strategy, {
-          scorer: options.scorer,
-          prm: options.prm,
+          scorer: options.scorer ?? profile?.outcomeScorer,
+          prm: options.prm ?? profile?.processReward,
           resolveModel: options.resolveModel,
           defaultRoute: options.route,
         })
@@ -240,9 +272,11 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
       tracer,
       parentId: undefined,
       answerFormat,
-      promptTemplate: options.promptTemplate ?? defaultPromptTemplate,
-      sampling: options.sampling ?? {},
-      ...(options.thinkingCues === undefined ? {} : { thinkingCues: options.thinkingCues }),
+      promptTemplate: options.promptTemplate ?? profile?.promptTemplate ?? defaultPromptTemplate,
+      sampling: underDefaults(profile?.samplingDefaults, options.sampling),
+      ...((options.thinkingCues ?? profile?.thinkingCues) === undefined
+        ? {}
+        : { thinkingCues: options.thinkingCues ?? profile?.thinkingCues }),
       signal: budget.signal,
     };
     // The strategy runs inside the span, so each generation's span is its child.
