@@ -7,52 +7,58 @@
  *   npm run bench:deepconf
  *   npm run bench:deepconf -- --problems 240 --variants default,w2,w8,w4k10
  *   npm run bench:deepconf -- --n 64 --dataset lab:hard
+ *   npm run bench:deepconf -- --help     # the options
  *
  * A variant changes the defaults of `deepConfOnline`: `wN` warm-up N, `kP` keepPercent P, `tX` consensus X,
- * `vN` wave size N, `gN` window N (e.g. `w4k10t0.9`); `default` changes nothing. The embedded engine batches
- * concurrent sequences, which can change a logit's last bits: figures move by a problem or so between runs.
+ * `vN` wave size N, `gN` window N (e.g. `w4k10t0.9`); `default` changes nothing. The embedded engine
+ * batches concurrent sequences, which can change a logit's last bits: figures move by a problem or so
+ * between runs.
+ *
+ * A bad flag (an unknown one, `--n abc`, `--concurrency 0`, an unknown variant, a model that cannot be
+ * loaded) is a message naming it, exit code 2, before any problem is solved.
  */
-import { parseArgs } from "node:util";
-import { type DeepConfOnlineOptions, deepConf, deepConfOnline, selfConsistency, solve } from "mull";
+import { ConfigError, deepConf, deepConfOnline, selfConsistency, solve } from "mull";
 import { labDataset, labProfile } from "mull/lab";
 import type { Strategy } from "mull/spec";
 import { createLlamaCppBackend } from "../src/index.ts";
+import { type DeepConfOptions, deepConfUsage, parseDeepConfOptions } from "./deep-conf-online-options.ts";
+import { checkModelFlag } from "./model-flag.ts";
 
-const { values } = parseArgs({
-  options: {
-    problems: { type: "string", default: "240" },
-    dataset: { type: "string", default: "lab:mixed" },
-    n: { type: "string", default: "16" },
-    model: { type: "string", default: "lab-large" },
-    temperature: { type: "string", default: "1.25" },
-    variants: { type: "string", default: "default" },
-    concurrency: { type: "string", default: "4" },
-    seed: { type: "string", default: "0" },
-  },
-});
-
-const n = Number(values.n);
-const profile = labProfile({ recommendedTemperature: Number(values.temperature) });
-
-function variant(spec: string): Strategy {
-  const options: { -readonly [Key in keyof DeepConfOnlineOptions]: DeepConfOnlineOptions[Key] } = { n };
-  for (const [, letter, value] of spec.matchAll(/([wktvg])([\d.]+)/g)) {
-    const number = Number(value);
-    if (letter === "w") options.warmup = number;
-    if (letter === "k") options.keepPercent = number;
-    if (letter === "t") options.consensus = number;
-    if (letter === "v") options.waveSize = number;
-    if (letter === "g") options.window = number;
+/** The checked options, or the exit code: 0 after `--help`, 2 after a message naming a bad flag. */
+function optionsOrExitCode(argv: readonly string[]): DeepConfOptions | number {
+  try {
+    const options = parseDeepConfOptions(argv);
+    if (options !== undefined) return options;
+    process.stdout.write(deepConfUsage);
+    return 0;
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
   }
-  return { ...deepConfOnline(options), name: `online:${spec}` };
 }
 
+const parsed = optionsOrExitCode(process.argv.slice(2));
+if (typeof parsed === "number") process.exit(parsed);
+const values: DeepConfOptions = parsed;
+// The model too is checked before any work, and named as the flag it came from.
+await checkModelFlag("bench:deepconf", "--model", values.model).catch((error: unknown) => {
+  if (!ConfigError.isInstance(error)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+});
+
+const { n } = values;
+const profile = labProfile({ recommendedTemperature: values.temperature });
 const strategies: Strategy[] = [
   deepConf({ n }),
   selfConsistency({ n }),
-  ...values.variants.split(",").map((spec) => variant(spec.trim())),
+  ...values.variants.map((variant) => ({
+    ...deepConfOnline({ n, ...variant.settings }),
+    name: `online:${variant.spec}`,
+  })),
 ];
-const problems = labDataset(values.dataset, { limit: Number(values.problems), seed: Number(values.seed) });
+const problems = labDataset(values.dataset, { limit: values.problems, seed: values.seed });
 const backend = await createLlamaCppBackend({ model: values.model, threads: 1, sequences: 16 });
 const totals = new Map(
   strategies.map((strategy) => [strategy.name, { correct: 0, tokens: 0, traces: 0, cut: 0 }]),
@@ -69,7 +75,7 @@ async function worker(): Promise<void> {
         problem,
         strategy,
         backend,
-        seed: Number(values.seed) * 100_003 + index,
+        seed: values.seed * 100_003 + index,
         sampling: profile.samplingDefaults,
         promptTemplate: profile.promptTemplate,
         answerFormat: "numeric",
@@ -82,7 +88,7 @@ async function worker(): Promise<void> {
     }
   }
 }
-await Promise.all(Array.from({ length: Number(values.concurrency) }, worker));
+await Promise.all(Array.from({ length: values.concurrency }, worker));
 await backend.dispose();
 
 const offline = totals.get(strategies[0]!.name)!;

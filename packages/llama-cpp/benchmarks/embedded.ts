@@ -8,36 +8,62 @@
  *
  *   npm run bench:embedded [-- <model>]        (a lab model name or a .gguf path; or MULL_BENCH_MODEL)
  *   npm run bench:embedded -- --model lab-large --rounds 7 --threads 1 --max-tokens 96
+ *   npm run bench:embedded -- --help     # the options
+ *
+ * A bad flag (an unknown one, `--rounds 0`, a model that is not there) is a message naming it, exit code 2,
+ * before the model loads.
  *
  * Other processes may share the cores: compare the ratios, and run it more than once.
  */
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { ConfigError } from "mull/errors";
 import type { GenerationResult } from "mull/spec";
 import { completionSeed } from "../src/completion-seed.ts";
 import { createLlamaCppBackend, type LlamaCppBackend, labModelsDirectory } from "../src/index.ts";
+import { embeddedUsage, parseEmbeddedOptions } from "./embedded-options.ts";
+import { checkModelFlag } from "./model-flag.ts";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    model: { type: "string" },
-    rounds: { type: "string", default: "7" },
-    threads: { type: "string", default: "1" },
-    "max-tokens": { type: "string", default: "96" },
-  },
-});
+const owner = "bench:embedded";
 
+/** The first lab model whose file is there, for a run given no model. */
 function defaultModel(): string {
   for (const name of ["lab-large", "lab-small"]) {
     if (existsSync(`${labModelsDirectory}/${name}.gguf`)) return name;
   }
-  throw new Error(`no lab model in ${labModelsDirectory}: pass a model name or a .gguf path`);
+  throw new ConfigError(
+    `${owner}: --model: no lab model file in ${labModelsDirectory}; pass a model name or a .gguf path`,
+    { field: "--model" },
+  );
 }
 
-const model = values.model ?? positionals[0] ?? process.env.MULL_BENCH_MODEL ?? defaultModel();
-const rounds = Number(values.rounds);
-const threads = Number(values.threads);
-const maxTokens = Number(values["max-tokens"]);
+/**
+ * The model and the checked counts, the model's file checked; or the exit code: 0 after `--help`, 2 after
+ * a one-line message naming a bad flag (before the model loads).
+ */
+async function settingsOrExitCode(
+  argv: readonly string[],
+): Promise<{ model: string; rounds: number; threads: number; maxTokens: number } | number> {
+  try {
+    const options = parseEmbeddedOptions(argv);
+    if (options === undefined) {
+      process.stdout.write(embeddedUsage);
+      return 0;
+    }
+    const environment = process.env.MULL_BENCH_MODEL?.trim();
+    const fromEnvironment = options.model === undefined && environment !== undefined && environment !== "";
+    const model = options.model ?? (fromEnvironment ? environment : defaultModel());
+    await checkModelFlag(owner, fromEnvironment ? "MULL_BENCH_MODEL" : "--model", model);
+    return { ...options, model };
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+}
+
+const settings = await settingsOrExitCode(process.argv.slice(2));
+if (typeof settings === "number") process.exit(settings);
+const { model, rounds, threads, maxTokens } = settings;
 
 /** A seeded lab question of `operations` operations on 3-digit numbers (values kept in 0..999). */
 function labQuestion(seed: number, operations: number): string {

@@ -6,25 +6,38 @@
  *
  *   npm run bench:fidelity
  *   npm run bench:fidelity -- --problems 4 --samples 32 --seeds 3
+ *   npm run bench:fidelity -- --help     # the options
+ *
+ * A bad flag (an unknown one, `--problems 0`, `--seeds 0`) is a message naming it, exit code 2, before any
+ * model is loaded or written.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { type Backend, checkFidelity } from "mull";
+import { type Backend, ConfigError, checkFidelity } from "mull";
 import { labDataset, labPromptTemplate } from "mull/lab";
 import { withForcedSampling } from "mull/testing";
 import { createLlamaCppBackend } from "../src/index.ts";
+import { type FidelityOptions, fidelityUsage, parseFidelityOptions } from "./fidelity-options.ts";
 
-const { values } = parseArgs({
-  options: {
-    problems: { type: "string", default: "4" },
-    samples: { type: "string", default: "32" },
-    seeds: { type: "string", default: "3" },
-    noise: { type: "string", default: "0.01" },
-  },
-});
+/** The checked options, or the exit code: 0 after `--help`, 2 after a message naming a bad flag. */
+function optionsOrExitCode(argv: readonly string[]): FidelityOptions | number {
+  try {
+    const options = parseFidelityOptions(argv);
+    if (options !== undefined) return options;
+    process.stdout.write(fidelityUsage);
+    return 0;
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+}
+
+const parsed = optionsOrExitCode(process.argv.slice(2));
+if (typeof parsed === "number") process.exit(parsed);
+const values: FidelityOptions = parsed;
 const here = path.dirname(new URL(import.meta.url).pathname);
 const training = path.join(here, "..", "training");
 const folder = mkdtempSync(path.join(tmpdir(), "mull-fidelity-"));
@@ -50,25 +63,25 @@ try {
     [
       `perturbed (${values.noise} noise)`,
       await createLlamaCppBackend({
-        model: variant("noisy", "--noise", values.noise, "--seed", "1"),
+        model: variant("noisy", "--noise", String(values.noise), "--seed", "1"),
         threads: 1,
       }),
     ],
     ["top-k 40 / min-p 0.05", withForcedSampling(reference, { topK: 40, minP: 0.05 })],
   ];
-  const problems = labDataset("lab:hard", { limit: Number(values.problems), seed: 7 });
+  const problems = labDataset("lab:hard", { limit: values.problems, seed: 7 });
   const prompts = problems.map((problem) => labPromptTemplate(problem));
   console.log(
     "| candidate | seed | verdict | mean / max \\|Δlogprob\\| | argmax agreement | greedy | below min-p 0.05: expected / seen | sampling | shared-noise tokens changed / mean TV |",
   );
   console.log("|---|---|---|---|---|---|---|---|---|");
   for (const [name, candidate] of candidates) {
-    for (let seed = 0; seed < Number(values.seeds); seed += 1) {
+    for (let seed = 0; seed < values.seeds; seed += 1) {
       const report = await checkFidelity({
         reference,
         candidate,
         prompts,
-        samples: Number(values.samples),
+        samples: values.samples,
         seed,
       });
       const [logprobs, greedy, sampling, divergence] = report.checks;

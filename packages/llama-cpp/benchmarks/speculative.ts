@@ -12,46 +12,62 @@
  *    for a draft that is always right (K − 1 drafted tokens at the draft's measured rate, then one check of K).
  *
  * `--model NAME` (main) and `--draft NAME` take a lab model name from models.json or a `.gguf` path; by default
- * `defaultModelPair` below (the second lab model family).
+ * `defaultModelPair` (`speculative-options.ts`: the second lab model family).
  *
  *   npm run bench:speculative
  *   npm run bench:speculative -- --model lab-large --draft lab-small
  *   npm run bench:speculative -- --problems 40 --rounds 5 --draft-tokens 4 --lookup-tokens 2
+ *   npm run bench:speculative -- --help     # the options
+ *
+ * A bad flag (an unknown one, `--problems 0`, `--rounds abc`, a model or draft that is not there) is a
+ * message naming it, exit code 2, before any model loads.
  *
  * Other processes may share the cores: compare the ratios, and run it more than once.
  */
-import { parseArgs } from "node:util";
+import { ConfigError } from "mull/errors";
 import { labDataset, labPromptTemplate } from "mull/lab";
 import type { Prompt } from "mull/spec";
 import { getLlama, LlamaLogLevel, type Token } from "node-llama-cpp";
 import { createLlamaCppBackend, type LlamaCppBackend } from "../src/index.ts";
-import { resolveModelPath } from "../src/resolve-model-path.ts";
+import { checkModelFlag } from "./model-flag.ts";
+import {
+  parseSpeculativeOptions,
+  type SpeculativeBenchOptions,
+  speculativeUsage,
+} from "./speculative-options.ts";
 
-/** The default main model and draft: the lab models of the routing benchmarks' default pair. */
-const defaultModelPair = { model: "lab-v2-large", draft: "lab-v2-small" } as const;
+const owner = "bench:speculative";
 
-const { values } = parseArgs({
-  options: {
-    model: { type: "string", default: defaultModelPair.model },
-    draft: { type: "string", default: defaultModelPair.draft },
-    dataset: { type: "string", default: "lab:hard" },
-    problems: { type: "string", default: "20" },
-    rounds: { type: "string", default: "5" },
-    threads: { type: "string", default: "1" },
-    "max-tokens": { type: "string", default: "160" },
-    "draft-tokens": { type: "string" },
-    "lookup-tokens": { type: "string" },
-    seed: { type: "string", default: "0" },
-  },
-});
+/**
+ * The checked options and the main model's file, both models' files checked; or the exit code: 0 after
+ * `--help`, 2 after a one-line message naming a bad flag (before any model loads).
+ */
+async function optionsOrExitCode(
+  argv: readonly string[],
+): Promise<(SpeculativeBenchOptions & { readonly modelPath: string }) | number> {
+  try {
+    const options = parseSpeculativeOptions(argv);
+    if (options === undefined) {
+      process.stdout.write(speculativeUsage);
+      return 0;
+    }
+    const modelPath = await checkModelFlag(owner, "--model", options.model);
+    await checkModelFlag(owner, "--draft", options.draft);
+    return { ...options, modelPath };
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+}
 
-const rounds = Number(values.rounds);
-const threads = Number(values.threads);
-const maxTokens = Number(values["max-tokens"]);
-const prompts: Prompt[] = labDataset(values.dataset, {
-  limit: Number(values.problems),
-  seed: Number(values.seed),
-}).map((problem) => labPromptTemplate(problem));
+const parsed = await optionsOrExitCode(process.argv.slice(2));
+if (typeof parsed === "number") process.exit(parsed);
+const values = parsed;
+const { rounds, threads, maxTokens } = values;
+const prompts: Prompt[] = labDataset(values.dataset, { limit: values.problems, seed: values.seed }).map(
+  (problem) => labPromptTemplate(problem),
+);
 
 function median(numbers: readonly number[]): number {
   const sorted = [...numbers].sort((a, b) => a - b);
@@ -117,8 +133,7 @@ async function parallel(
   return { tokens, texts: [] };
 }
 
-const optional = (name: string, value: string | undefined) =>
-  value === undefined ? {} : { [name]: Number(value) };
+const optional = (name: string, value: number | undefined) => (value === undefined ? {} : { [name]: value });
 const main = await createLlamaCppBackend({ model: values.model, threads, sequences: 16 });
 const draft = await createLlamaCppBackend({ model: values.draft, threads, sequences: 16 });
 const variants: { name: string; backend: LlamaCppBackend }[] = [
@@ -129,7 +144,7 @@ const variants: { name: string; backend: LlamaCppBackend }[] = [
       model: values.model,
       threads,
       sequences: 16,
-      speculative: { kind: "draft", model: values.draft, ...optional("tokens", values["draft-tokens"]) },
+      speculative: { kind: "draft", model: values.draft, ...optional("tokens", values.draftTokens) },
     }),
   },
   {
@@ -138,7 +153,7 @@ const variants: { name: string; backend: LlamaCppBackend }[] = [
       model: values.model,
       threads,
       sequences: 16,
-      speculative: { kind: "prompt-lookup", ...optional("tokens", values["lookup-tokens"]) },
+      speculative: { kind: "prompt-lookup", ...optional("tokens", values.lookupTokens) },
     }),
   },
 ];
@@ -234,7 +249,7 @@ printTable(
 // What a check costs on the main model: K tokens in one evaluation, reading the next token at each, against
 // K tokens decoded one at a time; both from the same cached prefix, erased again after each repetition.
 const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
-const checkModel = await llama.loadModel({ modelPath: await resolveModelPath(values.model) });
+const checkModel = await llama.loadModel({ modelPath: values.modelPath });
 const checkContext = await checkModel.createContext({ contextSize: 256, sequences: 1, threads });
 const sequence = checkContext.getSequence();
 const checkTokens = checkModel.tokenize(

@@ -18,11 +18,14 @@
  *   npm run bench:bandit
  *   npm run bench:bandit -- --problems 300 --dataset lab:mixed --lambdas 0,0.001,0.02 --prices time
  *   npm run bench:bandit -- --small lab-small --large lab-large --policies ucb
+ *   npm run bench:bandit -- --help     # the options
  *
  * Flags: `--problems` (default 100), `--dataset` (a lab dataset, default `lab:hard`; `lab:mixed` too),
  * `--policies` (default `ucb,thompson`), `--lambdas` (default `0,0.002,0.02`), `--prices`, `--small` /
  * `--large` (default `lab-v2-small` / `lab-v2-large`), `--threads` (per model, default 1), `--warmup`
- * (uncounted requests per model first, default 3), `--temperature`, `--seed`, `--json`.
+ * (uncounted requests per model first, default 3), `--temperature`, `--seed`, `--json`. A bad flag (an
+ * unknown one, `--problems 0`, an unknown policy or model) is a message naming it, exit code 2, before any
+ * model loads.
  *
  * Requests are sampled at `--temperature` (default the large model's card temperature) with seed
  * `--seed` × 100003 + the problem's index, so a model gives a problem the same answer alone and in
@@ -31,100 +34,77 @@
  * problems take about 5 minutes.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { createLlamaCppBackend, labModels } from "@mull/llama-cpp";
+import { createLlamaCppBackend, type LabModel, labModels } from "@mull/llama-cpp";
 import { pino } from "pino";
 import { type BenchProblem, loadDataset } from "../src/bench/datasets/index.ts";
 import { type Grader, graderByName } from "../src/bench/graders/index.ts";
 import { ConfigError } from "../src/errors/index.ts";
-import { type BanditPolicyName, banditPolicyNames } from "../src/routing/index.ts";
-import { checkInteger, checkNumber, checkOneOf } from "../src/runtime/index.ts";
+import type { BanditPolicyName } from "../src/routing/index.ts";
 import { assembleServer, listenServer, parseServerConfig, type RunningServer } from "../src/server/index.ts";
+import { type BanditOptions, banditUsage, parseBanditOptions } from "./bandit-options.ts";
+import { benchEnvironment } from "./bench-environment.ts";
 import { markdownTable } from "./markdown-table.ts";
-import {
-  type RoutePair,
-  type RouteRole,
-  routePairFromFlags,
-  routePairOptions,
-  routeRoles,
-} from "./route-pair.ts";
+import { checkRoutePairModels, type RoutePair, type RouteRole, routeRoles } from "./route-pair.ts";
 
 const owner = "bench:bandit";
-const priceBases = ["parameters", "time"] as const;
-type PriceBasis = (typeof priceBases)[number];
 
-const { values } = parseArgs({
-  options: {
-    problems: { type: "string", default: "100" },
-    dataset: { type: "string", default: "lab:hard" },
-    policies: { type: "string", default: banditPolicyNames.join(",") },
-    lambdas: { type: "string", default: "0,0.002,0.02" },
-    prices: { type: "string", default: "parameters" },
-    temperature: { type: "string" },
-    seed: { type: "string", default: "0" },
-    threads: { type: "string", default: "1" },
-    warmup: { type: "string", default: "3" },
-    json: { type: "string", default: "runs/bench-bandit.json" },
-    ...routePairOptions,
-  },
-});
-
-/** A flag's text as a number, or the text itself when it is none (so that the check quotes what was given). */
-function numeric(text: string): number | string {
-  const value = Number(text);
-  return text.trim() === "" || !Number.isFinite(value) ? text : value;
-}
-
-/** A comma-separated flag's parts, trimmed, refusing an empty list. */
-function listOf(text: string, flag: string): string[] {
-  const parts = text.split(",").map((part) => part.trim());
-  if (parts.some((part) => part === "")) {
+/**
+ * Each model's price per token by the cards' parameter counts: the large model's 1, the small model's its
+ * share of the large one's parameters.
+ *
+ * @throws ConfigError naming `--prices` when a card has no parameter count.
+ */
+function pricesByParameters(pair: RoutePair, cards: readonly LabModel[]): Record<RouteRole, number> {
+  const parameters = routeRoles.map((role) => cards.find((card) => card.name === pair[role])?.parameters);
+  const [small, large] = parameters;
+  if (small === undefined || large === undefined) {
+    const missing = routeRoles.find((_, index) => parameters[index] === undefined) ?? "large";
     throw new ConfigError(
-      `${owner}: ${flag} must be a comma-separated list without empty items, got "${text}"`,
-      {
-        field: flag,
-      },
+      `${owner}: --prices parameters needs the parameter count of ${pair[missing]} from its model card, which has none; use --prices time`,
+      { field: "--prices" },
     );
   }
-  return parts;
+  return { small: small / large, large: 1 };
 }
 
-const problemCount = checkInteger(owner, "--problems", numeric(values.problems), { minimum: 1 });
-const seed = checkInteger(owner, "--seed", numeric(values.seed), { minimum: 0, maximum: 20_000 });
-const threads = checkInteger(owner, "--threads", numeric(values.threads), { minimum: 1, maximum: 256 });
-const warmup = checkInteger(owner, "--warmup", numeric(values.warmup), { minimum: 0 });
-const priceBasis: PriceBasis = checkOneOf(owner, "--prices", values.prices, priceBases);
-if (!values.dataset.startsWith("lab:")) {
-  throw new ConfigError(
-    `${owner}: --dataset must be a lab dataset (lab:hard, lab:mixed, lab:1 … lab:6), whose checker rewards the routes, got "${values.dataset}"`,
-    { field: "--dataset" },
-  );
+/** What the run needs before any work, checked. */
+interface BanditSetup {
+  readonly options: BanditOptions;
+  readonly cards: readonly LabModel[];
+  /** The prices by parameters, known before any request (`--prices parameters`). */
+  readonly parameterPrices: Record<RouteRole, number> | undefined;
 }
-const policies: BanditPolicyName[] = [
-  ...new Set(
-    listOf(values.policies, "--policies").map((name) =>
-      checkOneOf(owner, "--policies", name, banditPolicyNames),
-    ),
-  ),
-];
-const lambdas = [
-  ...new Set(
-    listOf(values.lambdas, "--lambdas").map((text) =>
-      checkNumber(owner, "--lambdas", numeric(text), { minimum: 0 }),
-    ),
-  ),
-];
-const pair: RoutePair = routePairFromFlags(values);
-const cards = await labModels();
-const cardOf = (name: string) => cards.find((card) => card.name === name);
-const temperature = checkNumber(
-  owner,
-  "--temperature",
-  numeric(values.temperature ?? String(cardOf(pair.large)?.recommendedTemperature ?? 1)),
-  { minimum: 0 },
-);
+
+/**
+ * The checked options, the models' files and cards checked; or the exit code: 0 after `--help`, 2 after a
+ * one-line message naming a bad flag (before any model loads).
+ */
+async function setupOrExitCode(argv: readonly string[]): Promise<BanditSetup | number> {
+  try {
+    const options = parseBanditOptions(argv);
+    if (options === undefined) {
+      process.stdout.write(banditUsage);
+      return 0;
+    }
+    await checkRoutePairModels(owner, options.pair);
+    const cards = await labModels();
+    const parameterPrices =
+      options.priceBasis === "parameters" ? pricesByParameters(options.pair, cards) : undefined;
+    return { options, cards, parameterPrices };
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+}
+
+const setup = await setupOrExitCode(process.argv.slice(2));
+if (typeof setup === "number") process.exit(setup);
+const { options, cards, parameterPrices } = setup;
+const { seed, threads, warmup, pair, priceBasis, policies, lambdas } = options;
+const temperature =
+  options.temperature ?? cards.find((card) => card.name === pair.large)?.recommendedTemperature ?? 1;
 
 /** The seed of the request for problem `index`: the same for a model alone and in every route. */
 const requestSeed = (index: number) => seed * 100_003 + index;
@@ -259,19 +239,9 @@ async function runPass(
   };
 }
 
-/** The prices per token, the large model's 1, the small model's by `basis`. */
-function pricesOf(basis: PriceBasis, secondsPerToken: Record<RouteRole, number>): Record<RouteRole, number> {
-  if (basis === "time") return { small: secondsPerToken.small / secondsPerToken.large, large: 1 };
-  const parameters = routeRoles.map((role) => cardOf(pair[role])?.parameters);
-  const [small, large] = parameters;
-  if (small === undefined || large === undefined) {
-    const missing = routeRoles.find((_, index) => parameters[index] === undefined) ?? "large";
-    throw new ConfigError(
-      `${owner}: --prices parameters needs the parameter count of ${pair[missing]} from its model card, which has none; use --prices time`,
-      { field: "--prices" },
-    );
-  }
-  return { small: small / large, large: 1 };
+/** The prices per token, the large model's 1, the small model's by `--prices`. */
+function pricesOf(secondsPerToken: Record<RouteRole, number>): Record<RouteRole, number> {
+  return parameterPrices ?? { small: secondsPerToken.small / secondsPerToken.large, large: 1 };
 }
 
 /** A value of one model of the pair, none for the other. */
@@ -282,7 +252,7 @@ function onlyFor(role: RouteRole, value: number): Record<RouteRole, number | und
 const formatNumber = (value: number | undefined, digits: number) =>
   value === undefined ? "" : value.toFixed(digits);
 
-const dataset = await loadDataset(values.dataset, { limit: problemCount, seed });
+const dataset = await loadDataset(options.dataset, { limit: options.problems, seed });
 const grader = graderByName(dataset.grader);
 const problems = dataset.problems;
 const startedAll = performance.now();
@@ -353,7 +323,7 @@ const alone: Record<RouteRole, PassOutcome | undefined> = { small: undefined, la
     await stopServing(served);
   }
 }
-const prices = pricesOf(priceBasis, secondsPerToken);
+const prices = pricesOf(secondsPerToken);
 const costOf = (tokens: Record<RouteRole, number>) =>
   tokens.small * prices.small + tokens.large * prices.large;
 for (const role of routeRoles) {
@@ -420,15 +390,15 @@ interface HealthRoutes {
   }
 }
 
-const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const { machine, versions } = benchEnvironment();
 const wallSeconds = (performance.now() - startedAll) / 1000;
 process.stdout.write(
-  `${values.dataset}, ${problems.length} problems, seed ${seed}, temperature ${temperature}, ${threads} thread(s) per model; ` +
+  `${options.dataset}, ${problems.length} problems, seed ${seed}, temperature ${temperature}, ${threads} thread(s) per model; ` +
     `small ${pair.small}, large ${pair.large}\n` +
     `prices per token (by ${priceBasis}): ${pair.small} ${prices.small.toPrecision(3)}, ${pair.large} 1; ` +
     `measured ${(secondsPerToken.small * 1000).toFixed(3)} and ${(secondsPerToken.large * 1000).toFixed(3)} ms per token ` +
     `(${(secondsPerToken.small / secondsPerToken.large).toFixed(2)} : 1)\n` +
-    `${os.cpus().length} cores (${cpu}); ${wallSeconds.toFixed(0)} s in all\n\n`,
+    `${machine.cores} cores (${machine.cpu}); ${wallSeconds.toFixed(0)} s in all\n\n`,
 );
 process.stdout.write(
   `${markdownTable([
@@ -464,10 +434,10 @@ process.stdout.write(
     ]),
   ])}\n`,
 );
-const file = path.resolve(values.json);
+const file = path.resolve(options.json);
 await mkdir(path.dirname(file), { recursive: true });
 const run = {
-  dataset: values.dataset,
+  dataset: options.dataset,
   problems: problems.length,
   seed,
   temperature,
@@ -476,7 +446,8 @@ const run = {
   priceBasis,
   prices,
   secondsPerToken,
-  machine: { cores: os.cpus().length, cpu },
+  machine,
+  versions,
   wallSeconds,
   rows,
 };

@@ -8,8 +8,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import pg from "pg";
+import type { Pool } from "pg";
 import { openRunStore, parseRunLocation, type RunLocation, redactUrl } from "../src/bench/store/index.ts";
+import { openPostgresPool } from "../src/bench/store/open-postgres-pool.ts";
+import { ConfigError, MullError } from "../src/errors/index.ts";
 
 /** What the benchmark counts in a run. */
 export type RunCount = "results" | "samples" | "duplicatedResults" | "samplesWithoutResult";
@@ -86,18 +88,49 @@ export function sqliteStore(workspace: string): DistributedStore {
   };
 }
 
+/** A pool on `url`, or a ConfigError naming `--store` with the reason (the password redacted). */
+async function openStorePool(url: string): Promise<Pool> {
+  try {
+    return await openPostgresPool(url, { maxConnections: 2 });
+  } catch (error) {
+    if (!MullError.isInstance(error)) throw error;
+    throw new ConfigError(`--store: ${error.message}`, { field: "--store", cause: error });
+  }
+}
+
 /**
  * Named runs in a fresh schema (`mull_distributed_<random>`) of the database at `url`, which the URL's
- * user may create; workers get the URL (with its password) through `--store`.
+ * user may create; workers get the URL (with its password) through `--store`. The database is reached
+ * here, before anything else starts.
+ *
+ * @throws ConfigError naming `--store` and the URL with its password redacted when the database cannot
+ *   be reached or the schema cannot be created there.
  */
 export async function postgresStore(url: string): Promise<DistributedStore> {
   const schema = `mull_distributed_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Pool({ connectionString: url, max: 2 });
-  await admin.query(`CREATE SCHEMA ${schema}`);
+  const admin = await openStorePool(url);
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    const shown = redactUrl(url);
+    const detail = (error instanceof Error ? error.message : String(error)).replaceAll(url, shown);
+    throw new ConfigError(`--store: cannot create schema ${schema} in ${shown}: ${detail}`, {
+      field: "--store",
+      cause: error,
+    });
+  }
   const scoped = new URL(url);
   scoped.searchParams.set("options", `-c search_path=${schema}`);
   const storeUrl = scoped.toString();
-  const pool = new pg.Pool({ connectionString: storeUrl, max: 2 });
+  let pool: Pool;
+  try {
+    pool = await openStorePool(storeUrl);
+  } catch (error) {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+    throw error;
+  }
   return {
     label: `PostgreSQL ${redactUrl(url)}, schema ${schema}`,
     benchArgs: (name) => ["--out", name, "--store", storeUrl],

@@ -22,43 +22,72 @@
  *   npm run bench:distributed -- --store postgres://mull:mull@127.0.0.1:5432/mull --problems 200
  *
  * Needs a Redis (`--redis`, default $MULL_TEST_REDIS_URL or redis://127.0.0.1:6379); each run uses its own
- * queue, obliterated afterwards.
+ * queue, obliterated afterwards. `--help` lists the options. A bad flag (an unknown one, `--kills abc`), a
+ * Redis that does not answer within 5 s or a database that cannot be reached is one line naming the flag,
+ * exit code 2, before any process starts or any file is written.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
+import { checkQueueReachable } from "../src/bench/queue/check-queue-reachable.ts";
+import { redactUrl } from "../src/bench/store/index.ts";
+import { ConfigError, MullError } from "../src/errors/index.ts";
 import { seededRng, sleep } from "../src/runtime/index.ts";
 import {
   type FakeOpenAIRequest,
   type FakeReply,
   startFakeOpenAIServer,
 } from "../src/testing/fake-openai-server.ts";
+import { type DistributedOptions, distributedUsage, parseDistributedOptions } from "./distributed-options.ts";
 import { type DistributedStore, dumpRun, postgresStore, sqliteStore } from "./distributed-store.ts";
 
-const { values } = parseArgs({
-  options: {
-    problems: { type: "string", default: "80" },
-    "kill-problems": { type: "string", default: "160" },
-    kills: { type: "string", default: "10" },
-    redis: { type: "string", default: process.env.MULL_TEST_REDIS_URL ?? "redis://127.0.0.1:6379" },
-    store: { type: "string", default: process.env.MULL_BENCH_STORE },
-    json: { type: "boolean", default: false },
-  },
-});
-const problems = Number(values.problems);
-const killProblems = Number(values["kill-problems"]);
-const kills = Number(values.kills);
-const redisUrl = values.redis!;
+const owner = "bench:distributed";
+
+/** How long the Redis of `--redis` has to answer before the benchmark gives up on it. */
+const redisReachMilliseconds = 5_000;
+
+/**
+ * The checked options and the PostgreSQL store when `--store` names one, both reached before anything is
+ * started or written; or the exit code: 0 after `--help`, 2 after one line naming the flag at fault (a
+ * bad value, a Redis or a database that cannot be reached).
+ */
+async function prepare(
+  argv: readonly string[],
+): Promise<{ options: DistributedOptions; postgres: DistributedStore | undefined } | number> {
+  try {
+    const options = parseDistributedOptions(argv);
+    if (options === undefined) {
+      process.stdout.write(distributedUsage);
+      return 0;
+    }
+    try {
+      await checkQueueReachable(options.redis, {
+        field: "--redis",
+        timeoutMilliseconds: redisReachMilliseconds,
+      });
+    } catch (error) {
+      if (!MullError.isInstance(error)) throw error;
+      throw new ConfigError(error.message, { field: "--redis", cause: error });
+    }
+    const postgres = options.store === undefined ? undefined : await postgresStore(options.store);
+    return { options, postgres };
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    const message = error.message.startsWith(`${owner}: `) ? error.message : `${owner}: ${error.message}`;
+    process.stderr.write(`${message}\n`);
+    return 2;
+  }
+}
+
+const prepared = await prepare(process.argv.slice(2));
+if (typeof prepared === "number") process.exit(prepared);
+const { options: values, postgres } = prepared;
+const { problems, killProblems, kills } = values;
+const redisUrl = values.redis;
 const mullBin = resolve(import.meta.dirname, "../../cli/bin/mull.js");
-const workspace = mkdtempSync(join(tmpdir(), "mull-distributed-"));
-const store: DistributedStore =
-  values.store === undefined || values.store === ""
-    ? sqliteStore(workspace)
-    : await postgresStore(values.store);
 
 // --- The fake upstream: a deterministic answer per prompt, 200 ± 50 ms per call from a seeded rng. ---
 const latencyRng = seededRng(11);
@@ -74,7 +103,13 @@ function reply(request: FakeOpenAIRequest): FakeReply {
   });
   return { choices, delivery: { headerDelayMilliseconds: 150 + latencyRng.next() * 100 } };
 }
-const server = await startFakeOpenAIServer({ handler: reply });
+const server = await startFakeOpenAIServer({ handler: reply }).catch(async (error: unknown) => {
+  await postgres?.close();
+  throw error;
+});
+// Created only now that the services answered, and removed at the end whatever happens.
+const workspace = mkdtempSync(join(tmpdir(), "mull-distributed-"));
+const store: DistributedStore = postgres ?? sqliteStore(workspace);
 /** Calls for problems; each process's backend also probes the server's capabilities once. */
 const pairCalls = () => server.requests.filter((request) => questionPattern.test(request.prompt));
 
@@ -130,7 +165,11 @@ function startMull(args: readonly string[]): Child {
 async function runMull(args: readonly string[]): Promise<void> {
   const child = startMull(args);
   const code = await child.exited;
-  if (code !== 0) throw new Error(`mull ${args.join(" ")} exited ${code}:\n${child.stderr}`);
+  if (code !== 0) {
+    // The store's and the queue's URLs may hold passwords.
+    const shown = args.map((arg) => (/^[a-z]+:\/\/[^/\s]*@/i.test(arg) ? redactUrl(arg) : arg));
+    throw new Error(`mull ${shown.join(" ")} exited ${code}:\n${child.stderr}`);
+  }
 }
 
 async function waitFor(
@@ -210,6 +249,11 @@ function missedTargets(
       `4 workers: ${speedUp?.toFixed(2) ?? "no"}x faster than 1 (processing time), expected at least ${speedUpTarget}x`,
     );
   }
+  if (kill.kills === 0) {
+    missed.push(
+      `kills: no worker was killed before the ${kill.pairs} pairs were done (asked for ${kills}), so the kill checks prove nothing; raise --kill-problems`,
+    );
+  }
   if (kill.rowsLost !== 0) missed.push(`kills: ${kill.rowsLost} rows lost, expected 0`);
   if (kill.duplicatedResults !== 0)
     missed.push(`kills: ${kill.duplicatedResults} results duplicated, expected 0`);
@@ -231,7 +275,7 @@ const results: Record<string, unknown> = {
   problems,
   killProblems,
   kills,
-  redis: redisUrl,
+  redis: redactUrl(redisUrl),
   store: store.label,
 };
 /** A reference run directory, read as the queued runs are. */
@@ -350,7 +394,7 @@ try {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     const lines = [
-      `distributed bench: ${problems} problems × greedy, fake upstream 200 ± 50 ms per call, Redis ${redisUrl}, ${store.label}`,
+      `distributed bench: ${problems} problems × greedy, fake upstream 200 ± 50 ms per call, Redis ${redactUrl(redisUrl)}, ${store.label}`,
       `reference (one process, concurrency 4, plus the kill run's reference): ${(results.referenceSeconds as number).toFixed(1)} s`,
       "workers  wall s  processing s  rows  calls  speed-up (wall)  speed-up (processing)  identical",
       ...scaling.map(

@@ -11,7 +11,8 @@
  *   npm run bench:glimpse -- --small lab-small --large lab-large --problems 20
  *
  * `--small` / `--large`: a lab model name from models.json or a `.gguf` path; by default `defaultRoutePair`
- * (`route-pair.ts`). A pair that is not there is skipped with a message. The τ printed for `glimp@τk12` is the
+ * (`route-pair.ts`). A model that is not there, like any bad flag (`--problems 0`, `--dev 0`, an unknown
+ * dataset), is a one-line message naming it, exit code 2 (`--help` lists the options). The τ printed for `glimp@τk12` is the
  * one to pass to `npm run bench:routing -- --glimp-threshold τ` for the same pair, that of `glimp@τk12h` to
  * `--glimp-handoff-threshold τ`.
  *
@@ -22,9 +23,8 @@
  * as handed over. Routing changes the later steps, so the share measured on the test set only approximates
  * the target.
  */
-import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { createLlamaCppBackend, type LlamaCppBackend, resolveModelPath } from "@mull/llama-cpp";
+import { createLlamaCppBackend, type LlamaCppBackend } from "@mull/llama-cpp";
+import { ConfigError } from "../src/errors/index.ts";
 import { labDataset } from "../src/lab/index.ts";
 import {
   bigLittleDecoder,
@@ -37,12 +37,15 @@ import type { Backend, Problem, Strategy } from "../src/spec/index.ts";
 import { type NamedBackend, singleSample } from "../src/strategies/index.ts";
 import { usageByModel } from "../src/trace/index.ts";
 import {
-  type RouteRole,
-  routePairFromFlags,
-  routePairOptions,
-  routeRoleOf,
-  routeRoles,
-} from "./route-pair.ts";
+  type GlimpseOptions,
+  glimpseDevSeedOffset,
+  glimpseUsage,
+  parseGlimpseOptions,
+} from "./glimpse-lab-options.ts";
+import { markdownTable } from "./markdown-table.ts";
+import { checkRoutePairModels, type RouteRole, routeRoleOf, routeRoles } from "./route-pair.ts";
+
+const owner = "bench:glimpse";
 
 /**
  * The entropy (nats) each step the small model writes greedily on `problems` reaches over its first
@@ -172,36 +175,33 @@ function format(rows: readonly Row[], largeGreedyLabel: string): string {
       row.cpu.toFixed(1),
     ];
   });
-  return [header, ...lines].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+  return markdownTable([header, ...lines]);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      problems: { type: "string", default: "100" },
-      dataset: { type: "string", default: "lab:hard" },
-      seed: { type: "string", default: "0" },
-      dev: { type: "string", default: "60" },
-      targets: { type: "string", default: "0.2,0.3,0.4" },
-      handoff: { type: "string", default: "0.3,0.4" },
-      bild: { type: "string", default: "0.3,0.5,0.7" },
-      glimpse: { type: "string", default: "1,12" },
-      ...routePairOptions,
-    },
-  });
-  const pair = routePairFromFlags(values);
-  const missing: string[] = [];
-  for (const role of routeRoles) {
-    const file = await resolveModelPath(pair[role]).catch(() => undefined);
-    if (file === undefined) missing.push(`${pair[role]}: not a lab model name in models.json`);
-    else if (!existsSync(file)) missing.push(`${pair[role]}: no file ${file}`);
+/** Runs the comparison; a bad flag is a one-line message naming it and exit code 2, before any model loads. */
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const options = parseGlimpseOptions(argv);
+    if (options === undefined) {
+      process.stdout.write(glimpseUsage);
+      return 0;
+    }
+    await checkRoutePairModels(owner, options.pair);
+    await compare(options);
+    return 0;
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    const message = error.message.startsWith(`${owner}: `) ? error.message : `${owner}: ${error.message}`;
+    process.stderr.write(`${message}\n`);
+    return 2;
   }
-  if (missing.length > 0) {
-    process.stderr.write(`skipping: ${missing.join("; ")}\n`);
-    return;
-  }
-  const problems = labDataset(values.dataset, { limit: Number(values.problems), seed: Number(values.seed) });
-  const dev = labDataset(values.dataset, { limit: Number(values.dev), seed: Number(values.seed) + 1000 });
+}
+
+/** Calibrates τ on the dev problems and prints the table of every method on the test problems. */
+async function compare(options: GlimpseOptions): Promise<void> {
+  const { pair } = options;
+  const problems = labDataset(options.dataset, { limit: options.problems, seed: options.seed });
+  const dev = labDataset(options.dataset, { limit: options.dev, seed: options.seed + glimpseDevSeedOffset });
   const small: LlamaCppBackend = await createLlamaCppBackend({ model: pair.small, threads: 1 });
   const large: LlamaCppBackend = await createLlamaCppBackend({ model: pair.large, threads: 1 });
   const counted = countingScores(large);
@@ -220,11 +220,11 @@ async function main(): Promise<void> {
     rows.push(await run(largeGreedy, greedy, large));
     rows.push(await run(`greedy ${pair.small}`, greedy, small));
     let steps = 0;
-    for (const glimpse of values.glimpse.split(",").map(Number)) {
+    for (const glimpse of options.glimpse) {
       const solutions = await stepEntropies(small, dev, glimpse);
       const entropies = solutions.flat();
       steps = entropies.length;
-      for (const target of values.targets.split(",").map(Number)) {
+      for (const target of options.targets) {
         const threshold = Number(calibrateGlimpThreshold(entropies, target).toFixed(4));
         const strategy = glimpseRouter({ models, threshold, glimpse });
         const label = `${strategy.name} (target ${target})`;
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
         process.stderr.write(`${label} done\n`);
       }
       if (glimpse === 1) continue;
-      for (const target of values.handoff.split(",").map(Number)) {
+      for (const target of options.handoff) {
         const threshold = Number(calibrateGlimpHandoff(solutions, target).toFixed(4));
         const strategy = glimpseRouter({ models, threshold, glimpse, hold: Number.POSITIVE_INFINITY });
         const label = `${strategy.name} (handoff, target ${target})`;
@@ -240,13 +240,13 @@ async function main(): Promise<void> {
         process.stderr.write(`${label} done\n`);
       }
     }
-    for (const fallback of values.bild.split(",").map(Number)) {
+    for (const fallback of options.bild) {
       const strategy = bigLittleDecoder({ models, fallback });
       rows.push(await run(strategy.name, strategy, large));
       process.stderr.write(`${strategy.name} done\n`);
     }
     process.stdout.write(
-      `${values.dataset}, ${problems.length} problems (seed ${values.seed}); small ${pair.small}, large ${pair.large}; ` +
+      `${options.dataset}, ${problems.length} problems (seed ${options.seed}); small ${pair.small}, large ${pair.large}; ` +
         `τ calibrated on ${dev.length} dev problems (${steps} steps)\n${format(rows, largeGreedy)}\n`,
     );
   } finally {
@@ -255,4 +255,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from "../src/errors/index.ts";
 import type { NamedBackend } from "../src/strategies/index.ts";
+import { checkModelFlag } from "./model-flag.ts";
 
 /**
  * Two embedded lab models, smallest first: each a lab model name from `packages/llama-cpp/models/models.json`
@@ -33,11 +34,15 @@ export const routePairOptions = {
 /**
  * The pair from the `--small` / `--large` flags.
  *
- * @throws ConfigError when a name is empty or both flags name the same model (tokens could not be told apart).
+ * @throws ConfigError naming `owner` and the flag when a name is empty or both flags name the same model
+ *   (tokens could not be told apart).
  * @example
- * const pair = routePairFromFlags(values); // { small: "lab-small", large: "lab-large" } with --small lab-small --large lab-large
+ * const pair = routePairFromFlags("bench:routing", values); // { small: "lab-small", large: "lab-large" } with --small lab-small --large lab-large
  */
-export function routePairFromFlags(values: { readonly small: string; readonly large: string }): RoutePair {
+export function routePairFromFlags(
+  owner: string,
+  values: { readonly small: string; readonly large: string },
+): RoutePair {
   const small = values.small.trim();
   const large = values.large.trim();
   for (const [flag, name] of [
@@ -45,17 +50,30 @@ export function routePairFromFlags(values: { readonly small: string; readonly la
     ["--large", large],
   ] as const) {
     if (name === "") {
-      throw new ConfigError(`${flag}: expected a lab model name or a .gguf path, got an empty string`, {
+      throw new ConfigError(`${owner}: ${flag} must be a lab model name or a .gguf path, got ""`, {
         field: flag,
       });
     }
   }
   if (small === large) {
-    throw new ConfigError(`--small and --large both name ${JSON.stringify(small)}; expected two models`, {
-      field: "--large",
-    });
+    throw new ConfigError(
+      `${owner}: --small and --large both name ${JSON.stringify(small)}; expected two models`,
+      { field: "--large" },
+    );
   }
   return { small, large };
+}
+
+/**
+ * Checks, before any work, that both models of the pair can be loaded (`checkModelFlag`).
+ *
+ * @throws ConfigError naming `owner`, the flag (`--small` or `--large`) and the model: an unknown lab model
+ *   name, or no file where the model should be.
+ * @example
+ * await checkRoutePairModels("bench:glimpse", pair);
+ */
+export async function checkRoutePairModels(owner: string, pair: RoutePair): Promise<void> {
+  for (const role of routeRoles) await checkModelFlag(owner, `--${role}`, pair[role]);
 }
 
 /**

@@ -22,6 +22,11 @@
  *   npm run bench:routing -- --small lab-small --large lab-large --glimp-threshold 0.5159
  *   npm run bench:routing -- --problems 60 --dataset lab:hard
  *   npm run bench:routing -- --problems 600 --only uniform,compute-optimal   (labels containing either)
+ *   npm run bench:routing -- --help     # the options
+ *
+ * `--only` runs `large sc@8` too, since the "vs large sc@8" column divides by its cost, and refuses a text
+ * that matches no method's label, listing them. A bad flag (an unknown one, `--problems 0`, an unknown
+ * model or dataset) is a message naming it, exit code 2, before any model loads.
  *
  * Both models at one thread, at the lab profile's sampling at the large model's card temperature (top-k 0,
  * top-p 1, min-p 0). Accuracies on 120 problems are ±4.5 points (one standard error); compare rows of the
@@ -29,58 +34,54 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { labModels } from "@mull/llama-cpp";
-import { loadDataset } from "../src/bench/datasets/index.ts";
+import { type BenchDataset, loadDataset } from "../src/bench/datasets/index.ts";
 import { graderByName } from "../src/bench/graders/index.ts";
 import { createBackendFromFlags, type ResolvedBackend } from "../src/cli/create-backend.ts";
+import { ConfigError } from "../src/errors/index.ts";
 import { labProfile, labPromptTemplate } from "../src/lab/index.ts";
 import { solve } from "../src/solve.ts";
+import { benchEnvironment } from "./bench-environment.ts";
 import { markdownTable } from "./markdown-table.ts";
-import { type RouteRole, routePairFromFlags, routePairOptions, routeRoles } from "./route-pair.ts";
+import { checkRoutePairModels, type RouteRole, routeRoles } from "./route-pair.ts";
+import { type RoutingMeasure, type RoutingRunSettings, runRoutingMethod } from "./routing-lab.ts";
 import {
-  defaultGlimpSetting,
-  type RoutingMeasure,
-  type RoutingRunSettings,
-  routingMethods,
-  runRoutingMethod,
-} from "./routing-lab.ts";
+  parseRoutingOptions,
+  type RoutingOptions,
+  routingBaseline,
+  routingUsage,
+} from "./routing-options.ts";
 
-const { values } = parseArgs({
-  options: {
-    problems: { type: "string", default: "120" },
-    dataset: { type: "string", default: "lab:mixed" },
-    seed: { type: "string", default: "0" },
-    threads: { type: "string", default: "1" },
-    "speed-problems": { type: "string", default: "30" },
-    json: { type: "string", default: "runs/bench-routing.json" },
-    only: { type: "string" },
-    ...routePairOptions,
-    "glimp-threshold": { type: "string", default: String(defaultGlimpSetting.threshold) },
-    "glimp-handoff-threshold": { type: "string", default: String(defaultGlimpSetting.handoffThreshold) },
-  },
-});
+const owner = "bench:routing";
 
-function integer(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${flag}: expected a whole number ≥ 1, got ${text}`);
-  return value;
+/**
+ * The checked options and the dataset, loaded before the models so that a bad name fails at once; or the
+ * exit code: 0 after `--help`, 2 after a one-line message naming a bad flag.
+ */
+async function setupOrExitCode(
+  argv: readonly string[],
+): Promise<{ options: RoutingOptions; dataset: BenchDataset } | number> {
+  try {
+    const options = parseRoutingOptions(argv);
+    if (options === undefined) {
+      process.stdout.write(routingUsage);
+      return 0;
+    }
+    await checkRoutePairModels(owner, options.pair);
+    const dataset = await loadDataset(options.dataset, { limit: options.problems, seed: options.seed });
+    return { options, dataset };
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    const message = error.message.startsWith(`${owner}: `) ? error.message : `${owner}: ${error.message}`;
+    process.stderr.write(`${message}\n`);
+    return 2;
+  }
 }
 
-const problemCount = integer(values.problems, "problems");
-const seed = Number(values.seed);
-const threads = integer(values.threads, "threads");
-const pair = routePairFromFlags(values);
-const glimpThreshold = Number(values["glimp-threshold"]);
-if (!Number.isFinite(glimpThreshold) || glimpThreshold <= 0)
-  throw new Error(`--glimp-threshold: expected a number > 0, got ${values["glimp-threshold"]}`);
-const handoffThreshold = Number(values["glimp-handoff-threshold"]);
-if (!Number.isFinite(handoffThreshold) || handoffThreshold <= 0)
-  throw new Error(
-    `--glimp-handoff-threshold: expected a number > 0, got ${values["glimp-handoff-threshold"]}`,
-  );
-const glimp = { ...defaultGlimpSetting, threshold: glimpThreshold, handoffThreshold };
+const setup = await setupOrExitCode(process.argv.slice(2));
+if (typeof setup === "number") process.exit(setup);
+const { options, dataset } = setup;
+const { seed, threads, pair, glimp } = options;
 
 /** Generated tokens per second of each model: sc@8 over the same problems, the models taking turns. */
 async function measureSpeed(settings: RoutingRunSettings, count: number): Promise<Record<RouteRole, number>> {
@@ -115,7 +116,6 @@ try {
   for (const role of routeRoles) loaded.push(await createBackendFromFlags({ model: pair[role], threads }));
   const [small, large] = loaded;
   if (small === undefined || large === undefined) throw new Error("the lab models did not load");
-  const dataset = await loadDataset(values.dataset, { limit: problemCount, seed });
   const grader = graderByName(dataset.grader);
   // The lab profile also for a model given as a .gguf path, which has no card (temperature 1 then).
   const card = (await labModels()).find((entry) => entry.name === pair.large);
@@ -132,27 +132,28 @@ try {
     sampling: profile.samplingDefaults,
     seed,
   };
-  const speed = await measureSpeed(settings, integer(values["speed-problems"], "speed-problems"));
+  const speed = await measureSpeed(settings, options.speedProblems);
   const smallShare = speed.large / speed.small;
   process.stdout.write(
-    `${values.dataset}, ${dataset.problems.length} problems, seed ${seed}, ${threads} thread(s), ` +
+    `${options.dataset}, ${dataset.problems.length} problems, seed ${seed}, ${threads} thread(s), ` +
       `temperature ${settings.sampling.temperature}; small ${pair.small}, large ${pair.large}; ` +
       `glimp τ ${glimp.threshold} (k${glimp.glimpse}; handoff τ ${glimp.handoffThreshold})\n` +
       `speed: ${pair.small} ${speed.small.toFixed(0)} tokens/s, ${pair.large} ${speed.large.toFixed(0)} tokens/s: ` +
       `a small token costs ${smallShare.toFixed(2)} large tokens (large/small time per token ${(1 / smallShare).toFixed(2)}x)\n\n`,
   );
+  if (options.baselineAdded) {
+    process.stderr.write(
+      `${owner}: ${routingBaseline} runs too: the "vs ${routingBaseline}" column divides by its cost\n`,
+    );
+  }
   const measures: RoutingMeasure[] = [];
-  const only = values.only?.split(",").map((part) => part.trim());
-  const methods = routingMethods(glimp).filter(
-    (method) => only === undefined || only.some((part) => method.label.includes(part)),
-  );
-  for (const method of methods) {
+  for (const method of options.methods) {
     const measure = await runRoutingMethod(method, settings);
     measures.push(measure);
     process.stderr.write(`routing: ${measure.label} ${measure.seconds.toFixed(1)} s\n`);
   }
   const cost = (measure: RoutingMeasure) => measure.tokens.large + measure.tokens.small * smallShare;
-  const reference = measures.find((measure) => measure.label === "large sc@8");
+  const reference = measures.find((measure) => measure.label === routingBaseline);
   const rows = measures.map((measure) => ({
     method: measure.label,
     accuracy: (100 * measure.correct) / measure.problems,
@@ -174,7 +175,7 @@ try {
         "large tokens",
         "large read",
         "cost (large tokens)",
-        "vs large sc@8",
+        `vs ${routingBaseline}`,
         "samples",
         "escalated",
         "wall s",
@@ -193,17 +194,20 @@ try {
       ]),
     ])}\n`,
   );
-  const file = path.resolve(values.json);
+  const file = path.resolve(options.json);
   await mkdir(path.dirname(file), { recursive: true });
   const run = {
-    dataset: values.dataset,
+    dataset: options.dataset,
     problems: dataset.problems.length,
     seed,
+    temperature: settings.sampling.temperature,
+    sampling: settings.sampling,
     threads,
     pair,
     glimp,
     speed,
     smallShare,
+    ...benchEnvironment([small.backend, large.backend]),
     rows,
   };
   await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);

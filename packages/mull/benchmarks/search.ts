@@ -22,6 +22,11 @@
  *   npm run bench:search                                  (lab-large, 60 problems, N = 4, 8, 16)
  *   npm run bench:search -- --problems 10 --n 4,8 --prms noisy   (a quick run: a few minutes)
  *   npm run bench:search -- --model /path/to/model.gguf --temperature 1 --json results.json
+ *   npm run bench:search -- --help     # the options
+ *
+ * A bad flag (an unknown one, `--slack abc`, an unknown reward model or family, a model that is not there)
+ * is a message naming it, exit code 2, before any model loads. The JSON records the settings (seed,
+ * temperature, slack, noise), the backend, the machine and the versions beside the rows.
  *
  * Sampling is pure temperature sampling (topK 0, topP 1) at the model card's recommended temperature.
  *
@@ -29,8 +34,8 @@
  */
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { createLlamaCppBackend, labModels, labModelsDirectory } from "@mull/llama-cpp";
+import { ConfigError } from "../src/errors/index.ts";
 import { labDataset, labOutcomeChecker, labProcessReward } from "../src/lab/index.ts";
 import { noisyProcessReward, processRewardScorer, selfLogprobReward } from "../src/process-rewards/index.ts";
 import {
@@ -44,74 +49,71 @@ import {
 import { solve } from "../src/solve.ts";
 import type { Backend, Problem, ProcessRewardModel, SamplingSettings, Strategy } from "../src/spec/index.ts";
 import { bestOfN, selfConsistency, singleSample } from "../src/strategies/index.ts";
+import { benchEnvironment } from "./bench-environment.ts";
+import { checkModelFlag } from "./model-flag.ts";
+import {
+  parseSearchOptions,
+  type SearchOptions,
+  type SearchRewardModel,
+  searchUsage,
+} from "./search-options.ts";
 
-const { values } = parseArgs({
-  options: {
-    model: { type: "string" },
-    problems: { type: "string", default: "60" },
-    n: { type: "string", default: "4,8,16" },
-    astar: { type: "string", default: "2,4,8" },
-    slack: { type: "string", default: "1.25" },
-    prms: { type: "string", default: "exact,noisy,self" },
-    strategies: { type: "string", default: "maj,bon,beam,dvts,pf,astar" },
-    noise: { type: "string", default: "0.2,0.2" },
-    "pf-temperatures": { type: "string", default: "1" },
-    width: { type: "string", default: "4" },
-    seed: { type: "string", default: "0" },
-    temperature: { type: "string" },
-    threads: { type: "string", default: "1" },
-    parallel: { type: "string", default: "4" },
-    json: { type: "string" },
-  },
-});
+const owner = "bench:search";
 
-function integers(text: string, flag: string): number[] {
-  const list = text.split(",").map((part) => Number(part.trim()));
-  if (list.some((value) => !Number.isInteger(value) || value < 1)) {
-    throw new Error(`--${flag}: expected positive integers separated by commas, got ${JSON.stringify(text)}`);
-  }
-  return list;
-}
-
+/** The first lab model whose file is there, for a run without `--model`. */
 function defaultModel(): string {
   for (const name of ["lab-large", "lab-small"]) {
     if (existsSync(`${labModelsDirectory}/${name}.gguf`)) return name;
   }
-  throw new Error(`no lab model in ${labModelsDirectory}: pass --model <name or .gguf path>`);
+  throw new ConfigError(
+    `${owner}: --model: no lab model file in ${labModelsDirectory}; pass --model <name or .gguf path>`,
+    { field: "--model" },
+  );
 }
 
-const model = values.model ?? defaultModel();
-const problemCount = integers(values.problems, "problems")[0]!;
-const sizes = integers(values.n, "n");
-const astarSizes = integers(values.astar, "astar");
-const slack = Number(values.slack);
-const width = integers(values.width, "width")[0]!;
-const parallel = integers(values.parallel, "parallel")[0]!;
-const seed = Number(values.seed);
-// The model card's sampling temperature for voting and search, unless told otherwise.
-const card = (await labModels()).find((entry) => entry.name === model);
-const temperature = Number(values.temperature ?? card?.recommendedTemperature ?? 1);
-const [falsePositiveRate = 0.2, falseNegativeRate = 0.2] = values.noise.split(",").map(Number);
-const prmNames = values.prms.split(",").map((name) => name.trim());
-const families = new Set(values.strategies.split(",").map((name) => name.trim()));
-const pfTemperatures = values["pf-temperatures"].split(",").map((text) => {
-  const value = Number(text.trim());
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new Error(
-      `--pf-temperatures: expected positive numbers separated by commas, got ${JSON.stringify(text)}`,
-    );
-  }
-  return value;
-});
+/** The checked options with the model and the temperature settled. */
+interface SearchSetup {
+  readonly options: SearchOptions;
+  readonly model: string;
+  readonly temperature: number;
+}
 
-const backend = await createLlamaCppBackend({ model, threads: Number(values.threads), sequences: 16 });
-const problems = labDataset("lab:hard", { limit: problemCount, seed });
+/**
+ * The checked options, the model's file checked and its card's temperature read, or the exit code: 0 after
+ * `--help`, 2 after a one-line message naming a bad flag (before any model loads).
+ */
+async function setupOrExitCode(argv: readonly string[]): Promise<SearchSetup | number> {
+  try {
+    const options = parseSearchOptions(argv);
+    if (options === undefined) {
+      process.stdout.write(searchUsage);
+      return 0;
+    }
+    const model = options.model ?? defaultModel();
+    await checkModelFlag(owner, "--model", model);
+    // The model card's sampling temperature for voting and search, unless told otherwise.
+    const card = (await labModels()).find((entry) => entry.name === model);
+    return { options, model, temperature: options.temperature ?? card?.recommendedTemperature ?? 1 };
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+}
+
+const setup = await setupOrExitCode(process.argv.slice(2));
+if (typeof setup === "number") process.exit(setup);
+const { options, model, temperature } = setup;
+const { seed, slack, sizes, families, falsePositiveRate, falseNegativeRate } = options;
+
+const backend = await createLlamaCppBackend({ model, threads: options.threads, sequences: 16 });
+const problems = labDataset("lab:hard", { limit: options.problems, seed });
 // A lab:hard solution is about 80 tokens; the cap keeps a rambling sample (and the prompts built on it)
 // inside the models' 256-token context.
 const sampling: SamplingSettings = { temperature, topK: 0, topP: 1, maxTokens: 160 };
 
 /** The reward models under test, built afresh per problem (the self-logprob one remembers steps). */
-function rewardModel(name: string, policy: Backend): ProcessRewardModel {
+function rewardModel(name: SearchRewardModel, policy: Backend): ProcessRewardModel {
   if (name === "exact") return labProcessReward();
   if (name === "noisy" || name === "calibrated") {
     const calibrated = name === "calibrated";
@@ -123,10 +125,7 @@ function rewardModel(name: string, policy: Backend): ProcessRewardModel {
       calibrated,
     });
   }
-  if (name === "self") return selfLogprobReward({ backend: policy });
-  throw new Error(
-    `--prms: unknown reward model ${JSON.stringify(name)}; expected exact, noisy, calibrated or self`,
-  );
+  return selfLogprobReward({ backend: policy });
 }
 
 interface Outcome {
@@ -140,6 +139,27 @@ interface Outcome {
 }
 
 const rows: Row[] = [];
+
+/** Writes the run's settings and the rows so far to `--json`, when given. */
+async function saveJson(): Promise<void> {
+  if (options.json === undefined) return;
+  const run = {
+    dataset: "lab:hard",
+    problems: problems.length,
+    model,
+    backend: backend.describe(),
+    seed,
+    temperature,
+    sampling,
+    slack,
+    noise: { falsePositiveRate, falseNegativeRate },
+    // One sampled solution's generated tokens, which set every cap (once the "single" row is measured).
+    chainTokens: rows.find((row) => row.family === "single")?.tokensPerProblem,
+    ...benchEnvironment([backend]),
+    rows,
+  };
+  await writeFile(options.json, `${JSON.stringify(run, null, 2)}\n`);
+}
 
 interface Row {
   readonly strategy: string;
@@ -205,7 +225,7 @@ async function evaluate(
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: Math.min(parallel, problems.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.parallel, problems.length) }, worker));
   const correct = outcomes.filter((outcome) => outcome.correct).length;
   const tokens = outcomes.reduce((sum, outcome) => sum + outcome.completionTokens, 0);
   const row: Row = {
@@ -227,13 +247,8 @@ async function evaluate(
       `${row.failures > 0 ? `  (${row.failures} failed)` : ""}\n`,
   );
   rows.push(row);
-  if (values.json !== undefined) {
-    // Saved after every row, so a long run that stops early keeps what it measured.
-    await writeFile(
-      values.json,
-      `${JSON.stringify({ model, temperature, problems: problems.length, rows }, null, 2)}\n`,
-    );
-  }
+  // Saved after every row, so a long run that stops early keeps what it measured.
+  await saveJson();
   return row;
 }
 
@@ -254,7 +269,7 @@ for (const n of sizes) {
   if (families.has("maj")) await evaluate("maj", n, "-", () => selfConsistency({ n }), capFor(n));
 }
 
-for (const prmName of prmNames) {
+for (const prmName of options.rewardModels) {
   const prm = () => rewardModel(prmName, backend);
   // Best-of-N with the exact checker is pass@N, already measured.
   const bestOfNSizes =
@@ -269,7 +284,7 @@ for (const prmName of prmNames) {
     );
   }
   for (const n of sizes) {
-    const beamWidth = Math.min(width, n);
+    const beamWidth = Math.min(options.width, n);
     if (families.has("beam")) {
       await evaluate("beam", n, prmName, () => beamSearch({ n, width: beamWidth, prm: prm() }), capFor(n));
     }
@@ -282,7 +297,7 @@ for (const prmName of prmNames) {
         capFor(n),
       );
     }
-    for (const softmaxTemperature of families.has("pf") ? pfTemperatures : []) {
+    for (const softmaxTemperature of families.has("pf") ? options.pfTemperatures : []) {
       // The default temperature is the `pf` row the targets use; others are a sweep beside it.
       const family = softmaxTemperature === 1 ? "pf" : `pf/T${softmaxTemperature}`;
       await evaluate(
@@ -312,7 +327,7 @@ for (const prmName of prmNames) {
       await evaluate("tot", n, prmName, () => treeOfThoughtsBfs({ breadth, k: 4, prm: prm() }), capFor(n));
     }
   }
-  for (const k of families.has("astar") ? astarSizes : []) {
+  for (const k of families.has("astar") ? options.astar : []) {
     await evaluate("astar", k, prmName, () => aStarDecoding({ k, prm: prm() }), capFor(Math.max(...sizes)));
   }
 }
@@ -337,9 +352,19 @@ const lines = [
   "Targets (same reward model):",
 ];
 
+// A row with failed problems counts them as wrong with no tokens, so the targets leave it out.
+const measured = rows.filter((row) => row.failures === 0);
+if (measured.length < rows.length) {
+  lines.push(
+    `- left out of the targets, some problems failed: ${rows
+      .filter((row) => row.failures > 0)
+      .map((row) => `${row.strategy} (${row.prm})`)
+      .join(", ")}`,
+  );
+}
 const find = (family: string, n: number, prm: string) =>
-  rows.find((row) => row.family === family && row.n === n && row.prm === prm);
-for (const prmName of prmNames) {
+  measured.find((row) => row.family === family && row.n === n && row.prm === prm);
+for (const prmName of options.rewardModels) {
   for (const n of sizes) {
     const filter = find("pf", n, prmName);
     const bon = prmName === "exact" ? find("pass", 4 * n, "outcome") : find("bon", 4 * n, prmName);
@@ -349,11 +374,11 @@ for (const prmName of prmNames) {
           `${filter.accuracy >= bon.accuracy ? "met" : "missed"}`,
       );
     }
-    const majority = rows.find((row) => row.family === "maj" && row.n === n);
+    const majority = measured.find((row) => row.family === "maj" && row.n === n);
     // At equal tokens: the searches run at N, and any A* that spent no more than maj@N.
     const guided = [
       ...["pf", "beam", "dvts"].map((family) => find(family, n, prmName)),
-      ...rows.filter(
+      ...measured.filter(
         (row) =>
           row.family === "astar" &&
           row.prm === prmName &&
@@ -368,7 +393,7 @@ for (const prmName of prmNames) {
       );
     }
     if (filter !== undefined) {
-      const reaching = rows
+      const reaching = measured
         .filter((row) => row.family === "astar" && row.prm === prmName && row.accuracy >= filter.accuracy)
         .sort((a, b) => a.tokensPerProblem - b.tokensPerProblem)[0];
       lines.push(
@@ -383,9 +408,4 @@ for (const prmName of prmNames) {
 }
 
 process.stdout.write(`${lines.join("\n")}\n`);
-if (values.json !== undefined) {
-  await writeFile(
-    values.json,
-    `${JSON.stringify({ model, problems: problems.length, chainTokens, rows }, null, 2)}\n`,
-  );
-}
+await saveJson();

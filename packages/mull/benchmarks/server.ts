@@ -25,8 +25,10 @@
  *   npm run bench:server [-- --duration 10 --rounds 7 --round-size 25 --fanout-clients 50 --json]
  *   npm run bench:server -- --duration 5 --phases sequential,concurrent
  *   npm run bench:server -- --phases soak --soak-seconds 1800
+ *   npm run bench:server -- --help     # the options
  *
- * Every figure is relative to a baseline measured in the same run; other processes may share the cores.
+ * A bad flag (an unknown one or an unknown phase, `--rounds 0`, `--duration abc`) is a message naming it,
+ * exit code 2, before any process starts. Every figure is relative to a baseline measured in the same run; other processes may share the cores.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -36,44 +38,17 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 // @ts-expect-error autocannon ships no type declarations; the one call below is typed by `Cannon`.
 import autocannonUntyped from "autocannon";
-
-const { values } = parseArgs({
-  options: {
-    role: { type: "string" },
-    config: { type: "string" },
-    duration: { type: "string", default: "10" },
-    rounds: { type: "string", default: "7" },
-    "round-size": { type: "string", default: "25" },
-    "fanout-clients": { type: "string", default: "50" },
-    "fanout-n": { type: "string", default: "16" },
-    streams: { type: "string", default: "500" },
-    "stream-seconds": { type: "string", default: "10" },
-    "overload-limit": { type: "string", default: "64" },
-    "soak-seconds": { type: "string", default: "300" },
-    "soak-sample-seconds": { type: "string", default: "10" },
-    phases: { type: "string", default: "sequential,concurrent,autocannon,fanout,streams,overload" },
-    json: { type: "boolean", default: false },
-  },
-});
-
-const allPhases = [
-  "sequential",
-  "concurrent",
-  "autocannon",
-  "fanout",
-  "streams",
-  "overload",
-  "soak",
-] as const;
-const phases = new Set((values.phases ?? "").split(",").map((phase) => phase.trim()));
-for (const phase of phases) {
-  if (!(allPhases as readonly string[]).includes(phase)) {
-    throw new Error(`unknown phase "${phase}"; expected some of ${allPhases.join(", ")}`);
-  }
-}
+import { ConfigError } from "../src/errors/index.ts";
+import {
+  parseServerBenchOptions,
+  type ServerBenchChild,
+  type ServerBenchOptions,
+  serverBenchMaxInFlight,
+  serverBenchMaxSamples,
+  serverBenchUsage,
+} from "./server-options.ts";
 
 const answer = "The answer is 42.\n#### 42";
 
@@ -400,7 +375,7 @@ async function startProxy(directory: string, name: string, upstreamUrl: string, 
     configFile,
     JSON.stringify({
       server: { port: 0, logLevel: "warn", maxInFlight, keepAliveMilliseconds: 1_000 },
-      limits: { maxSamples: 64 },
+      limits: { maxSamples: serverBenchMaxSamples },
       upstreams: [
         {
           name: "fake",
@@ -429,14 +404,10 @@ async function memoryBytes(proxyUrl: string): Promise<{ rss: number; heap: numbe
   return { rss: read("mull_process_resident_memory_bytes"), heap: read("mull_process_heap_used_bytes") };
 }
 
-async function main(): Promise<void> {
-  const duration = Number(values.duration);
-  const rounds = Number(values.rounds);
-  const roundSize = Number(values["round-size"]);
-  const fanoutClients = Number(values["fanout-clients"]);
-  const fanoutN = Number(values["fanout-n"]);
+async function main(options: ServerBenchOptions): Promise<void> {
+  const { phases, duration, rounds, roundSize, fanoutClients, fanoutN } = options;
   const log = (line: string) => {
-    if (!values.json) process.stderr.write(`${line}\n`);
+    if (!options.json) process.stderr.write(`${line}\n`);
   };
 
   const fake = startChild(["--role", "fake"], "stdout");
@@ -447,7 +418,7 @@ async function main(): Promise<void> {
       url: string;
       stats: string;
     };
-    const started = await startProxy(directory, "proxy", endpoints.url, 1_024);
+    const started = await startProxy(directory, "proxy", endpoints.url, serverBenchMaxInFlight);
     proxy = started.child;
     const proxyUrl = started.url;
     const directChat = `${endpoints.url}/chat/completions`;
@@ -637,8 +608,8 @@ async function main(): Promise<void> {
     // 4. Open streams: many SSE streams held open while the upstream takes its time.
     let streams: Record<string, unknown> | undefined;
     if (phases.has("streams")) {
-      const streamCount = Number(values.streams);
-      const streamSeconds = Number(values["stream-seconds"]);
+      const streamCount = options.streams;
+      const streamSeconds = options.streamSeconds;
       await eventLoopDelay(proxyUrl);
       const held = await openStreams(
         proxyChat,
@@ -663,7 +634,7 @@ async function main(): Promise<void> {
     // 5. Overload: twice as many connections as a second proxy's in-flight limit, upstream at 100 ms.
     let overload: Record<string, unknown> | undefined;
     if (phases.has("overload")) {
-      const limit = Number(values["overload-limit"]);
+      const limit = options.overloadLimit;
       const small = await startProxy(directory, "overload", endpoints.url, limit);
       try {
         const overloadRss = await rssBytes(small.url);
@@ -699,8 +670,8 @@ async function main(): Promise<void> {
     // 7. Soak: half the measured capacity for a long while; memory should level off after the warm-up.
     let soak: Record<string, unknown> | undefined;
     if (phases.has("soak")) {
-      const soakSeconds = Number(values["soak-seconds"]);
-      const sampleSeconds = Number(values["soak-sample-seconds"]);
+      const soakSeconds = options.soakSeconds;
+      const sampleSeconds = options.soakSampleSeconds;
       const probe = await closedLoop({
         url: proxyChat,
         body: plain,
@@ -782,7 +753,7 @@ async function main(): Promise<void> {
       soak,
       rss: { beforeBytes: rssBefore, afterBytes: rssAfter },
     };
-    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     if (proxy !== undefined) {
       proxy.process.kill("SIGTERM");
@@ -794,6 +765,22 @@ async function main(): Promise<void> {
   }
 }
 
-if (values.role === "fake") await runFake();
-else if (values.role === "proxy") await runProxy(values.config ?? "");
-else await main();
+/** The checked options, or the exit code: 0 after `--help`, 2 after a message naming a bad flag. */
+function optionsOrExitCode(argv: readonly string[]): ServerBenchOptions | ServerBenchChild | number {
+  try {
+    const options = parseServerBenchOptions(argv);
+    if (options !== undefined) return options;
+    process.stdout.write(serverBenchUsage);
+    return 0;
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+}
+
+const parsed = optionsOrExitCode(process.argv.slice(2));
+if (typeof parsed === "number") process.exitCode = parsed;
+else if (parsed.role === "fake") await runFake();
+else if (parsed.role === "proxy") await runProxy(parsed.config);
+else await main(parsed);

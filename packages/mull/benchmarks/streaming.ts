@@ -16,56 +16,33 @@
  * running, voting).
  *
  *   npm run bench:streaming [-- --rounds 5 --token-ms 15 --first-token-ms 100 --json]
+ *   npm run bench:streaming -- --help     # the options
+ *
+ * A bad flag (an unknown one, `--rounds 0`, a strategy spec the server cannot run) is a message naming it,
+ * exit code 2; a request the server answers with an error status ends the run with its message, exit code 1.
  */
-import { parseArgs } from "node:util";
 import { assembleServer, listenServer, parseServerConfig } from "mull/server";
-import { type FakeOpenAIRequest, startFakeOpenAIServer } from "mull/testing";
+import { type FakeOpenAIRequest, type FakeOpenAIServer, startFakeOpenAIServer } from "mull/testing";
 import { pino } from "pino";
-
-const { values } = parseArgs({
-  options: {
-    rounds: { type: "string", default: "5" },
-    "token-ms": { type: "string", default: "15" },
-    "first-token-ms": { type: "string", default: "100" },
-    strategies: { type: "string", default: "sc@8,sc@16,asc@16,pasc@16" },
-    json: { type: "boolean", default: false },
-  },
-});
-const rounds = Number(values.rounds);
-const tokenMilliseconds = Number(values["token-ms"]);
-const firstTokenMilliseconds = Number(values["first-token-ms"]);
-const strategies = (values.strategies ?? "").split(",").map((name) => name.trim());
+import { ConfigError, MullError } from "../src/errors/index.ts";
+import { parseStreamingOptions, type StreamingOptions, streamingUsage } from "./streaming-options.ts";
 
 /** A sample of 20 to 60 word tokens ending in its answer, both chosen by the seed. */
-function sampleFor(request: FakeOpenAIRequest) {
+function sampleFor(request: FakeOpenAIRequest, options: StreamingOptions) {
   const seed = typeof request.body?.seed === "number" ? request.body.seed : 0;
   const words = 20 + ((seed * 7919) % 41);
   const answer = seed % 5 === 0 ? "41" : "42";
   const text = `${Array.from({ length: words - 2 }, (_, index) => `step${index}`).join(" ")}\n#### ${answer}`;
   return {
     choices: [text],
-    delivery: { headerDelayMilliseconds: firstTokenMilliseconds, tokenDelayMilliseconds: tokenMilliseconds },
+    delivery: {
+      headerDelayMilliseconds: options.firstTokenMilliseconds,
+      tokenDelayMilliseconds: options.tokenMilliseconds,
+    },
   };
 }
 
-const fake = await startFakeOpenAIServer({
-  handler: (request) => (request.body?.max_tokens === 1 ? "ok" : sampleFor(request)),
-});
 const key = "sk-bench-streaming";
-const config = parseServerConfig({
-  server: { keepAliveMilliseconds: 1_000 },
-  upstreams: [
-    {
-      name: "fake",
-      baseUrl: fake.url,
-      models: ["fake-model"],
-      allowedNetworks: ["127.0.0.1/32"],
-      scorer: "none",
-    },
-  ],
-});
-const assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
-const running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
 
 interface Timing {
   readonly firstByte: number;
@@ -77,21 +54,45 @@ interface Timing {
   readonly aborted: number;
 }
 
-async function timeOne(strategy: string, seed: number): Promise<Timing> {
+/** The error message of a response with an error status: the OpenAI-shaped body's, else the body itself. */
+async function errorMessage(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === "string") return message;
+  } catch {
+    // Not JSON: the text itself says what went wrong.
+  }
+  return text.trim() === "" ? "(no body)" : text.trim();
+}
+
+/**
+ * Times one streamed request.
+ *
+ * @throws MullError with the server's message when it answers with an error status: such an answer is
+ *   not a timing.
+ */
+async function timeOne(url: string, fake: FakeOpenAIServer, strategy: string, seed: number): Promise<Timing> {
   const abortedBefore = fake.generations.abortedByClient;
   const start = performance.now();
-  const response = await fetch(`${running.url}/v1/chat/completions`, {
+  const model = `${strategy}:fake-model`;
+  const response = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify({
-      model: `${strategy}:fake-model`,
+      model,
       messages: [{ role: "user", content: "What is 6 times 7?" }],
       temperature: 0.7,
       seed,
       stream: true,
     }),
   });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  if (!response.ok || response.body === null) {
+    throw new MullError(
+      `the server answered ${model} with status ${response.status}: ${await errorMessage(response)}`,
+    );
+  }
+  const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
   let firstByte: number | undefined;
@@ -110,6 +111,9 @@ async function timeOne(strategy: string, seed: number): Promise<Timing> {
     for (const event of events) {
       if (!event.startsWith("data: {")) continue;
       const chunk = JSON.parse(event.slice(6));
+      if (chunk.error !== undefined) {
+        throw new MullError(`the server failed ${model} mid-stream: ${chunk.error.message ?? event}`);
+      }
       if (chunk.mull?.progress !== undefined) {
         firstProgress ??= now;
         lastProgress = now;
@@ -138,34 +142,68 @@ const median = (numbers: readonly number[]) => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-const results: Record<string, Record<string, number>> = {};
-for (const strategy of strategies) {
-  const timings: Timing[] = [];
-  for (let round = 0; round < rounds; round += 1) timings.push(await timeOne(strategy, 1 + round * 101));
-  const of = (field: keyof Timing) => median(timings.map((timing) => timing[field]));
-  const total = of("total");
-  results[strategy] = {
-    firstByteMs: of("firstByte"),
-    firstProgressMs: of("firstProgress"),
-    lastProgressMs: of("lastProgress"),
-    firstAnswerMs: of("firstAnswer"),
-    totalMs: total,
-    decisionToAnswerMs: median(timings.map((timing) => timing.firstAnswer - timing.lastProgress)),
-    firstByteShare: of("firstByte") / total,
-    firstProgressShare: of("firstProgress") / total,
-    firstAnswerShare: of("firstAnswer") / total,
-    samplesDone: of("samples"),
-    upstreamAborted: of("aborted"),
-  };
+/** Starts the fake upstream and the server, times every strategy, and stops them again. */
+async function measure(options: StreamingOptions): Promise<Record<string, Record<string, number>>> {
+  const fake = await startFakeOpenAIServer({
+    handler: (request) => (request.body?.max_tokens === 1 ? "ok" : sampleFor(request, options)),
+  });
+  try {
+    const config = parseServerConfig({
+      server: { keepAliveMilliseconds: 1_000 },
+      upstreams: [
+        {
+          name: "fake",
+          baseUrl: fake.url,
+          models: ["fake-model"],
+          allowedNetworks: ["127.0.0.1/32"],
+          scorer: "none",
+        },
+      ],
+    });
+    const assembled = await assembleServer(config, { apiKeys: [key], logger: pino({ level: "silent" }) });
+    try {
+      const running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
+      try {
+        const results: Record<string, Record<string, number>> = {};
+        for (const strategy of options.strategies) {
+          const timings: Timing[] = [];
+          for (let round = 0; round < options.rounds; round += 1) {
+            timings.push(await timeOne(running.url, fake, strategy, 1 + round * 101));
+          }
+          const of = (field: keyof Timing) => median(timings.map((timing) => timing[field]));
+          const total = of("total");
+          results[strategy] = {
+            firstByteMs: of("firstByte"),
+            firstProgressMs: of("firstProgress"),
+            lastProgressMs: of("lastProgress"),
+            firstAnswerMs: of("firstAnswer"),
+            totalMs: total,
+            decisionToAnswerMs: median(timings.map((timing) => timing.firstAnswer - timing.lastProgress)),
+            firstByteShare: of("firstByte") / total,
+            firstProgressShare: of("firstProgress") / total,
+            firstAnswerShare: of("firstAnswer") / total,
+            samplesDone: of("samples"),
+            upstreamAborted: of("aborted"),
+          };
+        }
+        return results;
+      } finally {
+        await running.shutdown(1_000);
+      }
+    } finally {
+      await assembled.dispose();
+    }
+  } finally {
+    await fake.close();
+  }
 }
 
-await running.shutdown(1_000);
-await assembled.dispose();
-await fake.close();
-
-if (values.json) {
-  console.log(JSON.stringify({ rounds, tokenMilliseconds, firstTokenMilliseconds, results }, null, 2));
-} else {
+function print(options: StreamingOptions, results: Record<string, Record<string, number>>): void {
+  const { rounds, tokenMilliseconds, firstTokenMilliseconds } = options;
+  if (options.json) {
+    console.log(JSON.stringify({ rounds, tokenMilliseconds, firstTokenMilliseconds, results }, null, 2));
+    return;
+  }
   console.log(
     `streamed strategy requests, medians of ${rounds} rounds; upstream ${firstTokenMilliseconds} ms to first token, ${tokenMilliseconds} ms per token, 20-60 tokens a sample`,
   );
@@ -177,3 +215,29 @@ if (values.json) {
     );
   }
 }
+
+/**
+ * Runs the benchmark: exit code 0, 2 after a message naming a bad flag, 1 after a request the server
+ * refused (its message printed), never a stack trace for either.
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const options = parseStreamingOptions(argv);
+    if (options === undefined) {
+      process.stdout.write(streamingUsage);
+      return 0;
+    }
+    print(options, await measure(options));
+    return 0;
+  } catch (error) {
+    if (ConfigError.isInstance(error)) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (!MullError.isInstance(error)) throw error;
+    process.stderr.write(`bench:streaming: ${error.message}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
