@@ -1,4 +1,5 @@
 import type { BenchSummary } from "../bench/runner/index.ts";
+import { type RunLocation, redactUrl } from "../bench/store/index.ts";
 
 function percent(value: number | undefined): string {
   return value === undefined ? "-" : `${(value * 100).toFixed(1)}%`;
@@ -61,23 +62,45 @@ export function formatBenchSummary(summary: BenchSummary): string {
 
 /** The pairs of a finished bench call, printed with its summary by `--json`. */
 export interface BenchPairCounts {
-  readonly directory: string;
-  /** The database store's URL, its password redacted; absent for a run directory. */
-  readonly store?: string | undefined;
+  /** Where the run is stored: a run directory, or a named run in PostgreSQL. */
+  readonly location: RunLocation;
   readonly total: number;
   readonly skipped: number;
   readonly recorded: number;
+  /**
+   * Pairs that another process writing the same run (PostgreSQL) recorded while this call ran; shown
+   * when there are any.
+   */
+  readonly recordedElsewhere?: number | undefined;
 }
 
-/** Prints a finished run's summary to standard output: the table, or JSON with the pair counts (`--json`). */
+/**
+ * Where the run is, for `--json`: `directory` for a run directory; `run` (its name) and `store` (the
+ * database URL, its password redacted) for a run in PostgreSQL.
+ */
+function locationFields(location: RunLocation): Record<string, string> {
+  return location.kind === "sqlite"
+    ? { directory: location.directory }
+    : { run: location.name, store: redactUrl(location.url) };
+}
+
+/**
+ * Prints a finished run's summary to standard output: the table, or JSON with where the run is and the
+ * pair counts (`--json`). Pairs another process recorded are counted in both (`recordedElsewhere`).
+ */
 export function printBenchSummary(pairs: BenchPairCounts, summary: BenchSummary, json: boolean): void {
+  const elsewhere = pairs.recordedElsewhere ?? 0;
   if (json) {
     process.stdout.write(
       `${JSON.stringify(
         {
-          directory: pairs.directory,
-          ...(pairs.store === undefined ? {} : { store: pairs.store }),
-          pairs: { total: pairs.total, skipped: pairs.skipped, recorded: pairs.recorded },
+          ...locationFields(pairs.location),
+          pairs: {
+            total: pairs.total,
+            skipped: pairs.skipped,
+            recorded: pairs.recorded,
+            ...(elsewhere > 0 ? { recordedElsewhere: elsewhere } : {}),
+          },
           ...summary,
         },
         null,
@@ -85,6 +108,10 @@ export function printBenchSummary(pairs: BenchPairCounts, summary: BenchSummary,
       )}\n`,
     );
   } else {
-    process.stdout.write(`${formatBenchSummary(summary)}\n`);
+    const shared =
+      elsewhere > 0
+        ? `\n${elsewhere} of the ${pairs.total} pairs ${elsewhere === 1 ? "was" : "were"} recorded by another process writing this run`
+        : "";
+    process.stdout.write(`${formatBenchSummary(summary)}${shared}\n`);
   }
 }

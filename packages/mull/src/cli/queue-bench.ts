@@ -26,8 +26,13 @@ export async function queueBench(
   const run = await enqueueBenchRun(options, queueOptions);
   // Only the redacted URL is ever shown.
   const storeUrl = run.location.kind === "postgres" ? redactUrl(run.location.url) : undefined;
+  // A run in PostgreSQL has a name besides its id: `run NAME (ID) in URL`, not `run ID in run NAME in URL`.
+  const where =
+    run.location.kind === "postgres"
+      ? `run ${run.location.name} (${run.runId}) in ${storeUrl}`
+      : `run ${run.runId} in ${run.label}`;
   process.stderr.write(
-    `bench: run ${run.runId} in ${run.label}: ${run.total} pairs, ${run.skipped} already recorded; ` +
+    `bench: ${where}: ${run.total} pairs, ${run.skipped} already recorded; ` +
       `${run.added} jobs added, ${run.queued} already queued, ${run.retried} failed ones retried ` +
       `(queue ${queueOptions.queueName ?? defaultQueueName})\n`,
   );
@@ -81,8 +86,7 @@ export async function queueBench(
     }
     printBenchSummary(
       {
-        directory: run.directory,
-        store: storeUrl,
+        location: run.location,
         total: run.total,
         skipped: run.skipped,
         recorded: wait.recorded - run.skipped,

@@ -119,4 +119,42 @@ describe("accuracyTokensSpec", () => {
     const group = svg.match(/<g class="mark-rule role-mark counterparts_marks"[\s\S]*?<\/g>/)?.[0] ?? "";
     expect(group.match(/<line/g)).toHaveLength(2);
   });
+
+  it("joins the labels of strategies at one point, and keeps every label inside the plot", async () => {
+    // certainty@4 chose exactly what sc@4 did: the same point. greedy right on every problem: accuracy 1.
+    const shared: RunData = {
+      ...run,
+      manifest: { ...run.manifest, strategies: [...run.manifest.strategies, "certainty@4"] },
+      results: [
+        ...run.results.map((result) =>
+          result.strategy === "greedy" ? { ...result, correct: true } : result,
+        ),
+        ...run.results
+          .filter((result) => result.strategy === "sc@4")
+          .map((result) => ({ ...result, strategy: "certainty@4" })),
+      ],
+    };
+    const plot = accuracyTokensSpec(summarizeStrategies(shared, { resamples: 50 }));
+    expect(plot.labels.map((label) => label.label)).toEqual(["greedy", "sc@4, certainty@4", "sc@8", "bon@8"]);
+    const svg = await renderSvg(plot.spec);
+    const group = svg.match(/<g class="mark-text role-mark labels_marks"[\s\S]*?<\/g>/)?.[0] ?? "";
+    const texts = [
+      ...group.matchAll(
+        /text-anchor="(start|end)" transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>([^<]*)</g,
+      ),
+    ].map(([, anchor, x, y, text]) => ({ anchor, x: Number(x), y: Number(y), text }));
+    expect(texts.map((text) => text.text)).toEqual(["greedy", "sc@4, certainty@4", "sc@8", "bon@8"]);
+    const width = (plot.spec as { width: number }).width;
+    for (const text of texts) {
+      // 6.5 px a character overestimates Vega's 11 px sans-serif: the whole label is inside the plot.
+      const extent = text.text!.length * 6.5;
+      if (text.anchor === "start") expect(text.x + extent).toBeLessThanOrEqual(width);
+      else expect(text.x - extent).toBeGreaterThanOrEqual(0);
+      expect(text.y).toBeGreaterThan(0);
+    }
+    // The most expensive strategy sits at the right edge: its label goes to the left of its point.
+    const rightmost = plot.points.reduce((most, point) => (point.tokens > most.tokens ? point : most));
+    expect(texts.find((text) => text.text === rightmost.strategy)?.anchor).toBe("end");
+    expect(texts.find((text) => text.text === "greedy")?.anchor).toBe("start");
+  });
 });

@@ -35,10 +35,19 @@ export interface CounterpartLink {
   readonly accuracyChange: number;
 }
 
+/** One label of the plot: the strategies at one point, joined (`sc@4, certainty@4`) when several share it. */
+export interface AccuracyTokensLabel {
+  readonly label: string;
+  readonly tokens: number;
+  readonly accuracy: number;
+}
+
 /** The accuracy-against-tokens plot and what went into it. */
 export interface AccuracyTokensPlot {
   readonly spec: TopLevelSpec;
   readonly points: readonly AccuracyTokensPoint[];
+  /** The point labels: one per distinct point, naming every strategy drawn there. */
+  readonly labels: readonly AccuracyTokensLabel[];
   /** Each adaptive strategy whose counterpart is drawn too, joined to it by a dotted line. */
   readonly links: readonly CounterpartLink[];
   readonly measure: TokenMeasure;
@@ -84,12 +93,58 @@ function counterpartLinks(
 }
 
 /**
+ * One label per distinct point: strategies drawn at the same point (same tokens and accuracy, as two
+ * selections of the same samples can be) share one label naming them all, in plot order, so that their
+ * names are not printed on top of each other.
+ */
+function pointLabels(points: readonly AccuracyTokensPoint[]): AccuracyTokensLabel[] {
+  const byPlace = new Map<string, { tokens: number; accuracy: number; strategies: string[] }>();
+  for (const point of points) {
+    const place = `${point.tokens.toPrecision(12)}|${point.accuracy.toPrecision(12)}`;
+    const label = byPlace.get(place) ?? { tokens: point.tokens, accuracy: point.accuracy, strategies: [] };
+    label.strategies.push(point.strategy);
+    byPlace.set(place, label);
+  }
+  return [...byPlace.values()].map(({ tokens, accuracy, strategies }) => ({
+    label: strategies.join(", "),
+    tokens,
+    accuracy,
+  }));
+}
+
+/** Average width of a character of the labels' 11 px font, for keeping a label inside the plot. */
+const labelCharacterWidth = 6.5;
+/** Pixels between a point and its label. */
+const labelGap = 8;
+
+/**
+ * The label's mark: beside its point, to the right unless it would cross the plot's right edge (into the
+ * legend), then to the left; above the point unless that leaves the top of the plot, then below. Decided
+ * in pixels by the plot's own scales, so it holds for logarithmic and padded axes alike.
+ */
+const labelMark = (() => {
+  const x = "scale('x', datum.tokens)";
+  const leftward = `${x} + ${labelGap} + length(datum.label) * ${labelCharacterWidth} > width && ${x} > width / 2`;
+  const below = `scale('y', datum.accuracy) < 16`;
+  return {
+    type: "text" as const,
+    fontSize: 11,
+    align: { expr: `${leftward} ? 'right' : 'left'` },
+    dx: { expr: `${leftward} ? ${-labelGap} : ${labelGap}` },
+    baseline: { expr: `${below} ? 'top' : 'bottom'` },
+    dy: { expr: `${below} ? 4 : -4` },
+  };
+})();
+
+/**
  * A Vega-Lite plot of accuracy (with its bootstrap interval) against mean tokens per problem, one point
  * per strategy (coloured as in `strategies`), grey lines joining the budgets of one series (`sc@4`,
  * `sc@8`, `sc@16` on `sc@N`; an adaptive method such as `asc@N` is a series of its own), a dotted line
  * in its colour from each adaptive strategy to its fixed-budget counterpart when both are drawn (`asc@16`
  * to `sc@16`; see `strategySeries`), and the Pareto front of fewer tokens and higher accuracy drawn as a
  * dashed line through ringed points. The x scale is logarithmic when tokens span a factor of 10 or more.
+ * Each point is labelled with its strategy, strategies at the same point with one joined label, every
+ * label kept inside the plot (left of its point near the right edge, below it near the top).
  *
  * Marks are named for inspection: `points`, `frontPoints`, `front`, `families`, `counterparts`,
  * `intervals`, `labels`.
@@ -128,6 +183,7 @@ export function accuracyTokensSpec(
   );
   const points = measured.map((point) => ({ ...point, front: front.has(point) }));
   const links = counterpartLinks(summaries, points);
+  const labels = pointLabels(points);
   const tokenValues = points.map((point) => point.tokens).filter((tokens) => tokens > 0);
   const logarithmic =
     tokenValues.length === points.length &&
@@ -230,10 +286,11 @@ export function accuracyTokensSpec(
       },
       {
         name: "labels",
-        mark: { type: "text", align: "left", dx: 8, dy: -8, fontSize: 11 },
-        encoding: { text: { field: "strategy", type: "nominal" }, color: { value: "#333" } },
+        data: { values: labels },
+        mark: labelMark,
+        encoding: { text: { field: "label", type: "nominal" }, color: { value: "#333" } },
       },
     ],
   };
-  return { spec, points, links, measure, omitted };
+  return { spec, points, labels, links, measure, omitted };
 }

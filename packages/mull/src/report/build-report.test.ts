@@ -315,6 +315,65 @@ describe("buildReport", () => {
     expect(html).toContain("gives no difficulty");
   });
 
+  it("says a partial run is partial and compares its strategies on the problems all of them have", () => {
+    // greedy on every problem, sc@4 on 20, sc@8 on 11 (another 11 than sc@4's first), bon@8 on none yet.
+    const keep = (strategy: string, index: number): boolean =>
+      strategy === "greedy" ||
+      (strategy === "sc@4" && index < 20) ||
+      (strategy === "sc@8" && index >= 5 && index < 16);
+    const position = new Map(run.problems.map((problem, index) => [problem.id, index]));
+    const partial: RunData = {
+      ...run,
+      results: run.results.filter((result) => keep(result.strategy, position.get(result.problemId)!)),
+      samples: run.samples.filter((sample) => keep(sample.strategy, position.get(sample.problemId)!)),
+    };
+    const { html, specs } = buildReport(partial, { resamples: 50 });
+    expect(html).toContain(
+      "The run is partial: 61 of 120 pairs are recorded (greedy 30 of 30, sc@4 20 of 30, sc@8 11 of 30, bon@8 0 of 30). " +
+        "Strategies are compared on the 11 of 30 problems that every strategy with results has a result for; " +
+        "every figure below is on those problems alone. bon@8 has no result yet and is left out. " +
+        "Unless its bench is still running, continue it with the command that started it and --resume " +
+        "(mull bench --dataset synthetic --strategies greedy,sc@4,sc@8,bon@8 … --resume).",
+    );
+    expect(html).toContain(
+      "Partial run (61 of 120 pairs recorded): 11 of 30 problems compared, 3 strategies,",
+    );
+    // Every point is the strategy's accuracy on the same 11 problems (5 to 15), not on its own count.
+    const compared = new Set(run.problems.slice(5, 16).map((problem) => problem.id));
+    const points = layerData(specs["accuracy-tokens"]) as { strategy: string; accuracy: number }[];
+    expect(points.map((point) => point.strategy)).toEqual(["greedy", "sc@4", "sc@8"]);
+    for (const point of points) {
+      const results = run.results.filter(
+        (result) => result.strategy === point.strategy && compared.has(result.problemId),
+      );
+      expect(results).toHaveLength(11);
+      expect(point.accuracy).toBe(results.filter((result) => result.correct).length / 11);
+    }
+    const difficulty = layerData(specs.difficulty) as { problems: number }[];
+    expect(difficulty.reduce((sum, row) => sum + row.problems, 0)).toBe(3 * 11);
+  });
+
+  it("says a run with no recorded pair has nothing to report yet, with its strategies and how to continue", () => {
+    const empty: RunData = { ...run, results: [], samples: [] };
+    const { html, specs } = buildReport(empty, { resamples: 50 });
+    expect(Object.keys(specs)).toEqual([]);
+    expect(html).toContain(
+      "No pair of this run is recorded yet (0 of 120; strategies greedy, sc@4, sc@8, bon@8), so there is nothing to report. " +
+        "Unless its bench is still running, continue it with the command that started it and --resume",
+    );
+    expect(html).toContain(
+      "Partial run: 30 problems, strategies greedy, sc@4, sc@8, bon@8, 0 of 120 pairs recorded;",
+    );
+    for (const misleading of [
+      "0 strategies",
+      "No strategy reported token counts",
+      "gives no difficulty",
+      "<h2>Cost</h2>",
+    ])
+      expect(html).not.toContain(misleading);
+    expect(html).toContain("<h2>Manifest</h2>");
+  });
+
   it("adds confidence and calibration when samples carry log-probabilities, stability and other scores", () => {
     const scored: RunData = {
       ...run,

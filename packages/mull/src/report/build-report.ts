@@ -18,6 +18,7 @@ import {
 import { confidenceSection } from "./confidence-section.ts";
 import { costTable } from "./cost-table.ts";
 import { coverageSpec } from "./coverage-spec.ts";
+import { describeIncompleteRun } from "./describe-incomplete-run.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
 import { fitTable } from "./fit-table.ts";
 import { figure, note } from "./html-blocks.ts";
@@ -25,6 +26,7 @@ import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
 import { inferenceCostSection } from "./inference-cost-section.ts";
 import { manifestList } from "./manifest-list.ts";
 import { modelTokensTable } from "./model-tokens-table.ts";
+import { type RunCompleteness, runCompleteness } from "./run-completeness.ts";
 import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
 
@@ -91,6 +93,7 @@ thead th { background: var(--band); font-weight: 600; }
 dl.manifest { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 0.9rem; }
 dl.manifest dt { color: var(--muted); }
 dl.manifest dd { margin: 0; overflow-wrap: anywhere; }
+.partial { border-left: 4px solid #e8a33d; background: #fff8e6; padding: 8px 12px; }
 `;
 
 const renderScript = `
@@ -131,34 +134,19 @@ function counterpartSentence(links: readonly CounterpartLink[]): string {
 }
 
 /**
- * Builds the HTML report of a run from its data alone: accuracy against tokens per strategy with the
- * Pareto front, histograms of samples spent per problem for strategies whose count varies (those that
- * stop early; absent when every strategy spends the same number on every problem), coverage (pass@k)
- * curves with their exp(a·k^b) fits, accuracy by difficulty, confidence and calibration (only when samples
- * were stored with log-probabilities or scores: AUROC of each signal for predicting a wrong answer, a
- * reliability diagram with expected calibration errors, accuracy by instability bucket), a cost table
- * (tokens, calls, latency, the verifier's false-positive rate) and the run's manifest.
- *
- * The page is one self-contained file: the Vega-Lite specs are compiled to Vega here, and the page
- * inlines Vega's browser bundle and renders them with `vega.View` (to SVG), so it opens offline; a
- * content security policy forbids every network fetch. The same run and seed give the same bytes.
- * Rendered views are exposed as `window.mullViews` and `window.mullReportReady` resolves when all have
- * rendered.
- *
- * @example
- * const { html, specs } = buildReport(loadRun("runs/gsm8k-sc8"));
- * writeFileSync("report.html", html);
+ * The report's figures and tables of a run (or of the problems of a partial run that every strategy has),
+ * drawn into `specs`; with how many strategies they show.
  */
-export function buildReport(run: RunData, options: BuildReportOptions = {}): Report {
-  const wrongCost =
-    options.wrongCost === undefined
-      ? undefined
-      : checkNumber("buildReport", "wrongCost", options.wrongCost, { minimum: 0 });
+function analysisSections(
+  run: RunData,
+  options: BuildReportOptions,
+  wrongCost: number | undefined,
+  specs: Partial<Record<ReportPlotName, TopLevelSpec>>,
+): { sections: string[]; strategies: number } {
   const summaries = summarizeStrategies(run, { seed: options.seed, resamples: options.resamples });
   const curves = strategyCoverage(run);
   const difficultyRows = accuracyByDifficulty(run);
   const strategies = strategyOrder(run);
-  const specs: Partial<Record<ReportPlotName, TopLevelSpec>> = {};
   const sections: string[] = [];
 
   const accuracy = accuracyTokensSpec(summaries, strategies);
@@ -249,6 +237,80 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
   });
   if (inference !== undefined && inference.strategies.length > 0)
     sections.push(inferenceCostSection(inference));
+  return { sections, strategies: summaries.length };
+}
+
+/** The run restricted to some of its problems: their results and samples only. */
+function restrictedRun(run: RunData, problemIds: readonly string[]): RunData {
+  const kept = new Set(problemIds);
+  return {
+    ...run,
+    problems: run.problems.filter((problem) => kept.has(problem.id)),
+    results: run.results.filter((result) => kept.has(result.problemId)),
+    samples: run.samples.filter((sample) => kept.has(sample.problemId)),
+  };
+}
+
+/** The report's first line: what the figures are computed on, and where they come from. */
+function leadText(
+  run: RunData,
+  completeness: RunCompleteness,
+  compared: RunData,
+  strategies: number,
+): string {
+  const { manifest } = run;
+  const where = `backend ${manifest.backend.kind} ${manifest.backend.model}; seed ${manifest.seed}.`;
+  const recorded = `${completeness.recorded} of ${completeness.total} pairs recorded`;
+  if (completeness.complete) {
+    return `${run.problems.length} problems, ${strategies} strategies, ${run.samples.length} samples; ${where}`;
+  }
+  if (completeness.comparable.length === 0) {
+    const listed = manifest.strategies.join(", ");
+    return `Partial run: ${run.problems.length} problems, strategies ${listed}, ${recorded}; ${where}`;
+  }
+  return (
+    `Partial run (${recorded}): ${completeness.comparable.length} of ${run.problems.length} problems compared, ` +
+    `${strategies} strategies, ${compared.samples.length} samples; ${where}`
+  );
+}
+
+/**
+ * Builds the HTML report of a run from its data alone: accuracy against tokens per strategy with the
+ * Pareto front, histograms of samples spent per problem for strategies whose count varies (those that
+ * stop early; absent when every strategy spends the same number on every problem), coverage (pass@k)
+ * curves with their exp(a·k^b) fits, accuracy by difficulty, confidence and calibration (only when samples
+ * were stored with log-probabilities or scores: AUROC of each signal for predicting a wrong answer, a
+ * reliability diagram with expected calibration errors, accuracy by instability bucket), a cost table
+ * (tokens, calls, latency, the verifier's false-positive rate) and the run's manifest.
+ *
+ * The page is one self-contained file: the Vega-Lite specs are compiled to Vega here, and the page
+ * inlines Vega's browser bundle and renders them with `vega.View` (to SVG), so it opens offline; a
+ * content security policy forbids every network fetch. The same run and seed give the same bytes.
+ * Rendered views are exposed as `window.mullViews` and `window.mullReportReady` resolves when all have
+ * rendered.
+ *
+ * @example
+ * const { html, specs } = buildReport(loadRun("runs/gsm8k-sc8"));
+ * writeFileSync("report.html", html);
+ */
+export function buildReport(run: RunData, options: BuildReportOptions = {}): Report {
+  const wrongCost =
+    options.wrongCost === undefined
+      ? undefined
+      : checkNumber("buildReport", "wrongCost", options.wrongCost, { minimum: 0 });
+  const completeness = runCompleteness(run);
+  // A partial run compares its strategies on the problems all of them have, never on different ones.
+  const compared = completeness.complete ? run : restrictedRun(run, completeness.comparable);
+  const specs: Partial<Record<ReportPlotName, TopLevelSpec>> = {};
+  const sections: string[] = [];
+  if (!completeness.complete) {
+    sections.push(`<p class="partial">${escapeHtml(describeIncompleteRun(completeness, run.manifest))}</p>`);
+  }
+  const analysis =
+    compared.results.length === 0
+      ? { sections: [], strategies: 0 }
+      : analysisSections(compared, options, wrongCost, specs);
+  sections.push(...analysis.sections);
   sections.push("<h2>Manifest</h2>", manifestList(run.manifest));
 
   const vegaSpecs = Object.fromEntries(
@@ -268,7 +330,7 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
 <body>
 <main>
 <h1>${escapeHtml(title)}</h1>
-<p class="lead">${escapeHtml(`${run.problems.length} problems, ${summaries.length} strategies, ${run.samples.length} samples; backend ${manifest.backend.kind} ${manifest.backend.model}; seed ${manifest.seed}.`)}</p>
+<p class="lead">${escapeHtml(leadText(run, completeness, compared, analysis.strategies))}</p>
 ${sections.join("\n")}
 </main>
 <script type="application/json" id="mull-vega-specs">${scriptJson(vegaSpecs)}</script>

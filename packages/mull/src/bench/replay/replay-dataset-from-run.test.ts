@@ -57,6 +57,16 @@ describe("replayDatasetFromRun", () => {
     expect(replayDatasetFromRun(single, undefined, "runs/x").problems.length).toBeGreaterThan(0);
   });
 
+  it("says a run without any recorded sample has none yet, naming its strategies, with or without --strategy", () => {
+    const empty: RunData = { ...run, results: [], samples: [] };
+    const expected =
+      "--strategy: runs/x has no recorded samples yet, of any strategy (its strategies: greedy, sc@4, sc@8, bon@8); " +
+      "record some with mull bench … --resume first";
+    expect(() => replayDatasetFromRun(empty, undefined, "runs/x")).toThrow(expected);
+    expect(() => replayDatasetFromRun(empty, "sc@4", "runs/x")).toThrow(expected);
+    expect(() => replayDatasetFromRun(empty, undefined, "runs/x")).not.toThrow("several strategies");
+  });
+
   it("carries the trace scores a run kept as the confidences deepconf@k and certainty@k read", () => {
     const problem = run.problems[0]!;
     const sample = (index: number, answer: string, scores: Record<string, number>) => ({

@@ -35,8 +35,8 @@ function traceScoresOf(scores: Readonly<Record<string, number>>): Partial<Replay
  *   strategy recorded samples
  * @param label where the run was read from, for error messages
  * @param flag the option that names the strategy, for error messages
- * @throws ConfigError naming `--strategy` (or `flag`) when it is missing and several strategies recorded samples,
- *   or when it recorded none.
+ * @throws ConfigError naming `--strategy` (or `flag`) when the run has no recorded samples yet, when it
+ *   is missing and several strategies recorded samples, or when it recorded none.
  * @example
  * const dataset = replayDatasetFromRun(await loadRun("runs/lab"), "sc@8", "runs/lab");
  */
@@ -48,8 +48,15 @@ export function replayDatasetFromRun(
 ): ReplayDataset {
   const recorded = [...new Set(data.samples.map((sample) => sample.strategy))];
   const chosen = strategy ?? (recorded.length === 1 ? recorded[0] : undefined);
+  if (recorded.length === 0) {
+    throw new ConfigError(
+      `${flag}: ${label} has no recorded samples yet, of any strategy (its strategies: ` +
+        `${data.manifest.strategies.join(", ")}); record some with mull bench … --resume first`,
+      { field: flag },
+    );
+  }
   if (chosen === undefined || !recorded.includes(chosen)) {
-    const listed = recorded.length === 0 ? "none recorded samples" : `recorded: ${recorded.join(", ")}`;
+    const listed = `recorded: ${recorded.join(", ")}`;
     throw new ConfigError(
       strategy === undefined
         ? `${flag}: ${label} has samples of several strategies; choose one (${listed})`

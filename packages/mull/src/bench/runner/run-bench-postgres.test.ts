@@ -11,6 +11,7 @@ import {
   freshPostgresSchema,
   type SchemaUnderTest,
 } from "../store/postgres-schema-under-test.test-support.ts";
+import type { BenchProgress } from "./bench-progress.ts";
 import { summarizeBench } from "./bench-summary.ts";
 import { runBench } from "./run-bench.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
@@ -81,6 +82,12 @@ describe.skipIf(postgres.url === undefined)("runBench into PostgreSQL", () => {
     const shared = () => options({ out: "sums/shared", store: schema.url, resume: true, concurrency: 2 });
     const [first, second] = await Promise.all([runBench(shared()), runBench(shared())]);
     expect(first.recorded + second.recorded).toBe(16);
+    for (const run of [first, second]) {
+      // A pair the other process recorded first is done, not missing: neither call was interrupted.
+      expect(run).toMatchObject({ interrupted: false, missing: 0 });
+      expect(run.skipped + run.recorded + run.recordedElsewhere).toBe(16);
+      expect(run.summary.strategies.map((strategy) => strategy.problems)).toEqual([8, 8]);
+    }
     expect([first.created, second.created].sort()).toEqual([false, true]);
     expect(first.runId).toBe(second.runId);
     expect(comparable(await loadRun(parseRunLocation("sums/shared", schema.url)))).toEqual(
@@ -88,6 +95,52 @@ describe.skipIf(postgres.url === undefined)("runBench into PostgreSQL", () => {
     );
     const again = await runBench(shared());
     expect(again).toMatchObject({ created: false, skipped: 16, recorded: 0 });
+  });
+
+  it("counts the pairs another process recorded first as done, not as an interruption", async () => {
+    // The first process solves only once the second has listed its pending pairs (all of them), and the
+    // second only once the first has recorded them all: every write the second attempts finds its pair.
+    let secondListed: () => void = () => {};
+    const listed = new Promise<void>((resolve) => {
+      secondListed = resolve;
+    });
+    let firstDone: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      firstDone = resolve;
+    });
+    const early = createScriptedBackend({ respond, onCall: () => listed });
+    const late = createScriptedBackend({ respond, onCall: () => finished });
+    const progress: BenchProgress = { start: () => secondListed(), advance: () => {}, stop: () => {} };
+    const shared = { out: "sums/late", store: schema.url, resume: true };
+    const firstRun = runBench(options({ ...shared, backend: early })).finally(firstDone);
+    const [first, second] = await Promise.all([
+      firstRun,
+      runBench(options({ ...shared, backend: late, progress })),
+    ]);
+    expect(first).toMatchObject({ recorded: 16, recordedElsewhere: 0, missing: 0, interrupted: false });
+    expect(second).toMatchObject({
+      skipped: 0,
+      recorded: 0,
+      recordedElsewhere: 16,
+      missing: 0,
+      interrupted: false,
+    });
+    // It solved every pair (greedy one call, sc@4 one call of n = 4), and stored none of them.
+    expect(late.calls.length).toBe(16);
+    expect({ ...second.summary, runId: "" }).toEqual({ ...first.summary, runId: "" });
+    const stored = await loadRun(parseRunLocation("sums/late", schema.url));
+    expect(stored.results).toHaveLength(16);
+  });
+
+  it("is interrupted only where pairs are missing after a stop", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error("interrupted"));
+    const stopped = await runBench(
+      options({ out: "sums/stopped", store: schema.url, signal: controller.signal }),
+    );
+    expect(stopped).toMatchObject({ recorded: 0, recordedElsewhere: 0, missing: 16, interrupted: true });
+    const completed = await runBench(options({ out: "sums/stopped", store: schema.url, resume: true }));
+    expect(completed).toMatchObject({ recorded: 16, missing: 0, interrupted: false });
   });
 
   it("refuses to resume with a changed configuration, listing each change as SQLite does", async () => {

@@ -187,6 +187,8 @@ describe("runBench", () => {
     };
     const first = await runBench(options({ signal: controller.signal, progress, concurrency: 3 }));
     expect(first.interrupted).toBe(true);
+    expect(first.recordedElsewhere).toBe(0);
+    expect(first.missing).toBe(24 - first.recorded);
     const partial = (await loadRun(first.directory)).results.length;
     expect(partial).toBeGreaterThanOrEqual(9);
     expect(partial).toBeLessThan(24);
@@ -246,6 +248,26 @@ describe("runBench", () => {
     } finally {
       lock.release();
     }
+  });
+
+  it("lets only one of two runs write one run directory at once: the other is refused by the lock", async () => {
+    const out = join(directory, "shared");
+    const [first, second] = await Promise.allSettled([
+      runBench(options({ out, resume: true })),
+      runBench(options({ out, resume: true })),
+    ]);
+    expect(first.status).toBe("fulfilled");
+    expect(first.status === "fulfilled" && first.value).toMatchObject({
+      recorded: 24,
+      recordedElsewhere: 0,
+      missing: 0,
+      interrupted: false,
+    });
+    expect(second.status).toBe("rejected");
+    const error = second.status === "rejected" ? second.reason : undefined;
+    expect(RunInProgressError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(`run in progress (pid ${process.pid}`);
+    expect((await loadRun(out)).results).toHaveLength(24);
   });
 
   it("refuses a run directory that is a symbolic link, writing nothing through it (RELIABILITY 25)", async () => {
@@ -352,7 +374,7 @@ describe("runBench", () => {
 
   it("checks its numbers", async () => {
     await expect(runBench(options({ concurrency: 0 }))).rejects.toThrow(
-      "concurrency: expected an integer >= 1, got 0",
+      "bench: concurrency must be an integer >= 1, got 0",
     );
     await expect(runBench(options({ strategies: ["sc@4", "sc@4"] }))).rejects.toThrow("sc@4 is given twice");
     await expect(runBench(options({ strategies: ["nope"] }))).rejects.toThrow(/unknown spec "nope"/);

@@ -1,8 +1,10 @@
 import { createConcurrencyLimit, refuseSymlinkedOutput } from "../../runtime/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
+import type { RunData } from "../run-data.ts";
 import {
   acquireRunLock,
   openRunStore,
+  pairKey,
   parseRunLocation,
   type RunLocation,
   type RunLock,
@@ -21,6 +23,20 @@ import {
   type PairStrategy,
 } from "./strategy-sweep.ts";
 
+/** How many of the planned (problem, strategy) pairs have a result in the stored run. */
+function plannedPairsRecorded(
+  data: RunData,
+  problems: readonly BenchProblem[],
+  strategies: readonly BenchStrategy[],
+): number {
+  const stored = new Set(data.results.map((result) => pairKey(result.problemId, result.strategy)));
+  let count = 0;
+  for (const problem of problems) {
+    for (const strategy of strategies) if (stored.has(pairKey(problem.id, strategy.name))) count += 1;
+  }
+  return count;
+}
+
 /** What `runBench` did. */
 export interface BenchRunResult {
   /** `out`: the run directory, or the run's name in the database. */
@@ -36,7 +52,17 @@ export interface BenchRunResult {
   readonly skipped: number;
   /** Pairs recorded by this call. */
   readonly recorded: number;
-  /** True when the signal stopped the run before every pair was recorded. */
+  /**
+   * Pairs that were missing when this call started and that another process writing the same run (a
+   * PostgreSQL run) recorded meanwhile; this call may have solved some of them too, and stored nothing.
+   */
+  readonly recordedElsewhere: number;
+  /** Pairs of the run that the store still holds no result for when this call returns. */
+  readonly missing: number;
+  /**
+   * True when pairs are still missing: the signal stopped the run before every pair was recorded, by
+   * this process or by another. A pair another process recorded first counts as done.
+   */
   readonly interrupted: boolean;
   readonly summary: BenchSummary;
 }
@@ -57,7 +83,9 @@ export interface BenchRunResult {
  *   entry samples independently (no sharing of samples between `sc@4` and `sc@8`), so each result is
  *   exactly what that strategy alone would give.
  * On the first failing pair it stops scheduling, lets pairs in flight finish and throws `BenchRunError`.
- * When `signal` fires it drops pairs in flight and returns with `interrupted: true`.
+ * When `signal` fires it drops pairs in flight and returns with `interrupted: true`, unless another
+ * process recorded every pair it left. Pairs another process recorded first are counted in
+ * `recordedElsewhere`, never as missing.
  *
  * @example
  * const dataset = await loadDataset("gsm8k", { limit: 100 });
@@ -154,7 +182,10 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
       options.progress?.stop();
     }
     if (failure !== undefined) throw failure;
-    const summary = summarizeBench(await store.readRunData());
+    const data = await store.readRunData();
+    // Counted from the store, not from this call's outcomes: another process may have recorded a pair
+    // before this one (its outcome is then not fresh) or one this call never reached.
+    const missing = total - plannedPairsRecorded(data, plan.problems, plan.strategies);
     return {
       directory: options.out,
       location,
@@ -163,8 +194,10 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
       total,
       skipped,
       recorded,
-      interrupted: skipped + recorded < total,
-      summary,
+      recordedElsewhere: total - skipped - recorded - missing,
+      missing,
+      interrupted: missing > 0,
+      summary: summarizeBench(data),
     };
   } finally {
     await store.close();

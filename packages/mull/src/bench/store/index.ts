@@ -6,6 +6,7 @@ export {
   formatConfigChanges,
 } from "./config-diff.ts";
 export { describeMachine } from "./describe-machine.ts";
+export { fileInsteadOfRunDirectory } from "./file-instead-of-run-directory.ts";
 export { loadRun } from "./load-run.ts";
 export { openRunStore } from "./open-run-store.ts";
 export { openPostgresRunStore, type PostgresRunStore } from "./postgres-run-store.ts";

@@ -2,15 +2,18 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MullError } from "../../errors/index.ts";
 import type { RunData } from "../run-data.ts";
+import { fileInsteadOfRunDirectory } from "./file-instead-of-run-directory.ts";
 import { inTransaction, openPostgresPool } from "./open-postgres-pool.ts";
 import { openRunDatabase } from "./open-run-database.ts";
 import { checkPostgresSchema } from "./postgres-run-store-schema.ts";
 import { readPostgresRun } from "./read-postgres-run.ts";
 import { readRunDataFrom } from "./read-run-data.ts";
-import { describeRunLocation, type RunLocation } from "./run-location.ts";
+import { describeRunLocation, type RunLocation, redactUrl } from "./run-location.ts";
 import { databaseFileName, manifestFileName } from "./sqlite-run-store.ts";
 
 function loadSqliteRun(directory: string): RunData {
+  const notDirectory = fileInsteadOfRunDirectory(directory);
+  if (notDirectory !== undefined) throw new MullError(`no run in ${directory}: ${notDirectory}`);
   const file = join(directory, databaseFileName);
   const manifestFile = join(directory, manifestFileName);
   if (!existsSync(file) && !existsSync(manifestFile)) {
@@ -31,7 +34,9 @@ async function loadPostgresRun(location: { readonly url: string; readonly name: 
     const data = await inTransaction(
       pool,
       async (client) =>
-        (await checkPostgresSchema(client, label)) ? readPostgresRun(client, location.name) : undefined,
+        (await checkPostgresSchema(client, redactUrl(location.url)))
+          ? readPostgresRun(client, location.name)
+          : undefined,
       "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     );
     if (data === undefined) throw new MullError(`no ${label}`);
@@ -47,8 +52,10 @@ async function loadPostgresRun(location: { readonly url: string; readonly name: 
  * reads from one snapshot and never creates tables in. Works while the run is still being written.
  *
  * @throws ConfigError when the SQLite file fails its integrity check, is another tool's database, or is
- *   missing or empty beside the run's manifest.
- * @throws MullError when the location holds no run, or the server cannot be reached.
+ *   missing or empty beside the run's manifest, or when the PostgreSQL database holds another
+ *   application's tables of the store's names.
+ * @throws MullError when the location holds no run (a run directory given as one of its files says
+ *   which directory to give), or the server cannot be reached.
  * @example
  * const run = await loadRun("runs/gsm8k-sc8");
  * const accuracy = run.results.filter((result) => result.correct).length / run.results.length;

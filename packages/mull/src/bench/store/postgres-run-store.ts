@@ -4,7 +4,7 @@ import type { RunData, RunManifest, SampleRecord } from "../run-data.ts";
 import { inTransaction, openPostgresPool } from "./open-postgres-pool.ts";
 import { ensurePostgresSchema } from "./postgres-run-store-schema.ts";
 import { readPostgresRun } from "./read-postgres-run.ts";
-import { describeRunLocation } from "./run-location.ts";
+import { describeRunLocation, redactUrl } from "./run-location.ts";
 import { pairKey, type ResultRecord, type RunStore, type RunStoreOptions } from "./run-store.ts";
 
 /** A named run's store in a PostgreSQL database. */
@@ -50,6 +50,8 @@ async function insertSamples(
  * several machines) may record results of the same run at once; each result and its samples are written
  * in one transaction, result first, so that a pair recorded twice at once is stored exactly once.
  *
+ * @throws ConfigError naming `--store` when the database holds another application's tables of the
+ *   store's names (a `runs` table of its own, say): it is refused before anything is created in it.
  * @throws MullError when the server cannot be reached (the URL's password redacted) or the database was
  *   written by another schema version.
  * @example
@@ -66,7 +68,7 @@ export async function openPostgresRunStore(
   try {
     const client = await pool.connect();
     try {
-      await ensurePostgresSchema(client, label);
+      await ensurePostgresSchema(client, redactUrl(location.url));
     } finally {
       client.release();
     }

@@ -4,12 +4,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { graderNames } from "../../bench/graders/index.ts";
 import { defaultQueueName } from "../../bench/queue/index.ts";
 import { createBenchProgress, runBench } from "../../bench/runner/index.ts";
-import {
-  describeRunLocation,
-  parseRunLocation,
-  type ResultRecord,
-  redactUrl,
-} from "../../bench/store/index.ts";
+import { describeRunLocation, parseRunLocation, type ResultRecord } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { checkOutputDirectory } from "../../runtime/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
@@ -243,21 +238,11 @@ export function benchCommand() {
         const run = await runBench(options);
         if (run.interrupted) {
           throw new MullError(
-            `interrupted: ${run.skipped + run.recorded} of ${run.total} pairs recorded in ${describeRunLocation(run.location)}; ` +
+            `interrupted: ${run.total - run.missing} of ${run.total} pairs recorded in ${describeRunLocation(run.location)}; ` +
               "continue with the same flags and --resume",
           );
         }
-        printBenchSummary(
-          {
-            directory: run.directory,
-            store: run.location.kind === "postgres" ? redactUrl(run.location.url) : undefined,
-            total: run.total,
-            skipped: run.skipped,
-            recorded: run.recorded,
-          },
-          run.summary,
-          flags.json === true,
-        );
+        printBenchSummary(run, run.summary, flags.json === true);
       } finally {
         process.off("SIGINT", onInterrupt);
         await built.dispose();

@@ -1,6 +1,5 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatNames } from "../../answers/index.ts";
-import type { RunData } from "../../bench/index.ts";
 import {
   formatReplayReport,
   loadReplay,
@@ -10,8 +9,8 @@ import {
   replayReportOf,
   replayShuffles,
 } from "../../bench/replay/index.ts";
-import { describeRunLocation, loadRun, parseRunLocation, type RunLocation } from "../../bench/store/index.ts";
-import { MullError } from "../../errors/index.ts";
+import { describeRunLocation, parseRunLocation } from "../../bench/store/index.ts";
+import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -173,7 +172,7 @@ export function replayCommand() {
         if (flags.gold !== undefined) throw new UsageError("--gold does not apply to --run", "--gold");
         const location = parseRunLocation(flags.run, flags.store, { out: "--run" });
         const label = describeRunLocation(location);
-        const data = await loadRunOf(location, "--run");
+        const data = await loadRunArgument(location, "--run");
         dataset = replayDatasetFromRun(data, flags.strategy, label);
         if (flags.greedyStrategy !== undefined)
           openings = replayDatasetFromRun(data, flags.greedyStrategy, label, "--greedy-strategy");
@@ -198,16 +197,6 @@ function loadSamples(
   flags: { readonly gold?: string | undefined; readonly format: string },
 ): ReplayDataset {
   return loadReplay({ samples, gold: flags.gold, format: flags.format });
-}
-
-/** The run `flag` names, or a usage error that names the flag when there is none to read there. */
-async function loadRunOf(location: RunLocation, flag: string): Promise<RunData> {
-  try {
-    return await loadRun(location);
-  } catch (error) {
-    if (!MullError.isInstance(error)) throw error;
-    throw new UsageError(`${flag}: ${error.message}`, flag, { cause: error });
-  }
 }
 
 /**
@@ -245,7 +234,7 @@ async function escalationOf(flags: {
   }
   if (flags.escalateRun === undefined) return { escalationOpenings };
   const location = parseRunLocation(flags.escalateRun, flags.store, { out: "--escalate-run" });
-  const data = await loadRunOf(location, "--escalate-run");
+  const data = await loadRunArgument(location, "--escalate-run");
   const label = describeRunLocation(location);
   return {
     escalation: replayDatasetFromRun(data, flags.escalateStrategy, label, "--escalate-strategy"),

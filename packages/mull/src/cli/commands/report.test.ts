@@ -153,15 +153,31 @@ describe("mull report", () => {
     expect(zero.stderr).toMatch(/--peak-flops <gflops>.*'0'/);
   });
 
-  it("exits with 2 for a missing directory and with 1 for a directory without a run", async () => {
+  it("exits with 2, naming <run-dir>, for a missing directory, a directory without a run, or the run's bench.sqlite", async () => {
     const missing = await report(join(folder, "nowhere"));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("nowhere");
+    expect(missing.stderr).toBe(
+      `mull: <run-dir> ${JSON.stringify(join(folder, "nowhere"))}: no such directory\n`,
+    );
     const empty = join(folder, "empty");
     mkdirSync(empty);
     const noRun = await report(empty);
-    expect(noRun.code).toBe(1);
-    expect(noRun.stderr).toContain(`no run in ${empty}`);
+    expect(noRun.code).toBe(2);
+    expect(noRun.stderr).toBe(
+      `mull: <run-dir>: no run in ${empty}: ${join(empty, "bench.sqlite")} does not exist\n`,
+    );
+    const database = join(runDirectory, "bench.sqlite");
+    const file = await report(database);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toBe(
+      `mull: <run-dir> ${JSON.stringify(database)}: that is the run's bench.sqlite, not its directory: ` +
+        `give the run's directory, ${JSON.stringify(runDirectory)}\n`,
+    );
+    const notes = join(folder, "notes.txt");
+    writeFileSync(notes, "notes\n");
+    expect((await report(notes)).stderr).toBe(
+      `mull: <run-dir> ${JSON.stringify(notes)}: that is a file, not a run directory\n`,
+    );
     const bad = await report(runDirectory, "--resamples", "0");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--resamples <count>.*'0'/);
@@ -265,9 +281,47 @@ describe("mull report", () => {
     const lost = await report(emptied);
     expect(lost.code).toBe(2);
     expect(lost.stderr).toContain(
-      `mull: database corrupt: ${join(emptied, "bench.sqlite")}: the file is empty (0 bytes), but ${join(emptied, "manifest.json")} records run ${run.manifest.runId} there`,
+      `mull: <run-dir>: database corrupt: ${join(emptied, "bench.sqlite")}: the file is empty (0 bytes), but ${join(emptied, "manifest.json")} records run ${run.manifest.runId} there`,
     );
     expect(existsSync(join(emptied, "report.html"))).toBe(false);
+  });
+
+  it("says on stderr, and in the report, that a run is partial or has nothing recorded yet, and how to continue it", async () => {
+    const partial = join(folder, "partial");
+    const store = await openRunStore(partial);
+    await store.createRun(
+      run.manifest,
+      { synthetic: true },
+      run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
+    );
+    const empty = await report(partial);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toBe(
+      "report: No pair of this run is recorded yet (0 of 96; strategies greedy, sc@4, sc@8, bon@8), so there is nothing to report. " +
+        "Unless its bench is still running, continue it with the command that started it and --resume " +
+        "(mull bench --dataset synthetic --strategies greedy,sc@4,sc@8,bon@8 … --resume).\n",
+    );
+    expect(readFileSync(join(partial, "report.html"), "utf8")).toContain(
+      "No pair of this run is recorded yet",
+    );
+    // greedy on every problem, sc@4 on the first 6.
+    for (const result of run.results) {
+      const index = run.problems.findIndex((problem) => problem.id === result.problemId);
+      if (result.strategy === "greedy" || (result.strategy === "sc@4" && index < 6)) {
+        await store.recordResult({ ...result, seed: 1 }, []);
+      }
+    }
+    await store.close();
+    const some = await report(partial);
+    expect(some.code).toBe(0);
+    expect(some.stderr).toContain(
+      "report: The run is partial: 30 of 96 pairs are recorded (greedy 24 of 24, sc@4 6 of 24, sc@8 0 of 24, bon@8 0 of 24). " +
+        "Strategies are compared on the 6 of 24 problems that every strategy with results has a result for;",
+    );
+    expect(readFileSync(join(partial, "report.html"), "utf8")).toContain(
+      "Partial run (30 of 96 pairs recorded): 6 of 24 problems compared, 2 strategies",
+    );
+    expect((await report(runDirectory)).stderr).toBe("");
   });
 
   it("refuses to write through a symbolic link: the output folder, the file, or a plot folder", async () => {

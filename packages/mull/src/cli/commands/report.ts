@@ -3,19 +3,20 @@ import { join, resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import {
   databaseFileName,
-  loadRun,
+  fileInsteadOfRunDirectory,
   lockFileName,
   manifestFileName,
   parseRunLocation,
 } from "../../bench/store/index.ts";
 import { cpuPower, machinePerformance } from "../../metrics/index.ts";
-import { writeReport } from "../../report/index.ts";
+import { describeIncompleteRun, runCompleteness, writeReport } from "../../report/index.ts";
 import {
   checkOutputDirectory,
   checkOutputFile,
   checkPlainFileName,
   refuseSymlinkedOutput,
 } from "../../runtime/index.ts";
+import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -69,7 +70,7 @@ function refuseSearchOutput(directory: string): void {
       : `report one of its runs: ${runs.map((name) => join(directory, name)).join(", ")}`;
   throw new UsageError(
     `<run-dir> ${JSON.stringify(directory)} is a mull bench --search output, not a run; ${which}`,
-    "run-dir",
+    "<run-dir>",
   );
 }
 
@@ -145,8 +146,13 @@ export function reportCommand() {
         if (flags.name !== undefined) {
           throw new UsageError("--name writes into a run directory; with --store give --out", "--name");
         }
-      } else if (!existsSync(runDirectory) || !statSync(runDirectory).isDirectory()) {
-        throw new UsageError(`<run-dir> ${JSON.stringify(runDirectory)}: no such directory`, "run-dir");
+      } else if (!existsSync(runDirectory)) {
+        throw new UsageError(`<run-dir> ${JSON.stringify(runDirectory)}: no such directory`, "<run-dir>");
+      } else if (!statSync(runDirectory).isDirectory()) {
+        throw new UsageError(
+          `<run-dir> ${JSON.stringify(runDirectory)}: ${fileInsteadOfRunDirectory(runDirectory)}`,
+          "<run-dir>",
+        );
       } else {
         refuseSearchOutput(runDirectory);
       }
@@ -177,7 +183,7 @@ export function reportCommand() {
         refuseSymlinkedOutput(directory, flag, "directory");
         checkOutputDirectory(directory, flag);
       }
-      const run = await loadRun(location);
+      const run = await loadRunArgument(location, "<run-dir>");
       // A run from before machine rates were recorded gets this machine's, measured now (the report says
       // so); not a run over HTTP, which generated on its server, nor one whose rates the user states.
       const measureHere =
@@ -207,6 +213,10 @@ export function reportCommand() {
         resamples: flags.resamples,
         wrongCost: flags.wrongCost,
       });
+      const completeness = runCompleteness(run);
+      if (!completeness.complete) {
+        process.stderr.write(`report: ${describeIncompleteRun(completeness, run.manifest)}\n`);
+      }
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ run: run.manifest.runId, files }, null, 2)}\n`);
       } else {

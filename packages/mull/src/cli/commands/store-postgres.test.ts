@@ -80,13 +80,15 @@ describe.skipIf(postgres.url === undefined)("mull bench, report and replay with 
     expect(inDatabase.stderr).not.toContain("mull:mull@");
     expect(inDatabase.code).toBe(0);
     const summary = JSON.parse(inDatabase.stdout);
-    expect(summary).toMatchObject({ directory: "sums/sc4", pairs: { total: 12, recorded: 12 } });
+    expect(summary).toMatchObject({ run: "sums/sc4", pairs: { total: 12, recorded: 12 } });
+    expect(summary).not.toHaveProperty("directory");
     expect(summary.store).toMatch(/^postgres:\/\/mull:\*\*\*@127\.0\.0\.1:\d+\/mull\?options=/);
     const directory = join(folder, "run");
     const inDirectory = await bench("--out", directory);
     expect(inDirectory.code).toBe(0);
-    const { runId: _one, directory: _a, store: _s, ...fromDatabase } = summary;
-    const { runId: _two, directory: _b, ...fromDirectory } = JSON.parse(inDirectory.stdout);
+    const { runId: _one, run: _a, store: _s, ...fromDatabase } = summary;
+    const { runId: _two, directory: printedDirectory, ...fromDirectory } = JSON.parse(inDirectory.stdout);
+    expect(printedDirectory).toBe(directory);
     expect(fromDatabase).toEqual(fromDirectory);
 
     const html = join(folder, "report.html");

@@ -123,6 +123,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       expect(enqueued.code).toBe(0);
       expect(enqueued.stderr).toContain(`${problemCount} jobs added, 0 already queued`);
       const runId = (JSON.parse(enqueued.stdout) as { runId: string }).runId;
+      expect(enqueued.stderr).toContain(`bench: run two-workers (${runId}) in ${redactUrl(login.url)}: `);
       const queue = new Queue(testQueue.name, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
       try {
         const job = await queue.getJob(pairJobId(runId, "sum-3", "greedy"));
