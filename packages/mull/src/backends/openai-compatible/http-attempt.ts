@@ -57,6 +57,20 @@ async function statusFailure(
   return error;
 }
 
+/** What one attempt of a call is given besides the call and the backend's context. */
+export interface Attempt {
+  /** When the whole call must be done, on `settings.clock`. */
+  readonly deadline: number;
+  /** The attempt's number, from 1, for messages. */
+  readonly attemptNumber: number;
+  /** Where streamed pieces of text go as they arrive. */
+  readonly onPiece: PieceRelay | undefined;
+  /** The call's token watcher, wrapped to note that it saw tokens. */
+  readonly watch?: HttpCall["watch"] | undefined;
+  /** Told what a stream had delivered when it broke part-way. */
+  readonly onBroken?: ((partial: ParsedResponse) => void) | undefined;
+}
+
 /**
  * One attempt of an HTTP call, within what is left of the call's `deadline`: sends the body, and reads
  * the streamed or whole response under the stall and first-token timeouts. Rejects with a
@@ -67,12 +81,9 @@ async function statusFailure(
 export async function attemptCall(
   call: HttpCall,
   context: AttemptContext,
-  deadline: number,
-  attemptNumber: number,
-  onPiece: PieceRelay | undefined,
-  watch?: HttpCall["watch"],
-  onBroken?: (partial: ParsedResponse) => void,
+  attempt: Attempt,
 ): Promise<ParsedResponse> {
+  const { deadline, attemptNumber, onPiece, watch, onBroken } = attempt;
   const { settings, failure } = context;
   const { endpoint } = settings;
   const url = `${endpoint.requestBase}${call.path}${endpoint.query}`;

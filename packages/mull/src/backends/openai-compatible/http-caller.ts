@@ -98,15 +98,13 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       for (let attemptNumber = 1; ; attemptNumber += 1) {
         let error: BackendCallError;
         try {
-          const response = await attemptCall(
-            call,
-            context,
+          const response = await attemptCall(call, context, {
             deadline,
             attemptNumber,
             onPiece,
             watch,
             onBroken,
-          );
+          });
           return failedAttempts.length === 0 ? response : { ...response, failedAttempts };
         } catch (thrown) {
           if (call.signal?.aborted) throw call.signal.reason;
