@@ -1,13 +1,15 @@
 import { answerFormatByName, autoAnswerFormat } from "../../answers/index.ts";
 import { ConfigError } from "../../errors/index.ts";
 import { withToolCallKeys } from "../../selection/index.ts";
-import type { BudgetLimits, Strategy } from "../../spec/index.ts";
+import type { Strategy } from "../../spec/index.ts";
 import { parseStrategySpec, splitStrategyPrefix } from "../../strategies/index.ts";
 import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import { forwardedBody } from "./forwarded-body.ts";
 import { planReasoningBudget } from "./reasoning-budget.ts";
+import { requestBudget } from "./request-budget.ts";
+import { requestLogprobs } from "./request-logprobs.ts";
 import type { EndpointKind, RequestPlan } from "./request-plan.ts";
 import { requestPrompt } from "./request-prompt.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
@@ -46,10 +48,14 @@ function resolveModel(
   return { served, prefix: split.strategy, route: route === undefined ? undefined : split.model };
 }
 
-function strategySpec(
-  prefix: string | undefined,
-  mull: ChatRequestBody["mull"],
-): { spec: string; param: string } | undefined {
+/** A strategy spec a request names, and the field that named it (`model`, `mull.strategy`). */
+interface NamedStrategy {
+  readonly spec: string;
+  readonly param: string;
+}
+
+/** The strategy spec a request names: its model's prefix, or `mull.strategy` (with `mull.n`). */
+function strategySpec(prefix: string | undefined, mull: ChatRequestBody["mull"]): NamedStrategy | undefined {
   const given = mull?.strategy?.trim();
   if (prefix !== undefined && given !== undefined && given.toLowerCase() !== prefix.toLowerCase()) {
     throw new ApiError(
@@ -78,6 +84,36 @@ function strategySpec(
     });
   }
   return { spec: given, param: "mull.strategy" };
+}
+
+/**
+ * The strategy a request names, parsed with its served model's scorer and PRM and the served models as
+ * routes (`cascade@8:lab-small>lab-large`).
+ *
+ * @throws ApiError 400 `invalid_strategy` on the field that named it, saying what the model lacks.
+ */
+function requestStrategy(
+  named: NamedStrategy,
+  route: string | undefined,
+  served: ServedModel,
+  models: ReadonlyMap<string, ServedModel>,
+): Strategy {
+  try {
+    return parseStrategySpec(route === undefined ? named.spec : `${named.spec}:${route}`, {
+      scorer: served.scorer,
+      prm: served.prm,
+      resolveModel: servedModelResolver(models),
+    });
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    const message =
+      error.field === "scorer"
+        ? `strategy "${named.spec}" needs an outcome scorer, and model "${served.name}" has none configured`
+        : error.field === "prm"
+          ? `strategy "${named.spec}" is a step-level search and needs a process reward model, and model "${served.name}" has none configured (upstreams[].prm)`
+          : error.message.replace(/^strategy: /, "");
+    throw new ApiError(400, message, { param: named.param, code: "invalid_strategy" });
+  }
 }
 
 /**
@@ -116,25 +152,7 @@ export function planRequest(
   }
 
   const named = strategySpec(prefix, mull);
-  let strategy: Strategy | undefined;
-  if (named !== undefined) {
-    try {
-      strategy = parseStrategySpec(route === undefined ? named.spec : `${named.spec}:${route}`, {
-        scorer: served.scorer,
-        prm: served.prm,
-        resolveModel: servedModelResolver(models),
-      });
-    } catch (error) {
-      if (!ConfigError.isInstance(error)) throw error;
-      const message =
-        error.field === "scorer"
-          ? `strategy "${named.spec}" needs an outcome scorer, and model "${served.name}" has none configured`
-          : error.field === "prm"
-            ? `strategy "${named.spec}" is a step-level search and needs a process reward model, and model "${served.name}" has none configured (upstreams[].prm)`
-            : error.message.replace(/^strategy: /, "");
-      throw new ApiError(400, message, { param: named.param, code: "invalid_strategy" });
-    }
-  }
+  let strategy = named === undefined ? undefined : requestStrategy(named, route, served, models);
 
   const askedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   if (askedMaxTokens !== undefined && askedMaxTokens > limits.maxTokens) {
@@ -225,31 +243,7 @@ export function planRequest(
     );
   }
 
-  let logprobs = false;
-  let topLogprobs: number | undefined;
-  if (endpoint === "chat") {
-    const chat = body as ChatRequestBody;
-    logprobs = chat.logprobs === true;
-    topLogprobs = chat.top_logprobs ?? undefined;
-    if (topLogprobs !== undefined && !logprobs) {
-      throw new ApiError(400, "top_logprobs needs logprobs: true", {
-        param: "top_logprobs",
-        code: "invalid_value",
-      });
-    }
-  } else {
-    const given = (body as CompletionRequestBody).logprobs ?? undefined;
-    if (given !== undefined) {
-      logprobs = true;
-      topLogprobs = given > 0 ? given : undefined;
-    }
-  }
-  if (logprobs && strategy !== undefined) {
-    throw new ApiError(400, "logprobs are returned only for requests without a strategy", {
-      param: "logprobs",
-      code: "invalid_value",
-    });
-  }
+  const { logprobs, topLogprobs } = requestLogprobs(endpoint, body, strategy);
 
   let answerFormat = autoAnswerFormat;
   if (mull?.answer_format !== undefined) {
@@ -279,22 +273,7 @@ export function planRequest(
         ? "n"
         : (named?.param ?? (reasoning === undefined ? "n" : "mull.reasoning_budget")),
   });
-  const budget: BudgetLimits = {
-    maxMilliseconds: Math.min(
-      clientBudget?.max_milliseconds ?? limits.maxRequestMilliseconds,
-      limits.maxRequestMilliseconds,
-    ),
-    // The cap also binds at run time: a step-level search re-reads its growing prefix at every step, so
-    // its tokens are not bounded by samples × (prompt + max_tokens) alone.
-    maxTotalTokens: Math.min(
-      clientBudget?.max_total_tokens ?? limits.maxRequestTokens,
-      limits.maxRequestTokens,
-    ),
-    ...(clientBudget?.max_completion_tokens === undefined
-      ? {}
-      : { maxCompletionTokens: clientBudget.max_completion_tokens }),
-    ...(clientBudget?.max_calls === undefined ? {} : { maxCalls: clientBudget.max_calls }),
-  };
+  const budget = requestBudget(clientBudget, limits);
 
   const stop =
     body.stop === undefined || body.stop === null
