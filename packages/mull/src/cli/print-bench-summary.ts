@@ -78,7 +78,7 @@ export interface BenchPairCounts {
  * Where the run is, for `--json`: `directory` for a run directory; `run` (its name) and `store` (the
  * database URL, its password redacted) for a run in PostgreSQL.
  */
-function locationFields(location: RunLocation): Record<string, string> {
+export function locationFields(location: RunLocation): Record<string, string> {
   return location.kind === "sqlite"
     ? { directory: location.directory }
     : { run: location.name, store: redactUrl(location.url) };

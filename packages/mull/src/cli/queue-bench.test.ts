@@ -1,10 +1,18 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Queue } from "bullmq";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sumsRunOptions } from "../bench/queue/queued-sums.test-support.ts";
 import type { BenchProgress } from "../bench/runner/index.ts";
+import { redactUrl } from "../bench/store/index.ts";
+import {
+  freshPostgresLogin,
+  freshPostgresSchema,
+} from "../bench/store/postgres-schema-under-test.test-support.ts";
 import { rejection } from "../runtime/rejection.test-support.ts";
+import { postgresUnderTest, redisUnderTest } from "../runtime/test-services.test-support.ts";
 import {
   type DedicatedRedis,
   dedicatedRedisMissing,
@@ -64,4 +72,91 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
       /^stopped waiting: 0 of 10 pairs recorded in .*; the workers go on with the queued ones$/,
     );
   }, 30_000);
+});
+
+const redis = redisUnderTest();
+if (redis.missing !== undefined) console.log(redis.missing);
+const postgres = postgresUnderTest();
+if (postgres.missing !== undefined) console.log(postgres.missing);
+
+describe.skipIf(redis.url === undefined)("queueBench --json without --wait", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** Enqueues a run's pairs on a queue of its own (emptied afterwards) and returns what `--json` printed. */
+  async function enqueuedJson(options: ReturnType<typeof sumsRunOptions>): Promise<Record<string, unknown>> {
+    const queueName = `mull-queue-json-${randomBytes(6).toString("hex")}`;
+    cleanups.push(async () => {
+      const queue = new Queue(queueName, { connection: { url: redis.url!, maxRetriesPerRequest: null } });
+      await queue.obliterate({ force: true });
+      await queue.close();
+    });
+    const printed: string[] = [];
+    const stdout = vi
+      .spyOn(process.stdout, "write")
+      .mockImplementation((chunk) => printed.push(String(chunk)) > 0);
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      await queueBench(
+        options,
+        { url: redis.url!, queueName, recipe: { strategies: ["greedy"], seed: 3 } },
+        { json: true },
+      );
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    return JSON.parse(printed.join("")) as Record<string, unknown>;
+  }
+
+  it("says where a run directory is as `directory`, with the run's id and pair counts", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "mull-queue-json-"));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const out = join(directory, "run");
+    const shown = await enqueuedJson(sumsRunOptions({ strategies: ["greedy"], seed: 3 }, out));
+    expect(shown).toEqual({
+      directory: out,
+      runId: expect.stringMatching(/^run-/),
+      created: true,
+      total: 10,
+      skipped: 0,
+      added: 10,
+      queued: 0,
+      retried: 0,
+    });
+  });
+
+  it.skipIf(postgres.url === undefined)(
+    "says where a run in PostgreSQL is as `run` and `store`, the password redacted, as the summary does",
+    async () => {
+      const schema = await freshPostgresSchema(postgres.url!, "queue_json");
+      const login = await freshPostgresLogin(postgres.url!, schema);
+      cleanups.push(async () => {
+        await schema.drop();
+        await login.drop();
+      });
+      const shown = await enqueuedJson({
+        ...sumsRunOptions({ strategies: ["greedy"], seed: 3 }, "queued-json"),
+        store: login.url,
+      });
+      expect(Object.keys(shown)).toEqual([
+        "run",
+        "store",
+        "runId",
+        "created",
+        "total",
+        "skipped",
+        "added",
+        "queued",
+        "retried",
+      ]);
+      expect(shown.run).toBe("queued-json");
+      expect(shown.store).toBe(redactUrl(login.url));
+      expect(JSON.stringify(shown)).not.toContain(login.password);
+      expect(shown).toMatchObject({ created: true, total: 10, skipped: 0, added: 10 });
+    },
+    20_000,
+  );
 });

@@ -10,11 +10,13 @@ import {
 import { type RunBenchOptions, summarizeBench } from "../bench/runner/index.ts";
 import { openRunStore, redactUrl } from "../bench/store/index.ts";
 import { MullError } from "../errors/index.ts";
-import { printBenchSummary } from "./print-bench-summary.ts";
+import { locationFields, printBenchSummary } from "./print-bench-summary.ts";
 
 /**
  * `mull bench --queue`: creates or resumes the run, enqueues its pending pairs and, with `--wait`, shows
- * the run's progress until every pair is recorded or failed, then prints the summary.
+ * the run's progress until every pair is recorded or failed, then prints the summary. Without `--wait`,
+ * `--json` prints where the run is as the summary does (`directory`, or `run` and `store`), its id and
+ * its pair counts.
  *
  * @throws MullError listing the pairs that failed after their attempts, or when the wait is interrupted.
  */
@@ -38,7 +40,18 @@ export async function queueBench(
   );
   if (flags.wait !== true) {
     if (flags.json === true) {
-      const shown = { ...run, location: undefined, store: storeUrl, pairs: undefined };
+      // Where the run is, as a finished run's summary says it: `directory`, or `run` and `store`.
+      const { runId, created, total, skipped, added, queued, retried } = run;
+      const shown = {
+        ...locationFields(run.location),
+        runId,
+        created,
+        total,
+        skipped,
+        added,
+        queued,
+        retried,
+      };
       process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     }
     return;

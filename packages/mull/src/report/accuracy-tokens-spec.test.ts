@@ -120,6 +120,36 @@ describe("accuracyTokensSpec", () => {
     expect(group.match(/<line/g)).toHaveLength(2);
   });
 
+  it("labels the token axis with whole numbers, a run of one strategy included", async () => {
+    /** The tick labels of the plot's x axis, as rendered. */
+    const tokenTicks = async (data: RunData) => {
+      const svg = await renderSvg(accuracyTokensSpec(summarizeStrategies(data, { resamples: 50 })).spec);
+      const axis = svg.match(/aria-label="X-axis[\s\S]*?role-axis-title/)?.[0] ?? "";
+      const labels = axis.match(/<g class="mark-text role-axis-label"[\s\S]*?<\/g>/)?.[0] ?? "";
+      return [...labels.matchAll(/>([^<]+)<\/text>/g)].map(([, text]) => text ?? "");
+    };
+    const greedy = (data: RunData): RunData => ({
+      ...data,
+      manifest: { ...data.manifest, strategies: ["greedy"] },
+      results: data.results.filter((result) => result.strategy === "greedy"),
+      samples: data.samples.filter((sample) => sample.strategy === "greedy"),
+    });
+    const single = await tokenTicks(greedy(run));
+    expect(single.length).toBeGreaterThan(2);
+    for (const tick of single) expect(tick).toMatch(/^\d{1,3}(,\d{3})*$/);
+    // Long generations: thousands separated, no decimals.
+    const long = await tokenTicks({
+      ...run,
+      results: run.results.map((result) => ({
+        ...result,
+        promptTokens: (result.promptTokens ?? 0) * 40,
+        completionTokens: (result.completionTokens ?? 0) * 40,
+      })),
+    });
+    expect(long.some((tick) => tick.includes(","))).toBe(true);
+    for (const tick of long) expect(tick).toMatch(/^\d{1,3}(,\d{3})*$/);
+  });
+
   it("joins the labels of strategies at one point, and keeps every label inside the plot", async () => {
     // certainty@4 chose exactly what sc@4 did: the same point. greedy right on every problem: accuracy 1.
     const shared: RunData = {

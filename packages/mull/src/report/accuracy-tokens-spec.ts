@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { paretoFront, type StrategySummary, strategySeries } from "../bench/metrics/index.ts";
-import { shareEncoding, strategyColorEncoding } from "./strategy-color-scale.ts";
+import { shareEncoding, strategyColorEncoding, strategyShapeEncoding } from "./strategy-color-scale.ts";
 
 /** Which token count the x axis of the accuracy plot shows. */
 export type TokenMeasure = "total" | "completion";
@@ -189,6 +189,8 @@ export function accuracyTokensSpec(
     tokenValues.length === points.length &&
     tokenValues.length > 1 &&
     Math.max(...tokenValues) / Math.min(...tokenValues) >= 10;
+  // A single token count spans nothing, and its axis would have one tick: the axis then starts at 0.
+  const oneTokenCount = new Set(points.map((point) => point.tokens)).size < 2;
   const axisTitle =
     measure === "total"
       ? "tokens per problem (prompt + completion, mean)"
@@ -203,7 +205,9 @@ export function accuracyTokensSpec(
         field: "tokens",
         type: "quantitative",
         title: axisTitle,
-        scale: logarithmic ? { type: "log", nice: true } : { zero: false, nice: true },
+        scale: logarithmic ? { type: "log", nice: true } : { zero: oneTokenCount, nice: true },
+        // Whole tokens with thousands separators (1,250), never a tick between two whole numbers.
+        axis: { format: ",.0f", tickMinStep: 1 },
       },
       y: shareEncoding("accuracy", "accuracy"),
       color: {
@@ -274,6 +278,10 @@ export function accuracyTokensSpec(
         name: "points",
         mark: { type: "point", filled: true, size: 80, opacity: 1 },
         encoding: {
+          shape: strategyShapeEncoding(
+            strategies,
+            points.map((point) => point.strategy),
+          ),
           tooltip: [
             { field: "strategy", type: "nominal" },
             { field: "accuracy", type: "quantitative", format: ".1%" },

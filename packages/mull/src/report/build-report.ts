@@ -26,6 +26,7 @@ import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
 import { inferenceCostSection } from "./inference-cost-section.ts";
 import { manifestList } from "./manifest-list.ts";
 import { modelTokensTable } from "./model-tokens-table.ts";
+import { reportContentWidth } from "./report-content-width.ts";
 import { type RunCompleteness, runCompleteness } from "./run-completeness.ts";
 import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
@@ -75,11 +76,14 @@ export interface BuildReportOptions {
   readonly wrongCost?: number | undefined;
 }
 
+/** Horizontal padding of the page's `main`, each side, around its `reportContentWidth` of content. */
+const pagePadding = 20;
+
 const styles = `
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #5f6368; --rule: #d9dce1; --band: #f5f6f8; }
 * { box-sizing: border-box; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0; }
-main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 64px; }
+main { max-width: ${reportContentWidth + 2 * pagePadding}px; margin: 0 auto; padding: 24px ${pagePadding}px 64px; }
 h1 { font-size: 1.6rem; margin: 0 0 4px; }
 h2 { font-size: 1.2rem; margin: 36px 0 8px; border-bottom: 1px solid var(--rule); padding-bottom: 4px; }
 .lead, figcaption, .note { color: var(--muted); }
@@ -205,7 +209,12 @@ function analysisSections(
   sections.push("<h2>Accuracy by difficulty</h2>");
   if (difficultyRows.length > 0) {
     specs.difficulty = difficultySpec(difficultyRows, strategies);
-    sections.push(figure("difficulty", "Accuracy of each strategy on the problems of each difficulty."));
+    sections.push(
+      figure(
+        "difficulty",
+        "Accuracy of each strategy on the problems of each difficulty: one panel per difficulty, one bar per strategy, its length the share of those problems solved.",
+      ),
+    );
   } else {
     sections.push(note("The dataset gives no difficulty for its problems."));
   }

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { fittedCoverage, type StrategyCoverage } from "../bench/metrics/index.ts";
-import { shareEncoding, strategyColorEncoding } from "./strategy-color-scale.ts";
+import { shareEncoding, strategyColorEncoding, strategyShapeEncoding } from "./strategy-color-scale.ts";
 
 /** One value of the coverage plot: a measured pass@k or a point of the fitted curve. */
 export interface CoveragePlotValue {
@@ -64,10 +64,13 @@ export function coverageSpec(
         axis: { tickMinStep: 1, format: "d" },
       },
       y: shareEncoding("coverage", "coverage (pass@k)"),
-      color: strategyColorEncoding(
-        strategies,
-        drawn.map((curve) => curve.strategy),
-      ),
+      color: {
+        ...strategyColorEncoding(
+          strategies,
+          drawn.map((curve) => curve.strategy),
+        ),
+        legend: { symbolOpacity: 1 },
+      },
     },
     layer: [
       {
@@ -81,6 +84,10 @@ export function coverageSpec(
         transform: [{ filter: "datum.series === 'measured'" }],
         mark: { type: "point", filled: true, size: 45 },
         encoding: {
+          shape: strategyShapeEncoding(
+            strategies,
+            drawn.map((curve) => curve.strategy),
+          ),
           tooltip: [
             { field: "strategy", type: "nominal" },
             { field: "k", type: "quantitative" },

@@ -9,6 +9,7 @@ import { syntheticRun } from "../testing/index.ts";
 import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
 import { buildReport } from "./build-report.ts";
 import { reliabilitySpec } from "./reliability-spec.ts";
+import { reportContentWidth } from "./report-content-width.ts";
 
 const chromiumPath = "/usr/bin/chromium";
 const haveChromium = existsSync(chromiumPath);
@@ -131,6 +132,70 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
       expect(readFileSync(screenshot).subarray(1, 4).toString("latin1")).toBe("PNG");
 
       expect(blocked).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("gives eleven strategies eleven colours and fits the difficulty chart in the page", async () => {
+    // The synthetic run's four strategies, cloned under the names of the default lab run's eleven.
+    const names = [
+      "greedy",
+      "sc@4",
+      "sc@8",
+      "sc@16",
+      "asc@16",
+      "mass@16",
+      "mass@5g",
+      "cascade-mass@2x8",
+      "gen@8+rank-lp@4+vote",
+      "bon@16",
+      "pf@8",
+    ];
+    const sources = run.manifest.strategies;
+    const source = (index: number) => sources[index % sources.length]!;
+    const eleven = buildReport(
+      {
+        ...run,
+        manifest: { ...run.manifest, strategies: names },
+        results: names.flatMap((name, index) =>
+          run.results
+            .filter((result) => result.strategy === source(index))
+            .map((result) => ({ ...result, strategy: name })),
+        ),
+        samples: names.flatMap((name, index) =>
+          run.samples
+            .filter((sample) => sample.strategy === source(index))
+            .map((sample) => ({ ...sample, strategy: name })),
+        ),
+      },
+      { resamples: 50 },
+    );
+    const { page, problems } = await openReport(eleven.html, "eleven.html");
+    try {
+      const fills = await page
+        .locator("#plot-accuracy-tokens svg g.points_marks path")
+        .evaluateAll((paths) => paths.map((path) => path.getAttribute("fill")));
+      expect(fills).toHaveLength(11);
+      expect(new Set(fills).size).toBe(11);
+      const legend = await page
+        .locator("#plot-accuracy-tokens svg g.role-legend-label text")
+        .evaluateAll((texts) => texts.map((text) => text.textContent));
+      expect(legend).toEqual(names);
+      // The difficulty chart needs no sideways scrolling, and names every strategy beside its bars.
+      const box = await page
+        .locator("#plot-difficulty")
+        .evaluate((plot) => ({ client: plot.clientWidth, scroll: plot.scrollWidth }));
+      expect(box.client).toBe(reportContentWidth);
+      expect(box.scroll).toBeLessThanOrEqual(box.client);
+      const labels = await page
+        .locator("#plot-difficulty svg g.role-axis-label text")
+        .evaluateAll((texts) => texts.map((text) => text.textContent));
+      for (const name of names) expect(labels).toContain(name);
+      expect(await page.locator("#plot-difficulty svg g.bars_marks path").count()).toBe(
+        (eleven.specs.difficulty as { data: { values: unknown[] } }).data.values.length,
+      );
       expect(problems).toEqual([]);
     } finally {
       await page.close();

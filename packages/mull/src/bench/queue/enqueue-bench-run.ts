@@ -111,9 +111,14 @@ export async function enqueueBenchRun(
       shown,
     );
     const reason = connectionError === undefined || connectionError === detail ? "" : ` (${connectionError})`;
+    // A run in PostgreSQL has a name besides its id: `run NAME (ID) in URL`, not `run ID in run NAME in URL`.
+    const run =
+      location.kind === "postgres"
+        ? `run ${location.name} (${started.runId}) in ${redactUrl(location.url)}`
+        : `run ${started.runId} in ${label}`;
     return new MullError(
       `--queue: enqueueing on ${shown} failed: ${detail}${reason}; ` +
-        `run ${started.runId} is ${started.created ? "created" : "kept"} in ${label}: ` +
+        `${run} ${started.created ? "was created" : "is kept"}: ` +
         "enqueue again with the same flags and --resume",
       { cause: error },
     );
