@@ -171,6 +171,15 @@ describe("solve", () => {
     await expect(
       solve({ problem: "q", strategy: "greedy", backend, budget: { maxCalls: -3 } }),
     ).rejects.toThrow(/budget\.maxCalls/);
+    await expect(solve({ problem: "q", strategy: 42 as never, backend })).rejects.toThrow(
+      'solve: strategy must be a strategy (an object with a run method) or its spec, such as "sc@8", got 42',
+    );
+    await expect(
+      solve({ problem: "q", strategy: "cascade@2", backend, route: "a>b" as never }),
+    ).rejects.toThrow('solve: route must be an array of model names, smallest first, got "a>b"');
+    await expect(solve({ problem: "q", strategy: "greedy", backend, signal: "x" as never })).rejects.toThrow(
+      'solve: signal must be an AbortSignal, got "x"',
+    );
     expect(backend.calls).toHaveLength(0);
   });
 

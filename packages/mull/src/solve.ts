@@ -3,9 +3,10 @@ import { answerFormatByName, autoAnswerFormat } from "./answers/index.ts";
 import { createBudget, type TokenPrice } from "./budget/index.ts";
 import { defaultPromptTemplate } from "./generation/index.ts";
 import {
-  describeValue,
+  expecting,
   integerSchema,
   mustBe,
+  objectWithMethods,
   parseOptions,
   seededRng,
   systemClock,
@@ -111,51 +112,6 @@ const samplingSettings = z.strictObject({
   stop: unchecked,
 } satisfies Record<keyof SamplingSettings, unknown>);
 
-/** Names in a sentence: `now`, `describe, capabilities and generate`. */
-function listed(names: readonly string[]): string {
-  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-}
-
-/** Which of `methods` a value lacks. */
-function missingMethods(value: unknown, methods: readonly string[]): string[] {
-  if (typeof value !== "object" || value === null) return [...methods];
-  return methods.filter((method) => typeof (value as Record<string, unknown>)[method] !== "function");
-}
-
-/** What an object option must be, in words, and the methods that make it one. */
-interface ObjectWithMethods {
-  /** What it is, e.g. `an outcome scorer`. */
-  readonly expected: string;
-  /** Its name in a hint, e.g. `scorer`: `call it and pass the scorer it returns`. */
-  readonly noun: string;
-  readonly methods: readonly string[];
-}
-
-/**
- * An option that must be an object with methods (a backend, a scorer, a clock), not the factory that makes
- * one: a function given instead is named, with a hint to call it; an object names the methods it lacks.
- */
-function objectWithMethods<Value>(shape: ObjectWithMethods) {
-  return z.custom<Value>(
-    (value) =>
-      typeof value === "object" && value !== null && missingMethods(value, shape.methods).length === 0,
-    {
-      error: (issue) => {
-        const value = issue.input;
-        const given =
-          typeof value === "function"
-            ? `the function ${value.name === "" ? "(anonymous)" : value.name}; call it and pass the ${shape.noun} it returns`
-            : typeof value === "object" && value !== null
-              ? `an object without ${listed(missingMethods(value, shape.methods))}`
-              : describeValue(value);
-        const methods =
-          shape.methods.length === 1 ? `a ${shape.methods[0]} method` : `${listed(shape.methods)} methods`;
-        return `must be ${shape.expected} (an object with ${methods}), got ${given}`;
-      },
-    },
-  );
-}
-
 /**
  * The options of `solve`, checked before anything is built: every key must be one of `SolveOptions` (an
  * unknown one is a typo), the problem and seed are plain data, the sampling keys are known, and the
@@ -174,7 +130,10 @@ const solveSettings = z.strictObject({
         return mustBe("a non-empty question", question);
       },
     }),
-  strategy: unchecked,
+  strategy: z.union(
+    [z.string(), objectWithMethods<Strategy>({ expected: "a strategy", noun: "strategy", methods: ["run"] })],
+    { error: expecting('a strategy (an object with a run method) or its spec, such as "sc@8"') },
+  ),
   backend: objectWithMethods<Backend>({
     expected: "a backend",
     noun: "backend",
@@ -209,9 +168,13 @@ const solveSettings = z.strictObject({
     noun: "process reward model",
     methods: ["score"],
   }).optional(),
-  resolveModel: unchecked,
-  route: unchecked,
-  signal: unchecked,
+  resolveModel: z
+    .custom<(name: string) => Backend>((value) => typeof value === "function", {
+      error: expecting("a function from a model name to its backend"),
+    })
+    .optional(),
+  route: z.array(z.string(), { error: expecting("an array of model names, smallest first") }).optional(),
+  signal: z.instanceof(AbortSignal, { error: expecting("an AbortSignal") }).optional(),
   clock: objectWithMethods<Clock>({ expected: "a clock", noun: "clock", methods: ["now"] }).optional(),
   price: unchecked,
 } satisfies Record<keyof SolveOptions, unknown>);

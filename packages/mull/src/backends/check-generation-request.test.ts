@@ -30,4 +30,16 @@ describe("checkGenerationRequest", () => {
     expect(failure({ topP: 0 })?.message).toBe("generate: topP must be a positive number, got 0");
     expect(failure({ topP: 1.5 })?.field).toBe("topP");
   });
+
+  it("takes stop strings as an array of non-empty strings, never a lone string", () => {
+    expect(failure({ stop: [] })).toBeUndefined();
+    expect(failure({ stop: ["\n\n", "####"] })).toBeUndefined();
+    expect(failure({ stop: "x" as unknown as string[] }, "request")?.message).toBe(
+      'generate: request.stop must be an array of non-empty strings, got "x"',
+    );
+    expect(failure({ stop: [""] })?.field).toBe("stop");
+    expect(failure({ stop: [3] as unknown as string[] })?.message).toBe(
+      "generate: stop must be an array of non-empty strings, got [3]",
+    );
+  });
 });

@@ -1,7 +1,8 @@
+import { z } from "zod";
 import { BudgetExhaustedError, ConfigError, MullError } from "../errors/index.ts";
 import { generateRecorded, sampleCandidates } from "../generation/index.ts";
 import { processRewardScorer } from "../process-rewards/index.ts";
-import { checkInteger, mapInParallel, requireCapability } from "../runtime/index.ts";
+import { checkInteger, expecting, mapInParallel, requireCapability } from "../runtime/index.ts";
 import { latestScore, scoreCandidates } from "../scoring/index.ts";
 import { majorityVote, recordPick } from "../selection/index.ts";
 import type {
@@ -14,6 +15,13 @@ import type {
   StrategyContext,
   StrategyOutcome,
 } from "../spec/index.ts";
+import { checkFactoryOptions } from "../strategies/factory-options.ts";
+import {
+  checkedByFactory,
+  namedBackendsOption,
+  outcomeScorerOption,
+  processRewardOption,
+} from "../strategies/option-schemas.ts";
 import { defaultSamplingTemperature, firstStop, requireSomething } from "../strategies/run-helpers.ts";
 import type { NamedBackend } from "../strategies/strategy-entry.ts";
 import type { ArchitectureLayer } from "./architecture-layer.ts";
@@ -35,6 +43,18 @@ export interface ArchitectureOptions {
   /** Critiques written at once; default 4. */
   readonly concurrency?: number | undefined;
 }
+
+const architectureOptions = z.strictObject({
+  layers: z.custom<string | readonly ArchitectureLayer[]>(
+    (value) => typeof value === "string" || Array.isArray(value),
+    { error: expecting("a spec (gen@8+vote) or an array of layers") },
+  ),
+  scorer: outcomeScorerOption.optional(),
+  prm: processRewardOption.optional(),
+  models: namedBackendsOption.optional(),
+  critiqueTokens: checkedByFactory,
+  concurrency: checkedByFactory,
+} satisfies Record<keyof ArchitectureOptions, unknown>);
 
 /** Solutions' worth of generation the layers plan: every sample, fused solution and critique. */
 function plannedGenerations(layers: readonly ArchitectureLayer[]): number {
@@ -125,13 +145,15 @@ class CandidatePool {
  * that would leave nothing keeps the pool as it was, and says so. A `critique` needs a backend that takes
  * chat prompts; a `rank-lp@K` one that returns log-probabilities.
  *
- * @throws ConfigError for a malformed spec or layer, a layer whose scorer, process reward model or model
+ * @throws ConfigError for an unknown option or one of the wrong kind (`architecture: scorr: unknown key
+ * (architecture takes layers, scorer, …)`), a malformed spec or layer, a layer whose scorer, process reward model or model
  * was not given, a `critique` with no `fuse` after it, or a `critiqueTokens` or `concurrency` below 1.
  * @example
  * const strategy = architecture({ layers: "gen@8+test+rank-prm@1+first", prm: labProcessReward() });
  * const result = await solve({ problem: "37+48-19=?", strategy, backend });
  */
 export function architecture(options: ArchitectureOptions): Strategy {
+  checkFactoryOptions(architectureOptions, options, "architecture");
   const layers =
     typeof options.layers === "string"
       ? parseArchitecture(options.layers)

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { addUsage } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
 import { checkInteger, checkOneOf, mapInParallel } from "../runtime/index.ts";
@@ -10,7 +11,14 @@ import type {
   StrategyContext,
   Usage,
 } from "../spec/index.ts";
+import { checkFactoryOptions } from "../strategies/factory-options.ts";
 import { greedyTrace, massVote } from "../strategies/mass-consistency.ts";
+import {
+  checkedByFactory,
+  flagOption,
+  functionOption,
+  namedBackendOption,
+} from "../strategies/option-schemas.ts";
 import { runProgress } from "../strategies/run-helpers.ts";
 import { runStrategy } from "../strategies/run-strategy.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
@@ -69,6 +77,18 @@ export interface AllocateComputeOptions<P extends Problem = Problem> {
   /** Problems in flight at once; default 1. Results do not depend on it when each context has its own rng. */
   readonly concurrency?: number | undefined;
 }
+
+const allocateComputeOptions = z.strictObject({
+  totalSamples: checkedByFactory,
+  allocation: checkedByFactory,
+  probe: checkedByFactory,
+  signal: checkedByFactory,
+  greedyProbe: flagOption.optional(),
+  probeModel: namedBackendOption.optional(),
+  maxSamples: checkedByFactory,
+  context: functionOption,
+  concurrency: checkedByFactory,
+} satisfies Record<keyof AllocateComputeOptions, unknown>);
 
 /** What `allocateCompute` did for one problem. */
 export interface AllocatedProblem<P extends Problem = Problem> {
@@ -145,7 +165,7 @@ async function sample(
  * more each to the first problems). Every run is a `runStrategy` run in the problem's context, so the
  * usage is exact and the trace shows the probe and the extra run. Samples no problem wants stay unspent.
  *
- * @throws ConfigError for fewer total samples than problems (uniform) or than the probes need (adaptive),
+ * @throws ConfigError for an unknown option or one of the wrong kind, fewer total samples than problems (uniform) or than the probes need (adaptive),
  * or a bad `probe`, `maxSamples`, `allocation` or `concurrency`, or a `probeModel` without adaptive
  * allocation on the agreement signal.
  * @example
@@ -160,6 +180,7 @@ export async function allocateCompute<P extends Problem>(
   problems: readonly P[],
   options: AllocateComputeOptions<P>,
 ): Promise<AllocatedProblem<P>[]> {
+  checkFactoryOptions(allocateComputeOptions, options, "allocateCompute");
   const count = problems.length;
   const allocation = checkOneOf("allocateCompute", "allocation", options.allocation ?? "adaptive", [
     "uniform",

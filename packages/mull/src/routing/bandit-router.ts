@@ -1,6 +1,17 @@
+import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
-import { checkInteger, checkNumber, checkOneOf, describeValue, seededRng } from "../runtime/index.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  describeValue,
+  expecting,
+  objectWithMethods,
+  seededRng,
+} from "../runtime/index.ts";
 import type { Rng } from "../spec/index.ts";
+import { checkFactoryOptions } from "../strategies/factory-options.ts";
+import { checkedByFactory } from "../strategies/option-schemas.ts";
 import {
   type BanditArmState,
   type BanditPolicy,
@@ -48,6 +59,22 @@ export interface BanditRouter {
   arms(): readonly BanditArmState[];
 }
 
+const banditRouterOptions = z.strictObject({
+  arms: checkedByFactory,
+  // A name is checked against the policies' names below; anything else must be a policy.
+  policy: z.custom<BanditPolicyName | BanditPolicy>(
+    (value) =>
+      typeof value === "string" ||
+      (typeof value === "object" &&
+        value !== null &&
+        typeof (value as Partial<BanditPolicy>).choose === "function"),
+    { error: expecting("a policy name or a bandit policy (an object with a choose method)") },
+  ),
+  lambda: checkedByFactory,
+  seed: checkedByFactory,
+  rng: objectWithMethods<Rng>({ expected: "an rng", noun: "rng", methods: ["next"] }).optional(),
+} satisfies Record<keyof BanditRouterOptions, unknown>);
+
 interface MutableArm {
   name: string;
   pulls: number;
@@ -71,7 +98,7 @@ function stateOf(arm: MutableArm): BanditArmState {
  * `record(model, { reward, cost })` teaches it what the request earned. The policy maximises
  * reward − λ·cost; with the same seed and the same outcomes it makes the same choices.
  *
- * @throws ConfigError naming the field: fewer than two arms, a repeated or empty arm, an unknown policy,
+ * @throws ConfigError naming the field: an unknown option, fewer than two arms, a repeated or empty arm, an unknown policy,
  * a negative λ, a seed that is not an integer.
  * @example
  * const router = createBanditRouter({ arms: ["lab-small", "lab-large"], policy: "thompson", lambda: 0.001, seed: 1 });
@@ -80,6 +107,7 @@ function stateOf(arm: MutableArm): BanditArmState {
  */
 export function createBanditRouter(options: BanditRouterOptions): BanditRouter {
   const owner = "banditRouter";
+  checkFactoryOptions(banditRouterOptions, options, owner);
   if (!Array.isArray(options.arms) || options.arms.length < 2) {
     throw new ConfigError(`${owner}: arms must name two or more models, got ${describeValue(options.arms)}`, {
       field: "arms",

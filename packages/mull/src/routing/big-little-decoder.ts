@@ -1,7 +1,10 @@
+import { z } from "zod";
 import { continuationCapabilities, continuationPrompt, generateRecorded } from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import { scoreRecorded } from "../scoring/index.ts";
 import type { Candidate, FinishReason, StopReason, Strategy, TokenWatcher } from "../spec/index.ts";
+import { checkFactoryOptions } from "../strategies/factory-options.ts";
+import { checkedByFactory, namedBackendsOption } from "../strategies/option-schemas.ts";
 import { requireSomething } from "../strategies/run-helpers.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
 import { routeEnds } from "./route-ends.ts";
@@ -22,6 +25,14 @@ export interface BigLittleDecoderOptions {
   /** Most tokens of the solution; default the run's `maxTokens`, else 512. */
   readonly maxTokens?: number | undefined;
 }
+
+const bigLittleDecoderOptions = z.strictObject({
+  models: namedBackendsOption,
+  fallback: checkedByFactory,
+  rollback: checkedByFactory,
+  largeTokens: checkedByFactory,
+  maxTokens: checkedByFactory,
+} satisfies Record<keyof BigLittleDecoderOptions, unknown>);
 
 const defaultRollback = 0.1;
 const defaultMaxTokens = 512;
@@ -49,13 +60,14 @@ function piecesLength(pieces: readonly { readonly token: string }[], count: numb
  *
  * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`), the large model cannot
  * score a continuation (`score`), or a model cannot continue the prompt's prefix.
- * @throws ConfigError when `fallback`, `rollback`, `largeTokens` or `maxTokens` is out of range, or fewer
+ * @throws ConfigError for an unknown option or one of the wrong kind, when `fallback`, `rollback`, `largeTokens` or `maxTokens` is out of range, or fewer
  * than two models are given.
  * @example
  * const router = bigLittleDecoder({ models, fallback: 0.5, rollback: 0.1 });
  */
 export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
   const owner = "bigLittleDecoder";
+  checkFactoryOptions(bigLittleDecoderOptions, options, owner);
   const { small, large } = routeEnds(owner, options.models);
   const fallback = checkNumber(owner, "fallback", options.fallback, { minimum: 0, maximum: 1 });
   const rollback = checkNumber(owner, "rollback", options.rollback ?? defaultRollback, {

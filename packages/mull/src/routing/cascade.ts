@@ -1,5 +1,6 @@
+import { z } from "zod";
 import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
-import { checkInteger, checkNumber, checkOneOf } from "../runtime/index.ts";
+import { checkInteger, checkNumber, checkOneOf, expecting } from "../runtime/index.ts";
 import type {
   AnswerFormat,
   Candidate,
@@ -8,6 +9,8 @@ import type {
   StrategyOutcome,
   StrategyResult,
 } from "../spec/index.ts";
+import { checkFactoryOptions } from "../strategies/factory-options.ts";
+import { checkedByFactory, namedBackendsOption, strategyOption } from "../strategies/option-schemas.ts";
 import { runStrategy } from "../strategies/run-strategy.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
@@ -46,6 +49,17 @@ export interface CascadeOptions {
    */
   readonly strategies?: readonly Strategy[] | undefined;
 }
+
+const cascadeOptions = z.strictObject({
+  models: namedBackendsOption,
+  small: checkedByFactory,
+  large: checkedByFactory,
+  threshold: checkedByFactory,
+  settle: checkedByFactory,
+  strategies: z
+    .array(strategyOption, { error: expecting("an array of strategies, one per model") })
+    .optional(),
+} satisfies Record<keyof CascadeOptions, unknown>);
 
 function cascadeName(small: number, large: number, threshold: number): string {
   const sizes = large === small ? `${small}` : `${small}x${large}`;
@@ -122,14 +136,15 @@ function verdict(
  * escalated. Every candidate of every model is kept. When the budget runs out before a later model can
  * answer, the last answer found stands (the run is `partial`).
  *
- * @throws ConfigError for fewer than two models, a sample count below 1, a threshold outside 0 to 1, or
- * `strategies` not one per model.
+ * @throws ConfigError for an unknown option or one of the wrong kind, fewer than two models, a sample count
+ * below 1, a threshold outside 0 to 1, an unknown `settle`, or `strategies` not one per model.
  * @example
  * const strategy = cascade({ models: [{ name: "lab-small", backend: small }, { name: "lab-large", backend: large }], small: 8, threshold: 0.75 });
  * const result = await solve({ problem, strategy, backend: small });
  * usageByModel(result.trace); // tokens by model
  */
 export function cascade(options: CascadeOptions): Strategy {
+  checkFactoryOptions(cascadeOptions, options, "cascade");
   const models = checkModels(options);
   const small = checkInteger("cascade", "small", options.small, { minimum: 1 });
   const large = checkInteger("cascade", "large", options.large ?? small, { minimum: 1 });

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import { defaultTopLogprobs, tokenEntropy } from "../scoring/index.ts";
 import type { Candidate, StopReason, Strategy, TokenWatcher } from "../spec/index.ts";
@@ -8,6 +9,8 @@ import {
   type StepExtension,
   type StepFormat,
 } from "../steps/index.ts";
+import { checkFactoryOptions } from "../strategies/factory-options.ts";
+import { checkedByFactory, namedBackendsOption, stepFormatOption } from "../strategies/option-schemas.ts";
 import { requireSomething } from "../strategies/run-helpers.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
 import { routeEnds } from "./route-ends.ts";
@@ -49,6 +52,17 @@ export interface GlimpseRouterOptions {
   readonly format?: StepFormat | undefined;
 }
 
+const glimpseRouterOptions = z.strictObject({
+  models: namedBackendsOption,
+  threshold: checkedByFactory,
+  glimpse: checkedByFactory,
+  hold: checkedByFactory,
+  maxSteps: checkedByFactory,
+  temperature: checkedByFactory,
+  topLogprobs: checkedByFactory,
+  format: stepFormatOption.optional(),
+} satisfies Record<keyof GlimpseRouterOptions, unknown>);
+
 const defaultMaxSteps = 32;
 
 /**
@@ -65,7 +79,7 @@ const defaultMaxSteps = 32;
  *
  * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`) or give top
  * alternatives (`topLogprobs`), or a model cannot continue the prompt's prefix.
- * @throws ConfigError when `threshold`, `maxSteps`, `temperature` or `topLogprobs` is out of range, or
+ * @throws ConfigError for an unknown option or one of the wrong kind, when `threshold`, `maxSteps`, `temperature` or `topLogprobs` is out of range, or
  * fewer than two models are given.
  * @example
  * const router = glimpseRouter({ models: [{ name: "lab-small", backend: small }, { name: "lab-large", backend: large }], threshold: 0.6 });
@@ -73,6 +87,7 @@ const defaultMaxSteps = 32;
  */
 export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
   const owner = "glimpseRouter";
+  checkFactoryOptions(glimpseRouterOptions, options, owner);
   const { small, large } = routeEnds(owner, options.models);
   const threshold = checkNumber(owner, "threshold", options.threshold, { minimum: 0 });
   const glimpse = checkInteger(owner, "glimpse", options.glimpse ?? 1, { minimum: 1 });

@@ -1,8 +1,12 @@
+import { z } from "zod";
 import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "../strategies/factory-options.ts";
 import { massConsistency } from "../strategies/mass-consistency.ts";
+import { checkedByFactory, flagOption, namedBackendsOption } from "../strategies/option-schemas.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
 import { cascade } from "./cascade.ts";
+import { routeEnds } from "./route-ends.ts";
 
 /** Options of `massCascade`. */
 export interface MassCascadeOptions {
@@ -16,6 +20,13 @@ export interface MassCascadeOptions {
   readonly greedyFirst?: boolean | undefined;
 }
 
+const massCascadeOptions = z.strictObject({
+  models: namedBackendsOption,
+  small: checkedByFactory,
+  large: checkedByFactory,
+  greedyFirst: flagOption.optional(),
+} satisfies Record<keyof MassCascadeOptions, unknown>);
+
 /**
  * A cascade that escalates on proof rather than on a vote count: the cheapest model runs mass-certified
  * self-consistency (`mass@K`, `massConsistency`) and its answer stands when it stopped on its certificate,
@@ -25,24 +36,27 @@ export interface MassCascadeOptions {
  * samples; a split one escalates after `K`. Built on `cascade({ settle: "stopped" })`; needs
  * log-probabilities from every model.
  *
- * @throws ConfigError for fewer than two models or a sample count below 1.
+ * @throws ConfigError for an unknown option or one of the wrong kind, fewer than two models or a sample
+ * count below 1, each in `massCascade`'s name.
  * @example
  * const strategy = massCascade({ models: [small, large], small: 2, large: 8 }); // cascade-mass@2x8
  * const greedyFirst = massCascade({ models: [small, large], small: 2, large: 8, greedyFirst: true }); // cascade-mass@2x8g
  */
 export function massCascade(options: MassCascadeOptions): Strategy {
-  const small = checkInteger("massCascade", "small", options.small, { minimum: 1 });
-  const large = checkInteger("massCascade", "large", options.large ?? small, { minimum: 1 });
+  const owner = "massCascade";
+  checkFactoryOptions(massCascadeOptions, options, owner);
+  routeEnds(owner, options.models);
+  const small = checkInteger(owner, "small", options.small, { minimum: 1 });
+  const large = checkInteger(owner, "large", options.large ?? small, { minimum: 1 });
   const greedyFirst = options.greedyFirst ?? false;
   const strategy = cascade({
     models: options.models,
     small,
     large,
     settle: "stopped",
-    // Malformed models are left for `cascade` to name.
-    strategies: Array.isArray(options.models)
-      ? options.models.map((_, index) => massConsistency({ n: index === 0 ? small : large, greedyFirst }))
-      : undefined,
+    strategies: options.models.map((_, index) =>
+      massConsistency({ n: index === 0 ? small : large, greedyFirst }),
+    ),
   });
   const counts = small === large ? `${small}` : `${small}x${large}`;
   return { ...strategy, name: `cascade-mass@${counts}${greedyFirst ? "g" : ""}` };

@@ -12,6 +12,7 @@ export { mapInParallel } from "./map-in-parallel.ts";
 export { expecting, mustBe, optionError } from "./must-be.ts";
 export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
 export { integerSchema, numberSchema } from "./number-schema.ts";
+export { type ObjectWithMethods, objectWithMethods } from "./object-with-methods.ts";
 export {
   checkOutputDirectory,
   checkOutputFile,

@@ -1,8 +1,11 @@
-import { checkInteger } from "../runtime/index.ts";
+import { z } from "zod";
+import { checkInteger, numberSchema } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkedByFactory } from "../strategies/option-schemas.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
+import { checkSearchOptions, searchOptionFields } from "./search-option-fields.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -23,6 +26,14 @@ export interface AStarDecodingOptions extends SearchOptions {
   readonly floor?: number | undefined;
 }
 
+const aStarDecodingOptions = z.strictObject({
+  k: checkedByFactory,
+  expansionsPerNode: checkedByFactory,
+  maxExpansions: checkedByFactory,
+  floor: numberSchema().optional(),
+  ...searchOptionFields,
+} satisfies Record<keyof AStarDecodingOptions, unknown>);
+
 /**
  * A*-decoding (Chatziveroglou 2025): best-first search over partial solutions. Each node's cost is
  * f = g + h, where g is the sum of its step costs −log r (r a step's PRM reward, floored) and h estimates
@@ -36,10 +47,13 @@ export interface AStarDecodingOptions extends SearchOptions {
  * a correct one — or when the budget or `maxExpansions` runs out, and then returns the best complete
  * solution seen, if any.
  *
+ * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
+ * range, or a shared search option out of range (see `checkSearchOptions`).
  * @example
  * const strategy = aStarDecoding({ k: 8, prm: labProcessReward() }); // astar@8
  */
 export function aStarDecoding(options: AStarDecodingOptions): Strategy {
+  checkSearchOptions(aStarDecodingOptions, options, "aStarDecoding");
   const { k } = options;
   checkInteger("aStarDecoding", "k", k, { minimum: 1 });
   const expansionsPerNode = options.expansionsPerNode ?? 3;

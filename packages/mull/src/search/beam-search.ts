@@ -1,8 +1,11 @@
+import { z } from "zod";
 import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkedByFactory } from "../strategies/option-schemas.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { runGroupedBeams } from "./grouped-beams.ts";
 import { searchEntry } from "./search-entry.ts";
+import { checkSearchOptions, searchOptionFields } from "./search-option-fields.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -17,6 +20,13 @@ export interface BeamSearchOptions extends SearchOptions {
   readonly lookahead?: number | undefined;
 }
 
+const beamSearchOptions = z.strictObject({
+  n: checkedByFactory,
+  width: checkedByFactory,
+  lookahead: checkedByFactory,
+  ...searchOptionFields,
+} satisfies Record<keyof BeamSearchOptions, unknown>);
+
 /**
  * Step-level beam search with a process reward model (Snell et al. 2024): sample N first steps; then, at
  * every step, score the candidates, keep the N/M best incomplete ones (by their PRM value, `last` by
@@ -24,10 +34,13 @@ export interface BeamSearchOptions extends SearchOptions {
  * solutions are set aside; the answer is the best of them (`select`, default `best`). The kept and
  * dropped beams of each step are `selection` events; when the budget runs out it returns the best so far.
  *
+ * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
+ * range, or a shared search option out of range (see `checkSearchOptions`).
  * @example
  * const strategy = beamSearch({ n: 16, width: 4, prm: labProcessReward() }); // beam@16x4
  */
 export function beamSearch(options: BeamSearchOptions): Strategy {
+  checkSearchOptions(beamSearchOptions, options, "beamSearch");
   const { n } = options;
   const lookahead = options.lookahead ?? 0;
   checkInteger("beamSearch", "n", n, { minimum: 1 });

@@ -1,8 +1,11 @@
+import { z } from "zod";
 import { checkInteger } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkedByFactory } from "../strategies/option-schemas.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { runGroupedBeams } from "./grouped-beams.ts";
 import { searchEntry } from "./search-entry.ts";
+import { checkSearchOptions, searchOptionFields } from "./search-option-fields.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -17,16 +20,26 @@ export interface DiverseVerifierTreeSearchOptions extends SearchOptions {
   readonly lookahead?: number | undefined;
 }
 
+const diverseVerifierTreeSearchOptions = z.strictObject({
+  n: checkedByFactory,
+  width: checkedByFactory,
+  lookahead: checkedByFactory,
+  ...searchOptionFields,
+} satisfies Record<keyof DiverseVerifierTreeSearchOptions, unknown>);
+
 /**
  * Diverse verifier tree search, DVTS (Snell et al. 2024; Beeching et al.): the N beams are split into N/M
  * independent subtrees, each searched greedily with respect to the PRM — keep the single best incomplete
  * candidate, sample M next steps from it — so that no one early favourite takes over every beam. The
  * answer is the best complete solution over all subtrees (`select`, default `best`).
  *
+ * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
+ * range, or a shared search option out of range (see `checkSearchOptions`).
  * @example
  * const strategy = diverseVerifierTreeSearch({ n: 16, width: 4, prm }); // dvts@16x4
  */
 export function diverseVerifierTreeSearch(options: DiverseVerifierTreeSearchOptions): Strategy {
+  checkSearchOptions(diverseVerifierTreeSearchOptions, options, "diverseVerifierTreeSearch");
   const { n } = options;
   const lookahead = options.lookahead ?? 0;
   checkInteger("diverseVerifierTreeSearch", "n", n, { minimum: 1 });

@@ -1,8 +1,11 @@
+import { z } from "zod";
 import { checkInteger, checkNumber, checkOneOf } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkedByFactory } from "../strategies/option-schemas.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
+import { checkSearchOptions, searchOptionFields } from "./search-option-fields.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -25,6 +28,14 @@ export interface MonteCarloTreeSearchOptions extends SearchOptions {
   readonly value?: "prm" | "rollout" | undefined;
 }
 
+const monteCarloTreeSearchOptions = z.strictObject({
+  simulations: checkedByFactory,
+  width: checkedByFactory,
+  exploration: checkedByFactory,
+  value: checkedByFactory,
+  ...searchOptionFields,
+} satisfies Record<keyof MonteCarloTreeSearchOptions, unknown>);
+
 interface Statistics {
   visits: number;
   total: number;
@@ -40,10 +51,13 @@ interface Statistics {
  * default `best`); when the simulations found none, the most visited path is completed in one rollout
  * (budget allowing; otherwise the best partial solution stands, without an answer).
  *
+ * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
+ * range, or a shared search option out of range (see `checkSearchOptions`).
  * @example
  * const strategy = monteCarloTreeSearch({ simulations: 32, prm }); // mcts@32
  */
 export function monteCarloTreeSearch(options: MonteCarloTreeSearchOptions): Strategy {
+  checkSearchOptions(monteCarloTreeSearchOptions, options, "monteCarloTreeSearch");
   const { simulations } = options;
   checkInteger("monteCarloTreeSearch", "simulations", simulations, { minimum: 1 });
   const width = options.width ?? 3;

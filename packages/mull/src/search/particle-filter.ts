@@ -1,9 +1,12 @@
+import { z } from "zod";
 import { checkInteger } from "../runtime/index.ts";
 import type { ResamplingMethod } from "../selection/resample.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkedByFactory } from "../strategies/option-schemas.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { particleSettings, runParticles } from "./run-particles.ts";
 import { searchEntry } from "./search-entry.ts";
+import { checkSearchOptions, searchOptionFields } from "./search-option-fields.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -21,6 +24,13 @@ export interface ParticleFilterOptions extends SearchOptions {
   readonly resampling?: ResamplingMethod | undefined;
 }
 
+const particleFilterOptions = z.strictObject({
+  n: checkedByFactory,
+  softmaxTemperature: checkedByFactory,
+  resampling: checkedByFactory,
+  ...searchOptionFields,
+} satisfies Record<keyof ParticleFilterOptions, unknown>);
+
 /**
  * Particle filtering for inference-time scaling (Puri et al. 2025): N particles start empty; at each step
  * every unfinished particle is extended by one step, each particle is weighted by a softmax, at
@@ -31,10 +41,13 @@ export interface ParticleFilterOptions extends SearchOptions {
  * default, or a `weighted-vote` over the final particles). Each resampling is a `selection` event with
  * the weights; the genealogy of the particles is the tree of `generation` events.
  *
+ * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
+ * range, or a shared search option out of range (see `checkSearchOptions`).
  * @example
  * const strategy = particleFilter({ n: 16, prm: labProcessReward() }); // pf@16
  */
 export function particleFilter(options: ParticleFilterOptions): Strategy {
+  checkSearchOptions(particleFilterOptions, options, "particleFilter");
   const { n } = options;
   checkInteger("particleFilter", "n", n, { minimum: 1 });
   const { softmaxTemperature, resampling } = particleSettings("particleFilter", options);

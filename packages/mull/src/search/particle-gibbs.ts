@@ -1,10 +1,13 @@
+import { z } from "zod";
 import { checkInteger } from "../runtime/index.ts";
 import { type ResamplingMethod, resample } from "../selection/resample.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkedByFactory } from "../strategies/option-schemas.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { particleSettings, particleWeights, runParticles } from "./run-particles.ts";
 import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
+import { checkSearchOptions, searchOptionFields } from "./search-option-fields.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -20,6 +23,14 @@ export interface ParticleGibbsOptions extends SearchOptions {
   /** `multinomial` (default) or `systematic` resampling. */
   readonly resampling?: ResamplingMethod | undefined;
 }
+
+const particleGibbsOptions = z.strictObject({
+  n: checkedByFactory,
+  iterations: checkedByFactory,
+  softmaxTemperature: checkedByFactory,
+  resampling: checkedByFactory,
+  ...searchOptionFields,
+} satisfies Record<keyof ParticleGibbsOptions, unknown>);
 
 /** The path of a node from its first step (the root left out). */
 function pathOf(node: SearchNode): SearchNode[] {
@@ -38,10 +49,13 @@ function pathOf(node: SearchNode): SearchNode[] {
  * The answer is chosen among the final particles of every sweep (`select`, default `best`). It plans
  * N × I particles in all (`samples`), which is what a server's sample cap holds it to.
  *
+ * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
+ * range, or a shared search option out of range (see `checkSearchOptions`).
  * @example
  * const strategy = particleGibbs({ n: 16, iterations: 3, prm }); // pg@16x3
  */
 export function particleGibbs(options: ParticleGibbsOptions): Strategy {
+  checkSearchOptions(particleGibbsOptions, options, "particleGibbs");
   const { n, iterations } = options;
   checkInteger("particleGibbs", "n", n, { minimum: 1 });
   checkInteger("particleGibbs", "iterations", iterations, { minimum: 1 });

@@ -1,9 +1,12 @@
-import { checkInteger } from "../runtime/index.ts";
+import { z } from "zod";
+import { checkInteger, numberSchema } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkedByFactory } from "../strategies/option-schemas.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { distinctSteps } from "./distinct-steps.ts";
 import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
+import { checkSearchOptions, searchOptionFields } from "./search-option-fields.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -18,16 +21,26 @@ export interface TreeOfThoughtsBfsOptions extends SearchOptions {
   readonly threshold?: number | undefined;
 }
 
+const treeOfThoughtsBfsOptions = z.strictObject({
+  breadth: checkedByFactory,
+  k: checkedByFactory,
+  threshold: numberSchema().optional(),
+  ...searchOptionFields,
+} satisfies Record<keyof TreeOfThoughtsBfsOptions, unknown>);
+
 /**
  * Tree of Thoughts, breadth-first (Yao et al. 2023): at each depth every kept state proposes k next steps
  * (repeated proposals dropped), the PRM values the new states, those below `threshold` are pruned and the b
  * best are kept. Complete solutions are set aside as they appear; the search ends when no state is left or
  * the budget runs out, and answers with the best complete solution (`select`, default `best`).
  *
+ * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
+ * range, or a shared search option out of range (see `checkSearchOptions`).
  * @example
  * const strategy = treeOfThoughtsBfs({ breadth: 4, k: 3, prm }); // tot-bfs@4x3
  */
 export function treeOfThoughtsBfs(options: TreeOfThoughtsBfsOptions): Strategy {
+  checkSearchOptions(treeOfThoughtsBfsOptions, options, "treeOfThoughtsBfs");
   const { breadth, k } = options;
   checkInteger("treeOfThoughtsBfs", "breadth", breadth, { minimum: 1 });
   checkInteger("treeOfThoughtsBfs", "k", k, { minimum: 1 });

@@ -1,9 +1,12 @@
-import { checkInteger } from "../runtime/index.ts";
+import { z } from "zod";
+import { checkInteger, numberSchema } from "../runtime/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkedByFactory } from "../strategies/option-schemas.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";
 import { distinctSteps } from "./distinct-steps.ts";
 import { searchEntry } from "./search-entry.ts";
 import type { SearchNode } from "./search-node.ts";
+import { checkSearchOptions, searchOptionFields } from "./search-option-fields.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
@@ -20,6 +23,14 @@ export interface TreeOfThoughtsDfsOptions extends SearchOptions {
   readonly maxExpansions?: number | undefined;
 }
 
+const treeOfThoughtsDfsOptions = z.strictObject({
+  k: checkedByFactory,
+  threshold: numberSchema().optional(),
+  attempts: checkedByFactory,
+  maxExpansions: checkedByFactory,
+  ...searchOptionFields,
+} satisfies Record<keyof TreeOfThoughtsDfsOptions, unknown>);
+
 /**
  * Tree of Thoughts, depth-first with pruning (Yao et al. 2023): a state proposes k next steps (repeated
  * proposals dropped), the PRM values them, those below `threshold` are pruned and the rest are visited
@@ -28,10 +39,13 @@ export interface TreeOfThoughtsDfsOptions extends SearchOptions {
  * passes the threshold, or when the budget or `maxExpansions` runs out (then it answers with the best
  * complete solution it saw, if any).
  *
+ * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
+ * range, or a shared search option out of range (see `checkSearchOptions`).
  * @example
  * const strategy = treeOfThoughtsDfs({ k: 4, prm }); // tot-dfs@4
  */
 export function treeOfThoughtsDfs(options: TreeOfThoughtsDfsOptions): Strategy {
+  checkSearchOptions(treeOfThoughtsDfsOptions, options, "treeOfThoughtsDfs");
   const { k } = options;
   checkInteger("treeOfThoughtsDfs", "k", k, { minimum: 1 });
   const threshold = options.threshold ?? 0.5;

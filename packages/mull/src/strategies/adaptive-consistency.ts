@@ -1,6 +1,9 @@
+import { z } from "zod";
 import { type AdaptivePosterior, adaptiveConsistencyReached, adaptivePosteriors } from "../budget/index.ts";
-import { checkNumber, checkOneOf } from "../runtime/index.ts";
+import { checkNumber, checkOneOf, parseOptions } from "../runtime/index.ts";
 import type { SamplingStrategy, Strategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, samplingStrategyOption } from "./option-schemas.ts";
 import { wrapperName } from "./run-helpers.ts";
 import { selfConsistency } from "./self-consistency.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -21,6 +24,11 @@ export interface AdaptiveConsistencyOptions {
   readonly posterior?: AdaptivePosterior | undefined;
 }
 
+const adaptiveConsistencyOptions = z.strictObject({
+  threshold: checkedByFactory,
+  posterior: checkedByFactory,
+} satisfies Record<keyof AdaptiveConsistencyOptions, unknown>);
+
 /** The threshold `adaptiveConsistency` stops at when none is given, left out of its name. */
 export const defaultAdaptiveThreshold = 0.95;
 
@@ -34,6 +42,8 @@ export const defaultAdaptiveThreshold = 0.95;
  * the default threshold, else `asc(<inner>)` (e.g. `asc(bon@8)`), then `d` for the Dirichlet posterior,
  * then `t<threshold>` when the threshold is not 0.95 (`asc@16t0.99`, `asc@16dt0.99`).
  *
+ * @throws ConfigError for an `inner` that is not a sampling strategy, an unknown option, a `threshold`
+ * outside 0 to 1 or a `posterior` other than `beta` or `dirichlet`.
  * @example
  * const strategy = adaptiveConsistency(selfConsistency({ n: 40 }), { threshold: 0.95 });
  * const result = await solve({ problem, strategy, backend });
@@ -43,18 +53,14 @@ export function adaptiveConsistency(
   inner: SamplingStrategy,
   options: AdaptiveConsistencyOptions = {},
 ): Strategy {
-  const threshold = checkNumber(
-    "adaptiveConsistency",
-    "threshold",
-    options.threshold ?? defaultAdaptiveThreshold,
-    { minimum: 0, maximum: 1 },
-  );
-  const posterior = checkOneOf(
-    "adaptiveConsistency",
-    "posterior",
-    options.posterior ?? "beta",
-    adaptivePosteriors,
-  );
+  const owner = "adaptiveConsistency";
+  parseOptions(samplingStrategyOption, inner, owner, "inner");
+  checkFactoryOptions(adaptiveConsistencyOptions, options, owner);
+  const threshold = checkNumber(owner, "threshold", options.threshold ?? defaultAdaptiveThreshold, {
+    minimum: 0,
+    maximum: 1,
+  });
+  const posterior = checkOneOf(owner, "posterior", options.posterior ?? "beta", adaptivePosteriors);
   const strategy = withEarlyStop(inner, {
     roundSize: 1,
     stopWhen: [adaptiveConsistencyReached(threshold, posterior)],

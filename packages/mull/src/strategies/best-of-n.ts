@@ -1,8 +1,11 @@
+import { z } from "zod";
 import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger } from "../runtime/index.ts";
 import { latestScore, scoreCandidates } from "../scoring/index.ts";
 import { argmaxByScore } from "../selection/index.ts";
 import type { Candidate, OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, outcomeScorerOption, temperatureOption } from "./option-schemas.ts";
 import {
   defaultSamplingTemperature,
   firstStop,
@@ -20,6 +23,12 @@ export interface BestOfNOptions {
   /** Sampling temperature; default the run's, else 0.7. */
   readonly temperature?: number | undefined;
 }
+
+const bestOfNOptions = z.strictObject({
+  n: checkedByFactory,
+  scorer: outcomeScorerOption,
+  temperature: temperatureOption,
+} satisfies Record<keyof BestOfNOptions, unknown>);
 
 /**
  * A note when the scorer's verdicts could not tell two or more scored candidates apart (every score the
@@ -45,10 +54,14 @@ function undecidedNote(name: string, candidates: readonly Candidate[], scorer: s
  * if none was scored, it falls back to a majority vote and says so in the trace. When the scores do not
  * tell the candidates apart (all equal: a judge without usable verdicts), the trace says so too.
  *
+ * @throws ConfigError for an unknown option, `n` not an integer ≥ 1, a missing or malformed `scorer`
+ * (`bestOfN: scorer must be an outcome scorer (an object with a score method), got undefined`) or a
+ * `temperature` below 0.
  * @example
  * const result = await solve({ problem, strategy: bestOfN({ n: 8, scorer: checker }), backend });
  */
 export function bestOfN(options: BestOfNOptions): SamplingStrategy {
+  checkFactoryOptions(bestOfNOptions, options, "bestOfN");
   const { scorer } = options;
   const n = checkInteger("bestOfN", "n", options.n, { minimum: 1 });
   const name = `bon@${n}`;

@@ -1,9 +1,12 @@
+import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
 import { budgetForcedSolution, resolveThinkingCues } from "../generation/index.ts";
 import { checkInteger } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
 import type { Candidate, CostRequest, SamplingStrategy, ThinkingCues } from "../spec/index.ts";
 import { cueTokensAtMost } from "./cue-tokens.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, temperatureOption, textOption } from "./option-schemas.ts";
 import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -26,6 +29,17 @@ export interface BudgetForcingOptions {
   /** Sampling temperature of the thinking; default the run's, else 0.7. Forced answers are greedy. */
   readonly temperature?: number | undefined;
 }
+
+const budgetForcingOptions = z.strictObject({
+  n: checkedByFactory,
+  maxThinkingTokens: checkedByFactory,
+  minThinkingTokens: checkedByFactory,
+  maxWaits: checkedByFactory,
+  answerTokens: checkedByFactory,
+  answerCue: textOption.optional(),
+  continueCue: textOption.optional(),
+  temperature: temperatureOption,
+} satisfies Record<keyof BudgetForcingOptions, unknown>);
 
 const defaultAnswerTokens = 32;
 
@@ -83,13 +97,14 @@ function strategyName(
  * abort stops it, the traces that answered vote (the run is `partial`). Named `force@T`, `force@NxT`,
  * `extend@MwE`.
  *
- * @throws ConfigError when neither `maxThinkingTokens` nor `minThinkingTokens` is given, or a count is
- * not a positive integer.
+ * @throws ConfigError for an unknown option, a cue that is not a string, a `temperature` below 0, when
+ * neither `maxThinkingTokens` nor `minThinkingTokens` is given, or a count is not a positive integer.
  * @example
  * const result = await solve({ problem, strategy: budgetForcing({ n: 4, maxThinkingTokens: 24 }), backend });
  */
 export function budgetForcing(options: BudgetForcingOptions): SamplingStrategy {
   const owner = "budgetForcing";
+  checkFactoryOptions(budgetForcingOptions, options, owner);
   const n = checkInteger(owner, "n", options.n ?? 1, { minimum: 1 });
   if (options.maxThinkingTokens === undefined && options.minThinkingTokens === undefined) {
     throw new ConfigError(`${owner}: expected maxThinkingTokens, minThinkingTokens or both, got neither`, {

@@ -1,10 +1,13 @@
+import { z } from "zod";
 import { checkStopConditions, weightedConsensusReached } from "../budget/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import { confidenceThreshold, defaultTopLogprobs, lowConfidenceCut } from "../scoring/index.ts";
 import type { Candidate, Score, StopReason, Strategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
 import { onlineConfidence } from "./online-confidence.ts";
 import { onlineVote } from "./online-vote.ts";
+import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { defaultSamplingTemperature, requireSomething, runProgress } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -45,6 +48,17 @@ export interface DeepConfOnlineOptions {
   readonly temperature?: number | undefined;
 }
 
+const deepConfOnlineOptions = z.strictObject({
+  n: checkedByFactory,
+  warmup: checkedByFactory,
+  keepPercent: checkedByFactory,
+  consensus: checkedByFactory,
+  waveSize: checkedByFactory,
+  topLogprobs: checkedByFactory,
+  window: checkedByFactory,
+  temperature: temperatureOption,
+} satisfies Record<keyof DeepConfOnlineOptions, unknown>);
+
 const defaultKeepPercent = 90;
 const defaultConsensus = 0.95;
 const defaultWaveSize = 4;
@@ -82,12 +96,14 @@ function defaultWarmup(n: number): number {
  * `CapabilityError` names what is missing before anything is sampled). Every candidate carries its
  * `deepconf:lowest-group` score, cut ones over the tokens they got to.
  *
+ * @throws ConfigError for an unknown option, a count or share out of range or a `temperature` below 0.
  * @example
  * const result = await solve({ problem, strategy: deepConfOnline({ n: 64, warmup: 16 }), backend });
  * console.log(result.stoppedBy, result.candidates.filter((candidate) => candidate.finishReason === "cut").length);
  */
 export function deepConfOnline(options: DeepConfOnlineOptions): Strategy {
   const owner = "deepConfOnline";
+  checkFactoryOptions(deepConfOnlineOptions, options, owner);
   const n = checkInteger(owner, "n", options.n, { minimum: 1 });
   const warmup = checkInteger(owner, "warmup", options.warmup ?? defaultWarmup(n), {
     minimum: 1,

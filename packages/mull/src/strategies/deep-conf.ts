@@ -1,7 +1,10 @@
+import { z } from "zod";
 import { checkInteger, checkNumber, checkOneOf, requireCapability } from "../runtime/index.ts";
 import { type ConfidenceMeasure, defaultTopLogprobs, traceConfidence } from "../scoring/index.ts";
 import { confidenceFilteredVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy, Score, TokenLogprob } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -28,6 +31,15 @@ export interface DeepConfOptions {
   readonly temperature?: number | undefined;
 }
 
+const deepConfOptions = z.strictObject({
+  n: checkedByFactory,
+  keepPercent: checkedByFactory,
+  measure: checkedByFactory,
+  topLogprobs: checkedByFactory,
+  window: checkedByFactory,
+  temperature: temperatureOption,
+} satisfies Record<keyof DeepConfOptions, unknown>);
+
 const defaultKeepPercent = 90;
 
 /**
@@ -39,11 +51,14 @@ const defaultKeepPercent = 90;
  * `withEarlyStop` (or `asc`/`esc`) to stop early; the paper's online variant, which cuts single traces
  * mid-generation, is `deepConfOnline`.
  *
+ * @throws ConfigError for an unknown option, a count out of range, an unknown `measure` or a
+ * `temperature` below 0.
  * @example
  * const result = await solve({ problem, strategy: deepConf({ n: 16, keepPercent: 10 }), backend });
  */
 export function deepConf(options: DeepConfOptions): SamplingStrategy {
   const owner = "deepConf";
+  checkFactoryOptions(deepConfOptions, options, owner);
   const n = checkInteger(owner, "n", options.n, { minimum: 1 });
   const keepPercent = checkNumber(owner, "keepPercent", options.keepPercent ?? defaultKeepPercent, {
     exclusiveMinimum: 0,

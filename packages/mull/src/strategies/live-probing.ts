@@ -1,10 +1,13 @@
+import { z } from "zod";
 import { budgetShortfall, checkStopConditions, consensusReached, type RunProgress } from "../budget/index.ts";
 import { continueSolution, forceAnswer, resolveThinkingCues } from "../generation/index.ts";
 import { checkInteger, seededRng } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
 import type { Candidate, CostRequest, StopCondition, StopReason, Strategy } from "../spec/index.ts";
 import { cueTokensAtMost } from "./cue-tokens.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
 import { addChunk, addProbe, type LiveTrace, newLiveTrace, traceCandidate } from "./live-trace.ts";
+import { checkedByFactory, stopConditionsOption, temperatureOption, textOption } from "./option-schemas.ts";
 import { defaultSamplingTemperature, requireSomething, runProgress } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -41,6 +44,18 @@ export interface LiveProbingOptions {
   /** Sampling temperature of the traces; default the run's, else 0.7. Probes are greedy. */
   readonly temperature?: number | undefined;
 }
+
+const liveProbingOptions = z.strictObject({
+  n: checkedByFactory,
+  chunkTokens: checkedByFactory,
+  agreement: checkedByFactory,
+  stopWhen: stopConditionsOption.optional(),
+  stableRounds: checkedByFactory,
+  maxThinkingTokens: checkedByFactory,
+  answerTokens: checkedByFactory,
+  answerCue: textOption.optional(),
+  temperature: temperatureOption,
+} satisfies Record<keyof LiveProbingOptions, unknown>);
 
 const defaultAgreement = 2;
 const defaultStableRounds = 2;
@@ -101,13 +116,15 @@ function leadingKey(votes: Readonly<Record<string, number>>): string | undefined
  * done, or, when none has an answer, of the latest probes of the others (the run is `partial`). No round
  * starts that the budget cannot afford in full (a chunk and a probe per thinking trace).
  *
- * @throws ConfigError for counts that are not positive integers.
+ * @throws ConfigError for an unknown option, an option of the wrong kind, or counts that are not positive
+ * integers.
  * @throws CapabilityError when the backend cannot continue a prefix of the prompt.
  * @example
  * const result = await solve({ problem, strategy: liveProbing({ n: 4, chunkTokens: 8 }), backend });
  */
 export function liveProbing(options: LiveProbingOptions): Strategy {
   const owner = "liveProbing";
+  checkFactoryOptions(liveProbingOptions, options, owner);
   const n = checkInteger(owner, "n", options.n, { minimum: 1 });
   const chunkTokens = checkInteger(owner, "chunkTokens", options.chunkTokens, { minimum: 1 });
   const agreement = checkInteger(owner, "agreement", options.agreement ?? defaultAgreement, { minimum: 1 });

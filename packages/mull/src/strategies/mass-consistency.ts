@@ -1,7 +1,10 @@
+import { z } from "zod";
 import { leaderMassCertified } from "../budget/index.ts";
-import { checkNumber } from "../runtime/index.ts";
+import { checkInteger, checkNumber } from "../runtime/index.ts";
 import { perplexityConsistencyVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy, Selector, Strategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, flagOption, temperatureOption } from "./option-schemas.ts";
 import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 import { weightedVoting } from "./weighted-voting.ts";
@@ -27,6 +30,13 @@ export interface MassConsistencyOptions {
    */
   readonly greedyFirst?: boolean | undefined;
 }
+
+const massConsistencyOptions = z.strictObject({
+  n: checkedByFactory,
+  unexploredWeight: checkedByFactory,
+  temperature: temperatureOption,
+  greedyFirst: flagOption.optional(),
+} satisfies Record<keyof MassConsistencyOptions, unknown>);
 
 const weighable = (candidate: Candidate): boolean =>
   candidate.answer !== undefined && candidate.logprob !== undefined && !Number.isNaN(candidate.logprob);
@@ -67,17 +77,22 @@ export function greedyTrace(): SamplingStrategy {
  * (`CapabilityError` otherwise). Named `mass@N`, with `g` appended when the first trace is the greedy
  * one (`greedyFirst`) and `u<weight>` below the certificate (`mass@16u0.5`, `mass@16gu0.5`).
  *
+ * @throws ConfigError for an unknown option, `n` not an integer ≥ 1, an `unexploredWeight` outside 0 to 1,
+ * a `temperature` below 0 or a `greedyFirst` that is not a boolean.
  * @example
  * const result = await solve({ problem, strategy: massConsistency({ n: 16 }), backend });
  * console.log(result.candidates.length, result.stoppedBy); // e.g. 1 "condition:mass-certified"
  */
 export function massConsistency(options: MassConsistencyOptions): Strategy {
-  const unexploredWeight = checkNumber("massConsistency", "unexploredWeight", options.unexploredWeight ?? 1, {
+  const owner = "massConsistency";
+  checkFactoryOptions(massConsistencyOptions, options, owner);
+  const n = checkInteger(owner, "n", options.n, { minimum: 1 });
+  const unexploredWeight = checkNumber(owner, "unexploredWeight", options.unexploredWeight ?? 1, {
     minimum: 0,
     maximum: 1,
   });
   const greedyFirst = options.greedyFirst ?? false;
-  const inner = weightedVoting({ n: options.n, weight: "probability", temperature: options.temperature });
+  const inner = weightedVoting({ n, weight: "probability", temperature: options.temperature });
   const strategy = withEarlyStop(inner, {
     roundSize: 1,
     stopWhen: [leaderMassCertified(unexploredWeight)],

@@ -16,7 +16,7 @@ function trace(length: number, answer: string): string {
 
 const dependencies = {
   scorer: { name: "unused", score: async () => [] },
-  prm: { name: "unused", scoreSteps: async () => [] },
+  prm: { name: "unused", score: async () => [] },
 } as never;
 
 describe("parallelAdaptiveConsistency", () => {

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import {
   adaptiveConsistencyReached,
   candidatesReached,
@@ -9,6 +10,8 @@ import { checkInteger, checkNumber, requireCapability } from "../runtime/index.t
 import { majorityVote, tallyAnswers } from "../selection/index.ts";
 import type { Candidate, StopCondition, StopReason, Strategy } from "../spec/index.ts";
 import { defaultAdaptiveThreshold } from "./adaptive-consistency.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -26,6 +29,13 @@ export interface ParallelAdaptiveConsistencyOptions {
   /** Sampling temperature; default the run's, else 0.7. */
   readonly temperature?: number | undefined;
 }
+
+const parallelAdaptiveConsistencyOptions = z.strictObject({
+  n: checkedByFactory,
+  quorum: checkedByFactory,
+  threshold: checkedByFactory,
+  temperature: temperatureOption,
+} satisfies Record<keyof ParallelAdaptiveConsistencyOptions, unknown>);
 
 /**
  * Adaptive-Consistency over traces run in parallel, voting in the order they finish (`pasc@W`,
@@ -52,7 +62,8 @@ export interface ParallelAdaptiveConsistencyOptions {
  * so W traces in flight can together pass a token limit by up to W − 1 traces' worth.
  *
  * @throws CapabilityError when the backend cannot watch tokens.
- * @throws ConfigError when `n`, `quorum` or `threshold` is out of range.
+ * @throws ConfigError for an unknown option, a `temperature` below 0, or when `n`, `quorum` or
+ * `threshold` is out of range.
  * @example
  * const strategy = parallelAdaptiveConsistency({ n: 24, quorum: 12 });
  * const result = await solve({ problem, strategy, backend });
@@ -60,6 +71,7 @@ export interface ParallelAdaptiveConsistencyOptions {
  */
 export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistencyOptions): Strategy {
   const owner = "parallelAdaptiveConsistency";
+  checkFactoryOptions(parallelAdaptiveConsistencyOptions, options, owner);
   const n = checkInteger(owner, "n", options.n, { minimum: 1 });
   const quorum =
     options.quorum === undefined

@@ -1,13 +1,17 @@
+import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
 import { isAllocationSpec } from "../routing/allocation-spec.ts";
+import { expecting } from "../runtime/index.ts";
 import type { Backend, OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
 import { strategyCatalog } from "./catalog.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
 import {
   findStrategyEntry,
   largestSpecValue,
   splitModelRoute,
   strategySpecForms,
 } from "./find-strategy-entry.ts";
+import { functionOption, outcomeScorerOption, processRewardOption } from "./option-schemas.ts";
 import { repeatedRouteModel } from "./repeated-route-model.ts";
 import type { NamedBackend, StrategyDependencies, StrategyEntry } from "./strategy-entry.ts";
 
@@ -25,6 +29,15 @@ export interface ParseStrategySpecOptions {
   /** The route of a routing spec that names none (`cascade@8`), cheapest model first; e.g. from `--small-model`. */
   readonly defaultRoute?: readonly string[] | undefined;
 }
+
+const parseStrategySpecOptions = z.strictObject({
+  scorer: outcomeScorerOption.optional(),
+  prm: processRewardOption.optional(),
+  resolveModel: functionOption.optional(),
+  defaultRoute: z
+    .array(z.string(), { error: expecting("an array of model names, smallest first") })
+    .optional(),
+} satisfies Record<keyof ParseStrategySpecOptions, unknown>);
 
 function routeModels(
   text: string,
@@ -92,7 +105,9 @@ const searchForms = strategyCatalog
  * Case and surrounding spaces are ignored. A routing strategy names its models after a colon, smallest first
  * (`cascade@8:lab-small>lab-large`, resolved by `resolveModel`), or takes `defaultRoute`.
  *
- * @throws ConfigError naming the spec and listing the forms when it is not one of them, when a strategy
+ * @throws ConfigError for an unknown key of `options` or one of the wrong kind (`parseStrategySpec: scorr:
+ * unknown key (parseStrategySpec takes scorer, prm, resolveModel, defaultRoute)`); naming the spec and
+ * listing the forms when it is not one of them, when a strategy
  * that needs a scorer is given without one, a search without a process reward model, a router without
  * two models it can resolve, or another strategy with a model route; and, naming the spec, for numbers
  * its factory refuses (`asc@16t2`: a threshold above 1).
@@ -100,6 +115,7 @@ const searchForms = strategyCatalog
  * const strategy = parseStrategySpec("bon@8", { scorer: checker });
  */
 export function parseStrategySpec(text: string, options: ParseStrategySpecOptions = {}): Strategy {
+  checkFactoryOptions(parseStrategySpecOptions, options, "parseStrategySpec");
   const { route } = splitModelRoute(text);
   const match = findStrategyEntry(text);
   if (match?.values === undefined) {

@@ -1,6 +1,9 @@
+import { z } from "zod";
 import { checkInteger, requireCapability } from "../runtime/index.ts";
 import { perplexityConsistencyVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -12,6 +15,11 @@ export interface PerplexityConsistencyOptions {
   /** Sampling temperature; default the run's, else 0.7. */
   readonly temperature?: number | undefined;
 }
+
+const perplexityConsistencyOptions = z.strictObject({
+  n: checkedByFactory,
+  temperature: temperatureOption,
+} satisfies Record<keyof PerplexityConsistencyOptions, unknown>);
 
 const weighable = (candidate: Candidate): boolean =>
   candidate.answer !== undefined &&
@@ -26,10 +34,12 @@ const weighable = (candidate: Candidate): boolean =>
  * no sampled path could be weighed it falls back to a majority vote. Wrap it with `withEarlyStop` (or
  * `asc`/`esc`) to stop early.
  *
+ * @throws ConfigError for an unknown option, `n` not an integer ≥ 1 or a `temperature` below 0.
  * @example
  * const result = await solve({ problem, strategy: perplexityConsistency({ n: 16 }), backend });
  */
 export function perplexityConsistency(options: PerplexityConsistencyOptions): SamplingStrategy {
+  checkFactoryOptions(perplexityConsistencyOptions, options, "perplexityConsistency");
   const n = checkInteger("perplexityConsistency", "n", options.n, { minimum: 1 });
   const name = `rpc@${n}`;
   const select = withMajorityFallback(

@@ -1,7 +1,10 @@
+import { z } from "zod";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import { defaultTopLogprobs, selfCertaintyScore } from "../scoring/index.ts";
 import { bordaVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -25,6 +28,13 @@ export interface SelfCertaintyOptions {
   readonly temperature?: number | undefined;
 }
 
+const selfCertaintyOptions = z.strictObject({
+  n: checkedByFactory,
+  power: checkedByFactory,
+  topLogprobs: checkedByFactory,
+  temperature: temperatureOption,
+} satisfies Record<keyof SelfCertaintyOptions, unknown>);
+
 const defaultPower = 0.5;
 const scorer = "self-certainty";
 
@@ -41,11 +51,13 @@ const scorer = "self-certainty";
  * minus log k), averaged over the whole trace rather than its weakest window, and a vote by rank rather
  * than a filter and a confidence-weighted vote.
  *
+ * @throws ConfigError for an unknown option, a count or power out of range or a `temperature` below 0.
  * @example
  * const result = await solve({ problem, strategy: selfCertainty({ n: 16, power: 0.5 }), backend });
  */
 export function selfCertainty(options: SelfCertaintyOptions): SamplingStrategy {
   const owner = "selfCertainty";
+  checkFactoryOptions(selfCertaintyOptions, options, owner);
   const n = checkInteger(owner, "n", options.n, { minimum: 1 });
   const power = checkNumber(owner, "power", options.power ?? defaultPower, { minimum: 0 });
   // One alternative would turn the measure upside down (see `tokenSelfCertainty`).

@@ -1,6 +1,9 @@
-import { checkInteger } from "../runtime/index.ts";
+import { z } from "zod";
+import { checkInteger, checkOneOf } from "../runtime/index.ts";
 import { majorityVote, type TieBreak } from "../selection/index.ts";
 import type { SamplingStrategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -14,18 +17,31 @@ export interface SelfConsistencyOptions {
   readonly tieBreak?: TieBreak | undefined;
 }
 
+const selfConsistencyOptions = z.strictObject({
+  n: checkedByFactory,
+  temperature: temperatureOption,
+  tieBreak: checkedByFactory,
+} satisfies Record<keyof SelfConsistencyOptions, unknown>);
+
+const tieBreaks: readonly TieBreak[] = ["first", "random"];
+
 /**
  * Self-consistency (Wang et al. 2023): sample `n` reasoning paths and return the most frequent answer.
  * When the budget, deadline or an abort cuts it, it votes over what it has (the run is `partial`). To stop
  * early once the answer is settled, wrap it: `withEarlyStop(selfConsistency({ n: 40 }), { rounds: 10,
  * stopWhen: [consensusReached(0.9, 8)] })`.
  *
+ * @throws ConfigError for an unknown option, `n` not an integer ≥ 1, a `temperature` below 0 or a
+ * `tieBreak` other than `first` or `random`.
  * @example
  * const result = await solve({ problem, strategy: selfConsistency({ n: 16 }), backend });
  */
 export function selfConsistency(options: SelfConsistencyOptions): SamplingStrategy {
-  const n = checkInteger("selfConsistency", "n", options.n, { minimum: 1 });
-  const select = majorityVote({ tieBreak: options.tieBreak });
+  const owner = "selfConsistency";
+  checkFactoryOptions(selfConsistencyOptions, options, owner);
+  const n = checkInteger(owner, "n", options.n, { minimum: 1 });
+  const tieBreak = checkOneOf(owner, "tieBreak", options.tieBreak ?? "first", tieBreaks);
+  const select = majorityVote({ tieBreak });
   return {
     name: `sc@${n}`,
     parameters: { n, ...(options.temperature === undefined ? {} : { temperature: options.temperature }) },

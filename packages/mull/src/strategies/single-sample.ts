@@ -1,5 +1,8 @@
+import { z } from "zod";
 import { sampleCandidates } from "../generation/index.ts";
 import type { Strategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { temperatureOption } from "./option-schemas.ts";
 import { requireSomething } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -9,13 +12,19 @@ export interface SingleSampleOptions {
   readonly temperature?: number | undefined;
 }
 
+const singleSampleOptions = z.strictObject({
+  temperature: temperatureOption,
+} satisfies Record<keyof SingleSampleOptions, unknown>);
+
 /**
  * The baseline: one completion, its answer. Named `greedy` at temperature 0, else `single`.
  *
+ * @throws ConfigError for an unknown option or a `temperature` below 0.
  * @example
  * const result = await solve({ problem, strategy: singleSample({ temperature: 0 }), backend });
  */
 export function singleSample(options: SingleSampleOptions = {}): Strategy {
+  checkFactoryOptions(singleSampleOptions, options, "singleSample");
   const { temperature } = options;
   return {
     name: temperature === 0 ? "greedy" : "single",

@@ -1,8 +1,11 @@
+import { z } from "zod";
 import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import { defaultTopLogprobs, lateInstabilityCut, stabilityScore } from "../scoring/index.ts";
 import { type CandidateWeight, scoreWeight, weightedVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy, Selector, TokenLogprob } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import {
   defaultSamplingTemperature,
   requireSomething,
@@ -40,6 +43,15 @@ export interface StabilityVotingOptions {
   readonly temperature?: number | undefined;
 }
 
+const stabilityVotingOptions = z.strictObject({
+  n: checkedByFactory,
+  topLogprobs: checkedByFactory,
+  threshold: checkedByFactory,
+  warmup: checkedByFactory,
+  lateFraction: checkedByFactory,
+  temperature: temperatureOption,
+} satisfies Record<keyof StabilityVotingOptions, unknown>);
+
 const defaultLateFraction = 0.5;
 const scorer = "stability";
 
@@ -60,11 +72,14 @@ function defaultWarmup(n: number): number {
  * spent. Needs a backend with log-probabilities and top alternatives, and a token watcher when cutting
  * (`CapabilityError` otherwise); if no trace could be weighed it falls back to a majority vote.
  *
+ * @throws ConfigError for an unknown option, a count, threshold or fraction out of range, or a
+ * `temperature` below 0.
  * @example
  * const result = await solve({ problem, strategy: stabilityVoting({ n: 8, threshold: 3 }), backend });
  */
 export function stabilityVoting(options: StabilityVotingOptions): SamplingStrategy {
   const owner = "stabilityVoting";
+  checkFactoryOptions(stabilityVotingOptions, options, owner);
   const n = checkInteger(owner, "n", options.n, { minimum: 1 });
   const k = checkInteger(owner, "topLogprobs", options.topLogprobs ?? defaultTopLogprobs, { minimum: 2 });
   const threshold =

@@ -1,9 +1,12 @@
+import { z } from "zod";
 import type { RunProgress } from "../budget/index.ts";
 import { checkInteger, checkNumber } from "../runtime/index.ts";
 import { latestScore } from "../scoring/index.ts";
 import { recordPick } from "../selection/index.ts";
 import type { Candidate, OutcomeScorer, Selector, StopCondition, Strategy } from "../spec/index.ts";
 import { bestOfN } from "./best-of-n.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, outcomeScorerOption, temperatureOption } from "./option-schemas.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 import { withEarlyStop } from "./with-early-stop.ts";
 
@@ -21,6 +24,13 @@ export interface VerifiedResamplingOptions {
   /** Sampling temperature; default the run's, else 0.7. */
   readonly temperature?: number | undefined;
 }
+
+const verifiedResamplingOptions = z.strictObject({
+  n: checkedByFactory,
+  scorer: outcomeScorerOption,
+  threshold: checkedByFactory,
+  temperature: temperatureOption,
+} satisfies Record<keyof VerifiedResamplingOptions, unknown>);
 
 const defaultThreshold = 0.5;
 
@@ -40,7 +50,8 @@ function accepted(candidate: Candidate, scorer: string, threshold: number): bool
  * recordings). Named `accept@N`, with `t<threshold>` when the threshold is not the default 0.5 (so
  * `accept@8t0.5` and `accept@8` are the same strategy).
  *
- * @throws ConfigError when `n` is not a positive integer or `threshold` is not a finite number.
+ * @throws ConfigError for an unknown option, a missing or malformed `scorer`, a `temperature` below 0,
+ * or when `n` is not a positive integer or `threshold` is not a finite number.
  * @example
  * const strategy = verifiedResampling({ n: 8, scorer: labOutcomeChecker() });
  * const result = await solve({ problem, strategy, backend });
@@ -48,6 +59,7 @@ function accepted(candidate: Candidate, scorer: string, threshold: number): bool
  */
 export function verifiedResampling(options: VerifiedResamplingOptions): Strategy {
   const owner = "verifiedResampling";
+  checkFactoryOptions(verifiedResamplingOptions, options, owner);
   const n = checkInteger(owner, "n", options.n, { minimum: 1 });
   const threshold = checkNumber(owner, "threshold", options.threshold ?? defaultThreshold);
   const scorer = options.scorer.name;

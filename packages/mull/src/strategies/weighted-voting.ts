@@ -1,9 +1,12 @@
+import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger, checkOneOf, requireCapability } from "../runtime/index.ts";
 import { scoreCandidates } from "../scoring/index.ts";
 import { type CandidateWeight, probabilityWeight, scoreWeight, weightedVote } from "../selection/index.ts";
 import type { Candidate, OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import { checkedByFactory, outcomeScorerOption, temperatureOption } from "./option-schemas.ts";
 import {
   defaultSamplingTemperature,
   firstStop,
@@ -28,6 +31,13 @@ export interface WeightedVotingOptions {
   readonly temperature?: number | undefined;
 }
 
+const weightedVotingOptions = z.strictObject({
+  n: checkedByFactory,
+  weight: checkedByFactory,
+  scorer: outcomeScorerOption.optional(),
+  temperature: temperatureOption,
+} satisfies Record<keyof WeightedVotingOptions, unknown>);
+
 const names = { score: "wv", probability: "wv-prob", "mean-probability": "wv-mean-prob" } as const;
 
 /**
@@ -36,10 +46,13 @@ const names = { score: "wv", probability: "wv-prob", "mean-probability": "wv-mea
  * weights need a backend with log-probabilities (`CapabilityError` otherwise). If scoring is cut short,
  * unscored candidates do not vote; if none was scored, it falls back to a plain majority vote.
  *
+ * @throws ConfigError for an unknown option, `n` not an integer ≥ 1, an unknown `weight`, `weight: "score"`
+ * without a scorer, a malformed `scorer` or a `temperature` below 0.
  * @example
  * const result = await solve({ problem, strategy: weightedVoting({ n: 8, weight: "score", scorer: rewardModel }), backend });
  */
 export function weightedVoting(options: WeightedVotingOptions): SamplingStrategy {
+  checkFactoryOptions(weightedVotingOptions, options, "weightedVoting");
   const { scorer } = options;
   const n = checkInteger("weightedVoting", "n", options.n, { minimum: 1 });
   const weighBy = checkOneOf("weightedVoting", "weight", options.weight, [

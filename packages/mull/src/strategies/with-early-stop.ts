@@ -1,6 +1,7 @@
+import { z } from "zod";
 import { checkStopConditions, type RunProgress } from "../budget/index.ts";
 import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
-import { checkInteger } from "../runtime/index.ts";
+import { checkInteger, parseOptions } from "../runtime/index.ts";
 import type {
   Candidate,
   SamplingStrategy,
@@ -9,6 +10,13 @@ import type {
   StopReason,
   Strategy,
 } from "../spec/index.ts";
+import { checkFactoryOptions } from "./factory-options.ts";
+import {
+  checkedByFactory,
+  samplingStrategyOption,
+  selectorOption,
+  stopConditionsOption,
+} from "./option-schemas.ts";
 import { requireSomething, runProgress } from "./run-helpers.ts";
 import { runStrategy } from "./run-strategy.ts";
 
@@ -33,6 +41,14 @@ export interface WithEarlyStopOptions {
    */
   readonly opening?: SamplingStrategy | undefined;
 }
+
+const withEarlyStopOptions = z.strictObject({
+  rounds: checkedByFactory,
+  roundSize: checkedByFactory,
+  stopWhen: stopConditionsOption.optional(),
+  select: selectorOption.optional(),
+  opening: samplingStrategyOption.optional(),
+} satisfies Record<keyof WithEarlyStopOptions, unknown>);
 
 /** Sizes of `rounds` rounds that add up to `samples`, largest first. */
 function evenRounds(samples: number, rounds: number): number[] {
@@ -89,11 +105,17 @@ function planRounds(
  * run with `condition:<name>`, a planned stop (not `partial`); a budget limit, the deadline or an abort
  * ends it with what it has.
  *
+ * @throws ConfigError for an `inner` that is not a sampling strategy, an unknown option, an option of the
+ * wrong kind (`withEarlyStop: stopWhen must be an array of stop conditions, got "consensus"`), not exactly
+ * one of `rounds` and `roundSize`, either above the inner strategy's sample count, or an `opening` that
+ * draws more samples than it.
  * @example
  * const strategy = withEarlyStop(selfConsistency({ n: 40 }), { rounds: 10, stopWhen: [consensusReached(0.9, 8)] });
  * const inWindows = withEarlyStop(selfConsistency({ n: 64 }), { roundSize: 8, stopWhen: [windowUnanimous(8)] });
  */
 export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOptions): Strategy {
+  parseOptions(samplingStrategyOption, inner, "withEarlyStop", "inner");
+  checkFactoryOptions(withEarlyStopOptions, options, "withEarlyStop");
   const { opening } = options;
   const opened = opening === undefined ? 0 : openingSamples(opening, inner.samples);
   const { sizes, suffix, parameters } =

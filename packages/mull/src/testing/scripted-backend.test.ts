@@ -197,6 +197,29 @@ describe("createScriptedBackend", () => {
     await backend.dispose!();
     await expect(backend.generate({ prompt })).rejects.toThrow(DisposedError);
   });
+
+  it("refuses, before answering or recording it, a request every real backend refuses", async () => {
+    const backend = createScriptedBackend({ responses: ["a"] });
+    const refusals: [Partial<GenerationRequest>, string][] = [
+      [{ temperature: -1 }, "generate: request.temperature must be a number ≥ 0, got -1"],
+      [{ maxTokens: 0 }, "generate: request.maxTokens must be an integer ≥ 1, got 0"],
+      [{ topP: 5 }, "generate: request.topP must be a number ≤ 1, got 5"],
+      [{ n: 0 }, "generate: request.n must be an integer ≥ 1, got 0"],
+      [
+        { stop: "x" as unknown as string[] },
+        'generate: request.stop must be an array of non-empty strings, got "x"',
+      ],
+    ];
+    for (const [change, message] of refusals) {
+      const refused = backend.generate({ prompt, ...change });
+      await expect(refused).rejects.toThrow(ConfigError);
+      await expect(refused).rejects.toThrow(message);
+    }
+    expect(backend.calls).toHaveLength(0);
+    // The edges of each range are answered.
+    await backend.generate({ prompt, temperature: 0, maxTokens: 1, topP: 1, stop: ["\n"] });
+    expect(backend.calls).toHaveLength(1);
+  });
 });
 
 describe("a scripted backend under a run's deadline", () => {

@@ -1,3 +1,4 @@
+import { checkGenerationRequest } from "../backends/check-generation-request.ts";
 import { CapabilityError, ConfigError, DisposedError } from "../errors/index.ts";
 import { seededRng, sleep } from "../runtime/index.ts";
 import type {
@@ -180,7 +181,9 @@ function answerResponder(answers: ScriptedAnswers): ScriptedResponder {
 /**
  * A deterministic test double implementing `Backend`. It writes completions from a list, a function or a
  * distribution of answers; supports `n` (natively, or by fanning out into `n` requests when
- * `capabilities.n` is off), synthetic log-probabilities and `score()`; honours abort signals and token
+ * `capabilities.n` is off), synthetic log-probabilities and `score()`; refuses a request that every real
+ * backend refuses (`checkGenerationRequest`: `generate: request.temperature must be a number ≥ 0, got
+ * -1`, a `maxTokens` of 0, a `topP` above 1, a lone `stop` string); honours abort signals and token
  * watchers (a watcher's `stop` cuts the completion after that token: its text becomes the kept tokens'
  * texts joined, its finish reason `cut`, and usage counts the kept tokens); stalls a completion mid-way
  * until the call is aborted (`stallAfterTokens`), then reports what was done to `CallOptions.onAborted`;
@@ -362,10 +365,9 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
     },
     async generate(request: GenerationRequest, callOptions?: CallOptions): Promise<GenerationResult> {
       ensureUsable();
+      // Refuses what every real backend refuses, so a test fails where production would.
+      checkGenerationRequest(request, "generate", "request");
       const n = request.n ?? 1;
-      if (!Number.isInteger(n) || n < 1) {
-        throw new ConfigError(`generate: n must be an integer ≥ 1, got ${n}`, { field: "n" });
-      }
       const signal = callOptions?.signal;
       const watch = callOptions?.watch;
       if (watch !== undefined && !capabilities.watchTokens) {

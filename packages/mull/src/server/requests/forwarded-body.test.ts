@@ -13,7 +13,7 @@ function served(kind: ServedModel["kind"], promptTemplate?: () => never): Served
 /** A catalog strategy by its spec; a search or a verifier gets a PRM or a scorer that is never called. */
 const strategy = (spec: string) =>
   parseStrategySpec(spec, {
-    prm: { describe: () => "prm", scoreSteps: async () => [] } as unknown as ProcessRewardModel,
+    prm: { name: "prm", score: async () => ({ results: [], calls: 0 }) } as ProcessRewardModel,
     scorer: { name: "judge", score: async () => ({ scores: [] }) } as unknown as OutcomeScorer,
   });
 
