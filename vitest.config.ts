@@ -8,7 +8,12 @@ const conditions = ["mull-source", "node", "development|production"];
 export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/benchmarks/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "packages/*/benchmarks/**/*.test.ts",
+      "packages/*/training/**/*.test.ts",
+      "scripts/**/*.test.ts",
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

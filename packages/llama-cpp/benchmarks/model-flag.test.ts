@@ -20,7 +20,7 @@ describe("checkModelFlag", () => {
     const refused = await refusal("--draft", "nosuch");
     expect(refused.field).toBe("--draft");
     expect(refused.message).toMatch(
-      /^bench:speculative: --draft: unknown model "nosuch": expected one of lab-small, lab-large/,
+      /^bench:speculative: --draft: unknown model "nosuch": expected one of lab-v2-large, lab-v2-small, lab-large, lab-small/,
     );
   });
 

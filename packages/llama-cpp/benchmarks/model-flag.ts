@@ -8,7 +8,7 @@ import { resolveModelPath } from "../src/resolve-model-path.ts";
  * model's file.
  *
  * @throws ConfigError naming the owner, the flag and the value (field the flag):
- *   `bench:speculative: --draft: unknown model "nosuch": expected one of lab-small, lab-large, … or a path
+ *   `bench:speculative: --draft: unknown model "nosuch": expected one of lab-v2-large, lab-v2-small, … or a path
  *   to a .gguf file`, or `bench:speculative: --draft: model file /tmp/x.gguf does not exist`.
  * @example
  * await checkModelFlag("bench:speculative", "--draft", "lab-v2-small");

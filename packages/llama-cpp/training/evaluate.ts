@@ -14,55 +14,31 @@
  *
  * `--operand-sizes 0,1,0` draws the problems from that operand-size mixture (here 2-digit chains such as
  * `37+48-19=?`) instead of the datasets' uniform 1–999.
+ *
+ * `--help` lists the options; a bad argument (an unknown flag, `--temperature x`, `--levels 1-9`, a model file
+ * that is not there) is a message naming it, exit code 2, before the model loads.
  */
-import { parseArgs } from "node:util";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
 import {
   checkLabSteps,
   extractLabAnswer,
   generateLabProblems,
-  type LabOperandSizes,
   labSolutionPath,
 } from "../../mull/src/lab/index.ts";
 import type { Problem } from "../../mull/src/spec/index.ts";
+import { checkEvaluatePaths, evaluateUsage, parseEvaluateOptions } from "./evaluate-options.ts";
+import { optionsOrExitCode } from "./options-or-exit-code.ts";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    levels: { type: "string", default: "1-6" },
-    count: { type: "string", default: "200" },
-    "sampled-levels": { type: "string", default: "6" },
-    "sampled-count": { type: "string" },
-    temperature: { type: "string", default: "1.0" },
-    samples: { type: "string", default: "16" },
-    seed: { type: "string", default: "0" },
-    "operand-sizes": { type: "string" },
-    out: { type: "string" },
-  },
-});
-const modelPath = positionals[0];
-if (modelPath === undefined) {
-  console.error("usage: evaluate.ts <model.gguf> [--levels 1-6] [--count 200] [--temperature 1.0,1.5] ...");
-  process.exit(2);
-}
+const parsed = optionsOrExitCode(() => {
+  const options = parseEvaluateOptions(process.argv.slice(2));
+  if (options !== undefined) checkEvaluatePaths(options);
+  return options;
+}, evaluateUsage);
+if (typeof parsed === "number") process.exit(parsed);
+const { model: modelPath, count, sampledCount, samples, seed, operandSizes, temperatures } = parsed;
 
-function levelRange(text: string): number[] {
-  if (text === "" || text === "none") return [];
-  const [low, high] = text.split("-").map(Number);
-  if (low === undefined || !Number.isInteger(low)) throw new Error(`bad level range ${text}`);
-  const last = high ?? low;
-  return Array.from({ length: last - low + 1 }, (_, index) => low + index);
-}
-
-const count = Number(values.count);
-const sampledCount = Number(values["sampled-count"] ?? values.count);
-const samples = Number(values.samples);
-const seed = Number(values.seed);
-const temperatures = values.temperature.split(",").map(Number);
-const operandSizes =
-  values["operand-sizes"] === undefined
-    ? undefined
-    : (values["operand-sizes"].split(",").map(Number) as unknown as LabOperandSizes);
 /** The problems of one level: `labDataset("lab:<level>")`'s, or drawn from `--operand-sizes`. */
 const problemsOf = (level: number, limit: number): Problem[] =>
   generateLabProblems({ level, count: limit, seed, operandSizes });
@@ -111,7 +87,7 @@ const started = performance.now();
 
 const greedyByLevel: Record<string, number> = {};
 const greedyGroupedByLevel: Record<string, number> = {};
-for (const level of levelRange(values.levels)) {
+for (const level of parsed.levels) {
   const problems = problemsOf(level, count);
   const levelStarted = performance.now();
   const texts = await runParallel(
@@ -138,7 +114,7 @@ report.greedyByLevel = greedyByLevel;
 report.greedyGroupedByLevel = greedyGroupedByLevel;
 
 const sampled: Record<string, unknown>[] = [];
-for (const level of levelRange(values["sampled-levels"])) {
+for (const level of parsed.sampledLevels) {
   const problems = problemsOf(level, sampledCount);
   for (const temperature of temperatures) {
     const levelStarted = performance.now();
@@ -207,8 +183,8 @@ for (const completion of completions) completion.dispose();
 await context.dispose();
 await model.dispose();
 await llama.dispose();
-if (values.out !== undefined) {
-  const { writeFile } = await import("node:fs/promises");
-  await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+if (parsed.out !== undefined) {
+  await mkdir(dirname(parsed.out), { recursive: true });
+  await writeFile(parsed.out, `${JSON.stringify(report, null, 2)}\n`);
 }
 console.log(`total ${report.seconds} s`);

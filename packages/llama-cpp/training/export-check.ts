@@ -11,17 +11,27 @@
  *   `KV_CACHE=F32 FLASH_ATTENTION=false` and tolerance 1e-4 (measured: 9e-6);
  * - the shipped F16 file under llama.cpp's defaults (F16 weights and key/value cache): default tolerance
  *   2e-2 (measured: up to 1e-2, on uncertain positions).
+ *
+ * `--help` lists the arguments; a bad one (a tolerance that is not a number ≥ 0, a file that is not there,
+ * `KV_CACHE=f32`) is a message naming it, exit code 2, before torch or llama.cpp runs.
  */
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
+import { checkInputFile } from "./check-input-file.ts";
+import { exportCheckUsage, parseExportCheckOptions } from "./export-check-options.ts";
+import { optionsOrExitCode } from "./options-or-exit-code.ts";
 
-const [ggufPath, checkpointPath, toleranceText] = process.argv.slice(2);
-if (ggufPath === undefined || checkpointPath === undefined) {
-  console.error("usage: export-check.ts <model.gguf> <model.pt> [tolerance]");
-  process.exit(2);
-}
-const tolerance = Number(toleranceText ?? "2e-2");
+const parsed = optionsOrExitCode(() => {
+  const options = parseExportCheckOptions(process.argv.slice(2), process.env);
+  if (options !== undefined) {
+    checkInputFile("export-check.ts", "model", options.model);
+    checkInputFile("export-check.ts", "checkpoint", options.checkpoint);
+  }
+  return options;
+}, exportCheckUsage);
+if (typeof parsed === "number") process.exit(parsed);
+const { model: ggufPath, checkpoint: checkpointPath, tolerance, cacheType } = parsed;
 const texts = [
   "Q: 30+444+273=? A:\n30+444=474\n474+273=747\n#### 747",
   "Q: 812-99+7-300+45-1+600=? A:\n812-99=713\n713+7=720",
@@ -45,13 +55,12 @@ const torchResults = JSON.parse(torchOutput.toString("utf8")) as TorchResult[];
 const llama = await getLlama({ gpu: false, build: "never" });
 const model = await llama.loadModel({ modelPath: ggufPath });
 // KV_CACHE=F32 isolates the weights' rounding from the F16 key/value cache llama.cpp uses by default.
-const cacheType = process.env.KV_CACHE === "F32" ? "F32" : "F16";
 const context = await model.createContext({
   contextSize: 256,
   threads: 1,
   experimentalKvCacheKeyType: cacheType,
   experimentalKvCacheValueType: cacheType,
-  flashAttention: process.env.FLASH_ATTENTION === "false" ? false : "auto",
+  flashAttention: parsed.flashAttention,
 });
 const sequence = context.getSequence();
 let worst = 0;

@@ -29,6 +29,10 @@ MIN_OPERAND = 1
 MAX_OPERAND = 999
 MIN_VALUE = 0
 MAX_VALUE = 999
+# The trained levels (operations per chain); training draws one of them per batch.
+LEVELS = [1, 2, 3, 4, 5, 6]
+# The most tokens an evaluation in torch generates after a prompt (torch_evaluate.py).
+MAX_NEW_TOKENS = 120
 
 
 class OperandSizes:
@@ -93,6 +97,24 @@ def question_text(operands, operators):
 
 def prompt_text(operands, operators):
     return "Q: " + question_text(operands, operators) + " A:"
+
+
+def longest_prompt_length(level):
+    """Characters of the longest prompt of `level` operations: every operand as wide as MAX_OPERAND."""
+    return len(prompt_text([MAX_OPERAND] * (level + 1), ["+"] * level))
+
+
+def longest_completion_length(level):
+    """An upper bound on the characters of a completion of `level` operations, on either path.
+
+    The completion is `level` lines ``a op b=c`` then ``#### answer``. Operands are at most MAX_OPERAND,
+    left-to-right values at most MAX_VALUE, and the grouped path's sums at most `level` x MAX_OPERAND (with
+    a subtraction, at most `level` operands are added, and at most `level` subtracted; without one, the
+    sums are the left-to-right values); the answer is at most MAX_VALUE.
+    """
+    widest = len(str(max(MAX_OPERAND, MAX_VALUE, level * MAX_OPERAND)))
+    line = widest + len("+") + widest + len("=") + widest
+    return len("\n") + level * line + (level - 1) * len("\n") + len("\n#### ") + len(str(MAX_VALUE))
 
 
 def answer_of(operands, operators):

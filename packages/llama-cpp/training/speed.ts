@@ -12,23 +12,23 @@
  * - `completion`: tokens/s of `LlamaCompletion.generateCompletion` (temperature 0) on level-6 lab prompts,
  *   counting the generated tokens; the path mull's backend takes, with stop handling and detokenization.
  *   Only meaningful for a trained model (an untrained one stops or rambles at random).
+ *
+ * `--help` lists the options; a bad argument (an unknown flag, `--repeats 0`, a model file that is not there)
+ * is a message naming it, exit code 2, before any model loads.
  */
-import { parseArgs } from "node:util";
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
 import { labDataset } from "../../mull/src/lab/index.ts";
+import { checkInputFile } from "./check-input-file.ts";
+import { optionsOrExitCode } from "./options-or-exit-code.ts";
+import { parseSpeedOptions, speedUsage } from "./speed-options.ts";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    tokens: { type: "string", default: "200" },
-    repeats: { type: "string", default: "5" },
-    problems: { type: "string", default: "20" },
-    completion: { type: "boolean", default: false },
-  },
-});
-const forcedTokens = Number(values.tokens);
-const repeats = Number(values.repeats);
-const problemCount = Number(values.problems);
+const parsed = optionsOrExitCode(() => {
+  const options = parseSpeedOptions(process.argv.slice(2));
+  for (const model of options?.models ?? []) checkInputFile("speed.ts", "model", model);
+  return options;
+}, speedUsage);
+if (typeof parsed === "number") process.exit(parsed);
+const { tokens: forcedTokens, repeats, problems: problemCount } = parsed;
 const prompts = labDataset("lab:6", { limit: problemCount, seed: 0 }).map((problem) =>
   problem.prompt?.kind === "text" ? problem.prompt.text : "",
 );
@@ -39,7 +39,7 @@ function median(numbers: number[]): number {
 }
 
 const llama = await getLlama({ gpu: false, build: "never" });
-for (const modelPath of positionals) {
+for (const modelPath of parsed.models) {
   const model = await llama.loadModel({ modelPath });
   const context = await model.createContext({ contextSize: 256, sequences: 1, threads: 1 });
   const sequence = context.getSequence();
@@ -83,7 +83,7 @@ for (const modelPath of positionals) {
     bestDecodeTokensPerSecond: Math.round(Math.max(...decodes)),
     decodeTokensPerCpuSecond: Math.round(median(cpuRates)),
   };
-  if (values.completion) {
+  if (parsed.completion) {
     await completionRate();
     row.completionTokensPerSecond = Math.round(median(await sequential(repeats, completionRate)));
   }

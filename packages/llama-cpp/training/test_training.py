@@ -1,8 +1,11 @@
-"""Tests of the training recipe: the task options and checkpoint/resume (fast: a tiny model, a few steps).
+"""Tests of the training recipe: the task options, the argument checks and checkpoint/resume (fast: a tiny
+model, a few steps).
 
     OMP_NUM_THREADS=1 /usr/bin/python3 -m unittest test_training.py
 """
 
+import contextlib
+import io
 import os
 import random
 import subprocess
@@ -13,6 +16,7 @@ import unittest
 import torch
 
 from lab_task import (
+    LEVELS,
     OperandSizes,
     answer_of,
     check_line,
@@ -20,7 +24,9 @@ from lab_task import (
     extract_answer,
     generate_problem,
     grouped_completion_text,
+    prompt_text,
 )
+from train_arguments import LONGEST_EXAMPLE_INPUT, build_parser, parse_arguments
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TINY = ["--dim", "32", "--layers", "1", "--heads", "2", "--ff", "64", "--batch", "8", "--warmup", "3", "--log-every", "1000"]
@@ -66,6 +72,106 @@ class TaskOptions(unittest.TestCase):
         operands, operators = generate_problem(3, rng)
         replay = random.Random(7)
         self.assertEqual(operands[0], replay.randint(1, 999))
+
+
+def refusal(*argv):
+    """The message of the usage error (after `error: `) that train.py's argument checks print for `argv`,
+    which must exit 2."""
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), self_exit() as exit_status:
+        parse_arguments(build_parser(""), list(argv))
+    if exit_status != [2]:
+        raise AssertionError(f"{argv} exited with {exit_status}, expected 2; stderr: {stderr.getvalue()}")
+    return stderr.getvalue().strip().splitlines()[-1].partition("error: ")[2]
+
+
+@contextlib.contextmanager
+def self_exit():
+    """Collects the status of a SystemExit raised inside the block (none: an empty list)."""
+    status = []
+    try:
+        yield status
+    except SystemExit as error:
+        status.append(error.code)
+
+
+class ArgumentChecks(unittest.TestCase):
+    def test_the_defaults_are_the_shipped_recipe(self):
+        arguments = vars(parse_arguments(build_parser(""), ["--out", "runs/x"]))
+        expected = {"dim": 64, "layers": 3, "heads": 4, "ff": 192, "context": 256, "steps": 5400, "batch": 64, "lr": 3e-3}
+        expected.update({"warmup": 200, "seed": 1, "name": "lab", "operand_sizes": "", "grouped_share": 0.0, "init": ""})
+        expected.update({"resume": "", "save_every": 0, "eval_every": 0, "eval_count": 100, "log_every": 100, "device": "cpu"})
+        self.assertEqual({key: arguments[key] for key in expected}, expected)
+
+    def test_the_edges_of_every_rule_are_accepted(self):
+        argv = ["--out", "x", "--steps", "0", "--grouped-share", "1", "--context", str(LONGEST_EXAMPLE_INPUT), "--dim", "2", "--heads", "1"]
+        arguments = parse_arguments(build_parser(""), argv + ["--operand-sizes", "0,1,0", "--stop-after-minutes", "0"])
+        self.assertEqual((arguments.steps, arguments.grouped_share, arguments.context), (0, 1.0, LONGEST_EXAMPLE_INPUT))
+        self.assertEqual(arguments.operand_sizes, "0,1,0")  # kept as given: the run records the text
+
+    def test_counts_below_their_minimum_are_refused_naming_flag_value_and_rule(self):
+        self.assertEqual(refusal("--out", "x", "--steps", "-5"), "argument --steps: must be an integer ≥ 0, got -5")
+        for flag in ["--layers", "--ff", "--heads", "--batch", "--eval-count", "--log-every", "--dim"]:
+            self.assertIn(f"argument {flag}: must be an integer ≥ 1, got 0", refusal("--out", "x", flag, "0"))
+        self.assertIn("argument --warmup: must be an integer ≥ 0, got 'many'", refusal("--out", "x", "--warmup", "many"))
+        self.assertIn("argument --seed: must be an integer ≥ 0, got -1", refusal("--out", "x", "--seed", "-1"))
+
+    def test_shares_rates_and_weights_are_refused_outside_their_range(self):
+        self.assertIn("argument --grouped-share: must be a number from 0 to 1, got 1.5", refusal("--out", "x", "--grouped-share", "1.5"))
+        self.assertIn("argument --lr: must be a number > 0, got 0", refusal("--out", "x", "--lr", "0"))
+        self.assertIn("argument --lr: must be a number > 0, got nan", refusal("--out", "x", "--lr", "nan"))
+        self.assertIn("argument --stop-after-minutes: must be a number ≥ 0, got -1", refusal("--out", "x", "--stop-after-minutes", "-1"))
+        for weights in ["1,2", "0,0,0", "1,-1,1", "a,b,c", "1,inf,1"]:
+            self.assertIn("argument --operand-sizes: must be three non-negative weights", refusal("--out", "x", "--operand-sizes", weights))
+            self.assertIn(f"got '{weights}'", refusal("--out", "x", "--operand-sizes", weights))
+
+    def test_the_width_must_split_into_heads_of_an_even_size(self):
+        self.assertIn("argument --dim: must be a multiple of 2 x --heads (8)", refusal("--out", "x", "--dim", "63"))
+        self.assertIn("got 63", refusal("--out", "x", "--dim", "63"))
+        self.assertIn("(8), so that each head's size", refusal("--out", "x", "--dim", "12"))  # four heads of 3
+        self.assertEqual(parse_arguments(build_parser(""), ["--out", "x", "--dim", "6", "--heads", "3"]).dim, 6)
+
+    def test_the_context_must_hold_the_longest_example(self):
+        message = refusal("--out", "x", "--context", str(LONGEST_EXAMPLE_INPUT - 1))
+        self.assertIn(f"argument --context: must be at least {LONGEST_EXAMPLE_INPUT}", message)
+        self.assertIn(f"got {LONGEST_EXAMPLE_INPUT - 1}", message)
+        self.assertIn("at least 155 with --eval-every", refusal("--out", "x", "--context", "140", "--eval-every", "10"))
+
+    def test_the_context_bound_holds_for_every_example_the_recipe_draws(self):
+        rng = random.Random(11)
+        longest = 0
+        for sizes in (None, OperandSizes.parse("0.2,0.3,0.5")):
+            for _ in range(3000):
+                operands, operators = generate_problem(max(LEVELS), rng, sizes)
+                for completion in (completion_text(operands, operators), grouped_completion_text(operands, operators)):
+                    # <s> + prompt + completion + </s>, one token per character; the model reads all but the last.
+                    longest = max(longest, 1 + len(prompt_text(operands, operators)) + len(completion) + 1 - 1)
+        self.assertLessEqual(longest, LONGEST_EXAMPLE_INPUT)
+        self.assertGreater(longest, LONGEST_EXAMPLE_INPUT - 15)  # a bound, not a guess far above the real need
+
+    def test_paths_must_exist_and_out_must_be_given(self):
+        self.assertIn("argument --init: must be a checkpoint file", refusal("--out", "x", "--init", "/no/such/model.pt"))
+        self.assertIn("argument --resume: must be a run's folder holding resume.pt", refusal("--resume", HERE))
+        self.assertIn("argument --out: must be a folder, got", refusal("--out", os.path.abspath(__file__)))
+        self.assertIn("--out is required (or --resume DIR)", refusal("--steps", "3"))
+
+    def test_train_py_refuses_before_torch_loads(self):
+        # A torch that cannot be imported: train.py must answer a bad value with the usage error alone.
+        with tempfile.TemporaryDirectory() as folder:
+            os.makedirs(os.path.join(folder, "torch"))
+            with open(os.path.join(folder, "torch", "__init__.py"), "w") as module:
+                module.write("raise SystemExit(99)\n")
+            environment = dict(os.environ, PYTHONPATH=folder)
+            for argv, message in [
+                (["--steps", "-5"], "argument --steps: must be an integer ≥ 0, got -5"),
+                (["--dim", "63"], "argument --dim: must be a multiple of 2 x --heads (8)"),
+                (["--context", "8"], f"argument --context: must be at least {LONGEST_EXAMPLE_INPUT}"),
+            ]:
+                run = subprocess.run([sys.executable, "train.py", *argv, "--out", folder], cwd=HERE, env=environment, capture_output=True, text=True)
+                self.assertEqual(run.returncode, 2, run.stderr)
+                self.assertTrue(run.stderr.startswith("usage: train.py"), run.stderr)
+                self.assertIn(f"train.py: error: {message}", run.stderr)
+            self.assertEqual(os.listdir(folder), ["torch"])  # nothing written
 
 
 def train(*arguments):

@@ -15,9 +15,7 @@ from collections import Counter
 import torch
 
 from lab_model import BOS_ID, EOS_ID, LabModel, Vocabulary
-from lab_task import OperandSizes, answer_of, evaluation_set, extract_answer, prompt_text
-
-MAX_NEW_TOKENS = 120
+from lab_task import MAX_NEW_TOKENS, OperandSizes, answer_of, evaluation_set, extract_answer, prompt_text
 
 
 @torch.no_grad()

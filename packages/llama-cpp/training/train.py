@@ -33,22 +33,20 @@ import random
 import signal
 import time
 
-import torch
-import torch.nn.functional as F
+from lab_task import LEVELS, OperandSizes, completion_text, generate_problem, grouped_completion_text, prompt_text
+from train_arguments import RESUME_FILE, build_parser, check_combinations, parse_arguments
 
-from gguf_writer import write_lab_model
-from lab_model import BOS_ID, EOS_ID, LabModel, Vocabulary
-from lab_task import OperandSizes, completion_text, generate_problem, grouped_completion_text, prompt_text
-from torch_evaluate import greedy_accuracy
-
-LEVELS = [1, 2, 3, 4, 5, 6]
-RESUME_FILE = "resume.pt"
 # Options that may change when a run is resumed; every other argument comes from the checkpoint.
 # A run may move between machines (--device), at the price of bit-identical weights.
 RESUMABLE_OPTIONS = ["stop_at", "stop_after_minutes", "checkpoint_every", "log_every", "eval_every", "eval_count", "device"]
 
 
 def make_batch(vocabulary, rng, level, batch_size, sizes=None, grouped_share=0.0):
+    # torch is imported where it is used, so that a refused argument never waits for it (see main).
+    import torch
+
+    from lab_model import BOS_ID, EOS_ID
+
     inputs, targets = [], []
     for _ in range(batch_size):
         operands, operators = generate_problem(level, rng, sizes)
@@ -77,33 +75,27 @@ def learning_rate(step, steps, peak, warmup, floor):
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def check_device(parser, device):
+    """Refuses, as a usage error, a torch device that this machine cannot use (`gpu`, `cuda` without CUDA)."""
+    import torch
+
+    try:
+        torch.empty(0, device=device)
+    except (RuntimeError, AssertionError) as error:
+        parser.error(f"argument --device: must be a torch device this machine has, e.g. cpu or cuda, got {device!r} ({error})")
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dim", type=int, default=64)
-    parser.add_argument("--layers", type=int, default=3)
-    parser.add_argument("--heads", type=int, default=4)
-    parser.add_argument("--ff", type=int, default=192)
-    parser.add_argument("--context", type=int, default=256)
-    parser.add_argument("--steps", type=int, default=5400)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--name", default="lab")
-    parser.add_argument("--out", help="the run's folder (required unless --resume)")
-    parser.add_argument("--operand-sizes", default="", help="weights of 1-, 2- and 3-digit operands, e.g. 0.2,0.3,0.5 (default uniform 1..999)")
-    parser.add_argument("--grouped-share", type=float, default=0.0, help="share of examples solved by the grouped path (default 0)")
-    parser.add_argument("--checkpoint-every", type=int, default=0, help="write <out>/resume.pt every N steps")
-    parser.add_argument("--stop-at", type=int, default=0, help="stop (with a resume checkpoint) after this step")
-    parser.add_argument("--stop-after-minutes", type=float, default=0, help="stop (with a resume checkpoint) after this many minutes")
-    parser.add_argument("--init", default="", help="start from the weights of this checkpoint (model.pt, step-N.pt; same shape)")
-    parser.add_argument("--device", default="cpu", help="torch device, e.g. cuda (checkpoints are always saved on the CPU)")
-    parser.add_argument("--resume", default="", help="continue the run in this folder from its resume.pt")
-    parser.add_argument("--save-every", type=int, default=0, help="also write step-N.gguf and step-N.pt every N steps")
-    parser.add_argument("--eval-every", type=int, default=0, help="greedy level-6 accuracy every N steps")
-    parser.add_argument("--eval-count", type=int, default=100)
-    parser.add_argument("--log-every", type=int, default=100)
-    arguments = parser.parse_args()
+    parser = build_parser(__doc__)
+    # Every argument is checked before torch loads (about a second): a bad value is a usage error, exit 2.
+    arguments = parse_arguments(parser)
+    import torch
+    import torch.nn.functional as F
+
+    from gguf_writer import write_lab_model
+    from lab_model import LabModel, Vocabulary
+    from torch_evaluate import greedy_accuracy
+
     state = None
     if arguments.resume:
         state = torch.load(os.path.join(arguments.resume, RESUME_FILE), map_location="cpu")
@@ -113,8 +105,8 @@ def main():
             setattr(arguments, option, given[option])
         arguments.out = given["resume"]
         arguments.resume = given["resume"]
-    elif not arguments.out:
-        parser.error("--out is required (or --resume DIR)")
+        check_combinations(parser, arguments)  # the saved shape with the options given again
+    check_device(parser, arguments.device)
 
     torch.set_num_threads(1)
     torch.manual_seed(arguments.seed)

@@ -20,7 +20,7 @@ describe("checkModelFlag", () => {
     const refused = await refusal("--small", "nosuch");
     expect(refused.field).toBe("--small");
     expect(refused.message).toMatch(
-      /^bench:glimpse: --small: unknown model "nosuch": expected one of lab-small, lab-large, .*lab-v2-small/,
+      /^bench:glimpse: --small: unknown model "nosuch": expected one of lab-v2-large, lab-v2-small, .*lab-small/,
     );
   });
 

@@ -9,7 +9,7 @@ import { ConfigError } from "../src/errors/index.ts";
  * model's file.
  *
  * @throws ConfigError naming the owner, the flag and the value (field the flag):
- *   `bench:glimpse: --small: unknown model "nosuch": expected one of lab-small, lab-large, … or a path to a
+ *   `bench:glimpse: --small: unknown model "nosuch": expected one of lab-v2-large, lab-v2-small, … or a path to a
  *   .gguf file`, or `bench:glimpse: --small: no model file at /…/lab-v2-small.gguf`.
  * @example
  * await checkModelFlag("bench:search", "--model", "lab-large");

@@ -3,8 +3,14 @@ import { backendFlagsFromSpec } from "./backend-spec.ts";
 
 describe("backendFlagsFromSpec", () => {
   it("reads embedded models and URL#model", () => {
-    expect(backendFlagsFromSpec("lab-large", "--reference")).toEqual({ model: "lab-large" });
-    expect(backendFlagsFromSpec("./x.gguf", "--reference")).toEqual({ model: "./x.gguf" });
+    expect(backendFlagsFromSpec("lab-large", "--reference")).toEqual({
+      model: "lab-large",
+      modelFlag: "--reference",
+    });
+    expect(backendFlagsFromSpec("./x.gguf", "--reference")).toEqual({
+      model: "./x.gguf",
+      modelFlag: "--reference",
+    });
     expect(backendFlagsFromSpec("http://localhost:8080/v1#lab-large", "--candidate")).toEqual({
       baseUrl: "http://localhost:8080/v1",
       model: "lab-large",

@@ -23,7 +23,7 @@ export function backendFlagsFromSpec(spec: string, field: string): BackendFlags 
         field,
       );
     }
-    return { model: text };
+    return { model: text, modelFlag: field };
   }
   const hash = text.indexOf("#");
   if (hash < 0) return { baseUrl: text };

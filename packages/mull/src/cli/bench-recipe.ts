@@ -2,12 +2,15 @@ import { isAbsolute, resolve } from "node:path";
 import { loadDataset } from "../bench/datasets/index.ts";
 import { graderByName, type graderNames } from "../bench/graders/index.ts";
 import type { RunBenchOptions } from "../bench/runner/index.ts";
+import { checkLabDataset } from "./check-lab-dataset.ts";
 import { createBackendFromFlags } from "./create-backend.ts";
 import { type OutcomeScorerFlag, outcomeScorerFromFlag } from "./outcome-scorer-flag.ts";
 import { processRewardFromOption } from "./process-reward-option.ts";
 import { promptTemplateFromFlags } from "./prompt-options.ts";
+import { refuseUnroutedSpecs } from "./refuse-unrouted-specs.ts";
 import { loadRouteModels, type RouteModels } from "./route-models.ts";
 import { samplingFromFlags } from "./sampling-from-flags.ts";
+import { checkStrategySpecs } from "./strategy-spec-flag.ts";
 import { UsageError } from "./usage-error.ts";
 
 /**
@@ -118,7 +121,9 @@ function datasetPath(recipe: BenchRecipe): string {
  * `mull bench` always has. `mull bench` and `mull worker` both call it, so a worker builds exactly the
  * run (and configuration hash) the command created.
  *
- * @throws UsageError for flags that do not go together (`--temperature` with `--temperatures`, …).
+ * @throws UsageError for flags that do not go together (`--temperature` with `--temperatures`, …), a
+ * `lab:` dataset the lab does not generate (naming `--dataset`), and strategy specs it refuses (naming
+ * `--strategies`: a spec in no catalog form, a routing spec with no small model to route from, …).
  * @example
  * const { options, dispose } = await benchOptionsFromRecipe(benchRecipe(flags), { out: "runs/g" });
  * try { await runBench(options); } finally { await dispose(); }
@@ -143,6 +148,9 @@ export async function benchOptionsFromRecipe(
   if (backendKind === "embedded" && recipe.baseUrl !== undefined) {
     throw new UsageError(`--base-url ${recipe.baseUrl} does not apply to --backend embedded`, "--base-url");
   }
+  // Said before the dataset and the model load.
+  checkLabDataset(recipe.dataset, "--dataset");
+  checkStrategySpecs(recipe.strategies, "--strategies");
   const loaded = await loadDataset(datasetPath(recipe), {
     dataDir:
       recipe.dataDir === undefined
@@ -182,6 +190,13 @@ export async function benchOptionsFromRecipe(
       specs: recipe.strategies,
       smallModel: recipe.smallModel,
       specFlag: "--strategies",
+    });
+    await refuseUnroutedSpecs({
+      specs: recipe.strategies,
+      defaultRoute: routes.defaultRoute,
+      model: resolved.model,
+      specFlag: "--strategies",
+      embedded: backendKind === "embedded",
     });
     const scorer = outcomeScorerFromFlag(recipe.scorer, {
       labChecker: dataset.scorer,

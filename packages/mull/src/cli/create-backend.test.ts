@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { runCliCaptured } from "./commands/run-cli-captured.test-support.ts";
 import { createBackendFromFlags } from "./create-backend.ts";
+import { UsageError } from "./usage-error.ts";
 
 // Nothing listens there: the models cannot be listed, so --model is taken as given.
 const baseUrl = "http://127.0.0.1:9/v1";
@@ -148,5 +149,25 @@ describe("createBackendFromFlags: speculative decoding", () => {
     await expect(createBackendFromFlags({ draftModel: "lab-small", promptLookup: true })).rejects.toThrow(
       "give either --draft-model or --prompt-lookup, not both",
     );
+  });
+});
+
+describe("createBackendFromFlags: an embedded model it cannot load", () => {
+  it("names --model, or the flag the model came from, with the lab models", async () => {
+    const refusal = async (flags: { model: string; modelFlag?: string }): Promise<UsageError> => {
+      const resolved = await createBackendFromFlags(flags).catch((caught: unknown) => caught as UsageError);
+      if (resolved instanceof UsageError) return resolved;
+      await (resolved as { dispose(): Promise<void> }).dispose();
+      throw new Error(`expected ${flags.model} to be refused`);
+    };
+    const unknown = await refusal({ model: "lab-huge" });
+    expect(unknown).toBeInstanceOf(UsageError);
+    expect(unknown.field).toBe("--model");
+    expect(unknown.message).toBe(
+      '--model: unknown model "lab-huge": expected one of lab-v2-large, lab-v2-small, lab-large, lab-small or a path to a .gguf file',
+    );
+    const reference = await refusal({ model: "/no/such/model.gguf", modelFlag: "--reference" });
+    expect(reference.field).toBe("--reference");
+    expect(reference.message).toMatch(/^--reference: model file \/no\/such\/model\.gguf does not exist/);
   });
 });

@@ -1,11 +1,12 @@
 import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
-import { MullError } from "../errors/index.ts";
+import { ConfigError, MullError } from "../errors/index.ts";
 import { defaultModelProfile } from "../generation/index.ts";
 import { labModelName, labProfile } from "../lab/index.ts";
 import { readApiKey } from "../runtime/index.ts";
 import type { Backend, ModelProfile } from "../spec/index.ts";
 import { firstServedModel, servedModelNamed } from "./first-served-model.ts";
 import { type SpeculativeFlags, speculativeFromFlags } from "./speculative-flags.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** Backend flags shared by `solve`, `bench` and `serve`. */
 export interface BackendFlags extends SpeculativeFlags {
@@ -15,6 +16,8 @@ export interface BackendFlags extends SpeculativeFlags {
   readonly model?: string | undefined;
   /** Environment variable holding the API key. */
   readonly apiKeyEnv?: string | undefined;
+  /** The flag `model` came from, named in errors about it; default `--model`. */
+  readonly modelFlag?: string | undefined;
   /** Threads for the embedded engine. */
   readonly threads?: number | undefined;
   /** HTTP: retries after a failed attempt (408/409/429/5xx, network errors, broken streams). */
@@ -80,7 +83,8 @@ export const defaultLabModel = "lab-v2-large";
  *
  * `draftModel` / `promptLookup` turn on the embedded engine's speculative decoding of greedy samples.
  *
- * @throws ConfigError when `apiKeyEnv` names an unset variable with `baseUrl`.
+ * @throws ConfigError when `apiKeyEnv` names an unset variable with `baseUrl`; UsageError naming `--model`
+ * (or `modelFlag`) for an embedded model that is not a lab model's name or a loadable `.gguf` file.
  * @throws UsageError when `draftModel` or `promptLookup` comes with `baseUrl`, or when the server lists
  * models and `model` is not one of them.
  */
@@ -100,11 +104,20 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
   }
   const model = flags.model ?? defaultLabModel;
   const embedded = await requireEmbedded();
-  const backend = await embedded.createLlamaCppBackend({
-    model,
-    ...(flags.threads === undefined ? {} : { threads: flags.threads }),
-    ...(speculative === undefined ? {} : { speculative }),
-  });
+  const backend = await embedded
+    .createLlamaCppBackend({
+      model,
+      ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+      ...(speculative === undefined ? {} : { speculative }),
+    })
+    .catch((error: unknown) => {
+      // The engine names its own option (`model`); on the command line it is a flag, `--model` by default.
+      if (ConfigError.isInstance(error) && error.field === "model") {
+        const flag = flags.modelFlag ?? "--model";
+        throw new UsageError(`${flag}: ${error.message}`, flag, { cause: error });
+      }
+      throw error;
+    });
   const labName = labModelName(model) ?? model;
   const card = (await embedded.labModels()).find((entry) => entry.name === labName);
   const profile =

@@ -11,6 +11,7 @@ import { serveCommand } from "./commands/serve.ts";
 import { solveCommand } from "./commands/solve.ts";
 import { tuneCommand } from "./commands/tune.ts";
 import { workerCommand } from "./commands/worker.ts";
+import { ignoreFileSizeSignal } from "./ignore-file-size-signal.ts";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage. */
 export const exitCodes = { success: 0, failure: 1, usage: 2 } as const;
@@ -68,6 +69,8 @@ export interface RunCliOptions {
  */
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
   const from = checkOneOf("runCli", "from", options.from ?? "node", ["node", "user"]);
+  // Before any command loads the embedded engine: a file-size limit is then an error, not a silent kill.
+  ignoreFileSizeSignal();
   const program = createProgram();
   try {
     await program.parseAsync([...argv], { from });

@@ -204,19 +204,21 @@ describe("architecture", () => {
     );
   });
 
-  it("is deterministic under a seed", async () => {
-    const run = () =>
+  it("is deterministic under a seed, and draws other samples under another", async () => {
+    const run = (seed: number) =>
       solve({
         problem,
         strategy: architecture({ layers: "gen@6+rank@3+vote", scorer: checker }),
         backend: createScriptedBackend({ answers: { distribution: { "41": 0.5, "42": 0.3, "43": 0.2 } } }),
-        seed: 5,
+        seed,
       });
-    const [first, second] = [await run(), await run()];
-    expect(second.candidates.map((candidate) => candidate.text)).toEqual(
-      first.candidates.map((candidate) => candidate.text),
-    );
+    const texts = (result: Awaited<ReturnType<typeof run>>) =>
+      result.candidates.map((candidate) => candidate.text);
+    const [first, second, other] = [await run(5), await run(5), await run(6)];
+    expect(texts(first)).toHaveLength(6);
+    expect(texts(second)).toEqual(texts(first));
     expect(second.answer).toBe(first.answer);
+    expect(texts(other)).not.toEqual(texts(first));
   });
 
   it("refuses layers whose scorer, process reward model or model was not given, naming the layer", () => {

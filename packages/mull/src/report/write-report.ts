@@ -4,6 +4,7 @@ import type { RunData } from "../bench/run-data.ts";
 import {
   checkOutputDirectory,
   checkOutputFile,
+  diskFullError,
   refuseSymlinkedOutput,
   writeFileAtomically,
 } from "../runtime/index.ts";
@@ -21,6 +22,16 @@ export interface WriteReportOptions extends BuildReportOptions {
   readonly pngDirectory?: string | undefined;
 }
 
+/** Writes one output file whole, its folder made as needed; a full disk or file-size limit is said as such. */
+function writeOutput(path: string, data: string | Uint8Array): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomically(path, data);
+  } catch (error) {
+    throw diskFullError(error, path) ?? error;
+  }
+}
+
 /**
  * Builds a run's report and writes the HTML file, and when asked the plots as SVG (rendered headless by
  * Vega in Node) and PNG (converted from that SVG). Folders are created as needed; each file is written
@@ -30,6 +41,8 @@ export interface WriteReportOptions extends BuildReportOptions {
  * @throws ConfigError (before anything is written) when the HTML file, its folder or a plot folder is a
  * symbolic link; when the HTML file is a directory or a plot folder a file; or when an existing file at
  * one of the paths holds something else (a run's database, its manifest).
+ * @throws MullError naming the file when the disk is full or a file-size limit was hit; the file that
+ * was there is left as it was.
  * @returns the absolute paths of the files written, the HTML first.
  * @example
  * await writeReport(loadRun("runs/lab"), { out: "report.html", svgDirectory: "plots" });
@@ -54,22 +67,19 @@ export async function writeReport(run: RunData, options: WriteReportOptions): Pr
     if (pngFile !== undefined) checkOutputFile(pngFile, "pngDirectory", "png");
   }
   const written: string[] = [];
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileAtomically(out, report.html);
+  writeOutput(out, report.html);
   written.push(out);
   if (options.svgDirectory === undefined && options.pngDirectory === undefined) return written;
   for (const [name, spec] of Object.entries(report.specs)) {
     const svg = await renderSvg(spec);
     const svgFile = plotFile(options.svgDirectory, name, "svg");
     if (svgFile !== undefined) {
-      mkdirSync(dirname(svgFile), { recursive: true });
-      writeFileAtomically(svgFile, svg);
+      writeOutput(svgFile, svg);
       written.push(svgFile);
     }
     const pngFile = plotFile(options.pngDirectory, name, "png");
     if (pngFile !== undefined) {
-      mkdirSync(dirname(pngFile), { recursive: true });
-      writeFileAtomically(pngFile, await renderPng(svg));
+      writeOutput(pngFile, await renderPng(svg));
       written.push(pngFile);
     }
   }

@@ -37,14 +37,20 @@ function notes(trace: readonly TraceEvent[]): string[] {
   return trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
 }
 
-async function run(threshold: number, backends = models()) {
+async function run(threshold: number, backends = models(), seed?: number) {
   const strategy = cascade({
     models: named(backends),
     small: 4,
     large: 2,
     threshold,
   });
-  const result = await solve({ problem: "q", strategy, backend: backends.small, answerFormat: hashFormat });
+  const result = await solve({
+    problem: "q",
+    strategy,
+    backend: backends.small,
+    answerFormat: hashFormat,
+    seed,
+  });
   return { result, ...backends };
 }
 
@@ -118,13 +124,15 @@ describe("cascade", () => {
       small: createScriptedBackend({ answers: { distribution: { "1": 0.5, "2": 0.5 } }, model: "small" }),
       large: createScriptedBackend({ answers: { distribution: { "1": 0.2, "2": 0.8 } }, model: "large" }),
     });
-    const texts = async () => {
-      const { result } = await run(0.9, sampled());
+    const texts = async (seed: number) => {
+      const { result } = await run(0.9, sampled(), seed);
       return result.candidates.map((candidate) => candidate.text);
     };
-    const first = await texts();
+    const first = await texts(3);
     expect(first).toHaveLength(6);
-    expect(await texts()).toEqual(first);
+    expect(await texts(3)).toEqual(first);
+    // The samples come from the seed: another one draws other answers.
+    expect(await texts(4)).not.toEqual(first);
   });
 
   it("with settle: stopped, escalates a stage that drew every sample, whatever its agreement", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
-import type { GenerationEvent, GenerationRequest, Problem, TokenLogprob } from "../spec/index.ts";
+import type { GenerationEvent, GenerationRequest, Problem, TokenLogprob, TraceEvent } from "../spec/index.ts";
 import { parseStrategySpec } from "../strategies/index.ts";
 import { createScriptedBackend, type ScriptedCompletion } from "../testing/index.ts";
 import { usageByModel } from "../trace/index.ts";
@@ -63,6 +63,10 @@ function models(uncertain: readonly number[], where: true | "second" = true) {
   };
 }
 
+function notes(trace: readonly TraceEvent[]): string[] {
+  return trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+}
+
 function writers(trace: readonly { type: string }[]): string[] {
   const steps = (trace as GenerationEvent[]).filter(
     (event) => event.type === "generation" && event.finishReason !== "cut",
@@ -96,6 +100,90 @@ describe("glimpseRouter", () => {
     expect(result.trace.some((event) => event.type === "note" && event.message.includes("step 1"))).toBe(
       true,
     );
+    // Every token came with its top alternatives: no step went unread.
+    expect(notes(result.trace).filter((message) => message.includes("gave no entropy"))).toEqual([]);
+  });
+
+  it("hands over a step whose first token's entropy is exactly τ, and keeps it under a τ just above", async () => {
+    // Two equally likely alternatives: entropy −2 · ½ ln ½ = ln 2 nats, exactly.
+    const half = Math.log(0.5);
+    const threshold = -2 * (0.5 * half);
+    const even = (text: string): TokenLogprob => ({
+      token: text,
+      logprob: half,
+      topLogprobs: [
+        { token: text, logprob: half },
+        { token: "<other>", logprob: half },
+      ],
+    });
+    const route = (routeThreshold: number) => {
+      const small = createScriptedBackend({
+        model: "small",
+        respond: (request): ScriptedCompletion => {
+          const step = smallStep(request);
+          const tokens = stepTokens(step, false);
+          return {
+            text: step,
+            tokens: stepIndex(request) === 1 ? [even(step.slice(0, 1)), tokens[1]!] : tokens,
+          };
+        },
+      });
+      const { large } = models([]);
+      return solve({
+        problem,
+        strategy: glimpseRouter({
+          models: [
+            { name: "small", backend: small },
+            { name: "large", backend: large },
+          ],
+          threshold: routeThreshold,
+        }),
+        backend: large,
+      });
+    };
+    const at = await route(threshold);
+    expect(at.answer).toBe("10");
+    expect(writers(at.trace)).toEqual(["0:small", "1:large", "2:small", "3:small"]);
+    expect(notes(at.trace)).toContain(`step 1: entropy 0.693 at token 1 ≥ τ ${threshold}; large writes it`);
+    // Just above ln 2 the same token stays with the small model.
+    const above = await route(threshold + 1e-9);
+    expect(above.answer).toBe("11");
+    expect(writers(above.trace)).toEqual(["0:small", "1:small", "2:small", "3:small"]);
+  });
+
+  it("notes once that the small model gave no entropy, and keeps such steps with it", async () => {
+    const small = createScriptedBackend({
+      model: "small",
+      respond: (request): ScriptedCompletion => {
+        const step = smallStep(request);
+        // Log-probabilities of the sampled tokens only, without alternatives or an entropy.
+        return {
+          text: step,
+          tokens: [
+            { token: step.slice(0, 1), logprob: -1.386 },
+            { token: step.slice(1), logprob: -0.03 },
+          ],
+        };
+      },
+    });
+    const { large } = models([]);
+    const result = await solve({
+      problem,
+      strategy: glimpseRouter({
+        models: [
+          { name: "small", backend: small },
+          { name: "large", backend: large },
+        ],
+        threshold: 0,
+      }),
+      backend: large,
+    });
+    expect(result.answer).toBe("11");
+    expect(writers(result.trace)).toEqual(["0:small", "1:small", "2:small", "3:small"]);
+    expect(large.calls).toHaveLength(0);
+    expect(notes(result.trace)).toEqual([
+      "glimp@0: small gave no entropy or top alternatives for a step's first token; such steps stay with it",
+    ]);
   });
 
   it("sends every step to the large model at τ = 0, and none at a τ above every entropy", async () => {

@@ -8,6 +8,7 @@ export {
 export { manualClock, systemClock } from "./clock.ts";
 export { type ConcurrencyLimit, createConcurrencyLimit } from "./concurrency-limit.ts";
 export { describeValue } from "./describe-value.ts";
+export { diskFullError } from "./disk-full-error.ts";
 export { mapInParallel } from "./map-in-parallel.ts";
 export { expecting, mustBe, optionError } from "./must-be.ts";
 export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
@@ -17,6 +18,7 @@ export {
   checkOutputDirectory,
   checkOutputFile,
   checkPlainFileName,
+  makeOutputDirectory,
   type OutputKind,
   refuseSymlinkedOutput,
   writeFileAtomically,

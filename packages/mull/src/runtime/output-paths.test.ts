@@ -1,4 +1,6 @@
 import {
+  chmodSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -12,7 +14,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
-import { checkOutputDirectory, checkOutputFile, writeFileAtomically } from "./output-paths.ts";
+import {
+  checkOutputDirectory,
+  checkOutputFile,
+  makeOutputDirectory,
+  writeFileAtomically,
+} from "./output-paths.ts";
+
+/** Root writes through any mode bits, so a read-only folder proves nothing when the tests run as root. */
+const runsAsRoot = process.getuid?.() === 0;
+/** A kernel file system where a new directory fails (and a recursive mkdir spins). */
+const procMounted = existsSync("/proc/self");
 
 const folder = mkdtempSync(join(tmpdir(), "mull-output-paths-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -93,10 +105,51 @@ describe("checkOutputFile", () => {
 });
 
 describe("checkOutputDirectory", () => {
-  it("accepts an existing or a new directory", () => {
+  it("accepts an existing directory, and makes a new one with its missing folders, leaving nothing else", () => {
     expect(() => checkOutputDirectory(folder, "--out")).not.toThrow();
-    expect(() => checkOutputDirectory(join(folder, "runs", "new"), "--out")).not.toThrow();
+    const fresh = join(folder, "runs", "new");
+    checkOutputDirectory(fresh, "--out");
+    expect(lstatSync(fresh).isDirectory()).toBe(true);
+    // The write check's file is gone again.
+    expect(readdirSync(fresh)).toEqual([]);
   });
+
+  it.skipIf(runsAsRoot)("refuses a directory under a read-only folder, naming the field and why", () => {
+    const readOnly = join(folder, "read-only");
+    mkdirSync(readOnly);
+    chmodSync(readOnly, 0o555);
+    try {
+      const run = join(readOnly, "run");
+      const error = refusal(() => checkOutputDirectory(run, "--out"));
+      expect(error.field).toBe("--out");
+      expect(error.message).toBe(
+        `--out ${JSON.stringify(run)}: cannot create the directory ${run} (permission denied); give a directory you can write to`,
+      );
+      expect(refusal(() => checkOutputDirectory(readOnly, "--out")).message).toBe(
+        `--out ${JSON.stringify(readOnly)}: cannot write into ${readOnly} (permission denied); give a directory you can write to`,
+      );
+      expect(existsSync(run)).toBe(false);
+    } finally {
+      chmodSync(readOnly, 0o755);
+    }
+  });
+
+  it.skipIf(!procMounted)(
+    "refuses a directory where the file system takes none (/proc) at once, without spinning",
+    { timeout: 2000 },
+    () => {
+      const error = refusal(() => checkOutputDirectory("/proc/mull-nope/run", "--out"));
+      expect(error.field).toBe("--out");
+      expect(error.message).toBe(
+        `--out "/proc/mull-nope/run": cannot create the directory /proc/mull-nope (the file system there takes ` +
+          "no new entries); give a directory you can write to",
+      );
+      // An existing directory there takes no files either.
+      expect(refusal(() => checkOutputDirectory("/proc/self", "--out")).message).toMatch(
+        /^--out "\/proc\/self": cannot write into \/proc\/self \(/,
+      );
+    },
+  );
 
   it("refuses a file, and a file where a parent folder would be", () => {
     const blocker = file("run-as-file", "x");
@@ -108,6 +161,23 @@ describe("checkOutputDirectory", () => {
     expect(refusal(() => checkOutputDirectory(join(blocker, "run"), "--svg")).message).toContain(
       `${blocker} is a file, not a directory`,
     );
+  });
+});
+
+describe("makeOutputDirectory", () => {
+  it("makes every missing level, and takes a directory that exists", () => {
+    const deep = join(folder, "made", "a", "b");
+    makeOutputDirectory(deep, "--out");
+    makeOutputDirectory(deep, "--out");
+    expect(lstatSync(deep).isDirectory()).toBe(true);
+  });
+
+  it("refuses a file where a level would be, naming the field", () => {
+    const blocker = file("made-blocker", "x");
+    const error = refusal(() => makeOutputDirectory(join(blocker, "run"), "run directory"));
+    expect(error.field).toBe("run directory");
+    expect(error.message).toContain(`cannot create the directory ${join(blocker, "run")}`);
+    expect(readFileSync(blocker, "utf8")).toBe("x");
   });
 });
 

@@ -1,12 +1,14 @@
 import {
   closeSync,
   lstatSync,
+  mkdirSync,
   openSync,
   readSync,
   renameSync,
   rmSync,
   type Stats,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -147,26 +149,111 @@ function refuseFileInPath(path: string, field: string): void {
   }
 }
 
+/** Words for the errors that stop mull from creating or writing a directory; other errors are not the path's fault. */
+const unwritableReasons: Readonly<Record<string, string>> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  // A kernel file system (`/proc`, `/sys`) answers a new name with ENOENT.
+  ENOENT: "the file system there takes no new entries",
+  ENOTDIR: "a file stands where a folder of the path would be",
+  EEXIST: "a file of that name is in the way",
+};
+
+/** The refusal of an output path that cannot be created or written, or `error` itself for any other failure. */
+function unwritable(path: string, field: string, action: string, error: unknown): Error {
+  const reason = unwritableReasons[(error as NodeJS.ErrnoException).code ?? ""];
+  if (reason === undefined) return error as Error;
+  return new ConfigError(
+    `${field} ${JSON.stringify(path)}: cannot ${action} (${reason}); give a directory you can write to`,
+    { field, cause: error },
+  );
+}
+
 /**
- * Checks a directory mull is about to create or write files into (a run directory), before any work: it
- * is a directory or does not exist yet, and no file stands where one of its parent folders would be.
+ * The directories from `path` up to the closest one that exists, outermost first: those `mkdir -p` would
+ * create.
+ */
+function missingLevels(path: string, field: string): string[] {
+  const missing: string[] = [];
+  let level = resolve(path);
+  for (;;) {
+    let stats: Stats | undefined;
+    try {
+      stats = statOrUndefined(level);
+    } catch (error) {
+      throw unwritable(path, field, `look up ${level}`, error);
+    }
+    if (stats !== undefined) break;
+    missing.unshift(level);
+    const parent = dirname(level);
+    if (parent === level) break;
+    level = parent;
+  }
+  return missing;
+}
+
+/**
+ * Creates an output directory and the folders missing above it, one level at a time: a recursive
+ * `mkdir` spins forever on some kernel file systems (`/proc/x`), where one level fails at once.
  *
- * @throws ConfigError naming the field and the path when the path is a file, or a file is in its way.
+ * @throws ConfigError naming the field and the path when a level cannot be created (permission denied,
+ *   a read-only file system, a file in the way, a file system that takes no directories).
+ * @example
+ * makeOutputDirectory("runs/lab/seed-1", "--out");
+ */
+export function makeOutputDirectory(path: string, field: string): void {
+  for (const level of missingLevels(path, field)) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      // Another process created it in the meantime: a directory there is what was wanted.
+      if ((error as NodeJS.ErrnoException).code === "EEXIST" && statOrUndefined(level)?.isDirectory()) {
+        continue;
+      }
+      throw unwritable(path, field, `create the directory ${level}`, error);
+    }
+  }
+}
+
+/** Creates and removes a file inside `directory`, which proves that mull may write there. */
+function probeWritable(directory: string, path: string, field: string): void {
+  const probe = join(directory, `.mull-write-check-${process.pid}-${Date.now()}`);
+  try {
+    closeSync(openSync(probe, "wx"));
+  } catch (error) {
+    throw unwritable(path, field, `write into ${resolve(directory)}`, error);
+  }
+  unlinkSync(probe);
+}
+
+/**
+ * Checks a directory mull is about to write files into (a run directory) and makes it, before any work:
+ * it is a directory or does not exist yet, no file stands where one of its parent folders would be, the
+ * folders missing are created (`makeOutputDirectory`), and a file can be written inside it.
+ *
+ * @throws ConfigError naming the field and the path when the path is a file, a file is in its way, or
+ *   the directory cannot be created or written (saying why: permission denied, a read-only file system, …).
  * @example
  * checkOutputDirectory("runs/lab", "--out");
  */
 export function checkOutputDirectory(path: string, field: string): void {
-  const stats = statOrUndefined(path);
+  let stats: Stats | undefined;
+  try {
+    stats = statOrUndefined(path);
+  } catch (error) {
+    throw unwritable(path, field, `look up ${resolve(path)}`, error);
+  }
   if (stats === undefined) {
     refuseFileInPath(path, field);
-    return;
-  }
-  if (!stats.isDirectory()) {
+    makeOutputDirectory(path, field);
+  } else if (!stats.isDirectory()) {
     throw new ConfigError(
       `${field} ${JSON.stringify(path)}: that is a file, not a directory; give a directory (mull writes its files inside it)`,
       { field },
     );
   }
+  probeWritable(path, path, field);
 }
 
 /**

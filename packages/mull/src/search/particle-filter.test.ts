@@ -136,14 +136,29 @@ describe("particleFilter", () => {
     expect(backend.calls.every((call) => call.request.logprobs === true)).toBe(true);
     expect(backend.scoreCalls).toHaveLength(0);
     const scores = result.trace.filter((event) => event.type === "score");
-    // A right line has probability 0.7, a slip 0.3, the final line 1: every step reward is one of these.
+    const lines = new Map(
+      result.trace.flatMap((event) => (event.type === "generation" ? [[event.id, event.text.trim()]] : [])),
+    );
+    // A right line has probability 1 − slip = 0.7, a slip 0.3, the final line 1: the reward of the step
+    // each score is for, read off that step's own line.
     expect(scores.length).toBeGreaterThan(0);
+    let arithmetic = 0;
     for (const score of scores) {
       if (score.type !== "score") continue;
-      for (const reward of score.steps ?? []) {
-        expect([0.7, 0.3, 1].some((value) => Math.abs(reward - value) < 1e-9)).toBe(true);
+      const line = lines.get(score.parentId ?? "");
+      const reward = score.steps?.at(-1);
+      const operation = /^(-?\d+)([+-])(\d+)=(-?\d+)$/.exec(line ?? "");
+      if (operation === null) {
+        expect(line).toMatch(/^#### /);
+        expect(reward).toBeCloseTo(1, 12);
+        continue;
       }
+      const [, left, operator, right, written] = operation;
+      const value = operator === "+" ? Number(left) + Number(right) : Number(left) - Number(right);
+      expect(reward).toBeCloseTo(value === Number(written) ? 0.7 : 0.3, 12);
+      arithmetic += 1;
     }
+    expect(arithmetic).toBeGreaterThan(0);
   });
 });
 

@@ -37,7 +37,9 @@ describe("the openai client", () => {
       seed: 1,
     });
     expect(completion.choices[0]?.message.content).toBe("Six sevens are 42.\n#### 42");
-    expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
+    // The fake upstream counts one token per word: "Six", "sevens", "are", "42.", "####", "42".
+    expect(completion.usage?.completion_tokens).toBe(6);
+    expect(completion.usage?.prompt_tokens).toBeGreaterThan(0);
     expect(completion.usage?.total_tokens).toBe(
       (completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0),
     );

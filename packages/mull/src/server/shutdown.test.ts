@@ -14,15 +14,19 @@ let configFile: string;
 
 beforeAll(async () => {
   fake = await startFakeOpenAIServer({
-    handler: (request) => ({
-      choices: Array.from({ length: request.n }, () => "one two three four five #### 5"),
-      // "slow" requests take about 1.2 s before their answer, whole or streamed (the probe, with
-      // max_tokens 1, is quick).
-      delivery:
-        request.prompt.includes("slow") && request.body?.max_tokens !== 1
-          ? { headerDelayMilliseconds: 1_200 }
-          : {},
-    }),
+    handler: (request) =>
+      // "hang" requests are never answered: only a shutdown that cuts them ends them.
+      request.prompt.includes("hang") && request.body?.max_tokens !== 1
+        ? { fault: "hang" }
+        : {
+            choices: Array.from({ length: request.n }, () => "one two three four five #### 5"),
+            // "slow" requests take about 1.2 s before their answer, whole or streamed (the probe, with
+            // max_tokens 1, is quick).
+            delivery:
+              request.prompt.includes("slow") && request.body?.max_tokens !== 1
+                ? { headerDelayMilliseconds: 1_200 }
+                : {},
+          },
   });
   const directory = await mkdtemp(path.join(tmpdir(), "mull-serve-"));
   configFile = path.join(directory, "serve.json");
@@ -93,15 +97,15 @@ describe("SIGTERM", () => {
       const child = await startServe(["--grace", "200"]);
       const before = fake.requests.length;
       const abortedBefore = fake.abortedRequests;
-      const inFlight = ask(child.url, "slow cut").then(
+      const inFlight = ask(child.url, "hang cut").then(
         (response) => response.status,
         () => "closed",
       );
       await until(() => fake.requests.length > before);
-      const signalled = Date.now();
       child.process.kill("SIGTERM");
+      // The request is never answered: the process exits only because the grace period cut it (said below);
+      // a shutdown that never ended fails the test by its timeout.
       expect(await child.exited).toBe(0);
-      expect(Date.now() - signalled).toBeLessThan(5_000);
       const outcome = await inFlight;
       expect(outcome === "closed" || outcome === 503).toBe(true);
       await until(() => fake.abortedRequests > abortedBefore);

@@ -33,6 +33,7 @@ describe("deepConf", () => {
     expect(result.strategy).toBe("deepconf@3");
     expect(result.answer).toBe("5");
     // The scripted alternatives sit 1, 2, 3, 4 below the sampled token's −0.1: C = 0.1 + 2.
+    expect(result.candidates).toHaveLength(3);
     for (const candidate of result.candidates) {
       expect(candidate.scores).toHaveLength(1);
       expect(candidate.scores[0]).toMatchObject({ scorer: "deepconf:lowest-group", kind: "confidence" });

@@ -32,6 +32,7 @@ describe("selfCertainty", () => {
     expect(result.strategy).toBe("certainty@3");
     expect(result.answer).toBe("5");
     // The scripted alternatives sit 0, 1, 2, 3, 4 below −0.1: mean log p −2.1, so 2.1 − ln 5.
+    expect(result.candidates).toHaveLength(3);
     for (const candidate of result.candidates) {
       expect(candidate.scores).toEqual([
         { scorer: "self-certainty", kind: "confidence", value: expect.closeTo(2.1 - Math.log(5), 12) },

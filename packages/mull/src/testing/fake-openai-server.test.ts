@@ -207,6 +207,34 @@ describe("startFakeOpenAIServer", () => {
     expect(fake.abortedRequests).toBe(0);
   });
 
+  it("sends a whole stream without [DONE] and holds the connection open until the client leaves", async () => {
+    const fake = await start({
+      replies: [{ choices: [{ tokens: ["a", "b"] }], delivery: { holdOpenWithoutDone: true } }],
+    });
+    const response = await post(`${fake.url}/completions`, {
+      prompt: "p",
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const reader = response.body?.getReader();
+    const decoder = new TextDecoder();
+    let received = "";
+    // Read until the usage chunk, the last one sent: nothing ends the body.
+    while (!received.includes('"usage"')) {
+      const chunk = await reader?.read();
+      if (chunk === undefined || chunk.done) throw new Error("the held stream ended");
+      received += decoder.decode(chunk.value, { stream: true });
+    }
+    const held = events(received);
+    expect(held.done).toBe(false);
+    expect(held.payloads.map((payload) => (payload.choices as { finish_reason: unknown }[])[0]?.finish_reason))
+      .toEqual([null, null, "stop", undefined]);
+    expect(fake.openRequests).toBe(1);
+    await reader?.cancel();
+    await vi.waitFor(() => expect(fake.abortedRequests).toBe(1));
+    expect(fake.openRequests).toBe(0);
+  });
+
   it("counts a client that leaves a hung or stalled request as an abort", async () => {
     const fake = await start({
       replies: [{ fault: "hang" }, { choices: ["a b c d"], delivery: { stallAfterTokens: 2 } }],

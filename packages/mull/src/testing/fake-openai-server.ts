@@ -69,6 +69,11 @@ export interface FakeDelivery {
   readonly stallAfterTokens?: number | undefined;
   /** End a stream without the final `data: [DONE]`. */
   readonly omitDone?: boolean | undefined;
+  /**
+   * Send a stream whole (its finish and usage chunks too) but no `data: [DONE]`, and keep the connection
+   * open: the stream never ends until the client goes away or the server closes.
+   */
+  readonly holdOpenWithoutDone?: boolean | undefined;
   /** Pause between streamed token chunks. */
   readonly tokenDelayMilliseconds?: number | undefined;
   /** Pause before the response headers. */
@@ -683,6 +688,8 @@ export async function startFakeOpenAIServer(
       }
       lastWrite = writeFlushed(response, `data: ${event.data}\n\n`);
     }
+    // Held open: the response stays unfinished (counted open) until the client or `close()` ends it.
+    if (delivery.holdOpenWithoutDone === true) return;
     if (delivery.omitDone !== true) response.write("data: [DONE]\n\n");
     response.end();
   };

@@ -53,7 +53,8 @@ describe("discoverServer", () => {
     const base = `http://127.0.0.1:${(slowServer.address() as AddressInfo).port}/v1`;
     const started = performance.now();
     expect(await discoverServer({ requestBase: base, headers: {}, timeoutMilliseconds: 100 })).toEqual({});
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // Fifty times the deadline: this guards against waiting on a route for ever, not the discovery's speed.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
 

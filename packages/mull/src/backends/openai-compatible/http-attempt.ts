@@ -10,6 +10,7 @@ import { readWholeResponse } from "./read-whole-response.ts";
 import type { ParsedResponse } from "./response-parser.ts";
 import { redactSecrets, serverMessage } from "./server-message.ts";
 import { StreamAssembler } from "./stream-assembler.ts";
+import { streamCompletionOf } from "./stream-completion.ts";
 
 /** What an attempt shares with the caller that retries it. */
 export interface AttemptContext {
@@ -73,7 +74,8 @@ export interface Attempt {
 
 /**
  * One attempt of an HTTP call, within what is left of the call's `deadline`: sends the body, and reads
- * the streamed or whole response under the stall and first-token timeouts. Rejects with a
+ * the streamed or whole response under the stall timeout; a request that asks for a stream waits for its
+ * first event under the first-token timeout too (from when it is sent). Rejects with a
  * `BackendCallError` (retryable or not, as its cause says), having told `onBroken` what its stream had
  * delivered (`StreamAssembler.partial`) when one had begun, or with the call signal's reason, having told
  * `call.onAborted` what the attempt had done when it was sent.
@@ -184,7 +186,7 @@ export async function attemptCall(
     const contentType = response.headers.get("content-type") ?? "";
     if (contentType.includes("text/event-stream")) {
       assembler = new StreamAssembler(call.withTopLogprobs, onPiece, watch);
-      const parsed = await readEventStream(response, reading, assembler);
+      const parsed = await readEventStream(response, reading, assembler, streamCompletionOf(call.body));
       // A watcher's cut: the body is cancelled already; aborting makes sure the connection is closed too.
       if (parsed.choices[0]?.finishReason === "cut") controller.abort(new Error("cut by a token watcher"));
       return parsed;

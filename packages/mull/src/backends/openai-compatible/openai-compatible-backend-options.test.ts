@@ -32,6 +32,18 @@ describe("parseBackendOptions", () => {
     expect(error.message).toContain("timeoutMilliseconds");
   });
 
+  it("refuses a first-token limit without streaming, which has no first token to time", () => {
+    const error = refusal({ stream: false, firstTokenTimeoutMilliseconds: 500 });
+    expect(error.field).toBe("firstTokenTimeoutMilliseconds");
+    expect(error.message).toBe(
+      "createOpenAICompatibleBackend: firstTokenTimeoutMilliseconds must be left out with stream: false (a whole response has no first token to time), got 500",
+    );
+    expect(parseBackendOptions({ ...base, firstTokenTimeoutMilliseconds: 500 })).toMatchObject({
+      stream: true,
+      firstTokenTimeoutMilliseconds: 500,
+    });
+  });
+
   it("refuses an unknown capability or architecture field", () => {
     const capability = refusal({ capabilities: { logprob: false } });
     expect(capability.field).toBe("capabilities.logprob");

@@ -36,7 +36,12 @@ export interface OpenAICompatibleBackendOptions {
    * its first bytes arrived (default 60 000 ms).
    */
   readonly stallTimeoutMilliseconds?: number | undefined;
-  /** Longest wait from sending a streamed request to its first event (default: no limit but the deadline). */
+  /**
+   * Longest wait from sending a request to its first streamed event (default: no limit but the
+   * deadline); an attempt that waits longer fails, and is retried like a stalled one. It holds for every
+   * request: `unstreamed()` streams its requests too while it is set. It needs `stream` (a whole response
+   * has no first token to time): given with `stream: false`, it is refused.
+   */
   readonly firstTokenTimeoutMilliseconds?: number | undefined;
   /** Retries after the first attempt, for 408/409/429/5xx, network errors and broken streams (default 4). */
   readonly maxRetries?: number | undefined;
@@ -168,6 +173,14 @@ const backendOptionsSchema = z
         message: "give apiKey or apiKeyEnv, not both",
         input: undefined,
         path: ["apiKey"],
+      });
+    }
+    if (!context.value.stream && context.value.firstTokenTimeoutMilliseconds !== undefined) {
+      context.issues.push({
+        code: "custom",
+        message: `must be left out with stream: false (a whole response has no first token to time), got ${context.value.firstTokenTimeoutMilliseconds}`,
+        input: undefined,
+        path: ["firstTokenTimeoutMilliseconds"],
       });
     }
   });

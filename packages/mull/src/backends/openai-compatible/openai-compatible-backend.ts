@@ -34,7 +34,9 @@ export interface OpenAICompatibleBackend extends Backend {
    * This backend asking for whole (unstreamed) responses: one JSON body to read instead of a stream of
    * events, for a caller that waits for the whole answer anyway (a plain request the proxy does not
    * stream). It shares the backend's queue, capabilities, retries, deadline and lifetime; a generation
-   * that stalls before its body begins is caught by the deadline only.
+   * that stalls before its body begins is caught by the deadline only. With a first-token limit
+   * (`firstTokenTimeoutMilliseconds`) it streams its requests all the same, since only a stream tells
+   * when the first token came, and returns each response assembled whole (no pieces relayed, no watcher).
    */
   unstreamed(): Backend;
   dispose(): Promise<void>;
@@ -261,7 +263,8 @@ export function createOpenAICompatibleBackend(
     describe,
     // Whole responses come at once: nothing to watch as it is generated.
     capabilities: async (callOptions) => ({ ...(await capabilities(callOptions)), watchTokens: false }),
-    generate: generateWith(false),
+    // A first-token limit needs the time of the first token, which only a stream tells.
+    generate: generateWith(stream && parsed.firstTokenTimeoutMilliseconds !== undefined),
   };
 
   return {

@@ -13,6 +13,7 @@ import {
   tokenLogprobsOf,
   usageOf,
 } from "./response-parser.ts";
+import type { StreamCompletion } from "./stream-completion.ts";
 
 /**
  * The usage of a request from the usages its choices reported one by one (llama.cpp's server streams
@@ -47,6 +48,8 @@ interface ChoiceState {
   /** Pieces of `delta.reasoning_content`, kept apart from the text. */
   readonly reasoningParts: string[];
   finishReason: FinishReason;
+  /** Whether its final chunk came: it said a finish reason (one unknown to mull too). */
+  finished: boolean;
   /** The stop string that ended it, when its final chunk said. */
   stopSequence: string | undefined;
   tokens: TokenLogprob[] | undefined;
@@ -159,6 +162,7 @@ export class StreamAssembler {
           parts: [],
           reasoningParts: [],
           finishReason: "unknown",
+          finished: false,
           stopSequence: undefined,
           tokens: undefined,
           calls: new Map(),
@@ -208,11 +212,36 @@ export class StreamAssembler {
         }
       }
       if (choice.finish_reason !== undefined && choice.finish_reason !== null && !this.cut) {
+        state.finished = true;
         state.finishReason = finishReasonOf(choice.finish_reason);
         state.stopSequence = state.finishReason === "stop" ? stopSequenceOf(choice, payload) : undefined;
       }
       if (this.cut) return;
     }
+  }
+
+  /**
+   * What the stream still owes a request that asked for `expected`, or `undefined` once it delivered it
+   * all (nothing but `[DONE]` can follow then): each of the `expected.choices` choices' final chunk, and,
+   * when usage was asked for, the usage, in a chunk of its own (OpenAI, vLLM) or on every choice's final
+   * chunk (llama.cpp's server). A stream the watcher cut owes nothing more: it was ended on purpose.
+   */
+  missing(expected: StreamCompletion): string | undefined {
+    if (this.cut) return undefined;
+    const unfinished: number[] = [];
+    for (let index = 0; index < expected.choices; index += 1) {
+      if (this.choices.get(index)?.finished !== true) unfinished.push(index);
+    }
+    if (unfinished.length > 0) {
+      return unfinished.length === 1
+        ? `choice ${unfinished[0]} had no finish reason`
+        : `choices ${unfinished.join(", ")} had no finish reason`;
+    }
+    if (!expected.usage || this.requestUsage !== undefined) return undefined;
+    for (let index = 0; index < expected.choices; index += 1) {
+      if (!this.choiceUsages.has(index)) return "the usage asked for had not come";
+    }
+    return undefined;
   }
 
   /** The response assembled so far. */

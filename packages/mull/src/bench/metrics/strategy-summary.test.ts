@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { seededRng } from "../../runtime/index.ts";
 import { syntheticRun } from "../../testing/index.ts";
 import { accuracyByDifficulty } from "./accuracy-by-difficulty.ts";
+import { bootstrapAccuracy } from "./bootstrap-accuracy.ts";
 import { strategyCoverage } from "./strategy-coverage.ts";
 import { strategyOrder } from "./strategy-order.ts";
 import { summarizeStrategies } from "./strategy-summary.ts";
@@ -28,7 +30,25 @@ describe("run summaries", () => {
     expect(summaries.find((summary) => summary.strategy === "bon@8")?.verifier?.judged).toBe(45);
     expect(summaries.find((summary) => summary.strategy === "sc@8")?.verifier).toBeUndefined();
     expect(summarizeStrategies(run, { resamples: 200 })).toEqual(summaries);
-    expect(summarizeStrategies(run, { resamples: 200, seed: 99 })[0]?.accuracy.lower).toBeDefined();
+  });
+
+  it("draw each strategy's interval from its own fork of the seed, in strategy order", () => {
+    /** The intervals a bootstrap seeded with `seed` gives, one fork per strategy in order. */
+    const intervals = (seed: number) => {
+      const rng = seededRng(seed);
+      return ["greedy", "sc@4", "sc@8", "bon@8"].map((strategy) =>
+        bootstrapAccuracy(
+          run.results.filter((result) => result.strategy === strategy).map((result) => result.correct),
+          { rng: rng.fork(), resamples: 200 },
+        ),
+      );
+    };
+    const accuracies = (seed?: number) =>
+      summarizeStrategies(run, { resamples: 200, seed }).map((summary) => summary.accuracy);
+    // By default the run's own seed, 5.
+    expect(accuracies()).toEqual(intervals(5));
+    expect(accuracies(99)).toEqual(intervals(99));
+    expect(accuracies(99)).not.toEqual(accuracies());
   });
 
   it("order strategies by the manifest, then by first appearance", () => {

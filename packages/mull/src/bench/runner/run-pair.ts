@@ -202,13 +202,9 @@ export async function recordPair(
   try {
     return { kind: "recorded", record, fresh: await context.store.recordResult(record, samples) };
   } catch (error) {
-    const message = failureMessage(error);
-    // SQLite reports a full disk or a file-size limit (EFBIG) as an I/O error.
-    const hint = /disk I\/O error|database or disk is full/.test(message)
-      ? " (disk full or file size limited?)"
-      : "";
+    // A full disk or a file-size limit is already said as such by the store, naming its file.
     const text =
-      `recording problem ${problem.id}, strategy ${strategy.name} failed: ${message}${hint}; ` +
+      `recording problem ${problem.id}, strategy ${strategy.name} failed: ${failureMessage(error)}; ` +
       `what was recorded before is intact, ${context.resumeHint ?? "continue with --resume"}`;
     const details = { problemId: problem.id, strategy: strategy.name, cause: error };
     return { kind: "failed", error: new BenchRunError(text, details) };

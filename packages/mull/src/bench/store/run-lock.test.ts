@@ -1,11 +1,14 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { RunInProgressError } from "./run-in-progress-error.ts";
 import { acquireRunLock, lockFileName } from "./run-lock.ts";
+
+/** Root writes through any mode bits, so a read-only folder proves nothing when the tests run as root. */
+const runsAsRoot = process.getuid?.() === 0;
 
 let directory: string;
 beforeEach(() => {
@@ -102,5 +105,51 @@ describe("acquireRunLock", () => {
     );
     expect(() => acquireRunLock(join(file, "run"))).toThrowError(`${file} is a file, not a directory`);
     expect(readFileSync(file, "utf8")).toBe("keep me");
+  });
+
+  it("creates a missing run directory with its folders", () => {
+    const nested = join(directory, "runs", "lab", "seed-1");
+    const lock = acquireRunLock(nested);
+    expect(existsSync(lock.file)).toBe(true);
+    lock.release();
+  });
+
+  it.skipIf(runsAsRoot)("refuses a run directory it cannot create, naming the path and why", () => {
+    const readOnly = join(directory, "read-only");
+    mkdirSync(readOnly);
+    chmodSync(readOnly, 0o555);
+    try {
+      const run = join(readOnly, "run");
+      expect(() => acquireRunLock(run)).toThrowError(
+        `run directory ${JSON.stringify(run)}: cannot create the directory ${run} (permission denied)`,
+      );
+    } finally {
+      chmodSync(readOnly, 0o755);
+    }
+  });
+
+  it.skipIf(!existsSync("/proc/self"))(
+    "refuses a run directory under /proc at once instead of spinning",
+    { timeout: 2000 },
+    () => {
+      let error: unknown;
+      try {
+        acquireRunLock("/proc/mull-nope");
+      } catch (caught) {
+        error = caught;
+      }
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as ConfigError).message).toBe(
+        `run directory "/proc/mull-nope": cannot create the directory /proc/mull-nope (the file system there ` +
+          "takes no new entries); give a directory you can write to",
+      );
+    },
+  );
+
+  it("says which commands hold such a lock", () => {
+    lockHolder(join(directory, lockFileName), process.pid, "some-other-host");
+    expect(() => acquireRunLock(directory)).toThrowError(
+      "delete the lock file if that process is not a mull bench or mull lab.",
+    );
   });
 });

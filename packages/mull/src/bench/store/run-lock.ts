@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { checkOutputDirectory } from "../../runtime/index.ts";
@@ -71,7 +62,7 @@ function heldError(file: string, owner: LockOwner): RunInProgressError {
   const where = owner.hostname === hostname() ? "" : ` on ${owner.hostname}`;
   return new RunInProgressError(
     `run in progress (pid ${owner.pid}${where}, since ${owner.startedAt}): ${file} is held. ` +
-      "Wait for it to finish, or delete the lock file if that process is not a mull bench.",
+      "Wait for it to finish, or delete the lock file if that process is not a mull bench or mull lab.",
     { pid: owner.pid, lockFile: file },
   );
 }
@@ -97,14 +88,15 @@ function tryCreate(file: string, owner: LockOwner): boolean {
  * holding this process's pid. A lock whose process is dead (on this host) is stale and taken over.
  *
  * @throws RunInProgressError naming the pid when another live process holds the lock.
- * @throws ConfigError when the directory is a file, or a file stands where one of its folders would.
+ * @throws ConfigError when the directory is a file, a file stands where one of its folders would, or it
+ *   cannot be created or written (permission denied, a read-only file system, …).
  * @example
  * const lock = acquireRunLock("runs/gsm8k-sc8");
  * try { ... } finally { lock.release(); }
  */
 export function acquireRunLock(directory: string): RunLock {
+  // Makes the directory too, one level at a time, refusing one that cannot be created or written.
   checkOutputDirectory(directory, "run directory");
-  mkdirSync(directory, { recursive: true });
   const file = join(directory, lockFileName);
   const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt += 1) {

@@ -1,8 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { SQLInputValue, StatementSync } from "node:sqlite";
 import { MullError } from "../../errors/index.ts";
-import { writeFileAtomically } from "../../runtime/index.ts";
+import { diskFullError, makeOutputDirectory, writeFileAtomically } from "../../runtime/index.ts";
 import type { RunManifest } from "../run-data.ts";
 import { openRunDatabase } from "./open-run-database.ts";
 import { integer, type Row, readRunDataFrom, text } from "./read-run-data.ts";
@@ -38,7 +37,9 @@ function flag(value: boolean | undefined): SQLInputValue {
  * @throws ConfigError "database corrupt" when the existing file fails its integrity check or the run's
  *   manifest is there without its database, and "not a mull run database" for another tool's SQLite
  *   file (left untouched).
- * @throws MullError when the file was written by another schema version.
+ * @throws MullError when the file was written by another schema version, and (from this and every
+ *   write) when the disk is full or a file-size limit was hit, naming the file (`diskFullError`); what
+ *   was stored before is kept.
  * @example
  * const store = openSqliteRunStore("runs/gsm8k-sc8");
  * if ((await store.storedRun()) === undefined) await store.createRun(manifest, config, problems);
@@ -46,7 +47,11 @@ function flag(value: boolean | undefined): SQLInputValue {
  * await store.close();
  */
 export function openSqliteRunStore(directory: string, options: RunStoreOptions = {}): SqliteRunStore {
-  mkdirSync(directory, { recursive: true });
+  try {
+    makeOutputDirectory(directory, "run directory");
+  } catch (error) {
+    throw diskFullError(error, directory) ?? error;
+  }
   const databaseFile = join(directory, databaseFileName);
   const database = openRunDatabase(databaseFile, {
     readOnly: false,
@@ -73,7 +78,7 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
     }
   } catch (error) {
     database.close();
-    throw error;
+    throw diskFullError(error, databaseFile) ?? error;
   }
 
   let runId: string | undefined;
@@ -86,15 +91,20 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
     }
     return prepared;
   };
+  // A write that finds no room (a full disk, a file-size limit) is rolled back and said as such.
   const transaction = <T>(work: () => T): T => {
-    database.exec("BEGIN IMMEDIATE");
     try {
-      const value = work();
-      database.exec("COMMIT");
-      return value;
+      database.exec("BEGIN IMMEDIATE");
+      try {
+        const value = work();
+        database.exec("COMMIT");
+        return value;
+      } catch (error) {
+        if (database.isTransaction) database.exec("ROLLBACK");
+        throw error;
+      }
     } catch (error) {
-      if (database.isTransaction) database.exec("ROLLBACK");
-      throw error;
+      throw diskFullError(error, databaseFile) ?? error;
     }
   };
   const requireRun = (): string => {
@@ -154,7 +164,12 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
       });
       if (!created) return false;
       runId = manifest.runId;
-      writeFileAtomically(join(directory, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
+      const manifestFile = join(directory, manifestFileName);
+      try {
+        writeFileAtomically(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+      } catch (error) {
+        throw diskFullError(error, manifestFile) ?? error;
+      }
       return true;
     },
     async completedPairs() {

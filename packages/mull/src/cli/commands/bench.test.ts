@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BenchSummary } from "../../bench/runner/index.ts";
+import { labDatasetNames } from "../../lab/index.ts";
 import { seededRng } from "../../runtime/index.ts";
 import {
   type FakeOpenAIRequest,
@@ -22,7 +23,7 @@ import {
   startFakeOpenAIServer,
 } from "../../testing/fake-openai-server.ts";
 import { runCli } from "../main.ts";
-import { formatBenchSummary } from "./bench.ts";
+import { benchCommand, formatBenchSummary } from "./bench.ts";
 
 // The bench runs as a child process through the real `mull` entry point, on the Node running these tests
 // (24: type stripping, node:sqlite).
@@ -302,8 +303,9 @@ describe("mull bench: crash safety", () => {
     for (let kill = 0; kill < crashKills; kill += 1) {
       const insideWrite = kill % 3 === 1;
       const pauseAt = 1 + Math.floor(rng.next() * Math.min(step, 20));
+      // The first session starts the run; the others continue it.
       const bench = startBench(
-        args(out, ["--resume"]),
+        args(out, kill === 0 ? [] : ["--resume"]),
         insideWrite ? { MULL_BENCH_PAUSE_BEFORE_COMMIT: String(pauseAt) } : {},
       );
       let pausedPair: [string, string] | undefined;
@@ -406,7 +408,7 @@ describe("mull bench: crash safety on the embedded lab model", () => {
       expect(uninterrupted.stderr).not.toContain("mull:");
       expect(uninterrupted.code).toBe(0);
       const out = join(workspace, "embedded-killed");
-      let bench = startBench(args(out, ["--resume"]));
+      let bench = startBench(args(out));
       await waitFor(() => resultCount(out) >= 3, "3 results", bench);
       bench.child.kill("SIGKILL");
       await bench.exited;
@@ -761,5 +763,52 @@ describe("formatBenchSummary", () => {
     expect(lines[1]).toMatch(/^strategy\s+accuracy\s+answered\s+problems/);
     expect(lines[2]).toMatch(/^bon@4\s+66\.7%\s+3\s+3\s/);
     expect(lines[3]).toMatch(/^accept@4\s+66\.7%\s+2\s+3\s/);
+  });
+});
+
+describe("mull bench: flags named in refusals", () => {
+  it("refuses --resume where --out holds no run (missing, empty, or a search without its first round)", async () => {
+    const missing = join(workspace, "resume-missing");
+    const run = await runInProcess(benchArgs(missing, ["--resume"]));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `mull: --resume: ${missing} holds no run to continue; leave out --resume to start one\n`,
+    );
+    expect(existsSync(missing)).toBe(false);
+    const empty = join(workspace, "resume-empty");
+    mkdirSync(empty);
+    expect((await runInProcess(benchArgs(empty, ["--resume"]))).stderr).toBe(
+      `mull: --resume: ${empty} holds no run to continue; leave out --resume to start one\n`,
+    );
+    const search = await runInProcess(
+      benchArgs(empty, ["--resume", "--search", "--strategies", "greedy,sc@2"]),
+    );
+    expect(search.code).toBe(2);
+    expect(search.stderr).toContain(`--resume: ${empty} holds no run to continue`);
+  });
+
+  it("lists every lab dataset in --dataset's help, from the lab's own list", () => {
+    const help = benchCommand().options.find((option) => option.long === "--dataset")?.description;
+    expect(help).toBe(`gsm8k | math500 | aime24 | ${labDatasetNames.join(" | ")} | PATH.jsonl | PATH.json`);
+    expect(help).toContain("lab:two-digit");
+  });
+
+  it("names --dataset and --strategies for a lab dataset and a spec that do not exist (exit 2)", async () => {
+    const out = join(workspace, "named");
+    const dataset = await runInProcess(["--dataset", "lab:7", "--out", out]);
+    expect(dataset.code).toBe(2);
+    expect(dataset.stderr).toMatch(/^mull: --dataset lab:7: not a lab dataset; expected one of lab:1, /);
+    const strategy = await runInProcess(benchArgs(out, ["--strategies", "greedy,scc@4"]));
+    expect(strategy.code).toBe(2);
+    expect(strategy.stderr).toMatch(/^mull: --strategies: unknown spec "scc@4"; expected one of /);
+  });
+
+  it("asks for a small model of the server for a routing spec without one, naming --strategies", async () => {
+    const run = await runInProcess(benchArgs(join(workspace, "unrouted"), ["--strategies", "cascade@4"]));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "mull: --strategies cascade@4 routes from a smaller model to fake-model; give a small model of the same " +
+        'server (--small-model NAME), or name the models after the spec, smallest first ("cascade@4:SMALL>fake-model")\n',
+    );
   });
 });

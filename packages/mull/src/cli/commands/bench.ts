@@ -6,8 +6,10 @@ import { defaultQueueName } from "../../bench/queue/index.ts";
 import { createBenchProgress, runBench } from "../../bench/runner/index.ts";
 import { describeRunLocation, parseRunLocation, type ResultRecord } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
+import { labDatasetNames } from "../../lab/index.ts";
 import { checkOutputDirectory } from "../../runtime/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
+import { checkRunToResume } from "../check-run-to-resume.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { listOf, strategyListOption } from "../list-option.ts";
 import { integerOption, numberOption, topPOption } from "../option-parsers.ts";
@@ -74,7 +76,7 @@ export function benchCommand() {
     )
     .requiredOption(
       "--dataset <name>",
-      "gsm8k | math500 | aime24 | lab:1…lab:6 | lab:mixed | lab:hard | PATH.jsonl | PATH.json",
+      `gsm8k | math500 | aime24 | ${labDatasetNames.join(" | ")} | PATH.jsonl | PATH.json`,
     )
     .option(
       "--data-dir <dir>",
@@ -118,7 +120,10 @@ export function benchCommand() {
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 1024), 1)
     .option("--limit <count>", "run only the first N problems", integerOption(1))
     .option("--seed <value>", "run seed; each pair's seed derives from it", integerOption(0, 2 ** 31 - 1), 0)
-    .option("--resume", "continue the run stored in --out (refused if its configuration changed)")
+    .option(
+      "--resume",
+      "continue the run stored in --out (refused if its configuration changed, or --out holds no run)",
+    )
     .option("-t, --temperature <value>", "sampling temperature for every strategy", temperatureOption)
     .option(
       "--temperatures <list>",
@@ -168,6 +173,9 @@ export function benchCommand() {
     .action(async (flags) => {
       // Checked first: a wrong store should not wait for a dataset or a model to load.
       const location = parseRunLocation(flags.out, flags.store);
+      // A search stores its stages under --out, the first being round-1.
+      if (flags.resume === true)
+        await checkRunToResume(location, flags.search === true ? "round-1" : undefined);
       if (location.kind === "sqlite") checkOutputDirectory(flags.out, "--out");
       if (flags.wait === true && flags.queue === undefined) {
         throw new UsageError("--wait applies to --queue runs only", "--wait");

@@ -1,12 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { labCommand } from "./lab.ts";
+import { defaultLabStrategies, labCommand } from "./lab.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "mull-lab-cli-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** Root writes through any mode bits, so a read-only folder proves nothing when the tests run as root. */
+const runsAsRoot = process.getuid?.() === 0;
 
 /** `mull lab` on two problems with one strategy: a run of a second or so. */
 function lab(...flags: string[]) {
@@ -53,5 +56,137 @@ describe("mull lab", () => {
     );
     expect(help("--small-model")).toContain("lab-v2-small | lab-small | PATH.gguf");
     expect(help("--small-model")).not.toContain("HTTP");
+    expect(help("--limit")).toBe("the same as --problems, as mull bench names it");
+    expect(help("--strategies")).toContain(
+      `Default: ${defaultLabStrategies.join(", ")} (cascade-mass@2x8 only`,
+    );
+  });
+
+  it("runs the default strategies on its family's smallest model, leaving out the cascade and saying so", async () => {
+    const out = join(folder, "smallest");
+    const run = await runCliCaptured(
+      "lab",
+      "--limit",
+      "1",
+      "--model",
+      "lab-v2-small",
+      "--json",
+      "--out",
+      out,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      "lab: lab-v2-small is its family's smallest model: the default strategies leave out cascade-mass@2x8, " +
+        "which routes from a smaller one (give one with --small-model)\n",
+    );
+    const summary = JSON.parse(run.stdout) as { strategies: { strategy: string; problems: number }[] };
+    expect(summary.strategies.map((entry) => entry.strategy)).toEqual(
+      defaultLabStrategies.filter((spec) => spec !== "cascade-mass@2x8"),
+    );
+    expect(summary.strategies[0]?.problems).toBe(1);
+  }, 120_000);
+
+  it("refuses a routing spec without a small model, naming --strategies and a route of the model's family", async () => {
+    const run = await lab(
+      "--model",
+      "lab-v2-small",
+      "--strategies",
+      "greedy,cascade-mass@2x8",
+      "--out",
+      join(folder, "route"),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "mull: --strategies cascade-mass@2x8 routes from a smaller model to lab-v2-small, and lab-v2-small is the " +
+        'smallest model of its family (v2); name the models after the spec, smallest first ("cascade-mass@2x8:lab-v2-small>lab-v2-large"), ' +
+        "or give a small model (--small-model NAME)\n",
+    );
+  });
+
+  it("names the flag of a bad strategy, dataset or model before any work (exit 2)", async () => {
+    const out = join(folder, "never");
+    const strategy = await lab("--strategies", "scc@4", "--out", out);
+    expect(strategy.code).toBe(2);
+    expect(strategy.stderr).toMatch(/^mull: --strategies: unknown spec "scc@4"; expected one of greedy, /);
+    const dataset = await lab("--dataset", "lab:7", "--out", out);
+    expect(dataset.stderr).toBe(
+      "mull: --dataset lab:7: not a lab dataset; expected one of lab:1, lab:2, lab:3, lab:4, lab:5, lab:6, " +
+        "lab:mixed, lab:hard, lab:two-digit\n",
+    );
+    expect(existsSync(out)).toBe(false);
+    const names = "lab-v2-large, lab-v2-small, lab-large, lab-small";
+    const unknown = await lab("--model", "lab-huge", "--out", out);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      `mull: --model: unknown model "lab-huge": expected one of ${names} or a path to a .gguf file\n`,
+    );
+    const empty = await lab("--model", "", "--out", out);
+    expect(empty.stderr).toBe(
+      `mull: --model: model must be a lab model name (${names}) or a path to a .gguf file, got ""\n`,
+    );
+  });
+
+  it("takes --limit as --problems, refusing the two at odds", async () => {
+    const run = await runCliCaptured(
+      "lab",
+      "--limit",
+      "1",
+      "--strategies",
+      "greedy",
+      "--json",
+      "--out",
+      join(folder, "limit"),
+    );
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { strategies: { problems: number }[] }).strategies[0]?.problems).toBe(
+      1,
+    );
+    const both = await lab("--limit", "3", "--out", join(folder, "both"));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe("mull: --limit 3 contradicts --problems 2: they are the same flag, give one\n");
+  }, 60_000);
+
+  it("refuses --resume where --out holds no run, missing or empty, without creating it", async () => {
+    const missing = join(folder, "no-run");
+    const run = await lab("--out", missing, "--resume");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `mull: --resume: ${missing} holds no run to continue; leave out --resume to start one\n`,
+    );
+    expect(existsSync(missing)).toBe(false);
+    const empty = join(folder, "empty-run");
+    mkdirSync(empty);
+    expect((await lab("--out", empty, "--resume")).stderr).toBe(
+      `mull: --resume: ${empty} holds no run to continue; leave out --resume to start one\n`,
+    );
+  });
+
+  it.skipIf(!existsSync("/proc/self"))(
+    "refuses an --out under /proc at once (exit 2) instead of spinning",
+    { timeout: 10_000 },
+    async () => {
+      const run = await lab("--out", "/proc/mull-nope/run");
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        'mull: --out "/proc/mull-nope/run": cannot create the directory /proc/mull-nope (the file system there ' +
+          "takes no new entries); give a directory you can write to\n",
+      );
+    },
+  );
+
+  it.skipIf(runsAsRoot)("refuses an --out under a read-only folder before any work (exit 2)", async () => {
+    const readOnly = join(folder, "read-only");
+    mkdirSync(readOnly);
+    chmodSync(readOnly, 0o555);
+    try {
+      const out = join(readOnly, "run");
+      const run = await lab("--out", out);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `mull: --out ${JSON.stringify(out)}: cannot create the directory ${out} (permission denied); give a directory you can write to\n`,
+      );
+    } finally {
+      chmodSync(readOnly, 0o755);
+    }
   });
 });

@@ -1,17 +1,29 @@
 import { resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { loadDataset } from "../../bench/datasets/index.ts";
-import { createBenchProgress, runBench, summarizeBench } from "../../bench/runner/index.ts";
+import {
+  createBenchProgress,
+  planBench,
+  type RunBenchOptions,
+  runBench,
+  summarizeBench,
+} from "../../bench/runner/index.ts";
 import { loadRun } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
 import { writeReport } from "../../report/index.ts";
 import { checkOutputDirectory, checkOutputFile } from "../../runtime/index.ts";
+import { checkLabDataset } from "../check-lab-dataset.ts";
+import { checkRunToResume } from "../check-run-to-resume.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
+import { labFamilyOf } from "../lab-family.ts";
 import { strategyListOption } from "../list-option.ts";
 import { integerOption } from "../option-parsers.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
+import { refuseUnroutedSpecs, unroutedSpecs } from "../refuse-unrouted-specs.ts";
 import { labSmallModelOptionHelp, loadRouteModels, type RouteModels } from "../route-models.ts";
+import { checkStrategySpecs, namingSpecFlag } from "../strategy-spec-flag.ts";
+import { uniqueTimestamp } from "../unique-timestamp.ts";
 import { UsageError } from "../usage-error.ts";
 import { formatBenchSummary } from "./bench.ts";
 
@@ -19,7 +31,9 @@ import { formatBenchSummary } from "./bench.ts";
  * The strategies `mull lab` compares by default: one sample, majority votes of growing size, three that stop
  * early (by vote counts, by probability mass, and by probability mass from a greedy first trace), a cascade from the model family's small model that
  * escalates on proof, an architecture that votes among the samples the model is surest of, best-of-N, and
- * particle filtering guided by the lab's exact step checker.
+ * particle filtering guided by the lab's exact step checker. The cascade is left out for a model with no
+ * smaller one in its family to route from (`lab-v2-small`, a GGUF file that is not a lab model), unless
+ * `--small-model` names one.
  */
 export const defaultLabStrategies = [
   "greedy",
@@ -35,8 +49,34 @@ export const defaultLabStrategies = [
   "pf@8",
 ] as const;
 
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+/** Problems `mull lab` runs without `--problems` or `--limit`. */
+const defaultProblems = 120;
+
+/**
+ * The default strategies for `model`: all of `defaultLabStrategies`, less the routing ones when nothing
+ * gives them a small model (no `--small-model`, and the model is its family's smallest or not a lab
+ * model), with the line that says what was left out and why.
+ */
+async function labStrategiesFor(
+  model: string,
+  smallModel: string | undefined,
+): Promise<{ readonly strategies: string[]; readonly note?: string }> {
+  const strategies = [...defaultLabStrategies];
+  const routing = unroutedSpecs(strategies);
+  if (smallModel !== undefined || routing.length === 0) return { strategies };
+  const family = await labFamilyOf(model);
+  if (family !== undefined && family.members[0] !== family.model) return { strategies };
+  const why =
+    family === undefined
+      ? `${model} is not a lab model, so no family gives a smaller one`
+      : `${family.model} is its family's smallest model`;
+  const them = routing.length === 1 ? "routes" : "route";
+  return {
+    strategies: strategies.filter((spec) => !routing.includes(spec)),
+    note:
+      `lab: ${why}: the default strategies leave out ${routing.join(", ")}, which ${them} from a smaller one ` +
+      "(give one with --small-model)",
+  };
 }
 
 /**
@@ -49,14 +89,20 @@ export function labCommand() {
       "Compare strategies on the embedded arithmetic lab (offline): accuracy against tokens, stored as a " +
         "bench run and drawn as an HTML report.",
     )
-    .option("--problems <count>", "lab problems of mixed difficulty", integerOption(1, 100_000), 120)
+    .option(
+      "--problems <count>",
+      `lab problems of mixed difficulty (default: ${defaultProblems})`,
+      integerOption(1, 100_000),
+    )
+    .option("--limit <count>", "the same as --problems, as mull bench names it", integerOption(1, 100_000))
     .option("--dataset <name>", labDatasetNames.join(" | "), "lab:mixed")
     .option(
       "--strategies <list>",
       "comma-separated strategy specs; brace groups expand (sc@{4,8}); alloc@S and alloc-mass@S allocate S " +
-        "samples per problem on average over the batch (see mull bench --help)",
+        "samples per problem on average over the batch (see mull bench --help). Default: " +
+        `${defaultLabStrategies.join(", ")} (${unroutedSpecs(defaultLabStrategies).join(", ")} only with a ` +
+        "smaller model of --model's family, or --small-model)",
       strategyListOption,
-      [...defaultLabStrategies],
     )
     .option(
       "-m, --model <name>",
@@ -65,7 +111,10 @@ export function labCommand() {
     )
     .option("--small-model <name>", labSmallModelOptionHelp)
     .option("--out <dir>", "run directory (default runs/lab-<time>)")
-    .option("--resume", "continue the run stored in --out (refused if its configuration changed)")
+    .option(
+      "--resume",
+      "continue the run stored in --out (refused if its configuration changed, or --out holds no run)",
+    )
     .option("--seed <value>", "run seed", integerOption(0, 2 ** 31 - 1), 0)
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 64), 4)
     .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
@@ -78,19 +127,29 @@ export function labCommand() {
           "--dataset",
         );
       }
+      checkLabDataset(flags.dataset, "--dataset");
+      if (flags.problems !== undefined && flags.limit !== undefined && flags.problems !== flags.limit) {
+        throw new UsageError(
+          `--limit ${flags.limit} contradicts --problems ${flags.problems}: they are the same flag, give one`,
+          "--limit",
+        );
+      }
+      const problems = flags.problems ?? flags.limit ?? defaultProblems;
+      if (flags.strategies !== undefined) checkStrategySpecs(flags.strategies, "--strategies");
       if (flags.resume === true && flags.out === undefined) {
         throw new UsageError(
           "--resume continues the run in --out: give its directory with --out",
           "--resume",
         );
       }
-      if (flags.out !== undefined) checkOutputDirectory(flags.out, "--out");
-      const out = resolve(flags.out ?? `runs/lab-${timestamp(new Date())}`);
+      const out = resolve(flags.out ?? `runs/lab-${uniqueTimestamp(new Date())}`);
+      if (flags.resume === true) await checkRunToResume({ kind: "sqlite", directory: out });
+      // Made now, one level at a time: a directory that cannot be written is said before the model loads.
+      checkOutputDirectory(out, "--out");
       const reportPath = resolve(out, "report.html");
       // The report is written after the run: a file in its place is said now, not after the work.
       checkOutputFile(reportPath, "--out", "html");
-      const dataset = await loadDataset(flags.dataset, { limit: flags.problems, seed: flags.seed });
-      const strategies = flags.strategies;
+      const dataset = await loadDataset(flags.dataset, { limit: problems, seed: flags.seed });
       const backendFlags = { model: flags.model, threads: flags.threads };
       const resolved = await createBackendFromFlags(backendFlags);
       let routes: RouteModels | undefined;
@@ -99,6 +158,13 @@ export function labCommand() {
       process.once("SIGINT", onInterrupt);
       const started = performance.now();
       try {
+        // Chosen once the model loaded: a mistyped --model is said as such, not as a model without a family.
+        const chosen =
+          flags.strategies === undefined
+            ? await labStrategiesFor(flags.model, flags.smallModel)
+            : { strategies: flags.strategies };
+        if (chosen.note !== undefined) process.stderr.write(`${chosen.note}\n`);
+        const strategies = chosen.strategies;
         routes = await loadRouteModels({
           flags: backendFlags,
           main: resolved,
@@ -106,7 +172,14 @@ export function labCommand() {
           smallModel: flags.smallModel,
           specFlag: "--strategies",
         });
-        const run = await runBench({
+        await refuseUnroutedSpecs({
+          specs: strategies,
+          defaultRoute: routes.defaultRoute,
+          model: flags.model,
+          specFlag: "--strategies",
+          embedded: true,
+        });
+        const options: RunBenchOptions = {
           dataset,
           strategies,
           backend: resolved.backend,
@@ -115,7 +188,7 @@ export function labCommand() {
           out,
           resume: flags.resume,
           concurrency: flags.concurrency,
-          limit: flags.problems,
+          limit: problems,
           seed: flags.seed,
           sampling: resolved.profile.samplingDefaults,
           thinkingCues: resolved.profile.thinkingCues,
@@ -128,10 +201,13 @@ export function labCommand() {
           }),
           signal: controller.signal,
           progress: createBenchProgress({ stream: process.stderr }),
-        });
+        };
+        // What a spec needs is checked before the run starts, naming the flag.
+        namingSpecFlag("--strategies", () => planBench(options));
+        const run = await runBench(options);
         if (run.interrupted) {
           throw new MullError(
-            `interrupted: ${run.skipped + run.recorded} of ${run.total} pairs recorded in ${out}; ` +
+            `interrupted: ${run.total - run.missing} of ${run.total} pairs recorded in ${out}; ` +
               `continue with the same flags and --resume --out ${out}`,
           );
         }

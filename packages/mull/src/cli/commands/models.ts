@@ -20,12 +20,12 @@ export function modelsCommand() {
       }
       for (const model of models) {
         const size =
-          model.sizeBytes === undefined ? "missing" : `${(model.sizeBytes / 1_048_576).toFixed(2)} MB`;
+          model.sizeBytes === undefined ? "missing" : `${(model.sizeBytes / 1_048_576).toFixed(2)} MiB`;
         const parameters = model.parameters === undefined ? "?" : model.parameters.toLocaleString("en-US");
         const name = model.name.padEnd(Math.max(12, ...models.map((item) => item.name.length + 1)));
         const family = (model.family ?? "").padEnd(3);
         process.stdout.write(
-          `${name} ${family} ${parameters.padStart(9)} params  ${size.padStart(8)}  ${model.summary ?? ""}\n`,
+          `${name} ${family} ${parameters.padStart(9)} params  ${size.padStart(9)}  ${model.summary ?? ""}\n`,
         );
       }
     });

@@ -1,10 +1,10 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
-import { checkOutputFile } from "../../runtime/index.ts";
+import { checkOutputFile, makeOutputDirectory } from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
 import type { SolveResult, Strategy, Usage } from "../../spec/index.ts";
 import {
@@ -262,7 +262,8 @@ export function solveCommand() {
           thinkingCues: profile.thinkingCues,
         }).finally(() => process.off("SIGINT", onSignal));
         if (flags.trace !== undefined) {
-          await mkdir(dirname(flags.trace), { recursive: true });
+          // One level at a time: a recursive mkdir spins on some kernel file systems (/proc).
+          makeOutputDirectory(dirname(flags.trace), "--trace");
           await writeFile(
             flags.trace,
             `${JSON.stringify({ strategy: result.strategy, events: result.trace }, null, 2)}\n`,

@@ -40,14 +40,25 @@ describe("createSseStream", () => {
     const body = createSseStream({
       start(given) {
         writer = given;
+        given.data([{ before: true }]);
       },
       cancel() {
         cancelled += 1;
       },
     });
-    await body.cancel();
+    // `start` ran at once, with a writer that reaches the reader.
+    expect(writer).toBeDefined();
+    const reader = body.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe('data: {"before":true}\n\n');
+    await reader.cancel();
     expect(cancelled).toBe(1);
-    expect(() => writer?.data([{ after: true }])).not.toThrow();
-    expect(() => writer?.close()).not.toThrow();
+    // Writing to the cancelled stream neither throws nor tells of another cancel.
+    writer!.data([{ after: true }]);
+    writer!.comment("late");
+    writer!.events([{ type: "late" }]);
+    writer!.close();
+    expect(cancelled).toBe(1);
+    expect(await reader.read()).toEqual({ done: true, value: undefined });
   });
 });

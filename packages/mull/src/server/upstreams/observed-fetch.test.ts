@@ -7,14 +7,16 @@ import { type CircuitBreaker, createCircuitBreaker } from "./circuit-breaker.ts"
 import { observedFetch } from "./observed-fetch.ts";
 
 // An upstream that sends its 200 headers and one event, then resets the connection (`/cut`); one that
-// sends a whole stream (`/whole`); one that sends an error status (`/busy`); one that stops sending but
-// keeps the connection open (`/stall`).
+// sends a whole stream (`/whole`); one that ends its stream 300 ms after its headers (`/slow`); one that
+// sends an error status (`/busy`); one that stops sending but keeps the connection open (`/stall`).
 
 let server: Server;
 let base: string;
 let guarded: GuardedFetch;
 let circuit: CircuitBreaker;
 let observed: { outcome: string; seconds: number }[];
+/** How long `/slow` holds its body's end back after its headers. */
+const bodyDelayMilliseconds = 300;
 
 beforeEach(async () => {
   server = createServer((request, response) => {
@@ -28,6 +30,7 @@ beforeEach(async () => {
     response.write('data: {"choices":[{"index":0,"delta":{"content":"Hel"}}]}\n\n');
     if (request.url === "/cut") setTimeout(() => response.socket?.resetAndDestroy(), 20);
     if (request.url === "/whole") response.end("data: [DONE]\n\n");
+    if (request.url === "/slow") setTimeout(() => response.end("data: [DONE]\n\n"), bodyDelayMilliseconds);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -90,7 +93,22 @@ describe("observedFetch", () => {
     await readAll(await call(`${base}/cut`));
     expect(circuit.state()).toBe("closed");
     expect(observed[2]!.seconds).toBeGreaterThanOrEqual(0);
-    expect(observed[2]!.seconds).toBeLessThan(5);
+  });
+
+  it("observes the seconds to a stream's headers, not to the end of its body", async () => {
+    const sent = performance.now();
+    const response = await fetchFunction()(`${base}/slow`);
+    // The headers had arrived by the time the response came back, so they took at most this long.
+    const headersWithin = (performance.now() - sent) / 1000;
+    expect(observed).toHaveLength(0);
+    expect(await response.text()).toContain("data: [DONE]");
+    const ended = (performance.now() - sent) / 1000;
+    // The upstream held the body's end back: the whole stream took at least that long.
+    expect(ended).toBeGreaterThanOrEqual((bodyDelayMilliseconds - 10) / 1000);
+    expect(observed.map((entry) => entry.outcome)).toEqual(["200"]);
+    expect(observed[0]!.seconds).toBeGreaterThanOrEqual(0);
+    // Timed to the body's end it would exceed the time the test saw the headers arrive by.
+    expect(observed[0]!.seconds).toBeLessThanOrEqual(headersWithin);
   });
 
   it("counts a body its reader cancelled as a success, once", async () => {

@@ -1,4 +1,5 @@
 import { addUsage, emptyUsage } from "../../budget/index.ts";
+import { BackendCallError } from "../../errors/index.ts";
 import type {
   Backend,
   CallOptions,
@@ -6,6 +7,8 @@ import type {
   GenerationRequest,
   GenerationResult,
 } from "../../spec/index.ts";
+// The error's own file, not the http folder's index, which maps this folder's errors.
+import { ApiError } from "../http/api-error.ts";
 
 /** What happened to the samples of one request. */
 export interface SampleCounts {
@@ -34,11 +37,29 @@ function singleOptions(options: CallOptions | undefined, index: number): CallOpt
 }
 
 /**
+ * Whether a sample's failure is the loss of that sample (a cut or stalled stream, a timeout, a network
+ * failure, a 5xx or 429 after the retries), not a refusal of the request itself (a 400, an open circuit),
+ * which every other sample would meet too.
+ */
+function isSampleLoss(error: unknown): boolean {
+  return BackendCallError.isInstance(error) && error.isRetryable;
+}
+
+/** The error's message without upstream addresses, for a client to read. */
+function failureDetail(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/https?:\/\/\S+/g, "(upstream)").slice(0, 300) : "";
+}
+
+/**
  * Wraps a backend for one request: `generate({ n })` becomes `n` single-sample calls (seeds `seed + i`)
  * running in parallel, each with the backend's own retries and deadline. When some fail, the survivors are
- * returned and `samplesLost` fires (the strategy then votes over what it has instead of drawing again);
- * when all fail, the first error is thrown. When the call's signal fires (a deadline), the samples that
- * finished are returned, the others left out. A cut or stalled upstream stream is a failed sample, never a
+ * returned and `samplesLost` fires (the strategy then votes over what it has instead of drawing again).
+ * When all of a call's samples are lost (`isSampleLoss`): with samples from earlier calls, `samplesLost`
+ * fires and the first error is thrown, so the strategy stops and votes over those; with none, a 502
+ * `samples_below_quorum` ApiError says "only 0 of N samples succeeded" with the first failure (its
+ * cause), as a request below its quorum does. When every sample failed by a refusal of the request (a
+ * 400, an open circuit), that first error is thrown as it is. When the call's signal fires (a deadline),
+ * the samples that finished are returned, the others left out. A cut or stalled upstream stream is a failed sample, never a
  * short one. `onCompletion` hears each sample as its own call returns, before the others finish (a
  * stream's progress).
  *
@@ -95,7 +116,20 @@ export function createSampleFanOut(
     succeeded += completions.length;
     failed += n - completions.length;
     if (errors.length > 0 && firstError === undefined) firstError = errors[0];
-    if (completions.length === 0) throw errors[0] ?? new Error("no completions");
+    if (completions.length === 0) {
+      const first = errors[0] ?? new Error("no completions");
+      if (!isSampleLoss(first)) throw first;
+      if (succeeded === 0) {
+        throw new ApiError(
+          502,
+          `only 0 of ${requested} samples succeeded, below the quorum; first failure: ${failureDetail(first)}`,
+          { code: "samples_below_quorum", cause: first },
+        );
+      }
+      // The samples of earlier calls stand: the strategy stops (its call comes back empty) and votes on them.
+      if (!lost.signal.aborted) lost.abort(new Error(`all ${n} samples of a call failed`));
+      throw first;
+    }
     if (completions.length < n && !lost.signal.aborted) {
       lost.abort(new Error(`${n - completions.length} of ${n} samples failed`));
     }
