@@ -25,6 +25,9 @@ import {
 const runsAsRoot = process.getuid?.() === 0;
 /** A kernel file system where a new directory fails (and a recursive mkdir spins). */
 const procMounted = existsSync("/proc/self");
+if (runsAsRoot)
+  console.log("output-paths: the read-only folder case is skipped: root writes through mode bits");
+if (!procMounted) console.log("output-paths: the /proc case is skipped: this system has no /proc");
 
 const folder = mkdtempSync(join(tmpdir(), "mull-output-paths-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -136,7 +139,8 @@ describe("checkOutputDirectory", () => {
 
   it.skipIf(!procMounted)(
     "refuses a directory where the file system takes none (/proc) at once, without spinning",
-    { timeout: 2000 },
+    // A guard against the spin that recursive mkdir falls into there, not a speed claim.
+    { timeout: 10_000 },
     () => {
       const error = refusal(() => checkOutputDirectory("/proc/mull-nope/run", "--out"));
       expect(error.field).toBe("--out");

@@ -9,6 +9,8 @@ import { acquireRunLock, lockFileName } from "./run-lock.ts";
 
 /** Root writes through any mode bits, so a read-only folder proves nothing when the tests run as root. */
 const runsAsRoot = process.getuid?.() === 0;
+if (runsAsRoot) console.log("run-lock: the read-only folder case is skipped: root writes through mode bits");
+if (!existsSync("/proc/self")) console.log("run-lock: the /proc case is skipped: this system has no /proc");
 
 let directory: string;
 beforeEach(() => {
@@ -40,6 +42,14 @@ describe("acquireRunLock", () => {
     lock.release();
     expect(existsSync(lock.file)).toBe(false);
     lock.release();
+  });
+
+  it("leaves alone, on release, a lock that another process took over meanwhile", () => {
+    const lock = acquireRunLock(directory);
+    // Declared stale and taken by a newer run (another pid) while this holder was paused.
+    lockHolder(lock.file, process.pid + 1, hostname(), "2030-01-01T00:00:00.000Z");
+    lock.release();
+    expect(JSON.parse(readFileSync(lock.file, "utf8"))).toMatchObject({ pid: process.pid + 1 });
   });
 
   it("refuses a second holder and names the pid that holds the lock", () => {
@@ -80,9 +90,15 @@ describe("acquireRunLock", () => {
   it("takes over a lock left by an earlier process that had our pid, and an unreadable lock", () => {
     const file = join(directory, lockFileName);
     lockHolder(file, process.pid, hostname(), "2000-01-01T00:00:00.000Z");
-    acquireRunLock(directory).release();
+    const taken = acquireRunLock(directory);
+    const holder = JSON.parse(readFileSync(file, "utf8"));
+    expect(holder.pid).toBe(process.pid);
+    expect(holder.startedAt).not.toBe("2000-01-01T00:00:00.000Z");
+    taken.release();
     writeFileSync(file, "garbage");
-    acquireRunLock(directory).release();
+    const retaken = acquireRunLock(directory);
+    expect(JSON.parse(readFileSync(file, "utf8")).pid).toBe(process.pid);
+    retaken.release();
   });
 
   it("never treats a lock from another host as stale", async () => {
@@ -130,7 +146,8 @@ describe("acquireRunLock", () => {
 
   it.skipIf(!existsSync("/proc/self"))(
     "refuses a run directory under /proc at once instead of spinning",
-    { timeout: 2000 },
+    // A guard against the spin that recursive mkdir falls into there, not a speed claim.
+    { timeout: 10_000 },
     () => {
       let error: unknown;
       try {
