@@ -4,13 +4,14 @@ import { labDataset, labPromptTemplate } from "mull/lab";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLlamaCppBackend, type LlamaCppBackend } from "./create-llama-cpp-backend.ts";
 import { labModelsDirectory } from "./lab-models.ts";
-import { findLlamaServer, type LlamaServerProcess, startLlamaServer } from "./test-llama-server.ts";
+import { type LlamaServerProcess, llamaServerUnderTest, startLlamaServer } from "./test-llama-server.ts";
 
 // `mull fidelity` against llama.cpp's real server: it samples with top-k 40, top-p 0.95 and min-p 0.05
 // unless a request says otherwise. A client (or a proxy in between) that drops the request's `top_k`,
 // `top_p` and `min_p` gets those hidden defaults; the sampling check must call that truncated, and call a
-// request that keeps them untruncated. The tier skips, as llama-server.test.ts does, without a binary.
-const lookup = findLlamaServer();
+// request that keeps them untruncated. Without a binary the tier skips and says why, as llama-server.test.ts
+// does, or fails where MULL_REQUIRE_LLAMA_SERVER=1 requires one.
+const lookup = llamaServerUnderTest();
 const modelPath = path.join(labModelsDirectory, "lab-large.gguf");
 const prompts = labDataset("lab:hard", { limit: 2, seed: 7 }).map((problem) => labPromptTemplate(problem));
 
@@ -23,67 +24,70 @@ const droppingSampling: typeof fetch = async (input, init) => {
   return fetch(input, { ...init, body: JSON.stringify(body) });
 };
 
-describe.skipIf(lookup.binary === undefined)("mull fidelity against llama.cpp's llama-server", () => {
-  let server: LlamaServerProcess;
-  let reference: LlamaCppBackend;
-  let faithful: OpenAICompatibleBackend;
-  let careless: OpenAICompatibleBackend;
+describe.skipIf(lookup.binary === undefined)(
+  `mull fidelity against llama.cpp's llama-server${lookup.missing === undefined ? "" : ` (skipped: ${lookup.missing})`}`,
+  () => {
+    let server: LlamaServerProcess;
+    let reference: LlamaCppBackend;
+    let faithful: OpenAICompatibleBackend;
+    let careless: OpenAICompatibleBackend;
 
-  beforeAll(async () => {
-    server = await startLlamaServer({
-      binary: lookup.binary as string,
-      model: modelPath,
-      alias: "lab-large",
-    });
-    reference = await createLlamaCppBackend({ model: modelPath, threads: 1 });
-    faithful = createOpenAICompatibleBackend({
-      baseUrl: server.baseUrl,
-      model: "lab-large",
-      endpoint: "completions",
-    });
-    careless = createOpenAICompatibleBackend({
-      baseUrl: server.baseUrl,
-      model: "lab-large",
-      endpoint: "completions",
-      fetch: droppingSampling,
-    });
-  }, 90_000);
+    beforeAll(async () => {
+      server = await startLlamaServer({
+        binary: lookup.binary as string,
+        model: modelPath,
+        alias: "lab-large",
+      });
+      reference = await createLlamaCppBackend({ model: modelPath, threads: 1 });
+      faithful = createOpenAICompatibleBackend({
+        baseUrl: server.baseUrl,
+        model: "lab-large",
+        endpoint: "completions",
+      });
+      careless = createOpenAICompatibleBackend({
+        baseUrl: server.baseUrl,
+        model: "lab-large",
+        endpoint: "completions",
+        fetch: droppingSampling,
+      });
+    }, 90_000);
 
-  afterAll(async () => {
-    await faithful?.dispose?.();
-    await careless?.dispose?.();
-    await reference?.dispose();
-    await server?.stop();
-  });
-
-  it("finds the server's hidden defaults when the request's sampling fields are dropped", async () => {
-    const report = await checkFidelity({
-      reference,
-      candidate: careless,
-      prompts,
-      samples: 16,
-      maxTokens: 32,
+    afterAll(async () => {
+      await faithful?.dispose?.();
+      await careless?.dispose?.();
+      await reference?.dispose();
+      await server?.stop();
     });
-    const sampling = report.checks.find((check) => check.name === "sampling");
-    expect(sampling?.verdict).toBe("truncated");
-    expect(Number(sampling?.figures["min-p 0.05 observed"])).toBe(0);
-    expect(Number(sampling?.figures["min-p 0.05 expected"])).toBeGreaterThan(10);
-  }, 300_000);
 
-  it("finds the same server untruncated when the request says topK 0, topP 1, minP 0", async () => {
-    const report = await checkFidelity({
-      reference,
-      candidate: faithful,
-      prompts,
-      samples: 16,
-      maxTokens: 32,
-    });
-    const sampling = report.checks.find((check) => check.name === "sampling");
-    expect(sampling?.verdict).toBe("same");
-    // The same weights under another build's kernels: greedy text agrees token for token.
-    expect(report.checks.find((check) => check.name === "greedy")?.verdict).toBe("same");
-    // Its distributions differ from the embedded engine's by float noise: hardly a sampled token changes.
-    const divergence = report.checks.find((check) => check.name === "divergence");
-    expect(divergence?.verdict).toBe("same");
-  }, 300_000);
-});
+    it("finds the server's hidden defaults when the request's sampling fields are dropped", async () => {
+      const report = await checkFidelity({
+        reference,
+        candidate: careless,
+        prompts,
+        samples: 16,
+        maxTokens: 32,
+      });
+      const sampling = report.checks.find((check) => check.name === "sampling");
+      expect(sampling?.verdict).toBe("truncated");
+      expect(Number(sampling?.figures["min-p 0.05 observed"])).toBe(0);
+      expect(Number(sampling?.figures["min-p 0.05 expected"])).toBeGreaterThan(10);
+    }, 300_000);
+
+    it("finds the same server untruncated when the request says topK 0, topP 1, minP 0", async () => {
+      const report = await checkFidelity({
+        reference,
+        candidate: faithful,
+        prompts,
+        samples: 16,
+        maxTokens: 32,
+      });
+      const sampling = report.checks.find((check) => check.name === "sampling");
+      expect(sampling?.verdict).toBe("same");
+      // The same weights under another build's kernels: greedy text agrees token for token.
+      expect(report.checks.find((check) => check.name === "greedy")?.verdict).toBe("same");
+      // Its distributions differ from the embedded engine's by float noise: hardly a sampled token changes.
+      const divergence = report.checks.find((check) => check.name === "divergence");
+      expect(divergence?.verdict).toBe("same");
+    }, 300_000);
+  },
+);

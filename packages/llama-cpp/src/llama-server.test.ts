@@ -10,19 +10,14 @@ import { bootstrapAccuracy } from "../../mull/src/bench/metrics/index.ts";
 import { loadRun } from "../../mull/src/bench/store/index.ts";
 import { createLlamaCppBackend, type LlamaCppBackend } from "./create-llama-cpp-backend.ts";
 import { labModelsDirectory } from "./lab-models.ts";
-import {
-  findLlamaServer,
-  type LlamaServerProcess,
-  requireLlamaServerVariable,
-  startLlamaServer,
-} from "./test-llama-server.ts";
+import { type LlamaServerProcess, llamaServerUnderTest, startLlamaServer } from "./test-llama-server.ts";
 import { benchAccuracy, runMull, startMullServe } from "./test-mull-cli.ts";
 
 // The real-server tier: llama.cpp's own `llama-server`, built from the llama.cpp node-llama-cpp binds
 // (scripts/build-llama-server.sh), serving the lab model that the embedded backend runs in-process.
-const lookup = findLlamaServer();
+// Without a binary the tiers skip and say why, or fail where MULL_REQUIRE_LLAMA_SERVER=1 requires one.
+const lookup = llamaServerUnderTest();
 const modelPath = path.join(labModelsDirectory, "lab-large.gguf");
-const required = process.env[requireLlamaServerVariable] === "1";
 // A template that renders a chat as its messages' contents, so the chat endpoint gets the lab prompt.
 const plainTemplate = "{% for message in messages %}{{ message['content'] }}{% endfor %}";
 // Greedy sums of log-probabilities differ by float rounding only: the server is built for generic AVX2
@@ -41,18 +36,6 @@ function only(completions: readonly Completion[]): Completion {
 
 const sum = (tokens: readonly TokenLogprob[] | undefined) =>
   (tokens ?? []).reduce((total, token) => total + token.logprob, 0);
-
-if (lookup.binary === undefined && !required) {
-  // Said once on the console too: a skipped file shows only its count of skipped tests.
-  console.warn(`llama-server tier skipped: ${lookup.missing}`);
-}
-if (lookup.binary === undefined && required) {
-  describe("llama-server tier (required here)", () => {
-    it("has a llama-server binary", () => {
-      throw new Error(`${requireLlamaServerVariable}=1 but ${lookup.missing}`);
-    });
-  });
-}
 
 describe.skipIf(lookup.binary === undefined)(
   `the OpenAI-compatible backend against llama.cpp's llama-server${lookup.missing === undefined ? "" : ` (skipped: ${lookup.missing})`}`,

@@ -5,11 +5,11 @@ import { assembleServer, listenServer, parseServerConfig, type RunningServer } f
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { labModelsDirectory } from "./lab-models.ts";
-import { findLlamaServer, type LlamaServerProcess, startLlamaServer } from "./test-llama-server.ts";
+import { type LlamaServerProcess, llamaServerUnderTest, startLlamaServer } from "./test-llama-server.ts";
 
 // Streamed strategy requests through mull serve against llama.cpp's own llama-server serving the lab model,
 // with a counting proxy in between: what mull started upstream, what ran to its end, what it walked away from.
-const lookup = findLlamaServer();
+const lookup = llamaServerUnderTest();
 
 interface Counts {
   started: number;

@@ -66,6 +66,26 @@ export function findLlamaServer(environment: NodeJS.ProcessEnv = process.env): L
   };
 }
 
+/**
+ * The `llama-server` a test file runs against, looked up once at the top of the file. Without one, the file's
+ * tests skip and the reason is printed on the console (a skipped file shows only its count of skipped
+ * tests), unless `MULL_REQUIRE_LLAMA_SERVER=1` (set by CI) makes the missing binary fail the file instead.
+ *
+ * @throws Error naming the variable and what is missing, when the binary is required and absent.
+ * @example
+ * const lookup = llamaServerUnderTest();
+ * describe.skipIf(lookup.binary === undefined)("against llama-server", () => { … });
+ */
+export function llamaServerUnderTest(environment: NodeJS.ProcessEnv = process.env): LlamaServerLookup {
+  const lookup = findLlamaServer(environment);
+  if (lookup.missing === undefined) return lookup;
+  if (environment[requireLlamaServerVariable] === "1") {
+    throw new Error(`${requireLlamaServerVariable}=1 but ${lookup.missing}`);
+  }
+  console.warn(`llama-server tier skipped: ${lookup.missing}`);
+  return lookup;
+}
+
 /** A running `llama-server`. */
 export interface LlamaServerProcess {
   /** OpenAI base URL, `http://127.0.0.1:<port>/v1`. */

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sumsRunOptions } from "../bench/queue/queued-sums.test-support.ts";
-import type { BenchProgress } from "../bench/runner/index.ts";
 import { redactUrl } from "../bench/store/index.ts";
 import {
   freshPostgresLogin,
@@ -20,12 +19,50 @@ import {
 } from "../server/state/dedicated-redis.test-support.ts";
 import { queueBench } from "./queue-bench.ts";
 
+/**
+ * What `queueBench --wait` is doing, for the outage test to act on: `onCount` runs at each poll of the run's
+ * store (its count of recorded pairs), and `followers` are the queue-event followers it started.
+ */
+const waiting = vi.hoisted(() => ({
+  onCount: undefined as (() => Promise<void>) | undefined,
+  followers: [] as { waitUntilReady(): Promise<unknown> }[],
+}));
+
+// The run's store as queueBench opens it, its count of recorded pairs wrapped, and BullMQ's QueueEvents,
+// remembered: the outage test acts on the wait's first poll of the store rather than after some time.
+vi.mock("bullmq", async (importOriginal) => {
+  const original = await importOriginal<typeof import("bullmq")>();
+  class FollowedQueueEvents extends original.QueueEvents {
+    constructor(...parameters: ConstructorParameters<typeof original.QueueEvents>) {
+      super(...parameters);
+      waiting.followers.push(this);
+    }
+  }
+  return { ...original, QueueEvents: FollowedQueueEvents };
+});
+vi.mock("../bench/store/index.ts", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../bench/store/index.ts")>();
+  const openRunStore: typeof original.openRunStore = async (location, options) => {
+    const store = await original.openRunStore(location, options);
+    const count = store.completedPairCount;
+    return Object.assign(store, {
+      async completedPairCount() {
+        await waiting.onCount?.();
+        return count();
+      },
+    });
+  };
+  return { ...original, openRunStore };
+});
+
 const missing = dedicatedRedisMissing();
 if (missing !== undefined) console.log(missing);
 
 describe.skipIf(missing !== undefined)("queueBench --wait", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
+    waiting.onCount = undefined;
+    waiting.followers.length = 0;
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
@@ -36,23 +73,28 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
     cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
     const controller = new AbortController();
     const recipe = { strategies: ["greedy"], seed: 3 };
-    // No worker runs: the wait only watches. While it polls the store, Redis dies, then the user interrupts.
-    const progress: BenchProgress = {
-      start() {
-        setTimeout(() => void redis.kill().then(() => setTimeout(() => controller.abort(), 1500)), 500);
-      },
-      advance() {},
-      stop() {},
+    // No worker runs: the wait only watches. Redis dies at its first poll of the store, once the wait
+    // follows the queue's events (a follower that never connected cannot be closed while Redis is away),
+    // and the user interrupts once the outage is reported.
+    let killed = false;
+    waiting.onCount = async () => {
+      if (killed) return;
+      killed = true;
+      await Promise.all(waiting.followers.map((follower) => follower.waitUntilReady()));
+      await redis.kill();
     };
     const printed = vi.spyOn(console, "error");
     const lines: string[] = [];
     const stderr = process.stderr.write;
-    process.stderr.write = ((chunk: string) => lines.push(chunk) > 0) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      if (chunk.includes("stopped answering")) controller.abort();
+      return lines.push(chunk) > 0;
+    }) as typeof process.stderr.write;
     let error: unknown;
     try {
       error = await rejection(
         queueBench(
-          { ...sumsRunOptions(recipe, join(directory, "run")), progress, signal: controller.signal },
+          { ...sumsRunOptions(recipe, join(directory, "run")), signal: controller.signal },
           { url: redis.url, queueName: "mull-queue-bench-test", recipe },
           { wait: true },
         ),

@@ -1,17 +1,14 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { defaultModelProfile } from "../generation/index.ts";
 import { rejection } from "../runtime/rejection.test-support.ts";
 import { createScriptedBackend, startFakeOpenAIServer } from "../testing/index.ts";
 import type { ResolvedBackend } from "./create-backend.ts";
+import { labModelsUnderTest } from "./lab-models-under-test.test-support.ts";
 import { loadRouteModels } from "./route-models.ts";
 import { UsageError } from "./usage-error.ts";
 
-const labDirectory = new URL("../../../llama-cpp/models/", import.meta.url);
-const labModelsPresent = ["lab-v2-small.gguf", "lab-small.gguf"].every((file) =>
-  existsSync(fileURLToPath(new URL(file, labDirectory))),
-);
+const lab = labModelsUnderTest(["lab-v2-small", "lab-small"]);
+if (lab.missing !== undefined) console.log(lab.missing);
 
 /** A main backend that stands for `model` (scripted: nothing here generates with it). */
 function mainBackend(model: string): ResolvedBackend {
@@ -24,7 +21,7 @@ function mainBackend(model: string): ResolvedBackend {
 }
 
 describe("loadRouteModels without --small-model", () => {
-  it.skipIf(!labModelsPresent)(
+  it.skipIf(!lab.present)(
     "routes an embedded lab model's routing specs from its family's small model, v2 and v1",
     async () => {
       for (const [large, small] of [
@@ -83,7 +80,7 @@ describe("loadRouteModels without --small-model", () => {
   });
 });
 
-describe.skipIf(!labModelsPresent)("loadRouteModels with every routing spec named", () => {
+describe.skipIf(!lab.present)("loadRouteModels with every routing spec named", () => {
   it("loads the route's models and no family default", async () => {
     const routes = await loadRouteModels({
       flags: { threads: 1 },

@@ -27,24 +27,15 @@ const served = serveFakeUpstream({
   },
 });
 
-/** Opens the gate after about a second unless the test opened it first; `released` says whether it did. */
-let released = false;
-let fallback: ReturnType<typeof setTimeout> | undefined;
-function release() {
-  clearTimeout(fallback);
-  released = true;
-  gate.open();
-}
-
+// The gate opens only when a test opens it, after it has read the stream's first chunk: a stream that waited
+// for the upstream before opening would never open (the test times out), whatever the machine's load.
 beforeEach(() => {
   gate.close();
-  released = false;
   reply = "It is 42.\n#### 42";
-  fallback = setTimeout(release, 1_000);
 });
 
 afterEach(() => {
-  release();
+  gate.open();
 });
 
 function open(path: string, body: object): Promise<Response> {
@@ -84,10 +75,9 @@ describe("a stream without a strategy", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const stream = await firstChunk(response);
-    // The upstream has not been let answer yet.
-    expect(released).toBe(false);
+    // Read while the upstream is still held: it has not been let answer yet.
     expect(stream.first).toBe(": keep-alive\n\n");
-    release();
+    gate.open();
     const rest = await stream.rest();
     const text = [...rest.matchAll(/"content":"([^"]*)"/g)].map((match) => match[1]).join("");
     expect(text).toBe("It is 42.\\n#### 42");
@@ -103,9 +93,8 @@ describe("a stream without a strategy", () => {
     });
     expect(response.status).toBe(200);
     const stream = await firstChunk(response);
-    expect(released).toBe(false);
     expect(stream.first).toBe(": keep-alive\n\n");
-    release();
+    gate.open();
     const rest = await stream.rest();
     expect(rest).not.toMatch(/\[DONE\]/);
     const events = rest.split("\n\n").filter((event) => event.startsWith("data: "));
@@ -128,11 +117,10 @@ describe("an Anthropic stream without a strategy", () => {
     });
     expect(response.status).toBe(200);
     const stream = await firstChunk(response);
-    expect(released).toBe(false);
     expect(stream.first).toMatch(
       /^event: message_start\ndata: .*\n\nevent: ping\ndata: \{"type":"ping"\}\n\n$/,
     );
-    release();
+    gate.open();
     const rest = await stream.rest();
     expect(rest).toMatch(/"text_delta"/);
     expect(rest).toMatch(/event: message_stop\n/);
@@ -147,9 +135,8 @@ describe("an Anthropic stream without a strategy", () => {
       stream: true,
     });
     const stream = await firstChunk(response);
-    expect(released).toBe(false);
     expect(stream.first).toMatch(/^event: message_start\n/);
-    release();
+    gate.open();
     const rest = await stream.rest();
     expect(rest).not.toMatch(/message_stop/);
     const error = /event: error\ndata: (.*)\n\n$/.exec(rest);
@@ -163,7 +150,7 @@ describe("an Anthropic stream without a strategy", () => {
 
 describe("a pass-through stream whose upstream fails at once", () => {
   it("gets the real status and Retry-After on chat completions", async () => {
-    release();
+    gate.open();
     reply = { status: 429, message: "slow down", retryAfter: "3" };
     const response = await open("/v1/chat/completions", {
       model: "fake-model",
@@ -176,7 +163,7 @@ describe("a pass-through stream whose upstream fails at once", () => {
   });
 
   it("gets the real status in Anthropic's error shape on messages", async () => {
-    release();
+    gate.open();
     reply = { status: 503, message: "down" };
     const response = await open("/v1/messages", {
       model: "fake-model",
@@ -198,10 +185,9 @@ describe("a stream under a strategy", () => {
       stream: true,
     });
     const stream = await firstChunk(response);
-    expect(released).toBe(false);
     expect(stream.first).toBe(": keep-alive\n\n");
     await until(() => generations(served.fake) > 0, "the samples to be asked for");
-    release();
+    gate.open();
     expect(await stream.rest()).toMatch(/"mull":\{"strategy":"sc@2"[\s\S]*data: \[DONE\]\n\n$/);
   });
 });

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { FidelityReport } from "../../diagnostics/index.ts";
 import type { Backend } from "../../spec/index.ts";
@@ -10,9 +8,11 @@ import {
   startFakeOpenAIServer,
 } from "../../testing/index.ts";
 import { createBackendFromFlags, type ResolvedBackend } from "../create-backend.ts";
+import { labModelsUnderTest } from "../lab-models-under-test.test-support.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
-const labModel = fileURLToPath(new URL("../../../../llama-cpp/models/lab-large.gguf", import.meta.url));
+const lab = labModelsUnderTest(["lab-large"]);
+if (lab.missing !== undefined) console.log(lab.missing);
 
 /** A number from a request body, or `undefined`. */
 function numberField(body: FakeOpenAIRequest["body"], field: string): number | undefined {
@@ -64,73 +64,68 @@ function servedBy(backend: Backend, shift: number) {
   };
 }
 
-describe.skipIf(!existsSync(labModel))(
-  "mull fidelity against a served copy of the embedded lab model",
-  () => {
-    let twin: ResolvedBackend;
-    let server: FakeOpenAIServer | undefined;
-    beforeAll(async () => {
-      twin = await createBackendFromFlags({ model: "lab-large", threads: 1 });
-    });
-    afterAll(async () => {
-      await twin?.dispose();
-    });
-    afterEach(async () => {
-      await server?.close();
-      server = undefined;
-    });
+describe.skipIf(!lab.present)("mull fidelity against a served copy of the embedded lab model", () => {
+  let twin: ResolvedBackend;
+  let server: FakeOpenAIServer | undefined;
+  beforeAll(async () => {
+    twin = await createBackendFromFlags({ model: "lab-large", threads: 1 });
+  });
+  afterAll(async () => {
+    await twin?.dispose();
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
 
-    const fidelity = async (shift: number) => {
-      server = await startFakeOpenAIServer({ model: "lab-large", handler: servedBy(twin.backend, shift) });
-      return runCliCaptured(
-        "fidelity",
-        "--reference",
-        "lab-large",
-        "--candidate",
-        `${server.url}#lab-large`,
-        "--limit",
-        "1",
-        "--samples",
-        "8",
-        "--max-tokens",
-        "16",
-        "--threads",
-        "1",
-        "--top-k",
-        "3",
-        "--json",
-      );
-    };
-    const check = (report: FidelityReport, name: string) =>
-      report.checks.find((entry) => entry.name === name);
+  const fidelity = async (shift: number) => {
+    server = await startFakeOpenAIServer({ model: "lab-large", handler: servedBy(twin.backend, shift) });
+    return runCliCaptured(
+      "fidelity",
+      "--reference",
+      "lab-large",
+      "--candidate",
+      `${server.url}#lab-large`,
+      "--limit",
+      "1",
+      "--samples",
+      "8",
+      "--max-tokens",
+      "16",
+      "--threads",
+      "1",
+      "--top-k",
+      "3",
+      "--json",
+    );
+  };
+  const check = (report: FidelityReport, name: string) => report.checks.find((entry) => entry.name === name);
 
-    it("exits 0 with verdict same for a faithful server", async () => {
-      const run = await fidelity(0);
-      expect(run.stderr).toBe("");
-      expect(run.code).toBe(0);
-      const report = JSON.parse(run.stdout) as FidelityReport;
-      expect(report.verdict).toBe("same");
-      for (const name of ["logprobs", "greedy", "sampling"])
-        expect(check(report, name)?.verdict).toBe("same");
-      expect(report.checks.every((entry) => entry.verdict === "same")).toBe(true);
-      // Generated and scored logprobs of one engine agree to float noise, well inside the tolerance.
-      expect(Number(check(report, "logprobs")?.figures.maxAbsolute)).toBeLessThan(1e-6);
-      expect(check(report, "logprobs")?.detail).toContain("top-3 overlap 100.0%");
-    }, 120_000);
+  it("exits 0 with verdict same for a faithful server", async () => {
+    const run = await fidelity(0);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as FidelityReport;
+    expect(report.verdict).toBe("same");
+    for (const name of ["logprobs", "greedy", "sampling"]) expect(check(report, name)?.verdict).toBe("same");
+    expect(report.checks.every((entry) => entry.verdict === "same")).toBe(true);
+    // Generated and scored logprobs of one engine agree to float noise, well inside the tolerance.
+    expect(Number(check(report, "logprobs")?.figures.maxAbsolute)).toBeLessThan(1e-6);
+    expect(check(report, "logprobs")?.detail).toContain("top-3 overlap 100.0%");
+  }, 120_000);
 
-    it("exits 1 with verdict differs for a server whose logprobs are perturbed, naming the failing check", async () => {
-      const run = await fidelity(-0.02);
-      expect(run.code).toBe(1);
-      const report = JSON.parse(run.stdout) as FidelityReport;
-      expect(report.verdict).toBe("differs");
-      expect(check(report, "logprobs")?.verdict).toBe("differs");
-      expect(Number(check(report, "logprobs")?.figures.maxAbsolute)).toBeCloseTo(0.02, 6);
-      // The tokens are the model's own: only the numbers differ.
-      expect(check(report, "greedy")?.verdict).toBe("same");
-      expect(check(report, "sampling")?.verdict).toBe("same");
-      expect(run.stderr).toContain(
-        "mull: fidelity: the candidate differs from the reference (logprobs differs",
-      );
-    }, 120_000);
-  },
-);
+  it("exits 1 with verdict differs for a server whose logprobs are perturbed, naming the failing check", async () => {
+    const run = await fidelity(-0.02);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as FidelityReport;
+    expect(report.verdict).toBe("differs");
+    expect(check(report, "logprobs")?.verdict).toBe("differs");
+    expect(Number(check(report, "logprobs")?.figures.maxAbsolute)).toBeCloseTo(0.02, 6);
+    // The tokens are the model's own: only the numbers differ.
+    expect(check(report, "greedy")?.verdict).toBe("same");
+    expect(check(report, "sampling")?.verdict).toBe("same");
+    expect(run.stderr).toContain(
+      "mull: fidelity: the candidate differs from the reference (logprobs differs",
+    );
+  }, 120_000);
+});

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
+import { labModelsUnderTest } from "../lab-models-under-test.test-support.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
 // A routing entry the real catalog does not hold (one greedy sample on each model of the route), so that
@@ -12,14 +11,10 @@ vi.mock("../../strategies/catalog.ts", async (importOriginal) => {
   return { ...original, strategyCatalog: [...original.strategyCatalog, eachModelGreedyEntry] };
 });
 
-const labDirectory = new URL("../../../../llama-cpp/models/", import.meta.url);
-const labModelsPresent = ["lab-small.gguf", "lab-large.gguf"].every((file) =>
-  existsSync(fileURLToPath(new URL(file, labDirectory))),
-);
-
-const labV2ModelsPresent = ["lab-v2-small.gguf", "lab-v2-large.gguf"].every((file) =>
-  existsSync(fileURLToPath(new URL(file, labDirectory))),
-);
+const lab = labModelsUnderTest(["lab-small", "lab-large"]);
+if (lab.missing !== undefined) console.log(lab.missing);
+const labV2 = labModelsUnderTest(["lab-v2-small", "lab-v2-large"]);
+if (labV2.missing !== undefined) console.log(labV2.missing);
 
 interface ModelUsage {
   promptTokens: number | null;
@@ -128,7 +123,7 @@ describe("mull solve with a routing strategy over HTTP", () => {
   });
 });
 
-describe.skipIf(!labModelsPresent)("mull solve with a routing strategy on the embedded lab models", () => {
+describe.skipIf(!lab.present)("mull solve with a routing strategy on the embedded lab models", () => {
   it("loads --small-model beside the main model and reports each one's tokens", async () => {
     const result = await runCliCaptured(
       "solve",
@@ -150,7 +145,7 @@ describe.skipIf(!labModelsPresent)("mull solve with a routing strategy on the em
     );
   });
 
-  it.skipIf(!labV2ModelsPresent)(
+  it.skipIf(!labV2.present)(
     "routes the default lab model from its family's small model without --small-model",
     async () => {
       const result = await runCliCaptured(

@@ -1,13 +1,14 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { checkLabSteps } from "../../lab/index.ts";
+import { labModelsUnderTest } from "../lab-models-under-test.test-support.ts";
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL("../../../../cli/bin/mull.js", import.meta.url));
-const labModel = fileURLToPath(new URL("../../../../llama-cpp/models/lab-large.gguf", import.meta.url));
+const lab = labModelsUnderTest(["lab-large"]);
+if (lab.missing !== undefined) console.log(lab.missing);
 const question = "539-467+192+679-89-336+144=?";
 
 async function mull(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -27,7 +28,7 @@ interface SolveOutput {
   usage: { completionTokens: number; scoreCalls: number };
 }
 
-describe.skipIf(!existsSync(labModel))("mull solve: step-level search on the embedded lab", () => {
+describe.skipIf(!lab.present)("mull solve: step-level search on the embedded lab", () => {
   it("runs pf@4 with the exact step checker by default, scoring every step", async () => {
     const result = await mull(["solve", question, "--strategy", "pf@4", "--threads", "1", "--json"]);
     expect(result.stderr).toBe("");

@@ -1,4 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAddressPolicy } from "./address-policy.ts";
@@ -146,8 +147,21 @@ describe("createGuardedFetch", () => {
 
   it("lets a reader cancel a body whose end arrives afterwards, and the late end touches nothing", async () => {
     const { fetch } = make(["127.0.0.1/32"]);
+    // The late end is done with once the client's message closes (after its `end`, or once the drain gives
+    // up on it); an error its `end` raised is uncaught, and ends the wait too.
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     const uncaught: unknown[] = [];
-    const record = (error: unknown) => uncaught.push(error);
+    const record = (error: unknown) => {
+      uncaught.push(error);
+      done();
+    };
+    // Node announces each client response on this channel with its IncomingMessage, before the fetch sees it.
+    const watch = (message: unknown) =>
+      (message as { response: IncomingMessage }).response.once("close", done);
+    subscribe("http.client.response.finish", watch);
     process.on("uncaughtException", record);
     try {
       const response = await fetch(`http://upstream.test:${port}/slow-end`);
@@ -156,11 +170,11 @@ describe("createGuardedFetch", () => {
       expect(new TextDecoder().decode(first.value)).toBe("data: first\n\n");
       await reader.cancel();
       finishSlowBody?.();
-      for (let attempt = 0; attempt < 50; attempt += 1)
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      await finished;
       expect(uncaught).toEqual([]);
     } finally {
       process.off("uncaughtException", record);
+      unsubscribe("http.client.response.finish", watch);
     }
   });
 });
