@@ -25,5 +25,4 @@ describe("uniqueTimestamp", () => {
     expect(names[0]).toMatch(/^20261205-232438-123-/);
     expect(names[3]).toMatch(/^20261206-000000-000-/);
   });
-
 });

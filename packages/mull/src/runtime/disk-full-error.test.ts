@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MullError } from "../errors/index.ts";
 import { diskFullError } from "./disk-full-error.ts";
+import { fileSizeLimitSkipReason, runWithFileSizeLimit } from "./file-size-limit.test-support.ts";
 
 /** An error as Node's file system functions throw it. */
 function systemError(code: string): NodeJS.ErrnoException {
@@ -62,24 +62,18 @@ describe("diskFullError", () => {
 
 const folder = mkdtempSync(join(tmpdir(), "mull-disk-full-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
-/** `bash` with `ulimit`, which the real-limit test needs; the reason it is skipped otherwise. */
-const bashSkipReason = (() => {
-  if (process.platform === "win32") return "no ulimit on Windows";
-  const probe = spawnSync("bash", ["-c", "ulimit -f 1"], { encoding: "utf8" });
-  return probe.status === 0 ? undefined : `bash with ulimit is unavailable (${probe.error?.message ?? probe.stderr})`;
-})();
-if (bashSkipReason !== undefined) console.log(`skipping the file-size-limit test: ${bashSkipReason}`);
+if (fileSizeLimitSkipReason !== undefined) console.log(fileSizeLimitSkipReason);
 
-describe.skipIf(bashSkipReason !== undefined)("diskFullError under a real file-size limit", () => {
-  it("recognises what a file write and a SQLite write throw past `ulimit -f`", () => {
+describe.skipIf(fileSizeLimitSkipReason !== undefined)("diskFullError under a real file-size limit", () => {
+  it("recognises what a file write and a SQLite write throw past `ulimit -f`", async () => {
+    const file = join(folder, "big.bin");
     const script = `
       import { writeFileSync } from "node:fs";
       import { DatabaseSync } from "node:sqlite";
       import { diskFullError } from ${JSON.stringify(join(import.meta.dirname, "disk-full-error.ts"))};
       process.on("SIGXFSZ", () => {});
       const said = [];
-      const file = ${JSON.stringify(join(folder, "big.bin"))};
-      try { writeFileSync(file, Buffer.alloc(64 * 1024)); } catch (error) { said.push(diskFullError(error, file)?.message); }
+      try { writeFileSync(${JSON.stringify(file)}, Buffer.alloc(64 * 1024)); } catch (error) { said.push(diskFullError(error, "big.bin")?.message); }
       const database = new DatabaseSync(${JSON.stringify(join(folder, "big.sqlite"))});
       try {
         database.exec("CREATE TABLE t (x TEXT)");
@@ -88,13 +82,10 @@ describe.skipIf(bashSkipReason !== undefined)("diskFullError under a real file-s
       database.close();
       console.log(JSON.stringify(said));
     `;
-    const run = spawnSync("bash", ["-c", 'ulimit -f 16 && exec "$0" --input-type=module -e "$1"', process.execPath, script], {
-      encoding: "utf8",
-    });
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
+    const run = await runWithFileSizeLimit(16, [process.execPath, "--input-type=module", "-e", script]);
+    expect(run).toMatchObject({ code: 0, signal: null, stderr: "" });
     expect(JSON.parse(run.stdout)).toEqual([
-      wording(join(folder, "big.bin"), "EFBIG"),
+      wording("big.bin", "EFBIG"),
       wording("big.sqlite", "disk I/O error"),
     ]);
   });

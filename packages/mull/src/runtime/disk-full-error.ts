@@ -1,4 +1,4 @@
-import { findCause, MullError } from "../errors/index.ts";
+import { DiskFullError, findCause, MullError } from "../errors/index.ts";
 
 /** System error codes of a write refused for lack of room: a full disk, a used-up quota, a file-size limit. */
 const fullCodes = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
@@ -47,7 +47,7 @@ function saysNoRoom(candidate: unknown): candidate is object {
 }
 
 /**
- * The one wording of a write refused for lack of room: a `MullError` that names the file, says the disk
+ * The error for a write refused for lack of room: a `DiskFullError` that names the file, says the disk
  * is full or a file-size limit was hit, and keeps `error` as its cause. Recognised, in `error` or its
  * chain of causes: a full disk (ENOSPC, SQLite's "database or disk is full"), a used-up quota (EDQUOT),
  * a file-size limit such as `ulimit -f` (EFBIG), and SQLite's "disk I/O error" from a write, which is
@@ -57,20 +57,16 @@ function saysNoRoom(candidate: unknown): candidate is object {
  *
  * @example
  * try {
- *   writeFileAtomically(file, html);
+ *   writeFileSync(file, html);
  * } catch (error) {
  *   throw diskFullError(error, file) ?? error;
  * }
  * // cannot write runs/lab/report.html: the disk is full or a file-size limit was hit (EFBIG);
  * // free some space or raise the limit (ulimit -f)
  */
-export function diskFullError(error: unknown, path: string): MullError | undefined {
+export function diskFullError(error: unknown, path: string): DiskFullError | undefined {
   if (MullError.isInstance(error)) return undefined;
   const found = findCause(error, saysNoRoom);
   if (found === undefined) return undefined;
-  return new MullError(
-    `cannot write ${path}: the disk is full or a file-size limit was hit (${noRoomDetail(found)}); ` +
-      "free some space or raise the limit (ulimit -f)",
-    { cause: error },
-  );
+  return new DiskFullError(path, noRoomDetail(found)!, { cause: error });
 }

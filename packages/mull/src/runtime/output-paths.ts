@@ -13,6 +13,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors/index.ts";
+import { diskFullError } from "./disk-full-error.ts";
 
 const plainName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -294,6 +295,8 @@ export function checkOutputFile(path: string, field: string, kind: OutputKind): 
  * it (a rename replaces a link at the path rather than writing where it points). When either step fails
  * the temporary file is removed and the error thrown; the file at `path` is left as it was.
  *
+ * @throws MullError naming `path` when the disk is full or a file-size limit was hit (`diskFullError`);
+ *   any other failure as it came.
  * @example
  * writeFileAtomically("runs/lab/report.html", html);
  */
@@ -305,6 +308,6 @@ export function writeFileAtomically(path: string, data: string | Uint8Array): vo
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw error;
+    throw diskFullError(error, path) ?? error;
   }
 }

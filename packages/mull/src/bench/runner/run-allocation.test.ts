@@ -114,7 +114,9 @@ describe("runBench with a compute-optimal allocation (alloc@S)", () => {
       }),
     ).catch((error: unknown) => error);
     expect(BenchRunError.isInstance(failing)).toBe(true);
-    expect((failing as Error).message).toMatch(/strategy alloc@4 failed: disk I\/O error \(disk full/);
+    expect((failing as Error).message).toMatch(
+      /strategy alloc@4 failed: cannot write \S+bench\.sqlite: the disk is full or a file-size limit was hit \(disk I\/O error\)/,
+    );
     const kept = (await loadRun(join(directory, "run"))).results;
     expect(kept.filter((result) => result.strategy === "alloc@4")).toHaveLength(4);
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { ConfigError, MullError } from "../../errors/index.ts";
+import { diskFullError } from "../../runtime/index.ts";
 
 function corrupt(file: string, detail: string, cause?: unknown): ConfigError {
   return new ConfigError(`database corrupt: ${file}: ${detail}`, { cause });
@@ -53,7 +54,8 @@ function tableNames(database: DatabaseSync): string[] {
  * A missing or empty file without a manifest is a new database.
  *
  * @throws ConfigError ("database corrupt: …", "… is not a mull run database") naming the file.
- * @throws MullError when SQLite cannot open the file at all.
+ * @throws MullError when SQLite cannot open the file at all, or the disk is full or a file-size limit
+ *   was hit (`diskFullError`).
  * @example
  * const database = openRunDatabase("runs/gsm8k/bench.sqlite", {
  *   readOnly: true,
@@ -98,7 +100,11 @@ export function openRunDatabase(
   } catch (error) {
     close(database);
     if (MullError.isInstance(error)) throw error;
-    throw corrupt(file, error instanceof Error ? error.message : String(error), error);
+    // The check writes the WAL index beside the file: no room for it is not a damaged database.
+    throw (
+      diskFullError(error, file) ??
+      corrupt(file, error instanceof Error ? error.message : String(error), error)
+    );
   }
   if (tables.length === 0) {
     try {

@@ -164,12 +164,7 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
       });
       if (!created) return false;
       runId = manifest.runId;
-      const manifestFile = join(directory, manifestFileName);
-      try {
-        writeFileAtomically(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-      } catch (error) {
-        throw diskFullError(error, manifestFile) ?? error;
-      }
+      writeFileAtomically(join(directory, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
       return true;
     },
     async completedPairs() {

@@ -471,8 +471,11 @@ describe("mull bench: refusals", () => {
     expect((await runInProcess(args(reference))).code).toBe(0);
     const full = await runToEnd(args(out), {}, 160);
     expect(full.code).toBe(1);
-    expect(full.stderr).toMatch(/mull: recording problem \S+, strategy \S+ failed: disk I\/O error/);
-    expect(full.stderr).toContain("disk full or file size limited?");
+    expect(full.stderr).toContain(
+      `failed: cannot write ${join(out, "bench.sqlite")}: the disk is full or a file-size limit was hit ` +
+        "(disk I/O error); free some space or raise the limit (ulimit -f); what was recorded before is intact",
+    );
+    expect(full.stderr).toMatch(/^mull: recording problem \S+, strategy \S+ failed: cannot write /m);
     const partial = checkStore(out);
     expect(partial).toMatchObject({ integrity: "ok", partialPairs: 0, duplicateSamples: 0 });
     expect(partial.results).toBeGreaterThan(0);
