@@ -46,7 +46,10 @@ function reply(request: FakeOpenAIRequest): FakeReply {
   }
   if (prompt.includes("fault:cut-always")) return { ...ok, delivery: { cutAfterTokens: 4 } };
   if (prompt.includes("fault:stall-always")) return { ...ok, delivery: { stallAfterTokens: 4 } };
-  if (prompt.includes("fault:no-done")) return { ...ok, delivery: { omitDone: true } };
+  // Ended without [DONE] before its choice finished (one complete but for [DONE]: faults-no-done.test.ts).
+  if (prompt.includes("fault:no-done")) {
+    return { choices: [{ text: solution, finishReason: null }], delivery: { omitDone: true } };
+  }
   if (prompt.includes("fault:cut-seed")) {
     // Samples whose seed is a multiple of 3 (two of six consecutive seeds) are always cut part-way:
     // they must be dropped, never returned short.

@@ -227,8 +227,9 @@ describe("startFakeOpenAIServer", () => {
     }
     const held = events(received);
     expect(held.done).toBe(false);
-    expect(held.payloads.map((payload) => (payload.choices as { finish_reason: unknown }[])[0]?.finish_reason))
-      .toEqual([null, null, "stop", undefined]);
+    expect(
+      held.payloads.map((payload) => (payload.choices as { finish_reason: unknown }[])[0]?.finish_reason),
+    ).toEqual([null, null, "stop", undefined]);
     expect(fake.openRequests).toBe(1);
     await reader?.cancel();
     await vi.waitFor(() => expect(fake.abortedRequests).toBe(1));

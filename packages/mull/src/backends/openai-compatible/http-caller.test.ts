@@ -69,8 +69,12 @@ describe("createHttpCaller: the tokens of attempts that broke part-way", () => {
           delivery: { cutAfterTokens: 3, continuousUsage: true },
         },
         answer,
-        // A stream missing only its [DONE]: its usage chunk came, and counts.
-        { choices: [{ tokens: words(4) }], usage: { promptTokens: 10 }, delivery: { omitDone: true } },
+        // A stream that ends without [DONE] before its choice finished: its usage chunk came, and counts.
+        {
+          choices: [{ tokens: words(4), finishReason: null }],
+          usage: { promptTokens: 10 },
+          delivery: { omitDone: true },
+        },
         answer,
         { choices: [{ tokens: words(10) }], delivery: { cutAfterTokens: 3 } },
         answer,

@@ -227,13 +227,15 @@ describe("createOpenAICompatibleBackend: retries inside one deadline", () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it("fails a stream that stalls or ends without [DONE], and retries it", async () => {
+  it("fails a stream that stalls or ends without [DONE] before it is complete, and retries it", async () => {
     const server = await fakeServer({
       replies: [
         { choices: ["one two three four"], delivery: { stallAfterTokens: 2 } },
-        { choices: ["one two"], delivery: { omitDone: true } },
+        // Every token and the usage, but no finish reason: the stream may have been cut there.
+        { choices: [{ text: "one two", finishReason: null }], delivery: { omitDone: true } },
         "whole answer",
-        { choices: ["never done"], delivery: { omitDone: true } },
+        { choices: [{ text: "never done", finishReason: null }], delivery: { omitDone: true } },
+        { choices: ["a", "b"], usage: null, delivery: { omitDone: true } },
       ],
     });
     const backend = backendFor(server, { stallTimeoutMilliseconds: 300 });
@@ -242,8 +244,28 @@ describe("createOpenAICompatibleBackend: retries inside one deadline", () => {
     expect(server.requests).toHaveLength(3);
     await vi.waitFor(() => expect(server.abortedRequests).toBe(1));
 
-    const error = await rejection(backendFor(server, { maxRetries: 0 }).generate({ prompt: chat("go") }));
-    expect((error as Error).message).toMatch(/without \[DONE\]/);
+    const once = backendFor(server, { maxRetries: 0, capabilities: { n: true } });
+    const unfinished = await rejection(once.generate({ prompt: chat("go") }));
+    expect((unfinished as Error).message).toMatch(
+      /the stream ended without \[DONE\] after \d+ chunks, and choice 0 had no finish reason/,
+    );
+    // Both choices finished, but the usage the backend always asks for never came.
+    const unpaid = await rejection(once.generate({ prompt: chat("go"), n: 2 }));
+    expect((unpaid as Error).message).toMatch(/and the usage asked for had not come/);
+  });
+
+  it("takes a stream that delivered everything but [DONE] and then closed, without a retry", async () => {
+    const server = await fakeServer({
+      replies: [{ choices: ["four", "five six"], usage: { promptTokens: 3 }, delivery: { omitDone: true } }],
+    });
+    const backend = backendFor(server, { maxRetries: 0, capabilities: { n: true } });
+    const result = await backend.generate({ prompt: chat("go"), n: 2 });
+    expect(result.completions.map((completion) => [completion.text, completion.finishReason])).toEqual([
+      ["four", "stop"],
+      ["five six", "stop"],
+    ]);
+    expect(result.usage).toMatchObject({ promptTokens: 3, completionTokens: 3, calls: 1 });
+    expect(server.requests).toHaveLength(1);
   });
 
   it("fails a malformed chunk or an error event in the stream, and retries it", async () => {
@@ -382,6 +404,23 @@ describe("createOpenAICompatibleBackend: retries inside one deadline", () => {
     expect((await whole.generate({ prompt: text("c") })).completions[0]?.text).toBe("whole two");
     expect(server.requests.map((request) => request.stream)).toEqual([false, true, false]);
     expect(server.requests[0]?.body).not.toHaveProperty("stream_options");
+  });
+
+  it("unstreamed() streams its requests under a first-token limit, which then holds for them too", async () => {
+    const server = await fakeServer({
+      replies: [
+        { choices: ["late"], delivery: { headerDelayMilliseconds: 3000 } },
+        { choices: ["on time"], usage: { promptTokens: 2 } },
+      ],
+    });
+    const whole = backendFor(server, { firstTokenTimeoutMilliseconds: 300 }).unstreamed();
+    const result = await whole.generate({ prompt: chat("x") });
+    expect(result.completions[0]).toMatchObject({ text: "on time", finishReason: "stop" });
+    expect(result.usage).toEqual({ promptTokens: 2, completionTokens: 2, calls: 1 });
+    // The late first attempt was cut by the limit, and both were streamed.
+    expect(server.requests.map((request) => request.stream)).toEqual([true, true]);
+    await vi.waitFor(() => expect(server.abortedRequests).toBe(1));
+    expect((await whole.capabilities()).watchTokens).toBe(false);
   });
 
   it("fails a whole body that goes silent part-way by the stall timeout, and retries it", async () => {

@@ -49,7 +49,8 @@ export interface OpenAICompatibleBackend extends Backend {
  * `extraBody` are sent in each endpoint's shape, and usage counts the server leaves out stay `undefined`.
  *
  * Reliability: responses are streamed (see `stream`), so a cut, stalled or unterminated stream fails the
- * attempt instead of passing as a short answer; 408/409/429/5xx, network errors and broken streams are
+ * attempt instead of passing as a short answer (one that delivered every choice's finish and the usage is
+ * whole without its `[DONE]`, and is not waited on; `readEventStream`); 408/409/429/5xx, network errors and broken streams are
  * retried with exponential backoff and jitter, honouring `retry-after-ms`/`retry-after`, all inside one
  * deadline per request; every request stops when the call's signal aborts. A request that succeeds after
  * attempts whose streams broke part-way is charged their tokens too (the server generated them): their

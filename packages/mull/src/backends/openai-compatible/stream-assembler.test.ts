@@ -59,3 +59,58 @@ describe("StreamAssembler.partial", () => {
     });
   });
 });
+
+describe("StreamAssembler.missing", () => {
+  const chunk = (index: number, delta: object, finish: string | null = null) => ({
+    choices: [{ index, delta, finish_reason: finish }],
+  });
+
+  it("owes each choice's finish, then the request's usage chunk when usage was asked for", () => {
+    const assembler = new StreamAssembler(false);
+    const expected = { choices: 2, usage: true };
+    expect(assembler.missing(expected)).toBe("choices 0, 1 had no finish reason");
+    assembler.add(chunk(0, { content: "a" }));
+    assembler.add(chunk(1, { content: "b" }));
+    // A finish reason mull does not know still ends the choice.
+    assembler.add(chunk(0, {}, "end_of_story"));
+    expect(assembler.missing(expected)).toBe("choice 1 had no finish reason");
+    assembler.add(chunk(1, {}, "length"));
+    expect(assembler.missing(expected)).toBe("the usage asked for had not come");
+    expect(assembler.missing({ choices: 2, usage: false })).toBeUndefined();
+    assembler.add({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } });
+    expect(assembler.missing(expected)).toBeUndefined();
+  });
+
+  it("takes the usage on every choice's final chunk (llama.cpp's server) as the usage asked for", () => {
+    const assembler = new StreamAssembler(false);
+    const expected = { choices: 2, usage: true };
+    assembler.add({ ...chunk(0, {}, "stop"), usage: { prompt_tokens: 3, completion_tokens: 1 } });
+    assembler.add(chunk(1, {}, "stop"));
+    expect(assembler.missing(expected)).toBe("the usage asked for had not come");
+    assembler.add({ ...chunk(1, {}, "stop"), usage: { prompt_tokens: 3, completion_tokens: 2 } });
+    expect(assembler.missing(expected)).toBeUndefined();
+  });
+
+  it("owes nothing after the request's usage chunk, the last one sent, once every choice sent has finished", () => {
+    const assembler = new StreamAssembler(false);
+    // A server that ignores n = 2: one choice, then the usage.
+    assembler.add(chunk(0, { content: "a" }));
+    assembler.add({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } });
+    expect(assembler.missing({ choices: 2, usage: true })).toBe("choices 0, 1 had no finish reason");
+    assembler.add(chunk(0, {}, "stop"));
+    expect(assembler.missing({ choices: 2, usage: true })).toBeUndefined();
+    // No choice at all is no answer, usage or not.
+    const empty = new StreamAssembler(false);
+    empty.add({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 0 } });
+    expect(empty.missing({ choices: 1, usage: true })).toBe("choice 0 had no finish reason");
+  });
+
+  it("owes nothing once the watcher cut the stream", () => {
+    const assembler = new StreamAssembler(false, undefined, () => "stop");
+    assembler.add({
+      choices: [{ index: 0, delta: { content: "a" }, logprobs: logprobs("a"), finish_reason: null }],
+    });
+    expect(assembler.cut).toBe(true);
+    expect(assembler.missing({ choices: 1, usage: true })).toBeUndefined();
+  });
+});

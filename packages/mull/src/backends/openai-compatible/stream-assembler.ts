@@ -224,10 +224,20 @@ export class StreamAssembler {
    * What the stream still owes a request that asked for `expected`, or `undefined` once it delivered it
    * all (nothing but `[DONE]` can follow then): each of the `expected.choices` choices' final chunk, and,
    * when usage was asked for, the usage, in a chunk of its own (OpenAI, vLLM) or on every choice's final
-   * chunk (llama.cpp's server). A stream the watcher cut owes nothing more: it was ended on purpose.
+   * chunk (llama.cpp's server). The request's usage chunk is the last a server sends, so once it came, a
+   * stream whose choices have all finished owes nothing either, though it has fewer than asked for (a
+   * server that ignores `n`; the caller sees the shortfall). A stream the watcher cut owes nothing more: it
+   * was ended on purpose.
    */
   missing(expected: StreamCompletion): string | undefined {
     if (this.cut) return undefined;
+    if (
+      this.requestUsage !== undefined &&
+      this.choices.size > 0 &&
+      [...this.choices.values()].every((state) => state.finished)
+    ) {
+      return undefined;
+    }
     const unfinished: number[] = [];
     for (let index = 0; index < expected.choices; index += 1) {
       if (this.choices.get(index)?.finished !== true) unfinished.push(index);

@@ -54,8 +54,21 @@ const openAICompatibleUpstream = z.strictObject({
   concurrency: positiveInteger.max(100_000).default(64),
   /** One deadline per upstream request, retries included. */
   timeoutMilliseconds: milliseconds.default(120_000),
+  /**
+   * Longest silence allowed in an upstream stream once its headers arrived, or in a whole body once it
+   * began; a longer one fails the attempt, which is retried within the deadline. A stream that delivered
+   * every choice's finish and its usage is complete without `[DONE]`: an upstream that then holds the
+   * connection open is not waited for.
+   */
   stallTimeoutMilliseconds: milliseconds.default(30_000),
+  /**
+   * Longest wait from sending an upstream request to its first streamed event (time to first token); a
+   * longer one fails the attempt, which is retried within the deadline. It holds for every request: with
+   * it set, a plain (unstreamed) client request is streamed from the upstream too, and its answer
+   * assembled whole. Default: no limit but the deadline.
+   */
   firstTokenTimeoutMilliseconds: milliseconds.optional(),
+  /** Retries of a failed upstream request (408, 409, 429, 5xx, network errors, broken streams), within the deadline. */
   maxRetries: z.number().int().min(0).max(10).default(2),
   /**
    * When to stop calling this upstream: after `failureThreshold` consecutive failed calls its requests go

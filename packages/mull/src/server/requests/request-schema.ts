@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { issuePath } from "../../runtime/index.ts";
+import { describeValue, issuePath } from "../../runtime/index.ts";
 import { ApiError } from "../http/index.ts";
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
@@ -205,10 +205,11 @@ export const fieldMessages: Readonly<Record<string, string>> = {
   top_p: "must be a number greater than 0 and at most 1",
   stream: "must be true or false",
   stream_options: 'must be an object such as { "include_usage": true }',
+  "stream_options.include_usage": "must be true or false",
   stop: "must be a string or an array of at most 4 strings",
   seed: "must be an integer",
   top_logprobs: "must be an integer from 0 to 20",
-  logprobs: "has the wrong type or range",
+  logprobs: "must be true or false (chat) or an integer from 0 to 20 (completions)",
   prompt: "must be a string",
   presence_penalty: "must be a number from -2 to 2",
   frequency_penalty: "must be a number from -2 to 2",
@@ -224,6 +225,27 @@ export const fieldMessages: Readonly<Record<string, string>> = {
   mull: "must be an object with any of strategy, n, seed, answer_format, budget, reasoning_budget",
 };
 
+/** Longest string a message shows: a mistyped word ("5", "yes"); a longer one may be a pasted key. */
+const longestShownString = 16;
+
+/**
+ * The value at fault as a message shows it after "got": numbers, booleans, null and strings of up to 16
+ * characters as `describeValue` writes them (`"5"` reads as a string); a longer string by its length, and
+ * an array or object by its size or kind, since they may hold a key a client pasted.
+ */
+function shownValue(input: unknown): string {
+  if (typeof input === "string") {
+    return input.length <= longestShownString
+      ? describeValue(input)
+      : `a string of ${input.length} characters`;
+  }
+  if (Array.isArray(input)) {
+    return input.length === 0 ? "[]" : `an array of ${input.length} item${input.length === 1 ? "" : "s"}`;
+  }
+  if (typeof input === "object" && input !== null) return "an object";
+  return describeValue(input);
+}
+
 /**
  * Validates a parsed body against a request schema. `messages` says what each field expects, by its path
  * or its last segment (default the OpenAI endpoints'). Unknown fields are left out (`unknownFieldsOf` reads
@@ -231,7 +253,8 @@ export const fieldMessages: Readonly<Record<string, string>> = {
  * in the input never reach it).
  *
  * @throws ApiError 400 `invalid_request_error` whose `param` is the first field at fault
- * (`messages[1].role`) and whose message says what was expected.
+ * (`messages[1].role`) and whose message says what was expected and what was given
+ * (`max_tokens must be at least 1 (an integer), got "5"`; see `shownValue`).
  */
 export function parseRequestBody<Schema extends z.ZodType>(
   schema: Schema,
@@ -278,9 +301,9 @@ export function parseRequestBody<Schema extends z.ZodType>(
     );
   }
   const missing = issue?.code === "invalid_type" && issue.input === undefined;
-  // Numbers and booleans are echoed; strings never are (clients have pasted keys into fields).
   const input: unknown = issue?.input;
-  const given = typeof input === "number" || typeof input === "boolean" ? `, got ${input}` : "";
+  // A custom rule's message names the fault itself, and its input is the object the rule read.
+  const given = input === undefined || issue?.code === "custom" ? "" : `, got ${shownValue(input)}`;
   const message =
     missing && param !== ""
       ? `${param} is required`

@@ -1,6 +1,28 @@
 import { describe, expect, it } from "vitest";
+import { BackendCallError } from "../../errors/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
+import { ApiError } from "../http/api-error.ts";
 import { createSampleFanOut } from "./sample-fan-out.ts";
+
+const prompt = { kind: "text" as const, text: "q" };
+
+/** A backend whose calls `fails` picks fail with `error(callIndex)`; the others answer "#### 7". */
+function failing(fails: (callIndex: number) => boolean, error: (callIndex: number) => Error) {
+  return createScriptedBackend({
+    responses: ["#### 7"],
+    onCall: (_request, callIndex) => {
+      if (fails(callIndex)) throw error(callIndex);
+    },
+  });
+}
+
+const cut = (callIndex: number) =>
+  new BackendCallError(
+    `POST http://10.0.0.1:8000/v1/chat/completions: the stream was cut (call ${callIndex})`,
+    {
+      isRetryable: true,
+    },
+  );
 
 describe("createSampleFanOut", () => {
   it("passes a token watcher to each single call, which hears its sample's index", async () => {
@@ -20,5 +42,45 @@ describe("createSampleFanOut", () => {
     expect(result.completions.map((completion) => completion.text)).toEqual(["a b c", "d e", "g h i"]);
     expect(result.completions[1]?.finishReason).toBe("cut");
     expect([...heard].sort()).toEqual(["0a", "0b", "0c", "1d", "1e", "2g", "2h", "2i"]);
+  });
+
+  it("answers a call whose every sample was lost with the quorum error, 0 of n, the first failure its cause", async () => {
+    const fanOut = createSampleFanOut(failing(() => true, cut));
+    const error = await fanOut.backend.generate({ prompt, n: 4 }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ApiError);
+    const apiError = error as ApiError;
+    expect(apiError.status).toBe(502);
+    expect(apiError.code).toBe("samples_below_quorum");
+    expect(apiError.message).toMatch(
+      /^only 0 of 4 samples succeeded, below the quorum; first failure: POST \(upstream\) the stream was cut \(call \d\)$/,
+    );
+    expect(BackendCallError.isInstance(apiError.cause)).toBe(true);
+    expect(fanOut.counts()).toMatchObject({ requested: 4, succeeded: 0, failed: 4 });
+  });
+
+  it("passes on a refusal of the request itself, which every sample met, as it is", async () => {
+    const refusal = new BackendCallError("POST x failed with status 400: context length exceeded", {
+      status: 400,
+      isRetryable: false,
+    });
+    const fanOut = createSampleFanOut(
+      failing(
+        () => true,
+        () => refusal,
+      ),
+    );
+    await expect(fanOut.backend.generate({ prompt, n: 3 })).rejects.toBe(refusal);
+  });
+
+  it("stops the strategy on the samples of earlier calls when every sample of a later call was lost", async () => {
+    const fanOut = createSampleFanOut(failing((callIndex) => callIndex >= 2, cut));
+    const first = await fanOut.backend.generate({ prompt, n: 2 });
+    expect(first.completions).toHaveLength(2);
+    expect(fanOut.samplesLost.aborted).toBe(false);
+    const error = await fanOut.backend.generate({ prompt, n: 2 }).catch((thrown: unknown) => thrown);
+    // The strategy's call sees its signal aborted and comes back empty; the request's quorum then decides.
+    expect(fanOut.samplesLost.aborted).toBe(true);
+    expect(BackendCallError.isInstance(error)).toBe(true);
+    expect(fanOut.counts()).toMatchObject({ requested: 4, succeeded: 2, failed: 2, firstError: error });
   });
 });
