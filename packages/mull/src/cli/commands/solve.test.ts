@@ -358,6 +358,14 @@ describe("mull solve --n against the spec", () => {
     expect(agreeing.stderr).toContain(`model file ${missing} does not exist`);
   });
 
+  it("refuses a mistyped --strategy before it loads the model, naming the flag", async () => {
+    const missing = fileURLToPath(new URL("./no-such-model.gguf", import.meta.url));
+    const result = await mull(["solve", "1+1=?", "--strategy", "scc@4", "--model", missing]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^mull: --strategy: unknown spec "scc@4"; expected one of greedy, /);
+    expect(result.stderr).not.toContain("does not exist");
+  });
+
   it("refuses a contradicting --n before it loads the models of a route", async () => {
     const result = await mull([
       "solve",

@@ -31,6 +31,7 @@ import {
 import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
 import { samplingFromFlags } from "../sampling-from-flags.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
+import { checkStrategySpecs } from "../strategy-spec-flag.ts";
 import { UsageError } from "../usage-error.ts";
 
 async function readStandardInput(): Promise<string> {
@@ -208,6 +209,8 @@ export function solveCommand() {
         throw new UsageError("a question is required (as an argument or on standard input)");
       const answerFormat = answerFormatByName(flags.answerFormat);
       const strategySpec = strategyWithCount(flags.strategy, flags.n);
+      // A mistyped spec is said before a model loads, naming the flag.
+      checkStrategySpecs([strategySpec], "--strategy");
       // A contradiction is a typo: said before a model loads (seconds to minutes), not after.
       const samples = flags.n === undefined ? undefined : specSamples(strategySpec);
       if (samples !== undefined) checkCountAgrees(strategySpec, { samples }, flags.n);
