@@ -180,7 +180,9 @@ describe("loadRouteModels refusing what would be ignored or route nowhere", () =
       );
       expect(error).toBeInstanceOf(UsageError);
       const message = (error as Error).message;
-      expect(message).toContain(`${field}: no lab model has that name; lab models: lab-small, lab-large, `);
+      expect(message).toContain(
+        `${field}: no lab model has that name; lab models: lab-v2-large, lab-v2-small, lab-large, lab-small, or a path`,
+      );
       expect(message).toMatch(/, or a path to a \.gguf file$/);
       expect(message.match(/lab-small/g)).toHaveLength(1);
     }

@@ -65,11 +65,8 @@ export interface LoadRouteModelsOptions {
 
 async function labModelNames(embedded: typeof import("@mull/llama-cpp")): Promise<string> {
   try {
-    const names = new Set([
-      "lab-small",
-      "lab-large",
-      ...(await embedded.labModels()).map((model) => model.name),
-    ]);
+    // The card's order: the default family first.
+    const names = new Set((await embedded.labModels()).map((model) => model.name));
     return [...names].join(", ");
   } catch {
     return "lab-small, lab-large";
