@@ -27,6 +27,7 @@ import { inferenceCostSection } from "./inference-cost-section.ts";
 import { manifestList } from "./manifest-list.ts";
 import { modelTokensTable } from "./model-tokens-table.ts";
 import { reportContentWidth } from "./report-content-width.ts";
+import { restrictedRun } from "./restricted-run.ts";
 import { type RunCompleteness, runCompleteness } from "./run-completeness.ts";
 import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
@@ -247,17 +248,6 @@ function analysisSections(
   if (inference !== undefined && inference.strategies.length > 0)
     sections.push(inferenceCostSection(inference));
   return { sections, strategies: summaries.length };
-}
-
-/** The run restricted to some of its problems: their results and samples only. */
-function restrictedRun(run: RunData, problemIds: readonly string[]): RunData {
-  const kept = new Set(problemIds);
-  return {
-    ...run,
-    problems: run.problems.filter((problem) => kept.has(problem.id)),
-    results: run.results.filter((result) => kept.has(result.problemId)),
-    samples: run.samples.filter((sample) => kept.has(sample.problemId)),
-  };
 }
 
 /** The report's first line: what the figures are computed on, and where they come from. */
