@@ -169,6 +169,6 @@ describe.skipIf(!lab.present)("mull solve with a routing strategy on the embedde
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--small-model: cannot load model "lab-tiny"');
-    expect(result.stderr).toMatch(/lab models: lab-small, lab-large/);
+    expect(result.stderr).toMatch(/lab models: lab-v2-large, lab-v2-small, lab-large, lab-small, or a path/);
   });
 });
