@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BenchProblem } from "../bench/datasets/index.ts";
 import { expandStrategySweep, type RunBenchOptions, runBench } from "../bench/runner/index.ts";
@@ -9,7 +8,7 @@ import {
   searchStrategies,
 } from "../bench/search/index.ts";
 import { MullError } from "../errors/index.ts";
-import { seededRng, seedFromText } from "../runtime/index.ts";
+import { seededRng, seedFromText, writeFileAtomically } from "../runtime/index.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** How `mull bench --search` splits and weighs. */
@@ -169,7 +168,8 @@ export async function searchBench(
     rng: seededRng(seedFromText(`search-holdout/${seed}`)),
   });
   if (settings.directory) {
-    await writeFile(join(options.out, "search.json"), `${JSON.stringify(result, null, 2)}\n`);
+    // Whole or not at all, and a full disk said in one line.
+    writeFileAtomically(join(options.out, "search.json"), `${JSON.stringify(result, null, 2)}\n`);
   }
   return result;
 }

@@ -1,10 +1,9 @@
-import { writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
-import { checkOutputFile, makeOutputDirectory } from "../../runtime/index.ts";
+import { checkOutputFile, makeOutputDirectory, writeFileAtomically } from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
 import type { SolveResult, Strategy, Usage } from "../../spec/index.ts";
 import {
@@ -194,7 +193,11 @@ export function solveCommand() {
     .option("--prompt-template <name-or-file>", promptTemplateOptionHelp)
     .option("--system <text>", systemOptionHelp)
     .addOption(endpointOption())
-    .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .option(
+      "--threads <count>",
+      "threads for the embedded engine (default 1; more is often slower on small models, see README)",
+      integerOption(1, 256),
+    )
     .addOption(draftModelOption())
     .addOption(promptLookupOption())
     .option("--json", "print one JSON object with the answer, candidates, usage and stoppedBy")
@@ -267,7 +270,8 @@ export function solveCommand() {
         if (flags.trace !== undefined) {
           // One level at a time: a recursive mkdir spins on some kernel file systems (/proc).
           makeOutputDirectory(dirname(flags.trace), "--trace");
-          await writeFile(
+          // Whole or not at all, and a full disk said in one line.
+          writeFileAtomically(
             flags.trace,
             `${JSON.stringify({ strategy: result.strategy, events: result.trace }, null, 2)}\n`,
           );
