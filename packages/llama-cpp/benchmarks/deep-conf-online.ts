@@ -17,28 +17,16 @@
  * A bad flag (an unknown one, `--n abc`, `--concurrency 0`, an unknown variant, a model that cannot be
  * loaded) is a message naming it, exit code 2, before any problem is solved.
  */
+
 import { ConfigError, deepConf, deepConfOnline, selfConsistency, solve } from "mull";
 import { labDataset, labProfile } from "mull/lab";
+import { optionsOrExitCode } from "mull/runtime";
 import type { Strategy } from "mull/spec";
 import { createLlamaCppBackend } from "../src/index.ts";
 import { type DeepConfOptions, deepConfUsage, parseDeepConfOptions } from "./deep-conf-online-options.ts";
 import { checkModelFlag } from "./model-flag.ts";
 
-/** The checked options, or the exit code: 0 after `--help`, 2 after a message naming a bad flag. */
-function optionsOrExitCode(argv: readonly string[]): DeepConfOptions | number {
-  try {
-    const options = parseDeepConfOptions(argv);
-    if (options !== undefined) return options;
-    process.stdout.write(deepConfUsage);
-    return 0;
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 2;
-  }
-}
-
-const parsed = optionsOrExitCode(process.argv.slice(2));
+const parsed = optionsOrExitCode(() => parseDeepConfOptions(process.argv.slice(2)), deepConfUsage);
 if (typeof parsed === "number") process.exit(parsed);
 const values: DeepConfOptions = parsed;
 // The model too is checked before any work, and named as the flag it came from.

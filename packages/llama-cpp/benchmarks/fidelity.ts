@@ -11,31 +11,19 @@
  * A bad flag (an unknown one, `--problems 0`, `--seeds 0`) is a message naming it, exit code 2, before any
  * model is loaded or written.
  */
+
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Backend, ConfigError, checkFidelity } from "mull";
+import { type Backend, checkFidelity } from "mull";
 import { labDataset, labPromptTemplate } from "mull/lab";
+import { optionsOrExitCode } from "mull/runtime";
 import { withForcedSampling } from "mull/testing";
 import { createLlamaCppBackend } from "../src/index.ts";
 import { type FidelityOptions, fidelityUsage, parseFidelityOptions } from "./fidelity-options.ts";
 
-/** The checked options, or the exit code: 0 after `--help`, 2 after a message naming a bad flag. */
-function optionsOrExitCode(argv: readonly string[]): FidelityOptions | number {
-  try {
-    const options = parseFidelityOptions(argv);
-    if (options !== undefined) return options;
-    process.stdout.write(fidelityUsage);
-    return 0;
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 2;
-  }
-}
-
-const parsed = optionsOrExitCode(process.argv.slice(2));
+const parsed = optionsOrExitCode(() => parseFidelityOptions(process.argv.slice(2)), fidelityUsage);
 if (typeof parsed === "number") process.exit(parsed);
 const values: FidelityOptions = parsed;
 const here = path.dirname(new URL(import.meta.url).pathname);

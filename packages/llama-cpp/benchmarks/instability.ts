@@ -12,6 +12,7 @@
  *
  * A bad flag (an unknown one, `--problems abc`, an unknown dataset) is a message naming it, exit code 2.
  */
+
 import {
   answerFormatByName,
   areaUnderRoc,
@@ -22,24 +23,11 @@ import {
   traceSelfCertainty,
 } from "mull";
 import { labDataset, labProfile } from "mull/lab";
+import { optionsOrExitCode } from "mull/runtime";
 import { createLlamaCppBackend } from "../src/index.ts";
 import { type InstabilityOptions, instabilityUsage, parseInstabilityOptions } from "./instability-options.ts";
 
-/** The checked options, or the exit code: 0 after `--help`, 2 after a message naming a bad flag. */
-function optionsOrExitCode(argv: readonly string[]): InstabilityOptions | number {
-  try {
-    const options = parseInstabilityOptions(argv);
-    if (options !== undefined) return options;
-    process.stdout.write(instabilityUsage);
-    return 0;
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 2;
-  }
-}
-
-const parsed = optionsOrExitCode(process.argv.slice(2));
+const parsed = optionsOrExitCode(() => parseInstabilityOptions(process.argv.slice(2)), instabilityUsage);
 if (typeof parsed === "number") process.exit(parsed);
 const values: InstabilityOptions = parsed;
 

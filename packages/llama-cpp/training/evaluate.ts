@@ -27,9 +27,9 @@ import {
   generateLabProblems,
   labSolutionPath,
 } from "../../mull/src/lab/index.ts";
+import { optionsOrExitCode } from "../../mull/src/runtime/options-or-exit-code.ts";
 import type { Problem } from "../../mull/src/spec/index.ts";
 import { checkEvaluatePaths, evaluateUsage, parseEvaluateOptions } from "./evaluate-options.ts";
-import { optionsOrExitCode } from "./options-or-exit-code.ts";
 
 const parsed = optionsOrExitCode(() => {
   const options = parseEvaluateOptions(process.argv.slice(2));

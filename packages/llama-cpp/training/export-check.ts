@@ -18,9 +18,9 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
+import { optionsOrExitCode } from "../../mull/src/runtime/options-or-exit-code.ts";
 import { checkInputFile } from "./check-input-file.ts";
 import { exportCheckUsage, parseExportCheckOptions } from "./export-check-options.ts";
-import { optionsOrExitCode } from "./options-or-exit-code.ts";
 
 const parsed = optionsOrExitCode(() => {
   const options = parseExportCheckOptions(process.argv.slice(2), process.env);

@@ -18,8 +18,8 @@
  */
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
 import { labDataset } from "../../mull/src/lab/index.ts";
+import { optionsOrExitCode } from "../../mull/src/runtime/options-or-exit-code.ts";
 import { checkInputFile } from "./check-input-file.ts";
-import { optionsOrExitCode } from "./options-or-exit-code.ts";
 import { parseSpeedOptions, speedUsage } from "./speed-options.ts";
 
 const parsed = optionsOrExitCode(() => {

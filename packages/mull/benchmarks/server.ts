@@ -30,6 +30,7 @@
  * A bad flag (an unknown one or an unknown phase, `--rounds 0`, `--duration abc`) is a message naming it,
  * exit code 2, before any process starts. Every figure is relative to a baseline measured in the same run; other processes may share the cores.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -40,10 +41,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error autocannon ships no type declarations; the one call below is typed by `Cannon`.
 import autocannonUntyped from "autocannon";
-import { ConfigError } from "../src/errors/index.ts";
+import { optionsOrExitCode } from "../src/runtime/index.ts";
 import {
   parseServerBenchOptions,
-  type ServerBenchChild,
   type ServerBenchOptions,
   serverBenchMaxInFlight,
   serverBenchMaxSamples,
@@ -765,21 +765,7 @@ async function main(options: ServerBenchOptions): Promise<void> {
   }
 }
 
-/** The checked options, or the exit code: 0 after `--help`, 2 after a message naming a bad flag. */
-function optionsOrExitCode(argv: readonly string[]): ServerBenchOptions | ServerBenchChild | number {
-  try {
-    const options = parseServerBenchOptions(argv);
-    if (options !== undefined) return options;
-    process.stdout.write(serverBenchUsage);
-    return 0;
-  } catch (error) {
-    if (!ConfigError.isInstance(error)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 2;
-  }
-}
-
-const parsed = optionsOrExitCode(process.argv.slice(2));
+const parsed = optionsOrExitCode(() => parseServerBenchOptions(process.argv.slice(2)), serverBenchUsage);
 if (typeof parsed === "number") process.exitCode = parsed;
 else if (parsed.role === "fake") await runFake();
 else if (parsed.role === "proxy") await runProxy(parsed.config);

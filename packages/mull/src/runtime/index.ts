@@ -14,6 +14,7 @@ export { expecting, mustBe, optionError } from "./must-be.ts";
 export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
 export { integerSchema, numberSchema } from "./number-schema.ts";
 export { type ObjectWithMethods, objectWithMethods } from "./object-with-methods.ts";
+export { optionsOrExitCode } from "./options-or-exit-code.ts";
 export {
   checkOutputDirectory,
   checkOutputFile,

@@ -1,7 +1,7 @@
-import { ConfigError } from "../../mull/src/errors/index.ts";
+import { ConfigError } from "../errors/index.ts";
 
 /**
- * Reads a training script's arguments with `read`: the checked options, or the exit code once the answer
+ * Reads a script's arguments with `read`: the checked options, or the exit code once the answer
  * is printed — `usage` on stdout and 0 when `read` gives `undefined` (`--help`), the ConfigError's one-line
  * message on stderr and 2 when it refuses an argument. Any other error is thrown.
  *

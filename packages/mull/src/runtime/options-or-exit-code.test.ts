@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ConfigError } from "../../mull/src/errors/index.ts";
+import { ConfigError } from "../errors/index.ts";
 import { optionsOrExitCode } from "./options-or-exit-code.ts";
 
 afterEach(() => vi.restoreAllMocks());
