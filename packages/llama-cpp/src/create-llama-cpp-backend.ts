@@ -1,4 +1,4 @@
-import { DisposedError, MullError } from "mull/errors";
+import { ConfigError, DisposedError, MullError } from "mull/errors";
 import type {
   Backend,
   BackendCapabilities,
@@ -7,18 +7,21 @@ import type {
   EngineRates,
   GenerationRequest,
   GenerationResult,
+  Prompt,
   ScoreRequest,
   ScoreResult,
 } from "mull/spec";
+import type { LlamaContext } from "node-llama-cpp";
 import { generateCompletions } from "./generate-completions.ts";
 import {
   type LlamaCppBackendOptions,
   type LlamaCppBackendSettings,
   parseLlamaCppBackendOptions,
 } from "./llama-cpp-backend-options.ts";
-import { createLlamaCppEngine } from "./llama-cpp-engine.ts";
-import { loadLlamaModel } from "./load-llama-model.ts";
+import { createLlamaCppEngine, type LlamaCppEngine } from "./llama-cpp-engine.ts";
+import { type LoadedLlamaModel, loadLlamaModel } from "./load-llama-model.ts";
 import { measureEngineRates } from "./measure-engine-rates.ts";
+import { pickEngine } from "./pick-engine.ts";
 import { scoreContinuation } from "./score-continuation.ts";
 import { loadSpeculation, type Speculation } from "./speculation.ts";
 import type { SpeculationStats } from "./speculation-stats.ts";
@@ -64,7 +67,10 @@ import type { SpeculationStats } from "./speculation-stats.ts";
  * `tokens`); `score` rejects with the signal's reason. Sequences go back to the pool either way.
  */
 export interface LlamaCppBackend extends Backend {
-  /** Resolved settings (model path, threads, sequences, context size, prefix sharing, speculative decoding). */
+  /**
+   * Resolved settings (model path, threads, sequences, contexts, context size, prefix sharing, speculative
+   * decoding).
+   */
   readonly settings: LlamaCppBackendSettings;
   /**
    * What speculative decoding has checked and accepted so far (tokens, acceptance rate), or `undefined` when
@@ -88,8 +94,9 @@ export interface LlamaCppBackend extends Backend {
  * Loads a GGUF model with node-llama-cpp (CPU, explicit threads) and returns a {@link LlamaCppBackend}: `n`
  * completions run as parallel sequences of one context (batched by node-llama-cpp; beyond `sequences` they
  * queue), with a shared prompt prefix evaluated once, per-token raw-distribution logprobs, `score` by teacher
- * forcing, GBNF grammars, and the model's chat template for chat prompts (when it has one). A missing or corrupt
- * file is a `ConfigError` naming the path.
+ * forcing, GBNF grammars, and the model's chat template for chat prompts (when it has one). With `contexts` above
+ * 1, the model's weights are loaded once and each call runs in one of that many contexts, decoding side by side.
+ * A missing or corrupt file is a `ConfigError` naming the path.
  *
  * @example
  * await using backend = await createLlamaCppBackend({ model: "lab-small", threads: 1 });
@@ -102,16 +109,37 @@ export interface LlamaCppBackend extends Backend {
  */
 export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Promise<LlamaCppBackend> {
   const parsed = parseLlamaCppBackendOptions(options);
+  if (parsed.contexts > 1 && parsed.speculative !== undefined) {
+    throw new ConfigError(
+      `createLlamaCppBackend: contexts must be 1 with speculative decoding, got ${parsed.contexts}`,
+      { field: "contexts" },
+    );
+  }
   const loaded = await loadLlamaModel(parsed);
   let speculation: Speculation | undefined;
+  let extraContexts: LlamaContext[];
   try {
     speculation =
       parsed.speculative === undefined ? undefined : await loadSpeculation(loaded, parsed.speculative);
+    const threadLimit = loaded.llama.maxThreads;
+    // One context may ask for any number of threads; several must fit the limit, or they would take turns.
+    if (parsed.contexts > 1 && threadLimit > 0 && parsed.contexts * parsed.threads > threadLimit) {
+      throw new ConfigError(
+        `createLlamaCppBackend: contexts × threads must be at most ${threadLimit} (node-llama-cpp's thread limit), ` +
+          `got ${parsed.contexts} × ${parsed.threads}`,
+        { field: "contexts" },
+      );
+    }
+    extraContexts = await createExtraContexts(loaded, parsed.contexts - 1, parsed.signal);
   } catch (error) {
     await loaded.dispose();
     throw error;
   }
-  const engine = createLlamaCppEngine(loaded, parsed.seedFallback, speculation);
+  const engines: LlamaCppEngine[] = [
+    createLlamaCppEngine(loaded, parsed.seedFallback, speculation),
+    ...extraContexts.map((context) => createLlamaCppEngine({ ...loaded, context }, parsed.seedFallback)),
+  ];
+  const [engine] = engines as [LlamaCppEngine];
   let disposed = false;
   let rates: Promise<EngineRates> | undefined;
 
@@ -119,10 +147,28 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
     if (disposed) throw new DisposedError(loaded.owner);
   };
 
+  /** The engine for a call on `prompt`: the only one, or the pick of {@link pickEngine}. */
+  const engineFor = (prompt: Prompt): LlamaCppEngine => {
+    if (engines.length === 1) return engine;
+    let tokens: readonly number[];
+    try {
+      tokens = engine.renderer.render(prompt).tokens;
+    } catch {
+      // A prompt that does not render is refused by the call itself, with its own message.
+      return engine;
+    }
+    const index = pickEngine(
+      engines.map((each) => each.pool),
+      tokens,
+    );
+    return engines[index] ?? engine;
+  };
+
   const dispose = async (): Promise<void> => {
     if (disposed) return;
     disposed = true;
-    engine.pool.close();
+    for (const each of engines) each.pool.close();
+    for (const context of extraContexts) await context.dispose();
     // The draft model belongs to the same llama.cpp binding, which loaded.dispose() frees last.
     await loaded.context.dispose();
     await speculation?.dispose();
@@ -165,11 +211,11 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
       callOptions: CallOptions = {},
     ): Promise<GenerationResult> => {
       ensureUsable();
-      return generateCompletions(engine, request, callOptions);
+      return generateCompletions(engineFor(request?.prompt), request, callOptions);
     },
     score: async (request: ScoreRequest, callOptions: CallOptions = {}): Promise<ScoreResult> => {
       ensureUsable();
-      return scoreContinuation(engine, request, callOptions);
+      return scoreContinuation(engineFor(request?.prompt), request, callOptions);
     },
     measureRates: (callOptions: CallOptions = {}): Promise<EngineRates> => {
       ensureUsable();
@@ -192,4 +238,39 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
     dispose,
     [Symbol.asyncDispose]: dispose,
   };
+}
+
+/**
+ * `count` more contexts of the loaded model, shaped like its first (sequences, context size, threads); on
+ * failure those made are freed and a `ConfigError` on `contexts` says why.
+ */
+async function createExtraContexts(
+  loaded: LoadedLlamaModel,
+  count: number,
+  signal: AbortSignal | undefined,
+): Promise<LlamaContext[]> {
+  const { contextSize, sequences, threads } = loaded.settings;
+  const contexts: LlamaContext[] = [];
+  try {
+    while (contexts.length < count) {
+      contexts.push(
+        await loaded.model.createContext({
+          contextSize,
+          sequences,
+          threads,
+          failedCreationRemedy: false,
+          ...(signal === undefined ? {} : { createSignal: signal }),
+        }),
+      );
+    }
+    return contexts;
+  } catch (error) {
+    for (const context of contexts) await context.dispose();
+    signal?.throwIfAborted();
+    throw new ConfigError(
+      `could not create context ${contexts.length + 2} of ${count + 1} (${sequences} sequences × ${contextSize} tokens) ` +
+        `for ${loaded.settings.modelPath}: ${(error as Error).message}`,
+      { field: "contexts", cause: error },
+    );
+  }
 }

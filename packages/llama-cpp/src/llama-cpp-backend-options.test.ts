@@ -18,6 +18,7 @@ describe("parseLlamaCppBackendOptions", () => {
       model: "lab-small",
       threads: 1,
       sequences: 16,
+      contexts: 1,
       prefixSharing: true,
     });
   });
@@ -27,7 +28,7 @@ describe("parseLlamaCppBackendOptions", () => {
     expect(error.field).toBe("thread");
     expect(error.message).toBe(
       "createLlamaCppBackend: thread: unknown key (createLlamaCppBackend takes model, threads, sequences, " +
-        "contextSize, gpu, seedFallback, prefixSharing, speculative, signal)",
+        "contexts, contextSize, gpu, seedFallback, prefixSharing, speculative, signal)",
     );
   });
 

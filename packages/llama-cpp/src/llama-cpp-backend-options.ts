@@ -11,12 +11,21 @@ export interface LlamaCppBackendOptions {
   /** A lab model name (`lab-small`, `lab-large`, or any name in `models/models.json`) or a path to a `.gguf` file. */
   readonly model: string;
   /**
-   * CPU threads for evaluation; default 1. Always explicit: node-llama-cpp's default (every core) made a tiny
-   * model about 40 times slower on a 2-core machine, where threads fight over cores for microsecond-sized work.
+   * CPU threads for evaluation, in each context; default 1. Always explicit: node-llama-cpp's default (every
+   * core) made a tiny model about 40 times slower on a 2-core machine, where threads fight over cores for
+   * microsecond-sized work.
    */
   readonly threads?: number | undefined;
   /** Sequences evaluated in parallel in one context (batched together); default 16. More completions queue. */
   readonly sequences?: number | undefined;
+  /**
+   * llama.cpp contexts of the one loaded model, each with `threads` threads and its own `sequences`, decoding at
+   * the same time; default 1. Each call runs in one context, the least loaded (among equals, the one that
+   * already caches most of its prompt), so a second context lets concurrent calls use a second core where more
+   * threads per context do not help. Contexts times threads must stay within node-llama-cpp's thread limit
+   * (the larger of 4 and the cores it counts). Not combined with `speculative`.
+   */
+  readonly contexts?: number | undefined;
   /** Context size of each sequence, in tokens (prompt plus completion); default the model's training context, at most 4096. */
   readonly contextSize?: number | undefined;
   /** Only CPU is supported: `false` or absent. */
@@ -47,6 +56,8 @@ export interface LlamaCppBackendSettings {
   readonly modelPath: string;
   readonly threads: number;
   readonly sequences: number;
+  /** Contexts of the model decoding side by side, each with `threads` threads and `sequences` sequences. */
+  readonly contexts: number;
   readonly contextSize: number;
   readonly prefixSharing: boolean;
   /** Speculative decoding, defaults filled in; `undefined` when off. */
@@ -71,6 +82,7 @@ const llamaCppBackendOptionsSchema = z.strictObject(
     model: z.custom<string>(),
     threads: integerSchema({ minimum: 1, maximum: 256 }).default(1),
     sequences: integerSchema({ minimum: 1, maximum: 1024 }).default(16),
+    contexts: integerSchema({ minimum: 1, maximum: 64 }).default(1),
     contextSize: integerSchema({ minimum: 16, maximum: 1 << 20 }).optional(),
     gpu: z.literal(false, { error: expecting("false (the embedded backend runs on CPU)") }).optional(),
     seedFallback: seedFallbackSchema.optional(),
@@ -81,7 +93,7 @@ const llamaCppBackendOptionsSchema = z.strictObject(
   { error: expecting("an options object") },
 );
 
-/** {@link LlamaCppBackendOptions} checked, with `threads`, `sequences` and `prefixSharing` defaulted. */
+/** {@link LlamaCppBackendOptions} checked, with `threads`, `sequences`, `contexts` and `prefixSharing` defaulted. */
 export type ParsedLlamaCppBackendOptions = z.output<typeof llamaCppBackendOptionsSchema>;
 
 /**

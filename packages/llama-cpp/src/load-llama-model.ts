@@ -154,6 +154,7 @@ export async function loadLlamaModel(options: ParsedLlamaCppBackendOptions): Pro
       modelPath,
       threads: options.threads,
       sequences: options.sequences,
+      contexts: options.contexts,
       contextSize: context.contextSize,
       prefixSharing: options.prefixSharing,
       speculative: options.speculative,

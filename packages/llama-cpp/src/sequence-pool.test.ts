@@ -73,6 +73,26 @@ describe("SequencePool", () => {
     expect(unrelated?.item).not.toBe(b.item);
   });
 
+  it("reports its load (leased plus waiting) and the longest prefix an idle item caches", async () => {
+    const sequences = pool(2);
+    const first = await sequences.acquire();
+    first.item.tokens = [1, 2, 3];
+    const second = await sequences.acquire();
+    second.item.tokens = [1, 9];
+    expect(sequences.load).toBe(2);
+    // Leased items do not count: their cache may change before the caller could use it.
+    expect(sequences.cachedPrefixLength([1, 2, 3, 4])).toBe(0);
+    const waiting = sequences.acquire();
+    expect(sequences.load).toBe(3);
+    first.release();
+    (await waiting).release();
+    second.release();
+    expect(sequences.load).toBe(0);
+    expect(sequences.cachedPrefixLength([1, 2, 3, 4])).toBe(3);
+    expect(sequences.cachedPrefixLength([1, 9, 9])).toBe(2);
+    expect(sequences.cachedPrefixLength([7])).toBe(0);
+  });
+
   it("drops an aborted waiter from the queue and rejects with the signal's reason", async () => {
     const sequences = pool(1);
     const held = await sequences.acquire();

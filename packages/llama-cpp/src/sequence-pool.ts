@@ -54,6 +54,20 @@ export class SequencePool<Item> {
     return this.#waiters.length;
   }
 
+  /** Items leased now plus callers waiting: how busy the pool is. */
+  get load(): number {
+    return this.#created - this.#idle.length + this.#waiters.length;
+  }
+
+  /** The longest prefix that an idle item's cached tokens share with `tokens` (0 when none is idle). */
+  cachedPrefixLength(tokens: readonly number[]): number {
+    let longest = 0;
+    for (const item of this.#idle) {
+      longest = Math.max(longest, commonPrefixLength(this.#options.cachedTokens(item), tokens));
+    }
+    return longest;
+  }
+
   /** Takes an item now if one is available, else `undefined`. */
   tryAcquire(preferredTokens: readonly number[] = []): SequenceLease<Item> | undefined {
     this.#ensureOpen();

@@ -20,6 +20,8 @@ export interface BackendFlags extends SpeculativeFlags {
   readonly modelFlag?: string | undefined;
   /** Threads for the embedded engine. */
   readonly threads?: number | undefined;
+  /** Contexts of the embedded engine's model, decoding side by side (`contexts` of `createLlamaCppBackend`). */
+  readonly contexts?: number | undefined;
   /** HTTP: retries after a failed attempt (408/409/429/5xx, network errors, broken streams). */
   readonly retries?: number | undefined;
   /** HTTP: one deadline in seconds for a request and all its retries. */
@@ -108,6 +110,7 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
     .createLlamaCppBackend({
       model,
       ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+      ...(flags.contexts === undefined ? {} : { contexts: flags.contexts }),
       ...(speculative === undefined ? {} : { speculative }),
     })
     .catch((error: unknown) => {

@@ -179,6 +179,7 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
           await embedded.createLlamaCppBackend({
             model: name,
             ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+            ...(flags.contexts === undefined ? {} : { contexts: flags.contexts }),
           }),
         );
       } catch (error) {

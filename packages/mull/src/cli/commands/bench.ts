@@ -114,7 +114,11 @@ export function benchCommand() {
     .option("--prompt-template <name-or-file>", promptTemplateOptionHelp)
     .option("--system <text>", systemOptionHelp)
     .addOption(endpointOption())
-    .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .option(
+      "--threads <count>",
+      "threads for the embedded engine (default 1; more is often slower on small models, see README)",
+      integerOption(1, 256),
+    )
     .addOption(draftModelOption())
     .addOption(promptLookupOption())
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 1024), 1)
