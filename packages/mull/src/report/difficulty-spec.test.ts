@@ -1,24 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { DifficultyAccuracy } from "../bench/metrics/index.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
+import { labRunStrategies } from "./lab-run-strategies.test-support.ts";
 import { renderSvg } from "./render-svg.ts";
 import { reportContentWidth } from "./report-content-width.ts";
 import { strategyColorScale } from "./strategy-color-scale.ts";
-
-/** The eleven strategies of the default `mull lab` run, in its order. */
-const labStrategies = [
-  "greedy",
-  "sc@4",
-  "sc@8",
-  "sc@16",
-  "asc@16",
-  "mass@16",
-  "mass@5g",
-  "cascade-mass@2x8",
-  "gen@8+rank-lp@4+vote",
-  "bon@16",
-  "pf@8",
-];
 
 /** One row per strategy and difficulty, each strategy solving a different share of each level. */
 function accuracyRows(strategies: readonly string[], difficulties: readonly string[]): DifficultyAccuracy[] {
@@ -45,15 +31,16 @@ async function rendered(spec: ReturnType<typeof difficultySpec>) {
 
 describe("difficultySpec", () => {
   it("fits eleven strategies and six levels in the page's width, the levels side by side", async () => {
-    const rows = accuracyRows(labStrategies, levels(6));
-    const spec = difficultySpec(rows, labStrategies);
+    const rows = accuracyRows(labRunStrategies, levels(6));
+    const spec = difficultySpec(rows, labRunStrategies);
     expect((spec as { columns: number }).columns).toBe(6);
     const { width, texts, bars } = await rendered(spec);
     expect(width).toBeGreaterThan(reportContentWidth / 2);
     expect(width).toBeLessThanOrEqual(reportContentWidth);
     expect(bars).toBe(rows.length);
     // Every strategy is named on the axis, once: a bar is known by its row, not only by its colour.
-    for (const strategy of labStrategies) expect(texts.filter((text) => text === strategy)).toHaveLength(1);
+    for (const strategy of labRunStrategies)
+      expect(texts.filter((text) => text === strategy)).toHaveLength(1);
     for (const level of levels(6)) expect(texts).toContain(level);
   });
 

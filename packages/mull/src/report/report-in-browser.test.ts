@@ -8,6 +8,7 @@ import { confidenceCalibration, strategyCoverage } from "../bench/metrics/index.
 import { syntheticRun } from "../testing/index.ts";
 import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
 import { buildReport } from "./build-report.ts";
+import { labRunStrategies } from "./lab-run-strategies.test-support.ts";
 import { reliabilitySpec } from "./reliability-spec.ts";
 import { reportContentWidth } from "./report-content-width.ts";
 
@@ -140,19 +141,7 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
 
   it("gives eleven strategies eleven colours and fits the difficulty chart in the page", async () => {
     // The synthetic run's four strategies, cloned under the names of the default lab run's eleven.
-    const names = [
-      "greedy",
-      "sc@4",
-      "sc@8",
-      "sc@16",
-      "asc@16",
-      "mass@16",
-      "mass@5g",
-      "cascade-mass@2x8",
-      "gen@8+rank-lp@4+vote",
-      "bon@16",
-      "pf@8",
-    ];
+    const names = labRunStrategies;
     const sources = run.manifest.strategies;
     const source = (index: number) => sources[index % sources.length]!;
     const eleven = buildReport(

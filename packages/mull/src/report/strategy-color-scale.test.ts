@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { labRunStrategies } from "./lab-run-strategies.test-support.ts";
 import { strategyColorScale, strategyShapeScale } from "./strategy-color-scale.ts";
 
 /** CIELAB coordinates of an sRGB colour `#rrggbb` (D65 white). */
@@ -47,19 +48,7 @@ describe("strategyColorScale", () => {
   });
 
   it("keeps the eleven strategies of the default lab run apart, greedy and pf@8 included", () => {
-    const lab = [
-      "greedy",
-      "sc@4",
-      "sc@8",
-      "sc@16",
-      "asc@16",
-      "mass@16",
-      "mass@5g",
-      "cascade-mass@2x8",
-      "gen@8+rank-lp@4+vote",
-      "bon@16",
-      "pf@8",
-    ];
+    const lab = labRunStrategies;
     const { range } = strategyColorScale(lab);
     expect(new Set(range).size).toBe(11);
     expect(range[10]).not.toBe(range[0]);

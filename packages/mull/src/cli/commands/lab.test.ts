@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { labRunStrategies } from "../../report/lab-run-strategies.test-support.ts";
 import { defaultLabStrategies, labCommand } from "./lab.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
@@ -18,6 +19,10 @@ function lab(...flags: string[]) {
 }
 
 describe("mull lab", () => {
+  it("is the run whose eleven strategies the report's tests draw", () => {
+    expect([...defaultLabStrategies]).toEqual(labRunStrategies);
+  });
+
   it("continues a run with --resume, and without it says that is how", async () => {
     const out = join(folder, "run");
     const first = await lab("--out", out);
