@@ -1,6 +1,6 @@
 import { ConfigError, type DeepConfOnlineOptions, deepConfOnline } from "mull";
 import { labDatasetNames } from "mull/lab";
-import { checkInteger, checkNumber, checkOneOf, numericFlag, parseFlags } from "mull/runtime";
+import { checkInteger, checkNumber, checkOneOf, listFlag, numericFlag, parseFlags } from "mull/runtime";
 
 const owner = "bench:deepconf";
 
@@ -111,7 +111,7 @@ function parseVariant(spec: string, n: number): DeepConfVariant {
 }
 
 function parseVariants(text: string, n: number): DeepConfVariant[] {
-  const specs = text.split(",").map((spec) => spec.trim());
+  const specs = listFlag(owner, "--variants", text);
   const repeated = specs.find((spec, index) => specs.indexOf(spec) !== index);
   if (repeated !== undefined) {
     throw new ConfigError(`${owner}: --variants names ${JSON.stringify(repeated)} twice`, {

@@ -1,8 +1,14 @@
 import { ConfigError } from "../src/errors/index.ts";
 import { labDatasetNames } from "../src/lab/index.ts";
 import { type BanditPolicyName, banditPolicyNames } from "../src/routing/index.ts";
-import { checkInteger, checkNumber, checkOneOf, numericFlag, parseFlags } from "../src/runtime/index.ts";
-import { listFlag } from "./list-flag.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  listFlag,
+  numericFlag,
+  parseFlags,
+} from "../src/runtime/index.ts";
 import { defaultRoutePair, type RoutePair, routePairFromFlags, routePairOptions } from "./route-pair.ts";
 
 const owner = "bench:bandit";

@@ -1,6 +1,5 @@
 import { ConfigError } from "../src/errors/index.ts";
-import { checkInteger, checkNumber, numericFlag, parseFlags } from "../src/runtime/index.ts";
-import { listFlag } from "./list-flag.ts";
+import { checkInteger, checkNumber, listFlag, numericFlag, parseFlags } from "../src/runtime/index.ts";
 import { defaultRoutePair, type RoutePair, routePairFromFlags, routePairOptions } from "./route-pair.ts";
 import { defaultGlimpSetting, type GlimpSetting, type RoutingMethod, routingMethods } from "./routing-lab.ts";
 

@@ -1,6 +1,12 @@
 import { ConfigError } from "../src/errors/index.ts";
-import { checkInteger, checkNumber, checkOneOf, numericFlag, parseFlags } from "../src/runtime/index.ts";
-import { listFlag } from "./list-flag.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  listFlag,
+  numericFlag,
+  parseFlags,
+} from "../src/runtime/index.ts";
 
 const owner = "bench:search";
 

@@ -1,6 +1,5 @@
 import { ConfigError } from "../src/errors/index.ts";
-import { checkInteger, checkOneOf, numericFlag, parseFlags } from "../src/runtime/index.ts";
-import { listFlag } from "./list-flag.ts";
+import { checkInteger, checkOneOf, listFlag, numericFlag, parseFlags } from "../src/runtime/index.ts";
 
 const owner = "bench:server";
 

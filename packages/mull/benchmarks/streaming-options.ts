@@ -1,7 +1,6 @@
 import { ConfigError } from "../src/errors/index.ts";
-import { checkInteger, checkNumber, numericFlag, parseFlags } from "../src/runtime/index.ts";
+import { checkInteger, checkNumber, listFlag, numericFlag, parseFlags } from "../src/runtime/index.ts";
 import { parseStrategySpec } from "../src/strategies/index.ts";
-import { listFlag } from "./list-flag.ts";
 
 const owner = "bench:streaming";
 

@@ -9,6 +9,7 @@ export { manualClock, systemClock } from "./clock.ts";
 export { type ConcurrencyLimit, createConcurrencyLimit } from "./concurrency-limit.ts";
 export { describeValue } from "./describe-value.ts";
 export { diskFullError } from "./disk-full-error.ts";
+export { listFlag } from "./list-flag.ts";
 export { mapInParallel } from "./map-in-parallel.ts";
 export { expecting, mustBe, optionError } from "./must-be.ts";
 export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";

@@ -1,4 +1,4 @@
-import { ConfigError } from "../src/errors/index.ts";
+import { ConfigError } from "../errors/index.ts";
 
 /**
  * A comma-separated flag's items, trimmed (`"4, 8,16"` → `["4", "8", "16"]`), for a script to check one by
