@@ -3,9 +3,10 @@
  * `glimpse-lab.ts`): its default, its `--small NAME --large NAME` flags, and which of the two wrote a
  * generation.
  */
+
+import { checkModelFlag } from "../../llama-cpp/benchmarks/model-flag.ts";
 import { ConfigError } from "../src/errors/index.ts";
 import type { NamedBackend } from "../src/strategies/index.ts";
-import { checkModelFlag } from "./model-flag.ts";
 
 /**
  * Two embedded lab models, smallest first: each a lab model name from `packages/llama-cpp/models/models.json`

@@ -35,6 +35,7 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createLlamaCppBackend, labModels, labModelsDirectory } from "@mull/llama-cpp";
+import { checkModelFlag } from "../../llama-cpp/benchmarks/model-flag.ts";
 import { ConfigError } from "../src/errors/index.ts";
 import { labDataset, labOutcomeChecker, labProcessReward } from "../src/lab/index.ts";
 import { noisyProcessReward, processRewardScorer, selfLogprobReward } from "../src/process-rewards/index.ts";
@@ -50,7 +51,6 @@ import { solve } from "../src/solve.ts";
 import type { Backend, Problem, ProcessRewardModel, SamplingSettings, Strategy } from "../src/spec/index.ts";
 import { bestOfN, selfConsistency, singleSample } from "../src/strategies/index.ts";
 import { benchEnvironment } from "./bench-environment.ts";
-import { checkModelFlag } from "./model-flag.ts";
 import {
   parseSearchOptions,
   type SearchOptions,
