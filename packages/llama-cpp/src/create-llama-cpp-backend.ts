@@ -150,18 +150,22 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
   /** The engine for a call on `prompt`: the only one, or the pick of {@link pickEngine}. */
   const engineFor = (prompt: Prompt): LlamaCppEngine => {
     if (engines.length === 1) return engine;
-    let tokens: readonly number[];
-    try {
-      tokens = engine.renderer.render(prompt).tokens;
-    } catch {
-      // A prompt that does not render is refused by the call itself, with its own message.
-      return engine;
-    }
-    const index = pickEngine(
-      engines.map((each) => each.pool),
-      tokens,
+    const tokens = () => {
+      try {
+        return engine.renderer.render(prompt).tokens;
+      } catch {
+        // A prompt that does not render is refused by the call itself, with its own message.
+        return undefined;
+      }
+    };
+    return (
+      engines[
+        pickEngine(
+          engines.map((each) => each.pool),
+          tokens,
+        )
+      ] ?? engine
     );
-    return engines[index] ?? engine;
   };
 
   const dispose = async (): Promise<void> => {
