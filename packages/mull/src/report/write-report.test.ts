@@ -38,6 +38,24 @@ describe("writeReport", () => {
     expect(readFileSync(join(plots, "coverage.svg"), "utf8")).toBe("my notes");
   });
 
+  it("makes a new plot folder when it writes the plots, and leaves none after a refusal", async () => {
+    const fresh = join(folder, "fresh-plots");
+    const plots = join(fresh, "svg");
+    const notes = join(folder, "notes.txt");
+    writeFileSync(notes, "keep me");
+    const out = join(folder, "fresh-plots.html");
+    // The PNG folder is checked after the SVG folder: a file there is refused once that check has run.
+    const error = await configRefusal(() =>
+      writeReport(run, { out, svgDirectory: plots, pngDirectory: notes }),
+    );
+    expect(error.field).toBe("pngDirectory");
+    expect(existsSync(fresh)).toBe(false);
+    expect(existsSync(out)).toBe(false);
+    const written = await writeReport(run, { out, svgDirectory: plots });
+    expect(written).toContain(join(plots, "coverage.svg"));
+    expect(readFileSync(join(plots, "coverage.svg"), "utf8")).toMatch(/<svg/);
+  });
+
   it("refuses a directory as the HTML file and a file as a plot folder", async () => {
     expect((await configRefusal(() => writeReport(run, { out: folder }))).message).toContain(
       "that is a directory",

@@ -1,10 +1,10 @@
-import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { RunData } from "../bench/run-data.ts";
 import {
   checkOutputDirectory,
   checkOutputFile,
   diskFullError,
+  makeOutputDirectory,
   refuseSymlinkedOutput,
   writeFileAtomically,
 } from "../runtime/index.ts";
@@ -22,10 +22,13 @@ export interface WriteReportOptions extends BuildReportOptions {
   readonly pngDirectory?: string | undefined;
 }
 
-/** Writes one output file whole, its folder made as needed; a full disk or file-size limit is said as such. */
-function writeOutput(path: string, data: string | Uint8Array): void {
+/**
+ * Writes one output file whole, its folder made as needed (the checks before the work leave none made);
+ * a folder that cannot be made is refused naming `field`, a full disk or file-size limit is said as such.
+ */
+function writeOutput(path: string, data: string | Uint8Array, field: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeOutputDirectory(dirname(path), field);
     writeFileAtomically(path, data);
   } catch (error) {
     throw diskFullError(error, path) ?? error;
@@ -67,19 +70,19 @@ export async function writeReport(run: RunData, options: WriteReportOptions): Pr
     if (pngFile !== undefined) checkOutputFile(pngFile, "pngDirectory", "png");
   }
   const written: string[] = [];
-  writeOutput(out, report.html);
+  writeOutput(out, report.html, "out");
   written.push(out);
   if (options.svgDirectory === undefined && options.pngDirectory === undefined) return written;
   for (const [name, spec] of Object.entries(report.specs)) {
     const svg = await renderSvg(spec);
     const svgFile = plotFile(options.svgDirectory, name, "svg");
     if (svgFile !== undefined) {
-      writeOutput(svgFile, svg);
+      writeOutput(svgFile, svg, "svgDirectory");
       written.push(svgFile);
     }
     const pngFile = plotFile(options.pngDirectory, name, "png");
     if (pngFile !== undefined) {
-      writeOutput(pngFile, await renderPng(svg));
+      writeOutput(pngFile, await renderPng(svg), "pngDirectory");
       written.push(pngFile);
     }
   }

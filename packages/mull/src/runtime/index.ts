@@ -22,6 +22,7 @@ export {
   checkPlainFileName,
   makeOutputDirectory,
   type OutputKind,
+  prepareOutputDirectory,
   refuseSymlinkedOutput,
   writeFileAtomically,
 } from "./output-paths.ts";

@@ -18,6 +18,7 @@ import {
   checkOutputDirectory,
   checkOutputFile,
   makeOutputDirectory,
+  prepareOutputDirectory,
   writeFileAtomically,
 } from "./output-paths.ts";
 
@@ -108,13 +109,26 @@ describe("checkOutputFile", () => {
 });
 
 describe("checkOutputDirectory", () => {
-  it("accepts an existing directory, and makes a new one with its missing folders, leaving nothing else", () => {
-    expect(() => checkOutputDirectory(folder, "--out")).not.toThrow();
-    const fresh = join(folder, "runs", "new");
-    checkOutputDirectory(fresh, "--out");
-    expect(lstatSync(fresh).isDirectory()).toBe(true);
-    // The write check's file is gone again.
-    expect(readdirSync(fresh)).toEqual([]);
+  it("accepts an existing directory and leaves it as it was", () => {
+    const existing = join(folder, "existing");
+    mkdirSync(existing);
+    writeFileSync(join(existing, "keep.txt"), "keep me");
+    checkOutputDirectory(existing, "--out");
+    expect(readdirSync(existing)).toEqual(["keep.txt"]);
+    expect(readFileSync(join(existing, "keep.txt"), "utf8")).toBe("keep me");
+  });
+
+  it("accepts a new nested directory without leaving its missing folders behind", () => {
+    const before = readdirSync(folder);
+    checkOutputDirectory(join(folder, "runs", "lab", "new"), "--out");
+    expect(existsSync(join(folder, "runs"))).toBe(false);
+    expect(readdirSync(folder)).toEqual(before);
+    // Under an existing folder, only the levels it made are removed.
+    const parent = join(folder, "parent");
+    mkdirSync(parent);
+    checkOutputDirectory(join(parent, "a", "b"), "--out");
+    expect(lstatSync(parent).isDirectory()).toBe(true);
+    expect(readdirSync(parent)).toEqual([]);
   });
 
   it.skipIf(runsAsRoot)("refuses a directory under a read-only folder, naming the field and why", () => {
@@ -164,6 +178,26 @@ describe("checkOutputDirectory", () => {
     );
     expect(refusal(() => checkOutputDirectory(join(blocker, "run"), "--svg")).message).toContain(
       `${blocker} is a file, not a directory`,
+    );
+    expect(readFileSync(blocker, "utf8")).toBe("x");
+  });
+});
+
+describe("prepareOutputDirectory", () => {
+  it("makes a new nested directory and keeps it, for the writer about to write there", () => {
+    const deep = join(folder, "prepared", "a", "b");
+    prepareOutputDirectory(deep, "run directory");
+    expect(lstatSync(deep).isDirectory()).toBe(true);
+    // The write check's file is gone again.
+    expect(readdirSync(deep)).toEqual([]);
+  });
+
+  it("refuses a file where a parent folder would be, as checkOutputDirectory does", () => {
+    const blocker = file("prepared-blocker", "x");
+    const error = refusal(() => prepareOutputDirectory(join(blocker, "run"), "run directory"));
+    expect(error.field).toBe("run directory");
+    expect(error.message).toBe(
+      `run directory ${JSON.stringify(join(blocker, "run"))}: ${blocker} is a file, not a directory; give a path under a directory`,
     );
   });
 });

@@ -5,6 +5,7 @@ import {
   openSync,
   readSync,
   renameSync,
+  rmdirSync,
   rmSync,
   type Stats,
   statSync,
@@ -195,6 +196,28 @@ function missingLevels(path: string, field: string): string[] {
 }
 
 /**
+ * Creates the directories from `path` up to the closest one that exists, outermost first, one level at a
+ * time, adding each one this call created to `created` as it goes (so a caller can remove them again,
+ * even when a deeper level then fails).
+ *
+ * @throws ConfigError naming the field and the path when a level cannot be created.
+ */
+function makeMissingLevels(path: string, field: string, created: string[]): void {
+  for (const level of missingLevels(path, field)) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      // Another process created it in the meantime: a directory there is what was wanted (and is theirs).
+      if ((error as NodeJS.ErrnoException).code === "EEXIST" && statOrUndefined(level)?.isDirectory()) {
+        continue;
+      }
+      throw unwritable(path, field, `create the directory ${level}`, error);
+    }
+    created.push(level);
+  }
+}
+
+/**
  * Creates an output directory and the folders missing above it, one level at a time: a recursive
  * `mkdir` spins forever on some kernel file systems (`/proc/x`), where one level fails at once.
  *
@@ -204,15 +227,19 @@ function missingLevels(path: string, field: string): string[] {
  * makeOutputDirectory("runs/lab/seed-1", "--out");
  */
 export function makeOutputDirectory(path: string, field: string): void {
-  for (const level of missingLevels(path, field)) {
+  makeMissingLevels(path, field, []);
+}
+
+/**
+ * Removes the directories in `created` (outermost first), deepest first, each only while it is still
+ * empty: once one holds something (another process wrote there), it and the folders above it stay.
+ */
+function removeCreatedLevels(created: readonly string[]): void {
+  for (const level of [...created].reverse()) {
     try {
-      mkdirSync(level);
-    } catch (error) {
-      // Another process created it in the meantime: a directory there is what was wanted.
-      if ((error as NodeJS.ErrnoException).code === "EEXIST" && statOrUndefined(level)?.isDirectory()) {
-        continue;
-      }
-      throw unwritable(path, field, `create the directory ${level}`, error);
+      rmdirSync(level);
+    } catch {
+      return;
     }
   }
 }
@@ -229,16 +256,10 @@ function probeWritable(directory: string, path: string, field: string): void {
 }
 
 /**
- * Checks a directory mull is about to write files into (a run directory) and makes it, before any work:
- * it is a directory or does not exist yet, no file stands where one of its parent folders would be, the
- * folders missing are created (`makeOutputDirectory`), and a file can be written inside it.
- *
- * @throws ConfigError naming the field and the path when the path is a file, a file is in its way, or
- *   the directory cannot be created or written (saying why: permission denied, a read-only file system, …).
- * @example
- * checkOutputDirectory("runs/lab", "--out");
+ * The checks of `checkOutputDirectory` and `prepareOutputDirectory`: the missing folders are made, and
+ * those this call made are added to `created`.
  */
-export function checkOutputDirectory(path: string, field: string): void {
+function checkDirectoryMaking(path: string, field: string, created: string[]): void {
   let stats: Stats | undefined;
   try {
     stats = statOrUndefined(path);
@@ -247,7 +268,7 @@ export function checkOutputDirectory(path: string, field: string): void {
   }
   if (stats === undefined) {
     refuseFileInPath(path, field);
-    makeOutputDirectory(path, field);
+    makeMissingLevels(path, field, created);
   } else if (!stats.isDirectory()) {
     throw new ConfigError(
       `${field} ${JSON.stringify(path)}: that is a file, not a directory; give a directory (mull writes its files inside it)`,
@@ -255,6 +276,46 @@ export function checkOutputDirectory(path: string, field: string): void {
     );
   }
   probeWritable(path, path, field);
+}
+
+/**
+ * Checks a directory mull is about to write files into (a run directory), before any work, and leaves
+ * the file system as it found it: it is a directory or does not exist yet, no file stands where one of
+ * its parent folders would be, and a file can be written inside it — proved by making the missing
+ * folders and writing a file there, then removing that file and the folders made (deepest first, each
+ * only while still empty). The writer makes the directory when it writes (`makeOutputDirectory`), so a
+ * run that fails before then leaves no empty folder behind.
+ *
+ * @throws ConfigError naming the field and the path when the path is a file, a file is in its way, or
+ *   the directory cannot be created or written (saying why: permission denied, a read-only file system, …).
+ * @example
+ * checkOutputDirectory("runs/lab", "--out");
+ */
+export function checkOutputDirectory(path: string, field: string): void {
+  const created: string[] = [];
+  try {
+    checkDirectoryMaking(path, field, created);
+  } finally {
+    removeCreatedLevels(created);
+  }
+}
+
+/**
+ * Checks a directory as `checkOutputDirectory` does and keeps it: the missing folders are made, for a
+ * writer about to write into it (a run's lock file).
+ *
+ * @throws ConfigError as `checkOutputDirectory`; the folders made before a refusal are removed again.
+ * @example
+ * prepareOutputDirectory("runs/lab", "run directory");
+ */
+export function prepareOutputDirectory(path: string, field: string): void {
+  const created: string[] = [];
+  try {
+    checkDirectoryMaking(path, field, created);
+  } catch (error) {
+    removeCreatedLevels(created);
+    throw error;
+  }
 }
 
 /**

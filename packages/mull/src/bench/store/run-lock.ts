@@ -1,7 +1,7 @@
 import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { checkOutputDirectory } from "../../runtime/index.ts";
+import { prepareOutputDirectory } from "../../runtime/index.ts";
 import { RunInProgressError } from "./run-in-progress-error.ts";
 
 /** An exclusive lock on a run directory, held until `release()`. */
@@ -95,8 +95,9 @@ function tryCreate(file: string, owner: LockOwner): boolean {
  * try { ... } finally { lock.release(); }
  */
 export function acquireRunLock(directory: string): RunLock {
-  // Makes the directory too, one level at a time, refusing one that cannot be created or written.
-  checkOutputDirectory(directory, "run directory");
+  // The lock is the run's first file: the directory is made now, one level at a time, refusing one that
+  // cannot be created or written.
+  prepareOutputDirectory(directory, "run directory");
   const file = join(directory, lockFileName);
   const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt += 1) {
