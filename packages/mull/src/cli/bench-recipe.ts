@@ -3,6 +3,7 @@ import { loadDataset } from "../bench/datasets/index.ts";
 import { graderByName, type graderNames } from "../bench/graders/index.ts";
 import type { RunBenchOptions } from "../bench/runner/index.ts";
 import { checkLabDataset } from "./check-lab-dataset.ts";
+import { contextsFromFlags } from "./contexts-option.ts";
 import { createBackendFromFlags } from "./create-backend.ts";
 import { type OutcomeScorerFlag, outcomeScorerFromFlag } from "./outcome-scorer-flag.ts";
 import { processRewardFromOption } from "./process-reward-option.ts";
@@ -32,6 +33,12 @@ export interface BenchRecipe {
   readonly system?: string | undefined;
   readonly endpoint?: "chat" | "completions" | "auto" | undefined;
   readonly threads?: number | undefined;
+  /**
+   * `--contexts` as given: absent, each process that builds the run (`mull bench`, every `mull worker`) takes
+   * its own default (`contextsFromFlags`). Contexts change speed, not results: the run's configuration leaves
+   * them out, as it does threads, so a `--resume` with other contexts continues the run.
+   */
+  readonly contexts?: number | undefined;
   readonly draftModel?: string | undefined;
   readonly promptLookup?: boolean | undefined;
   readonly limit?: number | undefined;
@@ -66,6 +73,7 @@ const recipeFields = [
   "system",
   "endpoint",
   "threads",
+  "contexts",
   "draftModel",
   "promptLookup",
   "limit",
@@ -121,9 +129,10 @@ function datasetPath(recipe: BenchRecipe): string {
  * `mull bench` always has. `mull bench` and `mull worker` both call it, so a worker builds exactly the
  * run (and configuration hash) the command created.
  *
- * @throws UsageError for flags that do not go together (`--temperature` with `--temperatures`, …), a
- * `lab:` dataset the lab does not generate (naming `--dataset`), and strategy specs it refuses (naming
- * `--strategies`: a spec in no catalog form, a routing spec with no small model to route from, …).
+ * @throws UsageError for flags that do not go together (`--temperature` with `--temperatures`, `--contexts`
+ * with `--base-url`, …), a `lab:` dataset the lab does not generate (naming `--dataset`), and strategy specs
+ * it refuses (naming `--strategies`: a spec in no catalog form, a routing spec with no small model to route
+ * from, …).
  * @example
  * const { options, dispose } = await benchOptionsFromRecipe(benchRecipe(flags), { out: "runs/g" });
  * try { await runBench(options); } finally { await dispose(); }
@@ -149,6 +158,7 @@ export async function benchOptionsFromRecipe(
     throw new UsageError(`--base-url ${recipe.baseUrl} does not apply to --backend embedded`, "--base-url");
   }
   // Said before the dataset and the model load.
+  const contexts = contextsFromFlags(recipe, "side-by-side");
   checkLabDataset(recipe.dataset, "--dataset");
   checkStrategySpecs(recipe.strategies, "--strategies");
   const loaded = await loadDataset(datasetPath(recipe), {
@@ -171,6 +181,7 @@ export async function benchOptionsFromRecipe(
     model: recipe.model,
     apiKeyEnv: recipe.apiKeyEnv,
     threads: recipe.threads,
+    contexts,
     endpoint: recipe.endpoint,
     draftModel: recipe.draftModel,
     promptLookup: recipe.promptLookup,

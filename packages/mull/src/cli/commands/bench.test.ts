@@ -797,13 +797,16 @@ describe("mull bench: flags named in refusals", () => {
   });
 
   it("names --dataset and --strategies for a lab dataset and a spec that do not exist (exit 2)", async () => {
-    const out = join(workspace, "named");
+    // A fresh nested --out: its check makes the folders to try a write there, and removes them again.
+    const named = join(workspace, "named");
+    const out = join(named, "run");
     const dataset = await runInProcess(["--dataset", "lab:7", "--out", out]);
     expect(dataset.code).toBe(2);
     expect(dataset.stderr).toMatch(/^mull: --dataset lab:7: not a lab dataset; expected one of lab:1, /);
     const strategy = await runInProcess(benchArgs(out, ["--strategies", "greedy,scc@4"]));
     expect(strategy.code).toBe(2);
     expect(strategy.stderr).toMatch(/^mull: --strategies: unknown spec "scc@4"; expected one of /);
+    expect(existsSync(named)).toBe(false);
   });
 
   it("asks for a small model of the server for a routing spec without one, naming --strategies", async () => {

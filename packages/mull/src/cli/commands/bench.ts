@@ -10,6 +10,7 @@ import { labDatasetNames } from "../../lab/index.ts";
 import { checkOutputDirectory } from "../../runtime/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
 import { checkRunToResume } from "../check-run-to-resume.ts";
+import { contextsOption } from "../contexts-option.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { listOf, strategyListOption } from "../list-option.ts";
 import { integerOption, numberOption, topPOption } from "../option-parsers.ts";
@@ -119,6 +120,7 @@ export function benchCommand() {
       "threads for the embedded engine (default 1; more is often slower on small models, see README)",
       integerOption(1, 256),
     )
+    .addOption(contextsOption("side-by-side"))
     .addOption(draftModelOption())
     .addOption(promptLookupOption())
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 1024), 1)

@@ -132,6 +132,15 @@ describe("mull lab", () => {
     );
   });
 
+  it("leaves no folder behind when the model is refused after --out was checked", async () => {
+    const fresh = join(folder, "fresh");
+    const out = join(fresh, "nested", "run");
+    const run = await lab("--model", "lab:nonexistent", "--out", out);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^mull: --model: unknown model "lab:nonexistent": expected one of /);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
   it("takes --limit as --problems, refusing the two at odds", async () => {
     const run = await runCliCaptured(
       "lab",

@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { loadDataset } from "../../bench/datasets/index.ts";
@@ -16,6 +15,7 @@ import { writeReport } from "../../report/index.ts";
 import { checkOutputDirectory, checkOutputFile } from "../../runtime/index.ts";
 import { checkLabDataset } from "../check-lab-dataset.ts";
 import { checkRunToResume } from "../check-run-to-resume.ts";
+import { contextsFromFlags, contextsOption } from "../contexts-option.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { labFamilyOf } from "../lab-family.ts";
 import { strategyListOption } from "../list-option.ts";
@@ -52,15 +52,6 @@ export const defaultLabStrategies = [
 
 /** Problems `mull lab` runs without `--problems` or `--limit`. */
 const defaultProblems = 120;
-
-/**
- * Contexts of the embedded model `mull lab` decodes in: two where there are two cores, so that concurrent pairs
- * use the second core (one thread per context; more threads in one context are slower on the lab models); one
- * when `--threads` asks for more than one.
- * On 20 problems on a shared 2-core VM: 33–41 s (median 35) against 42–61 s (median 46) with one, the same
- * answers.
- */
-const defaultContexts = Math.min(2, availableParallelism());
 
 /**
  * The default strategies for `model`: all of `defaultLabStrategies`, less the routing ones when nothing
@@ -132,11 +123,7 @@ export function labCommand() {
       "threads for the embedded engine (default 1; more is often slower on small models, see README)",
       integerOption(1, 256),
     )
-    .option(
-      "--contexts <count>",
-      `contexts of the embedded model decoding side by side (default ${defaultContexts} with one thread, else 1)`,
-      integerOption(1, 64),
-    )
+    .addOption(contextsOption("side-by-side"))
     .option("--prm <model>", processRewardOptionHelp)
     .option("--json", "print the summary as JSON")
     .action(async (flags) => {
@@ -163,13 +150,14 @@ export function labCommand() {
       }
       const out = resolve(flags.out ?? `runs/lab-${uniqueTimestamp(new Date())}`);
       if (flags.resume === true) await checkRunToResume({ kind: "sqlite", directory: out });
-      // Made now, one level at a time: a directory that cannot be written is said before the model loads.
+      // Tried now, leaving nothing behind: a directory that cannot be written is said before the model loads;
+      // the run makes it when it starts.
       checkOutputDirectory(out, "--out");
       const reportPath = resolve(out, "report.html");
       // The report is written after the run: a file in its place is said now, not after the work.
       checkOutputFile(reportPath, "--out", "html");
       const dataset = await loadDataset(flags.dataset, { limit: problems, seed: flags.seed });
-      const contexts = flags.contexts ?? ((flags.threads ?? 1) > 1 ? 1 : defaultContexts);
+      const contexts = contextsFromFlags(flags, "side-by-side");
       const backendFlags = { model: flags.model, threads: flags.threads, contexts };
       const resolved = await createBackendFromFlags(backendFlags);
       let routes: RouteModels | undefined;

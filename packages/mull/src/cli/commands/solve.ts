@@ -13,6 +13,7 @@ import {
   splitModelRoute,
   strategyCatalogHelp,
 } from "../../strategies/index.ts";
+import { contextsFromFlags, contextsOption } from "../contexts-option.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { integerOption, numberOption, topPOption } from "../option-parsers.ts";
 import {
@@ -198,6 +199,7 @@ export function solveCommand() {
       "threads for the embedded engine (default 1; more is often slower on small models, see README)",
       integerOption(1, 256),
     )
+    .addOption(contextsOption("one"))
     .addOption(draftModelOption())
     .addOption(promptLookupOption())
     .option("--json", "print one JSON object with the answer, candidates, usage and stoppedBy")
@@ -219,11 +221,12 @@ export function solveCommand() {
       if (samples !== undefined) checkCountAgrees(strategySpec, { samples }, flags.n);
       // The trace is written after the answer: a path it cannot be written to is said before any work.
       if (flags.trace !== undefined) checkOutputFile(flags.trace, "--trace", "trace");
-      const resolved = await createBackendFromFlags(flags);
+      const backendFlags = { ...flags, contexts: contextsFromFlags(flags, "one") };
+      const resolved = await createBackendFromFlags(backendFlags);
       let routes: RouteModels | undefined;
       try {
         routes = await loadRouteModels({
-          flags,
+          flags: backendFlags,
           main: resolved,
           specs: [strategySpec],
           smallModel: flags.smallModel,
