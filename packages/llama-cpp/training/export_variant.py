@@ -12,16 +12,23 @@ import torch
 from gguf_reader import read_gguf, read_lab_model
 from gguf_writer import write_lab_model
 from lab_model import Vocabulary
+from train_arguments import LAB_GGUF, existing_file, number, output_file, seed
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("source")
-    parser.add_argument("output")
+def build_parser():
+    """export_variant.py's parser; every value is checked by its type (train_arguments.py)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("source", type=existing_file(LAB_GGUF), help="the lab GGUF to read (e.g. ../models/lab-large.gguf)")
+    parser.add_argument("output", type=output_file("a GGUF file to write"), help="the variant to write, in a folder that exists")
     parser.add_argument("--f32", action="store_true", help="F32 matrices (default F16, like the shipped files)")
-    parser.add_argument("--noise", type=float, default=0.0, help="noise standard deviation relative to each tensor's")
-    parser.add_argument("--seed", type=int, default=0)
-    arguments = parser.parse_args()
+    relative = number("a number ≥ 0", lambda value: value >= 0)
+    parser.add_argument("--noise", type=relative, default=0.0, help="noise standard deviation relative to each tensor's, a number >= 0 (default 0: none)")
+    parser.add_argument("--seed", type=seed, default=0, help="the noise's seed, an integer from 0 to 2^64 - 1 (default 0)")
+    return parser
+
+
+def main(argv=None):
+    arguments = build_parser().parse_args(argv)
     torch.set_num_threads(1)
     metadata, _ = read_gguf(arguments.source)
     model = read_lab_model(arguments.source)

@@ -5,13 +5,14 @@
 Supports what gguf_writer.py writes: GGUF v3, scalar/string/array metadata, F32 and F16 tensors.
 """
 
+import argparse
 import struct
-import sys
 
 import numpy as np
 import torch
 
 from lab_model import LabModel
+from train_arguments import LAB_GGUF, existing_file, output_file
 
 SCALAR_FORMATS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
 TYPE_STRING = 8
@@ -94,9 +95,18 @@ def read_lab_model(path):
     return model
 
 
-def main():
-    model = read_lab_model(sys.argv[1])
-    torch.save({"config": model.config, "state": model.state_dict(), "steps": None}, sys.argv[2])
+def build_parser():
+    """gguf_reader.py's parser; every value is checked by its type (train_arguments.py)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("source", type=existing_file(LAB_GGUF), help="the lab GGUF to read (e.g. ../models/lab-large.gguf)")
+    parser.add_argument("output", type=output_file("a checkpoint file to write"), help="the checkpoint to write (.pt), in a folder that exists")
+    return parser
+
+
+def main(argv=None):
+    arguments = build_parser().parse_args(argv)
+    model = read_lab_model(arguments.source)
+    torch.save({"config": model.config, "state": model.state_dict(), "steps": None}, arguments.output)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ import contextlib
 import io
 import os
 import random
+import runpy
 import subprocess
 import sys
 import tempfile
 import unittest
+from unittest import mock
 
 import torch
 
@@ -26,7 +28,12 @@ from lab_task import (
     grouped_completion_text,
     prompt_text,
 )
-from train_arguments import LONGEST_EXAMPLE_INPUT, build_parser, parse_arguments
+import export_gguf
+import export_variant
+import gguf_reader
+import torch_evaluate
+import torch_probabilities
+from train_arguments import CHECKPOINT, LONGEST_EXAMPLE_INPUT, build_parser, parse_arguments
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TINY = ["--dim", "32", "--layers", "1", "--heads", "2", "--ff", "64", "--batch", "8", "--warmup", "3", "--log-every", "1000"]
@@ -77,9 +84,15 @@ class TaskOptions(unittest.TestCase):
 def refusal(*argv):
     """The message of the usage error (after `error: `) that train.py's argument checks print for `argv`,
     which must exit 2."""
+    return refusal_of(lambda given: parse_arguments(build_parser(""), given), *argv)
+
+
+def refusal_of(parse, *argv):
+    """The message of the usage error (after `error: `) that `parse` (a script's parser or main) prints for
+    `argv`, which must exit 2 with that one line after the usage."""
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr), self_exit() as exit_status:
-        parse_arguments(build_parser(""), list(argv))
+        parse(list(argv))
     if exit_status != [2]:
         raise AssertionError(f"{argv} exited with {exit_status}, expected 2; stderr: {stderr.getvalue()}")
     return stderr.getvalue().strip().splitlines()[-1].partition("error: ")[2]
@@ -151,6 +164,7 @@ class ArgumentChecks(unittest.TestCase):
 
     def test_paths_must_exist_and_out_must_be_given(self):
         self.assertIn("argument --init: must be a checkpoint file", refusal("--out", "x", "--init", "/no/such/model.pt"))
+        self.assertIn(f"got {HERE!r}, which is a folder", refusal("--out", "x", "--init", HERE))
         self.assertIn("argument --resume: must be a run's folder holding resume.pt", refusal("--resume", HERE))
         self.assertIn("argument --out: must be a folder, got", refusal("--out", os.path.abspath(__file__)))
         self.assertIn("--out is required (or --resume DIR)", refusal("--steps", "3"))
@@ -172,6 +186,135 @@ class ArgumentChecks(unittest.TestCase):
                 self.assertTrue(run.stderr.startswith("usage: train.py"), run.stderr)
                 self.assertIn(f"train.py: error: {message}", run.stderr)
             self.assertEqual(os.listdir(folder), ["torch"])  # nothing written
+
+
+def parse_with(script):
+    """`argv` → the arguments that `script`'s parser reads from it."""
+    return lambda argv: script.build_parser().parse_args(argv)
+
+
+class ScriptArgumentChecks(unittest.TestCase):
+    """The other scripts check their arguments through train_arguments.py's types, before any work."""
+
+    def setUp(self):
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.folder = folder.name
+        # Empty files: only the argument checks run, and they leave what a file holds to its reader.
+        self.checkpoint = os.path.join(self.folder, "model.pt")
+        self.gguf = os.path.join(self.folder, "model.gguf")
+        for path in (self.checkpoint, self.gguf):
+            open(path, "w").close()
+        self.output = os.path.join(self.folder, "out.gguf")
+        self.missing = os.path.join(self.folder, "no-such-folder", "out.gguf")
+
+    def test_torch_evaluate_reads_good_values_and_its_defaults(self):
+        parse = parse_with(torch_evaluate)
+        defaults = vars(parse([self.checkpoint]))
+        expected = {"levels": range(1, 7), "count": 200, "temperature": 0.0, "samples": 16, "seed": 0, "device": "cpu", "operand_sizes": ""}
+        self.assertEqual({key: defaults[key] for key in expected}, expected)
+        argv = [self.checkpoint, "--levels", "2-3", "--count", "1", "--temperature", "1.25", "--samples", "1", "--seed", "7"]
+        arguments = parse(argv + ["--operand-sizes", "0,1,0"])
+        self.assertEqual((arguments.levels, arguments.count, arguments.temperature), (range(2, 4), 1, 1.25))
+        self.assertEqual((arguments.samples, arguments.seed, arguments.operand_sizes), (1, 7, "0,1,0"))
+        self.assertEqual(parse([self.checkpoint, "--levels", "6"]).levels, range(6, 7))
+
+    def test_torch_evaluate_refuses_naming_flag_value_and_rule(self):
+        parse = parse_with(torch_evaluate)
+        missing = os.path.join(self.folder, "none.pt")
+        self.assertEqual(
+            refusal_of(parse, missing),
+            f"argument checkpoint: must be a checkpoint file (model.pt, step-N.pt), got {missing!r}, which does not exist",
+        )
+        self.assertIn(f"got {self.folder!r}, which is a folder", refusal_of(parse, self.folder))
+        self.assertEqual(refusal_of(parse, self.checkpoint, "--count", "0"), "argument --count: must be an integer ≥ 1, got 0")
+        self.assertEqual(refusal_of(parse, self.checkpoint, "--count", "x"), "argument --count: must be an integer ≥ 1, got 'x'")
+        self.assertEqual(refusal_of(parse, self.checkpoint, "--samples", "-2"), "argument --samples: must be an integer ≥ 1, got -2")
+        self.assertEqual(refusal_of(parse, self.checkpoint, "--temperature", "-1"), "argument --temperature: must be a number ≥ 0, got -1")
+        self.assertIn("argument --temperature: must be a number ≥ 0, got nan", refusal_of(parse, self.checkpoint, "--temperature", "nan"))
+        self.assertIn("argument --seed: must be an integer ≥ 0, got -1", refusal_of(parse, self.checkpoint, "--seed", "-1"))
+        self.assertIn("argument --operand-sizes: must be three non-negative weights", refusal_of(parse, self.checkpoint, "--operand-sizes", "1,2"))
+        for levels in ["7", "0-6", "6-1", "a-b", "1,6", ""]:
+            message = refusal_of(parse, self.checkpoint, "--levels", levels)
+            self.assertIn("argument --levels: must be a level or a range of levels from 1 to 6, e.g. 6 or 1-6", message)
+            self.assertTrue(message.endswith(f"got {levels!r}"), message)
+        # The device is checked by main, before the checkpoint is read (an empty file here).
+        self.assertIn("argument --device: must be a torch device this machine has", refusal_of(torch_evaluate.main, self.checkpoint, "--device", "gpu"))
+        self.assertIn("got 'gpu'", refusal_of(torch_evaluate.main, self.checkpoint, "--device", "gpu"))
+
+    def test_export_gguf_checks_the_checkpoint_the_output_and_the_name(self):
+        parse = parse_with(export_gguf)
+        arguments = parse([self.checkpoint, self.output, "--name", "lab-large", "--f32"])
+        self.assertEqual((arguments.checkpoint, arguments.output, arguments.name, arguments.f32), (self.checkpoint, self.output, "lab-large", True))
+        self.assertEqual((parse([self.checkpoint, self.gguf]).name, parse([self.checkpoint, self.gguf]).f32), ("lab", False))  # replaces a file
+        self.assertIn("argument checkpoint: must be a checkpoint file", refusal_of(parse, self.gguf + ".pt", self.output))
+        self.assertEqual(
+            refusal_of(parse, self.checkpoint, self.missing),
+            f"argument output: must be a GGUF file to write, got {self.missing!r}, whose folder {os.path.dirname(self.missing)!r} does not exist",
+        )
+        self.assertEqual(refusal_of(parse, self.checkpoint, self.folder), f"argument output: must be a GGUF file to write, got {self.folder!r}, which is a folder")
+        under_a_file = os.path.join(self.checkpoint, "out.gguf")
+        self.assertIn(f"whose folder {self.checkpoint!r} is a file", refusal_of(parse, self.checkpoint, under_a_file))
+        self.assertEqual(refusal_of(parse, self.checkpoint, ""), "argument output: must be a GGUF file to write, got ''")
+        self.assertEqual(refusal_of(parse, self.checkpoint, self.output, "--name", " "), "argument --name: must be a model name that is not empty, got ' '")
+
+    def test_export_variant_checks_the_source_the_noise_and_the_seed(self):
+        parse = parse_with(export_variant)
+        arguments = parse([self.gguf, self.output, "--noise", "0.01", "--seed", "1"])
+        self.assertEqual((arguments.source, arguments.output, arguments.noise, arguments.seed, arguments.f32), (self.gguf, self.output, 0.01, 1, False))
+        self.assertEqual((parse([self.gguf, self.output]).noise, parse([self.gguf, self.output, "--noise", "0"]).noise), (0.0, 0.0))
+        missing = os.path.join(self.folder, "none.gguf")
+        self.assertEqual(refusal_of(parse, missing, self.output), f"argument source: must be a lab GGUF file, got {missing!r}, which does not exist")
+        self.assertIn("argument output: must be a GGUF file to write", refusal_of(parse, self.gguf, self.missing))
+        self.assertEqual(refusal_of(parse, self.gguf, self.output, "--noise", "-0.01"), "argument --noise: must be a number ≥ 0, got -0.01")
+        self.assertEqual(refusal_of(parse, self.gguf, self.output, "--noise", "some"), "argument --noise: must be a number ≥ 0, got 'some'")
+        self.assertIn("argument --seed: must be an integer ≥ 0, got -3", refusal_of(parse, self.gguf, self.output, "--seed", "-3"))
+        # A variant is chosen by --f32 and --noise; any other option is refused by name.
+        self.assertEqual(refusal_of(parse, self.gguf, self.output, "--variant", "noisy"), "unrecognized arguments: --variant noisy")
+
+    def test_gguf_reader_takes_a_gguf_and_a_checkpoint_to_write(self):
+        parse = parse_with(gguf_reader)
+        output = os.path.join(self.folder, "read.pt")
+        self.assertEqual(vars(parse([self.gguf, output])), {"source": self.gguf, "output": output})
+        self.assertEqual(refusal_of(parse), "the following arguments are required: source, output")
+        self.assertIn(f"argument source: must be a lab GGUF file, got {self.folder!r}, which is a folder", refusal_of(parse, self.folder, output))
+        missing = os.path.join(self.folder, "no-such-folder", "read.pt")
+        self.assertIn(f"argument output: must be a checkpoint file to write, got {missing!r}, whose folder", refusal_of(parse, self.gguf, missing))
+
+    def test_torch_probabilities_takes_a_checkpoint_and_texts(self):
+        parse = parse_with(torch_probabilities)
+        self.assertEqual(vars(parse([self.checkpoint, "Q: 5+5=? A:", "Q: 1+2=? A:"]))["texts"], ["Q: 5+5=? A:", "Q: 1+2=? A:"])
+        self.assertEqual(parse([self.checkpoint]).texts, [])
+        self.assertEqual(parse([self.checkpoint, "--", "-x"]).texts, ["-x"])
+        self.assertIn("argument checkpoint: must be a checkpoint file", refusal_of(parse, os.path.join(self.folder, "none.pt"), "Q: 5+5=? A:"))
+
+    @unittest.skipIf(os.geteuid() == 0, "root writes into any folder")
+    def test_an_output_in_a_folder_that_cannot_be_written_is_refused(self):
+        locked = os.path.join(self.folder, "locked")
+        os.mkdir(locked, 0o555)
+        self.addCleanup(os.chmod, locked, 0o755)
+        output = os.path.join(locked, "out.gguf")
+        self.assertIn(f"got {output!r}, which cannot be written", refusal_of(parse_with(export_gguf), self.checkpoint, output))
+
+    def test_each_script_answers_a_bad_value_from_its_command_line_with_its_usage_and_one_line(self):
+        runs = {
+            "torch_evaluate.py": ([self.checkpoint, "--count", "-5"], "argument --count: must be an integer ≥ 1, got -5"),
+            "export_gguf.py": ([self.checkpoint, self.missing], f"argument output: must be a GGUF file to write, got {self.missing!r}"),
+            "export_variant.py": ([self.gguf, self.output, "--noise", "x"], "argument --noise: must be a number ≥ 0, got 'x'"),
+            "gguf_reader.py": ([self.folder, self.output], f"argument source: must be a lab GGUF file, got {self.folder!r}, which is a folder"),
+            "torch_probabilities.py": ([self.folder, "Q: 5+5=? A:"], f"argument checkpoint: must be {CHECKPOINT}, got {self.folder!r}, which is a folder"),
+        }
+        for script, (argv, message) in runs.items():
+            # Run as `python3 script argv…` would, without paying for another torch import per script.
+            stdout, stderr = io.StringIO(), io.StringIO()
+            with mock.patch.object(sys, "argv", [script, *argv]), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                with self_exit() as exit_status:
+                    runpy.run_path(os.path.join(HERE, script), run_name="__main__")
+            self.assertEqual(exit_status, [2], stderr.getvalue())
+            self.assertEqual(stdout.getvalue(), "")
+            self.assertTrue(stderr.getvalue().startswith(f"usage: {script}"), stderr.getvalue())
+            self.assertIn(f"{script}: error: {message}", stderr.getvalue().strip().splitlines()[-1])
+        self.assertEqual(sorted(os.listdir(self.folder)), ["model.gguf", "model.pt"])  # nothing written
 
 
 def train(*arguments):

@@ -16,6 +16,8 @@ import torch
 
 from lab_model import BOS_ID, EOS_ID, LabModel, Vocabulary
 from lab_task import MAX_NEW_TOKENS, OperandSizes, answer_of, evaluation_set, extract_answer, prompt_text
+from train_arguments import CHECKPOINT, check_device, existing_file, integer, level_range, number, operand_sizes
+from train_arguments import seed as seed_number
 
 
 @torch.no_grad()
@@ -97,24 +99,30 @@ def load(path):
     return model
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("checkpoint")
-    parser.add_argument("--levels", default="1-6")
-    parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--temperature", type=float, default=0.0)
-    parser.add_argument("--samples", type=int, default=16)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--operand-sizes", default="", help="evaluate on this operand-size mixture, e.g. 0,1,0 for 2-digit chains")
-    arguments = parser.parse_args()
+def build_parser():
+    """torch_evaluate.py's parser; every value is checked by its type (train_arguments.py), the device by main."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("checkpoint", type=existing_file(CHECKPOINT), help="the checkpoint to evaluate (model.pt, step-N.pt)")
+    parser.add_argument("--levels", type=level_range, default="1-6", help="a level or a range of levels from 1 to 6, e.g. 6 or 1-6 (default 1-6)")
+    parser.add_argument("--count", type=integer(1), default=200, help="problems per level, an integer >= 1 (default 200)")
+    temperature = number("a number ≥ 0", lambda value: value >= 0)
+    parser.add_argument("--temperature", type=temperature, default=0.0, help="a number >= 0; above 0, also sampled accuracy (default 0: greedy only)")
+    parser.add_argument("--samples", type=integer(1), default=16, help="samples per problem with --temperature, an integer >= 1 (default 16)")
+    parser.add_argument("--seed", type=seed_number, default=0, help="the evaluation set and sampling seed, an integer from 0 to 2^64 - 1")
+    parser.add_argument("--device", default="cpu", help="torch device, e.g. cuda (default cpu)")
+    parser.add_argument("--operand-sizes", type=operand_sizes, default="", help="evaluate on this operand-size mixture, e.g. 0,1,0 for 2-digit chains")
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    check_device(parser, arguments.device)
     sizes = OperandSizes.parse(arguments.operand_sizes) if arguments.operand_sizes else None
     torch.set_num_threads(1)
-    low, _, high = arguments.levels.partition("-")
-    levels = range(int(low), int(high or low) + 1)
     model = load(arguments.checkpoint).to(arguments.device)
     vocabulary = Vocabulary()
-    for level in levels:
+    for level in arguments.levels:
         row = {"level": level, "greedy": greedy_accuracy(model, vocabulary, level, arguments.count, arguments.seed, sizes)}
         if arguments.temperature > 0:
             row["temperature"] = arguments.temperature

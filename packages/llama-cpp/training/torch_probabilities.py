@@ -5,6 +5,7 @@
 Used by export-check.ts to compare the exported GGUF (run by llama.cpp) against the torch weights.
 """
 
+import argparse
 import json
 import sys
 
@@ -12,15 +13,25 @@ import torch
 
 from lab_model import BOS_ID, Vocabulary
 from torch_evaluate import load
+from train_arguments import CHECKPOINT, existing_file
 
 
-def main():
+def build_parser():
+    """torch_probabilities.py's parser; the checkpoint is checked by its type (train_arguments.py)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("checkpoint", type=existing_file(CHECKPOINT), help="the checkpoint (model.pt, step-N.pt, gguf_reader.py's)")
+    parser.add_argument("texts", nargs="*", default=[], help="the texts to score (after --, a text may start with a dash)")
+    return parser
+
+
+def main(argv=None):
+    arguments = build_parser().parse_args(argv)
     torch.set_num_threads(1)
-    model = load(sys.argv[1])
+    model = load(arguments.checkpoint)
     vocabulary = Vocabulary()
     results = []
     with torch.no_grad():
-        for text in sys.argv[2:]:
+        for text in arguments.texts:
             ids = [BOS_ID] + vocabulary.encode(text)
             probabilities = model(torch.tensor([ids]))[0].float().softmax(-1)
             results.append({"text": text, "tokens": ids, "probabilities": [[round(p, 7) for p in row] for row in probabilities.tolist()]})

@@ -34,7 +34,7 @@ import signal
 import time
 
 from lab_task import LEVELS, OperandSizes, completion_text, generate_problem, grouped_completion_text, prompt_text
-from train_arguments import RESUME_FILE, build_parser, check_combinations, parse_arguments
+from train_arguments import RESUME_FILE, build_parser, check_combinations, check_device, parse_arguments
 
 # Options that may change when a run is resumed; every other argument comes from the checkpoint.
 # A run may move between machines (--device), at the price of bit-identical weights.
@@ -73,16 +73,6 @@ def learning_rate(step, steps, peak, warmup, floor):
         return peak * (step + 1) / warmup
     progress = (step - warmup) / max(1, steps - warmup)
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
-
-
-def check_device(parser, device):
-    """Refuses, as a usage error, a torch device that this machine cannot use (`gpu`, `cuda` without CUDA)."""
-    import torch
-
-    try:
-        torch.empty(0, device=device)
-    except (RuntimeError, AssertionError) as error:
-        parser.error(f"argument --device: must be a torch device this machine has, e.g. cpu or cuda, got {device!r} ({error})")
 
 
 def main():

@@ -1,10 +1,14 @@
-"""The arguments of train.py, checked before torch loads (importing it takes about a second).
+"""The arguments of the training scripts: train.py's parser and the argparse types that every script's parser
+(torch_evaluate.py, export_gguf.py, export_variant.py, gguf_reader.py, torch_probabilities.py) checks its
+values with, before any work.
 
 A refused value is argparse's usage error, exit status 2, naming the flag, the value and the rule:
 
     train.py: error: argument --steps: must be an integer ≥ 0, got -5
+    export_gguf.py: error: argument checkpoint: must be a checkpoint file (model.pt, step-N.pt), got 'x.pt', which does not exist
 
-Nothing here imports torch: train.py parses its arguments first and loads torch only for a run.
+Nothing here imports torch at load: train.py parses its arguments first and loads torch only for a run
+(check_device imports it when called).
 """
 
 import argparse
@@ -108,13 +112,77 @@ def output_folder(text):
     return text
 
 
+def existing_file(description):
+    """An argparse type: a file that exists and can be read (not a folder), described by `description`
+    ("a lab GGUF file"). What the file holds is left to its reader (torch, gguf_reader.py)."""
+
+    def parse(text):
+        if os.path.isdir(text):
+            raise argparse.ArgumentTypeError(f"must be {description}, got {text!r}, which is a folder")
+        if not os.path.isfile(text):
+            raise argparse.ArgumentTypeError(f"must be {description}, got {text!r}, which does not exist")
+        if not os.access(text, os.R_OK):
+            raise argparse.ArgumentTypeError(f"must be {description}, got {text!r}, which cannot be read")
+        return text
+
+    return parse
+
+
+def output_file(description):
+    """An argparse type: a file to write (created, or replaced if it is there), described by `description`
+    ("a GGUF file to write"), in a folder that exists and can be written."""
+
+    def parse(text):
+        if not text:
+            raise argparse.ArgumentTypeError(f"must be {description}, got ''")
+        if os.path.isdir(text):
+            raise argparse.ArgumentTypeError(f"must be {description}, got {text!r}, which is a folder")
+        folder = os.path.dirname(text) or "."
+        if not os.path.exists(folder):
+            raise argparse.ArgumentTypeError(f"must be {description}, got {text!r}, whose folder {folder!r} does not exist")
+        if not os.path.isdir(folder):
+            raise argparse.ArgumentTypeError(f"must be {description}, got {text!r}, whose folder {folder!r} is a file")
+        if not os.access(folder, os.W_OK | os.X_OK) or (os.path.exists(text) and not os.access(text, os.W_OK)):
+            raise argparse.ArgumentTypeError(f"must be {description}, got {text!r}, which cannot be written")
+        return text
+
+    return parse
+
+
+CHECKPOINT = "a checkpoint file (model.pt, step-N.pt)"
+LAB_GGUF = "a lab GGUF file"
+
+
 def checkpoint_file(text):
     """An argparse type: a checkpoint file that exists (model.pt, step-N.pt); empty: none."""
     if text == "":
         return text
-    if not os.path.isfile(text):
-        raise argparse.ArgumentTypeError(f"must be a checkpoint file (model.pt, step-N.pt), got {text!r}, which does not exist")
-    return text
+    return existing_file(CHECKPOINT)(text)
+
+
+def level_range(text):
+    """An argparse type: one trained level (`6`) or a range of them (`1-6`), as a `range`."""
+    rule = f"a level or a range of levels from {min(LEVELS)} to {max(LEVELS)}, e.g. 6 or 1-6"
+    low, dash, high = text.partition("-")
+    try:
+        first = int(low)
+        last = int(high) if dash else first
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {rule}, got {text!r}") from None
+    if not min(LEVELS) <= first <= last <= max(LEVELS):
+        raise argparse.ArgumentTypeError(f"must be {rule}, got {text!r}")
+    return range(first, last + 1)
+
+
+def check_device(parser, device):
+    """Refuses, as a usage error, a torch device that this machine cannot use (`gpu`, `cuda` without CUDA).
+    Imports torch."""
+    import torch
+
+    try:
+        torch.empty(0, device=device)
+    except (RuntimeError, AssertionError) as error:
+        parser.error(f"argument --device: must be a torch device this machine has, e.g. cpu or cuda, got {device!r} ({error})")
 
 
 def resume_folder(text):
