@@ -79,6 +79,14 @@ export interface LlamaCppBackend extends Backend {
   speculation(): SpeculationStats | undefined;
   score(request: ScoreRequest, options?: CallOptions): Promise<ScoreResult>;
   /**
+   * The tokens `prompt` takes as `generate` evaluates it: the beginning-of-sequence token included, and a
+   * chat prompt rendered by the model's chat template; tokenized in this process, no call to the model.
+   *
+   * @throws ConfigError or CapabilityError for a prompt `generate` would refuse; the signal's reason when
+   *   `options.signal` is aborted.
+   */
+  countTokens(prompt: Prompt, options?: CallOptions): Promise<number>;
+  /**
    * The FLOP/s and bandwidth llama.cpp reaches here with the backend's threads, on the loaded model (a
    * batched prompt evaluation and single-token decoding, warm, fastest of five); measured on the first call
    * (tens of milliseconds on the lab models) and cached.
@@ -220,6 +228,11 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
     score: async (request: ScoreRequest, callOptions: CallOptions = {}): Promise<ScoreResult> => {
       ensureUsable();
       return scoreContinuation(engineFor(request?.prompt), request, callOptions);
+    },
+    countTokens: async (prompt: Prompt, callOptions: CallOptions = {}): Promise<number> => {
+      ensureUsable();
+      callOptions.signal?.throwIfAborted();
+      return engine.renderer.render(prompt).tokens.length;
     },
     measureRates: (callOptions: CallOptions = {}): Promise<EngineRates> => {
       ensureUsable();

@@ -1,6 +1,7 @@
 import type {
   GenerationRequest,
   GenerationResult,
+  Prompt,
   ScoreRequest,
   ScoreResult,
   TokenLogprob,
@@ -185,6 +186,16 @@ export interface Backend {
   generate(request: GenerationRequest, options?: CallOptions): Promise<GenerationResult>;
   /** Log-probabilities of a given continuation; present when `capabilities.score`. */
   score?(request: ScoreRequest, options?: CallOptions): Promise<ScoreResult>;
+  /**
+   * The tokens `prompt` takes as this backend evaluates it, exactly: its chat template and
+   * beginning-of-sequence token included. Present on backends that hold the model's tokenizer (the
+   * embedded llama.cpp engine), where it costs a tokenization in this process (about 0.1 to 0.3 µs per
+   * character on the lab models) and no call to the model.
+   *
+   * @throws what `generate` throws for a prompt it cannot render (a chat prompt for a model without a
+   *   chat template, say), or the signal's reason when `options.signal` is aborted.
+   */
+  countTokens?(prompt: Prompt, options?: CallOptions): Promise<number>;
   /**
    * Peak FLOP/s and bandwidth the backend's own engine reaches on this machine, measured on its first call
    * and cached; present on backends that run the model in this process (the embedded llama.cpp engine).

@@ -18,9 +18,10 @@ export type MessageEvent = { readonly type: string } & Record<string, unknown>;
 
 /**
  * The `message_start` event: the message without content, its usage so far. It goes out before any
- * upstream call (at once under a strategy), so its `input_tokens` is mull's estimate of the prompt
- * (`RequestPlan.estimatedPromptTokens`, about four characters a token), not a count: the upstream's
- * counts, every sample's prompt summed under a strategy, come with `message_delta` and may differ.
+ * upstream call (at once under a strategy), so its `input_tokens` is mull's reckoning of the prompt
+ * (`RequestPlan.estimatedPromptTokens`: counted by the model's tokenizer where its backend can, else
+ * estimated at about `charactersPerToken` characters a token): the upstream's counts, every sample's
+ * prompt summed under a strategy, come with `message_delta` and may differ.
  */
 export function messageStartEvent(plan: RequestPlan, id: string): MessageEvent {
   return {

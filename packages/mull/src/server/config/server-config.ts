@@ -8,6 +8,7 @@ const positiveInteger = z.number().int().min(1);
 const milliseconds = z.number().int().min(1);
 const environmentName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name");
 const modelName = z.string().min(1).max(256);
+const charactersPerToken = z.number().gt(0).max(100);
 
 const modelEntry = z.union([
   modelName,
@@ -18,6 +19,12 @@ const modelEntry = z.union([
     upstreamModel: modelName.optional(),
     /** Prompt plus completion tokens the model accepts, for the context check before any call. */
     contextWindow: positiveInteger.optional(),
+    /**
+     * Characters per token of this model's tokenizer, to estimate its prompts' tokens before any call
+     * (about 1 for the lab models, whose tokens are single characters); default `limits.charactersPerToken`.
+     * Unused where the backend counts a prompt's tokens itself (the embedded engine).
+     */
+    charactersPerToken: charactersPerToken.optional(),
     /**
      * Another served model (by `name`) that answers this model's requests while its upstream is
      * unavailable: its circuit is open, or a call failed with 408, 409, 429 or 5xx after its retries. The
@@ -167,8 +174,11 @@ export const serverConfigSchema = z.strictObject({
        * first request in them); more get 429 `key_rate_limited` with Retry-After; absent means no limit.
        */
       keyRequestsPerMinute: positiveInteger.optional(),
-      /** Characters per token used to estimate prompt tokens before any call. */
-      charactersPerToken: z.number().gt(0).max(100).default(4),
+      /**
+       * Characters per token used to estimate prompt tokens before any call, for models that set none of
+       * their own (`models[].charactersPerToken`) and whose backend cannot count them.
+       */
+      charactersPerToken: charactersPerToken.default(4),
     })
     .prefault({}),
   upstreams: z
@@ -199,6 +209,8 @@ export interface ModelEntry {
   readonly pricePerToken: number;
   /** Its own prompt template: a built-in name or a template file. */
   readonly promptTemplate: string | undefined;
+  /** Its tokenizer's characters per token, for prompt estimates; `undefined` means `limits.charactersPerToken`. */
+  readonly charactersPerToken: number | undefined;
 }
 
 /** The models of an upstream, each as an object. */
@@ -212,6 +224,7 @@ export function modelEntries(upstream: UpstreamConfig): ModelEntry[] {
           fallback: undefined,
           pricePerToken: 1,
           promptTemplate: undefined,
+          charactersPerToken: undefined,
         }
       : {
           name: entry.name,
@@ -220,6 +233,7 @@ export function modelEntries(upstream: UpstreamConfig): ModelEntry[] {
           fallback: entry.fallback,
           pricePerToken: entry.pricePerToken ?? 1,
           promptTemplate: entry.promptTemplate,
+          charactersPerToken: entry.charactersPerToken,
         },
   );
 }

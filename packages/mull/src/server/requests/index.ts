@@ -5,6 +5,7 @@ export { legacyFunctionBody, legacyFunctionChunks, legacyFunctions } from "./leg
 export { liveTailChunks, liveTextChunks } from "./live-chunks.ts";
 export { createLiveText, type LivePiece, type LiveText } from "./live-text.ts";
 export { mullBody } from "./mull-body.ts";
+export { countedEstimateFactor, planCountedRequest } from "./plan-counted-request.ts";
 export { planRequest } from "./plan-request.ts";
 export { progressBody, progressChunk, progressComment } from "./progress-chunk.ts";
 export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";

@@ -1,11 +1,12 @@
 import { answerFormatByName, autoAnswerFormat } from "../../answers/index.ts";
 import { ConfigError } from "../../errors/index.ts";
 import { withToolCallKeys } from "../../selection/index.ts";
-import type { Strategy } from "../../spec/index.ts";
+import type { Prompt, Strategy } from "../../spec/index.ts";
 import { parseStrategySpec, splitStrategyPrefix } from "../../strategies/index.ts";
 import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
+import { estimatePromptTokens } from "./estimate-prompt-tokens.ts";
 import { forwardedBody } from "./forwarded-body.ts";
 import { planReasoningBudget } from "./reasoning-budget.ts";
 import { requestBudget } from "./request-budget.ts";
@@ -13,7 +14,7 @@ import { requestLogprobs } from "./request-logprobs.ts";
 import type { EndpointKind, RequestPlan } from "./request-plan.ts";
 import { requestPrompt } from "./request-prompt.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
-import { checkContextWindow, checkRequestTokens } from "./request-token-limits.ts";
+import { checkContextWindow, checkRequestTokens, promptTokensPhrase } from "./request-token-limits.ts";
 import { servedModelResolver } from "./served-model-resolver.ts";
 
 const bareStrategy = /^[a-z][a-z-]*$/i;
@@ -116,6 +117,39 @@ function requestStrategy(
   }
 }
 
+/** The served model a request is planned on, its prompt, and the prompt's tokens estimated from its characters. */
+export interface RequestPromptOf {
+  readonly served: ServedModel;
+  readonly prompt: Prompt;
+  readonly estimatedPromptTokens: number;
+}
+
+/**
+ * The served model a request is planned on (a route's first model), the prompt sent to it, and the
+ * prompt's tokens estimated from its characters (`estimatePromptTokens`), as `planRequest` reckons them.
+ *
+ * @throws ApiError as `planRequest` does for an unknown model or a prompt the model cannot take.
+ */
+export function requestPromptOf(
+  endpoint: EndpointKind,
+  body: ChatRequestBody | CompletionRequestBody,
+  models: ReadonlyMap<string, ServedModel>,
+  limits: ServerConfig["limits"],
+): RequestPromptOf {
+  const { served } = resolveModel(body.model, models);
+  const { prompt, characters } = requestPrompt(endpoint, body, served);
+  return { served, prompt, estimatedPromptTokens: estimatePromptTokens(characters, served, limits) };
+}
+
+/** Options of `planRequest`. */
+export interface PlanRequestOptions {
+  /**
+   * The prompt's tokens as the served model's backend counted them (`Backend.countTokens`), checked
+   * instead of the estimate from its characters.
+   */
+  readonly promptTokens?: number | undefined;
+}
+
 /**
  * Decides how a validated request is served, and refuses it before any upstream call when it cannot be:
  * unknown model (404; a routing strategy's route, `cascade@8:lab-small>lab-large`, must name served models,
@@ -130,7 +164,8 @@ function requestStrategy(
  * context window leaves after the prompt if that is less. A thinking budget (`mull.reasoning_budget`) goes
  * to an upstream that keeps one, or is kept by budget forcing, or (with tools) is noted as not kept in
  * `notes`; given again in an upstream's own field (`thinking_token_budget`, …) it is refused (see
- * `planReasoningBudget`).
+ * `planReasoningBudget`). The prompt's tokens are `options.promptTokens` where the backend counted them,
+ * else estimated from its characters (`estimatePromptTokens`).
  *
  * @throws ApiError naming the field and the limit.
  */
@@ -139,6 +174,7 @@ export function planRequest(
   body: ChatRequestBody | CompletionRequestBody,
   models: ReadonlyMap<string, ServedModel>,
   limits: ServerConfig["limits"],
+  options: PlanRequestOptions = {},
 ): RequestPlan {
   const { served, prefix, route } = resolveModel(body.model, models);
   const mull = body.mull ?? undefined;
@@ -165,13 +201,14 @@ export function planRequest(
   }
 
   const { prompt, problem, promptTemplate, characters } = requestPrompt(endpoint, body, served);
-  const estimatedPromptTokens = Math.ceil(characters / limits.charactersPerToken);
+  const counted = options.promptTokens !== undefined;
+  const estimatedPromptTokens = options.promptTokens ?? estimatePromptTokens(characters, served, limits);
   const windowLeft =
     served.contextWindow === undefined ? undefined : served.contextWindow - estimatedPromptTokens;
   if (askedMaxTokens === undefined && windowLeft !== undefined && windowLeft < 1) {
     throw new ApiError(
       400,
-      `the prompt (about ${estimatedPromptTokens} tokens) fills the context window of ${served.contextWindow} tokens of model ${served.name}, leaving no room for a completion`,
+      `the prompt (${promptTokensPhrase(estimatedPromptTokens, counted)}) fills the context window of ${served.contextWindow} tokens of model ${served.name}, leaving no room for a completion`,
       { param: "messages", code: "context_length_exceeded" },
     );
   }
@@ -257,13 +294,14 @@ export function planRequest(
     }
   }
 
-  checkContextWindow(served, estimatedPromptTokens, maxTokens);
+  checkContextWindow(served, estimatedPromptTokens, maxTokens, counted);
   const clientBudget = mull?.budget;
   const bounded = checkRequestTokens({
     strategy,
     samples,
     n,
     estimatedPromptTokens,
+    promptTokensCounted: counted,
     maxTokens,
     served,
     maxRequestTokens: limits.maxRequestTokens,
@@ -312,6 +350,7 @@ export function planRequest(
     // Samples that end in function calls answer with the calls, keyed as they are (see toolCallDecision).
     answerFormat: withToolCallKeys(answerFormat),
     estimatedPromptTokens,
+    ...(counted ? { promptTokensCounted: true } : {}),
     worstCaseTokens: bounded,
     ...(reasoning?.reasoningBudget === undefined ? {} : { reasoningBudget: reasoning.reasoningBudget }),
     ...(reasoning?.note === undefined ? {} : { notes: [reasoning.note] }),

@@ -44,8 +44,13 @@ export interface RequestPlan {
   readonly includeUsage: boolean;
   readonly budget: BudgetLimits;
   readonly answerFormat: AnswerFormat;
-  /** Prompt tokens estimated before any call. */
+  /**
+   * Prompt tokens reckoned before any call: estimated from the prompt's characters, or counted by the
+   * served model's tokenizer when `promptTokensCounted`.
+   */
   readonly estimatedPromptTokens: number;
+  /** True when the served model's backend counted `estimatedPromptTokens` (`Backend.countTokens`). */
+  readonly promptTokensCounted?: boolean | undefined;
   /**
    * The most tokens the request may use: samples × (prompt + `max_tokens`), or the strategy's own worst
    * case (`Strategy.worstCaseTokens`), or the client's budget if lower.

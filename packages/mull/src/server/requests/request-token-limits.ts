@@ -4,16 +4,32 @@ import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 
 /**
- * Refuses (400 `context_length_exceeded`, both numbers in the message) a request whose estimated prompt
- * plus `max_tokens` is over the model's context window, when the window is known.
+ * A prompt's tokens as a refusal states them: `about 75 tokens` when estimated from its characters,
+ * `307 tokens, counted by the model's tokenizer` when its backend counted them.
+ */
+export function promptTokensPhrase(promptTokens: number, counted: boolean): string {
+  return counted
+    ? `${promptTokens} tokens, counted by the model's tokenizer`
+    : `about ${promptTokens} tokens`;
+}
+
+/**
+ * Refuses (400 `context_length_exceeded`, both numbers in the message) a request whose prompt (estimated,
+ * or `counted` by the model's tokenizer) plus `max_tokens` is over the model's context window, when the
+ * window is known.
  *
  * @throws ApiError on `messages`.
  */
-export function checkContextWindow(served: ServedModel, promptTokens: number, maxTokens: number): void {
+export function checkContextWindow(
+  served: ServedModel,
+  promptTokens: number,
+  maxTokens: number,
+  counted = false,
+): void {
   if (served.contextWindow === undefined || promptTokens + maxTokens <= served.contextWindow) return;
   throw new ApiError(
     400,
-    `the prompt (about ${promptTokens} tokens) plus max_tokens (${maxTokens}) is ${promptTokens + maxTokens} tokens, over the context window of ${served.contextWindow} tokens of model ${served.name}`,
+    `the prompt (${promptTokensPhrase(promptTokens, counted)}) plus max_tokens (${maxTokens}) is ${promptTokens + maxTokens} tokens, over the context window of ${served.contextWindow} tokens of model ${served.name}`,
     { param: "messages", code: "context_length_exceeded" },
   );
 }
@@ -26,7 +42,10 @@ export interface RequestTokens {
   readonly samples: number;
   /** The request's `n` (choices of a plain request). */
   readonly n: number;
+  /** The prompt's tokens: estimated from its characters, or counted when `promptTokensCounted`. */
   readonly estimatedPromptTokens: number;
+  /** True when the model's tokenizer counted `estimatedPromptTokens`. */
+  readonly promptTokensCounted?: boolean | undefined;
   readonly maxTokens: number;
   readonly served: ServedModel;
   /** `limits.maxRequestTokens`. */
@@ -58,10 +77,11 @@ export function checkRequestTokens(request: RequestTokens): number {
       ? request.n * (estimatedPromptTokens + maxTokens)
       : worstCaseTokens(strategy, cost),
   );
+  const about = request.promptTokensCounted === true ? "" : "about ";
   const reckoning =
     strategy?.worstCaseTokens === undefined
-      ? `${samples} samples × (about ${estimatedPromptTokens} prompt + ${maxTokens} max_tokens)`
-      : `the worst case of strategy ${strategy.name}, whose calls re-read what it wrote, for about ${estimatedPromptTokens} prompt tokens and max_tokens ${maxTokens}`;
+      ? `${samples} samples × (${about}${estimatedPromptTokens} prompt + ${maxTokens} max_tokens)`
+      : `the worst case of strategy ${strategy.name}, whose calls re-read what it wrote, for ${about}${estimatedPromptTokens} prompt tokens and max_tokens ${maxTokens}`;
   const bounded = Math.min(worstCase, request.clientMaxTotalTokens ?? worstCase);
   if (bounded <= maxRequestTokens) return bounded;
   throw new ApiError(

@@ -13,7 +13,7 @@ import {
   inClientFields,
   type LiveText,
   type ProgressFeed,
-  planRequest,
+  planCountedRequest,
   type RequestOutcome,
   type RequestPlan,
   readJsonBody,
@@ -65,7 +65,8 @@ export interface PlannedRouteFront<
  * The handler of a generation endpoint, after the drain guard, the in-flight limit, the request's abort
  * signal and the key budget: reads and checks the body (`front.parse`), resolves a configured route (a
  * bandit chooses the model of a pool, and learns from the answer's reward and cost), plans the request
- * (refusing it before any upstream call when it cannot be served), reserves its worst case against the
+ * (refusing it before any upstream call when it cannot be served; its prompt's tokens counted by the
+ * model's tokenizer where the backend can, `planCountedRequest`), reserves its worst case against the
  * key's budget, serves it (along the fallback chain), settles what it used, and lets the front end answer
  * whole or streamed. A request whose client went away gets 499, one cut by a shutdown 503, and every other
  * error an OpenAI-shaped error (which a front end's middleware may rewrite).
@@ -101,7 +102,8 @@ export function plannedRoute<
       const routed = routeModel(asked.model, routes);
       pull = routed.pull;
       const body = routed.model === asked.model ? asked : { ...asked, model: routed.model };
-      const plan = { ...planRequest(endpoint, body, models, limits), requestedModel: asked.model };
+      const planned = await planCountedRequest(endpoint, body, models, limits, abort.signal);
+      const plan = { ...planned, requestedModel: asked.model };
       log.plan = plan;
       const reservation = await context.var.keyBudget?.reserve(plan.worstCaseTokens);
       // A streamed pass-through of one completion relays the upstream's text as it arrives.

@@ -20,7 +20,11 @@ export interface ServerMetrics {
   readonly rejected: Counter<"reason">;
   /** Clients that went away before their response was complete. */
   readonly clientDisconnects: Counter;
-  /** HTTP requests made to upstreams, by upstream and outcome (status code, `network-error`, `aborted`). */
+  /**
+   * HTTP requests made to upstreams, by upstream and outcome: the status code (a successful one once its
+   * body was read or let go), `network-error`, `aborted`, or `unread` (a successful response whose body
+   * nobody had begun to read when its call was aborted).
+   */
   readonly upstreamRequests: Counter<"upstream" | "outcome">;
   /** Seconds from sending an upstream request to its response headers. */
   readonly upstreamSeconds: Histogram<"upstream">;

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../runtime/index.ts";
 import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
+import { createServerMetrics } from "../telemetry/index.ts";
 import { type CircuitBreaker, createCircuitBreaker } from "./circuit-breaker.ts";
 import { observedFetch } from "./observed-fetch.ts";
 
@@ -142,6 +143,41 @@ describe("observedFetch", () => {
     }
     expect(observed.map((entry) => entry.outcome)).toEqual(["aborted", "aborted", "aborted"]);
     expect(circuit.state()).toBe("closed");
+  });
+
+  it("counts a 200 whose body nobody read as unread when its call is aborted, once, leaving the circuit alone", async () => {
+    const metrics = createServerMetrics();
+    const call = observedFetch(guarded, "up", metrics.observeUpstreamCall, circuit);
+    const unread = async () =>
+      (await metrics.registry.getSingleMetric("mull_upstream_requests_total")?.get())?.values
+        .filter((value) => value.labels.outcome === "unread")
+        .map((value) => value.value) ?? [];
+    const responses: Response[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const controller = new AbortController();
+      const response = await call(`${base}/stall`, { signal: controller.signal });
+      expect(response.status).toBe(200);
+      responses.push(response);
+      // Answered, but not settled: nothing is counted while the body might still be read.
+      expect(await unread()).toEqual(attempt === 0 ? [] : [attempt]);
+      controller.abort(
+        attempt === 2
+          ? new Error("deadline timeout")
+          : new DOMException("the client went away", "AbortError"),
+      );
+    }
+    // The outcome goes to the circuit first, then to the metrics.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await unread()).toEqual([3]);
+    // Reading a body after its call was aborted fails, and counts nothing again.
+    for (const response of responses) expect(await readAll(response)).toBeDefined();
+    expect(await unread()).toEqual([3]);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('mull_upstream_requests_total{upstream="up",outcome="unread"} 3');
+    expect(text).not.toMatch(/outcome="(200|aborted)"/);
+    // The upstream answered: neither the aborts nor the caller's deadline are its failures.
+    expect(circuit.state()).toBe("closed");
+    metrics.close();
   });
 
   it("counts a stream its caller's stall timeout ended as a failure", async () => {

@@ -6,9 +6,17 @@ import type { UpstreamCircuit } from "./upstream-circuit.ts";
 
 /**
  * Observes each HTTP request to an upstream once, when its outcome is known: the outcome (status code,
- * `network-error`, `aborted`) and the seconds to its response headers.
+ * `network-error`, `aborted`, or `unread` for a successful response whose body nobody had begun to read
+ * when its call was aborted) and the seconds to its response headers.
  */
 export type UpstreamCallObserver = (upstream: string, outcome: string, seconds: number) => void;
+
+/**
+ * The outcome of a successful response whose body was never read before its call was aborted (the
+ * client went away, or the caller gave up, between the headers and the first read): the upstream
+ * answered, so its circuit takes it as neither success nor failure.
+ */
+export const unreadOutcome = "unread";
 
 /** Why an upstream call failed: `aborted` when the caller cancelled, else `timeout` or `network-error`. */
 function failureOutcome(signal: AbortSignal | null | undefined): string {
@@ -37,7 +45,8 @@ async function recordOutcome(circuit: UpstreamCircuit, outcome: string): Promise
  * A successful response's body, passed through as it is read, that settles the call's outcome once: the
  * status when the body ends or its reader cancels it (it read what it needed, `[DONE]` say), a failure
  * when reading it fails (a stream cut after its headers) or when the call was aborted before the reader
- * let go of it.
+ * let go of it, and `unread` as soon as the call is aborted when nobody had begun to read it (nothing
+ * would read it, and so settle it, afterwards).
  */
 function observedBody(
   body: ReadableStream<Uint8Array>,
@@ -46,26 +55,36 @@ function observedBody(
   settle: (outcome: string) => Promise<void>,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
+  let pulled = false;
+  // The aborted fetch closes the connection itself; a read after the abort fails with its reason.
+  const onAbort = () => void settle(pulled ? failureOutcome(signal) : unreadOutcome);
+  if (signal?.aborted === true) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  const end = async (outcome: string) => {
+    signal?.removeEventListener("abort", onAbort);
+    await settle(outcome);
+  };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        pulled = true;
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
           chunk = await reader.read();
         } catch (error) {
-          await settle(failureOutcome(signal));
+          await end(failureOutcome(signal));
           controller.error(error);
           return;
         }
         if (chunk.done) {
-          await settle(status);
+          await end(status);
           controller.close();
           return;
         }
         controller.enqueue(chunk.value);
       },
       async cancel(reason) {
-        await settle(signal?.aborted === true ? failureOutcome(signal) : status);
+        await end(signal?.aborted === true ? failureOutcome(signal) : status);
         await reader.cancel(reason).catch(() => undefined);
       },
     },
@@ -79,7 +98,8 @@ function observedBody(
  * circuit breaker (so retries inside one request count as separate calls). An error status counts when
  * its headers arrive; a successful one when its body has been read, so a stream cut after its headers
  * counts as the failure it is (`network-error`, or `timeout` for the caller's stall or deadline), once,
- * and never also as a success. While the circuit is open no call goes out: the fetch fails at once with
+ * and never also as a success; one whose body nobody began to read before the call was aborted counts,
+ * when it is aborted, as `unread`. While the circuit is open no call goes out: the fetch fails at once with
  * a non-retryable error whose cause is a `CircuitOpenError`. When a shared circuit cannot be asked, no
  * call goes out either: the fetch fails with a non-retryable error whose cause is the store's error.
  *

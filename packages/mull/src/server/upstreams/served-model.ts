@@ -44,6 +44,11 @@ export interface ServedModel {
    * the context its backend loaded (`embeddedContextWindow`).
    */
   readonly contextWindow: number | undefined;
+  /**
+   * Characters per token of the model's tokenizer, as configured (`models[].charactersPerToken`), to
+   * estimate a prompt's tokens where the backend cannot count them; absent, `limits.charactersPerToken`.
+   */
+  readonly charactersPerToken?: number | undefined;
   /** Outcome scorer for `bon@N` and `wv@N`, when there is one. */
   readonly scorer: OutcomeScorer | undefined;
   /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …), when there is one. */
@@ -177,6 +182,7 @@ export async function buildServedModels(
             kind: "embedded",
             profile,
             contextWindow: embeddedContextWindow(backend, entry.contextWindow),
+            charactersPerToken: entry.charactersPerToken,
             scorer: profile.outcomeScorer,
             prm: profile.processReward,
             fallback: entry.fallback,
@@ -219,6 +225,7 @@ export async function buildServedModels(
           kind: "openai-compatible",
           profile,
           contextWindow: entry.contextWindow,
+          charactersPerToken: entry.charactersPerToken,
           // A lab model cannot judge: its exact checkers take the place of the judge and of no PRM.
           scorer:
             profile.outcomeScorer ?? (upstream.scorer === "judge" ? llmJudgeScorer({ backend }) : undefined),
