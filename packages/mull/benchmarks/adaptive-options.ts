@@ -3,7 +3,14 @@ import path from "node:path";
 import { parseReplayStrategies, type ReplayShuffle, replayShuffles } from "../src/bench/replay/index.ts";
 import { defaultLabModel } from "../src/cli/create-backend.ts";
 import { ConfigError } from "../src/errors/index.ts";
-import { checkInteger, checkNumber, checkOneOf, numericFlag, parseFlags } from "../src/runtime/index.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  listFlag,
+  numericFlag,
+  parseFlags,
+} from "../src/runtime/index.ts";
 
 const owner = "bench:adaptive";
 
@@ -26,7 +33,8 @@ Options:
   --k <count>             most samples per problem of maj, asc, esc and probe (default 64)
   --window <count>        esc@<k>w<window>'s unanimous window, 1 to k (default 8)
   --threshold <p>         Adaptive-Consistency's stopping probability, in (0, 1] (default 0.95)
-  --agreements <list>     probe@<k>m<A> and probe-asc@<k>m<A> for each A, integers >= 1 (default 2,3,4)
+  --agreements <list>     probe@<k>m<A> and probe-asc@<k>m<A> for each A, integers >= 1 (default 2,3,4;
+                          "" for none)
   --parallel <list>       replay specs of parallel methods, each beside maj@<width>
                           (default pasc@24f12,pprobe@16s8:q0.9)
   --lab-problems <count>  problems per lab dataset (default 60)
@@ -80,8 +88,9 @@ const optionSpecs = {
  * `adaptiveUsage`.
  *
  * @throws ConfigError naming the flag and the value: an unknown flag, a count below 1 (`--k 0`,
- *   `--window 0`, `--agreements 0`), a window above k, a threshold outside (0, 1], a malformed
- *   `--parallel` spec, or a `--data` folder without the replay files.
+ *   `--window 0`, `--agreements 0`), a window above k, a threshold outside (0, 1], an empty item in
+ *   `--agreements` or `--parallel` (`2,,4`), a malformed `--parallel` spec, or a `--data` folder without
+ *   the replay files.
  * @example
  * const options = parseAdaptiveOptions(process.argv.slice(2));
  */
@@ -96,11 +105,15 @@ export function parseAdaptiveOptions(argv: readonly string[]): AdaptiveOptions |
     exclusiveMinimum: 0,
     maximum: 1,
   });
-  const agreements = values.agreements
-    .split(",")
-    .map((text) => text.trim())
-    .filter((text) => text !== "")
-    .map((text) => checkInteger(owner, "--agreements", numericFlag(text), { minimum: 1 }));
+  // An empty list leaves the probe methods out; an empty item among others is refused.
+  const agreements =
+    values.agreements.trim() === ""
+      ? []
+      : listFlag(owner, "--agreements", values.agreements).map((text) =>
+          checkInteger(owner, "--agreements", numericFlag(text), { minimum: 1 }),
+        );
+  // An empty item is refused here: the replay parser would pass over it.
+  listFlag(owner, "--parallel", values.parallel);
   const parallel = parseReplayStrategies(values.parallel, "--parallel");
   return {
     replay: values.replay,

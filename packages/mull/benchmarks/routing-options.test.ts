@@ -78,6 +78,30 @@ describe("parseRoutingOptions", () => {
     ]);
   });
 
+  it("takes a whole label with a comma in --only as one text, alone or among others", () => {
+    expect(labels(["--only", "large uniform 4/problem, mass vote"])).toEqual([
+      routingBaseline,
+      "large uniform 4/problem, mass vote",
+    ]);
+    // The longest label wins; the items around it are split as usual.
+    expect(labels(["--only", "cascade-mass@2x8,cascade sc@4 > large mass@8u0.5, t1,bild"])).toEqual([
+      routingBaseline,
+      "cascade sc@4 > large mass@8u0.5, t1",
+      "cascade-mass@2x8",
+      "bild@0.7x0.1",
+    ]);
+    // Items that together are no whole label stay apart: "mass vote" is a text of its own.
+    expect(labels(["--only", "uniform 8/problem,mass vote"])).toEqual([
+      routingBaseline,
+      "large uniform 8/problem",
+      "large uniform 4/problem, mass vote",
+    ]);
+    expect(refusal(["--only", "large uniform 4/problem, nothing"])).toEqual({
+      field: "--only",
+      message: expect.stringMatching(/^bench:routing: --only "nothing" matches no method; the methods: /),
+    });
+  });
+
   it("answers --help and -h with undefined, the usage listing every flag", () => {
     expect(parseRoutingOptions(["--help"])).toBeUndefined();
     expect(parseRoutingOptions(["-h"])).toBeUndefined();

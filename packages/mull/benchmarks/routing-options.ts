@@ -20,7 +20,8 @@ Options:
   --seed <value>                    seed of the problems and the samples, an integer >= 0 (default 0)
   --threads <count>                 threads per model, an integer >= 1 (default 1)
   --speed-problems <count>          problems of the speed measurement, an integer >= 1 (default 30)
-  --only <list>                     run only the methods whose label contains one of these texts
+  --only <list>                     run only the methods whose label contains one of these texts, split at
+                                    commas except within a whole label ("large uniform 4/problem, mass vote")
                                     (default every method; ${routingBaseline} runs always, the cost ratio's base)
   --small <name>                    the small model: a lab model or a .gguf file (default ${defaultRoutePair.small})
   --large <name>                    the large model: a lab model or a .gguf file (default ${defaultRoutePair.large})
@@ -60,6 +61,25 @@ const optionSpecs = {
   "glimp-threshold": { type: "string", default: String(defaultGlimpSetting.threshold) },
   "glimp-handoff-threshold": { type: "string", default: String(defaultGlimpSetting.handoffThreshold) },
 } as const;
+
+/**
+ * The texts of `--only`: its comma-separated items, except that items which together spell a whole label
+ * (`large uniform 4/problem, mass vote`) stay one text, the longest such label first.
+ *
+ * @throws ConfigError naming `--only` for an empty value or an empty item, as `listFlag` does.
+ */
+function onlyTexts(text: string, labels: readonly string[]): string[] {
+  listFlag(owner, "--only", text);
+  const items = text.split(",");
+  const texts: string[] = [];
+  for (let start = 0; start < items.length; ) {
+    let end = items.length;
+    while (end > start + 1 && !labels.includes(items.slice(start, end).join(",").trim())) end -= 1;
+    texts.push(items.slice(start, end).join(",").trim());
+    start = end;
+  }
+  return texts;
+}
 
 /**
  * The methods whose label contains one of `only`'s texts (every method without it), with the baseline
@@ -118,7 +138,14 @@ export function parseRoutingOptions(argv: readonly string[]): RoutingOptions | u
       field: "--json",
     });
   }
-  const only = values.only === undefined ? undefined : listFlag(owner, "--only", values.only);
+  const methods = routingMethods(glimp);
+  const only =
+    values.only === undefined
+      ? undefined
+      : onlyTexts(
+          values.only,
+          methods.map((method) => method.label),
+        );
   return {
     problems: checkInteger(owner, "--problems", numericFlag(values.problems), { minimum: 1 }),
     dataset: values.dataset,
@@ -129,7 +156,7 @@ export function parseRoutingOptions(argv: readonly string[]): RoutingOptions | u
     }),
     pair: routePairFromFlags(owner, values),
     glimp,
-    ...selectMethods(routingMethods(glimp), only),
+    ...selectMethods(methods, only),
     json: values.json,
   };
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sumsRunOptions } from "../bench/queue/queued-sums.test-support.ts";
+import { queueAnswerMilliseconds } from "../bench/queue/wait-for-bench-run.ts";
 import { redactUrl } from "../bench/store/index.ts";
 import {
   freshPostgresLogin,
@@ -20,10 +21,12 @@ import {
 import { queueBench } from "./queue-bench.ts";
 
 /**
- * What `queueBench --wait` is doing, for the outage test to act on: `onCount` runs at each poll of the run's
- * store (its count of recorded pairs), and `followers` are the queue-event followers it started.
+ * What `queueBench --wait` is doing, for the outage tests to act on: `onOpen` runs each time the run's store
+ * is opened, `onCount` at each poll of the store (its count of recorded pairs), and `followers` are the
+ * queue-event followers it started.
  */
 const waiting = vi.hoisted(() => ({
+  onOpen: undefined as (() => Promise<void>) | undefined,
   onCount: undefined as (() => Promise<void>) | undefined,
   followers: [] as { waitUntilReady(): Promise<unknown> }[],
 }));
@@ -44,6 +47,7 @@ vi.mock("../bench/store/index.ts", async (importOriginal) => {
   const original = await importOriginal<typeof import("../bench/store/index.ts")>();
   const openRunStore: typeof original.openRunStore = async (location, options) => {
     const store = await original.openRunStore(location, options);
+    await waiting.onOpen?.();
     const count = store.completedPairCount;
     return Object.assign(store, {
       async completedPairCount() {
@@ -61,6 +65,7 @@ if (missing !== undefined) console.log(missing);
 describe.skipIf(missing !== undefined)("queueBench --wait", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
+    waiting.onOpen = undefined;
     waiting.onCount = undefined;
     waiting.followers.length = 0;
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -74,8 +79,7 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
     const controller = new AbortController();
     const recipe = { strategies: ["greedy"], seed: 3 };
     // No worker runs: the wait only watches. Redis dies at its first poll of the store, once the wait
-    // follows the queue's events (a follower that never connected cannot be closed while Redis is away),
-    // and the user interrupts once the outage is reported.
+    // follows the queue's events, and the user interrupts once the outage is reported.
     let killed = false;
     waiting.onCount = async () => {
       if (killed) return;
@@ -113,6 +117,55 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
     expect((error as Error).message).toMatch(
       /^stopped waiting: 0 of 10 pairs recorded in .*; the workers go on with the queued ones$/,
     );
+  }, 30_000);
+
+  it("says once that Redis died before the wait followed the queue's events, and stops within a bound when interrupted", async () => {
+    const redis: DedicatedRedis = await startDedicatedRedis();
+    cleanups.push(() => redis.stop());
+    const directory = mkdtempSync(join(tmpdir(), "mull-queue-bench-"));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const controller = new AbortController();
+    const recipe = { strategies: ["greedy"], seed: 3 };
+    // Redis dies once the run is enqueued, when the wait's store is opened: before the wait follows the
+    // queue's events, whose connection is then never established.
+    const lines: string[] = [];
+    let interrupted: number | undefined;
+    const stderr = process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      if (chunk.includes("jobs added")) waiting.onOpen = () => redis.kill();
+      if (chunk.includes("stopped answering") && interrupted === undefined) {
+        interrupted = performance.now();
+        controller.abort();
+      }
+      return lines.push(chunk) > 0;
+    }) as typeof process.stderr.write;
+    const printed = vi.spyOn(console, "error");
+    let error: unknown;
+    try {
+      error = await rejection(
+        queueBench(
+          { ...sumsRunOptions(recipe, join(directory, "run")), signal: controller.signal },
+          { url: redis.url, queueName: "mull-queue-bench-early", recipe },
+          { wait: true },
+        ),
+      );
+    } finally {
+      process.stderr.write = stderr;
+      printed.mockRestore();
+    }
+    const stopped = performance.now();
+    expect(printed).not.toHaveBeenCalled();
+    // The queue's own connection may have come up before Redis died: refused, or reset.
+    const outage = lines.filter((line) => line.includes("stopped answering"));
+    expect(outage).toEqual([
+      `bench: the queue's Redis ${redis.url} stopped answering (${outage[0]?.match(/\((.*)\);/)?.[1]}); waiting on, the run's store counts what is recorded (Ctrl-C stops waiting)\n`,
+    ]);
+    expect(outage[0]).toMatch(/\((connect ECONNREFUSED|read ECONNRESET)[^)]*\)/);
+    expect((error as Error).message).toMatch(
+      /^stopped waiting: 0 of 10 pairs recorded in .*; the workers go on with the queued ones$/,
+    );
+    // Closing the events' connection that never came up is bounded, as the store's and the queue's are.
+    expect(stopped - interrupted!).toBeLessThan(2 * queueAnswerMilliseconds + 1000);
   }, 30_000);
 });
 

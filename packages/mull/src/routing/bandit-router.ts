@@ -106,7 +106,8 @@ function stateOf(arm: MutableArm): BanditArmState {
  * router.record(model, { reward: 1, cost: 120 });
  */
 export function createBanditRouter(options: BanditRouterOptions): BanditRouter {
-  const owner = "banditRouter";
+  // Named as it is called, as createBudget and createCircuitBreaker are.
+  const owner = "createBanditRouter";
   checkFactoryOptions(banditRouterOptions, options, owner);
   if (!Array.isArray(options.arms) || options.arms.length < 2) {
     throw new ConfigError(`${owner}: arms must name two or more models, got ${describeValue(options.arms)}`, {

@@ -1,13 +1,113 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { ConfigError } from "../errors/index.ts";
 
+/** A negative plain decimal (`-1`, `-0.5`, `-.5`): a value, never a flag. */
+const negativeNumber = /^-(\d+\.?\d*|\.\d+)$/;
+
+/** The long name of the option `argument` (`--name`, `--name=…`, `--no-name`, `-n`) stands for, if any. */
+function optionOf(argument: string, options: ParseArgsOptionsConfig): string | undefined {
+  if (argument.startsWith("--")) {
+    const name = argument.slice(2).split("=")[0]!;
+    if (Object.hasOwn(options, name)) return name;
+    const negated = name.startsWith("no-") ? name.slice(3) : undefined;
+    return negated !== undefined && options[negated]?.type === "boolean" ? negated : undefined;
+  }
+  if (!argument.startsWith("-") || argument.length !== 2) return undefined;
+  return Object.keys(options).find((name) => options[name]?.short === argument[1]);
+}
+
+/**
+ * `argv` with each value-taking flag followed by a negative number written as `--name=-1`, which
+ * `parseArgs` reads as the value (it refuses `--name -1` as a value that may be a forgotten flag).
+ */
+function joinNegativeValues(argv: readonly string[], options: ParseArgsOptionsConfig): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index]!;
+    if (argument === "--") return [...joined, ...argv.slice(index)];
+    const name = argument.includes("=") ? undefined : optionOf(argument, options);
+    const next = argv[index + 1];
+    if (
+      name !== undefined &&
+      options[name]?.type === "string" &&
+      next !== undefined &&
+      negativeNumber.test(next)
+    ) {
+      joined.push(`--${name}=${next}`);
+      index += 1;
+    } else {
+      joined.push(argument);
+    }
+  }
+  return joined;
+}
+
+/** One line naming the flag and what it expected, for an error of `parseArgs` (or undefined to keep its own). */
+function refusal(
+  error: Error & { readonly code: string },
+  argv: readonly string[],
+  options: ParseArgsOptionsConfig,
+): { readonly message: string; readonly field: string } | undefined {
+  if (error.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+    const stray = /'([^']*)'/.exec(error.message)?.[1] ?? "";
+    const before = argv[argv.indexOf(stray) - 1];
+    const name = before === undefined ? undefined : optionOf(before, options);
+    if (name !== undefined && options[name]?.type === "boolean" && !before!.includes("=")) {
+      return {
+        message: `--${name} takes no value; got ${JSON.stringify(stray)} after it (give --${name} or --no-${name})`,
+        field: `--${name}`,
+      };
+    }
+    return {
+      message: `unexpected argument ${JSON.stringify(stray)}; expected only --flags`,
+      field: "arguments",
+    };
+  }
+  const flag = /'(-[^' ,]+)/.exec(error.message)?.[1];
+  if (flag === undefined) return undefined;
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    return { message: `unknown option ${flag}`, field: flag };
+  }
+  const name = optionOf(flag, options);
+  if (error.code !== "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" || name === undefined) return undefined;
+  const field = `--${name}`;
+  const named = (argument: string) => optionOf(argument, options) === name;
+  if (options[name]?.type === "boolean") {
+    const given = argv.find((argument) => named(argument) && argument.includes("=")) ?? flag;
+    return { message: `${field} takes no value; got ${given} (give ${field} or --no-${name})`, field };
+  }
+  // parseArgs refuses the first use without a value: the flag last, or followed by something dashed.
+  const position = argv.findIndex(
+    (argument, index) =>
+      named(argument) &&
+      !argument.includes("=") &&
+      (argv[index + 1] === undefined || (argv[index + 1]!.length > 1 && argv[index + 1]!.startsWith("-"))),
+  );
+  const next = argv[position + 1];
+  if (position === -1 || next === undefined) {
+    return { message: `${field} expects a value; got nothing`, field };
+  }
+  if (next === "--" || optionOf(next, options) !== undefined) {
+    return { message: `${field} expects a value; got nothing before ${next}`, field };
+  }
+  return {
+    message: `${field} expects a value; got nothing before ${next} (a value starting with a dash is written ${field}=${next})`,
+    field,
+  };
+}
+
 /**
  * Parses a script's command-line flags (`node:util`'s `parseArgs`, with `--no-<flag>` for booleans and no
- * positionals), turning its errors into a ConfigError that names the flag, so that a script can print the
- * message and exit 2 rather than show a stack trace.
+ * positionals), turning its errors into a one-line ConfigError that names the flag and what it expected,
+ * so that a script can print the message and exit 2 rather than show a stack trace. A value-taking flag
+ * takes a negative number as its value (`--temperature -1`, as `--temperature=-1`).
  *
- * @throws ConfigError `<owner>: unknown option --x (--help lists the options)` (field `--x`) for an
- * unknown flag; `parseArgs`'s own message for a missing value or a stray argument, with the same hint.
+ * @throws ConfigError ending in `(--help lists the options)`, its field the flag:
+ *   `<owner>: unknown option --x` for an unknown flag; `--json takes no value; got --json=yes (give --json
+ *   or --no-json)` for a value given to a boolean flag (also as the next argument); `--seed expects a value;
+ *   got nothing` for a flag missing its value (`got nothing before --json` when a flag follows it, with
+ *   `(a value starting with a dash is written --seed=-x)` after `-x`, not a flag); `unexpected argument "x"; expected only --flags` (field
+ *   `arguments`) for a stray argument. The error's cause is `parseArgs`'s own.
  * @example
  * const values = parseFlags("bench:instability", process.argv.slice(2), { seed: { type: "string", default: "0" } });
  */
@@ -16,18 +116,18 @@ export function parseFlags<const Options extends ParseArgsOptionsConfig>(
   argv: readonly string[],
   options: Options,
 ) {
+  const joined = joinNegativeValues(argv, options);
   try {
-    return parseArgs({ args: [...argv], allowNegative: true, options }).values;
+    return parseArgs({ args: joined, allowNegative: true, options }).values;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS")) throw error;
-    const flag = /'(-[^' ]+)/.exec((error as Error).message)?.[1];
-    const message =
-      code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag !== undefined
-        ? `unknown option ${flag}`
-        : (error as Error).message;
-    throw new ConfigError(`${owner}: ${message} (--help lists the options)`, {
-      field: flag ?? "arguments",
+    const refused = refusal(error as Error & { code: string }, joined, options) ?? {
+      message: (error as Error).message.replaceAll(/\s*\n\s*/g, " "),
+      field: /'(-[^' ,]+)/.exec((error as Error).message)?.[1] ?? "arguments",
+    };
+    throw new ConfigError(`${owner}: ${refused.message} (--help lists the options)`, {
+      field: refused.field,
       cause: error,
     });
   }

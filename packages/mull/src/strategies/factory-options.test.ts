@@ -227,7 +227,7 @@ const misspelled: readonly (readonly [string, () => unknown, string])[] = [
   [
     "createBanditRouter",
     () => createBanditRouter({ arms: ["a", "b"], policy: "ucb", lamda: 1 } as never),
-    "banditRouter: lamda: unknown key (banditRouter takes arms, policy, lambda, seed, rng)",
+    "createBanditRouter: lamda: unknown key (createBanditRouter takes arms, policy, lambda, seed, rng)",
   ],
   [
     "architecture",

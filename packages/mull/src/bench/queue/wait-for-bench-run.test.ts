@@ -6,6 +6,11 @@ import { Queue } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sleep } from "../../runtime/index.ts";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
+import {
+  type DedicatedRedis,
+  dedicatedRedisMissing,
+  startDedicatedRedis,
+} from "../../server/state/dedicated-redis.test-support.ts";
 import type { BenchProgress, BenchProgressUpdate } from "../runner/index.ts";
 import { loadRun, openRunStore, pairKey, type RunStore } from "../store/index.ts";
 import { enqueueBenchRun } from "./enqueue-bench-run.ts";
@@ -13,10 +18,12 @@ import type { PairJobData } from "./pair-job.ts";
 import { type PairWorker, startPairWorker } from "./pair-worker.ts";
 import { queueConnection } from "./queue-connection.ts";
 import { buildSumsRun, type SumsRecipe, sumsRunOptions } from "./queued-sums.test-support.ts";
-import { waitForBenchRun } from "./wait-for-bench-run.ts";
+import { queueAnswerMilliseconds, waitForBenchRun } from "./wait-for-bench-run.ts";
 
 const redis = redisUnderTest();
 if (redis.missing !== undefined) console.log(redis.missing);
+const dedicatedMissing = dedicatedRedisMissing();
+if (dedicatedMissing !== undefined) console.log(dedicatedMissing);
 
 /** A progress that records what it is told, and calls `onStart` when the wait has read the store. */
 function recordingProgress(onStart: () => void = () => undefined) {
@@ -218,4 +225,84 @@ describe.skipIf(redis.url === undefined)("waitForBenchRun", () => {
     }
     expect(seen.stopped).toBe(1);
   });
+});
+
+describe.skipIf(dedicatedMissing !== undefined)("waitForBenchRun while Redis is away", () => {
+  const recipe: SumsRecipe = { strategies: ["greedy", "sc@4"], seed: 7 };
+  /** Redis is never waited on past the bound before the first poll, nor past it when closing: 2 bounds. */
+  const bound = 2 * queueAnswerMilliseconds + 1500;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** A run of 20 pairs enqueued on a redis-server of the test's own, and a queue that stays open on it. */
+  async function enqueuedOnDedicatedRedis() {
+    const server: DedicatedRedis = await startDedicatedRedis();
+    cleanups.push(() => server.stop());
+    const directory = mkdtempSync(join(tmpdir(), "mull-wait-outage-"));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const out = join(directory, "run");
+    const queueName = "mull-wait-outage";
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url: server.url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    const queue = new Queue<PairJobData>(queueName, { connection: queueConnection(server.url) });
+    const errors: string[] = [];
+    queue.on("error", (error) => errors.push(error.message));
+    await queue.waitUntilReady();
+    cleanups.push(() => queue.close());
+    const store = await openRunStore(out);
+    cleanups.push(() => store.close());
+    return { server, enqueued, queue, store, errors };
+  }
+
+  it("ends on the store alone, within its bound, when Redis died before it followed the queue's events", async () => {
+    const { server, enqueued, queue, store, errors } = await enqueuedOnDedicatedRedis();
+    const worker = startPairWorker({ url: server.url, queueName: queue.name, build: buildSumsRun });
+    while ((await store.completedPairCount()) < enqueued.total) await sleep(20);
+    await worker.close();
+    await server.kill();
+    const started = performance.now();
+    const wait = await waitForBenchRun({
+      url: server.url,
+      queue,
+      store,
+      runId: enqueued.runId,
+      pairs: enqueued.pairs,
+      pollMilliseconds: 20,
+    });
+    expect(performance.now() - started).toBeLessThan(bound);
+    expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false });
+    // Redis was really away: the queue's own connection was refused meanwhile.
+    expect(errors.join("\n")).toMatch(/ECONNREFUSED/);
+  }, 30_000);
+
+  it("stops at its signal within its bound while Redis is away, and its caller's queue still closes", async () => {
+    const { server, enqueued, queue, store } = await enqueuedOnDedicatedRedis();
+    await server.kill();
+    const controller = new AbortController();
+    const { progress, seen } = recordingProgress(() => setTimeout(() => controller.abort(), 100));
+    const started = performance.now();
+    const wait = await waitForBenchRun({
+      url: server.url,
+      queue,
+      store,
+      runId: enqueued.runId,
+      pairs: enqueued.pairs,
+      progress,
+      signal: controller.signal,
+      pollMilliseconds: 20,
+    });
+    expect(performance.now() - started).toBeLessThan(bound);
+    expect(wait).toEqual({ recorded: 0, failures: [], interrupted: true });
+    expect(seen.started).toEqual([[20, 0]]);
+    expect(seen.stopped).toBe(1);
+    // The wait left no command waiting on the caller's queue, whose QUIT would otherwise wait behind it.
+    const closing = performance.now();
+    await queue.close();
+    expect(performance.now() - closing).toBeLessThan(queueAnswerMilliseconds);
+  }, 30_000);
 });

@@ -46,18 +46,68 @@ export interface BenchRunWait {
   readonly interrupted: boolean;
 }
 
-/** The id of the newest event in the queue's event stream, or `0-0` when it has none. */
-async function newestEventId(url: string, streamKey: string | undefined): Promise<string> {
+/**
+ * How long Redis may take to answer, at the start, which event is the newest, and, at the end, to close
+ * the connection that follows the events, before the wait goes on without it.
+ */
+export const queueAnswerMilliseconds = 1000;
+
+/**
+ * The id of the newest event in the queue's event stream, `0-0` when it has none, or undefined when Redis
+ * does not answer within `queueAnswerMilliseconds` (or the signal aborts first).
+ */
+async function newestEventId(
+  redis: Redis,
+  streamKey: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
   if (streamKey === undefined) return "0-0";
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
-  // ioredis reconnects and retries the command; its error events would otherwise be printed.
-  client.on("error", () => undefined);
+  const timer = new AbortController();
+  const newest = redis.xrevrange(streamKey, "+", "-", "COUNT", 1).then(([entry]) => entry?.[0] ?? "0-0");
+  const late = sleep(queueAnswerMilliseconds, AbortSignal.any([timer.signal, ...(signal ? [signal] : [])]));
   try {
-    const [newest] = await client.xrevrange(streamKey, "+", "-", "COUNT", 1);
-    return newest?.[0] ?? "0-0";
+    return await Promise.race([newest, late.then(() => undefined)]);
+  } catch {
+    return undefined;
   } finally {
-    client.disconnect();
+    timer.abort();
   }
+}
+
+/** The jobs among `jobIds` that failed after their attempts, with their last error, as BullMQ keeps them. */
+async function failedJobsOf(
+  redis: Redis,
+  queue: Queue<PairJobData>,
+  jobIds: readonly string[],
+): Promise<{ readonly jobId: string; readonly error: string }[]> {
+  const failedKey = queue.keys.failed;
+  if (failedKey === undefined || jobIds.length === 0) return [];
+  const scores = await Promise.all(jobIds.map((jobId) => redis.zscore(failedKey, jobId)));
+  const failed = jobIds.filter((_, index) => scores[index] !== null);
+  const reasons = await Promise.all(failed.map((jobId) => redis.hget(queue.toKey(jobId), "failedReason")));
+  return failed.map((jobId, index) => ({ jobId, error: reasons[index] ?? "" }));
+}
+
+/**
+ * Closes the connection that follows the queue's events, within `queueAnswerMilliseconds`. BullMQ's
+ * `close()` first waits for the connection to be ready, which never comes while Redis is away: past the
+ * bound the underlying ioredis client is dropped (`disconnect()`, no reconnection), which settles it.
+ */
+async function closeEvents(events: QueueEvents): Promise<void> {
+  const closed = events.close().catch(() => undefined);
+  const timer = new AbortController();
+  const late = sleep(queueAnswerMilliseconds, timer.signal).then(
+    () => true,
+    () => false,
+  );
+  if (await Promise.race([closed.then(() => false), late])) {
+    // A forced close of a connection still starting drops its ioredis client rather than sending QUIT.
+    await events
+      .getBackend()
+      .connection.close(true)
+      .catch(() => undefined);
+  }
+  timer.abort();
 }
 
 /**
@@ -67,7 +117,9 @@ async function newestEventId(url: string, streamKey: string | undefined): Promis
  * with its correctness, or its failure with its error; the store is read once in full at the start, then
  * only counted. The store stays the truth: pairs it counted that no event announced within `gracePolls`
  * (a pair recorded by a job that then died, events trimmed away) are read from it, and the wait ends on
- * what it holds. Failed jobs kept from earlier runs are never read.
+ * what it holds. Failed jobs kept from earlier runs are never read. While Redis is away (before the wait
+ * or during it) the wait goes on counting the store and ends at the signal; Redis is never waited on for
+ * more than `queueAnswerMilliseconds` before the first poll or after the last.
  *
  * @example
  * const wait = await waitForBenchRun({ url, queue, store, runId, pairs, progress });
@@ -81,10 +133,19 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
   );
   const completedJobs: { readonly jobId: string; readonly correct: boolean | undefined }[] = [];
   const failedJobs: { readonly jobId: string; readonly error: string }[] = [];
+  // The wait's own connection for its few reads of the queue: while Redis is away its commands wait, and
+  // dropping it at the end ends them, where the caller's queue would hold them until Redis answers.
+  const connection = queueConnection(options.url);
+  const redis = new Redis(options.url, { maxRetriesPerRequest: null });
+  redis.on("error", () => {
+    // It reconnects; the caller reports an outage from its own queue's connection.
+  });
+  // From the newest event before the store and the jobs are first read: what happens after is heard. When
+  // Redis does not say which is the newest, events are followed from when it answers again.
+  const lastEventId = await newestEventId(redis, queue.keys.events, signal);
   const events = new QueueEvents(queue.name, {
-    connection: queueConnection(options.url),
-    // From the newest event before the store and the jobs are first read: what happens after is heard.
-    lastEventId: await newestEventId(options.url, queue.keys.events),
+    connection,
+    ...(lastEventId === undefined ? {} : { lastEventId }),
   });
   events.on("error", () => {
     // BullMQ reconnects and goes on from the last event it read; the store stays the truth.
@@ -120,15 +181,20 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
     for (const key of await store.completedPairs()) shown.add(key);
     progress?.start(pairs.length, shown.size);
     // Jobs that failed before the events were followed: asked once, for this run's unrecorded pairs only.
+    // While Redis is away the answer waits, and the store is polled meanwhile.
     const unrecorded = [...pairOfJob].filter(
       ([, pair]) => !shown.has(pairKey(pair.problemId, pair.strategy)),
     );
-    const states = await Promise.all(unrecorded.map(([jobId]) => queue.getJobState(jobId)));
-    for (const [index, [jobId]] of unrecorded.entries()) {
-      if (states[index] !== "failed") continue;
-      const job = await queue.getJob(jobId);
-      if (job !== undefined) failedJobs.push({ jobId, error: job.failedReason });
-    }
+    failedJobsOf(
+      redis,
+      queue,
+      unrecorded.map(([jobId]) => jobId),
+    ).then(
+      (found) => failedJobs.push(...found),
+      () => {
+        // The connection was dropped first: the wait has ended.
+      },
+    );
 
     /** The store's count at each of the last polls, oldest first. */
     const counted: number[] = [];
@@ -163,6 +229,7 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
     }
   } finally {
     progress?.stop();
-    await events.close();
+    redis.disconnect();
+    await closeEvents(events);
   }
 }
