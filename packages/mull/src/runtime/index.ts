@@ -16,13 +16,11 @@ export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./n
 export { integerSchema, numberSchema } from "./number-schema.ts";
 export { type ObjectWithMethods, objectWithMethods } from "./object-with-methods.ts";
 export { optionsOrExitCode } from "./options-or-exit-code.ts";
+export { checkOutputDirectory, makeOutputDirectory, prepareOutputDirectory } from "./output-directory.ts";
 export {
-  checkOutputDirectory,
   checkOutputFile,
   checkPlainFileName,
-  makeOutputDirectory,
   type OutputKind,
-  prepareOutputDirectory,
   refuseSymlinkedOutput,
   writeFileAtomically,
 } from "./output-paths.ts";

@@ -1,0 +1,110 @@
+import { ConfigError } from "../../errors/index.ts";
+import type { Strategy } from "../../spec/index.ts";
+import { parseStrategySpec, splitStrategyPrefix } from "../../strategies/index.ts";
+import { ApiError } from "../http/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
+import type { ChatRequestBody } from "./request-schema.ts";
+import { servedModelResolver } from "./served-model-resolver.ts";
+
+const bareStrategy = /^[a-z][a-z-]*$/i;
+
+function notFound(models: ReadonlyMap<string, ServedModel>): ApiError {
+  // The name is not echoed: clients have been known to paste a key into `model`.
+  const names = [...models.keys()];
+  const listed = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
+  return new ApiError(
+    404,
+    `The model in the request does not exist; this server serves ${listed} (see GET /v1/models)`,
+    { param: "model", code: "model_not_found" },
+  );
+}
+
+/**
+ * The served model a request names, and its strategy prefix; a routing strategy's route of served models
+ * (`cascade@8:lab-small>lab-large`) is served, for its prompt and limits, as its first (smallest) model.
+ */
+export function resolveModel(
+  name: string,
+  models: ReadonlyMap<string, ServedModel>,
+): { served: ServedModel; prefix: string | undefined; route: string | undefined } {
+  const exact = models.get(name);
+  if (exact !== undefined) return { served: exact, prefix: undefined, route: undefined };
+  const split = splitStrategyPrefix(name);
+  if (split === undefined) throw notFound(models);
+  const route = split.model.includes(">") ? split.model.split(">").map((part) => part.trim()) : undefined;
+  if (route?.every((part) => models.has(part)) === false) throw notFound(models);
+  const served = models.get(route?.[0] ?? split.model);
+  if (served === undefined) throw notFound(models);
+  return { served, prefix: split.strategy, route: route === undefined ? undefined : split.model };
+}
+
+/** A strategy spec a request names, and the field that named it (`model`, `mull.strategy`). */
+export interface NamedStrategy {
+  readonly spec: string;
+  readonly param: string;
+}
+
+/** The strategy spec a request names: its model's prefix, or `mull.strategy` (with `mull.n`). */
+export function strategySpec(
+  prefix: string | undefined,
+  mull: ChatRequestBody["mull"],
+): NamedStrategy | undefined {
+  const given = mull?.strategy?.trim();
+  if (prefix !== undefined && given !== undefined && given.toLowerCase() !== prefix.toLowerCase()) {
+    throw new ApiError(
+      400,
+      `mull.strategy "${given}" contradicts the model prefix "${prefix}"; give the strategy once`,
+      { param: "mull.strategy", code: "invalid_value" },
+    );
+  }
+  if (prefix !== undefined) return { spec: prefix, param: "model" };
+  if (given === undefined || given.toLowerCase() === "none") {
+    if (mull?.n !== undefined) {
+      throw new ApiError(400, "mull.n needs mull.strategy (e.g. sc)", {
+        param: "mull.n",
+        code: "invalid_value",
+      });
+    }
+    return undefined;
+  }
+  if (bareStrategy.test(given) && given !== "greedy" && given !== "single") {
+    return { spec: `${given}@${mull?.n ?? 8}`, param: "mull.strategy" };
+  }
+  if (mull?.n !== undefined && !given.toLowerCase().endsWith(`@${mull.n}`)) {
+    throw new ApiError(400, `mull.n ${mull.n} contradicts mull.strategy "${given}"; give the count once`, {
+      param: "mull.n",
+      code: "invalid_value",
+    });
+  }
+  return { spec: given, param: "mull.strategy" };
+}
+
+/**
+ * The strategy a request names, parsed with its served model's scorer and PRM and the served models as
+ * routes (`cascade@8:lab-small>lab-large`).
+ *
+ * @throws ApiError 400 `invalid_strategy` on the field that named it, saying what the model lacks.
+ */
+export function requestStrategy(
+  named: NamedStrategy,
+  route: string | undefined,
+  served: ServedModel,
+  models: ReadonlyMap<string, ServedModel>,
+): Strategy {
+  try {
+    return parseStrategySpec(route === undefined ? named.spec : `${named.spec}:${route}`, {
+      scorer: served.scorer,
+      prm: served.prm,
+      resolveModel: servedModelResolver(models),
+    });
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    const message =
+      error.field === "scorer"
+        ? `strategy "${named.spec}" needs an outcome scorer, and model "${served.name}" has none configured`
+        : error.field === "prm"
+          ? `strategy "${named.spec}" is a step-level search and needs a process reward model, and model "${served.name}" has none configured (upstreams[].prm)`
+          : error.message.replace(/^strategy: /, "");
+    throw new ApiError(400, message, { param: named.param, code: "invalid_strategy" });
+  }
+}
