@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { generations, serveFakeUpstream } from "./replicas.test-support.ts";
 
 // What `/v1/messages` does not offer is refused in Anthropic's shape with a message that says so:
-// Anthropic's server tools, and token counting.
+// Anthropic's server tools. Token counting is offered, and asks nothing of the upstream.
 
 const key = "sk-anthropic-unsupported";
 const served = serveFakeUpstream({ apiKey: key, handler: () => "It is sunny." });
@@ -63,24 +63,21 @@ describe("anthropic's server tools", () => {
 });
 
 describe("POST /v1/messages/count_tokens", () => {
-  it("answers 404 not_found_error in Anthropic's shape, saying why", async () => {
+  it("answers an OpenAI-compatible upstream's model by the estimate, without calling the upstream", async () => {
+    // "What is the news today?": 23 characters, at four a token.
     const { status, json, sent } = await post("/v1/messages/count_tokens", { model: "fake-model", messages });
-    expect(status).toBe(404);
+    expect(status).toBe(200);
     expect(sent).toBe(0);
-    expect(json).toEqual({
-      type: "error",
-      error: { type: "not_found_error", message: expect.stringMatching(/count_tokens is not supported/) },
-    });
+    expect(json).toEqual({ input_tokens: 6 });
   });
 
-  it("is a NotFoundError to the anthropic client", async () => {
+  it("is read by the anthropic client over HTTP", async () => {
     const client = new Anthropic({ baseURL: served.url, apiKey: key, maxRetries: 0 });
-    await expect(
-      client.messages.countTokens({ model: "fake-model", messages: [{ role: "user", content: "hi" }] }),
-    ).rejects.toMatchObject({
-      status: 404,
-      error: { type: "error", error: { type: "not_found_error" } },
+    const answer = await client.messages.countTokens({
+      model: "fake-model",
+      messages: [{ role: "user", content: "hi" }],
     });
+    expect(answer).toEqual({ input_tokens: 1 });
   });
 
   it("asks for a key first, refusing in Anthropic's shape", async () => {

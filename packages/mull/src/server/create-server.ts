@@ -78,8 +78,8 @@ const paths = {
 
 /**
  * Creates the OpenAI-compatible proxy: `POST /v1/chat/completions` and `/v1/completions` (plain and
- * streamed), Anthropic's `POST /v1/messages` (mapped onto the same plan; `x-api-key` accepted as the key;
- * its `count_tokens` answers 404 in Anthropic's shape, as no tokenizer is at hand), `GET /v1/models`,
+ * streamed), Anthropic's `POST /v1/messages` (mapped onto the same plan; `x-api-key` accepted as the key)
+ * and its `count_tokens` (the model's own count where its backend counts, else the planning estimate), `GET /v1/models`,
  * `/health` and `/metrics`. A request picks a strategy with a model prefix
  * (`sc@8:qwen2.5-7b`) or a `mull` object (`{ "strategy": "sc", "n": 8, "budget": { … } }`); without one it
  * is passed through. Answers carry a `mull` object with the strategy, candidates, votes, why it stopped
@@ -132,21 +132,24 @@ export function createServer(options: CreateServerOptions): MullServer {
   // their abort signal and the key's token budget. The in-flight limit comes first so that a request shed
   // for overload never counts against its key's rate (a client retrying after 429 `server_overloaded`
   // would otherwise lock itself out); a request over its rate holds its slot only for the rate decision.
+  const drain = drainGuard({ draining, metrics });
+  const inFlight = inFlightLimit({
+    limiter,
+    maxInFlight: config.server.maxInFlight,
+    retryAfterSeconds: config.server.retryAfterSeconds,
+    metrics,
+  });
+  const abortWithClient = requestAbort({ lifetime: lifetime.signal, metrics });
   const generationGuards = [
-    drainGuard({ draining, metrics }),
-    inFlightLimit({
-      limiter,
-      maxInFlight: config.server.maxInFlight,
-      retryAfterSeconds: config.server.retryAfterSeconds,
-      metrics,
-    }),
+    drain,
+    inFlight,
     keyRequestRateLimit({
       requestsPerMinute: config.limits.keyRequestsPerMinute,
       keys,
       metrics,
       store: state.keyRequestRate,
     }),
-    requestAbort({ lifetime: lifetime.signal, metrics }),
+    abortWithClient,
     keyBudgetLimit({
       tokensPerMinute: config.limits.keyTokensPerMinute,
       keys,
@@ -154,6 +157,8 @@ export function createServer(options: CreateServerOptions): MullServer {
       store: state.keyBudget,
     }),
   ] as const;
+  // A token count calls no upstream and spends no tokens: the key's request rate and budget do not apply.
+  const countGuards = [drain, inFlight, abortWithClient] as const;
   const generationOptions = { models, config, metrics, routes };
   const generationRoutes = [
     [paths.chat, chatCompletionsRoute(generationOptions)],
@@ -178,7 +183,8 @@ export function createServer(options: CreateServerOptions): MullServer {
     app.post(path, ...generationGuards, route);
     app.all(path, methodNotAllowed(path, "POST"));
   }
-  app.all(paths.countTokens, countTokensRoute);
+  app.post(paths.countTokens, ...countGuards, countTokensRoute(generationOptions));
+  app.all(paths.countTokens, methodNotAllowed(paths.countTokens, "POST"));
   app.notFound(notFound);
   app.onError(unhandledError(logger));
 

@@ -192,6 +192,8 @@ export async function attemptCall(
       return parsed;
     }
     if (watch !== undefined) {
+      // Unread, the body would hold its pooled connection and leave the upstream call never counted.
+      await response.body?.cancel().catch(() => undefined);
       throw failure(
         `POST ${publicUrl} answered with a whole response, not a stream: a token watcher needs the tokens as they are generated`,
         { isRetryable: false, url: publicUrl },

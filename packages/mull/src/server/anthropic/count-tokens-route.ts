@@ -1,23 +1,125 @@
 import type { Handler } from "hono";
+import { splitStrategyPrefix } from "../../strategies/index.ts";
+import type { ServerConfig } from "../config/index.ts";
 import { ApiError, errorResponse } from "../http/index.ts";
 import type { ServerEnvironment } from "../middleware/index.ts";
+import { type ModelRoutes, routeModel } from "../model-routes/index.ts";
+import {
+  type ClientFields,
+  countPromptTokens,
+  inClientFields,
+  parseRequestBody,
+  readJsonBody,
+  requestPromptOf,
+} from "../requests/index.ts";
+import { createRequestLog } from "../routes/request-log.ts";
+import type { ServerMetrics } from "../telemetry/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
+import { chatBodyOf, messagesClientFields } from "./chat-body-of.ts";
+import { type CountTokensRequestBody, countTokensRequestSchema } from "./count-tokens-schema.ts";
+import { type MessagesRequestBody, messagesFieldMessages } from "./messages-schema.ts";
+import { refuseUnknownMessageFields } from "./refuse-unknown-message-fields.ts";
+
+/** Options of `countTokensRoute`. */
+export interface CountTokensRouteOptions {
+  /** The served models by name. */
+  readonly models: ReadonlyMap<string, ServedModel>;
+  /** Its `limits` apply: the body's size and depth, and the estimate's characters per token. */
+  readonly config: ServerConfig;
+  readonly metrics: ServerMetrics;
+  /** The configured routes (`routes`): a route's name is a model name here too. */
+  readonly routes?: ModelRoutes | undefined;
+}
 
 /**
- * `POST /v1/messages/count_tokens`, which this server does not offer: it has no tokenizer for its
- * upstreams' models (an OpenAI-compatible upstream exposes none), so it answers 404 `not_found`, which
- * `anthropicErrors` in front of it sends in Anthropic's shape (`not_found_error`), and says where a count
- * can be had instead.
+ * The models a request naming `model` may be served on, with its strategy prefix: each model of a bandit
+ * route's pool (which one serves is the bandit's choice, made only when a request is served), else the
+ * model a strategy route or the name itself resolves to.
+ */
+function countedModels(model: string, routes: ModelRoutes): string[] {
+  const split = splitStrategyPrefix(model);
+  const bare =
+    split === undefined || routes.bandits.has(model) || routes.strategies.has(model) ? model : split.model;
+  const bandit = routes.bandits.get(bare);
+  // Any other name routes without a bandit's pull: nothing is chosen, nothing to take back.
+  if (bandit === undefined) return [routeModel(model, routes).model];
+  const prefix = bare === model ? "" : `${split?.strategy}:`;
+  return bandit.router.arms().map((arm) => `${prefix}${arm.name}`);
+}
+
+/** The messages request whose prompt is counted: the body's, whatever it asks of the completion. */
+function countedMessagesBody(body: CountTokensRequestBody): MessagesRequestBody {
+  const { max_tokens: maxTokens } = body;
+  // Without max_tokens there is no completion to hold a thinking budget below, and neither shapes the prompt.
+  return maxTokens === undefined
+    ? { ...body, max_tokens: 1, thinking: undefined }
+    : { ...body, max_tokens: maxTokens };
+}
+
+/**
+ * `POST /v1/messages/count_tokens`, as Anthropic's: the body is checked as a `/v1/messages` body is (its
+ * `max_tokens` optional; `countTokensRequestSchema`), mapped onto a chat request (`chatBodyOf`), and its
+ * prompt, as the served model would get it, counted: exactly by the model's tokenizer where its backend
+ * counts (`countPromptTokens`: the embedded engine), else by the estimate from its characters that
+ * planning uses (`estimatePromptTokens`). The answer is `{ "input_tokens": N }`; for a bandit route, N is
+ * the most over the models of its pool. Tool definitions are not counted, as planning does not count them.
+ * Errors are sent in OpenAI's shape and rewritten to Anthropic's by `anthropicErrors` in front of the route:
+ * 400 naming the field for a bad body, 404 for a model the server does not serve.
  *
  * @example
  * app.use("/v1/messages/*", anthropicErrors());
- * app.all("/v1/messages/count_tokens", countTokensRoute);
+ * app.post("/v1/messages/count_tokens", drainGuard(…), inFlightLimit(…), requestAbort(…), countTokensRoute({ models, config, metrics, routes }));
+ * // POST { "model": "lab-small", "messages": [{ "role": "user", "content": "2+2?" }] } → { "input_tokens": N }
  */
-export const countTokensRoute: Handler<ServerEnvironment> = (context) =>
-  errorResponse(
-    context,
-    new ApiError(
-      404,
-      `${context.req.method} /v1/messages/count_tokens is not supported: this server has no tokenizer for its upstream models; a /v1/messages response counts its prompt in usage.input_tokens`,
-      { code: "not_found" },
-    ),
-  );
+export function countTokensRoute(options: CountTokensRouteOptions): Handler<ServerEnvironment> {
+  const { models, metrics } = options;
+  const routes: ModelRoutes = options.routes ?? { bandits: new Map(), strategies: new Map() };
+  const { limits } = options.config;
+  return async (context) => {
+    const { requestId, abort } = context.var;
+    const log = createRequestLog({
+      logger: context.var.logger,
+      requestId,
+      route: context.req.routePath,
+      startedAt: context.var.startedAt,
+    });
+    let clientFields: ClientFields | undefined;
+    try {
+      const raw = await readJsonBody(context.req.raw, limits);
+      const body = parseRequestBody(countTokensRequestSchema, raw, messagesFieldMessages);
+      refuseUnknownMessageFields(raw);
+      const messagesBody = countedMessagesBody(body);
+      clientFields = messagesClientFields(messagesBody);
+      const chat = chatBodyOf(messagesBody);
+      let inputTokens = 0;
+      for (const model of countedModels(chat.model, routes)) {
+        const { served, prompt, estimatedPromptTokens } = requestPromptOf(
+          "chat",
+          { ...chat, model },
+          models,
+          limits,
+        );
+        const counted = await countPromptTokens(served, prompt, estimatedPromptTokens, limits, abort.signal);
+        inputTokens = Math.max(inputTokens, counted ?? estimatedPromptTokens);
+      }
+      log.line(200);
+      return context.json({ input_tokens: inputTokens });
+    } catch (error) {
+      if (abort.byClient()) {
+        log.line(499, { clientDisconnected: true });
+        return new Response(null, { status: 499 });
+      }
+      const apiError = abort.byShutdown()
+        ? new ApiError(503, "the server shut down before the request finished", {
+            code: "server_shutting_down",
+          })
+        : inClientFields(log.failure(error), clientFields);
+      if (apiError.status < 500) metrics.rejected.inc({ reason: "invalid" });
+      log.line(apiError.status, {
+        code: apiError.code,
+        ...(apiError.param === undefined ? {} : { param: apiError.param }),
+      });
+      return errorResponse(context, apiError);
+    }
+  };
+}

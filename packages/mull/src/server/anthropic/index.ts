@@ -1,6 +1,7 @@
 export { anthropicErrorBody, anthropicErrors } from "./anthropic-error.ts";
 export { chatBodyOf } from "./chat-body-of.ts";
-export { countTokensRoute } from "./count-tokens-route.ts";
+export { type CountTokensRouteOptions, countTokensRoute } from "./count-tokens-route.ts";
+export { type CountTokensRequestBody, countTokensRequestSchema } from "./count-tokens-schema.ts";
 export {
   type ContentBlock,
   contentBlocks,

@@ -1,12 +1,13 @@
 export { type AnswerPiece, answerPieces, textPieces } from "./answer-pieces.ts";
 export { type ClientFields, inClientFields } from "./client-fields.ts";
+export { countedEstimateFactor, countPromptTokens } from "./count-prompt-tokens.ts";
 export { earlyFailureMilliseconds, type SettledWork, throwEarlyFailure } from "./early-failure.ts";
 export { legacyFunctionBody, legacyFunctionChunks, legacyFunctions } from "./legacy-functions.ts";
 export { liveTailChunks, liveTextChunks } from "./live-chunks.ts";
 export { createLiveText, type LivePiece, type LiveText } from "./live-text.ts";
 export { mullBody } from "./mull-body.ts";
-export { countedEstimateFactor, planCountedRequest } from "./plan-counted-request.ts";
-export { planRequest } from "./plan-request.ts";
+export { planCountedRequest } from "./plan-counted-request.ts";
+export { planRequest, requestPromptOf } from "./plan-request.ts";
 export { progressBody, progressChunk, progressComment } from "./progress-chunk.ts";
 export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";
 export type { EndpointKind, RequestPlan } from "./request-plan.ts";

@@ -8,7 +8,8 @@ import { modelEntries, parseServerConfig } from "../config/index.ts";
 import { createServer } from "../create-server.ts";
 import { ApiError } from "../http/index.ts";
 import { buildServedModels, type ServedModel } from "../upstreams/index.ts";
-import { countedEstimateFactor, planCountedRequest } from "./plan-counted-request.ts";
+import { countedEstimateFactor } from "./count-prompt-tokens.ts";
+import { planCountedRequest } from "./plan-counted-request.ts";
 import { planRequest } from "./plan-request.ts";
 
 const limits = parseServerConfig({

@@ -11,7 +11,7 @@ export interface RunWithFallbackOptions {
   /** The served models by name, where fallbacks are looked up. */
   readonly models: ReadonlyMap<string, ServedModel>;
   /** Plans the same request for another model; `undefined` when that model cannot take it. */
-  readonly replan: (model: ServedModel) => RequestPlan | undefined;
+  readonly replan: (model: ServedModel) => RequestPlan | undefined | Promise<RequestPlan | undefined>;
   /** Serves a plan. */
   readonly run: (plan: RequestPlan) => Promise<RequestOutcome>;
   /** False once part of an answer reached the client: another model must not start over then. */
@@ -86,7 +86,7 @@ export async function runWithFallback(options: RunWithFallbackOptions): Promise<
       }
     }
     const next = plan.served.fallback === undefined ? undefined : options.models.get(plan.served.fallback);
-    const nextPlan = next === undefined || tried.has(next.name) ? undefined : options.replan(next);
+    const nextPlan = next === undefined || tried.has(next.name) ? undefined : await options.replan(next);
     if (nextPlan === undefined) break;
     plan = nextPlan;
   }

@@ -2,7 +2,7 @@ import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import type { LiveText } from "./live-text.ts";
-import { planRequest } from "./plan-request.ts";
+import { planCountedRequest } from "./plan-counted-request.ts";
 import type { EndpointKind, RequestPlan } from "./request-plan.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
 import { runRequest } from "./run-request.ts";
@@ -30,7 +30,9 @@ export interface ServeRequestOptions {
 
 /**
  * Serves a planned request on its model or, while that model's upstream is unavailable, on its fallbacks
- * (`runWithFallback`). The outcome names the model that answered in `servedBy` when it is a fallback.
+ * (`runWithFallback`), each planned again as the first plan was (`planCountedRequest`: a fallback whose
+ * backend counts tokens is admitted or passed over by its exact count of the prompt). The outcome names
+ * the model that answered in `servedBy` when it is a fallback.
  *
  * @example
  * const { outcome, plan: answered } = await serveRequest({ endpoint: "chat", body, plan, models, limits, signal, live: undefined });
@@ -42,10 +44,18 @@ export async function serveRequest(options: ServeRequestOptions): Promise<Fallba
   const prefix = body.model.endsWith(plan.served.name)
     ? body.model.slice(0, body.model.length - plan.served.name.length)
     : undefined;
-  const replan = (model: ServedModel): RequestPlan | undefined => {
+  // The fallback's own tokenizer counts the prompt where its backend can, as the first plan's did: its
+  // window and its tokens may differ from those of the model asked for.
+  const replan = async (model: ServedModel): Promise<RequestPlan | undefined> => {
     if (prefix === undefined) return undefined;
     try {
-      const other = planRequest(endpoint, { ...body, model: `${prefix}${model.name}` }, models, limits);
+      const other = await planCountedRequest(
+        endpoint,
+        { ...body, model: `${prefix}${model.name}` },
+        models,
+        limits,
+        signal,
+      );
       return { ...other, requestedModel: plan.requestedModel };
     } catch (error) {
       // A fallback that cannot take this request (context window, scorer) is no fallback for it.

@@ -23,7 +23,7 @@ export interface ServerMetrics {
   /**
    * HTTP requests made to upstreams, by upstream and outcome: the status code (a successful one once its
    * body was read or let go), `network-error`, `aborted`, or `unread` (a successful response whose body
-   * nobody had begun to read when its call was aborted).
+   * nobody had begun to read when its call was aborted or its body was cancelled).
    */
   readonly upstreamRequests: Counter<"upstream" | "outcome">;
   /** Seconds from sending an upstream request to its response headers. */

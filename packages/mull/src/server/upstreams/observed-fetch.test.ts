@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
 import { manualClock } from "../../runtime/index.ts";
 import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
 import { createServerMetrics } from "../telemetry/index.ts";
@@ -9,19 +10,33 @@ import { observedFetch } from "./observed-fetch.ts";
 
 // An upstream that sends its 200 headers and one event, then resets the connection (`/cut`); one that
 // sends a whole stream (`/whole`); one that ends its stream 300 ms after its headers (`/slow`); one that
-// sends an error status (`/busy`); one that stops sending but keeps the connection open (`/stall`).
+// sends an error status (`/busy`); one that stops sending but keeps the connection open (`/stall`); one
+// that answers with the start of a whole JSON response and holds the rest back (`/json/…`).
 
 let server: Server;
 let base: string;
 let guarded: GuardedFetch;
 let circuit: CircuitBreaker;
 let observed: { outcome: string; seconds: number }[];
+/** Whether the connection of each `/json/…` request has closed, in order. */
+let jsonConnections: { closed: boolean }[];
 /** How long `/slow` holds its body's end back after its headers. */
 const bodyDelayMilliseconds = 300;
 
 beforeEach(async () => {
+  jsonConnections = [];
   server = createServer((request, response) => {
     request.resume();
+    if (request.url?.startsWith("/json/") === true) {
+      const connection = { closed: false };
+      jsonConnections.push(connection);
+      request.socket.once("close", () => {
+        connection.closed = true;
+      });
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"id":"whole","object":"chat.completion","choices":[');
+      return;
+    }
     if (request.url === "/busy") {
       response.writeHead(429, { "content-type": "application/json" });
       response.end('{"error":{"message":"busy"}}');
@@ -177,6 +192,41 @@ describe("observedFetch", () => {
     expect(text).not.toMatch(/outcome="(200|aborted)"/);
     // The upstream answered: neither the aborts nor the caller's deadline are its failures.
     expect(circuit.state()).toBe("closed");
+    metrics.close();
+  });
+
+  it("counts a 200 whose body its reader cancelled before reading any as unread, once, leaving the circuit alone", async () => {
+    const call = fetchFunction();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const response = await call(`${base}/stall`);
+      expect(observed).toHaveLength(attempt);
+      await response.body!.cancel();
+      await response.body!.cancel().catch(() => undefined);
+    }
+    expect(observed.map((entry) => entry.outcome)).toEqual(["unread", "unread", "unread"]);
+    expect(circuit.state()).toBe("closed");
+  });
+
+  it("counts a whole answer to a watched request, which the backend does not read, as unread in /metrics and lets its connection go", async () => {
+    const metrics = createServerMetrics();
+    const backend = createOpenAICompatibleBackend({
+      baseUrl: `${base}/json/v1`,
+      model: "whole",
+      capabilities: { n: true, logprobs: true, topLogprobs: true },
+      fetch: observedFetch(guarded, "up", metrics.observeUpstreamCall, circuit),
+    });
+    const prompt = { kind: "chat" as const, messages: [{ role: "user" as const, content: "count" }] };
+    const error = await backend
+      .generate({ prompt }, { watch: () => "continue" })
+      .catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toMatch(/answered with a whole response, not a stream/);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('mull_upstream_requests_total{upstream="up",outcome="unread"} 1');
+    expect(text).not.toMatch(/outcome="(200|aborted|network-error)"/);
+    expect(circuit.state()).toBe("closed");
+    // The cancelled body is drained for a while, then its connection closed: it does not stay busy.
+    await vi.waitFor(() => expect(jsonConnections).toEqual([{ closed: true }]), { timeout: 3_000 });
+    await backend.dispose();
     metrics.close();
   });
 

@@ -7,14 +7,15 @@ import type { UpstreamCircuit } from "./upstream-circuit.ts";
 /**
  * Observes each HTTP request to an upstream once, when its outcome is known: the outcome (status code,
  * `network-error`, `aborted`, or `unread` for a successful response whose body nobody had begun to read
- * when its call was aborted) and the seconds to its response headers.
+ * when its call was aborted or its body cancelled) and the seconds to its response headers.
  */
 export type UpstreamCallObserver = (upstream: string, outcome: string, seconds: number) => void;
 
 /**
  * The outcome of a successful response whose body was never read before its call was aborted (the
- * client went away, or the caller gave up, between the headers and the first read): the upstream
- * answered, so its circuit takes it as neither success nor failure.
+ * client went away, or the caller gave up, between the headers and the first read) or before its reader
+ * cancelled it (the caller could not use the answer, say a whole response where it needed a stream): the
+ * upstream answered, so its circuit takes it as neither success nor failure.
  */
 export const unreadOutcome = "unread";
 
@@ -43,10 +44,11 @@ async function recordOutcome(circuit: UpstreamCircuit, outcome: string): Promise
 
 /**
  * A successful response's body, passed through as it is read, that settles the call's outcome once: the
- * status when the body ends or its reader cancels it (it read what it needed, `[DONE]` say), a failure
- * when reading it fails (a stream cut after its headers) or when the call was aborted before the reader
- * let go of it, and `unread` as soon as the call is aborted when nobody had begun to read it (nothing
- * would read it, and so settle it, afterwards).
+ * status when the body ends or its reader cancels it after reading some (it read what it needed, `[DONE]`
+ * say), a failure when reading it fails (a stream cut after its headers) or when the call was aborted
+ * before the reader let go of it, and `unread` when its reader cancels it before reading any, or as soon as
+ * the call is aborted when nobody had begun to read it (nothing would read it, and so settle it,
+ * afterwards).
  */
 function observedBody(
   body: ReadableStream<Uint8Array>,
@@ -84,7 +86,9 @@ function observedBody(
         controller.enqueue(chunk.value);
       },
       async cancel(reason) {
-        await end(signal?.aborted === true ? failureOutcome(signal) : status);
+        // A body let go unread says nothing of the answer: the caller did not use it.
+        if (!pulled) await end(unreadOutcome);
+        else await end(signal?.aborted === true ? failureOutcome(signal) : status);
         await reader.cancel(reason).catch(() => undefined);
       },
     },
@@ -98,8 +102,8 @@ function observedBody(
  * circuit breaker (so retries inside one request count as separate calls). An error status counts when
  * its headers arrive; a successful one when its body has been read, so a stream cut after its headers
  * counts as the failure it is (`network-error`, or `timeout` for the caller's stall or deadline), once,
- * and never also as a success; one whose body nobody began to read before the call was aborted counts,
- * when it is aborted, as `unread`. While the circuit is open no call goes out: the fetch fails at once with
+ * and never also as a success; one whose body nobody began to read before the call was aborted, or
+ * before the body was cancelled, counts then as `unread`. While the circuit is open no call goes out: the fetch fails at once with
  * a non-retryable error whose cause is a `CircuitOpenError`. When a shared circuit cannot be asked, no
  * call goes out either: the fetch fails with a non-retryable error whose cause is the store's error.
  *

@@ -1,0 +1,94 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { BackendCallError } from "../../errors/index.ts";
+import { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
+
+// An upstream that answers a streamed request with a whole JSON response (status 200), sending its
+// headers and the start of its body and holding the rest back, as a slow server still writing it would.
+// Whatever an attempt does not read it must let go of: otherwise the connection stays busy for good.
+
+let server: Server;
+let baseUrl: string;
+/** Each request's connection, and whether it closed. */
+let connections: { closed: boolean }[];
+let backend: OpenAICompatibleBackend | undefined;
+
+beforeEach(async () => {
+  connections = [];
+  server = createServer((request, response) => {
+    request.resume();
+    const connection = { closed: false };
+    connections.push(connection);
+    request.socket.once("close", () => {
+      connection.closed = true;
+    });
+    response.writeHead(200, { "content-type": "application/json" });
+    response.write('{"id":"whole","object":"chat.completion","choices":[');
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+
+afterEach(async () => {
+  await backend?.dispose();
+  backend = undefined;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** A `fetch` that keeps what became of each response body it returned: read, cancelled, or neither. */
+function recordingFetch(fates: string[]): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const response = await fetch(input, init);
+    const index = fates.push("untouched") - 1;
+    const body = response.body;
+    if (body === null) return response;
+    const reader = body.getReader();
+    const recorded = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          fates[index] = "read";
+          const chunk = await reader.read();
+          if (chunk.done) controller.close();
+          else controller.enqueue(chunk.value);
+        },
+        async cancel(reason) {
+          if (fates[index] === "untouched") fates[index] = "cancelled";
+          await reader.cancel(reason);
+        },
+      },
+      // Pulls only when read, so that a body nobody reads stays untouched.
+      { highWaterMark: 0 },
+    );
+    return new Response(recorded, { status: response.status, headers: response.headers });
+  }) as typeof fetch;
+}
+
+describe("attemptCall: a whole response to a watched request", () => {
+  it("fails the call without retrying, cancels the body it does not read and lets the connection go", async () => {
+    const fates: string[] = [];
+    backend = createOpenAICompatibleBackend({
+      baseUrl,
+      model: "fake-model",
+      capabilities: { n: true, logprobs: true, topLogprobs: true },
+      retryDelayMilliseconds: 20,
+      fetch: recordingFetch(fates),
+    });
+    const error = await backend
+      .generate(
+        { prompt: { kind: "chat", messages: [{ role: "user", content: "count" }] } },
+        { watch: () => "continue" },
+      )
+      .catch((thrown: unknown) => thrown);
+    expect(BackendCallError.isInstance(error)).toBe(true);
+    expect((error as BackendCallError).isRetryable).toBe(false);
+    expect((error as Error).message).toMatch(
+      /answered with a whole response, not a stream: a token watcher needs/,
+    );
+    // One attempt, whose body nobody read: it was cancelled, not left to hold its connection.
+    expect(fates).toEqual(["cancelled"]);
+    // The body never ends on its own, so only the client letting it go closes the connection.
+    await vi.waitFor(() => expect(connections).toEqual([{ closed: true }]), { timeout: 2_000 });
+  });
+});
