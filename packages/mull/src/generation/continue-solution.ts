@@ -1,7 +1,7 @@
 import type { FinishReason, Prompt } from "../spec/index.ts";
 import { continuationCapabilities, continuationPrompt } from "./continuation-prompt.ts";
 import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
-import { promptCharacters } from "./prompt-characters.ts";
+import { promptTokens } from "./prompt-tokens.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 
 /** Options of `continueSolution`. */
@@ -60,9 +60,10 @@ export interface ContinueSolutionResult extends RecordedOutcome {
 /**
  * Writes up to `maxTokens` more tokens of a solution, where it stops (a text prompt with the solution
  * appended, or a final assistant message continued; see `continuationPrompt`), through `generateRecorded`,
- * so the call is sized against the budget, charged, and recorded as a `generation` event under
- * `parentId` with the answer of the whole solution so far. On the embedded backend the call reuses the
- * key/value cache of the sequence that wrote the solution so far: only the new tokens are evaluated.
+ * so the call is sized against the budget (the prompt by `promptTokens`: counted where the backend can),
+ * charged, and recorded as a `generation` event under `parentId` with the answer of the whole solution so
+ * far. On the embedded backend the call reuses the key/value cache of the sequence that wrote the solution
+ * so far: only the new tokens are evaluated.
  *
  * @throws CapabilityError when the backend cannot continue this kind of prompt.
  * @example
@@ -75,11 +76,14 @@ export async function continueSolution(options: ContinueSolutionOptions): Promis
   const { context, written } = options;
   const maxTokens = options.maxTokens ?? options.sampling?.maxTokens ?? context.sampling.maxTokens;
   const prompt = continuationPrompt(options.prompt, written);
+  // Drawn before counting the prompt, so that concurrent calls draw seeds in the order they were started.
+  const seed = options.seed ?? context.rng.nextSeed();
+  const counted = await promptTokens(context, prompt);
   const call = await generateRecorded({
     context,
     prompt,
     n: 1,
-    seed: options.seed,
+    seed,
     parentId: options.parentId,
     logprobs: options.logprobs,
     sampling: { ...options.sampling, maxTokens },
@@ -87,7 +91,7 @@ export async function continueSolution(options: ContinueSolutionOptions): Promis
     plan: {
       calls: 1,
       completions: 1,
-      promptTokens: Math.ceil(promptCharacters(prompt) / 4),
+      promptTokens: counted.tokens,
       completionTokensEach: maxTokens === undefined ? undefined : maxTokens + (options.reserveTokens ?? 0),
     },
     extractAnswers: true,

@@ -149,3 +149,41 @@ describe("generateRecorded: a call cut by the run's abort", () => {
     expect(recorded).toMatchObject({ text: "half a step", finishReason: "abort", usage });
   });
 });
+
+describe("generateRecorded: a call sized against the budget", () => {
+  it("caps maxTokens at what the token limit leaves after the planned prompt", async () => {
+    const backend = createScriptedBackend({ responses: ["a b c"] });
+    const context = testStrategyContext({ backend, limits: { maxTotalTokens: 12 } });
+    const result = await generateRecorded({
+      context,
+      prompt,
+      n: 1,
+      plan: { calls: 1, completions: 1, promptTokens },
+    });
+    expect(result.stoppedBy).toBe("complete");
+    expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([12 - promptTokens]);
+  });
+
+  it("makes no call when the planned prompt leaves no token for each completion", async () => {
+    for (const [maxTotalTokens, n] of [
+      [promptTokens, 1],
+      [promptTokens + 1, 2],
+    ] as const) {
+      const backend = createScriptedBackend({ responses: ["a b c"] });
+      const context = testStrategyContext({ backend, limits: { maxTotalTokens } });
+      const result = await generateRecorded({
+        context,
+        prompt,
+        n,
+        plan: { calls: 1, completions: n, promptTokens },
+      });
+      expect(result).toMatchObject({ completions: [], stoppedBy: "tokens", returned: 0 });
+      expect(backend.calls).toHaveLength(0);
+    }
+    const backend = createScriptedBackend({ responses: ["a b c"] });
+    const context = testStrategyContext({ backend, limits: { maxCompletionTokens: 1 } });
+    const result = await generateRecorded({ context, prompt, n: 2, plan: { calls: 1, completions: 2 } });
+    expect(result.stoppedBy).toBe("completion-tokens");
+    expect(backend.calls).toHaveLength(0);
+  });
+});

@@ -131,10 +131,11 @@ function logprobsOf(completion: Completion): {
 /**
  * Makes one backend call on behalf of a run, the way every block that generates must: the request is
  * built from `context.sampling` with the caller's overrides and a seed from `context.rng`; the required
- * capabilities are checked; no call is started that the budget cannot afford; the call's usage is charged
- * to the budget (its `maxTokens` capped to what the budget's token limits have left, `completionTokenCap`);
- * each completion is recorded as a `generation` event under `parentId` (the call's usage
- * on the first); log-probability sums and means are computed. An abort or a passed deadline during the
+ * capabilities are checked; no call is started that the budget cannot afford (its `plan`, with a token
+ * at least for each completion: a prompt that leaves none stops the call before it is made); the call's
+ * usage is charged to the budget (its `maxTokens` capped to what the budget's token limits have left,
+ * `completionTokenCap`); each completion is recorded as a `generation` event under `parentId` (the call's
+ * usage on the first); log-probability sums and means are computed. An abort or a passed deadline during the
  * call is not an error: it comes back as the budget's stop reason. What the call had done by then is
  * charged and recorded all the same, as far as the backend tells it (in its result, or through
  * `CallOptions.onAborted` before it rejects): tokens generated up to the abort and prompts read, its
@@ -181,7 +182,15 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     typeof options.plan === "function"
       ? options.plan(capabilities ?? (await backend.capabilities({ signal })))
       : options.plan;
-  const shortfall = plan === undefined ? undefined : budgetShortfall(budget, plan);
+  // Each completion generates a token at least (its `maxTokens` is never capped below 1): a call whose
+  // prompt leaves less than that for each is not started.
+  const shortfall =
+    plan === undefined
+      ? undefined
+      : budgetShortfall(budget, {
+          ...plan,
+          completionTokensEach: Math.max(1, plan.completionTokensEach ?? 0),
+        });
   if (shortfall !== undefined) return notMade(shortfall);
 
   const merged = mergeSampling(context.sampling, options.sampling);

@@ -29,6 +29,12 @@ export {
 } from "./generate-recorded.ts";
 export { mergeSampling } from "./merge-sampling.ts";
 export { promptCharacters } from "./prompt-characters.ts";
+export {
+  estimatedCharactersPerToken,
+  estimatePromptTokens,
+  type PromptTokens,
+  promptTokens,
+} from "./prompt-tokens.ts";
 export type { RecordedCallOptions } from "./recorded-call-options.ts";
 export { resolveThinkingCues } from "./resolve-thinking-cues.ts";
 export { type SampleCandidatesOptions, type SampleResult, sampleCandidates } from "./sample-candidates.ts";

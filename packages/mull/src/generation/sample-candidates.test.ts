@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { manualClock, seededRng } from "../runtime/index.ts";
 import type { AnswerFormat, Backend, BudgetLimits, StrategyContext } from "../spec/index.ts";
 import { createScriptedBackend, testStrategyContext } from "../testing/index.ts";
+import { characterTokensBackend } from "./character-tokens-backend.test-support.ts";
 import { defaultPromptTemplate } from "./default-prompt-template.ts";
 import { sampleCandidates } from "./sample-candidates.ts";
 
@@ -221,5 +222,57 @@ describe("sampleCandidates with a backend that reports no tokens", () => {
     expect(result.candidates).toHaveLength(6);
     expect(backend.calls.map((call) => call.request.n)).toEqual([1, 5]);
     expect(context.tracer.events().filter((event) => event.type === "note")).toHaveLength(1);
+  });
+});
+
+describe("sampleCandidates with a backend that counts prompt tokens", () => {
+  // 20 characters, so 20 tokens to a tokenizer of single characters (the estimate says 5).
+  const counted = { question: "unused", prompt: { kind: "text" as const, text: "Q: 123+45+67+89=? A:" } };
+  const totalOf = (context: StrategyContext) => {
+    const spent = context.budget.spent().usage;
+    return (spent.promptTokens ?? 0) + (spent.completionTokens ?? 0);
+  };
+
+  it("sizes the first call by the counted prompt: budget 30 on a 20-token prompt asks 10 tokens at most", async () => {
+    const backend = characterTokensBackend({ completionTokens: 15 });
+    const context = contextFor(backend, { maxTotalTokens: 30 });
+    const result = await sampleCandidates({ problem: counted, n: 2, context });
+    expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([10]);
+    expect(result.candidates.map((candidate) => candidate.completionTokens)).toEqual([10]);
+    expect(result.stoppedBy).toBe("tokens");
+    expect(totalOf(context)).toBe(30);
+    expect(result.usage).toMatchObject({ promptTokens: 20, completionTokens: 10, calls: 1 });
+  });
+
+  it("counts the prompt once however many calls it makes, then sizes them by the tokens reported", async () => {
+    const backend = characterTokensBackend({ completionTokens: 4 });
+    const context = contextFor(backend, { maxTotalTokens: 60 });
+    const result = await sampleCandidates({ problem: counted, n: 3, context });
+    expect(backend.counted).toEqual([counted.prompt]);
+    // A measuring call of 24 tokens; then, of the 36 left, a 20-token prompt and 4 tokens for each of 2.
+    expect(backend.calls.map((call) => call.request.n)).toEqual([1, 2]);
+    expect(result.stoppedBy).toBe("complete");
+    expect(totalOf(context)).toBe(24 + 28);
+  });
+
+  it("makes no call when the prompt alone does not fit, and stops by tokens", async () => {
+    for (const maxTotalTokens of [15, 20]) {
+      const backend = characterTokensBackend({ completionTokens: 15 });
+      const context = contextFor(backend, { maxTotalTokens });
+      const result = await sampleCandidates({ problem: counted, n: 2, context });
+      expect(result).toMatchObject({ candidates: [], stoppedBy: "tokens" });
+      expect(backend.calls).toHaveLength(0);
+      expect(totalOf(context)).toBe(0);
+    }
+  });
+
+  it("keeps the estimate of four characters a token on a backend that cannot count", async () => {
+    const backend = characterTokensBackend({ completionTokens: 30, counts: false });
+    const context = contextFor(backend, { maxTotalTokens: 30 });
+    const result = await sampleCandidates({ problem: counted, n: 2, context });
+    // 30 − 5 estimated: the prompt's 20 tokens are only known once the call reports them.
+    expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([25]);
+    expect(result.stoppedBy).toBe("tokens");
+    expect(totalOf(context)).toBe(45);
   });
 });

@@ -11,7 +11,7 @@ import type {
 } from "../spec/index.ts";
 import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
 import { mergeSampling } from "./merge-sampling.ts";
-import { promptCharacters } from "./prompt-characters.ts";
+import { promptTokens } from "./prompt-tokens.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 
 /** Options of `sampleCandidates`. */
@@ -71,8 +71,11 @@ export interface SampleResult extends RecordedOutcome {
  *
  * It never starts a call the budget cannot afford: calls are sized from the limits and from the tokens
  * seen so far (before any are seen, from `maxTokens`, or else one completion is sampled first to
- * measure). When the budget, the deadline or the caller's signal cuts it short it returns what it has,
- * with the reason in `stoppedBy`. Each call passes a seed drawn from `context.rng`.
+ * measure; the prompt from `promptTokens`: counted by a backend that can count, else estimated from its
+ * characters, which may undercount it on the first call). A budget whose tokens left do not hold the
+ * prompt and one generated token makes no call: it returns no candidates, stopped by `tokens`. When the
+ * budget, the deadline or the caller's signal cuts it short it returns what it has, with the reason in
+ * `stoppedBy`. Each call passes a seed drawn from `context.rng`.
  *
  * @example
  * const { candidates, stoppedBy } = await sampleCandidates({ problem, n: 8, context });
@@ -91,13 +94,15 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
   let observedCalls = 0;
   let observedPromptTokens = 0;
   let callsMade = 0;
-  const roughPromptTokens = Math.ceil(promptCharacters(prompt) / 4);
+  // Counted once, before the first call is sized (exact where the backend can count, else estimated);
+  // after it, the prompt tokens calls reported.
+  const firstPromptTokens = (await promptTokens(context, prompt)).tokens;
   const tokenLimited =
     budget.limits.maxTotalTokens !== undefined || budget.limits.maxCompletionTokens !== undefined;
 
   const plan = (batch: number, completionTokensEach: number | undefined) => {
     const calls = capabilities.n ? 1 : batch;
-    const promptEach = observedCalls > 0 ? observedPromptTokens / observedCalls : roughPromptTokens;
+    const promptEach = observedCalls > 0 ? observedPromptTokens / observedCalls : firstPromptTokens;
     return { calls, completions: batch, promptTokens: calls * promptEach, completionTokensEach };
   };
 

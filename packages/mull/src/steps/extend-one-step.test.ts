@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError } from "../errors/index.ts";
+import { characterTokensBackend } from "../generation/character-tokens-backend.test-support.ts";
 import { defaultPromptTemplate } from "../generation/index.ts";
 import { labProblem } from "../lab/index.ts";
 import { seededRng } from "../runtime/index.ts";
@@ -146,5 +147,47 @@ describe("extendOneStep", () => {
       once.extensions.map((extension) => extension.step),
     );
     expect(backend.calls[0]!.request.seed).toBe(seededRng(1).nextSeed());
+  });
+});
+
+describe("extendOneStep under a total-token limit", () => {
+  // `Q: 30+444+273=? A:` and the newline that starts the first step: 19 characters.
+  const promptCharacters = 19;
+  const totalOf = (context: StrategyContext) => {
+    const spent = context.budget.spent().usage;
+    return (spent.promptTokens ?? 0) + (spent.completionTokens ?? 0);
+  };
+
+  it("sizes the call by the prompt the backend counted, with a meter or without", async () => {
+    for (const meter of [undefined, createStepCostMeter()]) {
+      const backend = characterTokensBackend({ completionTokens: 40 });
+      const context = contextFor(backend, { maxTotalTokens: 30 });
+      const result = await extendOneStep({ problem, steps: [], n: 1, context, meter });
+      expect(backend.counted).toHaveLength(1);
+      expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([30 - promptCharacters]);
+      expect(result.extensions).toHaveLength(1);
+      expect(totalOf(context)).toBe(30);
+    }
+  });
+
+  it("makes no call when the counted prompt leaves no token for the step", async () => {
+    const backend = characterTokensBackend({ completionTokens: 40 });
+    const context = contextFor(backend, { maxTotalTokens: promptCharacters });
+    const result = await extendOneStep({ problem, steps: [], n: 1, context, meter: createStepCostMeter() });
+    expect(result).toMatchObject({ extensions: [], stoppedBy: "tokens" });
+    expect(backend.calls).toHaveLength(0);
+  });
+
+  it("estimates four characters a token on a backend that cannot count, with a meter or without", async () => {
+    const estimated = [
+      [undefined, Math.ceil(promptCharacters / 4)],
+      [createStepCostMeter(), promptCharacters / 4],
+    ] as const;
+    for (const [meter, promptTokens] of estimated) {
+      const backend = characterTokensBackend({ completionTokens: 40, counts: false });
+      const context = contextFor(backend, { maxTotalTokens: 30 });
+      await extendOneStep({ problem, steps: [], n: 1, context, meter });
+      expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([Math.floor(30 - promptTokens)]);
+    }
   });
 });

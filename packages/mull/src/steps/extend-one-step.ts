@@ -2,6 +2,7 @@ import {
   generateRecorded,
   mergeSampling,
   promptCharacters,
+  promptTokens,
   type RecordedCallOptions,
   type RecordedOutcome,
   type RequiredCapabilities,
@@ -88,7 +89,8 @@ function stepCapabilities(prompt: Prompt): RequiredCapabilities {
  * `generation` event with `step` (its index in the solution, from 0) under `parentId`, so the search tree
  * is in the trace; the call is charged to the budget (and the meter).
  *
- * It never starts a call the budget cannot afford (sized by the meter's estimates when given); when the
+ * It never starts a call the budget cannot afford (its prompt by `promptTokens`, counted where the backend
+ * can, else by the meter's tokens per character when given; its steps by the meter's estimates); when the
  * budget, the deadline or the caller's signal stops it, it returns what it has with the reason in
  * `stoppedBy`. A step that holds the final marker, or an empty step (the model wrote nothing more), is
  * `final`.
@@ -113,12 +115,15 @@ export async function extendOneStep(options: ExtendOneStepOptions): Promise<Exte
   const prompt = stepPrompt(base, steps, format);
   const sampling = mergeSampling(context.sampling, options.sampling);
   const characters = promptCharacters(prompt);
+  // Drawn before counting the prompt, so that concurrent calls draw seeds in the order they were started.
+  const seed = options.seed ?? context.rng.nextSeed();
+  const counted = await promptTokens(context, prompt);
   const call = await generateRecorded({
     context,
     prompt,
     n,
     parentId,
-    seed: options.seed,
+    seed,
     logprobs: options.logprobs,
     topLogprobs: options.topLogprobs,
     watch: options.watch,
@@ -128,11 +133,13 @@ export async function extendOneStep(options: ExtendOneStepOptions): Promise<Exte
       stop: [format.delimiter, ...(sampling.stop ?? []).filter((stop) => stop !== format.delimiter)],
     },
     requires: stepCapabilities(prompt),
-    plan: (capabilities) =>
-      options.meter?.plan([characters], n, capabilities.n) ?? {
-        calls: capabilities.n ? 1 : n,
-        completions: n,
-      },
+    plan: (capabilities) => {
+      const calls = capabilities.n ? 1 : n;
+      const metered = options.meter?.plan([characters], n, capabilities.n);
+      // A counted prompt is exact; else the meter's tokens per character, learnt from earlier calls.
+      if (metered !== undefined && !counted.counted) return metered;
+      return { ...metered, calls, completions: n, promptTokens: calls * counted.tokens };
+    },
     step: steps.length,
     dropAborted: true,
   });

@@ -1,4 +1,5 @@
 import type { BudgetPlan } from "../budget/index.ts";
+import { estimatedCharactersPerToken } from "../generation/index.ts";
 import type { Usage } from "../spec/index.ts";
 
 /**
@@ -16,9 +17,6 @@ export interface StepCostMeter {
    */
   plan(promptCharacters: readonly number[], n: number, nativeN: boolean): BudgetPlan;
 }
-
-/** Characters per token assumed before any prompt was measured. */
-const charactersPerToken = 4;
 
 /**
  * A fresh meter for one run. `stepTokens` seeds the estimate before anything was measured (e.g. the
@@ -50,7 +48,8 @@ export function createStepCostMeter(
       return steps > 0 ? stepTokens / steps : initial.stepTokens;
     },
     plan(characters, n, nativeN) {
-      const perCharacter = promptCharacters > 0 ? promptTokens / promptCharacters : 1 / charactersPerToken;
+      const perCharacter =
+        promptCharacters > 0 ? promptTokens / promptCharacters : 1 / estimatedCharactersPerToken;
       const callsEach = nativeN ? 1 : n;
       const prompts = characters.reduce((sum, count) => sum + count * perCharacter * callsEach, 0);
       return {
