@@ -22,6 +22,8 @@ import {
   healthRoute,
   methodNotAllowed,
   metricsRoute,
+  modelCatalog,
+  modelRoute,
   modelsRoute,
   notFound,
   unhandledError,
@@ -79,8 +81,9 @@ const paths = {
 /**
  * Creates the OpenAI-compatible proxy: `POST /v1/chat/completions` and `/v1/completions` (plain and
  * streamed), Anthropic's `POST /v1/messages` (mapped onto the same plan; `x-api-key` accepted as the key)
- * and its `count_tokens` (the model's own count where its backend counts, else the planning estimate), `GET /v1/models`,
- * `/health` and `/metrics`. A request picks a strategy with a model prefix
+ * and its `count_tokens` (the model's own count where its backend counts, else the planning estimate), `GET /v1/models`
+ * and `GET /v1/models/{model}` (OpenAI's retrieve, for any id the list returns), `GET /health` and
+ * `GET /metrics`. Another method on any of these paths gets 405 `method_not_allowed` with an `Allow` header. A request picks a strategy with a model prefix
  * (`sc@8:qwen2.5-7b`) or a `mull` object (`{ "strategy": "sc", "n": 8, "budget": { … } }`); without one it
  * is passed through. Answers carry a `mull` object with the strategy, candidates, votes, why it stopped
  * and the usage summed over every sample.
@@ -173,12 +176,16 @@ export function createServer(options: CreateServerOptions): MullServer {
   // check's refusal and an unknown path's 404 included.
   app.use(`${paths.messages}/*`, anthropicErrors());
   app.get(paths.health, healthRoute({ draining, inFlight: () => limiter.count(), circuits, routes }));
+  app.all(paths.health, methodNotAllowed(paths.health, "GET"));
   app.use("*", apiKeyAuth({ keys, metrics, exempt: [paths.health] }));
   app.get(paths.metrics, metricsRoute(metrics));
-  app.get(
-    paths.models,
-    modelsRoute({ models, advertisedStrategies: config.server.advertisedStrategies, routes }),
-  );
+  app.all(paths.metrics, methodNotAllowed(paths.metrics, "GET"));
+  const catalog = modelCatalog({ models, advertisedStrategies: config.server.advertisedStrategies, routes });
+  app.get(paths.models, modelsRoute(catalog));
+  app.all(paths.models, methodNotAllowed(paths.models, "GET"));
+  // An id may hold slashes (`Qwen/Qwen2.5-7B`), so the parameter takes the rest of the path.
+  app.get(`${paths.models}/:model{.+}`, modelRoute(catalog));
+  app.all(`${paths.models}/:model{.+}`, methodNotAllowed(`${paths.models}/{model}`, "GET"));
   for (const [path, route] of generationRoutes) {
     app.post(path, ...generationGuards, route);
     app.all(path, methodNotAllowed(path, "POST"));

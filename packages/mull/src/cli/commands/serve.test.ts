@@ -250,3 +250,21 @@ describe.skipIf(!existsSync(labModel))("mull serve with the embedded lab", () =>
     }
   }, 300_000);
 });
+
+describe("mull serve --help", () => {
+  it("names every route the server answers", () => {
+    const help = serveCommand().helpInformation();
+    for (const route of [
+      "POST /v1/chat/completions",
+      "POST /v1/completions",
+      "GET /v1/models,",
+      "GET /v1/models/{model}",
+      "POST /v1/messages,",
+      "POST /v1/messages/count_tokens",
+      "GET /health",
+      "GET /metrics",
+    ]) {
+      expect(help.replace(/\s+/g, " ")).toContain(route);
+    }
+  });
+});

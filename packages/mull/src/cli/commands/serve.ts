@@ -57,8 +57,10 @@ async function loadEmbedded(model: string, options: { threads?: number | undefin
 export function serveCommand() {
   return new Command("serve")
     .description(
-      "Serve an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/models, /health, /metrics) that " +
-        "applies a strategy per request: a model prefix such as sc@8:MODEL or bon@4:MODEL, or a mull object in the body. " +
+      "Serve OpenAI's API (POST /v1/chat/completions, POST /v1/completions, GET /v1/models, " +
+        "GET /v1/models/{model}) and Anthropic's Messages API (POST /v1/messages, POST /v1/messages/count_tokens), " +
+        "plus GET /health and GET /metrics, applying a strategy per request: " +
+        "a model prefix such as sc@8:MODEL or bon@4:MODEL, or a mull object in the body. " +
         "With no upstream flags it serves the embedded lab.",
     )
     .option(

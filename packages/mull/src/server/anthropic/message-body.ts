@@ -67,15 +67,23 @@ export function stopSequenceOf(choice: OutcomeChoice | undefined): string | null
 
 /**
  * Anthropic's usage: `input_tokens` and `output_tokens` (every sample's, thinking included, as Anthropic
- * counts thinking in its output), unknown counts as 0 (the shape has no null), prompt-cache hits as
- * `cache_read_input_tokens`.
+ * counts thinking in its output), unknown counts as 0 (the shape has no null). Prompt-cache hits are
+ * `cache_read_input_tokens` and, as Anthropic counts them, left out of `input_tokens`: its three input
+ * counts are disjoint (total input = `input_tokens` + `cache_creation_input_tokens` +
+ * `cache_read_input_tokens`), whereas OpenAI's `prompt_tokens` holds its `cached_tokens`. A cache read
+ * reported above the prompt leaves `input_tokens` at 0.
+ *
+ * @example
+ * messageUsage(outcome); // prompt 17 of which 16 cached → { input_tokens: 1, output_tokens: 5, cache_read_input_tokens: 16 }
  */
 export function messageUsage(outcome: RequestOutcome): JsonObject {
   const usage = outcome.usage;
+  const promptTokens = usage.promptTokens ?? 0;
+  const cached = usage.cachedPromptTokens;
   return {
-    input_tokens: usage.promptTokens ?? 0,
+    input_tokens: cached === undefined ? promptTokens : Math.max(0, promptTokens - cached),
     output_tokens: usage.completionTokens ?? 0,
-    ...(usage.cachedPromptTokens === undefined ? {} : { cache_read_input_tokens: usage.cachedPromptTokens }),
+    ...(cached === undefined ? {} : { cache_read_input_tokens: cached }),
   };
 }
 

@@ -21,7 +21,8 @@ export type MessageEvent = { readonly type: string } & Record<string, unknown>;
  * upstream call (at once under a strategy), so its `input_tokens` is mull's reckoning of the prompt
  * (`RequestPlan.estimatedPromptTokens`: counted by the model's tokenizer where its backend can, else
  * estimated at about `charactersPerToken` characters a token): the upstream's counts, every sample's
- * prompt summed under a strategy, come with `message_delta` and may differ.
+ * prompt summed under a strategy, come with `message_delta` and may differ, the more so when the upstream
+ * read part of the prompt from its cache (that part moves to `cache_read_input_tokens`, see `messageUsage`).
  */
 export function messageStartEvent(plan: RequestPlan, id: string): MessageEvent {
   return {
