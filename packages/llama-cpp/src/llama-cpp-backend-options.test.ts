@@ -32,6 +32,25 @@ describe("parseLlamaCppBackendOptions", () => {
     );
   });
 
+  it("says what a missing model must be, beside a misspelt one", () => {
+    const error = refusal({ modle: "lab-small" });
+    expect(error.field).toBe("model");
+    expect(error.message).toBe(
+      "createLlamaCppBackend is invalid:\n" +
+        "  model: missing; expected a path to a .gguf file or a lab model name (lab-small, lab-large, or one in models/models.json)\n" +
+        "  modle: unknown key (createLlamaCppBackend takes model, threads, sequences, contexts, contextSize, gpu, " +
+        "seedFallback, prefixSharing, speculative, signal)",
+    );
+  });
+
+  it("names the options object a call without one lacks", () => {
+    const error = refusal(undefined as never);
+    expect(error.field).toBe("options");
+    expect(error.message).toBe(
+      "createLlamaCppBackend: expected an options object { model, threads, sequences, … }; got undefined",
+    );
+  });
+
   it("still names a bad value by its field", () => {
     const error = refusal({ model: "lab-small", threads: 0 });
     expect(error.field).toBe("threads");

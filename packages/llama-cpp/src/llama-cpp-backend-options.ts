@@ -78,8 +78,12 @@ const seedFallbackSchema = z.custom<number | (() => number)>(
  */
 const llamaCppBackendOptionsSchema = z.strictObject(
   {
-    // Checked by resolveModelPath, whose message lists the lab model names.
-    model: z.custom<string>(),
+    // Checked by resolveModelPath, whose message lists the lab model names; here only its presence.
+    model: z
+      .custom<string>()
+      .describe(
+        "a path to a .gguf file or a lab model name (lab-small, lab-large, or one in models/models.json)",
+      ),
     threads: integerSchema({ minimum: 1, maximum: 256 }).default(1),
     sequences: integerSchema({ minimum: 1, maximum: 1024 }).default(16),
     contexts: integerSchema({ minimum: 1, maximum: 64 }).default(1),
@@ -101,7 +105,9 @@ export type ParsedLlamaCppBackendOptions = z.output<typeof llamaCppBackendOption
  *
  * @throws ConfigError `createLlamaCppBackend: threads must be an integer from 1 to 256, got 0`, with `field`;
  * `createLlamaCppBackend: thread: unknown key (createLlamaCppBackend takes model, threads, …)` for a key it
- * does not know.
+ * does not know; `createLlamaCppBackend: model: missing; expected a path to a .gguf file or a lab model
+ * name …` without a model; `createLlamaCppBackend: expected an options object { model, … }; got undefined`
+ * without options.
  */
 export function parseLlamaCppBackendOptions(options: LlamaCppBackendOptions): ParsedLlamaCppBackendOptions {
   return parseOptions(llamaCppBackendOptionsSchema, options, llamaCppBackendOwner);

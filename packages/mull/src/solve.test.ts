@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "./errors/index.ts";
 import { labOutcomeChecker, labProfile } from "./lab/index.ts";
+import { loadPromptTemplate } from "./prompts/index.ts";
 import { manualClock } from "./runtime/index.ts";
 import { type SolveOptions, solve } from "./solve.ts";
 import type { OutcomeScorer, ProcessRewardModel, Strategy } from "./spec/index.ts";
@@ -245,9 +246,22 @@ describe("solve", () => {
     };
     const missing = await refusal({ backend: undefined });
     expect(missing.message).toBe(
-      "solve: backend must be a backend (an object with describe, capabilities and generate methods), got undefined",
+      "solve: backend: missing; expected a backend (an object with describe, capabilities and generate methods)",
     );
     expect(missing.field).toBe("backend");
+    const nothing = await (solve as (options?: unknown) => Promise<unknown>)().catch(
+      (caught: unknown) => caught,
+    );
+    expect((nothing as ConfigError).message).toBe(
+      "solve: expected an options object { problem, strategy, backend, … }; got undefined",
+    );
+    expect((nothing as ConfigError).field).toBe("options");
+    const empty = await (solve as (options?: unknown) => Promise<unknown>)({}).catch(
+      (caught: unknown) => caught,
+    );
+    expect((empty as ConfigError).message).toMatch(
+      /^solve is invalid:\n {2}problem: missing; expected a non-empty question\n {2}strategy: missing; expected a strategy/,
+    );
     expect((await refusal({ backend: createScriptedBackend })).message).toBe(
       "solve: backend must be a backend (an object with describe, capabilities and generate methods), got the function createScriptedBackend; call it and pass the backend it returns",
     );
@@ -267,5 +281,99 @@ describe("solve", () => {
     expect(backend.calls).toHaveLength(0);
     const timed = await solve({ problem: "q", strategy: "greedy", backend, clock: manualClock(5) });
     expect(timed.answer).toBe("1");
+  });
+
+  it("takes a prompt template as a function, a loaded template or a built-in name", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 22"] });
+    const gsm8k = await loadPromptTemplate("gsm8k");
+    const expected = gsm8k.render({ question: "17+5=?" });
+    const byName = await solve({ problem: "17+5=?", strategy: "greedy", backend, promptTemplate: "gsm8k" });
+    expect(byName.answer).toBe("22");
+    expect(backend.calls[0]!.request.prompt).toEqual(expected);
+    await solve({ problem: "17+5=?", strategy: "greedy", backend, promptTemplate: gsm8k });
+    expect(backend.calls[1]!.request.prompt).toEqual(expected);
+    await solve({ problem: "17+5=?", strategy: "greedy", backend, promptTemplate: gsm8k.render });
+    expect(backend.calls[2]!.request.prompt).toEqual(expected);
+    // A template given by name wins over the profile's, as a function does.
+    await solve({
+      problem: "1+2=?",
+      strategy: "greedy",
+      backend,
+      profile: labProfile(),
+      promptTemplate: "qwen-math",
+    });
+    const qwenMath = await loadPromptTemplate("qwen-math");
+    expect(backend.calls[3]!.request.prompt).toEqual(qwenMath.render({ question: "1+2=?" }));
+  });
+
+  it("refuses a prompt template it cannot render with, saying what to pass, before any backend call", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 22"] });
+    const refusal = async (promptTemplate: unknown): Promise<ConfigError> => {
+      const error = await solve({
+        problem: "17+5=?",
+        strategy: "sc@2",
+        backend,
+        promptTemplate,
+      } as SolveOptions).catch((caught: unknown) => caught);
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as ConfigError).field).toBe("promptTemplate");
+      return error as ConfigError;
+    };
+    const expected =
+      "solve: promptTemplate must be a prompt template: a function (problem) => Prompt, the template " +
+      "loadPromptTemplate returns (an object with a render method) or a built-in name (default, lab, gsm8k, qwen-math)";
+    expect((await refusal("few-shot.json")).message).toBe(
+      `${expected}, got "few-shot.json"; for a template file, pass await loadPromptTemplate("few-shot.json")`,
+    );
+    expect((await refusal(5)).message).toBe(`${expected}, got 5`);
+    expect((await refusal({ endpoint: "chat", prompt: "{question}" })).message).toBe(
+      `${expected}, got {"endpoint":"chat","prompt":"{question}"}; for a template spec, pass promptTemplateFromSpec(spec)`,
+    );
+    expect((await refusal(loadPromptTemplate("gsm8k"))).message).toBe(
+      `${expected}, got Promise {}; await it and pass the template it gives`,
+    );
+    expect((await refusal({ name: "gsm8k", render: "{question}" })).message).toMatch(
+      /, got \{"name":"gsm8k"/,
+    );
+    expect(backend.calls).toHaveLength(0);
+  });
+
+  it("refuses an answer format without its methods or name, or an unknown name, before any backend call", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 22"] });
+    const refusal = async (answerFormat: unknown): Promise<ConfigError> => {
+      const error = await solve({
+        problem: "17+5=?",
+        strategy: "sc@2",
+        backend,
+        answerFormat,
+      } as SolveOptions).catch((caught: unknown) => caught);
+      expect(ConfigError.isInstance(error)).toBe(true);
+      return error as ConfigError;
+    };
+    const expected =
+      "solve: answerFormat must be an answer format name (auto, numeric, math, date, choice, exact, text) " +
+      "or an answer format (an object with extract, key and equivalent methods)";
+    const number = await refusal(5);
+    expect(number.message).toBe(`${expected}, got 5`);
+    expect(number.field).toBe("answerFormat");
+    expect((await refusal("roman")).message).toBe(`${expected}, got "roman"`);
+    expect((await refusal({ name: "mine", extract: () => "1" })).message).toBe(
+      `${expected}, got an object without key and equivalent`,
+    );
+    const methods = { extract: () => "1", key: (answer: string) => answer, equivalent: () => true };
+    const unnamed = await refusal(methods);
+    expect(unnamed.field).toBe("answerFormat.name");
+    expect(unnamed.message).toContain("a string (the format's name)");
+    expect((await refusal({ ...methods, name: 5 })).message).toBe(
+      "solve: answerFormat.name must be a string (the format's name), got 5",
+    );
+    expect(backend.calls).toHaveLength(0);
+    const own = await solve({
+      problem: "17+5=?",
+      strategy: "greedy",
+      backend,
+      answerFormat: { ...methods, name: "mine", extract: (text) => text.split("#### ")[1] },
+    });
+    expect(own.answer).toBe("22");
   });
 });

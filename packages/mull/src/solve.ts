@@ -1,8 +1,14 @@
 import { z } from "zod";
-import { answerFormatByName, autoAnswerFormat } from "./answers/index.ts";
+import { answerFormatByName, answerFormatNames, autoAnswerFormat } from "./answers/index.ts";
 import { createBudget, type TokenPrice } from "./budget/index.ts";
 import { defaultPromptTemplate } from "./generation/index.ts";
 import {
+  builtinPromptTemplate,
+  builtinPromptTemplateNames,
+  type NamedPromptTemplate,
+} from "./prompts/index.ts";
+import {
+  describeValue,
   expecting,
   integerSchema,
   mustBe,
@@ -51,10 +57,17 @@ export interface SolveOptions {
    * `mull serve` and the bench apply them. Default: none.
    */
   readonly profile?: ModelProfile | undefined;
-  /** How answers are read and compared, or a format name (`auto`, `numeric`, `math`, …); default `auto`. */
+  /**
+   * How answers are read and compared (an object with `name`, `extract`, `key` and `equivalent`), or a
+   * format name (`auto`, `numeric`, `math`, `date`, `choice`, `exact`, `text`); default `auto`.
+   */
   readonly answerFormat?: AnswerFormat | string | undefined;
-  /** Turns a problem into a prompt; default a chat prompt asking for `#### <answer>` at the end. */
-  readonly promptTemplate?: PromptTemplate | undefined;
+  /**
+   * Turns a problem into a prompt: a function `(problem) => Prompt`, the template `loadPromptTemplate`
+   * returns (its `render` is used), or a built-in template's name (`default`, `lab`, `gsm8k`,
+   * `qwen-math`); default the profile's, else a chat prompt asking for `#### <answer>` at the end.
+   */
+  readonly promptTemplate?: PromptTemplate | NamedPromptTemplate | string | undefined;
   /**
    * What budget forcing and live probing append to make the model answer or think on: the model
    * profile's `thinkingCues`; default `defaultThinkingCues`.
@@ -112,13 +125,72 @@ const samplingSettings = z.strictObject({
   stop: unchecked,
 } satisfies Record<keyof SamplingSettings, unknown>);
 
+/** An answer format given as an object: its three methods, and a name. */
+const answerFormatObject = objectWithMethods<AnswerFormat>({
+  expected: `an answer format name (${answerFormatNames.join(", ")}) or an answer format`,
+  noun: "answer format",
+  methods: ["extract", "key", "equivalent"],
+}).refine((format) => typeof format.name === "string", {
+  path: ["name"],
+  error: (issue) => mustBe("a string (the format's name)", (issue.input as { name?: unknown }).name),
+});
+
+/** `answerFormat`: a format name, looked up, or a format object with its name and methods. */
+const answerFormatOption = z.unknown().transform((value, context): AnswerFormat => {
+  if (typeof value === "string" && (answerFormatNames as readonly string[]).includes(value)) {
+    return answerFormatByName(value);
+  }
+  const parsed = answerFormatObject.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    context.addIssue({ code: "custom", input: value, path: [...issue.path], message: issue.message });
+  }
+  return z.NEVER;
+});
+
+/** What `promptTemplate` must be, in the words of its refusal. */
+const expectedPromptTemplate =
+  "a prompt template: a function (problem) => Prompt, the template loadPromptTemplate returns " +
+  `(an object with a render method) or a built-in name (${builtinPromptTemplateNames.join(", ")})`;
+
+/** A hint after the refusal of a value that is nearly a prompt template. */
+function promptTemplateHint(value: unknown): string {
+  if (typeof value === "string") {
+    return `; for a template file, pass await loadPromptTemplate(${describeValue(value)})`;
+  }
+  if (value instanceof Promise) return "; await it and pass the template it gives";
+  if (typeof value === "object" && value !== null && "prompt" in value) {
+    return "; for a template spec, pass promptTemplateFromSpec(spec)";
+  }
+  return "";
+}
+
+/** `promptTemplate` as the function that renders: itself, a loaded template's `render`, or a built-in's. */
+const promptTemplateOption = z.unknown().transform((value, context): PromptTemplate => {
+  if (typeof value === "function") return value as PromptTemplate;
+  const render =
+    typeof value === "string"
+      ? builtinPromptTemplate(value)?.render
+      : typeof value === "object" && value !== null
+        ? (value as Partial<NamedPromptTemplate>).render
+        : undefined;
+  if (typeof render === "function") return render;
+  context.addIssue({
+    code: "custom",
+    input: value,
+    message: `${mustBe(expectedPromptTemplate, value)}${promptTemplateHint(value)}`,
+  });
+  return z.NEVER;
+});
+
 /**
  * The options of `solve`, checked before anything is built: every key must be one of `SolveOptions` (an
- * unknown one is a typo), the problem and seed are plain data, the sampling keys are known, and the
- * backend, the scorers and the clock have their methods. The strategy, answer format and budget are
- * checked by what reads them.
+ * unknown one is a typo), the problem and seed are plain data, the sampling keys are known, the
+ * backend, the scorers and the clock have their methods, and the answer format and prompt template are
+ * ones `solve` can use (a name becomes what it names). The strategy and budget are checked by what reads
+ * them.
  */
-const solveSettings = z.strictObject({
+export const solveSettings = z.strictObject({
   problem: z
     .custom<Problem | string>()
     .transform((problem): Problem => (typeof problem === "string" ? { question: problem } : problem))
@@ -155,8 +227,8 @@ const solveSettings = z.strictObject({
       },
     )
     .optional(),
-  answerFormat: unchecked,
-  promptTemplate: unchecked,
+  answerFormat: answerFormatOption.optional(),
+  promptTemplate: promptTemplateOption.optional(),
   thinkingCues: unchecked,
   scorer: objectWithMethods<OutcomeScorer>({
     expected: "an outcome scorer",
@@ -193,8 +265,12 @@ const solveSettings = z.strictObject({
  * an integer (`solve: seed must be an integer, got 1.5`), a backend, clock, scorer or PRM without its
  * methods (`solve: backend must be a backend (an object with describe, capabilities and generate methods),
  * got undefined`; a factory instead of what it returns is named), a profile without sampling defaults and
- * thinking cues, an unknown strategy or answer format, or a bad or unknown
- * budget limit (`createBudget: budget.maxTotalToken: unknown key (budget takes maxTotalTokens, …)`).
+ * thinking cues, an unknown strategy, an answer format that is neither a format nor a format's name
+ * (`solve: answerFormat must be an answer format name (auto, numeric, …) or an answer format (an object
+ * with extract, key and equivalent methods), got 5`), a prompt template that is neither a function, a
+ * loaded template nor a built-in name (`solve: promptTemplate must be a prompt template: …, got
+ * "few-shot.json"; for a template file, pass await loadPromptTemplate("few-shot.json")`), or a bad or
+ * unknown budget limit (`createBudget: budget.maxTotalToken: unknown key (budget takes maxTotalTokens, …)`).
  * @example
  * const result = await solve({
  *   problem: "A farmer has 17 sheep and buys 5 more. How many sheep?",
@@ -206,7 +282,7 @@ const solveSettings = z.strictObject({
  * console.log(result.answer, result.votes, result.usage);
  */
 export async function solve(options: SolveOptions): Promise<SolveResult> {
-  const { problem, seed } = parseOptions(solveSettings, options, "solve");
+  const { problem, seed, answerFormat, promptTemplate } = parseOptions(solveSettings, options, "solve");
   const { profile } = options;
   const strategy =
     typeof options.strategy === "string"
@@ -217,12 +293,6 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
           defaultRoute: options.route,
         })
       : options.strategy;
-  const answerFormat =
-    options.answerFormat === undefined
-      ? autoAnswerFormat
-      : typeof options.answerFormat === "string"
-        ? answerFormatByName(options.answerFormat)
-        : options.answerFormat;
   const clock = options.clock ?? systemClock();
   const tracer = createTracer(clock);
   const budget = createBudget(options.budget ?? {}, { clock, signal: options.signal, price: options.price });
@@ -234,8 +304,8 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
       clock,
       tracer,
       parentId: undefined,
-      answerFormat,
-      promptTemplate: options.promptTemplate ?? profile?.promptTemplate ?? defaultPromptTemplate,
+      answerFormat: answerFormat ?? autoAnswerFormat,
+      promptTemplate: promptTemplate ?? profile?.promptTemplate ?? defaultPromptTemplate,
       sampling: underDefaults(profile?.samplingDefaults, options.sampling),
       ...((options.thinkingCues ?? profile?.thinkingCues) === undefined
         ? {}

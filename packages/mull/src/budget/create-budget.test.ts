@@ -102,4 +102,34 @@ describe("createBudget", () => {
     );
     expect(() => createBudget({ maxCostUsd: 1 }, { clock: manualClock() })).toThrow(/needs token prices/);
   });
+
+  it("names missing or malformed arguments from plain JavaScript instead of failing on them", () => {
+    const untyped = createBudget as (limits?: unknown, options?: unknown) => unknown;
+    const refusal = (call: () => unknown): ConfigError => {
+      try {
+        call();
+      } catch (error) {
+        if (ConfigError.isInstance(error)) return error as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    };
+    const noOptions = refusal(() => untyped({ maxTotalTokens: 5 }));
+    expect(noOptions.message).toBe(
+      "createBudget: options: expected an object { clock, signal, price }; got undefined",
+    );
+    expect(noOptions.field).toBe("options");
+    expect(refusal(() => untyped({}, {})).message).toBe(
+      "createBudget: options.clock: missing; expected a clock (an object with a now method)",
+    );
+    expect(
+      refusal(() => untyped({}, { clock: manualClock(), price: { promptUsdPerMillion: 1 } })).message,
+    ).toBe("createBudget: options.price.completionUsdPerMillion: missing; expected a number ≥ 0");
+    // The limits come first, as the arguments do.
+    expect(refusal(() => untyped(5)).message).toBe(
+      "createBudget: budget: expected an object { maxTotalTokens, maxCompletionTokens, maxCalls, … }; got 5",
+    );
+    expect(refusal(() => untyped(undefined, { clock: manualClock() })).message).toBe(
+      "createBudget: budget: expected an object { maxTotalTokens, maxCompletionTokens, maxCalls, … }; got undefined",
+    );
+  });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
-import { numberSchema, parseOptions } from "../runtime/index.ts";
+import { expecting, numberSchema, objectWithMethods, parseOptions } from "../runtime/index.ts";
 import type { Budget, BudgetLimits, BudgetSpent, Clock, StopReason, Usage } from "../spec/index.ts";
 import { budgetShortfall } from "./budget-shortfall.ts";
 import { addUsage, emptyUsage } from "./usage.ts";
@@ -38,9 +38,22 @@ const budgetLimits = z.strictObject({
   maxCostUsd: limit,
 } satisfies Record<keyof BudgetLimits, unknown>);
 
-function checkLimits(limits: BudgetLimits, price: TokenPrice | undefined): void {
+/** The options: a clock with `now`, and where given an `AbortSignal` and two prices, each a number ≥ 0. */
+const createBudgetOptions = z.strictObject({
+  clock: objectWithMethods<Clock>({ expected: "a clock", noun: "clock", methods: ["now"] }),
+  signal: z.instanceof(AbortSignal, { error: expecting("an AbortSignal") }).optional(),
+  price: z
+    .strictObject({
+      promptUsdPerMillion: numberSchema({ minimum: 0 }),
+      completionUsdPerMillion: numberSchema({ minimum: 0 }),
+    } satisfies Record<keyof TokenPrice, unknown>)
+    .optional(),
+} satisfies Record<keyof CreateBudgetOptions, unknown>);
+
+function checkArguments(limits: BudgetLimits, options: CreateBudgetOptions): void {
   parseOptions(budgetLimits, limits, "createBudget", "budget");
-  if (limits.maxCostUsd !== undefined && price === undefined) {
+  parseOptions(createBudgetOptions, options, "createBudget", "options");
+  if (limits.maxCostUsd !== undefined && options.price === undefined) {
     throw new ConfigError(
       `createBudget: budget.maxCostUsd: a money limit (${limits.maxCostUsd} USD) needs token prices; pass price: { promptUsdPerMillion, completionUsdPerMillion }`,
       { field: "budget.maxCostUsd" },
@@ -64,6 +77,9 @@ function costOf(usage: Usage, price: TokenPrice | undefined): number | undefined
  * the caller aborts. `exhausted()` returns the first limit that ran out, in the order they ran out (a
  * limit of 0 has run out from the start). Call `close()` when the run ends.
  *
+ * @throws ConfigError for options without a clock (`createBudget: options: expected an object { clock,
+ * signal, price }; got undefined`), a limit that is not a number ≥ 0, an unknown limit, or a money limit
+ * without prices.
  * @example
  * const budget = createBudget({ maxTotalTokens: 20_000, maxMilliseconds: 30_000 }, { clock: systemClock() });
  * try {
@@ -73,7 +89,7 @@ function costOf(usage: Usage, price: TokenPrice | undefined): number | undefined
  * }
  */
 export function createBudget(limits: BudgetLimits, options: CreateBudgetOptions): RunBudget {
-  checkLimits(limits, options.price);
+  checkArguments(limits, options);
   const { clock, price } = options;
   const start = clock.now();
   const controller = new AbortController();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { formatArchitecture, isArchitectureSpec, parseArchitecture } from "./parse-architecture.ts";
 
 /** The message of the ConfigError a spec throws. */
@@ -75,5 +76,19 @@ describe("parseArchitecture", () => {
     expect(refusal("gen@4+critique+vote")).toContain("layer 2 (critique) has no fuse after it");
     // A spec that starts with another layer is no architecture for the catalog, but the parser still says why.
     expect(refusal("rank@2+gen@4")).toContain("layer 1 does not generate");
+  });
+
+  it("names a spec that is not text when called from plain JavaScript without them", () => {
+    const untyped = parseArchitecture as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe(
+      'parseArchitecture: text must be an architecture spec (a string such as "gen@8+vote"), got undefined',
+    );
+    expect(nothing.field).toBe("text");
+    const malformed = thrownConfigError(() => untyped(["gen@8", "vote"]));
+    expect(malformed.message).toBe(
+      'parseArchitecture: text must be an architecture spec (a string such as "gen@8+vote"), got ["gen@8","vote"]',
+    );
+    expect(malformed.field).toBe("text");
   });
 });

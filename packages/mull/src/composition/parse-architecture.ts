@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
+import { optionError } from "../runtime/index.ts";
 import { type ArchitectureLayer, answeringLayerKinds } from "./architecture-layer.ts";
 
 /** The largest sample or keep count a layer may carry (as in every strategy spec). */
@@ -121,12 +122,20 @@ function checkOrder(text: string, layers: readonly ArchitectureLayer[]): void {
  * | `test`, `test@T` | the candidates every step of which the PRM rewards ≥ T (default 0.5) |
  * | `vote`, `first` | the answer: a majority vote, or the pool's first candidate |
  *
- * @throws ConfigError naming the spec, the layer and what was expected.
+ * @throws ConfigError naming the spec, the layer and what was expected; for a `text` that is not a string.
  * @example
  * parseArchitecture("gen@8+verify+rank@2+vote");
  * // [{ kind: "generate", samples: 8 }, { kind: "verify", threshold: 0.5 }, { kind: "rank", keep: 2, by: "scorer" }, { kind: "vote" }]
  */
 export function parseArchitecture(text: string): ArchitectureLayer[] {
+  if (typeof text !== "string") {
+    throw optionError(
+      "parseArchitecture",
+      "text",
+      text,
+      'an architecture spec (a string such as "gen@8+vote")',
+    );
+  }
   const parts = text.trim().split("+");
   const layers = parts.map((part, index) => {
     const open = part.indexOf("(");

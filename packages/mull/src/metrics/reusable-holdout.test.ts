@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { seededRng } from "../runtime/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { reusableHoldout } from "./reusable-holdout.ts";
 
 describe("reusableHoldout", () => {
@@ -52,5 +53,17 @@ describe("reusableHoldout", () => {
     });
     expect(() => reusableHoldout({ rng: seededRng(1), noise: -1 })).toThrow(/noise/);
     expect(() => reusableHoldout({ rng: seededRng(1), budget: 0 })).toThrow(/budget must be an integer ≥ 1/);
+  });
+
+  it("names its options object and its rng when called from plain JavaScript without them", () => {
+    const untyped = reusableHoldout as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe("reusableHoldout: expected an options object { rng, … }; got undefined");
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({}));
+    expect(malformed.message).toBe(
+      "reusableHoldout: rng: missing; expected an rng (an object with a next method)",
+    );
+    expect(malformed.field).toBe("rng");
   });
 });

@@ -1,4 +1,5 @@
-import { checkInteger, checkNumber } from "../runtime/index.ts";
+import { z } from "zod";
+import { checkInteger, checkNumber, objectWithMethods, parseOptions } from "../runtime/index.ts";
 import type { Rng } from "../spec/index.ts";
 
 /** Options of `reusableHoldout`. */
@@ -47,6 +48,11 @@ function laplace(rng: Rng, scale: number): number {
   return -scale * Math.sign(uniform) * Math.log(1 - 2 * magnitude);
 }
 
+/** The rng the noise is drawn from; the numbers are checked where they are read. */
+const reusableHoldoutRng = z.object({
+  rng: objectWithMethods<Rng>({ expected: "an rng", noun: "rng", methods: ["next"] }),
+});
+
 /**
  * Thresholdout (Dwork et al. 2015, "The reusable holdout"): a holdout that can be queried again and again
  * by an adaptive search, as an architecture search queries it round after round, without the search
@@ -61,6 +67,7 @@ function laplace(rng: Rng, scale: number): number {
  * holdout.query(0.82, 0.74); // { value: ≈0.74, source: "holdout" }
  */
 export function reusableHoldout(options: ReusableHoldoutOptions): ReusableHoldout {
+  parseOptions(reusableHoldoutRng, options, "reusableHoldout");
   const owner = "reusableHoldout";
   const threshold = checkNumber(owner, "threshold", options.threshold ?? 0.04, { minimum: 0 });
   const noise = checkNumber(owner, "noise", options.noise ?? 0.01, { minimum: 0 });

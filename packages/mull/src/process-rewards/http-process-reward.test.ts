@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackendCallError } from "../errors/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { httpProcessReward } from "./http-process-reward.ts";
 
 /** A loopback stand-in for vLLM's /pooling with step pooling: P(good) per step tag, from the step's text. */
@@ -96,5 +97,12 @@ describe("httpProcessReward", () => {
       /got Infinity/,
     );
     expect(httpProcessReward({ baseUrl, name: "prm", timeoutMilliseconds: 1 }).name).toBe("prm");
+  });
+
+  it("names its options object when called from plain JavaScript without them", () => {
+    const untyped = httpProcessReward as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe("httpProcessReward: expected an options object; got undefined");
+    expect(nothing.field).toBe("options");
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BackendCallError, ConfigError } from "../errors/index.ts";
-import { checkInteger } from "../runtime/index.ts";
+import { checkInteger, parseOptions } from "../runtime/index.ts";
 import {
   classProbabilities,
   postRewardModel,
@@ -55,6 +55,9 @@ function stepReward(output: number | readonly number[], positiveIndex: number, w
   return classProbabilities(output)[positiveIndex]!;
 }
 
+/** An options object; its values are checked where they are read. */
+const httpProcessRewardOptions = z.object({});
+
 /**
  * A process reward model served over HTTP in vLLM's `/pooling` shape (e.g. Qwen2.5-Math-PRM served with
  * step pooling): each solution is sent as one text with the step tag after every step, all solutions of
@@ -70,6 +73,7 @@ function stepReward(output: number | readonly number[], positiveIndex: number, w
  * const { results } = await prm.score(problem, [["Step 1 …", "Step 2 …"]]);
  */
 export function httpProcessReward(options: HttpProcessRewardOptions): ProcessRewardModel {
+  parseOptions(httpProcessRewardOptions, options, "httpProcessReward");
   const owner = "httpProcessReward";
   const url = rewardModelUrl(options.baseUrl, "pooling", owner);
   const stepTag = options.stepTag ?? "<extra_0>";

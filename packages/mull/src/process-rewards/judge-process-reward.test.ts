@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkLabSteps, labProblem } from "../lab/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import type { GenerationRequest } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/index.ts";
 import { judgeProcessReward } from "./judge-process-reward.ts";
@@ -47,5 +48,19 @@ describe("judgeProcessReward", () => {
     const result = await judgeProcessReward({ backend }).score(problem, [["30+444=474"]]);
     expect(result.results[0]!.rewards).toEqual([0]);
     expect(backend.calls[0]!.request.prompt.kind).toBe("text");
+  });
+
+  it("names its options object and its backend when called from plain JavaScript without them", () => {
+    const untyped = judgeProcessReward as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe(
+      "judgeProcessReward: expected an options object { backend, … }; got undefined",
+    );
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({}));
+    expect(malformed.message).toBe(
+      "judgeProcessReward: backend: missing; expected a backend (an object with describe, capabilities and generate methods)",
+    );
+    expect(malformed.field).toBe("backend");
   });
 });

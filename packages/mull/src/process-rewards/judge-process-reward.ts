@@ -1,5 +1,6 @@
+import { z } from "zod";
 import { addUsage, emptyUsage } from "../budget/index.ts";
-import { checkInteger, mapInParallel } from "../runtime/index.ts";
+import { checkInteger, mapInParallel, objectWithMethods, parseOptions } from "../runtime/index.ts";
 import { parseJudgeVerdict } from "../scoring/index.ts";
 import type { Backend, Problem, ProcessRewardModel, Prompt, Usage } from "../spec/index.ts";
 import { problemKey } from "./problem-key.ts";
@@ -39,6 +40,15 @@ function question(problem: Problem, steps: readonly string[], index: number): st
   );
 }
 
+/** The options the judge cannot do without; the rest are checked where they are read. */
+const judgeRewardOptions = z.object({
+  backend: objectWithMethods<Backend>({
+    expected: "a backend",
+    noun: "backend",
+    methods: ["describe", "capabilities", "generate"],
+  }),
+});
+
 /**
  * A process reward model that asks a model to judge each step (an LLM judge per step): one call per step
  * at temperature 0, the verdict read from the reply (`YES` → 1, `NO` → 0, `Score: 7/10` → 0.7). A step
@@ -50,6 +60,7 @@ function question(problem: Problem, steps: readonly string[], index: number): st
  * const strategy = particleFilter({ n: 8, prm });
  */
 export function judgeProcessReward(options: JudgeProcessRewardOptions): ProcessRewardModel {
+  parseOptions(judgeRewardOptions, options, "judgeProcessReward");
   const { backend } = options;
   const concurrency = checkInteger("judgeProcessReward", "concurrency", options.concurrency ?? 4, {
     minimum: 1,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkLabSteps, generateLabProblems, labProcessReward } from "../lab/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { noisyProcessReward } from "./noisy-process-reward.ts";
 
 const problems = generateLabProblems({ level: 6, count: 60, seed: 2 });
@@ -128,5 +129,17 @@ describe("noisyProcessReward", () => {
     expect((await exactCalibrated.score(problem, solutions)).results).toEqual(
       (await labProcessReward().score(problem, solutions)).results,
     );
+  });
+
+  it("names its options object and its base model when called from plain JavaScript without them", () => {
+    const untyped = noisyProcessReward as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe("noisyProcessReward: expected an options object { base, … }; got undefined");
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({ falsePositiveRate: 0, falseNegativeRate: 0 }));
+    expect(malformed.message).toBe(
+      "noisyProcessReward: base: missing; expected a process reward model (an object with a score method)",
+    );
+    expect(malformed.field).toBe("base");
   });
 });

@@ -1,4 +1,12 @@
-import { checkInteger, checkNumber, seededRng, seedFromText } from "../runtime/index.ts";
+import { z } from "zod";
+import {
+  checkInteger,
+  checkNumber,
+  objectWithMethods,
+  parseOptions,
+  seededRng,
+  seedFromText,
+} from "../runtime/index.ts";
 import type { ProcessRewardModel } from "../spec/index.ts";
 import { problemKey } from "./problem-key.ts";
 
@@ -23,6 +31,15 @@ export interface NoisyProcessRewardOptions {
   readonly name?: string | undefined;
 }
 
+/** The process reward model the noise is put on; the rates and seed are checked where they are read. */
+const noisyProcessRewardBase = z.object({
+  base: objectWithMethods<ProcessRewardModel>({
+    expected: "a process reward model",
+    noun: "process reward model",
+    methods: ["score"],
+  }),
+});
+
 /**
  * An imperfect verifier made from a good one, to study how search copes with reward errors: each step's
  * verdict is flipped (reward `r` becomes `1 − r`) with probability `falsePositiveRate` when the base calls
@@ -36,6 +53,7 @@ export interface NoisyProcessRewardOptions {
  * const prm = noisyProcessReward({ base: labProcessReward(), falsePositiveRate: 0.1, falseNegativeRate: 0.1, seed: 7 });
  */
 export function noisyProcessReward(options: NoisyProcessRewardOptions): ProcessRewardModel {
+  parseOptions(noisyProcessRewardBase, options, "noisyProcessReward");
   const { base } = options;
   const owner = "noisyProcessReward";
   const rate = { minimum: 0, maximum: 1 };

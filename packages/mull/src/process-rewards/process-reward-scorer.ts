@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { objectWithMethods, parseOptions } from "../runtime/index.ts";
 import type { OutcomeScorer, ProcessRewardModel } from "../spec/index.ts";
 import { defaultStepFormat, type StepFormat, splitSteps } from "../steps/index.ts";
 import { aggregateStepRewards, type StepAggregation } from "./aggregate-step-rewards.ts";
@@ -11,6 +13,15 @@ export interface ProcessRewardScorerOptions {
   readonly format?: StepFormat | undefined;
 }
 
+/** The options the scorer cannot do without; the rest are checked where they are read. */
+const processRewardScorerOptions = z.object({
+  prm: objectWithMethods<ProcessRewardModel>({
+    expected: "a process reward model",
+    noun: "process reward model",
+    methods: ["score"],
+  }),
+});
+
 /**
  * A process reward model used as an outcome scorer of whole solutions: each text is cut into steps, the
  * PRM scores them, and the rewards are aggregated (`min` by default; a text without steps scores 0). Lets best-of-N and weighted voting
@@ -21,6 +32,7 @@ export interface ProcessRewardScorerOptions {
  * const strategy = bestOfN({ n: 16, scorer });
  */
 export function processRewardScorer(options: ProcessRewardScorerOptions): OutcomeScorer {
+  parseOptions(processRewardScorerOptions, options, "processRewardScorer");
   const { prm } = options;
   const aggregation = options.aggregation ?? "min";
   const format = options.format ?? defaultStepFormat;

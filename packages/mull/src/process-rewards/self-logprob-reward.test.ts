@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError } from "../errors/index.ts";
 import { labProblem } from "../lab/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { createScriptedBackend } from "../testing/index.ts";
 import { selfLogprobReward } from "./self-logprob-reward.ts";
 
@@ -42,5 +43,19 @@ describe("selfLogprobReward", () => {
     prm.observeStepLogprob(problem, ["30+444=474"], -0.2);
     const observed = await prm.score(problem, [["30+444=474"]]);
     expect(observed.results[0]!.rewards[0]).toBeCloseTo(Math.exp(-0.2), 12);
+  });
+
+  it("names its options object and its backend when called from plain JavaScript without them", () => {
+    const untyped = selfLogprobReward as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe(
+      "selfLogprobReward: expected an options object { backend, … }; got undefined",
+    );
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({}));
+    expect(malformed.message).toBe(
+      "selfLogprobReward: backend: missing; expected a backend (an object with describe, capabilities and generate methods)",
+    );
+    expect(malformed.field).toBe("backend");
   });
 });

@@ -1,7 +1,14 @@
+import { z } from "zod";
 import { addUsage, emptyUsage } from "../budget/index.ts";
 import { CapabilityError } from "../errors/index.ts";
 import { defaultPromptTemplate } from "../generation/index.ts";
-import { checkInteger, mapInParallel, requireCapability } from "../runtime/index.ts";
+import {
+  checkInteger,
+  mapInParallel,
+  objectWithMethods,
+  parseOptions,
+  requireCapability,
+} from "../runtime/index.ts";
 import type { Backend, Problem, ProcessRewardModel, PromptTemplate, Usage } from "../spec/index.ts";
 import { defaultStepFormat, type StepFormat, stepPrompt } from "../steps/index.ts";
 import { problemKey } from "./problem-key.ts";
@@ -22,6 +29,15 @@ export interface SelfLogprobRewardOptions {
   readonly name?: string | undefined;
 }
 
+/** The options the reward cannot do without; the rest are checked where they are read. */
+const selfLogprobRewardOptions = z.object({
+  backend: objectWithMethods<Backend>({
+    expected: "a backend",
+    noun: "backend",
+    methods: ["describe", "capabilities", "generate"],
+  }),
+});
+
 /**
  * The policy model's own confidence as a process reward: a step's reward is `exp(mean token log-prob)` of
  * the step given the prompt and the steps before it (the geometric-mean token probability, in (0, 1]).
@@ -37,6 +53,7 @@ export interface SelfLogprobRewardOptions {
 export function selfLogprobReward(
   options: SelfLogprobRewardOptions,
 ): ProcessRewardModel & StepLogprobObserver {
+  parseOptions(selfLogprobRewardOptions, options, "selfLogprobReward");
   const { backend } = options;
   const format = options.format ?? defaultStepFormat;
   const template = options.promptTemplate ?? defaultPromptTemplate;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
 import { defaultPromptTemplate } from "../generation/index.ts";
 import { builtinPromptTemplate } from "./builtin-prompt-templates.ts";
+import type { PromptTemplateSpec } from "./prompt-template-spec.ts";
 import { promptTemplateFromSpec } from "./render-prompt-template.ts";
 
 const examples = [
@@ -52,6 +54,61 @@ describe("promptTemplateFromSpec", () => {
       kind: "text",
       text: "$& costs $1 / $& costs $1",
     });
+  });
+});
+
+describe("promptTemplateFromSpec refuses what a template file could not hold", () => {
+  const refusal = (spec: unknown): ConfigError => {
+    try {
+      promptTemplateFromSpec(spec as PromptTemplateSpec);
+    } catch (error) {
+      expect(ConfigError.isInstance(error)).toBe(true);
+      return error as ConfigError;
+    }
+    throw new Error(`accepted ${JSON.stringify(spec)}`);
+  };
+
+  it("a prompt without {question}, which would drop the question", () => {
+    const error = refusal({ endpoint: "chat", prompt: "Solve it." });
+    expect(error.message).toBe('promptTemplateFromSpec: prompt: must contain {question}, got "Solve it."');
+    expect(error.field).toBe("prompt");
+  });
+
+  it("a system message on a text template, which completions cannot send", () => {
+    const error = refusal({ endpoint: "text", system: "Be brief.", prompt: "Q: {question}\nA:" });
+    expect(error.message).toBe(
+      'promptTemplateFromSpec: system: a text (completions) template has no system message, got "Be brief."; ' +
+        'remove it or use "endpoint": "chat"',
+    );
+    expect(error.field).toBe("system");
+  });
+
+  it("an unknown key, naming the keys a template takes", () => {
+    const error = refusal({ endpoint: "chat", sytem: "Be brief.", prompt: "{question}" });
+    expect(error.message).toBe(
+      "promptTemplateFromSpec: sytem: unknown key (promptTemplateFromSpec takes endpoint, system, prompt, examples)",
+    );
+    expect(error.field).toBe("sytem");
+  });
+
+  it("an endpoint other than chat or text, rather than rendering it as chat", () => {
+    const error = refusal({ endpoint: "completions", prompt: "{question}" });
+    expect(error.message).toBe(
+      'promptTemplateFromSpec: endpoint must be "chat" or "text", got "completions"',
+    );
+    expect(error.field).toBe("endpoint");
+  });
+
+  it("an example that is not a question and answer", () => {
+    const error = refusal({
+      endpoint: "chat",
+      prompt: "{question}",
+      examples: [{ question: "1", answer: 1 }],
+    });
+    expect(error.message).toBe(
+      "promptTemplateFromSpec: examples[0].answer must be a string (the example's answer), got 1",
+    );
+    expect(error.field).toBe("examples[0].answer");
   });
 });
 

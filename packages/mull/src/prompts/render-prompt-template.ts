@@ -1,5 +1,9 @@
 import type { ChatMessage, Prompt, PromptTemplate } from "../spec/index.ts";
-import { type PromptTemplateSpec, questionPlaceholder } from "./prompt-template-spec.ts";
+import {
+  type PromptTemplateSpec,
+  parsePromptTemplateSpec,
+  questionPlaceholder,
+} from "./prompt-template-spec.ts";
 
 /** `prompt` with every `{question}` replaced by `question` (taken literally, `$` included). */
 function fill(prompt: string, question: string): string {
@@ -9,14 +13,19 @@ function fill(prompt: string, question: string): string {
 /**
  * The `PromptTemplate` a spec describes, so that strategies take it as any other template: chat messages
  * (system, examples as user/assistant turns, then the question) or one completion text (examples, each
- * answered, then the question, separated by blank lines).
+ * answered, then the question, separated by blank lines). The spec is checked as a template file is,
+ * by `parsePromptTemplateSpec`, so that nothing in it is silently dropped or read as something else.
  *
+ * @throws ConfigError naming the field, the value and what was expected, for a spec a template file
+ * could not hold: `promptTemplateFromSpec: prompt: must contain {question}, got "Solve it."`, an endpoint
+ * other than `chat` or `text`, a system message on a text template, an unknown key (`sytem`).
  * @example
  * const template = promptTemplateFromSpec({ endpoint: "chat", system: "Be brief.", prompt: "{question}" });
  * template({ question: "2+2?" });
  * // { kind: "chat", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "2+2?" }] }
  */
-export function promptTemplateFromSpec(spec: PromptTemplateSpec): PromptTemplate {
+export function promptTemplateFromSpec(given: PromptTemplateSpec): PromptTemplate {
+  const spec = parsePromptTemplateSpec(given, "promptTemplateFromSpec");
   const examples = spec.examples ?? [];
   if (spec.endpoint === "text") {
     const joiner = /\s$/.test(spec.prompt) ? "" : " ";

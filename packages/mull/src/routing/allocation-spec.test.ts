@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { isAllocationSpec, parseAllocationSpec } from "./allocation-spec.ts";
 
 describe("parseAllocationSpec", () => {
@@ -82,5 +83,19 @@ describe("parseAllocationSpec", () => {
     expect(isAllocationSpec(" Alloc-Mass@4g")).toBe(true);
     expect(isAllocationSpec("sc@4")).toBe(false);
     expect(isAllocationSpec("allocate@4")).toBe(false);
+  });
+
+  it("names a spec that is not text when called from plain JavaScript without them", () => {
+    const untyped = parseAllocationSpec as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe(
+      'parseAllocationSpec: spec must be an allocation spec (a string such as "alloc@4"), got undefined',
+    );
+    expect(nothing.field).toBe("spec");
+    const malformed = thrownConfigError(() => untyped(4));
+    expect(malformed.message).toBe(
+      'parseAllocationSpec: spec must be an allocation spec (a string such as "alloc@4"), got 4',
+    );
+    expect(malformed.field).toBe("spec");
   });
 });

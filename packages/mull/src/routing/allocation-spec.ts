@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
+import { optionError } from "../runtime/index.ts";
 import { splitModelRoute } from "../strategies/find-strategy-entry.ts";
 import { repeatedRouteModel } from "../strategies/repeated-route-model.ts";
 import type { DifficultySignal } from "./allocate-compute.ts";
@@ -74,12 +75,15 @@ function whole(spec: string, letter: string, text: string | undefined): number |
  * @throws ConfigError naming the spec and the forms expected, for a malformed spec, a probe larger than
  * S, a probe of one sample by agreement (it cannot disagree), a cap below the probe or equal to it (nothing
  * left to allocate) or below S (budget that no problem may take), `g` without `-mass`, or a route that is not two different models or is given to
- * `alloc-mass` (probability mass cannot be added across two models).
+ * `alloc-mass` (probability mass cannot be added across two models), or a `spec` that is not a string.
  * @example
  * parseAllocationSpec("alloc@4"); // { spec: "alloc@4", samplesPerProblem: 4, signal: "agreement", probe: 2, … }
  * parseAllocationSpec("alloc@4p2:lab-v2-small>lab-v2-large").route; // ["lab-v2-small", "lab-v2-large"]
  */
 export function parseAllocationSpec(spec: string): AllocationSpec {
+  if (typeof spec !== "string") {
+    throw optionError("parseAllocationSpec", "spec", spec, 'an allocation spec (a string such as "alloc@4")');
+  }
   const { spec: head, route } = splitModelRoute(spec);
   const match = grammar.exec(head.toLowerCase());
   if (match === null) throw malformed(spec, "unknown form");

@@ -23,9 +23,12 @@ describe("the must-be wording", () => {
     expect(() => parseOptions(schema, { gpu: true }, "createLlamaCppBackend")).toThrow(
       "createLlamaCppBackend: gpu must be false, got true",
     );
-    // Zod's own messages, in other words, keep the colon after the path.
+    // Zod's own messages for a wrong type or value are put in the same words.
     expect(() => parseOptions(z.object({ n: z.number() }), { n: "x" }, "sc")).toThrow(
-      /^sc: n: Invalid input/,
+      'sc: n must be a number, got "x"',
+    );
+    expect(() => parseOptions(z.object({ mode: z.enum(["fast", "slow"]) }), { mode: 1 }, "sc")).toThrow(
+      'sc: mode must be "fast" or "slow", got 1',
     );
   });
 });

@@ -39,9 +39,9 @@ describe("objectWithMethods", () => {
     );
   });
 
-  it("shows any other value as given, a missing one as undefined", () => {
+  it("shows any other value as given, and says what a missing one must be", () => {
     expect(parse({})).toThrow(
-      "bestOfN: scorer must be an outcome scorer (an object with a score method), got undefined",
+      "bestOfN: scorer: missing; expected an outcome scorer (an object with a score method)",
     );
     expect(parse({ scorer: "checker" })).toThrow('got "checker"');
   });

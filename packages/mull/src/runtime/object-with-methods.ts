@@ -47,7 +47,9 @@ export function objectWithMethods<Value>(shape: ObjectWithMethods): z.ZodCustom<
               ? `an object without ${listed(missingMethods(value, shape.methods))}`
               : describeValue(value);
         const methods =
-          shape.methods.length === 1 ? `a ${shape.methods[0]} method` : `${listed(shape.methods)} methods`;
+          shape.methods.length === 1
+            ? `${/^[aeiou]/i.test(shape.methods[0] ?? "") ? "an" : "a"} ${shape.methods[0]} method`
+            : `${listed(shape.methods)} methods`;
         return `must be ${shape.expected} (an object with ${methods}), got ${given}`;
       },
     },

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
+import { expecting } from "./must-be.ts";
+import { integerSchema } from "./number-schema.ts";
 import { issuePath, parseOptions } from "./parse-options.ts";
 
 const schema = z.object({
@@ -15,7 +17,7 @@ describe("parseOptions", () => {
 
   it("names one problem by its dotted path", () => {
     const attempt = () => parseOptions(schema, { n: 2, upstreams: [{ baseUrl: 3 }] }, "thing");
-    expect(attempt).toThrow(/^thing: upstreams\[0\]\.baseUrl: /);
+    expect(attempt).toThrow("thing: upstreams[0].baseUrl must be a string, got 3");
     try {
       attempt();
     } catch (error) {
@@ -80,6 +82,108 @@ describe("parseOptions", () => {
       .default(1);
     expect(() => parseOptions(wrapped, { sise: 2 }, "pool")).toThrow(
       /^pool: sise: unknown key \(pool takes size\)$/,
+    );
+  });
+
+  it("says a missing option is missing and what it must be", () => {
+    const failure = (shape: Record<string, z.ZodType>, value: unknown): ConfigError => {
+      try {
+        parseOptions(z.strictObject(shape), value, "thing");
+      } catch (error) {
+        if (ConfigError.isInstance(error)) return error as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    };
+    // A description wins; it says what a type alone cannot.
+    const described = failure({ model: z.custom<string>().describe("a path to a .gguf file") }, {});
+    expect(described.message).toBe("thing: model: missing; expected a path to a .gguf file");
+    expect(described.field).toBe("model");
+    // A message in the shared wording gives its expectation; zod's expected type is put in words.
+    expect(failure({ n: integerSchema({ minimum: 1 }) }, {}).message).toBe(
+      "thing: n: missing; expected an integer ≥ 1",
+    );
+    expect(failure({ name: z.string() }, { name: undefined }).message).toBe(
+      "thing: name: missing; expected a string",
+    );
+    expect(failure({ signal: z.instanceof(AbortSignal) }, {}).message).toBe(
+      "thing: signal: missing; expected an AbortSignal",
+    );
+    expect(failure({ mode: z.enum(["fast", "slow"]) }, {}).message).toBe(
+      'thing: mode: missing; expected "fast" or "slow"',
+    );
+    expect(failure({ size: z.union([z.string(), z.number()]) }, {}).message).toBe(
+      "thing: size: missing; expected a string or a number",
+    );
+    // A key that must be present says what its own schema makes of undefined, or at least that a value is due.
+    const refined = z
+      .custom<string>()
+      .refine((value) => typeof value === "string", { error: expecting("a question") });
+    expect(failure({ problem: refined }, {}).message).toBe("thing: problem: missing; expected a question");
+    expect(failure({ anything: z.custom<string>() }, {}).message).toBe(
+      "thing: anything: missing; expected a value",
+    );
+    // Several missing options are listed, each with its expectation.
+    expect(failure({ a: z.string(), b: z.boolean() }, {}).message).toBe(
+      "thing is invalid:\n  a: missing; expected a string\n  b: missing; expected a boolean",
+    );
+  });
+
+  it("leaves a message a schema words its own way about an absent key as it is", () => {
+    const worded = z.object({
+      prompt: z.string({ error: (issue) => `needs a prompt, got ${String(issue.input)}` }),
+    });
+    expect(() => parseOptions(worded, {}, "template")).toThrow(
+      /^template: prompt: needs a prompt, got undefined$/,
+    );
+  });
+
+  it("leaves a check's own message about an absent key as it is", () => {
+    const paired = z
+      .object({ low: z.number().optional(), high: z.number().optional() })
+      .superRefine((value, context) => {
+        if (value.low !== undefined && value.high === undefined) {
+          context.addIssue({ code: "custom", path: ["high"], message: "high goes with low" });
+        }
+      });
+    expect(() => parseOptions(paired, { low: 1 }, "range")).toThrow(/^range: high goes with low$/);
+  });
+
+  it("says an options object is missing, with the keys it must have first", () => {
+    const options = z.strictObject({
+      seed: z.int().optional(),
+      problem: z.string(),
+      strategy: z.string(),
+      backend: z.custom<object>(),
+      budget: z.number().default(1),
+    });
+    const failure = (value: unknown, prefix?: string): ConfigError => {
+      try {
+        parseOptions(options, value, "solve", prefix);
+      } catch (error) {
+        if (ConfigError.isInstance(error)) return error as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    };
+    const none = failure(undefined);
+    expect(none.message).toBe(
+      "solve: expected an options object { problem, strategy, backend, … }; got undefined",
+    );
+    expect(none.field).toBe("options");
+    expect(failure("sc@8").message).toBe(
+      'solve: expected an options object { problem, strategy, backend, … }; got "sc@8"',
+    );
+    expect(failure([]).message).toMatch(/; got \[\]$/);
+    const nested = failure(5, "budget");
+    expect(nested.message).toBe("solve: budget: expected an object { problem, strategy, backend, … }; got 5");
+    expect(nested.field).toBe("budget");
+    // With few keys, all of them are shown, and none of them needed still shows the object's keys.
+    const small = z.strictObject({ a: z.number().optional(), b: z.number().optional() });
+    expect(() => parseOptions(small, null, "pair")).toThrow(
+      /^pair: expected an options object \{ a, b \}; got null$/,
+    );
+    // An object that takes keys its schema does not list ends in `…` too.
+    expect(() => parseOptions(z.object({ backend: z.custom<object>() }), 1, "judge")).toThrow(
+      /^judge: expected an options object \{ backend, … \}; got 1$/,
     );
   });
 

@@ -1,5 +1,8 @@
 import type { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
+import { describeValue } from "./describe-value.ts";
+import { issueMessage, missingExpectation } from "./issue-wording.ts";
+import { type KeysByNeed, keysByNeed, objectKeysAt, schemaAt } from "./schema-shape.ts";
 
 /**
  * A zod issue path as a dotted path with indices, the form OpenAI's `param` uses too: `upstreams[0].baseUrl`,
@@ -17,56 +20,38 @@ export function issuePath(path: readonly PropertyKey[], options: { readonly root
   return text === "" ? (options.root ?? "(root)") : text;
 }
 
-/** The parts of a zod schema's definition that lead to the object schema inside it. */
-interface SchemaDefinition {
-  readonly type: string;
-  readonly shape?: Readonly<Record<string, z.core.$ZodType>>;
-  readonly innerType?: z.core.$ZodType;
-  readonly in?: z.core.$ZodType;
-  readonly element?: z.core.$ZodType;
-  readonly valueType?: z.core.$ZodType;
-  readonly getter?: () => z.core.$ZodType;
-}
+/** How many keys a missing options object is shown with, at least: all it must have, then others, then `…`. */
+const keysShown = 3;
 
-function definitionOf(schema: z.core.$ZodType): SchemaDefinition {
-  return schema._zod.def as SchemaDefinition;
-}
-
-/** The schema under wrappers that keep a value's shape: optional, default, a pipe's input, … */
-function unwrapped(schema: z.core.$ZodType): z.core.$ZodType {
-  let current = schema;
-  for (;;) {
-    const definition = definitionOf(current);
-    const inner =
-      definition.innerType ??
-      (definition.type === "pipe" ? definition.in : undefined) ??
-      (definition.type === "lazy" ? definition.getter?.() : undefined);
-    if (inner === undefined) return current;
-    current = inner;
+/** The value at `path` inside `value`; `undefined` where there is none. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    try {
+      current = (current as Record<PropertyKey, unknown>)[part];
+    } catch {
+      return undefined;
+    }
   }
+  return current;
 }
 
 /**
- * The keys of the object schema that a value at `path` meets, looking through wrappers, arrays and
- * records; `undefined` where there is no single object schema (a union, a custom check).
+ * An object schema's keys as a reader would write the object: `{ problem, strategy, backend, … }`, the
+ * `…` standing for keys not shown and, where the object takes keys its schema does not list, for those.
  */
-function objectKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] | undefined {
-  let current: z.core.$ZodType | undefined = unwrapped(schema);
-  for (const part of path) {
-    const definition = definitionOf(current);
-    current =
-      definition.type === "object" && typeof part === "string"
-        ? definition.shape?.[part]
-        : definition.type === "array"
-          ? definition.element
-          : definition.type === "record"
-            ? definition.valueType
-            : undefined;
-    if (current === undefined) return undefined;
-    current = unwrapped(current);
-  }
-  const shape = definitionOf(current).shape;
-  return definitionOf(current).type === "object" && shape !== undefined ? Object.keys(shape) : undefined;
+function objectOutline(keys: KeysByNeed | undefined): string {
+  if (keys === undefined) return "";
+  const all = [...keys.required, ...keys.optional];
+  const shown = all.slice(0, Math.max(keys.required.length, keysShown));
+  const more = shown.length < all.length || !keys.closed;
+  return shown.length === 0 ? "" : ` { ${[...shown, ...(more ? ["…"] : [])].join(", ")} }`;
+}
+
+/** Whether a value can stand where an options object is expected. */
+function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -76,7 +61,11 @@ function objectKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): st
  * the error's `field` is the first problem's path, prefixed by `prefix`.
  * A key that a strict object (`z.strictObject`) does not know, usually a typo, is named by its own path
  * with the keys that object takes: `createBudget: budget.maxTotalToken: unknown key (budget takes
- * maxTotalTokens, …)`.
+ * maxTotalTokens, …)`. A missing option says what it must be, from the schema's description (`.describe`)
+ * where it has one: `createLlamaCppBackend: model: missing; expected a lab model name …`. No object at
+ * all names the keys it must have: `solve: expected an options object { problem, strategy, backend, … };
+ * got undefined` (field `options`, or `prefix` where given). Zod's own wording of a wrong type or value
+ * is put in the shared one: `n must be a number, got "x"`.
  *
  * @throws ConfigError `<owner>: <path>: <message>` for one problem, a list under `<owner> is invalid` for
  * several.
@@ -106,17 +95,36 @@ export function parseOptions<Schema extends z.ZodType>(
       const takes = known === undefined ? "" : ` (${object} takes ${known.join(", ")})`;
       return `${keys.join(", ")}: unknown key${keys.length === 1 ? "" : "s"}${takes}`;
     }
+    const keys = keysByNeed(schema, issue.path);
+    if (issue.path.length === 0 && keys !== undefined && !isObject(value)) {
+      const expected = `expected ${prefix === "" ? "an options object" : "an object"}${objectOutline(keys)}`;
+      return `${prefix === "" ? "" : `${prefix}: `}${expected}; got ${describeValue(value)}`;
+    }
+    const given = valueAt(value, issue.path);
+    const missing =
+      issue.path.length > 0 && given === undefined
+        ? missingExpectation(issue, schemaAt(schema, issue.path))
+        : undefined;
+    if (missing !== undefined) return `${field(issue.path)}: missing; expected ${missing}`;
     // A message in the shared wording ("must be …, got …") reads on from the path, as `checkInteger`'s does;
     // one that already names the field ("concurrency must be …") has the path take the name's place.
-    if (issue.message.startsWith("must be ")) return `${field(issue.path)} ${issue.message}`;
+    const message = issueMessage(issue, given);
+    if (message.startsWith("must be ")) return `${field(issue.path)} ${message}`;
     const last = issue.path.at(-1);
-    return typeof last === "string" && issue.message.startsWith(`${last} `)
-      ? `${field(issue.path)}${issue.message.slice(last.length)}`
-      : `${field(issue.path)}: ${issue.message}`;
+    return typeof last === "string" && message.startsWith(`${last} `)
+      ? `${field(issue.path)}${message.slice(last.length)}`
+      : `${field(issue.path)}: ${message}`;
   };
   const problems = result.error.issues.map(describe);
   const first = result.error.issues[0];
   const message =
     problems.length === 1 ? `${owner}: ${problems[0]}` : `${owner} is invalid:\n  ${problems.join("\n  ")}`;
-  throw new ConfigError(message, { field: first === undefined ? undefined : field(location(first)) });
+  // Without a prefix, a problem of the whole value is one of the options object.
+  const firstField =
+    first === undefined
+      ? undefined
+      : location(first).length === 0 && prefix === ""
+        ? "options"
+        : field(location(first));
+  throw new ConfigError(message, { field: firstField });
 }

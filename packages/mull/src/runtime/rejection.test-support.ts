@@ -16,3 +16,14 @@ export async function configRefusal(work: () => Promise<unknown>): Promise<Confi
   if (ConfigError.isInstance(error)) return error;
   throw error;
 }
+
+/** The `ConfigError` that `work` throws; any other outcome fails the test. */
+export function thrownConfigError(work: () => unknown): ConfigError {
+  try {
+    work();
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BackendCallError, ConfigError } from "../errors/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { httpRewardModelScorer } from "./http-reward-model-scorer.ts";
 
 interface Received {
@@ -185,5 +186,15 @@ describe("httpRewardModelScorer over HTTP", () => {
       expect((error as ConfigError).field).toBe("timeoutMilliseconds");
     }
     expect(make(2 ** 31 - 1)().name).toBe("reward-model:m");
+  });
+
+  it("names its options object when called from plain JavaScript without them", () => {
+    const untyped = httpRewardModelScorer as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe("httpRewardModelScorer: expected an options object; got undefined");
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped(null));
+    expect(malformed.message).toBe("httpRewardModelScorer: expected an options object; got null");
+    expect(malformed.field).toBe("options");
   });
 });

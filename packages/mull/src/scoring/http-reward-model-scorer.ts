@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BackendCallError, ConfigError } from "../errors/index.ts";
-import { checkInteger, checkOneOf } from "../runtime/index.ts";
+import { checkInteger, checkOneOf, parseOptions } from "../runtime/index.ts";
 // The file itself, not the folder's index: selection reads scores, so its index imports this folder.
 import { softmaxWeights } from "../selection/softmax-weights.ts";
 import type { OutcomeScorer, Problem, Score, ScoredSolution } from "../spec/index.ts";
@@ -91,6 +91,9 @@ function rewardOfItem(item: PoolingItem | ClassifyItem, positiveIndex: number, w
   return rewardOf(probabilities, positiveIndex, where);
 }
 
+/** An options object; its values are checked where they are read. */
+const httpRewardModelScorerOptions = z.object({});
+
 /**
  * An outcome scorer backed by a reward model served over HTTP by vLLM (or any server with the same
  * shapes): all solutions of a batch go in one request. For `pooling`, each result is a pooled vector or
@@ -106,6 +109,7 @@ function rewardOfItem(item: PoolingItem | ClassifyItem, positiveIndex: number, w
  * });
  */
 export function httpRewardModelScorer(options: HttpRewardModelScorerOptions): OutcomeScorer {
+  parseOptions(httpRewardModelScorerOptions, options, "httpRewardModelScorer");
   const owner = "httpRewardModelScorer";
   const shape = checkOneOf(owner, "shape", options.shape, ["pooling", "classify"]);
   const url = rewardModelUrl(options.baseUrl, shape, owner);

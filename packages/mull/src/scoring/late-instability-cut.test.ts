@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import type { TokenLogprob } from "../spec/index.ts";
 import { lateInstabilityCut } from "./late-instability-cut.ts";
 
@@ -77,5 +78,12 @@ describe("lateInstabilityCut", () => {
     expect(() => lateInstabilityCut({ k: 20, threshold, lateAfter: 0, entropyWeight: -1 })).toThrow(
       /entropyWeight/,
     );
+  });
+
+  it("names its options object when called from plain JavaScript without them", () => {
+    const untyped = lateInstabilityCut as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe("lateInstabilityCut: expected an options object; got undefined");
+    expect(nothing.field).toBe("options");
   });
 });

@@ -1,4 +1,5 @@
-import { checkInteger, checkNumber } from "../runtime/index.ts";
+import { z } from "zod";
+import { checkInteger, checkNumber, parseOptions } from "../runtime/index.ts";
 import type { TokenLogprob, TokenVerdict } from "../spec/index.ts";
 import { instabilityMeter } from "./instability-meter.ts";
 
@@ -20,6 +21,9 @@ export interface LateInstabilityCutOptions {
   readonly entropyWeight?: number | undefined;
 }
 
+/** An options object; its values are checked where they are read. */
+const lateInstabilityCutOptions = z.object({});
+
 /**
  * A token watcher that cuts a trace whose distribution turns unstable late (Chen et al., "I May Not Have
  * Articulated Myself Clearly"): it measures each position's instability index as `tokenInstability`
@@ -39,6 +43,7 @@ export interface LateInstabilityCutOptions {
 export function lateInstabilityCut(
   options: LateInstabilityCutOptions,
 ): (token: TokenLogprob) => TokenVerdict {
+  parseOptions(lateInstabilityCutOptions, options, "lateInstabilityCut");
   const owner = "lateInstabilityCut";
   const k = checkInteger(owner, "k", options.k, { minimum: 2 });
   const threshold = checkNumber(owner, "threshold", options.threshold, { minimum: 0 });

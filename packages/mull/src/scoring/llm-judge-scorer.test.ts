@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import type { Backend, GenerationRequest, Problem } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { llmJudgeScorer } from "./llm-judge-scorer.ts";
@@ -238,5 +239,17 @@ describe("llmJudgeScorer on a tool-use conversation", () => {
       /^Problem:\n2\+2\?\n\nProposed solution:\n4\n\nIs the proposed solution correct/,
     );
     expect(question).not.toContain("Be brief.");
+  });
+
+  it("names its options object and its backend when called from plain JavaScript without them", () => {
+    const untyped = llmJudgeScorer as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe("llmJudgeScorer: expected an options object { backend, … }; got undefined");
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({}));
+    expect(malformed.message).toBe(
+      "llmJudgeScorer: backend: missing; expected a backend (an object with describe, capabilities and generate methods)",
+    );
+    expect(malformed.field).toBe("backend");
   });
 });

@@ -1,5 +1,6 @@
+import { z } from "zod";
 import { addUsage, emptyUsage } from "../budget/index.ts";
-import { checkInteger, mapInParallel } from "../runtime/index.ts";
+import { checkInteger, mapInParallel, objectWithMethods, parseOptions } from "../runtime/index.ts";
 // The file itself, not the folder's index: selection reads scores, so its index imports this folder.
 import { canonicalArguments } from "../selection/tool-call-answer.ts";
 import type {
@@ -105,6 +106,15 @@ function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Promp
   };
 }
 
+/** The options the judge cannot do without; the rest are checked where they are read. */
+const judgeScorerOptions = z.object({
+  backend: objectWithMethods<Backend>({
+    expected: "a backend",
+    noun: "backend",
+    methods: ["describe", "capabilities", "generate"],
+  }),
+});
+
 /**
  * An outcome scorer that asks a model to grade each solution (LLM-as-a-judge): one call per solution at
  * temperature 0, the verdict read from the reply (`Score: 7/10` → 0.7, `YES` → 1). A reply without a
@@ -123,6 +133,7 @@ function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Promp
  * const result = await solve({ problem, strategy: "bon@8", backend, scorer: judge });
  */
 export function llmJudgeScorer(options: LlmJudgeScorerOptions): OutcomeScorer {
+  parseOptions(judgeScorerOptions, options, "llmJudgeScorer");
   const { backend } = options;
   const name = options.name ?? `judge:${backend.describe().model}`;
   const template = options.template ?? defaultJudgeTemplate;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import type { TokenLogprob } from "../spec/index.ts";
 import { lowConfidenceCut } from "./low-confidence-cut.ts";
 
@@ -40,5 +41,17 @@ describe("lowConfidenceCut", () => {
     first(token(1));
     expect(lowConfidenceCut(options)(token(1))).toBe("continue");
     expect(first(token(1))).toBe("stop");
+  });
+
+  it("names its options object and its threshold when called from plain JavaScript without them", () => {
+    const untyped = lowConfidenceCut as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe(
+      "lowConfidenceCut: expected an options object { k, window, threshold, … }; got undefined",
+    );
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({ k: 20, window: 8 }));
+    expect(malformed.message).toBe("lowConfidenceCut: threshold: missing; expected a number");
+    expect(malformed.field).toBe("threshold");
   });
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { integerSchema, numberSchema, parseOptions } from "../runtime/index.ts";
 import type { TokenLogprob, TokenVerdict } from "../spec/index.ts";
 import { slidingGroupConfidence } from "./sliding-group-confidence.ts";
 import { tokenConfidence } from "./token-confidence.ts";
@@ -12,6 +14,13 @@ export interface LowConfidenceCutOptions {
   readonly threshold: number;
 }
 
+/** Every option: the alternatives per position, the group size and the threshold. */
+const lowConfidenceCutOptions = z.object({
+  k: integerSchema({ minimum: 1 }),
+  window: integerSchema({ minimum: 1 }),
+  threshold: numberSchema(),
+});
+
 /**
  * DeepConf's online early stop for one trace (Fu et al., "Deep Think with Confidence"): a watcher that
  * keeps the sliding group confidence of the tokens generated so far (`slidingGroupConfidence` over
@@ -24,6 +33,7 @@ export interface LowConfidenceCutOptions {
  *   watchCompletion: () => lowConfidenceCut({ k: 20, window: 8, threshold: 11.5 }) });
  */
 export function lowConfidenceCut(options: LowConfidenceCutOptions): (token: TokenLogprob) => TokenVerdict {
+  parseOptions(lowConfidenceCutOptions, options, "lowConfidenceCut");
   const groups = slidingGroupConfidence(options.window);
   return (token) => {
     const confidence = tokenConfidence(token, options.k);

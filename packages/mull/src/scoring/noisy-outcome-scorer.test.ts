@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { noisyOutcomeScorer } from "./noisy-outcome-scorer.ts";
 import { programmaticScorer } from "./programmatic-scorer.ts";
 
@@ -62,5 +63,17 @@ describe("noisyOutcomeScorer", () => {
     expect(() => noisyOutcomeScorer({ base: exact, falsePositiveRate: 0, falseNegativeRate: -0.1 })).toThrow(
       /falseNegativeRate/,
     );
+  });
+
+  it("names its options object and its base scorer when called from plain JavaScript without them", () => {
+    const untyped = noisyOutcomeScorer as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe("noisyOutcomeScorer: expected an options object { base, … }; got undefined");
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({ falsePositiveRate: 0, falseNegativeRate: 0 }));
+    expect(malformed.message).toBe(
+      "noisyOutcomeScorer: base: missing; expected an outcome scorer (an object with a score method)",
+    );
+    expect(malformed.field).toBe("base");
   });
 });

@@ -1,4 +1,12 @@
-import { checkInteger, checkNumber, seededRng, seedFromText } from "../runtime/index.ts";
+import { z } from "zod";
+import {
+  checkInteger,
+  checkNumber,
+  objectWithMethods,
+  parseOptions,
+  seededRng,
+  seedFromText,
+} from "../runtime/index.ts";
 import type { OutcomeScorer } from "../spec/index.ts";
 
 /** Options of `noisyOutcomeScorer`. */
@@ -15,6 +23,15 @@ export interface NoisyOutcomeScorerOptions {
   readonly name?: string | undefined;
 }
 
+/** The scorer the noise is put on; the rates and seed are checked where they are read. */
+const noisyOutcomeScorerBase = z.object({
+  base: objectWithMethods<OutcomeScorer>({
+    expected: "an outcome scorer",
+    noun: "scorer",
+    methods: ["score"],
+  }),
+});
+
 /**
  * An imperfect outcome verifier made from a good one, as unit tests with limited coverage are: each
  * solution's verdict is flipped (score `s` becomes `1 − s`) with probability `falsePositiveRate` when the
@@ -28,6 +45,7 @@ export interface NoisyOutcomeScorerOptions {
  * const scorer = noisyOutcomeScorer({ base: labOutcomeChecker(), falsePositiveRate: 0.1, falseNegativeRate: 0.1 });
  */
 export function noisyOutcomeScorer(options: NoisyOutcomeScorerOptions): OutcomeScorer {
+  parseOptions(noisyOutcomeScorerBase, options, "noisyOutcomeScorer");
   const { base } = options;
   const owner = "noisyOutcomeScorer";
   const rate = { minimum: 0, maximum: 1 };

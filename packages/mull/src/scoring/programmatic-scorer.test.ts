@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { programmaticScorer } from "./programmatic-scorer.ts";
 
 describe("programmaticScorer", () => {
@@ -27,5 +28,19 @@ describe("programmaticScorer", () => {
     await expect(broken.score({ question: "q" }, [{ text: "", answer: undefined }])).rejects.toThrow(
       /scorer "broken": check returned NaN/,
     );
+  });
+
+  it("names its options object and its check when called from plain JavaScript without them", () => {
+    const untyped = programmaticScorer as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe(
+      "programmaticScorer: expected an options object { name, check, … }; got undefined",
+    );
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({ name: "checker" }));
+    expect(malformed.message).toBe(
+      "programmaticScorer: check: missing; expected a function of the problem and a solution",
+    );
+    expect(malformed.field).toBe("check");
   });
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { expecting, parseOptions } from "../runtime/index.ts";
 import type { OutcomeScorer, Problem, ScoredSolution } from "../spec/index.ts";
 
 /** Options of `programmaticScorer`. */
@@ -11,6 +13,14 @@ export interface ProgrammaticScorerOptions {
   ) => number | boolean | Promise<number | boolean>;
 }
 
+/** A name and a check function. */
+const programmaticScorerOptions = z.object({
+  name: z.string({ error: expecting("a scorer name (a string)") }),
+  check: z.custom<ProgrammaticScorerOptions["check"]>((value) => typeof value === "function", {
+    error: expecting("a function of the problem and a solution"),
+  }),
+});
+
 /**
  * An outcome scorer backed by code: a unit test, an exact checker, a lookup of the gold answer in a
  * benchmark. It makes no model calls.
@@ -22,6 +32,7 @@ export interface ProgrammaticScorerOptions {
  * });
  */
 export function programmaticScorer(options: ProgrammaticScorerOptions): OutcomeScorer {
+  parseOptions(programmaticScorerOptions, options, "programmaticScorer");
   const { name, check } = options;
   return {
     name,

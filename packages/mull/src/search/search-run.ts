@@ -27,6 +27,7 @@ import { childNode } from "./child-node.ts";
 import { createSearchCandidates } from "./search-candidates.ts";
 import type { ExpandRequest, SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
+import { checkSearchRunArguments } from "./search-run-arguments.ts";
 import { resolveSearchSettings, type SearchDefaults, type SearchSettings } from "./search-settings.ts";
 
 /** How a search ends: the population to pick from, or the one solution it settled on. */
@@ -93,6 +94,8 @@ function stableSortDescending<Item>(items: readonly Item[], value: (item: Item) 
 /**
  * Starts a search run over `problem` (see `SearchRun`), with the search's options and its own defaults.
  *
+ * @throws ConfigError for an argument that is missing or of the wrong kind (`createSearchRun: options.prm:
+ * missing; expected a process reward model …`).
  * @example
  * async run(problem, context) {
  *   const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
@@ -111,6 +114,7 @@ export function createSearchRun(
   options: SearchOptions,
   defaults: SearchDefaults,
 ): SearchRun {
+  checkSearchRunArguments(problem, context, options, defaults);
   const settings = resolveSearchSettings(options, context, defaults);
   /** Tokens a node may still generate: the step limit, within what the solution limit leaves. */
   const stepTokensFor = (node: SearchNode): number =>

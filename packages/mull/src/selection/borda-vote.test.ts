@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exactAnswerFormat } from "../answers/index.ts";
 import { manualClock, seededRng } from "../runtime/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import type { Candidate } from "../spec/index.ts";
 import { createTracer } from "../trace/index.ts";
 import { bordaVote } from "./borda-vote.ts";
@@ -80,5 +81,15 @@ describe("bordaVote", () => {
       method: "weighted:borda:self-certainty^0.5",
       winner: "A",
     });
+  });
+
+  it("names its options object and its power when called from plain JavaScript without them", () => {
+    const untyped = bordaVote as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe("bordaVote: expected an options object { scorer, power, … }; got undefined");
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({ scorer: "self-certainty" }));
+    expect(malformed.message).toBe("bordaVote: power: missing; expected a number");
+    expect(malformed.field).toBe("power");
   });
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { expecting, numberSchema, parseOptions } from "../runtime/index.ts";
 import { latestScore } from "../scoring/index.ts";
 import type { Candidate } from "../spec/index.ts";
 import type { TieBreak } from "./answer-groups.ts";
@@ -40,6 +42,12 @@ function rankWeights(
   return weights;
 }
 
+/** The scorer that ranks and the power of the ranks; the tie break is checked where it is read. */
+const bordaVoteOptions = z.object({
+  scorer: z.string({ error: expecting("a scorer name (a string)") }),
+  power: numberSchema(),
+});
+
 /**
  * Self-certainty's Borda vote (Kang et al., "Scalable Best-of-N Selection for LLMs via Self-Certainty"):
  * the candidates with a score from `scorer` are ranked by it, highest first, and the one at rank r of N
@@ -54,6 +62,7 @@ function rankWeights(
  * const { answer, tally } = vote(candidates, context);
  */
 export function bordaVote(options: BordaVoteOptions): Selector {
+  parseOptions(bordaVoteOptions, options, "bordaVote");
   const { scorer, power } = options;
   return (candidates, context) => {
     const ranked = candidates

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exactAnswerFormat } from "../answers/index.ts";
 import { manualClock, seededRng } from "../runtime/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import type { Candidate } from "../spec/index.ts";
 import { createTracer } from "../trace/index.ts";
 import { confidenceFilteredVote } from "./confidence-filtered-vote.ts";
@@ -84,5 +85,19 @@ describe("confidenceFilteredVote", () => {
     const majority = majorityVote()(pool, context());
     expect(result.answer).toBe(majority.answer);
     expect(result.answer).toBe("2");
+  });
+
+  it("names its options object and a percent out of range when called from plain JavaScript without them", () => {
+    const untyped = confidenceFilteredVote as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe(
+      "confidenceFilteredVote: expected an options object { scorer, keepPercent, … }; got undefined",
+    );
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({ scorer: "conf", keepPercent: 0 }));
+    expect(malformed.message).toBe(
+      "confidenceFilteredVote: keepPercent must be a number > 0 and ≤ 100, got 0",
+    );
+    expect(malformed.field).toBe("keepPercent");
   });
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { expecting, numberSchema, parseOptions } from "../runtime/index.ts";
 import { confidenceThreshold } from "../scoring/index.ts";
 import type { TieBreak } from "./answer-groups.ts";
 import type { CandidateWeight } from "./candidate-weight.ts";
@@ -15,6 +17,12 @@ export interface ConfidenceFilteredVoteOptions {
   readonly tieBreak?: TieBreak | undefined;
 }
 
+/** The scorer that gives confidences and the percent that votes; the tie break is checked where it is read. */
+const confidenceFilteredVoteOptions = z.object({
+  scorer: z.string({ error: expecting("a scorer name (a string)") }),
+  keepPercent: numberSchema({ exclusiveMinimum: 0, maximum: 100 }),
+});
+
 /**
  * DeepConf's offline vote (Fu et al., "Deep Think with Confidence"): among the candidates with an answer
  * and a confidence, only the `keepPercent`% most confident vote — round(η% of them), at least one, and
@@ -26,6 +34,7 @@ export interface ConfidenceFilteredVoteOptions {
  * const { answer } = vote(candidates, context);
  */
 export function confidenceFilteredVote(options: ConfidenceFilteredVoteOptions): Selector {
+  parseOptions(confidenceFilteredVoteOptions, options, "confidenceFilteredVote");
   const confidence = scoreWeight({ scorer: options.scorer });
   const { keepPercent } = options;
   return (candidates, context) => {

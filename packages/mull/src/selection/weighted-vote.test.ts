@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { manualClock, seededRng } from "../runtime/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import type { AnswerFormat, Candidate } from "../spec/index.ts";
 import { createTracer } from "../trace/index.ts";
 import { probabilityWeight } from "./probability-weight.ts";
@@ -89,5 +90,17 @@ describe("weightedVote", () => {
     const scored = (value: number) => [{ scorer: "rm", kind: "outcome" as const, value }];
     const pool = [candidate(0, "B", { scores: scored(0.5) }), candidate(1, "A", { scores: scored(0.5) })];
     expect(weightedVote({ weight: scoreWeight() })(pool, context()).key).toBe("B");
+  });
+
+  it("names its options object and its weight when called from plain JavaScript without them", () => {
+    const untyped = weightedVote as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe("weightedVote: expected an options object { weight, … }; got undefined");
+    expect(nothing.field).toBe("options");
+    const malformed = thrownConfigError(() => untyped({}));
+    expect(malformed.message).toBe(
+      "weightedVote: weight: missing; expected a candidate weight (an object with an of method)",
+    );
+    expect(malformed.field).toBe("weight");
   });
 });

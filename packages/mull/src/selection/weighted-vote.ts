@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { objectWithMethods, parseOptions } from "../runtime/index.ts";
 import { type AnswerGroup, answerGroups, pickWinner, recordVote, type TieBreak } from "./answer-groups.ts";
 import type { CandidateWeight } from "./candidate-weight.ts";
 import type { Selector } from "./selector.ts";
@@ -16,6 +18,15 @@ function logSumExp(values: readonly number[]): number {
   return top + Math.log(values.reduce((sum, value) => sum + Math.exp(value - top), 0));
 }
 
+/** The weight of each candidate; the tie break is checked where it is read. */
+const weightedVoteOptions = z.object({
+  weight: objectWithMethods<CandidateWeight>({
+    expected: "a candidate weight",
+    noun: "weight",
+    methods: ["of"],
+  }),
+});
+
 /**
  * A vote where each candidate's vote weighs `weight.of(candidate)`: the answer with the largest total
  * wins (ties: the answer that appeared first, or a draw). Candidates without an answer or a weight do
@@ -27,6 +38,7 @@ function logSumExp(values: readonly number[]): number {
  * const { answer } = vote(candidates, context);
  */
 export function weightedVote(options: WeightedVoteOptions): Selector {
+  parseOptions(weightedVoteOptions, options, "weightedVote");
   const { weight } = options;
   const tieBreak = options.tieBreak ?? "first";
   return (candidates, context) => {

@@ -36,6 +36,21 @@ describe("expandSpecBraces", () => {
     const huge = "gen@{1,2,3,4,5,6,7,8,9,10}+{a,b,c,d,e,f,g,h,i,j}+{a,b,c,d,e,f,g,h,i,j}+{a,b}";
     expect(() => expandSpecBraces(huge)).toThrow("2000 specs, more than 1024");
   });
+
+  it("names a pattern that is not text", () => {
+    const error = (() => {
+      try {
+        (expandSpecBraces as (pattern?: unknown) => unknown)();
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ field: "pattern" });
+    expect((error as Error).message).toBe(
+      'expandSpecBraces: pattern must be a spec pattern (a string such as "sc@{4,8}"), got undefined',
+    );
+  });
 });
 
 describe("expandSpecList", () => {
@@ -51,5 +66,11 @@ describe("expandSpecList", () => {
 
   it("refuses an empty item", () => {
     expect(() => expandSpecList("greedy,,sc@8")).toThrow('the list "greedy,,sc@8" has an empty item');
+  });
+
+  it("names a list that is not text", () => {
+    expect(() => expandSpecList(["greedy", "sc@8"] as never)).toThrow(
+      'expandSpecList: list must be a comma-separated list of spec patterns (a string such as "greedy,sc@{4,8}"), got ["greedy","sc@8"]',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
+import { optionError } from "../runtime/index.ts";
 
 /** The most specs one pattern may expand to. */
 export const largestSpecExpansion = 1024;
@@ -10,11 +11,15 @@ export const largestSpecExpansion = 1024;
  * `gen@8+test+vote`). A pattern without braces is itself. Groups do not nest; an empty alternative
  * (`{,+verify}`) stands for nothing, so a layer can be optional.
  *
- * @throws ConfigError for an unbalanced or nested brace, or more than `largestSpecExpansion` specs.
+ * @throws ConfigError for an unbalanced or nested brace, more than `largestSpecExpansion` specs, or a
+ * pattern that is not a string.
  * @example
  * expandSpecBraces("sc@{4,8,16}"); // ["sc@4", "sc@8", "sc@16"]
  */
 export function expandSpecBraces(pattern: string): string[] {
+  if (typeof pattern !== "string") {
+    throw optionError("expandSpecBraces", "pattern", pattern, 'a spec pattern (a string such as "sc@{4,8}")');
+  }
   const pieces: string[][] = [];
   let literal = "";
   let group: string[] | undefined;
@@ -71,11 +76,20 @@ function braceError(pattern: string, problem: string): ConfigError {
  * Splits a comma-separated list of spec patterns at the commas outside brace groups, and expands each
  * (`expandSpecBraces`): `greedy,sc@{4,8}` → `greedy`, `sc@4`, `sc@8`. Items are trimmed.
  *
- * @throws ConfigError for an empty item, an unbalanced brace, or a pattern that expands to too many specs.
+ * @throws ConfigError for an empty item, an unbalanced brace, a pattern that expands to too many specs, or
+ * a list that is not a string.
  * @example
  * expandSpecList("greedy,gen@{4,8}+vote"); // ["greedy", "gen@4+vote", "gen@8+vote"]
  */
 export function expandSpecList(list: string): string[] {
+  if (typeof list !== "string") {
+    throw optionError(
+      "expandSpecList",
+      "list",
+      list,
+      'a comma-separated list of spec patterns (a string such as "greedy,sc@{4,8}")',
+    );
+  }
   const items: string[] = [];
   let depth = 0;
   let current = "";

@@ -241,12 +241,12 @@ const malformed: readonly (readonly [string, () => unknown, string])[] = [
   [
     "bestOfN without a scorer",
     () => bestOfN({ n: 4 } as never),
-    "bestOfN: scorer must be an outcome scorer (an object with a score method), got undefined",
+    "bestOfN: scorer: missing; expected an outcome scorer (an object with a score method)",
   ],
   [
     "particleFilter without a process reward model",
     () => particleFilter({ n: 4 } as never),
-    "particleFilter: prm must be a process reward model (an object with a score method), got undefined",
+    "particleFilter: prm: missing; expected a process reward model (an object with a score method)",
   ],
   [
     "withEarlyStop with a string for stopWhen",
@@ -271,7 +271,7 @@ const malformed: readonly (readonly [string, () => unknown, string])[] = [
   [
     "selfConsistency without options",
     () => (selfConsistency as (options?: unknown) => unknown)(),
-    "selfConsistency: options must be an options object, got undefined",
+    "selfConsistency: expected an options object { n, temperature, tieBreak }; got undefined",
   ],
   [
     "selfConsistency with an unknown tie break",

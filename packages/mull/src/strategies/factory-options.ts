@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { optionError, parseOptions } from "../runtime/index.ts";
+import { parseOptions } from "../runtime/index.ts";
 
 /**
  * Checks the options object of a strategy factory (`selfConsistency`, `particleFilter`, `cascade`, …)
@@ -8,7 +8,8 @@ import { optionError, parseOptions } from "../runtime/index.ts";
  * string for `stopWhen`) is named with what it must be. The factory's own checks of values (`checkInteger`,
  * `checkOneOf`) run after it, so an option its schema leaves to them is worded by them.
  *
- * @throws ConfigError `<owner>: options must be an options object, got undefined` for no object;
+ * @throws ConfigError `<owner>: expected an options object { n, … }; got undefined` for no object (field
+ * `options`);
  * `<owner>: treshold: unknown key (<owner> takes threshold, posterior)` for an unknown key; `<owner>:
  * scorer must be an outcome scorer (an object with a score method), got undefined` for a wrong kind.
  * @example
@@ -20,8 +21,5 @@ export function checkFactoryOptions<Schema extends z.ZodType>(
   options: unknown,
   owner: string,
 ): z.output<Schema> {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw optionError(owner, "options", options, "an options object");
-  }
   return parseOptions(schema, options, owner);
 }

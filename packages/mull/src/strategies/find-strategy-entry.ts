@@ -1,6 +1,10 @@
+import { optionError } from "../runtime/index.ts";
 import { strategyCatalog } from "./catalog.ts";
 import { compileSpecForm, type SpecForm } from "./spec-form.ts";
 import type { SpecValues, StrategyEntry } from "./strategy-entry.ts";
+
+/** What a spec argument must be, in the words of `optionError`. */
+export const strategySpecText = 'a strategy spec (a string such as "sc@8")';
 
 /** The largest integer a spec may carry. */
 export const largestSpecValue = 100_000;
@@ -67,11 +71,13 @@ export const strategySpecForms: readonly string[] = strategyCatalog.flatMap((ent
  * family matches. A family that reads its own specs (`StrategyEntry.resolve`, an architecture) gives the
  * entry of that one spec, its canonical text as the form and no numbers.
  *
- * @throws ConfigError for a malformed spec of a family that reads its own specs (`gen@8+rank@x`).
+ * @throws ConfigError for a malformed spec of a family that reads its own specs (`gen@8+rank@x`), and for
+ * a `text` that is not a string.
  * @example
  * findStrategyEntry("beam-la1@16x4")?.values; // { L: 1, N: 16, M: 4 }
  */
 export function findStrategyEntry(text: string): SpecMatch | undefined {
+  if (typeof text !== "string") throw optionError("findStrategyEntry", "text", text, strategySpecText);
   for (const entry of strategyCatalog) {
     const resolved = entry.resolve?.(text, findStrategyEntry);
     if (resolved !== undefined) return { entry: resolved, form: resolved.forms[0]!, values: {} };

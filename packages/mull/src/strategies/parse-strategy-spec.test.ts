@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { labProcessReward } from "../lab/index.ts";
 import { programmaticScorer } from "../scoring/index.ts";
+import { findStrategyEntry } from "./find-strategy-entry.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
 
 const scorer = programmaticScorer({ name: "checker", check: () => true });
@@ -133,6 +134,23 @@ describe("parseStrategySpec", () => {
       'strategy: " alloc@4p2 " allocates samples over a batch of problems, not one: run it in a bench (mull bench or mull lab --strategies alloc@4p2) or call allocateCompute',
     );
     expect(() => parseStrategySpec("allocate@4")).toThrow(/unknown spec "allocate@4"/);
+  });
+  it("names a spec that is not text, and what it must be, instead of failing on it", () => {
+    const untyped = parseStrategySpec as (text?: unknown) => unknown;
+    for (const [given, shown] of [
+      [undefined, "undefined"],
+      [8, "8"],
+      [{ n: 8 }, '{"n":8}'],
+    ] as const) {
+      const attempt = () => untyped(given);
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(
+        `parseStrategySpec: text must be a strategy spec (a string such as "sc@8"), got ${shown}`,
+      );
+    }
+    expect(() => (findStrategyEntry as (text?: unknown) => unknown)()).toThrow(
+      'findStrategyEntry: text must be a strategy spec (a string such as "sc@8"), got undefined',
+    );
   });
   it("names the spec when its factory refuses one of its numbers", () => {
     expect(() => parseStrategySpec("ASC@16t2")).toThrow(

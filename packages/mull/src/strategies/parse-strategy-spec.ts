@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
 import { isAllocationSpec } from "../routing/allocation-spec.ts";
-import { expecting } from "../runtime/index.ts";
+import { expecting, optionError } from "../runtime/index.ts";
 import type { Backend, OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
 import { strategyCatalog } from "./catalog.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
@@ -10,6 +10,7 @@ import {
   largestSpecValue,
   splitModelRoute,
   strategySpecForms,
+  strategySpecText,
 } from "./find-strategy-entry.ts";
 import { functionOption, outcomeScorerOption, processRewardOption } from "./option-schemas.ts";
 import { repeatedRouteModel } from "./repeated-route-model.ts";
@@ -105,7 +106,8 @@ const searchForms = strategyCatalog
  * Case and surrounding spaces are ignored. A routing strategy names its models after a colon, smallest first
  * (`cascade@8:lab-small>lab-large`, resolved by `resolveModel`), or takes `defaultRoute`.
  *
- * @throws ConfigError for an unknown key of `options` or one of the wrong kind (`parseStrategySpec: scorr:
+ * @throws ConfigError for a `text` that is not a string (`parseStrategySpec: text must be a strategy spec
+ * (a string such as "sc@8"), got undefined`), for an unknown key of `options` or one of the wrong kind (`parseStrategySpec: scorr:
  * unknown key (parseStrategySpec takes scorer, prm, resolveModel, defaultRoute)`); naming the spec and
  * listing the forms when it is not one of them, when a strategy
  * that needs a scorer is given without one, a search without a process reward model, a router without
@@ -115,6 +117,7 @@ const searchForms = strategyCatalog
  * const strategy = parseStrategySpec("bon@8", { scorer: checker });
  */
 export function parseStrategySpec(text: string, options: ParseStrategySpecOptions = {}): Strategy {
+  if (typeof text !== "string") throw optionError("parseStrategySpec", "text", text, strategySpecText);
   checkFactoryOptions(parseStrategySpecOptions, options, "parseStrategySpec");
   const { route } = splitModelRoute(text);
   const match = findStrategyEntry(text);

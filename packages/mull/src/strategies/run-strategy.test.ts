@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addUsage } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
-import { rejection } from "../runtime/rejection.test-support.ts";
+import { configRefusal, rejection } from "../runtime/rejection.test-support.ts";
 import { llmJudgeScorer, programmaticScorer } from "../scoring/index.ts";
 import { solve } from "../solve.ts";
 import type { Strategy } from "../spec/index.ts";
@@ -151,5 +151,30 @@ describe("runStrategy", () => {
     });
     expect(stopped).toMatchObject({ stoppedBy: "condition:enough", partial: false, scoreCalls: 0 });
     expect(stopped.usage).toEqual({ promptTokens: 0, completionTokens: 0, calls: 0 });
+  });
+
+  it("names missing or malformed arguments before it records anything", async () => {
+    const untyped = runStrategy as (...given: unknown[]) => Promise<unknown>;
+    const none = await configRefusal(() => untyped());
+    expect(none.message).toBe(
+      "runStrategy is invalid:\n" +
+        "  strategy: missing; expected a strategy (an object with a run method)\n" +
+        "  problem: missing; expected a problem (an object with a question string)\n" +
+        "  context: missing; expected a strategy context (an object with backend, budget, rng, clock, tracer, …)",
+    );
+    expect(none.field).toBe("strategy");
+    const context = testStrategyContext({ backend: createScriptedBackend({ responses: ["#### 1"] }) });
+    const strategy = selfConsistency({ n: 1 });
+    expect((await configRefusal(() => untyped(strategy, "What is 1?", context))).message).toBe(
+      'runStrategy: problem must be a problem (an object with a question string), got "What is 1?"',
+    );
+    const { tracer: _tracer, ...withoutTracer } = context;
+    expect((await configRefusal(() => untyped(strategy, { question: "q" }, withoutTracer))).message).toBe(
+      "runStrategy: context.tracer: missing; expected a tracer (an object with a record method)",
+    );
+    expect(
+      (await configRefusal(() => untyped(strategy, { question: "q" }, context, { seed: 1.5 }))).message,
+    ).toBe("runStrategy: options.seed must be an integer, got 1.5");
+    expect(context.tracer.events()).toEqual([]);
   });
 });

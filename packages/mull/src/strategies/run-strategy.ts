@@ -1,6 +1,10 @@
+import { z } from "zod";
 import { createChildBudget } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
+import { expecting, integerSchema, parseOptions } from "../runtime/index.ts";
 import type { Problem, StopReason, Strategy, StrategyContext, StrategyResult } from "../spec/index.ts";
+import { strategyOption } from "./option-schemas.ts";
+import { problemArgument, strategyContextArgument } from "./run-arguments.ts";
 
 /** Whether a stop reason cut the plan short (a budget limit, the deadline, an abort), not a planned stop. */
 function isCut(reason: StopReason): boolean {
@@ -13,6 +17,18 @@ export interface RunStrategyOptions {
   readonly seed?: number | undefined;
 }
 
+/** The arguments, checked before the run records anything. */
+const runStrategyArguments = z.object({
+  strategy: strategyOption,
+  problem: problemArgument,
+  context: strategyContextArgument,
+  options: z
+    .strictObject({ seed: integerSchema().optional() } satisfies Record<keyof RunStrategyOptions, unknown>, {
+      error: expecting("an options object { seed }"),
+    })
+    .optional(),
+});
+
 /**
  * Runs a strategy as one node of the trace, on a child of the context's budget, and returns its outcome
  * with the cost account: the run records `run-start` (under `context.parentId`) and `run-end`; what the
@@ -20,6 +36,8 @@ export interface RunStrategyOptions {
  * parent; `partial` says whether a limit, the deadline or an abort cut the plan. Strategies never add up
  * their own usage: wrappers (early stopping, routing) run their inner strategies through this.
  *
+ * @throws ConfigError before anything runs, for an argument that is missing or of the wrong kind
+ * (`runStrategy: context: missing; expected a strategy context …`).
  * @throws BudgetExhaustedError when the strategy produced nothing before a limit, the deadline or an abort
  * cut it: the run still records its `run-end` (with that reason and what it spent), and the error's
  * `spent` holds the run's usage and scorer calls. Other errors of the strategy pass through unchanged.
@@ -33,6 +51,7 @@ export async function runStrategy(
   context: StrategyContext,
   options: RunStrategyOptions = {},
 ): Promise<StrategyResult> {
+  parseOptions(runStrategyArguments, { strategy, problem, context, options }, "runStrategy");
   const { tracer } = context;
   const runId = tracer.record({
     type: "run-start",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../runtime/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { createTracer } from "./create-tracer.ts";
 
 describe("createTracer", () => {
@@ -24,5 +25,19 @@ describe("createTracer", () => {
     tracer.record({ type: "note", parentId: run, message: "later" });
     expect(events).toHaveLength(2);
     expect(tracer.events()).toHaveLength(3);
+  });
+
+  it("names its clock when called from plain JavaScript without them", () => {
+    const untyped = createTracer as (...given: unknown[]) => unknown;
+    const nothing = thrownConfigError(() => untyped());
+    expect(nothing.message).toBe(
+      "createTracer: clock: missing; expected a clock (an object with a now method)",
+    );
+    expect(nothing.field).toBe("clock");
+    const malformed = thrownConfigError(() => untyped(Date));
+    expect(malformed.message).toBe(
+      "createTracer: clock must be a clock (an object with a now method), got the function Date; call it and pass the clock it returns",
+    );
+    expect(malformed.field).toBe("clock");
   });
 });

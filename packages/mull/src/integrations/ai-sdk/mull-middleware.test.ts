@@ -3,7 +3,10 @@ import { generateText, streamText, wrapLanguageModel } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
+import { labProfile } from "../../lab/index.ts";
+import type { SamplingSettings } from "../../spec/index.ts";
 import { mullMiddleware } from "./mull-middleware.ts";
+import type { MullCallSettings } from "./solve-call.ts";
 
 /** A model whose calls answer 42 five times in eight and 41 otherwise, 10 prompt and 7 output tokens each. */
 function votingModel(): MockLanguageModelV4 {
@@ -115,5 +118,53 @@ describe("mullMiddleware", () => {
 
   it("refuses a bad strategy name when the model is wrapped", () => {
     expect(() => mullMiddleware({ strategy: "nonsense@3" })).toThrow(ConfigError);
+  });
+
+  it("refuses an unknown key when the model is wrapped, listing only the keys it takes", () => {
+    const takes =
+      "(mullMiddleware takes strategy, budget, seed, sampling, profile, answerFormat, thinkingCues, scorer, prm, resolveModel, route, clock, price)";
+    expect(() => mullMiddleware({ strategy: "sc@8", sed: 1 } as MullCallSettings)).toThrow(
+      `mullMiddleware: sed: unknown key ${takes}`,
+    );
+    // The call gives the prompt, so a prompt template is a key the middleware does not take.
+    const template = () => ({ kind: "text" as const, text: "" });
+    expect(() => mullMiddleware({ strategy: "sc@8", promptTemplate: template } as MullCallSettings)).toThrow(
+      `mullMiddleware: promptTemplate: unknown key ${takes}`,
+    );
+  });
+
+  it("refuses missing settings or a missing strategy, naming what it must be", () => {
+    const untyped = mullMiddleware as (settings?: unknown) => unknown;
+    expect(() => untyped()).toThrow(/^mullMiddleware: .*options object.*got undefined/);
+    expect(() => untyped({ seed: 1 })).toThrow(/^mullMiddleware: strategy.*a strategy .* or its spec/);
+    try {
+      untyped({ seed: 1 });
+      expect.unreachable();
+    } catch (error) {
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as ConfigError).field).toBe("strategy");
+    }
+  });
+
+  it("refuses an option solve would refuse when the model is wrapped, not at the first call", () => {
+    expect(() => mullMiddleware({ strategy: "sc@8", seed: 1.5 })).toThrow(
+      "mullMiddleware: seed must be an integer, got 1.5",
+    );
+    expect(() => mullMiddleware({ strategy: "sc@8", sampling: { temp: 0.5 } as SamplingSettings })).toThrow(
+      /^mullMiddleware: sampling\.temp: unknown key/,
+    );
+  });
+
+  it("builds a strategy name with the profile's scorer, as solve does, and refuses it without one", async () => {
+    expect(() => mullMiddleware({ strategy: "bon@4" })).toThrow(/"bon@4" needs an outcome scorer/);
+    const base = votingModel();
+    const model = wrapLanguageModel({
+      model: base,
+      middleware: mullMiddleware({ strategy: "bon@4", profile: labProfile() }),
+    });
+    // The lab's checker grades a lab chain; the first four answers say 42, which 40+2 is.
+    const result = await generateText({ model, prompt: "40+2=?" });
+    expect(base.doGenerateCalls).toHaveLength(4);
+    expect(result.providerMetadata?.mull).toMatchObject({ strategy: "bon@4", answer: "42", samples: 4 });
   });
 });

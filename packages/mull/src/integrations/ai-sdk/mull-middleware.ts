@@ -1,9 +1,11 @@
 import type { LanguageModelV4, LanguageModelV4Middleware } from "@ai-sdk/provider";
 import type { Backend } from "../../spec/index.ts";
-import { parseStrategySpec } from "../../strategies/index.ts";
+import { checkFactoryOptions } from "../../strategies/factory-options.ts";
 import { createAISDKBackend } from "./ai-sdk-backend.ts";
 import {
+  checkCallStrategy,
   type MullCallSettings,
+  mullCallSettings,
   type PassedCallOptions,
   solveCall,
   toGenerateResult,
@@ -23,7 +25,11 @@ function backendOf(model: LanguageModelV4): (passed: PassedCallOptions) => Backe
  * strategy has chosen: `streamText` gets the chosen text at once, not token by token. Text prompts only:
  * a file, tool or reasoning part, or tools in the call, fail with a `ConfigError`.
  *
- * @throws ConfigError at once for a bad strategy name; per call, for a prompt mull cannot take.
+ * @throws ConfigError at once, before any call: for settings that are not an object, an unknown key
+ * (`mullMiddleware: sed: unknown key (mullMiddleware takes strategy, budget, seed, …)`; the call supplies
+ * the prompt, so `promptTemplate` is one), a missing strategy, an option `solve` would refuse (a seed that
+ * is not an integer, a scorer without a score method, …), or a strategy name that is unknown or lacks what
+ * it needs (`bon@4` without a scorer); per call, for a prompt mull cannot take.
  * @example
  * import { generateText, wrapLanguageModel } from "ai";
  * import { mullMiddleware } from "mull/ai-sdk";
@@ -32,10 +38,9 @@ function backendOf(model: LanguageModelV4): (passed: PassedCallOptions) => Backe
  * console.log(text, providerMetadata?.mull?.votes);
  */
 export function mullMiddleware(settings: MullCallSettings): LanguageModelV4Middleware {
-  // A bad strategy name fails here, where the model is wrapped, not at its first call.
-  if (typeof settings.strategy === "string") {
-    parseStrategySpec(settings.strategy, { scorer: settings.scorer, prm: settings.prm });
-  }
+  // Bad settings fail here, where the model is wrapped, not at its first call.
+  checkFactoryOptions(mullCallSettings, settings, "mullMiddleware");
+  if (typeof settings.strategy === "string") checkCallStrategy(settings.strategy, settings);
   return {
     specificationVersion: "v4",
     wrapGenerate: async ({ model, params }) =>

@@ -1,8 +1,9 @@
 import { generateText, streamText } from "ai";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
+import { labProfile } from "../../lab/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
-import { createMullProvider } from "./mull-provider.ts";
+import { createMullProvider, type MullProvider, type MullProviderOptions } from "./mull-provider.ts";
 
 // Five of eight samples answer 42; each solution is six words, so six completion tokens.
 const responses = [
@@ -69,6 +70,47 @@ describe("createMullProvider", () => {
     const mull = createMullProvider({ backend: () => createScriptedBackend({ responses, model: "qwen" }) });
     const result = await generateText({ model: mull("sc@8:qwen"), prompt });
     expect(result.response.modelId).toBe("sc@8:qwen");
+  });
+
+  it("refuses an unknown key when made, listing the keys it takes, and a missing backend", () => {
+    const backend = createScriptedBackend({ responses });
+    const make = () => createMullProvider({ backnd: backend } as unknown as MullProviderOptions);
+    expect(make).toThrow(
+      "backnd: unknown key (createMullProvider takes backend, budget, seed, sampling, profile, answerFormat, thinkingCues, scorer, prm, resolveModel, route, clock, price)",
+    );
+    expect(make).toThrow(
+      /createMullProvider[\s\S]*backend\b.*a backend \(an object with describe, capabilities and generate methods\) or a function from a model name to its backend/,
+    );
+    // The model name gives the strategy.
+    expect(() => createMullProvider({ backend, strategy: "sc@8" } as MullProviderOptions)).toThrow(
+      /^createMullProvider: strategy: unknown key \(createMullProvider takes backend, /,
+    );
+  });
+
+  it("refuses missing options, a backend of the wrong kind and a model name that is not a string", () => {
+    const untyped = createMullProvider as (options?: unknown) => MullProvider;
+    expect(() => untyped()).toThrow(/^createMullProvider: .*options object.*got undefined/);
+    expect(() => untyped({ backend: 5 })).toThrow(
+      "createMullProvider: backend must be a backend (an object with describe, capabilities and generate methods) or a function from a model name to its backend, got 5",
+    );
+    expect(() => untyped({ backend: createScriptedBackend({ responses }), seed: "1" })).toThrow(
+      /^createMullProvider: seed must be an integer/,
+    );
+    const mull = createMullProvider({ backend: createScriptedBackend({ responses }) });
+    expect(() => mull(5 as unknown as string)).toThrow(
+      'mull ai-sdk: model must be a model name such as "sc@8" or "sc@8:qwen2.5-7b", got 5',
+    );
+  });
+
+  it("builds a model's strategy with the profile's scorer, as solve does", async () => {
+    const mull = createMullProvider({ backend: createScriptedBackend({ responses }) });
+    expect(() => mull("bon@4")).toThrow(/"bon@4" needs an outcome scorer/);
+    const withProfile = createMullProvider({
+      backend: createScriptedBackend({ responses }),
+      profile: labProfile(),
+    });
+    const result = await generateText({ model: withProfile("bon@4"), prompt: "40+2=?" });
+    expect(result.providerMetadata?.mull).toMatchObject({ strategy: "bon@4", answer: "42", samples: 4 });
   });
 
   it("refuses an unknown strategy, and a bare strategy when backends are per model", () => {

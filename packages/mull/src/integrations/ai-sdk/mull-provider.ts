@@ -1,8 +1,18 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
+import { expecting, objectWithMethods, optionError } from "../../runtime/index.ts";
 import type { Backend } from "../../spec/index.ts";
-import { parseStrategySpec, splitStrategyPrefix } from "../../strategies/index.ts";
-import { type MullCallSettings, solveCall, toGenerateResult, toStreamResult } from "./solve-call.ts";
+import { checkFactoryOptions } from "../../strategies/factory-options.ts";
+import { splitStrategyPrefix } from "../../strategies/index.ts";
+import {
+  checkCallStrategy,
+  type MullCallSettings,
+  mullCallSettings,
+  solveCall,
+  toGenerateResult,
+  toStreamResult,
+} from "./solve-call.ts";
 
 /** Options of `createMullProvider`: the backend, and the options of `solve` every model shares. */
 export interface MullProviderOptions extends Omit<MullCallSettings, "strategy"> {
@@ -13,6 +23,29 @@ export interface MullProviderOptions extends Omit<MullCallSettings, "strategy"> 
    */
   readonly backend: Backend | ((model: string) => Backend);
 }
+
+/**
+ * The options of `createMullProvider`, strictly: the backend (or a function of the model name), then the
+ * call settings but the strategy, which each model name gives.
+ */
+const mullProviderOptions = z.strictObject({
+  backend: z.union(
+    [
+      objectWithMethods<Backend>({
+        expected: "a backend",
+        noun: "backend",
+        methods: ["describe", "capabilities", "generate"],
+      }),
+      z.custom<(model: string) => Backend>((value) => typeof value === "function"),
+    ],
+    {
+      error: expecting(
+        "a backend (an object with describe, capabilities and generate methods) or a function from a model name to its backend",
+      ),
+    },
+  ),
+  ...mullCallSettings.omit({ strategy: true }).shape,
+} satisfies Record<keyof MullProviderOptions, unknown>);
 
 /** A provider of strategy-wrapped mull backends as AI SDK language models (specification v4). */
 export interface MullProvider {
@@ -61,8 +94,10 @@ function servedModel(backend: Backend, asked: string | undefined): string {
  * name (`sc@8:gpt-4o` on a backend serving `qwen2.5-7b`) is refused: the backend cannot serve it, and a
  * response must not claim it did. Responses report the model that answered, `sc@8:qwen2.5-7b`.
  *
- * @throws ConfigError (from `languageModel`) for an unknown strategy, a model it cannot name, or a model
- * other than the one backend's.
+ * @throws ConfigError at once, for options that are not an object, an unknown key (`createMullProvider:
+ * backnd: unknown key (createMullProvider takes backend, budget, seed, …)`), a missing backend or one
+ * without its methods, or an option `solve` would refuse; from `languageModel`, for an unknown strategy or
+ * one lacking what it needs, a model it cannot name, or a model other than the one backend's.
  * @example
  * import { generateText } from "ai";
  * import { createOpenAICompatibleBackend } from "mull";
@@ -71,10 +106,14 @@ function servedModel(backend: Backend, asked: string | undefined): string {
  * const { text } = await generateText({ model: mull("sc@8:qwen2.5-7b"), prompt: "What is 17 * 23? End with #### <answer>." });
  */
 export function createMullProvider(options: MullProviderOptions): MullProvider {
+  checkFactoryOptions(mullProviderOptions, options, "createMullProvider");
   const { backend, ...settings } = options;
   const languageModel = (modelId: string): LanguageModelV4 => {
+    if (typeof modelId !== "string") {
+      throw optionError("mull ai-sdk", "model", modelId, 'a model name such as "sc@8" or "sc@8:qwen2.5-7b"');
+    }
     const { strategy, model } = splitModelId(modelId);
-    parseStrategySpec(strategy, { scorer: settings.scorer, prm: settings.prm });
+    checkCallStrategy(strategy, settings);
     if (typeof backend === "function" && model === undefined) {
       throw new ConfigError(
         `mull ai-sdk: model: expected "<strategy>:<model>" (e.g. "sc@8:qwen2.5-7b"), got "${modelId}"`,

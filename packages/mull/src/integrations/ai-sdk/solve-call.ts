@@ -8,8 +8,9 @@ import type {
   SharedV4ProviderMetadata,
 } from "@ai-sdk/provider";
 import { ConfigError } from "../../errors/index.ts";
-import { type SolveOptions, solve } from "../../solve.ts";
+import { type SolveOptions, solve, solveSettings } from "../../solve.ts";
 import type { Backend, SamplingSettings, SolveResult, Usage } from "../../spec/index.ts";
+import { parseStrategySpec } from "../../strategies/index.ts";
 import { problemFromPrompt } from "./prompt-messages.ts";
 
 /**
@@ -19,6 +20,36 @@ import { problemFromPrompt } from "./prompt-messages.ts";
  * to the call's seed, then 0.
  */
 export type MullCallSettings = Omit<SolveOptions, "problem" | "backend" | "signal" | "promptTemplate">;
+
+/**
+ * `MullCallSettings` as a strict schema: `solve`'s own, less the options a call supplies, so that
+ * `mullMiddleware` and `createMullProvider` refuse a key `solve` would refuse, or one the call supplies
+ * (`promptTemplate`), when they are called rather than at the first call, listing only the keys they take.
+ */
+export const mullCallSettings = solveSettings.omit({
+  problem: true,
+  backend: true,
+  signal: true,
+  promptTemplate: true,
+} satisfies Record<Exclude<keyof SolveOptions, keyof MullCallSettings>, true>);
+
+/**
+ * Builds the strategy a spec names as `solve` will at each call, with the settings' scorer and process
+ * reward model (or their profile's), `resolveModel` and `route`, so that a bad spec, or one missing what it
+ * needs, is refused where the model is made.
+ *
+ * @throws ConfigError from `parseStrategySpec`, naming the spec.
+ * @example
+ * checkCallStrategy("bon@4", { profile: labProfile() }); // the profile's outcome scorer serves bon@4
+ */
+export function checkCallStrategy(spec: string, settings: Omit<MullCallSettings, "strategy">): void {
+  parseStrategySpec(spec, {
+    scorer: settings.scorer ?? settings.profile?.outcomeScorer,
+    prm: settings.prm ?? settings.profile?.processReward,
+    resolveModel: settings.resolveModel,
+    defaultRoute: settings.route,
+  });
+}
 
 function callSampling(params: LanguageModelV4CallOptions, defaults: SamplingSettings): SamplingSettings {
   return {

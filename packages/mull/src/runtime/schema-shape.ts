@@ -1,0 +1,110 @@
+import { z } from "zod";
+
+/** The parts of a zod schema's definition that lead to the object schema inside it. */
+interface SchemaDefinition {
+  readonly type: string;
+  readonly shape?: Readonly<Record<string, z.core.$ZodType>>;
+  readonly innerType?: z.core.$ZodType;
+  readonly in?: z.core.$ZodType;
+  readonly element?: z.core.$ZodType;
+  readonly valueType?: z.core.$ZodType;
+  readonly getter?: () => z.core.$ZodType;
+  readonly catchall?: z.core.$ZodType;
+}
+
+function definitionOf(schema: z.core.$ZodType): SchemaDefinition {
+  return schema._zod.def as SchemaDefinition;
+}
+
+/** The schema one wrapper down (optional, default, a pipe's input, a lazy's target); `undefined` at the bottom. */
+function innerOf(schema: z.core.$ZodType): z.core.$ZodType | undefined {
+  const definition = definitionOf(schema);
+  return (
+    definition.innerType ??
+    (definition.type === "pipe" ? definition.in : undefined) ??
+    (definition.type === "lazy" ? definition.getter?.() : undefined)
+  );
+}
+
+/** The schema under wrappers that keep a value's shape: optional, default, a pipe's input, … */
+function unwrapped(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema;
+  for (let inner = innerOf(current); inner !== undefined; inner = innerOf(current)) current = inner;
+  return current;
+}
+
+/**
+ * The schema that a value at `path` meets, looking through wrappers, arrays and records; `undefined`
+ * where there is no single one (a union, a custom check).
+ */
+export function schemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): z.core.$ZodType | undefined {
+  let current: z.core.$ZodType = schema;
+  for (const part of path) {
+    const definition = definitionOf(unwrapped(current));
+    const next =
+      definition.type === "object" && typeof part === "string"
+        ? definition.shape?.[part]
+        : definition.type === "array"
+          ? definition.element
+          : definition.type === "record"
+            ? definition.valueType
+            : undefined;
+    if (next === undefined) return undefined;
+    current = next;
+  }
+  return current;
+}
+
+/** The shape of the object schema under `schema`'s wrappers; `undefined` where it is not an object schema. */
+function shapeOf(schema: z.core.$ZodType): Readonly<Record<string, z.core.$ZodType>> | undefined {
+  const definition = definitionOf(unwrapped(schema));
+  return definition.type === "object" ? definition.shape : undefined;
+}
+
+/**
+ * The keys of the object schema that a value at `path` meets; `undefined` where there is no single object
+ * schema there.
+ */
+export function objectKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  const at = schemaAt(schema, path);
+  const shape = at === undefined ? undefined : shapeOf(at);
+  return shape === undefined ? undefined : Object.keys(shape);
+}
+
+/** The keys of an object schema, split by whether an object must have them. */
+export interface KeysByNeed {
+  /** Keys whose schema refuses undefined. */
+  readonly required: readonly string[];
+  /** Keys that may be left out: optional, or with a default. */
+  readonly optional: readonly string[];
+  /** Whether the object refuses keys its schema does not list (`z.strictObject`). */
+  readonly closed: boolean;
+}
+
+/**
+ * The keys of the object schema at `path`, those an object must have apart from those it may leave out;
+ * `undefined` where there is no single object schema there.
+ */
+export function keysByNeed(schema: z.core.$ZodType, path: readonly PropertyKey[]): KeysByNeed | undefined {
+  const at = schemaAt(schema, path);
+  const shape = at === undefined ? undefined : shapeOf(at);
+  if (at === undefined || shape === undefined) return undefined;
+  const catchall = definitionOf(unwrapped(at)).catchall;
+  const entries = Object.entries(shape);
+  // A key whose schema takes undefined in its place (optional, with a default) may be left out.
+  const optional = (field: z.core.$ZodType) => field._zod.optin !== undefined;
+  return {
+    required: entries.filter(([, field]) => !optional(field)).map(([key]) => key),
+    optional: entries.filter(([, field]) => optional(field)).map(([key]) => key),
+    closed: catchall !== undefined && definitionOf(catchall).type === "never",
+  };
+}
+
+/** The description given to `schema` or to a wrapper inside it (`z.string().describe("a model name")`). */
+export function descriptionOf(schema: z.core.$ZodType): string | undefined {
+  for (let current: z.core.$ZodType | undefined = schema; current !== undefined; current = innerOf(current)) {
+    const description = z.globalRegistry.get(current)?.description;
+    if (description !== undefined) return description;
+  }
+  return undefined;
+}
