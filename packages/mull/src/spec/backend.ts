@@ -90,6 +90,15 @@ export interface CallOptions {
    */
   readonly onReasoning?: ((text: string) => void) | undefined;
   /**
+   * Told when an upstream has accepted the call: an HTTP backend calls it as a request of the call is
+   * answered with a success status (its response headers), before any of the answer is read; a call of
+   * several requests, or retried after a stream broke, may call it more than once. The call may still fail
+   * after it (a stream cut, a later request). Backends that call no upstream never call it. A server holds
+   * a streamed response's headers until then, so that an upstream that refuses the call (a 429, a 5xx
+   * after its retries) is answered with its real status.
+   */
+  readonly onAccepted?: (() => void) | undefined;
+  /**
    * Watches each completion's tokens as they are generated and may end one early (finish reason `cut`);
    * needs `capabilities.watchTokens` (a backend without it throws a `CapabilityError`). A cut completion
    * counts, in `completionTokens` and usage, exactly the tokens generated up to and including the one the

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BackendCallError } from "../../errors/index.ts";
+import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
 import { createOpenAICompatibleBackend, type OpenAICompatibleBackend } from "./openai-compatible-backend.ts";
 
 // An upstream that answers a streamed request with a whole JSON response (status 200), sending its
@@ -90,5 +91,37 @@ describe("attemptCall: a whole response to a watched request", () => {
     expect(fates).toEqual(["cancelled"]);
     // The body never ends on its own, so only the client letting it go closes the connection.
     await vi.waitFor(() => expect(connections).toEqual([{ closed: true }]), { timeout: 2_000 });
+  });
+});
+
+describe("attemptCall: onAccepted", () => {
+  const { fakeServer, backendFor } = useFakeServerBackends();
+  const question = {
+    prompt: { kind: "chat" as const, messages: [{ role: "user" as const, content: "6*7?" }] },
+  };
+
+  it("tells of the success status before the first piece of text, once per accepted attempt", async () => {
+    const server = await fakeServer({ replies: [{ status: 503 }, "It is 42."] });
+    const events: string[] = [];
+    const result = await backendFor(server, { capabilities: { n: true } }).generate(question, {
+      onAccepted: () => events.push("accepted"),
+      onText: (text) => events.push(`text ${text}`),
+    });
+    expect(result.completions[0]?.text).toBe("It is 42.");
+    // The 503 was retried without a word; the 200 was told of before its text.
+    expect(events[0]).toBe("accepted");
+    expect(events.filter((event) => event === "accepted")).toHaveLength(1);
+    expect(events.slice(1).join("")).toMatch(/^text /);
+  });
+
+  it("is never told when every attempt is refused", async () => {
+    const server = await fakeServer({ handler: () => ({ status: 429, retryAfterMilliseconds: 5 }) });
+    let accepted = 0;
+    const error = await backendFor(server, { capabilities: { n: true }, maxRetries: 2 })
+      .generate(question, { onAccepted: () => (accepted += 1) })
+      .catch((thrown: unknown) => thrown);
+    expect((error as BackendCallError).status).toBe(429);
+    expect(server.requests.filter((request) => request.body?.max_tokens !== 1)).toHaveLength(3);
+    expect(accepted).toBe(0);
   });
 });

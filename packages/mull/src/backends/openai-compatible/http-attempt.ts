@@ -183,6 +183,7 @@ export async function attemptCall(
       throw networkFailure(thrown, "before a response arrived", 0);
     }
     if (!response.ok) throw await statusFailure(response, publicUrl, signal, context);
+    call.onAccepted?.();
     const contentType = response.headers.get("content-type") ?? "";
     if (contentType.includes("text/event-stream")) {
       assembler = new StreamAssembler(call.withTopLogprobs, onPiece, watch);

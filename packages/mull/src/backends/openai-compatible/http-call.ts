@@ -30,6 +30,8 @@ export interface HttpCall {
   readonly signal: AbortSignal | undefined;
   /** Receives the first choice's text and reasoning pieces of a streamed response as they arrive; no retry after one. */
   readonly onPiece?: PieceRelay | undefined;
+  /** Told as an attempt is answered with a success status, before its body is read (`CallOptions.onAccepted`). */
+  readonly onAccepted?: (() => void) | undefined;
   /**
    * Watches the first choice's tokens of a streamed response as they arrive; at `stop` the stream is closed
    * and the choice ends there (finish reason `cut`). No retry once a token was watched.

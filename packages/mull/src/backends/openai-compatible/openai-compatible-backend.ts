@@ -190,6 +190,7 @@ export function createOpenAICompatibleBackend(
         signal,
         streamed,
         onPiece: pieceRelayOf(callOptions),
+        onAccepted: callOptions?.onAccepted,
         watch,
         // Told at the call's own abort only: the backend's disposal rejects with its own error.
         onAborted:

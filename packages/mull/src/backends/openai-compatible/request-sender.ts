@@ -20,6 +20,8 @@ export interface RequestShape {
   readonly streamed: boolean;
   /** Receives the text and reasoning pieces of a streamed single completion. */
   readonly onPiece?: PieceRelay | undefined;
+  /** Told as the request is answered with a success status (`HttpCall.onAccepted`). */
+  readonly onAccepted?: (() => void) | undefined;
   /** Watches the tokens of a streamed single completion, and may cut it (see `HttpCall.watch`). */
   readonly watchChoice?: ((token: TokenLogprob) => TokenVerdict) | undefined;
   /** Receives what the request had done when `signal`'s abort cut it after it was sent (`HttpCall.onAborted`). */
@@ -75,6 +77,7 @@ export function createRequestSender(settings: {
             withTopLogprobs: shape.logprobs && topLogprobCount(shape.request) > 0,
             signal: shape.signal,
             onPiece: shape.onPiece,
+            onAccepted: shape.onAccepted,
             watch: shape.watchChoice,
             onAborted: shape.onAborted,
           }),

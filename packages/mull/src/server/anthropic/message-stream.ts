@@ -1,14 +1,12 @@
 import { createSseStream, sseHeaders } from "../http/index.ts";
 import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
 import {
-  earlyFailureMilliseconds,
   type LiveText,
   mullBody,
   type ProgressFeed,
   type RequestOutcome,
   type RequestPlan,
   type SettledWork,
-  throwEarlyFailure,
 } from "../requests/index.ts";
 import type { RequestLog } from "../routes/request-log.ts";
 import { anthropicErrorOf } from "./anthropic-error.ts";
@@ -36,18 +34,16 @@ export interface MessageStreamOptions {
 }
 
 /**
- * Answers a streamed messages request with Anthropic's events: `message_start` and a `ping` first (at once
- * for a strategy; for a pass-through when its first piece arrives or after `earlyFailureMilliseconds`, so a
- * failure within that window gets its real status: it is thrown); `ping` while the work runs (and one more,
- * carrying `mull.progress`, as each of a strategy's samples finishes), a
+ * Answers a streamed messages request with Anthropic's events, once the request is under way (the caller
+ * held it until then, `throwEarlyFailure`): `message_start` and a `ping` at once; `ping` while the work
+ * runs (and one more, carrying `mull.progress`, as each of a strategy's samples finishes), a
  * pass-through's reasoning and text relayed as `thinking_delta`s and `text_delta`s as the upstream writes
- * them (`createLiveBlocks`), then the blocks not yet sent
- * (`content_block_start`, many `thinking_delta`, `text_delta` or `input_json_delta` pieces,
- * `content_block_stop`), `message_delta` with the stop reason and the usage, and `message_stop`. As for
- * chat completions, a later failure is sent as the last event: Anthropic's `error` event.
+ * them (`createLiveBlocks`), then the blocks not yet sent (`content_block_start`, many `thinking_delta`,
+ * `text_delta` or `input_json_delta` pieces, `content_block_stop`), `message_delta` with the stop reason
+ * and the usage, and `message_stop`. As for chat completions, a failure after the stream opened is sent as
+ * the last event: Anthropic's `error` event.
  *
- * @throws the work's early failure, or the abort reason when the request was aborted before the stream
- *   started.
+ * @throws the abort reason when the request was aborted before the stream started.
  */
 export async function streamMessage(options: MessageStreamOptions): Promise<Response> {
   const { plan, live, progress, abort, log } = options;
@@ -55,9 +51,6 @@ export async function streamMessage(options: MessageStreamOptions): Promise<Resp
     (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error }),
   );
-  if (plan.strategy === undefined) {
-    await throwEarlyFailure(settled, live, Math.min(options.keepAliveMilliseconds, earlyFailureMilliseconds));
-  }
   abort.signal.throwIfAborted();
   const finish = options.responseEnd.defer();
   let ended = false;

@@ -5,29 +5,37 @@ import type { RequestOutcome } from "./request-outcome.ts";
 export type SettledWork = { ok: true; value: RequestOutcome } | { ok: false; error: unknown };
 
 /**
- * How long a streamed pass-through holds its headers for an early failure: an upstream's 429 or 5xx comes
- * back within milliseconds, and answering it with its real status (and `Retry-After`) lets a client's SDK
- * retry on its own; a generation that has not failed by then is working, and its stream opens.
+ * How long a streamed pass-through on a backend that calls no upstream (embedded, scripted), which cannot
+ * say when it accepted the request, holds its headers for an early failure (`RequestAcceptance.attempt`).
  */
 export const earlyFailureMilliseconds = 500;
 
 /**
- * Waits, for a streamed request without a strategy, until its work fails, its first piece arrives or
- * `windowMilliseconds` pass, whichever is first; throws the failure so it is answered with its real status.
- * A strategy request does not wait: it works for seconds before it has anything to say.
+ * Holds a streamed request's response until the request is accepted (`RequestAcceptance`: a strategy once
+ * its upstream's circuit let it through, a pass-through once its upstream answered with a success status),
+ * its first piece arrives, or its work settles, whichever is first; throws the work's failure, so that a
+ * request that fails before it is under way is answered with its real status, as it would be unstreamed: a
+ * 429 or 5xx once the backend's retries are spent (with `Retry-After`), a 503 when its upstream's circuit
+ * is open before any call. No fixed window bounds the hold: retries take longer than any window short
+ * enough not to delay a healthy stream, and honour the upstream's `Retry-After`. What bounds it is the
+ * request's own deadlines (the upstream's `timeoutMilliseconds` over every retry, its first-token timeout,
+ * `maxRequestMilliseconds`), and an upstream that answers at all, since its headers end the hold long
+ * before its first token. Keep-alive comments start with the headers.
  *
- * @throws the work's error when it failed within the window before any piece was relayed.
+ * @throws the work's error when it failed before the request was accepted.
  */
 export async function throwEarlyFailure(
-  settled: Promise<SettledWork>,
+  work: Promise<unknown>,
+  accepted: Promise<void>,
   live: LiveText | undefined,
-  windowMilliseconds: number,
 ): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const waited = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), windowMilliseconds);
-  });
-  const early = await Promise.race([settled, waited, ...(live === undefined ? [] : [live.started])]);
-  clearTimeout(timer);
-  if (early !== undefined && !early.ok) throw early.error;
+  const early = await Promise.race([
+    work.then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    ),
+    accepted,
+    ...(live === undefined ? [] : [live.started]),
+  ]);
+  if (early !== undefined) throw early.error;
 }

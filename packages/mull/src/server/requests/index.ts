@@ -10,6 +10,7 @@ export { planCountedRequest } from "./plan-counted-request.ts";
 export { planRequest, requestPromptOf } from "./plan-request.ts";
 export { progressBody, progressChunk, progressComment } from "./progress-chunk.ts";
 export { type JsonBodyLimits, readJsonBody } from "./read-json-body.ts";
+export { createRequestAcceptance, type RequestAcceptance } from "./request-acceptance.ts";
 export type { EndpointKind, RequestPlan } from "./request-plan.ts";
 export {
   type ChatRequestBody,

@@ -4,8 +4,11 @@ import { choiceOf } from "./outcome-choice.ts";
 import type { RequestOutcome } from "./request-outcome.ts";
 import type { RequestPlan } from "./request-plan.ts";
 
-/** Where a streamed pass-through's pieces go: its text (`onText`) and its reasoning (`onReasoning`). */
-export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning">;
+/**
+ * Where a streamed pass-through's pieces go: its text (`onText`) and its reasoning (`onReasoning`); and who
+ * is told when its upstream accepted it (`onAccepted`).
+ */
+export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning" | "onAccepted">;
 
 /**
  * Serves a request without a strategy: its `n` completions straight from the model's backend, with

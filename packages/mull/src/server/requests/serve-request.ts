@@ -26,6 +26,8 @@ export interface ServeRequestOptions {
   readonly progress?: ProgressFeed | undefined;
   /** Told of each plan as it is tried: the request's own, then its fallbacks'. */
   readonly onAttempt?: ((plan: RequestPlan) => void) | undefined;
+  /** Told when an upstream accepts a pass-through's call (`CallOptions.onAccepted`). */
+  readonly onAccepted?: (() => void) | undefined;
 }
 
 /**
@@ -69,7 +71,10 @@ export async function serveRequest(options: ServeRequestOptions): Promise<Fallba
     replan,
     run: (next) => {
       options.onAttempt?.(next);
-      const relay = live === undefined ? undefined : { onText: live.push, onReasoning: live.pushReasoning };
+      const relay = {
+        ...(live === undefined ? {} : { onText: live.push, onReasoning: live.pushReasoning }),
+        onAccepted: options.onAccepted,
+      };
       return runRequest(next, signal, limits.minSampleFraction, relay, options.progress?.sample);
     },
     canRestart: () => (live === undefined || !live.delivered()) && !signal.aborted,

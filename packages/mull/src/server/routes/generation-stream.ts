@@ -1,7 +1,6 @@
 import { type ApiError, createSseStream, sseHeaders } from "../http/index.ts";
 import type { RequestAbort, ResponseEnd } from "../middleware/index.ts";
 import {
-  earlyFailureMilliseconds,
   type LiveText,
   legacyFunctionChunks,
   liveTailChunks,
@@ -14,7 +13,6 @@ import {
   type ResponseIdentity,
   type SettledWork,
   streamChunks,
-  throwEarlyFailure,
 } from "../requests/index.ts";
 import type { RequestLog } from "./request-log.ts";
 
@@ -71,8 +69,8 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
   };
   return createSseStream({
     start(writer) {
-      // The first bytes go out before the upstream has said anything, so clients and proxies see the
-      // stream open (and time to first byte is the server's, not the upstream's).
+      // The first bytes go out at once, before any of the answer, so clients and proxies see the stream
+      // open (under a strategy, time to first byte is the server's, not the upstream's).
       writer.comment("keep-alive");
       timer = setInterval(() => writer.comment("keep-alive"), options.keepAliveMilliseconds);
       live?.listen((piece, first) =>
@@ -112,16 +110,13 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
 }
 
 /**
- * Answers a streamed generation request with server-sent events: a strategy request gets its headers and a
- * first keep-alive comment at once; a pass-through gets them when its first piece arrives or after
- * {@link earlyFailureMilliseconds} at most, whichever is first, so an upstream failure within that window
- * (a 429, a 5xx) is answered with its real status and `Retry-After`: the failure is thrown. Keep-alive
- * comments follow while the work runs (a pass-through's text is relayed as the upstream writes it), and a
- * later failure is sent as the last event, `data: {"error": …}` in OpenAI's error shape, never followed by
- * `[DONE]`; its status is logged. The request's line is logged when the stream ends.
+ * Answers a streamed generation request with server-sent events, once the request is under way (the
+ * caller held it until then, `throwEarlyFailure`): its headers and a first keep-alive comment at once,
+ * more while the work runs (a pass-through's text is relayed as the upstream writes it), and a failure
+ * after that as the last event, `data: {"error": …}` in OpenAI's error shape, never followed by `[DONE]`;
+ * its status is logged. The request's line is logged when the stream ends.
  *
- * @throws the work's early failure, or the abort reason when the request was aborted before the stream
- *   started.
+ * @throws the abort reason when the request was aborted before the stream started.
  */
 export async function streamGeneration(options: GenerationStreamOptions): Promise<Response> {
   const { live, abort, log } = options;
@@ -129,9 +124,6 @@ export async function streamGeneration(options: GenerationStreamOptions): Promis
     (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error }),
   );
-  if (options.plan.strategy === undefined) {
-    await throwEarlyFailure(settled, live, Math.min(options.keepAliveMilliseconds, earlyFailureMilliseconds));
-  }
   abort.signal.throwIfAborted();
   const finish = options.responseEnd.defer();
   const body = generationEvents({

@@ -9,7 +9,9 @@ import {
   type CompletionRequestBody,
   createLiveText,
   createProgressFeed,
+  createRequestAcceptance,
   type EndpointKind,
+  earlyFailureMilliseconds,
   inClientFields,
   type LiveText,
   type ProgressFeed,
@@ -18,6 +20,7 @@ import {
   type RequestPlan,
   readJsonBody,
   serveRequest,
+  throwEarlyFailure,
 } from "../requests/index.ts";
 import type { ServerMetrics } from "../telemetry/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
@@ -68,8 +71,10 @@ export interface PlannedRouteFront<
  * (refusing it before any upstream call when it cannot be served; its prompt's tokens counted by the
  * model's tokenizer where the backend can, `planCountedRequest`), reserves its worst case against the
  * key's budget, serves it (along the fallback chain), settles what it used, and lets the front end answer
- * whole or streamed. A request whose client went away gets 499, one cut by a shutdown 503, and every other
- * error an OpenAI-shaped error (which a front end's middleware may rewrite).
+ * whole or streamed: a streamed request once it is under way (`throwEarlyFailure`), so that one that fails
+ * before (an upstream's 429 or 5xx after the retries, an open circuit) gets the status and `Retry-After`
+ * it would get unstreamed. A request whose client went away gets 499, one cut by a shutdown 503, and every
+ * other error an OpenAI-shaped error (which a front end's middleware may rewrite).
  *
  * @example
  * app.post("/v1/chat/completions", plannedRoute(options, { endpoint: "chat", parse, answer }));
@@ -116,6 +121,12 @@ export function plannedRoute<
         plan.stream && plan.strategy !== undefined
           ? createProgressFeed(plan.samples, plan.answerFormat)
           : undefined;
+      // A streamed request's headers wait until it is under way upstream.
+      const acceptance = plan.stream
+        ? createRequestAcceptance(
+            Math.min(options.config.server.keepAliveMilliseconds, earlyFailureMilliseconds),
+          )
+        : undefined;
       const chosen = pull;
       const work = serveRequest({
         endpoint,
@@ -128,7 +139,9 @@ export function plannedRoute<
         progress,
         onAttempt: (next) => {
           log.attempted = next;
+          acceptance?.attempt(next);
         },
+        onAccepted: acceptance?.accept,
       }).then(
         async ({ outcome, plan: answered }) => {
           await account(metrics, answered.served, outcome, reservation, models);
@@ -143,6 +156,7 @@ export function plannedRoute<
           throw error;
         },
       );
+      if (acceptance !== undefined) await throwEarlyFailure(work, acceptance.accepted, live);
       return await front.answer({ plan, work, live, progress, log }, parsed, context);
     } catch (error) {
       // A request refused before it was served teaches the bandit nothing (a no-op once settled).
