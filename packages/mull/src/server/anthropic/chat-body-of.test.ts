@@ -95,9 +95,10 @@ describe("chatBodyOf", () => {
         thinking: { type: "enabled", budget_tokens: 64 },
       }),
     ).toEqual([400, "thinking.budget_tokens"]);
+    // The block's type is at fault, not the content as a whole.
     expect(refusal({ messages: [{ role: "user", content: [{ type: "audio" }] }] })).toEqual([
       400,
-      "messages[0].content",
+      "messages[0].content[0].type",
     ]);
   });
 });

@@ -121,29 +121,55 @@ export type MessagesRequestBody = z.output<typeof messagesRequestSchema>;
 /** One message of a `MessagesRequestBody`. */
 export type MessagesRequestMessage = MessagesRequestBody["messages"][number];
 
-/** What each field of a messages request expects, by its path or last segment, for the 400's message. */
+/**
+ * What each field of a messages request expects, by its path with array indices left out
+ * (`messages[].content[].type`), for the 400's message; `mull.*` and the sampling fields it shares with
+ * chat completions read as there (`fieldMessages`).
+ */
 export const messagesFieldMessages: Readonly<Record<string, string>> = {
   ...fieldMessages,
   messages: "must be a non-empty array of { role, content } messages",
-  role: "must be user or assistant (the system prompt goes in the top-level system field)",
-  content:
-    "must be a string or a non-empty array of content blocks (text, image, tool_use, tool_result, thinking)",
-  type: "must be one of text, image, tool_use, tool_result, thinking",
+  "messages[]": "must be a message object { role, content }",
+  "messages[].role": "must be user or assistant (the system prompt goes in the top-level system field)",
+  "messages[].content":
+    "must be a string or a non-empty array of content blocks (text, image, document, tool_use, tool_result, thinking)",
+  "messages[].content[]": "must be a content block { type, … }",
+  "messages[].content[].type":
+    "must be one of text, image, document, tool_use, tool_result, thinking, redacted_thinking",
+  "messages[].content[].text": "must be a string (the block's text)",
+  "messages[].content[].id": "must be the tool_use block's id (1 to 256 characters)",
+  "messages[].content[].name": "must be the name of the tool called (1 to 256 characters)",
+  "messages[].content[].input": "must be an object (the tool's arguments)",
+  "messages[].content[].tool_use_id":
+    "must be the id of the tool_use block this result answers (1 to 256 characters)",
+  "messages[].content[].content": "must be a string or an array of text and image blocks",
+  "messages[].content[].is_error": "must be true or false",
+  "messages[].content[].thinking": "must be a string (the thinking as the client received it)",
   max_tokens: "must be an integer of at least 1",
   temperature: "must be a number from 0 to 1",
   top_k: "must be an integer of at least 0",
   system: "must be a string or an array of text blocks",
+  "system[]": 'must be a text block { "type": "text", "text" }',
   stop_sequences: "must be an array of at most 16 non-empty strings",
-  tools: "must be a non-empty array of { name, description, input_schema }",
-  input_schema: 'must be a JSON schema object such as { "type": "object", "properties": { … } }',
-  input: "must be an object (the tool's arguments)",
-  tool_use_id: "must name the tool_use block this result answers",
+  "stop_sequences[]": "must be a non-empty string",
+  tools: "must be a non-empty array of at most 128 { name, description, input_schema }",
+  "tools[]": "must be a tool { name, description, input_schema }",
+  "tools[].type": 'must be "custom" or left out (server tools are not supported here)',
+  "tools[].name": "must be a tool name of 1 to 64 characters",
+  "tools[].description": "must be a string",
+  "tools[].input_schema": 'must be a JSON schema object such as { "type": "object", "properties": { … } }',
   tool_choice: 'must be { "type": "auto" | "any" | "none" } or { "type": "tool", "name" }',
+  "tool_choice.type": "must be one of auto, any, tool, none",
+  "tool_choice.name": "must be the name of one of the tools (1 to 64 characters)",
+  "tool_choice.disable_parallel_tool_use": "must be true or false",
   thinking:
     'must be { "type": "enabled", "budget_tokens": N }, { "type": "disabled" } or { "type": "adaptive" }',
-  budget_tokens: "must be a positive integer (thinking tokens)",
+  "thinking.type": "must be one of enabled, disabled, adaptive, between_tools",
+  "thinking.budget_tokens": "must be a positive integer (thinking tokens)",
   metadata: "must be an object such as { user_id }",
+  "metadata.user_id": "must be a string of at most 256 characters (an id of the end user)",
   service_tier: 'must be "auto" or "standard_only"',
   cache_control: 'must be an object such as { "type": "ephemeral" }',
+  "cache_control.type": 'must be a string such as "ephemeral"',
   context_management: "must be an object such as { edits: [ … ] }",
 };

@@ -12,7 +12,8 @@ const legacyFunction = z.looseObject({
 });
 
 const legacySchema = z.object({
-  functions: z.array(legacyFunction).min(1).max(128).optional(),
+  // Null reads as absent, as on every field OpenAI marks nullable.
+  functions: z.array(legacyFunction).min(1).max(128).nullable().optional(),
   function_call: z
     .union([z.enum(["none", "auto"]), z.object({ name: z.string().min(1) })])
     .nullable()
@@ -22,7 +23,9 @@ const legacySchema = z.object({
 const legacyMessages: Readonly<Record<string, string>> = {
   functions: 'must be a non-empty array of { "name", "parameters" } (deprecated: use tools)',
   function_call: 'must be "none", "auto" or { "name" } (deprecated: use tool_choice)',
-  name: "must be a function name of 1 to 64 characters",
+  "functions[]": 'must be a function { "name", "parameters" } (deprecated: use tools)',
+  "functions[].name": "must be a function name of 1 to 64 characters",
+  "functions[].parameters": "must be a JSON schema object",
 };
 
 /** A chat body read with OpenAI's deprecated function calling mapped onto tools. */
@@ -65,7 +68,7 @@ function mappedMessages(messages: readonly unknown[]): unknown[] {
       if (typeof call.arguments !== "string") {
         refuse(`${at}.function_call.arguments`, "must be a string (the call's arguments as JSON text)");
       }
-      if (message.tool_calls !== undefined) {
+      if (message.tool_calls != null) {
         refuse(`${at}.function_call`, "cannot be given with tool_calls: use tool_calls alone");
       }
       const id = `call_function_${position}`;
@@ -114,14 +117,14 @@ export function legacyFunctions(raw: unknown): LegacyFunctionsBody {
       (message.role === "function" ||
         (message.function_call !== undefined && message.function_call !== null)),
   );
-  if (raw.functions === undefined && raw.function_call === undefined && !legacyHistory) {
+  if (raw.functions == null && raw.function_call == null && !legacyHistory) {
     return { body: raw, legacy: false };
   }
   const legacy = parseRequestBody(legacySchema, raw, legacyMessages);
-  if (legacy.functions !== undefined && raw.tools !== undefined) {
+  if (legacy.functions != null && raw.tools != null) {
     refuse("functions", "cannot be given with tools: functions is deprecated, send tools alone");
   }
-  if (legacy.function_call !== undefined && raw.tool_choice !== undefined) {
+  if (legacy.function_call != null && raw.tool_choice != null) {
     refuse(
       "function_call",
       "cannot be given with tool_choice: function_call is deprecated, send tool_choice alone",
@@ -133,7 +136,7 @@ export function legacyFunctions(raw: unknown): LegacyFunctionsBody {
     body: {
       ...rest,
       messages: Array.isArray(raw.messages) ? mappedMessages(raw.messages) : raw.messages,
-      ...(legacy.functions === undefined
+      ...(legacy.functions == null
         ? {}
         : { tools: legacy.functions.map((fn) => ({ type: "function", function: fn })) }),
       ...(choice === undefined || choice === null
@@ -143,9 +146,9 @@ export function legacyFunctions(raw: unknown): LegacyFunctionsBody {
               typeof choice === "string" ? choice : { type: "function", function: { name: choice.name } },
           }),
     },
-    legacy: legacy.functions !== undefined,
+    legacy: legacy.functions != null,
     clientFields: {
-      ...(legacy.functions === undefined ? {} : { tools: "functions" }),
+      ...(legacy.functions == null ? {} : { tools: "functions" }),
       ...(choice === undefined || choice === null ? {} : { tool_choice: "function_call" }),
     },
   };

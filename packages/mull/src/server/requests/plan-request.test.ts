@@ -278,3 +278,29 @@ function refusal(plan: () => unknown): ApiError {
   }
   throw new Error("expected the request to be refused");
 }
+
+describe("planRequest: mull.answer_format", () => {
+  const plan = (answerFormat: string) => () =>
+    planRequest(
+      "chat",
+      { model: "m", messages, mull: { answer_format: answerFormat } },
+      models,
+      config.limits,
+    );
+
+  it("takes a named format", () => {
+    expect(plan("numeric")().answerFormat.name).toContain("numeric");
+  });
+
+  it("names the formats it takes and the name given, a long one by its length only", () => {
+    const short = refusal(plan("boxed"));
+    expect(short.param).toBe("mull.answer_format");
+    expect(short.message).toBe(
+      'mull.answer_format must be one of auto, numeric, math, date, choice, exact, text, got "boxed"',
+    );
+    const pasted = refusal(plan("sk-proj-SECRETSECRETSECRET"));
+    expect(pasted.message).toBe(
+      "mull.answer_format must be one of auto, numeric, math, date, choice, exact, text, got a string of 26 characters",
+    );
+  });
+});

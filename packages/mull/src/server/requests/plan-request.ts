@@ -1,4 +1,4 @@
-import { answerFormatByName, autoAnswerFormat } from "../../answers/index.ts";
+import { answerFormatByName, answerFormatNames, autoAnswerFormat } from "../../answers/index.ts";
 import { withToolCallKeys } from "../../selection/index.ts";
 import type { Prompt } from "../../spec/index.ts";
 import type { ServerConfig } from "../config/index.ts";
@@ -14,6 +14,7 @@ import { requestPrompt } from "./request-prompt.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
 import { requestStrategy, resolveModel, strategySpec } from "./request-strategy.ts";
 import { checkContextWindow, checkRequestTokens, promptTokensPhrase } from "./request-token-limits.ts";
+import { shownValue } from "./shown-value.ts";
 
 /** The served model a request is planned on, its prompt, and the prompt's tokens estimated from its characters. */
 export interface RequestPromptOf {
@@ -182,14 +183,15 @@ export function planRequest(
 
   let answerFormat = autoAnswerFormat;
   if (mull?.answer_format !== undefined) {
-    try {
-      answerFormat = answerFormatByName(mull.answer_format);
-    } catch (error) {
-      throw new ApiError(400, (error as Error).message, {
-        param: "mull.answer_format",
-        code: "invalid_value",
-      });
+    if (!(answerFormatNames as readonly string[]).includes(mull.answer_format)) {
+      // Not the lookup's own message: it would quote the name whole, and a client may have pasted a key here.
+      throw new ApiError(
+        400,
+        `mull.answer_format must be one of ${answerFormatNames.join(", ")}, got ${shownValue(mull.answer_format)}`,
+        { param: "mull.answer_format", code: "invalid_value" },
+      );
     }
+    answerFormat = answerFormatByName(mull.answer_format);
   }
 
   checkContextWindow(served, estimatedPromptTokens, maxTokens, counted);

@@ -1,6 +1,24 @@
 import { z } from "zod";
-import { describeValue, issuePath } from "../../runtime/index.ts";
+import { answerFormatNames } from "../../answers/index.ts";
+import { issuePath } from "../../runtime/index.ts";
 import { ApiError } from "../http/index.ts";
+import { issueExpectation } from "./issue-expectation.ts";
+import { shownValue } from "./shown-value.ts";
+import { specificIssue } from "./specific-issue.ts";
+
+/**
+ * An optional field that takes null too, read as absent: OpenAI marks it nullable, and clients that write
+ * every field send null for those they leave unset.
+ */
+function nullAsAbsent<Schema extends z.ZodType>(schema: Schema) {
+  return z.preprocess((value) => value ?? undefined, schema.optional());
+}
+
+/** The largest seed: mull's run seeds and the per-sample seeds (`seed + i`) sent upstream stay in 32 bits. */
+const largestSeed = 2 ** 31 - 1;
+
+/** A run seed, `mull.seed` or OpenAI's `seed`: sent back as `mull.seed`, it repeats the run. */
+const runSeed = z.number().int().min(0).max(largestSeed);
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
 
@@ -17,7 +35,7 @@ const message = z
       .union([z.string(), z.array(textPart).min(1)])
       .nullable()
       .optional(),
-    tool_calls: z.array(toolCall).min(1).optional(),
+    tool_calls: nullAsAbsent(z.array(toolCall).min(1)),
     tool_call_id: z.string().min(1).max(256).optional(),
   })
   .superRefine((value, context) => {
@@ -79,7 +97,7 @@ const forwarded = {
 
 /** Chat-only fields forwarded as they are: tools, the response format, chat-template arguments. */
 const forwardedChat = {
-  tools: z.array(tool).min(1).max(128).optional(),
+  tools: nullAsAbsent(z.array(tool).min(1).max(128)),
   tool_choice: z
     .union([
       z.enum(["none", "auto", "required"]),
@@ -109,12 +127,7 @@ const mullOptions = z.strictObject({
   strategy: z.string().min(1).max(64).optional(),
   /** Samples for a strategy given without `@N`. */
   n: z.number().int().min(1).optional(),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
+  seed: runSeed.optional(),
   answer_format: z.string().min(1).max(32).optional(),
   // Strict: a misspelt limit (`max_call`) is refused, never silently left unenforced.
   budget: z
@@ -129,18 +142,20 @@ const mullOptions = z.strictObject({
 
 const common = {
   model: z.string().min(1).max(512),
-  n: z.number().int().min(1).optional(),
+  n: z.number().int().min(1).nullable().optional(),
   max_tokens: z.number().int().min(1).nullable().optional(),
   max_completion_tokens: z.number().int().min(1).nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().gt(0).max(1).nullable().optional(),
   stream: z.boolean().nullable().optional(),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
+  stream_options: z.object({ include_usage: z.boolean().nullable().optional() }).nullable().optional(),
   stop: z
     .union([z.string(), z.array(z.string()).max(4)])
     .nullable()
     .optional(),
-  seed: z.number().int().nullable().optional(),
+  // The run's seed as `mull.seed` is, in the same range: a seed OpenAI would take beyond it is refused
+  // rather than changed, since the answer echoes it back as `mull.seed` to repeat the run.
+  seed: runSeed.nullable().optional(),
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
   mull: mullOptions.nullable().optional(),
@@ -182,22 +197,50 @@ export type MullRequestOptions = z.output<typeof mullOptions>;
 /** Body fields that would let a client choose where the server sends its requests (and its keys). */
 export const bannedRequestFields: readonly string[] = ["api_base", "base_url", "api_url", "endpoint_url"];
 
-/** Clear messages for the fields clients most often get wrong, by the field's path, else its last segment. */
+/**
+ * A field's path with its array indices left out, as the messages of `parseRequestBody` are keyed:
+ * `messages[2].content[0].type` becomes `messages[].content[].type`.
+ */
+function fieldPattern(param: string): string {
+  return param.replace(/\[\d+\]/g, "[]");
+}
+
+/**
+ * What the fields of the OpenAI endpoints expect, by the field's path with array indices left out
+ * (`messages[].role`; see `fieldPattern`), each read after the field's path: `n must be …, got 0`. A field
+ * not listed is described from the schema's issue: `logit_bias.50256 must be a number of at most 100, got
+ * 200`.
+ */
 export const fieldMessages: Readonly<Record<string, string>> = {
   model: "must be a non-empty string naming a model (see GET /v1/models)",
   messages: "must be a non-empty array of messages",
-  role: "must be one of system, developer, user, assistant, tool",
-  tool_calls:
+  "messages[]": 'must be a message object { "role", "content" }',
+  "messages[].role": "must be one of system, developer, user, assistant, tool",
+  "messages[].content": "must be a string or a non-empty array of text parts",
+  "messages[].content[]": 'must be a text part { "type": "text", "text" }',
+  "messages[].content[].type": 'must be "text" (only text parts are taken)',
+  "messages[].tool_calls":
     'must be a non-empty array of calls { "id", "type": "function", "function": { "name", "arguments" } }',
-  arguments: "must be a string (the call's arguments as JSON text)",
-  tools: 'must be a non-empty array of { "type": "function", "function": { "name", "parameters" } }',
+  "messages[].tool_calls[].type": 'must be "function"',
+  "messages[].tool_calls[].function.arguments": "must be a string (the call's arguments as JSON text)",
+  "messages[].tool_call_id": "must be the id of the call this tool message answers (1 to 256 characters)",
+  prompt: "must be a string (or an array of one string)",
+  tools:
+    'must be a non-empty array of at most 128 { "type": "function", "function": { "name", "parameters" } }',
+  "tools[]": 'must be a tool { "type": "function", "function": { "name", "parameters" } }',
+  "tools[].type": 'must be "function"',
+  "tools[].function.name": "must be a function name of 1 to 64 characters",
+  "tools[].function.parameters": "must be a JSON schema object",
   tool_choice: 'must be "none", "auto", "required" or { "type": "function", "function": { "name" } }',
   parallel_tool_calls: "must be true or false",
   response_format: 'must be an object such as { "type": "json_object" }',
-  logit_bias: "must map token ids to numbers from -100 to 100",
+  "response_format.type": "must be one of text, json_object, json_schema",
+  logit_bias: "must be an object mapping token ids to numbers from -100 to 100",
+  user: "must be a string of at most 256 characters (an id of the end user)",
   top_k: "must be an integer (-1 or 0 disables it)",
   min_p: "must be a number from 0 to 1",
-  content: "must be a string or a non-empty array of text parts",
+  repetition_penalty: "must be a number greater than 0 (1 leaves the logits as they are)",
+  chat_template_kwargs: "must be an object of arguments for the chat template",
   n: "must be an integer of at least 1",
   max_tokens: "must be at least 1 (an integer)",
   max_completion_tokens: "must be at least 1 (an integer)",
@@ -207,50 +250,31 @@ export const fieldMessages: Readonly<Record<string, string>> = {
   stream_options: 'must be an object such as { "include_usage": true }',
   "stream_options.include_usage": "must be true or false",
   stop: "must be a string or an array of at most 4 strings",
-  seed: "must be an integer",
+  seed: `must be an integer from 0 to ${largestSeed}`,
   top_logprobs: "must be an integer from 0 to 20",
   logprobs: "must be true or false (chat) or an integer from 0 to 20 (completions)",
-  prompt: "must be a string",
   presence_penalty: "must be a number from -2 to 2",
   frequency_penalty: "must be a number from -2 to 2",
-  strategy: "must be a strategy spec such as sc@8, bon@4 or greedy",
-  answer_format: "must name an answer format",
+  mull: "must be an object with any of strategy, n, seed, answer_format, budget, reasoning_budget",
+  "mull.strategy": "must be a strategy spec such as sc@8, bon@4 or greedy (at most 64 characters)",
+  "mull.n": "must be an integer of at least 1 (the samples of a strategy given without @N)",
+  "mull.seed": `must be an integer from 0 to ${largestSeed}`,
+  "mull.answer_format": `must be one of ${answerFormatNames.join(", ")}`,
   "mull.reasoning_budget": "must be a positive integer (thinking tokens per sample)",
+  "mull.budget":
+    "must be an object with any of max_total_tokens, max_completion_tokens, max_calls, max_milliseconds",
   "mull.budget.max_total_tokens": "must be a positive integer (tokens)",
   "mull.budget.max_completion_tokens": "must be a positive integer (tokens)",
   "mull.budget.max_calls": "must be a positive integer (upstream calls)",
   "mull.budget.max_milliseconds": "must be a positive integer (milliseconds)",
-  "mull.budget":
-    "must be an object with any of max_total_tokens, max_completion_tokens, max_calls, max_milliseconds",
-  mull: "must be an object with any of strategy, n, seed, answer_format, budget, reasoning_budget",
 };
-
-/** Longest string a message shows: a mistyped word ("5", "yes"); a longer one may be a pasted key. */
-const longestShownString = 16;
-
-/**
- * The value at fault as a message shows it after "got": numbers, booleans, null and strings of up to 16
- * characters as `describeValue` writes them (`"5"` reads as a string); a longer string by its length, and
- * an array or object by its size or kind, since they may hold a key a client pasted.
- */
-function shownValue(input: unknown): string {
-  if (typeof input === "string") {
-    return input.length <= longestShownString
-      ? describeValue(input)
-      : `a string of ${input.length} characters`;
-  }
-  if (Array.isArray(input)) {
-    return input.length === 0 ? "[]" : `an array of ${input.length} item${input.length === 1 ? "" : "s"}`;
-  }
-  if (typeof input === "object" && input !== null) return "an object";
-  return describeValue(input);
-}
 
 /**
  * Validates a parsed body against a request schema. `messages` says what each field expects, by its path
- * or its last segment (default the OpenAI endpoints'). Unknown fields are left out (`unknownFieldsOf` reads
- * them apart); the result holds only fields the server knows, in fresh objects (keys such as `__proto__`
- * in the input never reach it).
+ * with array indices left out (`messages[].role`; default the OpenAI endpoints' `fieldMessages`); a field
+ * not listed there is described from the schema (its type, allowed values or bounds). Unknown fields are
+ * left out (`unknownFieldsOf` reads them apart); the result holds only fields the server knows, in fresh
+ * objects (keys such as `__proto__` in the input never reach it).
  *
  * @throws ApiError 400 `invalid_request_error` whose `param` is the first field at fault
  * (`messages[1].role`) and whose message says what was expected and what was given
@@ -275,16 +299,11 @@ export function parseRequestBody<Schema extends z.ZodType>(
   }
   const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path ?? [];
+  const first = result.error.issues[0];
+  const issue = first === undefined ? undefined : specificIssue(first);
   // OpenAI's `param`: `messages[2].content`, and none for the body itself.
-  const param = issuePath(path, { root: "" });
-  const last = [...path].reverse().find((part) => typeof part === "string");
-  // A custom rule's own message names the fault better than the field's general expectation.
-  const expected =
-    issue?.code === "custom"
-      ? issue.message
-      : (messages[param] ?? (typeof last === "string" ? messages[last] : undefined));
+  const param = issuePath(issue?.path ?? [], { root: "" });
+  const listed = messages[fieldPattern(param)];
   if (issue?.code === "unrecognized_keys") {
     // Only the strict objects (`mull`, `mull.budget`) refuse unknown fields: name every one, and what is
     // accepted there (each name cut at 64 characters).
@@ -293,20 +312,30 @@ export function parseRequestBody<Schema extends z.ZodType>(
       fields.length === 1 ? `${fields[0]} is not a known field` : `${fields.join(", ")} are not known fields`;
     throw new ApiError(
       400,
-      `${named}: ${param === "" ? "the body" : param} ${expected ?? "has fixed fields"}`,
+      `${named}: ${param === "" ? "the body" : param} ${listed ?? "has fixed fields"}`,
       {
         param: fields[0],
         code: "unknown_parameter",
       },
     );
   }
-  const missing = issue?.code === "invalid_type" && issue.input === undefined;
+  const field = param === "" ? "the request body" : param;
+  const described = issue === undefined ? undefined : issueExpectation(issue);
+  // A custom rule's own message names the fault better than the field's general expectation.
+  const expected =
+    issue?.code === "custom"
+      ? issue.message
+      : (listed ?? (described === undefined ? "is invalid" : `must be ${described}`));
   const input: unknown = issue?.input;
-  // A custom rule's message names the fault itself, and its input is the object the rule read.
-  const given = input === undefined || issue?.code === "custom" ? "" : `, got ${shownValue(input)}`;
-  const message =
-    missing && param !== ""
-      ? `${param} is required`
-      : `${param === "" ? "the request body" : param} ${expected ?? issue?.message ?? "is invalid"}${given}`;
+  let message: string;
+  if (input === undefined && param !== "" && issue?.code !== "custom") {
+    // Only a wrong type or an unknown tag has no input: the field is missing.
+    message =
+      issue?.code === "invalid_type" ? `${param} is required` : `${param} is required and ${expected}`;
+  } else {
+    // A custom rule's message names the fault itself, and its input is the object the rule read.
+    const given = input === undefined || issue?.code === "custom" ? "" : `, got ${shownValue(input)}`;
+    message = `${field} ${expected}${given}`;
+  }
   throw new ApiError(400, message, { param: param === "" ? undefined : param, code: "invalid_value" });
 }

@@ -5,6 +5,7 @@ import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import type { ChatRequestBody } from "./request-schema.ts";
 import { servedModelResolver } from "./served-model-resolver.ts";
+import { withLongStringsHidden } from "./shown-value.ts";
 
 const bareStrategy = /^[a-z][a-z-]*$/i;
 
@@ -53,7 +54,9 @@ export function strategySpec(
   if (prefix !== undefined && given !== undefined && given.toLowerCase() !== prefix.toLowerCase()) {
     throw new ApiError(
       400,
-      `mull.strategy "${given}" contradicts the model prefix "${prefix}"; give the strategy once`,
+      withLongStringsHidden(
+        `mull.strategy ${JSON.stringify(given)} contradicts the model prefix ${JSON.stringify(prefix)}; give the strategy once`,
+      ),
       { param: "mull.strategy", code: "invalid_value" },
     );
   }
@@ -71,10 +74,8 @@ export function strategySpec(
     return { spec: `${given}@${mull?.n ?? 8}`, param: "mull.strategy" };
   }
   if (mull?.n !== undefined && !given.toLowerCase().endsWith(`@${mull.n}`)) {
-    throw new ApiError(400, `mull.n ${mull.n} contradicts mull.strategy "${given}"; give the count once`, {
-      param: "mull.n",
-      code: "invalid_value",
-    });
+    const message = `mull.n ${mull.n} contradicts mull.strategy ${JSON.stringify(given)}; give the count once`;
+    throw new ApiError(400, withLongStringsHidden(message), { param: "mull.n", code: "invalid_value" });
   }
   return { spec: given, param: "mull.strategy" };
 }
@@ -83,7 +84,9 @@ export function strategySpec(
  * The strategy a request names, parsed with its served model's scorer and PRM and the served models as
  * routes (`cascade@8:lab-small>lab-large`).
  *
- * @throws ApiError 400 `invalid_strategy` on the field that named it, saying what the model lacks.
+ * @throws ApiError 400 `invalid_strategy` on the field that named it, saying what the model lacks or what
+ * the spec should look like; there a spec or part of one over 16 characters is shown by its length only,
+ * as a client may have pasted a key into the field (`withLongStringsHidden`).
  */
 export function requestStrategy(
   named: NamedStrategy,
@@ -99,12 +102,13 @@ export function requestStrategy(
     });
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
+    // A spec that gets as far as needing a scorer or a PRM parsed whole, so it is a spec, not a pasted key.
     const message =
       error.field === "scorer"
         ? `strategy "${named.spec}" needs an outcome scorer, and model "${served.name}" has none configured`
         : error.field === "prm"
           ? `strategy "${named.spec}" is a step-level search and needs a process reward model, and model "${served.name}" has none configured (upstreams[].prm)`
-          : error.message.replace(/^strategy: /, "");
+          : withLongStringsHidden(error.message.replace(/^strategy: /, ""), [named.spec]);
     throw new ApiError(400, message, { param: named.param, code: "invalid_strategy" });
   }
 }
