@@ -11,6 +11,7 @@ import { serveCommand } from "./commands/serve.ts";
 import { solveCommand } from "./commands/solve.ts";
 import { tuneCommand } from "./commands/tune.ts";
 import { workerCommand } from "./commands/worker.ts";
+import { endOnClosedPipe } from "./end-on-closed-pipe.ts";
 import { ignoreFileSizeSignal } from "./ignore-file-size-signal.ts";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage. */
@@ -71,6 +72,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   const from = checkOneOf("runCli", "from", options.from ?? "node", ["node", "user"]);
   // Before any command loads the embedded engine: a file-size limit is then an error, not a silent kill.
   ignoreFileSizeSignal();
+  // A reader that closes the pipe early (`mull models | head -1`) ends the command quietly.
+  endOnClosedPipe();
   const program = createProgram();
   try {
     await program.parseAsync([...argv], { from });

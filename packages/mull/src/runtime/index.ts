@@ -33,3 +33,4 @@ export { retryAfterMilliseconds } from "./retry-after.ts";
 export { seedFromText } from "./seed-from-text.ts";
 export { seededRng } from "./seeded-rng.ts";
 export { type SleepOptions, sleep } from "./sleep.ts";
+export { refuseEmptyPath } from "./path-lookup.ts";

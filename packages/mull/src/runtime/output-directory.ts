@@ -2,41 +2,21 @@ import { closeSync, mkdirSync, openSync, rmdirSync, type Stats, unlinkSync } fro
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors/index.ts";
 import { refuseEmptyPath, refuseFileInPath, statOrUndefined } from "./path-lookup.ts";
-
-/** Words for the errors that stop mull from creating or writing a directory; other errors are not the path's fault. */
-const unwritableReasons: Readonly<Record<string, string>> = {
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  EROFS: "the file system is read-only",
-  // A kernel file system (`/proc`, `/sys`) answers a new name with ENOENT.
-  ENOENT: "the file system there takes no new entries",
-  ENOTDIR: "a file stands where a folder of the path would be",
-  EEXIST: "a file of that name is in the way",
-};
-
-/** The refusal of an output path that cannot be created or written, or `error` itself for any other failure. */
-function unwritable(path: string, field: string, action: string, error: unknown): Error {
-  const reason = unwritableReasons[(error as NodeJS.ErrnoException).code ?? ""];
-  if (reason === undefined) return error as Error;
-  return new ConfigError(
-    `${field} ${JSON.stringify(path)}: cannot ${action} (${reason}); give a directory you can write to`,
-    { field, cause: error },
-  );
-}
+import { unwritableOutput } from "./unwritable-output.ts";
 
 /**
- * The directories from `path` up to the closest one that exists, outermost first: those `mkdir -p` would
- * create.
+ * The directories from `directory` up to the closest one that exists, outermost first: those `mkdir -p`
+ * would create. Refusals name `path`, the output being checked (the directory, or a file inside it).
  */
-function missingLevels(path: string, field: string): string[] {
+function missingLevels(directory: string, path: string, field: string): string[] {
   const missing: string[] = [];
-  let level = resolve(path);
+  let level = resolve(directory);
   for (;;) {
     let stats: Stats | undefined;
     try {
       stats = statOrUndefined(level);
     } catch (error) {
-      throw unwritable(path, field, `look up ${level}`, error);
+      throw unwritableOutput(path, field, `look up ${level}`, error);
     }
     if (stats !== undefined) break;
     missing.unshift(level);
@@ -48,14 +28,14 @@ function missingLevels(path: string, field: string): string[] {
 }
 
 /**
- * Creates the directories from `path` up to the closest one that exists, outermost first, one level at a
- * time, adding each one this call created to `created` as it goes (so a caller can remove them again,
- * even when a deeper level then fails).
+ * Creates the directories from `directory` up to the closest one that exists, outermost first, one level
+ * at a time, adding each one this call created to `created` as it goes (so a caller can remove them
+ * again, even when a deeper level then fails).
  *
- * @throws ConfigError naming the field and the path when a level cannot be created.
+ * @throws ConfigError naming the field and `path` when a level cannot be created.
  */
-function makeMissingLevels(path: string, field: string, created: string[]): void {
-  for (const level of missingLevels(path, field)) {
+function makeMissingLevels(directory: string, path: string, field: string, created: string[]): void {
+  for (const level of missingLevels(directory, path, field)) {
     try {
       mkdirSync(level);
     } catch (error) {
@@ -63,7 +43,7 @@ function makeMissingLevels(path: string, field: string, created: string[]): void
       if ((error as NodeJS.ErrnoException).code === "EEXIST" && statOrUndefined(level)?.isDirectory()) {
         continue;
       }
-      throw unwritable(path, field, `create the directory ${level}`, error);
+      throw unwritableOutput(path, field, `create the directory ${level}`, error);
     }
     created.push(level);
   }
@@ -80,7 +60,7 @@ function makeMissingLevels(path: string, field: string, created: string[]): void
  */
 export function makeOutputDirectory(path: string, field: string): void {
   refuseEmptyPath(path, field);
-  makeMissingLevels(path, field, []);
+  makeMissingLevels(path, path, field, []);
 }
 
 /**
@@ -97,15 +77,23 @@ function removeCreatedLevels(created: readonly string[]): void {
   }
 }
 
-/** Creates and removes a file inside `directory`, which proves that mull may write there. */
-function probeWritable(directory: string, path: string, field: string): void {
-  const probe = join(directory, `.mull-write-check-${process.pid}-${Date.now()}`);
+/**
+ * Creates the file `probe` (only where nothing is) and removes it again, which proves that mull may make
+ * a new entry there; a refusal names `path` and says it could not `action`.
+ */
+function probeNewEntry(probe: string, path: string, field: string, action: string, wanted: string): void {
   try {
     closeSync(openSync(probe, "wx"));
   } catch (error) {
-    throw unwritable(path, field, `write into ${resolve(directory)}`, error);
+    throw unwritableOutput(path, field, action, error, wanted);
   }
   unlinkSync(probe);
+}
+
+/** Creates and removes a file inside `directory`, which proves that mull may write there. */
+function probeWritable(directory: string, path: string, field: string, wanted = "a directory"): void {
+  const probe = join(directory, `.mull-write-check-${process.pid}-${Date.now()}`);
+  probeNewEntry(probe, path, field, `write into ${resolve(directory)}`, wanted);
 }
 
 /**
@@ -118,11 +106,11 @@ function checkDirectoryMaking(path: string, field: string, created: string[]): v
   try {
     stats = statOrUndefined(path);
   } catch (error) {
-    throw unwritable(path, field, `look up ${resolve(path)}`, error);
+    throw unwritableOutput(path, field, `look up ${resolve(path)}`, error);
   }
   if (stats === undefined) {
     refuseFileInPath(path, field);
-    makeMissingLevels(path, field, created);
+    makeMissingLevels(path, path, field, created);
   } else if (!stats.isDirectory()) {
     throw new ConfigError(
       `${field} ${JSON.stringify(path)}: that is a file, not a directory; give a directory (mull writes its files inside it)`,
@@ -170,4 +158,36 @@ export function prepareOutputDirectory(path: string, field: string): void {
     removeCreatedLevels(created);
     throw error;
   }
+}
+
+/**
+ * Checks that a new file can be written at `path`, where nothing is yet, and leaves the file system as it
+ * found it: the folders missing above it are made, the file is created (only where nothing is) and
+ * removed, then the folders made are removed again (deepest first, each only while still empty).
+ *
+ * @throws ConfigError naming the field and the path when a folder or the file cannot be created (saying
+ *   why: permission denied, a read-only file system, a kernel file system that takes no new entries, …).
+ * @example
+ * checkNewFileWritable("runs/lab/report.html", "--out");
+ */
+export function checkNewFileWritable(path: string, field: string): void {
+  const created: string[] = [];
+  try {
+    makeMissingLevels(dirname(path), path, field, created);
+    probeNewEntry(path, path, field, `create ${resolve(path)}`, "a file path");
+  } finally {
+    removeCreatedLevels(created);
+  }
+}
+
+/**
+ * Checks that the folder of an existing file takes a new entry, which replacing the file needs:
+ * `writeFileAtomically` writes a temporary file beside it and renames that over it.
+ *
+ * @throws ConfigError naming the field and the path when the folder takes no new file (saying why).
+ * @example
+ * checkFolderTakesFile("runs/lab/report.html", "--out");
+ */
+export function checkFolderTakesFile(path: string, field: string): void {
+  probeWritable(dirname(path), path, field, "a file path");
 }

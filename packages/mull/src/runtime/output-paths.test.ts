@@ -1,13 +1,20 @@
+import { execFileSync } from "node:child_process";
 import {
+  chmodSync,
+  closeSync,
+  constants,
   existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   rmSync,
   symlinkSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +29,9 @@ const procMounted = existsSync("/proc/self");
 if (runsAsRoot)
   console.log("output-paths: the read-only folder case is skipped: root writes through mode bits");
 if (!procMounted) console.log("output-paths: the /proc case is skipped: this system has no /proc");
+/** sysfs, where creating a file is refused even to root. */
+const sysMounted = existsSync("/sys/kernel");
+if (!sysMounted) console.log("output-paths: the /sys case is skipped: this system has no sysfs at /sys");
 
 const folder = mkdtempSync(join(tmpdir(), "mull-output-paths-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -107,6 +117,74 @@ describe("checkOutputFile", () => {
   });
 });
 
+describe("checkOutputFile, whether the path can be written", () => {
+  it("creates and removes a new file and the folders missing above it, leaving nothing behind", () => {
+    const parent = join(folder, "probed");
+    mkdirSync(parent);
+    checkOutputFile(join(parent, "report.html"), "--out", "html");
+    checkOutputFile(join(parent, "new", "deeper", "trace.json"), "--trace", "trace");
+    expect(readdirSync(parent)).toEqual([]);
+    const earlier = join(parent, "kept.html");
+    writeFileSync(earlier, "<!doctype html><p>earlier</p>");
+    checkOutputFile(earlier, "--out", "html");
+    expect(readdirSync(parent)).toEqual(["kept.html"]);
+    expect(readFileSync(earlier, "utf8")).toBe("<!doctype html><p>earlier</p>");
+  });
+
+  it.skipIf(runsAsRoot)("refuses a file in a read-only folder, new or to be replaced, saying why", () => {
+    const readOnly = join(folder, "read-only");
+    mkdirSync(readOnly);
+    const earlier = file("read-only/report.html", "<!doctype html>");
+    chmodSync(readOnly, 0o555);
+    try {
+      const fresh = join(readOnly, "trace.json");
+      const error = refusal(() => checkOutputFile(fresh, "--trace", "trace"));
+      expect(error.field).toBe("--trace");
+      expect(error.message).toBe(
+        `--trace ${JSON.stringify(fresh)}: cannot create ${fresh} (permission denied); give a file path you can write to`,
+      );
+      // Replacing renames a temporary file into the folder, which takes none.
+      expect(refusal(() => checkOutputFile(earlier, "--out", "html")).message).toBe(
+        `--out ${JSON.stringify(earlier)}: cannot write into ${readOnly} (permission denied); give a file path you can write to`,
+      );
+      expect(refusal(() => checkOutputFile(join(readOnly, "sub", "r.html"), "--out", "html")).message).toBe(
+        `--out ${JSON.stringify(join(readOnly, "sub", "r.html"))}: cannot create the directory ${join(readOnly, "sub")} ` +
+          "(permission denied); give a directory you can write to",
+      );
+    } finally {
+      chmodSync(readOnly, 0o755);
+    }
+  });
+
+  it.skipIf(!sysMounted)("refuses a new file on sysfs, where even root creates none", () => {
+    const error = refusal(() => checkOutputFile("/sys/mull-nope.json", "--trace", "trace"));
+    expect(error.field).toBe("--trace");
+    expect(error.message).toBe(
+      '--trace "/sys/mull-nope.json": cannot create /sys/mull-nope.json (permission denied); ' +
+        "give a file path you can write to",
+    );
+  });
+
+  it.skipIf(!procMounted)(
+    "refuses a file on /proc, new, under a new folder, or replacing an empty one",
+    () => {
+      expect(refusal(() => checkOutputFile("/proc/mull-nope.html", "--out", "html")).message).toBe(
+        '--out "/proc/mull-nope.html": cannot create /proc/mull-nope.html (the file system there takes no new ' +
+          "entries); give a file path you can write to",
+      );
+      expect(refusal(() => checkOutputFile("/proc/mull-nope/r.html", "--out", "html")).message).toBe(
+        '--out "/proc/mull-nope/r.html": cannot create the directory /proc/mull-nope (the file system there ' +
+          "takes no new entries); give a directory you can write to",
+      );
+      // /proc/version reads as an empty regular file, which mull may replace, but /proc takes no temporary file.
+      expect(refusal(() => checkOutputFile("/proc/version", "--out", "html")).message).toBe(
+        '--out "/proc/version": cannot write into /proc (the file system there takes no new entries); ' +
+          "give a file path you can write to",
+      );
+    },
+  );
+});
+
 describe("writeFileAtomically", () => {
   it("writes a new file and replaces an existing one, leaving no temporary file", () => {
     const directory = join(folder, "atomic-write");
@@ -130,6 +208,44 @@ describe("writeFileAtomically", () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(false);
     expect(readFileSync(link, "utf8")).toBe("new");
   });
+
+  it.skipIf(process.platform === "win32")(
+    "writes into a pipe where it is, instead of replacing it with a file",
+    () => {
+      const pipe = join(folder, "pipe");
+      execFileSync("mkfifo", [pipe]);
+      // A reader that does not block, so that opening the pipe to write does not wait for one.
+      const reader = openSync(pipe, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        writeFileAtomically(pipe, "through the pipe");
+        const received = Buffer.alloc(64);
+        expect(received.toString("utf8", 0, readSync(reader, received))).toBe("through the pipe");
+        expect(lstatSync(pipe).isFIFO()).toBe(true);
+      } finally {
+        closeSync(reader);
+      }
+    },
+  );
+
+  it.skipIf(!procMounted)(
+    "writes at an open descriptor its name stands for (/proc/self/fd/N, as /dev/stdout), at its offset",
+    () => {
+      const target = join(folder, "descriptor-target.json");
+      // As a shell's `> target` opens it: no append, one offset that every write moves on.
+      const descriptor = openSync(target, "w");
+      try {
+        writeSync(descriptor, "before\n");
+        // Renaming over the name would fail here (or, for /dev/stdout as root, replace the name itself);
+        // opening it again would start at offset 0 and the next write would overwrite the trace.
+        writeFileAtomically(`/proc/self/fd/${descriptor}`, "trace\n");
+        writeSync(descriptor, "after\n");
+        expect(readFileSync(target, "utf8")).toBe("before\ntrace\nafter\n");
+        expect(() => checkOutputFile(`/proc/self/fd/${descriptor}`, "--trace", "trace")).not.toThrow();
+      } finally {
+        closeSync(descriptor);
+      }
+    },
+  );
 
   it("removes its temporary file when the rename fails", () => {
     const directory = join(folder, "atomic-failure");

@@ -1,8 +1,20 @@
-import { closeSync, lstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors/index.ts";
 import { diskFullError } from "./disk-full-error.ts";
+import { checkFolderTakesFile, checkNewFileWritable } from "./output-directory.ts";
 import { refuseEmptyPath, refuseFileInPath, statOrUndefined } from "./path-lookup.ts";
+import { unwritableOutput } from "./unwritable-output.ts";
 
 const plainName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -51,6 +63,48 @@ export function refuseSymlinkedOutput(path: string, field: string, kind: "direct
       );
     }
   }
+}
+
+/** The names of a process's open descriptors: `/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`, `/proc/42/fd/1`. */
+const descriptorName =
+  /^\/(?:dev\/(?:(stdin|stdout|stderr)|fd\/(\d+))|proc\/(self|thread-self|\d+)\/fd\/(\d+))$/;
+
+const standardDescriptors: Readonly<Record<string, number>> = { stdin: 0, stdout: 1, stderr: 2 };
+
+/** The descriptor of this process that `path` names (`/dev/stdout` is 1), or `undefined`. */
+function ownDescriptor(path: string): number | undefined {
+  const match = descriptorName.exec(resolve(path));
+  if (match === null) return undefined;
+  const [, standard, devFd, owner, procFd] = match;
+  if (standard !== undefined) return standardDescriptors[standard];
+  if (devFd !== undefined) return Number(devFd);
+  if (owner === "self" || owner === "thread-self" || owner === String(process.pid)) return Number(procFd);
+  return undefined;
+}
+
+/** Writes all of `data` to an open descriptor, at its own offset. */
+function writeToDescriptor(descriptor: number, data: string | Uint8Array): void {
+  // Through the streams where they are in use, so that the write keeps its place among theirs.
+  if (descriptor === 1) {
+    process.stdout.write(data);
+    return;
+  }
+  if (descriptor === 2) {
+    process.stderr.write(data);
+    return;
+  }
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  let written = 0;
+  while (written < bytes.length) written += writeSync(descriptor, bytes, written);
+}
+
+/**
+ * Whether `path` is written where it is rather than replaced: a device, a pipe or a socket (`/dev/null`),
+ * or the name of an open descriptor (`/dev/stdout`), whatever it leads to — a shell's `> out.json` makes
+ * that a regular file, but the name is the kernel's, not a file of the user's to replace.
+ */
+function writtenInPlace(path: string, stats: Stats | undefined): boolean {
+  return descriptorName.test(resolve(path)) || (stats !== undefined && !stats.isFile());
 }
 
 /**
@@ -108,20 +162,31 @@ function readHead(path: string, bytes: number): Buffer {
 
 /**
  * Checks a file mull is about to write, before any work, so that it never replaces what it did not
- * write: the path may be new, an empty file, something that is not a regular file (`/dev/stdout`), or a
- * previous output of the same kind (an HTML report over an HTML report); a directory, a file whose
- * parent is a file, and an existing file of any other content (a run's database, its manifest) are
- * refused.
+ * write and a path it cannot write is said before the work, not after: the path may be new, an empty
+ * file, something that is not a regular file (`/dev/stdout`), or a previous output of the same kind (an
+ * HTML report over an HTML report); a directory, a file whose parent is a file, and an existing file of
+ * any other content (a run's database, its manifest) are refused. A new file is created and removed
+ * again (with the folders missing above it), and for a regular file it may replace, a file is created
+ * and removed in its folder (the write renames a temporary file there), leaving the file system as it
+ * was; a file that is not a regular one is not touched.
  *
- * @throws ConfigError naming the field and the path, and saying what the existing file holds.
+ * @throws ConfigError naming the field and the path, saying what the existing file holds, or why the
+ *   path cannot be written (permission denied, a read-only file system, a kernel file system that takes
+ *   no new entries, …).
  * @example
  * checkOutputFile("runs/lab/report.html", "--out", "html");
  */
 export function checkOutputFile(path: string, field: string, kind: OutputKind): void {
   refuseEmptyPath(path, field);
-  const stats = statOrUndefined(path);
+  let stats: Stats | undefined;
+  try {
+    stats = statOrUndefined(path);
+  } catch (error) {
+    throw unwritableOutput(path, field, `look up ${resolve(path)}`, error, "a file path");
+  }
   if (stats === undefined) {
     refuseFileInPath(path, field);
+    checkNewFileWritable(path, field);
     return;
   }
   if (stats.isDirectory()) {
@@ -130,10 +195,24 @@ export function checkOutputFile(path: string, field: string, kind: OutputKind): 
       { field },
     );
   }
-  if (!stats.isFile() || stats.size === 0) return;
-  const head = readHead(path, 512);
-  if (kindOf(head) === kind) return;
-  throw new ConfigError(
+  // Written where it is, not replaced (`/dev/null`, `/dev/stdout`); probing it could block or print.
+  if (writtenInPlace(path, stats)) return;
+  if (stats.size > 0) {
+    let head: Buffer;
+    try {
+      head = readHead(path, 512);
+    } catch (error) {
+      // Its content decides whether mull may replace it: one it cannot read is refused, not guessed at.
+      throw unwritableOutput(path, field, `read ${resolve(path)}`, error, "a file path");
+    }
+    if (kindOf(head) !== kind) throw refusedContent(path, field, kind, head);
+  }
+  checkFolderTakesFile(path, field);
+}
+
+/** The refusal of an existing file mull did not write, saying what it holds. */
+function refusedContent(path: string, field: string, kind: OutputKind, head: Buffer): ConfigError {
+  return new ConfigError(
     `${field} ${JSON.stringify(path)}: the file exists and holds ${describeContent(head)}, not ${kindNames[kind]}; ` +
       "mull replaces only its own earlier output: give another path",
     { field },
@@ -143,7 +222,10 @@ export function checkOutputFile(path: string, field: string, kind: OutputKind): 
 /**
  * Writes a file whole or not at all: into a temporary file beside it, flushed to disk, then renamed over
  * it (a rename replaces a link at the path rather than writing where it points). When either step fails
- * the temporary file is removed and the error thrown; the file at `path` is left as it was.
+ * the temporary file is removed and the error thrown; the file at `path` is left as it was. A device or
+ * a pipe (`/dev/null`) is written into, as a shell's `>>` would, and the name of one of this process's
+ * open descriptors (`/dev/stdout`, `/dev/fd/3`) is written at that descriptor: renaming over either
+ * would replace the device or the name itself.
  *
  * @throws MullError naming `path` when the disk is full or a file-size limit was hit (`diskFullError`);
  *   any other failure as it came.
@@ -151,6 +233,18 @@ export function checkOutputFile(path: string, field: string, kind: OutputKind): 
  * writeFileAtomically("runs/lab/report.html", html);
  */
 export function writeFileAtomically(path: string, data: string | Uint8Array): void {
+  const descriptor = ownDescriptor(path);
+  if (descriptor !== undefined || writtenInPlace(path, statOrUndefined(path))) {
+    try {
+      // An open descriptor of this process is written at its own offset: opening its name again would
+      // start a second offset, and `> out.json` would then have the two writers overwrite each other.
+      if (descriptor !== undefined) writeToDescriptor(descriptor, data);
+      else writeFileSync(path, data, { flag: "a" });
+    } catch (error) {
+      throw diskFullError(error, path) ?? error;
+    }
+    return;
+  }
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     // Flushed before the rename, so a crash cannot leave the new name pointing at an unwritten file.

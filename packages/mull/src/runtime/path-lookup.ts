@@ -41,6 +41,8 @@ export function refuseFileInPath(path: string, field: string): void {
  * into wherever the command ran.
  *
  * @throws ConfigError naming the field.
+ * @example
+ * refuseEmptyPath(flags.out, "--out"); // before `resolve`, which turns "" into the working directory
  */
 export function refuseEmptyPath(path: string, field: string): void {
   if (path.trim() === "") {

@@ -790,6 +790,35 @@ describe("mull bench: flags named in refusals", () => {
     expect(search.stderr).toContain(`--resume: ${empty} holds no run to continue`);
   });
 
+  it("refuses queue flags without --queue, a queue name BullMQ refuses, and an empty --store, creating no run", async () => {
+    const out = join(workspace, "queue-flags");
+    // Never reached: every refusal comes before the queue is opened.
+    const queue = ["--queue", "redis://127.0.0.1:1"];
+    for (const [flag, extra] of [
+      ["--wait", ["--wait"]],
+      ["--queue-name", ["--queue-name", "foo"]],
+    ] as const) {
+      const alone = await runInProcess(benchArgs(out, [...extra]));
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toBe(`mull: ${flag} applies to --queue runs only\n`);
+    }
+    for (const name of ["", "runs:gsm8k"]) {
+      const refused = await runInProcess(benchArgs(out, [...queue, "--queue-name", name]));
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        `mull: --queue-name ${JSON.stringify(name)}: expected a BullMQ queue name: not empty, without ':' ` +
+          "(BullMQ joins its Redis keys with it), e.g. mull-bench\n",
+      );
+    }
+    const store = await runInProcess(benchArgs(out, ["--store", ""]));
+    expect(store.code).toBe(2);
+    expect(store.stderr).toBe(
+      'mull: --store "": expected a PostgreSQL URL such as postgres://user:password@host:5432/database ' +
+        "(leave --store out for a run directory)\n",
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("lists every lab dataset in --dataset's help, from the lab's own list", () => {
     const help = benchCommand().options.find((option) => option.long === "--dataset")?.description;
     expect(help).toBe(`gsm8k | math500 | aime24 | ${labDatasetNames.join(" | ")} | PATH.jsonl | PATH.json`);

@@ -10,6 +10,7 @@ import { labDatasetNames } from "../../lab/index.ts";
 import { checkOutputDirectory } from "../../runtime/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
 import { checkRunToResume } from "../check-run-to-resume.ts";
+import { checkQueueName } from "../check-queue-name.ts";
 import { contextsOption } from "../contexts-option.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { listOf, strategyListOption } from "../list-option.ts";
@@ -20,6 +21,7 @@ import { processRewardOptionHelp } from "../process-reward-option.ts";
 import { endpointOption, promptTemplateOptionHelp, systemOptionHelp } from "../prompt-options.ts";
 import { queueBench } from "../queue-bench.ts";
 import { smallModelOptionHelp } from "../route-models.ts";
+import { refuseEmptyStore } from "../refuse-empty-store.ts";
 import { formatStrategySearch, searchBench } from "../search-bench.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
@@ -181,11 +183,18 @@ export function benchCommand() {
       const location = parseRunLocation(flags.out, flags.store);
       // A search stores its stages under --out, the first being round-1.
       if (flags.resume === true)
+      refuseEmptyStore(flags.store, "--store");
         await checkRunToResume(location, flags.search === true ? "round-1" : undefined);
-      if (location.kind === "sqlite") checkOutputDirectory(flags.out, "--out");
-      if (flags.wait === true && flags.queue === undefined) {
-        throw new UsageError("--wait applies to --queue runs only", "--wait");
+      for (const [flag, value] of [
+        ["--wait", flags.wait],
+        ["--queue-name", flags.queueName],
+      ] as const) {
+        if (value !== undefined && flags.queue === undefined)
+          throw new UsageError(`${flag} applies to --queue runs only`, flag);
       }
+      // Before a run is created: BullMQ refuses such a name only once the run exists.
+      checkQueueName(flags.queueName, "--queue-name");
+      if (location.kind === "sqlite") checkOutputDirectory(flags.out, "--out");
       if (flags.search === true && flags.queue !== undefined) {
         throw new UsageError("--search runs its stages here; it does not go with --queue", "--search");
       }

@@ -1,7 +1,16 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { labRunStrategies } from "../../report/lab-run-strategies.test-support.ts";
 import { defaultLabStrategies, labCommand } from "./lab.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
@@ -53,6 +62,20 @@ describe("mull lab", () => {
       `mull: --out ${JSON.stringify(notes)}: that is a file, not a directory; give a directory (mull writes its files inside it)\n`,
     );
     expect(readFileSync(notes, "utf8")).toBe("keep me");
+  });
+
+  it("refuses an empty --out, which would name the working directory, before any work (exit 2)", async () => {
+    // Where an empty path would resolve to: the run would land here, not in the repository.
+    const working = join(folder, "working-directory");
+    mkdirSync(working);
+    for (const extra of [[], ["--resume"]]) {
+      // Set for each run: the capture restores every mock when a run ends.
+      vi.spyOn(process, "cwd").mockReturnValue(working);
+      const empty = await lab("--out", "", ...extra);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toBe('mull: --out "": expected a path, got an empty one\n');
+    }
+    expect(readdirSync(working)).toEqual([]);
   });
 
   it("lists every lab dataset in --dataset's help, and no HTTP model in --small-model's", () => {

@@ -12,7 +12,7 @@ import { loadRun } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
 import { writeReport } from "../../report/index.ts";
-import { checkOutputDirectory, checkOutputFile } from "../../runtime/index.ts";
+import { checkOutputDirectory, checkOutputFile, refuseEmptyPath } from "../../runtime/index.ts";
 import { checkLabDataset } from "../check-lab-dataset.ts";
 import { checkRunToResume } from "../check-run-to-resume.ts";
 import { contextsFromFlags, contextsOption } from "../contexts-option.ts";
@@ -142,6 +142,8 @@ export function labCommand() {
       }
       const problems = flags.problems ?? flags.limit ?? defaultProblems;
       if (flags.strategies !== undefined) checkStrategySpecs(flags.strategies, "--strategies");
+      // Before resolve, which turns an empty path into the working directory.
+      if (flags.out !== undefined) refuseEmptyPath(flags.out, "--out");
       if (flags.resume === true && flags.out === undefined) {
         throw new UsageError(
           "--resume continues the run in --out: give its directory with --out",

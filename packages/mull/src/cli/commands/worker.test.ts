@@ -11,6 +11,7 @@ import {
   startFakeOpenAIServer,
 } from "../../testing/fake-openai-server.ts";
 import { runMull, startMull, waitFor } from "./mull-process.test-support.ts";
+import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 import {
   killWorkersMidCall,
   sumQuestionPattern,
@@ -239,6 +240,31 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     expect(dump(out)).toEqual(dump(join(workspace, "reference")));
     console.log(
       `worker kill test: ${problemCount} pairs, ${kills} kills, ${calls} upstream calls (bound ${problemCount + concurrency * kills})`,
+    );
+  });
+});
+
+describe("mull worker: refusals before the queue opens", () => {
+  // Never reached: each refusal comes before the worker connects.
+  const queue = ["--queue", "redis://127.0.0.1:1"];
+
+  it("refuses a queue name BullMQ refuses, naming --queue-name (exit 2)", async () => {
+    for (const name of ["", "runs:gsm8k"]) {
+      const refused = await runCliCaptured("worker", ...queue, "--queue-name", name);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        `mull: --queue-name ${JSON.stringify(name)}: expected a BullMQ queue name: not empty, without ':' ` +
+          "(BullMQ joins its Redis keys with it), e.g. mull-bench\n",
+      );
+    }
+  });
+
+  it("refuses an empty --store, which would leave the worker without the store it was given (exit 2)", async () => {
+    const refused = await runCliCaptured("worker", ...queue, "--store", "");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      'mull: --store "": expected a PostgreSQL URL such as postgres://user:password@host:5432/database ' +
+        "(leave --store out for a run directory)\n",
     );
   });
 });

@@ -3,7 +3,9 @@ import { Command } from "@commander-js/extra-typings";
 import { defaultQueueName, startPairWorker } from "../../bench/queue/index.ts";
 import { parseRunLocation, redactUrl } from "../../bench/store/index.ts";
 import { type BenchRecipe, benchOptionsFromRecipe } from "../bench-recipe.ts";
+import { checkQueueName } from "../check-queue-name.ts";
 import { integerOption } from "../option-parsers.ts";
+import { refuseEmptyStore } from "../refuse-empty-store.ts";
 
 /**
  * `mull worker`: takes (problem, strategy) jobs that `mull bench --queue` enqueued, runs each exactly as
@@ -44,7 +46,10 @@ export function workerCommand() {
     )
     .action(async (flags) => {
       // Checked first, and shown redacted only.
+      refuseEmptyStore(flags.store, "--store");
       if (flags.store !== undefined) parseRunLocation("worker", flags.store);
+      // Before the worker opens the queue: BullMQ would refuse the name with a stack trace.
+      checkQueueName(flags.queueName, "--queue-name");
       const worker = startPairWorker({
         url: flags.queue,
         queueName: flags.queueName,
