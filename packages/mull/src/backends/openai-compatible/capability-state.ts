@@ -6,6 +6,7 @@ import { type ProbedCapabilities, probeCapabilities } from "./probe-capabilities
 import { type EndpointKind, topLogprobCount, wantsLogprobs } from "./request-body.ts";
 import type { RequestSender, RequestShape } from "./request-sender.ts";
 import type { ParsedResponse } from "./response-parser.ts";
+import { untilAborted } from "./until-aborted.ts";
 
 /** What a backend knows of its server's capabilities, and learns from its answers. */
 export interface CapabilityState {
@@ -62,26 +63,6 @@ export function derivedCapabilities(
 function unwatchable(why: string): BackendCallError {
   return new BackendCallError(`the server ${why}: a token watcher needs each token's log-probability`, {
     isRetryable: false,
-  });
-}
-
-/** Races a promise against a signal, without cancelling the promise's work. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
   });
 }
 

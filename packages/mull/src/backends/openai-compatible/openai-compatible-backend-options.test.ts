@@ -44,6 +44,16 @@ describe("parseBackendOptions", () => {
     });
   });
 
+  it("takes the tokenizer routes auto by default, and refuses one it does not know", () => {
+    expect(parseBackendOptions(base).tokenizer).toBe("auto");
+    expect(parseBackendOptions({ ...base, tokenizer: "vllm" }).tokenizer).toBe("vllm");
+    const error = refusal({ tokenizer: "tiktoken" });
+    expect(error.field).toBe("tokenizer");
+    expect(error.message).toBe(
+      'createOpenAICompatibleBackend: tokenizer must be "auto", "llama.cpp", "vllm" or "none", got "tiktoken"',
+    );
+  });
+
   it("refuses an unknown capability or architecture field", () => {
     const capability = refusal({ capabilities: { logprob: false } });
     expect(capability.field).toBe("capabilities.logprob");

@@ -24,6 +24,17 @@ export interface OpenAICompatibleBackendOptions {
    * a result. Turn it off only for servers whose streaming is broken.
    */
   readonly stream?: boolean | undefined;
+  /**
+   * Where `countTokens` counts a prompt's tokens exactly, its chat template and beginning-of-sequence token
+   * included (the server's own count, as its usage's `prompt_tokens` reports it), so that a token budget
+   * holds on the first call too: `llama.cpp` (llama.cpp's server: `POST /apply-template` for a chat,
+   * then `POST /tokenize`), `vllm` (vLLM's `POST /tokenize`), `none` (no `countTokens`: a prompt is
+   * estimated from its characters until a call reports it), or `auto` (default): what the server says it is,
+   * asked once beside the capability probe (llama.cpp's `GET /props`, vLLM's `GET /version`); a server that
+   * says neither is not asked to count. A server that turns out to have no such route (404, 405, 501, 401,
+   * 403, or an answer of another shape) is not asked again: that costs one request in the backend's life.
+   */
+  readonly tokenizer?: "auto" | "llama.cpp" | "vllm" | "none" | undefined;
   /** HTTP requests in flight at once, over all calls of this backend (default 8). */
   readonly concurrency?: number | undefined;
   /**
@@ -141,6 +152,11 @@ const backendOptionsSchema = z
       .enum(["chat", "completions", "auto"], { error: expecting('"chat", "completions" or "auto"') })
       .default("auto"),
     stream: z.boolean().default(true),
+    tokenizer: z
+      .enum(["auto", "llama.cpp", "vllm", "none"], {
+        error: expecting('"auto", "llama.cpp", "vllm" or "none"'),
+      })
+      .default("auto"),
     concurrency: positiveInteger().default(8),
     timeoutMilliseconds: milliseconds().default(600_000),
     stallTimeoutMilliseconds: milliseconds().default(60_000),

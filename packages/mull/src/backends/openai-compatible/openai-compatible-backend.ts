@@ -20,6 +20,7 @@ import {
   type OpenAICompatibleBackendOptions,
   parseBackendOptions,
 } from "./openai-compatible-backend-options.ts";
+import { createPromptTokenCounter } from "./prompt-token-counter.ts";
 import { type EndpointKind, wantsLogprobs } from "./request-body.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { createRequestSender, endpointPath } from "./request-sender.ts";
@@ -70,6 +71,15 @@ export interface OpenAICompatibleBackend extends Backend {
  * log-probabilities is reported as `logprobs: false`. Per-request seeds of a fanned-out call are
  * `seed + index`, so samples differ but stay reproducible (llama.cpp's server seeds the choices of one
  * request the same way, so there a call gets the same samples whether it was fanned out or not).
+ *
+ * Prompt tokens (`countTokens`, unless `tokenizer: "none"`): counted exactly by the server's own
+ * tokenizer, as its usage's `prompt_tokens` will report them (chat template and beginning-of-sequence
+ * token included): llama.cpp's `POST /apply-template` and `POST /tokenize`, or vLLM's `POST /tokenize`,
+ * chosen by the server's discovery (`tokenizer: "auto"`) or by the option, under the backend's deadline
+ * and the call's signal, outside the concurrency limit (a tokenization, no call to the model). A server
+ * with no such route (one that is neither, or answers the route with 404) makes `countTokens` throw a
+ * `CapabilityError`, learnt at the cost of at most one request in the backend's life; a caller sizing a
+ * call under a budget then estimates the prompt instead.
  *
  * Token watchers (`CallOptions.watch`; `watchTokens` is on while responses stream and the server sends
  * log-probabilities): every completion is its own streamed request, asking for log-probabilities; each
@@ -241,8 +251,7 @@ export function createOpenAICompatibleBackend(
     ...(discovered.versions === undefined ? {} : { versions: discovered.versions }),
     ...(discovered.modelFile === undefined ? {} : { modelFile: discovered.modelFile }),
   });
-  const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
-    assertUsable();
+  const discover = (): Promise<ServerDiscovery> => {
     discovery ??= discoverServer({
       requestBase: endpoint.requestBase,
       headers,
@@ -256,13 +265,40 @@ export function createOpenAICompatibleBackend(
       },
       () => ({}),
     );
-    const [found, server] = await Promise.all([state.capabilities(callOptions?.signal), discovery]);
+    return discovery;
+  };
+  const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
+    assertUsable();
+    const [found, server] = await Promise.all([state.capabilities(callOptions?.signal), discover()]);
     return server.samplingDefaults === undefined
       ? found
       : { ...found, samplingDefaults: server.samplingDefaults };
   };
+  const counter =
+    parsed.tokenizer === "none"
+      ? undefined
+      : createPromptTokenCounter({
+          tokenizer: parsed.tokenizer,
+          discover,
+          server: { requestBase: endpoint.requestBase, headers, secrets, fetch: parsed.fetch, model },
+          timeoutMilliseconds: parsed.timeoutMilliseconds,
+          lifetime: lifetime.signal,
+          name,
+        });
+  // Present only where the server may count: `tokenizer: "none"` leaves the estimate to the callers.
+  const counting: Pick<Backend, "countTokens"> =
+    counter === undefined
+      ? {}
+      : {
+          async countTokens(prompt: Prompt, callOptions?: CallOptions): Promise<number> {
+            assertUsable();
+            callOptions?.signal?.throwIfAborted();
+            return counter.count(prompt, routeOf(prompt), callOptions?.signal);
+          },
+        };
   const whole: Backend = {
     describe,
+    ...counting,
     // Whole responses come at once: nothing to watch as it is generated.
     capabilities: async (callOptions) => ({ ...(await capabilities(callOptions)), watchTokens: false }),
     // A first-token limit needs the time of the first token, which only a stream tells.
@@ -273,6 +309,7 @@ export function createOpenAICompatibleBackend(
     describe,
     capabilities,
     generate: generateWith(stream),
+    ...counting,
     unstreamed: () => whole,
 
     async dispose() {

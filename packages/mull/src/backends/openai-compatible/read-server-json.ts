@@ -11,8 +11,14 @@ export interface ReadServerJsonOptions {
   readonly timeoutMilliseconds?: number | undefined;
 }
 
-/** The server's root: llama.cpp and vLLM serve `/props` and `/version` beside `/v1`, not under it. */
-function serverRoot(requestBase: string): string {
+/**
+ * The server's root: llama.cpp and vLLM serve `/props`, `/version` and `/tokenize` beside `/v1`, not
+ * under it.
+ *
+ * @example
+ * serverRoot("http://127.0.0.1:8080/v1"); // "http://127.0.0.1:8080"
+ */
+export function serverRoot(requestBase: string): string {
   return requestBase.replace(/\/+$/, "").replace(/\/v1$/, "");
 }
 
