@@ -1,67 +1,33 @@
 import { z } from "zod";
-import { describeValue } from "./describe-value.ts";
+import { issueExpectation } from "./issue-expectation.ts";
 import { mustBe } from "./must-be.ts";
 import { descriptionOf } from "./schema-shape.ts";
 
-/** Zod's names of the types it expects, in words; a name not here is a class (`AbortSignal`) or said as is. */
-const typeWords: Readonly<Record<string, string>> = {
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  bigint: "a bigint",
-  boolean: "a boolean",
-  symbol: "a symbol",
-  date: "a date",
-  array: "an array",
-  tuple: "an array",
-  object: "an object",
-  record: "an object",
-  function: "a function",
-  promise: "a promise",
-  map: "a Map",
-  set: "a Set",
-  file: "a File",
-  nan: "NaN",
-  null: "null",
-  undefined: "undefined",
-  nonoptional: "a value",
-};
+/**
+ * How zod's own messages begin (`Invalid input: expected string, received number`, `Too small: expected
+ * number to be >=1`, `Invalid discriminator value. Expected 'a' | 'b'`), as against a schema's own.
+ */
+const zodMessageStart =
+  /^(?:Invalid (?:input|option|discriminator value|key in |value in |string: |number: )|Too (?:small|big): )/;
 
-/** A zod type name (`string`, `int`, `AbortSignal`) in words: `a string`, `an integer`, `an AbortSignal`. */
-function typeInWords(expected: string): string {
-  return typeWords[expected] ?? `${/^[aeiou]/i.test(expected) ? "an" : "a"} ${expected}`;
-}
-
-/** Allowed values in words: `false`, `"first" or "random"`. */
-function valuesInWords(values: readonly unknown[]): string {
-  const shown = values.map((value) => describeValue(value));
-  return shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
-}
-
-/** Where zod wrote a message of its own (`Invalid input: expected string, received number`), not the schema's. */
+/** Where zod wrote a message of its own, not the schema's. */
 function isZodWording(issue: z.core.$ZodIssue): boolean {
-  return issue.message.startsWith("Invalid input") || issue.message.startsWith("Invalid option");
+  return zodMessageStart.test(issue.message);
 }
 
 /** The shared wording of a missing value (`must be an integer ≥ 1, got undefined`), with what it must be. */
 const sharedAbsence = /^must be (.+), got undefined$/s;
 
-/** What an issue says a value must be, in words; `undefined` where it does not say. */
+/**
+ * What an issue says a value must be, in words: the expectation of a message in the shared wording of a
+ * missing value, else `issueExpectation`'s; `undefined` where it does not say, as for a key that must be
+ * present (zod's `nonoptional`), which says nothing of its type.
+ */
 function expectationOf(issue: z.core.$ZodIssue): string | undefined {
   const stated = sharedAbsence.exec(issue.message)?.[1];
   if (stated !== undefined) return stated;
-  if (issue.code === "invalid_type" && issue.expected !== "nonoptional") return typeInWords(issue.expected);
-  if (issue.code === "invalid_value") return valuesInWords(issue.values);
-  if (issue.code === "invalid_union") {
-    const alternatives = issue.errors.map((issues) => {
-      const first = issues[0];
-      return first?.code === "invalid_type" ? typeInWords(first.expected) : undefined;
-    });
-    if (alternatives.length > 0 && alternatives.every((alternative) => alternative !== undefined)) {
-      return [...new Set(alternatives)].join(" or ");
-    }
-  }
-  return undefined;
+  if (issue.code === "invalid_type" && issue.expected === "nonoptional") return undefined;
+  return issueExpectation(issue);
 }
 
 /**
@@ -97,8 +63,9 @@ export function missingExpectation(
 }
 
 /**
- * An issue's message in the shared wording (`must be a string, got 42`) where zod worded it its own way
- * (`Invalid input: expected string, received number`); any other message as it is.
+ * An issue's message in the shared wording (`must be a string, got 42`, `must be an integer of at least 1,
+ * got 0`) where zod worded it its own way (`Invalid input: expected string, received number`, `Too small:
+ * expected number to be >=1`); any other message as it is.
  */
 export function issueMessage(issue: z.core.$ZodIssue, given: unknown): string {
   const expected = isZodWording(issue) ? expectationOf(issue) : undefined;

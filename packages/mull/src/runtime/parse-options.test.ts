@@ -32,10 +32,38 @@ describe("parseOptions", () => {
       expect.unreachable();
     } catch (error) {
       const message = (error as Error).message;
-      expect(message).toMatch(/^serve is invalid:\n {2}config\.n: /);
+      // Zod's own wording of a bound is put in the shared one too.
+      expect(message).toMatch(/^serve is invalid:\n {2}config\.n must be a number of at least 1, got 0\n/);
       expect(message).toMatch(/\n {2}config\.upstreams\[0\]\.baseUrl: /);
       expect((error as ConfigError).field).toBe("config.n");
     }
+  });
+
+  it("names the part of a union at fault, and a discriminated union's tags", () => {
+    const part = z.object({ type: z.literal("text"), text: z.string() });
+    const content = z.object({ content: z.union([z.string(), z.array(part)]) });
+    expect(() =>
+      parseOptions(content, { content: [{ type: "text", text: "a" }, { type: "image" }] }, "thing"),
+    ).toThrow(/^thing: content\[1\]\.type must be "text", got "image"$/);
+    expect(() => parseOptions(content, { content: 5 }, "thing")).toThrow(
+      /^thing: content must be a string or an array, got 5$/,
+    );
+    const choice = z.object({
+      choice: z.discriminatedUnion("type", [
+        z.object({ type: z.literal("auto") }),
+        z.object({ type: z.literal("none") }),
+      ]),
+    });
+    try {
+      parseOptions(choice, { choice: { type: "any" } }, "thing");
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toBe('thing: choice.type must be "auto" or "none", got "any"');
+      expect((error as ConfigError).field).toBe("choice.type");
+    }
+    expect(() => parseOptions(choice, { choice: {} }, "thing")).toThrow(
+      /^thing: choice\.type: missing; expected "auto" or "none"$/,
+    );
   });
 
   it("lets a message that names its field stand after the whole path", () => {

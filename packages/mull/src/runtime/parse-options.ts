@@ -3,6 +3,7 @@ import { ConfigError } from "../errors/index.ts";
 import { describeValue } from "./describe-value.ts";
 import { issueMessage, missingExpectation } from "./issue-wording.ts";
 import { type KeysByNeed, keysByNeed, objectKeysAt, schemaAt } from "./schema-shape.ts";
+import { specificIssue } from "./specific-issue.ts";
 
 /**
  * A zod issue path as a dotted path with indices, the form OpenAI's `param` uses too: `upstreams[0].baseUrl`,
@@ -115,8 +116,10 @@ export function parseOptions<Schema extends z.ZodType>(
       ? `${field(issue.path)}${message.slice(last.length)}`
       : `${field(issue.path)}: ${message}`;
   };
-  const problems = result.error.issues.map(describe);
-  const first = result.error.issues[0];
+  // A union that failed in one branch only past the value's type is named by that branch's issue.
+  const issues = result.error.issues.map(specificIssue);
+  const problems = issues.map(describe);
+  const first = issues[0];
   const message =
     problems.length === 1 ? `${owner}: ${problems[0]}` : `${owner} is invalid:\n  ${problems.join("\n  ")}`;
   // Without a prefix, a problem of the whole value is one of the options object.

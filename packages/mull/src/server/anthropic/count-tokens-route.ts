@@ -1,17 +1,16 @@
 import type { Handler } from "hono";
 import { splitStrategyPrefix } from "../../strategies/index.ts";
 import type { ServerConfig } from "../config/index.ts";
-import { ApiError, errorResponse } from "../http/index.ts";
 import type { ServerEnvironment } from "../middleware/index.ts";
 import { type ModelRoutes, routeModel } from "../model-routes/index.ts";
 import {
   type ClientFields,
   countPromptTokens,
-  inClientFields,
   parseRequestBody,
   readJsonBody,
   requestPromptOf,
 } from "../requests/index.ts";
+import { failedRequestResponse } from "../routes/failed-request-response.ts";
 import { createRequestLog } from "../routes/request-log.ts";
 import type { ServerMetrics } from "../telemetry/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
@@ -105,21 +104,7 @@ export function countTokensRoute(options: CountTokensRouteOptions): Handler<Serv
       log.line(200);
       return context.json({ input_tokens: inputTokens });
     } catch (error) {
-      if (abort.byClient()) {
-        log.line(499, { clientDisconnected: true });
-        return new Response(null, { status: 499 });
-      }
-      const apiError = abort.byShutdown()
-        ? new ApiError(503, "the server shut down before the request finished", {
-            code: "server_shutting_down",
-          })
-        : inClientFields(log.failure(error), clientFields);
-      if (apiError.status < 500) metrics.rejected.inc({ reason: "invalid" });
-      log.line(apiError.status, {
-        code: apiError.code,
-        ...(apiError.param === undefined ? {} : { param: apiError.param }),
-      });
-      return errorResponse(context, apiError);
+      return failedRequestResponse(context, error, { log, metrics, clientFields });
     }
   };
 }

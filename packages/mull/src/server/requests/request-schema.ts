@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { answerFormatNames } from "../../answers/index.ts";
-import { issuePath } from "../../runtime/index.ts";
+import { issueExpectation, issuePath, specificIssue } from "../../runtime/index.ts";
 import { ApiError } from "../http/index.ts";
-import { issueExpectation } from "./issue-expectation.ts";
 import { shownValue } from "./shown-value.ts";
-import { specificIssue } from "./specific-issue.ts";
 
 /**
  * An optional field that takes null too, read as absent: OpenAI marks it nullable, and clients that write

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shownValue, withLongStringsHidden } from "./shown-value.ts";
+import { isShownWhole, shownValue, withLongStringsHidden } from "./shown-value.ts";
 
 describe("shownValue", () => {
   it.each([
@@ -15,6 +15,14 @@ describe("shownValue", () => {
     [{ key: "sk-secret-0123456789" }, "an object"],
   ])("%j as %s", (value, shown) => {
     expect(shownValue(value)).toBe(shown);
+  });
+});
+
+describe("isShownWhole", () => {
+  it("repeats a string of up to 16 characters, not a longer one", () => {
+    expect(isShownWhole("")).toBe(true);
+    expect(isShownWhole("sixteen-chars-ok")).toBe(true);
+    expect(isShownWhole("seventeen-chars-x")).toBe(false);
   });
 });
 

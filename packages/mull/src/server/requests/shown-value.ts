@@ -4,6 +4,18 @@ import { describeValue } from "../../runtime/index.ts";
 const longestShownString = 16;
 
 /**
+ * Whether an error message may repeat a string a client sent as it is: one of up to 16 characters, a
+ * mistyped word; a longer one is shown by its length only (`shownValue`).
+ *
+ * @example
+ * isShownWhole("gpt-4o"); // true
+ * isShownWhole("sk-proj-0123456789abcdef"); // false
+ */
+export function isShownWhole(text: string): boolean {
+  return text.length <= longestShownString;
+}
+
+/**
  * A value a client sent, as an error message shows it: numbers, booleans, null and strings of up to 16
  * characters as `describeValue` writes them (`"5"` reads as a string); a longer string by its length, and
  * an array or object by its size or kind, since clients paste keys into the wrong field and an error
@@ -16,9 +28,7 @@ const longestShownString = 16;
  */
 export function shownValue(value: unknown): string {
   if (typeof value === "string") {
-    return value.length <= longestShownString
-      ? describeValue(value)
-      : `a string of ${value.length} characters`;
+    return isShownWhole(value) ? describeValue(value) : `a string of ${value.length} characters`;
   }
   if (Array.isArray(value)) {
     return value.length === 0 ? "[]" : `an array of ${value.length} item${value.length === 1 ? "" : "s"}`;
@@ -44,10 +54,10 @@ export function withLongStringsHidden(message: string, given: readonly string[] 
     } catch {
       text = quoted.slice(1, -1);
     }
-    return typeof text === "string" && text.length > longestShownString ? `(${shownValue(text)})` : quoted;
+    return typeof text === "string" && !isShownWhole(text) ? `(${shownValue(text)})` : quoted;
   });
   for (const text of given) {
-    if (text.length > longestShownString) hidden = hidden.replaceAll(text, `(${shownValue(text)})`);
+    if (!isShownWhole(text)) hidden = hidden.replaceAll(text, `(${shownValue(text)})`);
   }
   return hidden;
 }

@@ -118,7 +118,7 @@ describe("GET /v1/models/{model}", () => {
     const text = await response.text();
     expect(text).not.toContain(pasted);
     expect(JSON.parse(text).error.message).toMatch(
-      /^The model in the path \(a name of 40 characters\) does not exist/,
+      /^The model in the path \(a string of 40 characters\) does not exist/,
     );
   });
 

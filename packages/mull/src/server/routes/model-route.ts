@@ -1,20 +1,15 @@
 import type { Handler } from "hono";
-import { describeValue } from "../../runtime/index.ts";
 import { ApiError, errorResponse } from "../http/index.ts";
 import type { ServerEnvironment } from "../middleware/index.ts";
+import { isShownWhole, shownValue } from "../requests/index.ts";
 import type { ModelCatalog } from "./model-catalog.ts";
-
-/** Longest id a 404 repeats: a mistyped name; a longer one may be a key pasted into the path. */
-const longestShownId = 16;
 
 /** Served models a 404 names before it says there are more. */
 const namedModels = 10;
 
-/** An id as a 404 names it: quoted up to 16 characters, else by its length. */
+/** An id as a 404 names it: quoted where a message may repeat it (`isShownWhole`), else by its length. */
 function shownId(id: string): string {
-  return id.length <= longestShownId
-    ? `The model ${describeValue(id)}`
-    : `The model in the path (a name of ${id.length} characters)`;
+  return isShownWhole(id) ? `The model ${shownValue(id)}` : `The model in the path (${shownValue(id)})`;
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Context, Handler } from "hono";
 import type { ServerConfig } from "../config/index.ts";
-import { ApiError, errorResponse } from "../http/index.ts";
 import type { ServerEnvironment } from "../middleware/index.ts";
 import { type ModelRoutes, type RoutePull, routeModel } from "../model-routes/index.ts";
 import {
@@ -12,7 +11,6 @@ import {
   createRequestAcceptance,
   type EndpointKind,
   earlyFailureMilliseconds,
-  inClientFields,
   type LiveText,
   type ProgressFeed,
   planCountedRequest,
@@ -24,6 +22,7 @@ import {
 } from "../requests/index.ts";
 import type { ServerMetrics } from "../telemetry/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
+import { failedRequestResponse } from "./failed-request-response.ts";
 import { account, failPull, settlePull } from "./request-accounting.ts";
 import { createRequestLog, type RequestLog } from "./request-log.ts";
 
@@ -161,21 +160,7 @@ export function plannedRoute<
     } catch (error) {
       // A request refused before it was served teaches the bandit nothing (a no-op once settled).
       pull?.release();
-      if (abort.byClient()) {
-        log.line(499, { clientDisconnected: true });
-        return new Response(null, { status: 499 });
-      }
-      const apiError = abort.byShutdown()
-        ? new ApiError(503, "the server shut down before the request finished", {
-            code: "server_shutting_down",
-          })
-        : inClientFields(log.failure(error), clientFields);
-      if (apiError.status < 500 && log.plan === undefined) metrics.rejected.inc({ reason: "invalid" });
-      log.line(apiError.status, {
-        code: apiError.code,
-        ...(apiError.param === undefined ? {} : { param: apiError.param }),
-      });
-      return errorResponse(context, apiError);
+      return failedRequestResponse(context, error, { log, metrics, clientFields });
     }
   };
 }

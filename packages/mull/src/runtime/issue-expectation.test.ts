@@ -13,11 +13,13 @@ describe("issueExpectation", () => {
   it.each([
     [z.string(), 5, "a string"],
     [z.number().int(), 1.5, "an integer"],
-    [z.boolean(), "yes", "true or false"],
+    [z.boolean(), "yes", "a boolean"],
+    [z.instanceof(AbortSignal), {}, "an AbortSignal"],
     [z.record(z.string(), z.unknown()), 5, "an object"],
     [z.array(z.string()), 5, "an array"],
     [z.literal("function"), "tool", '"function"'],
-    [z.enum(["low", "high"]), "mid", 'one of "low", "high"'],
+    [z.enum(["low", "high"]), "mid", '"low" or "high"'],
+    [z.enum(["a", "b", "c"]), "d", '"a", "b" or "c"'],
     [z.number().min(0), -1, "a number of at least 0"],
     [z.number().gt(0), 0, "a number greater than 0"],
     [z.number().max(2), 3, "a number of at most 2"],
@@ -30,14 +32,27 @@ describe("issueExpectation", () => {
     [z.array(z.string()).max(2), ["a", "b", "c"], "an array of at most 2 items"],
     [z.array(z.string()).length(1), ["a", "b"], "an array of exactly 1 item"],
     [z.number().multipleOf(5), 7, "a multiple of 5"],
+    [z.string().startsWith("sk-"), "pk-1", 'a string starting with "sk-"'],
+    [z.string().regex(/^\d+$/), "x", "a string matching /^\\d+$/"],
+    [
+      z.record(z.string().min(2), z.number()),
+      { b: 1 },
+      "an object whose keys are each a string of at least 2 characters",
+    ],
     [z.union([z.string(), z.array(z.string())]), 5, "a string or an array"],
+    [z.union([z.literal("auto"), z.number()]), "x", '"auto" or a number'],
     [
       z.discriminatedUnion("type", [z.object({ type: z.literal("a") }), z.object({ type: z.literal("b") })]),
       { type: "c" },
-      'one of "a", "b"',
+      '"a" or "b"',
     ],
   ])("%#: %j", (schema, value, words) => {
     expect(expectation(schema, value)).toBe(words);
+  });
+
+  it("says nothing of a union whose branches failed past their root", () => {
+    const schema = z.union([z.object({ a: z.string() }), z.object({ b: z.number() })]);
+    expect(expectation(schema, {})).toBeUndefined();
   });
 
   it("leaves a custom rule's issue to its own message", () => {

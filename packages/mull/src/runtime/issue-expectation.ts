@@ -1,27 +1,39 @@
 import type { z } from "zod";
-import { describeValue } from "../../runtime/index.ts";
+import { describeValue } from "./describe-value.ts";
 
-/** Zod's names of the types it expects, in words; a name not here is said with its article. */
+/** Zod's names of the types it expects, in words; a name not here is a class (`AbortSignal`) or said as is. */
 const typeWords: Readonly<Record<string, string>> = {
   string: "a string",
   number: "a number",
   int: "an integer",
-  boolean: "true or false",
+  bigint: "a bigint",
+  boolean: "a boolean",
+  symbol: "a symbol",
+  date: "a date",
   array: "an array",
   tuple: "an array",
   object: "an object",
   record: "an object",
+  function: "a function",
+  promise: "a promise",
+  map: "a Map",
+  set: "a Set",
+  file: "a File",
+  nan: "NaN",
   null: "null",
+  undefined: "undefined",
+  nonoptional: "a value",
 };
 
+/** A zod type name (`string`, `int`, `AbortSignal`) in words: `a string`, `an integer`, `an AbortSignal`. */
 function typeInWords(expected: string): string {
   return typeWords[expected] ?? `${/^[aeiou]/i.test(expected) ? "an" : "a"} ${expected}`;
 }
 
-/** Allowed values in words: `"function"`, `one of "text", "json_object", "json_schema"`. */
+/** Allowed values in words, as `checkOneOf` words them: `false`, `"first" or "random"`, `"a", "b" or "c"`. */
 function valuesInWords(values: readonly unknown[]): string {
   const shown = values.map((value) => describeValue(value));
-  return shown.length === 1 ? (shown[0] ?? "") : `one of ${shown.join(", ")}`;
+  return shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
 }
 
 /** A bound of a size or a number in words: `a non-empty string`, `an integer of at most 9007199254740991`. */
@@ -50,12 +62,30 @@ function boundInWords(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig):
   return `${kind} of ${small ? "at least" : "at most"} ${limit} ${unit}s`;
 }
 
+/** A string format in words: `a string starting with "sk-"`, `a string in email format`. */
+function formatInWords(issue: z.core.$ZodIssueInvalidStringFormat): string {
+  if ("prefix" in issue && typeof issue.prefix === "string") {
+    return `a string starting with ${describeValue(issue.prefix)}`;
+  }
+  if ("suffix" in issue && typeof issue.suffix === "string") {
+    return `a string ending with ${describeValue(issue.suffix)}`;
+  }
+  if ("includes" in issue && typeof issue.includes === "string") {
+    return `a string containing ${describeValue(issue.includes)}`;
+  }
+  return issue.pattern === undefined
+    ? `a string in ${issue.format} format`
+    : `a string matching ${issue.pattern}`;
+}
+
 /**
- * What a zod issue says its value must be, in words a client reads after `must be`: the expected type
- * (`an integer`), the allowed values (`one of "auto", "any"`), a bound (`a number of at least 0`, `a string
- * of at most 256 characters`) or the alternatives of a union (`a string or an array`), so that no message
- * of zod's own (`Invalid input: expected string, received number`) reaches a client. `undefined` for an
- * issue that words its own message (a custom rule) or names keys (`unrecognized_keys`).
+ * What a zod issue says its value must be, in words that read after `must be`: the expected type
+ * (`an integer`, `a boolean`, `an AbortSignal`), the allowed values (`"auto" or "any"`), a bound (`a number
+ * of at least 0`, `a string of at most 256 characters`, `a non-empty array`), a format, or the
+ * alternatives of a union (`a string or an array`), so that zod's own wording (`Invalid input: expected
+ * string, received number`) need not reach a reader. The one wording of zod issues for option errors
+ * (`parseOptions`) and request-body errors (the server's `parseRequestBody`). `undefined` for an issue
+ * that words its own message (a custom rule) or names keys (`unrecognized_keys`).
  *
  * @example
  * issueExpectation({ code: "too_big", origin: "string", maximum: 256, inclusive: true, path: ["user"], message: "…" });
@@ -73,9 +103,7 @@ export function issueExpectation(issue: z.core.$ZodIssue): string | undefined {
     case "not_multiple_of":
       return `a multiple of ${issue.divisor}`;
     case "invalid_format":
-      return issue.pattern === undefined
-        ? `a string in ${issue.format} format`
-        : `a string matching ${issue.pattern}`;
+      return formatInWords(issue);
     case "invalid_key": {
       const key = issue.issues[0] === undefined ? undefined : issueExpectation(issue.issues[0]);
       return key === undefined ? "an object with valid keys" : `an object whose keys are each ${key}`;
