@@ -38,6 +38,9 @@ describe("contextsFromFlags", () => {
     expect(() => contextsFromFlags({ baseUrl: deadServer, contexts: 1 }, "one")).toThrow(
       "--contexts 1 applies to the embedded backend only, not to --base-url",
     );
+    expect(() => contextsFromFlags({ baseUrl: deadServer, threads: 2 }, "side-by-side")).toThrow(
+      "--threads 2 applies to the embedded backend only, not to --base-url",
+    );
     expect(() => contextsFromFlags({ contexts: 2, draftModel: "lab-v2-small" }, "one")).toThrow(
       "--contexts 2 does not go with --draft-model: speculative decoding runs in one context",
     );
@@ -105,6 +108,19 @@ describe("--contexts on the command line", () => {
     const solve = await runCliCaptured("solve", "1+1=?", "--base-url", deadServer, "--contexts", "1");
     expect(solve).toMatchObject({ code: 2, stdout: "" });
     expect(solve.stderr).toBe("mull: --contexts 1 applies to the embedded backend only, not to --base-url\n");
+  });
+
+  it("refuses --threads with --base-url in bench and solve as it refuses --contexts (exit 2)", async () => {
+    const bench = await runCliCaptured(
+      ...["bench", "--dataset", "lab:1", "--limit", "3", "--out", join(folder, "threads")],
+      ...["--base-url", deadServer, "--threads", "2"],
+    );
+    expect(bench).toMatchObject({ code: 2, stdout: "" });
+    expect(bench.stderr).toBe("mull: --threads 2 applies to the embedded backend only, not to --base-url\n");
+    expect(existsSync(join(folder, "threads", "bench.sqlite"))).toBe(false);
+    const solve = await runCliCaptured("solve", "1+1=?", "--base-url", deadServer, "--threads", "2");
+    expect(solve).toMatchObject({ code: 2, stdout: "" });
+    expect(solve.stderr).toBe("mull: --threads 2 applies to the embedded backend only, not to --base-url\n");
   });
 
   it("refuses more than one context with speculative decoding before the model loads (exit 2)", async () => {

@@ -49,18 +49,23 @@ export interface ContextsFlags {
  * `--threads` above 1 or with speculative decoding (`--draft-model`, `--prompt-lookup`), which runs in one
  * context; `undefined` for a server (`--base-url`), which has no contexts.
  *
- * @throws UsageError naming `--contexts` when it is given with `--base-url`, or above 1 with speculative
- * decoding.
+ * @throws UsageError naming `--contexts` or `--threads` when it is given with `--base-url` (a server has
+ * neither), or `--contexts` above 1 with speculative decoding.
  * @example
  * const contexts = contextsFromFlags(flags, "side-by-side"); // 2 on two cores with --threads 1
  */
 export function contextsFromFlags(flags: ContextsFlags, defaults: ContextsDefault): number | undefined {
   if (flags.baseUrl !== undefined) {
-    if (flags.contexts !== undefined) {
-      throw new UsageError(
-        `--contexts ${flags.contexts} applies to the embedded backend only, not to --base-url`,
-        "--contexts",
-      );
+    for (const [flag, value] of [
+      ["--contexts", flags.contexts],
+      ["--threads", flags.threads],
+    ] as const) {
+      if (value !== undefined) {
+        throw new UsageError(
+          `${flag} ${value} applies to the embedded backend only, not to --base-url`,
+          flag,
+        );
+      }
     }
     return undefined;
   }

@@ -171,3 +171,36 @@ describe("createBackendFromFlags: an embedded model it cannot load", () => {
     expect(reference.message).toMatch(/^--reference: model file \/no\/such\/model\.gguf does not exist/);
   });
 });
+
+describe("createBackendFromFlags: flags named as the user typed them", () => {
+  it("names --draft-model for a draft model the engine cannot load", async () => {
+    const refused = await createBackendFromFlags({ model: "lab-large", draftModel: "lab-huge" }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(refused).toBeInstanceOf(UsageError);
+    expect((refused as UsageError).field).toBe("--draft-model");
+    expect((refused as UsageError).message).toBe(
+      '--draft-model: unknown model "lab-huge": expected one of lab-v2-large, lab-v2-small, lab-large, lab-small or a path to a .gguf file',
+    );
+  });
+
+  it("refuses a --base-url that is not an http(s) URL first, with or without --model (exit 2)", async () => {
+    for (const url of ["notaurl", "ftp://host/v1", "localhost:8000/v1"]) {
+      for (const model of [undefined, "m"]) {
+        const refused = await createBackendFromFlags({ baseUrl: url, model }).catch(
+          (caught: unknown) => caught,
+        );
+        expect(refused).toBeInstanceOf(UsageError);
+        expect((refused as UsageError).field).toBe("--base-url");
+        expect((refused as UsageError).message).toBe(
+          `--base-url ${JSON.stringify(url)}: expected an absolute http(s) URL such as http://localhost:8000/v1`,
+        );
+      }
+    }
+    const solve = await runCliCaptured("solve", "1+1=?", "--base-url", "notaurl");
+    expect(solve).toMatchObject({ code: 2, stdout: "" });
+    expect(solve.stderr).toBe(
+      'mull: --base-url "notaurl": expected an absolute http(s) URL such as http://localhost:8000/v1\n',
+    );
+  });
+});

@@ -4,6 +4,7 @@ import { defaultModelProfile } from "../generation/index.ts";
 import { labModelName, labProfile } from "../lab/index.ts";
 import { readApiKey } from "../runtime/index.ts";
 import type { Backend, ModelProfile } from "../spec/index.ts";
+import { checkBaseUrlFlag } from "./base-url-flag.ts";
 import { firstServedModel, servedModelNamed } from "./first-served-model.ts";
 import { type SpeculativeFlags, speculativeFromFlags } from "./speculative-flags.ts";
 import { UsageError } from "./usage-error.ts";
@@ -85,12 +86,15 @@ export const defaultLabModel = "lab-v2-large";
  *
  * `draftModel` / `promptLookup` turn on the embedded engine's speculative decoding of greedy samples.
  *
+ * @throws UsageError naming `--base-url` for a URL that is not absolute http(s), before anything is sent.
  * @throws ConfigError when `apiKeyEnv` names an unset variable with `baseUrl`; UsageError naming `--model`
- * (or `modelFlag`) for an embedded model that is not a lab model's name or a loadable `.gguf` file.
+ * (or `modelFlag`) for an embedded model that is not a lab model's name or a loadable `.gguf` file, and
+ * `--draft-model` for a draft model that is not one or cannot draft for the model.
  * @throws UsageError when `draftModel` or `promptLookup` comes with `baseUrl`, or when the server lists
  * models and `model` is not one of them.
  */
 export async function createBackendFromFlags(flags: BackendFlags): Promise<ResolvedBackend> {
+  if (flags.baseUrl !== undefined) checkBaseUrlFlag(flags.baseUrl);
   const speculative = speculativeFromFlags(flags);
   if (flags.baseUrl !== undefined) {
     const listing = { apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }) };
@@ -114,10 +118,15 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
       ...(speculative === undefined ? {} : { speculative }),
     })
     .catch((error: unknown) => {
-      // The engine names its own option (`model`); on the command line it is a flag, `--model` by default.
+      // The engine names its own options (`model`, `speculative.model`); on the command line they are
+      // flags: `--model` by default, and `--draft-model`.
       if (ConfigError.isInstance(error) && error.field === "model") {
         const flag = flags.modelFlag ?? "--model";
         throw new UsageError(`${flag}: ${error.message}`, flag, { cause: error });
+      }
+      if (ConfigError.isInstance(error) && error.field === "speculative.model") {
+        const message = error.message.replace(/^draft model: /, "");
+        throw new UsageError(`--draft-model: ${message}`, "--draft-model", { cause: error });
       }
       throw error;
     });

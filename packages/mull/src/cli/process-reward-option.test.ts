@@ -38,4 +38,21 @@ describe("processRewardFromOption", () => {
       "prm:prm",
     );
   });
+
+  it("names --prm-api-key-env and the variable when an HTTP PRM's key is unset", () => {
+    const variable = "MULL_TEST_UNSET_PRM_KEY";
+    delete process.env[variable];
+    const context = { processReward: undefined, backend, seed: 0, apiKeyEnv: variable };
+    let refusal: unknown;
+    try {
+      processRewardFromOption("http://127.0.0.1:8000/v1", context);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(ConfigError.isInstance(refusal)).toBe(true);
+    expect((refusal as ConfigError).field).toBe("--prm-api-key-env");
+    expect((refusal as ConfigError).message).toBe(
+      `--prm-api-key-env names ${variable}, which is not set in the environment`,
+    );
+  });
 });

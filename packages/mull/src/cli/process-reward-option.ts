@@ -1,4 +1,6 @@
+import { ConfigError } from "../errors/index.ts";
 import { processRewardFlagForms, processRewardFromFlag } from "../process-rewards/index.ts";
+import { readApiKey } from "../runtime/index.ts";
 import type { Backend, ProcessRewardModel, PromptTemplate } from "../spec/index.ts";
 
 /** Help text of `--prm`, shared by `mull solve` and `mull bench`. */
@@ -33,7 +35,8 @@ export interface ProcessRewardOptionContext {
  * `exact` and `noisy:FP,FN` built on that checker.
  *
  * @throws ConfigError (field `--prm`) when `exact` or `noisy` is asked for problems that come with no step
- * checker, or for a flag `processRewardFromFlag` refuses.
+ * checker, or for a flag `processRewardFromFlag` refuses; (field `--prm-api-key-env`) when the HTTP PRM's
+ * key variable is unset.
  * @example
  * const prm = processRewardFromOption(flags.prm, { processReward: dataset.processReward, backend, seed: 0 });
  */
@@ -42,12 +45,20 @@ export function processRewardFromOption(
   context: ProcessRewardOptionContext,
 ): ProcessRewardModel | undefined {
   if (flag === undefined) return context.processReward;
-  return processRewardFromFlag(flag, {
-    backend: context.backend,
-    seed: context.seed,
-    stepChecker: context.processReward ?? null,
-    ...(context.promptTemplate === undefined ? {} : { promptTemplate: context.promptTemplate }),
-    ...(context.model === undefined ? {} : { model: context.model }),
-    ...(context.apiKeyEnv === undefined ? {} : { apiKeyEnv: context.apiKeyEnv }),
-  });
+  try {
+    return processRewardFromFlag(flag, {
+      backend: context.backend,
+      seed: context.seed,
+      stepChecker: context.processReward ?? null,
+      ...(context.promptTemplate === undefined ? {} : { promptTemplate: context.promptTemplate }),
+      ...(context.model === undefined ? {} : { model: context.model }),
+      ...(context.apiKeyEnv === undefined ? {} : { apiKeyEnv: context.apiKeyEnv }),
+    });
+  } catch (error) {
+    // The HTTP PRM names its own option (`apiKeyEnv`): said again naming the flag that set it.
+    if (ConfigError.isInstance(error) && error.field === "apiKeyEnv") {
+      readApiKey(context.apiKeyEnv, { field: "--prm-api-key-env" });
+    }
+    throw error;
+  }
 }

@@ -8,33 +8,12 @@ import {
   type ServerConfig,
   type ServerConfigInput,
 } from "../server/index.ts";
+import { checkBaseUrlFlag } from "./base-url-flag.ts";
 import { defaultLabModel } from "./create-backend.ts";
 import { firstServedModel } from "./first-served-model.ts";
-import type { RouteFlag } from "./route-option.ts";
+import { serveConfigFlagError } from "./serve-config-flag-error.ts";
+import type { ServeFlags } from "./serve-flags.ts";
 import { UsageError } from "./usage-error.ts";
-
-/** Flags of `mull serve`. */
-export interface ServeFlags {
-  readonly config?: string | undefined;
-  readonly baseUrl?: string | undefined;
-  readonly model?: string | undefined;
-  readonly upstreamKeyEnv?: string | undefined;
-  readonly allowNetwork?: string[] | undefined;
-  readonly port?: number | undefined;
-  readonly host?: string | undefined;
-  readonly apiKeysEnv?: string | undefined;
-  readonly grace?: number | undefined;
-  readonly logLevel?: string | undefined;
-  readonly threads?: number | undefined;
-  readonly promptTemplate?: string | undefined;
-  readonly system?: string | undefined;
-  readonly endpoint?: "chat" | "completions" | "auto" | undefined;
-  readonly route?: RouteFlag[] | undefined;
-  readonly routeLambda?: number | undefined;
-  readonly state?: string | undefined;
-  readonly statePrefix?: string | undefined;
-  readonly reasoningBudget?: "mull" | "llama.cpp" | "vllm" | undefined;
-}
 
 /** Networks an upstream named on the command line may reach: the operator chose its address. */
 function networksOf(baseUrl: string): string[] {
@@ -83,9 +62,12 @@ function stateFromFlags(
  * `--model` or the first model it lists, reachable on its own address and `--allow-network`), or the
  * embedded lab; the server flags (`--host`, `--port`, `--state`, …) and `--route` applied on top.
  *
- * @throws UsageError for flags that do not go together (`--config` with `--base-url`, `--reasoning-budget`
- * without `--base-url`, `--route-lambda` without `--route`, `--state-prefix` without a state).
- * @throws ConfigError for a configuration the flags or the file make invalid.
+ * @throws UsageError for flags that do not go together (`--config` with `--base-url`; `--reasoning-budget`,
+ * `--upstream-key-env` or `--allow-network` without `--base-url`; `--threads` with `--base-url` or
+ * `--config`; `--route-lambda` without `--route`; `--state-prefix` without a state), for a `--base-url`
+ * that is not an http(s) URL or an `--upstream-key-env` that names an unset variable (both before the
+ * upstream is asked anything), and for a flag's value the configuration refuses, naming the flag.
+ * @throws ConfigError for a configuration the file makes invalid.
  * @example
  * const config = await serveConfigFromFlags({ baseUrl: "http://127.0.0.1:8081/v1", port: 0 });
  */
@@ -93,11 +75,34 @@ export async function serveConfigFromFlags(flags: ServeFlags): Promise<ServerCon
   if (flags.config !== undefined && flags.baseUrl !== undefined) {
     throw new UsageError("give --config or --base-url, not both", "--base-url");
   }
-  if (flags.reasoningBudget !== undefined && flags.baseUrl === undefined) {
+  // Flags of the --base-url upstream mean nothing without it: refused, not silently dropped.
+  for (const [flag, given, inFile] of [
+    ["--reasoning-budget", flags.reasoningBudget, "upstreams[].reasoningBudget"],
+    ["--upstream-key-env", flags.upstreamKeyEnv, "upstreams[].apiKeyEnv"],
+    ["--allow-network", flags.allowNetwork, "upstreams[].allowedNetworks"],
+  ] as const) {
+    if (given !== undefined && flags.baseUrl === undefined) {
+      throw new UsageError(
+        `${flag} applies to the upstream of --base-url (in a --config file: ${inFile})`,
+        flag,
+      );
+    }
+  }
+  if (flags.threads !== undefined && flags.baseUrl !== undefined) {
     throw new UsageError(
-      "--reasoning-budget applies to the upstream of --base-url (in a --config file: upstreams[].reasoningBudget)",
-      "--reasoning-budget",
+      `--threads ${flags.threads} applies to the embedded backend only, not to --base-url`,
+      "--threads",
     );
+  }
+  if (flags.threads !== undefined && flags.config !== undefined) {
+    throw new UsageError(
+      `--threads ${flags.threads} applies to the embedded lab served without --config (in a --config file: upstreams[].threads)`,
+      "--threads",
+    );
+  }
+  if (flags.baseUrl !== undefined) {
+    checkBaseUrlFlag(flags.baseUrl);
+    readApiKey(flags.upstreamKeyEnv, { field: "--upstream-key-env" });
   }
   const routes = flags.route ?? [];
   if (flags.routeLambda !== undefined && routes.length === 0) {
@@ -160,8 +165,16 @@ export async function serveConfigFromFlags(flags: ServeFlags): Promise<ServerCon
       ...(flags.routeLambda === undefined ? {} : { lambda: flags.routeLambda }),
     })),
   ];
-  return parseServerConfig(
-    { ...input, server, routes: allRoutes } as ServerConfigInput,
-    flags.config ?? "flags",
-  );
+  const source = flags.config ?? "flags";
+  try {
+    return parseServerConfig({ ...input, server, routes: allRoutes } as ServerConfigInput, source);
+  } catch (error) {
+    throw (
+      serveConfigFlagError(error, flags, {
+        source,
+        impliedNetworks: flags.baseUrl === undefined ? 0 : networksOf(flags.baseUrl).length,
+        fileRoutes: input.routes?.length ?? 0,
+      }) ?? error
+    );
+  }
 }

@@ -22,4 +22,4 @@ export {
   type SamplesSpentPlot,
   samplesSpentSpec,
 } from "./samples-spent-spec.ts";
-export { type WriteReportOptions, writeReport } from "./write-report.ts";
+export { type ReportPathFields, type WriteReportOptions, writeReport } from "./write-report.ts";

@@ -38,6 +38,28 @@ describe("writeReport", () => {
     expect(readFileSync(join(plots, "coverage.svg"), "utf8")).toBe("my notes");
   });
 
+  it("names the paths as `fields` says, the options' own names by default", async () => {
+    const plots = join(folder, "named-plots");
+    mkdirSync(plots);
+    writeFileSync(join(plots, "coverage.png"), "not a png");
+    const out = join(folder, "named.html");
+    const error = await configRefusal(() =>
+      writeReport(run, {
+        out,
+        pngDirectory: plots,
+        fields: { out: "--out", svgDirectory: "--svg", pngDirectory: "--png" },
+      }),
+    );
+    expect(error.field).toBe("--png");
+    expect(error.message).toMatch(/^--png /);
+    expect(error.message).not.toContain("pngDirectory");
+    const notes = join(folder, "named-notes.txt");
+    writeFileSync(notes, "keep me");
+    const named = await configRefusal(() => writeReport(run, { out: notes, fields: { out: "--report" } }));
+    expect(named.field).toBe("--report");
+    expect(named.message).toMatch(/^--report /);
+  });
+
   it("makes a new plot folder when it writes the plots, and leaves none after a refusal", async () => {
     const fresh = join(folder, "fresh-plots");
     const plots = join(fresh, "svg");

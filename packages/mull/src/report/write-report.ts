@@ -20,6 +20,18 @@ export interface WriteReportOptions extends BuildReportOptions {
   readonly svgDirectory?: string | undefined;
   /** A folder for one PNG per plot (`<plot>.png`); needs @resvg/resvg-js. */
   readonly pngDirectory?: string | undefined;
+  /**
+   * How errors name the three paths; by default the options' own names (`out`, `svgDirectory`,
+   * `pngDirectory`). A command line passes its flags: `{ out: "--out", svgDirectory: "--svg", pngDirectory: "--png" }`.
+   */
+  readonly fields?: ReportPathFields | undefined;
+}
+
+/** The names errors give the paths of `writeReport`. */
+export interface ReportPathFields {
+  readonly out?: string | undefined;
+  readonly svgDirectory?: string | undefined;
+  readonly pngDirectory?: string | undefined;
 }
 
 /**
@@ -51,38 +63,39 @@ function writeOutput(path: string, data: string | Uint8Array, field: string): vo
  * await writeReport(loadRun("runs/lab"), { out: "report.html", svgDirectory: "plots" });
  */
 export async function writeReport(run: RunData, options: WriteReportOptions): Promise<string[]> {
+  const outField = options.fields?.out ?? "out";
+  const svgField = options.fields?.svgDirectory ?? "svgDirectory";
+  const pngField = options.fields?.pngDirectory ?? "pngDirectory";
   const out = resolve(options.out);
-  refuseSymlinkedOutput(out, "out", "file");
-  if (options.svgDirectory !== undefined)
-    refuseSymlinkedOutput(options.svgDirectory, "svgDirectory", "directory");
-  if (options.pngDirectory !== undefined)
-    refuseSymlinkedOutput(options.pngDirectory, "pngDirectory", "directory");
-  checkOutputFile(out, "out", "html");
-  if (options.svgDirectory !== undefined) checkOutputDirectory(options.svgDirectory, "svgDirectory");
-  if (options.pngDirectory !== undefined) checkOutputDirectory(options.pngDirectory, "pngDirectory");
+  refuseSymlinkedOutput(out, outField, "file");
+  if (options.svgDirectory !== undefined) refuseSymlinkedOutput(options.svgDirectory, svgField, "directory");
+  if (options.pngDirectory !== undefined) refuseSymlinkedOutput(options.pngDirectory, pngField, "directory");
+  checkOutputFile(out, outField, "html");
+  if (options.svgDirectory !== undefined) checkOutputDirectory(options.svgDirectory, svgField);
+  if (options.pngDirectory !== undefined) checkOutputDirectory(options.pngDirectory, pngField);
   const report = buildReport(run, options);
   const plotFile = (directory: string | undefined, name: string, format: "svg" | "png") =>
     directory === undefined ? undefined : join(resolve(directory), `${name}.${format}`);
   for (const name of Object.keys(report.specs)) {
     const svgFile = plotFile(options.svgDirectory, name, "svg");
     const pngFile = plotFile(options.pngDirectory, name, "png");
-    if (svgFile !== undefined) checkOutputFile(svgFile, "svgDirectory", "svg");
-    if (pngFile !== undefined) checkOutputFile(pngFile, "pngDirectory", "png");
+    if (svgFile !== undefined) checkOutputFile(svgFile, svgField, "svg");
+    if (pngFile !== undefined) checkOutputFile(pngFile, pngField, "png");
   }
   const written: string[] = [];
-  writeOutput(out, report.html, "out");
+  writeOutput(out, report.html, outField);
   written.push(out);
   if (options.svgDirectory === undefined && options.pngDirectory === undefined) return written;
   for (const [name, spec] of Object.entries(report.specs)) {
     const svg = await renderSvg(spec);
     const svgFile = plotFile(options.svgDirectory, name, "svg");
     if (svgFile !== undefined) {
-      writeOutput(svgFile, svg, "svgDirectory");
+      writeOutput(svgFile, svg, svgField);
       written.push(svgFile);
     }
     const pngFile = plotFile(options.pngDirectory, name, "png");
     if (pngFile !== undefined) {
-      writeOutput(pngFile, await renderPng(svg), "pngDirectory");
+      writeOutput(pngFile, await renderPng(svg), pngField);
       written.push(pngFile);
     }
   }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { FidelityReport } from "../../diagnostics/index.ts";
 import type { Backend } from "../../spec/index.ts";
@@ -128,4 +131,44 @@ describe.skipIf(!lab.present)("mull fidelity against a served copy of the embedd
       "mull: fidelity: the candidate differs from the reference (logprobs differs",
     );
   }, 120_000);
+});
+
+describe.skipIf(!lab.present)("mull fidelity: problems the models cannot be asked", () => {
+  const folder = mkdtempSync(join(tmpdir(), "mull-fidelity-problems-"));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("refuses chat prompts for a model without a chat template, naming --problems and the backend (exit 2)", async () => {
+    // The default template asks in chat messages; the lab models have no chat template.
+    const chat = join(folder, "chat.json");
+    writeFileSync(
+      chat,
+      JSON.stringify({
+        problems: [{ id: "q1", question: "What is 2+2?", answer: "4" }],
+        promptTemplate: "default",
+      }),
+    );
+    const run = await runCliCaptured(
+      ...["fidelity", "--reference", "lab-large", "--candidate", "lab-large", "--problems", chat],
+      ...["--threads", "1"],
+    );
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toBe(
+      `mull: --problems ${chat}: its prompts are chat messages, which --reference lab-large cannot take; ` +
+        'the lab models answer arithmetic chains such as "37+48-19=?" only: give such a dataset (e.g. lab:hard)\n',
+    );
+  }, 60_000);
+
+  it("refuses questions the lab's template cannot render, naming --problems and the problem (exit 2)", async () => {
+    const words = join(folder, "words.jsonl");
+    writeFileSync(words, `${JSON.stringify({ id: "w1", question: "What is two plus two?", answer: "4" })}\n`);
+    const run = await runCliCaptured(
+      ...["fidelity", "--reference", "lab-large", "--candidate", "lab-large", "--problems", words],
+      ...["--threads", "1"],
+    );
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(
+      run.stderr.startsWith(`mull: --problems ${words}: the prompt format cannot render problem w1: `),
+    ).toBe(true);
+    expect(run.stderr).toContain("is not a lab chain");
+  }, 60_000);
 });

@@ -48,4 +48,25 @@ describe("mull fidelity", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--candidate");
   });
+
+  it("names --problems, not the loader's --dataset, for a dataset it cannot load (exit 2)", async () => {
+    const unknown = await runCliCaptured(
+      ...["fidelity", "--reference", "lab-large", "--candidate", "lab-large", "--problems", "nosuch"],
+    );
+    expect(unknown).toMatchObject({ code: 2, stdout: "" });
+    expect(unknown.stderr).toMatch(/^mull: --problems nosuch: unknown dataset "nosuch"; expected gsm8k, /);
+    expect(unknown.stderr).not.toContain("--dataset");
+    const lab = await runCliCaptured(
+      ...["fidelity", "--reference", "lab-large", "--candidate", "lab-large", "--problems", "lab:9"],
+    );
+    expect(lab.code).toBe(2);
+    expect(lab.stderr).toMatch(/^mull: --problems lab:9: not a lab dataset; expected one of lab:1, /);
+    const file = await runCliCaptured(
+      ...["fidelity", "--reference", "lab-large", "--candidate", "lab-large", "--problems", "./absent.jsonl"],
+    );
+    expect(file.code).toBe(2);
+    expect(file.stderr).toMatch(
+      /^mull: --problems \.\/absent\.jsonl: .*absent\.jsonl: cannot read the dataset/,
+    );
+  });
 });

@@ -1,11 +1,65 @@
 import { Command } from "@commander-js/extra-typings";
-import { loadDataset } from "../../bench/datasets/index.ts";
+import { type BenchDataset, loadDataset } from "../../bench/datasets/index.ts";
 import { checkFidelity, type FidelityReport } from "../../diagnostics/index.ts";
+import { ConfigError } from "../../errors/index.ts";
 import { defaultPromptTemplate } from "../../generation/index.ts";
+import type { Prompt } from "../../spec/index.ts";
 import { backendFlagsFromSpec } from "../backend-spec.ts";
 import { CheckFailedError } from "../check-failed-error.ts";
+import { checkLabDataset } from "../check-lab-dataset.ts";
 import { createBackendFromFlags, type ResolvedBackend } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import { renderProblemPrompts } from "../render-problem-prompts.ts";
+import { UsageError } from "../usage-error.ts";
+
+/** The flag `mull fidelity` takes its prompts from; the dataset loader's own messages name `--dataset`. */
+const problemsFlag = "--problems";
+
+/** The dataset of `--problems`, its loader's refusals said naming `--problems` and the value. */
+async function loadProblems(spec: string, limit: number): Promise<BenchDataset> {
+  checkLabDataset(spec, problemsFlag);
+  try {
+    return await loadDataset(spec, { limit });
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    let reason = error.message;
+    for (const prefix of ["--dataset: ", `dataset ${spec}: `, `${spec}: `]) {
+      if (reason.startsWith(prefix)) {
+        reason = reason.slice(prefix.length);
+        break;
+      }
+    }
+    throw new UsageError(`${problemsFlag} ${spec}: ${reason}`, problemsFlag, { cause: error });
+  }
+}
+
+/**
+ * Refuses, before any call, prompts of a kind a backend cannot take (chat prompts for an embedded model
+ * without a chat template), naming `--problems`, the backend's flag and spec, and what the model answers.
+ */
+async function checkPromptKinds(
+  prompts: readonly Prompt[],
+  resolved: ResolvedBackend,
+  backend: { readonly flag: string; readonly spec: string },
+  dataset: string,
+): Promise<void> {
+  const kinds = new Set(prompts.map((prompt) => prompt.kind));
+  if (kinds.size === 0) return;
+  const capabilities = await resolved.backend.capabilities();
+  for (const kind of kinds) {
+    if (kind === "chat" ? capabilities.chat : capabilities.completion) continue;
+    const { profile } = resolved;
+    const advice =
+      profile.answers === undefined
+        ? `give a dataset whose prompts are ${kind === "chat" ? "text" : "chat messages"}`
+        : `the ${profile.name} models answer ${profile.answers} only: give such a dataset (e.g. lab:hard)`;
+    throw new UsageError(
+      `${problemsFlag} ${dataset}: its prompts are ${kind === "chat" ? "chat messages" : "text"}, which ` +
+        `${backend.flag} ${backend.spec}${resolved.model === backend.spec ? "" : ` (model ${resolved.model})`} cannot take; ${advice}`,
+      problemsFlag,
+    );
+  }
+}
 
 /**
  * `mull fidelity`: does a candidate backend compute and sample what a reference backend does? Prints the
@@ -47,7 +101,7 @@ export function fidelityCommand() {
       };
       const referenceFlags = backendFlagsFromSpec(flags.reference, "--reference");
       const candidateFlags = backendFlagsFromSpec(flags.candidate, "--candidate");
-      const dataset = await loadDataset(flags.problems, { limit: flags.limit });
+      const dataset = await loadProblems(flags.problems, flags.limit);
       const opened: ResolvedBackend[] = [];
       try {
         const reference = await createBackendFromFlags({ ...referenceFlags, ...shared });
@@ -55,10 +109,26 @@ export function fidelityCommand() {
         const candidate = await createBackendFromFlags({ ...candidateFlags, ...shared });
         opened.push(candidate);
         const template = dataset.promptTemplate ?? reference.profile.promptTemplate ?? defaultPromptTemplate;
+        const prompts = renderProblemPrompts(dataset.problems, template, {
+          flag: problemsFlag,
+          dataset: flags.problems,
+        });
+        await checkPromptKinds(
+          prompts,
+          reference,
+          { flag: "--reference", spec: flags.reference },
+          flags.problems,
+        );
+        await checkPromptKinds(
+          prompts,
+          candidate,
+          { flag: "--candidate", spec: flags.candidate },
+          flags.problems,
+        );
         const report = await checkFidelity({
           reference: reference.backend,
           candidate: candidate.backend,
-          prompts: dataset.problems.map((problem) => template(problem)),
+          prompts,
           samples: flags.samples,
           temperature: flags.temperature,
           maxTokens: flags.maxTokens,

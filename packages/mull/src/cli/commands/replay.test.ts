@@ -163,6 +163,25 @@ describe("mull replay", () => {
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain("maj@4 needs 4 samples per problem, but no problem has more than 3");
   });
+  it("names the flag of a sample file it cannot read, of each of the four, and refuses an empty path", async () => {
+    const absent = join(folder, "absent.jsonl");
+    for (const flag of ["--samples", "--escalate-samples", "--greedy-samples", "--escalate-greedy-samples"]) {
+      const given = flag === "--samples" ? [flag, absent] : ["--samples", samples, flag, absent];
+      const missing = await run(...given);
+      expect(missing).toMatchObject({ code: 2, stdout: "" });
+      expect(missing.stderr).toBe(`mull: ${flag} ${absent}: cannot read the dataset (no such file)\n`);
+      const empty = await run(...given.slice(0, -1), "");
+      expect(empty).toMatchObject({ code: 2, stdout: "" });
+      expect(empty.stderr).toBe(`mull: ${flag}: empty path; expected a file of recorded samples (JSONL)\n`);
+    }
+    // A bad line is said naming the flag, the file and the line.
+    const broken = join(folder, "broken.jsonl");
+    writeFileSync(broken, "{not json\n");
+    const bad = await run("--samples", samples, "--greedy-samples", broken);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.startsWith(`mull: --greedy-samples ${broken}:1: `)).toBe(true);
+  });
+
   it("says in --help that --strategies takes architectures, and which layers replay", async () => {
     const { code, stdout } = await run("--help");
     expect(code).toBe(0);

@@ -1,5 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatNames } from "../../answers/index.ts";
+import { DatasetError } from "../../bench/datasets/index.ts";
 import {
   formatReplayReport,
   loadReplay,
@@ -164,7 +165,10 @@ export function replayCommand() {
           "give either --greedy-samples or --greedy-strategy, not both",
           "--greedy-strategy",
         );
-      let openings = flags.greedySamples === undefined ? undefined : loadSamples(flags.greedySamples, flags);
+      let openings =
+        flags.greedySamples === undefined
+          ? undefined
+          : loadSamples(flags.greedySamples, "--greedy-samples", flags);
       let dataset: ReplayDataset;
       if (flags.run !== undefined) {
         if (flags.samples !== undefined)
@@ -184,19 +188,38 @@ export function replayCommand() {
           throw new UsageError("--strategy applies to --run only", "--strategy");
         if (flags.greedyStrategy !== undefined)
           throw new UsageError("--greedy-strategy applies to --run only", "--greedy-strategy");
-        dataset = loadSamples(flags.samples, flags);
+        dataset = loadSamples(flags.samples, "--samples", flags);
       }
       const report = replayReportOf(dataset, { ...evaluation, escalation, openings, escalationOpenings });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });
 }
 
-/** Recorded samples from a file, in the layout `--format` names and with the gold answers of `--gold`. */
+/**
+ * Recorded samples from the file `flag` names, in the layout `--format` names and with the gold answers of
+ * `--gold`. An empty path, and a file that cannot be read or holds a bad line, are refused naming the flag
+ * and the file: four flags take sample files, and a message naming the file alone leaves the user guessing.
+ *
+ * @throws UsageError naming `flag` (or `--gold`) and the file.
+ */
 function loadSamples(
   samples: string,
+  flag: string,
   flags: { readonly gold?: string | undefined; readonly format: string },
 ): ReplayDataset {
-  return loadReplay({ samples, gold: flags.gold, format: flags.format });
+  if (samples.trim() === "") {
+    throw new UsageError(`${flag}: empty path; expected a file of recorded samples (JSONL)`, flag);
+  }
+  try {
+    return loadReplay({ samples, gold: flags.gold, format: flags.format });
+  } catch (error) {
+    if (!DatasetError.isInstance(error)) throw error;
+    const [field, file] =
+      error.file === flags.gold && error.file !== samples ? ["--gold", flags.gold] : [flag, samples];
+    // The loader starts its message with the file: `FILE: cannot read…`, `FILE:3: …`.
+    const message = error.message.startsWith(file) ? error.message : `${file}: ${error.message}`;
+    throw new UsageError(`${field} ${message}`, field, { cause: error });
+  }
 }
 
 /**
@@ -228,9 +251,14 @@ async function escalationOf(flags: {
       "--escalate-greedy-strategy",
     );
   const escalationOpenings =
-    flags.escalateGreedySamples === undefined ? undefined : loadSamples(flags.escalateGreedySamples, flags);
+    flags.escalateGreedySamples === undefined
+      ? undefined
+      : loadSamples(flags.escalateGreedySamples, "--escalate-greedy-samples", flags);
   if (flags.escalateSamples !== undefined) {
-    return { escalation: loadSamples(flags.escalateSamples, flags), escalationOpenings };
+    return {
+      escalation: loadSamples(flags.escalateSamples, "--escalate-samples", flags),
+      escalationOpenings,
+    };
   }
   if (flags.escalateRun === undefined) return { escalationOpenings };
   const location = parseRunLocation(flags.escalateRun, flags.store, { out: "--escalate-run" });

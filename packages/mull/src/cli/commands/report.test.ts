@@ -50,8 +50,11 @@ describe("mull report", () => {
     const png = join(folder, "png");
     const { code, stdout } = await report(runDirectory, "--out", out, "--svg", svg, "--png", png, "--json");
     expect(code).toBe(0);
-    const printed = JSON.parse(stdout) as { run: string; files: string[] };
-    expect(printed.run).toBe(run.manifest.runId);
+    // Named as `mull bench --json` names a run: `directory` (or `run` and `store`), with `runId` its id.
+    const printed = JSON.parse(stdout) as Record<string, unknown> & { files: string[] };
+    expect(Object.keys(printed)).toEqual(["directory", "runId", "files"]);
+    expect(printed.directory).toBe(runDirectory);
+    expect(printed.runId).toBe(run.manifest.runId);
     expect(printed.files[0]).toBe(out);
     const html = readFileSync(out, "utf8");
     expect(html).toContain("<title>mull report: synthetic (synthetic-4)</title>");
@@ -256,6 +259,20 @@ describe("mull report", () => {
     expect(plots.stderr).toContain(`--svg ${JSON.stringify(notes)}: that is a file, not a directory`);
     expect(readFileSync(notes, "utf8")).toBe("keep me");
     expect(existsSync(join(folder, "plots.html"))).toBe(false);
+    // A folder holding someone else's file under a plot's name: the flag is named, not the option.
+    for (const [flag, format] of [
+      ["--svg", "svg"],
+      ["--png", "png"],
+    ] as const) {
+      const foreign = join(folder, `foreign-${format}`);
+      mkdirSync(foreign, { recursive: true });
+      writeFileSync(join(foreign, `coverage.${format}`), "someone else's");
+      const refused = await report(runDirectory, "--out", join(folder, `${format}.html`), flag, foreign);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(new RegExp(`^mull: ${flag} `));
+      expect(refused.stderr).not.toMatch(/svgDirectory|pngDirectory/);
+      expect(readFileSync(join(foreign, `coverage.${format}`), "utf8")).toBe("someone else's");
+    }
     // The run still reads, and an earlier report or an empty file is written over.
     const again = join(folder, "again.html");
     writeFileSync(again, "");

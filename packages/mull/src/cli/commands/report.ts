@@ -18,6 +18,7 @@ import {
 } from "../../runtime/index.ts";
 import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import { locationFields } from "../print-bench-summary.ts";
 import { UsageError } from "../usage-error.ts";
 
 /**
@@ -209,6 +210,7 @@ export function reportCommand() {
         out,
         svgDirectory: flags.svg,
         pngDirectory: flags.png,
+        fields: { out: outField, svgDirectory: "--svg", pngDirectory: "--png" },
         seed: flags.seed,
         resamples: flags.resamples,
         wrongCost: flags.wrongCost,
@@ -218,7 +220,10 @@ export function reportCommand() {
         process.stderr.write(`report: ${describeIncompleteRun(completeness, run.manifest)}\n`);
       }
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ run: run.manifest.runId, files }, null, 2)}\n`);
+        // Where the run is, as `mull bench --json` says it (`directory`, or `run`: its name, and `store`),
+        // with the run's id as `runId`.
+        const shown = { ...locationFields(location), runId: run.manifest.runId, files };
+        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       } else {
         process.stdout.write(`${files.map((file) => `wrote ${file}`).join("\n")}\n`);
       }

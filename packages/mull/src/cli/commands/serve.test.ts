@@ -69,8 +69,8 @@ describe("mull serve flags", () => {
     const base = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m"];
     expect((await refusal([...base, "--state-prefix", "blue:"])).field).toBe("--state-prefix");
     const notRedis = await refusal([...base, "--state", "http://127.0.0.1:6379"]);
-    expect(notRedis.field).toBe("server.state.url");
-    expect(notRedis.message).toMatch(/expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(notRedis.field).toBe("--state");
+    expect(notRedis.message).toBe("--state http://127.0.0.1:6379: expected a redis:// or rediss:// URL");
   });
 
   it("refuses to start when the --state store cannot be reached, naming it", async () => {
@@ -85,6 +85,74 @@ describe("mull serve flags", () => {
   it("refuses an upstream on a metadata address", async () => {
     const error = await refusal(["--base-url", "http://user:pw@169.254.169.254/v1", "--model", "m"]);
     expect(error.message).toMatch(/credentials in the URL are refused/);
+    // Said in the words of the command line, and without the password.
+    expect(error.field).toBe("--base-url");
+    expect(error.message).toMatch(
+      /^--base-url: credentials in the URL are refused \(http:\/\/169\.254\.169\.254\/v1\)/,
+    );
+    expect(error.message).toContain("named by --upstream-key-env");
+    expect(error.message).not.toContain("pw");
+  });
+
+  it("refuses a --base-url that is not an http(s) URL in one line, before asking it for models", async () => {
+    for (const extra of [[], ["--model", "m"]]) {
+      const error = await refusal(["--base-url", "notaurl", ...extra]);
+      expect(error.field).toBe("--base-url");
+      expect(error.message).toBe(
+        '--base-url "notaurl": expected an absolute http(s) URL such as http://localhost:8000/v1',
+      );
+    }
+  });
+
+  it("names the flag and the value of an upstream setting the configuration refuses, in one line", async () => {
+    const base = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m"];
+    const network = await refusal([...base, "--allow-network", "10.0.0.0/8", "--allow-network", "bogus"]);
+    expect(network.field).toBe("--allow-network");
+    expect(network.message).toBe(
+      '--allow-network: expected an IP address or CIDR range such as 10.0.0.0/8, got "bogus"',
+    );
+    const state = await refusal(["--state", "bogus"]);
+    expect(state.field).toBe("--state");
+    expect(state.message).toBe("--state bogus: expected a redis:// or rediss:// URL");
+    const keys = await refusal([...base, "--api-keys-env", "1bad"]);
+    expect(keys.field).toBe("--api-keys-env");
+    expect(keys.message).toBe("--api-keys-env 1bad: expected an environment variable name");
+    const host = await refusal([...base, "--host", ""]);
+    expect(host.field).toBe("--host");
+    expect(host.message).toMatch(/^--host "": /);
+    for (const error of [network, state, keys, host]) expect(error.message).not.toContain("\n");
+  });
+
+  it("names --upstream-key-env when its variable is unset, with or without --model", async () => {
+    delete process.env.MULL_SERVE_TEST_UNSET_KEY;
+    for (const extra of [[], ["--model", "m"]]) {
+      const error = await refusal([
+        ...["--base-url", "http://127.0.0.1:9/v1", "--upstream-key-env", "MULL_SERVE_TEST_UNSET_KEY"],
+        ...extra,
+      ]);
+      expect(error.field).toBe("--upstream-key-env");
+      expect(error.message).toBe(
+        "--upstream-key-env names MULL_SERVE_TEST_UNSET_KEY, which is not set in the environment",
+      );
+    }
+  });
+
+  it("refuses the flags of the --base-url upstream without it, as --reasoning-budget, and --threads with it", async () => {
+    const key = await refusal(["--upstream-key-env", "NOPE"]);
+    expect(key.field).toBe("--upstream-key-env");
+    expect(key.message).toBe(
+      "--upstream-key-env applies to the upstream of --base-url (in a --config file: upstreams[].apiKeyEnv)",
+    );
+    const network = await refusal(["--allow-network", "10.0.0.0/8"]);
+    expect(network.field).toBe("--allow-network");
+    expect(network.message).toBe(
+      "--allow-network applies to the upstream of --base-url (in a --config file: upstreams[].allowedNetworks)",
+    );
+    const threads = await refusal(["--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--threads", "2"]);
+    expect(threads.field).toBe("--threads");
+    expect(threads.message).toBe("--threads 2 applies to the embedded backend only, not to --base-url");
+    const withConfig = await refusal(["--config", "x.json", "--threads", "2"]);
+    expect(withConfig.field).toBe("--threads");
   });
 });
 
@@ -205,6 +273,15 @@ describe("mull serve --base-url", () => {
 });
 
 describe.skipIf(!existsSync(labModel))("mull serve with the embedded lab", () => {
+  it("names --model, or --route, for a model the embedded engine does not know", async () => {
+    const model = await refusal(["--model", "nosuch", "--port", "0"]);
+    expect(model.field).toBe("--model");
+    expect(model.message).toMatch(/^--model: unknown model "nosuch": expected one of /);
+    const route = await refusal(["--route", `auto=ucb:nosuch>${defaultLabModel}`, "--port", "0"]);
+    expect(route.field).toBe("--route");
+    expect(route.message).toMatch(/^--route: unknown model "nosuch": expected one of /);
+  });
+
   it("answers lab questions with a strategy through the openai client", async () => {
     const served = await startServe(["--threads", "1"]);
     try {

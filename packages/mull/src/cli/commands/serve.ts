@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { Command, Option } from "@commander-js/extra-typings";
-import { MullError } from "../../errors/index.ts";
+import { ConfigError, MullError } from "../../errors/index.ts";
 import { defaultModelProfile } from "../../generation/index.ts";
 import { labModelName, labProfile } from "../../lab/index.ts";
 import {
@@ -47,6 +47,27 @@ async function loadEmbedded(model: string, options: { threads?: number | undefin
     model,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
   });
+}
+
+/**
+ * `loadEmbedded` for the models the flags name: the engine's refusal of its `model` option is said naming
+ * the flag that named the model, `--model` or `--route`. Models of a `--config` file are left to its
+ * own messages.
+ */
+function embeddedLoaderFor(flags: {
+  readonly config?: string | undefined;
+  readonly model?: string | undefined;
+}) {
+  if (flags.config !== undefined) return loadEmbedded;
+  return async (model: string, options: { threads?: number | undefined }): Promise<Backend> => {
+    try {
+      return await loadEmbedded(model, options);
+    } catch (error) {
+      if (!ConfigError.isInstance(error) || error.field !== "model") throw error;
+      const flag = model === flags.model ? "--model" : "--route";
+      throw new UsageError(`${flag}: ${error.message}`, flag, { cause: error });
+    }
+  };
 }
 
 /**
@@ -163,7 +184,7 @@ export function serveCommand() {
         logger,
         // No request waits for an upstream's capability probe: it runs now, and a failure only warns.
         probeUpstreams: true,
-        loadEmbedded,
+        loadEmbedded: embeddedLoaderFor(flags),
         ...(chosen === undefined ? {} : { promptTemplate: chosen.template.render }),
       });
       let running: Awaited<ReturnType<typeof listenServer>>;

@@ -11,6 +11,7 @@ import type { Strategy } from "../../spec/index.ts";
 import { findStrategyEntry, parseStrategySpec, strategyCatalog } from "../../strategies/index.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
+import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 import { checkCountAgrees, strategyWithCount } from "./solve.ts";
 
 const run = promisify(execFile);
@@ -379,5 +380,37 @@ describe("mull solve --n against the spec", () => {
     expect(result.stderr).toBe(
       "mull: --n 4 contradicts --strategy cascade@8x16:no-such-small>no-such-large, which draws 16 samples; give the count once\n",
     );
+  });
+});
+
+describe("mull solve: refusals name the flag the user typed", () => {
+  // Nothing listens there: a refusal made before any request is the only answer possible.
+  const deadServer = "http://127.0.0.1:9/v1";
+
+  it("names --answer-format and lists the formats for an unknown one (exit 2)", async () => {
+    const refused = await runCliCaptured("solve", "1+1=?", "--answer-format", "nosuch");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("option '--answer-format <name>' argument 'nosuch' is invalid");
+    expect(refused.stderr).toContain("auto, numeric, math, date, choice, exact, text");
+    expect(refused.stderr).not.toContain("answer format:");
+  });
+
+  it("names --prm-api-key-env for an HTTP PRM's unset key variable (exit 2)", async () => {
+    const variable = "MULL_TEST_UNSET_SOLVE_PRM_KEY";
+    delete process.env[variable];
+    const refused = await runCliCaptured(
+      ...["solve", "1+1=?", "--base-url", deadServer, "--model", "m", "--strategy", "bon@2"],
+      ...["--prm", "http://127.0.0.1:9/v1", "--prm-api-key-env", variable],
+    );
+    expect(refused).toMatchObject({ code: 2, stdout: "" });
+    expect(refused.stderr).toBe(
+      `mull: --prm-api-key-env names ${variable}, which is not set in the environment\n`,
+    );
+  });
+
+  it("names --draft-model for a draft model that is not one (exit 2)", async () => {
+    const refused = await runCliCaptured("solve", "1+1=?", "--strategy", "greedy", "--draft-model", "nosuch");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^mull: --draft-model: unknown model "nosuch": expected one of /);
   });
 });

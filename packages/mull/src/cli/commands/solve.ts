@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
@@ -190,7 +190,11 @@ export function solveCommand() {
     .option("--prm <model>", processRewardOptionHelp)
     .option("--prm-model <name>", "model name sent to an HTTP PRM (--prm URL)")
     .option("--prm-api-key-env <variable>", "environment variable that holds the HTTP PRM's API key")
-    .option("--answer-format <name>", answerFormatNames.join(" | "), "auto")
+    .addOption(
+      new Option("--answer-format <name>", "how answers are extracted from samples and compared")
+        .choices(answerFormatNames)
+        .default("auto" as const),
+    )
     .option("--prompt-template <name-or-file>", promptTemplateOptionHelp)
     .option("--system <text>", systemOptionHelp)
     .addOption(endpointOption())

@@ -118,7 +118,7 @@ describe("mull tune", () => {
     expect(knee?.[1]).toBe(marked[0]?.split(/\s+/)[1]?.replace("*", ""));
   });
 
-  it("counts failed requests as errors and says what failed", async () => {
+  it("counts failed requests as errors, finds no knee where every request failed, and exits 1 saying so", async () => {
     server = await startFakeOpenAIServer({ handler: () => ({ status: 503, message: "no capacity" }) });
     const run = await runCliCaptured(
       ...[
@@ -131,13 +131,64 @@ describe("mull tune", () => {
         "4",
         "--warmup",
         "0",
+        "--retries",
+        "0",
         "--json",
       ],
     );
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
     expect(report.levels[0].errors).toBe(4);
     expect(report.levels[0].firstError).toContain("no capacity");
+    expect(report.knees).toEqual([]);
+    expect(run.stderr).toContain("n=1 concurrency 2: all 4 requests failed\n");
+    expect(run.stderr).not.toContain("NaN");
+    const failure = run.stderr.split("\n").filter((line) => line.startsWith("mull: "));
+    expect(failure).toHaveLength(1);
+    expect(failure[0]).toMatch(
+      /^mull: tune: every request failed at every level \(1\), so there is no knee; first error: .*no capacity/,
+    );
+  });
+
+  it("keeps the knee of the levels that answered, and names the levels where every request failed", async () => {
+    // The first 3 generation requests (concurrency 1) are answered, every later one (concurrency 2) fails.
+    let generations = 0;
+    server = await startFakeOpenAIServer({
+      handler: () => {
+        generations += 1;
+        return generations <= 3 ? { choices: ["one two"] } : { status: 503, message: "gone" };
+      },
+    });
+    const run = await runCliCaptured(
+      ...["tune", "--base-url", server.url, "--concurrency", "1,2", "--requests", "3", "--warmup", "0"],
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^1\s+1\*\s+3\s+0\s/m);
+    expect(run.stdout).toContain("knee n=1: concurrency 1 reaches");
+    expect(run.stderr).not.toContain("NaN");
+    expect(run.stderr).toContain(
+      "mull: tune: every request failed at n=1 concurrency 2 (no knee from them); first error:",
+    );
+  });
+
+  it("refuses --endpoint chat for a lab model, whose template renders text only, before the sweep (exit 2)", async () => {
+    server = await startFakeOpenAIServer({ models: ["lab-v2-large"] });
+    const run = await runCliCaptured("tune", "--base-url", server.url, "--endpoint", "chat", "--warmup", "0");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'mull: --endpoint: the lab template renders text prompts (completions) only, got "chat"; use --endpoint completions or auto\n',
+    );
+    expect(server.requests.filter((request) => request.endpoint !== "models")).toEqual([]);
+  });
+
+  it("refuses a --base-url that is not an http(s) URL in one line, before asking it anything (exit 2)", async () => {
+    for (const model of [[], ["--model", "m"]]) {
+      const run = await runCliCaptured("tune", "--base-url", "notaurl", ...model);
+      expect(run).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr).toBe(
+        'mull: --base-url "notaurl": expected an absolute http(s) URL such as http://localhost:8000/v1\n',
+      );
+    }
   });
 
   it.each([

@@ -5,40 +5,60 @@ import {
   formatTuningReport,
   type LoadLevelSummary,
   runTuningSweep,
+  type TuningReport,
 } from "../../bench/tuning/index.ts";
-import { ConfigError } from "../../errors/index.ts";
 import { defaultPromptTemplate } from "../../generation/index.ts";
-import type { ModelProfile, Problem, Prompt } from "../../spec/index.ts";
+import { CheckFailedError } from "../check-failed-error.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { listOf } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
-import { endpointOption } from "../prompt-options.ts";
+import { endpointOption, promptTemplateFromFlags } from "../prompt-options.ts";
+import { renderProblemPrompts } from "../render-problem-prompts.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** The default prompt set: the lab's mixed levels, so a served lab model answers them as trained. */
 const defaultTuningDataset = "lab:mixed";
 
-function promptsOf(problems: readonly Problem[], profile: ModelProfile, dataset: string): Prompt[] {
-  return problems.map((problem) => {
-    try {
-      return problem.prompt ?? (profile.promptTemplate ?? defaultPromptTemplate)(problem);
-    } catch (error) {
-      if (!ConfigError.isInstance(error)) throw error;
-      throw new UsageError(
-        `--dataset ${dataset}: the model's prompt format cannot render problem ${problem.id ?? "?"}: ${error.message}`,
-        "--dataset",
-        { cause: error },
-      );
-    }
-  });
+/** Whether every request of a level failed: it measured nothing (no throughput, no latency). */
+function allFailed(level: LoadLevelSummary): boolean {
+  return level.errors === level.requests;
 }
 
 function progressLine(level: LoadLevelSummary): string {
+  const where = `n=${level.n} concurrency ${level.concurrency}`;
+  if (allFailed(level)) return `${where}: all ${level.requests} requests failed\n`;
   const tokens = level.tokensPerSecond === undefined ? "-" : level.tokensPerSecond.toFixed(1);
   return (
-    `n=${level.n} concurrency ${level.concurrency}: ${tokens} tok/s, ${level.requestsPerSecond.toFixed(2)} req/s, ` +
+    `${where}: ${tokens} tok/s, ${level.requestsPerSecond.toFixed(2)} req/s, ` +
     `p50 ${level.latency.p50.toFixed(0)} ms, ${level.errors} errors\n`
   );
+}
+
+/**
+ * The report with knees only for the `n`s whose levels measured something: a curve whose every request
+ * failed has no throughput to saturate, and the knee the sweep finds for it is its first level.
+ */
+function withMeasuredKnees(report: TuningReport): TuningReport {
+  const measured = new Set(report.levels.filter((level) => !allFailed(level)).map((level) => level.n));
+  return { ...report, knees: report.knees.filter((knee) => measured.has(knee.n)) };
+}
+
+/**
+ * The failure of a sweep with levels whose every request failed, in one line: which levels, and the first
+ * error; `undefined` when every level had a successful request.
+ */
+function failedLevelsError(report: TuningReport): CheckFailedError | undefined {
+  const failed = report.levels.filter(allFailed);
+  if (failed.length === 0) return undefined;
+  const first = failed[0]?.firstError;
+  const cause = first === undefined ? "" : `; first error: ${first}`;
+  if (failed.length === report.levels.length) {
+    return new CheckFailedError(
+      `tune: every request failed at every level (${failed.length}), so there is no knee${cause}`,
+    );
+  }
+  const levels = failed.map((level) => `n=${level.n} concurrency ${level.concurrency}`).join(", ");
+  return new CheckFailedError(`tune: every request failed at ${levels} (no knee from them)${cause}`);
 }
 
 /**
@@ -97,8 +117,15 @@ export function tuneCommand() {
       }
       const resolved = await createBackendFromFlags(flags);
       try {
-        const prompts = promptsOf(dataset.problems, resolved.profile, flags.dataset);
-        const report = await runTuningSweep(resolved.backend, {
+        // As solve does: --endpoint changes the model's template, or is refused by one that cannot change.
+        const chosen = await promptTemplateFromFlags({ endpoint: flags.endpoint }, resolved.profile);
+        const template = chosen?.template.render ?? resolved.profile.promptTemplate ?? defaultPromptTemplate;
+        const prompts = renderProblemPrompts(
+          dataset.problems,
+          (problem) => problem.prompt ?? template(problem),
+          { flag: "--dataset", dataset: flags.dataset },
+        );
+        const sweep = await runTuningSweep(resolved.backend, {
           prompts,
           concurrencies: flags.concurrency ?? defaultTuningConcurrencies,
           ns: flags.n ?? [1],
@@ -109,15 +136,18 @@ export function tuneCommand() {
           fraction: flags.kneeFraction,
           onLevel: (level) => process.stderr.write(progressLine(level)),
         });
+        const report = withMeasuredKnees(sweep);
         if (flags.json) {
           const output = { baseUrl: flags.baseUrl, model: resolved.model, dataset: flags.dataset, ...report };
           process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-          return;
+        } else {
+          process.stdout.write(
+            `${flags.baseUrl} model ${resolved.model}, ${flags.requests} requests per level\n`,
+          );
+          process.stdout.write(formatTuningReport(report));
         }
-        process.stdout.write(
-          `${flags.baseUrl} model ${resolved.model}, ${flags.requests} requests per level\n`,
-        );
-        process.stdout.write(formatTuningReport(report));
+        const failure = failedLevelsError(report);
+        if (failure !== undefined) throw failure;
       } finally {
         await resolved.dispose();
       }
