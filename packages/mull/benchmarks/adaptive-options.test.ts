@@ -34,6 +34,17 @@ describe("parseAdaptiveOptions", () => {
     expect(
       parseAdaptiveOptions(["--no-lab", "--agreements", "", "--k", "32", "--window", "32"]),
     ).toMatchObject({ lab: false, agreements: [], k: 32, window: 32 });
+    expect(parseAdaptiveOptions(["--no-replay"])).toMatchObject({ replay: false, lab: true });
+  });
+
+  it("refuses --no-replay with --no-lab, which leave nothing to run, in either order", () => {
+    const expected = {
+      field: "--no-lab",
+      message:
+        "bench:adaptive: --no-replay and --no-lab together leave nothing to run; give at most one of them",
+    };
+    expect(refusal(["--no-lab", "--no-replay"])).toEqual(expected);
+    expect(refusal(["--no-replay", "--no-lab"])).toEqual(expected);
   });
 
   it("answers --help with undefined, the usage listing every option", () => {

@@ -24,7 +24,7 @@ Adaptive stopping and selection against self-consistency: replayed Qwen3-1.7B tr
 
 Options:
   --no-replay             leave out the replay part
-  --no-lab                leave out the lab part
+  --no-lab                leave out the lab part (not both: that leaves nothing to run)
   --data <folder>         the replay files qwen3-1.7b-{aime24,aime25,hmmt25}-128.jsonl
                           (default ../shared/data/replay; another folder must hold them)
   --shuffles <count>      draws of each problem's samples, averaged (default 20)
@@ -89,14 +89,20 @@ const optionSpecs = {
  *
  * @throws ConfigError naming the flag and the value: an unknown flag, a count below 1 (`--k 0`,
  *   `--window 0`, `--agreements 0`), a window above k, a threshold outside (0, 1], an empty item in
- *   `--agreements` or `--parallel` (`2,,4`), a malformed `--parallel` spec, or a `--data` folder without
- *   the replay files.
+ *   `--agreements` or `--parallel` (`2,,4`), a malformed `--parallel` spec, a `--data` folder without
+ *   the replay files, or `--no-replay` with `--no-lab`, which leave nothing to run.
  * @example
  * const options = parseAdaptiveOptions(process.argv.slice(2));
  */
 export function parseAdaptiveOptions(argv: readonly string[]): AdaptiveOptions | undefined {
   const values = parseFlags(owner, argv, optionSpecs);
   if (values.help === true) return undefined;
+  if (!values.replay && !values.lab) {
+    throw new ConfigError(
+      `${owner}: --no-replay and --no-lab together leave nothing to run; give at most one of them`,
+      { field: "--no-lab" },
+    );
+  }
   const k = checkInteger(owner, "--k", numericFlag(values.k), { minimum: 1 });
   const window = checkInteger(owner, "--window", numericFlag(values.window), { minimum: 1 });
   checkInteger(owner, "--window", window, { maximum: k, expected: `an integer from 1 to --k (${k})` });

@@ -57,6 +57,7 @@ import {
   type SearchRewardModel,
   searchUsage,
 } from "./search-options.ts";
+import { type SearchRow, searchVerdicts } from "./search-verdicts.ts";
 
 const owner = "bench:search";
 
@@ -138,7 +139,7 @@ interface Outcome {
   readonly partial: boolean;
 }
 
-const rows: Row[] = [];
+const rows: SearchRow[] = [];
 
 /** Writes the run's settings and the rows so far to `--json`, when given. */
 async function saveJson(): Promise<void> {
@@ -159,20 +160,6 @@ async function saveJson(): Promise<void> {
     rows,
   };
   await writeFile(options.json, `${JSON.stringify(run, null, 2)}\n`);
-}
-
-interface Row {
-  readonly strategy: string;
-  readonly family: string;
-  readonly n: number;
-  readonly prm: string;
-  readonly accuracy: number;
-  readonly tokensPerProblem: number;
-  readonly prmPassesPerProblem: number;
-  readonly prmCallsPerProblem: number;
-  readonly tokensPerCorrect: number | undefined;
-  readonly partialShare: number;
-  readonly failures: number;
 }
 
 async function runOne(make: () => Strategy, problem: Problem, index: number, budget: number | undefined) {
@@ -201,7 +188,7 @@ async function evaluate(
   make: () => Strategy,
   budget: number | undefined,
   label?: string,
-): Promise<Row> {
+): Promise<SearchRow> {
   const outcomes = new Array<Outcome>(problems.length);
   let next = 0;
   const worker = async () => {
@@ -228,7 +215,7 @@ async function evaluate(
   await Promise.all(Array.from({ length: Math.min(options.parallel, problems.length) }, worker));
   const correct = outcomes.filter((outcome) => outcome.correct).length;
   const tokens = outcomes.reduce((sum, outcome) => sum + outcome.completionTokens, 0);
-  const row: Row = {
+  const row: SearchRow = {
     strategy: label ?? make().name,
     family,
     n,
@@ -350,62 +337,8 @@ const lines = [
   ),
   "",
   "Targets (same reward model):",
+  ...searchVerdicts(rows, options.rewardModels, sizes),
 ];
-
-// A row with failed problems counts them as wrong with no tokens, so the targets leave it out.
-const measured = rows.filter((row) => row.failures === 0);
-if (measured.length < rows.length) {
-  lines.push(
-    `- left out of the targets, some problems failed: ${rows
-      .filter((row) => row.failures > 0)
-      .map((row) => `${row.strategy} (${row.prm})`)
-      .join(", ")}`,
-  );
-}
-const find = (family: string, n: number, prm: string) =>
-  measured.find((row) => row.family === family && row.n === n && row.prm === prm);
-for (const prmName of options.rewardModels) {
-  for (const n of sizes) {
-    const filter = find("pf", n, prmName);
-    const bon = prmName === "exact" ? find("pass", 4 * n, "outcome") : find("bon", 4 * n, prmName);
-    if (filter !== undefined && bon !== undefined) {
-      lines.push(
-        `- pf@${n} ${percent(filter.accuracy)} vs ${bon.strategy} ${percent(bon.accuracy)} (${prmName}): ` +
-          `${filter.accuracy >= bon.accuracy ? "met" : "missed"}`,
-      );
-    }
-    const majority = measured.find((row) => row.family === "maj" && row.n === n);
-    // At equal tokens: the searches run at N, and any A* that spent no more than maj@N.
-    const guided = [
-      ...["pf", "beam", "dvts"].map((family) => find(family, n, prmName)),
-      ...measured.filter(
-        (row) =>
-          row.family === "astar" &&
-          row.prm === prmName &&
-          row.tokensPerProblem <= (majority?.tokensPerProblem ?? 0),
-      ),
-    ].filter((row) => row !== undefined);
-    if (majority !== undefined && guided.length > 0) {
-      const best = guided.reduce((top, row) => (row.accuracy > top.accuracy ? row : top));
-      lines.push(
-        `- best guided search within maj@${n}'s tokens (${prmName}): ${best.strategy} ${percent(best.accuracy)} vs maj@${n} ` +
-          `${percent(majority.accuracy)}: ${best.accuracy > majority.accuracy ? "met" : "missed"}`,
-      );
-    }
-    if (filter !== undefined) {
-      const reaching = measured
-        .filter((row) => row.family === "astar" && row.prm === prmName && row.accuracy >= filter.accuracy)
-        .sort((a, b) => a.tokensPerProblem - b.tokensPerProblem)[0];
-      lines.push(
-        reaching === undefined
-          ? `- A* never reached pf@${n}'s ${percent(filter.accuracy)} (${prmName}): missed`
-          : `- ${reaching.strategy} reaches pf@${n}'s ${percent(filter.accuracy)} with ` +
-              `${(filter.tokensPerProblem / reaching.tokensPerProblem).toFixed(2)}x fewer tokens (${prmName}): ` +
-              `${filter.tokensPerProblem >= 2 * reaching.tokensPerProblem ? "met" : "missed"}`,
-      );
-    }
-  }
-}
 
 process.stdout.write(`${lines.join("\n")}\n`);
 await saveJson();
