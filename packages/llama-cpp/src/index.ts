@@ -6,6 +6,7 @@ export { canSharePrefix, type PrefixSharingSequence, sharePrefix } from "./share
 export type { SpeculationStats } from "./speculation-stats.ts";
 export type {
   DraftModelSpeculation,
+  ParsedSpeculativeOptions,
   PromptLookupSpeculation,
   SpeculativeOptions,
 } from "./speculative-options.ts";

@@ -48,6 +48,28 @@ describe("benchRecipe", () => {
 });
 
 describe("benchOptionsFromRecipe", () => {
+  it("looks for the built-in datasets under the recipe's directory, as a worker elsewhere must", async () => {
+    const project = join(workspace, "project");
+    const shared = join(workspace, "shared/data/benchmarks");
+    mkdirSync(project);
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(
+      join(shared, "gsm8k-test.jsonl"),
+      `${JSON.stringify({ question: "1+1?", answer: "#### 2" })}\n`,
+    );
+    const recipe = benchRecipe(
+      { dataset: "gsm8k", strategies: ["greedy"], seed: 1, baseUrl: "http://127.0.0.1:9/v1", model: "m" },
+      project,
+    );
+    const built = await benchOptionsFromRecipe(recipe, { out: join(workspace, "run") });
+    try {
+      expect(built.options.dataset.source).toBe(join(shared, "gsm8k-test.jsonl"));
+      expect(built.options.dataset.problems).toEqual([{ id: "gsm8k-0", question: "1+1?", gold: "2" }]);
+    } finally {
+      await built.dispose();
+    }
+  });
+
   it("reads a relative dataset from the recipe's directory and names it as given, so the hash is the same anywhere", async () => {
     const recipe = benchRecipe(
       {

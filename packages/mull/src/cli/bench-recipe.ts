@@ -172,6 +172,8 @@ export async function benchOptionsFromRecipe(
     answerField: recipe.answerField,
     idField: recipe.idField,
     maxLineBytes: recipe.maxLineBytes,
+    // The default data directory is looked for where the run was created, as relative paths are.
+    cwd: recipe.workingDirectory,
   });
   // Named as given, so the configuration is the same wherever the file was read from.
   const dataset = { ...loaded, name: recipe.dataset };

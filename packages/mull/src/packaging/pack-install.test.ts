@@ -86,13 +86,27 @@ const result = await solve({ problem: "What is 6 * 7?", strategy: "sc@6", backen
 console.log(JSON.stringify({ answer: result.answer, candidates: result.candidates.length }));
 `;
 
-const consumerTypes = `import { createLlamaCppBackend, type LlamaCppBackendOptions } from "@mull/llama-cpp";
-import { type Backend, MullError, type SolveResult, selfConsistency, solve, strategyCatalog } from "mull";
+const consumerTypes = `import {
+  createLlamaCppBackend,
+  type LlamaCppBackendOptions,
+  type ParsedSpeculativeOptions,
+} from "@mull/llama-cpp";
+import {
+  type Backend,
+  MullError,
+  type SearchDefaults,
+  type SearchRun,
+  type SearchSettings,
+  type SolveResult,
+  selfConsistency,
+  solve,
+  strategyCatalog,
+} from "mull";
 import { ConfigError } from "mull/errors";
 import { labPromptTemplate } from "mull/lab";
 import { parseOptions } from "mull/runtime";
 import type { GenerationRequest, PromptTemplate } from "mull/spec";
-import { createScriptedBackend, type ScriptedBackend } from "mull/testing";
+import { createScriptedBackend, type RunData, type ScriptedBackend, syntheticRun } from "mull/testing";
 // @ts-expect-error internals stay out of the root entry
 import { writeFileAtomically } from "mull";
 
@@ -107,7 +121,29 @@ const embedded: (options: LlamaCppBackendOptions) => Promise<Backend> = createLl
 const failure: boolean = MullError.isInstance(new ConfigError("--n must be a number", { field: "--n" }));
 // @ts-expect-error a problem is a string or a Problem
 await solve({ problem: 42, strategy: "sc@4", backend });
+// The types a search kit, a synthetic run and backend settings are written with are named by the entries.
+const defaults: SearchDefaults = { aggregation: "min", select: "best" };
+const settings = (search: SearchRun): SearchSettings => search.settings;
+const run: RunData = syntheticRun({ problems: 3 });
+const speculative: ParsedSpeculativeOptions = { kind: "prompt-lookup", tokens: 1, minMatch: 1 };
 console.log(answer, forms, template, request, embedded, failure, parseOptions, writeFileAtomically);
+console.log(defaults, settings, run.results.length, speculative);
+`;
+
+// Every entry but the server's and the AI SDK's (whose peers bring Node's or the SDK's types), type-checked
+// without @types/node: a project on the DOM library (a browser, Deno, an edge runtime) needs no Node types.
+const consumerWithoutNodeTypes = `import { createLlamaCppBackend } from "@mull/llama-cpp";
+import { solve } from "mull";
+import { ConfigError } from "mull/errors";
+import { labPromptTemplate } from "mull/lab";
+import { parseFlags } from "mull/runtime";
+import type { Backend } from "mull/spec";
+import { syntheticRun } from "mull/testing";
+
+const values = parseFlags("consumer", ["--seed", "3"], { seed: { type: "string", default: "0" } });
+const seed: string = values.seed;
+const backend: Backend | undefined = undefined;
+console.log(createLlamaCppBackend, solve, ConfigError, labPromptTemplate, seed, backend, syntheticRun);
 `;
 
 describe.skipIf(!existsSync(lockPath))(
@@ -246,6 +282,30 @@ describe.skipIf(!existsSync(lockPath))(
       const tsc = path.join(root, "node_modules/typescript/bin/tsc");
       const outcome = await command(process.execPath, [tsc, "-p", "tsconfig.json"], project);
       expect(outcome.code, describeOutcome("tsc", outcome)).toBe(0);
+    }, 180_000);
+
+    it("type-checks the entries without @types/node: their declarations import no node: module", async ({
+      skip,
+    }) => {
+      skip(skipReason !== undefined, skipReason);
+      await writeFile(path.join(project, "consumer-without-node.ts"), consumerWithoutNodeTypes);
+      const tsconfig = {
+        compilerOptions: {
+          target: "ES2023",
+          lib: ["ES2023", "DOM", "ESNext.Disposable"],
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ["consumer-without-node.ts"],
+      };
+      await writeFile(path.join(project, "tsconfig.without-node.json"), JSON.stringify(tsconfig, null, 2));
+      const tsc = path.join(root, "node_modules/typescript/bin/tsc");
+      const outcome = await command(process.execPath, [tsc, "-p", "tsconfig.without-node.json"], project);
+      expect(outcome.code, describeOutcome("tsc without @types/node", outcome)).toBe(0);
     }, 180_000);
 
     it("solves on the embedded lab with @mull/llama-cpp installed beside it", async ({ skip }) => {

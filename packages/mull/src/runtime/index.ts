@@ -26,9 +26,16 @@ export {
   writeFileAtomically,
 } from "./output-paths.ts";
 export { packageVersion } from "./package-version.ts";
-export { numericFlag, parseFlags } from "./parse-flags.ts";
+export {
+  type FlagDefinition,
+  type FlagDefinitions,
+  numericFlag,
+  type ParsedFlags,
+  parseFlags,
+} from "./parse-flags.ts";
 export { issuePath, parseOptions } from "./parse-options.ts";
 export { type ReadApiKeyOptions, readApiKey } from "./read-api-key.ts";
+export { refuseEmptyPath } from "./refuse-empty-path.ts";
 export { type RequirableCapability, requireCapability } from "./require-capability.ts";
 export { retryAfterMilliseconds } from "./retry-after.ts";
 export { seedFromText } from "./seed-from-text.ts";

@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, rmdirSync, type Stats, unlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors/index.ts";
-import { refuseEmptyPath, refuseFileInPath, statOrUndefined } from "./path-lookup.ts";
+import { refuseFileInPath, statOrUndefined } from "./path-lookup.ts";
+import { refuseEmptyPath } from "./refuse-empty-path.ts";
 import { unwritableOutput } from "./unwritable-output.ts";
 
 /**

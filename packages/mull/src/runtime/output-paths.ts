@@ -13,7 +13,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors/index.ts";
 import { diskFullError } from "./disk-full-error.ts";
 import { checkFolderTakesFile, checkNewFileWritable } from "./output-directory.ts";
-import { refuseEmptyPath, refuseFileInPath, statOrUndefined } from "./path-lookup.ts";
+import { refuseFileInPath, statOrUndefined } from "./path-lookup.ts";
+import { refuseEmptyPath } from "./refuse-empty-path.ts";
 import { unwritableOutput } from "./unwritable-output.ts";
 
 const plainName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { numericFlag, parseFlags } from "./parse-flags.ts";
 
@@ -21,6 +21,21 @@ describe("parseFlags", () => {
   it("reads flags with their defaults and --no-<flag> for booleans", () => {
     expect(parseFlags("bench:x", [], options)).toEqual({ count: "3", lab: true });
     expect(parseFlags("bench:x", ["--count", "7", "--no-lab"], options)).toEqual({ count: "7", lab: false });
+  });
+
+  it("types each value by its flag: always there with a default, an array when multiple", () => {
+    const values = parseFlags("bench:x", ["--tag", "a", "--tag", "b", "-v"], {
+      ...options,
+      tag: { type: "string", multiple: true },
+      verbose: { type: "boolean", short: "v" },
+      model: { type: "string" },
+    });
+    expect(values).toEqual({ count: "3", lab: true, tag: ["a", "b"], verbose: true });
+    expectTypeOf(values.count).toEqualTypeOf<string>();
+    expectTypeOf(values.lab).toEqualTypeOf<boolean>();
+    expectTypeOf(values.tag).toEqualTypeOf<string[] | undefined>();
+    expectTypeOf(values.verbose).toEqualTypeOf<boolean | undefined>();
+    expectTypeOf(values.model).toEqualTypeOf<string | undefined>();
   });
 
   it("names an unknown flag in a ConfigError", () => {

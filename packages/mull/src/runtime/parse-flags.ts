@@ -1,6 +1,54 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { ConfigError } from "../errors/index.ts";
 
+/**
+ * One flag as `parseFlags` takes it: the shape of `node:util`'s `ParseArgsOptionConfig`, declared here so that
+ * mull's published types need no `@types/node`.
+ */
+export interface FlagDefinition {
+  /** `string` takes a value; `boolean` takes none, and `--no-<flag>` sets it false. */
+  readonly type: "string" | "boolean";
+  /** Whether the flag may be given more than once, its values collected in an array. */
+  readonly multiple?: boolean | undefined;
+  /** A one-letter alias: `h` for `-h`. */
+  readonly short?: string | undefined;
+  /** The value when the flag is not given. */
+  readonly default?: FlagDefault | undefined;
+}
+
+/** A flag's default value. */
+type FlagDefault = string | boolean | readonly string[] | readonly boolean[];
+
+/** The flags `parseFlags` reads, by long name. */
+export type FlagDefinitions = Readonly<Record<string, FlagDefinition>>;
+
+/** One value of a flag: a string or a boolean by its type. */
+type FlagScalar<Definition extends FlagDefinition> = Definition["type"] extends "string"
+  ? string
+  : Definition["type"] extends "boolean"
+    ? boolean
+    : string | boolean;
+
+/** A flag's value: an array of them for a `multiple` flag. */
+type FlagValue<Definition extends FlagDefinition> = Definition["multiple"] extends true
+  ? FlagScalar<Definition>[]
+  : FlagScalar<Definition>;
+
+/** The names of the flags in `Options` that have a default. */
+type DefaultedFlags<Options extends FlagDefinitions> = {
+  [Name in keyof Options]: Options[Name] extends { readonly default: FlagDefault } ? Name : never;
+}[keyof Options];
+
+/**
+ * What `parseFlags` returns: each flag's value by its long name, always there for a flag with a default,
+ * else only when given.
+ */
+export type ParsedFlags<Options extends FlagDefinitions> = {
+  -readonly [Name in DefaultedFlags<Options>]: FlagValue<Options[Name]>;
+} & {
+  -readonly [Name in Exclude<keyof Options, DefaultedFlags<Options>>]?: FlagValue<Options[Name]>;
+};
+
 /** A negative plain decimal (`-1`, `-0.5`, `-.5`): a value, never a flag. */
 const negativeNumber = /^-(\d+\.?\d*|\.\d+)$/;
 
@@ -111,18 +159,20 @@ function refusal(
  * @example
  * const values = parseFlags("bench:instability", process.argv.slice(2), { seed: { type: "string", default: "0" } });
  */
-export function parseFlags<const Options extends ParseArgsOptionsConfig>(
+export function parseFlags<const Options extends FlagDefinitions>(
   owner: string,
   argv: readonly string[],
   options: Options,
-) {
-  const joined = joinNegativeValues(argv, options);
+): ParsedFlags<Options> {
+  // The same shape, but node:util's types want mutable default arrays.
+  const config = options as ParseArgsOptionsConfig;
+  const joined = joinNegativeValues(argv, config);
   try {
-    return parseArgs({ args: joined, allowNegative: true, options }).values;
+    return parseArgs({ args: joined, allowNegative: true, options: config }).values as ParsedFlags<Options>;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS")) throw error;
-    const refused = refusal(error as Error & { code: string }, joined, options) ?? {
+    const refused = refusal(error as Error & { code: string }, joined, config) ?? {
       message: (error as Error).message.replaceAll(/\s*\n\s*/g, " "),
       field: /'(-[^' ,]+)/.exec((error as Error).message)?.[1] ?? "arguments",
     };

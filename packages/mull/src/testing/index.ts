@@ -1,8 +1,18 @@
 /**
  * Test doubles, public so users can test code built on mull: a scripted backend that records its calls,
  * a fake OpenAI-compatible server on loopback with scriptable faults, a strategy context over a fresh
- * budget with a seeded rng and a manual clock, and a synthetic bench run for reports and metrics.
+ * budget with a seeded rng and a manual clock, and a synthetic bench run (typed `RunData`, like a recorded
+ * one) for reports and metrics.
  */
+
+export type {
+  MachineDescription,
+  ProblemResult,
+  RunData,
+  RunManifest,
+  RunProblem,
+  SampleRecord,
+} from "../bench/run-data.ts";
 export {
   type FakeChoice,
   type FakeCompletionReply,

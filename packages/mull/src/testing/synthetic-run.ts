@@ -17,11 +17,11 @@ const sampleAccuracy: Record<(typeof difficulties)[number], number> = { "1": 0.8
  * verifier) over problems of three difficulties, for examples and tests of summaries and reports. Samples
  * are graded, results follow from the samples (majority vote, or the verifier's pick), and token counts
  * grow with the samples drawn. The run has the shape of a recorded bench run (its manifest, problems,
- * per-problem results and samples), a type not exported by name: write `ReturnType<typeof syntheticRun>`.
+ * per-problem results and samples): `RunData`, exported from `mull/testing` with its parts.
  *
  * @example
- * import { syntheticRun } from "mull/testing";
- * const run = syntheticRun({ seed: 1, problems: 30 });
+ * import { type RunData, syntheticRun } from "mull/testing";
+ * const run: RunData = syntheticRun({ seed: 1, problems: 30 });
  * const voted = run.results.filter((result) => result.strategy === "sc@8");
  * const accuracy = voted.filter((result) => result.correct).length / voted.length;
  */

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { DatasetError } from "./dataset-error.ts";
-import { defaultDataDir, loadDataset } from "./load-dataset.ts";
+import { defaultDataDir, describeDefaultDataDir } from "./default-data-dir.ts";
+import { loadDataset } from "./load-dataset.ts";
 
 let directory: string;
 beforeEach(() => {
@@ -107,10 +108,38 @@ describe("loadDataset: built-in formats", () => {
     expect(unknown.message).toContain('unknown dataset "gsm9k"');
   });
 
-  it("says where it looked when a built-in file is absent", async () => {
+  it("says where it looked, which files it expects and --data-dir when a built-in file is absent", async () => {
     const error = await rejection(loadDataset("math500", { dataDir: directory }));
+    expect(DatasetError.isInstance(error)).toBe(true);
     expect(error.message).toBe(
-      `dataset math500: no file math500.jsonl in ${directory} (point --data-dir at it)`,
+      `dataset math500: no file math500.jsonl in ${directory}; the built-in datasets are files you download, ` +
+        "named gsm8k-test.jsonl (gsm8k), math500.jsonl (math500), aime24.jsonl (aime24): --data-dir <dir> " +
+        "picks the folder that holds them",
+    );
+  });
+
+  it("reads a relative data directory from cwd, and by default ../shared/data/benchmarks under cwd", async () => {
+    const project = join(directory, "project");
+    const shared = join(directory, "shared/data/benchmarks");
+    mkdirSync(project);
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(
+      join(shared, "gsm8k-test.jsonl"),
+      `${JSON.stringify({ question: "a?", answer: "#### 7" })}\n`,
+    );
+    const relative = await loadDataset("gsm8k", { cwd: project, dataDir: "../shared/data/benchmarks" });
+    const defaulted = await loadDataset("gsm8k", { cwd: project });
+    expect([relative.source, defaulted.source]).toEqual([
+      join(shared, "gsm8k-test.jsonl"),
+      join(shared, "gsm8k-test.jsonl"),
+    ]);
+    expect(defaulted.problems).toEqual([{ id: "gsm8k-0", question: "a?", gold: "7" }]);
+    // The default folder exists but lacks the file: the error says it was the default, and how it is chosen.
+    const error = await rejection(loadDataset("aime24", { cwd: project }));
+    expect(error.message).toBe(
+      `dataset aime24: no file aime24.jsonl in ${shared} (the default: ${describeDefaultDataDir()}); the ` +
+        "built-in datasets are files you download, named gsm8k-test.jsonl (gsm8k), math500.jsonl (math500), " +
+        "aime24.jsonl (aime24): --data-dir <dir> picks the folder that holds them",
     );
   });
 });
@@ -181,7 +210,7 @@ describe("loadDataset: custom JSONL", () => {
 });
 
 describe("loadDataset: the shared benchmark files", () => {
-  const present = existsSync(join(defaultDataDir, "gsm8k-test.jsonl"));
+  const present = existsSync(join(defaultDataDir(), "gsm8k-test.jsonl"));
   it.skipIf(!present)("loads gsm8k, math500 and aime24 in full from ../shared/data/benchmarks", async () => {
     const gsm8k = await loadDataset("gsm8k");
     const math = await loadDataset("math500");
@@ -192,7 +221,7 @@ describe("loadDataset: the shared benchmark files", () => {
       true,
     );
   });
-  if (!present) it.skip(`shared benchmark data is absent from ${defaultDataDir}`, () => {});
+  if (!present) it.skip(`shared benchmark data is absent from ${defaultDataDir()}`, () => {});
 });
 
 describe("loadDataset: the lab", () => {

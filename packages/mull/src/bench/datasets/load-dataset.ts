@@ -8,13 +8,17 @@ import type { BenchDataset } from "./bench-dataset.ts";
 import { builtinDatasetFormats } from "./builtin-dataset-formats.ts";
 import { DatasetError } from "./dataset-error.ts";
 import { datasetPromptTemplate } from "./dataset-prompt-template.ts";
+import { defaultDataDir, describeDefaultDataDir } from "./default-data-dir.ts";
 import { problemsFromRows, type RowFormat } from "./problems-from-rows.ts";
 import { readDatasetFile, readJsonRows } from "./read-json-rows.ts";
 import { answerField, idField, textField } from "./row-fields.ts";
 
 /** Where and how to load a dataset. */
 export interface LoadDatasetOptions {
-  /** Directory of the built-in benchmark files; default `../shared/data/benchmarks` beside the repository. */
+  /**
+   * Directory of the built-in benchmark files (relative to `cwd`); default `../shared/data/benchmarks` under
+   * `cwd` when it exists, else beside the project mull belongs to (see `defaultDataDir`).
+   */
   readonly dataDir?: string | undefined;
   /** Keep only the first `limit` problems. */
   readonly limit?: number | undefined;
@@ -31,9 +35,6 @@ export interface LoadDatasetOptions {
   /** Base for relative paths; default the working directory. */
   readonly cwd?: string | undefined;
 }
-
-/** `../shared/data/benchmarks` relative to the repository root (five levels above this folder). */
-export const defaultDataDir = resolve(import.meta.dirname, "../../../../..", "../shared/data/benchmarks");
 
 function customFormat(
   questionField: string,
@@ -63,7 +64,9 @@ function looksLikePath(spec: string): boolean {
  *   file relative to the dataset, or a template object (see `datasetPromptTemplate`).
  *
  * @throws DatasetError naming the file, line and field for a malformed row, a duplicate or missing id, a
- *   missing answer or a bad `promptTemplate`; ConfigError for an unknown name or misplaced option.
+ *   missing answer or a bad `promptTemplate`, and for a built-in file absent from the data directory
+ *   (naming the folder it looked in and the file names it expects); ConfigError for an unknown name or
+ *   misplaced option.
  * @example
  * const dataset = await loadDataset("gsm8k", { limit: 50 });
  * const custom = await loadDataset("data/quiz.jsonl", { questionField: "prompt", answerField: "target" });
@@ -103,14 +106,15 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
       );
     }
     refuseFieldFlags("has a fixed format");
-    const dataDir = resolve(cwd, options.dataDir ?? defaultDataDir);
+    const dataDir = options.dataDir === undefined ? defaultDataDir(cwd) : resolve(cwd, options.dataDir);
     const file = resolve(dataDir, builtin.file);
     if (!existsSync(file)) {
+      const where = options.dataDir === undefined ? ` (the default: ${describeDefaultDataDir()})` : "";
+      const expected = builtinDatasetFormats.map((entry) => `${entry.file} (${entry.name})`).join(", ");
       throw new DatasetError(
-        `dataset ${spec}: no file ${builtin.file} in ${dataDir} (point --data-dir at it)`,
-        {
-          file,
-        },
+        `dataset ${spec}: no file ${builtin.file} in ${dataDir}${where}; the built-in datasets are files ` +
+          `you download, named ${expected}: --data-dir <dir> picks the folder that holds them`,
+        { file },
       );
     }
     const rows = readJsonRows(file, { maxLineBytes: options.maxLineBytes });

@@ -1,6 +1,7 @@
 import { writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
+import { builtinDatasetFormats, describeDefaultDataDir } from "../../bench/datasets/index.ts";
 import { graderNames } from "../../bench/graders/index.ts";
 import { defaultQueueName } from "../../bench/queue/index.ts";
 import { createBenchProgress, runBench } from "../../bench/runner/index.ts";
@@ -9,8 +10,8 @@ import { MullError } from "../../errors/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
 import { checkOutputDirectory } from "../../runtime/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
-import { checkRunToResume } from "../check-run-to-resume.ts";
 import { checkQueueName } from "../check-queue-name.ts";
+import { checkRunToResume } from "../check-run-to-resume.ts";
 import { contextsOption } from "../contexts-option.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { listOf, strategyListOption } from "../list-option.ts";
@@ -20,8 +21,8 @@ import { printBenchSummary } from "../print-bench-summary.ts";
 import { processRewardOptionHelp } from "../process-reward-option.ts";
 import { endpointOption, promptTemplateOptionHelp, systemOptionHelp } from "../prompt-options.ts";
 import { queueBench } from "../queue-bench.ts";
-import { smallModelOptionHelp } from "../route-models.ts";
 import { refuseEmptyStore } from "../refuse-empty-store.ts";
+import { smallModelOptionHelp } from "../route-models.ts";
 import { formatStrategySearch, searchBench } from "../search-bench.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
@@ -83,7 +84,9 @@ export function benchCommand() {
     )
     .option(
       "--data-dir <dir>",
-      "directory of the built-in benchmark files (default ../shared/data/benchmarks)",
+      `the folder holding the built-in datasets' files, which you download: ${builtinDatasetFormats
+        .map((entry) => entry.file)
+        .join(", ")} (default: ${describeDefaultDataDir()})`,
     )
     .option(
       "--strategies <list>",
@@ -180,11 +183,8 @@ export function benchCommand() {
     )
     .action(async (flags) => {
       // Checked first: a wrong store should not wait for a dataset or a model to load.
-      const location = parseRunLocation(flags.out, flags.store);
-      // A search stores its stages under --out, the first being round-1.
-      if (flags.resume === true)
       refuseEmptyStore(flags.store, "--store");
-        await checkRunToResume(location, flags.search === true ? "round-1" : undefined);
+      const location = parseRunLocation(flags.out, flags.store);
       for (const [flag, value] of [
         ["--wait", flags.wait],
         ["--queue-name", flags.queueName],
@@ -194,6 +194,9 @@ export function benchCommand() {
       }
       // Before a run is created: BullMQ refuses such a name only once the run exists.
       checkQueueName(flags.queueName, "--queue-name");
+      // A search stores its stages under --out, the first being round-1.
+      if (flags.resume === true)
+        await checkRunToResume(location, flags.search === true ? "round-1" : undefined);
       if (location.kind === "sqlite") checkOutputDirectory(flags.out, "--out");
       if (flags.search === true && flags.queue !== undefined) {
         throw new UsageError("--search runs its stages here; it does not go with --queue", "--search");
