@@ -1,7 +1,9 @@
 import path from "node:path";
 import { createOpenAICompatibleBackend, type OpenAICompatibleBackend, solve } from "mull";
 import { labProfile } from "mull/lab";
+import { type AssembledServer, assembleServer, parseServerConfig } from "mull/server";
 import type { Prompt } from "mull/spec";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labModelsDirectory } from "./lab-models.ts";
 import { type LlamaServerProcess, llamaServerUnderTest, startLlamaServer } from "./test-llama-server.ts";
@@ -117,6 +119,51 @@ describe.skipIf(lookup.binary === undefined)(
       // Estimated at 5 tokens, the prompt's 20 leave the first call's 25 tokens 15 over: the count above is
       // what keeps the budget.
       expect(Math.max(...totals)).toBeGreaterThan(30);
+    }, 120_000);
+
+    it("holds a token budget of sc@2 exactly under mull serve in front of it, the first call included", async () => {
+      const key = "sk-counted";
+      const assembled: AssembledServer = await assembleServer(
+        parseServerConfig({
+          server: { logLevel: "silent" },
+          upstreams: [
+            {
+              name: "llama",
+              baseUrl: server.baseUrl,
+              models: ["lab-v2-large"],
+              allowedNetworks: ["127.0.0.1/32"],
+            },
+          ],
+        }),
+        { apiKeys: [key], logger: pino({ level: "silent" }) },
+      );
+      try {
+        for (const seed of [1, 2, 3]) {
+          const response = await assembled.server.app.request("/v1/chat/completions", {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+            body: JSON.stringify({
+              model: "sc@2:lab-v2-large",
+              messages: [{ role: "user", content: problem.question }],
+              mull: { seed, budget: { max_total_tokens: 30 } },
+            }),
+          });
+          const body = (await response.json()) as {
+            usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+          };
+          expect(response.status).toBe(200);
+          expect(body.usage.prompt_tokens).toBeGreaterThanOrEqual(20);
+          expect(body.usage.completion_tokens).toBeGreaterThan(0);
+          expect(body.usage.total_tokens).toBeLessThanOrEqual(30);
+        }
+        const metrics = await assembled.server.metrics.registry.metrics();
+        // The prompts were counted by the server's tokenizer, apart from the generation requests.
+        expect(metrics).toMatch(
+          /mull_upstream_tokenizer_requests_total\{upstream="llama",outcome="200"\} [1-9]/,
+        );
+      } finally {
+        await assembled.dispose();
+      }
     }, 120_000);
   },
 );

@@ -66,6 +66,7 @@ export {
   probeUpstreams,
   type ServedModel,
   type ServedModels,
+  type UpstreamCallKind,
   type UpstreamCallObserver,
   type UpstreamCircuit,
   type UpstreamProbeOutcome,

@@ -117,6 +117,59 @@ describe("countServerTokens", () => {
     );
   });
 
+  it("sends a request that failed before any response once more, as on a connection the server was closing", async () => {
+    const server = await startTokenizerServer({ dialect: "vllm" });
+    let attempts = 0;
+    const hangingUpOnce: typeof fetch = async (input, init) => {
+      attempts += 1;
+      if (attempts === 1) throw new TypeError("fetch failed", { cause: new Error("socket hang up") });
+      return globalThis.fetch(input, init);
+    };
+    const counted = await countServerTokens(
+      "vllm",
+      text,
+      "completions",
+      { ...settingsFor(server.url), fetch: hangingUpOnce },
+      new AbortController().signal,
+    );
+    expect(counted).toEqual({ tokens: 12 });
+    expect(attempts).toBe(2);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("sends it only once more, and not at all once the signal has aborted", async () => {
+    let attempts = 0;
+    const failing: typeof fetch = async () => {
+      attempts += 1;
+      throw new TypeError("fetch failed", { cause: new Error("socket hang up") });
+    };
+    const settings = { ...settingsFor("http://127.0.0.1:9/v1"), fetch: failing };
+    const error = await countServerTokens(
+      "vllm",
+      text,
+      "completions",
+      settings,
+      new AbortController().signal,
+    ).catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toMatch(/\/tokenize failed before a response arrived: .*socket hang up/);
+    expect(attempts).toBe(2);
+    const controller = new AbortController();
+    const aborting: typeof fetch = async () => {
+      attempts += 1;
+      controller.abort(new Error("client gone"));
+      throw new TypeError("fetch failed");
+    };
+    const aborted = await countServerTokens(
+      "vllm",
+      text,
+      "completions",
+      { ...settings, fetch: aborting },
+      controller.signal,
+    ).catch((thrown: unknown) => thrown);
+    expect((aborted as Error).message).toBe("client gone");
+    expect(attempts).toBe(3);
+  });
+
   it("asks the server's root, beside the base URL's /v1, and sends the headers", async () => {
     const seen: { url: string; headers: Headers }[] = [];
     const recording: typeof fetch = async (input, init) => {

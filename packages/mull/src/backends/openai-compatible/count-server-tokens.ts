@@ -40,8 +40,17 @@ function field(body: unknown, name: string): unknown {
 }
 
 /**
- * `POST <server root><path>` with a JSON body, answered with JSON. A status or body that says the route is
- * not there comes back as `unavailable`.
+ * Attempts of a tokenizer request that fails before any response arrives. Counting is idempotent, and a
+ * request sent on a kept-alive connection that the server was closing as it went out (seen on llama.cpp's
+ * server right after a streamed response: `socket hang up`) fails at once, before the server read it; the
+ * second attempt goes out on a fresh connection.
+ */
+const attemptsBeforeResponse = 2;
+
+/**
+ * `POST <server root><path>` with a JSON body, answered with JSON, sent once more when it fails before a
+ * response arrives (`attemptsBeforeResponse`). A status or body that says the route is not there comes
+ * back as `unavailable`.
  *
  * @throws the signal's reason when `signal` aborts; a `BackendCallError` for a network failure or another
  *   error status (with the server's own message).
@@ -60,16 +69,20 @@ async function postJson(
       { isRetryable: true, url, cause: thrown },
     );
   };
-  let response: Response;
-  try {
-    response = await settings.fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...settings.headers },
-      body: JSON.stringify(body),
-      signal,
-    });
-  } catch (thrown) {
-    throw networkFailure(thrown, "before a response arrived");
+  let response: Response | undefined;
+  for (let attempt = 1; response === undefined; attempt += 1) {
+    try {
+      response = await settings.fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", ...settings.headers },
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (thrown) {
+      if (signal.aborted || attempt >= attemptsBeforeResponse) {
+        throw networkFailure(thrown, "before a response arrived");
+      }
+    }
   }
   let text: string;
   try {
@@ -127,8 +140,10 @@ const reportedCount = (body: unknown): number | undefined => {
  * endpoints) and answers the `count`. Both routes sit at the server's root, beside `/v1`. Settings a
  * request adds through its `extraBody` (a `chat_template_kwargs`, say) are not seen here.
  *
- * @throws the signal's reason when `signal` aborts; a `BackendCallError` for a network failure or an
- *   error status other than those that say the route is missing (401, 403, 404, 405, 501).
+ * A request that fails before any response arrives is sent once more (a connection the server was closing).
+ *
+ * @throws the signal's reason when `signal` aborts; a `BackendCallError` for a network failure (of both
+ *   attempts) or an error status other than those that say the route is missing (401, 403, 404, 405, 501).
  * @example
  * const counted = await countServerTokens("llama.cpp", { kind: "text", text: "Q: 2+2=? A:" }, "completions", settings, signal);
  * counted.tokens; // 12 on a tokenizer of one token a character, the beginning-of-sequence token included

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { solve } from "../../solve.ts";
 import type { Backend, Completion, SolveResult } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
-import { createSampleFanOut } from "../upstreams/index.ts";
+import { createSampleFanOut, optionalMethodsOf } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
 import { candidateChoice } from "./outcome-choice.ts";
 import { type PieceRelay, passThrough } from "./pass-through.ts";
@@ -37,7 +37,7 @@ function withExtraBody(backend: Backend, extraBody: Readonly<Record<string, unkn
     capabilities: (options) => backend.capabilities(options),
     generate: (request, options) =>
       backend.generate({ ...request, extraBody: { ...extraBody, ...(request.extraBody ?? {}) } }, options),
-    ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
+    ...optionalMethodsOf(backend),
   };
 }
 
@@ -55,7 +55,7 @@ function withCompletionHook(
       for (const completion of result.completions) onCompletion(completion);
       return result;
     },
-    ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
+    ...optionalMethodsOf(backend),
   };
   return hooked;
 }

@@ -39,4 +39,19 @@ describe("servedModelResolver", () => {
       'model "lab-huge" in the route is not served here; the configured models are lab-small, lab-large',
     );
   });
+
+  it("forwards the served backend's countTokens where it has one, and leaves it absent where not", async () => {
+    const counting = { ...large, countTokens: async () => 20 };
+    const resolve = servedModelResolver(
+      new Map([
+        ["lab-small", { name: "lab-small", backend: small } as unknown as ServedModel],
+        ["lab-large", { name: "lab-large", backend: counting } as unknown as ServedModel],
+      ]),
+    );
+    const prompt = { kind: "text" as const, text: "Q: 539-467+192=? A:" };
+    expect(await resolve("lab-large").countTokens?.(prompt)).toBe(20);
+    expect("countTokens" in resolve("lab-small")).toBe(false);
+    // score is forwarded as before.
+    expect(resolve("lab-small").score).toBeDefined();
+  });
 });

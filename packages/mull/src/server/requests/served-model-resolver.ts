@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
 import type { Backend } from "../../spec/index.ts";
-import type { ServedModel } from "../upstreams/index.ts";
+import { optionalMethodsOf, type ServedModel } from "../upstreams/index.ts";
 
 /**
  * The served model's backend, naming itself (its description and every result) by the served name, as the
@@ -13,8 +13,7 @@ function underServedName(served: ServedModel): Backend {
     describe: () => ({ ...backend.describe(), model: name }),
     capabilities: (options) => backend.capabilities(options),
     generate: async (request, options) => ({ ...(await backend.generate(request, options)), model: name }),
-    ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
-    ...(backend.measureRates === undefined ? {} : { measureRates: backend.measureRates.bind(backend) }),
+    ...optionalMethodsOf(backend),
   };
 }
 

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { BanditArmState } from "../../routing/index.ts";
 import type { Usage } from "../../spec/index.ts";
-import type { CircuitState } from "../upstreams/index.ts";
+import type { CircuitState, UpstreamCallKind } from "../upstreams/index.ts";
 
 /** The Prometheus metrics of one server, in their own registry (no global state). */
 export interface ServerMetrics {
@@ -26,7 +26,13 @@ export interface ServerMetrics {
    * nobody had begun to read when its call was aborted or its body was cancelled).
    */
   readonly upstreamRequests: Counter<"upstream" | "outcome">;
-  /** Seconds from sending an upstream request to its response headers. */
+  /**
+   * Requests made to upstreams' tokenizers to count a prompt's tokens (`POST /tokenize`, `POST
+   * /apply-template`), by upstream and outcome as in `upstreamRequests`: counted apart from those, and out
+   * of the upstreams' circuits, since they say nothing of whether the upstream generates.
+   */
+  readonly upstreamTokenizerRequests: Counter<"upstream" | "outcome">;
+  /** Seconds from sending an upstream generation request to its response headers. */
   readonly upstreamSeconds: Histogram<"upstream">;
   /** Samples drawn for strategies, by upstream and outcome (`ok`, `failed`). */
   readonly samples: Counter<"upstream" | "outcome">;
@@ -37,8 +43,12 @@ export interface ServerMetrics {
   readonly tokens: Counter<"upstream" | "kind" | "model">;
   /** Adds the usage of one served model (of one upstream) to the token counters. */
   countUsage(upstream: string, usage: Usage, model: string): void;
-  /** Records one upstream HTTP request (give it to `buildServedModels` as `observeUpstreamCall`). */
-  observeUpstreamCall(upstream: string, outcome: string, seconds: number): void;
+  /**
+   * Records one upstream HTTP request (give it to `buildServedModels` as `observeUpstreamCall`): a
+   * generation request in `upstreamRequests` and `upstreamSeconds`, a tokenizer request in
+   * `upstreamTokenizerRequests` only.
+   */
+  observeUpstreamCall(upstream: string, outcome: string, seconds: number, kind?: UpstreamCallKind): void;
   /**
    * Reports an upstream's circuit breaker as `mull_upstream_circuit_state{upstream}` (0 closed, 1 half-open,
    * 2 open), read at each scrape; a later call for the same upstream replaces the earlier one.
@@ -128,6 +138,12 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     labelNames: ["upstream", "outcome"] as const,
     registers,
   });
+  const upstreamTokenizerRequests = new Counter({
+    name: "mull_upstream_tokenizer_requests_total",
+    help: "HTTP requests made to upstreams' tokenizers to count prompts, by outcome.",
+    labelNames: ["upstream", "outcome"] as const,
+    registers,
+  });
   const upstreamSeconds = new Histogram({
     name: "mull_upstream_request_duration_seconds",
     help: "Seconds from sending an upstream request to its response headers.",
@@ -210,6 +226,7 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
       registers,
     }),
     upstreamRequests,
+    upstreamTokenizerRequests,
     upstreamSeconds,
     samples: new Counter({
       name: "mull_samples_total",
@@ -224,7 +241,11 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
       if (usage.completionTokens !== undefined)
         tokens.inc({ upstream, kind: "completion", model }, usage.completionTokens);
     },
-    observeUpstreamCall(upstream, outcome, seconds) {
+    observeUpstreamCall(upstream, outcome, seconds, kind = "generation") {
+      if (kind === "tokenizer") {
+        upstreamTokenizerRequests.inc({ upstream, outcome });
+        return;
+      }
       upstreamRequests.inc({ upstream, outcome });
       upstreamSeconds.observe({ upstream }, seconds);
     },

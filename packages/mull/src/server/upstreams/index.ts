@@ -9,7 +9,8 @@ export {
   createCircuitBreaker,
 } from "./circuit-breaker.ts";
 export { CircuitOpenError } from "./circuit-open-error.ts";
-export type { UpstreamCallObserver } from "./observed-fetch.ts";
+export type { UpstreamCallKind, UpstreamCallObserver } from "./observed-fetch.ts";
+export { type OptionalMethods, optionalMethodsOf } from "./optional-methods.ts";
 export { probeUpstreams, type UpstreamProbeOutcome } from "./probe-upstreams.ts";
 export { createSampleFanOut, type SampleCounts, type SampleFanOut } from "./sample-fan-out.ts";
 export {

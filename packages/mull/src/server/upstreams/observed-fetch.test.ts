@@ -2,22 +2,25 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
+import { useTokenizerServers } from "../../backends/openai-compatible/tokenizer-server.test-support.ts";
+import { CapabilityError } from "../../errors/index.ts";
 import { manualClock } from "../../runtime/index.ts";
 import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
 import { createServerMetrics } from "../telemetry/index.ts";
 import { type CircuitBreaker, createCircuitBreaker } from "./circuit-breaker.ts";
-import { observedFetch } from "./observed-fetch.ts";
+import { observedFetch, type UpstreamCallKind, upstreamCallKind } from "./observed-fetch.ts";
 
 // An upstream that sends its 200 headers and one event, then resets the connection (`/cut`); one that
 // sends a whole stream (`/whole`); one that ends its stream 300 ms after its headers (`/slow`); one that
 // sends an error status (`/busy`); one that stops sending but keeps the connection open (`/stall`); one
-// that answers with the start of a whole JSON response and holds the rest back (`/json/…`).
+// that answers with the start of a whole JSON response and holds the rest back (`/json/…`); tokenizer
+// routes that answer (`/tokenize`), are missing (`/missing/tokenize`) or fail (`/broken/tokenize`).
 
 let server: Server;
 let base: string;
 let guarded: GuardedFetch;
 let circuit: CircuitBreaker;
-let observed: { outcome: string; seconds: number }[];
+let observed: { outcome: string; seconds: number; kind: UpstreamCallKind }[];
 /** Whether the connection of each `/json/…` request has closed, in order. */
 let jsonConnections: { closed: boolean }[];
 /** How long `/slow` holds its body's end back after its headers. */
@@ -35,6 +38,17 @@ beforeEach(async () => {
       });
       response.writeHead(200, { "content-type": "application/json" });
       response.write('{"id":"whole","object":"chat.completion","choices":[');
+      return;
+    }
+    const tokenizerStatuses: Record<string, number> = {
+      "/tokenize": 200,
+      "/missing/tokenize": 404,
+      "/broken/tokenize": 503,
+    };
+    const tokenizerStatus = tokenizerStatuses[request.url ?? ""];
+    if (tokenizerStatus !== undefined) {
+      response.writeHead(tokenizerStatus, { "content-type": "application/json" });
+      response.end(tokenizerStatus === 200 ? '{"tokens":[1,2,3]}' : '{"error":{"message":"no"}}');
       return;
     }
     if (request.url === "/busy") {
@@ -65,7 +79,7 @@ function fetchFunction(): typeof fetch {
   return observedFetch(
     guarded,
     "up",
-    (_upstream, outcome, seconds) => observed.push({ outcome, seconds }),
+    (_upstream, outcome, seconds, kind) => observed.push({ outcome, seconds, kind }),
     circuit,
   );
 }
@@ -242,5 +256,98 @@ describe("observedFetch", () => {
     // The metrics keep their label for a timed-out attempt; the circuit counts it as a failure.
     expect(observed.map((entry) => entry.outcome)).toEqual(["aborted", "aborted", "aborted"]);
     expect(circuit.state()).toBe("open");
+  });
+});
+
+describe("upstreamCallKind", () => {
+  it("tells the tokenizer routes, beside /v1 under any prefix, from every other request", () => {
+    expect(upstreamCallKind("http://127.0.0.1:8080/tokenize")).toBe("tokenizer");
+    expect(upstreamCallKind(new URL("https://llm.example.com/proxy/apply-template"))).toBe("tokenizer");
+    expect(upstreamCallKind(new Request("http://127.0.0.1:8080/tokenize?x=1", { method: "POST" }))).toBe(
+      "tokenizer",
+    );
+    expect(upstreamCallKind("http://127.0.0.1:8080/v1/chat/completions")).toBe("generation");
+    expect(upstreamCallKind("http://127.0.0.1:8080/detokenize")).toBe("generation");
+    expect(upstreamCallKind("http://127.0.0.1:8080/props")).toBe("generation");
+    expect(upstreamCallKind("not a url")).toBe("generation");
+  });
+});
+
+describe("observedFetch: tokenizer requests", () => {
+  const startTokenizerServer = useTokenizerServers();
+
+  it("never records a tokenizer request in the circuit: failures do not open it, a success resets nothing", async () => {
+    const call = fetchFunction();
+    // Threshold 3: five failed and five missing tokenizer routes leave it closed.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect((await call(`${base}/broken/tokenize`, { method: "POST" })).status).toBe(503);
+      expect((await call(`${base}/missing/tokenize`, { method: "POST" })).status).toBe(404);
+    }
+    expect(circuit.state()).toBe("closed");
+    // Two failed generations, a counted prompt, one more failed generation: the count did not reset them.
+    await readAll(await call(`${base}/cut`));
+    await readAll(await call(`${base}/cut`));
+    expect(await (await call(`${base}/tokenize`, { method: "POST" })).json()).toEqual({ tokens: [1, 2, 3] });
+    expect(circuit.state()).toBe("closed");
+    await readAll(await call(`${base}/cut`));
+    expect(circuit.state()).toBe("open");
+    expect(observed.map((entry) => `${entry.kind} ${entry.outcome}`)).toEqual([
+      ...Array.from({ length: 5 }, () => ["tokenizer 503", "tokenizer 404"]).flat(),
+      "generation network-error",
+      "generation network-error",
+      "tokenizer 200",
+      "generation network-error",
+    ]);
+  });
+
+  it("lets a tokenizer request through a half-open circuit without deciding its trial, and none through an open one", async () => {
+    const clock = manualClock();
+    circuit = createCircuitBreaker({ failureThreshold: 1, cooldownMilliseconds: 1_000, clock });
+    const call = fetchFunction();
+    await (await call(`${base}/busy`)).text();
+    expect(circuit.state()).toBe("open");
+    const refused = await call(`${base}/tokenize`, { method: "POST" }).catch((error: unknown) => error);
+    expect((refused as Error).message).toMatch(/circuit/i);
+    clock.advance(1_000);
+    expect(circuit.state()).toBe("half-open");
+    expect((await call(`${base}/tokenize`, { method: "POST" })).status).toBe(200);
+    await (await call(`${base}/missing/tokenize`, { method: "POST" })).text();
+    await (await call(`${base}/broken/tokenize`, { method: "POST" })).text();
+    expect(circuit.state()).toBe("half-open");
+    await (await call(`${base}/whole`)).text();
+    expect(circuit.state()).toBe("closed");
+  });
+
+  it("counts the HTTP backend's prompt counts in /metrics apart, and a server without the route is asked once", async () => {
+    const tokenizer = await startTokenizerServer({ dialect: "llama.cpp", replies: [{ status: 404 }] });
+    const metrics = createServerMetrics();
+    circuit = createCircuitBreaker({
+      failureThreshold: 1,
+      cooldownMilliseconds: 10_000,
+      clock: manualClock(),
+    });
+    const backend = createOpenAICompatibleBackend({
+      baseUrl: tokenizer.url,
+      model: "fake",
+      fetch: observedFetch(guarded, "up", metrics.observeUpstreamCall, circuit),
+    });
+    const prompt = { kind: "text" as const, text: "Q: 2+2=? A:" };
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const error = await backend.countTokens?.(prompt).catch((thrown: unknown) => thrown);
+      expect(CapabilityError.isInstance(error)).toBe(true);
+    }
+    expect(tokenizer.requests.map((request) => request.path)).toEqual(["/tokenize"]);
+    expect(circuit.state()).toBe("closed");
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('mull_upstream_tokenizer_requests_total{upstream="up",outcome="404"} 1');
+    // Only the discovery's GET /props (200) and GET /version (404, llama.cpp has none) count there.
+    const requests = await metrics.registry.getSingleMetric("mull_upstream_requests_total")?.get();
+    const outcomes = requests?.values.map((value) => [String(value.labels.outcome), value.value]);
+    expect(outcomes?.sort()).toEqual([
+      ["200", 1],
+      ["404", 1],
+    ]);
+    await backend.dispose();
+    metrics.close();
   });
 });

@@ -5,11 +5,46 @@ import { CircuitOpenError } from "./circuit-open-error.ts";
 import type { UpstreamCircuit } from "./upstream-circuit.ts";
 
 /**
+ * What an HTTP request asks of an upstream: `tokenizer` for the server's tokenizer routes, which count a
+ * prompt's tokens before it is sent (`POST /tokenize`, and llama.cpp's `POST /apply-template`), and
+ * `generation` for every other request (completions, and the capability probes and discovery beside them).
+ */
+export type UpstreamCallKind = "generation" | "tokenizer";
+
+/**
  * Observes each HTTP request to an upstream once, when its outcome is known: the outcome (status code,
  * `network-error`, `aborted`, or `unread` for a successful response whose body nobody had begun to read
- * when its call was aborted or its body cancelled) and the seconds to its response headers.
+ * when its call was aborted or its body cancelled), the seconds to its response headers, and what it asked
+ * of the upstream.
  */
-export type UpstreamCallObserver = (upstream: string, outcome: string, seconds: number) => void;
+export type UpstreamCallObserver = (
+  upstream: string,
+  outcome: string,
+  seconds: number,
+  kind: UpstreamCallKind,
+) => void;
+
+/** The last segments of the tokenizer routes' paths, beside a server's `/v1` (see `countServerTokens`). */
+const tokenizerPaths: readonly string[] = ["/tokenize", "/apply-template"];
+
+/**
+ * What a request to `input` asks of its upstream: `tokenizer` where its path ends with a tokenizer route's
+ * (`/tokenize`, `/apply-template`), else `generation`.
+ *
+ * @example
+ * upstreamCallKind("http://127.0.0.1:8080/tokenize"); // "tokenizer"
+ * upstreamCallKind("http://127.0.0.1:8080/v1/chat/completions"); // "generation"
+ */
+export function upstreamCallKind(input: string | URL | Request): UpstreamCallKind {
+  const address = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  let path: string;
+  try {
+    path = new URL(address).pathname;
+  } catch {
+    return "generation";
+  }
+  return tokenizerPaths.some((tokenizer) => path.endsWith(tokenizer)) ? "tokenizer" : "generation";
+}
 
 /**
  * The outcome of a successful response whose body was never read before its call was aborted (the
@@ -98,12 +133,16 @@ function observedBody(
 }
 
 /**
- * The upstream's fetch, observed: each HTTP request's outcome goes to the metrics and to the upstream's
- * circuit breaker (so retries inside one request count as separate calls). An error status counts when
- * its headers arrive; a successful one when its body has been read, so a stream cut after its headers
- * counts as the failure it is (`network-error`, or `timeout` for the caller's stall or deadline), once,
- * and never also as a success; one whose body nobody began to read before the call was aborted, or
- * before the body was cancelled, counts then as `unread`. While the circuit is open no call goes out: the fetch fails at once with
+ * The upstream's fetch, observed: each HTTP request's outcome goes to the metrics and, for a generation
+ * request, to the upstream's circuit breaker (so retries inside one request count as separate calls). A
+ * tokenizer request (`upstreamCallKind`) is observed as `tokenizer` and never recorded in the circuit:
+ * whether the server counts a prompt says nothing of whether it generates (a server without the route
+ * answers 404 once, a working one must not close a half-open circuit or reset its count of failures). An
+ * error status counts when its headers arrive; a successful one when its body has been read, so a stream
+ * cut after its headers counts as the failure it is (`network-error`, or `timeout` for the caller's stall
+ * or deadline), once, and never also as a success; one whose body nobody began to read before the call
+ * was aborted, or before the body was cancelled, counts then as `unread`. While the circuit is open no
+ * call goes out, a tokenizer request's neither (its prompt is then estimated): the fetch fails at once with
  * a non-retryable error whose cause is a `CircuitOpenError`. When a shared circuit cannot be asked, no
  * call goes out either: the fetch fails with a non-retryable error whose cause is the store's error.
  *
@@ -136,16 +175,17 @@ export function observedFetch(
         cause: refusal,
       });
     }
+    const kind = upstreamCallKind(input);
     const start = performance.now();
     let headerSeconds: number | undefined;
     let settled = false;
     const settle = async (outcome: string) => {
       if (settled) return;
       settled = true;
-      await recordOutcome(circuit, outcome);
+      if (kind === "generation") await recordOutcome(circuit, outcome);
       // The metrics keep their labels: a timed-out attempt is counted as `aborted`, as before.
       const seconds = headerSeconds ?? (performance.now() - start) / 1000;
-      observe?.(upstream, outcome === "timeout" ? "aborted" : outcome, seconds);
+      observe?.(upstream, outcome === "timeout" ? "aborted" : outcome, seconds, kind);
     };
     let response: Response;
     try {

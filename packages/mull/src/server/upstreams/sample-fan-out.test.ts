@@ -83,4 +83,18 @@ describe("createSampleFanOut", () => {
     expect(BackendCallError.isInstance(error)).toBe(true);
     expect(fanOut.counts()).toMatchObject({ requested: 4, succeeded: 2, failed: 2, firstError: error });
   });
+
+  it("forwards the backend's countTokens (and score) where it has them, and leaves them absent where not", async () => {
+    const upstream = createScriptedBackend({ responses: ["#### 7"] });
+    const counted = createSampleFanOut({
+      ...upstream,
+      countTokens: async (counting) => (counting.kind === "text" ? counting.text.length + 1 : 0),
+    });
+    expect(await counted.backend.countTokens?.(prompt)).toBe(2);
+    expect(counted.backend.score).toBeDefined();
+    const { countTokens: _, score: __, ...bare } = upstream;
+    const uncounted = createSampleFanOut(bare);
+    expect("countTokens" in uncounted.backend).toBe(false);
+    expect("score" in uncounted.backend).toBe(false);
+  });
 });

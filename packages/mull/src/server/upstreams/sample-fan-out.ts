@@ -9,6 +9,7 @@ import type {
 } from "../../spec/index.ts";
 // The error's own file, not the http folder's index, which maps this folder's errors.
 import { ApiError } from "../http/api-error.ts";
+import { optionalMethodsOf } from "./optional-methods.ts";
 
 /** What happened to the samples of one request. */
 export interface SampleCounts {
@@ -146,7 +147,8 @@ export function createSampleFanOut(
     // by samples, and a limit of one call draws one sample.
     capabilities: async (options) => ({ ...(await backend.capabilities(options)), n: false }),
     generate,
-    ...(backend.score === undefined ? {} : { score: backend.score.bind(backend) }),
+    // A prompt's count is the same for each single-sample call: it sizes them under a token budget.
+    ...optionalMethodsOf(backend),
   };
   return {
     backend: wrapped,
