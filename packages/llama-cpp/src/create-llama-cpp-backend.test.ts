@@ -55,6 +55,9 @@ describe("createLlamaCppBackend: identity", () => {
     expect(description.model).toBe(path.basename(modelPath));
     expect(description.modelHash).toBe(`sha256:${expected}`);
     expect(description.versions?.["node-llama-cpp"]).toMatch(/^3\.\d+\.\d+/);
+    // How it runs, for run manifests: one context of one thread.
+    expect(description.contexts).toBe(1);
+    expect(description.threads).toBe(1);
   });
 
   it("reports what it can do, chat only with a chat template", async () => {

@@ -198,6 +198,8 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
         versions: loaded.versions,
         ...(modelHash === undefined ? {} : { modelHash }),
         ...(loaded.architecture === undefined ? {} : { architecture: loaded.architecture }),
+        contexts: loaded.settings.contexts,
+        threads: loaded.settings.threads,
       };
     },
     capabilities: async (): Promise<BackendCapabilities> => {

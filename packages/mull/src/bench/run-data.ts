@@ -44,6 +44,13 @@ export interface RunManifest {
   /** Sampling parameters (temperature, top_p, max tokens, ...). */
   readonly sampling: Readonly<Record<string, unknown>>;
   readonly limit: number | undefined;
+  /**
+   * (Problem, strategy) pairs in flight at once in the process that created the run (`runBench`'s
+   * `concurrency`): each pair's latency includes the time the backend spent on the others. Absent for a
+   * queued run, whose workers each have their own, and in older runs; not part of the configuration, so a
+   * resume may have used another.
+   */
+  readonly concurrency?: number | undefined;
   readonly machine: MachineDescription;
   /** Versions of mull, node and the backend's software. */
   readonly versions: Readonly<Record<string, string>>;
@@ -86,6 +93,11 @@ export interface ProblemResult {
   readonly correct: boolean;
   readonly samples: number;
   readonly promptTokens: number | undefined;
+  /**
+   * Of `promptTokens`, those the backend did not evaluate but served from its cache (a prefix kept from an
+   * earlier call or shared between completions), where it reported them; absent in older runs.
+   */
+  readonly cachedPromptTokens?: number | undefined;
   readonly completionTokens: number | undefined;
   readonly calls: number;
   readonly scoreCalls: number;
@@ -106,10 +118,33 @@ export interface ProblemResult {
   readonly usageByModel?: Readonly<Record<string, Usage>> | undefined;
 }
 
+/** A model a route names, as its backend described it when the run was created. */
+export interface RoutedModel {
+  /** The model's name as its backend reports it. */
+  readonly model?: string | undefined;
+  /** The server it was reached at, for a model over HTTP. */
+  readonly baseUrl?: string | undefined;
+  /** Hash of the model's weights where the backend knows it, e.g. `sha256:…`. */
+  readonly modelHash?: string | undefined;
+}
+
+/** The routes of a run's routing strategies and the models they name, as its configuration recorded them. */
+export interface RunRoutes {
+  /** Each routing strategy's route, smallest model first: `{ "cascade@8": "lab-small>lab-large" }`. */
+  readonly byStrategy: Readonly<Record<string, string>>;
+  /** Each model a route names, by that name (the run's main model among them). */
+  readonly models: Readonly<Record<string, RoutedModel>>;
+}
+
 /** Everything stored for one run; reports and summaries are computed from it alone. */
 export interface RunData {
   readonly manifest: RunManifest;
   readonly problems: readonly RunProblem[];
   readonly results: readonly ProblemResult[];
   readonly samples: readonly SampleRecord[];
+  /**
+   * The routes of its routing strategies and the models they name, from the run's stored configuration;
+   * absent when no strategy routes.
+   */
+  readonly routes?: RunRoutes | undefined;
 }

@@ -23,7 +23,8 @@ export function formatBenchSummary(summary: BenchSummary): string {
     "samples",
     "tokens",
     "tokens/problem",
-    "generated/problem",
+    // Worded as the report's cost table words it; the JSON key stays `completionPerProblem`.
+    "completion tokens/problem",
   ];
   const rows = summary.strategies.map((strategy) => [
     strategy.strategy,

@@ -2,9 +2,10 @@ import type { MachinePerformance } from "./inference-cost.ts";
 
 /**
  * The highest FLOP/s and the highest bandwidth among several measurements of one machine's peak rates (e.g.
- * scalar JavaScript's and llama.cpp's own kernels'), each with where it came from. A roofline on the highest
- * measured rates stays a lower bound of the time: a measurement never exceeds what the machine can do, and a
- * lower one (scalar JavaScript against SIMD kernels) would make the idealized time too long.
+ * scalar JavaScript's and llama.cpp's own kernels'), each with where it came from: the closest to the peak,
+ * as a measurement never exceeds what the machine can do, and a lower one (scalar JavaScript against SIMD
+ * kernels) would make the idealized time too long. Still no more than a measurement: on a busy machine the
+ * highest can fall below what the machine later reaches (see `summarizeInferenceCost`, which raises them).
  * `undefined` when there are none.
  *
  * @example

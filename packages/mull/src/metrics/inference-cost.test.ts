@@ -72,6 +72,23 @@ describe("inference cost", () => {
     expect(time.total).toBeCloseTo(10.48, 12);
   });
 
+  it("decodes several sequences side by side: their FLOPs add up, the weights are read once per step", () => {
+    const tokens = { promptTokens: 3, completionTokens: 2, sequences: 4 };
+    // The prompt once (6192), then four completions at positions 4 and 5 (4 · 4288).
+    expect(sequenceFlops(plain, tokens)).toEqual({ prefill: 6192, decode: 4 * 4288, total: 6192 + 4 * 4288 });
+    // Memory-bound: each step reads 500 bytes of weights and 4 caches of 64 bytes per context token,
+    // (500 + 4·64·4)/10 + (500 + 4·64·5)/10 = 152.4 + 178; four sequences alone would take 4 · (75.6 + 82).
+    const slowMemory = { flopsPerSecond: 1e6, bytesPerSecond: 10 };
+    expect(idealizedSeconds(plain, tokens, slowMemory).decode).toBeCloseTo(152.4 + 178, 9);
+    expect(4 * bruteDecode(plain, 3, 2, slowMemory)).toBeCloseTo(4 * (75.6 + 82), 9);
+    // Compute-bound: four times one sequence's FLOPs.
+    const slowCompute = { flopsPerSecond: 1000, bytesPerSecond: 1e9 };
+    expect(idealizedSeconds(plain, tokens, slowCompute).decode).toBeCloseTo((4 * 4288) / 1000, 9);
+    expect(idealizedSeconds(plain, { ...tokens, sequences: 1 }, slowCompute)).toEqual(
+      idealizedSeconds(plain, { promptTokens: 3, completionTokens: 2 }, slowCompute),
+    );
+  });
+
   it("takes the memory side when bytes dominate", () => {
     const machine = { flopsPerSecond: 1000, bytesPerSecond: 100 };
     const time = idealizedSeconds(grouped, { promptTokens: 3, completionTokens: 2 }, machine);

@@ -18,10 +18,19 @@ export interface MachinePerformance {
   readonly source?: string | undefined;
 }
 
-/** Tokens of one sequence: a prompt evaluated at once, then a completion generated token by token. */
+/**
+ * Tokens of a prompt evaluated at once, then of the completions generated after it token by token: one, or
+ * `sequences` side by side in one batch, each attending over the prompt and its own tokens.
+ */
 export interface SequenceTokens {
   readonly promptTokens: number;
+  /** Tokens of each completion. */
   readonly completionTokens: number;
+  /**
+   * Completions decoded side by side after the one prompt: each step computes a token of every one of
+   * them and reads the weights once for all; default 1.
+   */
+  readonly sequences?: number | undefined;
 }
 
 /** Settings of the memory-traffic model. */
@@ -59,19 +68,21 @@ export function tokenFlops(architecture: ModelArchitecture, context: number): nu
 }
 
 /**
- * FLOPs of one sequence: the prompt's tokens at positions 1..p, then the completion's at p+1..p+c, each
- * attending over the tokens up to itself.
+ * FLOPs of a prompt and its completions: the prompt's tokens at positions 1..p once, then each completion's
+ * at p+1..p+c, each attending over the tokens up to itself.
  *
  * @example
  * sequenceFlops(architecture, { promptTokens: 20, completionTokens: 12 }).total;
+ * sequenceFlops(architecture, { promptTokens: 20, completionTokens: 12, sequences: 8 }).decode; // 8 × one's
  */
 export function sequenceFlops(architecture: ModelArchitecture, tokens: SequenceTokens): PhaseCost {
   const { promptTokens: prompt, completionTokens: completion } = tokens;
+  const sequences = tokens.sequences ?? 1;
   const attention = 2 * architecture.layers * architecture.embedding;
   const weights = 2 * architecture.parameters;
   return phases(
     weights * prompt + attention * sumRange(1, prompt),
-    weights * completion + attention * sumRange(prompt + 1, prompt + completion),
+    sequences * (weights * completion + attention * sumRange(prompt + 1, prompt + completion)),
   );
 }
 
@@ -122,10 +133,12 @@ function sumOfLargerLine(first: number, last: number, one: [number, number], two
 }
 
 /**
- * Roofline idealized seconds of one sequence on a machine, each sequence alone (no batching): the prompt in
- * one step that takes the longer of its FLOPs at peak and reading the weights and writing its cache at peak
- * bandwidth; then each generated token in a step that takes the longer of its FLOPs and its bytes.
- * A lower bound on the time: real engines lose to overheads, kernels below peak and synchronisation.
+ * Roofline idealized seconds of a prompt and its completions on a machine: the prompt in one step that takes
+ * the longer of its FLOPs at peak and reading the weights and writing its cache at peak bandwidth; then one
+ * step per generated position, computing that token of every sequence and reading the weights once and
+ * each sequence's cache, taking the longer of its FLOPs and its bytes. A lower bound on the time of that
+ * work at those rates: real engines lose to overheads, kernels below peak and synchronisation; it holds
+ * for the machine only if the rates are its peaks.
  *
  * @example
  * idealizedSeconds(architecture, { promptTokens: 20, completionTokens: 12 }, { flopsPerSecond: 1e9, bytesPerSecond: 1e10 }).total;
@@ -137,6 +150,7 @@ export function idealizedSeconds(
   options: MemoryTrafficOptions = {},
 ): PhaseCost {
   const { promptTokens: prompt, completionTokens: completion } = tokens;
+  const sequences = tokens.sequences ?? 1;
   const flops = sequenceFlops(architecture, tokens);
   const cache = cacheBytesPerToken(architecture, options);
   const prefill =
@@ -146,13 +160,14 @@ export function idealizedSeconds(
           flops.prefill / machine.flopsPerSecond,
           (weightBytes(architecture) + prompt * cache) / machine.bytesPerSecond,
         );
+  // Step at context t: compute sequences · (2N + 2·layers·d·t), bytes weights + sequences · t · cache.
   const compute: [number, number] = [
-    (2 * architecture.parameters) / machine.flopsPerSecond,
-    (2 * architecture.layers * architecture.embedding) / machine.flopsPerSecond,
+    (sequences * 2 * architecture.parameters) / machine.flopsPerSecond,
+    (sequences * 2 * architecture.layers * architecture.embedding) / machine.flopsPerSecond,
   ];
   const memory: [number, number] = [
     weightBytes(architecture) / machine.bytesPerSecond,
-    cache / machine.bytesPerSecond,
+    (sequences * cache) / machine.bytesPerSecond,
   ];
   return phases(prefill, sumOfLargerLine(prompt + 1, prompt + completion, compute, memory));
 }

@@ -1,9 +1,51 @@
+import * as vega from "vega";
+import type { TopLevelSpec } from "vega-lite";
 import { describe, expect, it } from "vitest";
 import { summarizeStrategies } from "../bench/metrics/index.ts";
 import type { RunData } from "../bench/run-data.ts";
 import { syntheticRun } from "../testing/index.ts";
 import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
+import { compileReportSpec } from "./compile-report-spec.ts";
+import { labLikeRun } from "./lab-like-run.test-support.ts";
 import { renderSvg } from "./render-svg.ts";
+
+type Box = { x1: number; x2: number; y1: number; y2: number };
+type SceneItem = Box & {
+  x: number;
+  y: number;
+  text?: string;
+  opacity?: number;
+  bounds: Box;
+  name?: string;
+  items: SceneItem[];
+};
+
+function intersects(one: Box, other: Box): boolean {
+  return one.x1 < other.x2 && other.x1 < one.x2 && one.y1 < other.y2 && other.y1 < one.y2;
+}
+
+/**
+ * The plot drawn in Node as the exports draw it: its drawn point labels (text and box, in the plot's
+ * pixels), the centres of its points and the plot's size.
+ */
+async function drawnLabels(spec: TopLevelSpec) {
+  const view = new vega.View(vega.parse(compileReportSpec(spec)), { renderer: "none" });
+  try {
+    await view.runAsync();
+    const root = (view.scenegraph() as unknown as { root: SceneItem }).root.items[0]!;
+    const mark = (name: string) => root.items.find((item) => item.name === name)?.items ?? [];
+    return {
+      labels: mark("labels_marks")
+        .filter((item) => item.opacity !== 0)
+        .map((item) => ({ text: item.text ?? "", box: { ...item.bounds } })),
+      points: mark("points_marks").map((item) => ({ x: item.x, y: item.y })),
+      width: view.width(),
+      height: view.height(),
+    };
+  } finally {
+    view.finalize();
+  }
+}
 
 /** The synthetic run with its strategies renamed: a stand-in for a run of other strategies. */
 function renamed(run: RunData, names: Readonly<Record<string, string>>): RunData {
@@ -166,25 +208,53 @@ describe("accuracyTokensSpec", () => {
     };
     const plot = accuracyTokensSpec(summarizeStrategies(shared, { resamples: 50 }));
     expect(plot.labels.map((label) => label.label)).toEqual(["greedy", "sc@4, certainty@4", "sc@8", "bon@8"]);
-    const svg = await renderSvg(plot.spec);
-    const group = svg.match(/<g class="mark-text role-mark labels_marks"[\s\S]*?<\/g>/)?.[0] ?? "";
-    const texts = [
-      ...group.matchAll(
-        /text-anchor="(start|end)" transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>([^<]*)</g,
-      ),
-    ].map(([, anchor, x, y, text]) => ({ anchor, x: Number(x), y: Number(y), text }));
-    expect(texts.map((text) => text.text)).toEqual(["greedy", "sc@4, certainty@4", "sc@8", "bon@8"]);
-    const width = (plot.spec as { width: number }).width;
-    for (const text of texts) {
-      // 6.5 px a character overestimates Vega's 11 px sans-serif: the whole label is inside the plot.
-      const extent = text.text!.length * 6.5;
-      if (text.anchor === "start") expect(text.x + extent).toBeLessThanOrEqual(width);
-      else expect(text.x - extent).toBeGreaterThanOrEqual(0);
-      expect(text.y).toBeGreaterThan(0);
+    const drawn = await drawnLabels(plot.spec);
+    expect(drawn.labels.map((label) => label.text).sort()).toEqual(
+      ["greedy", "sc@4, certainty@4", "sc@8", "bon@8"].sort(),
+    );
+    for (const label of drawn.labels) {
+      expect(label.box.x1).toBeGreaterThanOrEqual(0);
+      expect(label.box.x2).toBeLessThanOrEqual(drawn.width);
+      expect(label.box.y1).toBeGreaterThanOrEqual(0);
+      expect(label.box.y2).toBeLessThanOrEqual(drawn.height);
     }
-    // The most expensive strategy sits at the right edge: its label goes to the left of its point.
-    const rightmost = plot.points.reduce((most, point) => (point.tokens > most.tokens ? point : most));
-    expect(texts.find((text) => text.text === rightmost.strategy)?.anchor).toBe("end");
-    expect(texts.find((text) => text.text === "greedy")?.anchor).toBe("start");
+  });
+
+  it("places the labels of a crowded plot apart, off every point, inside the plot", async () => {
+    const plot = accuracyTokensSpec(summarizeStrategies(labLikeRun(), { resamples: 50 }));
+    const drawn = await drawnLabels(plot.spec);
+    // Vega estimates text wider than it is in Node: most labels still find a spot, and none overlaps another.
+    expect(drawn.labels.length).toBeGreaterThanOrEqual(plot.labels.length - 2);
+    for (const [index, label] of drawn.labels.entries()) {
+      for (const other of drawn.labels.slice(index + 1)) {
+        expect(intersects(label.box, other.box), `${label.text} over ${other.text}`).toBe(false);
+      }
+      for (const point of drawn.points) {
+        const inside =
+          point.x > label.box.x1 + 1 &&
+          point.x < label.box.x2 - 1 &&
+          point.y > label.box.y1 + 1 &&
+          point.y < label.box.y2 - 1;
+        expect(inside, `${label.text} over a point`).toBe(false);
+      }
+      expect(label.box.x1).toBeGreaterThanOrEqual(0);
+      expect(label.box.x2).toBeLessThanOrEqual(drawn.width);
+    }
+  });
+
+  it("spans the token axis over the data, not to whole powers of ten, with round ticks", async () => {
+    const plot = accuracyTokensSpec(summarizeStrategies(labLikeRun(), { resamples: 50 }));
+    const x = (plot.spec as { encoding: { x: { scale: { type: string; domain: number[] } } } }).encoding.x;
+    expect(x.scale.type).toBe("log");
+    const [lower, upper] = x.scale.domain as [number, number];
+    // The data spans 76 to 2,325 tokens: padded, yet far from 10 and 10,000.
+    expect(lower).toBeLessThan(76);
+    expect(lower).toBeGreaterThan(50);
+    expect(upper).toBeGreaterThan(2325);
+    expect(upper).toBeLessThan(3500);
+    const svg = await renderSvg(plot.spec);
+    const axis = svg.match(/aria-label="X-axis[\s\S]*?role-axis-title/)?.[0] ?? "";
+    const ticks = [...axis.matchAll(/>([\d,]+)<\/text>/g)].map(([, text]) => text);
+    expect(ticks).toEqual(["100", "200", "500", "1,000", "2,000"]);
   });
 });

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { paretoFront, type StrategySummary, strategySeries } from "../bench/metrics/index.ts";
+import type { PointLabelSettings } from "./point-label-placement.ts";
 import { shareEncoding, strategyColorEncoding, strategyShapeEncoding } from "./strategy-color-scale.ts";
 
 /** Which token count the x axis of the accuracy plot shows. */
@@ -40,6 +41,8 @@ export interface AccuracyTokensLabel {
   readonly label: string;
   readonly tokens: number;
   readonly accuracy: number;
+  /** The point is on the Pareto front: its label is placed before the others'. */
+  readonly front: boolean;
 }
 
 /** The accuracy-against-tokens plot and what went into it. */
@@ -98,43 +101,78 @@ function counterpartLinks(
  * names are not printed on top of each other.
  */
 function pointLabels(points: readonly AccuracyTokensPoint[]): AccuracyTokensLabel[] {
-  const byPlace = new Map<string, { tokens: number; accuracy: number; strategies: string[] }>();
+  const byPlace = new Map<
+    string,
+    { tokens: number; accuracy: number; front: boolean; strategies: string[] }
+  >();
   for (const point of points) {
     const place = `${point.tokens.toPrecision(12)}|${point.accuracy.toPrecision(12)}`;
-    const label = byPlace.get(place) ?? { tokens: point.tokens, accuracy: point.accuracy, strategies: [] };
+    const label = byPlace.get(place) ?? {
+      tokens: point.tokens,
+      accuracy: point.accuracy,
+      front: false,
+      strategies: [],
+    };
     label.strategies.push(point.strategy);
+    label.front ||= point.front;
     byPlace.set(place, label);
   }
-  return [...byPlace.values()].map(({ tokens, accuracy, strategies }) => ({
+  return [...byPlace.values()].map(({ tokens, accuracy, front, strategies }) => ({
     label: strategies.join(", "),
     tokens,
     accuracy,
+    front,
   }));
 }
 
-/** Average width of a character of the labels' 11 px font, for keeping a label inside the plot. */
-const labelCharacterWidth = 6.5;
-/** Pixels between a point and its label. */
-const labelGap = 8;
+/** The plot's point labels, placed apart when it is compiled (`compileReportSpec`): off the points. */
+const labelSettings: PointLabelSettings = {
+  layer: "labels",
+  avoid: ["points", "frontPoints", "front", "families", "counterparts"],
+};
 
 /**
- * The label's mark: beside its point, to the right unless it would cross the plot's right edge (into the
- * legend), then to the left; above the point unless that leaves the top of the plot, then below. Decided
- * in pixels by the plot's own scales, so it holds for logarithmic and padded axes alike.
+ * Factor by which a logarithmic token axis extends past the data on each side: 1.15, or 6% of the data's
+ * logarithmic span where that is more.
  */
-const labelMark = (() => {
-  const x = "scale('x', datum.tokens)";
-  const leftward = `${x} + ${labelGap} + length(datum.label) * ${labelCharacterWidth} > width && ${x} > width / 2`;
-  const below = `scale('y', datum.accuracy) < 16`;
-  return {
-    type: "text" as const,
-    fontSize: 11,
-    align: { expr: `${leftward} ? 'right' : 'left'` },
-    dx: { expr: `${leftward} ? ${-labelGap} : ${labelGap}` },
-    baseline: { expr: `${below} ? 'top' : 'bottom'` },
-    dy: { expr: `${below} ? 4 : -4` },
-  };
-})();
+function logPadding(smallest: number, largest: number): number {
+  return Math.max(1.15, (largest / smallest) ** 0.06);
+}
+
+/** The round numbers (1, 2 and 5 times a power of ten) from `lower` to `upper`, for a logarithmic axis. */
+function roundTicks(lower: number, upper: number): number[] {
+  const ticks: number[] = [];
+  for (let power = Math.floor(Math.log10(lower)); 10 ** power <= upper; power += 1) {
+    for (const step of [1, 2, 5]) {
+      const tick = step * 10 ** power;
+      if (tick >= lower && tick <= upper) ticks.push(tick);
+    }
+  }
+  return ticks;
+}
+
+/**
+ * The token axis: logarithmic when tokens span a factor of 10 or more, its domain the data's padded
+ * (not stretched to whole powers of ten) with ticks at round numbers; else linear over the padded data,
+ * rounded to nice numbers. A single token count spans nothing, and its axis would have one tick: that
+ * axis starts at 0.
+ */
+function tokenScale(tokens: readonly number[]): {
+  scale: { type?: "log"; domain?: [number, number]; zero?: boolean; nice: boolean };
+  ticks?: number[];
+} {
+  const positive = tokens.filter((count) => count > 0);
+  const smallest = Math.min(...tokens);
+  const largest = Math.max(...tokens);
+  if (positive.length === tokens.length && positive.length > 1 && largest / smallest >= 10) {
+    const padding = logPadding(smallest, largest);
+    const domain: [number, number] = [smallest / padding, largest * padding];
+    return { scale: { type: "log", domain, nice: false }, ticks: roundTicks(...domain) };
+  }
+  if (new Set(tokens).size < 2) return { scale: { zero: true, nice: true } };
+  const margin = (largest - smallest) * 0.05;
+  return { scale: { domain: [Math.max(0, smallest - margin), largest + margin], zero: false, nice: true } };
+}
 
 /**
  * A Vega-Lite plot of accuracy (with its bootstrap interval) against mean tokens per problem, one point
@@ -142,12 +180,15 @@ const labelMark = (() => {
  * `sc@8`, `sc@16` on `sc@N`; an adaptive method such as `asc@N` is a series of its own), a dotted line
  * in its colour from each adaptive strategy to its fixed-budget counterpart when both are drawn (`asc@16`
  * to `sc@16`; see `strategySeries`), and the Pareto front of fewer tokens and higher accuracy drawn as a
- * dashed line through ringed points. The x scale is logarithmic when tokens span a factor of 10 or more.
- * Each point is labelled with its strategy, strategies at the same point with one joined label, every
- * label kept inside the plot (left of its point near the right edge, below it near the top).
+ * dashed line through ringed points. The x axis spans the data's tokens with some padding, logarithmic
+ * (ticks at 1, 2 and 5 times a power of ten) when they span a factor of 10 or more. Each point is
+ * labelled with its strategy, strategies at the same point with one joined label; the spec declares the
+ * labels in `usermeta.pointLabels`, and `compileReportSpec` places them where they overlap no other label
+ * and no point, inside the plot, with a leader line when pushed away from their point, leaving out a
+ * label with no free spot (the legend still names its strategy).
  *
  * Marks are named for inspection: `points`, `frontPoints`, `front`, `families`, `counterparts`,
- * `intervals`, `labels`.
+ * `intervals`, `labels` (and `labels_leaders` once compiled).
  *
  * @example
  * const { spec, points } = accuracyTokensSpec(summarizeStrategies(run));
@@ -184,13 +225,7 @@ export function accuracyTokensSpec(
   const points = measured.map((point) => ({ ...point, front: front.has(point) }));
   const links = counterpartLinks(summaries, points);
   const labels = pointLabels(points);
-  const tokenValues = points.map((point) => point.tokens).filter((tokens) => tokens > 0);
-  const logarithmic =
-    tokenValues.length === points.length &&
-    tokenValues.length > 1 &&
-    Math.max(...tokenValues) / Math.min(...tokenValues) >= 10;
-  // A single token count spans nothing, and its axis would have one tick: the axis then starts at 0.
-  const oneTokenCount = new Set(points.map((point) => point.tokens)).size < 2;
+  const tokenAxis = tokenScale(points.map((point) => point.tokens));
   const axisTitle =
     measure === "total"
       ? "tokens per problem (prompt + completion, mean)"
@@ -199,15 +234,20 @@ export function accuracyTokensSpec(
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width: 620,
     height: 360,
+    usermeta: { pointLabels: labelSettings },
     data: { values: points },
     encoding: {
       x: {
         field: "tokens",
         type: "quantitative",
         title: axisTitle,
-        scale: logarithmic ? { type: "log", nice: true } : { zero: oneTokenCount, nice: true },
+        scale: tokenAxis.scale,
         // Whole tokens with thousands separators (1,250), never a tick between two whole numbers.
-        axis: { format: ",.0f", tickMinStep: 1 },
+        axis: {
+          format: ",.0f",
+          tickMinStep: 1,
+          ...(tokenAxis.ticks === undefined ? {} : { values: tokenAxis.ticks }),
+        },
       },
       y: shareEncoding("accuracy", "accuracy"),
       color: {
@@ -215,7 +255,6 @@ export function accuracyTokensSpec(
           strategies,
           points.map((point) => point.strategy),
         ),
-        legend: { symbolOpacity: 1 },
       },
     },
     layer: [
@@ -295,7 +334,8 @@ export function accuracyTokensSpec(
       {
         name: "labels",
         data: { values: labels },
-        mark: labelMark,
+        // Where each label goes is decided when the plot is drawn (`compileReportSpec`, from `usermeta`).
+        mark: { type: "text", fontSize: 11 },
         encoding: { text: { field: "label", type: "nominal" }, color: { value: "#333" } },
       },
     ],

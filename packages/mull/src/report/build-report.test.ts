@@ -77,7 +77,7 @@ describe("buildReport", () => {
         return seen % 3 === 0 ? { ...result, answer: undefined, correct: false } : result;
       }),
     };
-    const html = buildReport(abstaining, { resamples: 50 }).html;
+    const html = buildReport(abstaining, { resamples: 100 }).html;
     expect(html).toContain('<th scope="col">answered</th>');
     const bestOfN = abstaining.results.filter((result) => result.strategy === "bon@8");
     const answered = bestOfN.filter((result) => result.answer !== undefined).length;
@@ -85,7 +85,7 @@ describe("buildReport", () => {
     expect(html).toContain(`<td>${((answered / bestOfN.length) * 100).toFixed(1)}% (${answered})</td>`);
     expect(html).not.toContain("utility");
     // With a cost for wrong answers: right 1, wrong −2, none 0, per problem.
-    const weighed = buildReport(abstaining, { resamples: 50, wrongCost: 2 }).html;
+    const weighed = buildReport(abstaining, { resamples: 100, wrongCost: 2 }).html;
     expect(weighed).toContain('<th scope="col">utility (wrong −2)</th>');
     const right = bestOfN.filter((result) => result.correct).length;
     const utility = (right - 2 * (answered - right)) / bestOfN.length;
@@ -116,7 +116,7 @@ describe("buildReport", () => {
     const large = routed.results.filter(
       (result) => result.strategy === "sc@4" && result.usageByModel?.large,
     ).length;
-    const html = buildReport(routed, { resamples: 50 }).html;
+    const html = buildReport(routed, { resamples: 100 }).html;
     expect(html).toContain("<h3>Tokens by model</h3>");
     const share = (large * 60) / (large * 60 + problems * 40);
     expect(html).toContain(
@@ -173,11 +173,11 @@ describe("buildReport", () => {
       results: [greedy],
       samples: [],
     };
-    const html = buildReport(known, { resamples: 50 }).html;
+    const html = buildReport(known, { resamples: 100 }).html;
     expect(html).toContain("<h2>Inference cost</h2>");
-    // 6192 + 4288 FLOPs, compute-bound: 10.48 s against 12 s measured; 10 W.
+    // 6192 + 4288 FLOPs, compute-bound: 10.48 s against 12 s of latency and engine time; 10 W.
     expect(html).toContain(
-      '<th scope="row">greedy</th><td>1</td><td>1.05e+4</td><td>1.05e+4</td><td>1.20e+4</td><td>0.873</td><td>120</td><td>105</td>',
+      '<th scope="row">greedy</th><td>1</td><td>1.05e+4</td><td>10,480</td><td>12,000</td><td>12,000</td><td>0.873</td><td>120</td><td>105</td>',
     );
     expect(html).toContain("10 W per busy core × 1 core");
     expect(html).toContain("recorded with the run");
@@ -193,21 +193,21 @@ describe("buildReport", () => {
     const engine = { flopsPerSecond: 2000, bytesPerSecond: 10, source: "llama.cpp" };
     const withEngine = buildReport(
       { ...known, manifest: { ...known.manifest, machine: { ...known.manifest.machine, engine } } },
-      { resamples: 50 },
+      { resamples: 100 },
     ).html;
     // 10480 FLOPs at 2000 FLOP/s (still compute-bound): 5.24 s against 12 s measured.
-    expect(withEngine).toContain("<td>5.24e+3</td><td>1.20e+4</td><td>0.437</td>");
+    expect(withEngine).toContain("<td>5,240</td><td>12,000</td><td>12,000</td><td>0.437</td>");
     expect(withEngine).toContain(
       "<dt>engine rates</dt><dd>0.00000200 GFLOP/s, 1.00e-8 GB/s (llama.cpp)</dd>",
     );
     expect(withEngine).toContain(
-      "the highest FLOP/s and the highest bandwidth measured (recorded with the run) so that the idealized time stays a lower bound: " +
+      "the highest FLOP/s and the highest bandwidth measured (recorded with the run): " +
         "0.00000200 GFLOP/s, 0.00000100 GB/s (FLOP/s llama.cpp; bandwidth hand-made)",
     );
 
     const old: RunData = { ...known, manifest: { ...known.manifest, machine: run.manifest.machine } };
-    expect(buildReport(old, { resamples: 50 }).html).not.toContain("Inference cost");
-    const measuredNow = buildReport(old, { resamples: 50, machine: performance }).html;
+    expect(buildReport(old, { resamples: 100 }).html).not.toContain("Inference cost");
+    const measuredNow = buildReport(old, { resamples: 100, machine: performance }).html;
     expect(measuredNow).toContain("measured when this report was built, not on the run&#39;s machine");
   });
 
@@ -234,7 +234,7 @@ describe("buildReport", () => {
         sample.strategy === "greedy" ? { ...sample, strategy: "</script><b>x" } : sample,
       ),
     };
-    const { html } = buildReport(hostile, { resamples: 50 });
+    const { html } = buildReport(hostile, { resamples: 100 });
     expect(html).not.toContain("<img src=x");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
     expect(html).not.toContain("</script><b>");
@@ -256,7 +256,7 @@ describe("buildReport", () => {
       manifest: { ...run.manifest, strategies: [...run.manifest.strategies, "asc@8"] },
       results: [...run.results, ...adaptive],
     };
-    const { html, specs } = buildReport(withAdaptive, { resamples: 50 });
+    const { html, specs } = buildReport(withAdaptive, { resamples: 100 });
     expect(Object.keys(specs)).toEqual([
       "accuracy-tokens",
       "samples-spent",
@@ -285,7 +285,7 @@ describe("buildReport", () => {
       results: run.results.filter((result) => ["greedy", "sc@4"].includes(result.strategy)),
       samples: run.samples.filter((sample) => ["greedy", "sc@4"].includes(sample.strategy)),
     };
-    const html = buildReport(single, { resamples: 50 }).html;
+    const html = buildReport(single, { resamples: 100 }).html;
     expect(html).toContain("no method is drawn at more than one budget, so no grey line joins any.");
     expect(html).not.toContain("grey lines join the budgets");
   });
@@ -307,12 +307,96 @@ describe("buildReport", () => {
       })),
       samples: [],
     };
-    const { html, specs } = buildReport(bare, { resamples: 50 });
+    const { html, specs } = buildReport(bare, { resamples: 100 });
     expect(Object.keys(specs)).toEqual([]);
     expect(html).toContain("No strategy reported token counts");
     expect(html).toContain("Left out for unknown token counts: greedy, sc@4, sc@8, bon@8.");
     expect(html).toContain("no coverage curve");
     expect(html).toContain("gives no difficulty");
+  });
+
+  it("says which strategies the coverage plot leaves out and why, and where a curve stops short", () => {
+    expect(report.html).toContain(
+      "Left out, as a curve needs 2 or more samples on every problem: greedy (1 sample on every problem).",
+    );
+    expect(report.html).not.toContain("stops at k");
+    // asc@8 from sc@8's samples, stopping after 4 on every other problem; bon@8 without its samples.
+    const kept = new Set(run.problems.filter((_, index) => index % 2 === 0).map((problem) => problem.id));
+    const early = run.samples
+      .filter(
+        (sample) => sample.strategy === "sc@8" && (sample.sampleIndex < 4 || !kept.has(sample.problemId)),
+      )
+      .map((sample) => ({ ...sample, strategy: "asc@8" }));
+    const adaptive = run.results
+      .filter((result) => result.strategy === "sc@8")
+      .map((result) => ({ ...result, strategy: "asc@8", samples: kept.has(result.problemId) ? 4 : 8 }));
+    const changed: RunData = {
+      ...run,
+      manifest: { ...run.manifest, strategies: [...run.manifest.strategies, "asc@8"] },
+      results: [...run.results, ...adaptive],
+      samples: [...run.samples.filter((sample) => sample.strategy !== "bon@8"), ...early],
+    };
+    const { html, specs } = buildReport(changed, { resamples: 100 });
+    expect(html).toContain(
+      "Left out, as a curve needs 2 or more samples on every problem: greedy (1 sample on every problem), bon@8 (no samples recorded).",
+    );
+    expect(html).toContain(
+      "Each curve runs only up to its strategy&#39;s fewest samples on any problem, since pass@k is estimated from a problem&#39;s samples only for k up to their number: asc@8 drew 4 to 8, so stops at k = 4.",
+    );
+    const drawn = new Set(
+      (layerData(specs.coverage) as { strategy: string }[]).map((value) => value.strategy),
+    );
+    expect([...drawn].sort()).toEqual(["asc@8", "sc@4", "sc@8"]);
+    // The fit table gives the samples drawn beside k max.
+    expect(html).toMatch(/<th scope="row">asc@8<\/th><td[^>]*>30<\/td><td[^>]*>4–8<\/td><td[^>]*>4<\/td>/);
+    expect(html).toMatch(/<th scope="row">sc@8<\/th><td[^>]*>30<\/td><td[^>]*>8<\/td><td[^>]*>8<\/td><td/);
+  });
+
+  it("says which interval the accuracy intervals are, and marks a Wilson interval where every problem was right", () => {
+    expect(report.html).toContain(
+      "Accuracy intervals are 95% percentile bootstrap intervals over the problems (200 resamples).",
+    );
+    const allRight: RunData = {
+      ...run,
+      results: run.results.map((result) =>
+        result.strategy === "greedy" ? { ...result, answer: result.problemId, correct: true } : result,
+      ),
+    };
+    const { html } = buildReport(allRight, { resamples: 1000 });
+    // 30 of 30: the bootstrap would give 100.0% – 100.0%; Wilson's lower end is 30 / (30 + 1.96²).
+    expect(html).toMatch(
+      /<th scope="row">greedy<\/th><td>30<\/td><td>100\.0% \(30\)<\/td><td[^>]*>88\.6% – 100\.0% \(Wilson\)<\/td>/,
+    );
+    expect(html).toContain(
+      "Accuracy intervals are 95% percentile bootstrap intervals over the problems (1,000 resamples), except for greedy: its bootstrap collapsed to a point or left out the accuracy, as it does when every problem had the same outcome (all right, or all wrong), so its interval is the 95% Wilson score interval (marked Wilson in the cost table).",
+    );
+    expect(html).not.toContain("100.0% – 100.0%");
+  });
+
+  it("refuses too few resamples, naming the value and the minimum", () => {
+    expect(() => buildReport(run, { resamples: 1 })).toThrow(
+      "buildReport: resamples must be an integer ≥ 100, got 1",
+    );
+    expect(() => buildReport(run, { resamples: 99 })).toThrow(/got 99/);
+  });
+
+  it("names every model a routing strategy used, with its hash, in the manifest and the first line", () => {
+    expect(report.html).not.toContain("routed model");
+    const routed: RunData = {
+      ...run,
+      routes: {
+        byStrategy: { "sc@4": "small>synthetic", "sc@8": "small>synthetic" },
+        models: {
+          small: { model: "small", modelHash: "sha256:901c" },
+          synthetic: { model: "synthetic", modelHash: "sha256:e632" },
+        },
+      },
+    };
+    const { html } = buildReport(routed, { resamples: 100 });
+    expect(html).toContain(
+      "<dt>routed model</dt><dd>small; model hash sha256:901c; routes of sc@4 (small&gt;synthetic), sc@8 (small&gt;synthetic)</dd>",
+    );
+    expect(html).toContain("backend scripted synthetic, routing with small; seed 3.");
   });
 
   it("says a partial run is partial and compares its strategies on the problems all of them have", () => {
@@ -327,7 +411,7 @@ describe("buildReport", () => {
       results: run.results.filter((result) => keep(result.strategy, position.get(result.problemId)!)),
       samples: run.samples.filter((sample) => keep(sample.strategy, position.get(sample.problemId)!)),
     };
-    const { html, specs } = buildReport(partial, { resamples: 50 });
+    const { html, specs } = buildReport(partial, { resamples: 100 });
     expect(html).toContain(
       "The run is partial: 61 of 120 pairs are recorded (greedy 30 of 30, sc@4 20 of 30, sc@8 11 of 30, bon@8 0 of 30). " +
         "Strategies are compared on the 11 of 30 problems that every strategy with results has a result for; " +
@@ -355,7 +439,7 @@ describe("buildReport", () => {
 
   it("says a run with no recorded pair has nothing to report yet, with its strategies and how to continue", () => {
     const empty: RunData = { ...run, results: [], samples: [] };
-    const { html, specs } = buildReport(empty, { resamples: 50 });
+    const { html, specs } = buildReport(empty, { resamples: 100 });
     expect(Object.keys(specs)).toEqual([]);
     expect(html).toContain(
       "No pair of this run is recorded yet (0 of 120; strategies greedy, sc@4, sc@8, bon@8), so there is nothing to report. " +
@@ -382,7 +466,7 @@ describe("buildReport", () => {
         scores: { ...sample.scores, stability: sample.correct ? 0.6 : 0.3 },
       })),
     };
-    const { html, specs } = buildReport(scored, { resamples: 50 });
+    const { html, specs } = buildReport(scored, { resamples: 100 });
     expect(Object.keys(specs)).toEqual([
       "accuracy-tokens",
       "coverage",
@@ -418,7 +502,7 @@ describe("buildReport", () => {
         },
       })),
     };
-    const { html } = buildReport(placed, { resamples: 50 });
+    const { html } = buildReport(placed, { resamples: 100 });
     expect(html).toContain("Early against late peaks");
     const table = /<table class="peak-phases">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? "";
     expect(table).toMatch(/early peaks: accuracy/);
@@ -436,7 +520,7 @@ describe("buildReport", () => {
       ...run,
       samples: run.samples.map(({ logprob: _logprob, scores: _scores, ...sample }) => sample),
     };
-    const { html, specs } = buildReport(plain, { resamples: 50 });
+    const { html, specs } = buildReport(plain, { resamples: 100 });
     expect(Object.keys(specs)).toEqual(["accuracy-tokens", "coverage", "difficulty"]);
     expect(html).not.toContain("Confidence and calibration");
     expect(html).not.toContain("plot-reliability");

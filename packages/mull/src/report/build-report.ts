@@ -1,4 +1,4 @@
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import {
   accuracyByDifficulty,
   confidenceCalibration,
@@ -9,14 +9,16 @@ import {
 } from "../bench/metrics/index.ts";
 import type { RunData } from "../bench/run-data.ts";
 import type { MachinePerformance, PowerAssumption } from "../metrics/index.ts";
-import { checkNumber } from "../runtime/index.ts";
+import { checkInteger, checkNumber } from "../runtime/index.ts";
 import {
   type AccuracyTokensPoint,
   accuracyTokensSpec,
   type CounterpartLink,
 } from "./accuracy-tokens-spec.ts";
+import { compileReportSpec } from "./compile-report-spec.ts";
 import { confidenceSection } from "./confidence-section.ts";
 import { costTable } from "./cost-table.ts";
+import { coverageNotes } from "./coverage-notes.ts";
 import { coverageSpec } from "./coverage-spec.ts";
 import { describeIncompleteRun } from "./describe-incomplete-run.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
@@ -24,10 +26,14 @@ import { fitTable } from "./fit-table.ts";
 import { figure, note } from "./html-blocks.ts";
 import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
 import { inferenceCostSection } from "./inference-cost-section.ts";
+import { intervalSentence } from "./interval-sentence.ts";
 import { manifestList } from "./manifest-list.ts";
+import { minimumResamples } from "./minimum-resamples.ts";
 import { modelTokensTable } from "./model-tokens-table.ts";
-import { reportContentWidth } from "./report-content-width.ts";
+import { reportRenderScript } from "./report-render-script.ts";
+import { reportStyles } from "./report-styles.ts";
 import { restrictedRun } from "./restricted-run.ts";
+import { routedModels } from "./routed-models.ts";
 import { type RunCompleteness, runCompleteness } from "./run-completeness.ts";
 import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
@@ -53,7 +59,7 @@ export interface Report {
 export interface BuildReportOptions {
   /** Seed of the accuracy intervals' bootstrap; default the run's seed. */
   readonly seed?: number | undefined;
-  /** Bootstrap resamples; default 1000. */
+  /** Bootstrap resamples of the accuracy intervals; default 1000, at least `minimumResamples` (100). */
   readonly resamples?: number | undefined;
   /**
    * Peak rates for the inference-cost table of a run whose manifest recorded none (older runs), e.g.
@@ -76,44 +82,6 @@ export interface BuildReportOptions {
    */
   readonly wrongCost?: number | undefined;
 }
-
-/** Horizontal padding of the page's `main`, each side, around its `reportContentWidth` of content. */
-const pagePadding = 20;
-
-const styles = `
-:root { color-scheme: light; --ink: #1d1d1f; --muted: #5f6368; --rule: #d9dce1; --band: #f5f6f8; }
-* { box-sizing: border-box; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0; }
-main { max-width: ${reportContentWidth + 2 * pagePadding}px; margin: 0 auto; padding: 24px ${pagePadding}px 64px; }
-h1 { font-size: 1.6rem; margin: 0 0 4px; }
-h2 { font-size: 1.2rem; margin: 36px 0 8px; border-bottom: 1px solid var(--rule); padding-bottom: 4px; }
-.lead, figcaption, .note { color: var(--muted); }
-figure { margin: 12px 0; }
-.plot { overflow-x: auto; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 8px 0; font-size: 0.9rem; }
-th, td { border-bottom: 1px solid var(--rule); padding: 4px 10px; text-align: right; vertical-align: top; }
-th:first-child, thead th { text-align: left; }
-thead th { background: var(--band); font-weight: 600; }
-.table-wrap { overflow-x: auto; }
-dl.manifest { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 0.9rem; }
-dl.manifest dt { color: var(--muted); }
-dl.manifest dd { margin: 0; overflow-wrap: anywhere; }
-.partial { border-left: 4px solid #e8a33d; background: #fff8e6; padding: 8px 12px; }
-`;
-
-const renderScript = `
-(function () {
-  var specs = JSON.parse(document.getElementById("mull-vega-specs").textContent);
-  var views = {};
-  window.mullViews = views;
-  window.mullReportReady = Promise.all(Object.keys(specs).map(function (name) {
-    var container = document.getElementById("plot-" + name);
-    var view = new vega.View(vega.parse(specs[name]), { renderer: "svg", container: container, hover: true });
-    views[name] = view;
-    return view.runAsync();
-  })).then(function () { document.body.setAttribute("data-rendered", "true"); });
-})();
-`;
 
 /** The caption's account of the grey lines: the series drawn with more than one budget, by name. */
 function seriesSentence(points: readonly AccuracyTokensPoint[]): string {
@@ -162,9 +130,10 @@ function analysisSections(
     sections.push(
       figure(
         "accuracy-tokens",
-        `Each point is a strategy: accuracy with its 95% bootstrap interval against mean ${accuracy.measure === "total" ? "prompt + completion" : "completion"} tokens per problem; ${seriesSentence(accuracy.points)}` +
+        `Each point is a strategy: accuracy with its confidence interval against mean ${accuracy.measure === "total" ? "prompt + completion" : "completion"} tokens per problem; ${seriesSentence(accuracy.points)}` +
           counterpartSentence(accuracy.links) +
-          `Ringed points joined by the dashed line are the Pareto front (no other strategy is both cheaper and more accurate): ${escapeHtml(front.join(", "))}.`,
+          `Ringed points joined by the dashed line are the Pareto front (no other strategy is both cheaper and more accurate): ${escapeHtml(front.join(", "))}. ` +
+          escapeHtml(intervalSentence(summaries)),
       ),
     );
   } else {
@@ -193,11 +162,14 @@ function analysisSections(
   sections.push("<h2>Coverage</h2>");
   if (coverage.strategies.length > 0) {
     specs.coverage = coverage.spec;
+    // Says which strategies have no curve and why, and where a curve stops short of the samples drawn.
+    const coverageNote = coverageNotes(curves, strategies);
     sections.push(
       figure(
         "coverage",
         "Coverage: the fraction of problems solved by at least one of k samples (unbiased pass@k from each problem's samples, averaged over problems). " +
-          "Dashed: the fit coverage ≈ exp(a·k^b), from least squares of ln(−ln coverage) on ln k refined by nonlinear least squares.",
+          "Dashed: the fit coverage ≈ exp(a·k^b), from least squares of ln(−ln coverage) on ln k refined by nonlinear least squares." +
+          (coverageNote === "" ? "" : ` ${escapeHtml(coverageNote)}`),
       ),
       `<div class="table-wrap">${fitTable(curves)}</div>`,
     );
@@ -227,7 +199,8 @@ function analysisSections(
   sections.push("<h2>Cost</h2>", `<div class="table-wrap">${costTable(summaries, wrongCost)}</div>`);
   sections.push(
     note(
-      "Token counts a backend did not report are unknown, never 0. The verifier's false-positive rate is the fraction of chosen answers the verifier accepted that are wrong.",
+      "Token counts a backend did not report are unknown, never 0. The verifier's false-positive rate is the fraction of chosen answers the verifier accepted that are wrong. " +
+        intervalSentence(summaries),
     ),
   );
   const byModel = modelTokensTable(run);
@@ -258,7 +231,9 @@ function leadText(
   strategies: number,
 ): string {
   const { manifest } = run;
-  const where = `backend ${manifest.backend.kind} ${manifest.backend.model}; seed ${manifest.seed}.`;
+  const routed = routedModels(manifest, run.routes).map((model) => model.name);
+  const routing = routed.length === 0 ? "" : `, routing with ${routed.join(", ")}`;
+  const where = `backend ${manifest.backend.kind} ${manifest.backend.model}${routing}; seed ${manifest.seed}.`;
   const recorded = `${completeness.recorded} of ${completeness.total} pairs recorded`;
   if (completeness.complete) {
     return `${run.problems.length} problems, ${strategies} strategies, ${run.samples.length} samples; ${where}`;
@@ -282,11 +257,14 @@ function leadText(
  * reliability diagram with expected calibration errors, accuracy by instability bucket), a cost table
  * (tokens, calls, latency, the verifier's false-positive rate) and the run's manifest.
  *
- * The page is one self-contained file: the Vega-Lite specs are compiled to Vega here, and the page
- * inlines Vega's browser bundle and renders them with `vega.View` (to SVG), so it opens offline; a
- * content security policy forbids every network fetch. The same run and seed give the same bytes.
- * Rendered views are exposed as `window.mullViews` and `window.mullReportReady` resolves when all have
- * rendered.
+ * The page is one self-contained file: the Vega-Lite specs are compiled to Vega here
+ * (`compileReportSpec`, point labels placed apart), and the page inlines Vega's browser bundle and
+ * renders them with `vega.View` (to SVG), so it opens offline; a content security policy forbids every
+ * network fetch. The same run and seed give the same bytes. It is sized to the window: no plot or table
+ * makes the page scroll sideways (plots narrow to fit, legends move under a plot on a narrow screen, a
+ * table too wide for a narrow screen scrolls in its own shaded box; see `reportStyles` and
+ * `reportRenderScript`). Rendered views are exposed as `window.mullViews` and `window.mullReportReady`
+ * resolves when all have rendered and fitted.
  *
  * @example
  * const { html, specs } = buildReport(loadRun("runs/gsm8k-sc8"));
@@ -297,6 +275,9 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
     options.wrongCost === undefined
       ? undefined
       : checkNumber("buildReport", "wrongCost", options.wrongCost, { minimum: 0 });
+  if (options.resamples !== undefined) {
+    checkInteger("buildReport", "resamples", options.resamples, { minimum: minimumResamples });
+  }
   const completeness = runCompleteness(run);
   // A partial run compares its strategies on the problems all of them have, never on different ones.
   const compared = completeness.complete ? run : restrictedRun(run, completeness.comparable);
@@ -310,10 +291,10 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
       ? { sections: [], strategies: 0 }
       : analysisSections(compared, options, wrongCost, specs);
   sections.push(...analysis.sections);
-  sections.push("<h2>Manifest</h2>", manifestList(run.manifest));
+  sections.push("<h2>Manifest</h2>", manifestList(run.manifest, run.routes));
 
   const vegaSpecs = Object.fromEntries(
-    Object.entries(specs).map(([name, spec]) => [name, compile(spec).spec]),
+    Object.entries(specs).map(([name, spec]) => [name, compileReportSpec(spec, { avoidMarks: true })]),
   );
   const manifest = run.manifest;
   const title = `mull report: ${manifest.dataset} (${manifest.runId})`;
@@ -324,7 +305,7 @@ export function buildReport(run: RunData, options: BuildReportOptions = {}): Rep
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:">
 <title>${escapeHtml(title)}</title>
-<style>${styles}</style>
+<style>${reportStyles}</style>
 </head>
 <body>
 <main>
@@ -334,7 +315,7 @@ ${sections.join("\n")}
 </main>
 <script type="application/json" id="mull-vega-specs">${scriptJson(vegaSpecs)}</script>
 <script>${inlineScript(vegaBrowserBundle())}</script>
-<script>${renderScript}</script>
+<script>${reportRenderScript}</script>
 </body>
 </html>
 `;

@@ -1,8 +1,17 @@
 import { answerUtility, type DistributionSummary, type StrategySummary } from "../bench/metrics/index.ts";
 import { decimal, percentText, table, whole } from "./html-blocks.ts";
+import { millisecondsText } from "./milliseconds-text.ts";
 
 function meanOf(summary: DistributionSummary | undefined): string {
   return summary === undefined ? "unknown" : whole(summary.mean);
+}
+
+/** A strategy's accuracy interval: its ends, its level unless 95%, and `Wilson` where it is Wilson's. */
+function intervalText(summary: StrategySummary): string {
+  const { lower, upper, confidence, method } = summary.accuracy;
+  const level = Math.round(confidence * 100);
+  const notes = [...(level === 95 ? [] : [`${level}%`]), ...(method === "wilson" ? ["Wilson"] : [])];
+  return `${percentText(lower)} – ${percentText(upper)}${notes.length === 0 ? "" : ` (${notes.join(", ")})`}`;
 }
 
 /**
@@ -41,12 +50,11 @@ export function costTable(summaries: readonly StrategySummary[], wrongCost: numb
         : verifier.falsePositiveRate === undefined
           ? `none accepted (of ${verifier.judged})`
           : `${percentText(verifier.falsePositiveRate)} (${verifier.falsePositives} of ${verifier.accepted} accepted)`;
-    const level = Math.round(summary.accuracy.confidence * 100);
     return [
       summary.strategy,
       String(summary.usage.problems),
       `${percentText(summary.accuracy.accuracy)} (${summary.correct})`,
-      `${percentText(summary.accuracy.lower)} – ${percentText(summary.accuracy.upper)}${level === 95 ? "" : ` (${level}%)`}`,
+      intervalText(summary),
       ...(abstained
         ? [`${percentText(summary.answered / summary.usage.problems)} (${summary.answered})`]
         : []),
@@ -68,8 +76,8 @@ export function costTable(summaries: readonly StrategySummary[], wrongCost: numb
       decimal(summary.usage.samples.mean),
       decimal(summary.usage.calls.mean),
       decimal(summary.usage.scoreCalls.mean),
-      whole(summary.usage.latencyMilliseconds.median),
-      whole(summary.usage.latencyMilliseconds.p90),
+      millisecondsText(summary.usage.latencyMilliseconds.median),
+      millisecondsText(summary.usage.latencyMilliseconds.p90),
       falsePositiveRate,
     ];
   });

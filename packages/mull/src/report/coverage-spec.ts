@@ -69,7 +69,6 @@ export function coverageSpec(
           strategies,
           drawn.map((curve) => curve.strategy),
         ),
-        legend: { symbolOpacity: 1 },
       },
     },
     layer: [

@@ -18,8 +18,23 @@ export function percentText(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
+/** Columns from which a table is set smaller (`table.wide` in `reportStyles`). */
+const wideTableColumns = 10;
+
+/**
+ * The longest cell, in characters, kept on one line (a number, or a percentage with its count such as
+ * `83.3% (10)`, reads badly broken); a longer cell (`class="long"`) may wrap, so wide tables fit the page.
+ */
+const shortCellLength = 12;
+
+function cellClass(cell: string): string {
+  return cell.length > shortCellLength ? ' class="long"' : "";
+}
+
 /**
  * An HTML table of text cells (escaped): a header row, then rows whose first cell is the row's header.
+ * Header cells wrap; a body cell wraps only when longer than 12 characters (`class="long"`); a table of
+ * ten or more columns is set smaller (`class="… wide"`), so that tables fit the report's page.
  *
  * @example
  * table(["strategy", "accuracy"], [["sc@8", "71.0%"]], "cost");
@@ -33,10 +48,12 @@ export function table(
   const body = rows
     .map(
       (row) =>
-        `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join("")}</tr>`,
+        `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row"${cellClass(cell)}>${escapeHtml(cell)}</th>` : `<td${cellClass(cell)}>${escapeHtml(cell)}</td>`)).join("")}</tr>`,
     )
     .join("\n");
-  return `<table class="${className}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  // A table of many columns gets a smaller font and tighter cells (`table.wide`), to fit the page.
+  const classes = header.length >= wideTableColumns ? `${className} wide` : className;
+  return `<table class="${classes}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 /** A plot's place (the element with id `plot-<name>`) and its caption, which is HTML as given. */

@@ -1,6 +1,7 @@
-import type { RunManifest } from "../bench/run-data.ts";
+import type { RunManifest, RunRoutes } from "../bench/run-data.ts";
 import { escapeHtml } from "./html-text.ts";
 import { ratesText, shapeText } from "./inference-cost-section.ts";
+import { routedModels } from "./routed-models.ts";
 
 /** What the server applies to fields a request leaves out, as it reported them. */
 function serverDefaultsText(manifest: RunManifest): string {
@@ -19,15 +20,27 @@ function capabilitiesText(manifest: RunManifest): string {
   return `${on.join(", ")}${capabilities.maxTopLogprobs === undefined ? "" : `; top logprobs up to ${capabilities.maxTopLogprobs}`}`;
 }
 
+/** One entry per model the routes name besides the backend's own: where it ran, its hash, its routes. */
+function routedModelEntries(manifest: RunManifest, routes: RunRoutes | undefined): [string, string][] {
+  return routedModels(manifest, routes).map((model) => {
+    const used = model.strategies.map((strategy) => `${strategy} (${routes?.byStrategy[strategy]})`);
+    return [
+      "routed model",
+      `${model.name}${model.baseUrl === undefined ? "" : ` at ${model.baseUrl}`}; model hash ${model.modelHash ?? "—"}; routes of ${used.join(", ")}`,
+    ];
+  });
+}
+
 /**
  * The report's manifest section: the run, dataset, strategies, backend (versions, model hash and shape,
- * capabilities), seed, sampling, the server's sampling defaults, the machine and its rates, versions and
- * config hash, as an HTML definition list.
+ * capabilities), every other model a routing strategy generated with (its hash and routes), seed,
+ * sampling, the server's sampling defaults, the machine and its rates, versions and config hash, as an
+ * HTML definition list.
  *
  * @example
- * const html = manifestList(run.manifest); // <dl class="manifest">…
+ * const html = manifestList(run.manifest, run.routes); // <dl class="manifest">…
  */
-export function manifestList(manifest: RunManifest): string {
+export function manifestList(manifest: RunManifest, routes?: RunRoutes | undefined): string {
   const backend = manifest.backend;
   const machine = manifest.machine;
   const versions = (record: Readonly<Record<string, string>> | undefined) =>
@@ -48,6 +61,7 @@ export function manifestList(manifest: RunManifest): string {
     ["backend versions", versions(backend.versions)],
     ["model hash", backend.modelHash ?? "—"],
     ["model shape", shapeText(backend.architecture)],
+    ...routedModelEntries(manifest, routes),
     ["capabilities", capabilitiesText(manifest)],
     ["seed", String(manifest.seed)],
     ["sampling", JSON.stringify(manifest.sampling)],

@@ -43,7 +43,11 @@ export function reliabilitySpec(reliability: readonly ConfidenceReliability[]): 
     ),
   );
   const series = [...new Set(points.map((point) => point.series))];
-  const x = shareEncoding("confidence", "mean confidence in the bin");
+  // Every 20%: at 10% steps the labels of a 360 px axis touch ("90%100%").
+  const x = {
+    ...shareEncoding("confidence", "mean confidence in the bin"),
+    axis: { format: ".0%", values: [0, 0.2, 0.4, 0.6, 0.8, 1] },
+  };
   const y = shareEncoding("accuracy", "accuracy in the bin");
   const color = {
     field: "series",

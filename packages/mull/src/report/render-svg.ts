@@ -1,15 +1,18 @@
 import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
+import { compileReportSpec } from "./compile-report-spec.ts";
 
 /**
- * Renders a Vega-Lite spec to an SVG document in Node, with no browser: the spec is compiled to Vega
- * and run headless (`renderer: "none"`). Text is measured by Vega's estimate, as there is no canvas.
+ * Renders one of the report's Vega-Lite plots to an SVG document in Node, with no browser: the spec is
+ * compiled as the page compiles it (`compileReportSpec`, point labels placed apart) and run headless
+ * (`renderer: "none"`). Text is measured by Vega's estimate, as there is no canvas: an estimate wider
+ * than the text, so labels keep apart and legends, sized for it, cut no name.
  *
  * @example
  * const svg = await renderSvg(buildReport(run).specs.coverage!);
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+  const view = new vega.View(vega.parse(compileReportSpec(spec)), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {

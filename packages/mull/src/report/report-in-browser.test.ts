@@ -8,9 +8,77 @@ import { confidenceCalibration, strategyCoverage } from "../bench/metrics/index.
 import { syntheticRun } from "../testing/index.ts";
 import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
 import { buildReport } from "./build-report.ts";
+import { labLikeRun } from "./lab-like-run.test-support.ts";
 import { labRunStrategies } from "./lab-run-strategies.test-support.ts";
 import { reliabilitySpec } from "./reliability-spec.ts";
 import { reportContentWidth } from "./report-content-width.ts";
+
+type Box = { left: number; right: number; top: number; bottom: number };
+
+/** Each pair of boxes that intersect or come closer than `gap` pixels, by index. */
+function overlaps(boxes: readonly Box[], gap = 0): string[] {
+  const found: string[] = [];
+  boxes.forEach((one, index) => {
+    boxes.slice(index + 1).forEach((other, offset) => {
+      const apart =
+        one.right + gap <= other.left ||
+        other.right + gap <= one.left ||
+        one.bottom + gap <= other.top ||
+        other.bottom + gap <= one.top;
+      if (!apart) found.push(`${index} × ${index + 1 + offset}`);
+    });
+  });
+  return found;
+}
+
+/**
+ * Run in the page: how wide the page, its content, plots and tables are, the boxes of each axis's shown
+ * labels, and the accuracy plot's shown point labels, points and legend.
+ */
+function measureLayout() {
+  const box = (element: Element) => {
+    const { left, right, top, bottom } = element.getBoundingClientRect();
+    return { left, right, top, bottom };
+  };
+  const shown = (element: Element) => element.getAttribute("opacity") !== "0";
+  const main = document.querySelector("main")!;
+  const accuracy = document.querySelector("#plot-accuracy-tokens svg")!;
+  const xAxis = Array.from(accuracy.querySelectorAll("g.role-axis")).find((axis) =>
+    axis.getAttribute("aria-label")?.startsWith("X-axis"),
+  )!;
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    contentRight: main.getBoundingClientRect().right - Number.parseFloat(getComputedStyle(main).paddingRight),
+    plots: Array.from(document.querySelectorAll<HTMLElement>(".plot")).map((plot) => ({
+      name: plot.dataset.plot,
+      right: plot.getBoundingClientRect().right,
+      svgRight: plot.querySelector("svg")!.getBoundingClientRect().right,
+      scrolls: plot.scrollWidth > plot.clientWidth,
+      axes: Array.from(plot.querySelectorAll("g.role-axis")).map((axis) =>
+        Array.from(axis.querySelectorAll("g.role-axis-label text")).filter(shown).map(box),
+      ),
+    })),
+    tables: Array.from(document.querySelectorAll<HTMLElement>(".table-wrap")).map((wrap) => ({
+      name: wrap.querySelector("table")!.className,
+      right: wrap.getBoundingClientRect().right,
+      width: wrap.querySelector("table")!.getBoundingClientRect().width,
+      room: wrap.clientWidth,
+      overflow: getComputedStyle(wrap).overflowX,
+      shaded: getComputedStyle(wrap).backgroundImage.includes("gradient"),
+    })),
+    labels: Array.from(accuracy.querySelectorAll("g.labels_marks text"))
+      .filter(shown)
+      .map((text) => ({ text: text.textContent, box: box(text) })),
+    points: Array.from(accuracy.querySelectorAll("g.points_marks path")).map((path) => {
+      const { left, right, top, bottom } = path.getBoundingClientRect();
+      return { x: (left + right) / 2, y: (top + bottom) / 2 };
+    }),
+    legend: Array.from(accuracy.querySelectorAll("g.role-legend-label text")).map((text) => text.textContent),
+    legendTop: accuracy.querySelector("g.role-legend")!.getBoundingClientRect().top,
+    xAxisBottom: xAxis.getBoundingClientRect().bottom,
+  };
+}
 
 const chromiumPath = "/usr/bin/chromium";
 const haveChromium = existsSync(chromiumPath);
@@ -46,11 +114,18 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  /** Writes a report, opens it and waits until its plots are drawn; `problems` collects console errors. */
-  async function openReport(html: string, name: string): Promise<{ page: Page; problems: string[] }> {
+  /**
+   * Writes a report, opens it in a window `width` px wide and waits until its plots are drawn; `problems`
+   * collects console errors.
+   */
+  async function openReport(
+    html: string,
+    name: string,
+    width = 1200,
+  ): Promise<{ page: Page; problems: string[] }> {
     const reportFile = join(folder, name);
     writeFileSync(reportFile, html);
-    const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await browser!.newPage({ viewport: { width, height: 900 } });
     page.setDefaultTimeout(20_000);
     const problems: string[] = [];
     page.on("console", (message) => {
@@ -159,7 +234,7 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
             .map((sample) => ({ ...sample, strategy: name })),
         ),
       },
-      { resamples: 50 },
+      { resamples: 100 },
     );
     const { page, problems } = await openReport(eleven.html, "eleven.html");
     try {
@@ -188,6 +263,55 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
       expect(problems).toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+
+  it("fits the page at 1,280 and 390 px, with point labels and axis labels apart", async () => {
+    const lab = buildReport(labLikeRun(), { resamples: 100 });
+    for (const width of [1280, 390]) {
+      const { page, problems } = await openReport(lab.html, `lab-${width}.html`, width);
+      try {
+        const layout = await page.evaluate(measureLayout);
+        // The page never scrolls sideways, and everything stays within its content.
+        expect(layout.scrollWidth, `page at ${width} px`).toBeLessThanOrEqual(layout.innerWidth);
+        expect(layout.plots.map((plot) => plot.name)).toEqual(Object.keys(lab.specs));
+        for (const plot of layout.plots) {
+          expect(plot.svgRight, `${plot.name} at ${width} px`).toBeLessThanOrEqual(plot.right + 0.5);
+          expect(plot.right, `${plot.name} at ${width} px`).toBeLessThanOrEqual(layout.contentRight + 0.5);
+          expect(plot.scrolls, `${plot.name} at ${width} px`).toBe(false);
+          // Tick labels keep a few pixels apart ("90%100%" touched).
+          for (const axis of plot.axes)
+            expect(overlaps(axis, 3), `${plot.name} axis at ${width} px`).toEqual([]);
+        }
+        for (const table of layout.tables) {
+          expect(table.right, `${table.name} at ${width} px`).toBeLessThanOrEqual(layout.contentRight + 0.5);
+          // At full width every table fits; on a phone a wider one scrolls in its own shaded box.
+          if (width === 1280) expect(table.width, `${table.name}`).toBeLessThanOrEqual(table.room + 0.5);
+          else if (table.width > table.room) expect([table.overflow, table.shaded]).toEqual(["auto", true]);
+        }
+        expect(layout.tables.map((table) => table.name)).toContain("cost wide");
+        // Labels: none over another, none over a point; all of them at full width.
+        const labels = layout.labels;
+        expect(overlaps(labels.map((label) => label.box))).toEqual([]);
+        if (width === 1280) expect(labels).toHaveLength(labRunStrategies.length);
+        else expect(labels.length).toBeGreaterThanOrEqual(labRunStrategies.length - 3);
+        for (const label of labels) {
+          for (const point of layout.points) {
+            const inside =
+              point.x > label.box.left + 1 &&
+              point.x < label.box.right - 1 &&
+              point.y > label.box.top + 1 &&
+              point.y < label.box.bottom - 1;
+            expect(inside, `${label.text} over a point at ${width} px`).toBe(false);
+          }
+        }
+        // On a phone the legend goes under the plot, naming every strategy whole.
+        if (width === 390) expect(layout.legendTop).toBeGreaterThan(layout.xAxisBottom);
+        expect(layout.legend).toEqual(labRunStrategies);
+        expect(problems).toEqual([]);
+      } finally {
+        await page.close();
+      }
     }
   });
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { strategyCoverage, summarizeStrategies } from "../bench/metrics/index.ts";
+import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
+import { coverageSpec } from "./coverage-spec.ts";
+import { labLikeRun } from "./lab-like-run.test-support.ts";
 import { labRunStrategies } from "./lab-run-strategies.test-support.ts";
-import { strategyColorScale, strategyShapeScale } from "./strategy-color-scale.ts";
+import { renderSvg } from "./render-svg.ts";
+import {
+  legendLabelLimit,
+  strategyColorEncoding,
+  strategyColorScale,
+  strategyShapeScale,
+} from "./strategy-color-scale.ts";
 
 /** CIELAB coordinates of an sRGB colour `#rrggbb` (D65 white). */
 function lab(hex: string): [number, number, number] {
@@ -82,5 +92,30 @@ describe("strategyShapeScale", () => {
     const order = named(25);
     const shapes = strategyShapeScale(order, ["s22", "s3"]);
     expect(shapes).toEqual({ domain: ["s22", "s3"], range: ["square", "circle"] });
+  });
+
+  it("sizes the legend's labels to the longest name, so exported plots cut none", async () => {
+    // Vega estimates 8 px a character of the 10 px legend labels where it cannot measure them.
+    expect(legendLabelLimit(["greedy", "gen@8+rank-lp@4+vote"])).toBe(161);
+    expect(legendLabelLimit(["x".repeat(200)])).toBe(400);
+    expect(strategyColorEncoding(labRunStrategies).legend.labelLimit).toBe(
+      legendLabelLimit(labRunStrategies),
+    );
+    const run = labLikeRun();
+    const coverage = coverageSpec(strategyCoverage(run), labRunStrategies);
+    const plots = [
+      {
+        spec: accuracyTokensSpec(summarizeStrategies(run, { resamples: 50 }), labRunStrategies).spec,
+        drawn: labRunStrategies,
+      },
+      { spec: coverage.spec, drawn: coverage.strategies },
+    ];
+    for (const { spec, drawn } of plots) {
+      const svg = await renderSvg(spec);
+      const labels = [...svg.matchAll(/<g class="mark-text role-legend-label"[\s\S]*?<\/g>/g)].join("");
+      const names = [...labels.matchAll(/>([^<]+)<\/text>/g)].map(([, name]) => name);
+      // Whole, "gen@8+rank-lp@4+vote" of the accuracy plot included: none ends in "…".
+      expect(names).toEqual(drawn);
+    }
   });
 });

@@ -81,13 +81,39 @@ export function strategyShapeScale(
   };
 }
 
-/** The colour channel of a plot's encoding: by strategy, with the report-wide colours (`strategyColorScale`). */
+/** Font size of Vega's legend labels, in pixels. */
+const legendFontSize = 10;
+/**
+ * Width per character and pixel of font size by which Vega estimates text where it cannot measure it (in
+ * Node, for the SVG and PNG exports): wider than any browser draws these names.
+ */
+const estimatedCharacterWidth = 0.8;
+/** The widest legend label, in pixels: past it a name (of some fifty characters) ends in "…". */
+const widestLegendLabel = 400;
+
+/**
+ * The width a legend gives its labels (Vega's `labelLimit`) so that it names every strategy whole in the
+ * page and in the exports alike: the longest name's width as Vega estimates it without a browser (which
+ * is wider than the browser draws it), up to 400 px. Vega's default of 160 px cut
+ * `gen@8+rank-lp@4+vote` in the exports only.
+ */
+export function legendLabelLimit(names: readonly string[]): number {
+  const longest = Math.max(0, ...names.map((name) => name.length));
+  return Math.min(widestLegendLabel, Math.ceil(longest * estimatedCharacterWidth * legendFontSize) + 1);
+}
+
+/**
+ * The colour channel of a plot's encoding: by strategy, with the report-wide colours (`strategyColorScale`),
+ * and a legend of opaque symbols that names every drawn strategy whole (`legendLabelLimit`).
+ */
 export function strategyColorEncoding(strategies: readonly string[], drawn: readonly string[] = strategies) {
+  const scale = strategyColorScale(strategies, drawn);
   return {
     field: "strategy",
     type: "nominal" as const,
     title: "strategy",
-    scale: strategyColorScale(strategies, drawn),
+    scale,
+    legend: { symbolOpacity: 1, labelLimit: legendLabelLimit(scale.domain) },
   };
 }
 

@@ -136,6 +136,14 @@ export interface BackendDescription {
   readonly modelFile?: string | undefined;
   /** Shape of the model, when known (read from the model file, or configured), for cost estimates. */
   readonly architecture?: ModelArchitecture | undefined;
+  /**
+   * Contexts of an in-process engine decoding side by side (the embedded llama.cpp engine's `contexts`);
+   * `undefined` for a server, whose engine the client does not see. How fast, not what: never part of a
+   * run's configuration.
+   */
+  readonly contexts?: number | undefined;
+  /** Threads of each of those contexts; `undefined` for a server. */
+  readonly threads?: number | undefined;
 }
 
 /**

@@ -49,10 +49,39 @@ describe("bootstrapAccuracy", () => {
     expect(covered / trials).toBeLessThan(0.995);
   });
 
-  it("accepts fractional outcomes and collapses on constant data", () => {
-    const estimate = bootstrapAccuracy([0.5, 0.5, 0.5], { rng: seededRng(1), resamples: 50 });
-    expect(estimate).toMatchObject({ accuracy: 0.5, lower: 0.5, upper: 0.5 });
-    expect(bootstrapAccuracy([true, true], { rng: seededRng(1) }).lower).toBe(1);
+  it("falls back to the Wilson interval where every outcome is the same, never to a point", () => {
+    // 12 of 12 correct: every resample's mean is 1, so the bootstrap alone would say 100%–100%.
+    const allCorrect = bootstrapAccuracy(new Array(12).fill(true), { rng: seededRng(1) });
+    expect(allCorrect.method).toBe("wilson");
+    expect(allCorrect.accuracy).toBe(1);
+    expect(allCorrect.upper).toBe(1);
+    expect(allCorrect.lower).toBeCloseTo(0.7575, 4);
+    expect(allCorrect.lower).toBeLessThan(1);
+    const noneCorrect = bootstrapAccuracy(new Array(12).fill(false), { rng: seededRng(1) });
+    expect(noneCorrect).toMatchObject({ accuracy: 0, lower: 0, method: "wilson" });
+    expect(noneCorrect.upper).toBeCloseTo(0.2425, 4);
+    const fractional = bootstrapAccuracy([0.5, 0.5, 0.5], { rng: seededRng(1), resamples: 50 });
+    expect(fractional.method).toBe("wilson");
+    expect(fractional.lower).toBeLessThan(0.5);
+    expect(fractional.upper).toBeGreaterThan(0.5);
+  });
+
+  it("contains its own estimate even from a single resample", () => {
+    // One resample gives one mean: the percentile interval is that point, 10 of 12 or not.
+    const outcomes = [...new Array(10).fill(true), false, false];
+    for (let seed = 0; seed < 20; seed += 1) {
+      const estimate = bootstrapAccuracy(outcomes, { rng: seededRng(seed), resamples: 1 });
+      expect(estimate.method).toBe("wilson");
+      expect(estimate.lower).toBeLessThan(estimate.accuracy);
+      expect(estimate.upper).toBeGreaterThan(estimate.accuracy);
+    }
+  });
+
+  it("keeps the bootstrap where it spreads around the estimate", () => {
+    const estimate = bootstrapAccuracy(bernoulli(4, 50, 0.5), { rng: seededRng(2), resamples: 500 });
+    expect(estimate.method).toBe("bootstrap");
+    expect(estimate.lower).toBeLessThan(estimate.accuracy);
+    expect(estimate.upper).toBeGreaterThan(estimate.accuracy);
   });
 
   it("refuses empty data and bad settings with the value in the message", () => {

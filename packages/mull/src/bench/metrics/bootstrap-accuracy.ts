@@ -3,8 +3,15 @@ import { ConfigError } from "../../errors/index.ts";
 import { integerSchema, numberSchema, parseOptions } from "../../runtime/index.ts";
 import type { Rng } from "../../spec/index.ts";
 import { quantileOfSorted } from "./quantile-of-sorted.ts";
+import { wilsonInterval } from "./wilson-interval.ts";
 
-/** Accuracy with a percentile bootstrap confidence interval. */
+/**
+ * How an accuracy interval was computed: `bootstrap`, the percentile bootstrap over problems; `wilson`,
+ * the Wilson score interval, used where the bootstrap collapsed to a point or left out the estimate.
+ */
+export type AccuracyIntervalMethod = "bootstrap" | "wilson";
+
+/** Accuracy with a confidence interval: a percentile bootstrap, or Wilson's where that is degenerate. */
 export interface AccuracyEstimate {
   /** Mean outcome, in [0, 1]. */
   readonly accuracy: number;
@@ -16,6 +23,8 @@ export interface AccuracyEstimate {
   readonly confidence: number;
   /** Bootstrap resamples drawn. */
   readonly resamples: number;
+  /** Which interval `lower` and `upper` are (see `AccuracyIntervalMethod`). */
+  readonly method: AccuracyIntervalMethod;
   /** Outcomes (problems) the accuracy is over. */
   readonly count: number;
 }
@@ -39,6 +48,11 @@ export type BootstrapOptions = z.input<typeof bootstrapOptions>;
  * problems with replacement, the interval is the (1 − confidence)/2 and (1 + confidence)/2 quantiles of
  * the resampled means. Outcomes are booleans (correct or not) or fractions in [0, 1] (a problem's accuracy
  * averaged over shuffles).
+ *
+ * Where that interval is a single point or leaves out the accuracy itself (every outcome the same, as
+ * when a strategy solved all problems, or too few resamples), it is replaced by the Wilson score interval
+ * of the accuracy over the outcomes' count (`method: "wilson"`): 12 of 12 correct gives about 75.8%–100%,
+ * not 100%–100%.
  *
  * @throws ConfigError when there are no outcomes, an outcome is outside [0, 1], or a setting is out of range.
  * @example
@@ -64,7 +78,8 @@ export function bootstrapAccuracy(
     return value;
   });
   const count = values.length;
-  const accuracy = values.reduce((sum, value) => sum + value, 0) / count;
+  const total = values.reduce((sum, value) => sum + value, 0);
+  const accuracy = total / count;
   const means = new Array<number>(resamples);
   for (let resample = 0; resample < resamples; resample += 1) {
     let sum = 0;
@@ -73,12 +88,11 @@ export function bootstrapAccuracy(
   }
   means.sort((a, b) => a - b);
   const tail = (1 - confidence) / 2;
-  return {
-    accuracy,
-    lower: quantileOfSorted(means, tail),
-    upper: quantileOfSorted(means, 1 - tail),
-    confidence,
-    resamples,
-    count,
-  };
+  const lower = quantileOfSorted(means, tail);
+  const upper = quantileOfSorted(means, 1 - tail);
+  if (lower < upper && lower <= accuracy && accuracy <= upper) {
+    return { accuracy, lower, upper, confidence, resamples, method: "bootstrap", count };
+  }
+  const wilson = wilsonInterval(total, count, confidence);
+  return { accuracy, ...wilson, confidence, resamples, method: "wilson", count };
 }

@@ -1,6 +1,11 @@
 export { accuracyByDifficulty, type DifficultyAccuracy } from "./accuracy-by-difficulty.ts";
 export { type AnswerCounts, answerUtility } from "./answer-utility.ts";
-export { type AccuracyEstimate, type BootstrapOptions, bootstrapAccuracy } from "./bootstrap-accuracy.ts";
+export {
+  type AccuracyEstimate,
+  type AccuracyIntervalMethod,
+  type BootstrapOptions,
+  bootstrapAccuracy,
+} from "./bootstrap-accuracy.ts";
 export {
   type ConfidenceCalibration,
   type ConfidenceCalibrationOptions,
@@ -34,3 +39,4 @@ export { sumKnown } from "./sum-known.ts";
 export { type ModelTokens, tokensByModel } from "./tokens-by-model.ts";
 export { summarizeUsage, type UsageSummary } from "./usage-summary.ts";
 export { type VerifierErrorRates, verifierFalsePositiveRate } from "./verifier-false-positive-rate.ts";
+export { type ProportionInterval, wilsonInterval } from "./wilson-interval.ts";

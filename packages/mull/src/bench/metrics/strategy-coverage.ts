@@ -8,8 +8,13 @@ export interface StrategyCoverage {
   readonly strategy: string;
   /** Problems with at least one sample. */
   readonly problems: number;
-  /** The smallest sample count over those problems: the curve's largest k. */
+  /**
+   * The smallest sample count over those problems: the curve's largest k, since the unbiased estimate
+   * needs k ≤ n on every problem.
+   */
   readonly maxK: number;
+  /** The largest sample count over those problems: above `maxK` for a strategy that stops early. */
+  readonly mostSamples: number;
   readonly points: readonly CoveragePoint[];
   /** `undefined` when the curve has fewer than two points strictly between 0 and 1. */
   readonly fit: CoverageFit | undefined;
@@ -50,11 +55,12 @@ export function strategyCoverage(run: RunData, ks?: readonly number[]): Strategy
     const counts = countsByStrategy.get(strategy);
     if (counts === undefined || counts.length === 0) continue;
     const maxK = Math.min(...counts.map((count) => count.n));
+    const mostSamples = Math.max(...counts.map((count) => count.n));
     const points = coverageCurve(
       counts,
       ks?.filter((k) => k <= maxK),
     );
-    curves.push({ strategy, problems: counts.length, maxK, points, fit: fitCoverage(points) });
+    curves.push({ strategy, problems: counts.length, maxK, mostSamples, points, fit: fitCoverage(points) });
   }
   return curves;
 }

@@ -5,6 +5,7 @@ import {
   idealizedSeconds,
   type MachinePerformance,
   type PowerAssumption,
+  type SequenceTokens,
   sequenceFlops,
 } from "../../metrics/index.ts";
 import type { ModelArchitecture } from "../../spec/index.ts";
@@ -12,23 +13,36 @@ import type { ProblemResult, RunData } from "../run-data.ts";
 import { strategyOrder } from "./strategy-order.ts";
 
 /**
- * A strategy's compute, idealized time and energy, as means per problem. A figure is `undefined` where the
- * rates or the power it needs are unknown: for a run over HTTP, unless the user stated the server's.
+ * A strategy's compute, idealized time, latency, engine time and energy, as means per problem. A figure is
+ * `undefined` where the rates or the power it needs are unknown: for a run over HTTP, unless the user
+ * stated the server's.
  */
 export interface StrategyInferenceCost {
   readonly strategy: string;
   /** Problems whose prompt and completion tokens are known (the others are left out of the means). */
   readonly problems: number;
+  /**
+   * FLOPs of the work no engine can skip, per problem: the prompt tokens evaluated (those the backend
+   * served from its cache left out; one prompt per problem where it did not say) and every completion token.
+   */
   readonly flopsPerProblem: number;
-  /** Roofline time on the machine, per problem. */
+  /**
+   * Roofline time of that work on one engine at `InferenceCostSummary.machine`'s rates, per problem: no
+   * more than any of its pairs' latency.
+   */
   readonly idealizedSecondsPerProblem: number | undefined;
-  /** Measured wall time (the results' latencies), per problem. */
-  readonly measuredSecondsPerProblem: number;
-  /** Idealized time over measured time; how close the engine came to the machine's peak. */
-  readonly idealizedToMeasured: number | undefined;
-  /** Measured time × the assumed power, per problem. */
+  /** Measured latency per problem: each pair's wall time from its start to its answer. */
+  readonly latencySecondsPerProblem: number;
+  /**
+   * Engine time per problem: each pair's latency times its share of the engines (`RunExecution.share`),
+   * and never less than its idealized time.
+   */
+  readonly engineSecondsPerProblem: number;
+  /** Idealized time over engine time: how close the engine came to the roofline (at most 1). */
+  readonly idealizedToEngine: number | undefined;
+  /** Engine time × the assumed power, per problem. */
   readonly energyJoulesPerProblem: number | undefined;
-  /** Idealized time × the assumed power, per problem. */
+  /** Idealized time × the assumed power, per problem: the least energy the work takes at that power. */
   readonly idealizedEnergyJoulesPerProblem: number | undefined;
 }
 
@@ -41,18 +55,65 @@ export type RatesOrigin =
   /** `InferenceCostOptions.rates`, stated by the user. */
   | "stated";
 
+/**
+ * How the run's pairs shared the engines that generated, from its manifest. Pairs in flight beyond the
+ * engines wait for one or share its batches, so their latencies overlap: they add up to more than the
+ * engines' time.
+ */
+export interface RunExecution {
+  /** Pairs in flight at once; `undefined` where the run did not record it (older runs, queued runs). */
+  readonly concurrency: number | undefined;
+  /**
+   * Engines that decoded side by side: the embedded backend's contexts, one server for a run over HTTP;
+   * `undefined` where the run did not record them (older runs).
+   */
+  readonly engines: number | undefined;
+  /** Threads of each engine, where recorded (the embedded backend). */
+  readonly threads: number | undefined;
+  /**
+   * Each pair's share of an engine while it ran: engines in use over pairs in flight,
+   * min(engines, concurrency) / concurrency; 1 where either is unknown (then each latency counts whole).
+   */
+  readonly share: number;
+}
+
+/** The pair that finished soonest against its idealized time at the measured rates. */
+export interface FastestPair {
+  readonly problemId: string;
+  readonly strategy: string;
+  readonly latencySeconds: number;
+  /** Its idealized time at the measured (or stated) rates, before they were raised. */
+  readonly idealizedSeconds: number;
+}
+
 /** The inference cost of a run's strategies and what it was computed from. */
 export interface InferenceCostSummary {
   readonly architecture: ModelArchitecture;
   /**
-   * The rates the roofline used: the highest FLOP/s and the highest bandwidth of `measuredRates`;
-   * `undefined` for a run over HTTP without stated rates (its strategies then have no idealized time).
+   * The rates the roofline used: the highest FLOP/s and the highest bandwidth of `measuredRates`, both
+   * raised `rateScale` times; `undefined` for a run over HTTP without stated rates (its strategies then
+   * have no idealized time).
    */
   readonly machine: MachinePerformance | undefined;
   /** Every measurement of the peak rates considered (JavaScript's, and the backend engine's when recorded). */
   readonly measuredRates: readonly MachinePerformance[];
-  /** Where `machine` came from; `undefined` without it. */
+  /** Where `measuredRates` came from; `undefined` without them. */
   readonly ratesOrigin: RatesOrigin | undefined;
+  /**
+   * How many times the highest measured rates were raised (1 when they were not): a pair that finished
+   * sooner than its idealized time at those rates shows that the machine is at least this much faster than
+   * measured (rates measured on a busy machine, or below what batched decoding reaches), so the roofline
+   * uses that; it then bounds every pair's latency from below.
+   */
+  readonly rateScale: number;
+  /** The pair that set `rateScale`, where it is above 1. */
+  readonly fastestPair: FastestPair | undefined;
+  /** Pairs in flight, engines and each pair's share of them. */
+  readonly execution: RunExecution;
+  /** Counted results whose backend reported the prompt tokens it served from its cache. */
+  readonly cachedCountsReported: number;
+  /** Counted results, of all strategies. */
+  readonly resultsCounted: number;
   /**
    * The power the energy figures assume; `undefined` for a run over HTTP without a stated power (its
    * strategies then have no energy figures).
@@ -84,41 +145,34 @@ export interface InferenceCostOptions {
    */
   readonly rates?: MachinePerformance | undefined;
   /**
-   * Power for the energy figures; default `cpuPower()` (10 W for one core), except for a run over HTTP,
-   * which gets energy figures only with a power given here.
+   * Power of one engine for the energy figures; default `cpuPower()` with the engine's threads as its
+   * cores (10 W per core), except for a run over HTTP, which gets energy figures only with a power given
+   * here.
    */
   readonly power?: PowerAssumption | undefined;
 }
 
-interface Totals {
-  problems: number;
-  flops: number;
-  idealized: number;
-  measured: number;
-}
-
 /**
- * One problem's cost: its prompt tokens split evenly over its calls (each a prompt evaluated once) and
- * its completion tokens evenly over its samples (each decoded alone after one call's prompt).
+ * The work of one problem no engine can skip: the prompt tokens evaluated in one step, then its
+ * completions decoded side by side, each after the prompt. Completions are the calls or the samples,
+ * whichever are more; the evaluated prompt tokens are those the backend did not serve from its cache, or,
+ * where it did not say, one completion's prompt (an engine that shares prefixes evaluates no more).
  */
-function problemCost(
-  architecture: ModelArchitecture,
-  machine: MachinePerformance | undefined,
-  result: ProblemResult,
-) {
+function problemWork(result: ProblemResult) {
   if (result.promptTokens === undefined || result.completionTokens === undefined) return undefined;
-  const calls = Math.max(1, result.calls);
-  const samples = Math.max(1, result.samples);
-  const tokens = {
-    promptTokens: Math.round(result.promptTokens / calls),
-    completionTokens: Math.round(result.completionTokens / samples),
+  const completions = Math.max(1, result.calls, result.samples);
+  const prompt = result.promptTokens / completions;
+  const evaluated =
+    result.cachedPromptTokens === undefined
+      ? prompt
+      : Math.max(0, result.promptTokens - result.cachedPromptTokens);
+  const prefill: SequenceTokens = { promptTokens: evaluated, completionTokens: 0 };
+  const decode: SequenceTokens = {
+    promptTokens: prompt,
+    completionTokens: result.completionTokens / completions,
+    sequences: completions,
   };
-  const flops = sequenceFlops(architecture, tokens);
-  const time = machine === undefined ? undefined : idealizedSeconds(architecture, tokens, machine);
-  return {
-    flops: calls * flops.prefill + samples * flops.decode,
-    idealized: time === undefined ? Number.NaN : calls * time.prefill + samples * time.decode,
-  };
+  return { prefill, decode };
 }
 
 /** The roofline's rates and where they came from; none for a run over HTTP unless stated. */
@@ -136,14 +190,47 @@ function chooseRates(run: RunData, options: InferenceCostOptions, overHttp: bool
     : { measuredRates: [options.machine], origin: "caller" as const };
 }
 
+/** Pairs in flight and engines from the manifest, and each pair's share of the engines. */
+function runExecution(run: RunData, overHttp: boolean): RunExecution {
+  const concurrency = run.manifest.concurrency;
+  const engines = overHttp ? 1 : run.manifest.backend.contexts;
+  const threads = overHttp ? undefined : run.manifest.backend.threads;
+  const share =
+    concurrency === undefined || engines === undefined
+      ? 1
+      : Math.min(engines, concurrency) / Math.max(1, concurrency);
+  return { concurrency, engines, threads, share };
+}
+
+function scaled(rates: MachinePerformance, factor: number): MachinePerformance {
+  if (factor === 1) return rates;
+  return {
+    flopsPerSecond: rates.flopsPerSecond * factor,
+    bytesPerSecond: rates.bytesPerSecond * factor,
+    ...(rates.source === undefined ? {} : { source: rates.source }),
+  };
+}
+
+interface PairCost {
+  readonly result: ProblemResult;
+  readonly flops: number;
+  /** At the highest measured rates, before any raise; NaN without rates. */
+  readonly idealized: number;
+  readonly latency: number;
+}
+
 /**
- * FLOPs, roofline idealized time, measured time and energy per problem for each strategy of a run, from
- * the model shape its backend described and the machine's peak rates: `options.rates` when the user states
- * them, else the highest FLOP/s and the highest bandwidth among those the manifest recorded (JavaScript's
- * and the backend engine's), else `options.machine`, so that the idealized time stays a lower bound.
+ * FLOPs, roofline idealized time, latency, engine time and energy per problem for each strategy of a run,
+ * from the model shape its backend described and the machine's peak rates: `options.rates` when the user
+ * states them, else the highest FLOP/s and the highest bandwidth among those the manifest recorded
+ * (JavaScript's and the backend engine's), else `options.machine`. Both rates are raised by the factor
+ * the run's fastest pair shows they were exceeded, so that the idealized time is a lower bound of every
+ * pair's latency. Engine time charges each pair its share of the engines (`RunExecution`), so that the
+ * pairs of a run with several in flight are not charged the same engine time twice.
  * A run over HTTP (its backend has a base URL) generated on a server whose rates and power the run did
- * not measure: it gets FLOPs and measured time, and an idealized time and energy only from `options.rates`
- * and `options.power`. `undefined` when the shape is unknown, or the rates of a run on this machine.
+ * not measure: it gets FLOPs, latency and engine time, and an idealized time and energy only from
+ * `options.rates` and `options.power`. `undefined` when the shape is unknown, or the rates of a run on
+ * this machine.
  *
  * @example
  * const cost = summarizeInferenceCost(loadRun("runs/lab"), { machine: machinePerformance() });
@@ -160,10 +247,11 @@ export function summarizeInferenceCost(
   const server = run.manifest.backend.baseUrl;
   const overHttp = server !== undefined;
   const { measuredRates, origin } = chooseRates(run, options, overHttp);
-  const machine = highestRates(measuredRates);
-  if (architecture === undefined || (machine === undefined && !overHttp)) return undefined;
-  const power = options.power ?? (overHttp ? undefined : cpuPower());
-  const totals = new Map<string, Totals>();
+  const measured = highestRates(measuredRates);
+  if (architecture === undefined || (measured === undefined && !overHttp)) return undefined;
+  const execution = runExecution(run, overHttp);
+  const power = options.power ?? (overHttp ? undefined : cpuPower({ cores: execution.threads ?? 1 }));
+  const pairs: PairCost[] = [];
   const omitted = new Set<string>();
   for (const result of run.results) {
     // A routing strategy's problem may have used only another model than the run's; its shape is unknown.
@@ -171,40 +259,74 @@ export function summarizeInferenceCost(
       omitted.add(result.strategy);
       continue;
     }
-    const cost = problemCost(architecture, machine, result);
-    if (cost === undefined) continue;
-    const total = totals.get(result.strategy) ?? { problems: 0, flops: 0, idealized: 0, measured: 0 };
-    total.problems += 1;
-    total.flops += cost.flops;
-    total.idealized += cost.idealized;
-    total.measured += result.latencyMilliseconds / 1000;
-    totals.set(result.strategy, total);
+    const work = problemWork(result);
+    if (work === undefined) continue;
+    const at = (machine: MachinePerformance) =>
+      idealizedSeconds(architecture, work.prefill, machine).prefill +
+      idealizedSeconds(architecture, work.decode, machine).decode;
+    pairs.push({
+      result,
+      flops:
+        sequenceFlops(architecture, work.prefill).prefill + sequenceFlops(architecture, work.decode).decode,
+      idealized: measured === undefined ? Number.NaN : at(measured),
+      latency: result.latencyMilliseconds / 1000,
+    });
   }
+  let fastest: PairCost | undefined;
+  for (const pair of pairs) {
+    if (!(pair.latency > 0 && pair.idealized > pair.latency)) continue;
+    if (fastest === undefined || pair.idealized / pair.latency > fastest.idealized / fastest.latency) {
+      fastest = pair;
+    }
+  }
+  const rateScale = fastest === undefined ? 1 : fastest.idealized / fastest.latency;
   const strategies = strategyOrder(run).flatMap((strategy): StrategyInferenceCost[] => {
-    const total = totals.get(strategy);
-    if (total === undefined || omitted.has(strategy)) return [];
-    const idealized = machine === undefined ? undefined : total.idealized / total.problems;
-    const measured = total.measured / total.problems;
+    const own = pairs.filter((pair) => pair.result.strategy === strategy);
+    if (own.length === 0 || omitted.has(strategy)) return [];
+    const mean = (value: (pair: PairCost) => number) =>
+      own.reduce((sum, pair) => sum + value(pair), 0) / own.length;
+    // The idealized time scales as 1 / rateScale: every step's FLOPs and bytes at rates rateScale times higher.
+    const idealizedOf = (pair: PairCost) => pair.idealized / rateScale;
+    const engineOf = (pair: PairCost) =>
+      measured === undefined
+        ? pair.latency * execution.share
+        : Math.max(pair.latency * execution.share, idealizedOf(pair));
+    const idealized = measured === undefined ? undefined : mean(idealizedOf);
+    const engine = mean(engineOf);
     return [
       {
         strategy,
-        problems: total.problems,
-        flopsPerProblem: total.flops / total.problems,
+        problems: own.length,
+        flopsPerProblem: mean((pair) => pair.flops),
         idealizedSecondsPerProblem: idealized,
-        measuredSecondsPerProblem: measured,
-        idealizedToMeasured:
-          idealized === undefined ? undefined : measured > 0 ? idealized / measured : Number.NaN,
-        energyJoulesPerProblem: power === undefined ? undefined : energyJoules(measured, power),
+        latencySecondsPerProblem: mean((pair) => pair.latency),
+        engineSecondsPerProblem: engine,
+        idealizedToEngine: idealized === undefined ? undefined : engine > 0 ? idealized / engine : Number.NaN,
+        energyJoulesPerProblem: power === undefined ? undefined : energyJoules(engine, power),
         idealizedEnergyJoulesPerProblem:
           power === undefined || idealized === undefined ? undefined : energyJoules(idealized, power),
       },
     ];
   });
+  const counted = pairs.filter((pair) => !omitted.has(pair.result.strategy));
   return {
     architecture,
-    machine,
+    machine: measured === undefined ? undefined : scaled(measured, rateScale),
     measuredRates,
-    ratesOrigin: machine === undefined ? undefined : origin,
+    ratesOrigin: measured === undefined ? undefined : origin,
+    rateScale,
+    fastestPair:
+      fastest === undefined
+        ? undefined
+        : {
+            problemId: fastest.result.problemId,
+            strategy: fastest.result.strategy,
+            latencySeconds: fastest.latency,
+            idealizedSeconds: fastest.idealized,
+          },
+    execution,
+    cachedCountsReported: counted.filter((pair) => pair.result.cachedPromptTokens !== undefined).length,
+    resultsCounted: counted.length,
     power,
     server,
     strategies,

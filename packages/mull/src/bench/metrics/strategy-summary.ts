@@ -40,7 +40,8 @@ function seriesOf(strategy: string): Pick<StrategySummary, "series" | "counterpa
 }
 
 /**
- * One summary per strategy of a run (in `strategyOrder`): accuracy with a seeded bootstrap interval,
+ * One summary per strategy of a run (in `strategyOrder`): accuracy with a seeded bootstrap interval
+ * (Wilson's where the bootstrap is degenerate, see `bootstrapAccuracy`),
  * tokens, calls and latency, the verifier's error rates, and where it sits among the others (its series
  * and fixed-budget counterpart, `strategySeries`). Strategies with samples but no results yet are skipped. The same run and seed always give the same intervals.
  *

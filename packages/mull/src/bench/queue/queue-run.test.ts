@@ -97,6 +97,9 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     expect(comparable(queued)).toEqual(comparable(reference));
     expect(comparableSummary(queued)).toEqual(comparableSummary(reference));
     expect(queued.results.filter((result) => result.correct).length).toBeGreaterThan(10);
+    // Pairs in flight: one process's, recorded; a queued run's workers each have their own, so none.
+    expect(reference.manifest.concurrency).toBe(1);
+    expect(queued.manifest.concurrency).toBeUndefined();
   });
 
   it("adds no job when the same run is enqueued twice", async () => {

@@ -42,7 +42,8 @@ function options(overrides: Partial<RunBenchOptions>): RunBenchOptions {
 
 /** A run without what legitimately differs between two runs of one configuration: its id and start time. */
 function comparable(run: RunData): RunData {
-  const { runId: _id, createdAt: _created, ...manifest } = run.manifest;
+  // The runs compared solve their pairs with other concurrencies: how fast, not what.
+  const { runId: _id, createdAt: _created, concurrency: _concurrency, ...manifest } = run.manifest;
   return { ...run, manifest: manifest as RunData["manifest"] };
 }
 

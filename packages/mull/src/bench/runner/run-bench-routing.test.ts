@@ -91,9 +91,13 @@ describe("runBench with a routing strategy", () => {
     expect(routed.tokens.completion).toBe(24);
     const greedy = run.summary.strategies.find((strategy) => strategy.strategy === "greedy")!;
     expect(greedy.tokensByModel).toBeUndefined();
-    const stored = (await loadRun(run.directory)).results.filter(
-      (result) => result.strategy === "each-greedy",
-    );
+    const loaded = await loadRun(run.directory);
+    // The routes and routed models come back from the stored configuration, for the report's manifest.
+    expect(loaded.routes).toEqual({
+      byStrategy: { "each-greedy": "small>large" },
+      models: { small: { model: "small-model" }, large: { model: "large-model" } },
+    });
+    const stored = loaded.results.filter((result) => result.strategy === "each-greedy");
     expect(stored.map((result) => Object.keys(result.usageByModel ?? {}))).toEqual([
       ["large-model", "small-model"],
       ["large-model", "small-model"],

@@ -119,6 +119,34 @@ describe("runBench", () => {
     expect(manifest.versions.engine).toBe("1.2.3");
   });
 
+  it("records the pairs in flight, the engine's contexts and threads (outside the configuration hash) and cached prompt tokens", async () => {
+    const scripted = createScriptedBackend({ respond });
+    const engine = (contexts: number) => ({
+      ...scripted,
+      describe: () => ({ kind: "scripted", model: "m", contexts, threads: 1 }),
+      // An engine that kept 2 tokens of every call's prompt from an earlier call.
+      generate: async (...call: Parameters<typeof scripted.generate>) => {
+        const generated = await scripted.generate(...call);
+        return { ...generated, usage: { ...generated.usage, cachedPromptTokens: 2 } };
+      },
+    });
+    const wide = await runBench(options({ backend: engine(2), concurrency: 4, limit: 2 }));
+    const narrow = await runBench(
+      options({ backend: engine(1), concurrency: 1, limit: 2, out: join(directory, "narrow") }),
+    );
+    const wideManifest = (await loadRun(wide.directory)).manifest;
+    const narrowManifest = (await loadRun(narrow.directory)).manifest;
+    expect(wideManifest.concurrency).toBe(4);
+    expect(wideManifest.backend).toMatchObject({ contexts: 2, threads: 1 });
+    expect(narrowManifest.concurrency).toBe(1);
+    expect(narrowManifest.backend.contexts).toBe(1);
+    // Speed, not results: a resume with other contexts or concurrency continues the run.
+    expect(narrowManifest.configHash).toBe(wideManifest.configHash);
+    const results = (await loadRun(wide.directory)).results;
+    expect(results).toHaveLength(4);
+    for (const result of results) expect(result.cachedPromptTokens).toBe(2 * result.calls);
+  });
+
   it("records what an HTTP server says of itself: its build, model file, version and sampling defaults", async () => {
     const server = await startFakeOpenAIServer({
       props: {

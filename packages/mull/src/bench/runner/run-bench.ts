@@ -118,7 +118,12 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
     throw error;
   });
   try {
-    const { runId, created, total, skipped, pending } = await startBenchRun(store, options, plan);
+    const { runId, created, total, skipped, pending } = await startBenchRun(
+      store,
+      options,
+      plan,
+      concurrency,
+    );
     options.progress?.start(total, skipped);
 
     const controller = new AbortController();

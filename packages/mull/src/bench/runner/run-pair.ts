@@ -136,6 +136,9 @@ export async function runPair(
       correct: grader.grade(result.answer, problem.gold),
       samples: result.candidates.length,
       promptTokens: result.usage.promptTokens,
+      ...(result.usage.cachedPromptTokens === undefined
+        ? {}
+        : { cachedPromptTokens: result.usage.cachedPromptTokens }),
       completionTokens: result.usage.completionTokens,
       calls: result.usage.calls,
       scoreCalls: result.scoreCalls,

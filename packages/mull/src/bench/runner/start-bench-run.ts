@@ -26,8 +26,8 @@ export interface StartedBenchRun {
 
 /**
  * Creates the run in the store, or checks that the stored one may be resumed (`startOrResumeRun`), and
- * lists the pairs that have no result yet. Shared by `runBench`, which solves them, and the queue, which
- * enqueues them.
+ * lists the pairs that have no result yet. Shared by `runBench`, which solves them and passes its
+ * `concurrency` for a new run's manifest, and the queue, which enqueues them (its workers have their own).
  *
  * @throws ConfigError (`--resume`) or RunConfigChangedError, as `startOrResumeRun`.
  * @example
@@ -37,6 +37,7 @@ export async function startBenchRun(
   store: RunStore,
   options: RunBenchOptions,
   plan: BenchPlan,
+  concurrency?: number,
 ): Promise<StartedBenchRun> {
   // Asked of a new run only, for its manifest: an HTTP backend probes its server once (and caches it).
   const capabilities =
@@ -49,6 +50,7 @@ export async function startBenchRun(
     strategies: plan.strategies,
     problems: plan.problems,
     capabilities,
+    concurrency,
   });
   const done = await store.completedPairs();
   const pending: BenchPair[] = [];

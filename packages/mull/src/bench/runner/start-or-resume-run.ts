@@ -33,6 +33,11 @@ export interface RunStart {
   readonly problems: readonly BenchProblem[];
   /** What the backend said it can do, recorded in a new run's manifest. */
   readonly capabilities?: BackendCapabilities | undefined;
+  /**
+   * Pairs this process solves at once, recorded in a new run's manifest; absent when other processes
+   * solve them (a queued run's workers, each with its own).
+   */
+  readonly concurrency?: number | undefined;
 }
 
 function newRunId(): string {
@@ -86,6 +91,7 @@ function runManifest(
       ...(options.temperatures === undefined ? {} : { temperatures: options.temperatures }),
     },
     limit: options.limit,
+    ...(start.concurrency === undefined ? {} : { concurrency: start.concurrency }),
     machine: {
       ...describeMachine(),
       performance: options.machinePerformance ?? machinePerformance(),

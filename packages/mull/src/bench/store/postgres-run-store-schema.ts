@@ -1,6 +1,6 @@
 import type { PoolClient } from "pg";
 import { ConfigError, MullError } from "../../errors/index.ts";
-import { storeSchemaVersion } from "./run-store-schema.ts";
+import { addedColumns, storeSchemaVersion } from "./run-store-schema.ts";
 
 /**
  * The run store's tables in PostgreSQL: SQLite's tables (`run-store-schema.ts`), with many runs per
@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS results (
   latency_ms DOUBLE PRECISION NOT NULL,
   stopped_by TEXT NOT NULL,
   verifier_accepted BOOLEAN,
+  cached_prompt_tokens BIGINT,
   PRIMARY KEY (run_id, problem_id, strategy),
   FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
 );
@@ -131,7 +132,11 @@ async function tablesNamedAsStore(client: PoolClient): Promise<Map<string, strin
 function foreignTables(tables: ReadonlyMap<string, readonly string[]>): string | undefined {
   const reasons: string[] = [];
   for (const [table, columns] of tables) {
-    const lacking = (storeTables.get(table) ?? []).filter((column) => !columns.includes(column));
+    const lacking = (storeTables.get(table) ?? []).filter(
+      (column) =>
+        !columns.includes(column) &&
+        !addedColumns.some((added) => added.table === table && added.column === column),
+    );
     if (lacking.length === 0) continue;
     const shown = lacking.slice(0, 4).join(", ") + (lacking.length > 4 ? ", …" : "");
     reasons.push(`${table} (columns ${columns.join(", ") || "none"}; no ${shown})`);
@@ -198,8 +203,11 @@ export async function ensurePostgresSchema(client: PoolClient, database: string)
   try {
     await client.query("SELECT pg_advisory_xact_lock($1)", [schemaLockKey]);
     const exists = await checkPostgresSchema(client, database);
-    // Also on an existing store: tables that came later (result_models) are created where absent.
+    // Also on an existing store: tables and columns that came later are created where absent.
     await client.query(postgresStoreSchema);
+    for (const { table, column } of addedColumns) {
+      await client.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} BIGINT`);
+    }
     if (!exists) {
       await client.query("INSERT INTO store_info (key, value) VALUES ('schema_version', $1)", [
         String(storeSchemaVersion),

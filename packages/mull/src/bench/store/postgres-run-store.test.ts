@@ -41,6 +41,7 @@ describe.skipIf(postgres.url === undefined)("openPostgresRunStore", () => {
         ...result("p1", "sc@4", "2", 3),
         seed: 2 ** 40 + 3,
         completionTokens: 123456,
+        cachedPromptTokens: 8,
         verifierAccepted: false,
         usageByModel: {
           "lab-small": { promptTokens: 3, completionTokens: undefined, calls: 2 },
@@ -209,6 +210,33 @@ describe.skipIf(postgres.url === undefined)("openPostgresRunStore", () => {
       await expect(loadRun(parseRunLocation("r", other.url))).rejects.toThrow(/schema 99/);
     } finally {
       await other.drop();
+    }
+  });
+
+  it("adds the cached prompt tokens' column to a store written before it, and reads it there", async () => {
+    const older = await freshPostgresSchema(postgres.url!, "older");
+    try {
+      const store = await openRunStore(parseRunLocation("r", older.url));
+      await store.createRun(manifest(), config, problems);
+      await store.recordResult(result("p1", "greedy", "2", 1), []);
+      await store.close();
+      const client = new pg.Client({ connectionString: older.url });
+      await client.connect();
+      await client.query("ALTER TABLE results DROP COLUMN cached_prompt_tokens");
+      await client.end();
+      // Read as it is, then opened for writing: the column is added, the older result keeps none.
+      expect((await loadRun(parseRunLocation("r", older.url))).results).toEqual([
+        result("p1", "greedy", "2", 1),
+      ]);
+      const reopened = await openRunStore(parseRunLocation("r", older.url));
+      await reopened.recordResult({ ...result("p2", "greedy", "4", 1), cachedPromptTokens: 6 }, []);
+      expect((await reopened.readRunData()).results).toEqual([
+        result("p1", "greedy", "2", 1),
+        { ...result("p2", "greedy", "4", 1), cachedPromptTokens: 6 },
+      ]);
+      await reopened.close();
+    } finally {
+      await older.drop();
     }
   });
 

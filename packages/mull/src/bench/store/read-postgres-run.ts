@@ -9,13 +9,16 @@ import { type Row, runDataFromRows } from "./read-run-data.ts";
  * Resolves `undefined` when the database holds no run of that name.
  */
 export async function readPostgresRun(client: PoolClient, name: string): Promise<RunData | undefined> {
-  const run = await client.query("SELECT run_id, manifest_json FROM runs WHERE name = $1", [name]);
+  const run = await client.query("SELECT run_id, config_json, manifest_json FROM runs WHERE name = $1", [
+    name,
+  ]);
   const runRow = run.rows[0] as Row | undefined;
   if (runRow === undefined) return undefined;
   const runId = runRow.run_id as string;
   const rows = async (sql: string) => (await client.query(sql, [runId])).rows as Row[];
   return runDataFromRows({
     manifest: runRow.manifest_json,
+    config: runRow.config_json,
     problems: await rows(
       "SELECT problem_id, question, gold, difficulty FROM problems WHERE run_id = $1 ORDER BY position",
     ),

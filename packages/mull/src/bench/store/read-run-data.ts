@@ -2,6 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { MullError } from "../../errors/index.ts";
 import type { FinishReason, StopReason, Usage } from "../../spec/index.ts";
 import type { ProblemResult, RunData, RunManifest, RunProblem, SampleRecord } from "../run-data.ts";
+import { routesFromConfig } from "./routes-from-config.ts";
 
 /** A row as node:sqlite or pg returns it. */
 export type Row = Record<string, unknown>;
@@ -40,6 +41,8 @@ function json(row: Row, column: string): unknown {
 export interface RunRows {
   /** The `manifest_json` column of the run's row. */
   readonly manifest: unknown;
+  /** The `config_json` column of the run's row, for the routes it records. */
+  readonly config?: unknown;
   readonly problems: readonly Row[];
   readonly models: readonly Row[];
   readonly results: readonly Row[];
@@ -73,6 +76,8 @@ export function runDataFromRows(rows: RunRows): RunData {
   }
   const results = rows.results.map((row): ProblemResult & { readonly seed: number } => {
     const accepted = flag(row, "verifier_accepted");
+    // NULL where the backend did not report it, and absent from stores written before the column.
+    const cached = integer(row, "cached_prompt_tokens");
     const byModel = usageByModel.get(JSON.stringify([text(row, "problem_id"), text(row, "strategy")]));
     return {
       problemId: text(row, "problem_id")!,
@@ -82,6 +87,7 @@ export function runDataFromRows(rows: RunRows): RunData {
       correct: flag(row, "correct") === true,
       samples: integer(row, "samples")!,
       promptTokens: integer(row, "prompt_tokens"),
+      ...(cached === undefined ? {} : { cachedPromptTokens: cached }),
       completionTokens: integer(row, "completion_tokens"),
       calls: integer(row, "calls")!,
       scoreCalls: integer(row, "score_calls")!,
@@ -108,7 +114,8 @@ export function runDataFromRows(rows: RunRows): RunData {
       ...(scores === undefined ? {} : { scores }),
     };
   });
-  return { manifest, problems, results, samples };
+  const routes = routesFromConfig(rows.config);
+  return { manifest, problems, results, samples, ...(routes === undefined ? {} : { routes }) };
 }
 
 function hasTable(database: DatabaseSync, name: string): boolean {
@@ -121,13 +128,16 @@ function hasTable(database: DatabaseSync, name: string): boolean {
 export function readRunDataFrom(database: DatabaseSync, file: string): RunData {
   // A database created but never given a run (a crash before its first write) has no tables yet.
   if (!hasTable(database, "runs")) throw new MullError(`no run recorded in ${file}`);
-  const runRow = database.prepare("SELECT run_id, manifest_json FROM runs LIMIT 1").get() as Row | undefined;
+  const runRow = database.prepare("SELECT run_id, config_json, manifest_json FROM runs LIMIT 1").get() as
+    | Row
+    | undefined;
   if (runRow === undefined) throw new MullError(`no run recorded in ${file}`);
   const runId = text(runRow, "run_id")!;
   // Files written before the table existed, opened read-only, do not have it.
   const hasModels = hasTable(database, "result_models");
   return runDataFromRows({
     manifest: text(runRow, "manifest_json"),
+    config: text(runRow, "config_json"),
     problems: database
       .prepare(
         "SELECT problem_id, question, gold, difficulty FROM problems WHERE run_id = ? ORDER BY position",

@@ -1,8 +1,17 @@
 /**
- * Version of the store's tables; bumped when they change. Adding a table is not a change: `result_models`
- * came later, is created in older files on open, and is read as empty where a result has no rows there.
+ * Version of the store's tables; bumped when they change. Adding a table or a nullable column is not a
+ * change: `result_models` came later, is created in older files on open, and is read as empty where a
+ * result has no rows there; the columns of `addedColumns` likewise.
  */
 export const storeSchemaVersion = 1;
+
+/**
+ * Nullable columns that came after their tables: added to an older store when it is opened for writing,
+ * never required of one (a reader of an older store takes them as NULL).
+ */
+export const addedColumns: readonly { readonly table: string; readonly column: string }[] = [
+  { table: "results", column: "cached_prompt_tokens" },
+];
 
 /**
  * The tables of a run directory's database. One run per directory today; `run_id` is in every key so
@@ -49,6 +58,7 @@ CREATE TABLE IF NOT EXISTS results (
   latency_ms REAL NOT NULL,
   stopped_by TEXT NOT NULL,
   verifier_accepted INTEGER,
+  cached_prompt_tokens INTEGER,
   PRIMARY KEY (run_id, problem_id, strategy),
   FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
 ) STRICT;

@@ -48,6 +48,26 @@ describe("openRunStore", () => {
     expect(await loadRun(directory)).toEqual(data);
   });
 
+  it("keeps the cached prompt tokens, and adds their column to a file written before it", async () => {
+    const store = await openRunStore(directory);
+    await store.createRun(manifest(), config, problems);
+    const cached = { ...result("p1", "sc@4", "2", 3), cachedPromptTokens: 7 };
+    await store.recordResult(cached, []);
+    await store.close();
+    // As an older mull left it: the results table without the column, a result already in it.
+    const database = new DatabaseSync(join(directory, databaseFileName));
+    database.exec("ALTER TABLE results DROP COLUMN cached_prompt_tokens");
+    database.close();
+    expect((await loadRun(directory)).results).toEqual([result("p1", "sc@4", "2", 3)]);
+    const reopened = await openRunStore(directory);
+    await reopened.recordResult({ ...result("p2", "sc@4", "4", 3), cachedPromptTokens: 9 }, []);
+    expect((await reopened.readRunData()).results).toEqual([
+      result("p1", "sc@4", "2", 3),
+      { ...result("p2", "sc@4", "4", 3), cachedPromptTokens: 9 },
+    ]);
+    await reopened.close();
+  });
+
   it("uses WAL and the chosen synchronous level", async () => {
     const store = await openRunStore(directory, { synchronous: "full" });
     await store.close();

@@ -1,12 +1,12 @@
 import { join } from "node:path";
-import type { SQLInputValue, StatementSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { MullError } from "../../errors/index.ts";
 import { diskFullError, makeOutputDirectory, writeFileAtomically } from "../../runtime/index.ts";
 import type { RunManifest } from "../run-data.ts";
 import { openRunDatabase } from "./open-run-database.ts";
 import { integer, type Row, readRunDataFrom, text } from "./read-run-data.ts";
 import { pairKey, type RunStore, type RunStoreOptions } from "./run-store.ts";
-import { storeSchema, storeSchemaVersion } from "./run-store-schema.ts";
+import { addedColumns, storeSchema, storeSchemaVersion } from "./run-store-schema.ts";
 
 /** The database file inside a run directory. */
 export const databaseFileName = "bench.sqlite";
@@ -26,6 +26,16 @@ function orNull(value: string | number | undefined): SQLInputValue {
 
 function flag(value: boolean | undefined): SQLInputValue {
   return value === undefined ? null : value ? 1 : 0;
+}
+
+/** Adds to a file written before them the nullable columns that came later (`addedColumns`). */
+function addMissingColumns(database: DatabaseSync): void {
+  for (const { table, column } of addedColumns) {
+    const columns = database.prepare(`PRAGMA table_info(${table})`).all() as Row[];
+    if (!columns.some((row) => text(row, "name") === column)) {
+      database.exec(`ALTER TABLE ${table} ADD COLUMN ${column} INTEGER`);
+    }
+  }
 }
 
 /**
@@ -76,6 +86,7 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
           `this mull reads ${storeSchemaVersion})`,
       );
     }
+    addMissingColumns(database);
   } catch (error) {
     database.close();
     throw diskFullError(error, databaseFile) ?? error;
@@ -184,8 +195,8 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
         // The result first: when it is already there, nothing of this attempt is written.
         const inserted = statement(
           `INSERT INTO results (run_id, problem_id, strategy, seed, answer, correct, samples, prompt_tokens,
-             completion_tokens, calls, score_calls, latency_ms, stopped_by, verifier_accepted)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+             completion_tokens, calls, score_calls, latency_ms, stopped_by, verifier_accepted, cached_prompt_tokens)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
         ).run(
           id,
           result.problemId,
@@ -201,6 +212,7 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
           result.latencyMilliseconds,
           result.stoppedBy,
           flag(result.verifierAccepted),
+          orNull(result.cachedPromptTokens),
         );
         if (Number(inserted.changes) !== 1) return false;
         const insertSample = statement(

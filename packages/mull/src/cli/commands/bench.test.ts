@@ -744,9 +744,9 @@ describe("formatBenchSummary", () => {
     };
     expect(formatBenchSummary(summary).split("\n")).toEqual([
       "gsm8k: 3 problems (run run-1)",
-      "strategy    accuracy  problems  samples   tokens  tokens/problem  generated/problem",
-      "greedy         66.7%         3        3       45              15                  5",
-      "sc@16@t1.0         -         0        0  unknown         unknown            unknown",
+      "strategy    accuracy  problems  samples   tokens  tokens/problem  completion tokens/problem",
+      "greedy         66.7%         3        3       45              15                          5",
+      "sc@16@t1.0         -         0        0  unknown         unknown                    unknown",
     ]);
   });
 

@@ -184,6 +184,10 @@ describe("mull report", () => {
     const bad = await report(runDirectory, "--resamples", "0");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--resamples <count>.*'0'/);
+    // One resample would make every interval a point; the minimum is named with the value.
+    const few = await report(runDirectory, "--resamples", "1");
+    expect(few.code).toBe(2);
+    expect(few.stderr).toMatch(/--resamples <count>.*'1'.*expected an integer from 100 to 1000000, got "1"/);
   });
 
   it("names the runs of a --search output directory instead of looking for a run in it (exit 2)", async () => {

@@ -9,7 +9,7 @@ import {
   parseRunLocation,
 } from "../../bench/store/index.ts";
 import { cpuPower, machinePerformance } from "../../metrics/index.ts";
-import { describeIncompleteRun, runCompleteness, writeReport } from "../../report/index.ts";
+import { describeIncompleteRun, minimumResamples, runCompleteness, writeReport } from "../../report/index.ts";
 import {
   checkOutputDirectory,
   checkOutputFile,
@@ -107,8 +107,8 @@ export function reportCommand() {
     )
     .option(
       "--resamples <count>",
-      "bootstrap resamples for the accuracy intervals",
-      integerOption(1, 1_000_000),
+      `bootstrap resamples for the accuracy intervals, at least ${minimumResamples} (an interval the bootstrap collapses to a point is Wilson's)`,
+      integerOption(minimumResamples, 1_000_000),
       1000,
     )
     .option(
