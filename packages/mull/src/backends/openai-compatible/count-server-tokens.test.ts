@@ -101,13 +101,18 @@ describe("countServerTokens", () => {
     );
   });
 
-  it("throws a retryable error naming the network failure", async () => {
+  it("throws a retryable error naming the network failure, and does not resend a refused connection", async () => {
     const port = await closedPort();
+    let attempts = 0;
+    const counting: typeof fetch = (input, init) => {
+      attempts += 1;
+      return globalThis.fetch(input, init);
+    };
     const error = await countServerTokens(
       "vllm",
       text,
       "completions",
-      settingsFor(`http://127.0.0.1:${port}/v1`),
+      { ...settingsFor(`http://127.0.0.1:${port}/v1`), fetch: counting },
       new AbortController().signal,
     ).catch((thrown: unknown) => thrown);
     expect(BackendCallError.isInstance(error)).toBe(true);
@@ -115,6 +120,8 @@ describe("countServerTokens", () => {
     expect((error as Error).message).toContain(
       `POST http://127.0.0.1:${port}/tokenize failed before a response arrived: connect ECONNREFUSED`,
     );
+    // Only a dropped connection is sent once more: nothing listens here, and asking again changes nothing.
+    expect(attempts).toBe(1);
   });
 
   it("sends a request that failed before any response once more, as on a connection the server was closing", async () => {

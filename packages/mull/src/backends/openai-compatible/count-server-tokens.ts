@@ -1,4 +1,5 @@
 import { BackendCallError } from "../../errors/index.ts";
+import { isDroppedConnection } from "../../runtime/index.ts";
 import type { Prompt } from "../../spec/index.ts";
 import { describeNetworkFailure } from "./describe-network-failure.ts";
 import { serverRoot } from "./read-server-json.ts";
@@ -40,17 +41,19 @@ function field(body: unknown, name: string): unknown {
 }
 
 /**
- * Attempts of a tokenizer request that fails before any response arrives. Counting is idempotent, and a
- * request sent on a kept-alive connection that the server was closing as it went out (seen on llama.cpp's
- * server right after a streamed response: `socket hang up`) fails at once, before the server read it; the
- * second attempt goes out on a fresh connection.
+ * Attempts of a tokenizer request whose connection is dropped before any response arrives. Counting is
+ * idempotent, and a request sent on a kept-alive connection that the server was closing as it went out
+ * (seen on llama.cpp's server right after a streamed response: `socket hang up`) fails at once, before the
+ * server read it; the second attempt goes out on a fresh connection. `fetch` does not say whether the
+ * connection was a reused one, so any dropped connection (`isDroppedConnection`) is sent once more; a
+ * refused connection or another failure is not.
  */
 const attemptsBeforeResponse = 2;
 
 /**
- * `POST <server root><path>` with a JSON body, answered with JSON, sent once more when it fails before a
- * response arrives (`attemptsBeforeResponse`). A status or body that says the route is not there comes
- * back as `unavailable`.
+ * `POST <server root><path>` with a JSON body, answered with JSON, sent once more when its connection is
+ * dropped before a response arrives (`attemptsBeforeResponse`). A status or body that says the route is
+ * not there comes back as `unavailable`.
  *
  * @throws the signal's reason when `signal` aborts; a `BackendCallError` for a network failure or another
  *   error status (with the server's own message).
@@ -79,7 +82,7 @@ async function postJson(
         signal,
       });
     } catch (thrown) {
-      if (signal.aborted || attempt >= attemptsBeforeResponse) {
+      if (signal.aborted || attempt >= attemptsBeforeResponse || !isDroppedConnection(thrown)) {
         throw networkFailure(thrown, "before a response arrived");
       }
     }
@@ -140,7 +143,8 @@ const reportedCount = (body: unknown): number | undefined => {
  * endpoints) and answers the `count`. Both routes sit at the server's root, beside `/v1`. Settings a
  * request adds through its `extraBody` (a `chat_template_kwargs`, say) are not seen here.
  *
- * A request that fails before any response arrives is sent once more (a connection the server was closing).
+ * A request whose connection is dropped before any response arrives is sent once more (a connection the
+ * server was closing).
  *
  * @throws the signal's reason when `signal` aborts; a `BackendCallError` for a network failure (of both
  *   attempts) or an error status other than those that say the route is missing (401, 403, 404, 405, 501).

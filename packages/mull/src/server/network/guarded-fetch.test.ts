@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAddressPolicy } from "./address-policy.ts";
 import { createGuardedFetch, type GuardedFetch, RefusedAddressError } from "./guarded-fetch.ts";
@@ -12,14 +12,33 @@ let receivedHeaders: IncomingHttpHeaders[];
 let closedEarly: number;
 let guarded: GuardedFetch | undefined;
 let finishSlowBody: (() => void) | undefined;
+/** Connections that have carried a request: a `/drop/…` request on one of them is dropped unanswered. */
+let servedSockets: WeakSet<Socket>;
 
 beforeEach(async () => {
   received = [];
   receivedHeaders = [];
   closedEarly = 0;
+  servedSockets = new WeakSet();
   server = createServer((request, response) => {
     received.push(request.url ?? "");
     receivedHeaders.push(request.headers);
+    const reused = servedSockets.has(request.socket);
+    servedSockets.add(request.socket);
+    // A server done with a kept-alive connection: it closes it, without a word, under the next request.
+    if (request.url === "/reset" || (reused && request.url === "/drop/reset")) {
+      request.socket.resetAndDestroy();
+      return;
+    }
+    if (reused && request.url === "/drop/close") {
+      request.socket.destroy();
+      return;
+    }
+    if (reused && request.url === "/drop/after-status") {
+      request.socket.write("HTTP/1.1 200 OK\r\n");
+      request.socket.destroy();
+      return;
+    }
     response.on("close", () => {
       if (!response.writableFinished) closedEarly += 1;
     });
@@ -176,5 +195,56 @@ describe("createGuardedFetch", () => {
       process.off("uncaughtException", record);
       unsubscribe("http.client.response.finish", watch);
     }
+  });
+
+  it.each([
+    "reset",
+    "close",
+  ])("sends a request again, once, on a fresh connection when the upstream dropped the reused one unanswered (%s)", async (how) => {
+    const guardedFetch = make(["127.0.0.1/32"]);
+    const first = await guardedFetch.fetch(`http://127.0.0.1:${port}/first`, { method: "POST", body: "{}" });
+    await first.text();
+    const response = await guardedFetch.fetch(`http://127.0.0.1:${port}/drop/${how}`, {
+      method: "POST",
+      body: '{"b":2}',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ method: "POST", body: '{"b":2}' });
+    // The dropped request reached the upstream on the old connection, its copy on a new one.
+    expect(received).toEqual(["/first", `/drop/${how}`, `/drop/${how}`]);
+    expect(guardedFetch.resent()).toBe(1);
+  });
+
+  it("does not send again a request whose fresh connection was reset", async () => {
+    const guardedFetch = make(["127.0.0.1/32"]);
+    const error = await guardedFetch
+      .fetch(`http://127.0.0.1:${port}/reset`, { method: "POST", body: "{}" })
+      .catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toBe("fetch failed");
+    expect(((error as Error).cause as { code?: unknown }).code).toBe("ECONNRESET");
+    expect(received).toEqual(["/reset"]);
+    expect(guardedFetch.resent()).toBe(0);
+  });
+
+  it("does not send again a request on a reused connection once its response had begun", async () => {
+    const guardedFetch = make(["127.0.0.1/32"]);
+    await (await guardedFetch.fetch(`http://127.0.0.1:${port}/first`)).text();
+    const error = await guardedFetch
+      .fetch(`http://127.0.0.1:${port}/drop/after-status`, { method: "POST", body: "{}" })
+      .catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toBe("fetch failed");
+    expect(received).toEqual(["/first", "/drop/after-status"]);
+    expect(guardedFetch.resent()).toBe(0);
+  });
+
+  it("sends a request dropped on the fresh connection of its resend no more", async () => {
+    const guardedFetch = make(["127.0.0.1/32"]);
+    await (await guardedFetch.fetch(`http://127.0.0.1:${port}/first`)).text();
+    const error = await guardedFetch
+      .fetch(`http://127.0.0.1:${port}/reset`, { method: "POST", body: "{}" })
+      .catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toBe("fetch failed");
+    expect(received).toEqual(["/first", "/reset", "/reset"]);
+    expect(guardedFetch.resent()).toBe(1);
   });
 });

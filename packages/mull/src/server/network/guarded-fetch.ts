@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
+import { isDroppedConnection } from "../../runtime/index.ts";
 import { type AddressPolicy, bareHost } from "./address-policy.ts";
 
 /** Resolves a host name to all its addresses (the shape of `dns.lookup` with `all: true`). */
@@ -22,6 +23,11 @@ export interface GuardedFetch {
   readonly fetch: typeof fetch;
   /** Open sockets, for tests and metrics. */
   sockets(): number;
+  /**
+   * Requests sent again on a fresh connection because the kept-alive one they went out on was closed by
+   * the upstream before any of the response arrived (see `createGuardedFetch`), for tests and metrics.
+   */
+  resent(): number;
   close(): void;
 }
 
@@ -154,6 +160,15 @@ function webBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
  * are never followed: a 3xx comes back as it is. Connections are pooled (keep-alive) per instance.
  * Aborting `init.signal` destroys the request and its socket.
  *
+ * A request that went out on a reused pooled connection and found it closed by the upstream before a
+ * single byte of the response arrived (`ECONNRESET`, `socket hang up`, `EPIPE`: `isDroppedConnection`) is
+ * sent again at once, once, on a fresh connection, and only the second attempt's outcome is returned.
+ * Servers close a kept-alive connection they are done with without saying so (llama.cpp's `llama-server`
+ * closes it after every streamed response, with no `Connection: close`), and a request written in the
+ * moment before the close arrives meets a closed connection. Resending is safe for any method there: the
+ * server had closed the connection it came on, so it never took the request in, and no answer began. A
+ * request that fails so on a fresh connection, or after any of its response arrived, is not sent again.
+ *
  * @example
  * const guarded = createGuardedFetch({ policy: createAddressPolicy() });
  * const backend = createOpenAICompatibleBackend({ baseUrl, model, fetch: guarded.fetch });
@@ -217,6 +232,11 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
   };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
+  // A resend needs a connection of its own: another pooled one may have been closed in the same moment.
+  const freshOptions = { keepAlive: false, lookup };
+  const freshHttpAgent = new HttpAgent(freshOptions);
+  const freshHttpsAgent = new HttpsAgent(freshOptions);
+  let resendCount = 0;
 
   /** Parsed URLs by their text: an upstream is called at the same few URLs again and again. */
   const targets = new Map<string, Target>();
@@ -259,58 +279,74 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
       );
     }
     return new Promise<Response>((resolve, reject) => {
-      const outgoing = send(url, {
-        method: init.method ?? "GET",
-        headers,
-        agent: isHttps ? httpsAgent : httpAgent,
-      });
       let settled = false;
-      const onAbort = () => {
-        outgoing.destroy(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
-        if (!settled) {
+      const attempt = (agent: HttpAgent, fresh: boolean) => {
+        const outgoing = send(url, { method: init.method ?? "GET", headers, agent });
+        // Bytes the socket had read before this request: more at its failure means a response had begun.
+        let bytesBefore: number | undefined;
+        outgoing.once("socket", (socket) => {
+          bytesBefore = socket.bytesRead;
+        });
+        const onAbort = () => {
+          outgoing.destroy(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+          if (!settled) {
+            settled = true;
+            reject(signal?.reason);
+          }
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        outgoing.on("error", (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          if (settled) return;
+          const unanswered = bytesBefore !== undefined && outgoing.socket?.bytesRead === bytesBefore;
+          if (
+            !fresh &&
+            outgoing.reusedSocket &&
+            unanswered &&
+            isDroppedConnection(error) &&
+            !signal?.aborted
+          ) {
+            resendCount += 1;
+            attempt(isHttps ? freshHttpsAgent : freshHttpAgent, true);
+            return;
+          }
           settled = true;
-          reject(signal?.reason);
-        }
+          reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error }));
+        });
+        outgoing.on("response", (incoming) => {
+          if (settled) {
+            incoming.destroy();
+            return;
+          }
+          settled = true;
+          const status = incoming.statusCode ?? 502;
+          const nullBody = status === 204 || status === 304 || init.method === "HEAD";
+          incoming.on("close", () => signal?.removeEventListener("abort", onAbort));
+          if (signal !== undefined) {
+            signal.addEventListener(
+              "abort",
+              () => incoming.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted")),
+              { once: true },
+            );
+          }
+          const stream = nullBody ? null : webBody(incoming);
+          if (nullBody) incoming.resume();
+          try {
+            resolve(
+              new Response(stream, {
+                status: status < 200 || status > 599 ? 502 : status,
+                statusText: incoming.statusMessage ?? "",
+                headers: headersOf(incoming),
+              }),
+            );
+          } catch (error) {
+            incoming.destroy();
+            reject(new TypeError("fetch failed", { cause: error }));
+          }
+        });
+        outgoing.end(body);
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      outgoing.on("error", (error) => {
-        signal?.removeEventListener("abort", onAbort);
-        if (settled) return;
-        settled = true;
-        reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error }));
-      });
-      outgoing.on("response", (incoming) => {
-        if (settled) {
-          incoming.destroy();
-          return;
-        }
-        settled = true;
-        const status = incoming.statusCode ?? 502;
-        const nullBody = status === 204 || status === 304 || init.method === "HEAD";
-        incoming.on("close", () => signal?.removeEventListener("abort", onAbort));
-        if (signal !== undefined) {
-          signal.addEventListener(
-            "abort",
-            () => incoming.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted")),
-            { once: true },
-          );
-        }
-        const stream = nullBody ? null : webBody(incoming);
-        if (nullBody) incoming.resume();
-        try {
-          resolve(
-            new Response(stream, {
-              status: status < 200 || status > 599 ? 502 : status,
-              statusText: incoming.statusMessage ?? "",
-              headers: headersOf(incoming),
-            }),
-          );
-        } catch (error) {
-          incoming.destroy();
-          reject(new TypeError("fetch failed", { cause: error }));
-        }
-      });
-      outgoing.end(body);
+      attempt(isHttps ? httpsAgent : httpAgent, false);
     });
   };
 
@@ -320,11 +356,16 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
       const count = (agent: HttpAgent) =>
         Object.values(agent.sockets).reduce((sum, list) => sum + (list?.length ?? 0), 0) +
         Object.values(agent.freeSockets).reduce((sum, list) => sum + (list?.length ?? 0), 0);
-      return count(httpAgent) + count(httpsAgent);
+      return count(httpAgent) + count(httpsAgent) + count(freshHttpAgent) + count(freshHttpsAgent);
+    },
+    resent() {
+      return resendCount;
     },
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
+      freshHttpAgent.destroy();
+      freshHttpsAgent.destroy();
     },
   };
 }

@@ -4,10 +4,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
 import { useTokenizerServers } from "../../backends/openai-compatible/tokenizer-server.test-support.ts";
 import { CapabilityError } from "../../errors/index.ts";
-import { manualClock } from "../../runtime/index.ts";
+import { manualClock, seededRng } from "../../runtime/index.ts";
+import { startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../network/index.ts";
 import { createServerMetrics } from "../telemetry/index.ts";
-import { type CircuitBreaker, createCircuitBreaker } from "./circuit-breaker.ts";
+import { type CircuitBreaker, type CircuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
 import { observedFetch, type UpstreamCallKind, upstreamCallKind } from "./observed-fetch.ts";
 
 // An upstream that sends its 200 headers and one event, then resets the connection (`/cut`); one that
@@ -349,5 +350,92 @@ describe("observedFetch: tokenizer requests", () => {
     ]);
     await backend.dispose();
     metrics.close();
+  });
+});
+
+describe("observedFetch: a kept-alive connection the upstream dropped", () => {
+  const prompt = { kind: "text" as const, text: "Q: 2+2=? A:" };
+
+  /** A backend on `url` through the observed guarded fetch, with the circuit's verdicts and the metrics' outcomes. */
+  function observedBackend(url: string, retries: { maxRetries: number; retryDelayMilliseconds: number }) {
+    const metrics = createServerMetrics();
+    const verdicts: CircuitVerdict[] = [];
+    const record = circuit.record.bind(circuit);
+    const recording: CircuitBreaker = {
+      ...circuit,
+      record: (verdict) => {
+        verdicts.push(verdict);
+        record(verdict);
+      },
+    };
+    const backend = createOpenAICompatibleBackend({
+      baseUrl: url,
+      model: "fake-model",
+      tokenizer: "none",
+      rng: seededRng(1),
+      fetch: observedFetch(guarded, "up", metrics.observeUpstreamCall, recording),
+      ...retries,
+    });
+    const outcomes = async () => {
+      const counted = await metrics.registry.getSingleMetric("mull_upstream_requests_total")?.get();
+      return Object.fromEntries(counted?.values.map((value) => [value.labels.outcome, value.value]) ?? []);
+    };
+    return { backend, metrics, verdicts, outcomes };
+  }
+
+  it("sends the request again at once on a fresh connection: no failure in /metrics or the circuit, no retry, no backoff", async () => {
+    // The second generation request comes on the first one's kept-alive connection and is dropped unanswered.
+    const upstream = await startFakeOpenAIServer({ replies: ["4", { fault: "reset" }, "5"] });
+    const { backend, metrics, verdicts, outcomes } = observedBackend(upstream.url, {
+      maxRetries: 1,
+      retryDelayMilliseconds: 3_000,
+    });
+    try {
+      expect((await backend.generate({ prompt })).completions[0]?.text).toBe("4");
+      const sent = performance.now();
+      expect((await backend.generate({ prompt })).completions[0]?.text).toBe("5");
+      // A retry would have waited at least half its 3 s delay.
+      expect(performance.now() - sent).toBeLessThan(1_500);
+      expect(guarded.resent()).toBe(1);
+      const generations = upstream.requests.filter((request) => request.endpoint === "completions");
+      expect(generations).toHaveLength(3);
+      const counted = await outcomes();
+      expect(counted["200"]).toBe(2);
+      expect(counted["network-error"]).toBeUndefined();
+      expect(verdicts.filter((verdict) => verdict !== "neutral")).toEqual(["success", "success"]);
+    } finally {
+      await backend.dispose();
+      metrics.close();
+      await upstream.close();
+    }
+  });
+
+  it("still counts an upstream that resets every connection as failing, each attempt, retried per maxRetries", async () => {
+    const upstream = await startFakeOpenAIServer({ replies: ["4"], handler: () => ({ fault: "reset" }) });
+    const { backend, metrics, verdicts, outcomes } = observedBackend(upstream.url, {
+      maxRetries: 2,
+      retryDelayMilliseconds: 20,
+    });
+    try {
+      await backend.generate({ prompt });
+      const error = await backend.generate({ prompt }).catch((thrown: unknown) => thrown);
+      expect((error as Error).message).toMatch(/ECONNRESET[\s\S]*gave up after 3 attempts/);
+      // The first attempt's reused connection was sent again once; its fresh connection was reset too.
+      expect(guarded.resent()).toBe(1);
+      const generations = upstream.requests.filter((request) => request.endpoint === "completions");
+      expect(generations).toHaveLength(1 + 3 + 1);
+      expect((await outcomes())["network-error"]).toBe(3);
+      expect(verdicts.filter((verdict) => verdict !== "neutral")).toEqual([
+        "success",
+        "failure",
+        "failure",
+        "failure",
+      ]);
+      expect(circuit.state()).toBe("open");
+    } finally {
+      await backend.dispose();
+      metrics.close();
+      await upstream.close();
+    }
   });
 });

@@ -144,7 +144,10 @@ function observedBody(
  * was aborted, or before the body was cancelled, counts then as `unread`. While the circuit is open no
  * call goes out, a tokenizer request's neither (its prompt is then estimated): the fetch fails at once with
  * a non-retryable error whose cause is a `CircuitOpenError`. When a shared circuit cannot be asked, no
- * call goes out either: the fetch fails with a non-retryable error whose cause is the store's error.
+ * call goes out either: the fetch fails with a non-retryable error whose cause is the store's error. A
+ * request the guarded fetch sent again on a fresh connection, because the upstream had closed the
+ * kept-alive one unanswered (`createGuardedFetch`), is one call, observed by the outcome of its resend:
+ * that closed connection says nothing of the upstream's health.
  *
  * @example
  * const fetchFunction = observedFetch(createGuardedFetch({ policy }), "vllm", metrics.observeUpstreamCall, circuit);
