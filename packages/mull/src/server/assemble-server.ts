@@ -28,7 +28,7 @@ export interface AssembleServerOptions {
    */
   readonly probeUpstreams?: boolean | undefined;
   /**
-   * The serving state (budgets and circuits); default the one `config.server.state` names (Redis, shared
+   * The serving state (key budgets, key request rates and circuits); default the one `config.server.state` names (Redis, shared
    * by replicas), else this process's memory. One given here is not closed by `dispose`.
    */
   readonly state?: ServingState | undefined;
@@ -39,7 +39,7 @@ export interface AssembledServer {
   readonly server: MullServer;
   /** The start-up probe (with `probeUpstreams`), for those who want to know how it ended; it never rejects. */
   readonly probed: Promise<readonly UpstreamProbeOutcome[]>;
-  /** Where budgets and circuits live: `memory`, or the shared store's address without credentials. */
+  /** Where key budgets, key request rates and circuits live: `memory`, or the shared store's address without credentials. */
   readonly stateLocation: string;
   /** Disposes the backends, closes pooled upstream connections and the state store it connected. */
   dispose(): Promise<void>;

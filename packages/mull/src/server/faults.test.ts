@@ -63,7 +63,8 @@ function reply(request: FakeOpenAIRequest): FakeReply {
 beforeAll(async () => {
   fake = await startFakeOpenAIServer({ handler: reply });
   raw = createServer((request, response) => {
-    rawRequests += 1;
+    // Generation calls only: the backend's one-time tokenizer discovery (GET /props, GET /version) is not one.
+    if (request.method === "POST") rawRequests += 1;
     request.resume();
     response.writeHead(200, { "content-type": "text/event-stream" });
     response.write('data: {"choices":[{"index":0,"delta":{"content":"Hel');

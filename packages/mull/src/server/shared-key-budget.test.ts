@@ -96,3 +96,43 @@ describe.skipIf(redis.url === undefined)(
     });
   },
 );
+
+describe.skipIf(redis.url === undefined)("a shared per-key token budget after failed requests", () => {
+  const url = redis.url ?? "";
+  const scope = redisTestPrefixes(url);
+  let failing = true;
+  let fake: FakeOpenAIServer;
+  beforeAll(async () => {
+    fake = await startFakeOpenAIServer({
+      handler: () => (failing ? { status: 500, message: "upstream down" } : { choices: [answer] }),
+    });
+  });
+  afterAll(() => fake?.close());
+
+  it("is whole again: each failure gives back its whole reservation, on either replica", async () => {
+    const input: ServerConfigInput = {
+      server: { state: { url, prefix: scope("failed") } },
+      // About 185 tokens of worst case per request (a short prompt plus max_tokens 180): three fit.
+      limits: { keyTokensPerMinute: 600 },
+      upstreams: [
+        {
+          ...fakeUpstream("fake", fake.url),
+          maxRetries: 0,
+          circuitBreaker: { failureThreshold: 2, cooldownMilliseconds: 300 },
+        },
+      ],
+    };
+    const [first, second] = await Promise.all([replicas.start(input), replicas.start(input)]);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      const replica = (attempt % 2 === 0 ? first : second) as Replica;
+      statuses.push((await chatWith(replica, "fake-model", 180)).status);
+    }
+    // Two upstream errors open the shared circuit; its refusals give their reservations back too.
+    expect(statuses).toEqual([502, 502, 503, 503, 503, 503]);
+    failing = false;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // A worst case of nearly the whole budget fits: nothing of the failures stayed reserved.
+    expect((await chatWith(first as Replica, "fake-model", 580)).status).toBe(200);
+  });
+});

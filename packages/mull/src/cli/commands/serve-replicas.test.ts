@@ -68,7 +68,7 @@ describe.skipIf(redis.url === undefined)(
       expect(first.url).not.toBe(second.url);
       for (const replica of started) {
         expect(replica.stderr()).toContain(
-          `key budgets and upstream circuits shared through ${url.replace(/\/$/, "")}`,
+          `key token budgets, key request rates and upstream circuits shared through ${url.replace(/\/$/, "")}`,
         );
       }
 

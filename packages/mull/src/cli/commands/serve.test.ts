@@ -68,6 +68,11 @@ describe("mull serve flags", () => {
   it("refuses --state-prefix without --state, and a state store that is not Redis", async () => {
     const base = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m"];
     expect((await refusal([...base, "--state-prefix", "blue:"])).field).toBe("--state-prefix");
+    const empty = await refusal([...base, "--state", "redis://127.0.0.1:6379", "--state-prefix", ""]);
+    expect(empty.field).toBe("--state-prefix");
+    expect(empty.message).toBe(
+      '--state-prefix "": expected a key prefix of 1 to 200 characters, e.g. mull: or mull-staging:',
+    );
     const notRedis = await refusal([...base, "--state", "http://127.0.0.1:6379"]);
     expect(notRedis.field).toBe("--state");
     expect(notRedis.message).toBe("--state http://127.0.0.1:6379: expected a redis:// or rediss:// URL");
@@ -190,7 +195,7 @@ describe("mull serve --base-url", () => {
   const redis = redisUnderTest();
   if (redis.missing !== undefined) console.log(redis.missing);
   it.skipIf(redis.url === undefined)(
-    "keeps key budgets and circuits in Redis with --state and --state-prefix",
+    "keeps key budgets, request rates and circuits in Redis with --state and --state-prefix",
     async () => {
       const scope = redisTestPrefix(redis.url ?? "", "serve");
       const served = await startServe(
@@ -218,7 +223,7 @@ describe("mull serve --base-url", () => {
         await scope.clean();
       }
       expect(served.stderr()).toContain(
-        `key budgets and upstream circuits shared through ${redis.url?.replace(/\/$/, "")}`,
+        `key token budgets, key request rates and upstream circuits shared through ${redis.url?.replace(/\/$/, "")}`,
       );
     },
     150_000,

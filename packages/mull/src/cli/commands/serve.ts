@@ -147,10 +147,13 @@ export function serveCommand() {
     )
     .option(
       "--state <redis-url>",
-      "share per-key token budgets and upstream circuits with other replicas through Redis, e.g. redis://10.0.0.5:6379 " +
-        "(default: this process's memory)",
+      "share per-key token budgets, per-key request rates and upstream circuits with other replicas through Redis, " +
+        "e.g. redis://10.0.0.5:6379 (default: this process's memory; requests in flight stay per replica)",
     )
-    .option("--state-prefix <prefix>", "prefix of the keys --state writes (default mull:)")
+    .option(
+      "--state-prefix <prefix>",
+      "prefix of the keys --state writes, 1 to 200 characters (default mull:)",
+    )
     .action(async (flags) => {
       const config = await serveConfigFromFlags(flags);
       // Without --prompt-template, --system and --endpoint change the template of the models served: the
@@ -240,7 +243,7 @@ export function serveCommand() {
       });
       if (assembled.stateLocation !== "memory") {
         process.stderr.write(
-          `mull serve: key budgets and upstream circuits shared through ${assembled.stateLocation}\n`,
+          `mull serve: key token budgets, key request rates and upstream circuits shared through ${assembled.stateLocation}\n`,
         );
       }
       process.stderr.write(

@@ -138,7 +138,11 @@ export const serverConfigSchema = z.strictObject({
           /** `redis://[user:password@]host:port[/db]` or `rediss://…`. */
           url: z.string().regex(/^rediss?:\/\/\S+$/, "expected a redis:// or rediss:// URL"),
           /** Prefix of every key, so deployments and tests can share one Redis. */
-          prefix: z.string().min(1).max(200).default("mull:"),
+          prefix: z
+            .string()
+            .min(1, "expected a key prefix of 1 to 200 characters, e.g. mull: or mull-staging:")
+            .max(200, "expected a key prefix of 1 to 200 characters, e.g. mull: or mull-staging:")
+            .default("mull:"),
         })
         .optional(),
     })

@@ -1,3 +1,5 @@
+import type { Usage } from "../../spec/index.ts";
+
 /** The error object of OpenAI's error shape: `{ "error": { message, type, param, code } }`. */
 export interface ApiErrorBody {
   readonly message: string;
@@ -16,6 +18,11 @@ export interface ApiErrorOptions {
   readonly code?: string | undefined;
   /** Extra response headers, e.g. `retry-after`. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * What the request had used when it failed, as the upstream reported it (the samples that finished
+   * before a quorum was missed): its key's token budget is charged this, and given back the rest.
+   */
+  readonly usage?: Usage | undefined;
   readonly cause?: unknown;
 }
 
@@ -42,6 +49,8 @@ export class ApiError extends Error {
   readonly param: string | undefined;
   readonly code: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  /** What the request had used when it failed, where the upstream reported it (`ApiErrorOptions.usage`). */
+  readonly usage: Usage | undefined;
 
   constructor(status: number, message: string, options: ApiErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -51,6 +60,7 @@ export class ApiError extends Error {
     this.param = options.param;
     this.code = options.code;
     this.headers = options.headers ?? {};
+    this.usage = options.usage;
   }
 
   /** The `{ error: … }` body. */

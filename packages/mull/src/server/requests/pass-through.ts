@@ -47,9 +47,7 @@ export async function passThrough(
     throw new ApiError(
       502,
       `upstream "${plan.served.upstream}" returned ${complete.length} of ${plan.samples} completions`,
-      {
-        code: "upstream_error",
-      },
+      { code: "upstream_error", usage: result.usage },
     );
   }
   return {

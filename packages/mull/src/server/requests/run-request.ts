@@ -107,7 +107,7 @@ async function withStrategy(
       throw new ApiError(
         502,
         `only ${counts.succeeded} of ${plan.samples} samples succeeded, below the quorum of ${quorum}; first failure: ${detail.slice(0, 300)}`,
-        { code: "samples_below_quorum", cause: counts.firstError },
+        { code: "samples_below_quorum", cause: counts.firstError, usage: result.usage },
       );
     }
   }
@@ -115,6 +115,7 @@ async function withStrategy(
   if (chosen.length === 0) {
     throw new ApiError(502, `strategy ${result.strategy} produced no complete sample (${result.stoppedBy})`, {
       code: "no_complete_sample",
+      usage: result.usage,
     });
   }
   const lost = counts !== undefined && counts.failed > 0;

@@ -1,6 +1,6 @@
 import type { Context, Handler } from "hono";
 import type { ServerConfig } from "../config/index.ts";
-import type { ServerEnvironment } from "../middleware/index.ts";
+import type { ServerEnvironment, TokenReservation } from "../middleware/index.ts";
 import { type ModelRoutes, type RoutePull, routeModel } from "../model-routes/index.ts";
 import {
   type ChatRequestBody,
@@ -25,6 +25,7 @@ import type { ServedModel } from "../upstreams/index.ts";
 import { failedRequestResponse } from "./failed-request-response.ts";
 import { account, failPull, settlePull } from "./request-accounting.ts";
 import { createRequestLog, type RequestLog } from "./request-log.ts";
+import { usedBeforeFailure } from "./used-before-failure.ts";
 
 /** Options of the generation routes (`chatCompletionsRoute`, `completionsRoute`, `messagesRoute`). */
 export interface GenerationRouteOptions {
@@ -69,7 +70,10 @@ export interface PlannedRouteFront<
  * bandit chooses the model of a pool, and learns from the answer's reward and cost), plans the request
  * (refusing it before any upstream call when it cannot be served; its prompt's tokens counted by the
  * model's tokenizer where the backend can, `planCountedRequest`), reserves its worst case against the
- * key's budget, serves it (along the fallback chain), settles what it used, and lets the front end answer
+ * key's budget, serves it (along the fallback chain), settles the reservation once with what it used
+ * however it ends (an answer, an upstream error, an abort, a shutdown, a stream failing after its headers:
+ * a failure is charged what the upstream reported used before it, `usedBeforeFailure`, else nothing; a
+ * refusal after the reservation nothing), and lets the front end answer
  * whole or streamed: a streamed request once it is under way (`throwEarlyFailure`), so that one that fails
  * before (an upstream's 429 or 5xx after the retries, an open circuit) gets the status and `Retry-After`
  * it would get unstreamed. A request whose client went away gets 499, one cut by a shutdown 503, and every
@@ -98,6 +102,8 @@ export function plannedRoute<
     });
     let pull: RoutePull | undefined;
     let clientFields: ClientFields | undefined;
+    let reservation: TokenReservation | undefined;
+    let work: Promise<RequestOutcome> | undefined;
     try {
       const raw = await readJsonBody(context.req.raw, limits);
       const parsed = front.parse(raw);
@@ -109,7 +115,8 @@ export function plannedRoute<
       const planned = await planCountedRequest(endpoint, body, models, limits, abort.signal);
       const plan = { ...planned, requestedModel: asked.model };
       log.plan = plan;
-      const reservation = await context.var.keyBudget?.reserve(plan.worstCaseTokens);
+      reservation = await context.var.keyBudget?.reserve(plan.worstCaseTokens);
+      const reserved = reservation;
       // A streamed pass-through of one completion relays the upstream's text as it arrives.
       const live =
         plan.stream && plan.strategy === undefined && plan.samples === 1 && !plan.logprobs
@@ -127,7 +134,7 @@ export function plannedRoute<
           )
         : undefined;
       const chosen = pull;
-      const work = serveRequest({
+      work = serveRequest({
         endpoint,
         body,
         plan,
@@ -143,14 +150,17 @@ export function plannedRoute<
         onAccepted: acceptance?.accept,
       }).then(
         async ({ outcome, plan: answered }) => {
-          await account(metrics, answered.served, outcome, reservation, models);
+          await account(metrics, answered.served, outcome, reserved, models);
           await settlePull(metrics, chosen, answered, outcome, models);
           // A routed request names the model that answered, as a fallback does.
           return chosen === undefined || outcome.servedBy !== undefined
             ? outcome
             : { ...outcome, servedBy: answered.served.name };
         },
-        (error: unknown) => {
+        async (error: unknown) => {
+          // Failed, cut by its client or by a shutdown, streamed or not: the key is charged what the
+          // upstream reported used before the failure (else nothing), before the error goes out.
+          await reserved?.settle(usedBeforeFailure(error));
           failPull(metrics, chosen, error, abort.signal);
           throw error;
         },
@@ -158,6 +168,9 @@ export function plannedRoute<
       if (acceptance !== undefined) await throwEarlyFailure(work, acceptance.accepted, live);
       return await front.answer({ plan, work, live, progress, log }, parsed, context);
     } catch (error) {
+      // A request refused after its reservation but before it was served used nothing; once served, its
+      // work settled the reservation as it ended.
+      if (work === undefined) await reservation?.settle(0);
       // A request refused before it was served teaches the bandit nothing (a no-op once settled).
       pull?.release();
       return failedRequestResponse(context, error, { log, metrics, clientFields });

@@ -42,10 +42,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function answers(port: number): Promise<boolean> {
+async function answers(port: number, password: string | undefined): Promise<boolean> {
   const client = new Redis({
     host: "127.0.0.1",
     port,
+    ...(password === undefined ? {} : { password }),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -62,18 +63,32 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-function launch(port: number): ChildProcess {
+function launch(port: number, password: string | undefined): ChildProcess {
   return spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      ...(password === undefined ? [] : ["--requirepass", password]),
+    ],
     { stdio: "ignore" },
   );
 }
 
-async function untilAnswering(port: number, child: ChildProcess): Promise<void> {
+async function untilAnswering(
+  port: number,
+  child: ChildProcess,
+  password: string | undefined,
+): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited (${child.exitCode})`);
-    if (await answers(port)) return;
+    if (await answers(port, password)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`redis-server on port ${port} did not answer`);
@@ -82,6 +97,12 @@ async function untilAnswering(port: number, child: ChildProcess): Promise<void> 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** Options of `startDedicatedRedis`. */
+export interface DedicatedRedisOptions {
+  /** Makes the server require this password (`--requirepass`); `url` still holds none. */
+  readonly password?: string | undefined;
 }
 
 /**
@@ -94,10 +115,11 @@ function exited(child: ChildProcess): Promise<void> {
  * redis.resume();
  * await redis.stop();
  */
-export async function startDedicatedRedis(): Promise<DedicatedRedis> {
+export async function startDedicatedRedis(options: DedicatedRedisOptions = {}): Promise<DedicatedRedis> {
+  const { password } = options;
   const port = await freePort();
-  let child = launch(port);
-  await untilAnswering(port, child);
+  let child = launch(port, password);
+  await untilAnswering(port, child, password);
   const signal = (name: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
   };
@@ -110,8 +132,8 @@ export async function startDedicatedRedis(): Promise<DedicatedRedis> {
       await exited(child);
     },
     async restart() {
-      child = launch(port);
-      await untilAnswering(port, child);
+      child = launch(port, password);
+      await untilAnswering(port, child, password);
     },
     async stop() {
       signal("SIGKILL");

@@ -44,6 +44,18 @@ export function redisLocation(url: string): string {
   return `${parsed.protocol}//${parsed.host}${database}`;
 }
 
+/** `message` with the password of `url` (and the URL itself, credentials and all) blotted out. */
+function withoutPassword(message: string, url: string): string {
+  let password = "";
+  try {
+    password = decodeURIComponent(new URL(url).password);
+  } catch {
+    // A URL that does not parse was refused before any connection.
+  }
+  const redacted = message.replaceAll(url, redisLocation(url));
+  return password === "" ? redacted : redacted.replaceAll(password, "…");
+}
+
 /**
  * Connects to Redis and keeps the serving state there, shared by every replica with the same URL and
  * prefix: per-key token budgets (`redisKeyBudgetStore`), per-key request rates
@@ -52,7 +64,8 @@ export function redisLocation(url: string): string {
  * timeout) with `StateStoreUnavailableError`, which the server answers with 503 `state_store_unavailable`,
  * while the client reconnects in the background.
  *
- * @throws MullError when Redis cannot be reached at start-up; ConfigError for a URL that is not `redis://`.
+ * @throws MullError when Redis cannot be reached at start-up, naming the cause (a refused password, a
+ *   refused connection; never the password); ConfigError for a URL that is not `redis://`.
  * @example
  * const state = await connectRedisServingState({ url: "redis://127.0.0.1:6379", prefix: "mull:" });
  * const assembled = await assembleServer(config, { state });
@@ -72,7 +85,11 @@ export async function connectRedisServingState(options: RedisServingStateOptions
   });
   // Logged once per outage, after start-up (a failed start is reported by the error thrown below).
   let connection: "starting" | "up" | "down" = "starting";
+  // While starting, ioredis reports the real cause (a refused password, a refused connection) as an
+  // `error` event, and rejects `connect` only with "Connection is closed.".
+  let startFailure: Error | undefined;
   redis.on("error", (error: Error) => {
+    if (connection === "starting") startFailure ??= error;
     if (connection !== "up") return;
     connection = "down";
     options.logger?.error(
@@ -89,9 +106,11 @@ export async function connectRedisServingState(options: RedisServingStateOptions
     await redis.connect();
   } catch (error) {
     redis.disconnect();
+    const cause = startFailure ?? error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
     throw new MullError(
-      `cannot reach the serving state store ${location}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
+      `cannot reach the serving state store ${location}: ${withoutPassword(reason, options.url)}`,
+      { cause },
     );
   }
   const run = redisScriptRunner(redis, location);
