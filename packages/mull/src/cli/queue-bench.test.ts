@@ -115,7 +115,42 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
     ]);
     expect(outage[0]).toMatch(/\((connect ECONNREFUSED|read ECONNRESET)[^)]*\)/);
     expect((error as Error).message).toMatch(
-      /^stopped waiting: 0 of 10 pairs recorded in .*; the workers go on with the queued ones$/,
+      /^stopped waiting: 0 of 10 pairs recorded in .*; the queue's Redis did not answer, so whether the pending pairs are still queued is unknown; once it answers, enqueue again with the same flags and --resume \(it queues only the missing pairs\)$/,
+    );
+  }, 30_000);
+
+  it("ends, saying to --resume, when Redis comes back empty mid-wait", async () => {
+    const redis: DedicatedRedis = await startDedicatedRedis();
+    cleanups.push(() => redis.stop());
+    const directory = mkdtempSync(join(tmpdir(), "mull-queue-bench-"));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const recipe = { strategies: ["greedy"], seed: 3 };
+    // No worker runs; Redis restarts without the run's jobs at the wait's first poll of the store.
+    let restarted = false;
+    waiting.onCount = async () => {
+      if (restarted) return;
+      restarted = true;
+      await Promise.all(waiting.followers.map((follower) => follower.waitUntilReady()));
+      await redis.kill();
+      await redis.restart();
+    };
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    let error: unknown;
+    try {
+      error = await rejection(
+        queueBench(
+          sumsRunOptions(recipe, join(directory, "run")),
+          { url: redis.url, queueName: "mull-queue-bench-lost", recipe },
+          { wait: true },
+        ),
+      );
+    } finally {
+      stderr.mockRestore();
+    }
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^10 pending pairs have no job in queue mull-queue-bench-lost on ${redis.url} any more \\(Redis restarted empty, or was flushed\\?\\): no worker will run them; 0 of 10 pairs recorded in .*; enqueue again with the same flags and --resume to queue the missing pairs$`,
+      ),
     );
   }, 30_000);
 
@@ -162,7 +197,7 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
     ]);
     expect(outage[0]).toMatch(/\((connect ECONNREFUSED|read ECONNRESET)[^)]*\)/);
     expect((error as Error).message).toMatch(
-      /^stopped waiting: 0 of 10 pairs recorded in .*; the workers go on with the queued ones$/,
+      /^stopped waiting: 0 of 10 pairs recorded in .*; the queue's Redis did not answer, so whether the pending pairs are still queued is unknown; once it answers, enqueue again with the same flags and --resume \(it queues only the missing pairs\)$/,
     );
     // Closing the events' connection that never came up is bounded, as the store's and the queue's are.
     expect(stopped - interrupted!).toBeLessThan(2 * queueAnswerMilliseconds + 1000);

@@ -18,7 +18,9 @@ import { locationFields, printBenchSummary } from "./print-bench-summary.ts";
  * `--json` prints where the run is as the summary does (`directory`, or `run` and `store`), its id and
  * its pair counts.
  *
- * @throws MullError listing the pairs that failed after their attempts, or when the wait is interrupted.
+ * @throws MullError listing the pairs that failed after their attempts, when the queue lost the jobs of
+ *   pairs still pending (Redis restarted empty, or flushed: `--resume` enqueues them again), or when the
+ *   wait is interrupted, saying whether the workers go on with the rest.
  */
 export async function queueBench(
   options: RunBenchOptions,
@@ -80,21 +82,40 @@ export async function queueBench(
       progress: options.progress,
       signal: options.signal,
     });
+    const resume = "enqueue again with the same flags and --resume";
+    const lost =
+      wait.missingJobs === undefined || wait.missingJobs === 0
+        ? undefined
+        : `${wait.missingJobs} pending pairs have no job in queue ${queueOptions.queueName ?? defaultQueueName} ` +
+          `on ${redactUrl(queueOptions.url)} any more (Redis restarted empty, or was flushed?)`;
+    if (lost !== undefined && !wait.interrupted && wait.failures.length === 0) {
+      throw new MullError(
+        `${lost}: no worker will run them; ${wait.recorded} of ${run.total} pairs recorded in ${run.label}; ` +
+          `${resume} to queue the missing pairs`,
+      );
+    }
     if (wait.failures.length > 0) {
-      const shown = wait.failures
-        .slice(0, 5)
-        .map((failure) => `  problem ${failure.problemId}, strategy ${failure.strategy}: ${failure.error}`);
+      const shown = wait.failures.slice(0, 5).map((failure) => {
+        // A pair's own failure names it already (`problem P, strategy S failed: …`); a refusal does not.
+        const pair = `problem ${failure.problemId}, strategy ${failure.strategy}`;
+        return `  ${failure.error.startsWith(pair) ? failure.error : `${pair}: ${failure.error}`}`;
+      });
       throw new MullError(
         `${wait.failures.length} of ${run.total} pairs failed after their attempts ` +
           `(${wait.recorded} recorded in ${run.label}):\n${shown.join("\n")}` +
           (wait.failures.length > 5 ? `\n  … and ${wait.failures.length - 5} more` : "") +
-          "\nfix the cause, then enqueue again with the same flags and --resume to retry them",
+          (lost === undefined ? "" : `\n${lost}`) +
+          `\nfix the cause, then ${resume} to retry them`,
       );
     }
     if (wait.interrupted) {
+      const stopped = `stopped waiting: ${wait.recorded} of ${run.total} pairs recorded in ${run.label}; `;
+      if (wait.missingJobs === 0) throw new MullError(`${stopped}the workers go on with the queued ones`);
       throw new MullError(
-        `stopped waiting: ${wait.recorded} of ${run.total} pairs recorded in ${run.label}; ` +
-          "the workers go on with the queued ones",
+        stopped +
+          (lost === undefined
+            ? `the queue's Redis did not answer, so whether the pending pairs are still queued is unknown; once it answers, ${resume} (it queues only the missing pairs)`
+            : `${lost}: ${resume} to queue them`),
       );
     }
     printBenchSummary(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, MullError } from "../../errors/index.ts";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
-import { checkQueueReachable } from "./check-queue-reachable.ts";
+import { checkQueueReachable, isLoginRefusal } from "./check-queue-reachable.ts";
 
 const redis = redisUnderTest();
 if (redis.missing !== undefined) console.log(redis.missing);
@@ -14,6 +14,7 @@ describe("checkQueueReachable", () => {
       timeoutMilliseconds: 600_000,
     }).catch((caught: unknown) => caught);
     expect(MullError.isInstance(error)).toBe(true);
+    expect(ConfigError.isInstance(error)).toBe(false);
     expect((error as Error).message).toBe(
       "--queue: cannot connect to redis://:***@127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1",
     );
@@ -44,9 +45,24 @@ describe("checkQueueReachable", () => {
     url.username = "mull-no-such-user";
     url.password = "SECRETPW";
     const error = await checkQueueReachable(url.toString()).catch((caught: unknown) => caught);
+    // Bad credentials are bad usage of the flag (exit 2), named as its field.
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).field).toBe("--queue");
     expect((error as Error).message).toMatch(
       /^--queue: cannot connect to redis:\/\/mull-no-such-user:\*\*\*@.*: WRONGPASS /,
     );
     expect((error as Error).message).not.toContain("SECRETPW");
+  });
+});
+
+describe("isLoginRefusal", () => {
+  it("tells Redis's login refusals from other failures", () => {
+    expect(isLoginRefusal("WRONGPASS invalid username-password pair or user is disabled.")).toBe(true);
+    expect(isLoginRefusal("NOAUTH Authentication required.")).toBe(true);
+    expect(
+      isLoginRefusal("ERR AUTH <password> called without any password configured for the default user."),
+    ).toBe(true);
+    expect(isLoginRefusal("connect ECONNREFUSED 127.0.0.1:1")).toBe(false);
+    expect(isLoginRefusal("no answer within 5000 ms")).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { MullError } from "../../errors/index.ts";
+import { ConfigError, MullError } from "../../errors/index.ts";
 import { checkInteger } from "../../runtime/index.ts";
 import { redactUrl } from "../store/index.ts";
 
@@ -19,8 +19,9 @@ export interface QueueReachOptions {
  * reached fails here, at once and in one line, instead of BullMQ retrying for ever. Meant for whoever
  * enqueues (`mull bench --queue`); workers keep reconnecting instead.
  *
- * @throws MullError naming the field and the URL with its password redacted, with the reason
- *   (`connect ECONNREFUSED 127.0.0.1:6399`, `WRONGPASS …`, no answer within the timeout).
+ * @throws ConfigError (bad usage: the flag's credentials) when Redis refuses the login (`WRONGPASS …`,
+ *   `NOAUTH …`); MullError otherwise (`connect ECONNREFUSED 127.0.0.1:6399`, no answer within the
+ *   timeout). Both name the field and the URL with its password redacted, with the reason.
  * @example
  * await checkQueueReachable("redis://127.0.0.1:6379"); // resolves when Redis answers
  */
@@ -59,11 +60,19 @@ export async function checkQueueReachable(url: string, options: QueueReachOption
   } catch (error) {
     const detail = reason ?? (error instanceof Error ? error.message : String(error));
     const shown = redactUrl(url);
-    throw new MullError(`${field}: cannot connect to ${shown}: ${detail.replaceAll(url, shown)}`, {
-      cause: error,
-    });
+    const message = `${field}: cannot connect to ${shown}: ${detail.replaceAll(url, shown)}`;
+    if (isLoginRefusal(detail)) throw new ConfigError(message, { field, cause: error });
+    throw new MullError(message, { cause: error });
   } finally {
     clearTimeout(timer);
     client.disconnect();
   }
+}
+
+/**
+ * Whether Redis's answer refuses the login: a wrong user or password (`WRONGPASS`), none given where one
+ * is needed (`NOAUTH`), or one given where none is configured (`ERR AUTH … without any password`).
+ */
+export function isLoginRefusal(reason: string): boolean {
+  return /^(WRONGPASS|NOAUTH)\b|^ERR AUTH\b|without any password configured/.test(reason);
 }

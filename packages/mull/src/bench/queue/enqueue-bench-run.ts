@@ -59,8 +59,9 @@ export interface EnqueuedBenchRun extends EnqueuedPairs {
  * Redis is reached once before the run is created (`checkQueueReachable`), so an unreachable queue
  * creates nothing; should it fail after that, the error says the run exists and to enqueue with --resume.
  *
- * @throws ConfigError / RunConfigChangedError as `runBench`; ConfigError for a bad Redis URL; MullError
- *   naming `--queue` and the redacted URL when Redis cannot be reached or the enqueueing fails.
+ * @throws ConfigError / RunConfigChangedError as `runBench`; ConfigError for a bad Redis URL or a login
+ *   Redis refuses; MullError naming `--queue` and the redacted URL when Redis cannot be reached or the
+ *   enqueueing fails.
  * @example
  * const run = await enqueueBenchRun(options, { url: "redis://127.0.0.1:6379", recipe });
  * console.log(`${run.added} pairs queued for run ${run.runId}`);

@@ -15,15 +15,17 @@ export interface EnqueuedPairs {
   readonly added: number;
   /** Pairs whose job was already waiting or running: left alone. */
   readonly queued: number;
-  /** Pairs whose job had failed: retried. */
+  /** Pairs whose job had failed: enqueued again, with all their attempts. */
   readonly retried: number;
 }
 
 /**
  * Enqueues one job per pair under its deterministic id (`pairJobId`): a pair already queued or running is
- * left alone, so enqueuing twice adds nothing; a pair whose job failed (after its attempts) is retried,
- * so a resume re-runs it. Completed jobs are removed (their results are in the store); failed ones are
- * kept, with their error, until retried.
+ * left alone, so enqueuing twice adds nothing; a pair whose job failed (after its attempts) is enqueued
+ * again, with all its attempts, so a resume re-runs it. Completed jobs are removed (their results are in
+ * the store); failed ones are kept, with their error, until enqueued again. Every job of one call has the
+ * same `timestamp`, the call's: a worker that refused a run's jobs checks the run again for jobs with
+ * another (`startPairWorker`), so a resume after the cause was fixed is not refused from memory.
  *
  * @example
  * const { added } = await enqueuePairs(queue, pairs.map((pair) => ({ ...pair, store, runId, recipe })));
@@ -35,13 +37,17 @@ export async function enqueuePairs(
 ): Promise<EnqueuedPairs> {
   const withIds = pairs.map((data) => ({ data, id: pairJobId(data.runId, data.problemId, data.strategy) }));
   const states = await Promise.all(withIds.map(({ id }) => queue.getJobState(id)));
+  // One timestamp for the whole enqueue: how workers tell a later enqueue's jobs from those they refused.
+  const enqueuedAt = Date.now();
   let queued = 0;
   let retried = 0;
   const fresh: typeof withIds = [];
   for (const [index, pair] of withIds.entries()) {
     const state = states[index];
     if (state === "failed") {
-      await (await queue.getJob(pair.id))?.retry("failed");
+      // Added anew rather than `retry`: that keeps the job's timestamp and its spent attempts.
+      await queue.remove(pair.id);
+      fresh.push(pair);
       retried += 1;
     } else if (state === "completed") {
       // Completed, yet the store lacks its result (a store rebuilt under the same run id): run it again.
@@ -59,6 +65,7 @@ export async function enqueuePairs(
       data,
       opts: {
         jobId: id,
+        timestamp: enqueuedAt,
         attempts: options.attempts ?? 3,
         backoff: { type: "exponential", delay: options.backoffMilliseconds ?? 1000 },
         removeOnComplete: true,
@@ -66,5 +73,5 @@ export async function enqueuePairs(
       },
     })),
   );
-  return { added: fresh.length, queued, retried };
+  return { added: fresh.length - retried, queued, retried };
 }

@@ -1,4 +1,10 @@
 export {
+  checkQueueReachable,
+  defaultReachMilliseconds,
+  isLoginRefusal,
+  type QueueReachOptions,
+} from "./check-queue-reachable.ts";
+export {
   type BenchQueueOptions,
   type EnqueuedBenchRun,
   enqueueBenchRun,

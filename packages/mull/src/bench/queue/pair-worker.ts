@@ -1,6 +1,6 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { isPairStrategy, runPair } from "../runner/index.ts";
-import type { RunLocation } from "../store/index.ts";
+import { type RunLocation, redactUrl } from "../store/index.ts";
 import { defaultQueueName, type PairJobData, type PairJobResult } from "./pair-job.ts";
 import { queueConnection } from "./queue-connection.ts";
 import { prepareQueuedRun, type QueuedRun, type RecipeOptions } from "./queued-run.ts";
@@ -37,8 +37,23 @@ export interface PairWorkerOptions {
   ) => Promise<RecipeOptions>;
   /** Told of each recorded pair. */
   readonly onRecorded?: ((result: PairJobResult) => void) | undefined;
-  /** Told of each failed try of a job, and of connection errors. */
+  /**
+   * Told of each failed try of a job; of a lost connection to Redis once, with a line when it answers again;
+   * and of other queue errors.
+   */
   readonly onError?: ((message: string) => void) | undefined;
+}
+
+/** A run as a worker prepared it, and the enqueues (job timestamps) whose jobs it answered. */
+interface PreparedRun {
+  readonly run: Promise<QueuedRun>;
+  /**
+   * The `timestamp` of the jobs it answered: `enqueuePairs` gives every job of one enqueue the same one,
+   * so a job with another was enqueued since (a `--resume` after the cause of a refusal was fixed).
+   */
+  readonly enqueues: Set<number>;
+  /** Set once the run was refused (its hash differs, its store is missing). */
+  refused: boolean;
 }
 
 /** A running worker. */
@@ -51,7 +66,8 @@ export interface PairWorker {
 /**
  * Takes pair jobs from the queue and runs each through the same `runPair` as `mull bench`, recording into
  * the run's store. Each run is prepared once (`prepareQueuedRun`: its recipe's hash must be the stored
- * run's, otherwise every job of it is refused without retries). A pair's failure fails its job, which
+ * run's, otherwise every job of it is refused without retries; a job enqueued again after a refusal, which
+ * `enqueuePairs` stamps with a new timestamp, has the run prepared and checked again). A pair's failure fails its job, which
  * BullMQ retries up to its attempts; a job whose worker died is put back by BullMQ's stalled-job check
  * and re-run by another worker, and the store's idempotent insert keeps a re-run from adding anything twice.
  *
@@ -60,22 +76,38 @@ export interface PairWorker {
  * process.once("SIGTERM", () => void worker.close());
  */
 export function startPairWorker(options: PairWorkerOptions): PairWorker {
-  const runs = new Map<string, Promise<QueuedRun>>();
-  const runOf = (data: PairJobData): Promise<QueuedRun> => {
+  const runs = new Map<string, PreparedRun>();
+  const runOf = async (job: Job<PairJobData, PairJobResult>): Promise<QueuedRun> => {
+    const { data, timestamp } = job;
     const key = JSON.stringify([data.store, data.runId]);
-    let run = runs.get(key);
-    if (run === undefined) {
-      run = prepareQueuedRun(data, options.build, { storeUrl: options.storeUrl });
-      runs.set(key, run);
-      // A refused run stays refused; anything else (an unreachable backend) is tried again by the next job.
-      run.catch((error: unknown) => {
-        if (!(error instanceof UnrecoverableError)) runs.delete(key);
-      });
+    let prepared = runs.get(key);
+    if (prepared !== undefined && !prepared.enqueues.has(timestamp)) {
+      // A job of another enqueue: a refusal, made or in the making, is checked again for it, since the
+      // cause (a dataset file, the worker's flags) may have been fixed before the run was enqueued again.
+      await prepared.run.catch(() => undefined);
+      prepared = runs.get(key);
+      if (prepared?.refused === true && !prepared.enqueues.has(timestamp)) prepared = undefined;
     }
-    return run;
+    if (prepared === undefined) {
+      const entry: PreparedRun = {
+        run: prepareQueuedRun(data, options.build, { storeUrl: options.storeUrl }),
+        enqueues: new Set(),
+        refused: false,
+      };
+      runs.set(key, entry);
+      // A refused run stays refused for the jobs of the enqueues that met the refusal; anything else (an
+      // unreachable backend) is tried again by the next job.
+      entry.run.catch((error: unknown) => {
+        if (error instanceof UnrecoverableError) entry.refused = true;
+        else if (runs.get(key) === entry) runs.delete(key);
+      });
+      prepared = entry;
+    }
+    prepared.enqueues.add(timestamp);
+    return prepared.run;
   };
   const processJob = async (job: Job<PairJobData, PairJobResult>): Promise<PairJobResult> => {
-    const run = await runOf(job.data);
+    const run = await runOf(job);
     const problem = run.problems.get(job.data.problemId);
     const strategy = run.strategies.get(job.data.strategy);
     if (problem === undefined || strategy === undefined || !isPairStrategy(strategy)) {
@@ -107,8 +139,36 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
       ? {}
       : { stalledInterval: options.stalledIntervalMilliseconds }),
   });
-  // Without a listener an `error` event would throw: connection trouble is reported, and BullMQ reconnects.
-  worker.on("error", (error) => options.onError?.(`queue: ${error.message}`));
+  // Without a listener an `error` event would throw. A lost connection is told once, and again when Redis
+  // answers (BullMQ reconnects meanwhile, failing about once a second); other errors each time.
+  let lost: NodeJS.Timeout | undefined;
+  const backend = worker.getBackend();
+  const connected = async (): Promise<boolean> => {
+    const clients = await Promise.all([backend.client, backend.blockingClient]);
+    return clients.every((client) => client === undefined || client.status === "ready");
+  };
+  worker.on("error", (error) => {
+    if (!isConnectionError(error)) {
+      options.onError?.(`queue: ${error.message}`);
+      return;
+    }
+    if (lost !== undefined) return;
+    options.onError?.(
+      `queue: lost the connection to ${redactUrl(options.url)} (${error.message}); retrying until it answers`,
+    );
+    lost = setInterval(() => {
+      void connected().then(
+        (back) => {
+          if (!back || lost === undefined) return;
+          clearInterval(lost);
+          lost = undefined;
+          options.onError?.(`queue: connected to ${redactUrl(options.url)} again`);
+        },
+        () => undefined,
+      );
+    }, reconnectCheckMilliseconds);
+    lost.unref();
+  });
   worker.on("failed", (job, error) => {
     if (job !== undefined)
       options.onError?.(`job ${job.id} (${job.data.problemId}, ${job.data.strategy}): ${error.message}`);
@@ -118,11 +178,26 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     worker,
     close() {
       closing ??= (async () => {
+        clearInterval(lost);
+        lost = undefined;
         await worker.close();
-        const prepared = await Promise.allSettled(runs.values());
+        const prepared = await Promise.allSettled([...runs.values()].map((entry) => entry.run));
         for (const outcome of prepared) if (outcome.status === "fulfilled") await outcome.value.close();
       })();
       return closing;
     },
   };
+}
+
+/** How often a worker that lost Redis looks whether its connections are back. */
+const reconnectCheckMilliseconds = 500;
+
+/** Error codes and messages of a connection to Redis that failed, was refused or dropped. */
+const connectionFailure =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|WRONGPASS|NOAUTH/;
+
+/** Whether a worker's `error` event is its connection to Redis failing (rather than a job's trouble). */
+function isConnectionError(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return connectionFailure.test(`${code ?? ""} ${error.message}`);
 }

@@ -87,7 +87,7 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
         pairs: enqueued.pairs,
         pollMilliseconds: 50,
       });
-      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false });
+      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false, missingJobs: 0 });
     } finally {
       await store.close();
     }
@@ -159,6 +159,57 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     // Refused at once, not retried.
     const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
     expect(job?.attemptsMade).toBe(1);
+  });
+
+  it("checks a refused run again when it is enqueued again, so a fixed cause needs no worker restart", async () => {
+    const out = join(directory, "fixed");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    // The worker's side differs at first (as an edited dataset file would), then is fixed.
+    let workerSeed: number | undefined = 8;
+    let builds = 0;
+    const build: typeof buildSumsRun = async (jobRecipe, location) => {
+      builds += 1;
+      return buildSumsRun(
+        workerSeed === undefined ? jobRecipe : { ...jobRecipe, seed: workerSeed },
+        location,
+      );
+    };
+    workers.push(startPairWorker({ url, queueName, build }));
+    const store = await openRunStore(out);
+    try {
+      const waitOptions = {
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        pollMilliseconds: 50,
+      };
+      const refused = await waitForBenchRun(waitOptions);
+      expect(refused.recorded).toBe(0);
+      expect(refused.failures).toHaveLength(20);
+      expect(refused.failures[0]!.error).toContain("refused: run");
+      // The jobs of one enqueue met the refusal once.
+      expect(builds).toBe(1);
+      workerSeed = undefined;
+      const resumed = await enqueueBenchRun(
+        { ...sumsRunOptions(recipe, out), resume: true },
+        { url, queueName, recipe: { ...recipe } },
+      );
+      expect(resumed).toMatchObject({ added: 0, queued: 0, retried: 20 });
+      const job = await queue.getJob(pairJobId(enqueued.runId, "sum-0", "greedy"));
+      // Enqueued anew, with all its attempts.
+      expect(job?.attemptsMade ?? 0).toBe(0);
+      const wait = await waitForBenchRun(waitOptions);
+      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false, missingJobs: 0 });
+      expect(builds).toBe(2);
+    } finally {
+      await store.close();
+    }
   });
 
   it("refuses a job whose run directory is gone, creating no empty one", async () => {

@@ -118,7 +118,7 @@ describe.skipIf(redis.url === undefined)("waitForBenchRun", () => {
         pollMilliseconds: 20,
         gracePolls: 1000,
       });
-      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false });
+      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false, missingJobs: 0 });
     } finally {
       await opened.close();
     }
@@ -165,7 +165,7 @@ describe.skipIf(redis.url === undefined)("waitForBenchRun", () => {
         pollMilliseconds: 20,
         gracePolls: 3,
       });
-      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false });
+      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false, missingJobs: 0 });
     } finally {
       await opened.close();
     }
@@ -198,6 +198,39 @@ describe.skipIf(redis.url === undefined)("waitForBenchRun", () => {
     }
   });
 
+  it("ends, counting them, when the jobs of pairs still pending are gone from the queue", async () => {
+    const out = join(directory, "flushed");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    const store = await openRunStore(out);
+    try {
+      const worker = startPairWorker({ url, queueName, build: buildSumsRun });
+      const waiting = waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        pollMilliseconds: 20,
+        jobCheckPolls: 5,
+      });
+      while ((await store.completedPairCount()) < 5) await sleep(10);
+      await worker.close();
+      const recorded = await store.completedPairCount();
+      // As a Redis restarted empty or flushed would: the queue holds none of the run's jobs.
+      await queue.obliterate({ force: true });
+      const started = performance.now();
+      const wait = await waiting;
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(wait).toEqual({ recorded, failures: [], interrupted: false, missingJobs: 20 - recorded });
+    } finally {
+      await store.close();
+    }
+  });
+
   it("stops when its signal aborts, with what is recorded so far", async () => {
     const out = join(directory, "stopped");
     const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
@@ -219,7 +252,8 @@ describe.skipIf(redis.url === undefined)("waitForBenchRun", () => {
         signal: controller.signal,
         pollMilliseconds: 20,
       });
-      expect(wait).toEqual({ recorded: 0, failures: [], interrupted: true });
+      // Its jobs are all still queued, for the workers to come.
+      expect(wait).toEqual({ recorded: 0, failures: [], interrupted: true, missingJobs: 0 });
     } finally {
       await store.close();
     }
@@ -275,9 +309,28 @@ describe.skipIf(dedicatedMissing !== undefined)("waitForBenchRun while Redis is 
       pollMilliseconds: 20,
     });
     expect(performance.now() - started).toBeLessThan(bound);
-    expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false });
+    expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false, missingJobs: 0 });
     // Redis was really away: the queue's own connection was refused meanwhile.
     expect(errors.join("\n")).toMatch(/ECONNREFUSED/);
+  }, 30_000);
+
+  it("ends when Redis comes back empty, counting the pairs whose jobs it lost", async () => {
+    const { server, enqueued, queue, store } = await enqueuedOnDedicatedRedis();
+    const waiting = waitForBenchRun({
+      url: server.url,
+      queue,
+      store,
+      runId: enqueued.runId,
+      pairs: enqueued.pairs,
+      pollMilliseconds: 20,
+      jobCheckPolls: 5,
+    });
+    await sleep(200);
+    await server.kill();
+    await sleep(300);
+    await server.restart();
+    const wait = await waiting;
+    expect(wait).toEqual({ recorded: 0, failures: [], interrupted: false, missingJobs: 20 });
   }, 30_000);
 
   it("stops at its signal within its bound while Redis is away, and its caller's queue still closes", async () => {
@@ -297,7 +350,8 @@ describe.skipIf(dedicatedMissing !== undefined)("waitForBenchRun while Redis is 
       pollMilliseconds: 20,
     });
     expect(performance.now() - started).toBeLessThan(bound);
-    expect(wait).toEqual({ recorded: 0, failures: [], interrupted: true });
+    // Whether the jobs are still queued is unknown.
+    expect(wait).toEqual({ recorded: 0, failures: [], interrupted: true, missingJobs: undefined });
     expect(seen.started).toEqual([[20, 0]]);
     expect(seen.stopped).toBe(1);
     // The wait left no command waiting on the caller's queue, whose QUIT would otherwise wait behind it.

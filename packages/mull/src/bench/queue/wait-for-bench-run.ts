@@ -34,6 +34,11 @@ export interface WaitForBenchRunOptions {
    * (events missed, or pairs recorded outside the queue); default 10.
    */
   readonly gracePolls?: number | undefined;
+  /**
+   * Polls between looks at whether the jobs of the pairs still pending are in the queue; default 10. Two
+   * looks in a row that find some gone (Redis restarted empty, or was flushed) end the wait.
+   */
+  readonly jobCheckPolls?: number | undefined;
 }
 
 /** How the wait ended. */
@@ -44,6 +49,12 @@ export interface BenchRunWait {
   readonly failures: readonly QueuedPairFailure[];
   /** True when the signal stopped the wait first. */
   readonly interrupted: boolean;
+  /**
+   * Pairs neither recorded nor failed whose job is not in the queue: no worker will run them, and only
+   * enqueueing them again does (`--resume`). The wait ends when two looks in a row find some; on an
+   * interrupted wait it is what one last look found, or undefined when Redis did not answer in time.
+   */
+  readonly missingJobs: number | undefined;
 }
 
 /**
@@ -88,6 +99,58 @@ async function failedJobsOf(
   return failed.map((jobId, index) => ({ jobId, error: reasons[index] ?? "" }));
 }
 
+/** How many job ids one `EXISTS` asks about. */
+const existsBatch = 500;
+
+/** The jobs among `jobIds` that are not in the queue (neither waiting, running, delayed nor failed). */
+async function missingJobsOf(
+  redis: Redis,
+  queue: Queue<PairJobData>,
+  jobIds: readonly string[],
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (let start = 0; start < jobIds.length; start += existsBatch) {
+    const batch = jobIds.slice(start, start + existsBatch);
+    const pipeline = redis.pipeline();
+    for (const jobId of batch) pipeline.exists(queue.toKey(jobId));
+    const answers = (await pipeline.exec()) ?? [];
+    for (const [index, jobId] of batch.entries()) {
+      const [error, exists] = answers[index] ?? [new Error("no answer"), 0];
+      if (error) throw error;
+      if (exists === 0) missing.push(jobId);
+    }
+  }
+  return missing;
+}
+
+/**
+ * How many of `jobIds` are not in the queue, asked once when a wait is interrupted; undefined when Redis is
+ * away or does not answer within `queueAnswerMilliseconds`.
+ */
+async function lastJobCheck(
+  redis: Redis,
+  queue: Queue<PairJobData>,
+  jobIds: readonly string[],
+): Promise<number | undefined> {
+  if (redis.status !== "ready") return undefined;
+  const timer = new AbortController();
+  const late = sleep(queueAnswerMilliseconds, timer.signal).then(
+    () => undefined,
+    () => undefined,
+  );
+  try {
+    return await Promise.race([
+      missingJobsOf(redis, queue, jobIds).then(
+        (missing) => missing.length,
+        () => undefined,
+      ),
+      late,
+    ]);
+  } finally {
+    timer.abort();
+  }
+}
+
 /**
  * Closes the connection that follows the queue's events, within `queueAnswerMilliseconds`. BullMQ's
  * `close()` first waits for the connection to be ready, which never comes while Redis is away: past the
@@ -119,7 +182,11 @@ async function closeEvents(events: QueueEvents): Promise<void> {
  * (a pair recorded by a job that then died, events trimmed away) are read from it, and the wait ends on
  * what it holds. Failed jobs kept from earlier runs are never read. While Redis is away (before the wait
  * or during it) the wait goes on counting the store and ends at the signal; Redis is never waited on for
- * more than `queueAnswerMilliseconds` before the first poll or after the last.
+ * more than `queueAnswerMilliseconds` before the first poll or after the last. Every `jobCheckPolls` polls
+ * while Redis answers, the jobs of the pairs still pending are looked for: when two looks in a row find
+ * some gone (Redis restarted empty, or flushed), and the store does not hold them either, no worker will
+ * ever run them and the wait ends, saying how many (`missingJobs`). An interrupted wait looks once more, so
+ * that its caller can say whether the workers go on with the rest.
  *
  * @example
  * const wait = await waitForBenchRun({ url, queue, store, runId, pairs, progress });
@@ -128,6 +195,7 @@ async function closeEvents(events: QueueEvents): Promise<void> {
 export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<BenchRunWait> {
   const { queue, store, runId, pairs, progress, signal } = options;
   const gracePolls = Math.max(1, options.gracePolls ?? 10);
+  const jobCheckPolls = Math.max(1, options.jobCheckPolls ?? 10);
   const pairOfJob = new Map(
     pairs.map((pair) => [pairJobId(runId, pair.problemId, pair.strategy), pair] as const),
   );
@@ -196,9 +264,31 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
       },
     );
 
+    /** The job ids of the pairs neither recorded nor failed. */
+    const pendingJobIds = () =>
+      [...pairOfJob]
+        .filter(([, pair]) => {
+          const key = pairKey(pair.problemId, pair.strategy);
+          return !shown.has(key) && !failures.has(key);
+        })
+        .map(([jobId]) => jobId);
+    /** The look at the pending pairs' jobs under way, and the answer of the last one. */
+    let jobCheck: Promise<void> | undefined;
+    let jobCheckAnswer: readonly string[] | undefined;
+    /** Looks in a row that found jobs missing. */
+    let missingLooks = 0;
+    let polls = 0;
     /** The store's count at each of the last polls, oldest first. */
     const counted: number[] = [];
+    const ended = (missingJobs: number | undefined): BenchRunWait => ({
+      recorded: shown.size,
+      // In the run's order, for messages that list the first few.
+      failures: pairs.flatMap((pair) => failures.get(pairKey(pair.problemId, pair.strategy)) ?? []),
+      interrupted: signal?.aborted === true && shown.size + failures.size < pairs.length,
+      missingJobs,
+    });
     while (true) {
+      polls += 1;
       for (const { jobId, correct } of completedJobs.splice(0)) {
         const pair = pairOfJob.get(jobId)!;
         show(pair.problemId, pair.strategy, correct);
@@ -217,13 +307,32 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
       if (shown.size < (counted.length === gracePolls ? counted[0]! : 0) || (ending && shown.size < count)) {
         await readStore();
       }
-      if (shown.size + failures.size >= pairs.length || signal?.aborted === true) {
-        return {
-          recorded: shown.size,
-          // In the run's order, for messages that list the first few.
-          failures: pairs.flatMap((pair) => failures.get(pairKey(pair.problemId, pair.strategy)) ?? []),
-          interrupted: shown.size + failures.size < pairs.length,
-        };
+      if (shown.size + failures.size >= pairs.length) return ended(0);
+      if (signal?.aborted === true) return ended(await lastJobCheck(redis, queue, pendingJobIds()));
+      if (jobCheckAnswer !== undefined) {
+        const answer = jobCheckAnswer;
+        jobCheckAnswer = undefined;
+        let missing = answer.length;
+        if (missing > 0) {
+          // A job removed on completion leaves its pair in the store: only pairs it lacks are missing.
+          await readStore();
+          const pending = new Set(pendingJobIds());
+          missing = answer.filter((jobId) => pending.has(jobId)).length;
+        }
+        missingLooks = missing > 0 ? missingLooks + 1 : 0;
+        if (missingLooks >= 2) return ended(missing);
+      }
+      // Only while Redis answers: otherwise the look would wait for it, and the store is counted meanwhile.
+      if (polls % jobCheckPolls === 0 && jobCheck === undefined && redis.status === "ready") {
+        jobCheck = missingJobsOf(redis, queue, pendingJobIds()).then(
+          (missing) => {
+            jobCheckAnswer = missing;
+            jobCheck = undefined;
+          },
+          () => {
+            jobCheck = undefined;
+          },
+        );
       }
       await sleep(options.pollMilliseconds ?? 500, signal).catch(() => undefined);
     }

@@ -50,7 +50,7 @@ describe("createBenchProgress (plain lines)", () => {
     ]);
   });
 
-  it("counts pairs of unknown correctness (recorded by other processes) as done, not in the accuracy", () => {
+  it("counts pairs of unknown correctness (recorded by other processes) as done, not in the accuracy, and says so", () => {
     const { lines, stream } = capture();
     const clock = manualClock(0);
     const progress = createBenchProgress({ stream, interactive: false, clock });
@@ -60,7 +60,9 @@ describe("createBenchProgress (plain lines)", () => {
     progress.advance({ problemId: "p1", strategy: "greedy", correct: true });
     progress.advance({ problemId: "p2", strategy: "greedy", correct: false });
     progress.stop();
-    expect(lines.at(-1)).toBe("bench: 3/4 pairs (75.0%), 3.00 pairs/s, ETA 0s, accuracy so far 50.0%\n");
+    expect(lines.at(-1)).toBe(
+      "bench: 3/4 pairs (75.0%), 3.00 pairs/s, ETA 0s, accuracy of the 2 graded pairs 50.0%\n",
+    );
   });
 
   it("does not repeat the last line at the end when the last pair's line is already out", () => {

@@ -89,9 +89,15 @@ export function createBenchProgress(options: BenchProgressOptions = {}): BenchPr
     etaText: formatDuration(current.etaSeconds),
     accuracy: current.accuracy === undefined ? "-" : `${(current.accuracy * 100).toFixed(1)}%`,
   });
-  // On a resume the accuracy covers only the pairs run now: the earlier ones' grades are not read back.
+  // On a resume the accuracy covers only the pairs run now: the earlier ones' grades are not read back. Pairs
+  // counted without their grade (recorded by another process, learnt from the store) are not in it either,
+  // and the label says how many are.
   const accuracyLabel = (): string =>
-    doneAtStart > 0 ? `accuracy of the ${graded} graded pairs run now` : "accuracy so far";
+    doneAtStart > 0
+      ? `accuracy of the ${graded} graded pairs run now`
+      : graded < done
+        ? `accuracy of the ${graded} graded pairs`
+        : "accuracy so far";
   const line = (current: Snapshot): string => {
     const percent = current.total === 0 ? 100 : (current.done / current.total) * 100;
     const values = payload(current);

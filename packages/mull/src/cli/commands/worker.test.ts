@@ -185,7 +185,9 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
       expect(failed.stderr).toContain(
         `1 of ${problemCount} pairs failed after their attempts (${problemCount - 1} recorded`,
       );
-      expect(failed.stderr).toMatch(/problem sum-5, strategy greedy: .*this problem is refused/);
+      // The pair is named once, by its own failure.
+      expect(failed.stderr).toMatch(/\n {2}problem sum-5, strategy greedy failed: .*this problem is refused/);
+      expect(failed.stderr).not.toContain("strategy greedy: problem sum-5");
       // Worded for a queued run: the user enqueues again rather than resuming a process.
       expect(failed.stderr).toContain("enqueue again with the same flags and --resume to retry it");
       expect(failed.stderr).not.toContain("continue with --resume");
@@ -267,4 +269,29 @@ describe("mull worker: refusals before the queue opens", () => {
         "(leave --store out for a run directory)\n",
     );
   });
+  it("refuses at once, in one line, a Redis that refuses the connection (exit 1) or a URL that is not Redis's (exit 2)", async () => {
+    const closed = await runCliCaptured("worker", "--queue", "redis://:SECRETPW@127.0.0.1:1");
+    expect(closed.code).toBe(1);
+    expect(closed.stderr).toBe(
+      "mull: --queue: cannot connect to redis://:***@127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n",
+    );
+    const scheme = await runCliCaptured("worker", "--queue", "http://127.0.0.1:6379");
+    expect(scheme.code).toBe(2);
+    expect(scheme.stderr).toMatch(/^mull: --queue: expected a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
+  it.skipIf(redis.url === undefined)(
+    "refuses at once a login Redis refuses, naming --queue (exit 2)",
+    async () => {
+      const url = new URL(redis.url!);
+      url.username = "mull-no-such-user";
+      url.password = "SECRETPW";
+      const refused = await runCliCaptured("worker", "--queue", url.toString());
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^mull: --queue: cannot connect to redis:\/\/mull-no-such-user:\*\*\*@[^ ]+: WRONGPASS [^\n]*\n$/,
+      );
+      expect(refused.stderr).not.toContain("SECRETPW");
+    },
+  );
 });

@@ -1,6 +1,11 @@
 import { resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
-import { defaultQueueName, startPairWorker } from "../../bench/queue/index.ts";
+import {
+  checkQueueReachable,
+  defaultQueueName,
+  queueConnection,
+  startPairWorker,
+} from "../../bench/queue/index.ts";
 import { parseRunLocation, redactUrl } from "../../bench/store/index.ts";
 import { type BenchRecipe, benchOptionsFromRecipe } from "../bench-recipe.ts";
 import { checkQueueName } from "../check-queue-name.ts";
@@ -11,7 +16,9 @@ import { refuseEmptyStore } from "../refuse-empty-store.ts";
  * `mull worker`: takes (problem, strategy) jobs that `mull bench --queue` enqueued, runs each exactly as
  * `mull bench` would and records it in the run's store: a run directory every worker sees at the same
  * path, or a PostgreSQL run, opened with the worker's own `--store` URL (jobs carry the URL with its
- * password redacted; a job whose URL is `--store`'s redacted form uses `--store`). Runs until SIGTERM or SIGINT: it then stops
+ * password redacted; a job whose URL is `--store`'s redacted form uses `--store`). Redis is reached once
+ * first: a worker that cannot reach it, or whose login it refuses, stops at once; one that loses it later
+ * says so once and reconnects. Runs until SIGTERM or SIGINT: it then stops
  * taking jobs and finishes the running ones (a second signal quits at once; BullMQ gives those jobs to
  * another worker once their lock expires).
  */
@@ -50,6 +57,10 @@ export function workerCommand() {
       if (flags.store !== undefined) parseRunLocation("worker", flags.store);
       // Before the worker opens the queue: BullMQ would refuse the name with a stack trace.
       checkQueueName(flags.queueName, "--queue-name");
+      // Refused at once, in one line, rather than BullMQ retrying for ever: a URL that is not Redis's or a
+      // login Redis refuses exits 2 (ConfigError), an unreachable server 1. Once running, it reconnects.
+      queueConnection(flags.queue);
+      await checkQueueReachable(flags.queue);
       const worker = startPairWorker({
         url: flags.queue,
         queueName: flags.queueName,
