@@ -27,15 +27,22 @@ describe.skipIf(!lab.present)("token budgets of sc@2 on the embedded lab-v2-larg
     expect(await backend.countTokens({ kind: "text", text: "Q: 539-467+192=? A:" })).toBe(20);
     for (const maxTotalTokens of [30, 60]) {
       for (const seed of [1, 2, 3]) {
-        const result = await solve({
+        // A budget that cuts every sample mid-way leaves no candidate: what was spent is on the error.
+        const usage = await solve({
           problem,
           strategy: "sc@2",
           backend,
           profile: labProfile(),
           seed,
           budget: { maxTotalTokens },
-        });
-        const { promptTokens, completionTokens } = result.usage;
+        }).then(
+          (result) => result.usage,
+          (error: unknown) => {
+            if (!BudgetExhaustedError.isInstance(error)) throw error;
+            return error.spent?.usage;
+          },
+        );
+        const { promptTokens, completionTokens } = usage ?? {};
         expect(completionTokens).toBeGreaterThan(0);
         expect((promptTokens ?? 0) + (completionTokens ?? 0)).toBeLessThanOrEqual(maxTotalTokens);
       }
@@ -57,4 +64,59 @@ describe.skipIf(!lab.present)("token budgets of sc@2 on the embedded lab-v2-larg
     expect((error as BudgetExhaustedError).reason).toBe("tokens");
     expect((error as BudgetExhaustedError).spent?.usage).toMatchObject({ calls: 0 });
   });
+});
+
+describe.skipIf(!lab.present)("samples a token budget cuts mid-way, on the embedded lab-v2-large", () => {
+  let backend: LlamaCppBackend;
+  const profile = labProfile({ recommendedTemperature: 1 });
+
+  beforeAll(async () => {
+    backend = await createLlamaCppBackend({ model: "lab-v2-large", threads: 1 });
+  });
+
+  afterAll(async () => {
+    await backend?.dispose();
+  });
+
+  it("greedy under max_completion_tokens 10: the one sample is cut, so the budget ran out before any answer", async () => {
+    // Its solution, "\n412+307=719\n719-95=624\n#### 624", takes more than 10 tokens; cut at 10 it would
+    // answer "7".
+    for (const strategy of ["greedy", "single", "sc@1"]) {
+      const error = await solve({
+        problem: "412+307-95=?",
+        strategy,
+        backend,
+        profile,
+        seed: 5,
+        budget: { maxCompletionTokens: 10 },
+      }).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(BudgetExhaustedError.isInstance(error)).toBe(true);
+      expect((error as BudgetExhaustedError).reason).toBe("completion-tokens");
+      expect((error as BudgetExhaustedError).spent?.usage).toMatchObject({ completionTokens: 10, calls: 1 });
+    }
+  }, 60_000);
+
+  it("asc@4 under max_total_tokens 140: no cut sample votes, and the run is partial", async () => {
+    const result = await solve({
+      problem: "412+307-95=?",
+      strategy: "asc@4",
+      backend,
+      profile,
+      seed: 5,
+      budget: { maxTotalTokens: 140 },
+    });
+    expect(result).toMatchObject({ partial: true, stoppedBy: "tokens" });
+    expect(result.candidates.length).toBeGreaterThan(0);
+    expect(result.candidates.every((candidate) => candidate.finishReason === "stop")).toBe(true);
+    const votes = Object.values(result.votes ?? {}).reduce((sum, count) => sum + count, 0);
+    expect(votes).toBe(result.candidates.length);
+    // The cut sample was charged: the run spent more than its candidates' tokens.
+    const kept = result.candidates.reduce((sum, candidate) => sum + (candidate.completionTokens ?? 0), 0);
+    expect(result.usage.completionTokens).toBeGreaterThan(kept);
+    const { promptTokens = 0, completionTokens = 0 } = result.usage;
+    expect(promptTokens + completionTokens).toBeLessThanOrEqual(140);
+  }, 60_000);
 });

@@ -5,6 +5,8 @@ import { loadPromptTemplate } from "./prompts/index.ts";
 import { manualClock } from "./runtime/index.ts";
 import { type SolveOptions, solve } from "./solve.ts";
 import type { OutcomeScorer, ProcessRewardModel, Strategy } from "./spec/index.ts";
+import { strategyCatalog } from "./strategies/catalog.ts";
+import { twoAgreeEntry } from "./strategies/custom-entry.test-support.ts";
 import { createScriptedBackend } from "./testing/scripted-backend.ts";
 import { traceToTree } from "./trace/index.ts";
 
@@ -155,6 +157,25 @@ describe("solve", () => {
     });
     // Compared as exact strings the three answers tie, and the first one wins.
     expect((await run("exact")).answer).toBe("xy");
+  });
+
+  it("runs a strategy of the caller's named by its spec through the catalog option", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 3", "#### 4", "#### 3", "#### 3"] });
+    const catalog = [...strategyCatalog, twoAgreeEntry];
+    const result = await solve({ problem: "q", strategy: "two-agree@4", catalog, backend });
+    expect(result).toMatchObject({ strategy: "two-agree@4", answer: "3", stoppedBy: "complete" });
+    expect(result.candidates).toHaveLength(4);
+    expect(result.trace[0]).toMatchObject({
+      type: "run-start",
+      strategy: "two-agree@4",
+      parameters: { n: 4 },
+    });
+    await expect(solve({ problem: "q", strategy: "two-agree@4", backend })).rejects.toThrow(
+      /unknown spec "two-agree@4"; .*strategy: myStrategy/,
+    );
+    await expect(
+      solve({ problem: "q", strategy: "greedy", catalog: [{ forms: "greedy" }] as never, backend }),
+    ).rejects.toThrow(/^solve is invalid:\n {2}catalog\[0\]\.forms must be an array of spec forms/);
   });
 
   it("rejects bad input, naming the field", async () => {

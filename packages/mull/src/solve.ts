@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { answerFormatByName, answerFormatNames, autoAnswerFormat } from "./answers/index.ts";
 import { createBudget, type TokenPrice } from "./budget/index.ts";
-import { defaultPromptTemplate } from "./generation/index.ts";
+import { defaultPromptTemplate, samplingSettingsOption } from "./generation/index.ts";
 import {
   builtinPromptTemplate,
   builtinPromptTemplateNames,
@@ -33,7 +33,13 @@ import type {
   StrategyContext,
   ThinkingCues,
 } from "./spec/index.ts";
-import { parseStrategySpec, runStrategy } from "./strategies/index.ts";
+import {
+  parseStrategySpec,
+  runStrategy,
+  type StrategyEntry,
+  strategyCatalogOption,
+} from "./strategies/index.ts";
+import { strategyOption } from "./strategies/option-schemas.ts";
 import { usageAttributes, withSpan } from "./telemetry/index.ts";
 import { createTracer, usageByModel } from "./trace/index.ts";
 
@@ -43,6 +49,7 @@ export interface SolveOptions {
   readonly problem: Problem | string;
   /** A strategy, or its short name (`greedy`, `sc@8`, `bon@4`, `pf@16`, … — see `parseStrategySpec`). */
   readonly strategy: Strategy | string;
+  /** The model every generation goes to (a routing strategy's other models come from `resolveModel`). */
   readonly backend: Backend;
   /** Limits on what the run may spend; default none. */
   readonly budget?: BudgetLimits | undefined;
@@ -88,6 +95,11 @@ export interface SolveOptions {
    * (`["lab-small", "lab-large"]`); each name goes through `resolveModel`.
    */
   readonly route?: readonly string[] | undefined;
+  /**
+   * The entries a `strategy` string is read by (`parseStrategySpec`'s `catalog`); default
+   * `strategyCatalog`. A strategy of your own is named by its spec with `[...strategyCatalog, myEntry]`.
+   */
+  readonly catalog?: readonly StrategyEntry[] | undefined;
   /** Aborts the run; the strategy returns its best so far with `stoppedBy: "abort"`. */
   readonly signal?: AbortSignal | undefined;
   /** The run's clock; default the system's monotonic clock. */
@@ -114,16 +126,6 @@ function asksSomething(problem: Partial<Problem> | null): boolean {
 
 /** An option checked by what reads it (the strategy, the budget, the backend), or not at all. */
 const unchecked = z.unknown().optional();
-
-/** The keys of `SamplingSettings`: an unknown one (`temp`) is a typo. The backend checks the values. */
-const samplingSettings = z.strictObject({
-  temperature: unchecked,
-  topP: unchecked,
-  topK: unchecked,
-  minP: unchecked,
-  maxTokens: unchecked,
-  stop: unchecked,
-} satisfies Record<keyof SamplingSettings, unknown>);
 
 /** An answer format given as an object: its three methods, and a name. */
 const answerFormatObject = objectWithMethods<AnswerFormat>({
@@ -202,10 +204,9 @@ export const solveSettings = z.strictObject({
         return mustBe("a non-empty question", question);
       },
     }),
-  strategy: z.union(
-    [z.string(), objectWithMethods<Strategy>({ expected: "a strategy", noun: "strategy", methods: ["run"] })],
-    { error: expecting('a strategy (an object with a run method) or its spec, such as "sc@8"') },
-  ),
+  strategy: z.union([z.string(), strategyOption], {
+    error: expecting('a strategy (an object with a run method) or its spec, such as "sc@8"'),
+  }),
   backend: objectWithMethods<Backend>({
     expected: "a backend",
     noun: "backend",
@@ -213,7 +214,7 @@ export const solveSettings = z.strictObject({
   }),
   budget: unchecked,
   seed: integerSchema().default(0),
-  sampling: samplingSettings.optional(),
+  sampling: samplingSettingsOption.optional(),
   profile: z
     .custom<ModelProfile>(
       (value) =>
@@ -246,6 +247,7 @@ export const solveSettings = z.strictObject({
     })
     .optional(),
   route: z.array(z.string(), { error: expecting("an array of model names, smallest first") }).optional(),
+  catalog: strategyCatalogOption.optional(),
   signal: z.instanceof(AbortSignal, { error: expecting("an AbortSignal") }).optional(),
   clock: objectWithMethods<Clock>({ expected: "a clock", noun: "clock", methods: ["now"] }).optional(),
   price: unchecked,
@@ -291,6 +293,7 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
           prm: options.prm ?? profile?.processReward,
           resolveModel: options.resolveModel,
           defaultRoute: options.route,
+          catalog: options.catalog,
         })
       : options.strategy;
   const clock = options.clock ?? systemClock();

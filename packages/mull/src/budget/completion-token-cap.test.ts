@@ -9,15 +9,22 @@ describe("completionTokenCap", () => {
   it("shares what the token limits have left among a call's completions, after its prompt", () => {
     const budget = createBudget({ maxTotalTokens: 300 }, { clock });
     budget.charge({ calls: 1, promptTokens: 40, completionTokens: 60 });
-    expect(completionTokenCap(budget, 2, 40)).toBe(80);
+    expect(completionTokenCap(budget, 2, 40)).toEqual({ tokens: 80, limit: "tokens" });
     const completion = createBudget({ maxCompletionTokens: 50, maxTotalTokens: 1_000 }, { clock });
-    expect(completionTokenCap(completion, 1, 10)).toBe(50);
+    expect(completionTokenCap(completion, 1, 10)).toEqual({ tokens: 50, limit: "completion-tokens" });
+  });
+
+  it("names the limit that leaves the fewest, the total one on a tie", () => {
+    const both = createBudget({ maxCompletionTokens: 50, maxTotalTokens: 70 }, { clock });
+    expect(completionTokenCap(both, 1, 30)).toEqual({ tokens: 40, limit: "tokens" });
+    expect(completionTokenCap(both, 1, 20)).toEqual({ tokens: 50, limit: "tokens" });
+    expect(completionTokenCap(both, 1, 10)).toEqual({ tokens: 50, limit: "completion-tokens" });
   });
 
   it("is at least 1, and undefined when no token limit applies", () => {
     const spent = createBudget({ maxCompletionTokens: 5 }, { clock });
     spent.charge({ calls: 1, promptTokens: 3, completionTokens: 9 });
-    expect(completionTokenCap(spent, 4)).toBe(1);
+    expect(completionTokenCap(spent, 4)).toEqual({ tokens: 1, limit: "completion-tokens" });
     expect(completionTokenCap(createBudget({ maxCalls: 3 }, { clock }), 1)).toBeUndefined();
   });
 });

@@ -1,29 +1,47 @@
 import type { Budget } from "../spec/index.ts";
 
+/** The most tokens each completion of a call may generate under the budget, and the limit that sets it. */
+export interface CompletionTokenCap {
+  /** Tokens each completion may generate, at least 1. */
+  readonly tokens: number;
+  /**
+   * The token limit that leaves the fewest (`tokens` for `maxTotalTokens`, `completion-tokens` for
+   * `maxCompletionTokens`): the stop reason of a call whose completions it cut.
+   */
+  readonly limit: "tokens" | "completion-tokens";
+}
+
 /**
  * The most tokens each of `completions` may generate so that a call stays within what the budget's token
- * limits have left (`maxTotalTokens` after `promptTokens`, and `maxCompletionTokens`), at least 1;
- * `undefined` when the budget limits no tokens. A call asks no more than this as its `maxTokens`, so a
- * budget smaller than one sample is not overrun by a whole sample.
+ * limits have left (`maxTotalTokens` after `promptTokens`, and `maxCompletionTokens`), at least 1, with the
+ * limit that sets it; `undefined` when the budget limits no tokens. A call asks no more than this as its
+ * `maxTokens`, so a budget smaller than one sample is not overrun by a whole sample.
  *
  * @example
  * // 100 of 300 tokens spent, a call of 2 completions with a 40-token prompt: (300 − 100 − 40) / 2 = 80.
- * completionTokenCap(budget, 2, 40); // 80
+ * completionTokenCap(budget, 2, 40); // { tokens: 80, limit: "tokens" }
  */
 export function completionTokenCap(
   budget: Budget,
   completions: number,
   promptTokens = 0,
-): number | undefined {
+): CompletionTokenCap | undefined {
   const { limits } = budget;
   const usage = budget.spent().usage;
   const promptSpent = usage.promptTokens ?? 0;
   const completionSpent = usage.completionTokens ?? 0;
-  const left: number[] = [];
+  let left: number | undefined;
+  let limit: CompletionTokenCap["limit"] = "tokens";
   if (limits.maxTotalTokens !== undefined) {
-    left.push(limits.maxTotalTokens - promptSpent - completionSpent - promptTokens);
+    left = limits.maxTotalTokens - promptSpent - completionSpent - promptTokens;
   }
-  if (limits.maxCompletionTokens !== undefined) left.push(limits.maxCompletionTokens - completionSpent);
-  if (left.length === 0) return undefined;
-  return Math.max(1, Math.floor(Math.min(...left) / Math.max(1, completions)));
+  if (limits.maxCompletionTokens !== undefined) {
+    const completionLeft = limits.maxCompletionTokens - completionSpent;
+    if (left === undefined || completionLeft < left) {
+      left = completionLeft;
+      limit = "completion-tokens";
+    }
+  }
+  if (left === undefined) return undefined;
+  return { tokens: Math.max(1, Math.floor(left / Math.max(1, completions))), limit };
 }

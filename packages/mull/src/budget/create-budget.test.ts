@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { manualClock, systemClock } from "../runtime/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { createBudget } from "./create-budget.ts";
 
 describe("createBudget", () => {
@@ -101,6 +102,34 @@ describe("createBudget", () => {
       /budget\.maxCalls must be a number ≥ 0, got -1/,
     );
     expect(() => createBudget({ maxCostUsd: 1 }, { clock: manualClock() })).toThrow(/needs token prices/);
+  });
+
+  it("refuses a charge without calls, which would keep a limit on calls from ever running out", () => {
+    const budget = createBudget({ maxCalls: 2 }, { clock: manualClock() });
+    const charge = budget.charge as (usage: unknown) => void;
+    const error = thrownConfigError(() => charge({ promptTokens: 10, completionTokens: 5 }));
+    expect(error.message).toBe("budget.charge: usage.calls must be an integer ≥ 0, got undefined");
+    expect(error.field).toBe("usage.calls");
+    expect(thrownConfigError(() => charge({ promptTokens: -1, completionTokens: 5, calls: 1 })).message).toBe(
+      "budget.charge: usage.promptTokens must be a number ≥ 0 or undefined (not reported), got -1",
+    );
+    expect(thrownConfigError(() => charge(undefined)).field).toBe("usage");
+    // Nothing refused was counted; the calls that were charged still run the limit out.
+    expect(budget.spent().usage).toEqual({ promptTokens: 0, completionTokens: 0, calls: 0 });
+    budget.charge({ promptTokens: 10, completionTokens: 5, calls: 2 });
+    expect(budget.exhausted()).toBe("calls");
+    budget.close();
+  });
+
+  it("refuses a score charge that is not a count", () => {
+    const budget = createBudget({ maxScoreCalls: 2 }, { clock: manualClock() });
+    const error = thrownConfigError(() => budget.chargeScore(Number.NaN));
+    expect(error.message).toBe("budget.chargeScore: calls must be an integer ≥ 0, got NaN");
+    expect(budget.spent().scoreCalls).toBe(0);
+    budget.chargeScore();
+    budget.chargeScore(1);
+    expect(budget.exhausted()).toBe("score-calls");
+    budget.close();
   });
 
   it("names missing or malformed arguments from plain JavaScript instead of failing on them", () => {

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
-import { expecting, numberSchema, objectWithMethods, parseOptions } from "../runtime/index.ts";
+import { checkInteger, expecting, numberSchema, objectWithMethods, parseOptions } from "../runtime/index.ts";
 import type { Budget, BudgetLimits, BudgetSpent, Clock, StopReason, Usage } from "../spec/index.ts";
 import { budgetShortfall } from "./budget-shortfall.ts";
 import { addUsage, emptyUsage } from "./usage.ts";
+import { usageFault } from "./usage-fault.ts";
 
 /** Prices of a model's tokens, in US dollars per million tokens. */
 export interface TokenPrice {
@@ -75,7 +76,10 @@ function costOf(usage: Usage, price: TokenPrice | undefined): number | undefined
 /**
  * The budget of one run: limits, what was spent, and a signal that fires when the time limit passes or
  * the caller aborts. `exhausted()` returns the first limit that ran out, in the order they ran out (a
- * limit of 0 has run out from the start). Call `close()` when the run ends.
+ * limit of 0 has run out from the start). Call `close()` when the run ends. `charge` refuses a usage
+ * that breaks the `Usage` contract (`usageFault`: `calls` missing or not an integer ≥ 0, a token count below 0) and
+ * `chargeScore` a call count that is not an integer ≥ 0, each with a `ConfigError`
+ * (`budget.charge: usage.calls must be an integer ≥ 0, got undefined`), before counting anything.
  *
  * @throws ConfigError for options without a clock (`createBudget: options: expected an object { clock,
  * signal, price }; got undefined`), a limit that is not a number ≥ 0, an unknown limit, or a money limit
@@ -169,11 +173,18 @@ export function createBudget(limits: BudgetLimits, options: CreateBudgetOptions)
       );
     },
     charge(spent: Usage) {
+      // A usage without calls would count none, and a limit on calls would never run out.
+      const fault = usageFault(spent);
+      if (fault !== undefined) {
+        throw new ConfigError(`budget.charge: ${fault.message}`, {
+          field: fault.field === undefined ? "usage" : `usage.${fault.field}`,
+        });
+      }
       usage = addUsage(usage, spent);
       checkSpending();
     },
     chargeScore(calls = 1) {
-      scoreCalls += calls;
+      scoreCalls += checkInteger("budget.chargeScore", "calls", calls, { minimum: 0 });
       checkSpending();
     },
     close() {

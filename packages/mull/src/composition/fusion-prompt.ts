@@ -2,7 +2,9 @@ import type { ChatMessage, Prompt } from "../spec/index.ts";
 
 /** A candidate as a fusing model reads it: its text, and the critique a `critique` layer wrote of it. */
 export interface FusedCandidate {
+  /** The candidate's solution text, as the model wrote it. */
   readonly text: string;
+  /** The critique a `critique` layer wrote of it; absent without such a layer. */
   readonly critique?: string | undefined;
 }
 

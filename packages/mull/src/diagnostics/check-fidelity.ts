@@ -16,6 +16,7 @@ export interface FidelityOptions {
   readonly samples?: number | undefined;
   /** Tokens per continuation; default 48. */
   readonly maxTokens?: number | undefined;
+  /** Strings that end a continuation, on both backends; default none. */
   readonly stop?: readonly string[] | undefined;
   /** Temperature of the sampling check; default 2 (flattens peaked models so their tails get sampled). */
   readonly temperature?: number | undefined;
@@ -36,6 +37,7 @@ export interface FidelityOptions {
   readonly divergenceThreshold?: number | undefined;
   /** Gumbel noise draws per position of the `divergence` check; default 64. */
   readonly divergenceDraws?: number | undefined;
+  /** Aborts the checks between and during backend calls. */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -43,9 +45,15 @@ export interface FidelityOptions {
 export interface FidelityReport {
   /** `truncated` if any check says so, else `differs` if any does, else `same`. */
   readonly verdict: FidelityVerdict;
+  /**
+   * The checks that ran (`logprobs`, `greedy`, `sampling`, `divergence`), each with its verdict and figures.
+   */
   readonly checks: readonly FidelityCheck[];
+  /** How many prompts both backends were run on. */
   readonly prompts: number;
+  /** Samples drawn from the candidate per prompt for the sampling check. */
   readonly samples: number;
+  /** Seed of the sampling check, so a run can be repeated. */
   readonly seed: number;
   /** Temperature of the sampling check's samples. */
   readonly temperature: number;

@@ -6,11 +6,15 @@ import { logprobDivergence } from "./logprob-divergence.ts";
 
 /** Options of {@link compareTeacherForced}. */
 export interface TeacherForcedOptions {
+  /** The backend trusted to be right, whose greedy continuations the candidate is forced along. */
   readonly reference: Backend;
+  /** The backend under test, which reads the reference's continuations (`score`). */
   readonly candidate: Backend;
+  /** Prompts both backends are run on. */
   readonly prompts: readonly Prompt[];
   /** Tokens generated per greedy continuation. */
   readonly maxTokens: number;
+  /** Strings that end a greedy continuation; default none. */
   readonly stop?: readonly string[] | undefined;
   /** Alternatives compared per position for the top-k overlap. */
   readonly topK: number;
@@ -30,6 +34,7 @@ export interface TeacherForcedOptions {
      */
     readonly threshold: number;
   };
+  /** Aborts the comparison between and during backend calls. */
   readonly signal?: AbortSignal | undefined;
 }
 

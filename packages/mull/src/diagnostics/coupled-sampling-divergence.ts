@@ -15,6 +15,7 @@ export interface CoupledSamplingDivergence {
    * mismatch rate any shared noise could reach, and the expectation the Gumbel coupling estimates from above.
    */
   readonly meanTotalVariation: number;
+  /** The largest total-variation distance at any one position, from 0 to 1; 0 without positions. */
   readonly maxTotalVariation: number;
 }
 

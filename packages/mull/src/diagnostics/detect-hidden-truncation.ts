@@ -7,12 +7,17 @@ import { defaultTailCuts, describeTailCut, removesMore, type TailCut, tailPositi
 
 /** Options of {@link detectHiddenTruncation}. */
 export interface HiddenTruncationOptions {
+  /** The backend trusted to sample from the whole distribution (e.g. the embedded model). */
   readonly reference: Backend;
+  /** The backend under test, suspected of cutting the distribution's tail (top-k, top-p, min-p). */
   readonly candidate: Backend;
+  /** Prompts both backends are run on. */
   readonly prompts: readonly Prompt[];
   /** Samples drawn from the candidate per prompt. */
   readonly samples: number;
+  /** Tokens per sampled continuation, an integer ≥ 1. */
   readonly maxTokens: number;
+  /** Strings that end a continuation, on both backends; default none. */
   readonly stop?: readonly string[] | undefined;
   /**
    * Temperature of the candidate's samples. Above 1 flattens a peaked model's distribution so that its
@@ -25,6 +30,7 @@ export interface HiddenTruncationOptions {
   readonly alpha: number;
   /** Cuts tested; default {@link defaultTailCuts}. */
   readonly cuts?: readonly TailCut[] | undefined;
+  /** Aborts the test between and during backend calls. */
   readonly signal?: AbortSignal | undefined;
 }
 

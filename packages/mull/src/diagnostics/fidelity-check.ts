@@ -11,6 +11,7 @@ export type FidelityVerdict = "same" | "differs" | "truncated";
 export interface FidelityCheck {
   /** `logprobs`, `greedy` or `sampling`. */
   readonly name: string;
+  /** `same`, `differs` or `truncated`: what this check found of the candidate against the reference. */
   readonly verdict: FidelityVerdict;
   /** One line saying what was measured and why the verdict. */
   readonly detail: string;

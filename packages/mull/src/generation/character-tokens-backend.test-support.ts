@@ -20,16 +20,13 @@ export interface CharacterTokensBackend extends ScriptedBackend {
 /**
  * A scripted backend whose prompt tokens are its characters, as the lab models' are: it reports a
  * prompt's characters as its prompt tokens for each request, counts them so (`countTokens`, unless
- * `counts` is false), and writes `completionTokens` tokens per completion, fewer when `maxTokens` is lower.
+ * `counts` is false), and writes `completionTokens` tokens per completion; a lower `maxTokens` cuts it
+ * there, with finish reason `length`.
  */
 export function characterTokensBackend(options: CharacterTokensBackendOptions): CharacterTokensBackend {
   const scripted = createScriptedBackend({
-    respond: (request) =>
-      Array.from({
-        length: Math.min(request.maxTokens ?? options.completionTokens, options.completionTokens),
-      })
-        .fill("7")
-        .join(" "),
+    // A lower `maxTokens` cuts it there, finish reason `length`, as the scripted backend honours it.
+    respond: () => Array.from({ length: options.completionTokens }).fill("7").join(" "),
     capabilities: options.capabilities,
   });
   const counted: Prompt[] = [];

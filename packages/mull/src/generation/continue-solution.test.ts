@@ -33,6 +33,16 @@ describe("continueSolution under a total-token limit", () => {
     expect(backend.calls).toHaveLength(0);
   });
 
+  it("writes no piece when the budget cut the call below the run's maxTokens, and stops by its limit", async () => {
+    const backend = characterTokensBackend({ completionTokens: 12 });
+    const context = testStrategyContext({ backend, limits: { maxTotalTokens: 30 } });
+    const result = await continueSolution({ context, prompt, written, requiredBy: "test" });
+    // No maxTokens asked: the budget's 8 left after the 22-token prompt cut the 12-token piece.
+    expect(backend.calls[0]!.request.maxTokens).toBe(8);
+    expect(result).toMatchObject({ piece: undefined, stoppedBy: "tokens" });
+    expect(totalOf(context)).toBe(30);
+  });
+
   it("sizes by four characters a token on a backend that cannot count, which a longer tokenizer overruns", async () => {
     const backend = characterTokensBackend({ completionTokens: 10, counts: false });
     const context = testStrategyContext({ backend, limits: { maxTotalTokens: 30 } });

@@ -164,6 +164,56 @@ describe("generateRecorded: a call sized against the budget", () => {
     expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([12 - promptTokens]);
   });
 
+  it("leaves out a completion cut at the cap the budget lowered, records and charges it, and stops by the limit", async () => {
+    for (const [limits, limit] of [
+      [{ maxTotalTokens: promptTokens + 8 }, "tokens"],
+      [{ maxCompletionTokens: 8 }, "completion-tokens"],
+    ] as const) {
+      const backend = createScriptedBackend({ responses: ["#### 42", "a b c d e f g #### 7"] });
+      const context = testStrategyContext({ backend, limits });
+      const result = await generateRecorded({
+        context,
+        prompt,
+        n: 2,
+        plan: { calls: 1, completions: 2, promptTokens },
+        extractAnswers: true,
+      });
+      expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([4]);
+      expect(result.completions.map((completion) => completion.answer)).toEqual(["42"]);
+      expect(result).toMatchObject({ stoppedBy: limit, returned: 2 });
+      expect(context.budget.spent().usage).toEqual({ promptTokens, completionTokens: 2 + 4, calls: 1 });
+      const events = context.tracer.events();
+      expect(generations(events).map((event) => [event.text, event.finishReason])).toEqual([
+        ["#### 42", "stop"],
+        ["a b c d", "length"],
+      ]);
+      expect(notes(events)).toEqual([
+        `1 of 2 completions cut at 4 tokens by the budget's ${limit} limit: left out, as a sample cut mid-way is no sample`,
+      ]);
+    }
+  });
+
+  it("returns a completion that ended at the call's own maxTokens, under the budget's cap", async () => {
+    const backend = createScriptedBackend({ responses: ["a b c d e f g #### 7"] });
+    const context = testStrategyContext({
+      backend,
+      limits: { maxTotalTokens: 100 },
+      sampling: { maxTokens: 4 },
+    });
+    const result = await generateRecorded({
+      context,
+      prompt,
+      n: 1,
+      plan: { calls: 1, completions: 1, promptTokens },
+    });
+    expect(backend.calls[0]!.request.maxTokens).toBe(4);
+    expect(result.completions.map((completion) => [completion.text, completion.finishReason])).toEqual([
+      ["a b c d", "length"],
+    ]);
+    expect(result.stoppedBy).toBe("complete");
+    expect(notes(context.tracer.events())).toEqual([]);
+  });
+
   it("makes no call when the planned prompt leaves no token for each completion", async () => {
     for (const [maxTotalTokens, n] of [
       [promptTokens, 1],
@@ -185,5 +235,25 @@ describe("generateRecorded: a call sized against the budget", () => {
     const result = await generateRecorded({ context, prompt, n: 2, plan: { calls: 1, completions: 2 } });
     expect(result.stoppedBy).toBe("completion-tokens");
     expect(backend.calls).toHaveLength(0);
+  });
+});
+
+describe("generateRecorded: what the backend reports", () => {
+  it("refuses a usage without calls, naming the backend, before it is charged", async () => {
+    const inner = createScriptedBackend({ responses: ["#### 1"] });
+    const withoutCalls: Backend = {
+      describe: () => ({ kind: "mine", model: "m" }),
+      capabilities: (options) => inner.capabilities(options),
+      async generate(request, options) {
+        const result = await inner.generate(request, options);
+        const { calls: _calls, ...usage } = result.usage;
+        return { ...result, usage: usage as never };
+      },
+    };
+    const context = testStrategyContext({ backend: withoutCalls, limits: { maxCalls: 2 } });
+    await expect(generateRecorded({ context, prompt, n: 1 })).rejects.toThrow(
+      "mine backend (model m) returned usage without calls: usage.calls must be an integer ≥ 0, got undefined",
+    );
+    expect(context.budget.spent().usage).toEqual({ promptTokens: 0, completionTokens: 0, calls: 0 });
   });
 });

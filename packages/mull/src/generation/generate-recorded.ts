@@ -1,4 +1,4 @@
-import { type BudgetPlan, budgetShortfall, completionTokenCap, emptyUsage } from "../budget/index.ts";
+import { type BudgetPlan, budgetShortfall, checkBackendUsage, emptyUsage } from "../budget/index.ts";
 import { BackendCallError } from "../errors/index.ts";
 import { type RequirableCapability, requireCapability } from "../runtime/index.ts";
 // The file, not the folder's index: selection/ reads scoring/, which reads generation/.
@@ -14,6 +14,7 @@ import type {
   Usage,
 } from "../spec/index.ts";
 import { withGenerationSpan } from "../telemetry/index.ts";
+import { budgetTokenCut } from "./budget-token-cut.ts";
 import { cuttableCall } from "./cut-call.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
@@ -109,7 +110,7 @@ export interface RecordedCompletion extends Completion {
 export interface GenerateRecordedResult extends RecordedOutcome {
   /** The completions, in the backend's order, each recorded as a `generation` event. */
   readonly completions: readonly RecordedCompletion[];
-  /** Completions the backend returned, counting those left out as cut by an abort. */
+  /** Completions the backend returned, counting those left out as cut by an abort or by the budget. */
   readonly returned: number;
 }
 
@@ -134,9 +135,12 @@ function logprobsOf(completion: Completion): {
  * capabilities are checked; no call is started that the budget cannot afford (its `plan`, with a token
  * at least for each completion: a prompt that leaves none stops the call before it is made); the call's
  * usage is charged to the budget (its `maxTokens` capped to what the budget's token limits have left,
- * `completionTokenCap`); each completion is recorded as a `generation` event under `parentId` (the call's
- * usage on the first); log-probability sums and means are computed. An abort or a passed deadline during the
- * call is not an error: it comes back as the budget's stop reason. What the call had done by then is
+ * `budgetTokenCut`: a completion that ends at a cap the budget put below what the call asked, finish
+ * reason `length`, was cut mid-way by the budget: it is recorded and charged but not returned, a `note`
+ * says so, and the call stops by that limit, `tokens` or `completion-tokens`; one that ends at the call's
+ * own `maxTokens` is returned as any); each completion is recorded as a `generation` event under
+ * `parentId` (the call's usage on the first); log-probability sums and means are computed. An abort or a
+ * passed deadline during the call is not an error: it comes back as the budget's stop reason. What the call had done by then is
  * charged and recorded all the same, as far as the backend tells it (in its result, or through
  * `CallOptions.onAborted` before it rejects): tokens generated up to the abort and prompts read, its
  * completions cut there recorded with finish reason `abort` but not returned, those that had finished
@@ -144,7 +148,8 @@ function logprobsOf(completion: Completion): {
  * OpenTelemetry client span (`withGenerationSpan`), child of the active span.
  *
  * @throws CapabilityError when the backend lacks a capability in `requires`.
- * @throws BackendCallError when the backend returns no completions.
+ * @throws BackendCallError when the backend returns no completions, or a usage without `calls` or with a
+ * count below 0 (`checkBackendUsage`).
  * @example
  * const { completions, stoppedBy } = await generateRecorded({
  *   context,
@@ -195,11 +200,9 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
 
   const merged = mergeSampling(context.sampling, options.sampling);
   // A budget-checked call asks for no more tokens than the budget has left for each of its completions.
-  const cap = plan === undefined ? undefined : completionTokenCap(budget, n, plan.promptTokens);
-  const sampling =
-    cap === undefined || (merged.maxTokens !== undefined && merged.maxTokens <= cap)
-      ? merged
-      : { ...merged, maxTokens: cap };
+  const lowered =
+    plan === undefined ? undefined : budgetTokenCut(budget, n, plan.promptTokens, merged.maxTokens);
+  const sampling = lowered === undefined ? merged : { ...merged, maxTokens: lowered.maxTokens };
   const request = {
     prompt,
     n,
@@ -271,6 +274,7 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
       message: `${backend.describe().kind} backend does not report token counts: token limits cannot be enforced`,
     });
   }
+  checkBackendUsage(backend, result.usage);
   budget.charge(result.usage);
   if (aborted && (result.usage.promptTokens === undefined || result.usage.completionTokens === undefined)) {
     tracer.record({
@@ -288,10 +292,14 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   const cutByRun =
     aborted ||
     (signal.aborted && result.completions.some((completion) => completion.finishReason === "abort"));
-  // Every completion is recorded, those cut by an abort too (their finish reason says so), so that the trace
-  // accounts for all the work charged; those left out are not returned.
+  // A completion that ran into the cap the budget lowered is cut mid-way, so it is no sample either.
+  const cutByBudget = (completion: Completion) => lowered?.cut(completion) === true;
+  const budgetCut = result.completions.filter(cutByBudget).length;
+  // Every completion is recorded, those cut by an abort or by the budget too, so that the trace accounts
+  // for all the work charged; those left out are not returned.
   const leaveOut = (completion: Completion) =>
-    (options.dropAborted === true || cutByRun) && completion.finishReason === "abort";
+    ((options.dropAborted === true || cutByRun) && completion.finishReason === "abort") ||
+    cutByBudget(completion);
   const recorded = result.completions.map((completion, position): RecordedCompletion => {
     const { logprob, meanLogprob } = logprobsOf(completion);
     const calls = completion.toolCalls;
@@ -318,10 +326,20 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     const tokenCount = completion.completionTokens ?? completion.tokens?.length;
     return { ...completion, id, logprob, meanLogprob, tokenCount, answer, model: result.model };
   });
+  if (budgetCut > 0 && lowered !== undefined) {
+    tracer.record({ type: "note", parentId, message: lowered.note(budgetCut, recorded.length) });
+  }
   const completions = recorded.filter((completion) => !leaveOut(completion));
+  const stoppedBy: StopReason = cutByRun
+    ? cutReason(budget)
+    : budgetCut > 0 && lowered !== undefined
+      ? lowered.limit
+      : completions.length < recorded.length
+        ? cutReason(budget)
+        : "complete";
   return {
     completions,
-    stoppedBy: cutByRun || completions.length < recorded.length ? cutReason(budget) : "complete",
+    stoppedBy,
     usage: result.usage,
     returned: result.completions.length,
   };

@@ -37,5 +37,7 @@ export {
 } from "./prompt-tokens.ts";
 export type { RecordedCallOptions } from "./recorded-call-options.ts";
 export { resolveThinkingCues } from "./resolve-thinking-cues.ts";
+export { problemArgument, strategyContextArgument } from "./run-arguments.ts";
 export { type SampleCandidatesOptions, type SampleResult, sampleCandidates } from "./sample-candidates.ts";
+export { samplingSettingsOption } from "./sampling-settings-option.ts";
 export { withCue } from "./with-cue.ts";

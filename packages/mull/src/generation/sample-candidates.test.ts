@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { manualClock, seededRng } from "../runtime/index.ts";
+import { configRefusal } from "../runtime/rejection.test-support.ts";
 import type { AnswerFormat, Backend, BudgetLimits, StrategyContext } from "../spec/index.ts";
 import { createScriptedBackend, testStrategyContext } from "../testing/index.ts";
 import { characterTokensBackend } from "./character-tokens-backend.test-support.ts";
@@ -214,6 +215,100 @@ describe("sampleCandidates", () => {
   });
 });
 
+describe("sampleCandidates under a budget that cuts a sample", () => {
+  it("drops a sample cut at the maxTokens the budget lowered, keeps those that finished, and stops by its limit", async () => {
+    // Word tokens: samples of 2 and 10 tokens in turn; the prompt is "Q: 6*7=? A:", 3 tokens. One sample
+    // measures (2 tokens), then a call of two is asked for half of what is left each: 6, or 5.
+    const own = { question: "6*7=?", prompt: { kind: "text", text: "Q: 6*7=? A:" } } as const;
+    for (const [limits, limit, cap] of [
+      [{ maxTotalTokens: 20 }, "tokens", 6],
+      [{ maxCompletionTokens: 12 }, "completion-tokens", 5],
+    ] as const) {
+      const backend = createScriptedBackend({ responses: ["#### 42", "x x x x x x x x #### 41"] });
+      const context = contextFor(backend, limits);
+      const result = await sampleCandidates({ problem: own, n: 3, context });
+      expect(backend.calls.map((call) => [call.request.n, call.request.maxTokens]).at(-1)).toEqual([2, cap]);
+      expect(result.candidates.map((candidate) => [candidate.text, candidate.finishReason])).toEqual([
+        ["#### 42", "stop"],
+        ["#### 42", "stop"],
+      ]);
+      expect(result.stoppedBy).toBe(limit);
+      const cut = context.tracer
+        .events()
+        .filter((event) => event.type === "generation" && event.finishReason === "length");
+      expect(cut).toHaveLength(1);
+    }
+  });
+
+  it("keeps a sample that ends at the request's own maxTokens, which the budget did not lower", async () => {
+    const backend = createScriptedBackend({ responses: ["x x x x x x x x #### 41"] });
+    const context = contextFor(backend, { maxTotalTokens: 1_000 }, { maxTokens: 4 });
+    const result = await sampleCandidates({ problem, n: 2, context });
+    expect(backend.calls.map((call) => [call.request.n, call.request.maxTokens])).toEqual([[2, 4]]);
+    expect(result.candidates.map((candidate) => [candidate.text, candidate.finishReason])).toEqual([
+      ["x x x x", "length"],
+      ["x x x x", "length"],
+    ]);
+    expect(result.stoppedBy).toBe("complete");
+  });
+
+  it("keeps a sample the context's end cut short of the budget's cap: fewer tokens than asked", async () => {
+    const backend = createScriptedBackend({ responses: [{ text: "x x x", finishReason: "length" }] });
+    const context = contextFor(backend, { maxCompletionTokens: 100 });
+    const result = await sampleCandidates({ problem, n: 1, context });
+    expect(backend.calls[0]!.request.maxTokens).toBe(100);
+    expect(result).toMatchObject({
+      candidates: [{ text: "x x x", finishReason: "length" }],
+      stoppedBy: "complete",
+    });
+  });
+});
+
+describe("sampleCandidates checks its options", () => {
+  const backend = createScriptedBackend({ responses: ["#### 1"] });
+  const refusal = (options: unknown) =>
+    configRefusal(() => sampleCandidates(options as Parameters<typeof sampleCandidates>[0]));
+
+  it.each([
+    [0, "0"],
+    [-1, "-1"],
+    [1.5, "1.5"],
+    ["2", '"2"'],
+  ])("refuses n = %j, naming sampleCandidates", async (n, shown) => {
+    const error = await refusal({ problem, n, context: contextFor(backend) });
+    expect(error.message).toBe(`sampleCandidates: n must be an integer ≥ 1, got ${shown}`);
+    expect(error.field).toBe("n");
+  });
+
+  it("refuses an unknown key, such as a sampling setting outside sampling", async () => {
+    const error = await refusal({ problem, n: 1, context: contextFor(backend), temperature: 0 });
+    expect(error.message).toMatch(
+      /^sampleCandidates: temperature: unknown key \(sampleCandidates takes problem, n, context, sampling,/,
+    );
+    expect(error.field).toBe("temperature");
+    const typo = await refusal({ problem, n: 1, context: contextFor(backend), sampling: { temp: 0 } });
+    expect(typo.message).toMatch(
+      /^sampleCandidates: sampling\.temp: unknown key \(sampling takes temperature,/,
+    );
+  });
+
+  it("names a missing context or problem instead of failing on it", async () => {
+    const noContext = await refusal({ problem, n: 1 });
+    expect(noContext.message).toBe(
+      "sampleCandidates: context: missing; expected a strategy context (an object with backend, budget, rng, clock, tracer, …)",
+    );
+    const noBackend = await refusal({
+      problem,
+      n: 1,
+      context: { ...contextFor(backend), backend: undefined },
+    });
+    expect(noBackend.message).toMatch(/^sampleCandidates: context\.backend: missing; expected a backend/);
+    const noProblem = await refusal({ n: 1, context: contextFor(backend) });
+    expect(noProblem.field).toBe("problem");
+    expect(backend.calls).toHaveLength(0);
+  });
+});
+
 describe("sampleCandidates with a backend that reports no tokens", () => {
   it("notes that token limits cannot be enforced and does not crawl one completion at a time", async () => {
     const backend = createScriptedBackend({ responses: ["#### 1"], usage: "unreported" });
@@ -238,10 +333,15 @@ describe("sampleCandidates with a backend that counts prompt tokens", () => {
     const context = contextFor(backend, { maxTotalTokens: 30 });
     const result = await sampleCandidates({ problem: counted, n: 2, context });
     expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([10]);
-    expect(result.candidates.map((candidate) => candidate.completionTokens)).toEqual([10]);
+    // The 15-token sample cut at 10 by the budget is charged and recorded, but no candidate.
+    expect(result.candidates).toEqual([]);
     expect(result.stoppedBy).toBe("tokens");
     expect(totalOf(context)).toBe(30);
     expect(result.usage).toMatchObject({ promptTokens: 20, completionTokens: 10, calls: 1 });
+    expect(context.tracer.events()).toMatchObject([
+      { type: "generation", finishReason: "length", completionTokens: 10 },
+      { type: "note", message: expect.stringContaining("cut at 10 tokens by the budget's tokens limit") },
+    ]);
   });
 
   it("counts the prompt once however many calls it makes, then sizes them by the tokens reported", async () => {

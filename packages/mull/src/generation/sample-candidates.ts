@@ -1,5 +1,8 @@
+import { z } from "zod";
 import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
+import { expecting, integerSchema, objectWithMethods, parseOptions } from "../runtime/index.ts";
 import type {
+  Backend,
   Candidate,
   Problem,
   Prompt,
@@ -13,6 +16,8 @@ import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import { promptTokens } from "./prompt-tokens.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
+import { problemArgument, strategyContextArgument } from "./run-arguments.ts";
+import { samplingSettingsOption } from "./sampling-settings-option.ts";
 
 /** Options of `sampleCandidates`. */
 export interface SampleCandidatesOptions extends RecordedCallOptions {
@@ -43,6 +48,43 @@ export interface SampleCandidatesOptions extends RecordedCallOptions {
    */
   readonly cut?: AbortSignal | undefined;
 }
+
+const functionOption = (expected: string) =>
+  z.custom<(...parameters: never[]) => unknown>((value) => typeof value === "function", {
+    error: expecting(expected),
+  });
+
+/**
+ * The options of `sampleCandidates`, checked on every call (a strategy calls it each round, so the check is
+ * one strict parse): an unknown key is a typo (`temperature` belongs in `sampling`).
+ */
+const sampleCandidatesOptions = z.strictObject({
+  problem: problemArgument,
+  n: integerSchema({ minimum: 1 }),
+  context: strategyContextArgument.extend({
+    backend: objectWithMethods<Backend>({
+      expected: "a backend",
+      noun: "backend",
+      methods: ["describe", "capabilities", "generate"],
+    }),
+  }),
+  sampling: samplingSettingsOption.optional(),
+  logprobs: z.boolean({ error: expecting("a boolean") }).optional(),
+  parentId: z.string({ error: expecting("a trace event id (a string)") }).optional(),
+  topLogprobs: integerSchema({ minimum: 0 }).optional(),
+  prompt: z
+    .custom<Prompt>(
+      (value) =>
+        typeof value === "object" &&
+        value !== null &&
+        ["text", "chat"].includes((value as { kind?: unknown }).kind as string),
+      { error: expecting('a prompt ({ kind: "text", text } or { kind: "chat", messages })') },
+    )
+    .optional(),
+  scoreTokens: functionOption("a function of a completion's tokens").optional(),
+  watchCompletion: functionOption("a function that makes a token watcher").optional(),
+  cut: z.instanceof(AbortSignal, { error: expecting("an AbortSignal") }).optional(),
+} satisfies Record<keyof SampleCandidatesOptions, unknown>);
 
 /** One call's watcher: a fresh completion watcher for each completion index, made on its first token. */
 function callWatcher(make: () => (token: TokenLogprob) => TokenVerdict): TokenWatcher {
@@ -75,12 +117,17 @@ export interface SampleResult extends RecordedOutcome {
  * characters, which may undercount it on the first call). A budget whose tokens left do not hold the
  * prompt and one generated token makes no call: it returns no candidates, stopped by `tokens`. When the
  * budget, the deadline or the caller's signal cuts it short it returns what it has, with the reason in
- * `stoppedBy`. Each call passes a seed drawn from `context.rng`.
+ * `stoppedBy`. A completion the budget cut mid-way (it ran into the `maxTokens` the budget lowered, see
+ * `generateRecorded`) is no candidate: it is charged and recorded, and the sampling stops by that limit.
+ * Each call passes a seed drawn from `context.rng`.
  *
+ * @throws ConfigError for options it cannot use, naming the field: an unknown key (`temperature` belongs in
+ * `sampling`), an `n` that is not an integer ≥ 1, a missing `problem` or `context`.
  * @example
  * const { candidates, stoppedBy } = await sampleCandidates({ problem, n: 8, context });
  */
 export async function sampleCandidates(options: SampleCandidatesOptions): Promise<SampleResult> {
+  parseOptions(sampleCandidatesOptions, options, "sampleCandidates");
   const { problem, n, context } = options;
   const { backend, budget } = context;
   const prompt = options.prompt ?? problem.prompt ?? context.promptTemplate(problem);

@@ -2,6 +2,7 @@
 export interface ReliabilityBin {
   /** The bin's confidence range, `[lower, upper)` (the last bin includes 1). */
   readonly lower: number;
+  /** The bin's upper confidence bound, excluded except in the last bin (which ends at 1). */
   readonly upper: number;
   /** Predictions that fell in it. */
   readonly count: number;
@@ -13,6 +14,7 @@ export interface ReliabilityBin {
 
 /** A calibration summary: the reliability diagram's bins and the expected calibration error. */
 export interface Calibration {
+  /** The reliability diagram's equal-width bins, lowest confidence first, together covering 0 to 1. */
   readonly bins: readonly ReliabilityBin[];
   /** Σ over bins of (count / total) · |accuracy − confidence|; 0 when confidence matches accuracy. */
   readonly expectedCalibrationError: number;

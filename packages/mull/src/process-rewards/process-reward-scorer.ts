@@ -6,6 +6,7 @@ import { aggregateStepRewards, type StepAggregation } from "./aggregate-step-rew
 
 /** Options of `processRewardScorer`. */
 export interface ProcessRewardScorerOptions {
+  /** The process reward model that scores each step of a solution. */
   readonly prm: ProcessRewardModel;
   /** How the step rewards become the solution's score; default `min`. */
   readonly aggregation?: StepAggregation | undefined;

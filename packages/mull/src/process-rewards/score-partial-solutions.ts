@@ -9,14 +9,19 @@ import { aggregateStepRewards, type StepAggregation } from "./aggregate-step-rew
 export interface PartialSolution {
   /** Trace id of its last step's generation; the `score` event hangs under it. */
   readonly id: string;
+  /** Its steps so far, in order, as the PRM reads them. */
   readonly steps: readonly string[];
 }
 
 /** Options of `scorePartialSolutions`. */
 export interface ScorePartialSolutionsOptions {
+  /** The problem the partial solutions answer, as the PRM is shown it. */
   readonly problem: Problem;
+  /** The partial solutions to score, in order; one `score` event is recorded under each. */
   readonly partials: readonly PartialSolution[];
+  /** The process reward model that scores their steps. */
   readonly prm: ProcessRewardModel;
+  /** The run's context: its budget is charged for the call, its tracer records the events. */
   readonly context: StrategyContext;
   /** How the step rewards become the value recorded in each `score` event; default `last`. */
   readonly aggregation?: StepAggregation | undefined;

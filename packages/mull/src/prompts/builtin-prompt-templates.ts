@@ -11,8 +11,11 @@ import { promptTemplateFromSpec } from "./render-prompt-template.ts";
 export interface NamedPromptTemplate {
   /** A built-in name, or `file:<path>`. */
   readonly name: string;
+  /** `chat` for a chat endpoint's messages, `text` for a completions endpoint's one text. */
   readonly endpoint: "chat" | "text";
+  /** Turns a problem into the prompt it sends. */
   readonly render: PromptTemplate;
+  /** The spec it was made from; absent for a function template such as `lab`. */
   readonly spec?: PromptTemplateSpec | undefined;
 }
 

@@ -28,9 +28,13 @@ export interface PromptExample {
  * };
  */
 export interface PromptTemplateSpec {
+  /** `chat` (messages) or `text` (one text for a completions endpoint). */
   readonly endpoint: "chat" | "text";
+  /** The system message of a chat template; a text template has none. Default none. */
   readonly system?: string | undefined;
+  /** The prompt text, with `{question}` where the question goes. */
   readonly prompt: string;
+  /** Worked examples shown before the question, in order; default none. */
   readonly examples?: readonly PromptExample[] | undefined;
 }
 

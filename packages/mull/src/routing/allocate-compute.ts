@@ -92,6 +92,7 @@ const allocateComputeOptions = z.strictObject({
 
 /** What `allocateCompute` did for one problem. */
 export interface AllocatedProblem<P extends Problem = Problem> {
+  /** The problem, as given. */
   readonly problem: P;
   /**
    * The majority answer over every sample the problem got (with `probeModel`, over the extra samples alone
@@ -104,7 +105,9 @@ export interface AllocatedProblem<P extends Problem = Problem> {
   readonly probe: AnswerAgreement | undefined;
   /** Its claim on the extra samples (adaptive), else `undefined`. */
   readonly weight: number | undefined;
+  /** Every candidate drawn for it, probe included, in order. */
   readonly candidates: readonly Candidate[];
+  /** Votes (probability mass under `mass`) per answer key over the samples `answer` was chosen from. */
   readonly votes: Readonly<Record<string, number>> | undefined;
   /** Usage of every run for this problem. */
   readonly usage: Usage;

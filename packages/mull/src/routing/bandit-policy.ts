@@ -25,6 +25,7 @@ export const banditPolicyNames: readonly BanditPolicyName[] = ["ucb", "thompson"
  * randomness is the `rng` it is given.
  */
 export interface BanditPolicy {
+  /** The policy's name: `ucb` or `thompson`. */
   readonly name: BanditPolicyName;
   /**
    * The index in `arms` of the arm to pull next.

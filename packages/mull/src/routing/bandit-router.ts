@@ -23,7 +23,9 @@ import { ucbPolicy } from "./ucb-policy.ts";
 
 /** What one pull brought: a reward from 0 to 1 and a cost (tokens × price per token). */
 export interface BanditOutcome {
+  /** What the pull earned, from 0 to 1. */
   readonly reward: number;
+  /** What the pull cost, ≥ 0: tokens × the model's price per token. */
   readonly cost: number;
 }
 
@@ -43,7 +45,9 @@ export interface BanditRouterOptions {
 
 /** A multi-armed bandit over a pool of models: which to use next, and what each has earned so far. */
 export interface BanditRouter {
+  /** The name of the policy that chooses the arms: `ucb` or `thompson`. */
   readonly policy: BanditPolicyName;
+  /** The price of one unit of cost in reward (≥ 0): the router maximises reward − λ·cost. */
   readonly lambda: number;
   /** Chooses the arm for the next request and counts the pull; give back its outcome with `record` or `release`. */
   choose(): string;

@@ -3,9 +3,13 @@
  * `exclusiveMaximum` exclusive (a fraction in (0, 1]: `{ exclusiveMinimum: 0, maximum: 1 }`).
  */
 export interface NumberBounds {
+  /** The smallest value allowed, itself included; default none. */
   readonly minimum?: number | undefined;
+  /** The largest value allowed, itself included; default none. */
   readonly maximum?: number | undefined;
+  /** A value the number must be above, itself excluded; default none. */
   readonly exclusiveMinimum?: number | undefined;
+  /** A value the number must be below, itself excluded; default none. */
   readonly exclusiveMaximum?: number | undefined;
   /**
    * What the value must be, in words, where the bounds alone do not say it well (`an integer between 0

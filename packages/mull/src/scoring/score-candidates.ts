@@ -5,9 +5,13 @@ import { scoreRecorded } from "./score-recorded.ts";
 
 /** Options of `scoreCandidates`. */
 export interface ScoreCandidatesOptions {
+  /** The problem the candidates answer, as the scorer is shown it. */
   readonly problem: Problem;
+  /** The candidates to score, in order; one `score` event is recorded under each. */
   readonly candidates: readonly Candidate[];
+  /** The outcome scorer (a checker, a judge, a reward model). */
   readonly scorer: OutcomeScorer;
+  /** The run's context: its budget is charged for the call, its tracer records the events. */
   readonly context: StrategyContext;
 }
 

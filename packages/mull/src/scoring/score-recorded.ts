@@ -12,6 +12,7 @@ type ScoreEventInput = ScoreEventFields & Pick<ScoreEvent, "usage" | "model">;
 
 /** A scorer's answer for a batch: one result per solution, and what producing them cost. */
 export interface ScoredBatch<Result> {
+  /** One result per solution scored, in the order of `parentIds`. */
   readonly results: readonly Result[];
   /** Scorer calls made; 0 for programmatic checks. */
   readonly calls: number;
@@ -21,6 +22,7 @@ export interface ScoredBatch<Result> {
 
 /** Options of `scoreRecorded`. */
 export interface ScoreRecordedOptions<Result> {
+  /** The run's context: its budget plans and is charged for the call, its tracer records the events. */
   readonly context: StrategyContext;
   /** Trace ids of the solutions scored, in order: one `score` event hangs under each. */
   readonly parentIds: readonly string[];

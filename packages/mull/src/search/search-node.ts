@@ -4,10 +4,13 @@ import type { FinishReason } from "../spec/index.ts";
 export interface SearchNode {
   /** Trace id of the generation that wrote its last step (the run's node for the root). */
   readonly id: string | undefined;
+  /** The node it extends by one step; `undefined` for the root. */
   readonly parent: SearchNode | undefined;
+  /** The path's steps from the root, in order (empty for the root). */
   readonly steps: readonly string[];
   /** Complete: its last step is final, or it reached the step limit. */
   readonly final: boolean;
+  /** How its last step's generation ended (`stop`, `length`, …); `stop` for a final step. */
   readonly finishReason: FinishReason;
   /** Generated tokens of the whole path, when every step's count is known. */
   readonly tokens: number | undefined;
@@ -21,7 +24,10 @@ export interface SearchNode {
 
 /** One node to extend, `n` times, optionally with other sampling (a greedy look-ahead). */
 export interface ExpandRequest {
+  /** The node to extend by one step. */
   readonly node: SearchNode;
+  /** How many children to sample from it, an integer ≥ 1. */
   readonly n: number;
+  /** Sampling temperature of its children (≥ 0); default the search's `temperature`. */
   readonly temperature?: number | undefined;
 }

@@ -48,6 +48,7 @@ export interface SearchChoice {
 export interface SearchRun {
   /** The empty solution every path starts from. */
   readonly root: SearchNode;
+  /** The search's options with every default applied. */
   readonly settings: SearchSettings;
   /** Complete solutions found so far, each once, in the order they were found. */
   readonly finished: readonly SearchNode[];

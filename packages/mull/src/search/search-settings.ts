@@ -7,19 +7,31 @@ import type { FinalSelection, SearchOptions } from "./search-options.ts";
 
 /** The resolved settings of one search run: its options with every default applied. */
 export interface SearchSettings {
+  /** How a partial solution's step rewards become its value, which the search ranks by. */
   readonly aggregation: StepAggregation;
+  /** How a complete solution's step rewards are combined for the final pick; default `mean`. */
   readonly finalAggregation: StepAggregation;
+  /** How the answer is picked among complete solutions: `best`, `weighted-vote` or `majority`. */
   readonly select: FinalSelection;
+  /** Sampling temperature of the steps (≥ 0); the option's, else the run's, else 0.7. */
   readonly temperature: number;
+  /** How steps are delimited and written into the prompt; default one per line, `####` final. */
   readonly format: StepFormat;
+  /**
+   * Longest solution, in steps (an integer ≥ 1): a partial that reaches it counts as complete. Default 40.
+   */
   readonly maxSteps: number;
+  /** Most tokens of one step, an integer ≥ 1; default 256. */
   readonly maxStepTokens: number;
+  /** Most generated tokens of one whole solution (an integer ≥ 1); `undefined` for no limit. */
   readonly maxSolutionTokens: number | undefined;
 }
 
 /** The defaults a search strategy chooses for itself. */
 export interface SearchDefaults {
+  /** How the strategy values a partial solution when `aggregation` is not given. */
   readonly aggregation: StepAggregation;
+  /** How the strategy picks its answer when `select` is not given. */
   readonly select: FinalSelection;
 }
 

@@ -18,6 +18,7 @@ export type TopKOptions = z.input<typeof topKOptions>;
 export interface TopKResult {
   /** The `k` best, best first (ties: earlier first; unscored candidates rank last). */
   readonly kept: readonly Candidate[];
+  /** The other candidates, best first. */
   readonly dropped: readonly Candidate[];
 }
 

@@ -65,7 +65,7 @@ export interface Budget {
    * it to size the next batch.
    */
   affords(completions: number, tokensEach?: number): boolean;
-  /** Records the usage of a generation call. */
+  /** Records the usage of a generation call; a usage without `calls` or with a count below 0 is refused. */
   charge(usage: Usage): void;
   /** Records one or more scorer calls. */
   chargeScore(calls?: number): void;

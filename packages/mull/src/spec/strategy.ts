@@ -30,7 +30,13 @@ export interface SamplingSettings {
 
 /** Everything a strategy may use. Randomness, time and cancellation come in here, never from globals. */
 export interface StrategyContext {
-  /** The model its generations go to (`solve`'s `backend`); routing strategies resolve others by name. */
+  /**
+   * The model its generations go to (`solve`'s `backend`); routing strategies resolve others by name.
+   * Generate through `sampleCandidates` or `generateRecorded` (or a block built on them), never by
+   * calling `backend.generate` directly: those check and charge the budget, record `generation` events
+   * and draw seeds from `rng`, while a direct call is invisible to all of it (its usage counts as 0, it
+   * appears in no trace, and it is made even under `maxCalls: 0`).
+   */
   readonly backend: Backend;
   /**
    * The budget of this run. Under `runStrategy` it is the run's own child budget: its charges go through to
@@ -104,6 +110,8 @@ export interface Strategy {
    * Solutions' worth of generation it plans at once: N for sampling strategies, particles and beams; the
    * proposals per expansion for A* and ToT DFS, breadth × proposals for ToT BFS, simulations for MCTS,
    * particles × sweeps for particle Gibbs; 1 for a single sample. Servers size reservations and cost caps by it.
+   * An integer ≥ 1: `solve`, `runStrategy` and the wrappers refuse a strategy without such a count, a
+   * non-empty `name` or its `parameters` (an object).
    */
   readonly samples: number;
   /**

@@ -16,6 +16,10 @@ export interface Usage {
    * (`completion_tokens_details.reasoning_tokens`); included in `completionTokens`.
    */
   readonly reasoningTokens?: number | undefined;
-  /** Backend calls made (HTTP requests or embedded evaluations); always known. */
+  /**
+   * Backend calls made (HTTP requests or embedded evaluations); always known: a backend reports it for
+   * every call, since only it knows how many requests a call fanned out into (`generateRecorded` refuses
+   * a usage without it, and a budget's `charge` too).
+   */
   readonly calls: number;
 }

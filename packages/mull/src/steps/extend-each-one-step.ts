@@ -8,7 +8,9 @@ import { stepPrompt } from "./step-prompt.ts";
 
 /** One partial solution to extend, and how many next steps to sample for it. */
 export interface PartialToExtend {
+  /** The partial solution's steps so far (empty to write the first step). */
   readonly steps: readonly string[];
+  /** How many next steps to sample from it, an integer ≥ 1. */
   readonly n: number;
   /** Its trace node (the last step's generation). */
   readonly parentId?: string | undefined;
@@ -18,12 +20,15 @@ export interface PartialToExtend {
 
 /** Options of `extendEachOneStep`. */
 export interface ExtendEachOneStepOptions extends Omit<RecordedCallOptions, "parentId"> {
+  /** The problem the partial solutions answer. */
   readonly problem: Problem;
   /** Each extended under its own trace node: `parentId` is per partial. */
   readonly partials: readonly PartialToExtend[];
+  /** How steps are delimited and written into the prompt; default one per line, `####` final. */
   readonly format?: StepFormat | undefined;
   /** The run's cost meter; it sizes the wave against the budget. */
   readonly meter: StepCostMeter;
+  /** The problem's prompt; default `problem.prompt`, else `context.promptTemplate(problem)`. */
   readonly prompt?: Prompt | undefined;
 }
 

@@ -165,9 +165,18 @@ describe("extendOneStep under a total-token limit", () => {
       const result = await extendOneStep({ problem, steps: [], n: 1, context, meter });
       expect(backend.counted).toHaveLength(1);
       expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([30 - promptCharacters]);
-      expect(result.extensions).toHaveLength(1);
+      // The step the budget cut at those 11 tokens is charged, but no step.
+      expect(result).toMatchObject({ extensions: [], stoppedBy: "tokens" });
       expect(totalOf(context)).toBe(30);
     }
+  });
+
+  it("keeps a step that fits the tokens the budget left", async () => {
+    const backend = characterTokensBackend({ completionTokens: 30 - promptCharacters });
+    const context = contextFor(backend, { maxTotalTokens: 30 });
+    const result = await extendOneStep({ problem, steps: [], n: 1, context });
+    expect(result.extensions.map((extension) => extension.finishReason)).toEqual(["stop"]);
+    expect(result.stoppedBy).toBe("complete");
   });
 
   it("makes no call when the counted prompt leaves no token for the step", async () => {

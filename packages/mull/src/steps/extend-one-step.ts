@@ -14,6 +14,7 @@ import { stepPrompt } from "./step-prompt.ts";
 
 /** Options of `extendOneStep`. */
 export interface ExtendOneStepOptions extends RecordedCallOptions {
+  /** The problem the partial solution answers. */
   readonly problem: Problem;
   /** The partial solution's steps so far (empty to write the first step). */
   readonly steps: readonly string[];
@@ -52,11 +53,15 @@ export interface StepExtension {
   readonly steps: readonly string[];
   /** The step is the solution's last: it holds the final marker, or the model wrote nothing more. */
   readonly final: boolean;
+  /**
+   * How the step's generation ended: `stop` (the delimiter or the end), `length` (its token limit), `cut`, …
+   */
   readonly finishReason: FinishReason;
   /** Tokens generated for this step, when reported. */
   readonly completionTokens: number | undefined;
   /** Sum and mean of the step's token log-probabilities, when asked for and returned. */
   readonly logprob?: number | undefined;
+  /** Mean token log-probability of the step (≤ 0), when asked for and returned. */
   readonly meanLogprob?: number | undefined;
 }
 

@@ -21,8 +21,11 @@ export interface StepFormat {
 
 /** Options of `stepFormat`. */
 export interface StepFormatOptions {
+  /** What separates two steps, not empty; default `"\n"` (`"\n\n"` suits models that write paragraphs). */
   readonly delimiter?: string | undefined;
+  /** What opens the final step, not blank; default `####`. */
   readonly finalMarker?: string | undefined;
+  /** Text between a text prompt and the first step; default the delimiter. */
   readonly leading?: string | undefined;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { solve } from "../solve.ts";
 import type { RunStartEvent } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
@@ -125,6 +126,13 @@ describe("adaptiveConsistency", () => {
     expect((error as ConfigError).message).toBe(
       "adaptiveConsistency: threshold must be a number from 0 to 1, got 1.5",
     );
+  });
+
+  it("names itself and the inner strategy's samples when they are not a count", () => {
+    const inner = { ...selfConsistency({ n: 4 }), samples: -3 };
+    const error = thrownConfigError(() => adaptiveConsistency(inner));
+    expect(error.message).toBe("adaptiveConsistency: inner.samples must be an integer ≥ 1, got -3");
+    expect(error.field).toBe("inner.samples");
   });
 
   it("is the catalog's asc@N, a self-consistency of at most N samples", async () => {

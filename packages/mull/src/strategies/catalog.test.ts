@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { labProcessReward } from "../lab/index.ts";
+import { strategyCatalog } from "./catalog.ts";
+import { twoAgreeEntry } from "./custom-entry.test-support.ts";
 import { isSearchSpec } from "./find-strategy-entry.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 const prm = labProcessReward();
 
@@ -46,5 +49,15 @@ describe("the strategy catalog's step-level searches", () => {
       expect((error as ConfigError).field).toBe("strategy");
     }
     expect(() => parseStrategySpec("pf@16")).toThrow(/process reward model/);
+  });
+});
+
+describe("the strategy catalog", () => {
+  it("is frozen, so adding to it throws rather than doing nothing", () => {
+    const length = strategyCatalog.length;
+    expect(Object.isFrozen(strategyCatalog)).toBe(true);
+    expect(() => (strategyCatalog as StrategyEntry[]).push(twoAgreeEntry)).toThrow(TypeError);
+    expect(strategyCatalog).toHaveLength(length);
+    expect(() => parseStrategySpec("two-agree@4")).toThrow(/unknown spec "two-agree@4"/);
   });
 });

@@ -37,9 +37,16 @@ import {
 
 /**
  * Every strategy a spec can name, in the order help, errors and the README list them. Each entry is
- * declared beside its factory; adding a strategy is its file plus one line here.
+ * declared beside its factory; adding a strategy to mull is its file plus one line here.
+ *
+ * The array is frozen, so pushing to it throws. A strategy of your own is named by a spec through the
+ * `catalog` option of `parseStrategySpec`, `solve` and `findStrategyEntry` (`[...strategyCatalog,
+ * myEntry]`), or passed as itself (`solve({ strategy: myStrategy, … })`).
+ *
+ * @example
+ * await solve({ problem, backend, strategy: "two-agree@4", catalog: [...strategyCatalog, twoAgreeEntry] });
  */
-export const strategyCatalog: readonly StrategyEntry[] = [
+export const strategyCatalog: readonly StrategyEntry[] = Object.freeze([
   greedyEntry,
   singleEntry,
   selfConsistencyEntry,
@@ -78,4 +85,4 @@ export const strategyCatalog: readonly StrategyEntry[] = [
   glimpseRouterEntry,
   bigLittleDecoderEntry,
   architectureEntry,
-];
+]);

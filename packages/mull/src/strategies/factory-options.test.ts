@@ -162,7 +162,7 @@ const misspelled: readonly (readonly [string, () => unknown, string])[] = [
   [
     "parseStrategySpec",
     () => parseStrategySpec("sc@4", { scorr: scorer } as never),
-    "parseStrategySpec: scorr: unknown key (parseStrategySpec takes scorer, prm, resolveModel, defaultRoute)",
+    "parseStrategySpec: scorr: unknown key (parseStrategySpec takes scorer, prm, resolveModel, defaultRoute, catalog)",
   ],
   [
     "particleFilter",

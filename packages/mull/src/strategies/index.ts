@@ -11,6 +11,7 @@ export {
 } from "./early-stopping-consistency.ts";
 export { expandSpecBraces, expandSpecList, largestSpecExpansion } from "./expand-spec-braces.ts";
 export {
+  type FindStrategyEntryOptions,
   findStrategyEntry,
   isSearchSpec,
   largestSpecValue,
@@ -34,6 +35,7 @@ export { type SelfConsistencyOptions, selfConsistency } from "./self-consistency
 export { type SingleSampleOptions, singleSample } from "./single-sample.ts";
 export { specSamples } from "./spec-samples.ts";
 export { type StabilityVotingOptions, stabilityVoting } from "./stability-voting.ts";
+export { strategyCatalogOption } from "./strategy-catalog-option.ts";
 export type {
   CatalogLookup,
   NamedBackend,

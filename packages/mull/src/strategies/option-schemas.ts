@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { RunProgress } from "../budget/index.ts";
-import { expecting, numberSchema, objectWithMethods } from "../runtime/index.ts";
+import { expecting, integerRule, mustBe, numberSchema, objectWithMethods } from "../runtime/index.ts";
 import type {
   Backend,
   OutcomeScorer,
@@ -36,19 +36,48 @@ export const processRewardOption = objectWithMethods<ProcessRewardModel>({
 /** A sampling temperature: a number ≥ 0, as every backend takes it (0 is greedy). */
 export const temperatureOption = numberSchema({ minimum: 0 }).optional();
 
-/** A strategy, such as one per model of a cascade. */
+const sampleCount = integerRule({ minimum: 1 });
+
+/**
+ * Refuses the fields of a strategy that break the `Strategy` contract, each at its own path: a `name`
+ * that is not a non-empty string (results and traces report it), `parameters` that are not an object, a
+ * `samples` count that is not an integer ≥ 1 (wrappers split it into rounds, servers size costs by it), a
+ * `worstCaseTokens` that is not a function.
+ */
+function checkStrategyFields(strategy: Strategy, context: z.RefinementCtx): void {
+  const refuse = (field: keyof Strategy, expected: string): void => {
+    const input: unknown = strategy[field];
+    context.addIssue({ code: "custom", path: [field], input, message: mustBe(expected, input) });
+  };
+  const { name, parameters, samples, worstCaseTokens } = strategy as Partial<Record<keyof Strategy, unknown>>;
+  if (typeof name !== "string" || name === "") refuse("name", 'a non-empty string (its name, e.g. "sc@8")');
+  if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
+    refuse("parameters", "an object of its settings (e.g. { n: 8 })");
+  }
+  if (!sampleCount.accepts(samples)) refuse("samples", sampleCount.expected);
+  if (worstCaseTokens !== undefined && typeof worstCaseTokens !== "function") {
+    refuse("worstCaseTokens", "a function or undefined");
+  }
+}
+
+/**
+ * A strategy, such as one per model of a cascade: an object with `run`, a `name`, its `parameters` and
+ * a `samples` count (`Strategy`). Checked wherever a strategy is accepted (`solve`, `runStrategy`,
+ * wrappers), so that a bad field is named by whoever took it (`adaptiveConsistency: inner.samples must
+ * be an integer ≥ 1, got -3`) rather than by whatever reads it later.
+ */
 export const strategyOption = objectWithMethods<Strategy>({
   expected: "a strategy",
   noun: "strategy",
   methods: ["run"],
-});
+}).superRefine(checkStrategyFields);
 
-/** A sampling strategy, which a wrapper draws in rounds (`withSamples`). */
+/** A sampling strategy, which a wrapper draws in rounds (`withSamples`), with the fields of any strategy. */
 export const samplingStrategyOption = objectWithMethods<SamplingStrategy>({
   expected: "a sampling strategy",
   noun: "strategy",
   methods: ["run", "withSamples"],
-});
+}).superRefine(checkStrategyFields);
 
 /** A selector: a function that chooses the answer among candidates. */
 export const selectorOption = z.custom<Selector>((value) => typeof value === "function", {

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { labProcessReward } from "../lab/index.ts";
 import { programmaticScorer } from "../scoring/index.ts";
+import { strategyCatalog } from "./catalog.ts";
+import { twoAgreeEntry } from "./custom-entry.test-support.ts";
 import { findStrategyEntry } from "./find-strategy-entry.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 const scorer = programmaticScorer({ name: "checker", check: () => true });
 
@@ -158,6 +161,53 @@ describe("parseStrategySpec", () => {
     );
     expect(() => parseStrategySpec("esc@16w32")).toThrow(
       'strategy: "esc@16w32": earlyStoppingConsistency: window must be an integer from 1 to 16, got 32',
+    );
+  });
+});
+
+describe("parseStrategySpec with a catalog of the caller's", () => {
+  const catalog = [...strategyCatalog, twoAgreeEntry];
+
+  it("builds a strategy of the caller's from its spec through the catalog option", () => {
+    const strategy = parseStrategySpec(" Two-Agree@4 ", { catalog });
+    expect(strategy.name).toBe("two-agree@4");
+    expect(strategy.parameters).toEqual({ n: 4 });
+    expect(parseStrategySpec("sc@8", { catalog }).name).toBe("sc@8");
+  });
+
+  it("says, for an unknown spec, how a strategy of one's own is passed", () => {
+    expect(() => parseStrategySpec("two-agree@4")).toThrow(
+      /unknown spec "two-agree@4"; .*; in code, a strategy of your own is passed as itself \(strategy: myStrategy\) or named by a spec through its entry \(catalog: \[\.\.\.strategyCatalog, myEntry\]\)$/,
+    );
+  });
+
+  it("lists the given catalog's forms when a spec is not one of them", () => {
+    expect(() => parseStrategySpec("sc@8", { catalog: [twoAgreeEntry] })).toThrow(
+      'strategy: unknown spec "sc@8"; expected one of two-agree@N (',
+    );
+    expect(() => parseStrategySpec("two-agree@x", { catalog })).toThrow(
+      /malformed spec "two-agree@x"; expected two-agree@N \(numbers from 1 to 100000\); all forms: greedy, .*, two-agree@N$/,
+    );
+    expect(() => parseStrategySpec("two-agree@0", { catalog })).toThrow(
+      'strategy: "two-agree@0" gives N = 0 in two-agree@N; expected an integer from 1 to 100000',
+    );
+  });
+
+  it("checks what an entry of the caller's needs, as for the catalog's own", () => {
+    const scored: StrategyEntry = { ...twoAgreeEntry, forms: ["scored-vote@N"], needs: ["scorer"] };
+    expect(() => parseStrategySpec("scored-vote@4", { catalog: [scored] })).toThrow(
+      'strategy: "scored-vote@4" needs an outcome scorer',
+    );
+    expect(parseStrategySpec("scored-vote@4", { catalog: [scored], scorer }).name).toBe("two-agree@4");
+  });
+
+  it("refuses a catalog entry without what it must have, naming its index and field", () => {
+    const { kind: _kind, ...kindless } = twoAgreeEntry;
+    expect(() => parseStrategySpec("sc@8", { catalog: [...strategyCatalog, kindless] as never })).toThrow(
+      `parseStrategySpec: catalog[${strategyCatalog.length}].kind: missing; expected one of sampling, search, routing, composition`,
+    );
+    expect(() => parseStrategySpec("sc@8", { catalog: twoAgreeEntry as never })).toThrow(
+      "parseStrategySpec: catalog must be an array of strategy entries, such as [...strategyCatalog, myEntry], got",
     );
   });
 });

@@ -9,11 +9,11 @@ import {
   findStrategyEntry,
   largestSpecValue,
   splitModelRoute,
-  strategySpecForms,
   strategySpecText,
 } from "./find-strategy-entry.ts";
 import { functionOption, outcomeScorerOption, processRewardOption } from "./option-schemas.ts";
 import { repeatedRouteModel } from "./repeated-route-model.ts";
+import { strategyCatalogOption } from "./strategy-catalog-option.ts";
 import type { NamedBackend, StrategyDependencies, StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `parseStrategySpec`. */
@@ -29,6 +29,12 @@ export interface ParseStrategySpecOptions {
   readonly resolveModel?: ((name: string) => Backend) | undefined;
   /** The route of a routing spec that names none (`cascade@8`), cheapest model first; e.g. from `--small-model`. */
   readonly defaultRoute?: readonly string[] | undefined;
+  /**
+   * The entries specs are read by, in order, the first that reads a spec winning; default
+   * `strategyCatalog`. A strategy of your own joins specs as `[...strategyCatalog, myEntry]`, its entry
+   * declaring its forms (`two-agree@N`), what it needs and how `create` builds it.
+   */
+  readonly catalog?: readonly StrategyEntry[] | undefined;
 }
 
 const parseStrategySpecOptions = z.strictObject({
@@ -38,6 +44,7 @@ const parseStrategySpecOptions = z.strictObject({
   defaultRoute: z
     .array(z.string(), { error: expecting("an array of model names, smallest first") })
     .optional(),
+  catalog: strategyCatalogOption.optional(),
 } satisfies Record<keyof ParseStrategySpecOptions, unknown>);
 
 function routeModels(
@@ -95,32 +102,44 @@ function entryNumbers(entry: StrategyEntry): string {
   return `${decimalPart}; ${integers.join(", ")}: ${integers.length === 1 ? "a whole number" : "whole numbers"} from 1 to ${largestSpecValue}`;
 }
 
-const searchForms = strategyCatalog
-  .filter((entry) => entry.kind === "search")
-  .flatMap((entry) => entry.forms);
+/** The forms of a catalog's entries, or of those of one kind, in catalog order. */
+function formsOf(catalog: readonly StrategyEntry[], kind?: StrategyEntry["kind"]): string[] {
+  return catalog.filter((entry) => kind === undefined || entry.kind === kind).flatMap((entry) => entry.forms);
+}
 
 /**
  * A strategy from its spec, as the strategy catalog (`strategyCatalog`) declares them: `greedy`,
  * `single`, `sc@N` / `maj@N`, `rs@N`, `wv@N`, `wv-prob@N`, `wv-mean-prob@N`, `bon@N`, and the step-level
  * searches guided by `prm` (`pf@16`, `beam@16x4`, `beam-la1@16x4`, `dvts@16x4`, `astar@8`, `mcts@32`, …).
  * Case and surrounding spaces are ignored. A routing strategy names its models after a colon, smallest first
- * (`cascade@8:lab-small>lab-large`, resolved by `resolveModel`), or takes `defaultRoute`.
+ * (`cascade@8:lab-small>lab-large`, resolved by `resolveModel`), or takes `defaultRoute`. A strategy of
+ * your own is read from its spec when `catalog` lists its entry.
  *
  * @throws ConfigError for a `text` that is not a string (`parseStrategySpec: text must be a strategy spec
  * (a string such as "sc@8"), got undefined`), for an unknown key of `options` or one of the wrong kind (`parseStrategySpec: scorr:
- * unknown key (parseStrategySpec takes scorer, prm, resolveModel, defaultRoute)`); naming the spec and
- * listing the forms when it is not one of them, when a strategy
+ * unknown key (parseStrategySpec takes scorer, prm, resolveModel, defaultRoute, catalog)`), such as a
+ * catalog entry without a field it must have (`catalog[38].create`); naming the spec and listing the
+ * catalog's forms when it is not one of them (with how a strategy of your own is passed), when a strategy
  * that needs a scorer is given without one, a search without a process reward model, a router without
  * two models it can resolve, or another strategy with a model route; and, naming the spec, for numbers
  * its factory refuses (`asc@16t2`: a threshold above 1).
  * @example
  * const strategy = parseStrategySpec("bon@8", { scorer: checker });
+ * const twoAgreeEntry: StrategyEntry = {
+ *   forms: ["two-agree@N"],
+ *   kind: "sampling",
+ *   summary: "votes until two samples agree, at most N",
+ *   needs: [],
+ *   create: ({ N }) => twoAgree({ n: N! }),
+ * };
+ * const mine = parseStrategySpec("two-agree@4", { catalog: [...strategyCatalog, twoAgreeEntry] });
  */
 export function parseStrategySpec(text: string, options: ParseStrategySpecOptions = {}): Strategy {
   if (typeof text !== "string") throw optionError("parseStrategySpec", "text", text, strategySpecText);
   checkFactoryOptions(parseStrategySpecOptions, options, "parseStrategySpec");
+  const catalog = options.catalog ?? strategyCatalog;
   const { route } = splitModelRoute(text);
-  const match = findStrategyEntry(text);
+  const match = findStrategyEntry(text, { catalog });
   if (match?.values === undefined) {
     const outOfRange = match?.outOfRange;
     if (match !== undefined && outOfRange !== undefined) {
@@ -133,7 +152,7 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
     }
     if (match?.entry.kind === "search") {
       throw new ConfigError(
-        `strategy: malformed search spec ${JSON.stringify(text)}; expected ${searchForms.join(", ")} ` +
+        `strategy: malformed search spec ${JSON.stringify(text)}; expected ${formsOf(catalog, "search").join(", ")} ` +
           `(numbers from 1 to ${largestSpecValue})`,
         { field: "strategy" },
       );
@@ -141,7 +160,7 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
     if (match !== undefined) {
       throw new ConfigError(
         `strategy: malformed spec ${JSON.stringify(text)}; expected ${match.entry.forms.join(", ")} ` +
-          `(${entryNumbers(match.entry)}); all forms: ${strategySpecForms.join(", ")}`,
+          `(${entryNumbers(match.entry)}); all forms: ${formsOf(catalog).join(", ")}`,
         { field: "strategy" },
       );
     }
@@ -153,8 +172,10 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
       );
     }
     throw new ConfigError(
-      `strategy: unknown spec ${JSON.stringify(text)}; expected one of ${strategySpecForms.join(", ")} ` +
-        `(numbers from 1 to ${largestSpecValue}, or a decimal above 0 for a threshold or factor, as in glimp@0.5)`,
+      `strategy: unknown spec ${JSON.stringify(text)}; expected one of ${formsOf(catalog).join(", ")} ` +
+        `(numbers from 1 to ${largestSpecValue}, or a decimal above 0 for a threshold or factor, as in glimp@0.5); ` +
+        "in code, a strategy of your own is passed as itself (strategy: myStrategy) or named by a spec " +
+        "through its entry (catalog: [...strategyCatalog, myEntry])",
       { field: "strategy" },
     );
   }

@@ -153,6 +153,49 @@ describe("runStrategy", () => {
     expect(stopped.usage).toEqual({ promptTokens: 0, completionTokens: 0, calls: 0 });
   });
 
+  it("names a strategy whose run returns something other than an outcome, instead of failing on it", async () => {
+    const returning = (outcome: unknown): Strategy => ({
+      name: "two-agree@4",
+      parameters: {},
+      samples: 4,
+      run: async () => outcome as never,
+    });
+    const backend = createScriptedBackend({ responses: ["#### 1"] });
+    const nothing = await configRefusal(() =>
+      solve({ problem: "q", strategy: returning(undefined), backend }),
+    );
+    expect(nothing.message).toBe(
+      "runStrategy: strategy two-agree@4 returned undefined; expected an outcome { answer, best, candidates, votes, stoppedBy }",
+    );
+    const context = testStrategyContext({ backend });
+    const done = { answer: "3", best: undefined, candidates: [], stoppedBy: "done" };
+    const unknownReason = await configRefusal(() => runStrategy(returning(done), { question: "q" }, context));
+    expect(unknownReason.message).toMatch(
+      /^runStrategy: strategy two-agree@4 returned stoppedBy "done"; expected one of complete, tokens, /,
+    );
+    expect(unknownReason.field).toBe("stoppedBy");
+  });
+
+  it("refuses a strategy without the name a result reports, or with a sample count below 1", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 1"] });
+    const run = async () => ({
+      answer: "1",
+      best: undefined,
+      candidates: [],
+      stoppedBy: "complete" as const,
+    });
+    const bare = await configRefusal(() => solve({ problem: "q", strategy: { run } as never, backend }));
+    expect(bare.message).toMatch(
+      /^solve is invalid:\n {2}strategy\.name: missing; expected a non-empty string/,
+    );
+    const context = testStrategyContext({ backend });
+    const none = { name: "none", parameters: {}, samples: 0, run };
+    expect((await configRefusal(() => runStrategy(none, { question: "q" }, context))).message).toBe(
+      "runStrategy: strategy.samples must be an integer ≥ 1, got 0",
+    );
+    expect(context.tracer.events()).toEqual([]);
+  });
+
   it("names missing or malformed arguments before it records anything", async () => {
     const untyped = runStrategy as (...given: unknown[]) => Promise<unknown>;
     const none = await configRefusal(() => untyped());

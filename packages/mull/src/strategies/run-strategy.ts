@@ -2,7 +2,15 @@ import { z } from "zod";
 import { createChildBudget } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
 import { expecting, integerSchema, parseOptions } from "../runtime/index.ts";
-import type { Problem, StopReason, Strategy, StrategyContext, StrategyResult } from "../spec/index.ts";
+import type {
+  Problem,
+  StopReason,
+  Strategy,
+  StrategyContext,
+  StrategyOutcome,
+  StrategyResult,
+} from "../spec/index.ts";
+import { checkStrategyOutcome } from "./check-strategy-outcome.ts";
 import { strategyOption } from "./option-schemas.ts";
 import { problemArgument, strategyContextArgument } from "./run-arguments.ts";
 
@@ -37,7 +45,10 @@ const runStrategyArguments = z.object({
  * their own usage: wrappers (early stopping, routing) run their inner strategies through this.
  *
  * @throws ConfigError before anything runs, for an argument that is missing or of the wrong kind
- * (`runStrategy: context: missing; expected a strategy context …`).
+ * (`runStrategy: context: missing; expected a strategy context …`) or a strategy without a `name`, its
+ * `parameters` or a `samples` count ≥ 1 (`runStrategy: strategy.samples must be an integer ≥ 1, got 0`);
+ * after the run, for an outcome that breaks the `StrategyOutcome` contract (`checkStrategyOutcome`:
+ * `runStrategy: strategy mine@4 returned stoppedBy "done"; expected one of complete, tokens, …`).
  * @throws BudgetExhaustedError when the strategy produced nothing before a limit, the deadline or an abort
  * cut it: the run still records its `run-end` (with that reason and what it spent), and the error's
  * `spent` holds the run's usage and scorer calls. Other errors of the strategy pass through unchanged.
@@ -62,9 +73,12 @@ export async function runStrategy(
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   const budget = createChildBudget(context.budget, context.clock);
-  let outcome: Awaited<ReturnType<Strategy["run"]>>;
+  let outcome: StrategyOutcome;
   try {
-    outcome = await strategy.run(problem, { ...context, budget, parentId: runId });
+    outcome = checkStrategyOutcome(
+      strategy,
+      await strategy.run(problem, { ...context, budget, parentId: runId }),
+    );
   } catch (error) {
     // A run the budget cut before it produced anything still ends in the trace, and says what it spent.
     if (BudgetExhaustedError.isInstance(error)) {

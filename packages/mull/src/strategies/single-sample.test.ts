@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { BudgetExhaustedError } from "../errors/index.ts";
+import { rejection } from "../runtime/rejection.test-support.ts";
 import { solve } from "../solve.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { singleSample } from "./single-sample.ts";
@@ -21,6 +23,16 @@ describe("singleSample", () => {
     expect(result.candidates).toHaveLength(1);
     expect(result.best).toBe(result.candidates[0]);
     expect(result).toMatchObject({ stoppedBy: "complete", partial: false, scoreCalls: 0 });
+  });
+
+  it("ends as an exhausted budget when the budget cuts its one sample mid-way: a cut sample is no sample", async () => {
+    const backend = createScriptedBackend({ responses: ["one two three four five six seven eight #### 8"] });
+    const error = await rejection(
+      solve({ problem: "q", strategy: "greedy", backend, budget: { maxCompletionTokens: 3 } }),
+    );
+    expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([3]);
+    expect(BudgetExhaustedError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: "completion-tokens", spent: { usage: { completionTokens: 3 } } });
   });
 
   it("single samples at the run's temperature, reproducibly by seed", async () => {

@@ -39,7 +39,7 @@ export function singleSample(options: SingleSampleOptions = {}): Strategy {
       });
       requireSomething(sample.candidates.length, sample.stoppedBy);
       const best = sample.candidates[0];
-      return { answer: best?.answer, best, candidates: sample.candidates, stoppedBy: "complete" };
+      return { answer: best?.answer, best, candidates: sample.candidates, stoppedBy: sample.stoppedBy };
     },
   };
 }

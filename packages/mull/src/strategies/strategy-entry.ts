@@ -17,6 +17,7 @@ export type StrategyNeed = "scorer" | "prm" | "logprobs" | "steps" | "prefix" | 
 export interface NamedBackend {
   /** The name as written in the route (`lab-small`), reported in traces and per-model usage. */
   readonly name: string;
+  /** The model's backend, which the routing strategy sends that model's generations to. */
   readonly backend: Backend;
 }
 
@@ -59,7 +60,8 @@ export type CatalogLookup = (spec: string) =>
 /**
  * One strategy family as the catalog lists it, declared beside its factory. Specs, help, the server's
  * model prefixes and `/v1/models`, cost reservations, the bench configuration and the README tables all
- * read these entries.
+ * read these entries. A strategy written outside mull is named by a spec through the `catalog` option of
+ * `solve`, `parseStrategySpec` and `findStrategyEntry` (`[...strategyCatalog, myEntry]`).
  */
 export interface StrategyEntry {
   /**

@@ -111,6 +111,36 @@ describe("createScriptedBackend", () => {
     );
   });
 
+  it("honours maxTokens as a real backend does: a longer completion ends there, finish reason length", async () => {
+    const responses = [
+      { text: "one two three four five six seven eight nine ten", endLogprob: -0.2 },
+      { text: "a b", endLogprob: -0.3 },
+      { text: "p q r s t", stallAfterTokens: 4 },
+    ];
+    for (const fanned of [false, true]) {
+      const backend = createScriptedBackend({ responses, capabilities: { n: !fanned } });
+      // The stall after 4 tokens comes past the 3 allowed: that completion ends, it does not stall.
+      const result = await backend.generate({ prompt, n: 3, maxTokens: 3, logprobs: true });
+      expect(
+        result.completions.map((completion) => [
+          completion.text,
+          completion.finishReason,
+          completion.completionTokens,
+          completion.tokens?.length,
+          completion.endLogprob,
+        ]),
+      ).toEqual([
+        ["one two three", "length", 3, 3, undefined],
+        ["a b", "stop", 2, 2, -0.3],
+        ["p q r", "length", 3, 3, undefined],
+      ]);
+      expect(result.usage.completionTokens).toBe(8);
+    }
+    const exact = createScriptedBackend({ responses: ["one two three"] });
+    const whole = await exact.generate({ prompt, maxTokens: 3 });
+    expect(whole.completions[0]).toMatchObject({ text: "one two three", finishReason: "stop" });
+  });
+
   it("leaves usage unreported when told to", async () => {
     const backend = createScriptedBackend({ responses: ["a b c"], usage: "unreported" });
     const result = await backend.generate({ prompt });

@@ -139,6 +139,29 @@ function abortOf(signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * A completion as a request's `maxTokens` lets it be written, as a real backend writes it: one longer
+ * than that ends after `maxTokens` of its tokens, with finish reason `length` and the text those tokens
+ * spell (and no end token's log-probability); its stall, if any, only where it comes before that end.
+ */
+function withinMaxTokens(
+  scripted: ScriptedCompletion,
+  tokens: TokenLogprob[],
+  maxTokens: number | undefined,
+): { completion: ScriptedCompletion; tokens: TokenLogprob[]; stallAt: number | undefined } {
+  const stall = scripted.stallAfterTokens;
+  if (maxTokens === undefined || tokens.length <= maxTokens) {
+    return { completion: scripted, tokens, stallAt: stall };
+  }
+  const kept = tokens.slice(0, maxTokens);
+  const { endLogprob: _endLogprob, ...rest } = scripted;
+  return {
+    completion: { ...rest, text: kept.map((token) => token.token).join(""), finishReason: "length" },
+    tokens: kept,
+    stallAt: stall !== undefined && stall < maxTokens ? stall : undefined,
+  };
+}
+
 /** What one request wrote, and whether it stalled until the call was aborted. */
 interface AnsweredRequest {
   readonly written: readonly Omit<Completion, "index">[];
@@ -185,7 +208,9 @@ function answerResponder(answers: ScriptedAnswers): ScriptedResponder {
  * backend refuses (`checkGenerationRequest`: `generate: request.temperature must be a number ≥ 0, got
  * -1`, a `maxTokens` of 0, a `topP` above 1, a lone `stop` string); honours abort signals and token
  * watchers (a watcher's `stop` cuts the completion after that token: its text becomes the kept tokens'
- * texts joined, its finish reason `cut`, and usage counts the kept tokens); stalls a completion mid-way
+ * texts joined, its finish reason `cut`, and usage counts the kept tokens); honours `maxTokens` as a real
+ * backend does (a completion of more tokens, one a whitespace-separated word each, ends after
+ * `maxTokens` of them, its text those tokens' texts joined, with finish reason `length`); stalls a completion mid-way
  * until the call is aborted (`stallAfterTokens`), then reports what was done to `CallOptions.onAborted`;
  * and records every request in `calls`.
  *
@@ -295,14 +320,18 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
           field: "stallAfterTokens",
         });
       }
-      const synthesized = synthesizeTokens(scripted, request);
+      const {
+        completion: limited,
+        tokens: allowed,
+        stallAt,
+      } = withinMaxTokens(scripted, synthesizeTokens(scripted, request), request.maxTokens);
       const { completion, tokens } = watched(
-        scripted,
-        stall === undefined ? synthesized : synthesized.slice(0, stall),
+        limited,
+        stallAt === undefined ? allowed : allowed.slice(0, stallAt),
         watch === undefined ? undefined : (token) => watch(position, token),
       );
       // A watcher's cut before the stall ends the completion; otherwise it stalls where it got to.
-      const stalls = stall !== undefined && completion.finishReason !== "cut";
+      const stalls = stallAt !== undefined && completion.finishReason !== "cut";
       stalled ||= stalls;
       written.push({
         text: stalls ? tokens.map((token) => token.token).join("") : completion.text,

@@ -2,7 +2,9 @@ import type { TraceEvent } from "../spec/index.ts";
 
 /** An event with the events recorded under it, in order. */
 export interface TraceNode {
+  /** The event itself. */
   readonly event: TraceEvent;
+  /** The nodes of the events recorded under it (its `parentId`), in the order they were recorded. */
   readonly children: readonly TraceNode[];
 }
 

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { labProfile } from "../../lab/index.ts";
 import type { SamplingSettings } from "../../spec/index.ts";
+import { strategyCatalog } from "../../strategies/catalog.ts";
+import { twoAgreeEntry } from "../../strategies/custom-entry.test-support.ts";
 import { mullMiddleware } from "./mull-middleware.ts";
 import type { MullCallSettings } from "./solve-call.ts";
 
@@ -120,9 +122,20 @@ describe("mullMiddleware", () => {
     expect(() => mullMiddleware({ strategy: "nonsense@3" })).toThrow(ConfigError);
   });
 
+  it("runs a strategy of the caller's named by its spec through the catalog setting", async () => {
+    expect(() => mullMiddleware({ strategy: "two-agree@4" })).toThrow(/unknown spec "two-agree@4"/);
+    const catalog = [...strategyCatalog, twoAgreeEntry];
+    const model = wrapLanguageModel({
+      model: votingModel(),
+      middleware: mullMiddleware({ strategy: "two-agree@4", catalog }),
+    });
+    const result = await generateText({ model, prompt });
+    expect(result.providerMetadata?.mull).toMatchObject({ strategy: "two-agree@4", samples: 4 });
+  });
+
   it("refuses an unknown key when the model is wrapped, listing only the keys it takes", () => {
     const takes =
-      "(mullMiddleware takes strategy, budget, seed, sampling, profile, answerFormat, thinkingCues, scorer, prm, resolveModel, route, clock, price)";
+      "(mullMiddleware takes strategy, budget, seed, sampling, profile, answerFormat, thinkingCues, scorer, prm, resolveModel, route, catalog, clock, price)";
     expect(() => mullMiddleware({ strategy: "sc@8", sed: 1 } as MullCallSettings)).toThrow(
       `mullMiddleware: sed: unknown key ${takes}`,
     );

@@ -76,7 +76,7 @@ describe("createMullProvider", () => {
     const backend = createScriptedBackend({ responses });
     const make = () => createMullProvider({ backnd: backend } as unknown as MullProviderOptions);
     expect(make).toThrow(
-      "backnd: unknown key (createMullProvider takes backend, budget, seed, sampling, profile, answerFormat, thinkingCues, scorer, prm, resolveModel, route, clock, price)",
+      "backnd: unknown key (createMullProvider takes backend, budget, seed, sampling, profile, answerFormat, thinkingCues, scorer, prm, resolveModel, route, catalog, clock, price)",
     );
     expect(make).toThrow(
       /createMullProvider[\s\S]*backend\b.*a backend \(an object with describe, capabilities and generate methods\) or a function from a model name to its backend/,

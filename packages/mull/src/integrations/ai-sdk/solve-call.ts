@@ -35,8 +35,8 @@ export const mullCallSettings = solveSettings.omit({
 
 /**
  * Builds the strategy a spec names as `solve` will at each call, with the settings' scorer and process
- * reward model (or their profile's), `resolveModel` and `route`, so that a bad spec, or one missing what it
- * needs, is refused where the model is made.
+ * reward model (or their profile's), `resolveModel`, `route` and `catalog`, so that a bad spec, or one
+ * missing what it needs, is refused where the model is made.
  *
  * @throws ConfigError from `parseStrategySpec`, naming the spec.
  * @example
@@ -48,6 +48,7 @@ export function checkCallStrategy(spec: string, settings: Omit<MullCallSettings,
     prm: settings.prm ?? settings.profile?.processReward,
     resolveModel: settings.resolveModel,
     defaultRoute: settings.route,
+    catalog: settings.catalog,
   });
 }
 

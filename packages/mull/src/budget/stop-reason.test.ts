@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { isStopReason, stopReasonsInWords } from "./stop-reason.ts";
+
+describe("isStopReason", () => {
+  it("takes every fixed reason and a named stop condition", () => {
+    for (const reason of [
+      "complete",
+      "tokens",
+      "completion-tokens",
+      "calls",
+      "score-calls",
+      "time",
+      "cost",
+      "abort",
+    ]) {
+      expect(isStopReason(reason)).toBe(true);
+    }
+    expect(isStopReason("condition:consensus")).toBe(true);
+  });
+
+  it("refuses other strings, a condition without a name and non-strings", () => {
+    for (const value of ["done", "", "Complete", "condition:", "toString", undefined, null, 3, {}]) {
+      expect(isStopReason(value)).toBe(false);
+    }
+  });
+
+  it("lists the reasons in words", () => {
+    expect(stopReasonsInWords).toBe(
+      "complete, tokens, completion-tokens, calls, score-calls, time, cost, abort or condition:<name>",
+    );
+  });
+});
