@@ -47,8 +47,15 @@ async function comparable(location: RunLocation) {
   } finally {
     await store.close();
   }
-  // The machine description holds a measured speed.
-  const { runId: _runId, createdAt: _createdAt, machine: _machine, ...manifest } = data.manifest;
+  // The machine description holds a measured speed; the pairs in flight are recorded by a process that
+  // runs them all (a queued run's workers each have their own).
+  const {
+    runId: _runId,
+    createdAt: _createdAt,
+    machine: _machine,
+    concurrency: _concurrency,
+    ...manifest
+  } = data.manifest;
   const results = data.results.map(({ latencyMilliseconds: _latency, ...rest }) => rest);
   const { runId: _summaryRunId, ...summary } = summarizeBench({
     ...data,

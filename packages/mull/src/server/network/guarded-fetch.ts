@@ -1,9 +1,10 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { isDroppedConnection } from "../../runtime/index.ts";
 import { type AddressPolicy, bareHost } from "./address-policy.ts";
+import { bodyText, headersOf, plainHeaders, webBody } from "./fetch-message.ts";
 
 /** Resolves a host name to all its addresses (the shape of `dns.lookup` with `all: true`). */
 export type ResolveAll = (hostname: string) => Promise<readonly LookupAddress[]>;
@@ -45,45 +46,6 @@ const defaultResolve: ResolveAll = (hostname) =>
     dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
   });
 
-function headersOf(message: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = message.rawHeaders;
-  for (let index = 0; index + 1 < raw.length; index += 2) {
-    try {
-      headers.append(raw[index] as string, raw[index + 1] as string);
-    } catch {
-      // A header value fetch cannot represent is dropped, as fetch itself would refuse it.
-    }
-  }
-  return headers;
-}
-
-function bodyText(body: RequestInit["body"]): string | Uint8Array | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === "string" || body instanceof Uint8Array) return body;
-  throw new TypeError("guarded fetch sends string or byte bodies only");
-}
-
-function plainHeaders(init: HeadersInit | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  if (init === undefined) return result;
-  if (Object.getPrototypeOf(init) === Object.prototype) {
-    // A plain record (what the HTTP caller sends): no `Headers` to build. As `Headers` would, names are
-    // lower-cased, values trimmed and repeated names joined; `node:http` checks names and values.
-    for (const [name, value] of Object.entries(init as Record<string, string>)) {
-      const key = name.toLowerCase();
-      const text = String(value).trim();
-      const previous = result[key];
-      result[key] = previous === undefined ? text : `${previous}, ${text}`;
-    }
-    return result;
-  }
-  new Headers(init).forEach((value, name) => {
-    result[name] = value;
-  });
-  return result;
-}
-
 /** A request URL, parsed once, with what the address policy says of a literal IP host. */
 interface Target {
   /** Never modified: shared by every request to the same URL. */
@@ -96,62 +58,6 @@ interface Target {
 
 /** URLs remembered per guarded fetch before the memory starts over. */
 const maxKnownTargets = 256;
-
-/** Longest a cancelled body is drained (to keep its connection for reuse) before the socket is dropped. */
-const drainMilliseconds = 1_000;
-
-/**
- * The body of a response as a web stream. Cancelling it (a reader that stops after `[DONE]`) drains the
- * few bytes left instead of destroying the socket, so the connection goes back to the pool; a body that
- * does not end within `drainMilliseconds` is destroyed.
- */
-function webBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
-  let ended = false;
-  // Once the reader cancels, or the stream has closed or failed, the controller takes nothing more: a
-  // late `end`, `error` or `close` from the socket must not touch it.
-  let settled = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        incoming.on("data", (chunk: Buffer) => {
-          if (settled) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 1) <= 0) incoming.pause();
-        });
-        incoming.once("end", () => {
-          ended = true;
-          if (settled) return;
-          settled = true;
-          controller.close();
-        });
-        incoming.once("error", (error) => {
-          if (settled) return;
-          settled = true;
-          controller.error(error);
-        });
-        incoming.once("close", () => {
-          if (settled || ended || incoming.complete) return;
-          settled = true;
-          controller.error(new Error("the connection closed before the body ended"));
-        });
-      },
-      pull() {
-        incoming.resume();
-      },
-      cancel() {
-        settled = true;
-        if (ended) return;
-        incoming.removeAllListeners("data");
-        const timer = setTimeout(() => incoming.destroy(), drainMilliseconds);
-        timer.unref();
-        incoming.once("end", () => clearTimeout(timer));
-        incoming.once("close", () => clearTimeout(timer));
-        incoming.resume();
-      },
-    },
-    { highWaterMark: 16 },
-  );
-}
 
 /**
  * A `fetch` over `node:http`/`node:https` that checks, at connect time, the address each connection
