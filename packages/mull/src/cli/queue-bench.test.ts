@@ -113,7 +113,7 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
     expect(outage).toEqual([
       `bench: the queue's Redis ${redis.url} stopped answering (${outage[0]?.match(/\((.*)\);/)?.[1]}); waiting on, the run's store counts what is recorded (Ctrl-C stops waiting)\n`,
     ]);
-    expect(outage[0]).toMatch(/\((connect ECONNREFUSED|read ECONNRESET)[^)]*\)/);
+    expect(outage[0]).toMatch(/\((connect ECONNREFUSED|read ECONNRESET|write ECONNRESET)[^)]*\)/);
     expect((error as Error).message).toMatch(
       /^stopped waiting: 0 of 10 pairs recorded in .*; the queue's Redis did not answer, so whether the pending pairs are still queued is unknown; once it answers, enqueue again with the same flags and --resume \(it queues only the missing pairs\)$/,
     );
@@ -195,7 +195,7 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
     expect(outage).toEqual([
       `bench: the queue's Redis ${redis.url} stopped answering (${outage[0]?.match(/\((.*)\);/)?.[1]}); waiting on, the run's store counts what is recorded (Ctrl-C stops waiting)\n`,
     ]);
-    expect(outage[0]).toMatch(/\((connect ECONNREFUSED|read ECONNRESET)[^)]*\)/);
+    expect(outage[0]).toMatch(/\((connect ECONNREFUSED|read ECONNRESET|write ECONNRESET)[^)]*\)/);
     expect((error as Error).message).toMatch(
       /^stopped waiting: 0 of 10 pairs recorded in .*; the queue's Redis did not answer, so whether the pending pairs are still queued is unknown; once it answers, enqueue again with the same flags and --resume \(it queues only the missing pairs\)$/,
     );

@@ -94,7 +94,13 @@ describe.skipIf(postgres.url === undefined)("mull bench, report and replay with 
     const html = join(folder, "report.html");
     const report = await runCliCaptured("report", "--store", schema.url, "sums/sc4", "--out", html, "--json");
     expect(report.code).toBe(0);
-    expect(JSON.parse(report.stdout)).toEqual({ run: summary.runId, files: [html] });
+    // As bench says it: the run's name and its store, with its id and the files written.
+    expect(JSON.parse(report.stdout)).toEqual({
+      run: "sums/sc4",
+      store: summary.store,
+      runId: summary.runId,
+      files: [html],
+    });
     expect(readFileSync(html, "utf8")).toContain(summary.runId);
     expect(readFileSync(html, "utf8")).not.toContain("mull:mull@");
 
