@@ -45,6 +45,24 @@ describe("countTokens of the OpenAI-compatible backend on llama.cpp's server", (
     ]);
   });
 
+  it("counts a prompt once: its plan and each of its samples ask the server one time between them", async () => {
+    const server = await startTokenizerServer({ dialect: "llama.cpp" });
+    const backend = backendOn(server);
+    const counts = [await backend.countTokens?.(text), await backend.countTokens?.({ ...text })];
+    expect(counts).toEqual([19, 19]);
+    expect(server.requests.map((request) => request.path)).toEqual(["/tokenize"]);
+    // Another prompt, or the same text as a chat, is counted anew.
+    expect(await backend.countTokens?.({ kind: "text", text: "Q: 1+1=? A:" })).toBe(12);
+    await backend.countTokens?.(chat);
+    await backend.countTokens?.(chat);
+    expect(server.requests.map((request) => request.path)).toEqual([
+      "/tokenize",
+      "/tokenize",
+      "/apply-template",
+      "/tokenize",
+    ]);
+  });
+
   it("renders a chat with the server's template before it tokenizes it", async () => {
     const server = await startTokenizerServer({ dialect: "llama.cpp" });
     const backend = backendOn(server);

@@ -13,6 +13,12 @@ import { untilAborted } from "./until-aborted.ts";
 /** The longest timer Node keeps (a longer one fires at once). */
 const longestTimerMilliseconds = 2_147_483_647;
 
+/**
+ * Prompts whose counts a counter remembers, the least recently used forgotten first: a request is counted
+ * when it is planned and again by each of its samples, and the same prompt counts the same.
+ */
+const rememberedCounts = 256;
+
 /** Settings of a backend's prompt token counter. */
 export interface PromptTokenCounterSettings {
   /** Which tokenizer routes to use, or `auto`: those of the server `discover` finds. */
@@ -56,7 +62,8 @@ function dialectOf(found: ServerDiscovery): TokenizerDialect | { readonly unavai
  * vLLM's is never asked to count), then from the first count's answer. Until a count has succeeded, counts
  * go one at a time, so a server without the route is asked once in the backend's life: from then on every
  * count throws a `CapabilityError` without a request. A count that fails otherwise (a network error, a 5xx,
- * the deadline) throws and changes nothing.
+ * the deadline) throws and changes nothing. The counts of the last 256 prompts are remembered, so a request
+ * counted when planned costs its samples no further request.
  *
  * @example
  * const counter = createPromptTokenCounter({ tokenizer: "auto", discover, server, timeoutMilliseconds, lifetime, name });
@@ -122,30 +129,49 @@ export function createPromptTokenCounter(settings: PromptTokenCounterSettings): 
     return tokens;
   };
 
+  /** Counts already made, by endpoint and prompt, most recently used last. */
+  const remembered = new Map<string, number>();
+  const remember = (key: string, tokens: number): number => {
+    remembered.delete(key);
+    remembered.set(key, tokens);
+    if (remembered.size > rememberedCounts) remembered.delete(remembered.keys().next().value as string);
+    return tokens;
+  };
+
+  const countOnce = async (prompt: Prompt, kind: EndpointKind, signal: AbortSignal | undefined) => {
+    for (;;) {
+      signal?.throwIfAborted();
+      if (unavailable !== undefined) return refuse(unavailable);
+      if (confirmed !== undefined) return countOn(confirmed, prompt, kind, signal);
+      if (deciding === undefined) {
+        const current = decide(prompt, kind, signal);
+        deciding = current;
+        try {
+          return await current;
+        } finally {
+          if (deciding === current) deciding = undefined;
+        }
+      }
+      // Wait for the count that decides, then look again: counted, refused, or this call decides.
+      await untilAborted(
+        deciding.then(
+          () => undefined,
+          () => undefined,
+        ),
+        signal,
+      );
+    }
+  };
+
   return {
     async count(prompt, kind, signal) {
-      for (;;) {
+      const key = `${kind}\u0000${JSON.stringify(prompt)}`;
+      const known = remembered.get(key);
+      if (known !== undefined) {
         signal?.throwIfAborted();
-        if (unavailable !== undefined) return refuse(unavailable);
-        if (confirmed !== undefined) return countOn(confirmed, prompt, kind, signal);
-        if (deciding === undefined) {
-          const current = decide(prompt, kind, signal);
-          deciding = current;
-          try {
-            return await current;
-          } finally {
-            if (deciding === current) deciding = undefined;
-          }
-        }
-        // Wait for the count that decides, then look again: counted, refused, or this call decides.
-        await untilAborted(
-          deciding.then(
-            () => undefined,
-            () => undefined,
-          ),
-          signal,
-        );
+        return remember(key, known);
       }
+      return remember(key, await countOnce(prompt, kind, signal));
     },
   };
 }
