@@ -12,8 +12,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.ts";
 import { checkOutputDirectory, makeOutputDirectory, prepareOutputDirectory } from "./output-directory.ts";
+import { thrownConfigError } from "./rejection.test-support.ts";
 
 /** Root writes through any mode bits, so a read-only folder proves nothing when the tests run as root. */
 const runsAsRoot = process.getuid?.() === 0;
@@ -33,21 +33,10 @@ function file(name: string, content: string | Uint8Array): string {
   return path;
 }
 
-/** The ConfigError `check` throws, or a failure when it throws none. */
-function refusal(check: () => void): ConfigError {
-  try {
-    check();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("checkOutputDirectory", () => {
   it("refuses an empty path, which would name the working directory", () => {
     const before = readdirSync(process.cwd());
-    const error = refusal(() => checkOutputDirectory("", "--svg"));
+    const error = thrownConfigError(() => checkOutputDirectory("", "--svg"));
     expect(error.message).toBe('--svg "": expected a path, got an empty one');
     expect(error.field).toBe("--svg");
     expect(() => makeOutputDirectory(" ", "--png")).toThrow('--png " ": expected a path, got an empty one');
@@ -82,12 +71,12 @@ describe("checkOutputDirectory", () => {
     chmodSync(readOnly, 0o555);
     try {
       const run = join(readOnly, "run");
-      const error = refusal(() => checkOutputDirectory(run, "--out"));
+      const error = thrownConfigError(() => checkOutputDirectory(run, "--out"));
       expect(error.field).toBe("--out");
       expect(error.message).toBe(
         `--out ${JSON.stringify(run)}: cannot create the directory ${run} (permission denied); give a directory you can write to`,
       );
-      expect(refusal(() => checkOutputDirectory(readOnly, "--out")).message).toBe(
+      expect(thrownConfigError(() => checkOutputDirectory(readOnly, "--out")).message).toBe(
         `--out ${JSON.stringify(readOnly)}: cannot write into ${readOnly} (permission denied); give a directory you can write to`,
       );
       expect(existsSync(run)).toBe(false);
@@ -101,14 +90,14 @@ describe("checkOutputDirectory", () => {
     // A guard against the spin that recursive mkdir falls into there, not a speed claim.
     { timeout: 10_000 },
     () => {
-      const error = refusal(() => checkOutputDirectory("/proc/mull-nope/run", "--out"));
+      const error = thrownConfigError(() => checkOutputDirectory("/proc/mull-nope/run", "--out"));
       expect(error.field).toBe("--out");
       expect(error.message).toBe(
         `--out "/proc/mull-nope/run": cannot create the directory /proc/mull-nope (the file system there takes ` +
           "no new entries); give a directory you can write to",
       );
       // An existing directory there takes no files either.
-      expect(refusal(() => checkOutputDirectory("/proc/self", "--out")).message).toMatch(
+      expect(thrownConfigError(() => checkOutputDirectory("/proc/self", "--out")).message).toMatch(
         /^--out "\/proc\/self": cannot write into \/proc\/self \(/,
       );
     },
@@ -116,12 +105,12 @@ describe("checkOutputDirectory", () => {
 
   it("refuses a file, and a file where a parent folder would be", () => {
     const blocker = file("run-as-file", "x");
-    const error = refusal(() => checkOutputDirectory(blocker, "--out"));
+    const error = thrownConfigError(() => checkOutputDirectory(blocker, "--out"));
     expect(error.field).toBe("--out");
     expect(error.message).toBe(
       `--out ${JSON.stringify(blocker)}: that is a file, not a directory; give a directory (mull writes its files inside it)`,
     );
-    expect(refusal(() => checkOutputDirectory(join(blocker, "run"), "--svg")).message).toContain(
+    expect(thrownConfigError(() => checkOutputDirectory(join(blocker, "run"), "--svg")).message).toContain(
       `${blocker} is a file, not a directory`,
     );
     expect(readFileSync(blocker, "utf8")).toBe("x");
@@ -139,7 +128,7 @@ describe("prepareOutputDirectory", () => {
 
   it("refuses a file where a parent folder would be, as checkOutputDirectory does", () => {
     const blocker = file("prepared-blocker", "x");
-    const error = refusal(() => prepareOutputDirectory(join(blocker, "run"), "run directory"));
+    const error = thrownConfigError(() => prepareOutputDirectory(join(blocker, "run"), "run directory"));
     expect(error.field).toBe("run directory");
     expect(error.message).toBe(
       `run directory ${JSON.stringify(join(blocker, "run"))}: ${blocker} is a file, not a directory; give a path under a directory`,
@@ -157,7 +146,7 @@ describe("makeOutputDirectory", () => {
 
   it("refuses a file where a level would be, naming the field", () => {
     const blocker = file("made-blocker", "x");
-    const error = refusal(() => makeOutputDirectory(join(blocker, "run"), "run directory"));
+    const error = thrownConfigError(() => makeOutputDirectory(join(blocker, "run"), "run directory"));
     expect(error.field).toBe("run directory");
     expect(error.message).toContain(`cannot create the directory ${join(blocker, "run")}`);
     expect(readFileSync(blocker, "utf8")).toBe("x");

@@ -19,8 +19,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.ts";
 import { checkOutputFile, writeFileAtomically } from "./output-paths.ts";
+import { thrownConfigError } from "./rejection.test-support.ts";
 
 /** Root writes through any mode bits, so a read-only folder proves nothing when the tests run as root. */
 const runsAsRoot = process.getuid?.() === 0;
@@ -41,17 +41,6 @@ function file(name: string, content: string | Uint8Array): string {
   const path = join(folder, name);
   writeFileSync(path, content);
   return path;
-}
-
-/** The ConfigError `check` throws, or a failure when it throws none. */
-function refusal(check: () => void): ConfigError {
-  try {
-    check();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
 }
 
 describe("checkOutputFile", () => {
@@ -79,26 +68,28 @@ describe("checkOutputFile", () => {
       "bench.sqlite",
       Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(84)]),
     );
-    const error = refusal(() => checkOutputFile(database, "--out", "html"));
+    const error = thrownConfigError(() => checkOutputFile(database, "--out", "html"));
     expect(error.field).toBe("--out");
     expect(error.message).toBe(
       `--out ${JSON.stringify(database)}: the file exists and holds a SQLite database, not an HTML document; ` +
         "mull replaces only its own earlier output: give another path",
     );
     const manifest = file("manifest.json", '{\n  "runId": "run-1"\n}\n');
-    expect(refusal(() => checkOutputFile(manifest, "--trace", "trace")).message).toContain(
+    expect(thrownConfigError(() => checkOutputFile(manifest, "--trace", "trace")).message).toContain(
       "holds JSON, not a mull solve trace",
     );
     const html = file("page.html", "<!doctype html><p>mine</p>");
-    expect(refusal(() => checkOutputFile(html, "--svg", "svg")).message).toContain(
+    expect(thrownConfigError(() => checkOutputFile(html, "--svg", "svg")).message).toContain(
       "holds an HTML document, not an SVG image",
     );
     const notes = file("notes.txt", "keep me");
-    expect(refusal(() => checkOutputFile(notes, "--out", "html")).message).toContain("holds something else");
+    expect(thrownConfigError(() => checkOutputFile(notes, "--out", "html")).message).toContain(
+      "holds something else",
+    );
   });
 
   it("refuses an empty path, which would name the working directory", () => {
-    const error = refusal(() => checkOutputFile("", "--out", "html"));
+    const error = thrownConfigError(() => checkOutputFile("", "--out", "html"));
     expect(error.message).toBe('--out "": expected a path, got an empty one');
     expect(error.field).toBe("--out");
   });
@@ -106,12 +97,12 @@ describe("checkOutputFile", () => {
   it("refuses a directory, and a path with a file where a folder would be", () => {
     const directory = join(folder, "a-directory");
     mkdirSync(directory);
-    expect(refusal(() => checkOutputFile(directory, "--trace", "trace")).message).toBe(
+    expect(thrownConfigError(() => checkOutputFile(directory, "--trace", "trace")).message).toBe(
       `--trace ${JSON.stringify(directory)}: that is a directory; give the path of the file to write, e.g. ${join(directory, "trace.json")}`,
     );
     const blocker = file("blocker", "x");
     const under = join(blocker, "sub", "report.html");
-    expect(refusal(() => checkOutputFile(under, "--out", "html")).message).toBe(
+    expect(thrownConfigError(() => checkOutputFile(under, "--out", "html")).message).toBe(
       `--out ${JSON.stringify(under)}: ${blocker} is a file, not a directory; give a path under a directory`,
     );
   });
@@ -138,16 +129,18 @@ describe("checkOutputFile, whether the path can be written", () => {
     chmodSync(readOnly, 0o555);
     try {
       const fresh = join(readOnly, "trace.json");
-      const error = refusal(() => checkOutputFile(fresh, "--trace", "trace"));
+      const error = thrownConfigError(() => checkOutputFile(fresh, "--trace", "trace"));
       expect(error.field).toBe("--trace");
       expect(error.message).toBe(
         `--trace ${JSON.stringify(fresh)}: cannot create ${fresh} (permission denied); give a file path you can write to`,
       );
       // Replacing renames a temporary file into the folder, which takes none.
-      expect(refusal(() => checkOutputFile(earlier, "--out", "html")).message).toBe(
+      expect(thrownConfigError(() => checkOutputFile(earlier, "--out", "html")).message).toBe(
         `--out ${JSON.stringify(earlier)}: cannot write into ${readOnly} (permission denied); give a file path you can write to`,
       );
-      expect(refusal(() => checkOutputFile(join(readOnly, "sub", "r.html"), "--out", "html")).message).toBe(
+      expect(
+        thrownConfigError(() => checkOutputFile(join(readOnly, "sub", "r.html"), "--out", "html")).message,
+      ).toBe(
         `--out ${JSON.stringify(join(readOnly, "sub", "r.html"))}: cannot create the directory ${join(readOnly, "sub")} ` +
           "(permission denied); give a directory you can write to",
       );
@@ -157,7 +150,7 @@ describe("checkOutputFile, whether the path can be written", () => {
   });
 
   it.skipIf(!sysMounted)("refuses a new file on sysfs, where even root creates none", () => {
-    const error = refusal(() => checkOutputFile("/sys/mull-nope.json", "--trace", "trace"));
+    const error = thrownConfigError(() => checkOutputFile("/sys/mull-nope.json", "--trace", "trace"));
     expect(error.field).toBe("--trace");
     expect(error.message).toBe(
       '--trace "/sys/mull-nope.json": cannot create /sys/mull-nope.json (permission denied); ' +
@@ -168,16 +161,18 @@ describe("checkOutputFile, whether the path can be written", () => {
   it.skipIf(!procMounted)(
     "refuses a file on /proc, new, under a new folder, or replacing an empty one",
     () => {
-      expect(refusal(() => checkOutputFile("/proc/mull-nope.html", "--out", "html")).message).toBe(
+      expect(thrownConfigError(() => checkOutputFile("/proc/mull-nope.html", "--out", "html")).message).toBe(
         '--out "/proc/mull-nope.html": cannot create /proc/mull-nope.html (the file system there takes no new ' +
           "entries); give a file path you can write to",
       );
-      expect(refusal(() => checkOutputFile("/proc/mull-nope/r.html", "--out", "html")).message).toBe(
+      expect(
+        thrownConfigError(() => checkOutputFile("/proc/mull-nope/r.html", "--out", "html")).message,
+      ).toBe(
         '--out "/proc/mull-nope/r.html": cannot create the directory /proc/mull-nope (the file system there ' +
           "takes no new entries); give a directory you can write to",
       );
       // /proc/version reads as an empty regular file, which mull may replace, but /proc takes no temporary file.
-      expect(refusal(() => checkOutputFile("/proc/version", "--out", "html")).message).toBe(
+      expect(thrownConfigError(() => checkOutputFile("/proc/version", "--out", "html")).message).toBe(
         '--out "/proc/version": cannot write into /proc (the file system there takes no new entries); ' +
           "give a file path you can write to",
       );

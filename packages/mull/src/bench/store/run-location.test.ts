@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../errors/index.ts";
+import { thrownConfigError } from "../../runtime/rejection.test-support.ts";
 import { describeRunLocation, parseRunLocation, redactUrl } from "./run-location.ts";
-
-function configError(work: () => unknown): ConfigError {
-  try {
-    work();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("parseRunLocation", () => {
   it("reads a directory without a store, and a named run with a PostgreSQL URL", () => {
@@ -25,16 +15,16 @@ describe("parseRunLocation", () => {
   });
 
   it("names the field and never shows the password of a refused store", () => {
-    const store = configError(() => parseRunLocation("r1", "mysql://u:secret@db/runs"));
+    const store = thrownConfigError(() => parseRunLocation("r1", "mysql://u:secret@db/runs"));
     expect(store.field).toBe("--store");
     expect(store.message).toContain('--store "mysql://u:***@db/runs": expected a PostgreSQL URL');
     expect(store.message).not.toContain("secret");
-    expect(configError(() => parseRunLocation("r1", "not a url")).field).toBe("--store");
-    const name = configError(() => parseRunLocation("../up", "postgres://db/runs"));
+    expect(thrownConfigError(() => parseRunLocation("r1", "not a url")).field).toBe("--store");
+    const name = thrownConfigError(() => parseRunLocation("../up", "postgres://db/runs"));
     expect(name.field).toBe("--out");
     expect(name.message).toContain('--out "../up": with --store, --out names the run');
-    expect(configError(() => parseRunLocation("a b", "postgres://db/runs")).field).toBe("--out");
-    expect(configError(() => parseRunLocation("")).field).toBe("--out");
+    expect(thrownConfigError(() => parseRunLocation("a b", "postgres://db/runs")).field).toBe("--out");
+    expect(thrownConfigError(() => parseRunLocation("")).field).toBe("--out");
   });
 });
 

@@ -1,6 +1,5 @@
 import type { Handler } from "hono";
 import { splitStrategyPrefix } from "../../strategies/index.ts";
-import type { ServerConfig } from "../config/index.ts";
 import type { ServerEnvironment } from "../middleware/index.ts";
 import { type ModelRoutes, routeModel } from "../model-routes/index.ts";
 import {
@@ -11,24 +10,18 @@ import {
   requestPromptOf,
 } from "../requests/index.ts";
 import { failedRequestResponse } from "../routes/failed-request-response.ts";
+import type { GenerationRouteOptions } from "../routes/planned-route.ts";
 import { createRequestLog } from "../routes/request-log.ts";
-import type { ServerMetrics } from "../telemetry/index.ts";
-import type { ServedModel } from "../upstreams/index.ts";
 import { chatBodyOf, messagesClientFields } from "./chat-body-of.ts";
 import { type CountTokensRequestBody, countTokensRequestSchema } from "./count-tokens-schema.ts";
 import { type MessagesRequestBody, messagesFieldMessages } from "./messages-schema.ts";
 import { refuseUnknownMessageFields } from "./refuse-unknown-message-fields.ts";
 
-/** Options of `countTokensRoute`. */
-export interface CountTokensRouteOptions {
-  /** The served models by name. */
-  readonly models: ReadonlyMap<string, ServedModel>;
-  /** Its `limits` apply: the body's size and depth, and the estimate's characters per token. */
-  readonly config: ServerConfig;
-  readonly metrics: ServerMetrics;
-  /** The configured routes (`routes`): a route's name is a model name here too. */
-  readonly routes?: ModelRoutes | undefined;
-}
+/**
+ * Options of `countTokensRoute`: those of the generation routes, of which only the body limits and the
+ * estimate's characters per token apply.
+ */
+export type CountTokensRouteOptions = GenerationRouteOptions;
 
 /**
  * The models a request naming `model` may be served on, with its strategy prefix: each model of a bandit
