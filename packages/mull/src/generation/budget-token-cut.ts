@@ -1,4 +1,4 @@
-import { completionTokenCap } from "../budget/index.ts";
+import { type CompletionTokenCap, completionTokenCap } from "../budget/index.ts";
 import type { Budget, Completion } from "../spec/index.ts";
 
 /** A `maxTokens` the budget put on a call below what the call asked, and how to tell what it cut. */
@@ -6,7 +6,7 @@ export interface BudgetTokenCut {
   /** The `maxTokens` the call is made with: what the budget's token limits have left for each completion. */
   readonly maxTokens: number;
   /** The limit that set it, the stop reason of a call it cut. */
-  readonly limit: "tokens" | "completion-tokens";
+  readonly limit: CompletionTokenCap["limit"];
   /**
    * Whether a completion ran into it: finish reason `length` at `maxTokens` tokens (or an unreported
    * count). One that wrote fewer ran into the context's end instead.
