@@ -2,6 +2,7 @@ import type { TopLevelSpec } from "vega-lite";
 import {
   accuracyByDifficulty,
   confidenceCalibration,
+  minimumResamples,
   strategyCoverage,
   strategyOrder,
   summarizeInferenceCost,
@@ -28,7 +29,6 @@ import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
 import { inferenceCostSection } from "./inference-cost-section.ts";
 import { intervalSentence } from "./interval-sentence.ts";
 import { manifestList } from "./manifest-list.ts";
-import { minimumResamples } from "./minimum-resamples.ts";
 import { modelTokensTable } from "./model-tokens-table.ts";
 import { reportRenderScript } from "./report-render-script.ts";
 import { reportStyles } from "./report-styles.ts";

@@ -12,7 +12,6 @@ export { type CoveragePlot, type CoveragePlotValue, coverageSpec } from "./cover
 export { describeIncompleteRun } from "./describe-incomplete-run.ts";
 export { difficultySpec } from "./difficulty-spec.ts";
 export { instabilitySpec } from "./instability-spec.ts";
-export { minimumResamples } from "./minimum-resamples.ts";
 export { type ReliabilityPoint, reliabilitySpec } from "./reliability-spec.ts";
 export { type RenderPngOptions, renderPng } from "./render-png.ts";
 export { renderSvg } from "./render-svg.ts";

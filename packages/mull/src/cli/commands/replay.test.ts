@@ -147,6 +147,10 @@ describe("mull replay", () => {
     const shuffles = await run("--samples", samples, "--shuffles", "zero");
     expect(shuffles.code).toBe(2);
     expect(shuffles.stderr).toMatch(/--shuffles <count>.*'zero'/);
+    // One resample would make every interval a point: the report's minimum holds here too.
+    const few = await run("--samples", samples, "--resamples", "1");
+    expect(few.code).toBe(2);
+    expect(few.stderr).toMatch(/--resamples <count>.*'1'.*expected an integer from 100 to 1000000, got "1"/);
     const strategy = await run("--samples", samples, "--strategies", "maj@3,vote@2");
     expect(strategy.code).toBe(2);
     expect(strategy.stderr).toContain('--strategies: "vote@2" is not a replay strategy');

@@ -1,6 +1,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatNames } from "../../answers/index.ts";
 import { DatasetError } from "../../bench/datasets/index.ts";
+import { minimumResamples } from "../../bench/metrics/index.ts";
 import {
   formatReplayReport,
   loadReplay,
@@ -136,8 +137,8 @@ export function replayCommand() {
     )
     .option(
       "--resamples <count>",
-      "bootstrap resamples for the accuracy interval",
-      integerOption(1, 1_000_000),
+      `bootstrap resamples for the accuracy interval, at least ${minimumResamples}`,
+      integerOption(minimumResamples, 1_000_000),
       1000,
     )
     .option("--confidence <level>", "confidence level of the interval", numberOption(0.5, 0.999), 0.95)

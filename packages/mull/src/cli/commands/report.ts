@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
+import { minimumResamples } from "../../bench/metrics/index.ts";
 import {
   databaseFileName,
   fileInsteadOfRunDirectory,
@@ -9,7 +10,7 @@ import {
   parseRunLocation,
 } from "../../bench/store/index.ts";
 import { cpuPower, machinePerformance } from "../../metrics/index.ts";
-import { describeIncompleteRun, minimumResamples, runCompleteness, writeReport } from "../../report/index.ts";
+import { describeIncompleteRun, runCompleteness, writeReport } from "../../report/index.ts";
 import {
   checkOutputDirectory,
   checkOutputFile,
