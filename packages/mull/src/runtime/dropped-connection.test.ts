@@ -1,7 +1,7 @@
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { isDroppedConnection } from "./dropped-connection.ts";
+import { isDroppedConnection, isResendableDrop, markDropSettled } from "./dropped-connection.ts";
 
 /** An error with a system code, as Node's sockets raise them. */
 function systemError(message: string, code: string): Error {
@@ -56,5 +56,23 @@ describe("isDroppedConnection", () => {
     expect(isDroppedConnection(systemError("socket hang up", "ECONNREFUSED"))).toBe(false);
     expect(isDroppedConnection("socket hang up")).toBe(false);
     expect(isDroppedConnection(undefined)).toBe(false);
+  });
+});
+
+describe("isResendableDrop", () => {
+  const reset = () => systemError("read ECONNRESET", "ECONNRESET");
+
+  it("takes a dropped connection that no fetch has settled", () => {
+    expect(isResendableDrop(new TypeError("fetch failed", { cause: reset() }))).toBe(true);
+  });
+
+  it("refuses a drop marked settled, however deep the mark, and what is not a drop", () => {
+    const settled = markDropSettled(new TypeError("fetch failed", { cause: reset() }));
+    expect(isDroppedConnection(settled)).toBe(true);
+    expect(isResendableDrop(settled)).toBe(false);
+    expect(isResendableDrop(new Error("POST failed", { cause: settled }))).toBe(false);
+    expect(isResendableDrop(markDropSettled(reset()))).toBe(false);
+    const refused = systemError("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED");
+    expect(isResendableDrop(new TypeError("fetch failed", { cause: refused }))).toBe(false);
   });
 });

@@ -28,3 +28,39 @@ function dropped(candidate: unknown): candidate is Error {
 export function isDroppedConnection(error: unknown): boolean {
   return findCause(error, dropped) !== undefined;
 }
+
+/** The mark of a dropped connection that a fetch has already dealt with (`markDropSettled`). */
+const settledMarker = Symbol.for("mull.dropped-connection.settled");
+
+/** Whether `candidate` carries the mark of `markDropSettled`. */
+function settled(candidate: unknown): candidate is Error {
+  return candidate instanceof Error && Object.hasOwn(candidate, settledMarker);
+}
+
+/**
+ * Marks `error`, with which a fetch that resends requests on dropped connections itself rejects, as settled:
+ * that fetch knew whether the connection was a reused one and whether any of the response had arrived, and
+ * already sent the request again where that was safe, so a caller must not send it once more for the same
+ * dropped connection (`isResendableDrop`). Returns `error`.
+ *
+ * @example
+ * reject(markDropSettled(new TypeError("fetch failed", { cause: error })));
+ */
+export function markDropSettled<Failure extends Error>(error: Failure): Failure {
+  Object.defineProperty(error, settledMarker, { value: true });
+  return error;
+}
+
+/**
+ * Whether a request whose fetch failed with `error` before any response arrived may be sent once more at
+ * once: the other side dropped the connection (`isDroppedConnection`), and no fetch below the caller has
+ * settled that already (`markDropSettled`). A server closes a kept-alive connection it is done with
+ * without saying so, and a request written in the moment before the close arrives meets a closed
+ * connection without the server having taken it in.
+ *
+ * @example
+ * if (!signal.aborted && isResendableDrop(error)) response = await fetch(url, init);
+ */
+export function isResendableDrop(error: unknown): boolean {
+  return isDroppedConnection(error) && findCause(error, settled) === undefined;
+}

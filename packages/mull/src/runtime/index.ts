@@ -9,7 +9,7 @@ export { manualClock, systemClock } from "./clock.ts";
 export { type ConcurrencyLimit, createConcurrencyLimit } from "./concurrency-limit.ts";
 export { describeValue } from "./describe-value.ts";
 export { diskFullError } from "./disk-full-error.ts";
-export { isDroppedConnection } from "./dropped-connection.ts";
+export { isDroppedConnection, isResendableDrop, markDropSettled } from "./dropped-connection.ts";
 export { issueExpectation } from "./issue-expectation.ts";
 export { listFlag } from "./list-flag.ts";
 export { mapInParallel } from "./map-in-parallel.ts";

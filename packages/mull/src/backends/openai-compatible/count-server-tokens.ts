@@ -1,7 +1,7 @@
 import { BackendCallError } from "../../errors/index.ts";
-import { isDroppedConnection } from "../../runtime/index.ts";
 import type { Prompt } from "../../spec/index.ts";
 import { describeNetworkFailure } from "./describe-network-failure.ts";
+import { fetchOnceMoreIfDropped } from "./fetch-once-more-if-dropped.ts";
 import { serverRoot } from "./read-server-json.ts";
 import { type EndpointKind, requestBody } from "./request-body.ts";
 import { redactSecrets, serverMessage } from "./server-message.ts";
@@ -41,19 +41,10 @@ function field(body: unknown, name: string): unknown {
 }
 
 /**
- * Attempts of a tokenizer request whose connection is dropped before any response arrives. Counting is
- * idempotent, and a request sent on a kept-alive connection that the server was closing as it went out
- * (seen on llama.cpp's server right after a streamed response: `socket hang up`) fails at once, before the
- * server read it; the second attempt goes out on a fresh connection. `fetch` does not say whether the
- * connection was a reused one, so any dropped connection (`isDroppedConnection`) is sent once more; a
- * refused connection or another failure is not.
- */
-const attemptsBeforeResponse = 2;
-
-/**
  * `POST <server root><path>` with a JSON body, answered with JSON, sent once more when its connection is
- * dropped before a response arrives (`attemptsBeforeResponse`). A status or body that says the route is
- * not there comes back as `unavailable`.
+ * dropped before a response arrives (`fetchOnceMoreIfDropped`: counting is idempotent, and llama.cpp's
+ * server closes a kept-alive connection right after a streamed response). A status or body that says the
+ * route is not there comes back as `unavailable`.
  *
  * @throws the signal's reason when `signal` aborts; a `BackendCallError` for a network failure or another
  *   error status (with the server's own message).
@@ -72,20 +63,16 @@ async function postJson(
       { isRetryable: true, url, cause: thrown },
     );
   };
-  let response: Response | undefined;
-  for (let attempt = 1; response === undefined; attempt += 1) {
-    try {
-      response = await settings.fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", ...settings.headers },
-        body: JSON.stringify(body),
-        signal,
-      });
-    } catch (thrown) {
-      if (signal.aborted || attempt >= attemptsBeforeResponse || !isDroppedConnection(thrown)) {
-        throw networkFailure(thrown, "before a response arrived");
-      }
-    }
+  let response: Response;
+  try {
+    response = await fetchOnceMoreIfDropped(settings.fetch, url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", ...settings.headers },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (thrown) {
+    throw networkFailure(thrown, "before a response arrived");
   }
   let text: string;
   try {

@@ -52,9 +52,47 @@ describe("discoverServer", () => {
     await new Promise<void>((resolve) => slowServer!.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(slowServer.address() as AddressInfo).port}/v1`;
     const started = performance.now();
-    expect(await discoverServer({ requestBase: base, headers: {}, timeoutMilliseconds: 100 })).toEqual({});
+    const root = base.replace(/\/v1$/, "");
+    // No answer is not "nothing to say": the routes are named, for a caller to ask again.
+    expect(await discoverServer({ requestBase: base, headers: {}, timeoutMilliseconds: 100 })).toEqual({
+      unanswered: [
+        `GET ${root}/props: no answer within 100 ms`,
+        `GET ${root}/version: no answer within 100 ms`,
+      ],
+    });
     // Fifty times the deadline: this guards against waiting on a route for ever, not the discovery's speed.
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("names the routes of a server that is down, or answers that it cannot answer now", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedRoot = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    expect(await discoverServer({ requestBase: `${closedRoot}/v1`, headers: {} })).toEqual({
+      unanswered: [
+        `GET ${closedRoot}/props: connect ECONNREFUSED ${closedRoot.slice("http://".length)}`,
+        `GET ${closedRoot}/version: connect ECONNREFUSED ${closedRoot.slice("http://".length)}`,
+      ],
+    });
+    // A llama.cpp server loading its model answers 503; vLLM's /version answers, and decides what it is.
+    let status = 503;
+    slowServer = createServer((request, response) => {
+      const code = request.url === "/version" ? 200 : status;
+      response.writeHead(code, { "content-type": "application/json" });
+      response.end(code === 200 ? JSON.stringify({ version: "0.10.1" }) : '{"error":{"message":"busy"}}');
+    });
+    await new Promise<void>((resolve) => slowServer!.listen(0, "127.0.0.1", resolve));
+    const root = `http://127.0.0.1:${(slowServer.address() as AddressInfo).port}`;
+    expect(await discoverServer({ requestBase: `${root}/v1`, headers: {} })).toEqual({
+      versions: { server: "0.10.1" },
+      unanswered: [`GET ${root}/props: status 503`],
+    });
+    // 404 (any status but 408, 409, 429 and 5xx) is an answer: the route is not there.
+    status = 404;
+    expect(await discoverServer({ requestBase: `${root}/v1`, headers: {} })).toEqual({
+      versions: { server: "0.10.1" },
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ServerSamplingDefaults } from "../../spec/index.ts";
-import { type ReadServerJsonOptions, readServerJson } from "./read-server-json.ts";
+import { askServerJson, type ReadServerJsonOptions } from "./read-server-json.ts";
 import { samplingDefaultsOf } from "./server-sampling-defaults.ts";
 
 /** Options of `discoverServer`: where to ask, and how long each route may take. */
@@ -16,6 +16,13 @@ export interface ServerDiscovery {
   readonly versions?: Readonly<Record<string, string>> | undefined;
   /** The model file it loaded (llama.cpp's `/props` `model_path`). */
   readonly modelFile?: string | undefined;
+  /**
+   * The routes that gave no answer, each with why (`GET http://…/props: connect ECONNREFUSED …`): the
+   * server was unreachable, slower than the deadline, or answered 408, 409, 429 or a 5xx (a server still
+   * loading its model). What they would have said is unknown, and asking again later may tell it. Absent
+   * when every route answered, with what it has or with a status that says it has none.
+   */
+  readonly unanswered?: readonly string[] | undefined;
 }
 
 /** A non-empty string field of a JSON body, or `undefined`. */
@@ -29,7 +36,8 @@ function text(body: unknown, field: string): string | undefined {
  * Asks an OpenAI-compatible server what it is, for run manifests: llama.cpp's `GET /props` (its build,
  * model file and sampling defaults) and vLLM's `GET /version`, both at once. Each route is optional: a
  * server without it, an error, a body of another shape or an answer slower than `timeoutMilliseconds`
- * leaves its fields out, and never fails the caller.
+ * leaves its fields out, and never fails the caller; a route that gave no answer at all (unreachable, too
+ * slow, 408, 409, 429 or 5xx) is named in `unanswered`, so that a caller knows to ask again.
  *
  * @throws the abort reason when `signal` aborts.
  * @example
@@ -37,10 +45,11 @@ function text(body: unknown, field: string): string | undefined {
  * server.versions; // { "llama.cpp": "b6123-1a2b3c4d" } on a llama-server
  */
 export async function discoverServer(options: DiscoverServerOptions): Promise<ServerDiscovery> {
-  const [props, version] = await Promise.all([
-    readServerJson("/props", options),
-    readServerJson("/version", options),
-  ]);
+  const answers = await Promise.all([askServerJson("/props", options), askServerJson("/version", options)]);
+  const [props, version] = answers.map((answer) => answer.body);
+  const unanswered = answers.flatMap((answer) =>
+    answer.unanswered === undefined ? [] : [answer.unanswered],
+  );
   const samplingDefaults = samplingDefaultsOf(props);
   const build = text(props, "build_info");
   const modelFile = text(props, "model_path");
@@ -53,5 +62,6 @@ export async function discoverServer(options: DiscoverServerOptions): Promise<Se
     ...(samplingDefaults === undefined ? {} : { samplingDefaults }),
     ...(Object.keys(versions).length === 0 ? {} : { versions }),
     ...(modelFile === undefined ? {} : { modelFile }),
+    ...(unanswered.length === 0 ? {} : { unanswered }),
   };
 }

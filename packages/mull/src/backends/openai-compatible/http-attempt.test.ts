@@ -125,3 +125,48 @@ describe("attemptCall: onAccepted", () => {
     expect(accepted).toBe(0);
   });
 });
+
+describe("attemptCall: a kept-alive connection the server drops", () => {
+  const { fakeServer, backendFor } = useFakeServerBackends();
+  const prompt = { kind: "text" as const, text: "Q: 2+2=? A:" };
+  const generations = (server: Awaited<ReturnType<typeof fakeServer>>) =>
+    server.requests.filter((request) => request.endpoint === "completions");
+
+  it("sends the request again at once, spending no retry and no backoff", async () => {
+    // The second request goes out on the first one's kept-alive connection, which the server resets on
+    // taking it in, before any answer.
+    const server = await fakeServer({
+      replies: ["4", { fault: "reset" }, "5", "6", { fault: "reset" }, "7"],
+    });
+    for (const stream of [true, false]) {
+      const backend = backendFor(server, {
+        stream,
+        maxRetries: 0,
+        retryDelayMilliseconds: 3_000,
+        capabilities: { n: true, logprobs: false },
+      });
+      const first = await backend.generate({ prompt });
+      const started = performance.now();
+      const second = await backend.generate({ prompt });
+      // No retry was left to spend, and a retry would have waited at least half its 3 s delay.
+      expect(performance.now() - started).toBeLessThan(1_500);
+      expect([first, second].map((result) => result.completions[0]?.text)).toEqual(
+        stream ? ["4", "5"] : ["6", "7"],
+      );
+      // One call each, as the caller sees it: the dropped request generated nothing to charge.
+      expect(second.usage.calls).toBe(1);
+    }
+    expect(generations(server)).toHaveLength(6);
+  });
+
+  it("sends it once more only: a server that drops every connection fails the attempts as before", async () => {
+    const server = await fakeServer({ replies: ["4"], handler: () => ({ fault: "reset" }) });
+    const backend = backendFor(server, { maxRetries: 1, capabilities: { n: true, logprobs: false } });
+    await backend.generate({ prompt });
+    const error = await backend.generate({ prompt }).catch((thrown: unknown) => thrown);
+    expect(BackendCallError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/failed before a response arrived: .*gave up after 2 attempts/);
+    // Two attempts, each sent twice.
+    expect(generations(server)).toHaveLength(1 + 2 * 2);
+  });
+});

@@ -3,6 +3,7 @@ import { retryAfterMilliseconds } from "../../runtime/index.ts";
 import type { BodyReading } from "./body-reading.ts";
 import { type CallFailure, shapeFailure } from "./call-failure.ts";
 import { describeNetworkFailure } from "./describe-network-failure.ts";
+import { fetchOnceMoreIfDropped } from "./fetch-once-more-if-dropped.ts";
 import type { HttpCall, PieceRelay } from "./http-call.ts";
 import type { HttpCallerSettings } from "./http-caller-settings.ts";
 import { readEventStream } from "./read-event-stream.ts";
@@ -75,10 +76,11 @@ export interface Attempt {
 /**
  * One attempt of an HTTP call, within what is left of the call's `deadline`: sends the body, and reads
  * the streamed or whole response under the stall timeout; a request that asks for a stream waits for its
- * first event under the first-token timeout too (from when it is sent). Rejects with a
- * `BackendCallError` (retryable or not, as its cause says), having told `onBroken` what its stream had
- * delivered (`StreamAssembler.partial`) when one had begun, or with the call signal's reason, having told
- * `call.onAborted` what the attempt had done when it was sent.
+ * first event under the first-token timeout too (from when it is sent). A request whose connection the
+ * server dropped before any response arrived is sent once more within the attempt
+ * (`fetchOnceMoreIfDropped`). Rejects with a `BackendCallError` (retryable or not, as its cause says),
+ * having told `onBroken` what its stream had delivered (`StreamAssembler.partial`) when one had begun, or
+ * with the call signal's reason, having told `call.onAborted` what the attempt had done when it was sent.
  */
 export async function attemptCall(
   call: HttpCall,
@@ -169,7 +171,9 @@ export async function attemptCall(
   let assembler: StreamAssembler | undefined;
   try {
     try {
-      response = await settings.fetch(url, {
+      // A kept-alive connection the server closed as the request went out is sent again at once: no
+      // retry spent, no backoff (`fetchOnceMoreIfDropped`).
+      response = await fetchOnceMoreIfDropped(settings.fetch, url, {
         method: "POST",
         headers: {
           "content-type": "application/json",

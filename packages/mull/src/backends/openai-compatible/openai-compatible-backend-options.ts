@@ -30,9 +30,11 @@ export interface OpenAICompatibleBackendOptions {
    * holds on the first call too: `llama.cpp` (llama.cpp's server: `POST /apply-template` for a chat,
    * then `POST /tokenize`), `vllm` (vLLM's `POST /tokenize`), `none` (no `countTokens`: a prompt is
    * estimated from its characters until a call reports it), or `auto` (default): what the server says it is,
-   * asked once beside the capability probe (llama.cpp's `GET /props`, vLLM's `GET /version`); a server that
+   * asked beside the capability probe (llama.cpp's `GET /props`, vLLM's `GET /version`); a server that
    * says neither is not asked to count. A server that turns out to have no such route (404, 405, 501, 401,
    * 403, or an answer of another shape) is not asked again: that costs one request in the backend's life.
+   * A server that does not answer at all (down, unreachable, too slow, or a 5xx while it loads) decides
+   * nothing: it is asked again on a later count, a few seconds later at the soonest.
    */
   readonly tokenizer?: "auto" | "llama.cpp" | "vllm" | "none" | undefined;
   /** HTTP requests in flight at once, over all calls of this backend (default 8). */
@@ -113,6 +115,8 @@ const capabilityOverrides = z
     continuePrefix: z.boolean(),
     grammar: z.boolean(),
     topK: z.boolean(),
+    // For a server whose usage counts the prompt once per completion (mull serve on the embedded engine).
+    promptPerCompletion: z.boolean(),
   })
   .partial()
   // A capability given as `undefined` is not given: it must not hide the derived or probed value.

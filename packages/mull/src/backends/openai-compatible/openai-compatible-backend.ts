@@ -10,7 +10,8 @@ import type {
   Prompt,
 } from "../../spec/index.ts";
 import { createCapabilityState, derivedCapabilities } from "./capability-state.ts";
-import { discoverServer, type ServerDiscovery } from "./discover-server.ts";
+import { discoverServer } from "./discover-server.ts";
+import { createDiscoveryMemory } from "./discovery-memory.ts";
 import { parseEndpointUrl } from "./endpoint-url.ts";
 import { fanOut } from "./fan-out.ts";
 import { generationResult } from "./generation-result.ts";
@@ -61,10 +62,13 @@ export interface OpenAICompatibleBackend extends Backend {
  * the end (or is aborted) has no result to charge its failed attempts to.
  *
  * Capabilities: `capabilities()` sends one tiny probe (`n: 2`, one token, logprobs) and caches the
- * answer, unless `options.capabilities` already says everything. Beside it, once, the server is asked what
- * it is (llama.cpp's `GET /props`, vLLM's `GET /version`, each given 2 seconds and optional): its sampling
+ * answer, unless `options.capabilities` already says everything. Beside it, the server is asked what it is
+ * (llama.cpp's `GET /props`, vLLM's `GET /version`, each given 2 seconds and optional): its sampling
  * defaults join the capabilities, and from then on `describe()` adds its versions (`llama.cpp` build,
- * `server` version) and the model file it loaded, for run manifests. A server that refuses `n > 1` (a 400 or
+ * `server` version) and the model file it loaded, for run manifests. Its answer is remembered for the
+ * backend's life; a route that gave none (the server down or unreachable, too slow, or answering 408, 409,
+ * 429 or a 5xx while it loads) is asked again on a later `capabilities()` or `countTokens()`, 5 s later at
+ * the soonest, doubling to 60 s while it keeps failing (`rediscoveryDelays`). A server that refuses `n > 1` (a 400 or
  * 422 naming `n`) or returns fewer choices than asked is answered by parallel single requests from then
  * on, and reported as `n: false` (one that answered a smaller `n` in full, such as llama.cpp's server
  * beyond its number of slots, keeps answering smaller `n` in one request); one that sends no
@@ -79,7 +83,9 @@ export interface OpenAICompatibleBackend extends Backend {
  * and the call's signal, outside the concurrency limit (a tokenization, no call to the model). A server
  * with no such route (one that is neither, or answers the route with 404) makes `countTokens` throw a
  * `CapabilityError`, learnt at the cost of at most one request in the backend's life; a caller sizing a
- * call under a budget then estimates the prompt instead.
+ * call under a budget then estimates the prompt instead. Only an answer decides it: while the server's
+ * discovery got none (the server not up yet), `countTokens` throws a retryable `BackendCallError`, and
+ * counts exactly once a later discovery finds the server.
  *
  * Token watchers (`CallOptions.watch`; `watchTokens` is on while responses stream and the server sends
  * log-probabilities): every completion is its own streamed request, asking for log-probabilities; each
@@ -242,31 +248,28 @@ export function createOpenAICompatibleBackend(
       }
     };
 
-  // Asked once, beside the capability probe: what a server does not say (or says too slowly) is simply
-  // not recorded, and never holds up a run for longer than the deadline.
-  let discovery: Promise<ServerDiscovery> | undefined;
-  let discovered: ServerDiscovery = {};
-  const describe = (): BackendDescription => ({
-    ...configured,
-    ...(discovered.versions === undefined ? {} : { versions: discovered.versions }),
-    ...(discovered.modelFile === undefined ? {} : { modelFile: discovered.modelFile }),
+  // Asked beside the capability probe until the server answers: what a server does not say (or says too
+  // slowly) is simply not recorded, and never holds up a call for longer than the deadline.
+  const discovery = createDiscoveryMemory({
+    ask: () =>
+      discoverServer({
+        requestBase: endpoint.requestBase,
+        headers,
+        fetch: parsed.fetch,
+        signal: lifetime.signal,
+        timeoutMilliseconds: discoveryTimeoutMilliseconds,
+      }),
+    clock: parsed.clock,
   });
-  const discover = (): Promise<ServerDiscovery> => {
-    discovery ??= discoverServer({
-      requestBase: endpoint.requestBase,
-      headers,
-      fetch: parsed.fetch,
-      signal: lifetime.signal,
-      timeoutMilliseconds: discoveryTimeoutMilliseconds,
-    }).then(
-      (found) => {
-        discovered = found;
-        return found;
-      },
-      () => ({}),
-    );
-    return discovery;
+  const describe = (): BackendDescription => {
+    const discovered = discovery.latest();
+    return {
+      ...configured,
+      ...(discovered.versions === undefined ? {} : { versions: discovered.versions }),
+      ...(discovered.modelFile === undefined ? {} : { modelFile: discovered.modelFile }),
+    };
   };
+  const discover = discovery.discover;
   const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
     assertUsable();
     const [found, server] = await Promise.all([state.capabilities(callOptions?.signal), discover()]);

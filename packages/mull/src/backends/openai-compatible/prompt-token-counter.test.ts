@@ -1,5 +1,7 @@
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { BackendCallError, CapabilityError, DisposedError } from "../../errors/index.ts";
+import { manualClock } from "../../runtime/index.ts";
 import type { Prompt } from "../../spec/index.ts";
 import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
 import { createOpenAICompatibleBackend } from "./openai-compatible-backend.ts";
@@ -19,6 +21,15 @@ const chat: Prompt = { kind: "chat", messages };
 /** A backend on a fake tokenizer server, disposed of after the test. */
 function backendOn(server: TokenizerServer, options: Partial<OpenAICompatibleBackendOptions> = {}) {
   return track(createOpenAICompatibleBackend({ baseUrl: server.url, model: "fake-model", ...options }));
+}
+
+/** A loopback port nothing listens on, for a server to be started on later. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -219,5 +230,83 @@ describe("countTokens when a count fails", () => {
     await backend.dispose();
     expect(DisposedError.isInstance(await rejection(counting))).toBe(true);
     expect(DisposedError.isInstance(await rejection(backend.countTokens!(text)))).toBe(true);
+  });
+});
+
+describe("countTokens on a server that is not up yet", () => {
+  it("decides nothing while the server is down, and counts exactly once it is up", async () => {
+    const port = await freePort();
+    const clock = manualClock();
+    const backend = track(
+      createOpenAICompatibleBackend({ baseUrl: `http://127.0.0.1:${port}/v1`, model: "fake-model", clock }),
+    );
+    const down = await rejection(backend.countTokens!(text));
+    expect(CapabilityError.isInstance(down)).toBe(false);
+    expect(BackendCallError.isInstance(down)).toBe(true);
+    expect((down as BackendCallError).isRetryable).toBe(true);
+    expect((down as Error).message).toMatch(
+      /cannot count a prompt's tokens yet: .*\/props: connect ECONNREFUSED/,
+    );
+
+    const server = await startTokenizerServer({ dialect: "llama.cpp", port });
+    // Within the delay the server is not asked again: the count fails at once, as before.
+    clock.advance(4_000);
+    expect(BackendCallError.isInstance(await rejection(backend.countTokens!(text)))).toBe(true);
+    expect(server.discoveries).toEqual([]);
+    clock.advance(1_000);
+    expect(await backend.countTokens!(text)).toBe(19);
+    expect(await backend.countTokens!(chat)).toBe(renderChat(messages).length + 1);
+    expect(backend.describe().versions).toEqual({ "llama.cpp": "b1-test" });
+    // Answered now: remembered for good, whatever the clock says.
+    clock.advance(3_600_000);
+    await backend.countTokens!({ kind: "text", text: "Q: 1+1=? A:" });
+    expect([...server.discoveries].sort()).toEqual(["/props", "/version"]);
+    expect(server.requests.map((request) => request.path)).toEqual([
+      "/tokenize",
+      "/apply-template",
+      "/tokenize",
+      "/tokenize",
+    ]);
+  });
+
+  it("waits out a server that answers 503 while it loads, asking again less and less often", async () => {
+    const clock = manualClock();
+    let loading = true;
+    const server = await startTokenizerServer({
+      dialect: "vllm",
+      discoveryStatus: () => (loading ? 503 : undefined),
+    });
+    const backend = backendOn(server, { clock });
+    const asked = () => server.discoveries.length / 2;
+    const loadingError = await rejection(backend.countTokens!(text));
+    expect((loadingError as Error).message).toMatch(/\/version: status 503/);
+    // 5 s, then 10 s, then 20 s between discoveries while the server keeps loading.
+    for (const [wait, discoveries] of [
+      [4_999, 1],
+      [1, 2],
+      [9_999, 2],
+      [1, 3],
+      [19_999, 3],
+      [1, 4],
+    ] as const) {
+      clock.advance(wait);
+      expect(BackendCallError.isInstance(await rejection(backend.countTokens!(text)))).toBe(true);
+      expect(asked()).toBe(discoveries);
+    }
+    loading = false;
+    clock.advance(40_000);
+    expect(await backend.countTokens!(text)).toBe(19);
+    expect(asked()).toBe(5);
+    expect(server.requests.map((request) => request.path)).toEqual(["/tokenize"]);
+  });
+
+  it("still takes a server that answered it has no tokenizer at its word, for good", async () => {
+    const clock = manualClock();
+    const server = await fakeServer();
+    const backend = backendFor(server, { clock });
+    expect(CapabilityError.isInstance(await rejection(backend.countTokens!(text)))).toBe(true);
+    clock.advance(3_600_000);
+    expect(CapabilityError.isInstance(await rejection(backend.countTokens!(text)))).toBe(true);
+    expect(server.requests.filter((request) => request.path.endsWith("/tokenize"))).toEqual([]);
   });
 });

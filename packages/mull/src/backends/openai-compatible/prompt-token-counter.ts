@@ -23,7 +23,10 @@ const rememberedCounts = 256;
 export interface PromptTokenCounterSettings {
   /** Which tokenizer routes to use, or `auto`: those of the server `discover` finds. */
   readonly tokenizer: TokenizerDialect | "auto";
-  /** What the server says it is: asked once for the backend's life, and shared with its capabilities. */
+  /**
+   * What the server says it is, shared with the backend's capabilities: asked until every route answers,
+   * and remembered from then on (`createDiscoveryMemory`).
+   */
   readonly discover: () => Promise<ServerDiscovery>;
   readonly server: ServerTokenizerSettings;
   /** One deadline for a count and all its requests (the backend's `timeoutMilliseconds`). */
@@ -45,10 +48,24 @@ export interface PromptTokenCounter {
   count(prompt: Prompt, kind: EndpointKind, signal?: AbortSignal): Promise<number>;
 }
 
-/** The tokenizer routes of the server a discovery describes, or why there are none to use. */
-function dialectOf(found: ServerDiscovery): TokenizerDialect | { readonly unavailable: string } {
+/**
+ * What a discovery says of the server's tokenizer routes: which they are; that there are none to use; or
+ * nothing yet (`undecided`), when it found neither and a route gave no answer.
+ */
+type Detection =
+  | TokenizerDialect
+  | { readonly unavailable: string; readonly undecided?: undefined }
+  | { readonly undecided: string; readonly unavailable?: undefined };
+
+/** The tokenizer routes of the server a discovery describes, or why there are none to use (yet). */
+function dialectOf(found: ServerDiscovery): Detection {
   if (found.versions?.["llama.cpp"] !== undefined) return "llama.cpp";
   if (found.versions?.server !== undefined) return "vllm";
+  if (found.unanswered !== undefined) {
+    return {
+      undecided: `its server did not answer whether it has a tokenizer (${found.unanswered.join("; ")}); it is asked again a few seconds later`,
+    };
+  }
   return {
     unavailable:
       'its server answered neither llama.cpp\'s GET /props nor vLLM\'s GET /version, so no tokenizer route is known (tokenizer "llama.cpp" or "vllm" names one)',
@@ -57,13 +74,16 @@ function dialectOf(found: ServerDiscovery): TokenizerDialect | { readonly unavai
 
 /**
  * The prompt token counter of one OpenAI-compatible backend (`countServerTokens` under the backend's
- * deadline, lifetime and the call's signal). Whether the server can count is learnt once: with `auto`
- * from the server's discovery, which costs nothing beyond it (a server that is neither llama.cpp's nor
- * vLLM's is never asked to count), then from the first count's answer. Until a count has succeeded, counts
- * go one at a time, so a server without the route is asked once in the backend's life: from then on every
- * count throws a `CapabilityError` without a request. A count that fails otherwise (a network error, a 5xx,
- * the deadline) throws and changes nothing. The counts of the last 256 prompts are remembered, so a request
- * counted when planned costs its samples no further request.
+ * deadline, lifetime and the call's signal). Whether the server can count is learnt once, from answers
+ * only: with `auto` from the server's discovery, which costs nothing beyond it (a server that is neither
+ * llama.cpp's nor vLLM's is never asked to count), then from the first count's answer. Until a count has
+ * succeeded, counts go one at a time, so a server without the route is asked once in the backend's life:
+ * from then on every count throws a `CapabilityError` without a request. A discovery that got no answer
+ * (the server down or still loading: see `ServerDiscovery.unanswered`) decides nothing: the count throws a
+ * retryable `BackendCallError`, and a later count asks again once the discovery's delay has passed
+ * (`rediscoveryDelays`). A count that fails otherwise (a network error, a 5xx, the deadline) throws and
+ * changes nothing either. The counts of the last 256 prompts are remembered, so a request counted when
+ * planned costs its samples no further request.
  *
  * @example
  * const counter = createPromptTokenCounter({ tokenizer: "auto", discover, server, timeoutMilliseconds, lifetime, name });
@@ -78,18 +98,16 @@ export function createPromptTokenCounter(settings: PromptTokenCounterSettings): 
   let confirmed: TokenizerDialect | undefined;
   /** The count that decides whether the server can count, while one is in flight. */
   let deciding: Promise<number> | undefined;
-  let detected: Promise<TokenizerDialect | { readonly unavailable: string }> | undefined;
 
   const refuse = (reason: string): never => {
     unavailable = reason;
     throw new CapabilityError("countTokens", "counting a prompt's tokens", `${name} (${reason})`);
   };
 
-  const dialect = (): Promise<TokenizerDialect | { readonly unavailable: string }> => {
+  // Asked until a count decides: the discovery remembers an answer, and asks again after no answer.
+  const dialect = async (): Promise<Detection> => {
     const given = settings.tokenizer;
-    if (given !== "auto") return Promise.resolve(given);
-    detected ??= settings.discover().then(dialectOf);
-    return detected;
+    return given === "auto" ? dialectOf(await settings.discover()) : given;
   };
 
   /** One count under the deadline: a timeout becomes a `BackendCallError`, an abort its signal's reason. */
@@ -123,7 +141,12 @@ export function createPromptTokenCounter(settings: PromptTokenCounterSettings): 
     const chosen = await untilAborted(dialect(), signal);
     // A discovery cut by the backend's disposal found nothing: that says nothing of the server.
     if (lifetime.aborted) throw lifetime.reason;
-    if (typeof chosen !== "string") return refuse(chosen.unavailable);
+    if (typeof chosen !== "string") {
+      if (chosen.unavailable !== undefined) return refuse(chosen.unavailable);
+      throw new BackendCallError(`${name}: cannot count a prompt's tokens yet: ${chosen.undecided}`, {
+        isRetryable: true,
+      });
+    }
     const tokens = await countOn(chosen, prompt, kind, signal);
     confirmed = chosen;
     return tokens;

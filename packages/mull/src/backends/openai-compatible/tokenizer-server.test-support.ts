@@ -26,6 +26,13 @@ export interface TokenizerServerOptions {
    * answer); `hang` never answers.
    */
   readonly replies?: readonly TokenizerReply[] | undefined;
+  /** The loopback port to listen on; default a free one. */
+  readonly port?: number | undefined;
+  /**
+   * A status to answer the discovery routes (`GET /props`, `GET /version`) with instead, asked at each
+   * request (as llama.cpp's server answers 503 while it loads its model); `undefined` answers them.
+   */
+  readonly discoveryStatus?: (() => number | undefined) | undefined;
 }
 
 /** A running fake tokenizer server. */
@@ -34,6 +41,8 @@ export interface TokenizerServer {
   readonly url: string;
   /** The POST requests received (the discovery's GETs are left out), in arrival order. */
   readonly requests: readonly TokenizerRequest[];
+  /** The paths of the GET requests received (the discovery's), in arrival order. */
+  readonly discoveries: readonly string[];
   close(): Promise<void>;
 }
 
@@ -112,13 +121,18 @@ export function useTokenizerServers(): (options: TokenizerServerOptions) => Prom
   });
   return async (options) => {
     const requests: TokenizerRequest[] = [];
+    const discoveries: string[] = [];
     const replies = [...(options.replies ?? [])];
     const server = createServer((request, response) => {
       void (async () => {
         const path = new URL(request.url ?? "/", "http://localhost").pathname;
         const method = request.method ?? "GET";
         if (method === "GET") {
-          if (path === "/props" && options.dialect === "llama.cpp") {
+          discoveries.push(path);
+          const status = options.discoveryStatus?.();
+          if (status !== undefined) {
+            send(response, status, { error: { message: "Loading model", code: status } });
+          } else if (path === "/props" && options.dialect === "llama.cpp") {
             send(response, 200, { build_info: "b1-test", model_path: "/models/fake.gguf" });
           } else if (path === "/version" && options.dialect === "vllm") {
             send(response, 200, { version: "0.10.1" });
@@ -139,11 +153,12 @@ export function useTokenizerServers(): (options: TokenizerServerOptions) => Prom
         else send(response, reply.status, { error: { message: reply.message ?? `status ${reply.status}` } });
       })();
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
     const running: TokenizerServer = {
       url: `http://127.0.0.1:${port}/v1`,
       requests,
+      discoveries,
       async close() {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
-import { isDroppedConnection } from "../../runtime/index.ts";
+import { isDroppedConnection, markDropSettled } from "../../runtime/index.ts";
 import { type AddressPolicy, bareHost } from "./address-policy.ts";
 import { bodyText, headersOf, plainHeaders, webBody } from "./fetch-message.ts";
 
@@ -21,6 +21,7 @@ export interface GuardedFetchOptions {
 
 /** A `fetch` for upstream calls, and `close()` to drop its pooled connections. */
 export interface GuardedFetch {
+  /** The guarded `fetch`: addresses checked at connect time, redirects not followed, connections pooled. */
   readonly fetch: typeof fetch;
   /** Open sockets, for tests and metrics. */
   sockets(): number;
@@ -29,6 +30,7 @@ export interface GuardedFetch {
    * the upstream before any of the response arrived (see `createGuardedFetch`), for tests and metrics.
    */
   resent(): number;
+  /** Destroys its connection pools, open sockets included; requests in flight on them fail. */
   close(): void;
 }
 
@@ -73,7 +75,8 @@ const maxKnownTargets = 256;
  * closes it after every streamed response, with no `Connection: close`), and a request written in the
  * moment before the close arrives meets a closed connection. Resending is safe for any method there: the
  * server had closed the connection it came on, so it never took the request in, and no answer began. A
- * request that fails so on a fresh connection, or after any of its response arrived, is not sent again.
+ * request that fails so on a fresh connection, or after any of its response arrived, is not sent again,
+ * and its failure is marked settled (`markDropSettled`), so that the backend above does not send it again.
  *
  * @example
  * const guarded = createGuardedFetch({ policy: createAddressPolicy() });
@@ -217,7 +220,12 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
             return;
           }
           settled = true;
-          reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error }));
+          // Settled here: the backend above must not send a dropped connection again (`markDropSettled`).
+          reject(
+            signal?.aborted
+              ? signal.reason
+              : markDropSettled(new TypeError("fetch failed", { cause: error })),
+          );
         });
         outgoing.on("response", (incoming) => {
           if (settled) {
