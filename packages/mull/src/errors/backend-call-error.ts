@@ -1,3 +1,4 @@
+import type { Usage } from "../spec/index.ts";
 import { MullError } from "./mull-error.ts";
 
 const marker = Symbol.for("mull.error.backend-call");
@@ -21,6 +22,13 @@ export class BackendCallError extends MullError {
   readonly retryAfterMilliseconds: number | undefined;
   /** The endpoint called, without credentials. */
   readonly url: string | undefined;
+  /**
+   * What the call had used before it failed, as far as the backend can tell: the tokens its upstream
+   * generated on streams that broke part-way (a prompt count no usage chunk told is `undefined`).
+   * `undefined` when it used nothing that can be told (an error status, a refused connection, a whole
+   * body cut part-way).
+   */
+  readonly usage: Usage | undefined;
 
   constructor(
     message: string,
@@ -29,6 +37,7 @@ export class BackendCallError extends MullError {
       isRetryable?: boolean | undefined;
       retryAfterMilliseconds?: number | undefined;
       url?: string | undefined;
+      usage?: Usage | undefined;
       cause?: unknown;
     } = {},
   ) {
@@ -39,6 +48,7 @@ export class BackendCallError extends MullError {
       options.isRetryable ?? (options.status === undefined ? false : isRetryableStatus(options.status));
     this.retryAfterMilliseconds = options.retryAfterMilliseconds;
     this.url = options.url;
+    this.usage = options.usage;
   }
 
   static override isInstance(error: unknown): error is BackendCallError {

@@ -6,6 +6,7 @@ import { sleep } from "../runtime/index.ts";
 export interface FakeOpenAIRequest {
   /** Arrival order, from 0. */
   readonly index: number;
+  /** HTTP method, e.g. `POST`; generation endpoints answer only `POST`. */
   readonly method: string;
   /** Path without the query, e.g. `/v1/chat/completions`. */
   readonly path: string;
@@ -88,6 +89,7 @@ export interface FakeDelivery {
 
 /** A successful reply. Choices are sent exactly as given (give fewer than `n` to mimic a server that ignores `n`). */
 export interface FakeCompletionReply {
+  /** The choices sent, in order, with indices from 0; a string is a choice of that text in word tokens. */
   readonly choices: readonly (string | FakeChoice)[];
   /**
    * Usage counts. By default prompt tokens are the prompt's word count and completion tokens the tokens
@@ -103,6 +105,7 @@ export interface FakeCompletionReply {
   } | null;
   /** Leave log-probabilities out even when asked for them. */
   readonly omitLogprobs?: boolean | undefined;
+  /** Faults in sending the reply (cuts, stalls, pauses, a stream without `[DONE]`); none by default. */
   readonly delivery?: FakeDelivery | undefined;
   /** Model name in the response; defaults to the server's. */
   readonly model?: string | undefined;
@@ -110,17 +113,21 @@ export interface FakeCompletionReply {
 
 /** An HTTP error reply in OpenAI's error shape. */
 export interface FakeErrorReply {
+  /** HTTP status sent, e.g. 429 or 503; it also picks the error `type` (`server_error` from 500 up). */
   readonly status: number;
+  /** `error.message` of the body; default `fake error <status>`. */
   readonly message?: string | undefined;
   /** `retry-after` header, as sent (seconds or an HTTP date). */
   readonly retryAfter?: string | undefined;
   /** `retry-after-ms` header. */
   readonly retryAfterMilliseconds?: number | undefined;
+  /** More response headers, sent as given; `retryAfter` and `retryAfterMilliseconds` win over these. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /** A connection-level fault: `reset` closes the socket with a TCP reset, `hang` never answers. */
 export interface FakeFaultReply {
+  /** `reset` destroys the socket at once; `hang` leaves the request open until the client or `close()` ends it. */
   readonly fault: "reset" | "hang";
 }
 
@@ -183,8 +190,11 @@ export interface FakeOpenAIServer {
 
 /** What became of the generation requests a fake server received. */
 export interface FakeGenerationCounts {
+  /** Generation requests whose body was read (before the API key check). */
   readonly started: number;
+  /** Those whose response the server ended: sent whole, an error, or closed early (a reset, a cut, `close()`). */
   readonly completed: number;
+  /** Those whose client went away before the response was complete. */
   readonly abortedByClient: number;
   /** Started and not yet finished either way. */
   readonly running: number;

@@ -6,9 +6,10 @@ import type {
   TokenLogprob,
   Usage,
 } from "../../spec/index.ts";
+import { failedAttemptUsage } from "./failed-attempt-usage.ts";
 import type { PickedChoice } from "./fan-out.ts";
 import { wantsLogprobs } from "./request-body.ts";
-import type { ParsedChoice, ParsedResponse, ReportedUsage } from "./response-parser.ts";
+import type { ParsedChoice, ParsedResponse } from "./response-parser.ts";
 
 /**
  * A choice's tokens with the end-of-generation token set apart: llama.cpp's server lists the token that
@@ -28,24 +29,6 @@ export function splitEndToken(choice: ParsedChoice): {
   if (choice.finishReason !== "stop" || choice.stopSequence !== undefined)
     return { tokens, endLogprob: undefined };
   return { tokens: tokens.slice(0, -1), endLogprob: last.logprob };
-}
-
-/**
- * What one attempt of a request that failed part-way charges it (`ParsedResponse.failedAttempts`): its
- * completion tokens, and its prompt as its own usage chunk said, else as `answered` reported it, since the
- * same prompt was sent (charged as read, not as cached: the failed attempt read it first). No call: see
- * `generationResult`.
- */
-function failedAttemptUsage(attempt: ReportedUsage, answered: ReportedUsage | undefined): Usage {
-  if (attempt.promptTokens === undefined) {
-    return { promptTokens: answered?.promptTokens, completionTokens: attempt.completionTokens, calls: 0 };
-  }
-  return {
-    promptTokens: attempt.promptTokens,
-    completionTokens: attempt.completionTokens,
-    cachedPromptTokens: attempt.cachedPromptTokens,
-    calls: 0,
-  };
 }
 
 /**

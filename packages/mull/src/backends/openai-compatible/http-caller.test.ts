@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BackendCallError } from "../../errors/index.ts";
 import type { GenerationRequest } from "../../spec/index.ts";
 import type { FakeOpenAIServer, FakeReply } from "../../testing/fake-openai-server.ts";
 import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
@@ -133,5 +134,86 @@ describe("createHttpCaller: the tokens of attempts that broke part-way", () => {
       expect(result.usage).toEqual({ promptTokens: 3, completionTokens: 2, calls: 1 });
     }
     expect(server.requests).toHaveLength(8);
+  });
+});
+
+/** The error a call rejected with. */
+async function rejection(call: Promise<unknown>): Promise<BackendCallError> {
+  const error = await call.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!BackendCallError.isInstance(error))
+    throw new Error(`expected a BackendCallError, got ${String(error)}`);
+  return error;
+}
+
+describe("createHttpCaller: a call that fails in the end", () => {
+  it("carries the tokens of every attempt whose stream broke part-way, the prompt as one of them told it", async () => {
+    const server = await fake.fakeServer({
+      replies: [
+        {
+          choices: [{ tokens: words(10) }],
+          usage: { promptTokens: 11 },
+          delivery: { cutAfterTokens: 3, continuousUsage: true },
+        },
+        { choices: [{ tokens: words(10) }], delivery: { cutAfterTokens: 2 } },
+      ],
+    });
+    const error = await rejection(backendFor(server, { maxRetries: 1 }).generate({ prompt: chat }));
+    expect(server.requests).toHaveLength(2);
+    expect(error.message).toContain("gave up after 2 attempts");
+    // Each attempt read the same prompt; the second's count is the first's.
+    expect(error.usage).toEqual({ promptTokens: 2 * 11, completionTokens: 3 + 2, calls: 1 });
+  });
+
+  it("carries the pieces a stream relayed before it broke, not retried, its prompt unknown", async () => {
+    const server = await fake.fakeServer({
+      replies: [{ choices: [{ tokens: words(10) }], delivery: { cutAfterTokens: 4 } }],
+    });
+    const relayed: string[] = [];
+    const error = await rejection(
+      backendFor(server, { maxRetries: 3 }).generate(
+        { prompt: chat },
+        { onText: (piece) => relayed.push(piece) },
+      ),
+    );
+    expect(relayed).toEqual(words(4));
+    expect(server.requests).toHaveLength(1);
+    expect(error.message).toContain("not retried: part of its text was already delivered");
+    expect(error.usage).toEqual({ promptTokens: undefined, completionTokens: 4, calls: 1 });
+  });
+
+  it("keeps the status and message of a refusal that followed a broken attempt, with that attempt's tokens", async () => {
+    const server = await fake.fakeServer({
+      replies: [
+        { choices: [{ tokens: words(10) }], delivery: { cutAfterTokens: 3 } },
+        { status: 400, message: "no such thing" },
+      ],
+    });
+    const error = await rejection(backendFor(server, { maxRetries: 2 }).generate({ prompt: chat }));
+    expect(error.status).toBe(400);
+    expect(error.isRetryable).toBe(false);
+    expect(error.message).toMatch(/failed with status 400[^:]*: no such thing$/);
+    expect(error.usage).toEqual({ promptTokens: undefined, completionTokens: 3, calls: 1 });
+  });
+
+  it("carries nothing after error statuses, a stream that broke before its first piece or a cut whole body", async () => {
+    const server = await fake.fakeServer({
+      replies: [
+        { status: 503, message: "busy" },
+        { choices: ["never sent"], delivery: { stallAfterTokens: 0 } },
+        { status: 502, message: "bad gateway" },
+        { choices: ["one two"], delivery: { cutAfterTokens: 1 } },
+      ],
+    });
+    const streamed = await rejection(backendFor(server, { maxRetries: 2 }).generate({ prompt: chat }));
+    expect(streamed.message).toContain("gave up after 3 attempts");
+    expect(streamed.usage).toBeUndefined();
+    const whole = await rejection(
+      backendFor(server, { maxRetries: 0 }).unstreamed().generate({ prompt: chat }),
+    );
+    expect(whole.usage).toBeUndefined();
+    expect(server.requests).toHaveLength(4);
   });
 });

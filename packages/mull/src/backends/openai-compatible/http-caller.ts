@@ -1,6 +1,9 @@
+import { addUsage } from "../../budget/usage.ts";
 import { BackendCallError } from "../../errors/index.ts";
 import { sleep } from "../../runtime/index.ts";
+import type { Usage } from "../../spec/index.ts";
 import { callFailure } from "./call-failure.ts";
+import { failedAttemptUsage } from "./failed-attempt-usage.ts";
 import { type AttemptContext, attemptCall } from "./http-attempt.ts";
 import type { HttpCall } from "./http-call.ts";
 import type { HttpCallerSettings } from "./http-caller-settings.ts";
@@ -16,8 +19,10 @@ export interface HttpCaller {
    *
    * A response that came after attempts whose streams broke part-way carries what those had done as its
    * `failedAttempts` (`brokenAttemptCharge`), so that the call is charged the tokens the server generated
-   * on them too. A request that fails in the end, or is aborted, charges its failed attempts nothing: a
-   * failure has no result to carry them, and an abort tells only the attempt it cut (`HttpCall.onAborted`).
+   * on them too. A request that fails in the end rejects with an error whose `usage` carries them
+   * (`failedCallUsage`: its last attempt too, when its stream broke after delivering something), so that
+   * the caller can charge what the server generated before the failure. An aborted request tells only the
+   * attempt it cut (`HttpCall.onAborted`).
    */
   post(call: HttpCall): Promise<ParsedResponse>;
   /** The server's own message inside an HTTP error this caller threw, without the URL around it. */
@@ -34,6 +39,21 @@ function brokenAttemptCharge(partial: ParsedResponse): ReportedUsage | undefined
   const usage = partial.usage;
   if (usage === undefined) return undefined;
   return (usage.completionTokens ?? 0) > 0 || usage.promptTokens !== undefined ? usage : undefined;
+}
+
+/**
+ * What a request that failed in the end had used (`BackendCallError.usage`): the charges of its attempts
+ * whose streams broke part-way (`brokenAttemptCharge`), as one call; a prompt count that an attempt's own
+ * usage chunk did not tell is taken from another attempt's (the same prompt was sent), else unknown.
+ * `undefined` when no attempt had delivered anything.
+ */
+function failedCallUsage(failedAttempts: readonly ReportedUsage[]): Usage | undefined {
+  if (failedAttempts.length === 0) return undefined;
+  const told = failedAttempts.find((attempt) => attempt.promptTokens !== undefined);
+  return addUsage(
+    { promptTokens: 0, completionTokens: 0, calls: 1 },
+    ...failedAttempts.map((attempt) => failedAttemptUsage(attempt, told)),
+  );
 }
 
 /** Creates the retrying caller behind the OpenAI-compatible backend. */
@@ -54,14 +74,30 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
     return base * (0.5 + 0.5 * settings.random());
   }
 
-  function givenUp(error: BackendCallError, reason: string): BackendCallError {
-    return new BackendCallError(`${error.message} (${reason})`, {
-      status: error.status,
-      isRetryable: error.isRetryable,
-      retryAfterMilliseconds: error.retryAfterMilliseconds,
-      url: error.url,
-      cause: error,
-    });
+  /**
+   * The error a call rejects with: `error`, with `reason` (why it was not retried) added to its message and
+   * `usage` (what the call had used, `failedCallUsage`) carried, when there is either.
+   */
+  function givenUp(
+    error: BackendCallError,
+    reason: string | undefined,
+    usage: Usage | undefined,
+  ): BackendCallError {
+    if (reason === undefined && usage === undefined) return error;
+    const rejection = new BackendCallError(
+      reason === undefined ? error.message : `${error.message} (${reason})`,
+      {
+        status: error.status,
+        isRetryable: error.isRetryable,
+        retryAfterMilliseconds: error.retryAfterMilliseconds,
+        url: error.url,
+        usage,
+        cause: error,
+      },
+    );
+    const message = context.serverMessages.get(error);
+    if (message !== undefined) context.serverMessages.set(rejection, message);
+    return rejection;
   }
 
   return {
@@ -111,22 +147,26 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
           if (!BackendCallError.isInstance(thrown)) throw thrown;
           error = thrown;
         }
+        const used = failedCallUsage(failedAttempts);
         const pastDeadline = context.deadlineErrors.has(error);
         if (pastDeadline && previous !== undefined) {
-          throw givenUp(error, `the attempt before failed: ${previous.message}`);
+          throw givenUp(error, `the attempt before failed: ${previous.message}`, used);
         }
-        if (!error.isRetryable || pastDeadline) throw error;
-        if (delivered) throw givenUp(error, "not retried: part of its text was already delivered");
-        if (watched) throw givenUp(error, "not retried: a token watcher already saw part of it");
+        if (!error.isRetryable || pastDeadline) throw givenUp(error, undefined, used);
+        if (delivered) {
+          throw givenUp(error, "not retried: part of its text was already delivered", used);
+        }
+        if (watched) throw givenUp(error, "not retried: a token watcher already saw part of it", used);
         previous = error;
         if (attemptNumber > settings.maxRetries) {
-          throw givenUp(error, `gave up after ${attemptNumber} attempts`);
+          throw givenUp(error, `gave up after ${attemptNumber} attempts`, used);
         }
         const wait = error.retryAfterMilliseconds ?? backoff(attemptNumber - 1);
         if (clock.now() + wait >= deadline) {
           throw givenUp(
             error,
             `attempt ${attemptNumber}; no retry: waiting ${Math.round(wait)} ms would pass the deadline of ${settings.timeoutMilliseconds} ms`,
+            used,
           );
         }
         await sleep(wait, call.signal);

@@ -58,6 +58,19 @@ describe("StreamAssembler.partial", () => {
       cachedPromptTokens: undefined,
     });
   });
+
+  it("counts the pieces that followed a usage chunk sent before the choices finished", () => {
+    const assembler = new StreamAssembler(false);
+    // A server that reports the prompt first, in a usage chunk of its own, then streams the answer.
+    assembler.add({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 0 } });
+    for (const piece of ["one", " two", " three"])
+      assembler.add({ choices: [{ index: 0, delta: { content: piece } }] });
+    expect(assembler.partial().usage).toEqual({
+      promptTokens: 11,
+      completionTokens: 3,
+      cachedPromptTokens: undefined,
+    });
+  });
 });
 
 describe("StreamAssembler.missing", () => {

@@ -278,16 +278,17 @@ export class StreamAssembler {
   }
 
   /**
-   * The usage of a stream that ended before the server's usage (cut by a watcher or an abort): the prompt
-   * as a usage chunk said, if one arrived (else unknown); completion tokens as the request's usage said,
-   * if it arrived, else each choice's received tokens added up (`receivedTokens`).
+   * The usage of a stream that ended before the server's usage (cut by a watcher or an abort, or broken):
+   * the prompt as a usage chunk said, if one arrived (else unknown); completion tokens as the request's
+   * usage said, or each choice's received tokens added up (`receivedTokens`), whichever is more: a usage
+   * chunk sent before the choices had finished (one sent first) counts fewer tokens than followed it.
    */
   private receivedUsage(): ReportedUsage {
     let received = 0;
     for (const [index, state] of this.choices) received += this.receivedTokens(index, state);
     return {
       promptTokens: this.usage?.promptTokens,
-      completionTokens: this.requestUsage?.completionTokens ?? received,
+      completionTokens: Math.max(this.requestUsage?.completionTokens ?? 0, received),
       cachedPromptTokens: this.usage?.cachedPromptTokens,
     };
   }

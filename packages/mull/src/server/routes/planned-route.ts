@@ -25,7 +25,7 @@ import type { ServedModel } from "../upstreams/index.ts";
 import { failedRequestResponse } from "./failed-request-response.ts";
 import { account, failPull, settlePull } from "./request-accounting.ts";
 import { createRequestLog, type RequestLog } from "./request-log.ts";
-import { usedBeforeFailure } from "./used-before-failure.ts";
+import { usageBeforeFailure, usedBeforeFailure } from "./used-before-failure.ts";
 
 /** Options of the generation routes (`chatCompletionsRoute`, `completionsRoute`, `messagesRoute`). */
 export interface GenerationRouteOptions {
@@ -72,8 +72,9 @@ export interface PlannedRouteFront<
  * model's tokenizer where the backend can, `planCountedRequest`), reserves its worst case against the
  * key's budget, serves it (along the fallback chain), settles the reservation once with what it used
  * however it ends (an answer, an upstream error, an abort, a shutdown, a stream failing after its headers:
- * a failure is charged what the upstream reported used before it, `usedBeforeFailure`, else nothing; a
- * refusal after the reservation nothing), and lets the front end answer
+ * a failure is charged, and counted in `/metrics`, what the upstream reported used before it or a broken
+ * stream had delivered, `usageBeforeFailure`, else nothing; a refusal after the reservation nothing), and
+ * lets the front end answer
  * whole or streamed: a streamed request once it is under way (`throwEarlyFailure`), so that one that fails
  * before (an upstream's 429 or 5xx after the retries, an open circuit) gets the status and `Retry-After`
  * it would get unstreamed. A request whose client went away gets 499, one cut by a shutdown 503, and every
@@ -159,8 +160,12 @@ export function plannedRoute<
         },
         async (error: unknown) => {
           // Failed, cut by its client or by a shutdown, streamed or not: the key is charged what the
-          // upstream reported used before the failure (else nothing), before the error goes out.
+          // upstream reported used before the failure (else nothing), before the error goes out, and
+          // `/metrics` counts it under the model last tried.
           await reserved?.settle(usedBeforeFailure(error));
+          const used = usageBeforeFailure(error);
+          const failed = (log.attempted ?? plan).served;
+          if (used !== undefined) metrics.countUsage(failed.upstream, used, failed.name);
           failPull(metrics, chosen, error, abort.signal);
           throw error;
         },

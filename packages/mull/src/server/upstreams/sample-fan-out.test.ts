@@ -84,6 +84,40 @@ describe("createSampleFanOut", () => {
     expect(fanOut.counts()).toMatchObject({ requested: 4, succeeded: 2, failed: 2, firstError: error });
   });
 
+  it("charges what a lost sample's stream had generated, its unknown prompt as a finished sample's", async () => {
+    const broken = (callIndex: number) =>
+      new BackendCallError(`the stream broke after 4 chunks (call ${callIndex})`, {
+        isRetryable: true,
+        usage: { promptTokens: undefined, completionTokens: 4, calls: 1 },
+      });
+    const whole = await createSampleFanOut(failing(() => false, cut)).backend.generate({ prompt, n: 1 });
+    const fanOut = createSampleFanOut(failing((callIndex) => callIndex === 1, broken));
+    const result = await fanOut.backend.generate({ prompt, n: 3 });
+    expect(result.completions).toHaveLength(2);
+    expect(fanOut.counts()).toMatchObject({ succeeded: 2, failed: 1 });
+    const prompted = whole.usage.promptTokens ?? 0;
+    const generated = whole.usage.completionTokens ?? 0;
+    expect(prompted).toBeGreaterThan(0);
+    expect(result.usage).toEqual({
+      promptTokens: 3 * prompted,
+      completionTokens: 2 * generated + 4,
+      calls: 3,
+    });
+  });
+
+  it("charges the quorum error of a call whose every sample was lost what their streams had generated", async () => {
+    const broken = (callIndex: number) =>
+      new BackendCallError(`the stream broke (call ${callIndex})`, {
+        isRetryable: true,
+        usage: { promptTokens: 5, completionTokens: callIndex + 1, calls: 1 },
+      });
+    const error = await createSampleFanOut(failing(() => true, broken))
+      .backend.generate({ prompt, n: 3 })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).usage).toEqual({ promptTokens: 15, completionTokens: 1 + 2 + 3, calls: 3 });
+  });
+
   it("forwards the backend's countTokens (and score) where it has them, and leaves them absent where not", async () => {
     const upstream = createScriptedBackend({ responses: ["#### 7"] });
     const counted = createSampleFanOut({

@@ -1,11 +1,12 @@
 import { addUsage, emptyUsage } from "../../budget/index.ts";
-import { BackendCallError } from "../../errors/index.ts";
+import { BackendCallError, findCause } from "../../errors/index.ts";
 import type {
   Backend,
   CallOptions,
   Completion,
   GenerationRequest,
   GenerationResult,
+  Usage,
 } from "../../spec/index.ts";
 // The error's own file, not the http folder's index, which maps this folder's errors.
 import { ApiError } from "../http/api-error.ts";
@@ -52,6 +53,26 @@ function failureDetail(error: unknown): string {
 }
 
 /**
+ * What the samples a call lost had used before they failed (`BackendCallError.usage`: the tokens a stream
+ * generated before it broke), each prompt count left unknown taken as the fewest prompt tokens a finished
+ * sample of the call reported (the same prompt was sent), else left unknown.
+ */
+function lostUsage(errors: readonly unknown[], finished: readonly GenerationResult[]): Usage[] {
+  const prompts = finished.flatMap(({ usage }) =>
+    usage.promptTokens === undefined ? [] : [usage.promptTokens],
+  );
+  const prompt = prompts.length === 0 ? undefined : Math.min(...prompts);
+  return errors.flatMap((error) => {
+    const usage = findCause(
+      error,
+      (cause): cause is BackendCallError => BackendCallError.isInstance(cause) && cause.usage !== undefined,
+    )?.usage;
+    if (usage === undefined) return [];
+    return [usage.promptTokens === undefined ? { ...usage, promptTokens: prompt } : usage];
+  });
+}
+
+/**
  * Wraps a backend for one request: `generate({ n })` becomes `n` single-sample calls (seeds `seed + i`)
  * running in parallel, each with the backend's own retries and deadline. When some fail, the survivors are
  * returned and `samplesLost` fires (the strategy then votes over what it has instead of drawing again).
@@ -61,7 +82,8 @@ function failureDetail(error: unknown): string {
  * cause), as a request below its quorum does. When every sample failed by a refusal of the request (a
  * 400, an open circuit), that first error is thrown as it is. When the call's signal fires (a deadline),
  * the samples that finished are returned, the others left out. A cut or stalled upstream stream is a failed sample, never a
- * short one. `onCompletion` hears each sample as its own call returns, before the others finish (a
+ * short one, and its tokens are charged: the call's usage adds what its lost samples had used before they
+ * failed (`lostUsage`), as does the quorum error's. `onCompletion` hears each sample as its own call returns, before the others finish (a
  * stream's progress).
  *
  * @example
@@ -117,6 +139,7 @@ export function createSampleFanOut(
     succeeded += completions.length;
     failed += n - completions.length;
     if (errors.length > 0 && firstError === undefined) firstError = errors[0];
+    const usedByLost = lostUsage(errors, results);
     if (completions.length === 0) {
       const first = errors[0] ?? new Error("no completions");
       if (!isSampleLoss(first)) throw first;
@@ -124,7 +147,11 @@ export function createSampleFanOut(
         throw new ApiError(
           502,
           `only 0 of ${requested} samples succeeded, below the quorum; first failure: ${failureDetail(first)}`,
-          { code: "samples_below_quorum", cause: first },
+          {
+            code: "samples_below_quorum",
+            cause: first,
+            ...(usedByLost.length === 0 ? {} : { usage: addUsage(emptyUsage, ...usedByLost) }),
+          },
         );
       }
       // The samples of earlier calls stand: the strategy stops (its call comes back empty) and votes on them.
@@ -136,7 +163,7 @@ export function createSampleFanOut(
     }
     return {
       completions: completions.map((completion, index) => ({ ...completion, index })),
-      usage: addUsage(emptyUsage, ...results.map((result) => result.usage)),
+      usage: addUsage(emptyUsage, ...results.map((result) => result.usage), ...usedByLost),
       model: results[0]?.model ?? backend.describe().model,
     };
   };
