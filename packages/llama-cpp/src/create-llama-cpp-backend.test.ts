@@ -64,6 +64,7 @@ describe("createLlamaCppBackend: identity", () => {
     const capabilities = await backend.capabilities();
     expect(capabilities).toMatchObject({
       n: true,
+      promptPerCompletion: true,
       logprobs: true,
       topLogprobs: true,
       score: true,

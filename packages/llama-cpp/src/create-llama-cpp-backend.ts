@@ -77,6 +77,10 @@ export interface LlamaCppBackend extends Backend {
    * the backend was made without `speculative`.
    */
   speculation(): SpeculationStats | undefined;
+  /**
+   * Raw-distribution log-probabilities of `request.continuation` after its prompt, by teacher forcing on a
+   * sequence that preferably caches the prompt already; rejects with the signal's reason on an abort.
+   */
   score(request: ScoreRequest, options?: CallOptions): Promise<ScoreResult>;
   /**
    * The tokens `prompt` takes as `generate` evaluates it: the beginning-of-sequence token included, and a
@@ -94,6 +98,7 @@ export interface LlamaCppBackend extends Backend {
    * @throws MullError when the model file does not give its shape (the FLOPs cannot be counted).
    */
   measureRates(options?: CallOptions): Promise<EngineRates>;
+  /** Frees the contexts, the draft model and the loaded model; calling it again does nothing. */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -206,6 +211,8 @@ export async function createLlamaCppBackend(options: LlamaCppBackendOptions): Pr
       ensureUsable();
       return {
         n: true,
+        // The usage counts the prompt once per completion, evaluated or copied from a sibling's sequence.
+        promptPerCompletion: true,
         logprobs: true,
         topLogprobs: true,
         maxTopLogprobs: loaded.vocabularySize,

@@ -73,6 +73,8 @@ describe.skipIf(lookup.binary === undefined)(
       const capabilities = await backend.capabilities();
       expect(capabilities).toMatchObject({
         n: true,
+        // Its usage counts a request's prompt once whatever its n, unlike the embedded engine's.
+        promptPerCompletion: false,
         logprobs: true,
         topLogprobs: true,
         seed: true,

@@ -120,3 +120,46 @@ describe.skipIf(!lab.present)("samples a token budget cuts mid-way, on the embed
     expect(promptTokens + completionTokens).toBeLessThanOrEqual(140);
   }, 60_000);
 });
+
+describe.skipIf(!lab.present)(
+  "token budgets of sampling strategies on the embedded lab-v2-large, which charges the prompt per completion",
+  () => {
+    let backend: LlamaCppBackend;
+
+    beforeAll(async () => {
+      backend = await createLlamaCppBackend({ model: "lab-v2-large", threads: 1 });
+    });
+
+    afterAll(async () => {
+      await backend?.dispose();
+    });
+
+    it("spends no more than max_total_tokens with sc@4, bon@4, asc@8 and mass@8 at 140, 200 and 300", async () => {
+      expect((await backend.capabilities()).promptPerCompletion).toBe(true);
+      // `Q: 412+307-95=? A:`: 19 prompt tokens, charged for each sample; its samples take 32 tokens.
+      for (const strategy of ["sc@4", "bon@4", "asc@8", "mass@8"]) {
+        for (const maxTotalTokens of [140, 200, 300]) {
+          const usage = await solve({
+            problem: "412+307-95=?",
+            strategy,
+            backend,
+            profile: labProfile(),
+            seed: 5,
+            budget: { maxTotalTokens },
+          }).then(
+            (result) => result.usage,
+            (error: unknown) => {
+              if (!BudgetExhaustedError.isInstance(error)) throw error;
+              return error.spent?.usage;
+            },
+          );
+          const { promptTokens = 0, completionTokens = 0 } = usage ?? {};
+          expect(completionTokens, `${strategy} at ${maxTotalTokens}`).toBeGreaterThan(0);
+          expect(promptTokens + completionTokens, `${strategy} at ${maxTotalTokens}`).toBeLessThanOrEqual(
+            maxTotalTokens,
+          );
+        }
+      }
+    }, 120_000);
+  },
+);

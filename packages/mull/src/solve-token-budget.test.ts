@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BudgetExhaustedError } from "./errors/index.ts";
 import { characterTokensBackend } from "./generation/character-tokens-backend.test-support.ts";
+import { labOutcomeChecker } from "./lab/index.ts";
 import { solve } from "./solve.ts";
 import { createScriptedBackend } from "./testing/index.ts";
 
@@ -62,5 +63,45 @@ describe("solve under a total-token budget, on a backend that counts prompt toke
     expect((error as BudgetExhaustedError).reason).toBe("tokens");
     expect((error as BudgetExhaustedError).spent?.usage.calls).toBe(0);
     expect(backend.calls).toHaveLength(0);
+  });
+});
+
+describe("solve under a total-token budget, on a backend that charges the prompt once per completion", () => {
+  it("sizes calls of several samples with a prompt for each: sc@4 at 140 spends 100, not 150", async () => {
+    const backend = characterTokensBackend({
+      completionTokens: 30,
+      capabilities: { promptPerCompletion: true },
+    });
+    const result = await solve({ problem, strategy: "sc@4", backend, budget: { maxTotalTokens: 140 } });
+    // A measuring sample of 20 + 30; two more would cost 100 of the 90 left, so one; then 40 are left.
+    expect(backend.calls.map((call) => call.request.n)).toEqual([1, 1]);
+    expect(result).toMatchObject({ partial: true, stoppedBy: "tokens" });
+    expect(result.usage).toEqual({ promptTokens: 40, completionTokens: 60, calls: 2 });
+  });
+
+  it("keeps sc@4, bon@4, asc@8 and mass@8 within 140, 200 and 300 tokens", async () => {
+    for (const strategy of ["sc@4", "bon@4", "asc@8", "mass@8"]) {
+      for (const maxTotalTokens of [140, 200, 300]) {
+        const backend = characterTokensBackend({
+          completionTokens: 30,
+          capabilities: { promptPerCompletion: true },
+        });
+        const result = await solve({
+          problem,
+          strategy,
+          backend,
+          seed: 1,
+          budget: { maxTotalTokens },
+          ...(strategy.startsWith("bon") ? { scorer: labOutcomeChecker() } : {}),
+        });
+        const { promptTokens = 0, completionTokens = 0 } = result.usage;
+        expect(result.candidates.length).toBeGreaterThan(0);
+        // Each completion is charged its 20-token prompt.
+        expect(promptTokens).toBe(20 * backend.calls.reduce((sum, call) => sum + (call.request.n ?? 1), 0));
+        expect(promptTokens + completionTokens, `${strategy} at ${maxTotalTokens}`).toBeLessThanOrEqual(
+          maxTotalTokens,
+        );
+      }
+    }
   });
 });

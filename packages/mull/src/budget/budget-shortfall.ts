@@ -9,7 +9,10 @@ export interface BudgetPlan {
   readonly calls?: number | undefined;
   /** Completions the action asks for. */
   readonly completions?: number | undefined;
-  /** Expected prompt tokens over the whole action. */
+  /**
+   * Expected prompt tokens over the whole action, as the backend will charge them: a prompt once per
+   * request, or once per completion on a backend that charges it so (`BackendCapabilities.promptPerCompletion`).
+   */
   readonly promptTokens?: number | undefined;
   /** Expected generated tokens per completion. */
   readonly completionTokensEach?: number | undefined;

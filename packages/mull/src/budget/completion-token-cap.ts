@@ -15,11 +15,15 @@ export interface CompletionTokenCap {
  * The most tokens each of `completions` may generate so that a call stays within what the budget's token
  * limits have left (`maxTotalTokens` after `promptTokens`, and `maxCompletionTokens`), at least 1, with the
  * limit that sets it; `undefined` when the budget limits no tokens. A call asks no more than this as its
- * `maxTokens`, so a budget smaller than one sample is not overrun by a whole sample.
+ * `maxTokens`, so a budget smaller than one sample is not overrun by a whole sample. `promptTokens` are all
+ * the call will be charged for its prompt: once per request, or once per completion on a backend with
+ * `promptPerCompletion` (`completions` times the prompt in one request).
  *
  * @example
  * // 100 of 300 tokens spent, a call of 2 completions with a 40-token prompt: (300 − 100 − 40) / 2 = 80.
  * completionTokenCap(budget, 2, 40); // { tokens: 80, limit: "tokens" }
+ * // The same on a backend that charges the prompt per completion: (300 − 100 − 2 × 40) / 2 = 60.
+ * completionTokenCap(budget, 2, 2 * 40); // { tokens: 60, limit: "tokens" }
  */
 export function completionTokenCap(
   budget: Budget,

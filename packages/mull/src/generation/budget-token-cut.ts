@@ -17,7 +17,8 @@ export interface BudgetTokenCut {
 }
 
 /**
- * The cap the budget's token limits put on a call of `completions` (`completionTokenCap`), where it is
+ * The cap the budget's token limits put on a call of `completions` with `promptTokens` charged for its
+ * prompt in all (per completion on a backend with `promptPerCompletion`; `completionTokenCap`), where it is
  * below the call's own `maxTokens` (or the call asked none); `undefined` where the budget limits no tokens
  * or leaves the call's `maxTokens` as it is. A completion that ends at that cap was cut mid-way by the
  * budget, not by the request: it is no sample. One that ends at the call's own `maxTokens` is.

@@ -19,7 +19,8 @@ export interface CharacterTokensBackend extends ScriptedBackend {
 
 /**
  * A scripted backend whose prompt tokens are its characters, as the lab models' are: it reports a
- * prompt's characters as its prompt tokens for each request, counts them so (`countTokens`, unless
+ * prompt's characters as its prompt tokens for each request (for each completion under
+ * `capabilities.promptPerCompletion`, as the embedded engine charges them), counts them so (`countTokens`, unless
  * `counts` is false), and writes `completionTokens` tokens per completion; a lower `maxTokens` cuts it
  * there, with finish reason `length`.
  */
@@ -35,9 +36,11 @@ export function characterTokensBackend(options: CharacterTokensBackendOptions): 
     counted,
     async generate(request, callOptions) {
       const result = await scripted.generate(request, callOptions);
+      const charges =
+        options.capabilities?.promptPerCompletion === true ? result.completions.length : result.usage.calls;
       return {
         ...result,
-        usage: { ...result.usage, promptTokens: promptCharacters(request.prompt) * result.usage.calls },
+        usage: { ...result.usage, promptTokens: promptCharacters(request.prompt) * charges },
       };
     },
   };

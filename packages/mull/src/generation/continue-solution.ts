@@ -88,6 +88,7 @@ export async function continueSolution(options: ContinueSolutionOptions): Promis
     logprobs: options.logprobs,
     sampling: { ...options.sampling, maxTokens },
     requires: continuationCapabilities(options.prompt, options.requiredBy),
+    // One completion in one request: its prompt is charged once, per request or per completion alike.
     plan: {
       calls: 1,
       completions: 1,

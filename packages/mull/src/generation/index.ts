@@ -29,6 +29,7 @@ export {
 } from "./generate-recorded.ts";
 export { mergeSampling } from "./merge-sampling.ts";
 export { promptCharacters } from "./prompt-characters.ts";
+export { promptCharges } from "./prompt-charges.ts";
 export {
   estimatedCharactersPerToken,
   estimatePromptTokens,

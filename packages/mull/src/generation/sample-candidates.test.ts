@@ -376,3 +376,64 @@ describe("sampleCandidates with a backend that counts prompt tokens", () => {
     expect(totalOf(context)).toBe(45);
   });
 });
+
+describe("sampleCandidates on a backend that charges the prompt once per completion", () => {
+  // 20 characters, so 20 tokens to a tokenizer of single characters, charged for each completion.
+  const counted = { question: "unused", prompt: { kind: "text" as const, text: "Q: 123+45+67+89=? A:" } };
+  const perCompletion = { promptPerCompletion: true };
+  const spentOf = (context: StrategyContext) => context.budget.spent().usage;
+
+  it("sizes a call of several completions with a prompt for each, so the budget holds", async () => {
+    const backend = characterTokensBackend({ completionTokens: 30, capabilities: perCompletion });
+    const context = contextFor(backend, { maxTotalTokens: 140 });
+    const result = await sampleCandidates({ problem: counted, n: 4, context });
+    // A measuring call of 20 + 30; of the 90 left two more would cost 2 × (20 + 30) = 100, so one more;
+    // then 40 are left, below one sample's 50. Sized with one prompt for both, the second call would ask
+    // for two and spend 150.
+    expect(backend.calls.map((call) => call.request.n)).toEqual([1, 1]);
+    expect(result.candidates).toHaveLength(2);
+    expect(result.stoppedBy).toBe("tokens");
+    expect(spentOf(context)).toEqual({ promptTokens: 40, completionTokens: 60, calls: 2 });
+  });
+
+  it("caps a call's maxTokens with a prompt for each of its completions taken from what is left", async () => {
+    // Word tokens: a 3-token prompt (estimated right from its 11 characters), a 2-token sample to measure,
+    // then 10-token ones that the sizing does not expect.
+    const backend = createScriptedBackend({
+      responses: ["#### 2", ...Array.from({ length: 7 }, () => "a a a a a a a a #### 1")],
+      capabilities: perCompletion,
+    });
+    const context = contextFor(backend, { maxTotalTokens: 40 });
+    const short = { question: "2+2=?", prompt: { kind: "text" as const, text: "Q: 2+2=? A:" } };
+    const result = await sampleCandidates({ problem: short, n: 8, context });
+    // 5 to measure; of the 35 left, 7 × 3 prompt tokens leave 2 for each of 7. A cap that took one prompt
+    // off would allow (35 − 3) / 7 = 4 each and spend 49 of the 35.
+    expect(backend.calls.map((call) => [call.request.n, call.request.maxTokens])).toEqual([
+      [1, 37],
+      [7, 2],
+    ]);
+    expect(result).toMatchObject({ stoppedBy: "tokens" });
+    expect(result.candidates.map((candidate) => candidate.text)).toEqual(["#### 2"]);
+    expect(spentOf(context)).toEqual({ promptTokens: 24, completionTokens: 16, calls: 2 });
+  });
+
+  it("learns the prompt's tokens per completion from a call of several, not per request", async () => {
+    // Word tokens: a 3-token prompt (estimated right from its 11 characters), a 10-token sample, then
+    // 2-token ones.
+    const backend = createScriptedBackend({
+      responses: ["a a a a a a a a #### 1", ...Array.from({ length: 8 }, () => "#### 2")],
+      capabilities: perCompletion,
+    });
+    const context = contextFor(backend, { maxTotalTokens: 60 });
+    const short = { question: "2+2=?", prompt: { kind: "text" as const, text: "Q: 2+2=? A:" } };
+    const result = await sampleCandidates({ problem: short, n: 8, context });
+    // 13 to measure; 3 × (3 + 10) = 39 of the 47 left, spending 3 × (3 + 2) = 15; then, of the 32 left, 4
+    // samples of 3 + 4 (the mean so far) = 28. Reading the second call's 9 prompt tokens as one prompt
+    // (9 / 2 calls a prompt) would afford only 3.
+    expect(backend.calls.map((call) => call.request.n)).toEqual([1, 3, 4]);
+    expect(result.candidates).toHaveLength(8);
+    expect(result.stoppedBy).toBe("complete");
+    const spent = spentOf(context);
+    expect(spent).toEqual({ promptTokens: 24, completionTokens: 24, calls: 3 });
+  });
+});

@@ -14,6 +14,7 @@ import type {
 } from "../spec/index.ts";
 import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
 import { mergeSampling } from "./merge-sampling.ts";
+import { promptCharges } from "./prompt-charges.ts";
 import { promptTokens } from "./prompt-tokens.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 import { problemArgument, strategyContextArgument } from "./run-arguments.ts";
@@ -21,6 +22,7 @@ import { samplingSettingsOption } from "./sampling-settings-option.ts";
 
 /** Options of `sampleCandidates`. */
 export interface SampleCandidatesOptions extends RecordedCallOptions {
+  /** The problem to solve; its prompt (or the context's template of it) is sent unless `prompt` is given. */
   readonly problem: Problem;
   /** Completions wanted. */
   readonly n: number;
@@ -114,11 +116,13 @@ export interface SampleResult extends RecordedOutcome {
  * It never starts a call the budget cannot afford: calls are sized from the limits and from the tokens
  * seen so far (before any are seen, from `maxTokens`, or else one completion is sampled first to
  * measure; the prompt from `promptTokens`: counted by a backend that can count, else estimated from its
- * characters, which may undercount it on the first call). A budget whose tokens left do not hold the
- * prompt and one generated token makes no call: it returns no candidates, stopped by `tokens`. When the
- * budget, the deadline or the caller's signal cuts it short it returns what it has, with the reason in
- * `stoppedBy`. A completion the budget cut mid-way (it ran into the `maxTokens` the budget lowered, see
- * `generateRecorded`) is no candidate: it is charged and recorded, and the sampling stops by that limit.
+ * characters, which may undercount it on the first call; and charged once per request, or once per
+ * completion on a backend that charges it so, `promptPerCompletion`). A budget whose tokens left do not
+ * hold the prompt and one generated token makes no call: it returns no candidates, stopped by `tokens`.
+ * When the budget, the deadline or the caller's signal cuts it short it returns what it has, with the
+ * reason in `stoppedBy`. A completion the budget cut mid-way (it ran into the `maxTokens` the budget
+ * lowered, see `generateRecorded`) is no candidate: it is charged and recorded, and the sampling stops by
+ * that limit.
  * Each call passes a seed drawn from `context.rng`.
  *
  * @throws ConfigError for options it cannot use, naming the field: an unknown key (`temperature` belongs in
@@ -138,7 +142,8 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
   // Token estimates for sizing the next call, from what previous calls reported.
   let observedCompletions = 0;
   let observedCompletionTokens = 0;
-  let observedCalls = 0;
+  // Prompt tokens reported, and how many times those calls charged the prompt (`promptCharges`).
+  let observedPromptCharges = 0;
   let observedPromptTokens = 0;
   let callsMade = 0;
   // Counted once, before the first call is sized (exact where the backend can count, else estimated);
@@ -147,10 +152,18 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
   const tokenLimited =
     budget.limits.maxTotalTokens !== undefined || budget.limits.maxCompletionTokens !== undefined;
 
+  // A backend that charges the prompt once per completion (`promptPerCompletion`) charges a call of
+  // `batch` completions `batch` prompts, even in one request.
   const plan = (batch: number, completionTokensEach: number | undefined) => {
     const calls = capabilities.n ? 1 : batch;
-    const promptEach = observedCalls > 0 ? observedPromptTokens / observedCalls : firstPromptTokens;
-    return { calls, completions: batch, promptTokens: calls * promptEach, completionTokensEach };
+    const promptEach =
+      observedPromptCharges > 0 ? observedPromptTokens / observedPromptCharges : firstPromptTokens;
+    return {
+      calls,
+      completions: batch,
+      promptTokens: promptCharges(capabilities, batch) * promptEach,
+      completionTokensEach,
+    };
   };
 
   while (candidates.length < n && options.cut?.aborted !== true) {
@@ -191,8 +204,11 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
     // A call cut short is charged what it did, and its completions that had finished still count.
     usage = addUsage(usage, call.usage);
     callsMade += 1;
-    observedCalls += call.usage.calls;
-    observedPromptTokens += call.usage.promptTokens ?? 0;
+    // A call that reported no prompt count (one cut by a watcher, on some backends) says nothing of it.
+    if (call.usage.promptTokens !== undefined) {
+      observedPromptCharges += promptCharges(capabilities, call.returned, call.usage.calls);
+      observedPromptTokens += call.usage.promptTokens;
+    }
     for (const completion of call.completions) {
       if (completion.tokenCount !== undefined) {
         observedCompletions += 1;

@@ -14,6 +14,13 @@ import type {
 export interface BackendCapabilities {
   /** Native `n > 1` in one call. Without it the backend fans out into parallel calls itself. */
   readonly n: boolean;
+  /**
+   * A call of `n` completions charges its prompt `n` times: the usage's `promptTokens` counts it once per
+   * completion, as each completion reads it in its own sequence (the embedded llama.cpp engine). Absent or
+   * `false`, one request charges its prompt once whatever its `n` (OpenAI, vLLM, llama.cpp's server); a
+   * fanned-out call makes a request per completion either way. Calls are sized against a token budget by it.
+   */
+  readonly promptPerCompletion?: boolean | undefined;
   /** Per-token log-probabilities of generated tokens. */
   readonly logprobs: boolean;
   /** Top-k alternatives per position. */

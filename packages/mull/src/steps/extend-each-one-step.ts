@@ -89,7 +89,7 @@ export async function extendEachOneStep(options: ExtendEachOneStepOptions): Prom
     const planFor = (size: number) =>
       remaining.slice(0, size).reduce(
         (plan, partial, index) => {
-          const one = meter.plan([sizes[index]!], partial.n, capabilities.n);
+          const one = meter.plan([sizes[index]!], partial.n, capabilities);
           return {
             calls: plan.calls + (one.calls ?? 0),
             completions: plan.completions + (one.completions ?? 0),

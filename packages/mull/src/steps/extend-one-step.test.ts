@@ -199,4 +199,27 @@ describe("extendOneStep under a total-token limit", () => {
       expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([Math.floor(30 - promptTokens)]);
     }
   });
+
+  it("sizes n steps with a prompt for each where the backend charges it per completion, and meters it so", async () => {
+    for (const meter of [undefined, createStepCostMeter()]) {
+      const backend = characterTokensBackend({
+        completionTokens: 40,
+        capabilities: { promptPerCompletion: true },
+      });
+      const context = contextFor(backend, { maxTotalTokens: 80 });
+      await extendOneStep({ problem, steps: [], n: 3, context, meter });
+      // 3 × 19 prompt tokens leave (80 − 57) / 3 = 7 for each step; one prompt taken off would leave 20
+      // each, and spend 117.
+      expect(backend.calls.map((call) => [call.request.n, call.request.maxTokens])).toEqual([[3, 7]]);
+      expect(totalOf(context)).toBe(78);
+    }
+    const meter = createStepCostMeter();
+    const backend = characterTokensBackend({
+      completionTokens: 4,
+      capabilities: { promptPerCompletion: true },
+    });
+    await extendOneStep({ problem, steps: [], n: 3, context: contextFor(backend), meter });
+    // 57 prompt tokens for 3 × 19 characters: a token a character.
+    expect(meter.plan([19], 2, { n: true, promptPerCompletion: true })).toMatchObject({ promptTokens: 38 });
+  });
 });

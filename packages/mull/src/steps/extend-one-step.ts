@@ -2,12 +2,20 @@ import {
   generateRecorded,
   mergeSampling,
   promptCharacters,
+  promptCharges,
   promptTokens,
   type RecordedCallOptions,
   type RecordedOutcome,
   type RequiredCapabilities,
 } from "../generation/index.ts";
-import type { FinishReason, Problem, Prompt, SamplingSettings, TokenWatcher } from "../spec/index.ts";
+import type {
+  BackendCapabilities,
+  FinishReason,
+  Problem,
+  Prompt,
+  SamplingSettings,
+  TokenWatcher,
+} from "../spec/index.ts";
 import type { StepCostMeter } from "./step-cost-meter.ts";
 import { defaultStepFormat, type StepFormat } from "./step-format.ts";
 import { stepPrompt } from "./step-prompt.ts";
@@ -123,6 +131,8 @@ export async function extendOneStep(options: ExtendOneStepOptions): Promise<Exte
   // Drawn before counting the prompt, so that concurrent calls draw seeds in the order they were started.
   const seed = options.seed ?? context.rng.nextSeed();
   const counted = await promptTokens(context, prompt);
+  // As the call's plan saw them: the meter learns from its usage by the same rule it was sized by.
+  let planned: BackendCapabilities | undefined;
   const call = await generateRecorded({
     context,
     prompt,
@@ -139,16 +149,24 @@ export async function extendOneStep(options: ExtendOneStepOptions): Promise<Exte
     },
     requires: stepCapabilities(prompt),
     plan: (capabilities) => {
+      planned = capabilities;
       const calls = capabilities.n ? 1 : n;
-      const metered = options.meter?.plan([characters], n, capabilities.n);
+      const metered = options.meter?.plan([characters], n, capabilities);
       // A counted prompt is exact; else the meter's tokens per character, learnt from earlier calls.
       if (metered !== undefined && !counted.counted) return metered;
-      return { ...metered, calls, completions: n, promptTokens: calls * counted.tokens };
+      return {
+        ...metered,
+        calls,
+        completions: n,
+        promptTokens: promptCharges(capabilities, n) * counted.tokens,
+      };
     },
     step: steps.length,
     dropAborted: true,
   });
-  if (call.returned > 0) options.meter?.observe(characters, call.usage, call.returned);
+  if (call.returned > 0 && planned !== undefined) {
+    options.meter?.observe(characters, call.usage, call.returned, planned);
+  }
   const extensions = call.completions.map((completion): StepExtension => {
     const step = completion.text.trim();
     return {

@@ -19,7 +19,12 @@ import type {
 
 /** A scripted completion: its text and, optionally, how it ended and its log-probability. */
 export interface ScriptedCompletion {
+  /**
+   * The completion's text, split into tokens at word starts (unless `tokens` is given); a request's
+   * `maxTokens` or a token watcher cuts it as a real backend would.
+   */
   readonly text: string;
+  /** Why it ended; default `stop` (`length` when `maxTokens` cuts it, `cut` when a watcher stops it). */
   readonly finishReason?: FinishReason | undefined;
   /**
    * Total log-probability of the completion, spread evenly over its tokens when logprobs are asked for.
@@ -210,7 +215,9 @@ function answerResponder(answers: ScriptedAnswers): ScriptedResponder {
  * watchers (a watcher's `stop` cuts the completion after that token: its text becomes the kept tokens'
  * texts joined, its finish reason `cut`, and usage counts the kept tokens); honours `maxTokens` as a real
  * backend does (a completion of more tokens, one a whitespace-separated word each, ends after
- * `maxTokens` of them, its text those tokens' texts joined, with finish reason `length`); stalls a completion mid-way
+ * `maxTokens` of them, its text those tokens' texts joined, with finish reason `length`); reports usage with
+ * the prompt's word tokens once per request, or once per completion under `capabilities.promptPerCompletion`
+ * (as the embedded engine charges them); stalls a completion mid-way
  * until the call is aborted (`stallAfterTokens`), then reports what was done to `CallOptions.onAborted`;
  * and records every request in `calls`.
  *
@@ -373,7 +380,9 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
       model,
       usage: reportUsage
         ? {
-            promptTokens: promptTokens * requests,
+            // Once per request, or once per completion where the capabilities say it charges so.
+            promptTokens:
+              promptTokens * (capabilities.promptPerCompletion === true ? completions.length : requests),
             completionTokens: completions.reduce(
               (sum, completion) => sum + (completion.completionTokens ?? 0),
               0,

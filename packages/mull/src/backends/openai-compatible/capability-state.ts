@@ -43,6 +43,9 @@ export function derivedCapabilities(
   const isOpenAI = endpoint.hostname === "api.openai.com";
   return {
     n: true,
+    // A request's usage counts its prompt once whatever its `n`: OpenAI and vLLM report it so, and
+    // llama.cpp's server, which reports the whole prompt in each choice's usage, is counted once too.
+    promptPerCompletion: false,
     logprobs: true,
     topLogprobs: true,
     maxTopLogprobs: isOpenAI ? 20 : undefined,
