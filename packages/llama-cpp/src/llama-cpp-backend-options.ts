@@ -53,12 +53,20 @@ export interface LlamaCppBackendOptions {
 
 /** The settings a backend runs with, defaults resolved. */
 export interface LlamaCppBackendSettings {
+  /** Absolute path of the loaded `.gguf` file (a lab model name resolved to its shipped file). */
   readonly modelPath: string;
+  /** CPU threads for evaluation, in each context. */
   readonly threads: number;
+  /** Sequences evaluated in parallel in each context; more completions queue. */
   readonly sequences: number;
   /** Contexts of the model decoding side by side, each with `threads` threads and `sequences` sequences. */
   readonly contexts: number;
+  /**
+   * Tokens each sequence holds, prompt plus completion, as llama.cpp made the context (it may round up the
+   * asked size; default the model's training context, at most 4096).
+   */
   readonly contextSize: number;
+  /** Whether a prompt shared by parallel completions is evaluated once and its KV cache copied to the others. */
   readonly prefixSharing: boolean;
   /** Speculative decoding, defaults filled in; `undefined` when off. */
   readonly speculative: ParsedSpeculativeOptions | undefined;

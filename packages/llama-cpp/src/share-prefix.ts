@@ -5,8 +5,11 @@ import { checkInteger } from "mull/runtime";
  * copy itself goes through an internal method (see {@link sharePrefix}).
  */
 export interface PrefixSharingSequence {
+  /** Token ids evaluated into the sequence's KV cache so far, in order. */
   readonly contextTokens: readonly number[];
+  /** Position the next evaluated token takes: how many tokens the cache holds. */
   readonly nextTokenIndex: number;
+  /** Empties the sequence's KV cache, so that it starts over from position 0. */
   clearHistory(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import { z } from "zod";
  * the main model checks them all in one batched evaluation and keeps those it would have generated itself.
  */
 export interface DraftModelSpeculation {
+  /** Picks a draft model as the way tokens are predicted. */
   readonly kind: "draft";
   /** The draft model: a lab model name (`lab-small`) or a path to a `.gguf` file with the same vocabulary. */
   readonly model: string;
@@ -26,6 +27,7 @@ export interface DraftModelSpeculation {
  * them there is proposed as the next tokens (no second model). Pays off when completions copy from the prompt.
  */
 export interface PromptLookupSpeculation {
+  /** Picks prompt lookup as the way tokens are predicted. */
   readonly kind: "prompt-lookup";
   /** Most tokens proposed at a time; default 1 (node-llama-cpp 3.22.1 accepts at most one per evaluation). */
   readonly tokens?: number | undefined;

@@ -9,10 +9,15 @@ import type {
 
 /** The machine a run was measured on. */
 export interface MachineDescription {
+  /** Operating system as Node names it (`os.platform()`), e.g. `linux`, `darwin`. */
   readonly platform: string;
+  /** CPU architecture as Node names it (`os.arch()`), e.g. `x64`, `arm64`. */
   readonly arch: string;
+  /** Model name of the first logical CPU, e.g. `AMD EPYC 7B13`; `unknown` when the system does not say. */
   readonly cpuModel: string;
+  /** Logical CPUs the system reports (`os.cpus().length`), not those the run used. */
   readonly cpus: number;
+  /** Total physical memory, in bytes (`os.totalmem()`). */
   readonly totalMemoryBytes: number;
   /**
    * Peak FLOP/s and memory bandwidth measured in JavaScript when the run was created; absent in older runs.
@@ -27,9 +32,11 @@ export interface MachineDescription {
 
 /** What a run was: enough to reproduce it and to refuse a resume with a different config. */
 export interface RunManifest {
+  /** Id given when the run was created: for a bench run `run-<UTC time>-<6 hex digits>`, e.g. `run-20250101T120000Z-a1b2c3`. */
   readonly runId: string;
   /** ISO 8601 time the run was created. */
   readonly createdAt: string;
+  /** The dataset's name as given on the command line, e.g. `gsm8k`, `lab:3`, `data/mine.jsonl`. */
   readonly dataset: string;
   /** Strategy specs, e.g. `["greedy", "sc@8", "bon@8"]`. */
   readonly strategies: readonly string[];
@@ -40,9 +47,11 @@ export interface RunManifest {
    * server); absent in older runs and when the backend did not answer.
    */
   readonly capabilities?: BackendCapabilities | undefined;
+  /** Run seed (default 0); each (problem, strategy) pair's seed derives from it, the problem id and the strategy. */
   readonly seed: number;
   /** Sampling parameters (temperature, top_p, max tokens, ...). */
   readonly sampling: Readonly<Record<string, unknown>>;
+  /** Only the dataset's first `limit` problems were run; `undefined` (absent once stored) when all were. */
   readonly limit: number | undefined;
   /**
    * (Problem, strategy) pairs in flight at once in the process that created the run (`runBench`'s
@@ -51,6 +60,7 @@ export interface RunManifest {
    * resume may have used another.
    */
   readonly concurrency?: number | undefined;
+  /** The machine of the process that created the run; a resume on another machine does not change it. */
   readonly machine: MachineDescription;
   /** Versions of mull, node and the backend's software. */
   readonly versions: Readonly<Record<string, string>>;
@@ -60,7 +70,9 @@ export interface RunManifest {
 
 /** A problem of the run's dataset. */
 export interface RunProblem {
+  /** Id of the problem, unique in the dataset; results and samples name it as `problemId`. */
   readonly id: string;
+  /** The gold answer that answers are graded against, as the dataset gives it. */
   readonly gold: string;
   /** The question as stored with the run. */
   readonly question?: string | undefined;
@@ -70,16 +82,23 @@ export interface RunProblem {
 
 /** One sample (one candidate) produced by a strategy on a problem. */
 export interface SampleRecord {
+  /** The `RunProblem.id` of the problem it was produced on. */
   readonly problemId: string;
+  /** The strategy's name in the run, e.g. `sc@8`, or `sc@8@t0.5` in a temperature sweep. */
   readonly strategy: string;
+  /** Position of the candidate among those the strategy produced on the problem, from 0, in order produced. */
   readonly sampleIndex: number;
+  /** The candidate's full solution text. */
   readonly text: string;
+  /** The answer extracted from `text`; `undefined` when none could be extracted. */
   readonly answer: string | undefined;
   /** Whether the sample's own answer is correct (graded against gold). */
   readonly correct: boolean;
+  /** Tokens generated for the sample; `undefined` when the backend did not report them. */
   readonly completionTokens: number | undefined;
   /** Why the sample's generation ended, when recorded. */
   readonly finishReason?: FinishReason | undefined;
+  /** Sum of the sample's token log-probabilities (≤ 0), when the backend reported them. */
   readonly logprob?: number | undefined;
   /** Scores given to this sample by scorer name. */
   readonly scores?: Readonly<Record<string, number>> | undefined;
@@ -87,21 +106,35 @@ export interface SampleRecord {
 
 /** A strategy's final result on one problem. */
 export interface ProblemResult {
+  /** The `RunProblem.id` of the problem. */
   readonly problemId: string;
+  /** The strategy's name in the run, e.g. `sc@8`, or `sc@8@t0.5` in a temperature sweep. */
   readonly strategy: string;
+  /** The answer the strategy chose; `undefined` when it chose none or the budget ran out before any candidate. */
   readonly answer: string | undefined;
+  /** Whether `answer` is correct under the run's grader against the problem's gold. */
   readonly correct: boolean;
+  /** Candidates the strategy produced (its `SampleRecord`s); 0 when the budget ran out before any. */
   readonly samples: number;
+  /** Prompt tokens over all the strategy's calls; `undefined` when any call did not report them. */
   readonly promptTokens: number | undefined;
   /**
    * Of `promptTokens`, those the backend did not evaluate but served from its cache (a prefix kept from an
    * earlier call or shared between completions), where it reported them; absent in older runs.
    */
   readonly cachedPromptTokens?: number | undefined;
+  /** Generated tokens over all the strategy's calls; `undefined` when any call did not report them. */
   readonly completionTokens: number | undefined;
+  /** Backend generation calls made. */
   readonly calls: number;
+  /** Scorer and reward-model calls made. */
   readonly scoreCalls: number;
+  /**
+   * Wall time from the start of solving the pair to its graded result, in milliseconds on the run's clock;
+   * with `concurrency` above 1 it includes the time the backend spent on other pairs.
+   */
   readonly latencyMilliseconds: number;
+  /** `complete`, the budget limit that cut the strategy, or `condition:<name>` for an early stop. */
   readonly stoppedBy: StopReason;
   /** The seed the strategy ran with, derived from the run seed, the problem id and the strategy. */
   readonly seed?: number | undefined;
@@ -138,9 +171,13 @@ export interface RunRoutes {
 
 /** Everything stored for one run; reports and summaries are computed from it alone. */
 export interface RunData {
+  /** What the run was: its configuration, backend and machine. */
   readonly manifest: RunManifest;
+  /** The run's problems, in dataset order. */
   readonly problems: readonly RunProblem[];
+  /** One result per (problem, strategy) pair recorded, by problem order, then strategy. */
   readonly results: readonly ProblemResult[];
+  /** Every candidate of the recorded pairs, by problem order, then strategy and sample index. */
   readonly samples: readonly SampleRecord[];
   /**
    * The routes of its routing strategies and the models they name, from the run's stored configuration;

@@ -8,7 +8,9 @@ import { usageFault } from "./usage-fault.ts";
 
 /** Prices of a model's tokens, in US dollars per million tokens. */
 export interface TokenPrice {
+  /** US dollars per million prompt (input) tokens; a number ≥ 0. */
   readonly promptUsdPerMillion: number;
+  /** US dollars per million completion (generated) tokens; a number ≥ 0. */
   readonly completionUsdPerMillion: number;
 }
 
@@ -24,6 +26,10 @@ export interface CreateBudgetOptions {
 
 /** A budget owned by one run: `close()` releases its timer and its listener on the caller's signal. */
 export interface RunBudget extends Budget {
+  /**
+   * Stops the time-limit timer and detaches from the caller's signal; call it once the run ends. It does
+   * not fire `signal`, and `spent()` and `exhausted()` still answer afterwards.
+   */
   close(): void;
 }
 

@@ -1,6 +1,8 @@
 /** The answer key most traces give, and how many give it. */
 export interface LeadingAnswer {
+  /** The answer key given most often among the keys tallied; on a tie, the one seen first. */
   readonly key: string;
+  /** How many traces give `key`; at least 1. */
   readonly count: number;
 }
 

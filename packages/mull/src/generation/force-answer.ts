@@ -30,9 +30,11 @@ export interface ForcedAnswer {
   readonly answer: string | undefined;
   /** The partial solution, the cue and the answer text: `withCue(written, cue) + text`. */
   readonly solution: string;
+  /** Why the answer call stopped; `length` when it ran out of `maxTokens` before ending on its own. */
   readonly finishReason: FinishReason;
   /** Tokens the answer took, when reported. */
   readonly tokenCount: number | undefined;
+  /** The model that wrote the answer, as the backend names it. */
   readonly model: string;
   /** Reasoning the call sent apart from its text (`Completion.reasoning`), when it sent any. */
   readonly reasoning?: string | undefined;

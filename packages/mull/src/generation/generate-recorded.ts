@@ -29,12 +29,15 @@ export interface RecordedOutcome {
 
 /** Capabilities a call needs, and on whose behalf: both are named in the `CapabilityError`. */
 export interface RequiredCapabilities {
+  /** Yes-or-no backend capabilities the call needs (e.g. `logprobs`), checked in this order. */
   readonly capabilities: readonly RequirableCapability[];
+  /** Who needs them, usually the strategy's name, e.g. `force@16`. */
   readonly requiredBy: string;
 }
 
 /** Options of `generateRecorded`. */
 export interface GenerateRecordedOptions extends RecordedCallOptions {
+  /** What the model continues; sent to the backend as given. */
   readonly prompt: Prompt;
   /** Completions wanted from this call. */
   readonly n: number;

@@ -23,6 +23,7 @@ export interface MachinePerformance {
  * `sequences` side by side in one batch, each attending over the prompt and its own tokens.
  */
 export interface SequenceTokens {
+  /** Tokens of the prompt, evaluated once and shared by every completion. */
   readonly promptTokens: number;
   /** Tokens of each completion. */
   readonly completionTokens: number;
@@ -41,8 +42,11 @@ export interface MemoryTrafficOptions {
 
 /** A cost split into prompt evaluation (prefill) and generation (decode). */
 export interface PhaseCost {
+  /** Cost of evaluating the prompt, in the unit of the function that returned it (FLOPs or seconds). */
   readonly prefill: number;
+  /** Cost of generating every completion's tokens, in the same unit. */
   readonly decode: number;
+  /** `prefill` plus `decode`. */
   readonly total: number;
 }
 

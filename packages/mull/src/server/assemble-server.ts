@@ -10,6 +10,10 @@ import { buildServedModels, probeUpstreams, type UpstreamProbeOutcome } from "./
 export interface AssembleServerOptions {
   /** Client API keys; none means no authentication (loopback only). */
   readonly apiKeys?: readonly string[] | undefined;
+  /**
+   * Where the server, the shared state store and the start-up probe log; default the server's own pino
+   * logger at `server.logLevel` to standard error, and then probe failures and state-store outages go unlogged.
+   */
   readonly logger?: Logger | undefined;
   /** Where upstream `apiKeyEnv` variables are read (default `process.env`). */
   readonly environment?: Readonly<Record<string, string | undefined>> | undefined;
@@ -36,6 +40,7 @@ export interface AssembleServerOptions {
 
 /** A server with its backends, and what releases them. */
 export interface AssembledServer {
+  /** The server over the configured models; serve it with `listenServer`. */
   readonly server: MullServer;
   /** The start-up probe (with `probeUpstreams`), for those who want to know how it ended; it never rejects. */
   readonly probed: Promise<readonly UpstreamProbeOutcome[]>;

@@ -55,10 +55,13 @@ export interface CreateServerOptions {
 export interface MullServer {
   /** The HTTP application; test it with `app.request()`, serve it with `listenServer`. */
   readonly app: Hono<ServerEnvironment>;
+  /** Its Prometheus metrics, served on `GET /metrics`: those given, or fresh ones in their own registry. */
   readonly metrics: ServerMetrics;
+  /** The logger every request logs through: the one given, or a pino logger to standard error. */
   readonly logger: Logger;
   /** Generation requests being served. */
   inFlight(): number;
+  /** True once `startDraining` was called; it never turns false again. */
   draining(): boolean;
   /** Refuses new generation requests with 503 and makes `/health` answer 503. */
   startDraining(): void;

@@ -6,6 +6,7 @@ import type { MullServer } from "./create-server.ts";
 
 /** Where to listen. */
 export interface ListenOptions {
+  /** Address to bind, e.g. `127.0.0.1` (loopback only) or `0.0.0.0` (every interface). */
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
@@ -23,7 +24,9 @@ export interface ShutdownReport {
 export interface RunningServer {
   /** `http://host:port`. */
   readonly url: string;
+  /** The port it listens on: the one asked for, or the free one picked for port 0. */
   readonly port: number;
+  /** The underlying `node:http` server it listens with; `shutdown` closes it. */
   readonly httpServer: Server;
   /**
    * Graceful shutdown: lets requests in flight finish for up to `graceMilliseconds`, then cuts the rest

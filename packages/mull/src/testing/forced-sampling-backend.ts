@@ -2,8 +2,11 @@ import type { Backend, GenerationRequest } from "../spec/index.ts";
 
 /** Sampling settings a wrapped backend applies whatever the request says. */
 export interface ForcedSampling {
+  /** Top-k sent in place of the request's (0 disables it); absent leaves the request's as it is. */
   readonly topK?: number | undefined;
+  /** Top-p (nucleus) sent in place of the request's; absent leaves the request's as it is. */
   readonly topP?: number | undefined;
+  /** Min-p sent in place of the request's (0 disables it); absent leaves the request's as it is. */
   readonly minP?: number | undefined;
 }
 

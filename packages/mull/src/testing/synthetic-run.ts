@@ -3,6 +3,7 @@ import { seededRng } from "../runtime/index.ts";
 
 /** Settings of `syntheticRun`. */
 export interface SyntheticRunOptions {
+  /** Seed of the made-up draws and of the manifest (`runId` `synthetic-<seed>`); default 1. Same seed, same run. */
   readonly seed?: number | undefined;
   /** Problems in the run; default 60. */
   readonly problems?: number | undefined;

@@ -204,8 +204,11 @@ export type ServerConfigInput = z.input<typeof serverConfigSchema>;
 
 /** A model entry with defaults resolved. */
 export interface ModelEntry {
+  /** Name clients put in `model` (a model given as a string is named by it). */
   readonly name: string;
+  /** Name sent to the upstream; `name` unless the entry says otherwise. */
   readonly upstreamModel: string;
+  /** Prompt plus completion tokens the model accepts, for the context check before any call; `undefined` when not configured. */
   readonly contextWindow: number | undefined;
   /** The served model that answers while this one's upstream is unavailable. */
   readonly fallback: string | undefined;

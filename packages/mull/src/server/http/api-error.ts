@@ -2,9 +2,13 @@ import type { Usage } from "../../spec/index.ts";
 
 /** The error object of OpenAI's error shape: `{ "error": { message, type, param, code } }`. */
 export interface ApiErrorBody {
+  /** What went wrong, written for the client (no key, header or upstream address). */
   readonly message: string;
+  /** OpenAI's error type, e.g. `invalid_request_error`, `rate_limit_error`, `server_error`. */
   readonly type: string;
+  /** The request field at fault, e.g. `messages[2].role`; `null` when no one field is. */
   readonly param: string | null;
+  /** A machine-readable code, e.g. `model_not_found`; `null` when there is none. */
   readonly code: string | null;
 }
 
@@ -23,6 +27,7 @@ export interface ApiErrorOptions {
    * before a quorum was missed): its key's token budget is charged this, and given back the rest.
    */
   readonly usage?: Usage | undefined;
+  /** The error behind it, kept as `Error.cause`: logged for a 5xx, never sent to the client. */
   readonly cause?: unknown;
 }
 

@@ -6,6 +6,7 @@ import type { CircuitState, UpstreamCallKind } from "../upstreams/index.ts";
 
 /** The Prometheus metrics of one server, in their own registry (no global state). */
 export interface ServerMetrics {
+  /** The registry holding every metric below; `GET /metrics` serves its text. */
   readonly registry: Registry;
   /** HTTP requests answered, by route pattern, method and status. */
   readonly requests: Counter<"route" | "method" | "status">;

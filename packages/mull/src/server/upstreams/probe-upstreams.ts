@@ -2,6 +2,7 @@ import type { ServedModel } from "./served-model.ts";
 
 /** How one model's start-up probe ended. */
 export interface UpstreamProbeOutcome {
+  /** The served model's name, as clients put it in `model`. */
   readonly model: string;
   /** `undefined` when the probe answered; else why it did not (the upstream down, a refusal). */
   readonly error: unknown;

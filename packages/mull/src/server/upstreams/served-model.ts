@@ -25,6 +25,10 @@ export interface ServedModel {
   readonly name: string;
   /** Name of the upstream in the configuration (a metrics label). */
   readonly upstream: string;
+  /**
+   * The backend that generates for it: an OpenAI-compatible one over the upstream's guarded, observed
+   * `fetch` and circuit, or the embedded model `loadEmbedded` loaded.
+   */
   readonly backend: Backend;
   /**
    * The same upstream asked for whole (unstreamed) responses, when it can be: a plain request the client
@@ -104,6 +108,10 @@ export interface BuildServedModelsOptions {
   readonly loadEmbedded?:
     | ((model: string, options: { threads?: number | undefined }) => Promise<Backend>)
     | undefined;
+  /**
+   * Told of each HTTP request to an `openai-compatible` upstream once its outcome is known (give it
+   * `ServerMetrics.observeUpstreamCall`); default none.
+   */
   readonly observeUpstreamCall?: UpstreamCallObserver | undefined;
   /** Clock of the upstreams' circuit breakers (default the process's monotonic clock); tests pass a manual one. */
   readonly clock?: Clock | undefined;
@@ -121,6 +129,7 @@ export interface BuildServedModelsOptions {
 
 /** The served models and what releases them. */
 export interface ServedModels {
+  /** One per model of every upstream, in the configuration's order. */
   readonly models: readonly ServedModel[];
   /** Disposes every backend and closes pooled upstream connections. */
   dispose(): Promise<void>;
