@@ -3,7 +3,7 @@ import type { Backend, Clock, PromptTemplate } from "../spec/index.ts";
 import type { ServerConfig } from "./config/index.ts";
 import { createServer, type MullServer } from "./create-server.ts";
 import { connectRedisServingState, memoryServingState, type ServingState } from "./state/index.ts";
-import { createServerMetrics } from "./telemetry/index.ts";
+import { createServerLogger, createServerMetrics } from "./telemetry/index.ts";
 import { buildServedModels, probeUpstreams, type UpstreamProbeOutcome } from "./upstreams/index.ts";
 
 /** Options of `assembleServer`. */
@@ -11,8 +11,8 @@ export interface AssembleServerOptions {
   /** Client API keys; none means no authentication (loopback only). */
   readonly apiKeys?: readonly string[] | undefined;
   /**
-   * Where the server, the shared state store and the start-up probe log; default the server's own pino
-   * logger at `server.logLevel` to standard error, and then probe failures and state-store outages go unlogged.
+   * Where the server, the shared state store and the start-up probe log; default one pino logger at
+   * `server.logLevel` to standard error, shared by all three.
    */
   readonly logger?: Logger | undefined;
   /** Where upstream `apiKeyEnv` variables are read (default `process.env`). */
@@ -65,12 +65,13 @@ export async function assembleServer(
   options: AssembleServerOptions = {},
 ): Promise<AssembledServer> {
   const shared = config.server.state;
+  const logger = options.logger ?? createServerLogger({ level: config.server.logLevel });
   const owned = options.state === undefined;
   const state =
     options.state ??
     (shared === undefined
       ? memoryServingState({ clock: options.clock })
-      : await connectRedisServingState({ url: shared.url, prefix: shared.prefix, logger: options.logger }));
+      : await connectRedisServingState({ url: shared.url, prefix: shared.prefix, logger }));
   const metrics = createServerMetrics({ eventLoop: true });
   let served: Awaited<ReturnType<typeof buildServedModels>>;
   try {
@@ -91,7 +92,7 @@ export async function assembleServer(
     config,
     models: served.models,
     apiKeys: options.apiKeys,
-    logger: options.logger,
+    logger,
     metrics,
     state,
   });
@@ -99,7 +100,7 @@ export async function assembleServer(
     options.probeUpstreams === true
       ? probeUpstreams(served.models, {
           onFailure: (model, error) =>
-            options.logger?.warn(
+            logger.warn(
               {
                 model,
                 reason:

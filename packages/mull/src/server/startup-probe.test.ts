@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
@@ -71,6 +71,28 @@ describe("the start-up capability probe", () => {
       expect((await fetch(`${running.url}/health`)).status).toBe(200);
     } finally {
       await running.shutdown(1_000);
+      await assembled.dispose();
+    }
+  });
+
+  it("reports a failed probe through the server's own logger when the caller gives none", async () => {
+    const fake = await startFakeOpenAIServer();
+    const url = fake.url;
+    await fake.close();
+    const assembled = await assembleServer(upstream(url), { probeUpstreams: true });
+    const warned: string[] = [];
+    const warn = vi
+      .spyOn(assembled.server.logger, "warn")
+      .mockImplementation((_fields: unknown, message?: unknown) => {
+        warned.push(String(message));
+      });
+    try {
+      await assembled.probed;
+      expect(warned).toContain(
+        "upstream capability probe failed at start-up; the first request will probe again",
+      );
+    } finally {
+      warn.mockRestore();
       await assembled.dispose();
     }
   });
