@@ -1,11 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { CapabilityError } from "../errors/index.ts";
+import { BudgetExhaustedError, CapabilityError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
-import type { Backend, GenerationEvent, GenerationRequest, Problem, ScoreRequest } from "../spec/index.ts";
+import type {
+  Backend,
+  BudgetLimits,
+  GenerationEvent,
+  GenerationRequest,
+  Problem,
+  ScoreRequest,
+} from "../spec/index.ts";
 import { parseStrategySpec } from "../strategies/index.ts";
-import { createScriptedBackend, type ScriptedCompletion } from "../testing/index.ts";
+import { createScriptedBackend, type ScriptedCompletion, testStrategyContext } from "../testing/index.ts";
 import { usageByModel } from "../trace/index.ts";
 import { bigLittleDecoder } from "./big-little-decoder.ts";
+import { characterPrompts } from "./character-prompts.test-support.ts";
 
 const base = "Q: 1+2=? A:";
 const problem: Problem = { question: "1+2=?", prompt: { kind: "text", text: base } };
@@ -75,6 +83,30 @@ function models(beforeScore?: () => void) {
   };
 }
 
+/** What a run of bild@0.5x0.1 under `limits` did: its answer, or the limit it threw, and what it spent. */
+async function limitedRun(limits: BudgetLimits) {
+  const { named, scoreCalls } = models();
+  const routed = named.map((model) => ({ ...model, backend: characterPrompts(model.backend) }));
+  const context = testStrategyContext({ backend: routed[1]!.backend, limits });
+  const outcome = await bigLittleDecoder({ models: routed, fallback: 0.5, rollback: 0.1 })
+    .run(problem, context)
+    .then(
+      (result) => ({ answer: result.answer, text: result.best?.text, stoppedBy: result.stoppedBy }),
+      (error: unknown) => {
+        if (!BudgetExhaustedError.isInstance(error)) throw error;
+        return { answer: undefined, text: undefined, stoppedBy: error.reason };
+      },
+    );
+  const { usage } = context.budget.spent();
+  return {
+    ...outcome,
+    total: (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0),
+    calls: usage.calls,
+    scoreCalls,
+    trace: context.tracer.events(),
+  };
+}
+
 describe("bigLittleDecoder", () => {
   it("falls back where the small model is unsure, rolls back what the large model doubts, and resumes", async () => {
     const { named, large, scripted, scoreCalls } = models();
@@ -114,39 +146,96 @@ describe("bigLittleDecoder", () => {
     ).toBe(true);
   });
 
-  it("reads only when the budget affords one more call, and stops with what was written", async () => {
+  it("reads only when the budget affords one more call, and answers nothing from the solution it cut", async () => {
     const { named, large, scoreCalls } = models();
     // Small, reading, large, small: the second reading would be a fifth call.
-    const result = await solve({
+    const error = await solve({
       problem,
       strategy: bigLittleDecoder({ models: named, fallback: 0.5, rollback: 0.1 }),
       backend: large,
       budget: { maxCalls: 4 },
-    });
+    }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
     expect(scoreCalls.map((call) => call.continuation)).toEqual(["\n1+2="]);
-    expect(result.stoppedBy).toBe("calls");
-    expect(result.partial).toBe(true);
-    expect(result.best?.text).toBe("\n1+2");
-    expect(result.usage.calls).toBe(4);
+    expect(BudgetExhaustedError.isInstance(error)).toBe(true);
+    expect((error as BudgetExhaustedError).reason).toBe("calls");
+    expect((error as BudgetExhaustedError).spent?.usage.calls).toBe(4);
   });
 
-  it("turns an abort during a reading into its stop reason", async () => {
+  it("spends no more than maxTotalTokens, every prompt and reading counted, and answers only a finished solution", async () => {
+    // Unlimited, the solution costs 122 tokens: the small model's drafts (prompts of 11, 15 and 17 characters;
+    // 6, 2 and 7 tokens), two readings (16 tokens each) and the large model's two tokens (prompts of 14, 16).
+    const whole = await limitedRun({});
+    expect(whole).toMatchObject({ answer: "3", text: solution, stoppedBy: "complete", total: 122, calls: 7 });
+    for (let limit = 1; limit <= 130; limit += 1) {
+      const run = await limitedRun({ maxTotalTokens: limit });
+      expect(run.total, `spent under maxTotalTokens ${limit}`).toBeLessThanOrEqual(limit);
+      if (limit >= 122) {
+        expect(run, `maxTotalTokens ${limit}`).toMatchObject({
+          answer: "3",
+          stoppedBy: "complete",
+          total: 122,
+        });
+      } else {
+        // Cut before the small model wrote `#### 3`: whatever it wrote, no answer is read from it.
+        expect(run, `maxTotalTokens ${limit}`).toMatchObject({ answer: undefined, stoppedBy: "tokens" });
+      }
+    }
+  });
+
+  it("makes no reading the budget cannot afford: its prompt and the tokens it reads count", async () => {
+    // The first draft spends 11 + 6 tokens; the reading of `\n1+2=` would charge 11 + 5 more.
+    for (const [limit, readings] of [
+      [32, 0],
+      [33, 1],
+    ] as const) {
+      const run = await limitedRun({ maxTotalTokens: limit });
+      expect(run.scoreCalls, `maxTotalTokens ${limit}`).toHaveLength(readings);
+      expect(run.stoppedBy).toBe("tokens");
+      expect(run.total).toBe(17 + 16 * readings);
+    }
+  });
+
+  it("records and charges the last draft the budget cut mid-way, and answers nothing from it", async () => {
+    // 98 tokens bring the solution to `\n1+2=3`; the last draft's prompt of 17 leaves it 5 of its 7 tokens.
+    const run = await limitedRun({ maxTotalTokens: 120 });
+    expect(run).toMatchObject({ answer: undefined, stoppedBy: "tokens", total: 120 });
+    const generations = run.trace.filter((event): event is GenerationEvent => event.type === "generation");
+    expect(generations.at(-1)).toMatchObject({
+      model: "small",
+      text: "\n####",
+      finishReason: "length",
+      completionTokens: 5,
+    });
+    expect(
+      run.trace.some(
+        (event) => event.type === "note" && event.message.includes("cut at 5 tokens by the budget"),
+      ),
+    ).toBe(true);
+  });
+
+  it("turns an abort during a reading into BudgetExhaustedError with that reason", async () => {
     const controller = new AbortController();
     // The reading fails as a backend's call does when its signal aborts.
     const { named, large } = models(() => {
       controller.abort(new Error("interrupted"));
       throw controller.signal.reason;
     });
-    const result = await solve({
+    const error = await solve({
       problem,
       strategy: bigLittleDecoder({ models: named, fallback: 0.5, rollback: 0.1 }),
       backend: large,
       signal: controller.signal,
-    });
-    expect(result.stoppedBy).toBe("abort");
-    expect(result.partial).toBe(true);
-    expect(result.best?.text).toBe("");
-    expect(result.trace.filter((event) => event.type === "score")).toEqual([]);
+    }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(BudgetExhaustedError.isInstance(error)).toBe(true);
+    expect((error as BudgetExhaustedError).reason).toBe("abort");
+    // The small model's draft was made and charged; the aborted reading charged nothing.
+    expect((error as BudgetExhaustedError).spent?.usage).toMatchObject({ calls: 1, completionTokens: 6 });
   });
 
   it("leaves a confident small model alone", async () => {

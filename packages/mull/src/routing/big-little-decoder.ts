@@ -1,8 +1,22 @@
 import { z } from "zod";
-import { continuationCapabilities, continuationPrompt, generateRecorded } from "../generation/index.ts";
+import { type BudgetPlan, budgetShortfall } from "../budget/index.ts";
+import {
+  continuationCapabilities,
+  continuationPrompt,
+  generateRecorded,
+  promptTokens,
+} from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import { scoreRecorded } from "../scoring/index.ts";
-import type { Candidate, FinishReason, StopReason, Strategy, TokenWatcher } from "../spec/index.ts";
+import type {
+  Candidate,
+  FinishReason,
+  Prompt,
+  StopReason,
+  Strategy,
+  StrategyContext,
+  TokenWatcher,
+} from "../spec/index.ts";
 import { checkFactoryOptions } from "../strategies/factory-options.ts";
 import { checkedByFactory, namedBackendsOption } from "../strategies/option-schemas.ts";
 import { requireSomething } from "../strategies/run-helpers.ts";
@@ -43,6 +57,17 @@ function piecesLength(pieces: readonly { readonly token: string }[], count: numb
 }
 
 /**
+ * The budget plan of one call that reads or continues `prompt` once: a call of one completion in one request
+ * charges its prompt once, per request or per completion alike (`promptCharges` is 1), so it is planned
+ * at the prompt's tokens (`promptTokens`: counted where the backend can, else estimated), and
+ * `generateRecorded` caps its `maxTokens` at what the budget leaves after them (`budgetTokenCut`).
+ */
+async function onePromptPlan(context: StrategyContext, prompt: Prompt): Promise<BudgetPlan> {
+  const counted = await promptTokens(context, prompt);
+  return { calls: 1, completions: 1, promptTokens: counted.tokens };
+}
+
+/**
  * Big Little Decoder (Kim et al., BiLD), token-level routing at temperature 0: the small model decodes
  * greedily while a token watcher reads its confidence; at the first token whose probability (the most
  * likely token's, under greedy decoding) is below α (`fallback`) it is cut there, and that token is dropped.
@@ -54,14 +79,22 @@ function piecesLength(pieces: readonly { readonly token: string }[], count: numb
  * Each call is a `generation` event with its `model` and, as `step`, the round it belongs to; the small
  * model's cut tokens count in its usage; a `note` records each rollback. Each time the large model reads
  * the small model's tokens, a `score` event under the small model's generation gives how many it accepted
- * and carries the reading's usage, so `usageByModel` counts it for the large model. A reading is a model call
- * (`scoreRecorded` with its `model`): when the budget cannot afford one more call, or the deadline or an abort
- * cuts it, the run stops with the solution written so far.
+ * and carries the reading's usage, so `usageByModel` counts it for the large model.
+ *
+ * Every call is sized against the budget by its prompt (`promptTokens`: counted by a backend that can, else
+ * estimated): a reading is a model call (`scoreRecorded` with its `model`) whose prompt is the problem's,
+ * the solution so far and the tokens read, and it is not made when the budget cannot afford those tokens;
+ * a generation asks for no more tokens than the budget leaves after its prompt (`generateRecorded`), so
+ * the run spends no more than its token limits. A solution the budget, the deadline or an abort cut before
+ * a model ended it (or it reached `maxTokens`) is no solution: its calls are charged and recorded in the
+ * trace, a draft the budget cut mid-way with a note, and the run throws `BudgetExhaustedError` with that
+ * reason instead of reading an answer from it.
  *
  * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`), the large model cannot
  * score a continuation (`score`), or a model cannot continue the prompt's prefix.
  * @throws ConfigError for an unknown option or one of the wrong kind, when `fallback`, `rollback`, `largeTokens` or `maxTokens` is out of range, or fewer
  * than two models are given.
+ * @throws BudgetExhaustedError when a limit, the deadline or an abort cut the solution before it ended.
  * @example
  * const router = bigLittleDecoder({ models, fallback: 0.5, rollback: 0.1 });
  */
@@ -109,7 +142,6 @@ export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
         const top = Math.max(token.logprob, token.topLogprobs?.[0]?.logprob ?? Number.NEGATIVE_INFINITY);
         return Math.exp(top) < fallback ? "stop" : "continue";
       };
-      const plan = { calls: 1, completions: 1 };
       let written = "";
       let length = 0;
       let spent = 0;
@@ -117,15 +149,16 @@ export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
       let finishReason: FinishReason = "length";
       let stoppedBy: StopReason = "complete";
       for (let round = 0; length < maxTokens; round += 1) {
+        const draftPrompt = continuationPrompt(base, written);
         const drafted = await generateRecorded({
           context: smallContext,
-          prompt: continuationPrompt(base, written),
+          prompt: draftPrompt,
           n: 1,
           sampling: { temperature: 0, maxTokens: maxTokens - length },
           logprobs: true,
           watch,
           requires,
-          plan,
+          plan: await onePromptPlan(smallContext, draftPrompt),
           step: round,
           dropAborted: true,
         });
@@ -149,6 +182,13 @@ export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
         let acceptedTokens = Math.max(0, tokens.length - 1);
         if (kept !== "") {
           const prompt = continuationPrompt(base, written);
+          // The reading charges the prompt and the tokens it reads as its prompt, and generates none.
+          const read = await onePromptPlan(largeContext, continuationPrompt(base, written + kept));
+          const unaffordable = budgetShortfall(context.budget, { ...read, completions: 0 });
+          if (unaffordable !== undefined) {
+            stoppedBy = unaffordable;
+            break;
+          }
           const checked = await scoreRecorded({
             context,
             parentIds: [draft.id],
@@ -189,13 +229,14 @@ export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
         }
         written += accepted;
         length += acceptedTokens;
+        const takenPrompt = continuationPrompt(base, written);
         const taken = await generateRecorded({
           context: largeContext,
-          prompt: continuationPrompt(base, written),
+          prompt: takenPrompt,
           n: 1,
           sampling: { temperature: 0, maxTokens: Math.min(largeTokens, Math.max(1, maxTokens - length)) },
           requires,
-          plan,
+          plan: await onePromptPlan(largeContext, takenPrompt),
           step: round,
           dropAborted: true,
         });
@@ -211,7 +252,8 @@ export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
         finishReason = step.finishReason;
         if (step.finishReason === "stop") break;
       }
-      requireSomething(lastId === undefined ? 0 : 1, stoppedBy);
+      // A solution cut before it ended answers nothing: what it cost is charged and in the trace.
+      requireSomething(stoppedBy === "complete" && lastId !== undefined ? 1 : 0, stoppedBy);
       const answer = context.answerFormat.extract(written);
       const best: Candidate = {
         id: lastId!,

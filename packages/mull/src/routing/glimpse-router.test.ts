@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { CapabilityError } from "../errors/index.ts";
+import { BudgetExhaustedError, CapabilityError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
-import type { GenerationEvent, GenerationRequest, Problem, TokenLogprob, TraceEvent } from "../spec/index.ts";
+import type {
+  BudgetLimits,
+  GenerationEvent,
+  GenerationRequest,
+  Problem,
+  TokenLogprob,
+  TraceEvent,
+} from "../spec/index.ts";
 import { parseStrategySpec } from "../strategies/index.ts";
-import { createScriptedBackend, type ScriptedCompletion } from "../testing/index.ts";
+import { createScriptedBackend, type ScriptedCompletion, testStrategyContext } from "../testing/index.ts";
 import { usageByModel } from "../trace/index.ts";
+import { characterPrompts } from "./character-prompts.test-support.ts";
 import { glimpseRouter } from "./glimpse-router.ts";
 
 const problem: Problem = { question: "1+2+3+4=?", prompt: { kind: "text", text: "Q: 1+2+3+4=? A:" } };
@@ -72,6 +80,32 @@ function writers(trace: readonly { type: string }[]): string[] {
     (event) => event.type === "generation" && event.finishReason !== "cut",
   );
   return steps.map((event) => `${event.step}:${event.model}`);
+}
+
+/**
+ * What a run of glimp@0.6 under `limits` did, the large model writing step 1 and prompts charged a token per
+ * character: its answer, or the limit it threw, what it spent, and its trace.
+ */
+async function limitedRun(limits: BudgetLimits) {
+  const { named } = models([1]);
+  const routed = named.map((model) => ({ ...model, backend: characterPrompts(model.backend) }));
+  const context = testStrategyContext({ backend: routed[1]!.backend, limits });
+  const outcome = await glimpseRouter({ models: routed, threshold: 0.6 })
+    .run(problem, context)
+    .then(
+      (result) => ({ answer: result.answer, stoppedBy: result.stoppedBy }),
+      (error: unknown) => {
+        if (!BudgetExhaustedError.isInstance(error)) throw error;
+        return { answer: undefined, stoppedBy: error.reason };
+      },
+    );
+  const { usage } = context.budget.spent();
+  return {
+    ...outcome,
+    total: (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0),
+    calls: usage.calls,
+    trace: context.tracer.events(),
+  };
 }
 
 describe("glimpseRouter", () => {
@@ -293,6 +327,32 @@ describe("glimpseRouter", () => {
     expect(result.best?.steps).toEqual(["1+2=3", "3+3=7"]);
     expect(result.best?.finishReason).toBe("stop");
     expect(usageByModel(result.trace).small?.completionTokens).toBe(4);
+  });
+
+  it("answers nothing from a solution the budget cut before its final step, whose steps it charged and recorded", async () => {
+    // Unlimited: five calls (step 1's draft cut, then written by the large model) end at `#### 10`.
+    expect(await limitedRun({})).toMatchObject({ answer: "10", stoppedBy: "complete", calls: 5 });
+    for (let maxCalls = 1; maxCalls < 5; maxCalls += 1) {
+      const run = await limitedRun({ maxCalls });
+      // `1+2=3\n3+3=6\n6+4=10` reads as 10, `1+2=3` as 3: a running result, not the solution's answer.
+      expect(run, `maxCalls ${maxCalls}`).toMatchObject({ answer: undefined, stoppedBy: "calls" });
+      expect(run.calls).toBe(maxCalls);
+      expect(run.trace.filter((event) => event.type === "generation")).toHaveLength(maxCalls);
+    }
+  });
+
+  it("spends no more than maxTotalTokens, and answers only a solution that reached its final step", async () => {
+    const whole = await limitedRun({});
+    expect(whole.answer).toBe("10");
+    for (let limit = 1; limit <= whole.total + 3; limit += 1) {
+      const run = await limitedRun({ maxTotalTokens: limit });
+      expect(run.total, `spent under maxTotalTokens ${limit}`).toBeLessThanOrEqual(limit);
+      expect(run, `maxTotalTokens ${limit}`).toMatchObject(
+        limit >= whole.total
+          ? { answer: "10", stoppedBy: "complete", total: whole.total }
+          : { answer: undefined, stoppedBy: "tokens" },
+      );
+    }
   });
 
   it("is named by glimp@T with a route, and refuses a small model that cannot watch tokens", async () => {

@@ -77,10 +77,17 @@ const defaultMaxSteps = 32;
  * Every step is a `generation` event with its `step` index and `model`, so the trace (and `usageByModel`)
  * says which model wrote what; each handed-over step also gets a `note` with the entropy that sent it.
  *
+ * Each step's call is sized against the budget (`extendOneStep`). A solution the budget, the deadline or an
+ * abort cut before its final step (one step short, or a step cut mid-way by the budget's token cap) is no
+ * solution: its steps are charged and recorded in the trace, and the run throws `BudgetExhaustedError` with
+ * that reason instead of reading an answer from the running result of its last step. One that reaches
+ * `maxSteps` without a final step is answered as written.
+ *
  * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`) or give top
  * alternatives (`topLogprobs`), or a model cannot continue the prompt's prefix.
  * @throws ConfigError for an unknown option or one of the wrong kind, when `threshold`, `maxSteps`, `temperature` or `topLogprobs` is out of range, or
  * fewer than two models are given.
+ * @throws BudgetExhaustedError when a limit, the deadline or an abort cut the solution before its final step.
  * @example
  * const router = glimpseRouter({ models: [{ name: "lab-small", backend: small }, { name: "lab-large", backend: large }], threshold: 0.6 });
  * const result = await solve({ problem: "Q: 30+444+273=? A:", strategy: router, backend: large });
@@ -184,7 +191,8 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
         last = chosen;
         if (chosen.final) break;
       }
-      requireSomething(last === undefined ? 0 : 1, stoppedBy);
+      // A solution cut before its final step answers nothing: what it cost is charged and in the trace.
+      requireSomething(stoppedBy === "complete" && last !== undefined ? 1 : 0, stoppedBy);
       const text = joinSteps(steps, prompt.kind, format);
       const answer = context.answerFormat.extract(text);
       const best: Candidate = {

@@ -3,9 +3,10 @@ import path from "node:path";
 import { createLlamaCppBackend, type LlamaCppBackend, labModelsDirectory } from "@mull/llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUsage } from "../budget/index.ts";
-import { labDataset } from "../lab/index.ts";
+import { BudgetExhaustedError } from "../errors/index.ts";
+import { labDataset, labProfile } from "../lab/index.ts";
 import { solve } from "../solve.ts";
-import type { GenerationEvent, ScoreEvent, TraceEvent } from "../spec/index.ts";
+import type { BudgetLimits, GenerationEvent, ScoreEvent, TraceEvent } from "../spec/index.ts";
 import { usageByModel } from "../trace/index.ts";
 import { bigLittleDecoder } from "./big-little-decoder.ts";
 import { glimpseRouter } from "./glimpse-router.ts";
@@ -275,5 +276,59 @@ describe.skipIf(!secondFamily.present)("bild@0.7x0.1 on the second lab family", 
     // tokens in one of them (where lab-v2-small resumes left to right after a grouped step).
     expect(fallbacks).toBeGreaterThan(0);
     expect(rollbacks).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe.skipIf(!secondFamily.present)("routers under a budget on the second lab family", () => {
+  const { small, large } = loadPair(secondFamily);
+
+  /** A routed run on the lab problem whose running results differ from its answer, 454: what it gave. */
+  async function budgeted(strategy: string, budget: BudgetLimits) {
+    const outcome = await solve({
+      problem: "305+512-178+44-290+61=?",
+      strategy,
+      backend: large(),
+      resolveModel: (name) => (name === secondFamily.small ? small() : large()),
+      profile: labProfile(),
+      seed: 1,
+      budget,
+    }).then(
+      (result) => ({ answer: result.answer, stoppedBy: result.stoppedBy, usage: result.usage }),
+      (error: unknown) => {
+        if (!BudgetExhaustedError.isInstance(error)) throw error;
+        return { answer: undefined, stoppedBy: error.reason, usage: error.spent?.usage };
+      },
+    );
+    const total = (outcome.usage?.promptTokens ?? 0) + (outcome.usage?.completionTokens ?? 0);
+    return { ...outcome, total, calls: outcome.usage?.calls };
+  }
+
+  it("bild@0.7 spends no more than maxTotalTokens, every call's prompt counted, and answers only a finished solution", async () => {
+    // Unlimited it answers 454 for 255 tokens; its readings of lab-v2-small's tokens charge 52 each.
+    for (const maxTotalTokens of [100, 250]) {
+      const run = await budgeted("bild@0.7:lab-v2-small>lab-v2-large", { maxTotalTokens });
+      expect(run.total, `spent under maxTotalTokens ${maxTotalTokens}`).toBeLessThanOrEqual(maxTotalTokens);
+      expect(run.total).toBeGreaterThan(0);
+      expect(run, `maxTotalTokens ${maxTotalTokens}`).toMatchObject({
+        answer: undefined,
+        stoppedBy: "tokens",
+      });
+    }
+    // Its last draft's end token needs room under the cap, though it is not charged: 256 lets it end.
+    expect(await budgeted("bild@0.7:lab-v2-small>lab-v2-large", { maxTotalTokens: 256 })).toMatchObject({
+      answer: "454",
+      stoppedBy: "complete",
+      total: 255,
+    });
+  }, 120_000);
+
+  it("glimp@0.5 gives no answer read from a solution the budget cut before its final step", async () => {
+    // Cut after `817-178=649` or `649+44=693`, the running result is no answer.
+    const byCalls = await budgeted("glimp@0.5:lab-v2-small>lab-v2-large", { maxCalls: 3 });
+    expect(byCalls).toMatchObject({ answer: undefined, stoppedBy: "calls", calls: 3 });
+    const byTokens = await budgeted("glimp@0.5:lab-v2-small>lab-v2-large", { maxTotalTokens: 150 });
+    expect(byTokens).toMatchObject({ answer: undefined, stoppedBy: "tokens" });
+    expect(byTokens.total).toBeGreaterThan(0);
+    expect(byTokens.total).toBeLessThanOrEqual(150);
   }, 120_000);
 });
