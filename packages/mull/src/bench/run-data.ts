@@ -55,9 +55,10 @@ export interface RunManifest {
   readonly limit: number | undefined;
   /**
    * (Problem, strategy) pairs in flight at once in the process that created the run (`runBench`'s
-   * `concurrency`): each pair's latency includes the time the backend spent on the others. Absent for a
-   * queued run, whose workers each have their own, and in older runs; not part of the configuration, so a
-   * resume may have used another.
+   * `concurrency`), or for a queued run in the first worker that prepared it (`mull worker --concurrency`,
+   * which also records its backend's `contexts` and `threads`): each pair's latency includes the time the
+   * backend spent on the others. Absent in older runs; not part of the configuration, so a resume, or
+   * another worker, may have used another.
    */
   readonly concurrency?: number | undefined;
   /** The machine of the process that created the run; a resume on another machine does not change it. */

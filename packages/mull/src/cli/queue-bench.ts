@@ -1,9 +1,11 @@
 import { Queue } from "bullmq";
 import {
   type BenchQueueOptions,
+  closeQueueWithin,
   defaultQueueName,
   enqueueBenchRun,
   type PairJobData,
+  queueAnswerMilliseconds,
   queueConnection,
   waitForBenchRun,
 } from "../bench/queue/index.ts";
@@ -130,6 +132,7 @@ export async function queueBench(
     );
   } finally {
     await store.close();
-    await queue.close();
+    // Bounded as the wait's own connections are: BullMQ's close waits for ever while Redis is paused.
+    await closeQueueWithin(queue, { milliseconds: queueAnswerMilliseconds });
   }
 }

@@ -129,7 +129,7 @@ function executionNote(cost: InferenceCostSummary): string {
   const latency = "Latency is each pair's wall time from its start to its answer. ";
   if (concurrency === undefined || engines === undefined) {
     return (
-      `${latency}The run does not record its pairs in flight or its contexts (older and queued runs do not): ` +
+      `${latency}The run does not record its pairs in flight or its contexts (older runs do not): ` +
       "engine time is each pair's whole latency, which overstates it, and the energy, where pairs ran side by side. "
     );
   }

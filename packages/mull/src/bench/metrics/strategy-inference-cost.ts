@@ -61,7 +61,7 @@ export type RatesOrigin =
  * engines' time.
  */
 export interface RunExecution {
-  /** Pairs in flight at once; `undefined` where the run did not record it (older runs, queued runs). */
+  /** Pairs in flight at once; `undefined` where the run did not record it (older runs). */
   readonly concurrency: number | undefined;
   /**
    * Engines that decoded side by side: the embedded backend's contexts, one server for a run over HTTP;

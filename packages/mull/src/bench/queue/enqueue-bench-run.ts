@@ -11,7 +11,9 @@ import {
   type RunLock,
   redactUrl,
 } from "../store/index.ts";
+import { checkQueueName } from "./check-queue-name.ts";
 import { checkQueueReachable, defaultReachMilliseconds } from "./check-queue-reachable.ts";
+import { closeQueueWithin } from "./close-queue-within.ts";
 import { type EnqueuedPairs, enqueuePairs, type PairJobOptions } from "./enqueue-pairs.ts";
 import { jobRunLocation } from "./job-run-location.ts";
 import { defaultQueueName } from "./pair-job.ts";
@@ -21,11 +23,14 @@ import { queueConnection } from "./queue-connection.ts";
 export interface BenchQueueOptions extends PairJobOptions {
   /** The Redis server, `redis://HOST:PORT`. */
   readonly url: string;
-  /** The BullMQ queue; default `mull-bench`. */
+  /** The BullMQ queue; default `mull-bench`. Not empty, without `:` (`checkQueueName`). */
   readonly queueName?: string | undefined;
   /** The bench options that determine results, as JSON without secrets, carried by every job. */
   readonly recipe: Readonly<Record<string, unknown>>;
-  /** How long to wait for Redis to answer before the run is created; default 5000 ms. */
+  /**
+   * How long to wait for Redis to answer before the run is created, and when closing the queue after the
+   * enqueue (then the connection is dropped: every add was answered, nothing is lost); default 5000 ms.
+   */
   readonly reachMilliseconds?: number | undefined;
 }
 
@@ -59,8 +64,9 @@ export interface EnqueuedBenchRun extends EnqueuedPairs {
  * Redis is reached once before the run is created (`checkQueueReachable`), so an unreachable queue
  * creates nothing; should it fail after that, the error says the run exists and to enqueue with --resume.
  *
- * @throws ConfigError / RunConfigChangedError as `runBench`; ConfigError for a bad Redis URL or a login
- *   Redis refuses; MullError naming `--queue` and the redacted URL when Redis cannot be reached or the
+ * @throws ConfigError / RunConfigChangedError as `runBench`; ConfigError for a bad Redis URL, a queue name
+ *   BullMQ refuses (`queueName "runs:gsm8k": expected a BullMQ queue name: …`, before the run is created)
+ *   or a login Redis refuses; MullError naming `--queue` and the redacted URL when Redis cannot be reached or the
  *   enqueueing fails.
  * @example
  * const run = await enqueueBenchRun(options, { url: "redis://127.0.0.1:6379", recipe });
@@ -71,6 +77,8 @@ export async function enqueueBenchRun(
   queueOptions: BenchQueueOptions,
 ): Promise<EnqueuedBenchRun> {
   const connection = queueConnection(queueOptions.url);
+  // Before the run is created: BullMQ refuses such a name only when the queue opens, with a stack trace.
+  checkQueueName(queueOptions.queueName, "queueName");
   const plan = planBench(options);
   const batch = plan.strategies.find((strategy) => strategy.allocation !== undefined);
   if (batch !== undefined) {
@@ -82,6 +90,7 @@ export async function enqueueBenchRun(
   const location = parseRunLocation(options.out, options.store);
   // Before the run is created: an unreachable queue must leave nothing behind to --resume.
   await checkQueueReachable(queueOptions.url, { timeoutMilliseconds: queueOptions.reachMilliseconds });
+  const reachMilliseconds = queueOptions.reachMilliseconds ?? defaultReachMilliseconds;
   let lock: RunLock | undefined;
   if (location.kind === "sqlite") {
     refuseSymlinkedOutput(location.directory, "out", "directory");
@@ -129,11 +138,9 @@ export async function enqueueBenchRun(
     connectionError = error.message;
   });
   try {
-    await connectWithin(queue, queueOptions.reachMilliseconds ?? defaultReachMilliseconds).catch(
-      (error: unknown) => {
-        throw enqueueFailure(error);
-      },
-    );
+    await connectWithin(queue, reachMilliseconds).catch((error: unknown) => {
+      throw enqueueFailure(error);
+    });
     const enqueued = await enqueuePairs(
       queue,
       started.pending.map(({ problem, strategy }) => ({
@@ -161,7 +168,8 @@ export async function enqueueBenchRun(
       ...enqueued,
     };
   } finally {
-    await queue.close();
+    // Bounded: BullMQ's close waits for Redis to answer its QUIT, for ever while Redis is paused.
+    await closeQueueWithin(queue, { milliseconds: reachMilliseconds });
   }
 }
 

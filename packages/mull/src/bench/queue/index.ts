@@ -1,9 +1,15 @@
+export { checkQueueName } from "./check-queue-name.ts";
 export {
   checkQueueReachable,
   defaultReachMilliseconds,
   isLoginRefusal,
   type QueueReachOptions,
 } from "./check-queue-reachable.ts";
+export {
+  closeQueueWithin,
+  type QueueCloseOptions,
+  queueCloseMilliseconds,
+} from "./close-queue-within.ts";
 export {
   type BenchQueueOptions,
   type EnqueuedBenchRun,
@@ -24,6 +30,7 @@ export { prepareQueuedRun, type QueuedRun, type RecipeOptions } from "./queued-r
 export {
   type BenchRunWait,
   type QueuedPairFailure,
+  queueAnswerMilliseconds,
   type WaitForBenchRunOptions,
   waitForBenchRun,
 } from "./wait-for-bench-run.ts";

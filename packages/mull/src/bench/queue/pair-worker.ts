@@ -1,6 +1,9 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { checkInteger } from "../../runtime/index.ts";
 import { isPairStrategy, runPair } from "../runner/index.ts";
 import { type RunLocation, redactUrl } from "../store/index.ts";
+import { checkQueueName } from "./check-queue-name.ts";
+import { closeQueueWithin, queueCloseMilliseconds } from "./close-queue-within.ts";
 import { defaultQueueName, type PairJobData, type PairJobResult } from "./pair-job.ts";
 import { queueConnection } from "./queue-connection.ts";
 import { prepareQueuedRun, type QueuedRun, type RecipeOptions } from "./queued-run.ts";
@@ -9,9 +12,12 @@ import { prepareQueuedRun, type QueuedRun, type RecipeOptions } from "./queued-r
 export interface PairWorkerOptions {
   /** The Redis server, `redis://HOST:PORT`. */
   readonly url: string;
-  /** The BullMQ queue; default `mull-bench`. */
+  /** The BullMQ queue; default `mull-bench`. Not empty, without `:` (`checkQueueName`). */
   readonly queueName?: string | undefined;
-  /** Pairs this worker runs at once; default 1. */
+  /**
+   * Pairs this worker runs at once; default 1. Recorded, with its backend's contexts and threads, in the
+   * manifest of each run it prepares that records none yet (`prepareQueuedRun`).
+   */
   readonly concurrency?: number | undefined;
   /**
    * How long a running job's lock lasts without renewal (the worker renews it every half); a worker that
@@ -22,6 +28,11 @@ export interface PairWorkerOptions {
   readonly stalledIntervalMilliseconds?: number | undefined;
   /** Times a job may be recovered from a dead worker before it fails; default 5. */
   readonly maxStalledCount?: number | undefined;
+  /**
+   * How long `close()` waits for Redis once the running jobs are done, before it drops the connections
+   * (`closeQueueWithin`); default 5000 ms.
+   */
+  readonly closeMilliseconds?: number | undefined;
   /**
    * This worker's PostgreSQL URL, with its password (`mull worker --store`): runs whose job URL is its
    * redacted form are opened through it. Jobs never carry passwords.
@@ -59,7 +70,11 @@ interface PreparedRun {
 /** A running worker. */
 export interface PairWorker {
   readonly worker: Worker<PairJobData, PairJobResult>;
-  /** Stops taking jobs, lets the running ones finish, then closes the runs' stores and backends. */
+  /**
+   * Stops taking jobs, lets the running ones finish, then closes the runs' stores and backends. Redis is
+   * waited on for at most `closeMilliseconds` after the last job ends: while it is paused or unreachable
+   * the connections are then dropped (`closeQueueWithin` says what that loses), so the process can exit.
+   */
   close(): Promise<void>;
 }
 
@@ -71,12 +86,29 @@ export interface PairWorker {
  * BullMQ retries up to its attempts; a job whose worker died is put back by BullMQ's stalled-job check
  * and re-run by another worker, and the store's idempotent insert keeps a re-run from adding anything twice.
  *
+ * @throws ConfigError, before any connection, for a queue name BullMQ refuses (`checkQueueName`, naming
+ *   `queueName`), a bad Redis URL (`queueConnection`), or a `concurrency` or `closeMilliseconds` that is not
+ *   a whole number in range.
  * @example
  * const worker = startPairWorker({ url: "redis://127.0.0.1:6379", concurrency: 4, build });
  * process.once("SIGTERM", () => void worker.close());
  */
 export function startPairWorker(options: PairWorkerOptions): PairWorker {
+  checkQueueName(options.queueName, "queueName");
+  const connection = queueConnection(options.url);
+  const concurrency = checkInteger("startPairWorker", "concurrency", options.concurrency ?? 1, {
+    minimum: 1,
+    maximum: 1024,
+  });
+  const closeMilliseconds = checkInteger(
+    "startPairWorker",
+    "closeMilliseconds",
+    options.closeMilliseconds ?? queueCloseMilliseconds,
+    { minimum: 1, maximum: 600_000 },
+  );
   const runs = new Map<string, PreparedRun>();
+  /** The jobs being processed, so that closing waits for them before it bounds its wait for Redis. */
+  const running = new Set<Promise<unknown>>();
   const runOf = async (job: Job<PairJobData, PairJobResult>): Promise<QueuedRun> => {
     const { data, timestamp } = job;
     const key = JSON.stringify([data.store, data.runId]);
@@ -90,7 +122,7 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     }
     if (prepared === undefined) {
       const entry: PreparedRun = {
-        run: prepareQueuedRun(data, options.build, { storeUrl: options.storeUrl }),
+        run: prepareQueuedRun(data, options.build, { storeUrl: options.storeUrl, concurrency }),
         enqueues: new Set(),
         refused: false,
       };
@@ -106,7 +138,14 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     prepared.enqueues.add(timestamp);
     return prepared.run;
   };
-  const processJob = async (job: Job<PairJobData, PairJobResult>): Promise<PairJobResult> => {
+  const processJob = (job: Job<PairJobData, PairJobResult>): Promise<PairJobResult> => {
+    const processing = runJob(job);
+    running.add(processing);
+    const done = () => running.delete(processing);
+    processing.then(done, done);
+    return processing;
+  };
+  const runJob = async (job: Job<PairJobData, PairJobResult>): Promise<PairJobResult> => {
     const run = await runOf(job);
     const problem = run.problems.get(job.data.problemId);
     const strategy = run.strategies.get(job.data.strategy);
@@ -129,8 +168,8 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     return result;
   };
   const worker = new Worker<PairJobData, PairJobResult>(options.queueName ?? defaultQueueName, processJob, {
-    connection: queueConnection(options.url),
-    concurrency: options.concurrency ?? 1,
+    connection,
+    concurrency,
     maxStalledCount: options.maxStalledCount ?? 5,
     ...(options.lockDurationMilliseconds === undefined
       ? {}
@@ -180,7 +219,10 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
       closing ??= (async () => {
         clearInterval(lost);
         lost = undefined;
-        await worker.close();
+        await closeQueueWithin(worker, {
+          milliseconds: closeMilliseconds,
+          runningJobs: () => [...running],
+        });
         const prepared = await Promise.allSettled([...runs.values()].map((entry) => entry.run));
         for (const outcome of prepared) if (outcome.status === "fulfilled") await outcome.value.close();
       })();

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
@@ -7,12 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sleep } from "../../runtime/index.ts";
 import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
 import type { ProblemResult, RunData } from "../run-data.ts";
-import { runBench, summarizeBench } from "../runner/index.ts";
+import { type RunBenchOptions, runBench, summarizeBench } from "../runner/index.ts";
 import { loadRun, openRunStore } from "../store/index.ts";
 import { enqueueBenchRun } from "./enqueue-bench-run.ts";
 import { pairJobId } from "./pair-job.ts";
 import { type PairWorker, startPairWorker } from "./pair-worker.ts";
 import { queueConnection } from "./queue-connection.ts";
+import { prepareQueuedRun } from "./queued-run.ts";
 import { buildSumsRun, type SumsRecipe, sumsRunOptions } from "./queued-sums.test-support.ts";
 import { waitForBenchRun } from "./wait-for-bench-run.ts";
 
@@ -97,9 +98,66 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     expect(comparable(queued)).toEqual(comparable(reference));
     expect(comparableSummary(queued)).toEqual(comparableSummary(reference));
     expect(queued.results.filter((result) => result.correct).length).toBeGreaterThan(10);
-    // Pairs in flight: one process's, recorded; a queued run's workers each have their own, so none.
+    // Pairs in flight: the process's that ran them, the local run's and the (first) worker's.
     expect(reference.manifest.concurrency).toBe(1);
-    expect(queued.manifest.concurrency).toBeUndefined();
+    expect(queued.manifest.concurrency).toBe(2);
+  });
+
+  it("records in the manifest the pairs in flight and the contexts and threads of the worker that runs it", async () => {
+    const out = join(directory, "execution");
+    /** A sums run whose backend describes an embedded engine's contexts and threads. */
+    const described = (options: RunBenchOptions, contexts: number, threads: number): RunBenchOptions => ({
+      ...options,
+      backend: { ...options.backend, describe: () => ({ ...options.backend.describe(), contexts, threads }) },
+    });
+    // The enqueuing process runs nothing: its own contexts are not how the pairs ran.
+    const enqueued = await enqueueBenchRun(described(sumsRunOptions(recipe, out), 4, 8), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    expect((await loadRun(out)).manifest).toMatchObject({ backend: { contexts: 4, threads: 8 } });
+    expect((await loadRun(out)).manifest.concurrency).toBeUndefined();
+    const build = (contexts: number, threads: number): typeof buildSumsRun => {
+      return async (jobRecipe, location) => {
+        const built = await buildSumsRun(jobRecipe, location);
+        return { ...built, options: described(built.options, contexts, threads) };
+      };
+    };
+    workers.push(startPairWorker({ url, queueName, concurrency: 3, build: build(2, 1) }));
+    const store = await openRunStore(out);
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        pollMilliseconds: 50,
+      });
+      expect(wait.recorded).toBe(20);
+    } finally {
+      await store.close();
+    }
+    const manifest = (await loadRun(out)).manifest;
+    expect(manifest.concurrency).toBe(3);
+    expect(manifest.backend).toEqual({ kind: "scripted", model: "scripted", contexts: 2, threads: 1 });
+    // The copy in the run directory says the same.
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"))).toEqual(manifest);
+    // A later worker with other settings leaves the first one's, as a local resume leaves the creator's.
+    const later = await prepareQueuedRun(
+      {
+        store: { kind: "sqlite", directory: out },
+        runId: enqueued.runId,
+        problemId: "sum-0",
+        strategy: "greedy",
+        recipe: { ...recipe },
+      },
+      build(1, 4),
+      { concurrency: 8 },
+    );
+    await later.close();
+    expect((await loadRun(out)).manifest).toEqual(manifest);
   });
 
   it("adds no job when the same run is enqueued twice", async () => {

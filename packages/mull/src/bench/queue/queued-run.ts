@@ -1,4 +1,5 @@
 import { UnrecoverableError } from "bullmq";
+import type { BackendDescription } from "../../spec/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 import {
   type BenchStrategy,
@@ -45,6 +46,9 @@ export interface QueuedRun {
  * recipe (`build`), plans it as `runBench` would, opens its store without the run directory's lock
  * (workers write side by side: WAL, a busy timeout and idempotent inserts), and checks that the recomputed configuration hash is the stored
  * run's, so that a worker with another dataset file, model or mull version never records into the run.
+ * Given the worker's `concurrency`, it then records how this worker runs the pairs where the run's manifest
+ * records none yet (`recordWorkerExecution`), as a local `mull bench` records its own when it creates a
+ * run: the report shares each pair's latency among the pairs in flight with it.
  *
  * @throws UnrecoverableError (the job fails at once, without retries) when the store cannot be found or
  * opened with this worker's credentials, holds no such run, or the hashes differ; the message names both
@@ -55,20 +59,22 @@ export interface QueuedRun {
 export async function prepareQueuedRun(
   data: PairJobData,
   build: (recipe: Readonly<Record<string, unknown>>, location: RunLocation) => Promise<RecipeOptions>,
-  storeOptions: {
+  workerOptions: {
     readonly busyTimeoutMilliseconds?: number | undefined;
     /** The worker's own PostgreSQL URL (`mull worker --store`), used for the run whose job URL it redacts to. */
     readonly storeUrl?: string | undefined;
+    /** Pairs the worker runs at once, recorded in the manifest; left out, the manifest is not touched. */
+    readonly concurrency?: number | undefined;
   } = {},
 ): Promise<QueuedRun> {
-  const location = resolveJobRunLocation(data.store, storeOptions.storeUrl);
+  const location = resolveJobRunLocation(data.store, workerOptions.storeUrl);
   const where = describeRunLocation(location);
   const built = await build(data.recipe, location);
   let store: RunStore | undefined;
   try {
     const plan = planBench(built.options);
     store = await openRunStore(location, {
-      busyTimeoutMilliseconds: storeOptions.busyTimeoutMilliseconds ?? 30_000,
+      busyTimeoutMilliseconds: workerOptions.busyTimeoutMilliseconds ?? 30_000,
     });
     const stored = await store.storedRun();
     if (stored === undefined || stored.manifest.runId !== data.runId) {
@@ -85,6 +91,9 @@ export async function prepareQueuedRun(
       );
     }
     const opened = store;
+    if (workerOptions.concurrency !== undefined) {
+      await recordWorkerExecution(opened, workerOptions.concurrency, built.options.backend.describe());
+    }
     const context = {
       ...pairContext(built.options, plan, opened, new AbortController().signal),
       resumeHint: queuedResumeHint,
@@ -105,4 +114,31 @@ export async function prepareQueuedRun(
     await built.dispose?.();
     throw error;
   }
+}
+
+/**
+ * Records in a queued run's manifest how a worker runs its pairs, the fields a local run's manifest has:
+ * the pairs in flight (`concurrency`) and the backend's contexts and threads (replacing those of the
+ * process that enqueued the run, which ran nothing). Only where the manifest records no pairs in flight
+ * yet: the first worker to prepare the run records its own, and a worker with other settings changes
+ * nothing, as a local `--resume` with another concurrency does not.
+ */
+async function recordWorkerExecution(
+  store: RunStore,
+  concurrency: number,
+  backend: BackendDescription,
+): Promise<void> {
+  await store.updateManifest((manifest) => {
+    if (manifest.concurrency !== undefined) return undefined;
+    const { contexts: _contexts, threads: _threads, ...described } = manifest.backend;
+    return {
+      ...manifest,
+      backend: {
+        ...described,
+        ...(backend.contexts === undefined ? {} : { contexts: backend.contexts }),
+        ...(backend.threads === undefined ? {} : { threads: backend.threads }),
+      },
+      concurrency,
+    };
+  });
 }

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { sleep } from "../../runtime/index.ts";
 import type { BenchProgress } from "../runner/index.ts";
 import { pairKey, type RunStore } from "../store/index.ts";
+import { closeQueueWithin } from "./close-queue-within.ts";
 import { type PairJobData, type PairJobResult, pairJobId } from "./pair-job.ts";
 import { queueConnection } from "./queue-connection.ts";
 
@@ -149,28 +150,6 @@ async function lastJobCheck(
   } finally {
     timer.abort();
   }
-}
-
-/**
- * Closes the connection that follows the queue's events, within `queueAnswerMilliseconds`. BullMQ's
- * `close()` first waits for the connection to be ready, which never comes while Redis is away: past the
- * bound the underlying ioredis client is dropped (`disconnect()`, no reconnection), which settles it.
- */
-async function closeEvents(events: QueueEvents): Promise<void> {
-  const closed = events.close().catch(() => undefined);
-  const timer = new AbortController();
-  const late = sleep(queueAnswerMilliseconds, timer.signal).then(
-    () => true,
-    () => false,
-  );
-  if (await Promise.race([closed.then(() => false), late])) {
-    // A forced close of a connection still starting drops its ioredis client rather than sending QUIT.
-    await events
-      .getBackend()
-      .connection.close(true)
-      .catch(() => undefined);
-  }
-  timer.abort();
 }
 
 /**
@@ -339,6 +318,7 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
   } finally {
     progress?.stop();
     redis.disconnect();
-    await closeEvents(events);
+    // BullMQ's close first waits for the connection to be ready, which never comes while Redis is away.
+    await closeQueueWithin(events, { milliseconds: queueAnswerMilliseconds });
   }
 }

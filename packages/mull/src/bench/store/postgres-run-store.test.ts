@@ -167,6 +167,29 @@ describe.skipIf(postgres.url === undefined)("openPostgresRunStore", () => {
     await Promise.all(writers.map((writer) => writer.close()));
   });
 
+  it("updates the manifest in one transaction: updaters at once take turns, each given the last one's", async () => {
+    const writers = await Promise.all([open("manifest"), open("manifest"), open("manifest")]);
+    await expect(writers[0]!.updateManifest((stored) => stored)).rejects.toThrow(
+      "no run recorded: run manifest",
+    );
+    await writers[0]!.createRun({ ...manifest(), runId: "run-manifest" }, config, problems);
+    // Each sets the concurrency where none is recorded yet: exactly one of them does.
+    const updated = await Promise.all(
+      writers.map((writer, index) =>
+        writer.updateManifest((stored) =>
+          stored.concurrency === undefined ? { ...stored, concurrency: index + 1 } : undefined,
+        ),
+      ),
+    );
+    const recorded = updated[0]!.concurrency;
+    expect([1, 2, 3]).toContain(recorded);
+    expect(updated).toEqual(
+      writers.map(() => ({ ...manifest(), runId: "run-manifest", concurrency: recorded })),
+    );
+    expect((await writers[1]!.storedRun())?.manifest).toEqual(updated[0]);
+    await Promise.all(writers.map((writer) => writer.close()));
+  });
+
   it("writes a result and its samples in one transaction, and refuses problems outside the run", async () => {
     let failNext = true;
     const store = await openRunStore(parseRunLocation("atomic", schema.url), {

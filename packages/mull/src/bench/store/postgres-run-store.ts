@@ -136,6 +136,20 @@ export async function openPostgresRunStore(
       if (created) runId = manifest.runId;
       return created;
     },
+    async updateManifest(change) {
+      const id = await requireRun();
+      return inTransaction(pool, async (client) => {
+        // Locked until the commit: a second updater waits here, then reads this one's manifest.
+        const found = await client.query("SELECT manifest_json FROM runs WHERE run_id = $1 FOR UPDATE", [id]);
+        const stored = found.rows[0]?.manifest_json as RunManifest | undefined;
+        if (stored === undefined) throw new MullError(`no run recorded: ${label}`);
+        const next = change(stored);
+        if (next === undefined) return stored;
+        const json = JSON.stringify(next);
+        await client.query("UPDATE runs SET manifest_json = $2 WHERE run_id = $1", [id, json]);
+        return JSON.parse(json) as RunManifest;
+      });
+    },
     async completedPairs() {
       const id = await requireRun();
       const found = await pool.query("SELECT problem_id, strategy FROM results WHERE run_id = $1", [id]);

@@ -59,6 +59,14 @@ export interface RunStore {
    * process created it first).
    */
   createRun(manifest: RunManifest, config: unknown, problems: readonly StoredProblem[]): Promise<boolean>;
+  /**
+   * Rewrites the run's manifest in one transaction (SQLite also rewrites `manifest.json`): `change` is
+   * given the stored manifest and returns the one to store, or `undefined` to leave it; processes updating
+   * the same run take turns, each given the manifest the last one stored. Resolves to the manifest as
+   * stored afterwards (through JSON: fields left undefined are dropped).
+   * @throws MullError when the store holds no run.
+   */
+  updateManifest(change: (manifest: RunManifest) => RunManifest | undefined): Promise<RunManifest>;
   /** Keys (`pairKey`) of the (problem, strategy) pairs that have a result. */
   completedPairs(): Promise<ReadonlySet<string>>;
   /**

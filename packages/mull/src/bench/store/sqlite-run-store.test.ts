@@ -95,6 +95,29 @@ describe("openRunStore", () => {
     await store.close();
   });
 
+  it("updates the manifest in the database and in manifest.json, or leaves both when told to", async () => {
+    const store = await openRunStore(directory);
+    await expect(store.updateManifest((stored) => stored)).rejects.toThrow("no run recorded in");
+    await store.createRun(manifest(), config, problems);
+    const updated = await store.updateManifest((stored) => ({ ...stored, concurrency: 4, limit: undefined }));
+    expect(updated).toEqual({ ...manifest(), concurrency: 4 });
+    expect("limit" in updated).toBe(false);
+    expect(await store.updateManifest(() => undefined)).toEqual(updated);
+    const given: unknown[] = [];
+    await store.updateManifest((stored) => void given.push(stored));
+    expect(given).toEqual([updated]);
+    expect((await store.storedRun())?.manifest).toEqual(updated);
+    expect(JSON.parse(readFileSync(join(directory, manifestFileName), "utf8"))).toEqual(updated);
+    // Another connection to the same file (a second worker) is given the manifest the first one stored.
+    const other = await openRunStore(directory);
+    expect(
+      await other.updateManifest((stored) => ({ ...stored, concurrency: (stored.concurrency ?? 0) + 1 })),
+    ).toMatchObject({ concurrency: 5 });
+    await other.close();
+    expect((await loadRun(directory)).manifest.concurrency).toBe(5);
+    await store.close();
+  });
+
   it("writes a result and its samples in one transaction: a failure mid-write leaves neither", async () => {
     let failNext = true;
     const store = await openRunStore(directory, {

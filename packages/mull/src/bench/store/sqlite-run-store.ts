@@ -178,6 +178,25 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
       writeFileAtomically(join(directory, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
       return true;
     },
+    async updateManifest(change) {
+      const id = requireRun();
+      const updated = transaction(() => {
+        const row = statement("SELECT manifest_json FROM runs WHERE run_id = ?").get(id) as Row;
+        const stored = JSON.parse(text(row, "manifest_json")!) as RunManifest;
+        const next = change(stored);
+        if (next === undefined) return { manifest: stored, written: false };
+        const json = JSON.stringify(next);
+        statement("UPDATE runs SET manifest_json = ? WHERE run_id = ?").run(json, id);
+        return { manifest: JSON.parse(json) as RunManifest, written: true };
+      });
+      if (updated.written) {
+        writeFileAtomically(
+          join(directory, manifestFileName),
+          `${JSON.stringify(updated.manifest, null, 2)}\n`,
+        );
+      }
+      return updated.manifest;
+    },
     async completedPairs() {
       const id = requireRun();
       const rows = statement("SELECT problem_id, strategy FROM results WHERE run_id = ?").all(id) as Row[];

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import {
+  checkQueueName,
   checkQueueReachable,
   defaultQueueName,
   queueConnection,
@@ -8,7 +9,6 @@ import {
 } from "../../bench/queue/index.ts";
 import { parseRunLocation, redactUrl } from "../../bench/store/index.ts";
 import { type BenchRecipe, benchOptionsFromRecipe } from "../bench-recipe.ts";
-import { checkQueueName } from "../check-queue-name.ts";
 import { integerOption } from "../option-parsers.ts";
 import { refuseEmptyStore } from "../refuse-empty-store.ts";
 
@@ -20,7 +20,8 @@ import { refuseEmptyStore } from "../refuse-empty-store.ts";
  * first: a worker that cannot reach it, or whose login it refuses, stops at once; one that loses it later
  * says so once and reconnects. Runs until SIGTERM or SIGINT: it then stops
  * taking jobs and finishes the running ones (a second signal quits at once; BullMQ gives those jobs to
- * another worker once their lock expires).
+ * another worker once their lock expires), then waits at most 5 s for Redis before it drops its
+ * connections (`startPairWorker`'s `close`), so a paused or lost Redis does not keep it from exiting.
  */
 export function workerCommand() {
   return new Command("worker")
@@ -55,7 +56,7 @@ export function workerCommand() {
       // Checked first, and shown redacted only.
       refuseEmptyStore(flags.store, "--store");
       if (flags.store !== undefined) parseRunLocation("worker", flags.store);
-      // Before the worker opens the queue: BullMQ would refuse the name with a stack trace.
+      // startPairWorker's own check, made before Redis is reached, naming the flag.
       checkQueueName(flags.queueName, "--queue-name");
       // Refused at once, in one line, rather than BullMQ retrying for ever: a URL that is not Redis's or a
       // login Redis refuses exits 2 (ConfigError), an unreachable server 1. Once running, it reconnects.
