@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigError } from "../errors/index.ts";
-import { exitCodes, type RunCliOptions, runCli } from "./main.ts";
+import { createProgram, exitCodes, type RunCliOptions, runCli } from "./main.ts";
 
 describe("runCli exit codes", () => {
   afterEach(() => {
@@ -54,5 +54,106 @@ describe("runCli exit codes", () => {
     const refusal = await runCli(["node", "mull"], options).catch((error: unknown) => error);
     expect(ConfigError.isInstance(refusal)).toBe(true);
     expect((refusal as ConfigError).message).toBe('runCli: from must be "node" or "user", got "electron"');
+  });
+});
+
+/**
+ * The options that default to nothing: left out, what they name is not used (no server, no key, no
+ * file). Every other option's help states its default.
+ */
+const optionsWithoutDefault: Readonly<Record<string, readonly string[]>> = {
+  solve: [
+    "--base-url",
+    "--api-key-env",
+    "--prm-model",
+    "--prm-api-key-env",
+    "--system",
+    "--draft-model",
+    "--trace",
+  ],
+  bench: [
+    "--store",
+    "--base-url",
+    "--api-key-env",
+    "--system",
+    "--draft-model",
+    "--temperatures",
+    "--prm-model",
+    "--prm-api-key-env",
+    "--queue",
+  ],
+  replay: [
+    "--samples",
+    "--run",
+    "--store",
+    "--strategy",
+    "--escalate-samples",
+    "--escalate-run",
+    "--escalate-strategy",
+    "--greedy-samples",
+    "--greedy-strategy",
+    "--escalate-greedy-samples",
+    "--escalate-greedy-strategy",
+    "--gold",
+    "--wrong-cost",
+  ],
+  report: ["--store", "--name", "--svg", "--png", "--peak-flops", "--peak-bandwidth", "--wrong-cost"],
+  serve: [
+    "--config",
+    "--base-url",
+    "--upstream-key-env",
+    "--allow-network",
+    "--api-keys-env",
+    "--system",
+    "--route",
+  ],
+  tune: ["--api-key-env"],
+  worker: ["--store"],
+  lab: ["--limit"],
+  fidelity: ["--api-key-env"],
+  models: [],
+};
+
+describe("mull's help", () => {
+  it("states the default of every option that has one, in every command's help", () => {
+    const commands = createProgram().commands;
+    expect(commands.map((command) => command.name()).sort()).toEqual(
+      Object.keys(optionsWithoutDefault).sort(),
+    );
+    for (const command of commands) {
+      const help = command.helpInformation();
+      const undocumented = command.options
+        .filter((option) => {
+          // Commander prints a default it holds; a switch, or an option that must be given, has none.
+          if (option.defaultValue !== undefined || option.mandatory || !(option.required || option.optional))
+            return false;
+          return !/default/i.test(option.description);
+        })
+        .map((option) => option.long);
+      expect(undocumented, command.name()).toEqual(optionsWithoutDefault[command.name()]);
+      for (const option of command.options) expect(help, command.name()).toContain(option.flags);
+    }
+  });
+
+  it("states the defaults of sampling, --endpoint, --timeout, --threads and --log-level, and lists --data-dir", () => {
+    const help = (name: string) =>
+      createProgram()
+        .commands.find((command) => command.name() === name)!
+        .helpInformation()
+        .replace(/\s+/g, " ");
+    expect(help("solve")).toContain(
+      "--top-p <value> nucleus sampling threshold (default: 1 on a lab model, else the backend's)",
+    );
+    expect(help("bench")).toContain(
+      "--max-tokens <count> maximum tokens per sample (default: 192 on a lab model",
+    );
+    expect(help("bench")).toContain("largest dataset line accepted (default 1048576, 1 MiB)");
+    expect(help("tune")).toContain("as the template says (default auto)");
+    expect(help("tune")).toContain("deadline per request and its retries (default 600)");
+    expect(help("tune")).not.toContain("(default 0: failures count as errors) (default: 0)");
+    expect(help("serve")).toContain("threads for the embedded engine (default 1)");
+    expect(help("serve")).toContain("log level (default: the --config file's, else info)");
+    expect(help("fidelity")).toContain("--data-dir <dir>");
+    expect(help("tune")).toContain("--data-dir <dir>");
   });
 });

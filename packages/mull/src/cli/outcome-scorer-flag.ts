@@ -9,7 +9,8 @@ export type OutcomeScorerFlag = "lab" | "judge" | `noisy:${string}`;
 /** The help of `--scorer`. */
 export const outcomeScorerFlagHelp =
   "outcome scorer for bon@N, wv@N and accept@N: lab (the lab checker), judge (the model asked as a judge), " +
-  "or noisy:FP,FN (the lab checker with false-positive and false-negative rates, its errors seeded by --seed)";
+  "or noisy:FP,FN (the lab checker with false-positive and false-negative rates, its errors seeded by --seed) " +
+  "(default: lab on lab problems, else judge)";
 
 const noisyForm = /^noisy:([^,]*),([^,]*)$/;
 

@@ -21,7 +21,7 @@ export const systemOptionHelp = "system message of a chat template (sets or repl
 export function endpointOption() {
   return new Option(
     "--endpoint <kind>",
-    "render prompts for chat (/v1/chat/completions) or completions (/v1/completions); auto: as the template says",
+    "render prompts for chat (/v1/chat/completions) or completions (/v1/completions); auto: as the template says (default auto)",
   ).choices(["chat", "completions", "auto"] as const);
 }
 

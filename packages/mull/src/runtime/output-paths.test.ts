@@ -19,7 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkOutputFile, writeFileAtomically } from "./output-paths.ts";
+import { checkOutputFile, refuseSymlinkedOutput, writeFileAtomically } from "./output-paths.ts";
 import { thrownConfigError } from "./rejection.test-support.ts";
 
 /** Root writes through any mode bits, so a read-only folder proves nothing when the tests run as root. */
@@ -105,6 +105,51 @@ describe("checkOutputFile", () => {
     expect(thrownConfigError(() => checkOutputFile(under, "--out", "html")).message).toBe(
       `--out ${JSON.stringify(under)}: ${blocker} is a file, not a directory; give a path under a directory`,
     );
+  });
+});
+
+describe("refuseSymlinkedOutput", () => {
+  it("refuses a file path that is a link (to a file, or dangling) or lies in a linked folder", () => {
+    const directory = join(folder, "links");
+    mkdirSync(directory);
+    const target = join(directory, "target.json");
+    writeFileSync(target, "kept");
+    const toFile = join(directory, "to-file.json");
+    symlinkSync(target, toFile);
+    const dangling = join(directory, "dangling.json");
+    symlinkSync(join(directory, "nowhere.json"), dangling);
+    const linkedFolder = join(folder, "linked-folder");
+    symlinkSync(directory, linkedFolder);
+    for (const [path, link] of [
+      [toFile, toFile],
+      [dangling, dangling],
+      [join(linkedFolder, "trace.json"), linkedFolder],
+    ] as const) {
+      const error = thrownConfigError(() => refuseSymlinkedOutput(path, "--trace", "file"));
+      expect(error.field).toBe("--trace");
+      expect(error.message).toBe(
+        `--trace ${JSON.stringify(path)}: ${link} is a symbolic link; mull does not write through links, give the real path`,
+      );
+    }
+    expect(thrownConfigError(() => refuseSymlinkedOutput(linkedFolder, "--svg", "directory")).field).toBe(
+      "--svg",
+    );
+    expect(readFileSync(target, "utf8")).toBe("kept");
+  });
+
+  it("passes a new path, a real file, and the name of one of this process's descriptors", () => {
+    expect(() => refuseSymlinkedOutput(join(folder, "fresh", "trace.json"), "--trace", "file")).not.toThrow();
+    expect(() => refuseSymlinkedOutput(file("real.json", "{}"), "--trace", "file")).not.toThrow();
+    // `/dev/stdout` and `/dev/fd/N` are links the kernel keeps: written at the descriptor, not through.
+    for (const name of ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]) {
+      expect(() => refuseSymlinkedOutput(name, "--trace", "file"), name).not.toThrow();
+    }
+    // Another process's descriptor (its parent's, same user) is a link into whatever that process opened.
+    if (procMounted) {
+      expect(() => refuseSymlinkedOutput(`/proc/${process.ppid}/fd/1`, "--trace", "file")).toThrow(
+        /is a symbolic link/,
+      );
+    }
   });
 });
 

@@ -48,13 +48,16 @@ function symlinkAt(path: string): boolean {
 
 /**
  * Refuses an output directory that is a symbolic link (or a file path whose directory or the file itself
- * is one): writing through it would land wherever the link points. Paths that do not exist yet pass.
+ * is one): writing through it would land wherever the link points. Paths that do not exist yet pass, and
+ * so does the name of one of this process's open descriptors (`/dev/stdout`, `/dev/fd/3`), a link the
+ * kernel keeps that `writeFileAtomically` writes at, never through.
  *
  * @throws ConfigError naming the field and the link.
  * @example
  * refuseSymlinkedOutput("runs/lab", "--out");
  */
 export function refuseSymlinkedOutput(path: string, field: string, kind: "directory" | "file"): void {
+  if (kind === "file" && ownDescriptor(path) !== undefined) return;
   const candidates = kind === "file" ? [dirname(path), path] : [path];
   for (const candidate of candidates) {
     if (symlinkAt(candidate)) {

@@ -8,6 +8,7 @@ export {
 export { describeMachine } from "./describe-machine.ts";
 export { fileInsteadOfRunDirectory } from "./file-instead-of-run-directory.ts";
 export { loadRun } from "./load-run.ts";
+export { openPostgresPool } from "./open-postgres-pool.ts";
 export { openRunStore } from "./open-run-store.ts";
 export { openPostgresRunStore, type PostgresRunStore } from "./postgres-run-store.ts";
 export { RunConfigChangedError } from "./run-config-changed-error.ts";

@@ -1,13 +1,17 @@
 import type { TuningReport } from "./run-tuning-sweep.ts";
 
+/** The cell of a figure a level did not measure. */
+const notMeasured = "-";
+
 function fixed(value: number | undefined, digits: number): string {
-  return value === undefined || Number.isNaN(value) ? "-" : value.toFixed(digits);
+  return value === undefined || Number.isNaN(value) ? notMeasured : value.toFixed(digits);
 }
 
 /**
  * The tuning report as text: a table of every level (throughput, latency percentiles, time to first text,
- * errors), the knee rows marked `*`, then one line per `n` saying where throughput saturates and what
- * latency costs beyond it.
+ * errors), the knee rows marked `*` and a level whose every request failed shown as `failed` with no
+ * figures, then one line per `n` saying where throughput saturates and what latency costs beyond it, and
+ * the first error.
  *
  * @example
  * process.stdout.write(formatTuningReport(report));
@@ -31,12 +35,17 @@ export function formatTuningReport(report: TuningReport): string {
     `${level.concurrency}${kneeOf.get(level.n) === level.concurrency ? "*" : ""}`,
     String(level.requests),
     String(level.errors),
-    fixed(level.tokensPerSecond, 1),
-    fixed(level.requestsPerSecond, 2),
-    fixed(level.latency.p50, 0),
-    fixed(level.latency.p90, 0),
-    fixed(level.latency.p99, 0),
-    fixed(level.firstToken?.p50, 0),
+    // A level whose every request failed measured nothing: its zero throughput is no measurement.
+    ...(level.errors === level.requests
+      ? ["failed", ...Array.from({ length: 5 }, () => notMeasured)]
+      : [
+          fixed(level.tokensPerSecond, 1),
+          fixed(level.requestsPerSecond, 2),
+          fixed(level.latency.p50, 0),
+          fixed(level.latency.p90, 0),
+          fixed(level.latency.p99, 0),
+          fixed(level.firstToken?.p50, 0),
+        ]),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),

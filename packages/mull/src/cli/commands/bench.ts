@@ -1,19 +1,20 @@
 import { writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
-import { builtinDatasetFormats, describeDefaultDataDir } from "../../bench/datasets/index.ts";
+import { defaultMaxLineBytes } from "../../bench/datasets/index.ts";
 import { graderNames } from "../../bench/graders/index.ts";
-import { defaultQueueName } from "../../bench/queue/index.ts";
+import { checkQueueName, defaultQueueName } from "../../bench/queue/index.ts";
 import { createBenchProgress, runBench } from "../../bench/runner/index.ts";
 import { describeRunLocation, parseRunLocation, type ResultRecord } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
 import { checkOutputDirectory } from "../../runtime/index.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
-import { checkQueueName } from "../check-queue-name.ts";
 import { checkRunToResume } from "../check-run-to-resume.ts";
+import { checkStoreReachable } from "../check-store-reachable.ts";
 import { contextsOption } from "../contexts-option.ts";
 import { defaultLabModel } from "../create-backend.ts";
+import { dataDirOption } from "../data-dir-option.ts";
 import { listOf, strategyListOption } from "../list-option.ts";
 import { integerOption, numberOption, topPOption } from "../option-parsers.ts";
 import { outcomeScorerFlagHelp, parseOutcomeScorerFlag } from "../outcome-scorer-flag.ts";
@@ -23,6 +24,7 @@ import { endpointOption, promptTemplateOptionHelp, systemOptionHelp } from "../p
 import { queueBench } from "../queue-bench.ts";
 import { refuseEmptyStore } from "../refuse-empty-store.ts";
 import { smallModelOptionHelp } from "../route-models.ts";
+import { samplingDefaultsHelp } from "../sampling-from-flags.ts";
 import { formatStrategySearch, searchBench } from "../search-bench.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { UsageError } from "../usage-error.ts";
@@ -82,12 +84,7 @@ export function benchCommand() {
       "--dataset <name>",
       `gsm8k | math500 | aime24 | ${labDatasetNames.join(" | ")} | PATH.jsonl | PATH.json`,
     )
-    .option(
-      "--data-dir <dir>",
-      `the folder holding the built-in datasets' files, which you download: ${builtinDatasetFormats
-        .map((entry) => entry.file)
-        .join(", ")} (default: ${describeDefaultDataDir()})`,
-    )
+    .addOption(dataDirOption())
     .option(
       "--strategies <list>",
       "comma-separated strategy specs, e.g. greedy,sc@4,sc@8,bon@8,pf@8,beam@8x2,astar@4 (see mull solve --help); " +
@@ -106,9 +103,10 @@ export function benchCommand() {
         "several processes may write one run there at once",
     )
     .addOption(
-      new Option("--backend <kind>", "embedded (lab models) or openai (an OpenAI-compatible server)").choices(
-        ["embedded", "openai"] as const,
-      ),
+      new Option(
+        "--backend <kind>",
+        "embedded (lab models) or openai (an OpenAI-compatible server) (default: openai with --base-url, else embedded)",
+      ).choices(["embedded", "openai"] as const),
     )
     .option("--base-url <url>", "the OpenAI-compatible server (implies --backend openai)")
     .option(
@@ -129,20 +127,28 @@ export function benchCommand() {
     .addOption(draftModelOption())
     .addOption(promptLookupOption())
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 1024), 1)
-    .option("--limit <count>", "run only the first N problems", integerOption(1))
+    .option("--limit <count>", "run only the first N problems (default: all)", integerOption(1))
     .option("--seed <value>", "run seed; each pair's seed derives from it", integerOption(0, 2 ** 31 - 1), 0)
     .option(
       "--resume",
       "continue the run stored in --out (refused if its configuration changed, or --out holds no run)",
     )
-    .option("-t, --temperature <value>", "sampling temperature for every strategy", temperatureOption)
+    .option(
+      "-t, --temperature <value>",
+      `sampling temperature for every strategy (${samplingDefaultsHelp.temperature})`,
+      temperatureOption,
+    )
     .option(
       "--temperatures <list>",
       "temperature sweep: every strategy at each, named e.g. sc@8@t1.0",
       listOf(temperatureOption),
     )
-    .option("--top-p <value>", "nucleus sampling threshold", topPOption)
-    .option("--max-tokens <count>", "maximum tokens per sample", integerOption(1, 1_000_000))
+    .option("--top-p <value>", `nucleus sampling threshold (${samplingDefaultsHelp.topP})`, topPOption)
+    .option(
+      "--max-tokens <count>",
+      `maximum tokens per sample (${samplingDefaultsHelp.maxTokens})`,
+      integerOption(1, 1_000_000),
+    )
     .addOption(
       new Option("--grader <name>", "how answers are graded (default: the dataset's)").choices(graderNames),
     )
@@ -153,7 +159,11 @@ export function benchCommand() {
     .option("--question-field <field>", "custom JSONL: field holding the question (default question)")
     .option("--answer-field <field>", "custom JSONL: field holding the gold answer (default answer)")
     .option("--id-field <field>", "custom JSONL: field holding the problem id (default id)")
-    .option("--max-line-bytes <count>", "largest dataset line accepted", integerOption(16, 1 << 30))
+    .option(
+      "--max-line-bytes <count>",
+      `largest dataset line accepted (default ${defaultMaxLineBytes}, 1 MiB)`,
+      integerOption(16, 1 << 30),
+    )
     .addOption(
       new Option("--synchronous <level>", "SQLite durability: normal survives crashes, full also power loss")
         .choices(["normal", "full"] as const)
@@ -192,8 +202,10 @@ export function benchCommand() {
         if (value !== undefined && flags.queue === undefined)
           throw new UsageError(`${flag} applies to --queue runs only`, flag);
       }
-      // Before a run is created: BullMQ refuses such a name only once the run exists.
+      // enqueueBenchRun's own check, made before a dataset or a model loads, naming the flag.
       checkQueueName(flags.queueName, "--queue-name");
+      // A store mull cannot log in to or reach is said before a dataset or a model loads, naming --store.
+      if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
       // A search stores its stages under --out, the first being round-1.
       if (flags.resume === true)
         await checkRunToResume(location, flags.search === true ? "round-1" : undefined);

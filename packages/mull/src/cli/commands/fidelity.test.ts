@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
@@ -47,6 +50,25 @@ describe("mull fidelity", () => {
     const run = await runCliCaptured("fidelity", "--reference", "lab-large");
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--candidate");
+  });
+
+  it("reads the built-in datasets from --data-dir, the flag its refusal of a missing file names", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "mull-fidelity-data-"));
+    try {
+      const run = await runCliCaptured(
+        ...["fidelity", "--reference", "lab-large", "--candidate", "lab-large"],
+        ...["--problems", "gsm8k", "--data-dir", folder],
+      );
+      expect(run).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^mull: --problems gsm8k: no file gsm8k-test\\.jsonl in ${folder.replaceAll(".", "\\.")};`,
+        ),
+      );
+      expect(run.stderr).toContain("--data-dir <dir> picks the folder that holds them\n");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("names --problems, not the loader's --dataset, for a dataset it cannot load (exit 2)", async () => {

@@ -8,6 +8,7 @@ import { backendFlagsFromSpec } from "../backend-spec.ts";
 import { CheckFailedError } from "../check-failed-error.ts";
 import { checkLabDataset } from "../check-lab-dataset.ts";
 import { createBackendFromFlags, type ResolvedBackend } from "../create-backend.ts";
+import { dataDirOption } from "../data-dir-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { renderProblemPrompts } from "../render-problem-prompts.ts";
 import { UsageError } from "../usage-error.ts";
@@ -16,10 +17,10 @@ import { UsageError } from "../usage-error.ts";
 const problemsFlag = "--problems";
 
 /** The dataset of `--problems`, its loader's refusals said naming `--problems` and the value. */
-async function loadProblems(spec: string, limit: number): Promise<BenchDataset> {
+async function loadProblems(spec: string, limit: number, dataDir: string | undefined): Promise<BenchDataset> {
   checkLabDataset(spec, problemsFlag);
   try {
-    return await loadDataset(spec, { limit });
+    return await loadDataset(spec, { limit, dataDir });
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
     let reason = error.message;
@@ -72,7 +73,12 @@ export function fidelityCommand() {
     )
     .requiredOption("--reference <spec>", "embedded model (lab-large, a .gguf path) or URL#model")
     .requiredOption("--candidate <spec>", "embedded model (lab-large, a .gguf path) or URL#model")
-    .option("--problems <dataset>", "prompts from a dataset (lab:hard, lab:mixed, a .jsonl file)", "lab:hard")
+    .option(
+      "--problems <dataset>",
+      "prompts from a dataset (lab:hard, lab:mixed, gsm8k, math500, aime24, a .jsonl file)",
+      "lab:hard",
+    )
+    .addOption(dataDirOption())
     .option("--limit <count>", "problems used", integerOption(1, 10_000), 4)
     .option(
       "--samples <count>",
@@ -91,7 +97,7 @@ export function fidelityCommand() {
       0.001,
     )
     .option("--seed <value>", "seed of the sampling check", integerOption(0, 2 ** 31 - 1), 0)
-    .option("--threads <count>", "threads for embedded engines", integerOption(1, 256))
+    .option("--threads <count>", "threads for embedded engines (default 1)", integerOption(1, 256))
     .option("--api-key-env <variable>", "environment variable that holds the servers' API key")
     .option("--json", "print the report as JSON")
     .action(async (flags) => {
@@ -101,7 +107,7 @@ export function fidelityCommand() {
       };
       const referenceFlags = backendFlagsFromSpec(flags.reference, "--reference");
       const candidateFlags = backendFlagsFromSpec(flags.candidate, "--candidate");
-      const dataset = await loadProblems(flags.problems, flags.limit);
+      const dataset = await loadProblems(flags.problems, flags.limit, flags.dataDir);
       const opened: ResolvedBackend[] = [];
       try {
         const reference = await createBackendFromFlags({ ...referenceFlags, ...shared });

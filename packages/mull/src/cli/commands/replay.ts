@@ -12,6 +12,7 @@ import {
   replayShuffles,
 } from "../../bench/replay/index.ts";
 import { describeRunLocation, parseRunLocation } from "../../bench/store/index.ts";
+import { checkStoreReachable } from "../check-store-reachable.ts";
 import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
@@ -132,7 +133,7 @@ export function replayCommand() {
     .addOption(
       new Option(
         "--reward-scale <scale>",
-        "wv@k weights: rewards as probabilities in [0, 1], or logits mapped through the logistic",
+        "wv@k weights: rewards as probabilities in [0, 1], or logits mapped through the logistic (default: the format's own, else probability)",
       ).choices(["probability", "logit"] as const),
     )
     .option(
@@ -176,6 +177,8 @@ export function replayCommand() {
           throw new UsageError("give either --samples or --run, not both", "--run");
         if (flags.gold !== undefined) throw new UsageError("--gold does not apply to --run", "--gold");
         const location = parseRunLocation(flags.run, flags.store, { out: "--run" });
+        // Named --store: a refused login or a server down is not a wrong run name.
+        if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
         const label = describeRunLocation(location);
         const data = await loadRunArgument(location, "--run");
         dataset = replayDatasetFromRun(data, flags.strategy, label);
@@ -263,6 +266,7 @@ async function escalationOf(flags: {
   }
   if (flags.escalateRun === undefined) return { escalationOpenings };
   const location = parseRunLocation(flags.escalateRun, flags.store, { out: "--escalate-run" });
+  if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
   const data = await loadRunArgument(location, "--escalate-run");
   const label = describeRunLocation(location);
   return {

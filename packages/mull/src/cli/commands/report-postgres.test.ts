@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -53,7 +53,7 @@ describe.skipIf(postgres.url === undefined)(
     const report = (store: string, name: string) =>
       runCliCaptured("report", "--store", store, name, "--out", join(folder, "report.html"));
 
-    it("exits with 2 naming <run-dir> for an unknown run name and for a refused login, as replay names --run", async () => {
+    it("exits with 2 naming <run-dir> for an unknown run name, as replay names --run, and --store for a refused login", async () => {
       const unknown = await report(ours.url, "nothing-here");
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toBe(`mull: <run-dir>: no run nothing-here in ${redactUrl(ours.url)}\n`);
@@ -61,8 +61,11 @@ describe.skipIf(postgres.url === undefined)(
       login.password = "wrong-password-5b1d";
       const refused = await report(login.toString(), "sums");
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/^mull: <run-dir>: cannot connect to postgres:\/\/mull:\*\*\*@/);
+      expect(refused.stderr).toBe(
+        `mull: --store: cannot connect to ${redactUrl(login.toString())}: password authentication failed for user "mull"\n`,
+      );
       expect(refused.stderr).not.toContain("wrong-password-5b1d");
+      expect(existsSync(join(folder, "report.html"))).toBe(false);
     });
 
     it("says a database with another application's runs table is not a mull run database, from report and bench (exit 2)", async () => {

@@ -368,4 +368,12 @@ describe("mull report", () => {
     expect(lstatSync(linkedFile).isSymbolicLink()).toBe(true);
     expect(existsSync(join(folder, "ok.html"))).toBe(false);
   });
+
+  it("writes --out /dev/stdout at the descriptor: a link the kernel keeps, not one a user planted", async () => {
+    const { code, stdout, stderr } = await report(runDirectory, "--out", "/dev/stdout");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^<!doctype html>/);
+    expect(stdout.endsWith("wrote /dev/stdout\n")).toBe(true);
+  });
 });

@@ -17,6 +17,7 @@ import {
   checkPlainFileName,
   refuseSymlinkedOutput,
 } from "../../runtime/index.ts";
+import { checkStoreReachable } from "../check-store-reachable.ts";
 import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { locationFields } from "../print-bench-summary.ts";
@@ -185,6 +186,8 @@ export function reportCommand() {
         refuseSymlinkedOutput(directory, flag, "directory");
         checkOutputDirectory(directory, flag);
       }
+      // The store is checked naming --store: a refused login or a server down is not a wrong run name.
+      if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
       const run = await loadRunArgument(location, "<run-dir>");
       // A run from before machine rates were recorded gets this machine's, measured now (the report says
       // so); not a run over HTTP, which generated on its server, nor one whose rates the user states.

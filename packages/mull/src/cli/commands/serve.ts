@@ -117,7 +117,7 @@ export function serveCommand() {
       integerOption(1),
     )
     .addOption(
-      new Option("--log-level <level>", "log level").choices([
+      new Option("--log-level <level>", "log level (default: the --config file's, else info)").choices([
         "fatal",
         "error",
         "warn",
@@ -127,7 +127,7 @@ export function serveCommand() {
         "silent",
       ]),
     )
-    .option("--threads <count>", "threads for the embedded engine", integerOption(1, 256))
+    .option("--threads <count>", "threads for the embedded engine (default 1)", integerOption(1, 256))
     .option(
       "--prompt-template <name-or-file>",
       `${promptTemplateOptionHelp}; renders chat requests' last user message`,

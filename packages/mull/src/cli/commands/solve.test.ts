@@ -1,5 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -164,6 +172,42 @@ describe("mull solve against an OpenAI-compatible server", () => {
       }
       expect(server.requests.length).toBe(requests);
       expect(readFileSync(notes, "utf8")).toBe("keep me");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a --trace that is a symbolic link (to a trace, or dangling) before any request, as report --out does", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "mull-solve-trace-link-"));
+    try {
+      const target = join(folder, "target.json");
+      const earlier = '{\n  "strategy": "sc@8",\n  "events": []\n}\n';
+      writeFileSync(target, earlier);
+      const toTrace = join(folder, "to-trace.json");
+      symlinkSync(target, toTrace);
+      const dangling = join(folder, "dangling.json");
+      symlinkSync(join(folder, "nowhere.json"), dangling);
+      const requests = server.requests.length;
+      for (const link of [toTrace, dangling]) {
+        const refused = await solveOnFake("--strategy", "sc@2", "--trace", link);
+        expect(refused.code, link).toBe(2);
+        expect(refused.stdout).toBe("");
+        expect(refused.stderr).toBe(
+          `mull: --trace ${JSON.stringify(link)}: ${link} is a symbolic link; mull does not write through links, give the real path\n`,
+        );
+        expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      }
+      expect(server.requests.length).toBe(requests);
+      expect(readFileSync(target, "utf8")).toBe(earlier);
+      expect(existsSync(join(folder, "nowhere.json"))).toBe(false);
+      // The name of a descriptor is a link too, the kernel's: the trace is written at it.
+      const toStandardOutput = await solveOnFake("--strategy", "sc@2", "--trace", "/dev/stdout");
+      expect(toStandardOutput.code).toBe(0);
+      expect(
+        JSON.parse(toStandardOutput.stdout.slice(0, toStandardOutput.stdout.lastIndexOf("}") + 1)),
+      ).toMatchObject({
+        strategy: "sc@2",
+      });
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -3,7 +3,12 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { totalTokens } from "../../budget/usage.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
-import { checkOutputFile, makeOutputDirectory, writeFileAtomically } from "../../runtime/index.ts";
+import {
+  checkOutputFile,
+  makeOutputDirectory,
+  refuseSymlinkedOutput,
+  writeFileAtomically,
+} from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
 import type { SolveResult, Strategy, Usage } from "../../spec/index.ts";
 import {
@@ -29,7 +34,7 @@ import {
   systemOptionHelp,
 } from "../prompt-options.ts";
 import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
-import { samplingFromFlags } from "../sampling-from-flags.ts";
+import { samplingDefaultsHelp, samplingFromFlags } from "../sampling-from-flags.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
 import { checkStrategySpecs } from "../strategy-spec-flag.ts";
 import { UsageError } from "../usage-error.ts";
@@ -182,10 +187,18 @@ export function solveCommand() {
       "HTTP deadline per request, retries included (default 600)",
       numberOption(0.001, 86_400),
     )
-    .option("-t, --temperature <value>", "sampling temperature", numberOption(0, 5))
-    .option("--top-p <value>", "nucleus sampling threshold", topPOption)
+    .option(
+      "-t, --temperature <value>",
+      `sampling temperature (${samplingDefaultsHelp.temperature})`,
+      numberOption(0, 5),
+    )
+    .option("--top-p <value>", `nucleus sampling threshold (${samplingDefaultsHelp.topP})`, topPOption)
     .option("--seed <value>", "seed for every random choice", integerOption(0, 2 ** 31 - 1), 0)
-    .option("--max-tokens <count>", "maximum tokens per sample", integerOption(1, 1_000_000))
+    .option(
+      "--max-tokens <count>",
+      `maximum tokens per sample (${samplingDefaultsHelp.maxTokens})`,
+      integerOption(1, 1_000_000),
+    )
     .option("--scorer <name>", outcomeScorerFlagHelp, parseOutcomeScorerFlag)
     .option("--prm <model>", processRewardOptionHelp)
     .option("--prm-model <name>", "model name sent to an HTTP PRM (--prm URL)")
@@ -223,8 +236,12 @@ export function solveCommand() {
       // A contradiction is a typo: said before a model loads (seconds to minutes), not after.
       const samples = flags.n === undefined ? undefined : specSamples(strategySpec);
       if (samples !== undefined) checkCountAgrees(strategySpec, { samples }, flags.n);
-      // The trace is written after the answer: a path it cannot be written to is said before any work.
-      if (flags.trace !== undefined) checkOutputFile(flags.trace, "--trace", "trace");
+      // The trace is written after the answer: a path it cannot be written to is said before any work,
+      // and a symbolic link (to a file, or dangling) is refused as report --out refuses one.
+      if (flags.trace !== undefined) {
+        refuseSymlinkedOutput(flags.trace, "--trace", "file");
+        checkOutputFile(flags.trace, "--trace", "trace");
+      }
       const backendFlags = { ...flags, contexts: contextsFromFlags(flags, "one") };
       const resolved = await createBackendFromFlags(backendFlags);
       let routes: RouteModels | undefined;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redactUrl } from "../../bench/store/index.ts";
 import {
   freshPostgresSchema,
   type SchemaUnderTest,
@@ -168,6 +169,22 @@ describe.skipIf(postgres.url === undefined)("mull bench, report and replay with 
     );
     expect(report.code).toBe(0);
     expect(readFileSync(html, "utf8")).toContain(result.rounds[1].kept[0]);
+  });
+
+  it("says a refused login in one line naming --store (exit 2), before the dataset or the model is used", async () => {
+    const login = new URL(schema.url);
+    login.password = "wrong-password-7c2e";
+    const requests = server.requests.length;
+    const expected = `mull: --store: cannot connect to ${redactUrl(login.toString())}: password authentication failed for user "mull"\n`;
+    for (const resume of [[], ["--resume"]]) {
+      const refused = await bench("--store", login.toString(), "--out", "sums/refused", ...resume);
+      expect(refused).toMatchObject({ code: 2, stdout: "", stderr: expected });
+    }
+    const replayed = await runCliCaptured(
+      ...["replay", "--store", login.toString(), "--run", "sums/sc4", "--strategies", "maj@4"],
+    );
+    expect(replayed).toMatchObject({ code: 2, stdout: "", stderr: expected });
+    expect(server.requests.length).toBe(requests);
   });
 
   it("refuses a store that is not PostgreSQL, a report without --out, and names a missing run", async () => {

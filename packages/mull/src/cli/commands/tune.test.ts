@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { sleep } from "../../runtime/index.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
@@ -164,6 +167,8 @@ describe("mull tune", () => {
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^1\s+1\*\s+3\s+0\s/m);
+    // The level that measured nothing says so, with no zero throughput.
+    expect(run.stdout).toMatch(/^1\s+2\s+3\s+3\s+failed(\s+-){5}$/m);
     expect(run.stdout).toContain("knee n=1: concurrency 1 reaches");
     expect(run.stderr).not.toContain("NaN");
     expect(run.stderr).toContain(
@@ -207,6 +212,21 @@ describe("mull tune", () => {
     const run = await runCliCaptured("tune", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", ...flags);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+
+  it("reads the built-in datasets from --data-dir, the flag its refusal of a missing file names", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "mull-tune-data-"));
+    try {
+      const run = await runCliCaptured(
+        ...["tune", "--base-url", "http://127.0.0.1:9/v1", "--model", "m"],
+        ...["--dataset", "math500", "--data-dir", folder],
+      );
+      expect(run).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr).toContain(`no file math500.jsonl in ${folder};`);
+      expect(run.stderr).toContain("--data-dir <dir> picks the folder that holds them\n");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("needs --base-url", async () => {

@@ -10,6 +10,7 @@ import {
 import { defaultPromptTemplate } from "../../generation/index.ts";
 import { CheckFailedError } from "../check-failed-error.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
+import { dataDirOption } from "../data-dir-option.ts";
 import { listOf } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { endpointOption, promptTemplateFromFlags } from "../prompt-options.ts";
@@ -90,6 +91,7 @@ export function tuneCommand() {
       "prompts: a dataset name or file (lab:N, lab:mixed, gsm8k, PATH.jsonl)",
       defaultTuningDataset,
     )
+    .addOption(dataDirOption())
     .option(
       "--warmup <count>",
       "requests sent before the sweep and left out of it",
@@ -104,14 +106,18 @@ export function tuneCommand() {
     )
     .option(
       "--retries <count>",
-      "retries after a failed request (default 0: failures count as errors)",
+      "retries after a failed request (0: failures count as errors)",
       integerOption(0, 20),
       0,
     )
-    .option("--timeout <seconds>", "deadline per request and its retries", numberOption(0.001, 86_400))
+    .option(
+      "--timeout <seconds>",
+      "deadline per request and its retries (default 600)",
+      numberOption(0.001, 86_400),
+    )
     .option("--json", "print the levels and knees as JSON")
     .action(async (flags) => {
-      const dataset = await loadDataset(flags.dataset, { limit: flags.requests });
+      const dataset = await loadDataset(flags.dataset, { limit: flags.requests, dataDir: flags.dataDir });
       if (dataset.problems.length === 0) {
         throw new UsageError(`--dataset ${flags.dataset} has no problems`, "--dataset");
       }
