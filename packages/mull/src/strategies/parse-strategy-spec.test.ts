@@ -65,6 +65,16 @@ describe("parseStrategySpec", () => {
     expect(() => parseStrategySpec(spec)).toThrow(`(${numbers}); all forms: greedy`);
   });
 
+  it("asks for a route of a routing spec that names none by the library's options, not a CLI flag", () => {
+    const refusal = () => parseStrategySpec("bild@0.7x0.1");
+    expect(refusal).toThrow(
+      'strategy: "bild@0.7x0.1" routes between models; name them after the spec, smallest first ' +
+        '("bild@0.7x0.1:lab-small>lab-large"), or pass the route of specs that name none, smallest first ' +
+        `(solve's route option, parseStrategySpec's defaultRoute: ["lab-small", "lab-large"])`,
+    );
+    expect(refusal).not.toThrow(/--small-model/);
+  });
+
   it("refuses a model route that names one model twice, naming it", () => {
     const resolveModel = () => {
       throw new Error("no model is resolved for a refused route");

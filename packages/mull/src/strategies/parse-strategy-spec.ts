@@ -56,7 +56,8 @@ function routeModels(
   if (route === undefined) {
     throw new ConfigError(
       `strategy: ${JSON.stringify(text)} routes between models; name them after the spec, smallest first ` +
-        `(${JSON.stringify(`${text}:lab-small>lab-large`)}), or give a small model (--small-model NAME)`,
+        `(${JSON.stringify(`${text}:lab-small>lab-large`)}), or pass the route of specs that name none, smallest ` +
+        `first (solve's route option, parseStrategySpec's defaultRoute: ["lab-small", "lab-large"])`,
       { field: "strategy" },
     );
   }

@@ -119,7 +119,12 @@ describe("mull solve with a routing strategy over HTTP", () => {
       ...["--base-url", server.url, "--model", "big-model", "--strategy", "each-greedy"],
     );
     expect(unrouted.code).toBe(2);
-    expect(unrouted.stderr).toContain("give a small model (--small-model NAME)");
+    // Said with the flags that give a route, not the library's options.
+    expect(unrouted.stderr).toContain(
+      "--strategy each-greedy routes from a smaller model to big-model; give a small model of the same server " +
+        '(--small-model NAME), or name the models after the spec, smallest first ("each-greedy:SMALL>big-model")',
+    );
+    expect(unrouted.stderr).not.toContain("defaultRoute");
   });
 });
 

@@ -33,6 +33,7 @@ import {
   promptTemplateOptionHelp,
   systemOptionHelp,
 } from "../prompt-options.ts";
+import { refuseUnroutedSpecs } from "../refuse-unrouted-specs.ts";
 import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
 import { samplingDefaultsHelp, samplingFromFlags } from "../sampling-from-flags.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
@@ -252,6 +253,14 @@ export function solveCommand() {
           specs: [strategySpec],
           smallModel: flags.smallModel,
           specFlag: "--strategy",
+        });
+        // A routing spec without a route and no small model is said with the flags that give one.
+        await refuseUnroutedSpecs({
+          specs: [strategySpec],
+          defaultRoute: routes.defaultRoute,
+          model: resolved.model,
+          specFlag: "--strategy",
+          embedded: flags.baseUrl === undefined,
         });
         const { profile } = resolved;
         const chosen = await promptTemplateFromFlags(flags, profile);

@@ -4,6 +4,8 @@ import type {
   LanguageModelV4FinishReason,
   LanguageModelV4GenerateResult,
 } from "@ai-sdk/provider";
+// The file, not the folder's index: the race is all this backend shares with the OpenAI-compatible one.
+import { untilAborted } from "../../backends/openai-compatible/until-aborted.ts";
 import { addUsage } from "../../budget/index.ts";
 import { CapabilityError, ConfigError } from "../../errors/index.ts";
 import type {
@@ -91,6 +93,40 @@ function checkRequest(request: GenerationRequest, options: CallOptions | undefin
   }
 }
 
+/** A finished `doGenerate` call, and which of the request's completions it is. */
+interface FinishedCall {
+  readonly result: LanguageModelV4GenerateResult;
+  readonly index: number;
+}
+
+/**
+ * A request's result from its finished calls: their completions and usage, and a call for each of the
+ * other `n - finished.length`, cut by an abort, whose tokens nobody can tell (an AI SDK model reports
+ * usage only with a finished result), so that the sum counts them as unknown rather than as none.
+ */
+function generationResult(
+  finished: readonly FinishedCall[],
+  n: number,
+  model: LanguageModelV4,
+): GenerationResult {
+  const cut: Usage = { promptTokens: undefined, completionTokens: undefined, calls: 1 };
+  return {
+    completions: finished.map(
+      ({ result, index }): Completion => ({
+        index,
+        text: textOf(result),
+        finishReason: finishReason(result.finishReason),
+        completionTokens: result.usage.outputTokens.total,
+      }),
+    ),
+    usage: addUsage(
+      ...finished.map(({ result }) => usageOf(result)),
+      ...Array.from({ length: n - finished.length }, () => cut),
+    ),
+    model: finished[0]?.result.response?.modelId ?? model.modelId,
+  };
+}
+
 /**
  * Adapts an AI SDK language model (specification v4) into a mull `Backend`, so that mull's strategies
  * can sample it: each of a request's `n` completions is one `doGenerate` call, in parallel, with seed
@@ -98,6 +134,12 @@ function checkRequest(request: GenerationRequest, options: CallOptions | undefin
  * AI SDK's call options, and usage is summed over the calls. AI SDK models report no log-probabilities,
  * so the capabilities say so (`logprobs`, `score`: false) and strategies that need them fail with a
  * `CapabilityError` instead of degrading.
+ *
+ * When the call's signal aborts, `generate` stops waiting at once (a model that does not heed its abort
+ * signal is not waited for), tells `CallOptions.onAborted` what the calls had done, and rejects with the
+ * signal's reason: the completions of the calls that had finished, with their usage, and one call for each
+ * that was cut, whose tokens are unknown (`undefined`), as an AI SDK model reports usage only with a
+ * finished result. So a run cut by its budget or its caller keeps the samples that had finished.
  *
  * @throws CapabilityError (from `generate`) for a text prompt, a prefix continuation, log-probabilities,
  * a grammar or a token watcher; ConfigError for a min-p or an extra body.
@@ -139,31 +181,40 @@ export function createAISDKBackend(model: LanguageModelV4, options: AISDKBackend
     async generate(request, callOptions): Promise<GenerationResult> {
       checkRequest(request, callOptions, who);
       const n = request.n ?? 1;
+      const callSignal = callOptions?.signal;
+      // Aborted before anything was sent: nothing to tell.
+      callSignal?.throwIfAborted();
       // Siblings stop as soon as one fails: no call keeps running for a request that has failed.
       const siblings = new AbortController();
-      const signal = AbortSignal.any(
-        [callOptions?.signal, siblings.signal].filter((item) => item !== undefined),
-      );
-      const results = await Promise.all(
-        Array.from({ length: n }, (_, index) =>
-          callOne(request, index, signal).catch((error: unknown) => {
+      const signal = AbortSignal.any([callSignal, siblings.signal].filter((item) => item !== undefined));
+      // The calls that had finished, by index, for what an abort tells.
+      const finished: (LanguageModelV4GenerateResult | undefined)[] = Array.from({ length: n });
+      const calls = Array.from({ length: n }, (_, index) =>
+        callOne(request, index, signal).then(
+          (result) => {
+            finished[index] = result;
+            return result;
+          },
+          (error: unknown) => {
             siblings.abort(error);
             throw error;
-          }),
+          },
         ),
       );
-      return {
-        completions: results.map(
-          (result, index): Completion => ({
-            index,
-            text: textOf(result),
-            finishReason: finishReason(result.finishReason),
-            completionTokens: result.usage.outputTokens.total,
-          }),
-        ),
-        usage: addUsage(...results.map(usageOf)),
-        model: results[0]?.response?.modelId ?? model.modelId,
-      };
+      try {
+        // Not waiting past the abort for a model that does not heed its signal: a call unfinished then is cut.
+        const results = await untilAborted(Promise.all(calls), callSignal);
+        return generationResult(
+          results.map((result, index) => ({ result, index })),
+          n,
+          model,
+        );
+      } catch (error) {
+        if (callSignal?.aborted !== true) throw error;
+        const done = finished.flatMap((result, index) => (result === undefined ? [] : [{ result, index }]));
+        callOptions?.onAborted?.(generationResult(done, n, model));
+        throw callSignal.reason;
+      }
     },
   };
 }

@@ -2,7 +2,7 @@ import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from "
 import { generateText, streamText, wrapLanguageModel } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../errors/index.ts";
+import { BudgetExhaustedError, ConfigError } from "../../errors/index.ts";
 import { labProfile } from "../../lab/index.ts";
 import type { SamplingSettings } from "../../spec/index.ts";
 import { strategyCatalog } from "../../strategies/catalog.ts";
@@ -135,14 +135,42 @@ describe("mullMiddleware", () => {
 
   it("refuses an unknown key when the model is wrapped, listing only the keys it takes", () => {
     const takes =
-      "(mullMiddleware takes strategy, budget, seed, sampling, profile, answerFormat, thinkingCues, scorer, prm, resolveModel, route, catalog, clock, price)";
+      "(mullMiddleware takes strategy, budget, seed, sampling, profile, answerFormat, promptTemplate, thinkingCues, scorer, prm, resolveModel, route, catalog, clock, price)";
     expect(() => mullMiddleware({ strategy: "sc@8", sed: 1 } as MullCallSettings)).toThrow(
       `mullMiddleware: sed: unknown key ${takes}`,
     );
-    // The call gives the prompt, so a prompt template is a key the middleware does not take.
-    const template = () => ({ kind: "text" as const, text: "" });
-    expect(() => mullMiddleware({ strategy: "sc@8", promptTemplate: template } as MullCallSettings)).toThrow(
-      `mullMiddleware: promptTemplate: unknown key ${takes}`,
+  });
+
+  it("refuses a budget solve would refuse when the model is wrapped, not at the first call", () => {
+    const typo = { strategy: "sc@4", budget: { maxTotalToken: 5 } } as unknown as MullCallSettings;
+    expect(() => mullMiddleware(typo)).toThrow(
+      /^createBudget: budget\.maxTotalToken: unknown key \(budget takes maxTotalTokens, /,
+    );
+    expect(() => mullMiddleware({ strategy: "sc@4", budget: { maxCalls: -1 } })).toThrow(/budget\.maxCalls/);
+    expect(() => mullMiddleware({ strategy: "sc@4", budget: { maxCostUsd: 1 } })).toThrow(
+      /maxCostUsd.*needs token prices/,
+    );
+    expect(() => mullMiddleware({ strategy: "sc@4", budget: { maxMilliseconds: 100 } })).not.toThrow();
+  });
+
+  it("renders the last user message with a promptTemplate, validated as solve validates it", async () => {
+    const base = votingModel();
+    const model = wrapLanguageModel({
+      model: base,
+      middleware: mullMiddleware({
+        strategy: "sc@2",
+        promptTemplate: (problem) => ({
+          kind: "chat",
+          messages: [{ role: "user", content: `Question: ${problem.question}` }],
+        }),
+      }),
+    });
+    await generateText({ model, system: "Be brief.", prompt });
+    expect(base.doGenerateCalls[0]?.prompt).toEqual([
+      { role: "user", content: [{ type: "text", text: `Question: ${prompt}` }] },
+    ]);
+    expect(() => mullMiddleware({ strategy: "sc@2", promptTemplate: "few-shot.json" })).toThrow(
+      /^mullMiddleware: promptTemplate must be a prompt template: .*; for a template file, pass await loadPromptTemplate\("few-shot\.json"\)/,
     );
   });
 
@@ -179,5 +207,100 @@ describe("mullMiddleware", () => {
     const result = await generateText({ model, prompt: "40+2=?" });
     expect(base.doGenerateCalls).toHaveLength(4);
     expect(result.providerMetadata?.mull).toMatchObject({ strategy: "bon@4", answer: "42", samples: 4 });
+  });
+});
+
+/**
+ * A model whose first `finishing` calls answer 42 at once (10 prompt and 7 output tokens each); later calls
+ * wait for their abort signal and reject with its reason.
+ */
+function finishingFirst(finishing: number): MockLanguageModelV4 {
+  let started = 0;
+  return new MockLanguageModelV4({
+    doGenerate: async ({ abortSignal }): Promise<LanguageModelV4GenerateResult> => {
+      const index = started++;
+      if (index >= finishing) {
+        return await new Promise<never>((_, reject) => {
+          abortSignal?.addEventListener("abort", () => reject(abortSignal.reason));
+        });
+      }
+      return {
+        content: [{ type: "text", text: "Six times seven is 42.\n#### 42" }],
+        finishReason: { unified: "stop", raw: "stop" },
+        usage: {
+          inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined },
+          outputTokens: { total: 7, text: 7, reasoning: undefined },
+        },
+        warnings: [],
+      };
+    },
+  });
+}
+
+describe("mullMiddleware on an abort or a deadline", () => {
+  it("answers with the samples that finished before the caller's abort, partial, counting every call", async () => {
+    const base = finishingFirst(5);
+    const model = wrapLanguageModel({ model: base, middleware: mullMiddleware({ strategy: "sc@8" }) });
+    const result = await generateText({ model, prompt, abortSignal: AbortSignal.timeout(50), maxRetries: 0 });
+
+    expect(result.text).toBe("Six times seven is 42.\n#### 42");
+    expect(result.providerMetadata?.mull).toMatchObject({
+      answer: "42",
+      votes: { "42": 5 },
+      samples: 5,
+      stoppedBy: "abort",
+      partial: true,
+    });
+    expect(base.doGenerateCalls).toHaveLength(8);
+    // Eight calls were made; the three cut ones told no tokens, so the token sums are unknown.
+    expect(result.usage.raw).toEqual({ calls: 8 });
+    expect(result.usage.inputTokens).toBeUndefined();
+  });
+
+  it("answers with the samples that finished before the budget's deadline, stopped by time", async () => {
+    const model = wrapLanguageModel({
+      model: finishingFirst(5),
+      middleware: mullMiddleware({ strategy: "sc@8", budget: { maxMilliseconds: 50 } }),
+    });
+    const result = await generateText({ model, prompt, maxRetries: 0 });
+    expect(result.providerMetadata?.mull).toMatchObject({ samples: 5, stoppedBy: "time", partial: true });
+  });
+
+  it("rejects with the signal's reason when the caller aborted before any answer, as any model does", async () => {
+    const base = finishingFirst(0);
+    const model = wrapLanguageModel({ model: base, middleware: mullMiddleware({ strategy: "sc@4" }) });
+
+    const aborted = generateText({ model, prompt, abortSignal: AbortSignal.abort(), maxRetries: 0 });
+    await expect(aborted).rejects.toMatchObject({ name: "AbortError" });
+    expect(base.doGenerateCalls).toHaveLength(0);
+    const timedOut = generateText({ model, prompt, abortSignal: AbortSignal.timeout(20), maxRetries: 0 });
+    await expect(timedOut).rejects.toMatchObject({ name: "TimeoutError" });
+
+    let abortHeard = false;
+    const streamed = streamText({
+      model,
+      prompt,
+      abortSignal: AbortSignal.timeout(20),
+      maxRetries: 0,
+      onAbort: () => {
+        abortHeard = true;
+      },
+    });
+    await expect(streamed.text).rejects.toMatchObject({ name: "TimeoutError" });
+    expect(abortHeard).toBe(true);
+  });
+
+  it("rejects with BudgetExhaustedError, and what was spent, when its own deadline passed before any answer", async () => {
+    const model = wrapLanguageModel({
+      model: finishingFirst(0),
+      middleware: mullMiddleware({ strategy: "sc@4", budget: { maxMilliseconds: 20 } }),
+    });
+    const error = await generateText({ model, prompt, maxRetries: 0 }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(BudgetExhaustedError.isInstance(error)).toBe(true);
+    expect((error as BudgetExhaustedError).reason).toBe("time");
+    expect((error as BudgetExhaustedError).spent?.usage.calls).toBe(4);
   });
 });

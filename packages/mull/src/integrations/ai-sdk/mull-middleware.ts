@@ -3,6 +3,7 @@ import type { Backend } from "../../spec/index.ts";
 import { checkFactoryOptions } from "../../strategies/factory-options.ts";
 import { createAISDKBackend } from "./ai-sdk-backend.ts";
 import {
+  checkCallBudget,
   checkCallStrategy,
   type MullCallSettings,
   mullCallSettings,
@@ -23,13 +24,22 @@ function backendOf(model: LanguageModelV4): (passed: PassedCallOptions) => Backe
  * candidate's text, with usage summed over every sample and score call and `providerMetadata.mull`
  * holding `{ strategy, answer, votes, samples, stoppedBy, partial }`. Streaming starts only after the
  * strategy has chosen: `streamText` gets the chosen text at once, not token by token. Text prompts only:
- * a file, tool or reasoning part, or tools in the call, fail with a `ConfigError`.
+ * a file, tool or reasoning part, or tools in the call, fail with a `ConfigError`. A `promptTemplate`
+ * renders the last user message instead of sending the messages (see `solveCall`); a profile's template
+ * does not, as the wrapped model takes chat.
+ *
+ * An abort of the call (`abortSignal`) or a budget limit returns the best answer so far, with
+ * `providerMetadata.mull.partial` true and the usage of every sample made (a sample the abort cut counts
+ * as a call whose tokens are unknown). With nothing to return, a call the caller aborted rejects with the
+ * signal's reason (an `AbortError` or `TimeoutError` `DOMException`), and one cut by the budget with
+ * `BudgetExhaustedError`.
  *
  * @throws ConfigError at once, before any call: for settings that are not an object, an unknown key
- * (`mullMiddleware: sed: unknown key (mullMiddleware takes strategy, budget, seed, …)`; the call supplies
- * the prompt, so `promptTemplate` is one), a missing strategy, an option `solve` would refuse (a seed that
- * is not an integer, a scorer without a score method, …), or a strategy name that is unknown or lacks what
- * it needs (`bon@4` without a scorer); per call, for a prompt mull cannot take.
+ * (`mullMiddleware: sed: unknown key (mullMiddleware takes strategy, budget, seed, …)`), a missing strategy,
+ * an option `solve` would refuse (a seed that is not an integer, a scorer without a score method, a prompt
+ * template that is none, a budget limit that is unknown, `maxTotalToken`, or not a number ≥ 0, …), or a
+ * strategy name that is unknown or lacks what it needs (`bon@4` without a scorer); per call, for a prompt
+ * mull cannot take.
  * @example
  * import { generateText, wrapLanguageModel } from "ai";
  * import { mullMiddleware } from "mull/ai-sdk";
@@ -40,6 +50,7 @@ function backendOf(model: LanguageModelV4): (passed: PassedCallOptions) => Backe
 export function mullMiddleware(settings: MullCallSettings): LanguageModelV4Middleware {
   // Bad settings fail here, where the model is wrapped, not at its first call.
   checkFactoryOptions(mullCallSettings, settings, "mullMiddleware");
+  checkCallBudget(settings);
   if (typeof settings.strategy === "string") checkCallStrategy(settings.strategy, settings);
   return {
     specificationVersion: "v4",

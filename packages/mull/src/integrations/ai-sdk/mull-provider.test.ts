@@ -2,6 +2,7 @@ import { generateText, streamText } from "ai";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { labProfile } from "../../lab/index.ts";
+import { builtinPromptTemplate } from "../../prompts/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import { createMullProvider, type MullProvider, type MullProviderOptions } from "./mull-provider.ts";
 
@@ -76,7 +77,7 @@ describe("createMullProvider", () => {
     const backend = createScriptedBackend({ responses });
     const make = () => createMullProvider({ backnd: backend } as unknown as MullProviderOptions);
     expect(make).toThrow(
-      "backnd: unknown key (createMullProvider takes backend, budget, seed, sampling, profile, answerFormat, thinkingCues, scorer, prm, resolveModel, route, catalog, clock, price)",
+      "backnd: unknown key (createMullProvider takes backend, budget, seed, sampling, profile, answerFormat, promptTemplate, thinkingCues, scorer, prm, resolveModel, route, catalog, clock, price)",
     );
     expect(make).toThrow(
       /createMullProvider[\s\S]*backend\b.*a backend \(an object with describe, capabilities and generate methods\) or a function from a model name to its backend/,
@@ -118,5 +119,56 @@ describe("createMullProvider", () => {
     expect(() => one("nonsense@3:qwen")).toThrow(ConfigError);
     const perModel = createMullProvider({ backend: () => createScriptedBackend({ responses }) });
     expect(() => perModel("sc@8")).toThrow(/expected "<strategy>:<model>"/);
+  });
+
+  it("refuses a budget solve would refuse when made, not at the first call", () => {
+    const backend = createScriptedBackend({ responses });
+    const typo = { backend, budget: { maxTotalToken: 5 } } as unknown as MullProviderOptions;
+    expect(() => createMullProvider(typo)).toThrow(
+      /^createBudget: budget\.maxTotalToken: unknown key \(budget takes maxTotalTokens, /,
+    );
+    expect(() => createMullProvider({ backend, budget: { maxTotalTokens: 1.5e3 } })).not.toThrow();
+  });
+
+  it("prompts a backend without chat in its profile's format, from the last user message", async () => {
+    const backend = createScriptedBackend({
+      responses: ["40+2=42\n#### 42"],
+      capabilities: { chat: false, completion: true },
+    });
+    const mull = createMullProvider({ backend, profile: labProfile() });
+    const result = await generateText({ model: mull("sc@2"), system: "Be brief.", prompt: "40+2=?" });
+
+    expect(backend.calls[0]?.request.prompt).toEqual({ kind: "text", text: "Q: 40+2=? A:" });
+    expect(result.providerMetadata?.mull).toMatchObject({ answer: "42", samples: 2 });
+    // A question the lab's format cannot take is refused before any call, saying what it takes.
+    const made = backend.calls.length;
+    const refused = generateText({ model: mull("sc@2"), prompt: "Write a poem.", maxRetries: 0 });
+    await expect(refused).rejects.toThrow(
+      /^mull ai-sdk: prompt: expected arithmetic chains such as "37\+48-19=\?" in the last user message; /,
+    );
+    expect(backend.calls).toHaveLength(made);
+  });
+
+  it("sends the chat as it is to a backend that takes chat, profile or not, and renders a promptTemplate", async () => {
+    const chat = createScriptedBackend({ responses });
+    await generateText({
+      model: createMullProvider({ backend: chat, profile: labProfile() })("sc@2"),
+      prompt,
+    });
+    expect(chat.calls[0]?.request.prompt).toEqual({
+      kind: "chat",
+      messages: [{ role: "user", content: prompt }],
+    });
+
+    const templated = createScriptedBackend({ responses });
+    const mull = createMullProvider({ backend: templated, promptTemplate: "gsm8k" });
+    await generateText({ model: mull("sc@2"), prompt });
+    expect(templated.calls[0]?.request.prompt).toEqual(
+      builtinPromptTemplate("gsm8k")?.render({ question: prompt }),
+    );
+    expect(templated.calls[0]?.request.prompt).not.toEqual(chat.calls[0]?.request.prompt);
+    expect(() => createMullProvider({ backend: templated, promptTemplate: 5 as unknown as string })).toThrow(
+      /^createMullProvider: promptTemplate must be a prompt template: /,
+    );
   });
 });

@@ -6,6 +6,7 @@ import type { Backend } from "../../spec/index.ts";
 import { checkFactoryOptions } from "../../strategies/factory-options.ts";
 import { splitStrategyPrefix } from "../../strategies/index.ts";
 import {
+  checkCallBudget,
   checkCallStrategy,
   type MullCallSettings,
   mullCallSettings,
@@ -87,8 +88,10 @@ function servedModel(backend: Backend, asked: string | undefined): string {
  * Serves mull backends (an OpenAI-compatible server, the embedded llama.cpp engine, …) to the AI SDK:
  * `languageModel("sc@8:qwen2.5-7b")` is a language model whose every call runs `solve` with `sc@8` on
  * that model's backend, with the call's messages as the prompt, and answers with the chosen candidate's
- * text, the run's whole usage and `providerMetadata.mull` (as `mullMiddleware`). Streaming starts after
- * the strategy has chosen.
+ * text, the run's whole usage and `providerMetadata.mull` (as `mullMiddleware`, aborts included). Streaming
+ * starts after the strategy has chosen. A backend that takes no chat, such as the embedded lab models (no
+ * chat template), is prompted in its profile's format (`profile: labProfile()`) or by a `promptTemplate`:
+ * the last user message is the question the template renders, as `mull serve` does.
  *
  * With one backend (not a function), `sc@8` and `sc@8:<its model>` are the same model, and any other model
  * name (`sc@8:gpt-4o` on a backend serving `qwen2.5-7b`) is refused: the backend cannot serve it, and a
@@ -96,8 +99,9 @@ function servedModel(backend: Backend, asked: string | undefined): string {
  *
  * @throws ConfigError at once, for options that are not an object, an unknown key (`createMullProvider:
  * backnd: unknown key (createMullProvider takes backend, budget, seed, …)`), a missing backend or one
- * without its methods, or an option `solve` would refuse; from `languageModel`, for an unknown strategy or
- * one lacking what it needs, a model it cannot name, or a model other than the one backend's.
+ * without its methods, or an option `solve` would refuse (a budget limit such as `maxTotalToken`, a prompt
+ * template that is none, …); from `languageModel`, for an unknown strategy or one lacking what it needs, a
+ * model it cannot name, or a model other than the one backend's.
  * @example
  * import { generateText } from "ai";
  * import { createOpenAICompatibleBackend } from "mull";
@@ -107,6 +111,7 @@ function servedModel(backend: Backend, asked: string | undefined): string {
  */
 export function createMullProvider(options: MullProviderOptions): MullProvider {
   checkFactoryOptions(mullProviderOptions, options, "createMullProvider");
+  checkCallBudget(options);
   const { backend, ...settings } = options;
   const languageModel = (modelId: string): LanguageModelV4 => {
     if (typeof modelId !== "string") {

@@ -1,6 +1,6 @@
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
 import { ConfigError } from "../../errors/index.ts";
-import type { ChatMessage, Problem } from "../../spec/index.ts";
+import type { ChatMessage, Problem, PromptTemplate } from "../../spec/index.ts";
 
 /**
  * Turns an AI SDK prompt into mull chat messages: system messages as they are, user and assistant
@@ -32,13 +32,32 @@ export function toChatMessages(prompt: LanguageModelV4Prompt): ChatMessage[] {
   });
 }
 
+/** The template that turns an AI SDK call's question into the model's own prompt, and what it takes. */
+export interface CallPromptTemplate {
+  /** Renders the problem `{ question }` (the lab's `Q: … A:` text prompt, say). */
+  readonly render: PromptTemplate;
+  /**
+   * What the template accepts, for the refusal of other questions (a profile's `answers`, e.g.
+   * `arithmetic chains such as "37+48-19=?"`); absent when it takes any.
+   */
+  readonly answers?: string | undefined;
+}
+
 /**
- * The mull problem of an AI SDK call: its messages sent as they are (`problem.prompt`, so no prompt
- * template rewrites them), and as the question the last user message's text (what traces show).
+ * The mull problem of an AI SDK call. Its question is the last user message's text (what traces show).
+ * Without a template, the call's messages are sent as they are (`problem.prompt`). With one (a
+ * `promptTemplate`, or the profile's where a lab model needs it), the problem is the question alone, which
+ * the template renders, as `mull serve` does for a chat: other messages are not sent. The template is tried
+ * here, so that a question it cannot render is refused before any call.
  *
- * @throws ConfigError for a part that is not text (see `toChatMessages`) or a prompt without a user message.
+ * @throws ConfigError for a part that is not text (see `toChatMessages`), a prompt without a user message,
+ * or a question the template refuses (`mull ai-sdk: prompt: expected arithmetic chains such as "37+48-19=?"
+ * in the last user message; …`).
+ * @example
+ * problemFromPrompt([{ role: "user", content: [{ type: "text", text: "12+7-3=?" }] }], { render: labPromptTemplate });
+ * // { question: "12+7-3=?" }, which the template renders as "Q: 12+7-3=? A:"
  */
-export function problemFromPrompt(prompt: LanguageModelV4Prompt): Problem {
+export function problemFromPrompt(prompt: LanguageModelV4Prompt, template?: CallPromptTemplate): Problem {
   const messages = toChatMessages(prompt);
   const question = messages.findLast((message) => message.role === "user")?.content;
   if (question === undefined || question.trim() === "") {
@@ -46,5 +65,15 @@ export function problemFromPrompt(prompt: LanguageModelV4Prompt): Problem {
       field: "prompt",
     });
   }
-  return { question, prompt: { kind: "chat", messages } };
+  if (template === undefined) return { question, prompt: { kind: "chat", messages } };
+  try {
+    template.render({ question });
+  } catch (error) {
+    const expected = template.answers ?? "a question the prompt template can render";
+    throw new ConfigError(
+      `mull ai-sdk: prompt: expected ${expected} in the last user message; ${(error as Error).message}`,
+      { field: "prompt", cause: error },
+    );
+  }
+  return { question };
 }

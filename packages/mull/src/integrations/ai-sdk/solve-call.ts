@@ -7,31 +7,82 @@ import type {
   LanguageModelV4Usage,
   SharedV4ProviderMetadata,
 } from "@ai-sdk/provider";
-import { ConfigError } from "../../errors/index.ts";
+import { z } from "zod";
+import { createBudget } from "../../budget/index.ts";
+import { BudgetExhaustedError, ConfigError } from "../../errors/index.ts";
+import { parseOptions, systemClock } from "../../runtime/index.ts";
 import { type SolveOptions, solve, solveSettings } from "../../solve.ts";
 import type { Backend, SamplingSettings, SolveResult, Usage } from "../../spec/index.ts";
 import { parseStrategySpec } from "../../strategies/index.ts";
-import { problemFromPrompt } from "./prompt-messages.ts";
+import { type CallPromptTemplate, problemFromPrompt } from "./prompt-messages.ts";
 
 /**
  * How mull answers an AI SDK call: the strategy (`sc@8`, `bon@4`, a `Strategy`, …) and the other
  * options of `solve` but the problem, the backend and the signal, which come from the call. The call's
  * own temperature, topP, topK, maxOutputTokens and stopSequences win over `sampling`; `seed` defaults
- * to the call's seed, then 0.
+ * to the call's seed, then 0. A `promptTemplate` renders the last user message as the model's prompt; so
+ * does the profile's (the lab's `Q: … A:`) for a backend that takes no chat (a model without a chat
+ * template, as the embedded lab models). Otherwise the call's messages are sent as they are.
  */
-export type MullCallSettings = Omit<SolveOptions, "problem" | "backend" | "signal" | "promptTemplate">;
+export type MullCallSettings = Omit<SolveOptions, "problem" | "backend" | "signal">;
 
 /**
  * `MullCallSettings` as a strict schema: `solve`'s own, less the options a call supplies, so that
- * `mullMiddleware` and `createMullProvider` refuse a key `solve` would refuse, or one the call supplies
- * (`promptTemplate`), when they are called rather than at the first call, listing only the keys they take.
+ * `mullMiddleware` and `createMullProvider` refuse a key `solve` would refuse, or one the call supplies,
+ * when they are called rather than at the first call, listing only the keys they take.
  */
 export const mullCallSettings = solveSettings.omit({
   problem: true,
   backend: true,
   signal: true,
-  promptTemplate: true,
 } satisfies Record<Exclude<keyof SolveOptions, keyof MullCallSettings>, true>);
+
+/**
+ * Checks the settings' budget as `solve` will at each call (`createBudget`'s own check: a limit that is
+ * not a number ≥ 0, an unknown limit such as `maxTotalToken`, a money limit without prices), so that a
+ * typo is refused where the model is made.
+ *
+ * @throws ConfigError from `createBudget`, naming the limit
+ * (`createBudget: budget.maxTotalToken: unknown key (budget takes maxTotalTokens, …)`).
+ * @example
+ * checkCallBudget({ budget: { maxTotalTokens: 20_000 } });
+ */
+export function checkCallBudget(settings: Pick<MullCallSettings, "budget" | "clock" | "price">): void {
+  createBudget(settings.budget ?? {}, {
+    clock: settings.clock ?? systemClock(),
+    price: settings.price,
+  }).close();
+}
+
+/** The settings' prompt template as `solve` reads it (a built-in name, a loaded template or a function). */
+const promptTemplateSetting = z.strictObject({ promptTemplate: mullCallSettings.shape.promptTemplate });
+
+/**
+ * The template that renders a call's question: the settings' `promptTemplate`; else their profile's (with
+ * what it answers, for refusals) when `backend` takes no chat, as a lab model (no chat template) takes
+ * none, where `mull serve` prompts it the same way; `undefined` when the call's messages are sent as they are.
+ *
+ * @throws ConfigError for a `promptTemplate` `solve` would refuse; what the backend's `capabilities` throws.
+ */
+async function callPromptTemplate(
+  settings: MullCallSettings,
+  backend: Backend,
+  signal: AbortSignal | undefined,
+): Promise<CallPromptTemplate | undefined> {
+  if (settings.promptTemplate !== undefined) {
+    const { promptTemplate } = parseOptions(
+      promptTemplateSetting,
+      { promptTemplate: settings.promptTemplate },
+      "mull ai-sdk",
+    );
+    return promptTemplate === undefined ? undefined : { render: promptTemplate };
+  }
+  const render = settings.profile?.promptTemplate;
+  if (render === undefined) return undefined;
+  // A backend that takes the chat gets it as it is: the profile then brings its scorers, cues and sampling.
+  const { chat } = await backend.capabilities({ signal });
+  return chat ? undefined : { render, answers: settings.profile?.answers };
+}
 
 /**
  * Builds the strategy a spec names as `solve` will at each call, with the settings' scorer and process
@@ -80,12 +131,20 @@ export type PassedCallOptions = Omit<
 >;
 
 /**
- * Runs `solve` for one AI SDK call: the call's messages are the problem's prompt (text only), the
- * backend is `backendFor` the call's other options (headers, provider options, …, which an AI SDK
- * model's backend passes along), and the call's abort signal aborts the run (which then returns its best
- * so far).
+ * Runs `solve` for one AI SDK call: the call's messages are the problem's prompt (text only; with a
+ * prompt template, the settings' or, for a backend that takes no chat, the profile's, the last user
+ * message is the question it renders), the backend is `backendFor` the call's other options (headers,
+ * provider options, …, which an AI SDK model's backend passes along), and the call's abort signal aborts
+ * the run, which then returns its best so far.
  *
- * @throws ConfigError for tools in the call or a prompt part that is not text; whatever `solve` throws.
+ * Aborts: when the call's `abortSignal` fired and the run has nothing to return, the call rejects with the
+ * signal's reason (the `AbortError` or `TimeoutError` `DOMException` of `AbortSignal.abort()` and
+ * `AbortSignal.timeout()`), as any AI SDK model does, so that the AI SDK's own abort handling applies
+ * (`streamText`'s `onAbort`, …). A run cut by mull's own budget (`maxMilliseconds`, `maxTotalTokens`, …)
+ * before any answer rejects with `BudgetExhaustedError`, which carries what was spent.
+ *
+ * @throws ConfigError for tools in the call, a prompt part that is not text or a question the template
+ * refuses; the abort signal's reason; whatever `solve` throws.
  * @example
  * const result = await solveCall(params, { strategy: "sc@8" }, (passed) => createAISDKBackend(model, { callOptions: passed }));
  */
@@ -114,15 +173,24 @@ export async function solveCall(
       { field: "tools" },
     );
   }
-  const problem = problemFromPrompt(prompt);
-  return await solve({
-    ...settings,
-    problem,
-    backend: backendFor(passed),
-    seed: settings.seed ?? seed ?? 0,
-    sampling: callSampling(params, settings.sampling ?? {}),
-    signal: abortSignal,
-  });
+  const backend = backendFor(passed);
+  const problem = problemFromPrompt(prompt, await callPromptTemplate(settings, backend, abortSignal));
+  try {
+    return await solve({
+      ...settings,
+      problem,
+      backend,
+      seed: settings.seed ?? seed ?? 0,
+      sampling: callSampling(params, settings.sampling ?? {}),
+      signal: abortSignal,
+    });
+  } catch (error) {
+    // The caller's abort, not a limit of mull's, cut the run before any answer: said as any model says it.
+    if (abortSignal?.aborted === true && BudgetExhaustedError.isInstance(error) && error.reason === "abort") {
+      throw abortSignal.reason;
+    }
+    throw error;
+  }
 }
 
 /** mull's usage as the AI SDK's: input and output totals, cached input where known. */
