@@ -7,6 +7,7 @@ import { syntheticRun } from "../testing/index.ts";
 import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
 import { compileReportSpec } from "./compile-report-spec.ts";
 import { labLikeRun } from "./lab-like-run.test-support.ts";
+import { placeLabelsInNode } from "./place-labels-in-node.ts";
 import { renderSvg } from "./render-svg.ts";
 
 type Box = { x1: number; x2: number; y1: number; y2: number };
@@ -29,7 +30,8 @@ function intersects(one: Box, other: Box): boolean {
  * pixels), the centres of its points and the plot's size.
  */
 async function drawnLabels(spec: TopLevelSpec) {
-  const view = new vega.View(vega.parse(compileReportSpec(spec)), { renderer: "none" });
+  const compiled = placeLabelsInNode(compileReportSpec(spec, { avoidMarks: true }));
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
     await view.runAsync();
     const root = (view.scenegraph() as unknown as { root: SceneItem }).root.items[0]!;

@@ -5,8 +5,9 @@ import { type PointLabelSettings, placePointLabels } from "./point-label-placeme
 /** Settings of `compileReportSpec`. */
 export interface CompileReportSpecOptions {
   /**
-   * Whether point labels may avoid other marks (Vega's `avoidMarks`), which needs a canvas: true for the
-   * browser's page, false (the default) for Node, which has none.
+   * Whether point labels avoid other marks (Vega's `avoidMarks`), which needs a canvas: true for the
+   * browser's page and for the exports, which Node draws through `placeLabelsInNode`; false (the default)
+   * for a plain Vega view in Node, which has no canvas and would fail.
    */
   readonly avoidMarks?: boolean | undefined;
 }

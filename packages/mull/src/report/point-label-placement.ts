@@ -57,8 +57,8 @@ interface VegaMark {
  * points (`datum.front`) are placed first.
  *
  * The text mark keeps its point's position in `anchorX` and `anchorY`, and a rule mark
- * `<layer>_leaders` draws the leader lines. `avoidMarks` needs a canvas: a browser has one, Node without
- * the `canvas` package has not, and there the labels avoid only each other and the points' centres.
+ * `<layer>_leaders` draws the leader lines. `avoidMarks` needs a canvas: a browser has one, Node has one
+ * only through `placeLabelsInNode`; without it the labels avoid only each other and the points' centres.
  *
  * @example
  * const vega = placePointLabels(compile(spec).spec, { layer: "labels", avoid: ["points"] }, { avoidMarks: true });
