@@ -19,7 +19,7 @@ export { leaderProbability, leaderRisk } from "./leader-probability.ts";
 export { type LeadingAnswer, leadingAnswer } from "./leading-answer.ts";
 export type { ProbeProgress } from "./probe-progress.ts";
 export type { RunProgress } from "./run-progress.ts";
-export { isStopReason, stopReasonsInWords } from "./stop-reason.ts";
+export { isBudgetLimit, isStopReason, stopReasonsInWords } from "./stop-reason.ts";
 export { tokensExceed } from "./tokens-exceed.ts";
 export { addUsage, emptyUsage, totalTokens } from "./usage.ts";
 export { type UsageFault, usageFault } from "./usage-fault.ts";

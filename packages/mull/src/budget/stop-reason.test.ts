@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isStopReason, stopReasonsInWords } from "./stop-reason.ts";
+import { isBudgetLimit, isStopReason, stopReasonsInWords } from "./stop-reason.ts";
 
 describe("isStopReason", () => {
   it("takes every fixed reason and a named stop condition", () => {
@@ -28,5 +28,16 @@ describe("isStopReason", () => {
     expect(stopReasonsInWords).toBe(
       "complete, tokens, completion-tokens, calls, score-calls, time, cost, abort or condition:<name>",
     );
+  });
+});
+
+describe("isBudgetLimit", () => {
+  it("holds for the limits of a budget, not for the plan's end, a stop condition or an abort", () => {
+    for (const reason of ["tokens", "completion-tokens", "calls", "score-calls", "time", "cost"] as const) {
+      expect(isBudgetLimit(reason)).toBe(true);
+    }
+    for (const reason of ["complete", "abort", "condition:consensus", "condition:time"] as const) {
+      expect(isBudgetLimit(reason)).toBe(false);
+    }
   });
 });

@@ -3,16 +3,19 @@ import type { StopReason } from "../spec/index.ts";
 /** The stop reasons other than a stop condition's `condition:<name>`. */
 type FixedStopReason = Exclude<StopReason, `condition:${string}`>;
 
+/** What stopped a run: its plan ran to its end, a budget limit ran out, or the caller aborted. */
+type StopKind = "plan" | "limit" | "caller";
+
 // A record, not a list, so that a reason added to `StopReason` cannot be left out here.
-const fixedStopReasons: Record<FixedStopReason, true> = {
-  complete: true,
-  tokens: true,
-  "completion-tokens": true,
-  calls: true,
-  "score-calls": true,
-  time: true,
-  cost: true,
-  abort: true,
+const fixedStopReasons: Record<FixedStopReason, StopKind> = {
+  complete: "plan",
+  tokens: "limit",
+  "completion-tokens": "limit",
+  calls: "limit",
+  "score-calls": "limit",
+  time: "limit",
+  cost: "limit",
+  abort: "caller",
 };
 
 /**
@@ -33,4 +36,17 @@ export const stopReasonsInWords = `${Object.keys(fixedStopReasons).join(", ")} o
 export function isStopReason(value: unknown): value is StopReason {
   if (typeof value !== "string") return false;
   return Object.hasOwn(fixedStopReasons, value) || /^condition:./s.test(value);
+}
+
+/**
+ * Whether a stop reason is a budget limit that ran out (`tokens`, `completion-tokens`, `calls`,
+ * `score-calls`, `time`, `cost`), rather than the plan's end, a stop condition or the caller's abort.
+ *
+ * @example
+ * isBudgetLimit("score-calls"); // true
+ * isBudgetLimit("abort"); // false
+ * isBudgetLimit("condition:consensus"); // false
+ */
+export function isBudgetLimit(reason: StopReason): boolean {
+  return Object.hasOwn(fixedStopReasons, reason) && fixedStopReasons[reason as FixedStopReason] === "limit";
 }

@@ -209,6 +209,25 @@ describe("allocateCompute", () => {
     expect(second.map((result) => result.votes)).toEqual(first.map((result) => result.votes));
   });
 
+  it("goes on when a problem's budget ends its run before any sample, which answers nothing", async () => {
+    const backend = scripted();
+    const results = await allocateCompute(problems, {
+      totalSamples: 6,
+      allocation: "uniform",
+      context: (_, index) =>
+        testStrategyContext({
+          backend,
+          seed: 10 + index,
+          answerFormat: hashFormat,
+          ...(index === 1 ? { limits: { maxCalls: 0 } } : {}),
+        }),
+    });
+    expect(results.map((result) => result.answer)).toEqual(["1", undefined, expect.any(String)]);
+    expect(results[1]).toMatchObject({ partial: true, stoppedBy: "calls", candidates: [] });
+    expect(results[1]?.usage.calls).toBe(0);
+    expect(results[0]).toMatchObject({ partial: false, stoppedBy: "complete" });
+  });
+
   it("refuses a total that cannot pay for the probes", async () => {
     await expect(allocate("adaptive", 8)).rejects.toThrow(ConfigError);
     await expect(allocate("adaptive", 8)).rejects.toThrow(/cannot pay for probes of 4 samples on 3 problems/);

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { addUsage } from "../budget/index.ts";
-import { ConfigError } from "../errors/index.ts";
+import { addUsage, emptyUsage } from "../budget/index.ts";
+import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
 import { checkInteger, checkOneOf, mapInParallel } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
 import type {
@@ -9,6 +9,7 @@ import type {
   SamplingStrategy,
   StopReason,
   StrategyContext,
+  StrategyResult,
   Usage,
 } from "../spec/index.ts";
 import { checkFactoryOptions } from "../strategies/factory-options.ts";
@@ -139,11 +140,24 @@ async function sample(
   model: NamedBackend | undefined,
 ) {
   if (n === 0) return;
-  const result = await runStrategy(
-    sampler(n),
-    problem,
-    model === undefined ? context : { ...context, backend: model.backend },
-  );
+  let result: Pick<StrategyResult, "candidates" | "usage" | "partial" | "stoppedBy">;
+  try {
+    result = await runStrategy(
+      sampler(n),
+      problem,
+      model === undefined ? context : { ...context, backend: model.backend },
+    );
+  } catch (error) {
+    // A run cut before any sample finished costs what it spent and gives this problem nothing more; the
+    // batch goes on.
+    if (!BudgetExhaustedError.isInstance(error)) throw error;
+    result = {
+      candidates: [],
+      usage: error.spent?.usage ?? emptyUsage,
+      partial: true,
+      stoppedBy: error.reason,
+    };
+  }
   run.candidates.push(...result.candidates);
   run.usage = run.usage === undefined ? result.usage : addUsage(run.usage, result.usage);
   const name = model?.name ?? context.backend.describe().model;

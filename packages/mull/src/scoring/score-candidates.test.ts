@@ -26,7 +26,7 @@ const candidates: Candidate[] = ["1", "2", "3", "4", "5"].map((answer, index) =>
 }));
 
 describe("scoreCandidates", () => {
-  it("appends each score, records a score event under its candidate and counts nothing for code", async () => {
+  it("appends each score, records a score event under its candidate and counts code's invocation as one call", async () => {
     const context = contextFor();
     const checker = programmaticScorer({
       name: "even",
@@ -38,7 +38,8 @@ describe("scoreCandidates", () => {
       scorer: checker,
       context,
     });
-    expect(result).toMatchObject({ scored: 5, stoppedBy: "complete", calls: 0 });
+    expect(result).toMatchObject({ scored: 5, stoppedBy: "complete", calls: 1 });
+    expect(context.budget.spent().scoreCalls).toBe(1);
     expect(result.candidates.map((candidate) => candidate.scores[0]!.value)).toEqual([0, 1, 0, 1, 0]);
     expect(candidates[0]!.scores).toEqual([]);
     const events = context.tracer.events();
@@ -104,6 +105,46 @@ describe("scoreCandidates", () => {
     });
     expect(batches).toEqual([1]);
     expect(cut).toMatchObject({ scored: 1, calls: 2 });
+  });
+
+  it("lets a programmatic check run once under maxScoreCalls 1, and not at all under 0", async () => {
+    let invocations = 0;
+    const checker = programmaticScorer({
+      name: "even",
+      check: (_problem, solution) => {
+        invocations += 1;
+        return Number(solution.answer) % 2 === 0;
+      },
+    });
+    const one = contextFor({ maxScoreCalls: 1 });
+    const first = await scoreCandidates({
+      problem: { question: "q" },
+      candidates,
+      scorer: checker,
+      context: one,
+    });
+    expect(first).toMatchObject({ scored: 5, stoppedBy: "complete", calls: 1 });
+    expect(one.budget.spent().scoreCalls).toBe(1);
+    // Every score event came from the one counted invocation.
+    expect(one.tracer.events().filter((event) => event.type === "score")).toHaveLength(5);
+    // The limit is now reached: a second scoring of the same run is refused before the scorer runs.
+    const again = await scoreCandidates({
+      problem: { question: "q" },
+      candidates,
+      scorer: checker,
+      context: one,
+    });
+    expect(again).toMatchObject({ scored: 0, stoppedBy: "score-calls", calls: 0 });
+    const none = contextFor({ maxScoreCalls: 0 });
+    const refused = await scoreCandidates({
+      problem: { question: "q" },
+      candidates,
+      scorer: checker,
+      context: none,
+    });
+    expect(refused).toMatchObject({ scored: 0, stoppedBy: "score-calls", calls: 0 });
+    expect(none.tracer.events()).toEqual([]);
+    expect(invocations).toBe(5);
   });
 
   it("returns what it scored when the run is aborted during scoring", async () => {

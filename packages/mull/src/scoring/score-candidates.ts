@@ -1,6 +1,7 @@
 import { addUsage, emptyUsage } from "../budget/index.ts";
 import type { RecordedOutcome } from "../generation/index.ts";
 import type { Candidate, OutcomeScorer, Problem, StrategyContext, Usage } from "../spec/index.ts";
+import { scoreCallsCharged } from "./score-calls-charged.ts";
 import { scoreRecorded } from "./score-recorded.ts";
 
 /** Options of `scoreCandidates`. */
@@ -24,29 +25,34 @@ export interface ScoreCandidatesResult extends RecordedOutcome {
   readonly candidates: readonly Candidate[];
   /** How many were scored (the first ones, in order). */
   readonly scored: number;
-  /** Scorer calls made. */
+  /** Scorer calls charged to the run (`scoreCallsCharged`). */
   readonly calls: number;
 }
 
 /**
- * How many of `remaining` solutions one call of `scorer` may score within `left` scorer calls: 0 when the
- * scorer says even one would cost more than is left.
+ * How many of `remaining` solutions one invocation of `scorer` may score within `left` scorer calls, each
+ * invocation costing at least one (`scoreCallsCharged`): 0 when even one solution would cost more than is
+ * left.
  */
 function affordable(scorer: OutcomeScorer, remaining: number, left: number): number {
   if (!Number.isFinite(left)) return remaining;
-  if (scorer.callsFor === undefined) return Math.min(remaining, Math.max(1, left));
+  const { callsFor } = scorer;
+  // A scorer that does not say makes one call per solution, as an LLM judge does.
+  const cost = (solutions: number): number =>
+    scoreCallsCharged(callsFor === undefined ? solutions : callsFor(solutions));
   let size = remaining;
-  while (size > 0 && scorer.callsFor(size) > left) size -= 1;
+  while (size > 0 && cost(size) > left) size -= 1;
   return size;
 }
 
 /**
  * Scores candidates with an outcome scorer, within the budget: records one `score` trace event per score
- * (under the scored generation), charges `budget.chargeScore` with the scorer's calls and the budget's
- * token account with the scorer's token usage (not its call count: those are scorer calls). Under a
- * `maxScoreCalls` limit it scores in the largest chunks the calls left afford, by the scorer's `callsFor`
- * (all at once for a programmatic check or a batched reward model), or one call per solution when the
- * scorer does not say (an LLM judge). On a cut it returns what it scored.
+ * (under the scored generation), charges `budget.chargeScore` with the scorer calls of each invocation (at
+ * least one, a programmatic check's included: `scoreCallsCharged`) and the budget's token account with the
+ * scorer's token usage (not its call count: those are scorer calls). Under a `maxScoreCalls` limit it
+ * scores in the largest chunks the calls left afford, by the scorer's `callsFor` (all at once, for one
+ * call, with a programmatic check or a batched reward model), or one call per solution when the scorer
+ * does not say (an LLM judge). On a cut it returns what it scored.
  *
  * @example
  * const { candidates: scored } = await scoreCandidates({ problem, candidates, scorer: checker, context });

@@ -37,11 +37,34 @@ describe("scoreRecorded", () => {
     ]);
   });
 
+  it("charges at least one scorer call per invocation, or the calls the scorer reports when more", async () => {
+    const charged = async (reported: number) => {
+      const context = testStrategyContext({ limits: {} });
+      const result = await scoreRecorded({
+        context,
+        parentIds: ["a", "b", "c"],
+        scorer: "code",
+        resultName: "scores",
+        score: async () => ({ results: [1, 0, 1], calls: reported }),
+        event: (value) => ({ scorer: "code", value }),
+      });
+      expect(scoreEvents(context)).toHaveLength(3);
+      expect(context.budget.spent().usage.calls).toBe(0);
+      return [result.calls, context.budget.spent().scoreCalls];
+    };
+    // A programmatic check reports no model call, yet its invocation is a scorer call.
+    expect(await charged(0)).toEqual([1, 1]);
+    // A judge that asked its model once per solution.
+    expect(await charged(3)).toEqual([3, 3]);
+  });
+
   it("counts a model's reading as a model call, with its usage and model on the first event", async () => {
     const { context, scored } = scoreTwo({ maxScoreCalls: 0 }, "large");
     expect((await scored).stoppedBy).toBe("complete");
     const spent = context.budget.spent();
     expect(spent.usage).toMatchObject({ promptTokens: 10, completionTokens: 2, calls: 1 });
+    expect(spent.scoreCalls).toBe(0);
+    expect((await scored).calls).toBe(0);
     expect(
       scoreEvents(context).map((event) => [event.parentId, event.model, event.usage?.promptTokens]),
     ).toEqual([

@@ -3,6 +3,7 @@ import { MullError } from "../errors/index.ts";
 import type { RecordedOutcome } from "../generation/index.ts";
 import type { CallOptions, ScoreEvent, StrategyContext, Usage } from "../spec/index.ts";
 import { withScoreSpan } from "../telemetry/index.ts";
+import { scoreCallsCharged } from "./score-calls-charged.ts";
 
 /** The fields of a `score` event that come from a scorer's result (it hangs under the scored solution). */
 export type ScoreEventFields = Pick<ScoreEvent, "scorer" | "value" | "steps" | "detail">;
@@ -14,7 +15,10 @@ type ScoreEventInput = ScoreEventFields & Pick<ScoreEvent, "usage" | "model">;
 export interface ScoredBatch<Result> {
   /** One result per solution scored, in the order of `parentIds`. */
   readonly results: readonly Result[];
-  /** Scorer calls made; 0 for programmatic checks. */
+  /**
+   * Calls the scorer made to a model or service; 0 for programmatic checks. The run is charged at least
+   * one scorer call for the invocation whatever this says (`scoreCallsCharged`).
+   */
   readonly calls: number;
   /** Model usage, when the scorer calls a model. */
   readonly usage?: Usage | undefined;
@@ -55,16 +59,17 @@ export interface ScoreRecordedResult<Result> extends RecordedOutcome {
   readonly results: readonly Result[] | undefined;
   /** The values recorded in the `score` events, in order (when scored). */
   readonly values: readonly number[] | undefined;
-  /** Scorer calls made. */
+  /** Scorer calls charged to the run (`scoreCallsCharged`): 0 when nothing was scored or for a model's reading. */
   readonly calls: number;
 }
 
 /**
  * Makes one scorer call on behalf of a run, the way every scoring block must: it does not start when the
  * budget cannot afford a scorer call; an abort or a passed deadline during the call comes back as the
- * budget's stop reason; a batch with the wrong number of results is an error; the scorer's calls are
- * charged with `budget.chargeScore` and its token usage to the budget's token account (not its call
- * count: those are scorer calls); one `score` event is recorded under each solution. The call is an
+ * budget's stop reason; a batch with the wrong number of results is an error; the invocation is charged
+ * with `budget.chargeScore` (at least one scorer call, a programmatic check's included: `scoreCallsCharged`)
+ * and the scorer's token usage to the budget's token account (not its call count: those are scorer
+ * calls); one `score` event is recorded under each solution. The call is an
  * OpenTelemetry span (`withScoreSpan`), child of the active span. A model's reading (`model`) is counted as
  * a model call instead.
  *
@@ -112,7 +117,9 @@ export async function scoreRecorded<Result>(
       `${options.describedAs ?? `scorer ${JSON.stringify(options.scorer)}`} returned ${batch.results.length} ${options.resultName} for ${parentIds.length} solutions`,
     );
   }
-  budget.chargeScore(batch.calls);
+  // A model's reading is a model call, charged with its usage below: no scorer call.
+  const calls = model === undefined ? scoreCallsCharged(batch.calls) : 0;
+  budget.chargeScore(calls);
   if (batch.usage !== undefined)
     budget.charge(model === undefined ? { ...batch.usage, calls: 0 } : batch.usage);
   const events: ScoreEventInput[] = batch.results.map((result, index) => options.event(result, index));
@@ -126,7 +133,7 @@ export async function scoreRecorded<Result>(
     results: batch.results,
     values: events.map((event) => event.value),
     stoppedBy: "complete",
-    calls: batch.calls,
+    calls,
     usage: batch.usage === undefined ? emptyUsage : addUsage(batch.usage),
   };
 }

@@ -49,7 +49,7 @@ interface Statistics {
  * it (its PRM value, or the PRM value of a rollout to the end) and backs the value up the path. Complete
  * nodes are valued as they are, at no cost. Answers with the best complete solution found (`select`,
  * default `best`); when the simulations found none, the most visited path is completed in one rollout
- * (budget allowing; otherwise the best partial solution stands, without an answer).
+ * (budget allowing; otherwise there is no answer, and a run the budget cut ends in `BudgetExhaustedError`).
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
  * range, or a shared search option out of range (see `checkSearchOptions`).

@@ -79,8 +79,9 @@ export interface SearchRun {
   rank(nodes: readonly SearchNode[]): SearchNode[];
   /**
    * The search's outcome: the answer chosen among the population's complete solutions by the run's
-   * `select`, or the `chosen` node; when nothing is complete, the best-valued (then deepest) partial
-   * solution stands for the search, without an answer.
+   * `select`, or the `chosen` node. When nothing is complete, there is no answer and no `best`: the
+   * best-valued (then deepest) partial solution is kept among the candidates for reports, and a search
+   * that a limit cut so ends in `BudgetExhaustedError` (`runStrategy`).
    */
   finish(choice?: SearchChoice): StrategyOutcome;
 }
@@ -142,7 +143,7 @@ export function createSearchRun(
   const finished: SearchNode[] = [];
   const finishedSet = new Set<SearchNode>();
   let generated = 0;
-  // The best-valued (then deepest) partial so far: what the search stands for if nothing completes.
+  // The best-valued (then deepest) partial so far: the candidate kept for reports if nothing completes.
   let bestPartial: SearchNode | undefined;
   const consider = (node: SearchNode): void => {
     if (node.final) return;
@@ -330,11 +331,10 @@ export function createSearchRun(
         }
       }
       const list = [...all];
-      if (all.length === 0 && best === undefined && bestPartial !== undefined) {
-        // Nothing complete: the best-valued, deepest partial solution stands for the search, without an answer.
-        best = candidates.of(bestPartial);
-        list.push(best);
-      }
+      // Nothing complete: the best-valued, deepest partial solution is kept for reports, cut short (finish
+      // reason `cut`): it answers nothing, so it is not `best`.
+      if (all.length === 0 && best === undefined && bestPartial !== undefined)
+        list.push({ ...candidates.of(bestPartial), finishReason: "cut" });
       return {
         answer,
         best,

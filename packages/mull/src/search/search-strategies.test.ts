@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { BudgetExhaustedError } from "../errors/index.ts";
 import { generateLabProblems, labProcessReward } from "../lab/index.ts";
 import { manualClock } from "../runtime/index.ts";
+import { rejection } from "../runtime/rejection.test-support.ts";
 import { solve } from "../solve.ts";
 import type {
   BudgetLimits,
@@ -149,53 +151,108 @@ describe("the final pick among complete solutions", () => {
   });
 });
 
+/** What a run under `budget` came to: its result, or the `BudgetExhaustedError` it threw. */
+async function cutRun(strategy: Strategy, budget: BudgetLimits): Promise<SolveResult | BudgetExhaustedError> {
+  try {
+    return await run(strategy, problems[0]!, { budget });
+  } catch (error) {
+    if (BudgetExhaustedError.isInstance(error)) return error;
+    throw error;
+  }
+}
+
+/** A PRM that counts its invocations: the exact checker underneath, reporting no model call. */
+function countingPrm(): ProcessRewardModel & { invocations: number } {
+  const counting = {
+    name: "counting",
+    invocations: 0,
+    score: (...args: Parameters<ProcessRewardModel["score"]>) => {
+      counting.invocations += 1;
+      return exact.score(...args);
+    },
+  };
+  return counting;
+}
+
 describe("step-level searches under a budget", () => {
   for (const strategy of strategies(exact)) {
-    it(`${strategy.name} stops at a generated-token limit and returns its best so far`, async () => {
-      const problem = problems[0]!;
-      const full = await run(strategy, problem);
+    it(`${strategy.name} cut by a generated-token limit answers from a finished path, or throws the limit`, async () => {
+      const full = await run(strategy, problems[0]!);
       const limit = Math.max(2, Math.floor((full.usage.completionTokens ?? 0) / 3));
-      const result = await run(strategy, problem, { budget: { maxCompletionTokens: limit } });
-      expect(result.stoppedBy).toBe("completion-tokens");
-      expect(result.partial).toBe(true);
-      expect(result.best).toBeDefined();
+      const cut = await cutRun(strategy, { maxCompletionTokens: limit });
+      let spent: number;
+      if (BudgetExhaustedError.isInstance(cut)) {
+        // No path had finished: no best so far to return, and the error names the limit.
+        expect(cut.reason).toBe("completion-tokens");
+        spent = cut.spent!.usage.completionTokens!;
+      } else {
+        expect(cut.stoppedBy).toBe("completion-tokens");
+        expect(cut.partial).toBe(true);
+        expect(cut.answer).toBeDefined();
+        expect(cut.best?.answer).toBe(cut.answer);
+        spent = cut.usage.completionTokens!;
+      }
       // A wave is sized to the budget from the mean step cost: it may overrun by the final lines only.
-      expect(result.usage.completionTokens!).toBeLessThan(limit + 16);
-      expect(result.usage.completionTokens!).toBeLessThan(full.usage.completionTokens!);
+      expect(spent).toBeLessThan(limit + 16);
+      expect(spent).toBeLessThan(full.usage.completionTokens!);
     });
   }
 
-  it("stops at a PRM call limit, charged through chargeScore", async () => {
-    const paid: ProcessRewardModel = {
-      name: "paid",
-      score: async (problem, solutions, options) => ({
-        ...(await exact.score(problem, solutions, options)),
-        calls: 1,
-      }),
-    };
-    const result = await run(particleFilter({ n: 4, prm: paid }), problems[0]!, {
-      budget: { maxScoreCalls: 2 },
-    });
-    expect(result.stoppedBy).toBe("score-calls");
-    expect(result.scoreCalls).toBe(2);
-    expect(result.partial).toBe(true);
+  it("beam@4x2 cut by maxCalls before any path finished throws BudgetExhaustedError naming calls", async () => {
+    const beam = beamSearch({ n: 4, width: 2, prm: exact });
+    const cut = await rejection(run(beam, problems[0]!, { budget: { maxCalls: 3 } }));
+    expect(BudgetExhaustedError.isInstance(cut)).toBe(true);
+    expect((cut as BudgetExhaustedError).reason).toBe("calls");
+    expect((cut as BudgetExhaustedError).spent?.usage.calls).toBe(3);
   });
 
-  it("stops at the time limit", async () => {
+  it("counts every PRM invocation as a scorer call, though the exact checker asks no model", async () => {
+    const prm = countingPrm();
+    const result = await run(particleFilter({ n: 4, prm }), problems[0]!);
+    expect(prm.invocations).toBeGreaterThan(1);
+    expect(result.scoreCalls).toBe(prm.invocations);
+    // One invocation scores every particle of a step: more score events than scorer calls, none uncounted.
+    const events = result.trace.filter((event) => event.type === "score");
+    expect(events.length).toBeGreaterThan(prm.invocations);
+  });
+
+  it("stops at a PRM call limit, charged through chargeScore, after that many invocations", async () => {
+    const paid = countingPrm();
+    const cut = await cutRun(particleFilter({ n: 4, prm: paid }), { maxScoreCalls: 2 });
+    // Two steps scored, none of the particles finished: nothing to answer with.
+    expect(paid.invocations).toBe(2);
+    expect(BudgetExhaustedError.isInstance(cut) && cut.reason).toBe("score-calls");
+    expect(BudgetExhaustedError.isInstance(cut) && cut.spent?.scoreCalls).toBe(2);
+    // A search that finished a path before the limit answers with it, best so far, still partial.
+    const rollouts = countingPrm();
+    const answered = await cutRun(
+      monteCarloTreeSearch({ simulations: 32, prm: rollouts, value: "rollout" }),
+      { maxScoreCalls: 2 },
+    );
+    expect(rollouts.invocations).toBe(2);
+    expect(answered).toMatchObject({ stoppedBy: "score-calls", partial: true, scoreCalls: 2 });
+    expect(BudgetExhaustedError.isInstance(answered)).toBe(false);
+    const result = answered as SolveResult;
+    expect(result.answer).toBeDefined();
+    expect(result.best?.answer).toBe(result.answer);
+  });
+
+  it("stops at the time limit, with nothing finished to answer", async () => {
     const clock = manualClock();
     const backend = createScriptedBackend({
       respond: slipResponder({ slip: 0.4 }),
       onCall: () => clock.advance(10),
     });
-    const result = await solve({
-      problem: problems[0]!,
-      strategy: beamSearch({ n: 4, width: 2, prm: exact }),
-      backend,
-      clock,
-      budget: { maxMilliseconds: 25 },
-    });
-    expect(result.stoppedBy).toBe("time");
-    expect(result.partial).toBe(true);
+    const cut = await rejection(
+      solve({
+        problem: problems[0]!,
+        strategy: beamSearch({ n: 4, width: 2, prm: exact }),
+        backend,
+        clock,
+        budget: { maxMilliseconds: 25 },
+      }),
+    );
+    expect(BudgetExhaustedError.isInstance(cut) && cut.reason).toBe("time");
   });
 
   it("bounds a whole solution by the run's maxTokens: steps get what is left, then the partial is complete", async () => {

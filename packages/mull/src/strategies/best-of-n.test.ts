@@ -25,7 +25,8 @@ describe("bestOfN", () => {
       const hasCorrect = result.candidates.some((candidate) => candidate.answer === "42");
       if (hasCorrect) sampledCorrect += 1;
       expect(result.answer === "42").toBe(hasCorrect);
-      expect(result.scoreCalls).toBe(0);
+      // One invocation of the checker scores all six: one scorer call, though no model was asked.
+      expect(result.scoreCalls).toBe(1);
       expect(result.candidates.every((candidate) => candidate.scores.length === 1)).toBe(true);
     }
     // The check above was exercised both ways.

@@ -4,12 +4,13 @@ import { BudgetExhaustedError } from "../errors/index.ts";
 import { configRefusal, rejection } from "../runtime/rejection.test-support.ts";
 import { llmJudgeScorer, programmaticScorer } from "../scoring/index.ts";
 import { solve } from "../solve.ts";
-import type { Strategy } from "../spec/index.ts";
+import type { Candidate, StopReason, Strategy } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { testStrategyContext } from "../testing/test-strategy-context.ts";
 import { bestOfN } from "./best-of-n.ts";
 import { runStrategy } from "./run-strategy.ts";
 import { selfConsistency } from "./self-consistency.ts";
+import { withEarlyStop } from "./with-early-stop.ts";
 
 const checker = programmaticScorer({
   name: "checker",
@@ -47,11 +48,12 @@ describe("runStrategy", () => {
     expect(first!.usage.calls).toBe(3);
     expect(first!.scoreCalls).toBe(0);
     expect(second!.usage.calls).toBe(2);
-    expect(second!.scoreCalls).toBe(0);
+    // bon@2 invokes its checker once: a scorer call, charged to the parent too.
+    expect(second!.scoreCalls).toBe(1);
     // The whole run is the sum of its parts, and of what the backend reported.
     expect(result.usage).toEqual(addUsage(first!.usage, second!.usage));
     expect(result.usage.calls).toBe(backend.calls.length);
-    expect(result.scoreCalls).toBe(0);
+    expect(result.scoreCalls).toBe(1);
     const generations = result.trace.filter((event) => event.type === "generation");
     const reported = addUsage(
       ...generations.flatMap((event) => (event.usage === undefined ? [] : [event.usage])),
@@ -151,6 +153,103 @@ describe("runStrategy", () => {
     });
     expect(stopped).toMatchObject({ stoppedBy: "condition:enough", partial: false, scoreCalls: 0 });
     expect(stopped.usage).toEqual({ promptTokens: 0, completionTokens: 0, calls: 0 });
+  });
+
+  it("throws BudgetExhaustedError with the limit when a limit cut a run before any sample finished; no unanswered best", async () => {
+    const unanswered: Candidate = {
+      id: "g0",
+      text: "305+512=817\n817-178=",
+      answer: undefined,
+      finishReason: "cut",
+      completionTokens: 8,
+      scores: [],
+    };
+    // What a search cut before any path finished returns: its deepest partial, cut short.
+    const returning = (stoppedBy: StopReason): Strategy => ({
+      name: "unfinished",
+      parameters: {},
+      samples: 1,
+      run: async () => ({ answer: undefined, best: unanswered, candidates: [unanswered], stoppedBy }),
+    });
+    const backend = createScriptedBackend({ responses: ["x"] });
+    for (const reason of ["calls", "tokens", "completion-tokens", "score-calls", "time", "cost"] as const) {
+      const context = testStrategyContext({ backend });
+      const error = await rejection(runStrategy(returning(reason), { question: "q" }, context));
+      expect(BudgetExhaustedError.isInstance(error) && error.reason).toBe(reason);
+      const cut = reason === "time" ? "the time limit passed" : `the budget ran out (${reason})`;
+      expect((error as BudgetExhaustedError).message).toBe(`${cut} before any answer was produced`);
+      expect((error as BudgetExhaustedError).spent).toEqual({
+        usage: { promptTokens: 0, completionTokens: 0, calls: 0 },
+        scoreCalls: 0,
+      });
+      const ends = context.tracer.events().filter((event) => event.type === "run-end");
+      expect(ends).toMatchObject([{ answer: undefined, stoppedBy: reason }]);
+    }
+    // A run that ran its plan, that a stop condition ended, or that the caller aborted, returns without an
+    // answer and without a best.
+    for (const stoppedBy of ["complete", "condition:enough", "abort"] as const) {
+      const result = await runStrategy(
+        returning(stoppedBy),
+        { question: "q" },
+        testStrategyContext({ backend }),
+      );
+      expect(result).toMatchObject({ answer: undefined, best: undefined, stoppedBy });
+      expect(result.partial).toBe(stoppedBy === "abort");
+      expect(result.candidates).toEqual([unanswered]);
+    }
+  });
+
+  it("returns samples that finished without an answer before a cut, without a best; none finished throws", async () => {
+    const unanswered = createScriptedBackend({ responses: ["I am not sure."], capabilities: { n: false } });
+    const cut = await solve({ problem: "q", strategy: "sc@4", backend: unanswered, budget: { maxCalls: 2 } });
+    expect(cut).toMatchObject({ answer: undefined, best: undefined, partial: true, stoppedBy: "calls" });
+    expect(cut.candidates.map((candidate) => candidate.text)).toEqual(["I am not sure.", "I am not sure."]);
+    // The same samples in a run that was not cut: an answerless result too.
+    const planned = await solve({
+      problem: "q",
+      strategy: "sc@2",
+      backend: createScriptedBackend({ responses: ["I am not sure."], capabilities: { n: false } }),
+    });
+    expect(planned).toMatchObject({
+      answer: undefined,
+      best: undefined,
+      partial: false,
+      stoppedBy: "complete",
+    });
+    expect(planned.candidates).toHaveLength(2);
+    // A limit that leaves no sample finished: nothing to return.
+    const error = await rejection(
+      solve({
+        problem: "q",
+        strategy: "sc@4",
+        backend: createScriptedBackend({ responses: ["I am not sure."], capabilities: { n: false } }),
+        budget: { maxCalls: 0 },
+      }),
+    );
+    expect(BudgetExhaustedError.isInstance(error) && error.reason).toBe("calls");
+  });
+
+  it("lets a wrapper keep its earlier answer when a later nested run is cut before answering", async () => {
+    const backend = createScriptedBackend({
+      responses: ["#### 4", "#### 4", "I am not sure."],
+      capabilities: { n: false },
+    });
+    const result = await solve({
+      problem: "2+2?",
+      strategy: withEarlyStop(selfConsistency({ n: 4 }), { rounds: 2 }),
+      backend,
+      budget: { maxCalls: 3 },
+    });
+    expect(backend.calls).toHaveLength(3);
+    expect(result).toMatchObject({ answer: "4", stoppedBy: "calls", partial: true });
+    expect(result.best?.answer).toBe("4");
+    // The second round ended in the trace, cut by calls, with no answer.
+    const ends = result.trace.filter((event) => event.type === "run-end");
+    expect(ends.map((event) => event.type === "run-end" && [event.answer, event.stoppedBy])).toEqual([
+      ["4", "complete"],
+      [undefined, "calls"],
+      ["4", "calls"],
+    ]);
   });
 
   it("names a strategy whose run returns something other than an outcome, instead of failing on it", async () => {

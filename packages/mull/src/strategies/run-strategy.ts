@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { createChildBudget } from "../budget/index.ts";
+import { createChildBudget, isBudgetLimit } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
 import { expecting, integerSchema, parseOptions } from "../runtime/index.ts";
 import type {
+  Candidate,
   Problem,
   StopReason,
   Strategy,
@@ -37,21 +38,33 @@ const runStrategyArguments = z.object({
     .optional(),
 });
 
+/** Whether a candidate is a sample that ran to its end: not aborted, and not cut short (a trace given up on). */
+function finishedSample(candidate: Candidate): boolean {
+  return candidate.finishReason !== "abort" && candidate.finishReason !== "cut";
+}
+
 /**
  * Runs a strategy as one node of the trace, on a child of the context's budget, and returns its outcome
  * with the cost account: the run records `run-start` (under `context.parentId`) and `run-end`; what the
  * strategy spent (usage and score calls) is measured on the child budget, whose charges go through to the
- * parent; `partial` says whether a limit, the deadline or an abort cut the plan. Strategies never add up
- * their own usage: wrappers (early stopping, routing) run their inner strategies through this.
+ * parent; `partial` says whether a limit, the deadline or an abort cut the plan (the answer is then the
+ * best so far). `best` is the candidate the answer came from, `undefined` when the strategy named one
+ * without an answer. Strategies never add up their own usage: wrappers (early stopping, routing) run
+ * their inner strategies through this.
  *
  * @throws ConfigError before anything runs, for an argument that is missing or of the wrong kind
  * (`runStrategy: context: missing; expected a strategy context …`) or a strategy without a `name`, its
  * `parameters` or a `samples` count ≥ 1 (`runStrategy: strategy.samples must be an integer ≥ 1, got 0`);
  * after the run, for an outcome that breaks the `StrategyOutcome` contract (`checkStrategyOutcome`:
  * `runStrategy: strategy mine@4 returned stoppedBy "done"; expected one of complete, tokens, …`).
- * @throws BudgetExhaustedError when the strategy produced nothing before a limit, the deadline or an abort
- * cut it: the run still records its `run-end` (with that reason and what it spent), and the error's
- * `spent` holds the run's usage and scorer calls. Other errors of the strategy pass through unchanged.
+ * @throws BudgetExhaustedError with the reason, when the strategy produced nothing before a limit, the
+ * deadline or an abort cut it, or when a budget limit (`isBudgetLimit`: `calls`, `tokens`, `score-calls`,
+ * `time`, …) stopped it before any sample finished (a search whose paths were all unfinished, kept among
+ * the candidates with finish reason `cut`); finished samples without an answer (free text) are returned,
+ * `best` undefined: the run still records its `run-end` (with that reason and what it spent), and the
+ * error's `spent` holds the run's usage and scorer calls. A run that ran its plan, that a stop condition
+ * ended, or that the caller aborted after something finished, returns without an answer instead. Other
+ * errors of the strategy pass through unchanged.
  * @example
  * const result = await runStrategy(selfConsistency({ n: 4 }), problem, context);
  * console.log(result.answer, result.usage, result.partial);
@@ -79,8 +92,19 @@ export async function runStrategy(
       strategy,
       await strategy.run(problem, { ...context, budget, parentId: runId }),
     );
+    // A limit ran out before any sample finished: there is no best so far to return, whatever had been
+    // started (a search's partial paths are candidates cut short). Finished samples without an answer (free
+    // text) are still returned, as a run that ran its plan returns them. An abort returns what it has: the
+    // caller stopped the run, and may still read what finished.
+    if (
+      outcome.answer === undefined &&
+      isBudgetLimit(outcome.stoppedBy) &&
+      !outcome.candidates.some(finishedSample)
+    ) {
+      throw new BudgetExhaustedError(outcome.stoppedBy);
+    }
   } catch (error) {
-    // A run the budget cut before it produced anything still ends in the trace, and says what it spent.
+    // A run the budget cut before it produced an answer still ends in the trace, and says what it spent.
     if (BudgetExhaustedError.isInstance(error)) {
       const spent = budget.ownSpent();
       tracer.record({
@@ -104,6 +128,9 @@ export async function runStrategy(
   });
   return {
     ...outcome,
+    // `best` is the candidate the answer came from: one without an answer (an unfinished search path, the
+    // top-scored of unanswered samples) is none.
+    best: outcome.best?.answer === undefined ? undefined : outcome.best,
     partial: isCut(outcome.stoppedBy),
     usage: spent.usage,
     scoreCalls: spent.scoreCalls,

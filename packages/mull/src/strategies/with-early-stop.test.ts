@@ -45,8 +45,8 @@ describe("withEarlyStop", () => {
       expect(early.strategy).toBe("bon@16+es4");
       expect(early.candidates.length % 4).toBe(0);
       expect(early.candidates.length).toBeLessThanOrEqual(16);
-      // A programmatic checker is not a scorer call.
-      expect(early.scoreCalls).toBe(0);
+      // Each round invokes the programmatic checker once, on its four candidates: one scorer call each.
+      expect(early.scoreCalls).toBe(early.candidates.length / 4);
       expect(early.candidates.every((candidate) => candidate.scores.length === 1)).toBe(true);
       expect(early.usage.calls).toBe(backend.calls.length);
       const found = early.candidates.some((candidate) => candidate.answer === "42");

@@ -37,6 +37,8 @@ describe.skipIf(!lab.present)("mull solve: step-level search on the embedded lab
     expect(output.strategy).toBe("pf@4");
     expect(output.candidates).toHaveLength(4);
     expect(output.usage.completionTokens).toBeGreaterThan(0);
+    // Every invocation of the exact checker is a scorer call, though it asks no model.
+    expect(output.usage.scoreCalls).toBeGreaterThan(0);
     for (const candidate of output.candidates) {
       const score = candidate.scores.find((entry) => entry.scorer === "lab-step-checker");
       // The per-step rewards are the exact checker's verdicts on this candidate's own lines.
