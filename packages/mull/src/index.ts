@@ -388,6 +388,7 @@ export type {
   BackendDescription,
   Budget,
   BudgetLimits,
+  BudgetReservation,
   BudgetSpent,
   CallOptions,
   Candidate,

@@ -1,4 +1,5 @@
 import type { Budget, StopReason } from "../spec/index.ts";
+import { reservedUsage } from "./reserved-usage.ts";
 
 /**
  * What an action is about to spend. Counts that do not apply are left out: a scoring step names only
@@ -27,7 +28,8 @@ export interface BudgetPlan {
  *
  * Time and cancellation always count; the call and token limits count only for actions that generate;
  * the scorer-call limit only for actions that score. Token limits apply to the tokens the backend
- * reports: a count it leaves unreported cannot be held against a limit.
+ * reports: a count it leaves unreported cannot be held against a limit. What calls in flight hold
+ * (`Budget.reserve`) counts as spent, so calls made at once together stay within the limits.
  *
  * @example
  * const reason = budgetShortfall(budget, { calls: 1, completions: 8, completionTokensEach: 200 });
@@ -45,9 +47,11 @@ export function budgetShortfall(budget: Budget, plan: BudgetPlan): StopReason | 
   const completions = plan.completions ?? 0;
   const calls = plan.calls ?? 0;
   if (calls > 0 || completions > 0) {
-    if (limits.maxCalls !== undefined && spent.usage.calls + calls > limits.maxCalls) return "calls";
-    const promptSpent = spent.usage.promptTokens ?? 0;
-    const completionSpent = spent.usage.completionTokens ?? 0;
+    const held = reservedUsage(budget);
+    const callsSpent = spent.usage.calls + held.calls;
+    if (limits.maxCalls !== undefined && callsSpent + calls > limits.maxCalls) return "calls";
+    const promptSpent = (spent.usage.promptTokens ?? 0) + (held.promptTokens ?? 0);
+    const completionSpent = (spent.usage.completionTokens ?? 0) + (held.completionTokens ?? 0);
     const completionPlanned = completions * (plan.completionTokensEach ?? 0);
     if (limits.maxTotalTokens !== undefined) {
       const total = promptSpent + completionSpent;

@@ -1,17 +1,25 @@
-import type { Budget, BudgetSpent, Clock, Usage } from "../spec/index.ts";
+import type { Budget, BudgetReservation, BudgetSpent, Clock, Usage } from "../spec/index.ts";
+import { reserveBudget } from "./reserve-budget.ts";
+import { reservedUsage } from "./reserved-usage.ts";
 import { addUsage, emptyUsage } from "./usage.ts";
 
 /** A budget that charges through to its parent and keeps its own account of what went through it. */
 export interface ChildBudget extends Budget {
   /** What was charged through this budget since it was made (time counts from then too). */
   ownSpent(): BudgetSpent;
+  /** Holds `usage` of the parent (`Budget.reserve`); nothing where the parent takes no reservations. */
+  reserve(usage: Usage): BudgetReservation;
+  /** What the parent's reservations hold (`Budget.reserved`). */
+  reserved(): Usage;
 }
 
 /**
  * A child of a run's budget, for one nested strategy run: every charge goes through to `parent` (and so
  * to every ancestor), while the child keeps its own account, which is how `runStrategy` measures a
  * strategy's usage and score calls without the strategy adding them up. Limits, `spent()`, `exhausted()`,
- * `affords()` and the signal are the parent's, so a nested run stops exactly when its parent must.
+ * `affords()` and the signal are the parent's, so a nested run stops exactly when its parent must, and
+ * reservations (`reserve`, `reserved()`) are the parent's too, so calls in flight in sibling runs hold
+ * the one root budget.
  *
  * @example
  * const child = createChildBudget(context.budget, context.clock);
@@ -44,6 +52,8 @@ export function createChildBudget(parent: Budget, clock: Clock): ChildBudget {
       parent.chargeScore(calls);
       scoreCalls += calls;
     },
+    reserve: (held) => reserveBudget(parent, held),
+    reserved: () => reservedUsage(parent),
     ownSpent: () => ({
       usage,
       scoreCalls,

@@ -1,4 +1,5 @@
 import type { Budget } from "../spec/index.ts";
+import { reservedUsage } from "./reserved-usage.ts";
 
 /** The most tokens each completion of a call may generate under the budget, and the limit that sets it. */
 export interface CompletionTokenCap {
@@ -17,7 +18,8 @@ export interface CompletionTokenCap {
  * limit that sets it; `undefined` when the budget limits no tokens. A call asks no more than this as its
  * `maxTokens`, so a budget smaller than one sample is not overrun by a whole sample. `promptTokens` are all
  * the call will be charged for its prompt: once per request, or once per completion on a backend with
- * `promptPerCompletion` (`completions` times the prompt in one request).
+ * `promptPerCompletion` (`completions` times the prompt in one request). What calls in flight hold
+ * (`Budget.reserve`) counts as spent: a call started beside others gets what they leave.
  *
  * @example
  * // 100 of 300 tokens spent, a call of 2 completions with a 40-token prompt: (300 − 100 − 40) / 2 = 80.
@@ -32,8 +34,9 @@ export function completionTokenCap(
 ): CompletionTokenCap | undefined {
   const { limits } = budget;
   const usage = budget.spent().usage;
-  const promptSpent = usage.promptTokens ?? 0;
-  const completionSpent = usage.completionTokens ?? 0;
+  const held = reservedUsage(budget);
+  const promptSpent = (usage.promptTokens ?? 0) + (held.promptTokens ?? 0);
+  const completionSpent = (usage.completionTokens ?? 0) + (held.completionTokens ?? 0);
   let left: number | undefined;
   let limit: CompletionTokenCap["limit"] = "tokens";
   if (limits.maxTotalTokens !== undefined) {

@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
 import { checkInteger, expecting, numberSchema, objectWithMethods, parseOptions } from "../runtime/index.ts";
-import type { Budget, BudgetLimits, BudgetSpent, Clock, StopReason, Usage } from "../spec/index.ts";
+import type {
+  Budget,
+  BudgetLimits,
+  BudgetReservation,
+  BudgetSpent,
+  Clock,
+  StopReason,
+  Usage,
+} from "../spec/index.ts";
 import { budgetShortfall } from "./budget-shortfall.ts";
 import { addUsage, emptyUsage } from "./usage.ts";
 import { usageFault } from "./usage-fault.ts";
@@ -31,6 +39,10 @@ export interface RunBudget extends Budget {
    * not fire `signal`, and `spent()` and `exhausted()` still answer afterwards.
    */
   close(): void;
+  /** Holds `usage` for sizing other calls until released (`Budget.reserve`); always taken. */
+  reserve(usage: Usage): BudgetReservation;
+  /** What the reservations not yet released hold, summed (`Budget.reserved`). */
+  reserved(): Usage;
 }
 
 const limit = numberSchema({ minimum: 0 }).optional();
@@ -85,7 +97,9 @@ function costOf(usage: Usage, price: TokenPrice | undefined): number | undefined
  * limit of 0 has run out from the start). Call `close()` when the run ends. `charge` refuses a usage
  * that breaks the `Usage` contract (`usageFault`: `calls` missing or not an integer ≥ 0, a token count below 0) and
  * `chargeScore` a call count that is not an integer ≥ 0, each with a `ConfigError`
- * (`budget.charge: usage.calls must be an integer ≥ 0, got undefined`), before counting anything.
+ * (`budget.charge: usage.calls must be an integer ≥ 0, got undefined`), before counting anything; `reserve`
+ * refuses such a usage the same way. Reservations (`reserve`) count as spent for sizing calls
+ * (`budgetShortfall`, `completionTokenCap`, `affords`) until released, never for `spent()` or `exhausted()`.
  *
  * @throws ConfigError for options without a clock (`createBudget: options: expected an object { clock,
  * signal, price }; got undefined`), a limit that is not a number ≥ 0, an unknown limit, or a money limit
@@ -106,6 +120,8 @@ export function createBudget(limits: BudgetLimits, options: CreateBudgetOptions)
   const ranOut: StopReason[] = [];
   let usage: Usage = emptyUsage;
   let scoreCalls = 0;
+  // What calls in flight hold, each until released.
+  const reservations = new Set<Usage>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
@@ -193,6 +209,28 @@ export function createBudget(limits: BudgetLimits, options: CreateBudgetOptions)
       scoreCalls += checkInteger("budget.chargeScore", "calls", calls, { minimum: 0 });
       checkSpending();
     },
+    reserve(held: Usage): BudgetReservation {
+      const fault = usageFault(held);
+      if (fault !== undefined) {
+        throw new ConfigError(`budget.reserve: ${fault.message}`, {
+          field: fault.field === undefined ? "usage" : `usage.${fault.field}`,
+        });
+      }
+      // An object of its own, so that releasing it twice, or one equal to another, frees it once; a
+      // token count not given holds nothing.
+      const reservation: Usage = {
+        calls: held.calls,
+        promptTokens: held.promptTokens ?? 0,
+        completionTokens: held.completionTokens ?? 0,
+      };
+      reservations.add(reservation);
+      return {
+        release() {
+          reservations.delete(reservation);
+        },
+      };
+    },
+    reserved: () => (reservations.size === 0 ? emptyUsage : addUsage(...reservations)),
     close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);

@@ -3,6 +3,7 @@ export {
   adaptiveConsistencyReached,
   adaptivePosteriors,
 } from "./adaptive-consistency-reached.ts";
+export { type AffordableWorkers, affordableWorkers, type WorkerCost } from "./affordable-workers.ts";
 export { type BudgetPlan, budgetShortfall } from "./budget-shortfall.ts";
 export { callsExceed } from "./calls-exceed.ts";
 export { candidatesReached } from "./candidates-reached.ts";
@@ -18,6 +19,8 @@ export { type AnswerMass, answerMass, leaderMassCertified, massLead } from "./le
 export { leaderProbability, leaderRisk } from "./leader-probability.ts";
 export { type LeadingAnswer, leadingAnswer } from "./leading-answer.ts";
 export type { ProbeProgress } from "./probe-progress.ts";
+export { reserveBudget } from "./reserve-budget.ts";
+export { reservedUsage } from "./reserved-usage.ts";
 export type { RunProgress } from "./run-progress.ts";
 export { isBudgetLimit, isStopReason, stopReasonsInWords } from "./stop-reason.ts";
 export { tokensExceed } from "./tokens-exceed.ts";

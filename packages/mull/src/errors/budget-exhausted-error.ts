@@ -11,9 +11,17 @@ export interface ExhaustedSpending {
   readonly scoreCalls: number;
 }
 
+/** What cut the run, in words: the caller's abort and the deadline are no budget that ran out. */
+function cutInWords(reason: StopReason): string {
+  if (reason === "abort") return "the run was aborted";
+  if (reason === "time") return "the time limit passed";
+  return `the budget ran out (${reason})`;
+}
+
 /**
- * The budget ran out before a strategy could produce anything to return. Strategies that have a
- * best-so-far return it instead of throwing.
+ * The budget, the deadline or an abort cut a strategy before it had an answer: it produced nothing, or
+ * nothing that answers (samples without one, a search whose paths were all unfinished). Strategies that
+ * have a best answer so far return it instead, with `partial: true`.
  */
 export class BudgetExhaustedError extends MullError {
   protected readonly [marker] = true;
@@ -25,7 +33,7 @@ export class BudgetExhaustedError extends MullError {
   spent: ExhaustedSpending | undefined;
 
   constructor(reason: StopReason) {
-    super(`the budget ran out (${reason}) before any candidate was produced`);
+    super(`${cutInWords(reason)} before any answer was produced`);
     this.name = "BudgetExhaustedError";
     this.reason = reason;
     this.spent = undefined;

@@ -36,7 +36,11 @@ export interface BudgetForcedSolutionOptions extends RecordedCallOptions {
 
 /** One budget-forced solution and how it was made. */
 export interface BudgetForcedSolution extends RecordedOutcome {
-  /** The solution (cues included); `undefined` when no call could be made. */
+  /**
+   * The solution (cues included); `undefined` when no call could be made, or when the budget, the deadline
+   * or an abort kept a solution cut at T from being made to answer: a solution cut mid-way is no sample
+   * (its calls are charged and recorded all the same).
+   */
   readonly candidate: Candidate | undefined;
   /**
    * Tokens the model thought before it answered or was made to (continue cues not counted): all it wrote,
@@ -98,8 +102,11 @@ function thinkingPrefix(reasoning: string, written: string): string {
  * comes back as reasoning only (a parser that reads a continuation without its closing think tag as
  * thinking) is taken as the answer's text.
  *
- * It never starts a thinking call the budget cannot afford together with a forced answer; when the
- * budget, the deadline or an abort stops it, it returns what it has, with the reason in `stoppedBy`.
+ * It never starts a thinking call the budget cannot afford together with a forced answer's tokens (a
+ * thinking call is lowered to what the budget leaves, `continueSolution`); when the budget, the deadline or
+ * an abort stops it, it returns what it has, with the reason in `stoppedBy`: a solution that had finished
+ * before (its answer is what it wrote), or none when the stop came between T and the forced answer, as
+ * the answer a solution cut mid-way would give is no answer.
  *
  * @throws CapabilityError when the backend cannot continue this kind of prompt.
  * @example
@@ -135,6 +142,8 @@ export async function budgetForcedSolution(
   let waits = 0;
   let forced = false;
   let stoppedBy: StopReason = "complete";
+  // Cut at T, and the budget, the deadline or an abort kept it from answering: no sample.
+  let unanswered = false;
 
   const limit = cap ?? options.sampling?.maxTokens ?? context.sampling.maxTokens;
   for (;;) {
@@ -207,6 +216,7 @@ export async function budgetForcedSolution(
     const answered = call.forced;
     if (answered === undefined) {
       stoppedBy = call.stoppedBy;
+      unanswered = true;
     } else {
       // An upstream whose reasoning parser reads a continuation without its closing think tag as
       // reasoning sends the answer there, with no text: that is the answer's text then.
@@ -221,7 +231,7 @@ export async function budgetForcedSolution(
   }
 
   const candidate: Candidate | undefined =
-    parentId === options.parentId || parentId === undefined
+    unanswered || parentId === options.parentId || parentId === undefined
       ? undefined
       : {
           id: parentId,

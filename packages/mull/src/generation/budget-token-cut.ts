@@ -21,7 +21,9 @@ export interface BudgetTokenCut {
  * prompt in all (per completion on a backend with `promptPerCompletion`; `completionTokenCap`), where it is
  * below the call's own `maxTokens` (or the call asked none); `undefined` where the budget limits no tokens
  * or leaves the call's `maxTokens` as it is. A completion that ends at that cap was cut mid-way by the
- * budget, not by the request: it is no sample. One that ends at the call's own `maxTokens` is.
+ * budget, not by the request: it is no sample. One that ends at the call's own `maxTokens` is. A `share`
+ * (the call's part of the tokens left, where a caller shares them among calls it runs at once, see
+ * `completionTokenCap`) caps it the same way where it is lower.
  *
  * @example
  * const cut = budgetTokenCut(budget, 2, 40, sampling.maxTokens);
@@ -33,8 +35,10 @@ export function budgetTokenCut(
   completions: number,
   promptTokens: number | undefined,
   asked: number | undefined,
+  share?: CompletionTokenCap | undefined,
 ): BudgetTokenCut | undefined {
-  const cap = completionTokenCap(budget, completions, promptTokens);
+  const left = completionTokenCap(budget, completions, promptTokens);
+  const cap = share !== undefined && (left === undefined || share.tokens < left.tokens) ? share : left;
   if (cap === undefined || (asked !== undefined && asked <= cap.tokens)) return undefined;
   const maxTokens = cap.tokens;
   return {

@@ -25,12 +25,49 @@ describe("continueSolution under a total-token limit", () => {
     expect(totalOf(context)).toBe(30);
   });
 
-  it("makes no call when the counted prompt leaves too few tokens for maxTokens", async () => {
+  it("lowers maxTokens to what the counted prompt leaves, and a piece that fits there comes back", async () => {
+    const backend = characterTokensBackend({ completionTokens: 6 });
+    const context = testStrategyContext({ backend, limits: { maxTotalTokens: 30 } });
+    const result = await continueSolution({ context, prompt, written, maxTokens: 10, requiredBy: "test" });
+    // 30 − 22 = 8 left of the 10 asked: the 6-token piece ends on its own within them.
+    expect(backend.calls[0]!.request.maxTokens).toBe(8);
+    expect(result).toMatchObject({ stoppedBy: "complete", piece: { finishReason: "stop", tokenCount: 6 } });
+    expect(totalOf(context)).toBe(28);
+  });
+
+  it("writes no piece when the piece runs into the lowered maxTokens: the budget cut it mid-way", async () => {
     const backend = characterTokensBackend({ completionTokens: 10 });
     const context = testStrategyContext({ backend, limits: { maxTotalTokens: 30 } });
     const result = await continueSolution({ context, prompt, written, maxTokens: 10, requiredBy: "test" });
+    expect(backend.calls[0]!.request.maxTokens).toBe(8);
     expect(result).toMatchObject({ piece: undefined, stoppedBy: "tokens" });
+    expect(totalOf(context)).toBe(30);
+  });
+
+  it("makes no call when the prompt, a token and the tokens to keep after it do not fit", async () => {
+    const backend = characterTokensBackend({ completionTokens: 4 });
+    const context = testStrategyContext({ backend, limits: { maxTotalTokens: 30 } });
+    const kept = await continueSolution({
+      context,
+      prompt,
+      written,
+      maxTokens: 4,
+      reserveTokens: 8,
+      requiredBy: "test",
+    });
+    // 22 + 1 + 8 = 31 > 30.
+    expect(kept).toMatchObject({ piece: undefined, stoppedBy: "tokens" });
     expect(backend.calls).toHaveLength(0);
+    const made = await continueSolution({
+      context,
+      prompt,
+      written,
+      maxTokens: 4,
+      reserveTokens: 7,
+      requiredBy: "test",
+    });
+    expect(made.piece?.tokenCount).toBe(4);
+    expect(backend.calls).toHaveLength(1);
   });
 
   it("writes no piece when the budget cut the call below the run's maxTokens, and stops by its limit", async () => {

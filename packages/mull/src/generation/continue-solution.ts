@@ -14,7 +14,7 @@ export interface ContinueSolutionOptions extends RecordedCallOptions {
   readonly maxTokens?: number | undefined;
   /**
    * Generated tokens the budget must leave room for after this call (the answer a forced solution still
-   * needs); default 0. No call is made when the budget cannot afford `maxTokens` plus these.
+   * needs); default 0. No call is made when the budget cannot afford the prompt, one token and these.
    */
   readonly reserveTokens?: number | undefined;
   /** Seed of the call; default one drawn from `context.rng`. */
@@ -62,7 +62,10 @@ export interface ContinueSolutionResult extends RecordedOutcome {
  * appended, or a final assistant message continued; see `continuationPrompt`), through `generateRecorded`,
  * so the call is sized against the budget (the prompt by `promptTokens`: counted where the backend can),
  * charged, and recorded as a `generation` event under `parentId` with the answer of the whole solution so
- * far. On the embedded backend the call reuses the key/value cache of the sequence that wrote the solution
+ * far. Like a first sample (`sampleCandidates`), the call is made when the budget affords its prompt and
+ * a token (plus `reserveTokens`), its `maxTokens` lowered to what the budget's token limits leave; a piece
+ * that runs into that lower cap was cut mid-way by the budget: it is charged and recorded, but no piece
+ * comes back, and the call stops by that limit. On the embedded backend the call reuses the key/value cache of the sequence that wrote the solution
  * so far: only the new tokens are evaluated.
  *
  * @throws CapabilityError when the backend cannot continue this kind of prompt.
@@ -89,11 +92,13 @@ export async function continueSolution(options: ContinueSolutionOptions): Promis
     sampling: { ...options.sampling, maxTokens },
     requires: continuationCapabilities(options.prompt, options.requiredBy),
     // One completion in one request: its prompt is charged once, per request or per completion alike.
+    // It needs a token at least, and the tokens kept for after it; `generateRecorded` lowers `maxTokens`
+    // to what the budget leaves, so a budget below `maxTokens` still gets a piece that fits.
     plan: {
       calls: 1,
       completions: 1,
       promptTokens: counted.tokens,
-      completionTokensEach: maxTokens === undefined ? undefined : maxTokens + (options.reserveTokens ?? 0),
+      completionTokensEach: 1 + (options.reserveTokens ?? 0),
     },
     extractAnswers: true,
     answerPrefix: options.answerPrefix ?? written,

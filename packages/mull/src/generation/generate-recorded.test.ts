@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
 import { manualClock } from "../runtime/index.ts";
 import type { Backend, GenerationEvent, NoteEvent, TraceEvent } from "../spec/index.ts";
-import { createScriptedBackend, type ScriptedBackendOptions, testStrategyContext } from "../testing/index.ts";
+import {
+  createScriptedBackend,
+  type ScriptedBackendOptions,
+  startFakeOpenAIServer,
+  testStrategyContext,
+} from "../testing/index.ts";
+import { usageByModel } from "../trace/index.ts";
 import { generateRecorded } from "./generate-recorded.ts";
 
 const prompt = { kind: "text", text: "Q: 6 × 7? A:" } as const;
@@ -134,6 +141,43 @@ describe("generateRecorded: a call cut by the run's abort", () => {
       "stop",
       "abort",
     ]);
+  });
+
+  it("records a call cut before its stream began as one aborted generation with its usage, so the trace accounts for it", async () => {
+    // An HTTP server that holds its answer: the run is aborted while the request waits for its first byte.
+    const controller = new AbortController();
+    const server = await startFakeOpenAIServer({
+      handler: () => {
+        setTimeout(() => controller.abort(new Error("the caller gave up")), 20);
+        return { choices: ["never sent"], delivery: { headerDelayMilliseconds: 2_000 } };
+      },
+    });
+    const backend = createOpenAICompatibleBackend({
+      baseUrl: server.url,
+      model: "fake-model",
+      capabilities: { n: true, logprobs: true, topLogprobs: true },
+    });
+    try {
+      const context = testStrategyContext({ backend, signal: controller.signal });
+      const result = await generateRecorded({ context, prompt, n: 1, extractAnswers: true });
+      expect(result.stoppedBy).toBe("abort");
+      expect(result.completions).toEqual([]);
+      // Sent, so charged: one call whose tokens nobody can tell.
+      expect(result.usage.calls).toBe(1);
+      expect(context.budget.spent().usage).toEqual(result.usage);
+      const recorded = generations(context.tracer.events());
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({
+        text: "",
+        finishReason: "abort",
+        model: "fake-model",
+        usage: result.usage,
+      });
+      expect(usageByModel(context.tracer.events())).toEqual({ "fake-model": result.usage });
+    } finally {
+      await backend.dispose();
+      await server.close();
+    }
   });
 
   it("records the completions it leaves out as aborted, with the call's usage, when all of them were", async () => {

@@ -1,11 +1,17 @@
-import { type BudgetPlan, budgetShortfall, checkBackendUsage, emptyUsage } from "../budget/index.ts";
+import {
+  type BudgetPlan,
+  budgetShortfall,
+  type CompletionTokenCap,
+  checkBackendUsage,
+  emptyUsage,
+  reserveBudget,
+} from "../budget/index.ts";
 import { BackendCallError } from "../errors/index.ts";
-import { type RequirableCapability, requireCapability } from "../runtime/index.ts";
+import { checkCapability, type RequirableCapability } from "../runtime/index.ts";
 // The file, not the folder's index: selection/ reads scoring/, which reads generation/.
 import { toolCallAnswer } from "../selection/tool-call-answer.ts";
 import type {
   BackendCapabilities,
-  Budget,
   Completion,
   GenerationResult,
   Prompt,
@@ -15,7 +21,9 @@ import type {
 } from "../spec/index.ts";
 import { withGenerationSpan } from "../telemetry/index.ts";
 import { budgetTokenCut } from "./budget-token-cut.ts";
+import { capabilitiesOrStop } from "./capabilities-or-stop.ts";
 import { cuttableCall } from "./cut-call.ts";
+import { cutReason } from "./cut-reason.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 
@@ -45,13 +53,19 @@ export interface GenerateRecordedOptions extends RecordedCallOptions {
   readonly topLogprobs?: number | undefined;
   /** Seed of the call; default one drawn from `context.rng` as the call starts, before any wait. */
   readonly seed?: number | undefined;
-  /** Checked with `requireCapability`, in order, before anything is spent. */
+  /** Checked (`checkCapability`), in order, before anything is spent. */
   readonly requires?: RequiredCapabilities | undefined;
   /**
    * What the call will spend, or how to tell it from the backend's capabilities (a backend without
    * native `n` makes `n` calls); no call is made when the budget cannot afford it. Default: not checked.
    */
   readonly plan?: BudgetPlan | ((capabilities: BackendCapabilities) => BudgetPlan) | undefined;
+  /**
+   * With `plan`: this call's share of the tokens left, where the caller shares them among calls it runs at
+   * once (`completionTokenCap` over all of them). Each completion asks no more, and one that runs into it
+   * was cut by the budget, as at the budget's own cap. Default none.
+   */
+  readonly budgetShare?: CompletionTokenCap | undefined;
   /** Extract each completion's answer with `context.answerFormat` (for full solutions, not steps). */
   readonly extractAnswers?: boolean | undefined;
   /**
@@ -117,11 +131,6 @@ export interface GenerateRecordedResult extends RecordedOutcome {
   readonly returned: number;
 }
 
-/** Why a call that was cut short stopped: the limit that ran out, else the caller's abort. */
-function cutReason(budget: Budget): StopReason {
-  return budgetShortfall(budget, {}) ?? "abort";
-}
-
 function logprobsOf(completion: Completion): {
   logprob: number | undefined;
   meanLogprob: number | undefined;
@@ -135,20 +144,26 @@ function logprobsOf(completion: Completion): {
 /**
  * Makes one backend call on behalf of a run, the way every block that generates must: the request is
  * built from `context.sampling` with the caller's overrides and a seed from `context.rng`; the required
- * capabilities are checked; no call is started that the budget cannot afford (its `plan`, with a token
+ * capabilities are checked (asked with `capabilitiesOrStop`: a run cut before they came makes no call, and
+ * returns the cut's reason); no call is started that the budget cannot afford (its `plan`, with a token
  * at least for each completion: a prompt that leaves none stops the call before it is made); the call's
  * usage is charged to the budget (its `maxTokens` capped to what the budget's token limits have left,
  * `budgetTokenCut`: a completion that ends at a cap the budget put below what the call asked, finish
  * reason `length`, was cut mid-way by the budget: it is recorded and charged but not returned, a `note`
  * says so, and the call stops by that limit, `tokens` or `completion-tokens`; one that ends at the call's
- * own `maxTokens` is returned as any); each completion is recorded as a `generation` event under
- * `parentId` (the call's usage on the first); log-probability sums and means are computed. An abort or a
- * passed deadline during the call is not an error: it comes back as the budget's stop reason. What the call had done by then is
- * charged and recorded all the same, as far as the backend tells it (in its result, or through
- * `CallOptions.onAborted` before it rejects): tokens generated up to the abort and prompts read, its
- * completions cut there recorded with finish reason `abort` but not returned, those that had finished
- * returned; a count the backend cannot tell makes the run's unknown, and a `note` says so. The call is an
- * OpenTelemetry client span (`withGenerationSpan`), child of the active span.
+ * own `maxTokens` is returned as any; a `budgetShare` caps it the same way); while the call is in flight it
+ * holds its plan's calls and prompt tokens and its completions' `maxTokens` (`Budget.reserve`), so that
+ * calls started beside it are sized against what it may spend; each completion is recorded as a
+ * `generation` event under `parentId` (the call's usage on the first); log-probability sums and means
+ * are computed. An abort or a passed deadline during the call is not an error: it comes back as the
+ * budget's stop reason. What the call had done by then is charged and recorded all the same, as far as
+ * the backend tells it (in its result, or through `CallOptions.onAborted` before it rejects): tokens
+ * generated up to the abort and prompts read, its completions cut there recorded with finish reason
+ * `abort` but not returned, those that had finished returned; a call cut before any completion began
+ * (sent, its stream not started) is recorded as one `generation` with no text, finish reason `abort` and
+ * the call's usage, so that the trace accounts for every call charged (`usageByModel`); a count the
+ * backend cannot tell makes the run's unknown, and a `note` says so. The call is an OpenTelemetry client
+ * span (`withGenerationSpan`), child of the active span.
  *
  * @throws CapabilityError when the backend lacks a capability in `requires`.
  * @throws BackendCallError when the backend returns no completions, or a usage without `calls` or with a
@@ -175,36 +190,42 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     returned: 0,
   });
 
-  let capabilities: BackendCapabilities | undefined;
   const { requires } = options;
   const required = [
     ...(requires?.capabilities ?? []),
     ...(options.watch === undefined ? [] : ["watchTokens" as const]),
   ];
-  for (const name of required) {
-    capabilities = await requireCapability(backend, name, requires?.requiredBy ?? "generateRecorded", {
-      signal,
-    });
+  let plan = typeof options.plan === "function" ? undefined : options.plan;
+  if (required.length > 0 || typeof options.plan === "function") {
+    // A run cut before the capabilities came (a first call's probe) makes no call: that is its stop.
+    const asked = await capabilitiesOrStop(context);
+    if (asked.stoppedBy !== undefined) return notMade(asked.stoppedBy);
+    const { capabilities } = asked;
+    for (const name of required) {
+      checkCapability(backend, capabilities, name, requires?.requiredBy ?? "generateRecorded");
+    }
+    if (typeof options.plan === "function") plan = options.plan(capabilities);
   }
-  const plan =
-    typeof options.plan === "function"
-      ? options.plan(capabilities ?? (await backend.capabilities({ signal })))
-      : options.plan;
   // Each completion generates a token at least (its `maxTokens` is never capped below 1): a call whose
-  // prompt leaves less than that for each is not started.
+  // prompt leaves less than that for each is not started. One with a share plans no more than it.
   const shortfall =
     plan === undefined
       ? undefined
       : budgetShortfall(budget, {
           ...plan,
-          completionTokensEach: Math.max(1, plan.completionTokensEach ?? 0),
+          completionTokensEach: Math.max(
+            1,
+            Math.min(plan.completionTokensEach ?? 0, options.budgetShare?.tokens ?? Number.POSITIVE_INFINITY),
+          ),
         });
   if (shortfall !== undefined) return notMade(shortfall);
 
   const merged = mergeSampling(context.sampling, options.sampling);
   // A budget-checked call asks for no more tokens than the budget has left for each of its completions.
   const lowered =
-    plan === undefined ? undefined : budgetTokenCut(budget, n, plan.promptTokens, merged.maxTokens);
+    plan === undefined
+      ? undefined
+      : budgetTokenCut(budget, n, plan.promptTokens, merged.maxTokens, options.budgetShare);
   const sampling = lowered === undefined ? merged : { ...merged, maxTokens: lowered.maxTokens };
   const request = {
     prompt,
@@ -232,6 +253,16 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   let result: GenerationResult;
   // Whether the run's abort (its deadline, a limit or the caller) ended the call.
   let aborted = false;
+  // In flight, the call holds what it may spend, so that calls started beside it are sized against that;
+  // released as it is charged (no wait in between) or fails.
+  const held =
+    plan === undefined
+      ? undefined
+      : reserveBudget(budget, {
+          calls: plan.calls ?? 0,
+          promptTokens: plan.promptTokens ?? 0,
+          completionTokens: n * (sampling.maxTokens ?? plan.completionTokensEach ?? 0),
+        });
   try {
     const described = backend.describe();
     const spanRequest = {
@@ -267,6 +298,8 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
       result = told;
       aborted = true;
     }
+  } finally {
+    held?.release();
   }
   const limits = budget.limits;
   const tokenLimited = limits.maxTotalTokens !== undefined || limits.maxCompletionTokens !== undefined;
@@ -288,6 +321,20 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   }
   if (result.completions.length === 0 && !aborted) {
     throw new BackendCallError(`${backend.describe().kind} backend returned no completions for n=${n}`);
+  }
+  if (result.completions.length === 0 && result.usage.calls > 0) {
+    // Cut before any completion began (a request sent, its stream not started): charged all the same, so
+    // it is recorded as one cut generation, with nothing written, that carries the call's usage.
+    tracer.record({
+      type: "generation",
+      parentId,
+      text: "",
+      finishReason: "abort",
+      completionTokens: result.usage.completionTokens,
+      model: result.model,
+      ...(options.step === undefined ? {} : { step: options.step }),
+      usage: result.usage,
+    });
   }
 
   // A backend that resolves on the run's abort (the embedded one) cuts completions there, as one that

@@ -3,6 +3,7 @@ export {
   type BudgetForcedSolutionOptions,
   budgetForcedSolution,
 } from "./budget-forced-solution.ts";
+export { type CapabilitiesOrStop, capabilitiesOrStop } from "./capabilities-or-stop.ts";
 export { continuationCapabilities, continuationPrompt } from "./continuation-prompt.ts";
 export {
   type ContinueSolutionOptions,

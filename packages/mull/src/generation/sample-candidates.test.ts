@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
+import {
+  createOpenAICompatibleBackend,
+  type OpenAICompatibleBackend,
+} from "../backends/openai-compatible/index.ts";
 import { manualClock, seededRng } from "../runtime/index.ts";
 import { configRefusal } from "../runtime/rejection.test-support.ts";
 import type { AnswerFormat, Backend, BudgetLimits, StrategyContext } from "../spec/index.ts";
-import { createScriptedBackend, testStrategyContext } from "../testing/index.ts";
+import { createScriptedBackend, startFakeOpenAIServer, testStrategyContext } from "../testing/index.ts";
 import { characterTokensBackend } from "./character-tokens-backend.test-support.ts";
 import { defaultPromptTemplate } from "./default-prompt-template.ts";
 import { sampleCandidates } from "./sample-candidates.ts";
@@ -435,5 +439,55 @@ describe("sampleCandidates on a backend that charges the prompt once per complet
     expect(result.stoppedBy).toBe("complete");
     const spent = spentOf(context);
     expect(spent).toEqual({ promptTokens: 24, completionTokens: 24, calls: 3 });
+  });
+});
+
+describe("sampleCandidates on an HTTP backend cut while it probes the server", () => {
+  it("returns no candidates, stopped by the abort or the time limit, and sends no sampling request", async () => {
+    const server = await startFakeOpenAIServer({
+      handler: (request) => ({
+        choices: Array.from({ length: request.n }, () => "#### 4"),
+        // The capability probe (one token) is held; samples would be answered at once.
+        delivery: { headerDelayMilliseconds: request.body?.max_tokens === 1 ? 2_000 : 0 },
+      }),
+    });
+    const backends: OpenAICompatibleBackend[] = [];
+    const cold = () => {
+      const backend = createOpenAICompatibleBackend({ baseUrl: server.url, model: "fake-model" });
+      backends.push(backend);
+      return backend;
+    };
+    try {
+      const problem = { question: "2+2?", prompt: { kind: "text", text: "2+2?" } } as const;
+      const preaborted = contextFor(cold(), {}, { signal: AbortSignal.abort() });
+      expect(await sampleCandidates({ problem, n: 4, context: preaborted })).toEqual({
+        candidates: [],
+        stoppedBy: "abort",
+        usage: { promptTokens: 0, completionTokens: 0, calls: 0 },
+      });
+      expect(server.requests).toHaveLength(0);
+
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("the caller gave up")), 30);
+      const aborted = contextFor(cold(), {}, { signal: controller.signal });
+      expect(await sampleCandidates({ problem, n: 4, context: aborted })).toMatchObject({
+        candidates: [],
+        stoppedBy: "abort",
+      });
+
+      const clock = manualClock();
+      setTimeout(() => clock.advance(50), 30);
+      const timed = contextFor(cold(), { maxMilliseconds: 50 }, { clock });
+      expect(await sampleCandidates({ problem, n: 4, context: timed })).toMatchObject({
+        candidates: [],
+        stoppedBy: "time",
+      });
+      // The two probes, and no sample.
+      expect(server.requests.map((request) => request.body?.max_tokens)).toEqual([1, 1]);
+      expect(aborted.budget.spent().usage.calls + timed.budget.spent().usage.calls).toBe(0);
+    } finally {
+      await Promise.all(backends.map((backend) => backend.dispose()));
+      await server.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
+import { addUsage, budgetShortfall, type CompletionTokenCap, emptyUsage } from "../budget/index.ts";
 import { expecting, integerSchema, objectWithMethods, parseOptions } from "../runtime/index.ts";
 import type {
   Backend,
@@ -12,6 +12,7 @@ import type {
   TokenWatcher,
   Usage,
 } from "../spec/index.ts";
+import { capabilitiesOrStop } from "./capabilities-or-stop.ts";
 import { generateRecorded, type RecordedOutcome } from "./generate-recorded.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import { promptCharges } from "./prompt-charges.ts";
@@ -49,6 +50,12 @@ export interface SampleCandidatesOptions extends RecordedCallOptions {
    * at its next tokens, as without `cut`.
    */
   readonly cut?: AbortSignal | undefined;
+  /**
+   * This sampling's share of the tokens left, where the caller shares them among samplings it runs at once
+   * (`completionTokenCap` over all of them): no completion asks more, and one that runs into it was cut by
+   * the budget (`generateRecorded`'s `budgetShare`). Default none.
+   */
+  readonly budgetShare?: CompletionTokenCap | undefined;
 }
 
 const functionOption = (expected: string) =>
@@ -86,6 +93,17 @@ const sampleCandidatesOptions = z.strictObject({
   scoreTokens: functionOption("a function of a completion's tokens").optional(),
   watchCompletion: functionOption("a function that makes a token watcher").optional(),
   cut: z.instanceof(AbortSignal, { error: expecting("an AbortSignal") }).optional(),
+  budgetShare: z
+    .strictObject(
+      {
+        tokens: integerSchema({ minimum: 1 }),
+        limit: z.enum(["tokens", "completion-tokens"], {
+          error: expecting('"tokens" or "completion-tokens"'),
+        }),
+      },
+      { error: expecting("a token cap { tokens, limit }") },
+    )
+    .optional(),
 } satisfies Record<keyof SampleCandidatesOptions, unknown>);
 
 /** One call's watcher: a fresh completion watcher for each completion index, made on its first token. */
@@ -120,7 +138,8 @@ export interface SampleResult extends RecordedOutcome {
  * completion on a backend that charges it so, `promptPerCompletion`). A budget whose tokens left do not
  * hold the prompt and one generated token makes no call: it returns no candidates, stopped by `tokens`.
  * When the budget, the deadline or the caller's signal cuts it short it returns what it has, with the
- * reason in `stoppedBy`. A completion the budget cut mid-way (it ran into the `maxTokens` the budget
+ * reason in `stoppedBy`: a cut while the backend's capabilities were asked too (`capabilitiesOrStop`, a
+ * first call's probe), which returns no candidates. A completion the budget cut mid-way (it ran into the `maxTokens` the budget
  * lowered, see `generateRecorded`) is no candidate: it is charged and recorded, and the sampling stops by
  * that limit.
  * Each call passes a seed drawn from `context.rng`.
@@ -133,12 +152,14 @@ export interface SampleResult extends RecordedOutcome {
 export async function sampleCandidates(options: SampleCandidatesOptions): Promise<SampleResult> {
   parseOptions(sampleCandidatesOptions, options, "sampleCandidates");
   const { problem, n, context } = options;
-  const { backend, budget } = context;
+  const { budget } = context;
   const prompt = options.prompt ?? problem.prompt ?? context.promptTemplate(problem);
   const sampling = mergeSampling(context.sampling, options.sampling);
-  const capabilities = await backend.capabilities({ signal: context.signal });
   const candidates: Candidate[] = [];
   let usage: Usage = emptyUsage;
+  const asked = await capabilitiesOrStop(context);
+  if (asked.stoppedBy !== undefined) return { candidates, stoppedBy: asked.stoppedBy, usage };
+  const { capabilities } = asked;
   // Token estimates for sizing the next call, from what previous calls reported.
   let observedCompletions = 0;
   let observedCompletionTokens = 0;
@@ -200,6 +221,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
       // A call of several completions (one request with native `n`, or a fan-out that would lose the
       // siblings that had finished) is cut at its next tokens by the watcher instead.
       ...(options.cut === undefined || batch > 1 ? {} : { cut: options.cut }),
+      ...(options.budgetShare === undefined ? {} : { budgetShare: options.budgetShare }),
     });
     // A call cut short is charged what it did, and its completions that had finished still count.
     usage = addUsage(usage, call.usage);

@@ -1,3 +1,4 @@
+export { checkCapability, type RequirableCapability } from "./check-capability.ts";
 export {
   checkInteger,
   checkNumber,
@@ -37,7 +38,7 @@ export {
 export { issuePath, parseOptions } from "./parse-options.ts";
 export { type ReadApiKeyOptions, readApiKey } from "./read-api-key.ts";
 export { refuseEmptyPath } from "./refuse-empty-path.ts";
-export { type RequirableCapability, requireCapability } from "./require-capability.ts";
+export { requireCapability } from "./require-capability.ts";
 export { retryAfterMilliseconds } from "./retry-after.ts";
 export { seedFromText } from "./seed-from-text.ts";
 export { seededRng } from "./seeded-rng.ts";

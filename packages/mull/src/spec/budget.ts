@@ -11,7 +11,10 @@ export interface BudgetLimits {
   readonly maxCompletionTokens?: number | undefined;
   /** Backend generation calls (each completion of a fanned-out `n` counts once per request made). */
   readonly maxCalls?: number | undefined;
-  /** Calls to scorers and reward models. */
+  /**
+   * Calls to scorers and reward models: each invocation counts one, a programmatic check's too, or the
+   * calls it reports when it made more (an LLM judge's one per solution).
+   */
   readonly maxScoreCalls?: number | undefined;
   /** Wall time from the start of the run, in milliseconds. */
   readonly maxMilliseconds?: number | undefined;
@@ -49,9 +52,17 @@ export interface BudgetSpent {
   readonly costUsd: number | undefined;
 }
 
+/** What a call in flight holds of a budget (`Budget.reserve`); `release()` gives it back, once. */
+export interface BudgetReservation {
+  /** Gives the reservation back; a second call does nothing. */
+  release(): void;
+}
+
 /**
  * The budget of one run: limits plus what was spent. Strategies consult it before each action
- * (`exhausted()`), charge it after each call, and stop with its reason when it runs out.
+ * (`exhausted()`), charge it after each call, and stop with its reason when it runs out. Calls made at
+ * once hold what they may spend while they are in flight (`reserve`), so that each is sized against what
+ * the others may still spend, not only against what was charged.
  */
 export interface Budget {
   /** The limits it was made with (a nested run's budget has its parent's). */
@@ -69,6 +80,16 @@ export interface Budget {
   charge(usage: Usage): void;
   /** Records one or more scorer calls. */
   chargeScore(calls?: number): void;
+  /**
+   * Holds `usage` (a call's calls, its prompt tokens and the most tokens its completions may generate)
+   * as spent for sizing other calls (`budgetShortfall`, `completionTokenCap`) until it is released: a
+   * call takes it as it starts and releases it when it is charged or fails. It is not charged, and
+   * `spent()` and `exhausted()` do not count it. Optional: a budget without it sizes each call against
+   * what was charged only, so calls made at once may together pass a limit.
+   */
+  reserve?(usage: Usage): BudgetReservation;
+  /** What the reservations not yet released hold, summed; optional, with `reserve`. */
+  reserved?(): Usage;
   /** A signal that fires when the time limit passes or the caller aborts. */
   readonly signal: AbortSignal;
 }

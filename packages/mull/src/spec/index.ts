@@ -10,7 +10,14 @@ export type {
   TokenVerdict,
   TokenWatcher,
 } from "./backend.ts";
-export type { Budget, BudgetLimits, BudgetSpent, StopCondition, StopReason } from "./budget.ts";
+export type {
+  Budget,
+  BudgetLimits,
+  BudgetReservation,
+  BudgetSpent,
+  StopCondition,
+  StopReason,
+} from "./budget.ts";
 export type { Candidate } from "./candidate.ts";
 export type {
   ChatMessage,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
 import { labProblem } from "../lab/index.ts";
 import { seededRng } from "../runtime/index.ts";
 import type { Backend, BudgetLimits, StrategyContext } from "../spec/index.ts";
-import { createScriptedBackend, testStrategyContext } from "../testing/index.ts";
+import { createScriptedBackend, startFakeOpenAIServer, testStrategyContext } from "../testing/index.ts";
 import { extendEachOneStep } from "./extend-each-one-step.ts";
 import { createStepCostMeter } from "./step-cost-meter.ts";
 
@@ -55,5 +56,41 @@ describe("extendEachOneStep", () => {
     expect(wave.stoppedBy).toBe("completion-tokens");
     expect(context.budget.spent().usage.completionTokens).toBeLessThanOrEqual(30);
     expect(backend.calls.map((call) => call.request.n)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+});
+
+describe("extendEachOneStep on an HTTP backend", () => {
+  it("extends nothing, stopped by the abort, and asks the server nothing when the run was aborted before the wave", async () => {
+    const server = await startFakeOpenAIServer();
+    const paths: string[] = [];
+    const backend = createOpenAICompatibleBackend({
+      baseUrl: server.url,
+      model: "fake-model",
+      fetch: (input, init) => {
+        paths.push(new URL(String(input)).pathname);
+        return fetch(input, init);
+      },
+    });
+    try {
+      const context = testStrategyContext({ backend, signal: AbortSignal.abort(), parentId: "run" });
+      const wave = await extendEachOneStep({
+        problem,
+        partials: [
+          { steps: [], n: 2, parentId: "a" },
+          { steps: ["30+444=474"], n: 1, parentId: "b" },
+        ],
+        context,
+        meter: createStepCostMeter(),
+      });
+      expect(wave).toEqual({
+        extensions: [[], []],
+        stoppedBy: "abort",
+        usage: { promptTokens: 0, completionTokens: 0, calls: 0 },
+      });
+      expect(paths).toEqual([]);
+    } finally {
+      await backend.dispose();
+      await server.close();
+    }
   });
 });

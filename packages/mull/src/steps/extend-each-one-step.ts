@@ -1,5 +1,16 @@
-import { addUsage, budgetShortfall, emptyUsage } from "../budget/index.ts";
-import { promptCharacters, type RecordedCallOptions, type RecordedOutcome } from "../generation/index.ts";
+import {
+  addUsage,
+  budgetShortfall,
+  type CompletionTokenCap,
+  completionTokenCap,
+  emptyUsage,
+} from "../budget/index.ts";
+import {
+  capabilitiesOrStop,
+  promptCharacters,
+  type RecordedCallOptions,
+  type RecordedOutcome,
+} from "../generation/index.ts";
 import type { Problem, Prompt, SamplingSettings, StopReason } from "../spec/index.ts";
 import { type ExtendOneStepResult, extendOneStep, type StepExtension } from "./extend-one-step.ts";
 import type { StepCostMeter } from "./step-cost-meter.ts";
@@ -45,8 +56,11 @@ export interface ExtendEachOneStepResult extends RecordedOutcome {
  * Extends several partial solutions by one step each, concurrently (a batching backend evaluates them
  * together), as one wave sized to the budget: only as many partials as the budget affords are started,
  * by the meter's estimate of a step's cost; when nothing has been measured yet under a token limit, the
- * first partial goes alone to measure. Partials left out get no extensions and `stoppedBy` names the
- * limit. Seeds are drawn from `context.rng` in the order of the partials, so a run is reproducible.
+ * first partial goes alone to measure; the partials started together share the tokens left (a step that
+ * runs into its share was cut by the budget). Partials left out get no extensions and `stoppedBy` names the
+ * limit; a run cut before the wave starts (while the backend's capabilities were asked,
+ * `capabilitiesOrStop`) extends none. Seeds are drawn from `context.rng` in the order of the partials, so a
+ * run is reproducible.
  *
  * @example
  * const meter = createStepCostMeter();
@@ -61,10 +75,14 @@ export async function extendEachOneStep(options: ExtendEachOneStepOptions): Prom
   const { problem, partials, context, meter } = options;
   const format = options.format ?? defaultStepFormat;
   const base = options.prompt ?? problem.prompt ?? context.promptTemplate(problem);
-  const capabilities = await context.backend.capabilities({ signal: context.signal });
+  const asked = await capabilitiesOrStop(context);
+  if (asked.stoppedBy !== undefined) {
+    return { extensions: partials.map(() => []), stoppedBy: asked.stoppedBy, usage: emptyUsage };
+  }
+  const { capabilities } = asked;
   const results: ExtendOneStepResult[] = [];
   let stoppedBy: StopReason = "complete";
-  const extend = (partial: PartialToExtend, seed: number) =>
+  const extend = (partial: PartialToExtend, seed: number, share: CompletionTokenCap | undefined) =>
     extendOneStep({
       problem,
       steps: partial.steps,
@@ -77,6 +95,7 @@ export async function extendEachOneStep(options: ExtendEachOneStepOptions): Prom
       meter,
       prompt: base,
       seed,
+      budgetShare: share,
     });
   const limits = context.budget.limits;
   const tokenLimited = limits.maxTotalTokens !== undefined || limits.maxCompletionTokens !== undefined;
@@ -118,9 +137,13 @@ export async function extendEachOneStep(options: ExtendEachOneStepOptions): Prom
       stoppedBy = shortfall;
       break;
     }
+    // The partials started together share the tokens left, as the completions of one call would: the
+    // first to start does not take what the others were sized by.
+    const sized = planFor(count);
+    const share = completionTokenCap(context.budget, sized.completions, sized.promptTokens);
     const seeds = remaining.slice(0, count).map(() => context.rng.nextSeed());
     const wave = await Promise.all(
-      remaining.slice(0, count).map((partial, index) => extend(partial, seeds[index]!)),
+      remaining.slice(0, count).map((partial, index) => extend(partial, seeds[index]!, share)),
     );
     results.push(...wave);
     next += count;

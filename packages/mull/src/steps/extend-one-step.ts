@@ -1,3 +1,4 @@
+import type { CompletionTokenCap } from "../budget/index.ts";
 import {
   generateRecorded,
   mergeSampling,
@@ -47,6 +48,11 @@ export interface ExtendOneStepOptions extends RecordedCallOptions {
    * step comes back with finish reason `cut` and the tokens generated up to the cut counted.
    */
   readonly watch?: TokenWatcher | undefined;
+  /**
+   * This call's share of the tokens left, where the caller shares them among calls it runs at once
+   * (`generateRecorded`'s `budgetShare`): no step asks more, and one that runs into it was cut by the budget.
+   */
+  readonly budgetShare?: CompletionTokenCap | undefined;
 }
 
 /** One sampled next step of a partial solution. */
@@ -148,6 +154,7 @@ export async function extendOneStep(options: ExtendOneStepOptions): Promise<Exte
       stop: [format.delimiter, ...(sampling.stop ?? []).filter((stop) => stop !== format.delimiter)],
     },
     requires: stepCapabilities(prompt),
+    budgetShare: options.budgetShare,
     plan: (capabilities) => {
       planned = capabilities;
       const calls = capabilities.n ? 1 : n;

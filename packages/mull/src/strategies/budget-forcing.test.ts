@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CapabilityError, ConfigError } from "../errors/index.ts";
+import { BudgetExhaustedError, CapabilityError, ConfigError } from "../errors/index.ts";
 import { manualClock } from "../runtime/index.ts";
 import { solve } from "../solve.ts";
-import type { Problem, ThinkingCues } from "../spec/index.ts";
+import type { Problem, ThinkingCues, Usage } from "../spec/index.ts";
 import { createScriptedBackend, scriptedThinking } from "../testing/index.ts";
 import { budgetForcing } from "./budget-forcing.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
@@ -90,7 +90,7 @@ describe("budgetForcing", () => {
     expect(result.usage.completionTokens).toBe(3 * (3 + 1));
   });
 
-  it("past its deadline after the thinking, answers with what the thinking says, marked partial", async () => {
+  it("past its deadline between the thinking cut at T and its forced answer, answers nothing", async () => {
     const clock = manualClock();
     const backend = createScriptedBackend({
       respond: scriptedThinking({
@@ -102,7 +102,7 @@ describe("budgetForcing", () => {
       // The thinking call takes the whole second: no forced answer is asked for after it.
       onCall: () => clock.advance(1000),
     });
-    const result = await solve({
+    const error = await solve({
       problem,
       strategy: "force@3",
       backend,
@@ -110,25 +110,30 @@ describe("budgetForcing", () => {
       seed: 1,
       clock,
       budget: { maxMilliseconds: 1000 },
-    });
+    }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    // Its thinking, cut at T mid-way through "42+5=47", is no sample: it would answer what it had not
+    // finished writing.
     expect(backend.calls).toHaveLength(1);
-    expect(result).toMatchObject({ stoppedBy: "time", partial: true });
-    expect(result.candidates[0]).toMatchObject({ text: "\na 12+30=42 42+5=47", completionTokens: 3 });
-    expect(result.usage.completionTokens).toBe(3);
-    // Not the "44" a forced answer would have given: the answer its thinking reached, 42+5=47.
-    expect(result.answer).toBe("47");
+    expect(BudgetExhaustedError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: "time", spent: { usage: { completionTokens: 3, calls: 1 } } });
   });
 
-  it("force@NxT past its deadline votes with the answers it forced and the thinking of the rest", async () => {
+  it("force@NxT past its deadline votes with the traces it made answer, not the thinking of the rest", async () => {
     const clock = manualClock();
+    const thinking = scriptedThinking({
+      prompt: promptText,
+      traces,
+      answerCue: thinkingCues.answerCue,
+      answer: () => "46",
+    });
     const backend = createScriptedBackend({
-      respond: scriptedThinking({
-        prompt: promptText,
-        traces,
-        answerCue: thinkingCues.answerCue,
-        answer: () => "46",
-      }),
-      onCall: () => clock.advance(300),
+      // Calls 0–2 think, 3–5 answer: the third trace's answer stalls, and the clock passes the deadline.
+      respond: (request, index, rng) =>
+        index === 5 ? { text: "46", stallAfterTokens: 0 } : thinking(request, index, rng),
+      onCall: (_request, index) => clock.advance(index === 5 ? 100 : 10),
     });
     const result = await solve({
       problem,
@@ -137,16 +142,16 @@ describe("budgetForcing", () => {
       thinkingCues,
       seed: 1,
       clock,
-      budget: { maxMilliseconds: 1000 },
+      budget: { maxMilliseconds: 100 },
     });
-    // The three thinking calls start at 0, 300 and 600 ms and the first forced answer at 900 ms; it is
-    // still in flight at 1,200 ms when the deadline passes, so it is cut and not charged, and the other
-    // two traces are not made to answer. Each trace answers what its thinking reached.
-    expect(backend.calls).toHaveLength(4);
-    expect(result).toMatchObject({ stoppedBy: "time", partial: true, answer: "47" });
-    expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["47", "46", "47"]);
-    expect(result.votes).toEqual({ "47": 2, "46": 1 });
-    expect(result.usage).toMatchObject({ completionTokens: 3 * 3, calls: 3 });
+    // The third trace's thinking, cut at T on "42+5=47", never got its answer: it does not vote 47.
+    expect(backend.calls).toHaveLength(6);
+    expect(result).toMatchObject({ stoppedBy: "time", partial: true, answer: "46" });
+    expect(result.candidates.map((candidate) => candidate.text)).toEqual([
+      "\na 12+30=42 42+5=47\n#### 46",
+      "\nb 12+30=42 42+5=46\n#### 46",
+    ]);
+    expect(result.votes).toEqual({ "46": 2 });
   });
 
   it("extend@MwE appends the continue cue to a trace that ends before M tokens, at most E times", async () => {
@@ -234,5 +239,116 @@ describe("budgetForcing", () => {
     // Six calls of at most 3 + 20 + 5k tokens read, 20 written.
     expect(worstCase).toBe(6 * 3 + 5 * 20 + 5 * 15 + 20);
     expect(spent).toBeLessThanOrEqual(worstCase ?? 0);
+  });
+});
+
+describe("budgetForcing under a budget", () => {
+  // Every trace thinks 3 word tokens at T = 3 on a 3-token prompt, then its answer call reads 7 and writes 1.
+  const totalOf = (usage: Usage) => (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0);
+
+  it("runs traces side by side within every limit, and every trace that votes answered", async () => {
+    for (const [limits, spentOf, limit] of [
+      [{ maxCalls: 2 }, (usage: Usage) => usage.calls, 2],
+      [{ maxCalls: 5 }, (usage: Usage) => usage.calls, 5],
+      [{ maxTotalTokens: 40 }, totalOf, 40],
+      [{ maxTotalTokens: 120 }, totalOf, 120],
+      [{ maxCompletionTokens: 40 }, (usage: Usage) => usage.completionTokens ?? 0, 40],
+    ] as const) {
+      const backend = createScriptedBackend({
+        respond: scriptedThinking({
+          prompt: promptText,
+          traces,
+          answerCue: thinkingCues.answerCue,
+          answer: () => "44",
+        }),
+        delayMilliseconds: 2,
+      });
+      const result = await solve({
+        problem,
+        strategy: "force@3x3",
+        backend,
+        thinkingCues,
+        seed: 1,
+        budget: limits,
+      });
+      const label = JSON.stringify(limits);
+      expect(spentOf(result.usage), label).toBeLessThanOrEqual(limit);
+      expect(result.candidates.length, label).toBeGreaterThan(0);
+      for (const candidate of result.candidates) {
+        expect(candidate.text, label).toMatch(/\n#### 44$/);
+        expect(candidate.answer, label).toBe("44");
+      }
+      // Whole traces only: two calls each.
+      expect(result.usage.calls, label).toBe(2 * result.candidates.length);
+    }
+  });
+
+  it("starts only as many traces at once as whole traces fit, and more as those end and leave room", async () => {
+    const backend = createScriptedBackend({
+      respond: scriptedThinking({
+        prompt: promptText,
+        traces,
+        answerCue: thinkingCues.answerCue,
+        answer: () => "44",
+      }),
+      delayMilliseconds: 2,
+    });
+    const result = await solve({
+      problem,
+      strategy: "force@3x3",
+      backend,
+      thinkingCues,
+      seed: 1,
+      budget: { maxCalls: 5 },
+    });
+    // Two calls a trace: two traces fit at once, the third does not.
+    expect(result).toMatchObject({ stoppedBy: "calls", partial: true });
+    expect(result.candidates).toHaveLength(2);
+    expect(backend.calls).toHaveLength(4);
+  });
+
+  it("gives no answer from a thinking cut at T that the budget kept from answering", async () => {
+    const backend = backendFor("44");
+    const error = await solve({
+      problem,
+      strategy: "force@3",
+      backend,
+      thinkingCues,
+      budget: { maxCalls: 1 },
+    }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    // "\na 12+30=42 42+5=47" was cut mid-way: reading 47 from it would answer from a solution not finished.
+    expect(backend.calls).toHaveLength(1);
+    expect(BudgetExhaustedError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: "calls", spent: { usage: { calls: 1 } } });
+  });
+
+  it("makes its thinking call at what the budget leaves when maxTokens is more, and answers from a trace that fits", async () => {
+    // The prompt's 15 characters are estimated at 4 tokens; a forced solution keeps 32 for its answer.
+    for (const [strategy, budget, asked] of [
+      ["force@100", { maxTotalTokens: 40 }, 36],
+      ["force@100", { maxCompletionTokens: 40 }, 40],
+      ["extend@4w2", { maxTotalTokens: 12 }, 8],
+      ["extend@4w2", { maxCompletionTokens: 6 }, 6],
+    ] as const) {
+      const backend = backendFor("44");
+      const result = await solve({
+        problem,
+        strategy,
+        backend,
+        thinkingCues,
+        sampling: { maxTokens: 100 },
+        budget,
+      });
+      const label = `${strategy} ${JSON.stringify(budget)}`;
+      // The 5-token trace ends on its own within what was left, and needs no forced answer.
+      expect(
+        backend.calls.map((call) => call.request.maxTokens),
+        label,
+      ).toEqual([asked]);
+      expect(result, label).toMatchObject({ answer: "47", stoppedBy: "complete", partial: false });
+    }
   });
 });

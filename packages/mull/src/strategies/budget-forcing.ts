@@ -1,12 +1,14 @@
 import { z } from "zod";
+import { affordableWorkers, type WorkerCost } from "../budget/index.ts";
 import { ConfigError } from "../errors/index.ts";
-import { budgetForcedSolution, resolveThinkingCues } from "../generation/index.ts";
+import { budgetForcedSolution, promptTokens, resolveThinkingCues } from "../generation/index.ts";
 import { checkInteger } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
 import type { Candidate, CostRequest, SamplingStrategy, ThinkingCues } from "../spec/index.ts";
 import { cueTokensAtMost } from "./cue-tokens.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import { checkedByFactory, temperatureOption, textOption } from "./option-schemas.ts";
+import { runBudgetedWorkers } from "./run-budgeted-workers.ts";
 import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -43,33 +45,50 @@ const budgetForcingOptions = z.strictObject({
 
 const defaultAnswerTokens = 32;
 
-/** What one budget-forced trace is bounded by, for `traceWorstCase`. */
+/** What one budget-forced trace is bounded by, for `traceWorstCost`. */
 interface TraceLimits {
   /** T, when the answer is forced after it. */
   readonly cap: number | undefined;
   /** E: continue cues at most. */
   readonly maxWaits: number;
+  /** Most tokens of a forced answer. */
   readonly answerTokens: number;
 }
 
 /**
- * The most tokens one budget-forced trace (`budgetForcedSolution`) spends on `request`: up to E + 1
- * thinking calls, the first reading the prompt and each later one re-reading the prompt and all the trace
- * wrote (its thinking, at most T or the run's `maxTokens`, and the k continue cues appended so far), the
- * thinking itself, and with a cap one forced answer's call (the trace, its E cues and the answer cue read,
- * `answerTokens` written).
+ * The most one budget-forced trace (`budgetForcedSolution`) spends, with a `promptTokens` prompt and a run
+ * whose samples take at most `maxTokens`: up to E + 1 thinking calls, the first reading the prompt and each
+ * later one re-reading the prompt and all the trace wrote (its thinking, at most T or `maxTokens`, and the
+ * k continue cues appended so far), the thinking itself, and with a cap one forced answer's call (the
+ * trace, its E cues and the answer cue read, `answerTokens` written). Without T or `maxTokens` the
+ * thinking's length is unknown: its tokens are left out, and so are the generated tokens.
  */
-function traceWorstCase(limits: TraceLimits, cues: ThinkingCues, request: CostRequest): number {
+function traceWorstCost(
+  limits: TraceLimits,
+  cues: ThinkingCues,
+  promptTokens: number,
+  maxTokens: number | undefined,
+): WorkerCost {
   const { cap, maxWaits, answerTokens } = limits;
-  const prompt = request.promptTokens;
-  const thinking = cap ?? request.maxTokens;
+  const thinking = cap ?? maxTokens;
   const continueCue = cueTokensAtMost(cues.continueCue);
-  const reads = (maxWaits + 1) * prompt + maxWaits * thinking + (continueCue * maxWaits * (maxWaits + 1)) / 2;
-  const forced =
-    cap === undefined
-      ? 0
-      : prompt + thinking + maxWaits * continueCue + cueTokensAtMost(cues.answerCue) + answerTokens;
-  return reads + thinking + forced;
+  const rereads =
+    (maxWaits + 1) * promptTokens +
+    maxWaits * (thinking ?? 0) +
+    (continueCue * maxWaits * (maxWaits + 1)) / 2;
+  const forcedRead =
+    cap === undefined ? 0 : promptTokens + cap + maxWaits * continueCue + cueTokensAtMost(cues.answerCue);
+  return {
+    calls: maxWaits + 1 + (cap === undefined ? 0 : 1),
+    promptTokens: rereads + forcedRead,
+    completionTokens: thinking === undefined ? undefined : thinking + (cap === undefined ? 0 : answerTokens),
+  };
+}
+
+/** The most tokens one budget-forced trace spends on `request` (`traceWorstCost`, read and written). */
+function traceWorstCase(limits: TraceLimits, cues: ThinkingCues, request: CostRequest): number {
+  const cost = traceWorstCost(limits, cues, request.promptTokens, request.maxTokens);
+  return cost.promptTokens + (cost.completionTokens ?? 0);
 }
 
 function strategyName(
@@ -93,9 +112,13 @@ function strategyName(
  * trace's answer). Every continue cue costs a call that re-reads the whole trace, which its declared worst
  * case (`worstCaseTokens`) counts. The cues come from the options, else the run's context (the model's profile), else
  * `defaultThinkingCues`. Needs a backend that continues a prefix: `completion` for text prompts,
- * `continuePrefix` for chat prompts (`CapabilityError` otherwise). When the budget, the deadline or an
- * abort stops it, the traces that answered vote (the run is `partial`). Named `force@T`, `force@NxT`,
- * `extend@MwE`.
+ * `continuePrefix` for chat prompts (`CapabilityError` otherwise). Under a budget, only as many traces
+ * run at once as it affords at their worst case (`affordableWorkers`), and more start as those end and
+ * leave room, so traces in flight never take the room another needs for its forced answer; a budget
+ * below one trace's worst case still runs one, as far as it goes. When the budget, the deadline or an
+ * abort stops it, the traces that answered vote (the run is `partial`): a trace cut at T that could not
+ * be made to answer gives no answer, as a solution cut mid-way is no sample, and when none answered it
+ * throws `BudgetExhaustedError`. Named `force@T`, `force@NxT`, `extend@MwE`.
  *
  * @throws ConfigError for an unknown option, a cue that is not a string, a `temperature` below 0, when
  * neither `maxThinkingTokens` nor `minThinkingTokens` is given, or a count is not a positive integer.
@@ -151,26 +174,52 @@ export function budgetForcing(options: BudgetForcingOptions): SamplingStrategy {
       // Each trace's seeds come from one drawn here, in order, so the run does not depend on which call
       // of which trace returns first.
       const seeds = Array.from({ length: n }, () => context.rng.nextSeed());
-      const traces = await Promise.all(
-        seeds.map((seed) =>
-          budgetForcedSolution({
-            context,
-            prompt,
-            maxThinkingTokens: cap,
-            minThinkingTokens: minimum,
-            maxWaits,
-            answerTokens,
-            cues,
-            seed,
-            sampling: { temperature },
-            requiredBy: name,
-          }),
-        ),
+      const promptEach = (await promptTokens(context, prompt)).tokens;
+      const worst = traceWorstCost(
+        { cap, maxWaits, answerTokens },
+        cues,
+        promptEach,
+        context.sampling.maxTokens,
       );
+      const affordable = (started: number) => {
+        const fit = affordableWorkers(context.budget, n - started, worst);
+        if (fit.count > 0 || started > 0) return fit;
+        // Below one trace's worst case: one trace still goes, as far as the budget lets it (its first call
+        // needs the prompt, a token and the forced answer's tokens).
+        const first = {
+          calls: 1,
+          promptTokens: promptEach,
+          completionTokens: 1 + (cap === undefined ? 0 : answerTokens),
+        };
+        const one = affordableWorkers(context.budget, 1, first);
+        return { count: one.count, shortfall: one.shortfall ?? fit.shortfall };
+      };
+      const { settled, shortfall } = await runBudgetedWorkers({
+        wanted: n,
+        affordable,
+        startWave: (count, first) =>
+          seeds.slice(first, first + count).map((seed) =>
+            budgetForcedSolution({
+              context,
+              prompt,
+              maxThinkingTokens: cap,
+              minThinkingTokens: minimum,
+              maxWaits,
+              answerTokens,
+              cues,
+              seed,
+              sampling: { temperature },
+              requiredBy: name,
+            }),
+          ),
+      });
+      const failure = settled.find((outcome) => outcome.status === "rejected");
+      if (failure !== undefined) throw failure.reason;
+      const traces = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
       const candidates = traces
         .map((trace) => trace.candidate)
         .filter((candidate): candidate is Candidate => candidate !== undefined);
-      const stoppedBy = firstStop(...traces.map((trace) => trace.stoppedBy));
+      const stoppedBy = firstStop(...traces.map((trace) => trace.stoppedBy), shortfall ?? "complete");
       requireSomething(candidates.length, stoppedBy);
       const result = select(candidates, context);
       return { answer: result.answer, best: result.best, candidates, votes: result.tally, stoppedBy };

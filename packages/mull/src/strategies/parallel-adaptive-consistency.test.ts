@@ -3,6 +3,7 @@ import { createOpenAICompatibleBackend } from "../backends/openai-compatible/ind
 import { CapabilityError, ConfigError } from "../errors/index.ts";
 import { seededRng } from "../runtime/index.ts";
 import { solve } from "../solve.ts";
+import type { Usage } from "../spec/index.ts";
 import { type FakeOpenAIRequest, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { createLockstepBackend } from "../testing/lockstep-backend.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
@@ -153,5 +154,80 @@ describe("parallelAdaptiveConsistency", () => {
     expect(() => parallelAdaptiveConsistency({ n: 4, quorum: 5 })).toThrow(/quorum/);
     expect(() => parallelAdaptiveConsistency({ n: 0 })).toThrow(/n/);
     expect(parallelAdaptiveConsistency({ n: 24, quorum: 12, threshold: 0.9 }).name).toBe("pasc@24f12t0.9");
+  });
+});
+
+describe("parallelAdaptiveConsistency under a budget", () => {
+  // A one-token prompt, as the lockstep backend reports every prompt; six word tokens a trace.
+  const problem = { question: "q", prompt: { kind: "text", text: "q" } } as const;
+  const traces = [trace(6, "7"), trace(6, "7"), trace(6, "9"), trace(6, "7")];
+
+  it("starts no more traces than maxCalls allows, and stops by it", async () => {
+    const backend = createLockstepBackend({ traces });
+    const result = await solve({
+      problem,
+      strategy: "pasc@4",
+      backend,
+      seed: 1,
+      budget: { maxCalls: 1 },
+    });
+    expect(backend.generated).toEqual([6]);
+    expect(result).toMatchObject({ answer: "7", stoppedBy: "calls", partial: true });
+    expect(result.usage.calls).toBe(1);
+  });
+
+  it("stays within every limit with traces in flight together, and only finished traces vote", async () => {
+    for (const [limits, spentOf, limit] of [
+      [{ maxCalls: 3 }, (usage: Usage) => usage.calls, 3],
+      [
+        { maxTotalTokens: 20 },
+        (usage: Usage) => (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0),
+        20,
+      ],
+      [{ maxCompletionTokens: 15 }, (usage: Usage) => usage.completionTokens ?? 0, 15],
+    ] as const) {
+      for (const strategy of ["pasc@4", "pasc@8"]) {
+        const backend = createLockstepBackend({ traces });
+        const result = await solve({
+          problem,
+          strategy,
+          backend,
+          seed: 1,
+          budget: limits,
+          sampling: { maxTokens: 6 },
+        });
+        expect(spentOf(result.usage), `${strategy} ${JSON.stringify(limits)}`).toBeLessThanOrEqual(limit);
+        expect(result.partial).toBe(true);
+        const voters = Object.values(result.votes ?? {}).reduce((sum, count) => sum + count, 0);
+        expect(voters).toBe(
+          result.candidates.filter((candidate) => candidate.finishReason === "stop").length,
+        );
+        expect(voters).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("shares the tokens left among the traces it starts together, so a tight budget still finishes some", async () => {
+    // A backend that honours maxTokens. maxTokens unknown: one trace goes first to measure, with all 20
+    // tokens; at its 6, two more fit the 14 left and share them, 7 each; the third trace, longer, runs
+    // into its share: cut by the budget, it does not vote.
+    const backend = createScriptedBackend({
+      responses: [trace(6, "7"), trace(6, "7"), trace(9, "9")],
+      delayMilliseconds: 2,
+    });
+    const result = await solve({
+      problem,
+      strategy: "pasc@4",
+      backend,
+      seed: 1,
+      budget: { maxCompletionTokens: 20 },
+    });
+    expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([20, 7, 7]);
+    expect(result.candidates.map((candidate) => [candidate.answer, candidate.finishReason])).toEqual([
+      ["7", "stop"],
+      ["7", "stop"],
+    ]);
+    expect(result).toMatchObject({ stoppedBy: "completion-tokens", partial: true, answer: "7" });
+    expect(result.usage.completionTokens).toBe(6 + 6 + 7);
   });
 });

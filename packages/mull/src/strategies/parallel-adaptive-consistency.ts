@@ -1,17 +1,20 @@
 import { z } from "zod";
 import {
   adaptiveConsistencyReached,
+  affordableWorkers,
   candidatesReached,
   checkStopConditions,
+  completionTokenCap,
   type RunProgress,
 } from "../budget/index.ts";
-import { sampleCandidates } from "../generation/index.ts";
+import { promptTokens, sampleCandidates } from "../generation/index.ts";
 import { checkInteger, checkNumber, requireCapability } from "../runtime/index.ts";
 import { majorityVote, tallyAnswers } from "../selection/index.ts";
 import type { Candidate, StopCondition, StopReason, Strategy } from "../spec/index.ts";
 import { defaultAdaptiveThreshold } from "./adaptive-consistency.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
+import { runBudgetedWorkers } from "./run-budgeted-workers.ts";
 import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -57,9 +60,17 @@ const parallelAdaptiveConsistencyOptions = z.strictObject({
  * than sequential Adaptive-Consistency (`mull replay`, README). Traces that finish in the same step all
  * vote, in the order their calls return.
  *
+ * Under a budget, only as many traces start at once as it affords (`affordableWorkers`: a call each, the
+ * prompt and `maxTokens` each, or once traces have finished, their mean length), and each time one ends,
+ * as many more as then fit, until W have started or the vote is decided; the tokens left are shared among
+ * the traces started together (`completionTokenCap` over them), so a trace that runs into its share was
+ * cut by the budget and does not vote. Before anything is measured, a budget too small for one trace of
+ * `maxTokens` starts one with what is left, as a first sample does (`sampleCandidates`). Every call holds
+ * what it may spend while in flight (`generateRecorded`), so the traces together stay within every limit;
+ * those the budget kept from starting make the run stop by that limit (it is `partial`).
+ *
  * Needs a backend that can watch tokens (`watchTokens`; `CapabilityError` otherwise), since cutting the
- * traces still running is where the saving is. Each trace's call is sized against the budget on its own,
- * so W traces in flight can together pass a token limit by up to W − 1 traces' worth.
+ * traces still running is where the saving is.
  *
  * @throws CapabilityError when the backend cannot watch tokens.
  * @throws ConfigError for an unknown option, a `temperature` below 0, or when `n`, `quorum` or
@@ -121,24 +132,57 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
         condition = checkStopConditions(conditions, progress);
         if (condition !== undefined) decided.abort(new Error(`${name}: decided (${condition})`));
       };
-      const traces = Array.from({ length: n }, () =>
-        sampleCandidates({
-          problem,
-          n: 1,
-          context,
-          sampling: { temperature },
-          watchCompletion: cutWhenSettled,
-          cut: decided.signal,
-        }).then((sample) => {
-          for (const candidate of sample.candidates) join(candidate);
-          return sample.stoppedBy;
-        }),
-      );
-      const settled = await Promise.allSettled(traces);
+      const { budget } = context;
+      const prompt = problem.prompt ?? context.promptTemplate(problem);
+      const tokenLimited =
+        budget.limits.maxTotalTokens !== undefined || budget.limits.maxCompletionTokens !== undefined;
+      // A single-completion call charges its prompt once, on any backend.
+      const promptEach = tokenLimited ? (await promptTokens(context, prompt)).tokens : 0;
+      const maxTokens = context.sampling.maxTokens;
+      // Traces of the vote so far: how long a trace runs, for sizing the next ones.
+      const measured = () => finished.filter((candidate) => candidate.completionTokens !== undefined);
+      const affordable = (started: number) => {
+        const lengths = measured().map((candidate) => candidate.completionTokens ?? 0);
+        const estimate =
+          lengths.length > 0 ? lengths.reduce((sum, tokens) => sum + tokens, 0) / lengths.length : maxTokens;
+        const cost = { calls: 1, promptTokens: promptEach, completionTokens: estimate };
+        const fit = affordableWorkers(budget, n - started, cost);
+        const firstUnsized = tokenLimited && started === 0 && (estimate === undefined || fit.count === 0);
+        if (!firstUnsized) return fit;
+        // Nothing measured, and `maxTokens` unknown or more than is left: one trace first, with what is
+        // left, as a first sample goes alone to measure.
+        const one = affordableWorkers(budget, 1, { ...cost, completionTokens: 1 });
+        return { count: one.count, shortfall: one.shortfall ?? fit.shortfall };
+      };
+      const startWave = (count: number): Promise<StopReason>[] => {
+        // The traces started together share the tokens left, as the completions of one call would.
+        const share = completionTokenCap(budget, count, count * promptEach);
+        return Array.from({ length: count }, () =>
+          sampleCandidates({
+            problem,
+            prompt,
+            n: 1,
+            context,
+            sampling: { temperature },
+            watchCompletion: cutWhenSettled,
+            cut: decided.signal,
+            ...(share === undefined ? {} : { budgetShare: share }),
+          }).then((sample) => {
+            for (const candidate of sample.candidates) join(candidate);
+            return sample.stoppedBy;
+          }),
+        );
+      };
+      const { settled, shortfall } = await runBudgetedWorkers({
+        wanted: n,
+        affordable,
+        startWave,
+        stop: () => condition !== undefined,
+      });
       const failure = settled.find((outcome) => outcome.status === "rejected");
       if (failure !== undefined && finished.length === 0) throw failure.reason;
       const reasons = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
-      const stoppedBy = condition ?? firstStop(...reasons);
+      const stoppedBy = condition ?? firstStop(...reasons, shortfall ?? "complete");
       requireSomething(finished.length, stoppedBy);
       const result = select(finished, context);
       return { answer: result.answer, best: result.best, candidates: all, votes: result.tally, stoppedBy };

@@ -30,6 +30,8 @@ export interface CapabilityState {
   /**
    * The capabilities: derived from the endpoint, then probed, then given in the options, then learned
    * from answers. Probes once when the options leave something open; concurrent callers share the probe.
+   * Once known they are answered whatever `signal` says; until then an aborted `signal` rejects with its
+   * reason, before the probe is sent or as soon as it aborts (the shared probe goes on for the others).
    */
   capabilities(signal?: AbortSignal): Promise<BackendCapabilities>;
 }
@@ -146,8 +148,10 @@ export function createCapabilityState(settings: {
       }
     },
     async capabilities(signal) {
-      signal?.throwIfAborted();
+      // What is known is answered whatever the signal: it asks the server nothing.
       if (probed !== undefined || !needsProbe()) return assemble();
+      // No request after an abort: a probe still to make is not started for a call already aborted.
+      signal?.throwIfAborted();
       if (probing === undefined) {
         // Shared by concurrent callers; it stops only with the backend, and a failure is not cached.
         const current = probeCapabilities(sender, {

@@ -26,6 +26,7 @@ import { type EndpointKind, wantsLogprobs } from "./request-body.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { createRequestSender, endpointPath } from "./request-sender.ts";
 import { validateRequest } from "./validate-request.ts";
+import { untilAborted } from "./until-aborted.ts";
 
 /** How long each of the routes a server describes itself on may take to answer. */
 const discoveryTimeoutMilliseconds = 2_000;
@@ -62,7 +63,11 @@ export interface OpenAICompatibleBackend extends Backend {
  * the end (or is aborted) has no result to charge its failed attempts to.
  *
  * Capabilities: `capabilities()` sends one tiny probe (`n: 2`, one token, logprobs) and caches the
- * answer, unless `options.capabilities` already says everything. Beside it, the server is asked what it is
+ * answer, unless `options.capabilities` already says everything; a probe that fails rejects with a
+ * `BackendCallError` that says so (`probing capabilities: POST …/v1/chat/completions failed …`). Known
+ * capabilities are answered whatever the call's signal says; a call whose signal aborted sends nothing
+ * (no probe, no discovery) and rejects with its reason when the capabilities are not known yet, as it does
+ * when its signal aborts while they are asked. Beside it, the server is asked what it is
  * (llama.cpp's `GET /props`, vLLM's `GET /version`, each given 2 seconds and optional): its sampling
  * defaults join the capabilities, and from then on `describe()` adds its versions (`llama.cpp` build,
  * `server` version) and the model file it loaded, for run manifests. Its answer is remembered for the
@@ -272,7 +277,13 @@ export function createOpenAICompatibleBackend(
   const discover = discovery.discover;
   const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
     assertUsable();
-    const [found, server] = await Promise.all([state.capabilities(callOptions?.signal), discover()]);
+    const signal = callOptions?.signal;
+    // No request after an abort: a call already aborted takes what the server said so far, and asks it
+    // nothing more; one that aborts while the server is asked stops waiting (the discovery goes on).
+    const [found, server] = await Promise.all([
+      state.capabilities(signal),
+      signal?.aborted === true ? discovery.latest() : untilAborted(discover(), signal),
+    ]);
     return server.samplingDefaults === undefined
       ? found
       : { ...found, samplingDefaults: server.samplingDefaults };

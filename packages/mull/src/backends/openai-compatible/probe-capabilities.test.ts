@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { BackendCallError } from "../../errors/index.ts";
 import { rejection } from "../../runtime/rejection.test-support.ts";
-import type { FakeOpenAIRequest, FakeReply } from "../../testing/fake-openai-server.ts";
+import {
+  type FakeOpenAIRequest,
+  type FakeReply,
+  startFakeOpenAIServer,
+} from "../../testing/fake-openai-server.ts";
 import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
+import { createOpenAICompatibleBackend } from "./openai-compatible-backend.ts";
 
-const { fakeServer, backendFor } = useFakeServerBackends();
+const { fakeServer, backendFor, track } = useFakeServerBackends();
 
 /** A server whose model answers arithmetic chains only, as the lab behind `mull serve` does. */
 function chainsOnly(request: FakeOpenAIRequest): FakeReply {
@@ -75,8 +80,31 @@ describe("probeCapabilities", () => {
       const error = await rejection(backend.capabilities());
       expect(BackendCallError.isInstance(error)).toBe(true);
       expect((error as BackendCallError).status).toBe(status);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^probing capabilities: POST ${server.url}/chat/completions failed with status ${status}\\b.*: fake ${status}$`,
+        ),
+      );
       expect(await backend.capabilities()).toMatchObject({ n: true, logprobs: true });
       expect(server.requests).toHaveLength(2);
     }
+  });
+
+  it("says it was the probe, and which endpoint it probed, when the server is down", async () => {
+    const server = await startFakeOpenAIServer();
+    await server.close();
+    // A backend that only ever posts text prompts to /completions probes the chat endpoint all the same.
+    const backend = track(
+      createOpenAICompatibleBackend({ baseUrl: server.url, model: "fake-model", maxRetries: 0 }),
+    );
+    const error = await rejection(backend.capabilities());
+    expect(BackendCallError.isInstance(error)).toBe(true);
+    expect((error as BackendCallError).message).toMatch(
+      new RegExp(
+        `^probing capabilities: POST ${server.url}/chat/completions failed before a response arrived: `,
+      ),
+    );
+    expect((error as BackendCallError).url).toBe(`${server.url}/chat/completions`);
+    expect((error as BackendCallError).isRetryable).toBe(true);
   });
 });

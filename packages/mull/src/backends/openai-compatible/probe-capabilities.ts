@@ -33,13 +33,32 @@ function refusesInput(error: unknown): boolean {
 }
 
 /**
+ * A failed probe request's error, its message saying it was the probe (a run that only posts to one
+ * endpoint is told why another failed); the rest of it kept. Anything but a `BackendCallError` (the
+ * backend's disposal) passes unchanged.
+ */
+function asProbeFailure(error: unknown): unknown {
+  if (!BackendCallError.isInstance(error)) return error;
+  return new BackendCallError(`probing capabilities: ${error.message}`, {
+    status: error.status,
+    isRetryable: error.isRetryable,
+    retryAfterMilliseconds: error.retryAfterMilliseconds,
+    url: error.url,
+    usage: error.usage,
+    cause: error,
+  });
+}
+
+/**
  * Asks a server with tiny requests (`n: 2`, one token, logprobs) what it honours. At most three
  * requests, and one in the usual case: each refusal drops what was refused and asks again. A request the
  * server refuses as invalid input (a 400 or 422 that names neither `n` nor log-probabilities) ends the probe
  * with what it has found: what it could not find out stays open, to be assumed from the endpoint and
  * learned from the first real responses, and the run goes on.
  *
- * @throws whatever else the server or the network answers (an unknown model, a missing key, a down server).
+ * @throws BackendCallError for whatever else the server or the network answers (an unknown model, a missing
+ * key, a down server), its message starting `probing capabilities: ` and naming the request, e.g.
+ * `probing capabilities: POST http://127.0.0.1:8080/v1/chat/completions failed before a response arrived: …`.
  */
 export async function probeCapabilities(
   sender: RequestSender,
@@ -91,7 +110,7 @@ export async function probeCapabilities(
       } else if (refusesInput(error)) {
         return found;
       } else {
-        throw error;
+        throw asProbeFailure(error);
       }
     }
   }
