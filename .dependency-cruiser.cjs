@@ -40,17 +40,19 @@ module.exports = {
         "A backend depends on spec + errors, the runtime's utilities (option checks, clocks, retries) and " +
         "one file of budget/: usage.ts, the pure arithmetic over spec's Usage (summing the usage of a " +
         "call's attempts), imported by its own path so that nothing stateful of budget/ comes with it. " +
+        "telemetry/ too (it imports spec and runtime only): a backend traces the requests no generation " +
+        "span covers (a capability probe) and sends the trace context upstream. " +
         "Tests may also use the public doubles of testing/.",
       severity: "error",
       from: { path: `${core}backends/`, pathNot: tests },
-      to: { path: `${core}(?!spec/|errors/|runtime/|backends/|budget/usage\\.ts$)` },
+      to: { path: `${core}(?!spec/|errors/|runtime/|telemetry/|backends/|budget/usage\\.ts$)` },
     },
     {
       name: "backend-tests-import-spec-errors-runtime-budget-testing-only",
       comment: "The tests of backends/ keep to the backends' own layer, plus the doubles of testing/.",
       severity: "error",
       from: { path: `${core}backends/.*${tests}` },
-      to: { path: `${core}(?!spec/|errors/|runtime/|backends/|budget/usage\\.ts$|testing/)` },
+      to: { path: `${core}(?!spec/|errors/|runtime/|telemetry/|backends/|budget/usage\\.ts$|testing/)` },
     },
     {
       name: "blocks-never-import-strategies-or-surfaces",

@@ -1,5 +1,7 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createOpenAICompatibleBackend } from "./backends/openai-compatible/index.ts";
+import { ConfigError } from "./errors/index.ts";
 import { manualClock } from "./runtime/index.ts";
 import { llmJudgeScorer, programmaticScorer } from "./scoring/index.ts";
 import { solve } from "./solve.ts";
@@ -8,7 +10,9 @@ import {
   type InMemorySpans,
   parentIdOf,
   registerInMemorySpans,
+  traceparentOf,
 } from "./telemetry/in-memory-spans.test-support.ts";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "./testing/fake-openai-server.ts";
 import { createScriptedBackend } from "./testing/scripted-backend.ts";
 
 const responses = ["4+4=8\n#### 8", "4+4=9\n#### 9", "4+4=8\n#### 8", "4 plus 4 is 8\n#### 8"];
@@ -186,6 +190,114 @@ describe("OpenTelemetry spans of solve", () => {
     )!;
     expect(generation.status.code).toBe(SpanStatusCode.ERROR);
     expect(parentIdOf(generation)).toBe(solveSpan.spanContext().spanId);
+  });
+});
+
+describe("OpenTelemetry spans of solve: configuration, model names, and an HTTP backend", () => {
+  let registered: InMemorySpans;
+  beforeEach(() => {
+    registered = registerInMemorySpans({ propagate: true });
+  });
+  afterEach(() => {
+    registered.restore();
+  });
+
+  it("records a run its configuration refuses as a failed solve span, named as the strategy was given", async () => {
+    const backend = createScriptedBackend({ responses });
+    const refused = solve({ problem: "What is 4+4?", strategy: "bild@0.7x0.1", backend });
+    await expect(refused).rejects.toBeInstanceOf(ConfigError);
+    const message = await refused.catch((error: Error) => error.message);
+    const spans = registered.spans();
+    expect(spans.map((span) => span.name)).toEqual(["mull.solve bild@0.7x0.1"]);
+    expect(spans[0]!.status).toEqual({ code: SpanStatusCode.ERROR, message });
+    expect(spans[0]!.attributes["error.type"]).toBe("ConfigError");
+    const exception = spans[0]!.events.find((event) => event.name === "exception");
+    expect(exception?.attributes?.["exception.type"]).toBe("ConfigError");
+    await expect(solve({ problem: "", strategy: "sc@4", backend })).rejects.toBeInstanceOf(ConfigError);
+    expect(registered.spans()[1]!.name).toBe("mull.solve sc@4");
+    expect(registered.spans()[1]!.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it("names an AI SDK model without its provider prefix, as the response names it", async () => {
+    const scripted = createScriptedBackend({ responses, model: "lab-v2-large" });
+    const backend: Backend = {
+      describe: () => ({ kind: "ai-sdk", model: "lab.chat:lab-v2-large" }),
+      capabilities: () => scripted.capabilities(),
+      generate: (request, options) => scripted.generate(request, options),
+    };
+    await solve({ problem: "What is 4+4?", strategy: "greedy", backend });
+    const generation = registered.spans().find((span) => span.kind === SpanKind.CLIENT)!;
+    expect(generation.name).toBe("chat lab-v2-large");
+    expect(generation.attributes["gen_ai.request.model"]).toBe("lab-v2-large");
+    expect(generation.attributes["gen_ai.response.model"]).toBe("lab-v2-large");
+  });
+
+  describe("on an OpenAI-compatible backend", () => {
+    let server: FakeOpenAIServer | undefined;
+    afterEach(async () => {
+      await server?.close();
+      server = undefined;
+    });
+
+    it("traces the capability probe as a client span marked mull.probe, and sends each request's span upstream", async () => {
+      server = await startFakeOpenAIServer({
+        handler: (request) => ({
+          choices: Array.from({ length: request.n }, () => "4+4=8\n#### 8"),
+          usage: { promptTokens: 7, completionTokens: 5 },
+        }),
+      });
+      const backend = createOpenAICompatibleBackend({ baseUrl: server.url, model: "qwen2.5-7b" });
+      try {
+        await solve({ problem: "What is 4+4?", strategy: "sc@2", backend, seed: 1 });
+      } finally {
+        await backend.dispose();
+      }
+      const spans = registered.spans();
+      const solveSpan = spans.find((span) => span.name === "mull.solve sc@2")!;
+      const clients = spans.filter((span) => span.kind === SpanKind.CLIENT);
+      const probes = clients.filter((span) => span.attributes["mull.probe"] === true);
+      const generations = clients.filter((span) => span.attributes["mull.probe"] === undefined);
+      expect(probes).toHaveLength(1);
+      expect(generations.length).toBeGreaterThan(0);
+      expect(probes[0]!.name).toBe("chat qwen2.5-7b");
+      expect(probes[0]!.attributes).toMatchObject({
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.max_tokens": 1,
+        "gen_ai.usage.input_tokens": 7,
+      });
+      for (const span of clients) expect(parentIdOf(span)).toBe(solveSpan.spanContext().spanId);
+      // Each completion request names its client span as its parent: the probe's, then the generations'.
+      const sent = server.requests
+        .filter((request) => request.endpoint === "chat")
+        .map((request) => request.headers.traceparent);
+      expect(sent[0]).toBe(traceparentOf(probes[0]!));
+      expect(new Set(sent.slice(1))).toEqual(new Set(generations.map(traceparentOf)));
+    });
+
+    it("records a probe that cannot reach the server as a failed child of the failed solve span", async () => {
+      const refusing: typeof fetch = () => Promise.reject(new TypeError("fetch failed: ECONNREFUSED"));
+      const backend = createOpenAICompatibleBackend({
+        baseUrl: "http://127.0.0.1:9/v1",
+        model: "nope",
+        fetch: refusing,
+        maxRetries: 0,
+      });
+      try {
+        await expect(solve({ problem: "What is 4+4?", strategy: "sc@2", backend })).rejects.toThrow(
+          "probing capabilities",
+        );
+      } finally {
+        await backend.dispose();
+      }
+      const spans = registered.spans();
+      const solveSpan = spans.find((span) => span.name === "mull.solve sc@2")!;
+      const probe = spans.find((span) => span.attributes["mull.probe"] === true)!;
+      expect(solveSpan.status.code).toBe(SpanStatusCode.ERROR);
+      expect(probe.status.code).toBe(SpanStatusCode.ERROR);
+      expect(probe.status.message).toContain("ECONNREFUSED");
+      expect(parentIdOf(probe)).toBe(solveSpan.spanContext().spanId);
+    });
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Span } from "@opentelemetry/api";
 import { z } from "zod";
 import { answerFormatByName, answerFormatNames, autoAnswerFormat } from "./answers/index.ts";
 import { createBudget, type TokenPrice } from "./budget/index.ts";
@@ -40,7 +41,7 @@ import {
   strategyCatalogOption,
 } from "./strategies/index.ts";
 import { strategyOption } from "./strategies/option-schemas.ts";
-import { usageAttributes, withSpan } from "./telemetry/index.ts";
+import { definedAttributes, usageAttributes, withSpan } from "./telemetry/index.ts";
 import { createTracer, usageByModel } from "./trace/index.ts";
 
 /** Options of `solve`. */
@@ -258,8 +259,9 @@ export const solveSettings = z.strictObject({
  * budget over the limits and the caller's signal), then runs the strategy with `runStrategy` (which
  * records `run-start` and `run-end` and measures the cost), and returns its result with the full trace. When the budget, the deadline or the signal cuts the run, the
  * result is the best so far with `partial: true` and the reason in `stoppedBy`; if nothing at all was
- * produced, it throws `BudgetExhaustedError`. The run is an OpenTelemetry span `mull.solve <strategy>` (a
- * no-op without a registered tracer provider), with one child span per generation and score call. When
+ * produced, or a budget limit stopped the run before any answer, it throws `BudgetExhaustedError`. The run is an OpenTelemetry span `mull.solve <strategy>` (a
+ * no-op without a registered tracer provider) from its first check on, so that a run refused by them is
+ * recorded too (status error, with the exception), with one child span per generation and score call. When
  * more than one model generated (a routing strategy), the result carries `usageByModel`.
  *
  * @throws ConfigError before anything runs: for an unknown option or sampling key (`solve:
@@ -283,7 +285,25 @@ export const solveSettings = z.strictObject({
  * });
  * console.log(result.answer, result.votes, result.usage);
  */
-export async function solve(options: SolveOptions): Promise<SolveResult> {
+export function solve(options: SolveOptions): Promise<SolveResult> {
+  // The span starts before the first check: a run its configuration refuses is recorded, as an error, too.
+  return withSpan(`mull.solve ${givenStrategyName(options)}`.trimEnd(), {}, (span) => solveIn(span, options));
+}
+
+/**
+ * The name of the strategy the caller gave, before it is checked: the spec as written, or the name of a
+ * strategy object; empty when there is none to read.
+ */
+function givenStrategyName(options: unknown): string {
+  const given =
+    typeof options === "object" && options !== null ? Reflect.get(options, "strategy") : undefined;
+  if (typeof given === "string") return given;
+  const name = typeof given === "object" && given !== null ? Reflect.get(given, "name") : undefined;
+  return typeof name === "string" ? name : "";
+}
+
+/** `solve`, inside its span: the span is named after the strategy once it is parsed. */
+async function solveIn(span: Span, options: SolveOptions): Promise<SolveResult> {
   const { problem, seed, answerFormat, promptTemplate } = parseOptions(solveSettings, options, "solve");
   const { profile } = options;
   const strategy =
@@ -296,6 +316,14 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
           catalog: options.catalog,
         })
       : options.strategy;
+  span.updateName(`mull.solve ${strategy.name}`);
+  span.setAttributes(
+    definedAttributes({
+      "mull.strategy": strategy.name,
+      "mull.samples": strategy.samples,
+      "mull.seed": seed,
+    }),
+  );
   const clock = options.clock ?? systemClock();
   const tracer = createTracer(clock);
   const budget = createBudget(options.budget ?? {}, { clock, signal: options.signal, price: options.price });
@@ -316,22 +344,15 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
       signal: budget.signal,
     };
     // The strategy runs inside the span, so each generation's span is its child.
-    const result = await withSpan(
-      `mull.solve ${strategy.name}`,
-      { attributes: { "mull.strategy": strategy.name, "mull.samples": strategy.samples, "mull.seed": seed } },
-      async (span) => {
-        const result = await runStrategy(strategy, problem, context, { seed });
-        span.setAttributes({
-          "mull.stopped_by": result.stoppedBy,
-          "mull.partial": result.partial,
-          "mull.candidates": result.candidates.length,
-          "mull.calls": result.usage.calls,
-          "mull.score_calls": result.scoreCalls,
-          ...usageAttributes(result.usage),
-        });
-        return result;
-      },
-    );
+    const result = await runStrategy(strategy, problem, context, { seed });
+    span.setAttributes({
+      "mull.stopped_by": result.stoppedBy,
+      "mull.partial": result.partial,
+      "mull.candidates": result.candidates.length,
+      "mull.calls": result.usage.calls,
+      "mull.score_calls": result.scoreCalls,
+      ...usageAttributes(result.usage),
+    });
     const trace = tracer.events();
     const root = trace.find((event) => event.type === "run-start" && event.parentId === undefined);
     const byModel = usageByModel(trace, root?.id);

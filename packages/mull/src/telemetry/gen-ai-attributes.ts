@@ -29,13 +29,30 @@ export function genAiProviderName(backendKind: string): string {
 }
 
 /**
+ * The `gen_ai.request.model` of a backend's model, as the backend's description names it: the model's own
+ * id, per the OpenTelemetry GenAI semantic conventions. An AI SDK backend (`ai-sdk`) describes its model as
+ * `<provider>:<model id>` (`openai.chat:gpt-4o-mini`), whose provider prefix is left out, so that the
+ * request's model reads as the response's (`gen_ai.response.model`); other backends name the model alone.
+ *
+ * @example
+ * genAiRequestModel("ai-sdk", "openai.chat:gpt-4o-mini"); // "gpt-4o-mini"
+ * genAiRequestModel("openai-compatible", "llama3:8b"); // "llama3:8b"
+ */
+export function genAiRequestModel(backendKind: string, model: string): string {
+  if (backendKind !== "ai-sdk") return model;
+  // A provider's name holds no colon (`openai.chat`); a model id may (`ft:gpt-4o:org::id`, `llama3:8b`).
+  const separator = model.indexOf(":");
+  return separator === -1 ? model : model.slice(separator + 1);
+}
+
+/**
  * The GenAI usage attributes of a usage (`gen_ai.usage.input_tokens`, `gen_ai.usage.output_tokens`), each
  * left out when the backend did not report it.
  *
  * @example
  * span.setAttributes(usageAttributes(result.usage));
  */
-export function usageAttributes(usage: Usage): Attributes {
+export function usageAttributes(usage: Pick<Usage, "promptTokens" | "completionTokens">): Attributes {
   return {
     ...(usage.promptTokens === undefined ? {} : { "gen_ai.usage.input_tokens": usage.promptTokens }),
     ...(usage.completionTokens === undefined ? {} : { "gen_ai.usage.output_tokens": usage.completionTokens }),

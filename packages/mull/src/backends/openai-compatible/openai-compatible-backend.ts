@@ -9,6 +9,7 @@ import type {
   GenerationResult,
   Prompt,
 } from "../../spec/index.ts";
+import { traceContextFetch } from "../../telemetry/index.ts";
 import { createCapabilityState, derivedCapabilities } from "./capability-state.ts";
 import { discoverServer } from "./discover-server.ts";
 import { createDiscoveryMemory } from "./discovery-memory.ts";
@@ -25,8 +26,8 @@ import { createPromptTokenCounter } from "./prompt-token-counter.ts";
 import { type EndpointKind, wantsLogprobs } from "./request-body.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { createRequestSender, endpointPath } from "./request-sender.ts";
-import { validateRequest } from "./validate-request.ts";
 import { untilAborted } from "./until-aborted.ts";
+import { validateRequest } from "./validate-request.ts";
 
 /** How long each of the routes a server describes itself on may take to answer. */
 const discoveryTimeoutMilliseconds = 2_000;
@@ -108,6 +109,11 @@ export interface OpenAICompatibleBackend extends Backend {
  * stream had not begun (or unstreamed) counts a call of unknown tokens. An attempt the server answered
  * with an error counts nothing, as when a retry succeeds. Nothing sent, nothing told.
  *
+ * Tracing (OpenTelemetry, no-ops without a registered SDK): each request of the capability probe is a
+ * client span of its own, `chat <model>` (or `text_completion <model>`) with `mull.probe: true` (a
+ * generation's requests are its generation's span), and every request sends the active span upstream as
+ * its parent, through the registered propagator (`traceparent`; nothing is added without one).
+ *
  * @example
  * const backend = createOpenAICompatibleBackend({
  *   baseUrl: "http://localhost:8000/v1",
@@ -123,7 +129,9 @@ export interface OpenAICompatibleBackend extends Backend {
 export function createOpenAICompatibleBackend(
   options: OpenAICompatibleBackendOptions,
 ): OpenAICompatibleBackend {
-  const parsed = parseBackendOptions(options);
+  const checked = parseBackendOptions(options);
+  // Every request carries the active trace context, where a propagator is registered (`traceContextFetch`).
+  const parsed = { ...checked, fetch: traceContextFetch(checked.fetch) };
   const { model, endpoint: mode, stream } = parsed;
   const endpoint = parseEndpointUrl(parsed.baseUrl);
   const { headers, secrets } = requestHeaders(parsed, endpoint);

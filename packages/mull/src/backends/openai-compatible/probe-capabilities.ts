@@ -54,7 +54,8 @@ function asProbeFailure(error: unknown): unknown {
  * requests, and one in the usual case: each refusal drops what was refused and asks again. A request the
  * server refuses as invalid input (a 400 or 422 that names neither `n` nor log-probabilities) ends the probe
  * with what it has found: what it could not find out stays open, to be assumed from the endpoint and
- * learned from the first real responses, and the run goes on.
+ * learned from the first real responses, and the run goes on. Each request is a client span of its own,
+ * marked `mull.probe` (`RequestShape.probe`).
  *
  * @throws BackendCallError for whatever else the server or the network answers (an unknown model, a missing
  * key, a down server), its message starting `probing capabilities: ` and naming the request, e.g.
@@ -91,6 +92,7 @@ export async function probeCapabilities(
         logprobs: askLogprobs,
         signal,
         streamed,
+        probe: true,
       });
       if (askN) found.n = response.choices.length >= 2;
       if (askLogprobs) {

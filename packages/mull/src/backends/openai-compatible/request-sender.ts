@@ -1,6 +1,7 @@
 import { BackendCallError } from "../../errors/index.ts";
 import type { ConcurrencyLimit } from "../../runtime/index.ts";
 import type { GenerationRequest, TokenLogprob, TokenVerdict } from "../../spec/index.ts";
+import { activeContextTask, withProbeSpan } from "../../telemetry/index.ts";
 import type { PieceRelay } from "./http-call.ts";
 import type { HttpCaller } from "./http-caller.ts";
 import { type EndpointKind, requestBody, topLogprobCount } from "./request-body.ts";
@@ -26,6 +27,11 @@ export interface RequestShape {
   readonly watchChoice?: ((token: TokenLogprob) => TokenVerdict) | undefined;
   /** Receives what the request had done when `signal`'s abort cut it after it was sent (`HttpCall.onAborted`). */
   readonly onAborted?: ((partial: ParsedResponse) => void) | undefined;
+  /**
+   * Whether the request is one of the capability probe's: it is then a client span of its own
+   * (`withProbeSpan`, `mull.probe`), where a generation's requests are traced by its generation's span.
+   */
+  readonly probe?: boolean | undefined;
 }
 
 /** A request parameter a server may refuse, which the backend then stops sending. */
@@ -60,29 +66,46 @@ export function createRequestSender(settings: {
 }): RequestSender {
   const { caller, limit } = settings;
   return {
-    send: (shape) =>
-      limit.run(
-        () =>
-          caller.post({
-            path: endpointPath(shape.kind),
-            body: requestBody(shape.request, {
-              endpoint: shape.kind,
-              model: settings.model,
-              n: shape.n,
-              seed: shape.seed,
-              logprobs: shape.logprobs,
-              stream: shape.streamed,
-              samplingExtras: settings.samplingExtras,
-            }),
-            withTopLogprobs: shape.logprobs && topLogprobCount(shape.request) > 0,
-            signal: shape.signal,
-            onPiece: shape.onPiece,
-            onAccepted: shape.onAccepted,
-            watch: shape.watchChoice,
-            onAborted: shape.onAborted,
+    send(shape) {
+      const post = () =>
+        caller.post({
+          path: endpointPath(shape.kind),
+          body: requestBody(shape.request, {
+            endpoint: shape.kind,
+            model: settings.model,
+            n: shape.n,
+            seed: shape.seed,
+            logprobs: shape.logprobs,
+            stream: shape.streamed,
+            samplingExtras: settings.samplingExtras,
           }),
-        shape.signal,
-      ),
+          withTopLogprobs: shape.logprobs && topLogprobCount(shape.request) > 0,
+          signal: shape.signal,
+          onPiece: shape.onPiece,
+          onAccepted: shape.onAccepted,
+          watch: shape.watchChoice,
+          onAborted: shape.onAborted,
+        });
+      const traced =
+        shape.probe === true
+          ? () =>
+              withProbeSpan(
+                {
+                  prompt: shape.request.prompt,
+                  model: settings.model,
+                  backend: "openai-compatible",
+                  n: shape.n,
+                  temperature: shape.request.temperature,
+                  maxTokens: shape.request.maxTokens,
+                  signal: shape.signal,
+                },
+                post,
+              )
+          : post;
+      // A request that waits for a slot starts as another ends, in that one's context: bound to the
+      // context it was sent in, it carries its own span (as parent of its probe span or upstream request).
+      return limit.run(activeContextTask(traced), shape.signal);
+    },
     refuses(error, parameter) {
       if (!BackendCallError.isInstance(error) || (error.status !== 400 && error.status !== 422)) return false;
       const message = caller.serverMessageOf(error);

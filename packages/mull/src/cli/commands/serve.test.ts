@@ -1,5 +1,9 @@
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
@@ -190,6 +194,63 @@ describe("mull serve --base-url", () => {
       expect(await served.stop()).toBe(0);
     }
     expect(served.stderr()).toMatch(/SIGTERM: draining/);
+  }, 150_000);
+
+  it("continues a caller's trace, and exports the spans a batching processor holds as it stops", async () => {
+    // A tracing file as the README's recipe has users write one: NodeSDK batches spans, as this does (for a
+    // minute: only the flush at shutdown exports them), and registers the W3C propagator.
+    const directory = await mkdtemp(path.join(tmpdir(), "mull-serve-tracing-"));
+    const spansFile = path.join(directory, "spans.jsonl");
+    const tracingFile = path.join(directory, "tracing.mjs");
+    const resolved = (name: string) =>
+      JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve(name)).href);
+    await writeFile(
+      tracingFile,
+      `import { appendFileSync } from "node:fs";
+import { context, propagation, trace } from ${resolved("@opentelemetry/api")};
+import { AsyncLocalStorageContextManager } from ${resolved("@opentelemetry/context-async-hooks")};
+import { W3CTraceContextPropagator } from ${resolved("@opentelemetry/core")};
+import { BasicTracerProvider, BatchSpanProcessor } from ${resolved("@opentelemetry/sdk-trace-base")};
+const exporter = {
+  export(spans, done) {
+    for (const span of spans) appendFileSync(${JSON.stringify(spansFile)}, JSON.stringify({ name: span.name, trace: span.spanContext().traceId, parent: span.parentSpanContext?.spanId }) + "\\n");
+    done({ code: 0 });
+  },
+  shutdown: async () => {},
+};
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000 })] }));
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+`,
+    );
+    const served = await startServe(["--base-url", fake.url], { NODE_OPTIONS: `--import ${tracingFile}` });
+    try {
+      const response = await fetch(`${served.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        },
+        body: JSON.stringify({ model: "listed-model", messages: [{ role: "user", content: "3 squared?" }] }),
+      });
+      expect(response.status).toBe(200);
+      await response.text();
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+    const spans = (await readFile(spansFile, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { name: string; trace: string; parent?: string });
+    const request = spans.find((span) => span.name === "POST /v1/chat/completions");
+    expect(request).toMatchObject({ trace: "0af7651916cd43dd8448eb211c80319c", parent: "b7ad6b7169203331" });
+    expect(spans.filter((span) => span.trace === request?.trace).map((span) => span.name)).toContain(
+      "chat listed-model",
+    );
+    // The fake upstream was sent the client span's context.
+    const upstream = fake.requests.findLast((sent) => sent.endpoint === "chat");
+    expect(upstream?.headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    await rm(directory, { recursive: true, force: true });
   }, 150_000);
 
   const redis = redisUnderTest();

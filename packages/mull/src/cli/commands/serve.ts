@@ -12,6 +12,7 @@ import {
   parseApiKeys,
 } from "../../server/index.ts";
 import type { Backend } from "../../spec/index.ts";
+import { flushTracerProvider } from "../../telemetry/index.ts";
 import { defaultLabModel } from "../create-backend.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import {
@@ -24,6 +25,21 @@ import { routeOption } from "../route-option.ts";
 import { serveConfigFromFlags } from "../serve-config-from-flags.ts";
 import { UsageError } from "../usage-error.ts";
 import { watchParent } from "../watch-parent.ts";
+
+/** How long `mull serve` waits, as it stops, for the registered tracer provider to export its last spans. */
+const spanFlushMilliseconds = 5_000;
+
+/**
+ * Has the registered tracer provider export the spans it still holds, waiting `spanFlushMilliseconds` at
+ * most, and says on stderr when it could not; never rejects.
+ */
+async function flushSpans(): Promise<void> {
+  const flush = await flushTracerProvider(spanFlushMilliseconds);
+  if (flush === "timed-out" || flush === "failed") {
+    const what = flush === "failed" ? "failed" : `took over ${spanFlushMilliseconds} ms`;
+    process.stderr.write(`mull serve: flushing the tracer provider ${what}: its last spans may be lost\n`);
+  }
+}
 
 /** Whether the server listens on loopback only (`localhost`, 127.0.0.0/8, ::1), where it may go without keys. */
 function isLoopbackHost(host: string): boolean {
@@ -73,7 +89,8 @@ function embeddedLoaderFor(flags: {
 /**
  * `mull serve`: an OpenAI-compatible proxy that applies inference-time strategies. A request picks one with
  * a model prefix (`sc@8:qwen2.5-7b`) or a `mull` object in its body. SIGTERM or SIGINT drains requests in
- * flight for the grace period, then stops.
+ * flight for the grace period, then flushes the registered tracer provider's last spans (5 s at most) and
+ * stops.
  */
 export function serveCommand() {
   return new Command("serve")
@@ -227,7 +244,8 @@ export function serveCommand() {
             .finally(() => {
               process.off("SIGTERM", onTerm);
               process.off("SIGINT", onInterrupt);
-              assembled.dispose().finally(resolve);
+              // The last spans, which a batching span processor (NodeSDK's) still holds, go out before the exit.
+              assembled.dispose().finally(flushSpans).finally(resolve);
             });
         };
         const onTerm = () => stop("SIGTERM");

@@ -17,7 +17,10 @@ import { requestSpan } from "../index.ts";
 
 const key = "sk-test-key";
 
-function setup(backend: Backend = createScriptedBackend({ answers: { distribution: { "42": 1 } } })) {
+function setup(
+  backend: Backend = createScriptedBackend({ answers: { distribution: { "42": 1 } } }),
+  headers: Readonly<Record<string, string>> = {},
+) {
   const config = parseServerConfig({
     server: { keepAliveMilliseconds: 30 },
     limits: { maxSamples: 16, maxTokens: 1000, defaultMaxTokens: 100, maxRequestTokens: 20_000 },
@@ -42,7 +45,7 @@ function setup(backend: Backend = createScriptedBackend({ answers: { distributio
   return (path: string, body: unknown) =>
     server.app.request(path, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers },
       body: JSON.stringify(body),
     });
 }
@@ -103,6 +106,27 @@ describe("requestSpan", () => {
     expect(requests[1]!.status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it("records a pass-through request's call as a client span under the server span, with its usage", async () => {
+    const post = setup(createScriptedBackend({ answers: { distribution: { "42": 1 } }, model: "lab-m" }));
+    const response = await post("/v1/chat/completions", { ...chat, model: "m", max_tokens: 50 });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+    const spans = registered.spans();
+    const request = spans.find((span) => span.kind === SpanKind.SERVER)!;
+    const calls = spans.filter((span) => span.kind === SpanKind.CLIENT);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.name).toBe("chat lab-m");
+    expect(parentIdOf(calls[0]!)).toBe(request.spanContext().spanId);
+    expect(calls[0]!.attributes).toMatchObject({
+      "gen_ai.request.model": "lab-m",
+      "gen_ai.request.max_tokens": 50,
+      "gen_ai.usage.input_tokens": body.usage.prompt_tokens,
+      "gen_ai.usage.output_tokens": body.usage.completion_tokens,
+      "mull.calls": 1,
+    });
+    expect(body.usage.completion_tokens).toBeGreaterThan(0);
+  });
+
   it("works on its own in a Hono app: one span per request, ended with the handler's response", async () => {
     const app = new Hono();
     app.use("*", requestSpan());
@@ -132,5 +156,37 @@ describe("requestSpan", () => {
     expect(requests[1]!.status.code).toBe(SpanStatusCode.ERROR);
     expect(requests[2]!.attributes["http.response.status_code"]).toBe(404);
     expect(requests[2]!.attributes["http.route"]).toBeUndefined();
+  });
+});
+
+describe("requestSpan with a registered propagator", () => {
+  const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  let registered: InMemorySpans;
+  beforeEach(() => {
+    registered = registerInMemorySpans({ propagate: true });
+  });
+  afterEach(() => {
+    registered.restore();
+  });
+
+  it("continues the trace a request's traceparent names, its server span the caller's span's child", async () => {
+    const post = setup(undefined, { traceparent });
+    const response = await post("/v1/chat/completions", chat);
+    expect(response.status).toBe(200);
+    await response.text();
+    const spans = registered.spans();
+    const request = spans.find((span) => span.kind === SpanKind.SERVER)!;
+    expect(request.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
+    expect(parentIdOf(request)).toBe("b7ad6b7169203331");
+    expect(new Set(spans.map((span) => span.spanContext().traceId))).toEqual(
+      new Set(["0af7651916cd43dd8448eb211c80319c"]),
+    );
+  });
+
+  it("starts a trace of its own for a request without one", async () => {
+    const response = await setup()("/v1/chat/completions", chat);
+    await response.text();
+    const request = registered.spans().find((span) => span.kind === SpanKind.SERVER)!;
+    expect(parentIdOf(request)).toBeUndefined();
   });
 });

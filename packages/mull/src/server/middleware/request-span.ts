@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { MiddlewareHandler } from "hono";
-import { markFailed, mullTracer } from "../../telemetry/index.ts";
+import { incomingTraceContext, markFailed, mullTracer } from "../../telemetry/index.ts";
 import type { RequestContextVariables } from "./request-context.ts";
 import { routePattern } from "./route-pattern.ts";
 
@@ -8,8 +8,11 @@ import { routePattern } from "./route-pattern.ts";
  * An OpenTelemetry server span per request, per the HTTP semantic conventions: `http.request.method`,
  * `url.path`, then `http.route` (the route pattern; the span is renamed `<method> <route>`) and
  * `http.response.status_code` once the response has ended; a 5xx status is an error. The request is
- * handled inside the span, so the `mull.solve` span of a strategy request is its child. Without a
- * registered tracer provider the span is a no-op.
+ * handled inside the span, so the `mull.solve` span of a strategy request is its child. A request that
+ * carries a trace context its caller propagated (a W3C `traceparent` header, read by the registered
+ * propagator, `incomingTraceContext`) continues that trace: the span is the caller's span's child. Without
+ * a registered propagator every request starts a trace of its own; without a registered tracer provider
+ * the span is a no-op.
  *
  * Mounted after `requestContext` (as `createServer` does), the span ends with the response, which for a
  * stream is when it closes. Mounted without it, the span ends when the handler returns its response:
@@ -32,6 +35,8 @@ export function requestSpan(): MiddlewareHandler<{
         kind: SpanKind.SERVER,
         attributes: { "http.request.method": method, "url.path": new URL(context.req.url).pathname },
       },
+      // A caller's trace context (`traceparent`) makes the span its child, where a propagator is registered.
+      incomingTraceContext(context.req.raw.headers),
       async (span) => {
         const end = (status: number) => {
           const route = routePattern(context);

@@ -1,4 +1,5 @@
 import type { CallOptions } from "../../spec/index.ts";
+import { withGenerationSpan } from "../../telemetry/index.ts";
 import { ApiError } from "../http/index.ts";
 import { choiceOf } from "./outcome-choice.ts";
 import type { RequestOutcome } from "./request-outcome.ts";
@@ -13,7 +14,8 @@ export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning" | "onAccepte
 /**
  * Serves a request without a strategy: its `n` completions straight from the model's backend, with
  * log-probabilities when asked; a streaming client's pieces go to `relay` as the upstream sends them. The
- * plan's notes go with the outcome.
+ * plan's notes go with the outcome. The call is an OpenTelemetry client span (`withGenerationSpan`), child
+ * of the request's span, with its usage.
  *
  * @throws ApiError 502 when the upstream returns fewer complete completions than asked for.
  * @example
@@ -26,20 +28,23 @@ export async function passThrough(
 ): Promise<RequestOutcome> {
   // A client that does not stream waits for the whole answer: ask the upstream for it whole, cheaper to read.
   const backend = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
-  const result = await backend.generate(
-    {
-      prompt: plan.prompt,
-      n: plan.samples,
-      temperature: plan.temperature,
-      topP: plan.topP,
-      maxTokens: plan.maxTokens,
-      stop: plan.stop,
-      seed: plan.seed,
-      ...(plan.logprobs ? { logprobs: true } : {}),
-      ...(plan.topLogprobs === undefined ? {} : { topLogprobs: plan.topLogprobs }),
-      ...(plan.extraBody === undefined ? {} : { extraBody: plan.extraBody }),
-    },
-    { signal, ...relay },
+  const request = {
+    prompt: plan.prompt,
+    n: plan.samples,
+    temperature: plan.temperature,
+    topP: plan.topP,
+    maxTokens: plan.maxTokens,
+    stop: plan.stop,
+    seed: plan.seed,
+    ...(plan.logprobs ? { logprobs: true } : {}),
+    ...(plan.topLogprobs === undefined ? {} : { topLogprobs: plan.topLogprobs }),
+    ...(plan.extraBody === undefined ? {} : { extraBody: plan.extraBody }),
+  };
+  const described = backend.describe();
+  // A client span, as a strategy's calls have: the request's settings, the answering model and its usage.
+  const result = await withGenerationSpan(
+    { ...request, model: described.model, backend: described.kind, signal },
+    () => backend.generate(request, { signal, ...relay }),
   );
   signal.throwIfAborted();
   const complete = result.completions.filter((completion) => completion.finishReason !== "abort");
