@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ConfigError, MullError } from "../errors/index.ts";
 import { checkOneOf, packageVersion } from "../runtime/index.ts";
+import { flushTracerProvider } from "../telemetry/index.ts";
 import { benchCommand } from "./commands/bench.ts";
 import { fidelityCommand } from "./commands/fidelity.ts";
 import { labCommand } from "./commands/lab.ts";
@@ -79,25 +80,41 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     await program.parseAsync([...argv], { from });
     return exitCodes.success;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Commander already printed the message (or the help/version text).
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version")
-        return exitCodes.success;
-      // `mull` alone prints the help as an error (commander's exit code 1): no command is bad usage.
-      if (error.code === "commander.help") return error.exitCode === 0 ? exitCodes.success : exitCodes.usage;
-      return exitCodes.usage;
+    return exitCodeOf(error);
+  } finally {
+    // A registered OpenTelemetry SDK's batching processor still holds the command's last spans: export
+    // them before the process exits (nothing happens without one).
+    if ((await flushTracerProvider(spanFlushMilliseconds)) === "timed-out") {
+      process.stderr.write(
+        `mull: the tracer provider did not flush its spans within ${spanFlushMilliseconds / 1000} s\n`,
+      );
     }
-    if (ConfigError.isInstance(error)) {
-      process.stderr.write(`mull: ${error.message}\n`);
-      return exitCodes.usage;
-    }
-    if (MullError.isInstance(error)) {
-      process.stderr.write(`mull: ${error.message}\n`);
-      return exitCodes.failure;
-    }
-    process.stderr.write(
-      `mull: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+  }
+}
+
+/** How long the CLI waits at exit for a registered tracer provider to export its last spans. */
+const spanFlushMilliseconds = 5_000;
+
+/** The exit code of an error a command threw, its message printed to stderr. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed the message (or the help/version text).
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version")
+      return exitCodes.success;
+    // `mull` alone prints the help as an error (commander's exit code 1): no command is bad usage.
+    if (error.code === "commander.help") return error.exitCode === 0 ? exitCodes.success : exitCodes.usage;
+    return exitCodes.usage;
+  }
+  if (ConfigError.isInstance(error)) {
+    process.stderr.write(`mull: ${error.message}\n`);
+    return exitCodes.usage;
+  }
+  if (MullError.isInstance(error)) {
+    process.stderr.write(`mull: ${error.message}\n`);
     return exitCodes.failure;
   }
+  process.stderr.write(
+    `mull: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return exitCodes.failure;
 }
