@@ -1,5 +1,5 @@
 import { openPostgresPool } from "../bench/store/index.ts";
-import { MullError } from "../errors/index.ts";
+import { ConfigError, MullError } from "../errors/index.ts";
 import { UsageError } from "./usage-error.ts";
 
 /**
@@ -14,12 +14,14 @@ function refusedByServer(cause: unknown): boolean {
 /**
  * Connects once to the PostgreSQL store a flag names and disconnects, before any work (a dataset, a model,
  * a run): a store mull cannot use is said at once, in one line that names the flag and the URL with its
- * password redacted, with the server's reason.
+ * password redacted, with the server's reason. A server that does not answer is given up after the URL's
+ * `connect_timeout` seconds, 10 s without one (`openPostgresPool`).
  *
  * @throws UsageError (exit 2) naming `field` when the server refuses the URL's credentials or database
  *   (`--store: cannot connect to postgres://mull:***@db:5432/runs: password authentication failed for
- *   user "mull"`); MullError (exit 1) naming `field` when it cannot be reached (`connect ECONNREFUSED …`)
- *   or `pg` is not installed.
+ *   user "mull"`) or the URL's `connect_timeout` is not whole seconds; MullError (exit 1) naming `field`
+ *   when the server cannot be reached (`connect ECONNREFUSED …`), does not answer in time (`no answer
+ *   within 10 s …`), or `pg` is not installed.
  * @example
  * if (flags.store !== undefined) await checkStoreReachable(flags.store, "--store");
  */
@@ -30,7 +32,9 @@ export async function checkStoreReachable(url: string, field: string): Promise<v
   } catch (error) {
     if (!MullError.isInstance(error)) throw error;
     const message = `${field}: ${error.message}`;
-    if (refusedByServer(error.cause)) throw new UsageError(message, field, { cause: error });
+    if (ConfigError.isInstance(error) || refusedByServer(error.cause)) {
+      throw new UsageError(message, field, { cause: error });
+    }
     throw new MullError(message, { cause: error });
   }
   await pool.end();

@@ -1,21 +1,55 @@
-import type { Pool, PoolClient } from "pg";
+import type { ClientConfig, Pool, PoolClient, PoolConfig } from "pg";
 import { MullError } from "../../errors/index.ts";
 import { checkInteger } from "../../runtime/index.ts";
+import {
+  defaultConnectTimeoutMilliseconds,
+  describeConnectTimeout,
+  postgresConnectTimeoutMilliseconds,
+} from "./postgres-connect-timeout.ts";
 import { redactUrl } from "./run-location.ts";
 
 const bigintOid = 20;
 
+/** What `openPostgresPool` takes besides the URL. */
+export interface PostgresPoolOptions {
+  /** Connections the pool holds at most; default 4. */
+  readonly maxConnections?: number | undefined;
+  /**
+   * How long opening a connection may take, in milliseconds, when the URL has no `connect_timeout`;
+   * 0 waits as long as the operating system does. Default 10 000.
+   */
+  readonly connectTimeoutMilliseconds?: number | undefined;
+}
+
 /**
  * Opens a `pg` pool on a store URL: BIGINT columns come back as numbers (the store's counts and seeds
  * stay below 2^53), and a connection is tried at once so that a wrong URL fails here, with the password
- * redacted. `pg` is loaded on demand: it is an optional peer dependency, needed only for PostgreSQL.
+ * redacted. Each connection must open within the URL's `connect_timeout` (whole seconds, as libpq reads
+ * it) or else `connectTimeoutMilliseconds` (10 s), so that a host that never answers (a dropped route, a
+ * port that accepts and stays silent) fails in that time rather than the operating system's minutes; a
+ * query waiting for a free connection of a busy pool is not limited. `pg` is loaded on demand: it is an
+ * optional peer dependency, needed only for PostgreSQL.
  *
- * @throws MullError naming the redacted URL when `pg` is missing or the server cannot be reached.
+ * @throws ConfigError naming `connect_timeout` when the URL's is not whole seconds from 0 to 86400, or
+ *   `maxConnections` when it is not an integer from 1 to 1000; MullError naming the redacted URL when `pg`
+ *   is missing, the server cannot be reached or does not answer within the timeout
+ *   (`cannot connect to postgres://mull:***@db:5432/runs: no answer within 10 s (…)`), or refuses the login
+ *   (the `pg` error, with its SQLSTATE `code`, is the cause).
  */
-export async function openPostgresPool(
-  url: string,
-  options: { readonly maxConnections?: number | undefined } = {},
-): Promise<Pool> {
+export async function openPostgresPool(url: string, options: PostgresPoolOptions = {}): Promise<Pool> {
+  const max = checkInteger("openRunStore", "maxConnections", options.maxConnections ?? 4, {
+    minimum: 1,
+    maximum: 1000,
+  });
+  const connectTimeout = postgresConnectTimeoutMilliseconds(
+    url,
+    checkInteger(
+      "openPostgresPool",
+      "connectTimeoutMilliseconds",
+      options.connectTimeoutMilliseconds ?? defaultConnectTimeoutMilliseconds,
+      { minimum: 0, maximum: 86_400_000 },
+    ),
+  );
   let pg: Awaited<typeof import("pg")>["default"];
   try {
     pg = (await import("pg")).default;
@@ -24,12 +58,20 @@ export async function openPostgresPool(
       cause: error,
     });
   }
+  // The timeout is the client's (opening a connection) and not the pool's, which would also fail a query
+  // that waits longer than that for a connection that other queries hold.
+  class TimedClient extends pg.Client {
+    constructor(config?: string | ClientConfig) {
+      super({
+        ...(typeof config === "string" ? { connectionString: config } : config),
+        connectionTimeoutMillis: connectTimeout,
+      });
+    }
+  }
   const pool = new pg.Pool({
     connectionString: url,
-    max: checkInteger("openRunStore", "maxConnections", options.maxConnections ?? 4, {
-      minimum: 1,
-      maximum: 1000,
-    }),
+    max,
+    Client: TimedClient as unknown as PoolConfig["Client"],
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
         oid === bigintOid && format !== "binary"
@@ -40,11 +82,20 @@ export async function openPostgresPool(
   // An idle connection dropped by the server is discarded by the pool; the next query reports it.
   pool.on("error", () => undefined);
   let client: PoolClient;
+  const started = performance.now();
   try {
     client = await pool.connect();
   } catch (error) {
     await pool.end().catch(() => undefined);
-    const detail = error instanceof Error ? error.message : String(error);
+    // Told by the time taken, pg's own words for it being "timeout expired" or "Connection terminated
+    // unexpectedly"; a Node timer may fire up to a millisecond early.
+    const timedOut = connectTimeout > 0 && performance.now() - started >= connectTimeout - 1;
+    const detail = timedOut
+      ? `no answer within ${describeConnectTimeout(connectTimeout)} (connect_timeout=SECONDS in the URL ` +
+        "waits longer, 0 as long as the operating system does)"
+      : error instanceof Error
+        ? error.message
+        : String(error);
     throw new MullError(`cannot connect to ${redactUrl(url)}: ${detail.replaceAll(url, redactUrl(url))}`, {
       cause: error,
     });

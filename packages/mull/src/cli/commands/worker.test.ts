@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
+import { postgresUnderTest, redisUnderTest } from "../../runtime/test-services.test-support.ts";
 import {
   type FakeOpenAIRequest,
   type FakeOpenAIServer,
@@ -24,6 +24,8 @@ import {
 
 const redis = redisUnderTest();
 if (redis.missing !== undefined) console.log(redis.missing);
+const postgres = postgresUnderTest();
+if (postgres.missing !== undefined) console.log(postgres.missing);
 
 const problemCount = 40;
 
@@ -269,6 +271,40 @@ describe("mull worker: refusals before the queue opens", () => {
         "(leave --store out for a run directory)\n",
     );
   });
+  it("refuses at once, in one line naming --store, a store it cannot reach (exit 1), before Redis", async () => {
+    const refused = await runCliCaptured(
+      "worker",
+      ...queue,
+      "--store",
+      "postgres://mull:SECRETPW@127.0.0.1:9/runs",
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      "mull: --store: cannot connect to postgres://mull:***@127.0.0.1:9/runs: connect ECONNREFUSED 127.0.0.1:9\n",
+    );
+  });
+
+  it.skipIf(postgres.url === undefined)(
+    "refuses at once a store login PostgreSQL refuses or a database it lacks, naming --store (exit 2)",
+    async () => {
+      const login = new URL(postgres.url!);
+      login.password = "SECRETPW-wrong";
+      const refused = await runCliCaptured("worker", ...queue, "--store", login.toString());
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^mull: --store: cannot connect to postgres:\/\/[^:]+:\*\*\*@[^ ]+: password authentication failed for user "[^"]+"\n$/,
+      );
+      expect(refused.stderr).not.toContain("SECRETPW-wrong");
+      const absent = new URL(postgres.url!);
+      absent.pathname = "/no_such_database_9c41";
+      const missing = await runCliCaptured("worker", ...queue, "--store", absent.toString());
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(
+        /^mull: --store: cannot connect to postgres:\/\/[^ ]+: database "no_such_database_9c41" does not exist\n$/,
+      );
+    },
+  );
+
   it("refuses at once, in one line, a Redis that refuses the connection (exit 1) or a URL that is not Redis's (exit 2)", async () => {
     const closed = await runCliCaptured("worker", "--queue", "redis://:SECRETPW@127.0.0.1:1");
     expect(closed.code).toBe(1);

@@ -9,6 +9,7 @@ import {
 } from "../../bench/queue/index.ts";
 import { parseRunLocation, redactUrl } from "../../bench/store/index.ts";
 import { type BenchRecipe, benchOptionsFromRecipe } from "../bench-recipe.ts";
+import { checkStoreReachable } from "../check-store-reachable.ts";
 import { integerOption } from "../option-parsers.ts";
 import { refuseEmptyStore } from "../refuse-empty-store.ts";
 
@@ -16,9 +17,10 @@ import { refuseEmptyStore } from "../refuse-empty-store.ts";
  * `mull worker`: takes (problem, strategy) jobs that `mull bench --queue` enqueued, runs each exactly as
  * `mull bench` would and records it in the run's store: a run directory every worker sees at the same
  * path, or a PostgreSQL run, opened with the worker's own `--store` URL (jobs carry the URL with its
- * password redacted; a job whose URL is `--store`'s redacted form uses `--store`). Redis is reached once
- * first: a worker that cannot reach it, or whose login it refuses, stops at once; one that loses it later
- * says so once and reconnects. Runs until SIGTERM or SIGINT: it then stops
+ * password redacted; a job whose URL is `--store`'s redacted form uses `--store`). The `--store` database
+ * and then Redis are reached once first: a worker that cannot reach either, or whose login either refuses,
+ * stops at once rather than failing every job it takes; one that loses Redis later says so once and
+ * reconnects. Runs until SIGTERM or SIGINT: it then stops
  * taking jobs and finishes the running ones (a second signal quits at once; BullMQ gives those jobs to
  * another worker once their lock expires), then waits at most 5 s for Redis before it drops its
  * connections (`startPairWorker`'s `close`), so a paused or lost Redis does not keep it from exiting.
@@ -58,6 +60,9 @@ export function workerCommand() {
       if (flags.store !== undefined) parseRunLocation("worker", flags.store);
       // startPairWorker's own check, made before Redis is reached, naming the flag.
       checkQueueName(flags.queueName, "--queue-name");
+      // A store it cannot log in to or reach would fail every job it takes: said at once, naming --store
+      // (a refused login or a missing database exits 2, a server that cannot be reached 1).
+      if (flags.store !== undefined) await checkStoreReachable(flags.store, "--store");
       // Refused at once, in one line, rather than BullMQ retrying for ever: a URL that is not Redis's or a
       // login Redis refuses exits 2 (ConfigError), an unreachable server 1. Once running, it reconnects.
       queueConnection(flags.queue);
