@@ -62,7 +62,9 @@ function abortedCall(sent: readonly SentRequest[]): FannedOut {
  * server that refuses `n` or returns fewer choices than asked is fanned out for from then on (for smaller
  * `n` too, unless it answered some `n > 1` in full). With a token watcher every choice is its own
  * streamed request, watched as completion `index` (a stream of several choices cannot be closed for one
- * of them). `url` (without secrets) names the endpoint in errors.
+ * of them), and so is every choice with `shape.oneChoiceEach` (a server whose whole responses of several
+ * choices count one choice's usage: `wholeResponsePlan`). `url` (without secrets) names the endpoint in
+ * errors.
  *
  * When the abort of `shape.signal` ends the call, every request is waited for (they share the abort), and
  * `shape.onAborted` is told what the requests sent had done (`abortedCall`) before `fanOut` rejects with
@@ -72,12 +74,14 @@ export async function fanOut(
   shape: Omit<RequestShape, "logprobs" | "watchChoice" | "onAborted"> & {
     readonly watch?: TokenWatcher | undefined;
     readonly onAborted?: ((done: FannedOut) => void) | undefined;
+    /** Send every choice as a request of its own, whatever `n` the server takes. */
+    readonly oneChoiceEach?: boolean | undefined;
   },
   capabilities: CapabilityState,
   sender: RequestSender,
   url: string,
 ): Promise<FannedOut> {
-  const { watch, onAborted, ...request } = shape;
+  const { watch, onAborted, oneChoiceEach, ...request } = shape;
   const { n, seed } = request;
   const responses: ParsedResponse[] = [];
   const picked: PickedChoice[] = [];
@@ -90,7 +94,7 @@ export async function fanOut(
     return request.signal.reason;
   };
 
-  if (n === 1 || (watch === undefined && capabilities.nativeN(n))) {
+  if (n === 1 || (watch === undefined && oneChoiceEach !== true && capabilities.nativeN(n))) {
     try {
       // Pieces are relayed for one completion only: a single stream, with nothing to interleave.
       const onPiece = n === 1 && shape.streamed ? shape.onPiece : undefined;

@@ -28,6 +28,7 @@ import { requestHeaders } from "./request-headers.ts";
 import { createRequestSender, endpointPath } from "./request-sender.ts";
 import { untilAborted } from "./until-aborted.ts";
 import { validateRequest } from "./validate-request.ts";
+import { wholeResponsePlan } from "./whole-response-plan.ts";
 
 /** How long each of the routes a server describes itself on may take to answer. */
 const discoveryTimeoutMilliseconds = 2_000;
@@ -41,6 +42,8 @@ export interface OpenAICompatibleBackend extends Backend {
    * that stalls before its body begins is caught by the deadline only. With a first-token limit
    * (`firstTokenTimeoutMilliseconds`) it streams its requests all the same, since only a stream tells
    * when the first token came, and returns each response assembled whole (no pieces relayed, no watcher).
+   * A call for `n > 1` from llama.cpp's server is streamed too (or, with `stream: false`, sent one choice a
+   * request), since its whole responses count one choice's completion tokens only (`wholeResponsePlan`).
    */
   unstreamed(): Backend;
   dispose(): Promise<void>;
@@ -81,6 +84,16 @@ export interface OpenAICompatibleBackend extends Backend {
  * log-probabilities is reported as `logprobs: false`. Per-request seeds of a fanned-out call are
  * `seed + index`, so samples differ but stay reproducible (llama.cpp's server seeds the choices of one
  * request the same way, so there a call gets the same samples whether it was fanned out or not).
+ *
+ * Usage of `n > 1` on llama.cpp's server: its whole (unstreamed) response for several choices reports the
+ * completion tokens of one choice only, where its stream reports each choice's own (a usage per choice,
+ * which the backend adds up, the prompt counted once). So a call that would get whole responses
+ * (`stream: false`, or `unstreamed()`) for `n > 1` from a server that is llama.cpp's (its discovery found
+ * `GET /props`, or `tokenizer: "llama.cpp"` says so) is streamed instead, and assembled whole; with
+ * `stream: false` it is sent one request per choice instead (seeds `seed + index`, the samples llama.cpp
+ * would have drawn; the prompt then charged per request). The first such call waits for the discovery
+ * (2 seconds at most); a server not known to be llama.cpp's gets whole responses, as asked
+ * (`wholeResponsePlan`).
  *
  * Prompt tokens (`countTokens`, unless `tokenizer: "none"`): counted exactly by the server's own
  * tokenizer, as its usage's `prompt_tokens` will report them (chat template and beginning-of-sequence
@@ -209,15 +222,21 @@ export function createOpenAICompatibleBackend(
     if (watch !== undefined && !(streamed && (await state.capabilities(signal)).watchTokens)) {
       throw new CapabilityError("watchTokens", "a token watcher", name);
     }
+    const n = request.n ?? 1;
+    const plan =
+      streamed || n === 1
+        ? "whole"
+        : wholeResponsePlan({ n, llamaCpp: await servedByLlamaCpp(signal), streamAllowed: stream });
     const { picked, responses } = await fanOut(
       {
         kind,
         // A watcher hears every token's log-probability, whether or not the result returns them.
         request: watch === undefined || wantsLogprobs(request) ? request : { ...request, logprobs: true },
-        n: request.n ?? 1,
+        n,
         seed: request.seed,
         signal,
-        streamed,
+        streamed: streamed || plan === "streamed",
+        oneChoiceEach: plan === "one-per-choice",
         onPiece: pieceRelayOf(callOptions),
         onAccepted: callOptions?.onAccepted,
         watch,
@@ -283,6 +302,12 @@ export function createOpenAICompatibleBackend(
     };
   };
   const discover = discovery.discover;
+  /** Whether the server is llama.cpp's, as the options or its discovery (asked once, under `signal`) say. */
+  const servedByLlamaCpp = async (signal: AbortSignal): Promise<boolean> => {
+    if (parsed.tokenizer === "llama.cpp") return true;
+    if (parsed.tokenizer === "vllm") return false;
+    return (await untilAborted(discover(), signal)).versions?.["llama.cpp"] !== undefined;
+  };
   const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
     assertUsable();
     const signal = callOptions?.signal;

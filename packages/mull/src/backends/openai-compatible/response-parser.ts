@@ -16,7 +16,8 @@ export interface ParsedChoice {
   readonly stopSequence?: string | undefined;
   /**
    * Tokens it had generated, where its response's usage cannot tell them apart: set on the choices of a
-   * stream cut by an abort (`StreamAssembler.partial`).
+   * stream cut by an abort (`StreamAssembler.partial`), and on those of a stream whose choices reported
+   * their usages one by one (llama.cpp's server with `n > 1`).
    */
   readonly completionTokens?: number | undefined;
 }

@@ -73,6 +73,63 @@ describe("StreamAssembler.partial", () => {
   });
 });
 
+describe("StreamAssembler.result usage", () => {
+  const chatChunk = (index: number, content: string | undefined, finish: string | null = null) => ({
+    choices: [{ index, delta: content === undefined ? {} : { content }, finish_reason: finish }],
+  });
+  const usage = (completion: number) => ({
+    choices: [],
+    usage: { prompt_tokens: 70, completion_tokens: completion, prompt_tokens_details: { cached_tokens: 69 } },
+  });
+
+  it("adds up the usage chunks llama.cpp's chat endpoint sends after each choice, the prompt once", () => {
+    const assembler = new StreamAssembler(false);
+    // Two choices interleaved, as llama-server streams n = 2: each final chunk is followed by its usage.
+    assembler.add(chatChunk(1, "#"));
+    assembler.add(chatChunk(0, "#"));
+    assembler.add(chatChunk(1, " 4"));
+    assembler.add(chatChunk(1, undefined, "stop"));
+    assembler.add(usage(3));
+    assembler.add(chatChunk(0, " 5"));
+    assembler.add(chatChunk(0, " 6"));
+    assembler.add(chatChunk(0, undefined, "length"));
+    assembler.add(usage(4));
+    const result = assembler.result();
+    expect(result.usage).toEqual({ promptTokens: 70, completionTokens: 7, cachedPromptTokens: 69 });
+    expect(result.choices.map((choice) => [choice.text, choice.completionTokens])).toEqual([
+      ["# 5 6", 4],
+      ["# 4", 3],
+    ]);
+  });
+
+  it("takes a single usage chunk as the request's, told to no choice (OpenAI, vLLM)", () => {
+    const assembler = new StreamAssembler(false);
+    assembler.add(chatChunk(0, "a"));
+    assembler.add(chatChunk(1, "b"));
+    assembler.add(chatChunk(0, undefined, "stop"));
+    assembler.add(chatChunk(1, undefined, "stop"));
+    assembler.add(usage(9));
+    const result = assembler.result();
+    expect(result.usage?.completionTokens).toBe(9);
+    expect(result.choices.map((choice) => choice.completionTokens)).toEqual([undefined, undefined]);
+  });
+
+  it("tells each choice its own count where llama.cpp's completions endpoint puts it on the final chunks", () => {
+    const assembler = new StreamAssembler(false);
+    assembler.add({
+      choices: [{ index: 0, text: "ab", finish_reason: "stop" }],
+      usage: { completion_tokens: 2 },
+    });
+    assembler.add({
+      choices: [{ index: 1, text: "c", finish_reason: "stop" }],
+      usage: { completion_tokens: 1 },
+    });
+    const result = assembler.result();
+    expect(result.usage?.completionTokens).toBe(3);
+    expect(result.choices.map((choice) => choice.completionTokens)).toEqual([2, 1]);
+  });
+});
+
 describe("StreamAssembler.missing", () => {
   const chunk = (index: number, delta: object, finish: string | null = null) => ({
     choices: [{ index, delta, finish_reason: finish }],
@@ -101,6 +158,21 @@ describe("StreamAssembler.missing", () => {
     assembler.add(chunk(1, {}, "stop"));
     expect(assembler.missing(expected)).toBe("the usage asked for had not come");
     assembler.add({ ...chunk(1, {}, "stop"), usage: { prompt_tokens: 3, completion_tokens: 2 } });
+    expect(assembler.missing(expected)).toBeUndefined();
+  });
+
+  it("owes each choice's usage chunk once several came (llama.cpp's chat endpoint)", () => {
+    const assembler = new StreamAssembler(false);
+    const expected = { choices: 3, usage: true };
+    for (const index of [0, 1, 2]) assembler.add(chunk(index, { content: "a" }));
+    const usage = { choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } };
+    assembler.add(chunk(0, {}, "stop"));
+    assembler.add(usage);
+    assembler.add(chunk(1, {}, "stop"));
+    assembler.add(usage);
+    assembler.add(chunk(2, {}, "stop"));
+    expect(assembler.missing(expected)).toBe("the usage asked for had not come");
+    assembler.add(usage);
     expect(assembler.missing(expected)).toBeUndefined();
   });
 

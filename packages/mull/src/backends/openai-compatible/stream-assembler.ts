@@ -17,7 +17,8 @@ import type { StreamCompletion } from "./stream-completion.ts";
 
 /**
  * The usage of a request from the usages its choices reported one by one (llama.cpp's server streams
- * `n > 1` as one stream per choice, each ending with its own usage): completion tokens summed, the prompt
+ * `n > 1` as one stream per choice, each ending with its own usage: on the choice's final chunk for
+ * completions, in a chunk without choices right after it for chat): completion tokens summed, the prompt
  * counted once, as it was evaluated once.
  */
 function sumChoiceUsages(usages: readonly ReportedUsage[]): ReportedUsage {
@@ -101,15 +102,24 @@ function assembledCalls(calls: ReadonlyMap<number, CallState>): ToolCall[] | und
  * ignored, and the result's usage counts the tokens received up to the cut (the reader should then stop
  * reading and close the stream, so that the server stops generating).
  *
- * Usage: a chunk without choices holds the request's usage (OpenAI, vLLM) and wins. Without one, the
- * usages that single choices' final chunks carried (llama.cpp's server, one per choice) are added up when
- * more than one choice reported; otherwise the last usage seen counts.
+ * Usage: a chunk without choices holds the request's usage (OpenAI, vLLM) and wins. Several such chunks
+ * are one per choice (llama.cpp's chat endpoint sends one after each choice's final chunk), and are added
+ * up. Without any, the usages that single choices' final chunks carried (llama.cpp's completions
+ * endpoint, one per choice) are added up when more than one choice reported; otherwise the last usage seen
+ * counts. Where the choices reported their usages one by one, each choice's `completionTokens` says its own.
  */
 export class StreamAssembler {
   private readonly choices = new Map<number, ChoiceState>();
   private usage: ReportedUsage | undefined;
   private requestUsage: ReportedUsage | undefined;
   private readonly choiceUsages = new Map<number, ReportedUsage>();
+  /**
+   * The usages of chunks without choices, in order, each with the choice whose final chunk came just
+   * before it without a usage of its own (the choice it counts, when there are several).
+   */
+  private readonly looseUsages: { readonly usage: ReportedUsage; readonly after: number | undefined }[] = [];
+  /** The choice whose final chunk, without usage, was the last chunk with choices. */
+  private lastFinished: number | undefined;
   private model: string | undefined;
   private sawTopLogprobs = false;
   private readonly withTop: boolean;
@@ -139,19 +149,23 @@ export class StreamAssembler {
     if (usage !== undefined) this.usage = usage;
     const choices = payload.choices;
     if (choices === undefined || choices === null || (Array.isArray(choices) && choices.length === 0)) {
-      if (usage !== undefined) this.requestUsage = usage;
+      if (usage !== undefined) {
+        this.requestUsage = usage;
+        this.looseUsages.push({ usage, after: this.lastFinished });
+        this.lastFinished = undefined;
+      }
       return;
     }
     if (!Array.isArray(choices)) throw new MalformedResponseError("a stream chunk has no choices array");
     const only = choices.length === 1 && isObject(choices[0]) ? choices[0] : undefined;
-    if (
-      usage !== undefined &&
-      only !== undefined &&
-      only.finish_reason !== undefined &&
-      only.finish_reason !== null
-    ) {
-      this.choiceUsages.set(typeof only.index === "number" ? only.index : 0, usage);
-    }
+    const finishing =
+      only !== undefined && only.finish_reason !== undefined && only.finish_reason !== null
+        ? typeof only.index === "number"
+          ? only.index
+          : 0
+        : undefined;
+    if (usage !== undefined && finishing !== undefined) this.choiceUsages.set(finishing, usage);
+    this.lastFinished = usage === undefined ? finishing : undefined;
     for (const [position, choice] of choices.entries()) {
       if (!isObject(choice))
         throw new MalformedResponseError(`a stream chunk's choices[${position}] is not an object`);
@@ -231,8 +245,10 @@ export class StreamAssembler {
    */
   missing(expected: StreamCompletion): string | undefined {
     if (this.cut) return undefined;
+    const perChoice = this.looseUsages.length > 1;
     if (
       this.requestUsage !== undefined &&
+      !perChoice &&
       this.choices.size > 0 &&
       [...this.choices.values()].every((state) => state.finished)
     ) {
@@ -247,7 +263,12 @@ export class StreamAssembler {
         ? `choice ${unfinished[0]} had no finish reason`
         : `choices ${unfinished.join(", ")} had no finish reason`;
     }
-    if (!expected.usage || this.requestUsage !== undefined) return undefined;
+    if (!expected.usage) return undefined;
+    // One usage chunk per choice: each choice's own must have come.
+    if (perChoice) {
+      return this.looseUsages.length < expected.choices ? "the usage asked for had not come" : undefined;
+    }
+    if (this.requestUsage !== undefined) return undefined;
     for (let index = 0; index < expected.choices; index += 1) {
       if (!this.choiceUsages.has(index)) return "the usage asked for had not come";
     }
@@ -270,11 +291,30 @@ export class StreamAssembler {
 
   /**
    * The tokens a choice had generated when its stream ended early: counted from its log-probabilities, else
-   * as the usage of its final chunk said, else its pieces received (llama.cpp's server and vLLM stream one
+   * as its own usage said (on its final chunk, or in the chunk right after it), else its pieces received (llama.cpp's server and vLLM stream one
    * token per piece, so it is a count of pieces where a server sends several tokens in one).
    */
   private receivedTokens(index: number, state: ChoiceState): number {
-    return state.tokens?.length ?? this.choiceUsages.get(index)?.completionTokens ?? state.pieces;
+    return (
+      state.tokens?.length ??
+      (this.ownUsages().get(index) ?? this.choiceUsages.get(index))?.completionTokens ??
+      state.pieces
+    );
+  }
+
+  /**
+   * The usage each choice reported of its own, by choice: the chunks without choices that followed the
+   * choices' final chunks where there were several (llama.cpp's chat endpoint), else the usages on the
+   * final chunks (llama.cpp's completions endpoint) unless a request's usage came. Empty where the stream
+   * reported its usage for the whole request only.
+   */
+  private ownUsages(): ReadonlyMap<number, ReportedUsage> {
+    if (this.looseUsages.length > 1) {
+      const own = new Map<number, ReportedUsage>(this.choiceUsages);
+      for (const { usage, after } of this.looseUsages) if (after !== undefined) own.set(after, usage);
+      return own;
+    }
+    return this.requestUsage === undefined ? this.choiceUsages : new Map();
   }
 
   /**
@@ -294,9 +334,11 @@ export class StreamAssembler {
   }
 
   private assembled(aborted: boolean): ParsedResponse {
+    const own = this.ownUsages();
     const choices = [...this.choices.entries()]
       .sort(([a], [b]) => a - b)
       .map(([index, state]): ParsedChoice => {
+        const reported = own.size > 1 ? own.get(index)?.completionTokens : undefined;
         const toolCalls = assembledCalls(state.calls);
         const reasoning = state.reasoningParts.join("");
         return {
@@ -308,12 +350,18 @@ export class StreamAssembler {
           ...(toolCalls === undefined ? {} : { toolCalls }),
           ...(reasoning === "" ? {} : { reasoning }),
           ...(state.stopSequence === undefined ? {} : { stopSequence: state.stopSequence }),
-          ...(aborted ? { completionTokens: this.receivedTokens(index, state) } : {}),
+          ...(aborted
+            ? { completionTokens: this.receivedTokens(index, state) }
+            : reported === undefined
+              ? {}
+              : { completionTokens: reported }),
         };
       });
     const usage =
-      this.requestUsage ??
-      (this.choiceUsages.size > 1 ? sumChoiceUsages([...this.choiceUsages.values()]) : this.usage);
+      this.looseUsages.length > 1
+        ? sumChoiceUsages(this.looseUsages.map((loose) => loose.usage))
+        : (this.requestUsage ??
+          (this.choiceUsages.size > 1 ? sumChoiceUsages([...this.choiceUsages.values()]) : this.usage));
     return {
       choices,
       // A stream that ended early ends before the server's usage: count what was received.
