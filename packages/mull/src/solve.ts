@@ -1,15 +1,12 @@
 import type { Span } from "@opentelemetry/api";
 import { z } from "zod";
-import { answerFormatByName, answerFormatNames, autoAnswerFormat } from "./answers/index.ts";
+import { answerFormatOption } from "./answer-format-option.ts";
+import { autoAnswerFormat } from "./answers/index.ts";
 import { createBudget, type TokenPrice } from "./budget/index.ts";
 import { defaultPromptTemplate, samplingSettingsOption } from "./generation/index.ts";
+import { promptTemplateOption } from "./prompt-template-option.ts";
+import type { NamedPromptTemplate } from "./prompts/index.ts";
 import {
-  builtinPromptTemplate,
-  builtinPromptTemplateNames,
-  type NamedPromptTemplate,
-} from "./prompts/index.ts";
-import {
-  describeValue,
   expecting,
   integerSchema,
   mustBe,
@@ -127,64 +124,6 @@ function asksSomething(problem: Partial<Problem> | null): boolean {
 
 /** An option checked by what reads it (the strategy, the budget, the backend), or not at all. */
 const unchecked = z.unknown().optional();
-
-/** An answer format given as an object: its three methods, and a name. */
-const answerFormatObject = objectWithMethods<AnswerFormat>({
-  expected: `an answer format name (${answerFormatNames.join(", ")}) or an answer format`,
-  noun: "answer format",
-  methods: ["extract", "key", "equivalent"],
-}).refine((format) => typeof format.name === "string", {
-  path: ["name"],
-  error: (issue) => mustBe("a string (the format's name)", (issue.input as { name?: unknown }).name),
-});
-
-/** `answerFormat`: a format name, looked up, or a format object with its name and methods. */
-const answerFormatOption = z.unknown().transform((value, context): AnswerFormat => {
-  if (typeof value === "string" && (answerFormatNames as readonly string[]).includes(value)) {
-    return answerFormatByName(value);
-  }
-  const parsed = answerFormatObject.safeParse(value);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    context.addIssue({ code: "custom", input: value, path: [...issue.path], message: issue.message });
-  }
-  return z.NEVER;
-});
-
-/** What `promptTemplate` must be, in the words of its refusal. */
-const expectedPromptTemplate =
-  "a prompt template: a function (problem) => Prompt, the template loadPromptTemplate returns " +
-  `(an object with a render method) or a built-in name (${builtinPromptTemplateNames.join(", ")})`;
-
-/** A hint after the refusal of a value that is nearly a prompt template. */
-function promptTemplateHint(value: unknown): string {
-  if (typeof value === "string") {
-    return `; for a template file, pass await loadPromptTemplate(${describeValue(value)})`;
-  }
-  if (value instanceof Promise) return "; await it and pass the template it gives";
-  if (typeof value === "object" && value !== null && "prompt" in value) {
-    return "; for a template spec, pass promptTemplateFromSpec(spec)";
-  }
-  return "";
-}
-
-/** `promptTemplate` as the function that renders: itself, a loaded template's `render`, or a built-in's. */
-const promptTemplateOption = z.unknown().transform((value, context): PromptTemplate => {
-  if (typeof value === "function") return value as PromptTemplate;
-  const render =
-    typeof value === "string"
-      ? builtinPromptTemplate(value)?.render
-      : typeof value === "object" && value !== null
-        ? (value as Partial<NamedPromptTemplate>).render
-        : undefined;
-  if (typeof render === "function") return render;
-  context.addIssue({
-    code: "custom",
-    input: value,
-    message: `${mustBe(expectedPromptTemplate, value)}${promptTemplateHint(value)}`,
-  });
-  return z.NEVER;
-});
 
 /**
  * The options of `solve`, checked before anything is built: every key must be one of `SolveOptions` (an

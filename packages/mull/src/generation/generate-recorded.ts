@@ -1,12 +1,4 @@
-import {
-  type BudgetPlan,
-  budgetShortfall,
-  type CompletionTokenCap,
-  checkBackendUsage,
-  emptyUsage,
-  reserveBudget,
-} from "../budget/index.ts";
-import { BackendCallError } from "../errors/index.ts";
+import { type BudgetPlan, type CompletionTokenCap, emptyUsage } from "../budget/index.ts";
 import { checkCapability, type RequirableCapability } from "../runtime/index.ts";
 // The file, not the folder's index: selection/ reads scoring/, which reads generation/.
 import { toolCallAnswer } from "../selection/tool-call-answer.ts";
@@ -21,11 +13,16 @@ import type {
 } from "../spec/index.ts";
 import { withGenerationSpan } from "../telemetry/index.ts";
 import { budgetTokenCut } from "./budget-token-cut.ts";
+import { callShortfall } from "./call-shortfall.ts";
 import { capabilitiesOrStop } from "./capabilities-or-stop.ts";
+import { chargeCall } from "./charge-call.ts";
+import { completionLogprobs } from "./completion-logprobs.ts";
 import { cuttableCall } from "./cut-call.ts";
 import { cutReason } from "./cut-reason.ts";
 import { mergeSampling } from "./merge-sampling.ts";
+import { recordUnstartedCall } from "./record-unstarted-call.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
+import { reserveCall } from "./reserve-call.ts";
 
 /** What a block that calls a model on a run's behalf reports besides what it made. */
 export interface RecordedOutcome {
@@ -131,16 +128,6 @@ export interface GenerateRecordedResult extends RecordedOutcome {
   readonly returned: number;
 }
 
-function logprobsOf(completion: Completion): {
-  logprob: number | undefined;
-  meanLogprob: number | undefined;
-} {
-  const tokens = completion.tokens;
-  if (tokens === undefined || tokens.length === 0) return { logprob: undefined, meanLogprob: undefined };
-  const sum = tokens.reduce((total, token) => total + token.logprob, 0);
-  return { logprob: sum + (completion.endLogprob ?? 0), meanLogprob: sum / tokens.length };
-}
-
 /**
  * Makes one backend call on behalf of a run, the way every block that generates must: the request is
  * built from `context.sampling` with the caller's overrides and a seed from `context.rng`; the required
@@ -206,18 +193,9 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     }
     if (typeof options.plan === "function") plan = options.plan(capabilities);
   }
-  // Each completion generates a token at least (its `maxTokens` is never capped below 1): a call whose
-  // prompt leaves less than that for each is not started. One with a share plans no more than it.
-  const shortfall =
-    plan === undefined
-      ? undefined
-      : budgetShortfall(budget, {
-          ...plan,
-          completionTokensEach: Math.max(
-            1,
-            Math.min(plan.completionTokensEach ?? 0, options.budgetShare?.tokens ?? Number.POSITIVE_INFINITY),
-          ),
-        });
+  // Found affordable and reserved with no wait in between (no `await` from here to the call), so that
+  // calls started beside it are sized against what it holds.
+  const shortfall = plan === undefined ? undefined : callShortfall(budget, plan, options.budgetShare);
   if (shortfall !== undefined) return notMade(shortfall);
 
   const merged = mergeSampling(context.sampling, options.sampling);
@@ -255,14 +233,7 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   let aborted = false;
   // In flight, the call holds what it may spend, so that calls started beside it are sized against that;
   // released as it is charged (no wait in between) or fails.
-  const held =
-    plan === undefined
-      ? undefined
-      : reserveBudget(budget, {
-          calls: plan.calls ?? 0,
-          promptTokens: plan.promptTokens ?? 0,
-          completionTokens: n * (sampling.maxTokens ?? plan.completionTokensEach ?? 0),
-        });
+  const held = reserveCall(budget, plan, n, sampling.maxTokens);
   try {
     const described = backend.describe();
     const spanRequest = {
@@ -301,41 +272,10 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   } finally {
     held?.release();
   }
-  const limits = budget.limits;
-  const tokenLimited = limits.maxTotalTokens !== undefined || limits.maxCompletionTokens !== undefined;
-  if (options.noteUnreportedTokens === true && tokenLimited && result.usage.completionTokens === undefined) {
-    tracer.record({
-      type: "note",
-      parentId,
-      message: `${backend.describe().kind} backend does not report token counts: token limits cannot be enforced`,
-    });
-  }
-  checkBackendUsage(backend, result.usage);
-  budget.charge(result.usage);
-  if (aborted && (result.usage.promptTokens === undefined || result.usage.completionTokens === undefined)) {
-    tracer.record({
-      type: "note",
-      parentId,
-      message: `${backend.describe().kind} backend could not tell every token of a call cut by ${cutReason(budget)}: the run's token counts are unknown`,
-    });
-  }
-  if (result.completions.length === 0 && !aborted) {
-    throw new BackendCallError(`${backend.describe().kind} backend returned no completions for n=${n}`);
-  }
-  if (result.completions.length === 0 && result.usage.calls > 0) {
-    // Cut before any completion began (a request sent, its stream not started): charged all the same, so
-    // it is recorded as one cut generation, with nothing written, that carries the call's usage.
-    tracer.record({
-      type: "generation",
-      parentId,
-      text: "",
-      finishReason: "abort",
-      completionTokens: result.usage.completionTokens,
-      model: result.model,
-      ...(options.step === undefined ? {} : { step: options.step }),
-      usage: result.usage,
-    });
-  }
+  chargeCall(context, { result, n, aborted, parentId, noteUnreportedTokens: options.noteUnreportedTokens });
+  // Cut before any completion began (a request sent, its stream not started): charged all the same, so
+  // it is recorded as one cut generation, with nothing written, that carries the call's usage.
+  recordUnstartedCall(tracer, result, { parentId, step: options.step });
 
   // A backend that resolves on the run's abort (the embedded one) cuts completions there, as one that
   // rejects does: either way the run was cut, and a completion cut mid-way is no sample.
@@ -351,7 +291,7 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     ((options.dropAborted === true || cutByRun) && completion.finishReason === "abort") ||
     cutByBudget(completion);
   const recorded = result.completions.map((completion, position): RecordedCompletion => {
-    const { logprob, meanLogprob } = logprobsOf(completion);
+    const { logprob, meanLogprob } = completionLogprobs(completion);
     const calls = completion.toolCalls;
     // A completion that ended in function calls answers with the calls, voted like any answer.
     const answer =

@@ -1,7 +1,6 @@
 import { dirname } from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
-import { totalTokens } from "../../budget/usage.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
 import {
   checkOutputFile,
@@ -10,15 +9,15 @@ import {
   writeFileAtomically,
 } from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
-import type { SolveResult, Strategy, Usage } from "../../spec/index.ts";
+import type { Strategy } from "../../spec/index.ts";
 import {
   findStrategyEntry,
   parseStrategySpec,
   specSamples,
-  splitModelRoute,
   strategyCatalogHelp,
 } from "../../strategies/index.ts";
 import { contextsFromFlags, contextsOption } from "../contexts-option.ts";
+import { counted } from "../counted.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { integerOption, numberOption, topPOption } from "../option-parsers.ts";
 import {
@@ -26,6 +25,7 @@ import {
   outcomeScorerFromFlag,
   parseOutcomeScorerFlag,
 } from "../outcome-scorer-flag.ts";
+import { printSolveResult } from "../print-solve-result.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
 import {
   endpointOption,
@@ -44,11 +44,6 @@ async function readStandardInput(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
-}
-
-/** `1 call`, `3 calls`. */
-function counted(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** Samples of a family named without a count and without `--n`. */
@@ -120,45 +115,6 @@ export function checkCountAgrees(
     `--n ${count} contradicts --strategy ${spec}, which draws ${counted(strategy.samples, "sample")}; give the count once`,
     "--n",
   );
-}
-
-/** Usage as `--json` prints it: counts a backend did not report are `null`. */
-function usageSummary(usage: Usage) {
-  return {
-    promptTokens: usage.promptTokens ?? null,
-    completionTokens: usage.completionTokens ?? null,
-    totalTokens: totalTokens(usage) ?? null,
-    calls: usage.calls,
-  };
-}
-
-/** The `--json` shape of a solve result. */
-export function solveSummary(result: SolveResult, extra: Readonly<Record<string, unknown>>) {
-  return {
-    answer: result.answer ?? null,
-    strategy: result.strategy,
-    stoppedBy: result.stoppedBy,
-    partial: result.partial,
-    votes: result.votes ?? null,
-    candidates: result.candidates.map((candidate) => ({
-      id: candidate.id,
-      answer: candidate.answer ?? null,
-      text: candidate.text,
-      finishReason: candidate.finishReason,
-      completionTokens: candidate.completionTokens ?? null,
-      logprob: candidate.logprob ?? null,
-      scores: candidate.scores,
-    })),
-    usage: { ...usageSummary(result.usage), scoreCalls: result.scoreCalls },
-    ...(result.usageByModel === undefined
-      ? {}
-      : {
-          usageByModel: Object.fromEntries(
-            Object.entries(result.usageByModel).map(([model, usage]) => [model, usageSummary(usage)]),
-          ),
-        }),
-    ...extra,
-  };
 }
 
 /** `mull solve [question]`: answer one question with a strategy. */
@@ -309,44 +265,13 @@ export function solveCommand() {
             `${JSON.stringify({ strategy: result.strategy, events: result.trace }, null, 2)}\n`,
           );
         }
-        const backend = resolved.backend.describe();
-        // An answer read from samples that all ran out of tokens is read from cut text: say so.
-        const cut = result.candidates.filter((candidate) => candidate.finishReason === "length").length;
-        if (cut > 0 && cut === result.candidates.length) {
-          process.stderr.write(
-            `mull: warning: all ${counted(cut, "sample")} stopped at the token limit before finishing (finish reason length); ` +
-              `the answer was read from cut text: raise --max-tokens\n`,
-          );
-        }
-        if (flags.json) {
-          process.stdout.write(
-            `${JSON.stringify(solveSummary(result, { seed: flags.seed, backend }), null, 2)}\n`,
-          );
-        } else {
-          const tokens = totalTokens(result.usage);
-          // A routing strategy runs on its route (`lab-small>lab-large`), any other on the main model.
-          const route = findStrategyEntry(strategySpec)?.entry.needs.includes("models")
-            ? (splitModelRoute(strategySpec).route ?? routes.defaultRoute)
-            : undefined;
-          process.stdout.write(`${result.answer ?? "(no answer)"}\n`);
-          process.stderr.write(
-            `${result.strategy} on ${route?.join(">") ?? backend.model}: ${counted(result.candidates.length, "candidate")}, ` +
-              `${tokens ?? "unknown"} tokens, ${counted(result.usage.calls, "call")}, stopped by ${result.stoppedBy}` +
-              `${result.partial ? " (best so far)" : ""}\n`,
-          );
-          for (const [model, usage] of Object.entries(result.usageByModel ?? {})) {
-            process.stderr.write(
-              `  ${model}: ${totalTokens(usage) ?? "unknown"} tokens, ${counted(usage.calls, "call")}\n`,
-            );
-          }
-          // Without an answer, the run's notes say why (an accept@N whose verifier accepted nothing, …).
-          if (result.answer === undefined) {
-            const notes = new Set(
-              result.trace.flatMap((event) => (event.type === "note" ? [event.message] : [])),
-            );
-            for (const note of [...notes].slice(0, 5)) process.stderr.write(`  note: ${note}\n`);
-          }
-        }
+        printSolveResult(result, {
+          json: flags.json === true,
+          seed: flags.seed,
+          backend: resolved.backend.describe(),
+          spec: strategySpec,
+          defaultRoute: routes.defaultRoute,
+        });
       } finally {
         await routes?.dispose();
         await resolved.dispose();
