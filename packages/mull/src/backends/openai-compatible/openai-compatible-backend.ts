@@ -2,7 +2,6 @@ import { CapabilityError, DisposedError } from "../../errors/index.ts";
 import { createConcurrencyLimit } from "../../runtime/index.ts";
 import type {
   Backend,
-  BackendCapabilities,
   BackendDescription,
   CallOptions,
   GenerationRequest,
@@ -10,9 +9,8 @@ import type {
   Prompt,
 } from "../../spec/index.ts";
 import { traceContextFetch } from "../../telemetry/index.ts";
+import { createBackendLifetime } from "./backend-lifetime.ts";
 import { createCapabilityState, derivedCapabilities } from "./capability-state.ts";
-import { discoverServer } from "./discover-server.ts";
-import { createDiscoveryMemory } from "./discovery-memory.ts";
 import { parseEndpointUrl } from "./endpoint-url.ts";
 import { fanOut } from "./fan-out.ts";
 import { generationResult } from "./generation-result.ts";
@@ -26,12 +24,9 @@ import { createPromptTokenCounter } from "./prompt-token-counter.ts";
 import { type EndpointKind, wantsLogprobs } from "./request-body.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { createRequestSender, endpointPath } from "./request-sender.ts";
-import { untilAborted } from "./until-aborted.ts";
+import { createServerProfile } from "./server-profile.ts";
 import { validateRequest } from "./validate-request.ts";
 import { wholeResponsePlan } from "./whole-response-plan.ts";
-
-/** How long each of the routes a server describes itself on may take to answer. */
-const discoveryTimeoutMilliseconds = 2_000;
 
 /** An OpenAI-compatible backend; `dispose()` aborts its requests in flight. */
 export interface OpenAICompatibleBackend extends Backend {
@@ -163,7 +158,7 @@ export function createOpenAICompatibleBackend(
     retryDelayMilliseconds: parsed.retryDelayMilliseconds,
     maxRetryDelayMilliseconds: parsed.maxRetryDelayMilliseconds,
   });
-  const lifetime = new AbortController();
+  const lifetime = createBackendLifetime();
   const derived = derivedCapabilities(endpoint, mode, stream);
   const overrides = parsed.capabilities;
   const sender = createRequestSender({
@@ -189,8 +184,17 @@ export function createOpenAICompatibleBackend(
   };
   const name = `the OpenAI-compatible backend at ${endpoint.publicBase} (model ${model})`;
   let disposed = false;
-  /** Signals of the calls with a signal of their own, aborted with the backend. */
-  const running = new Set<AbortController>();
+  const profile = createServerProfile({
+    endpoint,
+    headers,
+    fetch: parsed.fetch,
+    clock: parsed.clock,
+    lifetime: lifetime.signal,
+    tokenizer: parsed.tokenizer,
+    configured,
+    state,
+  });
+  const { describe, discover } = profile;
 
   const assertUsable = () => {
     if (disposed) throw new DisposedError(name);
@@ -226,7 +230,7 @@ export function createOpenAICompatibleBackend(
     const plan =
       streamed || n === 1
         ? "whole"
-        : wholeResponsePlan({ n, llamaCpp: await servedByLlamaCpp(signal), streamAllowed: stream });
+        : wholeResponsePlan({ n, llamaCpp: await profile.servedByLlamaCpp(signal), streamAllowed: stream });
     const { picked, responses } = await fanOut(
       {
         kind,
@@ -263,63 +267,14 @@ export function createOpenAICompatibleBackend(
     async (request: GenerationRequest, callOptions?: CallOptions): Promise<GenerationResult> => {
       assertUsable();
       validateRequest(request);
-      const callSignal = callOptions?.signal;
-      if (callSignal === undefined) return generateJoined(streamed, request, callOptions, lifetime.signal);
-      callSignal.throwIfAborted();
-      // Cheaper than `AbortSignal.any([callSignal, lifetime.signal])`: one listener on the call's signal,
-      // and `dispose()` aborts the calls in `running` instead of a listener per call on the lifetime.
-      const controller = new AbortController();
-      const onAbort = () => controller.abort(callSignal.reason);
-      callSignal.addEventListener("abort", onAbort, { once: true });
-      running.add(controller);
-      try {
-        return await generateJoined(streamed, request, callOptions, controller.signal);
-      } finally {
-        running.delete(controller);
-        callSignal.removeEventListener("abort", onAbort);
-      }
+      return lifetime.join(callOptions?.signal, (signal) =>
+        generateJoined(streamed, request, callOptions, signal),
+      );
     };
 
-  // Asked beside the capability probe until the server answers: what a server does not say (or says too
-  // slowly) is simply not recorded, and never holds up a call for longer than the deadline.
-  const discovery = createDiscoveryMemory({
-    ask: () =>
-      discoverServer({
-        requestBase: endpoint.requestBase,
-        headers,
-        fetch: parsed.fetch,
-        signal: lifetime.signal,
-        timeoutMilliseconds: discoveryTimeoutMilliseconds,
-      }),
-    clock: parsed.clock,
-  });
-  const describe = (): BackendDescription => {
-    const discovered = discovery.latest();
-    return {
-      ...configured,
-      ...(discovered.versions === undefined ? {} : { versions: discovered.versions }),
-      ...(discovered.modelFile === undefined ? {} : { modelFile: discovered.modelFile }),
-    };
-  };
-  const discover = discovery.discover;
-  /** Whether the server is llama.cpp's, as the options or its discovery (asked once, under `signal`) say. */
-  const servedByLlamaCpp = async (signal: AbortSignal): Promise<boolean> => {
-    if (parsed.tokenizer === "llama.cpp") return true;
-    if (parsed.tokenizer === "vllm") return false;
-    return (await untilAborted(discover(), signal)).versions?.["llama.cpp"] !== undefined;
-  };
-  const capabilities = async (callOptions?: CallOptions): Promise<BackendCapabilities> => {
+  const capabilities: Backend["capabilities"] = async (callOptions) => {
     assertUsable();
-    const signal = callOptions?.signal;
-    // No request after an abort: a call already aborted takes what the server said so far, and asks it
-    // nothing more; one that aborts while the server is asked stops waiting (the discovery goes on).
-    const [found, server] = await Promise.all([
-      state.capabilities(signal),
-      signal?.aborted === true ? discovery.latest() : untilAborted(discover(), signal),
-    ]);
-    return server.samplingDefaults === undefined
-      ? found
-      : { ...found, samplingDefaults: server.samplingDefaults };
+    return profile.capabilities(callOptions?.signal);
   };
   const counter =
     parsed.tokenizer === "none"
@@ -363,9 +318,7 @@ export function createOpenAICompatibleBackend(
       if (disposed) return;
       disposed = true;
       // Every call's signal follows the lifetime: waiting calls are dropped, running ones aborted.
-      const reason = new DisposedError(name);
-      lifetime.abort(reason);
-      for (const controller of running) controller.abort(reason);
+      lifetime.end(new DisposedError(name));
     },
   };
 }

@@ -14,29 +14,7 @@ import {
   usageOf,
 } from "./response-parser.ts";
 import type { StreamCompletion } from "./stream-completion.ts";
-
-/**
- * The usage of a request from the usages its choices reported one by one (llama.cpp's server streams
- * `n > 1` as one stream per choice, each ending with its own usage: on the choice's final chunk for
- * completions, in a chunk without choices right after it for chat): completion tokens summed, the prompt
- * counted once, as it was evaluated once.
- */
-function sumChoiceUsages(usages: readonly ReportedUsage[]): ReportedUsage {
-  const sum = (values: readonly (number | undefined)[]) =>
-    values.some((value) => value === undefined)
-      ? undefined
-      : values.reduce<number>((total, value) => total + (value ?? 0), 0);
-  const largest = (values: readonly (number | undefined)[]) =>
-    values.some((value) => value === undefined) ? undefined : Math.max(...(values as number[]));
-  return {
-    promptTokens: largest(usages.map((usage) => usage.promptTokens)),
-    completionTokens: sum(usages.map((usage) => usage.completionTokens)),
-    cachedPromptTokens: largest(usages.map((usage) => usage.cachedPromptTokens)),
-    ...(usages.some((usage) => usage.reasoningTokens !== undefined)
-      ? { reasoningTokens: sum(usages.map((usage) => usage.reasoningTokens ?? 0)) }
-      : {}),
-  };
-}
+import { StreamUsages } from "./stream-usages.ts";
 
 interface CallState {
   id: string | undefined;
@@ -110,16 +88,7 @@ function assembledCalls(calls: ReadonlyMap<number, CallState>): ToolCall[] | und
  */
 export class StreamAssembler {
   private readonly choices = new Map<number, ChoiceState>();
-  private usage: ReportedUsage | undefined;
-  private requestUsage: ReportedUsage | undefined;
-  private readonly choiceUsages = new Map<number, ReportedUsage>();
-  /**
-   * The usages of chunks without choices, in order, each with the choice whose final chunk came just
-   * before it without a usage of its own (the choice it counts, when there are several).
-   */
-  private readonly looseUsages: { readonly usage: ReportedUsage; readonly after: number | undefined }[] = [];
-  /** The choice whose final chunk, without usage, was the last chunk with choices. */
-  private lastFinished: number | undefined;
+  private readonly usages = new StreamUsages();
   private model: string | undefined;
   private sawTopLogprobs = false;
   private readonly withTop: boolean;
@@ -146,14 +115,10 @@ export class StreamAssembler {
     this.chunks += 1;
     if (typeof payload.model === "string") this.model = payload.model;
     const usage = usageOf(payload.usage);
-    if (usage !== undefined) this.usage = usage;
+    this.usages.note(usage);
     const choices = payload.choices;
     if (choices === undefined || choices === null || (Array.isArray(choices) && choices.length === 0)) {
-      if (usage !== undefined) {
-        this.requestUsage = usage;
-        this.looseUsages.push({ usage, after: this.lastFinished });
-        this.lastFinished = undefined;
-      }
+      this.usages.addWithoutChoices(usage);
       return;
     }
     if (!Array.isArray(choices)) throw new MalformedResponseError("a stream chunk has no choices array");
@@ -164,8 +129,7 @@ export class StreamAssembler {
           ? only.index
           : 0
         : undefined;
-    if (usage !== undefined && finishing !== undefined) this.choiceUsages.set(finishing, usage);
-    this.lastFinished = usage === undefined ? finishing : undefined;
+    this.usages.addWithChoices(usage, finishing);
     for (const [position, choice] of choices.entries()) {
       if (!isObject(choice))
         throw new MalformedResponseError(`a stream chunk's choices[${position}] is not an object`);
@@ -245,10 +209,8 @@ export class StreamAssembler {
    */
   missing(expected: StreamCompletion): string | undefined {
     if (this.cut) return undefined;
-    const perChoice = this.looseUsages.length > 1;
     if (
-      this.requestUsage !== undefined &&
-      !perChoice &&
+      this.usages.requestReported &&
       this.choices.size > 0 &&
       [...this.choices.values()].every((state) => state.finished)
     ) {
@@ -264,15 +226,7 @@ export class StreamAssembler {
         : `choices ${unfinished.join(", ")} had no finish reason`;
     }
     if (!expected.usage) return undefined;
-    // One usage chunk per choice: each choice's own must have come.
-    if (perChoice) {
-      return this.looseUsages.length < expected.choices ? "the usage asked for had not come" : undefined;
-    }
-    if (this.requestUsage !== undefined) return undefined;
-    for (let index = 0; index < expected.choices; index += 1) {
-      if (!this.choiceUsages.has(index)) return "the usage asked for had not come";
-    }
-    return undefined;
+    return this.usages.owed(expected.choices) ? "the usage asked for had not come" : undefined;
   }
 
   /** The response assembled so far. */
@@ -295,46 +249,22 @@ export class StreamAssembler {
    * token per piece, so it is a count of pieces where a server sends several tokens in one).
    */
   private receivedTokens(index: number, state: ChoiceState): number {
-    return (
-      state.tokens?.length ??
-      (this.ownUsages().get(index) ?? this.choiceUsages.get(index))?.completionTokens ??
-      state.pieces
-    );
-  }
-
-  /**
-   * The usage each choice reported of its own, by choice: the chunks without choices that followed the
-   * choices' final chunks where there were several (llama.cpp's chat endpoint), else the usages on the
-   * final chunks (llama.cpp's completions endpoint) unless a request's usage came. Empty where the stream
-   * reported its usage for the whole request only.
-   */
-  private ownUsages(): ReadonlyMap<number, ReportedUsage> {
-    if (this.looseUsages.length > 1) {
-      const own = new Map<number, ReportedUsage>(this.choiceUsages);
-      for (const { usage, after } of this.looseUsages) if (after !== undefined) own.set(after, usage);
-      return own;
-    }
-    return this.requestUsage === undefined ? this.choiceUsages : new Map();
+    return state.tokens?.length ?? this.usages.ofChoice(index)?.completionTokens ?? state.pieces;
   }
 
   /**
    * The usage of a stream that ended before the server's usage (cut by a watcher or an abort, or broken):
-   * the prompt as a usage chunk said, if one arrived (else unknown); completion tokens as the request's
-   * usage said, or each choice's received tokens added up (`receivedTokens`), whichever is more: a usage
-   * chunk sent before the choices had finished (one sent first) counts fewer tokens than followed it.
+   * each choice's received tokens added up (`receivedTokens`), or the request's usage if more, with the
+   * prompt as a usage chunk said (`StreamUsages.received`).
    */
   private receivedUsage(): ReportedUsage {
     let received = 0;
     for (const [index, state] of this.choices) received += this.receivedTokens(index, state);
-    return {
-      promptTokens: this.usage?.promptTokens,
-      completionTokens: Math.max(this.requestUsage?.completionTokens ?? 0, received),
-      cachedPromptTokens: this.usage?.cachedPromptTokens,
-    };
+    return this.usages.received(received);
   }
 
   private assembled(aborted: boolean): ParsedResponse {
-    const own = this.ownUsages();
+    const own = this.usages.own();
     const choices = [...this.choices.entries()]
       .sort(([a], [b]) => a - b)
       .map(([index, state]): ParsedChoice => {
@@ -357,15 +287,10 @@ export class StreamAssembler {
               : { completionTokens: reported }),
         };
       });
-    const usage =
-      this.looseUsages.length > 1
-        ? sumChoiceUsages(this.looseUsages.map((loose) => loose.usage))
-        : (this.requestUsage ??
-          (this.choiceUsages.size > 1 ? sumChoiceUsages([...this.choiceUsages.values()]) : this.usage));
     return {
       choices,
       // A stream that ended early ends before the server's usage: count what was received.
-      usage: this.cut || aborted ? this.receivedUsage() : usage,
+      usage: this.cut || aborted ? this.receivedUsage() : this.usages.total(),
       model: this.model,
       sawLogprobs: choices.some((choice) => choice.tokens !== undefined),
       sawTopLogprobs: this.sawTopLogprobs,
