@@ -402,6 +402,7 @@ export type {
   GenerationRequest,
   GenerationResult,
   ModelArchitecture,
+  ModelJudge,
   ModelProfile,
   NoteEvent,
   OutcomeScorer,

@@ -3,6 +3,8 @@ export {
   type BudgetForcedSolutionOptions,
   budgetForcedSolution,
 } from "./budget-forced-solution.ts";
+export { type BudgetTokenCut, budgetTokenCut } from "./budget-token-cut.ts";
+export { callShortfall } from "./call-shortfall.ts";
 export { type CapabilitiesOrStop, capabilitiesOrStop } from "./capabilities-or-stop.ts";
 export { continuationCapabilities, continuationPrompt } from "./continuation-prompt.ts";
 export {
@@ -39,6 +41,7 @@ export {
 } from "./prompt-tokens.ts";
 export type { RecordedCallOptions } from "./recorded-call-options.ts";
 export { resolveThinkingCues } from "./resolve-thinking-cues.ts";
+export { reserveCall } from "./reserve-call.ts";
 export { problemArgument, strategyContextArgument } from "./run-arguments.ts";
 export { type SampleCandidatesOptions, type SampleResult, sampleCandidates } from "./sample-candidates.ts";
 export { samplingSettingsOption } from "./sampling-settings-option.ts";

@@ -252,4 +252,35 @@ describe("llmJudgeScorer on a tool-use conversation", () => {
     );
     expect(malformed.field).toBe("backend");
   });
+
+  it("hands a run its calls: the request for each solution and the verdict of a reply, as score makes them", async () => {
+    const backend = createScriptedBackend({ responses: ["Looks right.\nScore: 7/10"] });
+    const scorer = llmJudgeScorer({
+      backend,
+      name: "strict",
+      temperature: 0.2,
+      maxTokens: 64,
+      concurrency: 2,
+    });
+    const judge = scorer.judge!;
+    expect(judge.backend).toBe(backend);
+    expect(judge.concurrency).toBe(2);
+    const problem = { question: "2+2?" };
+    const request = judge.request(problem, { text: "4", answer: "4" });
+    expect(request).toMatchObject({ n: 1, temperature: 0.2, maxTokens: 64 });
+    expect(judge.verdict("Score: 3/10")).toEqual({
+      scorer: "strict",
+      kind: "judge",
+      value: 0.3,
+      detail: "Score: 3/10",
+    });
+    expect(judge.verdict("Hard to say.")).toMatchObject({
+      value: 0,
+      detail: "no verdict in the judge's reply: Hard to say.",
+    });
+    // `score` sends the same request and reads the reply the same way.
+    const batch = await scorer.score(problem, [{ text: "4", answer: "4" }]);
+    expect(backend.calls[0]?.request).toMatchObject({ ...request, prompt: request.prompt });
+    expect(batch.scores).toEqual([judge.verdict("Looks right.\nScore: 7/10")]);
+  });
 });

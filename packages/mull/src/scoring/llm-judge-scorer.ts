@@ -6,10 +6,10 @@ import { canonicalArguments } from "../selection/tool-call-answer.ts";
 import type {
   Backend,
   ChatMessage,
+  ModelJudge,
   OutcomeScorer,
   Problem,
   Prompt,
-  Score,
   ScoredSolution,
   ToolCall,
   Usage,
@@ -118,7 +118,10 @@ const judgeScorerOptions = z.object({
 /**
  * An outcome scorer that asks a model to grade each solution (LLM-as-a-judge): one call per solution at
  * temperature 0, the verdict read from the reply (`Score: 7/10` → 0.7, `YES` → 1). A reply without a
- * verdict scores 0 and says so in the score's `detail`. Calls and usage are counted. The default prompt
+ * verdict scores 0 and says so in the score's `detail`. Calls and usage are counted. In a run its calls
+ * go through the run (`OutcomeScorer.judge`, made by `scoreCandidates`): each asks no more tokens than
+ * the budget leaves, one the budget cannot afford is not made, and a reply the budget cut or a call the
+ * backend refused scores nothing, with a trace note. The default prompt
  * shows the judge the whole conversation when the problem's chat prompt has earlier turns or tool results,
  * and a solution that ends in function calls as those calls (name and canonical JSON arguments).
  *
@@ -139,31 +142,36 @@ export function llmJudgeScorer(options: LlmJudgeScorerOptions): OutcomeScorer {
   const template = options.template ?? defaultJudgeTemplate;
   const parse = options.parse ?? ((reply: string) => parseJudgeVerdict(reply)?.value);
   const concurrency = checkInteger("llmJudgeScorer", "concurrency", options.concurrency ?? 4, { minimum: 1 });
+  const judge: ModelJudge = {
+    backend,
+    concurrency,
+    request: (problem, solution) => ({
+      prompt: template(problem, solution),
+      n: 1,
+      temperature: options.temperature ?? 0,
+      maxTokens: options.maxTokens ?? 512,
+    }),
+    verdict(reply) {
+      const value = parse(reply);
+      return value === undefined || Number.isNaN(value)
+        ? {
+            scorer: name,
+            kind: "judge",
+            value: 0,
+            detail: `no verdict in the judge's reply: ${reply.slice(-200)}`,
+          }
+        : { scorer: name, kind: "judge", value, detail: reply.slice(-200) };
+    },
+  };
   return {
     name,
+    judge,
     async score(problem, solutions, callOptions) {
       const judged = await mapInParallel(solutions, concurrency, async (solution) => {
-        const result = await backend.generate(
-          {
-            prompt: template(problem, solution),
-            n: 1,
-            temperature: options.temperature ?? 0,
-            maxTokens: options.maxTokens ?? 512,
-          },
-          { signal: callOptions?.signal },
-        );
-        const reply = result.completions[0]?.text ?? "";
-        const value = parse(reply);
-        const score: Score =
-          value === undefined || Number.isNaN(value)
-            ? {
-                scorer: name,
-                kind: "judge",
-                value: 0,
-                detail: `no verdict in the judge's reply: ${reply.slice(-200)}`,
-              }
-            : { scorer: name, kind: "judge", value, detail: reply.slice(-200) };
-        return { score, usage: result.usage };
+        const result = await backend.generate(judge.request(problem, solution), {
+          signal: callOptions?.signal,
+        });
+        return { score: judge.verdict(result.completions[0]?.text ?? ""), usage: result.usage };
       });
       const usage: Usage = judged.length === 0 ? emptyUsage : addUsage(...judged.map((entry) => entry.usage));
       return { scores: judged.map((entry) => entry.score), calls: usage.calls, usage };

@@ -1,6 +1,7 @@
 import { addUsage, emptyUsage } from "../budget/index.ts";
 import type { RecordedOutcome } from "../generation/index.ts";
 import type { Candidate, OutcomeScorer, Problem, StrategyContext, Usage } from "../spec/index.ts";
+import { judgeCandidates } from "./judge-candidates.ts";
 import { scoreCallsCharged } from "./score-calls-charged.ts";
 import { scoreRecorded } from "./score-recorded.ts";
 
@@ -23,7 +24,10 @@ export interface ScoreCandidatesOptions {
 export interface ScoreCandidatesResult extends RecordedOutcome {
   /** Every candidate, in order; those scored carry the new score last in `scores`. */
   readonly candidates: readonly Candidate[];
-  /** How many were scored (the first ones, in order). */
+  /**
+   * How many were scored: the first ones, in order, but for a judge (`OutcomeScorer.judge`), which leaves
+   * unscored a candidate whose call the budget did not afford or cut, or the backend refused.
+   */
   readonly scored: number;
   /** Scorer calls charged to the run (`scoreCallsCharged`). */
   readonly calls: number;
@@ -52,7 +56,10 @@ function affordable(scorer: OutcomeScorer, remaining: number, left: number): num
  * scorer's token usage (not its call count: those are scorer calls). Under a `maxScoreCalls` limit it
  * scores in the largest chunks the calls left afford, by the scorer's `callsFor` (all at once, for one
  * call, with a programmatic check or a batched reward model), or one call per solution when the scorer
- * does not say (an LLM judge). On a cut it returns what it scored.
+ * does not say. A scorer that asks a model once per solution (`OutcomeScorer.judge`, an LLM judge) has its
+ * calls made here, within the budget as generations are (`judgeCandidates`): sized by the tokens left, not
+ * made when unaffordable, a reply the budget cut or a call the backend refused scoring nothing, with a note.
+ * On a cut it returns what it scored.
  *
  * @example
  * const { candidates: scored } = await scoreCandidates({ problem, candidates, scorer: checker, context });
@@ -64,6 +71,32 @@ export async function scoreCandidates(options: ScoreCandidatesOptions): Promise<
   let scored = 0;
   let calls = 0;
   let usage: Usage = emptyUsage;
+  const { judge } = scorer;
+  if (judge !== undefined) {
+    // One call per solution: as many as the scorer calls left afford, each made and charged as it goes.
+    const left =
+      budget.limits.maxScoreCalls === undefined
+        ? candidates.length
+        : Math.max(0, budget.limits.maxScoreCalls - budget.spent().scoreCalls);
+    const chunk = candidates.slice(0, Math.min(left, candidates.length));
+    const judged =
+      chunk.length === 0
+        ? undefined
+        : await judgeCandidates({ problem, candidates: chunk, scorer: scorer.name, judge, context });
+    judged?.scores.forEach((score, index) => {
+      if (score === undefined) return;
+      const candidate = candidates[index]!;
+      candidates[index] = { ...candidate, scores: [...candidate.scores, score] };
+      scored += 1;
+    });
+    const stoppedBy =
+      judged !== undefined && judged.stoppedBy !== "complete"
+        ? judged.stoppedBy
+        : chunk.length < candidates.length
+          ? "score-calls"
+          : "complete";
+    return { candidates, scored, stoppedBy, calls: judged?.calls ?? 0, usage: judged?.usage ?? emptyUsage };
+  }
   while (scored < candidates.length) {
     const left =
       budget.limits.maxScoreCalls === undefined

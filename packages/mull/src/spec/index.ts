@@ -37,6 +37,7 @@ export type { Problem, PromptTemplate } from "./problem.ts";
 export type { Clock, Rng } from "./randomness.ts";
 export type { Score, ScoreKind } from "./score.ts";
 export type {
+  ModelJudge,
   OutcomeScorer,
   ProcessRewardModel,
   ProcessScore,

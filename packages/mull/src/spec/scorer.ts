@@ -1,5 +1,5 @@
-import type { CallOptions } from "./backend.ts";
-import type { ToolCall } from "./generation.ts";
+import type { Backend, CallOptions } from "./backend.ts";
+import type { GenerationRequest, ToolCall } from "./generation.ts";
 import type { Problem } from "./problem.ts";
 import type { Score } from "./score.ts";
 import type { Usage } from "./usage.ts";
@@ -25,6 +25,22 @@ export interface ScoreBatch {
 }
 
 /**
+ * How an outcome scorer asks a model about each solution (an LLM judge): one call per solution, whose
+ * reply gives its score. A run makes these calls itself (`OutcomeScorer.judge`), so that each is sized and
+ * charged like a generation.
+ */
+export interface ModelJudge {
+  /** The model that judges. */
+  readonly backend: Backend;
+  /** The request for one solution (`n` 1); a run lowers its `maxTokens` to what the budget leaves. */
+  request(problem: Problem, solution: ScoredSolution): GenerationRequest;
+  /** The score a whole reply earns; a reply without a verdict scores as the scorer says (`detail`). */
+  verdict(reply: string): Score;
+  /** Calls in flight at once. */
+  readonly concurrency: number;
+}
+
+/**
  * Scores full solutions (an outcome verifier): a programmatic checker, an LLM judge, an HTTP reward model.
  */
 export interface OutcomeScorer {
@@ -39,6 +55,14 @@ export interface OutcomeScorer {
    * judge makes.
    */
   callsFor?(solutions: number): number;
+  /**
+   * The model calls behind `score`, for a scorer that asks a model once per solution (an LLM judge). A
+   * run's scoring makes them itself, within the run's budget as generations are: each call's `maxTokens`
+   * lowered to what the token limits leave, a call the budget cannot afford not made, a reply the budget
+   * cut no verdict, and a call the backend refuses no score. `score` is used outside a run. Absent: the
+   * run calls `score`.
+   */
+  readonly judge?: ModelJudge | undefined;
 }
 
 /** Per-step rewards of one partial or complete solution, each in [0, 1]. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { BackendCallError } from "../errors/index.ts";
 import { llmJudgeScorer, programmaticScorer } from "../scoring/index.ts";
 import { solve } from "../solve.ts";
+import type { Backend, Prompt } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { bestOfN } from "./best-of-n.ts";
 
@@ -89,5 +91,60 @@ describe("bestOfN", () => {
         (event) => event.type === "note" && /falling back to a majority vote/.test(event.message),
       ),
     ).toBe(true);
+  });
+
+  it("keeps its LLM judge within the run's token budget: no judge call asks more than is left", async () => {
+    const policy = createScriptedBackend({ responses: ["#### 41", "#### 42", "#### 42", "#### 42"] });
+    // A judge that writes at length before its verdict, and counts its prompts as it reports them.
+    const scripted = createScriptedBackend({
+      respond: () => `${Array.from({ length: 100 }, (_, index) => `w${index}`).join(" ")} Score: 9/10`,
+    });
+    const words = (prompt: Prompt) =>
+      (prompt.kind === "text" ? prompt.text : prompt.messages.map((message) => message.content).join("\n"))
+        .split(/\s+/)
+        .filter((word) => word !== "").length;
+    const judgeBackend: Backend = { ...scripted, countTokens: async (prompt) => words(prompt) };
+    const result = await solve({
+      problem,
+      strategy: bestOfN({ n: 4, scorer: llmJudgeScorer({ backend: judgeBackend }) }),
+      backend: policy,
+      budget: { maxTotalTokens: 120 },
+    });
+    const total = (result.usage.promptTokens ?? 0) + (result.usage.completionTokens ?? 0);
+    expect(total).toBeLessThanOrEqual(120);
+    expect(result).toMatchObject({ stoppedBy: "tokens", partial: true, answer: "42" });
+    // The judge asked for what the budget left, never its own 512 tokens.
+    expect(scripted.calls.length).toBeGreaterThan(0);
+    expect(scripted.calls.every((call) => (call.request.maxTokens ?? 512) < 120)).toBe(true);
+    expect(result.candidates.every((candidate) => candidate.scores.length === 0)).toBe(true);
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes.some((note) => /reply was cut at \d+ tokens by the budget's tokens limit/.test(note))).toBe(
+      true,
+    );
+    expect(notes).toContain("bon@4: no candidate was scored; falling back to a majority vote");
+  });
+
+  it("falls back to a majority vote when the judge's backend refuses every call, and says why", async () => {
+    const policy = createScriptedBackend({ responses: ["#### 41", "#### 42", "#### 42", "#### 42"] });
+    const scripted = createScriptedBackend({ responses: ["Score: 9/10"] });
+    const refusing: Backend = {
+      ...scripted,
+      generate: async () => {
+        throw new BackendCallError("HTTP 400: the request exceeds the available context size", {
+          status: 400,
+        });
+      },
+    };
+    const result = await solve({
+      problem,
+      strategy: bestOfN({ n: 4, scorer: llmJudgeScorer({ backend: refusing }) }),
+      backend: policy,
+    });
+    expect(result).toMatchObject({ answer: "42", stoppedBy: "complete", partial: false, scoreCalls: 4 });
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes).toContain(
+      "judge:scripted: the judge's backend refused 4 of 4 judge calls, so those candidates are left unscored: HTTP 400: the request exceeds the available context size",
+    );
+    expect(notes).toContain("bon@4: no candidate was scored; falling back to a majority vote");
   });
 });

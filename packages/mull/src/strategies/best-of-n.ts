@@ -50,8 +50,9 @@ function undecidedNote(name: string, candidates: readonly Candidate[], scorer: s
 
 /**
  * Best-of-N: sample `n` solutions, score each with an outcome verifier, return the highest-scored one
- * with an answer (the first on ties). If the budget cuts scoring short, only scored candidates compete;
- * if none was scored, it falls back to a majority vote and says so in the trace. When the scores do not
+ * with an answer (the first on ties). If the budget cuts scoring short, or an LLM judge's backend refuses
+ * some of its calls (a judge prompt over the model's context), only scored candidates compete; if none was
+ * scored, it falls back to a majority vote and says so in the trace. When the scores do not
  * tell the candidates apart (all equal: a judge without usable verdicts), the trace says so too.
  *
  * @throws ConfigError for an unknown option, `n` not an integer ≥ 1, a missing or malformed `scorer`
