@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { describe, expect, it } from "vitest";
 import { createConcurrencyLimit } from "./concurrency-limit.ts";
 
@@ -131,6 +132,28 @@ describe("createConcurrencyLimit", () => {
     await expect(limit.run(deferredTask(log, "a").task, AbortSignal.abort(reason))).rejects.toBe(reason);
     expect(log).toEqual([]);
     expect(limit.active()).toBe(0);
+  });
+
+  it("starts a waiting task in the asynchronous context it was queued from, not that of the task that freed its slot", async () => {
+    const limit = createConcurrencyLimit(1);
+    const context = new AsyncLocalStorage<string>();
+    const log: string[] = [];
+    const first = deferredTask(log, "a");
+    const running = context.run("first caller", () => limit.run(first.task));
+    const seen: (string | undefined)[] = [];
+    const waiting = context.run("second caller", () =>
+      limit.run(async () => {
+        seen.push(context.getStore());
+        return "b";
+      }),
+    );
+    const unmarked = limit.run(async () => {
+      seen.push(context.getStore());
+      return "c";
+    });
+    first.finish();
+    await expect(Promise.all([running, waiting, unmarked])).resolves.toEqual(["a", "b", "c"]);
+    expect(seen).toEqual(["second caller", undefined]);
   });
 
   it("drops every waiter of a signal shared by many, and takes new tasks at once afterwards", async () => {

@@ -1,3 +1,5 @@
+import { AsyncResource } from "node:async_hooks";
+
 /** Runs tasks with at most a fixed number at once; the others wait their turn in order. */
 export interface ConcurrencyLimit {
   /**
@@ -22,7 +24,9 @@ interface Waiter {
 
 /**
  * A first-in, first-out concurrency limit with a fast path: below the limit, with nobody waiting, a task
- * starts synchronously with no queue entry, promise wrapper or abort listener. Waiters sharing a signal
+ * starts synchronously with no queue entry, promise wrapper or abort listener. A task that waited starts in
+ * the asynchronous context it was queued from (`AsyncLocalStorage` values such as the active trace span),
+ * not in that of the task whose end freed its slot. Waiters sharing a signal
  * share one abort listener on it (a listener per waiter makes adding and removing them quadratic).
  * Written here rather than taken from p-queue because this is the proxy's hot path: p-queue's promise,
  * event and listener work per task showed in the proxy's CPU profile. The bench runner uses it too: to
@@ -120,7 +124,9 @@ export function createConcurrencyLimit(concurrency: number): ConcurrencyLimit {
       if (running < concurrency && waitingCount === 0) return start(task);
       return new Promise<T>((resolve, reject) => {
         const waiter: Waiter = {
-          start: () => start(task).then(resolve, reject),
+          // Started by whichever task frees a slot: bound, so that it runs in its own caller's
+          // asynchronous context (its trace span, whether its calls stay out of circuits), not the freer's.
+          start: AsyncResource.bind(() => start(task).then(resolve, reject)),
           reject,
           signal,
           live: true,

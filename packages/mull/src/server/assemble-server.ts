@@ -28,7 +28,8 @@ export interface AssembleServerOptions {
   /**
    * Probe the HTTP upstreams' capabilities in the background right away (`probeUpstreams`), so that no
    * request waits for the probe; a failed probe is logged and retried by the first request that needs it.
-   * Default false (`mull serve` turns it on).
+   * Its requests stay out of the upstreams' circuits: an upstream down at start-up does not leave the
+   * first requests refused once it is up. Default false (`mull serve` turns it on).
    */
   readonly probeUpstreams?: boolean | undefined;
   /**
@@ -42,7 +43,10 @@ export interface AssembleServerOptions {
 export interface AssembledServer {
   /** The server over the configured models; serve it with `listenServer`. */
   readonly server: MullServer;
-  /** The start-up probe (with `probeUpstreams`), for those who want to know how it ended; it never rejects. */
+  /**
+   * The start-up probe (with `probeUpstreams`), for those who want to know how it ended; it never rejects.
+   * `dispose` ends it (its unfinished outcomes then hold that reason) and it reports nothing more.
+   */
   readonly probed: Promise<readonly UpstreamProbeOutcome[]>;
   /** Where key budgets, key request rates and circuits live: `memory`, or the shared store's address without credentials. */
   readonly stateLocation: string;
@@ -96,9 +100,12 @@ export async function assembleServer(
     metrics,
     state,
   });
+  // Disposing ends the probe first: a server that failed to listen says nothing of its upstreams.
+  const probing = new AbortController();
   const probed: Promise<readonly UpstreamProbeOutcome[]> =
     options.probeUpstreams === true
       ? probeUpstreams(served.models, {
+          signal: probing.signal,
           onFailure: (model, error) =>
             logger.warn(
               {
@@ -117,6 +124,7 @@ export async function assembleServer(
     probed,
     stateLocation: state.location,
     async dispose() {
+      probing.abort(new Error("the server was disposed before its start-up probe ended"));
       metrics.close();
       await served.dispose();
       if (owned) await state.close();

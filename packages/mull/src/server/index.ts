@@ -63,6 +63,7 @@ export {
   type CircuitVerdict,
   circuitVerdict,
   createCircuitBreaker,
+  type ProbeUpstreamsOptions,
   probeUpstreams,
   type ServedModel,
   type ServedModels,

@@ -46,8 +46,8 @@ export interface ServerMetrics {
   countUsage(upstream: string, usage: Usage, model: string): void;
   /**
    * Records one upstream HTTP request (give it to `buildServedModels` as `observeUpstreamCall`): a
-   * generation request in `upstreamRequests` and `upstreamSeconds`, a tokenizer request in
-   * `upstreamTokenizerRequests` only.
+   * generation or discovery request (`GET /props`, `GET /version`) in `upstreamRequests` and
+   * `upstreamSeconds`, a tokenizer request in `upstreamTokenizerRequests` only.
    */
   observeUpstreamCall(upstream: string, outcome: string, seconds: number, kind?: UpstreamCallKind): void;
   /**

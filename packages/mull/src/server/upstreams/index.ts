@@ -11,7 +11,8 @@ export {
 export { CircuitOpenError } from "./circuit-open-error.ts";
 export type { UpstreamCallKind, UpstreamCallObserver } from "./observed-fetch.ts";
 export { type OptionalMethods, optionalMethodsOf } from "./optional-methods.ts";
-export { probeUpstreams, type UpstreamProbeOutcome } from "./probe-upstreams.ts";
+export { type ProbeUpstreamsOptions, probeUpstreams, type UpstreamProbeOutcome } from "./probe-upstreams.ts";
+export { countSamples, type SampleCount } from "./sample-count.ts";
 export { createSampleFanOut, type SampleCounts, type SampleFanOut } from "./sample-fan-out.ts";
 export {
   type BuildServedModelsOptions,

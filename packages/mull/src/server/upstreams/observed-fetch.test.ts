@@ -10,12 +10,14 @@ import { createAddressPolicy, createGuardedFetch, type GuardedFetch } from "../n
 import { createServerMetrics } from "../telemetry/index.ts";
 import { type CircuitBreaker, type CircuitVerdict, createCircuitBreaker } from "./circuit-breaker.ts";
 import { observedFetch, type UpstreamCallKind, upstreamCallKind } from "./observed-fetch.ts";
+import { outsideCircuits } from "./outside-circuits.ts";
 
 // An upstream that sends its 200 headers and one event, then resets the connection (`/cut`); one that
 // sends a whole stream (`/whole`); one that ends its stream 300 ms after its headers (`/slow`); one that
 // sends an error status (`/busy`); one that stops sending but keeps the connection open (`/stall`); one
 // that answers with the start of a whole JSON response and holds the rest back (`/json/…`); tokenizer
-// routes that answer (`/tokenize`), are missing (`/missing/tokenize`) or fail (`/broken/tokenize`).
+// routes that answer (`/tokenize`), are missing (`/missing/tokenize`) or fail (`/broken/tokenize`); discovery
+// routes that answer (`/version`), are missing (`/missing/version`) or fail (`/loading/props`).
 
 let server: Server;
 let base: string;
@@ -45,6 +47,9 @@ beforeEach(async () => {
       "/tokenize": 200,
       "/missing/tokenize": 404,
       "/broken/tokenize": 503,
+      "/version": 200,
+      "/missing/version": 404,
+      "/loading/props": 503,
     };
     const tokenizerStatus = tokenizerStatuses[request.url ?? ""];
     if (tokenizerStatus !== undefined) {
@@ -269,8 +274,67 @@ describe("upstreamCallKind", () => {
     );
     expect(upstreamCallKind("http://127.0.0.1:8080/v1/chat/completions")).toBe("generation");
     expect(upstreamCallKind("http://127.0.0.1:8080/detokenize")).toBe("generation");
-    expect(upstreamCallKind("http://127.0.0.1:8080/props")).toBe("generation");
     expect(upstreamCallKind("not a url")).toBe("generation");
+  });
+
+  it("tells the discovery routes, beside /v1 under any prefix, from generation requests", () => {
+    expect(upstreamCallKind("http://127.0.0.1:8080/props")).toBe("discovery");
+    expect(upstreamCallKind("https://llm.example.com/proxy/version")).toBe("discovery");
+    expect(upstreamCallKind(new URL("http://127.0.0.1:8080/props?model=x"))).toBe("discovery");
+    expect(upstreamCallKind("http://127.0.0.1:8080/v1/models")).toBe("generation");
+    expect(upstreamCallKind("http://127.0.0.1:8080/v1/completions")).toBe("generation");
+  });
+});
+
+describe("observedFetch: requests that stay out of the circuit", () => {
+  it("never records a discovery request in the circuit: a loading or missing route does not open it, an answer resets nothing", async () => {
+    const call = fetchFunction();
+    // Threshold 3: five loading and five missing discovery routes leave it closed.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect((await call(`${base}/loading/props`)).status).toBe(503);
+      expect((await call(`${base}/missing/version`)).status).toBe(404);
+    }
+    expect(circuit.state()).toBe("closed");
+    await readAll(await call(`${base}/cut`));
+    await readAll(await call(`${base}/cut`));
+    const answered = await call(`${base}/version`);
+    expect(answered.status).toBe(200);
+    await answered.text();
+    await readAll(await call(`${base}/cut`));
+    expect(circuit.state()).toBe("open");
+    expect(observed.map((entry) => `${entry.kind} ${entry.outcome}`)).toEqual([
+      ...Array.from({ length: 5 }, () => ["discovery 503", "discovery 404"]).flat(),
+      "generation network-error",
+      "generation network-error",
+      "discovery 200",
+      "generation network-error",
+    ]);
+    const refused = await call(`${base}/version`).catch((error: unknown) => error);
+    expect((refused as Error).message).toMatch(/circuit/i);
+  });
+
+  it("observes the generation requests made outside circuits, failures and successes, without recording them", async () => {
+    const call = fetchFunction();
+    await outsideCircuits(async () => {
+      for (let attempt = 0; attempt < 5; attempt += 1) await readAll(await call(`${base}/cut`));
+      await (await call(`${base}/busy`)).text();
+    });
+    expect(circuit.state()).toBe("closed");
+    // Two failures counted, then a success outside circuits: it does not reset them, the third opens it.
+    await readAll(await call(`${base}/cut`));
+    await readAll(await call(`${base}/cut`));
+    await outsideCircuits(async () => readAll(await call(`${base}/whole`)));
+    expect(circuit.state()).toBe("closed");
+    await readAll(await call(`${base}/cut`));
+    expect(circuit.state()).toBe("open");
+    expect(observed.map((entry) => `${entry.kind} ${entry.outcome}`)).toEqual([
+      ...Array<string>(5).fill("generation network-error"),
+      "generation 429",
+      "generation network-error",
+      "generation network-error",
+      "generation 200",
+      "generation network-error",
+    ]);
   });
 });
 

@@ -2,14 +2,17 @@ import { BackendCallError } from "../../errors/index.ts";
 import type { GuardedFetch } from "../network/index.ts";
 import { circuitVerdict } from "./circuit-breaker.ts";
 import { CircuitOpenError } from "./circuit-open-error.ts";
+import { isOutsideCircuits } from "./outside-circuits.ts";
 import type { UpstreamCircuit } from "./upstream-circuit.ts";
 
 /**
  * What an HTTP request asks of an upstream: `tokenizer` for the server's tokenizer routes, which count a
- * prompt's tokens before it is sent (`POST /tokenize`, and llama.cpp's `POST /apply-template`), and
- * `generation` for every other request (completions, and the capability probes and discovery beside them).
+ * prompt's tokens before it is sent (`POST /tokenize`, and llama.cpp's `POST /apply-template`);
+ * `discovery` for the routes a server describes itself on (llama.cpp's `GET /props`, vLLM's
+ * `GET /version`), which say what it is, not whether it generates; and `generation` for every other
+ * request (completions, and the capability probes beside them).
  */
-export type UpstreamCallKind = "generation" | "tokenizer";
+export type UpstreamCallKind = "generation" | "tokenizer" | "discovery";
 
 /**
  * Observes each HTTP request to an upstream once, when its outcome is known: the outcome (status code,
@@ -27,12 +30,17 @@ export type UpstreamCallObserver = (
 /** The last segments of the tokenizer routes' paths, beside a server's `/v1` (see `countServerTokens`). */
 const tokenizerPaths: readonly string[] = ["/tokenize", "/apply-template"];
 
+/** The last segments of the discovery routes' paths, beside a server's `/v1` (see `discoverServer`). */
+const discoveryPaths: readonly string[] = ["/props", "/version"];
+
 /**
  * What a request to `input` asks of its upstream: `tokenizer` where its path ends with a tokenizer route's
- * (`/tokenize`, `/apply-template`), else `generation`.
+ * (`/tokenize`, `/apply-template`), `discovery` where it ends with a discovery route's (`/props`,
+ * `/version`), else `generation`.
  *
  * @example
  * upstreamCallKind("http://127.0.0.1:8080/tokenize"); // "tokenizer"
+ * upstreamCallKind("http://127.0.0.1:8080/props"); // "discovery"
  * upstreamCallKind("http://127.0.0.1:8080/v1/chat/completions"); // "generation"
  */
 export function upstreamCallKind(input: string | URL | Request): UpstreamCallKind {
@@ -43,7 +51,9 @@ export function upstreamCallKind(input: string | URL | Request): UpstreamCallKin
   } catch {
     return "generation";
   }
-  return tokenizerPaths.some((tokenizer) => path.endsWith(tokenizer)) ? "tokenizer" : "generation";
+  if (tokenizerPaths.some((tokenizer) => path.endsWith(tokenizer))) return "tokenizer";
+  if (discoveryPaths.some((discovery) => path.endsWith(discovery))) return "discovery";
+  return "generation";
 }
 
 /**
@@ -137,12 +147,18 @@ function observedBody(
  * request, to the upstream's circuit breaker (so retries inside one request count as separate calls). A
  * tokenizer request (`upstreamCallKind`) is observed as `tokenizer` and never recorded in the circuit:
  * whether the server counts a prompt says nothing of whether it generates (a server without the route
- * answers 404 once, a working one must not close a half-open circuit or reset its count of failures). An
+ * answers 404 once, a working one must not close a half-open circuit or reset its count of failures). A
+ * discovery request (`GET /props`, `GET /version`) is observed as `discovery` and never recorded in the
+ * circuit either, for the same reason: a server without the route answers 404, one still loading its
+ * model 503, and a backend asks again while they go unanswered. Nor is a generation request made
+ * `outsideCircuits` (the start-up capability probe, which nobody asked for): it is observed as
+ * `generation`, as the requests it stands for are, and leaves the circuit alone. An
  * error status counts when its headers arrive; a successful one when its body has been read, so a stream
  * cut after its headers counts as the failure it is (`network-error`, or `timeout` for the caller's stall
  * or deadline), once, and never also as a success; one whose body nobody began to read before the call
  * was aborted, or before the body was cancelled, counts then as `unread`. While the circuit is open no
- * call goes out, a tokenizer request's neither (its prompt is then estimated): the fetch fails at once with
+ * call goes out, a tokenizer request's (its prompt is then estimated) and a discovery's (asked again
+ * later) neither: the fetch fails at once with
  * a non-retryable error whose cause is a `CircuitOpenError`. When a shared circuit cannot be asked, no
  * call goes out either: the fetch fails with a non-retryable error whose cause is the store's error. A
  * request the guarded fetch sent again on a fresh connection, because the upstream had closed the
@@ -179,13 +195,14 @@ export function observedFetch(
       });
     }
     const kind = upstreamCallKind(input);
+    const recorded = kind === "generation" && !isOutsideCircuits();
     const start = performance.now();
     let headerSeconds: number | undefined;
     let settled = false;
     const settle = async (outcome: string) => {
       if (settled) return;
       settled = true;
-      if (kind === "generation") await recordOutcome(circuit, outcome);
+      if (recorded) await recordOutcome(circuit, outcome);
       // The metrics keep their labels: a timed-out attempt is counted as `aborted`, as before.
       const seconds = headerSeconds ?? (performance.now() - start) / 1000;
       observe?.(upstream, outcome === "timeout" ? "aborted" : outcome, seconds, kind);
