@@ -17,6 +17,7 @@ import { callShortfall } from "./call-shortfall.ts";
 import { capabilitiesOrStop } from "./capabilities-or-stop.ts";
 import { chargeCall } from "./charge-call.ts";
 import { completionLogprobs } from "./completion-logprobs.ts";
+import { countedPromptUsage } from "./counted-prompt-usage.ts";
 import { cuttableCall } from "./cut-call.ts";
 import { cutReason } from "./cut-reason.ts";
 import { mergeSampling } from "./merge-sampling.ts";
@@ -96,6 +97,14 @@ export interface GenerateRecordedOptions extends RecordedCallOptions {
    * several, those that had finished come back cut too.
    */
   readonly cut?: AbortSignal | undefined;
+  /**
+   * The tokens each request of this call charges its prompt, where the backend counted them before the
+   * call (`promptTokens` with `counted: true`, times `promptCharges` of one request): a call that an abort
+   * (the run's, or `cut`) ended after it was sent, whose usage leaves the prompt unknown (a stream cut
+   * before the server's usage came), is charged this for each request it made (`countedPromptUsage`).
+   * Default none: such a call's prompt stays unknown.
+   */
+  readonly countedPromptTokens?: number | undefined;
 }
 
 /** One completion of a recorded call, with its trace id and what was derived from it. */
@@ -148,8 +157,10 @@ export interface GenerateRecordedResult extends RecordedOutcome {
  * generated up to the abort and prompts read, its completions cut there recorded with finish reason
  * `abort` but not returned, those that had finished returned; a call cut before any completion began
  * (sent, its stream not started) is recorded as one `generation` with no text, finish reason `abort` and
- * the call's usage, so that the trace accounts for every call charged (`usageByModel`); a count the
- * backend cannot tell makes the run's unknown, and a `note` says so. The call is an OpenTelemetry client
+ * the call's usage, so that the trace accounts for every call charged (`usageByModel`); a prompt the
+ * backend cannot tell is charged as it counted it before the call (`countedPromptTokens`), since a request
+ * is cut only once sent, after the server read its prompt; any other count the backend cannot tell makes
+ * the run's unknown, and a `note` says so. The call is an OpenTelemetry client
  * span (`withGenerationSpan`), child of the active span.
  *
  * @throws CapabilityError when the backend lacks a capability in `requires`.
@@ -271,6 +282,11 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     }
   } finally {
     held?.release();
+  }
+  // A call an abort cut after it was sent read its prompt: charged as counted where the backend could not
+  // tell it.
+  if (aborted || signal.aborted || cut?.aborted === true) {
+    result = { ...result, usage: countedPromptUsage(result.usage, options.countedPromptTokens) };
   }
   chargeCall(context, { result, n, aborted, parentId, noteUnreportedTokens: options.noteUnreportedTokens });
   // Cut before any completion began (a request sent, its stream not started): charged all the same, so

@@ -13,6 +13,7 @@ export {
   continueSolution,
   type SolutionPiece,
 } from "./continue-solution.ts";
+export { countedPromptUsage } from "./counted-prompt-usage.ts";
 export { defaultModelProfile } from "./default-model-profile.ts";
 export { defaultPromptTemplate } from "./default-prompt-template.ts";
 export { defaultThinkingCues } from "./default-thinking-cues.ts";
@@ -40,8 +41,8 @@ export {
   promptTokens,
 } from "./prompt-tokens.ts";
 export type { RecordedCallOptions } from "./recorded-call-options.ts";
-export { resolveThinkingCues } from "./resolve-thinking-cues.ts";
 export { reserveCall } from "./reserve-call.ts";
+export { resolveThinkingCues } from "./resolve-thinking-cues.ts";
 export { problemArgument, strategyContextArgument } from "./run-arguments.ts";
 export { type SampleCandidatesOptions, type SampleResult, sampleCandidates } from "./sample-candidates.ts";
 export { samplingSettingsOption } from "./sampling-settings-option.ts";

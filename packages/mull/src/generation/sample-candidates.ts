@@ -141,7 +141,9 @@ export interface SampleResult extends RecordedOutcome {
  * reason in `stoppedBy`: a cut while the backend's capabilities were asked too (`capabilitiesOrStop`, a
  * first call's probe), which returns no candidates. A completion the budget cut mid-way (it ran into the `maxTokens` the budget
  * lowered, see `generateRecorded`) is no candidate: it is charged and recorded, and the sampling stops by
- * that limit.
+ * that limit. A call cut after it was sent (by `cut` or the run's abort) whose prompt the backend could not
+ * tell is charged the prompt as the backend counted it, where it could (`generateRecorded`'s
+ * `countedPromptTokens`).
  * Each call passes a seed drawn from `context.rng`.
  *
  * @throws ConfigError for options it cannot use, naming the field: an unknown key (`temperature` belongs in
@@ -169,7 +171,8 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
   let callsMade = 0;
   // Counted once, before the first call is sized (exact where the backend can count, else estimated);
   // after it, the prompt tokens calls reported.
-  const firstPromptTokens = (await promptTokens(context, prompt)).tokens;
+  const first = await promptTokens(context, prompt);
+  const firstPromptTokens = first.tokens;
   const tokenLimited =
     budget.limits.maxTotalTokens !== undefined || budget.limits.maxCompletionTokens !== undefined;
 
@@ -222,6 +225,11 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
       // siblings that had finished) is cut at its next tokens by the watcher instead.
       ...(options.cut === undefined || batch > 1 ? {} : { cut: options.cut }),
       ...(options.budgetShare === undefined ? {} : { budgetShare: options.budgetShare }),
+      // A call cut after it was sent is charged the prompt as the backend counted it, where it did: what
+      // each of its requests (of `batch` completions with native `n`, else of one) charges.
+      ...(first.counted
+        ? { countedPromptTokens: promptCharges(capabilities, capabilities.n ? batch : 1, 1) * first.tokens }
+        : {}),
     });
     // A call cut short is charged what it did, and its completions that had finished still count.
     usage = addUsage(usage, call.usage);

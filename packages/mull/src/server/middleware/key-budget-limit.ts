@@ -11,7 +11,8 @@ export interface KeyBudget {
   /**
    * Reserves a request's worst case against its key's budget.
    *
-   * @throws ApiError 429 `key_budget_exceeded` with Retry-After when the budget cannot cover it (rejects);
+   * @throws ApiError 429 `key_budget_exceeded` with Retry-After when the budget cannot cover it (rejects),
+   * saying how many tokens are left in the key's window;
    * StateStoreUnavailableError when the shared store cannot be reached.
    */
   reserve(tokens: number): Promise<TokenReservation>;
@@ -66,7 +67,7 @@ export function keyBudgetLimit(
         metrics.rejected.inc({ reason: "key-budget" });
         throw new ApiError(
           429,
-          `this key's token budget of ${tokensPerMinute} tokens per minute cannot cover this request (up to ${tokens} tokens); retry after ${reserved.retryAfterSeconds} s`,
+          `this key's token budget of ${tokensPerMinute} tokens per minute cannot cover this request (up to ${tokens} tokens): ${reserved.remainingTokens} tokens are left in the current minute's window; retry after ${reserved.retryAfterSeconds} s, or ask for fewer tokens (max_tokens, n)`,
           { code: "key_budget_exceeded", headers: { "retry-after": String(reserved.retryAfterSeconds) } },
         );
       },

@@ -1,7 +1,10 @@
-import { createKeyTokenBudget, type TokenReservation } from "./key-token-budget.ts";
+import { createKeyTokenBudget, type KeyBudgetRefusal, type TokenReservation } from "./key-token-budget.ts";
 
-/** A reservation, or the seconds until the key's window resets when its budget cannot cover the request. */
-export type KeyBudgetAnswer = TokenReservation | { readonly retryAfterSeconds: number };
+/**
+ * A reservation, or, when the key's budget cannot cover the request, the seconds until its window resets
+ * and the tokens left in it.
+ */
+export type KeyBudgetAnswer = TokenReservation | KeyBudgetRefusal;
 
 /**
  * Where per-key token budgets are kept: in this process (`memoryKeyBudgetStore`), or in a store every

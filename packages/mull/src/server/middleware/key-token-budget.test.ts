@@ -7,12 +7,19 @@ describe("createKeyTokenBudget", () => {
     const budget = createKeyTokenBudget(5_000, () => time);
     const outcomes = Array.from({ length: 8 }, () => budget.reserve("a", 1_000));
     expect(outcomes.filter((outcome) => !("retryAfterSeconds" in outcome))).toHaveLength(5);
-    expect(outcomes.at(-1)).toEqual({ retryAfterSeconds: 60 });
+    expect(outcomes.at(-1)).toEqual({ retryAfterSeconds: 60, remainingTokens: 0 });
     expect("retryAfterSeconds" in budget.reserve("b", 5_000)).toBe(false);
     time = 45_000;
-    expect(budget.reserve("a", 1)).toEqual({ retryAfterSeconds: 15 });
+    expect(budget.reserve("a", 1)).toEqual({ retryAfterSeconds: 15, remainingTokens: 0 });
     time = 60_000;
     expect("retryAfterSeconds" in budget.reserve("a", 5_000)).toBe(false);
+  });
+
+  it("tells a refused request how many tokens are left in the window", () => {
+    const budget = createKeyTokenBudget(5_000, () => 0);
+    expect("retryAfterSeconds" in budget.reserve("a", 3_000)).toBe(false);
+    expect(budget.reserve("a", 3_000)).toEqual({ retryAfterSeconds: 60, remainingTokens: 2_000 });
+    expect("retryAfterSeconds" in budget.reserve("a", 2_000)).toBe(false);
   });
 
   it("gives back what a request did not use, once, and keeps unknown usage reserved", () => {

@@ -7,13 +7,22 @@ export interface TokenReservation {
   settle(used: number | undefined): void | Promise<void>;
 }
 
+/** Why a key's budget could not cover a reservation. */
+export interface KeyBudgetRefusal {
+  /** Seconds until the key's window resets. */
+  readonly retryAfterSeconds: number;
+  /** Tokens the key has left in its current window (not reserved by requests in it). */
+  readonly remainingTokens: number;
+}
+
 /** Per-key token budgets over fixed one-minute windows. */
 export interface KeyTokenBudget {
   /**
    * Reserves `tokens` for `key` (an opaque key id, never the key) in the current window. Returns the
-   * reservation, or the seconds until the window resets when the budget cannot cover it.
+   * reservation, or, when the budget cannot cover it, the seconds until the window resets and the tokens
+   * left in it.
    */
-  reserve(key: string, tokens: number): TokenReservation | { readonly retryAfterSeconds: number };
+  reserve(key: string, tokens: number): TokenReservation | KeyBudgetRefusal;
 }
 
 /**
@@ -48,6 +57,7 @@ export function createKeyTokenBudget(tokensPerMinute: number, now: () => number)
       if (window.reserved + tokens > tokensPerMinute) {
         return {
           retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMilliseconds - time) / 1000)),
+          remainingTokens: Math.max(0, tokensPerMinute - window.reserved),
         };
       }
       window.reserved += tokens;

@@ -31,3 +31,5 @@ export { servedModelResolver } from "./served-model-resolver.ts";
 export { isShownWhole, shownValue } from "./shown-value.ts";
 export { streamChunks } from "./stream-chunks.ts";
 export { unknownFieldsOf } from "./unknown-fields-of.ts";
+export { usageCounts } from "./usage-counts.ts";
+export { createUsageMeter, type UsageMeter } from "./usage-meter.ts";

@@ -1,18 +1,5 @@
-import type { Usage } from "../../spec/index.ts";
 import type { RequestOutcome } from "./request-outcome.ts";
-
-/** A usage in the `mull` object: counts the upstream did not report are `null`, never 0. */
-function tokenCounts(usage: Usage) {
-  return {
-    prompt_tokens: usage.promptTokens ?? null,
-    completion_tokens: usage.completionTokens ?? null,
-    total_tokens:
-      usage.promptTokens === undefined || usage.completionTokens === undefined
-        ? null
-        : usage.promptTokens + usage.completionTokens,
-    calls: usage.calls,
-  };
-}
+import { usageCounts } from "./usage-counts.ts";
 
 /**
  * The `mull` object: what the strategy did and what every sample cost, `usage_by_model` when more than one
@@ -52,7 +39,7 @@ export function mullBody(outcome: RequestOutcome): Record<string, unknown> | und
           },
         }),
     usage: {
-      ...tokenCounts(outcome.usage),
+      ...usageCounts(outcome.usage),
       score_calls: report.scoreCalls,
       ...(outcome.reasoningTokens === undefined ? {} : { reasoning_tokens: outcome.reasoningTokens }),
     },
@@ -60,7 +47,7 @@ export function mullBody(outcome: RequestOutcome): Record<string, unknown> | und
       ? {}
       : {
           usage_by_model: Object.fromEntries(
-            Object.entries(byModel).map(([model, usage]) => [model, tokenCounts(usage)]),
+            Object.entries(byModel).map(([model, usage]) => [model, usageCounts(usage)]),
           ),
         }),
   };

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { solve } from "../../solve.ts";
 import type { Backend, Completion, SolveResult } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
-import { createSampleFanOut, optionalMethodsOf } from "../upstreams/index.ts";
+import { countSamples, createSampleFanOut, optionalMethodsOf } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
 import { candidateChoice } from "./outcome-choice.ts";
 import { type PieceRelay, passThrough } from "./pass-through.ts";
@@ -10,6 +10,7 @@ import { declined, rankedCandidates } from "./ranked-candidates.ts";
 import type { RequestOutcome } from "./request-outcome.ts";
 import type { RequestPlan } from "./request-plan.ts";
 import { withoutThinking } from "./split-thinking.ts";
+import type { UsageMeter } from "./usage-meter.ts";
 
 export type { PieceRelay } from "./pass-through.ts";
 export type { OutcomeChoice, RequestOutcome, StrategyReport } from "./request-outcome.ts";
@@ -41,45 +42,33 @@ function withExtraBody(backend: Backend, extraBody: Readonly<Record<string, unkn
   };
 }
 
-/** The backend, telling `onCompletion` of each completion its calls return. */
-function withCompletionHook(
-  backend: Backend,
-  onCompletion: ((completion: Completion) => void) | undefined,
-): Backend {
-  if (onCompletion === undefined) return backend;
-  const hooked: Backend = {
-    describe: () => backend.describe(),
-    capabilities: (options) => backend.capabilities(options),
-    generate: async (request, options) => {
-      const result = await backend.generate(request, options);
-      for (const completion of result.completions) onCompletion(completion);
-      return result;
-    },
-    ...optionalMethodsOf(backend),
-  };
-  return hooked;
-}
-
 async function withStrategy(
   plan: RequestPlan,
   signal: AbortSignal,
   minSampleFraction: number,
   onSample: ((completion: Completion) => void) | undefined,
+  meter: UsageMeter | undefined,
 ): Promise<RequestOutcome> {
   const strategy = plan.strategy;
   if (strategy === undefined) throw new Error("withStrategy needs a strategy");
+  // Every upstream call is metered, below the fan-out, which keeps only the samples that finished: a run
+  // that fails or is aborted returns no usage, yet is charged what its calls used.
+  const upstream =
+    meter?.watch(
+      plan.served.backend,
+      plan.promptTokensCounted === true ? plan.estimatedPromptTokens : undefined,
+    ) ?? plan.served.backend;
   // HTTP upstreams draw one request per sample: a lost sample costs only itself, and the vote goes on.
   const fanOut =
-    plan.served.kind === "openai-compatible" ? createSampleFanOut(plan.served.backend, onSample) : undefined;
+    plan.served.kind === "openai-compatible" ? createSampleFanOut(upstream, onSample) : undefined;
+  // Any other draws a call's samples itself (the embedded model's native `n`): they are counted all the same.
+  const counted = fanOut === undefined ? countSamples(upstream, onSample) : undefined;
   // Without a seed from the client every request samples afresh, as it would without the proxy.
   const seed = plan.seed ?? randomInt(0, 2 ** 31 - 1);
   const result = await solve({
     problem: plan.problem,
     strategy,
-    backend: withExtraBody(
-      fanOut?.backend ?? withCompletionHook(plan.served.backend, onSample),
-      plan.extraBody,
-    ),
+    backend: withExtraBody(fanOut?.backend ?? counted?.backend ?? upstream, plan.extraBody),
     budget: plan.budget,
     seed,
     sampling: {
@@ -152,7 +141,7 @@ async function withStrategy(
       votes: result.votes,
       stoppedBy: lost && result.stoppedBy === "abort" ? "samples-lost" : result.stoppedBy,
       partial: result.partial || lost,
-      samples: counts,
+      samples: counts ?? counted?.counts(),
       scoreCalls: result.scoreCalls,
       seed,
       notes: [...(plan.notes ?? []), ...runNotes(result)],
@@ -168,7 +157,8 @@ async function withStrategy(
  * samples) the request fails with 502. Everything stops when `signal` fires. `relay.onText` receives a
  * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends), `relay.onReasoning` its reasoning;
  * `onSample` hears each of a strategy's samples as its call returns (an HTTP upstream's samples one by
- * one, as each finishes), for a stream's progress.
+ * one, as each finishes), for a stream's progress. `meter` records the usage of each upstream call a
+ * strategy makes as it ends (`UsageMeter.watch`), for a request that fails or is aborted part-way.
  */
 export function runRequest(
   plan: RequestPlan,
@@ -176,8 +166,9 @@ export function runRequest(
   minSampleFraction: number,
   relay?: PieceRelay,
   onSample?: (completion: Completion) => void,
+  meter?: UsageMeter,
 ): Promise<RequestOutcome> {
   return plan.strategy === undefined
     ? passThrough(plan, signal, relay)
-    : withStrategy(plan, signal, minSampleFraction, onSample);
+    : withStrategy(plan, signal, minSampleFraction, onSample, meter);
 }

@@ -8,6 +8,7 @@ import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts
 import { runRequest } from "./run-request.ts";
 import { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
 import type { ProgressFeed } from "./sample-progress.ts";
+import type { UsageMeter } from "./usage-meter.ts";
 
 /** Options of `serveRequest`. */
 export interface ServeRequestOptions {
@@ -28,6 +29,11 @@ export interface ServeRequestOptions {
   readonly onAttempt?: ((plan: RequestPlan) => void) | undefined;
   /** Told when an upstream accepts a pass-through's call (`CallOptions.onAccepted`). */
   readonly onAccepted?: (() => void) | undefined;
+  /**
+   * Records what each upstream call of a strategy used as it ends, on every model tried, so that a request
+   * that fails or is aborted part-way is charged it (`UsageMeter`).
+   */
+  readonly meter?: UsageMeter | undefined;
 }
 
 /**
@@ -75,7 +81,14 @@ export async function serveRequest(options: ServeRequestOptions): Promise<Fallba
         ...(live === undefined ? {} : { onText: live.push, onReasoning: live.pushReasoning }),
         onAccepted: options.onAccepted,
       };
-      return runRequest(next, signal, limits.minSampleFraction, relay, options.progress?.sample);
+      return runRequest(
+        next,
+        signal,
+        limits.minSampleFraction,
+        relay,
+        options.progress?.sample,
+        options.meter,
+      );
     },
     canRestart: () => (live === undefined || !live.delivered()) && !signal.aborted,
   });

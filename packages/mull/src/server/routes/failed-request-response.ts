@@ -1,8 +1,9 @@
 import type { Context } from "hono";
-import { ApiError, errorResponse } from "../http/index.ts";
+import { ApiError } from "../http/index.ts";
 import type { ServerEnvironment } from "../middleware/index.ts";
 import { type ClientFields, inClientFields } from "../requests/index.ts";
 import type { ServerMetrics } from "../telemetry/index.ts";
+import { failureBody } from "./failure-body.ts";
 import type { RequestLog } from "./request-log.ts";
 
 /** What `failedRequestResponse` reads besides the request's context and its error. */
@@ -17,8 +18,9 @@ export interface FailedRequest {
 /**
  * The answer to a request whose handler failed, its line logged: 499 without a body where the client went
  * away, 503 `server_shutting_down` where a shutdown cut it short, else the error as the client receives it
- * (`log.failure`), naming the fields the client sent. A 4xx of a request refused before it was planned
- * counts as `rejected{reason="invalid"}`.
+ * (`log.failure`), naming the fields the client sent, with what the request was charged (`log.charged`) as
+ * `mull.usage` beside it (`failureBody`). A 4xx of a request refused before it was planned counts as
+ * `rejected{reason="invalid"}`.
  *
  * @example
  * } catch (error) {
@@ -46,5 +48,6 @@ export function failedRequestResponse(
     code: apiError.code,
     ...(apiError.param === undefined ? {} : { param: apiError.param }),
   });
-  return errorResponse(context, apiError);
+  const headers: Record<string, string> = { ...apiError.headers, "x-request-id": context.var.requestId };
+  return context.json(failureBody(apiError, log.charged), apiError.status as 400, headers);
 }

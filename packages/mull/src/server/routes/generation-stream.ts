@@ -14,7 +14,15 @@ import {
   type SettledWork,
   streamChunks,
 } from "../requests/index.ts";
+import { failureBody } from "./failure-body.ts";
 import type { RequestLog } from "./request-log.ts";
+
+/**
+ * How long a stream whose client went away waits for its work to settle before it ends: the work is
+ * aborted with it, so it settles within moments, charged what its upstream calls used; an upstream that
+ * ignores the abort does not hold the response past this.
+ */
+const settleAfterCancelMilliseconds = 5_000;
 
 /** Options of `streamGeneration`. */
 export interface GenerationStreamOptions {
@@ -55,7 +63,9 @@ interface EventsOptions {
  * The events of a streamed response: a keep-alive comment at once and more until the outcome, a
  * pass-through's text relayed as the upstream writes it or, under a strategy, a `: progress …` comment and
  * a `mull.progress` chunk as each sample finishes; then its chunks (the text word by word, the calls piece
- * by piece) and `[DONE]`, or the error.
+ * by piece) and `[DONE]`, or the error, with what the request was charged (`failureBody`). A client that
+ * goes away aborts the work, and the stream ends with 499 once the work has settled (bounded,
+ * `settleAfterCancelMilliseconds`), so that the request's tokens are charged before its end is recorded.
  */
 function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
   const { plan, identity, live, progress } = options;
@@ -96,7 +106,7 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
         } else {
           // The status is sent already: the error goes out as the last event, never followed by [DONE].
           const error = options.log.failure(result.error);
-          writer.data([error.body()]);
+          writer.data([failureBody(error, options.log.charged)]);
           end(error.status, error);
         }
         writer.close();
@@ -104,7 +114,13 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
     },
     cancel() {
       options.abort.clientGone();
-      end(499);
+      // The response ends (its line logged, its in-flight slot freed) once the aborted work has settled,
+      // its usage charged to the key and counted in `/metrics`, or after a bounded wait.
+      const timer = setTimeout(() => end(499), settleAfterCancelMilliseconds);
+      void options.settled.finally(() => {
+        clearTimeout(timer);
+        end(499);
+      });
     },
   });
 }

@@ -9,6 +9,7 @@ import {
   createLiveText,
   createProgressFeed,
   createRequestAcceptance,
+  createUsageMeter,
   type EndpointKind,
   earlyFailureMilliseconds,
   type LiveText,
@@ -25,7 +26,7 @@ import type { ServedModel } from "../upstreams/index.ts";
 import { failedRequestResponse } from "./failed-request-response.ts";
 import { account, failPull, settlePull } from "./request-accounting.ts";
 import { createRequestLog, type RequestLog } from "./request-log.ts";
-import { usageBeforeFailure, usedBeforeFailure } from "./used-before-failure.ts";
+import { chargedTokens, failureUsage } from "./used-before-failure.ts";
 
 /** Options of the generation routes (`chatCompletionsRoute`, `completionsRoute`, `messagesRoute`). */
 export interface GenerationRouteOptions {
@@ -71,9 +72,11 @@ export interface PlannedRouteFront<
  * (refusing it before any upstream call when it cannot be served; its prompt's tokens counted by the
  * model's tokenizer where the backend can, `planCountedRequest`), reserves its worst case against the
  * key's budget, serves it (along the fallback chain), settles the reservation once with what it used
- * however it ends (an answer, an upstream error, an abort, a shutdown, a stream failing after its headers:
- * a failure is charged, and counted in `/metrics`, what the upstream reported used before it or a broken
- * stream had delivered, `usageBeforeFailure`, else nothing; a refusal after the reservation nothing), and
+ * however it ends (an answer: its tokens, a prompt left unknown taken as planned, `account`; an upstream
+ * error, an abort, a shutdown, a stream failing after its headers: a failure is charged, and counted in
+ * `/metrics`, what the upstream reported used before it or a broken stream had delivered, as its error
+ * tells or as a strategy's upstream calls reported it when they ended (`failureUsage`), else nothing,
+ * and its error body reports it as `mull.usage`; a refusal after the reservation nothing), and
  * lets the front end answer
  * whole or streamed: a streamed request once it is under way (`throwEarlyFailure`), so that one that fails
  * before (an upstream's 429 or 5xx after the retries, an open circuit) gets the status and `Retry-After`
@@ -135,6 +138,8 @@ export function plannedRoute<
           )
         : undefined;
       const chosen = pull;
+      // Sees every upstream call of a strategy as it ends: a run that fails or is aborted returns no usage.
+      const meter = createUsageMeter();
       work = serveRequest({
         endpoint,
         body,
@@ -149,9 +154,17 @@ export function plannedRoute<
           acceptance?.attempt(next);
         },
         onAccepted: acceptance?.accept,
+        meter,
       }).then(
         async ({ outcome, plan: answered }) => {
-          await account(metrics, answered.served, outcome, reserved, models);
+          await account({
+            metrics,
+            answered,
+            outcome,
+            reservation: reserved,
+            reserved: plan.worstCaseTokens,
+            models,
+          });
           await settlePull(metrics, chosen, answered, outcome, models);
           // A routed request names the model that answered, as a fallback does.
           return chosen === undefined || outcome.servedBy !== undefined
@@ -160,10 +173,11 @@ export function plannedRoute<
         },
         async (error: unknown) => {
           // Failed, cut by its client or by a shutdown, streamed or not: the key is charged what the
-          // upstream reported used before the failure (else nothing), before the error goes out, and
-          // `/metrics` counts it under the model last tried.
-          await reserved?.settle(usedBeforeFailure(error));
-          const used = usageBeforeFailure(error);
+          // upstream reported used before the failure (else nothing; counts unknown as 0), before the
+          // error goes out, and `/metrics` counts it under the model last tried.
+          const used = failureUsage(error, meter.usage());
+          log.charged = used;
+          await reserved?.settle(chargedTokens(used));
           const failed = (log.attempted ?? plan).served;
           if (used !== undefined) metrics.countUsage(failed.upstream, used, failed.name);
           failPull(metrics, chosen, error, abort.signal);

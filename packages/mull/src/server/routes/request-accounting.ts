@@ -3,9 +3,10 @@ import type { Usage } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { TokenReservation } from "../middleware/index.ts";
 import type { RoutePull } from "../model-routes/index.ts";
-import type { RequestOutcome } from "../requests/index.ts";
+import type { RequestOutcome, RequestPlan } from "../requests/index.ts";
 import type { ServerMetrics } from "../telemetry/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
+import { settledTokens } from "./settled-tokens.ts";
 
 /** What is left of `total` once `part` is taken away: counts unknown in either, or not above 0, are left out. */
 function remainder(total: Usage, part: Usage): Usage {
@@ -41,23 +42,32 @@ function countTokens(
   metrics.countUsage(answered.upstream, rest, answered.name);
 }
 
+/** What `account` settles and counts. */
+export interface AccountedRequest {
+  readonly metrics: ServerMetrics;
+  /** The plan of the model that answered (the request's own, or a fallback's). */
+  readonly answered: RequestPlan;
+  readonly outcome: RequestOutcome;
+  /** The key's reservation, when the key has a budget. */
+  readonly reservation: TokenReservation | undefined;
+  /** The tokens reserved: the request's own plan's worst case. */
+  readonly reserved: number;
+  /** The served models by name, where a routing strategy's models are looked up. */
+  readonly models: ReadonlyMap<string, ServedModel>;
+}
+
 /**
  * Settles the key's reservation with what the request used (before the answer goes out, so the next
- * request, on any replica, sees the tokens given back), and counts its tokens (by upstream and served
- * model, looked up in `models`) and samples.
+ * request, on any replica, sees the tokens given back): its tokens, a prompt count left unknown taken as
+ * the plan's prompt for each call, never more than the reservation (`settledTokens`; unknown completion
+ * tokens keep the reservation); and counts its tokens (by upstream and served model, looked up in
+ * `models`; a count left unknown is not counted) and samples.
  */
-export async function account(
-  metrics: ServerMetrics,
-  answered: ServedModel,
-  outcome: RequestOutcome,
-  reservation: TokenReservation | undefined,
-  models: ReadonlyMap<string, ServedModel>,
-): Promise<void> {
-  const { promptTokens, completionTokens } = outcome.usage;
-  await reservation?.settle(
-    promptTokens === undefined || completionTokens === undefined
-      ? undefined
-      : promptTokens + completionTokens,
+export async function account(request: AccountedRequest): Promise<void> {
+  const { metrics, outcome, models } = request;
+  const answered = request.answered.served;
+  await request.reservation?.settle(
+    settledTokens(outcome.usage, request.answered.estimatedPromptTokens, request.reserved),
   );
   countTokens(metrics, answered, outcome, models);
   const upstream = answered.upstream;

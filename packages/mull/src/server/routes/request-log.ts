@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Usage } from "../../spec/index.ts";
 import { type ApiError, toApiError } from "../http/index.ts";
 import type { RequestPlan } from "../requests/index.ts";
 
@@ -8,6 +9,11 @@ export interface RequestLog {
   plan: RequestPlan | undefined;
   /** The plan being served: the request's own, or a fallback's. */
   attempted: RequestPlan | undefined;
+  /**
+   * What a request that failed once served was charged, once its work settled (`failureUsage`); its
+   * error body reports it as `mull.usage` (`failureBody`).
+   */
+  charged: Usage | undefined;
   /** Writes the request's line: `info`, or `warn` from status 500 on; nothing below the logger's level. */
   line(status: number, extra?: Record<string, unknown>): void;
   /** Maps an error to what the client receives (`toApiError`), logging the cause of a 5xx. */
@@ -39,6 +45,7 @@ export function createRequestLog(options: RequestLogOptions): RequestLog {
   const log: RequestLog = {
     plan: undefined,
     attempted: undefined,
+    charged: undefined,
     line(status, extra = {}) {
       // Below the logger's level no line is built (a benchmark or a quiet server logs only failures).
       if (!logger.isLevelEnabled(status >= 500 ? "warn" : "info")) return;

@@ -31,15 +31,21 @@ describe.skipIf(redis.url === undefined)("redisKeyBudgetStore", () => {
     const outcomes = await Promise.all(Array.from({ length: 8 }, () => budget.reserve("a", 1_000)));
     expect(outcomes.filter((outcome) => !("retryAfterSeconds" in outcome))).toHaveLength(5);
     expect(outcomes.filter((outcome) => "retryAfterSeconds" in outcome)).toEqual([
-      { retryAfterSeconds: 60 },
-      { retryAfterSeconds: 60 },
-      { retryAfterSeconds: 60 },
+      { retryAfterSeconds: 60, remainingTokens: 0 },
+      { retryAfterSeconds: 60, remainingTokens: 0 },
+      { retryAfterSeconds: 60, remainingTokens: 0 },
     ]);
     expect(await admitted(budget, "b", 5_000)).toBe(true);
     time += 45_000;
-    expect(await budget.reserve("a", 1)).toEqual({ retryAfterSeconds: 15 });
+    expect(await budget.reserve("a", 1)).toEqual({ retryAfterSeconds: 15, remainingTokens: 0 });
     time += 15_000;
     expect(await admitted(budget, "a", 5_000)).toBe(true);
+  });
+
+  it("tells a refused request how many tokens are left in the window", async () => {
+    const budget = state.keyBudget(5_000);
+    expect(await admitted(budget, "e", 3_000)).toBe(true);
+    expect(await budget.reserve("e", 3_000)).toEqual({ retryAfterSeconds: 60, remainingTokens: 2_000 });
   });
 
   it("gives back what a request did not use, once, and keeps unknown usage reserved", async () => {

@@ -48,8 +48,10 @@ export function redisKeyBudgetStore(options: RedisKeyBudgetStoreOptions): KeyBud
         reserveInFixedWindowScript,
         [redisKey],
         [now(), tokens, tokensPerMinute, windowMilliseconds],
-      )) as [number, number | string];
-      if (reply[0] === 0) return { retryAfterSeconds: Number(reply[1]) };
+      )) as [number, number | string, number?];
+      if (reply[0] === 0) {
+        return { retryAfterSeconds: Number(reply[1]), remainingTokens: Number(reply[2] ?? 0) };
+      }
       const windowStart = String(reply[1]);
       let settled = false;
       return {

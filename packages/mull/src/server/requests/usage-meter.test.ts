@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { BackendCallError } from "../../errors/index.ts";
+import type { Backend, CallOptions, GenerationRequest, GenerationResult, Prompt } from "../../spec/index.ts";
+import { createScriptedBackend } from "../../testing/index.ts";
+import { createUsageMeter } from "./usage-meter.ts";
+
+const request: GenerationRequest = { prompt: { kind: "text", text: "Q: 6 × 7? A:" }, n: 1 };
+
+/** A backend whose calls do, in turn, what `outcomes` say. */
+function backendOf(
+  outcomes: readonly ((options: CallOptions | undefined) => Promise<GenerationResult>)[],
+): Backend {
+  const scripted = createScriptedBackend({ responses: ["unused"] });
+  let call = 0;
+  return {
+    describe: () => ({ kind: "metered", model: "m" }),
+    capabilities: () => scripted.capabilities(),
+    countTokens: async (prompt: Prompt) => (prompt.kind === "text" ? prompt.text.length : 0),
+    generate: (_request, options) => outcomes[call++]!(options),
+  };
+}
+
+const finished = async (): Promise<GenerationResult> => ({
+  completions: [{ index: 0, text: "42", finishReason: "stop", completionTokens: 5 }],
+  usage: { promptTokens: 11, completionTokens: 5, calls: 1 },
+  model: "m",
+});
+
+describe("createUsageMeter", () => {
+  it("tells nothing before any call ended", () => {
+    expect(createUsageMeter().usage()).toBeUndefined();
+  });
+
+  it("adds up what calls returned, what failed calls' errors carry, and what aborted calls told", async () => {
+    const meter = createUsageMeter();
+    const controller = new AbortController();
+    const backend = meter.watch(
+      backendOf([
+        finished,
+        async () => {
+          throw new BackendCallError("the stream broke", {
+            isRetryable: true,
+            usage: { promptTokens: undefined, completionTokens: 3, calls: 1 },
+          });
+        },
+        async (options) => {
+          options?.onAborted?.({
+            completions: [],
+            usage: { promptTokens: undefined, completionTokens: 2, calls: 1 },
+            model: "m",
+          });
+          throw new DOMException("the client disconnected", "AbortError");
+        },
+        async () => {
+          throw new Error("refused before anything was sent");
+        },
+      ]),
+      undefined,
+    );
+    await backend.generate(request, { signal: controller.signal });
+    await expect(backend.generate(request)).rejects.toThrow("the stream broke");
+    let told = 0;
+    await expect(backend.generate(request, { onAborted: () => (told += 1) })).rejects.toThrow("disconnected");
+    // The caller still hears what the aborted call had done.
+    expect(told).toBe(1);
+    await expect(backend.generate(request)).rejects.toThrow("refused");
+    // No prompt was counted: those the cut calls could not tell are left out.
+    expect(meter.usage()).toEqual({ promptTokens: 11, completionTokens: 5 + 3 + 2, calls: 3 });
+  });
+
+  it("takes a prompt a call could not tell as counted, for each request it made", async () => {
+    const meter = createUsageMeter();
+    const backend = meter.watch(
+      backendOf([
+        finished,
+        async (options) => {
+          options?.onAborted?.({
+            completions: [],
+            usage: { promptTokens: undefined, completionTokens: 2, calls: 1 },
+            model: "m",
+          });
+          throw new DOMException("cut", "AbortError");
+        },
+      ]),
+      11,
+    );
+    await backend.generate(request);
+    await expect(backend.generate(request)).rejects.toThrow("cut");
+    expect(meter.usage()).toEqual({ promptTokens: 22, completionTokens: 7, calls: 2 });
+  });
+
+  it("keeps what the backend can do besides generating", async () => {
+    const backend = createUsageMeter().watch(backendOf([finished]), undefined);
+    expect(await backend.countTokens?.(request.prompt)).toBe(request.prompt.kind === "text" ? 12 : 0);
+    expect(backend.describe()).toEqual({ kind: "metered", model: "m" });
+  });
+});

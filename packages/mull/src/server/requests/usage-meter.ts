@@ -1,0 +1,87 @@
+import { BackendCallError, findCause } from "../../errors/index.ts";
+import { countedPromptUsage } from "../../generation/index.ts";
+import type { Backend, CallOptions, GenerationRequest, GenerationResult, Usage } from "../../spec/index.ts";
+import { optionalMethodsOf } from "../upstreams/index.ts";
+
+/** What the upstream calls of one request used, as they reported it, however the request ends. */
+export interface UsageMeter {
+  /**
+   * `backend`, the usage of each of its calls recorded: what a call returned, what a failed call's error
+   * says it had used (`BackendCallError.usage`: a stream that broke part-way, a retry chain that gave up),
+   * or what a call that an abort cut had told (`CallOptions.onAborted`). A prompt a call could not tell
+   * (its stream cut before the server's usage) is taken as `countedPromptTokens` for each request it made,
+   * where the request's prompt was counted by the model's tokenizer: the server read it before anything
+   * could be cut.
+   */
+  watch(backend: Backend, countedPromptTokens: number | undefined): Backend;
+  /**
+   * What the calls so far used, each count the sum of those the calls reported (a count no call reported
+   * is `undefined`; one some calls left unknown is a lower bound); `undefined` before any call ended.
+   */
+  usage(): Usage | undefined;
+}
+
+/** The usage a failed call's error carries, if any. */
+function failedCallUsage(error: unknown): Usage | undefined {
+  return findCause(
+    error,
+    (cause): cause is BackendCallError => BackendCallError.isInstance(cause) && cause.usage !== undefined,
+  )?.usage;
+}
+
+/**
+ * A meter of one request's upstream calls. Why: a request that fails or is aborted part-way returns no
+ * usage (a strategy's run throws, a fan-out keeps only the samples that finished), yet its key is charged,
+ * and `/metrics` counts, what the upstream reported it used; the meter sees every call as it ends.
+ *
+ * @example
+ * const meter = createUsageMeter();
+ * const backend = meter.watch(plan.served.backend, plan.promptTokensCounted ? plan.estimatedPromptTokens : undefined);
+ * try { await solve({ ..., backend }); } catch { await reservation.settle(meter.usage()?.completionTokens ?? 0); }
+ */
+export function createUsageMeter(): UsageMeter {
+  let promptTokens: number | undefined;
+  let completionTokens: number | undefined;
+  let calls = 0;
+  let ended = false;
+  const record = (reported: Usage, countedPromptTokens: number | undefined) => {
+    ended = true;
+    const usage = countedPromptUsage(reported, countedPromptTokens);
+    if (usage.promptTokens !== undefined) promptTokens = (promptTokens ?? 0) + usage.promptTokens;
+    if (usage.completionTokens !== undefined) {
+      completionTokens = (completionTokens ?? 0) + usage.completionTokens;
+    }
+    calls += usage.calls;
+  };
+  return {
+    watch(backend, countedPromptTokens) {
+      const generate = async (
+        request: GenerationRequest,
+        options?: CallOptions,
+      ): Promise<GenerationResult> => {
+        let told: GenerationResult | undefined;
+        const onAborted = (partial: GenerationResult) => {
+          told = partial;
+          options?.onAborted?.(partial);
+        };
+        let result: GenerationResult;
+        try {
+          result = await backend.generate(request, { ...options, onAborted });
+        } catch (error) {
+          const used = failedCallUsage(error) ?? told?.usage;
+          if (used !== undefined) record(used, countedPromptTokens);
+          throw error;
+        }
+        record(result.usage, countedPromptTokens);
+        return result;
+      };
+      return {
+        describe: () => backend.describe(),
+        capabilities: (options) => backend.capabilities(options),
+        generate,
+        ...optionalMethodsOf(backend),
+      };
+    },
+    usage: () => (ended ? { promptTokens, completionTokens, calls } : undefined),
+  };
+}
