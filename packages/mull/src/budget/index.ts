@@ -21,6 +21,7 @@ export { type LeadingAnswer, leadingAnswer } from "./leading-answer.ts";
 export type { ProbeProgress } from "./probe-progress.ts";
 export { reserveBudget } from "./reserve-budget.ts";
 export { reservedUsage } from "./reserved-usage.ts";
+export { type RoundKind, roundShortfall } from "./round-shortfall.ts";
 export type { RunProgress } from "./run-progress.ts";
 export { isBudgetLimit, isStopReason, stopReasonsInWords } from "./stop-reason.ts";
 export { tokensExceed } from "./tokens-exceed.ts";

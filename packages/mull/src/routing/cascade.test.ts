@@ -98,6 +98,20 @@ describe("cascade", () => {
     expect(result.stoppedBy).toBe("calls");
   });
 
+  it("escalates under maxScoreCalls: 0, a limit on scorer calls that its models never make", async () => {
+    const backends = models();
+    const result = await solve({
+      problem: "q",
+      strategy: cascade({ models: named(backends), small: 4, large: 2, threshold: 0.8 }),
+      backend: backends.small,
+      answerFormat: hashFormat,
+      budget: { maxScoreCalls: 0 },
+    });
+    expect(result).toMatchObject({ answer: "9", stoppedBy: "complete", partial: false });
+    expect(backends.large.calls.length).toBeGreaterThan(0);
+    expect(result.candidates).toHaveLength(6);
+  });
+
   it("escalates along a chain of three until one agrees", async () => {
     const split = createScriptedBackend({ responses: ["#### 1", "#### 2"], model: "tiny" });
     const agreed = createScriptedBackend({ responses: ["#### 5"], model: "middle" });

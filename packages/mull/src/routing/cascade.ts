@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { roundShortfall } from "../budget/index.ts";
 import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
 import { checkInteger, checkNumber, checkOneOf, expecting } from "../runtime/index.ts";
 import type {
@@ -134,7 +135,8 @@ function verdict(
  * is a nested run (`runStrategy`) with the model's backend, so the trace and `usageByModel` say which
  * model wrote what; a `note` after each model but the last gives its agreement and whether the cascade
  * escalated. Every candidate of every model is kept. When the budget runs out before a later model can
- * answer, the last answer found stands (the run is `partial`).
+ * answer (it cannot afford the next model's first generation call, `roundShortfall`), the last answer
+ * found stands (the run is `partial`).
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, fewer than two models, a sample count
  * below 1, a threshold outside 0 to 1, an unknown `settle`, or `strategies` not one per model.
@@ -198,8 +200,10 @@ export function cascade(options: CascadeOptions): Strategy {
         });
         context.tracer.record({ type: "note", parentId: context.parentId, message });
         if (!escalate) break;
-        const exhausted = context.budget.exhausted();
-        if (exhausted !== undefined) return outcome(result, candidates, exhausted);
+        // The next model's run starts with a generation call: only a limit on that stops the escalation
+        // (not the scorer-call limit, which a model's self-consistency never meets).
+        const shortfall = roundShortfall(context.budget, { scored: false });
+        if (shortfall !== undefined) return outcome(result, candidates, shortfall);
       }
       if (answered === undefined) throw new BudgetExhaustedError("calls");
       return outcome(answered, candidates, answered.stoppedBy);

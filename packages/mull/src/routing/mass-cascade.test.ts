@@ -61,6 +61,29 @@ describe("massCascade", () => {
     expect(large.calls[0]!.request.logprobs).toBe(true);
   });
 
+  it("runs as without a budget under maxScoreCalls: 0, since neither model's mass calls a scorer", async () => {
+    const small = createScriptedBackend({
+      responses: [
+        { text: "a #### 7", logprob: Math.log(0.1) },
+        { text: "b #### 7", logprob: Math.log(0.1) },
+      ],
+      model: "small",
+    });
+    const large = createScriptedBackend({ responses: largeResponses, model: "large" });
+    const strategy = massCascade({
+      models: [
+        { name: "small", backend: small },
+        { name: "large", backend: large },
+      ],
+      small: 2,
+      large: 8,
+    });
+    const result = await solve({ problem: "q", strategy, backend: small, budget: { maxScoreCalls: 0 } });
+    expect(result).toMatchObject({ answer: "9", stoppedBy: "condition:mass-certified", partial: false });
+    expect(small.calls).toHaveLength(2);
+    expect(large.calls).toHaveLength(1);
+  });
+
   it("with greedyFirst opens each model's mass with its greedy trace (cascade-mass@NxMg)", async () => {
     const small = createScriptedBackend({
       responses: [

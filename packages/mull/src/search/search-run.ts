@@ -1,12 +1,7 @@
 import { sampleCandidates } from "../generation/index.ts";
 import { isStepLogprobObserver, scorePartialSolutions } from "../process-rewards/index.ts";
-import {
-  argmaxByScore,
-  majorityVote,
-  scoreWeight,
-  type VoteResult,
-  weightedVote,
-} from "../selection/index.ts";
+import { latestScore } from "../scoring/index.ts";
+import { majorityVote, scoreWeight, type VoteResult, weightedVote } from "../selection/index.ts";
 import type {
   Candidate,
   Problem,
@@ -22,7 +17,8 @@ import {
   splitSteps,
   stepPrompt,
 } from "../steps/index.ts";
-import { requireSomething } from "../strategies/run-helpers.ts";
+import { argmaxOrMajority } from "../strategies/argmax-or-majority.ts";
+import { requireSomething, someWeighable, withMajorityFallback } from "../strategies/run-helpers.ts";
 import { childNode } from "./child-node.ts";
 import { createSearchCandidates } from "./search-candidates.ts";
 import type { ExpandRequest, SearchNode } from "./search-node.ts";
@@ -79,7 +75,10 @@ export interface SearchRun {
   rank(nodes: readonly SearchNode[]): SearchNode[];
   /**
    * The search's outcome: the answer chosen among the population's complete solutions by the run's
-   * `select`, or the `chosen` node. When nothing is complete, there is no answer and no `best`: the
+   * `select`, or the `chosen` node. A selection by score (`best`, `weighted-vote`) ranks the scored
+   * solutions only; when a limit cut the scoring before any of them was scored, the finished solutions
+   * answer by a majority vote instead, with a note (`argmaxOrMajority`, best-of-N's rule), so a search cut
+   * after its paths finished still answers. When nothing is complete, there is no answer and no `best`: the
    * best-valued (then deepest) partial solution is kept among the candidates for reports, and a search
    * that a limit cut so ends in `BudgetExhaustedError` (`runStrategy`).
    */
@@ -179,10 +178,21 @@ export function createSearchRun(
     return child;
   };
 
-  const selectorFor = (complete: boolean) => {
+  // A limit may cut the scoring before the last paths that finished were scored: a selection by score
+  // with nothing scored to go on falls back to a majority vote over the finished paths, as best-of-N's
+  // does, so that paths that finished before the cut still answer.
+  const selectorFor = (complete: boolean, paths: number) => {
     const scorer = complete ? candidates.solutionScorer : prm.name;
-    if (settings.select === "best") return argmaxByScore({ scorer });
-    if (settings.select === "weighted-vote") return weightedVote({ weight: scoreWeight({ scorer }) });
+    const note = `search: no finished path was scored by ${scorer} (${paths} finished, stopped by ${stoppedBy}); falling back to a majority vote`;
+    if (settings.select === "best") return argmaxOrMajority({ scorer, note });
+    if (settings.select === "weighted-vote") {
+      const weight = scoreWeight({ scorer });
+      return withMajorityFallback(
+        weightedVote({ weight }),
+        someWeighable((candidate) => latestScore(candidate, scorer) !== undefined),
+        note,
+      );
+    }
     return majorityVote();
   };
 
@@ -325,7 +335,7 @@ export function createSearchRun(
         const complete = (choice.population ?? finished).filter((node) => node.final);
         const pool = (complete.length > 0 ? complete : finished).map(candidates.of);
         if (pool.length > 0) {
-          vote = selectorFor(complete.length > 0)(pool, context);
+          vote = selectorFor(complete.length > 0, pool.length)(pool, context);
           best = vote.best;
           answer = vote.answer;
         }

@@ -198,6 +198,39 @@ describe("step-level searches under a budget", () => {
     });
   }
 
+  for (const strategy of strategies(exact)) {
+    it(`${strategy.name} cut one scorer call short still answers with the paths that had finished`, async () => {
+      // Without slips every finished path is right: the answer can only come from one of them.
+      const problem = problems[0]!;
+      const full = await run(strategy, problem, { slip: 0 });
+      expect(full.answer).toBe(problem.gold);
+      const cut = await run(strategy, problem, { slip: 0, budget: { maxScoreCalls: full.scoreCalls - 1 } });
+      expect(cut).toMatchObject({ stoppedBy: "score-calls", partial: true, answer: problem.gold });
+      expect(cut.best?.answer).toBe(problem.gold);
+      expect(cut.best?.finishReason).toBe("stop");
+    });
+  }
+
+  it("falls back to a majority vote over the finished paths when none was scored, and says so", async () => {
+    const problem = problems[0]!;
+    const beam = beamSearch({ n: 4, width: 2, prm: exact });
+    const full = await run(beam, problem);
+    const cut = await run(beam, problem, { budget: { maxScoreCalls: full.scoreCalls - 1 } });
+    const finished = cut.candidates.filter((candidate) => candidate.finishReason === "stop");
+    expect(finished.length).toBeGreaterThan(0);
+    // The last wave's paths finished, and the limit cut their scoring.
+    expect(finished.every((candidate) => candidate.scores.length === 0)).toBe(true);
+    const notes = cut.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes).toContain(
+      `search: no finished path was scored by lab-step-checker:mean (${finished.length} finished, stopped by score-calls); falling back to a majority vote`,
+    );
+    const votes = cut.trace.filter((event) => event.type === "vote");
+    expect(votes.at(-1)).toMatchObject({ method: "majority", winner: cut.answer });
+    const counts = new Map<string, number>();
+    for (const candidate of finished) counts.set(candidate.answer!, (counts.get(candidate.answer!) ?? 0) + 1);
+    expect(counts.get(cut.answer!)).toBe(Math.max(...counts.values()));
+  });
+
   it("beam@4x2 cut by maxCalls before any path finished throws BudgetExhaustedError naming calls", async () => {
     const beam = beamSearch({ n: 4, width: 2, prm: exact });
     const cut = await rejection(run(beam, problems[0]!, { budget: { maxCalls: 3 } }));

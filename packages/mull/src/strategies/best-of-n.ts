@@ -1,17 +1,12 @@
 import { z } from "zod";
 import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger } from "../runtime/index.ts";
-import { latestScore, scoreCandidates } from "../scoring/index.ts";
-import { argmaxByScore } from "../selection/index.ts";
+import { scoreCandidates } from "../scoring/index.ts";
 import type { Candidate, OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
+import { argmaxOrMajority } from "./argmax-or-majority.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import { checkedByFactory, outcomeScorerOption, temperatureOption } from "./option-schemas.ts";
-import {
-  defaultSamplingTemperature,
-  firstStop,
-  requireSomething,
-  withMajorityFallback,
-} from "./run-helpers.ts";
+import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `bestOfN`. */
@@ -66,11 +61,10 @@ export function bestOfN(options: BestOfNOptions): SamplingStrategy {
   const { scorer } = options;
   const n = checkInteger("bestOfN", "n", options.n, { minimum: 1 });
   const name = `bon@${n}`;
-  const select = withMajorityFallback(
-    argmaxByScore({ scorer: scorer.name }),
-    (candidates) => candidates.some((candidate) => latestScore(candidate, scorer.name) !== undefined),
-    `${name}: no candidate was scored; falling back to a majority vote`,
-  );
+  const select = argmaxOrMajority({
+    scorer: scorer.name,
+    note: `${name}: no candidate was scored; falling back to a majority vote`,
+  });
   return {
     name,
     parameters: {

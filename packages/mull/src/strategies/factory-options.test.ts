@@ -112,7 +112,7 @@ const misspelled: readonly (readonly [string, () => unknown, string])[] = [
   [
     "withEarlyStop",
     () => withEarlyStop(inner, { rounds: 2, stopWen: [] } as never),
-    "withEarlyStop: stopWen: unknown key (withEarlyStop takes rounds, roundSize, stopWhen, select, opening)",
+    "withEarlyStop: stopWen: unknown key (withEarlyStop takes rounds, roundSize, stopWhen, select, opening, roundsNeedScores)",
   ],
   [
     "massConsistency",

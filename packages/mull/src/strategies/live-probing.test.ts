@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { adaptiveConsistencyReached } from "../budget/index.ts";
+import { BudgetExhaustedError } from "../errors/index.ts";
 import { manualClock } from "../runtime/index.ts";
+import { rejection } from "../runtime/rejection.test-support.ts";
 import { solve } from "../solve.ts";
 import type { Problem, ThinkingCues } from "../spec/index.ts";
 import { createScriptedBackend, type ScriptedBackendOptions, scriptedThinking } from "../testing/index.ts";
@@ -189,6 +191,57 @@ describe("liveProbing", () => {
     expect(result.votes).toEqual({ "47": 2, "46": 1 });
     expect(result.usage.completionTokens).toBe(9);
     expect(backend.calls).toHaveLength(6);
+  });
+
+  it("starts no round whose chunks and probes, prompts re-read included, the token budget cannot pay", async () => {
+    const backend = backendFor(long, () => "47");
+    // Round one asks 2 × (2 + 1) tokens; with the prompts its two chunks and two probes read, more than 20.
+    const refused = await rejection(
+      solve({
+        ...settings,
+        strategy: liveProbing({ n: 2, chunkTokens: 2, answerTokens: 1 }),
+        backend,
+        budget: { maxTotalTokens: 20 },
+      }),
+    );
+    expect(BudgetExhaustedError.isInstance(refused) && refused.reason).toBe("tokens");
+    expect(backend.calls).toHaveLength(0);
+    // Room for round one, prompts included, but not round two: it answers with round one's probes.
+    const fits = backendFor(long, () => "47");
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 2, chunkTokens: 2, answerTokens: 1 }),
+      backend: fits,
+      budget: { maxTotalTokens: 60 },
+    });
+    expect(result).toMatchObject({ answer: "47", stoppedBy: "tokens", partial: true });
+    expect(fits.calls).toHaveLength(4);
+    expect((result.usage.promptTokens ?? 0) + (result.usage.completionTokens ?? 0)).toBeLessThanOrEqual(60);
+  });
+
+  it("marks a trace it stopped mid-chain without an answer as cut: no sample, so the deadline throws", async () => {
+    const clock = manualClock();
+    // The two chunks of round one take the whole 200 ms: no probe is made.
+    const backend = backendFor(long, () => "47", { onCall: () => clock.advance(100) });
+    const strategy = liveProbing({ n: 2, chunkTokens: 2, answerTokens: 1 });
+    const refused = await rejection(
+      solve({ ...settings, strategy, backend, clock, budget: { maxMilliseconds: 200 } }),
+    );
+    expect(BudgetExhaustedError.isInstance(refused) && refused.reason).toBe("time");
+    expect(backend.calls).toHaveLength(2);
+    // Aborted as its first probe starts, the run returns the chunks, cut short and without an answer.
+    const controller = new AbortController();
+    const aborted = backendFor(long, () => "47", {
+      onCall: (_request, index) => {
+        if (index === 2) controller.abort();
+      },
+    });
+    const result = await solve({ ...settings, strategy, backend: aborted, signal: controller.signal });
+    expect(result).toMatchObject({ answer: undefined, stoppedBy: "abort", partial: true });
+    expect(result.candidates.map((candidate) => [candidate.finishReason, candidate.text])).toEqual([
+      ["cut", "\na 1"],
+      ["cut", "\nb 1"],
+    ]);
   });
 
   it("cut short, lets finished traces outvote the probes of unfinished ones", async () => {

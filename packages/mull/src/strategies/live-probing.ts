@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { budgetShortfall, checkStopConditions, consensusReached, type RunProgress } from "../budget/index.ts";
-import { continueSolution, forceAnswer, resolveThinkingCues } from "../generation/index.ts";
+import {
+  continueSolution,
+  estimatePromptTokens,
+  forceAnswer,
+  promptTokens,
+  resolveThinkingCues,
+} from "../generation/index.ts";
 import { checkInteger, seededRng } from "../runtime/index.ts";
 import { majorityVote } from "../selection/index.ts";
 import type { Candidate, CostRequest, StopCondition, StopReason, Strategy } from "../spec/index.ts";
@@ -91,6 +97,22 @@ function traceWorstCase(
   return rounds * perRound + chunkTokens * rounds * (rounds + 1);
 }
 
+/**
+ * The prompt tokens a round reads for `trace`: its chunk's call re-reads the prompt and what the trace
+ * wrote so far, its probe's the same, the `asked` tokens of the chunk and the answer cue. Each is a call of
+ * one completion, whose prompt is charged once whether the backend charges per request or per completion
+ * (`promptCharges(capabilities, 1)` is 1). A trace whose tokens were not reported is estimated by its
+ * characters.
+ */
+function roundPromptTokens(
+  trace: LiveTrace,
+  read: { readonly prompt: number; readonly cue: number; readonly asked: number },
+): number {
+  const written = trace.thinkingTokens ?? estimatePromptTokens({ kind: "text", text: trace.written });
+  const chunkRead = read.prompt + written;
+  return chunkRead + (chunkRead + read.asked + read.cue);
+}
+
 /** The answer key with the most votes (the first listed among equals); `undefined` when none voted. */
 function leadingKey(votes: Readonly<Record<string, number>>): string | undefined {
   let leader: string | undefined;
@@ -113,8 +135,11 @@ function leadingKey(votes: Readonly<Record<string, number>>): string | undefined
  * of the sequence that wrote the trace so far, so only new tokens are evaluated.
  *
  * Anytime: when the budget, the deadline or an abort stops it, it returns the vote of the traces that are
- * done, or, when none has an answer, of the latest probes of the others (the run is `partial`). No round
- * starts that the budget cannot afford in full (a chunk and a probe per thinking trace).
+ * done, or, when none has an answer, of the latest probes of the others (the run is `partial`). A trace
+ * it stopped mid-chain without an answer (no probe yet, or a probe that gave none) is kept with finish
+ * reason `cut`: no sample, so a run cut before any answer ends in `BudgetExhaustedError`. No round starts
+ * that the budget cannot afford in full: a chunk and a probe per thinking trace, each re-reading the
+ * prompt (counted by the backend where it can, `promptTokens`) and what the trace wrote.
  *
  * @throws ConfigError for an unknown option, an option of the wrong kind, or counts that are not positive
  * integers.
@@ -173,6 +198,8 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
         answerTokens,
       );
       const limits = { agreement, maxThinkingTokens };
+      const promptEach = (await promptTokens(context, prompt)).tokens;
+      const cueTokens = cueTokensAtMost(answerCue);
       const traces: LiveTrace[] = Array.from({ length: n }, () =>
         newLiveTrace(seededRng(context.rng.nextSeed())),
       );
@@ -189,9 +216,17 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
       for (let round = 1; ; round += 1) {
         const live = traces.filter((trace) => trace.status === "thinking");
         if (live.length === 0) break;
+        const asked = live.map((trace) =>
+          Math.min(chunkTokens, maxThinkingTokens - (trace.thinkingTokens ?? 0)),
+        );
         const shortfall = budgetShortfall(context.budget, {
           calls: 2 * live.length,
           completions: live.length,
+          promptTokens: live.reduce(
+            (sum, trace, index) =>
+              sum + roundPromptTokens(trace, { prompt: promptEach, cue: cueTokens, asked: asked[index]! }),
+            0,
+          ),
           completionTokensEach: chunkTokens + answerTokens,
         });
         if (shortfall !== undefined) {
@@ -199,9 +234,6 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
           cutShort = true;
           break;
         }
-        const asked = live.map((trace) =>
-          Math.min(chunkTokens, maxThinkingTokens - (trace.thinkingTokens ?? 0)),
-        );
         const chunks = await Promise.all(
           live.map((trace, index) =>
             continueSolution({
@@ -267,7 +299,15 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
         }
       }
 
-      const made = traces.map(traceCandidate);
+      // A trace the budget, the deadline or an abort stopped mid-chain with no answer to give is cut short:
+      // no sample, though it is kept for reports.
+      const made = traces.map((trace) => {
+        const candidate = traceCandidate(trace);
+        const unanswered = cutShort && trace.status === "thinking" && candidate?.answer === undefined;
+        return candidate !== undefined && unanswered
+          ? { ...candidate, finishReason: "cut" as const }
+          : candidate;
+      });
       const all = made.filter((candidate): candidate is Candidate => candidate !== undefined);
       requireSomething(all.length, stoppedBy);
       // Cut short, traces that are done outvote the probes of those still thinking; those probes count

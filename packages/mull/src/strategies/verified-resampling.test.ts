@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.ts";
+import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
+import { rejection } from "../runtime/rejection.test-support.ts";
 import { programmaticScorer } from "../scoring/index.ts";
 import { solve } from "../solve.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
@@ -59,6 +60,36 @@ describe("verifiedResampling", () => {
     expect(strict.candidates.map((candidate) => candidate.answer)).toEqual(["42", "41", "42"]);
     expect(strict.answer).toBeUndefined();
     expect(strict.usage.completionTokens).toBeGreaterThan(0);
+  });
+
+  it("makes no call under maxScoreCalls: 0, since it can accept nothing unscored", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 42"] });
+    const refused = await rejection(
+      solve({ problem, strategy: "accept@4", scorer: checker, backend, budget: { maxScoreCalls: 0 } }),
+    );
+    expect(BudgetExhaustedError.isInstance(refused)).toBe(true);
+    expect((refused as BudgetExhaustedError).reason).toBe("score-calls");
+    expect((refused as BudgetExhaustedError).spent?.usage.calls).toBe(0);
+    expect(backend.calls).toHaveLength(0);
+  });
+
+  it("draws no sample past its last scorer call: each one drawn is scored", async () => {
+    const backend = createScriptedBackend({ responses: ["#### 40", "#### 43", "#### 42"] });
+    const result = await solve({
+      problem,
+      strategy: "accept@4",
+      scorer: checker,
+      backend,
+      budget: { maxScoreCalls: 2 },
+    });
+    expect(result).toMatchObject({
+      answer: undefined,
+      stoppedBy: "score-calls",
+      partial: true,
+      scoreCalls: 2,
+    });
+    expect(result.candidates.map((candidate) => candidate.scores.length)).toEqual([1, 1]);
+    expect(backend.calls).toHaveLength(2);
   });
 
   it("needs a scorer by spec, and refuses a bad n", () => {

@@ -48,7 +48,9 @@ function accepted(candidate: Candidate, scorer: string, threshold: number): bool
  * large `n` is, which is why abstaining can be worth more than answering once a wrong answer costs
  * something (Stroebl et al. 2024, "Inference Scaling fLaws"; `mull replay --wrong-cost` measures it on
  * recordings). Named `accept@N`, with `t<threshold>` when the threshold is not the default 0.5 (so
- * `accept@8t0.5` and `accept@8` are the same strategy).
+ * `accept@8t0.5` and `accept@8` are the same strategy). It draws no sample that the scorer-call limit
+ * leaves no call to score: under `maxScoreCalls: 0` it makes no call and throws `BudgetExhaustedError`
+ * (`score-calls`); once the limit runs out it stops with the samples it scored.
  *
  * @throws ConfigError for an unknown option, a missing or malformed `scorer`, a `temperature` below 0,
  * or when `n` is not a positive integer or `threshold` is not a finite number.
@@ -85,6 +87,8 @@ export function verifiedResampling(options: VerifiedResamplingOptions): Strategy
     roundSize: 1,
     stopWhen: [acceptedSample],
     select: firstAccepted,
+    // It answers only what its verifier accepted: a sample the budget cannot score is wasted.
+    roundsNeedScores: true,
   });
   return {
     ...strategy,

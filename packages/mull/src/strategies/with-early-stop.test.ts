@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { RunProgress } from "../budget/index.ts";
 import { consensusReached, tokensExceed } from "../budget/index.ts";
-import { ConfigError } from "../errors/index.ts";
+import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
+import { rejection } from "../runtime/rejection.test-support.ts";
 import { programmaticScorer } from "../scoring/index.ts";
 import { solve } from "../solve.ts";
 import type { RunStartEvent, StopCondition } from "../spec/index.ts";
@@ -104,6 +105,41 @@ describe("withEarlyStop", () => {
     });
     expect(result).toMatchObject({ answer: "5", stoppedBy: "calls", partial: true });
     expect(result.candidates).toHaveLength(5);
+  });
+
+  it("draws every round under maxScoreCalls: 0 when its rounds never call a scorer", async () => {
+    const strategy = withEarlyStop(selfConsistency({ n: 8 }), {
+      rounds: 4,
+      stopWhen: [consensusReached(1, 100)],
+    });
+    const backend = createScriptedBackend({ responses: ["#### 5", "#### 6"] });
+    const result = await solve({ problem: "q", strategy, backend, budget: { maxScoreCalls: 0 } });
+    expect(result).toMatchObject({ answer: "5", stoppedBy: "complete", partial: false, scoreCalls: 0 });
+    expect(result.candidates).toHaveLength(8);
+    expect(backend.calls).toHaveLength(4);
+  });
+
+  it("with roundsNeedScores starts no round, the first included, that the scorer-call limit leaves unscored", async () => {
+    const inner = bestOfN({ n: 4, scorer: checker });
+    const rounds = (backend: ReturnType<typeof createScriptedBackend>, maxScoreCalls: number) =>
+      solve({
+        problem,
+        strategy: withEarlyStop(inner, { roundSize: 1, roundsNeedScores: true }),
+        backend,
+        budget: { maxScoreCalls },
+      });
+    const none = createScriptedBackend({ responses: ["#### 41"] });
+    const refused = await rejection(rounds(none, 0));
+    expect(BudgetExhaustedError.isInstance(refused) && refused.reason).toBe("score-calls");
+    expect(none.calls).toHaveLength(0);
+    const two = createScriptedBackend({ responses: ["#### 41", "#### 42", "#### 42"] });
+    const result = await rounds(two, 2);
+    expect(result).toMatchObject({ answer: "42", stoppedBy: "score-calls", partial: true, scoreCalls: 2 });
+    expect(result.candidates.map((candidate) => candidate.scores.length)).toEqual([1, 1]);
+    expect(two.calls).toHaveLength(2);
+    expect(() => withEarlyStop(inner, { rounds: 2, roundsNeedScores: "yes" } as never)).toThrow(
+      'withEarlyStop: roundsNeedScores must be a boolean, got "yes"',
+    );
   });
 
   it("checks conditions on spending too", async () => {

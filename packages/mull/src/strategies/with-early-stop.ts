@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkStopConditions, type RunProgress } from "../budget/index.ts";
+import { checkStopConditions, type RunProgress, roundShortfall } from "../budget/index.ts";
 import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
 import { checkInteger, parseOptions } from "../runtime/index.ts";
 import type {
@@ -13,6 +13,7 @@ import type {
 import { checkFactoryOptions } from "./factory-options.ts";
 import {
   checkedByFactory,
+  flagOption,
   samplingStrategyOption,
   selectorOption,
   stopConditionsOption,
@@ -40,6 +41,14 @@ export interface WithEarlyStopOptions {
    * inner strategy's sample count.
    */
   readonly opening?: SamplingStrategy | undefined;
+  /**
+   * Whether a round's samples are of use only once scored, as when the answer must be one the verifier
+   * accepted (`accept@N`): then no round starts, the first included, that the scorer-call limit cannot
+   * afford a call of, and a run that so starts none ends in `BudgetExhaustedError` (`score-calls`). Default
+   * false: a round's samples vote even unscored (best-of-N falls back to a majority vote), so only what a
+   * round generates must be affordable.
+   */
+  readonly roundsNeedScores?: boolean | undefined;
 }
 
 const withEarlyStopOptions = z.strictObject({
@@ -48,6 +57,7 @@ const withEarlyStopOptions = z.strictObject({
   stopWhen: stopConditionsOption.optional(),
   select: selectorOption.optional(),
   opening: samplingStrategyOption.optional(),
+  roundsNeedScores: flagOption.optional(),
 } satisfies Record<keyof WithEarlyStopOptions, unknown>);
 
 /** Sizes of `rounds` rounds that add up to `samples`, largest first. */
@@ -103,7 +113,10 @@ function planRounds(
  * samples (after the `opening` round when one is given), each round a nested run (`runStrategy`) of the same strategy with fewer samples, checks `stopWhen` after each round over the candidates so far, and chooses
  * the answer among all of them with `select` (default: the inner strategy's). A stop condition ends the
  * run with `condition:<name>`, a planned stop (not `partial`); a budget limit, the deadline or an abort
- * ends it with what it has.
+ * ends it with what it has. No round starts, the first included, that the budget cannot afford
+ * (`roundShortfall`): a generation call, and a scorer call with `roundsNeedScores`. So the scorer-call
+ * limit never stops rounds that make no scorer call (`asc@N` under `maxScoreCalls: 0` draws as without
+ * it); a round whose scoring that limit cut ends the run as any partial round does.
  *
  * @throws ConfigError for an `inner` that is not a sampling strategy, an unknown option, an option of the
  * wrong kind (`withEarlyStop: stopWhen must be an array of stop conditions, got "consensus"`), not exactly
@@ -128,6 +141,7 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
   ];
   const stopWhen = options.stopWhen ?? [];
   const select = options.select ?? inner.select;
+  const round = { scored: options.roundsNeedScores === true };
   return {
     name: `${inner.name}${opening === undefined ? "" : `+${opening.name}`}+es${suffix}`,
     parameters: {
@@ -142,9 +156,9 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
       const candidates: Candidate[] = [];
       let stoppedBy: StopReason = "complete";
       for (const strategy of rounds) {
-        const exhausted = candidates.length === 0 ? undefined : context.budget.exhausted();
-        if (exhausted !== undefined) {
-          stoppedBy = exhausted;
+        const shortfall = roundShortfall(context.budget, round);
+        if (shortfall !== undefined) {
+          stoppedBy = shortfall;
           break;
         }
         try {

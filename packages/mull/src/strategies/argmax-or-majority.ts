@@ -1,0 +1,32 @@
+import { latestScore } from "../scoring/index.ts";
+import { argmaxByScore } from "../selection/index.ts";
+import type { Selector } from "../spec/index.ts";
+import { withMajorityFallback } from "./run-helpers.ts";
+
+/** Options of `argmaxOrMajority`. */
+export interface ArgmaxOrMajorityOptions {
+  /** Rank by this scorer's latest score. */
+  readonly scorer: string;
+  /** The trace note recorded when no candidate was scored, saying whose selection fell back and why. */
+  readonly note: string;
+}
+
+/**
+ * The selection by score when a limit may have cut the scoring short, one rule for every strategy that
+ * picks by an outcome score (`bon@N`, and the final pick of the step-level searches): the highest-scored
+ * candidate with an answer among those the scorer scored (`argmaxByScore`); unscored candidates do not
+ * compete while any was scored. When none was scored (the budget stopped scoring before the first), the
+ * samples still vote: a majority vote over all of them, with `note` in the trace.
+ *
+ * @example
+ * const select = argmaxOrMajority({ scorer: checker.name, note: "bon@4: no candidate was scored; falling back to a majority vote" });
+ * const { answer } = select(candidates, context);
+ */
+export function argmaxOrMajority(options: ArgmaxOrMajorityOptions): Selector {
+  const { scorer, note } = options;
+  return withMajorityFallback(
+    argmaxByScore({ scorer }),
+    (candidates) => candidates.some((candidate) => latestScore(candidate, scorer) !== undefined),
+    note,
+  );
+}
