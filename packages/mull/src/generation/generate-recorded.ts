@@ -9,7 +9,6 @@ import type {
   Prompt,
   StopReason,
   TokenWatcher,
-  Usage,
 } from "../spec/index.ts";
 import { withGenerationSpan } from "../telemetry/index.ts";
 import { budgetTokenCut } from "./budget-token-cut.ts";
@@ -23,15 +22,10 @@ import { cutReason } from "./cut-reason.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import { recordUnstartedCall } from "./record-unstarted-call.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
+import type { RecordedOutcome } from "./recorded-outcome.ts";
 import { reserveCall } from "./reserve-call.ts";
 
-/** What a block that calls a model on a run's behalf reports besides what it made. */
-export interface RecordedOutcome {
-  /** `complete`, or the limit that prevented or cut the work (`calls`, `tokens`, `time`, `abort`, …). */
-  readonly stoppedBy: StopReason;
-  /** Usage of the calls made, as charged to the budget. */
-  readonly usage: Usage;
-}
+export type { RecordedOutcome } from "./recorded-outcome.ts";
 
 /** Capabilities a call needs, and on whose behalf: both are named in the `CapabilityError`. */
 export interface RequiredCapabilities {

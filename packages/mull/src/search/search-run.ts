@@ -1,7 +1,6 @@
 import { sampleCandidates } from "../generation/index.ts";
 import { isStepLogprobObserver, scorePartialSolutions } from "../process-rewards/index.ts";
-import { latestScore } from "../scoring/index.ts";
-import { majorityVote, scoreWeight, type VoteResult, weightedVote } from "../selection/index.ts";
+import type { VoteResult } from "../selection/index.ts";
 import type {
   Candidate,
   Problem,
@@ -17,9 +16,9 @@ import {
   splitSteps,
   stepPrompt,
 } from "../steps/index.ts";
-import { argmaxOrMajority } from "../strategies/argmax-or-majority.ts";
-import { requireSomething, someWeighable, withMajorityFallback } from "../strategies/run-helpers.ts";
+import { requireSomething } from "../strategies/run-helpers.ts";
 import { childNode } from "./child-node.ts";
+import { pathSelector } from "./path-selector.ts";
 import { createSearchCandidates } from "./search-candidates.ts";
 import type { ExpandRequest, SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
@@ -178,22 +177,10 @@ export function createSearchRun(
     return child;
   };
 
-  // A limit may cut the scoring before the last paths that finished were scored: a selection by score
-  // with nothing scored to go on falls back to a majority vote over the finished paths, as best-of-N's
-  // does, so that paths that finished before the cut still answer.
   const selectorFor = (complete: boolean, paths: number) => {
     const scorer = complete ? candidates.solutionScorer : prm.name;
     const note = `search: no finished path was scored by ${scorer} (${paths} finished, stopped by ${stoppedBy}); falling back to a majority vote`;
-    if (settings.select === "best") return argmaxOrMajority({ scorer, note });
-    if (settings.select === "weighted-vote") {
-      const weight = scoreWeight({ scorer });
-      return withMajorityFallback(
-        weightedVote({ weight }),
-        someWeighable((candidate) => latestScore(candidate, scorer) !== undefined),
-        note,
-      );
-    }
-    return majorityVote();
+    return pathSelector(settings.select, scorer, note);
   };
 
   const run: SearchRun = {
