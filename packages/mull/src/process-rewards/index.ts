@@ -5,6 +5,7 @@ export {
 } from "./aggregate-step-rewards.ts";
 export { type HttpProcessRewardOptions, httpProcessReward } from "./http-process-reward.ts";
 export { type JudgeProcessRewardOptions, judgeProcessReward } from "./judge-process-reward.ts";
+export { type JudgeStepsOptions, type JudgeStepsResult, judgeSteps } from "./judge-steps.ts";
 export { type NoisyProcessRewardOptions, noisyProcessReward } from "./noisy-process-reward.ts";
 export {
   type ProcessRewardFromFlagOptions,
@@ -20,4 +21,5 @@ export {
   scorePartialSolutions,
 } from "./score-partial-solutions.ts";
 export { type SelfLogprobRewardOptions, selfLogprobReward } from "./self-logprob-reward.ts";
+export { isStepJudge, type StepJudge, type StepJudgeModel } from "./step-judge.ts";
 export { isStepLogprobObserver, type StepLogprobObserver } from "./step-logprob-observer.ts";

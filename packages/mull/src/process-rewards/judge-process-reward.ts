@@ -2,8 +2,9 @@ import { z } from "zod";
 import { addUsage, emptyUsage } from "../budget/index.ts";
 import { checkInteger, mapInParallel, objectWithMethods, parseOptions } from "../runtime/index.ts";
 import { parseJudgeVerdict } from "../scoring/index.ts";
-import type { Backend, Problem, ProcessRewardModel, Prompt, Usage } from "../spec/index.ts";
+import type { Backend, Problem, Prompt, Usage } from "../spec/index.ts";
 import { problemKey } from "./problem-key.ts";
+import type { StepJudge, StepJudgeModel } from "./step-judge.ts";
 import { createStepRewardCache } from "./step-reward-cache.ts";
 
 /** Options of `judgeProcessReward`. */
@@ -53,13 +54,17 @@ const judgeRewardOptions = z.object({
  * A process reward model that asks a model to judge each step (an LLM judge per step): one call per step
  * at temperature 0, the verdict read from the reply (`YES` → 1, `NO` → 0, `Score: 7/10` → 0.7). A step
  * is judged once: its reward is remembered for the same problem and the same steps up to it, since a
- * search asks again for every prefix at each step. Calls and usage are counted.
+ * search asks again for every prefix at each step. Calls and usage are counted. In a run its calls go
+ * through the run (`stepJudge`, made by `scorePartialSolutions`): each asks no more tokens than the
+ * budget leaves, one the budget cannot afford is not made, a reply the budget cut gives no reward and
+ * stops the run by that limit, and a call the backend refuses gives that step no reward (0, not
+ * remembered), each with a trace note.
  *
  * @example
  * const prm = judgeProcessReward({ backend: judgeBackend });
  * const strategy = particleFilter({ n: 8, prm });
  */
-export function judgeProcessReward(options: JudgeProcessRewardOptions): ProcessRewardModel {
+export function judgeProcessReward(options: JudgeProcessRewardOptions): StepJudgeModel {
   parseOptions(judgeRewardOptions, options, "judgeProcessReward");
   const { backend } = options;
   const concurrency = checkInteger("judgeProcessReward", "concurrency", options.concurrency ?? 4, {
@@ -68,53 +73,64 @@ export function judgeProcessReward(options: JudgeProcessRewardOptions): ProcessR
   const parse = options.parse ?? ((reply: string) => parseJudgeVerdict(reply)?.value);
   const cache = createStepRewardCache();
   const name = options.name ?? `step-judge:${backend.describe().model}`;
+  const stepJudge: StepJudge = {
+    backend,
+    concurrency,
+    async request(problem, steps, index, callOptions) {
+      let prompt: Prompt;
+      if (options.template !== undefined) prompt = options.template(problem, steps, index);
+      else {
+        const capabilities = await backend.capabilities(callOptions);
+        prompt = capabilities.chat
+          ? {
+              kind: "chat",
+              messages: [
+                { role: "system", content: "You check solutions one step at a time, strictly." },
+                { role: "user", content: question(problem, steps, index) },
+              ],
+            }
+          : { kind: "text", text: `${question(problem, steps, index)}\nAnswer:` };
+      }
+      return { prompt, n: 1, temperature: options.temperature ?? 0, maxTokens: options.maxTokens ?? 256 };
+    },
+    reward(reply) {
+      const verdict = parse(reply);
+      return verdict === undefined || Number.isNaN(verdict) ? 0 : Math.min(1, Math.max(0, verdict));
+    },
+    known: (problem, steps) => cache.get(problemKey(problem), steps),
+    remember: (problem, steps, reward) => cache.set(problemKey(problem), steps, reward),
+  };
   return {
     name,
+    stepJudge,
     async score(problem, solutions, callOptions) {
-      const capabilities = await backend.capabilities(callOptions);
-      const template =
-        options.template ??
-        ((problem: Problem, steps: readonly string[], index: number): Prompt =>
-          capabilities.chat
-            ? {
-                kind: "chat",
-                messages: [
-                  { role: "system", content: "You check solutions one step at a time, strictly." },
-                  { role: "user", content: question(problem, steps, index) },
-                ],
-              }
-            : { kind: "text", text: `${question(problem, steps, index)}\nAnswer:` });
-      const key = problemKey(problem);
       // Every step not judged before, once even when several solutions share it.
       const wanted = new Map<string, { steps: readonly string[]; index: number }>();
-      const fresh = new Map<string, number>();
       for (const steps of solutions) {
         steps.forEach((_, index) => {
           const prefix = steps.slice(0, index + 1);
-          if (cache.get(key, prefix) === undefined) wanted.set(prefix.join("\u0004"), { steps, index });
+          if (stepJudge.known(problem, prefix) === undefined)
+            wanted.set(prefix.join("\u0004"), { steps, index });
         });
       }
-      const judged = await mapInParallel([...wanted.values()], concurrency, async ({ steps, index }) => {
-        const result = await backend.generate(
-          {
-            prompt: template(problem, steps, index),
-            n: 1,
-            temperature: options.temperature ?? 0,
-            maxTokens: options.maxTokens ?? 256,
-          },
-          callOptions,
-        );
-        const verdict = parse(result.completions[0]?.text ?? "");
-        const reward = verdict === undefined || Number.isNaN(verdict) ? 0 : Math.min(1, Math.max(0, verdict));
-        cache.set(key, steps.slice(0, index + 1), reward);
-        fresh.set(steps.slice(0, index + 1).join("\u0004"), reward);
-        return result.usage;
-      });
+      const fresh = new Map<string, number>();
+      const judged = await mapInParallel(
+        [...wanted.entries()],
+        concurrency,
+        async ([key, { steps, index }]) => {
+          const request = await stepJudge.request(problem, steps, index, callOptions);
+          const result = await backend.generate(request, callOptions);
+          const reward = stepJudge.reward(result.completions[0]?.text ?? "");
+          stepJudge.remember(problem, steps.slice(0, index + 1), reward);
+          fresh.set(key, reward);
+          return result.usage;
+        },
+      );
       const usage: Usage = judged.length === 0 ? emptyUsage : addUsage(...judged);
       const results = solutions.map((steps) => ({
         rewards: steps.map((_, index) => {
           const prefix = steps.slice(0, index + 1);
-          return fresh.get(prefix.join("\u0004")) ?? cache.get(key, prefix) ?? 0;
+          return fresh.get(prefix.join("\u0004")) ?? stepJudge.known(problem, prefix) ?? 0;
         }),
       }));
       return { results, calls: usage.calls, usage };
