@@ -287,14 +287,17 @@ describe("a request whose usage is partly unknown", () => {
 });
 
 describe("a streamed strategy request whose client goes away", () => {
-  it("is charged, and counted, what its upstream calls used up to the abort, before its end is recorded", async () => {
+  it.each([
+    "/v1/chat/completions",
+    "/v1/messages",
+  ])("is charged, and counted, what its upstream calls used up to the abort, before its end is recorded (%s)", async (path) => {
     // The first sample finishes at once; the others write slowly until the abort.
     const { backend, calls } = streamingUpstream(
       (call) => (call === 0 ? 4 : 500),
       () => new Promise((resolve) => setTimeout(resolve, 2)),
     );
     const { post, tokens, reservations, metricsText } = serverFor(backend);
-    const response = await post("/v1/chat/completions", { ...chat("sc@6:m"), stream: true });
+    const response = await post(path, { ...chat("sc@6:m"), stream: true });
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();

@@ -8,6 +8,7 @@ import {
   type RequestPlan,
   type SettledWork,
 } from "../requests/index.ts";
+import { endOnceSettled } from "../routes/end-once-settled.ts";
 import type { RequestLog } from "../routes/request-log.ts";
 import { anthropicErrorOf } from "./anthropic-error.ts";
 import { createLiveBlocks } from "./live-blocks.ts";
@@ -41,7 +42,9 @@ export interface MessageStreamOptions {
  * them (`createLiveBlocks`), then the blocks not yet sent (`content_block_start`, many `thinking_delta`,
  * `text_delta` or `input_json_delta` pieces, `content_block_stop`), `message_delta` with the stop reason
  * and the usage, and `message_stop`. As for chat completions, a failure after the stream opened is sent as
- * the last event: Anthropic's `error` event.
+ * the last event: Anthropic's `error` event. A client that goes away aborts the work, and the stream ends
+ * with 499 once the work has settled (bounded, `endOnceSettled`), so that the request's tokens are charged
+ * before its end is recorded.
  *
  * @throws the abort reason when the request was aborted before the stream started.
  */
@@ -89,7 +92,9 @@ export async function streamMessage(options: MessageStreamOptions): Promise<Resp
     },
     cancel() {
       abort.clientGone();
-      end(499);
+      // The response ends (its line logged, its in-flight slot freed) once the aborted work has settled,
+      // its usage charged to the key and counted in `/metrics`, or after a bounded wait.
+      endOnceSettled(settled, () => end(499));
     },
   });
   return new Response(body, { status: 200, headers: { ...sseHeaders, "x-request-id": options.requestId } });

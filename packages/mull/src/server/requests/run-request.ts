@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { solve } from "../../solve.ts";
 import type { Backend, Completion, SolveResult } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
-import { countSamples, createSampleFanOut, optionalMethodsOf } from "../upstreams/index.ts";
+import { countSamples, createSampleFanOut, optionalMethodsOf, underServedName } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
 import { candidateChoice } from "./outcome-choice.ts";
 import { type PieceRelay, passThrough } from "./pass-through.ts";
@@ -51,13 +51,13 @@ async function withStrategy(
 ): Promise<RequestOutcome> {
   const strategy = plan.strategy;
   if (strategy === undefined) throw new Error("withStrategy needs a strategy");
+  // Named by the served name, so that its samples, finished or cut, are counted under one model.
+  const served = underServedName(plan.served);
   // Every upstream call is metered, below the fan-out, which keeps only the samples that finished: a run
   // that fails or is aborted returns no usage, yet is charged what its calls used.
   const upstream =
-    meter?.watch(
-      plan.served.backend,
-      plan.promptTokensCounted === true ? plan.estimatedPromptTokens : undefined,
-    ) ?? plan.served.backend;
+    meter?.watch(served, plan.promptTokensCounted === true ? plan.estimatedPromptTokens : undefined) ??
+    served;
   // HTTP upstreams draw one request per sample: a lost sample costs only itself, and the vote goes on.
   const fanOut =
     plan.served.kind === "openai-compatible" ? createSampleFanOut(upstream, onSample) : undefined;

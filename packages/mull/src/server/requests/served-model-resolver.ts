@@ -1,21 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
 import type { Backend } from "../../spec/index.ts";
-import { optionalMethodsOf, type ServedModel } from "../upstreams/index.ts";
-
-/**
- * The served model's backend, naming itself (its description and every result) by the served name, as the
- * route named it: the trace, and so the usage per model, then speak of the models the client chose rather
- * than of whatever the upstreams call them (two served names over one upstream model stay apart).
- */
-function underServedName(served: ServedModel): Backend {
-  const { backend, name } = served;
-  return {
-    describe: () => ({ ...backend.describe(), model: name }),
-    capabilities: (options) => backend.capabilities(options),
-    generate: async (request, options) => ({ ...(await backend.generate(request, options)), model: name }),
-    ...optionalMethodsOf(backend),
-  };
-}
+import { type ServedModel, underServedName } from "../upstreams/index.ts";
 
 /**
  * The `resolveModel` a routing strategy's spec is parsed with (`parseStrategySpec`): a model a route names

@@ -14,15 +14,9 @@ import {
   type SettledWork,
   streamChunks,
 } from "../requests/index.ts";
+import { endOnceSettled } from "./end-once-settled.ts";
 import { failureBody } from "./failure-body.ts";
 import type { RequestLog } from "./request-log.ts";
-
-/**
- * How long a stream whose client went away waits for its work to settle before it ends: the work is
- * aborted with it, so it settles within moments, charged what its upstream calls used; an upstream that
- * ignores the abort does not hold the response past this.
- */
-const settleAfterCancelMilliseconds = 5_000;
 
 /** Options of `streamGeneration`. */
 export interface GenerationStreamOptions {
@@ -65,7 +59,7 @@ interface EventsOptions {
  * a `mull.progress` chunk as each sample finishes; then its chunks (the text word by word, the calls piece
  * by piece) and `[DONE]`, or the error, with what the request was charged (`failureBody`). A client that
  * goes away aborts the work, and the stream ends with 499 once the work has settled (bounded,
- * `settleAfterCancelMilliseconds`), so that the request's tokens are charged before its end is recorded.
+ * `endOnceSettled`), so that the request's tokens are charged before its end is recorded.
  */
 function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
   const { plan, identity, live, progress } = options;
@@ -116,11 +110,7 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
       options.abort.clientGone();
       // The response ends (its line logged, its in-flight slot freed) once the aborted work has settled,
       // its usage charged to the key and counted in `/metrics`, or after a bounded wait.
-      const timer = setTimeout(() => end(499), settleAfterCancelMilliseconds);
-      void options.settled.finally(() => {
-        clearTimeout(timer);
-        end(499);
-      });
+      endOnceSettled(options.settled, () => end(499));
     },
   });
 }

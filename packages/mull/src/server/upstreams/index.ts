@@ -20,5 +20,6 @@ export {
   type ServedModel,
   type ServedModels,
 } from "./served-model.ts";
+export { underServedName } from "./under-served-name.ts";
 export type { CircuitFactory, CircuitSettings, UpstreamCircuit } from "./upstream-circuit.ts";
 export { upstreamCircuits } from "./upstream-circuits.ts";

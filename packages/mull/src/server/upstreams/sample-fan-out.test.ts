@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BackendCallError } from "../../errors/index.ts";
+import type { Backend, GenerationResult } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import { ApiError } from "../http/api-error.ts";
+import { createUsageMeter } from "../requests/usage-meter.ts";
+import { failureUsage } from "../routes/used-before-failure.ts";
 import { createSampleFanOut } from "./sample-fan-out.ts";
 
 const prompt = { kind: "text" as const, text: "q" };
@@ -14,6 +17,47 @@ function failing(fails: (callIndex: number) => boolean, error: (callIndex: numbe
       if (fails(callIndex)) throw error(callIndex);
     },
   });
+}
+
+/**
+ * A backend whose samples of seeds `finishes` picks answer "#### 7" at once (5 prompt tokens, 3 written);
+ * the others write 2 tokens and wait: cut by their signal, they tell what they had written (their prompt
+ * unknown, as a stream cut before its usage chunk) and reject with the abort's reason.
+ */
+function abortable(finishes: (seed: number) => boolean): Backend {
+  const scripted = createScriptedBackend({ responses: ["#### 7"] });
+  return {
+    describe: () => ({ kind: "abortable", model: "m" }),
+    capabilities: () => scripted.capabilities(),
+    async generate(request, options) {
+      if (finishes(request.seed ?? 0)) {
+        return {
+          completions: [{ index: 0, text: "#### 7", finishReason: "stop", completionTokens: 3 }],
+          usage: { promptTokens: 5, completionTokens: 3, calls: 1 },
+          model: "m",
+        };
+      }
+      const signal = options?.signal;
+      if (signal === undefined) throw new Error("a sample that never finishes needs a signal");
+      await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      options?.onAborted?.({
+        completions: [{ index: 0, text: "#### ", finishReason: "abort", completionTokens: 2 }],
+        usage: { promptTokens: undefined, completionTokens: 2, calls: 1 },
+        model: "m",
+      });
+      throw signal.reason;
+    },
+  };
+}
+
+/** Calls `generate`, aborts `controller` once every sample has started, and returns what the call ended in. */
+async function abortedCall(
+  generate: () => Promise<GenerationResult>,
+  controller: AbortController,
+): Promise<unknown> {
+  const pending = generate().catch((thrown: unknown) => thrown);
+  controller.abort(new Error("the client went away"));
+  return pending;
 }
 
 const cut = (callIndex: number) =>
@@ -116,6 +160,81 @@ describe("createSampleFanOut", () => {
       .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).usage).toEqual({ promptTokens: 15, completionTokens: 1 + 2 + 3, calls: 3 });
+  });
+
+  it("charges a call cut by its caller what its aborted samples told, beside its finished ones", async () => {
+    const controller = new AbortController();
+    // Samples of even seeds finish at once; the others write 2 tokens, then the caller aborts.
+    const fanOut = createSampleFanOut(abortable((seed) => seed % 2 === 0));
+    const told: GenerationResult[] = [];
+    const result = (await abortedCall(
+      () =>
+        fanOut.backend.generate(
+          { prompt, n: 4, seed: 0 },
+          { signal: controller.signal, onAborted: (partial) => told.push(partial) },
+        ),
+      controller,
+    )) as GenerationResult;
+    expect(result.completions.map((completion) => completion.text)).toEqual(["#### 7", "#### 7"]);
+    // The aborted samples' prompts are taken as the finished ones'; the caller is not told apart.
+    expect(result.usage).toEqual({ promptTokens: 4 * 5, completionTokens: 2 * 3 + 2 * 2, calls: 4 });
+    expect(told).toEqual([]);
+    expect(fanOut.counts()).toMatchObject({ requested: 4, succeeded: 2 });
+  });
+
+  it("tells the caller once what every aborted sample had used, when none finished", async () => {
+    const controller = new AbortController();
+    const fanOut = createSampleFanOut(abortable(() => false));
+    const told: GenerationResult[] = [];
+    const error = await abortedCall(
+      () =>
+        fanOut.backend.generate(
+          { prompt, n: 3, seed: 0 },
+          { signal: controller.signal, onAborted: (partial) => told.push(partial) },
+        ),
+      controller,
+    );
+    expect(error).toBe(controller.signal.reason);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.usage).toEqual({ promptTokens: undefined, completionTokens: 3 * 2, calls: 3 });
+    expect(told[0]?.completions.map((completion) => [completion.index, completion.finishReason])).toEqual([
+      [0, "abort"],
+      [1, "abort"],
+      [2, "abort"],
+    ]);
+  });
+
+  it("is charged once, never twice, where a usage meter below it saw the same aborted samples", async () => {
+    const controller = new AbortController();
+    const meter = createUsageMeter();
+    const fanOut = createSampleFanOut(
+      meter.watch(
+        abortable(() => false),
+        undefined,
+      ),
+    );
+    let told: GenerationResult | undefined;
+    const error = await abortedCall(
+      () =>
+        fanOut.backend.generate(
+          { prompt, n: 3, seed: 0 },
+          {
+            signal: controller.signal,
+            onAborted: (partial) => {
+              told = partial;
+            },
+          },
+        ),
+      controller,
+    );
+    expect(meter.usage()).toEqual({ promptTokens: undefined, completionTokens: 6, calls: 3 });
+    expect(told?.usage).toEqual(meter.usage());
+    // The request's charge is the larger of what its error and its meter tell, not their sum.
+    expect(failureUsage(error, meter.usage())).toEqual({
+      promptTokens: undefined,
+      completionTokens: 6,
+      calls: 3,
+    });
   });
 
   it("forwards the backend's countTokens (and score) where it has them, and leaves them absent where not", async () => {

@@ -31,11 +31,22 @@ export interface SampleFanOut {
   counts(): SampleCounts;
 }
 
-/** The options of sample `index`'s single call: its token watcher, if any, still hears it as `index`. */
-function singleOptions(options: CallOptions | undefined, index: number): CallOptions | undefined {
+/**
+ * The options of sample `index`'s single call: its token watcher, if any, still hears it as `index`; what
+ * the call tells when an abort cuts it goes to `onAborted` (the fan-out tells the caller once, for every
+ * sample of the call), never to the caller's own.
+ */
+function singleOptions(
+  options: CallOptions | undefined,
+  index: number,
+  onAborted: (partial: GenerationResult) => void,
+): CallOptions {
   const watch = options?.watch;
-  if (watch === undefined) return options;
-  return { ...options, watch: (_, token) => watch(index, token) };
+  return {
+    ...options,
+    onAborted,
+    ...(watch === undefined ? {} : { watch: (_, token) => watch(index, token) }),
+  };
 }
 
 /**
@@ -52,21 +63,29 @@ function failureDetail(error: unknown): string {
   return error instanceof Error ? error.message.replace(/https?:\/\/\S+/g, "(upstream)").slice(0, 300) : "";
 }
 
+/** A sample whose call failed: its error, and what the call told if an abort cut it (`CallOptions.onAborted`). */
+interface LostSample {
+  readonly error: unknown;
+  readonly told: GenerationResult | undefined;
+}
+
 /**
  * What the samples a call lost had used before they failed (`BackendCallError.usage`: the tokens a stream
- * generated before it broke), each prompt count left unknown taken as the fewest prompt tokens a finished
- * sample of the call reported (the same prompt was sent), else left unknown.
+ * generated before it broke) or before an abort cut them (what their calls told), each prompt count left
+ * unknown taken as the fewest prompt tokens a finished sample of the call reported (the same prompt was
+ * sent), else left unknown.
  */
-function lostUsage(errors: readonly unknown[], finished: readonly GenerationResult[]): Usage[] {
+function lostUsage(lostSamples: readonly LostSample[], finished: readonly GenerationResult[]): Usage[] {
   const prompts = finished.flatMap(({ usage }) =>
     usage.promptTokens === undefined ? [] : [usage.promptTokens],
   );
   const prompt = prompts.length === 0 ? undefined : Math.min(...prompts);
-  return errors.flatMap((error) => {
-    const usage = findCause(
-      error,
-      (cause): cause is BackendCallError => BackendCallError.isInstance(cause) && cause.usage !== undefined,
-    )?.usage;
+  return lostSamples.flatMap(({ error, told }) => {
+    const usage =
+      findCause(
+        error,
+        (cause): cause is BackendCallError => BackendCallError.isInstance(cause) && cause.usage !== undefined,
+      )?.usage ?? told?.usage;
     if (usage === undefined) return [];
     return [usage.promptTokens === undefined ? { ...usage, promptTokens: prompt } : usage];
   });
@@ -81,9 +100,11 @@ function lostUsage(errors: readonly unknown[], finished: readonly GenerationResu
  * `samples_below_quorum` ApiError says "only 0 of N samples succeeded" with the first failure (its
  * cause), as a request below its quorum does. When every sample failed by a refusal of the request (a
  * 400, an open circuit), that first error is thrown as it is. When the call's signal fires (a deadline),
- * the samples that finished are returned, the others left out. A cut or stalled upstream stream is a failed sample, never a
- * short one, and its tokens are charged: the call's usage adds what its lost samples had used before they
- * failed (`lostUsage`), as does the quorum error's. `onCompletion` hears each sample as its own call returns, before the others finish (a
+ * the samples that finished are returned, the others left out but charged: the call's usage adds what
+ * their calls told they had used (`CallOptions.onAborted`); with none finished, the caller's `onAborted`
+ * hears once what they all had used before the abort is thrown. A cut or stalled upstream stream is a
+ * failed sample, never a short one, and its tokens are charged: the call's usage adds what its lost
+ * samples had used before they failed (`lostUsage`), as does the quorum error's. `onCompletion` hears each sample as its own call returns, before the others finish (a
  * stream's progress).
  *
  * @example
@@ -104,12 +125,16 @@ export function createSampleFanOut(
   const generate = async (request: GenerationRequest, options?: CallOptions): Promise<GenerationResult> => {
     const n = request.n ?? 1;
     requested += n;
+    // What each sample's call told when an abort cut it.
+    const told: (GenerationResult | undefined)[] = Array.from({ length: n }, () => undefined);
     const settled = await Promise.allSettled(
       Array.from({ length: n }, (_, index) =>
         backend
           .generate(
             { ...request, n: 1, seed: request.seed === undefined ? undefined : request.seed + index },
-            singleOptions(options, index),
+            singleOptions(options, index, (partial) => {
+              told[index] = partial;
+            }),
           )
           .then((result) => {
             for (const completion of result.completions) onCompletion?.(completion);
@@ -118,20 +143,36 @@ export function createSampleFanOut(
       ),
     );
     const results: GenerationResult[] = [];
-    const errors: unknown[] = [];
-    for (const outcome of settled) {
+    const lostSamples: LostSample[] = [];
+    for (const [index, outcome] of settled.entries()) {
       if (outcome.status === "fulfilled") results.push(outcome.value);
-      else errors.push(outcome.reason);
+      else lostSamples.push({ error: outcome.reason, told: told[index] });
     }
+    const errors = lostSamples.map(({ error }) => error);
+    const usedByLost = lostUsage(lostSamples, results);
     if (options?.signal?.aborted === true) {
-      // Cut by the caller (a deadline): the samples that finished are kept (the strategy then finds its
-      // budget spent and stops with them); with none finished the abort is thrown.
-      if (results.length === 0) options.signal.throwIfAborted();
+      // Cut by the caller (a deadline, a client gone): the samples that finished are kept (the strategy
+      // then finds its budget spent and stops with them), and the call is charged what the others had used
+      // too; with none finished, the caller is told what the cut samples had used (once, for them all) and
+      // the abort is thrown.
+      if (results.length === 0) {
+        const partials = lostSamples.flatMap((sample) => (sample.told === undefined ? [] : [sample.told]));
+        if (usedByLost.length > 0) {
+          options.onAborted?.({
+            completions: partials
+              .flatMap((partial) => partial.completions)
+              .map((completion, index) => ({ ...completion, index })),
+            usage: addUsage(emptyUsage, ...usedByLost),
+            model: partials[0]?.model ?? backend.describe().model,
+          });
+        }
+        options.signal.throwIfAborted();
+      }
       const finished = results.flatMap((result) => result.completions);
       succeeded += finished.length;
       return {
         completions: finished.map((completion, index) => ({ ...completion, index })),
-        usage: addUsage(emptyUsage, ...results.map((result) => result.usage)),
+        usage: addUsage(emptyUsage, ...results.map((result) => result.usage), ...usedByLost),
         model: results[0]?.model ?? backend.describe().model,
       };
     }
@@ -139,7 +180,6 @@ export function createSampleFanOut(
     succeeded += completions.length;
     failed += n - completions.length;
     if (errors.length > 0 && firstError === undefined) firstError = errors[0];
-    const usedByLost = lostUsage(errors, results);
     if (completions.length === 0) {
       const first = errors[0] ?? new Error("no completions");
       if (!isSampleLoss(first)) throw first;
