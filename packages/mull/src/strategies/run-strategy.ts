@@ -3,7 +3,6 @@ import { createChildBudget, isBudgetLimit } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
 import { expecting, integerSchema, parseOptions } from "../runtime/index.ts";
 import type {
-  Candidate,
   Problem,
   StopReason,
   Strategy,
@@ -12,6 +11,7 @@ import type {
   StrategyResult,
 } from "../spec/index.ts";
 import { checkStrategyOutcome } from "./check-strategy-outcome.ts";
+import { finishedSample } from "./finished-sample.ts";
 import { strategyOption } from "./option-schemas.ts";
 import { problemArgument, strategyContextArgument } from "./run-arguments.ts";
 
@@ -37,11 +37,6 @@ const runStrategyArguments = z.object({
     })
     .optional(),
 });
-
-/** Whether a candidate is a sample that ran to its end: not aborted, and not cut short (a trace given up on). */
-function finishedSample(candidate: Candidate): boolean {
-  return candidate.finishReason !== "abort" && candidate.finishReason !== "cut";
-}
 
 /**
  * Runs a strategy as one node of the trace, on a child of the context's budget, and returns its outcome

@@ -1,6 +1,7 @@
 import { latestScore } from "../../scoring/index.ts";
 import { toolCallDecision } from "../../selection/index.ts";
 import type { Candidate, SolveResult } from "../../spec/index.ts";
+import { finishedSample } from "../../strategies/finished-sample.ts";
 import type { RequestPlan } from "./request-plan.ts";
 
 /**
@@ -11,13 +12,8 @@ export function declined(result: SolveResult): boolean {
   return (
     result.answer === undefined &&
     result.best === undefined &&
-    result.candidates.some((candidate) => finished(candidate) && candidate.answer !== undefined)
+    result.candidates.some((candidate) => finishedSample(candidate) && candidate.answer !== undefined)
   );
-}
-
-/** Whether a candidate ran to its end: not aborted, and not cut by a token watcher (a trace given up on). */
-function finished(candidate: Candidate): boolean {
-  return candidate.finishReason !== "abort" && candidate.finishReason !== "cut";
 }
 
 /**
@@ -29,11 +25,12 @@ function finished(candidate: Candidate): boolean {
  * const chosen = rankedCandidates(await solve(…), plan); // chosen[0] answers the request
  */
 export function rankedCandidates(result: SolveResult, plan: RequestPlan): Candidate[] {
-  const finishedOnes = result.candidates.filter(finished);
+  const finishedOnes = result.candidates.filter(finishedSample);
   const decision = toolCallDecision(finishedOnes, result.votes ?? {}, plan.answerFormat);
   if (decision.kind === "calls") return decision.ranked.map((entry) => entry.best).slice(0, plan.choices);
   const usable = finishedOnes.filter((candidate) => candidate.toolCalls === undefined);
-  const textWon = result.best !== undefined && finished(result.best) && result.best.toolCalls === undefined;
+  const textWon =
+    result.best !== undefined && finishedSample(result.best) && result.best.toolCalls === undefined;
   const pickedCall = result.best?.toolCalls !== undefined;
   const first = textWon ? result.best : pickedCall ? undefined : usable[0];
   const ordered: Candidate[] = first === undefined ? [] : [first];
