@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-op
 const key = "sk-shutdown";
 let fake: FakeOpenAIServer;
 let configFile: string;
+let directory: string | undefined;
 
 beforeAll(async () => {
   fake = await startFakeOpenAIServer({
@@ -28,7 +29,7 @@ beforeAll(async () => {
                 : {},
           },
   });
-  const directory = await mkdtemp(path.join(tmpdir(), "mull-serve-"));
+  directory = await mkdtemp(path.join(tmpdir(), "mull-serve-"));
   configFile = path.join(directory, "serve.json");
   await writeFile(
     configFile,
@@ -43,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake?.close();
+  if (directory !== undefined) await rm(directory, { recursive: true, force: true });
 });
 
 function startServe(extra: string[]) {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -69,7 +69,11 @@ export async function startServeProcess(
     options.underShell
       ? child.stderr?.on("close", () => resolve(null))
       : child.on("exit", (code) => resolve(code)),
-  );
+  ).then(async (code) => {
+    // The runner script's folder goes with the process.
+    await rm(path.dirname(runner), { recursive: true, force: true });
+    return code;
+  });
   // Generous: starting Node and loading the sources can take many seconds on a loaded machine.
   const deadline = Date.now() + 90_000;
   for (;;) {

@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { loadServerConfig } from "./load-server-config.ts";
 import { modelEntries, parseServerConfig } from "./server-config.ts";
@@ -207,6 +207,7 @@ describe("circuit breakers and fallbacks", () => {
 describe("loadServerConfig", () => {
   it("names the file when it is not JSON or cannot be read", async () => {
     const directory = await mkdtemp(path.join(tmpdir(), "mull-config-"));
+    onTestFinished(() => rm(directory, { recursive: true, force: true }));
     const file = path.join(directory, "serve.json");
     await writeFile(file, "{ upstreams: ");
     await expect(loadServerConfig(file)).rejects.toThrow(/serve\.json is not valid JSON/);
