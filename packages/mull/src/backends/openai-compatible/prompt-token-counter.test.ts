@@ -222,6 +222,33 @@ describe("countTokens when a count fails", () => {
     expect((error as Error).message).toContain("longer than the deadline of 100 ms");
   });
 
+  it("fails the counts waiting on a deciding count that the server left past the deadline, at once", async () => {
+    const server = await startTokenizerServer({ dialect: "llama.cpp", replies: ["hang"] });
+    const backend = backendOn(server, { timeoutMilliseconds: 100 });
+    const prompts = ["1+1=?", "2+2=?", "3+3=?", "4+4=?"].map(
+      (question): Prompt => ({ kind: "text", text: question }),
+    );
+    const errors = await Promise.all(prompts.map((prompt) => rejection(backend.countTokens!(prompt))));
+    // One deadline for all of them: each waiter would otherwise try in turn, the k-th failing after k deadlines.
+    for (const error of errors)
+      expect((error as Error).message).toContain("longer than the deadline of 100 ms");
+    expect(server.requests).toHaveLength(1);
+    // The next count asks again, and counts.
+    expect(await backend.countTokens!(text)).toBe(19);
+  });
+
+  it("lets a waiting count decide when the deciding count's own caller cut it", async () => {
+    const server = await startTokenizerServer({ dialect: "llama.cpp", replies: ["hang"] });
+    const backend = backendOn(server);
+    const controller = new AbortController();
+    const cut = backend.countTokens!({ kind: "text", text: "1+1=?" }, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const waiting = backend.countTokens!(text);
+    controller.abort(new Error("caller left"));
+    await rejection(cut);
+    expect(await waiting).toBe(19);
+  });
+
   it("stops when the backend is disposed, and refuses counts after it", async () => {
     const server = await startTokenizerServer({ dialect: "llama.cpp", replies: ["hang"] });
     const backend = backendOn(server);

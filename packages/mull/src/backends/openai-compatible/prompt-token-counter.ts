@@ -73,6 +73,14 @@ function dialectOf(found: ServerDiscovery): Detection {
 }
 
 /**
+ * Whether a count failed on the server's trouble (past the deadline, a 5xx, a broken connection), which
+ * every count would meet.
+ */
+function isServerTrouble(error: unknown): boolean {
+  return BackendCallError.isInstance(error) && error.isRetryable;
+}
+
+/**
  * The prompt token counter of one OpenAI-compatible backend (`countServerTokens` under the backend's
  * deadline, lifetime and the call's signal). Whether the server can count is learnt once, from answers
  * only: with `auto` from the server's discovery, which costs nothing beyond it (a server that is neither
@@ -82,7 +90,7 @@ function dialectOf(found: ServerDiscovery): Detection {
  * (the server down or still loading: see `ServerDiscovery.unanswered`) decides nothing: the count throws a
  * retryable `BackendCallError`, and a later count asks again once the discovery's delay has passed
  * (`rediscoveryDelays`). A count that fails otherwise (a network error, a 5xx, the deadline) throws and
- * changes nothing either. The counts of the last 256 prompts are remembered, so a request counted when
+ * changes nothing either; the counts that waited on it fail with it, at once. The counts of the last 256 prompts are remembered, so a request counted when
  * planned costs its samples no further request.
  *
  * @example
@@ -98,6 +106,8 @@ export function createPromptTokenCounter(settings: PromptTokenCounterSettings): 
   let confirmed: TokenizerDialect | undefined;
   /** The count that decides whether the server can count, while one is in flight. */
   let deciding: Promise<number> | undefined;
+  /** The signal of the call whose count decides. */
+  let decidingSignal: AbortSignal | undefined;
 
   const refuse = (reason: string): never => {
     unavailable = reason;
@@ -169,20 +179,29 @@ export function createPromptTokenCounter(settings: PromptTokenCounterSettings): 
       if (deciding === undefined) {
         const current = decide(prompt, kind, signal);
         deciding = current;
+        decidingSignal = signal;
         try {
           return await current;
         } finally {
           if (deciding === current) deciding = undefined;
         }
       }
-      // Wait for the count that decides, then look again: counted, refused, or this call decides.
-      await untilAborted(
+      // Wait for the count that decides, then look again: counted, refused, or this call decides. A
+      // deciding count that met the server's trouble (no answer by the deadline, a 5xx, a broken
+      // connection) fails its waiters too, rather than each trying in turn for a deadline of its own;
+      // one its own caller cut, or that failed on its own prompt, says nothing of the server, and the
+      // next waiter decides.
+      const cutByItsCaller = decidingSignal;
+      const failure = await untilAborted(
         deciding.then(
           () => undefined,
-          () => undefined,
+          (error: unknown) => ({ error }),
         ),
         signal,
       );
+      if (failure !== undefined && cutByItsCaller?.aborted !== true && isServerTrouble(failure.error)) {
+        throw failure.error;
+      }
     }
   };
 
