@@ -1,9 +1,11 @@
 import type { CallOptions } from "../../spec/index.ts";
 import { withGenerationSpan } from "../../telemetry/index.ts";
 import { ApiError } from "../http/index.ts";
+import { countingStreamedPieces } from "./counting-streamed-pieces.ts";
 import { choiceOf } from "./outcome-choice.ts";
 import type { RequestOutcome } from "./request-outcome.ts";
 import type { RequestPlan } from "./request-plan.ts";
+import type { UsageMeter } from "./usage-meter.ts";
 
 /**
  * Where a streamed pass-through's pieces go: its text (`onText`) and its reasoning (`onReasoning`); and who
@@ -15,19 +17,29 @@ export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning" | "onAccepte
  * Serves a request without a strategy: its `n` completions straight from the model's backend, with
  * log-probabilities when asked; a streaming client's pieces go to `relay` as the upstream sends them. The
  * plan's notes go with the outcome. The call is an OpenTelemetry client span (`withGenerationSpan`), child
- * of the request's span, with its usage.
+ * of the request's span, with its usage. `meter` records what the call used as it ends (`UsageMeter.watch`,
+ * the prompt taken as counted where the plan's was and the call cannot tell it): a call that fails or that
+ * an abort cuts (a streaming client gone) returns no usage, yet is charged what the upstream reported, or,
+ * where it reported nothing, the pieces it had streamed (`countingStreamedPieces`).
  *
  * @throws ApiError 502 when the upstream returns fewer complete completions than asked for.
  * @example
- * const outcome = await passThrough(plan, signal, { onText: (text) => send(text) });
+ * const outcome = await passThrough(plan, signal, { onText: (text) => send(text) }, createUsageMeter());
  */
 export async function passThrough(
   plan: RequestPlan,
   signal: AbortSignal,
   relay: PieceRelay | undefined,
+  meter?: UsageMeter | undefined,
 ): Promise<RequestOutcome> {
   // A client that does not stream waits for the whole answer: ask the upstream for it whole, cheaper to read.
-  const backend = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
+  const chosen = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
+  // Metered as a strategy's calls are: a call cut or failed part-way is charged what it used.
+  const backend =
+    meter?.watch(
+      countingStreamedPieces(chosen),
+      plan.promptTokensCounted === true ? plan.estimatedPromptTokens : undefined,
+    ) ?? chosen;
   const request = {
     prompt: plan.prompt,
     n: plan.samples,

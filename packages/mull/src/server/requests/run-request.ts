@@ -158,7 +158,8 @@ async function withStrategy(
  * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends), `relay.onReasoning` its reasoning;
  * `onSample` hears each of a strategy's samples as its call returns (an HTTP upstream's samples one by
  * one, as each finishes), for a stream's progress. `meter` records the usage of each upstream call a
- * strategy makes as it ends (`UsageMeter.watch`), for a request that fails or is aborted part-way.
+ * strategy or a pass-through makes as it ends (`UsageMeter.watch`), for a request that fails or is
+ * aborted part-way.
  */
 export function runRequest(
   plan: RequestPlan,
@@ -169,6 +170,6 @@ export function runRequest(
   meter?: UsageMeter,
 ): Promise<RequestOutcome> {
   return plan.strategy === undefined
-    ? passThrough(plan, signal, relay)
+    ? passThrough(plan, signal, relay, meter)
     : withStrategy(plan, signal, minSampleFraction, onSample, meter);
 }

@@ -30,8 +30,8 @@ export interface ServeRequestOptions {
   /** Told when an upstream accepts a pass-through's call (`CallOptions.onAccepted`). */
   readonly onAccepted?: (() => void) | undefined;
   /**
-   * Records what each upstream call of a strategy used as it ends, on every model tried, so that a request
-   * that fails or is aborted part-way is charged it (`UsageMeter`).
+   * Records what each upstream call of a strategy or a pass-through used as it ends, on every model
+   * tried, so that a request that fails or is aborted part-way is charged it (`UsageMeter`).
    */
   readonly meter?: UsageMeter | undefined;
 }

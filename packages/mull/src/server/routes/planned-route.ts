@@ -138,7 +138,7 @@ export function plannedRoute<
           )
         : undefined;
       const chosen = pull;
-      // Sees every upstream call of a strategy as it ends: a run that fails or is aborted returns no usage.
+      // Sees every upstream call as it ends: a run or pass-through that fails or is aborted returns no usage.
       const meter = createUsageMeter();
       work = serveRequest({
         endpoint,
