@@ -20,6 +20,18 @@ describe("affordableWorkers", () => {
     budget.close();
   });
 
+  it("starts no more workers than a priced money limit affords, counting those in flight", () => {
+    const price = { promptUsdPerMillion: 1, completionUsdPerMillion: 1 };
+    const budget = createBudget({ maxCostUsd: 150e-6 }, { clock: manualClock(), price });
+    // 150 tokens' worth at 1 USD per million: three traces of 30 + 20 tokens, not four.
+    const trace = { calls: 1, promptTokens: 30, completionTokens: 20 };
+    expect(affordableWorkers(budget, 4, trace)).toEqual({ count: 3, shortfall: "cost" });
+    const held = reserveBudget(budget, { calls: 1, promptTokens: 30, completionTokens: 20 });
+    expect(affordableWorkers(budget, 4, trace)).toEqual({ count: 2, shortfall: "cost" });
+    held.release();
+    budget.close();
+  });
+
   it("counts every call of a worker against the call limit", () => {
     const budget = createBudget({ maxCalls: 5 }, { clock: manualClock() });
     const forced = { calls: 2, promptTokens: 0, completionTokens: undefined };

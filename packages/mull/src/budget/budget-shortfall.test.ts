@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { manualClock } from "../runtime/index.ts";
 import { budgetShortfall } from "./budget-shortfall.ts";
 import { createBudget } from "./create-budget.ts";
+import { reserveBudget } from "./reserve-budget.ts";
 
 describe("budgetShortfall", () => {
   it("holds generation limits against generating actions only", () => {
@@ -28,6 +29,26 @@ describe("budgetShortfall", () => {
     expect(budgetShortfall(budget, { calls: 1, completions: 4 })).toBeUndefined();
     budget.charge({ promptTokens: 0, completionTokens: 600, calls: 1 });
     expect(budgetShortfall(budget, { calls: 1, completions: 1 })).toBe("tokens");
+    budget.close();
+  });
+
+  it("holds a priced money limit against the plan's tokens and what calls in flight hold", () => {
+    const price = { promptUsdPerMillion: 1, completionUsdPerMillion: 4 };
+    const budget = createBudget({ maxCostUsd: 0.001 }, { clock: manualClock(), price });
+    // 1000 millionths of a dollar: a 200-token prompt (200) and 4 × 50 completion tokens (800) fit.
+    const plan = { calls: 1, completions: 4, promptTokens: 200 };
+    expect(budgetShortfall(budget, { ...plan, completionTokensEach: 50 })).toBeUndefined();
+    expect(budgetShortfall(budget, { ...plan, completionTokensEach: 51 })).toBe("cost");
+    // A call in flight holding 100 prompt and 150 completion tokens (700) leaves 300.
+    const held = reserveBudget(budget, { calls: 1, promptTokens: 100, completionTokens: 150 });
+    const next = { calls: 1, completions: 1, promptTokens: 100 };
+    expect(budgetShortfall(budget, { ...next, completionTokensEach: 51 })).toBe("cost");
+    expect(budgetShortfall(budget, { ...next, completionTokensEach: 50 })).toBeUndefined();
+    held.release();
+    budget.charge({ calls: 1, promptTokens: 600, completionTokens: 100 });
+    expect(budgetShortfall(budget, { calls: 1, completions: 1 })).toBe("cost");
+    // Scoring spends no generated tokens: the money limit does not hold it back.
+    expect(budgetShortfall(budget, { scoreCalls: 1 })).toBeUndefined();
     budget.close();
   });
 

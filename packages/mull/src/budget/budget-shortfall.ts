@@ -1,4 +1,5 @@
 import type { Budget, StopReason } from "../spec/index.ts";
+import { costAllowance } from "./cost-allowance.ts";
 import { reservedUsage } from "./reserved-usage.ts";
 
 /**
@@ -28,8 +29,10 @@ export interface BudgetPlan {
  *
  * Time and cancellation always count; the call and token limits count only for actions that generate;
  * the scorer-call limit only for actions that score. Token limits apply to the tokens the backend
- * reports: a count it leaves unreported cannot be held against a limit. What calls in flight hold
- * (`Budget.reserve`) counts as spent, so calls made at once together stay within the limits.
+ * reports: a count it leaves unreported cannot be held against a limit. A money limit with prices
+ * (`Budget.price`) is held against the plan's tokens at those prices (`costAllowance`), as a token limit
+ * is; without prices, only against what was spent. What calls in flight hold (`Budget.reserve`) counts as
+ * spent, so calls made at once together stay within the limits.
  *
  * @example
  * const reason = budgetShortfall(budget, { calls: 1, completions: 8, completionTokensEach: 200 });
@@ -62,7 +65,11 @@ export function budgetShortfall(budget: Budget, plan: BudgetPlan): StopReason | 
       if (completionSpent >= limits.maxCompletionTokens) return "completion-tokens";
       if (completionSpent + completionPlanned > limits.maxCompletionTokens) return "completion-tokens";
     }
-    if (
+    const allowance = costAllowance(budget);
+    if (allowance !== undefined) {
+      if (allowance.reached) return "cost";
+      if (!allowance.affords(plan.promptTokens ?? 0, completionPlanned)) return "cost";
+    } else if (
       limits.maxCostUsd !== undefined &&
       spent.costUsd !== undefined &&
       spent.costUsd >= limits.maxCostUsd

@@ -16,8 +16,8 @@ export interface ChildBudget extends Budget {
 /**
  * A child of a run's budget, for one nested strategy run: every charge goes through to `parent` (and so
  * to every ancestor), while the child keeps its own account, which is how `runStrategy` measures a
- * strategy's usage and score calls without the strategy adding them up. Limits, `spent()`, `exhausted()`,
- * `affords()` and the signal are the parent's, so a nested run stops exactly when its parent must, and
+ * strategy's usage and score calls without the strategy adding them up. Limits, prices, `spent()`,
+ * `exhausted()`, `affords()` and the signal are the parent's, so a nested run stops exactly when its parent must, and
  * reservations (`reserve`, `reserved()`) are the parent's too, so calls in flight in sibling runs hold
  * the one root budget.
  *
@@ -35,6 +35,7 @@ export function createChildBudget(parent: Budget, clock: Clock): ChildBudget {
   return {
     limits: parent.limits,
     signal: parent.signal,
+    price: parent.price,
     spent: () => parent.spent(),
     exhausted: () => parent.exhausted(),
     affords: (completions, tokensEach) => parent.affords(completions, tokensEach),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { manualClock } from "../runtime/index.ts";
 import { completionTokenCap } from "./completion-token-cap.ts";
 import { createBudget } from "./create-budget.ts";
+import { reserveBudget } from "./reserve-budget.ts";
 
 describe("completionTokenCap", () => {
   const clock = manualClock();
@@ -19,6 +20,23 @@ describe("completionTokenCap", () => {
     expect(completionTokenCap(both, 1, 30)).toEqual({ tokens: 40, limit: "tokens" });
     expect(completionTokenCap(both, 1, 20)).toEqual({ tokens: 50, limit: "tokens" });
     expect(completionTokenCap(both, 1, 10)).toEqual({ tokens: 50, limit: "completion-tokens" });
+  });
+
+  it("shares what a priced money limit leaves, in tokens at its prices, and names it", () => {
+    const price = { promptUsdPerMillion: 1, completionUsdPerMillion: 4 };
+    const budget = createBudget({ maxCostUsd: 0.001 }, { clock, price });
+    // 300 of 1000 millionths spent; after a 100-token prompt, 600 buy 150 completion tokens: 75 each of 2.
+    budget.charge({ calls: 1, promptTokens: 100, completionTokens: 50 });
+    expect(completionTokenCap(budget, 2, 100)).toEqual({ tokens: 75, limit: "cost" });
+    // A call in flight holding 100 completion tokens (400) leaves 200 after the prompt: 25 each.
+    const held = reserveBudget(budget, { calls: 1, promptTokens: 0, completionTokens: 100 });
+    expect(completionTokenCap(budget, 2, 100)).toEqual({ tokens: 25, limit: "cost" });
+    held.release();
+    // A token limit that leaves fewer sets the cap.
+    const both = createBudget({ maxCostUsd: 0.001, maxTotalTokens: 200 }, { clock, price });
+    expect(completionTokenCap(both, 1, 100)).toEqual({ tokens: 100, limit: "tokens" });
+    // Without prices a money limit is no token limit.
+    expect(completionTokenCap({ ...budget, price: undefined }, 2, 100)).toBeUndefined();
   });
 
   it("is at least 1, and undefined when no token limit applies", () => {

@@ -1,4 +1,5 @@
 import type { Budget } from "../spec/index.ts";
+import { costAllowance } from "./cost-allowance.ts";
 import { reservedUsage } from "./reserved-usage.ts";
 
 /** The most tokens each completion of a call may generate under the budget, and the limit that sets it. */
@@ -6,16 +7,18 @@ export interface CompletionTokenCap {
   /** Tokens each completion may generate, at least 1. */
   readonly tokens: number;
   /**
-   * The token limit that leaves the fewest (`tokens` for `maxTotalTokens`, `completion-tokens` for
-   * `maxCompletionTokens`): the stop reason of a call whose completions it cut.
+   * The limit that leaves the fewest tokens (`tokens` for `maxTotalTokens`, `completion-tokens` for
+   * `maxCompletionTokens`, `cost` for a priced `maxCostUsd`): the stop reason of a call whose completions
+   * it cut.
    */
-  readonly limit: "tokens" | "completion-tokens";
+  readonly limit: "tokens" | "completion-tokens" | "cost";
 }
 
 /**
  * The most tokens each of `completions` may generate so that a call stays within what the budget's token
- * limits have left (`maxTotalTokens` after `promptTokens`, and `maxCompletionTokens`), at least 1, with the
- * limit that sets it; `undefined` when the budget limits no tokens. A call asks no more than this as its
+ * limits have left (`maxTotalTokens` after `promptTokens`, and `maxCompletionTokens`) and what its money
+ * limit leaves at its prices after `promptTokens` (`costAllowance`), at least 1, with the limit that sets
+ * it; `undefined` when the budget limits no tokens (`limitsTokens`). A call asks no more than this as its
  * `maxTokens`, so a budget smaller than one sample is not overrun by a whole sample. `promptTokens` are all
  * the call will be charged for its prompt: once per request, or once per completion on a backend with
  * `promptPerCompletion` (`completions` times the prompt in one request). What calls in flight hold
@@ -48,6 +51,11 @@ export function completionTokenCap(
       left = completionLeft;
       limit = "completion-tokens";
     }
+  }
+  const costLeft = costAllowance(budget)?.completionTokens(promptTokens);
+  if (costLeft !== undefined && Number.isFinite(costLeft) && (left === undefined || costLeft < left)) {
+    left = costLeft;
+    limit = "cost";
   }
   if (left === undefined) return undefined;
   return { tokens: Math.max(1, Math.floor(left / Math.max(1, completions))), limit };

@@ -8,19 +8,13 @@ import type {
   BudgetSpent,
   Clock,
   StopReason,
+  TokenPrice,
   Usage,
 } from "../spec/index.ts";
 import { budgetShortfall } from "./budget-shortfall.ts";
+import { tokenCostUsd } from "./token-cost.ts";
 import { addUsage, emptyUsage } from "./usage.ts";
 import { usageFault } from "./usage-fault.ts";
-
-/** Prices of a model's tokens, in US dollars per million tokens. */
-export interface TokenPrice {
-  /** US dollars per million prompt (input) tokens; a number ≥ 0. */
-  readonly promptUsdPerMillion: number;
-  /** US dollars per million completion (generated) tokens; a number ≥ 0. */
-  readonly completionUsdPerMillion: number;
-}
 
 /** Options of `createBudget`. */
 export interface CreateBudgetOptions {
@@ -84,11 +78,7 @@ function costOf(usage: Usage, price: TokenPrice | undefined): number | undefined
   if (price === undefined || usage.promptTokens === undefined || usage.completionTokens === undefined) {
     return undefined;
   }
-  return (
-    (usage.promptTokens * price.promptUsdPerMillion +
-      usage.completionTokens * price.completionUsdPerMillion) /
-    1_000_000
-  );
+  return tokenCostUsd(price, usage.promptTokens, usage.completionTokens);
 }
 
 /**
@@ -179,6 +169,7 @@ export function createBudget(limits: BudgetLimits, options: CreateBudgetOptions)
   const budget: RunBudget = {
     limits,
     signal: controller.signal,
+    price,
     spent(): BudgetSpent {
       return { usage, scoreCalls, elapsedMilliseconds: elapsed(), costUsd: costOf(usage, price) };
     },

@@ -1,3 +1,4 @@
+export type { TokenPrice } from "../spec/index.ts";
 export {
   type AdaptivePosterior,
   adaptiveConsistencyReached,
@@ -12,18 +13,22 @@ export { checkStopConditions } from "./check-stop-conditions.ts";
 export { type ChildBudget, createChildBudget } from "./child-budget.ts";
 export { type CompletionTokenCap, completionTokenCap } from "./completion-token-cap.ts";
 export { consensusReached } from "./consensus-reached.ts";
-export { type CreateBudgetOptions, createBudget, type RunBudget, type TokenPrice } from "./create-budget.ts";
+export { type CostAllowance, costAllowance } from "./cost-allowance.ts";
+export { type CreateBudgetOptions, createBudget, type RunBudget } from "./create-budget.ts";
 export { dirichletLeaderProbability, dirichletLeaderRisk } from "./dirichlet-leader-probability.ts";
 export { leaderHeld } from "./leader-held.ts";
 export { type AnswerMass, answerMass, leaderMassCertified, massLead } from "./leader-mass-certified.ts";
 export { leaderProbability, leaderRisk } from "./leader-probability.ts";
 export { type LeadingAnswer, leadingAnswer } from "./leading-answer.ts";
+export { limitsTokens } from "./limits-tokens.ts";
 export type { ProbeProgress } from "./probe-progress.ts";
 export { reserveBudget } from "./reserve-budget.ts";
 export { reservedUsage } from "./reserved-usage.ts";
 export { type RoundKind, roundShortfall } from "./round-shortfall.ts";
 export type { RunProgress } from "./run-progress.ts";
+export { scoreCallsLeft } from "./score-calls-left.ts";
 export { isBudgetLimit, isStopReason, stopReasonsInWords } from "./stop-reason.ts";
+export { tokenCostUsd } from "./token-cost.ts";
 export { tokensExceed } from "./tokens-exceed.ts";
 export { addUsage, emptyUsage, totalTokens } from "./usage.ts";
 export { type UsageFault, usageFault } from "./usage-fault.ts";

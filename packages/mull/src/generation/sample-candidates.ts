@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { addUsage, budgetShortfall, type CompletionTokenCap, emptyUsage } from "../budget/index.ts";
+import {
+  addUsage,
+  budgetShortfall,
+  type CompletionTokenCap,
+  emptyUsage,
+  limitsTokens,
+} from "../budget/index.ts";
 import { expecting, integerSchema, objectWithMethods, parseOptions } from "../runtime/index.ts";
 import type {
   Backend,
@@ -97,8 +103,8 @@ const sampleCandidatesOptions = z.strictObject({
     .strictObject(
       {
         tokens: integerSchema({ minimum: 1 }),
-        limit: z.enum(["tokens", "completion-tokens"], {
-          error: expecting('"tokens" or "completion-tokens"'),
+        limit: z.enum(["tokens", "completion-tokens", "cost"], {
+          error: expecting('"tokens", "completion-tokens" or "cost"'),
         }),
       },
       { error: expecting("a token cap { tokens, limit }") },
@@ -173,8 +179,7 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
   // after it, the prompt tokens calls reported.
   const first = await promptTokens(context, prompt);
   const firstPromptTokens = first.tokens;
-  const tokenLimited =
-    budget.limits.maxTotalTokens !== undefined || budget.limits.maxCompletionTokens !== undefined;
+  const tokenLimited = limitsTokens(budget);
 
   // A backend that charges the prompt once per completion (`promptPerCompletion`) charges a call of
   // `batch` completions `batch` prompts, even in one request.

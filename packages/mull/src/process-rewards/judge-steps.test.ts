@@ -89,6 +89,23 @@ describe("scorePartialSolutions with an LLM step judge", () => {
     expect(context.tracer.events().some((event) => event.type === "score")).toBe(false);
   });
 
+  it("judges no more steps than the scorer calls left, however many calls run at once", async () => {
+    const judge = countingJudge("YES");
+    const prm = judgeProcessReward({ backend: judge.backend, template: shortPrompt, concurrency: 4 });
+    const context = testStrategyContext({ limits: { maxScoreCalls: 2 }, parentId: "run" });
+    const result = await scorePartialSolutions({
+      problem,
+      partials: [{ id: "a", steps: ["one", "two", "three", "four"] }],
+      prm,
+      context,
+    });
+    expect(result).toMatchObject({ stoppedBy: "score-calls", calls: 2, rewards: undefined });
+    expect(
+      judge.requests.map((request) => (request.prompt.kind === "text" ? request.prompt.text : "")),
+    ).toEqual(["judge one", "judge two"]);
+    expect(context.budget.spent().scoreCalls).toBe(2);
+  });
+
   it("gives a reply the budget cut no reward, spends no more than the limit, and stops by it", async () => {
     const judge = countingJudge("a b c d e f g h i j YES");
     const { context, score } = scoring(judge.backend, { maxTotalTokens: 10 });

@@ -1,3 +1,4 @@
+import { scoreCallsLeft } from "../budget/index.ts";
 import type { RecordedOutcome } from "../generation/index.ts";
 import { mapInParallel } from "../runtime/index.ts";
 import { judgeCalls } from "../scoring/index.ts";
@@ -38,11 +39,12 @@ const keyOf = (steps: readonly string[]): string => steps.join("\u0004");
 
 /**
  * Judges, within the run's budget, every step of `solutions` not judged before (once, however many
- * solutions share it), one model call each made by `judgeCalls`: sized by what the budget leaves after
- * its counted prompt, not made when unaffordable, a reply the budget cut no reward and the stop reason
- * that limit, a call the backend refused no reward (it counts 0 here and is not remembered), each with a
- * trace note. Each reward judged is remembered (`StepJudge.remember`), also when the run stops. Returns
- * `undefined` when every step was judged before: nothing to call.
+ * solutions share it), in order, as many as the scorer calls left afford (`scoreCallsLeft`: the rest stay
+ * unjudged and the stop reason is `score-calls`), one model call each made by `judgeCalls`: sized by
+ * what the budget leaves after its counted prompt, not made when unaffordable, a reply the budget cut no
+ * reward and the stop reason that limit, a call the backend refused no reward (it counts 0 here and is
+ * not remembered), each with a trace note. Each reward judged is remembered (`StepJudge.remember`), also
+ * when the run stops. Returns `undefined` when every step was judged before: nothing to call.
  *
  * @example
  * const judged = await judgeSteps({ problem, solutions, parentIds, judge: prm.stepJudge, scorer: prm.name, context });
@@ -60,7 +62,10 @@ export async function judgeSteps(options: JudgeStepsOptions): Promise<JudgeSteps
     });
   });
   if (wanted.size === 0) return undefined;
-  const asked = [...wanted.values()];
+  // One scorer call a step: as many as the scorer calls left afford, so that calls run at once cannot
+  // together pass the limit; the rest stay unjudged and the run stops by it.
+  const affordable = Math.min(scoreCallsLeft(context.budget), wanted.size);
+  const asked = [...wanted.values()].slice(0, affordable);
   const requests = await mapInParallel(asked, judge.concurrency, ({ steps }) =>
     judge.request(problem, steps, steps.length - 1, { signal: context.signal }),
   );
@@ -90,11 +95,16 @@ export async function judgeSteps(options: JudgeStepsOptions): Promise<JudgeSteps
       return 0;
     }),
   );
-  const stopped = called.stoppedBy !== "complete";
+  const stoppedBy =
+    called.stoppedBy !== "complete"
+      ? called.stoppedBy
+      : affordable < wanted.size
+        ? "score-calls"
+        : "complete";
   return {
-    rewards: stopped ? undefined : rewards,
+    rewards: stoppedBy === "complete" ? rewards : undefined,
     refused,
-    stoppedBy: called.stoppedBy,
+    stoppedBy,
     calls: called.calls,
     usage: called.usage,
   };

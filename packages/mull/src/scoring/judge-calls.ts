@@ -1,4 +1,4 @@
-import { addUsage, budgetShortfall, checkBackendUsage, emptyUsage } from "../budget/index.ts";
+import { addUsage, budgetShortfall, checkBackendUsage, emptyUsage, limitsTokens } from "../budget/index.ts";
 import { BackendCallError } from "../errors/index.ts";
 import {
   budgetTokenCut,
@@ -74,14 +74,14 @@ const quotedCharacters = 300;
  * call's prompt is counted (`promptTokens`, by the judge's backend where it can count) and no call is
  * started that the budget cannot afford (`callShortfall`: its prompt and one token of reply, and a scorer
  * call), with a note saying how many were not made and why; each asks no more tokens than the budget's
- * token limits leave (`budgetTokenCut`) and holds them while in flight (`reserveCall`); each is charged as
+ * token and money limits leave (`budgetTokenCut`) and holds them while in flight (`reserveCall`); each is charged as
  * it ends, its tokens to the budget's token account and its requests as scorer calls
  * (`scoreCallsCharged`), not generation calls. The calls run `concurrency` at once when the budget affords
- * them all at their own `maxTokens`, else one at a time, each sized by what those before it spent. A reply
- * the budget cut (finish reason `length` at the lowered cap) is no verdict: charged, noted, no reply, and
- * the run stops by that limit. A call the backend refuses (`BackendCallError`: a 4xx such as a prompt over
- * the context length, a 5xx after its retries) or answers with no reply is charged what it used and gives
- * no reply, and the calls go on; one note per distinct message says how many were refused and why. An
+ * them all at their own `maxTokens` and a scorer call each, else one at a time, each sized by what those
+ * before it spent. A reply the budget cut (finish reason `length` at the lowered cap) is no verdict:
+ * charged, noted, no reply, and the run stops by that limit. A call the backend refuses
+ * (`BackendCallError`: a 4xx such as a prompt over the context length, a 5xx after its retries) or answers
+ * with no reply is charged what it used and gives no reply, and the calls go on; one note per distinct message says how many were refused and why. An
  * abort or a passed deadline comes back as the budget's stop reason, what the call had done charged. The
  * shared engine of `judgeCandidates` (outcome judges) and a step judge's process rewards.
  *
@@ -104,16 +104,16 @@ export async function judgeCalls(options: JudgeCallsOptions): Promise<JudgeCalls
   const longest = requests.some((request) => request.maxTokens === undefined)
     ? undefined
     : Math.max(0, ...requests.map((request) => request.maxTokens ?? 0));
-  const limitsTokens =
-    budget.limits.maxTotalTokens !== undefined || budget.limits.maxCompletionTokens !== undefined;
+  // Each call is one scorer call: calls run at once must fit the scorer calls left as well as the tokens,
+  // since none of them is charged before it ends.
   const allAfforded =
-    !limitsTokens ||
-    (longest !== undefined &&
-      budgetShortfall(budget, {
-        completions: requests.length,
-        promptTokens: counted.reduce((sum, prompt) => sum + prompt.tokens, 0),
-        completionTokensEach: longest,
-      }) === undefined);
+    (longest !== undefined || !limitsTokens(budget)) &&
+    budgetShortfall(budget, {
+      completions: requests.length,
+      promptTokens: counted.reduce((sum, prompt) => sum + prompt.tokens, 0),
+      completionTokensEach: longest ?? 0,
+      scoreCalls: requests.length,
+    }) === undefined;
 
   /** Charges what a call used: its tokens to the token account, its requests as scorer calls. */
   const charge = (usage: Usage | undefined): { calls: number; usage: Usage } => {

@@ -1,4 +1,4 @@
-import { addUsage, emptyUsage } from "../budget/index.ts";
+import { addUsage, emptyUsage, scoreCallsLeft } from "../budget/index.ts";
 import type { RecordedOutcome } from "../generation/index.ts";
 import type { Candidate, OutcomeScorer, Problem, StrategyContext, Usage } from "../spec/index.ts";
 import { judgeCandidates } from "./judge-candidates.ts";
@@ -74,11 +74,7 @@ export async function scoreCandidates(options: ScoreCandidatesOptions): Promise<
   const { judge } = scorer;
   if (judge !== undefined) {
     // One call per solution: as many as the scorer calls left afford, each made and charged as it goes.
-    const left =
-      budget.limits.maxScoreCalls === undefined
-        ? candidates.length
-        : Math.max(0, budget.limits.maxScoreCalls - budget.spent().scoreCalls);
-    const chunk = candidates.slice(0, Math.min(left, candidates.length));
+    const chunk = candidates.slice(0, Math.min(scoreCallsLeft(budget), candidates.length));
     const judged =
       chunk.length === 0
         ? undefined
@@ -98,11 +94,7 @@ export async function scoreCandidates(options: ScoreCandidatesOptions): Promise<
     return { candidates, scored, stoppedBy, calls: judged?.calls ?? 0, usage: judged?.usage ?? emptyUsage };
   }
   while (scored < candidates.length) {
-    const left =
-      budget.limits.maxScoreCalls === undefined
-        ? Number.POSITIVE_INFINITY
-        : budget.limits.maxScoreCalls - budget.spent().scoreCalls;
-    const size = affordable(scorer, candidates.length - scored, left);
+    const size = affordable(scorer, candidates.length - scored, scoreCallsLeft(budget));
     if (size === 0) return { candidates, scored, stoppedBy: "score-calls", calls, usage };
     const chunk = candidates.slice(scored, scored + size);
     const batch = await scoreRecorded({

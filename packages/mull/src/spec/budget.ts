@@ -52,6 +52,14 @@ export interface BudgetSpent {
   readonly costUsd: number | undefined;
 }
 
+/** Prices of a model's tokens, in US dollars per million tokens. */
+export interface TokenPrice {
+  /** US dollars per million prompt (input) tokens; a number ≥ 0. */
+  readonly promptUsdPerMillion: number;
+  /** US dollars per million completion (generated) tokens; a number ≥ 0. */
+  readonly completionUsdPerMillion: number;
+}
+
 /** What a call in flight holds of a budget (`Budget.reserve`); `release()` gives it back, once. */
 export interface BudgetReservation {
   /** Gives the reservation back; a second call does nothing. */
@@ -92,6 +100,12 @@ export interface Budget {
   reserved?(): Usage;
   /** A signal that fires when the time limit passes or the caller aborts. */
   readonly signal: AbortSignal;
+  /**
+   * The token prices `maxCostUsd` is counted at; optional. Where given, the money left is turned into
+   * tokens for sizing calls (`budgetShortfall`, `completionTokenCap`), so calls made at once together stay
+   * within it as within a token limit; a budget without it holds the money limit against what was spent only.
+   */
+  readonly price?: TokenPrice | undefined;
 }
 
 /** A predicate over a run's progress that ends it early, e.g. when a consensus is reached. */

@@ -17,6 +17,7 @@ export type {
   BudgetSpent,
   StopCondition,
   StopReason,
+  TokenPrice,
 } from "./budget.ts";
 export type { Candidate } from "./candidate.ts";
 export type {
