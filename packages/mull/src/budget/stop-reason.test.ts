@@ -12,6 +12,7 @@ describe("isStopReason", () => {
       "time",
       "cost",
       "abort",
+      "samples-lost",
     ]) {
       expect(isStopReason(reason)).toBe(true);
     }
@@ -26,7 +27,7 @@ describe("isStopReason", () => {
 
   it("lists the reasons in words", () => {
     expect(stopReasonsInWords).toBe(
-      "complete, tokens, completion-tokens, calls, score-calls, time, cost, abort or condition:<name>",
+      "complete, tokens, completion-tokens, calls, score-calls, time, cost, abort, samples-lost or condition:<name>",
     );
   });
 });
@@ -36,7 +37,13 @@ describe("isBudgetLimit", () => {
     for (const reason of ["tokens", "completion-tokens", "calls", "score-calls", "time", "cost"] as const) {
       expect(isBudgetLimit(reason)).toBe(true);
     }
-    for (const reason of ["complete", "abort", "condition:consensus", "condition:time"] as const) {
+    for (const reason of [
+      "complete",
+      "abort",
+      "samples-lost",
+      "condition:consensus",
+      "condition:time",
+    ] as const) {
       expect(isBudgetLimit(reason)).toBe(false);
     }
   });

@@ -3,8 +3,11 @@ import type { StopReason } from "../spec/index.ts";
 /** The stop reasons other than a stop condition's `condition:<name>`. */
 type FixedStopReason = Exclude<StopReason, `condition:${string}`>;
 
-/** What stopped a run: its plan ran to its end, a budget limit ran out, or the caller aborted. */
-type StopKind = "plan" | "limit" | "caller";
+/**
+ * What stopped a run: its plan ran to its end, a budget limit ran out, the caller aborted, or samples it
+ * ran failed.
+ */
+type StopKind = "plan" | "limit" | "caller" | "failure";
 
 // A record, not a list, so that a reason added to `StopReason` cannot be left out here.
 const fixedStopReasons: Record<FixedStopReason, StopKind> = {
@@ -16,11 +19,12 @@ const fixedStopReasons: Record<FixedStopReason, StopKind> = {
   time: "limit",
   cost: "limit",
   abort: "caller",
+  "samples-lost": "failure",
 };
 
 /**
  * Every stop reason in words, for messages that refuse another: `complete, tokens, completion-tokens,
- * calls, score-calls, time, cost, abort or condition:<name>`.
+ * calls, score-calls, time, cost, abort, samples-lost or condition:<name>`.
  */
 export const stopReasonsInWords = `${Object.keys(fixedStopReasons).join(", ")} or condition:<name>`;
 
@@ -40,7 +44,7 @@ export function isStopReason(value: unknown): value is StopReason {
 
 /**
  * Whether a stop reason is a budget limit that ran out (`tokens`, `completion-tokens`, `calls`,
- * `score-calls`, `time`, `cost`), rather than the plan's end, a stop condition or the caller's abort.
+ * `score-calls`, `time`, `cost`), rather than the plan's end, a stop condition, the caller's abort or lost samples.
  *
  * @example
  * isBudgetLimit("score-calls"); // true

@@ -27,6 +27,8 @@ export interface BudgetLimits {
  * - `complete`: the strategy finished its plan;
  * - `tokens`, `completion-tokens`, `calls`, `score-calls`, `time`, `cost`: a budget limit ran out;
  * - `abort`: the caller's signal fired;
+ * - `samples-lost`: some of the samples it ran side by side failed (a call's error), and it answered from
+ *   those that finished;
  * - `condition:<name>`: a stop condition (e.g. `condition:consensus`) ended it early.
  */
 export type StopReason =
@@ -38,6 +40,7 @@ export type StopReason =
   | "time"
   | "cost"
   | "abort"
+  | "samples-lost"
   | `condition:${string}`;
 
 /** A snapshot of what a run has spent so far. */

@@ -7,6 +7,7 @@ import { majorityVote } from "../selection/index.ts";
 import type { Candidate, CostRequest, SamplingStrategy, ThinkingCues } from "../spec/index.ts";
 import { cueTokensAtMost } from "./cue-tokens.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
+import { lostSamples } from "./lost-samples.ts";
 import { checkedByFactory, temperatureOption, textOption } from "./option-schemas.ts";
 import { runBudgetedWorkers } from "./run-budgeted-workers.ts";
 import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
@@ -118,7 +119,9 @@ function strategyName(
  * below one trace's worst case still runs one, as far as it goes. When the budget, the deadline or an
  * abort stops it, the traces that answered vote (the run is `partial`): a trace cut at T that could not
  * be made to answer gives no answer, as a solution cut mid-way is no sample, and when none answered it
- * throws `BudgetExhaustedError`. Named `force@T`, `force@NxT`, `extend@MwE`.
+ * throws `BudgetExhaustedError`. A trace that fails (its call's error, e.g. a 503 after the retries) starts
+ * no more traces; those that answered vote, stopped by `samples-lost` (`partial`, with a trace note naming
+ * the failure), and when none answered the failure is thrown. Named `force@T`, `force@NxT`, `extend@MwE`.
  *
  * @throws ConfigError for an unknown option, a cue that is not a string, a `temperature` below 0, when
  * neither `maxThinkingTokens` nor `minThinkingTokens` is given, or a count is not a positive integer.
@@ -213,13 +216,16 @@ export function budgetForcing(options: BudgetForcingOptions): SamplingStrategy {
             }),
           ),
       });
-      const failure = settled.find((outcome) => outcome.status === "rejected");
-      if (failure !== undefined) throw failure.reason;
       const traces = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
       const candidates = traces
         .map((trace) => trace.candidate)
         .filter((candidate): candidate is Candidate => candidate !== undefined);
-      const stoppedBy = firstStop(...traces.map((trace) => trace.stoppedBy), shortfall ?? "complete");
+      const lost = lostSamples({ owner: name, settled, finished: candidates.length, context });
+      const stoppedBy = firstStop(
+        lost ?? "complete",
+        ...traces.map((trace) => trace.stoppedBy),
+        shortfall ?? "complete",
+      );
       requireSomething(candidates.length, stoppedBy);
       const result = select(candidates, context);
       return { answer: result.answer, best: result.best, candidates, votes: result.tally, stoppedBy };

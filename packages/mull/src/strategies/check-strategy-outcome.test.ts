@@ -36,7 +36,7 @@ describe("checkStrategyOutcome", () => {
   it("names a stop reason no caller knows, with every one it may be", () => {
     expect(refusal({ ...outcome, stoppedBy: "done" })).toEqual({
       message:
-        'runStrategy: strategy two-agree@4 returned stoppedBy "done"; expected one of complete, tokens, completion-tokens, calls, score-calls, time, cost, abort or condition:<name>',
+        'runStrategy: strategy two-agree@4 returned stoppedBy "done"; expected one of complete, tokens, completion-tokens, calls, score-calls, time, cost, abort, samples-lost or condition:<name>',
       field: "stoppedBy",
     });
     const { stoppedBy: _stoppedBy, ...withoutReason } = outcome;

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
-import { CapabilityError, ConfigError } from "../errors/index.ts";
+import { BackendCallError, CapabilityError, ConfigError } from "../errors/index.ts";
 import { seededRng } from "../runtime/index.ts";
 import { solve } from "../solve.ts";
-import type { Usage } from "../spec/index.ts";
+import type { SolveResult, Usage } from "../spec/index.ts";
 import { type FakeOpenAIRequest, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { createLockstepBackend } from "../testing/lockstep-backend.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
@@ -229,5 +229,56 @@ describe("parallelAdaptiveConsistency under a budget", () => {
     ]);
     expect(result).toMatchObject({ stoppedBy: "completion-tokens", partial: true, answer: "7" });
     expect(result.usage.completionTokens).toBe(6 + 6 + 7);
+  });
+});
+
+describe("parallelAdaptiveConsistency when a trace fails", () => {
+  /** Traces of 4 tokens that answer 7, and a 503 for the calls in `failing`. */
+  function failingBackend(failing: readonly number[]) {
+    return createScriptedBackend({
+      respond: () => trace(4, "7"),
+      delayMilliseconds: 2,
+      onCall: (_, callIndex) => {
+        if (failing.includes(callIndex)) {
+          throw new BackendCallError("upstream 503 after retries", { status: 503 });
+        }
+      },
+    });
+  }
+
+  const notesOf = (result: SolveResult) =>
+    result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+
+  it("votes over the traces that finished, partial, with a note naming the failure", async () => {
+    const result = await solve({ problem: "q", strategy: "pasc@3", backend: failingBackend([2]), seed: 1 });
+    expect(result).toMatchObject({
+      answer: "7",
+      votes: { "7": 2 },
+      stoppedBy: "samples-lost",
+      partial: true,
+    });
+    expect(notesOf(result)).toEqual([
+      "pasc@3: 1 of 3 traces failed (first: BackendCallError: upstream 503 after retries); the vote is over the 2 that finished",
+    ]);
+  });
+
+  it("still stops by its rule when the finished traces decide the vote, and notes the loss", async () => {
+    const result = await solve({
+      problem: "q",
+      strategy: "pasc@3f2",
+      backend: failingBackend([0]),
+      seed: 1,
+    });
+    expect(result).toMatchObject({ answer: "7", stoppedBy: "condition:candidates-reached", partial: false });
+    expect(notesOf(result)).toHaveLength(1);
+    expect(notesOf(result)[0]).toMatch(/^pasc@3f2: 1 of 3 traces failed \(first: BackendCallError/);
+  });
+
+  it("throws the failure when no trace finished", async () => {
+    await expect(
+      solve({ problem: "q", strategy: "pasc@2", backend: failingBackend([0, 1]), seed: 1 }),
+    ).rejects.toSatisfy(
+      (error) => BackendCallError.isInstance(error) && error.message === "upstream 503 after retries",
+    );
   });
 });

@@ -13,6 +13,7 @@ import { majorityVote, tallyAnswers } from "../selection/index.ts";
 import type { Candidate, StopCondition, StopReason, Strategy } from "../spec/index.ts";
 import { defaultAdaptiveThreshold } from "./adaptive-consistency.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
+import { lostSamples } from "./lost-samples.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { runBudgetedWorkers } from "./run-budgeted-workers.ts";
 import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
@@ -68,6 +69,10 @@ const parallelAdaptiveConsistencyOptions = z.strictObject({
  * `maxTokens` starts one with what is left, as a first sample does (`sampleCandidates`). Every call holds
  * what it may spend while in flight (`generateRecorded`), so the traces together stay within every limit;
  * those the budget kept from starting make the run stop by that limit (it is `partial`).
+ *
+ * A trace that fails (its call's error, e.g. a 503 after the retries) starts no more traces: the finished
+ * ones vote, stopped by `samples-lost` (`partial`, with a trace note naming the failure) unless the vote
+ * was decided, and when none finished the failure is thrown.
  *
  * Needs a backend that can watch tokens (`watchTokens`; `CapabilityError` otherwise), since cutting the
  * traces still running is where the saving is.
@@ -179,10 +184,10 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
         startWave,
         stop: () => condition !== undefined,
       });
-      const failure = settled.find((outcome) => outcome.status === "rejected");
-      if (failure !== undefined && finished.length === 0) throw failure.reason;
+      const lost = lostSamples({ owner: name, settled, finished: finished.length, context });
       const reasons = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
-      const stoppedBy = condition ?? firstStop(...reasons, shortfall ?? "complete");
+      // A decided vote is the plan's own end, even with a trace lost on the way (its note stays).
+      const stoppedBy = condition ?? firstStop(lost ?? "complete", ...reasons, shortfall ?? "complete");
       requireSomething(finished.length, stoppedBy);
       const result = select(finished, context);
       return { answer: result.answer, best: result.best, candidates: all, votes: result.tally, stoppedBy };

@@ -42,7 +42,7 @@ describe("runBudgetedWorkers", () => {
       [1, 2],
     ]);
     workers[0]!.end(0);
-    workers[2]!.fail(new Error("upstream down"));
+    workers[2]!.end(2);
     await turn();
     workers[3]!.end(3);
     workers[4]!.end(4);
@@ -56,7 +56,42 @@ describe("runBudgetedWorkers", () => {
     expect(result.shortfall).toBeUndefined();
     expect(
       result.settled.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : "failed")),
-    ).toEqual([0, 1, "failed", 3, 4]);
+    ).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("starts no more once a worker has failed, and lets those running end", async () => {
+    const workers = Array.from({ length: 4 }, () => pending<number>());
+    const waves: [number, number][] = [];
+    let running = 0;
+    const run = runBudgetedWorkers({
+      wanted: 4,
+      affordable: () => ({ count: 2 - running, shortfall: "tokens" }),
+      startWave: (count, first) => {
+        waves.push([count, first]);
+        running += count;
+        return workers.slice(first, first + count).map((worker) =>
+          worker.promise.finally(() => {
+            running -= 1;
+          }),
+        );
+      },
+    });
+    await turn();
+    const failure = new Error("upstream 503");
+    workers[0]!.fail(failure);
+    await turn();
+    // The failed worker's place is not filled; the one running goes on.
+    expect(waves).toEqual([[2, 0]]);
+    workers[1]!.end(1);
+    const result = await run;
+    expect(waves).toEqual([[2, 0]]);
+    expect(result).toEqual({
+      settled: [
+        { status: "rejected", reason: failure },
+        { status: "fulfilled", value: 1 },
+      ],
+      shortfall: undefined,
+    });
   });
 
   it("names the limit that kept the rest from starting once none is running and none fits", async () => {

@@ -24,7 +24,10 @@ export interface BudgetedWorkersOptions<Result> {
 export interface BudgetedWorkersResult<Result> {
   /** Each started worker's outcome, in the order they were started. */
   readonly settled: readonly PromiseSettledResult<Result>[];
-  /** The limit that kept the rest of the `wanted` workers from starting; `undefined` when all started or `stop` held. */
+  /**
+   * The limit that kept the rest of the `wanted` workers from starting; `undefined` when all started, `stop`
+   * held or a worker failed.
+   */
   readonly shortfall: StopReason | undefined;
 }
 
@@ -32,7 +35,7 @@ export interface BudgetedWorkersResult<Result> {
  * Runs up to `wanted` workers side by side under a budget: as many at once as the budget affords
  * (`affordable`), and each time one ends, as many more as what it spent and what the others still hold
  * leave room for, until all have started, `stop` holds, or none is running and none more fits. A worker
- * that rejects is settled as such; the others run on.
+ * that rejects is settled as such, and no more start after it: those running run on to their end.
  *
  * @example
  * const { settled, shortfall } = await runBudgetedWorkers({
@@ -49,8 +52,9 @@ export async function runBudgetedWorkers<Result>(
   const running = new Set<Promise<void>>();
   let started = 0;
   let shortfall: StopReason | undefined;
+  let failed = false;
   const launch = (): void => {
-    if (started >= wanted || options.stop?.() === true) {
+    if (failed || started >= wanted || options.stop?.() === true) {
       shortfall = undefined;
       return;
     }
@@ -69,6 +73,7 @@ export async function runBudgetedWorkers<Result>(
           },
           (reason: unknown) => {
             settled[index] = { status: "rejected", reason };
+            failed = true;
           },
         )
         .finally(() => running.delete(tracked));

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { BackendCallError } from "../errors/index.ts";
+import { manualClock } from "../runtime/index.ts";
+import { createTracer } from "../trace/index.ts";
+import { lostSamples } from "./lost-samples.ts";
+
+const failure = new BackendCallError("upstream 503 after retries", { status: 503 });
+
+function notedContext() {
+  const tracer = createTracer(manualClock());
+  return {
+    context: { tracer, parentId: "n0" },
+    notes: () => tracer.events().flatMap((event) => (event.type === "note" ? [event] : [])),
+  };
+}
+
+describe("lostSamples", () => {
+  it("is undefined and notes nothing when no sample failed", () => {
+    const { context, notes } = notedContext();
+    const settled = [{ status: "fulfilled", value: 1 } as const];
+    expect(lostSamples({ owner: "force@1x8", settled, finished: 1, context })).toBeUndefined();
+    expect(notes()).toEqual([]);
+  });
+
+  it("stops by samples-lost with a note naming the failure when others finished", () => {
+    const { context, notes } = notedContext();
+    const settled = [
+      { status: "fulfilled", value: 1 },
+      { status: "rejected", reason: failure },
+      { status: "fulfilled", value: 2 },
+      { status: "rejected", reason: "socket closed" },
+    ] as const;
+    expect(lostSamples({ owner: "pasc@4", settled, finished: 2, context })).toBe("samples-lost");
+    expect(notes()).toEqual([
+      expect.objectContaining({
+        parentId: "n0",
+        message:
+          "pasc@4: 2 of 4 traces failed (first: BackendCallError: upstream 503 after retries); the vote is over the 2 that finished",
+      }),
+    ]);
+  });
+
+  it("throws the first failure when none finished, and notes nothing", () => {
+    const { context, notes } = notedContext();
+    const later = new Error("later");
+    // A sample that ended with nothing to vote on (cut by the budget) is no finished one.
+    const settled = [
+      { status: "fulfilled", value: undefined },
+      { status: "rejected", reason: failure },
+      { status: "rejected", reason: later },
+    ] as const;
+    expect(() => lostSamples({ owner: "force@3x8", settled, finished: 0, context })).toThrow(failure);
+    expect(notes()).toEqual([]);
+  });
+});
