@@ -185,12 +185,13 @@ export async function budgetForcedSolution(
     }
     tokens = addCount(tokens, piece.tokenCount);
     if (piece.finishReason === "length") {
-      // Cut at T (or with no count reported, presumably there): force the answer. Fewer tokens than asked
-      // means the context ended, where a cue and an answer would not fit.
+      // Cut at T, or where the budget kept the answer's tokens free (or with no count reported, presumably
+      // there): force the answer. Fewer tokens than the call was made with means the context ended, where a
+      // cue and an answer would not fit.
       const atCap =
         cap !== undefined &&
         asked !== undefined &&
-        (piece.tokenCount === undefined || piece.tokenCount >= asked);
+        (piece.tokenCount === undefined || piece.tokenCount >= (piece.maxTokens ?? asked));
       forced = atCap;
       break;
     }

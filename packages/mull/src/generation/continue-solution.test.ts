@@ -66,8 +66,32 @@ describe("continueSolution under a total-token limit", () => {
       reserveTokens: 7,
       requiredBy: "test",
     });
-    expect(made.piece?.tokenCount).toBe(4);
+    // 22 + 1 + 7 = 30 fits: the one token left besides the 7 kept is all the piece may write.
     expect(backend.calls).toHaveLength(1);
+    expect(backend.calls[0]!.request.maxTokens).toBe(1);
+    expect(made.piece).toMatchObject({ tokenCount: 1, maxTokens: 1, finishReason: "length" });
+  });
+
+  it("keeps reserveTokens free: maxTokens is lowered by them, and a piece that runs into that cap comes back", async () => {
+    const backend = characterTokensBackend({ completionTokens: 15 });
+    const context = testStrategyContext({ backend, limits: { maxTotalTokens: 70 } });
+    const result = await continueSolution({
+      context,
+      prompt,
+      written,
+      maxTokens: 100,
+      reserveTokens: 8,
+      requiredBy: "test",
+    });
+    // The next call reads the 22-token prompt and this piece again: (70 − 2 × 22 − 8) / 2 = 9 of the 100
+    // asked. The 15-token piece stops there, not cut by the budget.
+    expect(backend.calls[0]!.request.maxTokens).toBe(9);
+    expect(result).toMatchObject({
+      stoppedBy: "complete",
+      piece: { finishReason: "length", tokenCount: 9, maxTokens: 9 },
+    });
+    // What is left is what comes after needs: the prompt and the piece read again, and the 8 kept.
+    expect(70 - totalOf(context)).toBe(22 + 9 + 8);
   });
 
   it("writes no piece when the budget cut the call below the run's maxTokens, and stops by its limit", async () => {
@@ -87,5 +111,34 @@ describe("continueSolution under a total-token limit", () => {
     // 6 estimated prompt tokens and 10 fit; the 22 the call reports do not.
     expect(result.stoppedBy).toBe("complete");
     expect(totalOf(context)).toBe(32);
+  });
+});
+
+describe("continueSolution under a completion-token limit", () => {
+  it("keeps reserveTokens free under a completion-token limit, and leaves a maxTokens that fits as it is", async () => {
+    const backend = characterTokensBackend({ completionTokens: 15 });
+    const context = testStrategyContext({ backend, limits: { maxCompletionTokens: 20 } });
+    const lowered = await continueSolution({
+      context,
+      prompt,
+      written,
+      maxTokens: 20,
+      reserveTokens: 8,
+      requiredBy: "test",
+    });
+    // 20 − 8 = 12 of the 20 asked.
+    expect(backend.calls[0]!.request.maxTokens).toBe(12);
+    expect(lowered.piece).toMatchObject({ finishReason: "length", tokenCount: 12, maxTokens: 12 });
+    const roomy = testStrategyContext({ backend, limits: { maxCompletionTokens: 100 } });
+    const kept = await continueSolution({
+      context: roomy,
+      prompt,
+      written,
+      maxTokens: 6,
+      reserveTokens: 8,
+      requiredBy: "test",
+    });
+    expect(backend.calls[1]!.request.maxTokens).toBe(6);
+    expect(kept.piece).toMatchObject({ tokenCount: 6, maxTokens: 6 });
   });
 });

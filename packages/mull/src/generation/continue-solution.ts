@@ -14,7 +14,10 @@ export interface ContinueSolutionOptions extends RecordedCallOptions {
   readonly maxTokens?: number | undefined;
   /**
    * Generated tokens the budget must leave room for after this call (the answer a forced solution still
-   * needs); default 0. No call is made when the budget cannot afford the prompt, one token and these.
+   * needs); default 0. No call is made when the budget cannot afford the prompt, one token and these, and
+   * the call's `maxTokens` is lowered so that they stay free (`GenerateRecordedOptions.reserveTokens`),
+   * with the next call's reading of the prompt and this call's text again where the budget counts what is
+   * read (`reserveRereads`): that next call continues the same solution.
    */
   readonly reserveTokens?: number | undefined;
   /** Seed of the call; default one drawn from `context.rng`. */
@@ -41,6 +44,12 @@ export interface SolutionPiece {
   /** Tokens this call generated, when reported. */
   readonly tokenCount: number | undefined;
   /**
+   * The `maxTokens` the call was made with: `maxTokens`, or lower where the budget's token limits left less
+   * after keeping `reserveTokens` free (a piece that wrote as many, finish reason `length`, ran into it);
+   * `undefined` when none was asked.
+   */
+  readonly maxTokens: number | undefined;
+  /**
    * The answer of the solution so far, read from `written + text` (or `answerPrefix + text`) with the run's
    * answer format.
    */
@@ -65,8 +74,11 @@ export interface ContinueSolutionResult extends RecordedOutcome {
  * far. Like a first sample (`sampleCandidates`), the call is made when the budget affords its prompt and
  * a token (plus `reserveTokens`), its `maxTokens` lowered to what the budget's token limits leave; a piece
  * that runs into that lower cap was cut mid-way by the budget: it is charged and recorded, but no piece
- * comes back, and the call stops by that limit. On the embedded backend the call reuses the key/value cache of the sequence that wrote the solution
- * so far: only the new tokens are evaluated.
+ * comes back, and the call stops by that limit. With `reserveTokens`, `maxTokens` is lowered to what the
+ * limits leave less those, so they stay free for what comes after: a piece that runs into that cap comes
+ * back (finish reason `length`, its `maxTokens` the lowered one), as one that wrote all it asked would.
+ * On the embedded backend the call reuses the key/value cache of the sequence that wrote the solution so
+ * far: only the new tokens are evaluated.
  *
  * @throws CapabilityError when the backend cannot continue this kind of prompt.
  * @example
@@ -93,13 +105,16 @@ export async function continueSolution(options: ContinueSolutionOptions): Promis
     requires: continuationCapabilities(options.prompt, options.requiredBy),
     // One completion in one request: its prompt is charged once, per request or per completion alike.
     // It needs a token at least, and the tokens kept for after it; `generateRecorded` lowers `maxTokens`
-    // to what the budget leaves, so a budget below `maxTokens` still gets a piece that fits.
+    // to what the budget leaves less those, so a budget below `maxTokens` still gets a piece that fits
+    // and leaves them free.
     plan: {
       calls: 1,
       completions: 1,
       promptTokens: counted.tokens,
       completionTokensEach: 1 + (options.reserveTokens ?? 0),
     },
+    reserveTokens: options.reserveTokens,
+    reserveRereads: true,
     extractAnswers: true,
     answerPrefix: options.answerPrefix ?? written,
     dropAborted: true,
@@ -114,6 +129,7 @@ export async function continueSolution(options: ContinueSolutionOptions): Promis
           written: written + completion.text,
           finishReason: completion.finishReason,
           tokenCount: completion.tokenCount,
+          maxTokens: call.maxTokens,
           answer: completion.answer,
           model: completion.model,
           ...(completion.reasoning === undefined ? {} : { reasoning: completion.reasoning }),

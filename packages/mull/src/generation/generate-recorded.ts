@@ -1,105 +1,27 @@
-import { type BudgetPlan, type CompletionTokenCap, emptyUsage } from "../budget/index.ts";
-import { checkCapability, type RequirableCapability } from "../runtime/index.ts";
+import { emptyUsage } from "../budget/index.ts";
+import { checkCapability } from "../runtime/index.ts";
 // The file, not the folder's index: selection/ reads scoring/, which reads generation/.
 import { toolCallAnswer } from "../selection/tool-call-answer.ts";
-import type {
-  BackendCapabilities,
-  Completion,
-  GenerationResult,
-  Prompt,
-  StopReason,
-  TokenWatcher,
-} from "../spec/index.ts";
+import type { Completion, GenerationResult, StopReason } from "../spec/index.ts";
 import { withGenerationSpan } from "../telemetry/index.ts";
 import { budgetTokenCut } from "./budget-token-cut.ts";
 import { callShortfall } from "./call-shortfall.ts";
 import { capabilitiesOrStop } from "./capabilities-or-stop.ts";
 import { chargeCall } from "./charge-call.ts";
+import { chargeFailedCall } from "./charge-failed-call.ts";
 import { completionLogprobs } from "./completion-logprobs.ts";
 import { countedPromptUsage } from "./counted-prompt-usage.ts";
 import { cuttableCall } from "./cut-call.ts";
 import { cutReason } from "./cut-reason.ts";
+import type { GenerateRecordedOptions } from "./generate-recorded-options.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import { recordUnstartedCall } from "./record-unstarted-call.ts";
-import type { RecordedCallOptions } from "./recorded-call-options.ts";
 import type { RecordedOutcome } from "./recorded-outcome.ts";
 import { reserveCall } from "./reserve-call.ts";
+import { reservedMaxTokens } from "./reserved-max-tokens.ts";
 
+export type { GenerateRecordedOptions, RequiredCapabilities } from "./generate-recorded-options.ts";
 export type { RecordedOutcome } from "./recorded-outcome.ts";
-
-/** Capabilities a call needs, and on whose behalf: both are named in the `CapabilityError`. */
-export interface RequiredCapabilities {
-  /** Yes-or-no backend capabilities the call needs (e.g. `logprobs`), checked in this order. */
-  readonly capabilities: readonly RequirableCapability[];
-  /** Who needs them, usually the strategy's name, e.g. `force@16`. */
-  readonly requiredBy: string;
-}
-
-/** Options of `generateRecorded`. */
-export interface GenerateRecordedOptions extends RecordedCallOptions {
-  /** What the model continues; sent to the backend as given. */
-  readonly prompt: Prompt;
-  /** Completions wanted from this call. */
-  readonly n: number;
-  /** Ask for this many top alternatives per position (implies `logprobs`). */
-  readonly topLogprobs?: number | undefined;
-  /** Seed of the call; default one drawn from `context.rng` as the call starts, before any wait. */
-  readonly seed?: number | undefined;
-  /** Checked (`checkCapability`), in order, before anything is spent. */
-  readonly requires?: RequiredCapabilities | undefined;
-  /**
-   * What the call will spend, or how to tell it from the backend's capabilities (a backend without
-   * native `n` makes `n` calls); no call is made when the budget cannot afford it. Default: not checked.
-   */
-  readonly plan?: BudgetPlan | ((capabilities: BackendCapabilities) => BudgetPlan) | undefined;
-  /**
-   * With `plan`: this call's share of the tokens left, where the caller shares them among calls it runs at
-   * once (`completionTokenCap` over all of them). Each completion asks no more, and one that runs into it
-   * was cut by the budget, as at the budget's own cap. Default none.
-   */
-  readonly budgetShare?: CompletionTokenCap | undefined;
-  /** Extract each completion's answer with `context.answerFormat` (for full solutions, not steps). */
-  readonly extractAnswers?: boolean | undefined;
-  /**
-   * With `extractAnswers`: text the answer is read after, `answerFormat.extract(answerPrefix + text)`: the
-   * part of a solution written by earlier calls, or an answer cue in the prompt. Default none.
-   */
-  readonly answerPrefix?: string | undefined;
-  /** Step index recorded on each `generation` event, for step-level search. */
-  readonly step?: number | undefined;
-  /**
-   * Leave out of the result completions cut by an abort (a cut step is no step); the cut then names the stop
-   * reason. They are still charged and recorded in the trace.
-   */
-  readonly dropAborted?: boolean | undefined;
-  /**
-   * Record a note when the budget limits tokens and the backend reported none for this call (a caller
-   * making several calls asks on the first only, so it is said once).
-   */
-  readonly noteUnreportedTokens?: boolean | undefined;
-  /**
-   * Watches each completion's tokens as they are generated and may cut it (`CallOptions.watch`); the
-   * backend's `watchTokens` capability is then required, after those in `requires`. Cut completions are
-   * recorded like the others, with finish reason `cut` and the tokens generated up to the cut.
-   */
-  readonly watch?: TokenWatcher | undefined;
-  /**
-   * With `watch`: aborting this signal cuts the call at once, through the call's abort signal, instead of
-   * at its next token. The completions come back cut (finish reason `cut`) with the text, tokens and
-   * token count the watcher saw up to then, none for one still queued, and are charged that; unlike an
-   * abort of `context.signal`, this is no stop of the run. Meant for single-completion calls: with
-   * several, those that had finished come back cut too.
-   */
-  readonly cut?: AbortSignal | undefined;
-  /**
-   * The tokens each request of this call charges its prompt, where the backend counted them before the
-   * call (`promptTokens` with `counted: true`, times `promptCharges` of one request): a call that an abort
-   * (the run's, or `cut`) ended after it was sent, whose usage leaves the prompt unknown (a stream cut
-   * before the server's usage came), is charged this for each request it made (`countedPromptUsage`).
-   * Default none: such a call's prompt stays unknown.
-   */
-  readonly countedPromptTokens?: number | undefined;
-}
 
 /** One completion of a recorded call, with its trace id and what was derived from it. */
 export interface RecordedCompletion extends Completion {
@@ -129,6 +51,11 @@ export interface GenerateRecordedResult extends RecordedOutcome {
   readonly completions: readonly RecordedCompletion[];
   /** Completions the backend returned, counting those left out as cut by an abort or by the budget. */
   readonly returned: number;
+  /**
+   * The `maxTokens` the call was made with: the one asked, or lower where the budget's token limits (less
+   * `reserveTokens`) left less; `undefined` when none was asked (the backend's default) or no call was made.
+   */
+  readonly maxTokens: number | undefined;
 }
 
 /**
@@ -141,7 +68,8 @@ export interface GenerateRecordedResult extends RecordedOutcome {
  * `budgetTokenCut`: a completion that ends at a cap the budget put below what the call asked, finish
  * reason `length`, was cut mid-way by the budget: it is recorded and charged but not returned, a `note`
  * says so, and the call stops by that limit, `tokens` or `completion-tokens`; one that ends at the call's
- * own `maxTokens` is returned as any; a `budgetShare` caps it the same way); while the call is in flight it
+ * own `maxTokens` is returned as any; a `budgetShare` caps it the same way, and `reserveTokens` lowers the
+ * call's own `maxTokens` to keep room for after it); while the call is in flight it
  * holds its plan's calls and prompt tokens and its completions' `maxTokens` (`Budget.reserve`), so that
  * calls started beside it are sized against what it may spend; each completion is recorded as a
  * `generation` event under `parentId` (the call's usage on the first); log-probability sums and means
@@ -154,12 +82,15 @@ export interface GenerateRecordedResult extends RecordedOutcome {
  * the call's usage, so that the trace accounts for every call charged (`usageByModel`); a prompt the
  * backend cannot tell is charged as it counted it before the call (`countedPromptTokens`), since a request
  * is cut only once sent, after the server read its prompt; any other count the backend cannot tell makes
- * the run's unknown, and a `note` says so. The call is an OpenTelemetry client
- * span (`withGenerationSpan`), child of the active span.
+ * the run's unknown, and a `note` says so. A call that fails is charged, before its error passes on, what
+ * the error says it had used (`chargeFailedCall`: the tokens a stream generated before it broke), recorded
+ * as one `generation` with no text and finish reason `unknown`, with a `note` naming the failure. The call
+ * is an OpenTelemetry client span (`withGenerationSpan`), child of the active span.
  *
  * @throws CapabilityError when the backend lacks a capability in `requires`.
  * @throws BackendCallError when the backend returns no completions, or a usage without `calls` or with a
- * count below 0 (`checkBackendUsage`).
+ * count below 0 (`checkBackendUsage`); the backend's own error when its call fails (what it had used
+ * charged first).
  * @example
  * const { completions, stoppedBy } = await generateRecorded({
  *   context,
@@ -180,6 +111,7 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     stoppedBy,
     usage: emptyUsage,
     returned: 0,
+    maxTokens: undefined,
   });
 
   const { requires } = options;
@@ -204,12 +136,22 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   if (shortfall !== undefined) return notMade(shortfall);
 
   const merged = mergeSampling(context.sampling, options.sampling);
-  // A budget-checked call asks for no more tokens than the budget has left for each of its completions.
-  const lowered =
+  // A budget-checked call asks for no more tokens than the budget has left for each of its completions,
+  // less the tokens its caller keeps for after it: stopping there is the call's own `maxTokens`.
+  const asked =
     plan === undefined
-      ? undefined
-      : budgetTokenCut(budget, n, plan.promptTokens, merged.maxTokens, options.budgetShare);
-  const sampling = lowered === undefined ? merged : { ...merged, maxTokens: lowered.maxTokens };
+      ? merged.maxTokens
+      : reservedMaxTokens(budget, {
+          completions: n,
+          promptTokens: plan.promptTokens,
+          asked: merged.maxTokens,
+          reserveTokens: options.reserveTokens,
+          rereads: options.reserveRereads,
+        });
+  const lowered =
+    plan === undefined ? undefined : budgetTokenCut(budget, n, plan.promptTokens, asked, options.budgetShare);
+  const maxTokens = lowered?.maxTokens ?? asked;
+  const sampling = maxTokens === merged.maxTokens ? merged : { ...merged, maxTokens };
   const request = {
     prompt,
     n,
@@ -238,7 +180,7 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   let aborted = false;
   // In flight, the call holds what it may spend, so that calls started beside it are sized against that;
   // released as it is charged (no wait in between) or fails.
-  const held = reserveCall(budget, plan, n, sampling.maxTokens);
+  let held = reserveCall(budget, plan, n, sampling.maxTokens);
   try {
     const described = backend.describe();
     const spanRequest = {
@@ -268,7 +210,17 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     if (!signal.aborted && cut?.aborted === true && cuttable !== undefined) {
       result = cuttable.cutResult(n, backend.describe().model, logprobs, n);
     } else {
-      if (!signal.aborted) throw error;
+      if (!signal.aborted) {
+        // Released before what the call had used is charged, as for a call that returned, and only once.
+        held?.release();
+        held = undefined;
+        chargeFailedCall(context, error, {
+          parentId,
+          step: options.step,
+          countedPromptTokens: options.countedPromptTokens,
+        });
+        throw error;
+      }
       // Nothing said, nothing known: the backend sent nothing, or cannot tell what it had done.
       if (told === undefined) return notMade(cutReason(budget));
       result = told;
@@ -342,5 +294,6 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     stoppedBy,
     usage: result.usage,
     returned: result.completions.length,
+    maxTokens: sampling.maxTokens,
   };
 }

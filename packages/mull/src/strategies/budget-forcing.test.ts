@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { BudgetExhaustedError, CapabilityError, ConfigError } from "../errors/index.ts";
+import { BackendCallError, BudgetExhaustedError, CapabilityError, ConfigError } from "../errors/index.ts";
 import { manualClock } from "../runtime/index.ts";
 import { solve } from "../solve.ts";
-import type { Problem, ThinkingCues, Usage } from "../spec/index.ts";
+import type { Problem, SolveResult, ThinkingCues, Usage } from "../spec/index.ts";
 import { createScriptedBackend, scriptedThinking } from "../testing/index.ts";
 import { budgetForcing } from "./budget-forcing.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
@@ -326,10 +326,12 @@ describe("budgetForcing under a budget", () => {
   });
 
   it("makes its thinking call at what the budget leaves when maxTokens is more, and answers from a trace that fits", async () => {
-    // The prompt's 15 characters are estimated at 4 tokens; a forced solution keeps 32 for its answer.
+    // The prompt's 15 characters are estimated at 4 tokens; a forced solution keeps 32 for its answer,
+    // which its thinking call leaves free, with the answer's reading of the prompt and the thinking again
+    // where what is read counts: (56 − 2 × 4 − 32) / 2 and 40 − 32.
     for (const [strategy, budget, asked] of [
-      ["force@100", { maxTotalTokens: 40 }, 36],
-      ["force@100", { maxCompletionTokens: 40 }, 40],
+      ["force@100", { maxTotalTokens: 56 }, 8],
+      ["force@100", { maxCompletionTokens: 40 }, 8],
       ["extend@4w2", { maxTotalTokens: 12 }, 8],
       ["extend@4w2", { maxCompletionTokens: 6 }, 6],
     ] as const) {
@@ -350,5 +352,64 @@ describe("budgetForcing under a budget", () => {
       ).toEqual([asked]);
       expect(result, label).toMatchObject({ answer: "47", stoppedBy: "complete", partial: false });
     }
+  });
+});
+
+describe("budgetForcing when a trace fails", () => {
+  const unavailable = () => new BackendCallError("upstream 503 after retries", { status: 503 });
+
+  /** Traces that think 5 tokens and end on their own (T = 100), and a 503 for the calls in `failing`. */
+  function failingBackend(failing: readonly number[]) {
+    return createScriptedBackend({
+      respond: scriptedThinking({
+        prompt: promptText,
+        traces,
+        answerCue: thinkingCues.answerCue,
+        answer: () => "44",
+      }),
+      delayMilliseconds: 2,
+      onCall: (_, callIndex) => {
+        if (failing.includes(callIndex)) throw unavailable();
+      },
+    });
+  }
+
+  const notesOf = (result: SolveResult) =>
+    result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+
+  it("votes over the traces that answered, partial, with a note naming the failure", async () => {
+    const backend = failingBackend([2]);
+    const result = await solve({ problem, strategy: "force@3x100", backend, thinkingCues, seed: 1 });
+    expect(result).toMatchObject({ answer: "47", stoppedBy: "samples-lost", partial: true });
+    expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["47", "46"]);
+    expect(notesOf(result)).toEqual([
+      "force@3x100: 1 of 3 traces failed (first: BackendCallError: upstream 503 after retries); the vote is over the 2 that finished",
+    ]);
+  });
+
+  it("starts no more traces once one has failed", async () => {
+    // Two calls a trace at worst: two traces fit at once, and the first one's failure leaves room for the
+    // third, charged or not.
+    const backend = failingBackend([0]);
+    const result = await solve({
+      problem,
+      strategy: "force@3x100",
+      backend,
+      thinkingCues,
+      seed: 1,
+      budget: { maxCalls: 5 },
+    });
+    expect(backend.calls).toHaveLength(2);
+    expect(result).toMatchObject({ stoppedBy: "samples-lost", partial: true });
+    expect(result.candidates).toHaveLength(1);
+  });
+
+  it("throws the failure when no trace answered", async () => {
+    const backend = failingBackend([0, 1, 2]);
+    await expect(
+      solve({ problem, strategy: "force@3x100", backend, thinkingCues, seed: 1 }),
+    ).rejects.toSatisfy(
+      (error) => BackendCallError.isInstance(error) && error.message === "upstream 503 after retries",
+    );
   });
 });
