@@ -284,3 +284,84 @@ describe("llmJudgeScorer on a tool-use conversation", () => {
     expect(batch.scores).toEqual([judge.verdict("Looks right.\nScore: 7/10")]);
   });
 });
+
+describe("llmJudgeScorer's worst case", () => {
+  /** Characters of a chat prompt's messages, and how many there are. */
+  const sizeOf = (call: { request: GenerationRequest } | undefined) => {
+    const prompt = call?.request.prompt;
+    if (prompt?.kind !== "chat") throw new Error("the default judge prompt is a chat");
+    const characters = prompt.messages.reduce((sum, message) => sum + message.content.length, 0);
+    return { characters, messages: prompt.messages.length };
+  };
+
+  it("covers the prompt the judge is really sent, and its longest reply", async () => {
+    const backend = createScriptedBackend({ responses: ["Score: 8/10", "Score: 2/10"] });
+    const judge = llmJudgeScorer({ backend, maxTokens: 100, concurrency: 1 });
+    const question = "What is the sum of the first twenty odd numbers? Think it through.";
+    const solution = "The first n odd numbers sum to n squared, so twenty of them sum to 400. #### 400";
+    const call = { id: "call_1", name: "calculator", arguments: '{"expression":"20*20"}' };
+    await judge.score({ question }, [
+      { text: solution, answer: "400" },
+      { text: solution, answer: undefined, toolCalls: [call] },
+    ]);
+    const request = {
+      promptTokens: Math.ceil(question.length / 4),
+      maxTokens: Math.ceil((solution.length + call.name.length + call.arguments.length) / 4),
+      charactersPerToken: 4,
+    };
+    const worstCase = judge.worstCaseTokens?.(request) ?? 0;
+    for (const sent of backend.calls) {
+      const { characters, messages } = sizeOf(sent);
+      // Its prompt at 4 characters a token with 8 tokens a message, and a reply of up to 100 tokens.
+      expect(Math.ceil(characters / 4) + 8 * messages + 100).toBeLessThanOrEqual(worstCase);
+    }
+    // Not far above: the template's own text is all it adds beyond the problem, the solution and the reply.
+    expect(worstCase - request.promptTokens - request.maxTokens - 100).toBeLessThan(150);
+  });
+
+  it("grows token for token with the prompt, the solutions' max_tokens and the judge's own maxTokens", () => {
+    const backend = createScriptedBackend({ responses: ["Score: 8/10"] });
+    const short = llmJudgeScorer({ backend, maxTokens: 100 });
+    const long = llmJudgeScorer({ backend });
+    const at = (request: { promptTokens: number; maxTokens: number; charactersPerToken?: number }) =>
+      short.worstCaseTokens?.(request) ?? Number.NaN;
+    const base = at({ promptTokens: 0, maxTokens: 0, charactersPerToken: 4 });
+    expect(at({ promptTokens: 16, maxTokens: 48, charactersPerToken: 4 })).toBe(base + 16 + 48);
+    expect(long.worstCaseTokens?.({ promptTokens: 0, maxTokens: 0, charactersPerToken: 4 })).toBe(base + 412);
+    // Without a characters-per-token figure, the template's text counts a token per character.
+    expect(at({ promptTokens: 0, maxTokens: 0 })).toBeGreaterThan(base + 250);
+    expect(at({ promptTokens: 0, maxTokens: 0 })).toBe(
+      at({ promptTokens: 0, maxTokens: 0, charactersPerToken: 1 }),
+    );
+  });
+
+  it("reckons a custom template by its own text", () => {
+    const backend = createScriptedBackend({ responses: ["Score: 8/10"] });
+    const template = (problem: Problem, solution: { text: string }) => ({
+      kind: "text" as const,
+      text: `${"x".repeat(400)}${problem.question}${solution.text}`,
+    });
+    const judge = llmJudgeScorer({ backend, template, maxTokens: 10 });
+    expect(judge.worstCaseTokens?.({ promptTokens: 5, maxTokens: 7, charactersPerToken: 4 })).toBe(
+      100 + 5 + 7 + 10,
+    );
+  });
+
+  it("refuses a characters-per-token figure that is not above 0, naming it", () => {
+    const judge = llmJudgeScorer({ backend: createScriptedBackend({ responses: ["Score: 8/10"] }) });
+    const refused = thrownConfigError(() =>
+      judge.worstCaseTokens?.({ promptTokens: 1, maxTokens: 1, charactersPerToken: 0 }),
+    );
+    expect(refused.message).toBe(
+      "llmJudgeScorer.worstCaseTokens: charactersPerToken must be a number > 0, got 0",
+    );
+    expect(refused.field).toBe("charactersPerToken");
+  });
+
+  it("refuses a maxTokens below 1, naming it", () => {
+    const backend = createScriptedBackend({ responses: ["Score: 8/10"] });
+    const refused = thrownConfigError(() => llmJudgeScorer({ backend, maxTokens: 0 }));
+    expect(refused.message).toBe("llmJudgeScorer: maxTokens must be an integer ≥ 1, got 0");
+    expect(refused.field).toBe("maxTokens");
+  });
+});

@@ -1,11 +1,18 @@
 import { z } from "zod";
 import { addUsage, emptyUsage } from "../budget/index.ts";
-import { checkInteger, mapInParallel, objectWithMethods, parseOptions } from "../runtime/index.ts";
+import {
+  checkInteger,
+  checkNumber,
+  mapInParallel,
+  objectWithMethods,
+  parseOptions,
+} from "../runtime/index.ts";
 // The file itself, not the folder's index: selection reads scores, so its index imports this folder.
 import { canonicalArguments } from "../selection/tool-call-answer.ts";
 import type {
   Backend,
   ChatMessage,
+  CostRequest,
   ModelJudge,
   OutcomeScorer,
   Problem,
@@ -106,6 +113,60 @@ function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Promp
   };
 }
 
+/** Tokens a chat template may wrap each message in (role markers, turn ends), reckoned high. */
+const chatMessageTokens = 8;
+
+/**
+ * Problems and solutions with empty text in every shape a template words differently: a lone question, a
+ * conversation with earlier turns, a solution that ends in a function call.
+ */
+const emptyShapes: readonly (readonly [Problem, ScoredSolution])[] = [
+  [{ question: "" }, { text: "", answer: undefined }],
+  [{ question: "" }, { text: "", answer: undefined, toolCalls: [{ id: "", name: "", arguments: "{}" }] }],
+  [
+    {
+      question: "",
+      prompt: {
+        kind: "chat",
+        messages: [
+          { role: "user", content: "" },
+          { role: "assistant", content: "" },
+          { role: "user", content: "" },
+        ],
+      },
+    },
+    { text: "", answer: undefined, toolCalls: [{ id: "", name: "", arguments: "{}" }] },
+  ],
+];
+
+/**
+ * The tokens a judge template adds around the problem and the solution: its own text, rendered for each
+ * of `emptyShapes` and the longest kept, at `charactersPerToken`,
+ * and `chatMessageTokens` for each of its messages.
+ */
+function templateTokens(
+  template: (problem: Problem, solution: ScoredSolution) => Prompt,
+  charactersPerToken: number,
+): number {
+  return Math.max(
+    ...emptyShapes.map(([problem, solution]) => {
+      const prompt = template(problem, solution);
+      if (prompt.kind === "text") return Math.ceil(prompt.text.length / charactersPerToken);
+      const characters = prompt.messages.reduce(
+        (sum, message) =>
+          sum +
+          message.content.length +
+          (message.toolCalls ?? []).reduce(
+            (calls, call) => calls + call.name.length + call.arguments.length,
+            0,
+          ),
+        0,
+      );
+      return Math.ceil(characters / charactersPerToken) + chatMessageTokens * prompt.messages.length;
+    }),
+  );
+}
+
 /** The options the judge cannot do without; the rest are checked where they are read. */
 const judgeScorerOptions = z.object({
   backend: objectWithMethods<Backend>({
@@ -123,7 +184,10 @@ const judgeScorerOptions = z.object({
  * the budget leaves, one the budget cannot afford is not made, and a reply the budget cut or a call the
  * backend refused scores nothing, with a trace note. The default prompt
  * shows the judge the whole conversation when the problem's chat prompt has earlier turns or tool results,
- * and a solution that ends in function calls as those calls (name and canonical JSON arguments).
+ * and a solution that ends in function calls as those calls (name and canonical JSON arguments). Its
+ * `worstCaseTokens` for one solution is the judge's prompt at its longest (the template's own text, at the
+ * request's characters per token and a few tokens per chat message, plus the problem's prompt and the
+ * solution's `maxTokens`) and its `maxTokens` reply; a conversation's role labels are not counted.
  *
  * @example
  * import { createOpenAICompatibleBackend, llmJudgeScorer, solve } from "mull";
@@ -142,6 +206,7 @@ export function llmJudgeScorer(options: LlmJudgeScorerOptions): OutcomeScorer {
   const template = options.template ?? defaultJudgeTemplate;
   const parse = options.parse ?? ((reply: string) => parseJudgeVerdict(reply)?.value);
   const concurrency = checkInteger("llmJudgeScorer", "concurrency", options.concurrency ?? 4, { minimum: 1 });
+  const maxTokens = checkInteger("llmJudgeScorer", "maxTokens", options.maxTokens ?? 512, { minimum: 1 });
   const judge: ModelJudge = {
     backend,
     concurrency,
@@ -149,7 +214,7 @@ export function llmJudgeScorer(options: LlmJudgeScorerOptions): OutcomeScorer {
       prompt: template(problem, solution),
       n: 1,
       temperature: options.temperature ?? 0,
-      maxTokens: options.maxTokens ?? 512,
+      maxTokens,
     }),
     verdict(reply) {
       const value = parse(reply);
@@ -166,6 +231,18 @@ export function llmJudgeScorer(options: LlmJudgeScorerOptions): OutcomeScorer {
   return {
     name,
     judge,
+    // The judge reads the problem (within the prompt), the solution (within maxTokens) and its template.
+    worstCaseTokens: (request: CostRequest) => {
+      const perToken = checkNumber(
+        "llmJudgeScorer.worstCaseTokens",
+        "charactersPerToken",
+        request.charactersPerToken ?? 1,
+        {
+          exclusiveMinimum: 0,
+        },
+      );
+      return templateTokens(template, perToken) + request.promptTokens + request.maxTokens + maxTokens;
+    },
     async score(problem, solutions, callOptions) {
       const judged = await mapInParallel(solutions, concurrency, async (solution) => {
         const result = await backend.generate(judge.request(problem, solution), {

@@ -2,6 +2,7 @@ import type { Backend, CallOptions } from "./backend.ts";
 import type { GenerationRequest, ToolCall } from "./generation.ts";
 import type { Problem } from "./problem.ts";
 import type { Score } from "./score.ts";
+import type { CostRequest } from "./strategy.ts";
 import type { Usage } from "./usage.ts";
 
 /** A full solution offered to a scorer. */
@@ -55,6 +56,14 @@ export interface OutcomeScorer {
    * judge makes.
    */
   callsFor?(solutions: number): number;
+  /**
+   * The most tokens, read and written, that scoring one solution may spend, for solutions drawn for
+   * `request` (a prompt of `promptTokens`, each solution at most `maxTokens`): for an LLM judge, its
+   * prompt (its template around the problem and the solution) and its longest reply. Servers add it once
+   * per solution a strategy may score to the worst case they check and reserve before any call. Absent:
+   * scoring is reckoned to spend no tokens (a programmatic check).
+   */
+  worstCaseTokens?(request: CostRequest): number;
   /**
    * The model calls behind `score`, for a scorer that asks a model once per solution (an LLM judge). A
    * run's scoring makes them itself, within the run's budget as generations are: each call's `maxTokens`

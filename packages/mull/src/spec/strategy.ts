@@ -133,6 +133,12 @@ export interface CostRequest {
   readonly maxTokens: number;
   /** The model's cues for budget forcing and live probing, as the run's context will carry them. */
   readonly thinkingCues?: ThinkingCues | undefined;
+  /**
+   * Characters per token of the model's tokenizer, as `promptTokens` was estimated with: what text a
+   * scorer adds around a solution (an LLM judge's template) is reckoned at it. Absent: one token per
+   * character.
+   */
+  readonly charactersPerToken?: number | undefined;
 }
 
 /**

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { labOutcomeChecker } from "../lab/index.ts";
+import type { OutcomeScorer } from "../spec/index.ts";
+import { bestOfN } from "./best-of-n.ts";
 import { budgetForcing } from "./budget-forcing.ts";
 import { selfConsistency } from "./self-consistency.ts";
 import { worstCaseTokens } from "./worst-case-tokens.ts";
@@ -15,5 +18,19 @@ describe("worstCaseTokens", () => {
     // Four thinking calls read 3, then 3 + 240 + k one-token cues; the trace writes at most 240.
     expect(worstCaseTokens(strategy, request)).toBe(4 * 3 + 3 * 240 + 6 + 240);
     expect(worstCaseTokens(strategy, request)).toBe(strategy.worstCaseTokens?.(request));
+  });
+
+  it("adds the scorer's worst case for each sample a strategy that scores them may score", () => {
+    const judge: OutcomeScorer = {
+      name: "judge",
+      score: async () => ({ scores: [], calls: 0 }),
+      worstCaseTokens: (request) => 100 + request.promptTokens + request.maxTokens + 512,
+    };
+    const request = { promptTokens: 16, maxTokens: 48 };
+    const strategy = bestOfN({ n: 4, scorer: judge });
+    expect(worstCaseTokens(strategy, request)).toBe(4 * (16 + 48));
+    expect(worstCaseTokens(strategy, request, judge)).toBe(4 * (16 + 48) + 4 * (100 + 16 + 48 + 512));
+    // A scorer that declares no worst case (a programmatic check) adds nothing.
+    expect(worstCaseTokens(strategy, request, labOutcomeChecker())).toBe(4 * (16 + 48));
   });
 });

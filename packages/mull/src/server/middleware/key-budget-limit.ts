@@ -9,13 +9,14 @@ import { requestCredential } from "./request-credential.ts";
 /** The token budget of the key a request came with. */
 export interface KeyBudget {
   /**
-   * Reserves a request's worst case against its key's budget.
+   * Reserves a request's worst case, `tokens`, against its key's budget; `reckoning` says how the worst
+   * case was reckoned (`4 samples × (about 16 prompt + 48 max_tokens) + 4 judge calls × …`), for the refusal.
    *
    * @throws ApiError 429 `key_budget_exceeded` with Retry-After when the budget cannot cover it (rejects),
-   * saying how many tokens are left in the key's window;
+   * saying how many tokens are left in the key's window and, given `reckoning`, how the worst case was reckoned;
    * StateStoreUnavailableError when the shared store cannot be reached.
    */
-  reserve(tokens: number): Promise<TokenReservation>;
+  reserve(tokens: number, reckoning?: string): Promise<TokenReservation>;
 }
 
 /** What `keyBudgetLimit` gives a request; absent when no per-key budget is configured. */
@@ -58,7 +59,7 @@ export function keyBudgetLimit(
     options.store?.(tokensPerMinute) ?? memoryKeyBudgetStore(tokensPerMinute, options.now ?? Date.now);
   return async (context, next) => {
     context.set("keyBudget", {
-      async reserve(tokens) {
+      async reserve(tokens, reckoning) {
         const reserved = await budget.reserve(
           keys.keyId(requestCredential((name) => context.req.header(name))),
           tokens,
@@ -67,7 +68,7 @@ export function keyBudgetLimit(
         metrics.rejected.inc({ reason: "key-budget" });
         throw new ApiError(
           429,
-          `this key's token budget of ${tokensPerMinute} tokens per minute cannot cover this request (up to ${tokens} tokens): ${reserved.remainingTokens} tokens are left in the current minute's window; retry after ${reserved.retryAfterSeconds} s, or ask for fewer tokens (max_tokens, n)`,
+          `this key's token budget of ${tokensPerMinute} tokens per minute cannot cover this request (up to ${tokens} tokens${reckoning === undefined ? "" : `: ${reckoning}`}): ${reserved.remainingTokens} tokens are left in the current minute's window; retry after ${reserved.retryAfterSeconds} s, or ask for fewer tokens (max_tokens, n)`,
           { code: "key_budget_exceeded", headers: { "retry-after": String(reserved.retryAfterSeconds) } },
         );
       },

@@ -1,7 +1,8 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { defaultModelProfile } from "../../generation/index.ts";
-import { labProcessReward } from "../../lab/index.ts";
+import { labOutcomeChecker, labProcessReward } from "../../lab/index.ts";
+import { llmJudgeScorer } from "../../scoring/index.ts";
 import type { ProcessRewardModel } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import { parseServerConfig } from "../config/index.ts";
@@ -302,5 +303,54 @@ describe("planRequest: mull.answer_format", () => {
     expect(pasted.message).toBe(
       "mull.answer_format must be one of auto, numeric, math, date, choice, exact, text, got a string of 26 characters",
     );
+  });
+});
+
+describe("planRequest: a strategy scored by an LLM judge", () => {
+  const judge = llmJudgeScorer({ backend: served.backend });
+  const judged = new Map([["m", { ...served, scorer: judge }]]);
+  // "2+2=?" is about 2 tokens at the default 4 characters a token.
+  const each = judge.worstCaseTokens?.({ promptTokens: 2, maxTokens: 48, charactersPerToken: 4 }) ?? 0;
+  const plan = (model: string, limits = config.limits) =>
+    planRequest("chat", { model, messages, max_tokens: 48, temperature: 1 }, judged, limits);
+
+  it("reserves a judge call per sample on top of the samples, and says so", () => {
+    expect(each).toBeGreaterThan(512 + 2 + 48);
+    const bon = plan("bon@4:m");
+    expect(bon.worstCaseTokens).toBe(4 * (2 + 48) + 4 * each);
+    expect(bon.worstCaseReckoning).toBe(
+      `4 samples × (about 2 prompt + 48 max_tokens) + 4 judge calls × ${each} tokens (scorer judge:scripted reads the question and a sample, and writes its verdict)`,
+    );
+    for (const model of ["wv@4:m", "accept@4:m", "gen@4+verify+vote:m", "asc(bon@4):m"]) {
+      expect(plan(model).worstCaseTokens, model).toBe(4 * (2 + 48) + 4 * each);
+    }
+  });
+
+  it("adds nothing for a strategy that does not score with it, or a scorer that calls no model", () => {
+    expect(plan("sc@4:m").worstCaseTokens).toBe(4 * (2 + 48));
+    expect(plan("sc@4:m").worstCaseReckoning).toBe("4 samples × (about 2 prompt + 48 max_tokens)");
+    const checked = new Map([["m", { ...served, scorer: labOutcomeChecker() }]]);
+    expect(
+      planRequest("chat", { model: "bon@4:m", messages, max_tokens: 48 }, checked, config.limits)
+        .worstCaseTokens,
+    ).toBe(4 * (2 + 48));
+  });
+
+  it("refuses a judged request over the per-request cap, stating the judge's part", () => {
+    const limits = { ...config.limits, maxRequestTokens: 4 * (2 + 48) + 4 * each - 1 };
+    const error = refusal(() => plan("bon@4:m", limits));
+    expect(error.code).toBe("budget_exceeded");
+    expect(error.message).toContain(
+      `may use up to ${4 * (2 + 48) + 4 * each} tokens (4 samples × (about 2 prompt + 48 max_tokens) + 4 judge calls × ${each} tokens`,
+    );
+    // A client budget below the cap lets it run, and is what is reserved.
+    const bounded = planRequest(
+      "chat",
+      { model: "bon@4:m", messages, max_tokens: 48, mull: { budget: { max_total_tokens: 1_000 } } },
+      judged,
+      limits,
+    );
+    expect(bounded.worstCaseTokens).toBe(1_000);
+    expect(bounded.worstCaseReckoning).toBe("the request's mull.budget.max_total_tokens");
   });
 });

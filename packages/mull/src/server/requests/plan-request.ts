@@ -1,6 +1,7 @@
 import { answerFormatByName, answerFormatNames, autoAnswerFormat } from "../../answers/index.ts";
 import { withToolCallKeys } from "../../selection/index.ts";
 import type { Prompt } from "../../spec/index.ts";
+import { findStrategyEntry } from "../../strategies/index.ts";
 import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
@@ -52,19 +53,20 @@ export interface PlanRequestOptions {
 /**
  * Decides how a validated request is served, and refuses it before any upstream call when it cannot be:
  * unknown model (404; a routing strategy's route, `cascade@8:lab-small>lab-large`, must name served models,
- * whose backends its spec is parsed with), unknown strategy or one the model cannot run, `n` or the strategy's N above the
- * server's cap (a strategy's N counts every solution it plans: particle Gibbs's N × I), `n` above the
- * strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above the model's context window, the
- * request's worst case above the per-request token cap (samples × (prompt + `max_tokens`), or the
- * strategy's own `worstCaseTokens` where its calls re-read what it wrote: `extend@MwE`, `probe@NkK`, a
- * cascade), a voting strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without
- * `logprobs`, and forwarded fields (`tools`, `top_k`, unknown fields, …) the model or the strategy cannot
- * honour (see `forwardedBody`). A request without `max_tokens` gets `limits.defaultMaxTokens`, or what the
- * context window leaves after the prompt if that is less. A thinking budget (`mull.reasoning_budget`) goes
- * to an upstream that keeps one, or is kept by budget forcing, or (with tools) is noted as not kept in
- * `notes`; given again in an upstream's own field (`thinking_token_budget`, …) it is refused (see
- * `planReasoningBudget`). The prompt's tokens are `options.promptTokens` where the backend counted them,
- * else estimated from its characters (`estimatePromptTokens`).
+ * whose backends its spec is parsed with), unknown strategy or one the model cannot run, `n` or the
+ * strategy's N above the server's cap (a strategy's N counts every solution it plans: particle Gibbs's N ×
+ * I), `n` above the strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above the model's
+ * context window, the request's worst case above the per-request token cap (samples × (prompt +
+ * `max_tokens`), or the strategy's own `worstCaseTokens` where its calls re-read what it wrote: `extend@MwE`,
+ * `probe@NkK`, a cascade; plus a judge call per sample for a strategy scored by an LLM judge), a voting
+ * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`, and
+ * forwarded fields (`tools`, `top_k`, unknown fields, …) the model or the strategy cannot honour (see
+ * `forwardedBody`). A request without `max_tokens` gets `limits.defaultMaxTokens`, or what the context window
+ * leaves after the prompt if that is less. A thinking budget (`mull.reasoning_budget`) goes to an upstream
+ * that keeps one, or is kept by budget forcing, or (with tools) is noted as not kept in `notes`; given again
+ * in an upstream's own field (`thinking_token_budget`, …) it is refused (see `planReasoningBudget`). The
+ * prompt's tokens are `options.promptTokens` where the backend counted them, else estimated from its
+ * characters (`estimatePromptTokens`).
  *
  * @throws ApiError naming the field and the limit.
  */
@@ -196,12 +198,17 @@ export function planRequest(
 
   checkContextWindow(served, estimatedPromptTokens, maxTokens, counted);
   const clientBudget = mull?.budget;
+  // A strategy that needs an outcome scorer scores its samples with the model's (a judge's calls cost tokens).
+  const scores =
+    named !== undefined && findStrategyEntry(named.spec)?.entry.needs.includes("scorer") === true;
   const bounded = checkRequestTokens({
     strategy,
+    scorer: scores ? served.scorer : undefined,
     samples,
     n,
     estimatedPromptTokens,
     promptTokensCounted: counted,
+    charactersPerToken: served.charactersPerToken ?? limits.charactersPerToken,
     maxTokens,
     served,
     maxRequestTokens: limits.maxRequestTokens,
@@ -251,7 +258,8 @@ export function planRequest(
     answerFormat: withToolCallKeys(answerFormat),
     estimatedPromptTokens,
     ...(counted ? { promptTokensCounted: true } : {}),
-    worstCaseTokens: bounded,
+    worstCaseTokens: bounded.tokens,
+    worstCaseReckoning: bounded.reckoning,
     ...(reasoning?.reasoningBudget === undefined ? {} : { reasoningBudget: reasoning.reasoningBudget }),
     ...(reasoning?.note === undefined ? {} : { notes: [reasoning.note] }),
   };

@@ -53,9 +53,15 @@ export interface RequestPlan {
   readonly promptTokensCounted?: boolean | undefined;
   /**
    * The most tokens the request may use: samples × (prompt + `max_tokens`), or the strategy's own worst
-   * case (`Strategy.worstCaseTokens`), or the client's budget if lower.
+   * case (`Strategy.worstCaseTokens`), plus its scorer's calls (an LLM judge's, one per sample), or the
+   * client's budget if lower.
    */
   readonly worstCaseTokens: number;
+  /**
+   * How `worstCaseTokens` was reckoned, in words, for a refusal to state (`4 samples × (about 16 prompt +
+   * 48 max_tokens) + 4 judge calls × 700 tokens (…)`).
+   */
+  readonly worstCaseReckoning?: string | undefined;
   /** The request's thinking budget and who keeps it, when it gave one. */
   readonly reasoningBudget?: ReasoningBudget | undefined;
   /** What the response's `mull.notes` says about how the request was planned (a budget not kept, and why). */

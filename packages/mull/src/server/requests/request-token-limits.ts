@@ -1,4 +1,4 @@
-import type { Strategy } from "../../spec/index.ts";
+import type { OutcomeScorer, Strategy } from "../../spec/index.ts";
 import { worstCaseTokens } from "../../strategies/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
@@ -38,6 +38,11 @@ export function checkContextWindow(
 export interface RequestTokens {
   /** The planned strategy, or `undefined` for a plain request of `n` choices. */
   readonly strategy: Strategy | undefined;
+  /**
+   * The outcome scorer the strategy scores its samples with (its catalog entry needs a scorer: `bon@N`,
+   * `wv@N`, `accept@N`, …), each at most once; absent for a strategy that scores nothing.
+   */
+  readonly scorer?: OutcomeScorer | undefined;
   /** The strategy's samples (its N, or `n`). */
   readonly samples: number;
   /** The request's `n` (choices of a plain request). */
@@ -46,6 +51,11 @@ export interface RequestTokens {
   readonly estimatedPromptTokens: number;
   /** True when the model's tokenizer counted `estimatedPromptTokens`. */
   readonly promptTokensCounted?: boolean | undefined;
+  /**
+   * Characters per token the model's text is estimated at (`models[].charactersPerToken`, else
+   * `limits.charactersPerToken`): a judge's template is reckoned at it.
+   */
+  readonly charactersPerToken?: number | undefined;
   readonly maxTokens: number;
   readonly served: ServedModel;
   /** `limits.maxRequestTokens`. */
@@ -56,34 +66,58 @@ export interface RequestTokens {
   readonly param: string;
 }
 
+/** The most tokens a request may use, as checked and reserved, and how they were reckoned. */
+export interface RequestTokenLimit {
+  /** Its worst case, or the client's `mull.budget.max_total_tokens` if lower. */
+  readonly tokens: number;
+  /**
+   * How `tokens` was reckoned, in words, for a refusal to state: `4 samples × (about 16 prompt + 48
+   * max_tokens) + 4 judge calls × 700 tokens (…)`, or the client's budget.
+   */
+  readonly reckoning: string;
+}
+
 /**
  * Refuses (400 `budget_exceeded`) a request whose worst case is over the server's per-request token cap:
  * samples × (prompt + `max_tokens`), or the strategy's own `worstCaseTokens` where its calls re-read what
- * its traces wrote (`extend@MwE`, `probe@NkK`, a cascade); a client budget below the cap lets it run,
- * bounded at run time.
+ * its traces wrote (`extend@MwE`, `probe@NkK`, a cascade); plus, for a strategy that scores its samples
+ * with the model's outcome scorer, one scorer call's worst case (`OutcomeScorer.worstCaseTokens`: an LLM
+ * judge's prompt and reply) per sample. A client budget below the cap lets it run, bounded at run time.
  *
- * @returns the tokens the request may use at most: its worst case, or the client's budget if lower.
+ * @returns the tokens the request may use at most (its worst case, or the client's budget if lower) and
+ * how they were reckoned.
  * @throws ApiError naming `param`, the worst case, how it was reckoned and the cap.
  */
-export function checkRequestTokens(request: RequestTokens): number {
-  const { strategy, samples, estimatedPromptTokens, maxTokens, maxRequestTokens } = request;
+export function checkRequestTokens(request: RequestTokens): RequestTokenLimit {
+  const { strategy, scorer, samples, estimatedPromptTokens, maxTokens, maxRequestTokens } = request;
   const cost = {
     promptTokens: estimatedPromptTokens,
     maxTokens,
     thinkingCues: request.served.profile.thinkingCues,
+    charactersPerToken: request.charactersPerToken,
   };
   const worstCase = Math.ceil(
     strategy === undefined
       ? request.n * (estimatedPromptTokens + maxTokens)
-      : worstCaseTokens(strategy, cost),
+      : worstCaseTokens(strategy, cost, scorer),
   );
   const about = request.promptTokensCounted === true ? "" : "about ";
-  const reckoning =
+  const generation =
     strategy?.worstCaseTokens === undefined
       ? `${samples} samples × (${about}${estimatedPromptTokens} prompt + ${maxTokens} max_tokens)`
       : `the worst case of strategy ${strategy.name}, whose calls re-read what it wrote, for ${about}${estimatedPromptTokens} prompt tokens and max_tokens ${maxTokens}`;
+  const judged = strategy === undefined ? undefined : scorer?.worstCaseTokens?.(cost);
+  const reckoning =
+    strategy === undefined || judged === undefined
+      ? generation
+      : `${generation} + ${strategy.samples} judge calls × ${Math.ceil(judged)} tokens (scorer ${scorer?.name} reads the question and a sample, and writes its verdict)`;
   const bounded = Math.min(worstCase, request.clientMaxTotalTokens ?? worstCase);
-  if (bounded <= maxRequestTokens) return bounded;
+  if (bounded <= maxRequestTokens) {
+    return {
+      tokens: bounded,
+      reckoning: bounded < worstCase ? "the request's mull.budget.max_total_tokens" : reckoning,
+    };
+  }
   throw new ApiError(
     400,
     `this request may use up to ${worstCase} tokens (${reckoning}), over the server's per-request cap of ${maxRequestTokens} tokens (limits.maxRequestTokens); lower n, the strategy's N or max_tokens, or set mull.budget.max_total_tokens`,

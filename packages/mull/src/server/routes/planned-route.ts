@@ -119,7 +119,7 @@ export function plannedRoute<
       const planned = await planCountedRequest(endpoint, body, models, limits, abort.signal);
       const plan = { ...planned, requestedModel: asked.model };
       log.plan = plan;
-      reservation = await context.var.keyBudget?.reserve(plan.worstCaseTokens);
+      reservation = await context.var.keyBudget?.reserve(plan.worstCaseTokens, plan.worstCaseReckoning);
       const reserved = reservation;
       // A streamed pass-through of one completion relays the upstream's text as it arrives.
       const live =

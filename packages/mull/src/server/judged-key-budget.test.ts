@@ -1,0 +1,138 @@
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import { type AssembledServer, assembleServer } from "./assemble-server.ts";
+import { parseServerConfig } from "./config/index.ts";
+import { listenServer, type RunningServer } from "./listen-server.ts";
+
+// A key's token budget under `bon@N` judged by an LLM judge on the same upstream (`scorer: "judge"`), over
+// loopback: the judge's calls are part of the worst case a key reserves, so the key is charged all the
+// tokens the request reports, and a budget that cannot cover the judge's calls refuses the request.
+
+const keys = ["sk-judged-one", "sk-judged-two"];
+const tokensPerMinute = 20_000;
+const question = "What is 6 times 7? Think step by step.";
+// A judge that explains at length: 80 words before its verdict, each a token to the fake upstream.
+const verdict = `${Array.from({ length: 80 }, (_, index) => `reason${index}`).join(" ")}\nScore: 7/10`;
+let fake: FakeOpenAIServer;
+let assembled: AssembledServer;
+let running: RunningServer;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAIServer({
+    handler: (request) =>
+      request.prompt.includes("Proposed solution:")
+        ? verdict
+        : { choices: Array.from({ length: request.n }, () => "Six sevens make 42. #### 42") },
+  });
+  const config = parseServerConfig({
+    limits: {
+      maxSamples: 64,
+      maxTokens: 100_000,
+      maxRequestTokens: 10_000_000,
+      keyTokensPerMinute: tokensPerMinute,
+    },
+    upstreams: [
+      {
+        name: "fake",
+        baseUrl: fake.url,
+        models: ["fake-model"],
+        allowedNetworks: ["127.0.0.1/32"],
+        scorer: "judge",
+      },
+    ],
+  });
+  assembled = await assembleServer(config, { apiKeys: keys, logger: pino({ level: "silent" }) });
+  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
+});
+
+afterAll(async () => {
+  await running?.shutdown(1_000);
+  await assembled?.dispose();
+  await fake?.close();
+});
+
+async function post(key: string, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${running.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The tokens `key` has left in its window, as a request too large for any window is told. */
+async function tokensLeft(key: string): Promise<number> {
+  const refused = await post(key, {
+    model: "fake-model",
+    messages: [{ role: "user", content: "x" }],
+    max_tokens: 50_000,
+  });
+  expect(refused.status).toBe(429);
+  const message = ((await refused.json()) as { error: { message: string } }).error.message;
+  const left = /(\d+) tokens are left/.exec(message)?.[1];
+  if (left === undefined) throw new Error(`no tokens left in: ${message}`);
+  return Number(left);
+}
+
+/** The sum of `mull_tokens_total` over its kinds, as /metrics reports it. */
+async function metricsTokens(): Promise<number> {
+  const text = await (
+    await fetch(`${running.url}/metrics`, { headers: { authorization: `Bearer ${keys[0]}` } })
+  ).text();
+  return [...text.matchAll(/^mull_tokens_total\{[^}]*kind="(?:prompt|completion)"[^}]*\} (\d+)$/gm)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
+}
+
+describe("a key's budget under bon@N with an LLM judge", () => {
+  it("charges the key every token the response reports, the judge's calls included", async () => {
+    const key = keys[0]!;
+    const before = await tokensLeft(key);
+    expect(before).toBe(tokensPerMinute);
+    const counted = await metricsTokens();
+    const response = await post(key, {
+      model: "bon@4:fake-model",
+      messages: [{ role: "user", content: question }],
+      max_tokens: 48,
+      temperature: 0.7,
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      usage: { total_tokens: number };
+      mull: { usage: { score_calls: number } };
+    };
+    expect(body.mull.usage.score_calls).toBe(4);
+    // The judge's 4 calls alone read the template, the question and a sample, and write 80+ words each.
+    expect(body.usage.total_tokens).toBeGreaterThan(4 * (80 + 48 + Math.ceil(question.length / 4)));
+    const charged = before - (await tokensLeft(key));
+    expect(charged).toBe(body.usage.total_tokens);
+    // /metrics counts what the key was charged.
+    expect((await metricsTokens()) - counted).toBe(charged);
+  });
+
+  it("refuses a bon@N whose judge calls the key's budget cannot cover, stating the judge's part", async () => {
+    const key = keys[1]!;
+    const started = fake.generations.started;
+    // Its samples alone, 4 × (about 10 prompt + 4000 max_tokens), fit in the key's 20,000 tokens; with a
+    // judge call for each (its prompt reads a sample of up to 4000 tokens, and it writes up to 512), not.
+    const response = await post(key, {
+      model: "bon@4:fake-model",
+      messages: [{ role: "user", content: question }],
+      max_tokens: 4_000,
+      temperature: 0.7,
+    });
+    expect(response.status).toBe(429);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("key_budget_exceeded");
+    expect(error.message).toMatch(
+      /cannot cover this request \(up to (\d+) tokens: 4 samples × \(about 10 prompt \+ 4000 max_tokens\) \+ 4 judge calls × (\d+) tokens \(scorer judge:fake-model reads the question and a sample, and writes its verdict\)\): 20000 tokens are left/,
+    );
+    const [, total, each] =
+      /up to (\d+) tokens: .* \+ 4 judge calls × (\d+) tokens/.exec(error.message) ?? [];
+    expect(Number(each)).toBeGreaterThan(10 + 4_000 + 512);
+    expect(Number(total)).toBe(4 * (10 + 4_000) + 4 * Number(each));
+    // Refused before any upstream call.
+    expect(fake.generations.started).toBe(started);
+  });
+});
