@@ -1,4 +1,4 @@
-import { checkBackendUsage } from "../budget/index.ts";
+import { checkBackendUsage, limitsTokens } from "../budget/index.ts";
 import { BackendCallError } from "../errors/index.ts";
 import type { GenerationResult, StrategyContext } from "../spec/index.ts";
 import { cutReason } from "./cut-reason.ts";
@@ -37,8 +37,7 @@ export function chargeCall(
 ): void {
   const { backend, budget, tracer } = context;
   const { result, parentId } = call;
-  const limits = budget.limits;
-  const tokenLimited = limits.maxTotalTokens !== undefined || limits.maxCompletionTokens !== undefined;
+  const tokenLimited = limitsTokens(budget);
   if (call.noteUnreportedTokens === true && tokenLimited && result.usage.completionTokens === undefined) {
     tracer.record({
       type: "note",

@@ -4,6 +4,7 @@ import {
   type CompletionTokenCap,
   completionTokenCap,
   emptyUsage,
+  limitsTokens,
 } from "../budget/index.ts";
 import {
   capabilitiesOrStop,
@@ -97,8 +98,7 @@ export async function extendEachOneStep(options: ExtendEachOneStepOptions): Prom
       seed,
       budgetShare: share,
     });
-  const limits = context.budget.limits;
-  const tokenLimited = limits.maxTotalTokens !== undefined || limits.maxCompletionTokens !== undefined;
+  const tokenLimited = limitsTokens(context.budget);
   let next = 0;
   while (next < partials.length && stoppedBy === "complete") {
     const remaining = partials.slice(next);

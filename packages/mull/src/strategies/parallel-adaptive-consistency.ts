@@ -5,6 +5,7 @@ import {
   candidatesReached,
   checkStopConditions,
   completionTokenCap,
+  limitsTokens,
   type RunProgress,
 } from "../budget/index.ts";
 import { promptTokens, sampleCandidates } from "../generation/index.ts";
@@ -139,8 +140,7 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
       };
       const { budget } = context;
       const prompt = problem.prompt ?? context.promptTemplate(problem);
-      const tokenLimited =
-        budget.limits.maxTotalTokens !== undefined || budget.limits.maxCompletionTokens !== undefined;
+      const tokenLimited = limitsTokens(budget);
       // A single-completion call charges its prompt once, on any backend.
       const promptEach = tokenLimited ? (await promptTokens(context, prompt)).tokens : 0;
       const maxTokens = context.sampling.maxTokens;
