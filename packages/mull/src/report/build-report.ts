@@ -8,6 +8,7 @@ import {
   summarizeInferenceCost,
   summarizeStrategies,
 } from "../bench/metrics/index.ts";
+import { type RunCompleteness, runCompleteness } from "../bench/run-completeness.ts";
 import type { RunData } from "../bench/run-data.ts";
 import type { MachinePerformance, PowerAssumption } from "../metrics/index.ts";
 import { checkInteger, checkNumber } from "../runtime/index.ts";
@@ -34,7 +35,6 @@ import { reportRenderScript } from "./report-render-script.ts";
 import { reportStyles } from "./report-styles.ts";
 import { restrictedRun } from "./restricted-run.ts";
 import { routedModels } from "./routed-models.ts";
-import { type RunCompleteness, runCompleteness } from "./run-completeness.ts";
 import { samplesSpentSpec } from "./samples-spent-spec.ts";
 import { vegaBrowserBundle } from "./vega-browser-bundle.ts";
 

@@ -1,4 +1,6 @@
-import type { RunCompleteness } from "./run-completeness.ts";
+import { describePartialRun } from "../bench/describe-partial-run.ts";
+import { resumeRunHint } from "../bench/resume-run-hint.ts";
+import type { RunCompleteness } from "../bench/run-completeness.ts";
 
 /**
  * One plain sentence on an incomplete run: pairs recorded of the total and per strategy, what a report
@@ -12,24 +14,17 @@ export function describeIncompleteRun(
   completeness: RunCompleteness,
   manifest: { readonly dataset: string; readonly strategies: readonly string[] },
 ): string {
-  const problems = completeness.total / Math.max(completeness.strategies.length, 1);
-  const byStrategy = completeness.strategies
-    .map((strategy) => `${strategy.strategy} ${strategy.recorded} of ${problems}`)
-    .join(", ");
-  const resume =
-    `Unless its bench is still running, continue it with the command that started it and --resume ` +
-    `(mull bench --dataset ${manifest.dataset} --strategies ${manifest.strategies.join(",")} … --resume).`;
   if (completeness.recorded === 0) {
-    return `No pair of this run is recorded yet (0 of ${completeness.total}; strategies ${completeness.strategies.map((strategy) => strategy.strategy).join(", ")}), so there is nothing to report. ${resume}`;
+    return `No pair of this run is recorded yet (0 of ${completeness.total}; strategies ${completeness.strategies.map((strategy) => strategy.strategy).join(", ")}), so there is nothing to report. ${resumeRunHint(manifest)}`;
   }
   const compared =
     completeness.comparable.length === 0
       ? "No problem has a result of every strategy yet, so nothing compares them."
-      : `Strategies are compared on the ${completeness.comparable.length} of ${problems} problems that every strategy with results has a result for; every figure below is on those problems alone.`;
+      : `Strategies are compared on the ${completeness.comparable.length} of ${completeness.problems} problems that every strategy with results has a result for; every figure below is on those problems alone.`;
   const none = completeness.strategies.filter((strategy) => strategy.recorded === 0);
   const missing =
     none.length === 0
       ? ""
       : ` ${none.map((strategy) => strategy.strategy).join(", ")} ${none.length === 1 ? "has" : "have"} no result yet and ${none.length === 1 ? "is" : "are"} left out.`;
-  return `The run is partial: ${completeness.recorded} of ${completeness.total} pairs are recorded (${byStrategy}). ${compared}${missing} ${resume}`;
+  return describePartialRun(completeness, manifest, `${compared}${missing}`);
 }

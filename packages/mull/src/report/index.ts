@@ -1,4 +1,9 @@
 export {
+  type RunCompleteness,
+  runCompleteness,
+  type StrategyCompleteness,
+} from "../bench/run-completeness.ts";
+export {
   type AccuracyTokensLabel,
   type AccuracyTokensPlot,
   type AccuracyTokensPoint,
@@ -15,7 +20,6 @@ export { instabilitySpec } from "./instability-spec.ts";
 export { type ReliabilityPoint, reliabilitySpec } from "./reliability-spec.ts";
 export { type RenderPngOptions, renderPng } from "./render-png.ts";
 export { renderSvg } from "./render-svg.ts";
-export { type RunCompleteness, runCompleteness, type StrategyCompleteness } from "./run-completeness.ts";
 export {
   type FixedSamplesStrategy,
   type SamplesSpentBin,

@@ -1,3 +1,4 @@
+import type { PartialRun } from "../partial-run.ts";
 import type { ReplayReport } from "./run-replay.ts";
 
 function fixed(value: number | undefined, digits: number): string {
@@ -14,6 +15,13 @@ function pad(cells: readonly string[][]): string {
         .trimEnd(),
     )
     .join("\n");
+}
+
+/** After a count of problems replayed: how many a partial run planned, and its pairs recorded. */
+function ofPartialRun(partial: PartialRun | undefined): string {
+  return partial === undefined
+    ? ""
+    : ` of the partial run's ${partial.problems} (${partial.recorded} of ${partial.planned} pairs recorded)`;
 }
 
 function budgetText(report: ReplayReport): string {
@@ -34,7 +42,8 @@ function budgetText(report: ReplayReport): string {
  * its tokens the larger model wrote (routed allocations too: the share that drew extra samples from it);
  * when an allocation's plan gave problems more samples than were recorded, the mean per problem it could
  * not draw (`unrecorded`); when a strategy left problems unanswered, the share each answered;
- * with a cost for wrong answers, each strategy's utility per problem.
+ * with a cost for wrong answers, each strategy's utility per problem. Samples from a partial bench run
+ * are counted against the problems it planned, with its pairs recorded, in the title.
  *
  * @example
  * process.stdout.write(formatReplayReport(runReplay(options)));
@@ -50,7 +59,7 @@ export function formatReplayReport(report: ReplayReport): string {
   const escalation =
     report.escalation === undefined
       ? ""
-      : `; cascades escalate to ${report.escalation.problems} problems' samples (${report.escalation.format})`;
+      : `; cascades escalate to ${report.escalation.problems} problems' samples${ofPartialRun(report.escalation.partial)} (${report.escalation.format})`;
   const openings =
     report.openings === undefined
       ? ""
@@ -63,7 +72,7 @@ export function formatReplayReport(report: ReplayReport): string {
     report.wrongCost === undefined
       ? ""
       : `; utility per problem: right 1, wrong -${report.wrongCost}, no answer 0`;
-  const title = `${report.format}: ${report.problems} problems, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}${openings}${largerOpenings}${scoring}`;
+  const title = `${report.format}: ${report.problems} problems${ofPartialRun(report.partial)}, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}${openings}${largerOpenings}${scoring}`;
   const cascades = report.evaluations.some((evaluation) => evaluation.escalated !== undefined);
   // Shown when some strategy left a problem without an answer (an abstaining `accept@k`, say).
   const abstained = report.evaluations.some(

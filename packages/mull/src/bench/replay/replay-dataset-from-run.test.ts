@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { syntheticRun } from "../../testing/index.ts";
 import type { RunData } from "../run-data.ts";
+import { formatReplayReport } from "./format-replay-report.ts";
 import { replayDatasetFromRun } from "./replay-dataset-from-run.ts";
 import { replayReportOf } from "./run-replay.ts";
 
@@ -109,5 +110,47 @@ describe("replayDatasetFromRun", () => {
     // The majority is wrong; the one trace kept at η = 30 is the right one, and at p = 2 its rank 1
     // weighs 9 against 4 + 1.
     expect(report.evaluations.map((evaluation) => evaluation.correct)).toEqual([0, 1, 1]);
+  });
+
+  it("says a partial run is partial: pairs recorded of those planned, and the problems the strategy has samples of", () => {
+    // greedy and sc@4 on the first 5 of 12 problems; sc@8 and bon@8 on none, as a bench killed part-way leaves it.
+    const firstFive = new Set(run.problems.slice(0, 5).map((problem) => problem.id));
+    const kept = (record: { problemId: string; strategy: string }) =>
+      firstFive.has(record.problemId) && (record.strategy === "greedy" || record.strategy === "sc@4");
+    const partial: RunData = { ...run, results: run.results.filter(kept), samples: run.samples.filter(kept) };
+    const dataset = replayDatasetFromRun(partial, "sc@4", "runs/x");
+    expect(dataset.problems).toHaveLength(5);
+    expect(dataset.partial).toEqual({
+      recorded: 10,
+      planned: 48,
+      problems: 12,
+      strategies: [
+        { strategy: "greedy", recorded: 5 },
+        { strategy: "sc@4", recorded: 5 },
+        { strategy: "sc@8", recorded: 0 },
+        { strategy: "bon@8", recorded: 0 },
+      ],
+      statement:
+        "The run is partial: 10 of 48 pairs are recorded (greedy 5 of 12, sc@4 5 of 12, sc@8 0 of 12, bon@8 0 of 12). " +
+        "sc@4 has samples of 5 of the 12 problems; replay reads those alone. " +
+        "Unless its bench is still running, continue it with the command that started it and --resume " +
+        "(mull bench --dataset synthetic --strategies greedy,sc@4,sc@8,bon@8 … --resume).",
+    });
+    const report = replayReportOf(dataset, { strategies: "maj@4", resamples: 10, escalation: dataset });
+    expect(report.partial).toEqual(dataset.partial);
+    expect(report.escalation?.partial).toEqual(dataset.partial);
+    expect(formatReplayReport(report)).toContain(
+      "mull-run: 5 problems of the partial run's 12 (10 of 48 pairs recorded), 4 samples each;",
+    );
+    expect(formatReplayReport(report)).toContain(
+      "cascades escalate to 5 problems' samples of the partial run's 12 (10 of 48 pairs recorded) (mull-run)",
+    );
+    // A complete run carries no partial field, in the dataset or the report.
+    const complete = replayDatasetFromRun(run, "sc@4", "runs/x");
+    expect(complete).not.toHaveProperty("partial");
+    expect(replayReportOf(complete, { strategies: "maj@4", resamples: 10 })).not.toHaveProperty("partial");
+    expect(formatReplayReport(replayReportOf(complete, { strategies: "maj@4", resamples: 10 }))).toContain(
+      "mull-run: 12 problems, 4 samples each;",
+    );
   });
 });

@@ -1,5 +1,8 @@
 import { ConfigError } from "../../errors/index.ts";
 import type { ConfidenceMeasure } from "../../scoring/index.ts";
+import { describePartialRun } from "../describe-partial-run.ts";
+import { partialRunOf } from "../partial-run.ts";
+import { runCompleteness } from "../run-completeness.ts";
 import type { RunData } from "../run-data.ts";
 import type { ReplayDataset, ReplayProblem, ReplaySample } from "./replay-dataset.ts";
 
@@ -29,7 +32,9 @@ function traceScoresOf(scores: Readonly<Record<string, number>>): Partial<Replay
  * kept for samples drawn with top alternatives (`deepconf:<measure>`, `self-certainty`) become their
  * `confidence` and `selfCertainty`, which `deepconf@k` and `certainty@k` read; the store keeps no
  * per-token data, so `tokenConfidences` and `meanLogprob` are never set (`rpc@k` reads `logprob / tokens`).
- * Problems on which the strategy recorded no sample are left out.
+ * Problems on which the strategy recorded no sample are left out. A partial run (its bench still running,
+ * or stopped part-way) gives the dataset a `partial` field: pairs recorded of those planned, per
+ * strategy, and a sentence that says so and how many of the run's problems the strategy has samples of.
  *
  * @param strategy the run's strategy whose samples are replayed; may be left out when only one
  *   strategy recorded samples
@@ -89,5 +94,20 @@ export function replayDatasetFromRun(
       }),
     });
   }
-  return { format: "mull-run", problems, answerFormat: "auto", rewardScale: "probability" };
+  const completeness = runCompleteness(data);
+  const partial = partialRunOf(
+    completeness,
+    describePartialRun(
+      completeness,
+      data.manifest,
+      `${chosen} has samples of ${problems.length} of the ${completeness.problems} problems; replay reads those alone.`,
+    ),
+  );
+  return {
+    format: "mull-run",
+    problems,
+    answerFormat: "auto",
+    rewardScale: "probability",
+    ...(partial === undefined ? {} : { partial }),
+  };
 }

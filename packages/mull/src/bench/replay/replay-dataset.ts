@@ -1,4 +1,5 @@
 import type { ConfidenceMeasure } from "../../scoring/index.ts";
+import type { PartialRun } from "../partial-run.ts";
 
 /**
  * A trace's DeepConf confidence by measure (`traceConfidence` at its default window), as recorded when its
@@ -82,4 +83,9 @@ export interface ReplayDataset {
   readonly answerFormat: string;
   /** How this source's rewards should be read, unless told otherwise. */
   readonly rewardScale: RewardScale;
+  /**
+   * Set when the samples come from a stored bench run that is partial (`replayDatasetFromRun`): its pairs
+   * recorded of those planned, and the sentence that says so; absent for a complete run and for files.
+   */
+  readonly partial?: PartialRun | undefined;
 }

@@ -1,4 +1,5 @@
 import { answerFormatByName } from "../../answers/index.ts";
+import type { PartialRun } from "../partial-run.ts";
 import { type EvaluateReplayOptions, evaluateReplay, type ReplayEvaluation } from "./evaluate-replay.ts";
 import { gradeReplay } from "./grade-replay.ts";
 import { type LoadReplayOptions, loadReplay } from "./load-replay.ts";
@@ -54,7 +55,14 @@ export type ReplayEvaluationSummary = Omit<ReplayEvaluation, "outcomes">;
 /** The result of `runReplay`: what was read and how each strategy did, overall and on each problem. */
 export interface ReplayReport {
   readonly format: string;
+  /** Problems replayed: those with recorded samples. */
   readonly problems: number;
+  /**
+   * Set when the samples come from a partial bench run (`mull replay --run` on a run whose bench is still
+   * running or stopped part-way): its pairs `recorded` of those `planned`, the `problems` it planned, each
+   * strategy's recorded pairs, and the `statement` printed on standard error. Absent otherwise.
+   */
+  readonly partial?: PartialRun | undefined;
   /** Smallest and largest sample count per problem. */
   readonly samplesPerProblem: { readonly min: number; readonly max: number };
   readonly answerFormat: string;
@@ -65,8 +73,13 @@ export interface ReplayReport {
   /** What a wrong answer cost in each evaluation's `utility`, when one was asked for. */
   readonly wrongCost?: number | undefined;
   readonly evaluations: readonly ReplayEvaluationSummary[];
-  /** Where the larger model's samples came from, when cascades were replayed. */
-  readonly escalation?: { readonly format: string; readonly problems: number } | undefined;
+  /**
+   * Where the larger model's samples came from, when cascades were replayed; `partial` as above when they
+   * come from a partial bench run.
+   */
+  readonly escalation?:
+    | { readonly format: string; readonly problems: number; readonly partial?: PartialRun | undefined }
+    | undefined;
   /** Where the greedy traces came from, when `mass@kg` was replayed with them. */
   readonly openings?: { readonly format: string; readonly problems: number } | undefined;
   /** Where the larger model's greedy traces came from, when `cascade-mass@NxMg` was replayed with them. */
@@ -135,6 +148,7 @@ export function replayReportOf(dataset: ReplayDataset, options: ReplayReportOpti
   return {
     format: dataset.format,
     problems: dataset.problems.length,
+    ...(dataset.partial === undefined ? {} : { partial: dataset.partial }),
     samplesPerProblem: { min: Math.min(...counts), max: largest },
     answerFormat,
     rewardScale,
@@ -144,7 +158,13 @@ export function replayReportOf(dataset: ReplayDataset, options: ReplayReportOpti
     evaluations: evaluations.map(({ outcomes: _, ...summary }) => summary),
     ...(options.escalation === undefined
       ? {}
-      : { escalation: { format: options.escalation.format, problems: options.escalation.problems.length } }),
+      : {
+          escalation: {
+            format: options.escalation.format,
+            problems: options.escalation.problems.length,
+            ...(options.escalation.partial === undefined ? {} : { partial: options.escalation.partial }),
+          },
+        }),
     ...(options.openings === undefined
       ? {}
       : { openings: { format: options.openings.format, problems: options.openings.problems.length } }),

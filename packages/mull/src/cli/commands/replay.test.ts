@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { replayDatasetFromRun } from "../../bench/replay/index.ts";
-import { loadRun } from "../../bench/store/index.ts";
+import { loadRun, openRunStore } from "../../bench/store/index.ts";
+import { syntheticRun } from "../../testing/index.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "mull-replay-cli-"));
@@ -488,6 +489,99 @@ describe("mull replay", () => {
     expect(allocation).toMatchObject({ strategy: "alloc@4", kind: "alloc" });
     expect(used / 8).toBeCloseTo(allocation.meanSamples, 12);
     expect(used + allocation.unrecorded * 8).toBeLessThanOrEqual(32);
+  });
+});
+
+/**
+ * Stores `run` in `directory` with the results and samples of the strategies in `strategies` on its first
+ * `problems` problems only, as a bench killed part-way leaves them; every pair without `problems`.
+ */
+async function storeRun(
+  directory: string,
+  run: ReturnType<typeof syntheticRun>,
+  kept?: { readonly strategies: readonly string[]; readonly problems: number },
+): Promise<void> {
+  const store = await openRunStore(directory);
+  await store.createRun(
+    run.manifest,
+    { synthetic: true },
+    run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
+  );
+  const first = new Set(run.problems.slice(0, kept?.problems).map((problem) => problem.id));
+  for (const result of run.results) {
+    if (!first.has(result.problemId) || (kept !== undefined && !kept.strategies.includes(result.strategy)))
+      continue;
+    const samples = run.samples.filter(
+      (sample) => sample.problemId === result.problemId && sample.strategy === result.strategy,
+    );
+    await store.recordResult({ ...result, seed: 1 }, samples);
+  }
+  await store.close();
+}
+
+describe("mull replay --run on a partial run", () => {
+  const synthetic = syntheticRun({ seed: 5, problems: 30 });
+  const partial = join(folder, "partial-run");
+  const complete = join(folder, "complete-run");
+  const statement =
+    "The run is partial: 20 of 120 pairs are recorded (greedy 10 of 30, sc@4 10 of 30, sc@8 0 of 30, bon@8 0 of 30). " +
+    "sc@4 has samples of 10 of the 30 problems; replay reads those alone. " +
+    "Unless its bench is still running, continue it with the command that started it and --resume " +
+    "(mull bench --dataset synthetic --strategies greedy,sc@4,sc@8,bon@8 … --resume).";
+  beforeAll(async () => {
+    await storeRun(partial, synthetic, { strategies: ["greedy", "sc@4"], problems: 10 });
+    await storeRun(complete, synthetic);
+  });
+
+  it("says on stderr, in the title and in --json that the run is partial, with pairs recorded of planned", async () => {
+    const argv = ["--run", partial, "--strategy", "sc@4", "--strategies", "maj@4"];
+    const text = await run(...argv);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe(`replay: ${statement}\n`);
+    expect(text.stdout).toContain(
+      "mull-run: 10 problems of the partial run's 30 (20 of 120 pairs recorded), 4 samples each;",
+    );
+    const json = await run(...argv, "--json");
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe(`replay: ${statement}\n`);
+    const printed = JSON.parse(json.stdout);
+    expect(printed.problems).toBe(10);
+    expect(printed.partial).toEqual({
+      recorded: 20,
+      planned: 120,
+      problems: 30,
+      strategies: [
+        { strategy: "greedy", recorded: 10 },
+        { strategy: "sc@4", recorded: 10 },
+        { strategy: "sc@8", recorded: 0 },
+        { strategy: "bon@8", recorded: 0 },
+      ],
+      statement,
+    });
+  });
+
+  it("says nothing of a complete run, and names --escalate-run when the larger model's run is partial", async () => {
+    const whole = await run("--run", complete, "--strategy", "sc@4", "--strategies", "maj@4", "--json");
+    expect(whole.code).toBe(0);
+    expect(whole.stderr).toBe("");
+    expect(JSON.parse(whole.stdout)).not.toHaveProperty("partial");
+    const cascade = await run(
+      ...["--run", partial, "--strategy", "sc@4", "--escalate-run", partial, "--escalate-strategy", "sc@4"],
+      ...["--strategies", "maj@4,cascade@4t1", "--json"],
+    );
+    expect(cascade.code).toBe(0);
+    expect(cascade.stderr).toBe(`replay: ${statement}\nreplay: --escalate-run: ${statement}\n`);
+    expect(JSON.parse(cascade.stdout).escalation).toMatchObject({
+      problems: 10,
+      partial: { recorded: 20, planned: 120, problems: 30 },
+    });
+    // A cascade refuses problems the larger model's partial run lacks, after saying that run is partial.
+    const lacking = await run(
+      ...["--run", complete, "--strategy", "sc@4", "--escalate-run", partial, "--escalate-strategy", "sc@4"],
+      ...["--strategies", "cascade@4t1"],
+    );
+    expect(lacking.code).toBe(2);
+    expect(lacking.stderr).toContain(`replay: --escalate-run: ${statement}\nmull: escalation:`);
   });
 });
 

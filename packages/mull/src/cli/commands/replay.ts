@@ -22,7 +22,9 @@ import { UsageError } from "../usage-error.ts";
  * `bench/replay/README.md` for the formats) and prints, per strategy, accuracy with a bootstrap
  * interval and the samples and tokens it used; `--json` adds each problem's answer, correctness, samples
  * and tokens per strategy. `--run` replays the samples one strategy recorded in a `mull bench` run (a run
- * directory, or with `--store` a run in PostgreSQL) instead of a file.
+ * directory, or with `--store` a run in PostgreSQL) instead of a file; of a partial run (its bench still
+ * running, or stopped part-way) it says so on standard error, as `mull report` does, and `--json` carries
+ * it as `partial` (pairs recorded of those planned).
  *
  * @example
  * program.addCommand(replayCommand());
@@ -194,6 +196,10 @@ export function replayCommand() {
           throw new UsageError("--greedy-strategy applies to --run only", "--greedy-strategy");
         dataset = loadSamples(flags.samples, "--samples", flags);
       }
+      // As `mull report` says it, before a cascade may refuse the problems a partial run lacks.
+      if (dataset.partial !== undefined) process.stderr.write(`replay: ${dataset.partial.statement}\n`);
+      if (escalation?.partial !== undefined)
+        process.stderr.write(`replay: --escalate-run: ${escalation.partial.statement}\n`);
       const report = replayReportOf(dataset, { ...evaluation, escalation, openings, escalationOpenings });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });

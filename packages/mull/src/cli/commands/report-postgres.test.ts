@@ -89,5 +89,45 @@ describe.skipIf(postgres.url === undefined)(
       expect(bench.stderr).toContain("mull leaves it untouched");
       expect(bench.stderr).not.toContain("    at ");
     });
+
+    it("says a partial run is partial from report --json and replay, as of a run directory", async () => {
+      const run = syntheticRun({ seed: 3, problems: 6 });
+      const store = await openRunStore(parseRunLocation("half", ours.url));
+      await store.createRun(
+        run.manifest,
+        { synthetic: true },
+        run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
+      );
+      // greedy and sc@4 on the first 2 of 6 problems: 4 of 24 pairs.
+      const firstTwo = new Set(run.problems.slice(0, 2).map((problem) => problem.id));
+      for (const result of run.results) {
+        if (!firstTwo.has(result.problemId) || !["greedy", "sc@4"].includes(result.strategy)) continue;
+        const samples = run.samples.filter(
+          (sample) => sample.problemId === result.problemId && sample.strategy === result.strategy,
+        );
+        await store.recordResult({ ...result, seed: 1 }, samples);
+      }
+      await store.close();
+      const reported = await runCliCaptured(
+        ...["report", "--store", ours.url, "half", "--out", join(folder, "half.html"), "--json"],
+      );
+      expect(reported.code).toBe(0);
+      const { partial } = JSON.parse(reported.stdout);
+      expect(partial).toMatchObject({ recorded: 4, planned: 24, problems: 6 });
+      expect(reported.stderr).toBe(`report: ${partial.statement}\n`);
+      const replayed = await runCliCaptured(
+        ...["replay", "--store", ours.url, "--run", "half", "--strategy", "sc@4", "--strategies", "maj@4"],
+      );
+      expect(replayed.code).toBe(0);
+      expect(replayed.stderr).toBe(
+        "replay: The run is partial: 4 of 24 pairs are recorded (greedy 2 of 6, sc@4 2 of 6, sc@8 0 of 6, bon@8 0 of 6). " +
+          "sc@4 has samples of 2 of the 6 problems; replay reads those alone. " +
+          "Unless its bench is still running, continue it with the command that started it and --resume " +
+          "(mull bench --dataset synthetic --strategies greedy,sc@4,sc@8,bon@8 … --resume).\n",
+      );
+      expect(replayed.stdout).toContain(
+        "mull-run: 2 problems of the partial run's 6 (4 of 24 pairs recorded)",
+      );
+    });
   },
 );

@@ -345,6 +345,45 @@ describe("mull report", () => {
     expect((await report(runDirectory)).stderr).toBe("");
   });
 
+  it("says in --json that a run is partial: pairs recorded of planned, with the statement stderr gives", async () => {
+    const partial = join(folder, "partial-json");
+    const store = await openRunStore(partial);
+    await store.createRun(
+      run.manifest,
+      { synthetic: true },
+      run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
+    );
+    // greedy and sc@4 on the first 10 problems, as a bench killed part-way leaves them.
+    for (const result of run.results) {
+      const index = run.problems.findIndex((problem) => problem.id === result.problemId);
+      if (index < 10 && (result.strategy === "greedy" || result.strategy === "sc@4")) {
+        await store.recordResult({ ...result, seed: 1 }, []);
+      }
+    }
+    await store.close();
+    const { code, stdout, stderr } = await report(partial, "--json");
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout);
+    expect(Object.keys(printed)).toEqual(["directory", "runId", "partial", "files"]);
+    expect(printed.partial).toEqual({
+      recorded: 20,
+      planned: 96,
+      problems: 24,
+      strategies: [
+        { strategy: "greedy", recorded: 10 },
+        { strategy: "sc@4", recorded: 10 },
+        { strategy: "sc@8", recorded: 0 },
+        { strategy: "bon@8", recorded: 0 },
+      ],
+      statement: expect.stringMatching(
+        /^The run is partial: 20 of 96 pairs are recorded \(greedy 10 of 24, /,
+      ),
+    });
+    expect(stderr).toBe(`report: ${printed.partial.statement}\n`);
+    // A complete run has no partial field (the first test checks its keys).
+    expect(JSON.parse((await report(runDirectory, "--json")).stdout)).not.toHaveProperty("partial");
+  });
+
   it("refuses to write through a symbolic link: the output folder, the file, or a plot folder", async () => {
     const elsewhere = join(folder, "elsewhere");
     mkdirSync(elsewhere);

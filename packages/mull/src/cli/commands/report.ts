@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { minimumResamples } from "../../bench/metrics/index.ts";
+import { partialRunOf } from "../../bench/partial-run.ts";
 import {
   databaseFileName,
   fileInsteadOfRunDirectory,
@@ -20,8 +21,8 @@ import {
 import { checkStoreReachable } from "../check-store-reachable.ts";
 import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
-import { locationFields } from "../print-bench-summary.ts";
 import { UsageError } from "../usage-error.ts";
+import { reportJson } from "./report-json.ts";
 
 /**
  * Refuses an output path that is one of the files a run directory holds for `mull bench` (even empty:
@@ -81,6 +82,7 @@ function refuseSearchOutput(directory: string): void {
  * `mull report RUN_DIR` (or `mull report --store postgres://… RUN_NAME`): writes a self-contained HTML report of a stored run (accuracy against tokens
  * with the Pareto front, samples spent per problem by strategies that stop early, coverage curves,
  * accuracy by difficulty, costs, inference cost where the model's shape is known, manifest), and optionally every plot as SVG and PNG.
+ * A partial run is said to be so on standard error, in the report, and in `--json` (`ReportJson.partial`).
  *
  * @example
  * program.addCommand(reportCommand());
@@ -139,7 +141,10 @@ export function reportCommand() {
       "add each strategy's utility per problem to the cost table: 1 for a right answer, minus this for a wrong one, 0 for none",
       numberOption(0, 1_000_000),
     )
-    .option("--json", "print the files written as JSON")
+    .option(
+      "--json",
+      "print the files written as JSON, with the run's id and, for a partial run, partial (pairs recorded of planned)",
+    )
     .action(async (runDirectory, flags) => {
       const location = parseRunLocation(runDirectory, flags.store, { out: "<run-dir>" });
       if (location.kind === "postgres") {
@@ -220,13 +225,10 @@ export function reportCommand() {
         wrongCost: flags.wrongCost,
       });
       const completeness = runCompleteness(run);
-      if (!completeness.complete) {
-        process.stderr.write(`report: ${describeIncompleteRun(completeness, run.manifest)}\n`);
-      }
+      const partial = partialRunOf(completeness, describeIncompleteRun(completeness, run.manifest));
+      if (partial !== undefined) process.stderr.write(`report: ${partial.statement}\n`);
       if (flags.json) {
-        // Where the run is, as `mull bench --json` says it (`directory`, or `run`: its name, and `store`),
-        // with the run's id as `runId`.
-        const shown = { ...locationFields(location), runId: run.manifest.runId, files };
+        const shown = reportJson(location, run.manifest.runId, partial, files);
         process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       } else {
         process.stdout.write(`${files.map((file) => `wrote ${file}`).join("\n")}\n`);

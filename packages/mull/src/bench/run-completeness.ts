@@ -1,4 +1,4 @@
-import type { RunData } from "../bench/run-data.ts";
+import type { RunData } from "./run-data.ts";
 
 /** How many of one strategy's pairs a run holds. */
 export interface StrategyCompleteness {
@@ -9,6 +9,8 @@ export interface StrategyCompleteness {
 
 /** How much of a run is recorded: a run may be read while its bench is running, or after an interrupt. */
 export interface RunCompleteness {
+  /** Problems of the run. */
+  readonly problems: number;
   /** (problem, strategy) pairs of the run: its problems times its strategies. */
   readonly total: number;
   /** Pairs with a result. */
@@ -56,5 +58,12 @@ export function runCompleteness(run: RunData): RunCompleteness {
       : run.problems
           .map((problem) => problem.id)
           .filter((id) => started.every((problems) => problems.has(id)));
-  return { total, recorded, complete: recorded === total, strategies, comparable };
+  return {
+    problems: run.problems.length,
+    total,
+    recorded,
+    complete: recorded === total,
+    strategies,
+    comparable,
+  };
 }
