@@ -6,7 +6,7 @@
  * scoring, selection, steps, search, process rewards, trace, telemetry). Everything else is internal and may change.
  * More entries: `mull/spec` (types), `mull/errors`, `mull/runtime` (option checks, seeded rng, clock, the
  * helpers packages built on mull use), `mull/testing` (test doubles), `mull/server`, `mull/lab`, `mull/ai-sdk`
- * (a Vercel AI SDK middleware and provider; needs the optional peer `@ai-sdk/provider`).
+ * (a Vercel AI SDK middleware and provider; takes `@ai-sdk/provider`'s types, which the project brings).
  *
  * To export a new name: export it from its folder's `index.ts`, then add one line to that folder's block
  * below (blocks follow the folders; `npx biome check --write` sorts the names). A name that only the other
@@ -54,6 +54,8 @@ export {
   adaptiveConsistencyReached,
   addUsage,
   answerMass,
+  type BudgetPlan,
+  type CompletionTokenCap,
   type CreateBudgetOptions,
   callsExceed,
   candidatesReached,
@@ -180,6 +182,7 @@ export {
   type ReusableHoldoutOptions,
   reusableHoldout,
   type SequenceTokens,
+  type StatisticRange,
   sequenceFlops,
   tokenBytes,
   tokenFlops,
@@ -202,6 +205,9 @@ export {
   type ScorePartialSolutionsResult,
   type SelfLogprobRewardOptions,
   type StepAggregation,
+  type StepJudge,
+  type StepJudgeModel,
+  type StepLogprobObserver,
   scorePartialSolutions,
   selfLogprobReward,
   stepAggregations,

@@ -78,6 +78,25 @@ describe("formatStrategySearch", () => {
       "chosen: gen@2+verify+vote (run through round 2, 75.0% on its 8 search problems)",
     );
   });
+
+  it("says the holdout disagrees only where its answer prints differently from the search's", () => {
+    const answered = (value: number, searchObjective: number): StrategySearchResult => ({
+      rounds: [
+        {
+          ...result.rounds[0]!,
+          checked: [{ spec: "gen@2+verify+vote", searchObjective, holdout: { value, source: "holdout" } }],
+        },
+      ],
+      chosen: { ...result.chosen, searchObjective, holdoutObjective: value },
+    });
+    expect(formatStrategySearch(answered(1, 1), 0)).toContain(
+      "holdout on gen@2+verify+vote: 100.0% (it agrees with the search: its own value, with noise)",
+    );
+    expect(formatStrategySearch(answered(0.9996, 1), 0)).not.toContain("disagrees");
+    expect(formatStrategySearch(answered(0.756, 1), 0)).toContain(
+      "holdout on gen@2+verify+vote: 75.6% (it disagrees with the search's 100.0%: its own value, with noise)",
+    );
+  });
 });
 
 describe("searchBench", () => {

@@ -3,6 +3,7 @@ import type { BenchProblem } from "../bench/datasets/index.ts";
 import { expandStrategySweep, type RunBenchOptions, runBench } from "../bench/runner/index.ts";
 import {
   type CandidateStanding,
+  type CheckedCandidate,
   type StrategySearchResult,
   type StrategyTally,
   searchStrategies,
@@ -41,6 +42,20 @@ function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
+/**
+ * What the holdout said of a candidate, in words. Agreement is told from the values as printed: a holdout
+ * answer that prints as the search's value is not called a disagreement, even when the holdout answered
+ * with its own value.
+ */
+function holdoutSaid(checked: CheckedCandidate): string {
+  const { holdout, searchObjective } = checked;
+  if (holdout.source === "search") return "agrees with the search";
+  if (holdout.source === "spent") return "is spent: the search value";
+  return percent(holdout.value) === percent(searchObjective)
+    ? "agrees with the search: its own value, with noise"
+    : `disagrees with the search's ${percent(searchObjective)}: its own value, with noise`;
+}
+
 /** The search as text: each round's standings, what the holdout said, and the choice. */
 export function formatStrategySearch(result: StrategySearchResult, tokenCost: number): string {
   const lines: string[] = [];
@@ -59,13 +74,9 @@ export function formatStrategySearch(result: StrategySearchResult, tokenCost: nu
       );
     }
     for (const checked of round.checked) {
-      const said =
-        checked.holdout.source === "search"
-          ? "agrees with the search"
-          : checked.holdout.source === "holdout"
-            ? `disagrees with the search's ${percent(checked.searchObjective)}: its own value, with noise`
-            : "is spent: the search value";
-      lines.push(`  holdout on ${checked.spec}: ${percent(checked.holdout.value)} (it ${said})`);
+      lines.push(
+        `  holdout on ${checked.spec}: ${percent(checked.holdout.value)} (it ${holdoutSaid(checked)})`,
+      );
     }
   }
   const { chosen } = result;

@@ -27,4 +27,5 @@ export {
   type ReusableHoldout,
   type ReusableHoldoutOptions,
   reusableHoldout,
+  type StatisticRange,
 } from "./reusable-holdout.ts";

@@ -38,6 +38,62 @@ describe("reusableHoldout", () => {
     expect(meanAbsolute).toBeLessThan(0.012);
   });
 
+  it("lets equal values agree whatever the noise draws: the noisy threshold does not go below 0", () => {
+    for (let seed = 1; seed <= 300; seed += 1) {
+      // Noise as large as the threshold: without a floor the threshold would go below 0 about a third of the time.
+      const holdout = reusableHoldout({ rng: seededRng(seed), noise: 0.04 });
+      expect(holdout.query(1, 1)).toEqual({ value: 1, source: "search" });
+      expect(holdout.query(0.5, 0.5)).toEqual({ value: 0.5, source: "search" });
+      expect(holdout.remaining).toBe(16);
+    }
+  });
+
+  it("clamps holdout answers, noise included, to the range of an accuracy", () => {
+    const holdout = reusableHoldout({ rng: seededRng(5), threshold: 0, noise: 0.05, budget: 400 });
+    const answered = (holdoutValue: number) =>
+      Array.from({ length: 200 }, () => holdout.query(0.5, holdoutValue)).filter(
+        (answer) => answer.source === "holdout",
+      );
+    const high = answered(1);
+    const low = answered(0);
+    expect(high.length).toBeGreaterThan(150);
+    expect(low.length).toBeGreaterThan(150);
+    expect(Math.max(...high.map((answer) => answer.value))).toBe(1);
+    expect(Math.min(...low.map((answer) => answer.value))).toBe(0);
+    // Noise still moves the answers inside the range: some are below 1 and above 0.
+    expect(high.some((answer) => answer.value < 1)).toBe(true);
+    expect(low.some((answer) => answer.value > 0)).toBe(true);
+  });
+
+  it("takes another range: an open side leaves answers there unclamped", () => {
+    const holdout = reusableHoldout({ rng: seededRng(5), threshold: 0, noise: 0.05, range: { maximum: 1 } });
+    const answers = Array.from({ length: 10 }, () => holdout.query(0.5, -0.2).value);
+    expect(answers.some((value) => value < -0.2)).toBe(true);
+    expect(answers.every((value) => value <= 1)).toBe(true);
+  });
+
+  it("refuses a query outside the range and a range whose ends are crossed or not numbers", () => {
+    const holdout = reusableHoldout({ rng: seededRng(1) });
+    const outside = thrownConfigError(() => holdout.query(0.5, 1.2));
+    expect(outside.message).toBe("reusableHoldout query: holdoutValue must be a number from 0 to 1, got 1.2");
+    expect(outside.field).toBe("holdoutValue");
+    expect(thrownConfigError(() => holdout.query(Number.NaN, 0.5)).field).toBe("searchValue");
+    const crossed = thrownConfigError(() =>
+      reusableHoldout({ rng: seededRng(1), range: { minimum: 1, maximum: 0 } }),
+    );
+    expect(crossed.message).toBe(
+      'reusableHoldout: range must have its minimum at most its maximum, got {"minimum":1,"maximum":0}',
+    );
+    expect(crossed.field).toBe("range");
+    const untyped = reusableHoldout as (options: unknown) => unknown;
+    const word = thrownConfigError(() => untyped({ rng: seededRng(1), range: { minimum: "0" } }));
+    expect(word.field).toBe("range.minimum");
+    expect(word.message).toBe('reusableHoldout: range.minimum must be a number, got "0"');
+    expect(thrownConfigError(() => untyped({ rng: seededRng(1), range: 1 })).message).toBe(
+      "reusableHoldout: range must be an object { minimum?, maximum? }, got 1",
+    );
+  });
+
   it("refuses a negative threshold or noise and a budget below 1, naming the option", () => {
     const refusal = (() => {
       try {

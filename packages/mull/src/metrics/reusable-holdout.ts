@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { checkInteger, checkNumber, objectWithMethods, parseOptions } from "../runtime/index.ts";
+import { ConfigError } from "../errors/index.ts";
+import {
+  checkInteger,
+  checkNumber,
+  describeValue,
+  type NumberBounds,
+  objectWithMethods,
+  optionError,
+  parseOptions,
+} from "../runtime/index.ts";
 import type { Rng } from "../spec/index.ts";
 
 /** Options of `reusableHoldout`. */
@@ -18,11 +27,23 @@ export interface ReusableHoldoutOptions {
    * query is answered with its search value. Default 16.
    */
   readonly budget?: number | undefined;
+  /**
+   * The values the statistic can take: queries outside them are refused and holdout answers, noise
+   * included, are clamped to them. Default `{ minimum: 0, maximum: 1 }` (an accuracy); a side left out
+   * is unbounded, as the minimum of an accuracy less a token cost is.
+   */
+  readonly range?: StatisticRange | undefined;
+}
+
+/** The least and greatest value of a statistic; a side left out is unbounded. */
+export interface StatisticRange {
+  readonly minimum?: number | undefined;
+  readonly maximum?: number | undefined;
 }
 
 /** What the holdout says of one query. */
 export interface HoldoutAnswer {
-  /** The value to trust: the search value, or the holdout's with noise added. */
+  /** The value to trust: the search value, or the holdout's with noise added, clamped to the range. */
   readonly value: number;
   /**
    * `search` when the two agreed within the noisy threshold, `holdout` when they did not (the search value
@@ -48,6 +69,31 @@ function laplace(rng: Rng, scale: number): number {
   return -scale * Math.sign(uniform) * Math.log(1 - 2 * magnitude);
 }
 
+/** `value` moved into the range, the nearer end when it lies outside. */
+function clamp(value: number, range: StatisticRange): number {
+  return Math.min(
+    range.maximum ?? Number.POSITIVE_INFINITY,
+    Math.max(range.minimum ?? Number.NEGATIVE_INFINITY, value),
+  );
+}
+
+/** A range of finite ends whose minimum is not above its maximum. */
+function checkRange(owner: string, range: unknown): NumberBounds {
+  if (typeof range !== "object" || range === null) {
+    throw optionError(owner, "range", range, "an object { minimum?, maximum? }");
+  }
+  const { minimum, maximum } = range as StatisticRange;
+  if (minimum !== undefined) checkNumber(owner, "range.minimum", minimum);
+  if (maximum !== undefined) checkNumber(owner, "range.maximum", maximum);
+  if (minimum !== undefined && maximum !== undefined && minimum > maximum) {
+    throw new ConfigError(
+      `${owner}: range must have its minimum at most its maximum, got ${describeValue(range)}`,
+      { field: "range" },
+    );
+  }
+  return { minimum, maximum };
+}
+
 /** The rng the noise is drawn from; the numbers are checked where they are read. */
 const reusableHoldoutRng = z.object({
   rng: objectWithMethods<Rng>({ expected: "an rng", noun: "rng", methods: ["next"] }),
@@ -59,9 +105,13 @@ const reusableHoldoutRng = z.object({
  * overfitting it. Each query gives a statistic (an accuracy) on the search split and on the holdout; when
  * they agree within a noisy threshold the search value is returned and the holdout tells nothing, and
  * when they do not, the holdout's value with Laplace noise is returned and one unit of the budget is
- * spent. Noise comes from the rng passed in.
+ * spent. Noise comes from the rng passed in. Two refinements keep the answers sensible on small
+ * holdouts: the noisy threshold is floored at 0, since no gap is below 0 and a negative threshold
+ * would call equal values at odds; and a holdout answer is clamped to the statistic's range (an
+ * accuracy of 3/3 plus noise is still 100%, not 102.9%), which only post-processes the noisy value.
  *
- * @throws ConfigError for a negative threshold or noise, or a budget below 1.
+ * @throws ConfigError for a negative threshold or noise, a budget below 1, or a range whose minimum is
+ * above its maximum; `query` throws it for a value outside the range.
  * @example
  * const holdout = reusableHoldout({ rng: seededRng(1) });
  * holdout.query(0.82, 0.74); // { value: ≈0.74, source: "holdout" }
@@ -72,17 +122,21 @@ export function reusableHoldout(options: ReusableHoldoutOptions): ReusableHoldou
   const threshold = checkNumber(owner, "threshold", options.threshold ?? 0.04, { minimum: 0 });
   const noise = checkNumber(owner, "noise", options.noise ?? 0.01, { minimum: 0 });
   let remaining = checkInteger(owner, "budget", options.budget ?? 16, { minimum: 1 });
+  const range = checkRange(owner, options.range ?? { minimum: 0, maximum: 1 });
   // The threshold is itself noisy, drawn afresh after each holdout answer.
   let noisyThreshold = threshold + laplace(options.rng, 2 * noise);
   return {
     query(searchValue, holdoutValue) {
+      checkNumber(`${owner} query`, "searchValue", searchValue, range);
+      checkNumber(`${owner} query`, "holdoutValue", holdoutValue, range);
       if (remaining === 0) return { value: searchValue, source: "spent" };
-      if (Math.abs(searchValue - holdoutValue) <= noisyThreshold + laplace(options.rng, 4 * noise)) {
+      const gap = Math.abs(searchValue - holdoutValue);
+      if (gap <= Math.max(0, noisyThreshold + laplace(options.rng, 4 * noise))) {
         return { value: searchValue, source: "search" };
       }
       remaining -= 1;
       noisyThreshold = threshold + laplace(options.rng, 2 * noise);
-      return { value: holdoutValue + laplace(options.rng, noise), source: "holdout" };
+      return { value: clamp(holdoutValue + laplace(options.rng, noise), range), source: "holdout" };
     },
     get remaining() {
       return remaining;

@@ -8,9 +8,11 @@
 export type {
   MachineDescription,
   ProblemResult,
+  RoutedModel,
   RunData,
   RunManifest,
   RunProblem,
+  RunRoutes,
   SampleRecord,
 } from "../bench/run-data.ts";
 export {

@@ -125,6 +125,41 @@ describe("searchStrategies", () => {
     expect(result.chosen.holdoutObjective).toBeGreaterThan(0.85);
   });
 
+  it("reports a perfect holdout as 100%, never above, and has it agree with a perfect search", async () => {
+    const profiles = { first: { search: 1, tokens: 100 }, second: { search: 0.5, holdout: 1, tokens: 100 } };
+    for (let seed = 1; seed <= 40; seed += 1) {
+      const result = await searchStrategies({
+        candidates: ["first", "second"],
+        search: problems("s", 3),
+        holdout: problems("h", 3),
+        ...evaluator(profiles),
+        rng: seededRng(seed),
+        noise: 0.04,
+      });
+      const answers = result.rounds.flatMap((round) => round.checked.map((checked) => checked.holdout));
+      // The leader's 100% on both splits agrees; nothing the holdout says of either lies above 100%.
+      expect(answers[0]).toEqual({ value: 1, source: "search" });
+      expect(Math.max(...answers.map((answer) => answer.value))).toBeLessThanOrEqual(1);
+      expect(result.chosen).toMatchObject({ spec: "first", holdoutObjective: 1, source: "search" });
+    }
+  });
+
+  it("lets an objective less a token cost go below 0 on the holdout", async () => {
+    const profiles = { cheap: { search: 0.2, tokens: 9000 }, costly: { search: 0.1, tokens: 9000 } };
+    const result = await searchStrategies({
+      candidates: ["cheap", "costly"],
+      search: problems("s", 100),
+      holdout: problems("h", 100),
+      ...evaluator({ ...profiles, cheap: { ...profiles.cheap, holdout: 0 } }),
+      rng: seededRng(4),
+      tokenCost: 5,
+    });
+    // 9,000 tokens at 5 points per thousand cost 45 points: every objective is below 0, none refused or raised to 0.
+    const answers = result.rounds[0]!.checked.map((checked) => checked.holdout);
+    expect(answers[0]!.source).toBe("holdout");
+    expect(answers[0]!.value).toBeLessThan(-0.3);
+  });
+
   it("refuses too few candidates or problems, naming the field", async () => {
     const { evaluate } = evaluator({ a: { search: 1, tokens: 1 }, b: { search: 1, tokens: 1 } });
     const base = { search: problems("s", 10), holdout: problems("h", 10), evaluate, rng: seededRng(1) };

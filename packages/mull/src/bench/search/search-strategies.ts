@@ -146,7 +146,13 @@ export async function searchStrategies(options: SearchStrategiesOptions): Promis
   if (options.holdout.length === 0) {
     throw new ConfigError("searchStrategies: the holdout has no problems", { field: "holdout" });
   }
-  const holdout = reusableHoldout({ rng: options.rng, threshold: options.threshold, noise: options.noise });
+  const holdout = reusableHoldout({
+    rng: options.rng,
+    threshold: options.threshold,
+    noise: options.noise,
+    // An accuracy lies in [0, 1]; less a token cost, it has no least value.
+    range: tokenCost === 0 ? { minimum: 0, maximum: 1 } : { maximum: 1 },
+  });
   const tallies = new Map<string, StrategyTally>();
   const holdoutTallies = new Map<string, StrategyTally>();
   const rounds: SearchRound[] = [];

@@ -16,7 +16,12 @@ export {
   type KeyRequestRateStore,
   memoryKeyRequestRateStore,
 } from "./key-request-rate-store.ts";
-export { createKeyTokenBudget, type KeyTokenBudget, type TokenReservation } from "./key-token-budget.ts";
+export {
+  createKeyTokenBudget,
+  type KeyBudgetRefusal,
+  type KeyTokenBudget,
+  type TokenReservation,
+} from "./key-token-budget.ts";
 export {
   type RequestAbort,
   type RequestAbortOptions,

@@ -5,4 +5,5 @@ export {
   type GuardedFetch,
   type GuardedFetchOptions,
   RefusedAddressError,
+  type ResolveAll,
 } from "./guarded-fetch.ts";
