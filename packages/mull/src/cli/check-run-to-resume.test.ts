@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openRunStore, parseRunLocation } from "../bench/store/index.ts";
+import { openRunStore, openSqliteRunStore, parseRunLocation } from "../bench/store/index.ts";
 import {
   freshPostgresSchema,
   type SchemaUnderTest,
@@ -18,29 +18,54 @@ if (postgres.missing !== undefined) console.log(postgres.missing);
 const folder = mkdtempSync(join(tmpdir(), "mull-check-resume-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
+/** A run directory holding the fixture run, as a run that recorded itself leaves it. */
+async function recordedRun(directory: string): Promise<void> {
+  const store = openSqliteRunStore(directory);
+  try {
+    await store.createRun(manifest(), config, problems);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The refusal `--resume` meets at `directory`. */
+async function refusal(directory: string, stage?: string): Promise<unknown> {
+  return checkRunToResume({ kind: "sqlite", directory }, stage).catch((caught: unknown) => caught);
+}
+
 describe("checkRunToResume", () => {
-  it("passes a run directory that holds a run's database or its manifest", async () => {
-    const withDatabase = join(folder, "database");
-    mkdirSync(withDatabase);
-    writeFileSync(join(withDatabase, "bench.sqlite"), "");
-    await expect(checkRunToResume({ kind: "sqlite", directory: withDatabase })).resolves.toBeUndefined();
-    const withManifest = join(folder, "manifest");
-    mkdirSync(withManifest);
-    writeFileSync(join(withManifest, "manifest.json"), "{}");
-    await expect(checkRunToResume({ kind: "sqlite", directory: withManifest })).resolves.toBeUndefined();
+  it("passes a run directory whose database records a run", async () => {
+    const recorded = join(folder, "recorded");
+    await recordedRun(recorded);
+    await expect(checkRunToResume({ kind: "sqlite", directory: recorded })).resolves.toBeUndefined();
   });
 
-  it("refuses a missing or empty directory, naming --resume and the path", async () => {
+  it("refuses a missing or empty directory, an empty database and tables without a run, naming --resume and the path", async () => {
     const empty = join(folder, "empty");
     mkdirSync(empty);
-    for (const directory of [empty, join(folder, "missing")]) {
-      const error = await checkRunToResume({ kind: "sqlite", directory }).catch((caught: unknown) => caught);
+    const emptyDatabase = join(folder, "empty-database");
+    mkdirSync(emptyDatabase);
+    writeFileSync(join(emptyDatabase, "bench.sqlite"), "");
+    // A run killed in its first moments: the tables are there, its run row is not.
+    const crashed = join(folder, "crashed");
+    await openSqliteRunStore(crashed).close();
+    for (const directory of [empty, join(folder, "missing"), emptyDatabase, crashed]) {
+      const error = await refusal(directory);
       expect(error).toBeInstanceOf(UsageError);
       expect((error as UsageError).field).toBe("--resume");
       expect((error as Error).message).toBe(
         `--resume: ${directory} holds no run to continue; leave out --resume to start one`,
       );
     }
+  });
+
+  it("says a database lost beside the run's manifest as corrupt, not as a run to continue", async () => {
+    const lost = join(folder, "lost");
+    mkdirSync(lost);
+    writeFileSync(join(lost, "manifest.json"), "{}");
+    const error = await refusal(lost);
+    expect(error).not.toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/^database corrupt: .*bench\.sqlite/);
   });
 
   it("looks for a stage's run under the directory (a search's round-1)", async () => {
@@ -50,7 +75,7 @@ describe("checkRunToResume", () => {
     await expect(checkRunToResume(location, "round-1")).rejects.toThrowError(
       `--resume: ${search} holds no run to continue`,
     );
-    writeFileSync(join(search, "round-1", "bench.sqlite"), "");
+    await recordedRun(join(search, "round-1"));
     await expect(checkRunToResume(location, "round-1")).resolves.toBeUndefined();
   });
 });

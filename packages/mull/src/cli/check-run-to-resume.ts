@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
-  databaseFileName,
   describeRunLocation,
-  manifestFileName,
   openRunStore,
   type RunLocation,
+  sqliteRunRecorded,
 } from "../bench/store/index.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -17,10 +15,8 @@ function stageLocation(location: RunLocation, stage: string): RunLocation {
 }
 
 async function holdsRun(location: RunLocation): Promise<boolean> {
-  if (location.kind === "sqlite") {
-    // A manifest without its database is a run too: opening it says the database is lost.
-    return [databaseFileName, manifestFileName].some((name) => existsSync(join(location.directory, name)));
-  }
+  // A database whose run was never written (a crash as the run started) holds none, as in PostgreSQL.
+  if (location.kind === "sqlite") return sqliteRunRecorded(location.directory);
   const store = await openRunStore(location);
   try {
     return (await store.storedRun()) !== undefined;
@@ -30,12 +26,14 @@ async function holdsRun(location: RunLocation): Promise<boolean> {
 }
 
 /**
- * Refuses `--resume` where there is no run to continue, before any work: a run directory without a
- * run's database or manifest (missing, or empty), or a run name the PostgreSQL database does not hold.
- * With `stage`, the run looked for is that stage's under the location (`--search` stores `round-1`
- * first).
+ * Refuses `--resume` where there is no run to continue, before any work: a run directory whose database
+ * has no run recorded (missing, empty, or created by a run that crashed before recording itself), or a
+ * run name the PostgreSQL database does not hold. With `stage`, the run looked for is that stage's under
+ * the location (`--search` stores `round-1` first).
  *
  * @throws UsageError naming `--resume` and the location.
+ * @throws ConfigError when the run directory's database is corrupt, another tool's, or lost beside the
+ *   run's manifest (`sqliteRunRecorded`).
  * @example
  * await checkRunToResume(parseRunLocation(flags.out, flags.store));
  */

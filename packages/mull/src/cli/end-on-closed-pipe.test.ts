@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { mullBin } from "./commands/mull-process.test-support.ts";
-import { endOnClosedPipe } from "./end-on-closed-pipe.ts";
+import { endOnClosedPipe, stopOnClosedPipe } from "./end-on-closed-pipe.ts";
 
 /** How a `mull` process whose output is read by `reader` ended, and what it wrote to the other stream. */
 interface PipedRun {
@@ -65,5 +65,36 @@ describe("a closed pipe on standard output or error", () => {
     const counts = [process.stdout, process.stderr].map((stream) => stream.listenerCount("error"));
     endOnClosedPipe();
     expect([process.stdout, process.stderr].map((stream) => stream.listenerCount("error"))).toEqual(counts);
+  });
+
+  it("stops a command that asked for it instead of ending the process, once, and lets it end with its own code", () => {
+    endOnClosedPipe();
+    const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as () => never);
+    const epipe = () => Object.assign(new Error("write EPIPE"), { code: "EPIPE" });
+    let stops = 0;
+    const stop = () => {
+      stops += 1;
+    };
+    let earlier = 0;
+    const releaseEarlier = stopOnClosedPipe(() => {
+      earlier += 1;
+    });
+    const release = stopOnClosedPipe(stop);
+    // An earlier command's release, late, leaves the running command's stop in place.
+    releaseEarlier();
+    try {
+      process.stderr.emit("error", epipe());
+      process.stdout.emit("error", epipe());
+      expect([stops, earlier]).toEqual([1, 0]);
+      release();
+      // Once a closed pipe stopped the command, the messages it ends with meet the pipe without ending
+      // the process before its exit code is set.
+      process.stderr.emit("error", epipe());
+      expect(stops).toBe(1);
+      expect(exit).not.toHaveBeenCalled();
+    } finally {
+      release();
+      exit.mockRestore();
+    }
   });
 });

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { createProgram, exitCodes, type RunCliOptions, runCli } from "./main.ts";
@@ -155,5 +159,30 @@ describe("mull's help", () => {
     expect(help("serve")).toContain("log level (default: the --config file's, else info)");
     expect(help("fidelity")).toContain("--data-dir <dir>");
     expect(help("tune")).toContain("--data-dir <dir>");
+  });
+});
+
+describe("mull's start-up", () => {
+  it("loads node:sqlite only when a command opens a SQLite store, so Node 22 prints no SQLite warning", () => {
+    const folder = mkdtempSync(join(tmpdir(), "mull-start-up-"));
+    try {
+      const url = (file: string) => JSON.stringify(new URL(file, import.meta.url).href);
+      const script = [
+        "const loaded = () => process.moduleLoadList.filter((name) => /sqlite/i.test(name)).length > 0;",
+        `await import(${url("./main.ts")});`,
+        "const atStart = loaded();",
+        `const { openRunDatabase } = await import(${url("../bench/store/open-run-database.ts")});`,
+        `openRunDatabase(${JSON.stringify(join(folder, "bench.sqlite"))}, { readOnly: false }).close();`,
+        "console.log(JSON.stringify({ atStart, afterOpen: loaded() }));",
+      ].join("\n");
+      const output = execFileSync(
+        process.execPath,
+        ["--conditions=mull-source", "--input-type=module", "--eval", script],
+        { encoding: "utf8" },
+      );
+      expect(JSON.parse(output)).toEqual({ atStart: false, afterOpen: true });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

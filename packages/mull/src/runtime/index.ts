@@ -44,3 +44,4 @@ export { seedFromText } from "./seed-from-text.ts";
 export { seededRng } from "./seeded-rng.ts";
 export { type SleepOptions, sleep } from "./sleep.ts";
 export { specificIssue } from "./specific-issue.ts";
+export { unwritableOutput } from "./unwritable-output.ts";

@@ -1,3 +1,4 @@
+export { checkRunDatabaseWritable } from "./check-run-database-writable.ts";
 export {
   type ConfigChange,
   canonicalJson,
@@ -24,6 +25,7 @@ export {
   type StoredRun,
   type SynchronousMode,
 } from "./run-store.ts";
+export { sqliteRunRecorded } from "./sqlite-run-recorded.ts";
 export {
   databaseFileName,
   manifestFileName,

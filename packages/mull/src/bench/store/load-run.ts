@@ -49,11 +49,13 @@ async function loadPostgresRun(location: { readonly url: string; readonly name: 
 /**
  * Reads everything stored for a run (manifest, problems, results, samples), read-only: from a run
  * directory (a plain string is a directory), or a named run in PostgreSQL (`parseRunLocation`), which it
- * reads from one snapshot and never creates tables in. Works while the run is still being written.
+ * reads from one snapshot and never creates tables in. Works while the run is still being written, and
+ * on a run directory it may not write (a read-only copy or mount; `openRunDatabase`).
  *
- * @throws ConfigError when the SQLite file fails its integrity check, is another tool's database, or is
- *   missing or empty beside the run's manifest, or when the PostgreSQL database holds another
- *   application's tables of the store's names.
+ * @throws ConfigError when the SQLite file is damaged or not a database ("database corrupt"), is another
+ *   tool's database, or is missing or empty beside the run's manifest; when it may not be read
+ *   (permission denied, naming the path); or when the PostgreSQL database holds another application's
+ *   tables of the store's names.
  * @throws MullError when the location holds no run (a run directory given as one of its files says
  *   which directory to give), or the server cannot be reached.
  * @example

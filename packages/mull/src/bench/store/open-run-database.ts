@@ -1,11 +1,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { DatabaseSync } from "node:sqlite";
-import { ConfigError, MullError } from "../../errors/index.ts";
-import { diskFullError } from "../../runtime/index.ts";
-
-function corrupt(file: string, detail: string, cause?: unknown): ConfigError {
-  return new ConfigError(`database corrupt: ${file}: ${detail}`, { cause });
-}
+import { resolve } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import { pathToFileURL } from "node:url";
+import { ConfigError } from "../../errors/index.ts";
+import { checkRunDatabaseWritable } from "./check-run-database-writable.ts";
+import { corruptDatabase, isSqliteRefusal, runDatabaseFailure } from "./run-database-failure.ts";
 
 /** The run a manifest copy names, for messages; `undefined` when it cannot be read. */
 function manifestRunId(manifestFile: string): string | undefined {
@@ -24,7 +23,7 @@ function manifestRunId(manifestFile: string): string | undefined {
 function refuseLostDatabase(file: string, manifestFile: string | undefined, state: string): void {
   if (manifestFile === undefined || !existsSync(manifestFile)) return;
   const runId = manifestRunId(manifestFile);
-  throw corrupt(
+  throw corruptDatabase(
     file,
     `the file ${state}, but ${manifestFile} records ${runId === undefined ? "a run" : `run ${runId}`} there; ` +
       "its results are not in the database. Restore the file, or start the run again in another directory",
@@ -44,18 +43,66 @@ function tableNames(database: DatabaseSync): string[] {
 }
 
 /**
+ * Opens a connection; SQLite reads nothing yet. node:sqlite is loaded here, not with this module: on
+ * Node 22 loading it prints an ExperimentalWarning, which a command that opens no database (`mull
+ * --version`, `mull models`) must not print.
+ */
+function connect(
+  path: string | URL,
+  file: string,
+  options: { readOnly: boolean; timeout: number },
+): DatabaseSync {
+  try {
+    const sqlite = process.getBuiltinModule("node:sqlite");
+    return new sqlite.DatabaseSync(path, options);
+  } catch (error) {
+    throw runDatabaseFailure(error, file, options);
+  }
+}
+
+/**
+ * Runs `PRAGMA quick_check` and returns the names of the tables.
+ *
+ * @throws ConfigError "database corrupt" when the check finds damage; SQLite's own errors as they are.
+ */
+function checkedTables(database: DatabaseSync, file: string): string[] {
+  const rows = database.prepare("PRAGMA quick_check").all() as { quick_check: string }[];
+  const messages = rows.map((row) => row.quick_check);
+  if (messages.length !== 1 || messages[0] !== "ok")
+    throw corruptDatabase(file, messages.slice(0, 3).join("; "));
+  return tableNames(database);
+}
+
+/** Whether the database's write-ahead log holds writes not yet copied into it. */
+function walHoldsWrites(file: string): boolean {
+  const wal = `${file}-wal`;
+  return existsSync(wal) && statSync(wal).size > 0;
+}
+
+/**
  * Opens a run database, checking what an existing file holds, so that a bad file is reported up front
  * instead of failing later in the middle of a run (or, worse, being written over):
- * - a file that fails `PRAGMA quick_check` (truncated, damaged, not SQLite) is "database corrupt";
+ * - a file SQLite finds damaged (`PRAGMA quick_check`, `SQLITE_CORRUPT`) or not a database
+ *   (`SQLITE_NOTADB`) is "database corrupt";
  * - a SQLite file with tables but none of mull's (`store_info`) is "not a mull run database", and a
  *   writer leaves it untouched;
  * - with `manifestFile` (the run directory's manifest copy), a missing, empty (0 bytes) or table-less
  *   database beside an existing manifest is "database corrupt": a run was recorded there and is gone.
  * A missing or empty file without a manifest is a new database.
  *
- * @throws ConfigError ("database corrupt: …", "… is not a mull run database") naming the file.
- * @throws MullError when SQLite cannot open the file at all, or the disk is full or a file-size limit
- *   was hit (`diskFullError`).
+ * A reader (`readOnly`) creates nothing and may read a run in a folder it cannot write (a copy kept
+ * read-only, a read-only mount): SQLite reads a WAL database through `-wal` and `-shm` files beside it,
+ * and where it cannot create them and no write-ahead log holds writes, the file holds the whole run and
+ * is read as immutable (https://www.sqlite.org/wal.html, "Read-Only Databases"). A writer is refused
+ * before SQLite opens anything when the file, its `-wal` or `-shm`, or its folder cannot be written
+ * (`checkRunDatabaseWritable`): SQLite would open it read-only without a word, and the run would fail at
+ * its first write.
+ *
+ * @throws ConfigError ("database corrupt: …", "… is not a mull run database") naming the file; and,
+ *   naming the path and why (permission denied, a read-only file system), for a file or folder this
+ *   process may not read, or write when it writes (`runDatabaseFailure`).
+ * @throws MullError when SQLite cannot open or check the file for another reason, or the disk is full
+ *   or a file-size limit was hit (`diskFullError`).
  * @example
  * const database = openRunDatabase("runs/gsm8k/bench.sqlite", {
  *   readOnly: true,
@@ -79,32 +126,27 @@ export function openRunDatabase(
       size === undefined ? "does not exist" : "is empty (0 bytes)",
     );
   }
-  let database: DatabaseSync;
-  try {
-    database = new DatabaseSync(file, {
-      readOnly: options.readOnly,
-      timeout: options.busyTimeoutMilliseconds ?? 5000,
-    });
-  } catch (error) {
-    throw new MullError(`cannot open ${file}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
+  if (!options.readOnly) checkRunDatabaseWritable(file, "run directory");
+  const connection = { readOnly: options.readOnly, timeout: options.busyTimeoutMilliseconds ?? 5000 };
+  let database = connect(file, file, connection);
   if (size === undefined || size === 0) return database;
   let tables: string[];
   try {
-    const rows = database.prepare("PRAGMA quick_check").all() as { quick_check: string }[];
-    const messages = rows.map((row) => row.quick_check);
-    if (messages.length !== 1 || messages[0] !== "ok") throw corrupt(file, messages.slice(0, 3).join("; "));
-    tables = tableNames(database);
+    tables = checkedTables(database, file);
   } catch (error) {
     close(database);
-    if (MullError.isInstance(error)) throw error;
-    // The check writes the WAL index beside the file: no room for it is not a damaged database.
-    throw (
-      diskFullError(error, file) ??
-      corrupt(file, error instanceof Error ? error.message : String(error), error)
-    );
+    if (!options.readOnly || !isSqliteRefusal(error) || walHoldsWrites(file)) {
+      throw runDatabaseFailure(error, file, options);
+    }
+    const immutable = pathToFileURL(resolve(file));
+    immutable.searchParams.set("immutable", "1");
+    database = connect(immutable, file, connection);
+    try {
+      tables = checkedTables(database, file);
+    } catch (again) {
+      close(database);
+      throw runDatabaseFailure(again, file, options);
+    }
   }
   if (tables.length === 0) {
     try {

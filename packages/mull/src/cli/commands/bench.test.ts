@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BenchSummary } from "../../bench/runner/index.ts";
+import { openSqliteRunStore } from "../../bench/store/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
 import { seededRng } from "../../runtime/index.ts";
 import {
@@ -486,25 +487,72 @@ describe("mull bench: refusals", () => {
     expect(dumpResults(out)).toEqual(dumpResults(reference));
   }, 120_000);
 
-  it("stops on Ctrl-C without recording pairs in flight, and says how to resume", async () => {
-    const out = join(workspace, "interrupted");
-    const bench = startBench(benchArgs(out, ["--strategies", "greedy,sc@4"]));
-    await waitFor(() => resultCount(out) >= 5, "5 results", bench);
-    bench.child.kill("SIGINT");
-    const { code } = await bench.exited;
-    expect(code).toBe(1);
-    expect(bench.output.stderr).toContain("bench: interrupted");
-    expect(bench.output.stderr).toMatch(
-      /mull: interrupted: \d+ of 160 pairs recorded in .*; continue with the same flags and --resume/,
-    );
+  it.each([
+    ["SIGINT", "bench: interrupted; finishing the current write (Ctrl-C again to quit now)"],
+    [
+      "SIGTERM",
+      "bench: interrupted (SIGTERM); finishing the current write (SIGTERM or Ctrl-C again to quit now)",
+    ],
+  ] as const)(
+    "stops on %s without recording pairs in flight, and says how to resume",
+    async (signal, line) => {
+      const out = join(workspace, `interrupted-${signal}`);
+      const bench = startBench(benchArgs(out, ["--strategies", "greedy,sc@4"]));
+      await waitFor(() => resultCount(out) >= 5, "5 results", bench);
+      bench.child.kill(signal);
+      const { code } = await bench.exited;
+      expect(code).toBe(1);
+      expect(bench.output.stderr).toContain(`${line}\n`);
+      expect(bench.output.stderr).toMatch(
+        /mull: interrupted: \d+ of 160 pairs recorded in .*; continue with the same flags and --resume/,
+      );
+      const check = checkStore(out);
+      expect(check).toMatchObject({ integrity: "ok", partialPairs: 0, duplicateSamples: 0 });
+      expect(check.results).toBeLessThan(160);
+      expect(existsSync(join(out, "run.lock"))).toBe(false);
+      const resumed = await runInProcess(benchArgs(out, ["--strategies", "greedy,sc@4", "--resume"]));
+      expect(resumed.code).toBe(0);
+      expect(checkStore(out).results).toBe(160);
+    },
+    60_000,
+  );
+
+  it("stops as an interrupt does when the reader of its output goes (2>&1 | head -n 1): exit 1, lock released", async () => {
+    const out = join(workspace, "closed-pipe");
+    const args = benchArgs(out, ["--strategies", "greedy,sc@4", "--concurrency", "1"]);
+    const bench = startBench(args);
+    // Both streams are one pipe under `2>&1 | head`: the reader closes it after the first line.
+    bench.child.stderr!.once("data", () => {
+      bench.child.stderr!.destroy();
+      bench.child.stdout!.destroy();
+    });
+    const { code, signal } = await bench.exited;
+    expect({ code, signal }).toEqual({ code: 1, signal: null });
+    expect(existsSync(join(out, "run.lock"))).toBe(false);
     const check = checkStore(out);
     expect(check).toMatchObject({ integrity: "ok", partialPairs: 0, duplicateSamples: 0 });
     expect(check.results).toBeLessThan(160);
-    expect(existsSync(join(out, "run.lock"))).toBe(false);
-    const resumed = await runInProcess(benchArgs(out, ["--strategies", "greedy,sc@4", "--resume"]));
+    const resumed = await runInProcess([...args, "--resume"]);
     expect(resumed.code).toBe(0);
     expect(checkStore(out).results).toBe(160);
   }, 60_000);
+
+  it("refuses --resume where a crash left the run's tables but no run, and creates none (exit 2)", async () => {
+    const out = join(workspace, "crashed-at-start");
+    // What `kill -9` in the first moments of a run leaves: the database and its tables, no run recorded.
+    await openSqliteRunStore(out).close();
+    const resumed = await runInProcess(benchArgs(out, ["--limit", "3", "--resume"]));
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toBe(
+      `mull: --resume: ${out} holds no run to continue; leave out --resume to start one\n`,
+    );
+    const database = new DatabaseSync(join(out, "bench.sqlite"), { readOnly: true });
+    try {
+      expect(database.prepare("SELECT count(*) AS n FROM runs").get()).toEqual({ n: 0 });
+    } finally {
+      database.close();
+    }
+  });
 
   it("keeps the API key out of the database, the manifest and the output", async () => {
     const out = join(workspace, "canary");

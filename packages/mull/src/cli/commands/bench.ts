@@ -8,8 +8,9 @@ import { createBenchProgress, runBench } from "../../bench/runner/index.ts";
 import { describeRunLocation, parseRunLocation, type ResultRecord } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
-import { checkOutputDirectory } from "../../runtime/index.ts";
+import { abortOnStop } from "../abort-on-stop.ts";
 import { benchOptionsFromRecipe, benchRecipe } from "../bench-recipe.ts";
+import { checkRunDirectoryWritable } from "../check-run-directory-writable.ts";
 import { checkRunToResume } from "../check-run-to-resume.ts";
 import { checkStoreReachable } from "../check-store-reachable.ts";
 import { contextsOption } from "../contexts-option.ts";
@@ -206,10 +207,14 @@ export function benchCommand() {
       checkQueueName(flags.queueName, "--queue-name");
       // A store mull cannot log in to or reach is said before a dataset or a model loads, naming --store.
       if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
+      // Before the run to resume is opened (a reader leaves -wal and -shm files where it may write): a
+      // database mull may not write is said now, naming --out, not at the first result after the model loaded.
+      if (location.kind === "sqlite") {
+        checkRunDirectoryWritable(flags.out, "--out", { stages: flags.search === true });
+      }
       // A search stores its stages under --out, the first being round-1.
       if (flags.resume === true)
         await checkRunToResume(location, flags.search === true ? "round-1" : undefined);
-      if (location.kind === "sqlite") checkOutputDirectory(flags.out, "--out");
       if (flags.search === true && flags.queue !== undefined) {
         throw new UsageError("--search runs its stages here; it does not go with --queue", "--search");
       }
@@ -229,18 +234,11 @@ export function benchCommand() {
         resume: flags.resume,
       });
       const controller = new AbortController();
-      let interrupts = 0;
-      const onInterrupt = () => {
-        interrupts += 1;
-        if (interrupts > 1) process.exit(130);
-        process.stderr.write(
-          flags.queue === undefined
-            ? "bench: interrupted; finishing the current write (Ctrl-C again to quit now)\n"
-            : "bench: interrupted; the queued pairs stay queued (Ctrl-C again to quit now)\n",
-        );
-        controller.abort(new Error("interrupted"));
-      };
-      process.on("SIGINT", onInterrupt);
+      // Ctrl-C, SIGTERM and a reader that closed the output pipe all stop the run, keeping what it recorded.
+      const release = abortOnStop(controller, {
+        command: "bench",
+        meanwhile: flags.queue === undefined ? "finishing the current write" : "the queued pairs stay queued",
+      });
       try {
         const options = {
           ...built.options,
@@ -282,7 +280,7 @@ export function benchCommand() {
         }
         printBenchSummary(run, run.summary, flags.json === true);
       } finally {
-        process.off("SIGINT", onInterrupt);
+        release();
         await built.dispose();
       }
     });

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { labRunStrategies } from "../../report/lab-run-strategies.test-support.ts";
 import { defaultLabStrategies, labCommand } from "./lab.ts";
+import { startMull, waitFor } from "./mull-process.test-support.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "mull-lab-cli-"));
@@ -198,6 +199,24 @@ describe("mull lab", () => {
       `mull: --resume: ${empty} holds no run to continue; leave out --resume to start one\n`,
     );
   });
+
+  it("stops on SIGTERM as on Ctrl-C: says so, keeps what it recorded and releases the run (exit 1)", async () => {
+    const out = join(folder, "terminated");
+    const args = ["lab", "--problems", "30", "--strategies", "greedy,sc@4", "--out", out];
+    const running = startMull(args);
+    await waitFor(() => /bench: [1-9]\d*\/60 pairs/.test(running.output.stderr), "a recorded pair");
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toBe(1);
+    expect(running.output.stderr).toContain(
+      "lab: interrupted (SIGTERM); finishing the current write (SIGTERM or Ctrl-C again to quit now)\n",
+    );
+    expect(running.output.stderr).toMatch(/mull: interrupted: \d+ of 60 pairs recorded in /);
+    expect(running.output.stderr).toContain(
+      `pairs recorded in ${out}; continue with the same flags and --resume --out ${out}\n`,
+    );
+    expect(existsSync(join(out, "run.lock"))).toBe(false);
+    expect(existsSync(join(out, "report.html"))).toBe(false);
+  }, 120_000);
 
   it.skipIf(!existsSync("/proc/self"))(
     "refuses an --out under /proc at once (exit 2) instead of spinning",

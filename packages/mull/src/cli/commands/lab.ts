@@ -12,8 +12,10 @@ import { loadRun } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
 import { writeReport } from "../../report/index.ts";
-import { checkOutputDirectory, checkOutputFile, refuseEmptyPath } from "../../runtime/index.ts";
+import { checkOutputFile, refuseEmptyPath } from "../../runtime/index.ts";
+import { abortOnStop } from "../abort-on-stop.ts";
 import { checkLabDataset } from "../check-lab-dataset.ts";
+import { checkRunDirectoryWritable } from "../check-run-directory-writable.ts";
 import { checkRunToResume } from "../check-run-to-resume.ts";
 import { contextsFromFlags, contextsOption } from "../contexts-option.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
@@ -151,10 +153,10 @@ export function labCommand() {
         );
       }
       const out = resolve(flags.out ?? `runs/lab-${uniqueTimestamp(new Date())}`);
+      // Tried now, leaving nothing behind: a directory, or a stored run's database, that cannot be written is
+      // said before the model loads (and before the run to resume is read); the run makes it when it starts.
+      checkRunDirectoryWritable(out, "--out");
       if (flags.resume === true) await checkRunToResume({ kind: "sqlite", directory: out });
-      // Tried now, leaving nothing behind: a directory that cannot be written is said before the model loads;
-      // the run makes it when it starts.
-      checkOutputDirectory(out, "--out");
       const reportPath = resolve(out, "report.html");
       // The report is written after the run: a file in its place is said now, not after the work.
       checkOutputFile(reportPath, "--out", "html");
@@ -164,8 +166,8 @@ export function labCommand() {
       const resolved = await createBackendFromFlags(backendFlags);
       let routes: RouteModels | undefined;
       const controller = new AbortController();
-      const onInterrupt = () => controller.abort(new Error("interrupted"));
-      process.once("SIGINT", onInterrupt);
+      // Ctrl-C, SIGTERM and a reader that closed the output pipe all stop the run, keeping what it recorded.
+      const release = abortOnStop(controller, { command: "lab", meanwhile: "finishing the current write" });
       const started = performance.now();
       try {
         // Chosen once the model loaded: a mistyped --model is said as such, not as a model without a family.
@@ -236,7 +238,7 @@ export function labCommand() {
         process.stdout.write(`${formatBenchSummary(summary)}\n`);
         process.stdout.write(`\nreport: ${reportPath}\nrun:    ${run.directory}\n`);
       } finally {
-        process.off("SIGINT", onInterrupt);
+        release();
         await routes?.dispose();
         await resolved.dispose();
       }
