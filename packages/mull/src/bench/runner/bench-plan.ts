@@ -20,6 +20,8 @@ export interface BenchPlan {
   readonly concurrency: number;
   /** The run seed, checked. */
   readonly seed: number;
+  /** How long a pair `runBench` claimed stays its own without renewal (`claimLeaseMilliseconds`), checked. */
+  readonly claimLeaseMilliseconds: number;
   readonly clock: Clock;
   readonly grader: Grader;
   readonly answerFormat: AnswerFormat;
@@ -44,7 +46,7 @@ export interface BenchPlan {
  * console.log(plan.hash, plan.problems.length * plan.strategies.length);
  */
 export function planBench(options: RunBenchOptions): BenchPlan {
-  const { concurrency, seed } = parseBenchNumbers(options);
+  const { concurrency, seed, claimLeaseMilliseconds } = parseBenchNumbers(options);
   const clock = options.clock ?? systemClock();
   const grader = options.grader ?? graderByName(options.dataset.grader);
   const answerFormat = options.answerFormat ?? grader.format;
@@ -69,6 +71,7 @@ export function planBench(options: RunBenchOptions): BenchPlan {
   return {
     concurrency,
     seed,
+    claimLeaseMilliseconds,
     clock,
     grader,
     answerFormat,

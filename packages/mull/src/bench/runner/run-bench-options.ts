@@ -16,6 +16,7 @@ import type { BenchDataset } from "../datasets/index.ts";
 import type { Grader } from "../graders/index.ts";
 import type { ResultRecord, SynchronousMode } from "../store/index.ts";
 import type { BenchProgress } from "./bench-progress.ts";
+import { defaultClaimLeaseMilliseconds } from "./pair-claims.ts";
 
 /** Options of `runBench`. */
 export interface RunBenchOptions {
@@ -78,6 +79,12 @@ export interface RunBenchOptions {
   readonly synchronous?: SynchronousMode | undefined;
   /** Called inside each result's write transaction, before it commits (crash tests). */
   readonly beforeCommit?: ((result: ResultRecord) => void) | undefined;
+  /**
+   * How long a pair this process claimed stays its own without renewal (it renews every third of it):
+   * other processes writing the run skip the pair meanwhile, and take it over once a process that died
+   * stops renewing. Default 30000 ms; at least 100.
+   */
+  readonly claimLeaseMilliseconds?: number | undefined;
   /** Clock for latencies; default the system's. */
   readonly clock?: Clock | undefined;
   /**
@@ -96,10 +103,14 @@ const benchNumbers = z.object({
   concurrency: count(1).default(1),
   seed: count(0).default(0),
   limit: count(1).optional(),
+  claimLeaseMilliseconds: integerSchema({ minimum: 100, maximum: 86_400_000 }).default(
+    defaultClaimLeaseMilliseconds,
+  ),
 });
 
 /**
- * The numbers among `runBench`'s options, checked, with their defaults: `concurrency` 1, `seed` 0.
+ * The numbers among `runBench`'s options, checked, with their defaults: `concurrency` 1, `seed` 0,
+ * `claimLeaseMilliseconds` 30000.
  *
  * @throws ConfigError `bench: concurrency must be an integer >= 1, got 0`, naming the field.
  * @example

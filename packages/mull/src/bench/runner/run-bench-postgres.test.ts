@@ -1,12 +1,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../../runtime/index.ts";
 import { postgresUnderTest } from "../../runtime/test-services.test-support.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import type { RunData } from "../run-data.ts";
-import { loadRun, parseRunLocation, RunConfigChangedError } from "../store/index.ts";
+import {
+  loadRun,
+  openRunStore,
+  parseRunLocation,
+  type ResultRecord,
+  RunConfigChangedError,
+} from "../store/index.ts";
 import {
   freshPostgresSchema,
   type SchemaUnderTest,
@@ -47,9 +54,49 @@ function comparable(run: RunData): RunData {
   return { ...run, manifest: manifest as RunData["manifest"] };
 }
 
+/** The pairs of the first two problems, which the tests' other processes hold. */
+const heldPairs = ["sum-0", "sum-1"].flatMap((problemId) =>
+  ["greedy", "sc@4"].map((strategy) => ({ problemId, strategy })),
+);
+
+/** A result as another process would record it. */
+function resultOf(pair: { problemId: string; strategy: string }): ResultRecord {
+  return {
+    ...pair,
+    seed: 1,
+    answer: "0",
+    correct: false,
+    samples: 0,
+    promptTokens: undefined,
+    completionTokens: undefined,
+    calls: 0,
+    scoreCalls: 0,
+    latencyMilliseconds: 1,
+    stoppedBy: "complete",
+  };
+}
+
 describe.skipIf(postgres.url === undefined)("runBench into PostgreSQL", () => {
   let schema: SchemaUnderTest;
   let folder: string;
+  /** Creates the run `out` without solving any of its pairs. */
+  const createEmptyRun = async (out: string): Promise<void> => {
+    const controller = new AbortController();
+    controller.abort(new Error("created only"));
+    const created = await runBench(options({ out, store: schema.url, signal: controller.signal }));
+    expect(created).toMatchObject({ created: true, recorded: 0, missing: 16 });
+  };
+  /** Claims left on the pairs of run `out`. */
+  const claimRows = async (out: string): Promise<number> => {
+    const client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    try {
+      const sql = "SELECT count(*) AS n FROM pair_claims JOIN runs USING (run_id) WHERE runs.name = $1";
+      return Number((await client.query(sql, [out])).rows[0].n);
+    } finally {
+      await client.end();
+    }
+  };
   beforeAll(async () => {
     schema = await freshPostgresSchema(postgres.url!, "bench");
     folder = mkdtempSync(join(tmpdir(), "mull-pg-bench-"));
@@ -98,39 +145,129 @@ describe.skipIf(postgres.url === undefined)("runBench into PostgreSQL", () => {
     expect(again).toMatchObject({ created: false, skipped: 16, recorded: 0 });
   });
 
-  it("counts the pairs another process recorded first as done, not as an interruption", async () => {
-    // The first process solves only once the second has listed its pending pairs (all of them), and the
-    // second only once the first has recorded them all: every write the second attempts finds its pair.
-    let secondListed: () => void = () => {};
+  it("solves each pair once when two processes walk the same run at once", async () => {
+    // Both list every pair as pending before either solves one: only the store can tell each process,
+    // pair by pair, which ones the other took.
+    let listedBy = 0;
+    let bothListed: () => void = () => {};
     const listed = new Promise<void>((resolve) => {
-      secondListed = resolve;
+      bothListed = resolve;
     });
-    let firstDone: () => void = () => {};
-    const finished = new Promise<void>((resolve) => {
-      firstDone = resolve;
+    const progress = (): BenchProgress => ({
+      start: () => {
+        listedBy += 1;
+        if (listedBy === 2) bothListed();
+      },
+      advance: () => {},
+      stop: () => {},
     });
-    const early = createScriptedBackend({ respond, onCall: () => listed });
-    const late = createScriptedBackend({ respond, onCall: () => finished });
-    const progress: BenchProgress = { start: () => secondListed(), advance: () => {}, stop: () => {} };
-    const shared = { out: "sums/late", store: schema.url, resume: true };
-    const firstRun = runBench(options({ ...shared, backend: early })).finally(firstDone);
-    const [first, second] = await Promise.all([
-      firstRun,
-      runBench(options({ ...shared, backend: late, progress })),
-    ]);
-    expect(first).toMatchObject({ recorded: 16, recordedElsewhere: 0, missing: 0, interrupted: false });
-    expect(second).toMatchObject({
-      skipped: 0,
-      recorded: 0,
-      recordedElsewhere: 16,
-      missing: 0,
-      interrupted: false,
-    });
-    // It solved every pair (greedy one call, sc@4 one call of n = 4), and stored none of them.
-    expect(late.calls.length).toBe(16);
-    expect({ ...second.summary, runId: "" }).toEqual({ ...first.summary, runId: "" });
-    const stored = await loadRun(parseRunLocation("sums/late", schema.url));
+    const backends = [0, 1].map(() => createScriptedBackend({ respond, onCall: () => listed }));
+    const shared = { out: "sums/together", store: schema.url, resume: true, concurrency: 2 };
+    const runs = await Promise.all(
+      backends.map((backend) => runBench(options({ ...shared, backend, progress: progress() }))),
+    );
+    // One call per pair solved (greedy one call, sc@4 one call of n = 4): 16 in all, not 16 each.
+    expect(backends[0]!.calls.length + backends[1]!.calls.length).toBe(16);
+    for (const [index, run] of runs.entries()) {
+      expect(run).toMatchObject({ skipped: 0, missing: 0, interrupted: false });
+      expect(run.recorded).toBe(backends[index]!.calls.length);
+      expect(run.recordedElsewhere).toBe(16 - run.recorded);
+    }
+    const stored = await loadRun(parseRunLocation("sums/together", schema.url));
     expect(stored.results).toHaveLength(16);
+    expect(await claimRows("sums/together")).toBe(0);
+  });
+
+  it("leaves the pairs another process holds, and counts them done once that process records them", async () => {
+    const out = "sums/held";
+    await createEmptyRun(out);
+    const other = await openRunStore(parseRunLocation(out, schema.url));
+    try {
+      for (const pair of heldPairs) {
+        const claim = { owner: "other", leaseMilliseconds: 60_000 };
+        expect(await other.claimPair(pair.problemId, pair.strategy, claim)).toBe("claimed");
+      }
+      // The other process records its pairs while this one solves the rest.
+      const backend = createScriptedBackend({
+        respond,
+        onCall: async (_request, index) => {
+          if (index !== 11) return;
+          for (const pair of heldPairs) await other.recordResult(resultOf(pair), []);
+        },
+      });
+      const advanced: (boolean | undefined)[] = [];
+      const progress: BenchProgress = {
+        start: () => {},
+        advance: (update) => advanced.push(update.correct),
+        stop: () => {},
+      };
+      const run = await runBench(
+        options({ out, store: schema.url, resume: true, backend, progress, claimLeaseMilliseconds: 400 }),
+      );
+      expect(backend.calls).toHaveLength(12);
+      expect(run).toMatchObject({
+        skipped: 0,
+        recorded: 12,
+        recordedElsewhere: 4,
+        missing: 0,
+        interrupted: false,
+      });
+      // Every pair advances the progress; those recorded elsewhere without a grade.
+      expect(advanced).toHaveLength(16);
+      expect(advanced.filter((correct) => correct === undefined)).toHaveLength(4);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("takes over the pairs of a process that died once their lease runs out", async () => {
+    const out = "sums/orphaned";
+    await createEmptyRun(out);
+    const dead = await openRunStore(parseRunLocation(out, schema.url));
+    for (const pair of heldPairs) {
+      const claim = { owner: "dead", leaseMilliseconds: 300 };
+      expect(await dead.claimPair(pair.problemId, pair.strategy, claim)).toBe("claimed");
+    }
+    await dead.close();
+    const backend = createScriptedBackend({ respond });
+    const run = await runBench(
+      options({ out, store: schema.url, resume: true, backend, claimLeaseMilliseconds: 300 }),
+    );
+    expect(run).toMatchObject({ recorded: 16, recordedElsewhere: 0, missing: 0, interrupted: false });
+    expect(backend.calls).toHaveLength(16);
+    expect(await claimRows(out)).toBe(0);
+  });
+
+  it("stops waiting for pairs held elsewhere when interrupted, leaving their holder's claims", async () => {
+    const out = "sums/held-stopped";
+    await createEmptyRun(out);
+    const other = await openRunStore(parseRunLocation(out, schema.url));
+    try {
+      const claim = { owner: "other", leaseMilliseconds: 60_000 };
+      for (const pair of heldPairs) await other.claimPair(pair.problemId, pair.strategy, claim);
+      const controller = new AbortController();
+      let advanced = 0;
+      const progress: BenchProgress = {
+        start: () => {},
+        advance: () => {
+          advanced += 1;
+          if (advanced === 12) controller.abort(new Error("interrupted"));
+        },
+        stop: () => {},
+      };
+      const started = Date.now();
+      const run = await runBench(
+        options({ out, store: schema.url, resume: true, progress, signal: controller.signal }),
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(run).toMatchObject({ recorded: 12, missing: 4, interrupted: true });
+      const [held] = heldPairs;
+      expect(await other.claimPair(held!.problemId, held!.strategy, { ...claim, owner: "third" })).toBe(
+        "taken",
+      );
+    } finally {
+      await other.close();
+    }
   });
 
   it("is interrupted only where pairs are missing after a stop", async () => {

@@ -12,16 +12,12 @@ import {
 import { planBench } from "./bench-plan.ts";
 import type { BenchRunError } from "./bench-run-error.ts";
 import { type BenchSummary, summarizeBench } from "./bench-summary.ts";
-import { runAllocation } from "./run-allocation.ts";
+import { startPairClaims } from "./pair-claims.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
-import { type PairOutcome, pairContext, runPair } from "./run-pair.ts";
+import { type PairOutcome, pairContext } from "./run-pair.ts";
+import { runPendingPairs } from "./run-pending-pairs.ts";
 import { startBenchRun } from "./start-bench-run.ts";
-import {
-  type AllocationStrategy,
-  type BenchStrategy,
-  isPairStrategy,
-  type PairStrategy,
-} from "./strategy-sweep.ts";
+import type { BenchStrategy } from "./strategy-sweep.ts";
 
 /** How many of the planned (problem, strategy) pairs have a result in the stored run. */
 function plannedPairsRecorded(
@@ -54,7 +50,9 @@ export interface BenchRunResult {
   readonly recorded: number;
   /**
    * Pairs that were missing when this call started and that another process writing the same run (a
-   * PostgreSQL run) recorded meanwhile; this call may have solved some of them too, and stored nothing.
+   * PostgreSQL run) recorded meanwhile. This call left the ones it found claimed or recorded; it solved
+   * one too, storing nothing, only where the other process recorded it between this call's claim and its
+   * record (a claim of the other's that ran out, or a process that does not claim, such as a queue worker).
    */
   readonly recordedElsewhere: number;
   /** Pairs of the run that the store still holds no result for when this call returns. */
@@ -79,6 +77,9 @@ export interface BenchRunResult {
  * - the run's configuration hash is stored and a resume with another configuration is refused, listing
  *   each changed field; a run directory is locked against a second process (a PostgreSQL run is not:
  *   several processes may record its pairs at once, each pair stored once);
+ * - each pair is claimed in the store right before it runs (`runPendingPairs`): a pair another process
+ *   recorded or holds since this call started is not solved again, and one whose holder died is taken
+ *   over once its lease (`claimLeaseMilliseconds`) runs out;
  * - strategies are crossed with a temperature sweep when `temperatures` is given (`sc@8@t1.0`); every
  *   entry samples independently (no sharing of samples between `sc@4` and `sc@8`), so each result is
  *   exactly what that strategy alone would give.
@@ -125,12 +126,14 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
       concurrency,
     );
     options.progress?.start(total, skipped);
+    // A run directory is locked to this process: claims found there were left by one that died.
+    if (lock !== undefined) await store.releaseClaims();
+    const claims = startPairClaims(store, plan.claimLeaseMilliseconds);
 
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal?.reason);
     if (options.signal?.aborted) controller.abort(options.signal.reason);
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    const limit = createConcurrencyLimit(concurrency);
     // Aborted after a failure: the pairs still waiting for a slot are dropped, the running ones finish.
     const dropWaiting = new AbortController();
     const context = pairContext(options, plan, store, controller.signal);
@@ -150,41 +153,22 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRunResult
         });
       }
     };
-    const runScheduledPair = async (problem: BenchProblem, strategy: PairStrategy): Promise<void> => {
-      if (failure !== undefined || controller.signal.aborted) return;
-      settle(problem, strategy, await runPair(problem, strategy, context));
-    };
-    // Allocations over the batch, after the pairs: each with its pending problems.
-    const batches = new Map<string, { strategy: AllocationStrategy; problems: Set<string> }>();
-    for (const { problem, strategy } of pending) {
-      if (strategy.allocation === undefined) continue;
-      const batch = batches.get(strategy.name) ?? { strategy, problems: new Set<string>() };
-      batch.problems.add(problem.id);
-      batches.set(strategy.name, batch);
-    }
-
     try {
-      await Promise.all(
-        pending.flatMap(({ problem, strategy }) =>
-          isPairStrategy(strategy)
-            ? [
-                limit
-                  .run(() => runScheduledPair(problem, strategy), dropWaiting.signal)
-                  .catch((error: unknown) => {
-                    if (error !== dropWaiting.signal.reason) throw error;
-                  }),
-              ]
-            : [],
-        ),
-      );
-      for (const { strategy, problems } of batches.values()) {
-        if (failure !== undefined || controller.signal.aborted) break;
-        const outcomes = await runAllocation(strategy, plan.problems, problems, context, concurrency);
-        for (const { problem, outcome } of outcomes) settle(problem, strategy, outcome);
-      }
+      await runPendingPairs(pending, {
+        plan,
+        context,
+        claims,
+        limit: createConcurrencyLimit(concurrency),
+        dropWaiting: dropWaiting.signal,
+        stopped: () => failure !== undefined || controller.signal.aborted,
+        settle,
+        recordedElsewhere: (problem, strategy) =>
+          options.progress?.advance({ problemId: problem.id, strategy: strategy.name, correct: undefined }),
+      });
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
       options.progress?.stop();
+      await claims.release();
     }
     if (failure !== undefined) throw failure;
     const data = await store.readRunData();

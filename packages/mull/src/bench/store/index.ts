@@ -17,6 +17,8 @@ export { RunInProgressError } from "./run-in-progress-error.ts";
 export { describeRunLocation, parseRunLocation, type RunLocation, redactUrl } from "./run-location.ts";
 export { acquireRunLock, lockFileName, type RunLock } from "./run-lock.ts";
 export {
+  type PairClaim,
+  type PairClaimOwner,
   pairKey,
   type ResultRecord,
   type RunStore,

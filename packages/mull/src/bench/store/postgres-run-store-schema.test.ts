@@ -80,7 +80,7 @@ describe.skipIf(postgres.url === undefined)("the PostgreSQL store's schema check
     await sql("DROP TABLE store_info");
     const without = await refusal(loadRun(parseRunLocation("ours", schema.url)));
     expect(without.message).toContain(
-      "is not a mull run database: it holds tables named as mull's (runs, problems, results, result_models, samples) but not its store_info",
+      "is not a mull run database: it holds tables named as mull's (runs, problems, results, result_models, samples, pair_claims) but not its store_info",
     );
     await sql("CREATE TABLE store_info (name text)");
     const other = await refusal(openRunStore(parseRunLocation("ours", schema.url)));

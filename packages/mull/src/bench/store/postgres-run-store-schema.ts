@@ -7,7 +7,8 @@ import { addedColumns, storeSchemaVersion } from "./run-store-schema.ts";
  * database, each named (`runs.name`, the `--out` of `mull bench --store`). Flags are BOOLEAN, counts that
  * may grow BIGINT (read back as numbers), JSON columns `json` (kept as written). Same keys as SQLite, so
  * that every insert is idempotent: samples on (run, problem, strategy, sample index), results on
- * (run, problem, strategy).
+ * (run, problem, strategy). A pair claim expires at the server's time, so that the clocks of the machines
+ * sharing a run need not agree.
  */
 export const postgresStoreSchema = `
 CREATE TABLE IF NOT EXISTS store_info (
@@ -82,6 +83,15 @@ CREATE TABLE IF NOT EXISTS samples (
   scores_json JSON,
   PRIMARY KEY (run_id, problem_id, strategy, sample_index),
   FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
+);
+
+CREATE TABLE IF NOT EXISTS pair_claims (
+  run_id TEXT NOT NULL,
+  problem_id TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (run_id, problem_id, strategy)
 );
 `;
 

@@ -2,6 +2,7 @@ import type { PoolClient } from "pg";
 import { MullError } from "../../errors/index.ts";
 import type { RunData, RunManifest, SampleRecord } from "../run-data.ts";
 import { inTransaction, openPostgresPool } from "./open-postgres-pool.ts";
+import { postgresPairClaims } from "./postgres-pair-claims.ts";
 import { ensurePostgresSchema } from "./postgres-run-store-schema.ts";
 import { readPostgresRun } from "./read-postgres-run.ts";
 import { describeRunLocation, redactUrl } from "./run-location.ts";
@@ -210,6 +211,7 @@ export async function openPostgresRunStore(
         return true;
       });
     },
+    ...postgresPairClaims(pool, requireRun),
     async readRunData(): Promise<RunData> {
       const data = await inTransaction(pool, (client) => readPostgresRun(client, name), snapshot);
       if (data === undefined) throw new MullError(`no run recorded: ${label}`);

@@ -1,7 +1,8 @@
 /**
  * Version of the store's tables; bumped when they change. Adding a table or a nullable column is not a
  * change: `result_models` came later, is created in older files on open, and is read as empty where a
- * result has no rows there; the columns of `addedColumns` likewise.
+ * result has no rows there; the columns of `addedColumns` likewise. `pair_claims` (which process is
+ * running which pair, until when: `RunStore.claimPair`) came later too; readers never need it.
  */
 export const storeSchemaVersion = 1;
 
@@ -16,7 +17,8 @@ export const addedColumns: readonly { readonly table: string; readonly column: s
 /**
  * The tables of a run directory's database. One run per directory today; `run_id` is in every key so
  * that databases can be merged later. Samples are keyed by (run, problem, strategy, sample index): the
- * sample's seed is a function of that key, so repeated samples of one problem are never collapsed.
+ * sample's seed is a function of that key, so repeated samples of one problem are never collapsed. A
+ * pair claim's `expires_at` is in milliseconds since the epoch.
  */
 export const storeSchema = `
 CREATE TABLE IF NOT EXISTS store_info (
@@ -90,5 +92,14 @@ CREATE TABLE IF NOT EXISTS samples (
   scores_json TEXT,
   PRIMARY KEY (run_id, problem_id, strategy, sample_index),
   FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS pair_claims (
+  run_id TEXT NOT NULL,
+  problem_id TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, problem_id, strategy)
 ) STRICT;
 `;

@@ -36,6 +36,21 @@ export interface RunStoreOptions {
   readonly beforeCommit?: ((result: ResultRecord) => void) | undefined;
 }
 
+/**
+ * What `RunStore.claimPair` found: `claimed`, the pair is this owner's to run (its claim taken, renewed,
+ * or taken over from an owner whose lease ran out); `recorded`, its result is stored; `taken`, another
+ * owner holds a claim on it whose lease has not run out.
+ */
+export type PairClaim = "claimed" | "recorded" | "taken";
+
+/** Who claims a pair, and for how long. */
+export interface PairClaimOwner {
+  /** A token unique to the claiming process (its host, pid and a random part, say). */
+  readonly owner: string;
+  /** How long the claim lasts unless renewed (`renewClaims`); then any owner may take the pair over. */
+  readonly leaseMilliseconds: number;
+}
+
 /** A run as stored: its manifest and the configuration its hash was computed from. */
 export interface StoredRun {
   readonly manifest: RunManifest;
@@ -80,6 +95,20 @@ export interface RunStore {
    * replaced), so that two processes recording the same pair leave exactly one copy.
    */
   recordResult(result: ResultRecord, samples: readonly SampleRecord[]): Promise<boolean>;
+  /**
+   * Claims a (problem, strategy) pair before it is run, in one statement: `recorded` when its result is
+   * stored, `taken` while another owner's claim on it lasts, else `claimed` (an expired claim is taken
+   * over, so a process that died blocks its pairs for at most its lease). Processes writing one run at once
+   * thus run each pair once; a result is recorded (`recordResult`) whether or not its pair was claimed.
+   */
+  claimPair(problemId: string, strategy: string, claim: PairClaimOwner): Promise<PairClaim>;
+  /** Extends the claims `owner` holds on pairs without a result to `leaseMilliseconds` from now. */
+  renewClaims(claim: PairClaimOwner): Promise<void>;
+  /**
+   * Drops the claims of `owner`, or without one every claim of the run: only for a process that knows no
+   * other writes the run (the holder of a run directory's lock), since the claims left are then stale.
+   */
+  releaseClaims(owner?: string): Promise<void>;
   /** Everything stored for the run. */
   readRunData(): Promise<RunData>;
   /** Row counts of the run, for checks and progress. */

@@ -7,6 +7,7 @@ import { openRunDatabase } from "./open-run-database.ts";
 import { integer, type Row, readRunDataFrom, text } from "./read-run-data.ts";
 import { pairKey, type RunStore, type RunStoreOptions } from "./run-store.ts";
 import { addedColumns, storeSchema, storeSchemaVersion } from "./run-store-schema.ts";
+import { sqlitePairClaims } from "./sqlite-pair-claims.ts";
 
 /** The database file inside a run directory. */
 export const databaseFileName = "bench.sqlite";
@@ -274,6 +275,7 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
         return true;
       });
     },
+    ...sqlitePairClaims({ statement, transaction, requireRun }),
     async readRunData() {
       return readRunDataFrom(database, databaseFile);
     },
