@@ -15,6 +15,7 @@ import {
   openRunStore,
   type RunLocation,
   type RunStore,
+  recordedHashMatches,
 } from "../store/index.ts";
 import { resolveJobRunLocation } from "./job-run-location.ts";
 import type { PairJobData } from "./pair-job.ts";
@@ -82,7 +83,7 @@ export async function prepareQueuedRun(
         `${where} holds ${stored === undefined ? "no run" : `run ${stored.manifest.runId}`}, not run ${data.runId}`,
       );
     }
-    if (stored.manifest.configHash !== plan.hash) {
+    if (!recordedHashMatches(stored.manifest.configHash, stored.config, plan.hash)) {
       const changes = configDiff(stored.config, JSON.parse(JSON.stringify(plan.config)));
       throw new UnrecoverableError(
         `refused: run ${data.runId} in ${where} has configuration hash ${stored.manifest.configHash}, ` +

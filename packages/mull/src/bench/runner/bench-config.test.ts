@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { answerFormatByName } from "../../answers/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
-import type { BenchDataset } from "../datasets/index.ts";
+import type { BenchDataset, BenchProblem } from "../datasets/index.ts";
 import { graderByName } from "../graders/index.ts";
 import { benchConfig } from "./bench-config.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
@@ -43,5 +43,29 @@ describe("benchConfig's prompt template", () => {
     expect(promptTemplateOf({ promptTemplate: render, promptTemplateName: "qwen-math" }, named)).toBe(
       "qwen-math",
     );
+  });
+});
+
+describe("benchConfig's dataset hash", () => {
+  const contentHashOf = (list: readonly BenchProblem[]) =>
+    benchConfig({
+      options: { dataset: { ...dataset, problems: list }, strategies: ["sc@4"], backend, out: "/tmp/unused" },
+      problems: list,
+      strategies: [],
+      grader: graderByName("numeric"),
+      answerFormat: answerFormatByName("numeric"),
+      scorer: undefined,
+    }).dataset.contentHash;
+  const backend = createScriptedBackend({ responses: ["#### 1"] });
+
+  it("changes when a problem's question, gold answer or prompt changes, so such a run never resumes", () => {
+    const base = contentHashOf([{ id: "1", question: "q", gold: "1" }]);
+    expect(contentHashOf([{ id: "1", question: "q", gold: "1" }])).toBe(base);
+    expect(contentHashOf([{ id: "1", question: "q", gold: "2" }])).not.toBe(base);
+    expect(contentHashOf([{ id: "1", question: "q2", gold: "1" }])).not.toBe(base);
+    expect(contentHashOf([{ id: "2", question: "q", gold: "1" }])).not.toBe(base);
+    expect(
+      contentHashOf([{ id: "1", question: "q", gold: "1", prompt: { kind: "text", text: "Q: q" } }]),
+    ).not.toBe(base);
   });
 });

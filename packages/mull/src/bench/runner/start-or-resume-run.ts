@@ -10,6 +10,7 @@ import {
   describeMachine,
   RunConfigChangedError,
   type RunStore,
+  recordedHashMatches,
   type StoredProblem,
   type StoredRun,
 } from "../store/index.ts";
@@ -109,7 +110,9 @@ function runManifest(
  * stored run may be resumed: only with `resume`, and only with the configuration it was created with.
  *
  * @throws ConfigError (`--resume`) when the store holds a run and `resume` is not set.
- * @throws RunConfigChangedError listing each changed field when the configuration differs.
+ * @throws RunConfigChangedError listing each changed field when the configuration differs (a field holding an
+ * empty object, `budget: {}`, is no field), or naming `configHash` when no field differs but the hash the run
+ * was recorded with is not this configuration's (`recordedHashMatches`).
  * @example
  * const { runId, created } = await startOrResumeRun(store, options, { config, hash, strategies, problems });
  */
@@ -145,8 +148,14 @@ function resumeStoredRun(
     );
   }
   const changes = configDiff(stored.config, JSON.parse(JSON.stringify(start.config)));
-  if (changes.length > 0 || stored.manifest.configHash !== start.hash) {
-    throw new RunConfigChangedError(store.location, changes);
+  if (changes.length > 0) throw new RunConfigChangedError(store.location, changes);
+  const recorded = stored.manifest.configHash;
+  if (!recordedHashMatches(recorded, stored.config, start.hash)) {
+    // No field differs, yet the hash the run was recorded with is not this configuration's: the stored
+    // configuration is not the one that was hashed. Named, rather than refused with an empty list.
+    throw new RunConfigChangedError(store.location, [
+      { field: "configHash", stored: recorded, requested: start.hash },
+    ]);
   }
   return { runId: stored.manifest.runId, created: false };
 }

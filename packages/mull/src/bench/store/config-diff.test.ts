@@ -1,5 +1,14 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, configDiff, configHash, formatConfigChanges } from "./config-diff.ts";
+import {
+  canonicalJson,
+  configDiff,
+  configHash,
+  formatConfigChanges,
+  recordedHashMatches,
+} from "./config-diff.ts";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 describe("config hashing and diffing", () => {
   it("hashes equal configs equally whatever their key order, and different configs differently", () => {
@@ -47,5 +56,35 @@ describe("config hashing and diffing", () => {
 
   it("tells null apart from an absent field", () => {
     expect(configDiff({ limit: null }, {})).toEqual([{ field: "limit", stored: null, requested: undefined }]);
+  });
+
+  it("hashes a field holding an empty object as an absent one, as configDiff sees it", () => {
+    expect(configHash({ seed: 1, budget: {} })).toBe(configHash({ seed: 1 }));
+    expect(configDiff({ seed: 1, budget: {} }, { seed: 1 })).toEqual([]);
+    // Empty all the way down, or empty but for undefined fields: still no field.
+    expect(configHash({ seed: 1, sampling: { extra: {}, topP: undefined } })).toBe(configHash({ seed: 1 }));
+    expect(configHash({ seed: 1, budget: { maxCalls: 4 } })).not.toBe(configHash({ seed: 1 }));
+    // Arrays are kept whole, as configDiff compares them.
+    expect(configHash({ routes: [{}] })).not.toBe(configHash({ routes: [] }));
+  });
+
+  it("hashes a configuration without empty objects as earlier versions did: SHA-256 of its canonical JSON", () => {
+    const config = { strategies: ["sc@8"], sampling: { temperature: 0.7 }, seed: 1 };
+    expect(configHash(config)).toBe(
+      sha256('{"sampling":{"temperature":0.7},"seed":1,"strategies":["sc@8"]}'),
+    );
+  });
+
+  it("accepts a recorded hash that kept empty objects when it vouches for the stored configuration", () => {
+    const stored = { seed: 1, budget: {} };
+    // What earlier versions recorded for it.
+    const recorded = sha256('{"budget":{},"seed":1}');
+    expect(recorded).not.toBe(configHash(stored));
+    expect(recordedHashMatches(recorded, stored, configHash({ seed: 1 }))).toBe(true);
+    expect(recordedHashMatches(recorded, stored, configHash({ seed: 1, budget: {} }))).toBe(true);
+    expect(recordedHashMatches(recorded, stored, configHash({ seed: 2 }))).toBe(false);
+    // Today's hash matches by itself; a hash of some other configuration vouches for nothing.
+    expect(recordedHashMatches(configHash(stored), stored, configHash({ seed: 1 }))).toBe(true);
+    expect(recordedHashMatches(sha256('{"seed":2}'), stored, configHash({ seed: 1 }))).toBe(false);
   });
 });

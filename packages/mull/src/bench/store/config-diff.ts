@@ -27,9 +27,54 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-/** SHA-256 of a configuration's canonical JSON, in hex. */
+/**
+ * `value` with every object field that holds an empty object dropped, recursively (a field whose object
+ * holds only such fields, or only `undefined` ones, is empty too), as `configDiff` sees it: `budget: {}` is
+ * no field at all. Arrays are kept whole, as `configDiff` compares them.
+ */
+function withoutEmptyObjects(value: unknown): unknown {
+  if (!isPlainObject(value)) return value;
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const field = withoutEmptyObjects(value[key]);
+    if (field !== undefined && !(isPlainObject(field) && Object.keys(field).length === 0)) kept[key] = field;
+  }
+  return kept;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * SHA-256 of a configuration's canonical JSON, in hex. A field holding an empty object (`budget: {}`,
+ * `sampling: {}`) hashes as an absent one, as `configDiff` finds no field in it: configurations that
+ * differ only by such fields hash alike. A configuration without one hashes as in earlier versions.
+ *
+ * @example
+ * configHash({ seed: 1, budget: {} }) === configHash({ seed: 1 }); // true
+ */
 export function configHash(config: unknown): string {
-  return createHash("sha256").update(canonicalJson(config)).digest("hex");
+  return sha256(canonicalJson(withoutEmptyObjects(config)));
+}
+
+/**
+ * Whether a run stored with `recordedHash` (its manifest's `configHash`) over `storedConfig` was made with
+ * the configuration that now hashes to `requestedHash`. Runs recorded before empty objects hashed as absent
+ * ones hold the hash of their configuration with its empty objects: that hash still vouches for the stored
+ * configuration, which is then hashed as `configHash` hashes it now and compared.
+ *
+ * @example
+ * // A run recorded with `budget: {}` by an earlier version resumes without it.
+ * recordedHashMatches(stored.manifest.configHash, stored.config, configHash(requested)); // true
+ */
+export function recordedHashMatches(
+  recordedHash: string,
+  storedConfig: unknown,
+  requestedHash: string,
+): boolean {
+  if (recordedHash === requestedHash) return true;
+  return recordedHash === sha256(canonicalJson(storedConfig)) && configHash(storedConfig) === requestedHash;
 }
 
 function flatten(value: unknown, prefix: string, into: Map<string, unknown>): void {

@@ -5,6 +5,7 @@ export {
   configDiff,
   configHash,
   formatConfigChanges,
+  recordedHashMatches,
 } from "./config-diff.ts";
 export { describeMachine } from "./describe-machine.ts";
 export { fileInsteadOfRunDirectory } from "./file-instead-of-run-directory.ts";
