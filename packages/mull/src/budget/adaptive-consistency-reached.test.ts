@@ -34,6 +34,13 @@ describe("adaptiveConsistencyReached", () => {
     expect(condition.shouldStop(progressOf([...repeat("1", 7), "2", "3", "4", "5"]))).toBe(true);
   });
 
+  it("stops when the leader's probability reaches the threshold exactly", () => {
+    // Four votes and no rival: P(p ≤ ½) under Beta(5, 1) is ½⁵ = 0.03125, so P(leader) = 0.96875.
+    expect(adaptiveConsistencyReached(0.96875).shouldStop(progressOf(repeat("1", 4)))).toBe(true);
+    // A hair above it, four votes are not enough.
+    expect(adaptiveConsistencyReached(0.96876).shouldStop(progressOf(repeat("1", 4)))).toBe(false);
+  });
+
   it("with the Dirichlet posterior stops where the Beta one does on two answers, later on several", () => {
     const beta = adaptiveConsistencyReached(0.95, "beta");
     const dirichlet = adaptiveConsistencyReached(0.95, "dirichlet");

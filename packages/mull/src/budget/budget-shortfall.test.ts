@@ -52,6 +52,23 @@ describe("budgetShortfall", () => {
     budget.close();
   });
 
+  it("without prices refuses a generating action once the money spent reached the limit exactly", () => {
+    const price = { promptUsdPerMillion: 1, completionUsdPerMillion: 1 };
+    const priced = createBudget({ maxCostUsd: 0.001 }, { clock: manualClock(), price });
+    // A budget that knows what was spent but not the prices: only the spent money is held against the limit.
+    const unpriced = { ...priced, price: undefined };
+    priced.charge({ promptTokens: 400, completionTokens: 500, calls: 1 });
+    // (400 + 500) / 1e6 = 0.0009 USD of 0.001: not yet.
+    expect(budgetShortfall(unpriced, { calls: 1, completions: 1 })).toBeUndefined();
+    priced.charge({ promptTokens: 100, completionTokens: 0, calls: 1 });
+    // (500 + 500) / 1e6 = 0.001 USD: the limit itself is reached.
+    expect(unpriced.spent().costUsd).toBe(0.001);
+    expect(budgetShortfall(unpriced, { calls: 1, completions: 1 })).toBe("cost");
+    // Scoring spends no money: it is not held back.
+    expect(budgetShortfall(unpriced, { scoreCalls: 1 })).toBeUndefined();
+    priced.close();
+  });
+
   it("puts time and abort before every other limit", () => {
     const clock = manualClock();
     const controller = new AbortController();

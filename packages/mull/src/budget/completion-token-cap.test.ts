@@ -39,6 +39,14 @@ describe("completionTokenCap", () => {
     expect(completionTokenCap({ ...budget, price: undefined }, 2, 100)).toBeUndefined();
   });
 
+  it("rounds each completion's share down, so that the completions together never pass the limit", () => {
+    const budget = createBudget({ maxTotalTokens: 101 }, { clock });
+    // 101 / 2 = 50.5: 50 each, 100 together; 51 each would be 102, over the limit.
+    expect(completionTokenCap(budget, 2, 0)).toEqual({ tokens: 50, limit: "tokens" });
+    // 101 / 3 = 33.67: 33 each, 99 together.
+    expect(completionTokenCap(budget, 3, 0)).toEqual({ tokens: 33, limit: "tokens" });
+  });
+
   it("is at least 1, and undefined when no token limit applies", () => {
     const spent = createBudget({ maxCompletionTokens: 5 }, { clock });
     spent.charge({ calls: 1, promptTokens: 3, completionTokens: 9 });

@@ -40,6 +40,16 @@ describe("createBudget", () => {
     budget.close();
   });
 
+  it("has run out of completion tokens once exactly the limit was generated, not one token later", () => {
+    const budget = createBudget({ maxCompletionTokens: 10 }, { clock: manualClock() });
+    budget.charge({ promptTokens: 0, completionTokens: 9, calls: 1 });
+    expect(budget.exhausted()).toBeUndefined();
+    // 9 + 1 = 10: the limit itself is reached.
+    budget.charge({ promptTokens: 0, completionTokens: 1, calls: 1 });
+    expect(budget.exhausted()).toBe("completion-tokens");
+    budget.close();
+  });
+
   it("fires its signal and says `time` once the clock passes the time limit", () => {
     const clock = manualClock();
     const budget = createBudget({ maxMilliseconds: 1000 }, { clock });
@@ -80,6 +90,15 @@ describe("createBudget", () => {
     const budget = createBudget({ maxMilliseconds: 10 }, { clock: manualClock(), signal: controller.signal });
     budget.close();
     controller.abort();
+    expect(budget.signal.aborted).toBe(false);
+  });
+
+  it("still says `abort` when the caller aborts after it was closed, without firing its own signal", () => {
+    const controller = new AbortController();
+    const budget = createBudget({}, { clock: manualClock(), signal: controller.signal });
+    budget.close();
+    controller.abort();
+    expect(budget.exhausted()).toBe("abort");
     expect(budget.signal.aborted).toBe(false);
   });
 

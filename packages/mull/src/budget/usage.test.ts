@@ -17,4 +17,16 @@ describe("usage arithmetic", () => {
     expect(sum.completionTokens).toBe(4);
     expect(totalTokens(sum)).toBeUndefined();
   });
+
+  it("keeps cached prompt tokens where any part reported them, counting 0 for the parts that did not", () => {
+    const sum = addUsage(
+      { promptTokens: 10, completionTokens: 1, cachedPromptTokens: 4, calls: 1 },
+      { promptTokens: 10, completionTokens: 1, calls: 1 },
+    );
+    // 4 + 0 cached of 10 + 10 prompt tokens.
+    expect(sum).toEqual({ promptTokens: 20, completionTokens: 2, cachedPromptTokens: 4, calls: 2 });
+    expect(addUsage(emptyUsage, { promptTokens: 3, completionTokens: 1, calls: 1 })).not.toHaveProperty(
+      "cachedPromptTokens",
+    );
+  });
 });

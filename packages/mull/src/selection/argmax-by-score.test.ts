@@ -45,6 +45,19 @@ describe("argmaxByScore", () => {
     expect(byJudge.best?.id).toBe("a");
   });
 
+  it("tallies each answer's best score, whichever of its candidates came first", () => {
+    const tracer = createTracer(manualClock());
+    const pool = [
+      candidate("a", "1", { rm: 0.9 }),
+      candidate("b", "1", { rm: 0.2 }),
+      candidate("c", "2", { rm: 0.1 }),
+      candidate("d", "2", { rm: 0.6 }),
+    ];
+    const result = argmaxByScore({ scorer: "rm" })(pool, { answerFormat: plain, tracer, rng: seededRng(0) });
+    expect(result.tally).toEqual({ "1": 0.9, "2": 0.6 });
+    expect(tracer.events()[0]).toMatchObject({ type: "vote", tally: { "1": 0.9, "2": 0.6 }, winner: "1" });
+  });
+
   it("falls back to unanswered candidates only when no scored one has an answer", () => {
     const tracer = createTracer(manualClock());
     const pool = [

@@ -86,6 +86,26 @@ describe("weightedVote", () => {
     expect(other.key).toBeUndefined();
   });
 
+  it("leaves a candidate whose weight is NaN out of the vote, so one bad weight does not spoil the totals", () => {
+    const given = new Map([
+      ["c0", 1],
+      ["c1", Number.NaN],
+      ["c2", 0.5],
+    ]);
+    const weight = { name: "given", scale: "linear" as const, of: (entry: Candidate) => given.get(entry.id) };
+    const pool = [candidate(0, "A"), candidate(1, "B"), candidate(2, "B")];
+    const result = weightedVote({ weight })(pool, context());
+    // A: 1; B: 0.5 (the NaN weight does not vote).
+    expect(result.tally).toEqual({ A: 1, B: 0.5 });
+    expect(result.key).toBe("A");
+  });
+
+  it("tallies 0 per answer, not NaN, when every log-scale weight is -Infinity", () => {
+    const weight = { name: "never", scale: "log" as const, of: () => Number.NEGATIVE_INFINITY };
+    const result = weightedVote({ weight })([candidate(0, "A"), candidate(1, "B")], context());
+    expect(result.tally).toEqual({ A: 0, B: 0 });
+  });
+
   it("breaks exact ties in favour of the answer that appeared first", () => {
     const scored = (value: number) => [{ scorer: "rm", kind: "outcome" as const, value }];
     const pool = [candidate(0, "B", { scores: scored(0.5) }), candidate(1, "A", { scores: scored(0.5) })];

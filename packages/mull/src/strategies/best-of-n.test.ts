@@ -76,6 +76,39 @@ describe("bestOfN", () => {
     expect(full.best?.scores[0]).toMatchObject({ scorer: "judge:scripted", value: 0.9 });
   });
 
+  it("with one scored candidate notes no tie: a single score is no verdict that failed to choose", async () => {
+    const result = await solve({
+      problem,
+      strategy: bestOfN({ n: 1, scorer: checker }),
+      backend: createScriptedBackend({ responses: ["#### 42"] }),
+    });
+    expect(result).toMatchObject({ answer: "42", stoppedBy: "complete" });
+    expect(result.candidates[0]?.scores).toMatchObject([{ scorer: "checker", value: 1 }]);
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes.filter((note) => note.includes("same score"))).toEqual([]);
+    // Two candidates with the same score do get the note.
+    const tied = await solve({
+      problem,
+      strategy: bestOfN({ n: 2, scorer: checker }),
+      backend: createScriptedBackend({ responses: ["#### 42", "#### 42"] }),
+    });
+    const tiedNotes = tied.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(tiedNotes.filter((note) => note.includes("same score"))).toHaveLength(1);
+  });
+
+  it("reports the sampling's stop before the scoring's when both were cut", async () => {
+    // 40 tokens let one sample through (24 prompt + 2 completion tokens) but not the rest; no scorer call is allowed.
+    const result = await solve({
+      problem,
+      strategy: bestOfN({ n: 4, scorer: checker }),
+      backend: createScriptedBackend({ responses: ["#### 41", "#### 42", "#### 42", "#### 42"] }),
+      budget: { maxTotalTokens: 40, maxScoreCalls: 0 },
+    });
+    expect(result.candidates).toHaveLength(1);
+    expect(result.scoreCalls).toBe(0);
+    expect(result).toMatchObject({ answer: "41", stoppedBy: "tokens", partial: true });
+  });
+
   it("falls back to a majority vote, and notes it, when nothing could be scored", async () => {
     const policy = createScriptedBackend({ responses: ["#### 41", "#### 42", "#### 42"] });
     const result = await solve({

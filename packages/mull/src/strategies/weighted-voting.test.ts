@@ -73,6 +73,25 @@ describe("weightedVoting", () => {
     expect(result.trace.filter((event) => event.type === "score")).toHaveLength(5);
   });
 
+  it("by score keeps its own vote, with no fallback note, when no sample has an answer", async () => {
+    const checker = programmaticScorer({
+      name: "checker",
+      check: (problem, solution) => solution.answer === problem.gold,
+    });
+    const result = await solve({
+      problem: { question: "q", gold: "7" },
+      strategy: weightedVoting({ n: 4, weight: "score", scorer: checker }),
+      backend: createScriptedBackend({ responses: ["no idea"] }),
+    });
+    expect(result.candidates).toHaveLength(4);
+    expect(result.candidates.every((candidate) => candidate.answer === undefined)).toBe(true);
+    expect(result.answer).toBeUndefined();
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes.filter((note) => note.includes("falling back to a majority vote"))).toEqual([]);
+    const votes = result.trace.flatMap((event) => (event.type === "vote" ? [event.method] : []));
+    expect(votes).toEqual(["weighted:score:checker"]);
+  });
+
   it("needs a scorer to weigh by score", () => {
     expect(() => weightedVoting({ n: 4, weight: "score" })).toThrow(ConfigError);
   });
