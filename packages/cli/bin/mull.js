@@ -56,5 +56,7 @@ export async function resolve(specifier, context, nextResolve) {
 }`;
   module.register(`data:text/javascript,${encodeURIComponent(source)}`);
 }
-const { runCli } = await import("mull/cli");
-process.exitCode = await runCli(process.argv);
+const { runCli, endCliProcess } = await import("mull/cli");
+// Sets the exit code, or exits at once (once stdout and stderr are written) when an exporter's request
+// that the flush at the end stopped waiting for would keep the process alive.
+await endCliProcess(await runCli(process.argv));

@@ -15,6 +15,8 @@ import { workerCommand } from "./commands/worker.ts";
 import { endOnClosedPipe } from "./end-on-closed-pipe.ts";
 import { ignoreFileSizeSignal } from "./ignore-file-size-signal.ts";
 
+export { endCliProcess } from "./end-cli-process.ts";
+
 /** Exit codes: 0 success, 1 failure, 2 bad usage. */
 export const exitCodes = { success: 0, failure: 1, usage: 2 } as const;
 
@@ -64,9 +66,12 @@ export interface RunCliOptions {
  * skipped whatever they are, so `runCli(["models"])` runs `mull` with no command (the help, code 2). Pass
  * `{ from: "user" }` to give the arguments alone. The form is never guessed from the contents of `argv`.
  *
+ * A process that runs it as its whole work ends with `endCliProcess`, which exits at once when a flush
+ * of the tracer provider that timed out would otherwise keep the process alive.
+ *
  * @throws ConfigError when `options.from` is neither `node` nor `user` (before anything runs).
  * @example
- * process.exitCode = await runCli(process.argv);
+ * await endCliProcess(await runCli(process.argv));
  * const code = await runCli(["solve", "What is 6 times 7?", "--strategy", "sc@4"], { from: "user" });
  */
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {

@@ -3,6 +3,13 @@ import { ProxyTracerProvider, type TracerProvider, trace } from "@opentelemetry/
 /** How `flushTracerProvider` ended: spans handed to the exporter, nothing to flush, or not in time. */
 export type TracerFlush = "flushed" | "nothing-to-flush" | "timed-out" | "failed";
 
+/**
+ * The flushes `flushTracerProvider` stopped waiting for that have not ended yet. Module state, as the
+ * registered provider is: the code that gave up on a flush (`mull serve` as it stops) is not the code that
+ * ends the process, which asks `tracerFlushUnfinished` after it.
+ */
+const unfinishedFlushes = new Set<Promise<unknown>>();
+
 /** The registered provider: the API hands out a proxy whose delegate is the SDK's provider. */
 function registeredProvider(): TracerProvider {
   const provider = trace.getTracerProvider();
@@ -14,7 +21,8 @@ function registeredProvider(): TracerProvider {
  * waiting at most `timeoutMilliseconds`, so that the spans a batching processor still holds (NodeSDK's
  * `BatchSpanProcessor` exports every 5 seconds) are exported before the process exits. Without a
  * registered provider, or with one that cannot flush, it does nothing. It never rejects: a flush that fails
- * or takes too long is told by what it resolves with.
+ * or takes too long is told by what it resolves with; one that took too long goes on, and
+ * `tracerFlushUnfinished` says whether it still does.
  *
  * @example
  * await server.shutdown(30_000);
@@ -34,9 +42,27 @@ export async function flushTracerProvider(timeoutMilliseconds: number): Promise<
     timer = setTimeout(() => resolve("timed-out"), timeoutMilliseconds);
   });
   try {
-    return await Promise.race([flushed, late]);
+    const outcome = await Promise.race([flushed, late]);
+    if (outcome === "timed-out") {
+      unfinishedFlushes.add(flushed);
+      void flushed.finally(() => unfinishedFlushes.delete(flushed));
+    }
+    return outcome;
   } finally {
     // Cleared at once: a flush that is done leaves no timer keeping the process alive.
     clearTimeout(timer);
   }
+}
+
+/**
+ * Whether a flush that `flushTracerProvider` stopped waiting for (it resolved `"timed-out"`) is still
+ * running. Its exporter may then hold a request open, as an OTLP exporter does for 10 seconds with a
+ * collector that does not answer, and that request keeps the process alive until it ends.
+ *
+ * @example
+ * await flushTracerProvider(5_000);
+ * if (tracerFlushUnfinished()) process.exit(0); // rather than wait for the exporter
+ */
+export function tracerFlushUnfinished(): boolean {
+  return unfinishedFlushes.size > 0;
 }

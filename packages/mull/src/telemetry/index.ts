@@ -1,6 +1,6 @@
 export { activeContextTask } from "./active-context-task.ts";
 export { type ClientSpanStart, withClientSpan } from "./client-span.ts";
-export { flushTracerProvider, type TracerFlush } from "./flush-tracer-provider.ts";
+export { flushTracerProvider, type TracerFlush, tracerFlushUnfinished } from "./flush-tracer-provider.ts";
 export {
   definedAttributes,
   genAiOperation,

@@ -11,9 +11,15 @@ export interface MullProcess {
   readonly output: { stdout: string; stderr: string };
 }
 
-/** Starts `mull ARGS` as a child process, collecting its output. */
-export function startMull(args: readonly string[]): MullProcess {
-  const child = spawn(process.execPath, [mullBin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `mull ARGS` as a child process, collecting its output; `environment` adds to this process's. */
+export function startMull(
+  args: readonly string[],
+  environment: Readonly<Record<string, string>> = {},
+): MullProcess {
+  const child = spawn(process.execPath, [mullBin, ...args], {
+    env: { ...process.env, ...environment },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output = { stdout: "", stderr: "" };
   child.stdout!.on("data", (chunk: Buffer) => {
     output.stdout += chunk.toString();
