@@ -1,9 +1,10 @@
 /**
- * Lints what would be published: packs the packages as `npm pack` does (their `prepack` builds `dist/`),
- * then runs publint (package.json fields, `exports` targets, files left out) and Are the Types Wrong (the
- * types each entry resolves to under Node's ESM resolution and bundlers) on the tarballs. The packages are
- * ESM only: attw's `esm-only` profile leaves out `require()` from old CommonJS resolution. `@mull/cli` is a
- * command and its dependencies, with no entry to import: publint only.
+ * Lints what would be published: checks the packages' peer dependencies (an optional peer from outside the
+ * workspace makes `npm install` fail beside another version of it), packs the packages as `npm pack` does
+ * (their `prepack` builds `dist/`), then runs publint (package.json fields, `exports` targets, files left
+ * out) and Are the Types Wrong (the types each entry resolves to under Node's ESM resolution and bundlers)
+ * on the tarballs. The packages are ESM only: attw's `esm-only` profile leaves out `require()` from old
+ * CommonJS resolution. `@mull/cli` is a command and its dependencies, with no entry to import: publint only.
  *
  * @example
  * npm run check:package
@@ -12,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type PeerManifest, peerDependencyProblems } from "./peer-dependency-problems.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const packages = [
@@ -29,8 +31,16 @@ function binary(packageName: string, command: string): string {
   return path.join(directory, manifest.bin[command] as string);
 }
 
-const destination = mkdtempSync(path.join(tmpdir(), "mull-check-package-"));
 let failed = false;
+const manifests = packages.map(
+  ({ directory }) =>
+    JSON.parse(readFileSync(path.join(root, directory, "package.json"), "utf8")) as PeerManifest,
+);
+for (const problem of peerDependencyProblems(manifests)) {
+  console.error(`check:package: ${problem}`);
+  failed = true;
+}
+const destination = mkdtempSync(path.join(tmpdir(), "mull-check-package-"));
 try {
   for (const { directory, types } of packages) {
     // `tsc --noEmit` has just checked these sources: the build only emits.
@@ -64,6 +74,6 @@ try {
   rmSync(destination, { recursive: true, force: true });
 }
 if (failed) {
-  console.error("check:package: publint or attw found problems in the packed packages (above).");
+  console.error("check:package: the peer dependencies, publint or attw found problems (above).");
   process.exitCode = 1;
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import module from "node:module";
+import module, { createRequire } from "node:module";
 // The `mull` command; its code is `mull/cli`, the CLI entry of the `mull` package. Installed from a tarball or
 // the registry (under node_modules) it runs the compiled `dist/`. In its own repository it runs the TypeScript
 // sources (type stripping) and adds the `mull-source` export condition, so that `mull` and `@mull/llama-cpp`
 // resolve to their sources: a stale `dist/` left by a build can never shadow them.
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const installed = fileURLToPath(import.meta.url)
   .split(/[\\/]/)
@@ -23,35 +23,64 @@ if (major < needMajor || (major === needMajor && minor < needMinor)) {
   process.exit(1);
 }
 
-// The command's own packages (commander, hono, vega, …) are dependencies of this package and optional peers of
-// `mull`, whose code imports them. npm places them where `mull` finds them unless another version is in the
-// way; then they sit under this package, and a bare import that fails from `mull` is resolved from here.
-const conditions = installed ? [] : ["mull-source"];
-const fallbackParent = import.meta.url;
-const isBare = (specifier) => !/^(\.{1,2}\/|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier);
+// The command's own packages (commander, hono, vega, …) are dependencies of this package, not of `mull`, whose
+// code imports them: `mull` does not declare them (as optional peers, npm would refuse to install it beside a
+// project's older copy). A bare import of one of them from `mull`'s code resolves from here first, so that
+// this package's versions win over an older copy hoisted for the project, then as usual. Any other bare
+// import that finds nothing is resolved from here too.
+const commandRequire = createRequire(import.meta.url);
+const manifest = commandRequire("../package.json");
+const settings = {
+  conditions: installed ? [] : ["mull-source"],
+  commandURL: import.meta.url,
+  commandPackages: Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(
+    (name) => name !== "mull",
+  ),
+  mullURL: new URL(".", import.meta.resolve("mull/package.json")).href,
+};
+/** The contexts to resolve a specifier in, in order: the next one is tried when a module is not found. */
+const attempts = (specifier, context, settings) => {
+  const adjusted = { ...context, conditions: [...context.conditions, ...settings.conditions] };
+  const fromCommand = { ...adjusted, parentURL: settings.commandURL };
+  if (/^(\.{1,2}\/|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier)) return [adjusted];
+  const name = specifier.split("/", specifier.startsWith("@") ? 2 : 1).join("/");
+  const parent = context.parentURL ?? "";
+  const fromMull =
+    parent.startsWith(settings.mullURL) &&
+    !/(^|\/)node_modules\//.test(parent.slice(settings.mullURL.length));
+  return fromMull && settings.commandPackages.includes(name)
+    ? [fromCommand, adjusted]
+    : [adjusted, fromCommand];
+};
 const resolve = (specifier, context, nextResolve) => {
-  const adjusted = { ...context, conditions: [...context.conditions, ...conditions] };
-  try {
-    return nextResolve(specifier, adjusted);
-  } catch (error) {
-    if (error?.code !== "ERR_MODULE_NOT_FOUND" || !isBare(specifier)) throw error;
-    return nextResolve(specifier, { ...adjusted, parentURL: fallbackParent });
+  const tried = attempts(specifier, context, settings);
+  for (const [index, attempt] of tried.entries()) {
+    try {
+      // Node resolves a require() from its caller whatever the parentURL says: resolve it from here.
+      if (attempt.parentURL !== context.parentURL && context.conditions.includes("require")) {
+        return { url: pathToFileURL(commandRequire.resolve(specifier)).href, shortCircuit: true };
+      }
+      return nextResolve(specifier, attempt);
+    } catch (error) {
+      const missing = error?.code === "ERR_MODULE_NOT_FOUND" || error?.code === "MODULE_NOT_FOUND";
+      if (!missing || index === tried.length - 1) throw error;
+    }
   }
 };
 if (typeof module.registerHooks === "function") {
   module.registerHooks({ resolve });
 } else {
-  // Node < 22.15: the same hook, asynchronous and run off-thread by the loader.
-  const source = `const conditions = ${JSON.stringify(conditions)};
-const fallbackParent = ${JSON.stringify(fallbackParent)};
-const isBare = ${String(isBare)};
+  // Node < 22.15: the same hook, asynchronous and run off-thread by the loader, which hooks import only.
+  const source = `const settings = ${JSON.stringify(settings)};
+const attempts = ${String(attempts)};
 export async function resolve(specifier, context, nextResolve) {
-  const adjusted = { ...context, conditions: [...context.conditions, ...conditions] };
-  try {
-    return await nextResolve(specifier, adjusted);
-  } catch (error) {
-    if (error?.code !== "ERR_MODULE_NOT_FOUND" || !isBare(specifier)) throw error;
-    return nextResolve(specifier, { ...adjusted, parentURL: fallbackParent });
+  const tried = attempts(specifier, context, settings);
+  for (const [index, attempt] of tried.entries()) {
+    try {
+      return await nextResolve(specifier, attempt);
+    } catch (error) {
+      if (error?.code !== "ERR_MODULE_NOT_FOUND" || index === tried.length - 1) throw error;
+    }
   }
 }`;
   module.register(`data:text/javascript,${encodeURIComponent(source)}`);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { npmEnvironment } from "./npm-environment.test-support.ts";
 import { type PackedPackage, scratchProject, type Workspace } from "./scratch-project.test-support.ts";
 
 // The packages as a user outside this repository gets them: `npm pack` (whose `prepack` builds `dist/`),
@@ -24,20 +25,6 @@ const libraryPackageLimit = 10;
 const lockPath = path.join(root, "package-lock.json");
 if (!existsSync(lockPath)) console.warn(`skipping the packaging test: ${lockPath} is absent`);
 
-/** The environment of every command: the tests' own Node first, no settings inherited from a parent npm. */
-function environment(): NodeJS.ProcessEnv {
-  const kept = Object.entries(process.env).filter(
-    ([name]) => !/^npm_/i.test(name) || /^npm_config_(cache|userconfig|registry)$/i.test(name),
-  );
-  const result: NodeJS.ProcessEnv = Object.fromEntries(kept);
-  delete result.NODE_OPTIONS;
-  result.PATH = [path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter);
-  result.NODE_LLAMA_CPP_SKIP_DOWNLOAD = "true";
-  result.npm_config_update_notifier = "false";
-  result.npm_config_offline = "true";
-  return result;
-}
-
 interface Outcome {
   readonly code: number;
   readonly stdout: string;
@@ -49,7 +36,7 @@ async function command(file: string, args: readonly string[], cwd: string): Prom
   try {
     const { stdout, stderr } = await run(file, args, {
       cwd,
-      env: environment(),
+      env: npmEnvironment(),
       timeout: 300_000,
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -183,7 +170,7 @@ describe.skipIf(!existsSync(lockPath))(
         const [{ filename }] = JSON.parse(outcome.stdout) as [{ filename: string }];
         packed.push({ name, directory, tarball: path.join(scratch, filename) });
       }
-      // The library alone first: the command's and the embedded backend's packages are optional peers.
+      // The library alone first: the command's packages are @mull/cli's, the embedded backend an optional peer.
       skipReason = await install(workspace, packed.slice(0, 1), project);
     }, 600_000);
 

@@ -27,8 +27,8 @@ export interface PostgresPoolOptions {
  * redacted. Each connection must open within the URL's `connect_timeout` (whole seconds, as libpq reads
  * it) or else `connectTimeoutMilliseconds` (10 s), so that a host that never answers (a dropped route, a
  * port that accepts and stays silent) fails in that time rather than the operating system's minutes; a
- * query waiting for a free connection of a busy pool is not limited. `pg` is loaded on demand: it is an
- * optional peer dependency, needed only for PostgreSQL.
+ * query waiting for a free connection of a busy pool is not limited. `pg` is loaded on demand: a dependency
+ * of `@mull/cli`, not of mull, needed only for PostgreSQL.
  *
  * @throws ConfigError naming `connect_timeout` when the URL's is not whole seconds from 0 to 86400, or
  *   `maxConnections` when it is not an integer from 1 to 1000; MullError naming the redacted URL when `pg`
