@@ -73,15 +73,26 @@ describe.skipIf(!lab.present)(
     }, 60_000);
 
     it("extend and force make their call at what a budget below maxTokens leaves, where a plain sample fits", async () => {
+      // force keeps room for a forced answer that re-reads the prompt and the thinking: its thinking
+      // call gets (260 − 2 × 30 − 32) / 2 = 84 tokens, and the 67-token solution ends within them.
       for (const [strategy, budget] of [
         ["extend@40w2", { maxTotalTokens: 200 }],
         ["extend@40w2", { maxCompletionTokens: 150 }],
-        ["force@150", { maxTotalTokens: 200 }],
+        ["force@150", { maxTotalTokens: 260 }],
       ] as const) {
         const outcome = await run(strategy, budget);
         expect(outcome, strategy).toMatchObject({ answer: "454", stoppedBy: "complete" });
         spentWithin(BudgetExhaustedError.isInstance(outcome) ? undefined : outcome.usage, budget);
       }
+    }, 60_000);
+
+    it("force@150 under a total-token limit below its thinking and answer answers within it", async () => {
+      // (200 − 2 × 30 − 32) / 2 = 54 tokens of thinking, then an answer forced within what is left.
+      const budget = { maxTotalTokens: 200 };
+      const outcome = await run("force@150", budget);
+      expect(BudgetExhaustedError.isInstance(outcome)).toBe(false);
+      expect(outcome).toMatchObject({ stoppedBy: "complete", answer: expect.any(String) });
+      spentWithin(BudgetExhaustedError.isInstance(outcome) ? undefined : outcome.usage, budget);
     }, 60_000);
 
     it("force@32 with one call gives no answer from its thinking cut at T", async () => {
