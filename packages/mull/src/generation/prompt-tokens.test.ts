@@ -31,6 +31,14 @@ describe("promptTokens", () => {
     expect(backend.counted).toEqual([prompt]);
   });
 
+  it("counts with the backend when the budget limits money at its prices, which the prompt costs", async () => {
+    const backend = characterTokensBackend({ completionTokens: 1 });
+    const price = { promptUsdPerMillion: 1, completionUsdPerMillion: 1 };
+    const priced = testStrategyContext({ backend, limits: { maxCostUsd: 0.001 }, price });
+    expect(await promptTokens(priced, prompt)).toEqual({ tokens: 20, counted: true });
+    expect(backend.counted).toEqual([prompt]);
+  });
+
   it("estimates without asking the backend when no limit counts the prompt", async () => {
     const backend = characterTokensBackend({ completionTokens: 1 });
     const context = testStrategyContext({ backend, limits: { maxCompletionTokens: 30 } });

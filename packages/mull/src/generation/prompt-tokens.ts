@@ -26,8 +26,8 @@ export function estimatePromptTokens(prompt: Prompt): number {
 /**
  * The tokens `prompt` takes, as a call under the run's budget is sized before any call has reported them:
  * counted by the backend where it can count (`Backend.countTokens`, the embedded engine: exact, its chat
- * template and beginning-of-sequence token included) and the budget limits total tokens, which the
- * prompt counts against; otherwise `estimatePromptTokens`. Counting that fails (a prompt the backend
+ * template and beginning-of-sequence token included) and the budget limits what the prompt counts
+ * against (total tokens, or money at the budget's prices); otherwise `estimatePromptTokens`. Counting that fails (a prompt the backend
  * cannot render, which the call itself refuses with its own message; an abort, which the call's budget
  * check then reports) falls back to the estimate. Counting costs a tokenization in this process and no
  * call to the model, so a caller counts each prompt once, before sizing its first call.
@@ -42,7 +42,11 @@ export async function promptTokens(
 ): Promise<PromptTokens> {
   const estimate = { tokens: estimatePromptTokens(prompt), counted: false };
   const { backend, budget, signal } = context;
-  if (backend.countTokens === undefined || budget.limits.maxTotalTokens === undefined) return estimate;
+  // The prompt counts against a limit on everything read: total tokens, or money at the budget's prices.
+  const readsCount =
+    budget.limits.maxTotalTokens !== undefined ||
+    (budget.limits.maxCostUsd !== undefined && budget.price !== undefined);
+  if (backend.countTokens === undefined || !readsCount) return estimate;
   try {
     return { tokens: await backend.countTokens(prompt, { signal }), counted: true };
   } catch {

@@ -1,5 +1,5 @@
 import { autoAnswerFormat } from "../answers/index.ts";
-import { createBudget, type RunBudget } from "../budget/index.ts";
+import { createBudget, type RunBudget, type TokenPrice } from "../budget/index.ts";
 import { defaultPromptTemplate } from "../generation/index.ts";
 import { manualClock, seededRng } from "../runtime/index.ts";
 import type {
@@ -20,6 +20,8 @@ export interface TestStrategyContextOptions {
   readonly backend?: Backend | undefined;
   /** The budget's limits (default none). */
   readonly limits?: BudgetLimits | undefined;
+  /** The budget's token prices, for `maxCostUsd` (default none). */
+  readonly price?: TokenPrice | undefined;
   /** The caller's signal, passed to the budget. */
   readonly signal?: AbortSignal | undefined;
   /** The clock of the budget and the tracer (default a fresh `manualClock()`, which moves only when told). */
@@ -54,7 +56,7 @@ export interface TestStrategyContext extends StrategyContext {
  */
 export function testStrategyContext(options: TestStrategyContextOptions = {}): TestStrategyContext {
   const clock = options.clock ?? manualClock();
-  const budget = createBudget(options.limits ?? {}, { clock, signal: options.signal });
+  const budget = createBudget(options.limits ?? {}, { clock, signal: options.signal, price: options.price });
   return {
     backend: options.backend ?? createScriptedBackend({ responses: ["unused"] }),
     budget,
