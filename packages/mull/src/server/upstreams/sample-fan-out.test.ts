@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BackendCallError } from "../../errors/index.ts";
-import type { Backend, GenerationResult } from "../../spec/index.ts";
+import { solve } from "../../solve.ts";
+import type { Backend, GenerationResult, Usage } from "../../spec/index.ts";
+import { parseStrategySpec } from "../../strategies/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import { ApiError } from "../http/api-error.ts";
 import { createUsageMeter } from "../requests/usage-meter.ts";
@@ -160,6 +162,65 @@ describe("createSampleFanOut", () => {
       .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).usage).toEqual({ promptTokens: 15, completionTokens: 1 + 2 + 3, calls: 3 });
+  });
+
+  it("tells its caller once what a later call's lost samples had generated, as it stops the strategy", async () => {
+    const broken = (callIndex: number) =>
+      new BackendCallError(`the stream broke (call ${callIndex})`, {
+        isRetryable: true,
+        usage: { promptTokens: 5, completionTokens: callIndex + 1, calls: 1 },
+      });
+    const fanOut = createSampleFanOut(failing((callIndex) => callIndex >= 2, broken));
+    await fanOut.backend.generate({ prompt, n: 2 });
+    const told: GenerationResult[] = [];
+    const error = await fanOut.backend
+      .generate({ prompt, n: 2 }, { onAborted: (partial) => told.push(partial) })
+      .catch((thrown: unknown) => thrown);
+    expect(BackendCallError.isInstance(error)).toBe(true);
+    expect(fanOut.samplesLost.aborted).toBe(true);
+    // Calls 2 and 3 broke after 3 and 4 tokens: told once, for both, with nothing to return.
+    expect(told).toHaveLength(1);
+    expect(told[0]?.usage).toEqual({ promptTokens: 10, completionTokens: 3 + 4, calls: 2 });
+    expect(told[0]?.completions).toEqual([]);
+  });
+
+  it("charges a run that goes on after losing a whole call's samples what the upstream reported for them", async () => {
+    const upstream = createScriptedBackend({ responses: ["a b c #### 7", "a b c #### 8"] });
+    const reported: Usage[] = [];
+    let callCount = 0;
+    const breaking: Backend = {
+      ...upstream,
+      async generate(request, options) {
+        callCount += 1;
+        // The second window's samples (calls 3 and on) break after 10 tokens.
+        if (callCount >= 3) {
+          const usage = { promptTokens: 6, completionTokens: 10, calls: 1 };
+          reported.push(usage);
+          throw new BackendCallError(`the stream broke (call ${callCount})`, { isRetryable: true, usage });
+        }
+        const result = await upstream.generate(request, options);
+        reported.push(result.usage);
+        return result;
+      },
+    };
+    const fanOut = createSampleFanOut(breaking);
+    const result = await solve({
+      problem: { question: "3+4?" },
+      strategy: parseStrategySpec("esc@6w2"),
+      backend: fanOut.backend,
+      signal: fanOut.samplesLost,
+      budget: { maxTotalTokens: 100_000 },
+    });
+    expect(fanOut.counts()).toMatchObject({ succeeded: 2 });
+    expect(fanOut.counts().failed).toBeGreaterThan(0);
+    expect(result.candidates).toHaveLength(2);
+    const sum = (count: (usage: Usage) => number | undefined) =>
+      reported.reduce((total, usage) => total + (count(usage) ?? 0), 0);
+    expect(result.usage).toEqual({
+      promptTokens: sum((usage) => usage.promptTokens),
+      completionTokens: sum((usage) => usage.completionTokens),
+      calls: reported.length,
+    });
   });
 
   it("charges a call cut by its caller what its aborted samples told, beside its finished ones", async () => {

@@ -96,7 +96,9 @@ function lostUsage(lostSamples: readonly LostSample[], finished: readonly Genera
  * running in parallel, each with the backend's own retries and deadline. When some fail, the survivors are
  * returned and `samplesLost` fires (the strategy then votes over what it has instead of drawing again).
  * When all of a call's samples are lost (`isSampleLoss`): with samples from earlier calls, `samplesLost`
- * fires and the first error is thrown, so the strategy stops and votes over those; with none, a 502
+ * fires, the caller's `onAborted` hears once what the lost samples had used (the strategy's signal fires
+ * with `samplesLost`, so it takes the call as cut and charges that), and the first error is thrown, so the
+ * strategy stops and votes over those; with none, a 502
  * `samples_below_quorum` ApiError says "only 0 of N samples succeeded" with the first failure (its
  * cause), as a request below its quorum does. When every sample failed by a refusal of the request (a
  * 400, an open circuit), that first error is thrown as it is. When the call's signal fires (a deadline),
@@ -195,7 +197,16 @@ export function createSampleFanOut(
         );
       }
       // The samples of earlier calls stand: the strategy stops (its call comes back empty) and votes on them.
+      // Its signal fires with `samplesLost`, so it takes the call as cut: told what the lost samples had
+      // used (once, for them all), it charges them as any cut call.
       if (!lost.signal.aborted) lost.abort(new Error(`all ${n} samples of a call failed`));
+      if (usedByLost.length > 0) {
+        options?.onAborted?.({
+          completions: [],
+          usage: addUsage(emptyUsage, ...usedByLost),
+          model: backend.describe().model,
+        });
+      }
       throw first;
     }
     if (completions.length < n && !lost.signal.aborted) {
