@@ -21,6 +21,7 @@ export {
   strategySpecForms,
 } from "./find-strategy-entry.ts";
 export { type LiveProbingOptions, liveProbing } from "./live-probing.ts";
+export { isLostSamplesNote } from "./lost-samples.ts";
 export { type MassConsistencyOptions, massConsistency, massVote } from "./mass-consistency.ts";
 export {
   type ParallelAdaptiveConsistencyOptions,

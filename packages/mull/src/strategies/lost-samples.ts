@@ -13,6 +13,20 @@ export interface LostSamplesOptions {
   readonly context: Pick<StrategyContext, "tracer" | "parentId">;
 }
 
+/** The start of the note `lostSamples` writes, up to the first failure: `force@3x20: 1 of 3 traces failed (first: `. */
+const lostSamplesNoteStart = /^\S+: \d+ of \d+ traces failed \(first: /;
+
+/**
+ * Whether a trace note is the one `lostSamples` writes when samples run side by side failed, for a surface
+ * that treats such a run apart (a bench retries the pair rather than recording a vote over the survivors).
+ *
+ * @example
+ * isLostSamplesNote("pasc@4: 1 of 4 traces failed (first: BackendCallError: …); the vote is over the 3 that finished"); // true
+ */
+export function isLostSamplesNote(message: string): boolean {
+  return lostSamplesNoteStart.test(message);
+}
+
 /** A failure as a note shows it: an error's name and message, anything else as a value. */
 function failureInWords(failure: unknown): string {
   return failure instanceof Error ? `${failure.name}: ${failure.message}` : describeValue(failure);

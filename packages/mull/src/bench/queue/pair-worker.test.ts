@@ -1,12 +1,25 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
+import { BackendCallError } from "../../errors/index.ts";
 import { sleep } from "../../runtime/index.ts";
+import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
 import {
   type DedicatedRedis,
   dedicatedRedisMissing,
   startDedicatedRedis,
 } from "../../server/state/dedicated-redis.test-support.ts";
+import { createScriptedBackend } from "../../testing/scripted-backend.ts";
+import { promptText, respondToSum } from "../runner/sums-bench.test-support.ts";
+import { loadRun, openRunStore } from "../store/index.ts";
+import { enqueueBenchRun } from "./enqueue-bench-run.ts";
 import { startPairWorker } from "./pair-worker.ts";
-import { buildSumsRun } from "./queued-sums.test-support.ts";
+import { queueConnection } from "./queue-connection.ts";
+import { buildSumsRun, type SumsRecipe, sumsRunOptions } from "./queued-sums.test-support.ts";
+import { waitForBenchRun } from "./wait-for-bench-run.ts";
 
 const missing = dedicatedRedisMissing();
 if (missing !== undefined) console.log(missing);
@@ -48,5 +61,78 @@ describe.skipIf(missing !== undefined)("startPairWorker while Redis is away", ()
     expect(lines[2]).toMatch(/^queue: lost the connection to /);
     // BullMQ's close waits for Redis.
     await server.restart();
+  }, 30_000);
+});
+
+const redis = redisUnderTest();
+if (redis.missing !== undefined) console.log(redis.missing);
+
+describe.skipIf(redis.url === undefined)("startPairWorker when a pair loses a trace", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it("fails the job rather than record a vote over the rest, and its retry records the pair whole", async () => {
+    const url = redis.url!;
+    const directory = mkdtempSync(join(tmpdir(), "mull-worker-lost-"));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const queueName = `mull-test-${randomBytes(6).toString("hex")}`;
+    const queue = new Queue(queueName, { connection: queueConnection(url) });
+    cleanups.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    });
+    const recipe: SumsRecipe = { strategies: ["pasc@4"], seed: 7 };
+    const out = join(directory, "run");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+      backoffMilliseconds: 10,
+    });
+    // The second call on sum-1 answers a 503, once: a transient fault.
+    let calls = 0;
+    const backend = createScriptedBackend({
+      respond: respondToSum,
+      delayMilliseconds: 2,
+      onCall: (request) => {
+        if (!promptText(request).includes("What is 1+3?")) return;
+        calls += 1;
+        if (calls === 2) throw new BackendCallError("upstream 503 after 3 retries", { status: 503 });
+      },
+    });
+    const lines: string[] = [];
+    const worker = startPairWorker({
+      url,
+      queueName,
+      build: async (jobRecipe, location) => {
+        const built = await buildSumsRun(jobRecipe, location);
+        return { ...built, options: { ...built.options, backend } };
+      },
+      onError: (message) => lines.push(message),
+    });
+    cleanups.push(() => worker.close());
+    const store = await openRunStore(out);
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        pollMilliseconds: 50,
+      });
+      expect(wait).toEqual({ recorded: 10, failures: [], interrupted: false, missingJobs: 0 });
+    } finally {
+      await store.close();
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^job \S+ \(sum-1, pasc@4\): problem sum-1, strategy pasc@4 failed: pasc@4: 1 of 4 traces failed \(first: BackendCallError: upstream 503 after 3 retries\);/,
+    );
+    const results = (await loadRun(out)).results;
+    expect(results.find((result) => result.problemId === "sum-1")).toMatchObject({ samples: 4 });
+    expect(results.map((result) => result.stoppedBy)).not.toContain("samples-lost");
   }, 30_000);
 });

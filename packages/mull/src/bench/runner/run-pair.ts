@@ -3,11 +3,13 @@ import { solve } from "../../solve.ts";
 import type {
   AnswerFormat,
   Clock,
+  NoteEvent,
   OutcomeScorer,
   PromptTemplate,
   SolveResult,
   StopReason,
 } from "../../spec/index.ts";
+import { isLostSamplesNote } from "../../strategies/index.ts";
 import { usageByModel } from "../../trace/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 import type { Grader } from "../graders/index.ts";
@@ -80,6 +82,25 @@ function verifierAccepted(
   return score === undefined ? undefined : score.value >= 0.5;
 }
 
+/**
+ * Whether a result lost samples to failed calls: it stopped by `samples-lost`, or its trace notes traces
+ * that failed before the finished ones decided the vote. The error names how many failed and the first
+ * failure, as the note does.
+ */
+function lostSamples(result: SolveResult): Error | undefined {
+  const note = result.trace.find(
+    (event): event is NoteEvent => event.type === "note" && isLostSamplesNote(event.message),
+  );
+  if (note === undefined && result.stoppedBy !== "samples-lost") return undefined;
+  const lost =
+    note === undefined
+      ? "samples were lost to failed calls (stopped by samples-lost)"
+      : note.message.replace(/; the vote is over the \d+ that finished$/, "");
+  return new Error(
+    `${lost}; a vote over the rest is not recorded, since it would depend on which calls failed`,
+  );
+}
+
 function failureMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -88,7 +109,10 @@ function failureMessage(error: unknown): string {
  * Solves one (problem, strategy) pair with its own seed (from the run seed, the problem id and the
  * strategy name), grades it and records its result and samples in one transaction. A per-pair budget
  * that runs out before any candidate is a legitimate empty result; any other error, from solving or from
- * the store, is the pair's failure and is returned, not thrown.
+ * the store, is the pair's failure and is returned, not thrown. So is a result that lost samples to
+ * failed calls (stopped by `samples-lost`, or with a trace note of traces that failed before the rest
+ * decided the vote): it is not recorded, and the resume (a queued job's retry) runs the pair again, as
+ * it would a strategy whose call failed outright.
  *
  * @example
  * const outcome = await runPair(problem, strategy, context);
@@ -122,6 +146,10 @@ export async function runPair(
     });
     // A run cut by the interrupt is not this pair's result: leave it for the resume.
     if (signal.aborted || result.stoppedBy === "abort") return { kind: "dropped" };
+    // A vote over the traces that survived failed calls depends on which calls failed: not a result, but
+    // a failure like that of a strategy whose call failed outright, retried by the resume.
+    const lost = lostSamples(result);
+    if (lost !== undefined) return pairFailure(problem, strategy, lost, context);
     samples = sampleRecords(problem, strategy.name, result, grader, recorder.scoresOf);
     const accepted = verifierAccepted(strategy, context.scorer, result);
     // A routing strategy's tokens by model on every problem, also where one model answered alone (solve
