@@ -65,25 +65,34 @@ async function withStrategy(
   const counted = fanOut === undefined ? countSamples(upstream, onSample) : undefined;
   // Without a seed from the client every request samples afresh, as it would without the proxy.
   const seed = plan.seed ?? randomInt(0, 2 ** 31 - 1);
-  const result = await solve({
-    problem: plan.problem,
-    strategy,
-    backend: withExtraBody(fanOut?.backend ?? counted?.backend ?? upstream, plan.extraBody),
-    budget: plan.budget,
-    seed,
-    sampling: {
-      ...(plan.temperature === undefined ? {} : { temperature: plan.temperature }),
-      ...(plan.topP === undefined ? {} : { topP: plan.topP }),
-      maxTokens: plan.maxTokens,
-      ...(plan.stop === undefined ? {} : { stop: plan.stop }),
-    },
-    // A `<think>` block is never read for the answer: the vote is over what the samples answered.
-    answerFormat: withoutThinking(plan.answerFormat),
-    thinkingCues: plan.served.profile.thinkingCues,
-    ...(plan.promptTemplate === undefined ? {} : { promptTemplate: plan.promptTemplate }),
-    ...(plan.served.scorer === undefined ? {} : { scorer: plan.served.scorer }),
-    signal: fanOut === undefined ? signal : AbortSignal.any([signal, fanOut.samplesLost]),
-  });
+  // The judge's calls (a judged `bon@N`'s verdicts, a search's step rewards) are metered as the samples
+  // are, for a run that fails or is aborted while it judges; their prompt is the judge's, not the plan's.
+  const judge = plan.served.judgeBackend;
+  const run = (work: () => Promise<SolveResult>) =>
+    judge === undefined || meter === undefined
+      ? work()
+      : judge.watching((backend) => meter.watch(backend, undefined), work);
+  const result = await run(() =>
+    solve({
+      problem: plan.problem,
+      strategy,
+      backend: withExtraBody(fanOut?.backend ?? counted?.backend ?? upstream, plan.extraBody),
+      budget: plan.budget,
+      seed,
+      sampling: {
+        ...(plan.temperature === undefined ? {} : { temperature: plan.temperature }),
+        ...(plan.topP === undefined ? {} : { topP: plan.topP }),
+        maxTokens: plan.maxTokens,
+        ...(plan.stop === undefined ? {} : { stop: plan.stop }),
+      },
+      // A `<think>` block is never read for the answer: the vote is over what the samples answered.
+      answerFormat: withoutThinking(plan.answerFormat),
+      thinkingCues: plan.served.profile.thinkingCues,
+      ...(plan.promptTemplate === undefined ? {} : { promptTemplate: plan.promptTemplate }),
+      ...(plan.served.scorer === undefined ? {} : { scorer: plan.served.scorer }),
+      signal: fanOut === undefined ? signal : AbortSignal.any([signal, fanOut.samplesLost]),
+    }),
+  );
   signal.throwIfAborted();
   const counts = fanOut?.counts();
   if (counts !== undefined && counts.failed > 0) {
@@ -155,11 +164,12 @@ async function withStrategy(
  * (a real completion, never a synthesised text), with the votes and the usage of every sample. Samples
  * lost to upstream failures are left out of the vote; below the quorum (`minSampleFraction` of the
  * samples) the request fails with 502. Everything stops when `signal` fires. `relay.onText` receives a
- * pass-through's text piece by piece as the upstream streams it (one completion, streaming backends), `relay.onReasoning` its reasoning;
+ * pass-through's text piece by piece as the upstream streams it (each completion's with its index,
+ * streaming backends), `relay.onReasoning` its reasoning;
  * `onSample` hears each of a strategy's samples as its call returns (an HTTP upstream's samples one by
  * one, as each finishes), for a stream's progress. `meter` records the usage of each upstream call a
- * strategy or a pass-through makes as it ends (`UsageMeter.watch`), for a request that fails or is
- * aborted part-way.
+ * strategy (its samples, and its judge's calls: `ServedModel.judgeBackend`) or a pass-through makes as it
+ * ends (`UsageMeter.watch`), for a request that fails or is aborted part-way.
  */
 export function runRequest(
   plan: RequestPlan,

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { builtinPromptTemplate } from "../../prompts/index.ts";
 import type { Backend } from "../../spec/index.ts";
+import { startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import { loadServerConfig, parseServerConfig } from "../config/index.ts";
 import { buildServedModels } from "./served-model.ts";
@@ -39,11 +40,68 @@ describe("buildServedModels", () => {
       expect(other?.profile.name).toBe("default");
       expect(other?.scorer?.name).toBe("judge:qwen");
       expect(other?.prm).toBeUndefined();
+      // Only a model whose judge calls its upstream has a judge backend.
+      expect(lab?.judgeBackend).toBeUndefined();
+      expect(other?.judgeBackend).toBeDefined();
       expect(byPath?.name).toBe("/srv/models/lab-small.gguf");
       expect(byPath?.profile.name).toBe("lab");
       expect(byPath?.scorer?.name).toBe("lab-checker");
     } finally {
       await served.dispose();
+    }
+  });
+
+  it("sends the judge's and the step judge's calls through the watch of the request that runs them", async () => {
+    const fake = await startFakeOpenAIServer({ handler: () => "Score: 7/10" });
+    const config = parseServerConfig({
+      upstreams: [
+        {
+          name: "judged",
+          baseUrl: fake.url,
+          allowedNetworks: ["127.0.0.1/32"],
+          models: ["qwen"],
+          scorer: "judge",
+          prm: "judge",
+        },
+      ],
+    });
+    const served = await buildServedModels(config);
+    try {
+      const [model] = served.models;
+      const judge = model?.judgeBackend;
+      const scorer = model?.scorer;
+      const prm = model?.prm;
+      if (scorer === undefined || prm === undefined || judge === undefined) {
+        throw new Error("the model has no judge");
+      }
+      const watched: string[] = [];
+      const watch = (upstream: Backend): Backend => ({
+        describe: () => upstream.describe(),
+        capabilities: (options) => upstream.capabilities(options),
+        generate(request, options) {
+          watched.push(request.prompt.kind === "chat" ? (request.prompt.messages.at(-1)?.content ?? "") : "");
+          return upstream.generate(request, options);
+        },
+      });
+      const problem = { question: "What is 6 times 7?" };
+      const [scored, rewarded] = await judge.watching(watch, () =>
+        Promise.all([
+          scorer.score(problem, [{ text: "Six sevens make 42. #### 42", answer: "42" }]),
+          prm.score(problem, [["Six sevens make 42."]]),
+        ]),
+      );
+      expect(scored.scores[0]?.value).toBeCloseTo(0.7);
+      expect(rewarded.results[0]?.rewards[0]).toBeCloseTo(0.7);
+      expect(watched).toHaveLength(2);
+      expect(watched.some((prompt) => prompt.includes("Proposed solution:"))).toBe(true);
+      expect(watched.some((prompt) => prompt.includes("Is the new step correct"))).toBe(true);
+      // Outside a request, the judge calls the upstream unwatched.
+      await scorer.score(problem, [{ text: "#### 41", answer: "41" }]);
+      expect(watched).toHaveLength(2);
+      expect(fake.generations.started).toBeGreaterThanOrEqual(3);
+    } finally {
+      await served.dispose();
+      await fake.close();
     }
   });
 

@@ -16,6 +16,7 @@ import type {
 import { modelEntries, type ServerConfig } from "../config/index.ts";
 import { createAddressPolicy, createGuardedFetch } from "../network/index.ts";
 import { createCircuitBreaker } from "./circuit-breaker.ts";
+import { createJudgeBackend, type JudgeBackend } from "./judge-backend.ts";
 import { observedFetch, type UpstreamCallObserver } from "./observed-fetch.ts";
 import type { CircuitFactory, UpstreamCircuit } from "./upstream-circuit.ts";
 
@@ -57,6 +58,12 @@ export interface ServedModel {
   readonly scorer: OutcomeScorer | undefined;
   /** Process reward model for step-level searches (`pf@N`, `beam@NxM`, `astar@K`, …), when there is one. */
   readonly prm?: ProcessRewardModel | undefined;
+  /**
+   * The backend `scorer` and `prm` call when they judge with the model's upstream (`scorer: "judge"`,
+   * `prm: "judge"`): a request runs its strategy within `judgeBackend.watching`, so that the judge's calls
+   * are metered with its samples' and charged however the request ends.
+   */
+  readonly judgeBackend?: JudgeBackend | undefined;
   /** The circuit breaker of the model's upstream (shared by its models), for `openai-compatible` upstreams. */
   readonly circuit?: UpstreamCircuit | undefined;
   /** Name of the served model that answers while this one's upstream is unavailable. */
@@ -226,6 +233,10 @@ export async function buildServedModels(
         });
         closers.push(() => backend.dispose());
         const profile = profileOf(entry);
+        // A lab model cannot judge: its exact checkers take the place of the judge and of no PRM.
+        const judgeScorer = profile.outcomeScorer === undefined && upstream.scorer === "judge";
+        const judgePrm = upstream.prm === "judge";
+        const judge = judgeScorer || judgePrm ? createJudgeBackend(backend) : undefined;
         models.push({
           name: entry.name,
           upstream: upstream.name,
@@ -235,15 +246,17 @@ export async function buildServedModels(
           profile,
           contextWindow: entry.contextWindow,
           charactersPerToken: entry.charactersPerToken,
-          // A lab model cannot judge: its exact checkers take the place of the judge and of no PRM.
           scorer:
-            profile.outcomeScorer ?? (upstream.scorer === "judge" ? llmJudgeScorer({ backend }) : undefined),
+            judge !== undefined && judgeScorer
+              ? llmJudgeScorer({ backend: judge.backend })
+              : profile.outcomeScorer,
           prm:
-            upstream.prm === "judge"
-              ? judgeProcessReward({ backend })
+            judge !== undefined && judgePrm
+              ? judgeProcessReward({ backend: judge.backend })
               : upstream.prm === "self"
                 ? selfLogprobReward({ backend })
                 : profile.processReward,
+          judgeBackend: judge,
           circuit,
           fallback: entry.fallback,
           reasoningBudgetField: reasoningBudgetFields[upstream.reasoningBudget],
