@@ -144,7 +144,7 @@ describe("createLlamaCppBackend: sampling", () => {
     expect(stopped.tokens?.map((token) => token.token).join("")).toBe(stopped.text);
   });
 
-  it("relays one completion's text piece by piece through onText, never past a stop string", async () => {
+  it("relays each completion's text piece by piece through onText, never past a stop string", async () => {
     const full = await greedy({ maxTokens: 60 });
     const pieces: string[] = [];
     const relayed = await backend.generate(
@@ -164,12 +164,17 @@ describe("createLlamaCppBackend: sampling", () => {
     expect(stoppedPieces.join("")).toBe(stopped.completions[0]?.text);
     expect(stoppedPieces.join("")).not.toContain(stop);
 
-    const several: string[] = [];
-    await backend.generate(
+    // Several completions' pieces interleave, each under its completion's index.
+    const several: string[] = ["", ""];
+    const both = await backend.generate(
       { prompt: question, temperature: 1, n: 2, seed: 3, maxTokens: 20 },
-      { onText: (piece) => several.push(piece) },
+      {
+        onText: (piece, index) => {
+          several[index] += piece;
+        },
+      },
     );
-    expect(several).toEqual([]);
+    expect(several).toEqual(both.completions.map((completion) => completion.text));
   });
 
   it("ends with length at maxTokens", async () => {

@@ -40,8 +40,8 @@ function sumUsage(outcomes: readonly CompletionOutcome[]): GenerationResult["usa
 /**
  * The backend's `generate`: `n` completions as parallel sequences, the first wave sharing the prompt's prefix
  * (when `prefixSharing` is on), the rest queued for sequences as they come free, each watched by
- * `callOptions.watch` when given. One completion failing aborts the others and rejects; an abort by the caller
- * resolves with what was generated.
+ * `callOptions.watch` when given, its text relayed to `callOptions.onText` under its index. One completion
+ * failing aborts the others and rejects; an abort by the caller resolves with what was generated.
  *
  * @throws ConfigError when a watcher is given but the sampler keeps logprobs from being read live.
  */
@@ -55,7 +55,7 @@ export async function generateCompletions(
   const userSignal = callOptions.signal;
   userSignal?.throwIfAborted();
   const plan = validateGenerationRequest(request, { owner, vocabularySize: loaded.vocabularySize });
-  const watch = callOptions.watch;
+  const { watch, onText } = callOptions;
   if (watch !== undefined) requireLiveReading(owner, plan, loaded.vocabularySize);
   const rendered = engine.renderer.render(request.prompt);
   engine.checkFits(rendered.tokens.length, "prompt");
@@ -107,8 +107,8 @@ export async function generateCompletions(
         grammar,
         seed,
         signal,
-        // One completion's text is relayed as it is generated; several would interleave.
-        onText: plan.n === 1 ? callOptions.onText : undefined,
+        // Each completion's text is relayed as it is generated, under its own index.
+        onText: onText === undefined ? undefined : (text) => onText(text, index),
         watch: watch === undefined ? undefined : (token) => watch(index, token),
         model: loaded.model,
         vocabularySize: loaded.vocabularySize,

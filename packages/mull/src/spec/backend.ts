@@ -85,17 +85,18 @@ export interface CallOptions {
   /** Aborts the call (and every retry or fan-out request behind it). */
   readonly signal?: AbortSignal | undefined;
   /**
-   * Receives a one-completion generation's text piece by piece as it arrives, for backends that stream
-   * it (others never call it; the result holds the whole text either way). Once a piece was delivered
-   * the call is not retried: a failure after it is final, since the text cannot be taken back.
+   * Receives each completion's text piece by piece as it arrives, with the completion's `index` among the
+   * request's `n` (its `Completion.index`; the pieces of several completions interleave), for backends
+   * that stream it (others never call it; the result holds the whole text either way). Once a piece was
+   * delivered the call is not retried: a failure after it is final, since the text cannot be taken back.
    */
-  readonly onText?: ((text: string) => void) | undefined;
+  readonly onText?: ((text: string, index: number) => void) | undefined;
   /**
-   * Receives a one-completion generation's reasoning (a reasoning model's `reasoning_content`, kept apart
-   * from the text) piece by piece as it arrives, for backends that stream it; as for `onText`, the call is
-   * not retried once a piece was delivered.
+   * Receives each completion's reasoning (a reasoning model's `reasoning_content`, kept apart from the
+   * text) piece by piece as it arrives, with the completion's `index`, for backends that stream it; as for
+   * `onText`, the call is not retried once a piece was delivered.
    */
-  readonly onReasoning?: ((text: string) => void) | undefined;
+  readonly onReasoning?: ((text: string, index: number) => void) | undefined;
   /**
    * Told when an upstream has accepted the call: an HTTP backend calls it as a request of the call is
    * answered with a success status (its response headers), before any of the answer is read; a call of

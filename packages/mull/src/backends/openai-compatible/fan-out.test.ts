@@ -170,3 +170,62 @@ describe("fanOut: what an aborted call had done", () => {
     expect(told).toHaveLength(1);
   });
 });
+
+describe("fanOut: each choice's streamed pieces", () => {
+  const texts = ["alpha beta gamma", "delta epsilon", "zeta eta theta iota"];
+
+  /** Calls `backend` for three completions, collecting every relayed piece under the index it came with. */
+  async function relayed(backend: ReturnType<typeof backendFor>) {
+    const pieces: { kind: string; index: number; text: string }[] = [];
+    const result = await backend.generate(
+      { prompt, n: 3, seed: 5 },
+      {
+        onText: (text, index) => pieces.push({ kind: "text", index, text }),
+        onReasoning: (text, index) => pieces.push({ kind: "reasoning", index, text }),
+      },
+    );
+    const joined = (kind: string, index: number) =>
+      pieces
+        .filter((piece) => piece.kind === kind && piece.index === index)
+        .map((piece) => piece.text)
+        .join("");
+    return { pieces, result, joined };
+  }
+
+  it("relays a native n stream's pieces under each choice's index", async () => {
+    const server = await fakeServer({
+      handler: (request) => ({
+        choices: texts
+          .slice(0, request.n)
+          .map((text, index) => (index === 1 ? { text, reasoning: "think first" } : text)),
+      }),
+    });
+    const { pieces, result, joined } = await relayed(backendFor(server));
+    expect(server.requests.map((request) => request.n)).toEqual([3]);
+    expect(result.completions.map((completion) => completion.text)).toEqual(texts);
+    expect([0, 1, 2].map((index) => joined("text", index))).toEqual(texts);
+    expect(joined("reasoning", 1)).toBe("think first");
+    // The fake streams the choices' tokens in turn: the relay interleaves them as they come.
+    expect(pieces.slice(0, 3).map((piece) => piece.index)).toEqual([1, 1, 0]);
+  });
+
+  it("relays a fanned-out call's pieces under the index of the completion each request draws", async () => {
+    const server = await fakeServer({
+      refuseN: true,
+      handler: (request) => texts[(request.body?.seed as number) - 5] ?? "?",
+    });
+    const { result, joined } = await relayed(backendFor(server));
+    expect(result.completions.map((completion) => completion.text)).toEqual(texts);
+    expect([0, 1, 2].map((index) => joined("text", index))).toEqual(texts);
+  });
+
+  it("relays the rest of a short native answer under the indices after its own", async () => {
+    const server = await fakeServer({
+      handler: (request) => ({ choices: [texts[(request.body?.seed as number) - 5] ?? "?"] }),
+    });
+    const { result, joined } = await relayed(backendFor(server));
+    expect(server.requests.map((request) => request.n)).toEqual([3, 1, 1]);
+    expect(result.completions.map((completion) => completion.text)).toEqual(texts);
+    expect([0, 1, 2].map((index) => joined("text", index))).toEqual(texts);
+  });
+});

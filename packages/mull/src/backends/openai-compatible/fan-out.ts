@@ -1,6 +1,7 @@
 import { BackendCallError } from "../../errors/index.ts";
 import type { TokenWatcher } from "../../spec/index.ts";
 import type { CapabilityState } from "./capability-state.ts";
+import type { PieceRelay } from "./http-call.ts";
 import type { RequestSender, RequestShape } from "./request-sender.ts";
 import type { ParsedChoice, ParsedResponse } from "./response-parser.ts";
 
@@ -63,8 +64,9 @@ function abortedCall(sent: readonly SentRequest[]): FannedOut {
  * `n` too, unless it answered some `n > 1` in full). With a token watcher every choice is its own
  * streamed request, watched as completion `index` (a stream of several choices cannot be closed for one
  * of them), and so is every choice with `shape.oneChoiceEach` (a server whose whole responses of several
- * choices count one choice's usage: `wholeResponsePlan`). `url` (without secrets) names the endpoint in
- * errors.
+ * choices count one choice's usage: `wholeResponsePlan`). A streamed call's pieces go to `shape.onPiece`
+ * with the index of the completion they belong to, whichever request streams it. `url` (without secrets)
+ * names the endpoint in errors.
  *
  * When the abort of `shape.signal` ends the call, every request is waited for (they share the abort), and
  * `shape.onAborted` is told what the requests sent had done (`abortedCall`) before `fanOut` rejects with
@@ -88,6 +90,10 @@ export async function fanOut(
   const sent: SentRequest[] = [];
   const watchChoice = (index: number) =>
     watch === undefined ? undefined : (token: Parameters<TokenWatcher>[1]) => watch(index, token);
+  const onPiece = request.streamed ? request.onPiece : undefined;
+  // A single-choice request's pieces are those of completion `index`.
+  const relayAs = (index: number): PieceRelay | undefined =>
+    onPiece === undefined ? undefined : (text, kind) => onPiece(text, kind, index);
   /** The reason to reject with at the call's abort, once `onAborted` was told what was sent. */
   const aborted = (): unknown => {
     if (sent.length > 0) onAborted?.(abortedCall(sent));
@@ -96,11 +102,13 @@ export async function fanOut(
 
   if (n === 1 || (watch === undefined && oneChoiceEach !== true && capabilities.nativeN(n))) {
     try {
-      // Pieces are relayed for one completion only: a single stream, with nothing to interleave.
-      const onPiece = n === 1 && shape.streamed ? shape.onPiece : undefined;
       const response = await capabilities.send({
         ...request,
-        onPiece,
+        // Each choice's pieces as its index says; any beyond the `n` asked for are not the call's.
+        onPiece:
+          onPiece === undefined
+            ? undefined
+            : (text, kind, index) => (index < n ? onPiece(text, kind, index) : undefined),
         watchChoice: watchChoice(0),
         onAborted: (partial) => sent.push({ response: partial, cut: true, n }),
       });
@@ -134,7 +142,7 @@ export async function fanOut(
             n: 1,
             seed: seed === undefined ? undefined : seed + start + offset,
             signal,
-            onPiece: undefined,
+            onPiece: relayAs(start + offset),
             watchChoice: watchChoice(start + offset),
             onAborted: (partial) => {
               cut[offset] = partial;

@@ -2,10 +2,10 @@ import type { CallOptions, TokenLogprob, TokenVerdict } from "../../spec/index.t
 import type { ParsedResponse } from "./response-parser.ts";
 
 /**
- * Receives a streamed completion's pieces as they arrive: its text (`text`) or what a reasoning model
- * thinks apart from it (`reasoning`, its `reasoning_content` deltas).
+ * Receives a streamed response's pieces as they arrive: a choice's text (`text`) or what a reasoning model
+ * thinks apart from it (`reasoning`, its `reasoning_content` deltas), with the choice's `index`.
  */
-export type PieceRelay = (text: string, kind: "text" | "reasoning") => void;
+export type PieceRelay = (text: string, kind: "text" | "reasoning", index: number) => void;
 
 /**
  * The relay of a call's `onText` and `onReasoning`, or `undefined` when it has neither.
@@ -17,7 +17,7 @@ export function pieceRelayOf(options: CallOptions | undefined): PieceRelay | und
   const onText = options?.onText;
   const onReasoning = options?.onReasoning;
   if (onText === undefined && onReasoning === undefined) return undefined;
-  return (text, kind) => (kind === "text" ? onText?.(text) : onReasoning?.(text));
+  return (text, kind, index) => (kind === "text" ? onText?.(text, index) : onReasoning?.(text, index));
 }
 
 /** One POST of a generation body. */
@@ -28,7 +28,7 @@ export interface HttpCall {
   /** Whether top alternatives are wanted in the parsed tokens. */
   readonly withTopLogprobs: boolean;
   readonly signal: AbortSignal | undefined;
-  /** Receives the first choice's text and reasoning pieces of a streamed response as they arrive; no retry after one. */
+  /** Receives every choice's text and reasoning pieces of a streamed response as they arrive; no retry after one. */
   readonly onPiece?: PieceRelay | undefined;
   /** Told as an attempt is answered with a success status, before its body is read (`CallOptions.onAccepted`). */
   readonly onAccepted?: (() => void) | undefined;

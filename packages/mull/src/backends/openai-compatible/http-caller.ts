@@ -118,10 +118,10 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       const onPiece =
         call.onPiece === undefined
           ? undefined
-          : (text: string, kind: "text" | "reasoning") => {
+          : (text: string, kind: "text" | "reasoning", index: number) => {
               if (text === "") return;
               delivered = true;
-              call.onPiece?.(text, kind);
+              call.onPiece?.(text, kind, index);
             };
       const watch =
         call.watch === undefined

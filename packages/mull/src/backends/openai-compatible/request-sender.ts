@@ -19,7 +19,7 @@ export interface RequestShape {
   readonly logprobs: boolean;
   readonly signal: AbortSignal;
   readonly streamed: boolean;
-  /** Receives the text and reasoning pieces of a streamed single completion. */
+  /** Receives the text and reasoning pieces of a streamed response's choices, each with its index. */
   readonly onPiece?: PieceRelay | undefined;
   /** Told as the request is answered with a success status (`HttpCall.onAccepted`). */
   readonly onAccepted?: (() => void) | undefined;

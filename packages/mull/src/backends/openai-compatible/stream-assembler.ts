@@ -99,7 +99,7 @@ export class StreamAssembler {
   /** Whether the watcher has cut choice 0: nothing more is needed from the stream. */
   cut = false;
 
-  /** `onPiece` receives the text and reasoning pieces of choice 0 as they are added; `watch` its tokens. */
+  /** `onPiece` receives every choice's text and reasoning pieces as they are added; `watch` choice 0's tokens. */
   constructor(withTop: boolean, onPiece?: PieceRelay, watch?: (token: TokenLogprob) => TokenVerdict) {
     this.withTop = withTop;
     this.onPiece = onPiece;
@@ -158,7 +158,7 @@ export class StreamAssembler {
         if (reasoning !== undefined) {
           state.reasoningParts.push(reasoning);
           delivered ||= reasoning !== "";
-          if (index === 0 && reasoning !== "") this.onPiece?.(reasoning, "reasoning");
+          if (reasoning !== "") this.onPiece?.(reasoning, "reasoning", index);
         }
       }
       let tokens = tokenLogprobsOf(choice.logprobs, this.withTop);
@@ -180,7 +180,7 @@ export class StreamAssembler {
       if (typeof piece === "string") {
         state.parts.push(piece);
         delivered ||= piece !== "";
-        if (index === 0) this.onPiece?.(piece, "text");
+        this.onPiece?.(piece, "text", index);
       }
       if (delivered) state.pieces += 1;
       if (tokens !== undefined) {

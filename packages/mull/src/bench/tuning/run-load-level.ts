@@ -7,8 +7,8 @@ export interface RequestMeasurement {
   /** Milliseconds from sending the request to its whole result (or its failure). */
   readonly latencyMilliseconds: number;
   /**
-   * Milliseconds from sending to the first piece of text, when the backend streamed it (`onText`, one
-   * completion per request); `undefined` otherwise.
+   * Milliseconds from sending to the first piece of text of any of the request's completions, when the
+   * backend streamed it (`onText`); `undefined` otherwise.
    */
   readonly firstTokenMilliseconds: number | undefined;
   /** Completion tokens over the request's `n` completions; `undefined` when the backend did not report them, or on failure. */

@@ -10,8 +10,11 @@ import {
 
 /** The blocks of a relayed pass-through, opened as its pieces arrive. */
 export interface LiveBlocks {
-  /** The events that relay one piece: a `thinking_delta` or `text_delta`, opening its block first when needed. */
-  piece(piece: LivePiece): MessageEvent[];
+  /**
+   * The events that relay one piece (a message is one choice: its index is not read): a `thinking_delta`
+   * or `text_delta`, opening its block first when needed.
+   */
+  piece(piece: Pick<LivePiece, "kind" | "text">): MessageEvent[];
   /**
    * The events that finish the message once its outcome is known: the text the pieces missed, the stop of
    * the open block, the calls' `tool_use` blocks, `message_delta` and `message_stop`. With nothing relayed

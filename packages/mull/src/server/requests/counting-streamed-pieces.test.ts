@@ -15,8 +15,8 @@ function streamingBackend(pieces: readonly string[], ending: Ending): Backend {
     capabilities: () => Promise.reject(new Error("not asked")),
     async generate(_request, options?: CallOptions): Promise<GenerationResult> {
       const [first, ...rest] = pieces;
-      if (first !== undefined) options?.onReasoning?.(first);
-      for (const piece of rest) options?.onText?.(piece);
+      if (first !== undefined) options?.onReasoning?.(first, 0);
+      for (const piece of rest) options?.onText?.(piece, 0);
       if (ending === "fails") throw new Error("stream broke");
       const usage: Usage =
         ending === "tells its counts"
@@ -88,6 +88,33 @@ describe("countingStreamedPieces", () => {
     const { partials } = await told(streamingBackend(["a", "b", "c"], "tells its counts"));
     expect(partials.map((partial) => partial.usage)).toEqual([
       { promptTokens: 11, completionTokens: 40, calls: 1 },
+    ]);
+  });
+
+  it("tells each completion of a call cut without a word what it had streamed, under its own index", async () => {
+    const interleaved: Backend = {
+      describe: () => ({ kind: "streaming", model: "m" }),
+      capabilities: () => Promise.reject(new Error("not asked")),
+      async generate(_request, options?: CallOptions): Promise<GenerationResult> {
+        options?.onText?.("a", 0);
+        options?.onReasoning?.("hm", 2);
+        options?.onText?.("x", 2);
+        options?.onText?.("b", 0);
+        options?.onText?.("y", 2);
+        throw new DOMException("aborted", "AbortError");
+      },
+    };
+    const { partials, relayed } = await told(interleaved);
+    expect(relayed).toEqual(["a", "(hm)", "x", "b", "y"]);
+    expect(partials).toEqual([
+      {
+        completions: [
+          { index: 0, text: "ab", finishReason: "abort", completionTokens: 2 },
+          { index: 2, text: "xy", finishReason: "abort", completionTokens: 3, reasoning: "hm" },
+        ],
+        usage: { promptTokens: undefined, completionTokens: 5, calls: 1 },
+        model: "m",
+      },
     ]);
   });
 

@@ -1,62 +1,73 @@
-/** One relayed piece of a pass-through: of its text, or of what it reasoned apart from it. */
+/** One relayed piece of a pass-through: of a choice's text, or of what it reasoned apart from it. */
 export interface LivePiece {
   readonly kind: "text" | "reasoning";
   readonly text: string;
+  /** The choice it belongs to, among the request's `n`. */
+  readonly index: number;
 }
 
 /**
- * The text (and reasoning) of a pass-through completion as the upstream streams it, between the backend
- * (which pushes pieces) and the response stream (which may start listening later: pieces pushed before are
- * replayed).
+ * The text (and reasoning) of a pass-through's completions as the upstream streams them, each under its
+ * choice's index, between the backend (which pushes pieces) and the response stream (which may start
+ * listening later: pieces pushed before are replayed).
  */
 export interface LiveText {
-  /** Adds a piece of the text; empty pieces are ignored. */
-  push(text: string): void;
-  /** Adds a piece of the reasoning (`reasoning_content`); empty pieces are ignored. */
-  pushReasoning(text: string): void;
-  /** Settles when the first piece (of either kind) arrives. */
+  /** Adds a piece of choice `index`'s text (choice 0 by default); empty pieces are ignored. */
+  push(text: string, index?: number): void;
+  /** Adds a piece of choice `index`'s reasoning (`reasoning_content`); empty pieces are ignored. */
+  pushReasoning(text: string, index?: number): void;
+  /** Settles when the first piece (of either kind, of any choice) arrives. */
   readonly started: Promise<void>;
-  /** The text pushed so far. */
-  text(): string;
-  /** Whether any piece (text or reasoning) was pushed: once one went out, the answer cannot be restarted. */
-  delivered(): boolean;
-  /** Calls `listener` with every piece so far, then with each new one; `first` marks the very first. */
+  /** The text of choice `index` (choice 0 by default) pushed so far. */
+  text(index?: number): string;
+  /**
+   * Whether any piece (text or reasoning) was pushed, of choice `index` when given, of any choice
+   * otherwise: once one went out, the answer cannot be restarted.
+   */
+  delivered(index?: number): boolean;
+  /**
+   * Calls `listener` with every piece so far, then with each new one; `first` marks the first piece of
+   * its choice.
+   */
   listen(listener: (piece: LivePiece, first: boolean) => void): void;
 }
 
 /**
- * Creates the relay of one pass-through's text and reasoning.
+ * Creates the relay of one pass-through's text and reasoning, for any number of choices.
  *
  * @example
  * const live = createLiveText();
  * await backend.generate(request, { signal, onText: live.push, onReasoning: live.pushReasoning });
  */
 export function createLiveText(): LiveText {
-  const pieces: LivePiece[] = [];
+  const pieces: { readonly piece: LivePiece; readonly first: boolean }[] = [];
+  const started = new Set<number>();
   let listener: ((piece: LivePiece, first: boolean) => void) | undefined;
   let markStarted: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => {
+  const startedPromise = new Promise<void>((resolve) => {
     markStarted = resolve;
   });
   const add = (piece: LivePiece) => {
     if (piece.text === "") return;
-    pieces.push(piece);
+    const first = !started.has(piece.index);
+    started.add(piece.index);
+    pieces.push({ piece, first });
     if (pieces.length === 1) markStarted();
-    listener?.(piece, pieces.length === 1);
+    listener?.(piece, first);
   };
   return {
-    push: (text) => add({ kind: "text", text }),
-    pushReasoning: (text) => add({ kind: "reasoning", text }),
-    started,
-    text: () =>
+    push: (text, index = 0) => add({ kind: "text", text, index }),
+    pushReasoning: (text, index = 0) => add({ kind: "reasoning", text, index }),
+    started: startedPromise,
+    text: (index = 0) =>
       pieces
-        .filter((piece) => piece.kind === "text")
-        .map((piece) => piece.text)
+        .filter(({ piece }) => piece.kind === "text" && piece.index === index)
+        .map(({ piece }) => piece.text)
         .join(""),
-    delivered: () => pieces.length > 0,
+    delivered: (index) => (index === undefined ? pieces.length > 0 : started.has(index)),
     listen(next) {
       listener = next;
-      for (const [index, piece] of pieces.entries()) next(piece, index === 0);
+      for (const { piece, first } of pieces) next(piece, first);
     },
   };
 }

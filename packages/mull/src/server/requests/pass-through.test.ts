@@ -70,7 +70,7 @@ function streamingUpstream(silent: boolean) {
           throw options.signal.reason;
         }
         upstream.streamed += 1;
-        options?.onText?.(" so");
+        options?.onText?.(" so", 0);
       }
       upstream.ended = "finished";
       return {

@@ -8,8 +8,8 @@ import type { RequestPlan } from "./request-plan.ts";
 import type { UsageMeter } from "./usage-meter.ts";
 
 /**
- * Where a streamed pass-through's pieces go: its text (`onText`) and its reasoning (`onReasoning`); and who
- * is told when its upstream accepted it (`onAccepted`).
+ * Where a streamed pass-through's pieces go, each with its completion's index: its text (`onText`) and its
+ * reasoning (`onReasoning`); and who is told when its upstream accepted it (`onAccepted`).
  */
 export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning" | "onAccepted">;
 

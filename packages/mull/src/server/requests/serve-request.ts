@@ -21,7 +21,10 @@ export interface ServeRequestOptions {
   readonly limits: ServerConfig["limits"];
   /** Stops every upstream call of the request. */
   readonly signal: AbortSignal;
-  /** Receives a pass-through's text as the upstream streams it; once some went out, no fallback starts over. */
+  /**
+   * Receives a pass-through's text as the upstream streams it, each completion's under its index; once some
+   * went out, no fallback starts over.
+   */
   readonly live: LiveText | undefined;
   /** Hears each finished sample of a strategy request (a stream's progress). */
   readonly progress?: ProgressFeed | undefined;

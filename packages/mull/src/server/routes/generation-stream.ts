@@ -24,7 +24,7 @@ export interface GenerationStreamOptions {
   readonly identity: ResponseIdentity;
   /** The request's work: its outcome, once served. */
   readonly work: Promise<RequestOutcome>;
-  /** A pass-through's text as the upstream streams it, relayed piece by piece. */
+  /** A pass-through's text as the upstream streams it, relayed piece by piece, each choice's under its index. */
   readonly live: LiveText | undefined;
   /** A strategy's finished samples, reported as they come. */
   readonly progress?: ProgressFeed | undefined;
@@ -78,7 +78,7 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
       writer.comment("keep-alive");
       timer = setInterval(() => writer.comment("keep-alive"), options.keepAliveMilliseconds);
       live?.listen((piece, first) =>
-        writer.data(liveTextChunks(plan, identity, piece.text, first, piece.kind)),
+        writer.data(liveTextChunks(plan, identity, piece.text, first, piece.kind, piece.index)),
       );
       progress?.listen((next) => {
         if (ended) return;
@@ -94,7 +94,7 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
           const chunks =
             live === undefined || !live.delivered()
               ? streamChunks(plan, result.value, identity)
-              : liveTailChunks(plan, result.value, identity, live.text());
+              : liveTailChunks(plan, result.value, identity, live);
           writer.data(options.legacyFunctions ? legacyFunctionChunks(chunks) : chunks, { done: true });
           end(200);
         } else {

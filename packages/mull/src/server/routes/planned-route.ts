@@ -121,11 +121,9 @@ export function plannedRoute<
       log.plan = plan;
       reservation = await context.var.keyBudget?.reserve(plan.worstCaseTokens, plan.worstCaseReckoning);
       const reserved = reservation;
-      // A streamed pass-through of one completion relays the upstream's text as it arrives.
+      // A streamed pass-through relays each completion's text as the upstream streams it.
       const live =
-        plan.stream && plan.strategy === undefined && plan.samples === 1 && !plan.logprobs
-          ? createLiveText()
-          : undefined;
+        plan.stream && plan.strategy === undefined && !plan.logprobs ? createLiveText() : undefined;
       // A streamed strategy request reports each finished sample while it works.
       const progress =
         plan.stream && plan.strategy !== undefined
