@@ -1,8 +1,14 @@
 import { z } from "zod";
 import { addUsage, emptyUsage } from "../budget/index.ts";
-import { checkInteger, mapInParallel, objectWithMethods, parseOptions } from "../runtime/index.ts";
-import { parseJudgeVerdict } from "../scoring/index.ts";
-import type { Backend, Problem, Prompt, Usage } from "../spec/index.ts";
+import {
+  checkInteger,
+  checkNumber,
+  mapInParallel,
+  objectWithMethods,
+  parseOptions,
+} from "../runtime/index.ts";
+import { judgePromptTokens, parseJudgeVerdict } from "../scoring/index.ts";
+import type { Backend, Problem, Prompt, StepCostRequest, Usage } from "../spec/index.ts";
 import { problemKey } from "./problem-key.ts";
 import type { StepJudge, StepJudgeModel } from "./step-judge.ts";
 import { createStepRewardCache } from "./step-reward-cache.ts";
@@ -41,6 +47,35 @@ function question(problem: Problem, steps: readonly string[], index: number): st
   );
 }
 
+/** The default judge prompt: a chat (a system message and the question), or a text for a backend without chat. */
+function defaultStepPrompt(problem: Problem, steps: readonly string[], index: number, chat: boolean): Prompt {
+  return chat
+    ? {
+        kind: "chat",
+        messages: [
+          { role: "system", content: "You check solutions one step at a time, strictly." },
+          { role: "user", content: question(problem, steps, index) },
+        ],
+      }
+    : { kind: "text", text: `${question(problem, steps, index)}\nAnswer:` };
+}
+
+/** Problems with empty text in each shape a template words differently: a lone question, a conversation. */
+const emptyProblems: readonly Problem[] = [
+  { question: "" },
+  {
+    question: "",
+    prompt: {
+      kind: "chat",
+      messages: [
+        { role: "user", content: "" },
+        { role: "assistant", content: "" },
+        { role: "user", content: "" },
+      ],
+    },
+  },
+];
+
 /** The options the judge cannot do without; the rest are checked where they are read. */
 const judgeRewardOptions = z.object({
   backend: objectWithMethods<Backend>({
@@ -58,7 +93,10 @@ const judgeRewardOptions = z.object({
  * through the run (`stepJudge`, made by `scorePartialSolutions`): each asks no more tokens than the
  * budget leaves, one the budget cannot afford is not made, a reply the budget cut gives no reward and
  * stops the run by that limit, and a call the backend refuses gives that step no reward (0, not
- * remembered), each with a trace note.
+ * remembered), each with a trace note. Its `worstCaseTokens` for one step is the judge's prompt at its
+ * longest (the template's own text around an empty problem and `pathSteps` empty steps, chat or text,
+ * at the request's characters per token and a few tokens per chat message, plus the problem's prompt
+ * and the path's `pathTokens`) and its `maxTokens` reply.
  *
  * @example
  * const prm = judgeProcessReward({ backend: judgeBackend });
@@ -70,28 +108,20 @@ export function judgeProcessReward(options: JudgeProcessRewardOptions): StepJudg
   const concurrency = checkInteger("judgeProcessReward", "concurrency", options.concurrency ?? 4, {
     minimum: 1,
   });
+  const maxTokens = checkInteger("judgeProcessReward", "maxTokens", options.maxTokens ?? 256, { minimum: 1 });
   const parse = options.parse ?? ((reply: string) => parseJudgeVerdict(reply)?.value);
+  const template = options.template;
   const cache = createStepRewardCache();
   const name = options.name ?? `step-judge:${backend.describe().model}`;
   const stepJudge: StepJudge = {
     backend,
     concurrency,
     async request(problem, steps, index, callOptions) {
-      let prompt: Prompt;
-      if (options.template !== undefined) prompt = options.template(problem, steps, index);
-      else {
-        const capabilities = await backend.capabilities(callOptions);
-        prompt = capabilities.chat
-          ? {
-              kind: "chat",
-              messages: [
-                { role: "system", content: "You check solutions one step at a time, strictly." },
-                { role: "user", content: question(problem, steps, index) },
-              ],
-            }
-          : { kind: "text", text: `${question(problem, steps, index)}\nAnswer:` };
-      }
-      return { prompt, n: 1, temperature: options.temperature ?? 0, maxTokens: options.maxTokens ?? 256 };
+      const prompt =
+        template === undefined
+          ? defaultStepPrompt(problem, steps, index, (await backend.capabilities(callOptions)).chat)
+          : template(problem, steps, index);
+      return { prompt, n: 1, temperature: options.temperature ?? 0, maxTokens };
     },
     reward(reply) {
       const verdict = parse(reply);
@@ -100,9 +130,26 @@ export function judgeProcessReward(options: JudgeProcessRewardOptions): StepJudg
     known: (problem, steps) => cache.get(problemKey(problem), steps),
     remember: (problem, steps, reward) => cache.set(problemKey(problem), steps, reward),
   };
+  // The judge reads the problem (within the prompt), the path up to the step (within pathTokens) and its template.
+  const worstCaseTokens = (request: StepCostRequest): number => {
+    const owner = "judgeProcessReward.worstCaseTokens";
+    const perToken = checkNumber(owner, "charactersPerToken", request.charactersPerToken ?? 1, {
+      exclusiveMinimum: 0,
+    });
+    const pathSteps = checkInteger(owner, "pathSteps", request.pathSteps, { minimum: 1 });
+    const steps = Array.from({ length: pathSteps }, () => "");
+    const rendered = emptyProblems.flatMap((problem) =>
+      template === undefined
+        ? [true, false].map((chat) => defaultStepPrompt(problem, steps, pathSteps - 1, chat))
+        : [template(problem, steps, pathSteps - 1)],
+    );
+    const templateTokens = Math.max(...rendered.map((prompt) => judgePromptTokens(prompt, perToken)));
+    return templateTokens + request.promptTokens + request.pathTokens + maxTokens;
+  };
   return {
     name,
     stepJudge,
+    worstCaseTokens,
     async score(problem, solutions, callOptions) {
       // Every step not judged before, once even when several solutions share it.
       const wanted = new Map<string, { steps: readonly string[]; index: number }>();

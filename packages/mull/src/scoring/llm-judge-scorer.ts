@@ -21,6 +21,7 @@ import type {
   ToolCall,
   Usage,
 } from "../spec/index.ts";
+import { judgePromptTokens } from "./judge-prompt-tokens.ts";
 import { parseJudgeVerdict } from "./parse-judge-verdict.ts";
 
 /** Options of `llmJudgeScorer`. */
@@ -113,9 +114,6 @@ function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Promp
   };
 }
 
-/** Tokens a chat template may wrap each message in (role markers, turn ends), reckoned high. */
-const chatMessageTokens = 8;
-
 /**
  * Problems and solutions with empty text in every shape a template words differently: a lone question, a
  * conversation with earlier turns, a solution that ends in a function call.
@@ -141,29 +139,16 @@ const emptyShapes: readonly (readonly [Problem, ScoredSolution])[] = [
 
 /**
  * The tokens a judge template adds around the problem and the solution: its own text, rendered for each
- * of `emptyShapes` and the longest kept, at `charactersPerToken`,
- * and `chatMessageTokens` for each of its messages.
+ * of `emptyShapes` and the longest kept, at `charactersPerToken` (`judgePromptTokens`).
  */
 function templateTokens(
   template: (problem: Problem, solution: ScoredSolution) => Prompt,
   charactersPerToken: number,
 ): number {
   return Math.max(
-    ...emptyShapes.map(([problem, solution]) => {
-      const prompt = template(problem, solution);
-      if (prompt.kind === "text") return Math.ceil(prompt.text.length / charactersPerToken);
-      const characters = prompt.messages.reduce(
-        (sum, message) =>
-          sum +
-          message.content.length +
-          (message.toolCalls ?? []).reduce(
-            (calls, call) => calls + call.name.length + call.arguments.length,
-            0,
-          ),
-        0,
-      );
-      return Math.ceil(characters / charactersPerToken) + chatMessageTokens * prompt.messages.length;
-    }),
+    ...emptyShapes.map(([problem, solution]) =>
+      judgePromptTokens(template(problem, solution), charactersPerToken),
+    ),
   );
 }
 

@@ -9,6 +9,7 @@ import { checkSearchOptions, searchOptionFields } from "./search-option-fields.t
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
+import { searchWorstCase } from "./search-worst-case.ts";
 
 /** Options of `aStarDecoding`. */
 export interface AStarDecodingOptions extends SearchOptions {
@@ -46,6 +47,8 @@ const aStarDecodingOptions = z.strictObject({
  * the path was last good. It stops at the first complete solution taken from the queue — with an exact PRM,
  * a correct one — or when the budget or `maxExpansions` runs out, and then returns the best complete
  * solution seen, if any.
+ * Its worst case (`worstCaseTokens`, `judgedSteps`; see `searchWorstCase`) is `maxExpansions` × K step
+ * calls.
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
  * range, or a shared search option out of range (see `checkSearchOptions`).
@@ -65,6 +68,7 @@ export function aStarDecoding(options: AStarDecodingOptions): Strategy {
     name: `astar@${k}`,
     parameters: { k, expansionsPerNode, maxExpansions, floor, ...searchParameters(options) },
     samples: k,
+    ...searchWorstCase("aStarDecoding", options, () => ({ steps: maxExpansions * k })),
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "product", select: "best" });
       const cost = (node: SearchNode): number => {

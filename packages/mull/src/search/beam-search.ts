@@ -9,6 +9,7 @@ import { checkSearchOptions, searchOptionFields } from "./search-option-fields.t
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
+import { searchWorstCase } from "./search-worst-case.ts";
 
 /** Options of `beamSearch`. */
 export interface BeamSearchOptions extends SearchOptions {
@@ -33,6 +34,8 @@ const beamSearchOptions = z.strictObject({
  * default, or by the value `lookahead` greedy steps ahead) and sample M next steps for each. Complete
  * solutions are set aside; the answer is the best of them (`select`, default `best`). The kept and
  * dropped beams of each step are `selection` events; when the budget runs out it returns the best so far.
+ * Its worst case (`worstCaseTokens`, `judgedSteps`; see `searchWorstCase`) is ⌊N/M⌋ × M × `maxSteps` × (1 +
+ * `lookahead`) step calls.
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
  * range, or a shared search option out of range (see `checkSearchOptions`).
@@ -53,6 +56,10 @@ export function beamSearch(options: BeamSearchOptions): Strategy {
     name: lookahead > 0 ? `beam-la${lookahead}@${n}x${width}` : `beam@${n}x${width}`,
     parameters: { n, width, keep, lookahead, ...searchParameters(options) },
     samples: n,
+    // keep × width candidates at each depth, each valued `lookahead` greedy steps further.
+    ...searchWorstCase("beamSearch", options, (maxSteps) => ({
+      steps: keep * width * maxSteps * (1 + lookahead),
+    })),
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
       await runGroupedBeams(run, { groups: 1, keep, width, lookahead, method: `beam:top-${keep}` });

@@ -9,6 +9,7 @@ import { checkSearchOptions, searchOptionFields } from "./search-option-fields.t
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
+import { searchWorstCase } from "./search-worst-case.ts";
 
 /** Options of `diverseVerifierTreeSearch`. */
 export interface DiverseVerifierTreeSearchOptions extends SearchOptions {
@@ -32,6 +33,8 @@ const diverseVerifierTreeSearchOptions = z.strictObject({
  * independent subtrees, each searched greedily with respect to the PRM — keep the single best incomplete
  * candidate, sample M next steps from it — so that no one early favourite takes over every beam. The
  * answer is the best complete solution over all subtrees (`select`, default `best`).
+ * Its worst case (`worstCaseTokens`, `judgedSteps`; see `searchWorstCase`) is ⌊N/M⌋ × M × `maxSteps` × (1 +
+ * `lookahead`) step calls.
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
  * range, or a shared search option out of range (see `checkSearchOptions`).
@@ -51,6 +54,10 @@ export function diverseVerifierTreeSearch(options: DiverseVerifierTreeSearchOpti
     name: lookahead > 0 ? `dvts-la${lookahead}@${n}x${width}` : `dvts@${n}x${width}`,
     parameters: { n, width, subtrees: groups, lookahead, ...searchParameters(options) },
     samples: n,
+    // One beam per subtree, each with width candidates at each depth, valued `lookahead` steps further.
+    ...searchWorstCase("diverseVerifierTreeSearch", options, (maxSteps) => ({
+      steps: groups * width * maxSteps * (1 + lookahead),
+    })),
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
       await runGroupedBeams(run, { groups, keep: 1, width, lookahead, method: "dvts:best-per-subtree" });

@@ -9,6 +9,7 @@ import { checkSearchOptions, searchOptionFields } from "./search-option-fields.t
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
+import { searchWorstCase } from "./search-worst-case.ts";
 
 /** Options of `monteCarloTreeSearch`. */
 export interface MonteCarloTreeSearchOptions extends SearchOptions {
@@ -50,6 +51,8 @@ interface Statistics {
  * nodes are valued as they are, at no cost. Answers with the best complete solution found (`select`,
  * default `best`); when the simulations found none, the most visited path is completed in one rollout
  * (budget allowing; otherwise there is no answer, and a run the budget cut ends in `BudgetExhaustedError`).
+ * Its worst case (`worstCaseTokens`, `judgedSteps`; see `searchWorstCase`) is a step call per simulation and
+ * a rollout at the end, or, valued by rollouts, one per simulation too.
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
  * range, or a shared search option out of range (see `checkSearchOptions`).
@@ -70,6 +73,11 @@ export function monteCarloTreeSearch(options: MonteCarloTreeSearchOptions): Stra
     name: valueMode === "rollout" ? `mcts-rollout@${simulations}` : `mcts@${simulations}`,
     parameters: { simulations, width, exploration, value: valueMode, ...searchParameters(options) },
     samples: simulations,
+    // A step per simulation; a rollout per simulation when rollouts value, and one more at the end.
+    ...searchWorstCase("monteCarloTreeSearch", options, () => ({
+      steps: simulations,
+      rollouts: valueMode === "rollout" ? simulations + 1 : 1,
+    })),
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "min", select: "best" });
       const statistics = new Map<SearchNode, Statistics>();

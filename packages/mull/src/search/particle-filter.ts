@@ -10,6 +10,7 @@ import { checkSearchOptions, searchOptionFields } from "./search-option-fields.t
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
+import { searchWorstCase } from "./search-worst-case.ts";
 
 /** Options of `particleFilter`. */
 export interface ParticleFilterOptions extends SearchOptions {
@@ -40,6 +41,7 @@ const particleFilterOptions = z.strictObject({
  * PRM's mode keeps it robust to reward errors. The answer is the best final particle (`select`: `best` by
  * default, or a `weighted-vote` over the final particles). Each resampling is a `selection` event with
  * the weights; the genealogy of the particles is the tree of `generation` events.
+ * Its worst case (`worstCaseTokens`, `judgedSteps`; see `searchWorstCase`) is N × `maxSteps` step calls.
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
  * range, or a shared search option out of range (see `checkSearchOptions`).
@@ -55,6 +57,8 @@ export function particleFilter(options: ParticleFilterOptions): Strategy {
     name: resampling === "systematic" ? `pf-sys@${n}` : `pf@${n}`,
     parameters: { n, softmaxTemperature, resampling, ...searchParameters(options) },
     samples: n,
+    // Every particle writes a step at each depth, to the last.
+    ...searchWorstCase("particleFilter", options, (maxSteps) => ({ steps: n * maxSteps })),
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
       const population = await runParticles(run, {

@@ -11,6 +11,7 @@ import { checkSearchOptions, searchOptionFields } from "./search-option-fields.t
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
+import { searchWorstCase } from "./search-worst-case.ts";
 
 /** Options of `particleGibbs`. */
 export interface ParticleGibbsOptions extends SearchOptions {
@@ -48,6 +49,7 @@ function pathOf(node: SearchNode): SearchNode[] {
  * the reference). After each sweep the next reference is drawn from the final particles by their weights.
  * The answer is chosen among the final particles of every sweep (`select`, default `best`). It plans
  * N × I particles in all (`samples`), which is what a server's sample cap holds it to.
+ * Its worst case (`worstCaseTokens`, `judgedSteps`; see `searchWorstCase`) is N × I × `maxSteps` step calls.
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
  * range, or a shared search option out of range (see `checkSearchOptions`).
@@ -65,6 +67,7 @@ export function particleGibbs(options: ParticleGibbsOptions): Strategy {
     parameters: { n, iterations, softmaxTemperature, resampling, ...searchParameters(options) },
     // Every sweep draws its N particles anew: the run plans N × I solutions, not N.
     samples: n * iterations,
+    ...searchWorstCase("particleGibbs", options, (maxSteps) => ({ steps: n * iterations * maxSteps })),
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "last", select: "best" });
       const population: SearchNode[] = [];

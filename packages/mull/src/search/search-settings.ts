@@ -27,6 +27,9 @@ export interface SearchSettings {
   readonly maxSolutionTokens: number | undefined;
 }
 
+/** A search's longest solution, in steps, when its options give no `maxSteps`. */
+export const defaultMaxSteps = 40;
+
 /** The defaults a search strategy chooses for itself. */
 export interface SearchDefaults {
   /** How the strategy values a partial solution when `aggregation` is not given. */
@@ -52,7 +55,7 @@ export function resolveSearchSettings(
     select: options.select ?? defaults.select,
     temperature: options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature,
     format: options.format ?? defaultStepFormat,
-    maxSteps: options.maxSteps ?? 40,
+    maxSteps: options.maxSteps ?? defaultMaxSteps,
     maxStepTokens: options.maxStepTokens ?? 256,
     maxSolutionTokens: options.maxSolutionTokens ?? context.sampling.maxTokens,
   };

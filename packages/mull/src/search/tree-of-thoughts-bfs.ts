@@ -10,6 +10,7 @@ import { checkSearchOptions, searchOptionFields } from "./search-option-fields.t
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
+import { searchWorstCase } from "./search-worst-case.ts";
 
 /** Options of `treeOfThoughtsBfs`. */
 export interface TreeOfThoughtsBfsOptions extends SearchOptions {
@@ -33,6 +34,8 @@ const treeOfThoughtsBfsOptions = z.strictObject({
  * (repeated proposals dropped), the PRM values the new states, those below `threshold` are pruned and the b
  * best are kept. Complete solutions are set aside as they appear; the search ends when no state is left or
  * the budget runs out, and answers with the best complete solution (`select`, default `best`).
+ * Its worst case (`worstCaseTokens`, `judgedSteps`; see `searchWorstCase`) is k + (`maxSteps` − 1) × b × k
+ * step calls.
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
  * range, or a shared search option out of range (see `checkSearchOptions`).
@@ -49,6 +52,10 @@ export function treeOfThoughtsBfs(options: TreeOfThoughtsBfsOptions): Strategy {
     name: `tot-bfs@${breadth}x${k}`,
     parameters: { breadth, k, threshold, ...searchParameters(options) },
     samples: breadth * k,
+    // k first steps, then k from each of at most `breadth` states at every later depth.
+    ...searchWorstCase("treeOfThoughtsBfs", options, (maxSteps) => ({
+      steps: k + (maxSteps - 1) * breadth * k,
+    })),
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "min", select: "best" });
       let frontier: SearchNode[] = [run.root];

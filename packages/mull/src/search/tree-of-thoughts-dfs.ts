@@ -10,6 +10,7 @@ import { checkSearchOptions, searchOptionFields } from "./search-option-fields.t
 import type { SearchOptions } from "./search-options.ts";
 import { createSearchRun } from "./search-run.ts";
 import { searchParameters } from "./search-settings.ts";
+import { searchWorstCase } from "./search-worst-case.ts";
 
 /** Options of `treeOfThoughtsDfs`. */
 export interface TreeOfThoughtsDfsOptions extends SearchOptions {
@@ -38,6 +39,8 @@ const treeOfThoughtsDfsOptions = z.strictObject({
  * to `attempts` times, before the search backtracks. The search stops at the first complete solution that
  * passes the threshold, or when the budget or `maxExpansions` runs out (then it answers with the best
  * complete solution it saw, if any).
+ * Its worst case (`worstCaseTokens`, `judgedSteps`; see `searchWorstCase`) is `maxExpansions` × k step
+ * calls.
  *
  * @throws ConfigError for an unknown option or one of the wrong kind, a missing `prm`, a count out of
  * range, or a shared search option out of range (see `checkSearchOptions`).
@@ -57,6 +60,7 @@ export function treeOfThoughtsDfs(options: TreeOfThoughtsDfsOptions): Strategy {
     name: `tot-dfs@${k}`,
     parameters: { k, threshold, attempts, maxExpansions, ...searchParameters(options) },
     samples: k,
+    ...searchWorstCase("treeOfThoughtsDfs", options, () => ({ steps: maxExpansions * k })),
     async run(problem, context) {
       const run = createSearchRun(problem, context, options, { aggregation: "min", select: "best" });
       let expansions = 0;

@@ -48,9 +48,11 @@ export type {
 export type { SelectionContext, Selector, VoteResult } from "./selection.ts";
 export type {
   CostRequest,
+  JudgedSteps,
   SamplingSettings,
   SamplingStrategy,
   SolveResult,
+  StepCostRequest,
   Strategy,
   StrategyContext,
   StrategyOutcome,

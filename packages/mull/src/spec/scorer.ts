@@ -2,7 +2,7 @@ import type { Backend, CallOptions } from "./backend.ts";
 import type { GenerationRequest, ToolCall } from "./generation.ts";
 import type { Problem } from "./problem.ts";
 import type { Score } from "./score.ts";
-import type { CostRequest } from "./strategy.ts";
+import type { CostRequest, StepCostRequest } from "./strategy.ts";
 import type { Usage } from "./usage.ts";
 
 /** A full solution offered to a scorer. */
@@ -103,4 +103,13 @@ export interface ProcessRewardModel {
     /** Model usage, when the reward model calls a model. */
     readonly usage?: Usage | undefined;
   }>;
+  /**
+   * The most tokens, read and written, that judging one step may spend, for a step of a path of at most
+   * `request.pathTokens` tokens and `request.pathSteps` steps drawn for a prompt of `promptTokens`: for
+   * an LLM judge, its prompt (its template around the problem, the steps before and the step) and its
+   * longest reply. Servers add it for each step a search may have judged (`Strategy.judgedSteps`) to the
+   * worst case they check and reserve before any call. Absent: judging is reckoned to spend no tokens (a
+   * programmatic check, or rewards read from the generations).
+   */
+  worstCaseTokens?(request: StepCostRequest): number;
 }

@@ -121,6 +121,13 @@ export interface Strategy {
    * is the worst case. Servers check it against their per-request token cap before any call.
    */
   readonly worstCaseTokens?: ((request: CostRequest) => number) | undefined;
+  /**
+   * For a step-level search: how many steps a run on `request` may have its process reward model judge
+   * at most (each step it writes, once), and the longest path such a step lies on. Servers add the
+   * model's worst case for one step (`ProcessRewardModel.worstCaseTokens`) for each of them to the worst
+   * case they check and reserve. Absent: the strategy has no steps judged.
+   */
+  readonly judgedSteps?: ((request: CostRequest) => JudgedSteps) | undefined;
   /** Solves `problem` with what `context` gives; run it through `runStrategy`, which records its cost. */
   run(problem: Problem, context: StrategyContext): Promise<StrategyOutcome>;
 }
@@ -139,6 +146,32 @@ export interface CostRequest {
    * character.
    */
   readonly charactersPerToken?: number | undefined;
+}
+
+/**
+ * What judging one step of a path is reckoned for, before any call (`ProcessRewardModel.worstCaseTokens`):
+ * the judge reads the problem, the steps before the judged one and the step itself.
+ */
+export interface StepCostRequest {
+  /** Tokens of the problem's prompt, as estimated before any call. */
+  readonly promptTokens: number;
+  /** The most tokens of the path up to and including the judged step (a search's solution limit). */
+  readonly pathTokens: number;
+  /** The most steps of that path, the judged step included. */
+  readonly pathSteps: number;
+  /**
+   * Characters per token of the model's tokenizer, as `promptTokens` was estimated with: the judge's
+   * template is reckoned at it. Absent: one token per character.
+   */
+  readonly charactersPerToken?: number | undefined;
+}
+
+/** The steps a step-level search may have judged on a request, at most (`Strategy.judgedSteps`). */
+export interface JudgedSteps {
+  /** Steps judged, each once, over the whole run. */
+  readonly steps: number;
+  /** What judging one of them is reckoned for: the longest path a judged step lies on. */
+  readonly each: StepCostRequest;
 }
 
 /**

@@ -2,6 +2,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { defaultModelProfile } from "../../generation/index.ts";
 import { labOutcomeChecker, labProcessReward } from "../../lab/index.ts";
+import { judgeProcessReward } from "../../process-rewards/index.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
 import type { ProcessRewardModel } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
@@ -31,7 +32,7 @@ const messages = [{ role: "user" as const, content: "2+2=?" }];
 describe("planRequest", () => {
   it("sizes a search by its particles, beams or proposals", () => {
     const samples = (model: string) =>
-      planRequest("chat", { model, messages, temperature: 1 }, models, config.limits).samples;
+      planRequest("chat", { model, messages, temperature: 1, max_tokens: 20 }, models, config.limits).samples;
     expect(samples("pf@16:m")).toBe(16);
     expect(samples("beam@8x2:m")).toBe(8);
     expect(samples("beam-la1@8x2:m")).toBe(8);
@@ -65,9 +66,13 @@ describe("planRequest", () => {
     );
   });
 
-  it("binds the per-request token cap at run time too, where a search or a judge may pass the estimate", () => {
+  it("binds the per-request token cap at run time too, and a search's run to its worst case", () => {
+    // 4 particles × 40 steps × (about 2 prompt + 100 max_tokens + 11 for 41 newlines at 4 characters a token).
     const plain = planRequest("chat", { model: "pf@4:m", messages }, models, config.limits);
-    expect(plain.budget.maxTotalTokens).toBe(30_000);
+    expect(plain.worstCaseTokens).toBe(4 * 40 * (2 + 100 + 11));
+    expect(plain.budget.maxTotalTokens).toBe(4 * 40 * (2 + 100 + 11));
+    const sampled = planRequest("chat", { model: "sc@4:m", messages }, models, config.limits);
+    expect(sampled.budget.maxTotalTokens).toBe(30_000);
     const tighter = planRequest(
       "chat",
       { model: "pf@4:m", messages, mull: { budget: { max_total_tokens: 5_000 } } },
@@ -77,7 +82,7 @@ describe("planRequest", () => {
     expect(tighter.budget.maxTotalTokens).toBe(5_000);
     const looser = planRequest(
       "chat",
-      { model: "pf@4:m", messages, mull: { budget: { max_total_tokens: 90_000 } } },
+      { model: "sc@4:m", messages, mull: { budget: { max_total_tokens: 90_000 } } },
       models,
       config.limits,
     );
@@ -85,8 +90,9 @@ describe("planRequest", () => {
   });
 
   it("holds particle Gibbs to the sample cap over all its sweeps, not one", () => {
+    const budget = { max_total_tokens: 10_000 };
     const plan = (model: string) =>
-      planRequest("chat", { model, messages, temperature: 1 }, models, config.limits);
+      planRequest("chat", { model, messages, temperature: 1, mull: { budget } }, models, config.limits);
     expect(plan("pg@16x4:m").samples).toBe(64);
     expect(plan("pg@64x1:m").samples).toBe(64);
     for (const model of ["pg@16x5:m", "pg@64x40:m"]) {
@@ -352,5 +358,70 @@ describe("planRequest: a strategy scored by an LLM judge", () => {
     );
     expect(bounded.worstCaseTokens).toBe(1_000);
     expect(bounded.worstCaseReckoning).toBe("the request's mull.budget.max_total_tokens");
+  });
+});
+
+describe("planRequest: a step-level search judged by an LLM step judge", () => {
+  const prm = judgeProcessReward({ backend: served.backend });
+  const judging = new Map([["m", { ...served, prm }]]);
+  // About 2 prompt tokens ("2+2=?") at 4 characters a token; a path of up to 40 steps and 48 tokens.
+  const each =
+    prm.worstCaseTokens?.({ promptTokens: 2, pathTokens: 48, pathSteps: 40, charactersPerToken: 4 }) ?? 0;
+  // Each step call reads the prompt and a path of up to 48 tokens, with 41 newlines (11 tokens).
+  const call = 2 + 48 + 11;
+  const roomy = { ...config.limits, maxRequestTokens: 1_000_000 };
+  const plan = (model: string, limits = roomy, budget?: { max_total_tokens: number }) =>
+    planRequest(
+      "chat",
+      {
+        model,
+        messages,
+        max_tokens: 48,
+        temperature: 1,
+        ...(budget === undefined ? {} : { mull: { budget } }),
+      },
+      judging,
+      limits,
+    );
+
+  it("reserves a step judge's call for each step the search may write, says so, and holds its run to it", () => {
+    expect(each).toBeGreaterThan(256 + 2 + 48);
+    const pf = plan("pf@2:m");
+    expect(pf.worstCaseTokens).toBe(2 * 40 * call + 80 * each);
+    expect(pf.worstCaseReckoning).toBe(
+      `the worst case of strategy pf@2, whose calls re-read what it wrote, for about 2 prompt tokens and max_tokens 48 + 80 steps judged × ${each} tokens (process reward model step-judge:scripted reads the question and a path of up to 40 steps and 48 tokens, and writes its verdict)`,
+    );
+    expect(pf.budget.maxTotalTokens).toBe(pf.worstCaseTokens);
+    // Beam search: 4 candidates at each of 40 depths. MCTS: a step per simulation and a final rollout,
+    // whose steps are counted as the 40 a path may have.
+    expect(plan("beam@4x2:m").worstCaseTokens).toBe(4 * 40 * call + 160 * each);
+    expect(plan("mcts@8:m").worstCaseTokens).toBe(9 * call + (8 + 40) * each);
+  });
+
+  it("adds nothing for a PRM that calls no model", () => {
+    const checked = planRequest(
+      "chat",
+      { model: "pf@2:m", messages, max_tokens: 48, temperature: 1 },
+      models,
+      config.limits,
+    );
+    expect(checked.worstCaseTokens).toBe(2 * 40 * call);
+    expect(checked.worstCaseReckoning).toBe(
+      "the worst case of strategy pf@2, whose calls re-read what it wrote, for about 2 prompt tokens and max_tokens 48",
+    );
+  });
+
+  it("refuses a search over the per-request cap, stating the step judge's part", () => {
+    const limits = { ...roomy, maxRequestTokens: 2 * 40 * call + 80 * each - 1 };
+    const error = refusal(() => plan("pf@2:m", limits));
+    expect(error.code).toBe("budget_exceeded");
+    expect(error.param).toBe("model");
+    expect(error.message).toContain(
+      `may use up to ${2 * 40 * call + 80 * each} tokens (the worst case of strategy pf@2, whose calls re-read what it wrote, for about 2 prompt tokens and max_tokens 48 + 80 steps judged × ${each} tokens`,
+    );
+    // A client budget below the cap lets it run: it is what is reserved, and what the run is held to.
+    const bounded = plan("pf@2:m", limits, { max_total_tokens: 2_000 });
+    expect(bounded.worstCaseTokens).toBe(2_000);
+    expect(bounded.budget.maxTotalTokens).toBe(2_000);
   });
 });

@@ -58,7 +58,8 @@ export interface PlanRequestOptions {
  * I), `n` above the strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above the model's
  * context window, the request's worst case above the per-request token cap (samples × (prompt +
  * `max_tokens`), or the strategy's own `worstCaseTokens` where its calls re-read what it wrote: `extend@MwE`,
- * `probe@NkK`, a cascade; plus a judge call per sample for a strategy scored by an LLM judge), a voting
+ * `probe@NkK`, a cascade, a step-level search; plus a judge call per sample for a strategy scored by an LLM
+ * judge, and a step judge's call per step a search may have judged), a voting
  * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`, and
  * forwarded fields (`tools`, `top_k`, unknown fields, …) the model or the strategy cannot honour (see
  * `forwardedBody`). A request without `max_tokens` gets `limits.defaultMaxTokens`, or what the context window
@@ -66,7 +67,8 @@ export interface PlanRequestOptions {
  * that keeps one, or is kept by budget forcing, or (with tools) is noted as not kept in `notes`; given again
  * in an upstream's own field (`thinking_token_budget`, …) it is refused (see `planReasoningBudget`). The
  * prompt's tokens are `options.promptTokens` where the backend counted them, else estimated from its
- * characters (`estimatePromptTokens`).
+ * characters (`estimatePromptTokens`). A step-level search's run is held to its worst case (its budget's
+ * `maxTotalTokens`), so that it never uses more than its key reserved.
  *
  * @throws ApiError naming the field and the limit.
  */
@@ -199,11 +201,12 @@ export function planRequest(
   checkContextWindow(served, estimatedPromptTokens, maxTokens, counted);
   const clientBudget = mull?.budget;
   // A strategy that needs an outcome scorer scores its samples with the model's (a judge's calls cost tokens).
-  const scores =
-    named !== undefined && findStrategyEntry(named.spec)?.entry.needs.includes("scorer") === true;
+  const needs = named === undefined ? [] : (findStrategyEntry(named.spec)?.entry.needs ?? []);
   const bounded = checkRequestTokens({
     strategy,
-    scorer: scores ? served.scorer : undefined,
+    scorer: needs.includes("scorer") ? served.scorer : undefined,
+    // A step-level search judges its steps with the model's PRM (a step judge's calls cost tokens).
+    prm: needs.includes("prm") ? served.prm : undefined,
     samples,
     n,
     estimatedPromptTokens,
@@ -218,7 +221,16 @@ export function planRequest(
         ? "n"
         : (named?.param ?? (reasoning === undefined ? "n" : "mull.reasoning_budget")),
   });
-  const budget = requestBudget(clientBudget, limits);
+  const runLimits = requestBudget(clientBudget, limits);
+  // A search's run is held to what it reserves: one that would pass the steps its worst case counts (a
+  // rollout of many steps) stops by the budget, and its key is charged all it used.
+  const budget =
+    strategy?.judgedSteps === undefined
+      ? runLimits
+      : {
+          ...runLimits,
+          maxTotalTokens: Math.min(runLimits.maxTotalTokens ?? bounded.tokens, bounded.tokens),
+        };
 
   const stop =
     body.stop === undefined || body.stop === null

@@ -53,8 +53,8 @@ export interface RequestPlan {
   readonly promptTokensCounted?: boolean | undefined;
   /**
    * The most tokens the request may use: samples × (prompt + `max_tokens`), or the strategy's own worst
-   * case (`Strategy.worstCaseTokens`), plus its scorer's calls (an LLM judge's, one per sample), or the
-   * client's budget if lower.
+   * case (`Strategy.worstCaseTokens`), plus its scorer's calls (an LLM judge's, one per sample) and a
+   * search's step judge's calls (one per step it may have judged), or the client's budget if lower.
    */
   readonly worstCaseTokens: number;
   /**

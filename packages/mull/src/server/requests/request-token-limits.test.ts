@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultModelProfile } from "../../generation/index.ts";
+import type { ProcessRewardModel, Strategy } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import { checkRequestTokens, type RequestTokens } from "./request-token-limits.ts";
@@ -57,5 +58,42 @@ describe("checkRequestTokens", () => {
       tokens: 350,
       reckoning: "the request's mull.budget.max_total_tokens",
     });
+  });
+
+  it("adds a step judge's worst case for each step a search may have judged, and states it", () => {
+    // A search whose own calls may spend 1000 tokens and which may have 80 steps judged, each on a path of
+    // up to 40 steps and max_tokens tokens.
+    const search: Strategy = {
+      name: "pf@2",
+      parameters: {},
+      samples: 2,
+      worstCaseTokens: () => 1_000,
+      judgedSteps: (request) => ({
+        steps: 80,
+        each: { promptTokens: request.promptTokens, pathTokens: request.maxTokens, pathSteps: 40 },
+      }),
+      run: async () => ({ answer: undefined, best: undefined, candidates: [], stoppedBy: "complete" }),
+    };
+    const judge: ProcessRewardModel = {
+      name: "step-judge:qwen",
+      score: async () => ({ results: [], calls: 0 }),
+      worstCaseTokens: (step) => 10 + step.promptTokens + step.pathTokens + step.pathSteps,
+    };
+    const request = plain(2, { strategy: search, maxRequestTokens: 100_000, param: "model" });
+    const each = 10 + 100 + 100 + 40;
+    expect(checkRequestTokens({ ...request, prm: judge })).toEqual({
+      tokens: 1_000 + 80 * each,
+      reckoning: `the worst case of strategy pf@2, whose calls re-read what it wrote, for about 100 prompt tokens and max_tokens 100 + 80 steps judged × ${each} tokens (process reward model step-judge:qwen reads the question and a path of up to 40 steps and 100 tokens, and writes its verdict)`,
+    });
+    // No PRM, or one that calls no model, adds nothing.
+    expect(checkRequestTokens(request).tokens).toBe(1_000);
+    const { worstCaseTokens: _, ...checker } = judge;
+    expect(checkRequestTokens({ ...request, prm: checker }).tokens).toBe(1_000);
+    // Over the cap, the refusal states the step judge's part.
+    expect(() =>
+      checkRequestTokens({ ...request, prm: judge, maxRequestTokens: 1_000 + 80 * each - 1 }),
+    ).toThrow(
+      `this request may use up to ${1_000 + 80 * each} tokens (the worst case of strategy pf@2, whose calls re-read what it wrote, for about 100 prompt tokens and max_tokens 100 + 80 steps judged × ${each} tokens (process reward model step-judge:qwen`,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { OutcomeScorer, Strategy } from "../../spec/index.ts";
+import type { OutcomeScorer, ProcessRewardModel, Strategy } from "../../spec/index.ts";
 import { worstCaseTokens } from "../../strategies/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
@@ -43,6 +43,11 @@ export interface RequestTokens {
    * `wv@N`, `accept@N`, …), each at most once; absent for a strategy that scores nothing.
    */
   readonly scorer?: OutcomeScorer | undefined;
+  /**
+   * The process reward model a step-level search judges its steps with (its catalog entry needs a PRM:
+   * `pf@N`, `beam@NxM`, `mcts@S`, …), each step it may have judged (`Strategy.judgedSteps`) at most once.
+   */
+  readonly prm?: ProcessRewardModel | undefined;
   /** The strategy's samples (its N, or `n`). */
   readonly samples: number;
   /** The request's `n` (choices of a plain request). */
@@ -82,35 +87,46 @@ export interface RequestTokenLimit {
  * samples × (prompt + `max_tokens`), or the strategy's own `worstCaseTokens` where its calls re-read what
  * its traces wrote (`extend@MwE`, `probe@NkK`, a cascade); plus, for a strategy that scores its samples
  * with the model's outcome scorer, one scorer call's worst case (`OutcomeScorer.worstCaseTokens`: an LLM
- * judge's prompt and reply) per sample. A client budget below the cap lets it run, bounded at run time.
+ * judge's prompt and reply) per sample; plus, for a step-level search, its process reward model's worst
+ * case for one step (`ProcessRewardModel.worstCaseTokens`: a step judge's prompt, with the path up to the
+ * step, and reply) for each step it may have judged (`Strategy.judgedSteps`). A client budget below the
+ * cap lets it run, bounded at run time.
  *
  * @returns the tokens the request may use at most (its worst case, or the client's budget if lower) and
  * how they were reckoned.
  * @throws ApiError naming `param`, the worst case, how it was reckoned and the cap.
  */
 export function checkRequestTokens(request: RequestTokens): RequestTokenLimit {
-  const { strategy, scorer, samples, estimatedPromptTokens, maxTokens, maxRequestTokens } = request;
+  const { strategy, scorer, prm, samples, estimatedPromptTokens, maxTokens, maxRequestTokens } = request;
   const cost = {
     promptTokens: estimatedPromptTokens,
     maxTokens,
     thinkingCues: request.served.profile.thinkingCues,
     charactersPerToken: request.charactersPerToken,
   };
-  const worstCase = Math.ceil(
-    strategy === undefined
-      ? request.n * (estimatedPromptTokens + maxTokens)
-      : worstCaseTokens(strategy, cost, scorer),
-  );
+  const steps = strategy?.judgedSteps?.(cost);
+  const perStep = steps === undefined ? undefined : prm?.worstCaseTokens?.(steps.each);
+  const stepJudging = steps === undefined || perStep === undefined ? 0 : steps.steps * Math.ceil(perStep);
+  const worstCase =
+    Math.ceil(
+      strategy === undefined
+        ? request.n * (estimatedPromptTokens + maxTokens)
+        : worstCaseTokens(strategy, cost, scorer),
+    ) + stepJudging;
   const about = request.promptTokensCounted === true ? "" : "about ";
   const generation =
     strategy?.worstCaseTokens === undefined
       ? `${samples} samples × (${about}${estimatedPromptTokens} prompt + ${maxTokens} max_tokens)`
       : `the worst case of strategy ${strategy.name}, whose calls re-read what it wrote, for ${about}${estimatedPromptTokens} prompt tokens and max_tokens ${maxTokens}`;
   const judged = strategy === undefined ? undefined : scorer?.worstCaseTokens?.(cost);
-  const reckoning =
+  const judging =
     strategy === undefined || judged === undefined
       ? generation
       : `${generation} + ${strategy.samples} judge calls × ${Math.ceil(judged)} tokens (scorer ${scorer?.name} reads the question and a sample, and writes its verdict)`;
+  const reckoning =
+    steps === undefined || perStep === undefined
+      ? judging
+      : `${judging} + ${steps.steps} steps judged × ${Math.ceil(perStep)} tokens (process reward model ${prm?.name} reads the question and a path of up to ${steps.each.pathSteps} steps and ${steps.each.pathTokens} tokens, and writes its verdict)`;
   const bounded = Math.min(worstCase, request.clientMaxTotalTokens ?? worstCase);
   if (bounded <= maxRequestTokens) {
     return {

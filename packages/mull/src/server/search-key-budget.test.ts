@@ -1,0 +1,151 @@
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import { type AssembledServer, assembleServer } from "./assemble-server.ts";
+import { parseServerConfig } from "./config/index.ts";
+import { listenServer, type RunningServer } from "./listen-server.ts";
+
+// A key's token budget under a step-level search (`pf@N`) whose steps an LLM step judge on the same
+// upstream judges (`prm: "judge"`), over loopback: the search's calls, each re-reading its path, and the
+// judge's calls are part of the worst case a key reserves, so the key is charged all the tokens the request
+// reports, and a budget that cannot cover them refuses the request, saying how they were reckoned.
+
+const keys = ["sk-search-one", "sk-search-two"];
+const tokensPerMinute = 60_000;
+const question = "What is 6 times 7? Think step by step.";
+// A judge that explains at length: 200 words before its verdict, each a token to the fake upstream.
+const verdict = `${Array.from({ length: 200 }, (_, index) => `reason${index}`).join(" ")}\nYES`;
+let fake: FakeOpenAIServer;
+let assembled: AssembledServer;
+let running: RunningServer;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAIServer({
+    handler: (request) => {
+      if (request.prompt.includes("Is the new step correct")) return verdict;
+      // The steps written so far follow the question, one a line: two steps, then the answer.
+      const written = request.prompt
+        .slice(request.prompt.indexOf(question) + question.length)
+        .split("\n")
+        .filter((line) => line.trim() !== "").length;
+      const step =
+        written >= 2
+          ? "So six sevens are 42. #### 42"
+          : `Step ${written + 1}: add seven to the running total.`;
+      return { choices: Array.from({ length: request.n }, () => step) };
+    },
+  });
+  const config = parseServerConfig({
+    limits: {
+      maxSamples: 64,
+      maxTokens: 100_000,
+      maxRequestTokens: 10_000_000,
+      keyTokensPerMinute: tokensPerMinute,
+    },
+    upstreams: [
+      {
+        name: "fake",
+        baseUrl: fake.url,
+        models: ["fake-model"],
+        allowedNetworks: ["127.0.0.1/32"],
+        prm: "judge",
+      },
+    ],
+  });
+  assembled = await assembleServer(config, { apiKeys: keys, logger: pino({ level: "silent" }) });
+  running = await listenServer(assembled.server, { host: "127.0.0.1", port: 0 });
+});
+
+afterAll(async () => {
+  await running?.shutdown(1_000);
+  await assembled?.dispose();
+  await fake?.close();
+});
+
+async function post(key: string, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${running.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The tokens `key` has left in its window, as a request too large for any window is told. */
+async function tokensLeft(key: string): Promise<number> {
+  const refused = await post(key, {
+    model: "fake-model",
+    messages: [{ role: "user", content: "x" }],
+    max_tokens: 99_000,
+  });
+  expect(refused.status).toBe(429);
+  const message = ((await refused.json()) as { error: { message: string } }).error.message;
+  const left = /(\d+) tokens are left/.exec(message)?.[1];
+  if (left === undefined) throw new Error(`no tokens left in: ${message}`);
+  return Number(left);
+}
+
+/** The sum of `mull_tokens_total` over its kinds, as /metrics reports it. */
+async function metricsTokens(): Promise<number> {
+  const text = await (
+    await fetch(`${running.url}/metrics`, { headers: { authorization: `Bearer ${keys[0]}` } })
+  ).text();
+  return [...text.matchAll(/^mull_tokens_total\{[^}]*kind="(?:prompt|completion)"[^}]*\} (\d+)$/gm)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
+}
+
+describe("a key's budget under pf@N with an LLM step judge", () => {
+  it("charges the key every token the response reports, the search's and the step judge's calls", async () => {
+    const key = keys[0]!;
+    const before = await tokensLeft(key);
+    expect(before).toBe(tokensPerMinute);
+    const counted = await metricsTokens();
+    const response = await post(key, {
+      model: "pf@2:fake-model",
+      messages: [{ role: "user", content: question }],
+      max_tokens: 48,
+      temperature: 0.7,
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      choices: { message: { content: string } }[];
+      usage: { total_tokens: number };
+      mull: { usage: { score_calls: number } };
+    };
+    expect(body.choices[0]?.message.content).toContain("#### 42");
+    // Three steps judged (the particles share them), each reply 200 words and more.
+    expect(body.mull.usage.score_calls).toBe(3);
+    expect(body.usage.total_tokens).toBeGreaterThan(3 * 200 + 2 * (10 + 48));
+    const charged = before - (await tokensLeft(key));
+    expect(charged).toBe(body.usage.total_tokens);
+    // /metrics counts what the key was charged.
+    expect((await metricsTokens()) - counted).toBe(charged);
+  });
+
+  it("refuses a search whose calls the key's budget cannot cover, stating the step judge's part", async () => {
+    const key = keys[1]!;
+    const started = fake.generations.started;
+    // Its particles alone, 2 × (about 10 prompt + 2000 max_tokens), fit in the key's 60,000 tokens; with
+    // every step of up to 40 re-reading its path, and a judge call for each step, not.
+    const response = await post(key, {
+      model: "pf@2:fake-model",
+      messages: [{ role: "user", content: question }],
+      max_tokens: 2_000,
+      temperature: 0.7,
+    });
+    expect(response.status).toBe(429);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("key_budget_exceeded");
+    expect(error.message).toMatch(
+      /cannot cover this request \(up to (\d+) tokens: the worst case of strategy pf@2, whose calls re-read what it wrote, for about 10 prompt tokens and max_tokens 2000 \+ 80 steps judged × (\d+) tokens \(process reward model step-judge:fake-model reads the question and a path of up to 40 steps and 2000 tokens, and writes its verdict\)\): 60000 tokens are left/,
+    );
+    const [, total, each] =
+      /up to (\d+) tokens: .* \+ 80 steps judged × (\d+) tokens/.exec(error.message) ?? [];
+    expect(Number(each)).toBeGreaterThan(10 + 2_000 + 256);
+    // 80 step calls, each reading the prompt and a path of up to 2000 tokens with its 41 newlines (11 tokens).
+    expect(Number(total)).toBe(80 * (10 + 2_000 + 11) + 80 * Number(each));
+    // Refused before any upstream call.
+    expect(fake.generations.started).toBe(started);
+  });
+});
