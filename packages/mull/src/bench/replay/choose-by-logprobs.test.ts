@@ -170,6 +170,40 @@ describe("chooseByLogprobs", () => {
       "deepconf@1:w4 needs samples[0].tokenConfidences for every sample to group them at its own window",
     );
   });
+
+  it("rpc@k refuses a logprob without a positive token count to take its mean over, naming tokens and its value", () => {
+    const lines = (tokens?: number) => [
+      {
+        id: "q2",
+        gold: "7",
+        samples: [
+          { text: "a #### 7", answer: "7", logprob: -0.5, ...(tokens === undefined ? {} : { tokens }) },
+          { text: "b #### 8", answer: "8", logprob: -0.7, tokens: 5 },
+        ],
+      },
+    ];
+    const refusal = (tokens?: number) => {
+      try {
+        replay(lines(tokens), "rpc@2");
+      } catch (caught) {
+        return caught;
+      }
+      throw new Error(`tokens ${tokens} did not fail`);
+    };
+    // A mean over 0 tokens would weigh the path log(p) / 0 = −∞ rather than refuse it.
+    const zero = refusal(0);
+    expect(ConfigError.isInstance(zero) && zero.field).toBe("samples[0].tokens");
+    expect((zero as Error).message).toMatch(
+      /^rpc@2 needs samples\[0\]\.tokens to be a positive integer where samples\[0\]\.meanLogprob is missing, to take the mean of samples\[0\]\.logprob over those tokens, but sample 0 of problem "q2" \(.*samples-\d+\.jsonl:1\) has tokens 0$/,
+    );
+    expect((refusal() as Error).message).toMatch(/has no tokens$/);
+    // A recorded meanLogprob needs no token count.
+    const recorded = lines(0)[0]!;
+    const withMean = [
+      { ...recorded, samples: recorded.samples.map((sample) => ({ ...sample, meanLogprob: -0.1 })) },
+    ];
+    expect(replay(withMean, "rpc@2").answers[0]!["rpc@2"]!.answer).toBe("7");
+  });
 });
 
 /**

@@ -77,12 +77,24 @@ function deepConfScore(
   return { scorer, kind: "confidence", value: summary };
 }
 
-/** RPC's path weight: the recorded mean token log-probability, else the log-probability over the tokens. */
+/**
+ * RPC's path weight: the recorded mean token log-probability, else the log-probability over the tokens.
+ *
+ * @throws ConfigError naming the field when a sample has neither, or has a logprob without a token count
+ *   of at least 1 to take its mean over.
+ */
 function meanLogprobOf(problem: GradedProblem, sample: GradedSample, strategy: ReplayStrategy): number {
   if (sample.meanLogprob !== undefined) return sample.meanLogprob;
-  if (sample.logprob !== undefined && sample.completionTokens !== undefined && sample.completionTokens > 0)
-    return sample.logprob / sample.completionTokens;
-  throw missing(problem, sample, strategy, ["meanLogprob", "logprob (with tokens)"]);
+  if (sample.logprob === undefined)
+    throw missing(problem, sample, strategy, ["meanLogprob", "logprob (with tokens)"]);
+  const tokens = sample.completionTokens;
+  if (tokens !== undefined && tokens > 0) return sample.logprob / tokens;
+  const index = problem.samples.indexOf(sample);
+  const field = `samples[${index}].tokens`;
+  throw new ConfigError(
+    `${strategy.name} needs ${field} to be a positive integer where samples[${index}].meanLogprob is missing, to take the mean of samples[${index}].logprob over those tokens, but sample ${index} of problem ${JSON.stringify(problem.id)} (${problem.location}) has ${tokens === undefined ? "no tokens" : `tokens ${tokens}`}`,
+    { field },
+  );
 }
 
 /** A recorded sample as the live selectors see a candidate: its voting key, its text and what it was scored. */
