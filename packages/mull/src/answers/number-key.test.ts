@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { numberKey } from "./number-key.ts";
+import { numericKey } from "./numeric-key.ts";
 
 describe("numberKey", () => {
   it("drops trailing zeros, float noise and negative zero", () => {
@@ -13,5 +14,11 @@ describe("numberKey", () => {
     expect(numberKey(Number("12345678901234567"), "12345678901234567")).toBe("12345678901234567");
     expect(numberKey(-1.50000000000001, "-0001.500000000000010")).toBe("-1.50000000000001");
     expect(numberKey(12.5, "12.50")).toBe("12.5");
+  });
+
+  it("keys a literal of exactly twelve significant digits as its value, so its exponent form matches it", () => {
+    // Twelve digits are what the key keeps anyway: the literal adds none, and 1.23456789012e-7 is the key.
+    expect(numberKey(1.23456789012e-7, "0.000000123456789012")).toBe(numberKey(1.23456789012e-7));
+    expect(numericKey("0.000000123456789012")).toBe(numericKey("1.23456789012 \\times 10^{-7}"));
   });
 });

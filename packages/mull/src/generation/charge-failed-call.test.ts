@@ -40,6 +40,16 @@ describe("chargeFailedCall", () => {
     });
   });
 
+  it("charges a request that was made though it reported no token (calls: 1), its prompt as counted", () => {
+    const run = context();
+    const error = new BackendCallError("reset after the request was sent", {
+      usage: { promptTokens: undefined, completionTokens: 0, calls: 1 },
+    });
+    const charged = chargeFailedCall(run, error, { parentId: "run", countedPromptTokens: 7 });
+    expect(charged).toEqual({ promptTokens: 7, completionTokens: 0, calls: 1 });
+    expect(run.budget.spent().usage).toEqual(charged);
+  });
+
   it("charges and records nothing where the error tells no usage, one that used nothing, or one that breaks the contract", () => {
     const run = context();
     const failures: unknown[] = [

@@ -379,6 +379,17 @@ describe("sampleCandidates with a backend that counts prompt tokens", () => {
     expect(result.stoppedBy).toBe("tokens");
     expect(totalOf(context)).toBe(45);
   });
+
+  it("sizes later calls by the prompt tokens calls reported, not by the first estimate from characters", async () => {
+    const backend = characterTokensBackend({ completionTokens: 4, counts: false });
+    const context = contextFor(backend, { maxTotalTokens: 50 });
+    const result = await sampleCandidates({ problem: counted, n: 3, context });
+    // A measuring call of 20 + 4; of the 26 left, two more would cost 20 + 8 = 28 with the reported prompt,
+    // so one more (24 + 24 = 48), leaving 2. Sized by the 5-token estimate, the second call would ask for two.
+    expect(backend.calls.map((call) => call.request.n)).toEqual([1, 1]);
+    expect(result.candidates).toHaveLength(2);
+    expect(totalOf(context)).toBe(48);
+  });
 });
 
 describe("sampleCandidates on a backend that charges the prompt once per completion", () => {

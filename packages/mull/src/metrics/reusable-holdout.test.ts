@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { seededRng } from "../runtime/index.ts";
 import { thrownConfigError } from "../runtime/rejection.test-support.ts";
+import type { Rng } from "../spec/index.ts";
 import { reusableHoldout } from "./reusable-holdout.ts";
+
+/** An rng that returns `values` in turn, then 0.5 (a Laplace draw of 0). */
+function scripted(values: readonly number[]): Rng {
+  let index = 0;
+  const rng: Rng = { next: () => values[index++] ?? 0.5, nextSeed: () => 0, fork: () => rng };
+  return rng;
+}
 
 describe("reusableHoldout", () => {
   it("answers with the search value while the holdout agrees, telling nothing of the holdout", () => {
@@ -36,6 +44,16 @@ describe("reusableHoldout", () => {
     expect(Math.abs(mean)).toBeLessThan(0.002);
     expect(meanAbsolute).toBeGreaterThan(0.008);
     expect(meanAbsolute).toBeLessThan(0.012);
+  });
+
+  it("draws a fresh noisy threshold after each holdout answer, as Thresholdout does", () => {
+    // The first draw, 0, is the most negative Laplace draw: 0.04 + 0.02 · ln(2ε) ≈ −0.67, below 0, so any
+    // gap goes to the holdout. Every later draw is 0.5 (no noise): the redrawn threshold is the plain 0.04.
+    const holdout = reusableHoldout({ rng: scripted([0]), threshold: 0.04, noise: 0.01 });
+    expect(holdout.query(0.5, 0.6)).toEqual({ value: 0.6, source: "holdout" });
+    // A gap of 0.02, within the redrawn 0.04: the search value. Kept at the first threshold, the holdout's.
+    expect(holdout.query(0.5, 0.52)).toEqual({ value: 0.5, source: "search" });
+    expect(holdout.remaining).toBe(15);
   });
 
   it("lets equal values agree whatever the noise draws: the noisy threshold does not go below 0", () => {

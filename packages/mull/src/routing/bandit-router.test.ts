@@ -102,6 +102,14 @@ describe("createBanditRouter", () => {
     expect(router.arms()[0]).toEqual({ name: "a", pulls: 2, observations: 2, meanReward: 0.5, meanCost: 30 });
   });
 
+  it("release() never takes back a pull whose outcome was recorded", () => {
+    const router = createBanditRouter({ arms: ["a", "b"], policy: "ucb" });
+    const arm = router.choose();
+    router.record(arm, { reward: 1, cost: 1 });
+    router.release(arm);
+    expect(router.arms().find((entry) => entry.name === arm)).toMatchObject({ pulls: 1, observations: 1 });
+  });
+
   it("refuses bad options and outcomes, naming the field", () => {
     const fieldOf = (make: () => unknown) => {
       try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
-import type { AnswerFormat, Backend, TraceEvent } from "../spec/index.ts";
+import type { AnswerFormat, Backend, Candidate, StopReason, Strategy, TraceEvent } from "../spec/index.ts";
 import { parseStrategySpec } from "../strategies/parse-strategy-spec.ts";
 import { selfConsistency } from "../strategies/self-consistency.ts";
 import { createScriptedBackend, type ScriptedBackend } from "../testing/scripted-backend.ts";
@@ -35,6 +35,29 @@ function named(backends: { small: Backend; large: Backend }) {
 
 function notes(trace: readonly TraceEvent[]): string[] {
   return trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+}
+
+/** A strategy that answers `answers` without calling its backend, stopped by `stoppedBy`; counts its runs. */
+function fixed(name: string, answers: readonly string[], stoppedBy: StopReason): Strategy & { runs: number } {
+  const strategy = {
+    name,
+    parameters: {},
+    samples: answers.length,
+    runs: 0,
+    async run() {
+      strategy.runs += 1;
+      const candidates: Candidate[] = answers.map((answer, index) => ({
+        id: `${name}-${index}`,
+        text: `#### ${answer}`,
+        answer,
+        finishReason: "stop",
+        completionTokens: 2,
+        scores: [],
+      }));
+      return { answer: answers[0], best: candidates[0], candidates, stoppedBy };
+    },
+  };
+  return strategy;
 }
 
 async function run(threshold: number, backends = models(), seed?: number) {
@@ -96,6 +119,22 @@ describe("cascade", () => {
     expect(backends.large.calls).toHaveLength(0);
     expect(result.partial).toBe(true);
     expect(result.stoppedBy).toBe("calls");
+  });
+
+  it("ends at a stage its budget cut: that stage's answer stands, split or not, and no later model runs", async () => {
+    const backends = models();
+    // The first stage is split (agreement 0.5) but was cut by its token limit: a partial stage.
+    const first = fixed("first", ["7", "8"], "tokens");
+    const second = fixed("second", ["9"], "complete");
+    const result = await solve({
+      problem: "q",
+      strategy: cascade({ models: named(backends), small: 2, strategies: [first, second] }),
+      backend: backends.small,
+      answerFormat: hashFormat,
+    });
+    expect(second.runs).toBe(0);
+    expect(result).toMatchObject({ answer: "7", stoppedBy: "tokens", partial: true });
+    expect(notes(result.trace).some((message) => message.includes("escalating"))).toBe(false);
   });
 
   it("escalates under maxScoreCalls: 0, a limit on scorer calls that its models never make", async () => {

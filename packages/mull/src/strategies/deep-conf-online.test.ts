@@ -239,6 +239,11 @@ describe("deepConfOnline", () => {
     });
   });
 
+  it("rounds a quarter of n up for its default warm-up, as its option documents", () => {
+    // ⌈9/4⌉ = ⌈10/4⌉ = ⌈11/4⌉ = 3, ⌈13/4⌉ = 4, ⌈30/4⌉ = 8: rounding down would give 2, 2, 2, 3, 7.
+    expect([9, 10, 11, 13, 30].map((n) => deepConfOnline({ n }).parameters.warmup)).toEqual([3, 3, 3, 4, 8]);
+  });
+
   it("refuses a backend that cannot watch tokens, naming watchTokens, before sampling", async () => {
     const backend = createScriptedBackend({ responses: ["#### 1"], capabilities: { watchTokens: false } });
     const attempt = solve({ problem: "q", strategy: "deepconf-online@8", backend });

@@ -1,8 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
+import type { AnswerFormat, Candidate } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
-import { massConsistency } from "./mass-consistency.ts";
+import { testStrategyContext } from "../testing/test-strategy-context.ts";
+import { massConsistency, massVote } from "./mass-consistency.ts";
+
+const hashFormat: AnswerFormat = {
+  name: "hash",
+  extract: (text) => /####\s*(.+?)\s*$/.exec(text)?.[1],
+  key: (answer) => answer,
+  equivalent: (a, b) => a === b,
+};
+
+/** A finished candidate answering `answer` with the log-probability `logprob`. */
+function weighed(id: string, answer: string, logprob: number): Candidate {
+  return {
+    id,
+    text: `${id} #### ${answer}`,
+    answer,
+    finishReason: "stop",
+    completionTokens: 2,
+    logprob,
+    scores: [],
+  };
+}
 
 describe("massConsistency", () => {
   it("stops after one trace of probability above one half: no rival can hold more", async () => {
@@ -115,6 +137,20 @@ describe("massConsistency", () => {
     });
     expect(alone).toMatchObject({ strategy: "mass@1g", answer: "7", stoppedBy: "complete" });
     expect(one.calls.map((call) => call.request.temperature)).toEqual([0]);
+  });
+
+  it("falls back to a majority vote, with a note, when every log-probability is NaN", () => {
+    const context = testStrategyContext({ answerFormat: hashFormat });
+    const candidates = [
+      weighed("a", "1", Number.NaN),
+      weighed("b", "2", Number.NaN),
+      weighed("c", "2", Number.NaN),
+    ];
+    const result = massVote("mass@3")(candidates, context);
+    expect(result.answer).toBe("2");
+    expect(result.tally).toEqual({ "2": 2, "1": 1 });
+    const notes = context.tracer.events().flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes).toContain("mass@3: no candidate could be weighed; falling back to a majority vote");
   });
 
   it("refuses a backend without log-probabilities, and a weight outside 0 to 1", async () => {

@@ -3,7 +3,7 @@ import { createOpenAICompatibleBackend } from "../backends/openai-compatible/ind
 import { BackendCallError, CapabilityError, ConfigError } from "../errors/index.ts";
 import { seededRng } from "../runtime/index.ts";
 import { solve } from "../solve.ts";
-import type { SolveResult, Usage } from "../spec/index.ts";
+import type { AnswerFormat, SolveResult, Usage } from "../spec/index.ts";
 import { type FakeOpenAIRequest, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { createLockstepBackend } from "../testing/lockstep-backend.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
@@ -140,6 +140,41 @@ describe("parallelAdaptiveConsistency", () => {
       await backend.dispose();
       await server.close();
     }
+  });
+
+  it("leaves out of the vote a trace cut once the vote is decided, even when its partial text reads as an answer", async () => {
+    // The hash format reads whatever follows "####": the long traces, cut while they still write
+    // "#### 9 9 9 …", read as answers.
+    const hashFormat: AnswerFormat = {
+      name: "hash",
+      extract: (text) => /####\s*(.+?)\s*$/.exec(text)?.[1],
+      key: (answer) => answer,
+      equivalent: (a, b) => a === b,
+    };
+    const long = (length: number) => `#### ${"9 ".repeat(length - 2)}9`;
+    // The four short traces answer 7 and decide the vote.
+    const traces = [
+      "#### 7",
+      "x #### 7",
+      "x x #### 7",
+      "x x x #### 7",
+      long(40),
+      long(50),
+      long(60),
+      long(70),
+    ];
+    const result = await solve({
+      problem: "q",
+      strategy: parallelAdaptiveConsistency({ n: 8 }),
+      backend: createLockstepBackend({ traces }),
+      answerFormat: hashFormat,
+      seed: 3,
+    });
+    expect(result.stoppedBy).toBe("condition:adaptive-consistency");
+    expect(result.candidates.filter((candidate) => candidate.finishReason === "cut").length).toBeGreaterThan(
+      0,
+    );
+    expect(result.votes).toEqual({ "7": 4 });
   });
 
   it("refuses a backend that cannot watch tokens, naming the capability", async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
-import type { TokenLogprob } from "../spec/index.ts";
+import type { Candidate, TokenLogprob } from "../spec/index.ts";
 import { createScriptedBackend, type ScriptedCompletion } from "../testing/scripted-backend.ts";
+import { testStrategyContext } from "../testing/test-strategy-context.ts";
 import { findStrategyEntry } from "./find-strategy-entry.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
 import { stabilityVoting } from "./stability-voting.ts";
@@ -96,6 +97,22 @@ describe("stabilityVoting", () => {
     await expect(solve({ problem: "q", strategy: "stability@4", backend: noLogprobs })).rejects.toSatisfy(
       (error) => CapabilityError.isInstance(error) && error.capability === "logprobs",
     );
+  });
+
+  it("leaves cut traces out of its vote, also when no trace has a stability score", () => {
+    const context = testStrategyContext();
+    const unscored = (id: string, answer: string, finishReason: Candidate["finishReason"]): Candidate => ({
+      id,
+      text: `#### ${answer}`,
+      answer,
+      finishReason,
+      completionTokens: 2,
+      scores: [],
+    });
+    const candidates = [unscored("a", "5", "cut"), unscored("b", "5", "cut"), unscored("c", "7", "stop")];
+    const result = stabilityVoting({ n: 3 }).select!(candidates, context);
+    expect(result.answer).toBe("7");
+    expect(result.tally).toEqual({ "7": 1 });
   });
 
   it("is the catalog's stability@N and stability@NcT, beside sc@N", () => {

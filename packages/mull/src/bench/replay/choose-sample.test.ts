@@ -61,6 +61,16 @@ describe("chooseSample", () => {
     expect(choose("wv-prob@4", three)).toBe(1);
   });
 
+  it("mass: a trace recorded twice (the same text) weighs once, as in the live mass vote", () => {
+    const samples = [
+      sample("1", { text: "the same trace #### 1", logprob: Math.log(0.3) }),
+      sample("1", { text: "the same trace #### 1", logprob: Math.log(0.3) }),
+      sample("2", { text: "another trace #### 2", logprob: Math.log(0.4) }),
+    ];
+    // Distinct traces: "1" holds 0.3 against "2"'s 0.4; counting the repeat would give "1" 0.6.
+    expect(choose("mass@3", samples)).toBe(2);
+  });
+
   it("names the strategy, the field and the problem when rewards or logprobs are missing", () => {
     expect(() => choose("rm@2", [sample("a", { reward: 1 }), sample("b")])).toThrow(
       /rm@2 needs a reward for every sample, but a sample of problem "p1" \(test.jsonl:1\) has none/,

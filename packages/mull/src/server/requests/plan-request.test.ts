@@ -216,6 +216,23 @@ describe("planRequest", () => {
       "the prompt (about 275 tokens) fills the context window of 256 tokens of model m, leaving no room for a completion",
     );
   });
+
+  it("refuses a prompt counted at exactly the context window rather than plan max_tokens 0, and plans 1 for one token less", () => {
+    const limits = parseServerConfig({
+      limits: { defaultMaxTokens: 2048 },
+      upstreams: [{ name: "up", baseUrl: "https://llm.example.com/v1", models: ["m"] }],
+    }).limits;
+    const small = new Map([["m", { ...served, kind: "embedded" as const, contextWindow: 256 }]]);
+    const full = refusal(() =>
+      planRequest("chat", { model: "m", messages }, small, limits, { promptTokens: 256 }),
+    );
+    expect(full.code).toBe("context_length_exceeded");
+    expect(full.message).toContain("fills the context window of 256 tokens");
+    // 256 − 255 leaves one token: room for a completion of one.
+    expect(
+      planRequest("chat", { model: "m", messages }, small, limits, { promptTokens: 255 }).maxTokens,
+    ).toBe(1);
+  });
 });
 
 /** A PRM that says nothing: every step gets the same reward. */
