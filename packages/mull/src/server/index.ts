@@ -78,6 +78,7 @@ export {
   type CircuitVerdict,
   circuitVerdict,
   createCircuitBreaker,
+  type JudgeBackend,
   type ProbeUpstreamsOptions,
   probeUpstreams,
   type ServedModel,

@@ -9,6 +9,7 @@ export {
   createCircuitBreaker,
 } from "./circuit-breaker.ts";
 export { CircuitOpenError } from "./circuit-open-error.ts";
+export { createJudgeBackend, type JudgeBackend } from "./judge-backend.ts";
 export type { UpstreamCallKind, UpstreamCallObserver } from "./observed-fetch.ts";
 export { type OptionalMethods, optionalMethodsOf } from "./optional-methods.ts";
 export { type ProbeUpstreamsOptions, probeUpstreams, type UpstreamProbeOutcome } from "./probe-upstreams.ts";
