@@ -7,7 +7,7 @@ import {
   objectWithMethods,
   parseOptions,
 } from "../runtime/index.ts";
-import { judgePromptTokens, parseJudgeVerdict } from "../scoring/index.ts";
+import { emptyJudgedProblems, judgePromptTokens, parseJudgeVerdict } from "../scoring/index.ts";
 import type { Backend, Problem, Prompt, StepCostRequest, Usage } from "../spec/index.ts";
 import { problemKey } from "./problem-key.ts";
 import type { StepJudge, StepJudgeModel } from "./step-judge.ts";
@@ -59,22 +59,6 @@ function defaultStepPrompt(problem: Problem, steps: readonly string[], index: nu
       }
     : { kind: "text", text: `${question(problem, steps, index)}\nAnswer:` };
 }
-
-/** Problems with empty text in each shape a template words differently: a lone question, a conversation. */
-const emptyProblems: readonly Problem[] = [
-  { question: "" },
-  {
-    question: "",
-    prompt: {
-      kind: "chat",
-      messages: [
-        { role: "user", content: "" },
-        { role: "assistant", content: "" },
-        { role: "user", content: "" },
-      ],
-    },
-  },
-];
 
 /** The options the judge cannot do without; the rest are checked where they are read. */
 const judgeRewardOptions = z.object({
@@ -138,7 +122,7 @@ export function judgeProcessReward(options: JudgeProcessRewardOptions): StepJudg
     });
     const pathSteps = checkInteger(owner, "pathSteps", request.pathSteps, { minimum: 1 });
     const steps = Array.from({ length: pathSteps }, () => "");
-    const rendered = emptyProblems.flatMap((problem) =>
+    const rendered = emptyJudgedProblems.flatMap((problem) =>
       template === undefined
         ? [true, false].map((chat) => defaultStepPrompt(problem, steps, pathSteps - 1, chat))
         : [template(problem, steps, pathSteps - 1)],

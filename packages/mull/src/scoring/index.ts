@@ -10,7 +10,7 @@ export {
 } from "./instability-meter.ts";
 export { jensenShannonDivergence } from "./jensen-shannon-divergence.ts";
 export { type JudgeCallsOptions, type JudgeCallsResult, judgeCalls } from "./judge-calls.ts";
-export { judgePromptTokens } from "./judge-prompt-tokens.ts";
+export { emptyJudgedProblems, judgePromptTokens } from "./judge-prompt-tokens.ts";
 export { type LateInstabilityCutOptions, lateInstabilityCut } from "./late-instability-cut.ts";
 export { latestScore } from "./latest-score.ts";
 export { type LlmJudgeScorerOptions, llmJudgeScorer } from "./llm-judge-scorer.ts";

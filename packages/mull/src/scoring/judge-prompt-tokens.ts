@@ -1,4 +1,23 @@
-import type { Prompt } from "../spec/index.ts";
+import type { Problem, Prompt } from "../spec/index.ts";
+
+/**
+ * Problems with empty text in each shape a judge's template words differently, a lone question and a
+ * conversation with earlier turns, for reckoning the template's own text (`judgePromptTokens`).
+ */
+export const emptyJudgedProblems: readonly Problem[] = [
+  { question: "" },
+  {
+    question: "",
+    prompt: {
+      kind: "chat",
+      messages: [
+        { role: "user", content: "" },
+        { role: "assistant", content: "" },
+        { role: "user", content: "" },
+      ],
+    },
+  },
+];
 
 /** Tokens a chat template may wrap each message in (role markers, turn ends), reckoned high. */
 const chatMessageTokens = 8;

@@ -21,7 +21,7 @@ import type {
   ToolCall,
   Usage,
 } from "../spec/index.ts";
-import { judgePromptTokens } from "./judge-prompt-tokens.ts";
+import { emptyJudgedProblems, judgePromptTokens } from "./judge-prompt-tokens.ts";
 import { parseJudgeVerdict } from "./parse-judge-verdict.ts";
 
 /** Options of `llmJudgeScorer`. */
@@ -118,24 +118,19 @@ function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Promp
  * Problems and solutions with empty text in every shape a template words differently: a lone question, a
  * conversation with earlier turns, a solution that ends in a function call.
  */
-const emptyShapes: readonly (readonly [Problem, ScoredSolution])[] = [
-  [{ question: "" }, { text: "", answer: undefined }],
-  [{ question: "" }, { text: "", answer: undefined, toolCalls: [{ id: "", name: "", arguments: "{}" }] }],
-  [
-    {
-      question: "",
-      prompt: {
-        kind: "chat",
-        messages: [
-          { role: "user", content: "" },
-          { role: "assistant", content: "" },
-          { role: "user", content: "" },
-        ],
-      },
-    },
-    { text: "", answer: undefined, toolCalls: [{ id: "", name: "", arguments: "{}" }] },
-  ],
-];
+const emptyShapes: readonly (readonly [Problem, ScoredSolution])[] = (() => {
+  const [question, conversation] = emptyJudgedProblems as [Problem, Problem];
+  const called: ScoredSolution = {
+    text: "",
+    answer: undefined,
+    toolCalls: [{ id: "", name: "", arguments: "{}" }],
+  };
+  return [
+    [question, { text: "", answer: undefined }],
+    [question, called],
+    [conversation, called],
+  ];
+})();
 
 /**
  * The tokens a judge template adds around the problem and the solution: its own text, rendered for each
