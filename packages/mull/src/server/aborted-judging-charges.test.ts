@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
+import { keyTokensLeft, metricsTokenTotal } from "./key-budget-probes.test-support.ts";
 
 // A judged strategy (`bon@N`, `wv@N`, `accept@N` with `scorer: "judge"`; a step-level search with
 // `prm: "judge"`) whose client goes away while the judge works: the key is charged, and `/metrics` counts,
@@ -96,26 +97,10 @@ async function judgedServer(reply: (drawn: number) => string) {
     );
   const metricsText = async () =>
     (await app.request("/metrics", { headers: { authorization: `Bearer ${key}` } })).text();
-  /** The tokens the key has left in its window, as a request too large for any window is told. */
-  const tokensLeft = async () => {
-    const refused = await post({
-      model: "fake-model",
-      messages: [{ role: "user", content: "x" }],
-      max_tokens: 2 * tokensPerMinute,
-    });
-    expect(refused.status).toBe(429);
-    const message = ((await refused.json()) as { error: { message: string } }).error.message;
-    const left = /(\d+) tokens are left/.exec(message)?.[1];
-    if (left === undefined) throw new Error(`no tokens left in: ${message}`);
-    return Number(left);
-  };
+  /** The tokens the key has left in its window. */
+  const tokensLeft = () => keyTokensLeft(post, 2 * tokensPerMinute);
   /** The sum of `mull_tokens_total` over its kinds. */
-  const metricsTokens = async () =>
-    [
-      ...(await metricsText()).matchAll(
-        /^mull_tokens_total\{[^}]*kind="(?:prompt|completion)"[^}]*\} (\d+)$/gm,
-      ),
-    ].reduce((sum, match) => sum + Number(match[1]), 0);
+  const metricsTokens = async () => metricsTokenTotal(await metricsText());
   return { upstream, post, metricsText, tokensLeft, metricsTokens };
 }
 

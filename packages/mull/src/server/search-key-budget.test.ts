@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
+import { keyTokensLeft, metricsTokenTotal } from "./key-budget-probes.test-support.ts";
 import { listenServer, type RunningServer } from "./listen-server.ts";
 
 // A key's token budget under a step-level search (`pf@N`) whose steps an LLM step judge on the same
@@ -70,29 +71,15 @@ async function post(key: string, body: Record<string, unknown>): Promise<Respons
   });
 }
 
-/** The tokens `key` has left in its window, as a request too large for any window is told. */
-async function tokensLeft(key: string): Promise<number> {
-  const refused = await post(key, {
-    model: "fake-model",
-    messages: [{ role: "user", content: "x" }],
-    max_tokens: 99_000,
-  });
-  expect(refused.status).toBe(429);
-  const message = ((await refused.json()) as { error: { message: string } }).error.message;
-  const left = /(\d+) tokens are left/.exec(message)?.[1];
-  if (left === undefined) throw new Error(`no tokens left in: ${message}`);
-  return Number(left);
+/** The tokens `key` has left in its window. */
+function tokensLeft(key: string): Promise<number> {
+  return keyTokensLeft((body) => post(key, body), 99_000);
 }
 
 /** The sum of `mull_tokens_total` over its kinds, as /metrics reports it. */
 async function metricsTokens(): Promise<number> {
-  const text = await (
-    await fetch(`${running.url}/metrics`, { headers: { authorization: `Bearer ${keys[0]}` } })
-  ).text();
-  return [...text.matchAll(/^mull_tokens_total\{[^}]*kind="(?:prompt|completion)"[^}]*\} (\d+)$/gm)].reduce(
-    (sum, match) => sum + Number(match[1]),
-    0,
-  );
+  const response = await fetch(`${running.url}/metrics`, { headers: { authorization: `Bearer ${keys[0]}` } });
+  return metricsTokenTotal(await response.text());
 }
 
 describe("a key's budget under pf@N with an LLM step judge", () => {
