@@ -1,3 +1,4 @@
+import { checkInteger } from "../runtime/index.ts";
 import type { AnswerAgreement } from "./answer-agreement.ts";
 
 /** How `planExtraSamples` spends a batch's samples beyond the probes. */
@@ -9,18 +10,29 @@ export interface ExtraSamplesPlan {
 }
 
 /**
- * A problem's claim on extra samples from its probe: none when the probe is unanimous (every sample
- * answered, one answer); otherwise the share of samples that disagree with the leader, so a split
- * problem gets more than a nearly settled one. A probe whose samples all differ (no answer twice, with
- * three or more answered) or that found no answer at all is likely hopeless for voting: it gets half the
- * claim, so it cannot drain the batch (Snell et al. 2024 spend little on the hardest bin, whose accuracy
- * barely moves with compute).
+ * A problem's claim on extra samples from its probe of `probeSamples` samples: the share of those samples
+ * that do not vote for the leader, `1 − leaderVotes / probeSamples`, a sample without an answer counting as
+ * not agreeing. So a unanimous probe (every sample answered, one answer) claims 0, a split problem more
+ * than a nearly settled one, and a probe where few samples answered much. A probe that is likely hopeless
+ * for voting, its samples all different (three or more answered, no answer twice) or none answered, claims
+ * half that, so it cannot drain the batch (Snell et al. 2024 spend little on the hardest bin, whose
+ * accuracy barely moves with compute): 0.5 when none answered.
+ *
+ * @throws ConfigError naming the field and value, when `probeSamples` is not an integer ≥ 1 or
+ *   `probe.answered` is not an integer from 0 to `probeSamples`.
+ * @example
+ * extraSampleWeight({ agreement: 1, leaderVotes: 1, answered: 1 }, 4); // 0.75: three of four did not answer
+ * extraSampleWeight({ agreement: 0.25, leaderVotes: 1, answered: 4 }, 4); // 0.375: all differ, halved
  */
 export function extraSampleWeight(probe: AnswerAgreement, probeSamples: number): number {
-  if (probe.answered === probeSamples && probe.agreement === 1) return 0;
-  if (probe.answered === 0) return 0.5;
-  const disagreement = 1 - probe.agreement;
-  const hopeless = probe.answered >= 3 && probe.leaderVotes <= 1;
+  checkInteger("extraSampleWeight", "probeSamples", probeSamples, { minimum: 1 });
+  checkInteger("extraSampleWeight", "probe.answered", probe.answered, {
+    minimum: 0,
+    maximum: probeSamples,
+    expected: `an integer from 0 to probeSamples = ${probeSamples}`,
+  });
+  const disagreement = 1 - probe.leaderVotes / probeSamples;
+  const hopeless = probe.answered === 0 || (probe.answered >= 3 && probe.leaderVotes <= 1);
   return hopeless ? disagreement / 2 : disagreement;
 }
 
@@ -64,6 +76,9 @@ export function splitSamples(weights: readonly number[], samples: number, cap: n
 /**
  * The plan of a compute-optimal batch after its probes: each problem's weight from its probe
  * (`extraSampleWeight`) and the extra samples `splitSamples` gives it out of `samples`, at most `cap` each.
+ *
+ * @throws ConfigError (from `extraSampleWeight`) when `probeSamples` is not an integer ≥ 1 or a probe has
+ *   more answered samples than `probeSamples`.
  */
 export function planExtraSamples(
   probes: readonly AnswerAgreement[],
