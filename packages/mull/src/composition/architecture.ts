@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { BudgetExhaustedError, ConfigError, MullError } from "../errors/index.ts";
 import { generateRecorded, sampleCandidates } from "../generation/index.ts";
-import { processRewardScorer } from "../process-rewards/index.ts";
 import { checkInteger, expecting, mapInParallel, requireCapability } from "../runtime/index.ts";
 import { latestScore, scoreCandidates } from "../scoring/index.ts";
 import { majorityVote, recordPick } from "../selection/index.ts";
@@ -25,8 +24,10 @@ import {
 import { defaultSamplingTemperature, firstStop, requireSomething } from "../strategies/run-helpers.ts";
 import type { NamedBackend } from "../strategies/strategy-entry.ts";
 import type { ArchitectureLayer } from "./architecture-layer.ts";
+import { architectureWorstCase, plannedGenerations } from "./architecture-worst-case.ts";
 import { critiquePrompt, fusionPrompt } from "./fusion-prompt.ts";
 import { formatArchitecture, parseArchitecture } from "./parse-architecture.ts";
+import { scoreCandidateSteps } from "./score-candidate-steps.ts";
 
 /** Options of `architecture`. */
 export interface ArchitectureOptions {
@@ -55,26 +56,6 @@ const architectureOptions = z.strictObject({
   critiqueTokens: checkedByFactory,
   concurrency: checkedByFactory,
 } satisfies Record<keyof ArchitectureOptions, unknown>);
-
-/** Solutions' worth of generation the layers plan: every sample, fused solution and critique. */
-function plannedGenerations(layers: readonly ArchitectureLayer[]): number {
-  let pool = 0;
-  let total = 0;
-  for (const layer of layers) {
-    if (layer.kind === "generate") {
-      pool += layer.samples;
-      total += layer.samples;
-    } else if (layer.kind === "critique") {
-      total += pool;
-    } else if (layer.kind === "fuse") {
-      pool = layer.samples;
-      total += layer.samples;
-    } else if (layer.kind === "rank") {
-      pool = Math.min(pool, layer.keep);
-    }
-  }
-  return total;
-}
 
 /** Checks that what each layer needs was given, naming the layer. */
 function checkNeeds(name: string, layers: readonly ArchitectureLayer[], options: ArchitectureOptions): void {
@@ -143,7 +124,11 @@ class CandidatePool {
  * later layers of the same scorer. When the budget cuts a layer short, the layers after it are skipped
  * and the answer is chosen over the pool as it stands (the run is `partial`). A `verify` or `test` layer
  * that would leave nothing keeps the pool as it was, and says so. A `critique` needs a backend that takes
- * chat prompts; a `rank-lp@K` one that returns log-probabilities.
+ * chat prompts; a `rank-lp@K` one that returns log-probabilities. A `test` or `rank-prm@K` layer scores a
+ * candidate by its weakest step (`scoreCandidateSteps`): a step judge's calls are made within the budget,
+ * as a search's are. Its worst case (`worstCaseTokens` with a `critique` or `fuse`, `judgedSteps` with a
+ * `test` or `rank-prm@K`; see `architectureWorstCase`) counts what critiques and fusions re-read and each
+ * step the process reward model may judge.
  *
  * @throws ConfigError for an unknown option or one of the wrong kind (`architecture: scorr: unknown key
  * (architecture takes layers, scorer, …)`), a malformed spec or layer, a layer whose scorer, process reward model or model
@@ -161,7 +146,6 @@ export function architecture(options: ArchitectureOptions): Strategy {
   const name = formatArchitecture(layers);
   checkNeeds(name, layers, options);
   const models = new Map((options.models ?? []).map((model) => [model.name, model.backend]));
-  const prmScorer = options.prm === undefined ? undefined : processRewardScorer({ prm: options.prm });
   const critiqueTokens = checkInteger("architecture", "critiqueTokens", options.critiqueTokens ?? 512, {
     minimum: 1,
   });
@@ -172,16 +156,22 @@ export function architecture(options: ArchitectureOptions): Strategy {
   const on = (context: StrategyContext, model: string | undefined): StrategyContext =>
     model === undefined ? context : { ...context, backend: models.get(model)! };
 
-  /** Scores the pool's candidates that `scorer` has not scored yet; returns why scoring stopped. */
+  /** The name of the scores a layer ranks or filters by: the outcome scorer's, or the PRM's. */
+  const scoreName = (by: "scorer" | "prm"): string => (by === "prm" ? options.prm! : options.scorer!).name;
+
+  /** Scores the pool's candidates not yet scored by the outcome scorer or the PRM; returns why it stopped. */
   async function ensureScored(
     pool: CandidatePool,
-    scorer: OutcomeScorer,
+    by: "scorer" | "prm",
     problem: Problem,
     context: StrategyContext,
   ): Promise<StopReason> {
-    const unscored = pool.current.filter((candidate) => latestScore(candidate, scorer.name) === undefined);
+    const unscored = pool.current.filter((candidate) => latestScore(candidate, scoreName(by)) === undefined);
     if (unscored.length === 0) return "complete";
-    const scored = await scoreCandidates({ problem, candidates: unscored, scorer, context });
+    const scored =
+      by === "prm"
+        ? await scoreCandidateSteps({ problem, candidates: unscored, prm: options.prm!, context })
+        : await scoreCandidates({ problem, candidates: unscored, scorer: options.scorer!, context });
     pool.update(scored.candidates);
     return scored.stoppedBy;
   }
@@ -248,9 +238,9 @@ export function architecture(options: ArchitectureOptions): Strategy {
         if (layer.by === "logprob") {
           value = (candidate) => candidate.meanLogprob;
         } else {
-          const scorer = layer.by === "prm" ? prmScorer! : options.scorer!;
-          stoppedBy = await ensureScored(pool, scorer, problem, context);
-          value = (candidate) => latestScore(candidate, scorer.name);
+          const name = scoreName(layer.by);
+          stoppedBy = await ensureScored(pool, layer.by, problem, context);
+          value = (candidate) => latestScore(candidate, name);
         }
         // A stable sort: ties, and candidates without a value (last), keep the pool's order.
         const ranked = pool.current
@@ -266,10 +256,10 @@ export function architecture(options: ArchitectureOptions): Strategy {
       }
       case "verify":
       case "test": {
-        const scorer = layer.kind === "test" ? prmScorer! : options.scorer!;
-        const stoppedBy = await ensureScored(pool, scorer, problem, context);
+        const by = layer.kind === "test" ? "prm" : "scorer";
+        const stoppedBy = await ensureScored(pool, by, problem, context);
         const passed = pool.current.filter((candidate) => {
-          const score = latestScore(candidate, scorer.name);
+          const score = latestScore(candidate, scoreName(by));
           return score !== undefined && score >= layer.threshold;
         });
         if (passed.length > 0) pool.current = passed;
@@ -296,6 +286,7 @@ export function architecture(options: ArchitectureOptions): Strategy {
       ...(models.size === 0 ? {} : { models: [...models.keys()] }),
     },
     samples: plannedGenerations(layers),
+    ...architectureWorstCase(layers, critiqueTokens),
     async run(problem, context): Promise<StrategyOutcome> {
       const pool = new CandidatePool();
       const critiques = new Map<string, string>();

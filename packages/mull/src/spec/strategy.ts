@@ -122,8 +122,9 @@ export interface Strategy {
    */
   readonly worstCaseTokens?: ((request: CostRequest) => number) | undefined;
   /**
-   * For a step-level search: how many steps a run on `request` may have its process reward model judge
-   * at most (each step it writes, once), and the longest path such a step lies on. Servers add the
+   * For a strategy whose steps are judged (a step-level search, an architecture with a `test` or
+   * `rank-prm@K` layer): how many steps a run on `request` may have its process reward model judge at
+   * most (each step once), and the longest path such a step lies on. Servers add the
    * model's worst case for one step (`ProcessRewardModel.worstCaseTokens`) for each of them to the worst
    * case they check and reserve. Absent: the strategy has no steps judged.
    */
@@ -166,7 +167,7 @@ export interface StepCostRequest {
   readonly charactersPerToken?: number | undefined;
 }
 
-/** The steps a step-level search may have judged on a request, at most (`Strategy.judgedSteps`). */
+/** The steps a strategy may have judged on a request, at most (`Strategy.judgedSteps`). */
 export interface JudgedSteps {
   /** Steps judged, each once, over the whole run. */
   readonly steps: number;

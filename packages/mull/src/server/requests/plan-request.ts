@@ -58,8 +58,9 @@ export interface PlanRequestOptions {
  * I), `n` above the strategy's N, `max_tokens` above its cap, prompt plus `max_tokens` above the model's
  * context window, the request's worst case above the per-request token cap (samples × (prompt +
  * `max_tokens`), or the strategy's own `worstCaseTokens` where its calls re-read what it wrote: `extend@MwE`,
- * `probe@NkK`, a cascade, a step-level search; plus a judge call per sample for a strategy scored by an LLM
- * judge, and a step judge's call per step a search may have judged), a voting
+ * `probe@NkK`, a cascade, a step-level search, an architecture that critiques or fuses; plus a judge call
+ * per sample for a strategy scored by an LLM judge, and a step judge's call per step a search or an
+ * architecture's `test` or `rank-prm@K` layer may have judged), a voting
  * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`, and
  * forwarded fields (`tools`, `top_k`, unknown fields, …) the model or the strategy cannot honour (see
  * `forwardedBody`). A request without `max_tokens` gets `limits.defaultMaxTokens`, or what the context window
@@ -67,7 +68,8 @@ export interface PlanRequestOptions {
  * that keeps one, or is kept by budget forcing, or (with tools) is noted as not kept in `notes`; given again
  * in an upstream's own field (`thinking_token_budget`, …) it is refused (see `planReasoningBudget`). The
  * prompt's tokens are `options.promptTokens` where the backend counted them, else estimated from its
- * characters (`estimatePromptTokens`). A step-level search's run is held to its worst case (its budget's
+ * characters (`estimatePromptTokens`). The run of a strategy whose steps are judged (a step-level search,
+ * an architecture with a `test` or `rank-prm@K` layer) is held to its worst case (its budget's
  * `maxTotalTokens`), so that it never uses more than its key reserved.
  *
  * @throws ApiError naming the field and the limit.
@@ -205,7 +207,8 @@ export function planRequest(
   const bounded = checkRequestTokens({
     strategy,
     scorer: needs.includes("scorer") ? served.scorer : undefined,
-    // A step-level search judges its steps with the model's PRM (a step judge's calls cost tokens).
+    // A step-level search, or an architecture's test or rank-prm layer, judges steps with the model's PRM
+    // (a step judge's calls cost tokens).
     prm: needs.includes("prm") ? served.prm : undefined,
     samples,
     n,
@@ -222,8 +225,8 @@ export function planRequest(
         : (named?.param ?? (reasoning === undefined ? "n" : "mull.reasoning_budget")),
   });
   const runLimits = requestBudget(clientBudget, limits);
-  // A search's run is held to what it reserves: one that would pass the steps its worst case counts (a
-  // rollout of many steps) stops by the budget, and its key is charged all it used.
+  // A run whose steps are judged is held to what it reserves: one that would pass the steps its worst case
+  // counts (a rollout, or a solution, of many steps) stops by the budget, and its key is charged all it used.
   const budget =
     strategy?.judgedSteps === undefined
       ? runLimits

@@ -45,7 +45,8 @@ export interface RequestTokens {
   readonly scorer?: OutcomeScorer | undefined;
   /**
    * The process reward model a step-level search judges its steps with (its catalog entry needs a PRM:
-   * `pf@N`, `beam@NxM`, `mcts@S`, …), each step it may have judged (`Strategy.judgedSteps`) at most once.
+   * `pf@N`, `beam@NxM`, `mcts@S`, …, or an architecture's `test` or `rank-prm@K` layer), each step it may
+   * have judged (`Strategy.judgedSteps`) at most once.
    */
   readonly prm?: ProcessRewardModel | undefined;
   /** The strategy's samples (its N, or `n`). */
@@ -85,12 +86,13 @@ export interface RequestTokenLimit {
 /**
  * Refuses (400 `budget_exceeded`) a request whose worst case is over the server's per-request token cap:
  * samples × (prompt + `max_tokens`), or the strategy's own `worstCaseTokens` where its calls re-read what
- * its traces wrote (`extend@MwE`, `probe@NkK`, a cascade); plus, for a strategy that scores its samples
- * with the model's outcome scorer, one scorer call's worst case (`OutcomeScorer.worstCaseTokens`: an LLM
- * judge's prompt and reply) per sample; plus, for a step-level search, its process reward model's worst
- * case for one step (`ProcessRewardModel.worstCaseTokens`: a step judge's prompt, with the path up to the
- * step, and reply) for each step it may have judged (`Strategy.judgedSteps`). A client budget below the
- * cap lets it run, bounded at run time.
+ * its traces wrote (`extend@MwE`, `probe@NkK`, a cascade, an architecture's `critique` and `fuse`); plus,
+ * for a strategy that scores its samples with the model's outcome scorer, one scorer call's worst case
+ * (`OutcomeScorer.worstCaseTokens`: an LLM judge's prompt and reply) per sample; plus, for a step-level
+ * search or an architecture's `test` or `rank-prm@K` layer, its process reward model's worst case for one
+ * step (`ProcessRewardModel.worstCaseTokens`: a step judge's prompt, with the path up to the step, and
+ * reply) for each step it may have judged (`Strategy.judgedSteps`). A client budget below the cap lets it
+ * run, bounded at run time.
  *
  * @returns the tokens the request may use at most (its worst case, or the client's budget if lower) and
  * how they were reckoned.
