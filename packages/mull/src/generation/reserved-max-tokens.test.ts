@@ -70,6 +70,74 @@ describe("reservedMaxTokens", () => {
     expect(reservedMaxTokens(priced, call)).toBe(11);
   });
 
+  it("stays within every limit at once where the next call re-reads, not only the tightest before it", () => {
+    const call = { completions: 1, promptTokens: 10, asked: 100, reserveTokens: 8, rereads: true };
+    // Total alone: (80 − 2 × 10 − 8) / 2 = 26, and 2 × (10 + 26) + 8 = 80.
+    expect(reservedMaxTokens(createBudget({ maxTotalTokens: 80 }, { clock }), call)).toBe(26);
+    // A completion limit of 40 leaves 40 − 8 = 32 written, less tight before the re-read, but 2 × (10 + 32) + 8
+    // = 92 would overrun the 80 total: the total's 26 holds.
+    const both = createBudget({ maxTotalTokens: 80, maxCompletionTokens: 40 }, { clock });
+    expect(reservedMaxTokens(both, call)).toBe(26);
+    // A budget forcing thinking call: a 4-token prompt, 32 kept. (56 − 2 × 4 − 32) / 2 = 8, not 45 − 32 = 13.
+    const forced = { completions: 1, promptTokens: 4, asked: 100, reserveTokens: 32, rereads: true };
+    expect(reservedMaxTokens(createBudget({ maxTotalTokens: 56 }, { clock }), forced)).toBe(8);
+    expect(
+      reservedMaxTokens(createBudget({ maxTotalTokens: 56, maxCompletionTokens: 45 }, { clock }), forced),
+    ).toBe(8);
+  });
+
+  it("counts the re-read against a priced money limit beside a completion limit", () => {
+    const price = { promptUsdPerMillion: 1, completionUsdPerMillion: 1 };
+    const call = { completions: 1, promptTokens: 10, asked: 100, reserveTokens: 8, rereads: true };
+    // 50 millionths at 1 per million each: 2 × (10 + 11) + 8 = 50; the completion limit alone leaves 30 − 8 = 22.
+    const priced = createBudget({ maxCostUsd: 0.00005, maxCompletionTokens: 30 }, { clock, price });
+    expect(reservedMaxTokens(priced, call)).toBe(11);
+    // Written tokens re-read are charged at the prompt price: 2 per million read, 1 per million written.
+    // 20 × 2 + T × 2 + (T + 8) × 1 ≤ 100, so 3T ≤ 52 and T = 17; the completion limit leaves 22.
+    const dearPrompts = createBudget(
+      { maxCostUsd: 0.0001, maxCompletionTokens: 30 },
+      { clock, price: { promptUsdPerMillion: 2, completionUsdPerMillion: 1 } },
+    );
+    expect(reservedMaxTokens(dearPrompts, call)).toBe(17);
+    // What was spent counts: 10 read and 10 written leave (100 − 30 − 48) / 3 = 7,
+    // below the completion limit's 30 − 10 − 8 = 12.
+    dearPrompts.charge({ calls: 1, promptTokens: 10, completionTokens: 10 });
+    expect(reservedMaxTokens(dearPrompts, call)).toBe(7);
+    // Prompt tokens that cost nothing leave what the completions and the reserve cost: 100 − 8 = 92, and the
+    // completion limit's 22 is tighter.
+    const freePrompts = createBudget(
+      { maxCostUsd: 0.0001, maxCompletionTokens: 30 },
+      { clock, price: { promptUsdPerMillion: 0, completionUsdPerMillion: 1 } },
+    );
+    expect(reservedMaxTokens(freePrompts, call)).toBe(22);
+  });
+
+  it("takes the completion limit where it is the tightest, re-read or not", () => {
+    const call = { completions: 1, promptTokens: 10, asked: 100, reserveTokens: 8, rereads: true };
+    // Total: (200 − 20 − 8) / 2 = 86; completions: 20 − 8 = 12.
+    const budget = createBudget({ maxTotalTokens: 200, maxCompletionTokens: 20 }, { clock });
+    expect(reservedMaxTokens(budget, call)).toBe(12);
+    // Shared by 2 completions: (20 − 8) / 2 = 6 each, the total's (200 − 20 − 8) / 4 = 43 looser.
+    expect(reservedMaxTokens(budget, { ...call, completions: 2 })).toBe(6);
+    const priced = createBudget(
+      { maxCostUsd: 0.001, maxCompletionTokens: 20 },
+      { clock, price: { promptUsdPerMillion: 1, completionUsdPerMillion: 1 } },
+    );
+    expect(reservedMaxTokens(priced, call)).toBe(12);
+  });
+
+  it("bounds a re-read under a money limit whose completion tokens cost nothing", () => {
+    // Only what is read costs: 2 × 10 + T ≤ 50 at 1 per million read, so T = 30; without the re-read the
+    // limit bounds nothing and maxTokens stays as asked.
+    const budget = createBudget(
+      { maxCostUsd: 0.00005 },
+      { clock, price: { promptUsdPerMillion: 1, completionUsdPerMillion: 0 } },
+    );
+    const call = { completions: 1, promptTokens: 10, asked: 100, reserveTokens: 8 };
+    expect(reservedMaxTokens(budget, { ...call, rereads: true })).toBe(30);
+    expect(reservedMaxTokens(budget, call)).toBe(100);
+  });
+
   it("asks one token at least when the reserve takes all that is left", () => {
     const total = createBudget({ maxTotalTokens: 50 }, { clock });
     expect(

@@ -1,5 +1,6 @@
-import { completionTokenCap } from "../budget/index.ts";
+import { reservedUsage } from "../budget/index.ts";
 import type { Budget } from "../spec/index.ts";
+import { reservedCostTokens } from "./reserved-cost-tokens.ts";
 
 /** What {@link reservedMaxTokens} sizes: a call, and the room its caller keeps for the call after it. */
 export interface ReservedCall {
@@ -20,14 +21,16 @@ export interface ReservedCall {
 }
 
 /**
- * The `maxTokens` a call asks so that the budget's token limits still leave its caller's reserve after it:
- * what the limits have left after its prompt (`completionTokenCap`), less the reserve, shared among its
- * completions (and halved where the next call re-reads what it writes under a limit on what is read,
- * after its prompt counted twice), at least 1, where that is below `asked` (or the call asked none);
- * otherwise `asked`, as it is where the reserve is 0 or the budget limits no tokens. Why: a call lowered
- * only to what the budget leaves would spend the room kept for what comes after it. A completion that ends
- * at this `maxTokens` stopped where its caller wanted room kept, as at its own `maxTokens`, not cut by the
- * budget.
+ * The `maxTokens` a call asks so that the budget's limits still leave its caller's reserve after it: the
+ * least that every limit leaves each of its completions, at least 1, where that is below `asked` (or the
+ * call asked none); otherwise `asked`, as it is where the reserve is 0 or the budget limits no tokens.
+ * Each limit counts what it counts: `maxCompletionTokens` what the completions write and the reserve;
+ * `maxTotalTokens` those and the prompt, and where the next call re-reads (`rereads`), the prompt again
+ * and what the completions write again (half the room, after the prompt counted twice); a priced
+ * `maxCostUsd` the same counts, each at its own price (`reservedCostTokens`). A limit added never lets a
+ * call write more. Why: a call lowered only to what the budget leaves would spend the room kept for what
+ * comes after it. A completion that ends at this `maxTokens` stopped where its caller wanted room kept, as
+ * at its own `maxTokens`, not cut by the budget.
  *
  * @example
  * // 50 tokens left, a 10-token prompt, 8 kept for the answer: 50 − 10 − 8 = 32.
@@ -38,19 +41,27 @@ export interface ReservedCall {
 export function reservedMaxTokens(budget: Budget, call: ReservedCall): number | undefined {
   const { completions, promptTokens = 0, asked, reserveTokens } = call;
   if (reserveTokens === undefined || reserveTokens <= 0) return asked;
-  // What all the completions together may generate: a cap for one completion of the call.
-  const left = completionTokenCap(budget, 1, promptTokens);
-  if (left === undefined) return asked;
   const shares = Math.max(1, completions);
-  let each = Math.floor((left.tokens - reserveTokens) / shares);
-  if (call.rereads === true) {
-    // The prompt read twice, and what the call writes read once more: where a limit counts what is read,
-    // it takes twice the room. A limit on generated tokens alone (`completion-tokens`) does not.
-    const reread = completionTokenCap(budget, 1, 2 * promptTokens);
-    if (reread !== undefined && reread.limit !== "completion-tokens") {
-      each = Math.min(each, Math.floor((reread.tokens - reserveTokens) / (2 * shares)));
-    }
+  const rereads = call.rereads === true;
+  const { maxTotalTokens, maxCompletionTokens } = budget.limits;
+  const usage = budget.spent().usage;
+  const held = reservedUsage(budget);
+  const promptSpent = (usage.promptTokens ?? 0) + (held.promptTokens ?? 0);
+  const completionSpent = (usage.completionTokens ?? 0) + (held.completionTokens ?? 0);
+  // What each completion may write under each limit; the call asks the least of them.
+  const bounds: number[] = [];
+  if (maxCompletionTokens !== undefined) {
+    bounds.push(Math.floor((maxCompletionTokens - completionSpent - reserveTokens) / shares));
   }
-  each = Math.max(1, each);
+  if (maxTotalTokens !== undefined) {
+    // Re-read, the prompt and what the completions write count twice.
+    const reads = rereads ? 2 : 1;
+    const left = maxTotalTokens - promptSpent - completionSpent - reads * promptTokens - reserveTokens;
+    bounds.push(Math.floor(left / (reads * shares)));
+  }
+  const cost = reservedCostTokens(budget, { shares, promptTokens, reserveTokens, rereads });
+  if (cost !== undefined) bounds.push(cost);
+  if (bounds.length === 0) return asked;
+  const each = Math.max(1, Math.min(...bounds));
   return asked === undefined || each < asked ? each : asked;
 }

@@ -332,6 +332,8 @@ describe("budgetForcing under a budget", () => {
     for (const [strategy, budget, asked] of [
       ["force@100", { maxTotalTokens: 56 }, 8],
       ["force@100", { maxCompletionTokens: 40 }, 8],
+      // A looser completion limit beside the total one leaves the total's bound in force.
+      ["force@100", { maxTotalTokens: 56, maxCompletionTokens: 45 }, 8],
       ["extend@4w2", { maxTotalTokens: 12 }, 8],
       ["extend@4w2", { maxCompletionTokens: 6 }, 6],
     ] as const) {
