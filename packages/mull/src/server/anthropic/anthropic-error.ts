@@ -1,5 +1,8 @@
 import type { MiddlewareHandler } from "hono";
+import type { Usage } from "../../spec/index.ts";
 import type { ApiError } from "../http/index.ts";
+import { usageCounts } from "../requests/index.ts";
+import { anthropicUsage } from "./message-body.ts";
 
 /** Anthropic's error types, by HTTP status. */
 function anthropicType(status: number): string {
@@ -25,9 +28,25 @@ export function anthropicErrorBody(status: number, message: string): Record<stri
   return { type: "error", error: { type: anthropicType(status), message } };
 }
 
-/** The Anthropic-shaped body of an `ApiError` (for an error sent as the last event of a stream). */
-export function anthropicErrorOf(error: ApiError): Record<string, unknown> & { type: string } {
-  return { ...anthropicErrorBody(error.status, error.message), type: "error" };
+/**
+ * The Anthropic-shaped body of an `ApiError` sent as the last event of a stream, with what the request was
+ * charged for upstream work before it failed, when it was (`RequestLog.charged`), as the OpenAI stream's
+ * error chunk tells it (`failureBody`): `usage` in Anthropic's shape (`anthropicUsage`, unknown counts 0),
+ * and `mull.usage` with each count no upstream call reported `null` (`usageCounts`).
+ *
+ * @example
+ * anthropicErrorOf(error, { promptTokens: 12, completionTokens: 4, calls: 1 });
+ * // { type: "error", error: { type: "api_error", message: "…" }, usage: { input_tokens: 12, output_tokens: 4 },
+ * //   mull: { usage: { prompt_tokens: 12, completion_tokens: 4, total_tokens: 16, calls: 1 } } }
+ */
+export function anthropicErrorOf(
+  error: ApiError,
+  charged?: Usage | undefined,
+): Record<string, unknown> & { type: string } {
+  const body = { ...anthropicErrorBody(error.status, error.message), type: "error" };
+  return charged === undefined
+    ? body
+    : { ...body, usage: anthropicUsage(charged), mull: { usage: usageCounts(charged) } };
 }
 
 /**

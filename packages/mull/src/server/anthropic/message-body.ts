@@ -1,3 +1,4 @@
+import type { Usage } from "../../spec/index.ts";
 import type { OutcomeChoice, RequestOutcome, RequestPlan } from "../requests/index.ts";
 import { mullBody } from "../requests/index.ts";
 
@@ -66,7 +67,8 @@ export function stopSequenceOf(choice: OutcomeChoice | undefined): string | null
 }
 
 /**
- * Anthropic's usage: `input_tokens` and `output_tokens` (every sample's, thinking included, as Anthropic
+ * Anthropic's usage of a message (`messageUsage`: every sample's) or of what a failed request was charged
+ * (its stream's `error` event): `input_tokens` and `output_tokens` (thinking included, as Anthropic
  * counts thinking in its output), unknown counts as 0 (the shape has no null). Prompt-cache hits are
  * `cache_read_input_tokens` and, as Anthropic counts them, left out of `input_tokens`: its three input
  * counts are disjoint (total input = `input_tokens` + `cache_creation_input_tokens` +
@@ -74,10 +76,10 @@ export function stopSequenceOf(choice: OutcomeChoice | undefined): string | null
  * reported above the prompt leaves `input_tokens` at 0.
  *
  * @example
- * messageUsage(outcome); // prompt 17 of which 16 cached → { input_tokens: 1, output_tokens: 5, cache_read_input_tokens: 16 }
+ * anthropicUsage({ promptTokens: 17, completionTokens: 5, cachedPromptTokens: 16, calls: 1 });
+ * // { input_tokens: 1, output_tokens: 5, cache_read_input_tokens: 16 }
  */
-export function messageUsage(outcome: RequestOutcome): JsonObject {
-  const usage = outcome.usage;
+export function anthropicUsage(usage: Usage): JsonObject {
   const promptTokens = usage.promptTokens ?? 0;
   const cached = usage.cachedPromptTokens;
   return {
@@ -85,6 +87,11 @@ export function messageUsage(outcome: RequestOutcome): JsonObject {
     output_tokens: usage.completionTokens ?? 0,
     ...(cached === undefined ? {} : { cache_read_input_tokens: cached }),
   };
+}
+
+/** Anthropic's usage of a served message (`anthropicUsage` of every sample's usage). */
+export function messageUsage(outcome: RequestOutcome): JsonObject {
+  return anthropicUsage(outcome.usage);
 }
 
 /**

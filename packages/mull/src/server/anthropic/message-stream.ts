@@ -42,9 +42,9 @@ export interface MessageStreamOptions {
  * them (`createLiveBlocks`), then the blocks not yet sent (`content_block_start`, many `thinking_delta`,
  * `text_delta` or `input_json_delta` pieces, `content_block_stop`), `message_delta` with the stop reason
  * and the usage, and `message_stop`. As for chat completions, a failure after the stream opened is sent as
- * the last event: Anthropic's `error` event. A client that goes away aborts the work, and the stream ends
- * with 499 once the work has settled (bounded, `endOnceSettled`), so that the request's tokens are charged
- * before its end is recorded.
+ * the last event: Anthropic's `error` event, with the usage the request was charged (`anthropicErrorOf`).
+ * A client that goes away aborts the work, and the stream ends with 499 once the work has settled
+ * (bounded, `endOnceSettled`), so that the request's tokens are charged before its end is recorded.
  *
  * @throws the abort reason when the request was aborted before the stream started.
  */
@@ -84,7 +84,7 @@ export async function streamMessage(options: MessageStreamOptions): Promise<Resp
           end(200);
         } else {
           const error = log.failure(result.error);
-          writer.events([anthropicErrorOf(error)]);
+          writer.events([anthropicErrorOf(error, log.charged)]);
           end(error.status, error.message);
         }
         writer.close();

@@ -1,3 +1,4 @@
+import { countedPromptUsage } from "../../generation/index.ts";
 import type { CallOptions } from "../../spec/index.ts";
 import { withGenerationSpan } from "../../telemetry/index.ts";
 import { ApiError } from "../http/index.ts";
@@ -17,10 +18,13 @@ export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning" | "onAccepte
  * Serves a request without a strategy: its `n` completions straight from the model's backend, with
  * log-probabilities when asked; a streaming client's pieces go to `relay` as the upstream sends them. The
  * plan's notes go with the outcome. The call is an OpenTelemetry client span (`withGenerationSpan`), child
- * of the request's span, with its usage. `meter` records what the call used as it ends (`UsageMeter.watch`,
- * the prompt taken as counted where the plan's was and the call cannot tell it): a call that fails or that
- * an abort cuts (a streaming client gone) returns no usage, yet is charged what the upstream reported, or,
- * where it reported nothing, the pieces it had streamed (`countingStreamedPieces`).
+ * of the request's span, with its usage. `meter` records what the call used as it ends (`UsageMeter.watch`):
+ * a call that fails or that an abort cuts (a client gone) returns no usage, yet is charged what the
+ * upstream reported, or, where it reported nothing, the pieces it had streamed (`countingStreamedPieces`),
+ * streamed to its client or not. A prompt the upstream did not tell, once it accepted the call, is taken as
+ * planned (`RequestPlan.estimatedPromptTokens`: counted by the model's tokenizer where its backend can, else
+ * estimated) for each request the call made, in the outcome's usage as in what the meter records: the
+ * request is charged, told and counted the same tokens however it ends.
  *
  * @throws ApiError 502 when the upstream returns fewer complete completions than asked for.
  * @example
@@ -34,12 +38,9 @@ export async function passThrough(
 ): Promise<RequestOutcome> {
   // A client that does not stream waits for the whole answer: ask the upstream for it whole, cheaper to read.
   const chosen = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
-  // Metered as a strategy's calls are: a call cut or failed part-way is charged what it used.
-  const backend =
-    meter?.watch(
-      countingStreamedPieces(chosen),
-      plan.promptTokensCounted === true ? plan.estimatedPromptTokens : undefined,
-    ) ?? chosen;
+  // Metered as a strategy's calls are: a call cut or failed part-way is charged what it used, and the
+  // prompt it read as planned where the upstream did not tell it.
+  const backend = meter?.watch(countingStreamedPieces(chosen), plan.estimatedPromptTokens) ?? chosen;
   const request = {
     prompt: plan.prompt,
     n: plan.samples,
@@ -59,12 +60,14 @@ export async function passThrough(
     () => backend.generate(request, { signal, ...relay }),
   );
   signal.throwIfAborted();
+  // What the key is charged for a prompt the upstream left untold (`settledTokens`), told and counted too.
+  const usage = countedPromptUsage(result.usage, plan.estimatedPromptTokens);
   const complete = result.completions.filter((completion) => completion.finishReason !== "abort");
   if (complete.length < plan.samples) {
     throw new ApiError(
       502,
       `upstream "${plan.served.upstream}" returned ${complete.length} of ${plan.samples} completions`,
-      { code: "upstream_error", usage: result.usage },
+      { code: "upstream_error", usage },
     );
   }
   return {
@@ -78,7 +81,7 @@ export async function passThrough(
       ),
       ...(plan.logprobs && completion.tokens !== undefined ? { tokens: completion.tokens } : {}),
     })),
-    usage: result.usage,
+    usage,
     report: undefined,
     ...(plan.notes === undefined || plan.notes.length === 0 ? {} : { notes: plan.notes }),
     ...(result.usage.reasoningTokens === undefined ? {} : { reasoningTokens: result.usage.reasoningTokens }),

@@ -89,6 +89,29 @@ describe("createUsageMeter", () => {
     expect(meter.usage()).toEqual({ promptTokens: 22, completionTokens: 7, calls: 2 });
   });
 
+  it("counts a call its upstream accepted, then failed telling nothing, as one call that read its prompt", async () => {
+    const meter = createUsageMeter();
+    let heard = 0;
+    const backend = meter.watch(
+      backendOf([
+        async () => {
+          throw new Error("refused before its upstream accepted it");
+        },
+        async (options) => {
+          options?.onAccepted?.();
+          throw new Error("the whole body was cut part-way");
+        },
+      ]),
+      11,
+    );
+    await expect(backend.generate(request)).rejects.toThrow("refused");
+    expect(meter.usage()).toBeUndefined();
+    await expect(backend.generate(request, { onAccepted: () => (heard += 1) })).rejects.toThrow("cut");
+    // The caller still hears of the acceptance; what was generated stays unknown.
+    expect(heard).toBe(1);
+    expect(meter.usage()).toEqual({ promptTokens: 11, completionTokens: undefined, calls: 1 });
+  });
+
   it("keeps what the backend can do besides generating", async () => {
     const backend = createUsageMeter().watch(backendOf([finished]), undefined);
     expect(await backend.countTokens?.(request.prompt)).toBe(request.prompt.kind === "text" ? 12 : 0);

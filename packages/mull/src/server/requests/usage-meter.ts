@@ -8,18 +8,23 @@ export interface UsageMeter {
   /**
    * `backend`, the usage of each of its calls recorded: what a call returned, what a failed call's error
    * says it had used (`BackendCallError.usage`: a stream that broke part-way, a retry chain that gave up),
-   * or what a call that an abort cut had told (`CallOptions.onAborted`). A prompt a call could not tell
-   * (its stream cut before the server's usage) is taken as `countedPromptTokens` for each request it made,
-   * where the request's prompt was counted by the model's tokenizer: the server read it before anything
-   * could be cut.
+   * what a call that an abort cut had told (`CallOptions.onAborted`), or, for a call that failed or was
+   * aborted after its upstream accepted it (`CallOptions.onAccepted`) and told nothing, one call of
+   * unknown tokens. A prompt a call could not tell (its stream cut before the server's usage, a whole body
+   * cut part-way) is taken as `promptTokensEach` for each request it made, where the caller gives it (the
+   * prompt counted by the model's tokenizer, or as planned): the server read it before anything could be
+   * cut.
    */
-  watch(backend: Backend, countedPromptTokens: number | undefined): Backend;
+  watch(backend: Backend, promptTokensEach: number | undefined): Backend;
   /**
    * What the calls so far used, each count the sum of those the calls reported (a count no call reported
    * is `undefined`; one some calls left unknown is a lower bound); `undefined` before any call ended.
    */
   usage(): Usage | undefined;
 }
+
+/** What a call that told nothing of its tokens used: one call. */
+const untold: Usage = { promptTokens: undefined, completionTokens: undefined, calls: 1 };
 
 /** The usage a failed call's error carries, if any. */
 function failedCallUsage(error: unknown): Usage | undefined {
@@ -44,9 +49,9 @@ export function createUsageMeter(): UsageMeter {
   let completionTokens: number | undefined;
   let calls = 0;
   let ended = false;
-  const record = (reported: Usage, countedPromptTokens: number | undefined) => {
+  const record = (reported: Usage, promptTokensEach: number | undefined) => {
     ended = true;
-    const usage = countedPromptUsage(reported, countedPromptTokens);
+    const usage = countedPromptUsage(reported, promptTokensEach);
     if (usage.promptTokens !== undefined) promptTokens = (promptTokens ?? 0) + usage.promptTokens;
     if (usage.completionTokens !== undefined) {
       completionTokens = (completionTokens ?? 0) + usage.completionTokens;
@@ -54,25 +59,31 @@ export function createUsageMeter(): UsageMeter {
     calls += usage.calls;
   };
   return {
-    watch(backend, countedPromptTokens) {
+    watch(backend, promptTokensEach) {
       const generate = async (
         request: GenerationRequest,
         options?: CallOptions,
       ): Promise<GenerationResult> => {
         let told: GenerationResult | undefined;
+        let accepted = false;
         const onAborted = (partial: GenerationResult) => {
           told = partial;
           options?.onAborted?.(partial);
         };
+        const onAccepted = () => {
+          accepted = true;
+          options?.onAccepted?.();
+        };
         let result: GenerationResult;
         try {
-          result = await backend.generate(request, { ...options, onAborted });
+          result = await backend.generate(request, { ...options, onAborted, onAccepted });
         } catch (error) {
-          const used = failedCallUsage(error) ?? told?.usage;
-          if (used !== undefined) record(used, countedPromptTokens);
+          // An upstream that accepted the call read its prompt, whatever it tells of the rest.
+          const used = failedCallUsage(error) ?? told?.usage ?? (accepted ? untold : undefined);
+          if (used !== undefined) record(used, promptTokensEach);
           throw error;
         }
-        record(result.usage, countedPromptTokens);
+        record(result.usage, promptTokensEach);
         return result;
       };
       return {

@@ -7,7 +7,7 @@ import { usageCounts } from "../requests/index.ts";
  * last event of a stream): OpenAI's `{ "error": … }`, and beside it, when the request was charged for
  * upstream work before it failed, what it was charged as `mull.usage` (`usageCounts`: prompt, completion
  * and total tokens and calls, a count no upstream call reported `null`), as a served request's `mull`
- * object reports its usage. Anthropic's error shape has no room for it.
+ * object reports its usage. An Anthropic stream's `error` event tells it too (`anthropicErrorOf`).
  *
  * @example
  * failureBody(new ApiError(400, "the request's budget ran out (tokens) …"), { promptTokens: 12, completionTokens: 18, calls: 1 });
