@@ -1,61 +1,23 @@
-import { spawn } from "node:child_process";
 import { describe, expect, it, vi } from "vitest";
-import { mullBin } from "./commands/mull-process.test-support.ts";
+import { runPiped } from "./closed-pipe.test-support.ts";
 import { endOnClosedPipe, stopOnClosedPipe } from "./end-on-closed-pipe.ts";
-
-/** How a `mull` process whose output is read by `reader` ended, and what it wrote to the other stream. */
-interface PipedRun {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly other: string;
-}
-
-/**
- * Runs `mull ARGS` with `stream` piped to a reader that closes its end once it has read up to the first
- * line end (or at once, with `firstLine: false`), collecting what the process writes to the other stream.
- */
-function runPiped(
-  args: readonly string[],
-  stream: "stdout" | "stderr",
-  firstLine: boolean,
-): Promise<PipedRun> {
-  const child = spawn(process.execPath, [mullBin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const reader = child[stream]!;
-  const otherStream = stream === "stdout" ? child.stderr! : child.stdout!;
-  let other = "";
-  otherStream.on("data", (chunk: Buffer) => {
-    other += chunk.toString();
-  });
-  if (firstLine) {
-    let read = "";
-    reader.on("data", (chunk: Buffer) => {
-      read += chunk.toString();
-      if (read.includes("\n")) reader.destroy();
-    });
-  } else {
-    reader.destroy();
-  }
-  return new Promise((resolveRun) =>
-    child.on("close", (code, signal) => resolveRun({ code, signal, other })),
-  );
-}
 
 describe("a closed pipe on standard output or error", () => {
   it("ends `mull models` quietly with 0 when the reader is gone before the first line", async () => {
-    const run = await runPiped(["models"], "stdout", false);
+    const run = await runPiped(["models"], "stdout");
     expect(run.other).not.toMatch(/EPIPE|Unhandled/);
     expect(run.other).toBe("");
     expect(run.code).toBe(0);
   }, 60_000);
 
   it("ends `mull solve --help` quietly with 0 when the reader closes after the first line (| head -1)", async () => {
-    const run = await runPiped(["solve", "--help"], "stdout", true);
+    const run = await runPiped(["solve", "--help"], "stdout", { firstLine: true });
     expect(run.other).not.toMatch(/EPIPE|Unhandled/);
     expect(run.code).toBe(0);
   }, 60_000);
 
   it("keeps the exit code a failed command set when its message meets a closed standard error", async () => {
-    const run = await runPiped(["nope"], "stderr", false);
+    const run = await runPiped(["nope"], "stderr");
     expect(run.other).toBe("");
     expect(run.code).toBe(2);
   }, 60_000);

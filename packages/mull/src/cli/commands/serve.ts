@@ -14,6 +14,7 @@ import {
 import type { Backend } from "../../spec/index.ts";
 import { flushTracerProvider } from "../../telemetry/index.ts";
 import { defaultLabModel } from "../create-backend.ts";
+import { type ClosedPipeWatch, failOnClosedPipe } from "../fail-on-closed-pipe.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import {
   endpointOption,
@@ -90,7 +91,7 @@ function embeddedLoaderFor(flags: {
  * `mull serve`: an OpenAI-compatible proxy that applies inference-time strategies. A request picks one with
  * a model prefix (`sc@8:qwen2.5-7b`) or a `mull` object in its body. SIGTERM or SIGINT drains requests in
  * flight for the grace period, then flushes the registered tracer provider's last spans (5 s at most) and
- * stops.
+ * stops. A reader that closes its standard error stops it the same way, and it then exits 1.
  */
 export function serveCommand() {
   return new Command("serve")
@@ -223,8 +224,10 @@ export function serveCommand() {
         );
       }
       const models = servedModels;
-      // Signal handlers go in before the "listening" line: whoever waits for it may signal at once.
+      // Signal handlers go in before the "listening" line: whoever waits for it may signal at once. So does
+      // the watch for a closed standard error, which the line would otherwise end the process on, with 0.
       let unwatchParent: () => void = () => undefined;
+      let pipe: ClosedPipeWatch | undefined;
       const stopped = new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: string) => {
@@ -252,6 +255,7 @@ export function serveCommand() {
         const onInterrupt = () => stop("SIGINT");
         process.on("SIGTERM", onTerm);
         process.on("SIGINT", onInterrupt);
+        pipe = failOnClosedPipe("serve", () => stop("standard error closed"));
         // Under npm (`npx mull serve`, `npm run`), the signal stops only npm's shell: its death is the signal.
         if (process.env.npm_lifecycle_event !== undefined) {
           unwatchParent = watchParent({
@@ -273,5 +277,8 @@ export function serveCommand() {
         );
       }
       await stopped;
+      pipe?.release();
+      // Not asked to stop, it fails (exit 1) rather than looking like a server stopped on purpose.
+      if (pipe?.failure !== undefined) throw pipe.failure;
     });
 }

@@ -11,6 +11,7 @@ import { defaultPromptTemplate } from "../../generation/index.ts";
 import { CheckFailedError } from "../check-failed-error.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { dataDirOption } from "../data-dir-option.ts";
+import { failOnClosedPipe } from "../fail-on-closed-pipe.ts";
 import { listOf } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { endpointOption, promptTemplateFromFlags } from "../prompt-options.ts";
@@ -65,6 +66,7 @@ function failedLevelsError(report: TuningReport): CheckFailedError | undefined {
 /**
  * `mull tune`: sweeps client concurrency (and `n`) against an OpenAI-compatible server, prints throughput
  * and latency percentiles per level and the knee, where throughput saturates while latency keeps growing.
+ * A reader that closes standard error, where the levels are reported, stops the sweep, which exits 1.
  */
 export function tuneCommand() {
   const countList = listOf(integerOption(1, 4096));
@@ -122,6 +124,10 @@ export function tuneCommand() {
         throw new UsageError(`--dataset ${flags.dataset} has no problems`, "--dataset");
       }
       const resolved = await createBackendFromFlags(flags);
+      // Progress goes to standard error level by level: a reader that closes it stops the sweep, which then
+      // fails rather than ending the process with 0 halfway.
+      const controller = new AbortController();
+      const pipe = failOnClosedPipe("tune", (failure) => controller.abort(failure));
       try {
         // As solve does: --endpoint changes the model's template, or is refused by one that cannot change.
         const chosen = await promptTemplateFromFlags({ endpoint: flags.endpoint }, resolved.profile);
@@ -140,7 +146,12 @@ export function tuneCommand() {
           temperature: flags.temperature,
           warmup: flags.warmup,
           fraction: flags.kneeFraction,
-          onLevel: (level) => process.stderr.write(progressLine(level)),
+          signal: controller.signal,
+          onLevel: (level) => {
+            // The level that was running when the pipe closed has its requests aborted: no more levels.
+            controller.signal.throwIfAborted();
+            process.stderr.write(progressLine(level));
+          },
         });
         const report = withMeasuredKnees(sweep);
         if (flags.json) {
@@ -155,6 +166,7 @@ export function tuneCommand() {
         const failure = failedLevelsError(report);
         if (failure !== undefined) throw failure;
       } finally {
+        pipe.release();
         await resolved.dispose();
       }
     });

@@ -10,6 +10,7 @@ import {
 import { parseRunLocation, redactUrl } from "../../bench/store/index.ts";
 import { type BenchRecipe, benchOptionsFromRecipe } from "../bench-recipe.ts";
 import { checkStoreReachable } from "../check-store-reachable.ts";
+import { failOnClosedPipe } from "../fail-on-closed-pipe.ts";
 import { integerOption } from "../option-parsers.ts";
 import { refuseEmptyStore } from "../refuse-empty-store.ts";
 
@@ -24,6 +25,7 @@ import { refuseEmptyStore } from "../refuse-empty-store.ts";
  * taking jobs and finishes the running ones (a second signal quits at once; BullMQ gives those jobs to
  * another worker once their lock expires), then waits at most 5 s for Redis before it drops its
  * connections (`startPairWorker`'s `close`), so a paused or lost Redis does not keep it from exiting.
+ * A reader that closes its standard error stops it the same way, and it then exits 1.
  */
 export function workerCommand() {
   return new Command("worker")
@@ -84,27 +86,47 @@ export function workerCommand() {
           ),
         onError: (message) => process.stderr.write(`worker: ${message}\n`),
       });
-      await worker.worker.waitUntilReady();
-      process.stderr.write(
-        `worker: taking jobs from ${flags.queueName ?? defaultQueueName} on ${flags.queue} ` +
-          `(concurrency ${flags.concurrency}, pid ${process.pid}` +
-          (flags.store === undefined ? "" : `, store ${redactUrl(flags.store)}`) +
-          ")\n",
-      );
-      await new Promise<void>((resolveStopped) => {
+      // Closed once, by the first signal or a closed pipe; `stopped` resolves when the running jobs are done.
+      let closing = false;
+      let resolveStopped: () => void = () => undefined;
+      const stopped = new Promise<void>((resolve) => {
+        resolveStopped = resolve;
+      });
+      const close = () => {
+        if (closing) return;
+        closing = true;
+        worker.close().then(resolveStopped, (error: unknown) => {
+          process.stderr.write(`worker: closing failed: ${(error as Error).message}\n`);
+          resolveStopped();
+        });
+      };
+      // Its status lines go to standard error: a reader that closes it stops the worker as a signal does,
+      // and the worker then fails rather than ending the process with 0 while it has jobs running.
+      const pipe = failOnClosedPipe("worker", close);
+      try {
+        await worker.worker.waitUntilReady();
+        process.stderr.write(
+          `worker: taking jobs from ${flags.queueName ?? defaultQueueName} on ${flags.queue} ` +
+            `(concurrency ${flags.concurrency}, pid ${process.pid}` +
+            (flags.store === undefined ? "" : `, store ${redactUrl(flags.store)}`) +
+            ")\n",
+        );
         let signals = 0;
         const stop = (signal: NodeJS.Signals) => {
           signals += 1;
           if (signals > 1) process.exit(130);
           process.stderr.write(`worker: ${signal}: finishing the running jobs (again to quit now)\n`);
-          void worker.close().then(resolveStopped, (error: unknown) => {
-            process.stderr.write(`worker: closing failed: ${(error as Error).message}\n`);
-            resolveStopped();
-          });
+          close();
         };
         process.on("SIGTERM", stop);
         process.on("SIGINT", stop);
-      });
+        await stopped;
+      } catch (error) {
+        throw pipe.failure ?? error;
+      } finally {
+        pipe.release();
+      }
+      if (pipe.failure !== undefined) throw pipe.failure;
       process.stderr.write("worker: stopped\n");
     });
 }
