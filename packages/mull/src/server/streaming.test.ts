@@ -10,9 +10,12 @@ const key = "sk-streaming";
 
 const longText = `${Array.from({ length: 40 }, (_, index) => `word${index}`).join(" ")}\n#### 42`;
 
-/** Generation requests (not the capability probe) whose prompt carries `marker`, in arrival order. */
-const sampled = (marker: string): FakeOpenAIRequest[] =>
-  served.fake.requests.filter((request) => request.prompt.includes(marker) && request.body?.max_tokens !== 1);
+/**
+ * Generation requests (not the capability probe) of exactly this prompt, in arrival order: one test's
+ * samples, whatever other tests sent before it (the prompts of some begin with those of others).
+ */
+const sampled = (prompt: string): FakeOpenAIRequest[] =>
+  served.fake.requests.filter((request) => request.prompt === prompt && request.body?.max_tokens !== 1);
 
 /** A gate: `open` resolves `opened`. */
 function gate(): { opened: Promise<void>; open: () => void; isOpen: () => boolean } {
@@ -42,6 +45,10 @@ async function reply(request: FakeOpenAIRequest): Promise<FakeReply> {
     if (position >= 4 && position < 6) await heldRelease.opened;
     else await allHeldArrived.opened;
     return position < 4 ? ok : { choices: [longText], delivery: { tokenDelayMilliseconds: 50 } };
+  }
+  if (request.prompt.includes("deadline")) {
+    // The first two answer at once; the others stall after three tokens, and can never finish.
+    return position < 2 ? ok : { choices: [longText], delivery: { stallAfterTokens: 3 } };
   }
   // The first `fast` samples of a marked request answer at once; the others take 40 tokens at 50 ms.
   const fast = request.prompt.includes("two-fast") ? 2 : 4;
@@ -78,6 +85,9 @@ const served = serveFakeUpstream({
   server: { keepAliveMilliseconds: 50 },
   upstreams: (url) => [
     fakeUpstream("fake", url),
+    // The deadline test's own, so that whatever its circuit makes of the six samples the deadline aborts,
+    // no other test's upstream is left refusing requests, whichever test runs first.
+    fakeUpstream("budgeted", url, ["budgeted-model"]),
     { ...fakeUpstream("judged", url, ["judged-model"]), scorer: undefined },
     { ...fakeUpstream("stepped", url, ["stepped-model"]), prm: "judge" },
   ],
@@ -106,9 +116,21 @@ function parseEvents(text: string): { data: Json[]; comments: string[] } {
   return { data, comments };
 }
 
-/** Waits until the fake upstream has nothing running, then returns how its counts moved since `before`. */
-async function settledSince(before: FakeOpenAIServer["generations"]) {
-  await vi.waitFor(() => expect(served.fake.generations.running).toBe(0), { timeout: 2_000 });
+/**
+ * Waits until the fake upstream has taken in all `sent` samples of `prompt` and has nothing running, then
+ * returns how its counts moved since `before`. The replica sends every sample before any answer, but the
+ * fake may read some only after the replica gave up on them: until then they count nowhere, and nothing
+ * running would not yet mean that every sample was aborted or completed.
+ */
+async function settledSince(before: FakeOpenAIServer["generations"], prompt: string, sent: number) {
+  // A deadline for the fake to catch up, not a timing asserted: what became of each sample is checked after.
+  await vi.waitFor(
+    () => {
+      expect(sampled(prompt)).toHaveLength(sent);
+      expect(served.fake.generations.running).toBe(0);
+    },
+    { timeout: 5_000 },
+  );
   const now = served.fake.generations;
   return {
     started: now.started - before.started,
@@ -196,9 +218,10 @@ describe("a reasoning model's thinking", () => {
 describe("an adaptive strategy that stops early", () => {
   it("answers at the stop, and every upstream sample still running is aborted", async () => {
     const before = served.fake.generations;
+    const prompt = "What is 6 times 7? fast-then-slow";
     const response = await post({
       model: "pasc@16:fake-model",
-      messages: [{ role: "user", content: "What is 6 times 7? fast-then-slow" }],
+      messages: [{ role: "user", content: prompt }],
       temperature: 0.7,
       stream: true,
     });
@@ -217,7 +240,7 @@ describe("an adaptive strategy that stops early", () => {
     const pieces = data.flatMap((chunk) => chunk.choices.map((choice: Json) => choice.delta.content ?? ""));
     expect(pieces.filter((piece) => piece !== "").length).toBeGreaterThan(1);
     expect(pieces.join("")).toBe("The answer is 42.\n#### 42");
-    const counts = await settledSince(before);
+    const counts = await settledSince(before, prompt, 16);
     expect(counts.abortedByClient).toBe(12);
     expect(counts.completed + counts.abortedByClient).toBe(counts.started);
   });
@@ -226,22 +249,23 @@ describe("an adaptive strategy that stops early", () => {
 describe("an adaptive strategy whose upstream holds samples before their first token", () => {
   it("answers while they are still held, and aborts them", async () => {
     const before = served.fake.generations;
+    const prompt = "What is 6 times 7? two-held";
     const response = await post({
       model: "pasc@8:fake-model",
-      messages: [{ role: "user", content: "What is 6 times 7? two-held" }],
+      messages: [{ role: "user", content: prompt }],
       temperature: 0.7,
       stream: true,
     });
     const { data } = parseEvents(await response.text());
     // The whole streamed answer is in, and the upstream has not let the two held samples go.
     expect(heldRelease.isOpen()).toBe(false);
-    expect(sampled("two-held")).toHaveLength(8);
+    expect(sampled(prompt)).toHaveLength(8);
     const last = data.at(-1);
     expect(last.mull.stopped_by).toBe("condition:adaptive-consistency");
     expect(last.mull.votes).toEqual({ "42": 4 });
     const pieces = data.flatMap((chunk) => chunk.choices.map((choice: Json) => choice.delta.content ?? ""));
     expect(pieces.join("")).toBe("The answer is 42.\n#### 42");
-    const counts = await settledSince(before);
+    const counts = await settledSince(before, prompt, 8);
     // The two held and the two streaming slowly.
     expect(counts.abortedByClient).toBe(4);
     expect(counts.completed + counts.abortedByClient).toBe(counts.started);
@@ -253,10 +277,11 @@ describe("a client that leaves mid-stream", () => {
   it("aborts every upstream sample still in flight under sc@8", async () => {
     const before = served.fake.generations;
     const controller = new AbortController();
+    const prompt = "What is 6 times 7? fast-then-slow two-fast";
     const response = await post(
       {
         model: "sc@8:fake-model",
-        messages: [{ role: "user", content: "What is 6 times 7? fast-then-slow two-fast" }],
+        messages: [{ role: "user", content: prompt }],
         temperature: 0.7,
         stream: true,
       },
@@ -274,7 +299,7 @@ describe("a client that leaves mid-stream", () => {
     expect(text).toContain('"samples_planned":8');
     controller.abort();
     await reader.cancel().catch(() => undefined);
-    const counts = await settledSince(before);
+    const counts = await settledSince(before, prompt, 8);
     expect(counts.abortedByClient).toBe(6);
     expect(counts.completed + counts.abortedByClient).toBe(counts.started);
     await vi.waitFor(() => expect(served.replica.assembled.server.inFlight()).toBe(0), { timeout: 1_000 });
@@ -284,12 +309,14 @@ describe("a client that leaves mid-stream", () => {
 describe("a budget that runs out", () => {
   it("aborts every upstream sample still in flight at the deadline, and answers from the others", async () => {
     const before = served.fake.generations;
+    const prompt = "What is 6 times 7? deadline";
     const response = await post({
-      model: "sc@8:fake-model",
-      messages: [{ role: "user", content: "What is 6 times 7? fast-then-slow two-fast deadline" }],
+      model: "sc@8:budgeted-model",
+      messages: [{ role: "user", content: prompt }],
       temperature: 0.7,
       stream: true,
-      mull: { budget: { max_milliseconds: 300 } },
+      // Room for the two fast samples on a loaded machine; the six stalled ones never finish, however long.
+      mull: { budget: { max_milliseconds: 2_000 } },
     });
     const { data } = parseEvents(await response.text());
     const mull = data.at(-1).mull;
@@ -298,22 +325,27 @@ describe("a budget that runs out", () => {
     expect(mull.candidates).toBe(2);
     expect(mull.samples).toEqual({ requested: 8, ok: 2, failed: 0 });
     expect(mull.votes).toEqual({ "42": 2 });
-    const counts = await settledSince(before);
+    const counts = await settledSince(before, prompt, 8);
     expect(counts.abortedByClient).toBe(6);
     expect(counts.completed + counts.abortedByClient).toBe(counts.started);
   });
 });
 
 describe("usage billed to the client", () => {
+  const question = "What is 3 × 4? billed";
+  /** This question's samples and the judge's calls on them (not the probe, not another test's samples). */
+  const isBilled = (request: FakeOpenAIRequest) =>
+    request.prompt.includes(question) && request.body?.max_tokens !== 1;
+
   it("includes the judge's tokens under bon@3", async () => {
     const before = served.fake.requests.length;
     const response = await post({
       model: "bon@3:judged-model",
-      messages: [{ role: "user", content: "What is 3 × 4? billed" }],
+      messages: [{ role: "user", content: question }],
       temperature: 0.7,
     });
     const body = (await response.json()) as Json;
-    const sent = served.fake.requests.slice(before).filter((request) => request.body?.max_tokens !== 1);
+    const sent = served.fake.requests.slice(before).filter(isBilled);
     const judged = sent.filter((request) => request.prompt.includes("Proposed solution:")).length;
     const samples = sent.length - judged;
     expect(samples).toBe(3);
@@ -326,12 +358,12 @@ describe("usage billed to the client", () => {
     const before = served.fake.requests.length;
     const response = await post({
       model: "beam@2x2:stepped-model",
-      messages: [{ role: "user", content: "What is 3 × 4? billed" }],
+      messages: [{ role: "user", content: question }],
       temperature: 0.7,
     });
     const body = (await response.json()) as Json;
     expect(response.status, JSON.stringify(body)).toBe(200);
-    const sent = served.fake.requests.slice(before).filter((request) => request.body?.max_tokens !== 1);
+    const sent = served.fake.requests.slice(before).filter(isBilled);
     const judged = sent.filter((request) => request.prompt.includes("one step at a time")).length;
     const steps = sent.length - judged;
     expect(steps).toBeGreaterThan(0);

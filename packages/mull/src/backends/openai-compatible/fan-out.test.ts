@@ -9,6 +9,54 @@ const prompt: GenerationRequest["prompt"] = {
   messages: [{ role: "user", content: "what is six times seven" }],
 };
 
+/** What the backend's `fetch` handed back: one request's body and the response's status. */
+interface Answered {
+  readonly sent: Readonly<Record<string, unknown>>;
+  readonly status: number;
+}
+
+/**
+ * The global `fetch`, and what it did as the backend sees it (not as the server does: a server that has
+ * sent a whole response is ahead of a backend that has yet to read it). `answered` lists the responses
+ * handed back to the backend, `read` those whose body it read to the end or let go of once it had read
+ * what it needed (at its `[DONE]`).
+ */
+function watchedFetch() {
+  const answered: Answered[] = [];
+  const read: Answered[] = [];
+  const watched: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const answer = {
+      sent: typeof init?.body === "string" ? (JSON.parse(init.body) as Record<string, unknown>) : {},
+      status: response.status,
+    };
+    answered.push(answer);
+    if (response.body === null) return response;
+    const reader = response.body.getReader();
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const chunk = await reader.read();
+          if (!chunk.done) {
+            controller.enqueue(chunk.value);
+            return;
+          }
+          read.push(answer);
+          controller.close();
+        },
+        async cancel(reason) {
+          await reader.cancel(reason);
+          read.push(answer);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const { status, statusText, headers } = response;
+    return new Response(body, { status, statusText, headers });
+  };
+  return { fetch: watched, answered, read };
+}
+
 /** Aborts `controller` once `ready` holds, and returns what the call rejected with and what it told `onAborted`. */
 async function abortedWhen(
   call: (onAborted: (partial: GenerationResult) => void) => Promise<GenerationResult>,
@@ -70,20 +118,34 @@ describe("fanOut: what an aborted call had done", () => {
     const server = await fakeServer({
       handler: (request) =>
         Number(request.body?.seed) % 4 < 2
-          ? {
-              choices: ["so it is 42"],
-              usage: { promptTokens: 9, cachedPromptTokens: 8 },
-              // Later than the cut ones' first pieces, so that those are in when these finish.
-              delivery: { headerDelayMilliseconds: 100 },
-            }
+          ? { choices: ["so it is 42"], usage: { promptTokens: 9, cachedPromptTokens: 8 } }
           : { choices: ["first six times"], delivery: { stallAfterTokens: 2 } },
     });
-    const backend = backendFor(server, { capabilities: { n: false, logprobs: false, topLogprobs: false } });
+    const watched = watchedFetch();
+    const backend = backendFor(server, {
+      capabilities: { n: false, logprobs: false, topLogprobs: false },
+      fetch: watched.fetch,
+    });
     const controller = new AbortController();
+    const pieces: string[] = ["", "", "", ""];
     const { error, told } = await abortedWhen(
-      (onAborted) => backend.generate({ prompt, n: 4, seed: 40 }, { signal: controller.signal, onAborted }),
+      (onAborted) =>
+        backend.generate(
+          { prompt, n: 4, seed: 40 },
+          {
+            signal: controller.signal,
+            onAborted,
+            onText: (piece, index) => {
+              pieces[index] += piece;
+            },
+          },
+        ),
       controller,
-      () => expect(server.generations.completed).toBe(2),
+      // The backend has read the finished ones whole and the cut ones' first pieces (the server is ahead).
+      () => {
+        expect(watched.read.map((answer) => answer.sent.seed).sort()).toEqual([40, 41]);
+        expect(pieces.slice(2)).toEqual(["first six", "first six"]);
+      },
     );
     expect((error as Error).message).toBe("deadline");
     expect(server.requests.map((request) => request.body?.seed)).toEqual(
@@ -140,7 +202,8 @@ describe("fanOut: what an aborted call had done", () => {
       handler: (request) =>
         request.prompt === "busy" ? { fault: "hang" } : { status: 503, retryAfter: "20" },
     });
-    const backend = backendFor(server, { concurrency: 1, timeoutMilliseconds: 60_000 });
+    const watched = watchedFetch();
+    const backend = backendFor(server, { concurrency: 1, timeoutMilliseconds: 60_000, fetch: watched.fetch });
     await expect(
       backend.generate({ prompt }, { signal: AbortSignal.abort(new Error("early")), onAborted }),
     ).rejects.toThrow("early");
@@ -161,10 +224,11 @@ describe("fanOut: what an aborted call had done", () => {
     await expect(running).rejects.toThrow("done");
     expect(told).toHaveLength(1);
 
-    // Aborted in the wait before a retry: the 503 that came back generated nothing.
+    // Aborted in the wait before a retry: the 503 that came back generated nothing. The backend has it
+    // once its fetch handed it back, not as soon as the server took the request in.
     const retrying = new AbortController();
     const retried = backend.generate({ prompt }, { signal: retrying.signal, onAborted });
-    await vi.waitFor(() => expect(server.requests).toHaveLength(2));
+    await vi.waitFor(() => expect(watched.answered.map((answer) => answer.status)).toEqual([503]));
     retrying.abort(new Error("stop"));
     await expect(retried).rejects.toThrow("stop");
     expect(told).toHaveLength(1);
