@@ -25,6 +25,7 @@ export type {
   RunData,
   RunManifest,
   RunProblem,
+  RunWorker,
   SampleRecord,
 } from "./run-data.ts";
 export {

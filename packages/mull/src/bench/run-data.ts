@@ -30,6 +30,30 @@ export interface MachineDescription {
   readonly engine?: MachinePerformance | undefined;
 }
 
+/**
+ * A worker process (`mull worker`) that served a queued run, as it described itself when it first took one
+ * of the run's jobs. How fast it ran, not what: workers of one run may differ here, while what changes
+ * results (the configuration, and the versions of mull and of the backend's software) must match the run's.
+ */
+export interface RunWorker {
+  /** The worker process, unique among the run's workers: `<host>:<pid>:<6 hex digits>`. */
+  readonly id: string;
+  /** Host name of its machine (`os.hostname()`). */
+  readonly host: string;
+  /** ISO 8601 time it first took a job of the run. */
+  readonly preparedAt: string;
+  /** Pairs it ran at once (`mull worker --concurrency`). */
+  readonly concurrency: number;
+  /** Contexts of its backend's in-process engine decoding side by side; absent for a server. */
+  readonly contexts?: number | undefined;
+  /** Threads of each of those contexts; absent for a server. */
+  readonly threads?: number | undefined;
+  /** Its machine (the rates measured by the process that created the run are not measured again). */
+  readonly machine: MachineDescription;
+  /** Versions of mull, node and its backend's software, where the backend knew them. */
+  readonly versions: Readonly<Record<string, string>>;
+}
+
 /** What a run was: enough to reproduce it and to refuse a resume with a different config. */
 export interface RunManifest {
   /** Id given when the run was created: for a bench run `run-<UTC time>-<6 hex digits>`, e.g. `run-20250101T120000Z-a1b2c3`. */
@@ -58,9 +82,15 @@ export interface RunManifest {
    * `concurrency`), or for a queued run in the first worker that prepared it (`mull worker --concurrency`,
    * which also records its backend's `contexts` and `threads`): each pair's latency includes the time the
    * backend spent on the others. Absent in older runs; not part of the configuration, so a resume, or
-   * another worker, may have used another.
+   * another worker, may have used another: a queued run lists each of its workers' in `workers`.
    */
   readonly concurrency?: number | undefined;
+  /**
+   * For a queued run, each worker process that took a job of it, in the order they first did, with how it
+   * ran the pairs (pairs in flight, contexts, threads), its machine and its versions. Absent for a run
+   * that no worker served, and in older runs.
+   */
+  readonly workers?: readonly RunWorker[] | undefined;
   /** The machine of the process that created the run; a resume on another machine does not change it. */
   readonly machine: MachineDescription;
   /** Versions of mull, node and the backend's software. */
@@ -131,8 +161,10 @@ export interface ProblemResult {
   /** Scorer and reward-model calls made. */
   readonly scoreCalls: number;
   /**
-   * Wall time from the start of solving the pair to its graded result, in milliseconds on the run's clock;
-   * with `concurrency` above 1 it includes the time the backend spent on other pairs.
+   * Wall time of the strategy on the pair, in milliseconds on the run's clock: from the start of solving to
+   * the strategy's result (or to its budget running out), without grading the answer and samples or
+   * recording them; for a compute-optimal allocation (`alloc@S`), the problem's share of the batch's wall
+   * time. With `concurrency` above 1 it includes the time the backend spent on other pairs.
    */
   readonly latencyMilliseconds: number;
   /** `complete`, the budget limit that cut the strategy, or `condition:<name>` for an early stop. */

@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { checkInteger } from "../../runtime/index.ts";
 import { isPairStrategy, runPair } from "../runner/index.ts";
 import { type RunLocation, redactUrl } from "../store/index.ts";
+import { workerIdentity } from "./admit-run-worker.ts";
 import { checkQueueName } from "./check-queue-name.ts";
 import { closeQueueWithin, queueCloseMilliseconds } from "./close-queue-within.ts";
 import { defaultQueueName, type PairJobData, type PairJobResult } from "./pair-job.ts";
@@ -15,8 +16,9 @@ export interface PairWorkerOptions {
   /** The BullMQ queue; default `mull-bench`. Not empty, without `:` (`checkQueueName`). */
   readonly queueName?: string | undefined;
   /**
-   * Pairs this worker runs at once; default 1. Recorded, with its backend's contexts and threads, in the
-   * manifest of each run it prepares that records none yet (`prepareQueuedRun`).
+   * Pairs this worker runs at once; default 1. Recorded, with its backend's contexts and threads, its
+   * machine and versions, in the `workers` of the manifest of each run it prepares (`prepareQueuedRun`),
+   * and as the run's own where the manifest records none yet.
    */
   readonly concurrency?: number | undefined;
   /**
@@ -80,11 +82,13 @@ export interface PairWorker {
 
 /**
  * Takes pair jobs from the queue and runs each through the same `runPair` as `mull bench`, recording into
- * the run's store. Each run is prepared once (`prepareQueuedRun`: its recipe's hash must be the stored
- * run's, otherwise every job of it is refused without retries; a job enqueued again after a refusal, which
- * `enqueuePairs` stamps with a new timestamp, has the run prepared and checked again). A pair's failure fails its job, which
- * BullMQ retries up to its attempts; a job whose worker died is put back by BullMQ's stalled-job check
- * and re-run by another worker, and the store's idempotent insert keeps a re-run from adding anything twice.
+ * the run's store. Each run is prepared once (`prepareQueuedRun`: its recipe's hash, and the versions of
+ * mull and of the backend's software, must be the stored run's, otherwise every job of it is refused
+ * without retries; a job enqueued again after a refusal, which `enqueuePairs` stamps with a new
+ * timestamp, has the run prepared and checked again; the worker is listed in the run's manifest under one
+ * identity, `workerIdentity`, for all its runs). A pair's failure fails its job, which BullMQ retries up
+ * to its attempts; a job whose worker died is put back by BullMQ's stalled-job check and re-run by
+ * another worker, and the store's idempotent insert keeps a re-run from adding anything twice.
  *
  * @throws ConfigError, before any connection, for a queue name BullMQ refuses (`checkQueueName`, naming
  *   `queueName`), a bad Redis URL (`queueConnection`), or a `concurrency` or `closeMilliseconds` that is not
@@ -106,6 +110,7 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     options.closeMilliseconds ?? queueCloseMilliseconds,
     { minimum: 1, maximum: 600_000 },
   );
+  const identity = workerIdentity();
   const runs = new Map<string, PreparedRun>();
   /** The jobs being processed, so that closing waits for them before it bounds its wait for Redis. */
   const running = new Set<Promise<unknown>>();
@@ -122,7 +127,11 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     }
     if (prepared === undefined) {
       const entry: PreparedRun = {
-        run: prepareQueuedRun(data, options.build, { storeUrl: options.storeUrl, concurrency }),
+        run: prepareQueuedRun(data, options.build, {
+          storeUrl: options.storeUrl,
+          concurrency,
+          identity,
+        }),
         enqueues: new Set(),
         refused: false,
       };

@@ -144,7 +144,11 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     expect(manifest.backend).toEqual({ kind: "scripted", model: "scripted", contexts: 2, threads: 1 });
     // The copy in the run directory says the same.
     expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"))).toEqual(manifest);
-    // A later worker with other settings leaves the first one's, as a local resume leaves the creator's.
+    expect(manifest.workers?.map((worker) => [worker.concurrency, worker.contexts, worker.threads])).toEqual([
+      [3, 2, 1],
+    ]);
+    // A later worker with other settings leaves the run's execution the first one's, as a local resume
+    // leaves the creator's, and is listed beside it with its own.
     const later = await prepareQueuedRun(
       {
         store: { kind: "sqlite", directory: out },
@@ -157,7 +161,13 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
       { concurrency: 8 },
     );
     await later.close();
-    expect((await loadRun(out)).manifest).toEqual(manifest);
+    const { workers: listed, ...run } = (await loadRun(out)).manifest;
+    const { workers: _first, ...before } = manifest;
+    expect(run).toEqual(before);
+    expect(listed?.map((worker) => [worker.concurrency, worker.contexts, worker.threads])).toEqual([
+      [3, 2, 1],
+      [8, 1, 4],
+    ]);
   });
 
   it("adds no job when the same run is enqueued twice", async () => {

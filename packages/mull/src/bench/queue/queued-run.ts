@@ -1,5 +1,4 @@
 import { UnrecoverableError } from "bullmq";
-import type { BackendDescription } from "../../spec/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 import {
   type BenchStrategy,
@@ -17,6 +16,7 @@ import {
   type RunStore,
   recordedHashMatches,
 } from "../store/index.ts";
+import { admitRunWorker, type WorkerIdentity, workerIdentity } from "./admit-run-worker.ts";
 import { resolveJobRunLocation } from "./job-run-location.ts";
 import type { PairJobData } from "./pair-job.ts";
 
@@ -46,14 +46,17 @@ export interface QueuedRun {
  * or a PostgreSQL run opened with the worker's own credentials), rebuilds its options from the job's
  * recipe (`build`), plans it as `runBench` would, opens its store without the run directory's lock
  * (workers write side by side: WAL, a busy timeout and idempotent inserts), and checks that the recomputed configuration hash is the stored
- * run's, so that a worker with another dataset file, model or mull version never records into the run.
- * Given the worker's `concurrency`, it then records how this worker runs the pairs where the run's manifest
- * records none yet (`recordWorkerExecution`), as a local `mull bench` records its own when it creates a
- * run: the report shares each pair's latency among the pairs in flight with it.
+ * run's, so that a worker with another dataset file, model, seed or sampling never records into the run.
+ * It then admits the worker (`admitRunWorker`): refused when it runs other versions of mull or of its
+ * backend's software than the run records; otherwise, given the worker's `concurrency`, recorded in the
+ * manifest's `workers` with its pairs in flight, contexts, threads, machine and versions (the first one
+ * recorded also stands for the run's execution, as a local `mull bench` records its own when it creates
+ * a run: the report shares each pair's latency among the pairs in flight with it).
  *
  * @throws UnrecoverableError (the job fails at once, without retries) when the store cannot be found or
- * opened with this worker's credentials, holds no such run, or the hashes differ; the message names both
- * hashes and the changed fields.
+ * opened with this worker's credentials, holds no such run, the hashes differ (the message names both
+ * hashes and the changed fields, each with the run's value and this worker's), or the versions differ
+ * (naming each, with both values).
  * @example
  * const run = await prepareQueuedRun(job.data, (recipe, location) => optionsFromRecipe(recipe, location));
  */
@@ -64,8 +67,10 @@ export async function prepareQueuedRun(
     readonly busyTimeoutMilliseconds?: number | undefined;
     /** The worker's own PostgreSQL URL (`mull worker --store`), used for the run whose job URL it redacts to. */
     readonly storeUrl?: string | undefined;
-    /** Pairs the worker runs at once, recorded in the manifest; left out, the manifest is not touched. */
+    /** Pairs the worker runs at once, recorded in the manifest; left out, the worker is only checked. */
     readonly concurrency?: number | undefined;
+    /** How the worker is named in the manifest's `workers`; default a new `workerIdentity()`. */
+    readonly identity?: WorkerIdentity | undefined;
   } = {},
 ): Promise<QueuedRun> {
   const location = resolveJobRunLocation(data.store, workerOptions.storeUrl);
@@ -92,9 +97,12 @@ export async function prepareQueuedRun(
       );
     }
     const opened = store;
-    if (workerOptions.concurrency !== undefined) {
-      await recordWorkerExecution(opened, workerOptions.concurrency, built.options.backend.describe());
-    }
+    await admitRunWorker(opened, {
+      identity: workerOptions.identity ?? workerIdentity(),
+      concurrency: workerOptions.concurrency,
+      backend: built.options.backend.describe(),
+      runLabel: `run ${data.runId} in ${where}`,
+    });
     const context = {
       ...pairContext(built.options, plan, opened, new AbortController().signal),
       resumeHint: queuedResumeHint,
@@ -115,31 +123,4 @@ export async function prepareQueuedRun(
     await built.dispose?.();
     throw error;
   }
-}
-
-/**
- * Records in a queued run's manifest how a worker runs its pairs, the fields a local run's manifest has:
- * the pairs in flight (`concurrency`) and the backend's contexts and threads (replacing those of the
- * process that enqueued the run, which ran nothing). Only where the manifest records no pairs in flight
- * yet: the first worker to prepare the run records its own, and a worker with other settings changes
- * nothing, as a local `--resume` with another concurrency does not.
- */
-async function recordWorkerExecution(
-  store: RunStore,
-  concurrency: number,
-  backend: BackendDescription,
-): Promise<void> {
-  await store.updateManifest((manifest) => {
-    if (manifest.concurrency !== undefined) return undefined;
-    const { contexts: _contexts, threads: _threads, ...described } = manifest.backend;
-    return {
-      ...manifest,
-      backend: {
-        ...described,
-        ...(backend.contexts === undefined ? {} : { contexts: backend.contexts }),
-        ...(backend.threads === undefined ? {} : { threads: backend.threads }),
-      },
-      concurrency,
-    };
-  });
 }

@@ -107,9 +107,10 @@ function failureMessage(error: unknown): string {
 
 /**
  * Solves one (problem, strategy) pair with its own seed (from the run seed, the problem id and the
- * strategy name), grades it and records its result and samples in one transaction. A per-pair budget
- * that runs out before any candidate is a legitimate empty result; any other error, from solving or from
- * the store, is the pair's failure and is returned, not thrown. So is a result that lost samples to
+ * strategy name), grades it and records its result and samples in one transaction. Its latency is the
+ * strategy's: from the start of solving to its result (or to the budget running out), without the
+ * grading. A per-pair budget that runs out before any candidate is a legitimate empty result; any other
+ * error, from solving or from the store, is the pair's failure and is returned, not thrown. So is a result that lost samples to
  * failed calls (stopped by `samples-lost`, or with a trace note of traces that failed before the rest
  * decided the vote): it is not recorded, and the resume (a queued job's retry) runs the pair again, as
  * it would a strategy whose call failed outright.
@@ -144,6 +145,8 @@ export async function runPair(
       signal,
       clock,
     });
+    // The strategy's latency ends with its result: grading and recording below are the bench's own work.
+    const solved = clock.now();
     // A run cut by the interrupt is not this pair's result: leave it for the resume.
     if (signal.aborted || result.stoppedBy === "abort") return { kind: "dropped" };
     // A vote over the traces that survived failed calls depends on which calls failed: not a result, but
@@ -170,7 +173,7 @@ export async function runPair(
       completionTokens: result.usage.completionTokens,
       calls: result.usage.calls,
       scoreCalls: result.scoreCalls,
-      latencyMilliseconds: clock.now() - started,
+      latencyMilliseconds: solved - started,
       stoppedBy: result.stoppedBy,
       ...(accepted === undefined ? {} : { verifierAccepted: accepted }),
       ...(byModel === undefined || Object.keys(byModel).length === 0 ? {} : { usageByModel: byModel }),

@@ -48,12 +48,13 @@ async function comparable(location: RunLocation) {
     await store.close();
   }
   // The machine description holds a measured speed; the pairs in flight are recorded by a process that
-  // runs them all (a queued run's workers each have their own).
+  // runs them all (a queued run's workers each have their own, listed with their ids in `workers`).
   const {
     runId: _runId,
     createdAt: _createdAt,
     machine: _machine,
     concurrency: _concurrency,
+    workers: _workers,
     ...manifest
   } = data.manifest;
   const results = data.results.map(({ latencyMilliseconds: _latency, ...rest }) => rest);
