@@ -34,6 +34,15 @@ describe("adaptiveConsistencyReached", () => {
     expect(condition.shouldStop(progressOf([...repeat("1", 7), "2", "3", "4", "5"]))).toBe(true);
   });
 
+  it("weighs the leader against the largest rival, whatever order the answers came in", () => {
+    // Votes a: 7, b: 1, c: 6. Against c's 6 the leader is far from 0.95; against b's 1, as if the
+    // first-seen rival were the runner-up, it would stop.
+    const answers = ["a", "b", "c", ...repeat("a", 6), ...repeat("c", 5)];
+    expect(progressOf(answers).votes).toEqual({ a: 7, b: 1, c: 6 });
+    expect(adaptiveConsistencyReached(0.95).shouldStop(progressOf(answers))).toBe(false);
+    expect(adaptiveConsistencyReached(0.95, "dirichlet").shouldStop(progressOf(answers))).toBe(false);
+  });
+
   it("stops when the leader's probability reaches the threshold exactly", () => {
     // Four votes and no rival: P(p ≤ ½) under Beta(5, 1) is ½⁵ = 0.03125, so P(leader) = 0.96875.
     expect(adaptiveConsistencyReached(0.96875).shouldStop(progressOf(repeat("1", 4)))).toBe(true);

@@ -148,6 +148,24 @@ describe("allocateCompute", () => {
     ).rejects.toThrow(/greedyProbe needs signal "mass"/);
   });
 
+  it("with greedyProbe makes the greedy trace one of the probe's samples, not one more", async () => {
+    // Neither problem is ever certified. The greedy trace is the first of each probe's 2 samples, so each
+    // problem draws exactly the samples it was planned, and the batch no more than its total.
+    const backend = createScriptedBackend({
+      respond: (_, index) => ({ text: `path ${index} #### ${index % 2}`, logprob: Math.log(0.01) }),
+    });
+    const results = await allocateCompute([problems[0]!, problems[1]!], {
+      totalSamples: 10,
+      signal: "mass",
+      probe: 2,
+      greedyProbe: true,
+      context: (_, index) => testStrategyContext({ backend, seed: 5 + index, answerFormat: hashFormat }),
+    });
+    const drawn = results.reduce((sum, result) => sum + result.candidates.length, 0);
+    expect(drawn).toBeLessThanOrEqual(10);
+    for (const result of results) expect(result.candidates).toHaveLength(result.samples);
+  });
+
   it("with probeModel draws the probes from the cheap model and the extra samples from the main one", async () => {
     // The small model is unanimous on `easy` and split on `split` (wrongly, 3 or 4); the large one answers
     // `split` right (2) every time. Small completions are 2 tokens, large ones 5.
@@ -195,6 +213,41 @@ describe("allocateCompute", () => {
     ).rejects.toThrow(/probeModel "lab-small" needs adaptive allocation on the agreement signal/);
   });
 
+  it("gives no problem more than maxSamples, its probe included", async () => {
+    const backend = scripted();
+    const results = await allocateCompute(problems, {
+      totalSamples: 24,
+      probe: 4,
+      maxSamples: 6,
+      context: (_, index) => testStrategyContext({ backend, seed: 10 + index, answerFormat: hashFormat }),
+    });
+    // `split` and `hopeless` share the 12 samples left, but each stops at 2 extra: 6 with its probe.
+    expect(results.map((result) => result.samples)).toEqual([4, 6, 6]);
+    for (const result of results) expect(result.candidates.length).toBeLessThanOrEqual(6);
+  });
+
+  it("probes with 4 samples by default and caps a problem at four times the even share", async () => {
+    const backend = scripted();
+    const results = await allocateCompute(problems, {
+      totalSamples: 15,
+      context: (_, index) => testStrategyContext({ backend, seed: 10 + index, answerFormat: hashFormat }),
+    });
+    // A unanimous probe gets nothing more: its samples are the default probe's.
+    expect(results[0]?.samples).toBe(4);
+    // Of 16 samples over four problems (an even share of 4), the one whose probe found no answer takes all
+    // 12 left: 13 in all, under the default cap of 16.
+    const mute = createScriptedBackend({
+      respond: (request) => (promptOf(request).includes("mute") ? "no idea" : "#### 1"),
+    });
+    const capped = await allocateCompute([{ question: "mute" }, problems[0]!, problems[0]!, problems[0]!], {
+      totalSamples: 16,
+      probe: 1,
+      context: (_, index) =>
+        testStrategyContext({ backend: mute, seed: 10 + index, answerFormat: hashFormat }),
+    });
+    expect(capped.map((result) => result.samples)).toEqual([13, 1, 1, 1]);
+  });
+
   it("splits the total evenly under uniform allocation", async () => {
     const results = await allocate("uniform", 10);
     expect(results.map((result) => result.samples)).toEqual([4, 3, 3]);
@@ -226,6 +279,20 @@ describe("allocateCompute", () => {
     expect(results[1]).toMatchObject({ partial: true, stoppedBy: "calls", candidates: [] });
     expect(results[1]?.usage.calls).toBe(0);
     expect(results[0]).toMatchObject({ partial: false, stoppedBy: "complete" });
+  });
+
+  it("charges a problem the tokens of a run its budget cut before any sample", async () => {
+    // Two completion tokens allow one call, cut after two of its six tokens: no sample, but two tokens spent.
+    const backend = createScriptedBackend({ respond: () => "one two three four #### 1" });
+    const [result] = await allocateCompute([{ question: "a" }], {
+      totalSamples: 4,
+      allocation: "uniform",
+      context: () =>
+        testStrategyContext({ backend, answerFormat: hashFormat, limits: { maxCompletionTokens: 2 } }),
+    });
+    expect(result?.candidates).toHaveLength(0);
+    expect(result).toMatchObject({ partial: true, stoppedBy: "completion-tokens" });
+    expect(result?.usage).toMatchObject({ calls: 1, completionTokens: 2 });
   });
 
   it("refuses a total that cannot pay for the probes", async () => {

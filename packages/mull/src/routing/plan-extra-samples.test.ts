@@ -5,7 +5,7 @@ import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { testStrategyContext } from "../testing/test-strategy-context.ts";
 import { allocateCompute } from "./allocate-compute.ts";
 import { voteAgreement } from "./answer-agreement.ts";
-import { extraSampleWeight, planExtraSamples } from "./plan-extra-samples.ts";
+import { extraSampleWeight, planExtraSamples, splitSamples } from "./plan-extra-samples.ts";
 
 const hashFormat: AnswerFormat = {
   name: "hash",
@@ -78,6 +78,18 @@ describe("planExtraSamples", () => {
     const plan = planExtraSamples([voteAgreement([1]), voteAgreement([3, 1])], 4, 8, 4);
     expect(plan.weights).toEqual([0.75, 0.25]);
     expect(plan.extra).toEqual([4, 4]);
+  });
+});
+
+describe("splitSamples", () => {
+  it("shares what is left after a problem reaches its cap among the others alone", () => {
+    // Round one fills the first problem's cap of 5 and gives 3 and 1 to the others; the 2 left then go
+    // 3 : 1 between those two (1.5 and 0.5, the tie to the earlier), not diluted by the capped problem's
+    // weight (0.5 and 0.17 of 2, which would give 4 and 2).
+    expect(splitSamples([8, 3, 1], 11, 5)).toEqual([5, 5, 1]);
+    // Weights as probes give them: the first and last reach the cap, the other two share the 8 left.
+    const weights = [0.882696930394086, 0.04011908435692091, 0.006401242239479132, 0, 0.5407724463942992];
+    expect(splitSamples(weights, 32, 12)).toEqual([12, 6, 2, 0, 12]);
   });
 });
 

@@ -18,6 +18,13 @@ describe("pruneReasoningPaths", () => {
     expect(pruneReasoningPaths(logprobs)).toEqual([true, true, false, false, false]);
   });
 
+  it("keeps a low-cluster path that is above the mean probability", () => {
+    // Probabilities 1, 0.4 and eight of e^-50: Otsu puts 0.4 in the low cluster with the eight, but the
+    // mean is about 0.14, so 0.4 keeps its vote; only the eight near-zero paths go.
+    const logprobs = [0, Math.log(0.4), ...Array.from({ length: 8 }, () => -50)];
+    expect(pruneReasoningPaths(logprobs)).toEqual([true, true, ...Array.from({ length: 8 }, () => false)]);
+  });
+
   it("compares log-probabilities far below the float range by their ratios", () => {
     expect(pruneReasoningPaths([-2000.3, -2000.4, -2000.35, -2002.5])).toEqual([true, true, true, false]);
   });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { seededRng } from "../runtime/index.ts";
+import type { Rng } from "../spec/index.ts";
 import { resample } from "./resample.ts";
+
+/** An rng whose `next` returns `values` in turn, round and round. */
+function fixedRng(values: readonly number[]): Rng {
+  let position = 0;
+  const rng: Rng = {
+    next: () => values[position++ % values.length]!,
+    nextSeed: () => 1,
+    fork: () => rng,
+  };
+  return rng;
+}
 
 /** Pearson's chi-square of observed counts against expected counts (bins with expectation 0 must be empty). */
 function chiSquare(observed: readonly number[], expected: readonly number[]): number {
@@ -66,6 +78,17 @@ describe("resample", () => {
     }
     // 8!/8^8 ≈ 0.24% of multinomial draws are the identity.
     expect(multinomialIdentity).toBeLessThan(10);
+  });
+
+  it("never draws a zero-weight index at the boundary of its interval", () => {
+    // A point on the first cumulative sum (0 here) lies past the interval [0, 0) of a zero weight.
+    expect(resample([0, 1], 1, fixedRng([0]), "systematic")).toEqual([1]);
+    expect(resample([0.5, 0.5], 2, fixedRng([0]), "systematic")).toEqual([0, 1]);
+    expect(resample([0, 1], 3, fixedRng([0]), "multinomial")).toEqual([1, 1, 1]);
+  });
+
+  it("returns multinomial draws in ascending order, whatever order they were drawn in", () => {
+    expect(resample([1, 1, 1], 3, fixedRng([0.9, 0.1, 0.5]))).toEqual([0, 1, 2]);
   });
 
   it("is reproducible from the seed and rejects bad weights", () => {

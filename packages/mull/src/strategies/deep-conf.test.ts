@@ -85,6 +85,25 @@ describe("deepConf", () => {
     expect(low.votes).toEqual({ "9": 3 });
   });
 
+  it("scores a trace by its weakest stretch of window tokens", async () => {
+    // Two tokens of confidence 1, then eight of 5. Over windows of four the weakest is 1, 1, 5, 5: 3; a
+    // window of all ten averages them: 4.2; the default, an eighth of the trace (2), finds the pair of 1s.
+    const weak = confident("a b", 1);
+    const strong = confident("c d e f g h #### 7", 5);
+    const response = { text: `${weak.text} ${strong.text}`, tokens: [...weak.tokens, ...strong.tokens] };
+    const score = async (window?: number) => {
+      const result = await solve({
+        problem: "q",
+        strategy: deepConf({ n: 1, ...(window === undefined ? {} : { window }) }),
+        backend: createScriptedBackend({ responses: [response] }),
+      });
+      return result.candidates[0]!.scores[0]!.value;
+    };
+    expect(await score(4)).toBeCloseTo(3, 9);
+    expect(await score(10)).toBeCloseTo(4.2, 9);
+    expect(await score()).toBeCloseTo(1, 9);
+  });
+
   it("refuses a backend without log-probabilities, or without top alternatives, naming the capability", async () => {
     const backend = createScriptedBackend({ responses: ["#### 1"], capabilities: { logprobs: false } });
     const attempt = solve({ problem: "q", strategy: "deepconf@4", backend });

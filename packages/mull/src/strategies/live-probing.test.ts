@@ -162,6 +162,18 @@ describe("liveProbing", () => {
     }
   });
 
+  it("asks a trace's last chunk for no more than maxThinkingTokens leaves it", async () => {
+    // A limit of 3 in chunks of 2: the second chunk asks for 1 token, not 2.
+    const backend = backendFor(long.slice(0, 1), () => "5");
+    const strategy = liveProbing({ n: 1, chunkTokens: 2, maxThinkingTokens: 3, agreement: 5 });
+    const result = await solve({ ...settings, strategy, backend });
+    const chunkSizes = backend.calls
+      .filter((call) => call.request.temperature === 1)
+      .map((call) => call.request.maxTokens);
+    expect(chunkSizes).toEqual([2, 1]);
+    expect(result.candidates[0]?.text).toBe("\na 1 2\n#### 5");
+  });
+
   it("takes any cross-trace condition, such as Adaptive-Consistency's", async () => {
     const backend = backendFor(long, (trace) => (trace.startsWith("\nc") ? "46" : "47"));
     const strategy = liveProbing({
@@ -217,6 +229,44 @@ describe("liveProbing", () => {
     expect(result).toMatchObject({ answer: "47", stoppedBy: "tokens", partial: true });
     expect(fits.calls).toHaveLength(4);
     expect((result.usage.promptTokens ?? 0) + (result.usage.completionTokens ?? 0)).toBeLessThanOrEqual(60);
+  });
+
+  it("counts the chunk a probe re-reads in the round it plans", async () => {
+    // Round one, per trace: the chunk reads the prompt (15 characters, estimated at 4 tokens); the probe
+    // reads it, the 2 tokens the chunk asks and the 6-byte answer cue, 12. Two traces: 2 × (4 + 12) prompt
+    // and 2 × (2 + 1) completion tokens, 38 in all. One token less and no round starts.
+    const refused = await rejection(
+      solve({
+        ...settings,
+        strategy: liveProbing({ n: 2, chunkTokens: 2, answerTokens: 1 }),
+        backend: backendFor(long, () => "47"),
+        budget: { maxTotalTokens: 37 },
+      }),
+    );
+    expect(BudgetExhaustedError.isInstance(refused) && refused.reason).toBe("tokens");
+    const fits = backendFor(long, () => "47");
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 2, chunkTokens: 2, answerTokens: 1 }),
+      backend: fits,
+      budget: { maxTotalTokens: 38 },
+    });
+    expect(result).toMatchObject({ answer: "47", stoppedBy: "tokens", partial: true });
+    expect(fits.calls).toHaveLength(4);
+  });
+
+  it("starts no round under maxCalls that cannot pay for a chunk and a probe per trace", async () => {
+    // Round one makes 4 calls; round two would need 4 more, past the 6 allowed, so it never starts.
+    const backend = backendFor(long, byTrace);
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 2, chunkTokens: 2 }),
+      backend,
+      budget: { maxCalls: 6 },
+    });
+    expect(result).toMatchObject({ stoppedBy: "calls", partial: true });
+    expect(result.usage.calls).toBe(4);
+    expect(backend.calls).toHaveLength(4);
   });
 
   it("marks a trace it stopped mid-chain without an answer as cut: no sample, so the deadline throws", async () => {

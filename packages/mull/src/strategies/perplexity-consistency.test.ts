@@ -67,6 +67,21 @@ describe("perplexityConsistency", () => {
     expect(result.answer).toBe("2");
   });
 
+  it("falls back to a majority vote when no path's mean log-probability is a number", async () => {
+    // A NaN weight cannot be compared: with none weighable, the majority (2) answers.
+    const responses = ["a #### 1", "b #### 2", "c #### 2"].map((text) => ({ text, logprob: Number.NaN }));
+    const result = await solve({
+      problem: "q",
+      strategy: perplexityConsistency({ n: 3 }),
+      backend: createScriptedBackend({ responses }),
+    });
+    expect(result.candidates.every((candidate) => Number.isNaN(candidate.meanLogprob))).toBe(true);
+    expect(result.answer).toBe("2");
+    expect(result.trace.some((event) => event.type === "note" && /falling back/.test(event.message))).toBe(
+      true,
+    );
+  });
+
   it("is named by rpc@N, and exposes its samples and selection to adaptive wrappers", async () => {
     const backend = createScriptedBackend({ responses: Array.from({ length: 8 }, () => "#### 5") });
     const result = await solve({ problem: "q", strategy: "rpc@8", backend });

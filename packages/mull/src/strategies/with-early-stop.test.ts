@@ -107,6 +107,22 @@ describe("withEarlyStop", () => {
     expect(result.candidates).toHaveLength(5);
   });
 
+  it("ends the run with a round that the budget cut short, marked partial", async () => {
+    // Five-token answers: round one's two samples spend 10 of 17 completion tokens; round two draws one
+    // more (15) and cannot pay for its second. It is the last round, yet the run reports the cut, not
+    // a complete run.
+    const backend = createScriptedBackend({ responses: ["one two three #### 1"] });
+    const result = await solve({
+      problem: "q",
+      strategy: withEarlyStop(selfConsistency({ n: 4 }), { rounds: 2 }),
+      backend,
+      budget: { maxCompletionTokens: 17 },
+    });
+    expect(result).toMatchObject({ answer: "1", stoppedBy: "completion-tokens", partial: true });
+    expect(result.candidates).toHaveLength(3);
+    expect(result.usage.completionTokens).toBe(15);
+  });
+
   it("draws every round under maxScoreCalls: 0 when its rounds never call a scorer", async () => {
     const strategy = withEarlyStop(selfConsistency({ n: 8 }), {
       rounds: 4,
@@ -227,5 +243,28 @@ describe("withEarlyStop", () => {
     expect(() =>
       withEarlyStop(selfConsistency({ n: 2 }), { roundSize: 1, opening: selfConsistency({ n: 3 }) }),
     ).toThrow("withEarlyStop: opening sc@3 draws 3 samples, more than the inner strategy's 2");
+  });
+
+  it("takes an opening that draws every sample, and then runs no other round", async () => {
+    // An opening of N leaves no samples to split into rounds: it is the whole run.
+    const strategy = withEarlyStop(selfConsistency({ n: 2 }), {
+      roundSize: 1,
+      opening: selfConsistency({ n: 2, temperature: 0 }),
+    });
+    expect(strategy.name).toBe("sc@2+sc@2+es0");
+    const backend = createScriptedBackend({ responses: ["#### 5", "#### 6"] });
+    const result = await solve({ problem, strategy, backend });
+    const runs = result.trace.filter((event): event is RunStartEvent => event.type === "run-start");
+    expect(runs.map((event) => event.strategy)).toEqual(["sc@2+sc@2+es0", "sc@2"]);
+    expect(backend.calls.every((call) => call.request.temperature === 0)).toBe(true);
+    expect(result.candidates).toHaveLength(2);
+    expect(result.stoppedBy).toBe("complete");
+    // Under rounds too: no samples are left to split, so no round count is checked against them.
+    const byRounds = withEarlyStop(selfConsistency({ n: 3 }), {
+      rounds: 2,
+      opening: selfConsistency({ n: 3 }),
+    });
+    expect(byRounds.name).toBe("sc@3+sc@3+es0");
+    expect(byRounds.samples).toBe(3);
   });
 });
