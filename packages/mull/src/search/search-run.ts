@@ -24,6 +24,7 @@ import type { ExpandRequest, SearchNode } from "./search-node.ts";
 import type { SearchOptions } from "./search-options.ts";
 import { checkSearchRunArguments } from "./search-run-arguments.ts";
 import { resolveSearchSettings, type SearchDefaults, type SearchSettings } from "./search-settings.ts";
+import { createSolutionTokens } from "./solution-tokens.ts";
 
 /** How a search ends: the population to pick from, or the one solution it settled on. */
 export interface SearchChoice {
@@ -116,11 +117,8 @@ export function createSearchRun(
 ): SearchRun {
   checkSearchRunArguments(problem, context, options, defaults);
   const settings = resolveSearchSettings(options, context, defaults);
-  /** Tokens a node may still generate: the step limit, within what the solution limit leaves. */
-  const stepTokensFor = (node: SearchNode): number =>
-    settings.maxSolutionTokens === undefined || node.tokens === undefined
-      ? settings.maxStepTokens
-      : Math.min(settings.maxStepTokens, settings.maxSolutionTokens - node.tokens);
+  // Steps ask only for what the solution limit leaves, counted or (where unreported) reckoned from characters.
+  const solutionTokens = createSolutionTokens(settings);
   const { prm } = options;
   const { tracer } = context;
   const basePrompt: Prompt = problem.prompt ?? context.promptTemplate(problem);
@@ -171,7 +169,10 @@ export function createSearchRun(
     if (observer !== undefined && extension.meanLogprob !== undefined) {
       observer.observeStepLogprob(problem, extension.steps, extension.meanLogprob);
     }
-    const child = childNode(parent, extension, settings);
+    const counted = childNode(parent, extension, settings);
+    const child: SearchNode = solutionTokens.spent(counted)
+      ? { ...counted, final: true, finishReason: "length" }
+      : counted;
     if (child.final && track) remember(child);
     if (track) consider(child);
     return child;
@@ -196,7 +197,7 @@ export function createSearchRun(
     stop,
     async expand(requests, track = true) {
       const open = requests.filter(
-        (request) => !request.node.final && request.n > 0 && stepTokensFor(request.node) > 0,
+        (request) => !request.node.final && request.n > 0 && solutionTokens.stepAllowance(request.node) > 0,
       );
       if (open.length === 0 || run.cut) return requests.map(() => []);
       const wave = await extendEachOneStep({
@@ -206,7 +207,7 @@ export function createSearchRun(
           n: request.n,
           parentId: request.node.id,
           sampling: {
-            maxTokens: stepTokensFor(request.node),
+            maxTokens: solutionTokens.stepAllowance(request.node),
             ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           },
         })),
@@ -218,6 +219,8 @@ export function createSearchRun(
         prompt: basePrompt,
       });
       if (wave.stoppedBy !== "complete") stop(wave.stoppedBy);
+      const written = wave.extensions.flat().map((extension) => extension.step);
+      solutionTokens.observe(wave.usage.completionTokens, written);
       const byRequest = new Map<ExpandRequest, SearchNode[]>();
       open.forEach((request, index) => {
         const extensions = wave.extensions[index] ?? [];
@@ -238,9 +241,9 @@ export function createSearchRun(
         sampling: {
           temperature: settings.temperature,
           stop: context.sampling.stop?.filter((stop) => stop !== settings.format.delimiter),
-          ...(settings.maxSolutionTokens === undefined || node.tokens === undefined
+          ...(settings.maxSolutionTokens === undefined
             ? {}
-            : { maxTokens: Math.max(1, settings.maxSolutionTokens - node.tokens) }),
+            : { maxTokens: solutionTokens.rolloutAllowance(node) }),
         },
         prompt: stepPrompt(basePrompt, node.steps, settings.format),
         parentId: node.id,

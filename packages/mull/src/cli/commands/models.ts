@@ -11,7 +11,10 @@ export function modelsCommand() {
       try {
         embedded = await import("@mull/llama-cpp");
       } catch (error) {
-        throw new MullError("listing embedded models needs the package @mull/llama-cpp", { cause: error });
+        throw new MullError(
+          "listing embedded models needs the package @mull/llama-cpp (npm install @mull/llama-cpp)",
+          { cause: error },
+        );
       }
       const models = await embedded.labModels();
       if (flags.json) {

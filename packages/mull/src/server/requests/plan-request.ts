@@ -63,8 +63,11 @@ export interface PlanRequestOptions {
  * architecture's `test` or `rank-prm@K` layer may have judged), a voting
  * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`, and
  * forwarded fields (`tools`, `top_k`, unknown fields, …) the model or the strategy cannot honour (see
- * `forwardedBody`). A request without `max_tokens` gets `limits.defaultMaxTokens`, or what the context window
- * leaves after the prompt if that is less. A thinking budget (`mull.reasoning_budget`) goes to an upstream
+ * `forwardedBody`). A request without `max_tokens` gets the served model's own default where its profile has
+ * one (`profile.samplingDefaults.maxTokens`: the lab models' 192, which keeps a lab prompt inside their
+ * 256-token window, whether the model is embedded or behind an HTTP server that checks the window itself),
+ * else `limits.defaultMaxTokens`; never more than `limits.defaultMaxTokens`, nor than what the context window
+ * leaves after the prompt. A thinking budget (`mull.reasoning_budget`) goes to an upstream
  * that keeps one, or is kept by budget forcing, or (with tools) is noted as not kept in `notes`; given again
  * in an upstream's own field (`thinking_token_budget`, …) it is refused (see `planReasoningBudget`). The
  * prompt's tokens are `options.promptTokens` where the backend counted them, else estimated from its
@@ -117,9 +120,12 @@ export function planRequest(
       { param: "messages", code: "context_length_exceeded" },
     );
   }
-  // A request that gives no max_tokens gets the default, or what the context window leaves if less.
-  const maxTokens =
-    askedMaxTokens ?? Math.min(limits.defaultMaxTokens, windowLeft ?? limits.defaultMaxTokens);
+  // A request that gives no max_tokens gets the model's default, or what the context window leaves if less.
+  const defaultMaxTokens = Math.min(
+    limits.defaultMaxTokens,
+    served.profile.samplingDefaults.maxTokens ?? limits.defaultMaxTokens,
+  );
+  const maxTokens = askedMaxTokens ?? Math.min(defaultMaxTokens, windowLeft ?? defaultMaxTokens);
 
   // A thinking budget is sent to an upstream that keeps one, or kept by budget forcing in the strategy's place.
   const reasoning =
