@@ -1,5 +1,6 @@
 import { BackendCallError } from "../../errors/index.ts";
 import { retryAfterMilliseconds } from "../../runtime/index.ts";
+import { AttemptTimeout, type AttemptTimeoutKind } from "./attempt-timeout.ts";
 import type { BodyReading } from "./body-reading.ts";
 import { type CallFailure, shapeFailure } from "./call-failure.ts";
 import { describeNetworkFailure } from "./describe-network-failure.ts";
@@ -23,7 +24,7 @@ export interface AttemptContext {
   readonly serverMessages: WeakMap<BackendCallError, string>;
 }
 
-type TimeoutKind = "deadline" | "stall" | "first-token";
+type TimeoutKind = AttemptTimeoutKind;
 
 /** What a request sent without a stream open yet had done when it was aborted: nothing that can be told. */
 const untold: ParsedResponse = {
@@ -99,7 +100,7 @@ export async function attemptCall(
   const expire = (kind: TimeoutKind) => {
     if (controller.signal.aborted) return;
     timeoutKind = kind;
-    controller.abort(new Error(`${kind} timeout`));
+    controller.abort(new AttemptTimeout(kind));
   };
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });

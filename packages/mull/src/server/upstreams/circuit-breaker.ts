@@ -59,8 +59,9 @@ const trialWaitMilliseconds = 1000;
 
 /**
  * What an upstream call's outcome means for its circuit: a 2xx or 3xx is a success; a 5xx, 408, 409, 429,
- * a network error or a timeout is a failure; any other 4xx is the request's fault and `aborted` (the
- * client went away) says nothing about the upstream.
+ * a network error or a timeout (the backend's own: the upstream did not answer in time) is a failure; any
+ * other 4xx is the request's fault and `aborted` (the caller gave up: the client went away, or the
+ * request's own budget ran out) says nothing about the upstream.
  *
  * @param outcome A status code as text, `network-error`, `timeout` or `aborted`.
  */

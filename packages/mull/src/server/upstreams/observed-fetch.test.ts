@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
+import { AttemptTimeout, createOpenAICompatibleBackend } from "../../backends/openai-compatible/index.ts";
 import { useTokenizerServers } from "../../backends/openai-compatible/tokenizer-server.test-support.ts";
 import { CapabilityError } from "../../errors/index.ts";
 import { manualClock, seededRng } from "../../runtime/index.ts";
@@ -197,7 +197,7 @@ describe("observedFetch", () => {
       expect(await unread()).toEqual(attempt === 0 ? [] : [attempt]);
       controller.abort(
         attempt === 2
-          ? new Error("deadline timeout")
+          ? new AttemptTimeout("deadline")
           : new DOMException("the client went away", "AbortError"),
       );
     }
@@ -256,7 +256,7 @@ describe("observedFetch", () => {
       const controller = new AbortController();
       const response = await call(`${base}/stall`, { signal: controller.signal });
       const reading = readAll(response);
-      controller.abort(new Error("stall timeout"));
+      controller.abort(new AttemptTimeout("stall"));
       expect(await reading).toBeDefined();
     }
     // The metrics keep their label for a timed-out attempt; the circuit counts it as a failure.

@@ -4,6 +4,7 @@ import { circuitVerdict } from "./circuit-breaker.ts";
 import { CircuitOpenError } from "./circuit-open-error.ts";
 import { isOutsideCircuits } from "./outside-circuits.ts";
 import type { UpstreamCircuit } from "./upstream-circuit.ts";
+import { isUpstreamTimeout } from "./upstream-timeout.ts";
 
 /**
  * What an HTTP request asks of an upstream: `tokenizer` for the server's tokenizer routes, which count a
@@ -64,15 +65,14 @@ export function upstreamCallKind(input: string | URL | Request): UpstreamCallKin
  */
 export const unreadOutcome = "unread";
 
-/** Why an upstream call failed: `aborted` when the caller cancelled, else `timeout` or `network-error`. */
+/**
+ * Why an upstream call failed: `timeout` when the backend's own timeout aborted it (`isUpstreamTimeout`),
+ * `aborted` when the caller did (the client went away, the request's budget ran out, a strategy stopped
+ * early), else `network-error`.
+ */
 function failureOutcome(signal: AbortSignal | null | undefined): string {
   if (signal?.aborted !== true) return "network-error";
-  const reason: unknown = signal.reason;
-  // The HTTP caller aborts its own attempts with "<kind> timeout" errors; a client's abort is an AbortError.
-  if (reason instanceof Error && (reason.name === "TimeoutError" || /\btimeout$/.test(reason.message))) {
-    return "timeout";
-  }
-  return "aborted";
+  return isUpstreamTimeout(signal.reason) ? "timeout" : "aborted";
 }
 
 /**
@@ -154,9 +154,11 @@ function observedBody(
  * `outsideCircuits` (the start-up capability probe, which nobody asked for): it is observed as
  * `generation`, as the requests it stands for are, and leaves the circuit alone. An
  * error status counts when its headers arrive; a successful one when its body has been read, so a stream
- * cut after its headers counts as the failure it is (`network-error`, or `timeout` for the caller's stall
- * or deadline), once, and never also as a success; one whose body nobody began to read before the call
- * was aborted, or before the body was cancelled, counts then as `unread`. While the circuit is open no
+ * cut after its headers counts as the failure it is (`network-error`, or `timeout` for the backend's own
+ * stall, first-token or deadline timeout), once, and never also as a success; a call its caller aborted
+ * (the client went away, the request's own budget ran out) counts as `aborted`, neither way; one whose
+ * body nobody began to read before the call was aborted, or before the body was cancelled, counts then as
+ * `unread`. While the circuit is open no
  * call goes out, a tokenizer request's (its prompt is then estimated) and a discovery's (asked again
  * later) neither: the fetch fails at once with
  * a non-retryable error whose cause is a `CircuitOpenError`. When a shared circuit cannot be asked, no
