@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createOpenAICompatibleBackend } from "../backends/openai-compatible/index.ts";
+import { ConfigError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
 import {
   type FakeOpenAIServer,
@@ -316,5 +317,47 @@ describe("an HTTP backend on the fake server under a run's deadline", () => {
     } finally {
       await backend.dispose();
     }
+  });
+
+  it("refuses a misspelled key rather than keeping the default it meant to change", async () => {
+    // @ts-expect-error: `modle` is no option; the check is for callers the compiler does not see.
+    const misspelled = startFakeOpenAIServer({ modle: "m" });
+    await expect(misspelled).rejects.toThrow(ConfigError);
+    await expect(misspelled).rejects.toThrow(
+      "startFakeOpenAIServer: modle: unknown key (startFakeOpenAIServer takes replies, handler, refuseN, " +
+        "omitLogprobs, apiKey, model, models, props, version)",
+    );
+    await expect(misspelled).rejects.toMatchObject({ field: "modle" });
+  });
+
+  it("takes every documented key", async () => {
+    const options: Required<FakeOpenAIServerOptions> = {
+      replies: ["first"],
+      handler: () => "later",
+      refuseN: true,
+      omitLogprobs: true,
+      apiKey: "secret",
+      model: "m",
+      models: ["m", "n"],
+      props: { build_info: "b1" },
+      version: "0.9.0",
+    };
+    const fake = await start(options);
+    const headers = { authorization: "Bearer secret" };
+    const models = await (await fetch(`${fake.url}/models`, { headers })).json();
+    expect(models.data.map((entry: { id: string }) => entry.id)).toEqual(["m", "n"]);
+    const root = fake.url.replace(/\/v1$/, "");
+    expect(await (await fetch(`${root}/props`)).json()).toEqual({ build_info: "b1" });
+    expect(await (await fetch(`${root}/version`)).json()).toEqual({ version: "0.9.0" });
+    const refused = await post(`${fake.url}/completions`, { prompt: "p", n: 2 }, { headers });
+    expect(refused.status).toBe(400);
+    const first = await (
+      await post(`${fake.url}/completions`, { prompt: "p", logprobs: 1 }, { headers })
+    ).json();
+    expect(first.model).toBe("m");
+    expect(first.choices[0].text).toBe("first");
+    expect(first.choices[0].logprobs).toBeNull();
+    const later = await (await post(`${fake.url}/completions`, { prompt: "p" }, { headers })).json();
+    expect(later.choices[0].text).toBe("later");
   });
 });

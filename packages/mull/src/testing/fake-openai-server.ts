@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { sleep } from "../runtime/index.ts";
+import { strictOptionKeys } from "./strict-option-keys.ts";
 
 /** One request the fake server received, as it arrived. */
 export interface FakeOpenAIRequest {
@@ -158,6 +159,18 @@ export interface FakeOpenAIServerOptions {
   /** The version `GET /version` answers (`{ "version": … }`, as vLLM does); without it, a 404. */
   readonly version?: string | undefined;
 }
+
+const checkOptionKeys = strictOptionKeys<FakeOpenAIServerOptions>("startFakeOpenAIServer", {
+  replies: true,
+  handler: true,
+  refuseN: true,
+  omitLogprobs: true,
+  apiKey: true,
+  model: true,
+  models: true,
+  props: true,
+  version: true,
+});
 
 /** A running fake server. */
 export interface FakeOpenAIServer {
@@ -567,6 +580,8 @@ function isFaultReply(reply: FakeReply): reply is FakeFaultReply {
  * resets, cut, stalled or unterminated streams, hangs, refused `n`) are scripted per reply. Every request
  * is recorded, and client disconnects are counted.
  *
+ * @throws ConfigError (a rejection, before any port is taken) for an option key it does not take, usually
+ * a typo: `startFakeOpenAIServer: modle: unknown key (startFakeOpenAIServer takes replies, handler, …)`.
  * @example
  * const server = await startFakeOpenAIServer({
  *   replies: [{ status: 429, retryAfter: "1" }],
@@ -578,6 +593,7 @@ function isFaultReply(reply: FakeReply): reply is FakeFaultReply {
 export async function startFakeOpenAIServer(
   options: FakeOpenAIServerOptions = {},
 ): Promise<FakeOpenAIServer> {
+  checkOptionKeys(options);
   const queue: FakeReply[] = [...(options.replies ?? [])];
   let handler: FakeHandler =
     options.handler ?? ((request) => ({ choices: Array.from({ length: request.n }, () => "ok") }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CapabilityError, ConfigError, DisposedError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
 import type { GenerationRequest, GenerationResult } from "../spec/index.ts";
-import { createScriptedBackend } from "./scripted-backend.ts";
+import { createScriptedBackend, type ScriptedBackendOptions } from "./scripted-backend.ts";
 
 const prompt = { kind: "text", text: "Q: 1+1=? A:" } as const;
 
@@ -286,5 +286,47 @@ describe("a scripted backend under a run's deadline", () => {
     expect(generations.map((event) => event.finishReason).sort()).toEqual(["abort", "abort", "stop", "stop"]);
     const traced = generations.reduce((sum, event) => sum + (event.usage?.completionTokens ?? 0), 0);
     expect(traced).toBe(22);
+  });
+
+  it("refuses a misspelled key rather than keeping the default it meant to change", () => {
+    // @ts-expect-error: `modle` is no option; the check is for callers the compiler does not see.
+    const misspelled = () => createScriptedBackend({ responses: ["x"], modle: "m" });
+    expect(misspelled).toThrow(ConfigError);
+    expect(misspelled).toThrow(
+      "createScriptedBackend: modle: unknown key (createScriptedBackend takes responses, respond, answers, " +
+        "capabilities, usage, model, seed, onCall, delayMilliseconds)",
+    );
+    expect(() => createScriptedBackend(undefined as never)).toThrow(
+      "createScriptedBackend: expected an options object { responses, respond, answers, … }; got undefined",
+    );
+  });
+
+  it("takes every documented key", async () => {
+    const seen: number[] = [];
+    const options: Required<ScriptedBackendOptions> = {
+      responses: ["one two"],
+      respond: () => "unused",
+      answers: { distribution: { "1": 1 } },
+      capabilities: { n: false },
+      usage: "unreported",
+      model: "m",
+      seed: 4,
+      onCall: (_request, callIndex) => {
+        seen.push(callIndex);
+      },
+      delayMilliseconds: 0,
+    };
+    // Exactly one source of completions at a time; every other key with each of them.
+    const { respond: _respond, answers: _answers, ...withResponses } = options;
+    const backend = createScriptedBackend(withResponses);
+    expect(backend.describe().model).toBe("m");
+    expect((await backend.capabilities()).n).toBe(false);
+    const result = await backend.generate({ prompt, n: 2 });
+    expect(result.usage.promptTokens).toBeUndefined();
+    expect(seen).toEqual([0, 1]);
+    const { responses: _responses, answers: _unused, ...withRespond } = options;
+    expect(createScriptedBackend(withRespond).describe().model).toBe("m");
+    const { responses: _list, respond: _function, ...withAnswers } = options;
+    expect(createScriptedBackend(withAnswers).describe().model).toBe("m");
   });
 });

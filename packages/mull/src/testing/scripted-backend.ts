@@ -16,6 +16,7 @@ import type {
   TokenLogprob,
   TokenWatcher,
 } from "../spec/index.ts";
+import { strictOptionKeys } from "./strict-option-keys.ts";
 
 /** A scripted completion: its text and, optionally, how it ended and its log-probability. */
 export interface ScriptedCompletion {
@@ -123,6 +124,18 @@ const defaultCapabilities: BackendCapabilities = {
 
 const defaultTokenLogprob = -0.1;
 
+const checkOptionKeys = strictOptionKeys<ScriptedBackendOptions>("createScriptedBackend", {
+  responses: true,
+  respond: true,
+  answers: true,
+  capabilities: true,
+  usage: true,
+  model: true,
+  seed: true,
+  onCall: true,
+  delayMilliseconds: true,
+});
+
 /** Splits text into word tokens, each keeping the whitespace before it. */
 function tokenize(text: string): string[] {
   return text.match(/\s*\S+/g) ?? [];
@@ -221,11 +234,16 @@ function answerResponder(answers: ScriptedAnswers): ScriptedResponder {
  * until the call is aborted (`stallAfterTokens`), then reports what was done to `CallOptions.onAborted`;
  * and records every request in `calls`.
  *
+ * @throws ConfigError for an option key it does not take, usually a typo (`createScriptedBackend: modle:
+ * unknown key (createScriptedBackend takes responses, respond, answers, …)`), for not exactly one of
+ * `responses`, `respond` or `answers`, for empty `responses`, and for an `answers.distribution` without a
+ * positive probability.
  * @example
  * const backend = createScriptedBackend({ answers: { distribution: { "12": 0.6, "13": 0.4 } } });
  * const result = await solve({ problem: "7+5=?", strategy: "sc@8", backend, seed: 1 });
  */
 export function createScriptedBackend(options: ScriptedBackendOptions): ScriptedBackend {
+  checkOptionKeys(options);
   const sources = [options.responses, options.respond, options.answers].filter(
     (source) => source !== undefined,
   );

@@ -13,6 +13,7 @@ import type {
 } from "../spec/index.ts";
 import { createTracer } from "../trace/index.ts";
 import { createScriptedBackend } from "./scripted-backend.ts";
+import { strictOptionKeys } from "./strict-option-keys.ts";
 
 /** Options of `testStrategyContext`; every one has a default fit for a unit test. */
 export interface TestStrategyContextOptions {
@@ -38,6 +39,19 @@ export interface TestStrategyContextOptions {
   readonly sampling?: SamplingSettings | undefined;
 }
 
+const checkOptionKeys = strictOptionKeys<TestStrategyContextOptions>("testStrategyContext", {
+  backend: true,
+  limits: true,
+  price: true,
+  signal: true,
+  clock: true,
+  seed: true,
+  parentId: true,
+  answerFormat: true,
+  promptTemplate: true,
+  sampling: true,
+});
+
 /** A strategy context for tests, with its budget as the `RunBudget` it is. */
 export interface TestStrategyContext extends StrategyContext {
   readonly budget: RunBudget;
@@ -48,6 +62,9 @@ export interface TestStrategyContext extends StrategyContext {
  * `limits`, a seeded rng, a manual clock and a tracer on it, so that what the code under test charges,
  * draws and records is fixed and can be read back from `context.budget` and `context.tracer`.
  *
+ * @throws ConfigError for an option key it does not take, usually a typo (`testStrategyContext: limts:
+ * unknown key (testStrategyContext takes backend, limits, …)`): a test must not run against an unlimited
+ * budget it meant to limit. Bad limits are refused by `createBudget`.
  * @example
  * const backend = createScriptedBackend({ responses: ["#### 42"] });
  * const context = testStrategyContext({ backend, limits: { maxCalls: 2 }, parentId: "run" });
@@ -55,6 +72,7 @@ export interface TestStrategyContext extends StrategyContext {
  * expect(context.budget.spent().usage.calls).toBe(1);
  */
 export function testStrategyContext(options: TestStrategyContextOptions = {}): TestStrategyContext {
+  checkOptionKeys(options);
   const clock = options.clock ?? manualClock();
   const budget = createBudget(options.limits ?? {}, { clock, signal: options.signal, price: options.price });
   return {
