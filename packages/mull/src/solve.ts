@@ -40,6 +40,7 @@ import {
 import { strategyOption } from "./strategies/option-schemas.ts";
 import { definedAttributes, usageAttributes, withSpan } from "./telemetry/index.ts";
 import { createTracer, usageByModel } from "./trace/index.ts";
+import { refuseUnusedRoute } from "./unused-route.ts";
 
 /** Options of `solve`. */
 export interface SolveOptions {
@@ -90,7 +91,8 @@ export interface SolveOptions {
   readonly resolveModel?: ((name: string) => Backend) | undefined;
   /**
    * The route of a routing strategy named without one (`cascade@8`), cheapest model first
-   * (`["lab-small", "lab-large"]`); each name goes through `resolveModel`.
+   * (`["lab-small", "lab-large"]`); each name goes through `resolveModel`. Refused with any other
+   * strategy: one that runs on one model (`sc@8`), a spec that names its own route, or a strategy object.
    */
   readonly route?: readonly string[] | undefined;
   /**
@@ -208,7 +210,9 @@ export const solveSettings = z.strictObject({
  * an integer (`solve: seed must be an integer, got 1.5`), a backend, clock, scorer or PRM without its
  * methods (`solve: backend must be a backend (an object with describe, capabilities and generate methods),
  * got undefined`; a factory instead of what it returns is named), a profile without sampling defaults and
- * thinking cues, an unknown strategy, an answer format that is neither a format nor a format's name
+ * thinking cues, an unknown strategy, a `route` the strategy would not use (`solve: route
+ * ["lab-small","lab-large"] applies to routing strategies only, and "sc@4" runs on one model; …`, also
+ * for a spec that names its own route or a strategy object), an answer format that is neither a format nor a format's name
  * (`solve: answerFormat must be an answer format name (auto, numeric, …) or an answer format (an object
  * with extract, key and equivalent methods), got 5`), a prompt template that is neither a function, a
  * loaded template nor a built-in name (`solve: promptTemplate must be a prompt template: …, got
@@ -245,6 +249,13 @@ function givenStrategyName(options: unknown): string {
 async function solveIn(span: Span, options: SolveOptions): Promise<SolveResult> {
   const { problem, seed, answerFormat, promptTemplate } = parseOptions(solveSettings, options, "solve");
   const { profile } = options;
+  // Before the spec is parsed: a route it names would otherwise be resolved, loading its models.
+  refuseUnusedRoute({
+    owner: "solve",
+    strategy: options.strategy,
+    route: options.route,
+    catalog: options.catalog,
+  });
   const strategy =
     typeof options.strategy === "string"
       ? parseStrategySpec(options.strategy, {

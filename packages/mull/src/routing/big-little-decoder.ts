@@ -21,11 +21,11 @@ import { checkFactoryOptions } from "../strategies/factory-options.ts";
 import { checkedByFactory, namedBackendsOption } from "../strategies/option-schemas.ts";
 import { requireSomething } from "../strategies/run-helpers.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
-import { routeEnds } from "./route-ends.ts";
+import { twoModelRoute } from "./route-ends.ts";
 
 /** Options of `bigLittleDecoder`. */
 export interface BigLittleDecoderOptions {
-  /** The models, smallest first; the first decodes, the last takes over where it is unsure. */
+  /** The two models, smallest first: the first decodes, the second takes over where it is unsure. */
   readonly models: readonly NamedBackend[];
   /** α, from 0 to 1: the small model falls back as soon as its most likely next token's probability is below it. */
   readonly fallback: number;
@@ -92,8 +92,8 @@ async function onePromptPlan(context: StrategyContext, prompt: Prompt): Promise<
  *
  * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`), the large model cannot
  * score a continuation (`score`), or a model cannot continue the prompt's prefix.
- * @throws ConfigError for an unknown option or one of the wrong kind, when `fallback`, `rollback`, `largeTokens` or `maxTokens` is out of range, or fewer
- * than two models are given.
+ * @throws ConfigError for an unknown option or one of the wrong kind, when `fallback`, `rollback`, `largeTokens` or `maxTokens` is out of range, or
+ * other than two models are given (a longer route is a cascade's).
  * @throws BudgetExhaustedError when a limit, the deadline or an abort cut the solution before it ended.
  * @example
  * const router = bigLittleDecoder({ models, fallback: 0.5, rollback: 0.1 });
@@ -101,7 +101,7 @@ async function onePromptPlan(context: StrategyContext, prompt: Prompt): Promise<
 export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
   const owner = "bigLittleDecoder";
   checkFactoryOptions(bigLittleDecoderOptions, options, owner);
-  const { small, large } = routeEnds(owner, options.models);
+  const { small, large } = twoModelRoute(owner, options.models);
   const fallback = checkNumber(owner, "fallback", options.fallback, { minimum: 0, maximum: 1 });
   const rollback = checkNumber(owner, "rollback", options.rollback ?? defaultRollback, {
     minimum: 0,

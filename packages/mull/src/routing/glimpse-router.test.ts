@@ -329,6 +329,58 @@ describe("glimpseRouter", () => {
     expect(usageByModel(result.trace).small?.completionTokens).toBe(4);
   });
 
+  it("caps the solution at the run's maxTokens, each step asking what is left, and ends it with length", async () => {
+    // Steps of two tokens each: 1+2=3 (2), then one token of 3+3=7, cut by the limit.
+    const calm = models([]);
+    const capped = await solve({
+      problem,
+      strategy: glimpseRouter({ models: calm.named, threshold: 1 }),
+      backend: calm.large,
+      sampling: { maxTokens: 3 },
+    });
+    expect(calm.small.calls.map((call) => call.request.maxTokens)).toEqual([3, 1]);
+    expect(capped.best?.steps).toEqual(["1+2=3", "3"]);
+    expect(capped.best?.finishReason).toBe("length");
+    expect(capped.usage.completionTokens).toBe(3);
+    expect(capped.stoppedBy).toBe("complete");
+
+    // A limit reached where a step ends still ends the solution there, cut before its final step.
+    const even = models([]);
+    const ended = await solve({
+      problem,
+      strategy: glimpseRouter({ models: even.named, threshold: 1 }),
+      backend: even.large,
+      sampling: { maxTokens: 4 },
+    });
+    expect(ended.best?.steps).toEqual(["1+2=3", "3+3=7"]);
+    expect(ended.best?.finishReason).toBe("length");
+    expect(even.small.calls).toHaveLength(2);
+
+    // A handed-over step is the large model's to write within what is left; the cut draft is spent, not written.
+    const routed = models([1]);
+    const handed = await solve({
+      problem,
+      strategy: glimpseRouter({ models: routed.named, threshold: 0.6 }),
+      backend: routed.large,
+      sampling: { maxTokens: 3 },
+    });
+    expect(routed.large.calls.map((call) => call.request.maxTokens)).toEqual([1]);
+    expect(handed.best?.steps).toEqual(["1+2=3", "3"]);
+    expect(handed.best?.finishReason).toBe("length");
+    expect(usageByModel(handed.trace).small?.completionTokens).toBe(2 + 1);
+    expect(usageByModel(handed.trace).large?.completionTokens).toBe(1);
+
+    // Without a limit each step keeps extendOneStep's own, and the solution runs to its final step.
+    const free = models([]);
+    const whole = await solve({
+      problem,
+      strategy: glimpseRouter({ models: free.named, threshold: 1 }),
+      backend: free.large,
+    });
+    expect(free.small.calls.map((call) => call.request.maxTokens)).toEqual([256, 256, 256, 256]);
+    expect(whole.best?.finishReason).toBe("stop");
+  });
+
   it("answers nothing from a solution the budget cut before its final step, whose steps it charged and recorded", async () => {
     // Unlimited: five calls (step 1's draft cut, then written by the large model) end at `#### 10`.
     expect(await limitedRun({})).toMatchObject({ answer: "10", stoppedBy: "complete", calls: 5 });

@@ -13,11 +13,11 @@ import { checkFactoryOptions } from "../strategies/factory-options.ts";
 import { checkedByFactory, namedBackendsOption, stepFormatOption } from "../strategies/option-schemas.ts";
 import { requireSomething } from "../strategies/run-helpers.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
-import { routeEnds } from "./route-ends.ts";
+import { twoModelRoute } from "./route-ends.ts";
 
 /** Options of `glimpseRouter`. */
 export interface GlimpseRouterOptions {
-  /** The models, smallest first; the first drafts every step, the last writes the uncertain ones. */
+  /** The two models, smallest first: the first drafts every step, the second writes the uncertain ones. */
   readonly models: readonly NamedBackend[];
   /**
    * τ in nats: a step whose first token's distribution (under the small model) has entropy at or above it
@@ -71,7 +71,9 @@ const defaultMaxSteps = 32;
  * first `glimpse` tokens) and, when it is at or above τ (`threshold`), cuts the small model right there (finish reason `cut`; its token is spent and
  * counted) and the large model writes that step instead (and, with `hold`, the next `hold` steps without
  * drafts: the handoff variant `glimp@τkKh` hands it the rest); otherwise the small model finishes the step. Steps
- * go on until the final one (`####` in the lab) or `maxSteps`. Both models decode greedily unless a
+ * go on until the final one (`####` in the lab), `maxSteps`, or the run's `maxTokens`, which bounds the
+ * solution's tokens (the steps it keeps; a small model's cut drafts are spent but not written) rather
+ * than each step's: each step asks for what the solution has left. Both models decode greedily unless a
  * `temperature` is given; other sampling settings come from the run.
  *
  * Every step is a `generation` event with its `step` index and `model`, so the trace (and `usageByModel`)
@@ -81,12 +83,13 @@ const defaultMaxSteps = 32;
  * abort cut before its final step (one step short, or a step cut mid-way by the budget's token cap) is no
  * solution: its steps are charged and recorded in the trace, and the run throws `BudgetExhaustedError` with
  * that reason instead of reading an answer from the running result of its last step. One that reaches
- * `maxSteps` without a final step is answered as written.
+ * `maxSteps` without a final step is answered as written, and so is one that reaches `maxTokens`, with
+ * finish reason `length`.
  *
  * @throws CapabilityError when the small model cannot watch tokens (`watchTokens`) or give top
  * alternatives (`topLogprobs`), or a model cannot continue the prompt's prefix.
  * @throws ConfigError for an unknown option or one of the wrong kind, when `threshold`, `maxSteps`, `temperature` or `topLogprobs` is out of range, or
- * fewer than two models are given.
+ * other than two models are given (a longer route is a cascade's).
  * @throws BudgetExhaustedError when a limit, the deadline or an abort cut the solution before its final step.
  * @example
  * const router = glimpseRouter({ models: [{ name: "lab-small", backend: small }, { name: "lab-large", backend: large }], threshold: 0.6 });
@@ -95,7 +98,7 @@ const defaultMaxSteps = 32;
 export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
   const owner = "glimpseRouter";
   checkFactoryOptions(glimpseRouterOptions, options, owner);
-  const { small, large } = routeEnds(owner, options.models);
+  const { small, large } = twoModelRoute(owner, options.models);
   const threshold = checkNumber(owner, "threshold", options.threshold, { minimum: 0 });
   const glimpse = checkInteger(owner, "glimpse", options.glimpse ?? 1, { minimum: 1 });
   const hold = options.hold ?? 0;
@@ -120,17 +123,23 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
       });
       const topLogprobs = Math.min(wantedTop, capabilities.maxTopLogprobs ?? wantedTop);
       const prompt = problem.prompt ?? context.promptTemplate(problem);
-      const sampling = { temperature };
+      // The run's token limit bounds the whole solution, as one completion's would, not each step.
+      const maxTokens = context.sampling.maxTokens;
       const smallContext = { ...context, backend: small.backend };
       const largeContext = { ...context, backend: large.backend };
       let steps: readonly string[] = [];
       let parentId = context.parentId;
       let last: StepExtension | undefined;
       let tokens = 0;
+      let length = 0;
+      let reachedMaxTokens = false;
       let stoppedBy: StopReason = "complete";
       let unread = false;
       let holding = 0;
       for (let index = 0; index < maxSteps; index += 1) {
+        // Each step may take what the solution's limit leaves; without one, extendOneStep's step limit.
+        const sampling =
+          maxTokens === undefined ? { temperature } : { temperature, maxTokens: maxTokens - length };
         const common = { problem, steps, n: 1, parentId, prompt, format, sampling };
         // The small model's draft when it keeps the step; undefined when the large model writes it.
         let chosen: StepExtension | undefined;
@@ -189,7 +198,12 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
         steps = chosen.steps;
         parentId = chosen.id;
         last = chosen;
+        length += chosen.completionTokens ?? 0;
         if (chosen.final) break;
+        if (maxTokens !== undefined && (length >= maxTokens || chosen.finishReason === "length")) {
+          reachedMaxTokens = true;
+          break;
+        }
       }
       // A solution cut before its final step answers nothing: what it cost is charged and in the trace.
       requireSomething(stoppedBy === "complete" && last !== undefined ? 1 : 0, stoppedBy);
@@ -199,7 +213,7 @@ export function glimpseRouter(options: GlimpseRouterOptions): Strategy {
         id: last!.id,
         text,
         answer,
-        finishReason: last!.finishReason,
+        finishReason: reachedMaxTokens ? "length" : last!.finishReason,
         completionTokens: tokens,
         scores: [],
         steps,

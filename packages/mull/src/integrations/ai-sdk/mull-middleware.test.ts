@@ -133,6 +133,12 @@ describe("mullMiddleware", () => {
     expect(result.providerMetadata?.mull).toMatchObject({ strategy: "two-agree@4", samples: 4 });
   });
 
+  it("refuses a route its strategy would not use when the model is wrapped", () => {
+    expect(() => mullMiddleware({ strategy: "sc@8", route: ["small", "large"] })).toThrow(
+      'mullMiddleware: route ["small","large"] applies to routing strategies only, and "sc@8" runs on one model',
+    );
+  });
+
   it("refuses an unknown key when the model is wrapped, listing only the keys it takes", () => {
     const takes =
       "(mullMiddleware takes strategy, budget, seed, sampling, profile, answerFormat, promptTemplate, thinkingCues, scorer, prm, resolveModel, route, catalog, clock, price)";

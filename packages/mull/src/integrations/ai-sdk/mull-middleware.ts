@@ -1,6 +1,7 @@
 import type { LanguageModelV4, LanguageModelV4Middleware } from "@ai-sdk/provider";
 import type { Backend } from "../../spec/index.ts";
 import { checkFactoryOptions } from "../../strategies/factory-options.ts";
+import { refuseUnusedRoute } from "../../unused-route.ts";
 import { createAISDKBackend } from "./ai-sdk-backend.ts";
 import {
   checkCallBudget,
@@ -52,6 +53,13 @@ export function mullMiddleware(settings: MullCallSettings): LanguageModelV4Middl
   checkFactoryOptions(mullCallSettings, settings, "mullMiddleware");
   checkCallBudget(settings);
   if (typeof settings.strategy === "string") checkCallStrategy(settings.strategy, settings);
+  // A route its strategy would not use is refused here too, as solve refuses it.
+  refuseUnusedRoute({
+    owner: "mullMiddleware",
+    strategy: settings.strategy,
+    route: settings.route,
+    catalog: settings.catalog,
+  });
   return {
     specificationVersion: "v4",
     wrapGenerate: async ({ model, params }) =>

@@ -39,6 +39,21 @@ describe("createMullProvider", () => {
     });
   });
 
+  it("gives its route to the routing models written without one, and runs the others without it", async () => {
+    const small = createScriptedBackend({ responses, model: "small" });
+    const large = createScriptedBackend({ responses, model: "large" });
+    const mull = createMullProvider({
+      backend: createScriptedBackend({ responses, model: "one" }),
+      route: ["small", "large"],
+      resolveModel: (name) => (name === "small" ? small : large),
+    });
+    const voted = await generateText({ model: mull("sc@8"), prompt });
+    expect(voted.providerMetadata?.mull).toMatchObject({ answer: "42", samples: 8 });
+    const routed = await generateText({ model: mull("cascade@8"), prompt });
+    expect(routed.providerMetadata?.mull).toMatchObject({ answer: "42" });
+    expect(small.calls.length).toBeGreaterThan(0);
+  });
+
   it("streams the chosen text of a bare strategy on the one backend", async () => {
     const mull = createMullProvider({ backend: createScriptedBackend({ responses }) });
     const result = streamText({ model: mull.languageModel("sc@8"), prompt });

@@ -5,6 +5,7 @@ import { expecting, objectWithMethods, optionError } from "../../runtime/index.t
 import type { Backend } from "../../spec/index.ts";
 import { checkFactoryOptions } from "../../strategies/factory-options.ts";
 import { splitStrategyPrefix } from "../../strategies/index.ts";
+import { routeApplies } from "../../unused-route.ts";
 import {
   checkCallBudget,
   checkCallStrategy,
@@ -93,6 +94,9 @@ function servedModel(backend: Backend, asked: string | undefined): string {
  * chat template), is prompted in its profile's format (`profile: labProfile()`) or by a `promptTemplate`:
  * the last user message is the question the template renders, as `mull serve` does.
  *
+ * A `route` is the default of the routing models written without one (`cascade@8`); the other models run
+ * without it, as `solve` refuses a route its strategy would not use.
+ *
  * With one backend (not a function), `sc@8` and `sc@8:<its model>` are the same model, and any other model
  * name (`sc@8:gpt-4o` on a backend serving `qwen2.5-7b`) is refused: the backend cannot serve it, and a
  * response must not claim it did. Responses report the model that answered, `sc@8:qwen2.5-7b`.
@@ -127,7 +131,12 @@ export function createMullProvider(options: MullProviderOptions): MullProvider {
     }
     const chosen = typeof backend === "function" ? backend(model as string) : backend;
     const served = typeof backend === "function" ? modelId : `${strategy}:${servedModel(backend, model)}`;
-    const callSettings: MullCallSettings = { ...settings, strategy };
+    // The provider's route is the default of its routing models written without one; the others run without.
+    const callSettings: MullCallSettings = {
+      ...settings,
+      strategy,
+      ...(routeApplies(strategy, settings.catalog) ? {} : { route: undefined }),
+    };
     const backendOf = () => chosen;
     return {
       specificationVersion: "v4",
