@@ -273,6 +273,7 @@ export function bigLittleDecoder(options: BigLittleDecoderOptions): Strategy {
 export const bigLittleDecoderEntry: StrategyEntry = {
   forms: ["bild@AxB", "bild@A"],
   decimals: ["A", "B"],
+  ceilings: { A: 1, B: 1 },
   kind: "routing",
   summary:
     "Big Little Decoder: the small model decodes; below probability A it falls back, the large model rolls back its tokens below B (default 0.1) and writes the next",

@@ -215,6 +215,7 @@ export function cascade(options: CascadeOptions): Strategy {
 export const cascadeEntry: StrategyEntry = {
   forms: ["cascade@N", "cascade@NxM", "cascade@NtT", "cascade@NxMtT"],
   decimals: ["T"],
+  ceilings: { T: 1 },
   kind: "routing",
   summary:
     "model cascade: sc@N on the first model of the route; below T agreement (default 0.75) the next model runs sc@M (default N) and answers",

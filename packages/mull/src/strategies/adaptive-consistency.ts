@@ -87,6 +87,7 @@ export const adaptiveConsistencyEntry: StrategyEntry = {
     "self-consistency with Adaptive-Consistency: a sample at a time until P(leader wins) ≥ T (0.95; Beta, d: Dirichlet over every answer seen), at most N",
   needs: [],
   decimals: ["T"],
+  ceilings: { T: 1 },
   counterpart: ({ N }) => `sc@${N}`,
   create: ({ N, T }, _dependencies, form) =>
     adaptiveConsistency(selfConsistency({ n: N! }), {

@@ -110,6 +110,7 @@ export function massConsistency(options: MassConsistencyOptions): Strategy {
 export const massConsistencyEntry: StrategyEntry = {
   forms: ["mass@N", "mass@NuU", "mass@Ng", "mass@NguU"],
   decimals: ["U"],
+  ceilings: { U: 1 },
   kind: "sampling",
   choosesWholeSamples: true,
   summary:

@@ -55,10 +55,15 @@ describe("parseStrategySpec", () => {
     [
       "asc@16w4",
       "asc@N, asc@Nd",
-      "T: a decimal number above 0, such as 0.5; N: a whole number from 1 to 100000",
+      "T: a decimal number above 0 and at most 1, such as 0.5; N: a whole number from 1 to 100000",
     ],
-    ["bild@x", "bild@AxB, bild@A", "A, B: decimal numbers above 0, such as 0.5"],
-  ])("describes %j's numbers as its forms read them: decimals for thresholds", (spec, forms, numbers) => {
+    ["bild@x", "bild@AxB, bild@A", "A, B: decimal numbers above 0 and at most 1, such as 0.5"],
+    [
+      "cascade@8x",
+      "cascade@N, cascade@NxM",
+      "T: a decimal number above 0 and at most 1, such as 0.5; N, M: whole numbers from 1 to 100000",
+    ],
+  ])("describes %j's numbers as its forms read them: decimals for thresholds, probabilities up to 1", (spec, forms, numbers) => {
     expect(() => parseStrategySpec(spec)).toThrow(
       `malformed spec ${JSON.stringify(spec)}; expected ${forms}`,
     );
@@ -69,10 +74,33 @@ describe("parseStrategySpec", () => {
     const refusal = () => parseStrategySpec("bild@0.7x0.1");
     expect(refusal).toThrow(
       'strategy: "bild@0.7x0.1" routes between models; name them after the spec, smallest first ' +
-        '("bild@0.7x0.1:lab-small>lab-large"), or pass the route of specs that name none, smallest first ' +
+        "(bild@0.7x0.1:lab-small>lab-large), or pass the route of specs that name none, smallest first " +
         `(solve's route option, parseStrategySpec's defaultRoute: ["lab-small", "lab-large"])`,
     );
     expect(refusal).not.toThrow(/--small-model/);
+  });
+
+  it.each([
+    [
+      "deepconf@8:e10",
+      '":e10" in "deepconf@8:e10" is an option of mull replay (over recorded samples), not of a live strategy; "deepconf@8" takes no options after ":"',
+    ],
+    [
+      "DeepConf@16:e10:tail",
+      '":e10:tail" in "DeepConf@16:e10:tail" are options of mull replay (over recorded samples), not of a live strategy; "DeepConf@16" takes no options after ":"',
+    ],
+    [
+      "asc@16:t0.99",
+      '":t0.99" in "asc@16:t0.99" is written as mull replay reads it; a live spec writes it inline: asc@16t0.99',
+    ],
+  ])("says that %j's options after a colon are mull replay's, not a model route", (spec, message) => {
+    expect(() => parseStrategySpec(spec)).toThrow(`strategy: ${message}`);
+  });
+
+  it("still reads models after the colon of a strategy that runs on one as a route it does not take", () => {
+    expect(() => parseStrategySpec("sc@8:lab-large")).toThrow(
+      'strategy: "sc@8:lab-large" names models after ":", but "sc@8" runs on one model; only routing strategies take a route',
+    );
   });
 
   it("refuses a model route that names one model twice, naming it", () => {
@@ -92,6 +120,12 @@ describe("parseStrategySpec", () => {
     ["sc@100001", "N = 100001 in sc@N; expected an integer from 1 to 100000"],
     ["esc@16w0", "W = 0 in esc@NwW; expected an integer from 1 to 100000"],
     ["glimp@0:a>b", "T = 0 in glimp@T; expected a number above 0 and at most 100000"],
+    // A probability or a share is said with its own ceiling, as its factory would refuse above it.
+    ["asc@8t0", "T = 0 in asc@NtT; expected a number above 0 and at most 1"],
+    ["cascade@8t0", "T = 0 in cascade@NtT; expected a number above 0 and at most 1"],
+    ["bild@0.7x0", "B = 0 in bild@AxB; expected a number above 0 and at most 1"],
+    ["mass@8u0", "U = 0 in mass@NuU; expected a number above 0 and at most 1"],
+    ["asc@8t200000", "T = 200000 in asc@NtT; expected a number above 0 and at most 1"],
   ])("rejects %j, naming the number out of range", (spec, message) => {
     expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
     expect(() => parseStrategySpec(spec)).toThrow(`${JSON.stringify(spec)} gives ${message}`);

@@ -4,6 +4,7 @@ import { isAllocationSpec } from "../routing/allocation-spec.ts";
 import { expecting, optionError } from "../runtime/index.ts";
 import type { Backend, OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
 import { strategyCatalog } from "./catalog.ts";
+import { decimalCeiling } from "./decimal-ceilings.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import {
   findStrategyEntry,
@@ -13,6 +14,7 @@ import {
 } from "./find-strategy-entry.ts";
 import { functionOption, outcomeScorerOption, processRewardOption } from "./option-schemas.ts";
 import { repeatedRouteModel } from "./repeated-route-model.ts";
+import { replayOptionsOf } from "./replay-options.ts";
 import { strategyCatalogOption } from "./strategy-catalog-option.ts";
 import type { NamedBackend, StrategyDependencies, StrategyEntry } from "./strategy-entry.ts";
 
@@ -54,9 +56,10 @@ function routeModels(
 ): readonly NamedBackend[] {
   const route = named ?? options.defaultRoute;
   if (route === undefined) {
+    // The example is unquoted: a quoted string is one the caller gave, which a surface may hide.
     throw new ConfigError(
       `strategy: ${JSON.stringify(text)} routes between models; name them after the spec, smallest first ` +
-        `(${JSON.stringify(`${text}:lab-small>lab-large`)}), or pass the route of specs that name none, smallest ` +
+        `(${text}:lab-small>lab-large), or pass the route of specs that name none, smallest ` +
         `first (solve's route option, parseStrategySpec's defaultRoute: ["lab-small", "lab-large"])`,
       { field: "strategy" },
     );
@@ -89,18 +92,55 @@ function routeModels(
 /** A form's letters: single capitals (`T`, `K` in `glimp@TkK`), not the words of `asc(INNER)`. */
 const formLetter = /(?<![A-Z])[A-Z](?![A-Z])/g;
 
+/** The largest number a letter of an entry's forms may carry (`decimalCeiling`, else any spec's largest). */
+function largestValue(entry: StrategyEntry, letter: string): number {
+  const decimal = entry.decimals?.includes(letter) === true;
+  return (decimal ? decimalCeiling(entry, letter) : undefined) ?? largestSpecValue;
+}
+
 /**
  * What the numbers of one entry's forms may be: integers from 1 to the largest, except the letters it
- * reads as decimals (a threshold such as glimp's entropy `T`), which take any number above 0.
+ * reads as decimals, which take any number above 0 (a threshold such as glimp's entropy `T`) up to 1 for a
+ * probability or a share (cascade's agreement `T`).
  */
 function entryNumbers(entry: StrategyEntry): string {
   const letters = [...new Set(entry.forms.flatMap((form) => form.match(formLetter) ?? []))];
   const decimals = letters.filter((letter) => entry.decimals?.includes(letter) === true);
   if (decimals.length === 0) return `numbers from 1 to ${largestSpecValue}`;
   const integers = letters.filter((letter) => !decimals.includes(letter));
-  const decimalPart = `${decimals.join(", ")}: ${decimals.length === 1 ? "a decimal number" : "decimal numbers"} above 0, such as 0.5`;
-  if (integers.length === 0) return decimalPart;
-  return `${decimalPart}; ${integers.join(", ")}: ${integers.length === 1 ? "a whole number" : "whole numbers"} from 1 to ${largestSpecValue}`;
+  const ceilings = [...new Set(decimals.map((letter) => largestValue(entry, letter)))];
+  const decimalParts = ceilings.map((ceiling) => {
+    const named = decimals.filter((letter) => largestValue(entry, letter) === ceiling);
+    const atMost = ceiling < largestSpecValue ? ` and at most ${ceiling}` : "";
+    return `${named.join(", ")}: ${named.length === 1 ? "a decimal number" : "decimal numbers"} above 0${atMost}, such as 0.5`;
+  });
+  if (integers.length === 0) return decimalParts.join("; ");
+  return `${decimalParts.join("; ")}; ${integers.join(", ")}: ${integers.length === 1 ? "a whole number" : "whole numbers"} from 1 to ${largestSpecValue}`;
+}
+
+/**
+ * The refusal of options written after a colon as `mull replay` reads them (`deepconf@8:e10`), which no
+ * live strategy takes: with the inline spelling when the live spec has one (`asc@16:t0.99` is `asc@16t0.99`).
+ */
+function replayOnly(text: string, options: string, catalog: readonly StrategyEntry[]): ConfigError {
+  const { spec } = splitModelRoute(text);
+  const inline = `${spec}${options.replaceAll(":", "")}`;
+  const live = findStrategyEntry(inline, { catalog })?.values !== undefined;
+  const written = `strategy: ${JSON.stringify(options)} in ${JSON.stringify(text)}`;
+  if (live) {
+    return new ConfigError(
+      `${written} is written as mull replay reads it; a live spec writes it inline: ${inline}`,
+      {
+        field: "strategy",
+      },
+    );
+  }
+  const some = options.lastIndexOf(":") > 0;
+  return new ConfigError(
+    `${written} ${some ? "are options" : "is an option"} of mull replay (over recorded samples), not of a live ` +
+      `strategy; ${JSON.stringify(spec)} takes no options after ":"`,
+    { field: "strategy" },
+  );
 }
 
 /** The forms of a catalog's entries, or of those of one kind, in catalog order. */
@@ -122,8 +162,9 @@ function formsOf(catalog: readonly StrategyEntry[], kind?: StrategyEntry["kind"]
  * catalog entry without a field it must have (`catalog[38].create`); naming the spec and listing the
  * catalog's forms when it is not one of them (with how a strategy of your own is passed), when a strategy
  * that needs a scorer is given without one, a search without a process reward model, a router without
- * two models it can resolve, or another strategy with a model route; and, naming the spec, for numbers
- * its factory refuses (`asc@16t2`: a threshold above 1).
+ * two models it can resolve, or another strategy with a model route or with options only `mull replay`
+ * reads (`deepconf@8:e10`); and, naming the spec, for a number out of its letter's range (`cascade@8t0`:
+ * T is a probability, above 0 and at most 1) or one its factory refuses (`asc@16t2`).
  * @example
  * const strategy = parseStrategySpec("bon@8", { scorer: checker });
  * const twoAgreeEntry: StrategyEntry = {
@@ -144,10 +185,11 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
   if (match?.values === undefined) {
     const outOfRange = match?.outOfRange;
     if (match !== undefined && outOfRange !== undefined) {
-      const decimal = match.entry.decimals?.includes(outOfRange.letter) === true;
+      const { letter, value, form } = outOfRange;
+      const decimal = match.entry.decimals?.includes(letter) === true;
       throw new ConfigError(
-        `strategy: ${JSON.stringify(text)} gives ${outOfRange.letter} = ${outOfRange.value} in ${outOfRange.form}; ` +
-          `expected ${decimal ? "a number above 0 and at most" : "an integer from 1 to"} ${largestSpecValue}`,
+        `strategy: ${JSON.stringify(text)} gives ${letter} = ${value} in ${form}; expected ` +
+          `${decimal ? "a number above 0 and at most" : "an integer from 1 to"} ${largestValue(match.entry, letter)}`,
         { field: "strategy" },
       );
     }
@@ -195,6 +237,8 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
   }
   const routes = entry.needs.includes("models");
   if (!routes && route !== undefined) {
+    const replayOptions = replayOptionsOf(text);
+    if (replayOptions !== undefined) throw replayOnly(text, replayOptions, catalog);
     throw new ConfigError(
       `strategy: ${JSON.stringify(text)} names models after ":", but ${JSON.stringify(splitModelRoute(text).spec)} ` +
         "runs on one model; only routing strategies take a route",

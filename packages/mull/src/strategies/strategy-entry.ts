@@ -75,6 +75,12 @@ export interface StrategyEntry {
    */
   readonly decimals?: readonly string[] | undefined;
   /**
+   * The largest number a decimal letter takes where its factory takes less than any spec's largest: 1 for
+   * a probability or a share (`{ T: 1 }` for `cascade@NtT`'s agreement threshold), so that a spec beyond
+   * it is refused with the letter's own range. A letter left out has no ceiling of its own.
+   */
+  readonly ceilings?: Readonly<Record<string, number>> | undefined;
+  /**
    * `sampling` (whole solutions), `search` (step-level, guided by a PRM), `routing` (between a small and
    * a large model) or `composition` (layers of techniques, `gen@8+rank@2+fuse@1`).
    */

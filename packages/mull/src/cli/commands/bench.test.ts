@@ -886,6 +886,18 @@ describe("mull bench: flags named in refusals", () => {
     expect(existsSync(named)).toBe(false);
   });
 
+  it("names --strategies for numbers a routed strategy's factory refuses, before a run is created (exit 2)", async () => {
+    const out = join(workspace, "routed-threshold");
+    const run = await runInProcess(
+      benchArgs(out, ["--strategies", "greedy,cascade@8t2:other-model>fake-model"]),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'mull: --strategies: "cascade@8t2:other-model>fake-model": cascade: threshold must be a number from 0 to 1, got 2\n',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("asks for a small model of the server for a routing spec without one, naming --strategies", async () => {
     const run = await runInProcess(benchArgs(join(workspace, "unrouted"), ["--strategies", "cascade@4"]));
     expect(run.code).toBe(2);

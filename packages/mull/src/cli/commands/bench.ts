@@ -4,7 +4,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { defaultMaxLineBytes } from "../../bench/datasets/index.ts";
 import { graderNames } from "../../bench/graders/index.ts";
 import { checkQueueName, defaultQueueName } from "../../bench/queue/index.ts";
-import { createBenchProgress, runBench } from "../../bench/runner/index.ts";
+import { createBenchProgress, planBench, runBench } from "../../bench/runner/index.ts";
 import { describeRunLocation, parseRunLocation, type ResultRecord } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
@@ -28,6 +28,7 @@ import { smallModelOptionHelp } from "../route-models.ts";
 import { samplingDefaultsHelp } from "../sampling-from-flags.ts";
 import { formatStrategySearch, searchBench } from "../search-bench.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
+import { namingSpecFlag } from "../strategy-spec-flag.ts";
 import { UsageError } from "../usage-error.ts";
 
 /**
@@ -247,6 +248,9 @@ export function benchCommand() {
           synchronous: flags.synchronous,
           beforeCommit,
         };
+        // What a spec needs, and numbers a routed strategy's factory refuses, are said before the run
+        // starts, naming the flag.
+        namingSpecFlag("--strategies", () => planBench(options));
         if (flags.queue !== undefined) {
           await queueBench(
             options,

@@ -457,4 +457,46 @@ describe("mull solve: refusals name the flag the user typed", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^mull: --draft-model: unknown model "nosuch": expected one of /);
   });
+
+  it.each([
+    [
+      "asc(beam@4x2)",
+      '"asc(beam@4x2)" wraps "beam@4x2", a step-level search, which builds its answer step by step',
+    ],
+    ["cascade@8t0", '"cascade@8t0" gives T = 0 in cascade@NtT; expected a number above 0 and at most 1'],
+    [
+      "deepconf@8:e10",
+      '":e10" in "deepconf@8:e10" is an option of mull replay (over recorded samples), not of a live strategy',
+    ],
+  ])("names --strategy for a spec it refuses before any request: %s (exit 2)", async (spec, message) => {
+    const refused = await runCliCaptured(
+      ...["solve", "1+1=?", "--base-url", deadServer, "--model", "m", "--strategy", spec],
+    );
+    expect(refused).toMatchObject({ code: 2, stdout: "" });
+    expect(refused.stderr).toMatch(/^mull: --strategy: /);
+    expect(refused.stderr).toContain(message);
+  });
+
+  describe("with the models of a route loaded", () => {
+    let server: FakeOpenAIServer;
+    beforeAll(async () => {
+      server = await startFakeOpenAIServer({
+        models: ["small-model", "big-model"],
+        handler: () => ({ choices: [{ text: "#### 2" }], usage: { promptTokens: 5, completionTokens: 2 } }),
+      });
+    });
+    afterAll(async () => server.close());
+
+    it.each([
+      ["cascade@8t2", '"cascade@8t2": cascade: threshold must be a number from 0 to 1, got 2'],
+      ["bild@2x0.1", '"bild@2x0.1": bigLittleDecoder: fallback must be a number from 0 to 1, got 2'],
+    ])("names --strategy for numbers the strategy's factory refuses: %s (exit 2)", async (spec, message) => {
+      const refused = await runCliCaptured(
+        ...["solve", "1+1=?", "--base-url", server.url, "--model", "big-model"],
+        ...["--small-model", "small-model", "--strategy", spec],
+      );
+      expect(refused).toMatchObject({ code: 2, stdout: "" });
+      expect(refused.stderr).toBe(`mull: --strategy: ${message}\n`);
+    });
+  });
 });

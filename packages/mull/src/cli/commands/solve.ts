@@ -37,7 +37,7 @@ import { refuseUnroutedSpecs } from "../refuse-unrouted-specs.ts";
 import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
 import { samplingDefaultsHelp, samplingFromFlags } from "../sampling-from-flags.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
-import { checkStrategySpecs } from "../strategy-spec-flag.ts";
+import { checkStrategySpecs, namingSpecFlag } from "../strategy-spec-flag.ts";
 import { UsageError } from "../usage-error.ts";
 
 async function readStandardInput(): Promise<string> {
@@ -187,7 +187,7 @@ export function solveCommand() {
       if (question === "")
         throw new UsageError("a question is required (as an argument or on standard input)");
       const answerFormat = answerFormatByName(flags.answerFormat);
-      const strategySpec = strategyWithCount(flags.strategy, flags.n);
+      const strategySpec = namingSpecFlag("--strategy", () => strategyWithCount(flags.strategy, flags.n));
       // A mistyped spec is said before a model loads, naming the flag.
       checkStrategySpecs([strategySpec], "--strategy");
       // A contradiction is a typo: said before a model loads (seconds to minutes), not after.
@@ -235,12 +235,10 @@ export function solveCommand() {
           model: flags.prmModel,
           apiKeyEnv: flags.prmApiKeyEnv,
         });
-        const strategy = parseStrategySpec(strategySpec, {
-          scorer,
-          prm,
-          resolveModel: routes.resolveModel,
-          defaultRoute: routes.defaultRoute,
-        });
+        const { resolveModel, defaultRoute } = routes;
+        const strategy = namingSpecFlag("--strategy", () =>
+          parseStrategySpec(strategySpec, { scorer, prm, resolveModel, defaultRoute }),
+        );
         checkCountAgrees(strategySpec, strategy, flags.n);
         const controller = new AbortController();
         const onSignal = () => controller.abort(new Error("interrupted"));

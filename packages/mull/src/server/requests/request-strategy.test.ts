@@ -3,7 +3,7 @@ import { defaultModelProfile } from "../../generation/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
-import { type NamedStrategy, requestStrategy, strategySpec } from "./request-strategy.ts";
+import { type NamedStrategy, requestStrategy, resolveModel, strategySpec } from "./request-strategy.ts";
 
 const served: ServedModel = {
   name: "m",
@@ -76,6 +76,63 @@ describe("strategySpec: what a contradiction shows", () => {
     });
     expect(refusal(() => strategySpec(undefined, { strategy: `bon@4x${key}`, n: 4 })).message).toBe(
       `mull.n 4 contradicts mull.strategy (a string of ${key.length + 6} characters); give the count once`,
+    );
+  });
+});
+
+describe("requestStrategy: a routing spec without models", () => {
+  const small: ServedModel = { ...served, name: "lab-v2-small" };
+  const large: ServedModel = { ...served, name: "lab-v2-large" };
+  const routed = new Map([
+    ["lab-v2-small", small],
+    ["lab-v2-large", large],
+  ]);
+  const refused = (named: NamedStrategy) => refusal(() => requestStrategy(named, undefined, large, routed));
+
+  it("says how the model field names the route, with the served models, not a library option", () => {
+    // `model: "cascade@4:lab-v2-large"` names one served model, so no route.
+    const { served: named, prefix, route } = resolveModel("cascade@4:lab-v2-large", routed);
+    expect([named.name, prefix, route]).toEqual(["lab-v2-large", "cascade@4", undefined]);
+    const { param, message } = refusal(() =>
+      requestStrategy({ spec: prefix!, param: "model" }, route, named, routed),
+    );
+    expect(param).toBe("model");
+    expect(message).toBe(
+      'strategy "cascade@4" routes between models; name two or more served models in the model field after ' +
+        'the spec, smallest first, separated by ">" (cascade@4:small>large); this server serves lab-v2-small, ' +
+        "lab-v2-large (see GET /v1/models)",
+    );
+  });
+
+  it("hides a spec over 16 characters wherever the message names it, quoted or in the example", () => {
+    const spec = "cascade@4x16t0.875";
+    const { param, message } = refused({ spec, param: "mull.strategy" });
+    expect(param).toBe("mull.strategy");
+    expect(message).toMatch(/^strategy \(a string of 18 characters\) routes between models; /);
+    expect(message).toContain("((a string of 18 characters):small>large)");
+    expect(message).not.toContain(spec);
+  });
+
+  it("says so when the server serves one model only", () => {
+    expect(refusal(parsed({ spec: "cascade@4", param: "model" })).message).toMatch(
+      /\(cascade@4:small>large\); this server serves only m, so it has no route to run$/,
+    );
+  });
+
+  it("parses a routing spec whose route the model field names", () => {
+    const strategy = requestStrategy(
+      { spec: "cascade@4", param: "model" },
+      "lab-v2-small>lab-v2-large",
+      small,
+      routed,
+    );
+    expect(strategy.parameters.models).toEqual(["lab-v2-small", "lab-v2-large"]);
+  });
+
+  it("says a replay option is mull replay's, not a route", () => {
+    expect(refused({ spec: "deepconf@8:e10", param: "mull.strategy" }).message).toBe(
+      '":e10" in "deepconf@8:e10" is an option of mull replay (over recorded samples), not of a live strategy; ' +
+        '"deepconf@8" takes no options after ":"',
     );
   });
 });

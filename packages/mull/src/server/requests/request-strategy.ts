@@ -1,6 +1,11 @@
 import { ConfigError } from "../../errors/index.ts";
 import type { Strategy } from "../../spec/index.ts";
-import { parseStrategySpec, splitStrategyPrefix } from "../../strategies/index.ts";
+import {
+  findStrategyEntry,
+  parseStrategySpec,
+  splitModelRoute,
+  splitStrategyPrefix,
+} from "../../strategies/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import type { ChatRequestBody } from "./request-schema.ts";
@@ -9,13 +14,17 @@ import { withLongStringsHidden } from "./shown-value.ts";
 
 const bareStrategy = /^[a-z][a-z-]*$/i;
 
+/** The served models' names, the first ten. */
+function servedNames(models: ReadonlyMap<string, ServedModel>): string {
+  const names = [...models.keys()];
+  return names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
+}
+
 function notFound(models: ReadonlyMap<string, ServedModel>): ApiError {
   // The name is not echoed: clients have been known to paste a key into `model`.
-  const names = [...models.keys()];
-  const listed = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
   return new ApiError(
     404,
-    `The model in the request does not exist; this server serves ${listed} (see GET /v1/models)`,
+    `The model in the request does not exist; this server serves ${servedNames(models)} (see GET /v1/models)`,
     { param: "model", code: "model_not_found" },
   );
 }
@@ -81,11 +90,38 @@ export function strategySpec(
 }
 
 /**
+ * The refusal of a routing spec that names no models (`cascade@4:lab-large`, `mull.strategy: "cascade@4"`),
+ * saying how a request names them: in the model field, after the spec; `undefined` for any other spec.
+ */
+function unroutedRefusal(
+  named: NamedStrategy,
+  route: string | undefined,
+  models: ReadonlyMap<string, ServedModel>,
+): ApiError | undefined {
+  const { spec, route: written } = splitModelRoute(named.spec);
+  if (route !== undefined || written !== undefined) return undefined;
+  const match = findStrategyEntry(spec);
+  if (match?.values === undefined || !match.entry.needs.includes("models")) return undefined;
+  const served =
+    models.size < 2
+      ? `this server serves only ${servedNames(models)}, so it has no route to run`
+      : `this server serves ${servedNames(models)} (see GET /v1/models)`;
+  const message =
+    `strategy ${JSON.stringify(spec)} routes between models; name two or more served models in the model ` +
+    `field after the spec, smallest first, separated by ">" (${spec}:small>large); ${served}`;
+  return new ApiError(400, withLongStringsHidden(message, [spec]), {
+    param: named.param,
+    code: "invalid_strategy",
+  });
+}
+
+/**
  * The strategy a request names, parsed with its served model's scorer and PRM and the served models as
  * routes (`cascade@8:lab-small>lab-large`).
  *
- * @throws ApiError 400 `invalid_strategy` on the field that named it, saying what the model lacks or what
- * the spec should look like; there a spec or part of one over 16 characters is shown by its length only,
+ * @throws ApiError 400 `invalid_strategy` on the field that named it, saying what the model lacks, what
+ * the spec should look like, or, for a routing spec without models, how the model field names them
+ * (`cascade@4:small>large`); there a spec or part of one over 16 characters is shown by its length only,
  * as a client may have pasted a key into the field (`withLongStringsHidden`).
  */
 export function requestStrategy(
@@ -95,6 +131,8 @@ export function requestStrategy(
   models: ReadonlyMap<string, ServedModel>,
 ): Strategy {
   try {
+    const unrouted = unroutedRefusal(named, route, models);
+    if (unrouted !== undefined) throw unrouted;
     return parseStrategySpec(route === undefined ? named.spec : `${named.spec}:${route}`, {
       scorer: served.scorer,
       prm: served.prm,

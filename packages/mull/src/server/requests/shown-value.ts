@@ -38,7 +38,8 @@ export function shownValue(value: unknown): string {
 }
 
 /**
- * A message with every quoted string in it (`"sc@8"`, as parsers quote the text they refuse), and every
+ * A message with every quoted string in it (`"sc@8"`, as parsers quote the text they refuse, writing their
+ * own examples unquoted: `cascade@8:lab-small>lab-large`), and every
  * occurrence of the strings in `given` (what the client sent, where a message may name it unquoted), shown
  * as `shownValue` shows them: one over 16 characters by its length only, in parentheses.
  *
