@@ -87,11 +87,12 @@ describe.skipIf(!lab.present)(
     }, 60_000);
 
     it("force@150 under a total-token limit below its thinking and answer answers within it", async () => {
-      // (200 − 2 × 30 − 32) / 2 = 54 tokens of thinking, then an answer forced within what is left.
+      // (200 − 2 × 30 − 32) / 2 = 54 tokens of thinking, then an answer forced within what is left: the
+      // budget, not T, cut the thinking, so the run is partial, stopped by the token limit.
       const budget = { maxTotalTokens: 200 };
       const outcome = await run("force@150", budget);
       expect(BudgetExhaustedError.isInstance(outcome)).toBe(false);
-      expect(outcome).toMatchObject({ stoppedBy: "complete", answer: expect.any(String) });
+      expect(outcome).toMatchObject({ stoppedBy: "tokens", partial: true, answer: expect.any(String) });
       spentWithin(BudgetExhaustedError.isInstance(outcome) ? undefined : outcome.usage, budget);
     }, 60_000);
 

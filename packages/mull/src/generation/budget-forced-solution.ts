@@ -1,8 +1,9 @@
-import { addUsage, emptyUsage } from "../budget/index.ts";
+import { addUsage, completionTokenCap, emptyUsage } from "../budget/index.ts";
 import { seededRng } from "../runtime/index.ts";
 import type { Candidate, FinishReason, Prompt, StopReason, ThinkingCues, Usage } from "../spec/index.ts";
-import { continueSolution } from "./continue-solution.ts";
-import { forceAnswer } from "./force-answer.ts";
+import { answerLine, begunCue } from "./answer-line.ts";
+import { type ContinueSolutionOptions, continueSolution } from "./continue-solution.ts";
+import { type ForceAnswerResult, forceAnswer } from "./force-answer.ts";
 import type { RecordedOutcome } from "./generate-recorded.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 import { withCue } from "./with-cue.ts";
@@ -47,7 +48,10 @@ export interface BudgetForcedSolution extends RecordedOutcome {
    * or with thinking sent apart, that thinking's.
    */
   readonly thinkingTokens: number | undefined;
-  /** Whether the answer was forced after `maxThinkingTokens`. */
+  /**
+   * Whether the thinking was cut at `maxThinkingTokens` (or where the budget kept the answer's tokens
+   * free) and the solution made to answer: after the answer cue, or on the answer line it had begun.
+   */
   readonly forced: boolean;
   /** How many times the continue cue was appended. */
   readonly waits: number;
@@ -85,6 +89,19 @@ function thinkingPrefix(reasoning: string, written: string): string {
 }
 
 /**
+ * Goes on with the answer line a cut solution had begun (`continueSolution`, greedily unless `sampling`
+ * says otherwise), its piece as `forceAnswer` returns a forced answer.
+ */
+async function continueAnswerLine(options: ContinueSolutionOptions): Promise<ForceAnswerResult> {
+  const { piece, stoppedBy, usage } = await continueSolution(options);
+  return {
+    forced: piece === undefined ? undefined : { ...piece, solution: piece.written },
+    stoppedBy,
+    usage,
+  };
+}
+
+/**
  * One solution under budget forcing (s1, Muennighoff et al. 2025): the model thinks for at most
  * `maxThinkingTokens` tokens; a solution not finished by then gets the answer cue and is made to answer
  * in at most `answerTokens` tokens (`forceAnswer`, at temperature 0). A solution that ends before
@@ -92,6 +109,14 @@ function thinkingPrefix(reasoning: string, written: string): string {
  * are the thinking tokens plus the answer's, exactly; each call is recorded under the previous one, so
  * the trace is a chain. A solution cut by the model's context (fewer tokens than asked, finish `length`)
  * is not forced: its answer, if any, is what its text says.
+ *
+ * A solution cut while it wrote its answer keeps it: where its text since the last continue cue holds
+ * the answer cue (`answerLine`: `\n#### ` at a line's start), it is not given a second cue. A line the cut
+ * left open (`…\n#### 62`, perhaps a cut `624`) is continued greedily for at most `answerTokens` tokens,
+ * the answer read from the cue, that line and the continuation; a line a line break had ended, that the
+ * answer format reads an answer from, is the answer with no call. A cue cut mid-way (`…\n###`) is
+ * finished rather than appended after its first characters. A line after a continue cue's answer was
+ * being thought over: forced anew.
  *
  * An upstream that sends its thinking apart from the text (`reasoning_content`: vLLM with a reasoning
  * parser, llama-server) is budgeted on that thinking: its tokens (the upstream's `reasoning_tokens` when
@@ -106,7 +131,9 @@ function thinkingPrefix(reasoning: string, written: string): string {
  * thinking call is lowered to what the budget leaves, `continueSolution`); when the budget, the deadline or
  * an abort stops it, it returns what it has, with the reason in `stoppedBy`: a solution that had finished
  * before (its answer is what it wrote), or none when the stop came between T and the forced answer, as
- * the answer a solution cut mid-way would give is no answer.
+ * the answer a solution cut mid-way would give is no answer. Thinking cut where the budget lowered the
+ * call below T is made to answer as at T, but the budget cut it short: `stoppedBy` is the limit that
+ * leaves the answer the least room (`tokens`, `completion-tokens`, `cost`; `completionTokenCap`).
  *
  * @throws CapabilityError when the backend cannot continue this kind of prompt.
  * @example
@@ -144,6 +171,9 @@ export async function budgetForcedSolution(
   let stoppedBy: StopReason = "complete";
   // Cut at T, and the budget, the deadline or an abort kept it from answering: no sample.
   let unanswered = false;
+  // Where what the model wrote since the last continue cue starts: an answer line written before a cue
+  // to think on was being thought over, and is no answer of a trace cut after it.
+  let thinkingStart = 0;
 
   const limit = cap ?? options.sampling?.maxTokens ?? context.sampling.maxTokens;
   for (;;) {
@@ -188,46 +218,79 @@ export async function budgetForcedSolution(
       // Cut at T, or where the budget kept the answer's tokens free (or with no count reported, presumably
       // there): force the answer. Fewer tokens than the call was made with means the context ended, where a
       // cue and an answer would not fit.
-      const atCap =
+      const made = piece.maxTokens ?? asked;
+      forced =
         cap !== undefined &&
-        asked !== undefined &&
-        (piece.tokenCount === undefined || piece.tokenCount >= (piece.maxTokens ?? asked));
-      forced = atCap;
+        made !== undefined &&
+        (piece.tokenCount === undefined || piece.tokenCount >= made);
+      if (forced && asked !== undefined && made !== undefined && made < asked) {
+        // The budget, not T, cut the thinking: the trace still answers, but the run is cut short, by the
+        // limit that leaves the answer the least room now (its call reads the prompt and the thinking).
+        const reread = (call.usage.promptTokens ?? 0) + (piece.tokenCount ?? 0);
+        stoppedBy = completionTokenCap(context.budget, 1, reread)?.limit ?? "tokens";
+      }
       break;
     }
     const short = thinkingTokens !== undefined && thinkingTokens < minimum;
     const room = limit === undefined || tokens === undefined || tokens < limit;
     if (!short || waits >= maxWaits || !room) break;
     written = withCue(written, cues.continueCue);
+    thinkingStart = written.length;
     waits += 1;
   }
 
   if (forced) {
-    const call = await forceAnswer({
-      context,
-      prompt,
-      written: thinkingPrefix(reasoning ?? "", written),
-      cue: cues.answerCue,
-      maxTokens: answerTokens,
-      seed: nextSeed(),
-      parentId,
-      requiredBy,
-    });
-    usage = addUsage(usage, call.usage);
-    const answered = call.forced;
-    if (answered === undefined) {
-      stoppedBy = call.stoppedBy;
-      unanswered = true;
+    const { answerCue } = cues;
+    const line = answerLine(written.slice(thinkingStart), answerCue);
+    const kept = line?.complete === true ? context.answerFormat.extract(answerCue + line.text) : undefined;
+    // The answer line it had begun: the answer goes on from what it wrote of it, not from a second cue.
+    const open = line !== undefined && !line.complete;
+    if (kept !== undefined) {
+      // Its answer line was written in full before the cut: that is its answer, with no call.
+      answer = kept;
     } else {
-      // An upstream whose reasoning parser reads a continuation without its closing think tag as
-      // reasoning sends the answer there, with no text: that is the answer's text then.
-      const inReasoning = answered.text.trim() === "" && (answered.reasoning ?? "").trim() !== "";
-      const text = inReasoning ? (answered.reasoning ?? "") : answered.text;
-      written = withCue(written, cues.answerCue) + text;
-      answer = inReasoning ? context.answerFormat.extract(cues.answerCue + text) : answered.answer;
-      finishReason = answered.finishReason;
-      parentId = answered.id;
-      tokens = addCount(tokens, answered.tokenCount);
+      // A cue it had begun to write is finished, not written again after its first characters.
+      if (!open)
+        written = written.slice(0, written.length - begunCue(written.slice(thinkingStart), answerCue));
+      const answerPrefix = open ? answerCue + line.text : answerCue;
+      const call = open
+        ? await continueAnswerLine({
+            context,
+            prompt,
+            written: thinkingPrefix(reasoning ?? "", written),
+            answerPrefix,
+            maxTokens: answerTokens,
+            seed: nextSeed(),
+            parentId,
+            sampling: { temperature: 0 },
+            requiredBy,
+          })
+        : await forceAnswer({
+            context,
+            prompt,
+            written: thinkingPrefix(reasoning ?? "", written),
+            cue: answerCue,
+            maxTokens: answerTokens,
+            seed: nextSeed(),
+            parentId,
+            requiredBy,
+          });
+      usage = addUsage(usage, call.usage);
+      const answered = call.forced;
+      if (answered === undefined) {
+        stoppedBy = call.stoppedBy;
+        unanswered = true;
+      } else {
+        // An upstream whose reasoning parser reads a continuation without its closing think tag as
+        // reasoning sends the answer there, with no text: that is the answer's text then.
+        const inReasoning = answered.text.trim() === "" && (answered.reasoning ?? "").trim() !== "";
+        const text = inReasoning ? (answered.reasoning ?? "") : answered.text;
+        written = (open ? written : withCue(written, answerCue)) + text;
+        answer = inReasoning ? context.answerFormat.extract(answerPrefix + text) : answered.answer;
+        finishReason = answered.finishReason;
+        parentId = answered.id;
+        tokens = addCount(tokens, answered.tokenCount);
+      }
     }
   }
 

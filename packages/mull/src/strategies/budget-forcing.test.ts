@@ -357,6 +357,39 @@ describe("budgetForcing under a budget", () => {
   });
 });
 
+describe("budgetForcing cut by the budget below T, or in a trace's answer line", () => {
+  it("answers from a trace the budget cut below T, partial, stopped by that limit", async () => {
+    // The prompt's 4 estimated tokens and the 32 kept for the answer leave (48 − 2 × 4 − 32) / 2 and
+    // 36 − 32 = 4 tokens of thinking: the 5-token trace is cut there and made to answer.
+    for (const [budget, limit] of [
+      [{ maxTotalTokens: 48 }, "tokens"],
+      [{ maxCompletionTokens: 36 }, "completion-tokens"],
+    ] as const) {
+      const backend = backendFor("44");
+      const result = await solve({ problem, strategy: "force@100", backend, thinkingCues, budget });
+      const label = JSON.stringify(budget);
+      expect(backend.calls[0]?.request.maxTokens, label).toBe(4);
+      expect(result, label).toMatchObject({ answer: "44", stoppedBy: limit, partial: true });
+      expect(result.candidates[0]?.text, label).toMatch(/^\na 12\+30=42 42\+5=47 ####\n#### 44$/);
+    }
+  });
+
+  it("keeps the answer a trace cut at T was writing, as its traces vote", async () => {
+    // A character a token: cut at 31 on "…\n#### 4", a second cue would answer its first digit.
+    const trace = "\n12+30=42\n42+5=47\n#### 47";
+    const backend = createScriptedBackend({
+      respond: (request) => {
+        const written = request.prompt.kind === "text" ? request.prompt.text.slice(promptText.length) : "";
+        const text = trace.startsWith(written) ? trace.slice(written.length) : "4";
+        return { text, tokens: [...text].map((token) => ({ token, logprob: -0.1 })) };
+      },
+    });
+    const result = await solve({ problem, strategy: `force@2x${trace.length - 1}`, backend, thinkingCues });
+    expect(result).toMatchObject({ answer: "47", votes: { "47": 2 }, stoppedBy: "complete" });
+    expect(result.candidates.map((candidate) => candidate.text)).toEqual([trace, trace]);
+  });
+});
+
 describe("budgetForcing when a trace fails", () => {
   const unavailable = () => new BackendCallError("upstream 503 after retries", { status: 503 });
 
