@@ -10,7 +10,7 @@ export type KeyBudgetAnswer = TokenReservation | KeyBudgetRefusal;
  * Where per-key token budgets are kept: in this process (`memoryKeyBudgetStore`), or in a store every
  * replica shares (`mull serve --state`), so that two replicas enforce one budget. Same semantics either
  * way: fixed one-minute windows counted from a key's first request in them, the worst case reserved in one
- * atomic step, the unused part given back by `settle`.
+ * atomic step, the unused part given back and the part used beyond it charged by `settle`.
  */
 export interface KeyBudgetStore {
   /**

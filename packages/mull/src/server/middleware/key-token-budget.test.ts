@@ -36,4 +36,23 @@ describe("createKeyTokenBudget", () => {
     second.settle(undefined);
     expect("retryAfterSeconds" in budget.reserve("a", 1)).toBe(true);
   });
+
+  it("charges what a request used beyond its reservation, in its window only", () => {
+    let time = 0;
+    const budget = createKeyTokenBudget(3_100, () => time);
+    const first = budget.reserve("a", 510);
+    if ("retryAfterSeconds" in first) throw new Error("refused");
+    first.settle(2_040);
+    expect(budget.reserve("a", 1_061)).toEqual({ retryAfterSeconds: 60, remainingTokens: 1_060 });
+    const second = budget.reserve("a", 510);
+    if ("retryAfterSeconds" in second) throw new Error("refused");
+    second.settle(2_040);
+    // The window counts 4,080 of its 3,100 tokens: nothing is left, and nothing more is admitted.
+    expect(budget.reserve("a", 1)).toEqual({ retryAfterSeconds: 60, remainingTokens: 0 });
+    const late = budget.reserve("b", 510);
+    if ("retryAfterSeconds" in late) throw new Error("refused");
+    time = 60_000;
+    late.settle(2_040);
+    expect("retryAfterSeconds" in budget.reserve("b", 3_100)).toBe(false);
+  });
 });

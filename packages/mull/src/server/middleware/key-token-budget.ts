@@ -1,8 +1,11 @@
 /** A reservation against a key's token budget. */
 export interface TokenReservation {
   /**
-   * Gives back what the request did not use (`used` unknown: nothing is given back). A shared budget
-   * answers with a promise that never rejects: a give-back it cannot make leaves the tokens reserved.
+   * Settles the reservation with the tokens the request `used`: gives back what it did not use, and
+   * charges what it used beyond the reservation (the window may then count more than its limit, and the
+   * key's later requests in it are refused); `used` unknown keeps the reservation as it is. Only once,
+   * and only in the window the reservation was made in. A shared budget answers with a promise that never
+   * rejects: a settlement it cannot make leaves the reservation as it was.
    */
   settle(used: number | undefined): void | Promise<void>;
 }
@@ -27,9 +30,9 @@ export interface KeyTokenBudget {
 
 /**
  * Token budgets per API key: each request reserves its worst case (samples × (prompt + max_tokens)) up
- * front, in one synchronous step, so concurrent requests can never together pass the budget; what a
- * request did not use is given back when it ends. Windows are fixed minutes counted from a key's first
- * request in them.
+ * front, in one synchronous step, so concurrent requests can never together pass the budget; when it
+ * ends, what a request did not use is given back and what it used beyond its reservation is charged.
+ * Windows are fixed minutes counted from a key's first request in them.
  *
  * @example
  * const budget = createKeyTokenBudget(100_000, () => Date.now());
@@ -67,10 +70,9 @@ export function createKeyTokenBudget(tokensPerMinute: number, now: () => number)
         settle(used) {
           if (settled || used === undefined) return;
           settled = true;
-          const unused = Math.max(0, tokens - used);
-          // Only a reservation in the window still running is given back.
+          // Only a reservation in the window still running is settled: given back, or charged beyond itself.
           if (windows.get(key) === reservedIn)
-            reservedIn.reserved = Math.max(0, reservedIn.reserved - unused);
+            reservedIn.reserved = Math.max(0, reservedIn.reserved - tokens + used);
         },
       };
     },

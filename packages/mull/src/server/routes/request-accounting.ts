@@ -58,9 +58,10 @@ export interface AccountedRequest {
 
 /**
  * Settles the key's reservation with what the request used (before the answer goes out, so the next
- * request, on any replica, sees the tokens given back): its tokens, a prompt count left unknown taken as
- * the plan's prompt for each call, never more than the reservation (`settledTokens`; unknown completion
- * tokens keep the reservation); and counts its tokens (by upstream and served model, looked up in
+ * request, on any replica, sees the tokens given back or charged): every token the upstream reported, even
+ * beyond the reservation, and a prompt count left unknown taken as the plan's prompt for each call, never
+ * bringing the charge above the reservation (`settledTokens`; unknown completion tokens keep the
+ * reservation); and counts its tokens (by upstream and served model, looked up in
  * `models`; a count left unknown is not counted) and samples.
  */
 export async function account(request: AccountedRequest): Promise<void> {

@@ -72,4 +72,22 @@ describe.skipIf(redis.url === undefined)("redisKeyBudgetStore", () => {
     await old.settle(0);
     expect(await admitted(budget, "d", 1)).toBe(false);
   });
+
+  it("charges what a request used beyond its reservation, in its window only", async () => {
+    const budget = state.keyBudget(3_100);
+    const first = await budget.reserve("f", 510);
+    if ("retryAfterSeconds" in first) throw new Error("refused");
+    await first.settle(2_040);
+    expect(await budget.reserve("f", 1_061)).toEqual({ retryAfterSeconds: 60, remainingTokens: 1_060 });
+    const second = await budget.reserve("f", 510);
+    if ("retryAfterSeconds" in second) throw new Error("refused");
+    await second.settle(2_040);
+    // The window counts 4,080 of its 3,100 tokens: nothing is left, and nothing more is admitted.
+    expect(await budget.reserve("f", 1)).toEqual({ retryAfterSeconds: 60, remainingTokens: 0 });
+    const late = await budget.reserve("g", 510);
+    if ("retryAfterSeconds" in late) throw new Error("refused");
+    time += 60_000;
+    await late.settle(2_040);
+    expect(await admitted(budget, "g", 3_100)).toBe(true);
+  });
 });

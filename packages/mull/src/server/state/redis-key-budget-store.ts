@@ -3,8 +3,9 @@ import { reserveInFixedWindowScript } from "./redis-fixed-window.ts";
 import type { RedisScript, RunRedisScript } from "./redis-script.ts";
 
 /**
- * Gives back the unused part of a reservation, only while its window still runs. KEYS[1] the key's
- * window; ARGV the reservation's window start, the unused tokens.
+ * Settles a reservation, only while its window still runs: gives back its unused tokens, or, when they
+ * are negative (the request used more than it reserved), charges the excess; the window never counts
+ * below 0. KEYS[1] the key's window; ARGV the reservation's window start, the unused tokens.
  */
 const settleScript: RedisScript = {
   name: "mullSettleKeyTokens",
@@ -31,8 +32,9 @@ export interface RedisKeyBudgetStoreOptions {
 /**
  * Per-key token budgets in Redis, shared by every replica that uses the same Redis and prefix: a
  * reservation is checked and made by one Lua script (so eight requests at once on two replicas can
- * never together pass the budget), with the windows and give-back of the in-memory budget. A window's
- * key (`<prefix>budget:<key id>`) expires two windows after it started.
+ * never together pass the budget), with the windows and settlement of the in-memory budget (the unused
+ * part given back, tokens used beyond the reservation charged). A window's key (`<prefix>budget:<key id>`)
+ * expires two windows after it started.
  *
  * @example
  * const store = redisKeyBudgetStore({ run, prefix: "mull:", tokensPerMinute: 100_000, now: Date.now });
@@ -58,12 +60,14 @@ export function redisKeyBudgetStore(options: RedisKeyBudgetStoreOptions): KeyBud
         async settle(used) {
           if (settled || used === undefined) return;
           settled = true;
-          const unused = Math.max(0, tokens - used);
+          // Negative when the request used more than it reserved: the script charges the excess.
+          const unused = tokens - used;
           if (unused === 0) return;
           try {
             await run(settleScript, [redisKey], [windowStart, unused]);
           } catch {
-            // Tokens not given back stay reserved until the window ends: the safe side of a budget.
+            // Tokens not given back stay reserved until the window ends: the safe side of a budget. An
+            // excess not charged is lost with the outage, as a reservation Redis never got would be.
           }
         },
       };
