@@ -47,7 +47,7 @@ export interface EnqueuedBenchRun extends EnqueuedPairs {
   readonly created: boolean;
   /** Pairs in the run. */
   readonly total: number;
-  /** Pairs already recorded. */
+  /** Pairs already recorded: when the run was listed, or before their job was added (`recordedMeanwhile`). */
   readonly skipped: number;
   /** Every pair of the run, in problem order then strategy order. */
   readonly pairs: readonly { readonly problemId: string; readonly strategy: string }[];
@@ -151,6 +151,14 @@ export async function enqueueBenchRun(
         recipe: queueOptions.recipe,
       })),
       queueOptions,
+      async () => {
+        const reread = await openRunStore(location, { synchronous: options.synchronous });
+        try {
+          return await reread.completedPairs();
+        } finally {
+          await reread.close();
+        }
+      },
     ).catch((error: unknown) => {
       throw enqueueFailure(error);
     });
@@ -161,7 +169,7 @@ export async function enqueueBenchRun(
       runId: started.runId,
       created: started.created,
       total: started.total,
-      skipped: started.skipped,
+      skipped: started.skipped + enqueued.recordedMeanwhile,
       pairs: plan.problems.flatMap((problem) =>
         plan.strategies.map((strategy) => ({ problemId: problem.id, strategy: strategy.name })),
       ),

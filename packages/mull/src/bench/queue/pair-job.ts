@@ -31,7 +31,8 @@ export interface PairJobData {
 export interface PairJobResult {
   readonly problemId: string;
   readonly strategy: string;
-  readonly correct: boolean;
+  /** Undefined when the store held the pair's result before the job ran it (it was not solved again). */
+  readonly correct: boolean | undefined;
   /** False when the pair was already recorded (a re-run after a stalled job): nothing was added. */
   readonly fresh: boolean;
 }

@@ -14,8 +14,11 @@ import {
 } from "../../server/state/dedicated-redis.test-support.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import { promptText, respondToSum } from "../runner/sums-bench.test-support.ts";
-import { loadRun, openRunStore } from "../store/index.ts";
+import { loadRun, openRunStore, parseRunLocation } from "../store/index.ts";
 import { enqueueBenchRun } from "./enqueue-bench-run.ts";
+import { enqueuePairs } from "./enqueue-pairs.ts";
+import { jobRunLocation } from "./job-run-location.ts";
+import type { PairJobResult } from "./pair-job.ts";
 import { startPairWorker } from "./pair-worker.ts";
 import { queueConnection } from "./queue-connection.ts";
 import { buildSumsRun, type SumsRecipe, sumsRunOptions } from "./queued-sums.test-support.ts";
@@ -134,5 +137,67 @@ describe.skipIf(redis.url === undefined)("startPairWorker when a pair loses a tr
     const results = (await loadRun(out)).results;
     expect(results.find((result) => result.problemId === "sum-1")).toMatchObject({ samples: 4 });
     expect(results.map((result) => result.stoppedBy)).not.toContain("samples-lost");
+  }, 30_000);
+});
+
+describe.skipIf(redis.url === undefined)("startPairWorker given a pair already recorded", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it("completes its job without solving it again", async () => {
+    const url = redis.url!;
+    const directory = mkdtempSync(join(tmpdir(), "mull-worker-recorded-"));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const queueName = `mull-test-${randomBytes(6).toString("hex")}`;
+    const queue = new Queue(queueName, { connection: queueConnection(url) });
+    cleanups.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    });
+    const recipe: SumsRecipe = { strategies: ["greedy"], seed: 7 };
+    const out = join(directory, "run");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    let calls = 0;
+    const backend = createScriptedBackend({
+      respond: respondToSum,
+      onCall: () => {
+        calls += 1;
+      },
+    });
+    const results: PairJobResult[] = [];
+    const worker = startPairWorker({
+      url,
+      queueName,
+      build: async (jobRecipe, location) => {
+        const built = await buildSumsRun(jobRecipe, location);
+        return { ...built, options: { ...built.options, backend } };
+      },
+      onRecorded: (result) => results.push(result),
+    });
+    cleanups.push(() => worker.close());
+    while (results.length < 10) await sleep(20);
+    expect(calls).toBe(10);
+    // The jobs enqueued again, as a --resume racing the workers does once their first ones completed.
+    const again = await enqueuePairs(
+      queue,
+      enqueued.pairs.map((pair) => ({
+        store: jobRunLocation(parseRunLocation(out, undefined)),
+        runId: enqueued.runId,
+        ...pair,
+        recipe: { ...recipe },
+      })),
+    );
+    expect(again.added).toBe(10);
+    const deadline = performance.now() + 10_000;
+    while (results.length < 20 && performance.now() < deadline) await sleep(20);
+    expect(calls).toBe(10);
+    expect(results.slice(10).every((result) => !result.fresh && result.correct === undefined)).toBe(true);
+    expect((await loadRun(out)).results).toHaveLength(10);
   }, 30_000);
 });

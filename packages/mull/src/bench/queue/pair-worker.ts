@@ -88,7 +88,9 @@ export interface PairWorker {
  * timestamp, has the run prepared and checked again; the worker is listed in the run's manifest under one
  * identity, `workerIdentity`, for all its runs). A pair's failure fails its job, which BullMQ retries up
  * to its attempts; a job whose worker died is put back by BullMQ's stalled-job check and re-run by
- * another worker, and the store's idempotent insert keeps a re-run from adding anything twice.
+ * another worker, and the store's idempotent insert keeps a re-run from adding anything twice. Before
+ * solving, the pair is claimed in the store (`RunStore.claimPair`, for one lock duration): a pair whose
+ * result the store already holds is not solved again, and its job completes with `fresh` false.
  *
  * @throws ConfigError, before any connection, for a queue name BullMQ refuses (`checkQueueName`, naming
  *   `queueName`), a bad Redis URL (`queueConnection`), or a `concurrency` or `closeMilliseconds` that is not
@@ -162,6 +164,19 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
       throw new UnrecoverableError(
         `run ${run.runId} has no pair (problem ${job.data.problemId}, strategy ${job.data.strategy})`,
       );
+    }
+    // A pair recorded before its job ran (a job enqueued again as its first one completed, a job re-run
+    // after its worker died past the commit) is not solved again: its calls are paid for. Claimed for one
+    // lock duration, so that a local `mull bench` on the run leaves it meanwhile; another owner's claim
+    // does not stop the job, since the queue, not the claim, says who runs it.
+    const claim = await run.store.claimPair(problem.id, strategy.name, {
+      owner: identity.id,
+      leaseMilliseconds: options.lockDurationMilliseconds ?? defaultLockMilliseconds,
+    });
+    if (claim === "recorded") {
+      const result = { problemId: problem.id, strategy: strategy.name, correct: undefined, fresh: false };
+      options.onRecorded?.(result);
+      return result;
     }
     const outcome = await runPair(problem, strategy, run.context);
     if (outcome.kind === "failed") throw outcome.error;
@@ -239,6 +254,9 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     },
   };
 }
+
+/** BullMQ's lock duration of a running job, when the options set none. */
+const defaultLockMilliseconds = 30_000;
 
 /** How often a worker that lost Redis looks whether its connections are back. */
 const reconnectCheckMilliseconds = 500;

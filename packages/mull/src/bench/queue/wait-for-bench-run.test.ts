@@ -174,6 +174,50 @@ describe.skipIf(redis.url === undefined)("waitForBenchRun", () => {
     expect(seen.updates.every((update) => update.correct === undefined)).toBe(true);
   });
 
+  it("waits on through a store that stops answering, saying so in one line and again when it answers", async () => {
+    const out = join(directory, "outage");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    const { progress } = recordingProgress(() =>
+      workers.push(startPairWorker({ url, queueName, concurrency: 2, build: buildSumsRun })),
+    );
+    const opened = await openRunStore(out);
+    // The second to fourth counts fail as a database restarting does; the rest answer.
+    let counts = 0;
+    const store: RunStore = {
+      ...opened,
+      async completedPairCount() {
+        counts += 1;
+        if (counts >= 2 && counts <= 4) throw new Error("read ECONNRESET");
+        return opened.completedPairCount();
+      },
+    };
+    const lines: string[] = [];
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        progress,
+        pollMilliseconds: 20,
+        onStoreOutage: (line) => lines.push(line),
+      });
+      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false, missingJobs: 0 });
+    } finally {
+      await opened.close();
+    }
+    expect(counts).toBeGreaterThan(4);
+    expect(lines).toEqual([
+      `bench: the run's store ${opened.label} stopped answering (read ECONNRESET); waiting on, asking it again every poll (Ctrl-C stops waiting)`,
+      `bench: the run's store ${opened.label} answers again`,
+    ]);
+  });
+
   it("reports, in the run's order, the jobs that failed before the wait began", async () => {
     const out = join(directory, "failed");
     const enqueued = await failedRun(out);

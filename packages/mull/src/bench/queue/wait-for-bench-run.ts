@@ -6,6 +6,7 @@ import { pairKey, type RunStore } from "../store/index.ts";
 import { closeQueueWithin } from "./close-queue-within.ts";
 import { type PairJobData, type PairJobResult, pairJobId } from "./pair-job.ts";
 import { queueConnection } from "./queue-connection.ts";
+import { storeOutage } from "./store-outage.ts";
 
 /** A pair whose job failed after all its attempts. */
 export interface QueuedPairFailure {
@@ -40,6 +41,11 @@ export interface WaitForBenchRunOptions {
    * looks in a row that find some gone (Redis restarted empty, or was flushed) end the wait.
    */
   readonly jobCheckPolls?: number | undefined;
+  /**
+   * Told one line when the store stops answering during the wait (a database restart), and one when it
+   * answers again (`storeOutage`); default standard error.
+   */
+  readonly onStoreOutage?: ((line: string) => void) | undefined;
 }
 
 /** How the wait ended. */
@@ -207,6 +213,10 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
     if (pairOfJob.has(jobId)) failedJobs.push({ jobId, error: failedReason });
   });
 
+  const outage = storeOutage(
+    store.label,
+    options.onStoreOutage ?? ((line) => process.stderr.write(`${line}\n`)),
+  );
   const shown = new Set<string>();
   const failures = new Map<string, QueuedPairFailure>();
   const show = (problemId: string, strategy: string, correct: boolean | undefined) => {
@@ -277,29 +287,39 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
         const key = pairKey(pair.problemId, pair.strategy);
         if (!shown.has(key)) failures.set(key, { problemId: pair.problemId, strategy: pair.strategy, error });
       }
-      const count = await store.completedPairCount();
-      counted.push(count);
-      if (counted.length > gracePolls) counted.shift();
-      // Events follow commits by milliseconds: pairs counted `gracePolls` ago and still unannounced were
-      // missed. Before ending on failures, make sure none of them was recorded after all.
-      const ending = shown.size + failures.size >= pairs.length || signal?.aborted === true;
-      if (shown.size < (counted.length === gracePolls ? counted[0]! : 0) || (ending && shown.size < count)) {
-        await readStore();
-      }
-      if (shown.size + failures.size >= pairs.length) return ended(0);
-      if (signal?.aborted === true) return ended(await lastJobCheck(redis, queue, pendingJobIds()));
-      if (jobCheckAnswer !== undefined) {
-        const answer = jobCheckAnswer;
-        jobCheckAnswer = undefined;
-        let missing = answer.length;
-        if (missing > 0) {
-          // A job removed on completion leaves its pair in the store: only pairs it lacks are missing.
+      try {
+        const count = await store.completedPairCount();
+        outage.answered();
+        counted.push(count);
+        if (counted.length > gracePolls) counted.shift();
+        // Events follow commits by milliseconds: pairs counted `gracePolls` ago and still unannounced were
+        // missed. Before ending on failures, make sure none of them was recorded after all.
+        const ending = shown.size + failures.size >= pairs.length || signal?.aborted === true;
+        if (
+          shown.size < (counted.length === gracePolls ? counted[0]! : 0) ||
+          (ending && shown.size < count)
+        ) {
           await readStore();
-          const pending = new Set(pendingJobIds());
-          missing = answer.filter((jobId) => pending.has(jobId)).length;
         }
-        missingLooks = missing > 0 ? missingLooks + 1 : 0;
-        if (missingLooks >= 2) return ended(missing);
+        if (shown.size + failures.size >= pairs.length) return ended(0);
+        if (signal?.aborted === true) return ended(await lastJobCheck(redis, queue, pendingJobIds()));
+        if (jobCheckAnswer !== undefined) {
+          const answer = jobCheckAnswer;
+          jobCheckAnswer = undefined;
+          let missing = answer.length;
+          if (missing > 0) {
+            // A job removed on completion leaves its pair in the store: only pairs it lacks are missing.
+            await readStore();
+            const pending = new Set(pendingJobIds());
+            missing = answer.filter((jobId) => pending.has(jobId)).length;
+          }
+          missingLooks = missing > 0 ? missingLooks + 1 : 0;
+          if (missingLooks >= 2) return ended(missing);
+        }
+      } catch (error) {
+        // The store is the truth: while it does not answer nothing ends on its account; the signal still does.
+        outage.failed(error);
+        if (signal?.aborted === true) return ended(await lastJobCheck(redis, queue, pendingJobIds()));
       }
       // Only while Redis answers: otherwise the look would wait for it, and the store is counted meanwhile.
       if (polls % jobCheckPolls === 0 && jobCheck === undefined && redis.status === "ready") {

@@ -1,9 +1,10 @@
-import type { PoolClient } from "pg";
+import { EventEmitter } from "node:events";
+import type { Pool, PoolClient } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, MullError } from "../../errors/index.ts";
 import { rejection } from "../../runtime/rejection.test-support.ts";
 import { postgresUnderTest } from "../../runtime/test-services.test-support.ts";
-import { openPostgresPool } from "./open-postgres-pool.ts";
+import { inTransaction, openPostgresPool, withPoolClient } from "./open-postgres-pool.ts";
 import { type SilentServer, startSilentServer } from "./silent-server.test-support.ts";
 
 const postgres = postgresUnderTest();
@@ -94,6 +95,83 @@ describe("openPostgresPool", () => {
         const { rows } = await second.query("SELECT 1::bigint AS one");
         second.release();
         expect(rows).toEqual([{ one: 1 }]);
+      } finally {
+        await pool.end();
+      }
+    },
+  );
+});
+
+/** A pool of one fake connection whose server drops it during the first query, as a restart does. */
+function droppingPool() {
+  const dropped = Object.assign(new Error("terminating connection due to administrator command"), {
+    code: "57P01",
+  });
+  const released: (Error | boolean | undefined)[] = [];
+  const client = Object.assign(new EventEmitter(), {
+    query: (text: string) =>
+      new Promise((_, reject) => {
+        // pg fails the query under way and emits `error` on the client, a tick apart.
+        setImmediate(() => {
+          reject(text === "BEGIN" ? dropped : new Error("Client was closed and is not queryable"));
+          client.emit("error", dropped);
+        });
+      }),
+    release: (error?: Error | boolean) => released.push(error),
+  });
+  const pool = { connect: async () => client } as unknown as Pool;
+  return { pool, client, released, dropped };
+}
+
+describe("withPoolClient", () => {
+  it("fails the work, not the process, when the server drops the connection, and discards it", async () => {
+    const { pool, client, released, dropped } = droppingPool();
+    const error = await rejection(withPoolClient(pool, (checkedOut) => checkedOut.query("BEGIN")));
+    expect(error).toBe(dropped);
+    // Without a listener the `error` event above would have thrown out of the event loop.
+    expect(client.listenerCount("error")).toBe(0);
+    expect(released).toEqual([dropped]);
+  });
+
+  it("releases a healthy connection to be lent again", async () => {
+    const released: unknown[] = [];
+    const client = Object.assign(new EventEmitter(), { release: (error?: Error) => released.push(error) });
+    const pool = { connect: async () => client } as unknown as Pool;
+    expect(await withPoolClient(pool, async () => 7)).toBe(7);
+    expect(released).toEqual([undefined]);
+    expect(client.listenerCount("error")).toBe(0);
+  });
+
+  it("inTransaction discards a connection whose ROLLBACK failed", async () => {
+    const { pool, released, dropped } = droppingPool();
+    const error = await rejection(inTransaction(pool, async () => 1));
+    expect(error).toBe(dropped);
+    expect(released).toHaveLength(1);
+    expect(released[0]).toBeInstanceOf(Error);
+  });
+
+  it.skipIf(postgres.url === undefined)(
+    "survives its connection being terminated mid-transaction, and the pool goes on",
+    async () => {
+      const pool = await openPostgresPool(postgres.url!, { maxConnections: 2 });
+      try {
+        const error = await rejection(
+          inTransaction(pool, async (client) => {
+            const { rows } = await client.query("SELECT pg_backend_pid() AS pid");
+            const killer = await pool.connect();
+            try {
+              await killer.query("SELECT pg_terminate_backend($1)", [rows[0].pid]);
+            } finally {
+              killer.release();
+            }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            await client.query("SELECT 1");
+          }),
+        );
+        expect((error as Error).message).toMatch(/terminat|not queryable/);
+        const { rows } = await pool.query("SELECT 2::bigint AS two");
+        expect(rows).toEqual([{ two: 2 }]);
+        expect(pool.totalCount).toBeLessThanOrEqual(2);
       } finally {
         await pool.end();
       }

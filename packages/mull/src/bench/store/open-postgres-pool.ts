@@ -104,24 +104,54 @@ export async function openPostgresPool(url: string, options: PostgresPoolOptions
   return pool;
 }
 
-/** Runs `work` in one transaction on one connection of the pool: COMMIT when it resolves, else ROLLBACK. */
+/**
+ * Runs `work` on one connection of the pool, checked out for it. While it is out the connection has an
+ * `error` listener (the pool's own is only on idle ones): a connection the server drops (a restart,
+ * `terminating connection due to administrator command`) fails the query under way rather than the
+ * process with an unhandled `error` event. A connection that failed so, or that `work` calls `discard` on
+ * (its state unknown), is released with the error, so the pool closes it instead of lending it again.
+ *
+ * @example
+ * const found = await withPoolClient(pool, (client) => client.query("SELECT 1"));
+ */
+export async function withPoolClient<T>(
+  pool: Pool,
+  work: (client: PoolClient, discard: (reason: Error) => void) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const discard = (reason: Error) => {
+    broken ??= reason;
+  };
+  client.on("error", discard);
+  try {
+    return await work(client, discard);
+  } finally {
+    client.removeListener("error", discard);
+    client.release(broken);
+  }
+}
+
+/**
+ * Runs `work` in one transaction on one connection of the pool (`withPoolClient`): COMMIT when it
+ * resolves, else ROLLBACK; a connection whose ROLLBACK fails is closed rather than lent again.
+ */
 export async function inTransaction<T>(
   pool: Pool,
   work: (client: PoolClient) => Promise<T>,
   begin = "BEGIN",
 ): Promise<T> {
-  const client = await pool.connect();
-  try {
+  return withPoolClient(pool, async (client, discard) => {
     await client.query(begin);
     try {
       const value = await work(client);
       await client.query("COMMIT");
       return value;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      await client.query("ROLLBACK").catch((reason: unknown) => {
+        discard(reason instanceof Error ? reason : new Error(String(reason)));
+      });
       throw error;
     }
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import type { PoolClient } from "pg";
 import { MullError } from "../../errors/index.ts";
 import type { RunData, RunManifest, SampleRecord } from "../run-data.ts";
-import { inTransaction, openPostgresPool } from "./open-postgres-pool.ts";
+import { inTransaction, openPostgresPool, withPoolClient } from "./open-postgres-pool.ts";
 import { postgresPairClaims } from "./postgres-pair-claims.ts";
 import { ensurePostgresSchema } from "./postgres-run-store-schema.ts";
 import { readPostgresRun } from "./read-postgres-run.ts";
@@ -67,12 +67,7 @@ export async function openPostgresRunStore(
   const label = describeRunLocation(location);
   const pool = await openPostgresPool(location.url, { maxConnections: options.maxConnections });
   try {
-    const client = await pool.connect();
-    try {
-      await ensurePostgresSchema(client, redactUrl(location.url));
-    } finally {
-      client.release();
-    }
+    await withPoolClient(pool, (client) => ensurePostgresSchema(client, redactUrl(location.url)));
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
