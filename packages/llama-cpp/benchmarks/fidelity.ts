@@ -9,7 +9,7 @@
  *   npm run bench:fidelity -- --help     # the options
  *
  * A bad flag (an unknown one, `--problems 0`, `--seeds 0`) is a message naming it, exit code 2, before any
- * model is loaded or written.
+ * model is loaded or written; so is a python3 that cannot import torch and numpy.
  */
 
 import { execFileSync } from "node:child_process";
@@ -26,13 +26,23 @@ import { type FidelityOptions, fidelityUsage, parseFidelityOptions } from "./fid
 const parsed = optionsOrExitCode(() => parseFidelityOptions(process.argv.slice(2)), fidelityUsage);
 if (typeof parsed === "number") process.exit(parsed);
 const values: FidelityOptions = parsed;
+const python = "/usr/bin/python3";
+try {
+  execFileSync(python, ["-c", "import torch, numpy"], { stdio: "ignore", timeout: 60_000 });
+} catch {
+  process.stderr.write(
+    `bench:fidelity: ${python} cannot import torch and numpy, which write the F32 and perturbed variants of ` +
+      "lab-large; install them (Debian: apt-get install python3-torch python3-numpy) and run it again\n",
+  );
+  process.exit(2);
+}
 const here = path.dirname(new URL(import.meta.url).pathname);
 const training = path.join(here, "..", "training");
 const folder = mkdtempSync(path.join(tmpdir(), "mull-fidelity-"));
 const variant = (name: string, ...flags: string[]): string => {
   const output = path.join(folder, `${name}.gguf`);
   execFileSync(
-    "/usr/bin/python3",
+    python,
     [
       path.join(training, "export_variant.py"),
       path.join(here, "..", "models", "lab-large.gguf"),

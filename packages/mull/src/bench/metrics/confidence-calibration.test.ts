@@ -116,6 +116,46 @@ describe("confidenceCalibration", () => {
     expect(split.signals.map((row) => row.signal)).toEqual(["stability"]);
   });
 
+  it("keeps equal peaks in one bucket, cutting between distinct values", () => {
+    const peaks = [0.1, 0.2, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.9, 1];
+    // Listed right ones first among the tied, as rows come: a cut by position would give 0.5 two buckets of 100% and one of 0%.
+    const right = [true, true, true, true, true, true, false, false, false, false];
+    const tied = confidenceCalibration(
+      runOf(
+        ["sc@10"],
+        peaks.map((peak, index) =>
+          sample("sc@10", index, right[index]!, { scores: { stability: Math.exp(-peak) } }),
+        ),
+      ),
+    )!;
+    expect(
+      tied.instability.map(({ bucket, lowerPeak, upperPeak, candidates, accuracy }) => ({
+        bucket,
+        // −ln(exp(−peak)) round-trips to within a few ulps.
+        lowerPeak: Number(lowerPeak.toFixed(9)),
+        upperPeak: Number(upperPeak.toFixed(9)),
+        candidates,
+        accuracy,
+      })),
+    ).toEqual([
+      { bucket: 1, lowerPeak: 0.1, upperPeak: 0.2, candidates: 2, accuracy: 1 },
+      { bucket: 2, lowerPeak: 0.5, upperPeak: 0.5, candidates: 6, accuracy: 4 / 6 },
+      { bucket: 3, lowerPeak: 0.9, upperPeak: 1, candidates: 2, accuracy: 0 },
+    ]);
+    // A tie across a cut moves it to the nearer end of the tie: 1, 2, 2, 2 | 3, 4 in two buckets
+    // (the equal share would cut after the second value).
+    const nearer = confidenceCalibration(
+      runOf(
+        ["sc@6"],
+        [1, 2, 2, 2, 3, 4].map((peak, index) =>
+          sample("sc@6", index, true, { scores: { stability: Math.exp(-peak) } }),
+        ),
+      ),
+      { instabilityBuckets: 2 },
+    )!;
+    expect(nearer.instability.map((bucket) => bucket.candidates)).toEqual([4, 2]);
+  });
+
   it("adds a row for all strategies' candidates together when several have the signal", () => {
     const pooled = confidenceCalibration(
       runOf(

@@ -39,7 +39,11 @@ export interface PeakPhaseShare {
   readonly accuracy: number | undefined;
 }
 
-/** Candidates whose peak token instability falls in one quantile bucket. */
+/**
+ * Candidates whose peak token instability falls in one quantile bucket. Equal peaks share a bucket: its
+ * bounds are cut between distinct values, so buckets differ in size where peaks tie, and there are fewer
+ * of them where ties span a whole share.
+ */
 export interface InstabilityBucket {
   /** 1 for the steadiest bucket. */
   readonly bucket: number;
@@ -70,7 +74,10 @@ export interface ConfidenceCalibration {
 
 /** Settings of `confidenceCalibration`. */
 export interface ConfidenceCalibrationOptions {
-  /** Buckets of the instability curve; default 5 (quintiles), fewer when there are fewer candidates. */
+  /**
+   * Buckets of the instability curve; default 5 (quintiles), fewer when there are fewer candidates or
+   * distinct peaks (equal peaks are never split between buckets).
+   */
   readonly instabilityBuckets?: number | undefined;
   /** Bins of the reliability diagrams; default 10. */
   readonly bins?: number | undefined;
@@ -142,6 +149,28 @@ function reliabilityOf(
   ];
 }
 
+/**
+ * Where sorted `values` are cut into at most `count` buckets of about equal size, never between equal
+ * values: each cut at an equal share moves to the nearer end of the run of equal values it falls in (the
+ * far end where the near one would leave a bucket empty), and a cut that then meets another is dropped,
+ * so tied values leave fewer buckets. The starts of the buckets, then `values.length`.
+ */
+function valueCuts(values: readonly number[], count: number): number[] {
+  const cuts = [0];
+  for (let index = 1; index < count; index += 1) {
+    const share = Math.floor((index * values.length) / count);
+    let down = share;
+    while (down > 0 && values[down - 1] === values[down]) down -= 1;
+    let up = share;
+    while (up < values.length && values[up - 1] === values[up]) up += 1;
+    const previous = cuts.at(-1)!;
+    const cut = down > previous && share - down <= up - share ? down : up;
+    if (cut > previous && cut < values.length) cuts.push(cut);
+  }
+  cuts.push(values.length);
+  return cuts;
+}
+
 function instabilityBuckets(samples: readonly SampleRecord[], buckets: number): InstabilityBucket[] {
   const traces = samples
     .flatMap((sample) => {
@@ -156,12 +185,13 @@ function instabilityBuckets(samples: readonly SampleRecord[], buckets: number): 
     candidates: group.length,
     accuracy: group.length === 0 ? undefined : group.filter((trace) => trace.correct).length / group.length,
   });
-  const count = Math.min(buckets, traces.length);
-  return Array.from({ length: count }, (_, index) => {
-    const group = traces.slice(
-      Math.floor((index * traces.length) / count),
-      Math.floor(((index + 1) * traces.length) / count),
-    );
+  if (traces.length === 0) return [];
+  const cuts = valueCuts(
+    traces.map((trace) => trace.peak),
+    Math.min(buckets, traces.length),
+  );
+  return cuts.slice(1).map((end, index) => {
+    const group = traces.slice(cuts[index], end);
     const placed = group.filter((trace) => trace.position !== undefined);
     return {
       bucket: index + 1,

@@ -20,6 +20,7 @@ export {
 export { type CoveragePoint, coverageCurve, defaultCoverageKs, type SampleCounts } from "./coverage-curve.ts";
 export { type DistributionSummary, summarizeDistribution } from "./distribution-summary.ts";
 export { type CoverageFit, fitCoverage, fittedCoverage } from "./fit-coverage.ts";
+export { type InferenceCostAbsence, inferenceCostAbsence } from "./inference-cost-absence.ts";
 export { minimumResamples } from "./minimum-resamples.ts";
 export { paretoFront } from "./pareto-front.ts";
 export { type StrategyCoverage, sampleCountsByStrategy, strategyCoverage } from "./strategy-coverage.ts";

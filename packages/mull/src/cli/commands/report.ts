@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
-import { minimumResamples } from "../../bench/metrics/index.ts";
+import { inferenceCostAbsence, minimumResamples } from "../../bench/metrics/index.ts";
 import { partialRunOf } from "../../bench/partial-run.ts";
 import {
   databaseFileName,
@@ -22,6 +22,7 @@ import { checkStoreReachable } from "../check-store-reachable.ts";
 import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
+import { modelShapeForm, parseModelShapeOption } from "./model-shape-option.ts";
 import { reportJson } from "./report-json.ts";
 
 /**
@@ -117,12 +118,12 @@ export function reportCommand() {
     )
     .option(
       "--watts-per-core <watts>",
-      "assumed power of one busy core for the energy figures (default 10)",
+      "assumed power of one busy core for the energy figures (default 10; a run over HTTP has energy figures only with it or --cores, as the server's)",
       numberOption(0, 10_000),
     )
     .option(
       "--cores <count>",
-      "busy cores assumed for the energy figures (default 1)",
+      "busy cores assumed for the energy figures (default the run's threads, 1 for a run over HTTP)",
       integerOption(1, 4096),
     )
     .option(
@@ -135,6 +136,11 @@ export function reportCommand() {
       "--peak-bandwidth <gbps>",
       "peak memory bandwidth in GB/s of the machine that generated (with --peak-flops)",
       numberOption(1e-9, 1e12),
+    )
+    .option(
+      "--model-shape <shape>",
+      `the model's shape for the inference cost, where the run recorded none (a run over HTTP): ${modelShapeForm}`,
+      parseModelShapeOption,
     )
     .option(
       "--wrong-cost <cost>",
@@ -193,7 +199,21 @@ export function reportCommand() {
       }
       // The store is checked naming --store: a refused login or a server down is not a wrong run name.
       if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
-      const run = await loadRunArgument(location, "<run-dir>");
+      const recorded = await loadRunArgument(location, "<run-dir>");
+      // A stated shape replaces the recorded one, and says so wherever the report shows the shape.
+      const run =
+        flags.modelShape === undefined
+          ? recorded
+          : {
+              ...recorded,
+              manifest: {
+                ...recorded.manifest,
+                backend: {
+                  ...recorded.manifest.backend,
+                  architecture: { ...flags.modelShape, type: "as stated with --model-shape" },
+                },
+              },
+            };
       // A run from before machine rates were recorded gets this machine's, measured now (the report says
       // so); not a run over HTTP, which generated on its server, nor one whose rates the user states.
       const measureHere =
@@ -211,11 +231,17 @@ export function reportCommand() {
               source: "--peak-flops and --peak-bandwidth",
             };
       // Energy of a run over HTTP needs the server's power: the default describes one of this machine's cores.
+      // The cores default to the engine's threads, as the default power's do; a server's are unknown: 1.
       const powerGiven = flags.wattsPerCore !== undefined || flags.cores !== undefined;
-      const files = await writeReport(run, {
+      const cores =
+        flags.cores ?? (run.manifest.backend.baseUrl === undefined ? run.manifest.backend.threads : 1);
+      const cost = {
         machine: measureHere ? machinePerformance() : undefined,
         rates: stated,
-        power: powerGiven ? cpuPower({ wattsPerCore: flags.wattsPerCore, cores: flags.cores }) : undefined,
+        power: powerGiven ? cpuPower({ wattsPerCore: flags.wattsPerCore, cores }) : undefined,
+      };
+      const files = await writeReport(run, {
+        ...cost,
         out,
         svgDirectory: flags.svg,
         pngDirectory: flags.png,
@@ -227,6 +253,13 @@ export function reportCommand() {
       const completeness = runCompleteness(run);
       const partial = partialRunOf(completeness, describeIncompleteRun(completeness, run.manifest));
       if (partial !== undefined) process.stderr.write(`report: ${partial.statement}\n`);
+      // Said for a run over HTTP, whose shape only the user can give; the embedded backend records its own.
+      const absence =
+        run.manifest.backend.baseUrl === undefined ? undefined : inferenceCostAbsence(run, cost);
+      if (absence !== undefined) {
+        const give = absence.missing === "shape" ? `; give it with --model-shape ${modelShapeForm}` : "";
+        process.stderr.write(`report: no "Inference cost" section: ${absence.reason}${give}\n`);
+      }
       if (flags.json) {
         const shown = reportJson(location, run.manifest.runId, partial, files);
         process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
