@@ -13,6 +13,7 @@ export type {
   RunManifest,
   RunProblem,
   RunRoutes,
+  RunWorker,
   SampleRecord,
 } from "../bench/run-data.ts";
 export {
