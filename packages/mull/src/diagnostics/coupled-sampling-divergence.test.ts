@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { seededRng } from "../runtime/index.ts";
 import type { TokenLogprob } from "../spec/index.ts";
 import { coupledSamplingDivergence } from "./coupled-sampling-divergence.ts";
+import { embeddedPositions, serverPositions } from "./recorded-alternatives.test-support.ts";
 
 /** One position whose chosen token is `token` and whose alternatives have these probabilities. */
 function position(token: string, alternatives: Record<string, number>): TokenLogprob {
@@ -84,5 +85,41 @@ describe("coupledSamplingDivergence", () => {
     const second = coupledSamplingDivergence(reference, candidate, { ...options, rng: seededRng(11) });
     expect(second).toEqual(first);
     expect(first.mismatches).toBeGreaterThan(0);
+  });
+});
+
+describe("coupledSamplingDivergence across backends that spell tokens differently", () => {
+  it("reads llama.cpp's server on the same weights as the embedded backend, end-of-sequence and byte tokens included", () => {
+    for (const topK of [5, 20]) {
+      const divergence = coupledSamplingDivergence(embeddedPositions, serverPositions, {
+        temperature: 2,
+        draws: 256,
+        topK,
+        rng: seededRng(1),
+      });
+      expect(divergence.positions).toBe(2);
+      // Float noise of 0.001 in logprobs moves these tempered distributions by at most 4e-5; end-of-sequence
+      // alone, unmatched, would weigh 6e-4.
+      expect(divergence.maxTotalVariation).toBeLessThan(1e-4);
+      expect(divergence.mismatches).toBe(0);
+    }
+  });
+
+  it("still sees a changed probability of a token the two sides name differently", () => {
+    const [first] = serverPositions;
+    const moved: TokenLogprob = {
+      ...(first as TokenLogprob),
+      topLogprobs: (first?.topLogprobs ?? []).map((entry) =>
+        entry.logprob === -14.914 ? { token: "", logprob: -8 } : entry,
+      ),
+    };
+    const divergence = coupledSamplingDivergence(embeddedPositions.slice(0, 1), [moved], {
+      temperature: 2,
+      draws: 16,
+      topK: 20,
+      rng: seededRng(1),
+    });
+    // exp(-4) of the top's weight where exp(-7.46) was: about 0.017 of the mass moves.
+    expect(divergence.maxTotalVariation).toBeGreaterThan(0.015);
   });
 });

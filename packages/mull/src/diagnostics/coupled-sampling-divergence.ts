@@ -1,4 +1,5 @@
 import type { Rng, TokenLogprob, TopLogprob } from "../spec/index.ts";
+import { type AlternativePair, matchAlternatives } from "./match-alternatives.ts";
 
 /** How often two backends' distributions would sample different tokens under the same noise. */
 export interface CoupledSamplingDivergence {
@@ -34,8 +35,11 @@ export interface CoupledSamplingOptions {
 /**
  * A Token-DiFR-style divergence: at each position of one teacher-forced continuation, both backends'
  * next-token distributions are sampled with the same Gumbel noise (Gumbel-max: the token maximising
- * `logprob / temperature + g`, one `g` per token text, shared by both sides), and the draws whose tokens
- * differ are counted. Identical distributions never differ; float noise of another build almost never does;
+ * `logprob / temperature + g`, one `g` per token, shared by both sides), and the draws whose tokens differ
+ * are counted. Tokens are matched by text, except those whose text cannot name them across backends
+ * (end-of-sequence as `</s>` on one and `""` on the other, byte tokens as `"\uFFFD"` or `""`): those are
+ * paired most likely first ({@link matchAlternatives}), so a backend that only spells them otherwise reads
+ * as the same. Identical distributions never differ; float noise of another build almost never does;
  * a perturbed model does at a rate that grows with the perturbation. Unlike a raw |Δlogprob|, the rate reads
  * directly as "the share of sampled tokens that would change". Each side's distribution is its reported
  * top-k, renormalised; a token missing from one side's list has probability 0 there. Stops at the first
@@ -65,18 +69,18 @@ export function coupledSamplingDivergence(
     const rightTop = right.topLogprobs?.slice(0, options.topK) ?? [];
     if (leftTop.length === 0 || rightTop.length === 0) continue;
     positions += 1;
-    const tokens = [...new Set([...leftTop, ...rightTop].map((entry) => entry.token))].sort();
-    const leftProbabilities = tempered(leftTop, tokens, options.temperature);
-    const rightProbabilities = tempered(rightTop, tokens, options.temperature);
+    const pairs = matchAlternatives(leftTop, rightTop);
+    const leftProbabilities = tempered(leftTop, pairs, "left", options.temperature);
+    const rightProbabilities = tempered(rightTop, pairs, "right", options.temperature);
     let totalVariation = 0;
-    for (let token = 0; token < tokens.length; token += 1) {
-      totalVariation += Math.abs((leftProbabilities[token] ?? 0) - (rightProbabilities[token] ?? 0));
+    for (let pair = 0; pair < pairs.length; pair += 1) {
+      totalVariation += Math.abs((leftProbabilities[pair] ?? 0) - (rightProbabilities[pair] ?? 0));
     }
     totalVariation /= 2;
     totalVariationSum += totalVariation;
     maxTotalVariation = Math.max(maxTotalVariation, totalVariation);
     for (let draw = 0; draw < options.draws; draw += 1) {
-      const noise = tokens.map(() => gumbel(options.rng));
+      const noise = pairs.map(() => gumbel(options.rng));
       if (gumbelMax(leftProbabilities, noise) !== gumbelMax(rightProbabilities, noise)) mismatches += 1;
     }
   }
@@ -91,14 +95,20 @@ export function coupledSamplingDivergence(
   };
 }
 
-/** The top-k list as probabilities over `tokens` at `temperature`, renormalised; absent tokens get 0. */
-function tempered(top: readonly TopLogprob[], tokens: readonly string[], temperature: number): number[] {
-  const byToken = new Map(top.map((entry) => [entry.token, entry.logprob / temperature]));
-  const highest = Math.max(...byToken.values());
-  const weights = tokens.map((token) => {
-    const logit = byToken.get(token);
-    return logit === undefined || !Number.isFinite(logit) ? 0 : Math.exp(logit - highest);
+/** One side of the matched pairs as probabilities at `temperature`, renormalised; a pair it lacks gets 0. */
+function tempered(
+  top: readonly TopLogprob[],
+  pairs: readonly AlternativePair[],
+  side: "left" | "right",
+  temperature: number,
+): number[] {
+  const logits = pairs.map((pair) => {
+    const index = pair[side];
+    const logprob = index === undefined ? undefined : top[index]?.logprob;
+    return logprob === undefined || !Number.isFinite(logprob) ? undefined : logprob / temperature;
   });
+  const highest = Math.max(...logits.map((logit) => logit ?? Number.NEGATIVE_INFINITY));
+  const weights = logits.map((logit) => (logit === undefined ? 0 : Math.exp(logit - highest)));
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   return weights.map((weight) => (total === 0 ? 0 : weight / total));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { logprobDivergence } from "./logprob-divergence.ts";
+import { embeddedPositions, serverPositions } from "./recorded-alternatives.test-support.ts";
 
 const token = (text: string, logprob: number, top: [string, number][] = []) => ({
   token: text,
@@ -68,5 +69,32 @@ describe("logprobDivergence", () => {
     expect(divergence.positions).toBe(1);
     expect(divergence.maxAbsolute).toBeCloseTo(0.5, 12);
     expect(divergence.topOverlap).toBeUndefined();
+  });
+
+  it("matches tokens llama.cpp's server spells differently: the overlap of its top 20 is whole", () => {
+    const divergence = logprobDivergence(embeddedPositions, serverPositions, 20);
+    expect(divergence.positions).toBe(2);
+    expect(divergence.topOverlap).toBe(1);
+    expect(divergence.argmaxAgreements).toBe(2);
+  });
+
+  it("agrees on an end-of-sequence argmax spelled </s> on one side and empty on the other", () => {
+    const divergence = logprobDivergence(
+      [
+        token("a", -3, [
+          ["</s>", -0.1],
+          ["a", -3],
+        ]),
+      ],
+      [
+        token("a", -3, [
+          ["", -0.1],
+          ["a", -3],
+        ]),
+      ],
+      2,
+    );
+    expect(divergence.argmaxAgreements).toBe(1);
+    expect(divergence.topOverlap).toBe(1);
   });
 });

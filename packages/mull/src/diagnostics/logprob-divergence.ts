@@ -1,4 +1,5 @@
 import type { TokenLogprob } from "../spec/index.ts";
+import { matchAlternatives } from "./match-alternatives.ts";
 
 /** How two backends' log-probabilities of the same tokens differ, position by position. */
 export interface LogprobDivergence {
@@ -19,7 +20,9 @@ export interface LogprobDivergence {
 /**
  * Compares two backends' per-token logprobs of one continuation (teacher forcing: the same prompt and the
  * same tokens on both). Stops at the first position whose token texts differ, since from there the two
- * lists describe different tokens. `topK` bounds the alternatives compared for the overlap.
+ * lists describe different tokens. `topK` bounds the alternatives compared for the overlap. Alternatives are
+ * matched as {@link matchAlternatives} does: by text, and the tokens whose text cannot name them across
+ * backends (end-of-sequence, byte tokens) in order of probability, so `</s>` on one side is `""` on the other.
  *
  * @example
  * const divergence = logprobDivergence(referenceScore.tokens, candidateScore.tokens, 5);
@@ -48,9 +51,10 @@ export function logprobDivergence(
     const rightTop = right.topLogprobs?.slice(0, topK) ?? [];
     if (leftTop.length > 0 && rightTop.length > 0) {
       argmaxPositions += 1;
-      if (leftTop[0]?.token === rightTop[0]?.token) argmaxAgreements += 1;
-      const rightTokens = new Set(rightTop.map((entry) => entry.token));
-      overlapSum += leftTop.filter((entry) => rightTokens.has(entry.token)).length / leftTop.length;
+      const pairs = matchAlternatives(leftTop, rightTop);
+      if (pairs.some((pair) => pair.left === 0 && pair.right === 0)) argmaxAgreements += 1;
+      const shared = pairs.filter((pair) => pair.left !== undefined && pair.right !== undefined).length;
+      overlapSum += shared / leftTop.length;
     }
   }
   return {
