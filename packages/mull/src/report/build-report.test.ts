@@ -510,7 +510,9 @@ describe("buildReport", () => {
     const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1);
     expect(rows.length).toBeGreaterThan(0);
     for (const [, row] of rows) {
-      expect(row).toMatch(/<td(?: class="long")?>100\.0% of \d+<\/td><td(?: class="long")?>0\.0% of \d+<\/td>$/);
+      expect(row).toMatch(
+        /<td(?: class="long")?>100\.0% of \d+<\/td><td(?: class="long")?>0\.0% of \d+<\/td>$/,
+      );
     }
     // The position is not offered as a confidence signal.
     expect(html).not.toContain("<td>stability:peak-position</td>");
