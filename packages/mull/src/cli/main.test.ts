@@ -101,7 +101,16 @@ const optionsWithoutDefault: Readonly<Record<string, readonly string[]>> = {
     "--gold",
     "--wrong-cost",
   ],
-  report: ["--store", "--name", "--svg", "--png", "--peak-flops", "--peak-bandwidth", "--wrong-cost"],
+  report: [
+    "--store",
+    "--name",
+    "--svg",
+    "--png",
+    "--peak-flops",
+    "--peak-bandwidth",
+    "--model-shape",
+    "--wrong-cost",
+  ],
   serve: [
     "--config",
     "--base-url",
