@@ -4,7 +4,7 @@ import { manualClock } from "../runtime/index.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
-import { memoryServingState } from "./state/index.ts";
+import { recordingServingState } from "./key-budget-probes.test-support.ts";
 
 // A streamed request whose upstream stream is cut after it delivered tokens is charged those tokens, to
 // its key's budget and in `/metrics`: the pieces it relayed (a lower bound where the upstream sends one
@@ -15,7 +15,8 @@ const text = "one two three four five six seven eight";
 let fake: FakeOpenAIServer;
 let assembled: AssembledServer;
 /** What each reservation against the key's budget reserved, and what it was settled with. */
-const reservations: { reserved: number; settled?: number | undefined }[] = [];
+const recorded = recordingServingState();
+const reservations = recorded.reservations;
 
 beforeAll(async () => {
   fake = await startFakeOpenAIServer({
@@ -52,31 +53,11 @@ beforeAll(async () => {
       },
     ],
   });
-  const memory = memoryServingState();
   assembled = await assembleServer(config, {
     apiKeys: [key],
     logger: pino({ level: "silent" }),
     clock: manualClock(),
-    state: {
-      ...memory,
-      keyBudget: (tokensPerMinute) => {
-        const store = memory.keyBudget(tokensPerMinute);
-        return {
-          async reserve(id, tokens) {
-            const answer = await store.reserve(id, tokens);
-            if ("retryAfterSeconds" in answer) return answer;
-            const entry: { reserved: number; settled?: number | undefined } = { reserved: tokens };
-            reservations.push(entry);
-            return {
-              settle(used) {
-                entry.settled = used;
-                return answer.settle(used);
-              },
-            };
-          },
-        };
-      },
-    },
+    state: recorded.state,
   });
 });
 

@@ -14,7 +14,7 @@ import { startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
 import { createServer } from "./create-server.ts";
-import { memoryServingState, type ServingState } from "./state/index.ts";
+import { recordingServingState } from "./key-budget-probes.test-support.ts";
 
 // A request that ends early is charged what its upstream calls used: a pasc@N whose traces still running
 // are cut once the vote is decided (their streams end before the server's usage, so the prompt is taken
@@ -122,40 +122,13 @@ function streamingUpstream(
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A serving state in memory whose key budgets record what each reservation reserved and was settled with. */
-function spiedState() {
-  const reservations: { reserved: number; settled?: number | undefined }[] = [];
-  const memory = memoryServingState();
-  const state: ServingState = {
-    ...memory,
-    keyBudget: (tokensPerMinute) => {
-      const store = memory.keyBudget(tokensPerMinute);
-      return {
-        async reserve(id, tokens) {
-          const answer = await store.reserve(id, tokens);
-          if ("retryAfterSeconds" in answer) return answer;
-          const entry: { reserved: number; settled?: number | undefined } = { reserved: tokens };
-          reservations.push(entry);
-          return {
-            settle(used) {
-              entry.settled = used;
-              return answer.settle(used);
-            },
-          };
-        },
-      };
-    },
-  };
-  return { state, reservations };
-}
-
 /** A server in front of `backend`, its key's budget spied on: what each reservation reserved and was settled with. */
 function serverFor(backend: Backend, keyTokensPerMinute = 1_000_000) {
   const config = parseServerConfig({
     limits: { keyTokensPerMinute, maxTokens: 1000, maxRequestTokens: 100_000 },
     upstreams: [{ name: "up", baseUrl: "https://llm.example.com/v1", models: ["m"] }],
   });
-  const { state, reservations } = spiedState();
+  const { state, reservations } = recordingServingState();
   const server = createServer({
     config,
     models: [
@@ -380,7 +353,7 @@ describe("a strategy request whose upstream's circuit opens while its samples' s
           ? { choices: ["ok"] }
           : { choices: ["one two three four five six seven eight"], delivery: { cutAfterTokens: 3 } },
     });
-    const { state, reservations } = spiedState();
+    const { state, reservations } = recordingServingState();
     const assembled = await assembleServer(
       parseServerConfig({
         limits: { keyTokensPerMinute: 1_000_000 },

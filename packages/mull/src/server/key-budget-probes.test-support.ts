@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { memoryServingState, type ServingState } from "./state/index.ts";
 
 /**
  * The tokens a key has left in its window, as a request too large for any window is told: `post` sends a
@@ -25,4 +26,43 @@ export function metricsTokenTotal(metricsText: string): number {
   return [
     ...metricsText.matchAll(/^mull_tokens_total\{[^}]*kind="(?:prompt|completion)"[^}]*\} (\d+)$/gm),
   ].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+/** What one reservation of a key's budget reserved, and what it was settled with once its request ended. */
+export interface RecordedReservation {
+  readonly reserved: number;
+  settled?: number | undefined;
+}
+
+/**
+ * A serving state in memory whose key budgets record each reservation (`reservations`, in order): what
+ * it reserved and what it was settled with. The budgets themselves behave as the memory state's do.
+ */
+export function recordingServingState(): {
+  readonly state: ServingState;
+  readonly reservations: RecordedReservation[];
+} {
+  const reservations: RecordedReservation[] = [];
+  const memory = memoryServingState();
+  const state: ServingState = {
+    ...memory,
+    keyBudget: (tokensPerMinute) => {
+      const store = memory.keyBudget(tokensPerMinute);
+      return {
+        async reserve(id, tokens) {
+          const answer = await store.reserve(id, tokens);
+          if ("retryAfterSeconds" in answer) return answer;
+          const entry: RecordedReservation = { reserved: tokens };
+          reservations.push(entry);
+          return {
+            settle(used) {
+              entry.settled = used;
+              return answer.settle(used);
+            },
+          };
+        },
+      };
+    },
+  };
+  return { state, reservations };
 }

@@ -4,7 +4,7 @@ import { manualClock } from "../runtime/index.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
-import { memoryServingState } from "./state/index.ts";
+import { recordingServingState } from "./key-budget-probes.test-support.ts";
 
 // A strategy that goes on after every sample of one of its calls was lost (their streams broke part-way)
 // answers from the samples of its earlier calls, and is charged what the lost samples generated too: the
@@ -17,7 +17,8 @@ const cutAfter = 30;
 let fake: FakeOpenAIServer;
 let assembled: AssembledServer;
 /** Each reservation against the key's budget, and what it was settled with. */
-const reservations: { settled?: number | undefined }[] = [];
+const recorded = recordingServingState();
+const reservations = recorded.reservations;
 /** The strategy's upstream calls so far, by the question asked. */
 const callsByQuestion = new Map<string, number>();
 /** The tokens the fake upstream generated and read for the strategy's calls. */
@@ -61,31 +62,11 @@ beforeAll(async () => {
       },
     ],
   });
-  const memory = memoryServingState();
   assembled = await assembleServer(config, {
     apiKeys: [key],
     logger: pino({ level: "silent" }),
     clock: manualClock(),
-    state: {
-      ...memory,
-      keyBudget: (tokensPerMinute) => {
-        const store = memory.keyBudget(tokensPerMinute);
-        return {
-          async reserve(id, tokens) {
-            const answer = await store.reserve(id, tokens);
-            if ("retryAfterSeconds" in answer) return answer;
-            const entry: { settled?: number | undefined } = {};
-            reservations.push(entry);
-            return {
-              settle(used) {
-                entry.settled = used;
-                return answer.settle(used);
-              },
-            };
-          },
-        };
-      },
-    },
+    state: recorded.state,
   });
 });
 

@@ -4,7 +4,7 @@ import { manualClock } from "../runtime/index.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
-import { memoryServingState } from "./state/index.ts";
+import { recordingServingState } from "./key-budget-probes.test-support.ts";
 
 // A pass-through served by an upstream that cannot count prompts (the fake has no tokenizer route) is
 // charged the same tokens in its key's budget, in what its client is told (the usage of its last chunk, of
@@ -18,7 +18,8 @@ const maxTokens = 64;
 let fake: FakeOpenAIServer;
 let assembled: AssembledServer;
 /** What each reservation against the key's budget reserved, and what it was settled with. */
-const reservations: { reserved: number; settled?: number | undefined }[] = [];
+const recorded = recordingServingState();
+const reservations = recorded.reservations;
 
 beforeAll(async () => {
   fake = await startFakeOpenAIServer({
@@ -46,31 +47,11 @@ beforeAll(async () => {
       },
     ],
   });
-  const memory = memoryServingState();
   assembled = await assembleServer(config, {
     apiKeys: [key],
     logger: pino({ level: "silent" }),
     clock: manualClock(),
-    state: {
-      ...memory,
-      keyBudget: (tokensPerMinute) => {
-        const store = memory.keyBudget(tokensPerMinute);
-        return {
-          async reserve(id, tokens) {
-            const answer = await store.reserve(id, tokens);
-            if ("retryAfterSeconds" in answer) return answer;
-            const entry: { reserved: number; settled?: number | undefined } = { reserved: tokens };
-            reservations.push(entry);
-            return {
-              settle(used) {
-                entry.settled = used;
-                return answer.settle(used);
-              },
-            };
-          },
-        };
-      },
-    },
+    state: recorded.state,
   });
 });
 
