@@ -1,9 +1,8 @@
 import { addUsage, completionTokenCap, emptyUsage } from "../budget/index.ts";
 import { seededRng } from "../runtime/index.ts";
 import type { Candidate, FinishReason, Prompt, StopReason, ThinkingCues, Usage } from "../spec/index.ts";
-import { answerLine, begunCue } from "./answer-line.ts";
-import { type ContinueSolutionOptions, continueSolution } from "./continue-solution.ts";
-import { type ForceAnswerResult, forceAnswer } from "./force-answer.ts";
+import { answerCutSolution } from "./answer-cut-solution.ts";
+import { continueSolution } from "./continue-solution.ts";
 import type { RecordedOutcome } from "./generate-recorded.ts";
 import type { RecordedCallOptions } from "./recorded-call-options.ts";
 import { withCue } from "./with-cue.ts";
@@ -89,19 +88,6 @@ function thinkingPrefix(reasoning: string, written: string): string {
 }
 
 /**
- * Goes on with the answer line a cut solution had begun (`continueSolution`, greedily unless `sampling`
- * says otherwise), its piece as `forceAnswer` returns a forced answer.
- */
-async function continueAnswerLine(options: ContinueSolutionOptions): Promise<ForceAnswerResult> {
-  const { piece, stoppedBy, usage } = await continueSolution(options);
-  return {
-    forced: piece === undefined ? undefined : { ...piece, solution: piece.written },
-    stoppedBy,
-    usage,
-  };
-}
-
-/**
  * One solution under budget forcing (s1, Muennighoff et al. 2025): the model thinks for at most
  * `maxThinkingTokens` tokens; a solution not finished by then gets the answer cue and is made to answer
  * in at most `answerTokens` tokens (`forceAnswer`, at temperature 0). A solution that ends before
@@ -110,13 +96,13 @@ async function continueAnswerLine(options: ContinueSolutionOptions): Promise<For
  * the trace is a chain. A solution cut by the model's context (fewer tokens than asked, finish `length`)
  * is not forced: its answer, if any, is what its text says.
  *
- * A solution cut while it wrote its answer keeps it: where its text since the last continue cue holds
- * the answer cue (`answerLine`: `\n#### ` at a line's start), it is not given a second cue. A line the cut
- * left open (`…\n#### 62`, perhaps a cut `624`) is continued greedily for at most `answerTokens` tokens,
- * the answer read from the cue, that line and the continuation; a line a line break had ended, that the
- * answer format reads an answer from, is the answer with no call. A cue cut mid-way (`…\n###`) is
- * finished rather than appended after its first characters. A line after a continue cue's answer was
- * being thought over: forced anew.
+ * A solution cut while it wrote its answer keeps it (`answerCutSolution`): where its text since the last
+ * continue cue holds the answer cue (`answerLine`: `\n#### ` at a line's start), it is not given a second
+ * cue. A line the cut left open (`…\n#### 62`, perhaps a cut `624`) is continued greedily for at most
+ * `answerTokens` tokens, the answer read from the cue, that line and the continuation; a line a line break
+ * had ended, that the answer format reads an answer from, is the answer with no call. A cue cut mid-way
+ * (`…\n###`) is finished rather than appended after its first characters. A line after a continue cue's
+ * answer was being thought over: forced anew.
  *
  * An upstream that sends its thinking apart from the text (`reasoning_content`: vLLM with a reasoning
  * parser, llama-server) is budgeted on that thinking: its tokens (the upstream's `reasoning_tokens` when
@@ -240,56 +226,31 @@ export async function budgetForcedSolution(
   }
 
   if (forced) {
-    const { answerCue } = cues;
-    const line = answerLine(written.slice(thinkingStart), answerCue);
-    const kept = line?.complete === true ? context.answerFormat.extract(answerCue + line.text) : undefined;
-    // The answer line it had begun: the answer goes on from what it wrote of it, not from a second cue.
-    const open = line !== undefined && !line.complete;
-    if (kept !== undefined) {
-      // Its answer line was written in full before the cut: that is its answer, with no call.
-      answer = kept;
+    // Cut while it wrote its answer, it keeps it: no second cue after its own.
+    const call = await answerCutSolution({
+      context,
+      prompt,
+      written,
+      answerFrom: thinkingStart,
+      cue: cues.answerCue,
+      maxTokens: answerTokens,
+      seed: nextSeed(),
+      parentId,
+      requiredBy,
+      continued: (text) => thinkingPrefix(reasoning ?? "", text),
+    });
+    usage = addUsage(usage, call.usage);
+    const answered = call.answered;
+    if (answered === undefined) {
+      stoppedBy = call.stoppedBy;
+      unanswered = true;
     } else {
-      // A cue it had begun to write is finished, not written again after its first characters.
-      if (!open)
-        written = written.slice(0, written.length - begunCue(written.slice(thinkingStart), answerCue));
-      const answerPrefix = open ? answerCue + line.text : answerCue;
-      const call = open
-        ? await continueAnswerLine({
-            context,
-            prompt,
-            written: thinkingPrefix(reasoning ?? "", written),
-            answerPrefix,
-            maxTokens: answerTokens,
-            seed: nextSeed(),
-            parentId,
-            sampling: { temperature: 0 },
-            requiredBy,
-          })
-        : await forceAnswer({
-            context,
-            prompt,
-            written: thinkingPrefix(reasoning ?? "", written),
-            cue: answerCue,
-            maxTokens: answerTokens,
-            seed: nextSeed(),
-            parentId,
-            requiredBy,
-          });
-      usage = addUsage(usage, call.usage);
-      const answered = call.forced;
-      if (answered === undefined) {
-        stoppedBy = call.stoppedBy;
-        unanswered = true;
-      } else {
-        // An upstream whose reasoning parser reads a continuation without its closing think tag as
-        // reasoning sends the answer there, with no text: that is the answer's text then.
-        const inReasoning = answered.text.trim() === "" && (answered.reasoning ?? "").trim() !== "";
-        const text = inReasoning ? (answered.reasoning ?? "") : answered.text;
-        written = (open ? written : withCue(written, answerCue)) + text;
-        answer = inReasoning ? context.answerFormat.extract(answerPrefix + text) : answered.answer;
-        finishReason = answered.finishReason;
-        parentId = answered.id;
-        tokens = addCount(tokens, answered.tokenCount);
+      written = answered.solution;
+      answer = answered.answer;
+      if (answered.call !== undefined) {
+        finishReason = answered.call.finishReason;
+        parentId = answered.call.id;
+        tokens = addCount(tokens, answered.call.tokenCount);
       }
     }
   }

@@ -50,8 +50,9 @@ export interface ForceAnswerResult extends RecordedOutcome {
  * Makes the model answer now: appends the answer cue to the partial solution (`withCue`), continues it
  * for at most `maxTokens` tokens at temperature 0 (unless `sampling` says otherwise) and reads the answer
  * from the cue plus what the model wrote, with the run's answer format. Budget forcing uses it once a
- * trace has used its thinking tokens; live probing after every chunk. The call is `continueSolution`'s
- * (sized against the budget, charged, recorded under `parentId` with its answer).
+ * trace has used its thinking tokens, live probing after every chunk, both through `answerCutSolution`
+ * where the trace may have begun its answer line. The call is `continueSolution`'s (sized against the
+ * budget, charged, recorded under `parentId` with its answer).
  *
  * @throws CapabilityError when the backend cannot continue this kind of prompt.
  * @example

@@ -1,4 +1,10 @@
 export {
+  type AnswerCutSolutionOptions,
+  type AnswerCutSolutionResult,
+  answerCutSolution,
+  type CutSolutionAnswer,
+} from "./answer-cut-solution.ts";
+export {
   type BudgetForcedSolution,
   type BudgetForcedSolutionOptions,
   budgetForcedSolution,

@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { adaptiveConsistencyReached } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
+import { promptCharacters } from "../generation/index.ts";
 import { manualClock } from "../runtime/index.ts";
 import { rejection } from "../runtime/rejection.test-support.ts";
 import { solve } from "../solve.ts";
-import type { Problem, ThinkingCues } from "../spec/index.ts";
-import { createScriptedBackend, type ScriptedBackendOptions, scriptedThinking } from "../testing/index.ts";
+import type { Backend, Problem, ThinkingCues } from "../spec/index.ts";
+import {
+  createScriptedBackend,
+  type ScriptedBackend,
+  type ScriptedBackendOptions,
+  scriptedThinking,
+} from "../testing/index.ts";
 import { liveProbing } from "./live-probing.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
 
@@ -398,5 +404,112 @@ describe("liveProbing", () => {
     // The answer cue "\n#### " is at most 6 tokens.
     expect(worstCase).toBe(4 * (2 * 3 + 6 + 2) + 2 * 4 * 5);
     expect(spent).toBeLessThanOrEqual(worstCase ?? 0);
+  });
+});
+
+const labPromptText = "Q: 412+307-95=? A:";
+const labProblem: Problem = { question: "412+307-95=?", prompt: { kind: "text", text: labPromptText } };
+// 32 characters, a token each, as the lab models write: the answer line is its last 9.
+const labTrace = "\n412+307=719\n719-95=624\n#### 624";
+
+/**
+ * Writes `trace` a character a token, on from whatever of it the prompt already holds; after an answer
+ * cue appended off the trace it answers `62`, the first digits of the last number it saw.
+ */
+function characterTrace(trace: string) {
+  return createScriptedBackend({
+    respond: (request) => {
+      const written = request.prompt.kind === "text" ? request.prompt.text.slice(labPromptText.length) : "";
+      const text = trace.startsWith(written) ? trace.slice(written.length) : "62";
+      return { text, tokens: [...text].map((token) => ({ token, logprob: -0.1 })) };
+    },
+  });
+}
+
+/** `characterTrace`, its prompts' tokens their characters too, counted and reported. */
+function characterPrompts(trace: string): Backend & { readonly calls: ScriptedBackend["calls"] } {
+  const backend = characterTrace(trace);
+  return {
+    ...backend,
+    countTokens: async (prompt) => promptCharacters(prompt),
+    async generate(request, callOptions) {
+      const result = await backend.generate(request, callOptions);
+      return { ...result, usage: { ...result.usage, promptTokens: promptCharacters(request.prompt) } };
+    },
+  };
+}
+
+/** One trace probed once, after a first chunk of `chunkTokens` characters. */
+async function probedOnce(trace: string, chunkTokens: number) {
+  const backend = characterTrace(trace);
+  const strategy = liveProbing({ n: 1, chunkTokens, maxThinkingTokens: chunkTokens, answerTokens: 8 });
+  const result = await solve({ ...settings, problem: labProblem, strategy, backend });
+  const probes = backend.calls
+    .filter((call) => call.request.temperature === 0)
+    .map((call) => (call.request.prompt.kind === "text" ? call.request.prompt.text : ""));
+  return { backend, probes, result };
+}
+
+describe("liveProbing on a chunk cut in the trace's own answer line", () => {
+  it("continues an answer line the chunk left open instead of appending a second cue", async () => {
+    // Cut at 31 tokens on "…\n#### 62": a second cue would read "62" off it.
+    const { probes, result } = await probedOnce(labTrace, 31);
+    expect(probes).toEqual([`${labPromptText}\n412+307=719\n719-95=624\n#### 62`]);
+    expect(result).toMatchObject({ answer: "624", stoppedBy: "complete" });
+    expect(result.candidates[0]).toMatchObject({ text: labTrace, answer: "624", completionTokens: 32 });
+  });
+
+  it("takes an answer line a line break ended as the round's probe, with no call and no tokens", async () => {
+    const { backend, result } = await probedOnce(`${labTrace}\nQ: 5+5=?\n#### 10`, 33);
+    expect(backend.calls).toHaveLength(1);
+    expect(result.usage.completionTokens).toBe(33);
+    expect(result.answer).toBe("624");
+    expect(result.candidates[0]).toMatchObject({
+      text: `${labTrace}\n`,
+      answer: "624",
+      completionTokens: 33,
+    });
+  });
+
+  it("finishes a cue the chunk cut mid-way rather than appending a second one after it", async () => {
+    // Cut on "…624\n###": the cue's first characters are replaced by the whole cue, not followed by it.
+    const { probes, result } = await probedOnce(labTrace, 27);
+    expect(probes).toEqual([`${labPromptText}\n412+307=719\n719-95=624\n#### `]);
+    expect(result.answer).toBe("624");
+    expect(result.candidates[0]).toMatchObject({ text: labTrace, completionTokens: 30 });
+  });
+
+  it("keeps within its declared worst case and its rounds' plans where probes keep the trace's own line", async () => {
+    // Chunks of 11 characters: rounds 1 and 2 are probed by a call each; rounds 3 ("…#### 624\n") and 4
+    // ("…\nQ: 5+5=?\n##") by the line the trace ended, with no call; round 5's chunk ends the trace.
+    const trace = `${labTrace}\nQ: 5+5=?\n#### 10`;
+    const strategy = liveProbing({
+      n: 1,
+      chunkTokens: 11,
+      maxThinkingTokens: 55,
+      agreement: 100,
+      answerTokens: 8,
+    });
+    const run = (budget?: { maxTotalTokens: number }) =>
+      solve({ ...settings, problem: labProblem, strategy, backend: characterPrompts(trace), budget });
+    const result = await run();
+    expect(result.usage.calls).toBe(5 + 2);
+    const spent = (result.usage.promptTokens ?? 0) + (result.usage.completionTokens ?? 0);
+    // Five rounds, round r a chunk reading 18 + 11(r − 1) and writing 11, a probe reading 18 + 11r + 6
+    // and writing 8, at most.
+    const worstCase = strategy.worstCaseTokens?.({
+      promptTokens: labPromptText.length,
+      maxTokens: 8192,
+      thinkingCues,
+    });
+    expect(worstCase).toBe(5 * (2 * 18 + 6 + 8) + 11 * 5 * 6);
+    expect(spent).toBe(334);
+    expect(spent).toBeLessThanOrEqual(worstCase ?? 0);
+    // No round spends more than it planned: under any token limit the run keeps within it.
+    for (let limit = 100; limit < spent; limit += 10) {
+      const cut = await run({ maxTotalTokens: limit });
+      expect(cut.stoppedBy, `limit ${limit}`).toBe("tokens");
+      expect((cut.usage.promptTokens ?? 0) + (cut.usage.completionTokens ?? 0)).toBeLessThanOrEqual(limit);
+    }
   });
 });

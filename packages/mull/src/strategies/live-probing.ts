@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { budgetShortfall, checkStopConditions, consensusReached, type RunProgress } from "../budget/index.ts";
 import {
+  answerCutSolution,
+  type CutSolutionAnswer,
   continueSolution,
   estimatePromptTokens,
-  forceAnswer,
+  type ForcedAnswer,
   promptTokens,
   resolveThinkingCues,
 } from "../generation/index.ts";
@@ -99,8 +101,9 @@ function traceWorstCase(
 
 /**
  * The prompt tokens a round reads for `trace`: its chunk's call re-reads the prompt and what the trace
- * wrote so far, its probe's the same, the `asked` tokens of the chunk and the answer cue. Each is a call of
- * one completion, whose prompt is charged once whether the backend charges per request or per completion
+ * wrote so far, its probe's the same, the `asked` tokens of the chunk and the answer cue (at most: a probe
+ * that goes on with the trace's own answer line reads no cue, one that line answers none). Each is a call
+ * of one completion, whose prompt is charged once whether the backend charges per request or per completion
  * (`promptCharges(capabilities, 1)` is 1). A trace whose tokens were not reported is estimated by its
  * characters.
  */
@@ -111,6 +114,13 @@ function roundPromptTokens(
   const written = trace.thinkingTokens ?? estimatePromptTokens({ kind: "text", text: trace.written });
   const chunkRead = read.prompt + written;
   return chunkRead + (chunkRead + read.asked + read.cue);
+}
+
+/** A round's probe of `trace`: the call's answer, or the answer line the trace ended itself (no tokens). */
+function probeAnswer(trace: LiveTrace, answered: CutSolutionAnswer): ForcedAnswer {
+  const { solution, answer, call } = answered;
+  const own = { id: trace.lastChunkId ?? "", text: "", tokenCount: 0, model: trace.model ?? "" };
+  return { ...(call ?? { ...own, finishReason: trace.finishReason }), answer, solution };
 }
 
 /** The answer key with the most votes (the first listed among equals); `undefined` when none voted. */
@@ -124,15 +134,17 @@ function leadingKey(votes: Readonly<Record<string, number>>): string | undefined
 /**
  * Live probing (Parallel-Probe's 2D probing, Zheng et al. 2026): `n` traces are written side by side,
  * `chunkTokens` tokens at a time; after each chunk every trace still thinking is probed: the answer cue is
- * appended and the model answers greedily in at most `answerTokens` tokens (`forceAnswer`). A trace stops
- * once its last `agreement` probes agree, answering their answer; it also stops when it ends on its own
- * (its own answer) or reaches `maxThinkingTokens` (its latest probe's). After every round `stopWhen` is
- * checked over the traces' current answers; once a condition has held for `stableRounds` rounds in a row
- * with the same leading answer the problem stops: by default once all `n` agree twice running. The answer is
- * the majority vote over the traces' answers (those still thinking at a planned stop vote with their
- * latest probe). Every chunk and probe is charged, and counted in its declared worst case (`worstCaseTokens`). Calls of a round start in trace order with seeds drawn
- * per trace, so a run is reproducible from its seed. On the embedded backend each call reuses the cache
- * of the sequence that wrote the trace so far, so only new tokens are evaluated.
+ * appended and the model answers greedily in at most `answerTokens` tokens (`answerCutSolution`; a chunk
+ * cut in the trace's own answer line goes on with that line, and a line it ended is the probe's answer with
+ * no call). A trace stops once its last `agreement` probes agree, answering their answer; it also stops
+ * when it ends on its own (its own answer) or reaches `maxThinkingTokens` (its latest probe's). After every
+ * round `stopWhen` is checked over the traces' current answers; once a condition has held for
+ * `stableRounds` rounds in a row with the same leading answer the problem stops: by default once all `n`
+ * agree twice running. The answer is the majority vote over the traces' answers (those still thinking at a
+ * planned stop vote with their latest probe). Every chunk and probe is charged, and counted in its declared
+ * worst case (`worstCaseTokens`). Calls of a round start in trace order with seeds drawn per trace, so a
+ * run is reproducible from its seed. On the embedded backend each call reuses the cache of the sequence
+ * that wrote the trace so far, so only new tokens are evaluated.
  *
  * Anytime: when the budget, the deadline or an abort stops it, it returns the vote of the traces that are
  * done, or, when none has an answer, of the latest probes of the others (the run is `partial`). A trace
@@ -264,7 +276,7 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
         const probed = live.filter((trace) => trace.status === "thinking");
         const probes = await Promise.all(
           probed.map((trace) =>
-            forceAnswer({
+            answerCutSolution({
               context,
               prompt,
               written: trace.written,
@@ -277,8 +289,9 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
           ),
         );
         probes.forEach((probe, index) => {
-          if (probe.forced === undefined) cut ??= probe.stoppedBy;
-          else addProbe(probed[index]!, probe.forced, context.answerFormat, limits);
+          const trace = probed[index]!;
+          if (probe.answered === undefined) cut ??= probe.stoppedBy;
+          else addProbe(trace, probeAnswer(trace, probe.answered), context.answerFormat, limits);
         });
         if (lastRound) for (const trace of probed) if (trace.status === "thinking") trace.status = "capped";
         if (cut !== undefined) {
