@@ -117,7 +117,11 @@ describe.skipIf(lookup.binary === undefined)(
         for (const token of tokens) {
           // Greedy: the sampled token is the first of three alternatives, most likely first.
           expect(token.topLogprobs).toHaveLength(3);
-          expect(token.topLogprobs?.[0]).toEqual({ token: token.token, logprob: token.logprob });
+          expect(token.topLogprobs?.[0]).toEqual({
+            token: token.token,
+            logprob: token.logprob,
+            id: expect.any(Number),
+          });
           const logprobs = token.topLogprobs?.map((top) => top.logprob) ?? [];
           expect(logprobs).toEqual([...logprobs].sort((a, b) => b - a));
         }

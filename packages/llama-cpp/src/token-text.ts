@@ -9,7 +9,10 @@ export interface TokenText {
    * without it, so that a character split over byte tokens lands on the token that completes it.
    */
   pieces(tokens: readonly Token[], before: readonly Token[]): string[];
-  /** `forced` as spec logprobs, token `i` spelled `texts[i]`, with `topLogprobs` alternatives each. */
+  /**
+   * `forced` as spec logprobs, token `i` spelled `texts[i]`, with `topLogprobs` alternatives each, every
+   * alternative carrying its token id.
+   */
   logprobs(forced: readonly ForcedToken[], texts: readonly string[], topLogprobs: number): TokenLogprob[];
 }
 
@@ -50,6 +53,7 @@ export function createTokenText(model: LlamaModel): TokenText {
               topLogprobs: entry.top.map((top) => ({
                 token: model.detokenize([top.token], true),
                 logprob: top.logprob,
+                id: top.token,
               })),
             }
           : {}),

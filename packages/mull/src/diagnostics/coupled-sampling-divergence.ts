@@ -36,8 +36,9 @@ export interface CoupledSamplingOptions {
  * A Token-DiFR-style divergence: at each position of one teacher-forced continuation, both backends'
  * next-token distributions are sampled with the same Gumbel noise (Gumbel-max: the token maximising
  * `logprob / temperature + g`, one `g` per token, shared by both sides), and the draws whose tokens differ
- * are counted. Tokens are matched by text, except those whose text cannot name them across backends
- * (end-of-sequence as `</s>` on one and `""` on the other, byte tokens as `"\uFFFD"` or `""`): those are
+ * are counted. Tokens are matched by id where both sides give ids, else by text, except those whose text
+ * cannot name them across backends (end-of-sequence as `</s>` on one and `""` on the other, byte tokens
+ * as `"\uFFFD"` or `""`): those are
  * paired most likely first ({@link matchAlternatives}), so a backend that only spells them otherwise reads
  * as the same. Identical distributions never differ; float noise of another build almost never does;
  * a perturbed model does at a rate that grows with the perturbation. Unlike a raw |Δlogprob|, the rate reads

@@ -21,8 +21,9 @@ export interface LogprobDivergence {
  * Compares two backends' per-token logprobs of one continuation (teacher forcing: the same prompt and the
  * same tokens on both). Stops at the first position whose token texts differ, since from there the two
  * lists describe different tokens. `topK` bounds the alternatives compared for the overlap. Alternatives are
- * matched as {@link matchAlternatives} does: by text, and the tokens whose text cannot name them across
- * backends (end-of-sequence, byte tokens) in order of probability, so `</s>` on one side is `""` on the other.
+ * matched as {@link matchAlternatives} does: by id where both sides give ids, else by text, and the tokens
+ * whose text cannot name them across backends (end-of-sequence, byte tokens) in order of probability, so
+ * `</s>` on one side is `""` on the other.
  *
  * @example
  * const divergence = logprobDivergence(referenceScore.tokens, candidateScore.tokens, 5);

@@ -91,6 +91,13 @@ export interface TopLogprob {
   readonly token: string;
   /** Its log-probability at this position: a natural logarithm, at most 0. */
   readonly logprob: number;
+  /**
+   * The token's id in the model's vocabulary, where the backend reports it: the embedded backend and
+   * llama.cpp's server do; OpenAI's API does not (`undefined`). Unlike the text, it tells apart tokens that
+   * decode alike (byte tokens, control tokens); ids of two backends name the same token only when both
+   * serve the same vocabulary.
+   */
+  readonly id?: number | undefined;
 }
 
 /**

@@ -43,6 +43,56 @@ describe("response parsing", () => {
     expect(tokenLogprobsOf(null, true)).toBeUndefined();
   });
 
+  it("keeps llama.cpp's token ids on alternatives, and leaves them out where none (or no valid one) is sent", () => {
+    // llama.cpp's server (completions and chat, n_probs alike) sends `id` and `bytes` with each alternative.
+    const tokens = tokenLogprobsOf(
+      {
+        content: [
+          {
+            id: 30,
+            token: "",
+            logprob: -0.5,
+            bytes: [],
+            top_logprobs: [
+              { id: 31, token: "", logprob: -1.2, bytes: [] },
+              { id: 30, token: "", logprob: -0.5, bytes: [] },
+              { id: 2, token: "7", logprob: -2, bytes: [55] },
+              { id: -1, token: "x", logprob: -3 },
+              { id: "4", token: "y", logprob: -4 },
+              { id: 1.5, token: "z", logprob: -5 },
+            ],
+          },
+        ],
+      },
+      true,
+    );
+    expect(tokens?.[0]?.topLogprobs).toEqual([
+      { token: "", logprob: -0.5, id: 30 },
+      { token: "", logprob: -1.2, id: 31 },
+      { token: "7", logprob: -2, id: 2 },
+      { token: "x", logprob: -3 },
+      { token: "y", logprob: -4 },
+      { token: "z", logprob: -5 },
+    ]);
+    for (const top of tokens?.[0]?.topLogprobs?.slice(3) ?? []) expect("id" in top).toBe(false);
+    // OpenAI's shapes carry no ids: chat's list and completions' map are read as before.
+    const chat = tokenLogprobsOf(
+      { content: [{ token: "a", logprob: -1, top_logprobs: [{ token: "a", logprob: -1, bytes: [97] }] }] },
+      true,
+    );
+    const completions = tokenLogprobsOf(
+      { tokens: ["a"], token_logprobs: [-1], top_logprobs: [{ a: -1, b: -2 }] },
+      true,
+    );
+    for (const top of [...(chat?.[0]?.topLogprobs ?? []), ...(completions?.[0]?.topLogprobs ?? [])]) {
+      expect(Object.keys(top)).toEqual(["token", "logprob"]);
+    }
+    expect(completions?.[0]?.topLogprobs).toEqual([
+      { token: "a", logprob: -1 },
+      { token: "b", logprob: -2 },
+    ]);
+  });
+
   it("maps finish reasons onto stop, length, abort and unknown", () => {
     expect(
       ["stop", "eos", "length", "max_tokens", "abort", "content_filter", null].map(finishReasonOf),

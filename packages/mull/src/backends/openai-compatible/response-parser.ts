@@ -167,13 +167,23 @@ export function usageOf(value: unknown): ReportedUsage | undefined {
   };
 }
 
+/** A token id as servers send it: an integer ≥ 0; `undefined` for anything else. */
+function tokenId(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+}
+
+/**
+ * Top alternatives in either shape: a list of `{ token, logprob }` (chat, and llama.cpp on completions,
+ * whose entries also carry the token `id`, kept when it is an integer ≥ 0) or completions' `{ token:
+ * logprob }` map (no ids). Most likely first; `undefined` for anything else.
+ */
 function topAlternatives(value: unknown): TopLogprob[] | undefined {
   if (Array.isArray(value)) {
-    const list = value.flatMap((entry) =>
-      isObject(entry) && typeof entry.token === "string" && typeof entry.logprob === "number"
-        ? [{ token: entry.token, logprob: entry.logprob }]
-        : [],
-    );
+    const list = value.flatMap((entry): TopLogprob[] => {
+      if (!isObject(entry) || typeof entry.token !== "string" || typeof entry.logprob !== "number") return [];
+      const id = tokenId(entry.id);
+      return [{ token: entry.token, logprob: entry.logprob, ...(id === undefined ? {} : { id }) }];
+    });
     return list.sort((a, b) => b.logprob - a.logprob);
   }
   if (isObject(value)) {
@@ -187,8 +197,9 @@ function topAlternatives(value: unknown): TopLogprob[] | undefined {
 
 /**
  * Token log-probabilities from a choice's `logprobs`, in either shape: chat's `{ content: [{ token, logprob,
- * top_logprobs }] }` (which llama.cpp also sends on completions) or completions' `{ tokens, token_logprobs,
- * top_logprobs }`. `undefined` when absent. Top alternatives are kept only when `withTop`.
+ * top_logprobs }] }` (which llama.cpp also sends on completions, each alternative with its token `id`, kept
+ * as `TopLogprob.id`) or completions' `{ tokens, token_logprobs, top_logprobs }`. `undefined` when absent.
+ * Top alternatives are kept only when `withTop`.
  */
 export function tokenLogprobsOf(value: unknown, withTop: boolean): TokenLogprob[] | undefined {
   if (!isObject(value)) return undefined;
