@@ -170,9 +170,11 @@ export function createSearchRun(
       observer.observeStepLogprob(problem, extension.steps, extension.meanLogprob);
     }
     const counted = childNode(parent, extension, settings);
-    const child: SearchNode = solutionTokens.spent(counted)
-      ? { ...counted, final: true, finishReason: "length" }
-      : counted;
+    // A path reckoned at the limit ends there, cut off; one that already ended keeps its own finish reason.
+    const child: SearchNode =
+      !counted.final && solutionTokens.spent(counted)
+        ? { ...counted, final: true, finishReason: "length" }
+        : counted;
     if (child.final && track) remember(child);
     if (track) consider(child);
     return child;

@@ -82,4 +82,37 @@ describe("a step-level search whose steps' tokens are not reported one by one", 
     // The second step, of each of two beams: the first's 10 characters and newline at 4 a token, 3 tokens.
     expect(asked.map((call) => call.maxTokens)).toEqual([192, 189, 189]);
   });
+
+  it("ends a solution that answers within the reckoned limit as stopped, one cut before its answer as length", async () => {
+    // Without counts, "539-467=72" and its newline reckon at 3 tokens, the answer line brings the path
+    // to 5: the limit, reached by the step that answers.
+    const answered = await solve({
+      problem: { question: "539-467=?" },
+      strategy: beamSearch({ n: 2, width: 1, prm: labProcessReward() }),
+      backend: labServer(false).backend,
+      profile: labProfile(),
+      sampling: { maxTokens: 5 },
+      seed: 1,
+    });
+    expect(answered.answer).toBe("72");
+    expect(answered.candidates.length).toBeGreaterThan(0);
+    for (const candidate of answered.candidates) {
+      expect(candidate.text).toBe("\n539-467=72\n#### 72");
+      expect(candidate.finishReason).toBe("stop");
+    }
+    // A second operation's line brings the path to the limit before any answer: cut off.
+    const cut = await solve({
+      problem: { question: "539-467+192=?" },
+      strategy: beamSearch({ n: 2, width: 1, prm: labProcessReward() }),
+      backend: labServer(false).backend,
+      profile: labProfile(),
+      sampling: { maxTokens: 5 },
+      seed: 1,
+    });
+    expect(cut.candidates.length).toBeGreaterThan(0);
+    for (const candidate of cut.candidates) {
+      expect(candidate.text).toBe("\n539-467=72\n72+192=264");
+      expect(candidate.finishReason).toBe("length");
+    }
+  });
 });
