@@ -182,6 +182,12 @@ export interface ProblemResult {
    * a single model answered alone.
    */
   readonly usageByModel?: Readonly<Record<string, Usage>> | undefined;
+  /**
+   * For a queued run, the worker process that computed the result: its `RunWorker.id` (`<host>:<pid>:<6
+   * hex digits>`, as the manifest's `workers` list it, and as it claims pairs). Absent for a result a local
+   * `mull bench` computed, and in older runs.
+   */
+  readonly worker?: string | undefined;
 }
 
 /** A model a route names, as its backend described it when the run was created. */

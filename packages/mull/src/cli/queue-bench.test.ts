@@ -115,7 +115,7 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
     ]);
     expect(outage[0]).toMatch(/\((connect ECONNREFUSED|read ECONNRESET|write ECONNRESET)[^)]*\)/);
     expect((error as Error).message).toMatch(
-      /^stopped waiting: 0 of 10 pairs recorded in .*; the queue's Redis did not answer, so whether the pending pairs are still queued is unknown; once it answers, enqueue again with the same flags and --resume \(it queues only the missing pairs\)$/,
+      /^stopped waiting: 0 of 10 pairs recorded in .*; the queue's Redis or the run's store did not answer, so whether the pending pairs are still queued is unknown; once both answer, enqueue again with the same flags and --resume \(it queues only the missing pairs\)$/,
     );
   }, 30_000);
 
@@ -197,7 +197,7 @@ describe.skipIf(missing !== undefined)("queueBench --wait", () => {
     ]);
     expect(outage[0]).toMatch(/\((connect ECONNREFUSED|read ECONNRESET|write ECONNRESET)[^)]*\)/);
     expect((error as Error).message).toMatch(
-      /^stopped waiting: 0 of 10 pairs recorded in .*; the queue's Redis did not answer, so whether the pending pairs are still queued is unknown; once it answers, enqueue again with the same flags and --resume \(it queues only the missing pairs\)$/,
+      /^stopped waiting: 0 of 10 pairs recorded in .*; the queue's Redis or the run's store did not answer, so whether the pending pairs are still queued is unknown; once both answer, enqueue again with the same flags and --resume \(it queues only the missing pairs\)$/,
     );
     // Closing the events' connection that never came up is bounded, as the store's and the queue's are.
     expect(stopped - interrupted!).toBeLessThan(2 * queueAnswerMilliseconds + 1000);

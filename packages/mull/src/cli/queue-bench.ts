@@ -116,7 +116,7 @@ export async function queueBench(
       throw new MullError(
         stopped +
           (lost === undefined
-            ? `the queue's Redis did not answer, so whether the pending pairs are still queued is unknown; once it answers, ${resume} (it queues only the missing pairs)`
+            ? `the queue's Redis or the run's store did not answer, so whether the pending pairs are still queued is unknown; once both answer, ${resume} (it queues only the missing pairs)`
             : `${lost}: ${resume} to queue them`),
       );
     }

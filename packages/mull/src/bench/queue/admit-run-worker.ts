@@ -3,8 +3,8 @@ import { hostname } from "node:os";
 import { UnrecoverableError } from "bullmq";
 import type { BackendDescription } from "../../spec/index.ts";
 import type { RunManifest, RunWorker } from "../run-data.ts";
+import { softwareChanges, softwareVersions } from "../software-changes.ts";
 import { describeMachine, formatConfigChanges, type RunStore } from "../store/index.ts";
-import { workerSoftwareChanges, workerVersions } from "./worker-software-changes.ts";
 
 /** How a worker process names itself in the manifests of the runs it serves. */
 export interface WorkerIdentity {
@@ -61,7 +61,7 @@ function withWorker(manifest: RunManifest, worker: RunWorker): RunManifest {
 
 /**
  * Admits a worker to a queued run, in one transaction of the run's store: refuses it when the versions
- * it would run the pairs with are not the run's (`workerSoftwareChanges`: mull's and its backend's
+ * it would run the pairs with are not the run's (`softwareChanges`: mull's and its backend's
  * software, which change results where the configuration hash does not look), and otherwise records it
  * in the manifest's `workers` (once per worker), with its pairs in flight, contexts, threads, machine and
  * versions, which may differ between workers as they change how fast, not what. The first worker
@@ -75,9 +75,9 @@ function withWorker(manifest: RunManifest, worker: RunWorker): RunManifest {
  */
 export async function admitRunWorker(store: RunStore, admission: RunWorkerAdmission): Promise<void> {
   const { identity, concurrency, backend, runLabel } = admission;
-  const versions = workerVersions(backend);
+  const versions = softwareVersions(backend);
   await store.updateManifest((manifest) => {
-    const changes = workerSoftwareChanges(manifest, versions);
+    const changes = softwareChanges(manifest, versions);
     if (changes.length > 0) {
       throw new UnrecoverableError(
         `refused: ${runLabel} was recorded with other versions than this worker runs (run's → this ` +

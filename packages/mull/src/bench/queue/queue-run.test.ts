@@ -20,10 +20,15 @@ import { waitForBenchRun } from "./wait-for-bench-run.ts";
 const redis = redisUnderTest();
 if (redis.missing !== undefined) console.log(redis.missing);
 
-/** Results and samples without latencies (the only field that is not a function of the seed). */
+/**
+ * Results and samples without latencies (the only field that is not a function of the seed) and the
+ * workers that computed them (which a local run does not name).
+ */
 function comparable(run: RunData) {
   return {
-    results: run.results.map(({ latencyMilliseconds: _latency, ...rest }: ProblemResult) => rest),
+    results: run.results.map(
+      ({ latencyMilliseconds: _latency, worker: _worker, ...rest }: ProblemResult) => rest,
+    ),
     samples: run.samples,
   };
 }
@@ -97,6 +102,11 @@ describe.skipIf(redis.url === undefined)("bench runs through a BullMQ queue", ()
     const reference = await loadRun(single.directory);
     expect(comparable(queued)).toEqual(comparable(reference));
     expect(comparableSummary(queued)).toEqual(comparableSummary(reference));
+    // Each queued result names the worker that computed it, as the manifest lists it; local ones none.
+    const listed = new Set(queued.manifest.workers?.map((worker) => worker.id));
+    expect(listed.size).toBeGreaterThan(0);
+    for (const result of queued.results) expect(listed.has(result.worker!), result.worker).toBe(true);
+    expect(reference.results.every((result) => result.worker === undefined)).toBe(true);
     expect(queued.results.filter((result) => result.correct).length).toBeGreaterThan(10);
     // Pairs in flight: the process's that ran them, the local run's and the (first) worker's.
     expect(reference.manifest.concurrency).toBe(1);

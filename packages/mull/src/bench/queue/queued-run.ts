@@ -19,6 +19,7 @@ import {
 import { admitRunWorker, type WorkerIdentity, workerIdentity } from "./admit-run-worker.ts";
 import { resolveJobRunLocation } from "./job-run-location.ts";
 import type { PairJobData } from "./pair-job.ts";
+import { recordedByWorker } from "./recorded-by-worker.ts";
 
 /** How a worker's failed pair tells the user to retry it. */
 const queuedResumeHint = "enqueue again with the same flags and --resume to retry it";
@@ -51,7 +52,8 @@ export interface QueuedRun {
  * backend's software than the run records; otherwise, given the worker's `concurrency`, recorded in the
  * manifest's `workers` with its pairs in flight, contexts, threads, machine and versions (the first one
  * recorded also stands for the run's execution, as a local `mull bench` records its own when it creates
- * a run: the report shares each pair's latency among the pairs in flight with it).
+ * a run: the report shares each pair's latency among the pairs in flight with it). Each result the
+ * worker records through the run's context names it (`recordedByWorker`: its identity's `id`).
  *
  * @throws UnrecoverableError (the job fails at once, without retries) when the store cannot be found or
  * opened with this worker's credentials, holds no such run, the hashes differ (the message names both
@@ -69,7 +71,10 @@ export async function prepareQueuedRun(
     readonly storeUrl?: string | undefined;
     /** Pairs the worker runs at once, recorded in the manifest; left out, the worker is only checked. */
     readonly concurrency?: number | undefined;
-    /** How the worker is named in the manifest's `workers`; default a new `workerIdentity()`. */
+    /**
+     * How the worker is named in the manifest's `workers` and in the results it records; default a new
+     * `workerIdentity()`.
+     */
     readonly identity?: WorkerIdentity | undefined;
   } = {},
 ): Promise<QueuedRun> {
@@ -97,14 +102,20 @@ export async function prepareQueuedRun(
       );
     }
     const opened = store;
+    const identity = workerOptions.identity ?? workerIdentity();
     await admitRunWorker(opened, {
-      identity: workerOptions.identity ?? workerIdentity(),
+      identity,
       concurrency: workerOptions.concurrency,
       backend: built.options.backend.describe(),
       runLabel: `run ${data.runId} in ${where}`,
     });
     const context = {
-      ...pairContext(built.options, plan, opened, new AbortController().signal),
+      ...pairContext(
+        built.options,
+        plan,
+        recordedByWorker(opened, identity.id),
+        new AbortController().signal,
+      ),
       resumeHint: queuedResumeHint,
     };
     return {

@@ -218,6 +218,100 @@ describe.skipIf(redis.url === undefined)("waitForBenchRun", () => {
     ]);
   });
 
+  it("waits on through a store that does not answer its first reads, as through one that stops mid-wait", async () => {
+    const out = join(directory, "outage-at-start");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    const { progress, seen } = recordingProgress();
+    const opened = await openRunStore(out);
+    // Every read fails as a database restarting does, until the third poll; the workers go on meanwhile.
+    let reads = 0;
+    const away = () => {
+      reads += 1;
+      if (reads <= 3) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+    };
+    const store: RunStore = {
+      ...opened,
+      async completedPairs() {
+        away();
+        return opened.completedPairs();
+      },
+      async completedPairCount() {
+        away();
+        return opened.completedPairCount();
+      },
+    };
+    workers.push(startPairWorker({ url, queueName, concurrency: 2, build: buildSumsRun }));
+    const lines: string[] = [];
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        progress,
+        pollMilliseconds: 20,
+        onStoreOutage: (line) => lines.push(line),
+      });
+      expect(wait).toEqual({ recorded: 20, failures: [], interrupted: false, missingJobs: 0 });
+    } finally {
+      await opened.close();
+    }
+    expect(reads).toBeGreaterThan(3);
+    expect(lines).toEqual([
+      `bench: the run's store ${opened.label} stopped answering (connect ECONNREFUSED 127.0.0.1:5432); waiting on, asking it again every poll (Ctrl-C stops waiting)`,
+      `bench: the run's store ${opened.label} answers again`,
+    ]);
+    // Progress starts once, from the store's first answer, and announces every other pair after it.
+    expect(seen.started).toHaveLength(1);
+    const [total, alreadyDone] = seen.started[0]!;
+    expect(total).toBe(20);
+    expect(alreadyDone! + seen.updates.length).toBe(20);
+    expect(seen.stopped).toBe(1);
+  });
+
+  it("stops at its signal while the store has not answered yet, saying the pending jobs are unknown", async () => {
+    const out = join(directory, "never-answered");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    const opened = await openRunStore(out);
+    const refused = async (): Promise<never> => {
+      throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+    };
+    const store: RunStore = { ...opened, completedPairs: refused, completedPairCount: refused };
+    const { progress, seen } = recordingProgress();
+    const lines: string[] = [];
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        progress,
+        signal: AbortSignal.timeout(200),
+        pollMilliseconds: 20,
+        onStoreOutage: (line) => lines.push(line),
+      });
+      // Without the store, which pending pair lacks its job cannot be told from one removed on completion.
+      expect(wait).toEqual({ recorded: 0, failures: [], interrupted: true, missingJobs: undefined });
+    } finally {
+      await opened.close();
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("stopped answering (connect ECONNREFUSED 127.0.0.1:5432)");
+    // Nothing was started, so nothing is stopped: no "all 0 pairs were already recorded".
+    expect(seen.started).toEqual([]);
+    expect(seen.stopped).toBe(0);
+  });
+
   it("reports, in the run's order, the jobs that failed before the wait began", async () => {
     const out = join(directory, "failed");
     const enqueued = await failedRun(out);

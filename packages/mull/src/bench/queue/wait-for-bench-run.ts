@@ -4,6 +4,7 @@ import { sleep } from "../../runtime/index.ts";
 import type { BenchProgress } from "../runner/index.ts";
 import { pairKey, type RunStore } from "../store/index.ts";
 import { closeQueueWithin } from "./close-queue-within.ts";
+import { missingJobCount, missingJobsOf } from "./missing-jobs.ts";
 import { type PairJobData, type PairJobResult, pairJobId } from "./pair-job.ts";
 import { queueConnection } from "./queue-connection.ts";
 import { storeOutage } from "./store-outage.ts";
@@ -42,8 +43,8 @@ export interface WaitForBenchRunOptions {
    */
   readonly jobCheckPolls?: number | undefined;
   /**
-   * Told one line when the store stops answering during the wait (a database restart), and one when it
-   * answers again (`storeOutage`); default standard error.
+   * Told one line when the store stops answering during the wait (a database restart), or does not answer
+   * its first read, and one when it answers again (`storeOutage`); default standard error.
    */
   readonly onStoreOutage?: ((line: string) => void) | undefined;
 }
@@ -59,7 +60,8 @@ export interface BenchRunWait {
   /**
    * Pairs neither recorded nor failed whose job is not in the queue: no worker will run them, and only
    * enqueueing them again does (`--resume`). The wait ends when two looks in a row find some; on an
-   * interrupted wait it is what one last look found, or undefined when Redis did not answer in time.
+   * interrupted wait it is what one last look found, or undefined when Redis did not answer in time or
+   * the store had not answered yet.
    */
   readonly missingJobs: number | undefined;
 }
@@ -106,68 +108,18 @@ async function failedJobsOf(
   return failed.map((jobId, index) => ({ jobId, error: reasons[index] ?? "" }));
 }
 
-/** How many job ids one `EXISTS` asks about. */
-const existsBatch = 500;
-
-/** The jobs among `jobIds` that are not in the queue (neither waiting, running, delayed nor failed). */
-async function missingJobsOf(
-  redis: Redis,
-  queue: Queue<PairJobData>,
-  jobIds: readonly string[],
-): Promise<string[]> {
-  const missing: string[] = [];
-  for (let start = 0; start < jobIds.length; start += existsBatch) {
-    const batch = jobIds.slice(start, start + existsBatch);
-    const pipeline = redis.pipeline();
-    for (const jobId of batch) pipeline.exists(queue.toKey(jobId));
-    const answers = (await pipeline.exec()) ?? [];
-    for (const [index, jobId] of batch.entries()) {
-      const [error, exists] = answers[index] ?? [new Error("no answer"), 0];
-      if (error) throw error;
-      if (exists === 0) missing.push(jobId);
-    }
-  }
-  return missing;
-}
-
-/**
- * How many of `jobIds` are not in the queue, asked once when a wait is interrupted; undefined when Redis is
- * away or does not answer within `queueAnswerMilliseconds`.
- */
-async function lastJobCheck(
-  redis: Redis,
-  queue: Queue<PairJobData>,
-  jobIds: readonly string[],
-): Promise<number | undefined> {
-  if (redis.status !== "ready") return undefined;
-  const timer = new AbortController();
-  const late = sleep(queueAnswerMilliseconds, timer.signal).then(
-    () => undefined,
-    () => undefined,
-  );
-  try {
-    return await Promise.race([
-      missingJobsOf(redis, queue, jobIds).then(
-        (missing) => missing.length,
-        () => undefined,
-      ),
-      late,
-    ]);
-  } finally {
-    timer.abort();
-  }
-}
-
 /**
  * Waits until every pair of a queued run is recorded in its store, or failed for good, showing progress.
  * The work per poll does not grow with the run or the queue: the queue's `completed` and `failed` events
  * for this run's jobs (followed from before the wait's first look, so none is missed) announce each pair
  * with its correctness, or its failure with its error; the store is read once in full at the start, then
- * only counted. The store stays the truth: pairs it counted that no event announced within `gracePolls`
- * (a pair recorded by a job that then died, events trimmed away) are read from it, and the wait ends on
- * what it holds. Failed jobs kept from earlier runs are never read. While Redis is away (before the wait
- * or during it) the wait goes on counting the store and ends at the signal; Redis is never waited on for
- * more than `queueAnswerMilliseconds` before the first poll or after the last. Every `jobCheckPolls` polls
+ * only counted. A store that does not answer, at the start or later, is said once (`onStoreOutage`) and
+ * asked again every poll: nothing ends on its account, the signal still does. The store stays the truth:
+ * pairs it counted that no event announced within `gracePolls` (a pair recorded by a job that then died,
+ * events trimmed away) are read from it, and the wait ends on what it holds. Failed jobs kept from
+ * earlier runs are never read. While Redis is away (before the wait or during it) the wait goes on
+ * counting the store and ends at the signal; Redis is never waited on for more than
+ * `queueAnswerMilliseconds` before the first poll or after the last. Every `jobCheckPolls` polls
  * while Redis answers, the jobs of the pairs still pending are looked for: when two looks in a row find
  * some gone (Redis restarted empty, or flushed), and the store does not hold them either, no worker will
  * ever run them and the wait ends, saying how many (`missingJobs`). An interrupted wait looks once more, so
@@ -219,6 +171,8 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
   );
   const shown = new Set<string>();
   const failures = new Map<string, QueuedPairFailure>();
+  /** Whether the store answered its first read, which starts the progress. */
+  let started = false;
   const show = (problemId: string, strategy: string, correct: boolean | undefined) => {
     const key = pairKey(problemId, strategy);
     if (shown.has(key)) return;
@@ -234,8 +188,10 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
       show(problemId, strategy, undefined);
     }
   };
-  try {
+  /** Reads every recorded pair at the start, then asks once for the jobs of the others that failed. */
+  const start = async () => {
     for (const key of await store.completedPairs()) shown.add(key);
+    started = true;
     progress?.start(pairs.length, shown.size);
     // Jobs that failed before the events were followed: asked once, for this run's unrecorded pairs only.
     // While Redis is away the answer waits, and the store is polled meanwhile.
@@ -252,7 +208,8 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
         // The connection was dropped first: the wait has ended.
       },
     );
-
+  };
+  try {
     /** The job ids of the pairs neither recorded nor failed. */
     const pendingJobIds = () =>
       [...pairOfJob]
@@ -269,6 +226,14 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
     let polls = 0;
     /** The store's count at each of the last polls, oldest first. */
     const counted: number[] = [];
+    /**
+     * How many pending pairs' jobs one last look finds gone; unknown while the store never answered, since
+     * a job removed on completion is told from a lost one only by the store holding its pair.
+     */
+    const lastJobCheck = () =>
+      started
+        ? missingJobCount(redis, queue, pendingJobIds(), queueAnswerMilliseconds)
+        : Promise.resolve(undefined);
     const ended = (missingJobs: number | undefined): BenchRunWait => ({
       recorded: shown.size,
       // In the run's order, for messages that list the first few.
@@ -278,16 +243,19 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
     });
     while (true) {
       polls += 1;
-      for (const { jobId, correct } of completedJobs.splice(0)) {
+      // Events wait for the store's first answer, which says what was recorded before them.
+      for (const { jobId, correct } of started ? completedJobs.splice(0) : []) {
         const pair = pairOfJob.get(jobId)!;
         show(pair.problemId, pair.strategy, correct);
       }
-      for (const { jobId, error } of failedJobs.splice(0)) {
+      for (const { jobId, error } of started ? failedJobs.splice(0) : []) {
         const pair = pairOfJob.get(jobId)!;
         const key = pairKey(pair.problemId, pair.strategy);
         if (!shown.has(key)) failures.set(key, { problemId: pair.problemId, strategy: pair.strategy, error });
       }
       try {
+        // A store away from the start is waited on as one that stops answering during the wait.
+        if (!started) await start();
         const count = await store.completedPairCount();
         outage.answered();
         counted.push(count);
@@ -302,7 +270,7 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
           await readStore();
         }
         if (shown.size + failures.size >= pairs.length) return ended(0);
-        if (signal?.aborted === true) return ended(await lastJobCheck(redis, queue, pendingJobIds()));
+        if (signal?.aborted === true) return ended(await lastJobCheck());
         if (jobCheckAnswer !== undefined) {
           const answer = jobCheckAnswer;
           jobCheckAnswer = undefined;
@@ -319,10 +287,10 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
       } catch (error) {
         // The store is the truth: while it does not answer nothing ends on its account; the signal still does.
         outage.failed(error);
-        if (signal?.aborted === true) return ended(await lastJobCheck(redis, queue, pendingJobIds()));
+        if (signal?.aborted === true) return ended(await lastJobCheck());
       }
       // Only while Redis answers: otherwise the look would wait for it, and the store is counted meanwhile.
-      if (polls % jobCheckPolls === 0 && jobCheck === undefined && redis.status === "ready") {
+      if (started && polls % jobCheckPolls === 0 && jobCheck === undefined && redis.status === "ready") {
         jobCheck = missingJobsOf(redis, queue, pendingJobIds()).then(
           (missing) => {
             jobCheckAnswer = missing;
@@ -336,7 +304,7 @@ export async function waitForBenchRun(options: WaitForBenchRunOptions): Promise<
       await sleep(options.pollMilliseconds ?? 500, signal).catch(() => undefined);
     }
   } finally {
-    progress?.stop();
+    if (started) progress?.stop();
     redis.disconnect();
     // BullMQ's close first waits for the connection to be ready, which never comes while Redis is away.
     await closeQueueWithin(events, { milliseconds: queueAnswerMilliseconds });

@@ -5,9 +5,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { answerFormatByName } from "../../answers/index.ts";
 import { ConfigError } from "../../errors/index.ts";
+import { packageVersion } from "../../runtime/index.ts";
+import type { BackendDescription } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import type { BenchDataset } from "../datasets/index.ts";
 import { graderByName } from "../graders/index.ts";
+import { RunVersionsChangedError } from "../run-versions-changed-error.ts";
 import {
   canonicalJson,
   configHash,
@@ -67,10 +70,31 @@ afterEach(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-/** Stores a run made from `start`, its manifest recording `recordedHash`. */
-async function storeRun(start: RunStart, recordedHash: string): Promise<void> {
+/** Stores a run made from `start`, its manifest recording `recordedHash` (and `versions`, when given). */
+async function storeRun(
+  start: RunStart,
+  recordedHash: string,
+  versions?: Record<string, string>,
+): Promise<void> {
   const config = JSON.parse(JSON.stringify(start.config));
-  expect(await store.createRun({ ...manifest(), configHash: recordedHash }, config, problems)).toBe(true);
+  const recorded = {
+    ...manifest(),
+    configHash: recordedHash,
+    ...(versions === undefined ? {} : { versions }),
+  };
+  expect(await store.createRun(recorded, config, problems)).toBe(true);
+}
+
+/** The options with a backend that describes its software's versions as `versions`. */
+function withBackendVersions(options: RunBenchOptions, versions: Record<string, string>): RunBenchOptions {
+  const backend = options.backend;
+  const described = (): BackendDescription => ({ ...backend.describe(), versions });
+  return { ...options, backend: { ...backend, describe: described } };
+}
+
+/** What `runBench` starts a run from: this process solves the pairs, so much at once. */
+function solvingStartOf(options: RunBenchOptions): RunStart {
+  return { ...startOf(options), concurrency: 2 };
 }
 
 async function refusal(options: RunBenchOptions): Promise<ConfigError> {
@@ -118,6 +142,54 @@ describe("startOrResumeRun", () => {
     ]);
     expect(error.field).toBe("configHash");
     expect(error.message).toContain(`  configHash: "${"0".repeat(64)}" → "${first.hash}"`);
+  });
+
+  it("refuses to resume with other versions of mull or of the backend's software, naming each with both values", async () => {
+    const first = startOf(optionsWith({}));
+    await storeRun(first, first.hash, { mull: "0.0.1", node: "20.0.0", "llama.cpp": "b100" });
+    const options = withBackendVersions(optionsWith({}), { "llama.cpp": "b200" });
+    const error = await startOrResumeRun(store, options, solvingStartOf(options)).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(RunVersionsChangedError.isInstance(error)).toBe(true);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    const refusal = error as RunVersionsChangedError;
+    // Node's version differs too, but does not change results.
+    expect(refusal.changes).toEqual([
+      { field: "versions.llama.cpp", stored: "b100", requested: "b200" },
+      { field: "versions.mull", stored: "0.0.1", requested: packageVersion() },
+    ]);
+    expect(refusal.field).toBe("versions.llama.cpp");
+    expect(refusal.message).toBe(
+      `cannot resume the run in ${directory}: it was recorded with other versions than this process runs ` +
+        "(stored → current), which can change its results:\n" +
+        '  versions.llama.cpp: "b100" → "b200"\n' +
+        `  versions.mull: "0.0.1" → "${packageVersion()}"\n` +
+        "Resume with the run's versions, or start a new run in another --out directory.",
+    );
+  });
+
+  it("resumes with the run's versions, another node, or a version only one side knows", async () => {
+    const first = startOf(optionsWith({}));
+    await storeRun(first, first.hash, { mull: packageVersion(), node: "20.0.0", server: "b1" });
+    // The server's build is not known before a call asked it; the backend knows one the run lacks.
+    const options = withBackendVersions(optionsWith({}), { "llama.cpp": "b7" });
+    expect(await startOrResumeRun(store, options, solvingStartOf(options))).toEqual({
+      runId: "run-test",
+      created: false,
+    });
+  });
+
+  it("leaves the versions to the workers when this process only enqueues the pairs", async () => {
+    const first = startOf(optionsWith({}));
+    await storeRun(first, first.hash, { mull: "0.0.1", "llama.cpp": "b100" });
+    const options = withBackendVersions(optionsWith({}), { "llama.cpp": "b200" });
+    // No pairs in flight here: a queue's workers solve them, each admitted with its own versions.
+    expect(await startOrResumeRun(store, options, startOf(options))).toEqual({
+      runId: "run-test",
+      created: false,
+    });
   });
 
   it("refuses a stored run without resume, naming --resume", async () => {

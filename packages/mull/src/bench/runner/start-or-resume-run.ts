@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { ConfigError } from "../../errors/index.ts";
 import { type MachinePerformance, machinePerformance } from "../../metrics/index.ts";
-import { packageVersion } from "../../runtime/index.ts";
 import type { BackendCapabilities } from "../../spec/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 import type { RunManifest } from "../run-data.ts";
+import { RunVersionsChangedError } from "../run-versions-changed-error.ts";
+import { softwareChanges, softwareVersions } from "../software-changes.ts";
 import {
   configDiff,
   describeMachine,
@@ -36,7 +37,8 @@ export interface RunStart {
   readonly capabilities?: BackendCapabilities | undefined;
   /**
    * Pairs this process solves at once, recorded in a new run's manifest; absent when other processes
-   * solve them (a queued run's workers, each with its own).
+   * solve them (a queued run's workers, each with its own, whose versions are checked as they come).
+   * Given, a resumed run's recorded versions must be the ones this process solves with.
    */
   readonly concurrency?: number | undefined;
 }
@@ -98,7 +100,7 @@ function runManifest(
       performance: options.machinePerformance ?? machinePerformance(),
       ...(engine === undefined ? {} : { engine }),
     },
-    versions: { mull: packageVersion(), node: process.versions.node, ...(backend.versions ?? {}) },
+    versions: softwareVersions(backend),
     configHash: start.hash,
   };
   // Through JSON, as it is stored: fields left undefined are dropped.
@@ -107,12 +109,17 @@ function runManifest(
 
 /**
  * Creates the run in a fresh store, with its manifest, configuration and problems; or checks that the
- * stored run may be resumed: only with `resume`, and only with the configuration it was created with.
+ * stored run may be resumed: only with `resume`, only with the configuration it was created with and,
+ * where this process solves the pairs (`start.concurrency` given), only with the versions of mull and of
+ * the backend's software the run records (`softwareChanges`, as a queue worker is admitted: node's may
+ * differ, and a version only one side knows is no change).
  *
  * @throws ConfigError (`--resume`) when the store holds a run and `resume` is not set.
  * @throws RunConfigChangedError listing each changed field when the configuration differs (a field holding an
  * empty object, `budget: {}`, is no field), or naming `configHash` when no field differs but the hash the run
  * was recorded with is not this configuration's (`recordedHashMatches`).
+ * @throws RunVersionsChangedError naming each differing version (`versions.mull`) with the run's value and
+ * this process's, when the configuration matches but the versions do not.
  * @example
  * const { runId, created } = await startOrResumeRun(store, options, { config, hash, strategies, problems });
  */
@@ -156,6 +163,10 @@ function resumeStoredRun(
     throw new RunConfigChangedError(store.location, [
       { field: "configHash", stored: recorded, requested: start.hash },
     ]);
+  }
+  if (start.concurrency !== undefined) {
+    const versions = softwareChanges(stored.manifest, softwareVersions(options.backend.describe()));
+    if (versions.length > 0) throw new RunVersionsChangedError(store.location, versions);
   }
   return { runId: stored.manifest.runId, created: false };
 }

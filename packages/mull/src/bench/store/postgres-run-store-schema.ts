@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS results (
   stopped_by TEXT NOT NULL,
   verifier_accepted BOOLEAN,
   cached_prompt_tokens BIGINT,
+  worker TEXT,
   PRIMARY KEY (run_id, problem_id, strategy),
   FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
 );
@@ -215,8 +216,9 @@ export async function ensurePostgresSchema(client: PoolClient, database: string)
     const exists = await checkPostgresSchema(client, database);
     // Also on an existing store: tables and columns that came later are created where absent.
     await client.query(postgresStoreSchema);
-    for (const { table, column } of addedColumns) {
-      await client.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} BIGINT`);
+    for (const { table, column, type } of addedColumns) {
+      const columnType = type === "text" ? "TEXT" : "BIGINT";
+      await client.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${columnType}`);
     }
     if (!exists) {
       await client.query("INSERT INTO store_info (key, value) VALUES ('schema_version', $1)", [

@@ -43,6 +43,7 @@ describe.skipIf(postgres.url === undefined)("openPostgresRunStore", () => {
         completionTokens: 123456,
         cachedPromptTokens: 8,
         verifierAccepted: false,
+        worker: "gpu-box:4242:a1b2c3",
         usageByModel: {
           "lab-small": { promptTokens: 3, completionTokens: undefined, calls: 2 },
           big: { promptTokens: 1, completionTokens: 9, calls: 1 },
@@ -233,6 +234,33 @@ describe.skipIf(postgres.url === undefined)("openPostgresRunStore", () => {
       await expect(loadRun(parseRunLocation("r", other.url))).rejects.toThrow(/schema 99/);
     } finally {
       await other.drop();
+    }
+  });
+
+  it("adds the worker's column to a store written before it, and reads it there", async () => {
+    const older = await freshPostgresSchema(postgres.url!, "older_worker");
+    try {
+      const store = await openRunStore(parseRunLocation("r", older.url));
+      await store.createRun(manifest(), config, problems);
+      await store.recordResult(result("p1", "greedy", "2", 1), []);
+      await store.close();
+      const client = new pg.Client({ connectionString: older.url });
+      await client.connect();
+      await client.query("ALTER TABLE results DROP COLUMN worker");
+      await client.end();
+      // Read as it is, then opened for writing: the column is added, the older result names no worker.
+      expect((await loadRun(parseRunLocation("r", older.url))).results).toEqual([
+        result("p1", "greedy", "2", 1),
+      ]);
+      const reopened = await openRunStore(parseRunLocation("r", older.url));
+      await reopened.recordResult({ ...result("p2", "greedy", "4", 1), worker: "box:7:abcdef" }, []);
+      expect((await reopened.readRunData()).results).toEqual([
+        result("p1", "greedy", "2", 1),
+        { ...result("p2", "greedy", "4", 1), worker: "box:7:abcdef" },
+      ]);
+      await reopened.close();
+    } finally {
+      await older.drop();
     }
   });
 

@@ -163,8 +163,9 @@ export async function openPostgresRunStore(
         // finds the row and writes nothing.
         const inserted = await client.query(
           `INSERT INTO results (run_id, problem_id, strategy, seed, answer, correct, samples, prompt_tokens,
-             completion_tokens, calls, score_calls, latency_ms, stopped_by, verifier_accepted, cached_prompt_tokens)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING`,
+             completion_tokens, calls, score_calls, latency_ms, stopped_by, verifier_accepted, cached_prompt_tokens,
+             worker)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING`,
           [
             id,
             result.problemId,
@@ -181,6 +182,7 @@ export async function openPostgresRunStore(
             result.stoppedBy,
             result.verifierAccepted ?? null,
             result.cachedPromptTokens ?? null,
+            result.worker ?? null,
           ],
         );
         if (inserted.rowCount !== 1) return false;

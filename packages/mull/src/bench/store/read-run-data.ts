@@ -78,6 +78,8 @@ export function runDataFromRows(rows: RunRows): RunData {
     const accepted = flag(row, "verifier_accepted");
     // NULL where the backend did not report it, and absent from stores written before the column.
     const cached = integer(row, "cached_prompt_tokens");
+    // NULL for a local run's result, and absent from stores written before the column.
+    const worker = text(row, "worker");
     const byModel = usageByModel.get(JSON.stringify([text(row, "problem_id"), text(row, "strategy")]));
     return {
       problemId: text(row, "problem_id")!,
@@ -95,6 +97,7 @@ export function runDataFromRows(rows: RunRows): RunData {
       stoppedBy: text(row, "stopped_by") as StopReason,
       ...(accepted === undefined ? {} : { verifierAccepted: accepted }),
       ...(byModel === undefined ? {} : { usageByModel: byModel }),
+      ...(worker === undefined ? {} : { worker }),
     };
   });
   const samples = rows.samples.map((row): SampleRecord => {

@@ -6,12 +6,22 @@
  */
 export const storeSchemaVersion = 1;
 
+/** A nullable column that came after its table, and what it holds: a count, or text. */
+export interface AddedColumn {
+  readonly table: string;
+  readonly column: string;
+  /** `integer`: INTEGER in SQLite, BIGINT in PostgreSQL; `text`: TEXT in both. */
+  readonly type: "integer" | "text";
+}
+
 /**
  * Nullable columns that came after their tables: added to an older store when it is opened for writing,
- * never required of one (a reader of an older store takes them as NULL).
+ * never required of one (a reader of an older store takes them as NULL). `results.worker` is the queue
+ * worker that computed a result (`ProblemResult.worker`), NULL for a local run's.
  */
-export const addedColumns: readonly { readonly table: string; readonly column: string }[] = [
-  { table: "results", column: "cached_prompt_tokens" },
+export const addedColumns: readonly AddedColumn[] = [
+  { table: "results", column: "cached_prompt_tokens", type: "integer" },
+  { table: "results", column: "worker", type: "text" },
 ];
 
 /**
@@ -61,6 +71,7 @@ CREATE TABLE IF NOT EXISTS results (
   stopped_by TEXT NOT NULL,
   verifier_accepted INTEGER,
   cached_prompt_tokens INTEGER,
+  worker TEXT,
   PRIMARY KEY (run_id, problem_id, strategy),
   FOREIGN KEY (run_id, problem_id) REFERENCES problems (run_id, problem_id)
 ) STRICT;

@@ -68,6 +68,35 @@ describe("openRunStore", () => {
     await reopened.close();
   });
 
+  it("keeps the worker that computed a result, and adds its column to a file written before it", async () => {
+    const store = await openRunStore(directory);
+    await store.createRun(manifest(), config, problems);
+    await store.recordResult({ ...result("p1", "sc@4", "2", 3), worker: "box:7:abcdef" }, []);
+    // A local run's result names none.
+    await store.recordResult(result("p2", "greedy", "4", 1), []);
+    expect((await store.readRunData()).results).toEqual([
+      { ...result("p1", "sc@4", "2", 3), worker: "box:7:abcdef" },
+      result("p2", "greedy", "4", 1),
+    ]);
+    await store.close();
+    // As an older mull left it: the results table without the column, its results already in it.
+    const database = new DatabaseSync(join(directory, databaseFileName));
+    database.exec("ALTER TABLE results DROP COLUMN worker");
+    database.close();
+    expect((await loadRun(directory)).results).toEqual([
+      result("p1", "sc@4", "2", 3),
+      result("p2", "greedy", "4", 1),
+    ]);
+    const reopened = await openRunStore(directory);
+    await reopened.recordResult({ ...result("p2", "sc@4", "4", 3), worker: "box:8:fedcba" }, []);
+    expect((await reopened.readRunData()).results).toEqual([
+      result("p1", "sc@4", "2", 3),
+      result("p2", "greedy", "4", 1),
+      { ...result("p2", "sc@4", "4", 3), worker: "box:8:fedcba" },
+    ]);
+    await reopened.close();
+  });
+
   it("uses WAL and the chosen synchronous level", async () => {
     const store = await openRunStore(directory, { synchronous: "full" });
     await store.close();

@@ -31,10 +31,10 @@ function flag(value: boolean | undefined): SQLInputValue {
 
 /** Adds to a file written before them the nullable columns that came later (`addedColumns`). */
 function addMissingColumns(database: DatabaseSync): void {
-  for (const { table, column } of addedColumns) {
+  for (const { table, column, type } of addedColumns) {
     const columns = database.prepare(`PRAGMA table_info(${table})`).all() as Row[];
     if (!columns.some((row) => text(row, "name") === column)) {
-      database.exec(`ALTER TABLE ${table} ADD COLUMN ${column} INTEGER`);
+      database.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type === "text" ? "TEXT" : "INTEGER"}`);
     }
   }
 }
@@ -215,8 +215,9 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
         // The result first: when it is already there, nothing of this attempt is written.
         const inserted = statement(
           `INSERT INTO results (run_id, problem_id, strategy, seed, answer, correct, samples, prompt_tokens,
-             completion_tokens, calls, score_calls, latency_ms, stopped_by, verifier_accepted, cached_prompt_tokens)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+             completion_tokens, calls, score_calls, latency_ms, stopped_by, verifier_accepted, cached_prompt_tokens,
+             worker)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
         ).run(
           id,
           result.problemId,
@@ -233,6 +234,7 @@ export function openSqliteRunStore(directory: string, options: RunStoreOptions =
           result.stoppedBy,
           flag(result.verifierAccepted),
           orNull(result.cachedPromptTokens),
+          orNull(result.worker),
         );
         if (Number(inserted.changes) !== 1) return false;
         const insertSample = statement(

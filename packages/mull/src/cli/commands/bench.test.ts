@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BenchSummary } from "../../bench/runner/index.ts";
 import { openSqliteRunStore } from "../../bench/store/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
-import { seededRng } from "../../runtime/index.ts";
+import { packageVersion, seededRng } from "../../runtime/index.ts";
 import {
   type FakeOpenAIRequest,
   type FakeOpenAIServer,
@@ -464,6 +464,29 @@ describe("mull bench: refusals", () => {
     expect(again.stderr).toContain("pass --resume to continue it");
   }, 60_000);
 
+  it("refuses a resume with another version of mull than the run records, naming both (exit 2)", async () => {
+    const out = join(workspace, "version-change");
+    const first = await runInProcess(benchArgs(out, ["--limit", "3"]));
+    expect(first.code).toBe(0);
+    // As if an earlier mull had recorded the run.
+    const store = openSqliteRunStore(out);
+    try {
+      await store.updateManifest((manifest) => ({
+        ...manifest,
+        versions: { ...manifest.versions, mull: "0.0.1" },
+      }));
+    } finally {
+      await store.close();
+    }
+    const resumed = await runInProcess(benchArgs(out, ["--limit", "3", "--resume"]));
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain(
+      `mull: cannot resume the run in ${out}: it was recorded with other versions than this process runs ` +
+        `(stored → current), which can change its results:\n  versions.mull: "0.0.1" → "${packageVersion()}"\n`,
+    );
+    expect(existsSync(join(out, "run.lock"))).toBe(false);
+  }, 60_000);
+
   it("fails cleanly when the disk is full (file size capped), and a resume with room finishes the run", async () => {
     const reference = join(workspace, "full-disk-reference");
     const out = join(workspace, "full-disk");
@@ -886,15 +909,25 @@ describe("mull bench: flags named in refusals", () => {
     expect(existsSync(named)).toBe(false);
   });
 
-  it("names --strategies for numbers a routed strategy's factory refuses, before a run is created (exit 2)", async () => {
-    const out = join(workspace, "routed-threshold");
-    const run = await runInProcess(
-      benchArgs(out, ["--strategies", "greedy,cascade@8t2:other-model>fake-model"]),
-    );
+  it.each([
+    [
+      "cascade@8t2:other-model>fake-model",
+      '"cascade@8t2:other-model>fake-model" gives T = 2 in cascade@NtT; expected a number above 0 and at most 1',
+    ],
+    [
+      "bild@0.5:other-model>fake-model>third-model",
+      '"bild@0.5:other-model>fake-model>third-model": bigLittleDecoder: models must be exactly two, the small model ' +
+        "then the large one (lab-small>lab-large), got 3 (other-model>fake-model>third-model); only a cascade " +
+        "routes through more models (cascade@8:a>b>c)",
+    ],
+  ])("names --strategies for a routed spec its route cannot run, before a model or run is touched: %s (exit 2)", async (spec, message) => {
+    const out = join(workspace, "routed-refusal");
+    const before = server.requests.length;
+    const run = await runInProcess(benchArgs(out, ["--strategies", `greedy,${spec}`]));
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(
-      'mull: --strategies: "cascade@8t2:other-model>fake-model": cascade: threshold must be a number from 0 to 1, got 2\n',
-    );
+    expect(run.stderr).toBe(`mull: --strategies: ${message}\n`);
+    // Not even the server's model list was asked for: no backend was made.
+    expect(server.requests.slice(before)).toEqual([]);
     expect(existsSync(out)).toBe(false);
   });
 

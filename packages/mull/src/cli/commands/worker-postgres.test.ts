@@ -57,7 +57,8 @@ async function comparable(location: RunLocation) {
     workers: _workers,
     ...manifest
   } = data.manifest;
-  const results = data.results.map(({ latencyMilliseconds: _latency, ...rest }) => rest);
+  // A queued run's results name their workers, a local run's none.
+  const results = data.results.map(({ latencyMilliseconds: _latency, worker: _worker, ...rest }) => rest);
   const { runId: _summaryRunId, ...summary } = summarizeBench({
     ...data,
     results: data.results.map((result) => ({ ...result, latencyMilliseconds: 0 })),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { packageVersion } from "../../runtime/index.ts";
-import { syntheticRun } from "../../testing/index.ts";
-import type { RunManifest, RunWorker } from "../run-data.ts";
-import { workerSoftwareChanges, workerVersions } from "./worker-software-changes.ts";
+import { packageVersion } from "../runtime/index.ts";
+import { syntheticRun } from "../testing/index.ts";
+import type { RunManifest, RunWorker } from "./run-data.ts";
+import { softwareChanges, softwareVersions } from "./software-changes.ts";
 
 const base = syntheticRun().manifest;
 const manifest = (versions: Record<string, string>, workers?: RunWorker[]): RunManifest => ({
@@ -22,9 +22,9 @@ function worker(versions: Record<string, string>): RunWorker {
   };
 }
 
-describe("workerVersions", () => {
+describe("softwareVersions", () => {
   it("is mull's, node's and the backend's software, keyed as a manifest's versions", () => {
-    expect(workerVersions({ kind: "llama-cpp", model: "m", versions: { "llama.cpp": "b1" } })).toEqual({
+    expect(softwareVersions({ kind: "llama-cpp", model: "m", versions: { "llama.cpp": "b1" } })).toEqual({
       mull: packageVersion(),
       node: process.versions.node,
       "llama.cpp": "b1",
@@ -32,11 +32,11 @@ describe("workerVersions", () => {
   });
 });
 
-describe("workerSoftwareChanges", () => {
+describe("softwareChanges", () => {
   it("names each version the worker would change, with the run's value and the worker's", () => {
     const recorded = manifest({ mull: "0.9.0", node: "24.0.0", "llama.cpp": "b1", server: "0.8" });
     expect(
-      workerSoftwareChanges(recorded, { server: "0.9", mull: "0.9.1", node: "24.0.0", "llama.cpp": "b1" }),
+      softwareChanges(recorded, { server: "0.9", mull: "0.9.1", node: "24.0.0", "llama.cpp": "b1" }),
     ).toEqual([
       { field: "versions.mull", stored: "0.9.0", requested: "0.9.1" },
       { field: "versions.server", stored: "0.8", requested: "0.9" },
@@ -45,16 +45,16 @@ describe("workerSoftwareChanges", () => {
 
   it("lets node's version differ, and a version only one side knows", () => {
     const recorded = manifest({ mull: "0.9.0", node: "24.0.0", server: "0.8" });
-    expect(workerSoftwareChanges(recorded, { mull: "0.9.0", node: "24.9.9", "llama.cpp": "b7" })).toEqual([]);
+    expect(softwareChanges(recorded, { mull: "0.9.0", node: "24.9.9", "llama.cpp": "b7" })).toEqual([]);
   });
 
   it("holds a worker to the versions an earlier worker recorded where the run's own lack them", () => {
     const recorded = manifest({ mull: "0.9.0" }, [worker({ mull: "0.9.0", "llama.cpp": "b1" })]);
-    expect(workerSoftwareChanges(recorded, { mull: "0.9.0", "llama.cpp": "b2" })).toEqual([
+    expect(softwareChanges(recorded, { mull: "0.9.0", "llama.cpp": "b2" })).toEqual([
       { field: "versions.llama.cpp", stored: "b1", requested: "b2" },
     ]);
     // The run's own versions come first.
     const both = manifest({ mull: "0.9.0", "llama.cpp": "b3" }, [worker({ "llama.cpp": "b1" })]);
-    expect(workerSoftwareChanges(both, { "llama.cpp": "b3" })).toEqual([]);
+    expect(softwareChanges(both, { "llama.cpp": "b3" })).toEqual([]);
   });
 });

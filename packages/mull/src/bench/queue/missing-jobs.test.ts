@@ -1,0 +1,54 @@
+import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
+import { redisUnderTest } from "../../runtime/test-services.test-support.ts";
+import { missingJobCount, missingJobsOf } from "./missing-jobs.ts";
+import type { PairJobData } from "./pair-job.ts";
+import { queueConnection } from "./queue-connection.ts";
+
+const redis = redisUnderTest();
+if (redis.missing !== undefined) console.log(redis.missing);
+
+describe("missingJobCount without a connection", () => {
+  it("is unknown, asking nothing, while its connection is not ready", async () => {
+    const client = new Redis("redis://127.0.0.1:1", { lazyConnect: true });
+    const queue = { toKey: () => expect.unreachable("no job is looked up") } as unknown as Queue<PairJobData>;
+    try {
+      expect(client.status).toBe("wait");
+      expect(await missingJobCount(client, queue, ["a", "b"], 50)).toBeUndefined();
+    } finally {
+      client.disconnect();
+    }
+  });
+});
+
+describe.skipIf(redis.url === undefined)("missingJobsOf", () => {
+  const url = redis.url!;
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it("lists the jobs the queue does not hold, over more ids than one batch asks about", async () => {
+    const queue = new Queue<PairJobData>(`mull-test-${randomBytes(6).toString("hex")}`, {
+      connection: queueConnection(url),
+    });
+    cleanups.push(
+      () => queue.close(),
+      () => queue.obliterate({ force: true }),
+    );
+    const client = new Redis(url, { maxRetriesPerRequest: null });
+    cleanups.push(() => client.disconnect());
+    const data = { store: "runs/a", runId: "run-a", problemId: "p", strategy: "greedy", recipe: {} };
+    await queue.add("pair", data, { jobId: "queued-1" });
+    await queue.add("pair", data, { jobId: "queued-2" });
+    // 1200 ids: three batches, the queued ones in the first and the last.
+    const absent = Array.from({ length: 1198 }, (_, index) => `absent-${index}`);
+    const ids = ["queued-1", ...absent, "queued-2"];
+    expect(await missingJobsOf(client, queue, ids)).toEqual(absent);
+    await client.ping();
+    expect(await missingJobCount(client, queue, ids, 5000)).toBe(1198);
+    expect(await missingJobCount(client, queue, ["queued-1", "queued-2"], 5000)).toBe(0);
+  });
+});
