@@ -37,8 +37,36 @@ describe("checkStrategySpecs", () => {
       /^--strategies: layer 2 is "foo"/,
     );
     expect(thrown(() => checkStrategySpecs(["asc@16t2"], "--strategies")).message).toBe(
-      '--strategies: "asc@16t2": adaptiveConsistency: threshold must be a number from 0 to 1, got 2',
+      '--strategies: "asc@16t2" gives T = 2 in asc@NtT; expected a number above 0 and at most 1',
     );
+  });
+
+  it.each([
+    ["cascade@8t2", '"cascade@8t2" gives T = 2 in cascade@NtT; expected a number above 0 and at most 1'],
+    [
+      "cascade@8t2:lab-small>lab-large",
+      '"cascade@8t2:lab-small>lab-large" gives T = 2 in cascade@NtT; expected a number above 0 and at most 1',
+    ],
+    ["asc(sc@8)t0", '"asc(sc@8)t0" gives T = 0 in asc(INNER)tT; expected a number above 0 and at most 1'],
+    [
+      "bild@0.7x0.1:a>b>c",
+      '"bild@0.7x0.1:a>b>c": bigLittleDecoder: models must be exactly two, the small model then the large one ' +
+        "(lab-small>lab-large), got 3 (a>b>c); only a cascade routes through more models (cascade@8:a>b>c)",
+    ],
+    // A factory's refusal of a spec that needs a scorer, which is not at hand before anything loads.
+    [
+      "esc(bon@8)w16",
+      '"esc(bon@8)w16": earlyStoppingConsistency: window must be an integer from 1 to 8, got 16',
+    ],
+    [
+      "cascade@8:a>a",
+      'the model route of "cascade@8" is "a>a", which names "a" twice; a route needs different models, smallest first (lab-small>lab-large)',
+    ],
+  ])("refuses %j, whose models and scorer are not loaded yet, as the run would refuse it", (spec, message) => {
+    const refused = thrown(() => checkStrategySpecs(["greedy", spec], "--strategy"));
+    expect(refused).toBeInstanceOf(UsageError);
+    expect((refused as UsageError).field).toBe("--strategy");
+    expect(refused.message).toBe(`--strategy: ${message}`);
   });
 });
 

@@ -1,6 +1,6 @@
 import { ConfigError } from "../errors/index.ts";
 import { isAllocationSpec } from "../routing/allocation-spec.ts";
-import { findStrategyEntry, parseStrategySpec } from "../strategies/index.ts";
+import { standInStrategy } from "../strategies/stand-in-strategy.ts";
 import { UsageError } from "./usage-error.ts";
 
 /**
@@ -23,10 +23,12 @@ export function namingSpecFlag<Result>(flag: string, work: () => Result): Result
 
 /**
  * Checks what can be checked of strategy specs before a dataset or a model loads, naming the flag they
- * came from: a spec in no catalog form, numbers out of range or refused by the strategy's factory
- * (`asc@16t2`), an architecture with a layer it does not know. What a spec needs (a scorer, a process
- * reward model, models to route between or named in a layer) is checked when the run is planned, so
- * specs that name models are left to that, and a missing scorer or PRM is not said here.
+ * came from: a spec in no catalog form, numbers out of their letter's range (`cascade@8t2`) or refused by
+ * the strategy's factory (`esc@16w32`), an architecture with a layer it does not know, and a route whose
+ * number of models the strategy refuses (`bild@0.5:a>b>c`). The strategy is built with stand-ins for what
+ * it needs (`standInStrategy`), so the refusals are those the run would give once its models load. What
+ * a spec needs (a scorer, a process reward model, models that load) is checked when the run is planned,
+ * from the flags that give it.
  *
  * @throws UsageError naming `flag` and the spec, with the parser's message.
  * @example
@@ -36,13 +38,8 @@ export function checkStrategySpecs(specs: readonly string[], flag: string): void
   for (const spec of specs) {
     // An allocation over the batch is not a catalog entry; the plan checks it.
     if (isAllocationSpec(spec)) continue;
-    const match = namingSpecFlag(flag, () => findStrategyEntry(spec));
-    // Models a spec routes between or names in a layer load later; its numbers were checked with its form.
-    const models =
-      match?.entry.needs.includes("models") === true || (match?.entry.namedModels?.length ?? 0) > 0;
-    if (match?.values !== undefined && models) continue;
     try {
-      namingSpecFlag(flag, () => parseStrategySpec(spec));
+      namingSpecFlag(flag, () => standInStrategy(spec));
     } catch (error) {
       // Refusals of the spec itself name the flag; what it needs comes later, from its own flag.
       if (error instanceof UsageError) throw error;

@@ -256,9 +256,17 @@ describe("cascade specs", () => {
     expect(forced.worstCaseTokens?.(request)).toBe(2 * (10 + 40) + extended);
   });
 
-  it("takes the default route, and refuses a threshold above 1", () => {
+  it("takes the default route, and refuses a threshold above 1 before resolving a model", () => {
     const strategy = parseStrategySpec("cascade@8", { resolveModel, defaultRoute: ["s", "l"] });
     expect(strategy.parameters.models).toEqual(["s", "l"]);
-    expect(() => parseStrategySpec("cascade@8t2:s>l", { resolveModel })).toThrow(/threshold must be/);
+    const resolved: string[] = [];
+    const resolving = (name: string) => {
+      resolved.push(name);
+      return resolveModel(name);
+    };
+    expect(() => parseStrategySpec("cascade@8t2:s>l", { resolveModel: resolving })).toThrow(
+      'strategy: "cascade@8t2:s>l" gives T = 2 in cascade@NtT; expected a number above 0 and at most 1',
+    );
+    expect(resolved).toEqual([]);
   });
 });

@@ -179,13 +179,30 @@ describe("adaptive wrapper specs", () => {
         "expected asc(INNER), asc(INNER)d, asc(INNER)tT, asc(INNER)dtT, esc(INNER)wW",
       );
     }
-    // Numbers out of range are the wrapped factories' to refuse, naming the spec and the field.
+    // A threshold takes the range asc@NtT gives it; a window beyond INNER's samples is the factory's.
     expect(refusal("asc(bon@8)t2").message).toBe(
-      'strategy: "asc(bon@8)t2": adaptiveConsistency: threshold must be a number from 0 to 1, got 2',
+      'strategy: "asc(bon@8)t2" gives T = 2 in asc(INNER)tT; expected a number above 0 and at most 1',
     );
     expect(refusal("esc(bon@8)w9").message).toBe(
       'strategy: "esc(bon@8)w9": earlyStoppingConsistency: window must be an integer from 1 to 8, got 9',
     );
+  });
+
+  it.each([
+    ["asc(sc@8)t0", "asc@8t0", "T = 0 in asc(INNER)tT", "T = 0 in asc@NtT"],
+    ["asc(sc@8)dt0", "asc@8dt0", "T = 0 in asc(INNER)dtT", "T = 0 in asc@NdtT"],
+    ["asc(sc@8)t1.5", "asc@8t1.5", "T = 1.5 in asc(INNER)tT", "T = 1.5 in asc@NtT"],
+    ["esc(sc@8)w0", "esc@8w0", "W = 0 in esc(INNER)wW", "W = 0 in esc@NwW"],
+  ])("refuse %j with the range its plain form %j gives the number", (wrapped, plain, inWrapper, inPlain) => {
+    const expected = (spec: string, number: string, range: string) =>
+      `strategy: ${JSON.stringify(spec)} gives ${number}; expected ${range}`;
+    const range = wrapped.startsWith("esc")
+      ? "an integer from 1 to 100000"
+      : "a number above 0 and at most 1";
+    expect(refusal(plain).message).toBe(expected(plain, inPlain, range));
+    expect(refusal(wrapped).message).toBe(expected(wrapped, inWrapper, range));
+    // Found in the catalog, as surfaces look a spec up before anything loads, it is refused there too.
+    expect(() => findStrategyEntry(wrapped)).toThrow(expected(wrapped, inWrapper, range));
   });
 
   it("wrap exactly the catalog's fixed-N whole-sample strategies", () => {

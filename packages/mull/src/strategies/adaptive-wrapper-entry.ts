@@ -1,14 +1,19 @@
 import { ConfigError } from "../errors/index.ts";
 import type { SamplingStrategy, Strategy } from "../spec/index.ts";
-import { adaptiveConsistency, defaultAdaptiveThreshold } from "./adaptive-consistency.ts";
+import {
+  adaptiveConsistency,
+  adaptiveConsistencyEntry,
+  defaultAdaptiveThreshold,
+} from "./adaptive-consistency.ts";
 import { bestOfNEntry } from "./best-of-n.ts";
 import { deepConfEntry } from "./deep-conf.ts";
-import { earlyStoppingConsistency } from "./early-stopping-consistency.ts";
+import { earlyStoppingConsistency, earlyStoppingConsistencyEntry } from "./early-stopping-consistency.ts";
 import { perplexityConsistencyEntry } from "./perplexity-consistency.ts";
 import { repeatedSamplingEntry } from "./repeated-sampling.ts";
 import { wrapperName } from "./run-helpers.ts";
 import { selfCertaintyEntry } from "./self-certainty.ts";
 import { selfConsistencyEntry } from "./self-consistency.ts";
+import { fitsSpecRange, specRangeError } from "./spec-number-range.ts";
 import type { CatalogLookup, SpecValues, StrategyEntry } from "./strategy-entry.ts";
 import {
   meanProbabilityVotingEntry,
@@ -82,18 +87,27 @@ function readStopping(text: string, family: string, suffix: string): Stopping {
   if (family === "asc") {
     const match = ascSuffix.exec(suffix);
     if (match === null) throw malformed(text, `ends in ${JSON.stringify(suffix)} after asc(INNER)`);
-    return {
-      family: "asc",
-      dirichlet: match[1] === "d",
-      threshold: match[2] === undefined ? undefined : Number(match[2]),
-    };
+    const dirichlet = match[1] === "d";
+    const threshold = match[2] === undefined ? undefined : Number(match[2]);
+    // The range of asc@NtT's T, so that asc(sc@8)t0 is refused as asc@8t0 is.
+    if (threshold !== undefined && !fitsSpecRange(adaptiveConsistencyEntry, "T", threshold)) {
+      const form = `asc(INNER)${dirichlet ? "d" : ""}tT`;
+      throw specRangeError(text, adaptiveConsistencyEntry, { form, letter: "T", value: threshold });
+    }
+    return { family: "asc", dirichlet, threshold };
   }
   const match = escSuffix.exec(suffix);
   if (match === null) {
     const written = suffix === "" ? "gives no window" : `ends in ${JSON.stringify(suffix)}`;
     throw malformed(text, `${written} after esc(INNER), where esc(INNER)wW takes windows of W samples`);
   }
-  return { family: "esc", window: Number(match[1]) };
+  const window = Number(match[1]);
+  // The range of esc@NwW's W, so that esc(sc@8)w0 is refused as esc@8w0 is.
+  if (!fitsSpecRange(earlyStoppingConsistencyEntry, "W", window)) {
+    const number = { form: "esc(INNER)wW", letter: "W", value: window };
+    throw specRangeError(text, earlyStoppingConsistencyEntry, number);
+  }
+  return { family: "esc", window };
 }
 
 /** The canonical suffix of a wrapper's name, as `adaptiveConsistency` and `earlyStoppingConsistency` write it. */
@@ -176,7 +190,8 @@ function resolveWrapper(text: string, find: CatalogLookup): StrategyEntry | unde
  * `esc@16w4`.
  *
  * @throws ConfigError from `resolve` for a wrapper spec that is malformed or wraps anything else
- * (`asc(beam@4x2)`, `asc(asc@8)`), naming the spec and what INNER may be.
+ * (`asc(beam@4x2)`, `asc(asc@8)`), naming the spec and what INNER may be; and for a T or W out of the
+ * range `asc@NtT` and `esc@NwW` give it (`asc(sc@8)t0`, refused as `asc@8t0` is), naming the number.
  * @example
  * const strategy = parseStrategySpec("asc(bon@8)", { scorer }); // strategy.name === "asc(bon@8)"
  */

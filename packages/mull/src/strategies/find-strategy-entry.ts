@@ -3,6 +3,7 @@ import { optionError } from "../runtime/index.ts";
 import { strategyCatalog } from "./catalog.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import { compileSpecForm, type SpecForm } from "./spec-form.ts";
+import { fitsSpecRange } from "./spec-number-range.ts";
 import { strategyCatalogOption } from "./strategy-catalog-option.ts";
 import type { SpecValues, StrategyEntry } from "./strategy-entry.ts";
 
@@ -10,15 +11,15 @@ import type { SpecValues, StrategyEntry } from "./strategy-entry.ts";
 export const strategySpecText = 'a strategy spec (a string such as "sc@8")';
 
 /** The largest integer a spec may carry. */
-export const largestSpecValue = 100_000;
+export { largestSpecValue } from "./spec-number-range.ts";
 
 /** How a spec text relates to the catalog. */
 export type SpecMatch =
-  /** One of the entry's forms, with its integers (each from 1 to `largestSpecValue`). */
+  /** One of the entry's forms, with its numbers, each in its letter's range (`fitsSpecRange`). */
   | { readonly entry: StrategyEntry; readonly form: string; readonly values: SpecValues }
   /**
    * The entry's family (the words before `@`), but not one of its forms, or one of them with a number out
-   * of range (`outOfRange`: the first such form, letter and value).
+   * of its letter's range, its ceiling included (`outOfRange`: the first such form, letter and value).
    */
   | {
       readonly entry: StrategyEntry;
@@ -125,12 +126,7 @@ function lookUpSpec(text: string, catalog: readonly StrategyEntry[]): SpecMatch 
     for (const form of formsOf(entry)) {
       const values = form.read(spec);
       if (values !== undefined) {
-        const wrong = Object.entries(values).find(
-          ([letter, value]) =>
-            !(entry.decimals?.includes(letter) === true
-              ? Number.isFinite(value) && value > 0 && value <= largestSpecValue
-              : Number.isSafeInteger(value) && value >= 1 && value <= largestSpecValue),
-        );
+        const wrong = Object.entries(values).find(([letter, value]) => !fitsSpecRange(entry, letter, value));
         if (wrong === undefined) return { entry, form: form.form, values };
         outOfRange ??= { entry, form: form.form, letter: wrong[0], value: wrong[1] };
       }

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { labProcessReward } from "../lab/index.ts";
 import { programmaticScorer } from "../scoring/index.ts";
+import { createScriptedBackend } from "../testing/index.ts";
 import { strategyCatalog } from "./catalog.ts";
-import { twoAgreeEntry } from "./custom-entry.test-support.ts";
+import { twoAgree, twoAgreeEntry } from "./custom-entry.test-support.ts";
 import { findStrategyEntry } from "./find-strategy-entry.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -126,6 +127,11 @@ describe("parseStrategySpec", () => {
     ["bild@0.7x0", "B = 0 in bild@AxB; expected a number above 0 and at most 1"],
     ["mass@8u0", "U = 0 in mass@NuU; expected a number above 0 and at most 1"],
     ["asc@8t200000", "T = 200000 in asc@NtT; expected a number above 0 and at most 1"],
+    // Above a ceiling is out of range as below 0 is, whatever the factory would say.
+    ["ASC@16t2", "T = 2 in asc@NtT; expected a number above 0 and at most 1"],
+    ["cascade@8t2:a>b", "T = 2 in cascade@NtT; expected a number above 0 and at most 1"],
+    ["bild@1.5:a>b", "A = 1.5 in bild@A; expected a number above 0 and at most 1"],
+    ["mass@8u1.01", "U = 1.01 in mass@NuU; expected a number above 0 and at most 1"],
   ])("rejects %j, naming the number out of range", (spec, message) => {
     expect(() => parseStrategySpec(spec)).toThrow(ConfigError);
     expect(() => parseStrategySpec(spec)).toThrow(`${JSON.stringify(spec)} gives ${message}`);
@@ -146,7 +152,9 @@ describe("parseStrategySpec", () => {
 
   it("refuses an Adaptive-Consistency threshold outside (0, 1], naming it", () => {
     expect(() => parseStrategySpec("asc@16t1.5")).toThrow(ConfigError);
-    expect(() => parseStrategySpec("asc@16t1.5")).toThrow(/threshold/);
+    expect(() => parseStrategySpec("asc@16t1.5")).toThrow(
+      'strategy: "asc@16t1.5" gives T = 1.5 in asc@NtT; expected a number above 0 and at most 1',
+    );
   });
 
   it("asks for a scorer where one is needed", () => {
@@ -200,9 +208,6 @@ describe("parseStrategySpec", () => {
     );
   });
   it("names the spec when its factory refuses one of its numbers", () => {
-    expect(() => parseStrategySpec("ASC@16t2")).toThrow(
-      'strategy: "ASC@16t2": adaptiveConsistency: threshold must be a number from 0 to 1, got 2',
-    );
     expect(() => parseStrategySpec("esc@16w32")).toThrow(
       'strategy: "esc@16w32": earlyStoppingConsistency: window must be an integer from 1 to 16, got 32',
     );
@@ -253,5 +258,68 @@ describe("parseStrategySpec with a catalog of the caller's", () => {
     expect(() => parseStrategySpec("sc@8", { catalog: twoAgreeEntry as never })).toThrow(
       "parseStrategySpec: catalog must be an array of strategy entries, such as [...strategyCatalog, myEntry], got",
     );
+  });
+});
+
+describe("parseStrategySpec before any model of a route is resolved", () => {
+  /** A `resolveModel` that records each name it is asked for, answering with a scripted backend. */
+  function recordingResolver() {
+    const resolved: string[] = [];
+    const resolveModel = (name: string) => {
+      resolved.push(name);
+      return createScriptedBackend({ responses: ["#### 1"], model: name });
+    };
+    return { resolved, resolveModel };
+  }
+
+  it.each([
+    [
+      "bild@0.5x0.1:a>b>c",
+      'strategy: "bild@0.5x0.1:a>b>c": bigLittleDecoder: models must be exactly two, the small model then the large one (lab-small>lab-large), got 3 (a>b>c); only a cascade routes through more models (cascade@8:a>b>c)',
+    ],
+    [
+      "glimp@0.6:a>b>c",
+      'strategy: "glimp@0.6:a>b>c": glimpseRouter: models must be exactly two, the small model then the large one (lab-small>lab-large), got 3 (a>b>c); only a cascade routes through more models (cascade@8:a>b>c)',
+    ],
+    [
+      "cascade@8t2:a>b",
+      'strategy: "cascade@8t2:a>b" gives T = 2 in cascade@NtT; expected a number above 0 and at most 1',
+    ],
+  ])("refuses %j from the spec and the number of its models, resolving none", (spec, message) => {
+    const { resolved, resolveModel } = recordingResolver();
+    expect(() => parseStrategySpec(spec, { resolveModel })).toThrow(message);
+    expect(resolved).toEqual([]);
+  });
+
+  it("refuses a route too long for the router given by defaultRoute, resolving none", () => {
+    const { resolved, resolveModel } = recordingResolver();
+    expect(() => parseStrategySpec("bild@0.5", { resolveModel, defaultRoute: ["a", "b", "c"] })).toThrow(
+      "bigLittleDecoder: models must be exactly two",
+    );
+    expect(resolved).toEqual([]);
+  });
+
+  it("resolves each model of a route the strategy takes, once, and builds it with them", () => {
+    const { resolved, resolveModel } = recordingResolver();
+    const strategy = parseStrategySpec("cascade@4:a>b>c", { resolveModel });
+    expect(strategy.parameters.models).toEqual(["a", "b", "c"]);
+    expect(resolved).toEqual(["a", "b", "c"]);
+  });
+
+  it("still builds a router of the caller's whose factory calls its models while building", () => {
+    const { resolved, resolveModel } = recordingResolver();
+    const described: StrategyEntry = {
+      forms: ["described@N"],
+      kind: "routing",
+      summary: "names its strategy after its first model's description",
+      needs: ["models"],
+      create: ({ N }, { models }) => ({
+        ...twoAgree(N!),
+        name: `described@${N}:${models[0]!.backend.describe().model}`,
+      }),
+    };
+    const strategy = parseStrategySpec("described@4:a>b", { resolveModel, catalog: [described] });
+    expect(strategy.name).toBe("described@4:a");
+    expect(resolved).toEqual(["a", "b"]);
   });
 });

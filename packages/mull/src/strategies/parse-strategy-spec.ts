@@ -4,7 +4,6 @@ import { isAllocationSpec } from "../routing/allocation-spec.ts";
 import { expecting, optionError } from "../runtime/index.ts";
 import type { Backend, OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
 import { strategyCatalog } from "./catalog.ts";
-import { decimalCeiling } from "./decimal-ceilings.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import {
   findStrategyEntry,
@@ -15,6 +14,8 @@ import {
 import { functionOption, outcomeScorerOption, processRewardOption } from "./option-schemas.ts";
 import { repeatedRouteModel } from "./repeated-route-model.ts";
 import { replayOptionsOf } from "./replay-options.ts";
+import { largestSpecNumber, specRangeError } from "./spec-number-range.ts";
+import { isStandInUse, standInBackend } from "./stand-in-dependencies.ts";
 import { strategyCatalogOption } from "./strategy-catalog-option.ts";
 import type { NamedBackend, StrategyDependencies, StrategyEntry } from "./strategy-entry.ts";
 
@@ -49,11 +50,12 @@ const parseStrategySpecOptions = z.strictObject({
   catalog: strategyCatalogOption.optional(),
 } satisfies Record<keyof ParseStrategySpecOptions, unknown>);
 
-function routeModels(
+/** The model names of a routing spec's route: its own, else `defaultRoute`; two or more, all different. */
+function routeNames(
   text: string,
   named: readonly string[] | undefined,
   options: ParseStrategySpecOptions,
-): readonly NamedBackend[] {
+): readonly string[] {
   const route = named ?? options.defaultRoute;
   if (route === undefined) {
     // The example is unquoted: a quoted string is one the caller gave, which a surface may hide.
@@ -79,6 +81,15 @@ function routeModels(
       { field: "strategy" },
     );
   }
+  return route;
+}
+
+/** The backends of a route's models, from `resolveModel`. */
+function resolveRoute(
+  text: string,
+  route: readonly string[],
+  options: ParseStrategySpecOptions,
+): readonly NamedBackend[] {
   const { resolveModel } = options;
   if (resolveModel === undefined) {
     throw new ConfigError(
@@ -92,12 +103,6 @@ function routeModels(
 /** A form's letters: single capitals (`T`, `K` in `glimp@TkK`), not the words of `asc(INNER)`. */
 const formLetter = /(?<![A-Z])[A-Z](?![A-Z])/g;
 
-/** The largest number a letter of an entry's forms may carry (`decimalCeiling`, else any spec's largest). */
-function largestValue(entry: StrategyEntry, letter: string): number {
-  const decimal = entry.decimals?.includes(letter) === true;
-  return (decimal ? decimalCeiling(entry, letter) : undefined) ?? largestSpecValue;
-}
-
 /**
  * What the numbers of one entry's forms may be: integers from 1 to the largest, except the letters it
  * reads as decimals, which take any number above 0 (a threshold such as glimp's entropy `T`) up to 1 for a
@@ -108,9 +113,9 @@ function entryNumbers(entry: StrategyEntry): string {
   const decimals = letters.filter((letter) => entry.decimals?.includes(letter) === true);
   if (decimals.length === 0) return `numbers from 1 to ${largestSpecValue}`;
   const integers = letters.filter((letter) => !decimals.includes(letter));
-  const ceilings = [...new Set(decimals.map((letter) => largestValue(entry, letter)))];
+  const ceilings = [...new Set(decimals.map((letter) => largestSpecNumber(entry, letter)))];
   const decimalParts = ceilings.map((ceiling) => {
-    const named = decimals.filter((letter) => largestValue(entry, letter) === ceiling);
+    const named = decimals.filter((letter) => largestSpecNumber(entry, letter) === ceiling);
     const atMost = ceiling < largestSpecValue ? ` and at most ${ceiling}` : "";
     return `${named.join(", ")}: ${named.length === 1 ? "a decimal number" : "decimal numbers"} above 0${atMost}, such as 0.5`;
   });
@@ -163,8 +168,10 @@ function formsOf(catalog: readonly StrategyEntry[], kind?: StrategyEntry["kind"]
  * catalog's forms when it is not one of them (with how a strategy of your own is passed), when a strategy
  * that needs a scorer is given without one, a search without a process reward model, a router without
  * two models it can resolve, or another strategy with a model route or with options only `mull replay`
- * reads (`deepconf@8:e10`); and, naming the spec, for a number out of its letter's range (`cascade@8t0`:
- * T is a probability, above 0 and at most 1) or one its factory refuses (`asc@16t2`).
+ * reads (`deepconf@8:e10`); and, naming the spec, for a number out of its letter's range (`cascade@8t2`:
+ * T is a share, above 0 and at most 1) or one its factory refuses (`esc@16w32`). What the spec and the
+ * number of models in its route decide (`bild@0.5:a>b>c`: a router of exactly two) is refused before
+ * `resolveModel` is called for any of them.
  * @example
  * const strategy = parseStrategySpec("bon@8", { scorer: checker });
  * const twoAgreeEntry: StrategyEntry = {
@@ -185,13 +192,7 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
   if (match?.values === undefined) {
     const outOfRange = match?.outOfRange;
     if (match !== undefined && outOfRange !== undefined) {
-      const { letter, value, form } = outOfRange;
-      const decimal = match.entry.decimals?.includes(letter) === true;
-      throw new ConfigError(
-        `strategy: ${JSON.stringify(text)} gives ${letter} = ${value} in ${form}; expected ` +
-          `${decimal ? "a number above 0 and at most" : "an integer from 1 to"} ${largestValue(match.entry, letter)}`,
-        { field: "strategy" },
-      );
+      throw specRangeError(text, match.entry, outOfRange);
     }
     if (match?.entry.kind === "search") {
       throw new ConfigError(
@@ -245,16 +246,32 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
       { field: "strategy" },
     );
   }
-  const models = routes ? routeModels(splitModelRoute(text).spec, route, options) : [];
+  const build = (models: readonly NamedBackend[], resolveModel = options.resolveModel): Strategy => {
+    try {
+      // Entries receive only what their `needs` declare, which was checked just above.
+      const dependencies = { ...options, models, resolveModel } as StrategyDependencies;
+      return entry.create(values, dependencies, form);
+    } catch (error) {
+      // A factory names its own option (`adaptiveConsistency: threshold …`); the user wrote the spec.
+      if (!ConfigError.isInstance(error) || error.message.startsWith("strategy: ")) throw error;
+      throw new ConfigError(`strategy: ${JSON.stringify(text)}: ${error.message}`, {
+        field: "strategy",
+        cause: error,
+      });
+    }
+  };
+  if (!routes) return build([]);
+  const { spec } = splitModelRoute(text);
+  const names = routeNames(spec, route, options);
+  // What the spec and the number of its models decide (a route of three for a router of two, a number
+  // the factory refuses) is refused before any model is resolved, which a surface does by loading it.
   try {
-    // Entries receive only what their `needs` declare, which was checked just above.
-    return entry.create(values, { ...options, models } as StrategyDependencies, form);
+    build(
+      names.map((name) => ({ name, backend: standInBackend })),
+      () => standInBackend,
+    );
   } catch (error) {
-    // A factory names its own option (`adaptiveConsistency: threshold …`); the user wrote the spec.
-    if (!ConfigError.isInstance(error) || error.message.startsWith("strategy: ")) throw error;
-    throw new ConfigError(`strategy: ${JSON.stringify(text)}: ${error.message}`, {
-      field: "strategy",
-      cause: error,
-    });
+    if (!isStandInUse(error)) throw error;
   }
+  return build(resolveRoute(spec, names, options));
 }

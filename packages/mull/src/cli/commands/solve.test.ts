@@ -464,6 +464,8 @@ describe("mull solve: refusals name the flag the user typed", () => {
       '"asc(beam@4x2)" wraps "beam@4x2", a step-level search, which builds its answer step by step',
     ],
     ["cascade@8t0", '"cascade@8t0" gives T = 0 in cascade@NtT; expected a number above 0 and at most 1'],
+    ["asc@8t0", '"asc@8t0" gives T = 0 in asc@NtT; expected a number above 0 and at most 1'],
+    ["asc(sc@8)t0", '"asc(sc@8)t0" gives T = 0 in asc(INNER)tT; expected a number above 0 and at most 1'],
     [
       "deepconf@8:e10",
       '":e10" in "deepconf@8:e10" is an option of mull replay (over recorded samples), not of a live strategy',
@@ -477,26 +479,44 @@ describe("mull solve: refusals name the flag the user typed", () => {
     expect(refused.stderr).toContain(message);
   });
 
-  describe("with the models of a route loaded", () => {
+  describe("with a server that serves the models a route names", () => {
     let server: FakeOpenAIServer;
     beforeAll(async () => {
       server = await startFakeOpenAIServer({
-        models: ["small-model", "big-model"],
+        models: ["small-model", "big-model", "third-model"],
         handler: () => ({ choices: [{ text: "#### 2" }], usage: { promptTokens: 5, completionTokens: 2 } }),
       });
     });
     afterAll(async () => server.close());
 
+    const threeModels = "small-model>big-model>third-model";
     it.each([
-      ["cascade@8t2", '"cascade@8t2": cascade: threshold must be a number from 0 to 1, got 2'],
-      ["bild@2x0.1", '"bild@2x0.1": bigLittleDecoder: fallback must be a number from 0 to 1, got 2'],
-    ])("names --strategy for numbers the strategy's factory refuses: %s (exit 2)", async (spec, message) => {
+      [
+        ["--small-model", "small-model", "--strategy", "cascade@8t2"],
+        '"cascade@8t2" gives T = 2 in cascade@NtT; expected a number above 0 and at most 1',
+      ],
+      [
+        ["--small-model", "small-model", "--strategy", "bild@2x0.1"],
+        '"bild@2x0.1" gives A = 2 in bild@AxB; expected a number above 0 and at most 1',
+      ],
+      [
+        ["--strategy", `bild@0.7x0.1:${threeModels}`],
+        `"bild@0.7x0.1:${threeModels}": bigLittleDecoder: models must be exactly two, the small model then the ` +
+          `large one (lab-small>lab-large), got 3 (${threeModels}); only a cascade routes through more models (cascade@8:a>b>c)`,
+      ],
+      [
+        ["--strategy", "esc(bon@8)w16"],
+        '"esc(bon@8)w16": earlyStoppingConsistency: window must be an integer from 1 to 8, got 16',
+      ],
+    ])("names --strategy for a spec its models cannot run, before any is loaded: %j (exit 2)", async (flags, message) => {
+      const before = server.requests.length;
       const refused = await runCliCaptured(
-        ...["solve", "1+1=?", "--base-url", server.url, "--model", "big-model"],
-        ...["--small-model", "small-model", "--strategy", spec],
+        ...["solve", "1+1=?", "--base-url", server.url, "--model", "big-model", ...flags],
       );
       expect(refused).toMatchObject({ code: 2, stdout: "" });
       expect(refused.stderr).toBe(`mull: --strategy: ${message}\n`);
+      // Not even the server's model list was asked for: no backend was made.
+      expect(server.requests.slice(before)).toEqual([]);
     });
   });
 });

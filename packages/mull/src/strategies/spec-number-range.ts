@@ -1,0 +1,65 @@
+import { ConfigError } from "../errors/index.ts";
+import { decimalCeiling } from "./decimal-ceilings.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
+
+/** The largest integer a spec may carry. */
+export const largestSpecValue = 100_000;
+
+/** A number of a spec that its letter's range refuses: the form it was read by, the letter and the value. */
+export interface OutOfRangeNumber {
+  /** The form the spec was read by (`cascade@NtT`, `asc(INNER)tT`). */
+  readonly form: string;
+  /** The form's letter that carries the number (`T`). */
+  readonly letter: string;
+  /** The number as written. */
+  readonly value: number;
+}
+
+/**
+ * The largest number a letter of an entry's forms may carry: its ceiling for a decimal letter that has
+ * one (`decimalCeiling`: 1 for a probability or a share), else any spec's largest.
+ *
+ * @example
+ * largestSpecNumber(cascadeEntry, "T"); // 1
+ * largestSpecNumber(cascadeEntry, "N"); // 100000
+ */
+export function largestSpecNumber(entry: StrategyEntry, letter: string): number {
+  const decimal = entry.decimals?.includes(letter) === true;
+  return (decimal ? decimalCeiling(entry, letter) : undefined) ?? largestSpecValue;
+}
+
+/**
+ * Whether a number read from a spec fits its letter's range, the one rule every spec's numbers follow,
+ * whichever form or wrapper they are written in: a decimal letter takes a number above 0 up to its
+ * ceiling (`cascade@NtT`'s agreement T at most 1), any other letter an integer from 1 to
+ * `largestSpecValue`.
+ *
+ * @example
+ * fitsSpecRange(cascadeEntry, "T", 0.75); // true
+ * fitsSpecRange(cascadeEntry, "T", 2); // false: a share is at most 1
+ * fitsSpecRange(adaptiveConsistencyEntry, "T", 0); // false: a threshold is above 0
+ */
+export function fitsSpecRange(entry: StrategyEntry, letter: string, value: number): boolean {
+  const largest = largestSpecNumber(entry, letter);
+  return entry.decimals?.includes(letter) === true
+    ? Number.isFinite(value) && value > 0 && value <= largest
+    : Number.isSafeInteger(value) && value >= 1 && value <= largest;
+}
+
+/**
+ * The refusal of a spec whose number is out of its letter's range (`fitsSpecRange`), naming the spec,
+ * the letter and its value, the form it was read by and the range expected.
+ *
+ * @example
+ * specRangeError("cascade@8t2", cascadeEntry, { form: "cascade@NtT", letter: "T", value: 2 }).message;
+ * // strategy: "cascade@8t2" gives T = 2 in cascade@NtT; expected a number above 0 and at most 1
+ */
+export function specRangeError(text: string, entry: StrategyEntry, number: OutOfRangeNumber): ConfigError {
+  const { form, letter, value } = number;
+  const decimal = entry.decimals?.includes(letter) === true;
+  return new ConfigError(
+    `strategy: ${JSON.stringify(text)} gives ${letter} = ${value} in ${form}; expected ` +
+      `${decimal ? "a number above 0 and at most" : "an integer from 1 to"} ${largestSpecNumber(entry, letter)}`,
+    { field: "strategy" },
+  );
+}
