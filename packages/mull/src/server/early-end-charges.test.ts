@@ -55,7 +55,8 @@ function characters(prompt: Prompt): number {
 
 /**
  * An upstream whose call `i` writes `lengths(i)` tokens (filler, then `#### 42`; fewer, finish reason
- * `length`, at the request's `maxTokens`), one per `pause`; a finished call reports its prompt (a token a character) and tokens, a call its watcher cut or its signal
+ * `length`, at the request's `maxTokens`), one per `pause`; a finished call reports its prompt (a token a
+ * character, unless its prompts are `untold`) and tokens, a call its watcher cut or its signal
  * aborted reports only the tokens it delivered (its stream ended before the usage chunk). It counts
  * prompts (`countTokens`) unless told it `cannot count`.
  */
@@ -63,6 +64,7 @@ function streamingUpstream(
   lengths: (call: number) => number,
   pause: () => Promise<void>,
   counts: "counts" | "cannot count" = "counts",
+  prompts: "reported" | "untold" = "reported",
 ) {
   const calls: StreamedCall[] = [];
   const backend: Backend = {
@@ -112,7 +114,11 @@ function streamingUpstream(
             completionTokens: length,
           },
         ],
-        usage: { promptTokens: characters(request.prompt), completionTokens: length, calls: 1 },
+        usage: {
+          promptTokens: prompts === "reported" ? characters(request.prompt) : undefined,
+          completionTokens: length,
+          calls: 1,
+        },
         model: "m",
       };
     },
@@ -226,7 +232,7 @@ describe("pasc@N in front of an upstream whose cut streams never say their promp
 
 describe("a request whose usage is partly unknown", () => {
   it("reports the counts it knows, and settles its key with them and the estimated prompt", async () => {
-    const { backend, calls } = streamingUpstream((call) => 6 + 5 * call, nextTurn, "cannot count");
+    const { backend, calls } = streamingUpstream((call) => 6 + 5 * call, nextTurn, "cannot count", "untold");
     const { post, tokens, reservations } = serverFor(backend);
     const response = await post("/v1/chat/completions", chat("pasc@8:m"));
     expect(response.status).toBe(200);
@@ -254,6 +260,29 @@ describe("a request whose usage is partly unknown", () => {
     // `/metrics` counts what is known.
     expect({ prompt: await tokens("prompt"), completion: await tokens("completion") }).toEqual({
       prompt: 0,
+      completion,
+    });
+  });
+
+  it("reports, charges and counts the prompt its finished traces told for the traces cut before their usage", async () => {
+    const { backend, calls } = streamingUpstream((call) => 6 + 5 * call, nextTurn, "cannot count");
+    const { post, tokens, reservations } = serverFor(backend);
+    const response = await post("/v1/chat/completions", chat("pasc@8:m"));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { usage: Record<string, number> };
+    expect(calls.some((call) => call.ended === "finished")).toBe(true);
+    expect(calls.some((call) => call.ended !== "finished")).toBe(true);
+    // Every trace read the question, as the finished ones reported: the cut ones are told it too.
+    const prompt = 8 * question.length;
+    const completion = calls.reduce((sum, call) => sum + call.delivered, 0);
+    expect(body.usage).toEqual({
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+    });
+    expect(reservations[0]?.settled).toBe(prompt + completion);
+    expect({ prompt: await tokens("prompt"), completion: await tokens("completion") }).toEqual({
+      prompt,
       completion,
     });
   });
@@ -336,9 +365,10 @@ describe("a key whose budget cannot cover a request", () => {
     const { post } = serverFor(backend, 3_000);
     expect((await post("/v1/chat/completions", chat("m", { max_tokens: 900 }))).status).toBe(200);
     const refused = await post("/v1/chat/completions", chat("sc@4:m", { max_tokens: 900 }));
-    expect(refused.status).toBe(429);
+    // Its worst case is beyond the key's whole budget per minute: refused for good, still told the window.
+    expect(refused.status).toBe(400);
     const { error } = (await refused.json()) as { error: { code: string; message: string } };
-    expect(error.code).toBe("key_budget_exceeded");
+    expect(error.code).toBe("request_exceeds_key_budget");
     // The first request gave back what it did not use: its prompt and 4 tokens stay reserved.
     const left = 3_000 - (question.length + 4);
     expect(error.message).toContain(`${left} tokens are left in the current minute's window`);
@@ -346,7 +376,7 @@ describe("a key whose budget cannot cover a request", () => {
 });
 
 describe("a strategy request whose upstream's circuit opens while its samples' streams are cut", () => {
-  it("is charged, and counted, the tokens the cut samples delivered, with its 503", async () => {
+  it("is charged, and counted, the tokens the cut samples delivered, with its 502", async () => {
     const fake = await startFakeOpenAIServer({
       handler: (request) =>
         request.body?.max_tokens === 1
@@ -378,12 +408,12 @@ describe("a strategy request whose upstream's circuit opens while its samples' s
         headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
         body: JSON.stringify({ model: "sc@4:cut-model", messages: [{ role: "user", content: "Count." }] }),
       });
-      expect(response.status).toBe(503);
+      expect(response.status).toBe(502);
       const body = (await response.json()) as {
         error: { code: string };
         mull: { usage: Record<string, number | null> };
       };
-      expect(body.error.code).toBe("upstream_unavailable");
+      expect(body.error.code).toBe("samples_below_quorum");
       const sent = fake.requests.filter((request) => request.body?.max_tokens !== 1).length;
       expect(sent).toBeGreaterThanOrEqual(2);
       // Each request that reached the upstream delivered 3 tokens; no usage chunk told the prompt.

@@ -109,9 +109,10 @@ describe("a key's budget under bon@N with an LLM judge", () => {
       max_tokens: 4_000,
       temperature: 0.7,
     });
-    expect(response.status).toBe(429);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("retry-after")).toBeNull();
     const { error } = (await response.json()) as { error: { code: string; message: string } };
-    expect(error.code).toBe("key_budget_exceeded");
+    expect(error.code).toBe("request_exceeds_key_budget");
     expect(error.message).toMatch(
       /cannot cover this request \(up to (\d+) tokens: 4 samples × \(about 10 prompt \+ 4000 max_tokens\) \+ 4 judge calls × (\d+) tokens \(scorer judge:fake-model reads the question and a sample, and writes its verdict\)\): 20000 tokens are left/,
     );

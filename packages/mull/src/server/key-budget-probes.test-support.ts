@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import { memoryServingState, type ServingState } from "./state/index.ts";
 
 /**
- * The tokens a key has left in its window, as a request too large for any window is told: `post` sends a
+ * The tokens a key has left in its window, as a request too large for any window is told (a 400): `post` sends a
  * chat request with that key, `maxTokens` is above any window.
  */
 export async function keyTokensLeft(
@@ -14,7 +14,10 @@ export async function keyTokensLeft(
     messages: [{ role: "user", content: "x" }],
     max_tokens: maxTokens,
   });
-  expect(refused.status).toBe(429);
+  expect(refused.status).toBe(400);
+  expect(((await refused.clone().json()) as { error: { code: string } }).error.code).toBe(
+    "request_exceeds_key_budget",
+  );
   const message = ((await refused.json()) as { error: { message: string } }).error.message;
   const left = /(\d+) tokens are left/.exec(message)?.[1];
   if (left === undefined) throw new Error(`no tokens left in: ${message}`);

@@ -7,10 +7,12 @@ import { parseServerConfig } from "./config/index.ts";
 import { recordingServingState } from "./key-budget-probes.test-support.ts";
 
 // A pass-through served by an upstream that cannot count prompts (the fake has no tokenizer route) is
-// charged the same tokens in its key's budget, in what its client is told (the usage of its last chunk, of
-// its error event or of its error body) and in `/metrics`, however it ends: a prompt the upstream never
-// told is charged, told and counted as planned (estimated from its characters), once the upstream accepted
-// the call, streamed or not; an Anthropic stream's error event tells it as its `message_delta` would.
+// told the same tokens in what its client is told (the usage of its last chunk, of its error event or of
+// its error body) and in `/metrics`, however it ends: a prompt the upstream never told is told and counted
+// as planned (estimated from its characters), once the upstream accepted the call, streamed or not; an
+// Anthropic error, streamed or whole, tells it as its `message_delta` would. Its key is charged those
+// tokens, but an unstreamed one cut before its whole body came (its client gone, the body cut or stalled)
+// keeps its reservation: what the upstream generated up to the cut is never told.
 
 const key = "sk-pass-through-cuts";
 const text = "one two three four five six seven eight";
@@ -29,6 +31,7 @@ beforeAll(async () => {
       if (request.prompt.includes("slow")) {
         return { choices: [text], delivery: { headerDelayMilliseconds: 5_000 } };
       }
+      if (request.prompt.includes("stall")) return { choices: [text], delivery: { stallAfterTokens: 4 } };
       // Cut after 4 tokens, before any usage: a stream's pieces, or half of a whole body.
       return { choices: [text], usage: null, delivery: { cutAfterTokens: 4 } };
     },
@@ -43,6 +46,16 @@ beforeAll(async () => {
         allowedNetworks: ["127.0.0.1/32"],
         maxRetries: 0,
         scorer: "none",
+        circuitBreaker: { failureThreshold: 100, cooldownMilliseconds: 10_000 },
+      },
+      {
+        name: "stalling",
+        baseUrl: fake.url,
+        models: ["stall-model"],
+        allowedNetworks: ["127.0.0.1/32"],
+        maxRetries: 0,
+        scorer: "none",
+        stallTimeoutMilliseconds: 200,
         circuitBreaker: { failureThreshold: 100, cooldownMilliseconds: 10_000 },
       },
     ],
@@ -60,12 +73,13 @@ afterAll(async () => {
   await fake?.close();
 });
 
-/** The cut model's `mull_tokens_total` by kind (0 when absent). */
-async function tokens(kind: "prompt" | "completion"): Promise<number> {
+/** `mull_tokens_total` by kind (0 when absent) of `model`, the cut model unless it is the stalling one. */
+async function tokens(kind: "prompt" | "completion", model = "cut-model"): Promise<number> {
   const response = await assembled.server.app.request("/metrics", {
     headers: { authorization: `Bearer ${key}` },
   });
-  const line = `mull_tokens_total{upstream="cutting",kind="${kind}",model="cut-model"} `;
+  const upstream = model === "stall-model" ? "stalling" : "cutting";
+  const line = `mull_tokens_total{upstream="${upstream}",kind="${kind}",model="${model}"} `;
   const found = (await response.text()).split("\n").find((sample) => sample.startsWith(line));
   return found === undefined ? 0 : Number(found.slice(line.length));
 }
@@ -76,7 +90,8 @@ async function tokens(kind: "prompt" | "completion"): Promise<number> {
  * reserved less `max_tokens`), and what `/metrics` counted for it.
  */
 async function charged(path: string, body: Record<string, unknown>, leaveWhen?: () => boolean) {
-  const before = { prompt: await tokens("prompt"), completion: await tokens("completion") };
+  const model = String(body.model);
+  const before = { prompt: await tokens("prompt", model), completion: await tokens("completion", model) };
   const count = reservations.length;
   const client = new AbortController();
   const answered = assembled.server.app.request(
@@ -100,11 +115,12 @@ async function charged(path: string, body: Record<string, unknown>, leaveWhen?: 
   return {
     status: response.status,
     read,
+    reserved: reservation.reserved,
     settled: reservation.settled,
     plannedPrompt: reservation.reserved - maxTokens,
     counted: {
-      prompt: (await tokens("prompt")) - before.prompt,
-      completion: (await tokens("completion")) - before.completion,
+      prompt: (await tokens("prompt", model)) - before.prompt,
+      completion: (await tokens("completion", model)) - before.completion,
     },
   };
 }
@@ -165,8 +181,8 @@ describe("a pass-through whose upstream never tells the prompt's tokens", () => 
     expect(counted).toEqual({ prompt: plannedPrompt, completion });
   });
 
-  it("unstreamed, its whole body cut part-way: charges, tells in its error body and counts the planned prompt", async () => {
-    const { status, read, settled, plannedPrompt, counted } = await charged(
+  it("unstreamed, its whole body cut part-way: tells in its error body and counts the planned prompt, and keeps its reservation", async () => {
+    const { status, read, reserved, settled, plannedPrompt, counted } = await charged(
       "/v1/chat/completions",
       chat("Count for me in one whole body, please."),
     );
@@ -179,21 +195,54 @@ describe("a pass-through whose upstream never tells the prompt's tokens", () => 
       total_tokens: null,
       calls: 1,
     });
-    expect(settled).toBe(plannedPrompt);
+    expect(settled).toBe(reserved);
     expect(counted).toEqual({ prompt: plannedPrompt, completion: 0 });
   });
 
-  it("unstreamed, its client gone while the upstream works: charges and counts the planned prompt", async () => {
+  it("unstreamed, its whole body stalled past the stall timeout: 504, and keeps its reservation", async () => {
+    const { status, read, reserved, settled, plannedPrompt, counted } = await charged(
+      "/v1/chat/completions",
+      { ...chat("Answer, then stall in one whole body, please."), model: "stall-model" },
+    );
+    expect(status).toBe(504);
+    expect(JSON.parse(read).mull.usage).toMatchObject({
+      prompt_tokens: plannedPrompt,
+      completion_tokens: null,
+    });
+    expect(settled).toBe(reserved);
+    expect(counted).toEqual({ prompt: plannedPrompt, completion: 0 });
+  });
+
+  it("unstreamed, its client gone while the upstream works: counts the planned prompt, and keeps its reservation", async () => {
     const sent = fake.requests.length;
-    const { status, settled, plannedPrompt, counted } = await charged(
+    const { status, reserved, settled, plannedPrompt, counted } = await charged(
       "/v1/chat/completions",
       chat("Think slow and long before answering."),
       () => fake.requests.slice(sent).some((request) => request.prompt.includes("slow")),
     );
     expect(status).toBe(499);
     expect(plannedPrompt).toBeGreaterThan(0);
-    expect(settled).toBe(plannedPrompt);
+    expect(settled).toBe(reserved);
     expect(counted).toEqual({ prompt: plannedPrompt, completion: 0 });
+  });
+
+  it("unstreamed on /v1/messages, its whole body cut part-way: its error body tells the usage in Anthropic's shape too", async () => {
+    const { status, read, reserved, settled, plannedPrompt } = await charged("/v1/messages", {
+      model: "cut-model",
+      max_tokens: maxTokens,
+      messages: [{ role: "user", content: "Count for me the whole Anthropic way, please." }],
+    });
+    expect(status).toBe(502);
+    const error = JSON.parse(read) as Record<string, unknown>;
+    expect(error).toMatchObject({ type: "error", error: { type: "api_error" } });
+    expect(error.usage).toEqual({ input_tokens: plannedPrompt, output_tokens: 0 });
+    expect((error.mull as { usage: unknown }).usage).toEqual({
+      prompt_tokens: plannedPrompt,
+      completion_tokens: null,
+      total_tokens: null,
+      calls: 1,
+    });
+    expect(settled).toBe(reserved);
   });
 
   it("as an Anthropic stream cut before its usage: its error event tells the usage charged", async () => {

@@ -121,9 +121,10 @@ describe("a key's budget under pf@N with an LLM step judge", () => {
       max_tokens: 2_000,
       temperature: 0.7,
     });
-    expect(response.status).toBe(429);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("retry-after")).toBeNull();
     const { error } = (await response.json()) as { error: { code: string; message: string } };
-    expect(error.code).toBe("key_budget_exceeded");
+    expect(error.code).toBe("request_exceeds_key_budget");
     expect(error.message).toMatch(
       /cannot cover this request \(up to (\d+) tokens: the worst case of strategy pf@2, whose calls re-read what it wrote, for about 10 prompt tokens and max_tokens 2000 \+ 80 steps judged × (\d+) tokens \(process reward model step-judge:fake-model reads the question and a path of up to 40 steps and 2000 tokens, and writes its verdict\)\): 60000 tokens are left/,
     );

@@ -29,10 +29,10 @@ export function anthropicErrorBody(status: number, message: string): Record<stri
 }
 
 /**
- * The Anthropic-shaped body of an `ApiError` sent as the last event of a stream, with what the request was
- * charged for upstream work before it failed, when it was (`RequestLog.charged`), as the OpenAI stream's
- * error chunk tells it (`failureBody`): `usage` in Anthropic's shape (`anthropicUsage`, unknown counts 0),
- * and `mull.usage` with each count no upstream call reported `null` (`usageCounts`).
+ * The Anthropic-shaped body of an `ApiError`, whole or as the last event of a stream, with what the request
+ * was charged for upstream work before it failed, when it was (`RequestLog.charged`), as OpenAI's error
+ * body and stream chunk tell it (`failureBody`): `usage` in Anthropic's shape (`anthropicUsage`, unknown
+ * counts 0), and `mull.usage` with each count no upstream call reported `null` (`usageCounts`).
  *
  * @example
  * anthropicErrorOf(error, { promptTokens: 12, completionTokens: 4, calls: 1 });
@@ -52,7 +52,9 @@ export function anthropicErrorOf(
 /**
  * Answers the Anthropic API's paths with Anthropic's error shape: every error response in OpenAI's shape
  * from the middleware and routes behind it (a missing key, the in-flight limit, a refused body) is
- * rewritten to `{ "type": "error", "error": { "type", "message" } }`, with its status and headers kept.
+ * rewritten to `{ "type": "error", "error": { "type", "message" } }`, with its status and headers kept;
+ * one in Anthropic's shape already (a failed message's, with its `usage`: `anthropicErrorOf`) is left as
+ * it is.
  *
  * @example
  * app.use("/v1/messages", anthropicErrors());
@@ -62,13 +64,14 @@ export function anthropicErrors(): MiddlewareHandler {
     await next();
     const response = context.res;
     if (response.status < 400 || !(response.headers.get("content-type") ?? "").includes("json")) return;
-    let message: unknown;
+    let body: { type?: unknown; error?: { message?: unknown } };
     try {
-      message = ((await response.clone().json()) as { error?: { message?: unknown } }).error?.message;
+      body = (await response.clone().json()) as typeof body;
     } catch {
       return;
     }
-    if (typeof message !== "string") return;
+    const message = body.error?.message;
+    if (typeof message !== "string" || body.type === "error") return;
     const headers = new Headers(response.headers);
     headers.delete("content-length");
     context.res = undefined;

@@ -2,6 +2,7 @@ import type { Handler } from "hono";
 import type { ServerEnvironment } from "../middleware/index.ts";
 import { parseRequestBody } from "../requests/index.ts";
 import { type GenerationRouteOptions, plannedRoute } from "../routes/planned-route.ts";
+import { anthropicErrorOf } from "./anthropic-error.ts";
 import { chatBodyOf, messagesClientFields } from "./chat-body-of.ts";
 import { messageBody } from "./message-body.ts";
 import { streamMessage } from "./message-stream.ts";
@@ -13,10 +14,11 @@ import { refuseUnknownMessageFields } from "./refuse-unknown-message-fields.ts";
  * the server does not take is refused, `refuseUnknownMessageFields`), mapped onto a chat
  * completions request (`chatBodyOf`) and planned, routed, budgeted and served exactly as one (a model prefix
  * such as `sc@5:` picks the strategy); the answer is an Anthropic message (`messageBody`) or its events
- * (`streamMessage`). Errors are sent in OpenAI's shape here and rewritten to Anthropic's by
- * `anthropicErrors` in front of the route; an error about a mapped field names the field the client sent
- * (`metadata.user_id`, not `user`). The `anthropic-version` header is accepted and not read: the
- * shapes are those of version 2023-06-01.
+ * (`streamMessage`). A failed request's error is Anthropic's, with what it was charged as `usage` and
+ * `mull.usage` when it was (`anthropicErrorOf`, as a stream's `error` event says it); errors from the
+ * middleware in front are rewritten to Anthropic's shape by `anthropicErrors`; an error about a mapped
+ * field names the field the client sent (`metadata.user_id`, not `user`). The `anthropic-version` header
+ * is accepted and not read: the shapes are those of version 2023-06-01.
  *
  * @example
  * app.use("/v1/messages", anthropicErrors());
@@ -26,6 +28,7 @@ export function messagesRoute(options: GenerationRouteOptions): Handler<ServerEn
   const { server } = options.config;
   return plannedRoute(options, {
     endpoint: "chat",
+    failureBody: anthropicErrorOf,
     parse(raw) {
       const body = parseRequestBody(messagesRequestSchema, raw, messagesFieldMessages);
       refuseUnknownMessageFields(raw);

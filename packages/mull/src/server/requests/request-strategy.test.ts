@@ -119,6 +119,29 @@ describe("requestStrategy: a routing spec without models", () => {
     );
   });
 
+  it.each([
+    "bild@0.5",
+    "glimp@0.6",
+    "glimp@0.6k4h",
+  ])("asks %s, a router of a small and a large model, for exactly two served models", (spec) => {
+    const three = new Map([...routed, ["lab-v2-medium", { ...served, name: "lab-v2-medium" }]]);
+    const { param, message } = refusal(() =>
+      requestStrategy({ spec, param: "model" }, undefined, large, three),
+    );
+    expect(param).toBe("model");
+    expect(message).toBe(
+      `strategy "${spec}" routes between models; name exactly two served models in the model field after ` +
+        `the spec, smallest first, separated by ">" (${spec}:small>large); this server serves lab-v2-small, ` +
+        "lab-v2-large, lab-v2-medium (see GET /v1/models)",
+    );
+  });
+
+  it.each(["cascade@4", "cascade-mass@2x8"])("asks %s, a chain, for two or more served models", (spec) => {
+    expect(refused({ spec, param: "model" }).message).toContain(
+      `name two or more served models in the model field after the spec, smallest first, separated by ">" (${spec}:small>large)`,
+    );
+  });
+
   it("parses a routing spec whose route the model field names", () => {
     const strategy = requestStrategy(
       { spec: "cascade@4", param: "model" },

@@ -9,6 +9,7 @@ import {
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import type { ChatRequestBody } from "./request-schema.ts";
+import { routeSize } from "./route-size.ts";
 import { servedModelResolver } from "./served-model-resolver.ts";
 import { withLongStringsHidden } from "./shown-value.ts";
 
@@ -91,7 +92,8 @@ export function strategySpec(
 
 /**
  * The refusal of a routing spec that names no models (`cascade@4:lab-large`, `mull.strategy: "cascade@4"`),
- * saying how a request names them: in the model field, after the spec; `undefined` for any other spec.
+ * saying how a request names them: in the model field, after the spec, as many as its factory takes
+ * (exactly two for `bild` and `glimp`, two or more for a cascade); `undefined` for any other spec.
  */
 function unroutedRefusal(
   named: NamedStrategy,
@@ -106,8 +108,9 @@ function unroutedRefusal(
     models.size < 2
       ? `this server serves only ${servedNames(models)}, so it has no route to run`
       : `this server serves ${servedNames(models)} (see GET /v1/models)`;
+  const size = routeSize(match.entry, match.values, match.form);
   const message =
-    `strategy ${JSON.stringify(spec)} routes between models; name two or more served models in the model ` +
+    `strategy ${JSON.stringify(spec)} routes between models; name ${size} served models in the model ` +
     `field after the spec, smallest first, separated by ">" (${spec}:small>large); ${served}`;
   return new ApiError(400, withLongStringsHidden(message, [spec]), {
     param: named.param,

@@ -4,6 +4,7 @@ import type { Backend, Completion, SolveResult } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import { countSamples, createSampleFanOut, optionalMethodsOf, underServedName } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
+import { knownPromptTokens } from "./known-prompt-tokens.ts";
 import { candidateChoice } from "./outcome-choice.ts";
 import { type PieceRelay, passThrough } from "./pass-through.ts";
 import { declined, rankedCandidates } from "./ranked-candidates.ts";
@@ -51,8 +52,15 @@ async function withStrategy(
 ): Promise<RequestOutcome> {
   const strategy = plan.strategy;
   if (strategy === undefined) throw new Error("withStrategy needs a strategy");
-  // Named by the served name, so that its samples, finished or cut, are counted under one model.
-  const served = underServedName(plan.served);
+  // Named by the served name, so that its samples, finished or cut, are counted under one model; a
+  // sample's prompt tokens left untold are told as counted, or as another sample of that prompt reported.
+  const known = knownPromptTokens(
+    underServedName(plan.served),
+    plan.promptTokensCounted === true
+      ? { prompt: plan.prompt, tokens: plan.estimatedPromptTokens }
+      : undefined,
+  );
+  const served = known.backend;
   // Every upstream call is metered, below the fan-out, which keeps only the samples that finished: a run
   // that fails or is aborted returns no usage, yet is charged what its calls used.
   const upstream =
@@ -94,6 +102,8 @@ async function withStrategy(
     }),
   );
   signal.throwIfAborted();
+  // Samples cut before another of their prompt reported it are told it now, as are the response's counts.
+  const usage = known.usageOf(result.usage);
   const counts = fanOut?.counts();
   if (counts !== undefined && counts.failed > 0) {
     const quorum = Math.max(1, Math.ceil(plan.samples * minSampleFraction));
@@ -105,7 +115,7 @@ async function withStrategy(
       throw new ApiError(
         502,
         `only ${counts.succeeded} of ${plan.samples} samples succeeded, below the quorum of ${quorum}; first failure: ${detail.slice(0, 300)}`,
-        { code: "samples_below_quorum", cause: counts.firstError, usage: result.usage },
+        { code: "samples_below_quorum", cause: counts.firstError, usage },
       );
     }
   }
@@ -113,7 +123,7 @@ async function withStrategy(
   if (chosen.length === 0) {
     throw new ApiError(502, `strategy ${result.strategy} produced no complete sample (${result.stoppedBy})`, {
       code: "no_complete_sample",
-      usage: result.usage,
+      usage,
     });
   }
   const lost = counts !== undefined && counts.failed > 0;
@@ -139,7 +149,7 @@ async function withStrategy(
                 };
           }),
     ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
-    usage: result.usage,
+    usage,
     ...(result.usageByModel === undefined ? {} : { usageByModel: result.usageByModel }),
     report: {
       strategy: result.strategy,

@@ -1,9 +1,13 @@
-import type { AnswerFormat, Completion } from "../../spec/index.ts";
+import type { AnswerFormat, Completion, Prompt } from "../../spec/index.ts";
+import { createSampleTraces } from "./sample-traces.ts";
 import { splitThinking } from "./split-thinking.ts";
 
 /** Where a strategy's sampling stands, after a sample finished. */
 export interface SampleProgress {
-  /** Samples that ran to their end so far (cut and aborted ones are not counted). */
+  /**
+   * Samples that ran to their end so far, each counted once, when one of its calls first ended on its own
+   * (cut and aborted ones are not counted, nor a call its token limit cut: see `ProgressFeed.sample`).
+   */
   readonly samplesDone: number;
   /** The samples the strategy may draw at most (its N); an adaptive strategy may stop well before. */
   readonly samplesPlanned: number;
@@ -20,8 +24,19 @@ export interface SampleProgress {
  * can read the same events with `for await`.
  */
 export interface ProgressFeed {
-  /** Records one finished sample. */
-  sample(completion: Pick<Completion, "text" | "finishReason" | "toolCalls">): void;
+  /**
+   * Records the completion of one of a strategy's calls, with the call's request where the caller has it
+   * (its prompt tells a call that continues what an earlier call of the same sample wrote). A completion
+   * cut by a token watcher or an abort counts nothing; one its token limit cut (finish `length`: budget
+   * forcing's thinking cut at its budget, a chunk of an extension) neither, its text being no answer, until
+   * a later call continues it to its end. A sample counts once: a call continuing one already counted
+   * (thinking on after a continue cue) replaces its vote, read from all it wrote (the continued text, then
+   * the completion's), never counts it again.
+   */
+  sample(
+    completion: Pick<Completion, "text" | "finishReason" | "toolCalls" | "reasoning">,
+    call?: { readonly prompt: Prompt },
+  ): void;
   /** The latest progress, if a sample finished. */
   latest(): SampleProgress | undefined;
   /** Calls `listener` with the progress so far (if any), then after each new sample; one listener. */
@@ -48,8 +63,8 @@ function voteOf(
 }
 
 /**
- * Creates the progress feed of one request drawing at most `samplesPlanned` samples, tallying their
- * answers with `format` (the request's answer format).
+ * Creates the progress feed of one request drawing at most `samplesPlanned` samples (the strategy's N,
+ * reported as it is), tallying their answers with `format` (the request's answer format).
  *
  * @example
  * const feed = createProgressFeed(plan.samples, plan.answerFormat);
@@ -58,28 +73,47 @@ function voteOf(
 export function createProgressFeed(samplesPlanned: number, format: AnswerFormat): ProgressFeed {
   const history: SampleProgress[] = [];
   const tally = new Map<string, { answer: string; count: number }>();
+  const traces = createSampleTraces();
   let done = 0;
   let closed = false;
   let listener: ((progress: SampleProgress) => void) | undefined;
   let wake: (() => void) | undefined;
   const leading = () => {
     let best: { answer: string; count: number } | undefined;
-    for (const entry of tally.values()) if (best === undefined || entry.count > best.count) best = entry;
+    for (const entry of tally.values()) {
+      if (entry.count > 0 && (best === undefined || entry.count > best.count)) best = entry;
+    }
     return best;
   };
   return {
-    sample(completion) {
-      if (closed || completion.finishReason === "abort" || completion.finishReason === "cut") return;
-      done += 1;
-      const vote = voteOf(completion, format);
+    sample(completion, call) {
+      if (closed) return;
+      const written = call === undefined ? undefined : traces.continued(call.prompt);
+      if (completion.finishReason === "abort" || completion.finishReason === "cut") return;
+      const continuing = written === undefined ? undefined : traces.find(written);
+      const trace = continuing ?? traces.start(completion, written);
+      // Cut by its token limit: its text so far reads no answer; a call that continues it counts it.
+      if (completion.finishReason === "length") return;
+      // A continuation's answer is read from all its sample wrote; a call starting afresh, from its own text.
+      const text = continuing === undefined ? completion.text : (written ?? "") + completion.text;
+      const vote = voteOf({ text, toolCalls: completion.toolCalls }, format);
+      if (trace.vote !== undefined) {
+        const previous = tally.get(trace.vote.key);
+        if (previous !== undefined) tally.set(trace.vote.key, { ...previous, count: previous.count - 1 });
+      }
+      trace.vote = vote;
       if (vote !== undefined) {
         const entry = tally.get(vote.key) ?? { answer: vote.answer, count: 0 };
         tally.set(vote.key, { ...entry, count: entry.count + 1 });
       }
+      if (!trace.counted) {
+        trace.counted = true;
+        done += 1;
+      }
       const leader = leading();
       const progress: SampleProgress = {
         samplesDone: done,
-        samplesPlanned: Math.max(samplesPlanned, done),
+        samplesPlanned,
         leader: leader?.answer,
         leaderShare: leader === undefined ? 0 : leader.count / done,
       };

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { Usage } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServerEnvironment } from "../middleware/index.ts";
 import { type ClientFields, inClientFields } from "../requests/index.ts";
@@ -13,14 +14,21 @@ export interface FailedRequest {
   readonly metrics: ServerMetrics;
   /** The fields the client sent, where the body was mapped onto a chat request (`inClientFields`). */
   readonly clientFields: ClientFields | undefined;
+  /**
+   * The error's body, with what the request was charged, when it was; default OpenAI's with `mull.usage`
+   * beside it (`failureBody`).
+   */
+  readonly failureBody?:
+    | ((error: ApiError, charged: Usage | undefined) => Record<string, unknown>)
+    | undefined;
 }
 
 /**
  * The answer to a request whose handler failed, its line logged: 499 without a body where the client went
  * away, 503 `server_shutting_down` where a shutdown cut it short, else the error as the client receives it
  * (`log.failure`), naming the fields the client sent, with what the request was charged (`log.charged`) as
- * `mull.usage` beside it (`failureBody`). A 4xx of a request refused before it was planned counts as
- * `rejected{reason="invalid"}`.
+ * `mull.usage` beside it (`failureBody`), or in the shape `request.failureBody` gives it. A 4xx of a
+ * request refused before it was planned counts as `rejected{reason="invalid"}`.
  *
  * @example
  * } catch (error) {
@@ -49,5 +57,6 @@ export function failedRequestResponse(
     ...(apiError.param === undefined ? {} : { param: apiError.param }),
   });
   const headers: Record<string, string> = { ...apiError.headers, "x-request-id": context.var.requestId };
-  return context.json(failureBody(apiError, log.charged), apiError.status as 400, headers);
+  const body = (request.failureBody ?? failureBody)(apiError, log.charged);
+  return context.json(body, apiError.status as 400, headers);
 }

@@ -1,5 +1,7 @@
 import type { Context, Handler } from "hono";
+import type { Usage } from "../../spec/index.ts";
 import type { ServerConfig } from "../config/index.ts";
+import type { ApiError } from "../http/index.ts";
 import type { ServerEnvironment, TokenReservation } from "../middleware/index.ts";
 import { type ModelRoutes, type RoutePull, routeModel } from "../model-routes/index.ts";
 import {
@@ -26,7 +28,7 @@ import type { ServedModel } from "../upstreams/index.ts";
 import { failedRequestResponse } from "./failed-request-response.ts";
 import { account, failPull, settlePull } from "./request-accounting.ts";
 import { createRequestLog, type RequestLog } from "./request-log.ts";
-import { chargedTokens, failureUsage } from "./used-before-failure.ts";
+import { failureCharge, failureUsage } from "./used-before-failure.ts";
 
 /** Options of the generation routes (`chatCompletionsRoute`, `completionsRoute`, `messagesRoute`). */
 export interface GenerationRouteOptions {
@@ -63,6 +65,13 @@ export interface PlannedRouteFront<
   parse(raw: unknown): Parsed;
   /** Answers the request: its body, or its stream. */
   answer(request: PlannedRequest, parsed: Parsed, context: Context<ServerEnvironment>): Promise<Response>;
+  /**
+   * The body of a failed request's whole (unstreamed) error response, with what it was charged, when it
+   * was; default OpenAI's error with `mull.usage` (`failureBody`).
+   */
+  readonly failureBody?:
+    | ((error: ApiError, charged: Usage | undefined) => Record<string, unknown>)
+    | undefined;
 }
 
 /**
@@ -75,12 +84,12 @@ export interface PlannedRouteFront<
  * however it ends (an answer: its tokens, a prompt left unknown taken as planned, `account`; an upstream
  * error, an abort, a shutdown, a stream failing after its headers: a failure is charged, and counted in
  * `/metrics`, what the upstream reported used before it or a broken stream had delivered, as its error
- * tells or as a strategy's upstream calls reported it when they ended (`failureUsage`), else nothing,
- * and its error body reports it as `mull.usage`; a refusal after the reservation nothing), and
- * lets the front end answer
- * whole or streamed: a streamed request once it is under way (`throwEarlyFailure`), so that one that fails
- * before (an upstream's 429 or 5xx after the retries, an open circuit) gets the status and `Retry-After`
- * it would get unstreamed. A request whose client went away gets 499, one cut by a shutdown 503, and every
+ * tells or as a strategy's upstream calls reported it when they ended (`failureUsage`), else nothing
+ * (but an unstreamed pass-through whose upstream told no completion tokens keeps its reservation,
+ * `failureCharge`), and its error body reports it (`front.failureBody`, else as `mull.usage`); a refusal
+ * after the reservation nothing), and lets the front end answer whole or streamed: a streamed request
+ * once it is under way (`throwEarlyFailure`), so that one that fails before (an upstream's 429 or 5xx
+ * after the retries, an open circuit) gets the status and `Retry-After` it would get unstreamed. A request whose client went away gets 499, one cut by a shutdown 503, and every
  * other error an OpenAI-shaped error (which a front end's middleware may rewrite).
  *
  * @example
@@ -172,10 +181,13 @@ export function plannedRoute<
         async (error: unknown) => {
           // Failed, cut by its client or by a shutdown, streamed or not: the key is charged what the
           // upstream reported used before the failure (else nothing; counts unknown as 0), before the
-          // error goes out, and `/metrics` counts it under the model last tried.
+          // error goes out, and `/metrics` counts it under the model last tried. An unstreamed
+          // pass-through cut before its body came whole keeps its reservation instead: what the upstream
+          // generated up to the cut is never told.
           const used = failureUsage(error, meter.usage());
           log.charged = used;
-          await reserved?.settle(chargedTokens(used));
+          const whole = plan.strategy === undefined && !plan.stream;
+          await reserved?.settle(failureCharge(used, plan.worstCaseTokens, whole));
           const failed = (log.attempted ?? plan).served;
           if (used !== undefined) metrics.countUsage(failed.upstream, used, failed.name);
           failPull(metrics, chosen, error, abort.signal);
@@ -190,7 +202,12 @@ export function plannedRoute<
       if (work === undefined) await reservation?.settle(0);
       // A request refused before it was served teaches the bandit nothing (a no-op once settled).
       pull?.release();
-      return failedRequestResponse(context, error, { log, metrics, clientFields });
+      return failedRequestResponse(context, error, {
+        log,
+        metrics,
+        clientFields,
+        failureBody: front.failureBody,
+      });
     }
   };
 }

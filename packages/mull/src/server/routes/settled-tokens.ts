@@ -7,9 +7,11 @@ import type { Usage } from "../../spec/index.ts";
  * later requests in the window see them. A prompt count the upstream left unknown (a stream cut before
  * its usage came, a server that does not report it) is taken as `promptTokensEach` (the plan's prompt:
  * counted by the model's tokenizer where its backend can, else estimated) for each call, since every call
- * read it, and never brings the charge above `reserved` (nor below the completion tokens reported); the
- * response still reports it unknown. `undefined`, which keeps the whole reservation, when the completion
- * tokens are unknown: nothing bounds what the upstream generated then.
+ * read it, and never brings the charge above `reserved` (nor below the completion tokens reported). A
+ * pass-through has already put that planned count in its usage, and reports it in its response, so its
+ * prompt arrives here told and is charged as such; a strategy's response leaves unknown a prompt that no
+ * call reported and the tokenizer did not count. `undefined`, which keeps the whole reservation, when the
+ * completion tokens are unknown: nothing bounds what the upstream generated then.
  *
  * @example
  * settledTokens({ promptTokens: undefined, completionTokens: 135, calls: 8 }, 19, 664); // 135 + 8 × 19 = 287

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BackendCallError, BudgetExhaustedError } from "../../errors/index.ts";
 import { ApiError } from "../http/index.ts";
-import { chargedTokens, failureUsage, usageBeforeFailure } from "./used-before-failure.ts";
+import { chargedTokens, failureCharge, failureUsage, usageBeforeFailure } from "./used-before-failure.ts";
 
 describe("usageBeforeFailure, as chargedTokens counts it", () => {
   it("reads the usage an ApiError carries, through the chain of causes", () => {
@@ -65,5 +65,27 @@ describe("failureUsage", () => {
 
   it("tells nothing where neither does", () => {
     expect(failureUsage(new ApiError(503, "circuit open"), undefined)).toBeUndefined();
+  });
+});
+
+describe("failureCharge", () => {
+  const untold = { promptTokens: 12, completionTokens: undefined, calls: 1 };
+
+  it("keeps the reservation of a request that waited for whole answers whose calls told no completion tokens", () => {
+    expect(failureCharge(untold, 76, true)).toBe(76);
+    // A prompt reported beyond the reservation is charged in full.
+    expect(failureCharge({ ...untold, promptTokens: 90 }, 76, true)).toBe(90);
+  });
+
+  it("charges what was used where the completion tokens are known, or the answers were streamed", () => {
+    expect(failureCharge({ ...untold, completionTokens: 4 }, 76, true)).toBe(16);
+    expect(failureCharge(untold, 76, false)).toBe(12);
+  });
+
+  it("charges nothing where no upstream call was charged", () => {
+    expect(failureCharge(undefined, 76, true)).toBe(0);
+    expect(failureCharge({ promptTokens: undefined, completionTokens: undefined, calls: 0 }, 76, true)).toBe(
+      0,
+    );
   });
 });

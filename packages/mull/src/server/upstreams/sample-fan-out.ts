@@ -1,16 +1,16 @@
 import { addUsage, emptyUsage } from "../../budget/index.ts";
-import { BackendCallError, findCause } from "../../errors/index.ts";
 import type {
   Backend,
   CallOptions,
   Completion,
   GenerationRequest,
   GenerationResult,
-  Usage,
 } from "../../spec/index.ts";
 // The error's own file, not the http folder's index, which maps this folder's errors.
 import { ApiError } from "../http/api-error.ts";
+import { type LostSample, lostUsage } from "./lost-sample-usage.ts";
 import { optionalMethodsOf } from "./optional-methods.ts";
+import { isSampleLoss, reportedFailure } from "./reported-failure.ts";
 
 /** What happened to the samples of one request. */
 export interface SampleCounts {
@@ -49,65 +49,32 @@ function singleOptions(
   };
 }
 
-/**
- * Whether a sample's failure is the loss of that sample (a cut or stalled stream, a timeout, a network
- * failure, a 5xx or 429 after the retries), not a refusal of the request itself (a 400, an open circuit),
- * which every other sample would meet too.
- */
-function isSampleLoss(error: unknown): boolean {
-  return BackendCallError.isInstance(error) && error.isRetryable;
-}
-
 /** The error's message without upstream addresses, for a client to read. */
 function failureDetail(error: unknown): string {
   return error instanceof Error ? error.message.replace(/https?:\/\/\S+/g, "(upstream)").slice(0, 300) : "";
-}
-
-/** A sample whose call failed: its error, and what the call told if an abort cut it (`CallOptions.onAborted`). */
-interface LostSample {
-  readonly error: unknown;
-  readonly told: GenerationResult | undefined;
-}
-
-/**
- * What the samples a call lost had used before they failed (`BackendCallError.usage`: the tokens a stream
- * generated before it broke) or before an abort cut them (what their calls told), each prompt count left
- * unknown taken as the fewest prompt tokens a finished sample of the call reported (the same prompt was
- * sent), else left unknown.
- */
-function lostUsage(lostSamples: readonly LostSample[], finished: readonly GenerationResult[]): Usage[] {
-  const prompts = finished.flatMap(({ usage }) =>
-    usage.promptTokens === undefined ? [] : [usage.promptTokens],
-  );
-  const prompt = prompts.length === 0 ? undefined : Math.min(...prompts);
-  return lostSamples.flatMap(({ error, told }) => {
-    const usage =
-      findCause(
-        error,
-        (cause): cause is BackendCallError => BackendCallError.isInstance(cause) && cause.usage !== undefined,
-      )?.usage ?? told?.usage;
-    if (usage === undefined) return [];
-    return [usage.promptTokens === undefined ? { ...usage, promptTokens: prompt } : usage];
-  });
 }
 
 /**
  * Wraps a backend for one request: `generate({ n })` becomes `n` single-sample calls (seeds `seed + i`)
  * running in parallel, each with the backend's own retries and deadline. When some fail, the survivors are
  * returned and `samplesLost` fires (the strategy then votes over what it has instead of drawing again).
- * When all of a call's samples are lost (`isSampleLoss`): with samples from earlier calls, `samplesLost`
- * fires, the caller's `onAborted` hears once what the lost samples had used (the strategy's signal fires
- * with `samplesLost`, so it takes the call as cut and charges that), and the first error is thrown, so the
- * strategy stops and votes over those; with none, a 502
- * `samples_below_quorum` ApiError says "only 0 of N samples succeeded" with the first failure (its
- * cause), as a request below its quorum does. When every sample failed by a refusal of the request (a
- * 400, an open circuit), that first error is thrown as it is. When the call's signal fires (a deadline),
- * the samples that finished are returned, the others left out but charged: the call's usage adds what
- * their calls told they had used (`CallOptions.onAborted`); with none finished, the caller's `onAborted`
- * hears once what they all had used before the abort is thrown. A cut or stalled upstream stream is a
- * failed sample, never a short one, and its tokens are charged: the call's usage adds what its lost
- * samples had used before they failed (`lostUsage`), as does the quorum error's. `onCompletion` hears each sample as its own call returns, before the others finish (a
- * stream's progress).
+ * When all of a call's samples are lost (`reportedFailure`: lost samples, or refusals by a circuit that
+ * opened while the request ran, which its own samples' failures most often opened): with samples from
+ * earlier calls, `samplesLost` fires, the caller's `onAborted` hears once what the lost samples had used
+ * (the strategy's signal fires with `samplesLost`, so it takes the call as cut and charges that), and the
+ * reported failure is thrown, so the strategy stops and votes over those; with none, a 502
+ * `samples_below_quorum` ApiError says "only 0 of N samples succeeded" with the earliest real upstream
+ * failure (its cause), as a request below its quorum does. When the samples failed by a refusal of the
+ * request (a 400), that first error is thrown as it is. When the call's signal fires (a deadline), the
+ * samples that finished are returned, the others left out but charged: the call's usage adds what their
+ * calls told they had used (`CallOptions.onAborted`; a sample cut before its first token used its prompt
+ * and no completion token, `lostUsage`); with none finished, the caller's `onAborted` hears once what
+ * they all had used before the abort is thrown. A cut or stalled upstream stream is a failed sample,
+ * never a short one, and its tokens are charged: the call's usage adds what its lost samples had used
+ * before they failed (`lostUsage`), as does the quorum error's. `counts().firstError` is the earliest real
+ * upstream failure of the request, else its first failure. `onCompletion` hears each sample as its own
+ * call returns, before the others finish (a stream's progress), with the request of its call (a
+ * continuation's prompt holds what it continues).
  *
  * @example
  * const fanOut = createSampleFanOut(backend);
@@ -116,42 +83,60 @@ function lostUsage(lostSamples: readonly LostSample[], finished: readonly Genera
  */
 export function createSampleFanOut(
   backend: Backend,
-  onCompletion?: ((completion: Completion) => void) | undefined,
+  onCompletion?: ((completion: Completion, request: GenerationRequest) => void) | undefined,
 ): SampleFanOut {
   const lost = new AbortController();
   let requested = 0;
   let succeeded = 0;
   let failed = 0;
   let firstError: unknown;
+  // The first sample lost to the upstream (not refused), for the failure reported.
+  let firstLoss: unknown;
+  // Whether a finished sample reported no completion tokens: a backend that counts none.
+  let countsUnreported = false;
 
   const generate = async (request: GenerationRequest, options?: CallOptions): Promise<GenerationResult> => {
     const n = request.n ?? 1;
     requested += n;
-    // What each sample's call told when an abort cut it.
+    // What each sample's call told when an abort cut it, and the order the samples failed in.
     const told: (GenerationResult | undefined)[] = Array.from({ length: n }, () => undefined);
+    const failedAt: number[] = Array.from({ length: n }, () => 0);
+    let failures = 0;
     const settled = await Promise.allSettled(
-      Array.from({ length: n }, (_, index) =>
-        backend
+      Array.from({ length: n }, (_, index) => {
+        const single = {
+          ...request,
+          n: 1,
+          seed: request.seed === undefined ? undefined : request.seed + index,
+        };
+        return backend
           .generate(
-            { ...request, n: 1, seed: request.seed === undefined ? undefined : request.seed + index },
+            single,
             singleOptions(options, index, (partial) => {
               told[index] = partial;
             }),
           )
-          .then((result) => {
-            for (const completion of result.completions) onCompletion?.(completion);
-            return result;
-          }),
-      ),
+          .then(
+            (result) => {
+              for (const completion of result.completions) onCompletion?.(completion, single);
+              return result;
+            },
+            (error: unknown) => {
+              failedAt[index] = failures++;
+              throw error;
+            },
+          );
+      }),
     );
     const results: GenerationResult[] = [];
-    const lostSamples: LostSample[] = [];
+    const lostSamples: (LostSample & { readonly order: number })[] = [];
     for (const [index, outcome] of settled.entries()) {
       if (outcome.status === "fulfilled") results.push(outcome.value);
-      else lostSamples.push({ error: outcome.reason, told: told[index] });
+      else lostSamples.push({ error: outcome.reason, told: told[index], order: failedAt[index] ?? 0 });
     }
-    const errors = lostSamples.map(({ error }) => error);
-    const usedByLost = lostUsage(lostSamples, results);
+    if (results.some((result) => result.usage.completionTokens === undefined)) countsUnreported = true;
+    const errors = [...lostSamples].sort((a, b) => a.order - b.order).map(({ error }) => error);
+    const usedByLost = lostUsage(lostSamples, results, countsUnreported);
     if (options?.signal?.aborted === true) {
       // Cut by the caller (a deadline, a client gone): the samples that finished are kept (the strategy
       // then finds its budget spent and stops with them), and the call is charged what the others had used
@@ -181,10 +166,12 @@ export function createSampleFanOut(
     const completions: Completion[] = results.flatMap((result) => result.completions);
     succeeded += completions.length;
     failed += n - completions.length;
+    firstLoss ??= errors.find(isSampleLoss);
     if (errors.length > 0 && firstError === undefined) firstError = errors[0];
     if (completions.length === 0) {
-      const first = errors[0] ?? new Error("no completions");
-      if (!isSampleLoss(first)) throw first;
+      const reported = reportedFailure(errors, firstLoss);
+      if (!reported.lost) throw reported.error;
+      const first = reported.error;
       if (succeeded === 0) {
         throw new ApiError(
           502,
@@ -231,6 +218,6 @@ export function createSampleFanOut(
   return {
     backend: wrapped,
     samplesLost: lost.signal,
-    counts: () => ({ requested, succeeded, failed, firstError }),
+    counts: () => ({ requested, succeeded, failed, firstError: firstLoss ?? firstError }),
   };
 }
