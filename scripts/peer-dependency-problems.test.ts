@@ -21,11 +21,23 @@ describe("peerDependencyProblems", () => {
     expect(problems).toEqual([
       "mull: the optional peer commander (^15.1.0) is not a package of this workspace: npm refuses to install " +
         "mull beside another version of commander (ERESOLVE); make commander a dependency of the package " +
-        "whose code needs it, or a required peer",
+        "whose code needs it",
     ]);
   });
 
-  it("accepts required peers from outside the workspace and optional peers from inside it", () => {
+  it("names a required peer from outside the workspace: zod met by a project's zod 3", () => {
+    const problems = peerDependencyProblems([
+      { name: "mull", peerDependencies: {} },
+      { name: "@mull/llama-cpp", peerDependencies: { mull: "0.1.0", zod: "^4.6.7" } },
+    ]);
+    expect(problems).toEqual([
+      "@mull/llama-cpp: the peer zod (^4.6.7) is not a package of this workspace: npm refuses to install " +
+        "@mull/llama-cpp beside another version of zod (ERESOLVE), and under --legacy-peer-deps " +
+        "@mull/llama-cpp runs against the project's zod; make zod a dependency of the package whose code needs it",
+    ]);
+  });
+
+  it("accepts peers from inside the workspace, and the OpenTelemetry API as a required peer only", () => {
     expect(
       peerDependencyProblems([
         {
@@ -33,14 +45,25 @@ describe("peerDependencyProblems", () => {
           peerDependencies: { "@opentelemetry/api": ">=1.3.0 <2.0.0", "@mull/llama-cpp": "0.1.0" },
           peerDependenciesMeta: { "@mull/llama-cpp": { optional: true } },
         },
-        { name: "@mull/llama-cpp", peerDependencies: { zod: "^4.6.7" } },
+        { name: "@mull/llama-cpp", peerDependencies: { mull: "0.1.0" } },
       ]),
     ).toEqual([]);
+    const optional = peerDependencyProblems([
+      {
+        name: "mull",
+        peerDependencies: { "@opentelemetry/api": "^1.9.0" },
+        peerDependenciesMeta: { "@opentelemetry/api": { optional: true } },
+      },
+    ]);
+    expect(optional).toHaveLength(1);
+    expect(optional[0]).toMatch(/^mull: the optional peer @opentelemetry\/api \(\^1\.9\.0\)/);
   });
 
   it("finds none in the workspace's packages, and none of mull's peers is a package @mull/cli depends on", () => {
     const [mull, llamaCpp, cli] = [read("packages/mull"), read("packages/llama-cpp"), read("packages/cli")];
     expect(peerDependencyProblems([mull, llamaCpp, cli])).toEqual([]);
+    // @mull/llama-cpp builds its schemas with mull's zod (`mull/runtime`), never the project's.
+    expect(Object.keys(llamaCpp.peerDependencies ?? {})).toEqual(["mull"]);
     const command = {
       ...(cli.dependencies as Record<string, string>),
       ...(cli.optionalDependencies as Record<string, string>),

@@ -2,8 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "mull/errors";
-import { expecting, parseOptions } from "mull/runtime";
-import { z } from "zod";
+import { expecting, parseOptions, z } from "mull/runtime";
 
 /** The folder of the shipped lab models: their GGUF files and the `models.json` card. */
 export const labModelsDirectory: string = path.resolve(fileURLToPath(new URL("../models/", import.meta.url)));

@@ -1,5 +1,4 @@
-import { expecting, integerSchema, parseOptions } from "mull/runtime";
-import { z } from "zod";
+import { expecting, integerSchema, parseOptions, z } from "mull/runtime";
 import {
   type ParsedSpeculativeOptions,
   type SpeculativeOptions,

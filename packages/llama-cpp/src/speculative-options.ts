@@ -1,5 +1,4 @@
-import { describeValue, expecting, integerSchema, numberSchema } from "mull/runtime";
-import { z } from "zod";
+import { describeValue, expecting, integerSchema, numberSchema, z } from "mull/runtime";
 
 /**
  * Speculative decoding with a smaller draft model of the same vocabulary: the draft proposes the next tokens,

@@ -4,7 +4,7 @@ import { checkCapability } from "../runtime/index.ts";
 import { toolCallAnswer } from "../selection/tool-call-answer.ts";
 import type { Completion, GenerationResult, StopReason } from "../spec/index.ts";
 import { withGenerationSpan } from "../telemetry/index.ts";
-import { budgetTokenCut } from "./budget-token-cut.ts";
+import { type CallMaxTokens, callMaxTokens } from "./call-max-tokens.ts";
 import { callShortfall } from "./call-shortfall.ts";
 import { capabilitiesOrStop } from "./capabilities-or-stop.ts";
 import { chargeCall } from "./charge-call.ts";
@@ -14,11 +14,11 @@ import { countedPromptUsage } from "./counted-prompt-usage.ts";
 import { cuttableCall } from "./cut-call.ts";
 import { cutReason } from "./cut-reason.ts";
 import type { GenerateRecordedOptions } from "./generate-recorded-options.ts";
+import { generateUncappedIfRefused } from "./generate-uncapped-if-refused.ts";
 import { mergeSampling } from "./merge-sampling.ts";
 import { recordUnstartedCall } from "./record-unstarted-call.ts";
 import type { RecordedOutcome } from "./recorded-outcome.ts";
 import { reserveCall } from "./reserve-call.ts";
-import { reservedMaxTokens } from "./reserved-max-tokens.ts";
 
 export type { GenerateRecordedOptions, RequiredCapabilities } from "./generate-recorded-options.ts";
 export type { RecordedOutcome } from "./recorded-outcome.ts";
@@ -53,7 +53,9 @@ export interface GenerateRecordedResult extends RecordedOutcome {
   readonly returned: number;
   /**
    * The `maxTokens` the call was made with: the one asked, or lower where the budget's token limits (less
-   * `reserveTokens`) left less; `undefined` when none was asked (the backend's default) or no call was made.
+   * `reserveTokens`) left less, and less than the backend's context leaves; `undefined` when none was asked
+   * and the budget set none (the backend's default), when the backend refused the one the budget set and
+   * the call was made again without it, or when no call was made.
    */
   readonly maxTokens: number | undefined;
 }
@@ -65,6 +67,8 @@ export interface GenerateRecordedResult extends RecordedOutcome {
  * returns the cut's reason); no call is started that the budget cannot afford (its `plan`, with a token
  * at least for each completion: a prompt that leaves none stops the call before it is made); the call's
  * usage is charged to the budget (its `maxTokens` capped to what the budget's token limits have left,
+ * where that is below what the backend's context leaves, `callMaxTokens`; a backend that refuses a cap the
+ * budget set where the call asked none gets the call again without it, `generateUncappedIfRefused`;
  * `budgetTokenCut`: a completion that ends at a cap the budget put below what the call asked, finish
  * reason `length`, was cut mid-way by the budget: it is recorded and charged but not returned, a `note`
  * says so, and the call stops by that limit, `tokens` or `completion-tokens`; one that ends at the call's
@@ -137,20 +141,20 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
 
   const merged = mergeSampling(context.sampling, options.sampling);
   // A budget-checked call asks for no more tokens than the budget has left for each of its completions,
-  // less the tokens its caller keeps for after it: stopping there is the call's own `maxTokens`.
-  const asked =
+  // less the tokens its caller keeps for after it (stopping there is the call's own `maxTokens`), where
+  // that lowers what the backend's context lets them write.
+  const sized: CallMaxTokens =
     plan === undefined
-      ? merged.maxTokens
-      : reservedMaxTokens(budget, {
+      ? { maxTokens: merged.maxTokens, held: merged.maxTokens, lowered: undefined, budgetSet: false }
+      : callMaxTokens(budget, backend, {
           completions: n,
           promptTokens: plan.promptTokens,
           asked: merged.maxTokens,
           reserveTokens: options.reserveTokens,
           rereads: options.reserveRereads,
+          share: options.budgetShare,
         });
-  const lowered =
-    plan === undefined ? undefined : budgetTokenCut(budget, n, plan.promptTokens, asked, options.budgetShare);
-  const maxTokens = lowered?.maxTokens ?? asked;
+  const { lowered, maxTokens } = sized;
   const sampling = maxTokens === merged.maxTokens ? merged : { ...merged, maxTokens };
   const request = {
     prompt,
@@ -180,7 +184,9 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   let aborted = false;
   // In flight, the call holds what it may spend, so that calls started beside it are sized against that;
   // released as it is charged (no wait in between) or fails.
-  let held = reserveCall(budget, plan, n, sampling.maxTokens);
+  let held = reserveCall(budget, plan, n, sized.held);
+  // Whether the backend refused the budget's `maxTokens` and the call was made again without it.
+  let uncapped = false;
   try {
     const described = backend.describe();
     const spanRequest = {
@@ -199,11 +205,20 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
       cut?.aborted === true && cuttable !== undefined
         ? cuttable.cutResult(n, described.model, logprobs, 0)
         : await withGenerationSpan(spanRequest, () =>
-            backend.generate(request, {
-              signal: callSignal,
-              onAborted,
-              ...(watch === undefined ? {} : { watch }),
-            }),
+            generateUncappedIfRefused(
+              (made) =>
+                backend.generate(made, {
+                  signal: callSignal,
+                  onAborted,
+                  ...(watch === undefined ? {} : { watch }),
+                }),
+              request,
+              sized.budgetSet,
+              (message) => {
+                uncapped = true;
+                tracer.record({ type: "note", parentId, message });
+              },
+            ),
           );
     if (cut?.aborted === true && cuttable !== undefined) result = cuttable.asCut(result, logprobs);
   } catch (error) {
@@ -294,6 +309,6 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
     stoppedBy,
     usage: result.usage,
     returned: result.completions.length,
-    maxTokens: sampling.maxTokens,
+    maxTokens: uncapped ? undefined : sampling.maxTokens,
   };
 }

@@ -1,3 +1,4 @@
+export { z } from "zod";
 export { checkCapability, type RequirableCapability } from "./check-capability.ts";
 export {
   checkInteger,

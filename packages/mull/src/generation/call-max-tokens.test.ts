@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { createBudget } from "../budget/index.ts";
+import { manualClock } from "../runtime/index.ts";
+import type { Backend } from "../spec/index.ts";
+import { callMaxTokens } from "./call-max-tokens.ts";
+import { contextTokenRoom } from "./context-token-room.ts";
+
+const clock = manualClock();
+
+/** A backend that tells a context of `contextLength` tokens, or none. */
+function backendWith(contextLength: number | undefined): Pick<Backend, "describe"> {
+  return {
+    describe: () => ({
+      kind: "scripted",
+      model: "m",
+      ...(contextLength === undefined
+        ? {}
+        : { architecture: { parameters: 1, layers: 1, embedding: 1, contextLength } }),
+    }),
+  };
+}
+
+describe("contextTokenRoom", () => {
+  it("is the context less each request's least share of the prompt, and unknown without a context", () => {
+    expect(contextTokenRoom(backendWith(256), 13, 1)).toBe(243);
+    // 4 completions charged 52 prompt tokens: a request reads at least 13 of them.
+    expect(contextTokenRoom(backendWith(256), 52, 4)).toBe(243);
+    expect(contextTokenRoom(backendWith(256), 300, 1)).toBe(0);
+    expect(contextTokenRoom(backendWith(undefined), 13, 1)).toBeUndefined();
+  });
+});
+
+describe("callMaxTokens", () => {
+  it("leaves maxTokens unset where the context ends a completion before the budget would, holding the room", () => {
+    const budget = createBudget({ maxTotalTokens: 20_000 }, { clock });
+    expect(
+      callMaxTokens(budget, backendWith(256), { completions: 1, promptTokens: 13, asked: undefined }),
+    ).toEqual({
+      maxTokens: undefined,
+      held: 243,
+      lowered: undefined,
+      budgetSet: false,
+    });
+    // The caller's own maxTokens stays as asked: a budget never raises it, nor lowers it to no effect.
+    expect(
+      callMaxTokens(budget, backendWith(256), { completions: 1, promptTokens: 13, asked: 30_000 }),
+    ).toEqual({
+      maxTokens: 30_000,
+      held: 243,
+      lowered: undefined,
+      budgetSet: false,
+    });
+    // So too the room kept for a forced answer, where the context leaves less than the budget.
+    const reserved = callMaxTokens(budget, backendWith(256), {
+      completions: 1,
+      promptTokens: 13,
+      asked: undefined,
+      reserveTokens: 16,
+    });
+    expect(reserved).toMatchObject({ maxTokens: undefined, held: 243, budgetSet: false });
+  });
+
+  it("lowers maxTokens to what the budget leaves where that is below the context's room, or no context is known", () => {
+    const budget = createBudget({ maxTotalTokens: 100 }, { clock });
+    const known = callMaxTokens(budget, backendWith(256), {
+      completions: 1,
+      promptTokens: 13,
+      asked: undefined,
+    });
+    expect(known).toMatchObject({ maxTokens: 87, held: 87, budgetSet: true });
+    expect(known.lowered).toMatchObject({ maxTokens: 87, limit: "tokens" });
+    const large = createBudget({ maxTotalTokens: 20_000 }, { clock });
+    const unknown = callMaxTokens(large, backendWith(undefined), {
+      completions: 1,
+      promptTokens: 13,
+      asked: undefined,
+    });
+    expect(unknown).toMatchObject({ maxTokens: 19_987, held: 19_987, budgetSet: true });
+    const asked = callMaxTokens(budget, backendWith(undefined), {
+      completions: 1,
+      promptTokens: 13,
+      asked: 500,
+    });
+    expect(asked).toMatchObject({ maxTokens: 87, held: 87, budgetSet: false });
+  });
+
+  it("leaves maxTokens as asked, and holds it, where the budget limits no tokens", () => {
+    const budget = createBudget({ maxCalls: 4 }, { clock });
+    expect(
+      callMaxTokens(budget, backendWith(256), { completions: 2, promptTokens: 13, asked: undefined }),
+    ).toEqual({
+      maxTokens: undefined,
+      held: undefined,
+      lowered: undefined,
+      budgetSet: false,
+    });
+  });
+});
