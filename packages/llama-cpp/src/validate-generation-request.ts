@@ -1,4 +1,4 @@
-import { checkGenerationRequest } from "mull";
+import { checkGenerationRequest, requestStopStrings } from "mull";
 import { checkInteger, checkNumber, optionError } from "mull/runtime";
 import type { GenerationRequest } from "mull/spec";
 import { checkTopLogprobs } from "./check-top-logprobs.ts";
@@ -13,6 +13,7 @@ export interface GenerationPlan {
   readonly topK: number;
   readonly minP: number;
   readonly seed: number | undefined;
+  /** The request's stop strings, then its prompt's. */
   readonly stop: readonly string[];
   readonly maxTokens: number | undefined;
   readonly logprobs: boolean;
@@ -59,7 +60,8 @@ export function validateGenerationRequest(
     topK,
     minP,
     seed,
-    stop,
+    // The prompt's own stop strings (a few-shot template's next question) hold as the request's do.
+    stop: requestStopStrings(request),
     maxTokens,
     logprobs: request.logprobs === true || topLogprobs > 0,
     topLogprobs,

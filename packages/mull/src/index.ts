@@ -46,6 +46,7 @@ export {
   type OpenAICompatibleBackendOptions,
   type ServedModelList,
 } from "./backends/openai-compatible/index.ts";
+export { requestStopStrings } from "./backends/request-stop-strings.ts";
 
 // budget/: the run's account and the stop conditions.
 export {

@@ -30,6 +30,21 @@ describe("continuationPrompt", () => {
     });
   });
 
+  it("keeps the prompt's stop strings, so that a few-shot continuation still stops at the next question", () => {
+    const stop = ["\n\nQuestion:"];
+    expect(continuationPrompt({ kind: "text", text: "Question: 1+2?\nAnswer:", stop }, " 1+")).toEqual({
+      kind: "text",
+      text: "Question: 1+2?\nAnswer: 1+",
+      stop,
+    });
+    const user = { role: "user", content: "1+2?" } as const;
+    expect(continuationPrompt({ kind: "chat", messages: [user], stop }, "First").stop).toEqual(stop);
+    expect(
+      continuationPrompt({ kind: "chat", messages: [user, { role: "assistant", content: "So " }], stop }, "3")
+        .stop,
+    ).toEqual(stop);
+  });
+
   it("asks completion of text prompts and continuePrefix of chat prompts", () => {
     expect(continuationCapabilities({ kind: "text", text: "Q:" }, "probe@4k8").capabilities).toEqual([
       "completion",

@@ -62,7 +62,8 @@ export function builtinPromptTemplate(name: string): NamedPromptTemplate | undef
 
 /**
  * A stable description of a template, for configuration hashes: its name, endpoint and spec (the file's
- * contents, not only its path), so that a bench run resumed with other prompt settings is refused.
+ * contents, not only its path, stop strings included), so that a bench run resumed with other prompt
+ * settings is refused.
  *
  * @example
  * describePromptTemplate(builtinPromptTemplate("lab")!); // '{"name":"lab","endpoint":"text"}'
@@ -78,6 +79,8 @@ export function describePromptTemplate(template: NamedPromptTemplate): string {
           system: spec.system ?? null,
           prompt: spec.prompt,
           examples: (spec.examples ?? []).map((example) => [example.question, example.answer]),
+          // Only where there are some, so that a template without stop strings keeps its description.
+          ...(spec.stop === undefined ? {} : { stop: spec.stop }),
         }),
   });
 }

@@ -20,11 +20,17 @@ export interface PromptExample {
  *   answer (after a space unless `prompt` ends in whitespace), examples and question separated by a
  *   blank line. A text template has no system message.
  *
+ * `stop` ends each completion of a prompt the template renders before any of its strings, so that a base
+ * model that goes on to write the next question of a few-shot text is cut there (lm-eval's few-shot
+ * tasks stop at `"\n\nQuestion:"`). The strings travel with the rendered prompt (`Prompt.stop`), and
+ * every backend honours them besides a request's own.
+ *
  * @example
  * const spec: PromptTemplateSpec = {
  *   endpoint: "text",
  *   prompt: "Question: {question}\nAnswer:",
  *   examples: [{ question: "2+2?", answer: "4" }],
+ *   stop: ["\n\nQuestion:"],
  * };
  */
 export interface PromptTemplateSpec {
@@ -36,10 +42,18 @@ export interface PromptTemplateSpec {
   readonly prompt: string;
   /** Worked examples shown before the question, in order; default none. */
   readonly examples?: readonly PromptExample[] | undefined;
+  /**
+   * Strings that end a completion before them (not kept in its text): 1 to `maxPromptStopStrings`
+   * non-empty strings; default none.
+   */
+  readonly stop?: readonly string[] | undefined;
 }
 
 /** The placeholder the question replaces in `prompt`. */
 export const questionPlaceholder = "{question}";
+
+/** The most stop strings a template holds: as many as OpenAI's API takes in one request. */
+export const maxPromptStopStrings = 4;
 
 const mustBe =
   (expected: string) =>
@@ -68,15 +82,27 @@ const schema = z.strictObject(
         { error: mustBe("an array of {question, answer} objects") },
       )
       .optional(),
+    stop: z
+      .array(text("a non-empty string").min(1, { error: mustBe("a non-empty string") }), {
+        error: mustBe(`an array of 1 to ${maxPromptStopStrings} non-empty strings`),
+      })
+      .min(1, {
+        error: mustBe(`an array of 1 to ${maxPromptStopStrings} non-empty strings (omit it for none)`),
+      })
+      .max(maxPromptStopStrings, {
+        error: mustBe(`an array of 1 to ${maxPromptStopStrings} non-empty strings, as OpenAI's API takes`),
+      })
+      .optional(),
   },
-  { error: mustBe("an object with endpoint, prompt and optional system and examples") },
+  { error: mustBe("an object with endpoint, prompt and optional system, examples and stop") },
 );
 
 /**
  * Checks a parsed JSON value as a prompt template.
  *
  * @throws ConfigError naming the field, the value and what was expected (`source: prompt: must contain
- * {question}, got "…"`); a `system` message on a `text` template is refused, since completions have none.
+ * {question}, got "…"`, `source: stop must be an array of 1 to 4 non-empty strings, …, got "\n\n"`); a
+ * `system` message on a `text` template is refused, since completions have none.
  * @example
  * const spec = parsePromptTemplateSpec(JSON.parse(contents), "qa.json");
  */
@@ -94,5 +120,6 @@ export function parsePromptTemplateSpec(value: unknown, source: string): PromptT
     prompt: parsed.prompt,
     ...(parsed.system === undefined ? {} : { system: parsed.system }),
     ...(parsed.examples === undefined ? {} : { examples: parsed.examples }),
+    ...(parsed.stop === undefined ? {} : { stop: parsed.stop }),
   };
 }

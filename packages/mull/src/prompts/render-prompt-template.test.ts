@@ -48,6 +48,22 @@ describe("promptTemplateFromSpec", () => {
     });
   });
 
+  it("gives every prompt it renders the template's stop strings, text and chat alike", () => {
+    const stop = ["\n\nQuestion:"];
+    const text = promptTemplateFromSpec({ endpoint: "text", prompt: "Question: {question}\nAnswer:", stop });
+    expect(text({ question: "7+1" })).toEqual({ kind: "text", text: "Question: 7+1\nAnswer:", stop });
+    const chat = promptTemplateFromSpec({ endpoint: "chat", prompt: "{question}", stop: ["</answer>"] });
+    expect(chat({ question: "7+1" })).toEqual({
+      kind: "chat",
+      messages: [{ role: "user", content: "7+1" }],
+      stop: ["</answer>"],
+    });
+    // Without stop strings a prompt has no `stop` at all, as before.
+    expect(
+      Object.keys(promptTemplateFromSpec({ endpoint: "text", prompt: "{question}" })({ question: "q" })),
+    ).toEqual(["kind", "text"]);
+  });
+
   it("takes the question literally, replacement patterns and repeated placeholders included", () => {
     const template = promptTemplateFromSpec({ endpoint: "text", prompt: "{question} / {question}" });
     expect(template({ question: "$& costs $1" })).toEqual({
@@ -86,9 +102,41 @@ describe("promptTemplateFromSpec refuses what a template file could not hold", (
   it("an unknown key, naming the keys a template takes", () => {
     const error = refusal({ endpoint: "chat", sytem: "Be brief.", prompt: "{question}" });
     expect(error.message).toBe(
-      "promptTemplateFromSpec: sytem: unknown key (promptTemplateFromSpec takes endpoint, system, prompt, examples)",
+      "promptTemplateFromSpec: sytem: unknown key (promptTemplateFromSpec takes endpoint, system, prompt, examples, stop)",
     );
     expect(error.field).toBe("sytem");
+  });
+
+  it.each([
+    [
+      "a lone string, which is not a list",
+      "\n\nQuestion:",
+      "stop",
+      /stop must be an array of 1 to 4 non-empty strings, got "\\n\\nQuestion:"/,
+    ],
+    [
+      "an empty list",
+      [],
+      "stop",
+      /stop must be an array of 1 to 4 non-empty strings \(omit it for none\), got \[\]/,
+    ],
+    [
+      "an empty string, which would stop at once",
+      ["\n\n", ""],
+      "stop[1]",
+      /stop\[1\] must be a non-empty string, got ""/,
+    ],
+    ["a string that is not one", ["\n\n", 7], "stop[1]", /stop\[1\] must be a non-empty string, got 7/],
+    [
+      "more than OpenAI's API takes",
+      ["a", "b", "c", "d", "e"],
+      "stop",
+      /stop must be an array of 1 to 4 non-empty strings, as OpenAI's API takes, got \["a","b","c","d","e"\]/,
+    ],
+  ])("stop strings given as %s", (_, stop, field, message) => {
+    const error = refusal({ endpoint: "text", prompt: "Q: {question}\nA:", stop });
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(message);
   });
 
   it("an endpoint other than chat or text, rather than rendering it as chat", () => {

@@ -13,8 +13,9 @@ function fill(prompt: string, question: string): string {
 /**
  * The `PromptTemplate` a spec describes, so that strategies take it as any other template: chat messages
  * (system, examples as user/assistant turns, then the question) or one completion text (examples, each
- * answered, then the question, separated by blank lines). The spec is checked as a template file is,
- * by `parsePromptTemplateSpec`, so that nothing in it is silently dropped or read as something else.
+ * answered, then the question, separated by blank lines), carrying the spec's `stop` strings as the
+ * prompt's own, which every backend honours. The spec is checked as a template file is, by
+ * `parsePromptTemplateSpec`, so that nothing in it is silently dropped or read as something else.
  *
  * @throws ConfigError naming the field, the value and what was expected, for a spec a template file
  * could not hold: `promptTemplateFromSpec: prompt: must contain {question}, got "Solve it."`, an endpoint
@@ -27,6 +28,7 @@ function fill(prompt: string, question: string): string {
 export function promptTemplateFromSpec(given: PromptTemplateSpec): PromptTemplate {
   const spec = parsePromptTemplateSpec(given, "promptTemplateFromSpec");
   const examples = spec.examples ?? [];
+  const stop = spec.stop === undefined ? {} : { stop: spec.stop };
   if (spec.endpoint === "text") {
     const joiner = /\s$/.test(spec.prompt) ? "" : " ";
     const shots = examples.map(
@@ -35,6 +37,7 @@ export function promptTemplateFromSpec(given: PromptTemplateSpec): PromptTemplat
     return (problem): Prompt => ({
       kind: "text",
       text: [...shots, fill(spec.prompt, problem.question)].join("\n\n"),
+      ...stop,
     });
   }
   const lead: ChatMessage[] = [
@@ -47,5 +50,6 @@ export function promptTemplateFromSpec(given: PromptTemplateSpec): PromptTemplat
   return (problem): Prompt => ({
     kind: "chat",
     messages: [...lead, { role: "user", content: fill(spec.prompt, problem.question) }],
+    ...stop,
   });
 }

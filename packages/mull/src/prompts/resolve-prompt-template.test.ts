@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
-import { builtinPromptTemplate } from "./builtin-prompt-templates.ts";
+import { builtinPromptTemplate, describePromptTemplate } from "./builtin-prompt-templates.ts";
 import { loadPromptTemplate, withPromptFlags } from "./resolve-prompt-template.ts";
 
 let directory: string;
@@ -45,6 +45,29 @@ describe("loadPromptTemplate", () => {
     });
   });
 
+  it("loads a few-shot file's stop strings onto the prompts it renders, as lm-eval's few-shot stops", async () => {
+    const path = await templateFile("few-shot-stop.json", {
+      endpoint: "text",
+      prompt: "Question: {question}\nAnswer:",
+      examples: [{ question: "What is 2 times 3?", answer: "6\n#### 6" }],
+      stop: ["\n\nQuestion:"],
+    });
+    const template = await loadPromptTemplate(path);
+    expect(template.spec?.stop).toEqual(["\n\nQuestion:"]);
+    expect(template.render({ question: "What is 4 times 5?" })).toEqual({
+      kind: "text",
+      text: "Question: What is 2 times 3?\nAnswer: 6\n#### 6\n\nQuestion: What is 4 times 5?\nAnswer:",
+      stop: ["\n\nQuestion:"],
+    });
+    // Rendered for another endpoint or with another system message, the stop strings stay.
+    expect(
+      withPromptFlags(template, { endpoint: "chat", system: "Be brief." }).render({ question: "q" }).stop,
+    ).toEqual(["\n\nQuestion:"]);
+    // A bench run resumed with other stop strings is another configuration; one without any keeps its hash.
+    expect(describePromptTemplate(template)).toContain('"stop":["\\n\\nQuestion:"]');
+    expect(describePromptTemplate(builtinPromptTemplate("gsm8k")!)).not.toContain("stop");
+  });
+
   it("resolves built-in names before files", async () => {
     expect((await loadPromptTemplate("qwen-math")).spec?.system).toContain("\\boxed{}");
     expect((await loadPromptTemplate("lab")).render({ question: "1+2" })).toEqual({
@@ -77,7 +100,7 @@ describe("loadPromptTemplate", () => {
       "an unknown field",
       { endpoint: "chat", prompt: "{question}", sytem: "x" },
       "sytem",
-      /sytem: unknown key \(.* takes endpoint, system, prompt, examples\)/,
+      /sytem: unknown key \(.* takes endpoint, system, prompt, examples, stop\)/,
     ],
     [
       "a system message on a text template",

@@ -42,6 +42,11 @@ export type Prompt =
       readonly kind: "text";
       /** The prompt text, sent as it is, with no chat template. */
       readonly text: string;
+      /**
+       * Strings that end a completion of this prompt before them, as the request's `stop` does (a
+       * few-shot template's next question, `["\n\nQuestion:"]`); backends honour both. Default none.
+       */
+      readonly stop?: readonly string[] | undefined;
     }
   | {
       /** Messages for the model's chat template. */
@@ -50,6 +55,8 @@ export type Prompt =
       readonly messages: readonly ChatMessage[];
       /** Continue the last message (the assistant's) instead of starting a new turn; default false. */
       readonly continueFinalMessage?: boolean | undefined;
+      /** Strings that end a completion of this prompt before them, as the request's `stop` does; default none. */
+      readonly stop?: readonly string[] | undefined;
     };
 
 /** A request for one or more sampled completions of one prompt. */
@@ -68,7 +75,10 @@ export interface GenerationRequest {
   readonly minP?: number | undefined;
   /** Seed for reproducible sampling where the backend supports it. */
   readonly seed?: number | undefined;
-  /** Generation stops before any of these strings; the stop string is not included in the text. */
+  /**
+   * Generation stops before any of these strings, or of the prompt's own `stop`; the stop string is not
+   * included in the text.
+   */
   readonly stop?: readonly string[] | undefined;
   /** Maximum tokens to generate per completion. */
   readonly maxTokens?: number | undefined;

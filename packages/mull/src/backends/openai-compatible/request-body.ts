@@ -1,4 +1,5 @@
 import type { ChatMessage, GenerationRequest } from "../../spec/index.ts";
+import { requestStopStrings } from "../request-stop-strings.ts";
 
 /** The two OpenAI APIs a request can go to. */
 export type EndpointKind = "chat" | "completions";
@@ -50,8 +51,9 @@ function messageBody(message: ChatMessage): Record<string, unknown> {
 /**
  * The JSON body of one request, in the shape of the endpoint: chat takes `messages`, `logprobs: true` and
  * `top_logprobs: k`; completions take `prompt` and `logprobs: k`. A chat prompt that continues its final
- * assistant message sends vLLM's `continue_final_message: true, add_generation_prompt: false`. `extraBody`
- * is merged last, so it can override any field.
+ * assistant message sends vLLM's `continue_final_message: true, add_generation_prompt: false`. `stop` holds
+ * the request's stop strings and its prompt's (`requestStopStrings`). `extraBody` is merged last, so it can
+ * override any field.
  */
 export function requestBody(request: GenerationRequest, settings: BodySettings): Record<string, unknown> {
   const body: Record<string, unknown> = { model: settings.model };
@@ -77,7 +79,8 @@ export function requestBody(request: GenerationRequest, settings: BodySettings):
   if (settings.samplingExtras && request.topK !== undefined) body.top_k = request.topK;
   if (settings.samplingExtras && request.minP !== undefined) body.min_p = request.minP;
   if (settings.seed !== undefined) body.seed = settings.seed;
-  if (request.stop !== undefined && request.stop.length > 0) body.stop = [...request.stop];
+  const stop = requestStopStrings(request);
+  if (stop.length > 0) body.stop = [...stop];
   if (request.grammar !== undefined) body.grammar = request.grammar;
   if (settings.logprobs && wantsLogprobs(request)) {
     const top = topLogprobCount(request);

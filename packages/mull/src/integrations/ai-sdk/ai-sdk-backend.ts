@@ -6,6 +6,7 @@ import type {
 } from "@ai-sdk/provider";
 // The file, not the folder's index: the race is all this backend shares with the OpenAI-compatible one.
 import { untilAborted } from "../../backends/openai-compatible/until-aborted.ts";
+import { requestStopStrings } from "../../backends/request-stop-strings.ts";
 import { addUsage } from "../../budget/index.ts";
 import { CapabilityError, ConfigError } from "../../errors/index.ts";
 import type {
@@ -130,8 +131,8 @@ function generationResult(
 /**
  * Adapts an AI SDK language model (specification v4) into a mull `Backend`, so that mull's strategies
  * can sample it: each of a request's `n` completions is one `doGenerate` call, in parallel, with seed
- * `seed + index` when the request has a seed; temperature, topP, topK, maxTokens and stop map to the
- * AI SDK's call options, and usage is summed over the calls. AI SDK models report no log-probabilities,
+ * `seed + index` when the request has a seed; temperature, topP, topK, maxTokens and stop (the request's
+ * and its prompt's) map to the AI SDK's call options, and usage is summed over the calls. AI SDK models report no log-probabilities,
  * so the capabilities say so (`logprobs`, `score`: false) and strategies that need them fail with a
  * `CapabilityError` instead of degrading.
  *
@@ -156,6 +157,7 @@ export function createAISDKBackend(model: LanguageModelV4, options: AISDKBackend
   ): Promise<LanguageModelV4GenerateResult> => {
     if (request.prompt.kind !== "chat") throw new CapabilityError("completion", "this request", who);
     const { abortSignal, ...base } = options.callOptions ?? {};
+    const stop = requestStopStrings(request);
     const signals = [abortSignal, signal].filter((item) => item !== undefined);
     return await model.doGenerate({
       ...base,
@@ -170,7 +172,7 @@ export function createAISDKBackend(model: LanguageModelV4, options: AISDKBackend
       ...(request.topP === undefined ? {} : { topP: request.topP }),
       ...(request.topK === undefined ? {} : { topK: request.topK }),
       ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
-      ...(request.stop === undefined ? {} : { stopSequences: [...request.stop] }),
+      ...(stop.length === 0 ? {} : { stopSequences: [...stop] }),
       ...(request.seed === undefined ? {} : { seed: request.seed + index }),
       ...(signals.length === 0 ? {} : { abortSignal: AbortSignal.any(signals) }),
     });

@@ -61,7 +61,7 @@ describe("routes in the server config", () => {
       "an unknown policy",
       { routes: [{ name: "auto", models: ["small", "large"], policy: "epsilon" }] },
       "routes[0].policy",
-      /"ucb"\|"thompson"/,
+      /routes\[0\]\.policy: expected "ucb" or "thompson"/,
     ],
     [
       "a pool without a policy",

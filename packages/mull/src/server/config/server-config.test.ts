@@ -72,6 +72,67 @@ describe("parseServerConfig", () => {
   });
 
   it.each([
+    [
+      "the AI SDK's baseURL",
+      { name: "u", baseURL: "https://llm.example.com/v1", models: ["qwen"] },
+      "upstreams[0].baseURL",
+      "upstreams[0].baseURL: unknown key (did you mean baseUrl?)",
+    ],
+    [
+      "a missing name",
+      { baseUrl: "https://llm.example.com/v1", models: ["qwen"] },
+      "upstreams[0].name",
+      "upstreams[0].name: missing; expected a string",
+    ],
+    [
+      "a misspelt key",
+      { ...upstream, concurency: 4 },
+      "upstreams[0].concurency",
+      "upstreams[0].concurency: unknown key (did you mean concurrency?)",
+    ],
+    [
+      "an unknown kind",
+      { ...upstream, kind: "vllm" },
+      "upstreams[0].kind",
+      'upstreams[0].kind: expected "embedded" or "openai-compatible" (left out: "openai-compatible"), got "vllm"',
+    ],
+    [
+      "a key of the other kind",
+      { name: "local", kind: "embedded", models: ["lab-small"], baseUrl: "http://127.0.0.1:8000/v1" },
+      "upstreams[0].baseUrl",
+      'upstreams[0].baseUrl: unknown key (upstreams[0] takes name, kind, models, threads, concurrency; baseUrl is a key of kind "openai-compatible")',
+    ],
+    [
+      "a misspelt key of a model entry",
+      { ...upstream, models: [{ nam: "qwen" }] },
+      "upstreams[0].models[0].nam",
+      "upstreams[0].models[0].nam: unknown key (did you mean name?)",
+    ],
+    [
+      "a concurrency of 0",
+      { ...upstream, concurrency: 0 },
+      "upstreams[0].concurrency",
+      "upstreams[0].concurrency: expected a number of at least 1",
+    ],
+  ])("names the field and what was expected for %s in an upstream", (_, given, field, problem) => {
+    const error = failure({ upstreams: [given] });
+    expect(error.field).toBe(field);
+    expect(error.message).toBe(`serve.json is invalid:\n  ${problem}`);
+  });
+
+  it("lists every problem, unknown keys first, with a key misspelt anywhere", () => {
+    const error = failure({ server: { prot: 80 }, upstreams: [{ ...upstream, timeoutMilliseconds: 0 }] });
+    expect(error.field).toBe("server.prot");
+    expect(error.message).toBe(
+      "serve.json is invalid:\n  server.prot: unknown key (did you mean port?)\n" +
+        "  upstreams[0].timeoutMilliseconds: expected a number of at least 1",
+    );
+    expect(failure({ server: { colour: "red" }, upstreams: [upstream] }).message).toMatch(
+      /server\.colour: unknown key \(server takes host, port, apiKeysEnv, /,
+    );
+  });
+
+  it.each([
     ["http://169.254.169.254/v1", /link-local/],
     ["file:///etc/passwd", /only http and https/],
     ["http://u:p@llm.example.com/v1", /credentials/],

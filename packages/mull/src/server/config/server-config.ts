@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
-import { issuePath } from "../../runtime/index.ts";
 import { checkUpstreamUrl, createAddressPolicy } from "../network/index.ts";
+import { configProblems } from "./config-problems.ts";
 import { checkRoutes, routeEntrySchema } from "./route-config.ts";
 
 const positiveInteger = z.number().int().min(1);
@@ -185,8 +185,9 @@ export const serverConfigSchema = z.strictObject({
       charactersPerToken: charactersPerToken.default(4),
     })
     .prefault({}),
+  /** Upstreams by `kind` (default `openai-compatible`): a problem of one is named by its own field. */
   upstreams: z
-    .array(z.union([embeddedUpstream, openAICompatibleUpstream]))
+    .array(z.discriminatedUnion("kind", [embeddedUpstream, openAICompatibleUpstream]))
     .min(1, "at least one upstream is required"),
   /**
    * Model names that route over served models: a bandit over a pool (`{ name: "auto", models: [...],
@@ -252,18 +253,18 @@ export function modelEntries(upstream: UpstreamConfig): ModelEntry[] {
  * `fallback`: it names another served model, and following fallbacks never comes back to a model; and
  * every route (`checkRoutes`): its pool or spec names served models.
  *
- * @throws ConfigError listing every problem with its path, e.g. `upstreams[0].concurrency: …`.
+ * @throws ConfigError listing every problem (`configProblems`) with its path and what was expected:
+ * `upstreams[0].baseURL: unknown key (did you mean baseUrl?)`, `upstreams[0].name: missing; expected a
+ * string`; its `field` is the first problem's.
  * @example
  * const config = parseServerConfig({ upstreams: [{ name: "vllm", baseUrl: "https://llm.example.com/v1", models: ["qwen"] }] });
  */
 export function parseServerConfig(value: unknown, source = "config"): ServerConfig {
   const result = serverConfigSchema.safeParse(value);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`);
-    const first = result.error.issues[0];
-    throw new ConfigError(`${source} is invalid:\n  ${problems.join("\n  ")}`, {
-      field: first === undefined ? undefined : issuePath(first.path),
-    });
+    const problems = configProblems(serverConfigSchema, value, result.error.issues);
+    const listed = problems.map((problem) => problem.text).join("\n  ");
+    throw new ConfigError(`${source} is invalid:\n  ${listed}`, { field: problems[0]?.field });
   }
   const config = result.data;
   const upstreamNames = new Set<string>();

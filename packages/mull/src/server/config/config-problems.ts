@@ -1,0 +1,240 @@
+import { z } from "zod";
+import { describeValue, issueExpectation, issuePath } from "../../runtime/index.ts";
+import { closestKey } from "./closest-key.ts";
+
+/** One problem of a configuration: the field it is at and what is wrong, the field first. */
+export interface ConfigProblem {
+  /** The dotted path of the field, e.g. `upstreams[0].baseURL`. */
+  readonly field: string;
+  /** The problem in words, beginning with the field. */
+  readonly text: string;
+}
+
+function isRecord(value: unknown): value is Readonly<Record<PropertyKey, unknown>> {
+  return typeof value === "object" && value !== null;
+}
+
+/** The schema under wrappers that keep a value's shape: optional, default, prefault, nullable, a pipe's input. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  for (;;) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodNullable
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.in as z.ZodType;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** A discriminated union's option whose tag schema takes `tag`. */
+function optionOfTag(union: z.ZodDiscriminatedUnion, tag: unknown): z.ZodType | undefined {
+  const key = union.def.discriminator;
+  return (union.options as readonly z.ZodType[]).find((option) => {
+    const plain = unwrapped(option);
+    return plain instanceof z.ZodObject && plain.shape[key]?.safeParse(tag).success === true;
+  });
+}
+
+/**
+ * The schema a value meets, looking through wrappers and unions: a discriminated union's option by the
+ * value's tag, a union's only object option; `undefined` where there is no single one.
+ */
+function resolved(schema: z.ZodType, value: unknown): z.ZodType | undefined {
+  const plain = unwrapped(schema);
+  if (plain instanceof z.ZodDiscriminatedUnion) {
+    const option = optionOfTag(plain, isRecord(value) ? value[plain.def.discriminator] : undefined);
+    return option === undefined ? undefined : resolved(option, value);
+  }
+  if (plain instanceof z.ZodUnion) {
+    const objects = (plain.options as readonly z.ZodType[]).filter(
+      (option) => unwrapped(option) instanceof z.ZodObject,
+    );
+    const [only] = objects;
+    return only === undefined || objects.length > 1 ? undefined : resolved(only, value);
+  }
+  return plain;
+}
+
+/** The schema (unresolved) and the value at `path`; `undefined` where the schema has no single one there. */
+function schemaAt(
+  schema: z.ZodType,
+  value: unknown,
+  path: readonly PropertyKey[],
+): { readonly schema: z.ZodType; readonly value: unknown } | undefined {
+  let current: z.ZodType = schema;
+  let here = value;
+  for (const part of path) {
+    const plain = resolved(current, here);
+    const next =
+      plain instanceof z.ZodObject && typeof part === "string"
+        ? (plain.shape[part] as z.ZodType | undefined)
+        : plain instanceof z.ZodArray
+          ? (plain.element as z.ZodType)
+          : undefined;
+    if (next === undefined) return undefined;
+    current = next;
+    here = isRecord(here) ? here[part] : undefined;
+  }
+  return { schema: current, value: here };
+}
+
+/** The keys of the object schema a value at `path` meets; `undefined` where there is no single one. */
+function keysAt(schema: z.ZodType, value: unknown, path: readonly PropertyKey[]): string[] | undefined {
+  const at = schemaAt(schema, value, path);
+  const plain = at === undefined ? undefined : resolved(at.schema, at.value);
+  return plain instanceof z.ZodObject ? Object.keys(plain.shape) : undefined;
+}
+
+/** The tag a discriminated union at `path` fills in when it is left out, if any. */
+function defaultTag(schema: z.ZodType, value: unknown, path: readonly PropertyKey[]): unknown {
+  const at = schemaAt(schema, value, path);
+  const plain = at === undefined ? undefined : unwrapped(at.schema);
+  if (!(plain instanceof z.ZodDiscriminatedUnion)) return undefined;
+  const option = optionOfTag(plain, undefined);
+  const object = option === undefined ? undefined : unwrapped(option);
+  if (!(object instanceof z.ZodObject)) return undefined;
+  return object.shape[plain.def.discriminator]?.safeParse(undefined).data;
+}
+
+/** Zod's own wording (`Invalid input: …`, `Too small: …`), as against a message the schema gave. */
+const zodWording = /^(?:Invalid |Too (?:small|big): )/;
+
+/** Values in words: `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
+function valuesInWords(values: readonly unknown[]): string {
+  const shown = values.map((item) => describeValue(item));
+  return shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
+}
+
+/**
+ * Where an object at `path` is one option of a discriminated union and another option takes `key`: that
+ * option's tag, in words (`; baseUrl is a key of kind "openai-compatible"`); else empty.
+ */
+function otherOptionHint(
+  schema: z.ZodType,
+  value: unknown,
+  path: readonly PropertyKey[],
+  key: string,
+): string {
+  const at = schemaAt(schema, value, path);
+  const union = at === undefined ? undefined : unwrapped(at.schema);
+  if (!(union instanceof z.ZodDiscriminatedUnion)) return "";
+  const tag = union.def.discriminator;
+  for (const option of union.options as readonly z.ZodType[]) {
+    const object = unwrapped(option);
+    if (!(object instanceof z.ZodObject) || !Object.hasOwn(object.shape, key)) continue;
+    const literal = object.shape[tag] === undefined ? undefined : unwrapped(object.shape[tag] as z.ZodType);
+    if (literal instanceof z.ZodLiteral) return `; ${key} is a key of ${tag} ${describeValue(literal.value)}`;
+  }
+  return "";
+}
+
+/** The problems of one unknown-keys issue, one a key: the key meant, or the keys its object takes. */
+function unknownKeyProblems(
+  schema: z.ZodType,
+  value: unknown,
+  path: readonly PropertyKey[],
+  keys: readonly string[],
+): (ConfigProblem & { readonly meantField: string | undefined })[] {
+  const known = keysAt(schema, value, path) ?? [];
+  return keys.map((key) => {
+    const field = issuePath([...path, key]);
+    const meant = closestKey(key, known);
+    const hint =
+      meant !== undefined
+        ? `did you mean ${meant}?`
+        : known.length > 0
+          ? `${issuePath(path)} takes ${known.join(", ")}${otherOptionHint(schema, value, path, key)}`
+          : undefined;
+    return {
+      field,
+      meantField: meant === undefined ? undefined : issuePath([...path, meant]),
+      text: `${field}: unknown key${hint === undefined ? "" : ` (${hint})`}`,
+    };
+  });
+}
+
+/**
+ * One problem of an issue that is not about unknown keys, as `<field>: <reason>` (the form `mull serve`
+ * reads back to its flags): a discriminated union's unknown tag with the tags it takes and the one given,
+ * a missing field with what it must be, a wrong value with what it must be in the shared words (zod's own
+ * wording replaced), and any message the schema words itself as it is.
+ */
+function valueProblem(schema: z.ZodType, value: unknown, issue: z.core.$ZodIssue): ConfigProblem {
+  const field = issuePath(issue.path);
+  const given = valueAtPath(value, issue.path);
+  if (issue.code === "invalid_union" && issue.discriminator !== undefined && "options" in issue) {
+    const options = (issue.options as readonly unknown[]).filter((option) => option != null);
+    const fallback = defaultTag(schema, value, issue.path.slice(0, -1));
+    const left = fallback === undefined ? "" : ` (left out: ${describeValue(fallback)})`;
+    return {
+      field,
+      text: `${field}: expected ${valuesInWords(options)}${left}, got ${describeValue(given)}`,
+    };
+  }
+  const expected = zodWording.test(issue.message) ? issueExpectation(issue) : undefined;
+  if (expected === undefined) return { field, text: `${field}: ${issue.message}` };
+  if (given === undefined && issue.path.length > 0)
+    return { field, text: `${field}: missing; expected ${expected}` };
+  return { field, text: `${field}: expected ${expected}` };
+}
+
+/**
+ * The issues that name a fault most closely: those of the one branch of a (not discriminated) union whose
+ * type the value has (`models[0]` is an object, not a name), at their full paths, and so on down; any other
+ * issue as it is.
+ */
+function closestIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union" || issue.discriminator !== undefined) return [issue];
+  const fitting = issue.errors.filter(
+    (branch) => !branch.some((inner) => inner.path.length === 0 && inner.code === "invalid_type"),
+  );
+  const [only] = fitting;
+  if (only === undefined || fitting.length > 1) return [issue];
+  return only.flatMap((inner) => closestIssues({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
+/** The value at `path` inside `value`; `undefined` where there is none. */
+function valueAtPath(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const part of path) current = isRecord(current) ? current[part] : undefined;
+  return current;
+}
+
+/**
+ * The problems zod found in a configuration, each as `<field>: <reason>`: an unknown key with the key it
+ * was likely meant as (`upstreams[0].baseURL: unknown key (did you mean baseUrl?)`) or else the keys its
+ * object takes, a missing field with what it must be (`upstreams[0].name: missing; expected a string`), a
+ * discriminated union's unknown tag with the tags it takes and the one given, a wrong value with what it
+ * must be. A union is looked into by the value's tag (or, undiscriminated, by the one branch whose type
+ * the value has), so that an upstream's problems are its own fields', never `Invalid input` of the whole.
+ * Unknown keys come first; a missing field an unknown key was likely meant as is left out, its unknown key
+ * saying it.
+ *
+ * @example
+ * const result = serverConfigSchema.safeParse(value);
+ * if (!result.success) configProblems(serverConfigSchema, value, result.error.issues);
+ * // [{ field: "upstreams[0].baseURL", text: "upstreams[0].baseURL: unknown key (did you mean baseUrl?)" }]
+ */
+export function configProblems(
+  schema: z.ZodType,
+  value: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): ConfigProblem[] {
+  const specific = issues.flatMap(closestIssues);
+  const unknown = specific.flatMap((issue) =>
+    issue.code === "unrecognized_keys" ? unknownKeyProblems(schema, value, issue.path, issue.keys) : [],
+  );
+  const meant = new Set(unknown.flatMap((problem) => problem.meantField ?? []));
+  const others = specific
+    .filter((issue) => issue.code !== "unrecognized_keys")
+    .map((issue) => valueProblem(schema, value, issue))
+    .filter((problem) => !(meant.has(problem.field) && problem.text.includes(": missing;")));
+  return [...unknown.map(({ field, text }) => ({ field, text })), ...others];
+}
