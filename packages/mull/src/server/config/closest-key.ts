@@ -1,4 +1,8 @@
-/** Edits (insertions, deletions, substitutions, swaps of neighbours) that turn `from` into `to`. */
+/**
+ * Edits (insertions, deletions, substitutions, swaps of neighbours) that turn `from` into `to`: the
+ * restricted Damerau-Levenshtein distance, so a swap (`prot` for `port`) is one edit. Written here: the
+ * common distance packages count a swap as two, and config keys are short enough for the plain table.
+ */
 function editDistance(from: string, to: string): number {
   const rows: number[][] = [Array.from({ length: to.length + 1 }, (_, index) => index)];
   for (let row = 1; row <= from.length; row++) {
