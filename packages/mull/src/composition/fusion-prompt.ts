@@ -32,6 +32,9 @@ function fusionInstruction(candidates: readonly FusedCandidate[]): string {
  * The prompt of a fuse layer (Archon's fuser, as in Mixture-of-Agents): the problem's own prompt, so the
  * answer keeps the form it asks for, with the candidates (and their critiques) put before it: in a chat
  * prompt as a system message (added to the first one when there is one); in a text prompt as a preamble.
+ * The fuser writes a solution of the same problem where the problem's prompt leaves off (a few-shot text
+ * template's last `Answer:`), so the prompt's `stop` strings are kept, lest it go on to a made-up next
+ * question.
  *
  * @example
  * const prompt = fusionPrompt(promptTemplate(problem), [{ text: "17+25=42\n#### 42" }, { text: "#### 41" }]);
@@ -39,7 +42,7 @@ function fusionInstruction(candidates: readonly FusedCandidate[]): string {
 export function fusionPrompt(original: Prompt, candidates: readonly FusedCandidate[]): Prompt {
   const instruction = fusionInstruction(candidates);
   if (original.kind === "text") {
-    return { kind: "text", text: `${instruction}\n\nProblem:\n${original.text}` };
+    return { ...original, text: `${instruction}\n\nProblem:\n${original.text}` };
   }
   const [first, ...rest] = original.messages;
   const messages: ChatMessage[] =
@@ -51,7 +54,9 @@ export function fusionPrompt(original: Prompt, candidates: readonly FusedCandida
 
 /**
  * The prompt of a critique layer (Archon's critic): the problem and one candidate solution, asking for its
- * strengths and weaknesses step by step, without writing a new solution.
+ * strengths and weaknesses step by step, without writing a new solution. It asks a different question in
+ * its own chat format, so it has no `stop` strings: a problem prompt's (a few-shot template's next
+ * question) would have no place in a critique.
  *
  * @example
  * const prompt = critiquePrompt("What is 17+25?", "17+25=41\n#### 41");

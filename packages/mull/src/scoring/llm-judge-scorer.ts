@@ -85,7 +85,9 @@ function solutionText(solution: ScoredSolution): string {
 
 /**
  * The default judge prompt: the problem (or the conversation so far, tool calls and results included), the
- * solution (with the function calls it ends in), and the verdict line to end with.
+ * solution (with the function calls it ends in), and the verdict line to end with. It asks a question of
+ * its own in its own format, so it takes no `stop` strings from the problem's prompt (a few-shot template's
+ * next question would only cut the judge's explanation short).
  */
 function defaultJudgeTemplate(problem: Problem, solution: ScoredSolution): Prompt {
   const conversation = conversationOf(problem);
