@@ -49,14 +49,23 @@ async function answered(
 
 describe("answerCutSolution", () => {
   it("takes an answer line a line break ended as the answer, with no call and no tokens", async () => {
-    const written = `${trace}\nQ: 5+5=?`;
-    const { backend, result } = await answered(written);
+    const { backend, result } = await answered(`${trace}\nQ: 5+5=?`);
     expect(backend.calls).toHaveLength(0);
+    // The solution ends at its answer line, as one a call answered does: what followed is no part of it.
     expect(result).toEqual({
-      answered: { solution: written, answer: "624", call: undefined },
+      answered: { solution: trace, answer: "624", call: undefined },
       stoppedBy: "complete",
       usage: { promptTokens: 0, completionTokens: 0, calls: 0 },
     });
+  });
+
+  it("ends a kept answer line's solution at that line, after an answer line before answerFrom", async () => {
+    const before = "\n#### 7\nWait";
+    const { backend, result } = await answered(`${before}${trace}\nQ: 5+5=?\n##`, {
+      answerFrom: before.length,
+    });
+    expect(backend.calls).toHaveLength(0);
+    expect(result.answered).toEqual({ solution: `${before}${trace}`, answer: "624", call: undefined });
   });
 
   it("continues an answer line the cut left open, greedily, reading the answer from the cue on", async () => {

@@ -1,6 +1,7 @@
 import { emptyUsage } from "../budget/index.ts";
 import type { AnswerFormat, Prompt } from "../spec/index.ts";
 import { answerLine, begunCue } from "./answer-line.ts";
+import { answerLineEnd } from "./answer-line-end.ts";
 import { continueSolution } from "./continue-solution.ts";
 import { type ForcedAnswer, forceAnswer } from "./force-answer.ts";
 import type { RecordedOutcome } from "./generate-recorded.ts";
@@ -35,7 +36,10 @@ export interface AnswerCutSolutionOptions extends RecordedCallOptions {
 
 /** The answer of a cut solution, and the call that wrote it. */
 export interface CutSolutionAnswer {
-  /** The solution with its answer: its text, its cue (its own, finished or appended) and the answer. */
+  /**
+   * The solution with its answer: its text, its cue (its own, finished or appended) and the answer. An
+   * answer line it wrote in full ends it: what the cut text held after that line is no part of it.
+   */
   readonly solution: string;
   /** The answer, read from the cue and its line with the run's answer format; `undefined` when none. */
   readonly answer: string | undefined;
@@ -55,7 +59,8 @@ export interface AnswerCutSolutionResult extends RecordedOutcome {
 /**
  * Makes a solution cut mid-way answer, keeping what it wrote of its answer. Where its text (from
  * `answerFrom`) holds the answer cue (`answerLine`: `\n#### ` at a line's start), it gets no second cue: a
- * line a line break had ended, that the answer format reads an answer from, is the answer with no call; a
+ * line a line break had ended, that the answer format reads an answer from, is the answer with no call, the
+ * solution its text up to that line's end (what the cut text held after it is no part of the solution); a
  * line the cut left open (`…\n#### 62`, perhaps a cut `624`) is continued for at most `maxTokens` tokens,
  * the answer read from the cue, that line and the continuation. Otherwise the answer cue is appended
  * (`forceAnswer`), replacing a cue it had begun (`…\n###`) rather than following its first characters.
@@ -70,6 +75,10 @@ export interface AnswerCutSolutionResult extends RecordedOutcome {
  * });
  * answered?.solution; // "\n719-95=624\n#### 624": the line continued, no second cue
  * answered?.answer; // "624"
+ * const kept = await answerCutSolution({
+ *   context, prompt, written: "\n719-95=624\n#### 624\nQ:", cue: "\n#### ", maxTokens: 8, requiredBy: "probe@4k8",
+ * });
+ * kept.answered?.solution; // "\n719-95=624\n#### 624": the line it ended, no call, what followed left out
  */
 export async function answerCutSolution(options: AnswerCutSolutionOptions): Promise<AnswerCutSolutionResult> {
   const { context, written, cue } = options;
@@ -78,9 +87,11 @@ export async function answerCutSolution(options: AnswerCutSolutionOptions): Prom
   const line = answerLine(written.slice(from), cue);
   const kept = line?.complete === true ? context.answerFormat.extract(cue + line.text) : undefined;
   if (kept !== undefined) {
-    // Its answer line was written in full before the cut: that is its answer, with no call.
+    // Its answer line was written in full before the cut: that is its answer, with no call. What it went on
+    // to write after that line (another problem of its own, say) is no part of the solution.
+    const end = from + (answerLineEnd(written.slice(from), cue) ?? written.length - from);
     return {
-      answered: { solution: written, answer: kept, call: undefined },
+      answered: { solution: written.slice(0, end), answer: kept, call: undefined },
       stoppedBy: "complete",
       usage: emptyUsage,
     };

@@ -148,14 +148,25 @@ describe("budgetForcedSolution on a trace cut in its answer line", () => {
     expect(begun.solution.candidate).toMatchObject({ text: labTrace, answer: "624" });
   });
 
-  it("keeps an answer line a line break ended, with no call", async () => {
+  it("keeps an answer line a line break ended, with no call, as a solution that stopped at that line", async () => {
     // The model answered, then went on to a problem of its own; T cut that.
     const { backend, solution } = await forcedOnTrace(`${labTrace}\nQ: 5+5=?\n#### 10`, 35);
     expect(backend.calls).toHaveLength(1);
+    // What it wrote after its answer line is no part of the solution, though its tokens were spent.
     expect(solution).toMatchObject({
       forced: true,
-      candidate: { answer: "624", completionTokens: 35, text: `${labTrace}\nQ:` },
+      stoppedBy: "complete",
+      candidate: { answer: "624", completionTokens: 35, text: labTrace, finishReason: "stop" },
     });
+  });
+
+  it("reports a kept answer as one a call finished: the same finish reason and text", async () => {
+    const continued = await forcedOnTrace(labTrace, 31);
+    const kept = await forcedOnTrace(`${labTrace}\nQ: 5+5=?\n#### 10`, 35);
+    expect(continued.backend.calls).toHaveLength(2);
+    expect(kept.backend.calls).toHaveLength(1);
+    expect(kept.solution.candidate?.finishReason).toBe(continued.solution.candidate?.finishReason);
+    expect(kept.solution.candidate?.text).toBe(continued.solution.candidate?.text);
   });
 
   it("forces anew where the answer line holds nothing the answer format reads", async () => {

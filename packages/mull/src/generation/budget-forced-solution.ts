@@ -100,7 +100,9 @@ function thinkingPrefix(reasoning: string, written: string): string {
  * continue cue holds the answer cue (`answerLine`: `\n#### ` at a line's start), it is not given a second
  * cue. A line the cut left open (`…\n#### 62`, perhaps a cut `624`) is continued greedily for at most
  * `answerTokens` tokens, the answer read from the cue, that line and the continuation; a line a line break
- * had ended, that the answer format reads an answer from, is the answer with no call. A cue cut mid-way
+ * had ended, that the answer format reads an answer from, is the answer with no call: the solution ends at
+ * that line (what the model wrote after it is left out of its text, its tokens still counted) and finishes
+ * `stop`, as one whose answer a call finished. A cue cut mid-way
  * (`…\n###`) is finished rather than appended after its first characters. A line after a continue cue's
  * answer was being thought over: forced anew.
  *
@@ -247,7 +249,10 @@ export async function budgetForcedSolution(
     } else {
       written = answered.solution;
       answer = answered.answer;
-      if (answered.call !== undefined) {
+      if (answered.call === undefined) {
+        // Its own answer line, ended before the cut, finished it: as an answer a call finishes, it stopped.
+        finishReason = "stop";
+      } else {
         finishReason = answered.call.finishReason;
         parentId = answered.call.id;
         tokens = addCount(tokens, answered.call.tokenCount);

@@ -465,7 +465,7 @@ describe("liveProbing on a chunk cut in the trace's own answer line", () => {
     expect(result.usage.completionTokens).toBe(33);
     expect(result.answer).toBe("624");
     expect(result.candidates[0]).toMatchObject({
-      text: `${labTrace}\n`,
+      text: labTrace,
       answer: "624",
       completionTokens: 33,
     });

@@ -104,6 +104,16 @@ describe("parseStrategySpec", () => {
     );
   });
 
+  it.each([
+    "sc@8:o3",
+    "sc@8:o1",
+  ])("reads the name after %j's colon as a model (OpenAI's o1, o3), not a replay option", (spec) => {
+    expect(() => parseStrategySpec(spec)).toThrow(
+      `strategy: ${JSON.stringify(spec)} names models after ":", but "sc@8" runs on one model; only routing strategies take a route`,
+    );
+    expect(() => parseStrategySpec(spec)).not.toThrow(/mull replay/);
+  });
+
   it("refuses a model route that names one model twice, naming it", () => {
     const resolveModel = () => {
       throw new Error("no model is resolved for a refused route");
@@ -304,6 +314,13 @@ describe("parseStrategySpec before any model of a route is resolved", () => {
     const strategy = parseStrategySpec("cascade@4:a>b>c", { resolveModel });
     expect(strategy.parameters.models).toEqual(["a", "b", "c"]);
     expect(resolved).toEqual(["a", "b", "c"]);
+  });
+
+  it("routes between models named as OpenAI names some (o1, o3), not replay options", () => {
+    const { resolved, resolveModel } = recordingResolver();
+    const strategy = parseStrategySpec("cascade@4:o1>o3", { resolveModel });
+    expect(strategy.parameters.models).toEqual(["o1", "o3"]);
+    expect(resolved).toEqual(["o1", "o3"]);
   });
 
   it("still builds a router of the caller's whose factory calls its models while building", () => {
