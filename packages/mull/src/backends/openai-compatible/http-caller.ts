@@ -15,7 +15,10 @@ export interface HttpCaller {
    * Posts `call.body` and parses the (streamed or whole) response. Retries 408/409/429/5xx, network
    * failures and broken streams with exponential backoff and jitter, honouring `retry-after-ms` and
    * `retry-after`, until `maxRetries` or the deadline; rejects with a `BackendCallError`, or with the
-   * signal's reason when the caller aborts.
+   * signal's reason when the caller aborts. A retry that the fetch refused without sending it (a
+   * non-retryable `BackendCallError` of the fetch's own, as an upstream's open circuit throws) ends the
+   * call with the earlier attempt's failure, its status, flags and server message (`serverMessageOf`)
+   * kept and the refusal as its cause: what the upstream answered, not the refusal, is why the call failed.
    *
    * A response that came after attempts whose streams broke part-way carries what those had done as its
    * `failedAttempts` (`brokenAttemptCharge`), so that the call is charged the tokens the server generated
@@ -59,9 +62,16 @@ function failedCallUsage(failedAttempts: readonly ReportedUsage[]): Usage | unde
 /** Creates the retrying caller behind the OpenAI-compatible backend. */
 export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
   const { clock } = settings;
+  // The errors the attempts made themselves: any other reached them from the fetch, which refused the call.
+  const made = new WeakSet<BackendCallError>();
+  const failure = callFailure(settings.secrets);
   const context: AttemptContext = {
     settings,
-    failure: callFailure(settings.secrets),
+    failure: (message, details) => {
+      const error = failure(message, details);
+      made.add(error);
+      return error;
+    },
     deadlineErrors: new WeakSet<BackendCallError>(),
     serverMessages: new WeakMap<BackendCallError, string>(),
   };
@@ -96,6 +106,34 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
       },
     );
     const message = context.serverMessages.get(error);
+    if (message !== undefined) context.serverMessages.set(rejection, message);
+    return rejection;
+  }
+
+  /**
+   * The error a call rejects with when attempt `attemptNumber` was refused without being sent (`refusal`,
+   * from the fetch: an open circuit) after `earlier`, a real failure of the same call: the earlier failure,
+   * its status, flags and server message kept (a lost sample, not a refusal of the request), with the
+   * refusal as its cause, so that whoever tells an open circuit by the cause chain still finds it.
+   */
+  function refusedAfter(
+    earlier: BackendCallError,
+    refusal: BackendCallError,
+    attemptNumber: number,
+    usage: Usage | undefined,
+  ): BackendCallError {
+    const rejection = new BackendCallError(
+      `${earlier.message} (attempt ${attemptNumber} was refused unsent: ${refusal.message})`,
+      {
+        status: earlier.status,
+        isRetryable: earlier.isRetryable,
+        retryAfterMilliseconds: earlier.retryAfterMilliseconds,
+        url: earlier.url,
+        usage,
+        cause: refusal,
+      },
+    );
+    const message = context.serverMessages.get(earlier);
     if (message !== undefined) context.serverMessages.set(rejection, message);
     return rejection;
   }
@@ -151,6 +189,11 @@ export function createHttpCaller(settings: HttpCallerSettings): HttpCaller {
         const pastDeadline = context.deadlineErrors.has(error);
         if (pastDeadline && previous !== undefined) {
           throw givenUp(error, `the attempt before failed: ${previous.message}`, used);
+        }
+        // A retry the fetch refused unsent (an open circuit) says nothing new of the call: the earlier
+        // failure does.
+        if (!made.has(error) && !error.isRetryable && previous !== undefined) {
+          throw refusedAfter(previous, error, attemptNumber, used);
         }
         if (!error.isRetryable || pastDeadline) throw givenUp(error, undefined, used);
         if (delivered) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { checkUpstreamUrl, createAddressPolicy } from "../network/index.ts";
+import { checkAdvertisedStrategies } from "./advertised-strategies.ts";
 import { configProblems } from "./config-problems.ts";
 import { checkRoutes, routeEntrySchema } from "./route-config.ts";
 
@@ -250,8 +251,9 @@ export function modelEntries(upstream: UpstreamConfig): ModelEntry[] {
  * Validates a server configuration (the parsed JSON of a config file): types, ranges (a concurrency or
  * timeout of 0 is an error), unique upstream and model names, and every upstream URL against the SSRF
  * policy (`checkUpstreamUrl`), with each upstream's `allowedNetworks` as its allowlist; and every model's
- * `fallback`: it names another served model, and following fallbacks never comes back to a model; and
- * every route (`checkRoutes`): its pool or spec names served models.
+ * `fallback`: it names another served model, and following fallbacks never comes back to a model; every
+ * route (`checkRoutes`): its pool or spec names served models; and every advertised strategy
+ * (`checkAdvertisedStrategies`): a spec the parser takes, without models, that prefixes a model name.
  *
  * @throws ConfigError listing every problem (`configProblems`) with its path and what was expected:
  * `upstreams[0].baseURL: unknown key (did you mean baseUrl?)`, `upstreams[0].name: missing; expected a
@@ -300,6 +302,7 @@ export function parseServerConfig(value: unknown, source = "config"): ServerConf
   });
   checkFallbacks(config, source);
   checkRoutes(config.routes, [...modelNames.keys()], source);
+  checkAdvertisedStrategies(config.server.advertisedStrategies, source);
   return config;
 }
 

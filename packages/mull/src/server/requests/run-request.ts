@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { solve } from "../../solve.ts";
-import type { Backend, Completion, SolveResult } from "../../spec/index.ts";
+import type { Backend, Completion, GenerationRequest, SolveResult } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
 import { countSamples, createSampleFanOut, optionalMethodsOf, underServedName } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
@@ -47,7 +47,7 @@ async function withStrategy(
   plan: RequestPlan,
   signal: AbortSignal,
   minSampleFraction: number,
-  onSample: ((completion: Completion) => void) | undefined,
+  onSample: ((completion: Completion, request: GenerationRequest) => void) | undefined,
   meter: UsageMeter | undefined,
 ): Promise<RequestOutcome> {
   const strategy = plan.strategy;
@@ -186,7 +186,7 @@ export function runRequest(
   signal: AbortSignal,
   minSampleFraction: number,
   relay?: PieceRelay,
-  onSample?: (completion: Completion) => void,
+  onSample?: (completion: Completion, request: GenerationRequest) => void,
   meter?: UsageMeter,
 ): Promise<RequestOutcome> {
   return plan.strategy === undefined

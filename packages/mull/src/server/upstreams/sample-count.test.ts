@@ -18,6 +18,18 @@ describe("countSamples", () => {
     expect(upstream.calls.map((call) => call.request.n ?? 1)).toEqual([3, 1]);
   });
 
+  it("tells each completion with the request of its call, whose prompt says what a continuation continues", async () => {
+    const upstream = createScriptedBackend({ responses: ["#### 1", "#### 2", "#### 3"] });
+    const heard: { text: string; prompt: unknown }[] = [];
+    const counted = countSamples(upstream, (completion, request) =>
+      heard.push({ text: completion.text, prompt: request.prompt }),
+    );
+    const continuation = { kind: "text" as const, text: "q Wait" };
+    await counted.backend.generate({ prompt, n: 2 });
+    await counted.backend.generate({ prompt: continuation });
+    expect(heard.map((entry) => entry.prompt)).toEqual([prompt, prompt, continuation]);
+  });
+
   it("counts a failed call's samples as failed, with its error, and the completions a call left out", async () => {
     const broken = new Error("engine failed");
     const upstream = createScriptedBackend({

@@ -21,7 +21,8 @@ export interface SampleCount {
  * `createSampleFanOut` counts an HTTP upstream's, for the `mull` object's `samples` and the samples metric:
  * each call adds its `n` to `requested`, the completions it returns to `succeeded`, and the rest to
  * `failed`, a call that fails losing all of its `n` (one cut by its own signal, a deadline, loses none: its
- * samples were stopped, not lost). `onCompletion` hears each completion as its call returns.
+ * samples were stopped, not lost). `onCompletion` hears each completion as its call returns, with the
+ * request of its call (a continuation's prompt holds what it continues), as `createSampleFanOut`'s does.
  *
  * @example
  * const counted = countSamples(plan.served.backend, onSample);
@@ -30,7 +31,7 @@ export interface SampleCount {
  */
 export function countSamples(
   backend: Backend,
-  onCompletion?: ((completion: Completion) => void) | undefined,
+  onCompletion?: ((completion: Completion, request: GenerationRequest) => void) | undefined,
 ): SampleCount {
   let requested = 0;
   let succeeded = 0;
@@ -52,7 +53,7 @@ export function countSamples(
     }
     succeeded += result.completions.length;
     if (options?.signal?.aborted !== true) failed += Math.max(0, n - result.completions.length);
-    for (const completion of result.completions) onCompletion?.(completion);
+    for (const completion of result.completions) onCompletion?.(completion, request);
     return result;
   };
 
