@@ -93,6 +93,21 @@ describe("routes in the server config", () => {
       "routes[0].strategy",
       /names no models/,
     ],
+    [
+      "a strategy route whose threshold is out of range",
+      { routes: [{ name: "smart", strategy: "cascade@8t2:small>large" }] },
+      "routes[0].strategy",
+      /^serve\.json: routes\[0\]\.strategy: "cascade@8t2:small>large" gives T = 2 in cascade@NtT; expected a number above 0 and at most 1$/,
+    ],
+    [
+      "a two-model router given three models",
+      {
+        upstreams: [{ ...upstream, models: ["small", "middle", "large"] }],
+        routes: [{ name: "smart", strategy: "bild@0.5:small>middle>large" }],
+      },
+      "routes[0].strategy",
+      /exactly two/,
+    ],
   ])("refuses %s, naming the field", (_, value, field, message) => {
     const error = failure(value);
     expect(error.field).toBe(field);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { banditPolicyNames } from "../../routing/index.ts";
 import { splitModelRoute } from "../../strategies/index.ts";
+import { standInStrategy } from "../../strategies/stand-in-strategy.ts";
 
 const routeName = z
   .string()
@@ -95,6 +96,13 @@ export function checkRoutes(routes: readonly RouteEntry[], served: readonly stri
           `${source}: ${field}.strategy names "${unknown}", which is not a served model; served: ${listed}`,
           { field: `${field}.strategy` },
         );
+      }
+      // The spec itself, as a --strategies flag is checked: each number in its range, its route's size.
+      try {
+        standInStrategy(route.strategy);
+      } catch (error) {
+        if (!ConfigError.isInstance(error) || error.field !== "strategy") throw error;
+        throw new ConfigError(`${source}: ${field}.${error.message}`, { field: `${field}.strategy` });
       }
       return;
     }
