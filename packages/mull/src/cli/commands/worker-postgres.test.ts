@@ -218,6 +218,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       expect(await rows("results", "no-credentials")).toBe(problemCount);
     });
 
+    // Spawns a reference bench and workers that each load the lab model: minutes on a loaded machine.
     it("loses and duplicates nothing when workers on a PostgreSQL run are killed (-9) mid-call", async () => {
       const reference = await runMull(benchArgs(join(workspace, "reference")));
       expect(reference.code).toBe(0);
@@ -262,6 +263,6 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       console.log(
         `PostgreSQL worker kill test: ${problemCount} pairs, ${kills} kills, ${calls} upstream calls (bound ${problemCount + concurrency * kills})`,
       );
-    });
+    }, 180_000);
   },
 );

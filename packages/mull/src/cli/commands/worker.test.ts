@@ -202,6 +202,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     expect(count(out, "SELECT count(*) AS n FROM results")).toBe(problemCount);
   });
 
+  // Spawns a reference bench and three workers that each load the lab model: minutes on a loaded machine.
   it("loses and duplicates nothing when workers are killed (-9) mid-call, and re-runs only their jobs", async () => {
     const reference = await runMull(benchArgs(join(workspace, "reference")));
     expect(reference.code).toBe(0);
@@ -245,7 +246,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     console.log(
       `worker kill test: ${problemCount} pairs, ${kills} kills, ${calls} upstream calls (bound ${problemCount + concurrency * kills})`,
     );
-  });
+  }, 180_000);
 });
 
 describe("mull worker: refusals before the queue opens", () => {
