@@ -51,13 +51,13 @@ const postgresCounts: Record<RunCount, string> = {
     "USING (run_id, problem_id, strategy) WHERE runs.name = $1 AND r.problem_id IS NULL",
 };
 
-/** A run's results (without latencies) and samples as JSON, from either backend. */
+/** A run's results (without latencies and the workers that computed them) and samples as JSON, from either backend. */
 export async function dumpRun(location: RunLocation): Promise<string> {
   const store = await openRunStore(location);
   try {
     const data = await store.readRunData();
     return JSON.stringify([
-      data.results.map(({ latencyMilliseconds: _latency, ...rest }) => rest),
+      data.results.map(({ latencyMilliseconds: _latency, worker: _worker, ...rest }) => rest),
       data.samples,
     ]);
   } finally {
