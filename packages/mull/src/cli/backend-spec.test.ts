@@ -14,9 +14,13 @@ describe("backendFlagsFromSpec", () => {
     expect(backendFlagsFromSpec("http://localhost:8080/v1#lab-large", "--candidate")).toEqual({
       baseUrl: "http://localhost:8080/v1",
       model: "lab-large",
+      modelFlag: "--candidate",
+      spec: "http://localhost:8080/v1#lab-large",
     });
-    expect(backendFlagsFromSpec("https://api.example.com/v1", "--candidate")).toEqual({
+    expect(backendFlagsFromSpec(" https://api.example.com/v1 ", "--reference")).toEqual({
       baseUrl: "https://api.example.com/v1",
+      modelFlag: "--reference",
+      spec: "https://api.example.com/v1",
     });
   });
 
@@ -27,6 +31,9 @@ describe("backendFlagsFromSpec", () => {
     );
     expect(() => backendFlagsFromSpec("localhost:8080#lab", "--reference")).toThrow(
       /--reference: "localhost:8080#lab" has a #model but no http\(s\) URL/,
+    );
+    expect(() => backendFlagsFromSpec("http://[::1/v1", "--candidate")).toThrow(
+      /--candidate: "http:\/\/\[::1\/v1" is not a valid URL/,
     );
   });
 });

@@ -204,3 +204,41 @@ describe("createBackendFromFlags: flags named as the user typed them", () => {
     );
   });
 });
+
+describe("createBackendFromFlags: flags read from a backend spec", () => {
+  it("names the spec's flag, not --model, for a server that lists no model; --base-url alone keeps --model", async () => {
+    const server = await startFakeOpenAIServer({ models: [] });
+    try {
+      const refused = await createBackendFromFlags({
+        baseUrl: server.url,
+        modelFlag: "--reference",
+        spec: server.url,
+      }).catch((caught: unknown) => caught);
+      expect(refused).toBeInstanceOf(UsageError);
+      expect((refused as UsageError).field).toBe("--reference");
+      expect((refused as UsageError).message).toBe(
+        `--reference ${server.url}: ${server.url}/models did not name a model (status 200); ` +
+          `give the model after '#': --reference ${server.url}#MODEL`,
+      );
+      const plain = await createBackendFromFlags({ baseUrl: server.url }).catch((caught: unknown) => caught);
+      expect((plain as UsageError).field).toBe("--model");
+      expect((plain as UsageError).message).toBe(
+        `--model is required: ${server.url}/models did not name a model (status 200)`,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses a spec's URL naming the spec's flag", async () => {
+    const refused = await createBackendFromFlags({
+      baseUrl: "ftp://host/v1",
+      modelFlag: "--candidate",
+      spec: "ftp://host/v1",
+    }).catch((caught: unknown) => caught);
+    expect((refused as UsageError).field).toBe("--candidate");
+    expect((refused as UsageError).message).toBe(
+      '--candidate "ftp://host/v1": expected an absolute http(s) URL such as http://localhost:8000/v1',
+    );
+  });
+});

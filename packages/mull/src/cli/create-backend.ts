@@ -6,6 +6,7 @@ import { readApiKey } from "../runtime/index.ts";
 import type { Backend, ModelProfile } from "../spec/index.ts";
 import { checkBaseUrlFlag } from "./base-url-flag.ts";
 import { firstServedModel, servedModelNamed } from "./first-served-model.ts";
+import { firstServedModelForSpec } from "./first-served-model-for-spec.ts";
 import { type SpeculativeFlags, speculativeFromFlags } from "./speculative-flags.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -19,6 +20,12 @@ export interface BackendFlags extends SpeculativeFlags {
   readonly apiKeyEnv?: string | undefined;
   /** The flag `model` came from, named in errors about it; default `--model`. */
   readonly modelFlag?: string | undefined;
+  /**
+   * The backend spec (`http://…/v1`, `http://…/v1#model`) `modelFlag` took, when the flags were read from
+   * one (`backendFlagsFromSpec`): errors about the server then name the flag and the spec, and a missing
+   * model is asked for after `#` rather than with `--model`.
+   */
+  readonly spec?: string | undefined;
   /** Threads for the embedded engine. */
   readonly threads?: number | undefined;
   /** Contexts of the embedded engine's model, decoding side by side (`contexts` of `createLlamaCppBackend`). */
@@ -91,17 +98,32 @@ export const defaultLabModel = "lab-v2-large";
  * (or `modelFlag`) for an embedded model that is not a lab model's name or a loadable `.gguf` file, and
  * `--draft-model` for a draft model that is not one or cannot draft for the model.
  * @throws UsageError when `draftModel` or `promptLookup` comes with `baseUrl`, or when the server lists
- * models and `model` is not one of them.
+ * models and `model` is not one of them (naming `modelFlag` when given). With `spec`, a server that cannot
+ * list its models when no model is given is named by `modelFlag` and the spec (`firstServedModelForSpec`).
  */
 export async function createBackendFromFlags(flags: BackendFlags): Promise<ResolvedBackend> {
-  if (flags.baseUrl !== undefined) checkBaseUrlFlag(flags.baseUrl);
+  if (flags.baseUrl !== undefined) {
+    checkBaseUrlFlag(
+      flags.baseUrl,
+      flags.spec === undefined ? "--base-url" : (flags.modelFlag ?? "--base-url"),
+    );
+  }
   const speculative = speculativeFromFlags(flags);
   if (flags.baseUrl !== undefined) {
-    const listing = { apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }) };
+    const listing = {
+      apiKey: readApiKey(flags.apiKeyEnv, { field: "--api-key-env" }),
+      ...(flags.modelFlag === undefined ? {} : { field: flags.modelFlag }),
+    };
+    const origin =
+      flags.modelFlag === undefined || flags.spec === undefined
+        ? undefined
+        : { flag: flags.modelFlag, spec: flags.spec };
     const model =
-      flags.model === undefined
-        ? await firstServedModel(flags.baseUrl, listing)
-        : await servedModelNamed(flags.baseUrl, flags.model, listing);
+      flags.model !== undefined
+        ? await servedModelNamed(flags.baseUrl, flags.model, listing)
+        : origin === undefined
+          ? await firstServedModel(flags.baseUrl, listing)
+          : await firstServedModelForSpec(flags.baseUrl, origin, listing);
     const backend = createHttpBackend(flags.baseUrl, model, flags);
     const labName = labModelName(model);
     const profile =

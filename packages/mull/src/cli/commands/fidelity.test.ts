@@ -1,8 +1,20 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
+
+/** A loopback port nothing listens on: one the system gave out, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -90,5 +102,62 @@ describe("mull fidelity", () => {
     expect(file.stderr).toMatch(
       /^mull: --problems \.\/absent\.jsonl: .*absent\.jsonl: cannot read the dataset/,
     );
+  });
+
+  it("names --candidate or --reference, not --model, for a model the server does not serve (exit 2)", async () => {
+    const server = await startFakeOpenAIServer({ model: "lab-large" });
+    try {
+      const candidate = await runCliCaptured(
+        ...["fidelity", "--reference", `${server.url}#lab-large`, "--candidate", `${server.url}#nosuch`],
+      );
+      expect(candidate).toMatchObject({ code: 2, stdout: "" });
+      expect(candidate.stderr).toBe(
+        `mull: --candidate: ${server.url} does not serve "nosuch"; it serves lab-large\n`,
+      );
+      const reference = await runCliCaptured(
+        ...["fidelity", "--reference", `${server.url}#nosuch`, "--candidate", `${server.url}#lab-large`],
+      );
+      expect(reference).toMatchObject({ code: 2, stdout: "" });
+      expect(reference.stderr).toBe(
+        `mull: --reference: ${server.url} does not serve "nosuch"; it serves lab-large\n`,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("names the flag and the spec, and asks for the model after #, when a server without #model is down (exit 1)", async () => {
+    const server = await startFakeOpenAIServer({ model: "lab-large" });
+    const down = `http://127.0.0.1:${await closedPort()}/v1`;
+    try {
+      const run = await runCliCaptured(
+        ...["fidelity", "--reference", `${server.url}#lab-large`, "--candidate", down],
+      );
+      expect(run).toMatchObject({ code: 1, stdout: "" });
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^mull: --candidate ${down}: could not list the models of ${down} to choose one: .*ECONNREFUSED.*; ` +
+            `give the model after '#': --candidate ${down}#MODEL\n$`,
+        ),
+      );
+      expect(run.stderr).not.toContain("--model");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("names the flag and the spec when the capabilities probe of a server fails (exit 1)", async () => {
+    const server = await startFakeOpenAIServer({ model: "lab-large" });
+    const down = `http://127.0.0.1:${await closedPort()}/v1#lab-large`;
+    try {
+      const run = await runCliCaptured(
+        ...["fidelity", "--reference", `${server.url}#lab-large`, "--candidate", down],
+      );
+      expect(run).toMatchObject({ code: 1, stdout: "" });
+      const prefix = `mull: --candidate ${down}: probing capabilities: POST `;
+      expect(run.stderr.slice(0, prefix.length)).toBe(prefix);
+    } finally {
+      await server.close();
+    }
   });
 });

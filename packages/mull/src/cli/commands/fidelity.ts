@@ -1,10 +1,11 @@
 import { Command } from "@commander-js/extra-typings";
 import { type BenchDataset, loadDataset } from "../../bench/datasets/index.ts";
 import { checkFidelity, type FidelityReport } from "../../diagnostics/index.ts";
-import { ConfigError } from "../../errors/index.ts";
+import { BackendCallError, ConfigError } from "../../errors/index.ts";
 import { defaultPromptTemplate } from "../../generation/index.ts";
 import type { Prompt } from "../../spec/index.ts";
 import { backendFlagsFromSpec } from "../backend-spec.ts";
+import { backendSpecShown } from "../backend-spec-shown.ts";
 import { CheckFailedError } from "../check-failed-error.ts";
 import { checkLabDataset } from "../check-lab-dataset.ts";
 import { createBackendFromFlags, type ResolvedBackend } from "../create-backend.ts";
@@ -35,8 +36,27 @@ async function loadProblems(spec: string, limit: number, dataDir: string | undef
 }
 
 /**
+ * A failed call's error with the backend's flag and spec before its message (`--candidate
+ * http://…/v1#m: probing capabilities: POST …`), so that the user is told which of the two failed; the
+ * rest of it kept. Anything but a `BackendCallError` passes unchanged.
+ */
+function namingBackend(error: unknown, backend: { readonly flag: string; readonly spec: string }): unknown {
+  if (!BackendCallError.isInstance(error)) return error;
+  return new BackendCallError(`${backend.flag} ${backendSpecShown(backend.spec)}: ${error.message}`, {
+    status: error.status,
+    isRetryable: error.isRetryable,
+    retryAfterMilliseconds: error.retryAfterMilliseconds,
+    url: error.url,
+    usage: error.usage,
+    cause: error,
+  });
+}
+
+/**
  * Refuses, before any call, prompts of a kind a backend cannot take (chat prompts for an embedded model
  * without a chat template), naming `--problems`, the backend's flag and spec, and what the model answers.
+ *
+ * @throws BackendCallError naming the backend's flag and spec when its capabilities cannot be probed.
  */
 async function checkPromptKinds(
   prompts: readonly Prompt[],
@@ -46,7 +66,9 @@ async function checkPromptKinds(
 ): Promise<void> {
   const kinds = new Set(prompts.map((prompt) => prompt.kind));
   if (kinds.size === 0) return;
-  const capabilities = await resolved.backend.capabilities();
+  const capabilities = await resolved.backend.capabilities().catch((error: unknown) => {
+    throw namingBackend(error, backend);
+  });
   for (const kind of kinds) {
     if (kind === "chat" ? capabilities.chat : capabilities.completion) continue;
     const { profile } = resolved;
