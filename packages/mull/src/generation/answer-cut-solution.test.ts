@@ -24,6 +24,21 @@ function characterTrace(before = "") {
   });
 }
 
+/** A backend that sends its answer, `reasoning`, as reasoning only, with no text. */
+function answeringInReasoning(reasoning: string) {
+  const backend = createScriptedBackend({
+    respond: () => ({ text: "", tokens: [] }),
+  });
+  return {
+    ...backend,
+    async generate(...call: Parameters<typeof backend.generate>) {
+      const result = await backend.generate(...call);
+      const completions = result.completions.map((completion) => ({ ...completion, reasoning }));
+      return { ...result, completions };
+    },
+  };
+}
+
 async function answered(
   written: string,
   extra: { readonly answerFrom?: number; readonly before?: string; readonly limits?: BudgetLimits } = {},
@@ -117,25 +132,27 @@ describe("answerCutSolution", () => {
   });
 
   it("takes an answer sent as reasoning only as the answer's text", async () => {
-    const backend = createScriptedBackend({
-      respond: () => ({ text: "", tokens: [] }),
-    });
-    const reasoning = {
-      ...backend,
-      async generate(...call: Parameters<typeof backend.generate>) {
-        const result = await backend.generate(...call);
-        const completions = result.completions.map((completion) => ({ ...completion, reasoning: "624" }));
-        return { ...result, completions };
-      },
-    };
     const result = await answerCutSolution({
-      context: testStrategyContext({ backend: reasoning }),
+      context: testStrategyContext({ backend: answeringInReasoning("624") }),
       prompt,
       written: "\n719-95=624",
       cue,
       maxTokens: 8,
       requiredBy: "force@8",
     });
+    expect(result.answered).toMatchObject({ solution: "\n719-95=624\n#### 624", answer: "624" });
+  });
+
+  it("reads an answer line's continuation sent as reasoning only on from what the line held", async () => {
+    const result = await answerCutSolution({
+      context: testStrategyContext({ backend: answeringInReasoning("4") }),
+      prompt,
+      written: "\n719-95=624\n#### 62",
+      cue,
+      maxTokens: 8,
+      requiredBy: "probe@1k8",
+    });
+    // The line held "62" before the cut: the answer is "624", not the "4" the continuation wrote alone.
     expect(result.answered).toMatchObject({ solution: "\n719-95=624\n#### 624", answer: "624" });
   });
 

@@ -3,7 +3,6 @@ import { createBudget } from "../budget/index.ts";
 import { manualClock } from "../runtime/index.ts";
 import type { Backend } from "../spec/index.ts";
 import { callMaxTokens } from "./call-max-tokens.ts";
-import { contextTokenRoom } from "./context-token-room.ts";
 
 const clock = manualClock();
 
@@ -19,16 +18,6 @@ function backendWith(contextLength: number | undefined): Pick<Backend, "describe
     }),
   };
 }
-
-describe("contextTokenRoom", () => {
-  it("is the context less each request's least share of the prompt, and unknown without a context", () => {
-    expect(contextTokenRoom(backendWith(256), 13, 1)).toBe(243);
-    // 4 completions charged 52 prompt tokens: a request reads at least 13 of them.
-    expect(contextTokenRoom(backendWith(256), 52, 4)).toBe(243);
-    expect(contextTokenRoom(backendWith(256), 300, 1)).toBe(0);
-    expect(contextTokenRoom(backendWith(undefined), 13, 1)).toBeUndefined();
-  });
-});
 
 describe("callMaxTokens", () => {
   it("leaves maxTokens unset where the context ends a completion before the budget would, holding the room", () => {
@@ -82,6 +71,32 @@ describe("callMaxTokens", () => {
       asked: 500,
     });
     expect(asked).toMatchObject({ maxTokens: 87, held: 87, budgetSet: false });
+  });
+
+  it("leaves maxTokens unset where the budget leaves exactly the context's room", () => {
+    // 256 tokens in all, a 13-token prompt: the budget leaves 243, all the room the context has.
+    const budget = createBudget({ maxTotalTokens: 256 }, { clock });
+    expect(
+      callMaxTokens(budget, backendWith(256), { completions: 1, promptTokens: 13, asked: undefined }),
+    ).toEqual({
+      maxTokens: undefined,
+      held: 243,
+      lowered: undefined,
+      budgetSet: false,
+    });
+  });
+
+  it("keeps the room for an answer that re-reads the prompt and the thinking", () => {
+    // 50 tokens left, a 10-token prompt, 8 kept for the answer, which re-reads: (50 − 2 × 10 − 8) / 2 = 11.
+    const budget = createBudget({ maxTotalTokens: 50 }, { clock });
+    const call = { completions: 1, promptTokens: 10, asked: 100, reserveTokens: 8 };
+    expect(callMaxTokens(budget, backendWith(undefined), { ...call, rereads: true })).toMatchObject({
+      maxTokens: 11,
+      held: 11,
+      budgetSet: false,
+    });
+    // Without the re-read, the answer takes only its own 8: 50 − 10 − 8 = 32.
+    expect(callMaxTokens(budget, backendWith(undefined), call)).toMatchObject({ maxTokens: 32, held: 32 });
   });
 
   it("leaves maxTokens as asked, and holds it, where the budget limits no tokens", () => {

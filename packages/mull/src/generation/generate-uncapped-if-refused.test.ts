@@ -73,4 +73,26 @@ describe("generateUncappedIfRefused", () => {
       expect(made).toEqual([19_987]);
     }
   });
+
+  it("passes on a refusal that says it wrote tokens, though it counts no request", async () => {
+    const wrote = new BackendCallError("max_tokens (19987) is too large", {
+      status: 400,
+      usage: { calls: 0, promptTokens: 13, completionTokens: 4 },
+    });
+    const { made, generate } = refusingWhileCapped(wrote);
+    await expect(generateUncappedIfRefused(generate, request, true, () => {})).rejects.toBe(wrote);
+    expect(made).toEqual([19_987]);
+  });
+
+  it("quotes at most 200 characters of the refusal in its note", async () => {
+    const refusal = new BackendCallError(`max_tokens (19987) is too large: ${"x".repeat(400)}`, {
+      status: 400,
+    });
+    const { made, generate } = refusingWhileCapped(refusal);
+    const said: string[] = [];
+    await generateUncappedIfRefused(generate, request, true, (note) => said.push(note));
+    expect(made).toEqual([19_987, undefined]);
+    expect(said[0]).toContain(`(${refusal.message.slice(0, 200)})`);
+    expect(said[0]).not.toContain(refusal.message.slice(0, 201));
+  });
 });

@@ -1,9 +1,15 @@
+import { Hono } from "hono";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "../assemble-server.ts";
 import { parseServerConfig } from "../config/index.ts";
+import { ApiError } from "../http/index.ts";
 import { recordingServingState } from "../key-budget-probes.test-support.ts";
+import { StateStoreUnavailableError } from "../state/index.ts";
+import { createServerMetrics } from "../telemetry/index.ts";
+import { createApiKeyCheck } from "./api-key-check.ts";
+import { type KeyBudgetLimitOptions, type KeyBudgetVariables, keyBudgetLimit } from "./key-budget-limit.ts";
 
 // A request whose worst case is more than its key's whole budget per minute can never be served: it is
 // refused with 400, not 429 with Retry-After (which SDKs retry forever), and nothing is reserved.
@@ -84,5 +90,55 @@ describe("a request beyond its key's whole token budget per minute", () => {
     expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe("key_budget_exceeded");
     await Promise.all(responses.map((response) => response.text().catch(() => "")));
     expect(recorded.reservations).toHaveLength(1);
+  });
+});
+
+/** What a request's `keyBudget.reserve(tokens)` gives through `keyBudgetLimit`: the reservation, or what it threw. */
+async function reserveThrough(
+  options: Pick<KeyBudgetLimitOptions, "tokensPerMinute" | "store">,
+  tokens: number,
+): Promise<unknown> {
+  const app = new Hono<{ Variables: KeyBudgetVariables }>();
+  let outcome: unknown;
+  const limit = keyBudgetLimit({
+    ...options,
+    keys: createApiKeyCheck([key]),
+    metrics: createServerMetrics(),
+  });
+  app.post("/", limit, async (context) => {
+    outcome = await context.var.keyBudget?.reserve(tokens).catch((error: unknown) => error);
+    return context.body(null, 204);
+  });
+  await app.request("/", { method: "POST", headers: { authorization: `Bearer ${key}` } });
+  return outcome;
+}
+
+describe("keyBudgetLimit", () => {
+  it("reserves a request worth exactly the key's budget per minute in a fresh window", async () => {
+    const reserved = await reserveThrough({ tokensPerMinute: 1_000 }, 1_000);
+    expect(reserved).not.toBeInstanceOf(Error);
+    expect(reserved).toHaveProperty("settle");
+  });
+
+  it("refuses a request beyond the budget with 400 even where the shared store cannot be reached", async () => {
+    const unreachable = new StateStoreUnavailableError("redis://10.0.0.5:6379/0");
+    const store = () => ({ reserve: () => Promise.reject(unreachable) });
+    const refused = await reserveThrough({ tokensPerMinute: 1_000, store }, 1_001);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 400, code: "request_exceeds_key_budget" });
+    // Without the store's answer, the message cannot say what is left in the window.
+    expect((refused as ApiError).message).not.toContain("left in the current minute's window");
+    // A request within the budget needs the store, and meets its failure.
+    expect(await reserveThrough({ tokensPerMinute: 1_000, store }, 1_000)).toBe(unreachable);
+  });
+
+  it("gives back at once a reservation a store granted a request beyond the budget, and still refuses it", async () => {
+    const settled: (number | undefined)[] = [];
+    const store = () => ({
+      reserve: async () => ({ settle: (used: number | undefined) => void settled.push(used) }),
+    });
+    const refused = await reserveThrough({ tokensPerMinute: 1_000, store }, 1_001);
+    expect(refused).toMatchObject({ status: 400, code: "request_exceeds_key_budget" });
+    expect(settled).toEqual([0]);
   });
 });

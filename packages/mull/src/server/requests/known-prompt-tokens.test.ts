@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BackendCallError } from "../../errors/index.ts";
 import type { Backend, GenerationRequest, GenerationResult, Prompt, Usage } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import { knownPromptTokens } from "./known-prompt-tokens.ts";
@@ -7,8 +8,13 @@ const question: Prompt = { kind: "text", text: "Q: 6 × 7? A:" };
 const critique: Prompt = { kind: "text", text: "Q: 6 × 7? A: 42. Is that right?" };
 const requestOf = (prompt: Prompt): GenerationRequest => ({ prompt, n: 1 });
 
-/** A backend whose calls end, in turn, as `outcomes` say: returned with a usage, or aborted having told one. */
-function backendOf(outcomes: readonly { readonly usage: Usage; readonly aborted?: boolean }[]): Backend {
+/**
+ * A backend whose calls end, in turn, as `outcomes` say: returned with a usage, aborted having told one, or
+ * failed with an error.
+ */
+function backendOf(
+  outcomes: readonly { readonly usage: Usage; readonly aborted?: boolean; readonly error?: Error }[],
+): Backend {
   const scripted = createScriptedBackend({ responses: ["unused"] });
   let call = 0;
   return {
@@ -16,6 +22,7 @@ function backendOf(outcomes: readonly { readonly usage: Usage; readonly aborted?
     capabilities: () => scripted.capabilities(),
     async generate(_request, options): Promise<GenerationResult> {
       const outcome = outcomes[call++]!;
+      if (outcome.error !== undefined) throw outcome.error;
       const result: GenerationResult = {
         completions: [
           {
@@ -79,5 +86,37 @@ describe("knownPromptTokens", () => {
     expect(known.usageOf(run)).toEqual({ ...run, promptTokens: 22 });
     // A run counting calls made elsewhere too (a judge's) is left as it is.
     expect(known.usageOf({ ...run, calls: 3 })).toEqual({ ...run, calls: 3 });
+  });
+
+  it("takes a call's reported prompt tokens as its count over its requests", async () => {
+    const known = knownPromptTokens(
+      backendOf([{ usage: { promptTokens: 22, completionTokens: 2, calls: 2 } }, { usage: untold(1) }]),
+      undefined,
+    );
+    await known.backend.generate({ prompt: question, n: 2 });
+    expect((await known.backend.generate(requestOf(question))).usage.promptTokens).toBe(11);
+  });
+
+  it("learns no count from a report that does not share evenly among the call's requests", async () => {
+    const known = knownPromptTokens(
+      backendOf([{ usage: { promptTokens: 23, completionTokens: 2, calls: 2 } }, { usage: untold(1) }]),
+      undefined,
+    );
+    await known.backend.generate({ prompt: question, n: 2 });
+    expect((await known.backend.generate(requestOf(question))).usage.promptTokens).toBeUndefined();
+  });
+
+  it("completes a run's usage past a failed call that made no request, whose prompt nothing counted", async () => {
+    const refused = new BackendCallError("refused", {
+      status: 400,
+      usage: { promptTokens: undefined, completionTokens: undefined, calls: 0 },
+    });
+    const known = knownPromptTokens(backendOf([{ usage: untold(0), error: refused }, { usage: untold(1) }]), {
+      prompt: question,
+      tokens: 9,
+    });
+    await expect(known.backend.generate(requestOf(critique))).rejects.toBe(refused);
+    await known.backend.generate(requestOf(question));
+    expect(known.usageOf(untold(1)).promptTokens).toBe(9);
   });
 });

@@ -85,6 +85,59 @@ describe("lostUsage", () => {
       { promptTokens: 5, completionTokens: undefined, calls: 1 },
     ]);
   });
+
+  it("takes the fewest prompt tokens a finished sample reported for a lost one that told none", () => {
+    const reported = (promptTokens: number): GenerationResult => ({
+      ...finished(3),
+      usage: { promptTokens, completionTokens: 3, calls: 1 },
+    });
+    const used = lostUsage(
+      [{ error: new Error("aborted"), told: untold }],
+      [reported(7), reported(5)],
+      false,
+    );
+    expect(used).toEqual([{ promptTokens: 5, completionTokens: 0, calls: 1 }]);
+  });
+
+  it("takes what the error says the call used over what its abort told", () => {
+    const broken = new BackendCallError("the stream broke", {
+      isRetryable: true,
+      usage: { promptTokens: 5, completionTokens: 2, calls: 1 },
+    });
+    const told: GenerationResult = {
+      ...finished(9),
+      usage: { promptTokens: 5, completionTokens: 9, calls: 1 },
+    };
+    expect(lostUsage([{ error: broken, told }], [], false)).toEqual([
+      { promptTokens: 5, completionTokens: 2, calls: 1 },
+    ]);
+  });
+
+  it("leaves unknown a completion count the error leaves unknown, whatever the abort told it delivered", () => {
+    const broken = new BackendCallError("the stream broke", {
+      isRetryable: true,
+      usage: { promptTokens: 5, completionTokens: undefined, calls: 1 },
+    });
+    const partial: GenerationResult = {
+      completions: [{ index: 0, text: "#### ", finishReason: "abort", completionTokens: 4 }],
+      usage: { promptTokens: 5, completionTokens: undefined, calls: 1 },
+      model: "m",
+    };
+    expect(lostUsage([{ error: broken, told: partial }], [], false)).toEqual([
+      { promptTokens: 5, completionTokens: undefined, calls: 1 },
+    ]);
+  });
+
+  it("finds the usage of a failed call deeper in the error's causes, past one that says none", () => {
+    const broken = new BackendCallError("the stream broke", {
+      isRetryable: true,
+      usage: { promptTokens: 5, completionTokens: 2, calls: 1 },
+    });
+    const wrapped = new BackendCallError("the sample failed", { isRetryable: true, cause: broken });
+    expect(lostUsage([{ error: wrapped, told: undefined }], [], false)).toEqual([
+      { promptTokens: 5, completionTokens: 2, calls: 1 },
+    ]);
+  });
 });
 
 describe("a fan-out call cut by its caller", () => {

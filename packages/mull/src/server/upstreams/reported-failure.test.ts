@@ -39,6 +39,11 @@ describe("reportedFailure", () => {
     expect(reportedFailure([refused, refusal()], undefined)).toEqual({ error: refused, lost: true });
   });
 
+  it("reports the call's own real failure before an earlier call's loss", () => {
+    const own = serverError("own");
+    expect(reportedFailure([refusal(), own], serverError("earlier"))).toEqual({ error: own, lost: true });
+  });
+
   it("passes a refusal of the request itself on as it is, and a first loss as lost", () => {
     expect(reportedFailure([badRequest, serverError("x")], undefined)).toEqual({
       error: badRequest,
