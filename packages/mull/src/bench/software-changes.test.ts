@@ -57,4 +57,11 @@ describe("softwareChanges", () => {
     const both = manifest({ mull: "0.9.0", "llama.cpp": "b3" }, [worker({ "llama.cpp": "b1" })]);
     expect(softwareChanges(both, { "llama.cpp": "b3" })).toEqual([]);
   });
+
+  it("holds a worker to the first worker's version of a name only the workers record", () => {
+    const recorded = manifest({ mull: "0.9.0" }, [worker({ server: "0.8" }), worker({ server: "0.9" })]);
+    expect(softwareChanges(recorded, { server: "0.9" })).toEqual([
+      { field: "versions.server", stored: "0.8", requested: "0.9" },
+    ]);
+  });
 });

@@ -25,8 +25,9 @@ export function softwareVersions(backend: BackendDescription): Record<string, st
  * worker, a resume), each as the field (`versions.mull`, `versions.llama.cpp`), the run's value (`stored`)
  * and the process's (`requested`), sorted by field. The run's versions are its manifest's, and for a name
  * the manifest lacks, those of the workers it records (which were checked as they came). A version only
- * one side knows is not a change: a server's build is known only once a call asked it. Node's version is
- * no change either (`versionsThatKeepResults`).
+ * one side knows is not a change: a server's build is known only once a call asked it (a resume and a
+ * worker ask it first, `describedWithVersions`), and one that cannot be asked stays unknown. Node's version
+ * is no change either (`versionsThatKeepResults`).
  *
  * @example
  * softwareChanges(manifest, { mull: "0.9.1", node: "24.1.0" });

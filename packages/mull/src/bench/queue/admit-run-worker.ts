@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { UnrecoverableError } from "bullmq";
-import type { BackendDescription } from "../../spec/index.ts";
+import type { Backend, BackendDescription } from "../../spec/index.ts";
+import { describedWithVersions } from "../described-with-versions.ts";
 import type { RunManifest, RunWorker } from "../run-data.ts";
 import { softwareChanges, softwareVersions } from "../software-changes.ts";
 import { describeMachine, formatConfigChanges, type RunStore } from "../store/index.ts";
@@ -31,10 +32,20 @@ export interface RunWorkerAdmission {
   readonly identity: WorkerIdentity;
   /** Pairs it runs at once; left out, the worker is checked but not recorded. */
   readonly concurrency?: number | undefined;
-  /** Its backend, as it describes itself. */
-  readonly backend: BackendDescription;
+  /**
+   * Its backend: asked its capabilities first where it knows no versions yet (`describedWithVersions`: an
+   * HTTP backend then knows its server's build, compared with the run's and recorded); or its description,
+   * compared as it stands (a server's build it has not learnt is unknown, and no change).
+   */
+  readonly backend: Backend | BackendDescription;
+  /** Stops the backend's capability probe; its reason is thrown. */
+  readonly signal?: AbortSignal | undefined;
   /** The run as messages name it: `run <id> in <where>`. */
   readonly runLabel: string;
+}
+
+function isBackend(backend: Backend | BackendDescription): backend is Backend {
+  return typeof (backend as Partial<Backend>).describe === "function";
 }
 
 /** The manifest with `worker` recorded: in `workers`, and as the run's execution when it records none. */
@@ -66,15 +77,22 @@ function withWorker(manifest: RunManifest, worker: RunWorker): RunManifest {
  * in the manifest's `workers` (once per worker), with its pairs in flight, contexts, threads, machine and
  * versions, which may differ between workers as they change how fast, not what. The first worker
  * recorded also sets the run's `concurrency`, `backend.contexts` and `backend.threads`, where the
- * manifest has no `concurrency` yet.
+ * manifest has no `concurrency` yet. Given the backend itself, rather than its description, a backend that
+ * knows no versions yet is asked its capabilities first (`describedWithVersions`), so that a server's
+ * build is compared and recorded; a server that cannot be probed leaves it unknown, which is no change.
  *
  * @throws UnrecoverableError (the job fails at once, without retries) naming the run, each differing
  *   version as `versions.<name>: "<run's>" → "<this worker's>"`, and what to do.
+ * @throws the reason of `signal` when it aborts while the backend is asked its capabilities.
  * @example
- * await admitRunWorker(store, { identity, concurrency: 4, backend: backend.describe(), runLabel });
+ * await admitRunWorker(store, { identity, concurrency: 4, backend, runLabel });
  */
 export async function admitRunWorker(store: RunStore, admission: RunWorkerAdmission): Promise<void> {
-  const { identity, concurrency, backend, runLabel } = admission;
+  const { identity, concurrency, runLabel } = admission;
+  // Asked before the manifest's transaction: the server's build is known once it was asked.
+  const backend = isBackend(admission.backend)
+    ? await describedWithVersions(admission.backend, admission.signal)
+    : admission.backend;
   const versions = softwareVersions(backend);
   await store.updateManifest((manifest) => {
     const changes = softwareChanges(manifest, versions);

@@ -106,7 +106,7 @@ export async function prepareQueuedRun(
     await admitRunWorker(opened, {
       identity,
       concurrency: workerOptions.concurrency,
-      backend: built.options.backend.describe(),
+      backend: built.options.backend,
       runLabel: `run ${data.runId} in ${where}`,
     });
     const context = {

@@ -37,4 +37,11 @@ describe("recordedByWorker", () => {
     );
     expect(worker.label).toBe(store.label);
   });
+
+  it("names its own worker on a result that already names another", async () => {
+    const worker = recordedByWorker(store, "gpu-box:4242:a1b2c3");
+    const named = { ...result("p1", "greedy", "2", 1), worker: "other-box:1:ffffff" };
+    await worker.recordResult(named, samples("p1", "greedy", ["2"]));
+    expect(committed.map((record) => record.worker)).toEqual(["gpu-box:4242:a1b2c3"]);
+  });
 });

@@ -3,6 +3,7 @@ import { ConfigError } from "../../errors/index.ts";
 import { type MachinePerformance, machinePerformance } from "../../metrics/index.ts";
 import type { BackendCapabilities } from "../../spec/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
+import { describedWithVersions } from "../described-with-versions.ts";
 import type { RunManifest } from "../run-data.ts";
 import { RunVersionsChangedError } from "../run-versions-changed-error.ts";
 import { softwareChanges, softwareVersions } from "../software-changes.ts";
@@ -112,7 +113,9 @@ function runManifest(
  * stored run may be resumed: only with `resume`, only with the configuration it was created with and,
  * where this process solves the pairs (`start.concurrency` given), only with the versions of mull and of
  * the backend's software the run records (`softwareChanges`, as a queue worker is admitted: node's may
- * differ, and a version only one side knows is no change).
+ * differ, and a version only one side knows is no change). A backend that knows no versions yet (an HTTP
+ * backend's server) is asked its capabilities first, which tells its build (`describedWithVersions`); a
+ * server that cannot be probed leaves it unknown.
  *
  * @throws ConfigError (`--resume`) when the store holds a run and `resume` is not set.
  * @throws RunConfigChangedError listing each changed field when the configuration differs (a field holding an
@@ -120,6 +123,7 @@ function runManifest(
  * was recorded with is not this configuration's (`recordedHashMatches`).
  * @throws RunVersionsChangedError naming each differing version (`versions.mull`) with the run's value and
  * this process's, when the configuration matches but the versions do not.
+ * @throws the reason of `options.signal` when it aborts while the backend is asked its capabilities.
  * @example
  * const { runId, created } = await startOrResumeRun(store, options, { config, hash, strategies, problems });
  */
@@ -128,7 +132,7 @@ export async function startOrResumeRun(
   options: RunBenchOptions,
   start: RunStart,
 ): Promise<StartedRun> {
-  const resumed = resumeStoredRun(await store.storedRun(), store, options, start);
+  const resumed = await resumeStoredRun(await store.storedRun(), store, options, start);
   if (resumed !== undefined) return resumed;
   const manifest = runManifest(options, start, await engineRates(options));
   if (await store.createRun(manifest, start.config, start.problems.map(storedProblem))) {
@@ -136,17 +140,17 @@ export async function startOrResumeRun(
   }
   // Another process (a worker sharing the database) created the run in the meantime: resume it, with
   // the same checks.
-  const raced = resumeStoredRun(await store.storedRun(), store, options, start);
+  const raced = await resumeStoredRun(await store.storedRun(), store, options, start);
   if (raced === undefined) throw new ConfigError(`${store.label} could not be created`, { field: "--out" });
   return raced;
 }
 
-function resumeStoredRun(
+async function resumeStoredRun(
   stored: StoredRun | undefined,
   store: RunStore,
   options: RunBenchOptions,
   start: RunStart,
-): StartedRun | undefined {
+): Promise<StartedRun | undefined> {
   if (stored === undefined) return undefined;
   if (options.resume !== true) {
     throw new ConfigError(
@@ -165,7 +169,9 @@ function resumeStoredRun(
     ]);
   }
   if (start.concurrency !== undefined) {
-    const versions = softwareChanges(stored.manifest, softwareVersions(options.backend.describe()));
+    // A server's build is known once it was asked: compared, then, with the build the run records.
+    const backend = await describedWithVersions(options.backend, options.signal);
+    const versions = softwareChanges(stored.manifest, softwareVersions(backend));
     if (versions.length > 0) throw new RunVersionsChangedError(store.location, versions);
   }
   return { runId: stored.manifest.runId, created: false };
