@@ -15,16 +15,30 @@ export interface ReplayAllocation {
   readonly greedyFirst?: boolean | undefined;
 }
 
+/** The models whose samples are replayed, as their bench runs' manifests record them. */
+export interface RunModels {
+  /** `--run`'s model: the probes' samples. */
+  readonly run: string;
+  /** `--escalate-run`'s model: the extra samples of a routed `alloc`. */
+  readonly escalation: string;
+}
+
 /**
  * `alloc@S[pP][cC][:PROBE>MODEL]` and `alloc-mass@S[pP][cC][g]`, read by `parseAllocationSpec` as the live
  * bench reads them; `undefined` for a spec of another family. With a route, the probes are the samples
- * replayed and the extra samples the larger model's (`EvaluateReplayOptions.escalation`).
+ * replayed and the extra samples the larger model's (`EvaluateReplayOptions.escalation`); given the runs'
+ * `models`, the route must name `--run`'s model, then `--escalate-run`'s.
  *
- * @throws ConfigError naming the flag and `parseAllocationSpec`'s reason for a malformed spec.
+ * @throws ConfigError naming the flag and `parseAllocationSpec`'s reason for a malformed spec, or naming the
+ *   flag, the spec and the runs' models for a route that names other models.
  * @example
  * parseReplayAllocation("alloc-mass@4g", "--strategies"); // { name: "alloc-mass@4g", kind: "alloc-mass", k: 4, greedyFirst: true, … }
  */
-export function parseReplayAllocation(trimmed: string, flag: string): ReplayAllocation | undefined {
+export function parseReplayAllocation(
+  trimmed: string,
+  flag: string,
+  models?: RunModels,
+): ReplayAllocation | undefined {
   if (!isAllocationSpec(trimmed)) return undefined;
   let allocation: AllocationSpec;
   try {
@@ -32,6 +46,20 @@ export function parseReplayAllocation(trimmed: string, flag: string): ReplayAllo
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
     throw new ConfigError(`${flag}: ${error.message}`, { field: flag, cause: error });
+  }
+  const route = allocation.route;
+  if (
+    models !== undefined &&
+    route !== undefined &&
+    (route[0] !== models.run || route[1] !== models.escalation)
+  ) {
+    const expected = `${models.run}>${models.escalation}`;
+    throw new ConfigError(
+      `${flag}: ${JSON.stringify(trimmed)} routes ${route.join(">")}, but --run recorded ${models.run} and ` +
+        `--escalate-run ${models.escalation}; expected the route ${expected} (or no route: ` +
+        `${trimmed.slice(0, trimmed.indexOf(":")).trimEnd()})`,
+      { field: flag },
+    );
   }
   return {
     name: trimmed,

@@ -279,7 +279,9 @@ describe("parseReplayStrategy", () => {
     expect(() => parseReplayStrategy("probe@16k32m3")).toThrow(/\(e\.g\. probe@16m3\)/);
     // Specs that are not live probing get no such hint.
     expect(() => parseReplayStrategy("probe@16")).not.toThrow(/live probing/);
-    expect(() => parseReplayStrategy("probe@16")).toThrow(/"probe@16" is not a replay strategy; expected/);
+    expect(() => parseReplayStrategy("probe@16")).toThrow(
+      /"probe@16" is not a replay strategy; probe@<k> needs m<agreement> \(e\.g\. probe@16m2\); expected/,
+    );
   });
 
   it("reads the strategy case-insensitively, keeping the name as written less surrounding spaces", () => {

@@ -7,10 +7,12 @@ import { checkInteger, checkNumber } from "../../runtime/index.ts";
 import type { ConfidenceMeasure } from "../../scoring/index.ts";
 import { liveProbeHint } from "./live-probe-hint.ts";
 import { parseLogprobStrategy } from "./parse-logprob-strategy.ts";
-import { parseReplayAllocation } from "./parse-replay-allocation.ts";
+import { parseReplayAllocation, type RunModels } from "./parse-replay-allocation.ts";
 import { parseReplayArchitecture } from "./parse-replay-architecture.ts";
 import { parseReplayCascade } from "./parse-replay-cascade.ts";
+import { replayRouteHint } from "./replay-route-hint.ts";
 import { type ReplayStrategyKind, replayKindAliases, replayStrategyKinds } from "./replay-strategy-kinds.ts";
+import { requiredPartHint } from "./required-part-hint.ts";
 
 export { type ReplayStrategyKind, replayStrategyKinds } from "./replay-strategy-kinds.ts";
 
@@ -160,6 +162,12 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
   );
 }
 
+/** Whether `text` is a well-formed spec of `kind` under `pattern`. */
+function reads(kind: ReplayStrategyKind, text: string): boolean {
+  const match = pattern.exec(text);
+  return match !== null && wellFormed(kind, match);
+}
+
 /**
  * Parses a replay strategy spec `<kind>@<k>`, spelled as the strategy catalog spells the live strategy of
  * the same name where there is one (`asc@16dt0.99`, `mass@8gu0.5`, `accept@8t0.9`, `cascade@4x8t1`). A
@@ -215,8 +223,9 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  *   `rank@K` read the rewards, `rank-lp@K` the log-probabilities, then `vote` or `first`
  *   (`parseReplayArchitecture`).
  *
- * @throws ConfigError naming the flag and the value when the spec is malformed (for live probing's
- *   `probe@NkK`, saying that replay's `probe` takes `m<agreement>` instead).
+ * @param models `--run`'s and `--escalate-run`'s models: an `alloc` route must name them in that order
+ * @throws ConfigError naming the flag and the value when the spec is malformed, with a hint first where one
+ *   fits (live probing's `probe@NkK`, a live model route `cascade@4x8:a>b`, a missing part `esc@64`).
  * @example
  * parseReplayStrategy("maj@40"); // { name: "maj@40", kind: "maj", k: 40 }
  * parseReplayStrategy("sc@40"); // { name: "sc@40", kind: "maj", k: 40 }
@@ -228,13 +237,13 @@ function wellFormed(kind: ReplayStrategyKind, match: RegExpExecArray): boolean {
  * parseReplayStrategy("asc@16d:t0.99"); // the same, named "asc@16d:t0.99"
  * parseReplayStrategy("deepconf@16:e10"); // { …, kind: "deepconf", k: 16, keepPercent: 10, measure: "lowest-group" }
  */
-export function parseReplayStrategy(spec: string, flag = "--strategies"): ReplayStrategy {
+export function parseReplayStrategy(spec: string, flag = "--strategies", models?: RunModels): ReplayStrategy {
   const trimmed = spec.trim();
   // Architectures fold their layer words' case themselves and keep a model's name as written.
   if (isArchitectureSpec(trimmed)) return parseReplayArchitecture(trimmed, flag);
   // Every other spec is letters, numbers and option words that mean the same in either case.
   // Allocation specs may name a route, whose models keep their case.
-  const allocation = parseReplayAllocation(trimmed, flag);
+  const allocation = parseReplayAllocation(trimmed, flag, models);
   if (allocation !== undefined) return allocation;
   const text = trimmed.toLowerCase();
   const cascade = parseReplayCascade(text, trimmed, flag);
@@ -246,7 +255,10 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
   const kind =
     written === undefined ? undefined : (replayKindAliases[written] ?? (written as ReplayStrategyKind));
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
-    const hint = liveProbeHint(text);
+    const hint =
+      liveProbeHint(text) ??
+      replayRouteHint(trimmed, (head) => parseReplayStrategy(head, flag)) ??
+      (kind === undefined ? undefined : requiredPartHint(text, kind, (part) => reads(kind, part)));
     throw new ConfigError(
       `${flag}: ${JSON.stringify(spec)} is not a replay strategy; ${hint === undefined ? "" : `${hint}; `}expected ${expectedForms}`,
       { field: flag },
@@ -320,14 +332,19 @@ export function parseReplayStrategy(spec: string, flag = "--strategies"): Replay
 /**
  * Parses a comma-separated list of replay strategies, e.g. `"maj@40,mean@1,pass@40"`.
  *
+ * @param models as for `parseReplayStrategy`
  * @throws ConfigError naming the flag and the value when the list is empty or a spec is malformed.
  */
-export function parseReplayStrategies(list: string, flag = "--strategies"): ReplayStrategy[] {
+export function parseReplayStrategies(
+  list: string,
+  flag = "--strategies",
+  models?: RunModels,
+): ReplayStrategy[] {
   const specs = list
     .split(",")
     .map((spec) => spec.trim())
     .filter((spec) => spec !== "");
   if (specs.length === 0)
     throw new ConfigError(`${flag}: no strategies in ${JSON.stringify(list)}`, { field: flag });
-  return specs.map((spec) => parseReplayStrategy(spec, flag));
+  return specs.map((spec) => parseReplayStrategy(spec, flag, models));
 }

@@ -492,6 +492,62 @@ describe("mull replay", () => {
   });
 });
 
+describe("mull replay --run with --escalate-run of lab models", () => {
+  const small = join(folder, "lab-small-run");
+  const large = join(folder, "lab-large-run");
+  beforeAll(async () => {
+    for (const [model, out] of [
+      ["lab-v2-small", small],
+      ["lab-v2-large", large],
+    ] as const) {
+      const lab = await runCliCaptured(
+        "lab",
+        "--problems",
+        "4",
+        "--model",
+        model,
+        "--strategies",
+        "sc@8",
+        "--out",
+        out,
+      );
+      expect(lab.code).toBe(0);
+    }
+  }, 120_000);
+  const runs = ["--run", small, "--escalate-run", large, "--strategies"];
+
+  it("says to drop a cascade's live route, and what esc and probe lack, before the list of forms", async () => {
+    const routed = await run(...runs, "cascade@4x8:lab-v2-small>lab-v2-large");
+    expect(routed.code).toBe(2);
+    expect(routed.stderr).toContain(
+      'is not a replay strategy; replay takes its models from --run and --escalate-run: drop ":lab-v2-small>lab-v2-large" (cascade@4x8); expected',
+    );
+    const window = await run(...runs, "esc@64");
+    expect(window.code).toBe(2);
+    expect(window.stderr).toContain(
+      '"esc@64" is not a replay strategy; esc@<k> needs w<window> (e.g. esc@64w8);',
+    );
+    const agreement = await run(...runs, "probe@64");
+    expect(agreement.stderr).toContain("probe@<k> needs m<agreement> (e.g. probe@64m2);");
+  });
+
+  it("checks an alloc route against the models the runs' manifests record", async () => {
+    for (const spec of ["alloc@4p2:foo>bar", "alloc@4p2:lab-v2-large>lab-v2-small"]) {
+      const refused = await run(...runs, spec);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `--strategies: ${JSON.stringify(spec)} routes ${spec.slice(spec.indexOf(":") + 1)}, but --run recorded lab-v2-small and --escalate-run lab-v2-large`,
+      );
+    }
+    const routed = await run(...runs, "alloc@4p2:lab-v2-small>lab-v2-large", "--json");
+    expect(routed.code).toBe(0);
+    expect(JSON.parse(routed.stdout).evaluations[0]).toMatchObject({
+      strategy: "alloc@4p2:lab-v2-small>lab-v2-large",
+      kind: "alloc",
+    });
+  });
+});
+
 /**
  * Stores `run` in `directory` with the results and samples of the strategies in `strategies` on its first
  * `problems` problems only, as a bench killed part-way leaves them; every pair without `problems`.

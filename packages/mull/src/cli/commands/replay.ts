@@ -5,6 +5,7 @@ import { minimumResamples } from "../../bench/metrics/index.ts";
 import {
   formatReplayReport,
   loadReplay,
+  parseReplayStrategies,
   type ReplayDataset,
   replayDatasetFromRun,
   replayFormats,
@@ -163,7 +164,7 @@ export function replayCommand() {
         confidence: flags.confidence,
         wrongCost: flags.wrongCost,
       };
-      const { escalation, escalationOpenings } = await escalationOf(flags);
+      const { escalation, escalationOpenings, escalationModel } = await escalationOf(flags);
       if (flags.greedySamples !== undefined && flags.greedyStrategy !== undefined)
         throw new UsageError(
           "give either --greedy-samples or --greedy-strategy, not both",
@@ -174,6 +175,7 @@ export function replayCommand() {
           ? undefined
           : loadSamples(flags.greedySamples, "--greedy-samples", flags);
       let dataset: ReplayDataset;
+      let runModel: string | undefined;
       if (flags.run !== undefined) {
         if (flags.samples !== undefined)
           throw new UsageError("give either --samples or --run, not both", "--run");
@@ -183,6 +185,7 @@ export function replayCommand() {
         if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
         const label = describeRunLocation(location);
         const data = await loadRunArgument(location, "--run");
+        runModel = data.manifest.backend.model;
         dataset = replayDatasetFromRun(data, flags.strategy, label);
         if (flags.greedyStrategy !== undefined)
           openings = replayDatasetFromRun(data, flags.greedyStrategy, label, "--greedy-strategy");
@@ -200,7 +203,21 @@ export function replayCommand() {
       if (dataset.partial !== undefined) process.stderr.write(`replay: ${dataset.partial.statement}\n`);
       if (escalation?.partial !== undefined)
         process.stderr.write(`replay: --escalate-run: ${escalation.partial.statement}\n`);
-      const report = replayReportOf(dataset, { ...evaluation, escalation, openings, escalationOpenings });
+      // Both models known from their runs' manifests: a routed alloc must name them (`parseReplayAllocation`).
+      const strategies =
+        flags.strategies !== undefined && runModel !== undefined && escalationModel !== undefined
+          ? parseReplayStrategies(flags.strategies, "--strategies", {
+              run: runModel,
+              escalation: escalationModel,
+            })
+          : flags.strategies;
+      const report = replayReportOf(dataset, {
+        ...evaluation,
+        strategies,
+        escalation,
+        openings,
+        escalationOpenings,
+      });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });
 }
@@ -233,8 +250,8 @@ function loadSamples(
 }
 
 /**
- * The larger model's samples that cascades escalate to, and its greedy traces, from files or a bench run;
- * none without the flags.
+ * The larger model's samples that cascades escalate to, and its greedy traces, from files or a bench run
+ * (with the model its manifest records); none without the flags.
  */
 async function escalationOf(flags: {
   readonly escalateSamples?: string | undefined;
@@ -245,7 +262,11 @@ async function escalationOf(flags: {
   readonly store?: string | undefined;
   readonly gold?: string | undefined;
   readonly format: string;
-}): Promise<{ escalation?: ReplayDataset | undefined; escalationOpenings?: ReplayDataset | undefined }> {
+}): Promise<{
+  escalation?: ReplayDataset | undefined;
+  escalationOpenings?: ReplayDataset | undefined;
+  escalationModel?: string | undefined;
+}> {
   if (flags.escalateSamples !== undefined && flags.escalateRun !== undefined)
     throw new UsageError("give either --escalate-samples or --escalate-run, not both", "--escalate-run");
   if (flags.escalateStrategy !== undefined && flags.escalateRun === undefined)
@@ -277,6 +298,7 @@ async function escalationOf(flags: {
   const label = describeRunLocation(location);
   return {
     escalation: replayDatasetFromRun(data, flags.escalateStrategy, label, "--escalate-strategy"),
+    escalationModel: data.manifest.backend.model,
     escalationOpenings:
       flags.escalateGreedyStrategy === undefined
         ? escalationOpenings
