@@ -5,17 +5,57 @@ import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import { scriptedThinking } from "../../testing/scripted-thinking.ts";
 import { parseServerConfig } from "../config/index.ts";
 import { createServer } from "../create-server.ts";
+import type { ServedModel } from "../upstreams/index.ts";
 
-// A streamed strategy request under a thinking budget mull keeps (`mull.reasoning_budget`, budget
-// forcing): each sample is a thinking call cut at the budget, then an answer call that continues it. The
-// progress events count each sample once, at its answer, and vote its answer, never a number read from
-// its cut thinking.
+// Streamed strategy requests whose samples take more than one call each: the progress events count each
+// sample once, at its last call, and vote what it answered there, whether the upstream draws each sample
+// over HTTP (one call per sample) or is embedded (a call's samples drawn together).
 
-const { answerCue } = defaultModelProfile.thinkingCues;
-/** Thinking that counts up from 300 (a number a cut trace would be read as), then an answer of 41. */
-const trace = `${Array.from({ length: 40 }, (_, index) => ` ${300 + index}`).join("")}${answerCue}41`;
+const { answerCue, continueCue } = defaultModelProfile.thinkingCues;
+
+/** Streams `body` to model `m`, served by `backend` as an upstream of `kind`: its progress and chunks. */
+async function streamed(
+  kind: ServedModel["kind"],
+  backend: ReturnType<typeof createScriptedBackend>,
+  body: Record<string, unknown>,
+) {
+  const server = createServer({
+    config: parseServerConfig({
+      upstreams: [{ name: "up", baseUrl: "https://llm.example.com/v1", models: ["m"] }],
+    }),
+    models: [
+      {
+        name: "m",
+        upstream: "up",
+        backend,
+        kind,
+        profile: defaultModelProfile,
+        contextWindow: undefined,
+        scorer: undefined,
+      },
+    ],
+    logger: pino({ level: "silent" }),
+  });
+  const response = await server.app.request("/v1/chat/completions", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ temperature: 1, stream: true, ...body }),
+  });
+  const lines = (await response.text()).split("\n");
+  const chunks = lines
+    .filter((line) => line.startsWith("data: {"))
+    .map((line) => JSON.parse(line.slice("data: ".length)));
+  return {
+    comments: lines.filter((line) => line.startsWith(": progress")),
+    progress: chunks.flatMap((chunk) => (chunk.mull?.progress === undefined ? [] : [chunk.mull.progress])),
+    chunks,
+  };
+}
 
 describe("the progress of a streamed sc@3 under a thinking budget of 8 tokens", () => {
+  /** Thinking that counts up from 300 (a number a cut trace would be read as), then an answer of 41. */
+  const trace = `${Array.from({ length: 40 }, (_, index) => ` ${300 + index}`).join("")}${answerCue}41`;
+
   it.each([
     "embedded",
     "openai-compatible",
@@ -23,40 +63,11 @@ describe("the progress of a streamed sc@3 under a thinking budget of 8 tokens", 
     const backend = createScriptedBackend({
       respond: scriptedThinking({ traces: [trace], answerCue, answer: () => "1" }),
     });
-    const server = createServer({
-      config: parseServerConfig({
-        upstreams: [{ name: "up", baseUrl: "https://llm.example.com/v1", models: ["m"] }],
-      }),
-      models: [
-        {
-          name: "m",
-          upstream: "up",
-          backend,
-          kind,
-          profile: defaultModelProfile,
-          contextWindow: undefined,
-          scorer: undefined,
-        },
-      ],
-      logger: pino({ level: "silent" }),
+    const { comments, progress, chunks } = await streamed(kind, backend, {
+      model: "sc@3:m",
+      mull: { reasoning_budget: 8 },
+      messages: [{ role: "user", content: "What is 301 - 300?" }],
     });
-    const response = await server.app.request("/v1/chat/completions", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        model: "sc@3:m",
-        temperature: 1,
-        stream: true,
-        mull: { reasoning_budget: 8 },
-        messages: [{ role: "user", content: "What is 301 - 300?" }],
-      }),
-    });
-    const text = await response.text();
-    const comments = text.split("\n").filter((line) => line.startsWith(": progress"));
-    const chunks = text
-      .split("\n")
-      .filter((line) => line.startsWith("data: {"))
-      .map((line) => JSON.parse(line.slice("data: ".length)));
     // Six calls: three thinking calls cut at 8 tokens, three answer calls.
     expect(backend.calls).toHaveLength(6);
     // Before: 6/6, leader "307" (read from the cut thinking) while the votes were {"1": 3}.
@@ -65,10 +76,32 @@ describe("the progress of a streamed sc@3 under a thinking budget of 8 tokens", 
       ': progress 2/3 leader="1" share=1.00',
       ': progress 3/3 leader="1" share=1.00',
     ]);
-    const progress = chunks.flatMap((chunk) =>
-      chunk.mull?.progress === undefined ? [] : [chunk.mull.progress],
-    );
     expect(progress.at(-1)).toEqual({ samples_done: 3, samples_planned: 3, leader: "1", leader_share: 1 });
     expect(chunks.at(-1).mull.votes).toEqual({ "1": 3 });
+  });
+});
+
+describe("the progress of a streamed extend@10w1 whose trace is continued after the continue cue", () => {
+  /** A trace that ends after 3 words at the continue cue, answering 7, then thinks on and answers 8. */
+  const trace = ` 3 plus 4 is 7${continueCue} no, 3 plus 5 is 8`;
+
+  it.each([
+    "embedded",
+    "openai-compatible",
+  ] as const)("counts its one sample once, with the continued answer, on an upstream of kind %s", async (kind) => {
+    const backend = createScriptedBackend({
+      respond: scriptedThinking({ traces: [trace], answerCue, continueCue, answer: () => "0" }),
+    });
+    const { comments, progress } = await streamed(kind, backend, {
+      model: "extend@10w1:m",
+      messages: [{ role: "user", content: "What is 3 plus 5?" }],
+    });
+    // Two calls: the trace up to the continue cue, then its continuation after it.
+    expect(backend.calls).toHaveLength(2);
+    expect(comments).toEqual([
+      ': progress 1/1 leader="7" share=1.00',
+      ': progress 1/1 leader="8" share=1.00',
+    ]);
+    expect(progress.at(-1)).toEqual({ samples_done: 1, samples_planned: 1, leader: "8", leader_share: 1 });
   });
 });
