@@ -1,7 +1,5 @@
-import { ConfigError, MullError } from "../errors/index.ts";
 import { backendSpecShown } from "./backend-spec-shown.ts";
 import { type FirstServedModelOptions, firstServedModel } from "./first-served-model.ts";
-import { UsageError } from "./usage-error.ts";
 
 /** A backend spec as the user typed it, and the flag that took it. */
 export interface BackendSpecOrigin {
@@ -11,35 +9,26 @@ export interface BackendSpecOrigin {
   readonly spec: string;
 }
 
-/** `firstServedModel`'s refusal, without its `--model` wording. */
-function reasonOf(message: string): string {
-  return message
-    .replace(/^--model is required: /, "")
-    .replace(/ \(pass --model\)$/, "")
-    .replace(/; pass --model$/, "");
-}
-
 /**
  * The first model the server at `baseUrl` lists, for a backend spec given without `#model`
- * (`mull fidelity --candidate http://…/v1`). Its refusals name the flag and the spec, and ask for the
- * model after `#`, since a command that takes specs has no `--model`.
+ * (`mull fidelity --candidate http://…/v1`). Its refusals name the flag and the spec (without the URL's
+ * credentials), and ask for the model after `#`, since a command that takes specs has no `--model`.
  *
  * @throws MullError `--candidate http://…/v1: could not list the models of http://…/v1 to choose one:
  * connect ECONNREFUSED …; give the model after '#': --candidate http://…/v1#MODEL` when the server cannot
  * be reached; UsageError (field: the flag) when it answers without naming a model.
  */
-export async function firstServedModelForSpec(
+export function firstServedModelForSpec(
   baseUrl: string,
   origin: BackendSpecOrigin,
   options: FirstServedModelOptions = {},
 ): Promise<string> {
-  try {
-    return await firstServedModel(baseUrl, options);
-  } catch (error) {
-    if (!MullError.isInstance(error)) throw error;
-    const hint = `give the model after '#': ${origin.flag} ${backendSpecShown(baseUrl)}#MODEL`;
-    const message = `${origin.flag} ${backendSpecShown(origin.spec)}: ${reasonOf(error.message)}; ${hint}`;
-    if (ConfigError.isInstance(error)) throw new UsageError(message, origin.flag, { cause: error });
-    throw new MullError(message, { cause: error });
-  }
+  return firstServedModel(baseUrl, {
+    ...options,
+    chooser: {
+      subject: `${origin.flag} ${backendSpecShown(origin.spec)}`,
+      field: origin.flag,
+      hint: `give the model after '#': ${origin.flag} ${backendSpecShown(baseUrl)}#MODEL`,
+    },
+  });
 }

@@ -29,6 +29,12 @@ export interface FirstServedModelOptions {
    * spec that names it (`--strategy cascade@8:a>b`); default `--model`.
    */
   readonly field?: string | undefined;
+  /**
+   * Who asks `firstServedModel` for a model, for its refusals: what they start with (a flag and its spec,
+   * `--candidate http://…/v1`), the UsageError's field, and how to name the model instead; default the
+   * `--model` flag's wording (`--model is required: …`, `(pass --model)`).
+   */
+  readonly chooser?: { readonly subject: string; readonly field: string; readonly hint: string } | undefined;
 }
 
 /** The models the server at `baseUrl` lists, within the listing deadline. */
@@ -45,27 +51,28 @@ function listModels(baseUrl: string, options: FirstServedModelOptions): Promise<
  * The model a command uses when `--model` is not given: the first one the server at `baseUrl` lists.
  *
  * @throws MullError naming why (`connect ECONNREFUSED …`, no answer within 10 s) when the server cannot
- * be reached; UsageError (field `--model`) when it answers without naming a model.
+ * be reached; UsageError (field `--model`, or `options.chooser`'s) when it answers without naming a model.
  */
 export async function firstServedModel(
   baseUrl: string,
   options: FirstServedModelOptions = {},
 ): Promise<string> {
+  const { chooser } = options;
   let list: ServedModelList;
   try {
     list = await listModels(baseUrl, options);
   } catch (error) {
+    const reason = `could not list the models of ${baseUrl} to choose one: ${whyUnlisted(error)}`;
     throw new MullError(
-      `could not list the models of ${baseUrl} to choose one: ${whyUnlisted(error)} (pass --model)`,
+      chooser === undefined ? `${reason} (pass --model)` : `${chooser.subject}: ${reason}; ${chooser.hint}`,
       { cause: error },
     );
   }
   const model = list.models[0];
   if (model === undefined) {
-    throw new UsageError(
-      `--model is required: ${list.url} did not name a model (status ${list.status})`,
-      "--model",
-    );
+    const reason = `${list.url} did not name a model (status ${list.status})`;
+    if (chooser === undefined) throw new UsageError(`--model is required: ${reason}`, "--model");
+    throw new UsageError(`${chooser.subject}: ${reason}; ${chooser.hint}`, chooser.field);
   }
   return model;
 }
