@@ -99,6 +99,18 @@ describe("callMaxTokens", () => {
     expect(callMaxTokens(budget, backendWith(undefined), call)).toMatchObject({ maxTokens: 32, held: 32 });
   });
 
+  it("holds no more than the context's room where the call's own maxTokens stands", () => {
+    // No token limit: the call keeps its 500, but its completion can write only the 243 tokens of room.
+    const budget = createBudget({ maxCalls: 4 }, { clock });
+    expect(callMaxTokens(budget, backendWith(256), { completions: 1, promptTokens: 13, asked: 500 })).toEqual(
+      { maxTokens: 500, held: 243, lowered: undefined, budgetSet: false },
+    );
+    // Below the room, it holds what it asked.
+    expect(
+      callMaxTokens(budget, backendWith(256), { completions: 1, promptTokens: 13, asked: 100 }),
+    ).toMatchObject({ maxTokens: 100, held: 100 });
+  });
+
   it("leaves maxTokens as asked, and holds it, where the budget limits no tokens", () => {
     const budget = createBudget({ maxCalls: 4 }, { clock });
     expect(

@@ -25,9 +25,8 @@ export interface CallMaxTokens {
   /** The `maxTokens` of the request; `undefined` for the backend's default. */
   readonly maxTokens: number | undefined;
   /**
-   * Tokens each completion may write, as the call holds them while in flight (`reserveCall`): `maxTokens`,
-   * or the context's room where the context bounds the completions below what the budget leaves;
-   * `undefined` when neither is known.
+   * Tokens each completion may write, as the call holds them while in flight (`reserveCall`): the lesser
+   * of `maxTokens` and the context's room after the prompt, whichever is known; `undefined` when neither is.
    */
   readonly held: number | undefined;
   /** The budget's cap where it lowered `maxTokens` (`budgetTokenCut`): a completion that ends there was cut. */
@@ -79,5 +78,7 @@ export function callMaxTokens(
       budgetSet: false,
     };
   }
-  return { maxTokens: sized, held: sized, lowered, budgetSet: asked === undefined && sized !== undefined };
+  // A completion never writes past the context, so the call holds no more than its room.
+  const held = sized === undefined || room === undefined ? sized : Math.min(sized, room);
+  return { maxTokens: sized, held, lowered, budgetSet: asked === undefined && sized !== undefined };
 }
