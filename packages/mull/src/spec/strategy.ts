@@ -129,6 +129,15 @@ export interface Strategy {
    * case they check and reserve. Absent: the strategy has no steps judged.
    */
   readonly judgedSteps?: ((request: CostRequest) => JudgedSteps) | undefined;
+  /**
+   * For a strategy that chooses its answer among candidates: what its choice over `candidates` (a run's
+   * `StrategyOutcome.candidates`) needs said that the answer does not show, e.g. that the scores could not
+   * tell the candidates apart and the first was returned, or that it fell back to a majority vote;
+   * `undefined` when the choice needs no word. `runStrategy` records it as a `note` once the run ends,
+   * except for a round of a wrapper that chooses over every round's candidates (`withEarlyStop`), whose
+   * own run records it once over all of them. Absent: nothing to say.
+   */
+  readonly selectionNote?: ((candidates: readonly Candidate[]) => string | undefined) | undefined;
   /** Solves `problem` with what `context` gives; run it through `runStrategy`, which records its cost. */
   run(problem: Problem, context: StrategyContext): Promise<StrategyOutcome>;
 }

@@ -48,7 +48,8 @@ function undecidedNote(name: string, candidates: readonly Candidate[], scorer: s
  * with an answer (the first on ties). If the budget cuts scoring short, or an LLM judge's backend refuses
  * some of its calls (a judge prompt over the model's context), only scored candidates compete; if none was
  * scored, it falls back to a majority vote and says so in the trace. When the scores do not
- * tell the candidates apart (all equal: a judge without usable verdicts), the trace says so too.
+ * tell the candidates apart (all equal: a judge without usable verdicts), its `selectionNote` says so,
+ * which `runStrategy` records (and a wrapper such as `asc(bon@8)` once, over every round).
  *
  * @throws ConfigError for an unknown option, `n` not an integer ≥ 1, a missing or malformed `scorer`
  * (`bestOfN: scorer must be an outcome scorer (an object with a score method), got undefined`) or a
@@ -74,6 +75,7 @@ export function bestOfN(options: BestOfNOptions): SamplingStrategy {
     },
     samples: n,
     select,
+    selectionNote: (candidates) => undecidedNote(name, candidates, scorer.name),
     withSamples: (samples) => bestOfN({ ...options, n: samples }),
     async run(problem, context) {
       const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;
@@ -81,9 +83,6 @@ export function bestOfN(options: BestOfNOptions): SamplingStrategy {
       requireSomething(sample.candidates.length, sample.stoppedBy);
       const scoring = await scoreCandidates({ problem, candidates: sample.candidates, scorer, context });
       const result = select(scoring.candidates, context);
-      const tie = undecidedNote(name, scoring.candidates, scorer.name);
-      if (tie !== undefined)
-        context.tracer.record({ type: "note", parentId: context.parentId, message: tie });
       return {
         answer: result.answer,
         best: result.best,
@@ -100,6 +99,7 @@ export const bestOfNEntry: StrategyEntry = {
   forms: ["bon@N"],
   kind: "sampling",
   choosesWholeSamples: true,
+  drawsWholeSamples: true,
   summary:
     "best-of-N by an outcome scorer: the lab checker, an LLM judge, an HTTP reward model (vLLM `/pooling`, `/classify`)",
   needs: ["scorer"],

@@ -319,4 +319,43 @@ describe("runStrategy", () => {
     ).toBe("runStrategy: options.seed must be an integer, got 1.5");
     expect(context.tracer.events()).toEqual([]);
   });
+
+  it("records the strategy's selection note before its run ends, and none for a wrapper's round", async () => {
+    const seen: (readonly Candidate[])[] = [];
+    const noting: Strategy = {
+      ...selfConsistency({ n: 2 }),
+      selectionNote: (candidates) => {
+        seen.push(candidates);
+        return `chose among ${candidates.length}`;
+      },
+    };
+    const context = testStrategyContext({ backend: createScriptedBackend({ responses: ["#### 4"] }) });
+    const result = await runStrategy(noting, { question: "q" }, context);
+    expect(seen).toEqual([result.candidates]);
+    const events = context.tracer.events();
+    const start = events.find((event) => event.type === "run-start")!;
+    expect(events.slice(-2)).toMatchObject([
+      { type: "note", parentId: start.id, message: "chose among 2" },
+      { type: "run-end", parentId: start.id },
+    ]);
+    const round = testStrategyContext({ backend: createScriptedBackend({ responses: ["#### 4"] }) });
+    await runStrategy(noting, { question: "q" }, round, { round: true });
+    expect(round.tracer.events().some((event) => event.type === "note")).toBe(false);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("refuses a selection note that is not a function, and a round flag that is not a boolean", async () => {
+    const context = testStrategyContext({ backend: createScriptedBackend({ responses: ["#### 4"] }) });
+    const strategy = { ...selfConsistency({ n: 1 }), selectionNote: "tie" } as never;
+    expect((await configRefusal(() => runStrategy(strategy, { question: "q" }, context))).message).toBe(
+      'runStrategy: strategy.selectionNote must be a function or undefined, got "tie"',
+    );
+    const untyped = runStrategy as (...given: unknown[]) => Promise<unknown>;
+    const flag = { round: "yes" };
+    expect(
+      (await configRefusal(() => untyped(selfConsistency({ n: 1 }), { question: "q" }, context, flag)))
+        .message,
+    ).toBe('runStrategy: options.round must be a boolean, got "yes"');
+    expect(context.tracer.events()).toEqual([]);
+  });
 });

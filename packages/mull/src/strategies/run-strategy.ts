@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createChildBudget, isBudgetLimit } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
-import { expecting, integerSchema, parseOptions } from "../runtime/index.ts";
+import { expecting, integerSchema, mustBe, parseOptions } from "../runtime/index.ts";
 import type {
   Problem,
   StopReason,
@@ -12,7 +12,7 @@ import type {
 } from "../spec/index.ts";
 import { checkStrategyOutcome } from "./check-strategy-outcome.ts";
 import { finishedSample } from "./finished-sample.ts";
-import { strategyOption } from "./option-schemas.ts";
+import { flagOption, strategyOption } from "./option-schemas.ts";
 import { problemArgument, strategyContextArgument } from "./run-arguments.ts";
 
 /** Whether a stop reason cut the plan short (a budget limit, the deadline, an abort), not a planned stop. */
@@ -24,17 +24,37 @@ function isCut(reason: StopReason): boolean {
 export interface RunStrategyOptions {
   /** The run's seed, recorded on its `run-start` event (the root run's; nested runs leave it out). */
   readonly seed?: number | undefined;
+  /**
+   * The run is one round of a wrapper that chooses the answer over every round's candidates itself
+   * (`withEarlyStop`): the round's own choice is not the answer, so the strategy's `selectionNote` is not
+   * recorded for it (the wrapper's run records it over all candidates). Default false.
+   */
+  readonly round?: boolean | undefined;
 }
 
 /** The arguments, checked before the run records anything. */
 const runStrategyArguments = z.object({
-  strategy: strategyOption,
+  strategy: strategyOption.superRefine((strategy, check) => {
+    const input: unknown = strategy.selectionNote;
+    if (input !== undefined && typeof input !== "function") {
+      check.addIssue({
+        code: "custom",
+        path: ["selectionNote"],
+        input,
+        message: mustBe("a function or undefined", input),
+      });
+    }
+  }),
   problem: problemArgument,
   context: strategyContextArgument,
   options: z
-    .strictObject({ seed: integerSchema().optional() } satisfies Record<keyof RunStrategyOptions, unknown>, {
-      error: expecting("an options object { seed }"),
-    })
+    .strictObject(
+      {
+        seed: integerSchema().optional(),
+        round: flagOption.optional(),
+      } satisfies Record<keyof RunStrategyOptions, unknown>,
+      { error: expecting("an options object { seed, round }") },
+    )
     .optional(),
 });
 
@@ -43,9 +63,10 @@ const runStrategyArguments = z.object({
  * with the cost account: the run records `run-start` (under `context.parentId`) and `run-end`; what the
  * strategy spent (usage and score calls) is measured on the child budget, whose charges go through to the
  * parent; `partial` says whether a limit, the deadline or an abort cut the plan (the answer is then the
- * best so far). `best` is the candidate the answer came from, `undefined` when the strategy named one
- * without an answer. Strategies never add up their own usage: wrappers (early stopping, routing) run
- * their inner strategies through this.
+ * best so far); the strategy's `selectionNote` on its candidates, if it has one to say, is recorded as a
+ * `note` before `run-end` (not for a `round`). `best` is the candidate the answer came from, `undefined`
+ * when the strategy named one without an answer. Strategies never add up their own usage: wrappers
+ * (early stopping, routing) run their inner strategies through this.
  *
  * @throws ConfigError before anything runs, for an argument that is missing or of the wrong kind
  * (`runStrategy: context: missing; expected a strategy context …`) or a strategy without a `name`, its
@@ -113,6 +134,8 @@ export async function runStrategy(
     }
     throw error;
   }
+  const note = options.round === true ? undefined : strategy.selectionNote?.(outcome.candidates);
+  if (note !== undefined) tracer.record({ type: "note", parentId: runId, message: note });
   const spent = budget.ownSpent();
   tracer.record({
     type: "run-end",

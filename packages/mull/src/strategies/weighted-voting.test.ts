@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError, ConfigError } from "../errors/index.ts";
-import { programmaticScorer } from "../scoring/index.ts";
+import { llmJudgeScorer, programmaticScorer } from "../scoring/index.ts";
 import { solve } from "../solve.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { weightedVoting } from "./weighted-voting.ts";
@@ -90,6 +90,64 @@ describe("weightedVoting", () => {
     expect(notes.filter((note) => note.includes("falling back to a majority vote"))).toEqual([]);
     const votes = result.trace.flatMap((event) => (event.type === "vote" ? [event.method] : []));
     expect(votes).toEqual(["weighted:score:checker"]);
+  });
+
+  it("by score falls back to a majority vote, and notes it, when the judge gave no verdict", async () => {
+    // A judge whose replies hold no score: each candidate weighs 0, which decides nothing.
+    const judge = llmJudgeScorer({ backend: createScriptedBackend({ responses: ["Hard to say."] }) });
+    const result = await solve({
+      problem: "q",
+      strategy: weightedVoting({ n: 4, weight: "score", scorer: judge }),
+      backend: createScriptedBackend({ responses: ["#### 2", "#### 1", "#### 1", "#### 1"] }),
+    });
+    expect(result.candidates.map((candidate) => candidate.scores[0]?.value)).toEqual([0, 0, 0, 0]);
+    expect(result.answer).toBe("1");
+    expect(result.votes).toEqual({ "2": 1, "1": 3 });
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes).toEqual([
+      "wv@4: all 4 weighed candidates weigh 0, so the weights cannot choose; 4 of 4 replies held no usable verdict; falling back to a majority vote",
+    ]);
+    const votes = result.trace.flatMap((event) => (event.type === "vote" ? [event.method] : []));
+    expect(votes).toEqual(["majority"]);
+  });
+
+  it("by score falls back to a majority vote when every verdict weighs 0, and keeps a single real weight", async () => {
+    const rejecting = programmaticScorer({ name: "strict", check: () => 0 });
+    const zero = await solve({
+      problem: "q",
+      strategy: weightedVoting({ n: 4, weight: "score", scorer: rejecting }),
+      backend: createScriptedBackend({ responses: ["#### 2", "#### 1", "#### 1", "#### 1"] }),
+    });
+    expect(zero.answer).toBe("1");
+    const notes = zero.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes).toEqual([
+      "wv@4: all 4 weighed candidates weigh 0, so the weights cannot choose; falling back to a majority vote",
+    ]);
+    // One candidate the scorer weighs above 0 decides, though its answer is the minority's.
+    const one = programmaticScorer({
+      name: "one",
+      check: (_problem, solution) => (solution.answer === "2" ? 0.1 : 0),
+    });
+    const weighed = await solve({
+      problem: "q",
+      strategy: weightedVoting({ n: 4, weight: "score", scorer: one }),
+      backend: createScriptedBackend({ responses: ["#### 2", "#### 1", "#### 1", "#### 1"] }),
+    });
+    expect(weighed.answer).toBe("2");
+    expect(weighed.trace.some((event) => event.type === "note")).toBe(false);
+  });
+
+  it("by score notes the fallback when no candidate could be weighed", async () => {
+    const checker = programmaticScorer({ name: "checker", check: () => 1 });
+    const result = await solve({
+      problem: "q",
+      strategy: weightedVoting({ n: 3, weight: "score", scorer: checker }),
+      backend: createScriptedBackend({ responses: ["#### 2", "#### 1", "#### 1"] }),
+      budget: { maxScoreCalls: 0 },
+    });
+    expect(result).toMatchObject({ answer: "1", stoppedBy: "score-calls", partial: true });
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes).toEqual(["wv@3: no candidate could be weighed; falling back to a majority vote"]);
   });
 
   it("needs a scorer to weigh by score", () => {

@@ -3,18 +3,19 @@ import { ConfigError } from "../errors/index.ts";
 import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger, checkOneOf, requireCapability } from "../runtime/index.ts";
 import { scoreCandidates } from "../scoring/index.ts";
-import { type CandidateWeight, probabilityWeight, scoreWeight, weightedVote } from "../selection/index.ts";
-import type { Candidate, OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
+import {
+  type CandidateWeight,
+  majorityVote,
+  probabilityWeight,
+  scoreWeight,
+  weightedVote,
+} from "../selection/index.ts";
+import type { Candidate, OutcomeScorer, SamplingStrategy, Selector } from "../spec/index.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import { checkedByFactory, outcomeScorerOption, temperatureOption } from "./option-schemas.ts";
-import {
-  defaultSamplingTemperature,
-  firstStop,
-  requireSomething,
-  someWeighable,
-  withMajorityFallback,
-} from "./run-helpers.ts";
+import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
+import { undecidedWeights, undecidedWeightsNote } from "./undecided-weights.ts";
 
 /** Options of `weightedVoting`. */
 export interface WeightedVotingOptions {
@@ -44,7 +45,9 @@ const names = { score: "wv", probability: "wv-prob", "mean-probability": "wv-mea
  * Weighted voting: sample `n` solutions and sum a weight per answer — the outcome scorer's score, or the
  * model's own probability of each path — and return the answer with the largest total. Probability
  * weights need a backend with log-probabilities (`CapabilityError` otherwise). If scoring is cut short,
- * unscored candidates do not vote; if none was scored, it falls back to a plain majority vote.
+ * unscored candidates do not vote. When the weights cannot choose — no candidate could be weighed, or
+ * every weight is 0 (probability 0), as when an LLM judge gave no usable verdict — it falls back to a
+ * plain majority vote, and its `selectionNote` says so (`runStrategy` records it).
  *
  * @throws ConfigError for an unknown option, `n` not an integer ≥ 1, an unknown `weight`, `weight: "score"`
  * without a scorer, a malformed `scorer` or a `temperature` below 0.
@@ -70,15 +73,17 @@ export function weightedVoting(options: WeightedVotingOptions): SamplingStrategy
   const weight: CandidateWeight = byProbability
     ? probabilityWeight({ normalize: weighBy === "probability" ? "sum" : "mean" })
     : scoreWeight({ scorer: scorer!.name });
-  const weighable = (candidate: Candidate): boolean => {
-    const value = weight.of(candidate);
-    return candidate.answer !== undefined && value !== undefined && !Number.isNaN(value);
+  const undecided = (candidates: readonly Candidate[]) =>
+    undecidedWeights(candidates, weight, byProbability ? undefined : scorer!.name);
+  const vote = weightedVote({ weight });
+  const majority = majorityVote();
+  // When the weights cannot choose, the samples still vote; `selectionNote` says so.
+  const select: Selector = (candidates, context) =>
+    undecided(candidates) === undefined ? vote(candidates, context) : majority(candidates, context);
+  const selectionNote = (candidates: readonly Candidate[]): string | undefined => {
+    const why = undecided(candidates);
+    return why === undefined ? undefined : undecidedWeightsNote(name, why, weight.scale);
   };
-  const select = withMajorityFallback(
-    weightedVote({ weight }),
-    someWeighable(weighable),
-    `${name}: no candidate could be weighed; falling back to a majority vote`,
-  );
   return {
     name,
     parameters: {
@@ -89,6 +94,7 @@ export function weightedVoting(options: WeightedVotingOptions): SamplingStrategy
     },
     samples: n,
     select,
+    selectionNote,
     withSamples: (samples) => weightedVoting({ ...options, n: samples }),
     async run(problem, context) {
       if (byProbability) {
@@ -124,6 +130,7 @@ export const weightedVotingEntry: StrategyEntry = {
   forms: ["wv@N"],
   kind: "sampling",
   choosesWholeSamples: true,
+  drawsWholeSamples: true,
   summary: "weighted vote over N samples by outcome score",
   needs: ["scorer"],
   create: ({ N }, { scorer }) => weightedVoting({ n: N!, weight: "score", scorer }),
@@ -134,6 +141,7 @@ export const probabilityVotingEntry: StrategyEntry = {
   forms: ["wv-prob@N"],
   kind: "sampling",
   choosesWholeSamples: true,
+  drawsWholeSamples: true,
   summary: "weighted vote over N samples by sequence probability",
   needs: ["logprobs"],
   create: ({ N }) => weightedVoting({ n: N!, weight: "probability" }),
@@ -144,6 +152,7 @@ export const meanProbabilityVotingEntry: StrategyEntry = {
   forms: ["wv-mean-prob@N"],
   kind: "sampling",
   choosesWholeSamples: true,
+  drawsWholeSamples: true,
   summary: "weighted vote over N samples by mean token probability",
   needs: ["logprobs"],
   create: ({ N }) => weightedVoting({ n: N!, weight: "mean-probability" }),

@@ -3,9 +3,9 @@ import type { RunProgress } from "../budget/index.ts";
 import { consensusReached, tokensExceed } from "../budget/index.ts";
 import { BudgetExhaustedError, ConfigError } from "../errors/index.ts";
 import { rejection } from "../runtime/rejection.test-support.ts";
-import { programmaticScorer } from "../scoring/index.ts";
+import { llmJudgeScorer, programmaticScorer } from "../scoring/index.ts";
 import { solve } from "../solve.ts";
-import type { RunStartEvent, StopCondition } from "../spec/index.ts";
+import type { RunStartEvent, StopCondition, TraceEvent } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { bestOfN } from "./best-of-n.ts";
 import { selfConsistency } from "./self-consistency.ts";
@@ -266,5 +266,58 @@ describe("withEarlyStop", () => {
     });
     expect(byRounds.name).toBe("sc@3+sc@3+es0");
     expect(byRounds.samples).toBe(3);
+  });
+
+  describe("when the judge gives no verdict (samples 2, 1, 1, 1)", () => {
+    const silentJudge = () =>
+      llmJudgeScorer({ backend: createScriptedBackend({ responses: ["Hard to say."] }) });
+    const run = (strategy: string) =>
+      solve({
+        problem: "q",
+        strategy,
+        scorer: silentJudge(),
+        backend: createScriptedBackend({ responses: ["#### 2", "#### 1", "#### 1", "#### 1"] }),
+      });
+    const notesOf = (trace: readonly TraceEvent[]) =>
+      trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    const bonTie =
+      "bon@4: the scorer gave all 4 scored candidates the same score (0); 4 of 4 replies held no usable verdict; the first was returned, chosen by no verdict";
+
+    it.each([
+      "asc(bon@4)",
+      "esc(bon@4)w2",
+    ])("%s notes once that its final pick over every round was no choice", async (spec) => {
+      const result = await run(spec);
+      expect(result.candidates).toHaveLength(4);
+      expect(result.answer).toBe("2");
+      expect(notesOf(result.trace)).toEqual([bonTie]);
+      // The note hangs under the wrapper's own run, not under a round's.
+      const note = result.trace.find((event) => event.type === "note")!;
+      const root = result.trace.find((event) => event.type === "run-start" && event.parentId === undefined);
+      expect(note.parentId).toBe(root!.id);
+    });
+
+    it("asc(wv@4) falls back to a majority vote over every round, and notes it once", async () => {
+      const result = await run("asc(wv@4)");
+      expect(result.candidates).toHaveLength(4);
+      expect(result.answer).toBe("1");
+      expect(result.votes).toEqual({ "2": 1, "1": 3 });
+      expect(notesOf(result.trace)).toEqual([
+        "wv@4: all 4 weighed candidates weigh 0, so the weights cannot choose; 4 of 4 replies held no usable verdict; falling back to a majority vote",
+      ]);
+    });
+
+    it("a selector of its own makes no claim for the inner strategy's selection", async () => {
+      const result = await solve({
+        problem: "q",
+        strategy: withEarlyStop(bestOfN({ n: 4, scorer: silentJudge() }), {
+          roundSize: 2,
+          select: selfConsistency({ n: 4 }).select,
+        }),
+        backend: createScriptedBackend({ responses: ["#### 2", "#### 1", "#### 1", "#### 1"] }),
+      });
+      expect(result.answer).toBe("1");
+      expect(notesOf(result.trace)).toEqual([]);
+    });
   });
 });

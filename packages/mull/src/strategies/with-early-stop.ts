@@ -110,10 +110,12 @@ function planRounds(
 /**
  * Early stopping around any sampling strategy (`sc`, `bon`, `wv`, `rs`): runs the inner strategy in
  * `rounds` rounds (as even as possible) or in rounds of `roundSize` samples that together draw its
- * samples (after the `opening` round when one is given), each round a nested run (`runStrategy`) of the same strategy with fewer samples, checks `stopWhen` after each round over the candidates so far, and chooses
- * the answer among all of them with `select` (default: the inner strategy's). A stop condition ends the
- * run with `condition:<name>`, a planned stop (not `partial`); a budget limit, the deadline or an abort
- * ends it with what it has. No round starts, the first included, that the budget cannot afford
+ * samples (after the `opening` round when one is given), each round a nested run (`runStrategy`) of the
+ * same strategy with fewer samples, checks `stopWhen` after each round over the candidates so far, and
+ * chooses the answer among all of them with `select` (default: the inner strategy's, whose
+ * `selectionNote` the wrapper's run then records once over every round's candidates, and none for each
+ * round). A stop condition ends the run with `condition:<name>`, a planned stop (not `partial`); a
+ * budget limit, the deadline or an abort ends it with what it has. No round starts, the first included, that the budget cannot afford
  * (`roundShortfall`): a generation call, and a scorer call with `roundsNeedScores`. So the scorer-call
  * limit never stops rounds that make no scorer call (`asc@N` under `maxScoreCalls: 0` draws as without
  * it); a round whose scoring that limit cut ends the run as any partial round does.
@@ -141,6 +143,12 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
   ];
   const stopWhen = options.stopWhen ?? [];
   const select = options.select ?? inner.select;
+  // What the inner strategy says of its choice holds for its selection over every round; a selector of
+  // the caller's own makes no such claim.
+  const selectionNote =
+    options.select === undefined && inner.selectionNote !== undefined
+      ? (candidates: readonly Candidate[]) => inner.selectionNote?.(candidates)
+      : undefined;
   const round = { scored: options.roundsNeedScores === true };
   return {
     name: `${inner.name}${opening === undefined ? "" : `+${opening.name}`}+es${suffix}`,
@@ -152,6 +160,7 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
       ...(stopWhen.length === 0 ? {} : { stopWhen: stopWhen.map((condition) => condition.name) }),
     },
     samples: inner.samples,
+    ...(selectionNote === undefined ? {} : { selectionNote }),
     async run(problem, context) {
       const candidates: Candidate[] = [];
       let stoppedBy: StopReason = "complete";
@@ -162,7 +171,8 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
           break;
         }
         try {
-          const round = await runStrategy(strategy, problem, context);
+          // A round's choice is not the answer: what the selection says is said once, over every round.
+          const round = await runStrategy(strategy, problem, context, { round: true });
           candidates.push(...round.candidates);
           stoppedBy = round.stoppedBy;
           if (round.partial) break;
