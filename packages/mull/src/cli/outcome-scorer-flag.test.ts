@@ -1,11 +1,42 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { describe, expect, it } from "vitest";
 import { labOutcomeChecker } from "../lab/index.ts";
+import { type StrategyEntry, strategyCatalog } from "../strategies/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
-import { outcomeScorerFromFlag, parseOutcomeScorerFlag } from "./outcome-scorer-flag.ts";
+import {
+  outcomeScorerFlagHelp,
+  outcomeScorerFlagHelpFor,
+  outcomeScorerFromFlag,
+  parseOutcomeScorerFlag,
+} from "./outcome-scorer-flag.ts";
 
 const backend = createScriptedBackend({ responses: ["Score: 9/10"] });
 const sources = { labChecker: labOutcomeChecker(), backend, seed: 3, labOnly: "lab problems only" };
+
+describe("outcomeScorerFlagHelp", () => {
+  it("names the catalog's entries that need an outcome scorer, in catalog order", () => {
+    expect(outcomeScorerFlagHelp).toMatch(
+      /^outcome scorer for wv@N, bon@N and accept@N: lab \(the lab checker\)/,
+    );
+  });
+
+  it("names a new entry that needs a scorer as soon as the catalog lists it", () => {
+    const judged: StrategyEntry = {
+      forms: ["judged@N"],
+      kind: "sampling",
+      summary: "the best-judged of N samples",
+      needs: ["scorer"],
+      create: () => {
+        throw new Error("not built");
+      },
+    };
+    expect(outcomeScorerFlagHelpFor([...strategyCatalog, judged])).toMatch(
+      /^outcome scorer for wv@N, bon@N, accept@N and judged@N: /,
+    );
+    expect(outcomeScorerFlagHelpFor([judged])).toMatch(/^outcome scorer for judged@N: lab/);
+    expect(outcomeScorerFlagHelpFor([])).toMatch(/^outcome scorer: lab/);
+  });
+});
 
 describe("parseOutcomeScorerFlag", () => {
   it("takes lab, judge and noisy:FP,FN with rates from 0 to 1", () => {

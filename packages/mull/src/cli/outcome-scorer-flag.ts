@@ -1,16 +1,32 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { llmJudgeScorer, noisyOutcomeScorer } from "../scoring/index.ts";
 import type { Backend, OutcomeScorer } from "../spec/index.ts";
+import { type StrategyEntry, strategyCatalog } from "../strategies/index.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** What `--scorer` takes: the lab checker, an LLM judge, or the lab checker with set error rates. */
 export type OutcomeScorerFlag = "lab" | "judge" | `noisy:${string}`;
 
-/** The help of `--scorer`. */
-export const outcomeScorerFlagHelp =
-  "outcome scorer for bon@N, wv@N and accept@N: lab (the lab checker), judge (the model asked as a judge), " +
-  "or noisy:FP,FN (the lab checker with false-positive and false-negative rates, its errors seeded by --seed) " +
-  "(default: lab on lab problems, else judge)";
+/**
+ * The help of `--scorer` over a catalog: what it takes, naming the entries that need an outcome scorer
+ * (`needs` includes `scorer`) by their first forms, in catalog order.
+ *
+ * @example
+ * outcomeScorerFlagHelpFor(strategyCatalog); // "outcome scorer for wv@N, bon@N and accept@N: lab (…"
+ */
+export function outcomeScorerFlagHelpFor(catalog: readonly StrategyEntry[]): string {
+  const scored = catalog.filter((entry) => entry.needs.includes("scorer")).map((entry) => entry.forms[0]!);
+  const named =
+    scored.length <= 1 ? scored.join("") : `${scored.slice(0, -1).join(", ")} and ${scored.at(-1)}`;
+  return (
+    `outcome scorer${named === "" ? "" : ` for ${named}`}: lab (the lab checker), judge (the model asked as a judge), ` +
+    "or noisy:FP,FN (the lab checker with false-positive and false-negative rates, its errors seeded by --seed) " +
+    "(default: lab on lab problems, else judge)"
+  );
+}
+
+/** The help of `--scorer`, naming the strategy catalog's entries that need an outcome scorer. */
+export const outcomeScorerFlagHelp = outcomeScorerFlagHelpFor(strategyCatalog);
 
 const noisyForm = /^noisy:([^,]*),([^,]*)$/;
 

@@ -12,7 +12,7 @@ import { particleGibbsEntry } from "../search/particle-gibbs.ts";
 import { treeOfThoughtsBfsEntry } from "../search/tree-of-thoughts-bfs.ts";
 import { treeOfThoughtsDfsEntry } from "../search/tree-of-thoughts-dfs.ts";
 import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
-import { adaptiveWrapperEntry } from "./adaptive-wrapper-entry.ts";
+import { adaptiveWrapperEntryOver } from "./adaptive-wrapper-entry.ts";
 import { bestOfNEntry } from "./best-of-n.ts";
 import { budgetForcingEntry, extendThinkingEntry } from "./budget-forcing.ts";
 import { deepConfEntry } from "./deep-conf.ts";
@@ -36,8 +36,15 @@ import {
 } from "./weighted-voting.ts";
 
 /**
+ * The adaptive wrappers `asc(INNER)…` and `esc(INNER)wW` of the catalog, around any spec whose entry
+ * declares `drawsWholeSamples` (listed in the summary and refusals from `strategyCatalog`).
+ */
+export const adaptiveWrapperEntry: StrategyEntry = adaptiveWrapperEntryOver(() => strategyCatalog);
+
+/**
  * Every strategy a spec can name, in the order help, errors and the README list them. Each entry is
- * declared beside its factory; adding a strategy to mull is its file plus one line here.
+ * declared beside its factory; adding a strategy to mull is its file plus one line here. An entry that
+ * declares `drawsWholeSamples` can be wrapped (`asc(INNER)`, `esc(INNER)wW`) as it is listed.
  *
  * The array is frozen, so pushing to it throws. A strategy of your own is named by a spec through the
  * `catalog` option of `parseStrategySpec`, `solve` and `findStrategyEntry` (`[...strategyCatalog,

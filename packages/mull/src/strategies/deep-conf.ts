@@ -122,6 +122,7 @@ export const deepConfEntry: StrategyEntry = {
   forms: ["deepconf@N"],
   kind: "sampling",
   choosesWholeSamples: true,
+  drawsWholeSamples: true,
   summary:
     "DeepConf: confidence-weighted vote among the 90% of N traces most confident in their weakest stretch",
   needs: ["logprobs"],

@@ -266,7 +266,7 @@ const malformed: readonly (readonly [string, () => unknown, string])[] = [
   [
     "adaptiveConsistency around a strategy that cannot be drawn in rounds",
     () => adaptiveConsistency(parseStrategySpec("greedy") as never),
-    "adaptiveConsistency: inner must be a sampling strategy (an object with run and withSamples methods), got an object without withSamples",
+    "adaptiveConsistency: inner must be a sampling strategy (an object with run, withSamples and select methods), got an object without withSamples and select",
   ],
   [
     "selfConsistency without options",

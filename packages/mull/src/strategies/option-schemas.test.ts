@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parseOptions } from "../runtime/index.ts";
 import { thrownConfigError } from "../runtime/rejection.test-support.ts";
+import type { SamplingStrategy } from "../spec/index.ts";
+import { adaptiveConsistency } from "./adaptive-consistency.ts";
+import { earlyStoppingConsistency } from "./early-stopping-consistency.ts";
 import { samplingStrategyOption, strategyOption } from "./option-schemas.ts";
 import { selfConsistency } from "./self-consistency.ts";
+import { withEarlyStop } from "./with-early-stop.ts";
 
 const run = () => Promise.reject(new Error("not run"));
 
@@ -51,5 +55,35 @@ describe("strategyOption", () => {
     expect(refusal({ name: "x" }).message).toBe(
       "owner: inner must be a strategy (an object with a run method), got an object without run",
     );
+  });
+});
+
+describe("samplingStrategyOption", () => {
+  it("refuses a strategy with withSamples but no select, naming select", () => {
+    const { select: _select, ...withoutSelect } = selfConsistency({ n: 3 });
+    expect(refusal(withoutSelect, samplingStrategyOption)).toEqual({
+      message:
+        "owner: inner must be a sampling strategy (an object with run, withSamples and select methods), " +
+        "got an object without select",
+      field: "inner",
+    });
+  });
+});
+
+describe("wrappers of a sampling strategy", () => {
+  // A library user's strategy that can be drawn in rounds but says nothing of how to choose over them.
+  const { select: _select, ...unselecting } = selfConsistency({ n: 4 });
+  const inner = unselecting as unknown as SamplingStrategy;
+  const expected =
+    "must be a sampling strategy (an object with run, withSamples and select methods), got an object without select";
+
+  it.each([
+    ["adaptiveConsistency", () => adaptiveConsistency(inner)],
+    ["earlyStoppingConsistency", () => earlyStoppingConsistency(inner, { window: 2 })],
+    ["withEarlyStop", () => withEarlyStop(inner, { rounds: 2 })],
+  ])("%s refuses one without select when built, before anything is drawn", (owner, wrap) => {
+    const error = thrownConfigError(wrap);
+    expect(error.message).toBe(`${owner}: inner ${expected}`);
+    expect(error.field).toBe("inner");
   });
 });

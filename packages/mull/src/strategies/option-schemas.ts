@@ -72,11 +72,15 @@ export const strategyOption = objectWithMethods<Strategy>({
   methods: ["run"],
 }).superRefine(checkStrategyFields);
 
-/** A sampling strategy, which a wrapper draws in rounds (`withSamples`), with the fields of any strategy. */
+/**
+ * A sampling strategy, which a wrapper draws in rounds (`withSamples`) and chooses over with its own
+ * `select`, with the fields of any strategy: both are checked before anything is drawn, so a strategy
+ * without `select` is refused by name rather than failing after its samples were paid for.
+ */
 export const samplingStrategyOption = objectWithMethods<SamplingStrategy>({
   expected: "a sampling strategy",
   noun: "strategy",
-  methods: ["run", "withSamples"],
+  methods: ["run", "withSamples", "select"],
 }).superRefine(checkStrategyFields);
 
 /** A selector: a function that chooses the answer among candidates. */

@@ -70,6 +70,7 @@ export const perplexityConsistencyEntry: StrategyEntry = {
   forms: ["rpc@N"],
   kind: "sampling",
   choosesWholeSamples: true,
+  drawsWholeSamples: true,
   summary: "RPC: prune low-probability paths, then weigh each answer by its distinct paths' probability",
   needs: ["logprobs"],
   create: ({ N }) => perplexityConsistency({ n: N! }),

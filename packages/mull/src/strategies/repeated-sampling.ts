@@ -51,6 +51,7 @@ export const repeatedSamplingEntry: StrategyEntry = {
   forms: ["rs@N"],
   kind: "sampling",
   choosesWholeSamples: true,
+  drawsWholeSamples: true,
   summary: "repeated sampling: all N candidates kept (coverage / pass@k studies), answered by majority",
   needs: [],
   create: ({ N }) => repeatedSampling({ n: N! }),

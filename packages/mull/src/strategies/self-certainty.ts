@@ -105,6 +105,7 @@ export const selfCertaintyEntry: StrategyEntry = {
   forms: ["certainty@N"],
   kind: "sampling",
   choosesWholeSamples: true,
+  drawsWholeSamples: true,
   summary:
     "self-certainty Borda vote: N traces ranked by mean KL(uniform ‖ p) per token, rank r weighs (N − r + 1)^0.5",
   needs: ["logprobs"],

@@ -58,6 +58,7 @@ export const selfConsistencyEntry: StrategyEntry = {
   forms: ["sc@N", "maj@N"],
   kind: "sampling",
   choosesWholeSamples: true,
+  drawsWholeSamples: true,
   summary: "self-consistency: majority vote over N samples; ties go to the answer that appeared first",
   needs: [],
   create: ({ N }) => selfConsistency({ n: N! }),

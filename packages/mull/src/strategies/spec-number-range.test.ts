@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
 import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
-import { fitsSpecRange, largestSpecNumber, largestSpecValue, specRangeError } from "./spec-number-range.ts";
+import { strategyCatalog } from "./catalog.ts";
+import { findStrategyEntry } from "./find-strategy-entry.ts";
+import { parseStrategySpec } from "./parse-strategy-spec.ts";
+import { selfConsistency } from "./self-consistency.ts";
+import {
+  fitsSpecRange,
+  largestSpecNumber,
+  largestSpecValue,
+  smallestSpecNumber,
+  specRangeError,
+} from "./spec-number-range.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 // asc@NtT: N an integer letter, T a decimal letter with a ceiling of 1.
 const entry = adaptiveConsistencyEntry;
@@ -32,5 +44,57 @@ describe("specRangeError", () => {
     expect(specRangeError("asc@8t2", entry, { form: "asc@NtT", letter: "T", value: 2 }).message).toBe(
       'strategy: "asc@8t2" gives T = 2 in asc@NtT; expected a number above 0 and at most 1',
     );
+  });
+});
+
+/** A strategy that compares two samples or more: `pair@N` with N ≥ 2, and a share T from 0.5 to 1. */
+const pairEntry: StrategyEntry = {
+  forms: ["pair@N", "pair@NtT"],
+  decimals: ["T"],
+  ceilings: { T: 1 },
+  minimums: { N: 2, T: 0.5 },
+  kind: "sampling",
+  summary: "votes over N ≥ 2 samples",
+  needs: [],
+  create: ({ N }) => {
+    if (N! < 2) throw new ConfigError(`pair: n must be an integer ≥ 2, got ${N}`, { field: "n" });
+    return selfConsistency({ n: N! });
+  },
+};
+
+describe("an entry's minimums", () => {
+  it("raise the smallest number a letter takes, both ends still included", () => {
+    expect(smallestSpecNumber(pairEntry, "N")).toBe(2);
+    expect(smallestSpecNumber(pairEntry, "T")).toBe(0.5);
+    expect(smallestSpecNumber(entry, "N")).toBe(1);
+    expect(smallestSpecNumber(entry, "T")).toBeUndefined();
+    expect(fitsSpecRange(pairEntry, "N", 1)).toBe(false);
+    expect(fitsSpecRange(pairEntry, "N", 2)).toBe(true);
+    expect(fitsSpecRange(pairEntry, "T", 0.4)).toBe(false);
+    expect(fitsSpecRange(pairEntry, "T", 0.5)).toBe(true);
+    expect(fitsSpecRange(pairEntry, "T", 1)).toBe(true);
+  });
+
+  it("never lower the range below an integer of 1 or a decimal above 0", () => {
+    const lowered: StrategyEntry = { ...pairEntry, minimums: { N: 0, T: -1 } };
+    expect(fitsSpecRange(lowered, "N", 0)).toBe(false);
+    expect(fitsSpecRange(lowered, "T", 0)).toBe(false);
+    expect(smallestSpecNumber(lowered, "N")).toBe(1);
+  });
+
+  it("refuse a spec below its letter's minimum when it is read, with that range, not by the factory", () => {
+    const catalog = [...strategyCatalog, pairEntry];
+    expect(findStrategyEntry("pair@1", { catalog })).toMatchObject({
+      entry: pairEntry,
+      values: undefined,
+      outOfRange: { form: "pair@N", letter: "N", value: 1 },
+    });
+    expect(() => parseStrategySpec("pair@1", { catalog })).toThrow(
+      'strategy: "pair@1" gives N = 1 in pair@N; expected an integer from 2 to 100000',
+    );
+    expect(() => parseStrategySpec("pair@4t0.25", { catalog })).toThrow(
+      'strategy: "pair@4t0.25" gives T = 0.25 in pair@NtT; expected a number from 0.5 to 1',
+    );
+    expect(parseStrategySpec("pair@2", { catalog }).name).toBe("sc@2");
   });
 });

@@ -29,21 +29,51 @@ export function largestSpecNumber(entry: StrategyEntry, letter: string): number 
 }
 
 /**
+ * The smallest number a letter of an entry's forms may carry, its own minimum included
+ * (`StrategyEntry.minimums`, which only raises the range): for an integer letter the smallest integer (1
+ * unless the entry asks more), for a decimal letter its minimum, or `undefined` for a decimal letter that
+ * takes any number above 0.
+ *
+ * @example
+ * smallestSpecNumber(pairEntry, "N"); // 2, where pairEntry declares minimums: { N: 2 }
+ * smallestSpecNumber(cascadeEntry, "N"); // 1
+ * smallestSpecNumber(cascadeEntry, "T"); // undefined: any number above 0
+ */
+export function smallestSpecNumber(entry: StrategyEntry, letter: string): number | undefined {
+  const minimum = entry.minimums?.[letter];
+  if (entry.decimals?.includes(letter) === true)
+    return minimum !== undefined && minimum > 0 ? minimum : undefined;
+  return Math.max(1, Math.ceil(minimum ?? 1));
+}
+
+/**
  * Whether a number read from a spec fits its letter's range, the one rule every spec's numbers follow,
- * whichever form or wrapper they are written in: a decimal letter takes a number above 0 up to its
- * ceiling (`cascade@NtT`'s agreement T at most 1), any other letter an integer from 1 to
- * `largestSpecValue`.
+ * whichever form or wrapper they are written in: a decimal letter takes a number above 0 (or from its
+ * minimum) up to its ceiling (`cascade@NtT`'s agreement T at most 1), any other letter an integer from 1
+ * (or its minimum) to `largestSpecValue`.
  *
  * @example
  * fitsSpecRange(cascadeEntry, "T", 0.75); // true
  * fitsSpecRange(cascadeEntry, "T", 2); // false: a share is at most 1
  * fitsSpecRange(adaptiveConsistencyEntry, "T", 0); // false: a threshold is above 0
+ * fitsSpecRange(pairEntry, "N", 1); // false, where pairEntry declares minimums: { N: 2 }
  */
 export function fitsSpecRange(entry: StrategyEntry, letter: string, value: number): boolean {
   const largest = largestSpecNumber(entry, letter);
+  const smallest = smallestSpecNumber(entry, letter) ?? 0;
   return entry.decimals?.includes(letter) === true
-    ? Number.isFinite(value) && value > 0 && value <= largest
-    : Number.isSafeInteger(value) && value >= 1 && value <= largest;
+    ? Number.isFinite(value) && value > 0 && value >= smallest && value <= largest
+    : Number.isSafeInteger(value) && value >= smallest && value <= largest;
+}
+
+/** The range of a letter in words: `an integer from 2 to 100000`, `a number above 0 and at most 1`. */
+function rangeText(entry: StrategyEntry, letter: string): string {
+  const largest = largestSpecNumber(entry, letter);
+  const smallest = smallestSpecNumber(entry, letter);
+  if (entry.decimals?.includes(letter) !== true) return `an integer from ${smallest} to ${largest}`;
+  return smallest === undefined
+    ? `a number above 0 and at most ${largest}`
+    : `a number from ${smallest} to ${largest}`;
 }
 
 /**
@@ -53,13 +83,13 @@ export function fitsSpecRange(entry: StrategyEntry, letter: string, value: numbe
  * @example
  * specRangeError("cascade@8t2", cascadeEntry, { form: "cascade@NtT", letter: "T", value: 2 }).message;
  * // strategy: "cascade@8t2" gives T = 2 in cascade@NtT; expected a number above 0 and at most 1
+ * specRangeError("pair@1", pairEntry, { form: "pair@N", letter: "N", value: 1 }).message;
+ * // strategy: "pair@1" gives N = 1 in pair@N; expected an integer from 2 to 100000
  */
 export function specRangeError(text: string, entry: StrategyEntry, number: OutOfRangeNumber): ConfigError {
   const { form, letter, value } = number;
-  const decimal = entry.decimals?.includes(letter) === true;
   return new ConfigError(
-    `strategy: ${JSON.stringify(text)} gives ${letter} = ${value} in ${form}; expected ` +
-      `${decimal ? "a number above 0 and at most" : "an integer from 1 to"} ${largestSpecNumber(entry, letter)}`,
+    `strategy: ${JSON.stringify(text)} gives ${letter} = ${value} in ${form}; expected ${rangeText(entry, letter)}`,
     { field: "strategy" },
   );
 }

@@ -81,6 +81,14 @@ export interface StrategyEntry {
    */
   readonly ceilings?: Readonly<Record<string, number>> | undefined;
   /**
+   * The smallest number a letter takes where its factory needs more than any spec's smallest: `{ N: 2 }`
+   * for a strategy that compares two samples or more, so that a spec below it (`pair@1`) is refused with
+   * the letter's own range (`expected an integer from 2 to 100000`) when the spec is read, not by the
+   * factory. A decimal letter's minimum is included in its range (`{ T: 0.5 }`: from 0.5). A letter left
+   * out takes any integer from 1, or any decimal above 0.
+   */
+  readonly minimums?: Readonly<Record<string, number>> | undefined;
+  /**
    * `sampling` (whole solutions), `search` (step-level, guided by a PRM), `routing` (between a small and
    * a large model) or `composition` (layers of techniques, `gen@8+rank@2+fuse@1`).
    */
@@ -93,6 +101,16 @@ export interface StrategyEntry {
    * offers `tools` under such a strategy and refuses them under any other.
    */
   readonly choosesWholeSamples?: boolean | undefined;
+  /**
+   * Whether `create` builds a `SamplingStrategy` (`withSamples` and `select`) that draws a fixed number of
+   * whole samples, N, and chooses among them (`sc@N`, `wv@N`, `bon@N`, …), so that the adaptive wrappers
+   * can draw it in rounds and stop early: `asc(INNER)`, `esc(INNER)wW`. A strategy that stops or cuts its
+   * traces itself (`asc@N`, `mass@N`), draws one sample (`greedy`), searches, routes or layers does not.
+   * A spec is wrapped under the first of the entry's forms that differs from the one it was read by only
+   * in the family before `@` (`asc(maj@8)` is `asc(sc@8)`, which `asc@8` names), so the strategy `create`
+   * builds should name itself by that spec.
+   */
+  readonly drawsWholeSamples?: boolean | undefined;
   /** One line for help and the README: what it does and with which letters. */
   readonly summary: string;
   /** What it needs besides sampling. */
