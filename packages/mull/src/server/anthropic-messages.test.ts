@@ -20,6 +20,8 @@ const served = serveFakeUpstream({
   handler: (request) => ({
     choices: Array.from({ length: request.n }, (_, index) => {
       if (request.body?.tools !== undefined) return script.shift() ?? "It is sunny in Paris.";
+      // A prefill asked to be continued gets the continuation alone, as vLLM and llama-server send it.
+      if (request.body?.continue_final_message === true) return " 42.";
       const seed = typeof request.body?.seed === "number" ? request.body.seed + index : undefined;
       return `Six sevens are ${answerFor(seed)}.\n#### ${answerFor(seed)}`;
     }),
@@ -220,6 +222,48 @@ async function post(body: object, headers: Record<string, string> = { "x-api-key
   });
   return { status: response.status, json: (await response.json()) as Json };
 }
+
+describe("an assistant prefill on /v1/messages", () => {
+  const prefilled = [...question, { role: "assistant" as const, content: "The answer is" }];
+
+  it("asks the upstream to continue it, and answers with the continuation alone, whole and streamed", async () => {
+    const before = served.fake.requests.length;
+    const message = await client().messages.create({
+      model: "fake-model",
+      max_tokens: 64,
+      system: [
+        { type: "text", text: "You are helpful." },
+        { type: "text", text: "Be brief." },
+      ],
+      messages: prefilled,
+    });
+    expect(message.content).toEqual([{ type: "text", text: " 42." }]);
+    expect(message.stop_reason).toBe("end_turn");
+    const sent = served.fake.requests.slice(before)[0]?.body;
+    expect(sent).toMatchObject({
+      messages: [
+        { role: "system", content: "You are helpful.\nBe brief." },
+        { role: "user", content: "What is 6 times 7?" },
+        { role: "assistant", content: "The answer is" },
+      ],
+      continue_final_message: true,
+      add_generation_prompt: false,
+    });
+    const stream = client().messages.stream({ model: "fake-model", max_tokens: 64, messages: prefilled });
+    expect((await stream.finalMessage()).content).toEqual([{ type: "text", text: " 42." }]);
+  });
+
+  it("is refused under a strategy, naming the message, and sent no further", async () => {
+    const before = served.fake.requests.length;
+    const { status, json } = await post({ model: "sc@5:fake-model", max_tokens: 64, messages: prefilled });
+    expect(status).toBe(400);
+    expect(json.error.type).toBe("invalid_request_error");
+    expect(json.error.message).toMatch(
+      /^messages\[1\] ends the conversation with the assistant's words to be continued \(a prefill\), which only a request without a strategy does: strategy sc@5/,
+    );
+    expect(served.fake.requests.length).toBe(before);
+  });
+});
 
 describe("bad inputs get Anthropic's error shape naming the field", () => {
   it("refuses a request without max_tokens", async () => {

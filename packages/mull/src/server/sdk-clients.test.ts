@@ -102,6 +102,36 @@ describe("the openai client", () => {
     expect(ids).toEqual(["fake-model", "sc@8:fake-model"]);
   });
 
+  it("sends a message's text parts upstream one per line, and names max_completion_tokens in a refusal", async () => {
+    const before = served.fake.requests.length;
+    await client().chat.completions.create({
+      model: "fake-model",
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Hello" },
+            { type: "text", text: "world" },
+          ],
+        },
+      ],
+    });
+    expect(served.fake.requests.slice(before)[0]?.body?.messages).toEqual([
+      { role: "user", content: "Hello\nworld" },
+    ]);
+    const refused = client().chat.completions.create({
+      model: "fake-model",
+      messages: [{ role: "user", content: "x" }],
+      max_completion_tokens: 50,
+      ...({ mull: { reasoning_budget: 60 } } as object),
+    });
+    await expect(refused).rejects.toMatchObject({
+      status: 400,
+      param: "mull.reasoning_budget",
+      message: expect.stringMatching(/must be less than max_completion_tokens \(50\)/),
+    });
+  });
+
   it("raises typed errors for refusals", async () => {
     await expect(
       client().chat.completions.create({ model: "nope", messages: [{ role: "user", content: "x" }] }),

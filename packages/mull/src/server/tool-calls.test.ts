@@ -138,6 +138,44 @@ describe("a plain request", () => {
     expect(finish).toBe("tool_calls");
   });
 
+  it("makes up the id of a call the upstream sent with an empty one, whole and streamed alike", async () => {
+    const unnamed: FakeChoice = {
+      toolCalls: [{ id: "", name: "get_weather", arguments: '{"city":"Oslo"}' }],
+    };
+    const question = { role: "user" as const, content: "Weather in Oslo?" };
+    script = [unnamed];
+    const whole = await client().chat.completions.create({
+      model: "fake-model",
+      messages: [question],
+      tools,
+    });
+    const call = whole.choices[0]?.message.tool_calls?.[0];
+    expect(call?.id).toBe("call_0");
+    script = [unnamed];
+    const stream = await client().chat.completions.create({
+      model: "fake-model",
+      messages: [question],
+      tools,
+      stream: true,
+    });
+    const ids: string[] = [];
+    for await (const chunk of stream) {
+      for (const piece of chunk.choices[0]?.delta.tool_calls ?? []) if (piece.id) ids.push(piece.id);
+    }
+    expect(ids).toEqual(["call_0"]);
+    // The client sends the call back with its result, and mull takes it.
+    const next = await post({
+      model: "fake-model",
+      messages: [
+        question,
+        { role: "assistant", content: null, tool_calls: [call] },
+        { role: "tool", tool_call_id: call?.id, content: "21 C" },
+      ],
+      tools,
+    });
+    expect(next.status).toBe(200);
+  });
+
   it("names the field at fault in a malformed tool-use conversation", async () => {
     const { status, json } = await post({
       model: "fake-model",

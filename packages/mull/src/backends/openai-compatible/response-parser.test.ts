@@ -123,6 +123,34 @@ describe("response parsing", () => {
     );
   });
 
+  it("makes up the id of a call sent with an empty or no id, as the same call streamed gets", () => {
+    const calls = [
+      { id: "", type: "function", function: { name: "add", arguments: '{"a":1}' } },
+      { type: "function", function: { name: "sub", arguments: "{}" } },
+      { id: "call_x", type: "function", function: { name: "mul", arguments: "{}" } },
+    ];
+    const whole = parseWholeResponse(
+      { choices: [{ message: { content: null, tool_calls: calls }, finish_reason: "tool_calls" }] },
+      false,
+    );
+    expect(whole.choices[0]?.toolCalls?.map((call) => [call.id, call.name])).toEqual([
+      ["call_0", "add"],
+      ["call_1", "sub"],
+      ["call_x", "mul"],
+    ]);
+    const assembler = new StreamAssembler(false);
+    assembler.add({
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: calls.map((call, index) => ({ index, ...call })) },
+          finish_reason: "tool_calls",
+        },
+      ],
+    });
+    expect(assembler.result().choices[0]?.toolCalls).toEqual(whole.choices[0]?.toolCalls);
+  });
+
   it("assembles interleaved stream chunks per choice and keeps the last usage", () => {
     const assembler = new StreamAssembler(false);
     assembler.add({ choices: [{ index: 1, delta: { role: "assistant", content: "" } }] });

@@ -135,7 +135,9 @@ export function finishReasonOf(value: unknown): FinishReason {
 
 /**
  * The function calls of a chat message's `tool_calls` (entries without a function name are skipped;
- * arguments given as an object, as some servers do, become their JSON text). `undefined` when none.
+ * arguments given as an object, as some servers do, become their JSON text). A call without an id, or with
+ * an empty one, gets `call_<position>`, as a streamed call does (`StreamAssembler`): a client sends the id
+ * back with the call's result, and an empty one would be refused. `undefined` when none.
  */
 export function toolCallsOf(value: unknown): ToolCall[] | undefined {
   if (!Array.isArray(value)) return undefined;
@@ -144,7 +146,7 @@ export function toolCallsOf(value: unknown): ToolCall[] | undefined {
     const given = entry.function.arguments;
     return [
       {
-        id: typeof entry.id === "string" ? entry.id : `call_${position}`,
+        id: typeof entry.id === "string" && entry.id !== "" ? entry.id : `call_${position}`,
         name: entry.function.name,
         arguments: typeof given === "string" ? given : JSON.stringify(given ?? {}),
       },

@@ -43,7 +43,7 @@ describe("chatBodyOf", () => {
       model: "m",
       max_tokens: 64,
       messages: [
-        { role: "system", content: "Be brief." },
+        { role: "system", content: "Be \nbrief." },
         { role: "user", content: "Weather?" },
         {
           role: "assistant",
@@ -95,10 +95,91 @@ describe("chatBodyOf", () => {
         thinking: { type: "enabled", budget_tokens: 64 },
       }),
     ).toEqual([400, "thinking.budget_tokens"]);
+    // A final assistant message is continued: its tool calls cannot be.
+    expect(
+      refusal({
+        messages: [
+          { role: "user", content: "Weather?" },
+          { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "weather", input: {} }] },
+        ],
+      }),
+    ).toEqual([400, "messages[1]"]);
     // The block's type is at fault, not the content as a whole.
     expect(refusal({ messages: [{ role: "user", content: [{ type: "audio" }] }] })).toEqual([
       400,
       "messages[0].content[0].type",
     ]);
+  });
+
+  it("joins text blocks one per line: the system prompt, a message's text, a tool result's", () => {
+    const body = parse({
+      system: [
+        { type: "text", text: "You are helpful." },
+        { type: "text", text: "Be brief." },
+      ],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Weather?" },
+            { type: "text", text: "In Oslo." },
+          ],
+        },
+        {
+          role: "assistant",
+          content: [{ type: "tool_use", id: "t1", name: "weather", input: { city: "Oslo" } }],
+        },
+        {
+          role: "user",
+          content: [
+            {
+              type: "tool_result",
+              tool_use_id: "t1",
+              content: [
+                { type: "text", text: "21 C" },
+                { type: "text", text: "sunny" },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(body.messages.map((message) => message.content)).toEqual([
+      "You are helpful.\nBe brief.",
+      "Weather?\nIn Oslo.",
+      null,
+      "21 C\nsunny",
+    ]);
+  });
+
+  it("asks for a final assistant message with text to be continued, naming it for errors", () => {
+    const body = parse({
+      messages: [
+        { role: "user", content: "What is 6 * 7?" },
+        { role: "assistant", content: [{ type: "text", text: "The answer is" }] },
+      ],
+    });
+    expect(body.messages.at(-1)).toEqual({ role: "assistant", content: "The answer is" });
+    expect(body.continueFinalMessage).toEqual({ param: "messages[1]" });
+    // An assistant turn earlier in the conversation is history, not a prefill.
+    const history = parse({
+      messages: [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: "Hello." },
+        { role: "user", content: "What is 6 * 7?" },
+      ],
+    });
+    expect(history.continueFinalMessage).toBeUndefined();
+    // With no text to continue (empty, or thinking only), the final assistant message is left out.
+    for (const content of ["", [{ type: "thinking", thinking: "hmm", signature: "" }]]) {
+      const empty = parse({
+        messages: [
+          { role: "user", content: "What is 6 * 7?" },
+          { role: "assistant", content },
+        ],
+      });
+      expect(empty.messages).toEqual([{ role: "user", content: "What is 6 * 7?" }]);
+      expect(empty.continueFinalMessage).toBeUndefined();
+    }
   });
 });

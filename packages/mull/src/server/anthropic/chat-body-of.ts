@@ -1,5 +1,5 @@
 import { ApiError } from "../http/index.ts";
-import type { ChatRequestBody, ClientFields } from "../requests/index.ts";
+import { type ChatRequestBody, type ClientFields, joinTextParts } from "../requests/index.ts";
 import type { MessagesRequestBody, MessagesRequestMessage } from "./messages-schema.ts";
 
 type ChatMessage = ChatRequestBody["messages"][number];
@@ -9,20 +9,20 @@ function refuse(param: string, message: string): ApiError {
   return new ApiError(400, `${param}: ${message}`, { param, code: "invalid_value" });
 }
 
-/** The text of a tool result: a string, or its text blocks joined; an image in it is refused. */
+/** The text of a tool result: a string, or its text blocks joined (`joinTextParts`); an image in it is refused. */
 function resultText(block: Extract<Block, { type: "tool_result" }>, param: string): string {
   const content = block.content ?? "";
   const text =
     typeof content === "string"
       ? content
-      : content
-          .map((part, index) => {
+      : joinTextParts(
+          content.map((part, index) => {
             if (part.type !== "text") {
               throw refuse(`${param}.content[${index}]`, "image blocks are not supported by this server");
             }
             return part.text;
-          })
-          .join("");
+          }),
+        );
   // OpenAI's tool message has no error flag: the model reads it from the text.
   return block.is_error === true ? `Error: ${text}` : text;
 }
@@ -62,7 +62,7 @@ function chatMessages(message: MessagesRequestMessage, index: number): ChatMessa
         return;
     }
   });
-  const text = texts.join("");
+  const text = joinTextParts(texts);
   if (message.role === "assistant") {
     if (calls.length > 0)
       return [{ role: "assistant", content: text === "" ? null : text, tool_calls: calls }];
@@ -81,6 +81,45 @@ function toolChoiceOf(
     return { tool_choice: { type: "function", function: { name: choice.name } }, ...parallel };
   }
   return { tool_choice: choice.type === "any" ? "required" : choice.type, ...parallel };
+}
+
+/**
+ * The conversation as chat messages, and the field of its final assistant message to continue when it
+ * ends with one (a prefill, which Anthropic's API continues rather than answers): an assistant message
+ * last, with text, is continued; one without text (empty, or thinking only) has nothing to continue and is
+ * left out, as if not sent (unless it is the only message); one with `tool_use` blocks is refused.
+ */
+function conversationOf(body: MessagesRequestBody): {
+  readonly messages: ChatMessage[];
+  readonly continueFinalMessage: ChatRequestBody["continueFinalMessage"];
+} {
+  const system =
+    body.system === undefined
+      ? []
+      : [
+          {
+            role: "system" as const,
+            content:
+              typeof body.system === "string"
+                ? body.system
+                : joinTextParts(body.system.map((block) => block.text)),
+          },
+        ];
+  const messages: ChatMessage[] = [...system, ...body.messages.flatMap(chatMessages)];
+  const index = body.messages.length - 1;
+  const last = messages.at(-1);
+  if (body.messages[index]?.role !== "assistant" || last === undefined) {
+    return { messages, continueFinalMessage: undefined };
+  }
+  const param = `messages[${index}]`;
+  if (last.tool_calls !== undefined) {
+    throw refuse(
+      param,
+      "the conversation ends with this assistant message, which would be continued as a prefill, but its tool_use blocks cannot be continued: send their tool_result blocks in a user message after it",
+    );
+  }
+  if (last.content !== "") return { messages, continueFinalMessage: { param } };
+  return { messages: index === 0 ? messages : messages.slice(0, -1), continueFinalMessage: undefined };
 }
 
 /** The `mull` object, with the thinking budget as `reasoning_budget`. */
@@ -105,30 +144,23 @@ function mullOf(body: MessagesRequestBody): ChatRequestBody["mull"] {
 
 /**
  * Maps a validated Anthropic messages request onto a chat completions request, so that it is planned and
- * served as one: `system` becomes the first message, text blocks join into a message's content, `tool_use`
- * blocks become the assistant's `tool_calls` and `tool_result` blocks `tool` messages (an error result's
- * text begins `Error: `), earlier turns' thinking is dropped; `tools` become function tools, `tool_choice`
+ * served as one: `system` becomes the first message, text blocks join into a message's content (one per
+ * line, `joinTextParts`), `tool_use` blocks become the assistant's `tool_calls` and `tool_result` blocks
+ * `tool` messages (an error result's text begins `Error: `), earlier turns' thinking is dropped; a final
+ * assistant message with text is a prefill, to be continued (`continueFinalMessage`: the answer holds the
+ * continuation only, as Anthropic's does); `tools` become function tools, `tool_choice`
  * auto/any/tool/none becomes auto/required/function/none, `stop_sequences` `stop`, `metadata.user_id`
  * `user`, and `thinking.budget_tokens` `mull.reasoning_budget`. A streamed request asks for the usage.
  *
  * @throws ApiError 400 naming the field: an image or document block (the served models read text), a
- * block in the wrong role's message, a thinking budget not below `max_tokens`.
+ * block in the wrong role's message, a final assistant message with `tool_use` blocks, a thinking budget
+ * not below `max_tokens`.
  * @example
  * chatBodyOf({ model: "sc@5:qwen", max_tokens: 256, messages: [{ role: "user", content: "2+2?" }] });
  * // { model: "sc@5:qwen", max_tokens: 256, messages: [{ role: "user", content: "2+2?" }] }
  */
 export function chatBodyOf(body: MessagesRequestBody): ChatRequestBody {
-  const system =
-    body.system === undefined
-      ? []
-      : [
-          {
-            role: "system" as const,
-            content:
-              typeof body.system === "string" ? body.system : body.system.map((block) => block.text).join(""),
-          },
-        ];
-  const messages = [...system, ...body.messages.flatMap(chatMessages)];
+  const { messages, continueFinalMessage } = conversationOf(body);
   const mull = mullOf(body);
   return {
     model: body.model,
@@ -154,6 +186,7 @@ export function chatBodyOf(body: MessagesRequestBody): ChatRequestBody {
         }),
     ...toolChoiceOf(body.tool_choice),
     ...(mull === undefined || mull === null ? {} : { mull }),
+    ...(continueFinalMessage === undefined ? {} : { continueFinalMessage }),
   };
 }
 

@@ -30,6 +30,7 @@ export { type ServeRequestOptions, serveRequest } from "./serve-request.ts";
 export { servedModelResolver } from "./served-model-resolver.ts";
 export { isShownWhole, shownValue } from "./shown-value.ts";
 export { streamChunks } from "./stream-chunks.ts";
+export { joinTextParts } from "./text-parts.ts";
 export { unknownFieldsOf } from "./unknown-fields-of.ts";
 export { usageCounts } from "./usage-counts.ts";
 export { createUsageMeter, type UsageMeter } from "./usage-meter.ts";

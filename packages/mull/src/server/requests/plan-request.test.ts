@@ -293,6 +293,30 @@ describe("planRequest through the server", () => {
   });
 });
 
+describe("planRequest: a thinking budget over the completion's bound", () => {
+  it("names the field the client gave the bound in", () => {
+    const refused = (fields: object) =>
+      refusal(() =>
+        planRequest(
+          "chat",
+          { model: "m", messages, mull: { reasoning_budget: 60 }, ...fields },
+          models,
+          config.limits,
+        ),
+      );
+    const completion = refused({ max_completion_tokens: 50 });
+    expect(completion.param).toBe("mull.reasoning_budget");
+    expect(completion.message).toMatch(/must be less than max_completion_tokens \(50\)/);
+    expect(refused({ max_tokens: 50 }).message).toMatch(/must be less than max_tokens \(50\)/);
+    // With no bound given, the server's default (limits.defaultMaxTokens, 100) is the bound, and said so.
+    expect(
+      refusal(() =>
+        planRequest("chat", { model: "m", messages, mull: { reasoning_budget: 120 } }, models, config.limits),
+      ).message,
+    ).toMatch(/must be less than max_tokens \(100, the default where the request gives none\)/);
+  });
+});
+
 function refusal(plan: () => unknown): ApiError {
   try {
     plan();

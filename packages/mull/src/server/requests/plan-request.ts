@@ -6,6 +6,7 @@ import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import { estimatePromptTokens } from "./estimate-prompt-tokens.ts";
+import { refuseContinuationUnder } from "./final-message-continuation.ts";
 import { forwardedBody } from "./forwarded-body.ts";
 import { planReasoningBudget } from "./reasoning-budget.ts";
 import { requestBudget } from "./request-budget.ts";
@@ -67,7 +68,9 @@ export interface PlanRequestOptions {
  * one (`profile.samplingDefaults.maxTokens`: the lab models' 192, which keeps a lab prompt inside their
  * 256-token window, whether the model is embedded or behind an HTTP server that checks the window itself),
  * else `limits.defaultMaxTokens`; never more than `limits.defaultMaxTokens`, nor than what the context window
- * leaves after the prompt. A thinking budget (`mull.reasoning_budget`) goes to an upstream
+ * leaves after the prompt. A chat whose final assistant message is to be continued (an Anthropic prefill,
+ * `continueFinalMessage`) is refused under a strategy (`refuseContinuationUnder`). A thinking budget
+ * (`mull.reasoning_budget`) goes to an upstream
  * that keeps one, or is kept by budget forcing, or (with tools) is noted as not kept in `notes`; given again
  * in an upstream's own field (`thinking_token_budget`, …) it is refused (see `planReasoningBudget`). The
  * prompt's tokens are `options.promptTokens` where the backend counted them, else estimated from its
@@ -99,12 +102,13 @@ export function planRequest(
   let strategy = named === undefined ? undefined : requestStrategy(named, route, served, models);
 
   const askedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+  // The field the client bounded its completion with, for errors that name it.
+  const maxTokensParam = body.max_completion_tokens == null ? "max_tokens" : "max_completion_tokens";
   if (askedMaxTokens !== undefined && askedMaxTokens > limits.maxTokens) {
-    const param = body.max_completion_tokens == null ? "max_tokens" : "max_completion_tokens";
     throw new ApiError(
       400,
-      `${param} must be at most ${limits.maxTokens} (the server's cap limits.maxTokens), got ${askedMaxTokens}`,
-      { param, code: "invalid_value" },
+      `${maxTokensParam} must be at most ${limits.maxTokens} (the server's cap limits.maxTokens), got ${askedMaxTokens}`,
+      { param: maxTokensParam, code: "invalid_value" },
     );
   }
 
@@ -137,6 +141,7 @@ export function planRequest(
           served,
           strategy,
           maxTokens,
+          maxTokensParam: askedMaxTokens === undefined ? undefined : maxTokensParam,
           choices: body.n ?? 1,
           tools: "tools" in body && body.tools !== undefined,
           passedFields: Object.entries(body.unknownFields ?? {})
@@ -144,6 +149,12 @@ export function planRequest(
             .map(([field]) => field),
         });
   if (reasoning !== undefined) strategy = reasoning.strategy;
+  // A prefill is continued as it is, by the bare model only.
+  refuseContinuationUnder(
+    strategy,
+    endpoint === "chat" ? (body as ChatRequestBody) : undefined,
+    reasoning?.reasoningBudget?.by === "mull",
+  );
 
   if (strategy === undefined && mull?.budget !== undefined) {
     // A pass-through is one upstream call bounded by max_tokens: a budget would be half-kept at best.

@@ -37,6 +37,11 @@ export interface ReasoningBudgetOptions {
   readonly strategy: Strategy | undefined;
   /** The request's `max_tokens`: thinking and answer together. */
   readonly maxTokens: number;
+  /**
+   * The field the client gave `maxTokens` in (`max_tokens`, or `max_completion_tokens`), for errors;
+   * `undefined` when it gave none and `maxTokens` is the server's default.
+   */
+  readonly maxTokensParam?: "max_tokens" | "max_completion_tokens" | undefined;
   /** Choices asked for without a strategy (`n`). */
   readonly choices: number;
   /** Whether the request offers tools: budget forcing's traces cannot end in calls, so mull cannot keep it. */
@@ -69,7 +74,8 @@ const forceable = /^(sc@\d+|single)$/;
  *
  * @throws ApiError 400 naming the field when the request also sets the budget in an upstream's own field
  * (`thinking_token_budget`, …), whoever would keep it: two budgets, one of them passed on unread.
- * @throws ApiError 400 naming `param` when the budget is not below `max_tokens`, or when mull must keep
+ * @throws ApiError 400 naming `param` when the budget is not below `max_tokens` (by the field the client
+ * gave it in, `maxTokensParam`), or when mull must keep
  * it under a strategy other than `sc@N` (no other strategy's samples can be cut and answered in its place).
  * @example
  * planReasoningBudget({ tokens: 50, param: "mull.reasoning_budget", served, strategy: undefined, maxTokens: 256, choices: 1, tools: false, passedFields: [] });
@@ -89,9 +95,13 @@ export function planReasoningBudget(options: ReasoningBudgetOptions): ReasoningB
     );
   }
   if (tokens >= maxTokens) {
+    const limit =
+      options.maxTokensParam === undefined
+        ? `max_tokens (${maxTokens}, the default where the request gives none)`
+        : `${options.maxTokensParam} (${maxTokens})`;
     throw new ApiError(
       400,
-      `${named} must be less than max_tokens (${maxTokens}), which bounds the thinking and the answer together; got ${tokens}`,
+      `${named} must be less than ${limit}, which bounds the thinking and the answer together; got ${tokens}`,
       { param, code: "invalid_value" },
     );
   }

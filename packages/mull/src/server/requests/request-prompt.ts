@@ -3,6 +3,7 @@ import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import type { EndpointKind } from "./request-plan.ts";
 import type { ChatRequestBody, CompletionRequestBody } from "./request-schema.ts";
+import { joinTextParts } from "./text-parts.ts";
 
 /** The prompt of a request and the problem a strategy solves. */
 export interface RequestPrompt {
@@ -19,17 +20,21 @@ export interface RequestPrompt {
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function textOf(content: string | readonly { readonly text: string }[]): string {
-  const text = typeof content === "string" ? content : content.map((part) => part.text).join("");
+  const text = typeof content === "string" ? content : joinTextParts(content.map((part) => part.text));
   // Lone surrogates cannot be encoded for an upstream; they become U+FFFD.
   return text.replace(loneSurrogate, "\uFFFD");
 }
 
 /**
- * The prompt of a validated request: a chat's messages (`developer` read as `system`), whose last user
- * message is the question, or a completion's first prompt. A lab model gets the `Q: … A:` prompt of the
- * question instead. Tool-use turns (`tool_calls`, `tool` messages) are kept for OpenAI-compatible upstreams.
+ * The prompt of a validated request: a chat's messages (`developer` read as `system`; a message's text
+ * parts joined one per line, `joinTextParts`), whose last user message is the question, or a completion's
+ * first prompt. A lab model gets the `Q: … A:` prompt of the question instead. Tool-use turns
+ * (`tool_calls`, `tool` messages) are kept for OpenAI-compatible upstreams. A chat whose front end asks
+ * for its final assistant message to be continued (`continueFinalMessage`, an Anthropic prefill) is
+ * prompted to continue it (`Prompt.continueFinalMessage`).
  *
- * @throws ApiError when a lab model cannot read the question, or the model cannot take a tool-use turn.
+ * @throws ApiError when a lab model cannot read the question, the model cannot take a tool-use turn, or a
+ * model prompted with its own template is asked to continue the assistant's message (400 naming it).
  * @example
  * const { prompt, problem } = requestPrompt("chat", body, served);
  */
@@ -85,8 +90,19 @@ export function requestPrompt(
       code: "unsupported_parameter",
     });
   }
+  const continued = (body as ChatRequestBody).continueFinalMessage;
+  if (continued !== undefined && template !== undefined) {
+    throw new ApiError(
+      400,
+      `${continued.param} ends the conversation with the assistant's words to be continued (a prefill), but model ${served.name} is prompted with its own template from the last user message, which cannot continue them`,
+      { param: continued.param, code: "unsupported_parameter" },
+    );
+  }
   if (template === undefined) {
-    const prompt: Prompt = { kind: "chat", messages };
+    const prompt: Prompt =
+      continued === undefined
+        ? { kind: "chat", messages }
+        : { kind: "chat", messages, continueFinalMessage: true };
     return { prompt, problem: { question, prompt }, promptTemplate: undefined, characters };
   }
   let prompt: Prompt;

@@ -187,7 +187,17 @@ export interface UnknownFields {
   readonly unknownFields?: Readonly<Record<string, unknown>> | undefined;
 }
 
-export type ChatRequestBody = z.output<typeof chatRequestSchema> & UnknownFields;
+/**
+ * Set by a front end on a chat request whose conversation ends with the assistant's own words, which the
+ * answer continues rather than follows (an Anthropic prefill): the message is sent to be continued
+ * (`Prompt.continueFinalMessage`) and the answer holds the continuation only.
+ */
+export interface FinalMessageContinuation {
+  /** `param`: the field of the client's request that holds the assistant's message (`messages[1]`), for errors. */
+  readonly continueFinalMessage?: { readonly param: string } | undefined;
+}
+
+export type ChatRequestBody = z.output<typeof chatRequestSchema> & UnknownFields & FinalMessageContinuation;
 export type CompletionRequestBody = z.output<typeof completionRequestSchema> & UnknownFields;
 /** The `mull` object of a request body. */
 export type MullRequestOptions = z.output<typeof mullOptions>;
