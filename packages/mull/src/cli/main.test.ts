@@ -148,7 +148,7 @@ describe("mull's help", () => {
     }
   });
 
-  it("states the defaults of sampling, --endpoint, --timeout, --threads and --log-level, and lists --data-dir", () => {
+  it("states the defaults of sampling, --endpoint, --timeout, --threads, --log-level and --advertise, and lists --data-dir", () => {
     const help = (name: string) =>
       createProgram()
         .commands.find((command) => command.name() === name)!
@@ -166,6 +166,11 @@ describe("mull's help", () => {
     expect(help("tune")).not.toContain("(default 0: failures count as errors) (default: 0)");
     expect(help("serve")).toContain("threads for the embedded engine (default 1)");
     expect(help("serve")).toContain("log level (default: the --config file's, else info)");
+    expect(help("serve")).toContain(
+      "--advertise <spec> a strategy GET /v1/models lists as a prefix of every served model, e.g. asc@16 " +
+        "(repeatable; default sc@8 and bon@8 on the embedded lab, sc@8 on --base-url; with --config, added to its " +
+        "server.advertisedStrategies)",
+    );
     expect(help("fidelity")).toContain("--data-dir <dir>");
     expect(help("tune")).toContain("--data-dir <dir>");
   });

@@ -4,7 +4,7 @@ import { parseServerConfig } from "../server/index.ts";
 import { serveConfigFlagError } from "./serve-config-flag-error.ts";
 import { UsageError } from "./usage-error.ts";
 
-const fromFlags = { source: "flags", impliedNetworks: 1, fileRoutes: 0 };
+const fromFlags = { source: "flags", impliedNetworks: 1, fileRoutes: 0, fileAdvertised: 0 };
 
 /** The refusal `parseServerConfig` gives `config`, read as coming from `source`. */
 function refusalOf(config: unknown, source = "flags"): ConfigError {
@@ -66,14 +66,56 @@ describe("serveConfigFlagError", () => {
       config: "x.json",
       route: [{ name: "auto", policy: "ucb" as const, models: ["nope", "m"] }],
     };
-    const said = serveConfigFlagError(error, flags, { source: "x.json", impliedNetworks: 0, fileRoutes: 1 });
+    const said = serveConfigFlagError(error, flags, {
+      source: "x.json",
+      impliedNetworks: 0,
+      fileRoutes: 1,
+      fileAdvertised: 0,
+    });
     expect(said?.field).toBe("--route");
     expect(said?.message).toBe('--route auto=ucb:nope>m: "nope" is not a served model');
     // The file's own route is the file's to name.
     const fileRoute = new ConfigError("x.json: routes[0].models[0]: bad", { field: "routes[0].models[0]" });
     expect(
-      serveConfigFlagError(fileRoute, flags, { source: "x.json", impliedNetworks: 0, fileRoutes: 1 }),
+      serveConfigFlagError(fileRoute, flags, {
+        source: "x.json",
+        impliedNetworks: 0,
+        fileRoutes: 1,
+        fileAdvertised: 0,
+      }),
     ).toBe(undefined);
+  });
+
+  it("names --advertise and its value for a strategy given on the command line, after those of a --config file", () => {
+    const error = refusalOf(
+      { ...upstream({}), server: { advertisedStrategies: ["sc@8", "sc@0"] } },
+      "x.json",
+    );
+    expect(error.field).toBe("server.advertisedStrategies[1]");
+    const flags = { config: "x.json", advertise: ["sc@0"] };
+    const said = serveConfigFlagError(error, flags, {
+      source: "x.json",
+      impliedNetworks: 0,
+      fileRoutes: 0,
+      fileAdvertised: 1,
+    });
+    expect(said?.field).toBe("--advertise");
+    expect(said?.message).toBe(
+      '--advertise "sc@0": gives N = 0 in sc@N; expected an integer from 1 to 100000',
+    );
+    // The file's own strategy is the file's to name.
+    const fileError = refusalOf({ ...upstream({}), server: { advertisedStrategies: ["sc@0"] } }, "x.json");
+    const origin = { source: "x.json", impliedNetworks: 0, fileRoutes: 0, fileAdvertised: 1 };
+    expect(serveConfigFlagError(fileError, { config: "x.json", advertise: ["bon@4"] }, origin)).toBe(
+      undefined,
+    );
+    // Without --config every strategy is a flag's: the second --advertise is the second entry.
+    const unknown = refusalOf({ ...upstream({}), server: { advertisedStrategies: ["sc@8", "nosuch@4"] } });
+    const named = serveConfigFlagError(unknown, { advertise: ["sc@8", "nosuch@4"] }, fromFlags);
+    expect(named?.message).toMatch(
+      /^--advertise "nosuch@4": unknown spec "nosuch@4"; expected one of greedy, /,
+    );
+    expect(named?.message).not.toContain("\n");
   });
 
   it("leaves what a --config file set, and errors that are not configuration errors, as they are", () => {

@@ -11,6 +11,8 @@ export interface ServeConfigOrigin {
   readonly impliedNetworks: number;
   /** Routes the `--config` file holds before the `--route` ones. */
   readonly fileRoutes: number;
+  /** Strategies `server.advertisedStrategies` holds before the `--advertise` ones (the `--config` file's). */
+  readonly fileAdvertised: number;
 }
 
 /** A flag and the value it was given. */
@@ -49,6 +51,11 @@ const urlFlags = new Set(["--base-url", "--state"]);
 
 /** The flag that gave the configuration's `field` its value, or `undefined` when a `--config` file did. */
 function flagOf(field: string, flags: ServeFlags, origin: ServeConfigOrigin): FlagValue | undefined {
+  const advertised = /^server\.advertisedStrategies\[(\d+)\]/.exec(field);
+  if (advertised !== null) {
+    const value = flags.advertise?.[Number(advertised[1]) - origin.fileAdvertised];
+    return value === undefined ? undefined : { flag: "--advertise", value };
+  }
   const server = /^server\.(.+)$/.exec(field);
   if (server !== null) {
     const entry = serverFlags[server[1] ?? ""];
@@ -85,11 +92,15 @@ function flagOf(field: string, flags: ServeFlags, origin: ServeConfigOrigin): Fl
   return entry === undefined ? undefined : { flag: entry.flag, value: entry.read(flags) };
 }
 
-/** What the checker said about `field`, without the source and field it starts with. */
+/**
+ * What the checker said about `field`, without the source and field it starts with (`field: reason`, or
+ * `field "value": reason`, which keeps the quoted value).
+ */
 function reasonOf(message: string, field: string, source: string): string {
   const line = message.split("\n").find((text) => text.includes(`${field}: `));
   if (line !== undefined) return line.slice(line.indexOf(`${field}: `) + field.length + 2).trim();
-  return message.startsWith(`${source}: `) ? message.slice(source.length + 2) : message;
+  const reason = message.startsWith(`${source}: `) ? message.slice(source.length + 2) : message;
+  return reason.startsWith(`${field} "`) ? reason.slice(field.length + 1) : reason;
 }
 
 /**
@@ -99,7 +110,7 @@ function reasonOf(message: string, field: string, source: string): string {
  *
  * @returns the UsageError to throw instead, or `undefined` to throw `error` as it is.
  * @example
- * throw serveConfigFlagError(error, flags, { source: "flags", impliedNetworks: 1, fileRoutes: 0 }) ?? error;
+ * throw serveConfigFlagError(error, flags, { source: "flags", impliedNetworks: 1, fileRoutes: 0, fileAdvertised: 0 }) ?? error;
  */
 export function serveConfigFlagError(
   error: unknown,
@@ -127,5 +138,10 @@ export function serveConfigFlagError(
     text === undefined || reason.includes(`"${text}"`) || (urlFlags.has(given.flag) && reason.includes(text))
       ? ""
       : ` ${text === "" ? '""' : text}`;
-  return new UsageError(`${given.flag}${shown}: ${reason}`, given.flag, { cause: error });
+  // A reason that starts with the quoted value follows the flag: `--advertise "sc@0": gives N = 0 in sc@N; …`.
+  const said =
+    text !== undefined && reason.startsWith(`${JSON.stringify(text)}: `)
+      ? `${given.flag} ${reason}`
+      : `${given.flag}${shown}: ${reason}`;
+  return new UsageError(said, given.flag, { cause: error });
 }

@@ -57,14 +57,44 @@ function stateFromFlags(
   return { state: { url, ...(prefix === undefined ? {} : { prefix }) } };
 }
 
+/** The strategies the embedded lab advertises without `--advertise`: one vote, and one best-of-N its checker scores. */
+const labAdvertisedStrategies = ["sc@8", "bon@8"];
+
+/**
+ * `server.advertisedStrategies` as `--advertise` sets it: after the strategies of a `--config` file (`sc@8`
+ * where the file names none), or in place of the defaults without one; nothing without the flag.
+ *
+ * @throws UsageError for a strategy given twice, or one the `--config` file advertises already.
+ */
+function advertisedFromFlags(
+  flags: ServeFlags,
+  fromFile: readonly string[] | undefined,
+): { advertisedStrategies?: string[] } {
+  if (flags.advertise === undefined) return {};
+  const listed = [...(fromFile ?? [])];
+  for (const spec of flags.advertise) {
+    if (listed.includes(spec)) {
+      const where = fromFile?.includes(spec)
+        ? `${flags.config} advertises it already (server.advertisedStrategies, sc@8 where the file names none)`
+        : "given twice";
+      throw new UsageError(`--advertise ${spec}: ${where}; expected each strategy once`, "--advertise");
+    }
+    listed.push(spec);
+  }
+  return { advertisedStrategies: listed };
+}
+
 /**
  * The configuration `mull serve`'s flags describe: a `--config` file, one `--base-url` upstream (serving
  * `--model` or the first model it lists, reachable on its own address and `--allow-network`), or the
- * embedded lab; the server flags (`--host`, `--port`, `--state`, …) and `--route` applied on top.
+ * embedded lab; the server flags (`--host`, `--port`, `--state`, …), `--route` and `--advertise` applied on
+ * top. `--advertise` replaces the strategies `GET /v1/models` lists (`sc@8` and `bon@8` on the embedded
+ * lab, `sc@8` on `--base-url`), or adds to a `--config` file's.
  *
  * @throws UsageError for flags that do not go together (`--config` with `--base-url`; `--reasoning-budget`,
  * `--upstream-key-env` or `--allow-network` without `--base-url`; `--threads` with `--base-url` or
- * `--config`; `--route-lambda` without `--route`; `--state-prefix` without a state), for a `--base-url`
+ * `--config`; `--route-lambda` without `--route`; `--state-prefix` without a state; an `--advertise`
+ * strategy given twice or one the `--config` file lists), for a `--base-url`
  * that is not an http(s) URL or an `--upstream-key-env` that names an unset variable (both before the
  * upstream is asked anything), and for a flag's value the configuration refuses, naming the flag.
  * @throws ConfigError for a configuration the file makes invalid.
@@ -136,7 +166,7 @@ export async function serveConfigFromFlags(flags: ServeFlags): Promise<ServerCon
     };
   } else {
     input = {
-      server: { advertisedStrategies: ["sc@8", "bon@8"] },
+      server: { advertisedStrategies: labAdvertisedStrategies },
       upstreams: [
         {
           name: "lab",
@@ -155,6 +185,11 @@ export async function serveConfigFromFlags(flags: ServeFlags): Promise<ServerCon
     ...(flags.grace === undefined ? {} : { shutdownGraceMilliseconds: flags.grace }),
     ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
     ...stateFromFlags(flags, input.server?.state),
+    // Without --config the flags replace the defaults; with it, they follow the file's strategies.
+    ...advertisedFromFlags(
+      flags,
+      flags.config === undefined ? undefined : input.server?.advertisedStrategies,
+    ),
   };
   const allRoutes = [
     ...(input.routes ?? []),
@@ -174,6 +209,7 @@ export async function serveConfigFromFlags(flags: ServeFlags): Promise<ServerCon
         source,
         impliedNetworks: flags.baseUrl === undefined ? 0 : networksOf(flags.baseUrl).length,
         fileRoutes: input.routes?.length ?? 0,
+        fileAdvertised: flags.config === undefined ? 0 : (input.server?.advertisedStrategies?.length ?? 0),
       }) ?? error
     );
   }

@@ -7,6 +7,8 @@ export interface ServeFlags {
   readonly model?: string | undefined;
   readonly upstreamKeyEnv?: string | undefined;
   readonly allowNetwork?: string[] | undefined;
+  /** `--advertise SPEC`, repeatable: strategies `GET /v1/models` lists as prefixes of every served model. */
+  readonly advertise?: string[] | undefined;
   readonly port?: number | undefined;
   readonly host?: string | undefined;
   readonly apiKeysEnv?: string | undefined;

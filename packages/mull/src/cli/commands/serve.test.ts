@@ -132,6 +132,23 @@ describe("mull serve flags", () => {
     for (const error of [network, state, keys, host]) expect(error.message).not.toContain("\n");
   });
 
+  it("names --advertise and its value for a strategy the configuration refuses, before anything loads", async () => {
+    const error = await refusal(["--advertise", "sc@8", "--advertise", "nosuch@4"]);
+    expect(error.field).toBe("--advertise");
+    expect(error.message).toMatch(
+      /^--advertise "nosuch@4": unknown spec "nosuch@4"; expected one of greedy, /,
+    );
+    const twice = await refusal([
+      "--base-url",
+      "http://127.0.0.1:9/v1",
+      "--model",
+      "m",
+      ...["--advertise", "rs@4"],
+      ...["--advertise", "rs@4"],
+    ]);
+    expect(twice.message).toBe("--advertise rs@4: given twice; expected each strategy once");
+  });
+
   it("names --upstream-key-env when its variable is unset, with or without --model", async () => {
     delete process.env.MULL_SERVE_TEST_UNSET_KEY;
     for (const extra of [[], ["--model", "m"]]) {
@@ -178,9 +195,13 @@ describe("mull serve --base-url", () => {
   });
 
   it("serves the model the upstream lists, requires the keys, and stops on SIGTERM", async () => {
-    const served = await startServe(["--base-url", fake.url, "--api-keys-env", "MULL_SERVE_TEST_KEYS"], {
-      MULL_SERVE_TEST_KEYS: "sk-one, sk-two",
-    });
+    const advertise = ["--advertise", "asc@16", "--advertise", "rs@4"];
+    const served = await startServe(
+      ["--base-url", fake.url, "--api-keys-env", "MULL_SERVE_TEST_KEYS", ...advertise],
+      {
+        MULL_SERVE_TEST_KEYS: "sk-one, sk-two",
+      },
+    );
     try {
       const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: "sk-two", maxRetries: 0 });
       const completion = await client.chat.completions.create({
@@ -188,12 +209,16 @@ describe("mull serve --base-url", () => {
         messages: [{ role: "user", content: "3 squared?" }],
       });
       expect(completion.choices[0]?.message.content).toBe("It is 9.\n#### 9");
+      // --advertise replaces the default sc@8 in the list.
+      const listed = (await client.models.list()).data.map((model) => model.id);
+      expect(listed).toEqual(["listed-model", "asc@16:listed-model", "rs@4:listed-model"]);
       const rejected = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: "sk-three", maxRetries: 0 });
       await expect(rejected.models.list()).rejects.toMatchObject({ status: 401 });
     } finally {
       expect(await served.stop()).toBe(0);
     }
     expect(served.stderr()).toMatch(/SIGTERM: draining/);
+    expect(served.stderr()).toContain("strategies by prefix, e.g. asc@16:listed-model");
   }, 150_000);
 
   it("continues a caller's trace, and exports the spans a batching processor holds as it stops", async () => {

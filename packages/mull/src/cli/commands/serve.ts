@@ -25,7 +25,7 @@ import {
 import { routeOption } from "../route-option.ts";
 import { serveConfigFromFlags } from "../serve-config-from-flags.ts";
 import { UsageError } from "../usage-error.ts";
-import { watchParent } from "../watch-parent.ts";
+import { parentAtStart, watchParent } from "../watch-parent.ts";
 
 /** How long `mull serve` waits, as it stops, for the registered tracer provider to export its last spans. */
 const spanFlushMilliseconds = 5_000;
@@ -164,6 +164,12 @@ export function serveCommand() {
       numberOption(0, Number.MAX_SAFE_INTEGER),
     )
     .option(
+      "--advertise <spec>",
+      "a strategy GET /v1/models lists as a prefix of every served model, e.g. asc@16 (repeatable; default sc@8 and bon@8 " +
+        "on the embedded lab, sc@8 on --base-url; with --config, added to its server.advertisedStrategies)",
+      (spec: string, previous: string[] | undefined) => [...(previous ?? []), spec],
+    )
+    .option(
       "--state <redis-url>",
       "share per-key token budgets, per-key request rates and upstream circuits with other replicas through Redis, " +
         "e.g. redis://10.0.0.5:6379 (default: this process's memory; requests in flight stay per replica)",
@@ -258,7 +264,9 @@ export function serveCommand() {
         pipe = failOnClosedPipe("serve", () => stop("standard error closed"));
         // Under npm (`npx mull serve`, `npm run`), the signal stops only npm's shell: its death is the signal.
         if (process.env.npm_lifecycle_event !== undefined) {
+          // Against the parent at the command's start: one gone while the server started is told at once.
           unwatchParent = watchParent({
+            baseline: parentAtStart(),
             onGone: () => stop("its parent exited (npm passes signals to its shell only)"),
           });
         }
