@@ -18,13 +18,13 @@ describe("parseArchitecture", () => {
   it("reads every layer form, with temperatures, thresholds and model names", () => {
     expect(
       parseArchitecture(
-        "gen@8+gen@4t0.3(Qwen2.5-7B)+critique(judge-model)+fuse@2t1+verify@0.8+test+rank@3+rank-prm@2+rank-lp@1+first",
+        "gen@8+gen@4t0.3(Qwen2.5-7B)+critique(judge-model)+fuse@4t1+verify@0.8+test+rank@3+rank-prm@2+rank-lp@1+first",
       ),
     ).toEqual([
       { kind: "generate", samples: 8 },
       { kind: "generate", samples: 4, temperature: 0.3, model: "Qwen2.5-7B" },
       { kind: "critique", model: "judge-model" },
-      { kind: "fuse", samples: 2, temperature: 1 },
+      { kind: "fuse", samples: 4, temperature: 1 },
       { kind: "verify", threshold: 0.8 },
       { kind: "test", threshold: 0.5 },
       { kind: "rank", keep: 3, by: "scorer" },
@@ -42,7 +42,7 @@ describe("parseArchitecture", () => {
       { kind: "vote" },
     ]);
     expect(formatArchitecture(layers)).toBe("gen@4(Lab-Small)+verify+vote");
-    for (const spec of ["gen@8", "gen@8t0.7+fuse@2(big)+first", "gen@3+critique+fuse@1+test@0.9+rank-lp@1"]) {
+    for (const spec of ["gen@8", "gen@8t0.7+fuse@2(big)+first", "gen@3+critique+fuse@2+test@0.9+rank-lp@1"]) {
       expect(formatArchitecture(parseArchitecture(spec))).toBe(spec);
     }
   });
@@ -76,6 +76,34 @@ describe("parseArchitecture", () => {
     expect(refusal("gen@4+critique+vote")).toContain("layer 2 (critique) has no fuse after it");
     // A spec that starts with another layer is no architecture for the catalog, but the parser still says why.
     expect(refusal("rank@2+gen@4")).toContain("layer 1 does not generate");
+  });
+
+  it("refuses a rank that keeps as many candidates as the layers before it make, or more", () => {
+    const message = refusal("gen@4+rank-lp@8+vote");
+    expect(message).toContain(
+      "layer 2 (rank-lp@8) keeps 8 of 4 candidates; expected K below the 4 the layers before it make",
+    );
+    expect(message).toContain('"gen@4+rank-lp@8+vote"');
+    // Generate layers add up; a rank keeping them all only reorders them.
+    expect(refusal("gen@2+gen@2+rank-lp@5+vote")).toContain("layer 3 (rank-lp@5) keeps 5 of 4 candidates");
+    expect(refusal("gen@2+gen@2+rank@4+first")).toContain("layer 3 (rank@4) keeps 4 of 4 candidates");
+    // A fuse replaces the pool with its own; a rank leaves what it kept; verify and test keep at most the pool.
+    expect(refusal("gen@8+fuse@2+rank@3+vote")).toContain("layer 3 (rank@3) keeps 3 of 2 candidates");
+    expect(refusal("gen@8+rank@4+verify+rank-prm@4+first")).toContain(
+      "layer 4 (rank-prm@4) keeps 4 of 4 candidates",
+    );
+    expect(refusal("gen@8+rank@2+gen@1+rank@3+vote")).toContain("layer 4 (rank@3) keeps 3 of 3 candidates");
+    // Below the pool, each is accepted.
+    for (const spec of [
+      "gen@4+rank-lp@3+vote",
+      "gen@2+gen@2+rank-lp@3+vote",
+      "gen@8+fuse@2+rank@1+first",
+      "gen@8+rank@4+verify+rank-prm@3+first",
+      "gen@8+rank@2+gen@1+rank@2+vote",
+      "gen@4+test+rank-prm@1+first",
+    ]) {
+      expect(formatArchitecture(parseArchitecture(spec))).toBe(spec);
+    }
   });
 
   it("names a spec that is not text when called from plain JavaScript without them", () => {

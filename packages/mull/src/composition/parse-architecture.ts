@@ -93,9 +93,31 @@ function specError(text: string, problem: string): ConfigError {
   );
 }
 
-/** Checks what the layers allow in order, naming the layer that breaks it. */
+/**
+ * The most candidates the pool can hold after a layer, given the most before it: a generate adds its
+ * samples, a fuse replaces the pool with its own, a rank keeps its K; the others keep the pool or part of it.
+ */
+function poolAfter(layer: ArchitectureLayer, before: number): number {
+  switch (layer.kind) {
+    case "generate":
+      return before + layer.samples;
+    case "fuse":
+      return layer.samples;
+    case "rank":
+      return Math.min(before, layer.keep);
+    default:
+      return before;
+  }
+}
+
+/**
+ * Checks what the layers allow in order, naming the layer that breaks it: an answering layer only last, a
+ * fuse after every critique, and each rank keeping fewer candidates than the layers before it can make
+ * (keeping them all would only reorder them, and `rank@1` picks the best as well).
+ */
 function checkOrder(text: string, layers: readonly ArchitectureLayer[]): void {
   if (layers[0]?.kind !== "generate") throw specError(text, "layer 1 does not generate");
+  let pool = 0;
   layers.forEach((layer, index) => {
     const position = `layer ${index + 1} (${layer.kind})`;
     if (answeringLayerKinds.includes(layer.kind) && index !== layers.length - 1) {
@@ -104,6 +126,14 @@ function checkOrder(text: string, layers: readonly ArchitectureLayer[]): void {
     if (layer.kind === "critique" && !layers.slice(index + 1).some((later) => later.kind === "fuse")) {
       throw specError(text, `${position} has no fuse after it to read its critiques`);
     }
+    if (layer.kind === "rank" && layer.keep >= pool) {
+      throw specError(
+        text,
+        `layer ${index + 1} (${formatArchitecture([layer])}) keeps ${layer.keep} of ${pool} candidates; ` +
+          `expected K below the ${pool} the layers before it make`,
+      );
+    }
+    pool = poolAfter(layer, pool);
   });
 }
 
@@ -117,7 +147,7 @@ function checkOrder(text: string, layers: readonly ArchitectureLayer[]): void {
  * | `gen@N`, `gen@NtT`, `gen@N(model)` | N samples (at temperature T, on a named model) join the pool |
  * | `critique`, `critique(model)` | one critique of each candidate, read by the next fuse |
  * | `fuse@M`, `fuse@MtT`, `fuse@M(model)` | M solutions written with the pool in the prompt replace it |
- * | `rank@K`, `rank-prm@K`, `rank-lp@K` | the K best by the outcome scorer, the PRM's weakest step, the mean log-probability |
+ * | `rank@K`, `rank-prm@K`, `rank-lp@K` | the K best by the outcome scorer, the PRM's weakest step, the mean log-probability; K below the candidates the layers before it make |
  * | `verify`, `verify@T` | the candidates the outcome scorer scores ≥ T (default 0.5) |
  * | `test`, `test@T` | the candidates every step of which the PRM rewards ≥ T (default 0.5) |
  * | `vote`, `first` | the answer: a majority vote, or the pool's first candidate |

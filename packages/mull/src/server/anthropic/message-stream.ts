@@ -10,6 +10,7 @@ import {
 } from "../requests/index.ts";
 import { endOnceSettled } from "../routes/end-once-settled.ts";
 import type { RequestLog } from "../routes/request-log.ts";
+import { shutdownError } from "../routes/shutdown-error.ts";
 import { anthropicErrorOf } from "./anthropic-error.ts";
 import { createLiveBlocks } from "./live-blocks.ts";
 import { messageStartEvent, progressPingEvent } from "./message-events.ts";
@@ -42,8 +43,9 @@ export interface MessageStreamOptions {
  * them (`createLiveBlocks`), then the blocks not yet sent (`content_block_start`, many `thinking_delta`,
  * `text_delta` or `input_json_delta` pieces, `content_block_stop`), `message_delta` with the stop reason
  * and the usage, and `message_stop`. As for chat completions, a failure after the stream opened is sent as
- * the last event: Anthropic's `error` event, with the usage the request was charged (`anthropicErrorOf`).
- * A client that goes away aborts the work, and the stream ends with 499 once the work has settled
+ * the last event: Anthropic's `error` event, with the usage the request was charged (`anthropicErrorOf`),
+ * a request a shutdown cut ending with 503 `server_shutting_down` that way (`shutdownError`). A client that
+ * goes away aborts the work, and the stream ends with 499, nothing more written, once the work has settled
  * (bounded, `endOnceSettled`), so that the request's tokens are charged before its end is recorded.
  *
  * @throws the abort reason when the request was aborted before the stream started.
@@ -77,7 +79,12 @@ export async function streamMessage(options: MessageStreamOptions): Promise<Resp
       void settled.then((result) => {
         progress?.close();
         if (ended) return;
-        if (abort.signal.aborted) {
+        if (abort.byShutdown()) {
+          // Cut by a shutdown, never a truncated success: the error goes out as the last event.
+          const error = shutdownError();
+          writer.events([anthropicErrorOf(error, log.charged)]);
+          end(error.status, error.message);
+        } else if (abort.signal.aborted) {
           end(499);
         } else if (result.ok) {
           writer.events(blocks.tail(result.value, mullBody(result.value)));

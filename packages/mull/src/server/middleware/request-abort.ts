@@ -10,7 +10,7 @@ export interface RequestAbort {
   clientGone(): void;
   /** True when the work was aborted and the client is gone. */
   byClient(): boolean;
-  /** True when the work was aborted because the server cut it at the end of a shutdown. */
+  /** True when the work was aborted because the server cut it at the end of a shutdown, before any other abort. */
   byShutdown(): boolean;
 }
 
@@ -59,7 +59,10 @@ export function requestAbort(
       signal: controller.signal,
       clientGone,
       byClient: () => controller.signal.aborted && clientSignal.aborted,
-      byShutdown: () => controller.signal.aborted && lifetime.aborted,
+      // The work's abort reason tells who aborted it first: a client gone before the shutdown cut stays
+      // a client disconnect.
+      byShutdown: () =>
+        controller.signal.aborted && lifetime.aborted && controller.signal.reason === lifetime.reason,
     });
     await next();
   };

@@ -17,6 +17,7 @@ import {
 import { endOnceSettled } from "./end-once-settled.ts";
 import { failureBody } from "./failure-body.ts";
 import type { RequestLog } from "./request-log.ts";
+import { shutdownError } from "./shutdown-error.ts";
 
 /** Options of `streamGeneration`. */
 export interface GenerationStreamOptions {
@@ -88,7 +89,12 @@ function generationEvents(options: EventsOptions): ReadableStream<Uint8Array> {
       options.settled.then((result) => {
         progress?.close();
         if (ended) return;
-        if (options.abort.signal.aborted) {
+        if (options.abort.byShutdown()) {
+          // Cut by a shutdown, never a truncated success: the error goes out as the last event.
+          const error = shutdownError();
+          writer.data([failureBody(error, options.log.charged)]);
+          end(error.status, error);
+        } else if (options.abort.signal.aborted) {
           end(499);
         } else if (result.ok) {
           const chunks =
