@@ -15,6 +15,23 @@ describe("GenAI attributes", () => {
     expect(genAiProviderName("ai-sdk")).toBe("ai-sdk");
   });
 
+  it("names an AI SDK model's provider, by the conventions' name where it has one", () => {
+    // An OpenAI-compatible AI SDK provider named `mullserve` makes `mullserve.chat` models.
+    expect(genAiProviderName("ai-sdk", "mullserve.chat:lab-v2-large")).toBe("mullserve");
+    expect(genAiProviderName("ai-sdk", "openai.chat:ft:gpt-4o:org::id")).toBe("openai");
+    expect(genAiProviderName("ai-sdk", "openai.responses:gpt-4o-mini")).toBe("openai");
+    expect(genAiProviderName("ai-sdk", "anthropic.messages:claude-sonnet-4-5")).toBe("anthropic");
+    expect(genAiProviderName("ai-sdk", "mistral.chat:mistral-large-latest")).toBe("mistral_ai");
+    expect(genAiProviderName("ai-sdk", "amazon-bedrock:anthropic.claude-3-haiku")).toBe("aws.bedrock");
+    expect(genAiProviderName("ai-sdk", "google.generative-ai:gemini-2.5-flash")).toBe("gcp.gemini");
+    expect(genAiProviderName("ai-sdk", "google.vertex.chat:gemini-2.5-flash")).toBe("gcp.vertex_ai");
+    expect(genAiProviderName("ai-sdk", "constructor.chat:x")).toBe("constructor");
+    // A model that names no provider leaves the backend's kind; other kinds ignore the model.
+    expect(genAiProviderName("ai-sdk", "lab-v2-large")).toBe("ai-sdk");
+    expect(genAiProviderName("ai-sdk", ":lab-v2-large")).toBe("ai-sdk");
+    expect(genAiProviderName("openai-compatible", "mullserve.chat:lab-v2-large")).toBe("openai");
+  });
+
   it("names the requested model without an AI SDK model's provider prefix", () => {
     expect(genAiRequestModel("ai-sdk", "lab.chat:lab-v2-large")).toBe("lab-v2-large");
     expect(genAiRequestModel("ai-sdk", "openai.chat:ft:gpt-4o:org::id")).toBe("ft:gpt-4o:org::id");

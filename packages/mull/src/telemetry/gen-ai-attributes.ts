@@ -10,22 +10,61 @@ export function genAiOperation(prompt: Prompt): "chat" | "text_completion" {
 }
 
 /** Backend kinds whose provider has a name of its own under the GenAI conventions. */
-const providerNames: Readonly<Record<string, string>> = {
+const providerNames: ReadonlyMap<string, string> = new Map([
   // Any OpenAI-compatible server speaks OpenAI's API; the conventions name the API's provider then.
-  "openai-compatible": "openai",
-  "llama-cpp": "llama.cpp",
-};
+  ["openai-compatible", "openai"],
+  ["llama-cpp", "llama.cpp"],
+]);
 
 /**
- * The `gen_ai.provider.name` of a backend kind, per the OpenTelemetry GenAI semantic conventions: `openai`
- * for the OpenAI-compatible backend (whichever server answers: `gen_ai.request.model` and the backend's
- * kind in `mull.backend` tell them apart), `llama.cpp` for the embedded engine, the kind itself for others.
+ * The GenAI conventions' names of the AI SDK's own providers, by the provider id's first part (`openai` of
+ * `openai.chat`), or its first two where they tell two providers apart (`google.vertex` of
+ * `google.vertex.chat`, Google's Vertex AI, against `google.generative-ai`, the Gemini API).
+ */
+const aiSdkProviderNames: ReadonlyMap<string, string> = new Map([
+  ["openai", "openai"],
+  ["azure", "azure.ai.openai"],
+  ["anthropic", "anthropic"],
+  ["amazon-bedrock", "aws.bedrock"],
+  ["google", "gcp.gemini"],
+  ["google.vertex", "gcp.vertex_ai"],
+  ["mistral", "mistral_ai"],
+  ["xai", "x_ai"],
+  ["groq", "groq"],
+  ["deepseek", "deepseek"],
+  ["cohere", "cohere"],
+  ["perplexity", "perplexity"],
+]);
+
+/**
+ * The provider of an AI SDK model, as an AI SDK backend describes the model (`<provider>:<model id>`,
+ * `openai.chat:gpt-4o-mini`): the provider id's first part (`openai`; `mullserve` of an OpenAI-compatible
+ * provider named `mullserve`), under the conventions' name where it has one (`mistral_ai` for `mistral`).
+ */
+function aiSdkProviderName(model: string): string | undefined {
+  const separator = model.indexOf(":");
+  if (separator <= 0) return undefined;
+  const [first = "", second] = model.slice(0, separator).split(".");
+  if (first === "") return undefined;
+  const known = second === undefined ? undefined : aiSdkProviderNames.get(`${first}.${second}`.toLowerCase());
+  return known ?? aiSdkProviderNames.get(first.toLowerCase()) ?? first;
+}
+
+/**
+ * The `gen_ai.provider.name` of a backend, per the OpenTelemetry GenAI semantic conventions: `openai` for
+ * the OpenAI-compatible backend (whichever server answers: `gen_ai.request.model` and the backend's kind in
+ * `mull.backend` tell them apart), `llama.cpp` for the embedded engine; for an AI SDK backend (`ai-sdk`),
+ * the provider of its model (`model`, as the backend describes it: `openai.chat:gpt-4o-mini` gives
+ * `openai`, `mullserve.chat:lab-v2-large` gives `mullserve`), under the conventions' name where it has
+ * one; the kind itself for others, and for an AI SDK backend whose model names no provider.
  *
  * @example
  * genAiProviderName("openai-compatible"); // "openai"
+ * genAiProviderName("ai-sdk", "mistral.chat:mistral-large-latest"); // "mistral_ai"
  */
-export function genAiProviderName(backendKind: string): string {
-  return providerNames[backendKind] ?? backendKind;
+export function genAiProviderName(backendKind: string, model?: string): string {
+  const provider = backendKind === "ai-sdk" && model !== undefined ? aiSdkProviderName(model) : undefined;
+  return provider ?? providerNames.get(backendKind) ?? backendKind;
 }
 
 /**

@@ -27,13 +27,13 @@ export interface GenerationSpanRequest {
 
 /**
  * The attributes a generation span starts with: the operation, the provider (`gen_ai.provider.name`, from
- * the backend's kind), the model asked for (`genAiRequestModel`) and the request's settings
+ * the backend's kind, or an AI SDK model's own provider), the model asked for (`genAiRequestModel`) and the request's settings
  * (`gen_ai.request.*`, `mull.n`).
  */
 export function generationRequestAttributes(request: GenerationSpanRequest): Attributes {
   return definedAttributes({
     "gen_ai.operation.name": genAiOperation(request.prompt),
-    "gen_ai.provider.name": genAiProviderName(request.backend),
+    "gen_ai.provider.name": genAiProviderName(request.backend, request.model),
     "gen_ai.request.model": genAiRequestModel(request.backend, request.model),
     "gen_ai.request.temperature": request.temperature,
     "gen_ai.request.top_p": request.topP,

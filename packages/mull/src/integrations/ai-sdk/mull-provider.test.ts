@@ -1,5 +1,6 @@
-import { generateText, streamText } from "ai";
-import { describe, expect, it } from "vitest";
+import { NoSuchModelError, type ProviderV4 } from "@ai-sdk/provider";
+import { createProviderRegistry, customProvider, generateText, streamText } from "ai";
+import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.ts";
 import { labProfile } from "../../lab/index.ts";
 import { builtinPromptTemplate } from "../../prompts/index.ts";
@@ -12,6 +13,17 @@ const responses = [
   ...Array.from({ length: 3 }, () => "So it is 41.\n#### 41"),
 ];
 const prompt = "What is 6 * 7?";
+
+/** The refusal `act` throws: mull's own `ConfigError` naming the model type as its field. */
+function refusedModel(act: () => unknown): ConfigError {
+  try {
+    act();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  return expect.unreachable("expected a ConfigError");
+}
 
 describe("createMullProvider", () => {
   it("runs the strategy of the model name on that model's backend", async () => {
@@ -185,5 +197,55 @@ describe("createMullProvider", () => {
     expect(() => createMullProvider({ backend: templated, promptTemplate: 5 as unknown as string })).toThrow(
       /^createMullProvider: promptTemplate must be a prompt template: /,
     );
+  });
+
+  describe("as an AI SDK provider", () => {
+    const logged: unknown[] = [];
+    const global = globalThis as { AI_SDK_LOG_WARNINGS?: unknown };
+    afterEach(() => {
+      delete global.AI_SDK_LOG_WARNINGS;
+      logged.length = 0;
+    });
+
+    it("is registered as it is, and a registry's models run its strategies, with no compatibility warning", async () => {
+      global.AI_SDK_LOG_WARNINGS = (options: unknown) => logged.push(options);
+      const mull = createMullProvider({ backend: createScriptedBackend({ responses, model: "qwen" }) });
+      // Compiles only while the provider is the provider type of the installed AI SDK.
+      const provider: ProviderV4 = mull;
+      expect(provider.specificationVersion).toBe("v4");
+      const registry = createProviderRegistry({ mull });
+      const model = registry.languageModel("mull:sc@2");
+      expect(model).toMatchObject({ specificationVersion: "v4", provider: "mull", modelId: "sc@2" });
+      const result = await generateText({ model, prompt });
+      expect(result.response.modelId).toBe("sc@2:qwen");
+      expect(result.providerMetadata?.mull).toMatchObject({ strategy: "sc@2", answer: "42", samples: 2 });
+      const fallback = customProvider({ fallbackProvider: mull });
+      expect(fallback.languageModel("sc@8:qwen").modelId).toBe("sc@8:qwen");
+      expect(logged).toEqual([]);
+    });
+
+    it("refuses embedding and image models, naming the model and its type", () => {
+      const mull = createMullProvider({ backend: createScriptedBackend({ responses }) });
+      const registry = createProviderRegistry({ mull });
+      const embedding = refusedModel(() => registry.embeddingModel("mull:text-embedding-3-small"));
+      expect(embedding.field).toBe("embeddingModel");
+      expect(embedding.message).toBe(
+        'mull ai-sdk: embeddingModel: "text-embedding-3-small" is not a model mull serves; expected a language ' +
+          'model (languageModel("sc@8"), languageModel("sc@8:qwen2.5-7b")): mull serves no embedding models',
+      );
+      const image = refusedModel(() => registry.imageModel("mull:sc@8"));
+      expect(image.field).toBe("imageModel");
+      expect(image.message).toMatch(/^mull ai-sdk: imageModel: "sc@8" is not a model mull serves; /);
+      expect(refusedModel(() => mull.embeddingModel("x")).field).toBe("embeddingModel");
+      const fallback = customProvider({ fallbackProvider: mull });
+      expect(refusedModel(() => fallback.imageModel("x")).field).toBe("imageModel");
+      // Model types it leaves out are refused by the registry itself, with the AI SDK's own error.
+      try {
+        registry.transcriptionModel("mull:whisper-1");
+        expect.unreachable("expected a NoSuchModelError");
+      } catch (error) {
+        expect(NoSuchModelError.isInstance(error)).toBe(true);
+      }
+    });
   });
 });

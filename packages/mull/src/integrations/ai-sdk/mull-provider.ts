@@ -1,4 +1,4 @@
-import type { LanguageModelV4 } from "@ai-sdk/provider";
+import type { LanguageModelV4, ProviderV4 } from "@ai-sdk/provider";
 import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { expecting, objectWithMethods, optionError } from "../../runtime/index.ts";
@@ -49,10 +49,16 @@ const mullProviderOptions = z.strictObject({
   ...mullCallSettings.omit({ strategy: true }).shape,
 } satisfies Record<keyof MullProviderOptions, unknown>);
 
-/** A provider of strategy-wrapped mull backends as AI SDK language models (specification v4). */
-export interface MullProvider {
+/**
+ * A provider of strategy-wrapped mull backends as AI SDK language models: an AI SDK provider
+ * (specification v4), so that it can be called (`mull("sc@8")`), registered (`createProviderRegistry({ mull })`,
+ * then `registry.languageModel("mull:sc@8")`) or be a `customProvider`'s `fallbackProvider`. It serves
+ * language models only: asked for an embedding or an image model, it throws a `ConfigError` naming the model.
+ */
+export interface MullProvider extends ProviderV4 {
   /** Same as `languageModel`. */
   (modelId: string): LanguageModelV4;
+  readonly specificationVersion: "v4";
   /**
    * The model `modelId` names: `strategy:model` (`sc@8:qwen2.5-7b`, `beam@4x2:lab-large`) runs the
    * strategy on the backend of that model; a bare strategy (`sc@8`) runs it on the one backend. With one
@@ -62,6 +68,32 @@ export interface MullProvider {
    * one backend) a model other than that backend's.
    */
   languageModel(modelId: string): LanguageModelV4;
+  /**
+   * None: mull samples language models, and serves no embedding model.
+   *
+   * @throws ConfigError (`field: "embeddingModel"`) naming `modelId`, always.
+   */
+  embeddingModel(modelId: string): never;
+  /**
+   * None: mull samples language models, and serves no image model.
+   *
+   * @throws ConfigError (`field: "imageModel"`) naming `modelId`, always.
+   */
+  imageModel(modelId: string): never;
+}
+
+/**
+ * The refusal of a model type mull does not serve, naming the model asked for. A mull error, not the AI
+ * SDK's `NoSuchModelError`: mull imports nothing of the AI SDK at run time, so that the project's own
+ * `ai` and `@ai-sdk/provider` are the only copies (a registry or `customProvider` passes it on as it is).
+ */
+function noSuchModel(modelType: "embeddingModel" | "imageModel", modelId: string): ConfigError {
+  return new ConfigError(
+    `mull ai-sdk: ${modelType}: ${JSON.stringify(modelId)} is not a model mull serves; expected a ` +
+      'language model (languageModel("sc@8"), languageModel("sc@8:qwen2.5-7b")): mull serves no ' +
+      `${modelType === "embeddingModel" ? "embedding" : "image"} models`,
+    { field: modelType },
+  );
 }
 
 function splitModelId(modelId: string): { readonly strategy: string; readonly model: string | undefined } {
@@ -100,6 +132,10 @@ function servedModel(backend: Backend, asked: string | undefined): string {
  * With one backend (not a function), `sc@8` and `sc@8:<its model>` are the same model, and any other model
  * name (`sc@8:gpt-4o` on a backend serving `qwen2.5-7b`) is refused: the backend cannot serve it, and a
  * response must not claim it did. Responses report the model that answered, `sc@8:qwen2.5-7b`.
+ *
+ * The provider is an AI SDK provider (`ProviderV4`): a provider registry takes it as it is
+ * (`createProviderRegistry({ mull }).languageModel("mull:sc@8")`), and its embedding and image models are
+ * none (a `ConfigError` naming the model).
  *
  * @throws ConfigError at once, for options that are not an object, an unknown key (`createMullProvider:
  * backnd: unknown key (createMullProvider takes backend, budget, seed, …)`), a missing backend or one
@@ -148,5 +184,14 @@ export function createMullProvider(options: MullProviderOptions): MullProvider {
       doStream: async (params) => toStreamResult(await solveCall(params, callSettings, backendOf), served),
     };
   };
-  return Object.assign((modelId: string) => languageModel(modelId), { languageModel });
+  return Object.assign((modelId: string) => languageModel(modelId), {
+    specificationVersion: "v4" as const,
+    languageModel,
+    embeddingModel: (modelId: string): never => {
+      throw noSuchModel("embeddingModel", modelId);
+    },
+    imageModel: (modelId: string): never => {
+      throw noSuchModel("imageModel", modelId);
+    },
+  });
 }

@@ -1,7 +1,9 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, streamText, wrapLanguageModel } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { genAiProviderName, genAiRequestModel } from "../../telemetry/gen-ai-attributes.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
+import { createAISDKBackend } from "./ai-sdk-backend.ts";
 import { mullMiddleware } from "./mull-middleware.ts";
 
 // The AI SDK's own OpenAI-compatible provider over loopback against the fake server: every sample is one
@@ -55,5 +57,13 @@ describe("mullMiddleware around @ai-sdk/openai-compatible", () => {
 
     expect(streamed).toBe("Six sevens make 42.\n#### 42");
     expect((await result.usage).outputTokens).toBe(8 * 7);
+  });
+
+  it("describes its model so that spans name the provider the AI SDK model was made by", () => {
+    const model = createOpenAICompatible({ name: "mullserve", baseURL: fake.url }).chatModel("lab-v2-large");
+    const { kind, model: described } = createAISDKBackend(model).describe();
+    expect(model.provider).toBe("mullserve.chat");
+    expect(genAiProviderName(kind, described)).toBe("mullserve");
+    expect(genAiRequestModel(kind, described)).toBe("lab-v2-large");
   });
 });

@@ -2,6 +2,7 @@ import type {
   LanguageModelV4CallOptions,
   LanguageModelV4FinishReason,
   LanguageModelV4GenerateResult,
+  LanguageModelV4Prompt,
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
   LanguageModelV4Usage,
@@ -13,8 +14,10 @@ import { BudgetExhaustedError, ConfigError } from "../../errors/index.ts";
 import { parseOptions, systemClock } from "../../runtime/index.ts";
 import { type SolveOptions, solve, solveSettings } from "../../solve.ts";
 import type { Backend, SamplingSettings, SolveResult, Usage } from "../../spec/index.ts";
-import { parseStrategySpec } from "../../strategies/index.ts";
+import { type ParseStrategySpecOptions, parseStrategySpec } from "../../strategies/index.ts";
+import { refuseUnusedRoute } from "../../unused-route.ts";
 import { type CallPromptTemplate, problemFromPrompt } from "./prompt-messages.ts";
+import { withRunProblem } from "./run-problem-strategy.ts";
 
 /**
  * How mull answers an AI SDK call: the strategy (`sc@8`, `bon@4`, a `Strategy`, …) and the other
@@ -58,30 +61,68 @@ export function checkCallBudget(settings: Pick<MullCallSettings, "budget" | "clo
 const promptTemplateSetting = z.strictObject({ promptTemplate: mullCallSettings.shape.promptTemplate });
 
 /**
- * The template that renders a call's question: the settings' `promptTemplate`; else their profile's (with
- * what it answers, for refusals) when `backend` takes no chat, as a lab model (no chat template) takes
- * none, where `mull serve` prompts it the same way; `undefined` when the call's messages are sent as they are.
+ * The settings' own `promptTemplate` as `solve` reads it (a built-in name, a loaded template or a
+ * function); `undefined` when they give none.
  *
- * @throws ConfigError for a `promptTemplate` `solve` would refuse; what the backend's `capabilities` throws.
+ * @throws ConfigError for a `promptTemplate` `solve` would refuse.
  */
-async function callPromptTemplate(
-  settings: MullCallSettings,
-  backend: Backend,
-  signal: AbortSignal | undefined,
-): Promise<CallPromptTemplate | undefined> {
-  if (settings.promptTemplate !== undefined) {
-    const { promptTemplate } = parseOptions(
-      promptTemplateSetting,
-      { promptTemplate: settings.promptTemplate },
-      "mull ai-sdk",
-    );
-    return promptTemplate === undefined ? undefined : { render: promptTemplate };
-  }
+function givenPromptTemplate(settings: MullCallSettings): CallPromptTemplate | undefined {
+  if (settings.promptTemplate === undefined) return undefined;
+  const { promptTemplate } = parseOptions(
+    promptTemplateSetting,
+    { promptTemplate: settings.promptTemplate },
+    "mull ai-sdk",
+  );
+  return promptTemplate === undefined ? undefined : { render: promptTemplate };
+}
+
+/** What `solve` runs for a call: the problem, the strategy and the route. */
+type CallRun = Pick<SolveOptions, "problem" | "strategy" | "route">;
+
+/**
+ * The problem of a call, and the strategy that solves it. With the settings' `promptTemplate`, the last
+ * user message is the question it renders; without a template, the call's messages are sent as they are.
+ * With their profile's template only, whether the backend takes chat decides (a lab model, without a chat
+ * template, takes none, and `mull serve` prompts it the same way): the backend's `capabilities` are asked
+ * once the run has started (`withRunProblem`), so that a capability probe is traced under `mull.solve`, as
+ * `solve`'s own are; the strategy is then built here as `solve` builds it, the route given to it.
+ *
+ * @throws ConfigError for a `promptTemplate` `solve` would refuse, a prompt it cannot take (see
+ * `problemFromPrompt`), a route the strategy would not use, a strategy spec `parseStrategySpec` refuses.
+ */
+function callRun(prompt: LanguageModelV4Prompt, settings: MullCallSettings, backend: Backend): CallRun {
+  const given = givenPromptTemplate(settings);
   const render = settings.profile?.promptTemplate;
-  if (render === undefined) return undefined;
-  // A backend that takes the chat gets it as it is: the profile then brings its scorers, cues and sampling.
-  const { chat } = await backend.capabilities({ signal });
-  return chat ? undefined : { render, answers: settings.profile?.answers };
+  const { strategy, route } = settings;
+  if (given !== undefined || render === undefined) {
+    return { problem: problemFromPrompt(prompt, given), strategy, route };
+  }
+  const chat = problemFromPrompt(prompt);
+  refuseUnusedRoute({ owner: "mull ai-sdk", strategy, route, catalog: settings.catalog });
+  const inner =
+    typeof strategy === "string" ? parseStrategySpec(strategy, strategySpecOptions(settings)) : strategy;
+  const template: CallPromptTemplate = { render, answers: settings.profile?.answers };
+  return {
+    problem: chat,
+    // A backend that takes the chat gets it as it is: the profile then brings its scorers, cues and sampling.
+    strategy: withRunProblem(inner, async (_problem, context) =>
+      (await backend.capabilities({ signal: context.signal })).chat
+        ? chat
+        : problemFromPrompt(prompt, template),
+    ),
+    route: undefined,
+  };
+}
+
+/** What `parseStrategySpec` reads a spec with, as `solve` gives it: the settings', else their profile's. */
+function strategySpecOptions(settings: Omit<MullCallSettings, "strategy">): ParseStrategySpecOptions {
+  return {
+    scorer: settings.scorer ?? settings.profile?.outcomeScorer,
+    prm: settings.prm ?? settings.profile?.processReward,
+    resolveModel: settings.resolveModel,
+    defaultRoute: settings.route,
+    catalog: settings.catalog,
+  };
 }
 
 /**
@@ -94,13 +135,7 @@ async function callPromptTemplate(
  * checkCallStrategy("bon@4", { profile: labProfile() }); // the profile's outcome scorer serves bon@4
  */
 export function checkCallStrategy(spec: string, settings: Omit<MullCallSettings, "strategy">): void {
-  parseStrategySpec(spec, {
-    scorer: settings.scorer ?? settings.profile?.outcomeScorer,
-    prm: settings.prm ?? settings.profile?.processReward,
-    resolveModel: settings.resolveModel,
-    defaultRoute: settings.route,
-    catalog: settings.catalog,
-  });
+  parseStrategySpec(spec, strategySpecOptions(settings));
 }
 
 function callSampling(params: LanguageModelV4CallOptions, defaults: SamplingSettings): SamplingSettings {
@@ -135,7 +170,8 @@ export type PassedCallOptions = Omit<
  * prompt template, the settings' or, for a backend that takes no chat, the profile's, the last user
  * message is the question it renders), the backend is `backendFor` the call's other options (headers,
  * provider options, …, which an AI SDK model's backend passes along), and the call's abort signal aborts
- * the run, which then returns its best so far.
+ * the run, which then returns its best so far. Whether the backend takes chat, where the profile's template
+ * depends on it, is asked inside the run: a capability probe is a span under `mull.solve`, in its trace.
  *
  * Aborts: when the call's `abortSignal` fired and the run has nothing to return, the call rejects with the
  * signal's reason (the `AbortError` or `TimeoutError` `DOMException` of `AbortSignal.abort()` and
@@ -174,11 +210,11 @@ export async function solveCall(
     );
   }
   const backend = backendFor(passed);
-  const problem = problemFromPrompt(prompt, await callPromptTemplate(settings, backend, abortSignal));
+  const run = callRun(prompt, settings, backend);
   try {
     return await solve({
       ...settings,
-      problem,
+      ...run,
       backend,
       seed: settings.seed ?? seed ?? 0,
       sampling: callSampling(params, settings.sampling ?? {}),

@@ -1,11 +1,12 @@
 import type { Context } from "hono";
 import type { Usage } from "../../spec/index.ts";
-import { ApiError } from "../http/index.ts";
+import type { ApiError } from "../http/index.ts";
 import type { ServerEnvironment } from "../middleware/index.ts";
 import { type ClientFields, inClientFields } from "../requests/index.ts";
 import type { ServerMetrics } from "../telemetry/index.ts";
 import { failureBody } from "./failure-body.ts";
 import type { RequestLog } from "./request-log.ts";
+import { shutdownError } from "./shutdown-error.ts";
 
 /** What `failedRequestResponse` reads besides the request's context and its error. */
 export interface FailedRequest {
@@ -46,11 +47,7 @@ export function failedRequestResponse(
     log.line(499, { clientDisconnected: true });
     return new Response(null, { status: 499 });
   }
-  const apiError = abort.byShutdown()
-    ? new ApiError(503, "the server shut down before the request finished", {
-        code: "server_shutting_down",
-      })
-    : inClientFields(log.failure(error), clientFields);
+  const apiError = abort.byShutdown() ? shutdownError() : inClientFields(log.failure(error), clientFields);
   if (apiError.status < 500 && log.plan === undefined) metrics.rejected.inc({ reason: "invalid" });
   log.line(apiError.status, {
     code: apiError.code,
