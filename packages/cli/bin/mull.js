@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-import module, { createRequire } from "node:module";
 // The `mull` command; its code is `mull/cli`, the CLI entry of the `mull` package. Installed from a tarball or
 // the registry (under node_modules) it runs the compiled `dist/`. In its own repository it runs the TypeScript
 // sources (type stripping) and adds the `mull-source` export condition, so that `mull` and `@mull/llama-cpp`
 // resolve to their sources: a stale `dist/` left by a build can never shadow them.
+
+import { existsSync, realpathSync } from "node:fs";
+import module, { createRequire } from "node:module";
+import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+
+// The parent that started the command, before mull's code loads (seconds on a slow disk): a parent that exits
+// meanwhile (npx stopped early) is still told apart from it. mull's `parentAtStart()` reads this key.
+globalThis[Symbol.for("mull.parentAtStart")] = process.ppid;
 
 const installed = fileURLToPath(import.meta.url)
   .split(/[\\/]/)
@@ -26,17 +33,39 @@ if (major < needMajor || (major === needMajor && minor < needMinor)) {
 // The command's own packages (commander, hono, vega, …) are dependencies of this package, not of `mull`, whose
 // code imports them: `mull` does not declare them (as optional peers, npm would refuse to install it beside a
 // project's older copy). A bare import of one of them from `mull`'s code resolves from here first, so that
-// this package's versions win over an older copy hoisted for the project, then as usual. Any other bare
-// import that finds nothing is resolved from here too.
+// this package's versions win over an older copy hoisted for the project, then as usual. So does one made by
+// the copy of a command's package that this package itself uses, where npm hoisted it beside the project's
+// older copy of another: @hono/node-server at the top level, whose peer range takes the project's hono 4.6,
+// imports @mull/cli's hono. Any other bare import that finds nothing is resolved from here too.
 const commandRequire = createRequire(import.meta.url);
 const manifest = commandRequire("../package.json");
+const commandPackages = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(
+  (name) => name !== "mull",
+);
+/**
+ * The folder URL of the copy of `name` that an import from here finds (the first `node_modules/<name>` up
+ * the tree, as Node looks), its links resolved as Node resolves module URLs; undefined where none is installed.
+ */
+const packageURL = (name) => {
+  for (const folder of commandRequire.resolve.paths(name) ?? []) {
+    if (path.basename(folder) !== "node_modules") continue;
+    const candidate = path.join(folder, name);
+    if (existsSync(path.join(candidate, "package.json"))) {
+      return pathToFileURL(`${realpathSync(candidate)}${path.sep}`).href;
+    }
+  }
+  return undefined;
+};
 const settings = {
   conditions: installed ? [] : ["mull-source"],
   commandURL: import.meta.url,
-  commandPackages: Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(
-    (name) => name !== "mull",
-  ),
-  mullURL: new URL(".", import.meta.resolve("mull/package.json")).href,
+  commandPackages,
+  // The code whose imports of the command's packages resolve from here first: mull's, then that of the
+  // command's packages as this package finds them.
+  commandCodeURLs: [
+    new URL(".", import.meta.resolve("mull/package.json")).href,
+    ...commandPackages.map(packageURL).filter((url) => url !== undefined),
+  ],
 };
 /** The contexts to resolve a specifier in, in order: the next one is tried when a module is not found. */
 const attempts = (specifier, context, settings) => {
@@ -45,10 +74,11 @@ const attempts = (specifier, context, settings) => {
   if (/^(\.{1,2}\/|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier)) return [adjusted];
   const name = specifier.split("/", specifier.startsWith("@") ? 2 : 1).join("/");
   const parent = context.parentURL ?? "";
-  const fromMull =
-    parent.startsWith(settings.mullURL) &&
-    !/(^|\/)node_modules\//.test(parent.slice(settings.mullURL.length));
-  return fromMull && settings.commandPackages.includes(name)
+  // A package's own code, not that of a package nested in its node_modules.
+  const fromCommandCode = settings.commandCodeURLs.some(
+    (url) => parent.startsWith(url) && !/(^|\/)node_modules\//.test(parent.slice(url.length)),
+  );
+  return fromCommandCode && settings.commandPackages.includes(name)
     ? [fromCommand, adjusted]
     : [adjusted, fromCommand];
 };
