@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/errors/index.ts";
-import { adaptiveUsage, checkLabModel, parseAdaptiveOptions } from "./adaptive-options.ts";
+import { adaptiveUsage, checkLabModel, parseAdaptiveOptions, referenceProtocol } from "./adaptive-options.ts";
 
 /** The ConfigError `parseAdaptiveOptions(argv)` throws, as its field and message. */
 function refusal(argv: readonly string[]): { field: string | undefined; message: string } | undefined {
@@ -67,6 +67,11 @@ describe("parseAdaptiveOptions", () => {
     const cases: readonly [readonly string[], string, string][] = [
       [["--bogus"], "--bogus", "bench:adaptive: unknown option --bogus (--help lists the options)"],
       [["--k", "0"], "--k", "bench:adaptive: --k must be an integer ≥ 1, got 0"],
+      [
+        ["--k", "129"],
+        "--k",
+        "bench:adaptive: --k must be an integer from 1 to 128, the traces the replay files hold per problem, got 129",
+      ],
       [["--window", "0"], "--window", "bench:adaptive: --window must be an integer ≥ 1, got 0"],
       [
         ["--window", "65"],
@@ -113,6 +118,24 @@ describe("parseAdaptiveOptions", () => {
     expect(refusal(["--threshold"])?.message).toBe(
       "bench:adaptive: --threshold expects a value; got nothing (--help lists the options)",
     );
+  });
+});
+
+describe("referenceProtocol", () => {
+  it("holds only on the reference draws with maj@64, asc@64 at 0.95 and esc@64w8", () => {
+    const defaults = parseAdaptiveOptions(["--no-lab"])!;
+    expect(referenceProtocol(defaults)).toBe(true);
+    for (const argv of [
+      ["--k", "8", "--window", "8"],
+      ["--k", "32"],
+      ["--window", "4"],
+      ["--threshold", "0.9"],
+      ["--seed", "1"],
+      ["--shuffles", "10"],
+      ["--shuffle", "mull"],
+    ]) {
+      expect(referenceProtocol(parseAdaptiveOptions(["--no-lab", ...argv])!), argv.join(" ")).toBe(false);
+    }
   });
 });
 

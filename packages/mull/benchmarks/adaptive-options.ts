@@ -17,6 +17,9 @@ const owner = "bench:adaptive";
 /** Where the Qwen3-1.7B replay files are by default. */
 export const defaultReplayData = path.resolve(import.meta.dirname, "../../../../shared/data/replay");
 
+/** Traces per problem in each replay file (`qwen3-1.7b-…-128.jsonl`): the most `--k` can draw. */
+const recordedTraces = 128;
+
 /** What `npm run bench:adaptive -- --help` prints. */
 export const adaptiveUsage = `Usage: npm run bench:adaptive -- [options]
 
@@ -30,7 +33,7 @@ Options:
   --shuffles <count>      draws of each problem's samples, averaged (default 20)
   --shuffle <kind>        python (the reference protocol's draws) or mull (default python)
   --seed <value>          seed of the draws and of the lab runs, an integer >= 0 (default 0)
-  --k <count>             most samples per problem of maj, asc, esc and probe (default 64)
+  --k <count>             most samples per problem of maj, asc, esc and probe, 1 to 128 (default 64)
   --window <count>        esc@<k>w<window>'s unanimous window, 1 to k (default 8)
   --threshold <p>         Adaptive-Consistency's stopping probability, in (0, 1] (default 0.95)
   --agreements <list>     probe@<k>m<A> and probe-asc@<k>m<A> for each A, integers >= 1 (default 2,3,4;
@@ -88,7 +91,7 @@ const optionSpecs = {
  * `adaptiveUsage`.
  *
  * @throws ConfigError naming the flag and the value: an unknown flag, a count below 1 (`--k 0`,
- *   `--window 0`, `--agreements 0`), a window above k, a threshold outside (0, 1], an empty item in
+ *   `--window 0`, `--agreements 0`), a k above the 128 traces recorded per problem, a window above k, a threshold outside (0, 1], an empty item in
  *   `--agreements` or `--parallel` (`2,,4`), a malformed `--parallel` spec, a `--data` folder without
  *   the replay files, or `--no-replay` with `--no-lab`, which leave nothing to run.
  * @example
@@ -104,6 +107,10 @@ export function parseAdaptiveOptions(argv: readonly string[]): AdaptiveOptions |
     );
   }
   const k = checkInteger(owner, "--k", numericFlag(values.k), { minimum: 1 });
+  checkInteger(owner, "--k", k, {
+    maximum: recordedTraces,
+    expected: `an integer from 1 to ${recordedTraces}, the traces the replay files hold per problem`,
+  });
   const window = checkInteger(owner, "--window", numericFlag(values.window), { minimum: 1 });
   checkInteger(owner, "--window", window, { maximum: k, expected: `an integer from 1 to --k (${k})` });
   const threshold = values.threshold.trim();
@@ -138,6 +145,18 @@ export function parseAdaptiveOptions(argv: readonly string[]): AdaptiveOptions |
     labModel: values["lab-model"],
     labOut: values["lab-out"],
   };
+}
+
+/**
+ * Whether the table's first rows are the reference figures of `../shared/data/README.md`: only on its
+ * draws (Python's shuffles, seed 0, 20 of them) and with its strategies, maj@64, asc@64 (threshold 0.95)
+ * and esc@64w8; other draws or settings are other figures of the same protocol.
+ */
+export function referenceProtocol(options: AdaptiveOptions): boolean {
+  const { shuffle, seed, shuffles, k, window, threshold } = options;
+  return (
+    shuffle === "python" && seed === 0 && shuffles === 20 && k === 64 && window === 8 && threshold === "0.95"
+  );
 }
 
 /**

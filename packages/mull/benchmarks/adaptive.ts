@@ -28,7 +28,8 @@
  *
  * The shuffles are by default the reference protocol's (`--shuffle python`): shuffle s shuffles each
  * problem's samples in file order with Python's `random.Random(seed + s)`, s = 0…19 at the default seed 0,
- * so the maj@64, asc@64 and esc@64w8 rows are the figures of `../shared/data/README.md`, to the digit.
+ * so at the default `--k`, `--window` and `--threshold` the maj@64, asc@64 and esc@64w8 rows are the figures
+ * of `../shared/data/README.md`, to the digit (the table says so only then).
  * `--shuffle mull` draws the replay's own seeded shuffles instead: the same figures within shuffle noise.
  *
  *   npm run bench:adaptive
@@ -54,6 +55,7 @@ import {
   checkLabModel,
   defaultReplayData,
   parseAdaptiveOptions,
+  referenceProtocol,
 } from "./adaptive-options.ts";
 
 function printTable(rows: readonly (readonly string[])[]): void {
@@ -80,8 +82,17 @@ function replayPart(options: AdaptiveOptions): void {
     name,
     `maj@${options.parallelWidths[index]}`,
   ]);
-  const replay = (file: string, strategies: string): ReplayEvaluationSummary[] => [
-    ...runReplay({ samples: file, format: "qwen3-probes", strategies, shuffles, shuffle, seed }).evaluations,
+  // Each error about a strategy names the flag it was built from, never a --strategies the bench lacks.
+  const replay = (file: string, strategies: string, strategiesFlag: string): ReplayEvaluationSummary[] => [
+    ...runReplay({
+      samples: file,
+      format: "qwen3-probes",
+      strategies,
+      strategiesFlag,
+      shuffles,
+      shuffle,
+      seed,
+    }).evaluations,
   ];
   const files = ["aime24", "aime25", "hmmt25"].map((name) => ({
     name,
@@ -100,11 +111,11 @@ function replayPart(options: AdaptiveOptions): void {
     ["file", "strategy", "accuracy %", "tokens/problem", "samples", "tokens vs SC", "vs ASC"],
   ];
   for (const { name, file } of files) {
-    const [full, adaptive, early] = replay(file, `maj@${k},asc@${k}${threshold},esc@${k}w${window}`);
+    const [full, adaptive, early] = replay(file, `maj@${k},asc@${k}${threshold},esc@${k}w${window}`, "--k");
     // The same seed draws the same shuffles, so the same-cost baseline sees the very same samples.
-    const [sameCost] = replay(file, `maj@${Math.max(1, Math.round(adaptive!.meanSamples))}`);
-    const probes = probeStrategies.length === 0 ? [] : replay(file, probeStrategies.join(","));
-    const parallel = replay(file, parallelStrategies.join(","));
+    const [sameCost] = replay(file, `maj@${Math.max(1, Math.round(adaptive!.meanSamples))}`, "--k");
+    const probes = probeStrategies.length === 0 ? [] : replay(file, probeStrategies.join(","), "--k");
+    const parallel = replay(file, parallelStrategies.join(","), "--parallel");
     const fullTokens = full!.meanCompletionTokens!;
     const adaptiveTokens = adaptive!.meanCompletionTokens!;
     for (const evaluation of [full!, adaptive!, early!, sameCost!, ...probes, ...parallel]) {
@@ -124,11 +135,9 @@ function replayPart(options: AdaptiveOptions): void {
     shuffle === "python"
       ? `${shuffles} shuffles by Python's random.Random(s), s = ${seed}…${seed + shuffles - 1}`
       : `${shuffles} seeded shuffles (seed ${seed})`;
-  // Only these draws are the reference's: other seeds or counts are other draws of the same protocol.
-  const reference =
-    shuffle === "python" && seed === 0 && shuffles === 20
-      ? "The reference protocol's draws (../shared/data/README.md): on them maj@64, asc@64 and esc@64w8 give its figures.\n"
-      : "";
+  const reference = referenceProtocol(options)
+    ? "The reference protocol's draws (../shared/data/README.md): on them maj@64, asc@64 and esc@64w8 give its figures.\n"
+    : "";
   console.log(
     `Qwen3-1.7B traces, ${drawn}, at most ${k} of 128 samples per problem; maj = self-consistency\n${reference}`,
   );

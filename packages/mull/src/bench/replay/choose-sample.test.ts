@@ -35,6 +35,24 @@ describe("chooseSample", () => {
     expect(choose("wv@3", favouring)).toBe(0);
   });
 
+  it("wv: when every answered sample's reward is 0 the rewards cannot choose, and the samples vote by majority", () => {
+    const zero = [
+      sample("a", { reward: 0 }),
+      sample("b", { reward: 0 }),
+      sample("b", { reward: 0 }),
+      sample(undefined, { reward: 0.8 }),
+    ];
+    // A weighted vote of zeros would return "a", the first answer, by order alone; the live wv@N votes.
+    expect(choose("wv@4", zero)).toBe(1);
+    expect(choose("maj@4", zero)).toBe(1);
+    // One reward above 0 decides: the weights choose, against the majority.
+    const decided = [sample("a", { reward: 0.1 }), sample("b", { reward: 0 }), sample("b", { reward: 0 })];
+    expect(choose("wv@3", decided)).toBe(0);
+    expect(
+      choose("wv@2", [sample(undefined, { reward: 0 }), sample(undefined, { reward: 0 })]),
+    ).toBeUndefined();
+  });
+
   it("wv with logit rewards weighs by the logistic, and refuses raw scores on the probability scale", () => {
     const samples = [sample("a", { reward: 4 }), sample("b", { reward: -1 }), sample("b", { reward: -1 })];
     // logistic(4) = 0.982 > 2 × logistic(−1) = 0.538.

@@ -5,6 +5,7 @@ import type { GradedProblem, GradedSample } from "./grade-replay.ts";
 import type { RewardScale } from "./replay-dataset.ts";
 import type { ReplayStrategy } from "./replay-strategy.ts";
 import { rewardProbability } from "./reward-probability.ts";
+import { samplesUndecided } from "./undecided-samples.ts";
 import { weightedWinner } from "./weighted-winner.ts";
 
 /** The kinds that pick one sample's answer (the others, `mean` and `pass`, score the whole subset). */
@@ -50,7 +51,8 @@ function requireField(
  * - `rm` / `bon`: the highest reward, ties to the first (as Python's `list.index(max(...))`); the chosen
  *   sample may have no answer, which then counts as wrong.
  * - `wv`: reward-weighted vote, with weights `reward` (scale `probability`, rewards in [0, 1]) or
- *   `1 / (1 + e^−reward)` (scale `logit`); ties as for `maj`.
+ *   `1 / (1 + e^−reward)` (scale `logit`); ties as for `maj`. When every sample with an answer weighs 0
+ *   the rewards cannot choose, and it is `maj`, as the live `wv@N` falls back to a majority vote.
  * - `wv-prob`: vote weighted by sequence probability: each answer scores log Σ exp(logprob) over its
  *   samples, computed without underflow; ties as for `maj`.
  * - `mass`: vote weighted by the probability exp(logprob) of each distinct trace, a text recorded twice
@@ -90,7 +92,9 @@ export function chooseSample(
       const weights = new Map(
         samples.map((sample) => [sample, rewardProbability(problem, sample, strategy, rewardScale)]),
       );
-      return weightedWinner(samples, (sample) => weights.get(sample)!);
+      const weigh = (sample: GradedSample) => weights.get(sample)!;
+      // As the live wv@N: when the rewards cannot choose, the samples still vote, by majority.
+      return weightedWinner(samples, samplesUndecided(samples, weigh) ? () => 1 : weigh);
     }
     case "mass": {
       requireField(problem, strategy, samples, "logprob");

@@ -149,6 +149,19 @@ describe("evaluateReplay", () => {
     );
   });
 
+  it("names the flag the strategies came from when a caller gives it, in the message and the field", () => {
+    let refusal: unknown;
+    try {
+      evaluateReplay(problems, parseReplayStrategies("maj@5"), { strategiesFlag: "--k" });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({
+      field: "--k",
+      message: "--k: maj@5 needs 5 samples per problem, but no problem has more than 4",
+    });
+  });
+
   it("draws Python's shuffles with shuffle python: random.Random(seed + s), each problem in file order", () => {
     const strategies = parseReplayStrategies("maj@2,rm@1");
     const orders = Array.from({ length: 4 }, (_, draw) => {

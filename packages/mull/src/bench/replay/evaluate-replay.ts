@@ -71,6 +71,12 @@ export interface EvaluateReplayOptions {
    * has a `utility` (Stroebl et al., "Inference Scaling fLaws"). At least 0.
    */
   readonly wrongCost?: number | undefined;
+  /**
+   * The flag the strategies were given by, which an error about a strategy names (a k above every
+   * problem's samples); default `--strategies`. A caller that builds them from flags of its own names
+   * the flag they came from (bench:adaptive's `--k`).
+   */
+  readonly strategiesFlag?: string | undefined;
 }
 
 /** One strategy's offline result over a replay dataset. */
@@ -217,6 +223,7 @@ export function evaluateReplay(
       ? undefined
       : checkNumber("replay", "--wrong-cost", options.wrongCost, { minimum: 0 });
   const seed = options.seed ?? 0;
+  const flag = options.strategiesFlag ?? "--strategies";
   const root = seededRng(seed);
   const shuffleRng = root.fork();
   // The second stream was the bootstrap's, before each strategy drew its own (`bootstrapRng`); it is still
@@ -248,8 +255,8 @@ export function evaluateReplay(
     // An allocation checks each problem against its probe; its plan is capped by what was recorded.
     if (!isAllocation(strategy) && drawnCount(strategy, strategy.k) > largestN) {
       throw new ConfigError(
-        `--strategies: ${strategy.name} needs ${drawnCount(strategy, strategy.k)} samples per problem, but no problem has more than ${largestN}`,
-        { field: "--strategies" },
+        `${flag}: ${strategy.name} needs ${drawnCount(strategy, strategy.k)} samples per problem, but no problem has more than ${largestN}`,
+        { field: flag },
       );
     }
     const escalates = isCascade(strategy) || strategy.allocation?.route !== undefined;

@@ -58,20 +58,35 @@ export interface GradedProblem {
   readonly probeInterval?: number | undefined;
 }
 
+/** An answer with its format key, or none: `null`, `undefined` and an answer whose key is "" are no answer. */
+interface KeyedAnswer {
+  readonly answer: string | undefined;
+  readonly key: string | undefined;
+}
+
+const noAnswer: KeyedAnswer = { answer: undefined, key: undefined };
+
+/**
+ * A recorded or extracted answer with its key; one whose key is empty ("", or only spaces under a
+ * trimming format) is no answer, so it neither votes nor settles a probe, as the reference protocol
+ * drops empty answers before voting.
+ */
+function keyedAnswer(answer: string | null | undefined, format: AnswerFormat): KeyedAnswer {
+  if (answer === null || answer === undefined) return noAnswer;
+  const key = format.key(answer);
+  return key === "" ? noAnswer : { answer, key };
+}
+
 function gradeProbe(
-  answer: string | null,
+  recorded: string | null,
   position: number | undefined,
   gold: string | undefined,
   format: AnswerFormat,
 ): GradedProbe {
-  if (answer === null) return { answer: undefined, key: undefined, correct: false, position };
+  const { answer, key } = keyedAnswer(recorded, format);
+  if (answer === undefined) return { answer, key, correct: false, position };
   // Without gold a probe cannot be graded; only a stopped trace's answer needs it, and its vote still counts.
-  return {
-    answer,
-    key: format.key(answer),
-    correct: gold !== undefined && format.equivalent(answer, gold),
-    position,
-  };
+  return { answer, key, correct: gold !== undefined && format.equivalent(answer, gold), position };
 }
 
 /** Where a sample's `index`-th probe was read: its recorded position, else at the problem's interval. */
@@ -83,7 +98,8 @@ function probePosition(problem: ReplayProblem, sample: ReplaySample, index: numb
 
 /**
  * Settles every sample's answer, voting key and correctness with an answer format: a recorded answer is
- * used as it is (`null` means none), otherwise the answer is extracted from the text; a recorded
+ * used as it is (`null` means none), otherwise the answer is extracted from the text; an answer or
+ * probe whose format key is "" (an empty answer) counts as none, like `null`; a recorded
  * `correct` flag wins over grading, otherwise the answer is compared with gold by `equivalent`.
  *
  * @throws ConfigError when a sample has neither a recorded correctness nor a gold answer to grade against.
@@ -100,10 +116,12 @@ export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFo
     // Spread only when recorded, so that problems without probes keep the shape they had.
     ...(problem.probeInterval === undefined ? {} : { probeInterval: problem.probeInterval }),
     samples: problem.samples.map((sample, index): GradedSample => {
-      const answer =
+      const { answer, key } = keyedAnswer(
         sample.answer === null
-          ? undefined
-          : (sample.answer ?? (sample.text === undefined ? undefined : format.extract(sample.text)));
+          ? null
+          : (sample.answer ?? (sample.text === undefined ? undefined : format.extract(sample.text))),
+        format,
+      );
       let correct = sample.correct;
       if (correct === undefined) {
         if (problem.gold === undefined) {
@@ -116,7 +134,7 @@ export function gradeReplay(problems: readonly ReplayProblem[], format: AnswerFo
       }
       return {
         answer,
-        key: answer === undefined ? undefined : format.key(answer),
+        key,
         correct,
         completionTokens: sample.completionTokens,
         characters: sample.text?.length,

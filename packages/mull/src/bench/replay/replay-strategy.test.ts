@@ -272,6 +272,45 @@ describe("parseReplayStrategy", () => {
     expect(evaluated(live)).not.toEqual(evaluated(replay.replace("maj", "rm")));
   });
 
+  // The live adaptive wrappers around a majority vote are the catalog's asc@N and esc@NwW.
+  const wrappers = [
+    ["asc(maj@6)", "asc@6"],
+    ["asc(sc@6)", "asc@6"],
+    ["ASC( RS@6 )dt0.6", "asc@6dt0.6"],
+    ["asc(sc@6)t0.6", "asc@6t0.6"],
+    ["esc(sc@6)w2", "esc@6w2"],
+    ["esc(maj@6)w3", "esc@6w3"],
+  ] as const;
+
+  it.each(wrappers)("reads the live wrapper %s as %s, under the name as written", (live, replay) => {
+    expect(parseReplayStrategy(live)).toEqual({ ...parseReplayStrategy(replay), name: live.trim() });
+    expect(evaluated(live)).toEqual(evaluated(replay));
+  });
+
+  it("refuses a wrapper around anything but a majority vote, and a wrapper missing its window", () => {
+    expect(() => parseReplayStrategy("asc(bon@8)")).toThrow(
+      /"asc\(bon@8\)" is not a replay strategy; replay's asc stops only a majority vote .*around bon@8 it needs a live run; expected/,
+    );
+    expect(() => parseReplayStrategy("esc(sc@8)")).toThrow(/esc@<k> needs w<window> \(e\.g\. esc@8w8\)/);
+  });
+
+  it("says why a live-only kind cannot be replayed", () => {
+    const reasons = [
+      ["deepconf-online@8", "deepconf-online@N stops traces by their confidence while they are generated"],
+      ["force@2048", "force@T (budget forcing) ends or extends a trace's thinking while it is generated"],
+      ["extend@64w1", "extend@MwE (budget forcing) makes a trace think on while it is generated"],
+      ["beam@4x2", "beam@… is a search that grows partial solutions step by step"],
+      ["single", "single is one live completion; mean@1"],
+    ] as const;
+    for (const [spec, reason] of reasons) {
+      expect(() => parseReplayStrategy(spec), spec).toThrow(
+        `--strategies: ${JSON.stringify(spec)} is not a replay strategy; ${reason}`,
+      );
+    }
+    // A kind that is neither replayed nor live gets no reason, only the forms expected.
+    expect(() => parseReplayStrategy("vote@3")).toThrow('"vote@3" is not a replay strategy; expected');
+  });
+
   it("leaves live probing's probe@NkK to live runs, saying that replay's probe takes m<agreement>", () => {
     expect(() => parseReplayStrategy("probe@16k32")).toThrow(
       /"probe@16k32" is not a replay strategy; replay's probe takes m<agreement>, not live probing's k<tokens>: .*\(e\.g\. probe@16m2\)/,

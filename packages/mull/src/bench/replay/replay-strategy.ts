@@ -5,13 +5,16 @@ import { ConfigError } from "../../errors/index.ts";
 import type { AllocationSpec } from "../../routing/index.ts";
 import { checkInteger, checkNumber } from "../../runtime/index.ts";
 import type { ConfidenceMeasure } from "../../scoring/index.ts";
+import { liveOnlyHint } from "./live-only-hint.ts";
 import { liveProbeHint } from "./live-probe-hint.ts";
 import { parseLogprobStrategy } from "./parse-logprob-strategy.ts";
 import { parseReplayAllocation, type RunModels } from "./parse-replay-allocation.ts";
 import { parseReplayArchitecture } from "./parse-replay-architecture.ts";
 import { parseReplayCascade } from "./parse-replay-cascade.ts";
+import { replayExpectedForms } from "./replay-expected-forms.ts";
 import { replayRouteHint } from "./replay-route-hint.ts";
-import { type ReplayStrategyKind, replayKindAliases, replayStrategyKinds } from "./replay-strategy-kinds.ts";
+import { type ReplayStrategyKind, replayKindAliases } from "./replay-strategy-kinds.ts";
+import { replayWrapperSpec } from "./replay-wrapper-spec.ts";
 import { requiredPartHint } from "./required-part-hint.ts";
 
 export { type ReplayStrategyKind, replayStrategyKinds } from "./replay-strategy-kinds.ts";
@@ -104,19 +107,6 @@ export function isAllocation(
   return (strategy.kind === "alloc" || strategy.kind === "alloc-mass") && strategy.allocation !== undefined;
 }
 
-/** Every form a replay spec may take, for errors. */
-const expectedForms =
-  `<kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8; sc@<k> and rs@<k>, ` +
-  "the live self-consistency and repeated sampling, are maj@<k>), " +
-  "asc@<k>[d][t<threshold>], esc@<k>w<window>, probe@<k>m<agreement>, probe-asc@<k>m<agreement>[d][t<threshold>], " +
-  "pprobe@<k>s<rounds>[d<rounds>][q<share>], pasc@<k>[f<finished>][t<threshold>], mass@<k>[g][u<weight>], " +
-  "accept@<k>[t<threshold>], deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail], rpc@<k>, " +
-  "certainty@<k>[:p<power>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g], " +
-  "alloc@<S>[p<probe>][c<cap>][:PROBE>MODEL] or alloc-mass@<S>[p<probe>][c<cap>][g], " +
-  "or an architecture gen@<k>+… (e.g. asc@64, asc@16t0.99, esc@64w8, probe@64m3, pprobe@32s6q0.8, pasc@24f12, " +
-  "mass@8u0.5, cascade@4x8t1); t<threshold>, q<share> and u<weight> may also follow a colon (asc@16:t0.99); " +
-  "case and surrounding spaces are ignored";
-
 /** Whether a kind stops each trace at its probes. */
 function stopsTraces(kind: ReplayStrategyKind): boolean {
   return kind === "probe" || kind === "probe-asc";
@@ -185,7 +175,8 @@ function reads(kind: ReplayStrategyKind, text: string): boolean {
  *   at most k samples; `asc@kd` the same with the Dirichlet posterior over every answer seen (the
  *   probability that the leader's share is the largest, `adaptiveConsistencyReached`);
  * - `esc@kwW` early-stopping self-consistency: a majority vote that stops after a unanimous window of W
- *   samples, at most k samples;
+ *   samples, at most k samples; the live wrappers around a majority vote read as these two kinds under the
+ *   name as written: `asc(maj@8)` (or `sc`, `rs` inside, then `d`, `tT`) is `asc@8`, `esc(sc@8)w4` is `esc@8w4`;
  * - `probe@kmM` self-consistency over k traces each stopped by its probes: a trace stops once M probe
  *   answers in a row agree, answering that answer for the tokens read up to there;
  * - `probe-asc@kmM` the same stopped traces drawn one by one until Adaptive-Consistency stops
@@ -225,7 +216,8 @@ function reads(kind: ReplayStrategyKind, text: string): boolean {
  *
  * @param models `--run`'s and `--escalate-run`'s models: an `alloc` route must name them in that order
  * @throws ConfigError naming the flag and the value when the spec is malformed, with a hint first where one
- *   fits (live probing's `probe@NkK`, a live model route `cascade@4x8:a>b`, a missing part `esc@64`).
+ *   fits (live probing's `probe@NkK`, a live-only kind such as `force@2048` and why it needs a live run, a
+ *   live model route `cascade@4x8:a>b`, a missing part `esc@64`).
  * @example
  * parseReplayStrategy("maj@40"); // { name: "maj@40", kind: "maj", k: 40 }
  * parseReplayStrategy("sc@40"); // { name: "sc@40", kind: "maj", k: 40 }
@@ -245,7 +237,7 @@ export function parseReplayStrategy(spec: string, flag = "--strategies", models?
   // Allocation specs may name a route, whose models keep their case.
   const allocation = parseReplayAllocation(trimmed, flag, models);
   if (allocation !== undefined) return allocation;
-  const text = trimmed.toLowerCase();
+  const text = replayWrapperSpec(trimmed.toLowerCase());
   const cascade = parseReplayCascade(text, trimmed, flag);
   if (cascade !== undefined) return cascade;
   const logprobMethod = parseLogprobStrategy(text, flag, trimmed);
@@ -257,10 +249,11 @@ export function parseReplayStrategy(spec: string, flag = "--strategies", models?
   if (match === null || kind === undefined || !wellFormed(kind, match)) {
     const hint =
       liveProbeHint(text) ??
+      liveOnlyHint(text) ??
       replayRouteHint(trimmed, (head) => parseReplayStrategy(head, flag)) ??
       (kind === undefined ? undefined : requiredPartHint(text, kind, (part) => reads(kind, part)));
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; ${hint === undefined ? "" : `${hint}; `}expected ${expectedForms}`,
+      `${flag}: ${JSON.stringify(spec)} is not a replay strategy; ${hint === undefined ? "" : `${hint}; `}expected ${replayExpectedForms}`,
       { field: flag },
     );
   }

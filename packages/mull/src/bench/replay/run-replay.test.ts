@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { percent } from "./accuracy-percent.ts";
-import { runReplay } from "./run-replay.ts";
+import { replayReportOf, runReplay } from "./run-replay.ts";
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../..");
 const replayData = join(repositoryRoot, "../shared/data/replay");
@@ -96,5 +96,24 @@ describe.skipIf(!present)("replay reproduces published figures (../shared/data/r
     const keyed = runReplay({ format: "qwen-rm-maj", samples: qwen, strategies: "maj@8,maj@4,maj@3" });
     expect(accuracies(raw)).toEqual(accuracies(keyed));
     expect(accuracies(raw)["maj@8"]).toBe(93);
+  });
+});
+
+describe("replayReportOf", () => {
+  const dataset = {
+    format: "generic",
+    answerFormat: "exact",
+    rewardScale: "probability" as const,
+    problems: [{ id: "1", gold: "4", location: "test.jsonl:1", samples: [{ answer: "4" }, { answer: "5" }] }],
+  };
+
+  it("names strategiesFlag, not --strategies, in errors about the strategies it was given", () => {
+    expect(() => replayReportOf(dataset, { strategies: "maj@3", strategiesFlag: "--k" })).toThrow(
+      "--k: maj@3 needs 3 samples per problem, but no problem has more than 2",
+    );
+    expect(() => replayReportOf(dataset, { strategies: "vote@2", strategiesFlag: "--parallel" })).toThrow(
+      '--parallel: "vote@2" is not a replay strategy',
+    );
+    expect(() => replayReportOf(dataset, { strategies: "maj@3" })).toThrow("--strategies: maj@3 needs 3");
   });
 });

@@ -129,7 +129,7 @@ export function replayReportOf(dataset: ReplayDataset, options: ReplayReportOpti
     options.strategies === undefined
       ? parseReplayStrategies(`mean@1,maj@${largest},pass@${largest}`)
       : typeof options.strategies === "string"
-        ? parseReplayStrategies(options.strategies)
+        ? parseReplayStrategies(options.strategies, options.strategiesFlag)
         : options.strategies;
   const seed = options.seed ?? 0;
   const shuffle = options.shuffle ?? "mull";

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { replayWrapperSpec } from "./replay-wrapper-spec.ts";
+
+describe("replayWrapperSpec", () => {
+  it("reads asc and esc around sc, maj and rs as the asc@N and esc@NwW kinds", () => {
+    expect(replayWrapperSpec("asc(maj@8)")).toBe("asc@8");
+    expect(replayWrapperSpec("asc(sc@8)")).toBe("asc@8");
+    expect(replayWrapperSpec("asc(rs@8)")).toBe("asc@8");
+    expect(replayWrapperSpec("asc( sc@16 )dt0.99")).toBe("asc@16dt0.99");
+    expect(replayWrapperSpec("esc(sc@8)w4")).toBe("esc@8w4");
+    expect(replayWrapperSpec("esc(maj@64)w8")).toBe("esc@64w8");
+  });
+
+  it("leaves every other spec as it is", () => {
+    for (const spec of ["asc@8", "asc(bon@8)", "esc(wv@16)w4", "asc(asc@8)", "maj@8", "asc(sc@8"]) {
+      expect(replayWrapperSpec(spec)).toBe(spec);
+    }
+  });
+});
