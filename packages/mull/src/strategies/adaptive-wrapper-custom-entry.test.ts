@@ -113,6 +113,21 @@ describe("adaptive wrappers around an entry of the caller's own catalog", () => 
     expect(refusal("asc(greedy)").message).not.toMatch(/drawsWholeSamples/);
   });
 
+  it("list the caller's catalog's wrappable entries as what INNER may be", () => {
+    const listed =
+      "where INNER is one of sc@N, maj@N, rs@N, wv@N, wv-prob@N, wv-mean-prob@N, rpc@N, deepconf@N, certainty@N, bon@N";
+    for (const spec of ["asc(greedy)", "esc(shortest@4)", "asc(shortest@x)", "asc(nothing@4)"]) {
+      expect(refusal(spec).message, spec).toContain(`${listed}, shortest@N, short@N`);
+    }
+    expect(refusal("asc(greedy)", { ...dependencies, catalog: [...strategyCatalog] }).message).toMatch(
+      new RegExp(`${listed}$`),
+    );
+    // A lookup that cannot list its entries leaves the catalog the wrapper entry is listed in.
+    const wrapper = strategyCatalog.find((entry) => entry.forms[0] === "asc(INNER)")!;
+    const lookup = (spec: string) => findStrategyEntry(spec, { catalog });
+    expect(() => wrapper.resolve?.("asc(greedy)", lookup)).toThrow(new RegExp(`${listed}$`));
+  });
+
   it("refuse an entry that declares drawsWholeSamples but builds no select, before anything is drawn", async () => {
     const { select: _select, ...unselecting } = shortestSample({ n: 4 });
     const broken: StrategyEntry = { ...shortestEntry, create: () => unselecting };

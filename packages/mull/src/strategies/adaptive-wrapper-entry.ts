@@ -57,8 +57,8 @@ function malformed(text: string, problem: string, catalog: readonly StrategyEntr
   );
 }
 
-/** Why an entry cannot be wrapped, by what it does. */
-function whyNotWrappable(entry: StrategyEntry, catalog: readonly StrategyEntry[]): string {
+/** Why an entry cannot be wrapped, by what it does; an entry not in `own` is told how to declare it. */
+function whyNotWrappable(entry: StrategyEntry, own: readonly StrategyEntry[]): string {
   switch (entry.kind) {
     case "search":
       return "a step-level search, which builds its answer step by step rather than drawing whole samples";
@@ -71,7 +71,7 @@ function whyNotWrappable(entry: StrategyEntry, catalog: readonly StrategyEntry[]
         return "which is already adaptive: it stops early or cuts its traces short itself";
       }
       // An entry of the caller's own is told how to declare what the catalog's entries declare.
-      const declare = catalog.includes(entry) ? "" : " (its entry does not declare drawsWholeSamples: true)";
+      const declare = own.includes(entry) ? "" : " (its entry does not declare drawsWholeSamples: true)";
       return `which does not draw a fixed number of whole samples that can be drawn in rounds${declare}`;
     }
   }
@@ -186,11 +186,17 @@ function wrapperOf(
   };
 }
 
+/**
+ * The entry of a wrapper spec, or `undefined` for a spec of another family. `own` is the catalog the
+ * wrapper entry is listed in, whose entries need no hint of how to declare what they declare; refusals
+ * list what INNER may be from the entries `find` looks specs up in (a caller's own catalog), else `own`.
+ */
 function resolveWrapper(
   text: string,
   find: CatalogLookup,
-  catalog: readonly StrategyEntry[],
+  own: readonly StrategyEntry[],
 ): StrategyEntry | undefined {
+  const catalog = find.entries ?? own;
   const written = text.trim();
   // A model route after ":" is the caller's to judge (only routers take one).
   const colon = written.indexOf(":");
@@ -209,7 +215,7 @@ function resolveWrapper(
   }
   // What the entry `find` read INNER by declares, so an entry of the caller's own catalog is wrapped too.
   if (match.entry.drawsWholeSamples !== true) {
-    throw malformed(written, `${wraps}, ${whyNotWrappable(match.entry, catalog)}`, catalog);
+    throw malformed(written, `${wraps}, ${whyNotWrappable(match.entry, own)}`, catalog);
   }
   const inner = { entry: match.entry, form: match.form, values: match.values };
   return wrapperOf(written, stopping, inner, summaryOf(catalog));
@@ -221,8 +227,10 @@ function resolveWrapper(
  * entry declares `drawsWholeSamples` (`bon@8`, `wv-prob@16`, or an entry of the caller's own catalog),
  * as the catalog `find` searches says. Each spec stands for an entry of its own (`resolve`) with INNER's
  * needs, INNER's spec as its counterpart, and the built strategy's name as its canonical text:
- * `asc(BON@8)t0.950` is `asc(bon@8)`, `esc(maj@16)w4` is `esc@16w4`. `catalog` gives the entries the
- * summary and refusals list as what INNER may be (the catalog the entry is listed in).
+ * `asc(BON@8)t0.950` is `asc(bon@8)`, `esc(maj@16)w4` is `esc@16w4`. `catalog` is the catalog the
+ * entry is listed in, whose wrappable entries its summary lists; a spec's entry and refusals list those of
+ * the catalog `find` searches (`CatalogLookup.entries`: the caller's own, passed to `parseStrategySpec`
+ * or `solve`), else the same.
  *
  * @throws ConfigError from `resolve` for a wrapper spec that is malformed or wraps anything else
  * (`asc(beam@4x2)`, `asc(asc@8)`), naming the spec and what INNER may be; and for a T or W out of the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Candidate } from "../spec/index.ts";
 import { testStrategyContext } from "../testing/test-strategy-context.ts";
-import { argmaxOrMajority } from "./argmax-or-majority.ts";
+import { argmaxOrMajority, someScoredBy } from "./argmax-or-majority.ts";
 
 function candidate(id: string, answer: string, score?: number): Candidate {
   return {
@@ -38,5 +38,15 @@ describe("argmaxOrMajority", () => {
     const events = context.tracer.events();
     expect(events.flatMap((event) => (event.type === "note" ? [event.message] : []))).toEqual([note]);
     expect(events.find((event) => event.type === "vote")).toMatchObject({ method: "majority", winner: "42" });
+  });
+
+  it("without a note falls back the same way and records none, leaving it to the strategy's selectionNote", () => {
+    const context = testStrategyContext();
+    const pool = [candidate("a", "41"), candidate("b", "42"), candidate("c", "42")];
+    expect(argmaxOrMajority({ scorer: "checker" })(pool, context).answer).toBe("42");
+    expect(context.tracer.events().some((event) => event.type === "note")).toBe(false);
+    expect(someScoredBy("checker")(pool)).toBe(false);
+    expect(someScoredBy("checker")([...pool, candidate("d", "43", 0)])).toBe(true);
+    expect(someScoredBy("judge")([candidate("d", "43", 0)])).toBe(false);
   });
 });

@@ -126,6 +126,30 @@ describe("bestOfN", () => {
     ).toBe(true);
   });
 
+  it("wrapped, notes once over every round that nothing could be scored", async () => {
+    const scripted = createScriptedBackend({ responses: ["Score: 9/10"] });
+    const refusing: Backend = {
+      ...scripted,
+      generate: async () => {
+        throw new BackendCallError("HTTP 400: the request exceeds the available context size", {
+          status: 400,
+        });
+      },
+    };
+    const result = await solve({
+      problem,
+      strategy: "esc(bon@4)w2",
+      scorer: llmJudgeScorer({ backend: refusing }),
+      backend: createScriptedBackend({ responses: ["#### 41", "#### 42", "#### 43", "#### 42"] }),
+    });
+    expect(result.candidates).toHaveLength(4);
+    expect(result.answer).toBe("42");
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes.filter((note) => note.includes("falling back to a majority vote"))).toEqual([
+      "bon@4: no candidate was scored; falling back to a majority vote",
+    ]);
+  });
+
   it("keeps its LLM judge within the run's token budget: no judge call asks more than is left", async () => {
     const policy = createScriptedBackend({ responses: ["#### 41", "#### 42", "#### 42", "#### 42"] });
     // A judge that writes at length before its verdict, and counts its prompts as it reports them.

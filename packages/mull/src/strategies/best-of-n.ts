@@ -3,10 +3,15 @@ import { sampleCandidates } from "../generation/index.ts";
 import { checkInteger } from "../runtime/index.ts";
 import { scoreCandidates } from "../scoring/index.ts";
 import type { Candidate, OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
-import { argmaxOrMajority } from "./argmax-or-majority.ts";
+import { argmaxOrMajority, someScoredBy } from "./argmax-or-majority.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import { checkedByFactory, outcomeScorerOption, temperatureOption } from "./option-schemas.ts";
-import { defaultSamplingTemperature, firstStop, requireSomething } from "./run-helpers.ts";
+import {
+  defaultSamplingTemperature,
+  firstStop,
+  majorityFallbackNote,
+  requireSomething,
+} from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `bestOfN`. */
@@ -47,9 +52,9 @@ function undecidedNote(name: string, candidates: readonly Candidate[], scorer: s
  * Best-of-N: sample `n` solutions, score each with an outcome verifier, return the highest-scored one
  * with an answer (the first on ties). If the budget cuts scoring short, or an LLM judge's backend refuses
  * some of its calls (a judge prompt over the model's context), only scored candidates compete; if none was
- * scored, it falls back to a majority vote and says so in the trace. When the scores do not
- * tell the candidates apart (all equal: a judge without usable verdicts), its `selectionNote` says so,
- * which `runStrategy` records (and a wrapper such as `asc(bon@8)` once, over every round).
+ * scored, it falls back to a majority vote. Either that fallback, or scores that do not tell the
+ * candidates apart (all equal: a judge without usable verdicts), its `selectionNote` says, which
+ * `runStrategy` records (and a wrapper such as `asc(bon@8)` once, over every round).
  *
  * @throws ConfigError for an unknown option, `n` not an integer ≥ 1, a missing or malformed `scorer`
  * (`bestOfN: scorer must be an outcome scorer (an object with a score method), got undefined`) or a
@@ -62,10 +67,11 @@ export function bestOfN(options: BestOfNOptions): SamplingStrategy {
   const { scorer } = options;
   const n = checkInteger("bestOfN", "n", options.n, { minimum: 1 });
   const name = `bon@${n}`;
-  const select = argmaxOrMajority({
-    scorer: scorer.name,
-    note: `${name}: no candidate was scored; falling back to a majority vote`,
-  });
+  const select = argmaxOrMajority({ scorer: scorer.name });
+  const unscoredNote = majorityFallbackNote(
+    someScoredBy(scorer.name),
+    `${name}: no candidate was scored; falling back to a majority vote`,
+  );
   return {
     name,
     parameters: {
@@ -75,7 +81,7 @@ export function bestOfN(options: BestOfNOptions): SamplingStrategy {
     },
     samples: n,
     select,
-    selectionNote: (candidates) => undecidedNote(name, candidates, scorer.name),
+    selectionNote: (candidates) => unscoredNote(candidates) ?? undecidedNote(name, candidates, scorer.name),
     withSamples: (samples) => bestOfN({ ...options, n: samples }),
     async run(problem, context) {
       const temperature = options.temperature ?? context.sampling.temperature ?? defaultSamplingTemperature;

@@ -9,6 +9,6 @@ import type { StrategyEntry } from "./strategy-entry.ts";
  * decimalCeiling(cascadeEntry, "T"); // 1
  * decimalCeiling(glimpseRouterEntry, "T"); // undefined
  */
-export function decimalCeiling(entry: StrategyEntry, letter: string): number | undefined {
+export function decimalCeiling(entry: Pick<StrategyEntry, "ceilings">, letter: string): number | undefined {
   return entry.ceilings?.[letter];
 }

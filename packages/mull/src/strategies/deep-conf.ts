@@ -5,7 +5,7 @@ import { confidenceFilteredVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy, Score, TokenLogprob } from "../spec/index.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
-import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
+import { majorityFallbackNote, someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -47,8 +47,8 @@ const defaultKeepPercent = 90;
  * log-probabilities, score each by its confidence (`traceConfidence`: by default its least confident
  * window), keep the `keepPercent`% most confident and take a confidence-weighted vote among them
  * (`confidenceFilteredVote`). Needs a backend with log-probabilities and top alternatives
- * (`CapabilityError` otherwise); if no trace could be scored it falls back to a majority vote. Wrap it with
- * `withEarlyStop` (or `asc`/`esc`) to stop early; the paper's online variant, which cuts single traces
+ * (`CapabilityError` otherwise); if no trace could be scored it falls back to a majority vote, which its
+ * `selectionNote` says. Wrap it with `withEarlyStop` (or `asc`/`esc`) to stop early; the paper's online variant, which cuts single traces
  * mid-generation, is `deepConfOnline`.
  *
  * @throws ConfigError for an unknown option, a count out of range, an unknown `measure` or a
@@ -77,9 +77,10 @@ export function deepConf(options: DeepConfOptions): SamplingStrategy {
   const scorer = `deepconf:${measure}`;
   const scored = (candidate: Candidate): boolean =>
     candidate.answer !== undefined && candidate.scores.some((score) => score.scorer === scorer);
-  const select = withMajorityFallback(
-    confidenceFilteredVote({ scorer, keepPercent }),
-    someWeighable(scored),
+  const usable = someWeighable(scored);
+  const select = withMajorityFallback(confidenceFilteredVote({ scorer, keepPercent }), usable);
+  const selectionNote = majorityFallbackNote(
+    usable,
     `${name}: no trace had a confidence; falling back to a majority vote`,
   );
   return {
@@ -94,6 +95,7 @@ export function deepConf(options: DeepConfOptions): SamplingStrategy {
     },
     samples: n,
     select,
+    selectionNote,
     withSamples: (samples) => deepConf({ ...options, n: samples }),
     async run(problem, context) {
       await requireCapability(context.backend, "logprobs", name, { signal: context.signal });

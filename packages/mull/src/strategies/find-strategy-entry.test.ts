@@ -4,6 +4,7 @@ import { strategyCatalog } from "./catalog.ts";
 import { twoAgreeEntry } from "./custom-entry.test-support.ts";
 import { findStrategyEntry, isSearchSpec } from "./find-strategy-entry.ts";
 import { selfConsistencyEntry } from "./self-consistency.ts";
+import type { CatalogLookup, StrategyEntry } from "./strategy-entry.ts";
 
 const catalog = [...strategyCatalog, twoAgreeEntry];
 
@@ -55,5 +56,24 @@ describe("findStrategyEntry with a catalog of the caller's", () => {
     expect(() => findStrategyEntry("sc@8", { catlog: catalog } as never)).toThrow(
       "findStrategyEntry: catlog: unknown key (findStrategyEntry takes catalog)",
     );
+  });
+});
+
+describe("the lookup a family's resolve receives", () => {
+  it("looks specs up in the catalog given, and lists its entries", () => {
+    const seen: CatalogLookup[] = [];
+    const spying: StrategyEntry = {
+      ...twoAgreeEntry,
+      forms: ["spy(INNER)"],
+      resolve: (_spec, find) => {
+        seen.push(find);
+        return undefined;
+      },
+    };
+    const given = [spying, ...catalog];
+    findStrategyEntry("two-agree@4", { catalog: given });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.entries).toBe(given);
+    expect(seen[0]!("two-agree@3")?.entry).toBe(twoAgreeEntry);
   });
 });

@@ -5,7 +5,7 @@ import { checkFactoryOptions } from "./factory-options.ts";
 import { compileSpecForm, type SpecForm } from "./spec-form.ts";
 import { fitsSpecRange } from "./spec-number-range.ts";
 import { strategyCatalogOption } from "./strategy-catalog-option.ts";
-import type { SpecValues, StrategyEntry } from "./strategy-entry.ts";
+import type { CatalogLookup, SpecValues, StrategyEntry } from "./strategy-entry.ts";
 
 /** What a spec argument must be, in the words of `optionError`. */
 export const strategySpecText = 'a strategy spec (a string such as "sc@8")';
@@ -113,7 +113,10 @@ export function findStrategyEntry(
 }
 
 function lookUpSpec(text: string, catalog: readonly StrategyEntry[]): SpecMatch | undefined {
-  const find = (spec: string) => lookUpSpec(spec, catalog);
+  // A family whose specs name other specs looks them up in the same entries, and may list them.
+  const find: CatalogLookup = Object.assign((spec: string) => lookUpSpec(spec, catalog), {
+    entries: catalog,
+  });
   for (const entry of catalog) {
     const resolved = entry.resolve?.(text, find);
     if (resolved !== undefined) return { entry: resolved, form: resolved.forms[0]!, values: {} };

@@ -51,6 +51,26 @@ describe("strategyOption", () => {
     );
   });
 
+  it("refuses a selection note that is not a function, wherever a strategy is taken", () => {
+    const noting = { ...selfConsistency({ n: 4 }), selectionNote: "tie" };
+    expect(refusal(noting)).toEqual({
+      message: 'owner: inner.selectionNote must be a function or undefined, got "tie"',
+      field: "inner.selectionNote",
+    });
+    const inner = noting as unknown as SamplingStrategy;
+    for (const [owner, wrap] of [
+      ["adaptiveConsistency", () => adaptiveConsistency(inner)],
+      ["earlyStoppingConsistency", () => earlyStoppingConsistency(inner, { window: 2 })],
+      ["withEarlyStop", () => withEarlyStop(inner, { rounds: 2 })],
+    ] as const) {
+      expect(thrownConfigError(wrap).message).toBe(
+        `${owner}: inner.selectionNote must be a function or undefined, got "tie"`,
+      );
+    }
+    const own = { name: "mine", parameters: {}, samples: 1, run, selectionNote: () => undefined };
+    expect(parseOptions(strategyOption, own, "owner")).toBe(own);
+  });
+
   it("names missing methods first, without the fields", () => {
     expect(refusal({ name: "x" }).message).toBe(
       "owner: inner must be a strategy (an object with a run method), got an object without run",

@@ -42,14 +42,16 @@ const sampleCount = integerRule({ minimum: 1 });
  * Refuses the fields of a strategy that break the `Strategy` contract, each at its own path: a `name`
  * that is not a non-empty string (results and traces report it), `parameters` that are not an object, a
  * `samples` count that is not an integer ≥ 1 (wrappers split it into rounds, servers size costs by it), a
- * `worstCaseTokens` that is not a function.
+ * `worstCaseTokens` or `selectionNote` that is not a function.
  */
 function checkStrategyFields(strategy: Strategy, context: z.RefinementCtx): void {
   const refuse = (field: keyof Strategy, expected: string): void => {
     const input: unknown = strategy[field];
     context.addIssue({ code: "custom", path: [field], input, message: mustBe(expected, input) });
   };
-  const { name, parameters, samples, worstCaseTokens } = strategy as Partial<Record<keyof Strategy, unknown>>;
+  const { name, parameters, samples, worstCaseTokens, selectionNote } = strategy as Partial<
+    Record<keyof Strategy, unknown>
+  >;
   if (typeof name !== "string" || name === "") refuse("name", 'a non-empty string (its name, e.g. "sc@8")');
   if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
     refuse("parameters", "an object of its settings (e.g. { n: 8 })");
@@ -57,6 +59,9 @@ function checkStrategyFields(strategy: Strategy, context: z.RefinementCtx): void
   if (!sampleCount.accepts(samples)) refuse("samples", sampleCount.expected);
   if (worstCaseTokens !== undefined && typeof worstCaseTokens !== "function") {
     refuse("worstCaseTokens", "a function or undefined");
+  }
+  if (selectionNote !== undefined && typeof selectionNote !== "function") {
+    refuse("selectionNote", "a function or undefined");
   }
 }
 

@@ -11,10 +11,11 @@ import {
   splitModelRoute,
   strategySpecText,
 } from "./find-strategy-entry.ts";
+import { formLetters } from "./form-letters.ts";
 import { functionOption, outcomeScorerOption, processRewardOption } from "./option-schemas.ts";
 import { repeatedRouteModel } from "./repeated-route-model.ts";
 import { replayOptionsOf } from "./replay-options.ts";
-import { largestSpecNumber, specRangeError } from "./spec-number-range.ts";
+import { largestSpecNumber, smallestSpecNumber, specRangeError } from "./spec-number-range.ts";
 import { isStandInUse, standInBackend } from "./stand-in-dependencies.ts";
 import { strategyCatalogOption } from "./strategy-catalog-option.ts";
 import type { NamedBackend, StrategyDependencies, StrategyEntry } from "./strategy-entry.ts";
@@ -100,27 +101,47 @@ function resolveRoute(
   return route.map((name) => ({ name, backend: resolveModel(name) }));
 }
 
-/** A form's letters: single capitals (`T`, `K` in `glimp@TkK`), not the words of `asc(INNER)`. */
-const formLetter = /(?<![A-Z])[A-Z](?![A-Z])/g;
+/**
+ * A letter's range in words: an integer letter's from its smallest (`smallestSpecNumber`: 1, or the
+ * entry's minimum) to the largest, `from 2 to 100000`; a decimal letter's above 0, or from its minimum, up
+ * to its ceiling (`largestSpecNumber`), `above 0 and at most 1, such as 0.5`.
+ */
+function letterRange(entry: StrategyEntry, letter: string): string {
+  const largest = largestSpecNumber(entry, letter);
+  const smallest = smallestSpecNumber(entry, letter);
+  if (smallest !== undefined) return `from ${smallest} to ${largest}`;
+  const atMost = largest < largestSpecValue ? ` and at most ${largest}` : "";
+  return `above 0${atMost}, such as ${Math.min(0.5, largest)}`;
+}
 
 /**
- * What the numbers of one entry's forms may be: integers from 1 to the largest, except the letters it
- * reads as decimals, which take any number above 0 (a threshold such as glimp's entropy `T`) up to 1 for a
- * probability or a share (cascade's agreement `T`).
+ * What the numbers of one entry's forms may be, each letter's range as the entry declares it
+ * (`letterRange`), decimal letters first and letters of the same range named together
+ * (`N, M: whole numbers from 1 to 100000`); `numbers from 1 to 100000` when every letter is an integer of
+ * that one range.
  */
 function entryNumbers(entry: StrategyEntry): string {
-  const letters = [...new Set(entry.forms.flatMap((form) => form.match(formLetter) ?? []))];
-  const decimals = letters.filter((letter) => entry.decimals?.includes(letter) === true);
-  if (decimals.length === 0) return `numbers from 1 to ${largestSpecValue}`;
-  const integers = letters.filter((letter) => !decimals.includes(letter));
-  const ceilings = [...new Set(decimals.map((letter) => largestSpecNumber(entry, letter)))];
-  const decimalParts = ceilings.map((ceiling) => {
-    const named = decimals.filter((letter) => largestSpecNumber(entry, letter) === ceiling);
-    const atMost = ceiling < largestSpecValue ? ` and at most ${ceiling}` : "";
-    return `${named.join(", ")}: ${named.length === 1 ? "a decimal number" : "decimal numbers"} above 0${atMost}, such as 0.5`;
-  });
-  if (integers.length === 0) return decimalParts.join("; ");
-  return `${decimalParts.join("; ")}; ${integers.join(", ")}: ${integers.length === 1 ? "a whole number" : "whole numbers"} from 1 to ${largestSpecValue}`;
+  const letters = formLetters(entry.forms);
+  const isDecimal = (letter: string) => entry.decimals?.includes(letter) === true;
+  const ordered = [...letters.filter(isDecimal), ...letters.filter((letter) => !isDecimal(letter))];
+  const groups = new Map<string, { kind: string; range: string; letters: string[] }>();
+  for (const letter of ordered) {
+    const kind = isDecimal(letter) ? "decimal" : "whole";
+    const range = letterRange(entry, letter);
+    const group = groups.get(`${kind} ${range}`);
+    if (group === undefined) groups.set(`${kind} ${range}`, { kind, range, letters: [letter] });
+    else group.letters.push(letter);
+  }
+  const all = [...groups.values()];
+  const [first] = all;
+  if (first === undefined) return `numbers from 1 to ${largestSpecValue}`;
+  if (all.length === 1 && first.kind === "whole") return `numbers ${first.range}`;
+  return all
+    .map(({ kind, range, letters: named }) => {
+      const number = named.length === 1 ? `a ${kind} number` : `${kind} numbers`;
+      return `${named.join(", ")}: ${number} ${range}`;
+    })
+    .join("; ");
 }
 
 /**

@@ -4,7 +4,7 @@ import { perplexityConsistencyVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy } from "../spec/index.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
-import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
+import { majorityFallbackNote, someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -31,8 +31,8 @@ const weighable = (candidate: Candidate): boolean =>
  * Reasoning"): sample `n` paths with log-probabilities, prune the paths far less likely than the rest,
  * and weigh each answer by the summed probability (exp mean log p) of its distinct paths — see
  * `perplexityConsistencyVote`. Needs a backend with log-probabilities (`CapabilityError` otherwise); if
- * no sampled path could be weighed it falls back to a majority vote. Wrap it with `withEarlyStop` (or
- * `asc`/`esc`) to stop early.
+ * no sampled path could be weighed it falls back to a majority vote, which its `selectionNote` says. Wrap
+ * it with `withEarlyStop` (or `asc`/`esc`) to stop early.
  *
  * @throws ConfigError for an unknown option, `n` not an integer ≥ 1 or a `temperature` below 0.
  * @example
@@ -42,9 +42,10 @@ export function perplexityConsistency(options: PerplexityConsistencyOptions): Sa
   checkFactoryOptions(perplexityConsistencyOptions, options, "perplexityConsistency");
   const n = checkInteger("perplexityConsistency", "n", options.n, { minimum: 1 });
   const name = `rpc@${n}`;
-  const select = withMajorityFallback(
-    perplexityConsistencyVote(),
-    someWeighable(weighable),
+  const usable = someWeighable(weighable);
+  const select = withMajorityFallback(perplexityConsistencyVote(), usable);
+  const selectionNote = majorityFallbackNote(
+    usable,
     `${name}: no candidate could be weighed; falling back to a majority vote`,
   );
   return {
@@ -52,6 +53,7 @@ export function perplexityConsistency(options: PerplexityConsistencyOptions): Sa
     parameters: { n, ...(options.temperature === undefined ? {} : { temperature: options.temperature }) },
     samples: n,
     select,
+    selectionNote,
     withSamples: (samples) => perplexityConsistency({ ...options, n: samples }),
     async run(problem, context) {
       await requireCapability(context.backend, "logprobs", name, { signal: context.signal });

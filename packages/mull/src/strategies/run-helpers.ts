@@ -29,20 +29,41 @@ export function requireSomething(count: number, reason: StopReason): void {
 }
 
 /**
- * A selector that falls back to a majority vote, with a `note` in the trace, when `usable` says the
- * primary selector has nothing to go on (no candidate scored, no candidate could be weighed).
+ * A selector that falls back to a majority vote when `usable` says the primary selector has nothing to go
+ * on (no candidate scored, no candidate could be weighed). With `note`, it records that `note` in the trace
+ * each time it falls back, for a selection that is no strategy's own (a search's final pick); a strategy
+ * leaves it out and says it through its `selectionNote` (`majorityFallbackNote`), which `runStrategy`
+ * records once, over every round of a wrapper too.
+ *
+ * @example
+ * const select = withMajorityFallback(weightedVote({ weight }), someWeighable(weighable));
  */
 export function withMajorityFallback(
   primary: Selector,
   usable: (candidates: readonly Candidate[]) => boolean,
-  note: string,
+  note?: string,
 ): Selector {
   const fallback = majorityVote();
   return (candidates, context) => {
     if (usable(candidates)) return primary(candidates, context);
-    context.tracer.record({ type: "note", parentId: context.parentId, message: note });
+    if (note !== undefined)
+      context.tracer.record({ type: "note", parentId: context.parentId, message: note });
     return fallback(candidates, context);
   };
+}
+
+/**
+ * The `selectionNote` of a strategy that chooses by `withMajorityFallback(primary, usable)`: `note` when
+ * `usable` says that choice fell back to a majority vote over `candidates`, else `undefined`.
+ *
+ * @example
+ * const selectionNote = majorityFallbackNote(someWeighable(weighable), "rpc@8: no candidate could be weighed; falling back to a majority vote");
+ */
+export function majorityFallbackNote(
+  usable: (candidates: readonly Candidate[]) => boolean,
+  note: string,
+): (candidates: readonly Candidate[]) => string | undefined {
+  return (candidates) => (usable(candidates) ? undefined : note);
 }
 
 /**

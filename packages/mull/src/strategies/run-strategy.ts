@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createChildBudget, isBudgetLimit } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
-import { expecting, integerSchema, mustBe, parseOptions } from "../runtime/index.ts";
+import { expecting, integerSchema, parseOptions } from "../runtime/index.ts";
 import type {
   Problem,
   StopReason,
@@ -34,17 +34,7 @@ export interface RunStrategyOptions {
 
 /** The arguments, checked before the run records anything. */
 const runStrategyArguments = z.object({
-  strategy: strategyOption.superRefine((strategy, check) => {
-    const input: unknown = strategy.selectionNote;
-    if (input !== undefined && typeof input !== "function") {
-      check.addIssue({
-        code: "custom",
-        path: ["selectionNote"],
-        input,
-        message: mustBe("a function or undefined", input),
-      });
-    }
-  }),
+  strategy: strategyOption,
   problem: problemArgument,
   context: strategyContextArgument,
   options: z

@@ -5,7 +5,7 @@ import { bordaVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy } from "../spec/index.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
-import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
+import { majorityFallbackNote, someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
 
@@ -45,7 +45,8 @@ const scorer = "self-certainty";
  * (`traceSelfCertainty`) — and take the paper's Borda vote: rank the traces by it, and the trace at rank r
  * of N votes for its answer with weight (N − r + 1)^p (`bordaVote`). Needs a backend with
  * log-probabilities and top alternatives (`CapabilityError` otherwise); if no trace could be scored it
- * falls back to a majority vote. Wrap it with `withEarlyStop` (or `asc`/`esc`) to stop early.
+ * falls back to a majority vote, which its `selectionNote` says. Wrap it with `withEarlyStop` (or
+ * `asc`/`esc`) to stop early.
  *
  * Beside DeepConf (`deepConf`): the same per-token quantity up to a constant (DeepConf's token confidence
  * minus log k), averaged over the whole trace rather than its weakest window, and a vote by rank rather
@@ -65,9 +66,10 @@ export function selfCertainty(options: SelfCertaintyOptions): SamplingStrategy {
   const name = `certainty@${n}`;
   const scored = (candidate: Candidate): boolean =>
     candidate.answer !== undefined && candidate.scores.some((score) => score.scorer === scorer);
-  const select = withMajorityFallback(
-    bordaVote({ scorer, power }),
-    someWeighable(scored),
+  const usable = someWeighable(scored);
+  const select = withMajorityFallback(bordaVote({ scorer, power }), usable);
+  const selectionNote = majorityFallbackNote(
+    usable,
     `${name}: no trace had a self-certainty; falling back to a majority vote`,
   );
   return {
@@ -80,6 +82,7 @@ export function selfCertainty(options: SelfCertaintyOptions): SamplingStrategy {
     },
     samples: n,
     select,
+    selectionNote,
     withSamples: (samples) => selfCertainty({ ...options, n: samples }),
     async run(problem, context) {
       await requireCapability(context.backend, "logprobs", name, { signal: context.signal });

@@ -97,4 +97,24 @@ describe("an entry's minimums", () => {
     );
     expect(parseStrategySpec("pair@2", { catalog }).name).toBe("sc@2");
   });
+
+  it("give a malformed spec of the entry its own ranges, not any spec's", () => {
+    expect(() => parseStrategySpec("pair@x", { catalog: [...strategyCatalog, pairEntry] })).toThrow(
+      'strategy: malformed spec "pair@x"; expected pair@N, pair@NtT ' +
+        "(T: a decimal number from 0.5 to 1; N: a whole number from 2 to 100000); all forms: greedy",
+    );
+    const integers: StrategyEntry = {
+      ...pairEntry,
+      forms: ["pair@N", "pair@NxM"],
+      decimals: [],
+      minimums: { N: 2 },
+    };
+    expect(() => parseStrategySpec("pair@x", { catalog: [...strategyCatalog, integers] })).toThrow(
+      "expected pair@N, pair@NxM (N: a whole number from 2 to 100000; M: a whole number from 1 to 100000)",
+    );
+    const even: StrategyEntry = { ...integers, minimums: { N: 2, M: 2 } };
+    expect(() => parseStrategySpec("pair@x", { catalog: [...strategyCatalog, even] })).toThrow(
+      "expected pair@N, pair@NxM (numbers from 2 to 100000)",
+    );
+  });
 });

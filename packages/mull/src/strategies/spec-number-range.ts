@@ -23,7 +23,10 @@ export interface OutOfRangeNumber {
  * largestSpecNumber(cascadeEntry, "T"); // 1
  * largestSpecNumber(cascadeEntry, "N"); // 100000
  */
-export function largestSpecNumber(entry: StrategyEntry, letter: string): number {
+export function largestSpecNumber(
+  entry: Pick<StrategyEntry, "decimals" | "ceilings">,
+  letter: string,
+): number {
   const decimal = entry.decimals?.includes(letter) === true;
   return (decimal ? decimalCeiling(entry, letter) : undefined) ?? largestSpecValue;
 }

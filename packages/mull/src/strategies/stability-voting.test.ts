@@ -110,9 +110,25 @@ describe("stabilityVoting", () => {
       scores: [],
     });
     const candidates = [unscored("a", "5", "cut"), unscored("b", "5", "cut"), unscored("c", "7", "stop")];
-    const result = stabilityVoting({ n: 3 }).select!(candidates, context);
+    const strategy = stabilityVoting({ n: 3 });
+    const result = strategy.select(candidates, context);
     expect(result.answer).toBe("7");
     expect(result.tally).toEqual({ "7": 1 });
+    // The selection says nothing itself: its note is the strategy's, said once by its run.
+    expect(context.tracer.events().some((event) => event.type === "note")).toBe(false);
+    expect(strategy.selectionNote?.(candidates)).toBe(
+      "stability@3: no trace had a stability score; falling back to a majority vote",
+    );
+    // A scored trace that was cut does not vote, so it does not keep the fallback from being said.
+    const cutScored: Candidate = {
+      ...candidates[0]!,
+      scores: [{ scorer: "stability", kind: "confidence", value: 1 }],
+    };
+    expect(strategy.selectionNote?.([cutScored, candidates[2]!])).toBe(
+      "stability@3: no trace had a stability score; falling back to a majority vote",
+    );
+    const scored = { ...candidates[2]!, scores: cutScored.scores };
+    expect(strategy.selectionNote?.([candidates[0]!, scored])).toBeUndefined();
   });
 
   it("is the catalog's stability@N and stability@NcT, beside sc@N", () => {

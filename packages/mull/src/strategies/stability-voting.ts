@@ -8,6 +8,7 @@ import { checkFactoryOptions } from "./factory-options.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import {
   defaultSamplingTemperature,
+  majorityFallbackNote,
   requireSomething,
   someWeighable,
   withMajorityFallback,
@@ -70,7 +71,8 @@ function defaultWarmup(n: number): number {
  * warm-up's mean length whose instability is above `threshold` (late instability is the destructive
  * kind; earlier peaks are left alone). A cut trace does not vote, but its tokens up to the cut are
  * spent. Needs a backend with log-probabilities and top alternatives, and a token watcher when cutting
- * (`CapabilityError` otherwise); if no trace could be weighed it falls back to a majority vote.
+ * (`CapabilityError` otherwise); if no trace could be weighed it falls back to a majority vote, which its
+ * `selectionNote` says.
  *
  * @throws ConfigError for an unknown option, a count, threshold or fraction out of range, or a
  * `temperature` below 0.
@@ -103,15 +105,18 @@ export function stabilityVoting(options: StabilityVotingOptions): SamplingStrate
   };
   const weighable = (candidate: Candidate): boolean =>
     candidate.answer !== undefined && weight.of(candidate) !== undefined;
-  const vote = withMajorityFallback(
-    weightedVote({ weight }),
-    someWeighable(weighable),
+  const usable = someWeighable(weighable);
+  const vote = withMajorityFallback(weightedVote({ weight }), usable);
+  const fallbackNote = majorityFallbackNote(
+    usable,
     `${name}: no trace had a stability score; falling back to a majority vote`,
   );
-  const select: Selector = (candidates, context) => {
+  // The uncut traces vote, or every trace when all were cut.
+  const voters = (candidates: readonly Candidate[]): readonly Candidate[] => {
     const uncut = candidates.filter((candidate) => candidate.finishReason !== "cut");
-    return vote(uncut.length > 0 ? uncut : candidates, context);
+    return uncut.length > 0 ? uncut : candidates;
   };
+  const select: Selector = (candidates, context) => vote(voters(candidates), context);
   return {
     name,
     parameters: {
@@ -122,6 +127,7 @@ export function stabilityVoting(options: StabilityVotingOptions): SamplingStrate
     },
     samples: n,
     select,
+    selectionNote: (candidates) => fallbackNote(voters(candidates)),
     withSamples: (samples) => stabilityVoting({ ...options, n: samples }),
     async run(problem, context) {
       const need = { signal: context.signal };

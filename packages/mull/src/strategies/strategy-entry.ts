@@ -49,13 +49,20 @@ export interface StrategyDependencies {
  * Looks a spec up in the strategy catalog (`findStrategyEntry`): its entry, with the form and numbers it
  * was read by when it is well formed; `undefined` when no family matches.
  */
-export type CatalogLookup = (spec: string) =>
+export type CatalogLookup = ((spec: string) =>
   | {
       readonly entry: StrategyEntry;
       readonly form: string | undefined;
       readonly values: SpecValues | undefined;
     }
-  | undefined;
+  | undefined) & {
+  /**
+   * The entries it looks specs up in, in order, when it can list them, as the lookup `findStrategyEntry`
+   * hands a family's `resolve` does (the caller's `catalog`, default `strategyCatalog`): what a wrapper's
+   * refusal lists as what it may wrap. Absent: a lookup that cannot list its entries.
+   */
+  readonly entries?: readonly StrategyEntry[] | undefined;
+};
 
 /**
  * One strategy family as the catalog lists it, declared beside its factory. Specs, help, the server's
