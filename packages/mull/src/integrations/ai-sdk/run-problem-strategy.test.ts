@@ -34,4 +34,31 @@ describe("withRunProblem", () => {
     expect(seen).toEqual([chosen]);
     expect(contexts).toEqual([context]);
   });
+
+  it("reads a class instance's getters and methods on the instance, private fields included", async () => {
+    class Twice implements Strategy {
+      readonly #samples = 2;
+      get name() {
+        return `twice@${this.#samples}`;
+      }
+      readonly parameters = {};
+      get samples() {
+        return this.#samples;
+      }
+      selectionNote() {
+        return `said by ${this.name}`;
+      }
+      async run(problem: Problem) {
+        return { answer: problem.question, best: undefined, candidates: [], stoppedBy: "complete" as const };
+      }
+    }
+    const strategy = withRunProblem(new Twice(), async () => ({ question: "chosen" }));
+    expect(strategy.name).toBe("twice@2");
+    expect(strategy.samples).toBe(2);
+    expect(strategy.selectionNote?.([])).toBe("said by twice@2");
+    expect({ ...strategy }).toMatchObject({ parameters: {} });
+    expect("run" in strategy && "selectionNote" in strategy).toBe(true);
+    const outcome = await strategy.run({ question: "given" }, testStrategyContext());
+    expect(outcome.answer).toBe("chosen");
+  });
 });

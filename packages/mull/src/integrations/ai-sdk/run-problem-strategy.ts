@@ -17,7 +17,22 @@ export function withRunProblem(
   problemOf: (given: Problem, context: StrategyContext) => Promise<Problem>,
 ): Strategy {
   const run: Strategy["run"] = async (given, context) => inner.run(await problemOf(given, context), context);
-  // Inherits every field of `inner`, those of strategies to come too; only `run` is its own (defined, not
-  // assigned, so that a frozen `inner` does not refuse it).
-  return Object.create(inner, { run: { value: run, enumerable: true } }) as Strategy;
+  // Reads every field of `inner` on `inner` itself, those of strategies to come too, its methods bound to it
+  // (a class's getters and private fields work as they do unwrapped); only `run` is the wrapper's own. The
+  // proxy's own target is an empty object, so that a frozen `inner` binds none of the proxy's answers.
+  const own = (key: string | symbol): PropertyDescriptor | undefined => {
+    if (key === "run") return { value: run, writable: false, enumerable: true, configurable: true };
+    const descriptor = Reflect.getOwnPropertyDescriptor(inner, key);
+    return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+  };
+  return new Proxy({} as Strategy, {
+    get(_target, key) {
+      if (key === "run") return run;
+      const value: unknown = Reflect.get(inner, key, inner);
+      return typeof value === "function" ? value.bind(inner) : value;
+    },
+    has: (_target, key) => key === "run" || Reflect.has(inner, key),
+    ownKeys: () => [...new Set([...Reflect.ownKeys(inner), "run"])],
+    getOwnPropertyDescriptor: (_target, key) => own(key),
+  });
 }
