@@ -315,6 +315,31 @@ describe("planRequest: a thinking budget over the completion's bound", () => {
       ).message,
     ).toMatch(/must be less than max_tokens \(100, the default where the request gives none\)/);
   });
+
+  it("names max_completion_tokens in the context window and token cap refusals where the client sent it", () => {
+    const small = new Map([["m", { ...served, kind: "embedded" as const, contextWindow: 64 }]]);
+    const window = refusal(() =>
+      planRequest("chat", { model: "m", messages, max_completion_tokens: 150 }, small, config.limits),
+    );
+    expect(window.message).toBe(
+      "the prompt (about 2 tokens) plus max_completion_tokens (150) is 152 tokens, over the context window of 64 tokens of model m",
+    );
+    const capped = parseServerConfig({
+      limits: { maxTokens: 200, maxRequestTokens: 500 },
+      upstreams: [{ name: "up", baseUrl: "https://llm.example.com/v1", models: ["m"] }],
+    }).limits;
+    const cap = refusal(() =>
+      planRequest("chat", { model: "sc@8:m", messages, max_completion_tokens: 150 }, models, capped),
+    );
+    expect(cap.code).toBe("budget_exceeded");
+    expect(cap.message).toContain("8 samples × (about 2 prompt + 150 max_completion_tokens)");
+    expect(cap.message).toContain("lower n, the strategy's N or max_completion_tokens");
+    // A client that sent max_tokens is told max_tokens.
+    expect(
+      refusal(() => planRequest("chat", { model: "sc@8:m", messages, max_tokens: 150 }, models, capped))
+        .message,
+    ).toContain("8 samples × (about 2 prompt + 150 max_tokens)");
+  });
 });
 
 function refusal(plan: () => unknown): ApiError {

@@ -217,7 +217,7 @@ export function planRequest(
     answerFormat = answerFormatByName(mull.answer_format);
   }
 
-  checkContextWindow(served, estimatedPromptTokens, maxTokens, counted);
+  checkContextWindow(served, estimatedPromptTokens, maxTokens, counted, maxTokensParam);
   const clientBudget = mull?.budget;
   // A strategy that needs an outcome scorer scores its samples with the model's (a judge's calls cost tokens).
   const needs = named === undefined ? [] : (findStrategyEntry(named.spec)?.entry.needs ?? []);
@@ -233,6 +233,7 @@ export function planRequest(
     promptTokensCounted: counted,
     charactersPerToken: served.charactersPerToken ?? limits.charactersPerToken,
     maxTokens,
+    maxTokensField: maxTokensParam,
     served,
     maxRequestTokens: limits.maxRequestTokens,
     clientMaxTotalTokens: clientBudget?.max_total_tokens,

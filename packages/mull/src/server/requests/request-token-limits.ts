@@ -13,10 +13,13 @@ export function promptTokensPhrase(promptTokens: number, counted: boolean): stri
     : `about ${promptTokens} tokens`;
 }
 
+/** The field a request bounds its completions with, as the client wrote it: refusals name it. */
+export type MaxTokensField = "max_tokens" | "max_completion_tokens";
+
 /**
  * Refuses (400 `context_length_exceeded`, both numbers in the message) a request whose prompt (estimated,
  * or `counted` by the model's tokenizer) plus `max_tokens` is over the model's context window, when the
- * window is known.
+ * window is known, naming `max_tokens` by the field the client gave it in (`maxTokensField`).
  *
  * @throws ApiError on `messages`.
  */
@@ -25,11 +28,12 @@ export function checkContextWindow(
   promptTokens: number,
   maxTokens: number,
   counted = false,
+  maxTokensField: MaxTokensField = "max_tokens",
 ): void {
   if (served.contextWindow === undefined || promptTokens + maxTokens <= served.contextWindow) return;
   throw new ApiError(
     400,
-    `the prompt (${promptTokensPhrase(promptTokens, counted)}) plus max_tokens (${maxTokens}) is ${promptTokens + maxTokens} tokens, over the context window of ${served.contextWindow} tokens of model ${served.name}`,
+    `the prompt (${promptTokensPhrase(promptTokens, counted)}) plus ${maxTokensField} (${maxTokens}) is ${promptTokens + maxTokens} tokens, over the context window of ${served.contextWindow} tokens of model ${served.name}`,
     { param: "messages", code: "context_length_exceeded" },
   );
 }
@@ -63,6 +67,8 @@ export interface RequestTokens {
    */
   readonly charactersPerToken?: number | undefined;
   readonly maxTokens: number;
+  /** The field the client gave `maxTokens` in, which the refusal names (default `max_tokens`). */
+  readonly maxTokensField?: MaxTokensField | undefined;
   readonly served: ServedModel;
   /** `limits.maxRequestTokens`. */
   readonly maxRequestTokens: number;
@@ -116,10 +122,11 @@ export function checkRequestTokens(request: RequestTokens): RequestTokenLimit {
         : worstCaseTokens(strategy, cost, scorer),
     ) + stepJudging;
   const about = request.promptTokensCounted === true ? "" : "about ";
+  const field = request.maxTokensField ?? "max_tokens";
   const generation =
     strategy?.worstCaseTokens === undefined
-      ? `${samples} samples × (${about}${estimatedPromptTokens} prompt + ${maxTokens} max_tokens)`
-      : `the worst case of strategy ${strategy.name}, whose calls re-read what it wrote, for ${about}${estimatedPromptTokens} prompt tokens and max_tokens ${maxTokens}`;
+      ? `${samples} samples × (${about}${estimatedPromptTokens} prompt + ${maxTokens} ${field})`
+      : `the worst case of strategy ${strategy.name}, whose calls re-read what it wrote, for ${about}${estimatedPromptTokens} prompt tokens and ${field} ${maxTokens}`;
   const judged = strategy === undefined ? undefined : scorer?.worstCaseTokens?.(cost);
   const judging =
     strategy === undefined || judged === undefined
@@ -138,7 +145,7 @@ export function checkRequestTokens(request: RequestTokens): RequestTokenLimit {
   }
   throw new ApiError(
     400,
-    `this request may use up to ${worstCase} tokens (${reckoning}), over the server's per-request cap of ${maxRequestTokens} tokens (limits.maxRequestTokens); lower n, the strategy's N or max_tokens, or set mull.budget.max_total_tokens`,
+    `this request may use up to ${worstCase} tokens (${reckoning}), over the server's per-request cap of ${maxRequestTokens} tokens (limits.maxRequestTokens); lower n, the strategy's N or ${field}, or set mull.budget.max_total_tokens`,
     { param: request.param, code: "budget_exceeded" },
   );
 }
