@@ -63,6 +63,9 @@ describe("serveConfigFromFlags --advertise", () => {
     const twice = await refusal({ advertise: ["bon@4", "bon@4"] });
     expect(twice.field).toBe("--advertise");
     expect(twice.message).toBe("--advertise bon@4: given twice; expected each strategy once");
+    // Case and spaces aside, as a spec is read.
+    const cased = await refusal({ advertise: ["sc@8", "SC@8"] });
+    expect(cased.message).toBe("--advertise SC@8: given twice; expected each strategy once");
     const listed = await refusal({ config: listing, advertise: ["bon@4"] });
     expect(listed.message).toBe(
       `--advertise bon@4: ${listing} advertises it already (server.advertisedStrategies, sc@8 where the file names none); expected each strategy once`,

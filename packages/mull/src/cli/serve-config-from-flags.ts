@@ -64,7 +64,8 @@ const labAdvertisedStrategies = ["sc@8", "bon@8"];
  * `server.advertisedStrategies` as `--advertise` sets it: after the strategies of a `--config` file (`sc@8`
  * where the file names none), or in place of the defaults without one; nothing without the flag.
  *
- * @throws UsageError for a strategy given twice, or one the `--config` file advertises already.
+ * @throws UsageError for a strategy given twice, or one the `--config` file advertises already (case and
+ * spaces aside).
  */
 function advertisedFromFlags(
   flags: ServeFlags,
@@ -72,9 +73,11 @@ function advertisedFromFlags(
 ): { advertisedStrategies?: string[] } {
   if (flags.advertise === undefined) return {};
   const listed = [...(fromFile ?? [])];
+  // A spec is read without case or spaces, so `SC@8` is `sc@8` given again.
+  const key = (spec: string) => spec.toLowerCase().replace(/\s+/g, "");
   for (const spec of flags.advertise) {
-    if (listed.includes(spec)) {
-      const where = fromFile?.includes(spec)
+    if (listed.some((other) => key(other) === key(spec))) {
+      const where = fromFile?.some((other) => key(other) === key(spec))
         ? `${flags.config} advertises it already (server.advertisedStrategies, sc@8 where the file names none)`
         : "given twice";
       throw new UsageError(`--advertise ${spec}: ${where}; expected each strategy once`, "--advertise");

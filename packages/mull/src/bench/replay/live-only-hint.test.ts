@@ -10,6 +10,10 @@ describe("liveOnlyHint", () => {
     expect(liveOnlyHint("mcts-rollout@16")).toBe(
       "mcts-rollout@… is a search that grows partial solutions step by step under a scorer, which needs live generation",
     );
+    // A family that ends in a number before its `@` is the search it names.
+    expect(liveOnlyHint("beam-la1@16x4")).toBe(
+      "beam-la@… is a search that grows partial solutions step by step under a scorer, which needs live generation",
+    );
     expect(liveOnlyHint("stability@8c0.5")).toContain("top-k token distributions");
     expect(liveOnlyHint("greedy")).toContain("temperature 0");
     expect(liveOnlyHint("asc(bon@8)")).toBe(

@@ -54,7 +54,8 @@ export function liveOnlyHint(text: string): string | undefined {
       `${kind}@N…); around ${inner} it needs a live run`
     );
   }
-  const kind = /^([a-z-]+)(?:@|$)/.exec(text)?.[1];
+  // A family may end in a number before its `@` (`beam-la1@16x4` is a `beam-la` search).
+  const kind = /^([a-z-]+?)\d*(?:@|$)/.exec(text)?.[1];
   if (kind === undefined) return undefined;
   if (searchKinds.includes(kind)) {
     return `${kind}@… is a search that grows partial solutions step by step under a scorer, which needs live generation`;

@@ -8,6 +8,9 @@ describe("replayWrapperSpec", () => {
     expect(replayWrapperSpec("asc(rs@8)")).toBe("asc@8");
     expect(replayWrapperSpec("asc( sc@16 )dt0.99")).toBe("asc@16dt0.99");
     expect(replayWrapperSpec("esc(sc@8)w4")).toBe("esc@8w4");
+    // Spaces anywhere inside are ignored, as a live spec ignores them.
+    expect(replayWrapperSpec("asc(sc @8)")).toBe("asc@8");
+    expect(replayWrapperSpec("esc(maj@ 16) w4")).toBe("esc@16w4");
     expect(replayWrapperSpec("esc(maj@64)w8")).toBe("esc@64w8");
   });
 

@@ -17,7 +17,8 @@ const wrapperPattern = /^(asc|esc)\(\s*(?:sc|maj|rs)@(\d+)\s*\)(.*)$/;
  * replayWrapperSpec("asc(bon@8)"); // "asc(bon@8)", which replay refuses
  */
 export function replayWrapperSpec(text: string): string {
-  const match = wrapperPattern.exec(text);
+  // Spaces anywhere in a wrapper are ignored, as a live spec ignores them (`asc(sc @8)` is `asc@8`).
+  const match = wrapperPattern.exec(/^(asc|esc)\(/.test(text) ? text.replace(/\s+/g, "") : text);
   if (match === null) return text;
   const [, kind, k, rest] = match;
   return `${kind}@${k}${rest}`;
