@@ -6,9 +6,11 @@ model, a few steps).
 
 import contextlib
 import io
+import json
 import os
 import random
 import runpy
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -355,6 +357,103 @@ class Resume(unittest.TestCase):
             a = torch.load(os.path.join(folder, "a", "model.pt"))["state"]["output.weight"]
             b = torch.load(os.path.join(folder, "b", "model.pt"))["state"]["output.weight"]
             self.assertFalse(torch.equal(a, b))
+
+
+def events_of(*arguments):
+    """The JSON events train.py prints for `arguments` (which must succeed)."""
+    environment = dict(os.environ, OMP_NUM_THREADS="1")
+    run = subprocess.run([sys.executable, "train.py", *arguments], cwd=HERE, check=True, env=environment, capture_output=True, text=True)
+    return [json.loads(line) for line in run.stdout.splitlines()]
+
+
+def train_refusal(*arguments):
+    """train.py's exit status and last line of stderr for `arguments`, with a torch that cannot be imported:
+    a refused argument must be answered before torch loads."""
+    with tempfile.TemporaryDirectory() as folder:
+        os.makedirs(os.path.join(folder, "torch"))
+        with open(os.path.join(folder, "torch", "__init__.py"), "w") as module:
+            module.write("raise SystemExit(99)\n")
+        environment = dict(os.environ, PYTHONPATH=folder)
+        run = subprocess.run([sys.executable, "train.py", *arguments], cwd=HERE, env=environment, capture_output=True, text=True)
+    return run.returncode, run.stderr.strip().splitlines()[-1]
+
+
+class ResumeArguments(unittest.TestCase):
+    """A resumed run takes its saved arguments, and only the options typed again among the resumable ones."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stopped = tempfile.TemporaryDirectory()
+        tiny = [*TINY[:-2], "--steps", "12", "--seed", "3"]  # TINY without its --log-every, given below
+        events_of(*tiny, "--checkpoint-every", "2", "--log-every", "1", "--stop-at", "4", "--out", cls.stopped.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stopped.cleanup()
+
+    def setUp(self):
+        # Each test resumes its own copy of the run stopped at step 4.
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.run_folder = os.path.join(folder.name, "run")
+        shutil.copytree(self.stopped.name, self.run_folder)
+
+    def resume_file(self):
+        return torch.load(os.path.join(self.run_folder, "resume.pt"))
+
+    def test_options_left_out_keep_their_saved_values(self):
+        events = events_of("--resume", self.run_folder, "--stop-at", "9")
+        resumed = events[0]["arguments"]
+        self.assertEqual((events[0]["event"], events[0]["step"]), ("resume", 4))
+        saved = {"checkpoint_every": 2, "log_every": 1, "steps": 12, "batch": 8, "seed": 3, "dim": 32}
+        self.assertEqual({key: resumed[key] for key in saved}, saved)
+        self.assertEqual([event["step"] for event in events if event["event"] == "step"], [5, 6, 7, 8, 9])
+        self.assertEqual(self.resume_file()["step"], 9)
+
+    def test_options_typed_again_replace_the_saved_ones_and_are_saved(self):
+        events = events_of("--resume", self.run_folder, "--log-every", "3", "--checkpoint-every", "0", "--stop-at", "8")
+        self.assertEqual([event["step"] for event in events if event["event"] == "step"], [6])
+        self.assertEqual((events[-1]["event"], events[-1]["step"]), ("stopped", 8))
+        self.assertEqual(self.resume_file()["arguments"]["log_every"], 3)
+        events = events_of("--resume", self.run_folder)
+        # --log-every 3 and --checkpoint-every 0 were saved: steps 9 and 12 logged, no checkpoint on the way.
+        self.assertEqual([event["step"] for event in events if event["event"] == "step"], [9, 12])
+        self.assertEqual((events[-1]["event"], events[-1]["steps"]), ("done", 12))
+        self.assertEqual(self.resume_file()["step"], 8)
+
+    def test_the_saved_device_is_kept(self):
+        # "cpu:0" is the CPU under another name than the default "cpu": kept only if the saved value is.
+        folder = self.run_folder + "-device"
+        events_of(*TINY, "--steps", "6", "--device", "cpu:0", "--stop-at", "2", "--out", folder)
+        self.assertEqual(events_of("--resume", folder, "--stop-at", "3")[0]["arguments"]["device"], "cpu:0")
+        self.assertEqual(events_of("--resume", folder, "--device", "cpu")[0]["arguments"]["device"], "cpu")
+
+    def test_a_saved_device_this_machine_lacks_is_refused_with_the_way_to_move_the_run(self):
+        state = self.resume_file()
+        state["arguments"]["device"] = "gpu"
+        torch.save(state, os.path.join(self.run_folder, "resume.pt"))
+        run = subprocess.run([sys.executable, "train.py", "--resume", self.run_folder], cwd=HERE, capture_output=True, text=True)
+        self.assertEqual(run.returncode, 2, run.stderr)
+        message = run.stderr.strip().splitlines()[-1]
+        self.assertIn("train.py: error: argument --device: must be a torch device this machine has", message)
+        self.assertIn("got 'gpu'", message)
+        self.assertIn("the run was saved with --device gpu: give --device (e.g. cpu) to resume it here", message)
+        self.assertEqual(events_of("--resume", self.run_folder, "--device", "cpu", "--stop-at", "5")[-1]["event"], "stopped")
+
+    def test_any_other_option_is_refused_before_torch_loads_naming_it(self):
+        allowed = "only --stop-at, --stop-after-minutes, --checkpoint-every, --log-every, --eval-every, --eval-count or --device may be given again"
+        for argv, named in [
+            (["--steps", "5"], "argument --steps: cannot be given with --resume, got 5;"),
+            (["--lr", "0.1"], "argument --lr: cannot be given with --resume, got 0.1;"),
+            (["--out", self.run_folder], f"argument --out: cannot be given with --resume, got {self.run_folder!r};"),
+            (["--seed", "3"], "argument --seed: cannot be given with --resume, got 3;"),  # even its saved value
+            (["--step", "5", "--lr", "0.1"], "arguments --steps, --lr: cannot be given with --resume, got --steps 5, --lr 0.1;"),
+        ]:
+            status, message = train_refusal("--resume", self.run_folder, *argv)
+            self.assertEqual(status, 2, message)
+            self.assertIn(f"train.py: error: {named}", message)
+            self.assertIn(allowed, message)
+        self.assertEqual(self.resume_file()["step"], 4)  # nothing trained
 
 
 if __name__ == "__main__":

@@ -22,23 +22,21 @@ Checkpoint and resume: --checkpoint-every N writes <out>/resume.pt (weights, opt
 torch random states, the arguments) every N steps, at a stop (--stop-at STEP, --stop-after-minutes M) and on
 SIGTERM / SIGINT. `train.py --resume <out>` continues from there with the saved arguments (the learning rate
 is a function of the step, so the schedule continues exactly) and reaches the same weights as a run that
-was never interrupted. Only the stop, logging and --device options may be given again with --resume.
+was never interrupted. Only the stop, logging and --device options may be given again with --resume (an
+option left out keeps its saved value); any other option given with --resume is refused (resume_arguments.py).
 """
 
-import argparse
 import json
 import math
 import os
 import random
 import signal
+import sys
 import time
 
 from lab_task import LEVELS, OperandSizes, completion_text, generate_problem, grouped_completion_text, prompt_text
+from resume_arguments import check_resumed_device, refuse_fixed_options, resumed_arguments, typed_options
 from train_arguments import RESUME_FILE, build_parser, check_combinations, check_device, parse_arguments
-
-# Options that may change when a run is resumed; every other argument comes from the checkpoint.
-# A run may move between machines (--device), at the price of bit-identical weights.
-RESUMABLE_OPTIONS = ["stop_at", "stop_after_minutes", "checkpoint_every", "log_every", "eval_every", "eval_count", "device"]
 
 
 def make_batch(vocabulary, rng, level, batch_size, sizes=None, grouped_share=0.0):
@@ -79,6 +77,8 @@ def main():
     parser = build_parser(__doc__)
     # Every argument is checked before torch loads (about a second): a bad value is a usage error, exit 2.
     arguments = parse_arguments(parser)
+    typed = typed_options(parser, sys.argv[1:]) if arguments.resume else {}
+    refuse_fixed_options(parser, typed)
     import torch
     import torch.nn.functional as F
 
@@ -89,14 +89,11 @@ def main():
     state = None
     if arguments.resume:
         state = torch.load(os.path.join(arguments.resume, RESUME_FILE), map_location="cpu")
-        given = vars(arguments)
-        arguments = argparse.Namespace(**state["arguments"])
-        for option in RESUMABLE_OPTIONS:
-            setattr(arguments, option, given[option])
-        arguments.out = given["resume"]
-        arguments.resume = given["resume"]
+        arguments = resumed_arguments(parser, state["arguments"], typed, arguments.resume)
         check_combinations(parser, arguments)  # the saved shape with the options given again
-    check_device(parser, arguments.device)
+        check_resumed_device(parser, check_device, arguments, typed)
+    else:
+        check_device(parser, arguments.device)
 
     torch.set_num_threads(1)
     torch.manual_seed(arguments.seed)
