@@ -33,8 +33,9 @@ import type { SpeculationStats } from "./speculation-stats.ts";
  * Sampling: temperature (default 1; 0 is greedy), top-k, top-p and min-p (default off), a seed per request
  * (completion `i` of `n` is seeded from the request's seed and `i` alone, so batching and queueing never change
  * the random numbers it draws; they can still move its logits in their last bits, since llama.cpp rounds a
- * token decoded alone in a micro-batch differently from one decoded with others, and with them, rarely, a
- * sampled token: only `sequences: 1` repeats bit for bit), no repetition penalty.
+ * token decoded alone in a micro-batch differently from one decoded with others, and with them a sampled token
+ * wherever two tokens are nearly tied, so that the same seed can sample another completion on another backend
+ * or under another load: only `sequences: 1` repeats bit for bit), no repetition penalty.
  *
  * Log-probabilities (`generate` with `logprobs`/`topLogprobs`, and `score`) are those of the **raw model
  * distribution** — temperature 1, no top-k, top-p or min-p, no grammar mask — not of the sampler, whatever the

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ConfigError } from "./errors/index.ts";
+import { cascade } from "./routing/index.ts";
 import { solve } from "./solve.ts";
 import type { Backend } from "./spec/index.ts";
 import { eachModelGreedy } from "./strategies/each-model.test-support.ts";
@@ -41,6 +42,25 @@ describe("solve with a routing strategy", () => {
     expect(byModel["small-model"]!.completionTokens! + byModel["large-model"]!.completionTokens!).toBe(
       result.usage.completionTokens,
     );
+  });
+
+  it("reports usage per model for a route whose first model alone generated", async () => {
+    const { small, large } = twoModels();
+    const resolveModel = (name: string): Backend => (name === "s" ? small : large);
+    // The small model agrees with itself: the cascade settles there, without escalating.
+    const spec = await solve({ problem: "7+1?", strategy: "cascade@2:s>l", backend: large, resolveModel });
+    expect(spec.answer).toBe("7");
+    expect(large.calls).toHaveLength(0);
+    expect(spec.usageByModel).toEqual({ "small-model": spec.usage });
+
+    const models = [
+      { name: "s", backend: small },
+      { name: "l", backend: large },
+    ];
+    const built = await solve({ problem: "7+1?", strategy: cascade({ models, small: 2 }), backend: large });
+    expect(large.calls).toHaveLength(0);
+    expect(built.usageByModel).toEqual({ "small-model": built.usage });
+    expect(built.usage.completionTokens).toBe(2 * 4);
   });
 
   it("leaves usageByModel out when one model generated", async () => {

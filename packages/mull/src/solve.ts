@@ -6,6 +6,7 @@ import { createBudget, type TokenPrice } from "./budget/index.ts";
 import { defaultPromptTemplate, samplingSettingsOption } from "./generation/index.ts";
 import { promptTemplateOption } from "./prompt-template-option.ts";
 import type { NamedPromptTemplate } from "./prompts/index.ts";
+import { routesModels } from "./routes-models.ts";
 import {
   expecting,
   integerSchema,
@@ -203,7 +204,8 @@ export const solveSettings = z.strictObject({
  * produced, or a budget limit stopped the run before any answer, it throws `BudgetExhaustedError`. The run is an OpenTelemetry span `mull.solve <strategy>` (a
  * no-op without a registered tracer provider) from its first check on, so that a run refused by them is
  * recorded too (status error, with the exception), with one child span per generation and score call. When
- * more than one model generated (a routing strategy), the result carries `usageByModel`.
+ * the strategy routes between models (`routesModels`: a cascade, even one that did not escalate) or more
+ * than one model generated, the result carries `usageByModel`.
  *
  * @throws ConfigError before anything runs: for an unknown option or sampling key (`solve:
  * sampling.temp: unknown key (sampling takes temperature, topP, …)`), a blank problem, a seed that is not
@@ -306,12 +308,12 @@ async function solveIn(span: Span, options: SolveOptions): Promise<SolveResult> 
     const trace = tracer.events();
     const root = trace.find((event) => event.type === "run-start" && event.parentId === undefined);
     const byModel = usageByModel(trace, root?.id);
-    return {
-      ...result,
-      strategy: strategy.name,
-      trace,
-      ...(Object.keys(byModel).length > 1 ? { usageByModel: byModel } : {}),
-    };
+    const models = Object.keys(byModel).length;
+    // A route reports its usage by model even when its first model alone generated.
+    const split =
+      models > 1 ||
+      (models === 1 && routesModels({ strategy: options.strategy, trace, catalog: options.catalog }));
+    return { ...result, strategy: strategy.name, trace, ...(split ? { usageByModel: byModel } : {}) };
   } finally {
     budget.close();
   }

@@ -203,8 +203,9 @@ export interface SolveResult extends StrategyResult {
   readonly trace: readonly TraceEvent[];
   /**
    * Usage per model, by the model name each generation reports (`{ "lab-small": …, "lab-large": … }`),
-   * summed over the run's generations: present only when more than one model generated, as a routing
-   * strategy (`cascade@8:lab-small>lab-large`) does. Generations that report no usage are not counted.
+   * summed over the run's generations: present when the run routed between models (a routing strategy,
+   * `cascade@8:lab-small>lab-large`, even when only its first model generated) or more than one model
+   * generated. Generations that report no usage are not counted.
    */
   readonly usageByModel?: Readonly<Record<string, Usage>> | undefined;
 }

@@ -1,10 +1,12 @@
 import { ConfigError } from "../../errors/index.ts";
+import { refuseLargestFirst } from "../../routing/route-order.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
 import type { AllocationStrategy } from "./strategy-sweep.ts";
 
 /**
  * Refuses what an allocation entry cannot run with, before any pair of the run starts: a per-pair time
- * limit (its problems' runs interleave over the batch) and a route without a way to load its models.
+ * limit (its problems' runs interleave over the batch), a route without a way to load its models, and a
+ * route whose probe model is known to be larger than the model after it (`refuseLargestFirst`).
  *
  * @throws ConfigError naming the field.
  * @example
@@ -23,6 +25,14 @@ export function checkAllocationOptions(strategy: AllocationStrategy, options: Ru
     throw new ConfigError(
       `${strategy.name} names the models ${route.join(">")}, but the run cannot load models (resolveModel)`,
       { field: "resolveModel" },
+    );
+  }
+  // The probes come from the first model, the extra samples from the second: a larger probe model runs backwards.
+  const { resolveModel } = options;
+  if (route !== undefined && resolveModel !== undefined) {
+    refuseLargestFirst(
+      strategy.name,
+      route.map((name) => ({ name, backend: resolveModel(name) })),
     );
   }
 }

@@ -2,8 +2,9 @@ import type { RequestOutcome } from "./request-outcome.ts";
 import { usageCounts } from "./usage-counts.ts";
 
 /**
- * The `mull` object: what the strategy did and what every sample cost, `usage_by_model` when more than one
- * model generated (a routing strategy: each served model's tokens and calls, which sum to `usage`),
+ * The `mull` object: what the strategy did and what every sample cost, `usage_by_model` when the run routed
+ * between models (a routing strategy, even one whose first model alone answered, or more than one model
+ * generated: each served model's tokens and calls, which sum to `usage`),
  * `notes` from its plan and its trace when it has any (a thinking budget not kept, a fallback taken, a
  * scorer that could not choose), and `served_by`, the served model that answered, when a fallback answered
  * instead of the model requested. A request without a strategy has a `mull` object only for `served_by`
