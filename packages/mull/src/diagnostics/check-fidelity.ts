@@ -1,7 +1,8 @@
-import { checkInteger, checkNumber, seededRng } from "../runtime/index.ts";
-import type { Backend, Prompt } from "../spec/index.ts";
+import { checkCapability, checkInteger, checkNumber, seededRng } from "../runtime/index.ts";
+import type { Backend, CallOptions, Prompt } from "../spec/index.ts";
 import { compareTeacherForced } from "./compare-teacher-forced.ts";
 import { detectHiddenTruncation } from "./detect-hidden-truncation.ts";
+import { missingFidelityCapabilities } from "./fidelity-capabilities.ts";
 import type { FidelityCheck, FidelityVerdict } from "./fidelity-check.ts";
 
 /** Options of {@link checkFidelity}. */
@@ -71,7 +72,11 @@ const owner = "checkFidelity";
  * @example
  * const report = await checkFidelity({ reference, candidate, prompts, samples: 32, seed: 1 });
  * report.verdict; // "same" | "differs" | "truncated"
- * @throws ConfigError for an option out of range; CapabilityError when the reference cannot score.
+ * Both backends' capabilities are checked before any check runs ({@link missingFidelityCapabilities}):
+ * the reference must `score`, the candidate must `score` or give `logprobs` with `topLogprobs`.
+ *
+ * @throws ConfigError for an option out of range; CapabilityError, before any generation, when the
+ *   reference cannot score or the candidate can neither score nor give log-probabilities and alternatives.
  */
 export async function checkFidelity(options: FidelityOptions): Promise<FidelityReport> {
   const samples = checkInteger(owner, "samples", options.samples ?? 32, { minimum: 1, maximum: 4096 });
@@ -101,6 +106,7 @@ export async function checkFidelity(options: FidelityOptions): Promise<FidelityR
     maximum: 10_000,
   });
   const coupled = { temperature, draws, rng: seededRng(seed), threshold };
+  await checkCapabilities(options.reference, options.candidate, { signal: options.signal });
   const [logprobs, greedy, divergence] = await compareTeacherForced({ ...shared, topK, tolerance, coupled });
   const sampling = await detectHiddenTruncation({ ...shared, samples, seed, alpha, temperature });
   const checks = [logprobs, greedy, sampling, divergence].filter(
@@ -112,4 +118,16 @@ export async function checkFidelity(options: FidelityOptions): Promise<FidelityR
       ? "differs"
       : "same";
   return { verdict, checks, prompts: options.prompts.length, samples, seed, temperature };
+}
+
+/** Refuses, before any generation, a backend that lacks what a check needs (`CapabilityError`). */
+async function checkCapabilities(reference: Backend, candidate: Backend, call: CallOptions): Promise<void> {
+  const capabilities = {
+    reference: await reference.capabilities(call),
+    candidate: await candidate.capabilities(call),
+  };
+  const [missing] = missingFidelityCapabilities(capabilities.reference, capabilities.candidate);
+  if (missing === undefined) return;
+  const backend = missing.backend === "reference" ? reference : candidate;
+  checkCapability(backend, capabilities[missing.backend], missing.capability, missing.requiredBy);
 }

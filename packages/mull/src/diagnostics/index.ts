@@ -7,6 +7,10 @@ export {
   coupledSamplingDivergence,
 } from "./coupled-sampling-divergence.ts";
 export { detectHiddenTruncation, type HiddenTruncationOptions } from "./detect-hidden-truncation.ts";
+export {
+  type MissingFidelityCapability,
+  missingFidelityCapabilities,
+} from "./fidelity-capabilities.ts";
 export type { FidelityCheck, FidelityVerdict } from "./fidelity-check.ts";
 export { type LogprobDivergence, logprobDivergence } from "./logprob-divergence.ts";
 export { poissonLowerTail, poissonUpperTail } from "./poisson-tail.ts";

@@ -172,3 +172,28 @@ describe.skipIf(!lab.present)("mull fidelity: problems the models cannot be aske
     expect(run.stderr).toContain("is not a lab chain");
   }, 60_000);
 });
+
+describe.skipIf(!lab.present)("mull fidelity: a candidate without log-probabilities", () => {
+  it("is refused before any check runs, naming --candidate and the capability (exit 2)", async () => {
+    const server = await startFakeOpenAIServer({ model: "lab-large", omitLogprobs: true });
+    try {
+      const candidate = `${server.url}#lab-large`;
+      const run = await runCliCaptured(
+        ...["fidelity", "--reference", "lab-large", "--candidate", candidate, "--limit", "1"],
+        ...["--threads", "1"],
+      );
+      expect(run).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr).toBe(
+        `mull: --candidate ${candidate}: the fidelity logprobs check needs the backend capability "logprobs" ` +
+          "(a candidate without score is compared through its greedy generation's log-probabilities), which " +
+          `the openai-compatible backend at ${server.url} (model lab-large) does not have; give a candidate ` +
+          "that can score (an embedded model) or a server that returns log-probabilities\n",
+      );
+      // Only the capability probe reached the server: without the refusal every check would read no token.
+      const generations = server.requests.filter((request) => request.endpoint !== "models");
+      expect(generations.map((request) => request.body?.max_tokens)).toEqual(generations.map(() => 1));
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});

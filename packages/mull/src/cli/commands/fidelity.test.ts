@@ -146,6 +146,30 @@ describe("mull fidelity", () => {
     }
   });
 
+  it("refuses a reference that cannot score before any check runs, naming --reference and the capability (exit 2)", async () => {
+    const server = await startFakeOpenAIServer({ model: "lab-large" });
+    try {
+      const reference = `${server.url}#lab-large`;
+      const run = await runCliCaptured(
+        ...["fidelity", "--reference", reference, "--candidate", `${server.url}#lab-large`],
+        ...["--limit", "1", "--max-tokens", "16"],
+      );
+      expect(run).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr).toBe(
+        `mull: --reference ${reference}: the fidelity sampling check needs the backend capability "score" ` +
+          "(it scores each of the candidate's samples on the reference), which the openai-compatible backend " +
+          `at ${server.url} (model lab-large) does not have; give a reference that can score: an embedded ` +
+          "model (lab-large, a .gguf path)\n",
+      );
+      // Only the capability probes reached the server: no greedy continuation, no sample.
+      const generations = server.requests.filter((request) => request.endpoint !== "models");
+      expect(generations.length).toBeGreaterThan(0);
+      expect(generations.map((request) => request.body?.max_tokens)).toEqual(generations.map(() => 1));
+    } finally {
+      await server.close();
+    }
+  });
+
   it("names the flag and the spec when the capabilities probe of a server fails (exit 1)", async () => {
     const server = await startFakeOpenAIServer({ model: "lab-large" });
     const down = `http://127.0.0.1:${await closedPort()}/v1#lab-large`;

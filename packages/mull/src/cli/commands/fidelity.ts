@@ -1,6 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
 import { type BenchDataset, loadDataset } from "../../bench/datasets/index.ts";
-import { checkFidelity, type FidelityReport } from "../../diagnostics/index.ts";
+import { checkFidelity, type FidelityReport, missingFidelityCapabilities } from "../../diagnostics/index.ts";
 import { BackendCallError, ConfigError } from "../../errors/index.ts";
 import { defaultPromptTemplate } from "../../generation/index.ts";
 import type { Prompt } from "../../spec/index.ts";
@@ -84,6 +84,46 @@ async function checkPromptKinds(
   }
 }
 
+/** A backend of `mull fidelity` with the flag and the spec that gave it, for messages. */
+interface NamedBackend {
+  readonly resolved: ResolvedBackend;
+  readonly flag: string;
+  readonly spec: string;
+}
+
+/** What a backend that lacks a capability can be replaced with, by the flag that gave it. */
+const capableBackend: Readonly<Record<string, string>> = {
+  "--reference": "give a reference that can score: an embedded model (lab-large, a .gguf path)",
+  "--candidate":
+    "give a candidate that can score (an embedded model) or a server that returns log-probabilities",
+};
+
+/**
+ * Refuses, before any check runs, a backend that lacks a capability a check needs (the reference's
+ * `score`; the candidate's `score` or `logprobs`), naming its flag and spec, the
+ * capability and the check: every check of the report runs, so none can be left out instead.
+ *
+ * @throws UsageError naming `--reference` or `--candidate`.
+ * @throws BackendCallError naming the backend's flag and spec when its capabilities cannot be probed.
+ */
+async function checkFidelityCapabilities(reference: NamedBackend, candidate: NamedBackend): Promise<void> {
+  const capabilities = async (backend: NamedBackend) =>
+    backend.resolved.backend.capabilities().catch((error: unknown) => {
+      throw namingBackend(error, backend);
+    });
+  const [missing] = missingFidelityCapabilities(await capabilities(reference), await capabilities(candidate));
+  if (missing === undefined) return;
+  const backend = missing.backend === "reference" ? reference : candidate;
+  const description = backend.resolved.backend.describe();
+  const where = description.baseUrl === undefined ? "" : ` at ${description.baseUrl}`;
+  throw new UsageError(
+    `${backend.flag} ${backendSpecShown(backend.spec)}: the ${missing.requiredBy} needs the backend capability "${missing.capability}" ` +
+      `(${missing.use}), which the ${description.kind} backend${where} (model ${description.model}) does not have; ` +
+      `${capableBackend[backend.flag]}`,
+    backend.flag,
+  );
+}
+
 /**
  * `mull fidelity`: does a candidate backend compute and sample what a reference backend does? Prints the
  * report, then exits 1 when the verdict is `differs` or `truncated`, so that CI can gate on it.
@@ -152,6 +192,10 @@ export function fidelityCommand() {
           candidate,
           { flag: "--candidate", spec: flags.candidate },
           flags.problems,
+        );
+        await checkFidelityCapabilities(
+          { resolved: reference, flag: "--reference", spec: flags.reference },
+          { resolved: candidate, flag: "--candidate", spec: flags.candidate },
         );
         const report = await checkFidelity({
           reference: reference.backend,

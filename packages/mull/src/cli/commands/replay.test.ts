@@ -616,6 +616,23 @@ describe("mull replay --run on a partial run", () => {
     });
   });
 
+  it("refuses --format with --run unless a file of samples is read too, naming --format and --samples", async () => {
+    const argv = ["--run", complete, "--strategy", "sc@8", "--strategies", "maj@8"];
+    const refused = await run(...argv, "--format", "qwen-rm-maj");
+    expect(refused).toMatchObject({ code: 2, stdout: "" });
+    expect(refused.stderr).toBe(
+      "mull: --format qwen-rm-maj applies to --samples (and --escalate-samples, --greedy-samples, " +
+        "--escalate-greedy-samples) only, and none was given: --run reads the samples of a bench run as it " +
+        "recorded them; drop --format\n",
+    );
+    // Given explicitly at its default, it is still a flag that does nothing here.
+    expect((await run(...argv, "--format", "generic")).code).toBe(2);
+    expect((await run(...argv)).code).toBe(0);
+    // The larger model's samples from a file are read in the layout --format names.
+    const escalated = await run(...argv, "--escalate-samples", samples, "--format", "qwen-rm-maj");
+    expect(escalated.stderr).not.toContain("--format qwen-rm-maj applies");
+  });
+
   it("says nothing of a complete run, and names --escalate-run when the larger model's run is partial", async () => {
     const whole = await run("--run", complete, "--strategy", "sc@4", "--strategies", "maj@4", "--json");
     expect(whole.code).toBe(0);

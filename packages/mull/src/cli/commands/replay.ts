@@ -152,7 +152,8 @@ export function replayCommand() {
       numberOption(0, 1_000_000),
     )
     .option("--json", "print the results as JSON, with a per-problem breakdown (problemResults)")
-    .action(async (flags) => {
+    .action(async (flags, command) => {
+      if (command.getOptionValueSource("format") !== "default") checkFormatApplies(flags);
       const evaluation = {
         strategies: flags.strategies,
         shuffles: flags.shuffles,
@@ -220,6 +221,34 @@ export function replayCommand() {
       });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
     });
+}
+
+/** The flags that read files of recorded samples, whose layout `--format` names. */
+const sampleFileFlags = [
+  ["--samples", "samples"],
+  ["--escalate-samples", "escalateSamples"],
+  ["--greedy-samples", "greedySamples"],
+  ["--escalate-greedy-samples", "escalateGreedySamples"],
+] as const;
+
+/**
+ * Refuses a `--format` given with `--run` where no file of samples is read: a bench run is read as it
+ * recorded its samples, so the flag would be ignored. Names `--format` and the flags it applies to.
+ *
+ * @throws UsageError naming `--format`.
+ */
+function checkFormatApplies(
+  flags: { readonly format: string; readonly run?: string | undefined } & Partial<
+    Record<(typeof sampleFileFlags)[number][1], string>
+  >,
+): void {
+  if (flags.run === undefined || sampleFileFlags.some(([, key]) => flags[key] !== undefined)) return;
+  const [samples, ...others] = sampleFileFlags.map(([flag]) => flag);
+  throw new UsageError(
+    `--format ${flags.format} applies to ${samples} (and ${others.join(", ")}) only, and none was given: ` +
+      "--run reads the samples of a bench run as it recorded them; drop --format",
+    "--format",
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -64,6 +64,31 @@ describe("mull report: inference cost", () => {
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--model-shape <shape>.*layers must be a positive integer, got "0"/);
+  });
+
+  it("refuses a --model-shape that contradicts the shape the run recorded, before writing anything", async () => {
+    const embedded = await storedRun("recorded-shape", {
+      architecture: { type: "llama", parameters: 117952, layers: 2, embedding: 64, heads: 4 },
+    });
+    const other = await runCliCaptured(
+      ...["report", embedded, "--model-shape", "parameters=1000,layers=2,embedding=4"],
+    );
+    expect(other).toMatchObject({ code: 2, stdout: "" });
+    expect(other.stderr).toBe(
+      "mull: --model-shape parameters=1000,layers=2,embedding=4: the run recorded its model's shape, " +
+        "parameters=117952,layers=2,embedding=64,heads=4, which differs in parameters, embedding; " +
+        "--model-shape is for runs that recorded none (a run over HTTP): drop it\n",
+    );
+    expect(existsSync(join(embedded, "report.html"))).toBe(false);
+    // The recorded shape restated (or a part of it) changes nothing.
+    const same = await runCliCaptured(
+      ...["report", embedded, "--model-shape", "parameters=117952,layers=2,embedding=64"],
+    );
+    expect(same.code).toBe(0);
+    const html = readFileSync(join(embedded, "report.html"), "utf8");
+    expect(html).toContain("<h2>Inference cost</h2>");
+    expect(html).toContain("llama, 117,952 parameters, 2 layers, d 64");
+    expect(html).not.toContain("as stated with --model-shape");
   });
 
   it("takes the engine's threads as the cores of a --watts-per-core given alone", async () => {

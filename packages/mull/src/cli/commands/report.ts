@@ -24,6 +24,7 @@ import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
 import { modelShapeForm, parseModelShapeOption } from "./model-shape-option.ts";
 import { reportJson } from "./report-json.ts";
+import { statedModelShape } from "./stated-model-shape.ts";
 
 /**
  * Refuses an output path that is one of the files a run directory holds for `mull bench` (even empty:
@@ -139,7 +140,7 @@ export function reportCommand() {
     )
     .option(
       "--model-shape <shape>",
-      `the model's shape for the inference cost, where the run recorded none (a run over HTTP): ${modelShapeForm}`,
+      `the model's shape for the inference cost, where the run recorded none (a run over HTTP; a shape other than the recorded one is refused): ${modelShapeForm}`,
       parseModelShapeOption,
     )
     .option(
@@ -200,19 +201,15 @@ export function reportCommand() {
       // The store is checked naming --store: a refused login or a server down is not a wrong run name.
       if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
       const recorded = await loadRunArgument(location, "<run-dir>");
-      // A stated shape replaces the recorded one, and says so wherever the report shows the shape.
+      // A stated shape stands in for a shape the run did not record, and says so wherever the report
+      // shows the shape; one that contradicts the recorded shape is refused.
+      const architecture = statedModelShape(recorded.manifest.backend.architecture, flags.modelShape);
       const run =
-        flags.modelShape === undefined
+        architecture === recorded.manifest.backend.architecture
           ? recorded
           : {
               ...recorded,
-              manifest: {
-                ...recorded.manifest,
-                backend: {
-                  ...recorded.manifest.backend,
-                  architecture: { ...flags.modelShape, type: "as stated with --model-shape" },
-                },
-              },
+              manifest: { ...recorded.manifest, backend: { ...recorded.manifest.backend, architecture } },
             };
       // A run from before machine rates were recorded gets this machine's, measured now (the report says
       // so); not a run over HTTP, which generated on its server, nor one whose rates the user states.
