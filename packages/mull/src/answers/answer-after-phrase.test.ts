@@ -18,6 +18,15 @@ describe("answerAfterPhrase", () => {
     expect(answerAfterPhrase("The answer is:\n\n  12 apples")).toBe("12 apples");
   });
 
+  it("reads the next line after a bold phrase whose closing asterisks are left on its line", () => {
+    expect(answerAfterPhrase("Work...\n**Final Answer:**\n42")).toBe("42");
+  });
+
+  it("drops a trailing semicolon as it drops a trailing period", () => {
+    expect(answerAfterPhrase("so the answer is 42;")).toBe("42");
+    expect(answerAfterPhrase("so the answer is 42.;")).toBe("42");
+  });
+
   it("finds nothing without the phrase", () => {
     expect(answerAfterPhrase("We get 12 in the end.")).toBeUndefined();
     expect(answerAfterPhrase("the answer is")).toBeUndefined();

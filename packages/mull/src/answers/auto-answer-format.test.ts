@@ -16,6 +16,12 @@ describe("autoAnswerFormat", () => {
     expect(format.extract("Final answer: Evelyn")).toBe("Evelyn");
   });
 
+  it("keeps a LaTeX stated answer whole when words follow it", () => {
+    const answer = format.extract("The answer is \\frac{1}{2} of the total cake.");
+    expect(answer).toBeDefined();
+    expect(format.key(answer!)).toBe("0.5");
+  });
+
   it("reads the arithmetic lab's solutions", () => {
     expect(format.extract("37+48=85\n85-19=66\n#### 66")).toBe("66");
   });

@@ -31,5 +31,6 @@ describe("choiceAnswerFormat", () => {
     expect(format.equivalent("option c", "C")).toBe(true);
     expect(format.equivalent("(B)", "(C)")).toBe(false);
     expect(format.key("(B) 42")).toBe("B");
+    expect(format.key("B: 42")).toBe("B");
   });
 });

@@ -18,6 +18,7 @@ describe("evaluateLatexNumber", () => {
     expect(evaluateLatexNumber("2\\sqrt{3}")).toBeCloseTo(2 * Math.sqrt(3));
     expect(evaluateLatexNumber("\\sqrt[3]{-8}")).toBeCloseTo(-2);
     expect(evaluateLatexNumber("\\frac{\\pi}{2}")).toBeCloseTo(Math.PI / 2);
+    expect(evaluateLatexNumber("\\pi")).toBeCloseTo(Math.PI, 12);
     expect(evaluateLatexNumber("3 \\cdot (2+1)")).toBe(9);
     expect(evaluateLatexNumber("2(3)")).toBe(6);
   });

@@ -18,6 +18,8 @@ describe("lastBoxed", () => {
 
   it("treats escaped braces as content", () => {
     expect(lastBoxed("\\boxed{\\{1,2\\}}")).toBe("\\{1,2\\}");
+    // An escaped brace with no partner does not leave the box unclosed.
+    expect(lastBoxed("\\boxed{\\left\\{ x \\right.}")).toBe("\\left\\{ x \\right.");
   });
 
   it("skips a box cut off before its closing brace", () => {

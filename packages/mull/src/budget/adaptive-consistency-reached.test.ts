@@ -71,6 +71,13 @@ describe("adaptiveConsistencyReached", () => {
     expect(dirichlet.shouldStop(progressOf([...split, "1", "1", "1"]))).toBe(true);
   });
 
+  it("with the Dirichlet posterior weighs every rival from three answers on", () => {
+    // Votes 6, 1, 1: the Beta risk against the runner-up alone is about 0.035, the Dirichlet risk about 0.065.
+    const split = [...repeat("1", 6), "2", "3"];
+    expect(adaptiveConsistencyReached(0.95, "beta").shouldStop(progressOf(split))).toBe(true);
+    expect(adaptiveConsistencyReached(0.95, "dirichlet").shouldStop(progressOf(split))).toBe(false);
+  });
+
   it("never stops at a threshold of 1, and refuses unknown posteriors and thresholds", () => {
     for (const posterior of ["beta", "dirichlet"] as const) {
       const condition = adaptiveConsistencyReached(1, posterior);

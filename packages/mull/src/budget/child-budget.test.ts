@@ -31,6 +31,18 @@ describe("createChildBudget", () => {
     parent.close();
   });
 
+  it("adds up its own cost over every charge", () => {
+    const clock = manualClock();
+    const price = { promptUsdPerMillion: 1, completionUsdPerMillion: 2 };
+    const parent = createBudget({}, { clock, price });
+    const child = createChildBudget(parent, clock);
+    child.charge({ promptTokens: 1_000_000, completionTokens: 0, calls: 1 });
+    child.charge({ promptTokens: 0, completionTokens: 1_000_000, calls: 1 });
+    // 1 USD for the prompt tokens, then 2 USD for the completion tokens.
+    expect(child.ownSpent().costUsd).toBeCloseTo(3, 12);
+    parent.close();
+  });
+
   it("knows no cost when the parent has no price", () => {
     const clock = manualClock();
     const parent = createBudget({}, { clock });

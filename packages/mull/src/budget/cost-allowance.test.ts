@@ -42,6 +42,18 @@ describe("costAllowance", () => {
     expect(allowance.affords(10, 41)).toBe(false);
   });
 
+  it("never names a completion count it cannot afford, when the division comes out a token too high", () => {
+    // The 0.0079638 USD left divides into 39819 tokens at 0.2 USD per million, yet the whole account's cost
+    // with 39819 more, summed in floating point, is a hair above the limit: 39818 is the most that fits.
+    const price = { promptUsdPerMillion: 0.1, completionUsdPerMillion: 0.2 };
+    const budget = createBudget({ maxCostUsd: 0.008781 }, { clock, price });
+    budget.charge({ calls: 1, promptTokens: 2742, completionTokens: 2715 });
+    const allowance = costAllowance(budget)!;
+    expect(allowance.completionTokens(0)).toBe(39818);
+    expect(allowance.affords(0, 39818)).toBe(true);
+    expect(allowance.affords(0, 39819)).toBe(false);
+  });
+
   it("counts a count the backend left unreported as 0, as token limits do", () => {
     const budget = createBudget({ maxCostUsd: 0.001 }, { clock, price: dearCompletions });
     budget.charge({ calls: 1, promptTokens: undefined, completionTokens: 100 });

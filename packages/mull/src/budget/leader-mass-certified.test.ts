@@ -97,6 +97,16 @@ describe("leaderMassCertified", () => {
     ).toBe(false);
   });
 
+  it("counts no uncovered mass when the traces' probabilities add up past 1, so a tie is still no certificate", () => {
+    // Two distinct traces at 0.6 each: covered 1.2, uncovered 0, not −0.2.
+    expect(
+      stops(1, [
+        ["a", "7", 0.6],
+        ["b", "8", 0.6],
+      ]),
+    ).toBe(false);
+  });
+
   it("never stops without an answer that carries a log-probability, and refuses a weight outside 0 to 1", () => {
     expect(
       stops(0, [

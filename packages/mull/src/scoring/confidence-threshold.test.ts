@@ -9,6 +9,8 @@ describe("confidenceThreshold", () => {
     expect(confidenceThreshold(values, 10)).toBe(10);
     expect(confidenceThreshold(values, 50)).toBe(6);
     expect(confidenceThreshold([3, 1, 2, 5, 4], 60)).toBe(3);
+    // 90% of 5 is 4.5, rounded to 5: every value is kept.
+    expect(confidenceThreshold([5, 4, 3, 2, 1], 90)).toBe(1);
   });
 
   it("is the lowest value at 100%, keeps at least one, and ignores NaN", () => {

@@ -124,6 +124,19 @@ describe("httpRewardModelScorer over HTTP", () => {
     expect((await negative.score(problem, solutions)).scores.map((score) => score.value)).toEqual([0.3, 0.6]);
   });
 
+  it("ignores a result indexed past the inputs it was sent", async () => {
+    reply = (body) => ({
+      json: {
+        data: [...body.input, "extra"].map((_, index) => ({
+          index,
+          probs: [0.5 - index / 10, 0.5 + index / 10],
+        })),
+      },
+    });
+    const scorer = httpRewardModelScorer({ baseUrl, model: "cls", shape: "classify" });
+    expect((await scorer.score(problem, solutions)).scores.map((score) => score.value)).toEqual([0.5, 0.6]);
+  });
+
   it("reads the wait of an HTTP error from retry-after-ms before retry-after, and none from an empty header", async () => {
     const scorer = httpRewardModelScorer({ baseUrl, model: "m", shape: "classify" });
     reply = () => ({

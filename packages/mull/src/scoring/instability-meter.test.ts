@@ -37,4 +37,12 @@ describe("instabilityMeter", () => {
     const steps = tokens.map((token) => measure(token)).filter((step) => step !== undefined);
     expect(steps).toEqual(tokenInstability(tokens, { k: 2, entropyWeight: 0.5 })?.steps);
   });
+
+  it("takes the top k's entropy where the reported entropy is not a finite number", () => {
+    for (const entropy of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const step = instabilityMeter({ k: 2, entropyWeight: 1 })({ ...position({ a: 0.5, b: 0.5 }), entropy });
+      expect(step?.entropy).toBeCloseTo(Math.LN2, 12);
+      expect(step?.instability).toBeCloseTo(Math.LN2, 12);
+    }
+  });
 });

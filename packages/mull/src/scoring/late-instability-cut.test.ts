@@ -50,6 +50,12 @@ describe("lateInstabilityCut", () => {
     expect([steady, steady, flipped].map(shiftOnly)).toEqual(["continue", "continue", "stop"]);
   });
 
+  it("lets an index exactly at the threshold pass", () => {
+    // A single alternative: no entropy and no shift, an index of exactly 0.
+    const sure = position({ a: 1 });
+    expect(lateInstabilityCut({ k: 2, threshold: 0, lateAfter: 0 })(sure)).toBe("continue");
+  });
+
   it("counts positions without alternatives toward the late part, but measures none there", () => {
     const bare: TokenLogprob = { token: "x", logprob: -0.1 };
     // The spike is the fourth token: late from token 3 on, not from token 4 on.

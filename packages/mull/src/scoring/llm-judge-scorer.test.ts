@@ -151,6 +151,17 @@ describe("llmJudgeScorer over HTTP", () => {
       { kind: "text", text: "Q | B" },
     ]);
   });
+
+  it("reads a custom parser's NaN as no verdict, scored 0", () => {
+    const judge = llmJudgeScorer({
+      backend: createScriptedBackend({ responses: ["meh"] }),
+      parse: () => Number.NaN,
+    });
+    expect(judge.judge!.verdict("meh")).toMatchObject({
+      value: 0,
+      detail: "no verdict in the judge's reply: meh",
+    });
+  });
 });
 
 describe("llmJudgeScorer on a tool-use conversation", () => {

@@ -27,6 +27,12 @@ describe("lowConfidenceCut", () => {
     ]);
   });
 
+  it("lets a window whose confidence is exactly the threshold pass", () => {
+    const watch = lowConfidenceCut({ k: 2, window: 1, threshold: 2 });
+    expect(watch(token(2))).toBe("continue");
+    expect(watch(token(1.99))).toBe("stop");
+  });
+
   it("never stops before a window is full, and skips positions without alternatives", () => {
     const watch = lowConfidenceCut({ k: 2, window: 3, threshold: 2 });
     expect(watch(token(0.1))).toBe("continue");

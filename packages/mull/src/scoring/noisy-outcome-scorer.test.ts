@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { thrownConfigError } from "../runtime/rejection.test-support.ts";
+import type { OutcomeScorer } from "../spec/index.ts";
 import { noisyOutcomeScorer } from "./noisy-outcome-scorer.ts";
 import { programmaticScorer } from "./programmatic-scorer.ts";
 
@@ -54,6 +55,23 @@ describe("noisyOutcomeScorer", () => {
       solutions.map((solution) => (solution.answer === "42" ? 1 : 0)),
     );
     expect((await verdicts(1, 0)).every((score) => score.value === 1)).toBe(true);
+  });
+
+  it("counts a base score of exactly 0.5 as passed", async () => {
+    const half: OutcomeScorer = {
+      name: "half",
+      score: async (_problem, scored) => ({
+        scores: scored.map(() => ({ scorer: "half", kind: "outcome" as const, value: 0.5 })),
+        calls: 0,
+      }),
+    };
+    // Every failed verdict would flip at a false-positive rate of 1; a passed one never flips at 0.
+    const scorer = noisyOutcomeScorer({ base: half, falsePositiveRate: 1, falseNegativeRate: 0 });
+    const { scores } = await scorer.score(problem, solutions.slice(0, 20));
+    for (const score of scores) {
+      expect(score.value).toBe(0.5);
+      expect(score.detail).toBeUndefined();
+    }
   });
 
   it("refuses a rate outside [0, 1]", () => {

@@ -9,6 +9,7 @@ describe("parseJudgeVerdict", () => {
     ["Score: 85", 0.85],
     ["score: 0.3", 0.3],
     ["Score: 6", 0.6],
+    ["Looks right. Score: 1", 1],
     ["I'd give it 4/5.", 0.8],
     ["First I thought 3/10, but on reflection: Score: 10/10", 1],
     ["Verdict: YES", 1],
@@ -17,6 +18,7 @@ describe("parseJudgeVerdict", () => {
     ["Is it correct? Let me check... no.", 0],
     ["Looks wrong at first, but it is correct.", 1],
     ["Score: 12/10", 1],
+    ["I'd give it 12/10", 1],
   ])("reads %j as %d", (reply, value) => {
     expect(parseJudgeVerdict(reply)?.value).toBeCloseTo(value, 12);
   });

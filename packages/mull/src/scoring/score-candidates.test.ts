@@ -107,6 +107,41 @@ describe("scoreCandidates", () => {
     expect(cut).toMatchObject({ scored: 1, calls: 2 });
   });
 
+  it("puts each later chunk's scores on that chunk's own candidates", async () => {
+    // It says a call per solution but reports one per invocation: three calls left afford a chunk of 3,
+    // then the 2 calls still left a chunk of the other 2.
+    const batches: string[][] = [];
+    const thrifty: OutcomeScorer = {
+      name: "thrifty",
+      callsFor: (solutions) => solutions,
+      score: async (_problem, solutions) => {
+        batches.push(solutions.map((solution) => solution.answer ?? ""));
+        return {
+          scores: solutions.map((solution) => ({
+            scorer: "thrifty",
+            kind: "outcome",
+            value: Number(solution.answer),
+          })),
+          calls: 1,
+        };
+      },
+    };
+    const result = await scoreCandidates({
+      problem: { question: "q" },
+      candidates,
+      scorer: thrifty,
+      context: contextFor({ maxScoreCalls: 3 }),
+    });
+    expect(batches).toEqual([
+      ["1", "2", "3"],
+      ["4", "5"],
+    ]);
+    expect(result).toMatchObject({ scored: 5, stoppedBy: "complete", calls: 2 });
+    expect(
+      result.candidates.map((candidate) => [candidate.id, candidate.scores.map((score) => score.value)]),
+    ).toEqual(candidates.map((candidate) => [candidate.id, [Number(candidate.answer)]]));
+  });
+
   it("lets a programmatic check run once under maxScoreCalls 1, and not at all under 0", async () => {
     let invocations = 0;
     const checker = programmaticScorer({

@@ -73,6 +73,21 @@ describe("scoreRecorded", () => {
     ]);
   });
 
+  it("refuses a batch with fewer results than solutions, naming both counts, and records nothing", async () => {
+    const context = testStrategyContext({ limits: {} });
+    const scored = scoreRecorded({
+      context,
+      parentIds: ["a", "b"],
+      scorer: "short",
+      resultName: "scores",
+      score: async () => ({ results: [1], calls: 1 }),
+      event: (value: number) => ({ scorer: "short", value }),
+    });
+    await expect(scored).rejects.toThrow('scorer "short" returned 1 scores for 2 solutions');
+    expect(scoreEvents(context)).toEqual([]);
+    expect(context.budget.spent().scoreCalls).toBe(0);
+  });
+
   it("does not start a call the budget cannot afford: a scorer call, or a model call for a reading", async () => {
     const scorer = scoreTwo({ maxScoreCalls: 0 });
     expect(await scorer.scored).toMatchObject({ results: undefined, stoppedBy: "score-calls", calls: 0 });

@@ -58,6 +58,14 @@ describe("tokenInstability", () => {
     expect(result?.peakIndex).toBe(0);
   });
 
+  it("reports the first of tied peaks", () => {
+    const flat = position({ a: 0.5, b: 0.5 });
+    const result = tokenInstability([flat, flat]);
+    expect(result?.steps[1]?.instability).toBeCloseTo(result!.steps[0]!.instability, 12);
+    expect(result?.peakIndex).toBe(0);
+    expect(result?.phase).toBe("early");
+  });
+
   it("skips positions without alternatives, and is undefined when none has them", () => {
     expect(tokenInstability([{ token: "a", logprob: -0.1 }])).toBeUndefined();
     const result = tokenInstability([{ token: "a", logprob: -0.1 }, position({ a: 0.5, b: 0.5 })]);

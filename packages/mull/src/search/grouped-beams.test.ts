@@ -99,4 +99,20 @@ describe("runGroupedBeams", () => {
     expect(first.chosen).toEqual(sampled.slice(0, 4));
     expect(first.dropped.length).toBeGreaterThan(0);
   });
+
+  it("with a look-ahead ranks each candidate by the value of its look-ahead tip, not by its own", async () => {
+    // A PRM that rewards step i with 1 / (i + 2): a one-step path is worth 1/2, its two-step tip 1/3.
+    const byDepth: ProcessRewardModel = {
+      name: "by-depth",
+      score: async (_problem, solutions) => ({
+        results: solutions.map((steps) => ({ rewards: steps.map((_, index) => 1 / (index + 2)) })),
+        calls: 0,
+      }),
+    };
+    const { result } = await recordedBeamSearch(1, byDepth);
+    const first = result.trace.find((event) => event.type === "selection");
+    if (first?.type !== "selection") throw new Error("the search recorded no selection");
+    expect(first.weights).toHaveLength(4);
+    for (const weight of first.weights ?? []) expect(weight).toBeCloseTo(1 / 3, 12);
+  });
 });

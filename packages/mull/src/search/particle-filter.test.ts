@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generateLabProblems, labProcessReward } from "../lab/index.ts";
 import { selfLogprobReward } from "../process-rewards/index.ts";
 import { solve } from "../solve.ts";
-import type { ProcessRewardModel } from "../spec/index.ts";
+import type { ProcessRewardModel, SelectionEvent, SolveResult, TraceEvent } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/index.ts";
 import { particleFilter } from "./particle-filter.ts";
 import { particleGibbs } from "./particle-gibbs.ts";
@@ -70,6 +70,46 @@ function twoSampleChiSquare(
 /** 99.9th percentiles of chi-square by degrees of freedom. */
 const critical = [0, 10.83, 13.82, 16.27, 18.47, 20.52, 22.46, 24.32, 26.12, 27.88, 29.59];
 
+/** One seeded run of `strategy` on the lab problem with a policy that slips at 0.3. */
+async function solveOnce(
+  strategy: Parameters<typeof solve>[0]["strategy"],
+  seed: number,
+): Promise<SolveResult> {
+  const backend = createScriptedBackend({ respond: slipResponder({ slip: 0.3 }) });
+  return solve({ problem: problem!, strategy, backend, seed, sampling: { temperature: 1 } });
+}
+
+function selections(events: readonly TraceEvent[], method: string): SelectionEvent[] {
+  return events.filter(
+    (event): event is SelectionEvent => event.type === "selection" && event.method === method,
+  );
+}
+
+/** Checks that particle 0 of each sweep after the first retraces the reference drawn after the sweep before. */
+function expectReferenceRetraced(events: readonly TraceEvent[]): void {
+  const references = selections(events, "pg:reference");
+  expect(references.length).toBeGreaterThanOrEqual(1);
+  const parents = new Map(events.map((event) => [event.id, event.parentId]));
+  const pathOf = (id: string) => {
+    const path = [id];
+    for (
+      let parent = parents.get(id);
+      parent !== undefined && parents.get(parent) !== undefined;
+      parent = parents.get(parent)
+    ) {
+      path.unshift(parent);
+    }
+    return path;
+  };
+  for (const [index, reference] of references.entries()) {
+    const path = pathOf(reference.chosen[0]!);
+    // In the next sweep, particle 0 is the reference's node at each depth.
+    selections(events, `pg:multinomial:sweep-${index + 2}`).forEach((selection, depth) => {
+      expect(selection.chosen[0]).toBe(path[Math.min(depth, path.length - 1)]);
+    });
+  }
+}
+
 describe("particleFilter", () => {
   it("with all rewards equal, answers like independent sampling (chi-square over seeded trials)", async () => {
     const trials = 400;
@@ -122,6 +162,18 @@ describe("particleFilter", () => {
     expect(compared).toBeGreaterThan(0);
   });
 
+  it("with systematic resampling and all rewards equal, keeps every particle exactly once", async () => {
+    const result = await solveOnce(particleFilter({ n: 8, prm: indifferent, resampling: "systematic" }), 1);
+    const resamplings = selections(result.trace, "pf:systematic");
+    // Two resamplings: after the first and the second of the three steps. A multinomial draw of 8 from 8
+    // equal weights is a permutation only 8!/8⁸ ≈ 0.24% of the time.
+    expect(resamplings).toHaveLength(2);
+    for (const selection of resamplings) {
+      expect(new Set(selection.chosen).size).toBe(8);
+      expect(selection.dropped).toEqual([]);
+    }
+  });
+
   it("with the policy's own step log-prob, reads it from generation and makes no scoring call", async () => {
     const backend = createScriptedBackend({ respond: slipResponder({ slip: 0.3 }) });
     const prm = selfLogprobReward({ backend });
@@ -164,42 +216,61 @@ describe("particleFilter", () => {
 
 describe("particleGibbs", () => {
   it("keeps the reference trajectory through every resampling of a later sweep", async () => {
-    const backend = createScriptedBackend({ respond: slipResponder({ slip: 0.3 }) });
-    const result = await solve({
-      problem: problem!,
-      strategy: particleGibbs({ n: 4, iterations: 3, prm: labProcessReward() }),
-      backend,
-      seed: 2,
-      sampling: { temperature: 1 },
-    });
-    const events = result.trace;
-    const references = events.filter(
+    const result = await solveOnce(particleGibbs({ n: 4, iterations: 3, prm: labProcessReward() }), 2);
+    expectReferenceRetraced(result.trace);
+    expect(result.answer).toBe(problem!.gold);
+  });
+
+  it("keeps the reference in slot 0 of every later resampling even when it weighs no more than the others", async () => {
+    // With equal weights a draw of N would leave particle 0 out about a third of the time.
+    for (const seed of [1, 2, 3, 4]) {
+      const result = await solveOnce(particleGibbs({ n: 4, iterations: 3, prm: indifferent }), seed);
+      expect(selections(result.trace, "pg:multinomial:sweep-3").length).toBeGreaterThan(0);
+      expectReferenceRetraced(result.trace);
+    }
+  });
+
+  it("samples only the N − 1 other particles in a later sweep: the reference is retraced, not extended", async () => {
+    const result = await solveOnce(particleGibbs({ n: 4, iterations: 2, prm: labProcessReward() }), 2);
+    const start = result.trace.findIndex(
       (event) => event.type === "selection" && event.method === "pg:reference",
     );
-    expect(references.length).toBeGreaterThanOrEqual(1);
-    const parents = new Map(events.map((event) => [event.id, event.parentId]));
-    const pathOf = (id: string) => {
-      const path = [id];
-      for (
-        let parent = parents.get(id);
-        parent !== undefined && parents.get(parent) !== undefined;
-        parent = parents.get(parent)
-      ) {
-        path.unshift(parent);
-      }
-      return path;
-    };
-    for (const reference of references) {
-      if (reference.type !== "selection") continue;
-      const path = pathOf(reference.chosen[0]!);
-      const sweep = `pg:multinomial:sweep-${references.indexOf(reference) + 2}`;
-      const resamplings = events.filter((event) => event.type === "selection" && event.method === sweep);
-      // In the next sweep, particle 0 is the reference's node at each depth.
-      resamplings.forEach((selection, depth) => {
-        if (selection.type === "selection")
-          expect(selection.chosen[0]).toBe(path[Math.min(depth, path.length - 1)]);
-      });
+    expect(start).toBeGreaterThan(0);
+    const perStep = new Map<number, number>();
+    for (const event of result.trace.slice(start)) {
+      if (event.type === "generation" && event.step !== undefined)
+        perStep.set(event.step, (perStep.get(event.step) ?? 0) + 1);
     }
-    expect(result.answer).toBe(problem!.gold);
+    // Three steps deep (two operations and the answer), three particles sampled at each.
+    expect([...perStep.entries()]).toEqual([
+      [0, 3],
+      [1, 3],
+      [2, 3],
+    ]);
+  });
+
+  it("draws each next reference among the final particles by weight, not always keeping the current one", async () => {
+    let changed = 0;
+    for (const seed of [1, 2, 3, 4]) {
+      const result = await solveOnce(particleGibbs({ n: 4, iterations: 4, prm: indifferent }), seed);
+      const references = selections(result.trace, "pg:reference").map((selection) => selection.chosen[0]);
+      expect(references).toHaveLength(4);
+      for (let index = 1; index < references.length; index += 1) {
+        if (references[index] !== references[index - 1]) changed += 1;
+      }
+    }
+    // Equal weights keep the reference with probability 1/4 or so at each of the 12 draws.
+    expect(changed).toBeGreaterThan(3);
+  });
+
+  it("votes over every sweep's final particles, the reference counted again in each sweep it ends", async () => {
+    const result = await solveOnce(
+      particleGibbs({ n: 4, iterations: 2, prm: labProcessReward(), select: "majority" }),
+      2,
+    );
+    // Two sweeps of 4 final particles: 8 votes, though the reference ends both sweeps as one path.
+    expect(Object.values(result.votes ?? {}).reduce((sum, count) => sum + count, 0)).toBe(8);
+    const finished = result.candidates.filter((candidate) => candidate.finishReason === "stop");
+    expect(finished).toHaveLength(7);
   });
 });

@@ -36,4 +36,18 @@ describe("createSearchCandidates", () => {
     expect(candidates.of(node({ logprob: -4, tokens: undefined })).meanLogprob).toBeUndefined();
     expect(candidates.of(node({ logprob: 0, tokens: 0 })).meanLogprob).toBeUndefined();
   });
+
+  it("gives a complete node a solution score besides its process score, and a partial one its process score only", () => {
+    const candidates = createSearchCandidates("flat", settings, context, { kind: "text", text: "Q" });
+    expect(candidates.solutionScorer).toBe("flat:mean");
+    const partial = candidates.of(node({ id: "g1", rewards: [0.5], value: 0.5 }));
+    expect(partial.scores).toEqual([{ scorer: "flat", kind: "process", value: 0.5, steps: [0.5] }]);
+    const complete = candidates.of(
+      node({ id: "g2", steps: ["10+5=15", "#### 15"], final: true, rewards: [1, 0.5], value: 0.5 }),
+    );
+    expect(complete.scores).toEqual([
+      { scorer: "flat", kind: "process", value: 0.5, steps: [1, 0.5] },
+      { scorer: "flat:mean", kind: "outcome", value: 0.75 },
+    ]);
+  });
 });

@@ -40,6 +40,26 @@ describe("createSolutionTokens", () => {
     expect(solutionTokens.spent({ tokens: undefined, steps: long.slice(1) })).toBe(false);
   });
 
+  it("reckons at the tokens per character the waves reported, not its inverse", () => {
+    const solutionTokens = createSolutionTokens(settings);
+    // 22 tokens for 44 characters: half a token a character, so the 22 characters of `steps` are 11 tokens.
+    solutionTokens.observe(22, ["539-467=72", "539-467=82", "539-467=62", "539-467=72"]);
+    expect(solutionTokens.of({ tokens: undefined, steps })).toBe(11);
+    expect(solutionTokens.stepAllowance({ tokens: undefined, steps })).toBe(181);
+  });
+
+  it("counts a path reckoned at exactly the solution limit as spent, and one a token short of it as not", () => {
+    const solutionTokens = createSolutionTokens({ ...settings, maxSolutionTokens: 198 });
+    solutionTokens.observe(11, ["539-467=72"]);
+    const long = Array.from({ length: 18 }, () => "539-467=72");
+    expect(solutionTokens.of({ tokens: undefined, steps: long })).toBe(198);
+    expect(solutionTokens.spent({ tokens: undefined, steps: long })).toBe(true);
+    expect(solutionTokens.stepAllowance({ tokens: undefined, steps: long })).toBe(0);
+    const short = createSolutionTokens({ ...settings, maxSolutionTokens: 199 });
+    short.observe(11, ["539-467=72"]);
+    expect(short.spent({ tokens: undefined, steps: long })).toBe(false);
+  });
+
   it("leaves the step limit alone without a solution limit", () => {
     const solutionTokens = createSolutionTokens({ ...settings, maxSolutionTokens: undefined });
     expect(solutionTokens.stepAllowance({ tokens: undefined, steps })).toBe(256);

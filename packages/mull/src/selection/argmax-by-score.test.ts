@@ -70,4 +70,12 @@ describe("argmaxByScore", () => {
     expect(result.answer).toBeUndefined();
     expect(argmaxByScore()([], { answerFormat: plain, tracer, rng: seededRng(0) }).best).toBeUndefined();
   });
+
+  it("passes over a NaN score, even on the first candidate", () => {
+    const tracer = createTracer(manualClock());
+    const pool = [candidate("a", "1", { rm: Number.NaN }), candidate("b", "2", { rm: 0.9 })];
+    const result = argmaxByScore({ scorer: "rm" })(pool, { answerFormat: plain, tracer, rng: seededRng(0) });
+    expect(result.best?.id).toBe("b");
+    expect(result.tally).toEqual({ "2": 0.9 });
+  });
 });

@@ -66,6 +66,12 @@ describe("bordaVote", () => {
     expect(vote(1)(mixed, context()).tally).toEqual({ B: 2, A: 1 });
   });
 
+  it("leaves a trace scored NaN out of the ranking, as if unscored", () => {
+    const mixed = [candidate(0, "X", Number.NaN), candidate(1, "Y", 0.9), candidate(2, "Z", 0.1)];
+    // N = 2: Y rank 1 (weight 2), Z rank 2 (weight 1); X neither ranks nor votes.
+    expect(vote(1)(mixed, context()).tally).toEqual({ Y: 2, Z: 1 });
+  });
+
   it("shares the weights of tied ranks, so sample order does not matter", () => {
     // A and B share ranks 1 and 2 of 3: (3 + 2) / 2 each.
     const tied = [candidate(0, "A", 3), candidate(1, "B", 3), candidate(2, "C", 1)];

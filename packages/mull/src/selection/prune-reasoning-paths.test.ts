@@ -25,6 +25,16 @@ describe("pruneReasoningPaths", () => {
     expect(pruneReasoningPaths(logprobs)).toEqual([true, true, ...Array.from({ length: 8 }, () => false)]);
   });
 
+  it("keeps a path whose probability is exactly the mean", () => {
+    // Probabilities 1, 0.5, 0.25, 0.25: the mean is 0.5, and the 0.5 path keeps its vote.
+    expect(pruneReasoningPaths([0, -Math.log(2), -Math.log(4), -Math.log(4)])).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
   it("compares log-probabilities far below the float range by their ratios", () => {
     expect(pruneReasoningPaths([-2000.3, -2000.4, -2000.35, -2002.5])).toEqual([true, true, true, false]);
   });

@@ -87,6 +87,12 @@ describe("resample", () => {
     expect(resample([0, 1], 3, fixedRng([0]), "multinomial")).toEqual([1, 1, 1]);
   });
 
+  it("never draws a trailing zero weight when the cumulative sum rounds below 1", () => {
+    // 0.3 + 0.1 + 1/3 sums to 0.9999999999999999 after normalising: a draw just under 1 lies past it,
+    // and belongs to the last positive weight, not to the zero weight after it.
+    expect(resample([0.3, 0.1, 1 / 3, 0], 1, fixedRng([1 - 2 ** -53]), "multinomial")).toEqual([2]);
+  });
+
   it("returns multinomial draws in ascending order, whatever order they were drawn in", () => {
     expect(resample([1, 1, 1], 3, fixedRng([0.9, 0.1, 0.5]))).toEqual([0, 1, 2]);
   });

@@ -36,4 +36,20 @@ describe("topK", () => {
     expect(topK({ k: 10 })(pool, context).kept).toHaveLength(5);
     expect(() => topK({ k: 0 })).toThrow(ConfigError);
   });
+
+  it("ranks an unscored candidate below a negatively scored one, whichever comes first", () => {
+    const context = {
+      answerFormat: { name: "p", extract: (t: string) => t, key: (a: string) => a, equivalent: () => true },
+      tracer: createTracer(manualClock()),
+      rng: seededRng(0),
+    };
+    for (const pool of [
+      [scored("n", -1), scored("u")],
+      [scored("u"), scored("n", -1)],
+    ]) {
+      const { kept, dropped } = topK({ k: 1 })(pool, context);
+      expect(kept.map((candidate) => candidate.id)).toEqual(["n"]);
+      expect(dropped.map((candidate) => candidate.id)).toEqual(["u"]);
+    }
+  });
 });
