@@ -103,17 +103,40 @@ for (const [name, score] of [
   console.log(`  ${name.padEnd(26)} ${auroc(score)?.toFixed(3) ?? "—"}`);
 }
 
+/**
+ * Where sorted `keys` are cut into at most `count` buckets of about equal size, never between equal keys,
+ * as `mull report` cuts its instability buckets: a cut at an equal share moves to the nearer end of the
+ * tie it falls in (the far end where the near one would empty a bucket), and cuts that meet are dropped.
+ */
+function quantileCuts(keys: readonly number[], count: number): number[] {
+  const cuts = [0];
+  for (let index = 1; index < count; index += 1) {
+    const share = Math.floor((index * keys.length) / count);
+    let down = share;
+    while (down > 0 && keys[down - 1] === keys[down]) down -= 1;
+    let up = share;
+    while (up < keys.length && keys[up - 1] === keys[up]) up += 1;
+    const previous = cuts.at(-1)!;
+    const cut = down > previous && share - down <= up - share ? down : up;
+    if (cut > previous && cut < keys.length) cuts.push(cut);
+  }
+  if (keys.length > 0) cuts.push(keys.length);
+  return cuts;
+}
+
 const sorted = [...traces].sort((a, b) => a.peak - b.peak);
-const buckets = 5;
+// Equal peaks share a quintile: compared at 4 significant digits, as identical traces sampled side by side
+// differ in their last digits.
+const cuts = quantileCuts(
+  sorted.map((trace) => Number(trace.peak.toPrecision(4))),
+  5,
+);
 console.log(
-  "\nAccuracy by peak-instability quintile (low → high), and early (peak in the first half) vs late:",
+  "\nAccuracy by peak-instability quintile (low → high; equal peaks share one), and early (peak in the first half) vs late:",
 );
 console.log("  quintile  peak range      traces  accuracy  early n/acc      late n/acc");
-for (let bucket = 0; bucket < buckets; bucket += 1) {
-  const group = sorted.slice(
-    Math.floor((bucket * sorted.length) / buckets),
-    Math.floor(((bucket + 1) * sorted.length) / buckets),
-  );
+for (let bucket = 0; bucket + 1 < cuts.length; bucket += 1) {
+  const group = sorted.slice(cuts[bucket], cuts[bucket + 1]);
   const early = group.filter((trace) => trace.position < 0.5);
   const late = group.filter((trace) => trace.position >= 0.5);
   const range = `${group[0]?.peak.toFixed(2)}–${group.at(-1)?.peak.toFixed(2)}`;

@@ -94,6 +94,35 @@ describe("sampleCandidates", () => {
     ]);
   });
 
+  it("records each token score as a score event under its generation, charging nothing for it", async () => {
+    const backend = createScriptedBackend({ responses: ["a #### 1", "b c #### 2", "d #### 3"] });
+    const context = contextFor(backend);
+    const result = await sampleCandidates({
+      problem,
+      n: 3,
+      context,
+      topLogprobs: 2,
+      // The second completion gets a placeholder (no number yet), the others their token count.
+      scoreTokens: (tokens) => ({
+        scorer: "length",
+        kind: "confidence",
+        value: tokens.length === 4 ? Number.NaN : tokens.length,
+        detail: `${tokens.length} tokens`,
+      }),
+    });
+    const [first, second, third] = result.candidates.map((candidate) => candidate.id);
+    const scores = context.tracer.events().filter((event) => event.type === "score");
+    expect(scores).toMatchObject([
+      { parentId: first, scorer: "length", value: 3, detail: "3 tokens" },
+      { parentId: third, scorer: "length", value: 3, detail: "3 tokens" },
+    ]);
+    expect(scores.some((event) => event.parentId === second)).toBe(false);
+    // Scored from tokens already paid for: no scorer call, no usage on the event.
+    expect(context.budget.spent().scoreCalls).toBe(0);
+    expect(scores.every((event) => event.type === "score" && event.usage === undefined)).toBe(true);
+    expect(context.budget.spent().usage).toEqual(result.usage);
+  });
+
   it("watches each completion with a fresh watcher and keeps cut ones, charged their tokens up to the cut", async () => {
     const backend = createScriptedBackend({ responses: ["one two three #### 3", "#### 4", "x y z #### 5"] });
     const context = contextFor(backend);
@@ -130,6 +159,9 @@ describe("sampleCandidates", () => {
       "cut",
       "stop",
       "cut",
+      "score",
+      "score",
+      "score",
     ]);
   });
 

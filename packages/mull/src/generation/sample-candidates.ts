@@ -39,7 +39,10 @@ export interface SampleCandidatesOptions extends RecordedCallOptions {
   readonly prompt?: Prompt | undefined;
   /**
    * Scores a completion from its tokens as it is sampled, for a score that needs per-token data a
-   * candidate does not keep (top log-probabilities); the score, if any, is the candidate's first.
+   * candidate does not keep (top log-probabilities); the score, if any, is the candidate's first, and is
+   * recorded as a `score` event under the completion's `generation` event (nothing is charged: it is
+   * computed from tokens already paid for). A score whose value is not a finite number (a placeholder the
+   * caller replaces later) is kept on the candidate but not recorded.
    */
   readonly scoreTokens?: ((tokens: readonly TokenLogprob[]) => Score | undefined) | undefined;
   /**
@@ -135,7 +138,8 @@ export interface SampleResult extends RecordedOutcome {
  * Samples up to `n` complete solutions with as few backend calls as the budget allows (one call when it
  * affords all `n`; a backend without native `n` fans out by itself), and turns them into candidates:
  * answers extracted with `context.answerFormat`, sum and mean log-probabilities when tokens came back,
- * one `generation` trace event per completion (the call's usage on the first).
+ * one `generation` trace event per completion (the call's usage on the first), and under it a `score`
+ * event for the score `scoreTokens` gave it.
  *
  * It never starts a call the budget cannot afford: calls are sized from the limits and from the tokens
  * seen so far (before any are seen, from `maxTokens`, or else one completion is sampled first to
@@ -250,6 +254,11 @@ export async function sampleCandidates(options: SampleCandidatesOptions): Promis
         observedCompletionTokens += completion.tokenCount;
       }
       const score = completion.tokens === undefined ? undefined : options.scoreTokens?.(completion.tokens);
+      // A score that is no number yet (a placeholder its caller settles later) is left out of the trace.
+      if (score !== undefined && Number.isFinite(score.value)) {
+        const { scorer, value, steps, detail } = score;
+        context.tracer.record({ type: "score", parentId: completion.id, scorer, value, steps, detail });
+      }
       candidates.push({
         id: completion.id,
         text: completion.text,

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { ConfidenceCalibration, PeakPhaseShare } from "../bench/metrics/index.ts";
+import { type ConfidenceCalibration, type PeakPhaseShare, peakDigits } from "../bench/metrics/index.ts";
 import { figure, note, percentText, table } from "./html-blocks.ts";
 import { instabilitySpec } from "./instability-spec.ts";
 import { reliabilitySpec } from "./reliability-spec.ts";
@@ -38,7 +38,7 @@ function phaseText(share: PeakPhaseShare | undefined): string {
 function peakPhaseTable(confidence: ConfidenceCalibration): string {
   const rows = confidence.instability.map((bucket) => [
     String(bucket.bucket),
-    `${bucket.lowerPeak.toFixed(3)}–${bucket.upperPeak.toFixed(3)}`,
+    `${bucket.lowerPeak.toPrecision(peakDigits)}–${bucket.upperPeak.toPrecision(peakDigits)}`,
     percentText(bucket.accuracy),
     phaseText(bucket.early),
     phaseText(bucket.late),
@@ -50,12 +50,22 @@ function peakPhaseTable(confidence: ConfidenceCalibration): string {
   );
 }
 
+/** The sentence naming the candidates left out because their strategy cut them short; `undefined` for none. */
+function cutSentence(confidence: ConfidenceCalibration): string | undefined {
+  if (confidence.cut.length === 0) return undefined;
+  const counts = confidence.cut.map(({ strategy, candidates }) => `${candidates} of ${strategy}`);
+  const listed = counts.length === 1 ? counts[0] : `${counts.slice(0, -1).join(", ")} and ${counts.at(-1)}`;
+  const total = confidence.cut.reduce((sum, entry) => sum + entry.candidates, 0);
+  return `Left out of this section: ${listed} (${total} candidate${total === 1 ? "" : "s"} in all), traces their strategy cut short (finish reason cut). Their signals describe the tokens up to the cut, and the cut fell where they looked worst (a low group confidence, a late instability peak), so they would read as low-confidence, late-peak traces whatever the whole trace would have been.`;
+}
+
 /**
  * The report's "Confidence and calibration" section, as HTML parts: a table of each stored signal's AUROC
  * for predicting a wrong answer, the reliability diagram (plot `reliability`) with a table of expected
  * calibration errors when candidates have log-probabilities, and accuracy by instability bucket (plot
  * `instability`) when they have stability scores, with early against late peaks in each bucket (table
- * `peak-phases`) when the run stored where the peaks fell. The plots' specs are added to `specs`.
+ * `peak-phases`) when the run stored where the peaks fell; candidates their strategy cut short are left out,
+ * and a note under the heading counts them per strategy. The plots' specs are added to `specs`.
  *
  * @example
  * const confidence = confidenceCalibration(run);
@@ -72,6 +82,8 @@ export function confidenceSection(
     ),
     `<div class="table-wrap">${signalTable(confidence)}</div>`,
   ];
+  const cut = cutSentence(confidence);
+  if (cut !== undefined) sections.splice(2, 0, note(cut));
   if (confidence.reliability.length > 0) {
     specs.reliability = reliabilitySpec(confidence.reliability).spec;
     sections.push(
@@ -87,7 +99,7 @@ export function confidenceSection(
     sections.push(
       figure(
         "instability",
-        "Accuracy of the candidates in each quantile of peak token instability (from their stability score, exp(−peak)), steadiest first.",
+        `Accuracy of the candidates in each quantile of peak token instability (from their stability score, exp(−peak)), steadiest first. Peaks are compared at ${peakDigits} significant digits, so identical traces share a bucket.`,
       ),
     );
     if (confidence.instability.some((bucket) => bucket.early !== undefined)) {

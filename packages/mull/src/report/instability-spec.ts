@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { InstabilityBucket } from "../bench/metrics/index.ts";
+import { type InstabilityBucket, peakDigits } from "../bench/metrics/index.ts";
 import { shareEncoding } from "./strategy-color-scale.ts";
 
 /**
@@ -32,8 +32,8 @@ export function instabilitySpec(buckets: readonly InstabilityBucket[]): TopLevel
           y,
           tooltip: [
             { field: "bucket", type: "ordinal" },
-            { field: "lowerPeak", type: "quantitative", title: "peak from", format: ".3f" },
-            { field: "upperPeak", type: "quantitative", title: "peak to", format: ".3f" },
+            { field: "lowerPeak", type: "quantitative", title: "peak from", format: `.${peakDigits}r` },
+            { field: "upperPeak", type: "quantitative", title: "peak to", format: `.${peakDigits}r` },
             { field: "candidates", type: "quantitative" },
             { field: "accuracy", type: "quantitative", format: ".1%" },
           ],

@@ -156,6 +156,87 @@ describe("confidenceCalibration", () => {
     expect(nearer.instability.map((bucket) => bucket.candidates)).toEqual([4, 2]);
   });
 
+  it("keeps peaks equal to 4 significant digits in one bucket: identical traces differ by float noise", () => {
+    // 1.3866514 and 1.3866570 are one trace text scored twice; cut by exact value they straddle the share.
+    const noisy = confidenceCalibration(
+      runOf(
+        ["stability@4"],
+        [0.5, 1.3866514, 1.386657, 2].map((peak, index) =>
+          sample("stability@4", index, index < 3, { scores: { stability: Math.exp(-peak) } }),
+        ),
+      ),
+      { instabilityBuckets: 2 },
+    )!;
+    expect(noisy.instability.map((bucket) => bucket.candidates)).toEqual([1, 3]);
+    expect(noisy.instability[1]!.lowerPeak.toPrecision(4)).toBe("1.387");
+    expect(noisy.instability[1]!.accuracy).toBeCloseTo(2 / 3, 12);
+  });
+
+  it("leaves traces their strategy cut short out of every part, and counts them per strategy", () => {
+    // Whole traces: peaks 0.5, 1 (right), 2, 2.5 (wrong); early peaks right, late ones wrong.
+    const whole = [0.5, 1, 2, 2.5].map((peak, index) =>
+      sample("stability@4c1.5", index, index < 2, {
+        finishReason: "stop",
+        logprob: -peak,
+        scores: { stability: Math.exp(-peak), "stability:peak-position": index < 2 ? 0.2 : 0.8 },
+      }),
+    );
+    // Cut at their late peak: the cut put it at position 1 and made the answer missing (wrong).
+    const cut = [0.2, 0.3].map((peak, index) =>
+      sample("stability@4c1.5", 4 + index, false, {
+        finishReason: "cut",
+        logprob: -peak,
+        scores: { stability: Math.exp(-peak), "stability:peak-position": 1 },
+      }),
+    );
+    const online = [
+      sample("deepconf-online@2", 0, true, { finishReason: "stop", scores: { "deepconf:lowest-group": 9 } }),
+      sample("deepconf-online@2", 1, false, { finishReason: "cut", scores: { "deepconf:lowest-group": 1 } }),
+      // A cut trace with no signal at all is not among those left out.
+      sample("deepconf-online@2", 2, false, { finishReason: "cut", completionTokens: undefined }),
+    ];
+    const result = confidenceCalibration(
+      runOf(["stability@4c1.5", "deepconf-online@2"], [...whole, ...cut, ...online]),
+      { instabilityBuckets: 2 },
+    )!;
+    expect(result.cut).toEqual([
+      { strategy: "stability@4c1.5", candidates: 2 },
+      { strategy: "deepconf-online@2", candidates: 1 },
+    ]);
+    // With the cut ones (steadier and wrong, up to their cut) it would separate 4 of 8 pairs: 0.5.
+    expect(result.signals.find((row) => row.signal === "stability")).toMatchObject({
+      candidates: 4,
+      wrong: 2,
+      auroc: 1,
+    });
+    expect(result.signals.find((row) => row.signal === "deepconf:lowest-group")).toMatchObject({
+      candidates: 1,
+      auroc: undefined,
+    });
+    expect(result.reliability.map((entry) => entry.candidates)).toEqual([4, 4]);
+    expect(
+      result.instability.map(({ candidates, accuracy, early, late }) => ({
+        candidates,
+        accuracy,
+        early,
+        late,
+      })),
+    ).toEqual([
+      {
+        candidates: 2,
+        accuracy: 1,
+        early: { candidates: 2, accuracy: 1 },
+        late: { candidates: 0, accuracy: undefined },
+      },
+      {
+        candidates: 2,
+        accuracy: 0,
+        early: { candidates: 0, accuracy: undefined },
+        late: { candidates: 2, accuracy: 0 },
+      },
+    ]);
+  });
+
   it("adds a row for all strategies' candidates together when several have the signal", () => {
     const pooled = confidenceCalibration(
       runOf(
@@ -176,6 +257,7 @@ describe("confidenceCalibration", () => {
       [undefined, 0.75],
     ]);
     expect(pooled.instability).toEqual([]);
+    expect(pooled.cut).toEqual([]);
   });
 
   it("is undefined when no sample has a log-probability or a score, and says — for one class", () => {

@@ -1,6 +1,7 @@
 import { areaUnderRoc } from "../../metrics/area-under-roc.ts";
 import { type Calibration, calibration } from "../../metrics/calibration.ts";
 import type { RunData, SampleRecord } from "../run-data.ts";
+import { quantileCuts } from "./quantile-cuts.ts";
 import { strategyOrder } from "./strategy-order.ts";
 
 /** How well one trace signal of a strategy's candidates predicts a wrong answer. */
@@ -40,7 +41,8 @@ export interface PeakPhaseShare {
 }
 
 /**
- * Candidates whose peak token instability falls in one quantile bucket. Equal peaks share a bucket: its
+ * Candidates whose peak token instability falls in one quantile bucket. Equal peaks share a bucket: peaks
+ * are compared at `peakDigits` significant digits (identical traces differ by float noise far below) and
  * bounds are cut between distinct values, so buckets differ in size where peaks tie, and there are fewer
  * of them where ties span a whole share.
  */
@@ -62,6 +64,13 @@ export interface InstabilityBucket {
   readonly late?: PeakPhaseShare | undefined;
 }
 
+/** The candidates of a strategy that were left out because the strategy cut their trace short. */
+export interface CutCandidates {
+  readonly strategy: string;
+  /** Its candidates with finish reason `cut` that carry a signal (a log-probability or a score). */
+  readonly candidates: number;
+}
+
 /** What a run's stored candidates say about confidence: AUROC per signal, calibration, instability. */
 export interface ConfidenceCalibration {
   /** Per strategy (in `strategyOrder`), then for all candidates together when several strategies have it. */
@@ -70,6 +79,13 @@ export interface ConfidenceCalibration {
   readonly reliability: readonly ConfidenceReliability[];
   /** Accuracy by peak-instability quintile; empty when no candidate has a `stability` score. */
   readonly instability: readonly InstabilityBucket[];
+  /**
+   * Per strategy (in `strategyOrder`), the candidates left out of all of the above because the strategy
+   * cut their trace short (finish reason `cut`): their signals describe the tokens up to the cut, not a
+   * whole trace (an online cut fires at a low confidence or a late instability peak, so they would read
+   * as late peaks and low confidences). Only strategies that cut any.
+   */
+  readonly cut: readonly CutCandidates[];
 }
 
 /** Settings of `confidenceCalibration`. */
@@ -94,6 +110,17 @@ export const peakPositionScorer = "stability:peak-position";
 
 /** Where a peak counts as early: before half of the trace (`tokenInstability`'s default). */
 const earlyBefore = 0.5;
+
+/**
+ * Significant digits at which peaks are compared when cut into instability buckets, and shown: identical
+ * traces can differ in their last digits (1.3866514 against 1.3866570), and should share a bucket.
+ */
+export const peakDigits = 4;
+
+/** A peak as instability buckets compare it: rounded to `peakDigits` significant digits. */
+function peakKey(peak: number): number {
+  return Number(peak.toPrecision(peakDigits));
+}
 
 function meanLogprobOf(sample: SampleRecord): number | undefined {
   const tokens = sample.completionTokens;
@@ -149,28 +176,6 @@ function reliabilityOf(
   ];
 }
 
-/**
- * Where sorted `values` are cut into at most `count` buckets of about equal size, never between equal
- * values: each cut at an equal share moves to the nearer end of the run of equal values it falls in (the
- * far end where the near one would leave a bucket empty), and a cut that then meets another is dropped,
- * so tied values leave fewer buckets. The starts of the buckets, then `values.length`.
- */
-function valueCuts(values: readonly number[], count: number): number[] {
-  const cuts = [0];
-  for (let index = 1; index < count; index += 1) {
-    const share = Math.floor((index * values.length) / count);
-    let down = share;
-    while (down > 0 && values[down - 1] === values[down]) down -= 1;
-    let up = share;
-    while (up < values.length && values[up - 1] === values[up]) up += 1;
-    const previous = cuts.at(-1)!;
-    const cut = down > previous && share - down <= up - share ? down : up;
-    if (cut > previous && cut < values.length) cuts.push(cut);
-  }
-  cuts.push(values.length);
-  return cuts;
-}
-
 function instabilityBuckets(samples: readonly SampleRecord[], buckets: number): InstabilityBucket[] {
   const traces = samples
     .flatMap((sample) => {
@@ -186,8 +191,8 @@ function instabilityBuckets(samples: readonly SampleRecord[], buckets: number): 
     accuracy: group.length === 0 ? undefined : group.filter((trace) => trace.correct).length / group.length,
   });
   if (traces.length === 0) return [];
-  const cuts = valueCuts(
-    traces.map((trace) => trace.peak),
+  const cuts = quantileCuts(
+    traces.map((trace) => peakKey(trace.peak)),
     Math.min(buckets, traces.length),
   );
   return cuts.slice(1).map((end, index) => {
@@ -223,7 +228,13 @@ function instabilityBuckets(samples: readonly SampleRecord[], buckets: number): 
  *   `exp(−peak)`), the peak recovered as `−ln score`; within each bucket, early against late peaks when the
  *   run stored peak positions (`stability:peak-position`).
  *
- * `undefined` when no candidate has any signal (a run sampled without log-probabilities or scores).
+ * Candidates the strategy cut short (finish reason `cut`, an online cut of DeepConf or `stability@NcT`) are
+ * left out of all of it and counted per strategy in `cut`: their signals describe the tokens up to the
+ * cut, which the cut itself chose (a low confidence, a late instability peak). Equal peaks share an
+ * instability bucket, compared at `peakDigits` significant digits.
+ *
+ * `undefined` when no candidate that ran to its end has any signal (a run sampled without
+ * log-probabilities or scores).
  *
  * @example
  * const confidence = confidenceCalibration(loadRun("runs/lab"));
@@ -235,25 +246,33 @@ export function confidenceCalibration(
 ): ConfidenceCalibration | undefined {
   const bins = options.bins ?? 10;
   const strategies = strategyOrder(run);
+  const samples = run.samples.filter((sample) => sample.finishReason !== "cut");
   const signals: SignalAuroc[] = [];
   for (const strategy of strategies)
     signals.push(
       ...signalRows(
         strategy,
-        run.samples.filter((sample) => sample.strategy === strategy),
+        samples.filter((sample) => sample.strategy === strategy),
       ),
     );
   if (signals.length === 0) return undefined;
-  const pooled = signalRows(undefined, run.samples).filter(
+  const cut = strategies.flatMap((strategy): CutCandidates[] => {
+    const candidates = run.samples.filter(
+      (sample) =>
+        sample.strategy === strategy && sample.finishReason === "cut" && signalsOf(sample).length > 0,
+    ).length;
+    return candidates === 0 ? [] : [{ strategy, candidates }];
+  });
+  const pooled = signalRows(undefined, samples).filter(
     (row) => signals.filter((entry) => entry.signal === row.signal).length > 1,
   );
   signals.push(...pooled);
 
-  const withMean = run.samples.flatMap((sample) => {
+  const withMean = samples.flatMap((sample) => {
     const mean = meanLogprobOf(sample);
     return mean === undefined ? [] : [{ confidence: Math.exp(mean), correct: sample.correct }];
   });
-  const withSum = run.samples.flatMap((sample) =>
+  const withSum = samples.flatMap((sample) =>
     sample.logprob === undefined ? [] : [{ confidence: Math.exp(sample.logprob), correct: sample.correct }],
   );
   return {
@@ -262,6 +281,7 @@ export function confidenceCalibration(
       ...reliabilityOf("exp(mean logprob)", withMean, bins),
       ...reliabilityOf("exp(logprob)", withSum, bins),
     ],
-    instability: instabilityBuckets(run.samples, options.instabilityBuckets ?? 5),
+    instability: instabilityBuckets(samples, options.instabilityBuckets ?? 5),
+    cut,
   };
 }

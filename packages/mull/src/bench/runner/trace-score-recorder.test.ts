@@ -67,6 +67,21 @@ describe("traceScoreRecorder", () => {
     expect(recorder.backend.describe()).toEqual(backend.describe());
   });
 
+  it("notes nothing for a completion its strategy cut short, whose tokens end where the cut chose", async () => {
+    const recorder = traceScoreRecorder(
+      createScriptedBackend({
+        responses: [
+          { text: "1+1=3", tokens: shaky.slice(0, 2), finishReason: "cut" },
+          { text: "1+1=2\n#### 2", tokens: steady },
+        ],
+        capabilities: { maxTopLogprobs: 20 },
+      }),
+    );
+    await recorder.backend.generate({ prompt: { kind: "text", text: "1+1=" }, n: 2, topLogprobs: 3 });
+    expect(recorder.scoresOf("1+1=3")).toBeUndefined();
+    expect(recorder.scoresOf("1+1=2\n#### 2")?.stability).toBeGreaterThan(0);
+  });
+
   it("notes nothing for completions sampled without top alternatives", async () => {
     const recorder = traceScoreRecorder(backend);
     await recorder.backend.generate({ prompt: { kind: "text", text: "1+1=" }, n: 2, logprobs: true });

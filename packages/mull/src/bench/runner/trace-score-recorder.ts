@@ -19,7 +19,8 @@ function noteScores(
   if (k === undefined || k < 2) return;
   for (const completion of result.completions) {
     const tokens = completion.tokens;
-    if (tokens === undefined || tokens.length === 0) continue;
+    // A cut trace's tokens stop where the cut chose (a low confidence, a late peak): no trace score.
+    if (tokens === undefined || tokens.length === 0 || completion.finishReason === "cut") continue;
     const noted: Record<string, number> = {};
     const instability = tokenInstability(tokens, { k });
     if (instability !== undefined) {
@@ -40,8 +41,10 @@ function noteScores(
  * could not have (it keeps no per-token data): for each completion sampled with top alternatives
  * (`topLogprobs` ≥ 2, as DeepConf and self-certainty ask), its stability (`exp(−peak instability)`,
  * `stability`) and where its peak fell (`stability:peak-position`, 0 to 1), DeepConf's lowest-group confidence (`deepconf:lowest-group`) and its self-certainty
- * (`self-certainty`), with the defaults of their strategies. Candidates are matched to completions by
- * their text; a candidate whose text no completion had (built from steps, say) gets none.
+ * (`self-certainty`), with the defaults of their strategies. A completion its strategy cut short (finish
+ * reason `cut`) gets none: its tokens end where the cut chose, so its peak would sit at the cut. Candidates
+ * are matched to completions by their text; a candidate whose text no completion had (built from steps,
+ * say) gets none.
  *
  * @example
  * const recorder = traceScoreRecorder(backend);
