@@ -125,7 +125,13 @@ export interface SampleRecord {
   readonly answer: string | undefined;
   /** Whether the sample's own answer is correct (graded against gold). */
   readonly correct: boolean;
-  /** Tokens generated for the sample; `undefined` when the backend did not report them. */
+  /**
+   * The tokens of the sample's text, as its strategy counted them (`Candidate.completionTokens`): for an
+   * independent sample, those generated for it; for a path of a step-level search (beam search, particle
+   * filtering, …), its whole path's, steps it shares with other paths included. So a search's samples need
+   * not add up to its result's `completionTokens`, which counts each generated step once, pruned paths'
+   * included. `undefined` when the backend did not report them.
+   */
   readonly completionTokens: number | undefined;
   /** Why the sample's generation ended, when recorded. */
   readonly finishReason?: FinishReason | undefined;

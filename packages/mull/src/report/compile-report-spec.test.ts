@@ -5,6 +5,7 @@ import { accuracyTokensSpec } from "./accuracy-tokens-spec.ts";
 import { compileReportSpec } from "./compile-report-spec.ts";
 import { coverageSpec } from "./coverage-spec.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
+import { pointLabelTransformType } from "./point-label-transform.ts";
 
 type Compiled = {
   marks?: { name?: string; transform?: { type: string; avoidMarks?: string[] }[] }[];
@@ -20,15 +21,17 @@ describe("compileReportSpec", () => {
     const labels = (compiled: Compiled) => compiled.marks?.find((mark) => mark.name === "labels_marks");
     const browser = compileReportSpec(spec, { avoidMarks: true }) as Compiled;
     expect(labels(browser)?.transform?.[0]).toMatchObject({
-      type: "label",
+      type: pointLabelTransformType,
       avoidMarks: ["points_marks", "frontPoints_marks", "front_marks", "families_pathgroup"],
     });
     const node = compileReportSpec(spec) as Compiled;
-    expect(labels(node)?.transform?.[0]?.type).toBe("label");
+    expect(labels(node)?.transform?.[0]?.type).toBe(pointLabelTransformType);
     expect(labels(node)?.transform?.[0]?.avoidMarks).toBeUndefined();
     // A plot that declares no labels compiles as Vega-Lite compiles it.
     const coverage = compileReportSpec(coverageSpec(strategyCoverage(run)).spec) as Compiled;
-    expect(coverage.marks?.some((mark) => mark.transform?.some((step) => step.type === "label"))).toBe(false);
+    expect(
+      coverage.marks?.some((mark) => mark.transform?.some((step) => step.type === pointLabelTransformType)),
+    ).toBe(false);
   });
 
   it("makes the column count of a plot of panels the signal `columns`", () => {

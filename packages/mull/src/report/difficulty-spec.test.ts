@@ -1,5 +1,7 @@
+import * as vega from "vega";
 import { describe, expect, it } from "vitest";
 import type { DifficultyAccuracy } from "../bench/metrics/index.ts";
+import { compileReportSpec } from "./compile-report-spec.ts";
 import { difficultySpec } from "./difficulty-spec.ts";
 import { labRunStrategies } from "./lab-run-strategies.test-support.ts";
 import { renderSvg } from "./render-svg.ts";
@@ -18,11 +20,16 @@ function accuracyRows(strategies: readonly string[], difficulties: readonly stri
 
 const levels = (count: number) => Array.from({ length: count }, (_, index) => String(index + 1));
 
+/** The text of an SVG document, each `<text>` element's. */
+function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(([, text]) => text!);
+}
+
 /** The rendered chart's width and its text, as Vega draws it without a browser. */
 async function rendered(spec: ReturnType<typeof difficultySpec>) {
   const svg = await renderSvg(spec);
   const width = Number(/^<svg[^>]* width="([\d.]+)"/.exec(svg)?.[1]);
-  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(([, text]) => text);
+  const texts = svgTexts(svg);
   const bars = [...svg.matchAll(/<g class="mark-rect role-mark bars_marks"[^>]*>([\s\S]*?)<\/g>/g)]
     .map(([, group]) => group!.match(/<path/g)?.length ?? 0)
     .reduce((sum, count) => sum + count, 0);
@@ -30,18 +37,46 @@ async function rendered(spec: ReturnType<typeof difficultySpec>) {
 }
 
 describe("difficultySpec", () => {
-  it("fits eleven strategies and six levels in the page's width, the levels side by side", async () => {
+  it("fits eleven strategies and six levels in the page's width, each panel naming the strategies", async () => {
     const rows = accuracyRows(labRunStrategies, levels(6));
     const spec = difficultySpec(rows, labRunStrategies);
-    expect((spec as { columns: number }).columns).toBe(6);
+    // Each column holds a panel's axis labels and its bars: three of them fit the page.
+    expect((spec as { columns: number }).columns).toBe(3);
     const { width, texts, bars } = await rendered(spec);
     expect(width).toBeGreaterThan(reportContentWidth / 2);
     expect(width).toBeLessThanOrEqual(reportContentWidth);
     expect(bars).toBe(rows.length);
-    // Every strategy is named on the axis, once: a bar is known by its row, not only by its colour.
+    // Every panel names every strategy on its axis: a bar is known by its row, not only by its colour.
     for (const strategy of labRunStrategies)
-      expect(texts.filter((text) => text === strategy)).toHaveLength(1);
+      expect(texts.filter((text) => text === strategy)).toHaveLength(6);
     for (const level of levels(6)) expect(texts).toContain(level);
+    // And every panel has its own accuracy axis.
+    expect(texts.filter((text) => text === "100%")).toHaveLength(6);
+  });
+
+  it("names the strategies in every panel in whatever columns a narrower page draws them", async () => {
+    const strategies = ["greedy", "sc@8", "gen@8+rank-lp@4+vote"];
+    const compiled = compileReportSpec(difficultySpec(accuracyRows(strategies, levels(6)), strategies));
+    // A page narrower than the chart lowers its signal `columns`, wrapping the six panels (as 5 + 1).
+    for (const columns of [5, 4, 2, 1]) {
+      const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+      try {
+        view.signal("columns", columns);
+        await view.runAsync();
+        const texts = svgTexts(await view.toSVG());
+        for (const strategy of strategies)
+          expect(
+            texts.filter((text) => text === strategy),
+            `${strategy} in ${columns} columns`,
+          ).toHaveLength(6);
+        expect(
+          texts.filter((text) => text === "100%"),
+          `x axes in ${columns} columns`,
+        ).toHaveLength(6);
+      } finally {
+        view.finalize();
+      }
+    }
   });
 
   it("wraps many levels onto further rows rather than grow past the page", async () => {
@@ -53,8 +88,8 @@ describe("difficultySpec", () => {
     expect(columns).toBeLessThan(12);
     const { width, texts } = await rendered(spec);
     expect(width).toBeLessThanOrEqual(reportContentWidth);
-    // The strategies are named once per row of panels.
-    expect(texts.filter((text) => text === strategies[0])).toHaveLength(Math.ceil(12 / columns));
+    // The strategies are named in every panel.
+    expect(texts.filter((text) => text === strategies[0])).toHaveLength(12);
   });
 
   it("keeps the bars of a run of few levels from stretching across the page", async () => {

@@ -18,15 +18,17 @@ const labelLimit = 170;
  * wider than a browser draws it, so the chart fits the page in both.
  */
 const labelCharacterWidth = 8;
-/** Room the panels leave for the axis ticks and the overhang of the last axis label (`100%`). */
+/** Room a panel leaves for its axis ticks, and for the overhang of its last axis label (`100%`). */
 const axisAllowance = 24;
 
 /**
  * A Vega-Lite chart of accuracy by difficulty, drawn to fit the report page however many strategies and
  * difficulties a run has: one panel per difficulty (in the given order), side by side and wrapping onto
  * further rows only when they would be narrower than 110 px, each panel a horizontal bar per strategy
- * (coloured as in `strategies`). The strategies are named on the axis, in the run's order, so a bar is
- * known by its row, not by its colour alone. The bar mark is named `bars`.
+ * (coloured as in `strategies`). Every panel names the strategies on its own axis, in the run's order,
+ * and draws its own accuracy axis, so a bar is known by its row, not by its colour alone, in whatever
+ * rows and columns the panels are drawn (a narrow page draws them in fewer columns). The bar mark is
+ * named `bars`.
  *
  * @example
  * const spec = difficultySpec(accuracyByDifficulty(run), strategyOrder(run));
@@ -39,15 +41,16 @@ export function difficultySpec(
   const drawn = strategies.filter((strategy) => rows.some((row) => row.strategy === strategy));
   for (const row of rows) if (!drawn.includes(row.strategy)) drawn.push(row.strategy);
   const longest = Math.max(0, ...drawn.map((strategy) => strategy.length));
+  // Every panel names the strategies on its own axis: each column holds its labels and its bars.
   const labels = Math.min(labelLimit, longest * labelCharacterWidth) + axisAllowance;
-  const room = reportContentWidth - labels;
+  const column = labels + narrowestPanel + axisAllowance + panelSpacing;
   const columns = Math.max(
     1,
-    Math.min(difficulties.length, Math.floor((room + panelSpacing) / (narrowestPanel + panelSpacing))),
+    Math.min(difficulties.length, Math.floor((reportContentWidth + panelSpacing) / column)),
   );
   const panelWidth = Math.min(
     widestPanel,
-    Math.floor((room - (columns - 1) * panelSpacing - axisAllowance) / columns),
+    Math.floor((reportContentWidth - (columns - 1) * panelSpacing) / columns - labels - axisAllowance),
   );
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -61,6 +64,9 @@ export function difficultySpec(
     },
     columns,
     spacing: { column: panelSpacing, row: 24 },
+    // Each panel draws its own axes: panels wrapped onto another row, on the page or as drawn in a narrow
+    // window (fewer columns), still name their strategies and show their scale.
+    resolve: { axis: { x: "independent", y: "independent" } },
     spec: {
       width: panelWidth,
       height: { step: rowHeight },

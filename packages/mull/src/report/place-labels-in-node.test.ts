@@ -4,6 +4,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { describe, expect, it } from "vitest";
 import { compileReportSpec } from "./compile-report-spec.ts";
 import { placeLabelsInNode } from "./place-labels-in-node.ts";
+import { pointLabelTransformType } from "./point-label-transform.ts";
 
 /** A point with a line running right from it: the first spot a label tries, right of its point, is taken. */
 const plot: TopLevelSpec = {
@@ -58,7 +59,7 @@ describe("placeLabelsInNode", () => {
       (spec.marks as { name?: string; transform?: { type: string }[] }[]).flatMap((mark) =>
         (mark.transform ?? []).map((step) => [mark.name, step.type]),
       );
-    expect(steps(compiled)).toEqual([["names_marks", "label"]]);
+    expect(steps(compiled)).toEqual([["names_marks", pointLabelTransformType]]);
     expect(steps(swapped)).toEqual([["names_marks", "mulllabelinnode"]]);
     expect({ ...swapped, marks: undefined }).toEqual({ ...compiled, marks: undefined });
   });

@@ -1,11 +1,12 @@
 import type { Spec as VegaSpec } from "vega";
 import * as vega from "vega";
 import { CoverageCanvas } from "./coverage-canvas.ts";
+import { pointLabelTransformType, registerPointLabelTransform } from "./point-label-transform.ts";
 
 /** The name this module registers its label transform under, in Vega's (lower-case) registry. */
 const transformType = "mulllabelinnode";
 
-/** Vega's `label` transform as its registry holds it: a dataflow operator constructor. */
+/** The report's label transform as Vega's registry holds it: a dataflow operator constructor. */
 interface LabelTransform {
   transform(parameters: unknown, pulse: unknown): unknown;
 }
@@ -33,10 +34,11 @@ function withCoverageCanvas<T>(place: () => T): T {
   }
 }
 
-/** Registers, once, Vega's `label` transform run with a `CoverageCanvas` where there is no other. */
+/** Registers, once, the report's label transform run with a `CoverageCanvas` where there is no other. */
 function registerLabelTransform(): void {
   if (Object.hasOwn(vega.transforms, transformType)) return;
-  const Label = vega.transforms.label as unknown as LabelConstructor;
+  registerPointLabelTransform();
+  const Label = (vega.transforms as Record<string, unknown>)[pointLabelTransformType] as LabelConstructor;
   class LabelInNode extends Label {
     static override readonly Definition = { ...Label.Definition, type: transformType };
     override transform(parameters: unknown, pulse: unknown): unknown {
@@ -52,7 +54,7 @@ interface Mark {
   transform?: { type?: string }[];
 }
 
-/** The marks with each `label` transform, in them or in marks they group, run by `LabelInNode`. */
+/** The marks with each point-label transform, in them or in marks they group, run by `LabelInNode`. */
 function relabel(marks: readonly Mark[]): Mark[] {
   return marks.map((mark) => ({
     ...mark,
@@ -61,16 +63,17 @@ function relabel(marks: readonly Mark[]): Mark[] {
       ? {}
       : {
           transform: mark.transform.map((step) =>
-            step.type?.toLowerCase() === "label" ? { ...step, type: transformType } : step,
+            step.type?.toLowerCase() === pointLabelTransformType ? { ...step, type: transformType } : step,
           ),
         }),
   }));
 }
 
 /**
- * Lets a compiled plot's point labels avoid other marks (`avoidMarks`) when it is drawn in Node: Vega's
- * `label` transform draws those marks to a canvas, which Node lacks, so each `label` transform of the
- * spec is swapped for the same transform given a `CoverageCanvas` to draw them on. Labels are then placed
+ * Lets a compiled plot's point labels avoid other marks (`avoidMarks`) when it is drawn in Node: the
+ * point-label transform (Vega's `label`, `pointLabelTransformScript`) draws those marks to a canvas, which
+ * Node lacks, so each such transform of the spec is swapped for the same transform given a
+ * `CoverageCanvas` to draw them on. Labels are then placed
  * as in a browser's page, with text widths estimated rather than measured.
  *
  * @example

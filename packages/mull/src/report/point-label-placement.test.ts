@@ -2,6 +2,7 @@ import type { Spec as VegaSpec } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { describe, expect, it } from "vitest";
 import { placePointLabels } from "./point-label-placement.ts";
+import { pointLabelTransformType } from "./point-label-transform.ts";
 
 type Mark = {
   name: string;
@@ -30,7 +31,7 @@ function marks(spec: VegaSpec): Mark[] {
 describe("placePointLabels", () => {
   const compiled = compile(plot).spec as VegaSpec;
 
-  it("hands the text layer's position to Vega's label transform and adds leader lines after it", () => {
+  it("hands the text layer's position to the report's label transform and adds leader lines after it", () => {
     const placed = marks(
       placePointLabels(compiled, { layer: "names", avoid: ["dots"] }, { avoidMarks: true }),
     );
@@ -39,10 +40,13 @@ describe("placePointLabels", () => {
     const text = placed.find((mark) => mark.name === "names_marks")!;
     const [label] = text.transform!;
     expect(label).toMatchObject({
-      type: "label",
+      type: pointLabelTransformType,
       size: { signal: "[width, height]" },
       avoidMarks: ["dots_marks"],
     });
+    // Labels keep a few pixels apart, and one about as near another point as its own is told so.
+    expect(label!.margin).toBeGreaterThanOrEqual(2);
+    expect(label!.clearance).toBeGreaterThan(0);
     // Near spots on every side first, then farther ones: the first free one is taken.
     const offsets = label!.offset as number[];
     expect(offsets).toHaveLength((label!.anchor as string[]).length);
@@ -54,6 +58,8 @@ describe("placePointLabels", () => {
     expect(text.clip).toBe(true);
     const leaders = placed.find((mark) => mark.name === "names_leaders")!;
     expect(leaders).toMatchObject({ type: "rule", from: { data: "names_marks" } });
+    // A crowded label gets its leader line wherever it sits.
+    expect((leaders.encode.update.opacity as { signal: string }).signal).toContain("datum.crowded");
   });
 
   it("leaves out avoidMarks where there is no canvas, and marks it does not have", () => {

@@ -1,4 +1,5 @@
 import type { Spec as VegaSpec } from "vega";
+import { pointLabelTransformType, registerPointLabelTransform } from "./point-label-transform.ts";
 
 /**
  * Which text layer of a Vega-Lite plot names its points, declared in the plot's `usermeta` under
@@ -28,6 +29,13 @@ const anchors = [
 ] as const;
 /** Gap between a leader line and its point's centre, so the line starts at the point's edge. */
 const leaderGap = 6;
+/** Pixels kept clear around each label while placing: two labels stay at least twice this apart. */
+const labelMargin = 2;
+/**
+ * A label with another point no more than this many pixels farther from it than its own reads as that
+ * point's: it gets a leader line to its own.
+ */
+const crowdedWithin = 6;
 
 /** The candidate spots of a label: every side at the near distance, then every side farther out. */
 function candidates(): { anchor: string[]; offset: number[] } {
@@ -48,17 +56,21 @@ interface VegaMark {
 }
 
 /**
- * Places a plot's point labels so that no two overlap, with Vega's `label` transform, at the plot's size
- * whenever it is drawn (so a plot resized to its page keeps its labels apart): each label goes to the
- * first free spot of its candidates (right of its point, left, the diagonals, above, below; near, then
- * farther with a leader line back to the point), never over another label, its own point or (where text
- * can be measured: `avoidMarks`) the marks of `settings.avoid`, and never outside the plot. A label with
- * no free spot is not drawn (opacity 0): its strategy stays named by the legend. Labels of Pareto-front
- * points (`datum.front`) are placed first.
+ * Places a plot's point labels so that no two overlap or touch, with the report's label transform
+ * (Vega's `label` with a margin: `pointLabelTransformScript`), at the plot's size whenever it is drawn (so
+ * a plot resized to its page keeps its labels apart): each label goes to the first free spot of its
+ * candidates (right of its point, left, the diagonals, above, below; near, then farther with a leader
+ * line back to the point), its box widened by 2 px on every side, never over another label, its own
+ * point or (where text can be measured: `avoidMarks`) the marks of `settings.avoid`, and never outside
+ * the plot. A label that sits about as near another point as its own (within 6 px) gets a leader line
+ * too, so that it is not read as that point's. A label with no free spot is not drawn (opacity 0): its
+ * strategy stays named by the legend. Labels of Pareto-front points (`datum.front`) are placed first.
  *
  * The text mark keeps its point's position in `anchorX` and `anchorY`, and a rule mark
  * `<layer>_leaders` draws the leader lines. `avoidMarks` needs a canvas: a browser has one, Node has one
  * only through `placeLabelsInNode`; without it the labels avoid only each other and the points' centres.
+ * The transform is registered in this process's Vega when a spec is placed; a page registers it itself
+ * (`reportRenderScript`).
  *
  * @example
  * const vega = placePointLabels(compile(spec).spec, { layer: "labels", avoid: ["points"] }, { avoidMarks: true });
@@ -68,6 +80,7 @@ export function placePointLabels(
   settings: PointLabelSettings,
   options: { readonly avoidMarks: boolean },
 ): VegaSpec {
+  registerPointLabelTransform();
   const markName = `${settings.layer}_marks`;
   const marks = (spec.marks ?? []) as VegaMark[];
   const index = marks.findIndex((mark) => mark.name === markName && mark.type === "text");
@@ -85,10 +98,12 @@ export function placePointLabels(
     encode: { ...mark.encode, update: { ...update, anchorX: update.x, anchorY: update.y } },
     transform: [
       {
-        type: "label",
+        type: pointLabelTransformType,
         size: { signal: "[width, height]" },
         anchor,
         offset,
+        margin: labelMargin,
+        clearance: crowdedWithin,
         // Pareto-front points first, then the longest labels, which have the fewest free spots.
         sort: { field: ["datum.front", "text.length"], order: ["descending", "descending"] },
         ...(options.avoidMarks
@@ -115,8 +130,10 @@ export function placePointLabels(
         y2: { field: "y" },
         stroke: { value: "#777" },
         strokeWidth: { value: 1 },
-        // Only a label pushed past the near spots needs a line back to its point.
-        opacity: { signal: `datum.opacity > 0 && ${distance} > ${nearOffset + 8} ? 0.8 : 0` },
+        // A label pushed past the near spots, or as near another point as its own, needs a line to its point.
+        opacity: {
+          signal: `datum.opacity > 0 && (datum.crowded || ${distance} > ${nearOffset + labelMargin + 8}) ? 0.8 : 0`,
+        },
       },
     },
   };

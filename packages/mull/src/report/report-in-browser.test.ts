@@ -33,7 +33,8 @@ function overlaps(boxes: readonly Box[], gap = 0): string[] {
 
 /**
  * Run in the page: how wide the page, its content, plots and tables are, the boxes of each axis's shown
- * labels, and the accuracy plot's shown point labels, points and legend.
+ * labels, the accuracy plot's shown point labels, points and legend, and the strategies each panel of
+ * the difficulty plot names.
  */
 function measureLayout() {
   const box = (element: Element) => {
@@ -74,10 +75,56 @@ function measureLayout() {
       const { left, right, top, bottom } = path.getBoundingClientRect();
       return { x: (left + right) / 2, y: (top + bottom) / 2 };
     }),
+    difficultyPanels: Array.from(document.querySelectorAll("#plot-difficulty svg g.role-axis"))
+      .filter((axis) => axis.getAttribute("aria-label")?.startsWith("Y-axis"))
+      .map((axis) =>
+        Array.from(axis.querySelectorAll("g.role-axis-label text")).map((text) => text.textContent),
+      ),
     legend: Array.from(accuracy.querySelectorAll("g.role-legend-label text")).map((text) => text.textContent),
     legendTop: accuracy.querySelector("g.role-legend")!.getBoundingClientRect().top,
     xAxisBottom: xAxis.getBoundingClientRect().bottom,
   };
+}
+
+/**
+ * Run in the page: for each shown point label of the accuracy plot, as its Vega
+ * view placed it, how far its box is from its own point and from the nearest other labelled point, and
+ * whether its leader line is drawn.
+ */
+function labelOwners() {
+  type Item = {
+    name?: string;
+    items?: Item[];
+    text?: string;
+    opacity?: number;
+    anchorX: number;
+    anchorY: number;
+    bounds: { x1: number; x2: number; y1: number; y2: number };
+    datum: Item;
+  };
+  const views = (window as unknown as { mullViews: Record<string, { scenegraph(): { root: Item } }> })
+    .mullViews;
+  const find = (node: Item, name: string): Item | undefined =>
+    node.name === name ? node : (node.items ?? []).map((item) => find(item, name)).find(Boolean);
+  const root = views["accuracy-tokens"]!.scenegraph().root;
+  const labels = find(root, "labels_marks")!.items!;
+  const leaders = find(root, "labels_leaders")!.items!;
+  return labels
+    .filter((label) => label.opacity! > 0)
+    .map((label) => {
+      const { x1, x2, y1, y2 } = label.bounds;
+      const distance = (x: number, y: number) =>
+        Math.hypot(Math.max(x1 - x, 0, x - x2), Math.max(y1 - y, 0, y - y2));
+      const others = labels.filter(
+        (other) => other.anchorX !== label.anchorX || other.anchorY !== label.anchorY,
+      );
+      return {
+        text: label.text,
+        own: distance(label.anchorX, label.anchorY),
+        other: Math.min(...others.map((other) => distance(other.anchorX, other.anchorY))),
+        leader: leaders.some((leader) => leader.datum === label && leader.opacity! > 0),
+      };
+    });
 }
 
 const chromiumPath = "/usr/bin/chromium";
@@ -266,9 +313,9 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
     }
   });
 
-  it("fits the page at 1,280 and 390 px, with point labels and axis labels apart", async () => {
+  it("fits the page at 1,280, 768 and 390 px, with point labels and axis labels apart", async () => {
     const lab = buildReport(labLikeRun(), { resamples: 100 });
-    for (const width of [1280, 390]) {
+    for (const width of [1280, 768, 390]) {
       const { page, problems } = await openReport(lab.html, `lab-${width}.html`, width);
       try {
         const layout = await page.evaluate(measureLayout);
@@ -290,9 +337,16 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
           else if (table.width > table.room) expect([table.overflow, table.shaded]).toEqual(["auto", true]);
         }
         expect(layout.tables.map((table) => table.name)).toContain("cost wide");
-        // Labels: none over another, none over a point; all of them at full width.
+        // Labels: none over or touching another ("mass@16gen@8+rank-lp@4+vote"), none over a point; all
+        // of them at full width.
         const labels = layout.labels;
-        expect(overlaps(labels.map((label) => label.box))).toEqual([]);
+        expect(
+          overlaps(
+            labels.map((label) => label.box),
+            3,
+          ),
+          `labels at ${width} px`,
+        ).toEqual([]);
         if (width === 1280) expect(labels).toHaveLength(labRunStrategies.length);
         else expect(labels.length).toBeGreaterThanOrEqual(labRunStrategies.length - 3);
         for (const label of labels) {
@@ -305,6 +359,15 @@ describe.skipIf(!haveChromium)("the HTML report in headless Chromium", () => {
             expect(inside, `${label.text} over a point at ${width} px`).toBe(false);
           }
         }
+        // A label nearer another point than its own is joined to its own by a leader line.
+        const owners = await page.evaluate(labelOwners);
+        expect(owners).toHaveLength(labels.length);
+        for (const owner of owners)
+          if (owner.other <= owner.own)
+            expect(owner.leader, `${owner.text} beside another point at ${width} px`).toBe(true);
+        // Every panel of the difficulty plot names every strategy, however its panels wrap.
+        expect(layout.difficultyPanels.length, `difficulty panels at ${width} px`).toBeGreaterThan(1);
+        for (const panel of layout.difficultyPanels) expect(panel).toEqual(labRunStrategies);
         // On a phone the legend goes under the plot, naming every strategy whole.
         if (width === 390) expect(layout.legendTop).toBeGreaterThan(layout.xAxisBottom);
         expect(layout.legend).toEqual(labRunStrategies);

@@ -1,3 +1,5 @@
+import { pointLabelTransformScript } from "./point-label-transform.ts";
+
 /** Below this width of a plot's place, in CSS pixels, its legends go under the plot instead of beside it. */
 export const narrowPlotWidth = 640;
 
@@ -5,7 +7,8 @@ export const narrowPlotWidth = 640;
 const narrowestPlot = 100;
 
 /**
- * The report page's script: it draws each plot of the JSON in `#mull-vega-specs` (compiled Vega specs)
+ * The report page's script: it registers the report's point-label transform on the page's `vega`
+ * (`pointLabelTransformScript`), then draws each plot of the JSON in `#mull-vega-specs` (compiled Vega specs)
  * into its element `#plot-<name>` with `vega.View` (to SVG), then fits it to that element: a plot wider
  * than its place is drawn narrower (its `width`, or the panel width `child_width` of a plot of panels,
  * down to 100 px), and a plot of panels in columns (the signal `columns`) takes fewer columns when its
@@ -16,6 +19,7 @@ const narrowestPlot = 100;
  */
 export const reportRenderScript = `
 (function () {
+  (${pointLabelTransformScript})(vega);
   var specs = JSON.parse(document.getElementById("mull-vega-specs").textContent);
   var views = {};
   var drawn = {};
