@@ -525,8 +525,10 @@ describe("sampleCandidates on an HTTP backend cut while it probes the server", (
         candidates: [],
         stoppedBy: "time",
       });
-      // The two probes, and no sample.
-      expect(server.requests.map((request) => request.body?.max_tokens)).toEqual([1, 1]);
+      // Probes at most (a cut can come before a probe reaches the server), and no sample.
+      const sent = server.requests.map((request) => request.body?.max_tokens);
+      expect(sent.length).toBeLessThanOrEqual(2);
+      expect(sent.every((maxTokens) => maxTokens === 1)).toBe(true);
       expect(aborted.budget.spent().usage.calls + timed.budget.spent().usage.calls).toBe(0);
     } finally {
       await Promise.all(backends.map((backend) => backend.dispose()));
