@@ -18,6 +18,7 @@ import {
   areaUnderRoc,
   ConfigError,
   calibration,
+  quantileCuts,
   tokenInstability,
   traceConfidence,
   traceSelfCertainty,
@@ -101,27 +102,6 @@ for (const [name, score] of [
   ["−self-certainty", (trace: Trace) => -trace.selfCertainty],
 ] as const) {
   console.log(`  ${name.padEnd(26)} ${auroc(score)?.toFixed(3) ?? "—"}`);
-}
-
-/**
- * Where sorted `keys` are cut into at most `count` buckets of about equal size, never between equal keys,
- * as `mull report` cuts its instability buckets: a cut at an equal share moves to the nearer end of the
- * tie it falls in (the far end where the near one would empty a bucket), and cuts that meet are dropped.
- */
-function quantileCuts(keys: readonly number[], count: number): number[] {
-  const cuts = [0];
-  for (let index = 1; index < count; index += 1) {
-    const share = Math.floor((index * keys.length) / count);
-    let down = share;
-    while (down > 0 && keys[down - 1] === keys[down]) down -= 1;
-    let up = share;
-    while (up < keys.length && keys[up - 1] === keys[up]) up += 1;
-    const previous = cuts.at(-1)!;
-    const cut = down > previous && share - down <= up - share ? down : up;
-    if (cut > previous && cut < keys.length) cuts.push(cut);
-  }
-  if (keys.length > 0) cuts.push(keys.length);
-  return cuts;
 }
 
 const sorted = [...traces].sort((a, b) => a.peak - b.peak);

@@ -178,6 +178,7 @@ export {
   type PhaseCost,
   type PowerAssumption,
   passAtK,
+  quantileCuts,
   type ReliabilityBin,
   type ReusableHoldout,
   type ReusableHoldoutOptions,

@@ -22,6 +22,7 @@ export {
 } from "./inference-cost.ts";
 export { type MeasureMachineOptions, machinePerformance, measureMachine } from "./measure-machine.ts";
 export { passAtK } from "./pass-at-k.ts";
+export { quantileCuts } from "./quantile-cuts.ts";
 export {
   type HoldoutAnswer,
   type ReusableHoldout,

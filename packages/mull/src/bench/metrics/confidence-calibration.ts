@@ -1,7 +1,7 @@
 import { areaUnderRoc } from "../../metrics/area-under-roc.ts";
 import { type Calibration, calibration } from "../../metrics/calibration.ts";
+import { quantileCuts } from "../../metrics/index.ts";
 import type { RunData, SampleRecord } from "../run-data.ts";
-import { quantileCuts } from "./quantile-cuts.ts";
 import { strategyOrder } from "./strategy-order.ts";
 
 /** How well one trace signal of a strategy's candidates predicts a wrong answer. */
