@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
 import { defaultMaxLineBytes } from "../../bench/datasets/index.ts";
 import { graderNames } from "../../bench/graders/index.ts";
-import { checkQueueName, defaultQueueName } from "../../bench/queue/index.ts";
+import { checkQueueName } from "../../bench/queue/check-queue-name.ts";
+import { defaultQueueName } from "../../bench/queue/pair-job.ts";
 import { createBenchProgress, planBench, runBench } from "../../bench/runner/index.ts";
 import { describeRunLocation, parseRunLocation, type ResultRecord } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
@@ -22,7 +23,6 @@ import { outcomeScorerFlagHelp, parseOutcomeScorerFlag } from "../outcome-scorer
 import { printBenchSummary } from "../print-bench-summary.ts";
 import { processRewardOptionHelp } from "../process-reward-option.ts";
 import { endpointOption, promptTemplateOptionHelp, systemOptionHelp } from "../prompt-options.ts";
-import { queueBench } from "../queue-bench.ts";
 import { refuseEmptyStore } from "../refuse-empty-store.ts";
 import { smallModelOptionHelp } from "../route-models.ts";
 import { samplingDefaultsHelp } from "../sampling-from-flags.ts";
@@ -252,6 +252,8 @@ export function benchCommand() {
         // starts, naming the flag.
         namingSpecFlag("--strategies", () => planBench(options));
         if (flags.queue !== undefined) {
+          // Loaded here, not with the command: BullMQ and its Redis client cost every run a fifth of a second.
+          const { queueBench } = await import("../queue-bench.ts");
           await queueBench(
             options,
             {

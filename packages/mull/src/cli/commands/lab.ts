@@ -11,7 +11,6 @@ import {
 import { loadRun } from "../../bench/store/index.ts";
 import { MullError } from "../../errors/index.ts";
 import { labDatasetNames } from "../../lab/index.ts";
-import { writeReport } from "../../report/index.ts";
 import { checkOutputFile, refuseEmptyPath } from "../../runtime/index.ts";
 import { abortOnStop } from "../abort-on-stop.ts";
 import { checkLabDataset } from "../check-lab-dataset.ts";
@@ -224,6 +223,8 @@ export function labCommand() {
           );
         }
         const data = await loadRun(run.directory);
+        // Loaded here, not with the command: the report's Vega costs every other command half a second.
+        const { writeReport } = await import("../../report/index.ts");
         await writeReport(data, { out: reportPath });
         const seconds = (performance.now() - started) / 1000;
         const summary = summarizeBench(data);

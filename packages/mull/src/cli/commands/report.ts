@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { inferenceCostAbsence, minimumResamples } from "../../bench/metrics/index.ts";
 import { partialRunOf } from "../../bench/partial-run.ts";
+import { runCompleteness } from "../../bench/run-completeness.ts";
 import {
   databaseFileName,
   fileInsteadOfRunDirectory,
@@ -11,7 +12,7 @@ import {
   parseRunLocation,
 } from "../../bench/store/index.ts";
 import { cpuPower, machinePerformance } from "../../metrics/index.ts";
-import { describeIncompleteRun, runCompleteness, writeReport } from "../../report/index.ts";
+import { describeIncompleteRun } from "../../report/describe-incomplete-run.ts";
 import {
   checkOutputDirectory,
   checkOutputFile,
@@ -237,6 +238,8 @@ export function reportCommand() {
         rates: stated,
         power: powerGiven ? cpuPower({ wattsPerCore: flags.wattsPerCore, cores }) : undefined,
       };
+      // Loaded here, not with the command: the report's Vega costs every other command half a second.
+      const { writeReport } = await import("../../report/index.ts");
       const files = await writeReport(run, {
         ...cost,
         out,

@@ -1,12 +1,7 @@
 import { resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
-import {
-  checkQueueName,
-  checkQueueReachable,
-  defaultQueueName,
-  queueConnection,
-  startPairWorker,
-} from "../../bench/queue/index.ts";
+import { checkQueueName } from "../../bench/queue/check-queue-name.ts";
+import { defaultQueueName } from "../../bench/queue/pair-job.ts";
 import { parseRunLocation, redactUrl } from "../../bench/store/index.ts";
 import { type BenchRecipe, benchOptionsFromRecipe } from "../bench-recipe.ts";
 import { checkStoreReachable } from "../check-store-reachable.ts";
@@ -67,6 +62,10 @@ export function workerCommand() {
       if (flags.store !== undefined) await checkStoreReachable(flags.store, "--store");
       // Refused at once, in one line, rather than BullMQ retrying for ever: a URL that is not Redis's or a
       // login Redis refuses exits 2 (ConfigError), an unreachable server 1. Once running, it reconnects.
+      // BullMQ and its Redis client load here, not with every other command.
+      const { checkQueueReachable, queueConnection, startPairWorker } = await import(
+        "../../bench/queue/index.ts"
+      );
       queueConnection(flags.queue);
       await checkQueueReachable(flags.queue);
       const worker = startPairWorker({
