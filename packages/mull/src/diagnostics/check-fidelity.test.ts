@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError } from "../errors/index.ts";
 import type { Backend, BackendCapabilities, Prompt } from "../spec/index.ts";
-import { checkFidelity } from "./check-fidelity.ts";
+import { checkFidelity, overallFidelityVerdict } from "./check-fidelity.ts";
 import { missingFidelityCapabilities } from "./fidelity-capabilities.ts";
+import type { FidelityVerdict } from "./fidelity-check.ts";
 
 const capable: BackendCapabilities = {
   n: true,
@@ -78,5 +79,18 @@ describe("checkFidelity's capabilities", () => {
     expect(CapabilityError.isInstance(refusal)).toBe(true);
     expect(refusal).toMatchObject({ capability: "logprobs", requiredBy: "fidelity logprobs check" });
     expect([reference.calls, candidate.calls]).toEqual([0, 0]);
+  });
+});
+
+describe("overallFidelityVerdict", () => {
+  const checks = (...verdicts: FidelityVerdict[]) =>
+    verdicts.map((verdict, index) => ({ name: `check${index}`, verdict, detail: "", figures: {} }));
+
+  it("ranks truncated over differs over unmeasured over same, and calls no checks unmeasured", () => {
+    expect(overallFidelityVerdict(checks("same", "unmeasured", "differs", "truncated"))).toBe("truncated");
+    expect(overallFidelityVerdict(checks("unmeasured", "differs", "same"))).toBe("differs");
+    expect(overallFidelityVerdict(checks("same", "unmeasured", "same"))).toBe("unmeasured");
+    expect(overallFidelityVerdict(checks("same", "same"))).toBe("same");
+    expect(overallFidelityVerdict([])).toBe("unmeasured");
   });
 });

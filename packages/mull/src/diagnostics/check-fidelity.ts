@@ -44,7 +44,7 @@ export interface FidelityOptions {
 
 /** Every check's outcome, and the overall verdict. */
 export interface FidelityReport {
-  /** `truncated` if any check says so, else `differs` if any does, else `same`. */
+  /** `truncated` if any check says so, else `differs` if any does, else `unmeasured` if any is, else `same`. */
   readonly verdict: FidelityVerdict;
   /**
    * The checks that ran (`logprobs`, `greedy`, `sampling`, `divergence`), each with its verdict and figures.
@@ -71,7 +71,7 @@ const owner = "checkFidelity";
  *
  * @example
  * const report = await checkFidelity({ reference, candidate, prompts, samples: 32, seed: 1 });
- * report.verdict; // "same" | "differs" | "truncated"
+ * report.verdict; // "same" | "differs" | "truncated" | "unmeasured"
  * Both backends' capabilities are checked before any check runs ({@link missingFidelityCapabilities}):
  * the reference must `score`, the candidate must `score` or give `logprobs` with `topLogprobs`.
  *
@@ -112,12 +112,25 @@ export async function checkFidelity(options: FidelityOptions): Promise<FidelityR
   const checks = [logprobs, greedy, sampling, divergence].filter(
     (check): check is FidelityCheck => check !== undefined,
   );
-  const verdict: FidelityVerdict = checks.some((check) => check.verdict === "truncated")
-    ? "truncated"
-    : checks.some((check) => check.verdict === "differs")
-      ? "differs"
-      : "same";
-  return { verdict, checks, prompts: options.prompts.length, samples, seed, temperature };
+  return {
+    verdict: overallFidelityVerdict(checks),
+    checks,
+    prompts: options.prompts.length,
+    samples,
+    seed,
+    temperature,
+  };
+}
+
+/**
+ * The verdict of a set of checks: `truncated` if any says so, else `differs` if any does, else `unmeasured`
+ * if any compared nothing, else `same` (so an empty set is `unmeasured`, never `same`).
+ */
+export function overallFidelityVerdict(checks: readonly FidelityCheck[]): FidelityVerdict {
+  for (const verdict of ["truncated", "differs", "unmeasured"] as const) {
+    if (checks.some((check) => check.verdict === verdict)) return verdict;
+  }
+  return checks.length === 0 ? "unmeasured" : "same";
 }
 
 /** Refuses, before any generation, a backend that lacks what a check needs (`CapabilityError`). */

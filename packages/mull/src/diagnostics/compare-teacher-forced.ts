@@ -48,7 +48,10 @@ export interface TeacherForcedOptions {
  * @returns three checks: `logprobs` (same within `tolerance`, else differs), `greedy` (same when every
  *   argmax and every greedy continuation agree) and `divergence` (the share of tokens that sampling both
  *   with the same noise draws differently, and the mean total-variation distance it estimates from above:
- *   same while that distance is at most `coupled.threshold`; see {@link coupledSamplingDivergence}).
+ *   same while that distance is at most `coupled.threshold`; see {@link coupledSamplingDivergence}). A
+ *   check that compared nothing says `unmeasured`, its detail naming what was missing
+ *   (`logprobs` without a teacher-forced token, `greedy` without a prompt both backends continued,
+ *   `divergence` without a position where both gave top alternatives, as with a candidate that returns none).
  */
 export async function compareTeacherForced(options: TeacherForcedOptions): Promise<FidelityCheck[]> {
   const call: CallOptions = { signal: options.signal };
@@ -90,6 +93,7 @@ export async function compareTeacherForced(options: TeacherForcedOptions): Promi
   let argmaxPositions = 0;
   let overlapSum = 0;
   let greedyTokens = 0;
+  let continued = 0;
   let greedyAgreements = 0;
   let firstDivergence: string | undefined;
   let coupledPositions = 0;
@@ -100,6 +104,7 @@ export async function compareTeacherForced(options: TeacherForcedOptions): Promi
     const referenceGreedy = (await greedy(options.reference, prompt)).completions[0];
     const candidateGreedy = (await greedy(options.candidate, prompt)).completions[0];
     if (referenceGreedy === undefined || candidateGreedy === undefined) continue;
+    continued += 1;
     const referenceTokens = await scored(
       options.reference,
       referenceCapabilities.score,
@@ -148,27 +153,48 @@ export async function compareTeacherForced(options: TeacherForcedOptions): Promi
   const mismatchRate = coupledDraws === 0 ? 0 : coupledMismatches / coupledDraws;
   const meanTotalVariation = coupledPositions === 0 ? 0 : totalVariationSum / coupledPositions;
   const mode = candidateCapabilities.score ? "scored on both" : "candidate's greedy logprobs";
+  const overlap =
+    topOverlap === undefined
+      ? `, no top-${options.topK} overlap (no position had top alternatives from both)`
+      : `, top-${options.topK} overlap ${(topOverlap * 100).toFixed(1)}%`;
+  const argmax =
+    argmaxAgreement === undefined
+      ? "argmax not compared (no position had top alternatives from both)"
+      : `argmax agrees at ${(argmaxAgreement * 100).toFixed(1)}% of positions`;
+  const nothingShown = "neither the same nor different";
   return [
     {
       name: "logprobs",
-      verdict: logprobsSame ? "same" : "differs",
-      detail: `${positions} teacher-forced tokens (${mode}): mean |Δlogprob| ${format(meanAbsolute)}, max ${format(maxAbsolute)}${
-        topOverlap === undefined ? "" : `, top-${options.topK} overlap ${(topOverlap * 100).toFixed(1)}%`
-      }; tolerance ${format(options.tolerance)}`,
+      verdict: positions === 0 ? "unmeasured" : logprobsSame ? "same" : "differs",
+      detail:
+        positions === 0
+          ? `no teacher-forced token compared (${mode}, ${continued} of ${options.prompts.length} prompts continued): ${nothingShown}`
+          : `${positions} teacher-forced tokens (${mode}): mean |Δlogprob| ${format(meanAbsolute)}, max ${format(maxAbsolute)}${overlap}; tolerance ${format(options.tolerance)}`,
       figures: { positions, meanAbsolute, maxAbsolute, topOverlap, tolerance: options.tolerance },
     },
     {
       name: "greedy",
-      verdict: greedySame ? "same" : "differs",
-      detail: `argmax agrees at ${argmaxAgreement === undefined ? "?" : `${(argmaxAgreement * 100).toFixed(1)}%`} of positions; greedy continuations ${
-        firstDivergence === undefined ? "identical" : `first part at ${firstDivergence}`
-      } (${(greedyAgreement * 100).toFixed(1)}% of tokens before parting)`,
-      figures: { argmaxAgreement, greedyAgreement, firstDivergence },
+      verdict: continued === 0 ? "unmeasured" : greedySame ? "same" : "differs",
+      detail:
+        continued === 0
+          ? `no greedy continuation came back from both backends (${options.prompts.length} prompts): ${nothingShown}`
+          : `${argmax}; greedy continuations ${
+              firstDivergence === undefined ? "identical" : `first part at ${firstDivergence}`
+            } (${(greedyAgreement * 100).toFixed(1)}% of tokens before parting)`,
+      figures: { argmaxAgreement, argmaxPositions, greedyAgreement, firstDivergence, continued },
     },
     {
       name: "divergence",
-      verdict: meanTotalVariation <= coupledOptions.threshold ? "same" : "differs",
-      detail: `${coupledMismatches} of ${coupledDraws} tokens sampled with shared noise at temperature ${coupledOptions.temperature} differ (${format(mismatchRate)}); mean total variation ${format(meanTotalVariation)} (max ${format(maxTotalVariation)}), alarm above ${format(coupledOptions.threshold)}`,
+      verdict:
+        coupledPositions === 0
+          ? "unmeasured"
+          : meanTotalVariation <= coupledOptions.threshold
+            ? "same"
+            : "differs",
+      detail:
+        coupledPositions === 0
+          ? `no position of ${positions} teacher-forced tokens had top alternatives from both backends to sample with shared noise: ${nothingShown}`
+          : `${coupledMismatches} of ${coupledDraws} tokens sampled with shared noise at temperature ${coupledOptions.temperature} differ (${format(mismatchRate)}); mean total variation ${format(meanTotalVariation)} (max ${format(maxTotalVariation)}), alarm above ${format(coupledOptions.threshold)}`,
       figures: {
         positions: coupledPositions,
         draws: coupledOptions.draws,

@@ -1,6 +1,11 @@
 import { Command } from "@commander-js/extra-typings";
 import { type BenchDataset, loadDataset } from "../../bench/datasets/index.ts";
-import { checkFidelity, type FidelityReport, missingFidelityCapabilities } from "../../diagnostics/index.ts";
+import {
+  checkFidelity,
+  type FidelityReport,
+  type FidelityVerdict,
+  missingFidelityCapabilities,
+} from "../../diagnostics/index.ts";
 import { BackendCallError, ConfigError } from "../../errors/index.ts";
 import { defaultPromptTemplate } from "../../generation/index.ts";
 import type { Prompt } from "../../spec/index.ts";
@@ -217,7 +222,7 @@ export function fidelityCommand() {
             .filter((check) => check.verdict !== "same")
             .map((check) => `${check.name} ${check.verdict}`);
           throw new CheckFailedError(
-            `fidelity: the candidate ${report.verdict === "truncated" ? "samples a truncated distribution" : "differs from the reference"} (${failing.join(", ")})`,
+            `fidelity: the candidate ${verdictPhrase[report.verdict]} (${failing.join(", ")})`,
           );
         }
       } finally {
@@ -225,6 +230,13 @@ export function fidelityCommand() {
       }
     });
 }
+
+/** What the failure line says of the candidate, by overall verdict. */
+const verdictPhrase: Readonly<Record<Exclude<FidelityVerdict, "same">, string>> = {
+  truncated: "samples a truncated distribution",
+  differs: "differs from the reference",
+  unmeasured: "could not be compared with the reference",
+};
 
 function formatReport(report: FidelityReport, flags: { reference: string; candidate: string }): string {
   const lines = [
