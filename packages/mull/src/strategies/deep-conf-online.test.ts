@@ -127,6 +127,47 @@ describe("deepConfOnline", () => {
     expect(backend.calls.map((call) => call.request.n)).toEqual([2, 3]);
   });
 
+  it("records every trace's confidence, warm-up included, as one score event on its completion", async () => {
+    const warm = [
+      trace("5", [3, 3, 3, 3]),
+      // No alternatives at any position: no confidence, so no score event.
+      {
+        text: "#### 5",
+        tokens: [
+          { token: "####", logprob: -1 },
+          { token: " 5", logprob: -1 },
+        ],
+      },
+      trace("6", [2, 4, 4, 3]),
+    ];
+    const later = [trace("5", [3, 3, 3, 3, 3]), trace("6", [3, 1, 1, 3]), trace("5", [4, 4, 3])];
+    const result = await solve({
+      problem: "q",
+      strategy: deepConfOnline({ n: 6, warmup: 3, waveSize: 2, consensus: 1, window: 2 }),
+      backend: createScriptedBackend({ responses: [...warm, ...later] }),
+    });
+    expect(result.candidates).toHaveLength(6);
+    expect(result.candidates.map((candidate) => candidate.finishReason)).toContain("cut");
+    const events = result.trace.filter((event) => event.type === "score");
+    const scored = result.candidates.flatMap((candidate) =>
+      candidate.scores
+        .filter((score) => score.scorer === "deepconf:lowest-group")
+        .map((score) => ({ id: candidate.id, value: score.value })),
+    );
+    // Every warm-up trace with alternatives is scored, as are all three later ones.
+    expect(scored.map((entry) => entry.id)).toEqual(
+      result.candidates.filter((_, index) => index !== 1).map((candidate) => candidate.id),
+    );
+    for (const { id, value } of scored) {
+      const matching = events.filter((event) => event.parentId === id);
+      expect(matching).toEqual([expect.objectContaining({ scorer: "deepconf:lowest-group", value })]);
+      expect(result.trace.find((event) => event.id === id)?.type).toBe("generation");
+    }
+    expect(events).toHaveLength(scored.length);
+    // The warm-up's scores are the settled lowest group confidences, not placeholders: (2 + 4) / 2 = 3.
+    expect(scored[1]).toEqual({ id: result.candidates[2]?.id, value: 3 });
+  });
+
   it("sets the threshold from the warm-up's most confident keepPercent%, and those below it do not vote", async () => {
     const responses = [
       trace("1", [1, 1, 1]),

@@ -94,7 +94,8 @@ function defaultWarmup(n: number): number {
  *
  * Needs a backend with log-probabilities, top alternatives and a token watcher (`watchTokens`; a
  * `CapabilityError` names what is missing before anything is sampled). Every candidate carries its
- * `deepconf:lowest-group` score, cut ones over the tokens they got to.
+ * `deepconf:lowest-group` score, cut ones over the tokens they got to, and each score is recorded once as a
+ * `score` event under its completion's `generation` event (the warm-up's once the window is fixed).
  *
  * @throws ConfigError for an unknown option, a count or share out of range or a `temperature` below 0.
  * @example
@@ -158,6 +159,15 @@ export function deepConfOnline(options: DeepConfOnlineOptions): Strategy {
       requireSomething(warm.candidates.length, warm.stoppedBy);
       const settled = confidence.settle(warm.candidates);
       const candidates: Candidate[] = [...settled.candidates];
+      // The warm-up was sampled with placeholders, which `sampleCandidates` leaves out of the trace: its
+      // settled scores are recorded here, as it records the waves' (under each completion's generation).
+      for (const candidate of candidates) {
+        for (const score of candidate.scores) {
+          if (score.scorer !== scorer || !Number.isFinite(score.value)) continue;
+          const { value, steps, detail } = score;
+          context.tracer.record({ type: "score", parentId: candidate.id, scorer, value, steps, detail });
+        }
+      }
       const values = candidates.flatMap((candidate) => {
         const score = candidate.scores.find((entry) => entry.scorer === scorer);
         return score === undefined ? [] : [score.value];
