@@ -7,6 +7,7 @@ import { testStrategyContext } from "../testing/test-strategy-context.ts";
 import { findStrategyEntry } from "./find-strategy-entry.ts";
 import { parseStrategySpec } from "./parse-strategy-spec.ts";
 import { stabilityVoting } from "./stability-voting.ts";
+import { withEarlyStop } from "./with-early-stop.ts";
 
 /** Top alternatives of a steady position, (0.9, 0.1): entropy h ≈ 0.325. */
 const steady = { A: 0.9, B: 0.1 };
@@ -82,9 +83,31 @@ describe("stabilityVoting", () => {
     expect(result.votes!["7"]).toBeCloseTo(Math.exp(-h) + 0.25, 12);
     expect(result.answer).toBe("7");
     const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
-    expect(notes).toContain(
-      "stability@4c1.2: traces are cut at instability above 1.2 from token 2 on (0.5 of the warm-up's mean length, 4.0 tokens)",
-    );
+    expect(notes).toEqual([
+      "stability@4c1.2: 1 of 4 traces cut at instability above 1.2 past 0.5 of the warm-up's mean length; a cut trace does not vote",
+    ]);
+  });
+
+  it("says what it cut once per run, with the total, when a wrapper draws it in rounds", async () => {
+    // Each round of two: a steady warm-up trace of 4 tokens, then one that spikes late and is cut.
+    const round = [
+      trace("a b #### 5", [steady, steady, steady, steady]),
+      trace("a b #### 5 end", [steady, steady, steady, spike, steady]),
+    ];
+    const backend = createScriptedBackend({ responses: [...round, ...round] });
+    const inner = stabilityVoting({ n: 4, threshold: 1.2, warmup: 1 });
+    const result = await solve({ problem: "q", strategy: withEarlyStop(inner, { rounds: 2 }), backend });
+    expect(backend.calls.map((call) => call.request.n)).toEqual([1, 1, 1, 1]);
+    expect(result.candidates.map((candidate) => candidate.finishReason)).toEqual([
+      "stop",
+      "cut",
+      "stop",
+      "cut",
+    ]);
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes).toEqual([
+      "stability@4c1.2: 2 of 4 traces cut at instability above 1.2 past 0.5 of the warm-up's mean length; a cut trace does not vote",
+    ]);
   });
 
   it("needs log-probabilities, and a token watcher only to cut", async () => {

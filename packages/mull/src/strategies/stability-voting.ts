@@ -70,9 +70,10 @@ function defaultWarmup(n: number): number {
  * token by token (`lateInstabilityCut`) and ended at the first position past `lateFraction` of the
  * warm-up's mean length whose instability is above `threshold` (late instability is the destructive
  * kind; earlier peaks are left alone). A cut trace does not vote, but its tokens up to the cut are
- * spent. Needs a backend with log-probabilities and top alternatives, and a token watcher when cutting
- * (`CapabilityError` otherwise); if no trace could be weighed it falls back to a majority vote, which its
- * `selectionNote` says.
+ * spent; its `selectionNote` counts the cut traces, so a run says it once with the total (and a wrapper
+ * that draws it in rounds, `withEarlyStop`, once over every round). Needs a backend with log-probabilities
+ * and top alternatives, and a token watcher when cutting (`CapabilityError` otherwise); if no trace could
+ * be weighed it falls back to a majority vote, which its `selectionNote` says too.
  *
  * @throws ConfigError for an unknown option, a count, threshold or fraction out of range, or a
  * `temperature` below 0.
@@ -116,6 +117,12 @@ export function stabilityVoting(options: StabilityVotingOptions): SamplingStrate
     const uncut = candidates.filter((candidate) => candidate.finishReason !== "cut");
     return uncut.length > 0 ? uncut : candidates;
   };
+  // Said once per run over all its traces: a wrapper that draws it in rounds says it once, with the total.
+  const cutNote = (candidates: readonly Candidate[]): string | undefined => {
+    if (threshold === undefined) return undefined;
+    const cut = candidates.filter((candidate) => candidate.finishReason === "cut").length;
+    return `${name}: ${cut} of ${candidates.length} traces cut at instability above ${threshold} past ${lateFraction} of the warm-up's mean length; a cut trace does not vote`;
+  };
   const select: Selector = (candidates, context) => vote(voters(candidates), context);
   return {
     name,
@@ -127,7 +134,12 @@ export function stabilityVoting(options: StabilityVotingOptions): SamplingStrate
     },
     samples: n,
     select,
-    selectionNote: (candidates) => fallbackNote(voters(candidates)),
+    selectionNote: (candidates) => {
+      const said = [cutNote(candidates), fallbackNote(voters(candidates))].filter(
+        (note) => note !== undefined,
+      );
+      return said.length === 0 ? undefined : said.join("; ");
+    },
     withSamples: (samples) => stabilityVoting({ ...options, n: samples }),
     async run(problem, context) {
       const need = { signal: context.signal };
@@ -156,14 +168,6 @@ export function stabilityVoting(options: StabilityVotingOptions): SamplingStrate
         // Without the warm-up's tokens there is no length to call a position late by: nothing is cut.
         const meanLength = lengths.reduce((sum, length) => sum + length, 0) / lengths.length;
         const lateAfter = lengths.length === 0 ? undefined : Math.round(lateFraction * meanLength);
-        context.tracer.record({
-          type: "note",
-          parentId: context.parentId,
-          message:
-            lateAfter === undefined
-              ? `${name}: no warm-up trace had log-probabilities; no trace is cut`
-              : `${name}: traces are cut at instability above ${threshold} from token ${lateAfter} on (${lateFraction} of the warm-up's mean length, ${meanLength.toFixed(1)} tokens)`,
-        });
         const rest = await sampleCandidates({
           ...plan,
           n: n - candidates.length,
