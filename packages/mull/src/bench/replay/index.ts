@@ -44,6 +44,7 @@ export {
   type ReplayStrategyKind,
   replayStrategyKinds,
 } from "./replay-strategy.ts";
+export { replayWrapperForms, replayWrapperFormsText } from "./replay-wrapper-spec.ts";
 export {
   type ReplayEvaluationSummary,
   type ReplayReport,

@@ -1,3 +1,5 @@
+import { replayWrapperInners } from "./replay-wrapper-spec.ts";
+
 /** Live strategies replay has no kind for, by the name before `@` (or the whole spec), and why. */
 const liveOnlyReasons: Readonly<Record<string, string>> = {
   single: "single is one live completion; mean@1 is a single recorded sample's accuracy",
@@ -49,8 +51,9 @@ export function liveOnlyHint(text: string): string | undefined {
   const wrapper = otherWrapper.exec(text);
   if (wrapper !== null) {
     const [, kind, inner] = wrapper;
+    const read = replayWrapperInners.map((majority) => `${kind}(${majority}@N)…`);
     return (
-      `replay's ${kind} stops only a majority vote (${kind}(sc@N)…, ${kind}(maj@N)… and ${kind}(rs@N)… are ` +
+      `replay's ${kind} stops only a majority vote (${read.slice(0, -1).join(", ")} and ${read.at(-1)} are ` +
       `${kind}@N…); around ${inner} it needs a live run`
     );
   }

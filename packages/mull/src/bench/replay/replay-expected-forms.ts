@@ -1,11 +1,17 @@
 import { replayStrategyKinds } from "./replay-strategy-kinds.ts";
+import { replayWrapperInners, replayWrappers } from "./replay-wrapper-spec.ts";
+
+/** The live wrappers in short: `asc(sc@<k>)[d][t<threshold>] and esc(sc@<k>)w<window>, with sc, maj or rs inside`. */
+const wrappers =
+  `${replayWrappers.map(({ kind, suffix }) => `${kind}(${replayWrapperInners[0]}@<k>)${suffix}`).join(" and ")}, ` +
+  `with ${replayWrapperInners.slice(0, -1).join(", ")} or ${replayWrapperInners.at(-1)} inside`;
 
 /** Every form a replay spec may take, as errors about a malformed spec list them. */
 export const replayExpectedForms =
   `<kind>@<k> with kind one of ${replayStrategyKinds.join(", ")} and k >= 1 (e.g. maj@8; sc@<k> and rs@<k>, ` +
   "the live self-consistency and repeated sampling, are maj@<k>), " +
-  "asc@<k>[d][t<threshold>], esc@<k>w<window> (also as the live wrappers asc(sc@<k>)[d][t<threshold>] and " +
-  "esc(sc@<k>)w<window>, with sc, maj or rs inside), probe@<k>m<agreement>, probe-asc@<k>m<agreement>[d][t<threshold>], " +
+  `asc@<k>[d][t<threshold>], esc@<k>w<window> (also as the live wrappers ${wrappers}), ` +
+  "probe@<k>m<agreement>, probe-asc@<k>m<agreement>[d][t<threshold>], " +
   "pprobe@<k>s<rounds>[d<rounds>][q<share>], pasc@<k>[f<finished>][t<threshold>], mass@<k>[g][u<weight>], " +
   "accept@<k>[t<threshold>], deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail], rpc@<k>, " +
   "certainty@<k>[:p<power>], cascade@<k>[x<k>][t<agreement>] or cascade-mass@<k>[x<k>][g], " +

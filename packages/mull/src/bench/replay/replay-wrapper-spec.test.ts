@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replayWrapperSpec } from "./replay-wrapper-spec.ts";
+import { replayWrapperForms, replayWrapperFormsText, replayWrapperSpec } from "./replay-wrapper-spec.ts";
 
 describe("replayWrapperSpec", () => {
   it("reads asc and esc around sc, maj and rs as the asc@N and esc@NwW kinds", () => {
@@ -18,5 +18,27 @@ describe("replayWrapperSpec", () => {
     for (const spec of ["asc@8", "asc(bon@8)", "esc(wv@16)w4", "asc(asc@8)", "maj@8", "asc(sc@8"]) {
       expect(replayWrapperSpec(spec)).toBe(spec);
     }
+  });
+
+  it("lists each form it reads, every one of them read as the replay spec it names", () => {
+    expect(replayWrapperForms.map(({ form }) => form)).toEqual([
+      "asc(sc@<k>)[d][t<threshold>]",
+      "asc(maj@<k>)[d][t<threshold>]",
+      "asc(rs@<k>)[d][t<threshold>]",
+      "esc(sc@<k>)w<window>",
+      "esc(maj@<k>)w<window>",
+      "esc(rs@<k>)w<window>",
+    ]);
+    // Each listed form, its placeholders filled in, reads as the spec it is listed as.
+    const filled = (form: string) =>
+      form.replace("<k>", "8").replace("[d][t<threshold>]", "dt0.9").replace("<window>", "4");
+    for (const { form, reads } of replayWrapperForms) {
+      expect(replayWrapperSpec(filled(form))).toBe(filled(reads));
+    }
+    expect(replayWrapperFormsText).toBe(
+      "asc(sc@<k>)[d][t<threshold>], asc(maj@<k>)[d][t<threshold>] and asc(rs@<k>)[d][t<threshold>] are " +
+        "asc@<k>[d][t<threshold>]; esc(sc@<k>)w<window>, esc(maj@<k>)w<window> and esc(rs@<k>)w<window> are " +
+        "esc@<k>w<window>",
+    );
   });
 });

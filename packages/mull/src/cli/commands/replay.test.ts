@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { replayDatasetFromRun } from "../../bench/replay/index.ts";
+import { parseReplayStrategy, replayDatasetFromRun, replayStrategyKinds } from "../../bench/replay/index.ts";
 import { loadRun, openRunStore } from "../../bench/store/index.ts";
+import { strategyCatalog } from "../../strategies/index.ts";
 import { syntheticRun } from "../../testing/index.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 
@@ -193,6 +194,38 @@ describe("mull replay", () => {
     const help = stdout.replace(/\s+/g, " ");
     expect(help).toContain("architectures gen@<k>+… run over the k recorded samples");
     expect(help).toContain("rank-lp@<K> (by mean token log-probability), then vote or first");
+  });
+
+  it("lists in --help every live wrapper spelling that --strategies reads", async () => {
+    const { code, stdout } = await run("--help");
+    expect(code).toBe(0);
+    const help = stdout.replace(/\s+/g, " ");
+    // Every live wrapper form around every family a spec may name, live or replay's own, tried on replay.
+    const forms = strategyCatalog.flatMap((entry) => entry.forms);
+    const wrappers = forms.filter((form) => form.includes("(INNER)"));
+    const families = new Set([
+      ...replayStrategyKinds,
+      ...forms.filter((form) => !form.includes("(")).map((form) => form.split("@")[0]!),
+    ]);
+    const accepted: string[] = [];
+    for (const wrapper of wrappers) {
+      for (const family of families) {
+        const spec = wrapper.replace("INNER", `${family}@8`).replace(/T$/, "0.9").replace(/W$/, "4");
+        try {
+          parseReplayStrategy(spec);
+        } catch {
+          continue;
+        }
+        accepted.push(spec);
+        expect(help, `${spec} is read by replay but not in its --help`).toContain(
+          `${wrapper.slice(0, wrapper.indexOf("("))}(${family}@<k>)`,
+        );
+      }
+    }
+    expect(accepted).toEqual(expect.arrayContaining(["asc(sc@8)", "asc(maj@8)dt0.9", "esc(rs@8)w4"]));
+    expect(help).toContain(
+      "esc(sc@<k>)w<window>, esc(maj@<k>)w<window> and esc(rs@<k>)w<window> are esc@<k>w<window>",
+    );
   });
 
   it("reads a threshold spelt as in the strategy specs (asc@3t0.6) like its colon alias (asc@3:t0.6)", async () => {
@@ -631,6 +664,45 @@ describe("mull replay --run on a partial run", () => {
     // The larger model's samples from a file are read in the layout --format names.
     const escalated = await run(...argv, "--escalate-samples", samples, "--format", "qwen-rm-maj");
     expect(escalated.stderr).not.toContain("--format qwen-rm-maj applies");
+  });
+
+  it("grades a faithful-cot file of the larger model's samples with --gold beside --run, and refuses --gold alone", async () => {
+    const predictions = join(folder, "larger.predictions.jsonl");
+    const gold = join(folder, "larger.gold.jsonl");
+    const lines = (row: (problem: (typeof synthetic.problems)[number]) => object) =>
+      synthetic.problems.map((problem) => JSON.stringify(row(problem))).join("\n");
+    // The larger model answers every problem right, twice.
+    writeFileSync(
+      predictions,
+      lines(({ id, gold }) => ({ id, completions: [`so #### ${gold}`, `so #### ${gold}`] })),
+    );
+    writeFileSync(
+      gold,
+      lines(({ id, gold }) => ({ id, answer: `#### ${gold}` })),
+    );
+    const argv = ["--run", complete, "--strategy", "sc@4", "--strategies", "cascade@4x2t1", "--json"];
+    const larger = ["--escalate-samples", predictions, "--format", "faithful-cot"];
+    const graded = await run(...argv, ...larger, "--gold", gold);
+    expect(graded).toMatchObject({ code: 0, stderr: "" });
+    const results = JSON.parse(graded.stdout).problemResults.map(
+      (result: { strategies: Record<string, { correct: number; escalated: boolean }> }) =>
+        result.strategies["cascade@4x2t1"]!,
+    );
+    const escalated = results.filter((result: { escalated: boolean }) => result.escalated);
+    expect(escalated.length).toBeGreaterThan(0);
+    expect(escalated.every((result: { correct: number }) => result.correct === 1)).toBe(true);
+    // The file alone has no gold answers to grade it by.
+    const goldless = await run(...argv, ...larger);
+    expect(goldless.code).toBe(2);
+    expect(goldless.stderr).toContain("--gold is required with --format faithful-cot");
+    // With no file of samples, the run's own gold answers are the ones read: --gold would be ignored.
+    const alone = await run("--run", complete, "--strategy", "sc@4", "--strategies", "maj@4", "--gold", gold);
+    expect(alone).toMatchObject({ code: 2, stdout: "" });
+    expect(alone.stderr).toBe(
+      `mull: --gold ${gold}: --run reads the gold answers its bench run recorded; --gold applies only to the ` +
+        "files of samples --format faithful-cot reads (with --run: --escalate-samples, --greedy-samples, " +
+        "--escalate-greedy-samples), and none was given; drop --gold\n",
+    );
   });
 
   it("says nothing of a complete run, and names --escalate-run when the larger model's run is partial", async () => {

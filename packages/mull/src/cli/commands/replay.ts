@@ -17,6 +17,7 @@ import { checkStoreReachable } from "../check-store-reachable.ts";
 import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { UsageError } from "../usage-error.ts";
+import { replayStrategiesHelp } from "./replay-strategies-help.ts";
 
 /**
  * `mull replay`: evaluates aggregation strategies offline on recorded samples (see
@@ -83,35 +84,13 @@ export function replayCommand() {
     )
     .option(
       "--gold <file>",
-      'gold answers by id (JSONL of {id, answer: "#### X"}); --format faithful-cot only',
+      'gold answers by id (JSONL of {id, answer: "#### X"}) of the files of samples read; --format faithful-cot only ' +
+        "(with --run, for --escalate-samples and the greedy files; the run's own gold answers are recorded)",
     )
     .addOption(
       new Option("--format <name>", "layout of --samples").choices(replayFormats).default("generic" as const),
     )
-    .option(
-      "--strategies <list>",
-      "comma-separated <kind>@<k>, case and surrounding spaces ignored, kinds maj (also sc and rs, the live " +
-        "self-consistency and repeated sampling, which answer by majority), rm, bon, wv, wv-prob, mean, pass; asc@<k>[d][t<threshold>] " +
-        "(Adaptive-Consistency, threshold 0.95; d: on the Dirichlet posterior over every answer), esc@<k>w<window> and mass@<k>[g][u<weight>] (the leader's probability " +
-        "mass over distinct traces beats every rival's possible mass; g: after the greedy trace) stop early; probe@<k>m<agreeing> and " +
-        "probe-asc@<k>m<agreeing> stop each trace once its last probe answers agree (the recorded probes: no live k<tokens>); pprobe@<k>s<rounds>[d<rounds>][q<share>] " +
-        "(Parallel-Probe: k traces in lockstep stop once one probe answer has led <rounds> rounds in a row) and " +
-        "pasc@<k>[f<finished>][t<threshold>] (Adaptive-Consistency over k parallel traces in order of completion, " +
-        "stopping at <finished> finished at the latest) stop all traces at once; cascade@<k>[x<k>][t<agreement>] " +
-        "(maj on these samples, escalating below the agreement, default 0.75, to maj on --escalate-samples) and " +
-        "cascade-mass@<k>[x<k>][g] (mass, escalating unless certified; g: each model after its greedy trace) route between two models; " +
-        "alloc@<S>[p<P>][c<C>] and alloc-mass@<S>[p<P>][c<C>][g] allocate S samples per problem on average over all the problems replayed " +
-        "(probes of P samples, the rest where they disagree, or by mass gap; at most C a problem, no more than recorded), " +
-        "alloc@<S>p<P>:PROBE>MODEL with the extra samples from --escalate-samples; " +
-        "accept@<k>[t<threshold>] resamples until the verifier (a sample's reward) accepts one, at or above the threshold (default 0.5), and abstains when none is accepted; " +
-        "the log-probability methods run the live strategies' selection on recorded confidences: deepconf@<k>[:e<percent>][:w<window>][:lowest-group|:bottom-10%|:tail] " +
-        "(offline DeepConf: the most confident percent, default 90, take a confidence-weighted vote), rpc@<k> (perplexity consistency after reasoning pruning) and " +
-        "certainty@<k>[:p<power>] (self-certainty's rank-weighted vote, power 0.5); " +
-        "architectures gen@<k>+… run over the k recorded samples with the layers recordings allow: verify[@<threshold>] and rank@<K> " +
-        "(by reward), rank-lp@<K> (by mean token log-probability), then vote or first (e.g. gen@8+verify+rank@4+vote). Thresholds (t, q, u) are written inline " +
-        "as in mull's strategy specs (asc@16t0.99, asc@16dt0.99, mass@8u0.5, accept@8t0.9); the older colon spelling " +
-        "(asc@16:t0.99) still works. (default mean@1,maj@N,pass@N)",
-    )
+    .option("--strategies <list>", replayStrategiesHelp)
     .option(
       "--shuffles <count>",
       "draw k samples at random, averaged over this many seeded shuffles (default: the first k)",
@@ -180,7 +159,7 @@ export function replayCommand() {
       if (flags.run !== undefined) {
         if (flags.samples !== undefined)
           throw new UsageError("give either --samples or --run, not both", "--run");
-        if (flags.gold !== undefined) throw new UsageError("--gold does not apply to --run", "--gold");
+        checkGoldApplies(flags);
         const location = parseRunLocation(flags.run, flags.store, { out: "--run" });
         // Named --store: a refused login or a server down is not a wrong run name.
         if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
@@ -231,6 +210,14 @@ const sampleFileFlags = [
   ["--escalate-greedy-samples", "escalateGreedySamples"],
 ] as const;
 
+/** The flags of `mull replay` that name files of samples, by their option keys. */
+type SampleFileFlags = Partial<Record<(typeof sampleFileFlags)[number][1], string>>;
+
+/** Whether any file of samples is read (`--samples`, `--escalate-samples` or a greedy file). */
+function readsSampleFile(flags: SampleFileFlags): boolean {
+  return sampleFileFlags.some(([, key]) => flags[key] !== undefined);
+}
+
 /**
  * Refuses a `--format` given with `--run` where no file of samples is read: a bench run is read as it
  * recorded its samples, so the flag would be ignored. Names `--format` and the flags it applies to.
@@ -238,16 +225,31 @@ const sampleFileFlags = [
  * @throws UsageError naming `--format`.
  */
 function checkFormatApplies(
-  flags: { readonly format: string; readonly run?: string | undefined } & Partial<
-    Record<(typeof sampleFileFlags)[number][1], string>
-  >,
+  flags: { readonly format: string; readonly run?: string | undefined } & SampleFileFlags,
 ): void {
-  if (flags.run === undefined || sampleFileFlags.some(([, key]) => flags[key] !== undefined)) return;
+  if (flags.run === undefined || readsSampleFile(flags)) return;
   const [samples, ...others] = sampleFileFlags.map(([flag]) => flag);
   throw new UsageError(
     `--format ${flags.format} applies to ${samples} (and ${others.join(", ")}) only, and none was given: ` +
       "--run reads the samples of a bench run as it recorded them; drop --format",
     "--format",
+  );
+}
+
+/**
+ * Refuses `--gold` with `--run` where no file of samples is read: the run recorded its problems' gold
+ * answers, and `--gold` gives those of the files `--format faithful-cot` reads (with `--run`, the larger
+ * model's `--escalate-samples` and the greedy files), so alone it would be ignored.
+ *
+ * @throws UsageError naming `--gold`, its file and the flags it applies to.
+ */
+function checkGoldApplies(flags: { readonly gold?: string | undefined } & SampleFileFlags): void {
+  if (flags.gold === undefined || readsSampleFile(flags)) return;
+  const others = sampleFileFlags.map(([flag]) => flag).filter((flag) => flag !== "--samples");
+  throw new UsageError(
+    `--gold ${flags.gold}: --run reads the gold answers its bench run recorded; --gold applies only to the ` +
+      `files of samples --format faithful-cot reads (with --run: ${others.join(", ")}), and none was given; drop --gold`,
+    "--gold",
   );
 }
 
