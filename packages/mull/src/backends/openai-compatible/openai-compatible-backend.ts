@@ -25,6 +25,7 @@ import { type EndpointKind, wantsLogprobs } from "./request-body.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { createRequestSender, endpointPath } from "./request-sender.ts";
 import { createServerProfile } from "./server-profile.ts";
+import { stopSequenceLimit } from "./stop-sequence-limit.ts";
 import { validateRequest } from "./validate-request.ts";
 import { wholeResponsePlan } from "./whole-response-plan.ts";
 
@@ -167,6 +168,8 @@ export function createOpenAICompatibleBackend(
     model,
     // Fixed for the backend's life: only a given or derived setting, never probed or learned.
     samplingExtras: overrides.topK ?? derived.topK,
+    // OpenAI's API refuses more than 4 stop strings: such a request is refused before it is sent.
+    maxStopSequences: stopSequenceLimit(endpoint),
   });
   const state = createCapabilityState({
     derived,

@@ -1,3 +1,4 @@
+import { ConfigError } from "../../errors/index.ts";
 import type { ChatMessage, GenerationRequest } from "../../spec/index.ts";
 import { requestStopStrings } from "../request-stop-strings.ts";
 
@@ -17,6 +18,11 @@ export interface BodySettings {
   readonly stream: boolean;
   /** Whether `top_k` and `min_p` may be sent (servers such as OpenAI's reject unknown fields). */
   readonly samplingExtras: boolean;
+  /**
+   * The most stop strings the server takes in one request (`stopSequenceLimit`: 4 for OpenAI's API);
+   * `undefined` for no limit.
+   */
+  readonly maxStopSequences?: number | undefined;
 }
 
 /** The number of top alternatives asked for, or 0. */
@@ -27,6 +33,36 @@ export function topLogprobCount(request: GenerationRequest): number {
 /** Whether a request asks for log-probabilities at all (`topLogprobs` implies them). */
 export function wantsLogprobs(request: GenerationRequest): boolean {
   return request.logprobs === true || topLogprobCount(request) > 0;
+}
+
+/**
+ * The stop strings of a request as sent: all of them (`requestStopStrings`), unless the server takes fewer
+ * in one request than the request and its prompt hold together. `extraBody.stop`, which replaces them in
+ * the body, is the caller's own and is sent as it is.
+ *
+ * @throws ConfigError (field `stop`) naming how many the request and its prompt hold and the server's
+ * limit, rather than send a request the server refuses with a 400.
+ */
+function stopStrings(request: GenerationRequest, limit: number | undefined): readonly string[] {
+  const stop = requestStopStrings(request);
+  if (limit === undefined || stop.length <= limit) return stop;
+  if (request.extraBody !== undefined && Object.hasOwn(request.extraBody, "stop")) return stop;
+  const own = request.stop?.length ?? 0;
+  const added = stop.length - own;
+  const held =
+    added === 0
+      ? `${stop.length} stop strings`
+      : `${stop.length} stop strings, ${own} given in the request and ${added} more its prompt stops at`;
+  const expected =
+    added === 0
+      ? `at most ${limit}`
+      : added > limit
+        ? `a prompt that stops at ${limit} strings at most`
+        : `at most ${limit - added} in the request beside its prompt's`;
+  throw new ConfigError(
+    `generate: stop holds ${held}; this server takes at most ${limit} in one request; expected ${expected}`,
+    { field: "stop" },
+  );
 }
 
 /** One chat message in OpenAI's shape: an assistant's calls as `tool_calls` (content `null` when empty). */
@@ -52,8 +88,11 @@ function messageBody(message: ChatMessage): Record<string, unknown> {
  * The JSON body of one request, in the shape of the endpoint: chat takes `messages`, `logprobs: true` and
  * `top_logprobs: k`; completions take `prompt` and `logprobs: k`. A chat prompt that continues its final
  * assistant message sends vLLM's `continue_final_message: true, add_generation_prompt: false`. `stop` holds
- * the request's stop strings and its prompt's (`requestStopStrings`). `extraBody` is merged last, so it can
- * override any field.
+ * the request's stop strings and its prompt's (`requestStopStrings`), no more than `maxStopSequences`.
+ * `extraBody` is merged last, so it can override any field.
+ *
+ * @throws ConfigError (field `stop`) when the request and its prompt hold more stop strings than
+ * `maxStopSequences` allows, before anything is sent.
  */
 export function requestBody(request: GenerationRequest, settings: BodySettings): Record<string, unknown> {
   const body: Record<string, unknown> = { model: settings.model };
@@ -79,7 +118,7 @@ export function requestBody(request: GenerationRequest, settings: BodySettings):
   if (settings.samplingExtras && request.topK !== undefined) body.top_k = request.topK;
   if (settings.samplingExtras && request.minP !== undefined) body.min_p = request.minP;
   if (settings.seed !== undefined) body.seed = settings.seed;
-  const stop = requestStopStrings(request);
+  const stop = stopStrings(request, settings.maxStopSequences);
   if (stop.length > 0) body.stop = [...stop];
   if (request.grammar !== undefined) body.grammar = request.grammar;
   if (settings.logprobs && wantsLogprobs(request)) {

@@ -63,6 +63,8 @@ export function createRequestSender(settings: {
   readonly model: string;
   /** Whether `top_k` and `min_p` may be sent. */
   readonly samplingExtras: boolean;
+  /** The most stop strings the server takes in one request (`stopSequenceLimit`); `undefined` for no limit. */
+  readonly maxStopSequences?: number | undefined;
 }): RequestSender {
   const { caller, limit } = settings;
   return {
@@ -78,6 +80,7 @@ export function createRequestSender(settings: {
             logprobs: shape.logprobs,
             stream: shape.streamed,
             samplingExtras: settings.samplingExtras,
+            maxStopSequences: settings.maxStopSequences,
           }),
           withTopLogprobs: shape.logprobs && topLogprobCount(shape.request) > 0,
           signal: shape.signal,
