@@ -59,7 +59,9 @@ export interface AssembledServer {
  * (`server.state`: Redis shared by replicas, else memory), the upstream backends (whose HTTP calls are
  * counted in the metrics, behind circuits kept in that state) and the server.
  *
- * @throws MullError when `server.state` names a Redis that cannot be reached.
+ * @throws MullError when `server.state` names a Redis that cannot be reached; ConfigError when a strategy
+ * route's strategy refuses the served models (`buildModelRoutes`: its models run largest first), once the
+ * backends it built are disposed.
  * @example
  * const { server, dispose } = await assembleServer(await loadServerConfig("serve.json"), { apiKeys });
  * const running = await listenServer(server, { host: "127.0.0.1", port: 8080 });
@@ -92,14 +94,23 @@ export async function assembleServer(
     if (owned) await state.close();
     throw error;
   }
-  const server = createServer({
-    config,
-    models: served.models,
-    apiKeys: options.apiKeys,
-    logger,
-    metrics,
-    state,
-  });
+  let server: MullServer;
+  try {
+    server = createServer({
+      config,
+      models: served.models,
+      apiKeys: options.apiKeys,
+      logger,
+      metrics,
+      state,
+    });
+  } catch (error) {
+    // A configuration the served models refuse (a route largest first): nothing built is left running.
+    metrics.close();
+    await served.dispose();
+    if (owned) await state.close();
+    throw error;
+  }
   // Disposing ends the probe first: a server that failed to listen says nothing of its upstreams.
   const probing = new AbortController();
   const probed: Promise<readonly UpstreamProbeOutcome[]> =

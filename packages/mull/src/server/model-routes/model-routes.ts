@@ -1,8 +1,9 @@
 import { ConfigError } from "../../errors/index.ts";
 import { type BanditPolicyName, type BanditRouter, createBanditRouter } from "../../routing/index.ts";
 import { llmJudgeScorer } from "../../scoring/index.ts";
-import type { Backend, OutcomeScorer } from "../../spec/index.ts";
+import type { OutcomeScorer } from "../../spec/index.ts";
 import { modelEntries, type ServerConfig } from "../config/index.ts";
+import { type RoutedServedModel, refuseBackwardStrategyRoute } from "./strategy-route-order.ts";
 
 /** A bandit route: a model name whose requests go to one model of a pool, chosen by a bandit. */
 export interface BanditRoute {
@@ -27,10 +28,14 @@ export interface ModelRoutes {
 /**
  * Makes the routes a configuration declares: a bandit router (`createBanditRouter`) per bandit route, with
  * the prices of its models and an LLM judge (`llmJudgeScorer`) on its `judge` model's backend, and the spec
- * of each strategy route. The configuration was checked by `parseServerConfig`, which refuses routes over
- * models it does not serve.
+ * of each strategy route, whose strategy is built once over `served` so that a route every request would be
+ * refused for its models (largest first, as their backends describe their sizes) is refused here, before
+ * the server starts (`refuseBackwardStrategyRoute`). The configuration was checked by `parseServerConfig`,
+ * which refuses routes over models it does not serve.
  *
- * @throws ConfigError when a route's judge is not among `served` (the backends of the served models).
+ * @throws ConfigError when a route's judge is not among `served` (the backends of the served models), or
+ * when a strategy route's strategy refuses its served models (field `routes[i].strategy`, e.g.
+ * `routes[0].strategy "cascade@8:lab-v2-large>lab-v2-small": cascade: route lab-v2-large>lab-v2-small puts …`).
  *
  * @example
  * const routes = buildModelRoutes(parseServerConfig({ upstreams, routes: [{ name: "auto", models: ["a", "b"], policy: "ucb" }] }));
@@ -38,7 +43,7 @@ export interface ModelRoutes {
  */
 export function buildModelRoutes(
   config: ServerConfig,
-  served: ReadonlyMap<string, { readonly backend: Backend }> = new Map(),
+  served: ReadonlyMap<string, RoutedServedModel> = new Map(),
 ): ModelRoutes {
   const prices = new Map<string, number>();
   for (const upstream of config.upstreams) {
@@ -47,8 +52,9 @@ export function buildModelRoutes(
   const bandits = new Map<string, BanditRoute>();
   const strategies = new Map<string, string>();
   // A hand-made configuration (tests) may have no routes at all.
-  for (const route of config.routes ?? []) {
+  for (const [index, route] of (config.routes ?? []).entries()) {
     if (route.strategy !== undefined) {
+      refuseBackwardStrategyRoute(route.strategy, index, served);
       strategies.set(route.name, route.strategy);
       continue;
     }
