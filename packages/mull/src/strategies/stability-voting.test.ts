@@ -110,6 +110,24 @@ describe("stabilityVoting", () => {
     ]);
   });
 
+  it("draws a round smaller than its warm-up in full, all warm-up, when a wrapper draws it in rounds", async () => {
+    // warmup 3 over rounds of two: each round is all warm-up, so the late spike is not cut.
+    const round = [
+      trace("a b #### 5", [steady, steady, steady, steady]),
+      trace("a b #### 5 end", [steady, steady, steady, spike, steady]),
+    ];
+    const backend = createScriptedBackend({ responses: [...round, ...round] });
+    const inner = stabilityVoting({ n: 4, threshold: 1.2, warmup: 3 });
+    const result = await solve({ problem: "q", strategy: withEarlyStop(inner, { rounds: 2 }), backend });
+    expect(result.candidates.map((candidate) => candidate.finishReason)).toEqual([
+      "stop",
+      "stop",
+      "stop",
+      "stop",
+    ]);
+    expect(result.answer).toBe("5");
+  });
+
   it("needs log-probabilities, and a token watcher only to cut", async () => {
     const blind = createScriptedBackend({ responses: ["#### 1"], capabilities: { watchTokens: false } });
     await expect(solve({ problem: "q", strategy: "stability@4c2", backend: blind })).rejects.toSatisfy(

@@ -140,7 +140,13 @@ export function stabilityVoting(options: StabilityVotingOptions): SamplingStrate
       );
       return said.length === 0 ? undefined : said.join("; ");
     },
-    withSamples: (samples) => stabilityVoting({ ...options, n: samples }),
+    // A round smaller than the warm-up asked for is all warm-up: its traces are drawn in full, none cut.
+    withSamples: (samples) =>
+      stabilityVoting({
+        ...options,
+        n: samples,
+        ...(options.warmup === undefined ? {} : { warmup: Math.min(options.warmup, samples) }),
+      }),
     async run(problem, context) {
       const need = { signal: context.signal };
       await requireCapability(context.backend, "logprobs", name, need);
