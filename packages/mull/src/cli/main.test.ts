@@ -177,6 +177,42 @@ describe("mull's help", () => {
 });
 
 describe("mull's start-up", () => {
+  it("loads the server's, the queue's and the report's packages only when a command uses them", () => {
+    const url = (file: string) => JSON.stringify(new URL(file, import.meta.url).href);
+    const heavy = [
+      "hono",
+      "@hono/node-server",
+      "pino",
+      "prom-client",
+      "ioredis",
+      "bullmq",
+      "vega",
+      "vega-lite",
+    ];
+    const script = [
+      'import module from "node:module";',
+      `const heavy = ${JSON.stringify(heavy)};`,
+      "const seen = new Set();",
+      "module.registerHooks({ resolve(specifier, context, next) {",
+      '  const name = heavy.find((name) => specifier === name || specifier.startsWith(name + "/"));',
+      "  if (name !== undefined) seen.add(name);",
+      "  return next(specifier, context);",
+      "} });",
+      `await import(${url("./main.ts")});`,
+      "const atStart = [...seen].sort();",
+      `await import(${url("../server/index.ts")});`,
+      `await import(${url("../bench/queue/index.ts")});`,
+      `await import(${url("../report/index.ts")});`,
+      "console.log(JSON.stringify({ atStart, afterCommands: [...seen].sort() }));",
+    ].join("\n");
+    const output = execFileSync(
+      process.execPath,
+      ["--conditions=mull-source", "--input-type=module", "--eval", script],
+      { encoding: "utf8" },
+    );
+    expect(JSON.parse(output)).toEqual({ atStart: [], afterCommands: [...heavy].sort() });
+  });
+
   it("loads node:sqlite only when a command opens a SQLite store, so Node 22 prints no SQLite warning", () => {
     const folder = mkdtempSync(join(tmpdir(), "mull-start-up-"));
     try {

@@ -1,13 +1,12 @@
 import { isIP } from "node:net";
 import { readApiKey } from "../runtime/index.ts";
 import {
-  createAddressPolicy,
-  createGuardedFetch,
   loadServerConfig,
   parseServerConfig,
   type ServerConfig,
   type ServerConfigInput,
-} from "../server/index.ts";
+} from "../server/config/index.ts";
+import { createAddressPolicy, createGuardedFetch } from "../server/network/index.ts";
 import { checkBaseUrlFlag } from "./base-url-flag.ts";
 import { defaultLabModel } from "./create-backend.ts";
 import { firstServedModel } from "./first-served-model.ts";

@@ -3,14 +3,9 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { ConfigError, MullError } from "../../errors/index.ts";
 import { defaultModelProfile } from "../../generation/index.ts";
 import { labModelName, labProfile } from "../../lab/index.ts";
-import {
-  assembleServer,
-  createAddressPolicy,
-  createServerLogger,
-  listenServer,
-  modelEntries,
-  parseApiKeys,
-} from "../../server/index.ts";
+import { modelEntries } from "../../server/config/index.ts";
+import { parseApiKeys } from "../../server/middleware/api-key-check.ts";
+import { createAddressPolicy } from "../../server/network/index.ts";
 import type { Backend } from "../../spec/index.ts";
 import { flushTracerProvider } from "../../telemetry/index.ts";
 import { defaultLabModel } from "../create-backend.ts";
@@ -205,6 +200,8 @@ export function serveCommand() {
           "--host",
         );
       }
+      // The server's HTTP framework, logger and metrics load here, not with every other command.
+      const { assembleServer, createServerLogger, listenServer } = await import("../../server/index.ts");
       const logger = createServerLogger({ level: config.server.logLevel });
       const assembled = await assembleServer(config, {
         apiKeys,
