@@ -9,10 +9,14 @@ import {
 import { StateStoreUnavailableError } from "../state/state-store-unavailable-error.ts";
 import { CircuitOpenError } from "../upstreams/index.ts";
 import { ApiError } from "./api-error.ts";
+import { failedUpstream } from "./failed-upstream.ts";
 
 /** What the server knows about the request that failed, for the message. */
 export interface ErrorContext {
-  /** Upstream the request went to, by its configured name. */
+  /**
+   * Upstream the request went to, by its configured name: named in an upstream failure's message unless
+   * the error tells its own (an open circuit's upstream, or one marked by `markFailedUpstream`).
+   */
   readonly upstream?: string | undefined;
   /** Request id, quoted in internal errors so logs can be matched. */
   readonly requestId?: string | undefined;
@@ -38,13 +42,16 @@ function failureDetail(error: BackendCallError): string {
  * described without the upstream's address or keys: a 429 stays a 429 (with Retry-After), a refusal of
  * the request (400/404/413/422, e.g. `context_length_exceeded`) becomes a 400 with the upstream's message,
  * a refusal of the server's own credentials a 502, a timeout a 504, a call refused by an open circuit a 503
- * `upstream_unavailable` (with Retry-After), anything else from upstream a 502; an unreachable shared
- * serving state store (`mull serve --state`) a 503 `state_store_unavailable` naming it (with Retry-After).
+ * `upstream_unavailable` (with Retry-After), anything else from upstream a 502; each names the upstream
+ * that failed, as a routing strategy calls several (the open circuit's own, else the one the error was
+ * marked with, `markFailedUpstream`, else `context.upstream`); an unreachable shared serving state store
+ * (`mull serve --state`) a 503 `state_store_unavailable` naming it (with Retry-After).
  * Unknown errors are a 500 that says only the request id.
  */
 export function toApiError(error: unknown, context: ErrorContext = {}): ApiError {
   if (error instanceof ApiError) return error;
-  const upstream = context.upstream === undefined ? "the upstream" : `upstream "${context.upstream}"`;
+  const failed = failedUpstream(error) ?? context.upstream;
+  const upstream = failed === undefined ? "the upstream" : `upstream "${failed}"`;
   if (CapabilityError.isInstance(error)) {
     return new ApiError(400, error.message, { code: "unsupported_capability", param: "model" });
   }
@@ -79,10 +86,12 @@ export function toApiError(error: unknown, context: ErrorContext = {}): ApiError
   const circuitOpen = CircuitOpenError.inChain(error);
   if (circuitOpen !== undefined) {
     const seconds = Math.max(1, Math.ceil(circuitOpen.retryAfterMilliseconds / 1000));
-    return new ApiError(503, `${upstream} is unavailable: its circuit is open; retry after ${seconds} s`, {
-      code: "upstream_unavailable",
-      headers: { "retry-after": String(seconds) },
-    });
+    // The open circuit's own upstream: a routed request's may be any model's of its route.
+    return new ApiError(
+      503,
+      `upstream "${circuitOpen.upstream}" is unavailable: its circuit is open; retry after ${seconds} s`,
+      { code: "upstream_unavailable", headers: { "retry-after": String(seconds) } },
+    );
   }
   if (BackendCallError.isInstance(error)) {
     const status = error.status;

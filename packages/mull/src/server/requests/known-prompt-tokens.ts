@@ -28,6 +28,12 @@ export interface KnownPromptTokens {
    * of the same prompt reported it). Else `usage` as it is.
    */
   usageOf(usage: Usage): Usage;
+  /**
+   * The prompt tokens the calls ended so far read, each call's reported or known now, and the requests
+   * they made; `undefined` while a call's prompt is unknown. Why: a request over several models (a
+   * routing strategy's route) completes its run's usage from every model's calls (`usageOf` sees one).
+   */
+  promptsRead(): { readonly promptTokens: number; readonly calls: number } | undefined;
 }
 
 /** What identifies a prompt: two calls with equal prompts read the same tokens. */
@@ -105,6 +111,19 @@ export function knownPromptTokens(backend: Backend, counted: CountedPrompt | und
       throw error;
     }
   };
+  const promptsRead = () => {
+    let promptTokens = 0;
+    let calls = 0;
+    for (const call of ended) {
+      if (call.calls === 0) continue;
+      const each = known.get(call.key);
+      const read = call.promptTokens ?? (each === undefined ? undefined : each * call.calls);
+      if (read === undefined) return undefined;
+      promptTokens += read;
+      calls += call.calls;
+    }
+    return { promptTokens, calls };
+  };
   return {
     backend: {
       describe: () => backend.describe(),
@@ -114,17 +133,11 @@ export function knownPromptTokens(backend: Backend, counted: CountedPrompt | und
     },
     usageOf(usage) {
       if (usage.promptTokens !== undefined) return usage;
-      let promptTokens = 0;
-      let calls = 0;
-      for (const call of ended) {
-        if (call.calls === 0) continue;
-        const each = known.get(call.key);
-        const read = call.promptTokens ?? (each === undefined ? undefined : each * call.calls);
-        if (read === undefined) return usage;
-        promptTokens += read;
-        calls += call.calls;
-      }
-      return calls === 0 || calls !== usage.calls ? usage : { ...usage, promptTokens };
+      const read = promptsRead();
+      return read === undefined || read.calls === 0 || read.calls !== usage.calls
+        ? usage
+        : { ...usage, promptTokens: read.promptTokens };
     },
+    promptsRead,
   };
 }

@@ -2,14 +2,15 @@ import { randomInt } from "node:crypto";
 import { solve } from "../../solve.ts";
 import type { Backend, Completion, GenerationRequest, SolveResult } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
-import { countSamples, createSampleFanOut, optionalMethodsOf, underServedName } from "../upstreams/index.ts";
+import { optionalMethodsOf } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
-import { knownPromptTokens } from "./known-prompt-tokens.ts";
 import { candidateChoice } from "./outcome-choice.ts";
 import { type PieceRelay, passThrough } from "./pass-through.ts";
 import { declined, rankedCandidates } from "./ranked-candidates.ts";
+import { createRequestBackends } from "./request-backends.ts";
 import type { RequestOutcome } from "./request-outcome.ts";
 import type { RequestPlan } from "./request-plan.ts";
+import { withRouteModels } from "./route-model-scope.ts";
 import { withoutThinking } from "./split-thinking.ts";
 import type { UsageMeter } from "./usage-meter.ts";
 
@@ -52,39 +53,30 @@ async function withStrategy(
 ): Promise<RequestOutcome> {
   const strategy = plan.strategy;
   if (strategy === undefined) throw new Error("withStrategy needs a strategy");
-  // Named by the served name, so that its samples, finished or cut, are counted under one model; a
-  // sample's prompt tokens left untold are told as counted, or as another sample of that prompt reported.
-  const known = knownPromptTokens(
-    underServedName(plan.served),
-    plan.promptTokensCounted === true
-      ? { prompt: plan.prompt, tokens: plan.estimatedPromptTokens }
-      : undefined,
-  );
-  const served = known.backend;
-  // Every upstream call is metered, below the fan-out, which keeps only the samples that finished: a run
-  // that fails or is aborted returns no usage, yet is charged what its calls used.
-  const upstream =
-    meter?.watch(served, plan.promptTokensCounted === true ? plan.estimatedPromptTokens : undefined) ??
-    served;
-  // HTTP upstreams draw one request per sample: a lost sample costs only itself, and the vote goes on.
-  const fanOut =
-    plan.served.kind === "openai-compatible" ? createSampleFanOut(upstream, onSample) : undefined;
-  // Any other draws a call's samples itself (the embedded model's native `n`): they are counted all the same.
-  const counted = fanOut === undefined ? countSamples(upstream, onSample) : undefined;
+  // Every model the strategy calls (its served model, and each model of a routing strategy's route) is
+  // called through the request's own backend of it: named by the served name, so that its samples,
+  // finished or cut, are counted under one model; metered below its fan-out, which keeps only the samples
+  // that finished (a run that fails or is aborted returns no usage, yet is charged what its calls used);
+  // HTTP upstreams drawing one request per sample (a lost sample costs only itself, and the vote goes
+  // on), any other counting a call's samples (the embedded model's native `n`); each heard as progress.
+  const backends = createRequestBackends({ plan, meter, onSample });
+  const served = backends.backendOf(plan.served);
   // Without a seed from the client every request samples afresh, as it would without the proxy.
   const seed = plan.seed ?? randomInt(0, 2 ** 31 - 1);
   // The judge's calls (a judged `bon@N`'s verdicts, a search's step rewards) are metered as the samples
   // are, for a run that fails or is aborted while it judges; their prompt is the judge's, not the plan's.
   const judge = plan.served.judgeBackend;
   const run = (work: () => Promise<SolveResult>) =>
-    judge === undefined || meter === undefined
-      ? work()
-      : judge.watching((backend) => meter.watch(backend, undefined), work);
+    withRouteModels(backends.backendOf, () =>
+      judge === undefined || meter === undefined
+        ? work()
+        : judge.watching((backend) => meter.watch(backend, undefined), work),
+    );
   const result = await run(() =>
     solve({
       problem: plan.problem,
       strategy,
-      backend: withExtraBody(fanOut?.backend ?? counted?.backend ?? upstream, plan.extraBody),
+      backend: withExtraBody(served, plan.extraBody),
       budget: plan.budget,
       seed,
       sampling: {
@@ -98,13 +90,13 @@ async function withStrategy(
       thinkingCues: plan.served.profile.thinkingCues,
       ...(plan.promptTemplate === undefined ? {} : { promptTemplate: plan.promptTemplate }),
       ...(plan.served.scorer === undefined ? {} : { scorer: plan.served.scorer }),
-      signal: fanOut === undefined ? signal : AbortSignal.any([signal, fanOut.samplesLost]),
+      signal: AbortSignal.any([signal, backends.samplesLost]),
     }),
   );
   signal.throwIfAborted();
   // Samples cut before another of their prompt reported it are told it now, as are the response's counts.
-  const usage = known.usageOf(result.usage);
-  const counts = fanOut?.counts();
+  const usage = backends.usageOf(result.usage);
+  const counts = backends.fannedOutCounts();
   if (counts !== undefined && counts.failed > 0) {
     const quorum = Math.max(1, Math.ceil(plan.samples * minSampleFraction));
     if (counts.succeeded < quorum) {
@@ -160,7 +152,7 @@ async function withStrategy(
       votes: result.votes,
       stoppedBy: lost && result.stoppedBy === "abort" ? "samples-lost" : result.stoppedBy,
       partial: result.partial || lost,
-      samples: counts ?? counted?.counts(),
+      samples: backends.counts(),
       scoreCalls: result.scoreCalls,
       seed,
       notes: [...(plan.notes ?? []), ...runNotes(result)],
@@ -179,7 +171,9 @@ async function withStrategy(
  * `onSample` hears each of a strategy's samples as its call returns (an HTTP upstream's samples one by
  * one, as each finishes), for a stream's progress. `meter` records the usage of each upstream call a
  * strategy (its samples, and its judge's calls: `ServedModel.judgeBackend`) or a pass-through makes as it
- * ends (`UsageMeter.watch`), for a request that fails or is aborted part-way.
+ * ends (`UsageMeter.watch`), for a request that fails or is aborted part-way. A routing strategy's calls
+ * to every model of its route are metered, fanned out, counted and heard as its served model's are
+ * (`createRequestBackends`, `withRouteModels`).
  */
 export function runRequest(
   plan: RequestPlan,

@@ -1,11 +1,14 @@
 import { ConfigError } from "../../errors/index.ts";
 import type { Backend } from "../../spec/index.ts";
-import { type ServedModel, underServedName } from "../upstreams/index.ts";
+import type { ServedModel } from "../upstreams/index.ts";
+import { routeModelBackend } from "./route-model-scope.ts";
 
 /**
  * The `resolveModel` a routing strategy's spec is parsed with (`parseStrategySpec`): a model a route names
  * (`cascade@8:lab-small>lab-large`) is the served model of that name, with its upstream backend, which
- * names itself by the served name (so the response's `usage_by_model` is keyed by the route's names).
+ * names itself by the served name (so the response's `usage_by_model` is keyed by the route's names); a
+ * request running the strategy calls it through its own backend of that model (`routeModelBackend`:
+ * metered, its samples counted and reported as progress, as the served model's are).
  *
  * @throws ConfigError (field `model`) for a name the server does not serve, listing the served models.
  * @example
@@ -20,6 +23,6 @@ export function servedModelResolver(models: ReadonlyMap<string, ServedModel>): (
         { field: "model" },
       );
     }
-    return underServedName(served);
+    return routeModelBackend(served);
   };
 }
