@@ -58,6 +58,14 @@ describe("createProgressFeed", () => {
     expect(feed.latest()?.leaderShare).toBe(1);
   });
 
+  it("never reports more samples done than planned: a cascade's second model's samples raise the plan", () => {
+    const feed = createProgressFeed(2, hashFormat);
+    const seen: string[] = [];
+    feed.listen((progress) => seen.push(summary(progress)));
+    for (const answer of ["41", "42", "42"]) feed.sample(completion(`#### ${answer}`), { prompt: question });
+    expect(seen).toEqual(["1/2 41", "2/2 41", "3/3 42"]);
+  });
+
   it("finds a text prompt's continuation by the request's first prompt", () => {
     const feed = createProgressFeed(1, hashFormat);
     feed.sample(completion(" thinking about 40", "length"), { prompt: { kind: "text", text: "Q: 6*7? A:" } });

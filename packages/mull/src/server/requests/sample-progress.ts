@@ -9,7 +9,11 @@ export interface SampleProgress {
    * (cut and aborted ones are not counted, nor a call its token limit cut: see `ProgressFeed.sample`).
    */
   readonly samplesDone: number;
-  /** The samples the strategy may draw at most (its N); an adaptive strategy may stop well before. */
+  /**
+   * The samples the strategy plans (its N); an adaptive strategy may stop well before. Never below
+   * `samplesDone`: where a strategy draws more over its run than it plans at once (a cascade's models one
+   * after another, a glimpse router's probe then its answer) it grows with the samples done.
+   */
   readonly samplesPlanned: number;
   /** The most frequent answer so far (`tool:<name>` for a sample ending in calls), if any was read. */
   readonly leader: string | undefined;
@@ -113,7 +117,7 @@ export function createProgressFeed(samplesPlanned: number, format: AnswerFormat)
       const leader = leading();
       const progress: SampleProgress = {
         samplesDone: done,
-        samplesPlanned,
+        samplesPlanned: Math.max(samplesPlanned, done),
         leader: leader?.answer,
         leaderShare: leader === undefined ? 0 : leader.count / done,
       };
