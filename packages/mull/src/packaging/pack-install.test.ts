@@ -1,17 +1,20 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
+import { startInstalledServe } from "./installed-serve.test-support.ts";
 import { npmEnvironment } from "./npm-environment.test-support.ts";
 import { type PackedPackage, scratchProject, type Workspace } from "./scratch-project.test-support.ts";
 
 // The packages as a user outside this repository gets them: `npm pack` (whose `prepack` builds `dist/`),
 // installed offline into a project in the OS temp folder, then used from plain Node, from TypeScript and
-// through `npx mull`: the library alone first, then with the command (`@mull/cli`), then with the embedded
-// backend. Slow (two builds and three installs): about two minutes on a quiet machine.
+// through `npx mull`: the library alone first, then with the command (`@mull/cli`), whose commands that
+// load their packages lazily (report, serve, worker) run from the build, then with the embedded backend.
+// Slow (two builds and three installs): about two minutes on a quiet machine.
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../../../..");
@@ -64,6 +67,28 @@ async function install(workspace: Workspace, packed: readonly PackedPackage[], p
   }
   throw new Error(describeOutcome("npm install --offline", outcome));
 }
+
+/**
+ * A fake OpenAI-compatible upstream on loopback that answers every "What is A plus B?" right, in
+ * `#### A+B` form, and anything else "ok".
+ */
+function startSumsUpstream(): Promise<FakeOpenAIServer> {
+  return startFakeOpenAIServer({
+    handler: (request) => {
+      const match = /What is (\d+) plus (\d+)\?/.exec(request.prompt);
+      const text = match === null ? "ok" : `We add them.\n#### ${Number(match[1]) + Number(match[2])}`;
+      return { choices: Array.from({ length: request.n }, () => text) };
+    },
+  });
+}
+
+/** Two problems the sums upstream answers right. */
+const sumsDataset = `${[
+  { id: "sum-0", question: "What is 2 plus 3?", answer: "5" },
+  { id: "sum-1", question: "What is 40 plus 2?", answer: "42" },
+]
+  .map((problem) => JSON.stringify(problem))
+  .join("\n")}\n`;
 
 const consumerScript = `import { solve } from "mull";
 import { createScriptedBackend } from "mull/testing";
@@ -244,6 +269,114 @@ describe.skipIf(!existsSync(lockPath))(
       const outcome = await command("npx", ["mull", "solve", "1+2=?"], project);
       expect(outcome.code).toBe(1);
       expect(outcome.stderr).toContain("the embedded backend needs the package @mull/llama-cpp");
+    }, 180_000);
+
+    it("benches over HTTP and reports the run, plots as SVG, from the build (the report loads vega lazily)", async ({
+      skip,
+    }) => {
+      skip(skipReason !== undefined, skipReason);
+      await writeFile(path.join(project, "sums.jsonl"), sumsDataset);
+      const upstream = await startSumsUpstream();
+      let bench: Outcome;
+      try {
+        bench = await command(
+          "npx",
+          [
+            ...["mull", "bench", "--dataset", "sums.jsonl", "--strategies", "greedy"],
+            ...["--base-url", upstream.url, "--max-tokens", "32", "--seed", "4"],
+            ...["--out", "runs/sums", "--json"],
+          ],
+          project,
+        );
+      } finally {
+        await upstream.close();
+      }
+      expect(bench.code, describeOutcome("npx mull bench", bench)).toBe(0);
+      const benched = JSON.parse(bench.stdout) as { runId: string; pairs: { recorded: number } };
+      expect(benched.pairs.recorded).toBe(2);
+      const run = path.join(project, "runs/sums");
+      const report = await command(
+        "npx",
+        ["mull", "report", "runs/sums", "--svg", "runs/sums/plots", "--json"],
+        project,
+      );
+      expect(report.code, describeOutcome("npx mull report", report)).toBe(0);
+      // The files as resolved from the project's folder, which the OS may name through a link.
+      const written = await realpath(run);
+      expect(JSON.parse(report.stdout)).toEqual({
+        directory: "runs/sums",
+        runId: benched.runId,
+        files: [path.join(written, "report.html"), path.join(written, "plots/accuracy-tokens.svg")],
+      });
+      const html = await readFile(path.join(run, "report.html"), "utf8");
+      expect(html).toContain(`<title>mull report: sums.jsonl (${benched.runId})</title>`);
+      // Drawn by vega: one point for the one strategy.
+      const plot = await readFile(path.join(run, "plots/accuracy-tokens.svg"), "utf8");
+      expect(plot.startsWith("<svg")).toBe(true);
+      expect(plot).toContain('class="mark-symbol');
+    }, 180_000);
+
+    it("serves a loopback upstream from the build (hono, pino and prom-client load lazily) and stops on SIGTERM with 0", async ({
+      skip,
+    }) => {
+      skip(skipReason !== undefined, skipReason);
+      const upstream = await startSumsUpstream();
+      try {
+        const bin = path.join(project, "node_modules/.bin/mull");
+        const served = await startInstalledServe(
+          bin,
+          ["--base-url", upstream.url],
+          project,
+          npmEnvironment(),
+        );
+        let code: number | null;
+        try {
+          const health = await fetch(`${served.url}/health`);
+          expect(health.status).toBe(200);
+          expect(await health.json()).toMatchObject({ status: "ok", in_flight: 0 });
+          const models = (await (await fetch(`${served.url}/v1/models`)).json()) as {
+            data: { id: string }[];
+          };
+          expect(models.data.map((model) => model.id)).toEqual(["fake-model", "sc@8:fake-model"]);
+          const metrics = await fetch(`${served.url}/metrics`);
+          expect(metrics.status).toBe(200);
+          expect(await metrics.text()).toMatch(/^# HELP /m);
+        } finally {
+          code = await served.stop();
+        }
+        expect(code, served.stderr()).toBe(0);
+        expect(served.stderr()).toContain("mull serve: stopped (all requests finished)\n");
+        // The logger's own line (pino), beside the command's.
+        expect(served.stderr()).toMatch(/^\{"level":30,.*"msg":"stopped"\}$/m);
+      } finally {
+        await upstream.close();
+      }
+    }, 180_000);
+
+    it("says in one line from the build that the queue is unreachable (BullMQ and ioredis load lazily)", async ({
+      skip,
+    }) => {
+      skip(skipReason !== undefined, skipReason);
+      await writeFile(path.join(project, "sums.jsonl"), sumsDataset);
+      const refusal =
+        "mull: --queue: cannot connect to redis://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n";
+      // Both queue commands at once: each waits on the refused connection, not on the CPU.
+      const [worker, bench] = await Promise.all([
+        command("npx", ["mull", "worker", "--queue", "redis://127.0.0.1:1"], project),
+        command(
+          "npx",
+          [
+            ...["mull", "bench", "--queue", "redis://127.0.0.1:1", "--dataset", "sums.jsonl"],
+            ...["--strategies", "greedy", "--base-url", "http://127.0.0.1:1/v1", "--model", "fake-model"],
+            ...["--out", "runs/queued"],
+          ],
+          project,
+        ),
+      ]);
+      expect(worker.code, describeOutcome("npx mull worker", worker)).toBe(1);
+      expect(worker.stderr).toBe(refusal);
+      expect(bench.code, describeOutcome("npx mull bench --queue", bench)).toBe(1);
+      expect(bench.stderr).toBe(refusal);
     }, 180_000);
 
     it("type-checks a consumer against the shipped declarations of both packages", async ({ skip }) => {
