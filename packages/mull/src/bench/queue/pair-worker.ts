@@ -1,13 +1,18 @@
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import { checkInteger } from "../../runtime/index.ts";
 import { isPairStrategy, runPair } from "../runner/index.ts";
+import { startPairClaims } from "../runner/pair-claims.ts";
 import { type RunLocation, redactUrl } from "../store/index.ts";
 import { workerIdentity } from "./admit-run-worker.ts";
 import { checkQueueName } from "./check-queue-name.ts";
 import { closeQueueWithin, queueCloseMilliseconds } from "./close-queue-within.ts";
+import { resolveJobRunLocation } from "./job-run-location.ts";
 import { defaultQueueName, type PairJobData, type PairJobResult } from "./pair-job.ts";
+import { probeRunStore } from "./probe-run-store.ts";
 import { queueConnection } from "./queue-connection.ts";
 import { prepareQueuedRun, type QueuedRun, type RecipeOptions } from "./queued-run.ts";
+import { storePause } from "./store-pause.ts";
+import { storeUnreachable } from "./store-unreachable.ts";
 
 /** Options of `startPairWorker`. */
 export interface PairWorkerOptions {
@@ -51,10 +56,15 @@ export interface PairWorkerOptions {
   /** Told of each recorded pair. */
   readonly onRecorded?: ((result: PairJobResult) => void) | undefined;
   /**
-   * Told of each failed try of a job; of a lost connection to Redis once, with a line when it answers again;
-   * and of other queue errors.
+   * Told of each failed try of a job; of a lost connection to Redis, and of a run's store that stopped
+   * answering, once each, with a line when it answers again; and of other queue errors.
    */
   readonly onError?: ((message: string) => void) | undefined;
+  /**
+   * How often a run's store that stopped answering is asked again while the worker waits for it, and
+   * how long the jobs that met it wait before they are queued again; default 1000 ms.
+   */
+  readonly storeProbeMilliseconds?: number | undefined;
 }
 
 /** A run as a worker prepared it, and the enqueues (job timestamps) whose jobs it answered. */
@@ -89,12 +99,19 @@ export interface PairWorker {
  * identity, `workerIdentity`, for all its runs). A pair's failure fails its job, which BullMQ retries up
  * to its attempts; a job whose worker died is put back by BullMQ's stalled-job check and re-run by
  * another worker, and the store's idempotent insert keeps a re-run from adding anything twice. Before
- * solving, the pair is claimed in the store (`RunStore.claimPair`, for one lock duration): a pair whose
- * result the store already holds is not solved again, and its job completes with `fresh` false.
+ * solving, the pair is claimed in the store (`startPairClaims`, for one lock duration, renewed every
+ * third of it while the job runs and dropped when it ends): a pair whose result the store already holds
+ * is not solved again, and its job completes with `fresh` false.
+ *
+ * A job that fails because its run's store cannot be reached (`storeUnreachable`: refused or dropped
+ * connections, a server shutting down or starting up; not a refused login or bad data) spends no
+ * attempt: it goes back to the queue (delayed by `storeProbeMilliseconds`), and the worker takes no job
+ * until the store answers again (`storePause`, asking it every `storeProbeMilliseconds`), saying so in one
+ * line each way (`onError`). A backend that refuses connections fails its jobs as before.
  *
  * @throws ConfigError, before any connection, for a queue name BullMQ refuses (`checkQueueName`, naming
- *   `queueName`), a bad Redis URL (`queueConnection`), or a `concurrency` or `closeMilliseconds` that is not
- *   a whole number in range.
+ *   `queueName`), a bad Redis URL (`queueConnection`), or a `concurrency`, `closeMilliseconds` or
+ *   `storeProbeMilliseconds` that is not a whole number in range.
  * @example
  * const worker = startPairWorker({ url: "redis://127.0.0.1:6379", concurrency: 4, build });
  * process.once("SIGTERM", () => void worker.close());
@@ -112,8 +129,22 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     options.closeMilliseconds ?? queueCloseMilliseconds,
     { minimum: 1, maximum: 600_000 },
   );
+  const probeMilliseconds = checkInteger(
+    "startPairWorker",
+    "storeProbeMilliseconds",
+    options.storeProbeMilliseconds ?? 1000,
+    { minimum: 1, maximum: 600_000 },
+  );
+  // The worker it pauses is made below; it is paused only once jobs run.
+  const pause = storePause({
+    pause: () => worker.pause(true),
+    resume: () => worker.resume(),
+    tell: (line) => options.onError?.(line),
+    probeMilliseconds,
+  });
   const identity = workerIdentity();
   const runs = new Map<string, PreparedRun>();
+  const leaseMilliseconds = options.lockDurationMilliseconds ?? defaultLockMilliseconds;
   /** The jobs being processed, so that closing waits for them before it bounds its wait for Redis. */
   const running = new Set<Promise<unknown>>();
   const runOf = async (job: Job<PairJobData, PairJobResult>): Promise<QueuedRun> => {
@@ -149,8 +180,8 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     prepared.enqueues.add(timestamp);
     return prepared.run;
   };
-  const processJob = (job: Job<PairJobData, PairJobResult>): Promise<PairJobResult> => {
-    const processing = runJob(job);
+  const processJob = (job: Job<PairJobData, PairJobResult>, token?: string): Promise<PairJobResult> => {
+    const processing = runJob(job).catch((error: unknown) => waitForStore(job, token, error));
     running.add(processing);
     const done = () => running.delete(processing);
     processing.then(done, done);
@@ -167,29 +198,57 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     }
     // A pair recorded before its job ran (a job enqueued again as its first one completed, a job re-run
     // after its worker died past the commit) is not solved again: its calls are paid for. Claimed for one
-    // lock duration, so that a local `mull bench` on the run leaves it meanwhile; another owner's claim
-    // does not stop the job, since the queue, not the claim, says who runs it.
-    const claim = await run.store.claimPair(problem.id, strategy.name, {
-      owner: identity.id,
-      leaseMilliseconds: options.lockDurationMilliseconds ?? defaultLockMilliseconds,
-    });
-    if (claim === "recorded") {
-      const result = { problemId: problem.id, strategy: strategy.name, correct: undefined, fresh: false };
+    // lock duration and renewed while the job runs, so that a local `mull bench` on the run leaves it
+    // however long it takes; dropped when the job ends, so that a failed pair is free at once. Another
+    // owner's claim does not stop the job, since the queue, not the claim, says who runs it.
+    const claims = startPairClaims(run.store, leaseMilliseconds);
+    try {
+      const claim = await claims.claim(problem.id, strategy.name);
+      if (claim === "recorded") {
+        const result = { problemId: problem.id, strategy: strategy.name, correct: undefined, fresh: false };
+        options.onRecorded?.(result);
+        return result;
+      }
+      const outcome = await runPair(problem, strategy, run.context);
+      if (outcome.kind === "failed") throw outcome.error;
+      if (outcome.kind === "dropped")
+        throw new Error(`pair ${job.data.problemId} ${job.data.strategy} dropped`);
+      const result = {
+        problemId: problem.id,
+        strategy: strategy.name,
+        correct: outcome.record.correct,
+        fresh: outcome.fresh,
+      };
       options.onRecorded?.(result);
       return result;
+    } finally {
+      await claims.release();
     }
-    const outcome = await runPair(problem, strategy, run.context);
-    if (outcome.kind === "failed") throw outcome.error;
-    if (outcome.kind === "dropped")
-      throw new Error(`pair ${job.data.problemId} ${job.data.strategy} dropped`);
-    const result = {
-      problemId: problem.id,
-      strategy: strategy.name,
-      correct: outcome.record.correct,
-      fresh: outcome.fresh,
-    };
-    options.onRecorded?.(result);
-    return result;
+  };
+  /**
+   * A job that failed because its store could not be reached goes back to the queue without spending an
+   * attempt, and the worker waits for the store (`storePause`); any other failure is the job's own.
+   */
+  const waitForStore = async (
+    job: Job<PairJobData, PairJobResult>,
+    token: string | undefined,
+    error: unknown,
+  ): Promise<never> => {
+    const away = storeUnreachable(error);
+    if (away === undefined || token === undefined) throw error;
+    const location = resolveJobRunLocation(job.data.store, options.storeUrl);
+    const [key, label] =
+      location.kind === "sqlite"
+        ? [location.directory, location.directory]
+        : [location.url, redactUrl(location.url)];
+    pause.unreachable(key, label, away, () => probeRunStore(location));
+    try {
+      await job.moveToDelayed(Date.now() + pause.probeMilliseconds, token);
+    } catch {
+      // Redis away too, or the lock lost: the failure goes the usual way.
+      throw error;
+    }
+    throw new DelayedError();
   };
   const worker = new Worker<PairJobData, PairJobResult>(options.queueName ?? defaultQueueName, processJob, {
     connection,
@@ -241,6 +300,7 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     worker,
     close() {
       closing ??= (async () => {
+        pause.stop();
         clearInterval(lost);
         lost = undefined;
         await closeQueueWithin(worker, {

@@ -20,6 +20,8 @@ import { admitRunWorker, type WorkerIdentity, workerIdentity } from "./admit-run
 import { resolveJobRunLocation } from "./job-run-location.ts";
 import type { PairJobData } from "./pair-job.ts";
 import { recordedByWorker } from "./recorded-by-worker.ts";
+import { storeFailuresMarked } from "./store-failures-marked.ts";
+import { markStoreFailure } from "./store-unreachable.ts";
 
 /** How a worker's failed pair tells the user to retry it. */
 const queuedResumeHint = "enqueue again with the same flags and --resume to retry it";
@@ -53,7 +55,9 @@ export interface QueuedRun {
  * manifest's `workers` with its pairs in flight, contexts, threads, machine and versions (the first one
  * recorded also stands for the run's execution, as a local `mull bench` records its own when it creates
  * a run: the report shares each pair's latency among the pairs in flight with it). Each result the
- * worker records through the run's context names it (`recordedByWorker`: its identity's `id`).
+ * worker records through the run's context names it (`recordedByWorker`: its identity's `id`). Every
+ * error of the store, opening it included, is marked as the store's (`storeFailuresMarked`), so that the
+ * worker tells a store it cannot reach (`storeUnreachable`) from a backend that refuses connections.
  *
  * @throws UnrecoverableError (the job fails at once, without retries) when the store cannot be found or
  * opened with this worker's credentials, holds no such run, the hashes differ (the message names both
@@ -84,9 +88,16 @@ export async function prepareQueuedRun(
   let store: RunStore | undefined;
   try {
     const plan = planBench(built.options);
-    store = await openRunStore(location, {
+    // Its failures are marked as the store's: a job whose store cannot be reached waits for it (the
+    // worker pauses) instead of spending its attempts, which a backend's refused connection still spends.
+    const opening = openRunStore(location, {
       busyTimeoutMilliseconds: workerOptions.busyTimeoutMilliseconds ?? 30_000,
     });
+    store = storeFailuresMarked(
+      await opening.catch((error: unknown) => {
+        throw markStoreFailure(error);
+      }),
+    );
     const stored = await store.storedRun();
     if (stored === undefined || stored.manifest.runId !== data.runId) {
       throw new UnrecoverableError(

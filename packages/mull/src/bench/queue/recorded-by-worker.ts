@@ -3,8 +3,8 @@ import type { RunStore } from "../store/index.ts";
 /**
  * The run's store as a queue worker records into it: every result it records names the worker that
  * computed it (`ProblemResult.worker`, its `WorkerIdentity.id`, the id the manifest's `workers` list
- * and its pair claims carry), so that a report can tell which worker's pairs in flight, contexts and
- * machine a result's latency comes from. Everything else is the store's own.
+ * carries), so that a report can tell which worker's pairs in flight, contexts and machine a result's
+ * latency comes from. Everything else is the store's own.
  *
  * @example
  * const context = pairContext(options, plan, recordedByWorker(store, identity.id), signal);

@@ -16,8 +16,9 @@ import { refuseEmptyStore } from "../refuse-empty-store.ts";
  * password redacted; a job whose URL is `--store`'s redacted form uses `--store`). The `--store` database
  * and then Redis are reached once first: a worker that cannot reach either, or whose login either refuses,
  * stops at once rather than failing every job it takes; one that loses Redis later says so once and
- * reconnects. Runs until SIGTERM or SIGINT: it then stops
- * taking jobs and finishes the running ones (a second signal quits at once; BullMQ gives those jobs to
+ * reconnects, and one whose store stops answering later says so once and takes no jobs until it answers,
+ * putting back the jobs that met it without spending their tries. Runs until SIGTERM or SIGINT: it then
+ * stops taking jobs and finishes the running ones (a second signal quits at once; BullMQ gives those jobs to
  * another worker once their lock expires), then waits at most 5 s for Redis before it drops its
  * connections (`startPairWorker`'s `close`), so a paused or lost Redis does not keep it from exiting.
  * A reader that closes its standard error stops it the same way, and it then exits 1.
@@ -52,7 +53,7 @@ export function workerCommand() {
       integerOption(1, 1000),
     )
     .action(async (flags) => {
-      // Checked first, and shown redacted only.
+      // Checked first; the store and the queue are shown redacted only.
       refuseEmptyStore(flags.store, "--store");
       if (flags.store !== undefined) parseRunLocation("worker", flags.store);
       // startPairWorker's own check, made before Redis is reached, naming the flag.
@@ -105,7 +106,7 @@ export function workerCommand() {
       try {
         await worker.worker.waitUntilReady();
         process.stderr.write(
-          `worker: taking jobs from ${flags.queueName ?? defaultQueueName} on ${flags.queue} ` +
+          `worker: taking jobs from ${flags.queueName ?? defaultQueueName} on ${redactUrl(flags.queue)} ` +
             `(concurrency ${flags.concurrency}, pid ${process.pid}` +
             (flags.store === undefined ? "" : `, store ${redactUrl(flags.store)}`) +
             ")\n",
