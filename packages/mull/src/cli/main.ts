@@ -72,7 +72,7 @@ export interface RunCliOptions {
  * @throws ConfigError when `options.from` is neither `node` nor `user` (before anything runs).
  * @example
  * await endCliProcess(await runCli(process.argv));
- * const code = await runCli(["solve", "What is 6 times 7?", "--strategy", "sc@4"], { from: "user" });
+ * const code = await runCli(["solve", "37+48-19=?", "--strategy", "sc@4"], { from: "user" }); // the lab model: 66
  */
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
   const from = checkOneOf("runCli", "from", options.from ?? "node", ["node", "user"]);

@@ -69,14 +69,14 @@ const owner = "checkFidelity";
  * divergence (`divergence`): the share of teacher-forced tokens that sampling both backends' distributions
  * with the same Gumbel noise, at the sampling check's temperature, would draw differently.
  *
- * @example
- * const report = await checkFidelity({ reference, candidate, prompts, samples: 32, seed: 1 });
- * report.verdict; // "same" | "differs" | "truncated" | "unmeasured"
- * Both backends' capabilities are checked before any check runs ({@link missingFidelityCapabilities}):
- * the reference must `score`, the candidate must `score` or give `logprobs` with `topLogprobs`.
+ * Both backends' capabilities are checked before any check runs: the reference must `score`, the
+ * candidate must `score` or give `logprobs` with `topLogprobs`.
  *
  * @throws ConfigError for an option out of range; CapabilityError, before any generation, when the
  *   reference cannot score or the candidate can neither score nor give log-probabilities and alternatives.
+ * @example
+ * const report = await checkFidelity({ reference, candidate, prompts, samples: 32, seed: 1 });
+ * report.verdict; // "same" | "differs" | "truncated" | "unmeasured"
  */
 export async function checkFidelity(options: FidelityOptions): Promise<FidelityReport> {
   const samples = checkInteger(owner, "samples", options.samples ?? 32, { minimum: 1, maximum: 4096 });

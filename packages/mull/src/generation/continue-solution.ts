@@ -83,9 +83,11 @@ export interface ContinueSolutionResult extends RecordedOutcome {
  * @throws CapabilityError when the backend cannot continue this kind of prompt.
  * @example
  * const first = await continueSolution({ context, prompt, written: "", maxTokens: 8, requiredBy: "probe@4k8" });
- * const next = await continueSolution({
- *   context, prompt, written: first.piece.written, maxTokens: 8, parentId: first.piece.id, requiredBy: "probe@4k8",
- * });
+ * if (first.piece !== undefined) {
+ *   const next = await continueSolution({
+ *     context, prompt, written: first.piece.written, maxTokens: 8, parentId: first.piece.id, requiredBy: "probe@4k8",
+ *   });
+ * }
  */
 export async function continueSolution(options: ContinueSolutionOptions): Promise<ContinueSolutionResult> {
   const { context, written } = options;

@@ -39,8 +39,9 @@ const massCascadeOptions = z.strictObject({
  * @throws ConfigError for an unknown option or one of the wrong kind, fewer than two models or a sample
  * count below 1, each in `massCascade`'s name.
  * @example
- * const strategy = massCascade({ models: [small, large], small: 2, large: 8 }); // cascade-mass@2x8
- * const greedyFirst = massCascade({ models: [small, large], small: 2, large: 8, greedyFirst: true }); // cascade-mass@2x8g
+ * const models = [{ name: "lab-small", backend: small }, { name: "lab-large", backend: large }];
+ * const strategy = massCascade({ models, small: 2, large: 8 }); // cascade-mass@2x8
+ * const greedyFirst = massCascade({ models, small: 2, large: 8, greedyFirst: true }); // cascade-mass@2x8g
  */
 export function massCascade(options: MassCascadeOptions): Strategy {
   const owner = "massCascade";

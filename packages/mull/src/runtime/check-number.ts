@@ -31,7 +31,7 @@ export function checkInteger(
  *
  * @throws ConfigError `<owner>: <field> must be a number from 0 to 1, got 2`, with `field` set.
  * @example
- * checkNumber("noisyProcessReward", "falsePositive", rate, { minimum: 0, maximum: 1 });
+ * checkNumber("noisyProcessReward", "falsePositiveRate", rate, { minimum: 0, maximum: 1 });
  */
 export function checkNumber(owner: string, field: string, value: unknown, bounds: NumberBounds = {}): number {
   return check(numberRule(bounds), owner, field, value);

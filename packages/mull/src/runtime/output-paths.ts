@@ -54,7 +54,7 @@ function symlinkAt(path: string): boolean {
  *
  * @throws ConfigError naming the field and the link.
  * @example
- * refuseSymlinkedOutput("runs/lab", "--out");
+ * refuseSymlinkedOutput("runs/lab", "--out", "directory");
  */
 export function refuseSymlinkedOutput(path: string, field: string, kind: "directory" | "file"): void {
   if (kind === "file" && ownDescriptor(path) !== undefined) return;

@@ -26,7 +26,7 @@ export type ToolCallDecision =
  *
  * @example
  * const decision = toolCallDecision(result.candidates, result.votes ?? {}, answerFormat);
- * if (decision.kind === "calls") reply(decision.ranked[0].best.toolCalls);
+ * if (decision.kind === "calls") reply(decision.ranked[0]?.best.toolCalls);
  */
 export function toolCallDecision(
   candidates: readonly Candidate[],

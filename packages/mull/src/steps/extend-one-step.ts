@@ -118,13 +118,10 @@ function stepCapabilities(prompt: Prompt): RequiredCapabilities {
  * needs `completion`; a chat prompt needs `chat` and `continuePrefix`).
  * @example
  * const first = await extendOneStep({ problem, steps: [], n: 4, context });
- * const next = await extendOneStep({
- *   problem,
- *   steps: first.extensions[0].steps,
- *   parentId: first.extensions[0].id,
- *   n: 4,
- *   context,
- * });
+ * const [best] = first.extensions; // none when a budget cut the call
+ * if (best !== undefined) {
+ *   const next = await extendOneStep({ problem, steps: best.steps, parentId: best.id, n: 4, context });
+ * }
  */
 export async function extendOneStep(options: ExtendOneStepOptions): Promise<ExtendOneStepResult> {
   const { problem, steps, n, context } = options;

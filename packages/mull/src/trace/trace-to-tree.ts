@@ -14,7 +14,7 @@ export interface TraceNode {
  *
  * @example
  * const [run] = traceToTree(result.trace);
- * const generations = run.children.filter((node) => node.event.type === "generation");
+ * const generations = (run?.children ?? []).filter((node) => node.event.type === "generation");
  */
 export function traceToTree(events: readonly TraceEvent[]): TraceNode[] {
   const children = new Map<string, TraceNode[]>();
