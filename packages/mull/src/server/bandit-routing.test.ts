@@ -1,12 +1,13 @@
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../testing/fake-openai-server.ts";
 import { type AssembledServer, assembleServer } from "./assemble-server.ts";
 import { parseServerConfig } from "./config/index.ts";
 import { listenServer, type RunningServer } from "./listen-server.ts";
 
 // Bandit routes over one upstream that serves two lab model names, over real HTTP on loopback: lab-large
-// always answers the chain right, lab-small always wrong, so the lab's checker rewards only lab-large.
+// always answers the chain right, lab-small always wrong, so the lab's checker rewards only lab-large;
+// lab-stalled never answers.
 
 const question = "12+7-3=?";
 const right = "\n12+7=19\n19-3=16\n#### 16";
@@ -17,11 +18,16 @@ let running: RunningServer;
 
 beforeAll(async () => {
   fake = await startFakeOpenAIServer({
-    handler: (request) => ({
-      choices: Array.from({ length: request.n }, () => (request.body?.model === "lab-large" ? right : wrong)),
-      // lab-large costs 3 tokens of prompt and 7 of completion per sample.
-      usage: { promptTokens: 3, completionTokens: 7 },
-    }),
+    handler: (request) =>
+      request.body?.model === "lab-stalled"
+        ? { fault: "hang" }
+        : {
+            choices: Array.from({ length: request.n }, () =>
+              request.body?.model === "lab-large" ? right : wrong,
+            ),
+            // lab-large costs 3 tokens of prompt and 7 of completion per sample.
+            usage: { promptTokens: 3, completionTokens: 7 },
+          },
   });
   const config = parseServerConfig({
     upstreams: [
@@ -32,12 +38,14 @@ beforeAll(async () => {
         models: [
           { name: "lab-small", pricePerToken: 0.5 },
           { name: "lab-large", pricePerToken: 2 },
+          { name: "lab-stalled" },
         ],
       },
     ],
     routes: [
       { name: "auto", models: ["lab-small", "lab-large"], policy: "ucb" },
       { name: "sampled", models: ["lab-small", "lab-large"], policy: "thompson", seed: 7, lambda: 0.01 },
+      { name: "stalled", models: ["lab-stalled", "lab-large"], policy: "ucb" },
     ],
   });
   assembled = await assembleServer(config, { logger: pino({ level: "silent" }) });
@@ -135,6 +143,33 @@ describe("bandit routes", () => {
     expect(arm?.observations).toBe(1);
     // Four samples of 10 tokens.
     expect(arm?.mean_cost).toBe(40 * (mull.served_by === "lab-large" ? 2 : 0.5));
+  });
+
+  it("takes the pull back, and learns no failure, when the client leaves a routed request", async () => {
+    const controller = new AbortController();
+    const response = fetch(`${running.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "stalled", messages: [{ role: "user", content: question }] }),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    // UCB1 tries the route's first model first: lab-stalled, which never answers.
+    await vi.waitFor(() =>
+      expect(fake.requests.some((request) => request.body?.model === "lab-stalled")).toBe(true),
+    );
+    controller.abort();
+    await response;
+    const arm = async () => {
+      const health = (await (await fetch(`${running.url}/health`)).json()) as {
+        routes: Record<string, { models: { model: string; pulls: number; observations: number }[] }>;
+      };
+      return health.routes.stalled?.models.find((model) => model.model === "lab-stalled");
+    };
+    await vi.waitFor(async () => expect(await arm()).toMatchObject({ pulls: 0, observations: 0 }));
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(
+      sample(metrics, "mull_route_outcomes_total", 'route="stalled",model="lab-stalled",source="failure"'),
+    ).toBeUndefined();
   });
 
   it("lists the routes in /v1/models, and refuses a routing spec over a model it does not serve, listing those it does", async () => {

@@ -253,6 +253,13 @@ describe("createServer routes", () => {
     expect(scripted.calls.map((call) => call.request.topLogprobs)).toEqual([20]);
   });
 
+  it("reports finish_reason length for a strategy's answer that was cut at max_tokens", async () => {
+    const { post } = setup({ scripted: { responses: [{ text: "#### 7", finishReason: "length" }] } });
+    const body = await (await post("/v1/chat/completions", chat({ model: "sc@2:m", temperature: 1 }))).json();
+    expect(body.mull.answer).toBe("7");
+    expect(body.choices[0].finish_reason).toBe("length");
+  });
+
   it("samples afresh without a seed, and repeats a run given its seed back", async () => {
     const { post } = setup();
     const run = async (mull: Record<string, unknown>) =>

@@ -1,7 +1,8 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { BackendCallError } from "../errors/index.ts";
 import { defaultModelProfile } from "../generation/index.ts";
-import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { createScriptedBackend, type ScriptedBackendOptions } from "../testing/scripted-backend.ts";
 import { parseServerConfig } from "./config/index.ts";
 import { createServer } from "./create-server.ts";
 import type { ServedModel } from "./upstreams/index.ts";
@@ -9,8 +10,11 @@ import type { ServedModel } from "./upstreams/index.ts";
 // Every upstream kind fills the `mull` object's `samples` (and the samples metric): an HTTP upstream's
 // samples are drawn one request each, the embedded model draws a call's samples itself.
 
-function setup(kind: ServedModel["kind"]) {
-  const backend = createScriptedBackend({ answers: { distribution: { "42": 0.7, "41": 0.3 } } });
+function setup(
+  kind: ServedModel["kind"],
+  scripted: ScriptedBackendOptions = { answers: { distribution: { "42": 0.7, "41": 0.3 } } },
+) {
+  const backend = createScriptedBackend(scripted);
   const config = parseServerConfig({
     upstreams: [{ name: "up", baseUrl: "https://llm.example.com/v1", models: ["m"] }],
   });
@@ -58,6 +62,21 @@ describe("the mull object's samples", () => {
     expect(last.mull.samples).toEqual({ requested: 4, ok: 4, failed: 0 });
     const metrics = await (await server.app.request("/metrics")).text();
     expect(metrics).toContain('mull_samples_total{upstream="up",outcome="ok"} 10');
+  });
+
+  it("count a sample lost to an upstream failure as failed, in the mull object and in /metrics", async () => {
+    const { server, post } = setup("openai-compatible", {
+      responses: ["#### 42"],
+      onCall: (_request, index) => {
+        if (index === 1)
+          throw new BackendCallError("POST /chat/completions: the stream was cut", { isRetryable: true });
+      },
+    });
+    const body = await (await post({ model: "sc@3:m", temperature: 1 })).json();
+    expect(body.mull.samples).toEqual({ requested: 3, ok: 2, failed: 1 });
+    const metrics = await (await server.app.request("/metrics")).text();
+    expect(metrics).toContain('mull_samples_total{upstream="up",outcome="ok"} 2');
+    expect(metrics).toContain('mull_samples_total{upstream="up",outcome="failed"} 1');
   });
 
   it("are left out of a request without a strategy, which draws its n in one call", async () => {

@@ -96,6 +96,20 @@ describe("bestOfN", () => {
     expect(tiedNotes.filter((note) => note.includes("same score"))).toHaveLength(1);
   });
 
+  it("notes a tie of real verdicts as a tie, not as replies without a usable verdict", async () => {
+    const judge = llmJudgeScorer({ backend: createScriptedBackend({ responses: ["Right.\nScore: 5/10"] }) });
+    const result = await solve({
+      problem,
+      strategy: bestOfN({ n: 2, scorer: judge }),
+      backend: createScriptedBackend({ responses: ["#### 41", "#### 42"] }),
+    });
+    expect(result.answer).toBe("41");
+    const notes = result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []));
+    expect(notes).toContain(
+      "bon@2: the scorer gave all 2 scored candidates the same score (0.5); the first was returned, chosen by no verdict",
+    );
+  });
+
   it("reports the sampling's stop before the scoring's when both were cut", async () => {
     // 40 tokens let one sample through (24 prompt + 2 completion tokens) but not the rest; no scorer call is allowed.
     const result = await solve({

@@ -227,6 +227,23 @@ describe("deepConfOnline", () => {
     expect(split.calls.map((call) => call.request.n)).toEqual([4, 4]);
   });
 
+  it("draws no wave once the call budget stopped its warm-up, and says the budget stopped it", async () => {
+    // One sample a call: the budget of one call ends the warm-up of two after its first trace.
+    const backend = createScriptedBackend({
+      responses: Array.from({ length: 8 }, (_, index) => trace(String(1 + (index % 3)), [3, 3, 3, 3])),
+      capabilities: { n: false },
+    });
+    const result = await solve({
+      problem: "q",
+      strategy: deepConfOnline({ n: 8, warmup: 2, waveSize: 2, window: 2 }),
+      backend,
+      budget: { maxCalls: 1 },
+    });
+    expect(result.stoppedBy).toBe("calls");
+    expect(result.candidates).toHaveLength(1);
+    expect(backend.calls).toHaveLength(1);
+  });
+
   it("weighs every finished trace in the consensus, so that a strict bar's vote of one does not stop it", async () => {
     // At keepPercent 25 only the first warm-up trace is at the bar (3) and votes; the consensus weighs all
     // four, 7 holding (3 + 2 + 2) / 9 of it.

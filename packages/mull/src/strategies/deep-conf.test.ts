@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CapabilityError, ConfigError } from "../errors/index.ts";
 import { solve } from "../solve.ts";
-import type { TokenLogprob } from "../spec/index.ts";
+import type { Candidate, TokenLogprob } from "../spec/index.ts";
 import { createScriptedBackend } from "../testing/scripted-backend.ts";
+import { testStrategyContext } from "../testing/test-strategy-context.ts";
 import { deepConf } from "./deep-conf.ts";
 
 /**
@@ -148,6 +149,31 @@ describe("deepConf", () => {
     expect(result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []))).toEqual([
       "deepconf@3: no trace had a confidence; falling back to a majority vote",
     ]);
+  });
+
+  it("falls back to a majority vote when only traces without an answer have a confidence", () => {
+    const strategy = deepConf({ n: 4 });
+    const candidate = (id: string, answer: string | undefined, confidence?: number): Candidate => ({
+      id,
+      text: `#### ${answer ?? ""}`,
+      answer,
+      finishReason: "stop",
+      completionTokens: 2,
+      scores:
+        confidence === undefined
+          ? []
+          : [{ scorer: "deepconf:lowest-group", kind: "confidence", value: confidence }],
+    });
+    const pool = [
+      candidate("a", undefined, 0.9),
+      candidate("b", "7"),
+      candidate("c", "7"),
+      candidate("d", "8"),
+    ];
+    expect(strategy.select(pool, testStrategyContext()).answer).toBe("7");
+    expect(strategy.selectionNote?.(pool)).toBe(
+      "deepconf@4: no trace had a confidence; falling back to a majority vote",
+    );
   });
 
   it.each([

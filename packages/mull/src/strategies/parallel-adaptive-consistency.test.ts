@@ -265,6 +265,24 @@ describe("parallelAdaptiveConsistency under a budget", () => {
     expect(result).toMatchObject({ stoppedBy: "completion-tokens", partial: true, answer: "7" });
     expect(result.usage.completionTokens).toBe(6 + 6 + 7);
   });
+
+  it("starts one trace with the tokens left when maxTokens is more than the budget", async () => {
+    // maxTokens 30 > the 20 tokens left: no trace fits at 30, so one goes first, capped at 20, to measure.
+    const backend = createScriptedBackend({
+      responses: [trace(6, "7"), trace(6, "7"), trace(9, "9")],
+      delayMilliseconds: 2,
+    });
+    const result = await solve({
+      problem,
+      strategy: "pasc@4",
+      backend,
+      seed: 1,
+      budget: { maxCompletionTokens: 20 },
+      sampling: { maxTokens: 30 },
+    });
+    expect(backend.calls[0]?.request.maxTokens).toBe(20);
+    expect(result.answer).toBe("7");
+  });
 });
 
 describe("parallelAdaptiveConsistency when a trace fails", () => {

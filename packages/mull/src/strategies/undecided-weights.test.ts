@@ -44,6 +44,14 @@ describe("undecidedWeights", () => {
     expect(undecidedWeights(candidates, byScore, "judge")).toEqual({ weighed: 0, noVerdict: 0 });
   });
 
+  it("weighs no candidate by a NaN weight: the others' zeros still leave the weights undecided", () => {
+    const candidates = [
+      candidate("2", { scores: judged(0) }),
+      candidate("1", { scores: judged(Number.NaN) }),
+    ];
+    expect(undecidedWeights(candidates, byScore, "judge")).toEqual({ weighed: 1, noVerdict: 0 });
+  });
+
   it("reads probability 0 as nothing on a log scale, and any other log-probability as a weight", () => {
     const weight = probabilityWeight();
     const none = [

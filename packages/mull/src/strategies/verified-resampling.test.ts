@@ -48,6 +48,18 @@ describe("verifiedResampling", () => {
     expect(result.candidates).toHaveLength(1);
   });
 
+  it("accepts a score exactly at the threshold", async () => {
+    // The checker scores a right answer 1: at threshold 1, the first 42 is accepted.
+    const backend = createScriptedBackend({ responses: ["#### 40", "#### 42", "#### 42"] });
+    const result = await solve({
+      problem,
+      strategy: verifiedResampling({ n: 3, threshold: 1, scorer: checker }),
+      backend,
+    });
+    expect(result).toMatchObject({ answer: "42", stoppedBy: "condition:verifier-accepted" });
+    expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["40", "42"]);
+  });
+
   it("with a threshold above every score accepts nothing, and equals drawing all n", async () => {
     const responses = ["#### 42", "#### 41", "#### 42"];
     const strict = await solve({

@@ -150,6 +150,19 @@ describe("weightedVoting", () => {
     expect(notes).toEqual(["wv@3: no candidate could be weighed; falling back to a majority vote"]);
   });
 
+  it("names its scorer among its parameters only when it weighs by score", () => {
+    const scorer = programmaticScorer({ name: "checker", check: () => true });
+    expect(weightedVoting({ n: 2, weight: "probability", scorer }).parameters).toEqual({
+      n: 2,
+      weight: "probability",
+    });
+    expect(weightedVoting({ n: 2, weight: "score", scorer }).parameters).toEqual({
+      n: 2,
+      weight: "score",
+      scorer: "checker",
+    });
+  });
+
   it("needs a scorer to weigh by score", () => {
     expect(() => weightedVoting({ n: 4, weight: "score" })).toThrow(ConfigError);
   });

@@ -268,6 +268,19 @@ describe("withEarlyStop", () => {
     expect(byRounds.samples).toBe(3);
   });
 
+  it("runs one more round after an opening one sample short of the inner strategy's", async () => {
+    const strategy = withEarlyStop(selfConsistency({ n: 3 }), {
+      rounds: 1,
+      opening: selfConsistency({ n: 2 }),
+    });
+    expect(strategy.name).toBe("sc@3+sc@2+es1");
+    const backend = createScriptedBackend({ responses: ["#### 1", "#### 2", "#### 3"] });
+    const result = await solve({ problem, strategy, backend });
+    const runs = result.trace.filter((event): event is RunStartEvent => event.type === "run-start");
+    expect(runs.map((event) => event.strategy)).toEqual(["sc@3+sc@2+es1", "sc@2", "sc@1"]);
+    expect(result.candidates).toHaveLength(3);
+  });
+
   describe("when the judge gives no verdict (samples 2, 1, 1, 1)", () => {
     const silentJudge = () =>
       llmJudgeScorer({ backend: createScriptedBackend({ responses: ["Hard to say."] }) });

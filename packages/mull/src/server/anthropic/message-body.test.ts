@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Usage } from "../../spec/index.ts";
 import { serveFakeUpstream } from "../replicas.test-support.ts";
 import type { RequestOutcome } from "../requests/index.ts";
-import { messageUsage } from "./message-body.ts";
+import { contentBlocks, messageUsage, stopReasonOf } from "./message-body.ts";
 import { messageEndEvents } from "./message-events.ts";
 
 // Anthropic's input counts are disjoint: `input_tokens` excludes what was read from the prompt cache,
@@ -59,6 +59,47 @@ describe("messageUsage", () => {
       type: "message_delta",
       usage: { input_tokens: 1, output_tokens: 5, cache_read_input_tokens: 16 },
     });
+  });
+});
+
+describe("contentBlocks", () => {
+  it("gives an empty answer without calls one empty text block", () => {
+    expect(contentBlocks({ text: "", finishReason: "stop" })).toEqual([{ type: "text", text: "" }]);
+  });
+
+  it("leaves out the empty text of a choice that is only calls", () => {
+    const choice = {
+      text: "",
+      finishReason: "tool_calls" as const,
+      toolCalls: [{ id: "a", name: "f", arguments: '{"x":1}' }],
+    };
+    expect(contentBlocks(choice)).toEqual([{ type: "tool_use", id: "a", name: "f", input: { x: 1 } }]);
+  });
+
+  it("reads empty call arguments as an empty input, and keeps arguments that are no object under arguments", () => {
+    const blocks = contentBlocks({
+      text: "",
+      finishReason: "tool_calls",
+      toolCalls: [
+        { id: "a", name: "f", arguments: "" },
+        { id: "b", name: "g", arguments: "[1,2]" },
+        { id: "c", name: "h", arguments: "not json" },
+      ],
+    });
+    expect(blocks.map((block) => (block.type === "tool_use" ? block.input : undefined))).toEqual([
+      {},
+      { arguments: "[1,2]" },
+      { arguments: "not json" },
+    ]);
+  });
+});
+
+describe("stopReasonOf", () => {
+  it("maps calls, a cut at max_tokens, a named stop string and any other end to Anthropic's reasons", () => {
+    expect(stopReasonOf({ text: "", finishReason: "tool_calls" })).toBe("tool_use");
+    expect(stopReasonOf({ text: "4", finishReason: "length" })).toBe("max_tokens");
+    expect(stopReasonOf({ text: "4", finishReason: "stop", stopSequence: "END" })).toBe("stop_sequence");
+    expect(stopReasonOf({ text: "4", finishReason: "stop" })).toBe("end_turn");
   });
 });
 

@@ -43,4 +43,10 @@ describe("inClientFields", () => {
     expect(inClientFields(unmapped, fields)).toBe(unmapped);
     expect(inClientFields(unmapped, undefined)).toBe(unmapped);
   });
+
+  it("does not rename a message that only begins with the mapped field's name inside a longer word", () => {
+    const error = inClientFields(new ApiError(400, "n_samples is too large", { param: "n" }), { n: "count" });
+    expect(error.param).toBe("count");
+    expect(error.message).toBe("n_samples is too large (this applies to count, which the server reads as n)");
+  });
 });

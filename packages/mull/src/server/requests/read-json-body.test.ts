@@ -88,6 +88,26 @@ describe("readJsonBody", () => {
     ).toBe(413);
   });
 
+  it("reads a body of exactly maxBodyBytes, streamed or of declared length, and answers 413 one byte more", async () => {
+    const body = (bytes: number) => JSON.stringify({ a: "x".repeat(bytes - '{"a":""}'.length) });
+    const streamed = (text: string) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(text));
+          controller.close();
+        },
+      });
+    const declared = (text: string) =>
+      request(text, "application/json", { "content-length": String(text.length) });
+    const exact = body(limits.maxBodyBytes);
+    expect(exact).toHaveLength(limits.maxBodyBytes);
+    expect(await readJsonBody(request(streamed(exact)), limits)).toEqual(JSON.parse(exact));
+    expect(await readJsonBody(declared(exact), limits)).toEqual(JSON.parse(exact));
+    const over = body(limits.maxBodyBytes + 1);
+    expect(await status(readJsonBody(request(streamed(over)), limits))).toBe(413);
+    expect(await status(readJsonBody(declared(over), limits))).toBe(413);
+  });
+
   it("answers 415 naming the encoding for an encoded body, without reading it as text", async () => {
     const gzipped = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x7b, 0x22]);
     for (const encoding of ["gzip", "br", "deflate, gzip"]) {
@@ -103,6 +123,20 @@ describe("readJsonBody", () => {
     }
     const plain = request('{"a":1}', "application/json", { "content-encoding": "identity" });
     expect(await readJsonBody(plain, limits)).toEqual({ a: 1 });
+  });
+
+  it("reads a body whose Content-Encoding is identity in any case", async () => {
+    for (const encoding of ["Identity", "IDENTITY", " identity "]) {
+      const plain = request('{"a":1}', "application/json", { "content-encoding": encoding });
+      expect(await readJsonBody(plain, limits), encoding).toEqual({ a: 1 });
+    }
+  });
+
+  it("says a body that stops in the middle of its JSON ends too soon", async () => {
+    const error = await readJsonBody(request('{"a":'), limits).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).message).toBe("the request body is not valid JSON (it ends too soon)");
   });
 
   it("never quotes the body in an invalid JSON message", async () => {

@@ -48,4 +48,11 @@ describe("planReasoningBudget", () => {
     expect(plan.reasoningBudget).toMatchObject({ tokens: 20, by: "mull" });
     expect(plan.strategy?.name).toBe("force@20");
   });
+
+  it("answers after the model's own answer cue, not the default one", () => {
+    const thinkingCues = { answerCue: "\nANSWER:", continueCue: "\nWait," };
+    const cued = { ...served, profile: { ...defaultModelProfile, thinkingCues } };
+    const plan = planReasoningBudget({ ...options, tokens: 10, served: cued });
+    expect(plan.reasoningBudget).toMatchObject({ tokens: 10, by: "mull", answerCue: "\nANSWER:" });
+  });
 });

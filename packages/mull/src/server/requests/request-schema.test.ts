@@ -218,6 +218,57 @@ describe("parseRequestBody: each field's own expectation, by its whole path", ()
   });
 });
 
+describe("parseRequestBody: each bound, taken at the bound and refused one past it", () => {
+  const completions = { model: "m", prompt: "2+2?" };
+  const tools = (count: number) =>
+    Array.from({ length: count }, (_, index) => ({ type: "function", function: { name: `f${index}` } }));
+  const toolMessage = (extra: Record<string, unknown>) => ({
+    messages: [{ role: "tool", content: "4", ...extra }],
+  });
+  it.each([
+    ["temperature at most 2", "temperature", chat, { temperature: 2 }, { temperature: 2.01 }],
+    [
+      "logit_bias values of at least -100",
+      "logit_bias.50256",
+      chat,
+      { logit_bias: { "50256": -100 } },
+      { logit_bias: { "50256": -100.5 } },
+    ],
+    ["at most 128 tools", "tools", chat, { tools: tools(128) }, { tools: tools(129) }],
+    [
+      "mull.strategy of at most 64 characters",
+      "mull.strategy",
+      chat,
+      { mull: { strategy: "s".repeat(64) } },
+      { mull: { strategy: "s".repeat(65) } },
+    ],
+    ["completions logprobs at most 20", "logprobs", completions, { logprobs: 20 }, { logprobs: 21 }],
+    ["min_p at most 1", "min_p", chat, { min_p: 1 }, { min_p: 1.01 }],
+    ["top_k at least -1", "top_k", chat, { top_k: -1 }, { top_k: -2 }],
+    ["user of at most 256 characters", "user", chat, { user: "u".repeat(256) }, { user: "u".repeat(257) }],
+    [
+      "a tool_call_id that is not empty",
+      "messages[0].tool_call_id",
+      chat,
+      toolMessage({ tool_call_id: "c" }),
+      toolMessage({ tool_call_id: "" }),
+    ],
+    [
+      "tool_call_id only on tool messages",
+      "messages[0].tool_call_id",
+      chat,
+      toolMessage({ tool_call_id: "c" }),
+      { messages: [{ role: "user", content: "hi", tool_call_id: "c" }] },
+    ],
+  ] as const)("%s", (_, param, valid, taken, refused) => {
+    const schema = valid === chat ? chatRequestSchema : completionRequestSchema;
+    expect(() => parseRequestBody(schema, { ...valid, ...taken })).not.toThrow();
+    const { param: named, message } = refusal(schema, { ...valid, ...refused });
+    expect(named).toBe(param);
+    expect(message.startsWith(`${param} `)).toBe(true);
+  });
+});
+
 describe("parseRequestBody: seeds", () => {
   it.each([
     [{ mull: { seed: -1 } }, "mull.seed", "mull.seed must be an integer from 0 to 2147483647, got -1"],

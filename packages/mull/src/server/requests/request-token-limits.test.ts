@@ -31,6 +31,24 @@ function plain(n: number, extra: Partial<RequestTokens> = {}): RequestTokens {
   };
 }
 
+/**
+ * A search whose own calls may spend 1000 tokens and which may have `steps` steps judged, each on a path of
+ * up to 40 steps and max_tokens tokens.
+ */
+function judgedSearch(steps: number): Strategy {
+  return {
+    name: "pf@2",
+    parameters: {},
+    samples: 2,
+    worstCaseTokens: () => 1_000,
+    judgedSteps: (request) => ({
+      steps,
+      each: { promptTokens: request.promptTokens, pathTokens: request.maxTokens, pathSteps: 40 },
+    }),
+    run: async () => ({ answer: undefined, best: undefined, candidates: [], stoppedBy: "complete" }),
+  };
+}
+
 describe("checkRequestTokens", () => {
   it("accepts a worst case exactly at the per-request cap and refuses one token more", () => {
     // 2 × (100 + 100) = 400: the cap itself.
@@ -61,19 +79,7 @@ describe("checkRequestTokens", () => {
   });
 
   it("adds a step judge's worst case for each step a search may have judged, and states it", () => {
-    // A search whose own calls may spend 1000 tokens and which may have 80 steps judged, each on a path of
-    // up to 40 steps and max_tokens tokens.
-    const search: Strategy = {
-      name: "pf@2",
-      parameters: {},
-      samples: 2,
-      worstCaseTokens: () => 1_000,
-      judgedSteps: (request) => ({
-        steps: 80,
-        each: { promptTokens: request.promptTokens, pathTokens: request.maxTokens, pathSteps: 40 },
-      }),
-      run: async () => ({ answer: undefined, best: undefined, candidates: [], stoppedBy: "complete" }),
-    };
+    const search = judgedSearch(80);
     const judge: ProcessRewardModel = {
       name: "step-judge:qwen",
       score: async () => ({ results: [], calls: 0 }),
@@ -95,5 +101,16 @@ describe("checkRequestTokens", () => {
     ).toThrow(
       `this request may use up to ${1_000 + 80 * each} tokens (the worst case of strategy pf@2, whose calls re-read what it wrote, for about 100 prompt tokens and max_tokens 100 + 80 steps judged × ${each} tokens (process reward model step-judge:qwen`,
     );
+  });
+
+  it("rounds a step judge's fractional worst case up for each step, not once over all of them", () => {
+    const judge: ProcessRewardModel = {
+      name: "step-judge:qwen",
+      score: async () => ({ results: [], calls: 0 }),
+      worstCaseTokens: () => 10.5,
+    };
+    const request = plain(2, { strategy: judgedSearch(3), maxRequestTokens: 100_000, param: "model" });
+    // 3 × ⌈10.5⌉ = 33, where ⌈3 × 10.5⌉ would be 32.
+    expect(checkRequestTokens({ ...request, prm: judge }).tokens).toBe(1_000 + 33);
   });
 });

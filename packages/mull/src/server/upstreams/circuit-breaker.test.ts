@@ -12,6 +12,7 @@ describe("circuitVerdict", () => {
   it.each([
     ["200", "success"],
     ["204", "success"],
+    ["304", "success"],
     ["500", "failure"],
     ["503", "failure"],
     ["429", "failure"],

@@ -61,6 +61,38 @@ describe("countSamples", () => {
     expect(counted.counts()).toMatchObject({ requested: 2, succeeded: 0, failed: 0 });
   });
 
+  it("keeps the first failure as its error when later calls fail too", async () => {
+    const errors = [new Error("first failure"), new Error("second failure")];
+    const upstream = createScriptedBackend({
+      responses: ["#### 1"],
+      onCall: (_request, callIndex) => {
+        throw errors[callIndex] ?? new Error("unexpected call");
+      },
+    });
+    const counted = countSamples(upstream);
+    await expect(counted.backend.generate({ prompt })).rejects.toBe(errors[0]);
+    await expect(counted.backend.generate({ prompt })).rejects.toBe(errors[1]);
+    expect(counted.counts()).toEqual({ requested: 2, succeeded: 0, failed: 2, firstError: errors[0] });
+  });
+
+  it("counts no sample as failed when a call its own signal cut comes back with fewer completions", async () => {
+    const upstream = createScriptedBackend({ responses: ["#### 1"] });
+    // A cut call answers with what it had: one of its three samples.
+    const cut: Backend = {
+      ...upstream,
+      generate: async (request) => {
+        const result = await upstream.generate(request);
+        return { ...result, completions: result.completions.slice(0, 1) };
+      },
+    };
+    const controller = new AbortController();
+    controller.abort(new Error("deadline"));
+    const counted = countSamples(cut);
+    const result = await counted.backend.generate({ prompt, n: 3 }, { signal: controller.signal });
+    expect(result.completions).toHaveLength(1);
+    expect(counted.counts()).toMatchObject({ requested: 3, succeeded: 1, failed: 0 });
+  });
+
   it("passes the backend's optional methods through, but not its disposal, which the request does not own", async () => {
     const upstream = createScriptedBackend({ responses: ["#### 1"] });
     const counted = countSamples(upstream);

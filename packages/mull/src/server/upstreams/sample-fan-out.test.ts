@@ -130,6 +130,14 @@ describe("createSampleFanOut", () => {
     expect(fanOut.counts()).toMatchObject({ requested: 4, succeeded: 2, failed: 2, firstError: error });
   });
 
+  it("stops the strategy on a call's other samples when one of them was lost", async () => {
+    const fanOut = createSampleFanOut(failing((callIndex) => callIndex === 1, cut));
+    const result = await fanOut.backend.generate({ prompt, n: 3 });
+    expect(result.completions.map((completion) => completion.index)).toEqual([0, 1]);
+    expect(fanOut.samplesLost.aborted).toBe(true);
+    expect(fanOut.counts()).toMatchObject({ requested: 3, succeeded: 2, failed: 1 });
+  });
+
   it("charges what a lost sample's stream had generated, its unknown prompt as a finished sample's", async () => {
     const broken = (callIndex: number) =>
       new BackendCallError(`the stream broke after 4 chunks (call ${callIndex})`, {
@@ -296,6 +304,15 @@ describe("createSampleFanOut", () => {
       completionTokens: 6,
       calls: 3,
     });
+  });
+
+  it("has no native n, even over a backend that has one: each sample is its own call", async () => {
+    const upstream = createScriptedBackend({ responses: ["#### 7"], capabilities: { n: true } });
+    expect((await upstream.capabilities()).n).toBe(true);
+    const fanOut = createSampleFanOut(upstream);
+    expect((await fanOut.backend.capabilities()).n).toBe(false);
+    await fanOut.backend.generate({ prompt, n: 2 });
+    expect(upstream.calls.map((call) => call.request.n ?? 1)).toEqual([1, 1]);
   });
 
   it("forwards the backend's countTokens (and score) where it has them, and leaves them absent where not", async () => {
