@@ -4,6 +4,8 @@ import { answerFormatOption } from "./answer-format-option.ts";
 import { autoAnswerFormat } from "./answers/index.ts";
 import { createBudget, type TokenPrice } from "./budget/index.ts";
 import { defaultPromptTemplate, samplingSettingsOption } from "./generation/index.ts";
+import { refuseIdenticalSamples } from "./identical-samples.ts";
+import { lostSamplesOutcome, watchLostSamples } from "./lost-samples-watch.ts";
 import { promptTemplateOption } from "./prompt-template-option.ts";
 import type { NamedPromptTemplate } from "./prompts/index.ts";
 import { routesModels } from "./routes-models.ts";
@@ -201,14 +203,19 @@ export const solveSettings = z.strictObject({
  * budget over the limits and the caller's signal), then runs the strategy with `runStrategy` (which
  * records `run-start` and `run-end` and measures the cost), and returns its result with the full trace. When the budget, the deadline or the signal cuts the run, the
  * result is the best so far with `partial: true` and the reason in `stoppedBy`; if nothing at all was
- * produced, or a budget limit stopped the run before any answer, it throws `BudgetExhaustedError`. The run is an OpenTelemetry span `mull.solve <strategy>` (a
+ * produced, or a budget limit stopped the run before any answer, it throws `BudgetExhaustedError`. A call
+ * that lost samples (`GenerationResult.lostSamples`) stops the run, which chooses among the samples that
+ * finished: `stoppedBy: "samples-lost"`, `partial: true`, and a trace note says how many failed and why
+ * (`lostSamplesOutcome`). The run is an OpenTelemetry span `mull.solve <strategy>` (a
  * no-op without a registered tracer provider) from its first check on, so that a run refused by them is
  * recorded too (status error, with the exception), with one child span per generation and score call. When
  * the strategy routes between models (`routesModels`: a cascade, even one that did not escalate) or more
  * than one model generated, the result carries `usageByModel`.
  *
  * @throws ConfigError before anything runs: for an unknown option or sampling key (`solve:
- * sampling.temp: unknown key (sampling takes temperature, topP, …)`), a blank problem, a seed that is not
+ * sampling.temp: unknown key (sampling takes temperature, topP, …)`) or a `sampling.maxTokens` that is not
+ * an integer ≥ 1, a strategy that draws several samples at a temperature of 0 (`refuseIdenticalSamples`:
+ * `solve: sampling.temperature must be above 0 for strategy sc@8, got 0: …`), a blank problem, a seed that is not
  * an integer (`solve: seed must be an integer, got 1.5`), a backend, clock, scorer or PRM without its
  * methods (`solve: backend must be a backend (an object with describe, capabilities and generate methods),
  * got undefined`; a factory instead of what it returns is named), a profile without sampling defaults and
@@ -276,12 +283,25 @@ async function solveIn(span: Span, options: SolveOptions): Promise<SolveResult> 
       "mull.seed": seed,
     }),
   );
+  const sampling = underDefaults(profile?.samplingDefaults, options.sampling);
+  refuseIdenticalSamples({
+    owner: "solve",
+    strategy,
+    temperature: sampling.temperature,
+    field:
+      options.sampling?.temperature === undefined
+        ? "profile.samplingDefaults.temperature"
+        : "sampling.temperature",
+  });
   const clock = options.clock ?? systemClock();
   const tracer = createTracer(clock);
-  const budget = createBudget(options.budget ?? {}, { clock, signal: options.signal, price: options.price });
+  // A call that loses samples stops the run, which chooses among those that finished (`samples-lost`).
+  const watch = watchLostSamples(options.backend);
+  const signal = AbortSignal.any([...(options.signal === undefined ? [] : [options.signal]), watch.signal]);
+  const budget = createBudget(options.budget ?? {}, { clock, signal, price: options.price });
   try {
     const context: StrategyContext = {
-      backend: options.backend,
+      backend: watch.backend,
       budget,
       rng: seededRng(seed),
       clock,
@@ -289,14 +309,23 @@ async function solveIn(span: Span, options: SolveOptions): Promise<SolveResult> 
       parentId: undefined,
       answerFormat: answerFormat ?? autoAnswerFormat,
       promptTemplate: promptTemplate ?? profile?.promptTemplate ?? defaultPromptTemplate,
-      sampling: underDefaults(profile?.samplingDefaults, options.sampling),
+      sampling,
       ...((options.thinkingCues ?? profile?.thinkingCues) === undefined
         ? {}
         : { thinkingCues: options.thinkingCues ?? profile?.thinkingCues }),
       signal: budget.signal,
     };
     // The strategy runs inside the span, so each generation's span is its child.
-    const result = await runStrategy(strategy, problem, context, { seed });
+    const run = await runStrategy(strategy, problem, context, { seed });
+    const { stoppedBy, trace } = lostSamplesOutcome({
+      lost: watch.lost(),
+      owner: strategy.name,
+      stoppedBy: run.stoppedBy,
+      finished: run.candidates.length,
+      callerAborted: options.signal?.aborted === true,
+      tracer,
+    });
+    const result = { ...run, stoppedBy, partial: run.partial || stoppedBy === "samples-lost" };
     span.setAttributes({
       "mull.stopped_by": result.stoppedBy,
       "mull.partial": result.partial,
@@ -305,7 +334,6 @@ async function solveIn(span: Span, options: SolveOptions): Promise<SolveResult> 
       "mull.score_calls": result.scoreCalls,
       ...usageAttributes(result.usage),
     });
-    const trace = tracer.events();
     const root = trace.find((event) => event.type === "run-start" && event.parentId === undefined);
     const byModel = usageByModel(trace, root?.id);
     const models = Object.keys(byModel).length;

@@ -187,6 +187,14 @@ export interface GenerationResult {
   readonly usage: Usage;
   /** The model that answered, as the backend names it. */
   readonly model: string;
+  /**
+   * Samples of the call that failed while others finished (a backend that sends each sample as a request
+   * of its own, each failed after its retries): `count` of the request's `n` are missing from
+   * `completions`, and `usage` adds what they had used; `firstError` is the first failure. Absent when
+   * none failed; a call whose every sample failed rejects instead. `solve` stops a run whose call lost
+   * samples and chooses among those that finished (`stoppedBy: "samples-lost"`, with a trace note).
+   */
+  readonly lostSamples?: { readonly count: number; readonly firstError: unknown } | undefined;
 }
 
 /** A request to score a given continuation of a prompt (teacher forcing). */

@@ -70,6 +70,8 @@ async function postJson(
       headers: { "content-type": "application/json", accept: "application/json", ...settings.headers },
       body: JSON.stringify(body),
       signal,
+      // Not followed: a redirect fails as the status it is.
+      redirect: "manual",
     });
   } catch (thrown) {
     throw networkFailure(thrown, "before a response arrived");

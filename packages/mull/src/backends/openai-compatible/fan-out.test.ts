@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { BackendCallError } from "../../errors/index.ts";
 import type { GenerationRequest, GenerationResult } from "../../spec/index.ts";
 import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
 
@@ -291,5 +292,56 @@ describe("fanOut: each choice's streamed pieces", () => {
     expect(server.requests.map((request) => request.n)).toEqual([3, 1, 1]);
     expect(result.completions.map((completion) => completion.text)).toEqual(texts);
     expect([0, 1, 2].map((index) => joined("text", index))).toEqual(texts);
+  });
+});
+
+describe("fanOut: samples lost while others finish", () => {
+  /** A server whose requests with an even seed have their stream cut after two tokens, every attempt. */
+  const failingHalf = () =>
+    fakeServer({
+      handler: (request) =>
+        Number(request.body?.seed) % 2 === 0
+          ? { choices: ["cut short here"], delivery: { cutAfterTokens: 2 } }
+          : { choices: [`answer ${String(request.body?.seed)}`], usage: { promptTokens: 9 } },
+    });
+
+  it("returns the completions that came, says how many were lost and why, and charges the lost tokens", async () => {
+    const server = await failingHalf();
+    const backend = backendFor(server, { capabilities: { n: false }, maxRetries: 1 });
+    const result = await backend.generate({ prompt, n: 4, seed: 40 });
+    expect(result.completions.map((completion) => [completion.index, completion.text])).toEqual([
+      [0, "answer 41"],
+      [1, "answer 43"],
+    ]);
+    expect(result.lostSamples?.count).toBe(2);
+    const first = result.lostSamples?.firstError;
+    expect(BackendCallError.isInstance(first)).toBe(true);
+    expect((first as Error).message).toMatch(/gave up after 2 attempts/);
+    // Each lost request: two attempts of two tokens each, its prompt as the finished ones read it.
+    expect(result.usage).toEqual({ promptTokens: 4 * 9, completionTokens: 2 * 2 + 2 * 2 * 2, calls: 4 });
+    // Every request ran to its end: none was cut short because a sibling failed.
+    await vi.waitFor(() => expect(server.generations.running).toBe(0));
+    expect(server.abortedRequests).toBe(0);
+    expect(server.requests.map((request) => request.body?.seed).sort()).toEqual([40, 40, 41, 42, 42, 43]);
+  });
+
+  it("rejects with the first failure when no sample came, as a call of one request does", async () => {
+    const server = await fakeServer({ handler: () => ({ status: 400, message: "context_length_exceeded" }) });
+    const backend = backendFor(server, { capabilities: { n: false } });
+    const error = await backend.generate({ prompt, n: 3, seed: 1 }).catch((thrown: unknown) => thrown);
+    expect(BackendCallError.isInstance(error)).toBe(true);
+    expect((error as BackendCallError).status).toBe(400);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("says nothing of lost samples when every one came", async () => {
+    const server = await fakeServer({ handler: (request) => `answer ${String(request.body?.seed)}` });
+    const result = await backendFor(server, { capabilities: { n: false } }).generate({
+      prompt,
+      n: 2,
+      seed: 3,
+    });
+    expect(result.completions).toHaveLength(2);
+    expect(result).not.toHaveProperty("lostSamples");
   });
 });

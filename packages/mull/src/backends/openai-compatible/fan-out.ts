@@ -15,6 +15,11 @@ export interface PickedChoice {
 export interface FannedOut {
   readonly picked: readonly PickedChoice[];
   readonly responses: readonly ParsedResponse[];
+  /**
+   * Why the single-choice requests that failed while others finished did, in the order they failed: the
+   * call's choices lack theirs. Absent when none failed.
+   */
+  readonly lost?: readonly unknown[] | undefined;
 }
 
 function noChoices(url: string): BackendCallError {
@@ -67,6 +72,10 @@ function abortedCall(sent: readonly SentRequest[]): FannedOut {
  * choices count one choice's usage: `wholeResponsePlan`). A streamed call's pieces go to `shape.onPiece`
  * with the index of the completion they belong to, whichever request streams it. `url` (without secrets)
  * names the endpoint in errors.
+ *
+ * A fanned-out request that fails (after its retries), or answers without a choice, leaves the others
+ * running: the call returns the choices that came, with the failures as `lost`, so that a vote goes on
+ * over the samples that finished; only when no choice came at all does it reject, with the first failure.
  *
  * When the abort of `shape.signal` ends the call, every request is waited for (they share the abort), and
  * `shape.onAborted` is told what the requests sent had done (`abortedCall`) before `fanOut` rejects with
@@ -127,13 +136,12 @@ export async function fanOut(
 
   const missing = n - picked.length;
   if (missing > 0) {
-    const siblings = new AbortController();
-    const signal = AbortSignal.any([request.signal, siblings.signal]);
     const start = picked.length;
     const cut: (ParsedResponse | undefined)[] = [];
     /** Why the siblings failed, in the order they did. */
     const failures: unknown[] = [];
-    // Every sibling is waited for: they stop with the call's abort or a sibling's failure, so this is quick.
+    // Every sibling runs to its end (or to the call's abort): one that fails leaves the others to finish,
+    // so that the call keeps the samples that do.
     const settled = await Promise.allSettled(
       Array.from({ length: missing }, (_, offset) =>
         capabilities
@@ -141,23 +149,27 @@ export async function fanOut(
             ...request,
             n: 1,
             seed: seed === undefined ? undefined : seed + start + offset,
-            signal,
             onPiece: relayAs(start + offset),
             watchChoice: watchChoice(start + offset),
             onAborted: (partial) => {
               cut[offset] = partial;
             },
           })
-          .catch((error: unknown) => {
-            // Siblings stop as soon as one fails: no request keeps running for a call that has failed.
-            failures.push(error);
-            siblings.abort(error);
-            throw error;
-          }),
+          .then(
+            (response) => {
+              if (response.choices.length > 0) return response;
+              const failure = noChoices(url);
+              failures.push(failure);
+              throw failure;
+            },
+            (error: unknown) => {
+              failures.push(error);
+              throw error;
+            },
+          ),
       ),
     );
-    if (failures.length > 0) {
-      if (!request.signal.aborted) throw failures[0];
+    if (request.signal.aborted && failures.length > 0) {
       for (const [offset, outcome] of settled.entries()) {
         const partial = cut[offset];
         if (outcome.status === "fulfilled") sent.push({ response: outcome.value, cut: false, n: 1 });
@@ -166,12 +178,16 @@ export async function fanOut(
       throw aborted();
     }
     for (const outcome of settled) {
-      const response = (outcome as PromiseFulfilledResult<ParsedResponse>).value;
-      const choice = response.choices[0];
-      if (choice === undefined) throw noChoices(url);
+      if (outcome.status === "rejected") continue;
+      const response = outcome.value;
+      const [choice] = response.choices;
+      if (choice === undefined) continue;
       responses.push(response);
       picked.push({ choice, response });
     }
+    // Nothing came: the call failed as its first failure says.
+    if (picked.length === 0) throw failures[0];
+    if (failures.length > 0) return { picked, responses, lost: failures };
   }
   return { picked, responses };
 }

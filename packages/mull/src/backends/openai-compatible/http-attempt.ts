@@ -9,6 +9,7 @@ import type { HttpCall, PieceRelay } from "./http-call.ts";
 import type { HttpCallerSettings } from "./http-caller-settings.ts";
 import { readEventStream } from "./read-event-stream.ts";
 import { readWholeResponse } from "./read-whole-response.ts";
+import { isRedirect, redirectTarget } from "./redirect-target.ts";
 import type { ParsedResponse } from "./response-parser.ts";
 import { redactSecrets, serverMessage } from "./server-message.ts";
 import { StreamAssembler } from "./stream-assembler.ts";
@@ -79,7 +80,8 @@ export interface Attempt {
  * the streamed or whole response under the stall timeout; a request that asks for a stream waits for its
  * first event under the first-token timeout too (from when it is sent). A request whose connection the
  * server dropped before any response arrived is sent once more within the attempt
- * (`fetchOnceMoreIfDropped`). Rejects with a `BackendCallError` (retryable or not, as its cause says),
+ * (`fetchOnceMoreIfDropped`). A redirect is not followed: it fails the call, not retried, naming its
+ * status and where it pointed (`redirectTarget`: the origin only). Rejects with a `BackendCallError` (retryable or not, as its cause says),
  * having told `onBroken` what its stream had delivered (`StreamAssembler.partial`) when one had begun, or
  * with the call signal's reason, having told `call.onAborted` what the attempt had done when it was sent.
  */
@@ -183,9 +185,18 @@ export async function attemptCall(
         },
         body: JSON.stringify(call.body),
         signal: controller.signal,
+        // A redirect is refused, never followed: it could send the request, and its key, anywhere.
+        redirect: "manual",
       });
     } catch (thrown) {
       throw networkFailure(thrown, "before a response arrived", 0);
+    }
+    if (isRedirect(response)) {
+      await response.body?.cancel().catch(() => undefined);
+      throw failure(
+        `POST ${publicUrl} answered with a redirect (status ${response.status}) ${redirectTarget(response, url)}, which is not followed: set the base URL to the server that answers`,
+        { status: response.status, isRetryable: false, url: publicUrl },
+      );
     }
     if (!response.ok) throw await statusFailure(response, publicUrl, signal, context);
     call.onAccepted?.();

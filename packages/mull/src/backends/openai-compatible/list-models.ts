@@ -33,6 +33,8 @@ export async function listServedModels(options: ListServedModelsOptions): Promis
   const url = `${options.baseUrl.replace(/\/+$/, "")}/models`;
   const response = await (options.fetch ?? fetch)(url, {
     headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
+    // Not followed: a redirect is an answer that lists no model, under its own status.
+    redirect: "manual",
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const body = (await response.json().catch(() => undefined)) as { data?: unknown } | undefined;

@@ -16,6 +16,7 @@ import { fanOut } from "./fan-out.ts";
 import { generationResult } from "./generation-result.ts";
 import { pieceRelayOf } from "./http-call.ts";
 import { createHttpCaller } from "./http-caller.ts";
+import { withLostSamples } from "./lost-samples.ts";
 import {
   type OpenAICompatibleBackendOptions,
   parseBackendOptions,
@@ -108,6 +109,12 @@ export interface OpenAICompatibleBackend extends Backend {
  * stops generating) and the completion returned with finish reason `cut`, its usage counting the tokens
  * received (prompt tokens unknown). A watched request is not retried once a token was watched; a server
  * that streams no log-probabilities fails the call rather than leave the watcher unheard.
+ *
+ * Lost samples: a call fanned out into single-choice requests (a server that refuses `n`, a token
+ * watcher) whose requests failed in part returns the completions that came, with `lostSamples` (how many
+ * are missing, the first failure) and the tokens the failed ones had used added to its usage; it rejects,
+ * with the first failure, only when none came. A request of several choices in one either answers whole
+ * or fails whole.
  *
  * Aborts (`CallOptions.onAborted`): when the call's signal aborts, every request of it is waited for (they
  * share the abort), and `onAborted` is told what those that were sent had done before the call rejects
@@ -234,7 +241,7 @@ export function createOpenAICompatibleBackend(
       streamed || n === 1
         ? "whole"
         : wholeResponsePlan({ n, llamaCpp: await profile.servedByLlamaCpp(signal), streamAllowed: stream });
-    const { picked, responses } = await fanOut(
+    const { picked, responses, lost } = await fanOut(
       {
         kind,
         // A watcher hears every token's log-probability, whether or not the result returns them.
@@ -261,7 +268,8 @@ export function createOpenAICompatibleBackend(
       sender,
       `${endpoint.publicBase}${endpointPath(kind)}`,
     );
-    return generationResult(request, picked, responses, model);
+    const result = generationResult(request, picked, responses, model);
+    return lost === undefined ? result : withLostSamples(result, lost, responses);
   };
 
   /** `generate`, streaming responses or not: the call's signal joined to the backend's lifetime. */

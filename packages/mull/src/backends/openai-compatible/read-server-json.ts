@@ -56,6 +56,8 @@ export async function askServerJson(path: string, options: ReadServerJsonOptions
   try {
     response = await (options.fetch ?? fetch)(url, {
       headers: options.headers,
+      // Not followed: a redirect is a status without the answer, like any other.
+      redirect: "manual",
       ...(signal === undefined ? {} : { signal }),
     });
   } catch (error) {

@@ -26,7 +26,9 @@ export type PieceRelay = Pick<CallOptions, "onText" | "onReasoning" | "onAccepte
  * estimated) for each request the call made, in the outcome's usage as in what the meter records: the
  * request is charged, told and counted the same tokens however it ends.
  *
- * @throws ApiError 502 when the upstream returns fewer complete completions than asked for.
+ * @throws the first failure of a call that lost some of its samples (an upstream that refuses `n`
+ * answers each sample alone); ApiError 502 when the upstream returns fewer complete completions than
+ * asked for.
  * @example
  * const outcome = await passThrough(plan, signal, { onText: (text) => send(text) }, createUsageMeter());
  */
@@ -60,6 +62,9 @@ export async function passThrough(
     () => backend.generate(request, { signal, ...relay }),
   );
   signal.throwIfAborted();
+  // A client asking for n completions gets them all or the upstream's own failure (a 429 stays a 429,
+  // with its Retry-After); the meter has charged what the call used.
+  if (result.lostSamples !== undefined) throw result.lostSamples.firstError;
   // What the key is charged for a prompt the upstream left untold (`settledTokens`), told and counted too.
   const usage = countedPromptUsage(result.usage, plan.estimatedPromptTokens);
   const complete = result.completions.filter((completion) => completion.finishReason !== "abort");
