@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BackendCallError } from "../../errors/index.ts";
-import type { Backend, GenerationResult } from "../../spec/index.ts";
+import type { Backend, Completion, GenerationResult } from "../../spec/index.ts";
 import { passThrough } from "./pass-through.ts";
 import type { RequestPlan } from "./request-plan.ts";
 
@@ -28,13 +28,18 @@ function planOn(backend: Backend, n: number): RequestPlan {
 }
 
 const usage = { promptTokens: 15, completionTokens: 6, calls: 3 };
-const completion = { text: "4", finishReason: "stop" as const };
+const completion = (index: number): Completion => ({
+  index,
+  text: "4",
+  finishReason: "stop",
+  completionTokens: 2,
+});
 
 describe("passThrough", () => {
   it("answers a call that lost some of its n samples with the upstream's own failure, a 429 with its wait", async () => {
     const limited = new BackendCallError("rate limited", { status: 429, retryAfterMilliseconds: 2_000 });
     const backend = answering({
-      completions: [completion, completion],
+      completions: [completion(0), completion(1)],
       usage,
       model: "m",
       lostSamples: { count: 1, firstError: limited },
@@ -45,7 +50,11 @@ describe("passThrough", () => {
   });
 
   it("returns every completion of a call that lost none", async () => {
-    const backend = answering({ completions: [completion, completion, completion], usage, model: "m" });
+    const backend = answering({
+      completions: [completion(0), completion(1), completion(2)],
+      usage,
+      model: "m",
+    });
     const outcome = await passThrough(planOn(backend, 3), new AbortController().signal, undefined);
     expect(outcome.choices).toHaveLength(3);
     expect(outcome.usage.completionTokens).toBe(6);
