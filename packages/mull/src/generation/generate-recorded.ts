@@ -1,7 +1,5 @@
 import { emptyUsage } from "../budget/index.ts";
 import { checkCapability } from "../runtime/index.ts";
-// The file, not the folder's index: selection/ reads scoring/, which reads generation/.
-import { toolCallAnswer } from "../selection/tool-call-answer.ts";
 import type { Completion, GenerationResult, StopReason } from "../spec/index.ts";
 import { withGenerationSpan } from "../telemetry/index.ts";
 import { type CallMaxTokens, callMaxTokens } from "./call-max-tokens.ts";
@@ -9,6 +7,7 @@ import { callShortfall } from "./call-shortfall.ts";
 import { capabilitiesOrStop } from "./capabilities-or-stop.ts";
 import { chargeCall } from "./charge-call.ts";
 import { chargeFailedCall } from "./charge-failed-call.ts";
+import { completionCallsAnswer } from "./completion-calls-answer.ts";
 import { completionLogprobs } from "./completion-logprobs.ts";
 import { countedPromptUsage } from "./counted-prompt-usage.ts";
 import { cuttableCall } from "./cut-call.ts";
@@ -270,12 +269,13 @@ export async function generateRecorded(options: GenerateRecordedOptions): Promis
   const recorded = result.completions.map((completion, position): RecordedCompletion => {
     const { logprob, meanLogprob } = completionLogprobs(completion);
     const calls = completion.toolCalls;
-    // A completion that ended in function calls answers with the calls, voted like any answer.
+    // A completion that ended in function calls answers with the calls, voted like any answer; calls its
+    // token limit cut, or written only in part, answer nothing (`completionCallsAnswer`).
     const answer =
       options.extractAnswers !== true
         ? undefined
         : calls !== undefined && calls.length > 0
-          ? toolCallAnswer(calls)
+          ? completionCallsAnswer(completion)
           : context.answerFormat.extract((options.answerPrefix ?? "") + completion.text);
     const id = tracer.record({
       type: "generation",

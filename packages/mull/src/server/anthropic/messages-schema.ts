@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { fieldMessages, mullRequestOptionsSchema } from "../requests/index.ts";
+import {
+  duplicateNameIssues,
+  fieldMessages,
+  mullRequestOptionsSchema,
+  toolNameSchema,
+} from "../requests/index.ts";
 
 const textBlock = z.object({ type: z.literal("text"), text: z.string() });
 const imageBlock = z.looseObject({ type: z.literal("image"), source: z.unknown() });
@@ -37,7 +42,7 @@ const message = z.object({
 
 const customTool = z.object({
   type: z.literal("custom").optional(),
-  name: z.string().min(1).max(64),
+  name: toolNameSchema,
   description: z.string().optional(),
   input_schema: z.looseObject({ type: z.string() }),
 });
@@ -94,7 +99,9 @@ const thinking = z.discriminatedUnion("type", [
  * `cache_control` and `context_management` are accepted and change nothing here: this server has one
  * tier, its upstreams cache prompts by themselves, and the conversation goes to the model whole (earlier
  * turns' thinking is dropped in any case). Claude Code sends `context_management` with its requests. Any
- * other top-level field is refused (`refuseUnknownMessageFields`).
+ * other top-level field is refused (`refuseUnknownMessageFields`). A tool name given twice is refused here;
+ * a `tool_choice` naming no tool offered, or other than `none` without tools, when the request is planned
+ * (`planRequest`).
  */
 export const messagesRequestSchema = z.object({
   model: z.string().min(1).max(512),
@@ -107,7 +114,18 @@ export const messagesRequestSchema = z.object({
   top_p: z.number().gt(0).max(1).optional(),
   top_k: z.number().int().min(0).optional(),
   metadata: z.object({ user_id: z.string().max(256).nullable().optional() }).optional(),
-  tools: z.array(tool).min(1).max(128).optional(),
+  tools: z
+    .array(tool)
+    .min(1)
+    .max(128)
+    .superRefine((tools, context) => {
+      const names = tools.map((entry) => entry.name);
+      for (const issue of duplicateNameIssues(names, (index) => ["tools", index, "name"])) {
+        // The path under `tools`, where this check runs.
+        context.addIssue({ code: "custom", path: issue.path.slice(1), message: issue.message });
+      }
+    })
+    .optional(),
   tool_choice: toolChoice.optional(),
   thinking: thinking.optional(),
   service_tier: z.enum(["auto", "standard_only"]).optional(),
@@ -160,7 +178,7 @@ export const messagesFieldMessages: Readonly<Record<string, string>> = {
   "tools[].input_schema": 'must be a JSON schema object such as { "type": "object", "properties": { … } }',
   tool_choice: 'must be { "type": "auto" | "any" | "none" } or { "type": "tool", "name" }',
   "tool_choice.type": "must be one of auto, any, tool, none",
-  "tool_choice.name": "must be the name of one of the tools (1 to 64 characters)",
+  "tool_choice.name": "must be the name of one of the tools",
   "tool_choice.disable_parallel_tool_use": "must be true or false",
   thinking:
     'must be { "type": "enabled", "budget_tokens": N }, { "type": "disabled" } or { "type": "adaptive" }',

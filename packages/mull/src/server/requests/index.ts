@@ -6,6 +6,7 @@ export { legacyFunctionBody, legacyFunctionChunks, legacyFunctions } from "./leg
 export { liveTailChunks, liveTextChunks } from "./live-chunks.ts";
 export { createLiveText, type LivePiece, type LiveText } from "./live-text.ts";
 export { mullBody } from "./mull-body.ts";
+export { duplicateNameIssues, type ToolIssue, toolNameSchema } from "./offered-tools.ts";
 export { planCountedRequest } from "./plan-counted-request.ts";
 export { planRequest, requestPromptOf } from "./plan-request.ts";
 export { progressBody, progressChunk, progressComment } from "./progress-chunk.ts";

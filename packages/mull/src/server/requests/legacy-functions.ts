@@ -1,30 +1,48 @@
 import { z } from "zod";
 import { ApiError } from "../http/index.ts";
 import type { ClientFields } from "./client-fields.ts";
+import { addToolIssues, toolNameSchema } from "./offered-tools.ts";
 import { parseRequestBody } from "./request-schema.ts";
 
 type Json = Record<string, unknown>;
 
 const legacyFunction = z.looseObject({
-  name: z.string().min(1).max(64),
+  name: toolNameSchema,
   description: z.string().optional(),
   parameters: z.record(z.string(), z.unknown()).optional(),
 });
 
-const legacySchema = z.object({
-  // Null reads as absent, as on every field OpenAI marks nullable.
-  functions: z.array(legacyFunction).min(1).max(128).nullable().optional(),
-  function_call: z
-    .union([z.enum(["none", "auto"]), z.object({ name: z.string().min(1) })])
-    .nullable()
-    .optional(),
-});
+const legacySchema = z
+  .object({
+    // Null reads as absent, as on every field OpenAI marks nullable.
+    functions: z.array(legacyFunction).min(1).max(128).nullable().optional(),
+    function_call: z
+      .union([z.enum(["none", "auto"]), z.object({ name: z.string().min(1) })])
+      .nullable()
+      .optional(),
+    // Read only to leave a function_call beside tools to the chat schema's checks.
+    tools: z.unknown().optional(),
+  })
+  .superRefine((body, context) => {
+    // Sent beside tools, a function_call names one of them: the chat schema checks it there.
+    if (body.tools != null) return;
+    const choice = body.function_call ?? undefined;
+    addToolIssues(context, {
+      names: body.functions?.map((entry) => entry.name) ?? undefined,
+      namePath: (index) => ["functions", index, "name"],
+      choice,
+      choiceDeclines: choice === "none",
+      fields: { tools: "functions", choice: "function_call" },
+      chosen: typeof choice === "object" ? { name: choice.name, path: ["function_call", "name"] } : undefined,
+    });
+  });
 
 const legacyMessages: Readonly<Record<string, string>> = {
   functions: 'must be a non-empty array of { "name", "parameters" } (deprecated: use tools)',
   function_call: 'must be "none", "auto" or { "name" } (deprecated: use tool_choice)',
   "functions[]": 'must be a function { "name", "parameters" } (deprecated: use tools)',
   "functions[].name": "must be a function name of 1 to 64 characters",
+  "function_call.name": "must be the name of one of the functions",
   "functions[].parameters": "must be a JSON schema object",
 };
 
@@ -99,11 +117,14 @@ function mappedMessages(messages: readonly unknown[]): unknown[] {
  * `{ "name" }` as `{ "type": "function", "function": { "name" } }`), and a legacy conversation's
  * assistant `function_call` and `function` messages become `tool_calls` and `tool` messages. The plan,
  * the strategies' vote over calls and the upstream then see tools only; a request that offered
- * `functions` is answered in the legacy shape (`legacyFunctionBody`, `legacyFunctionChunks`). A body
- * without any legacy field is returned as it is.
+ * `functions` is answered in the legacy shape (`legacyFunctionBody`, `legacyFunctionChunks`), which holds
+ * one call, so the upstream is asked for one (`parallel_tool_calls: false`). A body without any legacy
+ * field is returned as it is.
  *
- * @throws ApiError 400 naming the field: `functions` with `tools`, `function_call` with `tool_choice`, a
- * malformed legacy field, or a `function` message that answers no earlier call.
+ * @throws ApiError 400 naming the field: `functions` with `tools`, `function_call` with `tool_choice`,
+ * `parallel_tool_calls: true` with `functions`, a malformed legacy field, a function name given twice, a
+ * `function_call` other than `"none"` without functions or naming none of them, or a `function` message
+ * that answers no earlier call.
  * @example
  * legacyFunctions({ model: "m", messages, functions: [{ name: "get_weather", parameters }] });
  * // { body: { model: "m", messages, tools: [{ type: "function", function: { name: "get_weather", parameters } }] }, legacy: true }
@@ -130,15 +151,25 @@ export function legacyFunctions(raw: unknown): LegacyFunctionsBody {
       "cannot be given with tool_choice: function_call is deprecated, send tool_choice alone",
     );
   }
+  if (legacy.functions != null && raw.parallel_tool_calls === true) {
+    refuse(
+      "parallel_tool_calls",
+      "cannot be true with functions: a function_call answer holds one call; send tools to take parallel calls",
+    );
+  }
   const { functions: _functions, function_call: _call, ...rest } = raw;
   const choice = legacy.function_call;
   return {
     body: {
       ...rest,
       messages: Array.isArray(raw.messages) ? mappedMessages(raw.messages) : raw.messages,
+      // One call at most: the legacy answer holds one, and a second would be dropped.
       ...(legacy.functions == null
         ? {}
-        : { tools: legacy.functions.map((fn) => ({ type: "function", function: fn })) }),
+        : {
+            tools: legacy.functions.map((fn) => ({ type: "function", function: fn })),
+            parallel_tool_calls: false,
+          }),
       ...(choice === undefined || choice === null
         ? {}
         : {
@@ -155,17 +186,32 @@ export function legacyFunctions(raw: unknown): LegacyFunctionsBody {
 }
 
 /**
+ * The body or chunk with a note in its `mull.notes` that the calls past the first were left out (`most`
+ * calls in one choice, more than the legacy shape holds): an upstream that made them despite
+ * `parallel_tool_calls: false`.
+ */
+function withLeftOutCalls(carrier: Json, most: number): Json {
+  const mull = isObject(carrier.mull) ? carrier.mull : {};
+  const notes = Array.isArray(mull.notes) ? mull.notes : [];
+  const note = `the model made ${most} function calls in one answer, and a function_call holds one: the first was returned, the rest left out (send tools instead of functions to take every call)`;
+  return { ...carrier, mull: { ...mull, notes: [...notes, note] } };
+}
+
+/**
  * A whole `chat.completion` in the legacy function-calling shape: a choice's first call as
- * `message.function_call` (the legacy shape holds one call), and `finish_reason: "function_call"`.
+ * `message.function_call` (the legacy shape holds one call; `mull.notes` says so where the upstream made
+ * more), and `finish_reason: "function_call"`.
  */
 export function legacyFunctionBody(body: Json): Json {
   if (!Array.isArray(body.choices)) return body;
-  return {
+  let most = 1;
+  const mapped = {
     ...body,
     choices: body.choices.map((choice: unknown) => {
       if (!isObject(choice) || !isObject(choice.message)) return choice;
       const { tool_calls: calls, ...message } = choice.message;
       if (!Array.isArray(calls) || !isObject(calls[0]) || !isObject(calls[0].function)) return choice;
+      most = Math.max(most, calls.length);
       const { name, arguments: args } = calls[0].function;
       return {
         ...choice,
@@ -174,15 +220,25 @@ export function legacyFunctionBody(body: Json): Json {
       };
     }),
   };
+  return most > 1 ? withLeftOutCalls(mapped, most) : mapped;
 }
 
 /**
  * Stream chunks in the legacy function-calling shape: the first call's `delta.tool_calls` pieces become
  * `delta.function_call` pieces (its name first, then its arguments), the other calls' pieces are left
- * out, and `finish_reason: "tool_calls"` becomes `"function_call"`.
+ * out (the last chunk's `mull.notes` says so), and `finish_reason: "tool_calls"` becomes `"function_call"`.
  */
 export function legacyFunctionChunks(chunks: readonly Json[]): Json[] {
-  return chunks.flatMap((chunk) => {
+  let most = 1;
+  for (const chunk of chunks) {
+    for (const choice of Array.isArray(chunk.choices) ? chunk.choices : []) {
+      const pieces = isObject(choice) && isObject(choice.delta) ? choice.delta.tool_calls : undefined;
+      for (const piece of Array.isArray(pieces) ? pieces : []) {
+        if (isObject(piece) && typeof piece.index === "number") most = Math.max(most, piece.index + 1);
+      }
+    }
+  }
+  const mapped = chunks.flatMap((chunk) => {
     if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) return [chunk];
     const choices = chunk.choices.flatMap((choice: unknown) => {
       if (!isObject(choice)) return [choice];
@@ -198,4 +254,6 @@ export function legacyFunctionChunks(chunks: readonly Json[]): Json[] {
     });
     return choices.length === 0 ? [] : [{ ...chunk, choices }];
   });
+  const last = mapped.at(-1);
+  return most > 1 && last !== undefined ? [...mapped.slice(0, -1), withLeftOutCalls(last, most)] : mapped;
 }

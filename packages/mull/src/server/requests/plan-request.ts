@@ -5,6 +5,8 @@ import { findStrategyEntry } from "../../strategies/index.ts";
 import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
+import { refuseToolMismatch } from "./chat-tools-schema.ts";
+import { declinedToolsBody, offersCalls } from "./declined-tools.ts";
 import { estimatePromptTokens } from "./estimate-prompt-tokens.ts";
 import { refuseContinuationUnder } from "./final-message-continuation.ts";
 import { forwardedBody } from "./forwarded-body.ts";
@@ -71,7 +73,8 @@ export interface PlanRequestOptions {
  * leaves after the prompt. A chat whose final assistant message is to be continued (an Anthropic prefill,
  * `continueFinalMessage`) is refused under a strategy (`refuseContinuationUnder`). A thinking budget
  * (`mull.reasoning_budget`) goes to an upstream
- * that keeps one, or is kept by budget forcing, or (with tools) is noted as not kept in `notes`; given again
+ * that keeps one, or is kept by budget forcing (tools with `tool_choice: "none"` going with the forced
+ * traces as they are: none can end in a call), or (with tools) is noted as not kept in `notes`; given again
  * in an upstream's own field (`thinking_token_budget`, …) it is refused (see `planReasoningBudget`). The
  * prompt's tokens are `options.promptTokens` where the backend counted them, else estimated from its
  * characters (`estimatePromptTokens`). The run of a strategy whose steps are judged (a step-level search,
@@ -87,6 +90,8 @@ export function planRequest(
   limits: ServerConfig["limits"],
   options: PlanRequestOptions = {},
 ): RequestPlan {
+  // A front end's chat body (Anthropic's) meets the checks the chat schema makes of tools.
+  if (endpoint === "chat") refuseToolMismatch(body as ChatRequestBody);
   const { served, prefix, route } = resolveModel(body.model, models);
   const mull = body.mull ?? undefined;
 
@@ -143,7 +148,7 @@ export function planRequest(
           maxTokens,
           maxTokensParam: askedMaxTokens === undefined ? undefined : maxTokensParam,
           choices: body.n ?? 1,
-          tools: "tools" in body && body.tools !== undefined,
+          tools: offersCalls(body),
           passedFields: Object.entries(body.unknownFields ?? {})
             .filter(([, value]) => value !== null)
             .map(([field]) => field),
@@ -263,7 +268,10 @@ export function planRequest(
   if (body.presence_penalty != null) extraBody.presence_penalty = body.presence_penalty;
   if (body.frequency_penalty != null) extraBody.frequency_penalty = body.frequency_penalty;
   // A budget also given in an upstream's own field was refused when the budget was planned.
-  const forwarded = forwardedBody(body, served, strategy);
+  const forwarded =
+    reasoning?.reasoningBudget?.by === "mull" && "tools" in body && body.tools !== undefined
+      ? declinedToolsBody(body, served, strategy)
+      : forwardedBody(body, served, strategy);
   Object.assign(extraBody, forwarded, reasoning?.extraBody);
 
   return {

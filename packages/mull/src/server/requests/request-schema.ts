@@ -2,6 +2,7 @@ import { z } from "zod";
 import { answerFormatNames } from "../../answers/index.ts";
 import { issueExpectation, issuePath, specificIssue } from "../../runtime/index.ts";
 import { ApiError } from "../http/index.ts";
+import { addChatToolIssues, chatToolChoiceSchema, chatToolSchema } from "./chat-tools-schema.ts";
 import { shownValue } from "./shown-value.ts";
 
 /**
@@ -71,16 +72,6 @@ const message = z
     }
   });
 
-const tool = z.object({
-  type: z.literal("function"),
-  function: z.looseObject({
-    name: z.string().min(1).max(64),
-    description: z.string().optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
-    strict: z.boolean().nullable().optional(),
-  }),
-});
-
 /**
  * Fields mull does not model but forwards to an OpenAI-compatible upstream as they are (`extraBody`):
  * OpenAI's and the common server extensions (vLLM, llama.cpp, SGLang).
@@ -95,14 +86,8 @@ const forwarded = {
 
 /** Chat-only fields forwarded as they are: tools, the response format, chat-template arguments. */
 const forwardedChat = {
-  tools: nullAsAbsent(z.array(tool).min(1).max(128)),
-  tool_choice: z
-    .union([
-      z.enum(["none", "auto", "required"]),
-      z.object({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }) }),
-    ])
-    .nullable()
-    .optional(),
+  tools: nullAsAbsent(z.array(chatToolSchema).min(1).max(128)),
+  tool_choice: chatToolChoiceSchema.nullable().optional(),
   parallel_tool_calls: z.boolean().nullable().optional(),
   response_format: z
     .looseObject({ type: z.enum(["text", "json_object", "json_schema"]) })
@@ -163,14 +148,19 @@ const common = {
 /** The `mull` object of a request body, for other front ends (`POST /v1/messages`) to take it as it is. */
 export const mullRequestOptionsSchema = mullOptions;
 
-/** The fields of `POST /v1/chat/completions` that the server reads; others are unknown (`unknownFieldsOf`). */
-export const chatRequestSchema = z.object({
-  ...common,
-  messages: z.array(message).min(1),
-  ...forwardedChat,
-  logprobs: z.boolean().nullable().optional(),
-  top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
-});
+/**
+ * The fields of `POST /v1/chat/completions` that the server reads; others are unknown (`unknownFieldsOf`).
+ * Tools and `tool_choice` are checked against each other (`addChatToolIssues`), before any upstream call.
+ */
+export const chatRequestSchema = z
+  .object({
+    ...common,
+    messages: z.array(message).min(1),
+    ...forwardedChat,
+    logprobs: z.boolean().nullable().optional(),
+    top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+  })
+  .superRefine(addChatToolIssues);
 
 /** The fields of `POST /v1/completions` that the server reads; others are unknown (`unknownFieldsOf`). */
 export const completionRequestSchema = z.object({
@@ -240,6 +230,7 @@ export const fieldMessages: Readonly<Record<string, string>> = {
   "tools[].function.name": "must be a function name of 1 to 64 characters",
   "tools[].function.parameters": "must be a JSON schema object",
   tool_choice: 'must be "none", "auto", "required" or { "type": "function", "function": { "name" } }',
+  "tool_choice.function.name": "must be the name of one of the tools",
   parallel_tool_calls: "must be true or false",
   response_format: 'must be an object such as { "type": "json_object" }',
   "response_format.type": "must be one of text, json_object, json_schema",

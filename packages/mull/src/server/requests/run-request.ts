@@ -145,9 +145,11 @@ async function withStrategy(
     ...(result.usageByModel === undefined ? {} : { usageByModel: result.usageByModel }),
     report: {
       strategy: result.strategy,
-      // The answer returned: the strategy's, unless the vote between calls and text overruled it; none
-      // when the strategy declined every answered sample (an abstaining accept@N), whose text still goes out.
-      answer: declined(result) ? undefined : (chosen[0]?.answer ?? result.answer),
+      // The answer of the choice returned: the strategy's where its own candidate goes out, else that
+      // choice's own (none where it has none: the text of samples that outnumbered the calls the strategy
+      // picked, never the calls' answer); none when the strategy declined every answered sample (an
+      // abstaining accept@N), whose text still goes out.
+      answer: declined(result) ? undefined : chosen[0] === result.best ? result.answer : chosen[0]?.answer,
       candidates: result.candidates.length,
       votes: result.votes,
       stoppedBy: lost && result.stoppedBy === "abort" ? "samples-lost" : result.stoppedBy,

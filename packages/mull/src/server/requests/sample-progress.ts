@@ -1,3 +1,5 @@
+// The file, not the folder's index: the answer a sample's calls vote with, as the strategies read it.
+import { completionCallsAnswer } from "../../generation/completion-calls-answer.ts";
 import type { AnswerFormat, Completion, Prompt } from "../../spec/index.ts";
 import { createSampleTraces } from "./sample-traces.ts";
 import { splitThinking } from "./split-thinking.ts";
@@ -15,7 +17,11 @@ export interface SampleProgress {
    * after another, a glimpse router's probe then its answer) it grows with the samples done.
    */
   readonly samplesPlanned: number;
-  /** The most frequent answer so far (`tool:<name>` for a sample ending in calls), if any was read. */
+  /**
+   * The most frequent answer so far, if any was read: for samples ending in calls, their calls' answer as
+   * the vote keys it (`tool:get_weather({"city":"Paris"})`: names and canonical arguments, parallel calls
+   * in any order alike).
+   */
   readonly leader: string | undefined;
   /** The leader's share of the samples done, 0 to 1. */
   readonly leaderShare: number;
@@ -51,15 +57,19 @@ export interface ProgressFeed {
   [Symbol.asyncIterator](): AsyncIterator<SampleProgress>;
 }
 
-/** The key a sample votes with in the feed's tally: its calls' names, or its extracted answer. */
+/**
+ * The key a sample votes with in the feed's tally: its calls' answer keyed as the strategies' vote keys it
+ * (none where the calls were cut, `completionCallsAnswer`), or its extracted answer.
+ */
 function voteOf(
-  completion: Pick<Completion, "text" | "toolCalls">,
+  completion: Pick<Completion, "text" | "toolCalls" | "finishReason">,
   format: AnswerFormat,
 ): { key: string; answer: string } | undefined {
   const calls = completion.toolCalls;
   if (calls !== undefined && calls.length > 0) {
-    const answer = `tool:${calls.map((call) => call.name).join(",")}`;
-    return { key: answer, answer };
+    // Keyed as it is, canonical already (as `withToolCallKeys` keys it).
+    const answer = completionCallsAnswer(completion);
+    return answer === undefined ? undefined : { key: answer, answer };
   }
   // What a sample thought aloud in a `<think>` block is not its answer.
   const answer = format.extract(splitThinking(completion.text).answer);
@@ -100,7 +110,7 @@ export function createProgressFeed(samplesPlanned: number, format: AnswerFormat)
       if (completion.finishReason === "length") return;
       // A continuation's answer is read from all its sample wrote; a call starting afresh, from its own text.
       const text = continuing === undefined ? completion.text : (written ?? "") + completion.text;
-      const vote = voteOf({ text, toolCalls: completion.toolCalls }, format);
+      const vote = voteOf({ ...completion, text }, format);
       if (trace.vote !== undefined) {
         const previous = tally.get(trace.vote.key);
         if (previous !== undefined) tally.set(trace.vote.key, { ...previous, count: previous.count - 1 });
