@@ -161,4 +161,28 @@ describe("benchOptionsFromRecipe", () => {
       ),
     ).rejects.toThrow("give either --temperature or --temperatures, not both");
   });
+  it("renders a lab dataset's questions with a template the flags choose, instead of the problems' prompts", async () => {
+    const out = { out: join(workspace, "run") };
+    const server = { baseUrl: "http://127.0.0.1:9/v1", model: "m", seed: 0, strategies: ["greedy"] };
+    const asked = await benchOptionsFromRecipe({ ...server, dataset: "lab:hard", limit: 2 }, out);
+    const gsm8k = await benchOptionsFromRecipe(
+      { ...server, dataset: "lab:hard", limit: 2, promptTemplate: "gsm8k" },
+      out,
+    );
+    try {
+      const [ready] = asked.options.dataset.problems;
+      expect(ready?.prompt).toEqual({ kind: "text", text: `Q: ${ready?.question} A:` });
+      const [problem] = gsm8k.options.dataset.problems;
+      expect(gsm8k.options.dataset.problems.every((each) => each.prompt === undefined)).toBe(true);
+      const prompt = gsm8k.options.promptTemplate?.(problem!);
+      expect(prompt?.kind).toBe("chat");
+      expect(JSON.stringify(prompt)).toContain(problem!.question);
+      expect(gsm8k.options.promptTemplateName).toContain('"name":"gsm8k"');
+      // The template is part of the run: a resume under another one is refused for a setting that matters.
+      expect(planBench(gsm8k.options).hash).not.toBe(planBench(asked.options).hash);
+    } finally {
+      await asked.dispose();
+      await gsm8k.dispose();
+    }
+  });
 });

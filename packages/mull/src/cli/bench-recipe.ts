@@ -1,14 +1,17 @@
 import { isAbsolute, resolve } from "node:path";
-import { loadDataset } from "../bench/datasets/index.ts";
+import { type BenchDataset, type BenchProblem, loadDataset } from "../bench/datasets/index.ts";
 import { graderByName, type graderNames } from "../bench/graders/index.ts";
 import type { RunBenchOptions } from "../bench/runner/index.ts";
+import type { Prompt } from "../spec/index.ts";
 import { checkLabDataset } from "./check-lab-dataset.ts";
+import { checkTemplatePrompts } from "./check-template-prompts.ts";
 import { contextsFromFlags } from "./contexts-option.ts";
 import { createBackendFromFlags } from "./create-backend.ts";
 import { type OutcomeScorerFlag, outcomeScorerFromFlag } from "./outcome-scorer-flag.ts";
 import { processRewardFromOption } from "./process-reward-option.ts";
 import { promptTemplateFromFlags } from "./prompt-options.ts";
 import { refuseUnroutedSpecs } from "./refuse-unrouted-specs.ts";
+import { refuseUnusedBenchFlags } from "./refuse-unused-bench-flags.ts";
 import { loadRouteModels, type RouteModels } from "./route-models.ts";
 import { samplingFromFlags } from "./sampling-from-flags.ts";
 import { checkStrategySpecs } from "./strategy-spec-flag.ts";
@@ -115,6 +118,11 @@ export interface BenchRecipeOptions {
   dispose(): Promise<void>;
 }
 
+/** The problems without their ready prompts, so that the run's template renders each question. */
+function withoutReadyPrompts(problems: readonly BenchProblem[]): BenchProblem[] {
+  return problems.map(({ prompt: _ready, ...problem }) => problem);
+}
+
 const builtinDatasets = /^(gsm8k|math500|aime24|lab:.*)$/;
 
 /** Lab datasets and built-in names stay; a relative file path is read from the recipe's directory. */
@@ -129,10 +137,15 @@ function datasetPath(recipe: BenchRecipe): string {
  * `mull bench` always has. `mull bench` and `mull worker` both call it, so a worker builds exactly the
  * run (and configuration hash) the command created.
  *
+ * A template the flags choose (`--prompt-template`, `--system`, `--endpoint`) renders every problem, a lab
+ * problem's ready prompt included.
+ *
  * @throws UsageError for flags that do not go together (`--temperature` with `--temperatures`, `--contexts`
- * with `--base-url`, …), a `lab:` dataset the lab does not generate (naming `--dataset`), and strategy specs
- * it refuses (naming `--strategies`: a spec in no catalog form, a routing spec with no small model to route
- * from, …).
+ * with `--base-url`, …), flags the run would ignore (`refuseUnusedBenchFlags`: `--api-key-env` with the
+ * embedded backend, `--scorer` with no strategy that scores, …), a `lab:` dataset the lab does not generate
+ * (naming `--dataset`), a chosen template whose prompts the embedded model cannot take (naming
+ * `--prompt-template`), and strategy specs it refuses (naming `--strategies`: a spec in no catalog form, a
+ * routing spec with no small model to route from, …).
  * @example
  * const { options, dispose } = await benchOptionsFromRecipe(benchRecipe(flags), { out: "runs/g" });
  * try { await runBench(options); } finally { await dispose(); }
@@ -161,6 +174,7 @@ export async function benchOptionsFromRecipe(
   const contexts = contextsFromFlags(recipe, "side-by-side");
   checkLabDataset(recipe.dataset, "--dataset");
   checkStrategySpecs(recipe.strategies, "--strategies");
+  refuseUnusedBenchFlags(recipe, backendKind);
   const loaded = await loadDataset(datasetPath(recipe), {
     dataDir:
       recipe.dataDir === undefined
@@ -176,7 +190,7 @@ export async function benchOptionsFromRecipe(
     cwd: recipe.workingDirectory,
   });
   // Named as given, so the configuration is the same wherever the file was read from.
-  const dataset = { ...loaded, name: recipe.dataset };
+  let dataset: BenchDataset = { ...loaded, name: recipe.dataset };
   const grader = recipe.grader === undefined ? undefined : graderByName(recipe.grader);
   const backendFlags = {
     baseUrl: recipe.baseUrl,
@@ -220,13 +234,16 @@ export async function benchOptionsFromRecipe(
     const chosen = await promptTemplateFromFlags(recipe, profile);
     // Problems that come with ready prompts (the lab's, in the lab's format) are asked as they are; other
     // datasets are rendered with the model's own prompt template when it has one, provided the template
-    // takes their questions. A template the flags choose renders every dataset.
+    // takes their questions. A template the flags choose renders every dataset: ready prompts give way to
+    // it (a problem's prompt wins over the run's template wherever it is asked).
+    if (chosen !== undefined) dataset = { ...dataset, problems: withoutReadyPrompts(dataset.problems) };
     const readyPrompts = dataset.problems.every((problem) => problem.prompt !== undefined);
     const modelPrompts = chosen?.template.render ?? (readyPrompts ? undefined : profile.promptTemplate);
     if (modelPrompts !== undefined) {
       const first = dataset.problems[0];
+      let prompt: Prompt | undefined;
       try {
-        if (first !== undefined) modelPrompts(first);
+        if (first !== undefined) prompt = modelPrompts(first);
       } catch (error) {
         if (chosen !== undefined) {
           throw new UsageError(
@@ -240,6 +257,9 @@ export async function benchOptionsFromRecipe(
           "--dataset",
         );
       }
+      // An embedded model's capabilities are known without a call; a server's are asked at the first pair.
+      if (chosen !== undefined && prompt !== undefined && backendKind === "embedded")
+        await checkTemplatePrompts(prompt, resolved.backend, chosen.template.name);
     }
     // The dataset's step checker, not the model profile's: a lab model asked another dataset's questions
     // (through --prompt-template) gets none.

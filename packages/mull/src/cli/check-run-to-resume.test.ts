@@ -73,7 +73,8 @@ describe("checkRunToResume", () => {
     mkdirSync(join(search, "round-1"), { recursive: true });
     const location = { kind: "sqlite", directory: search } as const;
     await expect(checkRunToResume(location, "round-1")).rejects.toThrowError(
-      `--resume: ${search} holds no run to continue`,
+      `--resume: ${search} holds no --search output to continue (no run in ${join(search, "round-1")}); ` +
+        "leave out --resume to start one",
     );
     await recordedRun(join(search, "round-1"));
     await expect(checkRunToResume(location, "round-1")).resolves.toBeUndefined();

@@ -38,9 +38,14 @@ async function holdsRun(location: RunLocation): Promise<boolean> {
  * await checkRunToResume(parseRunLocation(flags.out, flags.store));
  */
 export async function checkRunToResume(location: RunLocation, stage?: string): Promise<void> {
-  if (await holdsRun(stage === undefined ? location : stageLocation(location, stage))) return;
+  const looked = stage === undefined ? location : stageLocation(location, stage);
+  if (await holdsRun(looked)) return;
+  const what =
+    stage === undefined
+      ? "no run to continue"
+      : `no --search output to continue (no run in ${describeRunLocation(looked)})`;
   throw new UsageError(
-    `--resume: ${describeRunLocation(location)} holds no run to continue; leave out --resume to start one`,
+    `--resume: ${describeRunLocation(location)} holds ${what}; leave out --resume to start one`,
     "--resume",
   );
 }

@@ -14,6 +14,7 @@ import { tuneCommand } from "./commands/tune.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { endOnClosedPipe } from "./end-on-closed-pipe.ts";
 import { ignoreFileSizeSignal } from "./ignore-file-size-signal.ts";
+import { unknownOptionsFirst } from "./unknown-options-first.ts";
 
 export { endCliProcess } from "./end-cli-process.ts";
 
@@ -45,6 +46,8 @@ export function createProgram(): Command {
   }
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();
+  // A mistyped required flag (`--datset`) is said as a typo, not as the flag missing.
+  unknownOptionsFirst(program, (name) => createProgram().commands.find((command) => command.name() === name));
   return program;
 }
 

@@ -10,6 +10,7 @@ import {
 } from "../bench/search/index.ts";
 import { MullError } from "../errors/index.ts";
 import { seededRng, seedFromText, writeFileAtomically } from "../runtime/index.ts";
+import { searchResultFileName } from "./search-output.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** How `mull bench --search` splits and weighs. */
@@ -180,7 +181,7 @@ export async function searchBench(
   });
   if (settings.directory) {
     // Whole or not at all, and a full disk said in one line.
-    writeFileAtomically(join(options.out, "search.json"), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileAtomically(join(options.out, searchResultFileName), `${JSON.stringify(result, null, 2)}\n`);
   }
   return result;
 }

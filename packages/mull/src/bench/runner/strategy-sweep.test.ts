@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../errors/index.ts";
 import type { OutcomeScorer } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import { expandStrategySweep, formatTemperature } from "./strategy-sweep.ts";
@@ -67,7 +68,17 @@ describe("expandStrategySweep", () => {
 
   it("refuses duplicates, empty lists, bad temperatures and specs that need a missing scorer", () => {
     expect(() => expandStrategySweep(["sc@4", "sc@4"])).toThrow("sc@4 is given twice");
-    expect(() => expandStrategySweep(["sc@4"], { temperatures: [1, 1] })).toThrow("sc@4@t1.0 is given twice");
+    // A temperature given twice is the sweep's repetition, named as such, not the strategy's.
+    const repeated = (() => {
+      try {
+        expandStrategySweep(["sc@4", "greedy"], { temperatures: [0.5, 1, 1.0] });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(repeated).toBeInstanceOf(ConfigError);
+    expect((repeated as ConfigError).message).toBe("--temperatures: 1.0 is given twice");
+    expect((repeated as ConfigError).field).toBe("temperatures");
     expect(() => expandStrategySweep([])).toThrow("at least one strategy");
     expect(() => expandStrategySweep(["sc@4"], { temperatures: [] })).toThrow("at least one temperature");
     expect(() => expandStrategySweep(["sc@4"], { temperatures: [-1] })).toThrow(

@@ -104,7 +104,8 @@ export function formatTemperature(temperature: number): string {
  * `parseAllocationSpec`) is an entry with an `allocation` instead of a strategy.
  *
  * @throws ConfigError for an unknown or malformed spec, a spec given twice or two specs of one strategy
- * (`sc@8,maj@8`, `gen@8,gen@8+vote`: `strategyIdentity`), or a bad temperature.
+ * (`sc@8,maj@8`, `gen@8,gen@8+vote`: `strategyIdentity`), or a bad temperature or one given twice (`1,1.0`,
+ * field `temperatures`).
  * @example
  * expandStrategySweep(["greedy", "sc@8"], { temperatures: [0.5, 1] }).map((entry) => entry.name);
  * // ["greedy", "sc@8@t0.5", "sc@8@t1.0"]
@@ -118,6 +119,12 @@ export function expandStrategySweep(
     { ...options, strategies: specs },
     "bench",
   );
+  // A temperature written twice (`1,1.0`) would name each strategy twice: said of the sweep, not the specs.
+  const swept = (temperatures ?? []).map(formatTemperature);
+  const repeated = swept.find((name, index) => swept.indexOf(name) !== index);
+  if (repeated !== undefined) {
+    throw new ConfigError(`--temperatures: ${repeated} is given twice`, { field: "temperatures" });
+  }
   const entries: BenchStrategy[] = [];
   // Each entry's name by its identity: what it runs, however the spec was written.
   const seen = new Map<string, string>();

@@ -858,7 +858,9 @@ describe("mull bench: flags named in refusals", () => {
       benchArgs(empty, ["--resume", "--search", "--strategies", "greedy,sc@2"]),
     );
     expect(search.code).toBe(2);
-    expect(search.stderr).toContain(`--resume: ${empty} holds no run to continue`);
+    expect(search.stderr).toContain(
+      `--resume: ${empty} holds no --search output to continue (no run in ${join(empty, "round-1")})`,
+    );
   });
 
   it("refuses queue flags without --queue, a queue name BullMQ refuses, and an empty --store, creating no run", async () => {

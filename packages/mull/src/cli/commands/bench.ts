@@ -21,9 +21,11 @@ import { listOf, strategyListOption } from "../list-option.ts";
 import { integerOption, numberOption, topPOption } from "../option-parsers.ts";
 import { outcomeScorerFlagHelp, parseOutcomeScorerFlag } from "../outcome-scorer-flag.ts";
 import { printBenchSummary } from "../print-bench-summary.ts";
+import { maximumProblems, problemLimitHelp } from "../problem-limit.ts";
 import { processRewardOptionHelp } from "../process-reward-option.ts";
 import { endpointOption, promptTemplateOptionHelp, systemOptionHelp } from "../prompt-options.ts";
 import { refuseEmptyStore } from "../refuse-empty-store.ts";
+import { refuseMixedBenchOutput } from "../refuse-mixed-bench-output.ts";
 import { smallModelOptionHelp } from "../route-models.ts";
 import { samplingDefaultsHelp } from "../sampling-from-flags.ts";
 import { formatStrategySearch, searchBench } from "../search-bench.ts";
@@ -129,7 +131,7 @@ export function benchCommand() {
     .addOption(draftModelOption())
     .addOption(promptLookupOption())
     .option("--concurrency <count>", "(problem, strategy) pairs in flight", integerOption(1, 1024), 1)
-    .option("--limit <count>", "run only the first N problems (default: all)", integerOption(1))
+    .option("--limit <count>", problemLimitHelp, integerOption(1, maximumProblems))
     .option("--seed <value>", "run seed; each pair's seed derives from it", integerOption(0, 2 ** 31 - 1), 0)
     .option(
       "--resume",
@@ -212,6 +214,8 @@ export function benchCommand() {
       // database mull may not write is said now, naming --out, not at the first result after the model loaded.
       if (location.kind === "sqlite") {
         checkRunDirectoryWritable(flags.out, "--out", { stages: flags.search === true });
+        // A plain run and a search's stages never share a directory: report would read one of them.
+        refuseMixedBenchOutput(flags.out, { search: flags.search === true });
       }
       // A search stores its stages under --out, the first being round-1.
       if (flags.resume === true)

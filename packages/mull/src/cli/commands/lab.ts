@@ -21,6 +21,7 @@ import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
 import { labFamilyOf } from "../lab-family.ts";
 import { strategyListOption } from "../list-option.ts";
 import { integerOption } from "../option-parsers.ts";
+import { maximumProblems } from "../problem-limit.ts";
 import { processRewardFromOption, processRewardOptionHelp } from "../process-reward-option.ts";
 import { refuseUnroutedSpecs, unroutedSpecs } from "../refuse-unrouted-specs.ts";
 import { labSmallModelOptionHelp, loadRouteModels, type RouteModels } from "../route-models.ts";
@@ -94,9 +95,13 @@ export function labCommand() {
     .option(
       "--problems <count>",
       `lab problems of mixed difficulty (default: ${defaultProblems})`,
-      integerOption(1, 100_000),
+      integerOption(1, maximumProblems),
     )
-    .option("--limit <count>", "the same as --problems, as mull bench names it", integerOption(1, 100_000))
+    .option(
+      "--limit <count>",
+      "the same as --problems, as mull bench names it",
+      integerOption(1, maximumProblems),
+    )
     .option("--dataset <name>", labDatasetNames.join(" | "), "lab:mixed")
     .option(
       "--strategies <list>",

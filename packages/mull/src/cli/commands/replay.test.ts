@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -825,3 +825,56 @@ describe.skipIf(!existsSync(aime24))(
     });
   },
 );
+
+describe("mull replay --run: what it reads and says", () => {
+  const synthetic = syntheticRun({ seed: 6, problems: 12 });
+  const stored = join(folder, "read-run");
+  beforeAll(async () => {
+    await storeRun(stored, synthetic);
+  });
+
+  it("says the run's own grading stands and the answer format only groups the answers", async () => {
+    const argv = ["--run", stored, "--strategy", "sc@4", "--strategies", "maj@4"];
+    const plain = await run(...argv);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain("; answers graded as the run recorded them, grouped as auto;");
+    expect(plain.stdout).not.toContain("answers graded as auto");
+    const exact = await run(...argv, "--answer-format", "exact");
+    expect(exact.stdout).toContain("; answers graded as the run recorded them, grouped as exact;");
+    // A file of samples beside the run is graded by the format: the title says so as before.
+    const escalated = await run(...argv, "--escalate-samples", samples);
+    expect(escalated.stdout).toContain("; answers graded as auto;");
+  });
+
+  it("refuses an empty --store rather than reading a directory of that name (exit 2)", async () => {
+    for (const argv of [
+      ["--run", stored, "--strategy", "sc@4"],
+      ["--run", stored, "--strategy", "sc@4", "--escalate-run", stored, "--strategies", "cascade@4t1"],
+    ]) {
+      const refused = await run(...argv, "--store", "");
+      expect(refused).toMatchObject({ code: 2, stdout: "" });
+      expect(refused.stderr).toBe(
+        'mull: --store "": expected a PostgreSQL URL such as postgres://user:password@host:5432/database ' +
+          "(leave --store out for a run directory)\n",
+      );
+    }
+  });
+
+  it("names the runs of a --search output given to --run or --escalate-run (exit 2)", async () => {
+    const search = join(folder, "replay-search");
+    for (const stage of ["round-1", "holdout-1-1"]) mkdirSync(join(search, stage), { recursive: true });
+    const stages = `${join(search, "round-1")}, ${join(search, "holdout-1-1")}`;
+    const direct = await run("--run", search);
+    expect(direct).toMatchObject({ code: 2, stdout: "" });
+    expect(direct.stderr).toBe(
+      `mull: --run ${JSON.stringify(search)} is a mull bench --search output, not a run; replay one of its runs: ${stages}\n`,
+    );
+    const escalated = await run(
+      ...["--run", stored, "--strategy", "sc@4", "--escalate-run", search, "--strategies", "cascade@4t1"],
+    );
+    expect(escalated.code).toBe(2);
+    expect(escalated.stderr).toContain(
+      `mull: --escalate-run ${JSON.stringify(search)} is a mull bench --search output`,
+    );
+  });
+});

@@ -16,7 +16,10 @@ import { describeRunLocation, parseRunLocation } from "../../bench/store/index.t
 import { checkStoreReachable } from "../check-store-reachable.ts";
 import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import { refuseEmptyStore } from "../refuse-empty-store.ts";
+import { refuseSearchOutput } from "../refuse-search-output.ts";
 import { UsageError } from "../usage-error.ts";
+import { checkFormatApplies, checkGoldApplies, runGradingTitle } from "./replay-run-flags.ts";
 import { replayStrategiesHelp } from "./replay-strategies-help.ts";
 
 /**
@@ -132,6 +135,8 @@ export function replayCommand() {
     )
     .option("--json", "print the results as JSON, with a per-problem breakdown (problemResults)")
     .action(async (flags, command) => {
+      // Left empty (`--store "$RUNS"` with the variable unset), --run would be read from a directory.
+      refuseEmptyStore(flags.store, "--store");
       if (command.getOptionValueSource("format") !== "default") checkFormatApplies(flags);
       const evaluation = {
         strategies: flags.strategies,
@@ -161,6 +166,7 @@ export function replayCommand() {
           throw new UsageError("give either --samples or --run, not both", "--run");
         checkGoldApplies(flags);
         const location = parseRunLocation(flags.run, flags.store, { out: "--run" });
+        if (location.kind === "sqlite") refuseSearchOutput(flags.run, "--run", "replay");
         // Named --store: a refused login or a server down is not a wrong run name.
         if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
         const label = describeRunLocation(location);
@@ -198,59 +204,12 @@ export function replayCommand() {
         openings,
         escalationOpenings,
       });
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplayReport(report));
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : runGradingTitle(formatReplayReport(report), report.answerFormat, flags),
+      );
     });
-}
-
-/** The flags that read files of recorded samples, whose layout `--format` names. */
-const sampleFileFlags = [
-  ["--samples", "samples"],
-  ["--escalate-samples", "escalateSamples"],
-  ["--greedy-samples", "greedySamples"],
-  ["--escalate-greedy-samples", "escalateGreedySamples"],
-] as const;
-
-/** The flags of `mull replay` that name files of samples, by their option keys. */
-type SampleFileFlags = Partial<Record<(typeof sampleFileFlags)[number][1], string>>;
-
-/** Whether any file of samples is read (`--samples`, `--escalate-samples` or a greedy file). */
-function readsSampleFile(flags: SampleFileFlags): boolean {
-  return sampleFileFlags.some(([, key]) => flags[key] !== undefined);
-}
-
-/**
- * Refuses a `--format` given with `--run` where no file of samples is read: a bench run is read as it
- * recorded its samples, so the flag would be ignored. Names `--format` and the flags it applies to.
- *
- * @throws UsageError naming `--format`.
- */
-function checkFormatApplies(
-  flags: { readonly format: string; readonly run?: string | undefined } & SampleFileFlags,
-): void {
-  if (flags.run === undefined || readsSampleFile(flags)) return;
-  const [samples, ...others] = sampleFileFlags.map(([flag]) => flag);
-  throw new UsageError(
-    `--format ${flags.format} applies to ${samples} (and ${others.join(", ")}) only, and none was given: ` +
-      "--run reads the samples of a bench run as it recorded them; drop --format",
-    "--format",
-  );
-}
-
-/**
- * Refuses `--gold` with `--run` where no file of samples is read: the run recorded its problems' gold
- * answers, and `--gold` gives those of the files `--format faithful-cot` reads (with `--run`, the larger
- * model's `--escalate-samples` and the greedy files), so alone it would be ignored.
- *
- * @throws UsageError naming `--gold`, its file and the flags it applies to.
- */
-function checkGoldApplies(flags: { readonly gold?: string | undefined } & SampleFileFlags): void {
-  if (flags.gold === undefined || readsSampleFile(flags)) return;
-  const others = sampleFileFlags.map(([flag]) => flag).filter((flag) => flag !== "--samples");
-  throw new UsageError(
-    `--gold ${flags.gold}: --run reads the gold answers its bench run recorded; --gold applies only to the ` +
-      `files of samples --format faithful-cot reads (with --run: ${others.join(", ")}), and none was given; drop --gold`,
-    "--gold",
-  );
 }
 
 /**
@@ -324,6 +283,7 @@ async function escalationOf(flags: {
   }
   if (flags.escalateRun === undefined) return { escalationOpenings };
   const location = parseRunLocation(flags.escalateRun, flags.store, { out: "--escalate-run" });
+  if (location.kind === "sqlite") refuseSearchOutput(flags.escalateRun, "--escalate-run", "replay");
   if (location.kind === "postgres") await checkStoreReachable(location.url, "--store");
   const data = await loadRunArgument(location, "--escalate-run");
   const label = describeRunLocation(location);

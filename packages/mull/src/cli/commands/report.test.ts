@@ -415,4 +415,31 @@ describe("mull report", () => {
     expect(stdout).toMatch(/^<!doctype html>/);
     expect(stdout.endsWith("wrote /dev/stdout\n")).toBe(true);
   });
+  it("refuses an empty --store rather than reporting a directory of that name (exit 2)", async () => {
+    // A run directory named as the run would be in the database: an unset `$RUNS` must not reach it.
+    const refused = await report("--store", "", runDirectory);
+    expect(refused).toMatchObject({ code: 2, stdout: "" });
+    expect(refused.stderr).toBe(
+      'mull: --store "": expected a PostgreSQL URL such as postgres://user:password@host:5432/database ' +
+        "(leave --store out for a run directory)\n",
+    );
+  });
+
+  it("names --out, whose default it is, when <run-dir>/report.html cannot be written there (exit 2)", async () => {
+    const blocked = join(folder, "blocked-run");
+    const store = await openRunStore(blocked);
+    await store.createRun(
+      run.manifest,
+      { synthetic: true },
+      run.problems.map((problem) => ({ ...problem, question: `question ${problem.id}` })),
+    );
+    await store.close();
+    mkdirSync(join(blocked, "report.html"));
+    const refused = await report(blocked);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `mull: --out ${JSON.stringify(join(blocked, "report.html"))}: that is a directory; give the path of the file to write, ` +
+        `e.g. ${join(blocked, "report.html", "report.html")}\n`,
+    );
+  });
 });

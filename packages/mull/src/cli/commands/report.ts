@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { inferenceCostAbsence, minimumResamples } from "../../bench/metrics/index.ts";
@@ -22,6 +22,8 @@ import {
 import { checkStoreReachable } from "../check-store-reachable.ts";
 import { loadRunArgument } from "../load-run-argument.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
+import { refuseEmptyStore } from "../refuse-empty-store.ts";
+import { refuseSearchOutput } from "../refuse-search-output.ts";
 import { UsageError } from "../usage-error.ts";
 import { modelShapeForm, parseModelShapeOption } from "./model-shape-option.ts";
 import { reportJson } from "./report-json.ts";
@@ -45,40 +47,6 @@ function refuseRunFile(out: string, runDirectory: string, field: string): void {
       field,
     );
   }
-}
-
-/** The runs a `mull bench --search` output holds (`round-1`, …, `holdout-1-1`, …), rounds first, in order. */
-function searchRunNames(directory: string): string[] {
-  const stage = /^(round|holdout)-(\d+)(?:-(\d+))?$/;
-  const names = readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && stage.test(entry.name))
-    .map((entry) => entry.name);
-  const key = (name: string): [number, number, number] => {
-    const [, kind, first, second] = stage.exec(name)!;
-    return [kind === "round" ? 0 : 1, Number(first), Number(second ?? 0)];
-  };
-  return names.sort((left, right) => {
-    const [a, b] = [key(left), key(right)];
-    return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-  });
-}
-
-/**
- * Refuses a `mull bench --search` output directory (its stages' run directories, or `search.json`, and no
- * run of its own), naming the runs it holds.
- */
-function refuseSearchOutput(directory: string): void {
-  if (existsSync(join(directory, databaseFileName)) || existsSync(join(directory, manifestFileName))) return;
-  const runs = searchRunNames(directory);
-  if (runs.length === 0 && !existsSync(join(directory, "search.json"))) return;
-  const which =
-    runs.length === 0
-      ? "its runs (round-1, holdout-1-1, …) are missing"
-      : `report one of its runs: ${runs.map((name) => join(directory, name)).join(", ")}`;
-  throw new UsageError(
-    `<run-dir> ${JSON.stringify(directory)} is a mull bench --search output, not a run; ${which}`,
-    "<run-dir>",
-  );
 }
 
 /**
@@ -154,6 +122,8 @@ export function reportCommand() {
       "print the files written as JSON, with the run's id and, for a partial run, partial (pairs recorded of planned)",
     )
     .action(async (runDirectory, flags) => {
+      // Left empty (`--store "$RUNS"` with the variable unset), the run would be read from a directory.
+      refuseEmptyStore(flags.store, "--store");
       const location = parseRunLocation(runDirectory, flags.store, { out: "<run-dir>" });
       if (location.kind === "postgres") {
         if (flags.out === undefined) {
@@ -170,7 +140,7 @@ export function reportCommand() {
           "<run-dir>",
         );
       } else {
-        refuseSearchOutput(runDirectory);
+        refuseSearchOutput(runDirectory, "<run-dir>", "report");
       }
       if (flags.name !== undefined && flags.out !== undefined) {
         throw new UsageError("give either --out or --name, not both", "--name");
@@ -186,8 +156,9 @@ export function reportCommand() {
       const name = flags.name === undefined ? "report.html" : `${flags.name.replace(/\.html$/, "")}.html`;
       const out = flags.out ?? join(runDirectory, name);
       // Checked here too, to name the flags before the run loads: writeReport refuses links, a directory
-      // as the file and an existing file that is not a report, before writing anything.
-      const outField = flags.out === undefined ? "<run-dir>" : "--out";
+      // as the file and an existing file that is not a report, before writing anything. The default file
+      // is --out's: a run directory that cannot take it is left as it is, and --out writes elsewhere.
+      const outField = flags.name === undefined ? "--out" : "--name";
       refuseSymlinkedOutput(out, outField, "file");
       if (location.kind === "sqlite") refuseRunFile(out, runDirectory, outField);
       checkOutputFile(out, outField, "html");
