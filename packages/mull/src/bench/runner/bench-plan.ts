@@ -1,4 +1,5 @@
 import { ConfigError } from "../../errors/index.ts";
+import { refuseIdenticalSamples } from "../../identical-samples.ts";
 import { systemClock } from "../../runtime/index.ts";
 import type { AnswerFormat, Clock, OutcomeScorer, PromptTemplate } from "../../spec/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
@@ -7,7 +8,7 @@ import { configHash } from "../store/index.ts";
 import { type BenchConfig, benchConfig } from "./bench-config.ts";
 import { checkAllocationOptions } from "./check-allocation-options.ts";
 import { parseBenchNumbers, type RunBenchOptions } from "./run-bench-options.ts";
-import { type BenchStrategy, expandStrategySweep } from "./strategy-sweep.ts";
+import { type BenchStrategy, expandStrategySweep, type PairStrategy } from "./strategy-sweep.ts";
 
 /**
  * What a bench run resolves from its options before touching the store: the problems and strategies it
@@ -38,9 +39,24 @@ export interface BenchPlan {
 }
 
 /**
+ * Refuses a strategy whose samples would all be the same at the temperature its pairs run at: the sweep's
+ * (`--temperatures`), else the run's sampling settings (`--temperature`), as `runPair` merges them.
+ */
+function refuseIdenticalPairSamples(entry: PairStrategy, options: RunBenchOptions): void {
+  const swept = entry.sampling.temperature !== undefined;
+  refuseIdenticalSamples({
+    strategy: entry.strategy,
+    temperature: swept ? entry.sampling.temperature : options.sampling?.temperature,
+    field: swept ? "--temperatures" : "--temperature",
+  });
+}
+
+/**
  * Resolves a bench run's options into its plan (see `BenchPlan`).
  *
- * @throws ConfigError for invalid numbers or strategy specs, or a dataset without problems.
+ * @throws ConfigError for invalid numbers or strategy specs, a dataset without problems, or a strategy that
+ * draws several samples at the temperature 0 its pairs would run at (`refuseIdenticalSamples`, field
+ * `--temperatures` where the sweep gave the 0, else `--temperature`), before anything is created.
  * @example
  * const plan = planBench(options);
  * console.log(plan.hash, plan.problems.length * plan.strategies.length);
@@ -61,6 +77,7 @@ export function planBench(options: RunBenchOptions): BenchPlan {
   });
   for (const strategy of strategies) {
     if (strategy.allocation !== undefined) checkAllocationOptions(strategy, options);
+    else refuseIdenticalPairSamples(strategy, options);
   }
   const problems =
     options.limit === undefined ? options.dataset.problems : options.dataset.problems.slice(0, options.limit);

@@ -1,4 +1,6 @@
 import { answerFormatByName, answerFormatNames, autoAnswerFormat } from "../../answers/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import { refuseIdenticalSamples } from "../../identical-samples.ts";
 import { withToolCallKeys } from "../../selection/index.ts";
 import type { Prompt } from "../../spec/index.ts";
 import { findStrategyEntry } from "../../strategies/index.ts";
@@ -63,16 +65,16 @@ export interface PlanRequestOptions {
  * `max_tokens`), or the strategy's own `worstCaseTokens` where its calls re-read what it wrote: `extend@MwE`,
  * `probe@NkK`, a cascade, a step-level search, an architecture that critiques or fuses; plus a judge call
  * per sample for a strategy scored by an LLM judge, and a step judge's call per step a search or an
- * architecture's `test` or `rank-prm@K` layer may have judged), a voting
- * strategy at temperature 0, `stream_options` without `stream`, `top_logprobs` without `logprobs`, and
- * forwarded fields (`tools`, `top_k`, unknown fields, …) the model or the strategy cannot honour (see
- * `forwardedBody`). A request without `max_tokens` gets the served model's own default where its profile has
- * one (`profile.samplingDefaults.maxTokens`: the lab models' 192, which keeps a lab prompt inside their
- * 256-token window, whether the model is embedded or behind an HTTP server that checks the window itself),
- * else `limits.defaultMaxTokens`; never more than `limits.defaultMaxTokens`, nor than what the context window
- * leaves after the prompt. A chat whose final assistant message is to be continued (an Anthropic prefill,
- * `continueFinalMessage`) is refused under a strategy (`refuseContinuationUnder`). A thinking budget
- * (`mull.reasoning_budget`) goes to an upstream
+ * architecture's `test` or `rank-prm@K` layer may have judged), a strategy drawing several samples at
+ * temperature 0 (`refuseIdenticalSamples`, param `temperature`), `stream_options` without `stream`,
+ * `top_logprobs` without `logprobs`, and forwarded fields (`tools`, `top_k`, unknown fields, …) the model
+ * or the strategy cannot honour (see `forwardedBody`). A request without `max_tokens` gets the served
+ * model's own default where its profile has one (`profile.samplingDefaults.maxTokens`: the lab models'
+ * 192, which keeps a lab prompt inside their 256-token window, whether the model is embedded or behind an
+ * HTTP server that checks the window itself), else `limits.defaultMaxTokens`; never more than
+ * `limits.defaultMaxTokens`, nor than what the context window leaves after the prompt. A chat whose final
+ * assistant message is to be continued (an Anthropic prefill, `continueFinalMessage`) is refused under a
+ * strategy (`refuseContinuationUnder`). A thinking budget (`mull.reasoning_budget`) goes to an upstream
  * that keeps one, or is kept by budget forcing (tools with `tool_choice: "none"` going with the forced
  * traces as they are: none can end in a call), or (with tools) is noted as not kept in `notes`; given again
  * in an upstream's own field (`thinking_token_budget`, …) it is refused (see `planReasoningBudget`). The
@@ -199,12 +201,13 @@ export function planRequest(
   }
 
   const temperature = body.temperature ?? undefined;
-  if (strategySamples !== undefined && strategySamples > 1 && temperature === 0) {
-    throw new ApiError(
-      400,
-      `strategy ${strategy?.name} votes over ${strategySamples} samples; at temperature 0 they would all be the same. Use a temperature above 0, or the greedy strategy`,
-      { param: "temperature", code: "invalid_value" },
-    );
+  if (strategy !== undefined) {
+    try {
+      refuseIdenticalSamples({ strategy, temperature, field: "temperature" });
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      throw new ApiError(400, error.message, { param: "temperature", code: "invalid_value" });
+    }
   }
 
   const { logprobs, topLogprobs } = requestLogprobs(endpoint, body, strategy);
