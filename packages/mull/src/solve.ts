@@ -272,6 +272,7 @@ async function solveIn(span: Span, options: SolveOptions): Promise<SolveResult> 
           prm: options.prm ?? profile?.processReward,
           resolveModel: options.resolveModel,
           defaultRoute: options.route,
+          defaultRouteField: "route",
           catalog: options.catalog,
         })
       : options.strategy;

@@ -1,5 +1,7 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { defaultModelProfile } from "../generation/index.ts";
+import { sized } from "../routing/sized-backend.test-support.ts";
 import { rejection } from "../runtime/rejection.test-support.ts";
 import { createScriptedBackend, startFakeOpenAIServer } from "../testing/index.ts";
 import type { ResolvedBackend } from "./create-backend.ts";
@@ -94,6 +96,50 @@ describe.skipIf(!lab.present)("loadRouteModels with every routing spec named", (
     } finally {
       await routes.dispose();
     }
+  });
+});
+
+describe.skipIf(!lab.present)("loadRouteModels checking --small-model against --model, embedded", () => {
+  /** The usage error `loadRouteModels` fails with. */
+  async function refusal(main: ResolvedBackend, smallModel: string): Promise<UsageError> {
+    const error: unknown = await loadRouteModels({
+      flags: { threads: 1 },
+      main,
+      specs: ["cascade@4"],
+      smallModel,
+      specFlag: "--strategy",
+    }).then(
+      async (routes) => {
+        await routes.dispose();
+        return undefined;
+      },
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+
+  it("refuses a --small-model larger than --model, naming the two flags rather than --strategy", async () => {
+    const small = mainBackend("lab-v2-small");
+    const main = {
+      ...small,
+      backend: sized(createScriptedBackend({ responses: ["x"], model: "lab-v2-small" }), 117_952),
+    };
+    const error = await refusal(main, "lab-v2-large");
+    expect(error.field).toBe("--small-model");
+    expect(error.message).toMatch(
+      /^--small-model lab-v2-large \(2,\d{3},\d{3} parameters\) is larger than --model lab-v2-small \(117,952 parameters\); .* swap them \(--small-model lab-v2-small --model lab-v2-large\)$/,
+    );
+  });
+
+  it("refuses the default model's own file as --small-model, by the file both load", async () => {
+    const file = fileURLToPath(new URL("../../../llama-cpp/models/lab-v2-large.gguf", import.meta.url));
+    const error = await refusal(mainBackend("lab-v2-large"), file);
+    expect(error.field).toBe("--small-model");
+    expect(error.message).toBe(
+      `--small-model ${file} is the model of --model lab-v2-large (both load ${file}); a route needs two ` +
+        "different models: give --small-model a smaller model",
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { readApiKey } from "../runtime/index.ts";
 import type { Backend } from "../spec/index.ts";
 import { findStrategyEntry, splitModelRoute } from "../strategies/index.ts";
 import { repeatedRouteModel } from "../strategies/repeated-route-model.ts";
+import { refuseLargerSmallModel, refuseSmallModelFile } from "./check-small-model.ts";
 import {
   type BackendFlags,
   createHttpBackend,
@@ -83,8 +84,9 @@ async function labModelNames(embedded: typeof import("@mull/llama-cpp")): Promis
  *
  * @throws UsageError naming `--small-model` or the spec flag, with the lab models, for a model the
  * embedded engine cannot load; UsageError for `--small-model` when no routing spec is left without a
- * route of its own, or when it is the main model; UsageError naming the spec for a route that names a
- * model twice.
+ * route of its own, when it is the main model (by name, or embedded by the file both load), or when it is
+ * known to be larger than the main model (`architecture.parameters`); UsageError naming the spec for a
+ * route that names a model twice.
  * @example
  * const routes = await loadRouteModels({ flags, main, specs: ["cascade@8"], smallModel: "lab-small", specFlag: "--strategy" });
  * parseStrategySpec("cascade@8", { resolveModel: routes.resolveModel, defaultRoute: routes.defaultRoute });
@@ -115,6 +117,10 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
       `--small-model ${options.smallModel} is the model itself (--model); a route needs two different models`,
       "--small-model",
     );
+  }
+  if (options.smallModel !== undefined && unrouted && flags.baseUrl === undefined) {
+    const { resolveModelPath } = await requireEmbedded();
+    await refuseSmallModelFile(options.smallModel, main.model, (name) => resolveModelPath(name));
   }
   const defaultRoute = smallModel === undefined ? undefined : [smallModel, main.model];
   // Each name with the flag that named it first, for errors.
@@ -190,6 +196,14 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
           { cause: error },
         );
       }
+    }
+    // The default route's order is the flags' own: said naming them, not the spec that takes the route.
+    const small = smallModel === undefined ? undefined : backends.get(smallModel);
+    if (unrouted && smallModel !== undefined && small !== undefined) {
+      refuseLargerSmallModel(
+        { name: smallModel, backend: small },
+        { name: main.model, backend: main.backend },
+      );
     }
   } catch (error) {
     await dispose();

@@ -209,7 +209,8 @@ describe("cascade", () => {
   it("refuses fewer than two models, a threshold above 1 and an unknown settle", () => {
     const backend: Backend = createScriptedBackend({ responses: ["#### 1"] });
     expect(() => cascade({ models: [{ name: "only", backend }], small: 4 })).toThrow(ConfigError);
-    const pair = named({ small: backend, large: backend });
+    const other: Backend = createScriptedBackend({ responses: ["#### 1"] });
+    const pair = named({ small: backend, large: other });
     expect(() => cascade({ models: pair, small: 4, threshold: 1.5 })).toThrow(
       /cascade: threshold must be a number from 0 to 1, got 1.5/,
     );

@@ -17,6 +17,7 @@ import { selfConsistency } from "../strategies/self-consistency.ts";
 import type { NamedBackend, StrategyEntry } from "../strategies/strategy-entry.ts";
 import { worstCaseTokens } from "../strategies/worst-case-tokens.ts";
 import { answerAgreement } from "./answer-agreement.ts";
+import { refuseRepeatedModels } from "./refuse-repeated-models.ts";
 import { refuseLargestFirst } from "./route-order.ts";
 
 /** The agreement below which a cascade escalates, unless told otherwise (measured on the lab: see README). */
@@ -82,6 +83,7 @@ function checkModels(options: CascadeOptions): readonly NamedBackend[] {
       { field: "strategies" },
     );
   }
+  refuseRepeatedModels("cascade", models);
   refuseLargestFirst("cascade", models);
   return models;
 }
@@ -140,7 +142,8 @@ function verdict(
  * answer (it cannot afford the next model's first generation call, `roundShortfall`), the last answer
  * found stands (the run is `partial`).
  *
- * @throws ConfigError for an unknown option or one of the wrong kind, fewer than two models, models whose
+ * @throws ConfigError for an unknown option or one of the wrong kind, fewer than two models, one model
+ * twice (by name or backend, `refuseRepeatedModels`), models whose
  * known sizes are not smallest first (`refuseLargestFirst`), a sample count below 1, a threshold outside 0 to 1, an unknown `settle`, or `strategies` not one per model.
  * @example
  * const strategy = cascade({ models: [{ name: "lab-small", backend: small }, { name: "lab-large", backend: large }], small: 8, threshold: 0.75 });

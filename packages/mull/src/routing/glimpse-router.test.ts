@@ -303,8 +303,8 @@ describe("glimpseRouter", () => {
   });
 
   it("reads the hold from its spec (`hH`, or a bare `h` for the rest) and refuses a bad one", () => {
-    const { large } = models([]);
-    const resolveModel = () => large;
+    const { small, large } = models([]);
+    const resolveModel = (name: string) => (name === "small" ? small : large);
     const rest = parseStrategySpec("glimp@0.7355k12h:small>large", { resolveModel });
     expect(rest.name).toBe("glimp@0.7355k12h");
     expect(rest.parameters).toMatchObject({ threshold: 0.7355, glimpse: 12, hold: Number.POSITIVE_INFINITY });
@@ -414,7 +414,9 @@ describe("glimpseRouter", () => {
     });
     expect(strategy.name).toBe("glimp@0.6");
     expect(
-      parseStrategySpec("glimp@0.25k12:small>large", { resolveModel: () => large }).parameters,
+      parseStrategySpec("glimp@0.25k12:small>large", {
+        resolveModel: (name) => named.find((model) => model.name === name)!.backend,
+      }).parameters,
     ).toMatchObject({
       threshold: 0.25,
       glimpse: 12,

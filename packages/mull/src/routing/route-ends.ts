@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors/index.ts";
 import type { NamedBackend } from "../strategies/strategy-entry.ts";
+import { refuseRepeatedModels } from "./refuse-repeated-models.ts";
 import { refuseLargestFirst } from "./route-order.ts";
 
 /** The first (smallest) and last (largest) models of a route. */
@@ -17,8 +18,9 @@ function written(models: readonly NamedBackend[]): string {
  * The smallest and the largest of a route of two or more models, smallest first: what a chain such as a
  * cascade (which runs every model in turn) checks it was given.
  *
- * @throws ConfigError (`<owner>: models …`) when fewer than two models are given; (`<owner>: route …`)
- * when their known sizes are not smallest first (`refuseLargestFirst`).
+ * @throws ConfigError (`<owner>: models …`) when fewer than two models are given, or one model twice (by
+ * name or backend, `refuseRepeatedModels`); (`<owner>: route …`) when their known sizes are not smallest
+ * first (`refuseLargestFirst`).
  */
 export function routeEnds(owner: string, models: readonly NamedBackend[]): RouteEnds {
   const small = models[0];
@@ -29,6 +31,7 @@ export function routeEnds(owner: string, models: readonly NamedBackend[]): Route
       { field: "models" },
     );
   }
+  refuseRepeatedModels(owner, models);
   refuseLargestFirst(owner, models);
   return { small, large };
 }
@@ -39,8 +42,8 @@ export function routeEnds(owner: string, models: readonly NamedBackend[]): Route
  * ends, since the models in between would be loaded and named in the route but never asked.
  *
  * @throws ConfigError (`<owner>: models …`, field `models`) naming the route given, when it does not hold
- * exactly two models; (`<owner>: route …`) when the large model is known to be the smaller
- * (`refuseLargestFirst`).
+ * exactly two models, or one model twice (`refuseRepeatedModels`); (`<owner>: route …`) when the large
+ * model is known to be the smaller (`refuseLargestFirst`).
  * @example
  * const { small, large } = twoModelRoute("bigLittleDecoder", options.models);
  */
@@ -54,6 +57,7 @@ export function twoModelRoute(owner: string, models: readonly NamedBackend[]): R
       { field: "models" },
     );
   }
+  refuseRepeatedModels(owner, models);
   refuseLargestFirst(owner, models);
   return { small, large };
 }

@@ -4,8 +4,11 @@ import type { NamedBackend } from "../strategies/strategy-entry.ts";
 /**
  * A model's size as its backend describes it (`architecture.parameters`); `undefined` when unknown, or when
  * the backend cannot describe itself (a stand-in that a spec's strategy is built on before models load).
+ *
+ * @example
+ * modelParameters({ name: "lab-v2-small", backend }); // 117952
  */
-function parametersOf(model: NamedBackend): number | undefined {
+export function modelParameters(model: NamedBackend): number | undefined {
   let parameters: unknown;
   try {
     parameters = model.backend.describe().architecture?.parameters;
@@ -38,7 +41,7 @@ function withSize(name: string, parameters: number): string {
  * // lab-v2-small (117,952 parameters); expected the smallest first (lab-v2-small>lab-v2-large)
  */
 export function refuseLargestFirst(owner: string, models: readonly NamedBackend[]): void {
-  const sizes = models.map((model) => ({ name: model.name, parameters: parametersOf(model) }));
+  const sizes = models.map((model) => ({ name: model.name, parameters: modelParameters(model) }));
   let before: { name: string; parameters: number } | undefined;
   for (const { name, parameters } of sizes) {
     if (parameters === undefined) continue;

@@ -48,7 +48,7 @@ const prm: ProcessRewardModel = { name: "steps", score: async () => ({ results: 
 const backend = createScriptedBackend({ responses: ["#### 1"] });
 const models = [
   { name: "small", backend },
-  { name: "large", backend },
+  { name: "large", backend: createScriptedBackend({ responses: ["#### 1"] }) },
 ];
 const inner = selfConsistency({ n: 8 });
 
@@ -162,7 +162,7 @@ const misspelled: readonly (readonly [string, () => unknown, string])[] = [
   [
     "parseStrategySpec",
     () => parseStrategySpec("sc@4", { scorr: scorer } as never),
-    "parseStrategySpec: scorr: unknown key (parseStrategySpec takes scorer, prm, resolveModel, defaultRoute, catalog)",
+    "parseStrategySpec: scorr: unknown key (parseStrategySpec takes scorer, prm, resolveModel, defaultRoute, defaultRouteField, catalog)",
   ],
   [
     "particleFilter",

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.ts";
 import { labProcessReward } from "../lab/index.ts";
+import { sized } from "../routing/sized-backend.test-support.ts";
 import { programmaticScorer } from "../scoring/index.ts";
-import { createScriptedBackend } from "../testing/index.ts";
+import { createScriptedBackend, type ScriptedBackend } from "../testing/index.ts";
 import { strategyCatalog } from "./catalog.ts";
 import { twoAgree, twoAgreeEntry } from "./custom-entry.test-support.ts";
 import { findStrategyEntry } from "./find-strategy-entry.ts";
@@ -77,8 +78,8 @@ describe("parseStrategySpec", () => {
     const refusal = () => parseStrategySpec("bild@0.7x0.1");
     expect(refusal).toThrow(
       'strategy: "bild@0.7x0.1" routes between models; name them after the spec, smallest first ' +
-        "(bild@0.7x0.1:lab-small>lab-large), or pass the route of specs that name none, smallest first " +
-        `(solve's route option, parseStrategySpec's defaultRoute: ["lab-small", "lab-large"])`,
+        "(bild@0.7x0.1:lab-v2-small>lab-v2-large), or pass the route of specs that name none, smallest first " +
+        `(solve's route option, parseStrategySpec's defaultRoute: ["lab-v2-small", "lab-v2-large"])`,
     );
     expect(refusal).not.toThrow(/--small-model/);
   });
@@ -350,5 +351,94 @@ describe("parseStrategySpec before any model of a route is resolved", () => {
     const strategy = parseStrategySpec("described@4:a>b", { resolveModel, catalog: [described] });
     expect(strategy.name).toBe("described@4:a");
     expect(resolved).toEqual(["a", "b"]);
+  });
+});
+
+describe("parseStrategySpec's errors about a route", () => {
+  const small = sized(createScriptedBackend({ responses: ["#### 1"], model: "lab-v2-small" }), 117_952);
+  const large = sized(createScriptedBackend({ responses: ["#### 1"], model: "lab-v2-large" }), 2_088_160);
+  const backends: Record<string, ScriptedBackend> = { "lab-v2-small": small, "lab-v2-large": large };
+  const resolveModel = (name: string) => backends[name] as ScriptedBackend;
+
+  function refusal(work: () => unknown): ConfigError {
+    try {
+      work();
+    } catch (error) {
+      if (ConfigError.isInstance(error)) return error;
+      throw error;
+    }
+    throw new Error("expected a ConfigError");
+  }
+
+  it.each([
+    ["glimp@0.5:lab-v2-small", 'two model names separated by ">", the small model then the large one'],
+    ["bild@0.7:lab-v2-small", 'two model names separated by ">", the small model then the large one'],
+    ["cascade@8:lab-v2-small", 'two or more model names separated by ">", smallest first'],
+  ])("says what %j takes of a route of one model", (spec, expected) => {
+    const error = refusal(() => parseStrategySpec(spec, { resolveModel }));
+    expect(error.field).toBe("strategy");
+    expect(error.message).toBe(
+      `strategy: the model route of ${JSON.stringify(spec.split(":")[0])} is "lab-v2-small"; expected ` +
+        `${expected} (lab-v2-small>lab-v2-large)`,
+    );
+  });
+
+  it("names a default route by the field it came from, for one model and for a model twice", () => {
+    const one = refusal(() =>
+      parseStrategySpec("cascade@8", {
+        resolveModel,
+        defaultRoute: ["lab-v2-large"],
+        defaultRouteField: "route",
+      }),
+    );
+    expect([one.field, one.message]).toEqual([
+      "route",
+      'route: the model route given for "cascade@8" (which names none of its own) is ["lab-v2-large"]; ' +
+        'expected two or more model names, smallest first (["lab-v2-small", "lab-v2-large"])',
+    ]);
+    const twice = refusal(() =>
+      parseStrategySpec("cascade@8", {
+        resolveModel,
+        defaultRoute: ["lab-v2-large", "lab-v2-large"],
+        defaultRouteField: "route",
+      }),
+    );
+    expect(twice.field).toBe("route");
+    expect(twice.message).toContain('which names "lab-v2-large" twice');
+  });
+
+  it("names a default route given largest first by its field, with the factory's refusal", () => {
+    const error = refusal(() =>
+      parseStrategySpec("bild@0.7", {
+        resolveModel,
+        defaultRoute: ["lab-v2-large", "lab-v2-small"],
+        defaultRouteField: "route",
+      }),
+    );
+    expect(error.field).toBe("route");
+    expect(error.message).toMatch(
+      /^route: the model route given for "bild@0\.7" \(which names none of its own\) is \["lab-v2-large","lab-v2-small"\], refused: bigLittleDecoder: route lab-v2-large>lab-v2-small puts lab-v2-large \(2,088,160 parameters\) before/,
+    );
+  });
+
+  it("keeps field strategy for a default route without defaultRouteField, as the CLI reads it", () => {
+    const error = refusal(() =>
+      parseStrategySpec("cascade@8", { resolveModel, defaultRoute: ["lab-v2-large", "lab-v2-small"] }),
+    );
+    expect(error.field).toBe("strategy");
+    expect(error.message).toContain("cascade: route lab-v2-large>lab-v2-small puts");
+  });
+
+  it("names the model a resolveModel returned no backend for, and the route", () => {
+    const error = refusal(() => parseStrategySpec("cascade@8:lab-v2-small>nope", { resolveModel }));
+    expect([error.field, error.message]).toEqual([
+      "strategy",
+      'strategy: resolveModel returned no backend for "nope" (route lab-v2-small>nope of "cascade@8"): got ' +
+        "undefined; expected a backend (an object with describe, capabilities and generate)",
+    ]);
+  });
+
+  it("refuses a defaultRouteField that is not a string, naming it", () => {
+    expect(() => parseStrategySpec("sc@4", { defaultRouteField: 3 as never })).toThrow(/defaultRouteField/);
   });
 });

@@ -13,9 +13,9 @@ import {
 } from "./find-strategy-entry.ts";
 import { formLetters } from "./form-letters.ts";
 import { functionOption, outcomeScorerOption, processRewardOption } from "./option-schemas.ts";
-import { repeatedRouteModel } from "./repeated-route-model.ts";
 import { replayOptionsOf } from "./replay-options.ts";
 import { largestSpecNumber, smallestSpecNumber, specRangeError } from "./spec-number-range.ts";
+import { defaultRouteRefusal, resolveSpecRoute, type SpecRoute, specRoute } from "./spec-route.ts";
 import { isStandInUse, standInBackend } from "./stand-in-dependencies.ts";
 import { strategyCatalogOption } from "./strategy-catalog-option.ts";
 import type { NamedBackend, StrategyDependencies, StrategyEntry } from "./strategy-entry.ts";
@@ -34,6 +34,11 @@ export interface ParseStrategySpecOptions {
   /** The route of a routing spec that names none (`cascade@8`), cheapest model first; e.g. from `--small-model`. */
   readonly defaultRoute?: readonly string[] | undefined;
   /**
+   * The option `defaultRoute` came from, named (as the field) in errors about it: `route` for solve's
+   * `route`; default `strategy`.
+   */
+  readonly defaultRouteField?: string | undefined;
+  /**
    * The entries specs are read by, in order, the first that reads a spec winning; default
    * `strategyCatalog`. A strategy of your own joins specs as `[...strategyCatalog, myEntry]`, its entry
    * declaring its forms (`two-agree@N`), what it needs and how `create` builds it.
@@ -48,58 +53,11 @@ const parseStrategySpecOptions = z.strictObject({
   defaultRoute: z
     .array(z.string(), { error: expecting("an array of model names, smallest first") })
     .optional(),
+  defaultRouteField: z
+    .string({ error: expecting("the name of the option the default route came from") })
+    .optional(),
   catalog: strategyCatalogOption.optional(),
 } satisfies Record<keyof ParseStrategySpecOptions, unknown>);
-
-/** The model names of a routing spec's route: its own, else `defaultRoute`; two or more, all different. */
-function routeNames(
-  text: string,
-  named: readonly string[] | undefined,
-  options: ParseStrategySpecOptions,
-): readonly string[] {
-  const route = named ?? options.defaultRoute;
-  if (route === undefined) {
-    // The example is unquoted: a quoted string is one the caller gave, which a surface may hide.
-    throw new ConfigError(
-      `strategy: ${JSON.stringify(text)} routes between models; name them after the spec, smallest first ` +
-        `(${text}:lab-small>lab-large), or pass the route of specs that name none, smallest ` +
-        `first (solve's route option, parseStrategySpec's defaultRoute: ["lab-small", "lab-large"])`,
-      { field: "strategy" },
-    );
-  }
-  if (route.length < 2 || route.some((name) => name === "")) {
-    throw new ConfigError(
-      `strategy: the model route of ${JSON.stringify(text)} is ${JSON.stringify(route.join(">"))}; ` +
-        `expected two or more model names separated by ">", smallest first (lab-small>lab-large)`,
-      { field: "strategy" },
-    );
-  }
-  const repeated = repeatedRouteModel(route);
-  if (repeated !== undefined) {
-    throw new ConfigError(
-      `strategy: the model route of ${JSON.stringify(text)} is ${JSON.stringify(route.join(">"))}, which names ` +
-        `${JSON.stringify(repeated)} twice; a route needs different models, smallest first (lab-small>lab-large)`,
-      { field: "strategy" },
-    );
-  }
-  return route;
-}
-
-/** The backends of a route's models, from `resolveModel`. */
-function resolveRoute(
-  text: string,
-  route: readonly string[],
-  options: ParseStrategySpecOptions,
-): readonly NamedBackend[] {
-  const { resolveModel } = options;
-  if (resolveModel === undefined) {
-    throw new ConfigError(
-      `strategy: ${JSON.stringify(text)} routes between models, and nothing here can load a model by name; pass resolveModel`,
-      { field: "strategy" },
-    );
-  }
-  return route.map((name) => ({ name, backend: resolveModel(name) }));
-}
 
 /**
  * A letter's range in words: an integer letter's from its smallest (`smallestSpecNumber`: 1, or the
@@ -169,6 +127,27 @@ function replayOnly(text: string, options: string, catalog: readonly StrategyEnt
   );
 }
 
+/** Stand-ins for the models of a route, holding their names, for building a strategy before they load. */
+function standInRoute(names: readonly string[]): NamedBackend[] {
+  return names.map((name) => ({ name, backend: standInBackend }));
+}
+
+/**
+ * Whether a routing strategy takes exactly two models (a router of a small and a large one, `bild`,
+ * `glimp`): built on stand-ins, a route of two passes its factory and a route of three does not.
+ */
+function takesTwoOnly(build: (models: readonly NamedBackend[]) => Strategy): boolean {
+  const refuses = (names: readonly string[]) => {
+    try {
+      build(standInRoute(names));
+      return false;
+    } catch (error) {
+      return ConfigError.isInstance(error);
+    }
+  };
+  return !refuses(["small", "large"]) && refuses(["small", "middle", "large"]);
+}
+
 /** The forms of a catalog's entries, or of those of one kind, in catalog order. */
 function formsOf(catalog: readonly StrategyEntry[], kind?: StrategyEntry["kind"]): string[] {
   return catalog.filter((entry) => kind === undefined || entry.kind === kind).flatMap((entry) => entry.forms);
@@ -184,11 +163,13 @@ function formsOf(catalog: readonly StrategyEntry[], kind?: StrategyEntry["kind"]
  *
  * @throws ConfigError for a `text` that is not a string (`parseStrategySpec: text must be a strategy spec
  * (a string such as "sc@8"), got undefined`), for an unknown key of `options` or one of the wrong kind (`parseStrategySpec: scorr:
- * unknown key (parseStrategySpec takes scorer, prm, resolveModel, defaultRoute, catalog)`), such as a
+ * unknown key (parseStrategySpec takes scorer, prm, resolveModel,
+ * defaultRoute, defaultRouteField, catalog)`), such as a
  * catalog entry without a field it must have (`catalog[38].create`); naming the spec and listing the
  * catalog's forms when it is not one of them (with how a strategy of your own is passed), when a strategy
  * that needs a scorer is given without one, a search without a process reward model, a router without
- * two models it can resolve, or another strategy with a model route or with options only `mull replay`
+ * two models it can resolve (or a `resolveModel` that returns no backend for one: `resolveModel returned no
+ * backend for "nope"`), or another strategy with a model route or with options only `mull replay`
  * reads (`deepconf@8:e10`); and, naming the spec, for a number out of its letter's range (`cascade@8t2`:
  * T is a share, above 0 and at most 1) or one its factory refuses (`esc@16w32`). What the spec and the
  * number of models in its route decide (`bild@0.5:a>b>c`: a router of exactly two) is refused before
@@ -208,7 +189,7 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
   if (typeof text !== "string") throw optionError("parseStrategySpec", "text", text, strategySpecText);
   checkFactoryOptions(parseStrategySpecOptions, options, "parseStrategySpec");
   const catalog = options.catalog ?? strategyCatalog;
-  const { route } = splitModelRoute(text);
+  const { route: named } = splitModelRoute(text);
   const match = findStrategyEntry(text, { catalog });
   if (match?.values === undefined) {
     const outOfRange = match?.outOfRange;
@@ -258,7 +239,7 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
     );
   }
   const routes = entry.needs.includes("models");
-  if (!routes && route !== undefined) {
+  if (!routes && named !== undefined) {
     const replayOptions = replayOptionsOf(text);
     if (replayOptions !== undefined) throw replayOnly(text, replayOptions, catalog);
     throw new ConfigError(
@@ -267,12 +248,18 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
       { field: "strategy" },
     );
   }
-  const build = (models: readonly NamedBackend[], resolveModel = options.resolveModel): Strategy => {
+  const build = (
+    models: readonly NamedBackend[],
+    resolveModel = options.resolveModel,
+    route?: SpecRoute,
+  ): Strategy => {
     try {
       // Entries receive only what their `needs` declare, which was checked just above.
       const dependencies = { ...options, models, resolveModel } as StrategyDependencies;
       return entry.create(values, dependencies, form);
     } catch (error) {
+      const refusal = route === undefined ? undefined : defaultRouteRefusal(text, route, error);
+      if (refusal !== undefined) throw refusal;
       // A factory names its own option (`adaptiveConsistency: threshold …`); the user wrote the spec.
       if (!ConfigError.isInstance(error) || error.message.startsWith("strategy: ")) throw error;
       throw new ConfigError(`strategy: ${JSON.stringify(text)}: ${error.message}`, {
@@ -283,16 +270,13 @@ export function parseStrategySpec(text: string, options: ParseStrategySpecOption
   };
   if (!routes) return build([]);
   const { spec } = splitModelRoute(text);
-  const names = routeNames(spec, route, options);
+  const route = specRoute(spec, named, options, () => takesTwoOnly(build));
   // What the spec and the number of its models decide (a route of three for a router of two, a number
   // the factory refuses) is refused before any model is resolved, which a surface does by loading it.
   try {
-    build(
-      names.map((name) => ({ name, backend: standInBackend })),
-      () => standInBackend,
-    );
+    build(standInRoute(route.names), () => standInBackend, route);
   } catch (error) {
     if (!isStandInUse(error)) throw error;
   }
-  return build(resolveRoute(spec, names, options));
+  return build(resolveSpecRoute(spec, route, options.resolveModel), options.resolveModel, route);
 }

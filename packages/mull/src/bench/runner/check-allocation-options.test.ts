@@ -40,8 +40,9 @@ describe("checkAllocationOptions", () => {
     const { backends, run } = benchOf("alloc@4p2:large>small");
     const error = await run.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe("strategy");
     expect((error as ConfigError).message).toBe(
-      "alloc@4p2:large>small: route large>small puts large (2,088,160 parameters) before small " +
+      'strategy: "alloc@4p2:large>small": route large>small puts large (2,088,160 parameters) before small ' +
         "(117,952 parameters); expected the smallest first (small>large)",
     );
     expect(backends.small.calls.length + backends.large.calls.length).toBe(0);

@@ -8,7 +8,8 @@ import type { AllocationStrategy } from "./strategy-sweep.ts";
  * limit (its problems' runs interleave over the batch), a route without a way to load its models, and a
  * route whose probe model is known to be larger than the model after it (`refuseLargestFirst`).
  *
- * @throws ConfigError naming the field.
+ * @throws ConfigError naming the field; for a route out of order, field `strategy` naming the spec
+ * (`strategy: "alloc@4p2:large>small": route large>small puts …`), as `parseStrategySpec` refuses a spec.
  * @example
  * checkAllocationOptions(strategy, options);
  */
@@ -30,9 +31,18 @@ export function checkAllocationOptions(strategy: AllocationStrategy, options: Ru
   // The probes come from the first model, the extra samples from the second: a larger probe model runs backwards.
   const { resolveModel } = options;
   if (route !== undefined && resolveModel !== undefined) {
-    refuseLargestFirst(
-      strategy.name,
-      route.map((name) => ({ name, backend: resolveModel(name) })),
-    );
+    try {
+      refuseLargestFirst(
+        "allocation",
+        route.map((name) => ({ name, backend: resolveModel(name) })),
+      );
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      // The route is written in the spec: refused as a spec is, so that a surface names the flag it came from.
+      throw new ConfigError(
+        `strategy: ${JSON.stringify(strategy.name)}: ${error.message.replace(/^allocation: /, "")}`,
+        { field: "strategy", cause: error },
+      );
+    }
   }
 }

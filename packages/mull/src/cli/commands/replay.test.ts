@@ -549,6 +549,17 @@ describe("mull replay --run with --escalate-run of lab models", () => {
   }, 120_000);
   const runs = ["--run", small, "--escalate-run", large, "--strategies"];
 
+  it("refuses the smaller model's run as --escalate-run, with both models' sizes (exit 2)", async () => {
+    const swapped = await run("--run", large, "--escalate-run", small, "--strategies", "cascade@4x8t1");
+    expect(swapped).toMatchObject({ code: 2, stdout: "" });
+    expect(swapped.stderr).toMatch(
+      new RegExp(
+        `^mull: --escalate-run ${small} recorded lab-v2-small(\\.gguf)? \\(117,952 parameters\\), smaller than ` +
+          "--run's lab-v2-large(\\.gguf)? \\([\\d,]+ parameters\\); .*: swap --run and --escalate-run\n$",
+      ),
+    );
+  });
+
   it("says to drop a cascade's live route, and what esc and probe lack, before the list of forms", async () => {
     const routed = await run(...runs, "cascade@4x8:lab-v2-small>lab-v2-large");
     expect(routed.code).toBe(2);
@@ -617,9 +628,20 @@ describe("mull replay --run on a partial run", () => {
     "sc@4 has samples of 10 of the 30 problems; replay reads those alone. " +
     "Unless its bench is still running, continue it with the command that started it and --resume " +
     "(mull bench --dataset synthetic --strategies greedy,sc@4,sc@8,bon@8 … --resume).";
+  // The larger model's run, partial as `partial` is: another run of another model.
+  const largerPartial = join(folder, "larger-partial-run");
+  const largerSynthetic = {
+    ...synthetic,
+    manifest: {
+      ...synthetic.manifest,
+      runId: "synthetic-larger",
+      backend: { ...synthetic.manifest.backend, model: "synthetic-larger" },
+    },
+  };
   beforeAll(async () => {
     await storeRun(partial, synthetic, { strategies: ["greedy", "sc@4"], problems: 10 });
     await storeRun(complete, synthetic);
+    await storeRun(largerPartial, largerSynthetic, { strategies: ["greedy", "sc@4"], problems: 10 });
   });
 
   it("says on stderr, in the title and in --json that the run is partial, with pairs recorded of planned", async () => {
@@ -711,7 +733,16 @@ describe("mull replay --run on a partial run", () => {
     expect(whole.stderr).toBe("");
     expect(JSON.parse(whole.stdout)).not.toHaveProperty("partial");
     const cascade = await run(
-      ...["--run", partial, "--strategy", "sc@4", "--escalate-run", partial, "--escalate-strategy", "sc@4"],
+      ...[
+        "--run",
+        partial,
+        "--strategy",
+        "sc@4",
+        "--escalate-run",
+        largerPartial,
+        "--escalate-strategy",
+        "sc@4",
+      ],
       ...["--strategies", "maj@4,cascade@4t1", "--json"],
     );
     expect(cascade.code).toBe(0);
@@ -722,11 +753,38 @@ describe("mull replay --run on a partial run", () => {
     });
     // A cascade refuses problems the larger model's partial run lacks, after saying that run is partial.
     const lacking = await run(
-      ...["--run", complete, "--strategy", "sc@4", "--escalate-run", partial, "--escalate-strategy", "sc@4"],
+      ...[
+        "--run",
+        complete,
+        "--strategy",
+        "sc@4",
+        "--escalate-run",
+        largerPartial,
+        "--escalate-strategy",
+        "sc@4",
+      ],
       ...["--strategies", "cascade@4t1"],
     );
     expect(lacking.code).toBe(2);
     expect(lacking.stderr).toContain(`replay: --escalate-run: ${statement}\nmull: escalation:`);
+  });
+
+  it("refuses the run of --run, or another run of its model, as --escalate-run (exit 2)", async () => {
+    const strategies = ["--strategy", "sc@4", "--escalate-strategy", "sc@4", "--strategies", "cascade@4t1"];
+    const same = await run("--run", complete, "--escalate-run", complete, ...strategies);
+    expect(same).toMatchObject({ code: 2, stdout: "" });
+    expect(same.stderr).toBe(
+      `mull: --escalate-run ${complete} is the run of --run (synthetic-5); expected a run of a larger model ` +
+        "than --run's, which cascades escalate to\n",
+    );
+    const twin = join(folder, "twin-run");
+    await storeRun(twin, { ...synthetic, manifest: { ...synthetic.manifest, runId: "synthetic-twin" } });
+    const repeated = await run("--run", complete, "--escalate-run", twin, ...strategies);
+    expect(repeated).toMatchObject({ code: 2, stdout: "" });
+    expect(repeated.stderr).toBe(
+      `mull: --escalate-run ${twin} recorded the model of --run (synthetic, the same model synthetic as run ` +
+        "synthetic-5); expected a run of a larger model than --run's, which cascades escalate to\n",
+    );
   });
 });
 

@@ -19,7 +19,13 @@ import { integerOption, numberOption } from "../option-parsers.ts";
 import { refuseEmptyStore } from "../refuse-empty-store.ts";
 import { refuseSearchOutput } from "../refuse-search-output.ts";
 import { UsageError } from "../usage-error.ts";
-import { checkFormatApplies, checkGoldApplies, runGradingTitle } from "./replay-run-flags.ts";
+import {
+  checkEscalationRun,
+  checkFormatApplies,
+  checkGoldApplies,
+  type RecordedRunModel,
+  runGradingTitle,
+} from "./replay-run-flags.ts";
 import { replayStrategiesHelp } from "./replay-strategies-help.ts";
 
 /**
@@ -149,7 +155,7 @@ export function replayCommand() {
         confidence: flags.confidence,
         wrongCost: flags.wrongCost,
       };
-      const { escalation, escalationOpenings, escalationModel } = await escalationOf(flags);
+      const { escalation, escalationOpenings, escalationModel, escalationRun } = await escalationOf(flags);
       if (flags.greedySamples !== undefined && flags.greedyStrategy !== undefined)
         throw new UsageError(
           "give either --greedy-samples or --greedy-strategy, not both",
@@ -172,6 +178,9 @@ export function replayCommand() {
         const label = describeRunLocation(location);
         const data = await loadRunArgument(location, "--run");
         runModel = data.manifest.backend.model;
+        // As a live cascade refuses its route: the larger model's run must be another, larger model's.
+        if (escalationRun !== undefined && flags.escalateRun !== undefined)
+          checkEscalationRun(data.manifest, escalationRun, flags.escalateRun);
         dataset = replayDatasetFromRun(data, flags.strategy, label);
         if (flags.greedyStrategy !== undefined)
           openings = replayDatasetFromRun(data, flags.greedyStrategy, label, "--greedy-strategy");
@@ -256,6 +265,7 @@ async function escalationOf(flags: {
   escalation?: ReplayDataset | undefined;
   escalationOpenings?: ReplayDataset | undefined;
   escalationModel?: string | undefined;
+  escalationRun?: RecordedRunModel | undefined;
 }> {
   if (flags.escalateSamples !== undefined && flags.escalateRun !== undefined)
     throw new UsageError("give either --escalate-samples or --escalate-run, not both", "--escalate-run");
@@ -290,6 +300,7 @@ async function escalationOf(flags: {
   return {
     escalation: replayDatasetFromRun(data, flags.escalateStrategy, label, "--escalate-strategy"),
     escalationModel: data.manifest.backend.model,
+    escalationRun: data.manifest,
     escalationOpenings:
       flags.escalateGreedyStrategy === undefined
         ? escalationOpenings

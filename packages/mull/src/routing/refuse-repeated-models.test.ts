@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.ts";
+import { standInBackend } from "../strategies/stand-in-dependencies.ts";
+import { createScriptedBackend } from "../testing/index.ts";
+import { cascade } from "./cascade.ts";
+import { glimpseRouter } from "./glimpse-router.ts";
+import { refuseRepeatedModels } from "./refuse-repeated-models.ts";
+import { routeEnds } from "./route-ends.ts";
+
+const small = createScriptedBackend({ model: "lab-v2-small", responses: ["#### 1"] });
+const large = createScriptedBackend({ model: "lab-v2-large", responses: ["#### 1"] });
+
+/** The error `work` throws. */
+function thrown(work: () => unknown): ConfigError {
+  try {
+    work();
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("refuseRepeatedModels", () => {
+  it("passes a route of different models", () => {
+    expect(() =>
+      refuseRepeatedModels("cascade", [
+        { name: "lab-v2-small", backend: small },
+        { name: "lab-v2-large", backend: large },
+      ]),
+    ).not.toThrow();
+  });
+
+  it("refuses one backend under two names, naming both places", () => {
+    const error = thrown(() =>
+      refuseRepeatedModels("cascade", [
+        { name: "a", backend: large },
+        { name: "b", backend: large },
+      ]),
+    );
+    expect([error.field, error.message]).toEqual([
+      "models",
+      'cascade: models[1] ("b") has the backend of models[0] ("a"); expected a different model at each place of the route, smallest first',
+    ]);
+  });
+
+  it("refuses one name twice, even on two backends", () => {
+    expect(() =>
+      refuseRepeatedModels("router", [
+        { name: "a", backend: small },
+        { name: "a", backend: large },
+      ]),
+    ).toThrow('router: models[1] is named "a", as models[0] is;');
+  });
+
+  it("does not compare stand-ins, which stand for models not loaded yet", () => {
+    expect(() =>
+      refuseRepeatedModels("cascade", [
+        { name: "a", backend: standInBackend },
+        { name: "b", backend: standInBackend },
+      ]),
+    ).not.toThrow();
+  });
+});
+
+describe("factories given one model twice", () => {
+  it.each([
+    [
+      "cascade",
+      () =>
+        cascade({
+          models: [
+            { name: "lab-v2-large", backend: large },
+            { name: "again", backend: large },
+          ],
+          small: 4,
+        }),
+    ],
+    [
+      "glimpseRouter",
+      () =>
+        glimpseRouter({
+          models: [
+            { name: "x", backend: small },
+            { name: "y", backend: small },
+          ],
+          threshold: 0.5,
+        }),
+    ],
+    [
+      "massCascade (routeEnds)",
+      () =>
+        routeEnds("massCascade", [
+          { name: "x", backend: small },
+          { name: "x", backend: large },
+        ]),
+    ],
+  ])("%s refuses the route", (_, work) => {
+    const error = thrown(work);
+    expect(error.field).toBe("models");
+    expect(error.message).toMatch(/models\[1\] .*expected a different model at each place of the route/);
+  });
+});
