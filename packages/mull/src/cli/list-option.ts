@@ -4,15 +4,18 @@ import { expandSpecList } from "../strategies/index.ts";
 
 /**
  * A commander parser for a comma-separated list (`greedy,sc@8`), items trimmed; an empty item is refused
- * with the flag and the value named.
+ * with the value and its position named (commander adds the flag).
  *
  * @example
  * new Command("bench").option("--strategies <list>", "strategies to run", listOption);
  */
 export function listOption(value: string): string[] {
   const items = value.split(",").map((item) => item.trim());
-  if (items.some((item) => item === "")) {
-    throw new InvalidArgumentError(`expected a comma-separated list without empty items, got "${value}"`);
+  const empty = items.indexOf("");
+  if (empty !== -1) {
+    throw new InvalidArgumentError(
+      `expected a comma-separated list without empty items, got "${value}" (item ${empty + 1} of ${items.length} is empty)`,
+    );
   }
   return items;
 }

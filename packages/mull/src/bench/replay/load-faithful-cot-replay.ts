@@ -4,7 +4,8 @@ import { parseReplayRow } from "./parse-replay-row.ts";
 import type { ReplayDataset, ReplayProblem } from "./replay-dataset.ts";
 import { replayIdSchema } from "./replay-line-schema.ts";
 
-const predictionSchema = z.object({
+/** One line of a `faithful-cot` predictions file: a problem id with its completions. */
+export const predictionSchema = z.object({
   id: replayIdSchema,
   completions: z
     .array(z.string({ error: "a string" }), { error: "an array of completion texts" })

@@ -4,7 +4,8 @@ import { parseReplayRow } from "./parse-replay-row.ts";
 import type { ReplayDataset, ReplayProblem } from "./replay-dataset.ts";
 import { replayGoldSchema, replayIdSchema } from "./replay-line-schema.ts";
 
-const qwenRowSchema = z
+/** One line of a `qwen-rm-maj` file: a problem with its answers, their correctness and rewards. */
+export const qwenRowSchema = z
   .object({
     idx: replayIdSchema,
     gt: replayGoldSchema,

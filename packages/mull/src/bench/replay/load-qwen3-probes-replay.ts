@@ -10,7 +10,8 @@ const probeInterval = 500;
 
 const answerValue = z.union([z.string(), z.null()], { error: "a string or null (no answer)" });
 
-const qwen3LineSchema = z.object({
+/** One line of a `qwen3-probes` file: a problem with its traces and their probe answers. */
+export const qwen3LineSchema = z.object({
   id: replayIdSchema,
   gold: replayGoldSchema,
   samples: z

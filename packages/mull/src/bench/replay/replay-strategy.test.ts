@@ -77,7 +77,7 @@ function evaluated(spec: string) {
 describe("parseReplayStrategy", () => {
   it("reads kind and k", () => {
     expect(parseReplayStrategy(" wv-prob@16 ")).toEqual({ name: "wv-prob@16", kind: "wv-prob", k: 16 });
-    expect(parseReplayStrategies("maj@40, rm@8,,mean@1").map((strategy) => strategy.name)).toEqual([
+    expect(parseReplayStrategies("maj@40, rm@8 ,mean@1").map((strategy) => strategy.name)).toEqual([
       "maj@40",
       "rm@8",
       "mean@1",
@@ -412,5 +412,33 @@ describe("parseReplayStrategy", () => {
     expect(() => parseReplayStrategy("mass@8gu2")).toThrow(
       "--strategies: mass@8gu2: unexploredWeight must be",
     );
+  });
+});
+
+describe("parseReplayStrategies", () => {
+  it("refuses an empty item, naming the flag, its position and the list", () => {
+    const refusal = (list: string, flag?: string): ConfigError => {
+      try {
+        parseReplayStrategies(list, flag);
+      } catch (error) {
+        if (ConfigError.isInstance(error)) return error;
+        throw error;
+      }
+      throw new Error(`${list} was accepted`);
+    };
+    const middle = refusal("maj@8,,asc@8");
+    expect(middle.message).toBe(
+      '--strategies: item 2 of 3 in "maj@8,,asc@8" is empty; expected strategies separated by commas',
+    );
+    expect(middle.field).toBe("--strategies");
+    expect(refusal("maj@8, ", "--k").message).toBe(
+      '--k: item 2 of 2 in "maj@8, " is empty; expected strategies separated by commas',
+    );
+    expect(refusal(",maj@8").message).toContain("item 1 of 2");
+    expect(refusal(" , ").message).toBe('--strategies: no strategies in " , "');
+    expect(parseReplayStrategies(" maj@8 , asc@8 ").map((strategy) => strategy.name)).toEqual([
+      "maj@8",
+      "asc@8",
+    ]);
   });
 });

@@ -19,6 +19,7 @@ import { integerOption, numberOption } from "../option-parsers.ts";
 import { refuseEmptyStore } from "../refuse-empty-store.ts";
 import { refuseSearchOutput } from "../refuse-search-output.ts";
 import { UsageError } from "../usage-error.ts";
+import { replayReportJson } from "./replay-report-json.ts";
 import {
   checkEscalationRun,
   checkFormatApplies,
@@ -215,7 +216,7 @@ export function replayCommand() {
       });
       process.stdout.write(
         flags.json
-          ? `${JSON.stringify(report, null, 2)}\n`
+          ? `${JSON.stringify(replayReportJson(report), null, 2)}\n`
           : runGradingTitle(formatReplayReport(report), report.answerFormat, flags),
       );
     });
