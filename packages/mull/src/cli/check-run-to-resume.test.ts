@@ -106,7 +106,7 @@ describe.skipIf(postgres.url === undefined)("checkRunToResume in PostgreSQL", ()
       /^--resume: run absent in postgres:\/\/mull:\*\*\*@.* holds no run to continue; leave out --resume to start one$/,
     );
     await expect(checkRunToResume(parseRunLocation("stored", schema.url), "round-1")).rejects.toThrowError(
-      "holds no run to continue",
+      "holds no --search output to continue (no run in run stored/round-1 in postgres://mull:***@",
     );
   });
 });
