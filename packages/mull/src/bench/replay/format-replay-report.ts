@@ -43,12 +43,17 @@ function budgetText(report: ReplayReport): string {
  * when an allocation's plan gave problems more samples than were recorded, the mean per problem it could
  * not draw (`unrecorded`); when a strategy left problems unanswered, the share each answered;
  * with a cost for wrong answers, each strategy's utility per problem. Samples from a partial bench run
- * are counted against the problems it planned, with its pairs recorded, in the title.
+ * are counted against the problems it planned, with its pairs recorded, in the title. With
+ * `gradedByRun` (a bench run's samples, which keep the correctness its grader recorded), the title says
+ * so: the answer format only groups the recorded answers into votes.
  *
  * @example
  * process.stdout.write(formatReplayReport(runReplay(options)));
  */
-export function formatReplayReport(report: ReplayReport): string {
+export function formatReplayReport(
+  report: ReplayReport,
+  options: { readonly gradedByRun?: boolean | undefined } = {},
+): string {
   const first = report.evaluations[0];
   const budget = budgetText(report);
   const samples =
@@ -72,7 +77,7 @@ export function formatReplayReport(report: ReplayReport): string {
     report.wrongCost === undefined
       ? ""
       : `; utility per problem: right 1, wrong -${report.wrongCost}, no answer 0`;
-  const title = `${report.format}: ${report.problems} problems${ofPartialRun(report.partial)}, ${samples}; answers graded as ${report.answerFormat}; budget: ${budget}${escalation}${openings}${largerOpenings}${scoring}`;
+  const title = `${report.format}: ${report.problems} problems${ofPartialRun(report.partial)}, ${samples}; answers graded as ${options.gradedByRun === true ? `the run recorded them, grouped as ${report.answerFormat}` : report.answerFormat}; budget: ${budget}${escalation}${openings}${largerOpenings}${scoring}`;
   const cascades = report.evaluations.some((evaluation) => evaluation.escalated !== undefined);
   // Shown when some strategy left a problem without an answer (an abstaining `accept@k`, say).
   const abstained = report.evaluations.some(

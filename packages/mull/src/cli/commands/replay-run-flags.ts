@@ -53,26 +53,14 @@ export function checkGoldApplies(flags: { readonly gold?: string | undefined } &
 }
 
 /**
- * The title of a `mull replay --run` report, made true: a bench run's samples keep the correctness its
- * grader recorded, and the answer format (`--answer-format`, else `auto`) only groups their recorded answers
- * into votes, so the text's "answers graded as FORMAT" becomes "answers graded as the run recorded them,
- * grouped as FORMAT". Unchanged without `--run`, and where a file of samples is read too (whose samples
- * the format grades).
+ * Whether a `mull replay` grades nothing itself: with `--run` and no file of samples beside it, every
+ * sample keeps the correctness the bench's grader recorded (`formatReplayReport`'s `gradedByRun`).
  *
  * @example
- * runGradingTitle("mull-run: 12 problems, …; answers graded as auto; budget: …", "auto", { run: "runs/x" });
- * // "mull-run: 12 problems, …; answers graded as the run recorded them, grouped as auto; budget: …"
+ * gradedByRun({ run: "runs/x" }); // true
  */
-export function runGradingTitle(
-  text: string,
-  answerFormat: string,
-  flags: { readonly run?: string | undefined } & SampleFileFlags,
-): string {
-  if (flags.run === undefined || readsSampleFile(flags)) return text;
-  return text.replace(
-    `; answers graded as ${answerFormat};`,
-    `; answers graded as the run recorded them, grouped as ${answerFormat};`,
-  );
+export function gradedByRun(flags: { readonly run?: string | undefined } & SampleFileFlags): boolean {
+  return flags.run !== undefined && !readsSampleFile(flags);
 }
 
 /** What `checkEscalationRun` reads of a bench run's manifest: its id and the model it ran. */

@@ -24,8 +24,8 @@ import {
   checkEscalationRun,
   checkFormatApplies,
   checkGoldApplies,
+  gradedByRun,
   type RecordedRunModel,
-  runGradingTitle,
 } from "./replay-run-flags.ts";
 import { replayStrategiesHelp } from "./replay-strategies-help.ts";
 
@@ -217,7 +217,7 @@ export function replayCommand() {
       process.stdout.write(
         flags.json
           ? `${JSON.stringify(replayReportJson(report), null, 2)}\n`
-          : runGradingTitle(formatReplayReport(report), report.answerFormat, flags),
+          : formatReplayReport(report, { gradedByRun: gradedByRun(flags) }),
       );
     });
 }
