@@ -2,24 +2,11 @@ import { describe, expect, it } from "vitest";
 import { CapabilityError } from "../errors/index.ts";
 import type { Backend, BackendCapabilities, Prompt } from "../spec/index.ts";
 import { checkFidelity, overallFidelityVerdict } from "./check-fidelity.ts";
+import { fidelityCapabilities } from "./fidelity-capabilities.test-support.ts";
 import { missingFidelityCapabilities } from "./fidelity-capabilities.ts";
 import type { FidelityVerdict } from "./fidelity-check.ts";
 
-const capable: BackendCapabilities = {
-  n: true,
-  logprobs: true,
-  topLogprobs: true,
-  maxTopLogprobs: 20,
-  promptLogprobs: false,
-  score: true,
-  seed: true,
-  chat: false,
-  completion: true,
-  continuePrefix: false,
-  grammar: false,
-  topK: true,
-  watchTokens: false,
-};
+const capable = fidelityCapabilities();
 
 const prompts: readonly Prompt[] = [{ kind: "text", text: "37+48-19=?" }];
 

@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Backend, BackendCapabilities, Prompt, TokenLogprob } from "../spec/index.ts";
+import type { Backend, Prompt, TokenLogprob } from "../spec/index.ts";
 import { compareTeacherForced } from "./compare-teacher-forced.ts";
+import { fidelityCapabilities } from "./fidelity-capabilities.test-support.ts";
 
-const capabilities: BackendCapabilities = {
-  n: true,
-  logprobs: true,
-  topLogprobs: true,
-  maxTopLogprobs: 20,
-  promptLogprobs: false,
-  score: true,
-  seed: true,
-  chat: false,
-  completion: true,
-  continuePrefix: false,
-  grammar: false,
-  topK: true,
-  watchTokens: false,
-};
+const capabilities = fidelityCapabilities();
 
 const prompts: readonly Prompt[] = [{ kind: "text", text: "37+48-19=?" }];
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { seededRng } from "../runtime/index.ts";
-import type {
-  Backend,
-  BackendCapabilities,
-  Completion,
-  GenerationRequest,
-  Prompt,
-  TokenLogprob,
-} from "../spec/index.ts";
+import type { Backend, Completion, GenerationRequest, Prompt, TokenLogprob } from "../spec/index.ts";
 import { detectHiddenTruncation } from "./detect-hidden-truncation.ts";
+import { fidelityCapabilities } from "./fidelity-capabilities.test-support.ts";
 
 /** A vocabulary of single-letter tokens, so that a text splits back into the tokens sampled. */
 const vocabulary = [..."abcdefghijklmnopqrstuvwxyz"];
@@ -42,21 +36,7 @@ function distributionAt(
   }));
 }
 
-const capabilities: BackendCapabilities = {
-  n: true,
-  logprobs: true,
-  topLogprobs: true,
-  maxTopLogprobs: vocabulary.length,
-  promptLogprobs: false,
-  score: true,
-  seed: true,
-  chat: false,
-  completion: true,
-  continuePrefix: false,
-  grammar: false,
-  topK: true,
-  watchTokens: false,
-};
+const capabilities = fidelityCapabilities(vocabulary.length);
 
 /** How a candidate turns the raw distribution (most likely first) and the asked temperature into sampling weights. */
 type Sampler = (probabilities: readonly number[], temperature: number) => number[];
