@@ -62,17 +62,17 @@ export function addChatToolIssues(body: ChatToolFields, context: z.RefinementCtx
 /**
  * Refuses a chat request that a front end built from another API's (Anthropic's `/v1/messages`), whose
  * tools contradict its `tool_choice`, as the chat schema refuses one sent to `/v1/chat/completions`
- * (`addChatToolIssues`), before any upstream call; a choice naming no tool is named as `tool_choice`, a
- * field of both APIs, and a choice without tools is described rather than shown as mapped.
+ * (`addChatToolIssues`), before any upstream call; a choice naming no tool is named as Anthropic's
+ * `tool_choice.name`, and a choice without tools is described rather than shown as mapped.
  *
  * @throws ApiError 400 naming the field at fault, its value and what was expected.
  * @example
  * refuseToolMismatch({ tools, tool_choice: { type: "function", function: { name: "zzz" } } });
- * // ApiError 400: tool_choice must be the name of one of the tools (get_weather), got "zzz"
+ * // ApiError 400: tool_choice.name must be the name of one of the tools (get_weather), got "zzz"
  */
 export function refuseToolMismatch(body: ChatToolFields): void {
   // The choice as mapped (`required` for Anthropic's `any`) is not what the client sent.
-  const [issue] = toolIssues(offeredTools(body, ["tool_choice"], "a choice other than none"));
+  const [issue] = toolIssues(offeredTools(body, ["tool_choice", "name"], "a choice other than none"));
   if (issue === undefined) return;
   const param = issuePath(issue.path);
   throw new ApiError(400, `${param} ${issue.message}`, { param, code: "invalid_value" });

@@ -140,8 +140,8 @@ describe("Anthropic's messages", () => {
         tools: [anthropicTool("get_weather")],
         tool_choice: { type: "tool", name: "zzz" },
       }),
-      "tool_choice",
-      /^tool_choice must be the name of one of the tools \(get_weather\), got "zzz"$/,
+      "tool_choice.name",
+      /^tool_choice\.name must be the name of one of the tools \(get_weather\), got "zzz"$/,
     ],
     [
       "a tool_choice of any without tools",
