@@ -1,6 +1,6 @@
-import { builtinDatasetFormats } from "../bench/datasets/index.ts";
 import { isAllocationSpec } from "../routing/index.ts";
 import { findStrategyEntry, type StrategyNeed, strategyCatalog } from "../strategies/index.ts";
+import { refuseUnusedDataDir } from "./data-dir-option.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** The `mull bench` flags (or a queued run's recipe) whose use depends on the dataset, backend and strategies. */
@@ -61,22 +61,7 @@ export function refuseUnusedBenchFlags(flags: BenchFlagsInUse, backend: "embedde
     throw new UsageError(`${flag} ${value} applies to an HTTP PRM (--prm URL) only; ${given}`, flag);
   }
   const generated = flags.dataset.startsWith("lab:");
-  if (flags.dataDir !== undefined) {
-    const builtins = builtinDatasetFormats.map((entry) => entry.name);
-    if (flags.dataDir.trim() === "") {
-      throw new UsageError(
-        `--data-dir "": expected the folder holding the built-in datasets' files (leave --data-dir out for the default)`,
-        "--data-dir",
-      );
-    }
-    if (!builtins.includes(flags.dataset)) {
-      throw new UsageError(
-        `--data-dir ${flags.dataDir} applies to the built-in datasets (${builtins.join(", ")}) only; ` +
-          `${flags.dataset} ${generated ? "is generated" : "is a file of its own"}`,
-        "--data-dir",
-      );
-    }
-  }
+  refuseUnusedDataDir(flags.dataDir, flags.dataset);
   if (flags.maxLineBytes !== undefined && generated) {
     throw new UsageError(
       `--max-line-bytes ${flags.maxLineBytes} applies to datasets read from files only; ${flags.dataset} is generated`,

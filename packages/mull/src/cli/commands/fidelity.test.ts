@@ -83,6 +83,17 @@ describe("mull fidelity", () => {
     }
   });
 
+  it("refuses a --data-dir it would ignore, a generated dataset's, before any model loads", async () => {
+    const run = await runCliCaptured(
+      ...["fidelity", "--reference", "lab-large", "--candidate", "lab-large"],
+      ...["--problems", "lab:hard", "--data-dir", "/data"],
+    );
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toContain(
+      "--data-dir /data applies to the built-in datasets (gsm8k, math500, aime24) only; lab:hard is generated",
+    );
+  });
+
   it("names --problems, not the loader's --dataset, for a dataset it cannot load (exit 2)", async () => {
     const unknown = await runCliCaptured(
       ...["fidelity", "--reference", "lab-large", "--candidate", "lab-large", "--problems", "nosuch"],

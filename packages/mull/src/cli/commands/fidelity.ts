@@ -14,7 +14,7 @@ import { backendSpecShown } from "../backend-spec-shown.ts";
 import { CheckFailedError } from "../check-failed-error.ts";
 import { checkLabDataset } from "../check-lab-dataset.ts";
 import { createBackendFromFlags, type ResolvedBackend } from "../create-backend.ts";
-import { dataDirOption } from "../data-dir-option.ts";
+import { dataDirOption, refuseUnusedDataDir } from "../data-dir-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { renderProblemPrompts } from "../render-problem-prompts.ts";
 import { UsageError } from "../usage-error.ts";
@@ -172,6 +172,7 @@ export function fidelityCommand() {
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(flags.apiKeyEnv === undefined ? {} : { apiKeyEnv: flags.apiKeyEnv }),
       };
+      refuseUnusedDataDir(flags.dataDir, flags.problems);
       const referenceFlags = backendFlagsFromSpec(flags.reference, "--reference");
       const candidateFlags = backendFlagsFromSpec(flags.candidate, "--candidate");
       const dataset = await loadProblems(flags.problems, flags.limit, flags.dataDir);

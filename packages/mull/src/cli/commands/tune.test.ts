@@ -229,6 +229,15 @@ describe("mull tune", () => {
     }
   });
 
+  it.each([
+    [["--dataset", "lab:mixed", "--data-dir", "/data"], "--data-dir /data applies to the built-in datasets"],
+    [["--dataset", "gsm8k", "--data-dir", ""], `--data-dir "": expected the folder holding`],
+  ])("refuses a --data-dir it would ignore (%j) before reading any dataset", async (flags, message) => {
+    const run = await runCliCaptured("tune", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", ...flags);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toContain(message);
+  });
+
   it("needs --base-url", async () => {
     const run = await runCliCaptured("tune");
     expect(run.code).toBe(2);

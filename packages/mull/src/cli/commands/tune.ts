@@ -10,7 +10,7 @@ import {
 import { defaultPromptTemplate } from "../../generation/index.ts";
 import { CheckFailedError } from "../check-failed-error.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
-import { dataDirOption } from "../data-dir-option.ts";
+import { dataDirOption, refuseUnusedDataDir } from "../data-dir-option.ts";
 import { failOnClosedPipe } from "../fail-on-closed-pipe.ts";
 import { listOf } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
@@ -119,6 +119,7 @@ export function tuneCommand() {
     )
     .option("--json", "print the levels and knees as JSON")
     .action(async (flags) => {
+      refuseUnusedDataDir(flags.dataDir, flags.dataset);
       const dataset = await loadDataset(flags.dataset, { limit: flags.requests, dataDir: flags.dataDir });
       if (dataset.problems.length === 0) {
         throw new UsageError(`--dataset ${flags.dataset} has no problems`, "--dataset");
