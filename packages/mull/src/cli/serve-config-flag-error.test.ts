@@ -37,7 +37,7 @@ describe("serveConfigFlagError", () => {
     expect(said).toBeInstanceOf(UsageError);
     expect(said?.field).toBe("--allow-network");
     expect(said?.message).toBe(
-      '--allow-network: expected an IP address or CIDR range such as 10.0.0.0/8, got "bogus"',
+      "--allow-network bogus: expected an IP address or CIDR range such as 10.0.0.0/8",
     );
   });
 

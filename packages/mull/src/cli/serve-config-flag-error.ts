@@ -126,7 +126,9 @@ export function serveConfigFlagError(
   // The checker speaks of a config file's fields; on the command line they are flags.
   reason = reason
     .replace("named by apiKeyEnv", "named by --upstream-key-env")
-    .replace("in allowedNetworks", "with --allow-network");
+    .replace("in allowedNetworks", "with --allow-network")
+    // The value follows the flag, as typed, rather than the checker's `, got …` at the end.
+    .replace(/^(expected .*), got (?:"(?:[^"\\]|\\.)*"|[^,;"]*)$/, "$1");
   const text =
     given.value === undefined
       ? undefined

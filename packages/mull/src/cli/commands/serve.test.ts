@@ -118,7 +118,7 @@ describe("mull serve flags", () => {
     const network = await refusal([...base, "--allow-network", "10.0.0.0/8", "--allow-network", "bogus"]);
     expect(network.field).toBe("--allow-network");
     expect(network.message).toBe(
-      '--allow-network: expected an IP address or CIDR range such as 10.0.0.0/8, got "bogus"',
+      "--allow-network bogus: expected an IP address or CIDR range such as 10.0.0.0/8",
     );
     const state = await refusal(["--state", "bogus"]);
     expect(state.field).toBe("--state");

@@ -164,7 +164,7 @@ function unknownKeyProblems(
  * One problem of an issue that is not about unknown keys, as `<field>: <reason>` (the form `mull serve`
  * reads back to its flags): a discriminated union's unknown tag with the tags it takes and the one given,
  * a missing field with what it must be, a wrong value with what it must be in the shared words (zod's own
- * wording replaced), and any message the schema words itself as it is.
+ * wording replaced) and the value given, and any message the schema words itself as it is.
  */
 function valueProblem(schema: z.ZodType, value: unknown, issue: z.core.$ZodIssue): ConfigProblem {
   const field = issuePath(issue.path);
@@ -182,7 +182,7 @@ function valueProblem(schema: z.ZodType, value: unknown, issue: z.core.$ZodIssue
   if (expected === undefined) return { field, text: `${field}: ${issue.message}` };
   if (given === undefined && issue.path.length > 0)
     return { field, text: `${field}: missing; expected ${expected}` };
-  return { field, text: `${field}: expected ${expected}` };
+  return { field, text: `${field}: expected ${expected}, got ${describeValue(given)}` };
 }
 
 /**

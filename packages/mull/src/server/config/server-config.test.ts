@@ -112,7 +112,7 @@ describe("parseServerConfig", () => {
       "a concurrency of 0",
       { ...upstream, concurrency: 0 },
       "upstreams[0].concurrency",
-      "upstreams[0].concurrency: expected a number of at least 1",
+      "upstreams[0].concurrency: expected a number of at least 1, got 0",
     ],
   ])("names the field and what was expected for %s in an upstream", (_, given, field, problem) => {
     const error = failure({ upstreams: [given] });
@@ -120,12 +120,19 @@ describe("parseServerConfig", () => {
     expect(error.message).toBe(`serve.json is invalid:\n  ${problem}`);
   });
 
+  it("shows the value given beside what was expected for a field of the wrong type", () => {
+    const error = failure({ server: { port: "abc", host: 5 }, upstreams: [upstream] });
+    expect(error.message).toBe(
+      'serve.json is invalid:\n  server.host: expected a string, got 5\n  server.port: expected a number, got "abc"',
+    );
+  });
+
   it("lists every problem, unknown keys first, with a key misspelt anywhere", () => {
     const error = failure({ server: { prot: 80 }, upstreams: [{ ...upstream, timeoutMilliseconds: 0 }] });
     expect(error.field).toBe("server.prot");
     expect(error.message).toBe(
       "serve.json is invalid:\n  server.prot: unknown key (did you mean port?)\n" +
-        "  upstreams[0].timeoutMilliseconds: expected a number of at least 1",
+        "  upstreams[0].timeoutMilliseconds: expected a number of at least 1, got 0",
     );
     expect(failure({ server: { colour: "red" }, upstreams: [upstream] }).message).toMatch(
       /server\.colour: unknown key \(server takes host, port, apiKeysEnv, /,
