@@ -64,8 +64,11 @@ describe("expandSpecList", () => {
     ]);
   });
 
-  it("refuses an empty item", () => {
-    expect(() => expandSpecList("greedy,,sc@8")).toThrow('the list "greedy,,sc@8" has an empty item');
+  it("refuses an empty item, naming its position", () => {
+    expect(() => expandSpecList("greedy,,sc@8")).toThrow(
+      'the list "greedy,,sc@8" has an empty item (item 2 of 3); expected specs separated by commas',
+    );
+    expect(() => expandSpecList("greedy,sc@{4,8},")).toThrow("(item 3 of 3)");
   });
 
   it("names a list that is not text", () => {

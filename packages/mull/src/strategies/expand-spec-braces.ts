@@ -104,11 +104,12 @@ export function expandSpecList(list: string): string[] {
     }
   }
   items.push(current);
-  return items.flatMap((item) => {
+  return items.flatMap((item, index) => {
     const trimmed = item.trim();
     if (trimmed === "") {
       throw new ConfigError(
-        `strategy: the list ${JSON.stringify(list)} has an empty item; expected specs separated by commas`,
+        `strategy: the list ${JSON.stringify(list)} has an empty item (item ${index + 1} of ${items.length}); ` +
+          "expected specs separated by commas",
         {
           field: "strategy",
         },
