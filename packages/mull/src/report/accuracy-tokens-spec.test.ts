@@ -164,6 +164,15 @@ describe("accuracyTokensSpec", () => {
     expect(group.match(/<line/g)).toHaveLength(2);
   });
 
+  it("reads each interval out once, in its point's label, not as a rule whose lower end is called accuracy", async () => {
+    const svg = await renderSvg(accuracyTokensSpec(summarizeStrategies(run, { resamples: 50 })).spec);
+    const rules = svg.match(/<g class="mark-rule role-mark intervals_marks"[\s\S]*?<\/g>/)?.[0] ?? "";
+    expect(rules.match(/<line/g)?.length).toBeGreaterThan(0);
+    expect(rules).not.toContain("aria-label");
+    const points = svg.match(/<g class="mark-symbol role-mark points_marks"[\s\S]*?<\/g>/)?.[0] ?? "";
+    expect(points).toMatch(/aria-label="[^"]*interval from: \d+(\.\d)?%; interval to: \d+(\.\d)?%/);
+  });
+
   it("labels the token axis with whole numbers, a run of one strategy included", async () => {
     /** The tick labels of the plot's x axis, as rendered. */
     const tokenTicks = async (data: RunData) => {

@@ -260,7 +260,8 @@ export function accuracyTokensSpec(
     layer: [
       {
         name: "intervals",
-        mark: { type: "rule", opacity: 0.6 },
+        // The point's own label reads the interval out; the rule's would call its lower end the accuracy.
+        mark: { type: "rule", opacity: 0.6, aria: false },
         encoding: { y: { field: "lower", type: "quantitative" }, y2: { field: "upper" } },
       },
       {

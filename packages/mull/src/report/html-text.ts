@@ -1,6 +1,18 @@
-/** Escapes text for HTML element content and double-quoted attribute values. */
+/** The bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
+const bidiControls = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Escapes text for HTML element content and double-quoted attribute values. A bidirectional control
+ * character is shown by its code point (`[U+202E]`) rather than kept: a model name or URL holding one
+ * would otherwise reverse the text after it (a server's URL shown backwards), and text of a
+ * right-to-left script needs none of them to read right.
+ *
+ * @example
+ * escapeHtml("rtl\u202Eevil <b>"); // "rtl[U+202E]evil &lt;b&gt;"
+ */
 export function escapeHtml(text: string): string {
   return text
+    .replaceAll(bidiControls, (control) => `[U+${control.codePointAt(0)?.toString(16).toUpperCase()}]`)
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")
