@@ -403,6 +403,37 @@ describe("mull solve --n against the spec", () => {
     expect(agreeing.stderr).toContain(`model file ${missing} does not exist`);
   });
 
+  it("refuses several samples at --temperature 0 before it loads the model, naming the flag", async () => {
+    const missing = fileURLToPath(new URL("./no-such-model.gguf", import.meta.url));
+    const result = await mull([
+      "solve",
+      "1+1=?",
+      "--strategy",
+      "sc@4",
+      "--temperature",
+      "0",
+      "--model",
+      missing,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "mull: --temperature must be above 0 for strategy sc@4, got 0: it draws 4 samples, and at temperature 0 " +
+        "they would all be the same. Use a temperature above 0, or the greedy strategy\n",
+    );
+    // One sample at temperature 0 is greedy decoding: the same command gets as far as the model.
+    const greedy = await mull([
+      "solve",
+      "1+1=?",
+      "--strategy",
+      "greedy",
+      "--temperature",
+      "0",
+      "--model",
+      missing,
+    ]);
+    expect(greedy.stderr).toContain(`model file ${missing} does not exist`);
+  });
+
   it("refuses a mistyped --strategy before it loads the model, naming the flag", async () => {
     const missing = fileURLToPath(new URL("./no-such-model.gguf", import.meta.url));
     const result = await mull(["solve", "1+1=?", "--strategy", "scc@4", "--model", missing]);

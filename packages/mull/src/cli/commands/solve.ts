@@ -2,6 +2,8 @@ import { dirname } from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
+import { ConfigError } from "../../errors/index.ts";
+import { refuseIdenticalSamples } from "../../identical-samples.ts";
 import {
   checkOutputFile,
   makeOutputDirectory,
@@ -16,6 +18,7 @@ import {
   specSamples,
   strategyCatalogHelp,
 } from "../../strategies/index.ts";
+import { standInStrategy } from "../../strategies/stand-in-strategy.ts";
 import { contextsFromFlags, contextsOption } from "../contexts-option.ts";
 import { counted } from "../counted.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
@@ -48,6 +51,16 @@ async function readStandardInput(): Promise<string> {
 
 /** Samples of a family named without a count and without `--n`. */
 const defaultCount = 8;
+
+/** The strategy a spec names, built on stand-ins; `undefined` where only its real dependencies can build it. */
+function standInOrNothing(spec: string): Strategy | undefined {
+  try {
+    return standInStrategy(spec);
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return undefined;
+    throw error;
+  }
+}
 
 /**
  * Completes a spec written as a bare family name with `--n` (default 8) from the catalog form of that
@@ -193,6 +206,11 @@ export function solveCommand() {
       // A contradiction is a typo: said before a model loads (seconds to minutes), not after.
       const samples = flags.n === undefined ? undefined : specSamples(strategySpec);
       if (samples !== undefined) checkCountAgrees(strategySpec, { samples }, flags.n);
+      // So is a strategy of several samples at --temperature 0, which would all be the same.
+      const standIn = flags.temperature === 0 ? standInOrNothing(strategySpec) : undefined;
+      if (standIn !== undefined) {
+        refuseIdenticalSamples({ strategy: standIn, temperature: flags.temperature, field: "--temperature" });
+      }
       // The trace is written after the answer: a path it cannot be written to is said before any work,
       // and a symbolic link (to a file, or dangling) is refused as report --out refuses one.
       if (flags.trace !== undefined) {
