@@ -60,6 +60,21 @@ describe("planBench: samples that would all be the same", () => {
     );
   });
 
+  it("refuses an allocation drawing several samples per problem at temperature 0, and plans one of one", () => {
+    const error = refusal(() =>
+      planBench(options({ strategies: ["alloc@4"], sampling: { temperature: 0 } })),
+    );
+    expect(error.field).toBe("--temperature");
+    expect(error.message).toMatch(
+      /^--temperature must be above 0 for strategy alloc@4, got 0: it draws 4 samples/,
+    );
+    const swept = refusal(() => planBench(options({ strategies: ["alloc@4"], temperatures: [0] })));
+    expect(swept.field).toBe("--temperatures");
+    expect(
+      planBench(options({ strategies: ["alloc@1"], sampling: { temperature: 0 } })).strategies,
+    ).toHaveLength(1);
+  });
+
   it("plans greedy at 0, a sweep above 0 over a run at 0, and a run whose temperature is the default", () => {
     expect(
       planBench(options({ strategies: ["greedy"], sampling: { temperature: 0 } })).strategies,

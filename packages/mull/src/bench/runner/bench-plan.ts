@@ -8,7 +8,7 @@ import { configHash } from "../store/index.ts";
 import { type BenchConfig, benchConfig } from "./bench-config.ts";
 import { checkAllocationOptions } from "./check-allocation-options.ts";
 import { parseBenchNumbers, type RunBenchOptions } from "./run-bench-options.ts";
-import { type BenchStrategy, expandStrategySweep, type PairStrategy } from "./strategy-sweep.ts";
+import { type BenchStrategy, expandStrategySweep } from "./strategy-sweep.ts";
 
 /**
  * What a bench run resolves from its options before touching the store: the problems and strategies it
@@ -40,12 +40,17 @@ export interface BenchPlan {
 
 /**
  * Refuses a strategy whose samples would all be the same at the temperature its pairs run at: the sweep's
- * (`--temperatures`), else the run's sampling settings (`--temperature`), as `runPair` merges them.
+ * (`--temperatures`), else the run's sampling settings (`--temperature`), as `runPair` merges them. An
+ * allocation (`alloc@4`) draws its samples per problem at that temperature too.
  */
-function refuseIdenticalPairSamples(entry: PairStrategy, options: RunBenchOptions): void {
+function refuseIdenticalPairSamples(entry: BenchStrategy, options: RunBenchOptions): void {
   const swept = entry.sampling.temperature !== undefined;
   refuseIdenticalSamples({
-    strategy: entry.strategy,
+    strategy: entry.strategy ?? {
+      name: entry.name,
+      samples: entry.allocation.samplesPerProblem,
+      parameters: {},
+    },
     temperature: swept ? entry.sampling.temperature : options.sampling?.temperature,
     field: swept ? "--temperatures" : "--temperature",
   });
@@ -77,7 +82,7 @@ export function planBench(options: RunBenchOptions): BenchPlan {
   });
   for (const strategy of strategies) {
     if (strategy.allocation !== undefined) checkAllocationOptions(strategy, options);
-    else refuseIdenticalPairSamples(strategy, options);
+    refuseIdenticalPairSamples(strategy, options);
   }
   const problems =
     options.limit === undefined ? options.dataset.problems : options.dataset.problems.slice(0, options.limit);
