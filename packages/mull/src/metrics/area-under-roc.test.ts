@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { areaUnderRoc } from "./area-under-roc.ts";
 
 const items = (scores: readonly [number, boolean][]) =>
@@ -51,5 +52,31 @@ describe("areaUnderRoc", () => {
   it("is undefined without both classes", () => {
     expect(areaUnderRoc(items([[0.3, true]]))).toBeUndefined();
     expect(areaUnderRoc([])).toBeUndefined();
+  });
+
+  it("refuses a score that is not a number, naming it by its index, in any order", () => {
+    const scores: [number, boolean][] = [
+      [0.2, false],
+      [Number.NaN, true],
+      [0.8, true],
+      [0.5, false],
+    ];
+    const error = thrownConfigError(() => areaUnderRoc(items(scores)));
+    expect(error.message).toBe("areaUnderRoc: items[1].score must be a number, got NaN");
+    expect(error.field).toBe("items[1].score");
+    expect(thrownConfigError(() => areaUnderRoc(items([...scores].reverse()))).field).toBe("items[2].score");
+  });
+
+  it("ranks infinite scores beyond every finite one, equal infinities as a tie", () => {
+    const value = areaUnderRoc(
+      items([
+        [Number.POSITIVE_INFINITY, true],
+        [Number.POSITIVE_INFINITY, false],
+        [0.5, true],
+        [Number.NEGATIVE_INFINITY, false],
+      ]),
+    );
+    // Pairs: (∞, ∞) tie, (∞, −∞) win, (0.5, ∞) loss, (0.5, −∞) win.
+    expect(value).toBe((0.5 + 1 + 0 + 1) / 4);
   });
 });

@@ -1,3 +1,5 @@
+import { checkInteger, optionError } from "../runtime/index.ts";
+
 /** One bin of a reliability diagram. */
 export interface ReliabilityBin {
   /** The bin's confidence range, `[lower, upper)` (the last bin includes 1). */
@@ -25,6 +27,8 @@ export interface Calibration {
  * the reliability diagram and the expected calibration error (Guo et al. 2017). Confidences outside
  * [0, 1] are clamped. With no predictions every bin is empty and the error is 0.
  *
+ * @throws ConfigError when `bins` is not an integer ≥ 1, or a confidence is not a number (NaN included),
+ * naming it by its index: `calibration: predictions[2].confidence must be a number, got NaN`.
  * @example
  * calibration([{ confidence: 0.9, correct: true }, { confidence: 0.9, correct: false }]).expectedCalibrationError; // 0.4
  */
@@ -32,6 +36,11 @@ export function calibration(
   predictions: readonly { readonly confidence: number; readonly correct: boolean }[],
   bins = 10,
 ): Calibration {
+  checkInteger("calibration", "bins", bins, { minimum: 1 });
+  predictions.forEach(({ confidence }, index) => {
+    if (typeof confidence !== "number" || Number.isNaN(confidence))
+      throw optionError("calibration", `predictions[${index}].confidence`, confidence, "a number");
+  });
   const sums = Array.from({ length: bins }, () => ({ count: 0, confidence: 0, correct: 0 }));
   for (const { confidence, correct } of predictions) {
     const clamped = Math.min(1, Math.max(0, confidence));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { instabilityMeter } from "./instability-meter.ts";
 import { tokenEntropy } from "./token-entropy.ts";
 
 describe("tokenEntropy", () => {
@@ -25,5 +26,19 @@ describe("tokenEntropy", () => {
     });
     expect(skewed).toBeCloseTo(-(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25)), 12);
     expect(tokenEntropy({ token: "a", logprob: -0.1 })).toBeUndefined();
+  });
+
+  it("treats a reported entropy that is not finite as absent, as instabilityMeter does", () => {
+    const half = Math.log(0.5);
+    const topLogprobs = [
+      { token: "a", logprob: half },
+      { token: "b", logprob: half },
+    ];
+    for (const entropy of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const token = { token: "a", logprob: half, entropy, topLogprobs };
+      expect(tokenEntropy(token)).toBeCloseTo(Math.LN2, 12);
+      expect(tokenEntropy(token)).toBe(instabilityMeter({ k: 20, entropyWeight: 1 })(token)?.entropy);
+    }
+    expect(tokenEntropy({ token: "a", logprob: half, entropy: Number.NaN })).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { distributionEntropy, topDistribution } from "./top-distribution.ts";
 
 /**
  * The entropy in nats of the next-token distribution a token was drawn from: the backend's own reading of
- * the whole distribution (`TokenLogprob.entropy`) where it gives one; otherwise the entropy of its top
+ * the whole distribution (`TokenLogprob.entropy`) where it gives a finite one; otherwise the entropy of its top
  * alternatives renormalised to sum to 1, which understates a flat tail (k alternatives give at most
  * log k) but orders positions alike; `undefined` when the token has neither.
  *
@@ -13,7 +13,7 @@ import { distributionEntropy, topDistribution } from "./top-distribution.ts";
  * ] }); // Math.log(2) ≈ 0.693
  */
 export function tokenEntropy(token: TokenLogprob): number | undefined {
-  if (token.entropy !== undefined) return token.entropy;
+  if (token.entropy !== undefined && Number.isFinite(token.entropy)) return token.entropy;
   const distribution = topDistribution(token);
   return distribution === undefined ? undefined : distributionEntropy(distribution);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import type { TokenLogprob } from "../spec/index.ts";
 import { tokenInstability } from "./token-instability.ts";
 
@@ -71,5 +72,39 @@ describe("tokenInstability", () => {
     const result = tokenInstability([{ token: "a", logprob: -0.1 }, position({ a: 0.5, b: 0.5 })]);
     expect(result?.steps).toHaveLength(1);
     expect(result?.peakPosition).toBe(0);
+  });
+
+  it("refuses options out of range, naming the option, the value and the range", () => {
+    const tokens = [position({ a: 0.5, b: 0.5 })];
+    const refusals: [Parameters<typeof tokenInstability>[1], string, string][] = [
+      [{ k: 0 }, "k", "must be an integer ≥ 1, got 0"],
+      [{ k: -1 }, "k", "must be an integer ≥ 1, got -1"],
+      [{ k: 2.5 }, "k", "must be an integer ≥ 1, got 2.5"],
+      [{ entropyWeight: Number.NaN }, "entropyWeight", "must be a number ≥ 0, got NaN"],
+      [{ entropyWeight: -5 }, "entropyWeight", "must be a number ≥ 0, got -5"],
+      [{ earlyBefore: 7 }, "earlyBefore", "must be a number from 0 to 1, got 7"],
+      [{ earlyBefore: -0.1 }, "earlyBefore", "must be a number from 0 to 1, got -0.1"],
+    ];
+    for (const [options, field, expected] of refusals) {
+      const error = thrownConfigError(() => tokenInstability(tokens, options));
+      expect(error.message).toBe(`tokenInstability: ${field} ${expected}`);
+      expect(error.field).toBe(field);
+    }
+  });
+
+  it("accepts the ends of each range", () => {
+    const tokens = [position({ a: 0.5, b: 0.5 }), position({ a: 0.9, b: 0.1 })];
+    const result = tokenInstability(tokens, { k: 1, entropyWeight: 0, earlyBefore: 1 });
+    // One alternative per position: no entropy and no shift.
+    expect(result?.peak).toBe(0);
+    expect(result?.phase).toBe("early");
+    expect(tokenInstability(tokens, { earlyBefore: 0 })?.phase).toBe("late");
+  });
+
+  it("falls back to the top k's entropy where the reported one is not finite", () => {
+    const flat = position({ a: 0.5, b: 0.5 });
+    const result = tokenInstability([{ ...flat, entropy: Number.NaN }]);
+    expect(result?.steps[0]?.entropy).toBeCloseTo(Math.LN2, 12);
+    expect(result?.peak).toBeCloseTo(Math.LN2, 12);
   });
 });

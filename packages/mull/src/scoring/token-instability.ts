@@ -1,11 +1,12 @@
+import { checkInteger, checkNumber } from "../runtime/index.ts";
 import type { TokenLogprob } from "../spec/index.ts";
 import { type InstabilityStep, instabilityMeter } from "./instability-meter.ts";
 
 /** Options of `tokenInstability`. */
 export interface TokenInstabilityOptions {
-  /** Alternatives per position that make up its distribution (the top `k`, renormalised); default 20. */
+  /** Alternatives per position that make up its distribution (the top `k`, renormalised; at least 1); default 20. */
   readonly k?: number | undefined;
-  /** Weight of the entropy in the instability index (`I_t = JSD_t + weight · H_t`); default 1. */
+  /** Weight of the entropy in the instability index (`I_t = JSD_t + weight · H_t`; at least 0); default 1. */
   readonly entropyWeight?: number | undefined;
   /** Relative position (0 to 1) before which a peak counts as early; default 0.5. */
   readonly earlyBefore?: number | undefined;
@@ -40,6 +41,8 @@ export interface TokenInstability {
  * ends right), late ones more often end wrong. Positions without alternatives are skipped; `undefined`
  * when none has them (ask the backend for `topLogprobs`).
  *
+ * @throws ConfigError when `k` is not an integer ≥ 1, `entropyWeight` not a number ≥ 0, or `earlyBefore`
+ * not a number from 0 to 1.
  * @example
  * const result = tokenInstability(completion.tokens!, { k: 20 });
  * if (result !== undefined && result.phase === "late" && result.peak > 1.2) console.log("likely wrong");
@@ -48,7 +51,15 @@ export function tokenInstability(
   tokens: readonly TokenLogprob[],
   options: TokenInstabilityOptions = {},
 ): TokenInstability | undefined {
-  const measure = instabilityMeter({ k: options.k ?? 20, entropyWeight: options.entropyWeight ?? 1 });
+  const k = checkInteger("tokenInstability", "k", options.k ?? 20, { minimum: 1 });
+  const entropyWeight = checkNumber("tokenInstability", "entropyWeight", options.entropyWeight ?? 1, {
+    minimum: 0,
+  });
+  const earlyBefore = checkNumber("tokenInstability", "earlyBefore", options.earlyBefore ?? 0.5, {
+    minimum: 0,
+    maximum: 1,
+  });
+  const measure = instabilityMeter({ k, entropyWeight });
   const steps = tokens.flatMap((token): InstabilityStep[] => {
     const step = measure(token);
     return step === undefined ? [] : [step];
@@ -64,6 +75,6 @@ export function tokenInstability(
     peak: steps[peakIndex]?.instability ?? 0,
     peakIndex,
     peakPosition,
-    phase: peakPosition < (options.earlyBefore ?? 0.5) ? "early" : "late",
+    phase: peakPosition < earlyBefore ? "early" : "late",
   };
 }
