@@ -55,6 +55,10 @@ describe("createLlamaCppBackend: identity", () => {
     expect(description.model).toBe(path.basename(modelPath));
     expect(description.modelHash).toBe(`sha256:${expected}`);
     expect(description.versions?.["node-llama-cpp"]).toMatch(/^3\.\d+\.\d+/);
+    // The release tag alone does not tell the build: the commit it was built from, as llama-server's
+    // build_info (`b1-de3ff81`) shortens it.
+    expect(description.versions?.["llama.cpp"]).toMatch(/\S/);
+    expect(description.versions?.["llama.cpp commit"]).toMatch(/^[0-9a-f]{40}$/);
     // How it runs, for run manifests: one context of one thread.
     expect(description.contexts).toBe(1);
     expect(description.threads).toBe(1);

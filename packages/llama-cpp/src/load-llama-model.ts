@@ -1,12 +1,13 @@
 import path from "node:path";
 import { ConfigError, MullError } from "mull/errors";
+import { fileSha256 } from "mull/runtime";
 import type { ModelArchitecture } from "mull/spec";
 import { getLlama, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
 import { checkModelFile } from "./check-model-file.ts";
-import { fileSha256 } from "./file-sha256.ts";
 import type { LlamaCppBackendSettings, ParsedLlamaCppBackendOptions } from "./llama-cpp-backend-options.ts";
+import { bindingCommit, llamaCppSource } from "./llama-cpp-source.ts";
 import { modelArchitecture } from "./model-architecture.ts";
-import { nodeLlamaCppVersion } from "./node-llama-cpp-version.ts";
+import { nodeLlamaCppPackage } from "./node-llama-cpp-version.ts";
 import { resolveModelPath } from "./resolve-model-path.ts";
 
 const largestDefaultContext = 4096;
@@ -25,7 +26,7 @@ export interface LoadedLlamaModel {
   readonly owner: string;
   /** Resolved settings; `contextSize` is the one llama.cpp made (it may round up). */
   readonly settings: LlamaCppBackendSettings;
-  /** Versions of node-llama-cpp and llama.cpp, where known. */
+  /** Versions of node-llama-cpp and llama.cpp (its release and its commit), where known (`readVersions`). */
   readonly versions: Readonly<Record<string, string>>;
   readonly vocabularySize: number;
   /** The model's shape from its GGUF file, when the file gives it. */
@@ -98,12 +99,21 @@ async function loadModelAndContext(
   }
 }
 
+/**
+ * Versions for manifests: `node-llama-cpp`, `llama.cpp` (the binding's release tag, e.g. `v0.5.0`) and
+ * `llama.cpp commit`, the full commit of the llama.cpp source that release was built from (node-llama-cpp's
+ * git bundle), which a llama-server's `build_info` (`b1-de3ff81`) names the start of.
+ */
 async function readVersions(llama: Llama): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
-  const packageVersion = await nodeLlamaCppVersion();
-  if (packageVersion !== undefined) versions["node-llama-cpp"] = packageVersion;
-  const release = llama.llamaCppRelease?.release;
-  if (typeof release === "string") versions["llama.cpp"] = release;
+  const installed = await nodeLlamaCppPackage();
+  if (installed?.version !== undefined) versions["node-llama-cpp"] = installed.version;
+  const binding = llama.llamaCppRelease;
+  if (typeof binding?.release === "string") versions["llama.cpp"] = binding.release;
+  const source =
+    installed === undefined ? undefined : llamaCppSource(path.join(installed.directory, "llama"));
+  const commit = bindingCommit(binding, source);
+  if (commit !== undefined) versions["llama.cpp commit"] = commit;
   return versions;
 }
 

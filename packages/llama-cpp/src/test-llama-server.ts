@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { llamaCppSource } from "./llama-cpp-source.ts";
 
 /** Environment variable naming a `llama-server` binary to test against instead of the cached build. */
 export const llamaServerVariable = "MULL_LLAMA_SERVER";
@@ -19,20 +20,8 @@ const llamaDirectory = path.join(repositoryRoot, "node_modules", "node-llama-cpp
  * node-llama-cpp's llama folder cannot be read.
  */
 export function llamaServerVersion(): string | undefined {
-  try {
-    const info = JSON.parse(readFileSync(path.join(llamaDirectory, "llama.cpp.info.json"), "utf8")) as {
-      tag?: unknown;
-    };
-    // A bundle starts with text lines: `# v2 git bundle`, capabilities (`@…`), then `<sha> <ref>` lines.
-    const header = readFileSync(path.join(llamaDirectory, "gitRelease.bundle"))
-      .subarray(0, 4096)
-      .toString("latin1");
-    const commit = /^([0-9a-f]{40}) /m.exec(header)?.[1];
-    if (typeof info.tag !== "string" || commit === undefined) return undefined;
-    return `${info.tag}-${commit.slice(0, 12)}`;
-  } catch {
-    return undefined;
-  }
+  const source = llamaCppSource(llamaDirectory);
+  return source === undefined ? undefined : `${source.release}-${source.commit.slice(0, 12)}`;
 }
 
 /** Where a `llama-server` binary was found, or why none was. */

@@ -12,6 +12,7 @@ export { type ConcurrencyLimit, createConcurrencyLimit } from "./concurrency-lim
 export { describeValue } from "./describe-value.ts";
 export { diskFullError } from "./disk-full-error.ts";
 export { isDroppedConnection, isResendableDrop, markDropSettled } from "./dropped-connection.ts";
+export { fileSha256 } from "./file-sha256.ts";
 export { issueExpectation } from "./issue-expectation.ts";
 export { listFlag } from "./list-flag.ts";
 export { mapInParallel } from "./map-in-parallel.ts";

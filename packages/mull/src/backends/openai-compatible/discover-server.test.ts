@@ -1,8 +1,13 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { discoverServer } from "./discover-server.ts";
 import { useFakeServerBackends } from "./fake-server-backends.test-support.ts";
+import { createModelFileHashes } from "./model-file-hashes.ts";
 
 const { fakeServer, backendFor } = useFakeServerBackends();
 
@@ -12,6 +17,19 @@ const llamaProps = {
   model_path: "/models/lab-large.gguf",
   default_generation_settings: { params: { top_k: 40, min_p: 0.05000000074505806 } },
 };
+
+/** A model file on this machine, removed after the test. */
+let modelDirectory: string | undefined;
+afterEach(() => {
+  if (modelDirectory !== undefined) rmSync(modelDirectory, { recursive: true, force: true });
+  modelDirectory = undefined;
+});
+function localModelFile(content: string): { file: string; hash: string } {
+  modelDirectory = mkdtempSync(path.join(tmpdir(), "mull-discover-"));
+  const file = path.join(modelDirectory, "lab-large.gguf");
+  writeFileSync(file, content);
+  return { file, hash: `sha256:${createHash("sha256").update(content).digest("hex")}` };
+}
 
 let slowServer: Server | undefined;
 afterEach(async () => {
@@ -30,6 +48,40 @@ describe("discoverServer", () => {
       versions: { "llama.cpp": "b6123-1a2b3c4d" },
       modelFile: "/models/lab-large.gguf",
     });
+  });
+
+  it("hashes the model file a server on loopback reports where it is a readable local file", async () => {
+    const { file, hash } = localModelFile("GGUF weights");
+    const server = await fakeServer({ props: { ...llamaProps, model_path: file } });
+    const modelFileHashes = createModelFileHashes();
+    const found = await discoverServer({ requestBase: server.url, headers: {}, modelFileHashes });
+    expect(found).toMatchObject({ modelFile: file, modelHash: hash });
+    // Without the hashes, as before: the path only.
+    expect(await discoverServer({ requestBase: server.url, headers: {} })).not.toHaveProperty("modelHash");
+  });
+
+  it("gives no model hash, and no error, for a path that is no local file or a server elsewhere", async () => {
+    const modelFileHashes = createModelFileHashes();
+    const missing = await fakeServer({ props: { ...llamaProps, model_path: "/no/such/dir/lab-large.gguf" } });
+    expect(await discoverServer({ requestBase: missing.url, headers: {}, modelFileHashes })).toEqual({
+      samplingDefaults: { source: "llama.cpp GET /props", values: { top_k: 40, min_p: 0.05 } },
+      versions: { "llama.cpp": "b6123-1a2b3c4d" },
+      modelFile: "/no/such/dir/lab-large.gguf",
+    });
+    // A file of the same path here says nothing of a remote server's model.
+    const { file } = localModelFile("GGUF weights");
+    const remote = (async (input: string | URL | Request) =>
+      String(input).endsWith("/props")
+        ? Response.json({ ...llamaProps, model_path: file })
+        : new Response("not found", { status: 404 })) as typeof fetch;
+    const found = await discoverServer({
+      requestBase: "http://models.example:8080/v1",
+      headers: {},
+      fetch: remote,
+      modelFileHashes,
+    });
+    expect(found.modelFile).toBe(file);
+    expect(found).not.toHaveProperty("modelHash");
   });
 
   it("reads a vLLM server's version from /version", async () => {
@@ -115,8 +167,17 @@ describe("the OpenAI-compatible backend's description", () => {
       modelFile: "/models/lab-large.gguf",
     });
     expect(backend.unstreamed().describe()).toEqual(backend.describe());
+    expect(backend.describe()).not.toHaveProperty("modelHash");
     // The discovery routes are not generation traffic: only the capability probe was sent.
     expect(server.requests.map((request) => request.endpoint)).toEqual(["chat"]);
+  });
+
+  it("adds the hash of the model file a server on this machine loaded", async () => {
+    const { file, hash } = localModelFile("GGUF weights");
+    const server = await fakeServer({ props: { ...llamaProps, model_path: file } });
+    const backend = backendFor(server);
+    await backend.capabilities();
+    expect(backend.describe()).toMatchObject({ modelFile: file, modelHash: hash });
   });
 
   it("stays as configured, and works, on a server that says nothing of itself", async () => {

@@ -3,6 +3,7 @@ import type { CapabilityState } from "./capability-state.ts";
 import { discoverServer, type ServerDiscovery } from "./discover-server.ts";
 import { createDiscoveryMemory } from "./discovery-memory.ts";
 import type { EndpointUrl } from "./endpoint-url.ts";
+import { createModelFileHashes } from "./model-file-hashes.ts";
 import type { ParsedBackendOptions } from "./openai-compatible-backend-options.ts";
 import { untilAborted } from "./until-aborted.ts";
 
@@ -17,7 +18,10 @@ const discoveryTimeoutMilliseconds = 2_000;
 export interface ServerProfile {
   /** What the server says of itself, asked when the memory says to (`DiscoveryMemory.discover`). */
   discover(): Promise<ServerDiscovery>;
-  /** The configured description, with the versions and model file the discoveries so far found. */
+  /**
+   * The configured description, with the versions, model file and its hash (of the local file at that
+   * path, for a server on this machine) the discoveries so far found.
+   */
   describe(): BackendDescription;
   /**
    * Whether the server is llama.cpp's: as the `tokenizer` option says (`llama.cpp` yes, `vllm` no), else as
@@ -65,6 +69,8 @@ export function createServerProfile(settings: ServerProfileSettings): ServerProf
   const { endpoint, state, tokenizer } = settings;
   // Asked beside the capability probe until the server answers: what a server does not say (or says too
   // slowly) is simply not recorded, and never holds up a call for longer than the deadline.
+  // Each model file the server reports is hashed once for the backend's life.
+  const modelFileHashes = createModelFileHashes({ signal: settings.lifetime });
   const discovery = createDiscoveryMemory({
     ask: () =>
       discoverServer({
@@ -73,6 +79,7 @@ export function createServerProfile(settings: ServerProfileSettings): ServerProf
         fetch: settings.fetch,
         signal: settings.lifetime,
         timeoutMilliseconds: discoveryTimeoutMilliseconds,
+        modelFileHashes,
       }),
     clock: settings.clock,
   });
@@ -81,10 +88,15 @@ export function createServerProfile(settings: ServerProfileSettings): ServerProf
     discover,
     describe() {
       const discovered = discovery.latest();
+      // A file too big to hash before the discovery ended is told once its hash is known.
+      const modelHash =
+        discovered.modelHash ??
+        (discovered.modelFile === undefined ? undefined : modelFileHashes.known(discovered.modelFile));
       return {
         ...settings.configured,
         ...(discovered.versions === undefined ? {} : { versions: discovered.versions }),
         ...(discovered.modelFile === undefined ? {} : { modelFile: discovered.modelFile }),
+        ...(modelHash === undefined ? {} : { modelHash }),
       };
     },
     async servedByLlamaCpp(signal) {

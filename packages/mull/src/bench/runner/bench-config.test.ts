@@ -69,3 +69,31 @@ describe("benchConfig's dataset hash", () => {
     ).not.toBe(base);
   });
 });
+
+describe("benchConfig's model hash", () => {
+  /** The configuration's backend for a backend that describes itself as `described`. */
+  function backendOf(described: { kind: string; model: string; baseUrl?: string; modelHash?: string }) {
+    const scripted = createScriptedBackend({ responses: ["#### 1"] });
+    return benchConfig({
+      options: {
+        dataset,
+        strategies: ["greedy"],
+        backend: { ...scripted, describe: () => described },
+        out: "/tmp/unused",
+      } as RunBenchOptions,
+      problems,
+      strategies: [],
+      grader: graderByName("numeric"),
+      answerFormat: answerFormatByName("numeric"),
+      scorer: undefined,
+    }).backend;
+  }
+
+  it("pins an embedded model's file, and not the file a server reports, which may be hashed late", () => {
+    expect(backendOf({ kind: "llama-cpp", model: "m", modelHash: "sha256:abc" }).modelHash).toBe(
+      "sha256:abc",
+    );
+    const served = { kind: "openai-compatible", model: "m", baseUrl: "http://127.0.0.1:1/v1" };
+    expect(backendOf({ ...served, modelHash: "sha256:abc" })).toEqual(backendOf(served));
+  });
+});

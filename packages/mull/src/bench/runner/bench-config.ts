@@ -1,5 +1,5 @@
 import { defaultThinkingCues } from "../../generation/index.ts";
-import type { AnswerFormat, OutcomeScorer } from "../../spec/index.ts";
+import type { AnswerFormat, BackendDescription, OutcomeScorer } from "../../spec/index.ts";
 import type { StrategyNeed } from "../../strategies/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 import type { Grader } from "../graders/index.ts";
@@ -24,6 +24,15 @@ function anyNeeds(strategies: readonly BenchStrategy[], need: StrategyNeed): boo
 }
 
 /**
+ * The model hash that pins a run's configuration: an embedded model's. A server's (the local file its
+ * model path names) is recorded in the manifest but pins nothing: it may be known only once a big file is
+ * hashed, after the configuration is computed, and a server may load another file under the same URL.
+ */
+function pinnedHash(described: BackendDescription | undefined): string | undefined {
+  return described?.baseUrl === undefined ? described?.modelHash : undefined;
+}
+
+/**
  * Each routing strategy's route, and each routed model's identity (as its backend describes it), or
  * `undefined` when no strategy routes.
  */
@@ -38,7 +47,7 @@ function routesOf(options: RunBenchOptions, strategies: readonly BenchStrategy[]
         const described = options.resolveModel?.(name).describe();
         return [
           name,
-          { model: described?.model, baseUrl: described?.baseUrl, modelHash: described?.modelHash },
+          { model: described?.model, baseUrl: described?.baseUrl, modelHash: pinnedHash(described) },
         ];
       }),
     ),
@@ -72,7 +81,7 @@ export function benchConfig(sources: BenchConfigSources) {
       kind: backend.kind,
       model: backend.model,
       baseUrl: backend.baseUrl,
-      modelHash: backend.modelHash,
+      modelHash: pinnedHash(backend),
     },
     seed: options.seed ?? 0,
     limit: options.limit,
