@@ -9,7 +9,9 @@ import { UsageError } from "./usage-error.ts";
  *
  * @param prompt the template's prompt of the run's first problem
  * @param template the template as `--prompt-template` named it
- * @throws UsageError naming `--prompt-template`, the template, the kind of prompt it writes and the backend.
+ * @param field where the template was named: `--prompt-template` (default), or a configuration field such as
+ * `upstreams[0].models[1].promptTemplate`, whose remedy leaves out the `--endpoint` flag
+ * @throws UsageError naming the field, the template, the kind of prompt it writes, the backend and the remedy.
  * @example
  * await checkTemplatePrompts(render(dataset.problems[0]), resolved.backend, "gsm8k");
  * // --prompt-template gsm8k writes chat prompts, which the llama-cpp backend (model lab-v2-large) cannot take…
@@ -18,17 +20,19 @@ export async function checkTemplatePrompts(
   prompt: Prompt,
   backend: Backend,
   template: string,
+  field = "--prompt-template",
 ): Promise<void> {
   const capabilities = await backend.capabilities();
   const chat = prompt.kind === "chat";
   if (chat ? capabilities.chat : capabilities.completion) return;
   const { kind, model } = backend.describe();
+  const flag = field === "--prompt-template";
   const remedy = chat
-    ? "add --endpoint completions for text prompts, or give a text template such as lab"
+    ? `${flag ? "add --endpoint completions for text prompts, or " : ""}give a text template such as lab`
     : "give a template that writes chat prompts, such as default";
   throw new UsageError(
-    `--prompt-template ${template} writes ${chat ? "chat" : "text"} prompts, which the ${kind} backend ` +
+    `${field} ${template} writes ${chat ? "chat" : "text"} prompts, which the ${kind} backend ` +
       `(model ${model}) cannot take: it has no ${chat ? "chat template" : "text completion"}; ${remedy}`,
-    "--prompt-template",
+    field,
   );
 }

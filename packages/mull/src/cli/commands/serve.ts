@@ -19,6 +19,7 @@ import {
 } from "../prompt-options.ts";
 import { routeOption } from "../route-option.ts";
 import { serveConfigFromFlags } from "../serve-config-from-flags.ts";
+import { checkingServedTemplates } from "../served-template-check.ts";
 import { UsageError } from "../usage-error.ts";
 import { parentAtStart, watchParent } from "../watch-parent.ts";
 
@@ -200,6 +201,13 @@ export function serveCommand() {
           "--host",
         );
       }
+      // A template an embedded model cannot take is refused as the model loads, before the server listens.
+      const loadEmbedded = await checkingServedTemplates(
+        embeddedLoaderFor(flags),
+        config,
+        chosen?.template,
+        flags.config,
+      );
       // The server's HTTP framework, logger and metrics load here, not with every other command.
       const { assembleServer, createServerLogger, listenServer } = await import("../../server/index.ts");
       const logger = createServerLogger({ level: config.server.logLevel });
@@ -208,7 +216,7 @@ export function serveCommand() {
         logger,
         // No request waits for an upstream's capability probe: it runs now, and a failure only warns.
         probeUpstreams: true,
-        loadEmbedded: embeddedLoaderFor(flags),
+        loadEmbedded,
         ...(chosen === undefined ? {} : { promptTemplate: chosen.template.render }),
       });
       let running: Awaited<ReturnType<typeof listenServer>>;

@@ -19,6 +19,7 @@ import {
   strategyCatalogHelp,
 } from "../../strategies/index.ts";
 import { standInStrategy } from "../../strategies/stand-in-strategy.ts";
+import { checkTemplatePrompts } from "../check-template-prompts.ts";
 import { contextsFromFlags, contextsOption } from "../contexts-option.ts";
 import { counted } from "../counted.ts";
 import { createBackendFromFlags, defaultLabModel } from "../create-backend.ts";
@@ -239,6 +240,12 @@ export function solveCommand() {
         const { profile } = resolved;
         const chosen = await promptTemplateFromFlags(flags, profile);
         const promptTemplate = chosen?.template.render ?? profile.promptTemplate;
+        // A template the embedded model cannot take is said naming the flag, before any sample is drawn; a
+        // server's capabilities are asked at its first call.
+        if (chosen !== undefined && flags.baseUrl === undefined) {
+          const prompt = chosen.template.render({ question });
+          await checkTemplatePrompts(prompt, resolved.backend, chosen.template.name);
+        }
         const scorer = outcomeScorerFromFlag(flags.scorer, {
           labChecker: profile.outcomeScorer,
           backend: resolved.backend,
