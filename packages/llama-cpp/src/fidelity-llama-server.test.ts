@@ -17,7 +17,9 @@ const prompts = labDataset("lab:hard", { limit: 2, seed: 7 }).map((problem) => l
 
 /** A fetch that drops the sampling fields a server would otherwise honour, as a careless proxy does. */
 const droppingSampling: typeof fetch = async (input, init) => {
-  const body = JSON.parse(String(init?.body ?? "{}")) as Record<string, unknown>;
+  // A request without a body (the discovery's `GET /props`) passes as it is.
+  if (typeof init?.body !== "string") return fetch(input, init);
+  const body = JSON.parse(init.body) as Record<string, unknown>;
   delete body.top_k;
   delete body.top_p;
   delete body.min_p;
@@ -71,6 +73,12 @@ describe.skipIf(lookup.binary === undefined)(
       expect(sampling?.verdict).toBe("truncated");
       expect(Number(sampling?.figures["min-p 0.05 observed"])).toBe(0);
       expect(Number(sampling?.figures["min-p 0.05 expected"])).toBeGreaterThan(10);
+      // The report names the defaults that cut the distribution, read from the server's /props.
+      expect(report.samplingDefaults.candidate).toMatchObject({
+        source: "llama.cpp GET /props",
+        truncating: ["top_k 40", "top_p 0.95", "min_p 0.05"],
+        reshaping: ["temperature 0.8"],
+      });
     }, 300_000);
 
     it("finds the same server untruncated when the request says topK 0, topP 1, minP 0", async () => {
@@ -88,6 +96,45 @@ describe.skipIf(lookup.binary === undefined)(
       // Its distributions differ from the embedded engine's by float noise: hardly a sampled token changes.
       const divergence = report.checks.find((check) => check.name === "divergence");
       expect(divergence?.verdict).toBe("same");
+      // The check sent explicit values, so it measured the model; the report still names the defaults a
+      // client that leaves them out would get, and says the embedded reference reported none.
+      expect(report.samplingDefaults.sent).toEqual({ temperature: 2, top_k: 0, top_p: 1, min_p: 0 });
+      expect(report.samplingDefaults.candidate.truncating).toEqual(["top_k 40", "top_p 0.95", "min_p 0.05"]);
+      expect(report.samplingDefaults.reference.detail).toBe("not reported by the backend");
+    }, 300_000);
+
+    it("reports no truncating default for a server started with --top-k 0 --top-p 1 --min-p 0", async () => {
+      const untruncated = await startLlamaServer({
+        binary: lookup.binary as string,
+        model: modelPath,
+        alias: "lab-large",
+        arguments: ["--top-k", "0", "--top-p", "1", "--min-p", "0"],
+      });
+      const candidate = createOpenAICompatibleBackend({
+        baseUrl: untruncated.baseUrl,
+        model: "lab-large",
+        endpoint: "completions",
+      });
+      try {
+        const report = await checkFidelity({
+          reference,
+          candidate,
+          prompts: prompts.slice(0, 1),
+          samples: 2,
+          maxTokens: 8,
+        });
+        expect(report.samplingDefaults.candidate).toMatchObject({
+          values: { top_k: 0, top_p: 1, min_p: 0, temperature: 0.8 },
+          truncating: [],
+          reshaping: ["temperature 0.8"],
+        });
+        expect(report.samplingDefaults.candidate.detail).toMatch(
+          /reshaped by temperature 0\.8, not truncated$/,
+        );
+      } finally {
+        await candidate.dispose?.();
+        await untruncated.stop();
+      }
     }, 300_000);
   },
 );

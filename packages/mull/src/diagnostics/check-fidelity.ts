@@ -1,9 +1,14 @@
 import { checkCapability, checkInteger, checkNumber, seededRng } from "../runtime/index.ts";
-import type { Backend, CallOptions, Prompt } from "../spec/index.ts";
+import type { Backend, BackendCapabilities, CallOptions, Prompt } from "../spec/index.ts";
 import { compareTeacherForced } from "./compare-teacher-forced.ts";
 import { detectHiddenTruncation } from "./detect-hidden-truncation.ts";
 import { missingFidelityCapabilities } from "./fidelity-capabilities.ts";
 import type { FidelityCheck, FidelityVerdict } from "./fidelity-check.ts";
+import {
+  type FidelitySamplingDefaults,
+  samplingDefaultsFinding,
+  untruncatedSampling,
+} from "./sampling-defaults-finding.ts";
 
 /** Options of {@link checkFidelity}. */
 export interface FidelityOptions {
@@ -58,6 +63,13 @@ export interface FidelityReport {
   readonly seed: number;
   /** Temperature of the sampling check's samples. */
   readonly temperature: number;
+  /**
+   * Each backend's discovered sampling defaults (llama.cpp's `/props`), which a client that leaves
+   * `top_k`, `top_p`, `min_p` or `temperature` out gets, and which of them truncate the distribution; the
+   * sampling check sent explicit values (`sent`), so its verdict measures the model, not these defaults.
+   * They change no verdict.
+   */
+  readonly samplingDefaults: FidelitySamplingDefaults;
 }
 
 const owner = "checkFidelity";
@@ -106,7 +118,9 @@ export async function checkFidelity(options: FidelityOptions): Promise<FidelityR
     maximum: 10_000,
   });
   const coupled = { temperature, draws, rng: seededRng(seed), threshold };
-  await checkCapabilities(options.reference, options.candidate, { signal: options.signal });
+  const capabilities = await checkCapabilities(options.reference, options.candidate, {
+    signal: options.signal,
+  });
   const [logprobs, greedy, divergence] = await compareTeacherForced({ ...shared, topK, tolerance, coupled });
   const sampling = await detectHiddenTruncation({ ...shared, samples, seed, alpha, temperature });
   const checks = [logprobs, greedy, sampling, divergence].filter(
@@ -119,6 +133,22 @@ export async function checkFidelity(options: FidelityOptions): Promise<FidelityR
     samples,
     seed,
     temperature,
+    samplingDefaults: {
+      sent: {
+        temperature,
+        top_k: untruncatedSampling.topK,
+        top_p: untruncatedSampling.topP,
+        min_p: untruncatedSampling.minP,
+      },
+      reference: samplingDefaultsFinding(
+        capabilities.reference.samplingDefaults,
+        options.reference.describe(),
+      ),
+      candidate: samplingDefaultsFinding(
+        capabilities.candidate.samplingDefaults,
+        options.candidate.describe(),
+      ),
+    },
   };
 }
 
@@ -133,14 +163,22 @@ export function overallFidelityVerdict(checks: readonly FidelityCheck[]): Fideli
   return checks.length === 0 ? "unmeasured" : "same";
 }
 
-/** Refuses, before any generation, a backend that lacks what a check needs (`CapabilityError`). */
-async function checkCapabilities(reference: Backend, candidate: Backend, call: CallOptions): Promise<void> {
+/**
+ * Both backends' capabilities, after refusing, before any generation, a backend that lacks what a check
+ * needs (`CapabilityError`).
+ */
+async function checkCapabilities(
+  reference: Backend,
+  candidate: Backend,
+  call: CallOptions,
+): Promise<Record<"reference" | "candidate", BackendCapabilities>> {
   const capabilities = {
     reference: await reference.capabilities(call),
     candidate: await candidate.capabilities(call),
   };
   const [missing] = missingFidelityCapabilities(capabilities.reference, capabilities.candidate);
-  if (missing === undefined) return;
+  if (missing === undefined) return capabilities;
   const backend = missing.backend === "reference" ? reference : candidate;
   checkCapability(backend, capabilities[missing.backend], missing.capability, missing.requiredBy);
+  return capabilities;
 }

@@ -3,6 +3,7 @@ import type { Backend, CallOptions, Prompt, TopLogprob } from "../spec/index.ts"
 import { format } from "./compare-teacher-forced.ts";
 import type { FidelityCheck } from "./fidelity-check.ts";
 import { poissonLowerTail, poissonUpperTail } from "./poisson-tail.ts";
+import { untruncatedSampling } from "./sampling-defaults-finding.ts";
 import { defaultTailCuts, describeTailCut, removesMore, type TailCut, tailPosition } from "./tail-cuts.ts";
 
 /** Options of {@link detectHiddenTruncation}. */
@@ -161,9 +162,7 @@ export async function detectHiddenTruncation(options: HiddenTruncationOptions): 
         prompt,
         n: options.samples,
         temperature: options.temperature,
-        topK: 0,
-        topP: 1,
-        minP: 0,
+        ...untruncatedSampling,
         seed: rng.nextSeed(),
         maxTokens: options.maxTokens,
         stop: options.stop,

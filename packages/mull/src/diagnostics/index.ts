@@ -15,6 +15,12 @@ export type { FidelityCheck, FidelityVerdict } from "./fidelity-check.ts";
 export { type LogprobDivergence, logprobDivergence } from "./logprob-divergence.ts";
 export { poissonLowerTail, poissonUpperTail } from "./poisson-tail.ts";
 export {
+  describeSamplingDefaults,
+  type FidelitySamplingDefaults,
+  type SamplingDefaultsFinding,
+  samplingDefaultsFinding,
+} from "./sampling-defaults-finding.ts";
+export {
   defaultTailCuts,
   describeTailCut,
   type TailCut,

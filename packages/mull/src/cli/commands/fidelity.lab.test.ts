@@ -81,8 +81,15 @@ describe.skipIf(!lab.present)("mull fidelity against a served copy of the embedd
     server = undefined;
   });
 
-  const fidelity = async (shift: number) => {
-    server = await startFakeOpenAIServer({ model: "lab-large", handler: servedBy(twin.backend, shift) });
+  const fidelity = async (
+    shift: number,
+    served: { props?: Record<string, unknown>; json?: boolean } = {},
+  ) => {
+    server = await startFakeOpenAIServer({
+      model: "lab-large",
+      handler: servedBy(twin.backend, shift),
+      ...(served.props === undefined ? {} : { props: served.props }),
+    });
     return runCliCaptured(
       "fidelity",
       "--reference",
@@ -99,7 +106,7 @@ describe.skipIf(!lab.present)("mull fidelity against a served copy of the embedd
       "1",
       "--top-k",
       "3",
-      "--json",
+      ...(served.json === false ? [] : ["--json"]),
     );
   };
   const check = (report: FidelityReport, name: string) => report.checks.find((entry) => entry.name === name);
@@ -115,6 +122,37 @@ describe.skipIf(!lab.present)("mull fidelity against a served copy of the embedd
     // Generated and scored logprobs of one engine agree to float noise, well inside the tolerance.
     expect(Number(check(report, "logprobs")?.figures.maxAbsolute)).toBeLessThan(1e-6);
     expect(check(report, "logprobs")?.detail).toContain("top-3 overlap 100.0%");
+  }, 120_000);
+
+  it("prints the server's own sampling defaults beside the sampling check, which sent explicit values", async () => {
+    // A stock llama-server's /props: what a client that leaves top_k, top_p, min_p out gets.
+    const params = { temperature: 0.8, top_k: 40, top_p: 0.95, min_p: 0.05, typical_p: 1, mirostat: 0 };
+    const run = await fidelity(0, { props: { default_generation_settings: { params } }, json: false });
+    expect(run.stderr).toBe("");
+    // The defaults change no verdict: the check asked for the whole distribution, and got it.
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    const sampling = lines.findIndex((line) => line.startsWith("  sampling  same "));
+    expect(sampling).toBeGreaterThan(0);
+    const indent = " ".repeat(22);
+    expect(lines.slice(sampling + 1, sampling + 4)).toEqual([
+      `${indent}the sampling check sent temperature 2, top_k 0, top_p 1, min_p 0 explicitly, so no default below applied to it`,
+      `${indent}candidate defaults: temperature 0.8, top_k 40, top_p 0.95, min_p 0.05 (llama.cpp GET /props); a ` +
+        "client that leaves them out gets a distribution truncated by top_k 40, top_p 0.95 and min_p 0.05, " +
+        "reshaped by temperature 0.8",
+      `${indent}reference defaults: not reported by the backend`,
+    ]);
+    expect(lines[sampling + 4]).toMatch(/^ {2}divergence /);
+  }, 120_000);
+
+  it("says in --json that a server without /props did not report its defaults", async () => {
+    const run = await fidelity(0);
+    const report = JSON.parse(run.stdout) as FidelityReport;
+    expect(report.samplingDefaults).toEqual({
+      sent: { temperature: 2, top_k: 0, top_p: 1, min_p: 0 },
+      reference: { truncating: [], reshaping: [], detail: "not reported by the backend" },
+      candidate: { truncating: [], reshaping: [], detail: "not reported by the server" },
+    });
   }, 120_000);
 
   it("exits 1 with verdict differs for a server whose logprobs are perturbed, naming the failing check", async () => {

@@ -2,6 +2,7 @@ import { Command } from "@commander-js/extra-typings";
 import { type BenchDataset, loadDataset } from "../../bench/datasets/index.ts";
 import {
   checkFidelity,
+  describeSamplingDefaults,
   type FidelityReport,
   type FidelityVerdict,
   missingFidelityCapabilities,
@@ -239,10 +240,20 @@ const verdictPhrase: Readonly<Record<Exclude<FidelityVerdict, "same">, string>> 
   unmeasured: "could not be compared with the reference",
 };
 
+/**
+ * The text report: the overall verdict, a line per check, and beside the `sampling` check the sampling
+ * defaults each backend reported (what a client that leaves them out gets, which the check did not send).
+ */
 function formatReport(report: FidelityReport, flags: { reference: string; candidate: string }): string {
+  const checkLine = (check: FidelityReport["checks"][number]) =>
+    `  ${check.name.padEnd(9)} ${check.verdict.padEnd(9)} ${check.detail}`;
+  // Continuation lines start under the check's detail.
+  const beside = describeSamplingDefaults(report.samplingDefaults).map((line) => `${" ".repeat(22)}${line}`);
   const lines = [
     `reference ${flags.reference}, candidate ${flags.candidate}: ${report.verdict}`,
-    ...report.checks.map((check) => `  ${check.name.padEnd(9)} ${check.verdict.padEnd(9)} ${check.detail}`),
+    ...report.checks.flatMap((check) =>
+      check.name === "sampling" ? [checkLine(check), ...beside] : [checkLine(check)],
+    ),
     `  (${report.prompts} prompts, ${report.samples} samples each at temperature ${report.temperature}, seed ${report.seed})`,
   ];
   return `${lines.join("\n")}\n`;
