@@ -1,4 +1,4 @@
-export { type FindKneeOptions, findKnees, type TuningKnee } from "./find-knee.ts";
+export { type FindKneeOptions, findKnees, type TuningKnee, type TuningSaturation } from "./find-knee.ts";
 export { formatTuningReport } from "./format-tuning-report.ts";
 export {
   type LoadLevelOptions,

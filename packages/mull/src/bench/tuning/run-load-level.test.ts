@@ -95,4 +95,24 @@ describe("runLoadLevel", () => {
     expect(state.mostInFlight).toBe(1);
     expect(run.measurements.map((measurement) => measurement.latencyMilliseconds)).toEqual([10, 10]);
   });
+
+  it("stops sending once the signal aborts, with the measurements of the requests sent", async () => {
+    const clock = manualClock();
+    const { backend, state } = countingBackend(clock);
+    const controller = new AbortController();
+    const run = await runLoadLevel(backend, {
+      prompts,
+      requests: 6,
+      concurrency: 1,
+      n: 1,
+      maxTokens: 8,
+      clock,
+      signal: controller.signal,
+      onRequestDone: (count) => {
+        if (count === 2) controller.abort(new Error("interrupted"));
+      },
+    });
+    expect(state.sent.map((request) => request.text)).toEqual(["a", "b"]);
+    expect(run.measurements).toHaveLength(2);
+  });
 });

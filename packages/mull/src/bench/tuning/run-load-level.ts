@@ -35,7 +35,7 @@ export interface LoadLevelOptions {
   readonly temperature?: number | undefined;
   /** Time source; default the process's monotonic clock. */
   readonly clock?: Clock | undefined;
-  /** Aborts the requests in flight. */
+  /** Aborts the requests in flight and stops sending more. */
   readonly signal?: AbortSignal | undefined;
   /** Called after each request ends, with the number done so far. */
   readonly onRequestDone?: ((done: number) => void) | undefined;
@@ -43,7 +43,7 @@ export interface LoadLevelOptions {
 
 /** Every request of one load level and the wall time the level took. */
 export interface LoadLevelRun {
-  /** Measurements in the order requests were sent. */
+  /** Measurements in the order requests were sent: of every request, or of those sent before an abort. */
   readonly measurements: readonly RequestMeasurement[];
   /** Milliseconds from the first request sent to the last one ended. */
   readonly wallMilliseconds: number;
@@ -53,7 +53,8 @@ export interface LoadLevelRun {
  * Sends `requests` generation requests through `backend`, keeping `concurrency` of them in flight at once
  * (a closed loop: each of `concurrency` workers sends its next request when the last one ends), and
  * measures each request's latency, time to first text, completion tokens and failure. A failed request is
- * recorded, not thrown, so an overloaded server shows up as errors in the level's figures.
+ * recorded, not thrown, so an overloaded server shows up as errors in the level's figures. Once `signal`
+ * aborts, the requests in flight fail (recorded as errors) and no more are sent.
  *
  * @throws MullError when there are no prompts.
  * @example
@@ -99,7 +100,7 @@ export async function runLoadLevel(backend: Backend, options: LoadLevelOptions):
   };
 
   const worker = async () => {
-    while (next < options.requests) {
+    while (next < options.requests && options.signal?.aborted !== true) {
       const index = next;
       next += 1;
       measurements[index] = await send(index);
@@ -111,5 +112,5 @@ export async function runLoadLevel(backend: Backend, options: LoadLevelOptions):
   const started = clock.now();
   const workers = Math.min(options.concurrency, options.requests);
   await Promise.all(Array.from({ length: workers }, worker));
-  return { measurements, wallMilliseconds: clock.now() - started };
+  return { measurements: measurements.slice(0, next), wallMilliseconds: clock.now() - started };
 }

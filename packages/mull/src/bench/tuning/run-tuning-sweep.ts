@@ -27,19 +27,30 @@ export interface TuningSweepOptions {
   /** Share of the best throughput that counts as saturated (see `findKnees`); default 0.9. */
   readonly fraction?: number | undefined;
   readonly clock?: Clock | undefined;
+  /**
+   * Stops the sweep: the requests in flight are aborted, no more are sent, and the report holds the levels
+   * finished before it (`interrupted`); the level it cut short is left out, its figures no measurement.
+   */
   readonly signal?: AbortSignal | undefined;
-  /** Called after each level with its summary. */
+  /** Called after each finished level with its summary. */
   readonly onLevel?: ((summary: LoadLevelSummary) => void) | undefined;
 }
 
-/** Every level's figures and each `n`'s knee. */
+/**
+ * Every finished level's figures and each `n`'s knee. `mull tune --json` prints it as it is (with the
+ * server, model and dataset), a knee's missing figures as `null`.
+ */
 export interface TuningReport {
-  /** One per (n, concurrency), by increasing `n`, then concurrency. */
+  /** One per finished (n, concurrency), by increasing `n`, then concurrency. */
   readonly levels: readonly LoadLevelSummary[];
-  /** One per `n`, by increasing `n`. */
+  /** One per `n` with a finished level, by increasing `n`, from the finished levels. */
   readonly knees: readonly TuningKnee[];
   /** The share of the best throughput the knees were found at. */
   readonly fraction: number;
+  /** The levels the sweep was to run: one per (n, concurrency) asked for. */
+  readonly plannedLevels: number;
+  /** Whether the signal stopped the sweep before every planned level finished (`levels` has fewer). */
+  readonly interrupted: boolean;
 }
 
 function checkList(field: string, values: readonly number[]): number[] {
@@ -56,7 +67,8 @@ function checkList(field: string, values: readonly number[]): number[] {
  * Sweeps client concurrency (and `n`) against a backend, usually an OpenAI-compatible server: at each level
  * it sends the same `requests` prompts with `concurrency` in flight, measures throughput and latency
  * percentiles, and finds each `n`'s knee, where throughput saturates while latency keeps growing.
- * Levels run one after another, by increasing `n` and concurrency, after a warm-up.
+ * Levels run one after another, by increasing `n` and concurrency, after a warm-up. An aborted `signal`
+ * ends the sweep early with the levels finished so far, `interrupted` set; it does not throw.
  *
  * @throws ConfigError for an empty or non-positive list, or a bad count.
  * @example
@@ -80,15 +92,27 @@ export async function runTuningSweep(backend: Backend, options: TuningSweepOptio
     clock: options.clock,
     signal: options.signal,
   };
-  if (warmup > 0) await runLoadLevel(backend, { ...shared, requests: warmup, concurrency: 1, n: 1 });
+  const stopped = () => options.signal?.aborted === true;
+  const plannedLevels = ns.length * concurrencies.length;
   const levels: LoadLevelSummary[] = [];
+  const report = () => ({
+    levels,
+    knees: findKnees(levels, { fraction }),
+    fraction,
+    plannedLevels,
+    interrupted: levels.length < plannedLevels,
+  });
+  if (warmup > 0) await runLoadLevel(backend, { ...shared, requests: warmup, concurrency: 1, n: 1 });
   for (const n of ns) {
     for (const concurrency of concurrencies) {
+      if (stopped()) return report();
       const run = await runLoadLevel(backend, { ...shared, requests, concurrency, n });
+      // A level the signal cut short measured its aborted requests as failures: it is left out.
+      if (stopped()) return report();
       const summary = summarizeLoadLevel(run.measurements, run.wallMilliseconds, { concurrency, n });
       levels.push(summary);
       options.onLevel?.(summary);
     }
   }
-  return { levels, knees: findKnees(levels, { fraction }), fraction };
+  return report();
 }

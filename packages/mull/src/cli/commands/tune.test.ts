@@ -100,9 +100,12 @@ describe("mull tune", () => {
   });
 
   it("prints a table with the knee marked, and the knee's line", async () => {
+    // One slot: concurrency 4 gains no more than the client's round trips over 1, which a knee fraction of
+    // 75% leaves room for, so the curve saturates within the sweep and has a knee to mark.
     server = await startSlotServer(1, 30);
     const run = await runCliCaptured(
       ...["tune", "--base-url", server.url, "--concurrency", "1,4", "--requests", "6", "--warmup", "0"],
+      ...["--knee-fraction", "0.75"],
     );
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
@@ -115,10 +118,36 @@ describe("mull tune", () => {
     // One row is marked, the knee the line names.
     const marked = [lines[2], lines[3]].filter((line) => line?.includes("*"));
     expect(marked).toHaveLength(1);
-    const knee = /knee n=1: concurrency (\d+) reaches [\d.]+ tok\/s, 90% or more of the best/.exec(
+    const knee = /knee n=1: concurrency (\d+) reaches [\d.]+ tok\/s, 75% or more of the best/.exec(
       run.stdout,
     );
     expect(knee?.[1]).toBe(marked[0]?.split(/\s+/)[1]?.replace("*", ""));
+  });
+
+  it("says a curve of one concurrency has no knee, in text and in --json", async () => {
+    server = await startSlotServer(1, 5);
+    const args = [
+      "tune",
+      "--base-url",
+      server.url,
+      "--concurrency",
+      "2,2",
+      "--requests",
+      "4",
+      "--warmup",
+      "0",
+    ];
+    const text = await runCliCaptured(...args);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^knee n=1: none, one level only \(concurrency 2, [\d.]+ tok\/s\): sweep several/m,
+    );
+    expect(text.stdout).not.toContain("*");
+    const json = await runCliCaptured(...args, "--json");
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).knees).toEqual([
+      expect.objectContaining({ n: 1, saturation: "one-level", concurrency: null, highestConcurrency: 2 }),
+    ]);
   });
 
   it("counts failed requests as errors, finds no knee where every request failed, and exits 1 saying so", async () => {

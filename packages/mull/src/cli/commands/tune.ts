@@ -8,6 +8,7 @@ import {
   type TuningReport,
 } from "../../bench/tuning/index.ts";
 import { defaultPromptTemplate } from "../../generation/index.ts";
+import { abortOnStop, type StopSignal } from "../abort-on-stop.ts";
 import { CheckFailedError } from "../check-failed-error.ts";
 import { createBackendFromFlags } from "../create-backend.ts";
 import { dataDirOption, refuseUnusedDataDir } from "../data-dir-option.ts";
@@ -63,10 +64,54 @@ function failedLevelsError(report: TuningReport): CheckFailedError | undefined {
   return new CheckFailedError(`tune: every request failed at ${levels} (no knee from them)${cause}`);
 }
 
+/** The exit code of a sweep a signal stopped: 128 plus the signal's number, as a shell reports it. */
+const stopExitCodes: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Notes the first SIGINT or SIGTERM (which `abortOnStop` turns into an abort), so that the command can
+ * exit as that signal would have once it has printed what it measured. `release` removes the listeners.
+ */
+function noteStopSignal(): { readonly signal: StopSignal | undefined; release(): void } {
+  let signal: StopSignal | undefined;
+  const onInterrupt = () => {
+    signal ??= "SIGINT";
+  };
+  const onTerminate = () => {
+    signal ??= "SIGTERM";
+  };
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onTerminate);
+  return {
+    get signal() {
+      return signal;
+    },
+    release() {
+      process.off("SIGINT", onInterrupt);
+      process.off("SIGTERM", onTerminate);
+    },
+  };
+}
+
+/** Resolves once standard output and error have written what they hold, which an exit would drop. */
+async function drainOutput(): Promise<void> {
+  const pending = [process.stdout, process.stderr].filter(
+    (stream) => stream.writableLength > 0 && !stream.writableEnded && !stream.destroyed,
+  );
+  await Promise.all(pending.map((stream) => new Promise((resolve) => stream.write("", resolve))));
+}
+
 /**
  * `mull tune`: sweeps client concurrency (and `n`) against an OpenAI-compatible server, prints throughput
  * and latency percentiles per level and the knee, where throughput saturates while latency keeps growing.
- * A reader that closes standard error, where the levels are reported, stops the sweep, which exits 1.
+ * A curve still rising at its highest concurrency, or of one concurrency, has no knee: the report says so
+ * (`--json`: the knee's `saturation` is `rising` or `one-level`, its `concurrency` `null`). Ctrl-C (or
+ * SIGTERM) aborts the running level and starts no other: the finished levels are printed, the report marked
+ * `interrupted` (`interrupted after 2 of 4 levels`; `--json`: `interrupted`, `plannedLevels`), and the
+ * process exits 130 (143 after SIGTERM); a second signal quits at once. A reader that closes standard
+ * error, where the levels are reported, stops the sweep too, which then exits 1 with no report.
+ *
+ * `--json` prints `{ baseUrl, model, dataset, levels, knees, fraction, plannedLevels, interrupted }`: the
+ * fields of `TuningReport`, with `LoadLevelSummary` levels and `TuningKnee` knees.
  */
 export function tuneCommand() {
   const countList = listOf(integerOption(1, 4096));
@@ -125,9 +170,16 @@ export function tuneCommand() {
         throw new UsageError(`--dataset ${flags.dataset} has no problems`, "--dataset");
       }
       const resolved = await createBackendFromFlags(flags);
-      // Progress goes to standard error level by level: a reader that closes it stops the sweep, which then
-      // fails rather than ending the process with 0 halfway.
+      // Ctrl-C and SIGTERM stop the sweep, keeping the finished levels; a second one quits at once.
       const controller = new AbortController();
+      const releaseStop = abortOnStop(controller, {
+        command: "tune",
+        meanwhile: "aborting the running level, then printing the finished ones",
+      });
+      const stop = noteStopSignal();
+      // Progress goes to standard error level by level: a reader that closes it stops the sweep, which then
+      // fails rather than ending the process with 0 halfway. Set after `abortOnStop`, this watch is the one
+      // a closed pipe calls.
       const pipe = failOnClosedPipe("tune", (failure) => controller.abort(failure));
       try {
         // As solve does: --endpoint changes the model's template, or is refused by one that cannot change.
@@ -148,12 +200,10 @@ export function tuneCommand() {
           warmup: flags.warmup,
           fraction: flags.kneeFraction,
           signal: controller.signal,
-          onLevel: (level) => {
-            // The level that was running when the pipe closed has its requests aborted: no more levels.
-            controller.signal.throwIfAborted();
-            process.stderr.write(progressLine(level));
-          },
+          onLevel: (level) => process.stderr.write(progressLine(level)),
         });
+        // A closed pipe fails the command with no report, which would go to the reader that left.
+        if (pipe.failure !== undefined) throw pipe.failure;
         const report = withMeasuredKnees(sweep);
         if (flags.json) {
           const output = { baseUrl: flags.baseUrl, model: resolved.model, dataset: flags.dataset, ...report };
@@ -164,11 +214,19 @@ export function tuneCommand() {
           );
           process.stdout.write(formatTuningReport(report));
         }
-        const failure = failedLevelsError(report);
+        // A sweep a signal stopped exits as the signal would have, below, whatever its levels measured.
+        const failure = stop.signal === undefined ? failedLevelsError(report) : undefined;
         if (failure !== undefined) throw failure;
       } finally {
         pipe.release();
+        stop.release();
+        releaseStop();
         await resolved.dispose();
+      }
+      if (stop.signal !== undefined) {
+        // Stopped by a signal, the command ends as the signal would have, once the partial report is out.
+        await drainOutput();
+        process.exit(stopExitCodes[stop.signal]);
       }
     });
 }
