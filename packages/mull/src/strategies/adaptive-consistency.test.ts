@@ -113,7 +113,7 @@ describe("adaptiveConsistency", () => {
     expect(adaptiveConsistency(innerStrategies(8)[1]!, { threshold: 0.9 }).name).toBe("asc(bon@8)t0.9");
   });
 
-  it("refuses a threshold outside [0, 1], naming the field", () => {
+  it("refuses a threshold outside (0, 1], naming the field", () => {
     const error = (() => {
       try {
         adaptiveConsistency(selfConsistency({ n: 4 }), { threshold: 1.5 });
@@ -124,7 +124,7 @@ describe("adaptiveConsistency", () => {
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as ConfigError).field).toBe("threshold");
     expect((error as ConfigError).message).toBe(
-      "adaptiveConsistency: threshold must be a number from 0 to 1, got 1.5",
+      "adaptiveConsistency: threshold must be a number > 0 and ≤ 1, got 1.5",
     );
   });
 

@@ -12,8 +12,8 @@ import { withEarlyStop } from "./with-early-stop.ts";
 /** Options of `adaptiveConsistency`. */
 export interface AdaptiveConsistencyOptions {
   /**
-   * Posterior probability that the leading answer beats the runner-up at which sampling stops, from 0
-   * to 1; default 0.95. At 1 it never stops early and equals the inner strategy.
+   * Posterior probability that the leading answer beats the runner-up at which sampling stops, above 0
+   * and at most 1; default 0.95. At 1 it never stops early and equals the inner strategy.
    */
   readonly threshold?: number | undefined;
   /**
@@ -43,7 +43,7 @@ export const defaultAdaptiveThreshold = 0.95;
  * then `t<threshold>` when the threshold is not 0.95 (`asc@16t0.99`, `asc@16dt0.99`).
  *
  * @throws ConfigError for an `inner` that is not a sampling strategy, an unknown option, a `threshold`
- * outside 0 to 1 or a `posterior` other than `beta` or `dirichlet`.
+ * not above 0 and at most 1, or a `posterior` other than `beta` or `dirichlet`.
  * @example
  * const strategy = adaptiveConsistency(selfConsistency({ n: 40 }), { threshold: 0.95 });
  * const result = await solve({ problem, strategy, backend });
@@ -57,7 +57,7 @@ export function adaptiveConsistency(
   parseOptions(samplingStrategyOption, inner, owner, "inner");
   checkFactoryOptions(adaptiveConsistencyOptions, options, owner);
   const threshold = checkNumber(owner, "threshold", options.threshold ?? defaultAdaptiveThreshold, {
-    minimum: 0,
+    exclusiveMinimum: 0,
     maximum: 1,
   });
   const posterior = checkOneOf(owner, "posterior", options.posterior ?? "beta", adaptivePosteriors);

@@ -30,6 +30,7 @@ describe("decimalCeiling", () => {
     );
     expect(capped.map(({ entry, letter }) => `${entry.forms[0]} ${letter}`)).toEqual([
       "asc@N T",
+      "pasc@N T",
       "mass@N U",
       "cascade@N T",
       "bild@AxB A",

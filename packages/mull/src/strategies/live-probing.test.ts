@@ -28,6 +28,8 @@ const short = [
 ];
 /** Ten-token traces. */
 const long = ["\na 1 2 3 4 5 6 7 #### 47", "\nb 1 2 3 4 5 6 7 #### 47", "\nc 1 2 3 4 5 6 7 #### 46"];
+/** A ten-token trace of words: its chunks end after a whole word, never in the middle of a number. */
+const worded = "\na one two three four five six seven #### 47";
 
 /** A backend whose probes answer `probe(trace)`, a one-token answer. */
 function backendFor(
@@ -97,7 +99,7 @@ describe("liveProbing", () => {
   });
 
   it("stops a trace once its last M probes agree, answering their answer", async () => {
-    const backend = backendFor(long.slice(0, 1), () => "45");
+    const backend = backendFor([worded], () => "45");
     const result = await solve({
       ...settings,
       strategy: liveProbing({ n: 1, chunkTokens: 2, stopWhen: [] }),
@@ -106,7 +108,7 @@ describe("liveProbing", () => {
     expect(result.answer).toBe("45");
     expect(backend.calls).toHaveLength(4);
     expect(result.usage.completionTokens).toBe(2 * 2 + 2 * 1);
-    expect(result.candidates[0]?.text).toBe("\na 1 2 3\n#### 45");
+    expect(result.candidates[0]?.text).toBe("\na one two three\n#### 45");
     expect(result.stoppedBy).toBe("complete");
   });
 
@@ -356,7 +358,7 @@ describe("liveProbing", () => {
 
   it("continues a chat prompt's trace as a final assistant message", async () => {
     const backend = createScriptedBackend({
-      respond: scriptedThinking({ traces: long.slice(0, 1), answerCue: "\n#### ", answer: () => "45" }),
+      respond: scriptedThinking({ traces: [worded], answerCue: "\n#### ", answer: () => "45" }),
     });
     const result = await solve({
       problem: "12+30+5=?",
@@ -369,7 +371,7 @@ describe("liveProbing", () => {
     expect(second?.kind).toBe("chat");
     if (second?.kind === "chat") {
       expect(second.continueFinalMessage).toBe(true);
-      expect(second.messages.at(-1)).toEqual({ role: "assistant", content: "\na 1" });
+      expect(second.messages.at(-1)).toEqual({ role: "assistant", content: "\na one" });
     }
   });
 

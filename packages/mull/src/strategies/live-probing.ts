@@ -209,7 +209,7 @@ export function liveProbing(options: LiveProbingOptions): Strategy {
         chunkTokens,
         answerTokens,
       );
-      const limits = { agreement, maxThinkingTokens };
+      const limits = { agreement, maxThinkingTokens, answerCue };
       const promptEach = (await promptTokens(context, prompt)).tokens;
       const cueTokens = cueTokensAtMost(answerCue);
       const traces: LiveTrace[] = Array.from({ length: n }, () =>

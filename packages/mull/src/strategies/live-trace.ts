@@ -1,4 +1,4 @@
-import type { ForcedAnswer, SolutionPiece } from "../generation/index.ts";
+import { type ForcedAnswer, type SolutionPiece, withCue } from "../generation/index.ts";
 import type { AnswerFormat, Candidate, FinishReason, Rng } from "../spec/index.ts";
 
 /** How a probed trace stands: still thinking, or done and why. */
@@ -29,6 +29,11 @@ export interface LiveTrace {
   latestProbe: ForcedAnswer | undefined;
   /** Answer keys of its probes, in order (`undefined`: the probe gave none). */
   readonly probeKeys: (string | undefined)[];
+  /**
+   * Whether each of its probes, in order, counts toward agreement: false for one whose answer cue was
+   * appended after a digit (`probeCounts`).
+   */
+  readonly probeCounted: boolean[];
   /** How its last chunk ended. */
   finishReason: FinishReason;
   /** The answer its text states so far (what a finished trace answers). */
@@ -51,6 +56,7 @@ export function newLiveTrace(seeds: Rng): LiveTrace {
     lastChunkId: undefined,
     latestProbe: undefined,
     probeKeys: [],
+    probeCounted: [],
     finishReason: "unknown",
     ownAnswer: undefined,
     model: undefined,
@@ -77,21 +83,44 @@ export function addChunk(trace: LiveTrace, piece: SolutionPiece, asked: number):
 }
 
 /**
- * Adds a probe: the trace is `settled` once its last `agreement` probes gave the same answer (a probe
- * without an answer breaks the run), and `capped` when it has thought `maxThinkingTokens`.
+ * Whether a probe of a trace whose text so far is `written` counts toward agreement: not when its answer
+ * cue (`answerCue`) was appended right after a digit. The trace was cut in the middle of a number that may
+ * go on (`…71+1`, perhaps a cut `…71+155`), and the model tends to answer the number it was writing, so two
+ * such probes can agree on a number that is no answer (`1` after `…71+1` and after `…226-115=1`). A probe
+ * that went on with the trace's own answer line (`#### 62`, its number finished by the probe) or took a
+ * line the trace ended counts.
+ */
+export function probeCounts(written: string, probe: ForcedAnswer, answerCue: string): boolean {
+  return !/\d$/.test(written) || !probe.solution.startsWith(withCue(written, answerCue));
+}
+
+/**
+ * Adds a probe: the trace is `settled` once its last `agreement` counted probes gave the same answer (a
+ * probe without an answer breaks the run), and `capped` when it has thought `maxThinkingTokens`. A probe
+ * taken in the middle of a number (`probeCounts`) is kept, marked in `probeCounted`, and is the trace's
+ * latest probe, but neither counts toward agreement nor breaks it.
  */
 export function addProbe(
   trace: LiveTrace,
   probe: ForcedAnswer,
   answerFormat: AnswerFormat,
-  limits: { readonly agreement: number; readonly maxThinkingTokens: number },
+  limits: {
+    readonly agreement: number;
+    readonly maxThinkingTokens: number;
+    readonly answerCue: string;
+  },
 ): void {
   trace.latestProbe = probe;
   trace.tokens = addCount(trace.tokens, probe.tokenCount);
   trace.probeKeys.push(probe.answer === undefined ? undefined : answerFormat.key(probe.answer));
-  const last = trace.probeKeys.slice(-limits.agreement);
+  const counted = probeCounts(trace.written, probe, limits.answerCue);
+  trace.probeCounted.push(counted);
+  const last = trace.probeKeys.filter((_, index) => trace.probeCounted[index]).slice(-limits.agreement);
   const agreed =
-    last.length === limits.agreement && last[0] !== undefined && last.every((key) => key === last[0]);
+    counted &&
+    last.length === limits.agreement &&
+    last[0] !== undefined &&
+    last.every((key) => key === last[0]);
   if (agreed) trace.status = "settled";
   else if (trace.thinkingTokens !== undefined && trace.thinkingTokens >= limits.maxThinkingTokens) {
     trace.status = "capped";

@@ -29,7 +29,10 @@ export interface ParallelAdaptiveConsistencyOptions {
    * (only the posterior, or all W finishing, stops it). At most `n`.
    */
   readonly quorum?: number | undefined;
-  /** Adaptive-Consistency's posterior threshold, 0 to 1; default 0.95. At 1 it never stops on the vote. */
+  /**
+   * Adaptive-Consistency's posterior threshold, above 0 and at most 1; default 0.95. At 1 it never stops on
+   * the vote.
+   */
   readonly threshold?: number | undefined;
   /** Sampling temperature; default the run's, else 0.7. */
   readonly temperature?: number | undefined;
@@ -44,9 +47,9 @@ const parallelAdaptiveConsistencyOptions = z.strictObject({
 
 /**
  * Adaptive-Consistency over traces run in parallel, voting in the order they finish (`pasc@W`,
- * `pasc@WfF`): all `n` traces start at once (one single-completion call each, so the backend runs them
- * side by side: the embedded engine batches them over its sequences, an HTTP backend streams them). Each
- * trace that finishes joins the vote, and the stop rules are checked over the finished traces in that
+ * `pasc@WfF`, then `t<threshold>` when the threshold is not 0.95: `pasc@16t0.9`, `pasc@16f8t0.9`): all
+ * `n` traces start at once (one single-completion call each, so the backend runs them side by side: the
+ * embedded engine batches them over its sequences, an HTTP backend streams them). Each trace that finishes joins the vote, and the stop rules are checked over the finished traces in that
  * order: `adaptiveConsistencyReached(threshold)` and, with a `quorum`, `candidatesReached(quorum)`. When
  * one holds, every trace still running is cut at once: its request is aborted (`sampleCandidates`'s
  * `cut`), whether it was streaming or still queued for its first token, so the strategy returns without
@@ -95,7 +98,7 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
       ? undefined
       : checkInteger(owner, "quorum", options.quorum, { minimum: 1, maximum: n });
   const threshold = checkNumber(owner, "threshold", options.threshold ?? defaultAdaptiveThreshold, {
-    minimum: 0,
+    exclusiveMinimum: 0,
     maximum: 1,
   });
   const name = `pasc@${n}${quorum === undefined ? "" : `f${quorum}`}${threshold === defaultAdaptiveThreshold ? "" : `t${threshold}`}`;
@@ -195,14 +198,16 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
   };
 }
 
-/** `pasc@N` and `pasc@NfF` in the strategy catalog. */
+/** `pasc@N`, `pasc@NfF`, `pasc@NtT` and `pasc@NfFtT` in the strategy catalog. */
 export const parallelAdaptiveConsistencyEntry: StrategyEntry = {
-  forms: ["pasc@N", "pasc@NfF"],
+  forms: ["pasc@N", "pasc@NfF", "pasc@NtT", "pasc@NfFtT"],
   kind: "sampling",
   choosesWholeSamples: true,
   summary:
-    "Adaptive-Consistency over N traces run in parallel, voting as they finish; the rest are cut once P(leader wins) ≥ 0.95 or F have finished",
+    "Adaptive-Consistency over N traces run in parallel, voting as they finish; the rest are cut once P(leader wins) ≥ T (0.95) or F have finished",
   needs: [],
+  decimals: ["T"],
+  ceilings: { T: 1 },
   counterpart: ({ N }) => `sc@${N}`,
-  create: ({ N, F }) => parallelAdaptiveConsistency({ n: N!, quorum: F }),
+  create: ({ N, F, T }) => parallelAdaptiveConsistency({ n: N!, quorum: F, threshold: T }),
 };

@@ -111,10 +111,11 @@ function planRounds(
  * Early stopping around any sampling strategy (`sc`, `bon`, `wv`, `rs`): runs the inner strategy in
  * `rounds` rounds (as even as possible) or in rounds of `roundSize` samples that together draw its
  * samples (after the `opening` round when one is given), each round a nested run (`runStrategy`) of the
- * same strategy with fewer samples, checks `stopWhen` after each round over the candidates so far, and
- * chooses the answer among all of them with `select` (default: the inner strategy's, whose
+ * same strategy with fewer samples, checks `stopWhen` after each round but the last over the candidates
+ * so far, and chooses the answer among all of them with `select` (default: the inner strategy's, whose
  * `selectionNote` the wrapper's run then records once over every round's candidates, and none for each
- * round). A stop condition ends the run with `condition:<name>`, a planned stop (not `partial`); a
+ * round). A stop condition ends the run with `condition:<name>`, a planned stop (not `partial`); the
+ * conditions are not checked after the last round, so a run that drew every sample is `complete`; a
  * budget limit, the deadline or an abort ends it with what it has. No round starts, the first included, that the budget cannot afford
  * (`roundShortfall`): a generation call, and a scorer call with `roundsNeedScores`. So the scorer-call
  * limit never stops rounds that make no scorer call (`asc@N` under `maxScoreCalls: 0` draws as without
@@ -164,7 +165,7 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
     async run(problem, context) {
       const candidates: Candidate[] = [];
       let stoppedBy: StopReason = "complete";
-      for (const strategy of rounds) {
+      for (const [index, strategy] of rounds.entries()) {
         const shortfall = roundShortfall(context.budget, round);
         if (shortfall !== undefined) {
           stoppedBy = shortfall;
@@ -180,6 +181,11 @@ export function withEarlyStop(inner: SamplingStrategy, options: WithEarlyStopOpt
           // A round that could not start after earlier rounds ran: the run keeps what it has.
           if (!BudgetExhaustedError.isInstance(error) || candidates.length === 0) throw error;
           stoppedBy = error.reason;
+          break;
+        }
+        // After the last round every sample is drawn: the run is complete whatever the conditions say.
+        if (index === rounds.length - 1) {
+          stoppedBy = "complete";
           break;
         }
         stoppedBy = checkStopConditions(stopWhen, runProgress(candidates, context)) ?? "complete";
