@@ -80,6 +80,15 @@ describe("parallelAdaptiveConsistency", () => {
     }
   });
 
+  it("is complete, not stopped by its rule, when the vote is decided only as the last trace finishes", async () => {
+    // Four traces: 7, 7, 7 finish first (0.9375 < 0.95), then the last 7 decides it (0.969) with nothing to cut.
+    const traces = [trace(3, "7"), trace(4, "7"), trace(5, "7"), trace(6, "7")];
+    const backend = createLockstepBackend({ traces });
+    const result = await solve({ problem: "q", strategy: parallelAdaptiveConsistency({ n: 4 }), backend });
+    expect(result).toMatchObject({ answer: "7", stoppedBy: "complete", partial: false });
+    expect(result.candidates.filter((candidate) => candidate.finishReason === "cut")).toHaveLength(0);
+  });
+
   it("stops at a quorum of F finished traces even when the vote is split", async () => {
     const traces = [trace(3, "1"), trace(4, "2"), trace(5, "3"), trace(20, "1"), trace(30, "2")];
     const backend = createLockstepBackend({ traces });

@@ -189,8 +189,12 @@ export function parallelAdaptiveConsistency(options: ParallelAdaptiveConsistency
       });
       const lost = lostSamples({ owner: name, settled, finished: finished.length, context });
       const reasons = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
-      // A decided vote is the plan's own end, even with a trace lost on the way (its note stays).
-      const stoppedBy = condition ?? firstStop(lost ?? "complete", ...reasons, shortfall ?? "complete");
+      // A decided vote is the plan's own end, even with a trace lost on the way (its note stays); decided
+      // only as the last of the n traces finished, it cut nothing: the run is complete.
+      const decidedEarly = condition !== undefined && finished.length < n;
+      const stoppedBy = decidedEarly
+        ? condition!
+        : firstStop(lost ?? "complete", ...reasons, shortfall ?? "complete");
       requireSomething(finished.length, stoppedBy);
       const result = select(finished, context);
       return { answer: result.answer, best: result.best, candidates: all, votes: result.tally, stoppedBy };
