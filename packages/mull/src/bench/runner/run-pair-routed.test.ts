@@ -4,8 +4,9 @@ import { ConfigError } from "../../errors/index.ts";
 import { manualClock } from "../../runtime/index.ts";
 import type { Backend, Strategy } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
-import type { ResultRecord, RunStore } from "../store/index.ts";
+import type { ResultRecord } from "../store/index.ts";
 import { planBench } from "./bench-plan.ts";
+import { recordingStore } from "./recording-store.test-support.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
 import { pairContext, runPair } from "./run-pair.ts";
 import { isPairStrategy } from "./strategy-sweep.ts";
@@ -51,13 +52,7 @@ function routedOptions(): RunBenchOptions {
 async function recordedPair(replace: (strategy: Strategy) => Strategy): Promise<ResultRecord | undefined> {
   const options = routedOptions();
   const plan = planBench(options);
-  const recorded: ResultRecord[] = [];
-  const store = {
-    recordResult: async (record: ResultRecord) => {
-      recorded.push(record);
-      return true;
-    },
-  } as unknown as RunStore;
+  const { store, recorded } = recordingStore();
   const context = pairContext(options, plan, store, new AbortController().signal);
   const [cascade] = plan.strategies.filter(isPairStrategy);
   expect(cascade?.route).toEqual(["small", "large"]);

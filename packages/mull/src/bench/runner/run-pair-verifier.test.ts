@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { manualClock } from "../../runtime/index.ts";
 import type { OutcomeScorer } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
-import type { ResultRecord, RunStore } from "../store/index.ts";
+import type { ResultRecord } from "../store/index.ts";
 import { planBench } from "./bench-plan.ts";
+import { recordingStore } from "./recording-store.test-support.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
 import { pairContext, runPair } from "./run-pair.ts";
 import { isPairStrategy } from "./strategy-sweep.ts";
@@ -35,13 +36,7 @@ async function bestOfTwoRecord(value: number): Promise<ResultRecord | undefined>
     scorer: constantScorer(value),
   };
   const plan = planBench(options);
-  const recorded: ResultRecord[] = [];
-  const store = {
-    recordResult: async (record: ResultRecord) => {
-      recorded.push(record);
-      return true;
-    },
-  } as unknown as RunStore;
+  const { store, recorded } = recordingStore();
   const context = pairContext(options, plan, store, new AbortController().signal);
   const [strategy] = plan.strategies.filter(isPairStrategy);
   const outcome = await runPair(plan.problems[1]!, strategy!, context);

@@ -7,10 +7,10 @@ import { manualClock } from "../../runtime/index.ts";
 import type { GenerationRequest, ThinkingCues } from "../../spec/index.ts";
 import { createScriptedBackend, scriptedThinking } from "../../testing/index.ts";
 import type { BenchDataset } from "../datasets/index.ts";
-import type { ResultRecord, RunStore } from "../store/index.ts";
 import { loadRun } from "../store/index.ts";
 import { planBench } from "./bench-plan.ts";
 import { BenchRunError } from "./bench-run-error.ts";
+import { recordingStore } from "./recording-store.test-support.ts";
 import { runBench } from "./run-bench.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
 import { pairContext, runPair } from "./run-pair.ts";
@@ -154,13 +154,7 @@ describe("runPair when some of a strategy's traces fail", () => {
   it("records nothing for such a pair and gives the context's retry advice (a queued run's)", async () => {
     const benchOptions = options({ backend: flakyBackend("What is 2+6?", 2) });
     const plan = planBench(benchOptions);
-    const recorded: ResultRecord[] = [];
-    const store = {
-      recordResult: async (record: ResultRecord) => {
-        recorded.push(record);
-        return true;
-      },
-    } as unknown as RunStore;
+    const { store, recorded } = recordingStore();
     const context = {
       ...pairContext(benchOptions, plan, store, new AbortController().signal),
       resumeHint: "enqueue again to retry it",

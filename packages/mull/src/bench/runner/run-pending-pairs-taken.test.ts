@@ -2,9 +2,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createConcurrencyLimit, manualClock } from "../../runtime/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
-import type { PairClaim, ResultRecord, RunStore } from "../store/index.ts";
+import type { PairClaim } from "../store/index.ts";
 import { planBench } from "./bench-plan.ts";
 import type { PairClaims } from "./pair-claims.ts";
+import { recordingStore } from "./recording-store.test-support.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
 import { pairContext } from "./run-pair.ts";
 import { runPendingPairs } from "./run-pending-pairs.ts";
@@ -22,13 +23,7 @@ describe("runPendingPairs with a pair another process holds", () => {
       clock: manualClock(),
     };
     const plan = planBench(options);
-    const recorded: ResultRecord[] = [];
-    const store = {
-      recordResult: async (record: ResultRecord) => {
-        recorded.push(record);
-        return true;
-      },
-    } as unknown as RunStore;
+    const { store, recorded } = recordingStore();
     const context = pairContext(options, plan, store, new AbortController().signal);
     // Held elsewhere on the first pass, free on the second.
     const answers: PairClaim[] = ["taken", "claimed"];
