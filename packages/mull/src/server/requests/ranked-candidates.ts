@@ -19,7 +19,8 @@ export function declined(result: SolveResult): boolean {
 /**
  * The candidates to return: under `toolCallDecision`, the winning calls' best sample first, then the best
  * of each other call; otherwise (text won) the chosen one first, then the best of each other answer by
- * votes, then the rest, samples that ended in calls left out; at most `plan.choices` of them.
+ * votes, then the rest, samples that ended in calls left out; where that leaves none, the finished
+ * samples whose calls could not vote (the strategy's best first); at most `plan.choices` of them.
  *
  * @example
  * const chosen = rankedCandidates(await solve(…), plan); // chosen[0] answers the request
@@ -52,6 +53,13 @@ export function rankedCandidates(result: SolveResult, plan: RequestPlan): Candid
       if (top !== undefined && !ordered.includes(top)) ordered.push(top);
     }
     for (const candidate of usable) if (!ordered.includes(candidate)) ordered.push(candidate);
+  }
+  // Only calls that cannot vote (arguments that are not JSON): returned as the upstream gave them, with no
+  // answer, as text without an answer line is, rather than failing a request that drew its samples.
+  if (ordered.length === 0) {
+    const best = result.best !== undefined && finishedSample(result.best) ? [result.best] : [];
+    for (const candidate of [...best, ...finishedOnes])
+      if (!ordered.includes(candidate)) ordered.push(candidate);
   }
   return ordered.slice(0, plan.choices);
 }
