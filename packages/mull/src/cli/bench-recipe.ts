@@ -245,6 +245,8 @@ export async function benchOptionsFromRecipe(
       try {
         if (first !== undefined) prompt = modelPrompts(first);
       } catch (error) {
+        // The profile's own refusal (a model that takes no chat prompts) names its flag already.
+        if (chosen === undefined && error instanceof UsageError) throw error;
         if (chosen !== undefined) {
           throw new UsageError(
             `--prompt-template ${chosen.template.name} cannot render ${recipe.dataset}'s questions: ${(error as Error).message}`,

@@ -5,6 +5,7 @@ import { labModelName, labProfile } from "../lab/index.ts";
 import { readApiKey } from "../runtime/index.ts";
 import type { Backend, ModelProfile } from "../spec/index.ts";
 import { checkBaseUrlFlag } from "./base-url-flag.ts";
+import { embeddedProfile } from "./embedded-profile.ts";
 import { firstServedModel, servedModelNamed } from "./first-served-model.ts";
 import { firstServedModelForSpec } from "./first-served-model-for-spec.ts";
 import { type SpeculativeFlags, speculativeFromFlags } from "./speculative-flags.ts";
@@ -49,8 +50,10 @@ export interface ResolvedBackend {
   readonly model: string;
   /**
    * The lab's profile for the embedded lab models and for models a server names `lab-…` or by the path of a
-   * `lab-….gguf` file (llama.cpp's `llama-server` with or without `--alias lab-large`); the default profile
-   * for any other model.
+   * `lab-….gguf` file (llama.cpp's `llama-server` with or without `--alias lab-large`), and for an embedded
+   * `.gguf` file that its metadata shows to be a lab model, whatever it is called; the default profile for
+   * any other model (whose prompt template refuses, naming `--model`, when it is embedded with no chat
+   * template: see `embeddedProfile`).
    */
   readonly profile: ModelProfile;
   dispose(): Promise<void>;
@@ -83,7 +86,8 @@ export const defaultLabModel = "lab-v2-large";
  * Creates the backend that flags describe: an OpenAI-compatible server when `baseUrl` is set, otherwise
  * the embedded llama.cpp engine (loaded on demand from `@mull/llama-cpp`, so the core has no native code).
  * Its profile is the lab's for every model of the lab's card (`lab-large`, `lab-v2-small`, …; at the
- * temperature the card recommends; `--model` may be the path of a `lab-….gguf` file too), and for a served
+ * temperature the card recommends; `--model` may be the path of a `lab-….gguf` file too, or of any GGUF file
+ * the lab recipe trained, known by its metadata: `readLabModelName`), and for a served
  * model named `lab-…` or by the path of a `lab-….gguf` file, as `llama-server` without `--alias` names it
  * (at its card's temperature when `@mull/llama-cpp` is installed to read it), so that a lab model behind a
  * server is prompted and sampled as the embedded one is; the default profile for any other model.
@@ -152,13 +156,21 @@ export async function createBackendFromFlags(flags: BackendFlags): Promise<Resol
       }
       throw error;
     });
-  const labName = labModelName(model) ?? model;
-  const card = (await embedded.labModels()).find((entry) => entry.name === labName);
-  const profile =
-    card === undefined
-      ? defaultModelProfile
-      : labProfile({ recommendedTemperature: card.recommendedTemperature });
-  return { backend, model, profile, dispose: () => backend.dispose() };
+  try {
+    const cards = await embedded.labModels();
+    const cardName = labModelName(model) ?? model;
+    // A lab model is known by its card's name, else by what its file carries, whatever the file is called.
+    const labName = cards.some((card) => card.name === cardName)
+      ? cardName
+      : await embedded.readLabModelName(backend.settings.modelPath);
+    const { chat } = await backend.capabilities();
+    const flag = flags.modelFlag ?? "--model";
+    const profile = embeddedProfile({ model, flag, labName, chat, cards });
+    return { backend, model, profile, dispose: () => backend.dispose() };
+  } catch (error) {
+    await backend.dispose();
+    throw error;
+  }
 }
 
 /**
