@@ -125,6 +125,28 @@ describe("parseEvaluateOptions", () => {
     }
   });
 
+  it("refuses --levels none with --sampled-levels none, naming both flags", () => {
+    const nothing = refused("--levels", "none", "--sampled-levels", "none");
+    expect(nothing.field).toBe("--levels");
+    expect(nothing.message).toBe(
+      'evaluate.ts: --levels "none" and --sampled-levels "none" leave nothing to measure; give greedy levels, ' +
+        "sampled levels or both",
+    );
+    expect(parseEvaluateOptions(["m.gguf", "--levels", "none"])?.sampledLevels).toEqual([6]);
+    expect(parseEvaluateOptions(["m.gguf", "--sampled-levels", "none"])?.levels).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("reads the model and --out from the folder npx was started in (INIT_CWD)", () => {
+    const typedIn = { INIT_CWD: "/repo/packages/llama-cpp/training" };
+    const options = parseEvaluateOptions(
+      ["../models/lab-large.gguf", "--out", "runs/evaluation.json"],
+      typedIn,
+    );
+    expect(options?.model).toBe("/repo/packages/llama-cpp/models/lab-large.gguf");
+    expect(options?.out).toBe("/repo/packages/llama-cpp/training/runs/evaluation.json");
+    expect(parseEvaluateOptions(["/abs/model.gguf"], typedIn)?.model).toBe("/abs/model.gguf");
+  });
+
   it("refuses an unknown flag, no model, a second model and a model after the flags", () => {
     expect(refused("--temprature", "1").message).toBe(
       "evaluate.ts: unknown option --temprature (--help lists the options)",

@@ -10,24 +10,26 @@ import {
   numericFlag,
   optionError,
 } from "../../mull/src/runtime/index.ts";
+import { argumentPath } from "./argument-path.ts";
 import { checkInputFile } from "./check-input-file.ts";
 import { parseOperandsAndFlags } from "./parse-operands-and-flags.ts";
 
 const owner = "evaluate.ts";
 
 /** What `evaluate.ts --help` prints. */
-export const evaluateUsage = `Usage: npx node evaluate.ts <model.gguf> [options]
+export const evaluateUsage = `Usage: npx node "$PWD/evaluate.ts" <model.gguf> [options]
 
 Accuracy of a lab GGUF through node-llama-cpp (threads 1, 16 parallel sequences): greedy by level, then
 pure temperature sampling (topK 0, topP 1, minP 0) on the sampled levels, with single-sample accuracy,
-maj@k and pass@k. Give npx absolute paths: it runs from the package folder.
+maj@k and pass@k. npx runs from the package folder: give it the script's absolute path ("$PWD/evaluate.ts");
+relative paths of files are read from the folder npx was started in.
 
 Arguments:
-  <model.gguf>                the model file (first, before any option)
+  <model.gguf>                a lab model file: llama architecture, the lab's vocabulary (first, before any option)
 
 Options:
   --levels <levels>           greedy levels from 1 to ${labHardestLevel}: a range (1-6), a list (1,3,5), both (1-3,6)
-                              or none (default 1-6)
+                              or none (default 1-6; not none with --sampled-levels none)
   --count <count>             problems per greedy level, an integer >= 1 (default 200)
   --sampled-levels <levels>   sampled levels, as --levels (default 6)
   --sampled-count <count>     problems per sampled level, an integer >= 1 (default --count)
@@ -114,15 +116,21 @@ function operandSizes(text: string): LabOperandSizes {
 /**
  * Reads and checks the arguments of `evaluate.ts`: the model file first, then the flags; `undefined` for
  * `--help`, whose text is `evaluateUsage`. Checks the text only; `checkEvaluatePaths` checks the files.
+ * Relative paths (the model, `--out`) are read from the folder `npx` was started in, `environment.INIT_CWD`
+ * (`argumentPath`).
  *
  * @throws ConfigError naming the flag and the value: an unknown flag or a missing value, no model or more
  *   than one, a count below 1 or not an integer (`--count 0`), levels outside 1–6 or not a range or list
  *   (`--levels 1-9`), a temperature that is not a number ≥ 0 (`--temperature x`), a seed outside
- *   0–2147483647, operand sizes that are not three non-negative weights with a positive sum.
+ *   0–2147483647, operand sizes that are not three non-negative weights with a positive sum, `--levels none`
+ *   with `--sampled-levels none` (nothing to measure).
  * @example
- * const options = parseEvaluateOptions(["model.gguf", "--levels", "6", "--temperature", "1.0,1.25"]);
+ * const options = parseEvaluateOptions(["model.gguf", "--levels", "6", "--temperature", "1.0,1.25"], process.env);
  */
-export function parseEvaluateOptions(argv: readonly string[]): EvaluateOptions | undefined {
+export function parseEvaluateOptions(
+  argv: readonly string[],
+  environment: Readonly<Record<string, string | undefined>> = {},
+): EvaluateOptions | undefined {
   const { operands, values } = parseOperandsAndFlags(owner, argv, optionSpecs, "the model file");
   if (values.help === true) return undefined;
   const [model, ...extra] = operands;
@@ -135,11 +143,20 @@ export function parseEvaluateOptions(argv: readonly string[]): EvaluateOptions |
   }
   const count = checkInteger(owner, "--count", numericFlag(values.count), { minimum: 1 });
   const sampledCount = values["sampled-count"];
+  const levels = levelList("--levels", values.levels);
+  const sampledLevels = levelList("--sampled-levels", values["sampled-levels"]);
+  if (levels.length === 0 && sampledLevels.length === 0) {
+    throw new ConfigError(
+      `${owner}: --levels ${JSON.stringify(values.levels)} and --sampled-levels ` +
+        `${JSON.stringify(values["sampled-levels"])} leave nothing to measure; give greedy levels, sampled levels or both`,
+      { field: "--levels" },
+    );
+  }
   return {
-    model,
-    levels: levelList("--levels", values.levels),
+    model: argumentPath(model, environment),
+    levels,
     count,
-    sampledLevels: levelList("--sampled-levels", values["sampled-levels"]),
+    sampledLevels,
     sampledCount:
       sampledCount === undefined
         ? count
@@ -150,7 +167,7 @@ export function parseEvaluateOptions(argv: readonly string[]): EvaluateOptions |
     samples: checkInteger(owner, "--samples", numericFlag(values.samples), { minimum: 1 }),
     seed: checkInteger(owner, "--seed", numericFlag(values.seed), { minimum: 0, maximum: 2 ** 31 - 1 }),
     operandSizes: values["operand-sizes"] === undefined ? undefined : operandSizes(values["operand-sizes"]),
-    out: values.out,
+    out: values.out === undefined ? undefined : argumentPath(values.out, environment),
   };
 }
 

@@ -1,8 +1,11 @@
 /**
  * Measures a lab GGUF through node-llama-cpp (llama.cpp), the way mull's embedded backend runs it.
  *
- *   NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npx node evaluate.ts ../models/lab-large.gguf \
+ *   NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npx node "$PWD/evaluate.ts" ../models/lab-large.gguf \
  *     --levels 1-6 --count 200 --temperature 1.0 --samples 16 --sampled-levels 6 --out large.json
+ *
+ * `npx` runs from the package folder: the script is given by its absolute path, and relative paths of files
+ * are read from the folder `npx` was started in (`INIT_CWD`).
  *
  * For each level: greedy accuracy on `count` problems of `labDataset("lab:<level>", { seed })`. For each
  * sampled level and temperature: `samples` completions per problem with pure temperature sampling
@@ -15,8 +18,9 @@
  * `--operand-sizes 0,1,0` draws the problems from that operand-size mixture (here 2-digit chains such as
  * `37+48-19=?`) instead of the datasets' uniform 1–999.
  *
- * `--help` lists the options; a bad argument (an unknown flag, `--temperature x`, `--levels 1-9`, a model file
- * that is not there) is a message naming it, exit code 2, before the model loads.
+ * `--help` lists the options; a bad argument (an unknown flag, `--temperature x`, `--levels 1-9`, `--levels none`
+ * with `--sampled-levels none`, a model file that is not there, not a GGUF or not a lab model) is a message
+ * naming it, exit code 2, before the model loads.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -29,14 +33,17 @@ import {
 } from "../../mull/src/lab/index.ts";
 import { optionsOrExitCode } from "../../mull/src/runtime/options-or-exit-code.ts";
 import type { Problem } from "../../mull/src/spec/index.ts";
+import { checkLabModelFile } from "./check-lab-model-file.ts";
 import { checkEvaluatePaths, evaluateUsage, parseEvaluateOptions } from "./evaluate-options.ts";
+import { exitOnRefusal } from "./exit-on-refusal.ts";
 
 const parsed = optionsOrExitCode(() => {
-  const options = parseEvaluateOptions(process.argv.slice(2));
+  const options = parseEvaluateOptions(process.argv.slice(2), process.env);
   if (options !== undefined) checkEvaluatePaths(options);
   return options;
 }, evaluateUsage);
 if (typeof parsed === "number") process.exit(parsed);
+await exitOnRefusal(checkLabModelFile("evaluate.ts", "model", parsed.model));
 const { model: modelPath, count, sampledCount, samples, seed, operandSizes, temperatures } = parsed;
 
 /** The problems of one level: `labDataset("lab:<level>")`'s, or drawn from `--operand-sizes`. */

@@ -24,6 +24,16 @@ describe("parseExportCheckOptions", () => {
     });
   });
 
+  it("reads relative files from the folder npx was started in (INIT_CWD)", () => {
+    const typedIn = { INIT_CWD: "/repo/packages/llama-cpp/training" };
+    expect(parseExportCheckOptions(["../models/lab-large.gguf", "/tmp/lab-large.pt"], typedIn)).toMatchObject(
+      {
+        model: "/repo/packages/llama-cpp/models/lab-large.gguf",
+        checkpoint: "/tmp/lab-large.pt",
+      },
+    );
+  });
+
   it("reads the exact check of the README: a tolerance with an exponent, an F32 cache, no flash attention", () => {
     expect(
       parseExportCheckOptions(["m.gguf", "m.pt", "1e-4"], { KV_CACHE: "F32", FLASH_ATTENTION: "false" }),

@@ -1,18 +1,20 @@
 import { ConfigError } from "../../mull/src/errors/index.ts";
 import { checkNumber, checkOneOf } from "../../mull/src/runtime/index.ts";
+import { argumentPath } from "./argument-path.ts";
 import { parseOperandsAndFlags } from "./parse-operands-and-flags.ts";
 
 const owner = "export-check.ts";
 
 /** What `export-check.ts --help` prints. */
-export const exportCheckUsage = `Usage: npx node export-check.ts <model.gguf> <model.pt> [tolerance]
+export const exportCheckUsage = `Usage: npx node "$PWD/export-check.ts" <model.gguf> <model.pt> [tolerance]
 
 Checks an exported GGUF against its torch checkpoint: llama.cpp's tokenization and next-token probabilities
-must match torch's (run by /usr/bin/python3) within the tolerance. Exits 1 when they do not. Give npx
-absolute paths: it runs from the package folder.
+must match torch's (run by /usr/bin/python3) within the tolerance. Exits 1 when they do not. npx runs from
+the package folder: give it the script's absolute path ("$PWD/export-check.ts"); relative paths of files are
+read from the folder npx was started in.
 
 Arguments:
-  <model.gguf>    the exported file
+  <model.gguf>    the exported file, a lab model (llama architecture, the lab's vocabulary)
   <model.pt>      the checkpoint it was exported from (train.py's model.pt, step-N.pt, gguf_reader.py's)
   [tolerance]     the largest difference of a probability allowed, a number >= 0 such as 1e-4 (default 2e-2)
 
@@ -47,7 +49,8 @@ function numberOrText(text: string): number | string {
 
 /**
  * Reads and checks the arguments and environment of `export-check.ts`; `undefined` for `--help`, whose text
- * is `exportCheckUsage`. The script checks that the files are there.
+ * is `exportCheckUsage`. The script checks that the files are there. Relative paths of files are read from
+ * the folder `npx` was started in, `environment.INIT_CWD` (`argumentPath`).
  *
  * @throws ConfigError naming the argument and the value: an unknown flag, a missing file or a fourth
  *   argument, a tolerance that is not a number ≥ 0 (`abc` would otherwise pass every comparison), a
@@ -76,8 +79,8 @@ export function parseExportCheckOptions(
     );
   }
   return {
-    model,
-    checkpoint,
+    model: argumentPath(model, environment),
+    checkpoint: argumentPath(checkpoint, environment),
     tolerance: checkNumber(owner, "tolerance", numberOrText(tolerance ?? "2e-2"), { minimum: 0 }),
     cacheType: checkOneOf(owner, "KV_CACHE", environment.KV_CACHE ?? "F16", ["F16", "F32"]),
     flashAttention:

@@ -3,7 +3,9 @@
  * next-token probabilities at every position of a few lab texts must match torch's, and characters outside
  * the vocabulary must round-trip through the byte-fallback tokens.
  *
- *   NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npx node export-check.ts <model.gguf> <model.pt> [tolerance]
+ *   NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npx node "$PWD/export-check.ts" <model.gguf> <model.pt> [tolerance]
+ *
+ * (`npx` runs from the package folder: relative paths of files are read from the folder it was started in.)
  *
  * Exits with status 1 when a token differs or a probability differs by more than the tolerance, and prints
  * the largest difference. Two uses:
@@ -13,13 +15,17 @@
  *   2e-2 (measured: up to 1e-2, on uncertain positions).
  *
  * `--help` lists the arguments; a bad one (a tolerance that is not a number ≥ 0, a file that is not there,
- * `KV_CACHE=f32`) is a message naming it, exit code 2, before torch or llama.cpp runs.
+ * a model that is not a lab GGUF, `KV_CACHE=f32`) is a message naming it, exit code 2, before torch or
+ * llama.cpp runs; a checkpoint torch cannot read as a lab model is torch_probabilities.py's one-line
+ * message, exit code 2, before llama.cpp runs.
  */
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
 import { optionsOrExitCode } from "../../mull/src/runtime/options-or-exit-code.ts";
 import { checkInputFile } from "./check-input-file.ts";
+import { checkLabModelFile } from "./check-lab-model-file.ts";
+import { exitOnRefusal } from "./exit-on-refusal.ts";
 import { exportCheckUsage, parseExportCheckOptions } from "./export-check-options.ts";
 
 const parsed = optionsOrExitCode(() => {
@@ -31,6 +37,7 @@ const parsed = optionsOrExitCode(() => {
   return options;
 }, exportCheckUsage);
 if (typeof parsed === "number") process.exit(parsed);
+await exitOnRefusal(checkLabModelFile("export-check.ts", "model", parsed.model));
 const { model: ggufPath, checkpoint: checkpointPath, tolerance, cacheType } = parsed;
 const texts = [
   "Q: 30+444+273=? A:\n30+444=474\n474+273=747\n#### 747",
@@ -45,11 +52,21 @@ interface TorchResult {
 }
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const torchOutput = execFileSync(
-  "/usr/bin/python3",
-  [path.join(here, "torch_probabilities.py"), checkpointPath, ...texts],
-  { env: { ...process.env, OMP_NUM_THREADS: "1" }, maxBuffer: 1 << 28 },
-);
+let torchOutput: Buffer;
+try {
+  torchOutput = execFileSync(
+    "/usr/bin/python3",
+    [path.join(here, "torch_probabilities.py"), checkpointPath, ...texts],
+    { env: { ...process.env, OMP_NUM_THREADS: "1" }, maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "pipe"] },
+  );
+} catch (error) {
+  // torch_probabilities.py refuses a checkpoint that is not a lab model in one line, exit status 2: that line
+  // is the answer, not a stack.
+  const { status, stderr } = error as { status?: number | null; stderr?: Buffer };
+  if (typeof status !== "number") throw error;
+  process.stderr.write(stderr?.toString("utf8") ?? "");
+  process.exit(status);
+}
 const torchResults = JSON.parse(torchOutput.toString("utf8")) as TorchResult[];
 
 const llama = await getLlama({ gpu: false, build: "never" });

@@ -11,6 +11,7 @@ import torch
 
 from gguf_reader import read_gguf, read_lab_model
 from gguf_writer import write_lab_model
+from lab_checkpoint import NotALabFile, refuse
 from lab_model import Vocabulary
 from train_arguments import LAB_GGUF, existing_file, number, output_file, seed
 
@@ -28,10 +29,14 @@ def build_parser():
 
 
 def main(argv=None):
-    arguments = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
     torch.set_num_threads(1)
-    metadata, _ = read_gguf(arguments.source)
-    model = read_lab_model(arguments.source)
+    try:
+        metadata, _ = read_gguf(arguments.source)
+        model = read_lab_model(arguments.source)
+    except NotALabFile as error:
+        refuse(parser, "source", error)
     if arguments.noise > 0:
         generator = torch.Generator().manual_seed(arguments.seed)
         with torch.no_grad():

@@ -11,7 +11,8 @@ import struct
 import numpy as np
 import torch
 
-from lab_model import LabModel
+from lab_checkpoint import NotALabFile, refuse
+from lab_model import LabModel, Vocabulary
 from train_arguments import LAB_GGUF, existing_file, output_file
 
 SCALAR_FORMATS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
@@ -45,16 +46,26 @@ class _Cursor:
 
 
 def read_gguf(path):
-    """Returns (metadata dict, {tensor name: float32 numpy array in numpy layout})."""
+    """Returns (metadata dict, {tensor name: float32 numpy array in numpy layout}). Raises NotALabFile for a
+    file that is not a GGUF file, another GGUF version, or one cut short or holding what the lab never writes."""
     with open(path, "rb") as file:
         data = file.read()
-    cursor = _Cursor(data)
+    if not data:
+        raise NotALabFile(f"{path} is not a lab GGUF file (it is empty)")
     if data[:4] != b"GGUF":
-        raise ValueError(f"{path} is not a GGUF file")
+        raise NotALabFile(f"{path} is not a lab GGUF file (it starts with {data[:4]!r}, not the GGUF magic b'GGUF')")
+    try:
+        return _read_gguf(path, data)
+    except (struct.error, UnicodeDecodeError, KeyError, ValueError) as error:
+        raise NotALabFile(f"{path} is not a lab GGUF file (cut short or corrupt: {type(error).__name__}: {error})") from None
+
+
+def _read_gguf(path, data):
+    cursor = _Cursor(data)
     cursor.position = 4
     version, tensor_count, metadata_count = cursor.take("<I"), cursor.take("<Q"), cursor.take("<Q")
     if version != 3:
-        raise ValueError(f"{path}: GGUF version {version}, expected 3")
+        raise NotALabFile(f"{path} is not a lab GGUF file (GGUF version {version}, expected 3)")
     metadata = {}
     for _ in range(metadata_count):
         key = cursor.string()
@@ -76,7 +87,23 @@ def read_gguf(path):
 
 
 def read_lab_model(path):
+    """The LabModel of a lab GGUF, in eval mode. Raises NotALabFile for a file that is not one: not a GGUF
+    file (read_gguf), another architecture than llama, another vocabulary than the lab's, or tensors that do
+    not make a lab model."""
     metadata, tensors = read_gguf(path)
+    architecture = metadata.get("general.architecture")
+    if architecture != "llama":
+        raise NotALabFile(f"{path} is not a lab GGUF file (general.architecture is {architecture!r}, expected 'llama')")
+    vocabulary = len(metadata.get("tokenizer.ggml.tokens", []))
+    if vocabulary != Vocabulary().size:
+        raise NotALabFile(f"{path} is not a lab GGUF file (a vocabulary of {vocabulary} tokens, expected the lab's {Vocabulary().size})")
+    try:
+        return _lab_model(metadata, tensors)
+    except (KeyError, RuntimeError) as error:
+        raise NotALabFile(f"{path} is not a lab GGUF file (its metadata and tensors do not make a lab model: {type(error).__name__}: {error})") from None
+
+
+def _lab_model(metadata, tensors):
     config = {
         "dim": metadata["llama.embedding_length"],
         "layers": metadata["llama.block_count"],
@@ -104,9 +131,15 @@ def build_parser():
 
 
 def main(argv=None):
-    arguments = build_parser().parse_args(argv)
-    model = read_lab_model(arguments.source)
-    torch.save({"config": model.config, "state": model.state_dict(), "steps": None}, arguments.output)
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        metadata, _ = read_gguf(arguments.source)
+        model = read_lab_model(arguments.source)
+    except NotALabFile as error:
+        refuse(parser, "source", error)
+    # The name makes export_gguf.py write the file back as it was named.
+    torch.save({"config": model.config, "state": model.state_dict(), "steps": None, "name": metadata.get("general.name")}, arguments.output)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,14 @@ describe("parseSpeedOptions", () => {
     ).toEqual({ models: ["a.gguf"], tokens: 50, repeats: 9, problems: 4, completion: true });
   });
 
+  it("reads relative model files from the folder npx was started in (INIT_CWD)", () => {
+    const typedIn = { INIT_CWD: "/repo/packages/llama-cpp/training" };
+    expect(parseSpeedOptions(["../models/lab-small.gguf", "/abs/b.gguf"], typedIn)?.models).toEqual([
+      "/repo/packages/llama-cpp/models/lab-small.gguf",
+      "/abs/b.gguf",
+    ]);
+  });
+
   it("answers --help and -h with undefined, and the usage lists every flag", () => {
     expect(parseSpeedOptions(["--help"])).toBeUndefined();
     expect(parseSpeedOptions(["a.gguf", "-h"])).toBeUndefined();

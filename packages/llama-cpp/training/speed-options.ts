@@ -1,14 +1,16 @@
 import { ConfigError } from "../../mull/src/errors/index.ts";
 import { checkInteger, numericFlag } from "../../mull/src/runtime/index.ts";
+import { argumentPath } from "./argument-path.ts";
 import { parseOperandsAndFlags } from "./parse-operands-and-flags.ts";
 
 const owner = "speed.ts";
 
 /** What `speed.ts --help` prints. */
-export const speedUsage = `Usage: npx node speed.ts <model.gguf>... [options]
+export const speedUsage = `Usage: npx node "$PWD/speed.ts" <model.gguf>... [options]
 
 Decoding speed of GGUF files through node-llama-cpp, the way mull's embedded backend runs them: threads 1,
-one sequence, greedy. Give npx absolute paths: it runs from the package folder.
+one sequence, greedy. npx runs from the package folder: give it the script's absolute path ("$PWD/speed.ts");
+relative paths of files are read from the folder npx was started in.
 
 Arguments:
   <model.gguf>...      the model files, one row each (first, before any option)
@@ -45,14 +47,18 @@ const optionSpecs = {
 
 /**
  * Reads and checks the arguments of `speed.ts`: the model files first, then the flags; `undefined` for
- * `--help`, whose text is `speedUsage`. The script checks that the files are there.
+ * `--help`, whose text is `speedUsage`. The script checks that the files are there. Relative paths are read
+ * from the folder `npx` was started in, `environment.INIT_CWD` (`argumentPath`).
  *
  * @throws ConfigError naming the flag and the value: an unknown flag or a missing value, no model file, a
  *   count below 1 or not an integer (`--repeats 0`: no run to take the median of).
  * @example
- * const options = parseSpeedOptions(["../models/lab-small.gguf", "--repeats", "9"]);
+ * const options = parseSpeedOptions(["../models/lab-small.gguf", "--repeats", "9"], process.env);
  */
-export function parseSpeedOptions(argv: readonly string[]): SpeedOptions | undefined {
+export function parseSpeedOptions(
+  argv: readonly string[],
+  environment: Readonly<Record<string, string | undefined>> = {},
+): SpeedOptions | undefined {
   const { operands, values } = parseOperandsAndFlags(owner, argv, optionSpecs, "the model files");
   if (values.help === true) return undefined;
   if (operands.length === 0 || operands.includes("")) {
@@ -63,7 +69,7 @@ export function parseSpeedOptions(argv: readonly string[]): SpeedOptions | undef
     );
   }
   return {
-    models: operands,
+    models: operands.map((model) => argumentPath(model, environment)),
     tokens: checkInteger(owner, "--tokens", numericFlag(values.tokens), { minimum: 1 }),
     repeats: checkInteger(owner, "--repeats", numericFlag(values.repeats), { minimum: 1 }),
     problems: checkInteger(owner, "--problems", numericFlag(values.problems), { minimum: 1 }),

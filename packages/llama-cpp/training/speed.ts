@@ -3,7 +3,7 @@
  * threads 1, one sequence, greedy. Speed does not depend on training, so an untrained export
  * (`train.py --steps 0`) measures a size before paying for its training.
  *
- *   NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npx node speed.ts ../models/lab-small.gguf runs/speed/d128-l4/model.gguf
+ *   NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npx node "$PWD/speed.ts" ../models/lab-small.gguf runs/speed/d128-l4/model.gguf
  *
  * For each file, two figures (median of `--repeats` runs after one warm-up; the best run too, and tokens per
  * CPU second of the whole process, both less disturbed by other load on a shared machine):
@@ -23,7 +23,7 @@ import { checkInputFile } from "./check-input-file.ts";
 import { parseSpeedOptions, speedUsage } from "./speed-options.ts";
 
 const parsed = optionsOrExitCode(() => {
-  const options = parseSpeedOptions(process.argv.slice(2));
+  const options = parseSpeedOptions(process.argv.slice(2), process.env);
   for (const model of options?.models ?? []) checkInputFile("speed.ts", "model", model);
   return options;
 }, speedUsage);

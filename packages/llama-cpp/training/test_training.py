@@ -5,6 +5,7 @@ model, a few steps).
 """
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -248,7 +249,8 @@ class ScriptArgumentChecks(unittest.TestCase):
         parse = parse_with(export_gguf)
         arguments = parse([self.checkpoint, self.output, "--name", "lab-large", "--f32"])
         self.assertEqual((arguments.checkpoint, arguments.output, arguments.name, arguments.f32), (self.checkpoint, self.output, "lab-large", True))
-        self.assertEqual((parse([self.checkpoint, self.gguf]).name, parse([self.checkpoint, self.gguf]).f32), ("lab", False))  # replaces a file
+        # No --name: the name saved in the checkpoint decides (FileContentChecks); replaces a file.
+        self.assertEqual((parse([self.checkpoint, self.gguf]).name, parse([self.checkpoint, self.gguf]).f32), (None, False))
         self.assertIn("argument checkpoint: must be a checkpoint file", refusal_of(parse, self.gguf + ".pt", self.output))
         self.assertEqual(
             refusal_of(parse, self.checkpoint, self.missing),
@@ -454,6 +456,113 @@ class ResumeArguments(unittest.TestCase):
             self.assertIn(f"train.py: error: {named}", message)
             self.assertIn(allowed, message)
         self.assertEqual(self.resume_file()["step"], 4)  # nothing trained
+
+
+
+def refusal_stderr(main, *argv):
+    """The whole stderr of `main(argv)`, which must exit 2."""
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), self_exit() as exit_status:
+        main(list(argv))
+    if exit_status != [2]:
+        raise AssertionError(f"{argv} exited with {exit_status}, expected 2; stderr: {stderr.getvalue()}")
+    return stderr.getvalue()
+
+
+def sha256_of(path):
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()
+
+
+class FileContentChecks(unittest.TestCase):
+    """A file that exists but holds something else than its argument expects is one line, exit 2: no traceback."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.run_folder = tempfile.TemporaryDirectory()
+        tiny = [*TINY, "--steps", "4", "--save-every", "2", "--checkpoint-every", "1", "--name", "lab-tiny"]
+        train(*tiny, "--stop-at", "3", "--out", cls.run_folder.name)
+        train("--resume", cls.run_folder.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.run_folder.cleanup()
+
+    def setUp(self):
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.folder = folder.name
+        self.junk = os.path.join(self.folder, "junk.pt")
+        with open(self.junk, "wb") as file:
+            file.write(b"\x80\x03not a pickle at all" * 10)
+        self.empty = os.path.join(self.folder, "empty.pt")
+        open(self.empty, "w").close()
+        self.gguf = os.path.join(self.run_folder.name, "model.gguf")
+        self.output = os.path.join(self.folder, "out.gguf")
+
+    def assert_one_line(self, stderr, script, argument, path, reason):
+        self.assertEqual(len(stderr.strip().splitlines()), 1, stderr)
+        self.assertTrue(stderr.startswith(f"{script}: error: argument {argument}: {path} {reason}"), stderr)
+
+    def test_checkpoint_readers_refuse_what_is_not_a_lab_checkpoint(self):
+        for main, script in [(export_gguf.main, "export_gguf.py"), (torch_evaluate.main, "torch_evaluate.py"), (torch_probabilities.main, "torch_probabilities.py")]:
+            extra = [self.output] if main is export_gguf.main else []
+            with mock.patch.object(sys, "argv", [script]):
+                junk = refusal_stderr(main, self.junk, *extra)
+                empty = refusal_stderr(main, self.empty, *extra)
+                gguf = refusal_stderr(main, self.gguf, *extra)
+            self.assert_one_line(junk, script, "checkpoint", self.junk, "is not a lab checkpoint (torch cannot read it: UnpicklingError")
+            self.assert_one_line(empty, script, "checkpoint", self.empty, "is not a lab checkpoint (torch cannot read it: EOFError")
+            self.assert_one_line(gguf, script, "checkpoint", self.gguf, "is a GGUF file, not a lab checkpoint (read it into one with gguf_reader.py")
+        resume = os.path.join(self.run_folder.name, "resume.pt")
+        with mock.patch.object(sys, "argv", ["export_gguf.py"]):
+            stderr = refusal_stderr(export_gguf.main, resume, self.output)
+        self.assert_one_line(stderr, "export_gguf.py", "checkpoint", resume, "is train.py's resume checkpoint, not a lab checkpoint")
+        self.assertFalse(os.path.exists(self.output))
+
+    def test_gguf_readers_refuse_what_is_not_a_lab_gguf(self):
+        with open(self.gguf, "rb") as file:
+            data = file.read()
+        other = os.path.join(self.folder, "other.gguf")
+        with open(other, "wb") as file:  # the same file, another architecture (both names have five letters)
+            file.write(data.replace(b"\x05\x00\x00\x00\x00\x00\x00\x00llama", b"\x05\x00\x00\x00\x00\x00\x00\x00qwen2", 1).replace(b"llama.", b"qwen2."))
+        cut = os.path.join(self.folder, "cut.gguf")
+        with open(cut, "wb") as file:
+            file.write(data[:200])
+        read = os.path.join(self.folder, "read.pt")
+        cases = [
+            (self.junk, "is not a lab GGUF file (it starts with b'\\x80\\x03no', not the GGUF magic b'GGUF')"),
+            (self.empty, "is not a lab GGUF file (it is empty)"),
+            (other, "is not a lab GGUF file (general.architecture is 'qwen2', expected 'llama')"),
+            (cut, "is not a lab GGUF file (cut short or corrupt"),
+        ]
+        for source, reason in cases:
+            with mock.patch.object(sys, "argv", ["gguf_reader.py"]):
+                self.assert_one_line(refusal_stderr(gguf_reader.main, source, read), "gguf_reader.py", "source", source, reason)
+            with mock.patch.object(sys, "argv", ["export_variant.py"]):
+                self.assert_one_line(refusal_stderr(export_variant.main, source, self.output), "export_variant.py", "source", source, reason)
+        self.assertEqual(sorted(os.listdir(self.folder)), ["cut.gguf", "empty.pt", "junk.pt", "other.gguf"])
+
+    def test_train_refuses_an_init_that_is_not_a_lab_checkpoint(self):
+        environment = dict(os.environ, OMP_NUM_THREADS="1")
+        out = os.path.join(self.folder, "run")
+        run = subprocess.run([sys.executable, "train.py", *TINY, "--steps", "1", "--init", self.junk, "--out", out], cwd=HERE, env=environment, capture_output=True, text=True)
+        self.assertEqual(run.returncode, 2, run.stderr)
+        self.assert_one_line(run.stderr, "train.py", "--init", self.junk, "is not a lab checkpoint")
+
+    def test_an_export_is_named_after_the_run_unless_name_is_given(self):
+        folder = self.run_folder.name
+        for checkpoint, written in [("step-2.pt", "step-2.gguf"), ("model.pt", "model.gguf")]:
+            export_gguf.main([os.path.join(folder, checkpoint), self.output])
+            self.assertEqual(sha256_of(self.output), sha256_of(os.path.join(folder, written)), checkpoint)
+            self.assertEqual(gguf_reader.read_gguf(self.output)[0]["general.name"], "lab-tiny")
+        export_gguf.main([os.path.join(folder, "model.pt"), self.output, "--name", "other"])
+        self.assertEqual(gguf_reader.read_gguf(self.output)[0]["general.name"], "other")
+        # gguf_reader.py's checkpoint keeps the GGUF's name, so that the export writes the same file back.
+        read = os.path.join(self.folder, "read.pt")
+        gguf_reader.main([self.gguf, read])
+        export_gguf.main([read, self.output])
+        self.assertEqual(sha256_of(self.output), sha256_of(self.gguf))
 
 
 if __name__ == "__main__":

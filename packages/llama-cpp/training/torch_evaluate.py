@@ -14,7 +14,8 @@ from collections import Counter
 
 import torch
 
-from lab_model import BOS_ID, EOS_ID, LabModel, Vocabulary
+from lab_checkpoint import NotALabFile, load, refuse
+from lab_model import BOS_ID, EOS_ID, Vocabulary
 from lab_task import MAX_NEW_TOKENS, OperandSizes, answer_of, evaluation_set, extract_answer, prompt_text
 from train_arguments import CHECKPOINT, check_device, existing_file, integer, level_range, number, operand_sizes
 from train_arguments import seed as seed_number
@@ -91,14 +92,6 @@ def sampled_accuracy(model, vocabulary, level, count, temperature, samples, seed
     }
 
 
-def load(path):
-    checkpoint = torch.load(path, map_location="cpu")
-    model = LabModel(checkpoint["config"])
-    model.load_state_dict(checkpoint["state"])
-    model.eval()
-    return model
-
-
 def build_parser():
     """torch_evaluate.py's parser; every value is checked by its type (train_arguments.py), the device by main."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -120,7 +113,10 @@ def main(argv=None):
     check_device(parser, arguments.device)
     sizes = OperandSizes.parse(arguments.operand_sizes) if arguments.operand_sizes else None
     torch.set_num_threads(1)
-    model = load(arguments.checkpoint).to(arguments.device)
+    try:
+        model = load(arguments.checkpoint).to(arguments.device)
+    except NotALabFile as error:
+        refuse(parser, "checkpoint", error)
     vocabulary = Vocabulary()
     for level in arguments.levels:
         row = {"level": level, "greedy": greedy_accuracy(model, vocabulary, level, arguments.count, arguments.seed, sizes)}

@@ -11,8 +11,8 @@ import sys
 
 import torch
 
+from lab_checkpoint import NotALabFile, load, refuse
 from lab_model import BOS_ID, Vocabulary
-from torch_evaluate import load
 from train_arguments import CHECKPOINT, existing_file
 
 
@@ -25,9 +25,13 @@ def build_parser():
 
 
 def main(argv=None):
-    arguments = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
     torch.set_num_threads(1)
-    model = load(arguments.checkpoint)
+    try:
+        model = load(arguments.checkpoint)
+    except NotALabFile as error:
+        refuse(parser, "checkpoint", error)
     vocabulary = Vocabulary()
     results = []
     with torch.no_grad():

@@ -83,6 +83,7 @@ def main():
     import torch.nn.functional as F
 
     from gguf_writer import write_lab_model
+    from lab_checkpoint import NotALabFile, read_checkpoint, refuse
     from lab_model import LabModel, Vocabulary
     from torch_evaluate import greedy_accuracy
 
@@ -121,7 +122,10 @@ def main():
     )
     first_step, running, seconds_before = 0, None, 0.0
     if arguments.init and state is None:
-        initial = torch.load(arguments.init, map_location="cpu")
+        try:
+            initial = read_checkpoint(arguments.init)
+        except NotALabFile as error:
+            refuse(parser, "--init", error)
         shape = ["dim", "layers", "heads", "ff", "vocab"]
         if any(initial["config"][key] != config[key] for key in shape):
             raise SystemExit(f"--init {arguments.init} has config {initial['config']}, not {config}")
@@ -183,7 +187,7 @@ def main():
             print(json.dumps({"event": "step", "step": done, "loss": round(running, 4), "seconds": round(elapsed, 1), "cpu_seconds": round(cpu, 1)}), flush=True)
         if arguments.save_every and done % arguments.save_every == 0 and done < arguments.steps:
             write_lab_model(os.path.join(arguments.out, f"step-{done}.gguf"), model, vocabulary, arguments.name)
-            torch.save({"config": config, "state": cpu_state(), "steps": done}, os.path.join(arguments.out, f"step-{done}.pt"))
+            torch.save({"config": config, "state": cpu_state(), "steps": done, "name": arguments.name}, os.path.join(arguments.out, f"step-{done}.pt"))
         if arguments.eval_every and done % arguments.eval_every == 0:
             model.eval()
             accuracy = greedy_accuracy(model, vocabulary, 6, arguments.eval_count, seed=0)
@@ -201,7 +205,8 @@ def main():
 
     seconds = seconds_before + time.time() - started
     task = {"operand_sizes": arguments.operand_sizes, "grouped_share": arguments.grouped_share}
-    torch.save({"config": config, "state": cpu_state(), "steps": arguments.steps, "seconds": seconds, "task": task}, os.path.join(arguments.out, "model.pt"))
+    checkpoint = {"config": config, "state": cpu_state(), "steps": arguments.steps, "seconds": seconds, "task": task, "name": arguments.name}
+    torch.save(checkpoint, os.path.join(arguments.out, "model.pt"))
     write_lab_model(os.path.join(arguments.out, "model.gguf"), model, vocabulary, arguments.name)
     print(json.dumps({"event": "done", "steps": arguments.steps, "seconds": round(seconds, 1), "parameters": model.parameter_count()}), flush=True)
 
