@@ -21,6 +21,8 @@ export interface AssembleServerOptions {
   readonly loadEmbedded?:
     | ((model: string, options: { threads?: number | undefined }) => Promise<Backend>)
     | undefined;
+  /** Whether an embedded model is a lab model by what its file carries (`buildServedModels`'s `isLabModel`). */
+  readonly isLabModel?: ((backend: Backend) => Promise<boolean>) | undefined;
   /** Clock of the upstreams' circuit breakers (default the process's monotonic clock). */
   readonly clock?: Clock | undefined;
   /** Renders every served model's chat requests from their last user message (`mull serve --prompt-template`). */
@@ -84,6 +86,7 @@ export async function assembleServer(
     served = await buildServedModels(config, {
       environment: options.environment,
       loadEmbedded: options.loadEmbedded,
+      isLabModel: options.isLabModel,
       observeUpstreamCall: metrics.observeUpstreamCall,
       clock: options.clock,
       circuitFor: state.circuit,

@@ -63,6 +63,17 @@ async function loadEmbedded(model: string, options: { threads?: number | undefin
 }
 
 /**
+ * Whether an embedded model is one the lab recipe trained, by its GGUF's tokenizer (`readLabModelName`),
+ * whatever its file is called: it gets the lab's profile, as a `lab-….gguf` file does.
+ */
+async function isLabModel(backend: Backend): Promise<boolean> {
+  const modelPath = (backend as { readonly settings?: { readonly modelPath?: unknown } }).settings?.modelPath;
+  if (typeof modelPath !== "string") return false;
+  const embedded = await import("@mull/llama-cpp");
+  return (await embedded.readLabModelName(modelPath)) !== undefined;
+}
+
+/**
  * `loadEmbedded` for the models the flags name: the engine's refusal of its `model` option is said naming
  * the flag that named the model, `--model` or `--route`. Models of a `--config` file are left to its
  * own messages.
@@ -217,6 +228,7 @@ export function serveCommand() {
         // No request waits for an upstream's capability probe: it runs now, and a failure only warns.
         probeUpstreams: true,
         loadEmbedded,
+        isLabModel,
         ...(chosen === undefined ? {} : { promptTemplate: chosen.template.render }),
       });
       let running: Awaited<ReturnType<typeof listenServer>>;

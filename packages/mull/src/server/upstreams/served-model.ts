@@ -83,10 +83,15 @@ const reasoningBudgetFields: Readonly<Record<string, string>> = {
 
 /**
  * Lab models (named `lab-…` or by the path of a `lab-….gguf` file, as llama.cpp's `llama-server` names its
- * model with `--alias lab-large` and without) come with the lab's profile; other models with the default.
+ * model with `--alias lab-large` and without, or an embedded model `isLabModel` knows by its file) come with
+ * the lab's profile; other models with the default.
  */
-function modelProfileOf(entry: { readonly name: string; readonly upstreamModel: string }): ModelProfile {
-  const lab = labModelName(entry.upstreamModel) !== undefined || labModelName(entry.name) !== undefined;
+function modelProfileOf(
+  entry: { readonly name: string; readonly upstreamModel: string },
+  labByFile: boolean,
+): ModelProfile {
+  const lab =
+    labByFile || labModelName(entry.upstreamModel) !== undefined || labModelName(entry.name) !== undefined;
   return lab ? labProfile() : defaultModelProfile;
 }
 
@@ -128,6 +133,11 @@ export interface BuildServedModelsOptions {
    */
   readonly circuitFor?: CircuitFactory | undefined;
   /**
+   * Whether an embedded model is a lab model by what its file carries, whatever it is called (`mull serve`
+   * reads its GGUF's tokenizer); default: known by its name only.
+   */
+  readonly isLabModel?: ((backend: Backend) => Promise<boolean>) | undefined;
+  /**
    * Takes the place of every model's own prompt template: chat requests are rendered from their last user
    * message (`mull serve --prompt-template`); completion requests still pass through as they are.
    */
@@ -165,8 +175,11 @@ export async function buildServedModels(
       templates.set(entry.name, (await loadPromptTemplate(entry.promptTemplate, field)).render);
     }
   }
-  const profileOf = (entry: { readonly name: string; readonly upstreamModel: string }): ModelProfile => {
-    const own = modelProfileOf(entry);
+  const profileOf = (
+    entry: { readonly name: string; readonly upstreamModel: string },
+    labByFile = false,
+  ): ModelProfile => {
+    const own = modelProfileOf(entry, labByFile);
     const template = templates.get(entry.name) ?? options.promptTemplate;
     return template === undefined ? own : { ...own, promptTemplate: template, answers: undefined };
   };
@@ -190,7 +203,7 @@ export async function buildServedModels(
         for (const entry of modelEntries(upstream)) {
           const backend = await load(entry.upstreamModel, { threads: upstream.threads });
           closers.push(() => backend.dispose?.());
-          const profile = profileOf(entry);
+          const profile = profileOf(entry, (await options.isLabModel?.(backend)) === true);
           models.push({
             name: entry.name,
             upstream: upstream.name,
