@@ -1,26 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { defaultModelProfile } from "../../generation/index.ts";
-import { createScriptedBackend } from "../../testing/index.ts";
-import { parseServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
-import type { ServedModel } from "../upstreams/index.ts";
 import { planRequest } from "./plan-request.ts";
+import { plannedModel, planningConfig } from "./planning.test-support.ts";
 import type { ChatRequestBody } from "./request-schema.ts";
 
-const config = parseServerConfig({
-  limits: { maxSamples: 64, maxTokens: 200, defaultMaxTokens: 100, maxRequestTokens: 30_000 },
-  upstreams: [{ name: "up", baseUrl: "https://llm.example.com/v1", models: ["m"] }],
-});
-const served: ServedModel = {
-  name: "m",
-  upstream: "up",
-  backend: createScriptedBackend({ answers: { distribution: { "4": 1 } } }),
-  kind: "other",
-  profile: defaultModelProfile,
-  contextWindow: undefined,
-  scorer: undefined,
-  prm: undefined,
-};
+const config = planningConfig;
+const served = plannedModel();
 const models = new Map([["m", served]]);
 const messages = [{ role: "user" as const, content: "2+2=?" }];
 

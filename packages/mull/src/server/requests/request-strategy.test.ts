@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { defaultModelProfile } from "../../generation/index.ts";
-import { createScriptedBackend } from "../../testing/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
+import { plannedModel } from "./planning.test-support.ts";
 import { type NamedStrategy, requestStrategy, resolveModel, strategySpec } from "./request-strategy.ts";
 
-const served: ServedModel = {
-  name: "m",
-  upstream: "up",
-  backend: createScriptedBackend({ answers: { distribution: { "4": 1 } } }),
-  kind: "other",
-  profile: defaultModelProfile,
-  contextWindow: undefined,
-  scorer: undefined,
-  prm: undefined,
-};
+const served = plannedModel();
 const models = new Map([["m", served]]);
 const key = "sk-proj-SECRETSECRETSECRETSECRET";
 
