@@ -14,6 +14,7 @@ import { tuneCommand } from "./commands/tune.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { endOnClosedPipe } from "./end-on-closed-pipe.ts";
 import { ignoreFileSizeSignal } from "./ignore-file-size-signal.ts";
+import { StoppedBySignal } from "./stopped-by-signal.ts";
 import { unknownOptionsFirst } from "./unknown-options-first.ts";
 
 export { endCliProcess } from "./end-cli-process.ts";
@@ -113,6 +114,8 @@ function exitCodeOf(error: unknown): number {
     if (error.code === "commander.help") return error.exitCode === 0 ? exitCodes.success : exitCodes.usage;
     return exitCodes.usage;
   }
+  // A command a signal stopped has printed what it finished; it ends as the signal would have.
+  if (StoppedBySignal.isInstance(error)) return error.exitCode;
   if (ConfigError.isInstance(error)) {
     process.stderr.write(`mull: ${error.message}\n`);
     return exitCodes.usage;

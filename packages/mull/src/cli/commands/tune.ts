@@ -17,6 +17,7 @@ import { listOf } from "../list-option.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import { endpointOption, promptTemplateFromFlags } from "../prompt-options.ts";
 import { renderProblemPrompts } from "../render-problem-prompts.ts";
+import { StoppedBySignal } from "../stopped-by-signal.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** The default prompt set: the lab's mixed levels, so a served lab model answers them as trained. */
@@ -64,9 +65,6 @@ function failedLevelsError(report: TuningReport): CheckFailedError | undefined {
   return new CheckFailedError(`tune: every request failed at ${levels} (no knee from them)${cause}`);
 }
 
-/** The exit code of a sweep a signal stopped: 128 plus the signal's number, as a shell reports it. */
-const stopExitCodes: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
-
 /**
  * Notes the first SIGINT or SIGTERM (which `abortOnStop` turns into an abort), so that the command can
  * exit as that signal would have once it has printed what it measured. `release` removes the listeners.
@@ -90,14 +88,6 @@ function noteStopSignal(): { readonly signal: StopSignal | undefined; release():
       process.off("SIGTERM", onTerminate);
     },
   };
-}
-
-/** Resolves once standard output and error have written what they hold, which an exit would drop. */
-async function drainOutput(): Promise<void> {
-  const pending = [process.stdout, process.stderr].filter(
-    (stream) => stream.writableLength > 0 && !stream.writableEnded && !stream.destroyed,
-  );
-  await Promise.all(pending.map((stream) => new Promise((resolve) => stream.write("", resolve))));
 }
 
 /**
@@ -223,10 +213,7 @@ export function tuneCommand() {
         releaseStop();
         await resolved.dispose();
       }
-      if (stop.signal !== undefined) {
-        // Stopped by a signal, the command ends as the signal would have, once the partial report is out.
-        await drainOutput();
-        process.exit(stopExitCodes[stop.signal]);
-      }
+      // Stopped by a signal, the command ends as the signal would have, once the partial report is out.
+      if (stop.signal !== undefined) throw new StoppedBySignal("tune", stop.signal);
     });
 }
