@@ -42,7 +42,8 @@ export async function passThrough(
   const chosen = plan.stream ? plan.served.backend : (plan.served.unstreamed ?? plan.served.backend);
   // Metered as a strategy's calls are: a call cut or failed part-way is charged what it used, and the
   // prompt it read as planned where the upstream did not tell it.
-  const backend = meter?.watch(countingStreamedPieces(chosen), plan.estimatedPromptTokens) ?? chosen;
+  const backend =
+    meter?.watch(countingStreamedPieces(chosen), plan.estimatedPromptTokens, plan.served.name) ?? chosen;
   const request = {
     prompt: plan.prompt,
     n: plan.samples,

@@ -120,7 +120,8 @@ export function createRequestBackends(options: RequestBackendsOptions): RequestB
     // Metered below the fan-out, which keeps only the samples that finished: a run that fails or is
     // aborted returns no usage, yet is charged what its calls used.
     const upstream =
-      meter?.watch(known.backend, counted ? plan.estimatedPromptTokens : undefined) ?? known.backend;
+      meter?.watch(known.backend, counted ? plan.estimatedPromptTokens : undefined, served.name) ??
+      known.backend;
     if (served.kind === "openai-compatible") {
       const fanOut = createSampleFanOut(upstream, onSample);
       fanOut.samplesLost.addEventListener("abort", () => lost.abort(fanOut.samplesLost.reason), {

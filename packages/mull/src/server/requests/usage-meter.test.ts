@@ -117,4 +117,31 @@ describe("createUsageMeter", () => {
     expect(await backend.countTokens?.(request.prompt)).toBe(request.prompt.kind === "text" ? 12 : 0);
     expect(backend.describe()).toEqual({ kind: "metered", model: "m" });
   });
+
+  it("keeps the calls watched under a served model's name apart, and the others in the total only", async () => {
+    const meter = createUsageMeter();
+    expect(meter.usageByModel()).toEqual({});
+    const small = meter.watch(backendOf([finished, finished]), undefined, "lab-small");
+    const large = meter.watch(
+      backendOf([
+        async () => {
+          throw new BackendCallError("the stream broke", {
+            usage: { promptTokens: 11, completionTokens: 2, calls: 1 },
+          });
+        },
+      ]),
+      undefined,
+      "lab-large",
+    );
+    const judge = meter.watch(backendOf([finished]), undefined);
+    await small.generate(request);
+    await small.generate(request);
+    await expect(large.generate(request)).rejects.toThrow("broke");
+    await judge.generate(request);
+    expect(meter.usageByModel()).toEqual({
+      "lab-small": { promptTokens: 22, completionTokens: 10, calls: 2 },
+      "lab-large": { promptTokens: 11, completionTokens: 2, calls: 1 },
+    });
+    expect(meter.usage()).toEqual({ promptTokens: 44, completionTokens: 17, calls: 4 });
+  });
 });

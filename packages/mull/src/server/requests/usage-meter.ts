@@ -13,14 +13,19 @@ export interface UsageMeter {
    * unknown tokens. A prompt a call could not tell (its stream cut before the server's usage, a whole body
    * cut part-way) is taken as `promptTokensEach` for each request it made, where the caller gives it (the
    * prompt counted by the model's tokenizer, or as planned): the server read it before anything could be
-   * cut.
+   * cut. `model`, the served model the calls go to, also records them under it (`usageByModel`).
    */
-  watch(backend: Backend, promptTokensEach: number | undefined): Backend;
+  watch(backend: Backend, promptTokensEach: number | undefined, model?: string): Backend;
   /**
    * What the calls so far used, each count the sum of those the calls reported (a count no call reported
    * is `undefined`; one some calls left unknown is a lower bound); `undefined` before any call ended.
    */
   usage(): Usage | undefined;
+  /**
+   * What the calls watched under a served model's name used, by model (each as `usage` sums); calls
+   * watched under no model (a judge's) are in `usage` only. Empty before any such call ended.
+   */
+  usageByModel(): Readonly<Record<string, Usage>>;
 }
 
 /** What a call that told nothing of its tokens used: one call. */
@@ -45,21 +50,18 @@ function failedCallUsage(error: unknown): Usage | undefined {
  * try { await solve({ ..., backend }); } catch { await reservation.settle(meter.usage()?.completionTokens ?? 0); }
  */
 export function createUsageMeter(): UsageMeter {
-  let promptTokens: number | undefined;
-  let completionTokens: number | undefined;
-  let calls = 0;
-  let ended = false;
-  const record = (reported: Usage, promptTokensEach: number | undefined) => {
-    ended = true;
+  const total = createUsageSum();
+  const byModel = new Map<string, UsageSum>();
+  const record = (reported: Usage, promptTokensEach: number | undefined, model: string | undefined) => {
     const usage = countedPromptUsage(reported, promptTokensEach);
-    if (usage.promptTokens !== undefined) promptTokens = (promptTokens ?? 0) + usage.promptTokens;
-    if (usage.completionTokens !== undefined) {
-      completionTokens = (completionTokens ?? 0) + usage.completionTokens;
-    }
-    calls += usage.calls;
+    total.add(usage);
+    if (model === undefined) return;
+    const sum = byModel.get(model) ?? createUsageSum();
+    byModel.set(model, sum);
+    sum.add(usage);
   };
   return {
-    watch(backend, promptTokensEach) {
+    watch(backend, promptTokensEach, model) {
       const generate = async (
         request: GenerationRequest,
         options?: CallOptions,
@@ -80,10 +82,10 @@ export function createUsageMeter(): UsageMeter {
         } catch (error) {
           // An upstream that accepted the call read its prompt, whatever it tells of the rest.
           const used = failedCallUsage(error) ?? told?.usage ?? (accepted ? untold : undefined);
-          if (used !== undefined) record(used, promptTokensEach);
+          if (used !== undefined) record(used, promptTokensEach, model);
           throw error;
         }
-        record(result.usage, promptTokensEach);
+        record(result.usage, promptTokensEach, model);
         return result;
       };
       return {
@@ -93,6 +95,32 @@ export function createUsageMeter(): UsageMeter {
         ...optionalMethodsOf(backend),
       };
     },
-    usage: () => (ended ? { promptTokens, completionTokens, calls } : undefined),
+    usage: () => total.sum(),
+    usageByModel: () => Object.fromEntries([...byModel].map(([model, sum]) => [model, sum.sum() as Usage])),
+  };
+}
+
+/** A running sum of calls' usage: each count the sum of those reported, `undefined` where none was. */
+interface UsageSum {
+  add(usage: Usage): void;
+  /** The sum so far; `undefined` before any usage was added. */
+  sum(): Usage | undefined;
+}
+
+function createUsageSum(): UsageSum {
+  let promptTokens: number | undefined;
+  let completionTokens: number | undefined;
+  let calls = 0;
+  let added = false;
+  return {
+    add(usage) {
+      added = true;
+      if (usage.promptTokens !== undefined) promptTokens = (promptTokens ?? 0) + usage.promptTokens;
+      if (usage.completionTokens !== undefined) {
+        completionTokens = (completionTokens ?? 0) + usage.completionTokens;
+      }
+      calls += usage.calls;
+    },
+    sum: () => (added ? { promptTokens, completionTokens, calls } : undefined),
   };
 }

@@ -26,7 +26,7 @@ import {
 import type { ServerMetrics } from "../telemetry/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import { failedRequestResponse } from "./failed-request-response.ts";
-import { account, failPull, settlePull } from "./request-accounting.ts";
+import { account, countUsageByModel, failPull, settlePull } from "./request-accounting.ts";
 import { createRequestLog, type RequestLog } from "./request-log.ts";
 import { failureCharge, failureUsage } from "./used-before-failure.ts";
 
@@ -181,15 +181,21 @@ export function plannedRoute<
         async (error: unknown) => {
           // Failed, cut by its client or by a shutdown, streamed or not: the key is charged what the
           // upstream reported used before the failure (else nothing; counts unknown as 0), before the
-          // error goes out, and `/metrics` counts it under the model last tried. An unstreamed
+          // error goes out, and `/metrics` counts it under the models its calls went to. An unstreamed
           // pass-through cut before its body came whole keeps its reservation instead: what the upstream
           // generated up to the cut is never told.
-          const used = failureUsage(error, meter.usage());
+          const metered = meter.usage();
+          const used = failureUsage(error, metered);
           log.charged = used;
           const whole = plan.strategy === undefined && !plan.stream;
           await reserved?.settle(failureCharge(used, plan.worstCaseTokens, whole));
           const failed = (log.attempted ?? plan).served;
-          if (used !== undefined) metrics.countUsage(failed.upstream, used, failed.name);
+          // Counted by the model each metered call went to (a route's, a fallback's), the rest under the
+          // model last tried; usage only the error told goes wholly under that model.
+          if (used !== undefined) {
+            const byModel = used === metered ? meter.usageByModel() : undefined;
+            countUsageByModel(metrics, failed, used, byModel, models);
+          }
           failPull(metrics, chosen, error, abort.signal);
           throw error;
         },

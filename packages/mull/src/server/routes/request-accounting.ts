@@ -20,25 +20,29 @@ function remainder(total: Usage, part: Usage): Usage {
 }
 
 /**
- * Counts a request's tokens by upstream and served model: a routing strategy's tokens per model of its
- * route (each under its own upstream), anything the trace gave no model (a scorer's calls) under the
- * model that answered, and a request of one model under that model.
+ * Counts a request's tokens by upstream and served model: the tokens of each model in `byModel` (a
+ * routing strategy's route, or the models a failed request's calls went to) under that model and its own
+ * upstream (looked up in `models`), anything left (a scorer's or a judge's calls) under `answered`, and a
+ * request with no `byModel` wholly under `answered`.
+ *
+ * @example
+ * countUsageByModel(metrics, failed, used, meter.usageByModel(), models);
  */
-function countTokens(
+export function countUsageByModel(
   metrics: ServerMetrics,
   answered: ServedModel,
-  outcome: RequestOutcome,
+  usage: Usage,
+  byModel: Readonly<Record<string, Usage>> | undefined,
   models: ReadonlyMap<string, ServedModel>,
 ): void {
-  const byModel = outcome.usageByModel;
-  if (byModel === undefined) {
-    metrics.countUsage(answered.upstream, outcome.usage, answered.name);
+  if (byModel === undefined || Object.keys(byModel).length === 0) {
+    metrics.countUsage(answered.upstream, usage, answered.name);
     return;
   }
-  for (const [model, usage] of Object.entries(byModel)) {
-    metrics.countUsage(models.get(model)?.upstream ?? answered.upstream, usage, model);
+  for (const [model, used] of Object.entries(byModel)) {
+    metrics.countUsage(models.get(model)?.upstream ?? answered.upstream, used, model);
   }
-  const rest = remainder(outcome.usage, addUsage(...Object.values(byModel)));
+  const rest = remainder(usage, addUsage(...Object.values(byModel)));
   metrics.countUsage(answered.upstream, rest, answered.name);
 }
 
@@ -70,7 +74,7 @@ export async function account(request: AccountedRequest): Promise<void> {
   await request.reservation?.settle(
     settledTokens(outcome.usage, request.answered.estimatedPromptTokens, request.reserved),
   );
-  countTokens(metrics, answered, outcome, models);
+  countUsageByModel(metrics, answered, outcome.usage, outcome.usageByModel, models);
   const upstream = answered.upstream;
   const samples = outcome.report?.samples;
   if (samples !== undefined) {
