@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { standInBackend } from "../strategies/stand-in-dependencies.ts";
 import { createScriptedBackend } from "../testing/index.ts";
 import { cascade } from "./cascade.ts";
@@ -9,17 +9,6 @@ import { routeEnds } from "./route-ends.ts";
 
 const small = createScriptedBackend({ model: "lab-v2-small", responses: ["#### 1"] });
 const large = createScriptedBackend({ model: "lab-v2-large", responses: ["#### 1"] });
-
-/** The error `work` throws. */
-function thrown(work: () => unknown): ConfigError {
-  try {
-    work();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("refuseRepeatedModels", () => {
   it("passes a route of different models", () => {
@@ -32,7 +21,7 @@ describe("refuseRepeatedModels", () => {
   });
 
   it("refuses one backend under two names, naming both places", () => {
-    const error = thrown(() =>
+    const error = thrownConfigError(() =>
       refuseRepeatedModels("cascade", [
         { name: "a", backend: large },
         { name: "b", backend: large },
@@ -96,7 +85,7 @@ describe("factories given one model twice", () => {
         ]),
     ],
   ])("%s refuses the route", (_, work) => {
-    const error = thrown(work);
+    const error = thrownConfigError(work);
     expect(error.field).toBe("models");
     expect(error.message).toMatch(/models\[1\] .*expected a different model at each place of the route/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { parseStrategySpec } from "../strategies/index.ts";
 import { createScriptedBackend } from "../testing/index.ts";
 import { bigLittleDecoder } from "./big-little-decoder.ts";
@@ -22,17 +22,6 @@ function resolver() {
   return { asked, resolveModel };
 }
 
-/** The error `work` throws. */
-function thrown(work: () => unknown): ConfigError {
-  try {
-    work();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("twoModelRoute", () => {
   it("gives the small and the large model of a route of two", () => {
     const [small, large] = named(2);
@@ -40,14 +29,18 @@ describe("twoModelRoute", () => {
   });
 
   it("refuses a route of other than two models, naming the owner, the route given and what is expected", () => {
-    const three = thrown(() => twoModelRoute("bigLittleDecoder", named(3)));
+    const three = thrownConfigError(() => twoModelRoute("bigLittleDecoder", named(3)));
     expect(three.field).toBe("models");
     expect(three.message).toBe(
       "bigLittleDecoder: models must be exactly two, the small model then the large one (lab-small>lab-large), " +
         "got 3 (lab-v2-small>lab-small>lab-v2-large); only a cascade routes through more models (cascade@8:a>b>c)",
     );
-    expect(thrown(() => twoModelRoute("glimpseRouter", named(1))).message).toContain("got 1 (lab-v2-small);");
-    expect(thrown(() => twoModelRoute("glimpseRouter", [])).message).toContain("got 0; only a cascade");
+    expect(thrownConfigError(() => twoModelRoute("glimpseRouter", named(1))).message).toContain(
+      "got 1 (lab-v2-small);",
+    );
+    expect(thrownConfigError(() => twoModelRoute("glimpseRouter", [])).message).toContain(
+      "got 0; only a cascade",
+    );
   });
 
   it("is what bild and glimp are built with, from their factories", () => {
@@ -67,7 +60,7 @@ describe("two-model routers named by a spec", () => {
       ["bild@0.7:lab-v2-small>lab-small>lab-v2-large", "bigLittleDecoder"],
       ["glimp@0.5k12:lab-v2-small>lab-small>lab-v2-large", "glimpseRouter"],
     ] as const) {
-      const error = thrown(() => parseStrategySpec(spec, { resolveModel }));
+      const error = thrownConfigError(() => parseStrategySpec(spec, { resolveModel }));
       // Field `strategy`: the CLI says it as a usage error of the flag the spec came from.
       expect(error.field).toBe("strategy");
       expect(error.message).toContain(JSON.stringify(spec));

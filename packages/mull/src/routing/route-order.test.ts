@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.ts";
+import { thrownConfigError } from "../runtime/rejection.test-support.ts";
 import { parseStrategySpec } from "../strategies/index.ts";
 import { standInBackend } from "../strategies/stand-in-dependencies.ts";
 import { standInStrategy } from "../strategies/stand-in-strategy.ts";
@@ -18,20 +18,9 @@ const large = { name: "lab-v2-large", backend: sized(scripted("lab-v2-large"), 2
 const middle = { name: "lab-large", backend: sized(scripted("lab-large"), 1_000_000) };
 const unknown = { name: "served", backend: scripted("served") };
 
-/** The error `work` throws. */
-function thrown(work: () => unknown): ConfigError {
-  try {
-    work();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("refuseLargestFirst", () => {
   it("refuses a route whose known sizes decrease, naming the route, both models and their sizes", () => {
-    const error = thrown(() => refuseLargestFirst("cascade", [large, small]));
+    const error = thrownConfigError(() => refuseLargestFirst("cascade", [large, small]));
     expect(error.field).toBe("models");
     expect(error.message).toBe(
       "cascade: route lab-v2-large>lab-v2-small puts lab-v2-large (2,088,160 parameters) before " +
@@ -40,11 +29,11 @@ describe("refuseLargestFirst", () => {
   });
 
   it("compares each sized model with the last sized one before it, past models of unknown size", () => {
-    expect(thrown(() => refuseLargestFirst("cascade", [large, unknown, small])).message).toBe(
+    expect(thrownConfigError(() => refuseLargestFirst("cascade", [large, unknown, small])).message).toBe(
       "cascade: route lab-v2-large>served>lab-v2-small puts lab-v2-large (2,088,160 parameters) before " +
         "lab-v2-small (117,952 parameters); expected the smallest first",
     );
-    expect(thrown(() => refuseLargestFirst("cascade", [small, large, middle])).message).toContain(
+    expect(thrownConfigError(() => refuseLargestFirst("cascade", [small, large, middle])).message).toContain(
       "puts lab-v2-large (2,088,160 parameters) before lab-large (1,000,000 parameters); " +
         "expected the smallest first (lab-v2-small>lab-large>lab-v2-large)",
     );
