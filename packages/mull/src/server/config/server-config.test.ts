@@ -56,6 +56,21 @@ describe("parseServerConfig", () => {
     );
   });
 
+  it("refuses a time in milliseconds longer than a Node timer keeps (which would fire after 1 ms)", () => {
+    const tooLong = 2 ** 31;
+    expect(failure({ upstreams: [{ ...upstream, timeoutMilliseconds: tooLong }] }).message).toContain(
+      `upstreams[0].timeoutMilliseconds: expected a number of at most 2147483647, got ${tooLong}`,
+    );
+    for (const field of ["keepAliveMilliseconds", "shutdownGraceMilliseconds"]) {
+      expect(failure({ upstreams: [upstream], server: { [field]: tooLong } }).message).toContain(
+        `server.${field}: expected a number of at most 2147483647`,
+      );
+    }
+    expect(
+      parseServerConfig({ upstreams: [{ ...upstream, timeoutMilliseconds: tooLong - 1 }] }).upstreams[0],
+    ).toMatchObject({ timeoutMilliseconds: tooLong - 1 });
+  });
+
   it("reads the per-key request rate: absent by default, a positive integer", () => {
     expect(parseServerConfig({ upstreams: [upstream] }).limits.keyRequestsPerMinute).toBeUndefined();
     const limits = (keyRequestsPerMinute: unknown) => ({
