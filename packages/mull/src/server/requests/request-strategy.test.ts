@@ -70,6 +70,21 @@ describe("strategySpec: what a contradiction shows", () => {
   });
 });
 
+describe("strategySpec: mull.n beside a model prefix", () => {
+  it("refuses a count that differs from the prefix's, on mull.n, rather than dropping it", () => {
+    expect(refusal(() => strategySpec("sc@4", { n: 100_000 }))).toEqual({
+      param: "mull.n",
+      message: 'mull.n 100000 contradicts the model prefix "sc@4"; give the count once',
+    });
+    expect(refusal(() => strategySpec("sc@4", { n: 8 })).param).toBe("mull.n");
+  });
+
+  it("takes a count equal to the prefix's, and a prefix alone", () => {
+    expect(strategySpec("SC@4", { n: 4 })).toEqual({ spec: "SC@4", param: "model" });
+    expect(strategySpec("sc@4", undefined)).toEqual({ spec: "sc@4", param: "model" });
+  });
+});
+
 describe("requestStrategy: a routing spec without models", () => {
   const small: ServedModel = { ...served, name: "lab-v2-small" };
   const large: ServedModel = { ...served, name: "lab-v2-large" };

@@ -55,7 +55,11 @@ export interface NamedStrategy {
   readonly param: string;
 }
 
-/** The strategy spec a request names: its model's prefix, or `mull.strategy` (with `mull.n`). */
+/**
+ * The strategy spec a request names: its model's prefix, or `mull.strategy` (with `mull.n`). A `mull.n`
+ * beside a spec that gives its own count (`sc@4`) must be that count: one that differs is refused (400 on
+ * `mull.n`), never dropped.
+ */
 export function strategySpec(
   prefix: string | undefined,
   mull: ChatRequestBody["mull"],
@@ -70,7 +74,13 @@ export function strategySpec(
       { param: "mull.strategy", code: "invalid_value" },
     );
   }
-  if (prefix !== undefined) return { spec: prefix, param: "model" };
+  if (prefix !== undefined) {
+    if (mull?.n !== undefined && !prefix.toLowerCase().endsWith(`@${mull.n}`)) {
+      const message = `mull.n ${mull.n} contradicts the model prefix ${JSON.stringify(prefix)}; give the count once`;
+      throw new ApiError(400, withLongStringsHidden(message), { param: "mull.n", code: "invalid_value" });
+    }
+    return { spec: prefix, param: "model" };
+  }
   if (given === undefined || given.toLowerCase() === "none") {
     if (mull?.n !== undefined) {
       throw new ApiError(400, "mull.n needs mull.strategy (e.g. sc)", {
