@@ -6,9 +6,8 @@ import { configProblems } from "./config-problems.ts";
 import { checkRoutes, routeEntrySchema } from "./route-config.ts";
 
 const positiveInteger = z.number().int().min(1);
-/** The longest delay a Node timer keeps (2³¹ − 1 ms, about 24.8 days): a longer one fires after 1 ms. */
-const longestTimerMilliseconds = 2_147_483_647;
-const milliseconds = z.number().int().min(1).max(longestTimerMilliseconds);
+/** At most the longest delay a Node timer keeps (2³¹ − 1 ms, about 24.8 days): a longer one fires after 1 ms. */
+const milliseconds = z.number().int().min(1).max(2_147_483_647);
 const environmentName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name");
 const modelName = z.string().min(1).max(256);
 const charactersPerToken = z.number().gt(0).max(100);
