@@ -1,14 +1,13 @@
 import { isIP } from "node:net";
 import { Command, Option } from "@commander-js/extra-typings";
 import { ConfigError, MullError } from "../../errors/index.ts";
-import { defaultModelProfile } from "../../generation/index.ts";
-import { labModelName, labProfile } from "../../lab/index.ts";
 import { modelEntries } from "../../server/config/index.ts";
 import { parseApiKeys } from "../../server/middleware/api-key-check.ts";
 import { createAddressPolicy } from "../../server/network/index.ts";
 import type { Backend } from "../../spec/index.ts";
 import { flushTracerProvider } from "../../telemetry/index.ts";
 import { defaultLabModel } from "../create-backend.ts";
+import { isEmbeddedLabModel } from "../embedded-lab-model.ts";
 import { type ClosedPipeWatch, failOnClosedPipe } from "../fail-on-closed-pipe.ts";
 import { integerOption, numberOption } from "../option-parsers.ts";
 import {
@@ -22,6 +21,7 @@ import { serveConfigFromFlags } from "../serve-config-from-flags.ts";
 import { checkingServedTemplates } from "../served-template-check.ts";
 import { UsageError } from "../usage-error.ts";
 import { parentAtStart, watchParent } from "../watch-parent.ts";
+import { servedModelsProfile } from "./served-models-profile.ts";
 
 /** How long `mull serve` waits, as it stops, for the registered tracer provider to export its last spans. */
 const spanFlushMilliseconds = 5_000;
@@ -63,14 +63,13 @@ async function loadEmbedded(model: string, options: { threads?: number | undefin
 }
 
 /**
- * Whether an embedded model is one the lab recipe trained, by its GGUF's tokenizer (`readLabModelName`),
- * whatever its file is called: it gets the lab's profile, as a `lab-….gguf` file does.
+ * Whether an embedded model, once loaded, is one the lab recipe trained, by the file it loaded
+ * (`isEmbeddedLabModel`, as `servedModelsProfile` decides before it loads): it gets the lab's profile,
+ * whatever its file is called, as a `lab-….gguf` file does.
  */
 async function isLabModel(backend: Backend): Promise<boolean> {
   const modelPath = (backend as { readonly settings?: { readonly modelPath?: unknown } }).settings?.modelPath;
-  if (typeof modelPath !== "string") return false;
-  const embedded = await import("@mull/llama-cpp");
-  return (await embedded.readLabModelName(modelPath)) !== undefined;
+  return typeof modelPath === "string" && (await isEmbeddedLabModel(modelPath));
 }
 
 /**
@@ -187,17 +186,12 @@ export function serveCommand() {
     )
     .action(async (flags) => {
       const config = await serveConfigFromFlags(flags);
+      const servedModels = config.upstreams
+        .flatMap((upstream) => modelEntries(upstream))
+        .map((entry) => entry.name);
       // Without --prompt-template, --system and --endpoint change the template of the models served: the
-      // lab's when every one is a lab model (the embedded lab, `lab-…`, a `lab-….gguf` path), else the default.
-      const entries = config.upstreams.flatMap((upstream) => modelEntries(upstream));
-      const servedModels = entries.map((entry) => entry.name);
-      const labServed =
-        entries.length > 0 &&
-        entries.every(
-          (entry) =>
-            labModelName(entry.name) !== undefined || labModelName(entry.upstreamModel) !== undefined,
-        );
-      const chosen = await promptTemplateFromFlags(flags, labServed ? labProfile() : defaultModelProfile);
+      // lab's when every one is a lab model (by its name, or an embedded one by its file), else the default.
+      const chosen = await promptTemplateFromFlags(flags, await servedModelsProfile(config));
       const keysVariable = config.server.apiKeysEnv;
       const apiKeys = keysVariable === undefined ? [] : parseApiKeys(process.env[keysVariable]);
       if (keysVariable !== undefined && apiKeys.length === 0) {

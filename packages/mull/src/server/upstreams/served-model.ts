@@ -134,7 +134,8 @@ export interface BuildServedModelsOptions {
   readonly circuitFor?: CircuitFactory | undefined;
   /**
    * Whether an embedded model is a lab model by what its file carries, whatever it is called (`mull serve`
-   * reads its GGUF's tokenizer); default: known by its name only.
+   * reads its GGUF's tokenizer, and gives the template its `--system` and `--endpoint` change the same
+   * answer before the model loads); default: known by its name only.
    */
   readonly isLabModel?: ((backend: Backend) => Promise<boolean>) | undefined;
   /**
