@@ -6,7 +6,7 @@ import { type ProbedCapabilities, probeCapabilities } from "./probe-capabilities
 import { type EndpointKind, topLogprobCount, wantsLogprobs } from "./request-body.ts";
 import type { RequestSender, RequestShape } from "./request-sender.ts";
 import type { ParsedResponse } from "./response-parser.ts";
-import { untilAborted } from "./until-aborted.ts";
+import { type SharedWork, shareUntilAbandoned } from "./shared-until-abandoned.ts";
 
 /** What a backend knows of its server's capabilities, and learns from its answers. */
 export interface CapabilityState {
@@ -31,7 +31,8 @@ export interface CapabilityState {
    * The capabilities: derived from the endpoint, then probed, then given in the options, then learned
    * from answers. Probes once when the options leave something open; concurrent callers share the probe.
    * Once known they are answered whatever `signal` says; until then an aborted `signal` rejects with its
-   * reason, before the probe is sent or as soon as it aborts (the shared probe goes on for the others).
+   * reason, before the probe is sent or as soon as it aborts. The shared probe goes on while a caller still
+   * waits on it, and is aborted when the last one aborts: the next call probes afresh.
    */
   capabilities(signal?: AbortSignal): Promise<BackendCapabilities>;
 }
@@ -79,7 +80,7 @@ export function createCapabilityState(settings: {
   /** Where the probe goes, and whether it streams. */
   readonly probeKind: EndpointKind;
   readonly stream: boolean;
-  /** The backend's lifetime: a probe stops with it only. */
+  /** The backend's lifetime: a probe stops with it, or once every caller waiting on it has aborted. */
   readonly lifetime: AbortSignal;
 }): CapabilityState {
   const { derived, overrides, sender } = settings;
@@ -89,7 +90,7 @@ export function createCapabilityState(settings: {
   let smallestRefusedN = Number.POSITIVE_INFINITY;
   let largestAcceptedN = 1;
   let probed: ProbedCapabilities | undefined;
-  let probing: Promise<ProbedCapabilities> | undefined;
+  let probing: SharedWork<ProbedCapabilities> | undefined;
 
   const assemble = (): BackendCapabilities => {
     const result: BackendCapabilities = { ...derived, ...(probed ?? {}), ...overrides, ...learned };
@@ -109,6 +110,36 @@ export function createCapabilityState(settings: {
 
   const needsProbe = () =>
     overrides.n === undefined || overrides.logprobs === undefined || overrides.topLogprobs === undefined;
+
+  /**
+   * Starts the probe shared by concurrent callers: it stops with the backend, or once every caller waiting
+   * on it has aborted. Only a probe that ran to its end is kept; a failure or an abort leaves the next call
+   * to probe afresh.
+   */
+  const startProbe = (): SharedWork<ProbedCapabilities> => {
+    const current = shareUntilAbandoned(settings.lifetime, async (signal) => {
+      try {
+        const result = await probeCapabilities(sender, {
+          n: overrides.n === undefined && learned.n === undefined,
+          logprobs: overrides.logprobs === undefined || overrides.topLogprobs === undefined,
+          kind: settings.probeKind,
+          streamed: settings.stream,
+          signal,
+        });
+        // An aborted probe found nothing for certain, even where a round ended without its error.
+        signal.throwIfAborted();
+        probed = result;
+        // The probe asks for two completions.
+        if (result.n === true) largestAcceptedN = Math.max(largestAcceptedN, 2);
+        return result;
+      } catch (error) {
+        // A fresh probe may have replaced this abandoned one: that one stays.
+        if (probing === current) probing = undefined;
+        throw error;
+      }
+    });
+    return current;
+  };
 
   return {
     setting: (key) =>
@@ -152,29 +183,8 @@ export function createCapabilityState(settings: {
       if (probed !== undefined || !needsProbe()) return assemble();
       // No request after an abort: a probe still to make is not started for a call already aborted.
       signal?.throwIfAborted();
-      if (probing === undefined) {
-        // Shared by concurrent callers; it stops only with the backend, and a failure is not cached.
-        const current = probeCapabilities(sender, {
-          n: overrides.n === undefined && learned.n === undefined,
-          logprobs: overrides.logprobs === undefined || overrides.topLogprobs === undefined,
-          kind: settings.probeKind,
-          streamed: settings.stream,
-          signal: settings.lifetime,
-        }).then(
-          (result) => {
-            probed = result;
-            // The probe asks for two completions.
-            if (result.n === true) largestAcceptedN = Math.max(largestAcceptedN, 2);
-            return result;
-          },
-          (error: unknown) => {
-            probing = undefined;
-            throw error;
-          },
-        );
-        probing = current;
-      }
-      await untilAborted(probing, signal);
+      if (probing === undefined || probing.abandoned) probing = startProbe();
+      await probing.wait(signal);
       return assemble();
     },
   };
