@@ -474,7 +474,7 @@ describe("mull solve: refusals name the flag the user typed", () => {
     const variable = "MULL_TEST_UNSET_SOLVE_PRM_KEY";
     delete process.env[variable];
     const refused = await runCliCaptured(
-      ...["solve", "1+1=?", "--base-url", deadServer, "--model", "m", "--strategy", "bon@2"],
+      ...["solve", "1+1=?", "--base-url", deadServer, "--model", "m", "--strategy", "pf@2"],
       ...["--prm", "http://127.0.0.1:9/v1", "--prm-api-key-env", variable],
     );
     expect(refused).toMatchObject({ code: 2, stdout: "" });

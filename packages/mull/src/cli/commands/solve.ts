@@ -38,6 +38,7 @@ import {
   systemOptionHelp,
 } from "../prompt-options.ts";
 import { refuseUnroutedSpecs } from "../refuse-unrouted-specs.ts";
+import { refuseUnusedFlags } from "../refuse-unused-flags.ts";
 import { loadRouteModels, type RouteModels, smallModelOptionHelp } from "../route-models.ts";
 import { samplingDefaultsHelp, samplingFromFlags } from "../sampling-from-flags.ts";
 import { draftModelOption, promptLookupOption } from "../speculative-flags.ts";
@@ -204,6 +205,12 @@ export function solveCommand() {
       const strategySpec = namingSpecFlag("--strategy", () => strategyWithCount(flags.strategy, flags.n));
       // A mistyped spec is said before a model loads, naming the flag.
       checkStrategySpecs([strategySpec], "--strategy");
+      // A flag the strategy or the backend would ignore is said too (`--prm` for `sc@8`, `--api-key-env`
+      // embedded), rather than left out without a word.
+      refuseUnusedFlags(
+        { ...flags, strategies: [strategySpec] },
+        { backend: flags.baseUrl === undefined ? "embedded" : "openai", specFlag: "--strategy" },
+      );
       // A contradiction is a typo: said before a model loads (seconds to minutes), not after.
       const samples = flags.n === undefined ? undefined : specSamples(strategySpec);
       if (samples !== undefined) checkCountAgrees(strategySpec, { samples }, flags.n);
