@@ -64,6 +64,15 @@ describe("mull serve flags", () => {
     expect(error.field).toBe("--reasoning-budget");
   });
 
+  it("refuses a --grace longer than a Node timer keeps (which would cut requests at once)", async () => {
+    let errors = "";
+    const command = serveCommand()
+      .exitOverride()
+      .configureOutput({ writeErr: (text) => (errors += text) });
+    await expect(command.parseAsync(["--grace", "3000000000"], { from: "user" })).rejects.toThrow();
+    expect(errors).toMatch(/--grace.*3000000000.*2147483647/s);
+  });
+
   it("refuses --route-lambda without --route", async () => {
     const error = await refusal(["--base-url", "http://127.0.0.1:9/v1", "--route-lambda", "0.1"]);
     expect(error.field).toBe("--route-lambda");

@@ -138,7 +138,7 @@ export function serveCommand() {
     .option(
       "--grace <milliseconds>",
       "how long SIGTERM waits for requests in flight (default 30000)",
-      integerOption(1),
+      integerOption(1, 2_147_483_647),
     )
     .addOption(
       new Option("--log-level <level>", "log level (default: the --config file's, else info)").choices([
