@@ -44,6 +44,23 @@ describe("parseServerConfig", () => {
     expect(wrong.message).toMatch(/expected a redis:\/\/ or rediss:\/\/ URL/);
   });
 
+  it("takes a Redis URL whose password holds a space, and shows a refused one without its credentials", () => {
+    const state = (url: string) =>
+      parseServerConfig({ server: { state: { url } }, upstreams: [upstream] }).server.state?.url;
+    expect(state("redis://:top secret@10.0.0.5:6379")).toBe("redis://:top secret@10.0.0.5:6379");
+    const refused = (url: string) =>
+      failure({ server: { state: { url } }, upstreams: [upstream] }).message.split("\n")[1];
+    expect(refused("http://user:hunter2@10.0.0.5:6379")).toBe(
+      "  server.state.url: expected a redis:// or rediss:// URL, got a http:// URL (http://10.0.0.5:6379)",
+    );
+    expect(refused("not a url:hunter2@cache")).toBe(
+      '  server.state.url: expected a redis:// or rediss:// URL, got "…@cache"',
+    );
+    expect(refused("redis://")).toBe(
+      "  server.state.url: expected a redis:// or rediss:// URL with a host, got none",
+    );
+  });
+
   it("refuses a concurrency or a timeout of 0, naming the path", () => {
     expect(failure({ upstreams: [{ ...upstream, concurrency: 0 }] }).message).toMatch(
       /upstreams\[0\]\.concurrency/,

@@ -3,6 +3,7 @@ import { ConfigError } from "../../errors/index.ts";
 import { checkUpstreamUrl, createAddressPolicy } from "../network/index.ts";
 import { checkAdvertisedStrategies } from "./advertised-strategies.ts";
 import { configProblems } from "./config-problems.ts";
+import { redisUrlSchema } from "./redis-url-schema.ts";
 import { checkRoutes, routeEntrySchema } from "./route-config.ts";
 
 const positiveInteger = z.number().int().min(1);
@@ -137,8 +138,7 @@ export const serverConfigSchema = z.strictObject({
        */
       state: z
         .strictObject({
-          /** `redis://[user:password@]host:port[/db]` or `rediss://…`. */
-          url: z.string().regex(/^rediss?:\/\/\S+$/, "expected a redis:// or rediss:// URL"),
+          url: redisUrlSchema,
           /** Prefix of every key, so deployments and tests can share one Redis. */
           prefix: z
             .string()
