@@ -1,5 +1,6 @@
-import { describeValue } from "./runtime/index.ts";
+import { optionalMethodsOf } from "./runtime/index.ts";
 import type { Backend, StopReason, TraceEvent, Tracer } from "./spec/index.ts";
+import { lostSamplesNote } from "./strategies/lost-samples.ts";
 
 /** What a run's calls lost (`GenerationResult.lostSamples`, added up). */
 export interface RunLostSamples {
@@ -50,20 +51,9 @@ export function watchLostSamples(backend: Backend): LostSamplesWatch {
       }
       return result;
     },
-    ...(backend.score === undefined ? {} : { score: (request, options) => backend.score!(request, options) }),
-    ...(backend.countTokens === undefined
-      ? {}
-      : { countTokens: (prompt, options) => backend.countTokens!(prompt, options) }),
-    ...(backend.measureRates === undefined
-      ? {}
-      : { measureRates: (options) => backend.measureRates!(options) }),
+    ...optionalMethodsOf(backend),
   };
   return { backend: watched, signal: stop.signal, lost: () => lost };
-}
-
-/** A failure as a note shows it: an error's name and message, anything else as a value. */
-function failureInWords(failure: unknown): string {
-  return failure instanceof Error ? `${failure.name}: ${failure.message}` : describeValue(failure);
 }
 
 /** Options of `lostSamplesOutcome`. */
@@ -84,11 +74,11 @@ export interface LostSamplesOutcomeOptions {
 
 /**
  * How a run whose calls lost samples ends: a `note` under the root run naming how many failed and the
- * first failure (the note `isLostSamplesNote` recognises: `sc@8: 4 of 8 traces failed (first: …); the
- * vote is over the 4 that finished`), and the stop reason `samples-lost` (a partial run) in place of the
- * abort the watch stopped it with, or of `complete` for a run that ran its plan over fewer samples, in its
- * root `run-end` too. A limit, a stop condition or the caller's own abort stays the reason. With nothing
- * lost, the reason and the trace as they are.
+ * first failure (`lostSamplesNote`, which `isLostSamplesNote` recognises: `sc@8: 4 of 8 traces failed
+ * (first: …); the vote is over the 4 that finished`), and the stop reason `samples-lost` (a partial run)
+ * in place of the abort the watch stopped it with, or of `complete` for a run that ran its plan over fewer
+ * samples, in its root `run-end` too. A limit, a stop condition or the caller's own abort stays the
+ * reason. With nothing lost, the reason and the trace as they are.
  *
  * @example
  * const { stoppedBy, trace } = lostSamplesOutcome({ lost: watch.lost(), owner: strategy.name, stoppedBy: result.stoppedBy, finished: result.candidates.length, callerAborted: false, tracer });
@@ -103,7 +93,13 @@ export function lostSamplesOutcome(options: LostSamplesOutcomeOptions): {
   tracer.record({
     type: "note",
     parentId: root?.id,
-    message: `${owner}: ${lost.count} of ${lost.count + finished} traces failed (first: ${failureInWords(lost.firstError)}); the vote is over the ${finished} that finished`,
+    message: lostSamplesNote({
+      owner,
+      failed: lost.count,
+      started: lost.count + finished,
+      finished,
+      firstFailure: lost.firstError,
+    }),
   });
   const replaced =
     !options.callerAborted && (options.stoppedBy === "abort" || options.stoppedBy === "complete");

@@ -20,6 +20,7 @@ export { expecting, mustBe, optionError } from "./must-be.ts";
 export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
 export { integerSchema, numberSchema } from "./number-schema.ts";
 export { type ObjectWithMethods, objectWithMethods } from "./object-with-methods.ts";
+export { type OptionalMethods, optionalMethodsOf } from "./optional-methods.ts";
 export { optionsOrExitCode } from "./options-or-exit-code.ts";
 export { checkOutputDirectory, makeOutputDirectory, prepareOutputDirectory } from "./output-directory.ts";
 export {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BackendCallError } from "../errors/index.ts";
 import { manualClock } from "../runtime/index.ts";
 import { createTracer } from "../trace/index.ts";
-import { lostSamples } from "./lost-samples.ts";
+import { isLostSamplesNote, lostSamples, lostSamplesNote } from "./lost-samples.ts";
 
 const failure = new BackendCallError("upstream 503 after retries", { status: 503 });
 
@@ -51,5 +51,31 @@ describe("lostSamples", () => {
     ] as const;
     expect(() => lostSamples({ owner: "force@3x8", settled, finished: 0, context })).toThrow(failure);
     expect(notes()).toEqual([]);
+  });
+});
+
+describe("lostSamplesNote", () => {
+  it("names the failed, the started, the first failure and the finished, in words isLostSamplesNote knows", () => {
+    const note = lostSamplesNote({
+      owner: "sc@8",
+      failed: 3,
+      started: 8,
+      finished: 4,
+      firstFailure: failure,
+    });
+    expect(note).toBe(
+      "sc@8: 3 of 8 traces failed (first: BackendCallError: upstream 503 after retries); the vote is over the 4 that finished",
+    );
+    expect(isLostSamplesNote(note)).toBe(true);
+    const valued = lostSamplesNote({
+      owner: "pasc@2",
+      failed: 1,
+      started: 2,
+      finished: 1,
+      firstFailure: 503,
+    });
+    expect(valued).toBe("pasc@2: 1 of 2 traces failed (first: 503); the vote is over the 1 that finished");
+    expect(isLostSamplesNote(valued)).toBe(true);
+    expect(isLostSamplesNote("sc@8: the vote is over 4 samples")).toBe(false);
   });
 });

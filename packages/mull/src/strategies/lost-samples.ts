@@ -13,23 +13,52 @@ export interface LostSamplesOptions {
   readonly context: Pick<StrategyContext, "tracer" | "parentId">;
 }
 
-/** The start of the note `lostSamples` writes, up to the first failure: `force@3x20: 1 of 3 traces failed (first: `. */
+/** What a note of samples lost names (`lostSamplesNote`). */
+export interface LostSamplesNoteParts {
+  /** The strategy's name, which starts the note. */
+  readonly owner: string;
+  /** Samples that failed. */
+  readonly failed: number;
+  /** Samples started: those that failed, those that finished, and any that ended with nothing to vote on. */
+  readonly started: number;
+  /** Samples that finished with something to vote on: the vote is over them. */
+  readonly finished: number;
+  /** The first failure, shown as an error's name and message, anything else as a value. */
+  readonly firstFailure: unknown;
+}
+
+/** The start of the note `lostSamplesNote` composes, up to the first failure: `sc@3: 1 of 3 traces failed (first: `. */
 const lostSamplesNoteStart = /^\S+: \d+ of \d+ traces failed \(first: /;
 
+/** A failure as a note shows it: an error's name and message, anything else as a value. */
+function failureInWords(failure: unknown): string {
+  return failure instanceof Error ? `${failure.name}: ${failure.message}` : describeValue(failure);
+}
+
 /**
- * Whether a trace note is the one `lostSamples` writes when samples run side by side failed, for a surface
- * that treats such a run apart (a bench retries the pair rather than recording a vote over the survivors).
+ * The trace note of a run whose samples were lost to failures, which `isLostSamplesNote` recognises: how
+ * many of those started failed, the first failure, and how many the vote is over. Both a strategy's own
+ * samples (`lostSamples`) and a run's calls that came back with samples lost (`lostSamplesOutcome`) note it.
+ *
+ * @example
+ * lostSamplesNote({ owner: "sc@8", failed: 4, started: 8, finished: 4, firstFailure: new Error("stream cut") });
+ * // "sc@8: 4 of 8 traces failed (first: Error: stream cut); the vote is over the 4 that finished"
+ */
+export function lostSamplesNote(parts: LostSamplesNoteParts): string {
+  const { owner, failed, started, finished, firstFailure } = parts;
+  return `${owner}: ${failed} of ${started} traces failed (first: ${failureInWords(firstFailure)}); the vote is over the ${finished} that finished`;
+}
+
+/**
+ * Whether a trace note is the one `lostSamplesNote` composes when samples were lost to failures, for a
+ * surface that treats such a run apart (a bench retries the pair rather than recording a vote over the
+ * survivors).
  *
  * @example
  * isLostSamplesNote("pasc@4: 1 of 4 traces failed (first: BackendCallError: …); the vote is over the 3 that finished"); // true
  */
 export function isLostSamplesNote(message: string): boolean {
   return lostSamplesNoteStart.test(message);
-}
-
-/** A failure as a note shows it: an error's name and message, anything else as a value. */
-function failureInWords(failure: unknown): string {
-  return failure instanceof Error ? `${failure.name}: ${failure.message}` : describeValue(failure);
 }
 
 /**
@@ -53,7 +82,13 @@ export function lostSamples(options: LostSamplesOptions): StopReason | undefined
   context.tracer.record({
     type: "note",
     parentId: context.parentId,
-    message: `${owner}: ${failures.length} of ${settled.length} traces failed (first: ${failureInWords(first)}); the vote is over the ${finished} that finished`,
+    message: lostSamplesNote({
+      owner,
+      failed: failures.length,
+      started: settled.length,
+      finished,
+      firstFailure: first,
+    }),
   });
   return "samples-lost";
 }

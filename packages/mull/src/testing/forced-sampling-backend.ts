@@ -1,3 +1,4 @@
+import { optionalMethodsOf } from "../runtime/index.ts";
 import type { Backend, GenerationRequest } from "../spec/index.ts";
 
 /** Sampling settings a wrapped backend applies whatever the request says. */
@@ -13,8 +14,9 @@ export interface ForcedSampling {
 /**
  * Wraps a backend so that every generation uses `forced` sampling settings in place of the request's,
  * as a server with hidden defaults does (llama.cpp's `llama-server` applies top-k 40 and min-p 0.05
- * unless told otherwise). Scores are untouched, like a server's logprobs of the raw model. A real
- * truncation of a real model's sampling, for testing fidelity checks.
+ * unless told otherwise). Scores are untouched, like a server's logprobs of the raw model, and the other
+ * optional methods of `backend` (`countTokens`, `measureRates`) pass through; `dispose` does not, since the
+ * wrapper does not own `backend`. A real truncation of a real model's sampling, for testing fidelity checks.
  *
  * @example
  * const truncating = withForcedSampling(backend, { topK: 40, minP: 0.05 });
@@ -26,12 +28,10 @@ export function withForcedSampling(backend: Backend, forced: ForcedSampling): Ba
     ...(forced.topP === undefined ? {} : { topP: forced.topP }),
     ...(forced.minP === undefined ? {} : { minP: forced.minP }),
   });
-  const wrapped: Backend = {
+  return {
     describe: () => backend.describe(),
     capabilities: (options) => backend.capabilities(options),
     generate: (request, options) => backend.generate(override(request), options),
+    ...optionalMethodsOf(backend),
   };
-  const score = backend.score?.bind(backend);
-  if (score !== undefined) return { ...wrapped, score };
-  return wrapped;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackendCallError } from "../../errors/index.ts";
 import { manualClock } from "../../runtime/index.ts";
-import type { GenerationRequest, ThinkingCues } from "../../spec/index.ts";
+import type { Backend, GenerationRequest, GenerationResult, ThinkingCues } from "../../spec/index.ts";
 import { createScriptedBackend, scriptedThinking } from "../../testing/index.ts";
 import type { BenchDataset } from "../datasets/index.ts";
 import { loadRun } from "../store/index.ts";
@@ -99,6 +99,32 @@ describe("runPair when some of a strategy's traces fail", () => {
     expect(results.map((result) => result.problemId).sort()).toEqual(["sum-0", "sum-1", "sum-2"]);
     expect(results.find((result) => result.problemId === "sum-1")).toMatchObject({ samples: 4 });
     expect(results.map((result) => result.stoppedBy)).not.toContain("samples-lost");
+  });
+
+  it("fails an sc pair whose call came back with a sample lost, naming it as solve's note does", async () => {
+    const scripted = createScriptedBackend({ respond: respondToSum });
+    // The call on "What is 1+3?" returns three of its four samples and reports the fourth lost.
+    const backend: Backend = {
+      describe: () => scripted.describe(),
+      capabilities: (options) => scripted.capabilities(options),
+      async generate(request, options): Promise<GenerationResult> {
+        const result = await scripted.generate(request, options);
+        if (!promptText(request).includes("What is 1+3?")) return result;
+        return {
+          ...result,
+          completions: result.completions.slice(1),
+          lostSamples: { count: 1, firstError: new Error("stream cut") },
+        };
+      },
+    };
+    const error = await failureOf(runBench(options({ strategies: ["sc@4"], backend })));
+    expect(error).toMatchObject({ problemId: "sum-1", strategy: "sc@4" });
+    // The note of solve's watch, recognised: else the error would only say the run stopped by samples-lost.
+    expect(error.message).toBe(
+      "problem sum-1, strategy sc@4 failed: sc@4: 1 of 4 traces failed (first: Error: stream cut); a vote " +
+        "over the rest is not recorded, since it would depend on which calls failed; pairs recorded so far " +
+        "are kept, continue with --resume",
+    );
   });
 
   it("fails a pair whose vote was decided after a trace failed: which traces voted was luck", async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { BudgetExhaustedError } from "../../errors/index.ts";
 import { manualClock } from "../../runtime/index.ts";
 import {
   stabilityScore,
@@ -9,7 +10,8 @@ import {
   traceConfidence,
   traceSelfCertainty,
 } from "../../scoring/index.ts";
-import type { TokenLogprob } from "../../spec/index.ts";
+import { solve } from "../../solve.ts";
+import type { Backend, TokenLogprob } from "../../spec/index.ts";
 import { createScriptedBackend } from "../../testing/scripted-backend.ts";
 import { answerFormatGrader } from "../graders/index.ts";
 import { loadRun } from "../store/index.ts";
@@ -86,6 +88,43 @@ describe("traceScoreRecorder", () => {
     const recorder = traceScoreRecorder(backend);
     await recorder.backend.generate({ prompt: { kind: "text", text: "1+1=" }, n: 2, logprobs: true });
     expect(recorder.scoresOf("1+1=2\n#### 2")).toBeUndefined();
+  });
+
+  it("keeps the backend's optional methods: a prompt it counts past the token budget stops the run", async () => {
+    const scripted = createScriptedBackend({ responses: ["#### 4"] });
+    let disposed = false;
+    // Counts the prompt at 400 tokens; estimated from its 11 characters instead, it would fit 300.
+    const counting: Backend = {
+      describe: () => scripted.describe(),
+      capabilities: (options) => scripted.capabilities(options),
+      generate: (request, options) => scripted.generate(request, options),
+      countTokens: async () => 400,
+      measureRates: async () => ({ flopsPerSecond: 1e9, bytesPerSecond: 1e8, source: "measured" }),
+      dispose: async () => {
+        disposed = true;
+      },
+    };
+    const recorded = traceScoreRecorder(counting).backend;
+    expect(await recorded.countTokens?.({ kind: "text", text: "2+2=" })).toBe(400);
+    expect((await recorded.measureRates?.())?.source).toBe("measured");
+    expect("dispose" in recorded).toBe(false);
+    const run = (backend: Backend) =>
+      solve({
+        problem: { question: "2+2=?", prompt: { kind: "text", text: "Q: 2+2=? A:" } },
+        strategy: "sc@4",
+        backend,
+        budget: { maxTotalTokens: 300 },
+      }).then(
+        (result) => result,
+        (thrown: unknown) => thrown,
+      );
+    const direct = await run(counting);
+    const throughRecorder = await run(recorded);
+    expect(BudgetExhaustedError.isInstance(direct)).toBe(true);
+    expect(BudgetExhaustedError.isInstance(throughRecorder)).toBe(true);
+    expect((throughRecorder as BudgetExhaustedError).reason).toBe("tokens");
+    expect(scripted.calls).toEqual([]);
+    expect(disposed).toBe(false);
   });
 
   it("lets a bench run store the trace scores of strategies that sample with alternatives", async () => {

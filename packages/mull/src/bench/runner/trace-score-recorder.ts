@@ -1,3 +1,4 @@
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import { tokenInstability, traceConfidence, traceSelfCertainty } from "../../scoring/index.ts";
 import type { Backend, GenerationRequest, GenerationResult } from "../../spec/index.ts";
 import { peakPositionScorer, stabilityScorer } from "../metrics/index.ts";
@@ -44,7 +45,9 @@ function noteScores(
  * (`self-certainty`), with the defaults of their strategies. A completion its strategy cut short (finish
  * reason `cut`) gets none: its tokens end where the cut chose, so its peak would sit at the cut. Candidates
  * are matched to completions by their text; a candidate whose text no completion had (built from steps,
- * say) gets none.
+ * say) gets none. The wrapped backend has the optional methods of `backend` (`score`, `countTokens`,
+ * `measureRates`), so a pair runs as it would on `backend` itself (a prompt counted past a token budget
+ * stops it), and no `dispose`: the pair does not own it.
  *
  * @example
  * const recorder = traceScoreRecorder(backend);
@@ -61,9 +64,7 @@ export function traceScoreRecorder(backend: Backend): TraceScoreRecorder {
       noteScores(request, result, scores);
       return result;
     },
-    ...(backend.score === undefined
-      ? {}
-      : { score: (request, options) => backend.score!.call(backend, request, options) }),
+    ...optionalMethodsOf(backend),
   };
   return { backend: wrapped, scoresOf: (text) => scores.get(text) };
 }

@@ -1,5 +1,5 @@
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import type { Backend, CallOptions, GenerationRequest, GenerationResult } from "../../spec/index.ts";
-import { optionalMethodsOf } from "../upstreams/index.ts";
 
 /** What a call streamed of one completion: its non-empty pieces, its text and its reasoning. */
 interface StreamedCompletion {

@@ -1,5 +1,6 @@
 import { BackendCallError, findCause } from "../../errors/index.ts";
 import { countedPromptUsage } from "../../generation/index.ts";
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import type {
   Backend,
   CallOptions,
@@ -8,7 +9,6 @@ import type {
   Prompt,
   Usage,
 } from "../../spec/index.ts";
-import { optionalMethodsOf } from "../upstreams/index.ts";
 
 /** A prompt whose tokens the served model's tokenizer counted (`Backend.countTokens`). */
 export interface CountedPrompt {

@@ -1,3 +1,4 @@
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import type { Backend, Completion, GenerationRequest, Usage } from "../../spec/index.ts";
 // The marker's own file, not the http folder's index, which the server's routes read.
 import { markFailedUpstream } from "../http/failed-upstream.ts";
@@ -5,7 +6,6 @@ import { ApiError } from "../http/index.ts";
 import {
   countSamples,
   createSampleFanOut,
-  optionalMethodsOf,
   type SampleCounts,
   type ServedModel,
   underServedName,

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import type { Backend } from "../../spec/index.ts";
-import { optionalMethodsOf, type ServedModel, underServedName } from "../upstreams/index.ts";
+import { type ServedModel, underServedName } from "../upstreams/index.ts";
 
 /** The backends of the request whose work is running, by served model. */
 type BackendOf = (served: ServedModel) => Backend;

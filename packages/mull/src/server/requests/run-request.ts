@@ -1,8 +1,8 @@
 import { randomInt } from "node:crypto";
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import { solve } from "../../solve.ts";
 import type { Backend, Completion, GenerationRequest, SolveResult } from "../../spec/index.ts";
 import { ApiError } from "../http/index.ts";
-import { optionalMethodsOf } from "../upstreams/index.ts";
 import { reasoningTokensOf, splitReasoning } from "./forced-reasoning.ts";
 import { candidateChoice } from "./outcome-choice.ts";
 import { type PieceRelay, passThrough } from "./pass-through.ts";

@@ -1,7 +1,7 @@
 import { BackendCallError, findCause } from "../../errors/index.ts";
 import { countedPromptUsage } from "../../generation/index.ts";
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import type { Backend, CallOptions, GenerationRequest, GenerationResult, Usage } from "../../spec/index.ts";
-import { optionalMethodsOf } from "../upstreams/index.ts";
 
 /** What the upstream calls of one request used, as they reported it, however the request ends. */
 export interface UsageMeter {

@@ -11,7 +11,6 @@ export {
 export { CircuitOpenError } from "./circuit-open-error.ts";
 export { createJudgeBackend, type JudgeBackend } from "./judge-backend.ts";
 export type { UpstreamCallKind, UpstreamCallObserver } from "./observed-fetch.ts";
-export { type OptionalMethods, optionalMethodsOf } from "./optional-methods.ts";
 export { type ProbeUpstreamsOptions, probeUpstreams, type UpstreamProbeOutcome } from "./probe-upstreams.ts";
 export { countSamples, type SampleCount } from "./sample-count.ts";
 export { createSampleFanOut, type SampleCounts, type SampleFanOut } from "./sample-fan-out.ts";

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import type { Backend } from "../../spec/index.ts";
-import { optionalMethodsOf } from "./optional-methods.ts";
 
 /**
  * The backend a served model's judges call (its LLM-judge outcome scorer, its judge PRM), whose calls

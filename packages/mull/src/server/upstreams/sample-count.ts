@@ -1,3 +1,4 @@
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import type {
   Backend,
   CallOptions,
@@ -5,7 +6,6 @@ import type {
   GenerationRequest,
   GenerationResult,
 } from "../../spec/index.ts";
-import { optionalMethodsOf } from "./optional-methods.ts";
 import type { SampleCounts } from "./sample-fan-out.ts";
 
 /** A per-request view of a backend that counts the samples drawn through it. */

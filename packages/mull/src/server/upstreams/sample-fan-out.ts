@@ -1,4 +1,5 @@
 import { addUsage, emptyUsage } from "../../budget/index.ts";
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import type {
   Backend,
   CallOptions,
@@ -9,7 +10,6 @@ import type {
 // The error's own file, not the http folder's index, which maps this folder's errors.
 import { ApiError } from "../http/api-error.ts";
 import { type LostSample, lostUsage } from "./lost-sample-usage.ts";
-import { optionalMethodsOf } from "./optional-methods.ts";
 import { isSampleLoss, reportedFailure } from "./reported-failure.ts";
 
 /** What happened to the samples of one request. */

@@ -1,5 +1,5 @@
+import { optionalMethodsOf } from "../../runtime/index.ts";
 import type { Backend, CallOptions } from "../../spec/index.ts";
-import { optionalMethodsOf } from "./optional-methods.ts";
 import type { ServedModel } from "./served-model.ts";
 
 /**

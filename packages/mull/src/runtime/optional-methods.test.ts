@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Backend, EngineRates, Prompt } from "../../spec/index.ts";
-import { createScriptedBackend } from "../../testing/index.ts";
+import type { Backend, EngineRates, Prompt } from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { optionalMethodsOf } from "./optional-methods.ts";
 
 const prompt: Prompt = { kind: "text", text: "Q: 2+2=? A:" };

@@ -1,4 +1,4 @@
-import type { Backend } from "../../spec/index.ts";
+import type { Backend } from "../spec/index.ts";
 
 /** The names of the members of `T` that may be absent. */
 type OptionalMember<T> = { [Name in keyof T]-?: object extends Pick<T, Name> ? Name : never }[keyof T];
