@@ -183,6 +183,26 @@ describe("httpRewardModelScorer over HTTP", () => {
     ).toThrow(/MULL_TEST_RM_KEY, which is not set/);
   });
 
+  it("says why a reward model it cannot reach failed: the socket's error", async () => {
+    // A port just freed: nothing listens there.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const scorer = httpRewardModelScorer({
+      baseUrl: `http://127.0.0.1:${port}`,
+      model: "m",
+      shape: "pooling",
+    });
+    const failure = await scorer.score(problem, solutions).catch((error: unknown) => error);
+    expect(BackendCallError.isInstance(failure)).toBe(true);
+    expect((failure as Error).message).toMatch(
+      new RegExp(
+        `at http://127\\.0\\.0\\.1:${port}/pooling failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`,
+      ),
+    );
+  });
+
   it("refuses a deadline a timer cannot wait when it is made, not at its first request", () => {
     const make = (timeoutMilliseconds: number) => () =>
       httpRewardModelScorer({ baseUrl, model: "m", shape: "pooling", timeoutMilliseconds });

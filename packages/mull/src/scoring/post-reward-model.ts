@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeNetworkFailure } from "../backends/openai-compatible/index.ts";
 import { BackendCallError } from "../errors/index.ts";
 import { checkInteger, readApiKey, retryAfterMilliseconds } from "../runtime/index.ts";
 
@@ -81,7 +82,7 @@ export async function postRewardModel<Schema extends z.ZodType>(
     throw new BackendCallError(
       deadline.aborted
         ? `${label} at ${url} did not answer within ${timeoutMilliseconds} ms`
-        : `${label} at ${url} failed`,
+        : `${label} at ${url} failed: ${describeNetworkFailure(error)}`,
       { isRetryable: true, url, cause: error },
     );
   }
