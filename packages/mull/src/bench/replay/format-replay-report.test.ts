@@ -61,6 +61,10 @@ describe("formatReplayReport", () => {
     });
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toContain("utility per problem: right 1, wrong -2, no answer 0");
+    // A wrong answer that costs nothing is worth 0, not -0.
+    expect(formatReplayReport({ ...report, wrongCost: 0 })).toContain(
+      "utility per problem: right 1, wrong 0, no answer 0",
+    );
     expect(lines[2]).toMatch(/\s+characters\s+answered %\s+utility$/);
     expect(lines[3]).toMatch(/^maj@4\s.*\s100\.0\s+0\.000$/);
     expect(lines[4]).toMatch(/^accept@4\s.*\s50\.0\s+-0\.167$/);

@@ -76,7 +76,7 @@ export function formatReplayReport(
   const scoring =
     report.wrongCost === undefined
       ? ""
-      : `; utility per problem: right 1, wrong -${report.wrongCost}, no answer 0`;
+      : `; utility per problem: right 1, wrong ${report.wrongCost === 0 ? 0 : -report.wrongCost}, no answer 0`;
   const title = `${report.format}: ${report.problems} problems${ofPartialRun(report.partial)}, ${samples}; answers graded as ${options.gradedByRun === true ? `the run recorded them, grouped as ${report.answerFormat}` : report.answerFormat}; budget: ${budget}${escalation}${openings}${largerOpenings}${scoring}`;
   const cascades = report.evaluations.some((evaluation) => evaluation.escalated !== undefined);
   // Shown when some strategy left a problem without an answer (an abstaining `accept@k`, say).
