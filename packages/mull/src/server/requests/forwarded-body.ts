@@ -4,6 +4,7 @@ import { findStrategyEntry, type StrategyEntry, strategyCatalog } from "../../st
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";
 import { type ChatRequestBody, type CompletionRequestBody, forwardedFields } from "./request-schema.ts";
+import { shownKey } from "./shown-key.ts";
 
 /**
  * The fields of a request that mull does not model but forwards to the upstream as they are, for the
@@ -45,7 +46,8 @@ export function forwardedBody(
   }
   for (const [field, value] of Object.entries(body.unknownFields ?? {})) {
     if (value === null) continue;
-    const named = field.slice(0, 64);
+    // A client may paste an API key as a field name: one over 16 characters is described, not repeated.
+    const named = shownKey(field, "an unknown key");
     if (served.kind !== "openai-compatible") {
       throw new ApiError(
         400,

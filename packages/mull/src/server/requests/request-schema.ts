@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { answerFormatNames } from "../../answers/index.ts";
-import { issueExpectation, issuePath, specificIssue } from "../../runtime/index.ts";
+import { issueExpectation, specificIssue } from "../../runtime/index.ts";
 import { ApiError } from "../http/index.ts";
 import { addChatToolIssues, chatToolChoiceSchema, chatToolSchema } from "./chat-tools-schema.ts";
+import { shownParam } from "./shown-param.ts";
 import { shownValue } from "./shown-value.ts";
+import { unknownFieldsRefusal } from "./unknown-fields-refusal.ts";
 
 /**
  * An optional field that takes null too, read as absent: OpenAI marks it nullable, and clients that write
@@ -277,7 +279,8 @@ export const fieldMessages: Readonly<Record<string, string>> = {
  *
  * @throws ApiError 400 `invalid_request_error` whose `param` is the first field at fault
  * (`messages[1].role`) and whose message says what was expected and what was given
- * (`max_tokens must be at least 1 (an integer), got "5"`; see `shownValue`).
+ * (`max_tokens must be at least 1 (an integer), got "5"`; see `shownValue`); a key the client chose, over
+ * 16 characters, is described by its length in both (`shownParam`, `unknownFieldsRefusal`).
  */
 export function parseRequestBody<Schema extends z.ZodType>(
   schema: Schema,
@@ -300,23 +303,14 @@ export function parseRequestBody<Schema extends z.ZodType>(
   if (result.success) return result.data;
   const first = result.error.issues[0];
   const issue = first === undefined ? undefined : specificIssue(first);
-  // OpenAI's `param`: `messages[2].content`, and none for the body itself.
-  const param = issuePath(issue?.path ?? [], { root: "" });
+  // OpenAI's `param`: `messages[2].content`, and none for the body itself; a key the client chose over 16
+  // characters (a key of `logit_bias`) is described, never repeated (`shownParam`).
+  const param = shownParam(schema, issue?.path ?? []);
   const listed = messages[fieldPattern(param)];
   if (issue?.code === "unrecognized_keys") {
     // Only the strict objects (`mull`, `mull.budget`) refuse unknown fields: name every one, and what is
-    // accepted there (each name cut at 64 characters).
-    const fields = issue.keys.map((key) => (param === "" ? key : `${param}.${key.slice(0, 64)}`));
-    const named =
-      fields.length === 1 ? `${fields[0]} is not a known field` : `${fields.join(", ")} are not known fields`;
-    throw new ApiError(
-      400,
-      `${named}: ${param === "" ? "the body" : param} ${listed ?? "has fixed fields"}`,
-      {
-        param: fields[0],
-        code: "unknown_parameter",
-      },
-    );
+    // accepted there.
+    throw unknownFieldsRefusal(schema, issue, listed);
   }
   const field = param === "" ? "the request body" : param;
   const described = issue === undefined ? undefined : issueExpectation(issue);
