@@ -1,5 +1,5 @@
 import { realpathSync } from "node:fs";
-import { modelParameters } from "../routing/route-order.ts";
+import { modelParameters, withSize } from "../routing/route-order.ts";
 import type { NamedBackend } from "../strategies/strategy-entry.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -39,11 +39,6 @@ export async function refuseSmallModelFile(
       "two different models: give --small-model a smaller model",
     "--small-model",
   );
-}
-
-/** `lab-v2-large (2,088,160 parameters)`. */
-function withSize(name: string, parameters: number): string {
-  return `${name} (${parameters.toLocaleString("en-US")} parameters)`;
 }
 
 /**

@@ -191,18 +191,22 @@ describe("loadRouteModels refusing what would be ignored or route nowhere", () =
     await routes.dispose();
   });
 
-  it("refuses a route that names one model twice, naming the model", async () => {
-    for (const spec of ["cascade@8:lab-v2-small>lab-v2-small", "alloc@4p2:lab-v2-small>lab-v2-small"]) {
-      const refused = await refusal({ specs: [spec], specFlag: "--strategies" });
-      expect(refused.field).toBe("--strategies");
-      expect(refused.message).toBe(
-        `--strategies ${spec}: the route names "lab-v2-small" twice; a route needs two different models`,
-      );
-    }
+  it("refuses a route that names one model twice, naming the flag, the route and the model", async () => {
+    // An allocation's route, which the bench plan reads only once the models have loaded.
+    const refused = await refusal({
+      specs: ["alloc@4p2:lab-v2-small>lab-v2-small"],
+      specFlag: "--strategies",
+    });
+    expect(refused.field).toBe("--strategies");
+    expect(refused.message).toBe(
+      '--strategies: the route "lab-v2-small>lab-v2-small" of "alloc@4p2" names "lab-v2-small" twice; ' +
+        "expected a different model at each place of the route",
+    );
     const small = await refusal({ specs: ["cascade@8"], smallModel: "lab-v2-large" });
     expect(small.field).toBe("--small-model");
     expect(small.message).toBe(
-      "--small-model lab-v2-large is the model itself (--model); a route needs two different models",
+      '--small-model: the route "lab-v2-large>lab-v2-large" (--small-model>--model) names "lab-v2-large" ' +
+        "twice; expected a different model at each place of the route",
     );
   });
 

@@ -1,8 +1,8 @@
 import { isAllocationSpec } from "../routing/allocation-spec.ts";
+import { repeatedRouteRefusal } from "../routing/refuse-repeated-models.ts";
 import { readApiKey } from "../runtime/index.ts";
 import type { Backend } from "../spec/index.ts";
 import { findStrategyEntry, splitModelRoute } from "../strategies/index.ts";
-import { repeatedRouteModel } from "../strategies/repeated-route-model.ts";
 import { refuseLargerSmallModel, refuseSmallModelFile } from "./check-small-model.ts";
 import {
   type BackendFlags,
@@ -85,8 +85,9 @@ async function labModelNames(embedded: typeof import("@mull/llama-cpp")): Promis
  * @throws UsageError naming `--small-model` or the spec flag, with the lab models, for a model the
  * embedded engine cannot load; UsageError for `--small-model` when no routing spec is left without a
  * route of its own, when it is the main model (by name, or embedded by the file both load), or when it is
- * known to be larger than the main model (`architecture.parameters`); UsageError naming the spec for a
- * route that names a model twice.
+ * known to be larger than the main model (`architecture.parameters`); UsageError naming the spec flag,
+ * the route and the model for an allocation's route that names one model twice (`repeatedRouteRefusal`;
+ * routing specs' routes are refused when the spec is read, `checkStrategySpecs`).
  * @example
  * const routes = await loadRouteModels({ flags, main, specs: ["cascade@8"], smallModel: "lab-small", specFlag: "--strategy" });
  * parseStrategySpec("cascade@8", { resolveModel: routes.resolveModel, defaultRoute: routes.defaultRoute });
@@ -112,12 +113,14 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
       "--small-model",
     );
   }
-  if (options.smallModel !== undefined && options.smallModel === main.model) {
-    throw new UsageError(
-      `--small-model ${options.smallModel} is the model itself (--model); a route needs two different models`,
-      "--small-model",
-    );
-  }
+  const sameModel =
+    options.smallModel === undefined
+      ? undefined
+      : repeatedRouteRefusal([options.smallModel, main.model], {
+          field: "--small-model",
+          owner: "(--small-model>--model)",
+        });
+  if (sameModel !== undefined) throw new UsageError(sameModel, "--small-model");
   if (options.smallModel !== undefined && unrouted && flags.baseUrl === undefined) {
     const { resolveModelPath } = await requireEmbedded();
     await refuseSmallModelFile(options.smallModel, main.model, (name) => resolveModelPath(name));
@@ -129,15 +132,18 @@ export async function loadRouteModels(options: LoadRouteModelsOptions): Promise<
   const allocations = options.specs.filter(
     (spec) => isAllocationSpec(spec) && splitModelRoute(spec).route !== undefined,
   );
+  // Said before a model loads. A routing spec's own route was checked with the spec
+  // (`checkStrategySpecs`); an allocation's is read by the bench plan, once the models have loaded.
+  for (const spec of allocations) {
+    const { spec: head, route } = splitModelRoute(spec);
+    const refusal = repeatedRouteRefusal(route ?? [], {
+      field: specFlag,
+      owner: `of ${JSON.stringify(head)}`,
+    });
+    if (refusal !== undefined) throw new UsageError(refusal, specFlag);
+  }
   for (const spec of [...routing, ...allocations]) {
     const named = splitModelRoute(spec).route;
-    const repeated = named === undefined ? undefined : repeatedRouteModel(named);
-    if (repeated !== undefined) {
-      throw new UsageError(
-        `${specFlag} ${spec}: the route names ${JSON.stringify(repeated)} twice; a route needs two different models`,
-        specFlag,
-      );
-    }
     for (const name of named ?? defaultRoute ?? []) {
       if (name !== "" && name !== main.model && !wanted.has(name)) {
         wanted.set(name, named === undefined ? "--small-model" : `${specFlag} ${spec}`);

@@ -15,7 +15,10 @@ describe("routeOption", () => {
     ["auto=greedy:a>b", /unknown policy "greedy"; expected one of ucb, thompson/],
     ["auto=ucb:a", /two or more model names/],
     ["auto=ucb:a>", /two or more model names/],
-    ["auto=ucb:a>b>a", /the pool of "auto=ucb:a>b>a" names "a" twice; a route needs different models/],
+    [
+      "auto=ucb:a>b>a",
+      '--route: the route "a>b>a" of "auto" names "a" twice; expected a different model at each place of the route',
+    ],
   ])("refuses %s", (value, message) => {
     expect(() => routeOption(value, undefined)).toThrow(message);
   });

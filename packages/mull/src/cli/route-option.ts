@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { type BanditPolicyName, banditPolicyNames } from "../routing/index.ts";
-import { repeatedRouteModel } from "../strategies/repeated-route-model.ts";
+import { repeatedRouteRefusal } from "../routing/refuse-repeated-models.ts";
 
 /** A bandit route named on the command line: `--route auto=ucb:lab-small>lab-large`. */
 export interface RouteFlag {
@@ -15,6 +15,8 @@ const routeText = /^([A-Za-z0-9._-]{1,64})=([a-z]+):(.+)$/;
  * A commander parser for `--route NAME=POLICY:MODEL>MODEL[>…]`, repeatable: each value is added to those
  * before it.
  *
+ * @throws InvalidArgumentError for a value not of that form, an unknown policy, fewer than two models, or
+ * a pool that names one model twice (`repeatedRouteRefusal`, naming `--route`, the pool and the model).
  * @example
  * new Command("serve").option("--route <spec>", "a bandit route", routeOption);
  * // --route auto=thompson:lab-small>lab-large → [{ name: "auto", policy: "thompson", models: ["lab-small", "lab-large"] }]
@@ -36,11 +38,7 @@ export function routeOption(value: string, previous: readonly RouteFlag[] | unde
   if (models.length < 2 || models.some((model) => model === "")) {
     throw new InvalidArgumentError(`the pool of "${value}" needs two or more model names separated by ">"`);
   }
-  const repeated = repeatedRouteModel(models);
-  if (repeated !== undefined) {
-    throw new InvalidArgumentError(
-      `the pool of "${value}" names "${repeated}" twice; a route needs different models`,
-    );
-  }
+  const refusal = repeatedRouteRefusal(models, { field: "--route", owner: `of ${JSON.stringify(name)}` });
+  if (refusal !== undefined) throw new InvalidArgumentError(refusal);
   return [...(previous ?? []), { name, policy: policy as BanditPolicyName, models }];
 }

@@ -60,7 +60,7 @@ describe("checkStrategySpecs", () => {
     ],
     [
       "cascade@8:a>a",
-      'the model route of "cascade@8" is "a>a", which names "a" twice; a route needs different models, smallest first (lab-v2-small>lab-v2-large)',
+      'the route "a>a" of "cascade@8" names "a" twice; expected a different model at each place of the route',
     ],
   ])("refuses %j, whose models and scorer are not loaded yet, as the run would refuse it", (spec, message) => {
     const refused = thrown(() => checkStrategySpecs(["greedy", spec], "--strategy"));

@@ -58,7 +58,6 @@ describe("parseAllocationSpec", () => {
       "alloc@8p2c3",
       /at most 3 per problem is below the 8 per problem on average, so part of the budget could never be spent; cap at 8 or more/,
     ],
-    ["alloc@4:lab-v2-small>lab-v2-small", /names "lab-v2-small" twice; a route needs two different models/],
     ["alloc@4p1", /a probe of 1 sample cannot disagree/],
     ["alloc@4g", /a greedy probe \(g\) needs alloc-mass/],
     ["alloc-mass@4:a>b", /alloc-mass takes no route/],
@@ -76,6 +75,15 @@ describe("parseAllocationSpec", () => {
     expect(message).toContain(`malformed allocation spec ${JSON.stringify(spec)}`);
     expect(message).toMatch(reason);
     expect(message).toContain("alloc@SpP:PROBE>MODEL");
+  });
+
+  it("refuses a route that names one model twice, naming the field, the route and the model", () => {
+    const error = thrownConfigError(() => parseAllocationSpec("alloc@4p2:lab-v2-small>lab-v2-small"));
+    expect([error.field, error.message]).toEqual([
+      "strategy",
+      'strategy: the route "lab-v2-small>lab-v2-small" of "alloc@4p2" names "lab-v2-small" twice; ' +
+        "expected a different model at each place of the route",
+    ]);
   });
 
   it("tells allocation specs from strategies", () => {

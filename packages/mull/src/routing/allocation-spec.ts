@@ -1,8 +1,8 @@
 import { ConfigError } from "../errors/index.ts";
 import { optionError } from "../runtime/index.ts";
 import { splitModelRoute } from "../strategies/find-strategy-entry.ts";
-import { repeatedRouteModel } from "../strategies/repeated-route-model.ts";
 import type { DifficultySignal } from "./allocate-compute.ts";
+import { refuseRepeatedRouteModel } from "./refuse-repeated-models.ts";
 
 /** Compute-optimal allocation over a batch, as a spec names it (`alloc@4`, `alloc-mass@4g`). */
 export interface AllocationSpec {
@@ -74,8 +74,10 @@ function whole(spec: string, letter: string, text: string | undefined): number |
  *
  * @throws ConfigError naming the spec and the forms expected, for a malformed spec, a probe larger than
  * S, a probe of one sample by agreement (it cannot disagree), a cap below the probe or equal to it (nothing
- * left to allocate) or below S (budget that no problem may take), `g` without `-mass`, or a route that is not two different models or is given to
- * `alloc-mass` (probability mass cannot be added across two models), or a `spec` that is not a string.
+ * left to allocate) or below S (budget that no problem may take), `g` without `-mass`, or a route that is
+ * not two models or is given to `alloc-mass` (probability mass cannot be added across two models), or a
+ * `spec` that is not a string; ConfigError (field `strategy`, `refuseRepeatedRouteModel`) naming the route
+ * and the model, for a route that names one model twice.
  * @example
  * parseAllocationSpec("alloc@4"); // { spec: "alloc@4", samplesPerProblem: 4, signal: "agreement", probe: 2, … }
  * parseAllocationSpec("alloc@4p2:lab-v2-small>lab-v2-large").route; // ["lab-v2-small", "lab-v2-large"]
@@ -124,13 +126,7 @@ export function parseAllocationSpec(spec: string): AllocationSpec {
     if (route.length !== 2 || route.some((model) => model === "")) {
       throw malformed(spec, `the route ${JSON.stringify(route.join(">"))} is not two models, PROBE>MODEL`);
     }
-    const repeated = repeatedRouteModel(route);
-    if (repeated !== undefined) {
-      throw malformed(
-        spec,
-        `the route ${JSON.stringify(route.join(">"))} names ${JSON.stringify(repeated)} twice; a route needs two different models (without one, both come from the run's model)`,
-      );
-    }
+    refuseRepeatedRouteModel(route, { field: "strategy", owner: `of ${JSON.stringify(head)}` });
   }
   const numbers = `${samplesPerProblem}${probeText === undefined ? "" : `p${probe}`}${maxSamples === undefined ? "" : `c${maxSamples}`}${greedy}`;
   return {

@@ -4,11 +4,42 @@ import { standInBackend } from "../strategies/stand-in-dependencies.ts";
 import { createScriptedBackend } from "../testing/index.ts";
 import { cascade } from "./cascade.ts";
 import { glimpseRouter } from "./glimpse-router.ts";
-import { refuseRepeatedModels } from "./refuse-repeated-models.ts";
+import {
+  refuseRepeatedModels,
+  refuseRepeatedRouteModel,
+  repeatedRouteRefusal,
+} from "./refuse-repeated-models.ts";
 import { routeEnds } from "./route-ends.ts";
 
 const small = createScriptedBackend({ model: "lab-v2-small", responses: ["#### 1"] });
 const large = createScriptedBackend({ model: "lab-v2-large", responses: ["#### 1"] });
+
+describe("repeatedRouteRefusal", () => {
+  it("says nothing of a route of different models, names compared as written", () => {
+    expect(repeatedRouteRefusal(["a", "b", "c"], { field: "--route" })).toBeUndefined();
+    expect(repeatedRouteRefusal(["Qwen", "qwen"], { field: "--route" })).toBeUndefined();
+  });
+
+  it("names the field, the route as written, what it belongs to and the first model named twice", () => {
+    expect(repeatedRouteRefusal(["a", "b", "b", "a"], { field: "--route", owner: 'of "auto"' })).toBe(
+      '--route: the route "a>b>b>a" of "auto" names "b" twice; expected a different model at each place of the route',
+    );
+    expect(repeatedRouteRefusal(["a", "a"], { field: "routes[0].models", written: '["a","a"]' })).toBe(
+      'routes[0].models: the route ["a","a"] names "a" twice; expected a different model at each place of the route',
+    );
+  });
+
+  it("is thrown as a ConfigError of the route's field by refuseRepeatedRouteModel", () => {
+    const error = thrownConfigError(() =>
+      refuseRepeatedRouteModel(["a", "a"], { field: "strategy", owner: 'of "cascade@8"' }),
+    );
+    expect([error.field, error.message]).toEqual([
+      "strategy",
+      'strategy: the route "a>a" of "cascade@8" names "a" twice; expected a different model at each place of the route',
+    ]);
+    expect(() => refuseRepeatedRouteModel(["a", "b"], { field: "strategy" })).not.toThrow();
+  });
+});
 
 describe("refuseRepeatedModels", () => {
   it("passes a route of different models", () => {
@@ -39,7 +70,9 @@ describe("refuseRepeatedModels", () => {
         { name: "a", backend: small },
         { name: "a", backend: large },
       ]),
-    ).toThrow('router: models[1] is named "a", as models[0] is;');
+    ).toThrow(
+      'router: models: the route "a>a" names "a" twice; expected a different model at each place of the route',
+    );
   });
 
   it("does not compare stand-ins, which stand for models not loaded yet", () => {
@@ -87,6 +120,6 @@ describe("factories given one model twice", () => {
   ])("%s refuses the route", (_, work) => {
     const error = thrownConfigError(work);
     expect(error.field).toBe("models");
-    expect(error.message).toMatch(/models\[1\] .*expected a different model at each place of the route/);
+    expect(error.message).toMatch(/models.*expected a different model at each place of the route/);
   });
 });

@@ -8,7 +8,7 @@ import { bigLittleDecoder } from "./big-little-decoder.ts";
 import { cascade } from "./cascade.ts";
 import { glimpseRouter } from "./glimpse-router.ts";
 import { massCascade } from "./mass-cascade.ts";
-import { refuseLargestFirst } from "./route-order.ts";
+import { refuseLargestFirst, withSize } from "./route-order.ts";
 import { sized } from "./sized-backend.test-support.ts";
 
 const scripted = (model: string) => createScriptedBackend({ model, responses: ["#### 1"] });
@@ -17,6 +17,13 @@ const small = { name: "lab-v2-small", backend: sized(scripted("lab-v2-small"), 1
 const large = { name: "lab-v2-large", backend: sized(scripted("lab-v2-large"), 2_088_160) };
 const middle = { name: "lab-large", backend: sized(scripted("lab-large"), 1_000_000) };
 const unknown = { name: "served", backend: scripted("served") };
+
+describe("withSize", () => {
+  it("writes a model's name with its parameter count, grouped by thousands", () => {
+    expect(withSize("lab-v2-large", 2_088_160)).toBe("lab-v2-large (2,088,160 parameters)");
+    expect(withSize("tiny", 950)).toBe("tiny (950 parameters)");
+  });
+});
 
 describe("refuseLargestFirst", () => {
   it("refuses a route whose known sizes decrease, naming the route, both models and their sizes", () => {

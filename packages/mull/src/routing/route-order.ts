@@ -20,8 +20,13 @@ export function modelParameters(model: NamedBackend): number | undefined {
     : undefined;
 }
 
-/** `117,952 parameters`. */
-function withSize(name: string, parameters: number): string {
+/**
+ * A model's name with its size, as refusals about the order of a route's models write it.
+ *
+ * @example
+ * withSize("lab-v2-large", 2088160); // "lab-v2-large (2,088,160 parameters)"
+ */
+export function withSize(name: string, parameters: number): string {
   return `${name} (${parameters.toLocaleString("en-US")} parameters)`;
 }
 

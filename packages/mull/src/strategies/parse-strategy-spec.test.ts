@@ -122,7 +122,7 @@ describe("parseStrategySpec", () => {
       throw new Error("no model is resolved for a refused route");
     };
     expect(() => parseStrategySpec("cascade@8:lab-small>lab-small", { resolveModel })).toThrow(
-      'the model route of "cascade@8" is "lab-small>lab-small", which names "lab-small" twice; a route needs different models',
+      'strategy: the route "lab-small>lab-small" of "cascade@8" names "lab-small" twice; expected a different model at each place of the route',
     );
     expect(() =>
       parseStrategySpec("cascade@8", { resolveModel, defaultRoute: ["lab-large", "lab-large"] }),
@@ -403,8 +403,11 @@ describe("parseStrategySpec's errors about a route", () => {
         defaultRouteField: "route",
       }),
     );
-    expect(twice.field).toBe("route");
-    expect(twice.message).toContain('which names "lab-v2-large" twice');
+    expect([twice.field, twice.message]).toEqual([
+      "route",
+      'route: the route ["lab-v2-large","lab-v2-large"] given for "cascade@8" names "lab-v2-large" twice; ' +
+        "expected a different model at each place of the route",
+    ]);
   });
 
   it("names a default route given largest first by its field, with the factory's refusal", () => {

@@ -1,7 +1,7 @@
 import { ConfigError } from "../errors/index.ts";
+import { refuseRepeatedRouteModel } from "../routing/refuse-repeated-models.ts";
 import { describeValue } from "../runtime/index.ts";
 import type { Backend } from "../spec/index.ts";
-import { repeatedRouteModel } from "./repeated-route-model.ts";
 import type { NamedBackend } from "./strategy-entry.ts";
 
 /** The route a routing spec runs on, and where it came from, for errors that name what the caller gave. */
@@ -85,14 +85,11 @@ export function specRoute(
       { field },
     );
   }
-  const repeated = repeatedRouteModel(names);
-  if (repeated !== undefined) {
-    throw new ConfigError(
-      `${routeSubject(spec, route)} is ${written}, which names ${JSON.stringify(repeated)} twice; ` +
-        `a route needs different models, smallest first (${exampleRoute(route)})`,
-      { field },
-    );
-  }
+  refuseRepeatedRouteModel(names, {
+    field,
+    written,
+    owner: `${fromDefault ? "given for" : "of"} ${JSON.stringify(spec)}`,
+  });
   return route;
 }
 

@@ -1,17 +1,25 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import type { ModelArchitecture } from "../../spec/index.ts";
 
-const requiredFields = ["parameters", "layers", "embedding"] as const;
-const optionalFields = [
+/**
+ * The numeric fields of a model's shape that `--model-shape` takes, in the order it is written: the
+ * required ones (`parameters`, `layers`, `embedding`) first.
+ */
+export const modelShapeFields = [
+  "parameters",
+  "layers",
+  "embedding",
   "heads",
   "keyValueHeads",
   "feedForward",
   "vocabulary",
   "contextLength",
   "weightBytes",
-] as const;
-type ShapeField = (typeof requiredFields)[number] | (typeof optionalFields)[number];
-const knownFields: readonly string[] = [...requiredFields, ...optionalFields];
+] as const satisfies readonly (keyof ModelArchitecture)[];
+
+type ShapeField = (typeof modelShapeFields)[number];
+const requiredFields = ["parameters", "layers", "embedding"] as const satisfies readonly ShapeField[];
+const knownFields: readonly string[] = modelShapeFields;
 
 /** The form `--model-shape` takes, shown in its help and its errors. */
 export const modelShapeForm = "parameters=N,layers=N,embedding=N[,heads=N,keyValueHeads=N,…]";

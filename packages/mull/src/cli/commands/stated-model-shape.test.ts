@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../usage-error.ts";
+import { modelShapeFields, parseModelShapeOption } from "./model-shape-option.ts";
 import { formatModelShape, statedModelShape } from "./stated-model-shape.ts";
 
 const recorded = { type: "llama", parameters: 117952, layers: 2, embedding: 64, vocabulary: 32 };
@@ -43,5 +44,23 @@ describe("statedModelShape", () => {
     expect(formatModelShape({ parameters: 7e9, layers: 32, embedding: 4096, keyValueHeads: 8 })).toBe(
       "parameters=7000000000,layers=32,embedding=4096,keyValueHeads=8",
     );
+  });
+
+  it("writes every field --model-shape takes, in its order, so that what it writes reads back", () => {
+    const shape = {
+      parameters: 1,
+      layers: 2,
+      embedding: 3,
+      heads: 4,
+      keyValueHeads: 5,
+      feedForward: 6,
+      vocabulary: 7,
+      contextLength: 8,
+      weightBytes: 9,
+    };
+    expect(Object.keys(shape)).toEqual([...modelShapeFields]);
+    const written = formatModelShape(shape);
+    expect(written.split(",").map((pair) => pair.split("=")[0])).toEqual([...modelShapeFields]);
+    expect(parseModelShapeOption(written)).toEqual(shape);
   });
 });

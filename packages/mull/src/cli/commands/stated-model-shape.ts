@@ -1,22 +1,10 @@
 import type { ModelArchitecture } from "../../spec/index.ts";
 import { UsageError } from "../usage-error.ts";
-
-/** The numeric fields of a model's shape, in the order `--model-shape` writes them. */
-const shapeFields = [
-  "parameters",
-  "layers",
-  "embedding",
-  "heads",
-  "keyValueHeads",
-  "feedForward",
-  "vocabulary",
-  "contextLength",
-  "weightBytes",
-] as const satisfies readonly (keyof ModelArchitecture)[];
+import { modelShapeFields } from "./model-shape-option.ts";
 
 /** A shape in the form `--model-shape` takes: `parameters=N,layers=N,embedding=N[,…]`, fields it has only. */
 export function formatModelShape(shape: ModelArchitecture): string {
-  return shapeFields
+  return modelShapeFields
     .filter((field) => shape[field] !== undefined)
     .map((field) => `${field}=${shape[field]}`)
     .join(",");
@@ -40,7 +28,7 @@ export function statedModelShape(
 ): ModelArchitecture | undefined {
   if (stated === undefined) return recorded;
   if (recorded === undefined) return { ...stated, type: "as stated with --model-shape" };
-  const differing = shapeFields.filter(
+  const differing = modelShapeFields.filter(
     (field) => stated[field] !== undefined && stated[field] !== recorded[field],
   );
   if (differing.length === 0) return recorded;

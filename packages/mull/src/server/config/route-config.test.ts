@@ -53,9 +53,9 @@ describe("routes in the server config", () => {
     ],
     [
       "a model twice in a pool",
-      { routes: [{ name: "auto", models: ["small", "small"], policy: "ucb" }] },
-      "routes[0].models[1]",
-      /in the pool twice/,
+      { routes: [{ name: "auto", models: ["small", "large", "small"], policy: "ucb" }] },
+      "routes[0].models",
+      /: routes\[0\]\.models: the route \["small","large","small"\] of "auto" names "small" twice; expected a different model at each place of the route$/,
     ],
     [
       "an unknown policy",

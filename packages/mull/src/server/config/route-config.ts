@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { banditPolicyNames } from "../../routing/index.ts";
+import { repeatedRouteRefusal } from "../../routing/refuse-repeated-models.ts";
 import { splitModelRoute } from "../../strategies/index.ts";
 import { standInStrategy } from "../../strategies/stand-in-strategy.ts";
 
@@ -124,11 +125,12 @@ export function checkRoutes(routes: readonly RouteEntry[], served: readonly stri
           field: modelField,
         });
       }
-      if (route.models?.indexOf(name) !== position) {
-        throw new ConfigError(`${source}: ${modelField} "${name}" is in the pool twice`, {
-          field: modelField,
-        });
-      }
     });
+    const refusal = repeatedRouteRefusal(route.models, {
+      field: `${field}.models`,
+      owner: `of ${JSON.stringify(route.name)}`,
+      written: JSON.stringify(route.models),
+    });
+    if (refusal !== undefined) throw new ConfigError(`${source}: ${refusal}`, { field: `${field}.models` });
   });
 }
