@@ -36,6 +36,27 @@ describe("checkQueueReachable", () => {
     expect((error as Error).message).toMatch(/timeoutMilliseconds/);
   });
 
+  it("refuses a URL that does not parse before any client reads it, without its password", async () => {
+    // The Redis client would throw `TypeError: Invalid URL`, its stack holding the URL.
+    const error = await checkQueueReachable("redis://:s3cr3t@127.0.0.1:99999", { field: "--redis" }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).field).toBe("--redis");
+    expect((error as Error).message).toBe(
+      "--redis: expected a Redis URL such as redis://127.0.0.1:6379, got <unparsable URL>",
+    );
+  });
+
+  it("refuses a database that is not a whole number before connecting", async () => {
+    // Nothing listens on port 1: a check that connected first would say so instead.
+    const error = await checkQueueReachable("redis://127.0.0.1:1/abc").catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      '--queue: redis://127.0.0.1:1/abc: expected a database number as the URL\'s path, e.g. /0, got "/abc"',
+    );
+  });
+
   it.skipIf(redis.url === undefined)("resolves when Redis answers", async () => {
     await expect(checkQueueReachable(redis.url!)).resolves.toBeUndefined();
   });
@@ -53,6 +74,23 @@ describe("checkQueueReachable", () => {
     );
     expect((error as Error).message).not.toContain("SECRETPW");
   });
+
+  it.skipIf(redis.url === undefined)(
+    "refuses a database Redis cannot select, though Redis answers the PING (in database 0)",
+    async () => {
+      const url = new URL(redis.url!);
+      url.password = "SECRETPW";
+      url.pathname = "/99";
+      const error = await checkQueueReachable(url.toString()).catch((caught: unknown) => caught);
+      // A wrong database is bad usage of the flag (exit 2), like a refused login.
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as ConfigError).field).toBe("--queue");
+      expect((error as Error).message).toMatch(
+        /^--queue: cannot select the database of redis:\/\/:\*\*\*@[^/]+\/99: ERR DB index is out of range \(expected a database number below the server's database count/,
+      );
+      expect((error as Error).message).not.toContain("SECRETPW");
+    },
+  );
 });
 
 describe("isLoginRefusal", () => {

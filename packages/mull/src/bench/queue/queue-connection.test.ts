@@ -30,4 +30,29 @@ describe("queueConnection", () => {
       /^--queue: expected a Redis URL such as redis:\/\/127\.0\.0\.1:6379, got /,
     );
   });
+
+  it("refuses a URL that does not parse without showing it: its password could be anywhere", () => {
+    // The port is out of range: not a URL, though its password is plain to see.
+    expect(() => queueConnection("redis://:s3cr3t@127.0.0.1:99999", "--queue")).toThrow(
+      new ConfigError("--queue: expected a Redis URL such as redis://127.0.0.1:6379, got <unparsable URL>", {
+        field: "--queue",
+      }),
+    );
+  });
+
+  it("refuses a database that is not a whole number, which Redis clients would read as database 0", () => {
+    const error = (() => {
+      try {
+        queueConnection("redis://:SECRETPW@127.0.0.1:6379/abc", "--redis");
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe("--redis");
+    expect((error as Error).message).toBe(
+      '--redis: redis://:***@127.0.0.1:6379/abc: expected a database number as the URL\'s path, e.g. /0, got "/abc"',
+    );
+    expect(queueConnection("redis://127.0.0.1:6379/3").url).toBe("redis://127.0.0.1:6379/3");
+  });
 });

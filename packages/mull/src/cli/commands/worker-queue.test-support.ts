@@ -103,7 +103,7 @@ export function sumsBenchArguments(dataset: string, baseUrl: string, out: string
   ];
 }
 
-/** A BullMQ queue fresh for each test, and the `mull worker` processes started on it. */
+/** A BullMQ queue fresh for each test, and the `mull` processes started on it. */
 export interface WorkerQueue {
   /** This test's queue name (`mull-test-<hex>`), so tests sharing one Redis never meet. */
   readonly name: string;
@@ -111,22 +111,40 @@ export interface WorkerQueue {
   readonly workers: MullProcess[];
   /** Starts `mull worker` on the queue (short lock and stalled-check times), with `extra` arguments. */
   start(concurrency: number, extra?: readonly string[]): MullProcess;
+  /**
+   * Starts `mull ARGS` (e.g. `mull bench … --queue URL --wait`), killed (-9) after the test if it still
+   * runs: a test that fails or times out leaves no process waiting for ever.
+   */
+  spawn(args: readonly string[]): MullProcess;
+  /** Runs `mull ARGS` to its end, as `spawn` starts it (killed after a test that ended first). */
+  run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
 /**
  * Gives each test of the calling `describe` block its own queue on `redisUrl` (`beforeEach`), and after
- * each kills its workers (-9) and obliterates the queue (`afterEach`).
+ * each kills every `mull` process it started that still runs, workers or not (-9), and obliterates the
+ * queue (`afterEach`).
  */
 export function workerQueue(redisUrl: string): WorkerQueue {
   let name = "";
   const workers: MullProcess[] = [];
+  /** Every process started in this test, the workers among them. */
+  const started: MullProcess[] = [];
+  const spawn = (args: readonly string[]): MullProcess => {
+    const running = startMull(args);
+    started.push(running);
+    return running;
+  };
   beforeEach(() => {
     name = `mull-test-${randomBytes(6).toString("hex")}`;
   });
   afterEach(async () => {
-    for (const worker of workers.splice(0)) {
-      worker.child.kill("SIGKILL");
-      await worker.exited;
+    workers.splice(0);
+    for (const running of started.splice(0)) {
+      // Exited or killed already: `exitCode` stays null after a signal, `signalCode` tells.
+      const { child } = running;
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await running.exited;
     }
     const queue = new Queue(name, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
     await queue.obliterate({ force: true });
@@ -137,8 +155,14 @@ export function workerQueue(redisUrl: string): WorkerQueue {
       return name;
     },
     workers,
+    spawn,
+    async run(args) {
+      const running = spawn(args);
+      const code = await running.exited;
+      return { code, ...running.output };
+    },
     start(concurrency, extra = []) {
-      const worker = startMull([
+      const worker = spawn([
         "worker",
         "--queue",
         redisUrl,

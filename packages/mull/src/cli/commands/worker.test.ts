@@ -10,7 +10,7 @@ import {
   type FakeReply,
   startFakeOpenAIServer,
 } from "../../testing/fake-openai-server.ts";
-import { runMull, startMull, waitFor } from "./mull-process.test-support.ts";
+import { waitFor } from "./mull-process.test-support.ts";
 import { runCliCaptured } from "./run-cli-captured.test-support.ts";
 import {
   killWorkersMidCall,
@@ -107,13 +107,13 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
   });
 
   it("runs a queued run with two workers to the single-process run's results and summary, showing its progress", async () => {
-    const single = await runMull(benchArgs(join(workspace, "single")));
+    const single = await testQueue.run(benchArgs(join(workspace, "single")));
     expect(single.code).toBe(0);
     startWorker(1);
     startWorker(2);
     // Nothing is recorded before the wait begins, so that it announces every pair with its correctness.
     gate.shut();
-    const waiting = startMull([
+    const waiting = testQueue.spawn([
       ...benchArgs(join(workspace, "queued")),
       "--queue",
       url,
@@ -160,7 +160,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     expect(dump(join(workspace, "queued"))).toEqual(dump(join(workspace, "single")));
     // The run directory is not locked while workers write, and a resume enqueues nothing.
     expect(existsSync(join(workspace, "queued", "run.lock"))).toBe(false);
-    const again = await runMull([
+    const again = await testQueue.run([
       ...benchArgs(join(workspace, "queued")),
       "--queue",
       url,
@@ -182,7 +182,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     startWorker(2);
     const queued = [...benchArgs(out), "--queue", url, "--queue-name", testQueue.name, "--wait"];
     try {
-      const failed = await runMull(queued);
+      const failed = await testQueue.run(queued);
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain(
         `1 of ${problemCount} pairs failed after their attempts (${problemCount - 1} recorded`,
@@ -196,7 +196,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     } finally {
       refusedQuestion = undefined;
     }
-    const resumed = await runMull([...queued, "--resume"]);
+    const resumed = await testQueue.run([...queued, "--resume"]);
     expect(resumed.stderr).toContain("0 jobs added, 0 already queued, 1 failed ones retried");
     expect(resumed.code).toBe(0);
     expect(count(out, "SELECT count(*) AS n FROM results")).toBe(problemCount);
@@ -204,7 +204,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
 
   // Spawns a reference bench and three workers that each load the lab model: minutes on a loaded machine.
   it("loses and duplicates nothing when workers are killed (-9) mid-call, and re-runs only their jobs", async () => {
-    const reference = await runMull(benchArgs(join(workspace, "reference")));
+    const reference = await testQueue.run(benchArgs(join(workspace, "reference")));
     expect(reference.code).toBe(0);
     const out = join(workspace, "killed");
     const concurrency = 2;
@@ -213,7 +213,7 @@ describe.skipIf(redis.url === undefined)("mull worker", () => {
     await waitFor(() => workers.every((worker) => worker.output.stderr.includes("taking jobs")), "workers");
     const callsBefore = pairCalls();
     const abortedBefore = server.generations.abortedByClient;
-    const enqueued = await runMull([...benchArgs(out), "--queue", url, "--queue-name", testQueue.name]);
+    const enqueued = await testQueue.run([...benchArgs(out), "--queue", url, "--queue-name", testQueue.name]);
     expect(enqueued.code).toBe(0);
     const rows = () => count(out, "SELECT count(*) AS n FROM results");
     const kills = await killWorkersMidCall({
@@ -316,6 +316,43 @@ describe("mull worker: refusals before the queue opens", () => {
     expect(scheme.code).toBe(2);
     expect(scheme.stderr).toMatch(/^mull: --queue: expected a redis:\/\/ or rediss:\/\/ URL/);
   });
+
+  it("refuses a --queue that does not parse without showing it, its password included (exit 2)", async () => {
+    // Port 99999 is out of range: no URL, though the password is plain to see.
+    const refused = await runCliCaptured("worker", "--queue", "redis://:s3cr3t@127.0.0.1:99999");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      "mull: --queue: expected a Redis URL such as redis://127.0.0.1:6379, got <unparsable URL>\n",
+    );
+  });
+
+  it("refuses a database that is not a whole number, before connecting (exit 2)", async () => {
+    // Redis clients read "/abc" as database 0; nothing listens on port 1, so this is said first.
+    const refused = await runCliCaptured("worker", "--queue", "redis://:SECRETPW@127.0.0.1:1/abc");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      'mull: --queue: redis://:***@127.0.0.1:1/abc: expected a database number as the URL\'s path, e.g. /0, got "/abc"\n',
+    );
+  });
+
+  it.skipIf(redis.url === undefined)(
+    "refuses at once a database Redis cannot select rather than taking jobs from database 0 (exit 2)",
+    async () => {
+      const url = new URL(redis.url!);
+      url.pathname = "/99";
+      const refused = await runCliCaptured(
+        "worker",
+        "--queue",
+        url.toString(),
+        "--queue-name",
+        "mull-test-db99",
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^mull: --queue: cannot select the database of redis:\/\/[^ ]+\/99: ERR DB index is out of range \(expected a database number below the server's database count[^\n]*\)\n$/,
+      );
+    },
+  );
 
   it.skipIf(redis.url === undefined)(
     "refuses at once a login Redis refuses, naming --queue (exit 2)",

@@ -1,5 +1,10 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
+import {
+  explainStartFailure,
+  isDatabaseRefusal,
+  redisDatabaseProblem,
+} from "../../bench/queue/redis-database.ts";
 import { ConfigError, MullError } from "../../errors/index.ts";
 import { redisCircuit } from "./redis-circuit.ts";
 import { redisKeyBudgetStore } from "./redis-key-budget-store.ts";
@@ -20,6 +25,9 @@ export interface RedisServingStateOptions {
   /** Where losing and regaining the connection is logged. */
   readonly logger?: Logger | undefined;
 }
+
+/** Where the URL of the serving state comes from, named in the errors of its start. */
+const stateFields = "--state, or server.state.url in the config file";
 
 /** The default key prefix of `--state`. */
 export const defaultStatePrefix = "mull:";
@@ -64,8 +72,14 @@ function withoutPassword(message: string, url: string): string {
  * timeout) with `StateStoreUnavailableError`, which the server answers with 503 `state_store_unavailable`,
  * while the client reconnects in the background.
  *
+ * Any error Redis reports while the connection starts fails the start, even once the connection is up:
+ * a database Redis refuses to select (`/99` on a server of 16) would otherwise leave the state in
+ * database 0.
+ *
  * @throws MullError when Redis cannot be reached at start-up, naming the cause (a refused password, a
- *   refused connection; never the password); ConfigError for a URL that is not `redis://`.
+ *   refused connection; never the password); ConfigError naming `--state` and `server.state.url` for a URL
+ *   that is not `redis://`, whose database (path or `db` parameter) is not a whole number, or whose
+ *   database Redis refuses (`ERR DB index is out of range`).
  * @example
  * const state = await connectRedisServingState({ url: "redis://127.0.0.1:6379", prefix: "mull:" });
  * const assembled = await assembleServer(config, { state });
@@ -75,6 +89,12 @@ export async function connectRedisServingState(options: RedisServingStateOptions
   const prefix = options.prefix ?? defaultStatePrefix;
   const now = options.now ?? Date.now;
   const timeout = options.commandTimeoutMilliseconds ?? 2_000;
+  const database = redisDatabaseProblem(new URL(options.url));
+  if (database !== undefined) {
+    throw new ConfigError(`serving state store ${location} (${stateFields}): ${database}`, {
+      field: "server.state.url",
+    });
+  }
   const redis = new Redis(options.url, {
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -104,10 +124,19 @@ export async function connectRedisServingState(options: RedisServingStateOptions
   });
   try {
     await redis.connect();
+    // Reported as an `error` event only, after which the client goes on (in database 0).
+    if (startFailure !== undefined) throw startFailure;
   } catch (error) {
     redis.disconnect();
     const cause = startFailure ?? error;
     const reason = cause instanceof Error ? cause.message : String(cause);
+    if (isDatabaseRefusal(reason)) {
+      throw new ConfigError(
+        `cannot select the database of the serving state store ${location} (${stateFields}): ` +
+          explainStartFailure(withoutPassword(reason, options.url)),
+        { field: "server.state.url", cause },
+      );
+    }
     throw new MullError(
       `cannot reach the serving state store ${location}: ${withoutPassword(reason, options.url)}`,
       { cause },
