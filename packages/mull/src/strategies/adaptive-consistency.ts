@@ -86,6 +86,7 @@ export const adaptiveConsistencyEntry: StrategyEntry = {
   summary:
     "self-consistency with Adaptive-Consistency: a sample at a time until P(leader wins) ≥ T (0.95; Beta, d: Dirichlet over every answer seen), at most N",
   needs: [],
+  replay: "recorded",
   decimals: ["T"],
   ceilings: { T: 1 },
   counterpart: ({ N }) => `sc@${N}`,

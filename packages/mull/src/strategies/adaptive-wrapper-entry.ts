@@ -250,6 +250,8 @@ export function adaptiveWrapperEntryOver(catalog: () => readonly StrategyEntry[]
       return summaryOf(catalog());
     },
     needs: [],
+    // Replay reads the wrappers around a majority vote (`asc(sc@8)` as `asc@8`) and says why not the others.
+    replay: "recorded",
     create: () => {
       throw new ConfigError(
         'strategy: an adaptive wrapper is named with its inner strategy, e.g. "asc(bon@8)"',

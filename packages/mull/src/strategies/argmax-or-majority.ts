@@ -19,7 +19,7 @@ export interface ArgmaxOrMajorityOptions {
  * majority vote.
  *
  * @example
- * const selectionNote = majorityFallbackNote(someScoredBy(checker.name), "bon@4: no candidate was scored; falling back to a majority vote");
+ * const selectionNote = majorityFallbackNote(someScoredBy(checker.name), majorityFallbackMessage("bon@4", "no candidate was scored"));
  */
 export function someScoredBy(scorer: string): (candidates: readonly Candidate[]) => boolean {
   return (candidates) => candidates.some((candidate) => latestScore(candidate, scorer) !== undefined);
@@ -33,7 +33,7 @@ export function someScoredBy(scorer: string): (candidates: readonly Candidate[])
  * samples still vote: a majority vote over all of them, with `note` in the trace when one is given.
  *
  * @example
- * const select = argmaxOrMajority({ scorer: checker.name, note: "bon@4: no candidate was scored; falling back to a majority vote" });
+ * const select = argmaxOrMajority({ scorer: checker.name, note: majorityFallbackMessage("bon@4", "no candidate was scored") });
  * const { answer } = select(candidates, context);
  */
 export function argmaxOrMajority(options: ArgmaxOrMajorityOptions): Selector {

@@ -5,6 +5,7 @@ import { scoreCandidates } from "../scoring/index.ts";
 import type { Candidate, OutcomeScorer, SamplingStrategy } from "../spec/index.ts";
 import { argmaxOrMajority, someScoredBy } from "./argmax-or-majority.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
+import { majorityFallbackMessage } from "./majority-fallback-message.ts";
 import { checkedByFactory, outcomeScorerOption, temperatureOption } from "./option-schemas.ts";
 import {
   defaultSamplingTemperature,
@@ -70,7 +71,7 @@ export function bestOfN(options: BestOfNOptions): SamplingStrategy {
   const select = argmaxOrMajority({ scorer: scorer.name });
   const unscoredNote = majorityFallbackNote(
     someScoredBy(scorer.name),
-    `${name}: no candidate was scored; falling back to a majority vote`,
+    majorityFallbackMessage(name, "no candidate was scored"),
   );
   return {
     name,
@@ -109,5 +110,6 @@ export const bestOfNEntry: StrategyEntry = {
   summary:
     "best-of-N by an outcome scorer: the lab checker, an LLM judge, an HTTP reward model (vLLM `/pooling`, `/classify`)",
   needs: ["scorer"],
+  replay: "recorded",
   create: ({ N }, { scorer }) => bestOfN({ n: N!, scorer }),
 };

@@ -240,6 +240,10 @@ export const budgetForcingEntry: StrategyEntry = {
   summary:
     "budget forcing (s1): at most T thinking tokens, then the answer cue and a greedy answer; N traces vote",
   needs: ["prefix"],
+  replay: {
+    liveOnly:
+      "force@T (budget forcing) ends or extends a trace's thinking while it is generated, which needs live generation",
+  },
   counterpart: ({ N }) => `sc@${N ?? 1}`,
   create: ({ N, T }) => budgetForcing({ n: N ?? 1, maxThinkingTokens: T! }),
 };
@@ -251,5 +255,9 @@ export const extendThinkingEntry: StrategyEntry = {
   summary:
     'budget forcing\'s other half: a trace that ends before M tokens gets the continue cue ("Wait") and thinks on, at most E times',
   needs: ["prefix"],
+  replay: {
+    liveOnly:
+      "extend@MwE (budget forcing) makes a trace think on while it is generated, which needs live generation",
+  },
   create: ({ M, E }) => budgetForcing({ minThinkingTokens: M!, maxWaits: E! }),
 };

@@ -61,3 +61,27 @@ describe("the strategy catalog", () => {
     expect(() => parseStrategySpec("two-agree@4")).toThrow(/unknown spec "two-agree@4"/);
   });
 });
+
+describe("the strategy catalog's replay field", () => {
+  it("says of every entry whether replay reads it from recordings, or why it is live only", () => {
+    for (const entry of strategyCatalog) {
+      const family = entry.forms[0]!.split(/[@(]/)[0]!.replace(/[A-Z]+$/, "");
+      const { replay } = entry;
+      if (replay === "recorded") continue;
+      expect(replay, family).toEqual({ liveOnly: expect.any(String) });
+      // The reason opens with the family it is given for.
+      expect(replay?.liveOnly.startsWith(family), `${family}: ${replay?.liveOnly}`).toBe(true);
+    }
+  });
+
+  it("reads the majority votes, weighted votes and cascades, and none of the searches", () => {
+    const replayOf = (spec: string) =>
+      strategyCatalog.find((entry) => entry.forms.some((form) => form.startsWith(spec)))?.replay;
+    for (const spec of ["sc@", "asc@", "esc@", "wv-prob@", "deepconf@", "cascade@", "gen@"]) {
+      expect(replayOf(spec), spec).toBe("recorded");
+    }
+    const searches = strategyCatalog.filter((entry) => entry.kind === "search");
+    expect(searches.length).toBeGreaterThan(10);
+    for (const entry of searches) expect(entry.replay, entry.forms[0]).toHaveProperty("liveOnly");
+  });
+});

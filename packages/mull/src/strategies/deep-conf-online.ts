@@ -243,6 +243,10 @@ export const deepConfOnlineEntry: StrategyEntry = {
   summary:
     "online DeepConf: a trace is cut once a window falls below the warm-up's confidence bar; stops at 95% consensus; at most N",
   needs: ["logprobs"],
+  replay: {
+    liveOnly:
+      "deepconf-online@N stops traces by their confidence while they are generated, which needs live generation; deepconf@<k> is DeepConf over recorded traces",
+  },
   counterpart: ({ N }) => `deepconf@${N}`,
   create: ({ N }) => deepConfOnline({ n: N! }),
 };

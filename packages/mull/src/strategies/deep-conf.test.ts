@@ -176,29 +176,6 @@ describe("deepConf", () => {
     );
   });
 
-  it.each([
-    "esc(deepconf@4)w2",
-    "asc(deepconf@4)",
-  ])("%s notes the majority fallback once, over every round's traces", async (spec) => {
-    const responses = ["#### 1", "#### 2", "#### 1", "#### 2"].map((text) => ({
-      text,
-      tokens: [{ token: text, logprob: -1 }],
-    }));
-    const result = await solve({
-      problem: "q",
-      strategy: spec,
-      backend: createScriptedBackend({ responses }),
-    });
-    const runs = result.trace.filter((event) => event.type === "run-start");
-    expect(runs.length).toBeGreaterThan(2);
-    const notes = result.trace.filter((event) => event.type === "note");
-    expect(notes.map((event) => event.message)).toEqual([
-      "deepconf@4: no trace had a confidence; falling back to a majority vote",
-    ]);
-    // Said by the wrapper's own run, over its final pick.
-    expect(notes[0]!.parentId).toBe(runs[0]!.id);
-  });
-
   it("is named by deepconf@N, and exposes its samples and selection to adaptive wrappers", async () => {
     const backend = createScriptedBackend({ responses: Array.from({ length: 8 }, () => "#### 5") });
     const result = await solve({ problem: "q", strategy: "deepconf@8", backend });

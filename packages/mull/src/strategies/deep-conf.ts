@@ -4,6 +4,7 @@ import { type ConfidenceMeasure, defaultTopLogprobs, traceConfidence } from "../
 import { confidenceFilteredVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy, Score, TokenLogprob } from "../spec/index.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
+import { majorityFallbackMessage } from "./majority-fallback-message.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { majorityFallbackNote, someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
@@ -81,7 +82,7 @@ export function deepConf(options: DeepConfOptions): SamplingStrategy {
   const select = withMajorityFallback(confidenceFilteredVote({ scorer, keepPercent }), usable);
   const selectionNote = majorityFallbackNote(
     usable,
-    `${name}: no trace had a confidence; falling back to a majority vote`,
+    majorityFallbackMessage(name, "no trace had a confidence"),
   );
   return {
     name,
@@ -128,5 +129,6 @@ export const deepConfEntry: StrategyEntry = {
   summary:
     "DeepConf: confidence-weighted vote among the 90% of N traces most confident in their weakest stretch",
   needs: ["logprobs"],
+  replay: "recorded",
   create: ({ N }) => deepConf({ n: N! }),
 };

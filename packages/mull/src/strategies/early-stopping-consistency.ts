@@ -60,6 +60,7 @@ export const earlyStoppingConsistencyEntry: StrategyEntry = {
   summary:
     "self-consistency with early stopping (ESC): windows of W samples until one is unanimous, at most N",
   needs: [],
+  replay: "recorded",
   counterpart: ({ N }) => `sc@${N}`,
   create: ({ N, W }) => earlyStoppingConsistency(selfConsistency({ n: N! }), { window: W! }),
 };

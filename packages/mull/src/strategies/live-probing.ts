@@ -343,6 +343,7 @@ export const liveProbingEntry: StrategyEntry = {
   summary:
     "live probing: N traces probed for an answer every K tokens; a trace stops once M probes in a row agree (default 2), all once all N agree twice running; majority vote",
   needs: ["prefix"],
+  replay: "recorded",
   counterpart: ({ N }) => `sc@${N}`,
   create: ({ N, K, M }) => liveProbing({ n: N!, chunkTokens: K!, agreement: M }),
 };

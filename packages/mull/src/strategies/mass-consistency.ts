@@ -4,6 +4,7 @@ import { checkInteger, checkNumber } from "../runtime/index.ts";
 import { perplexityConsistencyVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy, Selector, Strategy } from "../spec/index.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
+import { majorityFallbackMessage } from "./majority-fallback-message.ts";
 import { checkedByFactory, flagOption, temperatureOption } from "./option-schemas.ts";
 import { someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import type { StrategyEntry } from "./strategy-entry.ts";
@@ -53,7 +54,7 @@ export function massVote(owner: string): Selector {
   return withMajorityFallback(
     perplexityConsistencyVote({ prune: false, normalize: "sum" }),
     someWeighable(weighable),
-    `${owner}: no candidate could be weighed; falling back to a majority vote`,
+    majorityFallbackMessage(owner, "no candidate could be weighed"),
   );
 }
 
@@ -116,6 +117,7 @@ export const massConsistencyEntry: StrategyEntry = {
   summary:
     "self-consistency stopped once the leader's probability mass over distinct traces beats the runner-up's plus the unseen mass (times U, default 1), at most N; g: the first trace is the greedy one",
   needs: ["logprobs"],
+  replay: "recorded",
   counterpart: ({ N }) => `wv-prob@${N}`,
   create: ({ N, U }, _dependencies, form) =>
     massConsistency({ n: N!, unexploredWeight: U, greedyFirst: form.includes("g") }),

@@ -1,5 +1,6 @@
 import { confidenceFilteredVote, majorityVote } from "../selection/index.ts";
 import type { Candidate, StrategyContext, VoteResult } from "../spec/index.ts";
+import { majorityFallbackMessage } from "./majority-fallback-message.ts";
 
 /**
  * Online DeepConf's final vote: the confidence-weighted vote of `voters` (offline DeepConf's vote keeping
@@ -17,7 +18,7 @@ export function onlineVote(
   context.tracer.record({
     type: "note",
     parentId: context.parentId,
-    message: `${name}: no trace could vote by confidence; falling back to a majority vote`,
+    message: majorityFallbackMessage(name, "no trace could vote by confidence"),
   });
   const uncut = all.filter((candidate) => candidate.finishReason !== "cut");
   return majorityVote()(uncut.length > 0 ? uncut : all, context);

@@ -210,6 +210,7 @@ export const parallelAdaptiveConsistencyEntry: StrategyEntry = {
   summary:
     "Adaptive-Consistency over N traces run in parallel, voting as they finish; the rest are cut once P(leader wins) ≥ T (0.95) or F have finished",
   needs: [],
+  replay: "recorded",
   decimals: ["T"],
   ceilings: { T: 1 },
   counterpart: ({ N }) => `sc@${N}`,

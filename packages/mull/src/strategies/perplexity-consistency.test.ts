@@ -80,16 +80,6 @@ describe("perplexityConsistency", () => {
     expect(result.trace.flatMap((event) => (event.type === "note" ? [event.message] : []))).toEqual([
       "rpc@3: no candidate could be weighed; falling back to a majority vote",
     ]);
-    // Wrapped, it says so once, over every round's paths.
-    const wrapped = await solve({
-      problem: "q",
-      strategy: "esc(rpc@4)w2",
-      backend: createScriptedBackend({ responses: [...responses, responses[1]!] }),
-    });
-    expect(wrapped.candidates).toHaveLength(4);
-    expect(wrapped.trace.flatMap((event) => (event.type === "note" ? [event.message] : []))).toEqual([
-      "rpc@4: no candidate could be weighed; falling back to a majority vote",
-    ]);
   });
 
   it("is named by rpc@N, and exposes its samples and selection to adaptive wrappers", async () => {

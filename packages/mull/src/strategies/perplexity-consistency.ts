@@ -3,6 +3,7 @@ import { checkInteger, requireCapability } from "../runtime/index.ts";
 import { perplexityConsistencyVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy } from "../spec/index.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
+import { majorityFallbackMessage } from "./majority-fallback-message.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { majorityFallbackNote, someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
@@ -46,7 +47,7 @@ export function perplexityConsistency(options: PerplexityConsistencyOptions): Sa
   const select = withMajorityFallback(perplexityConsistencyVote(), usable);
   const selectionNote = majorityFallbackNote(
     usable,
-    `${name}: no candidate could be weighed; falling back to a majority vote`,
+    majorityFallbackMessage(name, "no candidate could be weighed"),
   );
   return {
     name,
@@ -75,5 +76,6 @@ export const perplexityConsistencyEntry: StrategyEntry = {
   drawsWholeSamples: true,
   summary: "RPC: prune low-probability paths, then weigh each answer by its distinct paths' probability",
   needs: ["logprobs"],
+  replay: "recorded",
   create: ({ N }) => perplexityConsistency({ n: N! }),
 };

@@ -54,5 +54,6 @@ export const repeatedSamplingEntry: StrategyEntry = {
   drawsWholeSamples: true,
   summary: "repeated sampling: all N candidates kept (coverage / pass@k studies), answered by majority",
   needs: [],
+  replay: "recorded",
   create: ({ N }) => repeatedSampling({ n: N! }),
 };

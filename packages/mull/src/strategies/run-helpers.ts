@@ -57,7 +57,7 @@ export function withMajorityFallback(
  * `usable` says that choice fell back to a majority vote over `candidates`, else `undefined`.
  *
  * @example
- * const selectionNote = majorityFallbackNote(someWeighable(weighable), "rpc@8: no candidate could be weighed; falling back to a majority vote");
+ * const selectionNote = majorityFallbackNote(someWeighable(weighable), majorityFallbackMessage("rpc@8", "no candidate could be weighed"));
  */
 export function majorityFallbackNote(
   usable: (candidates: readonly Candidate[]) => boolean,

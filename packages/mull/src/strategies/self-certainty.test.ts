@@ -129,28 +129,6 @@ describe("selfCertainty", () => {
     ]);
   });
 
-  it.each([
-    "esc(certainty@4)w2",
-    "asc(certainty@4)",
-  ])("%s notes the majority fallback once, over every round's traces", async (spec) => {
-    const responses = ["#### 1", "#### 2", "#### 1", "#### 2"].map((text) => ({
-      text,
-      tokens: [{ token: text, logprob: -1 }],
-    }));
-    const result = await solve({
-      problem: "q",
-      strategy: spec,
-      backend: createScriptedBackend({ responses }),
-    });
-    const runs = result.trace.filter((event) => event.type === "run-start");
-    expect(runs.length).toBeGreaterThan(2);
-    const notes = result.trace.filter((event) => event.type === "note");
-    expect(notes.map((event) => event.message)).toEqual([
-      "certainty@4: no trace had a self-certainty; falling back to a majority vote",
-    ]);
-    expect(notes[0]!.parentId).toBe(runs[0]!.id);
-  });
-
   it("exposes its samples and selection to adaptive wrappers", async () => {
     const strategy = selfCertainty({ n: 8, power: 1, topLogprobs: 4 });
     expect(strategy.samples).toBe(8);

@@ -4,6 +4,7 @@ import { defaultTopLogprobs, selfCertaintyScore } from "../scoring/index.ts";
 import { bordaVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy } from "../spec/index.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
+import { majorityFallbackMessage } from "./majority-fallback-message.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import { majorityFallbackNote, someWeighable, withMajorityFallback } from "./run-helpers.ts";
 import { sampleAndSelect } from "./sample-and-select.ts";
@@ -70,7 +71,7 @@ export function selfCertainty(options: SelfCertaintyOptions): SamplingStrategy {
   const select = withMajorityFallback(bordaVote({ scorer, power }), usable);
   const selectionNote = majorityFallbackNote(
     usable,
-    `${name}: no trace had a self-certainty; falling back to a majority vote`,
+    majorityFallbackMessage(name, "no trace had a self-certainty"),
   );
   return {
     name,
@@ -112,5 +113,6 @@ export const selfCertaintyEntry: StrategyEntry = {
   summary:
     "self-certainty Borda vote: N traces ranked by mean KL(uniform ‖ p) per token, rank r weighs (N − r + 1)^0.5",
   needs: ["logprobs"],
+  replay: "recorded",
   create: ({ N }) => selfCertainty({ n: N! }),
 };

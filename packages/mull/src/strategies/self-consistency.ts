@@ -61,5 +61,6 @@ export const selfConsistencyEntry: StrategyEntry = {
   drawsWholeSamples: true,
   summary: "self-consistency: majority vote over N samples; ties go to the answer that appeared first",
   needs: [],
+  replay: "recorded",
   create: ({ N }) => selfConsistency({ n: N! }),
 };

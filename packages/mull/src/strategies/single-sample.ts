@@ -51,6 +51,10 @@ export const greedyEntry: StrategyEntry = {
   choosesWholeSamples: true,
   summary: "one sample at temperature 0",
   needs: [],
+  replay: {
+    liveOnly:
+      "greedy decodes at temperature 0, which sampled recordings are not; mass@<k>g reads a recorded greedy trace (--greedy-samples)",
+  },
   create: () => singleSample({ temperature: 0 }),
 };
 
@@ -61,5 +65,8 @@ export const singleEntry: StrategyEntry = {
   choosesWholeSamples: true,
   summary: "one sample at the run's temperature",
   needs: [],
+  replay: {
+    liveOnly: "single is one live completion; mean@1 is a single recorded sample's accuracy",
+  },
   create: () => singleSample(),
 };

@@ -5,6 +5,7 @@ import { defaultTopLogprobs, lateInstabilityCut, stabilityScore } from "../scori
 import { type CandidateWeight, scoreWeight, weightedVote } from "../selection/index.ts";
 import type { Candidate, SamplingStrategy, Selector, TokenLogprob } from "../spec/index.ts";
 import { checkFactoryOptions } from "./factory-options.ts";
+import { majorityFallbackMessage } from "./majority-fallback-message.ts";
 import { checkedByFactory, temperatureOption } from "./option-schemas.ts";
 import {
   defaultSamplingTemperature,
@@ -110,7 +111,7 @@ export function stabilityVoting(options: StabilityVotingOptions): SamplingStrate
   const vote = withMajorityFallback(weightedVote({ weight }), usable);
   const fallbackNote = majorityFallbackNote(
     usable,
-    `${name}: no trace had a stability score; falling back to a majority vote`,
+    majorityFallbackMessage(name, "no trace had a stability score"),
   );
   // The uncut traces vote, or every trace when all were cut.
   const voters = (candidates: readonly Candidate[]): readonly Candidate[] => {
@@ -200,6 +201,10 @@ export const stabilityVotingEntry: StrategyEntry = {
   summary:
     "stability-weighted vote: N traces weighed by exp(−peak instability), JSD + entropy per token; cT cuts a trace whose instability passes T in the late half (warm-up's length)",
   needs: ["logprobs"],
+  replay: {
+    liveOnly:
+      "stability@N weighs traces by their top-k token distributions, which recordings do not hold, and with c<T> cuts traces while they are generated",
+  },
   counterpart: ({ N }) => `sc@${N}`,
   create: ({ N, T }) => stabilityVoting({ n: N!, threshold: T }),
 };

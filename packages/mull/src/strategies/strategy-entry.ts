@@ -118,6 +118,14 @@ export interface StrategyEntry {
    * builds should name itself by that spec.
    */
   readonly drawsWholeSamples?: boolean | undefined;
+  /**
+   * How `mull bench replay` stands to the family: `"recorded"` when a replay strategy evaluates its specs
+   * over recorded samples (`sc@N` as `maj@k`, `deepconf@N`, `cascade@N`, an architecture); for a family
+   * only a live run can evaluate, `{ liveOnly }`: why, in the words replay gives when it refuses such a
+   * spec (`force@T (budget forcing) … which needs live generation`). Every entry of `strategyCatalog` says
+   * which; an entry of your own may leave it out, as replay reads the specs of that catalog only.
+   */
+  readonly replay?: "recorded" | { readonly liveOnly: string } | undefined;
   /** One line for help and the README: what it does and with which letters. */
   readonly summary: string;
   /** What it needs besides sampling. */

@@ -1,5 +1,6 @@
 import type { CandidateWeight } from "../selection/index.ts";
 import type { Candidate } from "../spec/index.ts";
+import { majorityFallbackMessage } from "./majority-fallback-message.ts";
 
 /** Why a weighted vote's weights cannot choose among the candidates (`undecidedWeights`). */
 export interface UndecidedWeights {
@@ -63,10 +64,10 @@ export function undecidedWeightsNote(
   scale: CandidateWeight["scale"],
 ): string {
   const { weighed, noVerdict } = undecided;
-  if (weighed === 0) return `${name}: no candidate could be weighed; falling back to a majority vote`;
+  if (weighed === 0) return majorityFallbackMessage(name, "no candidate could be weighed");
   const [one, many] = scale === "log" ? ["has probability 0", "have probability 0"] : ["weighs 0", "weigh 0"];
   const which =
     weighed === 1 ? `the 1 weighed candidate ${one}` : `all ${weighed} weighed candidates ${many}`;
   const why = noVerdict > 0 ? `; ${noVerdict} of ${weighed} replies held no usable verdict` : "";
-  return `${name}: ${which}, so the weights cannot choose${why}; falling back to a majority vote`;
+  return majorityFallbackMessage(name, `${which}, so the weights cannot choose${why}`);
 }

@@ -112,6 +112,7 @@ export const verifiedResamplingEntry: StrategyEntry = {
   summary:
     "resampling until the outcome scorer accepts a sample (score ≥ T, default 0.5), at most N; abstains when none is accepted",
   needs: ["scorer"],
+  replay: "recorded",
   counterpart: ({ N }) => `bon@${N}`,
   create: ({ N, T }, { scorer }) => verifiedResampling({ n: N!, scorer: scorer!, threshold: T }),
 };

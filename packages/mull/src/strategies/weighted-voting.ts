@@ -133,6 +133,7 @@ export const weightedVotingEntry: StrategyEntry = {
   drawsWholeSamples: true,
   summary: "weighted vote over N samples by outcome score",
   needs: ["scorer"],
+  replay: "recorded",
   create: ({ N }, { scorer }) => weightedVoting({ n: N!, weight: "score", scorer }),
 };
 
@@ -144,6 +145,7 @@ export const probabilityVotingEntry: StrategyEntry = {
   drawsWholeSamples: true,
   summary: "weighted vote over N samples by sequence probability",
   needs: ["logprobs"],
+  replay: "recorded",
   create: ({ N }) => weightedVoting({ n: N!, weight: "probability" }),
 };
 
@@ -155,5 +157,8 @@ export const meanProbabilityVotingEntry: StrategyEntry = {
   drawsWholeSamples: true,
   summary: "weighted vote over N samples by mean token probability",
   needs: ["logprobs"],
+  replay: {
+    liveOnly: "wv-mean-prob@N has no replay kind; wv-prob@<k> votes by the recorded sequence probabilities",
+  },
   create: ({ N }) => weightedVoting({ n: N!, weight: "mean-probability" }),
 };

@@ -1,47 +1,20 @@
-import { replayWrapperInners } from "./replay-wrapper-spec.ts";
-
-/** Live strategies replay has no kind for, by the name before `@` (or the whole spec), and why. */
-const liveOnlyReasons: Readonly<Record<string, string>> = {
-  single: "single is one live completion; mean@1 is a single recorded sample's accuracy",
-  greedy:
-    "greedy decodes at temperature 0, which sampled recordings are not; mass@<k>g reads a recorded greedy trace (--greedy-samples)",
-  "deepconf-online":
-    "deepconf-online@N stops traces by their confidence while they are generated, which needs live generation; deepconf@<k> is DeepConf over recorded traces",
-  force:
-    "force@T (budget forcing) ends or extends a trace's thinking while it is generated, which needs live generation",
-  extend:
-    "extend@MwE (budget forcing) makes a trace think on while it is generated, which needs live generation",
-  stability:
-    "stability@N weighs traces by their top-k token distributions, which recordings do not hold, and with c<T> cuts traces while they are generated",
-  "wv-mean-prob":
-    "wv-mean-prob@N has no replay kind; wv-prob@<k> votes by the recorded sequence probabilities",
-  glimp: "glimp@T routes on a glimpse of a trace while it is generated, which needs live generation",
-  bild: "bild@AxB (Big Little Decoder) hands tokens between two models while they generate, which needs live generation",
-};
-
-/** The live searches, which grow partial solutions step by step under a scorer. */
-const searchKinds = [
-  "beam",
-  "beam-la",
-  "dvts",
-  "pf",
-  "pf-sys",
-  "pg",
-  "astar",
-  "tot-bfs",
-  "tot-dfs",
-  "mcts",
-  "mcts-rollout",
-];
+import { type StrategyEntry, strategyCatalog } from "../../strategies/index.ts";
+import { replayWrapperInners, replayWrappers } from "./replay-wrapper-spec.ts";
 
 /** A live adaptive wrapper around anything but a majority vote: `asc(bon@8)`, `esc(wv@16)w4`. */
-const otherWrapper = /^(asc|esc)\((.*)\)/;
+const otherWrapper = new RegExp(`^(${replayWrappers.map((wrapper) => wrapper.kind).join("|")})\\((.*)\\)`);
+
+/** The families an entry's forms name: the word before `@`, less a letter (`beam-laL`: `beam-la`). */
+function familiesOf(entry: StrategyEntry): string[] {
+  return entry.forms.flatMap((form) => /^[a-z-]+/.exec(form)?.[0] ?? []);
+}
 
 /**
- * Why a live strategy spec is not a replay strategy, for a spec of a live kind replay cannot evaluate:
- * those that need live generation (traces cut, forced or routed as they are generated, searches that grow
- * partial solutions), those that need what recordings do not hold, and the adaptive wrappers around
- * anything but a majority vote. `undefined` for any other spec. Takes a lower-cased, trimmed spec.
+ * Why a live strategy spec is not a replay strategy, for a spec of a live kind replay cannot evaluate: a
+ * family whose entry in the strategy catalog says it is live only (`StrategyEntry.replay`: traces cut,
+ * forced or routed as they are generated, searches that grow partial solutions, what recordings do not
+ * hold), in that entry's words, and the adaptive wrappers around anything but a majority vote.
+ * `undefined` for any other spec. Takes a lower-cased, trimmed spec.
  *
  * @example
  * liveOnlyHint("force@2048"); // "force@T (budget forcing) ends or extends … which needs live generation"
@@ -60,8 +33,6 @@ export function liveOnlyHint(text: string): string | undefined {
   // A family may end in a number before its `@` (`beam-la1@16x4` is a `beam-la` search).
   const kind = /^([a-z-]+?)\d*(?:@|$)/.exec(text)?.[1];
   if (kind === undefined) return undefined;
-  if (searchKinds.includes(kind)) {
-    return `${kind}@… is a search that grows partial solutions step by step under a scorer, which needs live generation`;
-  }
-  return Object.hasOwn(liveOnlyReasons, kind) ? liveOnlyReasons[kind] : undefined;
+  const replay = strategyCatalog.find((entry) => familiesOf(entry).includes(kind))?.replay;
+  return typeof replay === "object" ? replay.liveOnly : undefined;
 }
