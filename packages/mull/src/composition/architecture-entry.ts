@@ -61,6 +61,7 @@ export const architectureEntry: StrategyEntry = {
   kind: "composition",
   summary,
   needs: [],
+  replay: "recorded",
   create: () => {
     throw new ConfigError(
       'strategy: an architecture is named by its layers, e.g. "gen@8+verify+rank@2+vote"',

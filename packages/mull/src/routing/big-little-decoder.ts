@@ -278,5 +278,9 @@ export const bigLittleDecoderEntry: StrategyEntry = {
   summary:
     "Big Little Decoder: the small model decodes; below probability A it falls back, the large model rolls back its tokens below B (default 0.1) and writes the next",
   needs: ["models"],
+  replay: {
+    liveOnly:
+      "bild@AxB (Big Little Decoder) hands tokens between two models while they generate, which needs live generation",
+  },
   create: ({ A, B }, { models }) => bigLittleDecoder({ models, fallback: A!, rollback: B }),
 };

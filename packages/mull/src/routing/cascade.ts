@@ -225,5 +225,6 @@ export const cascadeEntry: StrategyEntry = {
   summary:
     "model cascade: sc@N on the first model of the route; below T agreement (default 0.75) the next model runs sc@M (default N) and answers",
   needs: ["models"],
+  replay: "recorded",
   create: ({ N, M, T }, { models }) => cascade({ models, small: N!, large: M, threshold: T }),
 };

@@ -235,6 +235,9 @@ export const glimpseRouterEntry: StrategyEntry = {
   summary:
     "GlimpRouter: the small model starts each step; one whose first token (of the first K) has entropy ≥ T nats is written by the large model (and the next H, or with a bare h every later one)",
   needs: ["models"],
+  replay: {
+    liveOnly: "glimp@T routes on a glimpse of a trace while it is generated, which needs live generation",
+  },
   create: ({ T, K, H }, { models }, form) =>
     glimpseRouter({
       models,

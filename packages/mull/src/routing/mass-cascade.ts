@@ -70,6 +70,7 @@ export const massCascadeEntry: StrategyEntry = {
   summary:
     "model cascade on proof: mass@N on the first model of the route; unless its leader's mass is certified, the next model runs mass@M (default N) and answers; g: each opens with its greedy trace",
   needs: ["models", "logprobs"],
+  replay: "recorded",
   create: ({ N, M }, { models }, form) =>
     massCascade({ models, small: N!, large: M, greedyFirst: form.endsWith("g") }),
 };

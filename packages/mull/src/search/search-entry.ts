@@ -3,7 +3,8 @@ import type { SpecValues, StrategyEntry } from "../strategies/strategy-entry.ts"
 
 /**
  * A step-level search's entry in the strategy catalog: one spec form, a summary, and a factory that
- * receives the spec's integers and the process reward model every search needs.
+ * receives the spec's integers and the process reward model every search needs. Replay cannot evaluate a
+ * search: it grows partial solutions as they are generated.
  *
  * @example
  * export const particleFilterEntry = searchEntry("pf@N", "particle filtering", ({ N }, prm) => particleFilter({ n: N!, prm }));
@@ -18,6 +19,10 @@ export function searchEntry(
     kind: "search",
     summary,
     needs: ["prm", "steps"],
+    // `beam-laL@NxM` is the `beam-la` search.
+    replay: {
+      liveOnly: `${form.split("@")[0]!.replace(/[A-Z]+$/, "")}@… is a search that grows partial solutions step by step under a scorer, which needs live generation`,
+    },
     create: (values, dependencies) => create(values, dependencies.prm),
   };
 }

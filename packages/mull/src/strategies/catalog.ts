@@ -41,26 +41,11 @@ import {
  */
 export const adaptiveWrapperEntry: StrategyEntry = adaptiveWrapperEntryOver(() => strategyCatalog);
 
-/** `entry` with how `mull bench replay` stands to it (`StrategyEntry.replay`). */
-function replayed(entry: StrategyEntry, replay: NonNullable<StrategyEntry["replay"]>): StrategyEntry {
-  return { ...entry, replay };
-}
-
-/** A step-level search, which replay cannot evaluate: it grows partial solutions as they are generated. */
-function liveSearch(entry: StrategyEntry): StrategyEntry {
-  // `beam-laL@NxM` is the `beam-la` search.
-  const family = entry.forms[0]!.split("@")[0]!.replace(/[A-Z]+$/, "");
-  return replayed(entry, {
-    liveOnly: `${family}@… is a search that grows partial solutions step by step under a scorer, which needs live generation`,
-  });
-}
-
 /**
  * Every strategy a spec can name, in the order help, errors and the README list them. Each entry is
  * declared beside its factory; adding a strategy to mull is its file plus one line here. An entry that
  * declares `drawsWholeSamples` can be wrapped (`asc(INNER)`, `esc(INNER)wW`) as it is listed. Every entry
- * says how `mull bench replay` stands to it (`replay`); the searches, routers and architectures, declared
- * outside strategies/, are given it here (`liveSearch`, `replayed`).
+ * says how `mull bench replay` stands to it (`replay`).
  *
  * The array is frozen, so pushing to it throws. A strategy of your own is named by a spec through the
  * `catalog` option of `parseStrategySpec`, `solve` and `findStrategyEntry` (`[...strategyCatalog,
@@ -92,25 +77,20 @@ export const strategyCatalog: readonly StrategyEntry[] = Object.freeze([
   liveProbingEntry,
   bestOfNEntry,
   verifiedResamplingEntry,
-  liveSearch(beamSearchEntry),
-  liveSearch(lookaheadBeamSearchEntry),
-  liveSearch(diverseVerifierTreeSearchEntry),
-  liveSearch(particleFilterEntry),
-  liveSearch(systematicParticleFilterEntry),
-  liveSearch(particleGibbsEntry),
-  liveSearch(aStarDecodingEntry),
-  liveSearch(treeOfThoughtsBfsEntry),
-  liveSearch(treeOfThoughtsDfsEntry),
-  liveSearch(monteCarloTreeSearchEntry),
-  liveSearch(rolloutTreeSearchEntry),
-  replayed(cascadeEntry, "recorded"),
-  replayed(massCascadeEntry, "recorded"),
-  replayed(glimpseRouterEntry, {
-    liveOnly: "glimp@T routes on a glimpse of a trace while it is generated, which needs live generation",
-  }),
-  replayed(bigLittleDecoderEntry, {
-    liveOnly:
-      "bild@AxB (Big Little Decoder) hands tokens between two models while they generate, which needs live generation",
-  }),
-  replayed(architectureEntry, "recorded"),
+  beamSearchEntry,
+  lookaheadBeamSearchEntry,
+  diverseVerifierTreeSearchEntry,
+  particleFilterEntry,
+  systematicParticleFilterEntry,
+  particleGibbsEntry,
+  aStarDecodingEntry,
+  treeOfThoughtsBfsEntry,
+  treeOfThoughtsDfsEntry,
+  monteCarloTreeSearchEntry,
+  rolloutTreeSearchEntry,
+  cascadeEntry,
+  massCascadeEntry,
+  glimpseRouterEntry,
+  bigLittleDecoderEntry,
+  architectureEntry,
 ]);
