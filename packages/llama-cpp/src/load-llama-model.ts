@@ -1,6 +1,6 @@
 import path from "node:path";
 import { ConfigError, MullError } from "mull/errors";
-import { fileSha256 } from "mull/runtime";
+import { modelFileHash } from "mull/runtime";
 import type { ModelArchitecture } from "mull/spec";
 import { getLlama, type Llama, type LlamaContext, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
 import { checkModelFile } from "./check-model-file.ts";
@@ -12,8 +12,6 @@ import { resolveModelPath } from "./resolve-model-path.ts";
 
 const largestDefaultContext = 4096;
 const recentLogLines = 20;
-/** Files up to this size are hashed before loading returns; bigger ones in the background. */
-const hashedAtOnce = 256 * 1024 * 1024;
 
 /** A model file loaded by node-llama-cpp with one context of parallel sequences, and what describes it. */
 export interface LoadedLlamaModel {
@@ -130,7 +128,7 @@ export async function loadLlamaModel(options: ParsedLlamaCppBackendOptions): Pro
   const modelPath = await resolveModelPath(options.model);
   const named = !/\.gguf$|[/\\]/.test(options.model) && !options.model.startsWith(".");
   const modelName = named ? options.model : path.basename(modelPath);
-  const fileSize = await checkModelFile(modelPath);
+  await checkModelFile(modelPath);
 
   const recentLogs: string[] = [];
   const llama = await loadBinding(recentLogs);
@@ -143,13 +141,8 @@ export async function loadLlamaModel(options: ParsedLlamaCppBackendOptions): Pro
   }
   const { model, context } = loaded;
 
-  let modelHash: string | undefined;
-  const hashing = fileSha256(modelPath).then((hash) => {
-    modelHash = `sha256:${hash}`;
-    return modelHash;
-  });
-  hashing.catch(() => undefined);
-  if (fileSize <= hashedAtOnce) await hashing;
+  // A file up to 256 MiB is hashed before loading returns, a bigger one in the background.
+  const modelHash = await modelFileHash(modelPath);
   const versions = await readVersions(llama);
   let vocabularySize = 0;
   for (const _token of model.iterateAllTokens()) vocabularySize += 1;
@@ -172,7 +165,7 @@ export async function loadLlamaModel(options: ParsedLlamaCppBackendOptions): Pro
     versions,
     vocabularySize,
     architecture: modelArchitecture(model),
-    modelHash: () => modelHash,
+    modelHash: () => modelHash.known(),
     dispose: async () => {
       await context.dispose();
       await model.dispose();

@@ -99,17 +99,17 @@ describe("parseAdaptiveOptions", () => {
       [
         ["--agreements", "2,,4"],
         "--agreements",
-        'bench:adaptive: --agreements must be a comma-separated list without empty items, got "2,,4"',
+        'bench:adaptive: --agreements: the second item of "2,,4" is empty; expected a comma-separated list without empty items',
       ],
       [
         ["--agreements", "2,3,"],
         "--agreements",
-        'bench:adaptive: --agreements must be a comma-separated list without empty items, got "2,3,"',
+        'bench:adaptive: --agreements: the third item of "2,3," is empty; expected a comma-separated list without empty items',
       ],
       [
         ["--parallel", "pasc@24f12,,pprobe@16s8:q0.9"],
         "--parallel",
-        'bench:adaptive: --parallel must be a comma-separated list without empty items, got "pasc@24f12,,pprobe@16s8:q0.9"',
+        'bench:adaptive: --parallel: the second item of "pasc@24f12,,pprobe@16s8:q0.9" is empty; expected a comma-separated list without empty items',
       ],
     ];
     for (const [argv, field, message] of cases) {

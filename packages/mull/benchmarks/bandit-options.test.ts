@@ -111,7 +111,7 @@ describe("parseBanditOptions", () => {
       [
         ["--lambdas", "0,"],
         "--lambdas",
-        'bench:bandit: --lambdas must be a comma-separated list without empty items, got "0,"',
+        'bench:bandit: --lambdas: the second item of "0," is empty; expected a comma-separated list without empty items',
       ],
       [
         ["--prices", "tokens"],

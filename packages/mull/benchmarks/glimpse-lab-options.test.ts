@@ -101,7 +101,7 @@ describe("parseGlimpseOptions", () => {
       [
         ["--handoff", ""],
         "--handoff",
-        'bench:glimpse: --handoff must be a comma-separated list without empty items, got ""',
+        'bench:glimpse: --handoff: no items in ""; expected a comma-separated list without empty items',
       ],
       [
         ["--dataset", "lab:9"],

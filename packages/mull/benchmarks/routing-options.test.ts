@@ -158,7 +158,7 @@ describe("parseRoutingOptions", () => {
       [
         ["--only", "uniform,,greedy"],
         "--only",
-        'bench:routing: --only must be a comma-separated list without empty items, got "uniform,,greedy"',
+        'bench:routing: --only: the second item of "uniform,,greedy" is empty; expected a comma-separated list without empty items',
       ],
     ];
     for (const [argv, field, message] of cases) {

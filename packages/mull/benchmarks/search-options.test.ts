@@ -114,7 +114,7 @@ describe("parseSearchOptions", () => {
       [
         ["--n", "4,,8"],
         "--n",
-        'bench:search: --n must be a comma-separated list without empty items, got "4,,8"',
+        'bench:search: --n: the second item of "4,,8" is empty; expected a comma-separated list without empty items',
       ],
       [
         ["--prms", "foo"],

@@ -133,7 +133,8 @@ describe("parseServerBenchOptions", () => {
     });
     expect(refusal(["--phases", "sequential,"])).toEqual({
       field: "--phases",
-      message: 'bench:server: --phases must be a comma-separated list without empty items, got "sequential,"',
+      message:
+        'bench:server: --phases: the second item of "sequential," is empty; expected a comma-separated list without empty items',
     });
   });
 });

@@ -76,7 +76,7 @@ describe("parseStreamingOptions", () => {
       [
         ["--strategies", "sc@8,,asc@16"],
         "--strategies",
-        'bench:streaming: --strategies must be a comma-separated list without empty items, got "sc@8,,asc@16"',
+        'bench:streaming: --strategies: the second item of "sc@8,,asc@16" is empty; expected a comma-separated list without empty items',
       ],
     ];
     for (const [argv, field, message] of cases) {

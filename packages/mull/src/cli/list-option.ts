@@ -1,23 +1,22 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { ConfigError } from "../errors/index.ts";
+import { splitList } from "../runtime/index.ts";
 import { expandSpecList } from "../strategies/index.ts";
 
 /**
  * A commander parser for a comma-separated list (`greedy,sc@8`), items trimmed; an empty item is refused
- * with the value and its position named (commander adds the flag).
+ * as `splitList` words it, with the value and the item's position named (commander adds the flag).
  *
  * @example
  * new Command("bench").option("--strategies <list>", "strategies to run", listOption);
  */
 export function listOption(value: string): string[] {
-  const items = value.split(",").map((item) => item.trim());
-  const empty = items.indexOf("");
-  if (empty !== -1) {
-    throw new InvalidArgumentError(
-      `expected a comma-separated list without empty items, got "${value}" (item ${empty + 1} of ${items.length} is empty)`,
-    );
+  try {
+    return splitList(value);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    throw new InvalidArgumentError(error.message);
   }
-  return items;
 }
 
 /**

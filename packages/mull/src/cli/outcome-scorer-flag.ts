@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
+import { wordList } from "../runtime/index.ts";
 import { llmJudgeScorer, noisyOutcomeScorer } from "../scoring/index.ts";
 import type { Backend, OutcomeScorer } from "../spec/index.ts";
 import { type StrategyEntry, strategyCatalog } from "../strategies/index.ts";
@@ -16,8 +17,7 @@ export type OutcomeScorerFlag = "lab" | "judge" | `noisy:${string}`;
  */
 export function outcomeScorerFlagHelpFor(catalog: readonly StrategyEntry[]): string {
   const scored = catalog.filter((entry) => entry.needs.includes("scorer")).map((entry) => entry.forms[0]!);
-  const named =
-    scored.length <= 1 ? scored.join("") : `${scored.slice(0, -1).join(", ")} and ${scored.at(-1)}`;
+  const named = wordList(scored, "and");
   return (
     `outcome scorer${named === "" ? "" : ` for ${named}`}: lab (the lab checker), judge (the model asked as a judge), ` +
     "or noisy:FP,FN (the lab checker with false-positive and false-negative rates, its errors seeded by --seed) " +

@@ -1,3 +1,4 @@
+import { wordList } from "../runtime/index.ts";
 import type { BackendDescription, ServerSamplingDefaults } from "../spec/index.ts";
 
 /**
@@ -97,11 +98,6 @@ function setting(field: string, value: ServerSamplingDefaults["values"][string])
   return `${field} ${Array.isArray(value) ? value.join(",") : String(value)}`;
 }
 
-/** `a`, `a and b`, `a, b and c`. */
-function listed(items: readonly string[]): string {
-  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
-}
-
 /**
  * Reads a backend's reported sampling defaults (`BackendCapabilities.samplingDefaults`) for what they do
  * to a client that leaves those fields out of its requests: which cut the distribution (top-k > 0, top-p
@@ -142,8 +138,8 @@ export function samplingDefaultsFinding(
     .filter(([field, value]) => shownFields.includes(field) || acting.has(setting(field, value)))
     .map(([field, value]) => setting(field, value));
   const { truncates, reshapes } = effects;
-  const truncated = truncates.length === 0 ? undefined : `truncated by ${listed(truncates)}`;
-  const reshaped = reshapes.length === 0 ? undefined : `reshaped by ${listed(reshapes)}`;
+  const truncated = truncates.length === 0 ? undefined : `truncated by ${wordList(truncates, "and")}`;
+  const reshaped = reshapes.length === 0 ? undefined : `reshaped by ${wordList(reshapes, "and")}`;
   const gets =
     truncated === undefined && reshaped === undefined
       ? "the model's whole distribution, neither truncated nor reshaped"

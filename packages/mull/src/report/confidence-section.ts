@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { type ConfidenceCalibration, type PeakPhaseShare, peakDigits } from "../bench/metrics/index.ts";
+import { wordList } from "../runtime/index.ts";
 import { figure, note, percentText, table } from "./html-blocks.ts";
 import { instabilitySpec } from "./instability-spec.ts";
 import { reliabilitySpec } from "./reliability-spec.ts";
@@ -54,7 +55,7 @@ function peakPhaseTable(confidence: ConfidenceCalibration): string {
 function cutSentence(confidence: ConfidenceCalibration): string | undefined {
   if (confidence.cut.length === 0) return undefined;
   const counts = confidence.cut.map(({ strategy, candidates }) => `${candidates} of ${strategy}`);
-  const listed = counts.length === 1 ? counts[0] : `${counts.slice(0, -1).join(", ")} and ${counts.at(-1)}`;
+  const listed = wordList(counts, "and");
   const total = confidence.cut.reduce((sum, entry) => sum + entry.candidates, 0);
   return `Left out of this section: ${listed} (${total} candidate${total === 1 ? "" : "s"} in all), traces their strategy cut short (finish reason cut). Their signals describe the tokens up to the cut, and the cut fell where they looked worst (a low group confidence, a late instability peak), so they would read as low-confidence, late-peak traces whatever the whole trace would have been.`;
 }

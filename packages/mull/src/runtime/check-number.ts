@@ -2,6 +2,7 @@ import { ConfigError } from "../errors/index.ts";
 import { describeValue } from "./describe-value.ts";
 import { optionError } from "./must-be.ts";
 import { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
+import { wordList } from "./word-list.ts";
 
 export type { NumberBounds } from "./number-rule.ts";
 
@@ -81,9 +82,7 @@ export function checkOneOf<Value extends string>(
       );
     }
     const quoted = allowed.map((item) => JSON.stringify(item));
-    const listed =
-      quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
-    throw optionError(owner, field, value, listed);
+    throw optionError(owner, field, value, wordList(quoted, "or"));
   }
   return value as Value;
 }

@@ -16,6 +16,12 @@ export { fileSha256 } from "./file-sha256.ts";
 export { issueExpectation } from "./issue-expectation.ts";
 export { listFlag } from "./list-flag.ts";
 export { mapInParallel } from "./map-in-parallel.ts";
+export {
+  type ModelFileHash,
+  type ModelFileHashSettings,
+  modelFileHash,
+  modelFileHashedAtOnce,
+} from "./model-file-hash.ts";
 export { expecting, mustBe, optionError } from "./must-be.ts";
 export { integerRule, type NumberBounds, type NumberRule, numberRule } from "./number-rule.ts";
 export { integerSchema, numberSchema } from "./number-schema.ts";
@@ -47,4 +53,6 @@ export { seedFromText } from "./seed-from-text.ts";
 export { seededRng } from "./seeded-rng.ts";
 export { type SleepOptions, sleep } from "./sleep.ts";
 export { specificIssue } from "./specific-issue.ts";
+export { type SplitListOptions, splitList } from "./split-list.ts";
 export { unwritableOutput } from "./unwritable-output.ts";
+export { wordList } from "./word-list.ts";

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { describeValue } from "./describe-value.ts";
+import { wordList } from "./word-list.ts";
 
 /** Zod's names of the types it expects, in words; a name not here is a class (`AbortSignal`) or said as is. */
 const typeWords: Readonly<Record<string, string>> = {
@@ -33,7 +34,7 @@ function typeInWords(expected: string): string {
 /** Allowed values in words, as `checkOneOf` words them: `false`, `"first" or "random"`, `"a", "b" or "c"`. */
 function valuesInWords(values: readonly unknown[]): string {
   const shown = values.map((value) => describeValue(value));
-  return shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
+  return wordList(shown, "or");
 }
 
 /** A bound of a size or a number in words: `a non-empty string`, `an integer of at most 9007199254740991`. */

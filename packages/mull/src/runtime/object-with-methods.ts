@@ -1,10 +1,6 @@
 import { z } from "zod";
 import { describeValue } from "./describe-value.ts";
-
-/** Names in a sentence: `now`, `describe, capabilities and generate`. */
-function listed(names: readonly string[]): string {
-  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-}
+import { wordList } from "./word-list.ts";
 
 /** Which of `methods` a value lacks. */
 function missingMethods(value: unknown, methods: readonly string[]): string[] {
@@ -44,12 +40,12 @@ export function objectWithMethods<Value>(shape: ObjectWithMethods): z.ZodCustom<
           typeof value === "function"
             ? `the function ${value.name === "" ? "(anonymous)" : value.name}; call it and pass the ${shape.noun} it returns`
             : typeof value === "object" && value !== null
-              ? `an object without ${listed(missingMethods(value, shape.methods))}`
+              ? `an object without ${wordList(missingMethods(value, shape.methods), "and")}`
               : describeValue(value);
         const methods =
           shape.methods.length === 1
             ? `${/^[aeiou]/i.test(shape.methods[0] ?? "") ? "an" : "a"} ${shape.methods[0]} method`
-            : `${listed(shape.methods)} methods`;
+            : `${wordList(shape.methods, "and")} methods`;
         return `must be ${shape.expected} (an object with ${methods}), got ${given}`;
       },
     },

@@ -66,9 +66,9 @@ describe("expandSpecList", () => {
 
   it("refuses an empty item, naming its position", () => {
     expect(() => expandSpecList("greedy,,sc@8")).toThrow(
-      'the list "greedy,,sc@8" has an empty item (item 2 of 3); expected specs separated by commas',
+      'strategy: the second item of "greedy,,sc@8" is empty; expected a comma-separated list without empty items',
     );
-    expect(() => expandSpecList("greedy,sc@{4,8},")).toThrow("(item 3 of 3)");
+    expect(() => expandSpecList("greedy,sc@{4,8},")).toThrow('the third item of "greedy,sc@{4,8}," is empty');
   });
 
   it("names a list that is not text", () => {

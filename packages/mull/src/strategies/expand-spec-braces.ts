@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
-import { optionError } from "../runtime/index.ts";
+import { optionError, splitList } from "../runtime/index.ts";
 
 /** The most specs one pattern may expand to. */
 export const largestSpecExpansion = 1024;
@@ -90,31 +90,7 @@ export function expandSpecList(list: string): string[] {
       'a comma-separated list of spec patterns (a string such as "greedy,sc@{4,8}")',
     );
   }
-  const items: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const character of list) {
-    if (character === "{") depth += 1;
-    if (character === "}") depth -= 1;
-    if (character === "," && depth === 0) {
-      items.push(current);
-      current = "";
-    } else {
-      current += character;
-    }
-  }
-  items.push(current);
-  return items.flatMap((item, index) => {
-    const trimmed = item.trim();
-    if (trimmed === "") {
-      throw new ConfigError(
-        `strategy: the list ${JSON.stringify(list)} has an empty item (item ${index + 1} of ${items.length}); ` +
-          "expected specs separated by commas",
-        {
-          field: "strategy",
-        },
-      );
-    }
-    return expandSpecBraces(trimmed).map((spec) => spec.trim());
-  });
+  return splitList(list, { field: "strategy", braces: true }).flatMap((item) =>
+    expandSpecBraces(item).map((spec) => spec.trim()),
+  );
 }

@@ -1,19 +1,15 @@
-import { stat } from "node:fs/promises";
-import { fileSha256 } from "../../runtime/index.ts";
-
-/** Files up to this size are hashed before `hash` resolves; bigger ones in the background, as the embedded backend does. */
-const largestHashedAtOnce = 256 * 1024 * 1024;
+import { type ModelFileHash, modelFileHash } from "../../runtime/index.ts";
 
 /** Settings of `createModelFileHashes`. */
 export interface ModelFileHashesSettings {
   /** The backend's lifetime: when it ends, the hashing still going stops. */
   readonly signal?: AbortSignal | undefined;
-  /** Bytes up to which a file is hashed before `hash` resolves; default 256 MiB. */
+  /** Bytes up to which a file is hashed before `hash` resolves; default 256 MiB (`modelFileHashedAtOnce`). */
   readonly hashedAtOnce?: number | undefined;
 }
 
 /**
- * The hashes of the model files a backend's server reports, each file hashed once (`fileSha256`, streamed).
+ * The hashes of the model files a backend's server reports, each file hashed once (`modelFileHash`).
  * A hash is of the local file at the path the server gave: it names the server's model only where the
  * server runs on this machine and reads the same file.
  */
@@ -37,22 +33,13 @@ export interface ModelFileHashes {
  * await hashes.hash("/models/lab-large.gguf"); // "sha256:e632…"
  */
 export function createModelFileHashes(settings: ModelFileHashesSettings = {}): ModelFileHashes {
-  const { signal, hashedAtOnce = largestHashedAtOnce } = settings;
   const hashing = new Map<string, Promise<string | undefined>>();
-  const hashed = new Map<string, string>();
+  const started = new Map<string, ModelFileHash>();
 
   const start = async (file: string): Promise<string | undefined> => {
-    const found = await stat(file).catch(() => undefined);
-    if (found === undefined || !found.isFile()) return undefined;
-    const done = fileSha256(file, signal).then(
-      (hex) => {
-        const hash = `sha256:${hex}`;
-        hashed.set(file, hash);
-        return hash;
-      },
-      () => undefined,
-    );
-    return found.size <= hashedAtOnce ? done : undefined;
+    const modelHash = await modelFileHash(file, settings);
+    started.set(file, modelHash);
+    return modelHash.hash;
   };
 
   return {
@@ -64,6 +51,6 @@ export function createModelFileHashes(settings: ModelFileHashesSettings = {}): M
       }
       return pending;
     },
-    known: (file) => hashed.get(file),
+    known: (file) => started.get(file)?.known(),
   };
 }

@@ -1,10 +1,11 @@
+import { wordList } from "../../runtime/index.ts";
 import { replayStrategyKinds } from "./replay-strategy-kinds.ts";
 import { replayWrapperInners, replayWrappers } from "./replay-wrapper-spec.ts";
 
 /** The live wrappers in short: `asc(sc@<k>)[d][t<threshold>] and esc(sc@<k>)w<window>, with sc, maj or rs inside`. */
 const wrappers =
   `${replayWrappers.map(({ kind, suffix }) => `${kind}(${replayWrapperInners[0]}@<k>)${suffix}`).join(" and ")}, ` +
-  `with ${replayWrapperInners.slice(0, -1).join(", ")} or ${replayWrapperInners.at(-1)} inside`;
+  `with ${wordList(replayWrapperInners, "or")} inside`;
 
 /** Every form a replay spec may take, as errors about a malformed spec list them. */
 export const replayExpectedForms =

@@ -88,7 +88,7 @@ describe("parseReplayStrategy", () => {
     expect(() => parseReplayStrategy("maj@-1")).toThrow(/--strategies: "maj@-1" is not a replay strategy/);
     expect(() => parseReplayStrategy("vote@3")).toThrow(/"vote@3".*maj, rm, bon, wv, wv-prob, mean, pass/);
     expect(() => parseReplayStrategy("maj8")).toThrow(/"maj8"/);
-    expect(() => parseReplayStrategies(" , ")).toThrow(/--strategies: no strategies/);
+    expect(() => parseReplayStrategies(" , ")).toThrow(/--strategies: no items/);
   });
 
   it("reads the parallel kinds: pprobe@WsS[dD][q<share>] and pasc@W[fF][t<threshold>]", () => {
@@ -428,14 +428,16 @@ describe("parseReplayStrategies", () => {
     };
     const middle = refusal("maj@8,,asc@8");
     expect(middle.message).toBe(
-      '--strategies: item 2 of 3 in "maj@8,,asc@8" is empty; expected strategies separated by commas',
+      '--strategies: the second item of "maj@8,,asc@8" is empty; expected a comma-separated list without empty items',
     );
     expect(middle.field).toBe("--strategies");
     expect(refusal("maj@8, ", "--k").message).toBe(
-      '--k: item 2 of 2 in "maj@8, " is empty; expected strategies separated by commas',
+      '--k: the second item of "maj@8, " is empty; expected a comma-separated list without empty items',
     );
-    expect(refusal(",maj@8").message).toContain("item 1 of 2");
-    expect(refusal(" , ").message).toBe('--strategies: no strategies in " , "');
+    expect(refusal(",maj@8").message).toContain('the first item of ",maj@8" is empty');
+    expect(refusal(" , ").message).toBe(
+      '--strategies: no items in " , "; expected a comma-separated list without empty items',
+    );
     expect(parseReplayStrategies(" maj@8 , asc@8 ").map((strategy) => strategy.name)).toEqual([
       "maj@8",
       "asc@8",

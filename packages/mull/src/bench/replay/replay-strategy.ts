@@ -3,7 +3,7 @@ import type { ArchitectureLayer } from "../../composition/index.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
 import type { AllocationSpec } from "../../routing/index.ts";
-import { checkInteger, checkNumber } from "../../runtime/index.ts";
+import { checkInteger, checkNumber, splitList } from "../../runtime/index.ts";
 import type { ConfidenceMeasure } from "../../scoring/index.ts";
 import { liveOnlyHint } from "./live-only-hint.ts";
 import { liveProbeHint } from "./live-probe-hint.ts";
@@ -326,23 +326,13 @@ export function parseReplayStrategy(spec: string, flag = "--strategies", models?
  * Parses a comma-separated list of replay strategies, e.g. `"maj@40,mean@1,pass@40"`.
  *
  * @param models as for `parseReplayStrategy`
- * @throws ConfigError naming the flag and the value when the list or one of its items is empty (naming its
- *   position), or a spec is malformed.
+ * @throws ConfigError naming the flag and the value when the list or one of its items is empty (as
+ *   `splitList` words it, naming the item's position), or a spec is malformed.
  */
 export function parseReplayStrategies(
   list: string,
   flag = "--strategies",
   models?: RunModels,
 ): ReplayStrategy[] {
-  const specs = list.split(",").map((spec) => spec.trim());
-  if (specs.every((spec) => spec === ""))
-    throw new ConfigError(`${flag}: no strategies in ${JSON.stringify(list)}`, { field: flag });
-  const empty = specs.indexOf("");
-  if (empty !== -1) {
-    const where = `item ${empty + 1} of ${specs.length} in ${JSON.stringify(list)}`;
-    throw new ConfigError(`${flag}: ${where} is empty; expected strategies separated by commas`, {
-      field: flag,
-    });
-  }
-  return specs.map((spec) => parseReplayStrategy(spec, flag, models));
+  return splitList(list, { field: flag }).map((spec) => parseReplayStrategy(spec, flag, models));
 }

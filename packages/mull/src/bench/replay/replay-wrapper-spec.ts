@@ -1,3 +1,5 @@
+import { wordList } from "../../runtime/index.ts";
+
 /**
  * The live adaptive wrappers replay reads, each with what follows its parentheses and the replay kind it
  * reads as: `asc(INNER)[d][tT]` is `asc@N…`, `esc(INNER)wW` is `esc@NwW`.
@@ -45,7 +47,7 @@ export const replayWrapperFormsText = replayWrappers
   .map(({ kind }) => {
     const forms = replayWrapperForms.filter((entry) => entry.form.startsWith(`${kind}(`));
     const written = forms.map((entry) => entry.form);
-    return `${written.slice(0, -1).join(", ")} and ${written.at(-1)} are ${forms[0]!.reads}`;
+    return `${wordList(written, "and")} are ${forms[0]!.reads}`;
   })
   .join("; ");
 

@@ -105,7 +105,7 @@ describe("mull replay: refusals that say what to give", () => {
     );
     expect(code).toBe(2);
     expect(stderr).toContain(
-      '--strategies: item 2 of 3 in "maj@1,,mean@1" is empty; expected strategies separated by commas',
+      '--strategies: the second item of "maj@1,,mean@1" is empty; expected a comma-separated list without empty items',
     );
   });
 

@@ -233,7 +233,7 @@ describe("mull tune", () => {
     [["--concurrency", "1,x"], `got "x" in "1,x"`],
     [
       ["--n", "1,,4"],
-      `option '--n <list>' argument '1,,4' is invalid. expected a comma-separated list without empty items`,
+      `option '--n <list>' argument '1,,4' is invalid. the second item of "1,,4" is empty; expected a comma-separated list without empty items`,
     ],
     [["--requests", "0"], `option '--requests <count>' argument '0' is invalid`],
     [["--knee-fraction", "2"], `option '--knee-fraction <share>' argument '2' is invalid`],

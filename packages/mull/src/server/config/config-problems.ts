@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeValue, issueExpectation, issuePath } from "../../runtime/index.ts";
+import { describeValue, issueExpectation, issuePath, wordList } from "../../runtime/index.ts";
 import { closestKey } from "./closest-key.ts";
 
 /** One problem of a configuration: the field it is at and what is wrong, the field first. */
@@ -106,12 +106,6 @@ function defaultTag(schema: z.ZodType, value: unknown, path: readonly PropertyKe
 /** Zod's own wording (`Invalid input: …`, `Too small: …`), as against a message the schema gave. */
 const zodWording = /^(?:Invalid |Too (?:small|big): )/;
 
-/** Values in words: `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
-function valuesInWords(values: readonly unknown[]): string {
-  const shown = values.map((item) => describeValue(item));
-  return shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
-}
-
 /**
  * Where an object at `path` is one option of a discriminated union and another option takes `key`: that
  * option's tag, in words (`; baseUrl is a key of kind "openai-compatible"`); else empty.
@@ -173,10 +167,11 @@ function valueProblem(schema: z.ZodType, value: unknown, issue: z.core.$ZodIssue
     const options = (issue.options as readonly unknown[]).filter((option) => option != null);
     const fallback = defaultTag(schema, value, issue.path.slice(0, -1));
     const left = fallback === undefined ? "" : ` (left out: ${describeValue(fallback)})`;
-    return {
-      field,
-      text: `${field}: expected ${valuesInWords(options)}${left}, got ${describeValue(given)}`,
-    };
+    const allowed = wordList(
+      options.map((option) => describeValue(option)),
+      "or",
+    );
+    return { field, text: `${field}: expected ${allowed}${left}, got ${describeValue(given)}` };
   }
   const expected = zodWording.test(issue.message) ? issueExpectation(issue) : undefined;
   if (expected === undefined) return { field, text: `${field}: ${issue.message}` };

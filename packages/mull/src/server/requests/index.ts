@@ -24,7 +24,13 @@ export {
   parseRequestBody,
 } from "./request-schema.ts";
 export { completionBody, type ResponseIdentity } from "./response-body.ts";
-export { type OutcomeChoice, type RequestOutcome, runRequest, type StrategyReport } from "./run-request.ts";
+export {
+  type OutcomeChoice,
+  type RequestOutcome,
+  type RunRequestOptions,
+  runRequest,
+  type StrategyReport,
+} from "./run-request.ts";
 export { type FallbackResult, runWithFallback } from "./run-with-fallback.ts";
 export { createProgressFeed, type ProgressFeed, type SampleProgress } from "./sample-progress.ts";
 export { type ServeRequestOptions, serveRequest } from "./serve-request.ts";

@@ -162,6 +162,25 @@ async function withStrategy(
   };
 }
 
+/** Options of `runRequest`. */
+export interface RunRequestOptions {
+  /** The planned request: a pass-through when it has no strategy. */
+  readonly plan: RequestPlan;
+  /** Stops every upstream call of the request. */
+  readonly signal: AbortSignal;
+  /**
+   * The share of a strategy's samples that must come back (above 0, at most 1): with fewer, lost to upstream
+   * failures, the request fails with 502.
+   */
+  readonly minSampleFraction: number;
+  /** Receives a pass-through's text and reasoning piece by piece, and the upstream's acceptance of its call. */
+  readonly relay?: PieceRelay | undefined;
+  /** Hears each of a strategy's samples as its call returns (a stream's progress). */
+  readonly onSample?: ((completion: Completion, request: GenerationRequest) => void) | undefined;
+  /** Records the usage of each upstream call as it ends (`UsageMeter.watch`). */
+  readonly meter?: UsageMeter | undefined;
+}
+
 /**
  * Serves a planned request: passes it through to the model's backend (`n` completions, log-probabilities
  * when asked), or runs its strategy with `solve` and returns the best candidate of the winning answer
@@ -176,15 +195,12 @@ async function withStrategy(
  * ends (`UsageMeter.watch`), for a request that fails or is aborted part-way. A routing strategy's calls
  * to every model of its route are metered, fanned out, counted and heard as its served model's are
  * (`createRequestBackends`, `withRouteModels`).
+ *
+ * @example
+ * const outcome = await runRequest({ plan, signal, minSampleFraction: 0.5, meter });
  */
-export function runRequest(
-  plan: RequestPlan,
-  signal: AbortSignal,
-  minSampleFraction: number,
-  relay?: PieceRelay,
-  onSample?: (completion: Completion, request: GenerationRequest) => void,
-  meter?: UsageMeter,
-): Promise<RequestOutcome> {
+export function runRequest(options: RunRequestOptions): Promise<RequestOutcome> {
+  const { plan, signal, minSampleFraction, relay, onSample, meter } = options;
   return plan.strategy === undefined
     ? passThrough(plan, signal, relay, meter)
     : withStrategy(plan, signal, minSampleFraction, onSample, meter);

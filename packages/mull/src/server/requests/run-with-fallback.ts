@@ -61,7 +61,7 @@ function unavailableError(plan: RequestPlan, retryAfterMilliseconds: number): Ap
  * models were tried and failed, it throws the last failure.
  *
  * @example
- * const { outcome, plan: answered } = await runWithFallback({ plan, models, replan, run: (plan) => runRequest(plan, signal, 0.5), canRestart: () => true });
+ * const { outcome, plan: answered } = await runWithFallback({ plan, models, replan, run: (plan) => runRequest({ plan, signal, minSampleFraction: 0.5 }), canRestart: () => true });
  */
 export async function runWithFallback(options: RunWithFallbackOptions): Promise<FallbackResult> {
   let plan = options.plan;

@@ -84,14 +84,14 @@ export async function serveRequest(options: ServeRequestOptions): Promise<Fallba
         ...(live === undefined ? {} : { onText: live.push, onReasoning: live.pushReasoning }),
         onAccepted: options.onAccepted,
       };
-      return runRequest(
-        next,
+      return runRequest({
+        plan: next,
         signal,
-        limits.minSampleFraction,
+        minSampleFraction: limits.minSampleFraction,
         relay,
-        options.progress?.sample,
-        options.meter,
-      );
+        onSample: options.progress?.sample,
+        meter: options.meter,
+      });
     },
     canRestart: () => (live === undefined || !live.delivered()) && !signal.aborted,
   });
