@@ -125,7 +125,7 @@ export function parseAdaptiveOptions(argv: readonly string[]): AdaptiveOptions |
       : listFlag(owner, "--agreements", values.agreements).map((text) =>
           checkInteger(owner, "--agreements", numericFlag(text), { minimum: 1 }),
         );
-  // An empty item is refused here: the replay parser would pass over it.
+  // An empty item is refused here, naming this benchmark's flag as its other lists' refusals do.
   listFlag(owner, "--parallel", values.parallel);
   const parallel = parseReplayStrategies(values.parallel, "--parallel");
   return {

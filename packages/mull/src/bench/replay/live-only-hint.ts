@@ -1,3 +1,4 @@
+import { wordList } from "../../runtime/index.ts";
 import { type StrategyEntry, strategyCatalog } from "../../strategies/index.ts";
 import { replayWrapperInners, replayWrappers } from "./replay-wrapper-spec.ts";
 
@@ -26,7 +27,7 @@ export function liveOnlyHint(text: string): string | undefined {
     const [, kind, inner] = wrapper;
     const read = replayWrapperInners.map((majority) => `${kind}(${majority}@N)…`);
     return (
-      `replay's ${kind} stops only a majority vote (${read.slice(0, -1).join(", ")} and ${read.at(-1)} are ` +
+      `replay's ${kind} stops only a majority vote (${wordList(read, "and")} are ` +
       `${kind}@N…); around ${inner} it needs a live run`
     );
   }
