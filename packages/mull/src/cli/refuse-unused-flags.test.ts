@@ -99,5 +99,9 @@ describe("refuseUnusedFlags", () => {
       expect(refusal({ strategies: [spec], prm: "exact" }), spec).toBeUndefined();
     }
     expect(refusal({ strategies: ["wv@4"], scorer: "judge", prm: undefined })).toBeUndefined();
+    // Temperature 0 is what greedy does; any temperature applies as soon as another strategy samples.
+    expect(refusal({ strategies: ["greedy"], temperature: 0 })).toBeUndefined();
+    expect(refusal({ strategies: ["greedy", "sc@4"], temperature: 0.7, topP: 0.9 })).toBeUndefined();
+    expect(refusal({ strategies: ["single"], temperature: 0.7 })).toBeUndefined();
   });
 });

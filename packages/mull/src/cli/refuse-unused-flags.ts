@@ -13,6 +13,9 @@ export interface FlagsInUse {
   readonly prm?: string | undefined;
   readonly prmModel?: string | undefined;
   readonly prmApiKeyEnv?: string | undefined;
+  /** `--temperature` and `--top-p`, which `greedy` (temperature 0) does not sample with. */
+  readonly temperature?: number | undefined;
+  readonly topP?: number | undefined;
 }
 
 /** Where the flags are used: the backend the run makes, and the flag that named the strategies. */
@@ -40,7 +43,8 @@ function formsNeeding(need: StrategyNeed): string {
  * Refuses, before any model loads, a flag the run would ignore without a word, naming it, its value and
  * why: `--api-key-env`, `--retries` and `--timeout` without a server (the embedded backend sends no
  * request), `--prm-model` and `--prm-api-key-env` without an HTTP PRM (`--prm URL`), and `--scorer` or
- * `--prm` when no strategy the spec flag names uses one (as the strategy catalog's `needs` say).
+ * `--prm` when no strategy the spec flag names uses one (as the strategy catalog's `needs` say), and
+ * `--temperature` (but 0) or `--top-p` when every strategy is `greedy`, which decodes at temperature 0.
  *
  * @throws UsageError naming the flag, its value and why it does not apply.
  * @example
@@ -86,5 +90,22 @@ export function refuseUnusedFlags(flags: FlagsInUse, context: FlagsContext): voi
       `${flag} ${value} applies to strategies that use ${what} (${formsNeeding(need)}); ${none}`,
       flag,
     );
+  }
+  if (
+    flags.strategies.length > 0 &&
+    flags.strategies.every((spec) => spec.trim().toLowerCase() === "greedy")
+  ) {
+    for (const [flag, value] of [
+      ["--temperature", flags.temperature],
+      ["--top-p", flags.topP],
+    ] as const) {
+      // `--temperature 0` says what greedy does.
+      if (value === undefined || (flag === "--temperature" && value === 0)) continue;
+      throw new UsageError(
+        `${flag} ${value} does not apply to greedy, which decodes at temperature 0; ` +
+          "-s single draws one sample at --temperature and --top-p",
+        flag,
+      );
+    }
   }
 }

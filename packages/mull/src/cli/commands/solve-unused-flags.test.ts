@@ -39,6 +39,14 @@ describe("mull solve with a flag the strategy or the backend would ignore", () =
       ["--scorer", "judge", "-s", "sc", "--n", "4"],
       `--scorer judge applies to strategies that use an outcome scorer (${scorerForms}); --strategy sc@4 is not one`,
     ],
+    [
+      ["-s", "greedy", "-t", "0.9"],
+      "--temperature 0.9 does not apply to greedy, which decodes at temperature 0; -s single draws one sample at --temperature and --top-p",
+    ],
+    [
+      ["-s", "greedy", "--top-p", "0.5"],
+      "--top-p 0.5 does not apply to greedy, which decodes at temperature 0; -s single draws one sample at --temperature and --top-p",
+    ],
   ])("refuses %j before the model loads (exit 2)", async (flags, message) => {
     const refused = await runCliCaptured("solve", "2+2=?", "--model", missing, ...flags);
     expect(refused).toMatchObject({ code: 2, stdout: "" });
