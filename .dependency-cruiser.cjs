@@ -9,6 +9,32 @@
  */
 const core = "^packages/mull/src/";
 const tests = "\\.test(-support)?\\.ts$";
+/** A folder's public face: its index.ts, or a sub-folder's (bench/store/, server/config/). */
+const face = "/index\\.ts$";
+/**
+ * Files of another top-level folder that may be imported by their own path, not through its index.ts.
+ * @type {string[]}
+ */
+const importedByFile = [
+  // Pure arithmetic over spec's Usage that backends import by its own path, so that nothing stateful of
+  // budget/ comes with it (see backends-import-spec-errors-runtime-budget-only).
+  `${core}budget/usage\\.ts$`,
+  // Two leaves of selection/ that generation/ and scoring/ use: selection/index.ts imports scoring/
+  // (answer-groups.ts), which imports generation/, so through the index each import would close a cycle.
+  `${core}selection/(tool-call-answer|softmax-weights)\\.ts$`,
+  // The BullMQ-free files of bench/queue/: `mull bench` and `mull worker` check --queue-name and name the
+  // default queue, and server/state/ checks a Redis URL's database, without loading BullMQ and ioredis,
+  // which bench/queue/index.ts loads (the CLI imports it lazily, where a command uses the queue).
+  `${core}bench/queue/(check-queue-name|pair-job|redis-database)\\.ts$`,
+  // `mull report` says what an incomplete run lacks before it renders: report/index.ts loads Vega, which
+  // the CLI imports lazily, to render only.
+  `${core}report/describe-incomplete-run\\.ts$`,
+  // `mull serve` reads --api-keys before it loads the server: server/middleware/index.ts loads Hono, which
+  // the CLI imports lazily with the server.
+  `${core}server/middleware/api-key-check\\.ts$`,
+];
+/** The strategy-layer folders that build their strategies on strategies/ (see the rules below). */
+const strategyBuilders = `${core}(routing|search|composition)/`;
 module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
@@ -63,6 +89,42 @@ module.exports = {
       to: {
         path: `${core}(strategies|search|routing|composition|solve\\.ts|cli|server|bench|report|integrations)`,
       },
+    },
+    {
+      name: "import-other-folders-through-their-index",
+      comment:
+        "A folder's index.ts is its public face: it exports by name, so helpers stay private. A file of one " +
+        "top-level folder imports another top-level folder through its index.ts, or a sub-folder's " +
+        "(bench/store/index.ts), which keeps what a lazily loaded part brings small; importedByFile lists the " +
+        "files imported by their own path, each with why. Tests are exempt. routing/, search/, composition/ " +
+        "and strategies/catalog.ts have the two rules below.",
+      severity: "error",
+      from: {
+        path: `${core}([^/]+)/`,
+        pathNot: [tests, strategyBuilders, `${core}strategies/catalog\\.ts$`],
+      },
+      to: { path: `${core}[^/]+/`, pathNot: [`${core}$1/`, face, ...importedByFile] },
+    },
+    {
+      name: "strategy-builders-import-strategies-by-file",
+      comment:
+        "routing/, search/ and composition/ build their strategies on strategies/'s helpers (option schemas, " +
+        "entries, run helpers), and strategies/index.ts exports the catalog, which imports their strategies: " +
+        "through strategies/index.ts each import would close a cycle, so they import strategies/ by file, and " +
+        "every other folder through its index.ts.",
+      severity: "error",
+      from: { path: strategyBuilders, pathNot: tests },
+      to: { path: `${core}[^/]+/`, pathNot: [`${core}$1/`, face, ...importedByFile, `${core}strategies/`] },
+    },
+    {
+      name: "strategy-catalog-imports-routing-by-file",
+      comment:
+        "strategies/catalog.ts lists the routing strategies' entries by file: routing/index.ts exports " +
+        "allocation-spec.ts, which reads specs with strategies/find-strategy-entry.ts, which reads the catalog, " +
+        "so through routing/index.ts the catalog would import itself. Every other folder through its index.ts.",
+      severity: "error",
+      from: { path: `${core}(strategies)/catalog\\.ts$` },
+      to: { path: `${core}[^/]+/`, pathNot: [`${core}$1/`, face, ...importedByFile, `${core}routing/`] },
     },
     {
       name: "strategies-never-import-surfaces",

@@ -4,11 +4,8 @@ import { answerFormatOption } from "./answer-format-option.ts";
 import { autoAnswerFormat } from "./answers/index.ts";
 import { createBudget, type TokenPrice } from "./budget/index.ts";
 import { defaultPromptTemplate, samplingSettingsOption } from "./generation/index.ts";
-import { refuseIdenticalSamples } from "./identical-samples.ts";
-import { lostSamplesOutcome, watchLostSamples } from "./lost-samples-watch.ts";
 import { promptTemplateOption } from "./prompt-template-option.ts";
 import type { NamedPromptTemplate } from "./prompts/index.ts";
-import { routesModels } from "./routes-models.ts";
 import {
   expecting,
   integerSchema,
@@ -35,15 +32,19 @@ import type {
   ThinkingCues,
 } from "./spec/index.ts";
 import {
+  lostSamplesOutcome,
   parseStrategySpec,
+  refuseIdenticalSamples,
+  refuseUnusedRoute,
+  routesModels,
   runStrategy,
   type StrategyEntry,
   strategyCatalogOption,
+  watchLostSamples,
 } from "./strategies/index.ts";
 import { strategyOption } from "./strategies/option-schemas.ts";
 import { definedAttributes, usageAttributes, withSpan } from "./telemetry/index.ts";
 import { createTracer, usageByModel } from "./trace/index.ts";
-import { refuseUnusedRoute } from "./unused-route.ts";
 
 /** Options of `solve`. */
 export interface SolveOptions {

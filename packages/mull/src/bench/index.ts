@@ -12,6 +12,7 @@ export {
   type ReadJsonRowsOptions,
   readJsonRows,
 } from "./datasets/index.ts";
+export { describePartialRun } from "./describe-partial-run.ts";
 export {
   answerFormatGrader,
   type Grader,
@@ -19,12 +20,17 @@ export {
   graderByName,
   graderNames,
 } from "./graders/index.ts";
+export { type PartialRun, partialRunOf } from "./partial-run.ts";
+export { resumeRunHint } from "./resume-run-hint.ts";
+export { type RunCompleteness, runCompleteness, type StrategyCompleteness } from "./run-completeness.ts";
 export type {
   MachineDescription,
   ProblemResult,
+  RoutedModel,
   RunData,
   RunManifest,
   RunProblem,
+  RunRoutes,
   RunWorker,
   SampleRecord,
 } from "./run-data.ts";

@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
-import { modelParameters, withSize } from "../routing/route-order.ts";
-import type { NamedBackend } from "../strategies/strategy-entry.ts";
+import { modelParameters, withSize } from "../routing/index.ts";
+import type { NamedBackend } from "../strategies/index.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** The file a model path leads to, links followed; the path itself when it leads nowhere yet. */

@@ -1,4 +1,4 @@
-import { totalTokens } from "../budget/usage.ts";
+import { totalTokens } from "../budget/index.ts";
 import type { BackendDescription, SolveResult } from "../spec/index.ts";
 import { findStrategyEntry, splitModelRoute } from "../strategies/index.ts";
 import { counted } from "./counted.ts";

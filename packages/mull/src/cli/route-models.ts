@@ -1,5 +1,4 @@
-import { isAllocationSpec } from "../routing/allocation-spec.ts";
-import { repeatedRouteRefusal } from "../routing/refuse-repeated-models.ts";
+import { isAllocationSpec, repeatedRouteRefusal } from "../routing/index.ts";
 import { readApiKey } from "../runtime/index.ts";
 import type { Backend } from "../spec/index.ts";
 import { findStrategyEntry, splitModelRoute } from "../strategies/index.ts";

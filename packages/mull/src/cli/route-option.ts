@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { type BanditPolicyName, banditPolicyNames } from "../routing/index.ts";
-import { repeatedRouteRefusal } from "../routing/refuse-repeated-models.ts";
+import { type BanditPolicyName, banditPolicyNames, repeatedRouteRefusal } from "../routing/index.ts";
 
 /** A bandit route named on the command line: `--route auto=ucb:lab-small>lab-large`. */
 export interface RouteFlag {

@@ -1,4 +1,4 @@
-import { totalTokens } from "../budget/usage.ts";
+import { totalTokens } from "../budget/index.ts";
 import type { SolveResult, Usage } from "../spec/index.ts";
 
 /** Usage as `--json` prints it: counts a backend did not report are `null`. */

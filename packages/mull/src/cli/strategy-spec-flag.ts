@@ -1,6 +1,6 @@
 import { ConfigError } from "../errors/index.ts";
-import { isAllocationSpec } from "../routing/allocation-spec.ts";
-import { standInStrategy } from "../strategies/stand-in-strategy.ts";
+import { isAllocationSpec } from "../routing/index.ts";
+import { standInStrategy } from "../strategies/index.ts";
 import { UsageError } from "./usage-error.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { checkNumber } from "../runtime/index.ts";
 import { judgePromptTokens } from "../scoring/index.ts";
-import { defaultMaxSteps } from "../search/search-settings.ts";
+import { defaultMaxSteps } from "../search/index.ts";
 import type { CostRequest, JudgedSteps, Prompt } from "../spec/index.ts";
 import type { ArchitectureLayer } from "./architecture-layer.ts";
 import { critiquePrompt, fusionPrompt } from "./fusion-prompt.ts";

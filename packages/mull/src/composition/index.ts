@@ -1,6 +1,6 @@
 export { type ArchitectureOptions, architecture } from "./architecture.ts";
 export { architectureEntry } from "./architecture-entry.ts";
-export type { ArchitectureLayer } from "./architecture-layer.ts";
+export { type ArchitectureLayer, answeringLayerKinds } from "./architecture-layer.ts";
 export { critiquePrompt, type FusedCandidate, fusionPrompt } from "./fusion-prompt.ts";
 export {
   architectureLayerForms,

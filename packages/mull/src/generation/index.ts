@@ -12,6 +12,7 @@ export {
 export { type BudgetTokenCut, budgetTokenCut } from "./budget-token-cut.ts";
 export { callShortfall } from "./call-shortfall.ts";
 export { type CapabilitiesOrStop, capabilitiesOrStop } from "./capabilities-or-stop.ts";
+export { completionCallsAnswer } from "./completion-calls-answer.ts";
 export { continuationCapabilities, continuationPrompt } from "./continuation-prompt.ts";
 export {
   type ContinueSolutionOptions,

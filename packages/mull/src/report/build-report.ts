@@ -1,4 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
+import type { RunData } from "../bench/index.ts";
+import { type RunCompleteness, runCompleteness } from "../bench/index.ts";
 import {
   accuracyByDifficulty,
   confidenceCalibration,
@@ -8,8 +10,6 @@ import {
   summarizeInferenceCost,
   summarizeStrategies,
 } from "../bench/metrics/index.ts";
-import { type RunCompleteness, runCompleteness } from "../bench/run-completeness.ts";
-import type { RunData } from "../bench/run-data.ts";
 import type { MachinePerformance, PowerAssumption } from "../metrics/index.ts";
 import { checkInteger, checkNumber } from "../runtime/index.ts";
 import {

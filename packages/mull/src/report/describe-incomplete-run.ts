@@ -1,6 +1,5 @@
-import { describePartialRun } from "../bench/describe-partial-run.ts";
-import { resumeRunHint } from "../bench/resume-run-hint.ts";
-import type { RunCompleteness } from "../bench/run-completeness.ts";
+import type { RunCompleteness } from "../bench/index.ts";
+import { describePartialRun, resumeRunHint } from "../bench/index.ts";
 
 /**
  * One plain sentence on an incomplete run: pairs recorded of the total and per strategy, what a report

@@ -2,7 +2,7 @@ export {
   type RunCompleteness,
   runCompleteness,
   type StrategyCompleteness,
-} from "../bench/run-completeness.ts";
+} from "../bench/index.ts";
 export {
   type AccuracyTokensLabel,
   type AccuracyTokensPlot,

@@ -1,4 +1,4 @@
-import type { RunManifest, RunRoutes } from "../bench/run-data.ts";
+import type { RunManifest, RunRoutes } from "../bench/index.ts";
 import { escapeHtml } from "./html-text.ts";
 import { ratesText, shapeText } from "./inference-cost-section.ts";
 import { routedModels } from "./routed-models.ts";

@@ -1,5 +1,5 @@
+import type { RunData } from "../bench/index.ts";
 import { strategyOrder, sumKnown, tokensByModel } from "../bench/metrics/index.ts";
-import type { RunData } from "../bench/run-data.ts";
 import { decimal, percentText, table, whole } from "./html-blocks.ts";
 
 function perProblem(value: number | undefined, problems: number): number | undefined {

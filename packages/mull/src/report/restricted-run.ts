@@ -1,4 +1,4 @@
-import type { RunData } from "../bench/run-data.ts";
+import type { RunData } from "../bench/index.ts";
 
 /**
  * The run restricted to some of its problems: their results and samples only, so that a partial run's

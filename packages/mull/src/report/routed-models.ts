@@ -1,4 +1,4 @@
-import type { RunManifest, RunRoutes } from "../bench/run-data.ts";
+import type { RunManifest, RunRoutes } from "../bench/index.ts";
 
 /** A model a run's routes name besides its backend's own, with the routing strategies that use it. */
 export interface RoutedModelUse {

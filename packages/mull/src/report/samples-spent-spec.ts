@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { ProblemResult } from "../bench/run-data.ts";
+import type { ProblemResult } from "../bench/index.ts";
 import { strategyColorEncoding } from "./strategy-color-scale.ts";
 
 /** One bar of a strategy's histogram: how many problems used exactly `samples` samples. */

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from "node:path";
-import type { RunData } from "../bench/run-data.ts";
+import type { RunData } from "../bench/index.ts";
 import {
   checkOutputDirectory,
   checkOutputFile,

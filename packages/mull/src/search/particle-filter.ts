@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkInteger } from "../runtime/index.ts";
-import type { ResamplingMethod } from "../selection/resample.ts";
+import type { ResamplingMethod } from "../selection/index.ts";
 import type { Strategy } from "../spec/index.ts";
 import { checkedByFactory } from "../strategies/option-schemas.ts";
 import type { StrategyEntry } from "../strategies/strategy-entry.ts";

@@ -1,5 +1,5 @@
 import { checkOneOf, checkPositive } from "../runtime/index.ts";
-import { type ResamplingMethod, resample } from "../selection/resample.ts";
+import { type ResamplingMethod, resample } from "../selection/index.ts";
 import { softmaxWeights } from "../selection/softmax-weights.ts";
 import type { Rng } from "../spec/index.ts";
 import type { SearchNode } from "./search-node.ts";

@@ -1,16 +1,21 @@
-import { architectureEntry } from "../composition/architecture-entry.ts";
+import { architectureEntry } from "../composition/index.ts";
 import { bigLittleDecoderEntry } from "../routing/big-little-decoder.ts";
 import { cascadeEntry } from "../routing/cascade.ts";
 import { glimpseRouterEntry } from "../routing/glimpse-router.ts";
 import { massCascadeEntry } from "../routing/mass-cascade.ts";
-import { aStarDecodingEntry } from "../search/a-star-decoding.ts";
-import { beamSearchEntry, lookaheadBeamSearchEntry } from "../search/beam-search.ts";
-import { diverseVerifierTreeSearchEntry } from "../search/diverse-verifier-tree-search.ts";
-import { monteCarloTreeSearchEntry, rolloutTreeSearchEntry } from "../search/monte-carlo-tree-search.ts";
-import { particleFilterEntry, systematicParticleFilterEntry } from "../search/particle-filter.ts";
-import { particleGibbsEntry } from "../search/particle-gibbs.ts";
-import { treeOfThoughtsBfsEntry } from "../search/tree-of-thoughts-bfs.ts";
-import { treeOfThoughtsDfsEntry } from "../search/tree-of-thoughts-dfs.ts";
+import {
+  aStarDecodingEntry,
+  beamSearchEntry,
+  diverseVerifierTreeSearchEntry,
+  lookaheadBeamSearchEntry,
+  monteCarloTreeSearchEntry,
+  particleFilterEntry,
+  particleGibbsEntry,
+  rolloutTreeSearchEntry,
+  systematicParticleFilterEntry,
+  treeOfThoughtsBfsEntry,
+  treeOfThoughtsDfsEntry,
+} from "../search/index.ts";
 import { adaptiveConsistencyEntry } from "./adaptive-consistency.ts";
 import { adaptiveWrapperEntryOver } from "./adaptive-wrapper-entry.ts";
 import { bestOfNEntry } from "./best-of-n.ts";

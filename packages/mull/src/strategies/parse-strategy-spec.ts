@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
-import { isAllocationSpec } from "../routing/allocation-spec.ts";
+import { isAllocationSpec } from "../routing/index.ts";
 import { expecting, optionError } from "../runtime/index.ts";
 import type { Backend, OutcomeScorer, ProcessRewardModel, Strategy } from "../spec/index.ts";
 import { strategyCatalog } from "./catalog.ts";

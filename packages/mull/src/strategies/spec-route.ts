@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors/index.ts";
-import { refuseRepeatedRouteModel } from "../routing/refuse-repeated-models.ts";
+import { refuseRepeatedRouteModel } from "../routing/index.ts";
 import { describeValue } from "../runtime/index.ts";
 import type { Backend } from "../spec/index.ts";
 import type { NamedBackend } from "./strategy-entry.ts";

@@ -15,7 +15,7 @@ export type {
   RunRoutes,
   RunWorker,
   SampleRecord,
-} from "../bench/run-data.ts";
+} from "../bench/index.ts";
 export {
   type FakeChoice,
   type FakeCompletionReply,

@@ -1,4 +1,4 @@
-import { checkGenerationRequest } from "../backends/check-generation-request.ts";
+import { checkGenerationRequest } from "../backends/index.ts";
 import { CapabilityError, ConfigError, DisposedError } from "../errors/index.ts";
 import { seededRng, sleep } from "../runtime/index.ts";
 import type {

@@ -1,4 +1,4 @@
-import { addUsage, emptyUsage } from "../budget/usage.ts";
+import { addUsage, emptyUsage } from "../budget/index.ts";
 import type { TraceEvent, Usage } from "../spec/index.ts";
 
 /**

@@ -1,6 +1,4 @@
-import { areaUnderRoc } from "../../metrics/area-under-roc.ts";
-import { type Calibration, calibration } from "../../metrics/calibration.ts";
-import { quantileCuts } from "../../metrics/index.ts";
+import { areaUnderRoc, type Calibration, calibration, quantileCuts } from "../../metrics/index.ts";
 import type { RunData, SampleRecord } from "../run-data.ts";
 import { strategyOrder } from "./strategy-order.ts";
 

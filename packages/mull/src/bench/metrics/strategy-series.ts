@@ -1,4 +1,4 @@
-import { isAllocationSpec, parseAllocationSpec } from "../../routing/allocation-spec.ts";
+import { isAllocationSpec, parseAllocationSpec } from "../../routing/index.ts";
 import { findStrategyEntry } from "../../strategies/index.ts";
 
 /** Where a strategy of a run sits among the others: its series over budgets and its fixed-budget counterpart. */

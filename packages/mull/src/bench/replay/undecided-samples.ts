@@ -1,6 +1,6 @@
 import type { CandidateWeight } from "../../selection/index.ts";
 import type { Candidate } from "../../spec/index.ts";
-import { undecidedWeights } from "../../strategies/undecided-weights.ts";
+import { undecidedWeights } from "../../strategies/index.ts";
 import type { GradedSample } from "./grade-replay.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { ConfigError } from "../../errors/index.ts";
-import { refuseIdenticalSamples } from "../../identical-samples.ts";
 import { systemClock } from "../../runtime/index.ts";
 import type { AnswerFormat, Clock, OutcomeScorer, PromptTemplate } from "../../spec/index.ts";
+import { refuseIdenticalSamples } from "../../strategies/index.ts";
 import type { BenchProblem } from "../datasets/index.ts";
 import { type Grader, graderByName } from "../graders/index.ts";
 import { configHash } from "../store/index.ts";

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../errors/index.ts";
-import { refuseLargestFirst } from "../../routing/route-order.ts";
+import { refuseLargestFirst } from "../../routing/index.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
 import type { AllocationStrategy } from "./strategy-sweep.ts";
 

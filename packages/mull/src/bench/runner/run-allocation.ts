@@ -1,10 +1,6 @@
 import { createBudget, type RunBudget } from "../../budget/index.ts";
 import { defaultPromptTemplate } from "../../generation/index.ts";
-import {
-  type AllocateComputeOptions,
-  type AllocatedProblem,
-  allocateCompute,
-} from "../../routing/allocate-compute.ts";
+import { type AllocateComputeOptions, type AllocatedProblem, allocateCompute } from "../../routing/index.ts";
 import { seededRng } from "../../runtime/index.ts";
 import type { StrategyContext } from "../../spec/index.ts";
 import { createTracer } from "../../trace/index.ts";

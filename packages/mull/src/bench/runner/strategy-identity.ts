@@ -1,5 +1,9 @@
-import { answeringLayerKinds } from "../../composition/architecture-layer.ts";
-import { formatArchitecture, isArchitectureSpec, parseArchitecture } from "../../composition/index.ts";
+import {
+  answeringLayerKinds,
+  formatArchitecture,
+  isArchitectureSpec,
+  parseArchitecture,
+} from "../../composition/index.ts";
 import type { Strategy } from "../../spec/index.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { formatArchitecture, isArchitectureSpec, parseArchitecture } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
-import { type AllocationSpec, isAllocationSpec, parseAllocationSpec } from "../../routing/allocation-spec.ts";
+import { type AllocationSpec, isAllocationSpec, parseAllocationSpec } from "../../routing/index.ts";
 import { numberSchema, parseOptions } from "../../runtime/index.ts";
 import type {
   Backend,

@@ -1,4 +1,4 @@
-import type { PartialRun } from "../../bench/partial-run.ts";
+import type { PartialRun } from "../../bench/index.ts";
 import type { RunLocation } from "../../bench/store/index.ts";
 import { locationFields } from "../print-bench-summary.ts";
 

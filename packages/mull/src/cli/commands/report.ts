@@ -1,9 +1,8 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
+import { partialRunOf, runCompleteness } from "../../bench/index.ts";
 import { inferenceCostAbsence, minimumResamples } from "../../bench/metrics/index.ts";
-import { partialRunOf } from "../../bench/partial-run.ts";
-import { runCompleteness } from "../../bench/run-completeness.ts";
 import {
   databaseFileName,
   fileInsteadOfRunDirectory,

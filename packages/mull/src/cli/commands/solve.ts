@@ -3,7 +3,6 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { answerFormatByName, answerFormatNames } from "../../answers/index.ts";
 import { isArchitectureSpec } from "../../composition/index.ts";
 import { ConfigError } from "../../errors/index.ts";
-import { refuseIdenticalSamples } from "../../identical-samples.ts";
 import {
   checkOutputFile,
   makeOutputDirectory,
@@ -15,10 +14,11 @@ import type { Strategy } from "../../spec/index.ts";
 import {
   findStrategyEntry,
   parseStrategySpec,
+  refuseIdenticalSamples,
   specSamples,
+  standInStrategy,
   strategyCatalogHelp,
 } from "../../strategies/index.ts";
-import { standInStrategy } from "../../strategies/stand-in-strategy.ts";
 import { checkTemplatePrompts } from "../check-template-prompts.ts";
 import { contextsFromFlags, contextsOption } from "../contexts-option.ts";
 import { counted } from "../counted.ts";

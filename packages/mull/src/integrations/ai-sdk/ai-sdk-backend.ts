@@ -4,9 +4,9 @@ import type {
   LanguageModelV4FinishReason,
   LanguageModelV4GenerateResult,
 } from "@ai-sdk/provider";
+import { requestStopStrings } from "../../backends/index.ts";
 // The file, not the folder's index: the race is all this backend shares with the OpenAI-compatible one.
-import { untilAborted } from "../../backends/openai-compatible/until-aborted.ts";
-import { requestStopStrings } from "../../backends/request-stop-strings.ts";
+import { untilAborted } from "../../backends/openai-compatible/index.ts";
 import { addUsage } from "../../budget/index.ts";
 import { CapabilityError, ConfigError } from "../../errors/index.ts";
 import type {

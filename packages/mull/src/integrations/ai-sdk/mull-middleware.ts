@@ -1,7 +1,6 @@
 import type { LanguageModelV4, LanguageModelV4Middleware } from "@ai-sdk/provider";
 import type { Backend } from "../../spec/index.ts";
-import { checkFactoryOptions } from "../../strategies/factory-options.ts";
-import { refuseUnusedRoute } from "../../unused-route.ts";
+import { checkFactoryOptions, refuseUnusedRoute } from "../../strategies/index.ts";
 import { createAISDKBackend } from "./ai-sdk-backend.ts";
 import {
   checkCallBudget,

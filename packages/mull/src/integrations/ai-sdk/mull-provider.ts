@@ -3,9 +3,7 @@ import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
 import { expecting, objectWithMethods, optionError } from "../../runtime/index.ts";
 import type { Backend } from "../../spec/index.ts";
-import { checkFactoryOptions } from "../../strategies/factory-options.ts";
-import { splitStrategyPrefix } from "../../strategies/index.ts";
-import { routeApplies } from "../../unused-route.ts";
+import { checkFactoryOptions, routeApplies, splitStrategyPrefix } from "../../strategies/index.ts";
 import {
   checkCallBudget,
   checkCallStrategy,

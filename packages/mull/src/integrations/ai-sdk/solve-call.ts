@@ -14,8 +14,11 @@ import { BudgetExhaustedError, ConfigError } from "../../errors/index.ts";
 import { parseOptions, systemClock } from "../../runtime/index.ts";
 import { type SolveOptions, solve, solveSettings } from "../../solve.ts";
 import type { Backend, SamplingSettings, SolveResult, Usage } from "../../spec/index.ts";
-import { type ParseStrategySpecOptions, parseStrategySpec } from "../../strategies/index.ts";
-import { refuseUnusedRoute } from "../../unused-route.ts";
+import {
+  type ParseStrategySpecOptions,
+  parseStrategySpec,
+  refuseUnusedRoute,
+} from "../../strategies/index.ts";
 import { type CallPromptTemplate, problemFromPrompt } from "./prompt-messages.ts";
 import { withRunProblem } from "./run-problem-strategy.ts";
 

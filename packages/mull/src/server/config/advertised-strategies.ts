@@ -1,6 +1,5 @@
 import { ConfigError } from "../../errors/index.ts";
-import { findStrategyEntry, splitStrategyPrefix } from "../../strategies/index.ts";
-import { standInStrategy } from "../../strategies/stand-in-strategy.ts";
+import { findStrategyEntry, splitStrategyPrefix, standInStrategy } from "../../strategies/index.ts";
 
 /** Why the parser refused `spec`, without the `strategy:` field and the spec it starts with. */
 function parserReason(spec: string, message: string): string {

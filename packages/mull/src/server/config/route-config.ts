@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../../errors/index.ts";
-import { banditPolicyNames } from "../../routing/index.ts";
-import { repeatedRouteRefusal } from "../../routing/refuse-repeated-models.ts";
-import { splitModelRoute } from "../../strategies/index.ts";
-import { standInStrategy } from "../../strategies/stand-in-strategy.ts";
+import { banditPolicyNames, repeatedRouteRefusal } from "../../routing/index.ts";
+import { splitModelRoute, standInStrategy } from "../../strategies/index.ts";
 
 const routeName = z
   .string()

@@ -1,9 +1,8 @@
 import { answerFormatByName, answerFormatNames, autoAnswerFormat } from "../../answers/index.ts";
 import { ConfigError } from "../../errors/index.ts";
-import { refuseIdenticalSamples } from "../../identical-samples.ts";
 import { withToolCallKeys } from "../../selection/index.ts";
 import type { Prompt } from "../../spec/index.ts";
-import { findStrategyEntry } from "../../strategies/index.ts";
+import { findStrategyEntry, refuseIdenticalSamples } from "../../strategies/index.ts";
 import type { ServerConfig } from "../config/index.ts";
 import { ApiError } from "../http/index.ts";
 import type { ServedModel } from "../upstreams/index.ts";

@@ -1,7 +1,7 @@
 import { latestScore } from "../../scoring/index.ts";
 import { toolCallDecision } from "../../selection/index.ts";
 import type { Candidate, SolveResult } from "../../spec/index.ts";
-import { finishedSample } from "../../strategies/finished-sample.ts";
+import { finishedSample } from "../../strategies/index.ts";
 import type { RequestPlan } from "./request-plan.ts";
 
 /**

@@ -5,7 +5,7 @@ import type {
   StrategyDependencies,
   StrategyEntry,
 } from "../../strategies/index.ts";
-import { standInBackend } from "../../strategies/stand-in-dependencies.ts";
+import { standInBackend } from "../../strategies/index.ts";
 
 /**
  * How many models a routing strategy's route holds: `exactly two` for a router that splits one solution

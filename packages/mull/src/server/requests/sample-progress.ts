@@ -1,5 +1,5 @@
 // The file, not the folder's index: the answer a sample's calls vote with, as the strategies read it.
-import { completionCallsAnswer } from "../../generation/completion-calls-answer.ts";
+import { completionCallsAnswer } from "../../generation/index.ts";
 import type { AnswerFormat, Completion, Prompt } from "../../spec/index.ts";
 import { createSampleTraces } from "./sample-traces.ts";
 import { splitThinking } from "./split-thinking.ts";

@@ -1,5 +1,5 @@
-import { ConfigError } from "./errors/index.ts";
-import type { Strategy } from "./spec/index.ts";
+import { ConfigError } from "../errors/index.ts";
+import type { Strategy } from "../spec/index.ts";
 
 /** Options of `refuseIdenticalSamples`. */
 export interface RefuseIdenticalSamplesOptions {

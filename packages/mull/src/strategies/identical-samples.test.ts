@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "./errors/index.ts";
+import { ConfigError } from "../errors/index.ts";
+import { labProfile } from "../lab/index.ts";
+import { type SolveOptions, solve } from "../solve.ts";
+import type { Strategy } from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/scripted-backend.ts";
 import { refuseIdenticalSamples } from "./identical-samples.ts";
-import { labProfile } from "./lab/index.ts";
-import { type SolveOptions, solve } from "./solve.ts";
-import type { Strategy } from "./spec/index.ts";
-import { selfConsistency } from "./strategies/index.ts";
-import { createScriptedBackend } from "./testing/scripted-backend.ts";
+import { selfConsistency } from "./index.ts";
 
 const sc8: Pick<Strategy, "name" | "samples" | "parameters"> = {
   name: "sc@8",

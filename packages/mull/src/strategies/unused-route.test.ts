@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "./errors/index.ts";
-import { solve } from "./solve.ts";
-import type { Backend } from "./spec/index.ts";
-import { singleSample } from "./strategies/index.ts";
-import { createScriptedBackend } from "./testing/index.ts";
+import { ConfigError } from "../errors/index.ts";
+import { solve } from "../solve.ts";
+import type { Backend } from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/index.ts";
+import { singleSample } from "./index.ts";
 
 const route = ["lab-v2-small", "lab-v2-large"];
 

@@ -1,5 +1,6 @@
-import type { Strategy, TraceEvent } from "./spec/index.ts";
-import { findStrategyEntry, type StrategyEntry } from "./strategies/index.ts";
+import type { Strategy, TraceEvent } from "../spec/index.ts";
+import { findStrategyEntry } from "./find-strategy-entry.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `routesModels`. */
 export interface RoutesModelsOptions {

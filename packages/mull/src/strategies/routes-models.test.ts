@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { TraceEvent } from "../spec/index.ts";
 import { routesModels } from "./routes-models.ts";
-import type { TraceEvent } from "./spec/index.ts";
 
 /** A trace of one run of a strategy with these parameters. */
 function runOf(parameters: Record<string, unknown>): TraceEvent[] {

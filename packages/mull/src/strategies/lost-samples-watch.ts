@@ -1,6 +1,6 @@
-import { optionalMethodsOf } from "./runtime/index.ts";
-import type { Backend, StopReason, TraceEvent, Tracer } from "./spec/index.ts";
-import { lostSamplesNote } from "./strategies/lost-samples.ts";
+import { optionalMethodsOf } from "../runtime/index.ts";
+import type { Backend, StopReason, TraceEvent, Tracer } from "../spec/index.ts";
+import { lostSamplesNote } from "./lost-samples.ts";
 
 /** What a run's calls lost (`GenerationResult.lostSamples`, added up). */
 export interface RunLostSamples {

@@ -1,7 +1,8 @@
-import { ConfigError } from "./errors/index.ts";
-import { describeValue } from "./runtime/index.ts";
-import type { Strategy } from "./spec/index.ts";
-import { findStrategyEntry, type StrategyEntry, splitModelRoute } from "./strategies/index.ts";
+import { ConfigError } from "../errors/index.ts";
+import { describeValue } from "../runtime/index.ts";
+import type { Strategy } from "../spec/index.ts";
+import { findStrategyEntry, splitModelRoute } from "./find-strategy-entry.ts";
+import type { StrategyEntry } from "./strategy-entry.ts";
 
 /** Options of `refuseUnusedRoute`. */
 export interface RefuseUnusedRouteOptions {

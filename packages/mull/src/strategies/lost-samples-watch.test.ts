@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { manualClock } from "../runtime/index.ts";
+import type { Backend, GenerationResult, Prompt } from "../spec/index.ts";
+import { createScriptedBackend } from "../testing/index.ts";
+import { createTracer } from "../trace/index.ts";
+import { isLostSamplesNote, lostSamplesNote } from "./lost-samples.ts";
 import { lostSamplesOutcome, watchLostSamples } from "./lost-samples-watch.ts";
-import { manualClock } from "./runtime/index.ts";
-import type { Backend, GenerationResult, Prompt } from "./spec/index.ts";
-import { isLostSamplesNote, lostSamplesNote } from "./strategies/lost-samples.ts";
-import { createScriptedBackend } from "./testing/index.ts";
-import { createTracer } from "./trace/index.ts";
 
 const prompt: Prompt = { kind: "text", text: "Q: 2+2=? A:" };
 
