@@ -23,9 +23,9 @@ const importedByFile = [
   // (answer-groups.ts), which imports generation/, so through the index each import would close a cycle.
   `${core}selection/(tool-call-answer|softmax-weights)\\.ts$`,
   // The BullMQ-free files of bench/queue/: `mull bench` and `mull worker` check --queue-name and name the
-  // default queue, and server/state/ checks a Redis URL's database, without loading BullMQ and ioredis,
+  // default queue without loading BullMQ and ioredis,
   // which bench/queue/index.ts loads (the CLI imports it lazily, where a command uses the queue).
-  `${core}bench/queue/(check-queue-name|pair-job|redis-database)\\.ts$`,
+  `${core}bench/queue/(check-queue-name|pair-job)\\.ts$`,
   // `mull report` says what an incomplete run lacks before it renders: report/index.ts loads Vega, which
   // the CLI imports lazily, to render only.
   `${core}report/describe-incomplete-run\\.ts$`,

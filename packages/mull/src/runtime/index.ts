@@ -46,6 +46,7 @@ export {
 } from "./parse-flags.ts";
 export { issuePath, parseOptions } from "./parse-options.ts";
 export { type ReadApiKeyOptions, readApiKey } from "./read-api-key.ts";
+export { explainStartFailure, isDatabaseRefusal, redisDatabaseProblem } from "./redis-database.ts";
 export { refuseEmptyPath } from "./refuse-empty-path.ts";
 export { requireCapability } from "./require-capability.ts";
 export { retryAfterMilliseconds } from "./retry-after.ts";

@@ -1,9 +1,8 @@
 import { Redis } from "ioredis";
 import { ConfigError, MullError } from "../../errors/index.ts";
-import { checkInteger } from "../../runtime/index.ts";
+import { checkInteger, explainStartFailure, isDatabaseRefusal } from "../../runtime/index.ts";
 import { redactUrl } from "../store/index.ts";
 import { queueConnection } from "./queue-connection.ts";
-import { explainStartFailure, isDatabaseRefusal } from "./redis-database.ts";
 
 /** How long `checkQueueReachable` waits for Redis to answer by default. */
 export const defaultReachMilliseconds = 5000;

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors/index.ts";
+import { redisDatabaseProblem } from "../../runtime/index.ts";
 import { redactUrl } from "../store/index.ts";
-import { redisDatabaseProblem } from "./redis-database.ts";
 
 /**
  * How BullMQ reaches Redis: the URL, and no per-command retry limit (workers block on Redis), so commands

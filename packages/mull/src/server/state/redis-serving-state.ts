@@ -1,11 +1,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import {
-  explainStartFailure,
-  isDatabaseRefusal,
-  redisDatabaseProblem,
-} from "../../bench/queue/redis-database.ts";
 import { ConfigError, MullError } from "../../errors/index.ts";
+import { explainStartFailure, isDatabaseRefusal, redisDatabaseProblem } from "../../runtime/index.ts";
 import { redisCircuit } from "./redis-circuit.ts";
 import { redisKeyBudgetStore } from "./redis-key-budget-store.ts";
 import { redisKeyRequestRateStore } from "./redis-key-request-rate-store.ts";
