@@ -35,8 +35,33 @@ export async function missingJobsOf(
 }
 
 /**
- * How many of `jobIds` are not in the queue (`missingJobsOf`), asked once, as when a wait is interrupted;
- * undefined when Redis is away, fails, or does not answer within `milliseconds`.
+ * Resolves true once `redis` is ready for commands (at once when it is), false when it ends for good
+ * (closed, out of reconnections) or `signal` aborts first. A connection still being made, or made again
+ * after Redis dropped it, is waited for; commands are never queued on it meanwhile.
+ */
+function readyConnection(redis: Redis, signal: AbortSignal): Promise<boolean> {
+  if (redis.status === "ready") return Promise.resolve(true);
+  if (redis.status === "end" || signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const settle = (ready: boolean) => {
+      redis.off("ready", onReady);
+      redis.off("end", onEnd);
+      signal.removeEventListener("abort", onAbort);
+      resolve(ready);
+    };
+    const onReady = () => settle(true);
+    const onEnd = () => settle(false);
+    const onAbort = () => settle(false);
+    redis.on("ready", onReady);
+    redis.on("end", onEnd);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * How many of `jobIds` are not in the queue (`missingJobsOf`), asked once, as when a wait is interrupted.
+ * A connection not ready yet (just opened, or reconnecting) is waited for, within the same `milliseconds`;
+ * undefined when it is not ready in time (Redis away), has ended, fails, or the answer takes longer.
  *
  * @example
  * const missing = await missingJobCount(redis, queue, pendingJobIds, 1000); // 0: all still queued
@@ -47,20 +72,17 @@ export async function missingJobCount(
   jobIds: readonly string[],
   milliseconds: number,
 ): Promise<number | undefined> {
-  if (redis.status !== "ready") return undefined;
   const timer = new AbortController();
   const late = sleep(milliseconds, timer.signal).then(
     () => undefined,
     () => undefined,
   );
+  const count = async (): Promise<number | undefined> => {
+    if (!(await readyConnection(redis, timer.signal))) return undefined;
+    return (await missingJobsOf(redis, queue, jobIds)).length;
+  };
   try {
-    return await Promise.race([
-      missingJobsOf(redis, queue, jobIds).then(
-        (missing) => missing.length,
-        () => undefined,
-      ),
-      late,
-    ]);
+    return await Promise.race([count().catch(() => undefined), late]);
   } finally {
     timer.abort();
   }

@@ -111,7 +111,7 @@ describe.skipIf(redis.url === undefined)("startPairWorker and its run's store", 
       expect(lines).toHaveLength(2);
       expect(lines[0]).toMatch(
         new RegExp(
-          `^store ${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} stopped answering \\((connect ECONNREFUSED|read ECONNRESET|Connection terminated unexpectedly)[^)]*\\): ` +
+          `^store ${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} stopped answering \\((connect ECONNREFUSED|(read|write) ECONNRESET|Connection terminated unexpectedly)[^)]*\\): ` +
             "taking no jobs until it answers; the jobs that met it go back to the queue without spending an attempt$",
         ),
       );

@@ -1,13 +1,14 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import { checkInteger } from "../../runtime/index.ts";
 import { isPairStrategy, runPair } from "../runner/index.ts";
-import { startPairClaims } from "../runner/pair-claims.ts";
 import { type RunLocation, redactUrl } from "../store/index.ts";
 import { workerIdentity } from "./admit-run-worker.ts";
 import { checkQueueName } from "./check-queue-name.ts";
 import { closeQueueWithin, queueCloseMilliseconds } from "./close-queue-within.ts";
+import { startJobClaims } from "./job-claims.ts";
 import { resolveJobRunLocation } from "./job-run-location.ts";
-import { defaultQueueName, type PairJobData, type PairJobResult } from "./pair-job.ts";
+import { leaveToHolder } from "./leave-to-holder.ts";
+import { defaultQueueName, type PairJobData, type PairJobResult, pairJobId } from "./pair-job.ts";
 import { probeRunStore } from "./probe-run-store.ts";
 import { queueConnection } from "./queue-connection.ts";
 import { prepareQueuedRun, type QueuedRun, type RecipeOptions } from "./queued-run.ts";
@@ -99,9 +100,12 @@ export interface PairWorker {
  * identity, `workerIdentity`, for all its runs). A pair's failure fails its job, which BullMQ retries up
  * to its attempts; a job whose worker died is put back by BullMQ's stalled-job check and re-run by
  * another worker, and the store's idempotent insert keeps a re-run from adding anything twice. Before
- * solving, the pair is claimed in the store (`startPairClaims`, for one lock duration, renewed every
- * third of it while the job runs and dropped when it ends): a pair whose result the store already holds
- * is not solved again, and its job completes with `fresh` false.
+ * solving, the pair is claimed in the store as the job (`startJobClaims`, for one lock duration, renewed
+ * every third of it while the job runs and dropped when it ends): a pair whose result the store already
+ * holds is not solved again, and its job completes with `fresh` false; one whose claim another process
+ * holds (a local `mull bench --resume`, running or killed) goes back to the queue without spending an
+ * attempt (`leaveToHolder`, for a quarter of the lock duration, at most a second), until it is recorded
+ * (its job then completes as above) or the claim runs out (then it is claimed and solved).
  *
  * A job that fails because its run's store cannot be reached (`storeUnreachable`: refused or dropped
  * connections, a server shutting down or starting up; not a refused login or bad data) spends no
@@ -181,13 +185,13 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     return prepared.run;
   };
   const processJob = (job: Job<PairJobData, PairJobResult>, token?: string): Promise<PairJobResult> => {
-    const processing = runJob(job).catch((error: unknown) => waitForStore(job, token, error));
+    const processing = runJob(job, token).catch((error: unknown) => waitForStore(job, token, error));
     running.add(processing);
     const done = () => running.delete(processing);
     processing.then(done, done);
     return processing;
   };
-  const runJob = async (job: Job<PairJobData, PairJobResult>): Promise<PairJobResult> => {
+  const runJob = async (job: Job<PairJobData, PairJobResult>, token?: string): Promise<PairJobResult> => {
     const run = await runOf(job);
     const problem = run.problems.get(job.data.problemId);
     const strategy = run.strategies.get(job.data.strategy);
@@ -199,11 +203,20 @@ export function startPairWorker(options: PairWorkerOptions): PairWorker {
     // A pair recorded before its job ran (a job enqueued again as its first one completed, a job re-run
     // after its worker died past the commit) is not solved again: its calls are paid for. Claimed for one
     // lock duration and renewed while the job runs, so that a local `mull bench` on the run leaves it
-    // however long it takes; dropped when the job ends, so that a failed pair is free at once. Another
-    // owner's claim does not stop the job, since the queue, not the claim, says who runs it.
-    const claims = startPairClaims(run.store, leaseMilliseconds);
+    // however long it takes; dropped when the job ends, so that a failed pair is free at once. Claimed as
+    // the job, so that its next try takes over a claim this one could not drop (its store away). A pair
+    // another process holds is left to it (`leaveToHolder`) until it is recorded or the claim runs out.
+    const claims = startJobClaims(
+      run.store,
+      pairJobId(run.runId, problem.id, strategy.name),
+      leaseMilliseconds,
+    );
     try {
-      const claim = await claims.claim(problem.id, strategy.name);
+      let claim = await claims.claim(problem.id, strategy.name);
+      while (claim === "taken") {
+        await leaveToHolder(job, token, claims.pollMilliseconds);
+        claim = await claims.claim(problem.id, strategy.name);
+      }
       if (claim === "recorded") {
         const result = { problemId: problem.id, strategy: strategy.name, correct: undefined, fresh: false };
         options.onRecorded?.(result);

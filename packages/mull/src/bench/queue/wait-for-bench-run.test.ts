@@ -397,12 +397,42 @@ describe.skipIf(redis.url === undefined)("waitForBenchRun", () => {
     }
     expect(seen.stopped).toBe(1);
   });
+
+  it("says the jobs are still queued when stopped before its connection to Redis was ready", async () => {
+    const out = join(directory, "stopped-at-once");
+    const enqueued = await enqueueBenchRun(sumsRunOptions(recipe, out), {
+      url,
+      queueName,
+      recipe: { ...recipe },
+    });
+    // Ctrl-C right after the enqueue: the wait's own connection is still being made at its last look.
+    const controller = new AbortController();
+    controller.abort();
+    const store = await openRunStore(out);
+    try {
+      const wait = await waitForBenchRun({
+        url,
+        queue,
+        store,
+        runId: enqueued.runId,
+        pairs: enqueued.pairs,
+        signal: controller.signal,
+        pollMilliseconds: 20,
+      });
+      expect(wait).toEqual({ recorded: 0, failures: [], interrupted: true, missingJobs: 0 });
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe.skipIf(dedicatedMissing !== undefined)("waitForBenchRun while Redis is away", () => {
   const recipe: SumsRecipe = { strategies: ["greedy", "sc@4"], seed: 7 };
-  /** Redis is never waited on past the bound before the first poll, nor past it when closing: 2 bounds. */
-  const bound = 2 * queueAnswerMilliseconds + 1500;
+  /**
+   * Redis is never waited on past the bound before the first poll, at an interrupted wait's last look
+   * (its connection not ready), nor when closing: 3 bounds.
+   */
+  const bound = 3 * queueAnswerMilliseconds + 1500;
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -119,11 +119,12 @@ async function failedJobsOf(
  * events trimmed away) are read from it, and the wait ends on what it holds. Failed jobs kept from
  * earlier runs are never read. While Redis is away (before the wait or during it) the wait goes on
  * counting the store and ends at the signal; Redis is never waited on for more than
- * `queueAnswerMilliseconds` before the first poll or after the last. Every `jobCheckPolls` polls
- * while Redis answers, the jobs of the pairs still pending are looked for: when two looks in a row find
+ * `queueAnswerMilliseconds` before the first poll, at the last look or after it. Every `jobCheckPolls`
+ * polls while Redis answers, the jobs of the pairs still pending are looked for: when two looks in a row find
  * some gone (Redis restarted empty, or flushed), and the store does not hold them either, no worker will
  * ever run them and the wait ends, saying how many (`missingJobs`). An interrupted wait looks once more, so
- * that its caller can say whether the workers go on with the rest.
+ * that its caller can say whether the workers go on with the rest: a wait stopped as it began waits for
+ * its own connection to Redis to be ready for that look (`missingJobCount`), within the same bound.
  *
  * @example
  * const wait = await waitForBenchRun({ url, queue, store, runId, pairs, progress });
