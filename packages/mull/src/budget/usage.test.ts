@@ -29,4 +29,19 @@ describe("usage arithmetic", () => {
       "cachedPromptTokens",
     );
   });
+
+  it("sums reasoning tokens over the parts that reported them, and leaves them out where none did", () => {
+    const sum = addUsage(
+      { promptTokens: 10, completionTokens: 8, reasoningTokens: 3, calls: 1 },
+      { promptTokens: 10, completionTokens: 2, calls: 1 },
+      { promptTokens: 1, completionTokens: 6, reasoningTokens: 4, calls: 1 },
+    );
+    expect(sum).toEqual({ promptTokens: 21, completionTokens: 16, reasoningTokens: 7, calls: 3 });
+    expect(
+      addUsage(emptyUsage, { promptTokens: 3, completionTokens: 1, reasoningTokens: 0, calls: 1 }),
+    ).toEqual({ promptTokens: 3, completionTokens: 1, reasoningTokens: 0, calls: 1 });
+    expect(addUsage(emptyUsage, { promptTokens: 3, completionTokens: 1, calls: 1 })).not.toHaveProperty(
+      "reasoningTokens",
+    );
+  });
 });

@@ -204,6 +204,29 @@ describe("architecture", () => {
     );
   });
 
+  it("leaves the pool as it was when the budget stops a fuse layer before it writes anything", async () => {
+    const result = await solve({
+      problem,
+      strategy: architecture({ layers: "gen@3+fuse@1+vote" }),
+      backend: createScriptedBackend({ responses: ["#### 42", "#### 42", "#### 41", "#### 7"] }),
+      budget: { maxCalls: 1 },
+    });
+    expect(result).toMatchObject({ answer: "42", partial: true, stoppedBy: "calls" });
+    expect(result.votes).toEqual({ "42": 2, "41": 1 });
+    expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["42", "42", "41"]);
+  });
+
+  it("passes a candidate whose score equals the verify threshold", async () => {
+    const result = await solve({
+      problem,
+      strategy: architecture({ layers: "gen@4+verify@1+vote", scorer: checker }),
+      backend: createScriptedBackend({ responses: ["#### 41", "#### 41", "#### 42", "#### 41"] }),
+    });
+    expect(result.answer).toBe("42");
+    expect(result.votes).toEqual({ "42": 1 });
+    expect(notes(result.trace)).toContain("gen@4+verify@1+vote: layer 2 verify@1: 4 → 1 candidates");
+  });
+
   it("is deterministic under a seed, and draws other samples under another", async () => {
     const run = (seed: number) =>
       solve({

@@ -240,6 +240,16 @@ describe("budgetForcing", () => {
     expect(worstCase).toBe(6 * 3 + 5 * 20 + 5 * 15 + 20);
     expect(spent).toBeLessThanOrEqual(worstCase ?? 0);
   });
+
+  it("counts, in a forced answer's read, the continue cues a trace may have been given", () => {
+    const strategy = budgetForcing({ maxThinkingTokens: 10, minThinkingTokens: 5, maxWaits: 2 });
+    expect(strategy.name).toBe("force@10+extend5w2");
+    const worstCase = strategy.worstCaseTokens?.({ promptTokens: 3, maxTokens: 20, thinkingCues });
+    // Three thinking calls read 3 × 3 + 2 × 10 + 5 × (1 + 2) (the "\nWait" cue is at most 5 tokens); the
+    // forced answer reads 3 + 10 + 2 × 5 + 6 (the "\n#### " cue); the trace writes 10 + 32.
+    expect(worstCase).toBe(3 * 3 + 2 * 10 + 5 * 3 + (3 + 10 + 2 * 5 + 6) + (10 + 32));
+    expect(worstCase).toBe(115);
+  });
 });
 
 describe("budgetForcing under a budget", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adaptiveConsistencyReached } from "../budget/index.ts";
+import { adaptiveConsistencyReached, candidatesReached, consensusReached } from "../budget/index.ts";
 import { BudgetExhaustedError } from "../errors/index.ts";
 import { promptCharacters } from "../generation/index.ts";
 import { manualClock } from "../runtime/index.ts";
@@ -373,6 +373,61 @@ describe("liveProbing", () => {
       expect(second.continueFinalMessage).toBe(true);
       expect(second.messages.at(-1)).toEqual({ role: "assistant", content: "\na one" });
     }
+  });
+
+  it("thinks at least one chunk when the run's maxTokens is below a probe's answerTokens", async () => {
+    // maxTokens 20 less the default 32 answer tokens leaves nothing: the limit is one chunk of 2.
+    const backend = backendFor([worded], () => "45");
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 1, chunkTokens: 2 }),
+      backend,
+      sampling: { temperature: 1, maxTokens: 20 },
+    });
+    expect(backend.calls[0]?.request.maxTokens).toBe(2);
+    expect(backend.calls).toHaveLength(2);
+    expect(result).toMatchObject({ answer: "45", stoppedBy: "complete" });
+    expect(result.candidates[0]?.text).toBe("\na one\n#### 45");
+  });
+
+  it("keeps a trace that a stop condition ended before any probe answered as it ended, not cut", async () => {
+    const backend = backendFor([long[0]!], () => "");
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 1, chunkTokens: 2, stopWhen: [candidatesReached(1)], stableRounds: 1 }),
+      backend,
+    });
+    expect(result.stoppedBy).toBe("condition:candidates-reached");
+    expect(result.candidates.map((candidate) => [candidate.finishReason, candidate.answer])).toEqual([
+      ["length", undefined],
+    ]);
+  });
+
+  it("keeps the first-listed answer as leader on a tie, so a tie with the same leader extends the streak", async () => {
+    // Round one: 46, 46, 47 and no answer; round two: 46, 46, 47, 47. Integer-like keys list in ascending
+    // order, so 46 leads both rounds: the consensus at 0.5 holds two rounds running with one leader, and
+    // the run stops after round two.
+    const backend = createScriptedBackend({
+      respond: scriptedThinking({
+        prompt: promptText,
+        traces: [...long, "\nd 1 2 3 4 5 6 7 #### 47"],
+        answerCue: thinkingCues.answerCue,
+        answer: (written, trace) => {
+          if (trace.startsWith("\nd")) return written.split(" ").length <= 2 ? "" : "47";
+          return trace.startsWith("\nc") ? "47" : "46";
+        },
+      }),
+    });
+    const result = await solve({
+      ...settings,
+      strategy: liveProbing({ n: 4, chunkTokens: 2, agreement: 100, stopWhen: [consensusReached(0.5)] }),
+      backend,
+    });
+    expect(result.stoppedBy).toBe("condition:consensus");
+    expect(result.votes).toEqual({ "46": 2, "47": 2 });
+    expect(result.answer).toBe("46");
+    // Two rounds of a chunk and a probe per trace.
+    expect(backend.calls).toHaveLength(2 * 2 * 4);
   });
 
   it("is named by its spec", () => {

@@ -186,6 +186,23 @@ describe("parallelAdaptiveConsistency", () => {
     expect(result.votes).toEqual({ "7": 4 });
   });
 
+  it("names the posterior as the stop when it and the quorum are reached by the same trace", async () => {
+    const traces = [trace(3, "7"), trace(4, "7"), trace(5, "7"), trace(6, "7")];
+    const backend = createLockstepBackend({ traces: [...traces, ...Array(4).fill(trace(40, "9"))] });
+    const result = await solve({
+      problem: "q",
+      strategy: parallelAdaptiveConsistency({ n: 8, quorum: 4 }),
+      backend,
+      seed: 3,
+    });
+    expect(result).toMatchObject({
+      strategy: "pasc@8f4",
+      answer: "7",
+      votes: { "7": 4 },
+      stoppedBy: "condition:adaptive-consistency",
+    });
+  });
+
   it("refuses a backend that cannot watch tokens, naming the capability", async () => {
     const backend = createScriptedBackend({ responses: ["#### 1"], capabilities: { watchTokens: false } });
     await expect(
@@ -273,6 +290,22 @@ describe("parallelAdaptiveConsistency under a budget", () => {
     ]);
     expect(result).toMatchObject({ stoppedBy: "completion-tokens", partial: true, answer: "7" });
     expect(result.usage.completionTokens).toBe(6 + 6 + 7);
+  });
+
+  it("charges each trace started together its own prompt when sharing the total tokens left", async () => {
+    // A 24-token prompt (95 characters, 24 words). The first trace goes alone with 150 − 24 = 126; at its
+    // 6 tokens, 120 are left: three more fit at 24 + 6 each, and share (120 − 3 × 24) / 3 = 16.
+    const backend = createScriptedBackend({ responses: [trace(6, "7")], delayMilliseconds: 2 });
+    const result = await solve({
+      problem: { question: "q", prompt: { kind: "text", text: "www ".repeat(24).trim() } },
+      strategy: "pasc@4",
+      backend,
+      seed: 1,
+      budget: { maxTotalTokens: 150 },
+    });
+    expect(backend.calls.map((call) => call.request.maxTokens)).toEqual([126, 16, 16, 16]);
+    expect(result).toMatchObject({ stoppedBy: "complete", answer: "7", votes: { "7": 4 } });
+    expect(result.usage).toMatchObject({ promptTokens: 4 * 24, completionTokens: 4 * 6 });
   });
 
   it("starts one trace with the tokens left when maxTokens is more than the budget", async () => {

@@ -88,6 +88,57 @@ describe("stabilityVoting", () => {
     ]);
   });
 
+  it("asks no more top alternatives than the backend gives", async () => {
+    const backend = createScriptedBackend({
+      responses: [trace("so #### 7", [steady, steady, steady])],
+      capabilities: { maxTopLogprobs: 5 },
+    });
+    const result = await solve({ problem: "q", strategy: "stability@2", backend });
+    expect(backend.calls.map((call) => call.request.topLogprobs)).toEqual([5]);
+    expect(result.answer).toBe("7");
+  });
+
+  it("rounds the late position to the nearest token: half of a 5-token mean is late from token 3", async () => {
+    const responses = [
+      // Warm-up (2 of 4): 5 tokens each, so 0.5 × 5 = 2.5 rounds to 3.
+      trace("a b c #### 5", [steady, steady, steady, steady, steady]),
+      trace("a b c #### 5", [steady, steady, steady, steady, steady]),
+      // Spikes (ln 2 + ln 2 ≈ 1.386 > 1.2) at token 2, still early: left alone.
+      trace("a b #### 7", [steady, steady, spike, steady]),
+      trace("a b #### 7", [steady, steady, steady, steady]),
+    ];
+    const backend = createScriptedBackend({ responses });
+    const result = await solve({ problem: "q", strategy: "stability@4c1.2", backend });
+    expect(result.candidates.map((candidate) => candidate.finishReason)).toEqual([
+      "stop",
+      "stop",
+      "stop",
+      "stop",
+    ]);
+    expect(result.candidates[2]).toMatchObject({ answer: "7", completionTokens: 4 });
+  });
+
+  it("draws nothing after the warm-up when the budget stopped it", async () => {
+    // Three warm-up traces (12 / 4): one goes first with all 24 tokens, then two share the 20 left, 10
+    // each; the 12-token one runs into its share and is cut by the budget.
+    const responses = [
+      trace("a b #### 5", [steady, steady, steady, steady]),
+      trace("#### 5", [steady, steady]),
+      trace("a b c d e f g h i j #### 9", Array(12).fill(steady)),
+      trace("#### 7", [steady, steady]),
+    ];
+    const backend = createScriptedBackend({ responses });
+    const result = await solve({
+      problem: "q",
+      strategy: "stability@12c1.2",
+      backend,
+      budget: { maxCompletionTokens: 24 },
+    });
+    expect(backend.calls.map((call) => call.request.n)).toEqual([1, 2]);
+    expect(result).toMatchObject({ stoppedBy: "completion-tokens", partial: true, answer: "5" });
+    expect(result.candidates.map((candidate) => candidate.answer)).toEqual(["5", "5"]);
+  });
+
   it("says what it cut once per run, with the total, when a wrapper draws it in rounds", async () => {
     // Each round of two: a steady warm-up trace of 4 tokens, then one that spikes late and is cut.
     const round = [

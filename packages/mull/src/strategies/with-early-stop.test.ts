@@ -188,6 +188,16 @@ describe("withEarlyStop", () => {
     expect(result.stoppedBy).toBe("complete");
   });
 
+  it("names its stop conditions in its parameters, and leaves them out when it has none", () => {
+    const strategy = withEarlyStop(selfConsistency({ n: 8 }), {
+      rounds: 2,
+      stopWhen: [consensusReached(0.8)],
+    });
+    expect(strategy.parameters.stopWhen).toEqual(["consensus"]);
+    expect(strategy.parameters).toMatchObject({ inner: "sc@8", n: 8, stopWhen: ["consensus"] });
+    expect(withEarlyStop(selfConsistency({ n: 8 }), { rounds: 2 }).parameters).not.toHaveProperty("stopWhen");
+  });
+
   it("checks conditions after every round of roundSize", async () => {
     const result = await solve({
       problem: "q",
