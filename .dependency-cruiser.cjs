@@ -22,6 +22,9 @@ const importedByFile = [
   // Two leaves of selection/ that generation/ and scoring/ use: selection/index.ts imports scoring/
   // (answer-groups.ts), which imports generation/, so through the index each import would close a cycle.
   `${core}selection/(tool-call-answer|softmax-weights)\\.ts$`,
+  // The run's record types, which mull/testing's public declarations name: through bench/index.ts a
+  // consumer's type check would read the bench's whole declaration graph (pg's types, NodeJS globals).
+  `${core}bench/run-data\\.ts$`,
   // The BullMQ-free files of bench/queue/: `mull bench` and `mull worker` check --queue-name and name the
   // default queue without loading BullMQ and ioredis,
   // which bench/queue/index.ts loads (the CLI imports it lazily, where a command uses the queue).

@@ -15,7 +15,7 @@ export type {
   RunRoutes,
   RunWorker,
   SampleRecord,
-} from "../bench/index.ts";
+} from "../bench/run-data.ts";
 export {
   type FakeChoice,
   type FakeCompletionReply,

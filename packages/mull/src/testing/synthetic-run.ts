@@ -1,4 +1,4 @@
-import type { ProblemResult, RunData, RunProblem, SampleRecord } from "../bench/index.ts";
+import type { ProblemResult, RunData, RunProblem, SampleRecord } from "../bench/run-data.ts";
 import { seededRng } from "../runtime/index.ts";
 
 /** Settings of `syntheticRun`. */
