@@ -17,7 +17,7 @@ import {
 } from "../../bench/store/postgres-schema-under-test.test-support.ts";
 import { postgresUnderTest, redisUnderTest } from "../../runtime/test-services.test-support.ts";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../testing/fake-openai-server.ts";
-import { runMull, startMull, waitFor } from "./mull-process.test-support.ts";
+import { waitFor } from "./mull-process.test-support.ts";
 import {
   killWorkersMidCall,
   sumQuestionPattern,
@@ -124,11 +124,11 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
     });
 
     it("runs a PostgreSQL run with two workers to a single-process SQLite run's data and summary, no password in Redis", async () => {
-      const single = await runMull(benchArgs(join(workspace, "single")));
+      const single = await testQueue.run(benchArgs(join(workspace, "single")));
       expect(single.code).toBe(0);
 
       // Enqueued with no worker yet: every job sits in Redis, to be read back.
-      const enqueued = await runMull([...queued("two-workers"), "--json"]);
+      const enqueued = await testQueue.run([...queued("two-workers"), "--json"]);
       expect(enqueued.code).toBe(0);
       expect(enqueued.stderr).toContain(`${problemCount} jobs added, 0 already queued`);
       const runId = (JSON.parse(enqueued.stdout) as { runId: string }).runId;
@@ -160,7 +160,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       }
 
       // The waiting resume enqueues nothing; then the workers run the queued jobs.
-      const waiting = startMull([...queued("two-workers"), "--resume", "--wait"]);
+      const waiting = testQueue.spawn([...queued("two-workers"), "--resume", "--wait"]);
       await waitFor(() => waiting.output.stderr.includes("jobs added"), "the resume's enqueue");
       expect(waiting.output.stderr).toContain(
         `${problemCount} pairs, 0 already recorded; 0 jobs added, ${problemCount} already queued`,
@@ -189,7 +189,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
 
     it("fails the jobs at once when a worker lacks the database's credentials, saying how to start it", async () => {
       const worker = startWorker(2, null);
-      const failed = await runMull([...queued("no-credentials"), "--wait"]);
+      const failed = await testQueue.run([...queued("no-credentials"), "--wait"]);
       expect(failed.code).toBe(1);
       const wanted = `start the worker with --store ${redactUrl(login.url).replace("***", "<password>")}`;
       expect(failed.stderr).toContain(`${problemCount} of ${problemCount} pairs failed after their attempts`);
@@ -212,7 +212,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       worker.child.kill("SIGTERM");
       expect(await worker.exited).toBe(0);
       startWorker(2);
-      const resumed = await runMull([...queued("no-credentials"), "--resume", "--wait"]);
+      const resumed = await testQueue.run([...queued("no-credentials"), "--resume", "--wait"]);
       expect(resumed.stderr).toContain(`0 jobs added, 0 already queued, ${problemCount} failed ones retried`);
       expect(resumed.code).toBe(0);
       expect(await rows("results", "no-credentials")).toBe(problemCount);
@@ -220,7 +220,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
 
     // Spawns a reference bench and workers that each load the lab model: minutes on a loaded machine.
     it("loses and duplicates nothing when workers on a PostgreSQL run are killed (-9) mid-call", async () => {
-      const reference = await runMull(benchArgs(join(workspace, "reference")));
+      const reference = await testQueue.run(benchArgs(join(workspace, "reference")));
       expect(reference.code).toBe(0);
       const name = "killed";
       const concurrency = 2;
@@ -229,7 +229,7 @@ describe.skipIf(redis.url === undefined || postgres.url === undefined)(
       await waitFor(() => workers.every((worker) => worker.output.stderr.includes("taking jobs")), "workers");
       const callsBefore = pairCalls();
       const abortedBefore = server.generations.abortedByClient;
-      const enqueued = await runMull(queued(name));
+      const enqueued = await testQueue.run(queued(name));
       expect(enqueued.code).toBe(0);
       const kills = await killWorkersMidCall({
         workers,
