@@ -1,4 +1,4 @@
-import type { PairClaims } from "../runner/pair-claims.ts";
+import { type PairClaims, startPairClaims } from "../runner/pair-claims.ts";
 import type { RunStore } from "../store/index.ts";
 
 /**
@@ -29,33 +29,5 @@ export function jobClaimOwner(jobId: string): string {
  * }
  */
 export function startJobClaims(store: RunStore, jobId: string, leaseMilliseconds: number): PairClaims {
-  const owner = jobClaimOwner(jobId);
-  const lease = { owner, leaseMilliseconds };
-  let renewing: Promise<void> | undefined;
-  const timer = setInterval(
-    () => {
-      renewing ??= store
-        .renewClaims(lease)
-        .catch(() => undefined)
-        .finally(() => {
-          renewing = undefined;
-        });
-    },
-    Math.max(1, Math.floor(leaseMilliseconds / 3)),
-  );
-  timer.unref();
-  let released: Promise<void> | undefined;
-  return {
-    owner,
-    pollMilliseconds: Math.min(1000, Math.max(1, Math.floor(leaseMilliseconds / 4))),
-    claim: (problemId, strategy) => store.claimPair(problemId, strategy, lease),
-    release() {
-      released ??= (async () => {
-        clearInterval(timer);
-        await renewing;
-        await store.releaseClaims(owner).catch(() => undefined);
-      })();
-      return released;
-    },
-  };
+  return startPairClaims(store, leaseMilliseconds, jobClaimOwner(jobId));
 }

@@ -7,7 +7,7 @@ export const defaultClaimLeaseMilliseconds = 30_000;
 
 /** A bench process's claims on the pairs of its run (`RunStore.claimPair`), renewed while it holds them. */
 export interface PairClaims {
-  /** This process's token in the store: host, pid and a random part. */
+  /** The claims' token in the store: by default the process's host, pid and a random part. */
   readonly owner: string;
   /** How long to wait before asking again about pairs that other processes hold. */
   readonly pollMilliseconds: number;
@@ -25,7 +25,8 @@ export interface PairClaims {
  * timer renews every third of it. A process that dies stops renewing, so the pairs it held are free to
  * the others once its lease runs out. A renewal that fails (the server out of reach for a moment) is
  * tried again on the next tick: a claim that runs out meanwhile at worst lets another process run the
- * pair too, and the store records it once.
+ * pair too, and the store records it once. `owner` names the claimant in the store: by default this
+ * process (host, pid and a random part); a queued job claims as itself (`jobClaimOwner`).
  *
  * @example
  * const claims = startPairClaims(store, 30_000);
@@ -35,8 +36,11 @@ export interface PairClaims {
  *   await claims.release();
  * }
  */
-export function startPairClaims(store: RunStore, leaseMilliseconds: number): PairClaims {
-  const owner = `${hostname()}:${process.pid}:${randomBytes(6).toString("hex")}`;
+export function startPairClaims(
+  store: RunStore,
+  leaseMilliseconds: number,
+  owner = `${hostname()}:${process.pid}:${randomBytes(6).toString("hex")}`,
+): PairClaims {
   const lease = { owner, leaseMilliseconds };
   let renewing: Promise<void> | undefined;
   const timer = setInterval(
