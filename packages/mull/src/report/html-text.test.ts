@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, scriptJson } from "./html-text.ts";
+import { escapeHtml, inlineScript, scriptJson } from "./html-text.ts";
 
 describe("escapeHtml", () => {
   it("escapes markup in content and attribute values", () => {
@@ -25,5 +25,11 @@ describe("escapeHtml", () => {
 describe("scriptJson", () => {
   it("leaves no `<` that could close the script element", () => {
     expect(scriptJson({ name: "</script><script>" })).not.toContain("<");
+  });
+});
+
+describe("inlineScript", () => {
+  it("escapes a closing script tag in any case, so none ends the element early", () => {
+    expect(inlineScript("a</script>b</SCRIPT>c</ScRiPt>")).toBe("a<\\/script>b<\\/SCRIPT>c<\\/ScRiPt>");
   });
 });

@@ -3,8 +3,10 @@ import { answerFormatByName } from "../../answers/index.ts";
 import { createScriptedBackend } from "../../testing/index.ts";
 import type { BenchDataset, BenchProblem } from "../datasets/index.ts";
 import { graderByName } from "../graders/index.ts";
+import { configHash } from "../store/index.ts";
 import { benchConfig } from "./bench-config.ts";
 import type { RunBenchOptions } from "./run-bench-options.ts";
+import { expandStrategySweep } from "./strategy-sweep.ts";
 
 const problems = [{ id: "1", question: "q", gold: "1" }];
 const dataset: BenchDataset = { name: "gsm8k", source: "/data/gsm8k.jsonl", problems, grader: "numeric" };
@@ -95,5 +97,36 @@ describe("benchConfig's model hash", () => {
     );
     const served = { kind: "openai-compatible", model: "m", baseUrl: "http://127.0.0.1:1/v1" };
     expect(backendOf({ ...served, modelHash: "sha256:abc" })).toEqual(backendOf(served));
+  });
+});
+
+describe("benchConfig's routes and thinking cues", () => {
+  const scripted = createScriptedBackend({ responses: ["#### 1"] });
+
+  /** The configuration of a run of `specs`, whose routed models describe `modelHash`. */
+  function configOf(specs: readonly string[], modelHash?: string) {
+    const resolveModel = (name: string) => ({
+      ...scripted,
+      describe: () => ({ kind: "llama-cpp", model: name, modelHash }),
+    });
+    const strategies = expandStrategySweep(specs, { resolveModel, defaultRoute: ["small", "large"] });
+    return benchConfig({
+      options: { dataset, strategies: [...specs], backend: scripted, out: "/tmp/unused", resolveModel },
+      problems,
+      strategies,
+      grader: graderByName("numeric"),
+      answerFormat: answerFormatByName("numeric"),
+      scorer: undefined,
+    });
+  }
+
+  it("pins each routed embedded model's file, so a run with another model file never resumes", () => {
+    const first = configOf(["cascade@2:small>large"], "sha256:a");
+    expect(first.routes?.models.small?.modelHash).toBe("sha256:a");
+    expect(configHash(first)).not.toBe(configHash(configOf(["cascade@2:small>large"], "sha256:b")));
+  });
+
+  it("records no thinking cues when no strategy prefixes, so earlier runs keep their hash", () => {
+    expect(configOf(["greedy", "sc@4"]).thinkingCues).toBeUndefined();
   });
 });

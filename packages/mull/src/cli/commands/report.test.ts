@@ -228,6 +228,13 @@ describe("mull report", () => {
     expect(existsSync("/tmp/x.html")).toBe(false);
   });
 
+  it("writes --name x.html as x.html, not x.html.html", async () => {
+    const named = await report(runDirectory, "--name", "given.html");
+    expect(named.code).toBe(0);
+    expect(existsSync(join(runDirectory, "given.html"))).toBe(true);
+    expect(existsSync(join(runDirectory, "given.html.html"))).toBe(false);
+  });
+
   it("never writes over a file of the run, a directory, or a file it did not write (exit 2)", async () => {
     const database = join(runDirectory, "bench.sqlite");
     const before = readFileSync(database);
