@@ -1,28 +1,12 @@
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { builtinPromptTemplate } from "../../prompts/index.ts";
 import { labModelsUnderTest } from "../lab-models-under-test.test-support.ts";
+import { renamedLabModel } from "../renamed-lab-model.test-support.ts";
 import { startServeProcess } from "./serve-process.test-support.ts";
 
 const lab = labModelsUnderTest(["lab-small"]);
 if (lab.missing !== undefined) console.log(lab.missing);
-const labSmall = fileURLToPath(new URL("../../../../llama-cpp/models/lab-small.gguf", import.meta.url));
-
-let directory: string;
-/** A lab model's file under a name that says nothing (its tokenizer is the lab's). */
-let renamed: string;
-
-beforeAll(async () => {
-  directory = await mkdtemp(path.join(tmpdir(), "mull-serve-lab-file-endpoint-"));
-  renamed = path.join(directory, "trained.gguf");
-  await copyFile(labSmall, renamed);
-});
-afterAll(async () => {
-  await rm(directory, { recursive: true, force: true });
-});
+const renamed = renamedLabModel("trained.gguf");
 
 interface Answer {
   readonly usage?: { readonly prompt_tokens: number };
@@ -44,7 +28,7 @@ describe.skipIf(!lab.present)("mull serve --endpoint on a lab model's file not n
   it("renders chat requests with the lab's template, as it does for a lab-….gguf file", async () => {
     const served = await startServeProcess([
       "--model",
-      renamed,
+      renamed.path,
       "--threads",
       "1",
       "--endpoint",
@@ -53,7 +37,7 @@ describe.skipIf(!lab.present)("mull serve --endpoint on a lab model's file not n
     try {
       const question = "37+48-19=?";
       const chat = await post(served.url, "/v1/chat/completions", {
-        model: renamed,
+        model: renamed.path,
         messages: [{ role: "user", content: question }],
         max_tokens: 1,
       });
@@ -61,7 +45,7 @@ describe.skipIf(!lab.present)("mull serve --endpoint on a lab model's file not n
       const labPrompt = builtinPromptTemplate("lab")?.render({ question });
       if (labPrompt?.kind !== "text") throw new Error("the lab's template renders no text prompt");
       const text = await post(served.url, "/v1/completions", {
-        model: renamed,
+        model: renamed.path,
         prompt: labPrompt.text,
         max_tokens: 1,
       });

@@ -1,28 +1,13 @@
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseServerConfig } from "../../server/config/index.ts";
 import { labModelsUnderTest } from "../lab-models-under-test.test-support.ts";
+import { renamedLabModel } from "../renamed-lab-model.test-support.ts";
 import { servedModelsProfile } from "./served-models-profile.ts";
 
 const lab = labModelsUnderTest(["lab-small"]);
 if (lab.missing !== undefined) console.log(lab.missing);
-const labSmall = fileURLToPath(new URL("../../../../llama-cpp/models/lab-small.gguf", import.meta.url));
-
-let directory: string;
-/** A lab model's file under a name that says nothing (its tokenizer is the lab's). */
-let renamed: string;
-
-beforeAll(async () => {
-  directory = await mkdtemp(path.join(tmpdir(), "mull-served-models-profile-"));
-  renamed = path.join(directory, "trained.gguf");
-  await copyFile(labSmall, renamed);
-});
-afterAll(async () => {
-  await rm(directory, { recursive: true, force: true });
-});
+const renamed = renamedLabModel("trained.gguf");
 
 /** The name of the profile `servedModelsProfile` gives the configuration of `upstreams`. */
 async function profileName(upstreams: unknown[]): Promise<string> {
@@ -33,10 +18,10 @@ const remote = { name: "remote", baseUrl: "https://llm.example.com/v1" };
 
 describe.skipIf(!lab.present)("servedModelsProfile", () => {
   it("is the lab's for an embedded lab model's file not named lab-….gguf", async () => {
-    expect(await profileName([{ name: "local", kind: "embedded", models: [renamed] }])).toBe("lab");
+    expect(await profileName([{ name: "local", kind: "embedded", models: [renamed.path] }])).toBe("lab");
     expect(
       await profileName([
-        { name: "local", kind: "embedded", models: [{ name: "mine", upstreamModel: renamed }] },
+        { name: "local", kind: "embedded", models: [{ name: "mine", upstreamModel: renamed.path }] },
       ]),
     ).toBe("lab");
   });
@@ -49,15 +34,15 @@ describe.skipIf(!lab.present)("servedModelsProfile", () => {
   it("is the default one as soon as one served model is not a lab model", async () => {
     expect(
       await profileName([
-        { name: "local", kind: "embedded", models: [renamed] },
+        { name: "local", kind: "embedded", models: [renamed.path] },
         { ...remote, models: ["qwen2.5-7b"] },
       ]),
     ).toBe("default");
     // A server's model is known by its name only: its file is not on this machine.
-    expect(await profileName([{ ...remote, models: [renamed] }])).toBe("default");
+    expect(await profileName([{ ...remote, models: [renamed.path] }])).toBe("default");
     expect(
       await profileName([
-        { name: "local", kind: "embedded", models: [path.join(directory, "missing.gguf")] },
+        { name: "local", kind: "embedded", models: [path.join(renamed.directory, "missing.gguf")] },
       ]),
     ).toBe("default");
   });
